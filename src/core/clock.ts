@@ -1,0 +1,144 @@
+/** Handle returned by {@link Clock.setTimeout}. */
+export type TimerHandle = { readonly __timer: unique symbol } | number | object
+
+/**
+ * Source of time and timers. Every tradekit component takes one, so tests and backtests run on a
+ * {@link ManualClock} and nothing reads `Date.now()` directly.
+ */
+export interface Clock {
+  /** Current time, epoch milliseconds. */
+  now(): number
+  /** Calls `fn` once after `ms`. */
+  setTimeout(fn: () => void, ms: number): TimerHandle
+  /** Cancels a timer from {@link Clock.setTimeout}; unknown handles are ignored. */
+  clearTimeout(handle: TimerHandle | undefined): void
+}
+
+/**
+ * The real clock: `Date.now()` and the platform's timers. Timers are `unref`ed where the platform allows,
+ * so a forgotten timer never keeps a Node process alive.
+ *
+ * @example
+ * ```ts
+ * const clock = new SystemClock()
+ * clock.setTimeout(() => console.log(clock.now()), 1000)
+ * ```
+ */
+export class SystemClock implements Clock {
+  now(): number {
+    return Date.now()
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const t = globalThis.setTimeout(fn, Math.max(0, ms)) as unknown as { unref?: () => void }
+    t.unref?.()
+    return t as TimerHandle
+  }
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (handle !== undefined) globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0])
+  }
+}
+
+interface ManualTimer {
+  readonly id: number
+  readonly at: number
+  readonly fn: () => void
+}
+
+/**
+ * A clock that only moves when told to. `advance(ms)` runs every due timer in time order, setting `now()` to
+ * each timer's due time as it fires. Used by tests and the backtester.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock(0)
+ * clock.setTimeout(() => console.log('fired at', clock.now()), 500)
+ * clock.advance(1000) // logs "fired at 500"; clock.now() === 1000
+ * ```
+ */
+export class ManualClock implements Clock {
+  #now: number
+  #nextId = 1
+  #timers = new Map<number, ManualTimer>()
+
+  constructor(startMs = 0) {
+    this.#now = startMs
+  }
+  now(): number {
+    return this.#now
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    const id = this.#nextId++
+    this.#timers.set(id, { id, at: this.#now + Math.max(0, ms), fn })
+    return id
+  }
+  clearTimeout(handle: TimerHandle | undefined): void {
+    if (typeof handle === 'number') this.#timers.delete(handle)
+  }
+  /** Number of timers waiting to fire. */
+  get pendingTimers(): number {
+    return this.#timers.size
+  }
+  /** Moves time forward by `ms`, firing due timers in order (timers they schedule fire too if due). */
+  advance(ms: number): void {
+    this.advanceTo(this.#now + ms)
+  }
+  /** Moves time forward to `ms` (never backward), firing due timers in order. */
+  advanceTo(ms: number): void {
+    const target = Math.max(ms, this.#now)
+    for (;;) {
+      const next = this.#nextDue(target)
+      if (next === undefined) break
+      this.#timers.delete(next.id)
+      this.#now = next.at
+      next.fn()
+    }
+    this.#now = target
+  }
+  /** Advances to each due timer in turn and awaits pending promise callbacks between them. */
+  async advanceAsync(ms: number): Promise<void> {
+    const target = this.#now + ms
+    for (;;) {
+      await flushMicrotasks()
+      const next = this.#nextDue(target)
+      if (next === undefined) break
+      this.#timers.delete(next.id)
+      this.#now = next.at
+      next.fn()
+    }
+    this.#now = target
+    await flushMicrotasks()
+  }
+  #nextDue(target: number): ManualTimer | undefined {
+    let best: ManualTimer | undefined
+    for (const t of this.#timers.values()) {
+      if (t.at <= target && (best === undefined || t.at < best.at || (t.at === best.at && t.id < best.id)))
+        best = t
+    }
+    return best
+  }
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve()
+}
+
+/**
+ * Resolves after `ms` on `clock`; rejects with the signal's reason if `signal` aborts first.
+ */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const onAbort = (): void => {
+      clock.clearTimeout(handle)
+      reject(signal?.reason)
+    }
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

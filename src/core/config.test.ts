@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { parseConfig } from './config.js'
+
+const Schema = z
+  .object({ timeoutMs: z.number().int().positive().default(5000), apiSecret: z.string().min(10) })
+  .strict()
+
+describe('parseConfig', () => {
+  it('applies defaults', () => {
+    expect(parseConfig(Schema, { apiSecret: '0123456789' }, 'Test')).toEqual({
+      timeoutMs: 5000,
+      apiSecret: '0123456789',
+    })
+  })
+  it('throws one readable ConfigError listing every issue, without echoing values', () => {
+    try {
+      parseConfig(Schema, { timeoutMs: -1, apiSecret: 'short-s3', extra: 1 }, 'Test')
+      expect.unreachable()
+    } catch (e) {
+      const err = e as Error & { code: string; issues: string[] }
+      expect(err.code).toBe('CONFIG_INVALID')
+      expect(err.issues.length).toBe(3)
+      expect(err.message).toContain('timeoutMs')
+      expect(err.message).toContain('apiSecret')
+      expect(err.message).not.toContain('short-s3')
+    }
+  })
+})

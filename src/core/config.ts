@@ -1,0 +1,24 @@
+import type { z } from 'zod'
+import { ConfigError } from '../errors/index.js'
+
+/**
+ * Validates `input` against a zod schema and returns the parsed output (defaults applied). On failure throws one
+ * {@link ConfigError} whose message lists every issue as `path: message`. Values are never echoed, so a
+ * mistyped secret cannot leak into the error.
+ *
+ * @example
+ * ```ts
+ * const cfg = parseConfig(MyConfigSchema, userInput, 'MyComponent')
+ * ```
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+  const r = schema.safeParse(input)
+  if (r.success) return r.data
+  const issues = formatIssues(r.error)
+  throw new ConfigError(`Invalid ${name} config: ${issues.join('; ')}`, issues)
+}
+
+/** Formats zod issues as `path: message` strings, the form used by every tradekit error. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+}

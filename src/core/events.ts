@@ -1,0 +1,150 @@
+import EventEmitter from 'eventemitter3'
+import { ListenerError, type TradekitError } from '../errors/index.js'
+
+/**
+ * An event map: each event name maps to its argument tuple. Every tradekit map has an `error` event, where
+ * background failures and throwing listeners are reported.
+ */
+export type EventMap<M> = { [K in keyof M]: unknown[] } & { error: [error: TradekitError] }
+
+/** Listener type for event `K` of map `M`. */
+export type Listener<M, K extends keyof M> = M[K] extends unknown[] ? (...args: M[K]) => void : never
+
+/** The subscribe-only view of an emitter that components expose as `events`: hosts can listen, not emit. */
+export interface Listenable<M extends EventMap<M>> {
+  /** Adds a listener. */
+  on<K extends keyof M & string>(event: K, fn: Listener<M, K>): this
+  /** Adds a listener that is removed after its first call. */
+  once<K extends keyof M & string>(event: K, fn: Listener<M, K>): this
+  /** Removes a listener added with `on` or `once`. */
+  off<K extends keyof M & string>(event: K, fn: Listener<M, K>): this
+  /** Number of listeners for `event`. */
+  listenerCount(event: keyof M & string): number
+}
+
+/** Options of {@link TypedEmitter}. */
+export interface TypedEmitterOptions {
+  /**
+   * Called when an error cannot be delivered on `error` (no `error` listener, or the `error` listener threw).
+   * Defaults to `console.error`, so a failure is never silent.
+   */
+  onUnhandledError?: (error: TradekitError) => void
+}
+
+type AnyFn = (...args: unknown[]) => void
+
+/**
+ * The typed event emitter every tradekit component uses (on eventemitter3). Listeners are isolated: one that
+ * throws does not stop delivery to the others, nor the emitting component; its exception is reported on `error`
+ * as a {@link ListenerError}. Components keep the emitter private and expose it as {@link Listenable}.
+ *
+ * @example
+ * ```ts
+ * interface FeedEvents { candle: [c: Candle]; error: [e: TradekitError] }
+ * class Feed {
+ *   readonly #bus = new TypedEmitter<FeedEvents>()
+ *   readonly events: Listenable<FeedEvents> = this.#bus
+ * }
+ * ```
+ */
+export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
+  readonly #ee = new EventEmitter()
+  readonly #wrappers = new Map<string, Map<AnyFn, AnyFn[]>>()
+  readonly #onUnhandledError: (error: TradekitError) => void
+
+  constructor(options: TypedEmitterOptions = {}) {
+    this.#onUnhandledError = options.onUnhandledError ?? defaultUnhandled
+  }
+
+  on<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
+    this.#ee.on(event, this.#wrap(event, fn as unknown as AnyFn, false))
+    return this
+  }
+
+  once<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
+    this.#ee.once(event, this.#wrap(event, fn as unknown as AnyFn, true))
+    return this
+  }
+
+  off<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
+    const byFn = this.#wrappers.get(event)
+    const list = byFn?.get(fn as unknown as AnyFn)
+    const wrapper = list?.pop()
+    if (wrapper !== undefined) {
+      this.#ee.off(event, wrapper)
+      if (list?.length === 0) byFn?.delete(fn as unknown as AnyFn)
+    }
+    return this
+  }
+
+  listenerCount(event: keyof M & string): number {
+    return this.#ee.listenerCount(event)
+  }
+
+  /** Removes every listener, of one event or of all. */
+  removeAllListeners(event?: keyof M & string): this {
+    if (event === undefined) {
+      this.#ee.removeAllListeners()
+      this.#wrappers.clear()
+    } else {
+      this.#ee.removeAllListeners(event)
+      this.#wrappers.delete(event)
+    }
+    return this
+  }
+
+  /**
+   * Delivers an event to every listener, in registration order. Never throws. Returns whether anyone listened.
+   * An `error` with no listener goes to `onUnhandledError`.
+   */
+  emit<K extends keyof M & string>(event: K, ...args: M[K]): boolean {
+    if (event === 'error' && this.#ee.listenerCount('error') === 0) {
+      this.#onUnhandledError(args[0] as TradekitError)
+      return false
+    }
+    return this.#ee.emit(event, ...args)
+  }
+
+  #wrap(event: string, fn: AnyFn, once: boolean): AnyFn {
+    let byFn = this.#wrappers.get(event)
+    if (byFn === undefined) {
+      byFn = new Map()
+      this.#wrappers.set(event, byFn)
+    }
+    const wrapper: AnyFn = (...args) => {
+      if (once) this.#forget(event, fn, wrapper)
+      try {
+        fn(...args)
+      } catch (e) {
+        this.#listenerThrew(event, e)
+      }
+    }
+    const list = byFn.get(fn)
+    if (list === undefined) byFn.set(fn, [wrapper])
+    else list.push(wrapper)
+    return wrapper
+  }
+
+  #forget(event: string, fn: AnyFn, wrapper: AnyFn): void {
+    const byFn = this.#wrappers.get(event)
+    const list = byFn?.get(fn)
+    if (list === undefined) return
+    const i = list.indexOf(wrapper)
+    if (i >= 0) list.splice(i, 1)
+    if (list.length === 0) byFn?.delete(fn)
+  }
+
+  #listenerThrew(event: string, cause: unknown): void {
+    const error = new ListenerError(event, cause)
+    if (event === 'error') {
+      // An error listener that throws cannot report on itself.
+      this.#onUnhandledError(error)
+      return
+    }
+    this.emit('error' as keyof M & string, ...([error] as unknown as M[keyof M & string]))
+  }
+}
+
+function defaultUnhandled(error: TradekitError): void {
+  console.error('[tradekit] unhandled error event:', error)
+}

@@ -1,0 +1,102 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Decimal } from '../decimal/index.js'
+import {
+  applyFill,
+  canTransition,
+  createOrder,
+  type Fill,
+  isTerminalStatus,
+  ORDER_TRANSITIONS,
+  type OrderRequest,
+  OrderStatus,
+  transitionOrder,
+  unwrap,
+  validateOrderRequest,
+} from './index.js'
+
+const req: OrderRequest = {
+  clientOrderId: 'c1',
+  venue: 'binance',
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  qty: new Decimal('2'),
+  price: new Decimal('100'),
+  timeInForce: 'GTC',
+}
+const statuses = Object.values(OrderStatus)
+
+function fill(qty: string, price: string, over: Partial<Fill> = {}): Fill {
+  return {
+    venue: 'binance',
+    symbol: 'BTCUSDT',
+    clientOrderId: 'c1',
+    tradeId: 't',
+    side: 'BUY',
+    price: new Decimal(price),
+    qty: new Decimal(qty),
+    fee: new Decimal(0),
+    feeAsset: 'USDT',
+    liquidity: 'MAKER',
+    tsEvent: 2,
+    ...over,
+  }
+}
+
+describe('order state machine', () => {
+  it('accepts exactly the transitions in the table (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...statuses), { maxLength: 20 }), (path) => {
+        let order = unwrap(createOrder(req, 1))
+        for (const to of path) {
+          const before = order
+          const r = transitionOrder(order, to, { tsEvent: 2 })
+          const legal = to === before.status || canTransition(before.status, to)
+          expect(r.ok).toBe(legal)
+          if (r.ok) order = r.value
+          else {
+            expect(r.error.code).toBe('INVALID_STATE')
+            expect(order).toBe(before)
+          }
+        }
+      }),
+    )
+  })
+
+  it('terminal statuses go nowhere', () => {
+    for (const s of statuses) expect(isTerminalStatus(s)).toBe(ORDER_TRANSITIONS[s].length === 0)
+    for (const s of ['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'] as const) {
+      for (const to of statuses) if (to !== s) expect(canTransition(s, to)).toBe(false)
+    }
+  })
+
+  it('applies fills with exact average price and refuses to overfill', () => {
+    let o = unwrap(createOrder(req, 1))
+    o = unwrap(applyFill(o, fill('0.5', '100')))
+    expect(o.status).toBe('PARTIALLY_FILLED')
+    o = unwrap(applyFill(o, fill('1.5', '101')))
+    expect(o.status).toBe('FILLED')
+    expect(o.avgFillPrice?.toString()).toBe('100.75')
+    const over = applyFill(o, fill('0.1', '100'))
+    expect(over.ok).toBe(false)
+  })
+
+  it('rejects fills for another order, wrong side, or non-positive values', () => {
+    const o = unwrap(createOrder(req, 1))
+    expect(applyFill(o, fill('1', '1', { clientOrderId: 'x' })).ok).toBe(false)
+    expect(applyFill(o, fill('1', '1', { side: 'SELL' })).ok).toBe(false)
+    expect(applyFill(o, fill('0', '1')).ok).toBe(false)
+    expect(applyFill(o, fill('1', '0')).ok).toBe(false)
+  })
+
+  it('validates requests before creating orders', () => {
+    expect(validateOrderRequest({ ...req, qty: new Decimal(0) }).ok).toBe(false)
+    expect(validateOrderRequest({ ...req, price: undefined }).ok).toBe(false)
+    expect(validateOrderRequest({ ...req, type: 'MARKET' }).ok).toBe(false)
+    expect(validateOrderRequest({ ...req, type: 'MARKET', price: undefined }).ok).toBe(true)
+    expect(validateOrderRequest({ ...req, type: 'STOP_MARKET', price: undefined }).ok).toBe(false)
+    expect(validateOrderRequest({ ...req, timeInForce: 'GTD' }).ok).toBe(false)
+    expect(validateOrderRequest({ ...req, clientOrderId: '' }).ok).toBe(false)
+  })
+})

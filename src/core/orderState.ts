@@ -1,0 +1,160 @@
+import { Decimal } from '../decimal/index.js'
+import { StateError, ValidationError } from '../errors/index.js'
+import { err, ok, type Result } from './result.js'
+import {
+  type Fill,
+  hasLimitPrice,
+  hasTriggerPrice,
+  type Order,
+  type OrderRequest,
+  OrderStatus,
+} from './types.js'
+
+/**
+ * The legal status transitions. Terminal statuses (FILLED, CANCELED, REJECTED, EXPIRED) go nowhere.
+ * PENDING_CANCEL may return to OPEN/PARTIALLY_FILLED when the venue refuses the cancel.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = Object.freeze({
+  PENDING_NEW: ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'PENDING_CANCEL', 'CANCELED', 'REJECTED', 'EXPIRED'],
+  OPEN: ['PARTIALLY_FILLED', 'FILLED', 'PENDING_CANCEL', 'CANCELED', 'EXPIRED'],
+  PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'PENDING_CANCEL', 'CANCELED', 'EXPIRED'],
+  PENDING_CANCEL: ['OPEN', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED'],
+  FILLED: [],
+  CANCELED: [],
+  REJECTED: [],
+  EXPIRED: [],
+})
+
+/** True when no further transition is possible. */
+export function isTerminalStatus(status: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[status].length === 0
+}
+
+/** True when the state machine allows `from → to`. */
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to)
+}
+
+/**
+ * Checks an order request before anything is sent: positive quantity, a positive limit price for limit types,
+ * a trigger for stop types, `expireAt` for GTD, a non-empty client order id.
+ */
+export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, ValidationError> {
+  const fail = (field: string, why: string) =>
+    err(
+      new ValidationError(`Invalid order ${field}: ${why}`, {
+        field,
+        details: { clientOrderId: req.clientOrderId },
+      }),
+    )
+  if (typeof req.clientOrderId !== 'string' || req.clientOrderId.length === 0)
+    return fail('clientOrderId', 'must be set')
+  if (!Decimal.isDecimal(req.qty) || !req.qty.isFinite() || req.qty.lte(0)) return fail('qty', 'must be > 0')
+  if (hasLimitPrice(req.type)) {
+    if (req.price === undefined || !req.price.isFinite() || req.price.lte(0))
+      return fail('price', 'must be > 0')
+  } else if (req.price !== undefined) {
+    return fail('price', `is not used by ${req.type} orders`)
+  }
+  if (hasTriggerPrice(req.type)) {
+    if (req.triggerPrice === undefined || !req.triggerPrice.isFinite() || req.triggerPrice.lte(0)) {
+      return fail('triggerPrice', 'must be > 0')
+    }
+  }
+  if (req.type === 'TRAILING_STOP_MARKET') {
+    if (req.trailingPercent === undefined || !req.trailingPercent.isFinite() || req.trailingPercent.lte(0)) {
+      return fail('trailingPercent', 'must be > 0')
+    }
+  }
+  if (req.timeInForce === 'GTD' && (req.expireAt === undefined || !Number.isFinite(req.expireAt))) {
+    return fail('expireAt', 'is required for GTD')
+  }
+  if (req.timeInForce === 'POST_ONLY' && req.type !== 'LIMIT')
+    return fail('timeInForce', 'POST_ONLY needs a LIMIT order')
+  return ok(req)
+}
+
+/** Creates a tracked order in `PENDING_NEW` from a validated request. */
+export function createOrder(req: OrderRequest, tsCreated: number): Result<Order, ValidationError> {
+  const v = validateOrderRequest(req)
+  if (!v.ok) return v
+  return ok({
+    ...req,
+    status: OrderStatus.PENDING_NEW,
+    filledQty: new Decimal(0),
+    tsCreated,
+    tsUpdated: tsCreated,
+  })
+}
+
+/** What accompanies a status change. */
+export interface OrderTransitionInfo {
+  readonly tsEvent: number
+  readonly venueOrderId?: string
+  readonly reason?: string
+}
+
+/**
+ * Moves an order to `to` if the state machine allows it. Repeating the current status is an idempotent no-op
+ * (venues and reconciliation repeat themselves); an illegal move returns a {@link StateError} and changes nothing.
+ */
+export function transitionOrder(
+  order: Order,
+  to: OrderStatus,
+  info: OrderTransitionInfo,
+): Result<Order, StateError> {
+  if (order.status === to) return ok(order)
+  if (!canTransition(order.status, to)) {
+    return err(
+      new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
+        details: { clientOrderId: order.clientOrderId, from: order.status, to },
+      }),
+    )
+  }
+  return ok({
+    ...order,
+    status: to,
+    tsUpdated: Math.max(order.tsUpdated, info.tsEvent),
+    ...(info.venueOrderId !== undefined ? { venueOrderId: info.venueOrderId } : {}),
+    ...(info.reason !== undefined ? { reason: info.reason } : {}),
+  })
+}
+
+/**
+ * Applies a fill: updates filled quantity and average price and moves to PARTIALLY_FILLED or FILLED.
+ * Rejects a fill for another order, a wrong side, a non-positive quantity or price, a fill on a terminal
+ * order, or one that would overfill.
+ */
+export function applyFill(order: Order, fill: Fill): Result<Order, StateError | ValidationError> {
+  if (fill.clientOrderId !== order.clientOrderId) {
+    return err(
+      new ValidationError(`Fill for "${fill.clientOrderId}" applied to "${order.clientOrderId}"`, {
+        field: 'clientOrderId',
+      }),
+    )
+  }
+  if (fill.side !== order.side)
+    return err(new ValidationError(`Fill side "${fill.side}" differs from order side`, { field: 'side' }))
+  if (!fill.qty.isFinite() || fill.qty.lte(0))
+    return err(new ValidationError('Fill quantity must be > 0', { field: 'qty' }))
+  if (!fill.price.isFinite() || fill.price.lte(0))
+    return err(new ValidationError('Fill price must be > 0', { field: 'price' }))
+  const filled = order.filledQty.plus(fill.qty)
+  if (filled.gt(order.qty)) {
+    return err(
+      new StateError(`Fill would overfill order "${order.clientOrderId}"`, {
+        details: { qty: order.qty.toString(), filled: filled.toString() },
+      }),
+    )
+  }
+  const to = filled.eq(order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
+  const moved = transitionOrder(order, to, {
+    tsEvent: fill.tsEvent,
+    ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
+  })
+  if (!moved.ok) return moved
+  const notional = (order.avgFillPrice ?? new Decimal(0))
+    .times(order.filledQty)
+    .plus(fill.price.times(fill.qty))
+  return ok({ ...moved.value, filledQty: filled, avgFillPrice: notional.div(filled) })
+}

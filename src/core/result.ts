@@ -1,0 +1,22 @@
+import type { TradekitError } from '../errors/index.js'
+
+/** Outcome of an operation that can fail on the hot path without throwing. */
+export type Result<T, E = TradekitError> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: E }
+
+/** Builds a successful {@link Result}. */
+export function ok<T>(value: T): { readonly ok: true; readonly value: T } {
+  return { ok: true, value }
+}
+
+/** Builds a failed {@link Result}. */
+export function err<E>(error: E): { readonly ok: false; readonly error: E } {
+  return { ok: false, error }
+}
+
+/** Returns the value of a successful result or throws its error. For tests and trusted call sites. */
+export function unwrap<T, E>(result: Result<T, E>): T {
+  if (result.ok) return result.value
+  throw result.error
+}

@@ -1,0 +1,22 @@
+import DecimalJs from 'decimal.js'
+
+/**
+ * tradekit's own decimal.js constructor: 40 significant digits, ROUND_HALF_EVEN, and never an exponent in
+ * `toString()`. It is a `clone()`, so the host app's global `Decimal.set` is never touched and never affects us.
+ */
+export const Decimal = DecimalJs.clone({
+  precision: 40,
+  rounding: DecimalJs.ROUND_HALF_EVEN,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+})
+/** A decimal.js value created by tradekit's {@link Decimal} constructor. */
+export type Decimal = DecimalJs
+
+/** Anything tradekit accepts where a decimal is expected: a Decimal, a finite number or a decimal string. */
+export type DecimalLike = Decimal | number | string
+
+/** True when `v` is a decimal.js value (from any copy or clone of decimal.js). */
+export function isDecimal(v: unknown): v is Decimal {
+  return DecimalJs.isDecimal(v)
+}

@@ -1,0 +1,100 @@
+import type DecimalJs from 'decimal.js'
+import { ValidationError } from '../errors/index.js'
+import { Decimal, type DecimalLike } from './Decimal.js'
+import { toDecimal } from './parse.js'
+
+/** Direction used by {@link roundToIncrement}. */
+export const RoundingMode = {
+  /** Toward zero for positive values: a quantity never exceeds what was allowed. */
+  DOWN: 'DOWN',
+  /** Away from zero for positive values. */
+  UP: 'UP',
+  /** To the nearest multiple, ties away from zero. */
+  NEAREST: 'NEAREST',
+} as const
+/** Union of {@link RoundingMode} values. */
+export type RoundingMode = (typeof RoundingMode)[keyof typeof RoundingMode]
+
+const DECIMAL_MODE: Record<RoundingMode, DecimalJs.Rounding> = {
+  DOWN: Decimal.ROUND_FLOOR,
+  UP: Decimal.ROUND_CEIL,
+  NEAREST: Decimal.ROUND_HALF_UP,
+}
+
+/**
+ * Rounds `value` to a multiple of `increment` (measured from `origin`, default 0), in exact decimal arithmetic.
+ * DOWN and UP are floor and ceiling: DOWN never returns more than the input, UP never less.
+ * Binance futures measure tick and step from `minPrice`/`minQty`; pass that as `origin`.
+ *
+ * @example
+ * ```ts
+ * roundToIncrement('101.237', '0.01', 'DOWN').toString() // '101.23'
+ * ```
+ */
+export function roundToIncrement(
+  value: DecimalLike,
+  increment: DecimalLike,
+  mode: RoundingMode,
+  origin?: DecimalLike,
+): Decimal {
+  const v = toDecimal(value, { field: 'value' })
+  const inc = toDecimal(increment, { field: 'increment' })
+  if (inc.isNegative() || inc.isZero()) {
+    throw new ValidationError(`Invalid increment "${inc.toString()}": must be greater than 0`, { field: 'increment' })
+  }
+  if (origin === undefined) return v.div(inc).toDecimalPlaces(0, DECIMAL_MODE[mode]).times(inc)
+  const o = toDecimal(origin, { field: 'origin' })
+  return v.minus(o).div(inc).toDecimalPlaces(0, DECIMAL_MODE[mode]).times(inc).plus(o)
+}
+
+/** Rounds a price to the instrument's tick with an explicit mode. See {@link roundPriceForSide} for order prices. */
+export function roundToTick(
+  price: DecimalLike,
+  tickSize: DecimalLike,
+  mode: RoundingMode,
+  origin?: DecimalLike,
+): Decimal {
+  return roundToIncrement(price, tickSize, mode, origin)
+}
+
+/** Rounds a quantity down to the instrument's step: an order never exceeds what risk allowed. */
+export function roundToStep(qty: DecimalLike, stepSize: DecimalLike, origin?: DecimalLike): Decimal {
+  return roundToIncrement(qty, stepSize, 'DOWN', origin)
+}
+
+/**
+ * Rounds a limit price to the tick so it is never more aggressive than asked: a BUY rounds down, a SELL rounds up.
+ */
+export function roundPriceForSide(
+  price: DecimalLike,
+  tickSize: DecimalLike,
+  side: 'BUY' | 'SELL',
+  origin?: DecimalLike,
+): Decimal {
+  return roundToIncrement(price, tickSize, side === 'BUY' ? 'DOWN' : 'UP', origin)
+}
+
+/** Number of decimal places in an increment such as `"0.00100000"` (→ 3). */
+export function decimalPlaces(increment: DecimalLike): number {
+  return toDecimal(increment).decimalPlaces()
+}
+
+/**
+ * Formats a decimal the way exchanges expect: plain notation, no exponent, no float noise, no trailing zeros
+ * (or exactly `places` decimals when given, rounding toward zero).
+ */
+export function formatDecimal(value: DecimalLike, places?: number): string {
+  const d = toDecimal(value)
+  if (places === undefined) return d.toFixed()
+  if (!Number.isInteger(places) || places < 0) {
+    throw new ValidationError(`Invalid decimal places "${places}"`, { field: 'places' })
+  }
+  return d.toFixed(places, Decimal.ROUND_DOWN)
+}
+
+/** True when `value` is an exact multiple of `increment` measured from `origin`. */
+export function isMultipleOf(value: DecimalLike, increment: DecimalLike, origin: DecimalLike = 0): boolean {
+  const inc = toDecimal(increment)
+  if (inc.lte(0)) return false
+  return toDecimal(value).minus(toDecimal(origin)).mod(inc).isZero()
+}

@@ -1,0 +1,9 @@
+/**
+ * tradekit core: domain types, Decimal helpers, errors, Result, typed events, clock and config validation.
+ * Venue code lives in subpaths (`tradekit/binance`, `tradekit/polymarket`), never here.
+ *
+ * @packageDocumentation
+ */
+export * from './core/index.js'
+export * from './decimal/index.js'
+export * from './errors/index.js'
