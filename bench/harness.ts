@@ -38,7 +38,10 @@ export async function runSuite(
   cases: BenchCase[],
   options: { timeMs?: number; notes?: string } = {},
 ): Promise<SuiteResult> {
-  const bench = new Bench({ time: options.timeMs ?? Number(process.env.BENCH_TIME_MS ?? 1000), warmupTime: 200 })
+  const bench = new Bench({
+    time: options.timeMs ?? Number(process.env.BENCH_TIME_MS ?? 1000),
+    warmupTime: 200,
+  })
   for (const c of cases) bench.add(c.name, c.fn)
   await bench.run()
   const base = cases.find((c) => c.baseline) ?? cases[0]

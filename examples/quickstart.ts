@@ -28,19 +28,32 @@ const clock = new ManualClock(Date.UTC(2026, 0, 1))
 const bus = new TypedEmitter<DemoEvents>()
 const events: Listenable<DemoEvents> = bus
 events.on('order.updated', (o) =>
-  console.log(`${new Date(clock.now()).toISOString()}  ${o.clientOrderId}  ${o.status.padEnd(16)} filled ${formatDecimal(o.filledQty)}`),
+  console.log(
+    `${new Date(clock.now()).toISOString()}  ${o.clientOrderId}  ${o.status.padEnd(16)} filled ${formatDecimal(o.filledQty)}`,
+  ),
 )
 
 for (const raw of ['64123.4567', '0', 'NaN', '1e400', '']) {
   const r = parsePrice(raw)
-  console.log(`parsePrice(${JSON.stringify(raw)}) -> ${r.ok ? r.value.toString() : `rejected: ${r.error.message}`}`)
+  console.log(
+    `parsePrice(${JSON.stringify(raw)}) -> ${r.ok ? r.value.toString() : `rejected: ${r.error.message}`}`,
+  )
 }
 
 const price = roundPriceForSide('64123.4567', '0.01', 'BUY')
 const qty = roundToStep('0.0123456', '0.00001')
 let order = unwrap(
   createOrder(
-    { clientOrderId: 'demo-1', venue: 'sim', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', qty, price, timeInForce: 'GTC' },
+    {
+      clientOrderId: 'demo-1',
+      venue: 'sim',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      qty,
+      price,
+      timeInForce: 'GTC',
+    },
     clock.now(),
   ),
 )
@@ -64,4 +77,6 @@ for (const part of ['0.004', '0.00834']) {
   )
   bus.emit('order.updated', order)
 }
-console.log(`average fill price ${formatDecimal(order.avgFillPrice ?? price)}; notional ${formatDecimal(order.filledQty.times(price))}`)
+console.log(
+  `average fill price ${formatDecimal(order.avgFillPrice ?? price)}; notional ${formatDecimal(order.filledQty.times(price))}`,
+)

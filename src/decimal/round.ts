@@ -40,7 +40,9 @@ export function roundToIncrement(
   const v = toDecimal(value, { field: 'value' })
   const inc = toDecimal(increment, { field: 'increment' })
   if (inc.isNegative() || inc.isZero()) {
-    throw new ValidationError(`Invalid increment "${inc.toString()}": must be greater than 0`, { field: 'increment' })
+    throw new ValidationError(`Invalid increment "${inc.toString()}": must be greater than 0`, {
+      field: 'increment',
+    })
   }
   if (origin === undefined) return v.div(inc).toDecimalPlaces(0, DECIMAL_MODE[mode]).times(inc)
   const o = toDecimal(origin, { field: 'origin' })
