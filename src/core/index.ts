@@ -1,3 +1,4 @@
+export { err, ok, type Result, unwrap } from '../errors/result.js'
 export { type Clock, ManualClock, SystemClock, sleep, type TimerHandle } from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
 export {
@@ -18,7 +19,24 @@ export {
   transitionOrder,
   validateOrderRequest,
 } from './orderState.js'
-export { err, ok, type Result, unwrap } from './result.js'
+export type {
+  AccountSnapshot,
+  CancelAllResult,
+  ExchangeAdapter,
+  ExecutionClient,
+  ExecutionEvents,
+  MarketDataEvents,
+  MarketDataSource,
+  MarketSnapshot,
+  OrderAck,
+  OrderDeniedEvent,
+  OrderEvent,
+  OrderFilledEvent,
+  OrderFilter,
+  OrderIntent,
+  Signal,
+  UserDataEvents,
+} from './ports.js'
 export {
   type Balance,
   type BookLevel,

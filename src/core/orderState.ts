@@ -1,6 +1,6 @@
 import { Decimal } from '../decimal/index.js'
 import { StateError, ValidationError } from '../errors/index.js'
-import { err, ok, type Result } from './result.js'
+import { err, ok, type Result } from '../errors/result.js'
 import {
   type Fill,
   hasLimitPrice,

@@ -1,5 +1,5 @@
-import { err, ok, type Result } from '../core/result.js'
 import { ValidationError } from '../errors/index.js'
+import { err, ok, type Result } from '../errors/result.js'
 import { Decimal, type DecimalLike, isDecimal } from './Decimal.js'
 
 /** Largest number of integer digits accepted from a venue (a 1e30 price is corruption, not data). */

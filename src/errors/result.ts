@@ -1,4 +1,4 @@
-import type { TradekitError } from '../errors/index.js'
+import type { TradekitError } from './TradekitError.js'
 
 /** Outcome of an operation that can fail on the hot path without throwing. */
 export type Result<T, E = TradekitError> =

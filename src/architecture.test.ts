@@ -1,0 +1,108 @@
+/**
+ * Keeps the layering of DESIGN.md true: every import in src/ (tests excepted) must point down or within its own
+ * module. An arrow that points up or sideways fails here, with the file and the import named.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const SRC = resolve(import.meta.dirname)
+
+/** Module of a path relative to src/. */
+function moduleOf(rel: string): string {
+  if (rel.startsWith('exchanges/binance')) return 'binance'
+  if (rel.startsWith('exchanges/polymarket')) return 'polymarket'
+  if (rel === 'index.ts') return 'root'
+  if (rel === 'architecture.test.ts') return 'test'
+  return rel.split('/')[0] ?? rel
+}
+
+/** What each module may import (itself always). */
+const ALLOWED: Record<string, readonly string[]> = {
+  errors: [],
+  decimal: ['errors'],
+  core: ['errors', 'decimal'],
+  indicators: ['errors', 'core'],
+  transport: ['errors', 'decimal', 'core'],
+  binance: ['errors', 'decimal', 'core', 'transport'],
+  polymarket: ['errors', 'decimal', 'core', 'transport'],
+  strategies: ['errors', 'decimal', 'core', 'indicators'],
+  risk: ['errors', 'decimal', 'core', 'indicators'],
+  execution: ['errors', 'decimal', 'core', 'transport'],
+  engine: ['errors', 'decimal', 'core', 'transport', 'indicators', 'strategies', 'risk', 'execution'],
+  backtest: [
+    'errors',
+    'decimal',
+    'core',
+    'transport',
+    'indicators',
+    'strategies',
+    'risk',
+    'execution',
+    'engine',
+  ],
+  sim: ['errors', 'decimal', 'core'],
+  testing: ['errors', 'decimal', 'core', 'indicators'],
+  root: ['errors', 'decimal', 'core', 'engine'],
+}
+
+/** Third-party packages each module may import; everything else only the shared base. */
+const SHARED_PACKAGES = ['decimal.js', 'eventemitter3', 'zod', 'isows']
+const EXTRA_PACKAGES: Record<string, readonly string[]> = {
+  polymarket: ['ethers'],
+  sim: ['ws', 'ethers'],
+}
+/** Modules that may import node: builtins statically (the rest must run in browsers too). */
+const NODE_BUILTINS_OK = new Set(['sim', 'backtest', 'engine', 'test'])
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) return name === '__fixtures__' ? [] : walk(p)
+    return p.endsWith('.ts') && !/\.test(-d)?\.ts$/.test(p) ? [p] : []
+  })
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+
+describe('architecture', () => {
+  const files = walk(SRC)
+
+  it('finds source files', () => {
+    expect(files.length).toBeGreaterThan(5)
+  })
+
+  it('every import points down the layers', () => {
+    const violations: string[] = []
+    for (const file of files) {
+      const rel = relative(SRC, file)
+      const from = moduleOf(rel)
+      const allowed = ALLOWED[from]
+      if (allowed === undefined) {
+        violations.push(`${rel}: module "${from}" has no layering rule`)
+        continue
+      }
+      const text = readFileSync(file, 'utf8')
+      for (const m of text.matchAll(IMPORT)) {
+        const spec = m[1] ?? m[2] ?? ''
+        const isDynamic = m[2] !== undefined
+        if (spec.startsWith('.')) {
+          const target = moduleOf(relative(SRC, resolve(dirname(file), spec)))
+          if (target !== from && !allowed.includes(target))
+            violations.push(`${rel}: imports ${spec} (${from} -> ${target})`)
+        } else if (spec.startsWith('node:')) {
+          if (!NODE_BUILTINS_OK.has(from) && !isDynamic) violations.push(`${rel}: static import of ${spec}`)
+        } else {
+          const pkg = spec.startsWith('@')
+            ? spec.split('/').slice(0, 2).join('/')
+            : (spec.split('/')[0] ?? spec)
+          if (!SHARED_PACKAGES.includes(pkg) && !(EXTRA_PACKAGES[from] ?? []).includes(pkg)) {
+            violations.push(`${rel}: imports package ${pkg}`)
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([])
+  })
+})

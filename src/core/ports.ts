@@ -1,0 +1,218 @@
+import type { Decimal } from '../decimal/index.js'
+import type { TradekitError } from '../errors/index.js'
+import type { Listenable } from './events.js'
+import type {
+  Balance,
+  BookSnapshot,
+  Candle,
+  Fill,
+  Instrument,
+  Order,
+  OrderRequest,
+  Position,
+  Side,
+  Trade,
+} from './types.js'
+
+/**
+ * What a strategy wants: a direction on an instrument, with optional protective levels. It carries no quantity:
+ * the RiskManager sizes it. Strategies emit signals; they never place orders.
+ */
+export interface Signal {
+  /** Id of the strategy that emitted it. */
+  readonly strategyId: string
+  readonly venue: string
+  readonly symbol: string
+  readonly side: Side
+  /** `ENTRY` opens or adds exposure; `EXIT` only reduces it (sent reduce-only). */
+  readonly intent: 'ENTRY' | 'EXIT'
+  /** MARKET (default) or LIMIT at `limitPrice`. */
+  readonly orderType?: 'MARKET' | 'LIMIT'
+  readonly limitPrice?: Decimal
+  /** Protective stop; the RiskManager derives one from ATR when absent. */
+  readonly stopPrice?: Decimal
+  readonly takeProfitPrice?: Decimal
+  /** 0..1; sizing methods may scale by it. */
+  readonly confidence?: number
+  /** Human-readable reason, kept in the audit trail. */
+  readonly reason: string
+  /** Multi-leg group id (legs approved together, executed through an OrderGroup). */
+  readonly groupId?: string
+  /** Signal time, epoch ms. */
+  readonly tsEvent: number
+}
+
+/** An order the RiskManager approved and sized: ready for an {@link ExecutionClient}. */
+export interface OrderIntent extends OrderRequest {
+  readonly strategyId: string
+  /** Protective stop the position was sized against. */
+  readonly stopPrice?: Decimal
+  readonly takeProfitPrice?: Decimal
+  /** The signal this intent came from. */
+  readonly signal?: Signal
+  readonly groupId?: string
+}
+
+/** Filter for {@link ExecutionClient.cancelAll}. */
+export interface OrderFilter {
+  readonly venue?: string
+  readonly symbol?: string
+  readonly strategyId?: string
+}
+
+/** Outcome of a cancel-all: which orders were cancelled, which could not be (and why). */
+export interface CancelAllResult {
+  readonly canceled: readonly string[]
+  readonly failed: ReadonlyArray<{ readonly clientOrderId: string; readonly error: TradekitError }>
+}
+
+/** Payload of every order event: the order after the change. */
+export interface OrderEvent {
+  readonly type: string
+  readonly order: Order
+  readonly tsEvent: number
+}
+
+/** Payload of `order.filled`: the fill and the order after it. */
+export interface OrderFilledEvent extends OrderEvent {
+  readonly type: 'order.filled'
+  readonly fill: Fill
+}
+
+/** Payload of `order.denied` (our risk said no) — the order never reached a venue. */
+export interface OrderDeniedEvent {
+  readonly type: 'order.denied'
+  readonly intent: OrderIntent
+  readonly reason: string
+  readonly tsEvent: number
+}
+
+/**
+ * Events every {@link ExecutionClient} emits, paper and live alike, so strategy and risk code runs unchanged.
+ * `rejected` means the venue said no; `denied` means a check of ours did.
+ */
+export interface ExecutionEvents {
+  'order.submitted': [e: OrderEvent]
+  'order.accepted': [e: OrderEvent]
+  'order.filled': [e: OrderFilledEvent]
+  'order.canceled': [e: OrderEvent]
+  'order.rejected': [e: OrderEvent]
+  'order.expired': [e: OrderEvent]
+  'order.denied': [e: OrderDeniedEvent]
+  /** An update that the order state machine refused; reported, not applied. */
+  'order.invalidTransition': [
+    e: { type: 'order.invalidTransition'; order: Order; attempted: string; tsEvent: number },
+  ]
+  error: [e: TradekitError]
+}
+
+/** The contract shared by PaperTrader and the live OrderExecutor. */
+export interface ExecutionClient {
+  /** Venue ids this client trades on. */
+  readonly venues: readonly string[]
+  readonly events: Listenable<ExecutionEvents>
+  /** Sends an approved intent. Resolves with the order as tracked (usually PENDING_NEW or later). */
+  submit(intent: OrderIntent): Promise<Order>
+  /** Cancels one order by client order id. */
+  cancel(clientOrderId: string): Promise<Order>
+  /** Cancels every open order matching `filter`, reporting what could not be cancelled. */
+  cancelAll(filter?: OrderFilter): Promise<CancelAllResult>
+  /** Orders not yet in a terminal status. */
+  openOrders(filter?: OrderFilter): readonly Order[]
+  /** Stops accepting orders, optionally cancels open ones, waits (bounded) for in-flight requests. */
+  shutdown(options?: { cancelOpenOrders?: boolean; timeoutMs?: number }): Promise<void>
+}
+
+/** The venue's acknowledgement of a new order. */
+export interface OrderAck {
+  readonly clientOrderId: string
+  readonly venueOrderId: string
+  /** The order as the venue reports it right after placement (may already be filled). */
+  readonly order: Order
+  /** Fills reported in the placement response (Binance `fills`, FOK/IOC). */
+  readonly fills: readonly Fill[]
+}
+
+/** Unified user-data events from a venue's private stream. */
+export interface UserDataEvents {
+  /** An order changed at the venue (status, filled quantity). */
+  'order.update': [e: { type: 'order.update'; order: Order; tsEvent: number }]
+  /** A fill of one of our orders. */
+  fill: [e: { type: 'fill'; fill: Fill; tsEvent: number }]
+  'balance.update': [e: { type: 'balance.update'; balances: readonly Balance[]; tsEvent: number }]
+  'position.update': [e: { type: 'position.update'; positions: readonly Position[]; tsEvent: number }]
+  /** The private stream (re)connected: state must be reconciled over REST. */
+  'user.reconnected': [e: { type: 'user.reconnected'; tsEvent: number }]
+  error: [e: TradekitError]
+}
+
+/**
+ * The small trading interface each exchange adapter implements and the live OrderExecutor drives.
+ * Requests reject with tradekit errors; a timeout on `placeOrder` rejects with OrderOutcomeUnknownError.
+ */
+export interface ExchangeAdapter {
+  readonly venue: string
+  readonly events: Listenable<UserDataEvents>
+  /** Instrument rules for a symbol (cached by the adapter). */
+  instrument(symbol: string): Promise<Instrument>
+  /** Places an order. Must send `req.clientOrderId` to the venue. */
+  placeOrder(req: OrderRequest): Promise<OrderAck>
+  /** Cancels by client order id. */
+  cancelOrder(symbol: string, clientOrderId: string): Promise<Order>
+  /** Looks an order up by client order id; `undefined` when the venue does not know it. */
+  queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined>
+  /** Open orders, of one symbol or all. */
+  openOrders(symbol?: string): Promise<readonly Order[]>
+  balances(): Promise<readonly Balance[]>
+  /** Derivative or outcome-token positions (empty for spot). */
+  positions(): Promise<readonly Position[]>
+  /** Starts the private stream. */
+  startUserData(): Promise<void>
+  /** Closes sockets and timers. */
+  close(): Promise<void>
+}
+
+/** Unified market-data events, whichever venue they come from. */
+export interface MarketDataEvents {
+  candle: [c: Candle]
+  trade: [t: Trade]
+  book: [b: BookSnapshot]
+  /** A payload was rejected by a decoder; counted and dropped. */
+  dataError: [e: TradekitError]
+  error: [e: TradekitError]
+}
+
+/** A source of market data (live adapter stream, replay, backtest feed). */
+export interface MarketDataSource {
+  readonly events: Listenable<MarketDataEvents>
+}
+
+/**
+ * What a risk check needs to know about the account at one instant. A `Portfolio` provides it; tests build it
+ * by hand.
+ */
+export interface AccountSnapshot {
+  /** Mark-to-market equity in the account currency. */
+  readonly equity: Decimal
+  /** Equity not used as margin or held by orders. */
+  readonly freeMargin: Decimal
+  /** Highest equity seen (drawdown reference). */
+  readonly peakEquity: Decimal
+  /** Realized PnL today (net of fees). */
+  readonly realizedPnlToday?: Decimal
+  readonly positions: readonly Position[]
+  readonly openOrders: readonly Order[]
+  /** Snapshot time, epoch ms. */
+  readonly tsEvent: number
+}
+
+/** Market context for one instrument at decision time. */
+export interface MarketSnapshot {
+  readonly instrument: Instrument
+  /** Latest price (last trade or mid). */
+  readonly price: Decimal
+  /** When that price was observed, epoch ms. */
+  readonly priceTs: number
+  /** Latest ATR for ATR-based stops and volatility sizing, when available. */
+  readonly atr?: number
+}
