@@ -32,6 +32,11 @@ export interface Signal {
   /** Protective stop; the RiskManager derives one from ATR when absent. */
   readonly stopPrice?: Decimal
   readonly takeProfitPrice?: Decimal
+  /**
+   * Upper bound on the quantity the strategy can use (e.g. the depth available at its limit price); the RiskManager
+   * never sizes above it.
+   */
+  readonly maxQty?: Decimal
   /** 0..1; sizing methods may scale by it. */
   readonly confidence?: number
   /** Human-readable reason, kept in the audit trail. */
