@@ -1,4 +1,88 @@
 /**
+ * Polymarket CLOB V2 adapter: order building with Polymarket's exact rounding, EIP-712 order signing (ethers v6),
+ * L1/L2 auth headers, strict decoders and a local order book.
+ *
  * @packageDocumentation
  */
-export {}
+export {
+  buildL2Signature,
+  createL1Headers,
+  createL2Headers,
+  type L1HeaderParams,
+  type L1Headers,
+  type L2HeaderParams,
+  type L2Headers,
+} from './auth.js'
+export {
+  buildMarketOrder,
+  buildOrder,
+  limitOrderAmounts,
+  marketOrderAmounts,
+  type OrderAmounts,
+  randomSalt,
+  walkBookPrice,
+} from './buildOrder.js'
+export {
+  AMOY_CHAIN_ID,
+  BYTES32_ZERO,
+  CTF_EXCHANGE_V2,
+  END_CURSOR,
+  EXCHANGE_DOMAIN_NAME,
+  EXCHANGE_DOMAIN_VERSION,
+  exchangeAddress,
+  GTD_MIN_LEAD_MS,
+  HEARTBEAT_TIMEOUT_MS,
+  INITIAL_CURSOR,
+  isTickSize,
+  MAX_BATCH_ORDERS,
+  NEG_RISK_CTF_EXCHANGE_V2,
+  POLYGON_CHAIN_ID,
+  POLYMARKET_CLOB_HOST,
+  POLYMARKET_VENUE,
+  POLYMARKET_WS_HOST,
+  ROUNDING_RULES,
+  type RoundingRule,
+  TICK_SIZES,
+  type TickSize,
+} from './constants.js'
+export {
+  type DecodedFrame,
+  decodeFrame,
+  decodeMarketEvent,
+  decodeRestBook,
+  decodeUserEvent,
+  type PolymarketBestBidAskEvent,
+  type PolymarketBook,
+  type PolymarketBookEvent,
+  type PolymarketLastTradeEvent,
+  type PolymarketMakerFill,
+  type PolymarketMarketEvent,
+  type PolymarketMarketResolvedEvent,
+  type PolymarketNewMarketEvent,
+  type PolymarketPriceChange,
+  type PolymarketPriceChangeEvent,
+  type PolymarketTickSizeChangeEvent,
+  type PolymarketTradeStatus,
+  type PolymarketUserEvent,
+  type PolymarketUserOrderEvent,
+  type PolymarketUserTradeEvent,
+} from './decode.js'
+export { LocalBook } from './LocalBook.js'
+export { orderDomain, orderHash, orderMessage, signOrder } from './signOrder.js'
+export { toPostOrderBody } from './toPostOrderBody.js'
+export {
+  type ApiCredentials,
+  type BuildMarketOrderArgs,
+  type BuildOrderArgs,
+  type BuildOrderOptions,
+  type OrderDomainOptions,
+  type PolymarketOrder,
+  PolymarketOrderType,
+  type PolymarketSide,
+  type PostOrderBody,
+  type PostOrderBodyOptions,
+  type PriceLevel,
+  SignatureType,
+  type SignedPolymarketOrder,
+  type TypedDataSigner,
+} from './types.js'

@@ -1,0 +1,622 @@
+import { z } from 'zod'
+import type { BookLevel } from '../../core/index.js'
+import { type Decimal, parseDecimal } from '../../decimal/index.js'
+import { ExchangeDataError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import { POLYMARKET_VENUE } from './constants.js'
+
+// ───────────────────────────── number parsing ─────────────────────────────
+
+const DECIMAL_TEXT = /^(?:\d{1,30}(?:\.\d{1,30})?|\.\d{1,30})$/
+
+/** A unit-interval price: a decimal string (`"0.5"`, `".48"`) or number strictly inside (0, 1). */
+const UnitPrice = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) {
+    ctx.addIssue({ code: 'custom', message: `price ${JSON.stringify(v)} is not inside (0, 1)` })
+    return z.NEVER
+  }
+  return n
+})
+
+/** A best bid/ask: `""`, `"0"` and `"1"` mean no level (undefined); anything else must be inside (0, 1). */
+const BestPrice = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === null || v === '') return undefined
+    const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
+    if (n === 0 || n === 1) return undefined
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      ctx.addIssue({ code: 'custom', message: `best price ${JSON.stringify(v)} is invalid` })
+      return z.NEVER
+    }
+    return n
+  })
+
+/** A size: finite and ≥ 0 (a price change of size 0 removes the level). */
+const Size = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
+  if (!Number.isFinite(n) || n < 0) {
+    ctx.addIssue({ code: 'custom', message: `size ${JSON.stringify(v)} is not a non-negative number` })
+    return z.NEVER
+  }
+  return n
+})
+
+/** Epoch ms as a string or number. */
+const Millis = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < 0) {
+    ctx.addIssue({ code: 'custom', message: `timestamp ${JSON.stringify(v)} is invalid` })
+    return z.NEVER
+  }
+  return n
+})
+
+const TokenId = z.string().regex(/^\d{1,78}$/, 'token id must be a uint256 decimal string')
+const ConditionId = z.string().regex(/^0x[0-9a-fA-F]{1,64}$/, 'condition id must be 0x-prefixed hex')
+const SideSchema = z.enum(['BUY', 'SELL'])
+const Level = z.object({ price: UnitPrice, size: Size })
+
+/** A Decimal from a venue string, strict (no `""`, `NaN`, exponents); for user-channel money fields. */
+function dec(options: { positive?: boolean; unitPrice?: boolean } = {}) {
+  return z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const r = parseDecimal(typeof v === 'string' && v.startsWith('.') ? `0${v}` : v, {
+      allowZero: options.positive !== true,
+    })
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.error.message })
+      return z.NEVER
+    }
+    if (options.unitPrice === true && (r.value.lte(0) || r.value.gte(1))) {
+      ctx.addIssue({ code: 'custom', message: `price "${r.value.toFixed()}" is not inside (0, 1)` })
+      return z.NEVER
+    }
+    return r.value
+  })
+}
+
+// ───────────────────────────── market channel ─────────────────────────────
+
+/** Full book of one token (`book`): levels sorted best first, whatever order the venue sent them in. */
+export interface PolymarketBookEvent {
+  readonly type: 'book'
+  readonly tokenId: string
+  readonly market: string
+  readonly bids: readonly BookLevel[]
+  readonly asks: readonly BookLevel[]
+  readonly hash: string
+  readonly tsEvent: number
+}
+
+/** One level change inside a `price_change` event; `size` 0 removes the level. */
+export interface PolymarketPriceChange {
+  readonly tokenId: string
+  readonly price: number
+  readonly size: number
+  /** BUY changes a bid level, SELL an ask level. */
+  readonly side: 'BUY' | 'SELL'
+  readonly bestBid: number | undefined
+  readonly bestAsk: number | undefined
+  readonly hash: string | undefined
+}
+
+/** Level changes after an order was placed or cancelled (`price_change`). */
+export interface PolymarketPriceChangeEvent {
+  readonly type: 'price_change'
+  readonly market: string
+  readonly changes: readonly PolymarketPriceChange[]
+  readonly tsEvent: number
+}
+
+/** The market's tick size changed (`tick_size_change`): orders must use the new tick from now on. */
+export interface PolymarketTickSizeChangeEvent {
+  readonly type: 'tick_size_change'
+  readonly tokenId: string
+  readonly market: string
+  readonly oldTickSize: string
+  readonly newTickSize: string
+  readonly tsEvent: number
+}
+
+/** A trade printed (`last_trade_price`). */
+export interface PolymarketLastTradeEvent {
+  readonly type: 'last_trade_price'
+  readonly tokenId: string
+  readonly market: string
+  readonly price: number
+  readonly size: number
+  readonly side: 'BUY' | 'SELL'
+  readonly tsEvent: number
+}
+
+/** Top of book changed (`best_bid_ask`, with `custom_feature_enabled`). */
+export interface PolymarketBestBidAskEvent {
+  readonly type: 'best_bid_ask'
+  readonly tokenId: string
+  readonly market: string
+  readonly bestBid: number | undefined
+  readonly bestAsk: number | undefined
+  readonly tsEvent: number
+}
+
+/** A market was created (`new_market`). */
+export interface PolymarketNewMarketEvent {
+  readonly type: 'new_market'
+  readonly market: string
+  readonly question: string | undefined
+  readonly tokenIds: readonly string[]
+  readonly tsEvent: number
+}
+
+/** A market resolved (`market_resolved`). */
+export interface PolymarketMarketResolvedEvent {
+  readonly type: 'market_resolved'
+  readonly market: string
+  readonly winningTokenId: string | undefined
+  readonly winningOutcome: string | undefined
+  readonly tokenIds: readonly string[]
+  readonly tsEvent: number
+}
+
+/** Every decoded market-channel event. */
+export type PolymarketMarketEvent =
+  | PolymarketBookEvent
+  | PolymarketPriceChangeEvent
+  | PolymarketTickSizeChangeEvent
+  | PolymarketLastTradeEvent
+  | PolymarketBestBidAskEvent
+  | PolymarketNewMarketEvent
+  | PolymarketMarketResolvedEvent
+
+const BookSchema = z.object({
+  event_type: z.literal('book'),
+  asset_id: TokenId,
+  market: ConditionId,
+  bids: z.array(Level).max(20_000),
+  asks: z.array(Level).max(20_000),
+  hash: z.string().optional(),
+  timestamp: Millis,
+})
+
+const PriceChangeSchema = z.object({
+  event_type: z.literal('price_change'),
+  market: ConditionId,
+  price_changes: z
+    .array(
+      z.object({
+        asset_id: TokenId,
+        price: UnitPrice,
+        size: Size,
+        side: SideSchema,
+        hash: z.string().optional(),
+        best_bid: BestPrice,
+        best_ask: BestPrice,
+      }),
+    )
+    .min(1)
+    .max(20_000),
+  timestamp: Millis,
+})
+
+const TickSchema = z.object({
+  event_type: z.literal('tick_size_change'),
+  asset_id: TokenId,
+  market: ConditionId,
+  old_tick_size: z.union([z.string(), z.number()]).transform(String),
+  new_tick_size: z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .refine(
+      (s) => ['0.1', '0.01', '0.001', '0.0001', '0.005', '0.0025'].includes(s),
+      'unsupported tick size',
+    ),
+  timestamp: Millis,
+})
+
+const LastTradeSchema = z.object({
+  event_type: z.literal('last_trade_price'),
+  asset_id: TokenId,
+  market: ConditionId,
+  price: UnitPrice,
+  size: Size,
+  side: SideSchema,
+  timestamp: Millis,
+})
+
+const BestBidAskSchema = z.object({
+  event_type: z.literal('best_bid_ask'),
+  asset_id: TokenId,
+  market: ConditionId,
+  best_bid: BestPrice,
+  best_ask: BestPrice,
+  timestamp: Millis,
+})
+
+const NewMarketSchema = z.object({
+  event_type: z.literal('new_market'),
+  market: ConditionId,
+  question: z.string().optional(),
+  assets_ids: z.array(TokenId).max(100).default([]),
+  timestamp: Millis,
+})
+
+const ResolvedSchema = z.object({
+  event_type: z.literal('market_resolved'),
+  market: ConditionId,
+  winning_asset_id: TokenId.optional(),
+  winning_outcome: z.string().optional(),
+  assets_ids: z.array(TokenId).max(100).default([]),
+  timestamp: Millis,
+})
+
+function sortLevels(levels: ReadonlyArray<{ price: number; size: number }>, desc: boolean): BookLevel[] {
+  const out: BookLevel[] = []
+  for (const l of levels) if (l.size > 0) out.push([l.price, l.size])
+  out.sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0]))
+  return out
+}
+
+function dataError(message: string, issues: string[], raw: unknown): ExchangeDataError {
+  return new ExchangeDataError(POLYMARKET_VENUE, message, issues, raw)
+}
+
+function issuesOf(e: z.ZodError): string[] {
+  return e.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+}
+
+/**
+ * Decodes one market-channel event object. Never throws: a malformed event is an `ExchangeDataError` to count
+ * and drop. Prices must be strictly inside (0, 1); `""`, `"NaN"` or exponents are rejected, never read as 0.
+ *
+ * @example
+ * ```ts
+ * const r = decodeMarketEvent(JSON.parse(text))
+ * if (r.ok && r.value.type === 'book') book.applySnapshot(r.value)
+ * ```
+ */
+export function decodeMarketEvent(value: unknown): Result<PolymarketMarketEvent, ExchangeDataError> {
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return err(dataError('Market event is not an object', ['(root): expected object'], value))
+    }
+    const type = (value as { event_type?: unknown }).event_type
+    switch (type) {
+      case 'book': {
+        const r = BookSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid book event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'book',
+          tokenId: v.asset_id,
+          market: v.market,
+          bids: sortLevels(v.bids, true),
+          asks: sortLevels(v.asks, false),
+          hash: v.hash ?? '',
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'price_change': {
+        const r = PriceChangeSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid price_change event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'price_change',
+          market: v.market,
+          changes: v.price_changes.map((c) => ({
+            tokenId: c.asset_id,
+            price: c.price,
+            size: c.size,
+            side: c.side,
+            bestBid: c.best_bid,
+            bestAsk: c.best_ask,
+            hash: c.hash,
+          })),
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'tick_size_change': {
+        const r = TickSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid tick_size_change event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'tick_size_change',
+          tokenId: v.asset_id,
+          market: v.market,
+          oldTickSize: v.old_tick_size,
+          newTickSize: v.new_tick_size,
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'last_trade_price': {
+        const r = LastTradeSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid last_trade_price event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'last_trade_price',
+          tokenId: v.asset_id,
+          market: v.market,
+          price: v.price,
+          size: v.size,
+          side: v.side,
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'best_bid_ask': {
+        const r = BestBidAskSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid best_bid_ask event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'best_bid_ask',
+          tokenId: v.asset_id,
+          market: v.market,
+          bestBid: v.best_bid,
+          bestAsk: v.best_ask,
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'new_market': {
+        const r = NewMarketSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid new_market event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'new_market',
+          market: v.market,
+          question: v.question,
+          tokenIds: v.assets_ids,
+          tsEvent: v.timestamp,
+        })
+      }
+      case 'market_resolved': {
+        const r = ResolvedSchema.safeParse(value)
+        if (!r.success) return err(dataError('Invalid market_resolved event', issuesOf(r.error), value))
+        const v = r.data
+        return ok({
+          type: 'market_resolved',
+          market: v.market,
+          winningTokenId: v.winning_asset_id,
+          winningOutcome: v.winning_outcome,
+          tokenIds: v.assets_ids,
+          tsEvent: v.timestamp,
+        })
+      }
+      default:
+        return err(
+          dataError(`Unknown market event type ${JSON.stringify(type)}`, ['event_type: unknown'], value),
+        )
+    }
+  } catch (cause) {
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Market event decoding failed', [], value, { cause }))
+  }
+}
+
+/** What one WebSocket text frame held: events, per-event errors, and whether it was the `PONG` keep-alive. */
+export interface DecodedFrame<E> {
+  readonly events: readonly E[]
+  readonly errors: readonly ExchangeDataError[]
+  readonly isPong: boolean
+}
+
+/**
+ * Decodes one WebSocket text frame that holds one event object or an array of them (or `PONG`). Each element is
+ * decoded on its own, so one bad element does not drop the good ones. Never throws.
+ */
+export function decodeFrame<E>(
+  text: string,
+  decodeOne: (v: unknown) => Result<E, ExchangeDataError>,
+): DecodedFrame<E> {
+  if (text === 'PONG') return { events: [], errors: [], isPong: true }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (cause) {
+    return {
+      events: [],
+      errors: [new ExchangeDataError(POLYMARKET_VENUE, 'Frame is not JSON', [], text, { cause })],
+      isPong: false,
+    }
+  }
+  const items = Array.isArray(parsed) ? parsed : [parsed]
+  const events: E[] = []
+  const errors: ExchangeDataError[] = []
+  for (const item of items) {
+    const r = decodeOne(item)
+    if (r.ok) events.push(r.value)
+    else errors.push(r.error)
+  }
+  return { events, errors, isPong: false }
+}
+
+// ───────────────────────────── user channel ─────────────────────────────
+
+/** A maker order filled by a trade, as the user channel reports it. */
+export interface PolymarketMakerFill {
+  readonly orderId: string
+  readonly owner: string
+  readonly matchedAmount: Decimal
+  readonly price: Decimal
+  readonly tokenId: string
+  readonly side: 'BUY' | 'SELL' | undefined
+}
+
+/** Settlement status of a trade: MATCHED → MINED → CONFIRMED, or RETRYING → FAILED. */
+export type PolymarketTradeStatus = 'MATCHED' | 'MINED' | 'CONFIRMED' | 'RETRYING' | 'FAILED'
+
+/** A user-channel `trade` event. */
+export interface PolymarketUserTradeEvent {
+  readonly type: 'trade'
+  readonly tradeId: string
+  readonly tokenId: string
+  readonly market: string
+  /** The taker's side. */
+  readonly side: 'BUY' | 'SELL'
+  readonly size: Decimal
+  readonly price: Decimal
+  readonly status: PolymarketTradeStatus
+  readonly takerOrderId: string
+  /** API key of the taker order's owner. */
+  readonly owner: string
+  readonly makerOrders: readonly PolymarketMakerFill[]
+  readonly tsEvent: number
+}
+
+/** A user-channel `order` event: PLACEMENT, UPDATE (a fill) or CANCELLATION. */
+export interface PolymarketUserOrderEvent {
+  readonly type: 'order'
+  readonly action: 'PLACEMENT' | 'UPDATE' | 'CANCELLATION'
+  readonly orderId: string
+  readonly tokenId: string
+  readonly market: string
+  readonly side: 'BUY' | 'SELL'
+  readonly price: Decimal
+  readonly originalSize: Decimal
+  readonly sizeMatched: Decimal
+  readonly owner: string
+  readonly tsEvent: number
+}
+
+/** Every decoded user-channel event. */
+export type PolymarketUserEvent = PolymarketUserTradeEvent | PolymarketUserOrderEvent
+
+const TradeSchema = z.object({
+  event_type: z.literal('trade'),
+  id: z.string().min(1),
+  asset_id: TokenId,
+  market: ConditionId,
+  side: SideSchema,
+  size: dec({ positive: true }),
+  price: dec({ unitPrice: true }),
+  status: z.enum(['MATCHED', 'MINED', 'CONFIRMED', 'RETRYING', 'FAILED']),
+  taker_order_id: z.string().min(1),
+  owner: z.string(),
+  maker_orders: z
+    .array(
+      z.object({
+        order_id: z.string().min(1),
+        owner: z.string(),
+        matched_amount: dec({ positive: true }),
+        price: dec({ unitPrice: true }),
+        asset_id: TokenId,
+        side: SideSchema.optional(),
+      }),
+    )
+    .max(1000),
+  timestamp: Millis,
+})
+
+const OrderSchema = z.object({
+  event_type: z.literal('order'),
+  id: z.string().min(1),
+  asset_id: TokenId,
+  market: ConditionId,
+  side: SideSchema,
+  price: dec({ unitPrice: true }),
+  original_size: dec({ positive: true }),
+  size_matched: dec(),
+  owner: z.string(),
+  type: z.enum(['PLACEMENT', 'UPDATE', 'CANCELLATION']),
+  timestamp: Millis,
+})
+
+/** Decodes one user-channel event object (`order` or `trade`). Never throws. */
+export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, ExchangeDataError> {
+  try {
+    const type = (value as { event_type?: unknown } | null)?.event_type
+    if (type === 'trade') {
+      const r = TradeSchema.safeParse(value)
+      if (!r.success) return err(dataError('Invalid trade event', issuesOf(r.error), value))
+      const v = r.data
+      return ok({
+        type: 'trade',
+        tradeId: v.id,
+        tokenId: v.asset_id,
+        market: v.market,
+        side: v.side,
+        size: v.size,
+        price: v.price,
+        status: v.status,
+        takerOrderId: v.taker_order_id,
+        owner: v.owner,
+        makerOrders: v.maker_orders.map((m) => ({
+          orderId: m.order_id,
+          owner: m.owner,
+          matchedAmount: m.matched_amount,
+          price: m.price,
+          tokenId: m.asset_id,
+          side: m.side,
+        })),
+        tsEvent: v.timestamp,
+      })
+    }
+    if (type === 'order') {
+      const r = OrderSchema.safeParse(value)
+      if (!r.success) return err(dataError('Invalid order event', issuesOf(r.error), value))
+      const v = r.data
+      if (v.size_matched.gt(v.original_size)) {
+        return err(dataError('Invalid order event', ['size_matched: exceeds original_size'], value))
+      }
+      return ok({
+        type: 'order',
+        action: v.type,
+        orderId: v.id,
+        tokenId: v.asset_id,
+        market: v.market,
+        side: v.side,
+        price: v.price,
+        originalSize: v.original_size,
+        sizeMatched: v.size_matched,
+        owner: v.owner,
+        tsEvent: v.timestamp,
+      })
+    }
+    return err(dataError(`Unknown user event type ${JSON.stringify(type)}`, ['event_type: unknown'], value))
+  } catch (cause) {
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'User event decoding failed', [], value, { cause }))
+  }
+}
+
+// ───────────────────────────── REST ─────────────────────────────
+
+/** An order book from GET /book, levels best first. */
+export interface PolymarketBook {
+  readonly tokenId: string
+  readonly market: string
+  readonly bids: readonly BookLevel[]
+  readonly asks: readonly BookLevel[]
+  readonly tickSize: string | undefined
+  readonly negRisk: boolean | undefined
+  readonly minOrderSize: string | undefined
+  readonly hash: string
+  readonly tsEvent: number
+}
+
+const RestBookSchema = z.object({
+  market: ConditionId,
+  asset_id: TokenId,
+  bids: z.array(Level).max(20_000),
+  asks: z.array(Level).max(20_000),
+  hash: z.string().optional(),
+  timestamp: Millis,
+  tick_size: z.union([z.string(), z.number()]).transform(String).optional(),
+  neg_risk: z.boolean().optional(),
+  min_order_size: z.union([z.string(), z.number()]).transform(String).optional(),
+})
+
+/** Decodes a GET /book response. Never throws. */
+export function decodeRestBook(value: unknown): Result<PolymarketBook, ExchangeDataError> {
+  const r = RestBookSchema.safeParse(value)
+  if (!r.success) return err(dataError('Invalid order book', issuesOf(r.error), value))
+  const v = r.data
+  return ok({
+    tokenId: v.asset_id,
+    market: v.market,
+    bids: sortLevels(v.bids, true),
+    asks: sortLevels(v.asks, false),
+    tickSize: v.tick_size,
+    negRisk: v.neg_risk,
+    minOrderSize: v.min_order_size,
+    hash: v.hash ?? '',
+    tsEvent: v.timestamp,
+  })
+}

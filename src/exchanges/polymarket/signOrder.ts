@@ -1,0 +1,87 @@
+import { getAddress, TypedDataEncoder } from 'ethers'
+import { ValidationError } from '../../errors/index.js'
+import {
+  EXCHANGE_DOMAIN_NAME,
+  EXCHANGE_DOMAIN_VERSION,
+  exchangeAddress,
+  ORDER_EIP712_TYPES,
+  POLYGON_CHAIN_ID,
+} from './constants.js'
+import type { OrderDomainOptions, PolymarketOrder, SignedPolymarketOrder, TypedDataSigner } from './types.js'
+
+/** The EIP-712 domain of an order: the V2 CTF Exchange, or the V2 Neg Risk CTF Exchange. */
+export function orderDomain(options: OrderDomainOptions): {
+  name: string
+  version: string
+  chainId: number
+  verifyingContract: string
+} {
+  return {
+    name: EXCHANGE_DOMAIN_NAME,
+    version: EXCHANGE_DOMAIN_VERSION,
+    chainId: options.chainId ?? POLYGON_CHAIN_ID,
+    verifyingContract: exchangeAddress(options.negRisk),
+  }
+}
+
+/** The signed V2 struct of an order (side as 0 = BUY, 1 = SELL; `expiration` left out, as the exchange does). */
+export function orderMessage(order: PolymarketOrder): Record<string, unknown> {
+  return {
+    salt: order.salt,
+    maker: order.maker,
+    signer: order.signer,
+    tokenId: order.tokenId,
+    makerAmount: order.makerAmount,
+    takerAmount: order.takerAmount,
+    side: order.side === 'BUY' ? 0 : 1,
+    signatureType: order.signatureType,
+    timestamp: order.timestamp,
+    metadata: order.metadata,
+    builder: order.builder,
+  }
+}
+
+const TYPES = ORDER_EIP712_TYPES as unknown as Record<string, Array<{ name: string; type: string }>>
+
+/**
+ * The EIP-712 digest of an order: the order id the exchange reports (`orderID`). Depends on the exchange, so a
+ * neg-risk order hashes differently from the same order on the standard exchange.
+ *
+ * @example
+ * ```ts
+ * const id = orderHash(order, { negRisk: false }) // '0x…' (bytes32)
+ * ```
+ */
+export function orderHash(order: PolymarketOrder, options: OrderDomainOptions): string {
+  try {
+    return TypedDataEncoder.hash(orderDomain(options), TYPES, orderMessage(order))
+  } catch (cause) {
+    throw new ValidationError('Order cannot be EIP-712 encoded', { cause })
+  }
+}
+
+/**
+ * Signs an order with EIP-712 against the V2 CTF Exchange (or the V2 Neg Risk CTF Exchange when `negRisk`). The
+ * wallet must be the order's `signer` (the EOA); for signature types 1 and 2 the maker is the proxy or Safe.
+ * Rejects with a {@link ValidationError} when the wallet is not the order's signer.
+ *
+ * @example
+ * ```ts
+ * import { Wallet } from 'ethers'
+ * const signed = await signOrder(order, new Wallet(privateKey), { negRisk: false })
+ * ```
+ */
+export async function signOrder(
+  order: PolymarketOrder,
+  signer: TypedDataSigner,
+  options: OrderDomainOptions,
+): Promise<SignedPolymarketOrder> {
+  const address = getAddress(await signer.getAddress())
+  if (address !== getAddress(order.signer)) {
+    throw new ValidationError(`The wallet "${address}" is not the order's signer "${order.signer}"`, {
+      field: 'signer',
+    })
+  }
+  const signature = await signer.signTypedData(orderDomain(options), TYPES, orderMessage(order))
+  return { ...order, signature }
+}
