@@ -1,0 +1,58 @@
+import { ConfigError, ValidationError } from '../errors/index.js'
+import type { CandleInput, PriceInput } from './types.js'
+
+/** Largest period any indicator accepts (TA-Lib's bound). */
+export const MAX_PERIOD = 100_000
+
+/** Throws a ConfigError unless `value` is an integer in [min, MAX_PERIOD]. */
+export function checkPeriod(name: string, field: string, value: number, min = 1): number {
+  if (!Number.isInteger(value) || value < min || value > MAX_PERIOD) {
+    const issue = `${field}: expected an integer from ${min} to ${MAX_PERIOD}, got "${String(value)}"`
+    throw new ConfigError(`Invalid ${name} config: ${issue}`, [issue])
+  }
+  return value
+}
+
+/** Throws a ConfigError unless `value` is a finite number >= min. */
+export function checkFactor(name: string, field: string, value: number, min = 0): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    const issue = `${field}: expected a finite number >= ${min}, got "${String(value)}"`
+    throw new ConfigError(`Invalid ${name} config: ${issue}`, [issue])
+  }
+  return value
+}
+
+function fail(name: string, field: string, message: string): never {
+  throw new ValidationError(`${name}: ${message}`, { field })
+}
+
+/** Validates a candle (finite fields, low <= open/close <= high, volume >= 0); throws a ValidationError. */
+export function checkCandle(name: string, c: CandleInput): CandleInput {
+  if (typeof c !== 'object' || c === null) fail(name, 'input', `expected a candle, got "${String(c)}"`)
+  const { open, high, low, close, volume } = c
+  if (!Number.isFinite(high)) fail(name, 'high', `candle high "${String(high)}" is not a finite number`)
+  if (!Number.isFinite(low)) fail(name, 'low', `candle low "${String(low)}" is not a finite number`)
+  if (!Number.isFinite(open)) fail(name, 'open', `candle open "${String(open)}" is not a finite number`)
+  if (!Number.isFinite(close)) fail(name, 'close', `candle close "${String(close)}" is not a finite number`)
+  if (!Number.isFinite(volume))
+    fail(name, 'volume', `candle volume "${String(volume)}" is not a finite number`)
+  if (high < low) fail(name, 'high', `candle high "${high}" is below low "${low}"`)
+  if (open < low || open > high) fail(name, 'open', `candle open "${open}" is outside [${low}, ${high}]`)
+  if (close < low || close > high) fail(name, 'close', `candle close "${close}" is outside [${low}, ${high}]`)
+  if (volume < 0) fail(name, 'volume', `candle volume "${volume}" is negative`)
+  return c
+}
+
+/** Reads the price of a number-or-candle input (the close of a candle); throws a ValidationError if invalid. */
+export function readPrice(name: string, input: PriceInput): number {
+  if (typeof input === 'number') {
+    if (Number.isFinite(input)) return input
+    fail(name, 'input', `input "${String(input)}" is not a finite number`)
+  }
+  return checkCandle(name, input).close
+}
+
+/** TA-Lib's TA_IS_ZERO: |v| < 1e-8. */
+export function isZero(v: number): boolean {
+  return -0.00000001 < v && v < 0.00000001
+}
