@@ -1,0 +1,572 @@
+import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
+import { Decimal, isDecimal } from '../decimal/index.js'
+import { toTradekitError, ValidationError } from '../errors/index.js'
+import {
+  type CircuitBreakerConfig,
+  CircuitBreakerConfigSchema,
+  type ResolvedCircuitBreakerConfig,
+} from './config.js'
+import type { CircuitBreakerEvents } from './events.js'
+import type { PersistedRiskState, StateStore } from './StateStore.js'
+import { TradingDay } from './TradingDay.js'
+import {
+  RiskReason,
+  type RiskRejection,
+  type RiskValues,
+  rejection,
+  StateChangeReason,
+  str,
+  TradingState,
+} from './types.js'
+
+const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
+/** Bound on remembered venue responses (rejection-rate window). */
+const MAX_RESPONSES = 10_000
+/** Bound on instruments tracked by the per-instrument order rate. */
+const MAX_RATE_KEYS = 10_000
+
+/** A fixed-capacity ring of timestamps: O(1) sliding-window rate limiting. */
+class TimestampRing {
+  readonly #buf: Float64Array
+  #next = 0
+  #size = 0
+  constructor(capacity: number) {
+    this.#buf = new Float64Array(capacity)
+  }
+  /** True when `capacity` timestamps already lie within `(now - windowMs, now]`. */
+  isFull(now: number, windowMs: number): boolean {
+    if (this.#size < this.#buf.length) return false
+    const oldest = this.#buf[this.#next] as number
+    return oldest > now - windowMs
+  }
+  push(ts: number): void {
+    this.#buf[this.#next] = ts
+    this.#next = (this.#next + 1) % this.#buf.length
+    if (this.#size < this.#buf.length) this.#size++
+  }
+  /** The most recent timestamp, or -Infinity. */
+  last(): number {
+    if (this.#size === 0) return Number.NEGATIVE_INFINITY
+    return this.#buf[(this.#next - 1 + this.#buf.length) % this.#buf.length] as number
+  }
+}
+
+/** Options of {@link CircuitBreaker.resume}. */
+export interface ResumeOptions {
+  /** Free text kept in the audit trail. */
+  readonly note?: string
+  /** Restart the drawdown measurement from the current equity (otherwise a drawdown still beyond the limit trips again on the next update). */
+  readonly resetDrawdownPeak?: boolean
+  /** Restart today's loss measurement from the current equity. */
+  readonly resetDailyLoss?: boolean
+}
+
+/** A read-only view of a breaker's state and measurements. */
+export interface CircuitBreakerStatus {
+  readonly state: TradingState
+  readonly reason: StateChangeReason
+  readonly detail: string | undefined
+  /** When the state last changed, epoch ms. */
+  readonly since: number
+  readonly peakEquity: Decimal | undefined
+  readonly lastEquity: Decimal | undefined
+  /** Local date of the current trading day. */
+  readonly dayKey: string | undefined
+  readonly dayStartEquity: Decimal | undefined
+  readonly consecutiveLosses: number
+  /** End of the losing-streak cooldown, epoch ms. */
+  readonly cooldownUntil: number | undefined
+  /** False until the persisted state was loaded (only when a store is configured). */
+  readonly isReady: boolean
+}
+
+/**
+ * The trading state machine and its breakers (after nautilus_trader): `ACTIVE` → `REDUCING` (only exposure-reducing
+ * orders) → `HALTED` (nothing). Breakers only escalate the state; leaving `HALTED` (or a breaker's `REDUCING`) needs an
+ * explicit {@link CircuitBreaker.resume}, except the losing-streak cooldown and the optional daily-loss reset at the
+ * day boundary. Breakers measure mark-to-market equity: daily loss (from the day's starting equity, day boundary in a
+ * configurable time zone), drawdown from peak, consecutive losses with a cooldown, order rate (global and per
+ * instrument) and the venue rejection rate. The state, peak and day start are persisted through a {@link StateStore}.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ clock, breakers: { drawdown: { maxDrawdownFraction: 0.1 } } })
+ * breaker.events.on('risk.stateChanged', (e) => log.warn(e, 'trading state'))
+ * breaker.updateEquity(new Decimal('10000'))
+ * breaker.updateEquity(new Decimal('9000')) // 10 % below peak: HALTED
+ * breaker.resume({ resetDrawdownPeak: true })
+ * ```
+ */
+export class CircuitBreaker {
+  readonly #bus = new TypedEmitter<CircuitBreakerEvents>()
+  /** Subscribe-only view of the breaker's events. */
+  readonly events: Listenable<CircuitBreakerEvents> = this.#bus
+  readonly #cfg: ResolvedCircuitBreakerConfig['breakers']
+  readonly #clock: Clock
+  readonly #store: StateStore | undefined
+  readonly #day: TradingDay
+
+  #state: TradingState = TradingState.ACTIVE
+  #reason: StateChangeReason = StateChangeReason.INITIAL
+  #detail: string | undefined
+  #since: number
+  #peak: Decimal | undefined
+  #lastEquity: Decimal | undefined
+  #dayKey: string | undefined
+  #dayStart: Decimal | undefined
+  #losses = 0
+  #cooldownUntil: number | undefined
+
+  #globalRate: TimestampRing | undefined
+  readonly #symbolRates = new Map<string, TimestampRing>()
+  #responses: Array<{ ts: number; rejected: boolean }> = []
+  #responsesHead = 0
+
+  #ready: boolean
+  #starting: Promise<void> | undefined
+  #saving: Promise<void> | undefined
+  #dirty = false
+
+  constructor(config: CircuitBreakerConfig = {}) {
+    const cfg = parseConfig(CircuitBreakerConfigSchema, config, 'CircuitBreaker')
+    this.#cfg = cfg.breakers
+    this.#clock = cfg.clock ?? new SystemClock()
+    this.#store = cfg.store
+    this.#day = new TradingDay(cfg.timeZone)
+    this.#since = this.#clock.now()
+    this.#ready = this.#store === undefined
+    const rate = this.#cfg.orderRate
+    this.#globalRate = rate === false ? undefined : new TimestampRing(rate.global.maxOrders)
+  }
+
+  /** Current trading state (a finished losing-streak cooldown is applied first). */
+  get state(): TradingState {
+    this.#tick(this.#clock.now())
+    return this.#state
+  }
+
+  /** Whether the persisted state has been loaded (always true without a store). */
+  get isReady(): boolean {
+    return this.#ready
+  }
+
+  /** The current state and every measurement behind it. */
+  status(): CircuitBreakerStatus {
+    this.#tick(this.#clock.now())
+    return {
+      state: this.#state,
+      reason: this.#reason,
+      detail: this.#detail,
+      since: this.#since,
+      peakEquity: this.#peak,
+      lastEquity: this.#lastEquity,
+      dayKey: this.#dayKey,
+      dayStartEquity: this.#dayStart,
+      consecutiveLosses: this.#losses,
+      cooldownUntil: this.#cooldownUntil,
+      isReady: this.#ready,
+    }
+  }
+
+  /**
+   * Loads the latched state from the store (once; later calls return the same promise). A saved HALTED stays HALTED;
+   * a state tripped before loading (kill switch) is kept if it is more severe. Rejects when the store is unreadable.
+   */
+  start(): Promise<void> {
+    if (this.#starting === undefined) this.#starting = this.#load()
+    return this.#starting
+  }
+
+  async #load(): Promise<void> {
+    if (this.#store === undefined) {
+      this.#ready = true
+      return
+    }
+    const saved = await this.#store.load()
+    const now = this.#clock.now()
+    if (saved !== undefined) this.#restore(saved, now)
+    this.#ready = true
+    if (this.#lastEquity !== undefined) this.updateEquity(this.#lastEquity)
+    this.#persist()
+  }
+
+  #restore(saved: PersistedRiskState, now: number): void {
+    const peak = saved.peakEquity === undefined ? undefined : new Decimal(saved.peakEquity)
+    if (peak !== undefined && (this.#peak === undefined || peak.gt(this.#peak))) this.#peak = peak
+    if (saved.dayKey !== undefined && saved.dayStartEquity !== undefined) {
+      this.#dayKey = saved.dayKey
+      this.#dayStart = new Decimal(saved.dayStartEquity)
+    }
+    this.#losses = Math.max(this.#losses, saved.consecutiveLosses)
+    if (saved.cooldownUntil !== undefined) this.#cooldownUntil = saved.cooldownUntil
+    if (RANK[saved.state] > RANK[this.#state]) {
+      const from = this.#state
+      this.#state = saved.state
+      this.#reason = saved.reason as StateChangeReason
+      this.#detail = saved.detail
+      this.#since = saved.since
+      this.#bus.emit('risk.stateChanged', {
+        type: 'risk.stateChanged',
+        from,
+        to: saved.state,
+        reason: StateChangeReason.RESTORED,
+        detail: `restored ${saved.state} (${saved.reason})${saved.detail === undefined ? '' : `: ${saved.detail}`}`,
+        values: { savedReason: saved.reason, savedSince: saved.since, tsSaved: saved.tsSaved },
+        tsEvent: now,
+      })
+    }
+  }
+
+  /** Waits until every pending save has been written (or has failed and been reported on `error`). */
+  async flush(): Promise<void> {
+    while (this.#saving !== undefined) await this.#saving
+  }
+
+  /**
+   * Feeds mark-to-market equity (realized + unrealized). Rolls the trading day, tracks the peak, and trips the
+   * daily-loss and drawdown breakers when a limit is reached (at the threshold exactly, not before). `peakHint`
+   * (the portfolio's own peak) is used only while the breaker has no peak yet. Invalid values are ignored and
+   * reported on `error` (never treated as 0).
+   */
+  updateEquity(equity: Decimal, peakHint?: Decimal): void {
+    if (!isDecimal(equity) || !equity.isFinite()) {
+      this.#bus.emit('error', new ValidationError(`Invalid equity "${String(equity)}"`, { field: 'equity' }))
+      return
+    }
+    this.#lastEquity = equity
+    if (!this.#ready) return
+    const now = this.#clock.now()
+    this.#tick(now)
+    let changed = false
+    const day = this.#day.rangeOf(now)
+    if (day.key !== this.#dayKey) {
+      const previous = this.#dayKey
+      this.#dayKey = day.key
+      this.#dayStart = equity
+      changed = true
+      const dl = this.#cfg.dailyLoss
+      if (
+        previous !== undefined &&
+        dl !== false &&
+        dl.resetAtDayStart &&
+        this.#state !== TradingState.ACTIVE &&
+        this.#reason === StateChangeReason.DAILY_LOSS
+      ) {
+        this.#transition(TradingState.ACTIVE, StateChangeReason.DAY_RESET, now, undefined, {
+          previousDay: previous,
+          day: day.key,
+          dayStartEquity: str(equity),
+        })
+      }
+    }
+    if (this.#peak === undefined) {
+      this.#peak =
+        peakHint !== undefined && isDecimal(peakHint) && peakHint.isFinite() && peakHint.gt(equity)
+          ? peakHint
+          : equity
+      changed = true
+    } else if (equity.gt(this.#peak)) {
+      this.#peak = equity
+      changed = true
+    }
+    const dd = this.#cfg.drawdown
+    if (dd !== false && this.#peak.gt(0)) {
+      const drop = this.#peak.minus(equity)
+      if (drop.gte(this.#peak.times(dd.maxDrawdownFraction))) {
+        this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
+          equity: str(equity),
+          peakEquity: str(this.#peak),
+          drawdown: str(drop),
+          maxDrawdownFraction: dd.maxDrawdownFraction,
+        })
+      } else if (dd.reduceAtFraction !== undefined && drop.gte(this.#peak.times(dd.reduceAtFraction))) {
+        this.#trip(TradingState.REDUCING, StateChangeReason.MAX_DRAWDOWN, now, {
+          equity: str(equity),
+          peakEquity: str(this.#peak),
+          drawdown: str(drop),
+          reduceAtFraction: dd.reduceAtFraction,
+        })
+      }
+    }
+    const dl = this.#cfg.dailyLoss
+    if (dl !== false && this.#dayStart !== undefined && this.#dayStart.gt(0)) {
+      const loss = this.#dayStart.minus(equity)
+      let limit = this.#dayStart.times(dl.maxLossFraction)
+      if (dl.maxLoss?.lt(limit)) limit = dl.maxLoss
+      if (loss.gte(limit)) {
+        this.#trip(dl.action, StateChangeReason.DAILY_LOSS, now, {
+          equity: str(equity),
+          dayStartEquity: str(this.#dayStart),
+          loss: str(loss),
+          limit: str(limit),
+          day: this.#dayKey ?? null,
+        })
+      }
+    }
+    if (changed) this.#persist()
+  }
+
+  /**
+   * Records a closed trade's realized PnL (net of fees). A loss extends the streak, a win resets it, a scratch (0)
+   * leaves it. At `reduceAfter` losses the state goes REDUCING for `cooldownMs`; at `haltAfter`, HALTED.
+   */
+  recordTradeResult(pnl: Decimal): void {
+    if (!isDecimal(pnl) || !pnl.isFinite()) {
+      this.#bus.emit('error', new ValidationError(`Invalid trade PnL "${String(pnl)}"`, { field: 'pnl' }))
+      return
+    }
+    const now = this.#clock.now()
+    this.#tick(now)
+    if (pnl.gt(0)) {
+      if (this.#losses !== 0) {
+        this.#losses = 0
+        this.#persist()
+      }
+      return
+    }
+    if (pnl.isZero()) return
+    this.#losses++
+    this.#persist()
+    const cl = this.#cfg.consecutiveLosses
+    if (cl === false) return
+    const values = { consecutiveLosses: this.#losses, lastPnl: str(pnl) }
+    if (this.#losses >= cl.haltAfter) {
+      this.#trip(TradingState.HALTED, StateChangeReason.CONSECUTIVE_LOSSES, now, {
+        ...values,
+        haltAfter: cl.haltAfter,
+      })
+    } else if (this.#losses >= cl.reduceAfter) {
+      this.#cooldownUntil = now + cl.cooldownMs
+      this.#trip(TradingState.REDUCING, StateChangeReason.CONSECUTIVE_LOSSES, now, {
+        ...values,
+        reduceAfter: cl.reduceAfter,
+        cooldownUntil: this.#cooldownUntil,
+      })
+      this.#persist()
+    }
+  }
+
+  /**
+   * Checks the order-rate limits for one more exposure-adding order on `key` (an instrument). Returns a rejection
+   * when the global or per-instrument window is full (and trips the configured action), otherwise `undefined`.
+   * Call {@link CircuitBreaker.recordOrder} when the order is actually approved.
+   */
+  checkOrderRate(key: string): RiskRejection | undefined {
+    const rate = this.#cfg.orderRate
+    if (rate === false) return undefined
+    const now = this.#clock.now()
+    let scope: 'global' | 'perInstrument' | undefined
+    if (this.#globalRate?.isFull(now, rate.global.windowMs)) scope = 'global'
+    else if (this.#symbolRates.get(key)?.isFull(now, rate.perInstrument.windowMs)) scope = 'perInstrument'
+    if (scope === undefined) return undefined
+    const limit = rate[scope]
+    const values: RiskValues = {
+      scope,
+      instrument: key,
+      maxOrders: limit.maxOrders,
+      windowMs: limit.windowMs,
+    }
+    this.#trip(rate.action, StateChangeReason.ORDER_RATE, now, values)
+    return rejection(
+      RiskReason.ORDER_RATE_LIMITED,
+      `Order rate limit reached (${scope}: ${limit.maxOrders} per ${limit.windowMs} ms)`,
+      values,
+    )
+  }
+
+  /** Counts an approved order against the rate limits. */
+  recordOrder(key: string): void {
+    const rate = this.#cfg.orderRate
+    if (rate === false) return
+    const now = this.#clock.now()
+    this.#globalRate?.push(now)
+    let ring = this.#symbolRates.get(key)
+    if (ring === undefined) {
+      if (this.#symbolRates.size >= MAX_RATE_KEYS) this.#pruneRateKeys(now, rate.perInstrument.windowMs)
+      ring = new TimestampRing(rate.perInstrument.maxOrders)
+      this.#symbolRates.set(key, ring)
+    }
+    ring.push(now)
+  }
+
+  #pruneRateKeys(now: number, windowMs: number): void {
+    for (const [k, ring] of this.#symbolRates) if (ring.last() <= now - windowMs) this.#symbolRates.delete(k)
+    if (this.#symbolRates.size >= MAX_RATE_KEYS) {
+      const first = this.#symbolRates.keys().next()
+      if (first.done !== true) this.#symbolRates.delete(first.value)
+    }
+  }
+
+  /**
+   * Records a venue response to one of our orders: `rejected` true for a venue rejection, false for an acceptance.
+   * Trips when, within the window and with at least `minSamples` responses, the rejected share reaches the limit.
+   */
+  recordVenueResponse(rejected: boolean): void {
+    const rr = this.#cfg.rejectionRate
+    if (rr === false) return
+    const now = this.#clock.now()
+    this.#responses.push({ ts: now, rejected })
+    const from = now - rr.windowMs
+    while (this.#responsesHead < this.#responses.length) {
+      const r = this.#responses[this.#responsesHead] as { ts: number }
+      if (r.ts > from && this.#responses.length - this.#responsesHead <= MAX_RESPONSES) break
+      this.#responsesHead++
+    }
+    if (this.#responsesHead > 1024 && this.#responsesHead * 2 > this.#responses.length) {
+      this.#responses = this.#responses.slice(this.#responsesHead)
+      this.#responsesHead = 0
+    }
+    if (!rejected) return
+    const total = this.#responses.length - this.#responsesHead
+    if (total < rr.minSamples) return
+    let bad = 0
+    for (let i = this.#responsesHead; i < this.#responses.length; i++) if (this.#responses[i]?.rejected) bad++
+    if (bad >= rr.maxRejectedFraction * total) {
+      this.#trip(rr.action, StateChangeReason.REJECTION_RATE, now, {
+        rejected: bad,
+        total,
+        maxRejectedFraction: rr.maxRejectedFraction,
+        windowMs: rr.windowMs,
+      })
+    }
+  }
+
+  /** Moves to HALTED now (kill switch or host decision). Returns false if already HALTED. */
+  halt(detail: string, reason: StateChangeReason = StateChangeReason.MANUAL): boolean {
+    return this.#trip(TradingState.HALTED, reason, this.#clock.now(), { detail }, detail)
+  }
+
+  /** Moves to REDUCING (host decision). Returns false if already REDUCING or HALTED. */
+  reduce(detail: string): boolean {
+    return this.#trip(TradingState.REDUCING, StateChangeReason.MANUAL, this.#clock.now(), { detail }, detail)
+  }
+
+  /**
+   * Returns to ACTIVE (the host's explicit decision). Clears the losing streak, its cooldown and the rate windows;
+   * optionally restarts the drawdown and daily-loss measurements from the current equity. Returns false when the
+   * state was already ACTIVE. A breach that still holds trips again on the next equity update.
+   */
+  resume(options: ResumeOptions = {}): boolean {
+    const now = this.#clock.now()
+    this.#losses = 0
+    this.#cooldownUntil = undefined
+    this.#symbolRates.clear()
+    this.#responses = []
+    this.#responsesHead = 0
+    // Fresh rate windows: orders before the halt do not count against the resumed session.
+    const rate = this.#cfg.orderRate
+    this.#globalRate = rate === false ? undefined : new TimestampRing(rate.global.maxOrders)
+    if (options.resetDrawdownPeak === true && this.#lastEquity !== undefined) this.#peak = this.#lastEquity
+    if (options.resetDailyLoss === true && this.#lastEquity !== undefined) this.#dayStart = this.#lastEquity
+    const changed =
+      this.#state !== TradingState.ACTIVE &&
+      this.#transition(TradingState.ACTIVE, StateChangeReason.RESUME, now, options.note, {
+        resetDrawdownPeak: options.resetDrawdownPeak === true,
+        resetDailyLoss: options.resetDailyLoss === true,
+      })
+    this.#persist()
+    return changed
+  }
+
+  /** Applies a finished cooldown. */
+  #tick(now: number): void {
+    if (
+      this.#state === TradingState.REDUCING &&
+      this.#reason === StateChangeReason.CONSECUTIVE_LOSSES &&
+      this.#cooldownUntil !== undefined &&
+      now >= this.#cooldownUntil
+    ) {
+      const until = this.#cooldownUntil
+      this.#cooldownUntil = undefined
+      this.#transition(TradingState.ACTIVE, StateChangeReason.COOLDOWN_ELAPSED, now, undefined, {
+        cooldownUntil: until,
+        consecutiveLosses: this.#losses,
+      })
+      this.#persist()
+    }
+  }
+
+  #trip(
+    to: TradingState | 'DENY',
+    reason: StateChangeReason,
+    now: number,
+    values: RiskValues,
+    detail?: string,
+  ): boolean {
+    this.#bus.emit('risk.breakerTripped', {
+      type: 'risk.breakerTripped',
+      breaker: reason,
+      action: to,
+      values,
+      tsEvent: now,
+    })
+    if (to === 'DENY' || RANK[to] <= RANK[this.#state]) return false
+    return this.#transition(to, reason, now, detail, values)
+  }
+
+  #transition(
+    to: TradingState,
+    reason: StateChangeReason,
+    now: number,
+    detail: string | undefined,
+    values: RiskValues,
+  ): boolean {
+    const from = this.#state
+    if (from === to) return false
+    this.#state = to
+    this.#reason = reason
+    this.#detail = detail
+    this.#since = now
+    this.#persist()
+    this.#bus.emit('risk.stateChanged', {
+      type: 'risk.stateChanged',
+      from,
+      to,
+      reason,
+      ...(detail === undefined ? {} : { detail }),
+      values,
+      tsEvent: now,
+    })
+    return true
+  }
+
+  /** The state as persisted. */
+  toPersisted(): PersistedRiskState {
+    return {
+      version: 1,
+      state: this.#state,
+      reason: this.#reason,
+      ...(this.#detail === undefined ? {} : { detail: this.#detail.slice(0, 500) }),
+      since: this.#since,
+      ...(this.#peak === undefined ? {} : { peakEquity: this.#peak.toFixed() }),
+      ...(this.#dayKey === undefined || this.#dayStart === undefined
+        ? {}
+        : { dayKey: this.#dayKey, dayStartEquity: this.#dayStart.toFixed() }),
+      consecutiveLosses: this.#losses,
+      ...(this.#cooldownUntil === undefined ? {} : { cooldownUntil: this.#cooldownUntil }),
+      tsSaved: this.#clock.now(),
+    }
+  }
+
+  /** Saves the latest state; at most one write in flight and one pending (coalesced). */
+  #persist(): void {
+    if (this.#store === undefined || !this.#ready) return
+    this.#dirty = true
+    if (this.#saving !== undefined) return
+    const store = this.#store
+    this.#saving = (async () => {
+      try {
+        while (this.#dirty) {
+          this.#dirty = false
+          try {
+            await store.save(this.toPersisted())
+          } catch (e) {
+            this.#bus.emit('error', toTradekitError(e))
+          }
+        }
+      } finally {
+        this.#saving = undefined
+      }
+    })()
+  }
+}

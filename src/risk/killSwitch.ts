@@ -1,0 +1,237 @@
+import type { Clock, ExecutionClient, Instrument, Order, OrderIntent, Position, Side } from '../core/index.js'
+import { roundToStep } from '../decimal/index.js'
+import { StateError, TimeoutError, type TradekitError, toTradekitError } from '../errors/index.js'
+
+/** Options of `RiskManager.emergencyStop`. */
+export interface EmergencyStopOptions {
+  /** Also close every position with reduce-only market orders. Default: the config's `killSwitch.flatten`. */
+  readonly flatten?: boolean
+  /** Positions to flatten. Default: those of the last account snapshot the manager saw. */
+  readonly positions?: readonly Position[]
+}
+
+/** An order the kill switch could not confirm as cancelled. */
+export interface UncanceledOrder {
+  /** The order, or `null` when the executor could not even list its orders. */
+  readonly clientOrderId: string | null
+  readonly venue: string | null
+  readonly symbol: string | null
+  /** The executor's venues. */
+  readonly executorVenues: readonly string[]
+  readonly error: TradekitError
+}
+
+/** A flattening order the kill switch sent. */
+export interface FlattenOrder {
+  readonly venue: string
+  readonly symbol: string
+  readonly side: Side
+  readonly qty: string
+  readonly clientOrderId: string
+}
+
+/** A position the kill switch could not flatten (no executor, dust below the step, submit failed or timed out). */
+export interface UnflattenedPosition {
+  readonly venue: string
+  readonly symbol: string
+  /** Signed position quantity. */
+  readonly qty: string
+  readonly error: TradekitError
+}
+
+/** What `emergencyStop` did and, above all, what it could not do. */
+export interface EmergencyStopReport {
+  readonly reason: string
+  readonly tsStarted: number
+  readonly tsFinished: number
+  /** Client order ids whose cancellation was confirmed. */
+  readonly canceled: readonly string[]
+  readonly notCanceled: readonly UncanceledOrder[]
+  readonly flattened: readonly FlattenOrder[]
+  readonly notFlattened: readonly UnflattenedPosition[]
+  /** True when every order was cancelled and every requested flatten was sent. */
+  readonly complete: boolean
+}
+
+/**
+ * Runs `run()` with a deadline on `clock`: rejects with a {@link TimeoutError} after `ms`. A late result or rejection
+ * of the original promise is swallowed (never an unhandled rejection); a synchronous throw becomes a rejection.
+ */
+export function withTimeout<T>(run: () => Promise<T>, ms: number, clock: Clock, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false
+    const timer = clock.setTimeout(() => {
+      if (settled) return
+      settled = true
+      reject(new TimeoutError(`${what} did not finish within ${ms} ms`, ms))
+    }, ms)
+    const done = (f: () => void): void => {
+      if (settled) return
+      settled = true
+      clock.clearTimeout(timer)
+      f()
+    }
+    let p: Promise<T>
+    try {
+      p = Promise.resolve(run())
+    } catch (e) {
+      done(() => reject(toTradekitError(e)))
+      return
+    }
+    p.then(
+      (v) => done(() => resolve(v)),
+      (e: unknown) => done(() => reject(toTradekitError(e))),
+    )
+  })
+}
+
+/** Everything the kill switch needs from its owner. */
+export interface KillSwitchContext {
+  readonly clock: Clock
+  readonly executors: readonly ExecutionClient[]
+  readonly cancelTimeoutMs: number
+  readonly submitTimeoutMs: number
+  readonly flatten: boolean
+  readonly positions: readonly Position[]
+  readonly instrument: (venue: string, symbol: string) => Instrument | undefined
+  readonly nextClientOrderId: () => string
+}
+
+function safeOpenOrders(ex: ExecutionClient): readonly Order[] | TradekitError {
+  try {
+    return ex.openOrders()
+  } catch (e) {
+    return toTradekitError(e)
+  }
+}
+
+/** Cancels everything on every executor, then optionally flattens; never hangs longer than its timeouts. */
+export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Promise<EmergencyStopReport> {
+  const tsStarted = ctx.clock.now()
+  const canceled: string[] = []
+  const notCanceled: UncanceledOrder[] = []
+  await Promise.all(
+    ctx.executors.map(async (ex) => {
+      const venues = [...ex.venues]
+      const before = safeOpenOrders(ex)
+      try {
+        const result = await withTimeout(
+          () => ex.cancelAll(),
+          ctx.cancelTimeoutMs,
+          ctx.clock,
+          `cancelAll on ${venues.join(',') || 'executor'}`,
+        )
+        const done = new Set<string>()
+        for (const id of result.canceled) {
+          canceled.push(id)
+          done.add(id)
+        }
+        for (const f of result.failed) {
+          done.add(f.clientOrderId)
+          const o = Array.isArray(before)
+            ? before.find((x) => x.clientOrderId === f.clientOrderId)
+            : undefined
+          notCanceled.push({
+            clientOrderId: f.clientOrderId,
+            venue: o?.venue ?? null,
+            symbol: o?.symbol ?? null,
+            executorVenues: venues,
+            error: toTradekitError(f.error),
+          })
+        }
+        const after = safeOpenOrders(ex)
+        if (Array.isArray(after)) {
+          for (const o of after) {
+            if (done.has(o.clientOrderId) || o.status === 'PENDING_CANCEL') continue
+            notCanceled.push({
+              clientOrderId: o.clientOrderId,
+              venue: o.venue,
+              symbol: o.symbol,
+              executorVenues: venues,
+              error: new StateError(`Order "${o.clientOrderId}" is still open after cancel-all`),
+            })
+          }
+        }
+      } catch (e) {
+        const error = toTradekitError(e)
+        if (Array.isArray(before) && before.length > 0) {
+          for (const o of before) {
+            notCanceled.push({
+              clientOrderId: o.clientOrderId,
+              venue: o.venue,
+              symbol: o.symbol,
+              executorVenues: venues,
+              error,
+            })
+          }
+        } else {
+          notCanceled.push({ clientOrderId: null, venue: null, symbol: null, executorVenues: venues, error })
+        }
+      }
+    }),
+  )
+
+  const flattened: FlattenOrder[] = []
+  const notFlattened: UnflattenedPosition[] = []
+  if (ctx.flatten) {
+    await Promise.all(
+      ctx.positions.map(async (pos) => {
+        if (pos.qty.isZero()) return
+        const fail = (error: TradekitError): void => {
+          notFlattened.push({ venue: pos.venue, symbol: pos.symbol, qty: pos.qty.toFixed(), error })
+        }
+        const ex = ctx.executors.find((x) => x.venues.includes(pos.venue))
+        if (ex === undefined) {
+          fail(new StateError(`No registered executor trades on "${pos.venue}"`))
+          return
+        }
+        const inst = ctx.instrument(pos.venue, pos.symbol)
+        const qty = inst === undefined ? pos.qty.abs() : roundToStep(pos.qty.abs(), inst.stepSize)
+        if (qty.lte(0)) {
+          fail(
+            new StateError(`Position "${pos.qty.toFixed()}" is below the step "${inst?.stepSize.toFixed()}"`),
+          )
+          return
+        }
+        const side: Side = pos.qty.isNegative() ? 'BUY' : 'SELL'
+        const intent: OrderIntent = {
+          clientOrderId: ctx.nextClientOrderId(),
+          venue: pos.venue,
+          symbol: pos.symbol,
+          side,
+          type: 'MARKET',
+          qty,
+          reduceOnly: true,
+          strategyId: 'risk.killSwitch',
+        }
+        try {
+          await withTimeout(
+            () => ex.submit(intent),
+            ctx.submitTimeoutMs,
+            ctx.clock,
+            `flatten ${pos.venue}:${pos.symbol}`,
+          )
+          flattened.push({
+            venue: pos.venue,
+            symbol: pos.symbol,
+            side,
+            qty: qty.toFixed(),
+            clientOrderId: intent.clientOrderId,
+          })
+        } catch (e) {
+          fail(toTradekitError(e))
+        }
+      }),
+    )
+  }
+  return {
+    reason,
+    tsStarted,
+    tsFinished: ctx.clock.now(),
+    canceled,
+    notCanceled,
+    flattened,
+    notFlattened,
+    complete: notCanceled.length === 0 && notFlattened.length === 0,
+  }
+}

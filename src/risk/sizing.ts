@@ -1,0 +1,409 @@
+import type { Instrument, Side } from '../core/index.js'
+import { err, ok, type Result } from '../core/index.js'
+import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
+import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
+
+/**
+ * Sizing functions. Each is pure and usable on its own: inputs are validated (finite, correct sign), nothing is
+ * ever replaced by a default, and a bad input or a size that cannot be traded is a {@link RiskRejection}, never
+ * NaN, a negative or a zero quantity. The raw sizes returned here are unrounded; {@link capQuantity} applies the
+ * caps and rounds down to the instrument's step.
+ */
+
+/** Reads a finite decimal; `undefined` when `v` is not one (NaN, ±Infinity, malformed, huge). */
+export function readDecimal(v: unknown): Decimal | undefined {
+  if (isDecimal(v)) return v.isFinite() ? v : undefined
+  const r = parseDecimal(v, { allowNegative: true })
+  return r.ok ? r.value : undefined
+}
+
+function invalid(field: string, value: unknown, why: string): RiskRejection {
+  const shown = isDecimal(value) ? value.toString() : String(value)
+  return rejection(RiskReason.INVALID_INPUT, `Invalid ${field} "${shown.slice(0, 64)}": ${why}`, {
+    field,
+    value: shown.slice(0, 64),
+  })
+}
+
+/** Reads a strictly positive finite decimal, or a rejection naming the field. */
+export function positive(field: string, v: unknown): Result<Decimal, RiskRejection> {
+  const d = readDecimal(v)
+  if (d === undefined) return err(invalid(field, v, 'must be a finite number'))
+  if (d.lte(0)) return err(invalid(field, v, 'must be greater than 0'))
+  return ok(d)
+}
+
+/** Reads a fraction in (0, max]. */
+function fraction(field: string, v: unknown, max = 1): Result<Decimal, RiskRejection> {
+  const d = positive(field, v)
+  if (!d.ok) return d
+  if (d.value.gt(max)) return err(invalid(field, v, `must be at most ${max}`))
+  return d
+}
+
+/** Parameters of {@link fixedFractionalSize}. */
+export interface FixedFractionalParams {
+  /** Mark-to-market equity. */
+  readonly equity: DecimalLike
+  /** Fraction of equity lost if the stop is hit (0.01 = 1 %). In (0, 1]. */
+  readonly riskFraction: DecimalLike
+  readonly entryPrice: DecimalLike
+  readonly stopPrice: DecimalLike
+}
+
+/**
+ * Fixed-fractional sizing: `equity × riskFraction ÷ |entry − stop|`, so hitting the stop loses `riskFraction` of
+ * equity. A zero stop distance is a rejection (never a division by zero).
+ *
+ * @example
+ * ```ts
+ * const r = fixedFractionalSize({ equity: '10000', riskFraction: 0.01, entryPrice: '100', stopPrice: '98' })
+ * if (r.ok) r.value.toString() // '50'
+ * ```
+ */
+export function fixedFractionalSize(p: FixedFractionalParams): Result<Decimal, RiskRejection> {
+  const equity = positive('equity', p.equity)
+  if (!equity.ok) return equity
+  const risk = fraction('riskFraction', p.riskFraction)
+  if (!risk.ok) return risk
+  const entry = positive('entryPrice', p.entryPrice)
+  if (!entry.ok) return entry
+  const stop = positive('stopPrice', p.stopPrice)
+  if (!stop.ok) return stop
+  const distance = entry.value.minus(stop.value).abs()
+  if (distance.isZero()) {
+    return err(
+      rejection(RiskReason.STOP_TOO_TIGHT, 'Stop price equals the entry price', {
+        entryPrice: str(entry.value),
+        stopPrice: str(stop.value),
+      }),
+    )
+  }
+  return ok(equity.value.times(risk.value).div(distance))
+}
+
+/** Parameters of {@link atrStopPrice}. */
+export interface AtrStopParams {
+  /** Side of the entry: a BUY's stop is below the entry, a SELL's above. */
+  readonly side: Side
+  readonly entryPrice: DecimalLike
+  /** Latest Average True Range, in price units. */
+  readonly atr: DecimalLike
+  /** Stop distance in ATRs. Default 1.5. */
+  readonly multiplier?: DecimalLike
+  /** When given, the stop is rounded to the tick away from the entry (a wider, never a tighter, stop). */
+  readonly tickSize?: DecimalLike
+}
+
+/**
+ * ATR-based stop: `entry ∓ multiplier × ATR`. Rejects a missing or non-positive ATR, and a stop that would be at or
+ * below zero.
+ *
+ * @example
+ * ```ts
+ * atrStopPrice({ side: 'BUY', entryPrice: '100', atr: 2, multiplier: 1.5 }) // ok: 97
+ * ```
+ */
+export function atrStopPrice(p: AtrStopParams): Result<Decimal, RiskRejection> {
+  const entry = positive('entryPrice', p.entryPrice)
+  if (!entry.ok) return entry
+  const atr = positive('atr', p.atr)
+  if (!atr.ok) return err(rejection(RiskReason.MISSING_VOLATILITY, atr.error.message, atr.error.values))
+  const mult = positive('multiplier', p.multiplier ?? 1.5)
+  if (!mult.ok) return mult
+  const offset = atr.value.times(mult.value)
+  let stop = p.side === 'BUY' ? entry.value.minus(offset) : entry.value.plus(offset)
+  if (p.tickSize !== undefined) {
+    const tick = positive('tickSize', p.tickSize)
+    if (!tick.ok) return tick
+    stop = roundToIncrement(stop, tick.value, p.side === 'BUY' ? 'DOWN' : 'UP')
+  }
+  if (stop.lte(0)) {
+    return err(
+      rejection(RiskReason.STOP_WRONG_SIDE, `ATR stop "${stop.toFixed()}" is not above zero`, {
+        entryPrice: str(entry.value),
+        atr: str(atr.value),
+        multiplier: str(mult.value),
+        stopPrice: str(stop),
+      }),
+    )
+  }
+  return ok(stop)
+}
+
+/** Parameters of {@link volatilityTargetSize}. */
+export interface VolatilityTargetParams {
+  readonly equity: DecimalLike
+  /** Fraction of equity a one-volatility-unit move should be worth (0.01 = a 1 ATR move moves equity 1 %). */
+  readonly targetVolatility: DecimalLike
+  /** Volatility in price units per period (ATR, or price × σ). */
+  readonly volatility: DecimalLike
+}
+
+/**
+ * Volatility targeting: `equity × targetVolatility ÷ volatility`, so that a typical move (one ATR) changes equity
+ * by `targetVolatility`. Calmer markets get larger positions, wild ones smaller.
+ *
+ * @example
+ * ```ts
+ * volatilityTargetSize({ equity: '10000', targetVolatility: 0.01, volatility: 2 }) // ok: 50
+ * ```
+ */
+export function volatilityTargetSize(p: VolatilityTargetParams): Result<Decimal, RiskRejection> {
+  const equity = positive('equity', p.equity)
+  if (!equity.ok) return equity
+  const target = fraction('targetVolatility', p.targetVolatility)
+  if (!target.ok) return target
+  const vol = positive('volatility', p.volatility)
+  if (!vol.ok) return err(rejection(RiskReason.MISSING_VOLATILITY, vol.error.message, vol.error.values))
+  return ok(equity.value.times(target.value).div(vol.value))
+}
+
+/** Parameters of {@link fixedNotionalSize}. */
+export interface FixedNotionalParams {
+  /** Order value in quote currency. */
+  readonly notional: DecimalLike
+  readonly price: DecimalLike
+}
+
+/**
+ * Fixed notional: `notional ÷ price` (e.g. always 500 USDT worth).
+ *
+ * @example
+ * ```ts
+ * fixedNotionalSize({ notional: '500', price: '25000' }) // ok: 0.02
+ * ```
+ */
+export function fixedNotionalSize(p: FixedNotionalParams): Result<Decimal, RiskRejection> {
+  const notional = positive('notional', p.notional)
+  if (!notional.ok) return notional
+  const price = positive('price', p.price)
+  if (!price.ok) return price
+  return ok(notional.value.div(price.value))
+}
+
+/** Parameters of {@link kellyFraction}. */
+export interface KellyParams {
+  /** Probability of a win, in (0, 1). */
+  readonly winRate: DecimalLike
+  /** Average win ÷ average loss, > 0. */
+  readonly payoffRatio: DecimalLike
+}
+
+/**
+ * The full Kelly fraction `p − (1 − p) ÷ b` (may be zero or negative: no edge). Rejects inputs out of range.
+ *
+ * @example
+ * ```ts
+ * kellyFraction({ winRate: 0.55, payoffRatio: 1.5 }) // ok: 0.25
+ * ```
+ */
+export function kellyFraction(p: KellyParams): Result<Decimal, RiskRejection> {
+  const win = positive('winRate', p.winRate)
+  if (!win.ok) return win
+  if (win.value.gte(1)) return err(invalid('winRate', p.winRate, 'must be below 1'))
+  const b = positive('payoffRatio', p.payoffRatio)
+  if (!b.ok) return b
+  return ok(win.value.minus(new Decimal(1).minus(win.value).div(b.value)))
+}
+
+/** Parameters of {@link fractionalKellySize}. */
+export interface FractionalKellyParams extends KellyParams {
+  readonly equity: DecimalLike
+  /** Share of full Kelly to use, in (0, 1]. Default 0.5 (half Kelly). */
+  readonly kellyMultiplier?: DecimalLike
+  /** Upper bound on the fraction of equity risked, in (0, 1]. Default 0.02. */
+  readonly maxRiskFraction?: DecimalLike
+  readonly entryPrice: DecimalLike
+  /** With a stop, the Kelly fraction is the equity lost at the stop; without, it is the position's notional share. */
+  readonly stopPrice?: DecimalLike
+}
+
+/**
+ * Capped fractional Kelly: risk `min(kelly × kellyMultiplier, maxRiskFraction)` of equity. No edge (Kelly ≤ 0) is
+ * a `NO_EDGE` rejection.
+ *
+ * @example
+ * ```ts
+ * fractionalKellySize({ equity: '10000', winRate: 0.55, payoffRatio: 1.5, entryPrice: '100', stopPrice: '98' })
+ * ```
+ */
+export function fractionalKellySize(p: FractionalKellyParams): Result<Decimal, RiskRejection> {
+  const full = kellyFraction(p)
+  if (!full.ok) return full
+  const mult = fraction('kellyMultiplier', p.kellyMultiplier ?? 0.5)
+  if (!mult.ok) return mult
+  const cap = fraction('maxRiskFraction', p.maxRiskFraction ?? 0.02)
+  if (!cap.ok) return cap
+  const scaled = full.value.times(mult.value)
+  if (scaled.lte(0)) {
+    return err(
+      rejection(RiskReason.NO_EDGE, `Kelly fraction "${full.value.toFixed()}" shows no edge`, {
+        kellyFraction: str(full.value),
+        winRate: String(p.winRate),
+        payoffRatio: String(p.payoffRatio),
+      }),
+    )
+  }
+  const f = Decimal.min(scaled, cap.value)
+  if (p.stopPrice !== undefined) {
+    return fixedFractionalSize({
+      equity: p.equity,
+      riskFraction: f,
+      entryPrice: p.entryPrice,
+      stopPrice: p.stopPrice,
+    })
+  }
+  const equity = positive('equity', p.equity)
+  if (!equity.ok) return equity
+  const entry = positive('entryPrice', p.entryPrice)
+  if (!entry.ok) return entry
+  return ok(equity.value.times(f).div(entry.value))
+}
+
+/** Parameters of {@link capQuantity}. */
+export interface CapQuantityParams {
+  /** The raw size from a sizing function. */
+  readonly qty: DecimalLike
+  /** Price the order is valued at (limit price, or the latest price for a market order). */
+  readonly price: DecimalLike
+  /** Instrument rules: step, min/max quantity, min notional. */
+  readonly instrument: Pick<Instrument, 'stepSize' | 'minQty' | 'maxQty' | 'minNotional'>
+  /** Mark-to-market equity (for `maxPositionFraction`). */
+  readonly equity?: DecimalLike
+  /** Largest position value as a fraction of equity (0.25 = 25 %; above 1 only with leverage). */
+  readonly maxPositionFraction?: DecimalLike
+  /** Largest position value in quote currency. */
+  readonly maxNotional?: DecimalLike
+  /** Value of the existing position on the same side, counted against the two caps above. Default 0. */
+  readonly existingNotional?: DecimalLike
+  /** Free margin; with `leverage` and `marginSafetyFactor` it caps the order value. */
+  readonly freeMargin?: DecimalLike
+  /** Leverage, ≥ 1. Default 1. */
+  readonly leverage?: DecimalLike
+  /** Share of `freeMargin × leverage` an order may use, in (0, 1]. Default 0.95. */
+  readonly marginSafetyFactor?: DecimalLike
+}
+
+/** A size after caps and step rounding. */
+export interface CappedQuantity {
+  /** The tradable quantity: a positive multiple of the step, within every cap. */
+  readonly qty: Decimal
+  /** The size before caps and rounding. */
+  readonly requestedQty: Decimal
+  /** Every cap that reduced the size, in the order applied. */
+  readonly cappedBy: readonly QuantityCap[]
+}
+
+/**
+ * Applies every cap — max position as a fraction of equity, max notional, `freeMargin × leverage × safety`, the
+ * instrument's `maxQty` — then rounds **down** to the step (measured from `minQty`, as Binance does). A size that
+ * rounds to zero, or lands below `minQty` or `minNotional`, is a rejection, never a zero or undersized order.
+ *
+ * @example
+ * ```ts
+ * const r = capQuantity({ qty: '1.23456', price: '100', instrument, equity: '1000', maxPositionFraction: 0.5 })
+ * if (r.ok) r.value.qty.toString() // '5' capped… or the step-rounded size
+ * ```
+ */
+export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRejection> {
+  const raw = readDecimal(p.qty)
+  if (raw === undefined || raw.isNegative()) return err(invalid('qty', p.qty, 'must be a finite number ≥ 0'))
+  const price = positive('price', p.price)
+  if (!price.ok) return price
+  const step = positive('stepSize', p.instrument.stepSize)
+  if (!step.ok) return step
+  const minQty = readDecimal(p.instrument.minQty)
+  if (minQty === undefined || minQty.isNegative())
+    return err(invalid('minQty', p.instrument.minQty, 'must be ≥ 0'))
+  const existing = p.existingNotional === undefined ? undefined : readDecimal(p.existingNotional)
+  if (p.existingNotional !== undefined && (existing === undefined || existing.isNegative())) {
+    return err(invalid('existingNotional', p.existingNotional, 'must be ≥ 0'))
+  }
+  const cappedBy: QuantityCap[] = []
+  // Caps are compared as notionals (multiplications only), then divided by the price once.
+  const notional = raw.times(price.value)
+  let limitNotional: Decimal | undefined
+  let limitName: QuantityCap | undefined
+  const consider = (cap: Decimal, name: QuantityCap): void => {
+    if (limitNotional === undefined || cap.lt(limitNotional)) {
+      limitNotional = cap
+      limitName = name
+    }
+  }
+  if (p.maxPositionFraction !== undefined) {
+    const f = positive('maxPositionFraction', p.maxPositionFraction)
+    if (!f.ok) return f
+    const eq = positive('equity', p.equity)
+    if (!eq.ok) return eq
+    const cap = eq.value.times(f.value)
+    consider(existing === undefined ? cap : cap.minus(existing), QuantityCap.MAX_POSITION_FRACTION)
+  }
+  if (p.maxNotional !== undefined) {
+    const cap = positive('maxNotional', p.maxNotional)
+    if (!cap.ok) return cap
+    consider(existing === undefined ? cap.value : cap.value.minus(existing), QuantityCap.MAX_NOTIONAL)
+  }
+  if (p.freeMargin !== undefined) {
+    const margin = readDecimal(p.freeMargin)
+    if (margin === undefined) return err(invalid('freeMargin', p.freeMargin, 'must be a finite number'))
+    if (margin.lte(0)) {
+      return err(
+        rejection(RiskReason.INSUFFICIENT_MARGIN, `Free margin "${margin.toFixed()}" is not above zero`, {
+          freeMargin: str(margin),
+        }),
+      )
+    }
+    const lev = positive('leverage', p.leverage ?? 1)
+    if (!lev.ok) return lev
+    const safety = fraction('marginSafetyFactor', p.marginSafetyFactor ?? 0.95)
+    if (!safety.ok) return safety
+    consider(margin.times(lev.value).times(safety.value), QuantityCap.MARGIN)
+  }
+  let qty = raw
+  if (limitNotional !== undefined && notional.gt(limitNotional)) {
+    if (limitNotional.lte(0)) {
+      return err(
+        rejection(RiskReason.QUANTITY_ZERO, `No room left under the ${limitName} cap`, {
+          requestedQty: str(raw),
+          cap: limitName ?? null,
+          capNotional: str(limitNotional),
+          existingNotional: str(existing),
+        }),
+      )
+    }
+    qty = limitNotional.div(price.value)
+    cappedBy.push(limitName as QuantityCap)
+  }
+  const maxQty = p.instrument.maxQty === undefined ? undefined : readDecimal(p.instrument.maxQty)
+  if (maxQty?.gt(0) && qty.gt(maxQty)) {
+    qty = maxQty
+    cappedBy.push(QuantityCap.MAX_QTY)
+  }
+  const values = (): Record<string, string | null> => ({
+    requestedQty: str(raw),
+    qty: str(qty),
+    price: str(price.value),
+    stepSize: str(step.value),
+    minQty: str(minQty),
+    minNotional: str(p.instrument.minNotional),
+  })
+  if (qty.lt(step.value) || (minQty.gt(0) && qty.lt(minQty))) {
+    const code = qty.lt(step.value) ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
+    return err(rejection(code, `Size "${qty.toFixed()}" is below the tradable minimum`, values()))
+  }
+  const rounded = roundToIncrement(qty, step.value, 'DOWN', minQty.gt(0) ? minQty : undefined)
+  if (!rounded.eq(qty)) cappedBy.push(QuantityCap.STEP)
+  qty = rounded
+  if (qty.lte(0)) return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
+  if (p.instrument.minNotional !== undefined && qty.times(price.value).lt(p.instrument.minNotional)) {
+    return err(
+      rejection(
+        RiskReason.BELOW_MIN_NOTIONAL,
+        `Order value "${qty.times(price.value).toFixed()}" is below the minimum notional "${p.instrument.minNotional.toFixed()}"`,
+        values(),
+      ),
+    )
+  }
+  return ok({ qty, requestedQty: raw, cappedBy })
+}
