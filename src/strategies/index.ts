@@ -1,4 +1,49 @@
 /**
+ * The `Strategy` contract, the `StrategyRunner` that drives one, and built-in strategies. Strategies read unified
+ * market events and emit signals; they never import an exchange or place orders.
+ *
  * @packageDocumentation
  */
-export {}
+export {
+  BollingerBreakout,
+  type BollingerBreakoutConfig,
+  BollingerBreakoutConfigSchema,
+} from './BollingerBreakout.js'
+export {
+  CandleStrategy,
+  type CandleStrategyConfig,
+  CandleStrategyConfigSchema,
+  type CandleStrategyState,
+  type CandleVerdict,
+  CrossDetector,
+} from './CandleStrategy.js'
+export {
+  ComplementArbitrage,
+  type ComplementArbitrageConfig,
+  ComplementArbitrageConfigSchema,
+  type ComplementOpportunity,
+  findComplementOpportunity,
+} from './ComplementArbitrage.js'
+export { EmaCrossover, type EmaCrossoverConfig, EmaCrossoverConfigSchema } from './EmaCrossover.js'
+export { MacdTrend, type MacdTrendConfig, MacdTrendConfigSchema } from './MacdTrend.js'
+export {
+  ResolutionSniper,
+  type ResolutionSniperConfig,
+  ResolutionSniperConfigSchema,
+  type ResolutionSniperState,
+} from './ResolutionSniper.js'
+export {
+  RsiMeanReversion,
+  type RsiMeanReversionConfig,
+  RsiMeanReversionConfigSchema,
+} from './RsiMeanReversion.js'
+export {
+  type InstrumentRef,
+  requiresInstrument,
+  type SignalParams,
+  type Strategy,
+  type StrategyContext,
+  type StrategyHost,
+  type StrategyRequirements,
+} from './Strategy.js'
+export { type StrategyEvents, StrategyRunner } from './StrategyRunner.js'

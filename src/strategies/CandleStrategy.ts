@@ -1,0 +1,135 @@
+import { z } from 'zod'
+import type { Candle, Side } from '../core/types.js'
+import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
+
+/** Parameters every built-in candle strategy takes. */
+export const CandleStrategyConfigSchema = z.object({
+  /** Strategy id; defaults to `<name>:<venue>:<symbol>:<interval>`. */
+  id: z.string().min(1).optional(),
+  venue: z.string().min(1),
+  symbol: z.string().min(1),
+  /** Candle interval the strategy reads (`1m`, `1h`). */
+  interval: z.string().min(1),
+  /** Also open shorts on bearish signals (perpetuals). Default false: long-only, bearish signals only exit. */
+  allowShort: z.boolean().default(false),
+})
+/** Parameters every built-in candle strategy takes (input form). */
+export type CandleStrategyConfig = z.input<typeof CandleStrategyConfigSchema>
+
+/** What a candle strategy's rule says about one closed candle. */
+export type CandleVerdict = 'BULLISH' | 'BEARISH' | undefined
+
+/** Saved state of a {@link CandleStrategy}: the recent candles (replayed on restore) and its own flags. */
+export interface CandleStrategyState {
+  readonly candles: readonly Candle[]
+  readonly extra: Record<string, unknown>
+}
+
+/**
+ * Base of the built-in candle strategies: long-only by default (a bullish event enters when flat, a bearish one
+ * exits a long), optional shorts, no duplicate entries while an entry order is open. State is saved as the last
+ * `historyLength` closed candles and replayed through fresh indicators on restore, without emitting signals.
+ */
+export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
+  readonly id: string
+  readonly requirements: StrategyRequirements
+  readonly venue: string
+  readonly symbol: string
+  readonly interval: string
+  readonly allowShort: boolean
+  /** Number of closed candles kept for restore (a multiple of the warm-up). */
+  protected abstract readonly historyLength: number
+  #history: Candle[] = []
+  #replaying = false
+
+  protected constructor(name: string, config: z.output<typeof CandleStrategyConfigSchema>) {
+    this.venue = config.venue
+    this.symbol = config.symbol
+    this.interval = config.interval
+    this.allowShort = config.allowShort
+    this.id = config.id ?? `${name}:${config.venue}:${config.symbol}:${config.interval}`
+    this.requirements = {
+      instruments: [{ venue: config.venue, symbol: config.symbol }],
+      candles: [config.interval],
+    }
+  }
+
+  /** Feeds the candle to the rule's indicators and says whether it is a bullish or bearish event. */
+  protected abstract evaluate(candle: Candle): CandleVerdict
+  /** Forgets indicator state (before a replay). */
+  protected abstract resetIndicators(): void
+  /** Rule-specific flags to save. */
+  protected saveExtra(): Record<string, unknown> {
+    return {}
+  }
+  /** Restores rule-specific flags. */
+  protected restoreExtra(_extra: Record<string, unknown>): void {}
+
+  onCandle(candle: Candle, ctx: StrategyContext): void {
+    if (candle.venue !== this.venue || candle.symbol !== this.symbol || candle.interval !== this.interval)
+      return
+    this.#remember(candle)
+    const verdict = this.evaluate(candle)
+    if (verdict === undefined || this.#replaying) return
+    const qty = ctx.position(this.venue, this.symbol)?.qty
+    const isLong = qty?.gt(0) === true
+    const isShort = qty?.lt(0) === true
+    const pending = (side: Side) =>
+      ctx.openOrders().some((o) => o.venue === this.venue && o.symbol === this.symbol && o.side === side)
+    const base = { venue: this.venue, symbol: this.symbol, tsEvent: candle.closeTime }
+    if (verdict === 'BULLISH') {
+      if (isShort)
+        ctx.signal({ ...base, side: 'BUY', intent: 'EXIT', reason: `${this.id}: bullish, exit short` })
+      if (!isLong && !pending('BUY'))
+        ctx.signal({ ...base, side: 'BUY', intent: 'ENTRY', reason: `${this.id}: bullish` })
+    } else {
+      if (isLong)
+        ctx.signal({ ...base, side: 'SELL', intent: 'EXIT', reason: `${this.id}: bearish, exit long` })
+      if (this.allowShort && !isShort && !pending('SELL')) {
+        ctx.signal({ ...base, side: 'SELL', intent: 'ENTRY', reason: `${this.id}: bearish` })
+      }
+    }
+  }
+
+  snapshot(): CandleStrategyState {
+    return { candles: [...this.#history], extra: this.saveExtra() }
+  }
+
+  restore(state: CandleStrategyState): void {
+    this.resetIndicators()
+    this.#history = []
+    this.#replaying = true
+    try {
+      for (const c of state.candles) {
+        this.#remember(c)
+        this.evaluate(c)
+      }
+    } finally {
+      this.#replaying = false
+    }
+    this.restoreExtra(state.extra)
+  }
+
+  #remember(c: Candle): void {
+    this.#history.push(c)
+    if (this.#history.length > this.historyLength) this.#history.shift()
+  }
+}
+
+/** Tracks the sign of a difference and reports when it flips (a crossover). */
+export class CrossDetector {
+  #prev: number | undefined
+
+  /** Feeds `a - b`; returns BULLISH when it turns positive, BEARISH when it turns negative. */
+  update(diff: number): CandleVerdict {
+    const sign = diff > 0 ? 1 : diff < 0 ? -1 : 0
+    const prev = this.#prev
+    if (sign !== 0) this.#prev = sign
+    if (prev === undefined || sign === 0 || sign === prev) return undefined
+    return sign > 0 ? 'BULLISH' : 'BEARISH'
+  }
+  /** Forgets the last sign. */
+  reset(): void {
+    this.#prev = undefined
+  }
+}

@@ -1,0 +1,164 @@
+import type { Listenable } from '../core/events.js'
+import { TypedEmitter } from '../core/events.js'
+import { silentLogger } from '../core/logger.js'
+import type { CancelAllResult, Signal } from '../core/ports.js'
+import type { BookSnapshot, Candle, Fill, Order, Trade } from '../core/types.js'
+import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
+import {
+  requiresInstrument,
+  type SignalParams,
+  type Strategy,
+  type StrategyContext,
+  type StrategyHost,
+} from './Strategy.js'
+
+/** Events of a {@link StrategyRunner}. */
+export interface StrategyEvents {
+  /** A signal the strategy emitted, ready for the RiskManager. */
+  signal: [signal: Signal]
+  /** The strategy threw in a hook; the runner caught it and goes on. */
+  error: [error: TradekitError]
+}
+
+/**
+ * Runs one strategy: filters events to what it declared, delivers only closed candles (no look-ahead), builds its
+ * context, catches anything a hook throws (reported on `error`, the feed goes on) and publishes its signals.
+ * The engine uses one runner per strategy; hand-wired apps use it directly.
+ *
+ * @example
+ * ```ts
+ * const runner = new StrategyRunner(new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }), host)
+ * feed.events.on('candle', (c) => runner.candle(c))
+ * runner.events.on('signal', (s) => { const r = risk.evaluate(s, portfolio.snapshot(), market); if (r.ok) exec.submit(r.value) })
+ * runner.start()
+ * ```
+ */
+export class StrategyRunner {
+  readonly #bus = new TypedEmitter<StrategyEvents>()
+  /** Signals and errors of this strategy. */
+  readonly events: Listenable<StrategyEvents> = this.#bus
+  readonly #strategy: Strategy
+  readonly #host: StrategyHost
+  readonly #ctx: StrategyContext
+  #running = false
+  #signals = 0
+
+  constructor(strategy: Strategy, host: StrategyHost) {
+    this.#strategy = strategy
+    this.#host = host
+    const id = strategy.id
+    this.#ctx = {
+      strategyId: id,
+      clock: host.clock,
+      logger: host.logger ?? silentLogger,
+      signal: (p) => this.#emitSignal(p),
+      cancelOrders: (f): Promise<CancelAllResult> =>
+        host.cancelOrders({
+          strategyId: id,
+          ...(f !== undefined ? { venue: f.venue, symbol: f.symbol } : {}),
+        }),
+      position: (venue, symbol) => host.positions().find((p) => p.venue === venue && p.symbol === symbol),
+      positions: () => host.positions(),
+      openOrders: () => host.openOrders(id),
+    }
+  }
+
+  /** The strategy this runner drives. */
+  get strategy(): Strategy {
+    return this.#strategy
+  }
+  /** Whether {@link StrategyRunner.start} was called and {@link StrategyRunner.stop} not yet. */
+  get isRunning(): boolean {
+    return this.#running
+  }
+  /** Number of signals emitted so far. */
+  get signalCount(): number {
+    return this.#signals
+  }
+
+  /** Starts delivering events; calls `onStart`. Idempotent. */
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#guard('onStart', () => this.#strategy.onStart?.(this.#ctx))
+  }
+
+  /** Stops delivering events; calls `onStop`. Idempotent. */
+  stop(): void {
+    if (!this.#running) return
+    this.#guard('onStop', () => this.#strategy.onStop?.(this.#ctx))
+    this.#running = false
+  }
+
+  /** Delivers a candle if it is closed and of a required instrument and interval. */
+  candle(c: Candle): void {
+    const req = this.#strategy.requirements
+    if (!this.#running || !c.isClosed || this.#strategy.onCandle === undefined) return
+    if (!requiresInstrument(req, c.venue, c.symbol) || !(req.candles ?? []).includes(c.interval)) return
+    this.#guard('onCandle', () => this.#strategy.onCandle?.(c, this.#ctx))
+  }
+
+  /** Delivers a book snapshot of a required instrument. */
+  book(b: BookSnapshot): void {
+    const req = this.#strategy.requirements
+    if (!this.#running || req.books !== true || !requiresInstrument(req, b.venue, b.symbol)) return
+    this.#guard('onBook', () => this.#strategy.onBook?.(b, this.#ctx))
+  }
+
+  /** Delivers a public trade of a required instrument. */
+  trade(t: Trade): void {
+    const req = this.#strategy.requirements
+    if (!this.#running || req.trades !== true || !requiresInstrument(req, t.venue, t.symbol)) return
+    this.#guard('onTrade', () => this.#strategy.onTrade?.(t, this.#ctx))
+  }
+
+  /** Delivers a fill of one of this strategy's orders (the caller routes by strategy id). */
+  fill(f: Fill): void {
+    if (!this.#running) return
+    this.#guard('onFill', () => this.#strategy.onFill?.(f, this.#ctx))
+  }
+
+  /** Delivers an order update of one of this strategy's orders. */
+  orderUpdate(o: Order): void {
+    if (!this.#running) return
+    this.#guard('onOrderUpdate', () => this.#strategy.onOrderUpdate?.(o, this.#ctx))
+  }
+
+  /** The strategy's state, tagged with its id, or `undefined` when it keeps none. */
+  snapshot(): { readonly strategyId: string; readonly state: unknown } | undefined {
+    if (this.#strategy.snapshot === undefined) return undefined
+    return { strategyId: this.#strategy.id, state: this.#strategy.snapshot() }
+  }
+
+  /** Restores state saved by {@link StrategyRunner.snapshot}; refuses state of another strategy. */
+  restore(saved: { readonly strategyId: string; readonly state: unknown }): void {
+    if (saved.strategyId !== this.#strategy.id) {
+      throw new StateError(`Snapshot of "${saved.strategyId}" cannot restore strategy "${this.#strategy.id}"`)
+    }
+    this.#strategy.restore?.(saved.state)
+  }
+
+  #emitSignal(p: SignalParams): Signal {
+    const signal: Signal = Object.freeze({
+      ...p,
+      strategyId: this.#strategy.id,
+      tsEvent: p.tsEvent ?? this.#host.clock.now(),
+    })
+    this.#signals++
+    this.#bus.emit('signal', signal)
+    return signal
+  }
+
+  #guard(hook: string, fn: () => void): void {
+    try {
+      fn()
+    } catch (e) {
+      const error = toTradekitError(e)
+      this.#bus.emit('error', error)
+      this.#host.logger?.error(
+        { strategyId: this.#strategy.id, hook, err: error.message },
+        'strategy hook threw',
+      )
+    }
+  }
+}
