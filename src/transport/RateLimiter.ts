@@ -380,16 +380,17 @@ export class RateLimiter {
         signal.addEventListener('abort', onAbort, { once: true })
         waiter.cleanup = () => signal.removeEventListener('abort', onAbort)
       }
-      waiter.deadline = this.#clock.setTimeout(
-        () =>
-          this.#drop(
-            waiter,
-            new RateLimitError(`Waited ${maxWaitMs} ms for rate limit budget`, this.#estimate(waiter), {
-              details: { priority },
-            }),
-          ),
-        maxWaitMs,
-      )
+      waiter.deadline = this.#clock.setTimeout(() => {
+        waiter.deadline = undefined
+        // Budget freed at this very instant goes to the waiter rather than to the deadline.
+        this.#pump()
+        this.#drop(
+          waiter,
+          new RateLimitError(`Waited ${maxWaitMs} ms for rate limit budget`, this.#estimate(waiter), {
+            details: { priority },
+          }),
+        )
+      }, maxWaitMs)
       this.#lanes[priority].push(waiter)
       this.#queued++
       this.#bus.emit('throttled', { type: 'throttled', priority, waitMs: estimate, tsEvent: now })
@@ -530,8 +531,8 @@ export class RateLimiter {
   }
 
   /**
-   * Grants what fits, in lane order then FIFO. A waiter that cannot go claims its windows, so nothing behind it
-   * (in its lane or a lower one) may spend them first; requests on other windows still flow.
+   * Grants what fits, in lane order then FIFO. A waiter that cannot go claims the windows that block it, so nothing
+   * behind it (in its lane or a lower one) may spend them first; requests on other windows still flow.
    */
   #pump(): void {
     if (this.#closed) return
@@ -558,7 +559,9 @@ export class RateLimiter {
           waiter.resolve()
           continue
         }
-        for (const [w] of waiter.charges) claimed.add(w)
+        // Claim only the windows that block it: budget elsewhere keeps flowing (the reserve protects higher lanes).
+        const reserve = this.#reserve[lane]
+        for (const [w, c] of waiter.charges) if (w.waitMs(now, c, reserve * w.limit) > 0) claimed.add(w)
         next = Math.min(next, wait)
         i++
       }
