@@ -1,4 +1,49 @@
 /**
+ * Execution: the {@link Portfolio} (Decimal accounting), the {@link PaperTrader} (a realistic simulated venue),
+ * the live {@link OrderExecutor} (drives an `ExchangeAdapter`, never doubles an order) and {@link OrderGroup}
+ * (multi-leg orders that unwind on failure). PaperTrader and OrderExecutor implement the core `ExecutionClient`.
+ *
  * @packageDocumentation
  */
-export {}
+export type {
+  AccountSnapshot,
+  CancelAllResult,
+  ExchangeAdapter,
+  ExecutionClient,
+  ExecutionEvents,
+  OrderFilter,
+  OrderIntent,
+} from '../core/ports.js'
+export { checkInstrumentFilters } from './filters.js'
+export {
+  OrderExecutor,
+  type OrderExecutorConfig,
+  OrderExecutorConfigSchema,
+  type OrderExecutorEvents,
+  type ReconcileReport,
+} from './live/OrderExecutor.js'
+export type { ShadowComparison, ShadowReport, ShadowSide } from './live/shadow.js'
+export {
+  type LegExposure,
+  LegFate,
+  type LegOutcome,
+  OrderGroup,
+  type OrderGroupConfig,
+  OrderGroupConfigSchema,
+  type OrderGroupOutcome,
+} from './OrderGroup.js'
+export {
+  type FillApplied,
+  Portfolio,
+  type PortfolioConfig,
+  PortfolioConfigSchema,
+  type PortfolioEvents,
+  type PortfolioPosition,
+} from './Portfolio.js'
+export {
+  PaperTrader,
+  type PaperTraderConfig,
+  PaperTraderConfigSchema,
+  type PaperTraderEvents,
+  type SlippageRecord,
+} from './paper/PaperTrader.js'

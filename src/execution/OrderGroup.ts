@@ -1,0 +1,393 @@
+import { z } from 'zod'
+import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
+import { isTerminalStatus } from '../core/orderState.js'
+import type { ExecutionClient, OrderIntent } from '../core/ports.js'
+import { type Instrument, type Order, oppositeSide } from '../core/types.js'
+import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
+import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
+
+/** What happened to one leg of a group. */
+export const LegFate = {
+  /** Filled in full and kept (the group completed). */
+  FILLED: 'FILLED',
+  /** Nothing filled; cancelled because another leg failed (or it timed out). */
+  CANCELED: 'CANCELED',
+  /** The venue rejected it. */
+  REJECTED: 'REJECTED',
+  /** IOC/FOK/GTD ended with nothing filled. */
+  EXPIRED: 'EXPIRED',
+  /** `submit` threw (validation, shutdown, queue full): nothing was sent. */
+  SUBMIT_FAILED: 'SUBMIT_FAILED',
+  /** Filled quantity was unwound in full. */
+  UNWOUND: 'UNWOUND',
+  /** Filled quantity was only partly unwound: `residualQty` is still held. */
+  PARTIALLY_UNWOUND: 'PARTIALLY_UNWOUND',
+  /** Filled quantity was hedged with the configured hedge order. */
+  HEDGED: 'HEDGED',
+} as const
+/** Union of {@link LegFate} values. */
+export type LegFate = (typeof LegFate)[keyof typeof LegFate]
+
+/** Exposure left by a failed group's leg, given to the `hedge` function. */
+export interface LegExposure {
+  readonly intent: OrderIntent
+  readonly order: Order
+  /** Quantity filled on this leg (to hedge). */
+  readonly filledQty: Decimal
+}
+
+/** The fate of one leg. */
+export interface LegOutcome {
+  readonly intent: OrderIntent
+  /** The leg's final order, when it was submitted. */
+  readonly order?: Order
+  readonly fate: LegFate
+  readonly filledQty: Decimal
+  /** The unwind or hedge order, when one was sent. */
+  readonly unwindOrder?: Order
+  /** Quantity still held from this leg after unwinding (zero unless PARTIALLY_UNWOUND). */
+  readonly residualQty: Decimal
+  readonly error?: TradekitError
+}
+
+/** The group's single outcome. */
+export interface OrderGroupOutcome {
+  readonly groupId: string
+  /** COMPLETED: every leg filled. UNWOUND: failed, no exposure left. HEDGED: failed, exposure hedged. FAILED: exposure remains. */
+  readonly status: 'COMPLETED' | 'UNWOUND' | 'HEDGED' | 'FAILED'
+  readonly legs: readonly LegOutcome[]
+}
+
+/** Schema of {@link OrderGroupConfig}; defaults are applied here. */
+export const OrderGroupConfigSchema = z
+  .object({
+    /** The client legs are sent through (PaperTrader or OrderExecutor). */
+    client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v),
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    /** Instruments of the legs: unwind prices are rounded to their tick and quantities to their step. */
+    instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
+    /** How long every leg has to fill in full before the group is declared failed. */
+    legTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
+    /** On failure: unwind filled quantity (bounded slippage) or hedge it with `hedge`. */
+    onFailure: z.enum(['UNWIND', 'HEDGE']).default('UNWIND'),
+    /** Worst unwind price, in bps from the leg's average fill (the unwind is a LIMIT IOC at that price). */
+    maxUnwindSlippageBps: z.number().min(0).max(10_000).default(200),
+    /** How long an unwind or hedge order has to finish. */
+    unwindTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
+    /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
+    hedge: z
+      .custom<(exposure: LegExposure) => OrderIntent | undefined>((v) => typeof v === 'function')
+      .optional(),
+  })
+  .strict()
+  .refine((c) => c.onFailure !== 'HEDGE' || c.hedge !== undefined, {
+    message: 'onFailure HEDGE needs a hedge function',
+    path: ['hedge'],
+  })
+
+/** What the {@link OrderGroup} constructor takes. */
+export type OrderGroupConfig = z.input<typeof OrderGroupConfigSchema>
+
+/**
+ * Executes multi-leg orders (e.g. YES and NO of one Polymarket market, or spot vs perp) as a unit: legs are sent
+ * concurrently; if any leg fails or is only partly filled within `legTimeoutMs`, the others are cancelled and the
+ * filled quantity is unwound with a LIMIT IOC bounded by `maxUnwindSlippageBps` (or hedged, if configured). The
+ * group reports one outcome with each leg's fate.
+ *
+ * @example
+ * ```ts
+ * const group = new OrderGroup({ client: exec, instruments: [yes, no], legTimeoutMs: 5000 })
+ * const out = await group.execute([buyYes, buyNo])
+ * if (out.status !== 'COMPLETED') log.warn(out.legs.map((l) => l.fate))
+ * ```
+ */
+export class OrderGroup {
+  readonly #cfg: z.output<typeof OrderGroupConfigSchema>
+  readonly #clock: Clock
+  readonly #instruments = new Map<string, Instrument>()
+  #seq = 0
+
+  constructor(config: OrderGroupConfig) {
+    this.#cfg = parseConfig(OrderGroupConfigSchema, config, 'OrderGroup')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    for (const i of this.#cfg.instruments) this.#instruments.set(`${i.venue}\u0000${i.symbol}`, i)
+  }
+
+  /** Sends every leg at once and resolves with the group's outcome. Never rejects for a leg's failure. */
+  async execute(legs: readonly OrderIntent[], groupId?: string): Promise<OrderGroupOutcome> {
+    if (legs.length === 0)
+      throw new ValidationError('An order group needs at least one leg', { field: 'legs' })
+    const ids = new Set(legs.map((l) => l.clientOrderId))
+    if (ids.size !== legs.length || ids.has('')) {
+      throw new ValidationError('Every leg needs its own non-empty client order id', {
+        field: 'clientOrderId',
+      })
+    }
+    const gid = groupId ?? legs[0]?.groupId ?? `group-${this.#clock.now()}-${++this.#seq}`
+    const watch = new Watcher(this.#cfg.client, this.#clock)
+    try {
+      for (const l of legs) watch.add(l.clientOrderId)
+      const submitted = await Promise.all(
+        legs.map(async (intent) => {
+          try {
+            const order = await this.#cfg.client.submit({ ...intent, groupId: gid })
+            watch.seen(order)
+            return { intent, order: watch.latest(intent.clientOrderId) ?? order }
+          } catch (e) {
+            return { intent, error: toTradekitError(e) }
+          }
+        }),
+      )
+      const anySubmitFailed = submitted.some((s) => s.error !== undefined)
+      let finals: (Order | undefined)[]
+      if (anySubmitFailed) {
+        finals = submitted.map((s) =>
+          s.error === undefined ? watch.latest(s.intent.clientOrderId) : undefined,
+        )
+      } else {
+        finals = await Promise.all(
+          submitted.map((s) =>
+            watch.until(
+              s.intent.clientOrderId,
+              (o) => o.status === 'FILLED' || isTerminalStatus(o.status),
+              this.#cfg.legTimeoutMs,
+            ),
+          ),
+        )
+      }
+      if (!anySubmitFailed && finals.every((o) => o?.status === 'FILLED')) {
+        return {
+          groupId: gid,
+          status: 'COMPLETED',
+          legs: submitted.map((s, i) => ({
+            intent: s.intent,
+            order: finals[i] as Order,
+            fate: 'FILLED' as const,
+            filledQty: (finals[i] as Order).filledQty,
+            residualQty: new Decimal(0),
+          })),
+        }
+      }
+      // Failure: cancel what is still working, then deal with what filled.
+      await Promise.all(
+        submitted.map(async (s) => {
+          const cur = watch.latest(s.intent.clientOrderId)
+          if (s.error !== undefined || cur === undefined || isTerminalStatus(cur.status)) return
+          try {
+            watch.seen(await this.#cfg.client.cancel(s.intent.clientOrderId))
+          } catch {
+            // Learn the final state from events below.
+          }
+          await watch.until(
+            s.intent.clientOrderId,
+            (o) => isTerminalStatus(o.status),
+            this.#cfg.unwindTimeoutMs,
+          )
+        }),
+      )
+      const outcomes: LegOutcome[] = []
+      for (const s of submitted) {
+        if (s.error !== undefined) {
+          outcomes.push({
+            intent: s.intent,
+            fate: 'SUBMIT_FAILED',
+            filledQty: new Decimal(0),
+            residualQty: new Decimal(0),
+            error: s.error,
+          })
+          continue
+        }
+        const order = watch.latest(s.intent.clientOrderId) as Order
+        if (order.filledQty.isZero()) {
+          const fate =
+            order.status === 'REJECTED' ? 'REJECTED' : order.status === 'EXPIRED' ? 'EXPIRED' : 'CANCELED'
+          outcomes.push({
+            intent: s.intent,
+            order,
+            fate,
+            filledQty: order.filledQty,
+            residualQty: new Decimal(0),
+          })
+          continue
+        }
+        outcomes.push(await this.#unwind(watch, s.intent, order))
+      }
+      const residual = outcomes.some(
+        (o) =>
+          o.residualQty.gt(0) ||
+          (o.fate === 'CANCELED' && o.order !== undefined && !isTerminalStatus(o.order.status)),
+      )
+      const hedged = outcomes.some((o) => o.fate === 'HEDGED')
+      return { groupId: gid, status: residual ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND', legs: outcomes }
+    } finally {
+      watch.close()
+    }
+  }
+
+  async #unwind(watch: Watcher, intent: OrderIntent, order: Order): Promise<LegOutcome> {
+    const filled = order.filledQty
+    let req: OrderIntent | undefined
+    let error: TradekitError | undefined
+    try {
+      req =
+        this.#cfg.onFailure === 'HEDGE'
+          ? this.#cfg.hedge?.({ intent, order, filledQty: filled })
+          : this.#unwindIntent(intent, order)
+    } catch (e) {
+      error = toTradekitError(e)
+    }
+    if (req === undefined) {
+      return {
+        intent,
+        order,
+        fate: 'PARTIALLY_UNWOUND',
+        filledQty: filled,
+        residualQty: filled,
+        ...(error ? { error } : {}),
+      }
+    }
+    watch.add(req.clientOrderId)
+    let done: Order | undefined
+    try {
+      const sent = await this.#cfg.client.submit(req)
+      watch.seen(sent)
+      done = await watch.until(
+        req.clientOrderId,
+        (o) => isTerminalStatus(o.status),
+        this.#cfg.unwindTimeoutMs,
+      )
+    } catch (e) {
+      error = toTradekitError(e)
+    }
+    const unwound = done?.filledQty ?? new Decimal(0)
+    if (this.#cfg.onFailure === 'HEDGE') {
+      const fate = unwound.gte(req.qty) ? 'HEDGED' : 'PARTIALLY_UNWOUND'
+      return {
+        intent,
+        order,
+        fate,
+        filledQty: filled,
+        ...(done ? { unwindOrder: done } : {}),
+        residualQty: fate === 'HEDGED' ? new Decimal(0) : filled,
+        ...(error ? { error } : {}),
+      }
+    }
+    const residual = Decimal.max(filled.minus(unwound), new Decimal(0))
+    return {
+      intent,
+      order,
+      fate: residual.isZero() ? 'UNWOUND' : 'PARTIALLY_UNWOUND',
+      filledQty: filled,
+      ...(done ? { unwindOrder: done } : {}),
+      residualQty: residual,
+      ...(error ? { error } : {}),
+    }
+  }
+
+  /** A LIMIT IOC on the opposite side, priced at the average fill moved by at most the slippage bound. */
+  #unwindIntent(intent: OrderIntent, order: Order): OrderIntent {
+    const inst = this.#instruments.get(`${order.venue}\u0000${order.symbol}`)
+    const avg = order.avgFillPrice ?? order.price
+    if (avg === undefined)
+      throw new ValidationError(`No fill price to unwind "${order.clientOrderId}" against`)
+    const side = oppositeSide(order.side)
+    const slip = new Decimal(this.#cfg.maxUnwindSlippageBps).div(10_000)
+    let price = side === 'SELL' ? avg.times(new Decimal(1).minus(slip)) : avg.times(slip.plus(1))
+    let qty = order.filledQty
+    if (inst !== undefined) {
+      // Round toward the fill so the bound is never exceeded.
+      price = roundToIncrement(price, inst.tickSize, side === 'SELL' ? 'UP' : 'DOWN')
+      if (inst.kind === 'outcome') {
+        price = Decimal.min(Decimal.max(price, inst.tickSize), new Decimal(1).minus(inst.tickSize))
+      }
+      qty = roundToStep(qty, inst.stepSize)
+    }
+    const cid = `${order.clientOrderId}-u`
+    return {
+      clientOrderId: cid.length <= 36 ? cid : `u-${this.#clock.now().toString(36)}-${++this.#seq}`,
+      venue: order.venue,
+      symbol: order.symbol,
+      side,
+      type: 'LIMIT',
+      qty,
+      price,
+      timeInForce: 'IOC',
+      ...(inst?.kind === 'perpetual' ? { reduceOnly: true } : {}),
+      strategyId: intent.strategyId,
+      ...(intent.groupId !== undefined ? { groupId: intent.groupId } : {}),
+    }
+  }
+}
+
+/** Follows the client's events for a set of client order ids; lets callers wait for a condition with a timeout. */
+class Watcher {
+  readonly #client: ExecutionClient
+  readonly #clock: Clock
+  readonly #latest = new Map<string, Order>()
+  readonly #waiters = new Map<string, Set<() => void>>()
+  readonly #detach: () => void
+
+  constructor(client: ExecutionClient, clock: Clock) {
+    this.#client = client
+    this.#clock = clock
+    const on = (e: { order: Order }) => this.seen(e.order)
+    const names = [
+      'order.submitted',
+      'order.accepted',
+      'order.filled',
+      'order.canceled',
+      'order.rejected',
+      'order.expired',
+    ] as const
+    for (const n of names) client.events.on(n, on)
+    this.#detach = () => {
+      for (const n of names) this.#client.events.off(n, on)
+    }
+  }
+
+  add(cid: string): void {
+    if (!this.#waiters.has(cid)) this.#waiters.set(cid, new Set())
+  }
+
+  seen(order: Order): void {
+    const w = this.#waiters.get(order.clientOrderId)
+    if (w === undefined) return
+    const prev = this.#latest.get(order.clientOrderId)
+    // Keep the most advanced view: terminal beats open, more filled beats less.
+    if (prev !== undefined && isTerminalStatus(prev.status) && !isTerminalStatus(order.status)) return
+    if (prev !== undefined && prev.filledQty.gt(order.filledQty)) return
+    this.#latest.set(order.clientOrderId, order)
+    for (const f of [...w]) f()
+  }
+
+  latest(cid: string): Order | undefined {
+    return this.#latest.get(cid)
+  }
+
+  /** Resolves with the order once `pred` holds, or with its latest state after `timeoutMs`. */
+  until(cid: string, pred: (o: Order) => boolean, timeoutMs: number): Promise<Order | undefined> {
+    const now = this.#latest.get(cid)
+    if (now !== undefined && pred(now)) return Promise.resolve(now)
+    return new Promise((resolve) => {
+      const set = this.#waiters.get(cid) ?? new Set()
+      this.#waiters.set(cid, set)
+      let timer: TimerHandle | undefined
+      const check = () => {
+        const o = this.#latest.get(cid)
+        if (o !== undefined && pred(o)) finish()
+      }
+      const finish = () => {
+        set.delete(check)
+        this.#clock.clearTimeout(timer)
+        resolve(this.#latest.get(cid))
+      }
+      set.add(check)
+      timer = this.#clock.setTimeout(finish, timeoutMs)
+    })
+  }
+
+  close(): void {
+    this.#detach()
+  }
+}

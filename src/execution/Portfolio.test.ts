@@ -1,0 +1,237 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import type { Fill, Instrument, Side } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { Portfolio } from './Portfolio.js'
+import { BTCPERP, BTCUSDT, NO, YES } from './testing/fixtures.js'
+
+let tid = 0
+function fill(
+  inst: Instrument,
+  side: Side,
+  qty: string,
+  price: string,
+  fee = '0',
+  extra: Partial<Fill> = {},
+): Fill {
+  return {
+    venue: inst.venue,
+    symbol: inst.symbol,
+    clientOrderId: `c${tid}`,
+    tradeId: `t${++tid}`,
+    side,
+    price: new Decimal(price),
+    qty: new Decimal(qty),
+    fee: new Decimal(fee),
+    feeAsset: inst.quote,
+    liquidity: 'TAKER',
+    tsEvent: 0,
+    ...extra,
+  }
+}
+
+const mk = () =>
+  new Portfolio({
+    balances: { USDT: '10000' },
+    instruments: [BTCUSDT, BTCPERP, YES, NO],
+    clock: new ManualClock(0),
+  })
+
+describe('Portfolio spot', () => {
+  it('buys and sells with fees, realized PnL net of fees, conservation of cash', () => {
+    const p = mk()
+    expect(p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000', '2')).ok).toBe(true)
+    expect(p.cash('USDT').toString()).toBe('7998')
+    const pos = p.position('fake', 'BTCUSDT')
+    expect(pos?.qty.toString()).toBe('0.1')
+    expect(pos?.entryPrice?.toString()).toBe('20000')
+    expect(pos?.realizedPnl.toString()).toBe('-2')
+    p.mark('fake', 'BTCUSDT', '21000')
+    expect(p.equity().toString()).toBe('10098')
+    expect(p.unrealizedPnl().toString()).toBe('100')
+    p.applyFill(fill(BTCUSDT, 'SELL', '0.1', '21000', '2.1'))
+    expect(p.cash('USDT').toString()).toBe('10095.9')
+    expect(p.position('fake', 'BTCUSDT')?.realizedPnl.toString()).toBe('95.9')
+    expect(p.position('fake', 'BTCUSDT')?.entryPrice).toBeUndefined()
+    expect(p.equity().toString()).toBe('10095.9')
+    expect(p.realizedPnlToday().toString()).toBe('95.9')
+  })
+
+  it('refuses to sell more than held and changes nothing', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    const r = p.applyFill(fill(BTCUSDT, 'SELL', '0.2', '20000'))
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('INSUFFICIENT_FUNDS')
+    expect(p.position('fake', 'BTCUSDT')?.qty.toString()).toBe('0.1')
+    expect(p.cash('USDT').toString()).toBe('8000')
+  })
+
+  it('accounts a fee paid in the base asset from the tokens received', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '1', '100', '0.001', { feeAsset: 'BTC' }))
+    expect(p.position('fake', 'BTCUSDT')?.qty.toString()).toBe('0.999')
+    expect(p.cash('USDT').toString()).toBe('9900')
+    expect(p.cash('BTC').toString()).toBe('0')
+    p.mark('fake', 'BTCUSDT', '100')
+    expect(p.equity().minus(10000).eq(p.realizedPnl().plus(p.unrealizedPnl()))).toBe(true)
+  })
+
+  it('counts a duplicate fill (same trade id) once', () => {
+    const p = mk()
+    const f = fill(BTCUSDT, 'BUY', '0.1', '20000', '2')
+    p.applyFill(f)
+    const r = p.applyFill(f)
+    expect(r.ok && r.value).toBe(undefined)
+    expect(p.cash('USDT').toString()).toBe('7998')
+    expect(p.feesPaid().get('USDT')?.toString()).toBe('2')
+  })
+
+  it('tracks peak equity and drawdown', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    p.mark('fake', 'BTCUSDT', '30000')
+    expect(p.peakEquity().toString()).toBe('11000')
+    p.mark('fake', 'BTCUSDT', '19000')
+    expect(p.equity().toString()).toBe('9900')
+    expect(p.drawdown().toString()).toBe('0.1')
+    const snap = p.snapshot()
+    expect(snap.peakEquity.toString()).toBe('11000')
+    expect(snap.freeMargin.toString()).toBe('8000')
+  })
+})
+
+describe('Portfolio perpetuals', () => {
+  it('opens, adds, reduces and flips with leverage, margin and a liquidation estimate', () => {
+    const p = mk()
+    p.setLeverage('fake', BTCPERP.symbol, 10)
+    p.applyFill(fill(BTCPERP, 'BUY', '1', '100', '0.04'))
+    p.applyFill(fill(BTCPERP, 'BUY', '1', '110', '0.044'))
+    let pos = p.position('fake', BTCPERP.symbol)
+    expect(pos?.entryPrice?.toString()).toBe('105')
+    expect(pos?.leverage).toBe(10)
+    p.mark('fake', BTCPERP.symbol, '120')
+    pos = p.position('fake', BTCPERP.symbol)
+    expect(pos?.unrealizedPnl.toString()).toBe('30')
+    expect(pos?.margin.toString()).toBe('24')
+    // long liq = 105 * (1 - 0.1 + 0.004)
+    expect(pos?.liquidationPrice?.toString()).toBe('94.92')
+    expect(p.cash('USDT').toString()).toBe('9999.916')
+    expect(p.freeMargin().toString()).toBe('10005.916')
+    // sell 3: close 2 at 120 (+30), flip to short 1 at 120
+    p.applyFill(fill(BTCPERP, 'SELL', '3', '120', '0'))
+    pos = p.position('fake', BTCPERP.symbol)
+    expect(pos?.qty.toString()).toBe('-1')
+    expect(pos?.entryPrice?.toString()).toBe('120')
+    expect(p.cash('USDT').toString()).toBe('10029.916')
+    expect(pos?.liquidationPrice?.toString()).toBe('131.52')
+  })
+
+  it('applies funding: a long pays a positive rate', () => {
+    const p = mk()
+    p.applyFill(fill(BTCPERP, 'BUY', '2', '100'))
+    expect(p.applyFunding('fake', BTCPERP.symbol, '0.0001', '100').toString()).toBe('-0.02')
+    expect(p.cash('USDT').toString()).toBe('9999.98')
+  })
+})
+
+describe('Portfolio outcome tokens', () => {
+  it('settles at 1 for the winner and 0 for the loser', () => {
+    const p = mk()
+    p.applyFill(fill(YES, 'BUY', '100', '0.4'))
+    p.applyFill(fill(NO, 'BUY', '100', '0.55'))
+    expect(p.cash('USDT').toString()).toBe('9905')
+    p.settleOutcome('fake', YES.symbol, 1)
+    p.settleOutcome('fake', NO.symbol, 0)
+    expect(p.cash('USDT').toString()).toBe('10005')
+    expect(p.positions()).toHaveLength(0)
+    expect(p.realizedPnl().toString()).toBe('5')
+  })
+})
+
+describe('Portfolio invariants (property)', () => {
+  const insts = [BTCUSDT, BTCPERP, YES]
+  const step = fc.record({
+    inst: fc.integer({ min: 0, max: 2 }),
+    side: fc.constantFrom<Side>('BUY', 'SELL'),
+    qtyUnits: fc.integer({ min: 1, max: 5000 }),
+    priceUnits: fc.integer({ min: 1, max: 99 }),
+    feeRate: fc.constantFrom('0', '0.001', '0.0002', '-0.0001'),
+    dup: fc.boolean(),
+    markUnits: fc.integer({ min: 1, max: 99 }),
+    funding: fc.option(fc.constantFrom('0.0001', '-0.0003'), { nil: undefined }),
+  })
+
+  it('equity − start = realized + unrealized, quantity and fees conserved, no negative holdings', () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 60 }),
+        fc.option(fc.constantFrom<0 | 1>(0, 1), { nil: undefined }),
+        (steps, settle) => {
+          const p = new Portfolio({
+            balances: { USDT: '1000000' },
+            instruments: insts,
+            clock: new ManualClock(0),
+            defaultLeverage: 5,
+          })
+          const start = p.equity()
+          const qty = new Map<string, Decimal>()
+          let fees = new Decimal(0)
+          const applied: Fill[] = []
+          for (const s of steps) {
+            const inst = insts[s.inst] as Instrument
+            const isOutcome = inst.kind === 'outcome'
+            const price = isOutcome
+              ? new Decimal(s.priceUnits).div(100)
+              : new Decimal(s.priceUnits).times(1000).plus('0.01')
+            const q = isOutcome ? new Decimal(s.qtyUnits).div(100) : new Decimal(s.qtyUnits).div(1000)
+            const fee = price.times(q).times(s.feeRate)
+            const f =
+              s.dup && applied.length > 0
+                ? (applied[applied.length - 1] as Fill)
+                : fill(inst, s.side, q.toString(), price.toString(), fee.toString())
+            const before = { cash: p.cash('USDT'), q: p.position(inst.venue, inst.symbol)?.qty }
+            const r = p.applyFill(f)
+            if (r.ok && r.value !== undefined) {
+              applied.push(f)
+              const signed = f.side === 'BUY' ? f.qty : f.qty.neg()
+              qty.set(f.symbol, (qty.get(f.symbol) ?? new Decimal(0)).plus(signed))
+              fees = fees.plus(f.fee)
+            } else {
+              // Refused or duplicate: nothing changed.
+              expect(p.cash('USDT').eq(before.cash)).toBe(true)
+              expect((p.position(inst.venue, inst.symbol)?.qty ?? new Decimal(0)).eq(before.q ?? 0)).toBe(
+                true,
+              )
+            }
+            if (s.funding !== undefined) p.applyFunding('fake', BTCPERP.symbol, s.funding)
+            p.mark(
+              inst.venue,
+              inst.symbol,
+              isOutcome ? new Decimal(s.markUnits).div(100) : new Decimal(s.markUnits).times(1000),
+            )
+            expect(p.checkInvariants().ok).toBe(true)
+            for (const i of insts) {
+              const held = p.position(i.venue, i.symbol)?.qty ?? new Decimal(0)
+              expect(held.eq(qty.get(i.symbol) ?? 0)).toBe(true)
+              if (i.kind !== 'perpetual') expect(held.gte(0)).toBe(true)
+            }
+            expect((p.feesPaid().get('USDT') ?? new Decimal(0)).eq(fees)).toBe(true)
+            const lhs = p.equity().minus(start)
+            const rhs = p.realizedPnl().plus(p.unrealizedPnl())
+            expect(lhs.minus(rhs).abs().lte('1e-20')).toBe(true)
+          }
+          if (settle !== undefined) {
+            p.settleOutcome('fake', YES.symbol, settle)
+            expect(p.position('fake', YES.symbol)?.qty.isZero() ?? true).toBe(true)
+            expect(
+              p.equity().minus(start).minus(p.realizedPnl().plus(p.unrealizedPnl())).abs().lte('1e-20'),
+            ).toBe(true)
+          }
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+})

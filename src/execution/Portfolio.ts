@@ -1,0 +1,678 @@
+import { z } from 'zod'
+import { type Clock, SystemClock } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
+import { isTerminalStatus } from '../core/orderState.js'
+import type { AccountSnapshot, ExecutionClient } from '../core/ports.js'
+import type {
+  Balance,
+  BookSnapshot,
+  Candle,
+  Fill,
+  Instrument,
+  InstrumentKind,
+  Order,
+  Position,
+  Trade,
+} from '../core/types.js'
+import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
+import {
+  InsufficientFundsError,
+  InvariantError,
+  type TradekitError,
+  ValidationError,
+} from '../errors/index.js'
+import { err, ok, type Result } from '../errors/result.js'
+
+const ZERO = new Decimal(0)
+const ONE = new Decimal(1)
+
+const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
+
+/** Schema of {@link PortfolioConfig}; defaults are applied here. */
+export const PortfolioConfigSchema = z
+  .object({
+    /** Currency equity and free margin are measured in (the quote of every instrument traded). */
+    accountCurrency: z.string().min(1).default('USDT'),
+    /** Starting cash per asset, e.g. `{ USDT: '10000' }`. */
+    balances: z.record(z.string(), decimalLike).default({}),
+    /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. */
+    instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
+    /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. */
+    defaultLeverage: z.number().positive().max(200).default(1),
+    /** Maintenance margin rate used by the liquidation estimate. */
+    maintenanceMarginRate: z.number().min(0).max(0.5).default(0.004),
+    /** How many trade ids are remembered to drop duplicate fills. */
+    dedupeWindow: z.number().int().min(16).max(10_000_000).default(100_000),
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+  })
+  .strict()
+
+/** What the {@link Portfolio} constructor takes. */
+export type PortfolioConfig = z.input<typeof PortfolioConfigSchema>
+
+/** A position as the portfolio tracks it: the core {@link Position} plus accounting detail. */
+export interface PortfolioPosition extends Position {
+  readonly kind: InstrumentKind
+  /** Last mark price, when one was seen. */
+  readonly markPrice?: Decimal
+  /** Initial margin used (perpetuals: |qty| × mark (or entry) / leverage); zero for spot and outcome tokens. */
+  readonly margin: Decimal
+  /** Estimated liquidation price (perpetuals, isolated-margin formula); undefined when flat or not a perpetual. */
+  readonly liquidationPrice?: Decimal
+  /** Fees paid on this instrument, in the quote currency. */
+  readonly feesPaid: Decimal
+}
+
+/** Result of applying one fill. */
+export interface FillApplied {
+  readonly fill: Fill
+  readonly position: PortfolioPosition
+  /** Realized PnL of this fill, net of its fee (quote currency). */
+  readonly realizedPnl: Decimal
+}
+
+/** Events a {@link Portfolio} emits. */
+export interface PortfolioEvents {
+  'fill.applied': [e: { type: 'fill.applied'; applied: FillApplied; tsEvent: number }]
+  /** A fill with a trade id already seen was ignored (fees are accounted once). */
+  'fill.duplicate': [e: { type: 'fill.duplicate'; fill: Fill; tsEvent: number }]
+  'position.settled': [
+    e: { type: 'position.settled'; position: PortfolioPosition; payout: Decimal; tsEvent: number },
+  ]
+  'funding.applied': [
+    e: { type: 'funding.applied'; symbol: string; venue: string; amount: Decimal; tsEvent: number },
+  ]
+  error: [e: TradekitError]
+}
+
+interface MutablePos {
+  venue: string
+  symbol: string
+  kind: InstrumentKind
+  qty: Decimal
+  entry: Decimal | undefined
+  realized: Decimal
+  fees: Decimal
+  mark: Decimal | undefined
+  leverage: number
+}
+
+const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+
+/**
+ * Account state in Decimal: cash balances per asset, spot holdings, perpetual positions (leverage, entry, margin,
+ * liquidation estimate) and outcome-token positions; realized and unrealized PnL net of fees, equity, free margin,
+ * peak equity and drawdown. Every fill is checked before it is committed, so the invariants (no negative spot or
+ * outcome holdings, quantity and cash conserved, each fee counted once) hold after every fill.
+ *
+ * Spot and outcome-token holdings are positions (with an average cost), not balances: `balances()` lists cash.
+ * Equity = cash in the account currency + spot/outcome holdings at mark + perpetual unrealized PnL.
+ *
+ * @example
+ * ```ts
+ * const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [btcusdt] })
+ * portfolio.attach(paperTrader)           // applies every fill and tracks open orders
+ * const snap = portfolio.snapshot()       // what RiskManager.evaluate needs
+ * ```
+ */
+export class Portfolio {
+  readonly #cfg: z.output<typeof PortfolioConfigSchema>
+  readonly #clock: Clock
+  readonly #bus = new TypedEmitter<PortfolioEvents>()
+  /** Subscribe-only view of the portfolio's events. */
+  readonly events: Listenable<PortfolioEvents> = this.#bus
+  readonly #cash = new Map<string, Decimal>()
+  readonly #holds = new Map<string, { asset: string; amount: Decimal }>()
+  readonly #instruments = new Map<string, Instrument>()
+  readonly #positions = new Map<string, MutablePos>()
+  readonly #leverage = new Map<string, number>()
+  readonly #seen = new Set<string>()
+  readonly #orders = new Map<string, Order>()
+  readonly #feesByAsset = new Map<string, Decimal>()
+  #peak: Decimal
+  #realizedDay = { day: -1, pnl: ZERO }
+  #fillCount = 0
+
+  constructor(config: PortfolioConfig = {}) {
+    this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    for (const [asset, v] of Object.entries(this.#cfg.balances)) {
+      this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
+    }
+    for (const i of this.#cfg.instruments) this.addInstrument(i)
+    this.#peak = this.equity()
+  }
+
+  /** The account currency. */
+  get accountCurrency(): string {
+    return this.#cfg.accountCurrency
+  }
+
+  /** Number of fills applied so far. */
+  get fillCount(): number {
+    return this.#fillCount
+  }
+
+  /** Registers an instrument, so fills on it can be accounted. */
+  addInstrument(instrument: Instrument): void {
+    this.#instruments.set(key(instrument.venue, instrument.symbol), instrument)
+  }
+
+  /** The registered instrument for `venue`/`symbol`. */
+  instrument(venue: string, symbol: string): Instrument | undefined {
+    return this.#instruments.get(key(venue, symbol))
+  }
+
+  /** Sets the leverage of a perpetual (applies to the position's margin from now on). */
+  setLeverage(venue: string, symbol: string, leverage: number): void {
+    if (!Number.isFinite(leverage) || leverage <= 0) {
+      throw new ValidationError(`Invalid leverage "${leverage}"`, { field: 'leverage' })
+    }
+    const inst = this.instrument(venue, symbol)
+    if (inst?.maxLeverage !== undefined && leverage > inst.maxLeverage) {
+      throw new ValidationError(`Leverage "${leverage}" above the maximum "${inst.maxLeverage}"`, {
+        field: 'leverage',
+      })
+    }
+    this.#leverage.set(key(venue, symbol), leverage)
+    const p = this.#positions.get(key(venue, symbol))
+    if (p !== undefined) p.leverage = leverage
+  }
+
+  /** Leverage used for `venue`/`symbol`. */
+  leverage(venue: string, symbol: string): number {
+    return this.#leverage.get(key(venue, symbol)) ?? this.#cfg.defaultLeverage
+  }
+
+  /** Cash of one asset (free + held). */
+  cash(asset: string): Decimal {
+    return this.#cash.get(asset) ?? ZERO
+  }
+
+  /** Cash of one asset not held by open orders. */
+  freeCash(asset: string): Decimal {
+    let held = ZERO
+    for (const h of this.#holds.values()) if (h.asset === asset) held = held.plus(h.amount)
+    return this.cash(asset).minus(held)
+  }
+
+  /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */
+  deposit(asset: string, amount: DecimalLike): void {
+    const a = toDecimal(amount, { field: 'amount' })
+    const next = this.cash(asset).plus(a)
+    if (next.isNegative()) throw new InsufficientFundsError('portfolio', `Withdrawal exceeds "${asset}" cash`)
+    this.#cash.set(asset, next)
+    this.#touchPeak()
+  }
+
+  /** Holds `amount` of `asset` for an open order (released by {@link Portfolio.release}). */
+  hold(id: string, asset: string, amount: Decimal): void {
+    if (amount.lte(0)) {
+      this.#holds.delete(id)
+      return
+    }
+    this.#holds.set(id, { asset, amount })
+  }
+
+  /** Releases a hold. */
+  release(id: string): void {
+    this.#holds.delete(id)
+  }
+
+  /** Cash balances (free and held by orders), account currency included. */
+  balances(venue = 'portfolio'): Balance[] {
+    return [...this.#cash.entries()].map(([asset, total]) => {
+      const free = this.freeCash(asset)
+      return { venue, asset, free, locked: total.minus(free) }
+    })
+  }
+
+  /** Fees paid so far, per fee asset. */
+  feesPaid(): ReadonlyMap<string, Decimal> {
+    return new Map(this.#feesByAsset)
+  }
+
+  /** Position on `venue`/`symbol` (a flat position when none). */
+  position(venue: string, symbol: string): PortfolioPosition | undefined {
+    const p = this.#positions.get(key(venue, symbol))
+    return p === undefined ? undefined : this.#view(p)
+  }
+
+  /** All non-flat positions. */
+  positions(): PortfolioPosition[] {
+    return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
+  }
+
+  /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */
+  mark(venue: string, symbol: string, price: DecimalLike): void {
+    const d = toDecimal(price, { field: 'price' })
+    if (d.lte(0)) return
+    const p = this.#positions.get(key(venue, symbol))
+    if (p !== undefined) p.mark = d
+    else if (this.#instruments.has(key(venue, symbol))) this.#posFor(venue, symbol).mark = d
+    this.#touchPeak()
+  }
+
+  /** Marks from a public trade. */
+  onTrade(t: Trade): void {
+    if (Number.isFinite(t.price) && t.price > 0) this.mark(t.venue, t.symbol, t.price)
+  }
+
+  /** Marks from a book's mid price. */
+  onBook(b: BookSnapshot): void {
+    const bid = b.bids[0]?.[0]
+    const ask = b.asks[0]?.[0]
+    if (bid !== undefined && ask !== undefined) {
+      this.mark(b.venue, b.symbol, new Decimal(bid).plus(ask).div(2))
+    } else if (bid !== undefined || ask !== undefined) {
+      this.mark(b.venue, b.symbol, (bid ?? ask) as number)
+    }
+  }
+
+  /** Marks from a candle's close. */
+  onCandle(c: Candle): void {
+    if (Number.isFinite(c.close) && c.close > 0) this.mark(c.venue, c.symbol, c.close)
+  }
+
+  /**
+   * Applies one fill. A fill whose `venue`+`tradeId` was already applied is ignored (`fill.duplicate`), so a fee
+   * is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
+   * an unknown instrument) changes nothing and returns an error.
+   */
+  applyFill(fill: Fill): Result<FillApplied | undefined, TradekitError> {
+    const fillKey = `${fill.venue}\u0000${fill.tradeId}`
+    if (this.#seen.has(fillKey)) {
+      this.#bus.emit('fill.duplicate', { type: 'fill.duplicate', fill, tsEvent: fill.tsEvent })
+      return ok(undefined)
+    }
+    const inst = this.instrument(fill.venue, fill.symbol)
+    if (inst === undefined) {
+      return err(
+        new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
+      )
+    }
+    if (!fill.qty.isFinite() || fill.qty.lte(0) || !fill.price.isFinite() || fill.price.lte(0)) {
+      return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
+    }
+    if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
+    const r = inst.kind === 'perpetual' ? this.#planPerp(inst, fill) : this.#planCash(inst, fill)
+    if (!r.ok) return r
+    const plan = r.value
+    // Commit.
+    for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
+    this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
+    this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
+    this.#remember(fillKey)
+    this.#addRealized(plan.realized)
+    this.#fillCount++
+    if (plan.pos.mark === undefined) plan.pos.mark = fill.price
+    this.#touchPeak()
+    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
+    this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
+    return ok(applied)
+  }
+
+  /**
+   * Settles an outcome-token position at `payout` (1 if its outcome won, 0 if it lost): the tokens are removed
+   * and `qty × payout` is credited in the quote currency.
+   */
+  settleOutcome(venue: string, symbol: string, payout: 0 | 1): PortfolioPosition | undefined {
+    const inst = this.instrument(venue, symbol)
+    if (inst === undefined || inst.kind !== 'outcome') {
+      throw new ValidationError(`"${venue}:${symbol}" is not an outcome token`, { field: 'symbol' })
+    }
+    const p = this.#positions.get(key(venue, symbol))
+    if (p === undefined || p.qty.isZero()) return undefined
+    const pay = new Decimal(payout)
+    const proceeds = p.qty.times(pay)
+    const realized = pay.minus(p.entry ?? ZERO).times(p.qty)
+    this.#cash.set(inst.quote, this.cash(inst.quote).plus(proceeds))
+    p.realized = p.realized.plus(realized)
+    p.qty = ZERO
+    p.entry = undefined
+    p.mark = pay.isZero() ? undefined : pay
+    this.#addRealized(realized)
+    this.#touchPeak()
+    const view = this.#view(p)
+    this.#bus.emit('position.settled', {
+      type: 'position.settled',
+      position: view,
+      payout: pay,
+      tsEvent: this.#clock.now(),
+    })
+    return view
+  }
+
+  /**
+   * Applies a funding payment to a perpetual position: a long pays `qty × markPrice × rate` when the rate is
+   * positive, a short receives it. Returns the amount credited (negative when paid).
+   */
+  applyFunding(venue: string, symbol: string, rate: DecimalLike, markPrice?: DecimalLike): Decimal {
+    const p = this.#positions.get(key(venue, symbol))
+    const inst = this.instrument(venue, symbol)
+    if (p === undefined || inst === undefined || inst.kind !== 'perpetual' || p.qty.isZero()) return ZERO
+    const mark = markPrice !== undefined ? toDecimal(markPrice) : (p.mark ?? p.entry ?? ZERO)
+    const amount = p.qty
+      .times(mark)
+      .times(toDecimal(rate, { field: 'rate' }))
+      .neg()
+    this.#cash.set(inst.quote, this.cash(inst.quote).plus(amount))
+    p.realized = p.realized.plus(amount)
+    this.#addRealized(amount)
+    this.#touchPeak()
+    this.#bus.emit('funding.applied', {
+      type: 'funding.applied',
+      venue,
+      symbol,
+      amount,
+      tsEvent: this.#clock.now(),
+    })
+    return amount
+  }
+
+  /** Sum of unrealized PnL of all positions (account currency). */
+  unrealizedPnl(): Decimal {
+    let u = ZERO
+    for (const p of this.#positions.values()) u = u.plus(unrealized(p))
+    return u
+  }
+
+  /** Sum of realized PnL (net of fees paid in the quote or base asset) of all positions. */
+  realizedPnl(): Decimal {
+    let r = ZERO
+    for (const p of this.#positions.values()) r = r.plus(p.realized)
+    return r
+  }
+
+  /** Mark-to-market equity: account-currency cash + holdings at mark + perpetual unrealized PnL. */
+  equity(): Decimal {
+    let e = this.cash(this.#cfg.accountCurrency)
+    for (const p of this.#positions.values()) {
+      const inst = this.#instruments.get(key(p.venue, p.symbol))
+      if (inst === undefined || inst.quote !== this.#cfg.accountCurrency || p.qty.isZero()) continue
+      if (p.kind === 'perpetual') e = e.plus(unrealized(p))
+      else e = e.plus(p.qty.times(p.mark ?? p.entry ?? ZERO))
+    }
+    return e
+  }
+
+  /** Margin used by perpetual positions. */
+  marginUsed(): Decimal {
+    let m = ZERO
+    for (const p of this.#positions.values()) m = m.plus(margin(p))
+    return m
+  }
+
+  /**
+   * Equity not used as margin or held by orders: account-currency cash + perpetual unrealized PnL − perpetual
+   * margin − holds. Spot and outcome holdings are not margin.
+   */
+  freeMargin(): Decimal {
+    let f = this.freeCash(this.#cfg.accountCurrency)
+    for (const p of this.#positions.values()) {
+      if (p.kind === 'perpetual') f = f.plus(unrealized(p)).minus(margin(p))
+    }
+    return f
+  }
+
+  /** Highest equity seen. */
+  peakEquity(): Decimal {
+    return this.#peak
+  }
+
+  /** Drawdown from the peak as a fraction (0.1 = 10 %). */
+  drawdown(): Decimal {
+    if (this.#peak.lte(0)) return ZERO
+    const dd = this.#peak.minus(this.equity()).div(this.#peak)
+    return dd.isNegative() ? ZERO : dd
+  }
+
+  /** Realized PnL of the current UTC day (net of fees). */
+  realizedPnlToday(): Decimal {
+    return this.#realizedDay.day === utcDay(this.#clock.now()) ? this.#realizedDay.pnl : ZERO
+  }
+
+  /** Orders seen through {@link Portfolio.attach} that are not terminal. */
+  openOrders(): Order[] {
+    return [...this.#orders.values()]
+  }
+
+  /** The {@link AccountSnapshot} a RiskManager evaluates intents against. */
+  snapshot(openOrders?: readonly Order[]): AccountSnapshot {
+    this.#touchPeak()
+    return {
+      equity: this.equity(),
+      freeMargin: this.freeMargin(),
+      peakEquity: this.#peak,
+      realizedPnlToday: this.realizedPnlToday(),
+      positions: this.positions(),
+      openOrders: openOrders ?? this.openOrders(),
+      tsEvent: this.#clock.now(),
+    }
+  }
+
+  /**
+   * Follows an execution client: applies each `order.filled` fill and tracks open orders. Returns a function
+   * that detaches. A fill the portfolio refuses is reported on its `error` event.
+   */
+  attach(client: Pick<ExecutionClient, 'events'>): () => void {
+    const onFill = (e: { fill: Fill; order: Order }) => {
+      const r = this.applyFill(e.fill)
+      if (!r.ok) this.#bus.emit('error', r.error)
+      this.#track(e.order)
+    }
+    const onOrder = (e: { order: Order }) => this.#track(e.order)
+    const names = [
+      'order.submitted',
+      'order.accepted',
+      'order.canceled',
+      'order.rejected',
+      'order.expired',
+    ] as const
+    client.events.on('order.filled', onFill)
+    for (const n of names) client.events.on(n, onOrder)
+    return () => {
+      client.events.off('order.filled', onFill)
+      for (const n of names) client.events.off(n, onOrder)
+    }
+  }
+
+  /**
+   * Checks the invariants: every amount finite, no negative spot or outcome holdings, an entry price exactly
+   * when a position is open, non-negative margin. Returns the first violation.
+   */
+  checkInvariants(): Result<void, InvariantError> {
+    for (const [asset, v] of this.#cash) {
+      if (!v.isFinite()) return err(new InvariantError(`Cash of "${asset}" is not finite`))
+    }
+    for (const p of this.#positions.values()) {
+      const id = `${p.venue}:${p.symbol}`
+      if (!p.qty.isFinite() || !p.realized.isFinite()) return err(new InvariantError(`"${id}" is not finite`))
+      if (p.kind !== 'perpetual' && p.qty.isNegative()) return err(new InvariantError(`"${id}" holding < 0`))
+      if (p.qty.isZero() !== (p.entry === undefined)) {
+        return err(new InvariantError(`"${id}" entry price must be set exactly when open`))
+      }
+      if (p.entry !== undefined && p.entry.lte(0)) return err(new InvariantError(`"${id}" entry price <= 0`))
+    }
+    return ok(undefined)
+  }
+
+  #track(order: Order): void {
+    if (isTerminalStatus(order.status)) this.#orders.delete(order.clientOrderId)
+    else this.#orders.set(order.clientOrderId, order)
+  }
+
+  #remember(k: string): void {
+    this.#seen.add(k)
+    if (this.#seen.size > this.#cfg.dedupeWindow) {
+      const oldest = this.#seen.values().next().value
+      if (oldest !== undefined) this.#seen.delete(oldest)
+    }
+  }
+
+  #addRealized(amount: Decimal): void {
+    const day = utcDay(this.#clock.now())
+    if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
+    this.#realizedDay.pnl = this.#realizedDay.pnl.plus(amount)
+  }
+
+  #touchPeak(): void {
+    const e = this.equity()
+    if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
+  }
+
+  #posFor(venue: string, symbol: string): MutablePos {
+    const k = key(venue, symbol)
+    let p = this.#positions.get(k)
+    if (p === undefined) {
+      const inst = this.#instruments.get(k)
+      p = {
+        venue,
+        symbol,
+        kind: inst?.kind ?? 'spot',
+        qty: ZERO,
+        entry: undefined,
+        realized: ZERO,
+        fees: ZERO,
+        mark: undefined,
+        leverage: this.leverage(venue, symbol),
+      }
+      this.#positions.set(k, p)
+    }
+    return p
+  }
+
+  /** Fee in quote currency when it can be valued (paid in quote, or in base at the fill price). */
+  #feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
+    if (fill.feeAsset === inst.quote) return fill.fee
+    if (fill.feeAsset === inst.base && inst.kind === 'spot') return fill.fee.times(fill.price)
+    return undefined
+  }
+
+  #planCash(
+    inst: Instrument,
+    fill: Fill,
+  ): Result<{ cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal }, TradekitError> {
+    const cur = { ...this.#posFor(inst.venue, inst.symbol) }
+    const cash = new Map<string, Decimal>()
+    const get = (a: string) => cash.get(a) ?? this.cash(a)
+    const notional = fill.price.times(fill.qty)
+    let feeQ = this.#feeInQuote(inst, fill) ?? ZERO
+    // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
+    const feeInBase = inst.kind === 'spot' && fill.feeAsset === inst.base
+    let realized = ZERO
+    if (fill.side === 'BUY') {
+      const received = feeInBase ? fill.qty.minus(fill.fee) : fill.qty
+      if (received.lte(0))
+        return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
+      cash.set(inst.quote, get(inst.quote).minus(notional))
+      const newQty = cur.qty.plus(received)
+      // The cost basis excludes fees (they are realized at once): tokens received cost the fill price.
+      cur.entry = (cur.entry ?? ZERO).times(cur.qty).plus(fill.price.times(received)).div(newQty)
+      cur.qty = newQty
+      realized = feeQ.neg()
+    } else {
+      const delivered = feeInBase ? fill.qty.plus(fill.fee) : fill.qty
+      if (delivered.gt(cur.qty)) {
+        return err(
+          new InsufficientFundsError(
+            inst.venue,
+            `Sell of "${delivered.toString()}" exceeds the "${cur.qty.toString()}" held of "${inst.symbol}"`,
+          ),
+        )
+      }
+      cash.set(inst.quote, get(inst.quote).plus(notional))
+      const entry = cur.entry ?? fill.price
+      // Tokens handed over as a fee are disposed of at their cost basis.
+      const feeCost = feeInBase ? fill.fee.times(entry) : feeQ
+      realized = fill.price.minus(entry).times(fill.qty).minus(feeCost)
+      feeQ = feeCost
+      cur.qty = cur.qty.minus(delivered)
+      if (cur.qty.isZero()) cur.entry = undefined
+    }
+    if (!feeInBase) cash.set(fill.feeAsset, get(fill.feeAsset).minus(fill.fee))
+    cur.realized = cur.realized.plus(realized)
+    cur.fees = cur.fees.plus(feeQ)
+    return ok({ cash, pos: cur, realized })
+  }
+
+  #planPerp(
+    inst: Instrument,
+    fill: Fill,
+  ): Result<{ cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal }, TradekitError> {
+    const cur = { ...this.#posFor(inst.venue, inst.symbol) }
+    const cash = new Map<string, Decimal>()
+    const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
+    const feeQ = this.#feeInQuote(inst, fill) ?? ZERO
+    let gross = ZERO
+    const sameDir = cur.qty.isZero() || cur.qty.isPositive() === signed.isPositive()
+    if (sameDir) {
+      const newQty = cur.qty.plus(signed)
+      cur.entry = (cur.entry ?? ZERO).times(cur.qty.abs()).plus(fill.price.times(fill.qty)).div(newQty.abs())
+      cur.qty = newQty
+    } else {
+      const closing = Decimal.min(cur.qty.abs(), fill.qty)
+      const entry = cur.entry ?? fill.price
+      const dir = cur.qty.isPositive() ? ONE : ONE.neg()
+      gross = fill.price.minus(entry).times(closing).times(dir)
+      const newQty = cur.qty.plus(signed)
+      if (newQty.isZero()) cur.entry = undefined
+      else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped
+      cur.qty = newQty
+    }
+    cash.set(inst.quote, this.cash(inst.quote).plus(gross))
+    cash.set(fill.feeAsset, (cash.get(fill.feeAsset) ?? this.cash(fill.feeAsset)).minus(fill.fee))
+    const realized = gross.minus(feeQ)
+    cur.realized = cur.realized.plus(realized)
+    cur.fees = cur.fees.plus(feeQ)
+    cur.leverage = this.leverage(inst.venue, inst.symbol)
+    return ok({ cash, pos: cur, realized })
+  }
+
+  #view(p: MutablePos): PortfolioPosition {
+    const liq = liquidation(p, this.#cfg.maintenanceMarginRate)
+    return {
+      venue: p.venue,
+      symbol: p.symbol,
+      kind: p.kind,
+      qty: p.qty,
+      ...(p.entry !== undefined ? { entryPrice: p.entry } : {}),
+      realizedPnl: p.realized,
+      unrealizedPnl: unrealized(p),
+      ...(p.kind === 'perpetual' ? { leverage: p.leverage } : {}),
+      ...(p.mark !== undefined ? { markPrice: p.mark } : {}),
+      margin: margin(p),
+      ...(liq !== undefined ? { liquidationPrice: liq } : {}),
+      feesPaid: p.fees,
+    }
+  }
+}
+
+function unrealized(p: MutablePos): Decimal {
+  if (p.qty.isZero() || p.entry === undefined || p.mark === undefined) return ZERO
+  return p.mark.minus(p.entry).times(p.qty)
+}
+
+function margin(p: MutablePos): Decimal {
+  if (p.kind !== 'perpetual' || p.qty.isZero()) return ZERO
+  return p.qty
+    .abs()
+    .times(p.mark ?? p.entry ?? ZERO)
+    .div(p.leverage)
+}
+
+/** Isolated-margin estimate: long entry × (1 − 1/lev + mmr), short entry × (1 + 1/lev − mmr). */
+function liquidation(p: MutablePos, mmr: number): Decimal | undefined {
+  if (p.kind !== 'perpetual' || p.qty.isZero() || p.entry === undefined) return undefined
+  const inv = ONE.div(p.leverage)
+  const m = new Decimal(mmr)
+  const liq = p.qty.isPositive()
+    ? p.entry.times(ONE.minus(inv).plus(m))
+    : p.entry.times(ONE.plus(inv).minus(m))
+  return liq.isNegative() ? ZERO : liq
+}
+
+function utcDay(ms: number): number {
+  return Math.floor(ms / 86_400_000)
+}

@@ -1,0 +1,34 @@
+import type { Instrument, OrderRequest } from '../core/types.js'
+import { type Decimal, isMultipleOf } from '../decimal/index.js'
+
+/**
+ * Checks an order against an instrument's venue filters the way the venue would: tick and step multiples, price
+ * and quantity bounds, minimum notional (at `refPrice` for orders without a limit price), and for outcome tokens a
+ * price strictly inside (0, 1). Returns the venue-style rejection reason, or `undefined` when the order passes.
+ */
+export function checkInstrumentFilters(
+  req: OrderRequest,
+  inst: Instrument,
+  refPrice?: Decimal,
+): string | undefined {
+  const origin = inst.kind === 'perpetual' ? inst.minPrice : undefined
+  if (req.price !== undefined) {
+    if (!isMultipleOf(req.price, inst.tickSize, origin ?? 0))
+      return 'Filter failure: PRICE_FILTER (tick size)'
+    if (inst.minPrice !== undefined && req.price.lt(inst.minPrice))
+      return 'Filter failure: PRICE_FILTER (min)'
+    if (inst.maxPrice !== undefined && req.price.gt(inst.maxPrice))
+      return 'Filter failure: PRICE_FILTER (max)'
+    if (inst.kind === 'outcome' && (req.price.lte(0) || req.price.gte(1))) {
+      return 'Price must be inside (0, 1) for an outcome token'
+    }
+  }
+  if (!isMultipleOf(req.qty, inst.stepSize)) return 'Filter failure: LOT_SIZE (step size)'
+  if (req.qty.lt(inst.minQty)) return 'Filter failure: LOT_SIZE (min qty)'
+  if (inst.maxQty !== undefined && req.qty.gt(inst.maxQty)) return 'Filter failure: LOT_SIZE (max qty)'
+  const px = req.price ?? refPrice
+  if (inst.minNotional !== undefined && px !== undefined && px.times(req.qty).lt(inst.minNotional)) {
+    return 'Filter failure: NOTIONAL (below minimum)'
+  }
+  return undefined
+}

@@ -1,0 +1,711 @@
+import { z } from 'zod'
+import { type Clock, SystemClock, sleep } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
+import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { type Logger, silentLogger } from '../../core/logger.js'
+import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import type {
+  CancelAllResult,
+  ExchangeAdapter,
+  ExecutionClient,
+  ExecutionEvents,
+  OrderFilter,
+  OrderIntent,
+} from '../../core/ports.js'
+import type { Balance, Fill, Order, OrderStatus, Position } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import {
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
+} from '../../errors/index.js'
+import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
+import { SubmitThrottle, withTimeout } from './throttle.js'
+
+const ZERO = new Decimal(0)
+
+/** Error codes that mean the venue answered and said no: the order certainly does not exist there. */
+const VENUE_SAID_NO = new Set(['EXCHANGE_REJECTED', 'ORDER_REJECTED', 'INSUFFICIENT_FUNDS', 'AUTH_FAILED'])
+
+/** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
+export const OrderExecutorConfigSchema = z
+  .object({
+    /** The venue adapter to drive. */
+    adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
+    /** Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars). */
+    clientOrderIdPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,10}$/)
+      .default('tk'),
+    /** Log and emit `order.dryRun` instead of sending anything. */
+    dryRun: z.boolean().default(false),
+    /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). */
+    maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
+    rateIntervalMs: z.number().int().positive().max(86_400_000).default(1000),
+    /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. */
+    maxQueuedSubmissions: z.number().int().min(0).max(100_000).default(100),
+    /** Bound on each adapter request (the adapter has its own timeouts too). */
+    requestTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
+    /** How many times an order of unknown outcome is looked up by client order id. */
+    queryAttempts: z.number().int().min(1).max(100).default(5),
+    /** Pause between those look-ups. */
+    queryIntervalMs: z.number().int().min(0).max(600_000).default(1000),
+    /**
+     * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
+     * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
+     */
+    onNotFound: z.enum(['REJECT', 'RESEND']).default('REJECT'),
+    /** Reconcile open orders, balances and positions over REST in `start()`. */
+    reconcileOnStart: z.boolean().default(true),
+    /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
+    shadow: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v).optional(),
+    /** Terminal orders kept for lookups and de-duplication. */
+    historySize: z.number().int().positive().max(1_000_000).default(10_000),
+  })
+  .strict()
+
+/** What the {@link OrderExecutor} constructor takes. */
+export type OrderExecutorConfig = z.input<typeof OrderExecutorConfigSchema>
+
+/** What a reconciliation found. */
+export interface ReconcileReport {
+  /** Open orders the venue reported. */
+  readonly openOrders: readonly Order[]
+  readonly balances: readonly Balance[]
+  readonly positions: readonly Position[]
+  /** Open orders the executor did not know and now tracks. */
+  readonly adopted: readonly string[]
+  /** Tracked orders whose state changed. */
+  readonly updated: readonly string[]
+  readonly tsEvent: number
+}
+
+/** Events of an {@link OrderExecutor}: the shared {@link ExecutionEvents} plus live-only facts. */
+export interface OrderExecutorEvents extends ExecutionEvents {
+  /** Dry-run mode: what would have been sent. */
+  'order.dryRun': [e: { type: 'order.dryRun'; order: Order; tsEvent: number }]
+  /** A submit timed out or failed in transit: the order stays PENDING_NEW and is looked up by client id. */
+  'order.outcomeUnknown': [
+    e: { type: 'order.outcomeUnknown'; order: Order; error: TradekitError; tsEvent: number },
+  ]
+  /** State was reconciled over REST (at start and after each user-stream reconnect). */
+  reconciled: [e: { type: 'reconciled'; report: ReconcileReport; tsEvent: number }]
+  /** Balances or positions reported by the venue (stream or reconciliation). */
+  'account.update': [
+    e: {
+      type: 'account.update'
+      balances?: readonly Balance[]
+      positions?: readonly Position[]
+      tsEvent: number
+    },
+  ]
+  /** Shadow mode: one order's live fill compared with the paper fill. */
+  'shadow.compared': [e: { type: 'shadow.compared'; comparison: ShadowComparison; tsEvent: number }]
+}
+
+/**
+ * The live {@link ExecutionClient}: drives an {@link ExchangeAdapter}. Every order carries a unique client order id;
+ * a timeout or network error is never answered by a blind resend — the order is looked up by client id first;
+ * order state comes from the user-data stream and is reconciled over REST at start and after every reconnect;
+ * submissions are throttled; the order state machine is enforced (illegal updates are reported on
+ * `order.invalidTransition`, not applied). `dryRun` logs instead of sending; `shadow` mirrors every order to a
+ * PaperTrader and reports how far paper is from live.
+ *
+ * @example
+ * ```ts
+ * const exec = new OrderExecutor({ adapter: binance, maxOrdersPerInterval: 10, rateIntervalMs: 1000 })
+ * exec.events.on('error', (e) => log.error(e))
+ * await exec.start()                          // user stream + reconciliation
+ * await exec.submit(intent)                   // resolves with the tracked order
+ * await exec.shutdown({ cancelOpenOrders: true })
+ * ```
+ */
+export class OrderExecutor implements ExecutionClient {
+  readonly #cfg: z.output<typeof OrderExecutorConfigSchema>
+  readonly #adapter: ExchangeAdapter
+  readonly #clock: Clock
+  readonly #log: Logger
+  readonly #bus = new TypedEmitter<OrderExecutorEvents>()
+  /** Subscribe-only view of the executor's events. */
+  readonly events: Listenable<OrderExecutorEvents> = this.#bus
+  /** The venue of the adapter. */
+  readonly venues: readonly string[]
+  readonly #orders = new Map<string, Order>()
+  readonly #strategy = new Map<string, string>()
+  readonly #seenTrades = new Set<string>()
+  readonly #history: string[] = []
+  readonly #inFlight = new Set<Promise<unknown>>()
+  readonly #throttle: SubmitThrottle
+  readonly #shadow: ShadowTracker | undefined
+  readonly #unsubscribe: (() => void)[] = []
+  #idSeq = 0
+  #closed = false
+  #started = false
+
+  constructor(config: OrderExecutorConfig) {
+    this.#cfg = parseConfig(OrderExecutorConfigSchema, config, 'OrderExecutor')
+    this.#adapter = this.#cfg.adapter
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#log = this.#cfg.logger ?? silentLogger
+    this.venues = [this.#adapter.venue]
+    this.#throttle = new SubmitThrottle(
+      this.#clock,
+      this.#cfg.maxOrdersPerInterval,
+      this.#cfg.rateIntervalMs,
+      this.#cfg.maxQueuedSubmissions,
+    )
+    if (this.#cfg.shadow !== undefined) {
+      this.#shadow = new ShadowTracker(this.#cfg.shadow, this.#clock, (c) =>
+        this.#bus.emit('shadow.compared', {
+          type: 'shadow.compared',
+          comparison: c,
+          tsEvent: this.#clock.now(),
+        }),
+      )
+    }
+  }
+
+  /** Subscribes to the adapter's user-data events, starts the private stream and reconciles (unless disabled). */
+  async start(): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    const ev = this.#adapter.events
+    const upd = (e: { order: Order }) => this.#applyVenueOrder(e.order, false)
+    const fill = (e: { fill: Fill }) => this.#onFill(e.fill)
+    const bal = (e: { balances: readonly Balance[]; tsEvent: number }) =>
+      this.#bus.emit('account.update', { type: 'account.update', balances: e.balances, tsEvent: e.tsEvent })
+    const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
+      this.#bus.emit('account.update', { type: 'account.update', positions: e.positions, tsEvent: e.tsEvent })
+    const rec = () => {
+      if (this.#closed) return
+      this.#background(this.reconcile())
+    }
+    const error = (e: TradekitError) => this.#bus.emit('error', e)
+    ev.on('order.update', upd)
+    ev.on('fill', fill)
+    ev.on('balance.update', bal)
+    ev.on('position.update', pos)
+    ev.on('user.reconnected', rec)
+    ev.on('error', error)
+    this.#unsubscribe.push(() => {
+      ev.off('order.update', upd)
+      ev.off('fill', fill)
+      ev.off('balance.update', bal)
+      ev.off('position.update', pos)
+      ev.off('user.reconnected', rec)
+      ev.off('error', error)
+    })
+    if (!this.#cfg.dryRun)
+      await withTimeout(
+        this.#clock,
+        this.#adapter.startUserData(),
+        this.#cfg.requestTimeoutMs,
+        'startUserData',
+      )
+    if (this.#cfg.reconcileOnStart && !this.#cfg.dryRun) await this.reconcile()
+  }
+
+  /** A fresh client order id: `<prefix>-<time base36>-<seq base36>-<random>`, at most 36 characters. */
+  nextClientOrderId(): string {
+    const rand = Math.floor(Math.random() * 36 ** 6)
+      .toString(36)
+      .padStart(6, '0')
+    return `${this.#cfg.clientOrderIdPrefix}-${this.#clock.now().toString(36)}-${(++this.#idSeq).toString(36)}-${rand}`
+  }
+
+  /**
+   * Sends an approved intent (an empty `clientOrderId` gets a generated one). Resolves with the tracked order:
+   * OPEN/FILLED on an ack, REJECTED when the venue said no, PENDING_NEW when the outcome is unknown (it is then
+   * looked up by client order id, never blindly re-sent). Rejects on a duplicate id, after shutdown, or when too
+   * many submissions already wait for the rate limit.
+   */
+  submit(intent: OrderIntent): Promise<Order> {
+    return this.#track(this.#submit(intent))
+  }
+
+  async #submit(intent: OrderIntent): Promise<Order> {
+    if (this.#closed) throw new StateError('OrderExecutor is shut down: not accepting orders')
+    if (intent.venue !== this.#adapter.venue) {
+      throw new StateError(`Intent for venue "${intent.venue}" sent to the "${this.#adapter.venue}" executor`)
+    }
+    const cid = intent.clientOrderId === '' ? this.nextClientOrderId() : intent.clientOrderId
+    if (this.#orders.has(cid)) throw new StateError(`Duplicate client order id "${cid}"`)
+    const created = createOrder({ ...stripIntent(intent), clientOrderId: cid }, this.#clock.now())
+    if (!created.ok) throw created.error
+    const order = created.value
+    if (this.#cfg.dryRun) {
+      this.#log.info(
+        {
+          clientOrderId: cid,
+          venue: order.venue,
+          symbol: order.symbol,
+          side: order.side,
+          type: order.type,
+          qty: order.qty.toString(),
+          price: order.price?.toString(),
+        },
+        'dry run: order not sent',
+      )
+      this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
+      this.#bus.emit('order.dryRun', { type: 'order.dryRun', order, tsEvent: this.#clock.now() })
+      return order
+    }
+    await this.#throttle.acquire()
+    if (this.#closed) throw new StateError('OrderExecutor is shut down: not accepting orders')
+    this.#orders.set(cid, order)
+    this.#strategy.set(cid, intent.strategyId)
+    this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
+    this.#shadow?.mirror({ ...intent, clientOrderId: cid }, order)
+    await this.#send(order, true)
+    return this.#orders.get(cid) ?? order
+  }
+
+  /** Places the order; maps the answer onto the tracked order. `mayResend` allows one resend after a not-found. */
+  async #send(order: Order, mayResend: boolean): Promise<void> {
+    const cid = order.clientOrderId
+    try {
+      const ack = await withTimeout(
+        this.#clock,
+        this.#adapter.placeOrder(order),
+        this.#cfg.requestTimeoutMs,
+        'placeOrder',
+      )
+      this.#applyAck(cid, ack.order, ack.venueOrderId, ack.fills)
+    } catch (e) {
+      const error = toTradekitError(e)
+      if (VENUE_SAID_NO.has(error.code) && !(mayResend === false && isDuplicate(error))) {
+        const cur = this.#orders.get(cid)
+        if (cur !== undefined && cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', error.shortMessage)
+        return
+      }
+      // Unknown outcome: never re-send blindly; look it up by client order id.
+      const cur = this.#orders.get(cid) ?? order
+      this.#log.warn({ clientOrderId: cid, code: error.code }, 'order outcome unknown: querying by client id')
+      this.#bus.emit('order.outcomeUnknown', {
+        type: 'order.outcomeUnknown',
+        order: cur,
+        error,
+        tsEvent: this.#clock.now(),
+      })
+      this.#background(this.#resolveUnknown(cid, mayResend))
+    }
+  }
+
+  async #resolveUnknown(cid: string, mayResend: boolean): Promise<void> {
+    let notFound = 0
+    for (let attempt = 0; attempt < this.#cfg.queryAttempts; attempt++) {
+      const cur = this.#orders.get(cid)
+      if (cur === undefined || cur.status !== 'PENDING_NEW') return
+      if (attempt > 0 && this.#cfg.queryIntervalMs > 0) await sleep(this.#clock, this.#cfg.queryIntervalMs)
+      if (this.#orders.get(cid)?.status !== 'PENDING_NEW') return
+      try {
+        const found = await withTimeout(
+          this.#clock,
+          this.#adapter.queryOrder(cur.symbol, cid),
+          this.#cfg.requestTimeoutMs,
+          'queryOrder',
+        )
+        if (found !== undefined) {
+          await this.#applyVenueOrderAndSynthesize(found)
+          return
+        }
+        notFound++
+      } catch (e) {
+        this.#log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order lookup failed')
+      }
+    }
+    const cur = this.#orders.get(cid)
+    if (cur === undefined || cur.status !== 'PENDING_NEW') return
+    if (notFound === this.#cfg.queryAttempts) {
+      if (this.#cfg.onNotFound === 'RESEND' && mayResend) {
+        this.#log.warn(
+          { clientOrderId: cid },
+          'venue does not know the order: re-sending with the same client id',
+        )
+        await this.#send(cur, false)
+        return
+      }
+      this.#move(cur, 'REJECTED', `Not known to the venue after ${notFound} look-ups`)
+      return
+    }
+    this.#bus.emit(
+      'error',
+      new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
+    )
+  }
+
+  /** Cancels by client order id; on an error, the order is looked up to learn the truth before rejecting. */
+  cancel(clientOrderId: string): Promise<Order> {
+    return this.#track(this.#cancel(clientOrderId))
+  }
+
+  async #cancel(cid: string): Promise<Order> {
+    const cur = this.#orders.get(cid)
+    if (cur === undefined) throw new StateError(`Unknown order "${cid}"`)
+    if (isTerminalStatus(cur.status)) throw new StateError(`Order "${cid}" is already ${cur.status}`)
+    const before = cur.status
+    if (before !== 'PENDING_NEW' && before !== 'PENDING_CANCEL') this.#move(cur, 'PENDING_CANCEL')
+    try {
+      const o = await withTimeout(
+        this.#clock,
+        this.#adapter.cancelOrder(cur.symbol, cid),
+        this.#cfg.requestTimeoutMs,
+        'cancelOrder',
+      )
+      await this.#applyVenueOrderAndSynthesize(o)
+      const now = this.#orders.get(cid) as Order
+      if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', o.reason)
+      return this.#orders.get(cid) as Order
+    } catch (e) {
+      const error = toTradekitError(e)
+      try {
+        const found = await withTimeout(
+          this.#clock,
+          this.#adapter.queryOrder(cur.symbol, cid),
+          this.#cfg.requestTimeoutMs,
+          'queryOrder',
+        )
+        if (found !== undefined) await this.#applyVenueOrderAndSynthesize(found)
+      } catch {
+        // The cancel's own error is what the caller needs.
+      }
+      const now = this.#orders.get(cid) as Order
+      if (now.status === 'PENDING_CANCEL' && (before === 'OPEN' || before === 'PARTIALLY_FILLED')) {
+        this.#move(now, now.filledQty.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN')
+      }
+      if (isTerminalStatus((this.#orders.get(cid) as Order).status)) return this.#orders.get(cid) as Order
+      throw error
+    }
+  }
+
+  /** Cancels every open order matching `filter` concurrently; reports those that could not be cancelled. */
+  async cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
+    const canceled: string[] = []
+    const failed: { clientOrderId: string; error: TradekitError }[] = []
+    await Promise.all(
+      this.openOrders(filter).map(async (o) => {
+        try {
+          const r = await this.cancel(o.clientOrderId)
+          if (r.status === 'CANCELED') canceled.push(o.clientOrderId)
+          else failed.push({ clientOrderId: o.clientOrderId, error: new StateError(`Order is ${r.status}`) })
+        } catch (e) {
+          failed.push({ clientOrderId: o.clientOrderId, error: toTradekitError(e) })
+        }
+      }),
+    )
+    return { canceled, failed }
+  }
+
+  /** Tracked orders that are not terminal. */
+  openOrders(filter?: OrderFilter): readonly Order[] {
+    const out: Order[] = []
+    for (const o of this.#orders.values()) {
+      if (isTerminalStatus(o.status)) continue
+      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
+      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
+      if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
+        continue
+      out.push(o)
+    }
+    return out
+  }
+
+  /** A tracked order by client id. */
+  order(clientOrderId: string): Order | undefined {
+    return this.#orders.get(clientOrderId)
+  }
+
+  /**
+   * Fetches open orders, balances and positions over REST and merges them: unknown open orders are adopted,
+   * tracked orders missing from the open list are looked up by client id, missing fills are synthesized from the
+   * venue's filled quantity and average price (trade id `reconcile:<id>:<filledQty>`, fee unknown so 0).
+   */
+  async reconcile(): Promise<ReconcileReport> {
+    const t = this.#cfg.requestTimeoutMs
+    const [open, balances, positions] = await Promise.all([
+      withTimeout(this.#clock, this.#adapter.openOrders(), t, 'openOrders'),
+      withTimeout(this.#clock, this.#adapter.balances(), t, 'balances'),
+      withTimeout(this.#clock, this.#adapter.positions(), t, 'positions'),
+    ])
+    const adopted: string[] = []
+    const updated: string[] = []
+    const openIds = new Set<string>()
+    for (const o of open) {
+      openIds.add(o.clientOrderId)
+      const before = this.#orders.get(o.clientOrderId)
+      if (before === undefined) adopted.push(o.clientOrderId)
+      await this.#applyVenueOrderAndSynthesize(o)
+      if (before !== undefined && this.#orders.get(o.clientOrderId) !== before) updated.push(o.clientOrderId)
+    }
+    for (const o of [...this.#orders.values()]) {
+      if (isTerminalStatus(o.status) || openIds.has(o.clientOrderId)) continue
+      try {
+        const found = await withTimeout(
+          this.#clock,
+          this.#adapter.queryOrder(o.symbol, o.clientOrderId),
+          t,
+          'queryOrder',
+        )
+        if (found !== undefined) {
+          await this.#applyVenueOrderAndSynthesize(found)
+          if (this.#orders.get(o.clientOrderId) !== o) updated.push(o.clientOrderId)
+        }
+      } catch (e) {
+        this.#bus.emit('error', toTradekitError(e))
+      }
+    }
+    const report: ReconcileReport = {
+      openOrders: open,
+      balances,
+      positions,
+      adopted,
+      updated,
+      tsEvent: this.#clock.now(),
+    }
+    this.#bus.emit('account.update', { type: 'account.update', balances, positions, tsEvent: report.tsEvent })
+    this.#bus.emit('reconciled', { type: 'reconciled', report, tsEvent: report.tsEvent })
+    return report
+  }
+
+  /** Shadow mode: aggregate live-vs-paper differences so far. */
+  shadowReport(): ShadowReport | undefined {
+    return this.#shadow?.report()
+  }
+
+  /**
+   * Stops accepting orders, waits up to `timeoutMs` (default 5000) for in-flight requests, cancels open orders
+   * unless `cancelOpenOrders` is false, then detaches from the adapter (which the caller closes).
+   */
+  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#throttle.close()
+    const timeoutMs = options.timeoutMs ?? 5000
+    await this.#drain(timeoutMs)
+    if (options.cancelOpenOrders ?? true) {
+      const r = await this.cancelAll()
+      for (const f of r.failed) this.#bus.emit('error', f.error)
+    }
+    await this.#drain(timeoutMs)
+    for (const u of this.#unsubscribe.splice(0)) u()
+    this.#shadow?.close()
+    if (this.#cfg.shadow !== undefined) await this.#cfg.shadow.shutdown(options)
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  #applyAck(cid: string, venueOrder: Order, venueOrderId: string, fills: readonly Fill[]): void {
+    let cur = this.#orders.get(cid)
+    if (cur === undefined) return
+    if (venueOrder.status === 'REJECTED') {
+      if (cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', venueOrder.reason ?? 'rejected by venue')
+      return
+    }
+    if (cur.status === 'PENDING_NEW') cur = this.#move(cur, 'OPEN', undefined, venueOrderId) ?? cur
+    for (const f of fills) this.#onFill(f)
+    this.#applyVenueOrder({ ...venueOrder, clientOrderId: cid }, false)
+  }
+
+  /** Merges the venue's view of an order: status moves only forward; fills come from fill events. */
+  #applyVenueOrder(v: Order, adopt: boolean): void {
+    const cid = v.clientOrderId
+    let cur = this.#orders.get(cid)
+    if (cur === undefined) {
+      if (!adopt || isTerminalStatus(v.status)) return
+      this.#orders.set(cid, v)
+      this.#bus.emit('order.accepted', { type: 'order.accepted', order: v, tsEvent: this.#clock.now() })
+      return
+    }
+    if (cur.status === 'PENDING_NEW' && v.status !== 'REJECTED' && v.status !== 'PENDING_NEW') {
+      cur = this.#move(cur, 'OPEN', undefined, v.venueOrderId) ?? cur
+    }
+    switch (v.status) {
+      case 'PENDING_NEW':
+      case 'OPEN':
+      case 'PARTIALLY_FILLED':
+      case 'FILLED':
+        return // fills drive these (reconciliation synthesizes missing ones)
+      case 'PENDING_CANCEL':
+        if (cur.status === 'OPEN' || cur.status === 'PARTIALLY_FILLED') this.#move(cur, 'PENDING_CANCEL')
+        return
+      default:
+        this.#move(cur, v.status, v.reason)
+    }
+  }
+
+  /** Like #applyVenueOrder, adopting unknown open orders and synthesizing fills the stream did not deliver. */
+  async #applyVenueOrderAndSynthesize(v: Order): Promise<void> {
+    const cid = v.clientOrderId
+    const cur = this.#orders.get(cid)
+    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
+      const delta = v.filledQty.minus(cur.filledQty)
+      const notional = v.avgFillPrice
+        .times(v.filledQty)
+        .minus((cur.avgFillPrice ?? ZERO).times(cur.filledQty))
+      const price = notional.div(delta)
+      if (cur.status === 'PENDING_NEW') this.#move(cur, 'OPEN', undefined, v.venueOrderId)
+      if (price.gt(0)) {
+        let feeAsset = ''
+        try {
+          feeAsset = (await this.#adapter.instrument(v.symbol)).quote
+        } catch {
+          // Unknown quote: the fill is still recorded, with an empty fee asset.
+        }
+        this.#log.warn(
+          { clientOrderId: cid, qty: delta.toString() },
+          'synthesizing a fill missed by the stream',
+        )
+        this.#onFill({
+          venue: v.venue,
+          symbol: v.symbol,
+          clientOrderId: cid,
+          ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
+          tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
+          side: cur.side,
+          price,
+          qty: delta,
+          fee: ZERO,
+          feeAsset,
+          liquidity: 'TAKER',
+          tsEvent: v.tsUpdated,
+        })
+      }
+    }
+    this.#applyVenueOrder(v, true)
+  }
+
+  #onFill(fill: Fill): void {
+    const k = `${fill.venue}\u0000${fill.tradeId}`
+    if (this.#seenTrades.has(k)) return
+    const cur = this.#orders.get(fill.clientOrderId)
+    if (cur === undefined) {
+      this.#bus.emit(
+        'error',
+        new StateError(`Fill "${fill.tradeId}" for unknown order "${fill.clientOrderId}"`),
+      )
+      return
+    }
+    this.#seenTrades.add(k)
+    if (this.#seenTrades.size > this.#cfg.historySize * 4) {
+      const oldest = this.#seenTrades.values().next().value
+      if (oldest !== undefined) this.#seenTrades.delete(oldest)
+    }
+    let next: Order | undefined
+    if (cur.status === 'CANCELED' || cur.status === 'EXPIRED' || cur.status === 'FILLED') {
+      // A fill reported after the terminal update (streams reorder): account the quantity, keep the status.
+      const filled = cur.filledQty.plus(fill.qty)
+      if (filled.lte(cur.qty)) {
+        const avg = (cur.avgFillPrice ?? ZERO)
+          .times(cur.filledQty)
+          .plus(fill.price.times(fill.qty))
+          .div(filled)
+        next = {
+          ...cur,
+          filledQty: filled,
+          avgFillPrice: avg,
+          tsUpdated: Math.max(cur.tsUpdated, fill.tsEvent),
+        }
+      }
+    } else {
+      const base =
+        cur.status === 'PENDING_NEW' ? (this.#move(cur, 'OPEN', undefined, fill.venueOrderId) ?? cur) : cur
+      const r = applyFill(base, fill)
+      if (r.ok) next = r.value
+    }
+    if (next === undefined) {
+      this.#bus.emit('order.invalidTransition', {
+        type: 'order.invalidTransition',
+        order: cur,
+        attempted: `fill ${fill.qty.toString()} (${fill.tradeId})`,
+        tsEvent: this.#clock.now(),
+      })
+      return
+    }
+    this.#orders.set(fill.clientOrderId, next)
+    this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
+    this.#shadow?.live(next, fill)
+    if (isTerminalStatus(next.status)) this.#retire(next)
+  }
+
+  #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
+    if (order.status === to) return order
+    const r = transitionOrder(order, to, {
+      tsEvent: this.#clock.now(),
+      ...(reason !== undefined ? { reason } : {}),
+      ...(venueOrderId !== undefined ? { venueOrderId } : {}),
+    })
+    if (!r.ok) {
+      this.#bus.emit('order.invalidTransition', {
+        type: 'order.invalidTransition',
+        order,
+        attempted: to,
+        tsEvent: this.#clock.now(),
+      })
+      return undefined
+    }
+    const next = r.value
+    this.#orders.set(next.clientOrderId, next)
+    // OPEN is "accepted" only the first time (not when a refused cancel returns the order to the book).
+    const event = to === 'OPEN' && order.status !== 'PENDING_NEW' ? undefined : EVENT_OF[to]
+    if (event !== undefined) this.#bus.emit(event, { type: event, order: next, tsEvent: this.#clock.now() })
+    this.#shadow?.live(next)
+    if (isTerminalStatus(to)) this.#retire(next)
+    return next
+  }
+
+  #retire(order: Order): void {
+    this.#history.push(order.clientOrderId)
+    while (this.#history.length > this.#cfg.historySize) {
+      const old = this.#history.shift()
+      if (old !== undefined) {
+        this.#orders.delete(old)
+        this.#strategy.delete(old)
+      }
+    }
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p)
+    const done = () => this.#inFlight.delete(p)
+    p.then(done, done)
+    return p
+  }
+
+  /** Runs background work: never throws, never leaves a rejection unhandled; failures go to `error`. */
+  #background(p: Promise<unknown>): void {
+    this.#track(p).catch((e: unknown) => this.#bus.emit('error', toTradekitError(e)))
+  }
+
+  async #drain(timeoutMs: number): Promise<void> {
+    if (this.#inFlight.size === 0) return
+    let h: ReturnType<Clock['setTimeout']> | undefined
+    const bound = new Promise<void>((resolve) => {
+      h = this.#clock.setTimeout(resolve, timeoutMs)
+    })
+    await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
+    this.#clock.clearTimeout(h)
+  }
+}
+
+const EVENT_OF: Partial<
+  Record<OrderStatus, 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired'>
+> = {
+  OPEN: 'order.accepted',
+  CANCELED: 'order.canceled',
+  REJECTED: 'order.rejected',
+  EXPIRED: 'order.expired',
+}
+
+function isDuplicate(e: TradekitError): boolean {
+  return isTradekitError(e) && /duplicate/i.test(e.shortMessage)
+}
+
+/** The order fields of an intent (strategy metadata stays with the executor). */
+function stripIntent(intent: OrderIntent) {
+  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
+  return req
+}

@@ -1,0 +1,413 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
+import type { OrderIntent } from '../../core/ports.js'
+import type { BookSnapshot, Fill, Instrument, Order } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { BTCPERP, BTCUSDT, YES } from '../testing/fixtures.js'
+import { PaperTrader, type PaperTraderConfig, type SlippageRecord } from './PaperTrader.js'
+
+let n = 0
+const intent = (
+  o: Partial<OrderIntent> & { qty: string | Decimal; price?: string | Decimal },
+  inst: Instrument = BTCUSDT,
+): OrderIntent => {
+  const { qty, price, ...rest } = o
+  return {
+    clientOrderId: `o${++n}`,
+    venue: inst.venue,
+    symbol: inst.symbol,
+    side: 'BUY',
+    type: price === undefined ? 'MARKET' : 'LIMIT',
+    strategyId: 's',
+    ...rest,
+    qty: new Decimal(qty),
+    ...(price !== undefined ? { price: new Decimal(price) } : {}),
+  }
+}
+
+const book = (
+  bids: [number, number][],
+  asks: [number, number][],
+  inst: Instrument = BTCUSDT,
+  ts = 0,
+): BookSnapshot => ({
+  venue: inst.venue,
+  symbol: inst.symbol,
+  bids,
+  asks,
+  tsEvent: ts,
+})
+
+function setup(extra: Partial<PaperTraderConfig> = {}) {
+  const clock = new ManualClock(1_000)
+  const paper = new PaperTrader({
+    instruments: [BTCUSDT, BTCPERP, YES],
+    balances: { USDT: '100000' },
+    clock,
+    makerFeeRate: '0.0002',
+    takerFeeRate: '0.001',
+    ...extra,
+  })
+  const fills: Fill[] = []
+  const slips: SlippageRecord[] = []
+  const events: string[] = []
+  paper.events.on('order.filled', (e) => fills.push(e.fill))
+  paper.events.on('slippage.recorded', (e) => slips.push(e.record))
+  for (const ev of [
+    'order.submitted',
+    'order.accepted',
+    'order.filled',
+    'order.canceled',
+    'order.rejected',
+    'order.expired',
+  ] as const) {
+    paper.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
+  }
+  paper.events.on('error', (e) => {
+    throw e
+  })
+  return { clock, paper, fills, slips, events }
+}
+
+const ASKS: [number, number][] = [
+  [100, 1],
+  [101, 2],
+  [102, 3],
+]
+const BIDS: [number, number][] = [
+  [99, 5],
+  [98, 5],
+]
+
+describe('PaperTrader market orders walk the book', () => {
+  it('fills level by level with the exact average, taker fees and recorded slippage', async () => {
+    const { paper, fills, slips } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '4' }))
+    expect(o.status).toBe('FILLED')
+    expect(fills.map((f) => [f.price.toString(), f.qty.toString(), f.liquidity])).toEqual([
+      ['100', '1', 'TAKER'],
+      ['101', '2', 'TAKER'],
+      ['102', '1', 'TAKER'],
+    ])
+    expect(o.avgFillPrice?.toString()).toBe('101')
+    expect(fills.reduce((s, f) => s.plus(f.fee), new Decimal(0)).toString()).toBe('0.404')
+    expect(slips[0]?.slippage.toString()).toBe('1')
+    expect(slips[0]?.slippageBps.toString()).toBe('100')
+    expect(paper.portfolio.cash('USDT').toString()).toBe(
+      new Decimal(100000).minus(404).minus('0.404').toString(),
+    )
+    expect(paper.portfolio.position('fake', 'BTCUSDT')?.qty.toString()).toBe('4')
+  })
+
+  it('fills partially when the depth runs out and expires the rest', async () => {
+    const { paper, events } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '10' }))
+    expect(o.status).toBe('EXPIRED')
+    expect(o.filledQty.toString()).toBe('6')
+    expect(o.avgFillPrice?.toDecimalPlaces(30).eq(new Decimal(608).div(6).toDecimalPlaces(30))).toBe(true)
+    expect(events.at(-1)).toBe(`order.expired:${o.clientOrderId}`)
+  })
+
+  it('consumes liquidity until the next book', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(intent({ qty: '2' }))
+    const second = await paper.submit(intent({ qty: '1' }))
+    expect(second.avgFillPrice?.toString()).toBe('101')
+    paper.onBook(book(BIDS, ASKS))
+    const third = await paper.submit(intent({ qty: '1' }))
+    expect(third.avgFillPrice?.toString()).toBe('100')
+  })
+
+  it('sells into the bids', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(intent({ qty: '3' }))
+    const s = await paper.submit(intent({ side: 'SELL', qty: '3' }))
+    expect(s.avgFillPrice?.toString()).toBe('99')
+  })
+
+  it('without a book fills from the last trade with the fallback slippage', async () => {
+    const { paper, slips } = setup({ fallbackSlippageBps: 10 })
+    paper.onTrade({
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      tradeId: '1',
+      price: 100,
+      qty: 1,
+      side: 'BUY',
+      tsEvent: 0,
+    })
+    const o = await paper.submit(intent({ qty: '1' }))
+    expect(o.status).toBe('FILLED')
+    expect(o.avgFillPrice?.toString()).toBe('100.1')
+    expect(slips[0]?.fromFallback).toBe(true)
+  })
+
+  it('rejects a market order when no price was ever seen', async () => {
+    const { paper } = setup()
+    const o = await paper.submit(intent({ qty: '1' }))
+    expect(o.status).toBe('REJECTED')
+  })
+})
+
+describe('PaperTrader limit orders', () => {
+  it('rests behind the visible queue and fills from trades at its price as maker', async () => {
+    const { paper, fills } = setup({ queuePosition: 1 })
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '2', price: '99' }))
+    expect(o.status).toBe('OPEN')
+    const trade = (qty: number, price = 99) =>
+      paper.onTrade({
+        venue: 'fake',
+        symbol: 'BTCUSDT',
+        tradeId: String(qty),
+        price,
+        qty,
+        side: 'SELL',
+        tsEvent: 0,
+      })
+    trade(3)
+    expect(fills).toHaveLength(0)
+    trade(3) // 5 ahead: 1 reaches us
+    expect(fills.map((f) => [f.qty.toString(), f.liquidity, f.price.toString()])).toEqual([
+      ['1', 'MAKER', '99'],
+    ])
+    expect(fills[0]?.fee.toString()).toBe('0.0198')
+    trade(0.5, 98) // trades through our price: the rest fills
+    expect(paper.order(o.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(o.clientOrderId)?.filledQty.toString()).toBe('2')
+  })
+
+  it('front of the queue fills on the first trade at its price', async () => {
+    const { paper, fills } = setup({ queuePosition: 0 })
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(intent({ qty: '1', price: '99' }))
+    paper.onTrade({
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      tradeId: 'x',
+      price: 99,
+      qty: 0.4,
+      side: 'SELL',
+      tsEvent: 0,
+    })
+    expect(fills[0]?.qty.toString()).toBe('0.4')
+  })
+
+  it('fills when a later book crosses through it, at its own price', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '2', price: '99.5' }))
+    paper.onBook(
+      book(
+        [[99, 1]],
+        [
+          [99.2, 1.5],
+          [99.6, 4],
+        ],
+      ),
+    )
+    expect(fills.map((f) => [f.qty.toString(), f.price.toString()])).toEqual([['1.5', '99.5']])
+    expect(paper.order(o.clientOrderId)?.status).toBe('PARTIALLY_FILLED')
+  })
+
+  it('a marketable limit takes up to its price and rests the remainder', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '5', price: '101' }))
+    expect(o.status).toBe('PARTIALLY_FILLED')
+    expect(o.filledQty.toString()).toBe('3')
+    expect(paper.openOrders()).toHaveLength(1)
+    // The resting remainder holds cash.
+    expect(paper.portfolio.freeCash('USDT').lt(paper.portfolio.cash('USDT'))).toBe(true)
+  })
+
+  it('IOC expires the remainder, FOK fills all or nothing', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const ioc = await paper.submit(intent({ qty: '5', price: '101', timeInForce: 'IOC' }))
+    expect([ioc.status, ioc.filledQty.toString()]).toEqual(['EXPIRED', '3'])
+    paper.onBook(book(BIDS, ASKS))
+    const before = fills.length
+    const fok = await paper.submit(intent({ qty: '5', price: '101', timeInForce: 'FOK' }))
+    expect([fok.status, fok.filledQty.toString()]).toEqual(['EXPIRED', '0'])
+    expect(fills.length).toBe(before)
+    const fok2 = await paper.submit(intent({ qty: '3', price: '101', timeInForce: 'FOK' }))
+    expect(fok2.status).toBe('FILLED')
+  })
+
+  it('POST_ONLY is rejected when it would take, rests otherwise', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const cross = await paper.submit(intent({ qty: '1', price: '100', timeInForce: 'POST_ONLY' }))
+    expect(cross.status).toBe('REJECTED')
+    expect(cross.reason).toMatch(/would immediately match/)
+    const rest = await paper.submit(intent({ qty: '1', price: '99.99', timeInForce: 'POST_ONLY' }))
+    expect(rest.status).toBe('OPEN')
+  })
+
+  it('GTD expires on the clock', async () => {
+    const { paper, clock } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '1', price: '90', timeInForce: 'GTD', expireAt: 6_000 }))
+    clock.advance(4_000)
+    expect(paper.order(o.clientOrderId)?.status).toBe('OPEN')
+    clock.advance(1_000)
+    expect(paper.order(o.clientOrderId)?.status).toBe('EXPIRED')
+    expect(paper.portfolio.freeCash('USDT').eq(paper.portfolio.cash('USDT'))).toBe(true)
+  })
+
+  it('cancels, releasing the held cash', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '1', price: '90' }))
+    const c = await paper.cancel(o.clientOrderId)
+    expect(c.status).toBe('CANCELED')
+    await expect(paper.cancel(o.clientOrderId)).rejects.toMatchObject({ code: 'ORDER_REJECTED' })
+    expect(paper.portfolio.freeCash('USDT').toString()).toBe('100000')
+  })
+
+  it('a stop-market triggers when the market reaches its trigger price', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(intent({ qty: '1' }))
+    const stop = await paper.submit(
+      intent({ side: 'SELL', type: 'STOP_MARKET', qty: '1', triggerPrice: new Decimal(95) }),
+    )
+    expect(stop.status).toBe('OPEN')
+    paper.onTrade({
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      tradeId: 'a',
+      price: 96,
+      qty: 1,
+      side: 'SELL',
+      tsEvent: 0,
+    })
+    expect(paper.order(stop.clientOrderId)?.status).toBe('OPEN')
+    paper.onBook(book([[94, 3]], [[95, 3]]))
+    expect(paper.order(stop.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(stop.clientOrderId)?.avgFillPrice?.toString()).toBe('94')
+  })
+})
+
+describe('PaperTrader venue rejections', () => {
+  it.each([
+    [{ qty: '1', price: '99.001' }, /PRICE_FILTER/],
+    [{ qty: '1.0005', price: '99' }, /LOT_SIZE/],
+    [{ qty: '0.01', price: '99' }, /NOTIONAL/],
+    [{ qty: '2000', price: '99' }, /insufficient balance/],
+    [{ qty: '1', price: '90', timeInForce: 'GTD' as const, expireAt: 500 }, /past/],
+  ])('rejects %j', async (o, reason) => {
+    const { paper, events } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const r = await paper.submit(intent(o))
+    expect(r.status).toBe('REJECTED')
+    expect(r.reason).toMatch(reason)
+    expect(events.at(-1)).toBe(`order.rejected:${r.clientOrderId}`)
+  })
+
+  it('rejects selling spot not held, and reduce-only without a position', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    expect((await paper.submit(intent({ side: 'SELL', qty: '1' }))).status).toBe('REJECTED')
+    paper.onBook(book(BIDS, ASKS, BTCPERP))
+    const ro = await paper.submit(intent({ side: 'SELL', qty: '1', reduceOnly: true }, BTCPERP))
+    expect(ro.reason).toMatch(/ReduceOnly/)
+  })
+
+  it('checks perpetual margin with leverage and opens shorts', async () => {
+    const { paper } = setup()
+    paper.onBook(book([[100, 5000]], [[100.1, 5000]], BTCPERP))
+    expect((await paper.submit(intent({ side: 'SELL', qty: '1500' }, BTCPERP))).reason).toMatch(
+      /Margin is insufficient/,
+    )
+    paper.portfolio.setLeverage('fake', BTCPERP.symbol, 20)
+    const o = await paper.submit(intent({ side: 'SELL', qty: '1500' }, BTCPERP))
+    expect(o.status).toBe('FILLED')
+    expect(paper.portfolio.position('fake', BTCPERP.symbol)?.qty.toString()).toBe('-1500')
+    expect(paper.applyFunding('fake', BTCPERP.symbol, '0.0001', '100').toString()).toBe('15')
+  })
+
+  it('throws (no venue involved) for an invalid intent, an unknown instrument or a duplicate id', async () => {
+    const { paper } = setup()
+    await expect(paper.submit(intent({ qty: '0' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(paper.submit({ ...intent({ qty: '1' }), symbol: 'NOPE' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
+    const i = intent({ qty: '1', price: '90' })
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(i)
+    await expect(paper.submit(i)).rejects.toMatchObject({ code: 'INVALID_STATE' })
+  })
+})
+
+describe('PaperTrader outcome tokens', () => {
+  it('trades inside (0, 1) only and settles at 0 or 1', async () => {
+    const { paper } = setup()
+    paper.onBook(
+      book(
+        [[0.4, 1000]],
+        [
+          [0.42, 500],
+          [0.43, 500],
+        ],
+        YES,
+      ),
+    )
+    expect((await paper.submit(intent({ qty: '10', price: '1' }, YES))).reason).toMatch(/inside \(0, 1\)/)
+    const o = await paper.submit(intent({ qty: '600' }, YES))
+    expect(o.avgFillPrice?.toString()).toBe(
+      new Decimal('0.42').times(500).plus(new Decimal('0.43').times(100)).div(600).toString(),
+    )
+    const open = await paper.submit(intent({ qty: '10', price: '0.3' }, YES))
+    paper.settle('fake', YES.symbol, 1)
+    expect(paper.order(open.clientOrderId)?.status).toBe('CANCELED')
+    expect(paper.portfolio.position('fake', YES.symbol)?.qty.isZero()).toBe(true)
+  })
+})
+
+describe('PaperTrader latency and shutdown', () => {
+  it('processes after the latency against the book at that time', async () => {
+    const { paper, clock } = setup({ latencyMs: 50 })
+    paper.onBook(book(BIDS, ASKS))
+    let done: Order | undefined
+    const p = paper.submit(intent({ qty: '1' })).then((o) => {
+      done = o
+    })
+    expect(paper.openOrders()[0]?.status).toBe('PENDING_NEW')
+    paper.onBook(book(BIDS, [[105, 10]]))
+    await clock.advanceAsync(50)
+    await p
+    expect(done?.avgFillPrice?.toString()).toBe('105')
+  })
+
+  it('shutdown refuses new orders and cancels open ones unless told to keep them', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const a = await paper.submit(intent({ qty: '1', price: '90' }))
+    await paper.shutdown()
+    expect(paper.order(a.clientOrderId)?.status).toBe('CANCELED')
+    await expect(paper.submit(intent({ qty: '1' }))).rejects.toMatchObject({ code: 'INVALID_STATE' })
+
+    const k = setup()
+    k.paper.onBook(book(BIDS, ASKS))
+    const b = await k.paper.submit(intent({ qty: '1', price: '90' }))
+    await k.paper.shutdown({ cancelOpenOrders: false })
+    expect(k.paper.order(b.clientOrderId)?.status).toBe('OPEN')
+  })
+
+  it('shutdown completes in-flight submits', async () => {
+    const { paper, clock } = setup({ latencyMs: 1_000 })
+    paper.onBook(book(BIDS, ASKS))
+    const p = paper.submit(intent({ qty: '1', price: '90' }))
+    const s = paper.shutdown({ timeoutMs: 10 })
+    await clock.advanceAsync(10)
+    await s
+    const o = await p
+    expect(paper.order(o.clientOrderId)?.status).toBe('CANCELED')
+  })
+})

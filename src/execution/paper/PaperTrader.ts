@@ -1,0 +1,803 @@
+import { z } from 'zod'
+import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
+import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import type {
+  CancelAllResult,
+  ExecutionClient,
+  ExecutionEvents,
+  MarketDataSource,
+  OrderFilter,
+  OrderIntent,
+} from '../../core/ports.js'
+import type {
+  BookSnapshot,
+  Candle,
+  Fill,
+  Instrument,
+  Liquidity,
+  Order,
+  OrderStatus,
+  Trade,
+} from '../../core/types.js'
+import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import {
+  OrderRejectedError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
+  ValidationError,
+} from '../../errors/index.js'
+import { checkInstrumentFilters } from '../filters.js'
+import { Portfolio } from '../Portfolio.js'
+
+const ZERO = new Decimal(0)
+const BPS = new Decimal(10_000)
+
+const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
+
+/** Schema of {@link PaperTraderConfig}; defaults are applied here. */
+export const PaperTraderConfigSchema = z
+  .object({
+    /** Instruments that can be traded (their venue filters are enforced like the venue would). */
+    instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).min(1),
+    /** The account to trade; one is created from `balances` when absent. */
+    portfolio: z.custom<Portfolio>((v) => v instanceof Portfolio).optional(),
+    /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. */
+    balances: z.record(z.string(), decimalLike).default({}),
+    /** Account currency of the created portfolio. */
+    accountCurrency: z.string().min(1).default('USDT'),
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. */
+    makerFeeRate: decimalLike.default('0.001'),
+    /** Taker fee rate. */
+    takerFeeRate: decimalLike.default('0.001'),
+    /** Simulated latency of each submit and cancel, on the clock. */
+    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    /**
+     * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
+     * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
+     * cancellations shrink it when the level shrinks. Trades or books through the price fill it at once.
+     */
+    queuePosition: z.number().min(0).max(1).default(1),
+    /**
+     * Slippage used when there is no book: a market order fills in full at the last trade (or candle close)
+     * moved against the order by this many basis points.
+     */
+    fallbackSlippageBps: z.number().min(0).max(10_000).default(5),
+    /** Largest number of open orders (venue-like limit). */
+    maxOpenOrders: z.number().int().positive().max(100_000).default(1000),
+    /** Terminal orders kept for lookups. */
+    historySize: z.number().int().positive().max(1_000_000).default(10_000),
+  })
+  .strict()
+
+/** What the {@link PaperTrader} constructor takes. */
+export type PaperTraderConfig = z.input<typeof PaperTraderConfigSchema>
+
+/** Slippage of the taker part of one order, against the best price when it arrived. */
+export interface SlippageRecord {
+  readonly clientOrderId: string
+  readonly symbol: string
+  /** Best opposite price (or last trade) when the order was processed. */
+  readonly referencePrice: Decimal
+  /** Average price of the taker fills. */
+  readonly avgPrice: Decimal
+  /** Adverse price difference (positive = worse than the reference). */
+  readonly slippage: Decimal
+  /** `slippage / referencePrice` in basis points. */
+  readonly slippageBps: Decimal
+  readonly filledQty: Decimal
+  readonly requestedQty: Decimal
+  /** True when there was no book and the fallback slippage model priced the fill. */
+  readonly fromFallback: boolean
+  readonly tsEvent: number
+}
+
+/** Events of a {@link PaperTrader}: the shared {@link ExecutionEvents} plus slippage records. */
+export interface PaperTraderEvents extends ExecutionEvents {
+  'slippage.recorded': [e: { type: 'slippage.recorded'; record: SlippageRecord; tsEvent: number }]
+}
+
+interface Resting {
+  queueAhead: Decimal
+  expiry?: TimerHandle
+  /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
+  armed: boolean
+}
+
+interface BookState {
+  readonly snap: BookSnapshot
+  /** Quantity this trader already took at each price, until the next snapshot. */
+  readonly consumed: Map<number, Decimal>
+}
+
+const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+
+/**
+ * A simulated venue that is realistic enough to be believed, implementing the same {@link ExecutionClient} as the
+ * live OrderExecutor. Market orders walk the L2 book level by level (exact average price, partial fill when the
+ * depth runs out, slippage recorded); limit orders rest and fill when the market trades or crosses through them,
+ * with a queue-position model; IOC, FOK, POST_ONLY and GTD behave as on a venue; maker and taker fees; latency on
+ * the clock; venue-like rejections (filters, minimum notional, balance, margin, reduce-only); perpetual funding;
+ * outcome tokens settle at 0 or 1. Without a book, orders fill from the last trade or candle with
+ * `fallbackSlippageBps`.
+ *
+ * @example
+ * ```ts
+ * const paper = new PaperTrader({ instruments: [btcusdt], balances: { USDT: '10000' }, takerFeeRate: '0.001' })
+ * feed.events.on('book', (b) => paper.onBook(b))
+ * const order = await paper.submit({ clientOrderId: 'a1', venue: 'binance', symbol: 'BTCUSDT', side: 'BUY',
+ *   type: 'MARKET', qty: new Decimal('0.5'), strategyId: 's1' })
+ * ```
+ */
+export class PaperTrader implements ExecutionClient {
+  readonly #cfg: z.output<typeof PaperTraderConfigSchema>
+  readonly #clock: Clock
+  readonly #bus = new TypedEmitter<PaperTraderEvents>()
+  /** Subscribe-only view of the trader's events. */
+  readonly events: Listenable<PaperTraderEvents> = this.#bus
+  /** The account this trader fills into. */
+  readonly portfolio: Portfolio
+  /** Venues of the configured instruments. */
+  readonly venues: readonly string[]
+  readonly #instruments = new Map<string, Instrument>()
+  readonly #orders = new Map<string, Order>()
+  readonly #strategy = new Map<string, string>()
+  readonly #resting = new Map<string, Resting>()
+  readonly #books = new Map<string, BookState>()
+  readonly #last = new Map<string, Decimal>()
+  readonly #inFlight = new Set<Promise<unknown>>()
+  readonly #timers = new Set<TimerHandle>()
+  readonly #delays = new Map<TimerHandle, () => void>()
+  readonly #history: string[] = []
+  readonly #maker: Decimal
+  readonly #taker: Decimal
+  #seq = 0
+  #closed = false
+
+  constructor(config: PaperTraderConfig) {
+    this.#cfg = parseConfig(PaperTraderConfigSchema, config, 'PaperTrader')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
+    this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
+    this.portfolio =
+      this.#cfg.portfolio ??
+      new Portfolio({
+        balances: this.#cfg.balances as Record<string, string>,
+        accountCurrency: this.#cfg.accountCurrency,
+        clock: this.#clock,
+      })
+    for (const i of this.#cfg.instruments) {
+      this.#instruments.set(key(i.venue, i.symbol), i)
+      if (this.portfolio.instrument(i.venue, i.symbol) === undefined) this.portfolio.addInstrument(i)
+    }
+    this.venues = [...new Set(this.#cfg.instruments.map((i) => i.venue))]
+  }
+
+  /** Subscribes to a market-data source: books, trades and candles drive fills and marks. Returns a detach function. */
+  connect(source: MarketDataSource): () => void {
+    const b = (x: BookSnapshot) => this.onBook(x)
+    const t = (x: Trade) => this.onTrade(x)
+    const c = (x: Candle) => this.onCandle(x)
+    source.events.on('book', b)
+    source.events.on('trade', t)
+    source.events.on('candle', c)
+    return () => {
+      source.events.off('book', b)
+      source.events.off('trade', t)
+      source.events.off('candle', c)
+    }
+  }
+
+  /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */
+  submit(intent: OrderIntent): Promise<Order> {
+    return this.#track(this.#submit(intent))
+  }
+
+  async #submit(intent: OrderIntent): Promise<Order> {
+    if (this.#closed) throw new StateError('PaperTrader is shut down: not accepting orders')
+    const inst = this.#instruments.get(key(intent.venue, intent.symbol))
+    if (inst === undefined) {
+      throw new ValidationError(`Unknown instrument "${intent.venue}:${intent.symbol}"`, { field: 'symbol' })
+    }
+    if (this.#orders.has(intent.clientOrderId)) {
+      throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
+    }
+    const created = createOrder(stripIntent(intent), this.#clock.now())
+    if (!created.ok) throw created.error
+    const cid = intent.clientOrderId
+    this.#orders.set(cid, created.value)
+    this.#strategy.set(cid, intent.strategyId)
+    this.#emitOrder('order.submitted', created.value)
+    if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
+    this.#process(cid, inst)
+    return this.#orders.get(cid) as Order
+  }
+
+  /** Cancels an open order (after the configured latency). Rejects like a venue for an unknown or closed order. */
+  cancel(clientOrderId: string): Promise<Order> {
+    return this.#track(this.#cancel(clientOrderId))
+  }
+
+  async #cancel(clientOrderId: string): Promise<Order> {
+    const known = this.#orders.get(clientOrderId)
+    if (known === undefined) {
+      throw new OrderRejectedError('paper', `Unknown order "${clientOrderId}"`, { venueCode: -2011 })
+    }
+    if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
+    const order = this.#orders.get(clientOrderId) as Order
+    if (isTerminalStatus(order.status)) {
+      throw new OrderRejectedError(order.venue, `Order "${clientOrderId}" is already ${order.status}`, {
+        venueCode: -2011,
+      })
+    }
+    return this.#finish(order, 'CANCELED', 'order.canceled', 'canceled by user') ?? order
+  }
+
+  /** Cancels every open order matching `filter`. */
+  async cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
+    const canceled: string[] = []
+    const failed: { clientOrderId: string; error: TradekitError }[] = []
+    await Promise.all(
+      this.openOrders(filter).map(async (o) => {
+        try {
+          const r = await this.cancel(o.clientOrderId)
+          if (r.status === 'CANCELED') canceled.push(o.clientOrderId)
+          else failed.push({ clientOrderId: o.clientOrderId, error: new StateError(`Order is ${r.status}`) })
+        } catch (e) {
+          failed.push({ clientOrderId: o.clientOrderId, error: toTradekitError(e) })
+        }
+      }),
+    )
+    return { canceled, failed }
+  }
+
+  /** Orders not in a terminal status. */
+  openOrders(filter?: OrderFilter): readonly Order[] {
+    const out: Order[] = []
+    for (const o of this.#orders.values()) {
+      if (isTerminalStatus(o.status)) continue
+      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
+      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
+      if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
+        continue
+      out.push(o)
+    }
+    return out
+  }
+
+  /** An order by client id (open, or among the last `historySize` closed ones). */
+  order(clientOrderId: string): Order | undefined {
+    return this.#orders.get(clientOrderId)
+  }
+
+  /** Stops accepting orders, waits (bounded) for in-flight submits and cancels, then cancels open orders unless told to keep them. */
+  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    this.#closed = true
+    await this.#drain(options.timeoutMs ?? 5000)
+    // Requests still waiting out their latency complete now rather than hang.
+    for (const [h, resolve] of this.#delays) {
+      this.#clock.clearTimeout(h)
+      resolve()
+    }
+    this.#delays.clear()
+    await Promise.allSettled([...this.#inFlight])
+    if (options.cancelOpenOrders ?? true) {
+      for (const o of this.openOrders()) this.#finish(o, 'CANCELED', 'order.canceled', 'shutdown')
+    }
+    for (const t of this.#timers) this.#clock.clearTimeout(t)
+    this.#timers.clear()
+  }
+
+  /** Feeds an order-book snapshot: replaces the book, fills resting orders it crosses, updates queues and marks. */
+  onBook(book: BookSnapshot): void {
+    const k = key(book.venue, book.symbol)
+    if (!this.#instruments.has(k)) return
+    this.#books.set(k, { snap: book, consumed: new Map() })
+    this.portfolio.onBook(book)
+    const bid = book.bids[0]?.[0]
+    const ask = book.asks[0]?.[0]
+    if (bid !== undefined && ask !== undefined) this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
+    for (const o of this.#restingOn(k)) {
+      const r = this.#resting.get(o.clientOrderId)
+      if (r === undefined || r.armed || o.price === undefined) continue
+      const px = o.price.toNumber()
+      // Cancellations ahead of us shrink the queue with the level.
+      const own = o.side === 'BUY' ? book.bids : book.asks
+      const lvl = own.find((l) => l[0] === px)
+      r.queueAhead = Decimal.min(r.queueAhead, lvl === undefined ? ZERO : new Decimal(lvl[1]))
+      // The opposite side crossing our price fills us (as maker, at our price) up to the crossing depth.
+      const opp = o.side === 'BUY' ? book.asks : book.bids
+      let crossing = ZERO
+      for (const [p, q] of opp) {
+        if (o.side === 'BUY' ? p > px : p < px) break
+        crossing = crossing.plus(q)
+      }
+      if (crossing.gt(0)) this.#fillResting(o, crossing)
+    }
+  }
+
+  /** Feeds a public trade: fills resting orders the trade reached (queue model), sets the last price, triggers stops. */
+  onTrade(trade: Trade): void {
+    const k = key(trade.venue, trade.symbol)
+    if (!this.#instruments.has(k) || !(trade.price > 0) || !(trade.qty > 0)) return
+    const price = new Decimal(trade.price)
+    this.#last.set(k, price)
+    this.portfolio.onTrade(trade)
+    this.#checkTriggers(k, price)
+    for (const o of this.#restingOn(k)) {
+      const r = this.#resting.get(o.clientOrderId)
+      if (r === undefined || r.armed || o.price === undefined) continue
+      const through = o.side === 'BUY' ? price.lt(o.price) : price.gt(o.price)
+      const atPrice = price.eq(o.price) && trade.side !== o.side
+      if (through) {
+        this.#fillResting(o, remaining(o))
+      } else if (atPrice) {
+        const left = r.queueAhead.minus(trade.qty)
+        r.queueAhead = Decimal.max(left, ZERO)
+        if (left.isNegative()) this.#fillResting(o, left.neg())
+      }
+    }
+  }
+
+  /** Feeds a candle: its close is the last price; a resting order the candle traded through fills in full. */
+  onCandle(candle: Candle): void {
+    const k = key(candle.venue, candle.symbol)
+    if (!this.#instruments.has(k) || !(candle.close > 0)) return
+    const close = new Decimal(candle.close)
+    this.#last.set(k, close)
+    this.portfolio.onCandle(candle)
+    this.#checkTriggers(k, close)
+    for (const o of this.#restingOn(k)) {
+      if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
+      const through =
+        o.side === 'BUY' ? new Decimal(candle.low).lt(o.price) : new Decimal(candle.high).gt(o.price)
+      if (through) this.#fillResting(o, remaining(o))
+    }
+  }
+
+  /** Applies a perpetual funding payment to the position on `symbol` (see {@link Portfolio.applyFunding}). */
+  applyFunding(venue: string, symbol: string, rate: DecimalLike, markPrice?: DecimalLike): Decimal {
+    return this.portfolio.applyFunding(venue, symbol, rate, markPrice)
+  }
+
+  /**
+   * Resolves an outcome-token market: open orders on the token are cancelled and the position settles at
+   * `payout` (1 if the outcome won, 0 if it lost).
+   */
+  settle(venue: string, symbol: string, payout: 0 | 1): void {
+    for (const o of this.openOrders({ venue, symbol })) {
+      this.#finish(o, 'CANCELED', 'order.canceled', 'market resolved')
+    }
+    this.portfolio.settleOutcome(venue, symbol, payout)
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  #process(cid: string, inst: Instrument): void {
+    const order = this.#orders.get(cid)
+    if (order === undefined || order.status !== 'PENDING_NEW') return
+    const k = key(inst.venue, inst.symbol)
+    const reason = this.#venueCheck(order, inst)
+    if (reason !== undefined) {
+      this.#finish(order, 'REJECTED', 'order.rejected', reason)
+      return
+    }
+    if (
+      order.timeInForce === 'POST_ONLY' &&
+      order.price !== undefined &&
+      order.triggerPrice === undefined &&
+      this.#crosses(k, order, order.price)
+    ) {
+      this.#finish(order, 'REJECTED', 'order.rejected', 'Order would immediately match and take.')
+      return
+    }
+    const accepted = this.#move(order, 'OPEN', { venueOrderId: String(++this.#seq) })
+    if (accepted === undefined) return
+    this.#emitOrder('order.accepted', accepted)
+    if (accepted.type === 'TRAILING_STOP_MARKET') return
+    if (accepted.triggerPrice !== undefined) {
+      this.#resting.set(cid, { queueAhead: ZERO, armed: true })
+      this.#armExpiry(cid, accepted)
+      this.#holdFor(accepted)
+      return
+    }
+    this.#execute(accepted, k)
+  }
+
+  /** Executes an accepted (or just triggered) MARKET or LIMIT order. */
+  #execute(order: Order, k: string): void {
+    const cid = order.clientOrderId
+    const tif =
+      order.timeInForce ?? (order.type === 'MARKET' || order.type.endsWith('MARKET') ? 'IOC' : 'GTC')
+    const limit = order.price
+    const isLimit = limit !== undefined
+    if (tif === 'POST_ONLY' && isLimit && this.#crosses(k, order, limit)) {
+      // A triggered post-only stop-limit that would take expires (it is already accepted).
+      this.#finish(order, 'EXPIRED', 'order.expired', 'Order would immediately match and take.')
+      return
+    }
+    if (tif === 'FOK' && this.#available(k, order, limit).lt(order.qty)) {
+      this.#finish(order, 'EXPIRED', 'order.expired', 'FOK order could not be filled in full')
+      return
+    }
+    if (tif !== 'POST_ONLY') this.#take(order, k, limit)
+    const now = this.#orders.get(cid) as Order
+    if (isTerminalStatus(now.status)) return
+    if (!isLimit || tif === 'IOC' || tif === 'FOK') {
+      this.#finish(now, 'EXPIRED', 'order.expired', 'Unfilled remainder expired (IOC)')
+      return
+    }
+    // Rest the remainder.
+    const book = this.#books.get(k)
+    const own = order.side === 'BUY' ? book?.snap.bids : book?.snap.asks
+    const lvl = own?.find((l) => l[0] === limit.toNumber())
+    const visible = lvl === undefined ? ZERO : new Decimal(lvl[1])
+    this.#resting.set(cid, { queueAhead: visible.times(this.#cfg.queuePosition), armed: false })
+    this.#armExpiry(cid, now)
+    this.#holdFor(now)
+  }
+
+  /** Walks the opposite side of the book (bounded by `limit`) and fills as taker; falls back to the last price. */
+  #take(order: Order, k: string, limit: Decimal | undefined): void {
+    const cid = order.clientOrderId
+    const book = this.#books.get(k)
+    const levels = order.side === 'BUY' ? book?.snap.asks : book?.snap.bids
+    const isBuy = order.side === 'BUY'
+    let left = remaining(order)
+    let notional = ZERO
+    let filled = ZERO
+    let reference: Decimal | undefined
+    let fromFallback = false
+    if (levels !== undefined && levels.length > 0 && book !== undefined) {
+      for (const [p, q] of levels) {
+        if (left.lte(0)) break
+        const price = new Decimal(p)
+        reference ??= price
+        if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
+        const used = book.consumed.get(p) ?? ZERO
+        const avail = new Decimal(q).minus(used)
+        if (avail.lte(0)) continue
+        const qty = Decimal.min(avail, left)
+        book.consumed.set(p, used.plus(qty))
+        if (!this.#fill(cid, price, qty, 'TAKER')) return
+        left = left.minus(qty)
+        notional = notional.plus(price.times(qty))
+        filled = filled.plus(qty)
+      }
+    } else {
+      const last = this.#last.get(k)
+      if (last === undefined) return
+      reference = last
+      fromFallback = true
+      const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
+      const px = this.#roundToTick(
+        k,
+        isBuy ? last.times(slip.plus(1)) : last.times(new Decimal(1).minus(slip)),
+      )
+      if (limit !== undefined && (isBuy ? px.gt(limit) : px.lt(limit))) return
+      if (!this.#fill(cid, px, left, 'TAKER')) return
+      notional = px.times(left)
+      filled = left
+    }
+    if (filled.gt(0) && reference !== undefined) {
+      const avg = notional.div(filled)
+      const slippage = isBuy ? avg.minus(reference) : reference.minus(avg)
+      const record: SlippageRecord = {
+        clientOrderId: cid,
+        symbol: order.symbol,
+        referencePrice: reference,
+        avgPrice: avg,
+        slippage,
+        slippageBps: slippage.div(reference).times(BPS),
+        filledQty: filled,
+        requestedQty: order.qty,
+        fromFallback,
+        tsEvent: this.#clock.now(),
+      }
+      this.#bus.emit('slippage.recorded', { type: 'slippage.recorded', record, tsEvent: record.tsEvent })
+    }
+  }
+
+  #fillResting(order: Order, upTo: Decimal): void {
+    if (order.price === undefined) return
+    const r = this.#resting.get(order.clientOrderId)
+    if (r === undefined || r.armed) return
+    const qty = Decimal.min(upTo, remaining(order))
+    if (qty.lte(0)) return
+    this.#fill(order.clientOrderId, order.price, qty, 'MAKER')
+  }
+
+  /** Creates, applies and emits one fill. Returns false when the order could not take it. */
+  #fill(cid: string, price: Decimal, qty: Decimal, liquidity: Liquidity): boolean {
+    const order = this.#orders.get(cid)
+    if (order === undefined) return false
+    const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
+    const rate = liquidity === 'MAKER' ? this.#maker : this.#taker
+    const fill: Fill = {
+      venue: order.venue,
+      symbol: order.symbol,
+      clientOrderId: cid,
+      ...(order.venueOrderId !== undefined ? { venueOrderId: order.venueOrderId } : {}),
+      tradeId: `paper-${++this.#seq}`,
+      side: order.side,
+      price,
+      qty,
+      fee: price.times(qty).times(rate),
+      feeAsset: inst.quote,
+      liquidity,
+      tsEvent: this.#clock.now(),
+    }
+    const next = applyFill(order, fill)
+    if (!next.ok) {
+      this.#bus.emit('order.invalidTransition', {
+        type: 'order.invalidTransition',
+        order,
+        attempted: `fill ${qty.toString()}`,
+        tsEvent: fill.tsEvent,
+      })
+      return false
+    }
+    const applied = this.portfolio.applyFill(fill)
+    if (!applied.ok) this.#bus.emit('error', applied.error)
+    this.#orders.set(cid, next.value)
+    if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
+    else if (this.#resting.has(cid)) this.#holdFor(next.value)
+    this.#bus.emit('order.filled', { type: 'order.filled', order: next.value, fill, tsEvent: fill.tsEvent })
+    return true
+  }
+
+  #venueCheck(order: Order, inst: Instrument): string | undefined {
+    if (order.type === 'TRAILING_STOP_MARKET')
+      return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
+    const k = key(inst.venue, inst.symbol)
+    if (this.openOrders().length > this.#cfg.maxOpenOrders) return 'Too many open orders'
+    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
+      return 'expireAt is in the past'
+    const ref = this.#referencePrice(k, order)
+    const filter = checkInstrumentFilters(order, inst, ref)
+    if (filter !== undefined) return filter
+    if (order.type === 'MARKET' && ref === undefined)
+      return 'No market price: no book, trade or candle seen yet'
+    const px = order.price ?? order.triggerPrice ?? ref
+    if (px === undefined) return 'No market price'
+    const pos = this.portfolio.position(inst.venue, inst.symbol)
+    const posQty = pos?.qty ?? ZERO
+    if (inst.kind === 'perpetual') {
+      const reducing = order.side === 'BUY' ? posQty.isNegative() : posQty.isPositive()
+      const reducible = reducing ? Decimal.min(posQty.abs(), order.qty) : ZERO
+      if (order.reduceOnly === true && (!reducing || order.qty.gt(posQty.abs()))) {
+        return 'ReduceOnly Order is rejected.'
+      }
+      const opening = order.qty.minus(reducible)
+      const lev = this.portfolio.leverage(inst.venue, inst.symbol)
+      const need = opening.times(px).div(lev).plus(order.qty.times(px).times(this.#taker.abs()))
+      if (need.gt(this.portfolio.freeMargin())) return 'Margin is insufficient.'
+      return undefined
+    }
+    if (order.side === 'BUY') {
+      const cost = order.price !== undefined ? order.qty.times(order.price) : this.#estimateCost(k, order, px)
+      const need = cost.times(this.#taker.abs().plus(1))
+      if (need.gt(this.portfolio.freeCash(inst.quote))) {
+        return 'Account has insufficient balance for requested action.'
+      }
+    } else {
+      let reserved = ZERO
+      for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
+        if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
+          reserved = reserved.plus(remaining(o))
+      }
+      if (order.qty.gt(posQty.minus(reserved)))
+        return 'Account has insufficient balance for requested action.'
+    }
+    return undefined
+  }
+
+  /** Cost of taking `order.qty` from the book (the rest, beyond its depth, priced at `px` or the last level). */
+  #estimateCost(k: string, order: Order, px: Decimal): Decimal {
+    const b = this.#books.get(k)
+    if (b === undefined) {
+      return order.qty.times(px).times(new Decimal(this.#cfg.fallbackSlippageBps).div(BPS).plus(1))
+    }
+    let left = order.qty
+    let cost = ZERO
+    let lastPx = px
+    for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
+      if (left.lte(0)) break
+      lastPx = new Decimal(p)
+      const take = Decimal.min(left, new Decimal(q).minus(b.consumed.get(p) ?? ZERO))
+      if (take.lte(0)) continue
+      cost = cost.plus(lastPx.times(take))
+      left = left.minus(take)
+    }
+    return left.gt(0) ? cost.plus(left.times(lastPx)) : cost
+  }
+
+  /** Best opposite price, else the last trade, else undefined. */
+  #referencePrice(k: string, order: Order): Decimal | undefined {
+    const b = this.#books.get(k)
+    const best = order.side === 'BUY' ? b?.snap.asks[0]?.[0] : b?.snap.bids[0]?.[0]
+    if (best !== undefined) return new Decimal(best)
+    return this.#last.get(k)
+  }
+
+  #crosses(k: string, order: Order, limit: Decimal): boolean {
+    const b = this.#books.get(k)
+    if (b === undefined) {
+      const last = this.#last.get(k)
+      return last !== undefined && (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))
+    }
+    const best = order.side === 'BUY' ? b.snap.asks[0]?.[0] : b.snap.bids[0]?.[0]
+    if (best === undefined) return false
+    return order.side === 'BUY' ? limit.gte(best) : limit.lte(best)
+  }
+
+  /** Quantity available to take within `limit` (whole remainder when no book but the last price is marketable). */
+  #available(k: string, order: Order, limit: Decimal | undefined): Decimal {
+    const b = this.#books.get(k)
+    if (b === undefined) {
+      const last = this.#last.get(k)
+      if (last === undefined) return ZERO
+      if (limit === undefined || (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))) return order.qty
+      return ZERO
+    }
+    let sum = ZERO
+    for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
+      if (limit !== undefined && (order.side === 'BUY' ? p > limit.toNumber() : p < limit.toNumber())) break
+      sum = sum.plus(new Decimal(q).minus(b.consumed.get(p) ?? ZERO))
+    }
+    return sum
+  }
+
+  #checkTriggers(k: string, price: Decimal): void {
+    for (const o of this.#restingOn(k)) {
+      const r = this.#resting.get(o.clientOrderId)
+      if (r === undefined || !r.armed || o.triggerPrice === undefined) continue
+      const isStop = o.type === 'STOP_MARKET' || o.type === 'STOP_LIMIT'
+      const up = price.gte(o.triggerPrice)
+      const down = price.lte(o.triggerPrice)
+      const fire = isStop ? (o.side === 'BUY' ? up : down) : o.side === 'BUY' ? down : up
+      if (!fire) continue
+      this.#resting.delete(o.clientOrderId)
+      this.portfolio.release(o.clientOrderId)
+      this.#execute(o, k)
+    }
+  }
+
+  #restingOn(k: string): Order[] {
+    const out: Order[] = []
+    for (const cid of this.#resting.keys()) {
+      const o = this.#orders.get(cid)
+      if (o !== undefined && key(o.venue, o.symbol) === k && !isTerminalStatus(o.status)) out.push(o)
+    }
+    return out
+  }
+
+  #holdFor(order: Order): void {
+    const inst = this.#instruments.get(key(order.venue, order.symbol))
+    const px = order.price ?? order.triggerPrice
+    if (inst === undefined || px === undefined) return
+    const rem = remaining(order)
+    if (inst.kind === 'perpetual') {
+      const lev = this.portfolio.leverage(inst.venue, inst.symbol)
+      this.portfolio.hold(order.clientOrderId, inst.quote, rem.times(px).div(lev))
+    } else if (order.side === 'BUY') {
+      this.portfolio.hold(order.clientOrderId, inst.quote, rem.times(px).times(this.#maker.abs().plus(1)))
+    }
+  }
+
+  #armExpiry(cid: string, order: Order): void {
+    if (order.timeInForce !== 'GTD' || order.expireAt === undefined) return
+    const r = this.#resting.get(cid)
+    if (r === undefined) return
+    const h = this.#clock.setTimeout(() => {
+      this.#timers.delete(h)
+      const o = this.#orders.get(cid)
+      if (o !== undefined && !isTerminalStatus(o.status))
+        this.#finish(o, 'EXPIRED', 'order.expired', 'GTD expired')
+    }, order.expireAt - this.#clock.now())
+    this.#timers.add(h)
+    r.expiry = h
+  }
+
+  /** Moves an order to a terminal status, emits, and releases what it held. */
+  #finish(
+    order: Order,
+    to: OrderStatus,
+    event: 'order.canceled' | 'order.rejected' | 'order.expired',
+    reason: string,
+  ): Order | undefined {
+    const next = this.#move(order, to, { reason })
+    if (next === undefined) return undefined
+    this.#closeOut(next)
+    this.#emitOrder(event, next)
+    return next
+  }
+
+  #closeOut(order: Order): void {
+    const cid = order.clientOrderId
+    const r = this.#resting.get(cid)
+    if (r?.expiry !== undefined) {
+      this.#clock.clearTimeout(r.expiry)
+      this.#timers.delete(r.expiry)
+    }
+    this.#resting.delete(cid)
+    this.portfolio.release(cid)
+    this.#history.push(cid)
+    while (this.#history.length > this.#cfg.historySize) {
+      const old = this.#history.shift()
+      if (old !== undefined) {
+        this.#orders.delete(old)
+        this.#strategy.delete(old)
+      }
+    }
+  }
+
+  #move(order: Order, to: OrderStatus, info: { reason?: string; venueOrderId?: string }): Order | undefined {
+    const r = transitionOrder(order, to, { tsEvent: this.#clock.now(), ...info })
+    if (!r.ok) {
+      this.#bus.emit('order.invalidTransition', {
+        type: 'order.invalidTransition',
+        order,
+        attempted: to,
+        tsEvent: this.#clock.now(),
+      })
+      return undefined
+    }
+    this.#orders.set(order.clientOrderId, r.value)
+    return r.value
+  }
+
+  #emitOrder(
+    event: 'order.submitted' | 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired',
+    order: Order,
+  ): void {
+    this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
+  }
+
+  #roundToTick(k: string, price: Decimal): Decimal {
+    const inst = this.#instruments.get(k)
+    if (inst === undefined) return price
+    const rounded = price.div(inst.tickSize).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(inst.tickSize)
+    return rounded.gt(0) ? rounded : inst.tickSize
+  }
+
+  #delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const h = this.#clock.setTimeout(() => {
+        this.#delays.delete(h)
+        resolve()
+      }, ms)
+      this.#delays.set(h, resolve)
+    })
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#inFlight.add(p)
+    const done = () => this.#inFlight.delete(p)
+    p.then(done, done)
+    return p
+  }
+
+  async #drain(timeoutMs: number): Promise<void> {
+    if (this.#inFlight.size === 0) return
+    let h: TimerHandle | undefined
+    const bound = new Promise<void>((resolve) => {
+      h = this.#clock.setTimeout(resolve, timeoutMs)
+    })
+    await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
+    this.#clock.clearTimeout(h)
+  }
+}
+
+function remaining(o: Order): Decimal {
+  return o.qty.minus(o.filledQty)
+}
+
+/** The order fields of an intent (strategy metadata stays with the trader). */
+function stripIntent(intent: OrderIntent) {
+  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
+  return req
+}

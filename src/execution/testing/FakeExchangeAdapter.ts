@@ -1,0 +1,238 @@
+import { TypedEmitter } from '../../core/events.js'
+import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import type { ExchangeAdapter, OrderAck, UserDataEvents } from '../../core/ports.js'
+import type {
+  Balance,
+  Fill,
+  Instrument,
+  Order,
+  OrderRequest,
+  OrderStatus,
+  Position,
+} from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import {
+  NetworkError,
+  OrderOutcomeUnknownError,
+  OrderRejectedError,
+  StateError,
+  TimeoutError,
+} from '../../errors/index.js'
+import { checkInstrumentFilters } from '../filters.js'
+
+/** A scripted fault for the next matching request. */
+export type FakeFault =
+  /** The venue places the order but the response is lost (the caller sees an unknown outcome). */
+  | 'LOSE_RESPONSE'
+  /** The request never reaches the venue and times out. */
+  | 'TIMEOUT_BEFORE_VENUE'
+  /** A network error before the venue. */
+  | 'NETWORK_ERROR'
+
+/**
+ * An in-process {@link ExchangeAdapter} test double that behaves like a venue: it keeps orders, enforces the
+ * instrument filters and client-order-id uniqueness, fills marketable orders at a set price, emits user-data
+ * events, and can be told to lose a response, time out, reject a symbol, or drop its user stream.
+ */
+export class FakeExchangeAdapter implements ExchangeAdapter {
+  readonly venue: string
+  readonly #bus = new TypedEmitter<UserDataEvents>()
+  readonly events = this.#bus
+  readonly orders = new Map<string, Order>()
+  /** How many times `placeOrder` was called per client order id. */
+  readonly placeCalls = new Map<string, number>()
+  /** How many orders the venue actually created per client order id (never above 1 unless doubled). */
+  readonly created = new Map<string, number>()
+  readonly queries: string[] = []
+  readonly #instruments = new Map<string, Instrument>()
+  readonly #prices = new Map<string, Decimal>()
+  readonly #faults: { fault: FakeFault; symbol?: string }[] = []
+  readonly #rejectSymbols = new Map<string, string>()
+  #streamUp = true
+  #seq = 0
+  #now: () => number
+  balancesList: Balance[] = []
+  positionsList: Position[] = []
+  takerFeeRate = new Decimal('0.001')
+
+  constructor(venue: string, instruments: readonly Instrument[], now: () => number = () => 0) {
+    this.venue = venue
+    this.#now = now
+    for (const i of instruments) this.#instruments.set(i.symbol, i)
+  }
+
+  /** Marketable orders on `symbol` fill at once at `price` (unset: they rest until `fill`). */
+  setPrice(symbol: string, price: Decimal | string | undefined): void {
+    if (price === undefined) this.#prices.delete(symbol)
+    else this.#prices.set(symbol, new Decimal(price))
+  }
+
+  /** Scripts a fault for the next `placeOrder` (on `symbol`, or any). */
+  failNext(fault: FakeFault, symbol?: string): void {
+    this.#faults.push({ fault, ...(symbol !== undefined ? { symbol } : {}) })
+  }
+
+  /** Rejects every order on `symbol` with `reason` (or stops rejecting with `undefined`). */
+  rejectSymbol(symbol: string, reason: string | undefined): void {
+    if (reason === undefined) this.#rejectSymbols.delete(symbol)
+    else this.#rejectSymbols.set(symbol, reason)
+  }
+
+  /** Drops the private stream: events are lost until {@link FakeExchangeAdapter.reconnectStream}. */
+  dropStream(): void {
+    this.#streamUp = false
+  }
+
+  /** Restores the private stream and emits `user.reconnected`. */
+  reconnectStream(): void {
+    this.#streamUp = true
+    this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: this.#now() })
+  }
+
+  /** Fills (part of) a resting order at `price` (default: its limit price), as the venue's matching engine would. */
+  fill(clientOrderId: string, qty: Decimal | string, price?: Decimal | string): Fill {
+    const o = this.orders.get(clientOrderId)
+    if (o === undefined) throw new StateError(`Unknown order "${clientOrderId}"`)
+    const px = price !== undefined ? new Decimal(price) : (o.price as Decimal)
+    return this.#fill(o, new Decimal(qty), px, 'MAKER')
+  }
+
+  async instrument(symbol: string): Promise<Instrument> {
+    const i = this.#instruments.get(symbol)
+    if (i === undefined) throw new OrderRejectedError(this.venue, `Unknown symbol "${symbol}"`)
+    return i
+  }
+
+  async placeOrder(req: OrderRequest): Promise<OrderAck> {
+    await Promise.resolve()
+    const cid = req.clientOrderId
+    this.placeCalls.set(cid, (this.placeCalls.get(cid) ?? 0) + 1)
+    const fi = this.#faults.findIndex((f) => f.symbol === undefined || f.symbol === req.symbol)
+    const fault = fi >= 0 ? this.#faults.splice(fi, 1)[0]?.fault : undefined
+    if (fault === 'TIMEOUT_BEFORE_VENUE') throw new TimeoutError('placeOrder timed out', 1000)
+    if (fault === 'NETWORK_ERROR') throw new NetworkError('connection reset')
+    const ack = this.#place(req)
+    if (fault === 'LOSE_RESPONSE') {
+      throw new OrderOutcomeUnknownError(cid, 'response lost', { cause: new TimeoutError('timed out', 1000) })
+    }
+    return ack
+  }
+
+  #place(req: OrderRequest): OrderAck {
+    const cid = req.clientOrderId
+    if (this.orders.has(cid)) {
+      throw new OrderRejectedError(this.venue, 'Duplicate order sent.', { venueCode: -2010 })
+    }
+    const inst = this.#instruments.get(req.symbol)
+    if (inst === undefined) throw new OrderRejectedError(this.venue, 'Invalid symbol.', { venueCode: -1121 })
+    const reason =
+      this.#rejectSymbols.get(req.symbol) ?? checkInstrumentFilters(req, inst, this.#prices.get(req.symbol))
+    if (reason !== undefined) throw new OrderRejectedError(this.venue, reason, { venueCode: -1013 })
+    const created = createOrder(req, this.#now())
+    if (!created.ok) throw new OrderRejectedError(this.venue, created.error.shortMessage)
+    this.created.set(cid, (this.created.get(cid) ?? 0) + 1)
+    const venueOrderId = String(++this.#seq)
+    let order = this.#move({ ...created.value, venueOrderId }, 'OPEN')
+    this.orders.set(cid, order)
+    this.#emitOrder(order)
+    const fills: Fill[] = []
+    const px = this.#prices.get(req.symbol)
+    const marketable =
+      px !== undefined &&
+      (req.type === 'MARKET' ||
+        (req.price !== undefined && (req.side === 'BUY' ? req.price.gte(px) : req.price.lte(px))))
+    if (marketable && req.timeInForce === 'POST_ONLY') {
+      order = this.#move(order, 'REJECTED')
+      this.orders.delete(cid)
+      throw new OrderRejectedError(this.venue, 'Order would immediately match and take.', {
+        venueCode: -2010,
+      })
+    }
+    if (marketable) fills.push(this.#fill(order, req.qty, px, 'TAKER'))
+    order = this.orders.get(cid) as Order
+    if (
+      !isTerminalStatus(order.status) &&
+      (req.type === 'MARKET' || req.timeInForce === 'IOC' || req.timeInForce === 'FOK')
+    ) {
+      order = this.#move(order, 'EXPIRED')
+      this.orders.set(cid, order)
+      this.#emitOrder(order)
+    }
+    return { clientOrderId: cid, venueOrderId, order, fills }
+  }
+
+  async cancelOrder(_symbol: string, clientOrderId: string): Promise<Order> {
+    await Promise.resolve()
+    const o = this.orders.get(clientOrderId)
+    if (o === undefined || isTerminalStatus(o.status)) {
+      throw new OrderRejectedError(this.venue, 'Unknown order sent.', { venueCode: -2011 })
+    }
+    const c = this.#move(o, 'CANCELED')
+    this.orders.set(clientOrderId, c)
+    this.#emitOrder(c)
+    return c
+  }
+
+  async queryOrder(_symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    await Promise.resolve()
+    this.queries.push(clientOrderId)
+    return this.orders.get(clientOrderId)
+  }
+
+  async openOrders(symbol?: string): Promise<readonly Order[]> {
+    await Promise.resolve()
+    return [...this.orders.values()].filter(
+      (o) => !isTerminalStatus(o.status) && (symbol === undefined || o.symbol === symbol),
+    )
+  }
+
+  async balances(): Promise<readonly Balance[]> {
+    return this.balancesList
+  }
+
+  async positions(): Promise<readonly Position[]> {
+    return this.positionsList
+  }
+
+  async startUserData(): Promise<void> {
+    this.#streamUp = true
+  }
+
+  async close(): Promise<void> {
+    this.#bus.removeAllListeners()
+  }
+
+  #fill(o: Order, qty: Decimal, price: Decimal, liquidity: 'MAKER' | 'TAKER'): Fill {
+    const inst = this.#instruments.get(o.symbol) as Instrument
+    const fill: Fill = {
+      venue: this.venue,
+      symbol: o.symbol,
+      clientOrderId: o.clientOrderId,
+      ...(o.venueOrderId !== undefined ? { venueOrderId: o.venueOrderId } : {}),
+      tradeId: `t${++this.#seq}`,
+      side: o.side,
+      price,
+      qty,
+      fee: price.times(qty).times(this.takerFeeRate),
+      feeAsset: inst.quote,
+      liquidity,
+      tsEvent: this.#now(),
+    }
+    const r = applyFill(o, fill)
+    if (!r.ok) throw r.error
+    this.orders.set(o.clientOrderId, r.value)
+    if (this.#streamUp) this.#bus.emit('fill', { type: 'fill', fill, tsEvent: fill.tsEvent })
+    this.#emitOrder(r.value)
+    return fill
+  }
+
+  #move(o: Order, to: OrderStatus): Order {
+    const r = transitionOrder(o, to, { tsEvent: this.#now() })
+    if (!r.ok) throw r.error
+    return r.value
+  }
+
+  #emitOrder(order: Order): void {
+    if (this.#streamUp) this.#bus.emit('order.update', { type: 'order.update', order, tsEvent: this.#now() })
+  }
+}

@@ -1,0 +1,43 @@
+import type { Instrument } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+
+/** Test instruments: a spot pair, a perpetual and two outcome tokens (not exported from tradekit/execution). */
+export const BTCUSDT: Instrument = {
+  venue: 'fake',
+  symbol: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  kind: 'spot',
+  tickSize: new Decimal('0.01'),
+  stepSize: new Decimal('0.001'),
+  minQty: new Decimal('0.001'),
+  minNotional: new Decimal('5'),
+}
+
+export const BTCPERP: Instrument = {
+  venue: 'fake',
+  symbol: 'BTCUSDT-PERP',
+  base: 'BTC',
+  quote: 'USDT',
+  kind: 'perpetual',
+  tickSize: new Decimal('0.1'),
+  stepSize: new Decimal('0.001'),
+  minQty: new Decimal('0.001'),
+  minNotional: new Decimal('5'),
+  maxLeverage: 125,
+}
+
+const outcome = (symbol: string, label: string): Instrument => ({
+  venue: 'fake',
+  symbol,
+  base: label,
+  quote: 'USDT',
+  kind: 'outcome',
+  tickSize: new Decimal('0.01'),
+  stepSize: new Decimal('0.01'),
+  minQty: new Decimal('1'),
+  outcome: { tokenId: symbol, conditionId: `0x${'ab'.repeat(32)}`, outcome: label, negRisk: false },
+})
+
+export const YES = outcome('111', 'Yes')
+export const NO = outcome('222', 'No')
