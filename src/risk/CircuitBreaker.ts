@@ -7,7 +7,7 @@ import {
   type ResolvedCircuitBreakerConfig,
 } from './config.js'
 import type { CircuitBreakerEvents } from './events.js'
-import type { PersistedRiskState, StateStore } from './StateStore.js'
+import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
 import { TradingDay } from './TradingDay.js'
 import {
   RiskReason,
@@ -182,9 +182,10 @@ export class CircuitBreaker {
       this.#ready = true
       return
     }
-    const saved = await this.#store.load()
+    const loaded = await this.#store.load()
     const now = this.#clock.now()
-    if (saved !== undefined) this.#restore(saved, now)
+    // Custom stores are validated too: a corrupt state must stop the start, not reset a breaker.
+    if (loaded !== undefined) this.#restore(parsePersistedRiskState(loaded), now)
     this.#ready = true
     if (this.#lastEquity !== undefined) this.updateEquity(this.#lastEquity)
     this.#persist()

@@ -392,7 +392,10 @@ export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRe
     const code = qty.lt(step.value) ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
     return err(rejection(code, `Size "${qty.toFixed()}" is below the tradable minimum`, values()))
   }
-  const rounded = roundToIncrement(qty, step.value, 'DOWN', minQty.gt(0) ? minQty : undefined)
+  let rounded = roundToIncrement(qty, step.value, 'DOWN', minQty.gt(0) ? minQty : undefined)
+  // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
+  if (limitNotional !== undefined && rounded.times(price.value).gt(limitNotional))
+    rounded = rounded.minus(step.value)
   if (!rounded.eq(qty)) cappedBy.push(QuantityCap.STEP)
   qty = rounded
   if (qty.lte(0)) return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))

@@ -1,0 +1,473 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  type AccountSnapshot,
+  ManualClock,
+  type MarketSnapshot,
+  type Signal,
+  validateOrderRequest,
+} from '../core/index.js'
+import { Decimal, isMultipleOf } from '../decimal/index.js'
+import { account, D, instrument, market, openOrder, position, signal } from './__fixtures__/builders.js'
+import type { RiskManagerConfig } from './config.js'
+import type { RiskApprovedEvent, RiskDeniedEvent, RiskResizedEvent } from './events.js'
+import { RiskManager } from './RiskManager.js'
+import { MemoryStateStore } from './StateStore.js'
+
+const T0 = Date.UTC(2026, 0, 15, 12)
+
+function make(config: RiskManagerConfig = {}) {
+  const clock = new ManualClock(T0)
+  const risk = new RiskManager({ clock, ...config })
+  const approved: RiskApprovedEvent[] = []
+  const denied: RiskDeniedEvent[] = []
+  const resized: RiskResizedEvent[] = []
+  risk.events.on('risk.approved', (e) => approved.push(e))
+  risk.events.on('risk.denied', (e) => denied.push(e))
+  risk.events.on('risk.resized', (e) => resized.push(e))
+  const mkt = (over: Partial<MarketSnapshot> = {}) => market({ priceTs: clock.now(), ...over })
+  const evaluate = (
+    s: Partial<Signal> = {},
+    a: Partial<AccountSnapshot> = {},
+    m: Partial<MarketSnapshot> = {},
+  ) => risk.evaluate(signal(s), account(a), mkt(m))
+  return { risk, clock, approved, denied, resized, evaluate, mkt }
+}
+
+function codeOf(r: ReturnType<RiskManager['evaluate']>): string {
+  return r.ok ? 'APPROVED' : r.error.code
+}
+
+describe('RiskManager.evaluate: approval', () => {
+  it('sizes a fixed-fractional entry, rounds to the step and emits its inputs', () => {
+    const { evaluate, approved } = make()
+    const r = evaluate()
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    const intent = r.value
+    expect(intent.qty.toString()).toBe('50') // 1 % of 10000 over a 2.00 stop
+    expect(intent).toMatchObject({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      reduceOnly: false,
+      strategyId: 's1',
+    })
+    expect(intent.stopPrice?.toString()).toBe('98')
+    expect(intent.clientOrderId).toMatch(/^tk-[a-z0-9]+-0$/)
+    expect(validateOrderRequest(intent).ok).toBe(true)
+    expect(approved).toHaveLength(1)
+    expect(approved[0]?.sizing).toMatchObject({
+      method: 'fixedFractional',
+      rawQty: '50',
+      qty: '50',
+      cappedBy: [],
+    })
+    expect(approved[0]?.account.equity.toString()).toBe('10000')
+    expect(approved[0]?.market.price.toString()).toBe('100')
+  })
+
+  it('derives the stop from ATR when the signal has none', () => {
+    const { evaluate, approved } = make()
+    const r = evaluate({ stopPrice: undefined }, {}, { atr: 2 })
+    expect(r.ok && r.value.stopPrice?.toString()).toBe('97') // 100 - 1.5 × 2
+    expect(r.ok && r.value.qty.toFixed()).toBe('33.333')
+    expect(approved[0]?.sizing.stopFromAtr).toBe(true)
+  })
+
+  it('rounds a LIMIT price so it is never more aggressive and sizes against it', () => {
+    const { evaluate } = make()
+    const r = evaluate({ orderType: 'LIMIT', limitPrice: D('99.999'), stopPrice: D('97.99') })
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.value.price?.toString()).toBe('99.99')
+    expect(r.value.qty.toString()).toBe('50')
+    expect(r.value.timeInForce).toBe('GTC')
+    expect(validateOrderRequest(r.value).ok).toBe(true)
+  })
+
+  it('uses the sizing of the symbol, then the strategy, then the default', () => {
+    const { evaluate } = make({
+      sizing: { method: 'fixedFractional', riskFraction: 0.01 },
+      sizingByStrategy: { notional: { method: 'fixedNotional', notional: '1000' } },
+      sizingBySymbol: { 'binance:ETHUSDT': { method: 'volatilityTarget', targetVolatility: 0.01 } },
+    })
+    expect(evaluate({ strategyId: 'notional' }).ok && true).toBe(true)
+    const n = evaluate({ strategyId: 'notional' })
+    expect(n.ok && n.value.qty.toString()).toBe('10')
+    const eth = instrument({ symbol: 'ETHUSDT' })
+    const v = evaluate({ symbol: 'ETHUSDT', strategyId: 'notional' }, {}, { instrument: eth, atr: 4 })
+    expect(v.ok && v.value.qty.toString()).toBe('25') // 10000 × 0.01 / 4
+  })
+
+  it('supports capped fractional Kelly', () => {
+    const { evaluate } = make({
+      sizing: { method: 'kelly', winRate: 0.55, payoffRatio: 1.5, maxRiskFraction: 0.005 },
+    })
+    const r = evaluate()
+    expect(r.ok && r.value.qty.toString()).toBe('25') // 0.5 % of 10000 over 2
+    const none = make({ sizing: { method: 'kelly', winRate: 0.3, payoffRatio: 1 } }).evaluate()
+    expect(codeOf(none)).toBe('NO_EDGE')
+  })
+
+  it('caps the size and emits risk.resized', () => {
+    const { evaluate, resized } = make({ maxNotional: '1000' })
+    const r = evaluate()
+    expect(r.ok && r.value.qty.toString()).toBe('10')
+    expect(resized[0]).toMatchObject({ requestedQty: '50', qty: '10', cappedBy: ['maxNotional'] })
+  })
+
+  it('caps by free margin × leverage × safety', () => {
+    const { evaluate } = make({ leverage: 5, marginSafetyFactor: 0.5 })
+    const perp = instrument({ kind: 'perpetual', maxLeverage: 20 })
+    const r = evaluate({}, { freeMargin: D('1000') }, { instrument: perp })
+    expect(r.ok && r.value.qty.toString()).toBe('25') // 1000 × 5 × 0.5 / 100
+  })
+
+  it('scales by confidence when asked', () => {
+    const { evaluate } = make({ scaleByConfidence: true })
+    const r = evaluate({ confidence: 0.5 })
+    expect(r.ok && r.value.qty.toString()).toBe('25')
+    expect(codeOf(evaluate({ confidence: Number.NaN }))).toBe('INVALID_INPUT')
+  })
+})
+
+describe('RiskManager.evaluate: pre-trade checks', () => {
+  it.each([
+    ['stop on the wrong side', { stopPrice: D('101') }, 'STOP_WRONG_SIDE'],
+    ['stop equal to entry', { stopPrice: D('100') }, 'STOP_WRONG_SIDE'],
+    ['stop tighter than 0.1 %', { stopPrice: D('99.91') }, 'STOP_TOO_TIGHT'],
+    ['take-profit on the wrong side', { takeProfitPrice: D('99') }, 'TAKE_PROFIT_WRONG_SIDE'],
+    ['reward:risk below 1', { takeProfitPrice: D('101.99') }, 'REWARD_RISK_TOO_LOW'],
+    ['no stop and no ATR', { stopPrice: undefined }, 'MISSING_STOP'],
+    ['NaN stop', { stopPrice: new Decimal(Number.NaN) }, 'INVALID_INPUT'],
+    ['negative stop', { stopPrice: D('-1') }, 'INVALID_INPUT'],
+    ['bad side', { side: 'HOLD' as never }, 'INVALID_INPUT'],
+    ['bad intent', { intent: 'MAYBE' as never }, 'INVALID_INPUT'],
+    ['bad order type', { orderType: 'STOP_MARKET' as never }, 'INVALID_INPUT'],
+    ['LIMIT without a price', { orderType: 'LIMIT' as const }, 'INVALID_INPUT'],
+    ['another instrument', { symbol: 'ETHUSDT' }, 'INSTRUMENT_MISMATCH'],
+  ])('denies %s', (_name, patch, code) => {
+    const { evaluate, denied } = make()
+    const r = evaluate(patch)
+    expect(codeOf(r)).toBe(code)
+    expect(denied).toHaveLength(1)
+    expect(denied[0]?.rejection.code).toBe(code)
+  })
+
+  it('accepts a reward:risk exactly at the minimum', () => {
+    expect(codeOf(make().evaluate({ takeProfitPrice: D('102') }))).toBe('APPROVED')
+  })
+
+  it('reports the numbers behind a tight stop', () => {
+    const r = make().evaluate({ stopPrice: D('99.95') })
+    expect(!r.ok && r.error.values).toMatchObject({
+      stopDistance: '0.05',
+      stopDistanceFraction: '0.0005',
+      minStopDistanceFraction: 0.001,
+      minStopDistance: '0.1',
+    })
+  })
+
+  it('enforces the minimum stop in ticks', () => {
+    const { evaluate } = make({ minStopDistanceFraction: 0, minStopTicks: 5 })
+    const coarse = instrument({ tickSize: D('0.5') })
+    expect(codeOf(evaluate({ stopPrice: D('98') }, {}, { instrument: coarse }))).toBe('STOP_TOO_TIGHT')
+    expect(codeOf(evaluate({ stopPrice: D('97.5') }, {}, { instrument: coarse }))).toBe('APPROVED')
+  })
+
+  it('denies stale and future-stamped market data', () => {
+    const { risk, clock, mkt } = make({ maxDataAgeMs: 1000 })
+    expect(codeOf(risk.evaluate(signal(), account(), mkt({ priceTs: clock.now() - 1000 })))).toBe('APPROVED')
+    expect(codeOf(risk.evaluate(signal(), account(), mkt({ priceTs: clock.now() - 1001 })))).toBe(
+      'STALE_MARKET_DATA',
+    )
+    expect(codeOf(risk.evaluate(signal(), account(), mkt({ priceTs: clock.now() + 5000 })))).toBe(
+      'STALE_MARKET_DATA',
+    )
+  })
+
+  it('checks leverage against 1 and the instrument maximum', () => {
+    expect(codeOf(make({ leverage: 2 }).evaluate())).toBe('LEVERAGE_OUT_OF_RANGE') // spot: max 1
+    const perp = instrument({ kind: 'perpetual', maxLeverage: 10 })
+    expect(codeOf(make({ leverage: 10 }).evaluate({}, {}, { instrument: perp }))).toBe('APPROVED')
+    expect(codeOf(make({ leverageBySymbol: { BTCUSDT: 11 } }).evaluate({}, {}, { instrument: perp }))).toBe(
+      'LEVERAGE_OUT_OF_RANGE',
+    )
+  })
+
+  it('denies without free margin and with invalid equity', () => {
+    const { evaluate } = make()
+    expect(codeOf(evaluate({}, { freeMargin: D('0') }))).toBe('INSUFFICIENT_MARGIN')
+    expect(codeOf(evaluate({}, { freeMargin: D('-5') }))).toBe('INSUFFICIENT_MARGIN')
+    expect(codeOf(evaluate({}, { equity: new Decimal(Number.NaN) }))).toBe('INVALID_INPUT')
+    // Zero equity is a 100 % drawdown: the breaker halts before the sign check even runs.
+    expect(codeOf(evaluate({}, { equity: D('0') }))).toBe('TRADING_HALTED')
+    const noBreakers = make({ breakers: { drawdown: false, dailyLoss: false } })
+    expect(codeOf(noBreakers.evaluate({}, { equity: D('0') }))).toBe('INVALID_INPUT')
+  })
+
+  it('limits open positions in total and per instrument', () => {
+    const { evaluate } = make({ maxOpenPositions: 2 })
+    const two = [position('ETHUSDT', 1), position('SOLUSDT', -3)]
+    expect(codeOf(evaluate({}, { positions: two }))).toBe('MAX_OPEN_POSITIONS')
+    const pending = [openOrder('o1', { symbol: 'ETHUSDT' }), openOrder('o2', { symbol: 'XRPUSDT' })]
+    expect(codeOf(evaluate({}, { openOrders: pending }))).toBe('MAX_OPEN_POSITIONS')
+    expect(codeOf(evaluate({}, { positions: [position('BTCUSDT', 1)] }))).toBe('MAX_POSITIONS_PER_INSTRUMENT')
+    expect(codeOf(evaluate({}, { openOrders: [openOrder('o3')] }))).toBe('MAX_POSITIONS_PER_INSTRUMENT')
+    const reduceOnly = [openOrder('o4', { reduceOnly: true })]
+    expect(codeOf(evaluate({}, { openOrders: reduceOnly }))).toBe('APPROVED')
+  })
+
+  it('adds to a position within the caps when pyramiding is allowed, and refuses to flip one', () => {
+    const { evaluate } = make({ maxPositionsPerInstrument: 2, maxPositionFraction: 0.6 })
+    const r = evaluate({}, { positions: [position('BTCUSDT', 40)] })
+    expect(r.ok && r.value.qty.toString()).toBe('20') // 6000 cap - 4000 held
+    expect(
+      codeOf(evaluate({ side: 'SELL', stopPrice: D('102') }, { positions: [position('BTCUSDT', 40)] })),
+    ).toBe('POSITION_CONFLICT')
+  })
+
+  it('scales by correlated same-direction positions: 1.0, 0.7, 0.5, then denies', () => {
+    const { evaluate } = make({
+      correlation: { groups: { majors: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'binance:BNBUSDT'] } },
+    })
+    const qty = (positions: ReturnType<typeof position>[]) => {
+      const r = evaluate({}, { positions })
+      return r.ok ? r.value.qty.toString() : r.error.code
+    }
+    expect(qty([])).toBe('50')
+    expect(qty([position('ETHUSDT', 1)])).toBe('35')
+    expect(qty([position('ETHUSDT', -1)])).toBe('50') // opposite direction does not count
+    expect(qty([position('ETHUSDT', 1), position('XRPUSDT', 1)])).toBe('35') // XRP is not in the group
+    expect(qty([position('ETHUSDT', 1), position('SOLUSDT', 2)])).toBe('25')
+    expect(qty([position('ETHUSDT', 1), position('SOLUSDT', 2), position('BNBUSDT', 3)])).toBe(
+      'CORRELATION_LIMIT',
+    )
+  })
+
+  it('rejects sizes below the instrument minimums instead of sending them', () => {
+    const { evaluate } = make()
+    const bigStep = instrument({ stepSize: D('100'), minQty: D('100') })
+    expect(codeOf(evaluate({}, {}, { instrument: bigStep }))).toBe('QUANTITY_ZERO')
+    const minNotional = instrument({ minNotional: D('100000') })
+    expect(codeOf(evaluate({}, {}, { instrument: minNotional }))).toBe('BELOW_MIN_NOTIONAL')
+  })
+
+  it('denies the order over the rate limit', () => {
+    const { evaluate, risk } = make({
+      maxPositionsPerInstrument: 100,
+      maxPositionFraction: 100,
+      breakers: { orderRate: { perInstrument: { maxOrders: 2, windowMs: 60_000 } } },
+    })
+    expect(codeOf(evaluate())).toBe('APPROVED')
+    expect(codeOf(evaluate())).toBe('APPROVED')
+    expect(codeOf(evaluate())).toBe('ORDER_RATE_LIMITED')
+    expect(risk.state).toBe('REDUCING')
+  })
+})
+
+describe('RiskManager: exits and trading states', () => {
+  it('closes the whole position reduce-only with an EXIT, and refuses an EXIT with nothing to reduce', () => {
+    const { evaluate } = make()
+    const r = evaluate(
+      { intent: 'EXIT', side: 'SELL', stopPrice: undefined },
+      { positions: [position('BTCUSDT', '1.2345')] },
+    )
+    expect(r.ok).toBe(true)
+    if (r.ok) {
+      expect(r.value).toMatchObject({ side: 'SELL', reduceOnly: true, type: 'MARKET' })
+      expect(r.value.qty.toString()).toBe('1.234')
+    }
+    expect(codeOf(evaluate({ intent: 'EXIT', side: 'SELL' }))).toBe('NO_POSITION_TO_REDUCE')
+    expect(codeOf(evaluate({ intent: 'EXIT', side: 'BUY' }, { positions: [position('BTCUSDT', 1)] }))).toBe(
+      'NO_POSITION_TO_REDUCE',
+    )
+  })
+
+  it('REDUCING allows exits only; HALTED allows nothing', () => {
+    const { evaluate, risk } = make()
+    const long = { positions: [position('BTCUSDT', 2)] }
+    risk.breaker.reduce('test')
+    expect(codeOf(evaluate({}, {}))).toBe('TRADING_REDUCING')
+    expect(codeOf(evaluate({ intent: 'EXIT', side: 'SELL' }, long))).toBe('APPROVED')
+    risk.halt('test')
+    expect(codeOf(evaluate({ intent: 'EXIT', side: 'SELL' }, long))).toBe('TRADING_HALTED')
+    expect(codeOf(evaluate())).toBe('TRADING_HALTED')
+    risk.resume()
+    expect(codeOf(evaluate())).toBe('APPROVED')
+  })
+
+  it('reports COOLDOWN during a losing-streak pause and trades again after it', () => {
+    const { evaluate, risk, clock } = make({
+      breakers: { consecutiveLosses: { reduceAfter: 2, haltAfter: 4, cooldownMs: 1000 } },
+    })
+    risk.recordTradeResult(D('-10'))
+    risk.recordTradeResult(D('-10'))
+    const r = evaluate()
+    expect(codeOf(r)).toBe('COOLDOWN')
+    expect(!r.ok && r.error.values.cooldownUntil).toBe(T0 + 1000)
+    clock.advance(1000)
+    expect(codeOf(evaluate({}, {}, { priceTs: clock.now() }))).toBe('APPROVED')
+  })
+
+  it('trips the daily loss breaker from the account it evaluates with', () => {
+    const { evaluate, risk } = make()
+    expect(codeOf(evaluate({}, { equity: D('10000') }))).toBe('APPROVED')
+    expect(codeOf(evaluate({}, { equity: D('9700') }))).toBe('TRADING_HALTED')
+    expect(risk.status().reason).toBe('DAILY_LOSS')
+  })
+
+  it('waits for the persisted state before approving anything', async () => {
+    const store = new MemoryStateStore()
+    const { evaluate, risk } = make({ store })
+    expect(codeOf(evaluate())).toBe('NOT_READY')
+    await risk.start()
+    expect(codeOf(evaluate())).toBe('APPROVED')
+    risk.halt('restart test')
+    await risk.flush()
+    const again = make({ store })
+    await again.risk.start()
+    expect(codeOf(again.evaluate())).toBe('TRADING_HALTED')
+  })
+
+  it('validates its config with readable errors', () => {
+    expect(() => new RiskManager({ sizing: { method: 'fixedFractional', riskFraction: 5 } })).toThrowError(
+      /sizing\.riskFraction/,
+    )
+    expect(() => new RiskManager({ leverage: 0.5 })).toThrowError(/leverage/)
+    expect(() => new RiskManager({ unknown: 1 } as never)).toThrowError(/unknown|Unrecognized/i)
+    expect(() => new RiskManager({ maxNotional: 'abc' })).toThrowError(/maxNotional/)
+  })
+})
+
+describe('RiskManager: properties over hostile inputs', () => {
+  const weird = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 1e308),
+    fc.constantFrom('abc', '', '1e999'),
+    fc.double().map((x) => new Decimal(x)),
+    fc.double({ min: 1e-8, max: 1e8, noNaN: true }).map((x) => new Decimal(x.toPrecision(10))),
+  )
+
+  it('never throws and never approves a NaN, zero, negative or off-step quantity', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          equity: weird,
+          freeMargin: weird,
+          price: weird,
+          stopPrice: weird,
+          takeProfitPrice: weird,
+          limitPrice: weird,
+          atr: fc.oneof(fc.constant(undefined), fc.double()),
+          side: fc.constantFrom('BUY', 'SELL', 'X'),
+          intent: fc.constantFrom('ENTRY', 'EXIT'),
+          orderType: fc.constantFrom('MARKET', 'LIMIT', undefined),
+          priceAge: fc.oneof(fc.integer({ min: -10_000, max: 10_000 }), fc.constant(Number.NaN)),
+          posQty: fc.oneof(fc.constant(undefined), fc.double({ min: -100, max: 100, noNaN: true })),
+        }),
+        (x) => {
+          const { risk, clock } = make({ requireStop: false })
+          const sig = {
+            ...signal({ side: x.side as never, intent: x.intent as never, orderType: x.orderType as never }),
+            stopPrice: x.stopPrice as never,
+            takeProfitPrice: x.takeProfitPrice as never,
+            limitPrice: x.limitPrice as never,
+          }
+          const acct = account({
+            equity: x.equity as never,
+            freeMargin: x.freeMargin as never,
+            positions: x.posQty === undefined ? [] : [position('BTCUSDT', x.posQty.toPrecision(8))],
+          })
+          const mkt = market({
+            price: x.price as never,
+            priceTs: clock.now() - x.priceAge,
+            atr: x.atr as never,
+          })
+          const r = risk.evaluate(sig, acct, mkt)
+          if (r.ok) {
+            const q = r.value.qty
+            expect(q.isFinite()).toBe(true)
+            expect(q.gt(0)).toBe(true)
+            expect(isMultipleOf(q, '0.001')).toBe(true)
+            expect(validateOrderRequest(r.value).ok).toBe(true)
+            if (!r.value.reduceOnly) {
+              const equity = x.equity as Decimal
+              expect(q.times(r.value.price ?? (x.price as Decimal)).lte(equity)).toBe(true)
+            }
+          } else {
+            expect(typeof r.error.code).toBe('string')
+          }
+        },
+      ),
+      { numRuns: 400 },
+    )
+  })
+
+  it('a stop tighter than the minimum always denies', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 10_000_000 }).map((c) => new Decimal(c).div(100)),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        fc.constantFrom('BUY', 'SELL'),
+        (price, frac, side) => {
+          const { evaluate } = make({ minStopDistanceFraction: 0.01, minStopTicks: 0 })
+          const dist = price.times(0.01).times(frac.toFixed(6))
+          const stop = side === 'BUY' ? price.minus(dist) : price.plus(dist)
+          const r = evaluate({ side: side as 'BUY' | 'SELL', stopPrice: stop }, {}, { price })
+          expect(r.ok).toBe(false)
+          if (!r.ok) expect(['STOP_TOO_TIGHT', 'STOP_WRONG_SIDE']).toContain(r.error.code)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('a halted manager approves nothing, and a reducing one nothing that adds exposure', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('HALTED', 'REDUCING'),
+        fc.constantFrom('BUY', 'SELL'),
+        fc.constantFrom('ENTRY', 'EXIT'),
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        (state, side, intent, posQty) => {
+          const { evaluate, risk } = make()
+          if (state === 'HALTED') risk.halt('p')
+          else risk.breaker.reduce('p')
+          const pos = Math.abs(posQty) < 0.001 ? [] : [position('BTCUSDT', posQty.toFixed(3))]
+          const stop = side === 'BUY' ? D('98') : D('102')
+          const r = evaluate(
+            { side: side as 'BUY' | 'SELL', intent: intent as 'ENTRY', stopPrice: stop },
+            { positions: pos },
+          )
+          if (state === 'HALTED') expect(r.ok).toBe(false)
+          else if (r.ok) {
+            expect(r.value.reduceOnly).toBe(true)
+            const held = new Decimal(posQty.toFixed(3))
+            expect(r.value.qty.lte(held.abs())).toBe(true)
+            expect(held.isNegative()).toBe(r.value.side === 'BUY')
+          }
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('survives inputs whose getters throw', () => {
+    const { risk, mkt } = make()
+    const evil = new Proxy(signal(), {
+      get(t, k) {
+        if (k === 'stopPrice') throw new Error('boom')
+        return Reflect.get(t, k)
+      },
+    })
+    const r = risk.evaluate(evil, account(), mkt())
+    expect(codeOf(r)).toBe('INVALID_INPUT')
+    expect(codeOf(risk.evaluate(null as never, account(), mkt()))).toBe('INVALID_INPUT')
+    expect(codeOf(risk.evaluate(signal(), null as never, mkt()))).toBe('INVALID_INPUT')
+    expect(codeOf(risk.evaluate(signal(), account(), { price: D(1) } as never))).toBe('INVALID_INPUT')
+  })
+})
