@@ -2,17 +2,29 @@
 import { describe, it } from 'vitest'
 import { type IndicatorContractSpec, indicatorContractCases } from '../testing/contracts/indicatorContract.js'
 import {
+  ADX,
   ATR,
   BollingerBands,
   type CandleInput,
+  CCI,
+  DEMA,
+  Donchian,
   EMA,
   type Indicator,
+  KeltnerChannels,
   MACD,
+  MFI,
+  OBV,
   type PriceInput,
+  ROC,
   RSI,
   SMA,
   StdDev,
+  Stochastic,
+  TEMA,
   TrueRange,
+  VWAP,
+  WMA,
 } from './index.js'
 import { makeCandles } from './testing/data.js'
 
@@ -62,6 +74,28 @@ const SPECS: AnySpec[] = [
   ...priceSpecs('StdDev(10)', () => new StdDev(10)),
   candleSpec('TrueRange', () => new TrueRange()),
   candleSpec('ATR(14)', () => new ATR(14)),
+  ...priceSpecs('WMA(10)', () => new WMA(10)),
+  ...priceSpecs('DEMA(8)', () => new DEMA(8)),
+  ...priceSpecs('TEMA(8)', () => new TEMA(8)),
+  ...priceSpecs('ROC(10)', () => new ROC(10)),
+  candleSpec('OBV', () => new OBV()),
+  candleSpec('CCI(20)', () => new CCI(20)),
+  candleSpec('MFI(14)', () => new MFI(14)),
+  candleSpec('ADX(14)', () => new ADX(14)),
+  candleSpec('Stochastic(14,3,3)', () => new Stochastic({ kPeriod: 14, kSlowing: 3, dPeriod: 3 })),
+  candleSpec('Donchian(20)', () => new Donchian(20)),
+  candleSpec(
+    'KeltnerChannels(20,10,2)',
+    () => new KeltnerChannels({ period: 20, atrPeriod: 10, multiplier: 2 }),
+  ),
+  candleSpec('rolling VWAP(20)', () => new VWAP({ period: 20 })),
+  {
+    name: 'session VWAP (1h sessions)',
+    create: () => new VWAP({ sessionMs: 3_600_000 }),
+    inputs: candles.map((c, i) => ({ ...c, openTime: i * 900_000 })),
+    alternates: alternates.map((c, i) => ({ ...c, openTime: i * 900_000 })),
+    invalid: [...BAD_CANDLES, { ...candles[0]!, openTime: Number.NaN }, { ...candles[0]! }],
+  },
 ]
 
 for (const spec of SPECS) {

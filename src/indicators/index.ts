@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export { ADX, type ADXValue } from './ADX.js'
 export { ATR } from './ATR.js'
 export {
   BollingerBands,
@@ -10,10 +11,32 @@ export {
   BollingerBandsConfigSchema,
   type BollingerBandsValue,
 } from './BollingerBands.js'
+export { batch } from './batch.js'
+export { CCI } from './CCI.js'
+export { DEMA } from './DEMA.js'
+export { Donchian, type DonchianValue } from './Donchian.js'
 export { EMA } from './EMA.js'
+export {
+  KeltnerChannels,
+  type KeltnerChannelsConfig,
+  KeltnerChannelsConfigSchema,
+  type KeltnerChannelsValue,
+} from './KeltnerChannels.js'
 export { MACD, type MACDConfig, MACDConfigSchema, type MACDValue } from './MACD.js'
+export { MFI } from './MFI.js'
+export { OBV } from './OBV.js'
+export { ROC } from './ROC.js'
 export { RSI } from './RSI.js'
 export { SMA } from './SMA.js'
 export { StdDev } from './StdDev.js'
+export {
+  Stochastic,
+  type StochasticConfig,
+  StochasticConfigSchema,
+  type StochasticValue,
+} from './Stochastic.js'
+export { TEMA } from './TEMA.js'
 export { TrueRange, trueRange } from './TrueRange.js'
 export type { CandleInput, Indicator, PriceInput, TimedCandleInput } from './types.js'
+export { VWAP, type VWAPConfig, VWAPConfigSchema, type VWAPInput } from './VWAP.js'
+export { WMA } from './WMA.js'

@@ -2,7 +2,29 @@
  * Short series computed by hand (the arithmetic is written out next to each expectation) and a published table.
  */
 import { describe, expect, it } from 'vitest'
-import { ATR, BollingerBands, EMA, MACD, RSI, SMA, StdDev, TrueRange } from './index.js'
+import { isTradekitError } from '../errors/index.js'
+import {
+  ADX,
+  ATR,
+  BollingerBands,
+  CCI,
+  DEMA,
+  Donchian,
+  EMA,
+  KeltnerChannels,
+  MACD,
+  MFI,
+  OBV,
+  ROC,
+  RSI,
+  SMA,
+  StdDev,
+  Stochastic,
+  TEMA,
+  TrueRange,
+  VWAP,
+  WMA,
+} from './index.js'
 
 const bar = (high: number, low: number, close: number, volume = 1) => ({
   open: close,
@@ -70,6 +92,166 @@ describe('hand-computed series', () => {
     expect(out[4]!.macd).toBeCloseTo(0, 12)
     expect(out[4]!.signal).toBeCloseTo(1 / 3, 12)
     expect(out[4]!.histogram).toBeCloseTo(-1 / 3, 12)
+  })
+})
+
+describe('hand-computed series (continued)', () => {
+  it('WMA(3): weights 1, 2, 3 over 6', () => {
+    const wma = new WMA(3)
+    // (1*1 + 2*2 + 3*3)/6 = 14/6; (2*1 + 3*2 + 10*3)/6 = 38/6
+    const out = [1, 2, 3, 10].map((x) => wma.update(x))
+    expect(out[2]).toBeCloseTo(14 / 6, 12)
+    expect(out[3]).toBeCloseTo(38 / 6, 12)
+  })
+
+  it('DEMA(2) and TEMA(2) of a straight line equal the line (no lag), after 2 and 3 warm-up inputs', () => {
+    const dema = new DEMA(2)
+    const tema = new TEMA(2)
+    const d = [1, 2, 3, 4, 5, 6].map((x) => dema.update(x))
+    const t = [1, 2, 3, 4, 5, 6].map((x) => tema.update(x))
+    expect(d.slice(0, 2)).toEqual([undefined, undefined])
+    // EMA(2), k = 2/3: e1 = 1.5, 2.5, 3.5, ...; e2 seeded (1.5 + 2.5)/2 = 2, then 3; e3 seeded (2 + 3)/2 = 2.5
+    expect(d[2]).toBeCloseTo(2 * 2.5 - 2, 12)
+    expect(d[5]).toBeCloseTo(6, 12)
+    expect(t.slice(0, 3)).toEqual([undefined, undefined, undefined])
+    expect(t[3]).toBeCloseTo(3 * 3.5 - 3 * 3 + 2.5, 12)
+    expect(t[5]).toBeCloseTo(6, 12)
+  })
+
+  it('ROC(2): (x / x[-2] - 1) * 100; 0 when the old value is 0', () => {
+    const roc = new ROC(2)
+    const out = [100, 50, 110, 0, 99].map((x) => roc.update(x))
+    expect(out.slice(0, 2)).toEqual([undefined, undefined])
+    expect(out[2]).toBeCloseTo(10, 12)
+    expect(out[3]).toBe(-100)
+    expect(out[4]).toBeCloseTo(-10, 12)
+    const roc1 = new ROC(1)
+    expect([0, 5].map((x) => roc1.update(x))).toEqual([undefined, 0])
+  })
+
+  it('OBV starts at the first volume (TA-Lib) and adds/subtracts on up/down closes', () => {
+    const obv = new OBV()
+    const bars = [bar(10, 10, 10, 5), bar(11, 11, 11, 3), bar(9, 9, 9, 2), bar(9, 9, 9, 7)]
+    expect(bars.map((b) => obv.update(b))).toEqual([5, 8, 6, 6])
+  })
+
+  it('Stochastic(3, 1, 1) is the raw %K; (3, 2, 2) smooths it', () => {
+    const bars = [bar(10, 8, 9), bar(12, 9, 11), bar(11, 10, 10), bar(13, 11, 13), bar(14, 12, 12)]
+    const raw = new Stochastic({ kPeriod: 3, kSlowing: 1, dPeriod: 1 })
+    const k = bars.map((b) => raw.update(b)?.k)
+    // idx2: HH 12, LL 8 -> (10-8)/4*100 = 50; idx3: HH 13, LL 9 -> (13-9)/4*100 = 100; idx4: HH 14, LL 10 -> 50
+    expect(k).toEqual([undefined, undefined, 50, 100, 50])
+    const slow = new Stochastic({ kPeriod: 3, kSlowing: 2, dPeriod: 2 })
+    const v = bars.map((b) => slow.update(b))
+    // slow %K: idx3 (50+100)/2 = 75, idx4 (100+50)/2 = 75; %D idx4: (75+75)/2 = 75
+    expect(v.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined])
+    expect(v[4]).toEqual({ k: 75, d: 75 })
+  })
+
+  it('Donchian(2) includes the current candle', () => {
+    const dc = new Donchian(2)
+    const out = [bar(10, 8, 9), bar(12, 9, 11), bar(11, 10, 10)].map((b) => dc.update(b))
+    expect(out).toEqual([
+      undefined,
+      { upper: 12, middle: 10, lower: 8 },
+      { upper: 12, middle: 10.5, lower: 9 },
+    ])
+  })
+
+  it('CCI(3): TP 2, 4, 6 -> mean 4, mean deviation 4/3, CCI = 2 / (0.015 * 4/3) = 100', () => {
+    const cci = new CCI(3)
+    const out = [bar(2, 2, 2), bar(4, 4, 4), bar(6, 6, 6)].map((b) => cci.update(b))
+    expect(out[2]).toBeCloseTo(100, 9)
+  })
+
+  it('MFI(2): flows TP×volume split by the TP direction', () => {
+    const mfi = new MFI(2)
+    // TP 10, 12 (up, flow 24), 11 (down, flow 11*3 = 33), 11 (flat, nothing)
+    const out = [bar(10, 10, 10, 1), bar(12, 12, 12, 2), bar(11, 11, 11, 3), bar(11, 11, 11, 4)].map((b) =>
+      mfi.update(b),
+    )
+    expect(out[0]).toBeUndefined()
+    expect(out[1]).toBeUndefined()
+    expect(out[2]).toBeCloseTo((100 * 24) / (24 + 33), 12)
+    expect(out[3]).toBe(0) // window holds the down flow 33 and the flat bar: 0 positive
+  })
+
+  it('session VWAP restarts at 00:00 UTC and rejects out-of-order candles', () => {
+    const vwap = new VWAP()
+    const day = 86_400_000
+    const t0 = Date.UTC(2024, 0, 1, 22)
+    const c = (tp: number, volume: number, openTime: number) => ({ ...bar(tp, tp, tp, volume), openTime })
+    expect(vwap.update(c(10, 1, t0))).toBe(10)
+    expect(vwap.update(c(20, 3, t0 + 3_600_000))).toBe((10 + 60) / 4)
+    expect(vwap.update(c(30, 1, t0 + 2 * 3_600_000))).toBe(30) // 2024-01-02 00:00: new session
+    expect(() => vwap.update(c(30, 1, t0))).toThrow(/before the previous/)
+    expect(vwap.update(c(40, 0, t0 + 2 * 3_600_000 + 60_000))).toBe(30) // zero volume leaves it
+    const offset = new VWAP({ sessionMs: day, sessionOffsetMs: 13.5 * 3_600_000 }) // sessions from 13:30 UTC
+    offset.update(c(10, 1, Date.UTC(2024, 0, 1, 13)))
+    expect(offset.update(c(20, 1, Date.UTC(2024, 0, 1, 14)))).toBe(20)
+  })
+
+  it('KeltnerChannels waits for both the EMA and the ATR', () => {
+    const kc = new KeltnerChannels({ period: 2, atrPeriod: 2, multiplier: 1 })
+    expect(kc.lookback).toBe(2)
+    const bars = [bar(10, 8, 9), bar(11, 9, 10), bar(14, 10, 13)]
+    const out = bars.map((b) => kc.update(b))
+    // EMA(2): seed (9+10)/2 = 9.5 at idx1, then (13-9.5)*2/3+9.5 = 11.8333; ATR(2) at idx2 = (2+4)/2 = 3
+    expect(out[1]).toBeUndefined()
+    expect(out[2]!.middle).toBeCloseTo(9.5 + 3.5 * (2 / 3), 12)
+    expect(out[2]!.upper - out[2]!.middle).toBeCloseTo(3, 12)
+  })
+})
+
+describe('warm-up lengths equal TA-Lib lookbacks', () => {
+  it.each([
+    ['SMA(20)', new SMA(20), 19],
+    ['EMA(20)', new EMA(20), 19],
+    ['WMA(20)', new WMA(20), 19],
+    ['DEMA(20)', new DEMA(20), 38],
+    ['TEMA(20)', new TEMA(20), 57],
+    ['RSI(14)', new RSI(14), 14],
+    ['ATR(14)', new ATR(14), 14],
+    ['TrueRange', new TrueRange(), 1],
+    ['MACD(12,26,9)', new MACD(), 33],
+    ['BollingerBands(20)', new BollingerBands(), 19],
+    ['StdDev(20)', new StdDev(20), 19],
+    ['Stochastic(14,3,3)', new Stochastic(), 17],
+    ['Stochastic(5,3,3)', new Stochastic({ kPeriod: 5 }), 8],
+    ['ADX(14)', new ADX(14), 27],
+    ['CCI(14)', new CCI(14), 13],
+    ['ROC(10)', new ROC(10), 10],
+    ['OBV', new OBV(), 0],
+    ['MFI(14)', new MFI(14), 14],
+    ['Donchian(20)', new Donchian(20), 19],
+    ['KeltnerChannels(20,10)', new KeltnerChannels(), 19],
+    ['VWAP rolling 20', new VWAP({ period: 20 }), 19],
+    ['VWAP session', new VWAP(), 0],
+  ])('%s: lookback %i', (_name, ind, lookback) => {
+    expect(ind.lookback).toBe(lookback)
+  })
+})
+
+describe('configuration errors', () => {
+  it.each([
+    () => new SMA(0),
+    () => new SMA(2.5),
+    () => new EMA(Number.NaN),
+    () => new RSI(1),
+    () => new ADX(1),
+    () => new MACD({ fast: 26, slow: 12 }),
+    () => new BollingerBands({ period: 20, stdDev: -1 }),
+    // @ts-expect-error unknown option
+    () => new BollingerBands({ period: 20, deviations: 2 }),
+    () => new Stochastic({ kPeriod: 0 }),
+    () => new VWAP({ period: 0 }),
+  ])('rejects bad parameters with a ConfigError (%#)', (make) => {
+    try {
+      make()
+      expect.unreachable()
+    } catch (e) {
+      expect(isTradekitError(e) && e.code).toBe('CONFIG_INVALID')
+    }
   })
 })
 

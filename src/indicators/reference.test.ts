@@ -4,16 +4,29 @@
  */
 import { describe, expect, it } from 'vitest'
 import {
+  ADX,
   ATR,
   BollingerBands,
+  batch,
   type CandleInput,
+  CCI,
+  DEMA,
+  Donchian,
   EMA,
   type Indicator,
+  KeltnerChannels,
   MACD,
+  MFI,
+  OBV,
+  ROC,
   RSI,
   SMA,
   StdDev,
+  Stochastic,
+  TEMA,
   TrueRange,
+  VWAP,
+  WMA,
 } from './index.js'
 import { firstMismatch, makeCandles, toBars } from './testing/data.js'
 import * as ref from './testing/talibReference.js'
@@ -104,5 +117,90 @@ describe.each(SERIES)('TA-Lib reference: $name', ({ candles }) => {
   })
   it.each([5, 20])('StdDev(%i)', (p) => {
     check(stream(new StdDev(p), candles, id), ref.refSTDDEV(b.close, p))
+  })
+
+  it.each([2, 5, 20])('WMA(%i)', (p) => {
+    check(stream(new WMA(p), candles, id), ref.refWMA(b.close, p))
+  })
+  it.each([2, 5, 20])('DEMA(%i)', (p) => {
+    check(stream(new DEMA(p), candles, id), ref.refDEMA(b.close, p))
+  })
+  it.each([2, 5, 20])('TEMA(%i)', (p) => {
+    check(stream(new TEMA(p), candles, id), ref.refTEMA(b.close, p))
+  })
+  it.each([1, 10, 30])('ROC(%i)', (p) => {
+    check(stream(new ROC(p), candles, id), ref.refROC(b.close, p))
+  })
+  it('OBV', () => {
+    check(stream(new OBV(), candles, id), ref.refOBV(b))
+  })
+  it.each([2, 14, 20])('CCI(%i)', (p) => {
+    check(stream(new CCI(p), candles, id), ref.refCCI(b, p))
+  })
+  it.each([2, 14, 30])('MFI(%i)', (p) => {
+    check(stream(new MFI(p), candles, id), ref.refMFI(b, p))
+  })
+  it.each([2, 14, 25])('ADX(%i) with +DI and -DI', (p) => {
+    const want = ref.refADX(b, p)
+    const adx = (): ADX => new ADX(p)
+    check(
+      stream(adx(), candles, (v) => v.adx),
+      want.adx,
+    )
+    // +DI/-DI are reported with the ADX, i.e. from the ADX's first value on
+    const from = 2 * p - 1
+    const mask = (xs: number[]): number[] => xs.map((v, i) => (i >= from ? v : Number.NaN))
+    check(
+      stream(adx(), candles, (v) => v.plusDI),
+      mask(want.plusDI),
+    )
+    check(
+      stream(adx(), candles, (v) => v.minusDI),
+      mask(want.minusDI),
+    )
+  })
+  it.each([
+    [14, 3, 3],
+    [5, 3, 3],
+    [5, 1, 1],
+    [21, 5, 4],
+  ])('Stochastic(%i, %i, %i)', (kPeriod, kSlowing, dPeriod) => {
+    const want = ref.refSTOCH(b, kPeriod, kSlowing, dPeriod)
+    const mk = (): Stochastic => new Stochastic({ kPeriod, kSlowing, dPeriod })
+    check(
+      stream(mk(), candles, (v) => v.k),
+      want.k,
+    )
+    check(
+      stream(mk(), candles, (v) => v.d),
+      want.d,
+    )
+  })
+  it.each([1, 5, 20])('Donchian(%i)', (p) => {
+    const want = ref.refDonchian(b, p)
+    for (const key of ['upper', 'middle', 'lower'] as const) {
+      check(
+        stream(new Donchian(p), candles, (v) => v[key]),
+        want[key],
+      )
+    }
+  })
+  it.each([
+    [20, 10, 2],
+    [5, 14, 1.5],
+  ])('KeltnerChannels(%i, %i, %f)', (period, atrPeriod, multiplier) => {
+    const want = ref.refKeltner(b, period, atrPeriod, multiplier)
+    for (const key of ['upper', 'middle', 'lower'] as const) {
+      check(
+        stream(new KeltnerChannels({ period, atrPeriod, multiplier }), candles, (v) => v[key]),
+        want[key],
+      )
+    }
+  })
+  it.each([1, 3, 20])('rolling VWAP(%i)', (p) => {
+    check(stream(new VWAP({ period: p }), candles, id), ref.refRollingVWAP(b, p))
+  })
+  it('batch() equals streaming', () => {
+    expect(batch(new SMA(7), b.close)).toEqual(stream(new SMA(7), candles, id))
   })
 })

@@ -279,7 +279,7 @@ export function refADX(b: Bars, period: number): { adx: number[]; plusDI: number
   return { adx, plusDI, minusDI }
 }
 
-/** TA_CCI: (TP - mean(TP)) / (0.015 * meanAbsDev(TP)), 0 when either is 0. */
+/** TA_CCI: (TP - mean(TP)) / (0.015 * meanAbsDev(TP)), 0 when either is below 1e-8. */
 export function refCCI(b: Bars, period: number): number[] {
   const n = b.close.length
   const tp = b.close.map((c, i) => (b.high[i]! + b.low[i]! + c) / 3)
@@ -291,7 +291,7 @@ export function refCCI(b: Bars, period: number): number[] {
     let dev = 0
     for (let j = i - period + 1; j <= i; j++) dev += Math.abs(tp[j]! - avg)
     const num = tp[i]! - avg
-    out[i] = num !== 0 && dev !== 0 ? num / (0.015 * (dev / period)) : 0
+    out[i] = !isZero(num) && !isZero(dev) ? num / (0.015 * (dev / period)) : 0
   }
   return out
 }

@@ -17,7 +17,10 @@ export interface IndicatorContractSpec<In, Out> {
   create: () => Indicator<In, Out>
   /** A valid input series, longer than the warm-up. */
   inputs: readonly In[]
-  /** Valid inputs that differ from `inputs` (used to test `replace`); defaults to `inputs` reversed. */
+  /**
+   * Valid inputs that differ from `inputs` (used to test `replace`: `alternates[i]` and `alternates[i + 1]` may
+   * stand in for `inputs[i]`); defaults to `inputs` reversed.
+   */
   alternates?: readonly In[]
   /** Invalid inputs that must be rejected with a ValidationError. */
   invalid: readonly unknown[]
@@ -102,7 +105,7 @@ export function indicatorContractCases<In, Out>(
     inputs.forEach((x, i) => {
       ind.update(x)
       ind.replace(alternates[i % alternates.length] as In)
-      ind.replace(alternates[(i + 1) % alternates.length] as In)
+      ind.replace(alternates[Math.min(i + 1, alternates.length - 1)] as In)
       const v = ind.replace(x)
       if (!same(v, expected[i])) fail(`at input ${i + 1}: ${show(v)} != ${show(expected[i])}`)
     })

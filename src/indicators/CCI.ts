@@ -1,0 +1,93 @@
+import type { CandleInput, Indicator } from './types.js'
+import { checkCandle, checkPeriod, isZero } from './validate.js'
+
+/**
+ * Commodity channel index (TA-Lib `CCI`): `(TP - mean(TP)) / (0.015 * meanDeviation(TP))` over `period` candles,
+ * with TP = (high + low + close) / 3; 0 when the numerator or the deviation is below 1e-8 (`TA_IS_ZERO`).
+ *
+ * The mean absolute deviation has no running form, so each update costs O(period) like TA-Lib's (which sums its
+ * circular buffer in the same order, kept here); memory is O(period). Warm-up (lookback): `period - 1` candles.
+ *
+ * @example
+ * ```ts
+ * const cci = new CCI(20)
+ * for (const c of candles) cci.update(c)
+ * ```
+ */
+export class CCI implements Indicator<CandleInput, number> {
+  /** Window length (at least 2). */
+  readonly period: number
+  /** TA-Lib lookback: `period - 1`. */
+  readonly lookback: number
+  readonly #buf: Float64Array
+  #idx = 0
+  #count = 0
+  #value: number | undefined = undefined
+  #pOld = 0
+  #pValue: number | undefined = undefined
+
+  constructor(period: number) {
+    this.period = checkPeriod('CCI', 'period', period, 2)
+    this.lookback = period - 1
+    this.#buf = new Float64Array(period)
+  }
+
+  /** Adds a candle and returns the CCI, or `undefined` while warming up. */
+  update(input: CandleInput): number | undefined {
+    const c = checkCandle('CCI', input)
+    this.#pOld = this.#buf[this.#idx]!
+    this.#pValue = this.#value
+    return this.#step(c)
+  }
+
+  /** Revises the latest candle. */
+  replace(input: CandleInput): number | undefined {
+    if (this.#count === 0) return this.update(input)
+    const c = checkCandle('CCI', input)
+    this.#idx = this.#idx === 0 ? this.period - 1 : this.#idx - 1
+    this.#buf[this.#idx] = this.#pOld
+    this.#value = this.#pValue
+    this.#count--
+    return this.#step(c)
+  }
+
+  #step(c: CandleInput): number | undefined {
+    const p = this.period
+    const buf = this.#buf
+    const last = (c.high + c.low + c.close) / 3
+    buf[this.#idx] = last
+    this.#idx = this.#idx + 1 === p ? 0 : this.#idx + 1
+    if (++this.#count < p) return undefined
+    let avg = 0
+    for (let j = 0; j < p; j++) avg += buf[j]!
+    avg /= p
+    let dev = 0
+    for (let j = 0; j < p; j++) dev += Math.abs(buf[j]! - avg)
+    const num = last - avg
+    const v = !isZero(num) && !isZero(dev) ? num / (0.015 * (dev / p)) : 0
+    this.#value = v
+    return v
+  }
+
+  /** Forgets all inputs. */
+  reset(): void {
+    this.#buf.fill(0)
+    this.#idx = 0
+    this.#count = 0
+    this.#value = undefined
+    this.#pValue = undefined
+  }
+
+  /** Latest CCI, or `undefined` while warming up. */
+  get value(): number | undefined {
+    return this.#value
+  }
+  /** True once `period` candles were seen. */
+  get isReady(): boolean {
+    return this.#value !== undefined
+  }
+  /** Candles accepted so far. */
+  get count(): number {
+    return this.#count
+  }
+}
