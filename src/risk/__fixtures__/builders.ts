@@ -101,7 +101,7 @@ export class FakeExecutor implements ExecutionClient {
   constructor(
     readonly venues: readonly string[],
     orders: Order[],
-    readonly cancel: CancelBehaviour = 'ok',
+    readonly cancelBehaviour: CancelBehaviour = 'ok',
     readonly submitBehaviour: 'ok' | 'hang' | 'reject' = 'ok',
   ) {
     this.orders = orders
@@ -122,7 +122,7 @@ export class FakeExecutor implements ExecutionClient {
 
   cancelAll(): Promise<CancelAllResult> {
     this.cancelAllCalls++
-    switch (this.cancel) {
+    switch (this.cancelBehaviour) {
       case 'hang':
         return new Promise<CancelAllResult>((resolve, reject) => {
           this.release = resolve
