@@ -51,13 +51,8 @@ describe('fixedFractionalSize', () => {
       ['entryPrice', { entryPrice: -1 }],
       ['stopPrice', { stopPrice: Number.POSITIVE_INFINITY }],
     ] as const) {
-      const r = fixedFractionalSize({
-        equity: '1',
-        riskFraction: 0.01,
-        entryPrice: '1',
-        stopPrice: '0.5',
-        ...patch,
-      })
+      const base = { equity: '1', riskFraction: 0.01, entryPrice: '1', stopPrice: '0.5' }
+      const r = fixedFractionalSize({ ...base, ...(patch as object) })
       expect(r.ok).toBe(false)
       if (!r.ok) {
         expect(r.error.code).toBe('INVALID_INPUT')
