@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import type { OrderIntent } from '../core/ports.js'
+import type { Instrument } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { OrderExecutor } from './live/OrderExecutor.js'
+import { OrderGroup } from './OrderGroup.js'
+import { PaperTrader } from './paper/PaperTrader.js'
+import { FakeExchangeAdapter } from './testing/FakeExchangeAdapter.js'
+import { BTCPERP, BTCUSDT, NO, YES } from './testing/fixtures.js'
+
+let n = 0
+const leg = (inst: Instrument, o: Partial<OrderIntent> & { qty: string; price?: string }): OrderIntent => {
+  const { qty, price, ...rest } = o
+  return {
+    clientOrderId: `g${++n}`,
+    venue: inst.venue,
+    symbol: inst.symbol,
+    side: 'BUY',
+    type: price === undefined ? 'MARKET' : 'LIMIT',
+    strategyId: 'arb',
+    ...rest,
+    qty: new Decimal(qty),
+    ...(price !== undefined ? { price: new Decimal(price) } : {}),
+  }
+}
+
+const execs: OrderExecutor[] = []
+afterEach(async () => {
+  for (const e of execs.splice(0)) await e.shutdown({ cancelOpenOrders: false, timeoutMs: 1 })
+})
+
+function paperSetup() {
+  const clock = new ManualClock(0)
+  const paper = new PaperTrader({ instruments: [YES, NO, BTCUSDT, BTCPERP], balances: { USDT: '10000' }, clock, takerFeeRate: '0' })
+  paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.44, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
+  paper.onBook({ venue: 'fake', symbol: NO.symbol, bids: [[0.52, 1000]], asks: [[0.53, 40]], tsEvent: 0 })
+  return { clock, paper }
+}
+
+describe('OrderGroup', () => {
+  it('completes when every leg fills', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO] })
+    const out = await g.execute([leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('COMPLETED')
+    expect(out.legs.map((l) => l.fate)).toEqual(['FILLED', 'FILLED'])
+  })
+
+  it('a partly filled leg: the filled legs are unwound within the slippage bound', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })
+    // NO has only 40 on the ask: that leg fills 40 of 100 and expires.
+    const out = await g.execute([leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('UNWOUND')
+    const [yes, no] = out.legs
+    expect(yes?.fate).toBe('UNWOUND')
+    expect(yes?.unwindOrder?.side).toBe('SELL')
+    // 0.45 × (1 − 3 %) = 0.4365 → rounded up to 0.44: never worse than the bound.
+    expect(yes?.unwindOrder?.price?.toString()).toBe('0.44')
+    expect(yes?.unwindOrder?.filledQty.toString()).toBe('100')
+    expect(no?.fate).toBe('UNWOUND')
+    expect(no?.filledQty.toString()).toBe('40')
+    expect(paper.portfolio.positions()).toHaveLength(0)
+  })
+
+  it('an unwind that cannot be done within the bound leaves a residual and reports FAILED', async () => {
+    const { paper, clock } = paperSetup()
+    paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.3, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 100 })
+    const out = await g.execute([leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('FAILED')
+    expect(out.legs[0]?.fate).toBe('PARTIALLY_UNWOUND')
+    expect(out.legs[0]?.residualQty.toString()).toBe('100')
+  })
+
+  it('a resting leg that does not fill in time is cancelled', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], legTimeoutMs: 1000, maxUnwindSlippageBps: 300 })
+    const p = g.execute([leg(YES, { qty: '10', price: '0.45' }), leg(NO, { qty: '10', price: '0.50' })])
+    await clock.advanceAsync(1000)
+    const out = await p
+    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'CANCELED'])
+    expect(paper.openOrders()).toHaveLength(0)
+  })
+
+  it('hedges instead of unwinding when configured', async () => {
+    const { paper, clock } = paperSetup()
+    paper.onBook({ venue: 'fake', symbol: BTCUSDT.symbol, bids: [[99, 10]], asks: [[100, 10]], tsEvent: 0 })
+    paper.onBook({ venue: 'fake', symbol: BTCPERP.symbol, bids: [[99.5, 10]], asks: [[100.5, 10]], tsEvent: 0 })
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      onFailure: 'HEDGE',
+      hedge: (x) => leg(BTCPERP, { side: 'SELL', qty: x.filledQty.toString() }),
+    })
+    const out = await g.execute([leg(BTCUSDT, { qty: '1' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' })])
+    expect(out.status).toBe('HEDGED')
+    expect(out.legs.map((l) => l.fate)).toEqual(['HEDGED', 'EXPIRED'])
+    expect(paper.portfolio.position('fake', BTCPERP.symbol)?.qty.toString()).toBe('-1')
+  })
+
+  it('live: a rejected leg makes the group unwind the other on the venue', async () => {
+    const clock = new ManualClock(0)
+    const adapter = new FakeExchangeAdapter('fake', [YES, NO], () => clock.now())
+    adapter.setPrice(YES.symbol, '0.45')
+    adapter.rejectSymbol(NO.symbol, 'market not accepting orders')
+    const exec = new OrderExecutor({ adapter, clock })
+    execs.push(exec)
+    await exec.start()
+    const g = new OrderGroup({ client: exec, clock, instruments: [YES, NO] })
+    const out = await g.execute([leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '10', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
+    expect(out.status).toBe('UNWOUND')
+    const unwind = out.legs[0]?.unwindOrder
+    expect(unwind?.side).toBe('SELL')
+    expect(adapter.orders.get(unwind?.clientOrderId ?? '')?.status).toBe('FILLED')
+  })
+
+  it('rejects a group with duplicate leg ids', async () => {
+    const { paper } = paperSetup()
+    const g = new OrderGroup({ client: paper })
+    const a = leg(YES, { qty: '1' })
+    await expect(g.execute([a, a])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+  })
+})

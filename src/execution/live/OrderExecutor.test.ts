@@ -1,0 +1,263 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
+import type { OrderIntent } from '../../core/ports.js'
+import type { Fill, Order } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import type { TradekitError } from '../../errors/index.js'
+import { PaperTrader } from '../paper/PaperTrader.js'
+import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
+import { BTCUSDT } from '../testing/fixtures.js'
+import type { ShadowComparison } from './shadow.js'
+import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
+
+let n = 0
+const intent = (o: Partial<OrderIntent> & { qty: string; price?: string }): OrderIntent => {
+  const { qty, price, ...rest } = o
+  return {
+    clientOrderId: `e${++n}`,
+    venue: 'fake',
+    symbol: 'BTCUSDT',
+    side: 'BUY',
+    type: price === undefined ? 'MARKET' : 'LIMIT',
+    strategyId: 's',
+    ...rest,
+    qty: new Decimal(qty),
+    ...(price !== undefined ? { price: new Decimal(price) } : {}),
+  }
+}
+
+const flush = async () => {
+  for (let i = 0; i < 20; i++) await Promise.resolve()
+}
+
+const running: OrderExecutor[] = []
+afterEach(async () => {
+  for (const e of running.splice(0)) await e.shutdown({ cancelOpenOrders: false, timeoutMs: 1 })
+})
+
+async function setup(extra: Partial<OrderExecutorConfig> = {}) {
+  const clock = new ManualClock(10_000)
+  const adapter = new FakeExchangeAdapter('fake', [BTCUSDT], () => clock.now())
+  const exec = new OrderExecutor({ adapter, clock, queryIntervalMs: 100, queryAttempts: 3, ...extra })
+  running.push(exec)
+  const fills: Fill[] = []
+  const events: string[] = []
+  const errors: TradekitError[] = []
+  exec.events.on('order.filled', (e) => fills.push(e.fill))
+  for (const ev of ['order.submitted', 'order.accepted', 'order.canceled', 'order.rejected', 'order.expired', 'order.outcomeUnknown', 'order.invalidTransition'] as const) {
+    exec.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
+  }
+  exec.events.on('error', (e) => errors.push(e))
+  await exec.start()
+  return { clock, adapter, exec, fills, events, errors }
+}
+
+describe('OrderExecutor basics', () => {
+  it('submits a limit order, follows fills from the stream, cancels', async () => {
+    const { adapter, exec, fills, events } = await setup()
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    expect(o.status).toBe('OPEN')
+    expect(o.venueOrderId).toBeDefined()
+    adapter.fill(o.clientOrderId, '0.4')
+    expect(exec.order(o.clientOrderId)?.status).toBe('PARTIALLY_FILLED')
+    expect(fills).toHaveLength(1)
+    const c = await exec.cancel(o.clientOrderId)
+    expect(c.status).toBe('CANCELED')
+    expect(c.filledQty.toString()).toBe('0.4')
+    expect(events).toEqual([`order.submitted:${o.clientOrderId}`, `order.accepted:${o.clientOrderId}`, `order.canceled:${o.clientOrderId}`])
+  })
+
+  it('de-duplicates fills reported both in the ack and on the stream', async () => {
+    const { adapter, exec, fills } = await setup()
+    adapter.setPrice('BTCUSDT', '100')
+    const o = await exec.submit(intent({ qty: '2' }))
+    expect(o.status).toBe('FILLED')
+    expect(fills).toHaveLength(1)
+    expect(o.avgFillPrice?.toString()).toBe('100')
+  })
+
+  it('a venue rejection is final and reported as order.rejected', async () => {
+    const { adapter, exec, events } = await setup()
+    adapter.rejectSymbol('BTCUSDT', 'Account has insufficient balance for requested action.')
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    expect(o.status).toBe('REJECTED')
+    expect(o.reason).toMatch(/insufficient/)
+    expect(events.at(-1)).toBe(`order.rejected:${o.clientOrderId}`)
+    expect(adapter.queries).toHaveLength(0)
+  })
+
+  it('generates unique client order ids when the intent has none', async () => {
+    const { adapter, exec } = await setup()
+    const a = await exec.submit(intent({ qty: '1', price: '100', clientOrderId: '' }))
+    const b = await exec.submit(intent({ qty: '1', price: '100', clientOrderId: '' }))
+    expect(a.clientOrderId).not.toBe(b.clientOrderId)
+    expect(a.clientOrderId.length).toBeLessThanOrEqual(36)
+    expect(adapter.orders.size).toBe(2)
+    await expect(exec.submit(intent({ qty: '1', price: '100', clientOrderId: a.clientOrderId }))).rejects.toMatchObject({ code: 'INVALID_STATE' })
+  })
+
+  it('reports an illegal update instead of applying it', async () => {
+    const { adapter, exec, events } = await setup()
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await exec.cancel(o.clientOrderId)
+    adapter.events.emit('order.update', { type: 'order.update', order: { ...(exec.order(o.clientOrderId) as Order), status: 'EXPIRED' }, tsEvent: 0 })
+    expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
+    expect(events.at(-1)).toBe(`order.invalidTransition:${o.clientOrderId}`)
+  })
+})
+
+describe('OrderExecutor unknown outcomes: query first, never a blind resend', () => {
+  it('a lost response is resolved by query and the order is not doubled', async () => {
+    const { adapter, exec, events } = await setup()
+    adapter.dropStream() // the stream would otherwise tell us first
+    adapter.failNext('LOSE_RESPONSE')
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    expect(o.status).toBe('PENDING_NEW')
+    expect(events).toContain(`order.outcomeUnknown:${o.clientOrderId}`)
+    await flush()
+    expect(adapter.queries).toContain(o.clientOrderId)
+    expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
+    expect(adapter.created.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('a lost response of a filled order synthesizes the missing fill from the venue state', async () => {
+    const { adapter, exec, fills } = await setup()
+    adapter.dropStream()
+    adapter.setPrice('BTCUSDT', '100')
+    adapter.failNext('LOSE_RESPONSE')
+    const o = await exec.submit(intent({ qty: '2' }))
+    await flush()
+    expect(exec.order(o.clientOrderId)?.status).toBe('FILLED')
+    expect(fills.map((f) => [f.qty.toString(), f.price.toString()])).toEqual([['2', '100']])
+    expect(adapter.created.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('a request that never reached the venue is rejected after the look-ups say "unknown" (no resend)', async () => {
+    const { adapter, exec, clock } = await setup()
+    adapter.failNext('TIMEOUT_BEFORE_VENUE')
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    expect(o.status).toBe('PENDING_NEW')
+    await clock.advanceAsync(1_000)
+    expect(exec.order(o.clientOrderId)?.status).toBe('REJECTED')
+    expect(adapter.queries.filter((q) => q === o.clientOrderId)).toHaveLength(3)
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('onNotFound RESEND re-sends once with the same client order id', async () => {
+    const { adapter, exec, clock } = await setup({ onNotFound: 'RESEND' })
+    adapter.failNext('NETWORK_ERROR')
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await clock.advanceAsync(1_000)
+    expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(2)
+    expect(adapter.created.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('a resend that meets "duplicate" (the first one did land) queries instead of rejecting', async () => {
+    const { adapter, exec, clock } = await setup({ onNotFound: 'RESEND', queryAttempts: 1 })
+    adapter.dropStream()
+    adapter.failNext('LOSE_RESPONSE')
+    // The venue "forgets" the order for the first look-up only.
+    const realQuery = adapter.queryOrder.bind(adapter)
+    let first = true
+    adapter.queryOrder = async (s, c) => {
+      if (first) {
+        first = false
+        return undefined
+      }
+      return realQuery(s, c)
+    }
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await clock.advanceAsync(1_000)
+    expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
+    expect(adapter.created.get(o.clientOrderId)).toBe(1)
+  })
+})
+
+describe('OrderExecutor reconciliation', () => {
+  it('adopts open orders found at start', async () => {
+    const clock = new ManualClock(0)
+    const adapter = new FakeExchangeAdapter('fake', [BTCUSDT], () => clock.now())
+    await adapter.placeOrder({ clientOrderId: 'old-1', venue: 'fake', symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', qty: new Decimal(1), price: new Decimal(200) })
+    const exec = new OrderExecutor({ adapter, clock })
+    running.push(exec)
+    const reports: unknown[] = []
+    exec.events.on('reconciled', (e) => reports.push(e.report))
+    await exec.start()
+    expect(exec.openOrders().map((o) => o.clientOrderId)).toEqual(['old-1'])
+    expect(reports).toHaveLength(1)
+  })
+
+  it('after a reconnect, state missed while the stream was down is reconciled', async () => {
+    const { adapter, exec, fills } = await setup()
+    const a = await exec.submit(intent({ qty: '1', price: '100' }))
+    const b = await exec.submit(intent({ qty: '1', price: '100' }))
+    adapter.dropStream()
+    adapter.fill(a.clientOrderId, '1', '100')
+    await adapter.cancelOrder('BTCUSDT', b.clientOrderId)
+    expect(exec.order(a.clientOrderId)?.status).toBe('OPEN')
+    const done = new Promise((r) => exec.events.once('reconciled', r))
+    adapter.reconnectStream()
+    await done
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    expect(exec.order(b.clientOrderId)?.status).toBe('CANCELED')
+    expect(fills.map((f) => f.tradeId)).toEqual([`reconcile:${a.clientOrderId}:1`])
+    expect(exec.openOrders()).toHaveLength(0)
+  })
+})
+
+describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
+  it('throttles submissions to the configured rate and bounds the queue', async () => {
+    const { adapter, exec, clock } = await setup({ maxOrdersPerInterval: 2, rateIntervalMs: 1000, maxQueuedSubmissions: 1 })
+    const ps = [0, 1, 2].map(() => exec.submit(intent({ qty: '1', price: '100' })))
+    await flush()
+    expect(adapter.placeCalls.size).toBe(2)
+    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({ code: 'QUEUE_FULL' })
+    await clock.advanceAsync(500)
+    await Promise.all(ps)
+    expect(adapter.placeCalls.size).toBe(3)
+  })
+
+  it('dryRun logs and emits what it would send, and sends nothing', async () => {
+    const logs: unknown[] = []
+    const log = (a: unknown) => logs.push(a)
+    const { adapter, exec } = await setup({ dryRun: true, logger: { debug: log, info: log, warn: log, error: log } })
+    const seen: string[] = []
+    exec.events.on('order.dryRun', (e) => seen.push(e.order.clientOrderId))
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    expect(seen).toEqual([o.clientOrderId])
+    expect(adapter.placeCalls.size).toBe(0)
+    expect(logs).toHaveLength(1)
+    expect(exec.openOrders()).toHaveLength(0)
+  })
+
+  it('shutdown refuses new orders and cancels open ones', async () => {
+    const { adapter, exec } = await setup()
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await exec.shutdown()
+    expect(adapter.orders.get(o.clientOrderId)?.status).toBe('CANCELED')
+    expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
+    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({ code: 'INVALID_STATE' })
+  })
+
+  it('shadow mode compares the live fill with the paper fill', async () => {
+    const clock = new ManualClock(0)
+    const paper = new PaperTrader({ instruments: [BTCUSDT], balances: { USDT: '100000' }, clock })
+    paper.onBook({ venue: 'fake', symbol: 'BTCUSDT', bids: [[99, 5]], asks: [[100, 1], [101, 1]], tsEvent: 0 })
+    const { adapter, exec } = await setup({ shadow: paper })
+    const cmp: ShadowComparison[] = []
+    exec.events.on('shadow.compared', (e) => cmp.push(e.comparison))
+    adapter.setPrice('BTCUSDT', '101.5')
+    await exec.submit(intent({ qty: '2' }))
+    await flush()
+    expect(cmp).toHaveLength(1)
+    expect(cmp[0]?.paper.avgPrice?.toString()).toBe('100.5')
+    expect(cmp[0]?.live.avgPrice?.toString()).toBe('101.5')
+    expect(cmp[0]?.priceDiff?.toString()).toBe('1')
+    expect(cmp[0]?.fillRatioDiff).toBe(0)
+    const rep = exec.shadowReport()
+    expect(rep?.compared).toBe(1)
+    expect(rep?.meanPriceDiffBps).toBeCloseTo(99.5, 1)
+  })
+})
