@@ -282,7 +282,12 @@ export class ReconnectingWebSocket {
   /** Starts connecting (only needed with `autoConnect: false`). Idempotent; does nothing after `close()`. */
   connect(): void {
     if (this.#closed || this.#state !== ConnectionState.IDLE) return
-    void this.#open()
+    this.#setState(ConnectionState.CONNECTING)
+    // Deferred, so listeners attached right after the constructor see every event, errors included.
+    const gen = this.#gen
+    queueMicrotask(() => {
+      if (!this.#closed && gen === this.#gen) void this.#open()
+    })
   }
 
   /**
@@ -648,6 +653,7 @@ export class ReconnectingWebSocket {
   }
 
   #finish(code: number, reason: string, emitClose: boolean): void {
+    this.#gen++ // late events of the last socket are ignored
     this.#clearTimers()
     this.#sock = undefined
     this.#connectedAt = undefined
