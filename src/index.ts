@@ -7,3 +7,4 @@
 export * from './core/index.js'
 export * from './decimal/index.js'
 export * from './errors/index.js'
+export * from './engine/index.js'

@@ -84,10 +84,16 @@ export interface OrderFilledEvent extends OrderEvent {
   readonly fill: Fill
 }
 
-/** Payload of `order.denied` (our risk said no) — the order never reached a venue. */
+/** Payload of `order.denied` (a check of ours said no) — nothing reached a venue. */
 export interface OrderDeniedEvent {
   readonly type: 'order.denied'
-  readonly intent: OrderIntent
+  /** The signal that was denied. */
+  readonly signal: Signal
+  /** The sized intent, when the denial came after sizing. */
+  readonly intent?: OrderIntent
+  /** Machine-readable reason code (a RiskReason, or `FEED_UNHEALTHY`, `NO_MARKET_DATA`, ...). */
+  readonly code: string
+  /** Human-readable explanation. */
   readonly reason: string
   readonly tsEvent: number
 }

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest'
+import { assertValidExposition } from '../../test/helpers/exposition.js'
+import { ManualClock } from '../core/clock.js'
+import { TypedEmitter } from '../core/events.js'
+import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
+import type { Candle, Instrument } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { PaperTrader, Portfolio } from '../execution/index.js'
+import { MemoryStateStore, RiskManager } from '../risk/index.js'
+import { EmaCrossover, RsiMeanReversion, type Strategy } from '../strategies/index.js'
+import { TradingEngine } from './TradingEngine.js'
+
+const btc: Instrument = {
+  venue: 'binance',
+  symbol: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  kind: 'spot',
+  tickSize: new Decimal('0.01'),
+  stepSize: new Decimal('0.00001'),
+  minQty: new Decimal('0.00001'),
+  minNotional: new Decimal('5'),
+}
+
+class Feed implements MarketDataSource {
+  readonly bus = new TypedEmitter<MarketDataEvents>()
+  readonly events = this.bus
+}
+
+function candle(i: number, close: number): Candle {
+  return {
+    venue: 'binance',
+    symbol: 'BTCUSDT',
+    interval: '1m',
+    openTime: i * 60_000,
+    closeTime: i * 60_000 + 59_999,
+    open: close,
+    high: close * 1.002,
+    low: close * 0.998,
+    close,
+    volume: 10,
+    isClosed: true,
+  }
+}
+
+/** A price path with two clear up-trends and a down-trend. */
+const path = [
+  ...Array.from({ length: 30 }, (_, i) => 100 - i * 0.3),
+  ...Array.from({ length: 30 }, (_, i) => 91 + i * 0.6),
+  ...Array.from({ length: 30 }, (_, i) => 108.4 - i * 0.6),
+  ...Array.from({ length: 30 }, (_, i) => 90.6 + i * 0.5),
+]
+
+function setup(strategies: Strategy[], store = new MemoryStateStore()) {
+  const clock = new ManualClock(0)
+  const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [btc], clock })
+  const paper = new PaperTrader({ instruments: [btc], portfolio, clock, fallbackSlippageBps: 0 })
+  const risk = new RiskManager({
+    clock,
+    store,
+    sizing: { method: 'fixedFractional', riskFraction: 0.01 },
+    maxDataAgeMs: 120_000,
+  })
+  const feed = new Feed()
+  const engine = new TradingEngine({
+    clock,
+    feeds: [{ name: 'sim', venue: 'binance', source: feed, staleAfterMs: 120_000 }],
+    strategies,
+    risk,
+    executors: [paper],
+    portfolio,
+    instruments: [btc],
+    feedHealth: { checkIntervalMs: 10_000 },
+  })
+  return { clock, portfolio, paper, risk, feed, engine }
+}
+
+async function play(env: ReturnType<typeof setup>, from: number, to: number): Promise<void> {
+  for (let i = from; i < to; i++) {
+    await env.clock.advanceAsync(60_000)
+    env.feed.bus.emit('candle', candle(i, path[i] as number))
+    await env.clock.advanceAsync(0)
+  }
+}
+
+describe('TradingEngine', () => {
+  it('wires two strategies through risk and paper execution into the portfolio', async () => {
+    const env = setup([
+      new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }),
+      new RsiMeanReversion({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', period: 7 }),
+    ])
+    const signals: Signal[] = []
+    const fills: string[] = []
+    const errors: unknown[] = []
+    env.engine.events.on('signal', (s) => signals.push(s))
+    env.engine.events.on('order.filled', (e) => fills.push(`${e.fill.side} ${e.fill.qty}`))
+    env.engine.events.on('error', (e) => errors.push(e))
+    await env.engine.start()
+    await play(env, 0, path.length)
+    expect(errors).toEqual([])
+    expect(signals.length).toBeGreaterThanOrEqual(3)
+    expect(new Set(signals.map((s) => s.strategyId)).size).toBe(2)
+    expect(fills.length).toBeGreaterThanOrEqual(2)
+    expect(env.portfolio.checkInvariants().ok).toBe(true)
+    const h = env.engine.health()
+    expect(h.running).toBe(true)
+    expect(h.feeds[0]?.healthy).toBe(true)
+    assertValidExposition(env.engine.metrics())
+    expect(env.engine.metrics()).toMatch(/tradekit_orders_total\{venue="binance",outcome="fill"\} \d+/)
+    await env.engine.stop()
+    await env.engine.stop() // idempotent
+    expect(env.engine.isRunning).toBe(false)
+  })
+
+  it('moves instruments of a silent feed to REDUCING and back', async () => {
+    const env = setup([
+      new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }),
+    ])
+    const changes: string[] = []
+    env.engine.events.on('engine.instrumentState', (e) => changes.push(`${e.from}->${e.to}`))
+    await env.engine.start()
+    await play(env, 0, 3)
+    await env.clock.advanceAsync(200_000) // silence > staleAfterMs
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    await play(env, 3, 4)
+    env.engine.checkFeedHealth()
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
+    expect(changes).toEqual(['ACTIVE->REDUCING', 'REDUCING->ACTIVE'])
+    await env.engine.stop()
+  })
+
+  it('restores strategy state across a restart', async () => {
+    const saved: Record<string, unknown>[] = []
+    const stateStore = {
+      load: async () => saved.at(-1),
+      save: async (s: Readonly<Record<string, unknown>>) => {
+        saved.push(JSON.parse(JSON.stringify(s)))
+      },
+    }
+    const cfg = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }
+    const env = setup([new EmaCrossover(cfg)])
+    const e1 = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed }],
+      strategies: [new EmaCrossover(cfg)],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      stateStore,
+    })
+    await e1.start()
+    await play({ ...env, engine: e1 }, 0, 40)
+    await e1.stop()
+    expect(saved).toHaveLength(1)
+    const restored = new EmaCrossover(cfg)
+    const env2 = setup([restored])
+    const e2 = new TradingEngine({
+      clock: env2.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env2.feed }],
+      strategies: [restored],
+      risk: env2.risk,
+      executors: [env2.paper],
+      portfolio: env2.portfolio,
+      instruments: [btc],
+      stateStore,
+    })
+    await e2.start()
+    expect(restored.snapshot().candles).toHaveLength(40)
+    await e2.stop()
+  })
+})

@@ -1,0 +1,15 @@
+export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
+export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'
+export {
+  type EngineHealth,
+  type FeedHealth,
+  type FeedRegistration,
+  type FeedStatus,
+  type GroupCompletedEvent,
+  InstrumentState,
+  type InstrumentStateChangedEvent,
+  type StrategyStateStore,
+  TradingEngine,
+  type TradingEngineConfig,
+  type TradingEngineEvents,
+} from './TradingEngine.js'
