@@ -32,7 +32,12 @@ afterEach(async () => {
 
 function paperSetup() {
   const clock = new ManualClock(0)
-  const paper = new PaperTrader({ instruments: [YES, NO, BTCUSDT, BTCPERP], balances: { USDT: '10000' }, clock, takerFeeRate: '0' })
+  const paper = new PaperTrader({
+    instruments: [YES, NO, BTCUSDT, BTCPERP],
+    balances: { USDT: '10000' },
+    clock,
+    takerFeeRate: '0',
+  })
   paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.44, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
   paper.onBook({ venue: 'fake', symbol: NO.symbol, bids: [[0.52, 1000]], asks: [[0.53, 40]], tsEvent: 0 })
   return { clock, paper }
@@ -42,7 +47,10 @@ describe('OrderGroup', () => {
   it('completes when every leg fills', async () => {
     const { paper, clock } = paperSetup()
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO] })
-    const out = await g.execute([leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
+    const out = await g.execute([
+      leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' }),
+    ])
     expect(out.status).toBe('COMPLETED')
     expect(out.legs.map((l) => l.fate)).toEqual(['FILLED', 'FILLED'])
   })
@@ -51,7 +59,10 @@ describe('OrderGroup', () => {
     const { paper, clock } = paperSetup()
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })
     // NO has only 40 on the ask: that leg fills 40 of 100 and expires.
-    const out = await g.execute([leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' })])
+    const out = await g.execute([
+      leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' }),
+    ])
     expect(out.status).toBe('UNWOUND')
     const [yes, no] = out.legs
     expect(yes?.fate).toBe('UNWOUND')
@@ -68,7 +79,10 @@ describe('OrderGroup', () => {
     const { paper, clock } = paperSetup()
     paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.3, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 100 })
-    const out = await g.execute([leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' })])
+    const out = await g.execute([
+      leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' }),
+    ])
     expect(out.status).toBe('FAILED')
     expect(out.legs[0]?.fate).toBe('PARTIALLY_UNWOUND')
     expect(out.legs[0]?.residualQty.toString()).toBe('100')
@@ -76,7 +90,13 @@ describe('OrderGroup', () => {
 
   it('a resting leg that does not fill in time is cancelled', async () => {
     const { paper, clock } = paperSetup()
-    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], legTimeoutMs: 1000, maxUnwindSlippageBps: 300 })
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      instruments: [YES, NO],
+      legTimeoutMs: 1000,
+      maxUnwindSlippageBps: 300,
+    })
     const p = g.execute([leg(YES, { qty: '10', price: '0.45' }), leg(NO, { qty: '10', price: '0.50' })])
     await clock.advanceAsync(1000)
     const out = await p
@@ -87,14 +107,23 @@ describe('OrderGroup', () => {
   it('hedges instead of unwinding when configured', async () => {
     const { paper, clock } = paperSetup()
     paper.onBook({ venue: 'fake', symbol: BTCUSDT.symbol, bids: [[99, 10]], asks: [[100, 10]], tsEvent: 0 })
-    paper.onBook({ venue: 'fake', symbol: BTCPERP.symbol, bids: [[99.5, 10]], asks: [[100.5, 10]], tsEvent: 0 })
+    paper.onBook({
+      venue: 'fake',
+      symbol: BTCPERP.symbol,
+      bids: [[99.5, 10]],
+      asks: [[100.5, 10]],
+      tsEvent: 0,
+    })
     const g = new OrderGroup({
       client: paper,
       clock,
       onFailure: 'HEDGE',
       hedge: (x) => leg(BTCPERP, { side: 'SELL', qty: x.filledQty.toString() }),
     })
-    const out = await g.execute([leg(BTCUSDT, { qty: '1' }), leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' })])
+    const out = await g.execute([
+      leg(BTCUSDT, { qty: '1' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' }),
+    ])
     expect(out.status).toBe('HEDGED')
     expect(out.legs.map((l) => l.fate)).toEqual(['HEDGED', 'EXPIRED'])
     expect(paper.portfolio.position('fake', BTCPERP.symbol)?.qty.toString()).toBe('-1')
@@ -109,7 +138,10 @@ describe('OrderGroup', () => {
     execs.push(exec)
     await exec.start()
     const g = new OrderGroup({ client: exec, clock, instruments: [YES, NO] })
-    const out = await g.execute([leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }), leg(NO, { qty: '10', price: '0.53', timeInForce: 'IOC' })])
+    const out = await g.execute([
+      leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '10', price: '0.53', timeInForce: 'IOC' }),
+    ])
     expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
     expect(out.status).toBe('UNWOUND')
     const unwind = out.legs[0]?.unwindOrder

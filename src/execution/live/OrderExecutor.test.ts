@@ -7,8 +7,8 @@ import type { TradekitError } from '../../errors/index.js'
 import { PaperTrader } from '../paper/PaperTrader.js'
 import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
 import { BTCUSDT } from '../testing/fixtures.js'
-import type { ShadowComparison } from './shadow.js'
 import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
+import type { ShadowComparison } from './shadow.js'
 
 let n = 0
 const intent = (o: Partial<OrderIntent> & { qty: string; price?: string }): OrderIntent => {
@@ -44,7 +44,15 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
   const events: string[] = []
   const errors: TradekitError[] = []
   exec.events.on('order.filled', (e) => fills.push(e.fill))
-  for (const ev of ['order.submitted', 'order.accepted', 'order.canceled', 'order.rejected', 'order.expired', 'order.outcomeUnknown', 'order.invalidTransition'] as const) {
+  for (const ev of [
+    'order.submitted',
+    'order.accepted',
+    'order.canceled',
+    'order.rejected',
+    'order.expired',
+    'order.outcomeUnknown',
+    'order.invalidTransition',
+  ] as const) {
     exec.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
   }
   exec.events.on('error', (e) => errors.push(e))
@@ -64,7 +72,11 @@ describe('OrderExecutor basics', () => {
     const c = await exec.cancel(o.clientOrderId)
     expect(c.status).toBe('CANCELED')
     expect(c.filledQty.toString()).toBe('0.4')
-    expect(events).toEqual([`order.submitted:${o.clientOrderId}`, `order.accepted:${o.clientOrderId}`, `order.canceled:${o.clientOrderId}`])
+    expect(events).toEqual([
+      `order.submitted:${o.clientOrderId}`,
+      `order.accepted:${o.clientOrderId}`,
+      `order.canceled:${o.clientOrderId}`,
+    ])
   })
 
   it('de-duplicates fills reported both in the ack and on the stream', async () => {
@@ -93,14 +105,20 @@ describe('OrderExecutor basics', () => {
     expect(a.clientOrderId).not.toBe(b.clientOrderId)
     expect(a.clientOrderId.length).toBeLessThanOrEqual(36)
     expect(adapter.orders.size).toBe(2)
-    await expect(exec.submit(intent({ qty: '1', price: '100', clientOrderId: a.clientOrderId }))).rejects.toMatchObject({ code: 'INVALID_STATE' })
+    await expect(
+      exec.submit(intent({ qty: '1', price: '100', clientOrderId: a.clientOrderId })),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' })
   })
 
   it('reports an illegal update instead of applying it', async () => {
     const { adapter, exec, events } = await setup()
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     await exec.cancel(o.clientOrderId)
-    adapter.events.emit('order.update', { type: 'order.update', order: { ...(exec.order(o.clientOrderId) as Order), status: 'EXPIRED' }, tsEvent: 0 })
+    adapter.events.emit('order.update', {
+      type: 'order.update',
+      order: { ...(exec.order(o.clientOrderId) as Order), status: 'EXPIRED' },
+      tsEvent: 0,
+    })
     expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
     expect(events.at(-1)).toBe(`order.invalidTransition:${o.clientOrderId}`)
   })
@@ -179,7 +197,15 @@ describe('OrderExecutor reconciliation', () => {
   it('adopts open orders found at start', async () => {
     const clock = new ManualClock(0)
     const adapter = new FakeExchangeAdapter('fake', [BTCUSDT], () => clock.now())
-    await adapter.placeOrder({ clientOrderId: 'old-1', venue: 'fake', symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', qty: new Decimal(1), price: new Decimal(200) })
+    await adapter.placeOrder({
+      clientOrderId: 'old-1',
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      qty: new Decimal(1),
+      price: new Decimal(200),
+    })
     const exec = new OrderExecutor({ adapter, clock })
     running.push(exec)
     const reports: unknown[] = []
@@ -209,11 +235,17 @@ describe('OrderExecutor reconciliation', () => {
 
 describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
   it('throttles submissions to the configured rate and bounds the queue', async () => {
-    const { adapter, exec, clock } = await setup({ maxOrdersPerInterval: 2, rateIntervalMs: 1000, maxQueuedSubmissions: 1 })
+    const { adapter, exec, clock } = await setup({
+      maxOrdersPerInterval: 2,
+      rateIntervalMs: 1000,
+      maxQueuedSubmissions: 1,
+    })
     const ps = [0, 1, 2].map(() => exec.submit(intent({ qty: '1', price: '100' })))
     await flush()
     expect(adapter.placeCalls.size).toBe(2)
-    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({ code: 'QUEUE_FULL' })
+    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({
+      code: 'QUEUE_FULL',
+    })
     await clock.advanceAsync(500)
     await Promise.all(ps)
     expect(adapter.placeCalls.size).toBe(3)
@@ -222,7 +254,10 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
   it('dryRun logs and emits what it would send, and sends nothing', async () => {
     const logs: unknown[] = []
     const log = (a: unknown) => logs.push(a)
-    const { adapter, exec } = await setup({ dryRun: true, logger: { debug: log, info: log, warn: log, error: log } })
+    const { adapter, exec } = await setup({
+      dryRun: true,
+      logger: { debug: log, info: log, warn: log, error: log },
+    })
     const seen: string[] = []
     exec.events.on('order.dryRun', (e) => seen.push(e.order.clientOrderId))
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
@@ -238,13 +273,24 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
     await exec.shutdown()
     expect(adapter.orders.get(o.clientOrderId)?.status).toBe('CANCELED')
     expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
-    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({ code: 'INVALID_STATE' })
+    await expect(exec.submit(intent({ qty: '1', price: '100' }))).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    })
   })
 
   it('shadow mode compares the live fill with the paper fill', async () => {
     const clock = new ManualClock(0)
     const paper = new PaperTrader({ instruments: [BTCUSDT], balances: { USDT: '100000' }, clock })
-    paper.onBook({ venue: 'fake', symbol: 'BTCUSDT', bids: [[99, 5]], asks: [[100, 1], [101, 1]], tsEvent: 0 })
+    paper.onBook({
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      bids: [[99, 5]],
+      asks: [
+        [100, 1],
+        [101, 1],
+      ],
+      tsEvent: 0,
+    })
     const { adapter, exec } = await setup({ shadow: paper })
     const cmp: ShadowComparison[] = []
     exec.events.on('shadow.compared', (e) => cmp.push(e.comparison))
