@@ -10,7 +10,10 @@ import { FakeExchangeAdapter } from './testing/FakeExchangeAdapter.js'
 import { BTCPERP, BTCUSDT, NO, YES } from './testing/fixtures.js'
 
 let n = 0
-const leg = (inst: Instrument, o: Partial<OrderIntent> & { qty: string; price?: string }): OrderIntent => {
+const leg = (
+  inst: Instrument,
+  o: Omit<Partial<OrderIntent>, 'qty' | 'price'> & { qty: string; price?: string },
+): OrderIntent => {
   const { qty, price, ...rest } = o
   return {
     clientOrderId: `g${++n}`,

@@ -356,7 +356,7 @@ class Watcher {
     const prev = this.#latest.get(order.clientOrderId)
     // Keep the most advanced view: terminal beats open, more filled beats less.
     if (prev !== undefined && isTerminalStatus(prev.status) && !isTerminalStatus(order.status)) return
-    if (prev !== undefined && prev.filledQty.gt(order.filledQty)) return
+    if (prev?.filledQty.gt(order.filledQty) === true) return
     this.#latest.set(order.clientOrderId, order)
     for (const f of [...w]) f()
   }

@@ -493,7 +493,7 @@ export class Portfolio {
       if (p.qty.isZero() !== (p.entry === undefined)) {
         return err(new InvariantError(`"${id}" entry price must be set exactly when open`))
       }
-      if (p.entry !== undefined && p.entry.lte(0)) return err(new InvariantError(`"${id}" entry price <= 0`))
+      if (p.entry?.lte(0) === true) return err(new InvariantError(`"${id}" entry price <= 0`))
     }
     return ok(undefined)
   }

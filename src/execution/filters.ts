@@ -27,7 +27,7 @@ export function checkInstrumentFilters(
   if (req.qty.lt(inst.minQty)) return 'Filter failure: LOT_SIZE (min qty)'
   if (inst.maxQty !== undefined && req.qty.gt(inst.maxQty)) return 'Filter failure: LOT_SIZE (max qty)'
   const px = req.price ?? refPrice
-  if (inst.minNotional !== undefined && px !== undefined && px.times(req.qty).lt(inst.minNotional)) {
+  if (inst.minNotional !== undefined && px?.times(req.qty).lt(inst.minNotional) === true) {
     return 'Filter failure: NOTIONAL (below minimum)'
   }
   return undefined

@@ -11,7 +11,9 @@ import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
 import type { ShadowComparison } from './shadow.js'
 
 let n = 0
-const intent = (o: Partial<OrderIntent> & { qty: string; price?: string }): OrderIntent => {
+const intent = (
+  o: Omit<Partial<OrderIntent>, 'qty' | 'price'> & { qty: string; price?: string },
+): OrderIntent => {
   const { qty, price, ...rest } = o
   return {
     clientOrderId: `e${++n}`,

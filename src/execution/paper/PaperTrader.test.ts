@@ -8,7 +8,7 @@ import { PaperTrader, type PaperTraderConfig, type SlippageRecord } from './Pape
 
 let n = 0
 const intent = (
-  o: Partial<OrderIntent> & { qty: string | Decimal; price?: string | Decimal },
+  o: Omit<Partial<OrderIntent>, 'qty' | 'price'> & { qty: string | Decimal; price?: string | Decimal },
   inst: Instrument = BTCUSDT,
 ): OrderIntent => {
   const { qty, price, ...rest } = o

@@ -187,7 +187,7 @@ export function executionClientContractCases(
       const last = r.seq.get(o.clientOrderId)?.at(-1)
       check(last?.status === 'FILLED', `status ${last?.status}`)
       check(sum.eq(h.qty) && last?.filledQty.eq(h.qty) === true, `filled ${sum.toString()}`)
-      check(last?.avgFillPrice !== undefined && last.avgFillPrice.gt(0), 'no average price')
+      check(last?.avgFillPrice?.gt(0) === true, 'no average price')
       check(r.problems.length === 0, r.problems.join('; '))
     }),
     c('rejects an invalid intent and a duplicate client order id with TradekitErrors', async (h) => {
