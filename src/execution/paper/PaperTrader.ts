@@ -144,6 +144,8 @@ export class PaperTrader implements ExecutionClient {
   readonly venues: readonly string[]
   readonly #instruments = new Map<string, Instrument>()
   readonly #orders = new Map<string, Order>()
+  /** Client ids of orders not yet terminal. */
+  readonly #open = new Set<string>()
   readonly #strategy = new Map<string, string>()
   readonly #resting = new Map<string, Resting>()
   readonly #books = new Map<string, BookState>()
@@ -209,6 +211,7 @@ export class PaperTrader implements ExecutionClient {
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
     this.#orders.set(cid, created.value)
+    this.#open.add(cid)
     this.#strategy.set(cid, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
     if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
@@ -257,8 +260,9 @@ export class PaperTrader implements ExecutionClient {
   /** Orders not in a terminal status. */
   openOrders(filter?: OrderFilter): readonly Order[] {
     const out: Order[] = []
-    for (const o of this.#orders.values()) {
-      if (isTerminalStatus(o.status)) continue
+    for (const cid of this.#open) {
+      const o = this.#orders.get(cid)
+      if (o === undefined || isTerminalStatus(o.status)) continue
       if (filter?.venue !== undefined && o.venue !== filter.venue) continue
       if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
       if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
@@ -553,7 +557,7 @@ export class PaperTrader implements ExecutionClient {
     if (order.type === 'TRAILING_STOP_MARKET')
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
-    if (this.openOrders().length > this.#cfg.maxOpenOrders) return 'Too many open orders'
+    if (this.#open.size > this.#cfg.maxOpenOrders) return 'Too many open orders'
     if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
       return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
@@ -724,6 +728,7 @@ export class PaperTrader implements ExecutionClient {
       this.#timers.delete(r.expiry)
     }
     this.#resting.delete(cid)
+    this.#open.delete(cid)
     this.portfolio.release(cid)
     this.#history.push(cid)
     while (this.#history.length > this.#cfg.historySize) {
