@@ -1,4 +1,19 @@
 /**
+ * Backtesting on the live code path: the {@link Backtester} replays candles through the same engine, strategies,
+ * risk and paper execution; reports as JSON and self-contained HTML; candle sources (arrays, CSV, JSON, synthetic);
+ * recording and replay of raw venue sessions; parameter sweeps on worker threads.
+ *
  * @packageDocumentation
  */
-export {}
+export { Backtester, type BacktesterConfig, type BacktestReport } from './Backtester.js'
+export { EquityCurve, type EquityPoint } from './EquityCurve.js'
+export { renderHtmlReport, writeReport } from './htmlReport.js'
+export {
+  type CandleLabels,
+  type CandleSource,
+  candlesFromJson,
+  intervalMs,
+  readCandlesCsv,
+  syntheticCandles,
+  toCandle,
+} from './sources.js'

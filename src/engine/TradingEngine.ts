@@ -21,6 +21,7 @@ import type { RiskManager } from '../risk/index.js'
 import type { Strategy } from '../strategies/index.js'
 import { StrategyRunner } from '../strategies/index.js'
 import { MetricsRegistry } from './metrics.js'
+import { type ClosedTrade, TradeLedger } from './TradeLedger.js'
 
 /** A market-data feed the engine listens to, with what it needs to judge the feed's health. */
 export interface FeedRegistration {
@@ -76,7 +77,7 @@ export interface TradingEngineConfig {
     readonly staleAfterMs?: number
     /** What a stale or unhealthy feed does to its instruments. Default REDUCING. */
     readonly action?: 'REDUCING' | 'HALTED'
-    /** How often feeds are checked. Default 1000 ms. */
+    /** How often feeds are checked. Default 1000 ms; 0 turns the periodic check off (backtests). */
     readonly checkIntervalMs?: number
   }
   /** Multi-leg groups (signals sharing a `groupId`). */
@@ -124,6 +125,8 @@ export interface TradingEngineEvents extends ExecutionEvents {
   dataError: [e: TradekitError]
   'engine.instrumentState': [e: InstrumentStateChangedEvent]
   'engine.groupCompleted': [e: GroupCompletedEvent]
+  /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
+  'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
   'engine.started': [e: { type: 'engine.started'; tsEvent: number }]
   'engine.stopped': [e: { type: 'engine.stopped'; tsEvent: number }]
 }
@@ -199,6 +202,8 @@ export class TradingEngine {
   readonly #inflight = new Set<Promise<unknown>>()
   readonly #detach: Array<() => void> = []
   readonly #metrics = new MetricsRegistry()
+  readonly #ledger = new TradeLedger()
+  #lastRiskUpdate = Number.NEGATIVE_INFINITY
   #timer: ReturnType<Clock['setTimeout']> | undefined
   #running = false
   #starting: Promise<void> | undefined
@@ -264,6 +269,7 @@ export class TradingEngine {
     for (const ex of this.#cfg.executors) this.#wireExecutor(ex, portfolio)
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
     this.#detach.push(this.#wireRisk(risk))
+    this.#detach.push(this.#wirePortfolio(portfolio, risk))
     for (const r of this.#runners) r.start()
     this.#running = true
     this.#scheduleHealthCheck()
@@ -400,6 +406,7 @@ export class TradingEngine {
       this.#cfg.portfolio.onCandle(c)
       this.#updateMarket(c.venue, c.symbol, c.close, c.closeTime)
       if (c.isClosed) this.#updateAtr(c)
+      this.#updateRisk(c.isClosed)
       this.#bus.emit('candle', c)
       for (const r of this.#runners) r.candle(c)
     }
@@ -408,6 +415,7 @@ export class TradingEngine {
       this.#forPaper((p) => p.onTrade?.(t))
       this.#cfg.portfolio.onTrade(t)
       this.#updateMarket(t.venue, t.symbol, t.price, t.tsEvent)
+      this.#updateRisk(false)
       this.#bus.emit('trade', t)
       for (const r of this.#runners) r.trade(t)
     }
@@ -498,6 +506,33 @@ export class TradingEngine {
     }
     ex.events.on('order.filled', onFill)
     this.#detach.push(() => ex.events.off('order.filled', onFill))
+  }
+
+  #wirePortfolio(portfolio: Portfolio, risk: RiskManager): () => void {
+    const onApplied = (e: { applied: Parameters<TradeLedger['apply']>[0]; tsEvent: number }): void => {
+      const trade = this.#ledger.apply(e.applied)
+      this.#updateRisk(true)
+      if (trade === undefined) return
+      risk.recordTradeResult(trade.pnl)
+      this.#bus.emit('trade.closed', { type: 'trade.closed', trade, tsEvent: e.tsEvent })
+    }
+    const onError = (e: TradekitError): void => {
+      this.#bus.emit('error', e)
+    }
+    portfolio.events.on('fill.applied', onApplied)
+    portfolio.events.on('error', onError)
+    return () => {
+      portfolio.events.off('fill.applied', onApplied)
+      portfolio.events.off('error', onError)
+    }
+  }
+
+  /** Feeds mark-to-market equity to the breakers: after every fill and candle, at most once a second otherwise. */
+  #updateRisk(force: boolean): void {
+    const now = this.#clock.now()
+    if (!force && now - this.#lastRiskUpdate < 1000) return
+    this.#lastRiskUpdate = now
+    this.#cfg.risk.update(this.#cfg.portfolio.snapshot(this.#openOrders()))
   }
 
   #wireRisk(risk: RiskManager): () => void {
@@ -707,6 +742,7 @@ export class TradingEngine {
   #scheduleHealthCheck(): void {
     if (!this.#running) return
     const every = this.#cfg.feedHealth?.checkIntervalMs ?? 1000
+    if (every <= 0) return
     this.#timer = this.#clock.setTimeout(() => {
       this.checkFeedHealth()
       this.#scheduleHealthCheck()

@@ -1,5 +1,6 @@
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
 export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'
+export { type ClosedTrade, TradeLedger } from './TradeLedger.js'
 export {
   type EngineHealth,
   type FeedHealth,
