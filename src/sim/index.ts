@@ -1,4 +1,4 @@
 /**
  * @packageDocumentation
  */
-export {}
+export * from './polymarket/index.js'

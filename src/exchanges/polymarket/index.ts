@@ -67,7 +67,25 @@ export {
   type PolymarketUserOrderEvent,
   type PolymarketUserTradeEvent,
 } from './decode.js'
+export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export { LocalBook } from './LocalBook.js'
+export {
+  type CancelResult,
+  type HeartbeatHealthEvent,
+  HeartbeatState,
+  type PolymarketBookUpdate,
+  PolymarketClob,
+  type PolymarketClobConfig,
+  PolymarketClobConfigSchema,
+  type PolymarketClobEvents,
+  type PolymarketFillEvent,
+  type PolymarketMarket,
+  type PolymarketOpenOrder,
+  type PolymarketPage,
+  type PolymarketTradeRecord,
+  type PostOrderOptions,
+  type PostOrderResult,
+} from './PolymarketClob.js'
 export { orderDomain, orderHash, orderMessage, signOrder } from './signOrder.js'
 export { toPostOrderBody } from './toPostOrderBody.js'
 export {

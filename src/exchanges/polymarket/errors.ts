@@ -1,0 +1,65 @@
+import {
+  AuthError,
+  ExchangeError,
+  InsufficientFundsError,
+  OrderRejectedError,
+  type TradekitError,
+} from '../../errors/index.js'
+import { POLYMARKET_VENUE } from './constants.js'
+
+/** Polymarket error texts (from its error-code reference) and the code tradekit reports for each. */
+const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/order_version_mismatch/i, 'ORDER_VERSION_MISMATCH'],
+  [/invalid signature/i, 'INVALID_SIGNATURE'],
+  [/breaks minimum tick size|invalid price \(/i, 'INVALID_ORDER_MIN_TICK_SIZE'],
+  [/lower than the minimum/i, 'INVALID_ORDER_MIN_SIZE'],
+  [/duplicated/i, 'INVALID_ORDER_DUPLICATED'],
+  [/not enough balance|allowance/i, 'INVALID_ORDER_NOT_ENOUGH_BALANCE'],
+  [/invalid expiration/i, 'INVALID_ORDER_EXPIRATION'],
+  [/could not insert order/i, 'INVALID_ORDER_ERROR'],
+  [/only GTC and GTD order types/i, 'INVALID_POST_ONLY_ORDER_TYPE'],
+  [/post-only order: order crosses book/i, 'INVALID_POST_ONLY_ORDER'],
+  [/could not run the execution/i, 'EXECUTION_ERROR'],
+  [/FOK orders are fully filled/i, 'FOK_ORDER_NOT_FILLED_ERROR'],
+  [/FAK orders are partially filled/i, 'FAK_ORDER_NOT_FILLED_ERROR'],
+  [/market is not yet ready/i, 'MARKET_NOT_READY'],
+  [/invalid amounts/i, 'INVALID_ORDER_AMOUNTS'],
+  [/owner has to be the owner|signer address has to be/i, 'INVALID_ORDER_OWNER'],
+  [/Invalid order payload/i, 'INVALID_ORDER_PAYLOAD'],
+  [/Invalid Heartbeat ID/i, 'INVALID_HEARTBEAT_ID'],
+  [/cancel-only|Trading is currently disabled/i, 'TRADING_DISABLED'],
+]
+
+/** Polymarket's code for an error text, when tradekit knows it. */
+export function polymarketErrorCode(message: string): string | undefined {
+  for (const [re, code] of PATTERNS) if (re.test(message)) return code
+  return undefined
+}
+
+/**
+ * Maps a Polymarket error response (`{ "error": "…" }`, or an insert `errorMsg`) to a typed error: 401 →
+ * {@link AuthError}; balance → {@link InsufficientFundsError}; order rules, signature and version mismatches →
+ * {@link OrderRejectedError} with Polymarket's code in `venueCode`. 429 and 5xx are left to the transport.
+ */
+export function mapPolymarketError(status: number, message: string): TradekitError | undefined {
+  const code = polymarketErrorCode(message)
+  const opts = { venueCode: code ?? status, venueMessage: message.slice(0, 300), status }
+  if (status === 401 || status === 403)
+    return new AuthError(
+      POLYMARKET_VENUE,
+      `Polymarket refused the credentials: ${message.slice(0, 120)}`,
+      opts,
+    )
+  if (status === 429 || status >= 500) return undefined
+  if (code === 'INVALID_ORDER_NOT_ENOUGH_BALANCE') {
+    return new InsufficientFundsError(POLYMARKET_VENUE, 'Not enough balance / allowance', opts)
+  }
+  if (code !== undefined) {
+    return new OrderRejectedError(
+      POLYMARKET_VENUE,
+      `Polymarket rejected the order: ${message.slice(0, 200)}`,
+      opts,
+    )
+  }
+  return new ExchangeError(POLYMARKET_VENUE, `Polymarket answered ${status}: ${message.slice(0, 200)}`, opts)
+}
