@@ -17,3 +17,4 @@ export {
   syntheticCandles,
   toCandle,
 } from './sources.js'
+export { gridCombinations, type SweepOptions, type SweepResult, sweep } from './sweep.js'

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { gridCombinations, sweep } from './sweep.js'
+
+describe('sweep', () => {
+  it('enumerates the grid', () => {
+    expect(gridCombinations({ a: [1, 2], b: ['x', 'y'] })).toEqual([
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 2, b: 'x' },
+      { a: 2, b: 'y' },
+    ])
+    expect(() => gridCombinations({ a: [] })).toThrow(/no values/)
+  })
+
+  it('runs each combination on a worker thread and returns reports in grid order', async () => {
+    const results = await sweep({
+      module: new URL('./__fixtures__/sweepEma.ts', import.meta.url),
+      grid: { fast: [3, 5], slow: [13] },
+      concurrency: 2,
+      typescript: true,
+    })
+    expect(results.map((r) => r.params)).toEqual([
+      { fast: 3, slow: 13 },
+      { fast: 5, slow: 13 },
+    ])
+    for (const r of results) {
+      expect(r.error).toBeUndefined()
+      expect(r.report?.candles).toBe(600)
+    }
+  }, 60_000)
+
+  it('reports a failing module as an error, not a crash', async () => {
+    const results = await sweep({
+      module: new URL('./__fixtures__/missing.ts', import.meta.url),
+      grid: { x: [1] },
+      typescript: true,
+    })
+    expect(results[0]?.error).toBeDefined()
+  }, 60_000)
+})
