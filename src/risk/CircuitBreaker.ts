@@ -105,6 +105,10 @@ export class CircuitBreaker {
   readonly #clock: Clock
   readonly #store: StateStore | undefined
   readonly #day: TradingDay
+  /** Breaker fractions as Decimals, converted once. */
+  readonly #maxDrawdown: Decimal | undefined
+  readonly #reduceDrawdown: Decimal | undefined
+  readonly #maxDailyLoss: Decimal | undefined
 
   #state: TradingState = TradingState.ACTIVE
   #reason: StateChangeReason = StateChangeReason.INITIAL
@@ -135,6 +139,12 @@ export class CircuitBreaker {
     this.#day = new TradingDay(cfg.timeZone)
     this.#since = this.#clock.now()
     this.#ready = this.#store === undefined
+    const dd = this.#cfg.drawdown
+    this.#maxDrawdown = dd === false ? undefined : new Decimal(dd.maxDrawdownFraction)
+    this.#reduceDrawdown =
+      dd === false || dd.reduceAtFraction === undefined ? undefined : new Decimal(dd.reduceAtFraction)
+    this.#maxDailyLoss =
+      this.#cfg.dailyLoss === false ? undefined : new Decimal(this.#cfg.dailyLoss.maxLossFraction)
     const rate = this.#cfg.orderRate
     this.#globalRate = rate === false ? undefined : new TimestampRing(rate.global.maxOrders)
   }
@@ -273,26 +283,26 @@ export class CircuitBreaker {
     const dd = this.#cfg.drawdown
     if (dd !== false && this.#peak.gt(0)) {
       const drop = this.#peak.minus(equity)
-      if (drop.gte(this.#peak.times(dd.maxDrawdownFraction))) {
+      if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
         this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
           equity: str(equity),
           peakEquity: str(this.#peak),
           drawdown: str(drop),
           maxDrawdownFraction: dd.maxDrawdownFraction,
         })
-      } else if (dd.reduceAtFraction !== undefined && drop.gte(this.#peak.times(dd.reduceAtFraction))) {
+      } else if (this.#reduceDrawdown !== undefined && drop.gte(this.#peak.times(this.#reduceDrawdown))) {
         this.#trip(TradingState.REDUCING, StateChangeReason.MAX_DRAWDOWN, now, {
           equity: str(equity),
           peakEquity: str(this.#peak),
           drawdown: str(drop),
-          reduceAtFraction: dd.reduceAtFraction,
+          reduceAtFraction: dd.reduceAtFraction ?? null,
         })
       }
     }
     const dl = this.#cfg.dailyLoss
     if (dl !== false && this.#dayStart !== undefined && this.#dayStart.gt(0)) {
       const loss = this.#dayStart.minus(equity)
-      let limit = this.#dayStart.times(dl.maxLossFraction)
+      let limit = this.#dayStart.times(this.#maxDailyLoss as Decimal)
       if (dl.maxLoss?.lt(limit)) limit = dl.maxLoss
       if (loss.gte(limit)) {
         this.#trip(dl.action, StateChangeReason.DAILY_LOSS, now, {

@@ -15,7 +15,7 @@ import {
   SystemClock,
   TypedEmitter,
 } from '../core/index.js'
-import { type Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
+import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { CircuitBreaker, type CircuitBreakerStatus, type ResumeOptions } from './CircuitBreaker.js'
 import {
   type ResolvedRiskManagerConfig,
@@ -84,6 +84,18 @@ export class RiskManager {
   readonly #instruments = new Map<string, Instrument>()
   readonly #executors = new Map<ExecutionClient, () => void>()
   readonly #countedIds = new Set<string>()
+  /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
+  readonly #d: {
+    readonly minStopFraction: Decimal
+    readonly minStopTicks: Decimal
+    readonly minRewardRisk: Decimal
+    readonly maxPositionFraction: Decimal
+    readonly marginSafety: Decimal
+    readonly atrMultiplier: Decimal
+    readonly correlation: readonly Decimal[]
+  }
+  readonly #sizingDec = new Map<ResolvedSizingConfig, Record<string, Decimal>>()
+  readonly #leverageDec = new Map<number, Decimal>()
   #lastAccount: AccountSnapshot | undefined
   #seq = 0
   #stopping: Promise<EmergencyStopReport> | undefined
@@ -104,6 +116,16 @@ export class RiskManager {
     })
     this.breaker.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
     this.breaker.events.on('error', (e) => this.#bus.emit('error', e))
+    const c = this.#cfg
+    this.#d = {
+      minStopFraction: new Decimal(c.minStopDistanceFraction),
+      minStopTicks: new Decimal(c.minStopTicks),
+      minRewardRisk: new Decimal(c.minRewardRisk),
+      maxPositionFraction: new Decimal(c.maxPositionFraction),
+      marginSafety: new Decimal(c.marginSafetyFactor),
+      atrMultiplier: new Decimal(c.atrStopMultiplier),
+      correlation: c.correlation.scale.map((x) => new Decimal(x)),
+    }
     for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
       for (const m of members) this.#groupOf.set(m, group)
     }
@@ -471,7 +493,7 @@ export class RiskManager {
         side,
         entryPrice: entry,
         atr: market.atr,
-        multiplier: this.#cfg.atrStopMultiplier,
+        multiplier: this.#d.atrMultiplier,
         tickSize: tick.value,
       })
       if (!s.ok) return deny(s.error.code, s.error.message, s.error.values)
@@ -496,8 +518,8 @@ export class RiskManager {
         )
       }
       const distance = long ? entry.minus(stop) : stop.minus(entry)
-      const minByFraction = entry.times(this.#cfg.minStopDistanceFraction)
-      const minByTicks = tick.value.times(this.#cfg.minStopTicks)
+      const minByFraction = entry.times(this.#d.minStopFraction)
+      const minByTicks = tick.value.times(this.#d.minStopTicks)
       if (distance.lt(minByFraction) || distance.lt(minByTicks)) {
         return deny(RiskReason.STOP_TOO_TIGHT, `Stop distance "${distance.toFixed()}" is below the minimum`, {
           entryPrice: str(entry),
@@ -521,7 +543,7 @@ export class RiskManager {
           )
         }
         const reward = tp.value.minus(entry).abs()
-        if (this.#cfg.minRewardRisk > 0 && reward.lt(distance.times(this.#cfg.minRewardRisk))) {
+        if (this.#cfg.minRewardRisk > 0 && reward.lt(distance.times(this.#d.minRewardRisk))) {
           return deny(
             RiskReason.REWARD_RISK_TOO_LOW,
             `Reward:risk "${reward.div(distance).toFixed(4)}" is below ${this.#cfg.minRewardRisk}`,
@@ -556,6 +578,7 @@ export class RiskManager {
 
     // Correlation: same-direction open positions in the instrument's group scale the size down, then deny.
     let correlationScale = 1
+    let correlationDec: Decimal | undefined
     if (group !== undefined) {
       const scale = this.#cfg.correlation.scale[sameDirectionInGroup]
       if (scale === undefined) {
@@ -570,6 +593,7 @@ export class RiskManager {
         )
       }
       correlationScale = scale
+      correlationDec = this.#d.correlation[sameDirectionInGroup]
     }
 
     let confidenceScale = 1
@@ -590,7 +614,7 @@ export class RiskManager {
       case 'fixedFractional':
         raw = fixedFractionalSize({
           equity,
-          riskFraction: sizing.riskFraction,
+          riskFraction: this.#sizingDecimal(sizing, 'riskFraction', sizing.riskFraction),
           entryPrice: entry,
           stopPrice: stop as Decimal,
         })
@@ -604,7 +628,7 @@ export class RiskManager {
         }
         raw = volatilityTargetSize({
           equity,
-          targetVolatility: sizing.targetVolatility,
+          targetVolatility: this.#sizingDecimal(sizing, 'targetVolatility', sizing.targetVolatility),
           volatility: market.atr,
         })
         break
@@ -625,7 +649,7 @@ export class RiskManager {
     }
     if (!raw.ok) return deny(raw.error.code, raw.error.message, raw.error.values)
     let requested = raw.value
-    if (correlationScale !== 1) requested = requested.times(correlationScale)
+    if (correlationScale !== 1 && correlationDec !== undefined) requested = requested.times(correlationDec)
     if (confidenceScale !== 1) requested = requested.times(confidenceScale)
 
     const existingNotional = hasPosition ? (posQty as Decimal).abs().times(priceR.value) : undefined
@@ -634,12 +658,12 @@ export class RiskManager {
       price: entry,
       instrument: inst,
       equity,
-      maxPositionFraction: this.#cfg.maxPositionFraction,
+      maxPositionFraction: this.#d.maxPositionFraction,
       ...(this.#cfg.maxNotional === undefined ? {} : { maxNotional: this.#cfg.maxNotional }),
       ...(existingNotional === undefined ? {} : { existingNotional }),
       freeMargin,
-      leverage,
-      marginSafetyFactor: this.#cfg.marginSafetyFactor,
+      leverage: this.#leverageDecimal(leverage),
+      marginSafetyFactor: this.#d.marginSafety,
     })
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
@@ -660,41 +684,44 @@ export class RiskManager {
       signal,
       ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
     }
-    const requestedStr = requested.toFixed()
-    const qtyStr = qty.toFixed()
-    if (cappedBy.some((c) => c !== QuantityCap.STEP)) {
+    // Payloads are only built when someone listens (the strings cost more than the checks on a backtest's hot path).
+    const resized =
+      cappedBy.some((c) => c !== QuantityCap.STEP) && this.#bus.listenerCount('risk.resized') > 0
+    if (resized) {
       this.#bus.emit('risk.resized', {
         type: 'risk.resized',
         signal,
-        requestedQty: requestedStr,
-        qty: qtyStr,
+        requestedQty: requested.toFixed(),
+        qty: qty.toFixed(),
         cappedBy,
         tsEvent: now,
       })
     }
-    const breakdown: SizingBreakdown = {
-      method: sizing.method,
-      entryPrice: entry.toFixed(),
-      stopPrice: str(stop),
-      stopFromAtr,
-      rawQty: raw.value.toFixed(),
-      correlationScale,
-      confidenceScale,
-      requestedQty: requestedStr,
-      qty: qtyStr,
-      cappedBy,
-      leverage,
+    if (this.#bus.listenerCount('risk.approved') > 0) {
+      const breakdown: SizingBreakdown = {
+        method: sizing.method,
+        entryPrice: entry.toFixed(),
+        stopPrice: str(stop),
+        stopFromAtr,
+        rawQty: raw.value.toFixed(),
+        correlationScale,
+        confidenceScale,
+        requestedQty: requested.toFixed(),
+        qty: qty.toFixed(),
+        cappedBy,
+        leverage,
+      }
+      this.#bus.emit('risk.approved', {
+        type: 'risk.approved',
+        signal,
+        intent,
+        account,
+        market,
+        sizing: breakdown,
+        state: TradingState.ACTIVE,
+        tsEvent: now,
+      })
     }
-    this.#bus.emit('risk.approved', {
-      type: 'risk.approved',
-      signal,
-      intent,
-      account,
-      market,
-      sizing: breakdown,
-      state: TradingState.ACTIVE,
-      tsEvent: now,
-    })
     return ok(intent)
   }
 
@@ -774,6 +801,29 @@ export class RiskManager {
       tsEvent: now,
     })
     return ok(intent)
+  }
+
+  #sizingDecimal(sizing: ResolvedSizingConfig, field: string, value: number): Decimal {
+    let m = this.#sizingDec.get(sizing)
+    if (m === undefined) {
+      m = {}
+      this.#sizingDec.set(sizing, m)
+    }
+    let d = m[field]
+    if (d === undefined) {
+      d = new Decimal(value)
+      m[field] = d
+    }
+    return d
+  }
+
+  #leverageDecimal(leverage: number): Decimal {
+    let d = this.#leverageDec.get(leverage)
+    if (d === undefined) {
+      d = new Decimal(leverage)
+      this.#leverageDec.set(leverage, d)
+    }
+    return d
   }
 
   #sizingFor(signal: Signal, key: string, symbol: string): ResolvedSizingConfig {

@@ -358,7 +358,8 @@ export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRe
     if (!lev.ok) return lev
     const safety = fraction('marginSafetyFactor', p.marginSafetyFactor ?? 0.95)
     if (!safety.ok) return safety
-    consider(margin.times(lev.value).times(safety.value), QuantityCap.MARGIN)
+    const buyingPower = lev.value.eq(1) ? margin : margin.times(lev.value)
+    consider(buyingPower.times(safety.value), QuantityCap.MARGIN)
   }
   let qty = raw
   if (limitNotional !== undefined && notional.gt(limitNotional)) {
