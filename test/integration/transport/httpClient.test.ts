@@ -162,6 +162,14 @@ describe('HttpClient against a loopback server', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('never re-sends a timed-out POST that is not retry-safe (its outcome is unknown)', async () => {
+    server.handle = () => {}
+    const http = client({ timeoutMs: 100, maxAttempts: 3 })
+    const e = await failure(http.request({ method: 'POST', path: '/api/v3/order', body: 'symbol=BTCUSDT' }))
+    expect(e.code).toBe('TIMEOUT')
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('a per-request timeout overrides the client default', async () => {
     server.handle = () => {}
     const http = client({ timeoutMs: 60_000, maxAttempts: 1 })
