@@ -1,4 +1,5 @@
 /**
  * @packageDocumentation
  */
+export * from './binance/index.js'
 export * from './polymarket/index.js'

@@ -1,0 +1,497 @@
+import { z } from 'zod'
+import {
+  type Balance,
+  type BookSnapshot,
+  type Candle,
+  type Clock,
+  type ExchangeAdapter,
+  type Fill,
+  type Instrument,
+  isTerminalStatus,
+  type Listenable,
+  type Logger,
+  type Order,
+  type OrderAck,
+  type OrderRequest,
+  type Position,
+  parseConfig,
+  SystemClock,
+  silentLogger,
+  type Trade,
+  TypedEmitter,
+  type UserDataEvents,
+  validateOrderRequest,
+} from '../../core/index.js'
+import type { Decimal } from '../../decimal/index.js'
+import {
+  ConfigError,
+  ExchangeDataError,
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  StateError,
+  type TradekitError,
+  ValidationError,
+} from '../../errors/index.js'
+import type { QueryValue } from '../../transport/index.js'
+import { BinanceMarketStream, type BinanceMarketStreamConfig } from './BinanceMarketStream.js'
+import { BinanceRest, type BinanceSecurity, Priority } from './BinanceRest.js'
+import {
+  type BinanceConfig,
+  BinanceConfigSchema,
+  type BinanceResolvedConfig,
+  type BinanceUrls,
+  resolveUrls,
+} from './config.js'
+import { BinanceErrorCode } from './errors.js'
+import {
+  type BinanceSymbolRules,
+  type PreparedOrder,
+  parseExchangeInfo,
+  prepareOrder,
+} from './instruments.js'
+import { LocalOrderBook } from './LocalOrderBook.js'
+import { BINANCE_VENUE, type BinanceMarket } from './types.js'
+import {
+  BinanceBookTickerSchema,
+  BinanceKlineRowSchema,
+  BinanceRecentTradeSchema,
+  BinanceTickerPriceSchema,
+} from './wire.js'
+
+/** Options of `placeOrder`. */
+export interface BinancePlaceOrderOptions {
+  /** Reference price for MARKET notional / PERCENT_PRICE checks before sending. */
+  referencePrice?: Decimal
+}
+
+/** Best bid and ask from the REST book ticker. */
+export interface BinanceBookTicker {
+  readonly symbol: string
+  readonly bidPrice: Decimal
+  readonly bidQty: Decimal
+  readonly askPrice: Decimal
+  readonly askQty: Decimal
+}
+
+/** Options of `klines`. */
+export interface BinanceKlinesParams {
+  limit?: number
+  startTime?: number
+  endTime?: number
+}
+
+/** Options of `orderBook`. */
+export interface BinanceOrderBookParams {
+  /** Depth snapshot size (default 1000). */
+  snapshotLimit?: number
+  /** Diff stream speed suffix (default `@100ms`). */
+  speed?: '' | '@100ms' | '@500ms'
+}
+
+interface Tracked {
+  symbol: string
+  status: Order['status']
+  filled: string
+}
+
+/**
+ * Shared internals of {@link BinanceSpot} and {@link BinanceUsdm}: config, REST (signing, time sync, limits),
+ * instrument cache, order validation, streams, the order-tracking used to reconcile after a reconnect.
+ */
+export abstract class BinanceClient implements ExchangeAdapter {
+  /** `binance` (spot) or `binance-usdm`. */
+  readonly venue: string
+  /** Which market this client trades. */
+  readonly market: BinanceMarket
+  protected readonly bus = new TypedEmitter<UserDataEvents>()
+  /** User-data events: `order.update`, `fill`, `balance.update`, `position.update`, `user.reconnected`, `error`. */
+  readonly events: Listenable<UserDataEvents> = this.bus
+  /** The REST layer (HttpClient, rate limiter, signing). */
+  readonly rest: BinanceRest
+  /** Resolved base URLs. */
+  readonly urls: BinanceUrls
+  protected readonly cfg: BinanceResolvedConfig
+  protected readonly clock: Clock
+  protected readonly logger: Logger
+  readonly #prefix: string
+  #rules: Map<string, BinanceSymbolRules> | undefined
+  #rulesAt = 0
+  #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
+  #stream: BinanceMarketStream | undefined
+  readonly #books = new Set<LocalOrderBook>()
+  protected readonly tracked = new Map<string, Tracked>()
+  protected closed = false
+
+  protected constructor(market: BinanceMarket, config: BinanceConfig) {
+    this.cfg = parseConfig(BinanceConfigSchema, config, market === 'spot' ? 'BinanceSpot' : 'BinanceUsdm')
+    if (this.cfg.apiSecret !== undefined && this.cfg.apiKey === undefined) {
+      throw new ConfigError('apiSecret given without apiKey', ['apiKey: required with apiSecret'])
+    }
+    this.market = market
+    this.venue = BINANCE_VENUE[market]
+    this.clock = this.cfg.clock ?? new SystemClock()
+    this.logger = this.cfg.logger ?? silentLogger
+    this.urls = resolveUrls(market, this.cfg)
+    this.rest = new BinanceRest(market, this.cfg, this.urls.restUrl)
+    this.#prefix = market === 'spot' ? '/api/v3' : '/fapi/v1'
+  }
+
+  /** True when orders may be placed: on testnet, or in production with `allowLiveTrading`. */
+  get canPlaceOrders(): boolean {
+    return this.cfg.testnet || this.cfg.allowLiveTrading
+  }
+
+  protected path(p: string): string {
+    return `${this.#prefix}${p}`
+  }
+
+  protected call<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: S,
+    params: Record<string, QueryValue> = {},
+    opts: { security?: BinanceSecurity; weight?: number; isOrder?: boolean; priority?: Priority } = {},
+  ): Promise<z.output<S>> {
+    return this.rest.call({ method, path, schema, params, ...opts })
+  }
+
+  /** Server time, epoch ms (also re-syncs the signing offset). */
+  async serverTime(): Promise<number> {
+    await this.rest.syncTime()
+    return this.rest.serverNow()
+  }
+
+  /** Every symbol's rules from exchangeInfo (cached for `instrumentTtlMs`). */
+  async exchangeInfo(): Promise<ReadonlyMap<string, BinanceSymbolRules>> {
+    if (this.#rules !== undefined && this.clock.now() - this.#rulesAt < this.cfg.instrumentTtlMs)
+      return this.#rules
+    this.#rulesLoading ??= (async () => {
+      try {
+        const raw = await this.call(
+          'GET',
+          this.path('/exchangeInfo'),
+          z.unknown(),
+          {},
+          { weight: this.market === 'spot' ? 20 : 1 },
+        )
+        const { symbols, errors } = parseExchangeInfo(raw, this.market)
+        for (const e of errors) this.bus.emit('error', e)
+        this.#rules = symbols
+        this.#rulesAt = this.clock.now()
+        return symbols
+      } finally {
+        this.#rulesLoading = undefined
+      }
+    })()
+    return this.#rulesLoading
+  }
+
+  /** All the filter rules of one symbol. Throws a ValidationError for an unknown symbol. */
+  async symbolRules(symbol: string): Promise<BinanceSymbolRules> {
+    const s = symbol.toUpperCase()
+    let rules = (await this.exchangeInfo()).get(s)
+    if (rules === undefined && this.clock.now() - this.#rulesAt > 1000) {
+      this.#rules = undefined
+      rules = (await this.exchangeInfo()).get(s)
+    }
+    if (rules === undefined) throw new ValidationError(`Unknown symbol "${s}"`, { field: 'symbol' })
+    return rules
+  }
+
+  /** The core {@link Instrument} of a symbol. */
+  async instrument(symbol: string): Promise<Instrument> {
+    return (await this.symbolRules(symbol)).instrument
+  }
+
+  /** Raw REST depth snapshot, as Binance sends it (input of {@link LocalOrderBook.applySnapshot}). */
+  depthRaw(symbol: string, limit = 100): Promise<unknown> {
+    const weight =
+      this.market === 'spot'
+        ? limit <= 100
+          ? 5
+          : limit <= 500
+            ? 25
+            : limit <= 1000
+              ? 50
+              : 250
+        : limit <= 50
+          ? 2
+          : limit <= 100
+            ? 5
+            : limit <= 500
+              ? 10
+              : 20
+    return this.call(
+      'GET',
+      this.path('/depth'),
+      z.unknown(),
+      { symbol: symbol.toUpperCase(), limit },
+      { weight },
+    )
+  }
+
+  /** Depth snapshot as a {@link BookSnapshot} (validated strictly). */
+  async depth(symbol: string, limit = 100): Promise<BookSnapshot> {
+    const raw = await this.depthRaw(symbol, limit)
+    const book = new LocalOrderBook({ market: this.market, symbol, clock: this.clock })
+    let err: TradekitError | undefined
+    book.events.on('error', (e) => {
+      err = e
+    })
+    if (book.applySnapshot(raw) !== 'applied')
+      throw err ?? new ExchangeDataError(this.venue, 'Invalid depth', [], raw)
+    return book.snapshot(limit)
+  }
+
+  /** Candles from REST (`interval` as Binance spells it: `1m`, `1h`...). */
+  async klines(symbol: string, interval: string, params: BinanceKlinesParams = {}): Promise<Candle[]> {
+    const rows = await this.call(
+      'GET',
+      this.path('/klines'),
+      z.array(BinanceKlineRowSchema),
+      {
+        symbol: symbol.toUpperCase(),
+        interval,
+        limit: params.limit,
+        startTime: params.startTime,
+        endTime: params.endTime,
+      },
+      { weight: 2 },
+    )
+    return rows.map((r) => ({
+      venue: this.venue,
+      symbol: symbol.toUpperCase(),
+      interval,
+      openTime: r[0],
+      open: r[1].toNumber(),
+      high: r[2].toNumber(),
+      low: r[3].toNumber(),
+      close: r[4].toNumber(),
+      volume: r[5].toNumber(),
+      closeTime: r[6],
+      isClosed: r[6] < this.rest.serverNow(),
+    }))
+  }
+
+  /** Recent public trades. */
+  async recentTrades(symbol: string, limit = 500): Promise<Trade[]> {
+    const rows = await this.call(
+      'GET',
+      this.path('/trades'),
+      z.array(BinanceRecentTradeSchema),
+      { symbol: symbol.toUpperCase(), limit },
+      { weight: this.market === 'spot' ? 25 : 5 },
+    )
+    return rows
+      .filter((t) => t.qty.gt(0))
+      .map((t) => ({
+        venue: this.venue,
+        symbol: symbol.toUpperCase(),
+        tradeId: String(t.id),
+        price: t.price.toNumber(),
+        qty: t.qty.toNumber(),
+        side: t.isBuyerMaker ? 'SELL' : 'BUY',
+        tsEvent: t.time,
+      }))
+  }
+
+  /** Last price of a symbol. */
+  async tickerPrice(symbol: string): Promise<Decimal> {
+    const r = await this.call(
+      'GET',
+      this.path('/ticker/price'),
+      BinanceTickerPriceSchema,
+      { symbol: symbol.toUpperCase() },
+      { weight: 2 },
+    )
+    return r.price
+  }
+
+  /** Best bid/ask of a symbol from REST. */
+  async bookTicker(symbol: string): Promise<BinanceBookTicker> {
+    return this.call(
+      'GET',
+      this.path('/ticker/bookTicker'),
+      BinanceBookTickerSchema,
+      { symbol: symbol.toUpperCase() },
+      { weight: 2 },
+    )
+  }
+
+  // ------------------------------------------------------------------ trading
+
+  /** Validates, gates and rounds an order (no network beyond exchangeInfo). */
+  protected async prepare(
+    req: OrderRequest,
+    options: BinancePlaceOrderOptions,
+    live: boolean,
+  ): Promise<{ rules: BinanceSymbolRules; prepared: PreparedOrder }> {
+    if (this.closed) throw new StateError(`${this.venue} client is closed`)
+    const v = validateOrderRequest(req)
+    if (!v.ok) throw v.error
+    if (req.venue !== this.venue) {
+      throw new ValidationError(`Order venue "${req.venue}" is not "${this.venue}"`, { field: 'venue' })
+    }
+    if (live && !this.canPlaceOrders) {
+      throw new ConfigError('Live order placement on Binance production needs { allowLiveTrading: true }', [
+        'allowLiveTrading: must be true to place orders with testnet: false',
+      ])
+    }
+    const rules = await this.symbolRules(req.symbol)
+    const r = prepareOrder(
+      req,
+      rules,
+      options.referencePrice !== undefined ? { referencePrice: options.referencePrice } : {},
+    )
+    if (!r.ok) throw r.error
+    return { rules, prepared: r.value }
+  }
+
+  /** Wraps a failed order submission: a timeout/5xx/network failure leaves the outcome unknown. */
+  protected submitFailed(req: OrderRequest, e: unknown): never {
+    if (isTradekitError(e)) {
+      const code = e.details.venueCode
+      const unknown =
+        e.code === 'TIMEOUT' ||
+        e.code === 'NETWORK' ||
+        (e.code === 'HTTP_ERROR' && ((e.details.status as number | undefined) ?? 500) >= 500) ||
+        code === BinanceErrorCode.TIMEOUT ||
+        (e.code === 'EXCHANGE_REJECTED' && ((e.details.status as number | undefined) ?? 0) >= 500)
+      if (unknown) {
+        this.tracked.set(req.clientOrderId, { symbol: req.symbol, status: 'PENDING_NEW', filled: '0' })
+        throw new OrderOutcomeUnknownError(
+          req.clientOrderId,
+          `Outcome of order "${req.clientOrderId}" is unknown: reconcile with queryOrder`,
+          { cause: e, details: { symbol: req.symbol } },
+        )
+      }
+    }
+    throw e
+  }
+
+  /** Remembers an order so a reconnect can re-read it. */
+  protected track(order: Order): void {
+    if (isTerminalStatus(order.status)) this.tracked.delete(order.clientOrderId)
+    else
+      this.tracked.set(order.clientOrderId, {
+        symbol: order.symbol,
+        status: order.status,
+        filled: order.filledQty.toString(),
+      })
+  }
+
+  /** Emits an order update (and fill) from the user stream, keeping the reconcile map in sync. */
+  protected emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
+    this.track(order)
+    if (fill !== undefined) this.bus.emit('fill', { type: 'fill', fill, tsEvent })
+    this.bus.emit('order.update', { type: 'order.update', order, tsEvent })
+  }
+
+  /**
+   * After a user-stream reconnect: announce it, then re-read every tracked open order, balances and positions over
+   * REST, emitting what changed, so no update is lost while the socket was down. Never throws.
+   */
+  protected async reconcile(): Promise<void> {
+    const now = this.clock.now()
+    this.bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: now })
+    for (const [cid, t] of [...this.tracked]) {
+      try {
+        const o = await this.queryOrder(t.symbol, cid)
+        if (o === undefined) continue
+        if (o.status !== t.status || o.filledQty.toString() !== t.filled)
+          this.emitOrder(o, undefined, this.clock.now())
+      } catch (e) {
+        this.bus.emit('error', isTradekitError(e) ? e : new StateError('Reconcile failed', { cause: e }))
+      }
+    }
+    try {
+      const balances = await this.balances()
+      this.bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: this.clock.now() })
+      if (this.market === 'usdm') {
+        const positions = await this.positions()
+        this.bus.emit('position.update', { type: 'position.update', positions, tsEvent: this.clock.now() })
+      }
+    } catch (e) {
+      this.bus.emit('error', isTradekitError(e) ? e : new StateError('Reconcile failed', { cause: e }))
+    }
+  }
+
+  /** Places an order (see the subclass for the endpoint). Rejects with typed errors; unknown outcome on timeout/5xx. */
+  abstract placeOrder(req: OrderRequest, options?: BinancePlaceOrderOptions): Promise<OrderAck>
+  abstract cancelOrder(symbol: string, clientOrderId: string): Promise<Order>
+  abstract queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined>
+  abstract openOrders(symbol?: string): Promise<readonly Order[]>
+  abstract balances(): Promise<readonly Balance[]>
+  abstract positions(): Promise<readonly Position[]>
+  abstract startUserData(): Promise<void>
+
+  // ------------------------------------------------------------------ streams
+
+  /** The client's market stream (created on first use, closed by {@link BinanceClient.close}). */
+  marketStream(
+    overrides: Partial<Omit<BinanceMarketStreamConfig, 'market' | 'streamUrl'>> = {},
+  ): BinanceMarketStream {
+    this.#stream ??= new BinanceMarketStream({
+      market: this.market,
+      streamUrl: this.urls.streamUrl,
+      clock: this.clock,
+      staleAfterMs: this.cfg.staleAfterMs,
+      maxLifetimeMs: this.cfg.maxConnectionLifetimeMs,
+      reconnectBaseMs: this.cfg.reconnectBaseMs,
+      reconnectMaxMs: this.cfg.reconnectMaxMs,
+      ...overrides,
+    })
+    return this.#stream
+  }
+
+  /**
+   * A {@link LocalOrderBook} kept in sync from the diff stream and REST snapshots (automatic resync on gaps).
+   * Resolves once the diff stream is subscribed; the book reports `synced` on its events.
+   */
+  async orderBook(symbol: string, params: BinanceOrderBookParams = {}): Promise<LocalOrderBook> {
+    const s = symbol.toUpperCase()
+    const limit = params.snapshotLimit ?? 1000
+    const book = new LocalOrderBook({
+      market: this.market,
+      symbol: s,
+      clock: this.clock,
+      fetchSnapshot: () => this.depthRaw(s, limit),
+    })
+    this.#books.add(book)
+    const stream = this.marketStream()
+    stream.events.on('depthDiff', (e) => {
+      if (e.symbol === s) book.applyDiff(e)
+    })
+    await stream.subscribe([`${s.toLowerCase()}@depth${params.speed ?? '@100ms'}`])
+    return book
+  }
+
+  /** Closes streams, books and timers. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    for (const b of this.#books) b.close()
+    this.#books.clear()
+    await this.closeUserData()
+    await this.#stream?.close()
+    this.#stream = undefined
+  }
+
+  protected abstract closeUserData(): Promise<void>
+
+  /** Signs WebSocket API params: sorted by name, `k=v&...`, like REST. */
+  protected async signWsParams(
+    params: Record<string, string | number>,
+  ): Promise<Record<string, string | number>> {
+    const signer = this.rest.signer
+    if (signer === undefined)
+      throw new ConfigError('User data needs an API secret or private key', ['apiSecret'])
+    const payload = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&')
+    return { ...params, signature: await signer.sign(payload) }
+  }
+}
+
+export { Priority }

@@ -1,0 +1,401 @@
+import type { BookSnapshot, Candle, Clock, Listenable, Trade } from '../../core/index.js'
+import { SystemClock, TypedEmitter } from '../../core/index.js'
+import {
+  type ExchangeDataError,
+  ExchangeError,
+  SocketClosedError,
+  TimeoutError,
+  type TradekitError,
+} from '../../errors/index.js'
+import { ReconnectingWebSocket, type WebSocketConstructor } from '../../transport/index.js'
+import { decodeMarketEvent } from './decodeMarketEvent.js'
+import {
+  BINANCE_VENUE,
+  type BinanceBookTickerEvent,
+  type BinanceDepthDiffEvent,
+  type BinanceMarket,
+  type BinanceMarkPriceEvent,
+} from './types.js'
+
+/** The USD-M route a stream belongs to: high-frequency book data on `/public`, other market data on `/market`. */
+export type UsdmRoute = 'public' | 'market'
+
+/**
+ * Routes a USD-M stream to its path. Binance acknowledges a subscription on the wrong path but never delivers it,
+ * so this must be right: depth and book tickers are `/public`, everything else (trades, klines, mark price...)
+ * is `/market`.
+ */
+export function usdmStreamRoute(stream: string): UsdmRoute {
+  return /@depth|@bookTicker$|^!bookTicker/.test(stream) ? 'public' : 'market'
+}
+
+/** Events of a {@link BinanceMarketStream}. */
+export interface BinanceMarketStreamEvents {
+  candle: [c: Candle]
+  trade: [t: Trade]
+  /** Partial book depth (`@depth5/10/20`) as a snapshot. */
+  book: [b: BookSnapshot]
+  bookTicker: [e: BinanceBookTickerEvent]
+  depthDiff: [e: BinanceDepthDiffEvent]
+  markPrice: [e: BinanceMarkPriceEvent]
+  /** A payload failed to decode; it was counted and dropped. */
+  dataError: [e: ExchangeDataError]
+  /** A connection opened again after a drop (books must resync; they do so on the next gap). */
+  reconnected: [e: { type: 'reconnected'; route: string; streams: readonly string[]; tsEvent: number }]
+  error: [e: TradekitError]
+}
+
+/** Options of {@link BinanceMarketStream}. */
+export interface BinanceMarketStreamConfig {
+  market: BinanceMarket
+  /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
+  streamUrl: string
+  /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
+  maxStreamsPerConnection?: number
+  /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
+  maxMessagesPerSecond?: number
+  /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
+  subscribeTimeoutMs?: number
+  /** Silent connection is reconnected after this, ms (default 60 s). */
+  staleAfterMs?: number
+  /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
+  maxLifetimeMs?: number
+  reconnectBaseMs?: number
+  reconnectMaxMs?: number
+  clock?: Clock
+  /** WebSocket implementation (default isows). */
+  WebSocket?: WebSocketConstructor
+}
+
+interface Pending {
+  resolve: () => void
+  reject: (e: TradekitError) => void
+  timer: unknown
+  streams: readonly string[]
+}
+
+interface Conn {
+  readonly route: 'spot' | UsdmRoute
+  readonly streams: Set<string>
+  readonly rws: ReconnectingWebSocket
+  /** Streams in the URL of the current connection attempt. */
+  urlStreams: Set<string>
+  readonly waiting: Map<string, Array<{ resolve: () => void }>>
+  readonly outbox: Array<() => object>
+  flushTimer: unknown
+  opens: number
+}
+
+/**
+ * Binance market streams over {@link ReconnectingWebSocket}: combined streams, runtime SUBSCRIBE/UNSUBSCRIBE
+ * within the per-connection limits (split across connections when needed, control messages throttled), USD-M
+ * streams routed to `/public` or `/market`, `serverShutdown` answered by reconnecting early, a proactive
+ * reconnect before the 24 h cut, and every payload decoded by {@link decodeMarketEvent}: bad ones are counted and
+ * emitted as `dataError`, never thrown.
+ *
+ * @example
+ * ```ts
+ * const stream = new BinanceMarketStream({ market: 'spot', streamUrl: 'wss://stream.binance.com:9443' })
+ * stream.events.on('trade', (t) => console.log(t.price))
+ * stream.events.on('error', (e) => console.warn(e))
+ * await stream.subscribe(['btcusdt@trade', 'btcusdt@kline_1m'])
+ * ```
+ */
+export class BinanceMarketStream {
+  readonly market: BinanceMarket
+  readonly #bus = new TypedEmitter<BinanceMarketStreamEvents>()
+  /** Market data, `dataError`, `reconnected` and `error` events. */
+  readonly events: Listenable<BinanceMarketStreamEvents> = this.#bus
+  readonly #cfg: Required<Omit<BinanceMarketStreamConfig, 'WebSocket' | 'clock'>> &
+    Pick<BinanceMarketStreamConfig, 'WebSocket'>
+  readonly #clock: Clock
+  readonly #conns: Conn[] = []
+  readonly #pending = new Map<number, Pending>()
+  #nextId = 1
+  #dataErrors = 0
+  #messages = 0
+  #closed = false
+
+  constructor(config: BinanceMarketStreamConfig) {
+    this.market = config.market
+    this.#clock = config.clock ?? new SystemClock()
+    const spot = config.market === 'spot'
+    this.#cfg = {
+      market: config.market,
+      streamUrl: config.streamUrl.replace(/\/+$/, ''),
+      maxStreamsPerConnection: config.maxStreamsPerConnection ?? (spot ? 1024 : 200),
+      maxMessagesPerSecond: config.maxMessagesPerSecond ?? (spot ? 4 : 8),
+      subscribeTimeoutMs: config.subscribeTimeoutMs ?? 10_000,
+      staleAfterMs: config.staleAfterMs ?? 60_000,
+      maxLifetimeMs: config.maxLifetimeMs ?? 23.5 * 3600_000,
+      reconnectBaseMs: config.reconnectBaseMs ?? 500,
+      reconnectMaxMs: config.reconnectMaxMs ?? 30_000,
+      ...(config.WebSocket !== undefined ? { WebSocket: config.WebSocket } : {}),
+    }
+  }
+
+  /** Counters: decoded messages, rejected payloads, open connections, streams. */
+  stats(): { messages: number; dataErrors: number; connections: number; streams: number } {
+    return {
+      messages: this.#messages,
+      dataErrors: this.#dataErrors,
+      connections: this.#conns.length,
+      streams: this.#conns.reduce((n, c) => n + c.streams.size, 0),
+    }
+  }
+
+  /** Streams currently subscribed, with the route each one uses. */
+  subscriptions(): Array<{ stream: string; route: string }> {
+    return this.#conns.flatMap((c) => [...c.streams].map((stream) => ({ stream, route: c.route })))
+  }
+
+  /**
+   * Subscribes streams (names as Binance spells them: `btcusdt@trade`, `btcusdt@depth@100ms`). Resolves once each
+   * stream is active (in the connection URL, or acknowledged); rejects with a typed error on refusal or timeout.
+   */
+  subscribe(streams: readonly string[]): Promise<void> {
+    if (this.#closed) return Promise.reject(new SocketClosedError('BinanceMarketStream is closed'))
+    const waits: Promise<void>[] = []
+    const byConn = new Map<Conn, string[]>()
+    for (const raw of streams) {
+      const s = normalizeStream(raw)
+      if (this.#conns.some((c) => c.streams.has(s))) continue
+      const route = this.market === 'spot' ? 'spot' : usdmStreamRoute(s)
+      const conn = this.#connFor(route)
+      conn.streams.add(s)
+      byConn.set(conn, [...(byConn.get(conn) ?? []), s])
+    }
+    for (const [conn, list] of byConn) {
+      if (conn.rws.isOpen) waits.push(this.#sendControl(conn, 'SUBSCRIBE', list))
+      else waits.push(...list.map((s) => this.#waitForOpen(conn, s)))
+    }
+    const p = Promise.all(waits).then(() => undefined)
+    p.catch(() => {})
+    return p
+  }
+
+  /** Unsubscribes streams; a connection left without streams is closed. */
+  async unsubscribe(streams: readonly string[]): Promise<void> {
+    const byConn = new Map<Conn, string[]>()
+    for (const raw of streams) {
+      const s = normalizeStream(raw)
+      const conn = this.#conns.find((c) => c.streams.has(s))
+      if (conn === undefined) continue
+      conn.streams.delete(s)
+      byConn.set(conn, [...(byConn.get(conn) ?? []), s])
+    }
+    const waits: Promise<void>[] = []
+    for (const [conn, list] of byConn) {
+      if (conn.streams.size === 0) {
+        this.#conns.splice(this.#conns.indexOf(conn), 1)
+        this.#clock.clearTimeout(conn.flushTimer as never)
+        waits.push(conn.rws.close())
+      } else if (conn.rws.isOpen) {
+        waits.push(this.#sendControl(conn, 'UNSUBSCRIBE', list).catch(() => {}))
+      }
+    }
+    await Promise.all(waits)
+  }
+
+  /** Closes every connection; pending subscriptions reject. */
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const p of this.#pending.values()) {
+      this.#clock.clearTimeout(p.timer as never)
+      p.reject(new SocketClosedError('BinanceMarketStream closed'))
+    }
+    this.#pending.clear()
+    const conns = this.#conns.splice(0, this.#conns.length)
+    for (const c of conns) this.#clock.clearTimeout(c.flushTimer as never)
+    await Promise.all(conns.map((c) => c.rws.close()))
+  }
+
+  #connFor(route: Conn['route']): Conn {
+    const existing = this.#conns.find(
+      (c) => c.route === route && c.streams.size < this.#cfg.maxStreamsPerConnection,
+    )
+    if (existing !== undefined) return existing
+    const prefix = route === 'spot' ? '' : `/${route}`
+    const conn: Conn = {
+      route,
+      streams: new Set(),
+      urlStreams: new Set(),
+      waiting: new Map(),
+      outbox: [],
+      flushTimer: undefined,
+      opens: 0,
+      rws: undefined as unknown as ReconnectingWebSocket,
+    }
+    const url = () => {
+      conn.urlStreams = new Set(conn.streams)
+      return `${this.#cfg.streamUrl}${prefix}/stream?streams=${[...conn.streams].join('/')}`
+    }
+    ;(conn as { rws: ReconnectingWebSocket }).rws = new ReconnectingWebSocket(url, {
+      clock: this.#clock,
+      staleAfterMs: this.#cfg.staleAfterMs,
+      maxLifetimeMs: this.#cfg.maxLifetimeMs,
+      backoffBaseMs: this.#cfg.reconnectBaseMs,
+      backoffMaxMs: this.#cfg.reconnectMaxMs,
+      ...(this.#cfg.WebSocket !== undefined ? { WebSocket: this.#cfg.WebSocket } : {}),
+      onUnhandledError: () => {},
+    })
+    conn.rws.events.on('open', () => this.#onOpen(conn))
+    conn.rws.events.on('message', (m) => this.#onMessage(conn, m.data, m.tsEvent))
+    conn.rws.events.on('error', (e) => this.#bus.emit('error', e))
+    this.#conns.push(conn)
+    return conn
+  }
+
+  #onOpen(conn: Conn): void {
+    conn.opens++
+    // Streams added while the URL was being built go out as a SUBSCRIBE; removed ones as UNSUBSCRIBE.
+    const missing = [...conn.streams].filter((s) => !conn.urlStreams.has(s))
+    const extra = [...conn.urlStreams].filter((s) => !conn.streams.has(s))
+    for (const s of conn.urlStreams) {
+      const ws = conn.waiting.get(s)
+      if (ws !== undefined && conn.streams.has(s)) for (const w of ws) w.resolve()
+      conn.waiting.delete(s)
+    }
+    if (missing.length > 0) {
+      const waiters = missing.flatMap((s) => conn.waiting.get(s) ?? [])
+      for (const s of missing) conn.waiting.delete(s)
+      this.#sendControl(conn, 'SUBSCRIBE', missing).then(
+        () => {
+          for (const w of waiters) w.resolve()
+        },
+        (e: TradekitError) => this.#bus.emit('error', e),
+      )
+    }
+    if (extra.length > 0) this.#sendControl(conn, 'UNSUBSCRIBE', extra).catch(() => {})
+    if (conn.opens > 1) {
+      this.#bus.emit('reconnected', {
+        type: 'reconnected',
+        route: conn.route,
+        streams: [...conn.streams],
+        tsEvent: this.#clock.now(),
+      })
+    }
+  }
+
+  #waitForOpen(conn: Conn, stream: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        reject(
+          new TimeoutError(
+            `Stream "${stream}" not active after ${this.#cfg.subscribeTimeoutMs} ms`,
+            this.#cfg.subscribeTimeoutMs,
+          ),
+        )
+      }, this.#cfg.subscribeTimeoutMs)
+      const list = conn.waiting.get(stream) ?? []
+      list.push({
+        resolve: () => {
+          this.#clock.clearTimeout(timer)
+          resolve()
+        },
+      })
+      conn.waiting.set(stream, list)
+    })
+  }
+
+  #sendControl(conn: Conn, method: 'SUBSCRIBE' | 'UNSUBSCRIBE', streams: readonly string[]): Promise<void> {
+    const id = this.#nextId++
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#pending.delete(id)
+        reject(
+          new TimeoutError(`${method} ${streams.join(',')} not acknowledged`, this.#cfg.subscribeTimeoutMs),
+        )
+      }, this.#cfg.subscribeTimeoutMs)
+      this.#pending.set(id, { resolve, reject, timer, streams })
+      conn.outbox.push(() => ({ method, params: streams, id }))
+      this.#flush(conn)
+    })
+  }
+
+  /** Sends queued control messages at most `maxMessagesPerSecond` per connection. */
+  #flush(conn: Conn): void {
+    if (conn.flushTimer !== undefined) return
+    const next = conn.outbox.shift()
+    if (next === undefined) return
+    try {
+      conn.rws.sendJson(next())
+    } catch (e) {
+      this.#bus.emit('error', e as TradekitError)
+    }
+    conn.flushTimer = this.#clock.setTimeout(
+      () => {
+        conn.flushTimer = undefined
+        this.#flush(conn)
+      },
+      Math.ceil(1000 / this.#cfg.maxMessagesPerSecond),
+    )
+  }
+
+  #onMessage(conn: Conn, data: string | ArrayBuffer, receivedAt: number): void {
+    if (typeof data !== 'string') return
+    const r = decodeMarketEvent(data, this.market, { receivedAt })
+    if (!r.ok) {
+      this.#dataErrors++
+      this.#bus.emit('dataError', r.error)
+      return
+    }
+    this.#messages++
+    const e = r.value
+    switch (e.type) {
+      case 'candle':
+        this.#bus.emit('candle', e)
+        return
+      case 'trade':
+        this.#bus.emit('trade', e)
+        return
+      case 'depthDiff':
+        this.#bus.emit('depthDiff', e)
+        return
+      case 'bookDepth':
+        this.#bus.emit('book', {
+          venue: BINANCE_VENUE[this.market],
+          symbol: e.symbol,
+          bids: e.bids,
+          asks: e.asks,
+          sequence: e.lastUpdateId,
+          tsEvent: e.tsEvent || receivedAt,
+        })
+        return
+      case 'bookTicker':
+        this.#bus.emit('bookTicker', e)
+        return
+      case 'markPrice':
+        this.#bus.emit('markPrice', e)
+        return
+      case 'serverShutdown':
+        // Binance will close this connection soon: move now, on our terms.
+        conn.rws.reconnect()
+        return
+      case 'response': {
+        const id = typeof e.id === 'number' ? e.id : Number(e.id)
+        const p = this.#pending.get(id)
+        if (p === undefined) return
+        this.#pending.delete(id)
+        this.#clock.clearTimeout(p.timer as never)
+        if (e.error !== undefined) {
+          p.reject(
+            new ExchangeError(BINANCE_VENUE[this.market], `Stream request refused: ${e.error.msg}`, {
+              venueCode: e.error.code,
+              venueMessage: e.error.msg,
+              details: { streams: p.streams },
+            }),
+          )
+        } else {
+          p.resolve()
+        }
+        return
+      }
+    }
+  }
+}
+
+function normalizeStream(s: string): string {
+  const at = s.indexOf('@')
+  return at < 0 ? s.toLowerCase() : s.slice(0, at).toLowerCase() + s.slice(at)
+}

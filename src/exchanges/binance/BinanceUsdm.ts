@@ -1,0 +1,649 @@
+import { z } from 'zod'
+import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
+import { type Decimal, formatDecimal } from '../../decimal/index.js'
+import { ExchangeDataError, isTradekitError, SocketClosedError, ValidationError } from '../../errors/index.js'
+import { ReconnectingWebSocket } from '../../transport/index.js'
+import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
+import type { BinanceConfig } from './config.js'
+import { BinanceErrorCode } from './errors.js'
+import {
+  algoOrderToOrder,
+  balance,
+  futuresOrderToOrder,
+  mapAlgoStatus,
+  orderTradeUpdateToEvent,
+  position,
+} from './mapping.js'
+import {
+  AccountUpdateSchema,
+  AlgoUpdateSchema,
+  BinanceAlgoOrderSchema,
+  BinanceFuturesBalanceSchema,
+  BinanceFuturesOrderSchema,
+  BinanceLeverageBracketSchema,
+  BinanceListenKeySchema,
+  BinancePositionRiskSchema,
+  BinancePremiumIndexSchema,
+  BinanceSetLeverageSchema,
+  OrderTradeUpdateSchema,
+} from './wire.js'
+
+/** One leverage bracket of a USD-M symbol. */
+export interface BinanceLeverageBracket {
+  readonly bracket: number
+  readonly initialLeverage: number
+  readonly notionalCap: number
+  readonly notionalFloor: number
+  readonly maintMarginRatio: number
+}
+
+/** Mark price and funding of a USD-M symbol. */
+export interface BinanceMarkPrice {
+  readonly symbol: string
+  readonly markPrice: Decimal
+  readonly indexPrice: Decimal
+  /** Last funding rate (may be negative). */
+  readonly fundingRate: Decimal
+  readonly nextFundingTime: number
+  readonly tsEvent: number
+}
+
+const ALGO_TYPES: Readonly<Record<string, string>> = {
+  STOP_MARKET: 'STOP_MARKET',
+  STOP_LIMIT: 'STOP',
+  TAKE_PROFIT_MARKET: 'TAKE_PROFIT_MARKET',
+  TAKE_PROFIT_LIMIT: 'TAKE_PROFIT',
+  TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET',
+}
+
+const errIssues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+
+/**
+ * Binance USD-M Futures: REST, positions, leverage validated against the symbol's brackets, conditional orders
+ * through the algo-order endpoints (with `ALGO_UPDATE` events), market streams on the `/public` and `/market`
+ * paths, and user data on `/private` with a listen key kept alive and renewed on `listenKeyExpired`.
+ *
+ * @example
+ * ```ts
+ * const usdm = new BinanceUsdm({ apiKey, apiSecret }) // testnet
+ * await usdm.setLeverage('BTCUSDT', 10)
+ * await usdm.placeOrder({ clientOrderId: 'sl-1', venue: 'binance-usdm', symbol: 'BTCUSDT', side: 'SELL',
+ *   type: 'STOP_MARKET', qty: new Decimal('0.01'), triggerPrice: new Decimal('48000'), reduceOnly: true })
+ * ```
+ */
+export class BinanceUsdm extends BinanceClient {
+  #brackets = new Map<string, BinanceLeverageBracket[]>()
+  #algoIds = new Set<string>()
+  /** Actual order id of a triggered algo order → the algo's client id. */
+  #triggered = new Map<string, string>()
+  #user: ReconnectingWebSocket | undefined
+  #userOpens = 0
+  #listenKey: string | undefined
+  #keepAlive: unknown
+
+  constructor(config: BinanceConfig = {}) {
+    super('usdm', config)
+  }
+
+  /** Mark price, index price and funding (`GET /fapi/v1/premiumIndex`). */
+  async markPrice(symbol: string): Promise<BinanceMarkPrice> {
+    const r = await this.call('GET', this.path('/premiumIndex'), BinancePremiumIndexSchema, {
+      symbol: symbol.toUpperCase(),
+    })
+    return {
+      symbol: r.symbol,
+      markPrice: r.markPrice,
+      indexPrice: r.indexPrice,
+      fundingRate: r.lastFundingRate,
+      nextFundingTime: r.nextFundingTime,
+      tsEvent: r.time,
+    }
+  }
+
+  /** Leverage brackets of a symbol (`GET /fapi/v1/leverageBracket`, signed; cached). */
+  async leverageBrackets(symbol: string): Promise<readonly BinanceLeverageBracket[]> {
+    const s = symbol.toUpperCase()
+    const cached = this.#brackets.get(s)
+    if (cached !== undefined) return cached
+    const res = await this.call(
+      'GET',
+      this.path('/leverageBracket'),
+      z.union([z.array(BinanceLeverageBracketSchema), BinanceLeverageBracketSchema]),
+      { symbol: s },
+      { security: 'SIGNED' },
+    )
+    const list = Array.isArray(res) ? res : [res]
+    const entry = list.find((x) => x.symbol === s)
+    if (entry === undefined)
+      throw new ExchangeDataError(this.venue, `No leverage brackets for "${s}"`, ['symbol: missing'], res)
+    this.#brackets.set(s, entry.brackets)
+    return entry.brackets
+  }
+
+  /**
+   * Sets the leverage of a symbol after checking it against the brackets (integer, 1..max initial leverage).
+   *
+   * @throws {ValidationError | ExchangeError}
+   */
+  async setLeverage(symbol: string, leverage: number): Promise<number> {
+    const brackets = await this.leverageBrackets(symbol)
+    const max = Math.max(...brackets.map((b) => b.initialLeverage))
+    if (!Number.isInteger(leverage) || leverage < 1 || leverage > max) {
+      throw new ValidationError(`Leverage "${leverage}" for "${symbol}" must be an integer in [1, ${max}]`, {
+        field: 'leverage',
+        details: { max },
+      })
+    }
+    const r = await this.call(
+      'POST',
+      this.path('/leverage'),
+      BinanceSetLeverageSchema,
+      { symbol: symbol.toUpperCase(), leverage },
+      { security: 'SIGNED' },
+    )
+    return r.leverage
+  }
+
+  /** Largest allowed leverage for a notional (from the brackets). */
+  async maxLeverageFor(symbol: string, notional: number): Promise<number> {
+    const brackets = await this.leverageBrackets(symbol)
+    const b =
+      brackets.find((x) => notional >= x.notionalFloor && notional < x.notionalCap) ??
+      brackets[brackets.length - 1]
+    return b?.initialLeverage ?? 1
+  }
+
+  /**
+   * Places an order. LIMIT/MARKET go to `POST /fapi/v1/order`; stop, take-profit and trailing orders go to the
+   * algo endpoint `POST /fapi/v1/algoOrder` (`algoType=CONDITIONAL`), as Binance requires.
+   *
+   * @throws {ValidationError | ConfigError | OrderRejectedError | InsufficientFundsError | AuthError | RateLimitError | OrderOutcomeUnknownError}
+   */
+  async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
+    const { prepared } = await this.prepare(req, options, true)
+    const symbol = req.symbol.toUpperCase()
+    const algoType = ALGO_TYPES[req.type]
+    if (algoType !== undefined) {
+      const params = {
+        algoType: 'CONDITIONAL',
+        symbol,
+        side: req.side,
+        type: algoType,
+        quantity: prepared.quantity,
+        ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
+        ...(req.type === 'TRAILING_STOP_MARKET'
+          ? {
+              callbackRate: formatDecimal(req.trailingPercent as Decimal),
+              ...(prepared.triggerPrice !== undefined ? { activatePrice: prepared.triggerPrice } : {}),
+            }
+          : { triggerPrice: prepared.triggerPrice }),
+        ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
+        clientAlgoId: req.clientOrderId,
+      }
+      let res: z.output<typeof BinanceAlgoOrderSchema>
+      try {
+        res = await this.call('POST', this.path('/algoOrder'), BinanceAlgoOrderSchema, params, {
+          security: 'SIGNED',
+          isOrder: true,
+          priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
+        })
+      } catch (e) {
+        this.submitFailed(req, e)
+      }
+      this.#algoIds.add(req.clientOrderId)
+      const order = algoOrderToOrder(res, this.venue, this.clock.now())
+      if (order === undefined)
+        throw new ExchangeDataError(
+          this.venue,
+          `Unknown algo status "${res.algoStatus}"`,
+          ['algoStatus'],
+          res,
+        )
+      this.track(order)
+      return {
+        clientOrderId: req.clientOrderId,
+        venueOrderId: order.venueOrderId as string,
+        order,
+        fills: [],
+      }
+    }
+    if (req.type !== 'LIMIT' && req.type !== 'MARKET') {
+      throw new ValidationError(`Order type "${req.type}" is not supported on Binance USD-M`, {
+        field: 'type',
+      })
+    }
+    const params = {
+      symbol,
+      side: req.side,
+      type: req.type,
+      quantity: prepared.quantity,
+      ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
+      ...(req.timeInForce === 'GTD' && req.expireAt !== undefined ? { goodTillDate: req.expireAt } : {}),
+      ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
+      newClientOrderId: req.clientOrderId,
+      newOrderRespType: 'RESULT',
+    }
+    let res: z.output<typeof BinanceFuturesOrderSchema>
+    try {
+      res = await this.call('POST', this.path('/order'), BinanceFuturesOrderSchema, params, {
+        security: 'SIGNED',
+        isOrder: true,
+        priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
+      })
+    } catch (e) {
+      this.submitFailed(req, e)
+    }
+    const order = futuresOrderToOrder(res, this.venue, this.clock.now())
+    if (order === undefined)
+      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+    this.track(order)
+    return { clientOrderId: req.clientOrderId, venueOrderId: String(res.orderId), order, fills: [] }
+  }
+
+  /** Validates a LIMIT/MARKET order with `POST /fapi/v1/order/test`. */
+  async testOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<void> {
+    const { prepared } = await this.prepare(req, options, false)
+    await this.call(
+      'POST',
+      this.path('/order/test'),
+      z.unknown(),
+      {
+        symbol: req.symbol.toUpperCase(),
+        side: req.side,
+        type: req.type,
+        quantity: prepared.quantity,
+        ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
+        newClientOrderId: req.clientOrderId,
+      },
+      { security: 'SIGNED' },
+    )
+  }
+
+  /** Cancels by client order id: regular orders, or algo orders by `clientAlgoId`. */
+  async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
+    const s = symbol.toUpperCase()
+    if (this.#algoIds.has(clientOrderId)) return this.#cancelAlgo(s, clientOrderId)
+    try {
+      const res = await this.call(
+        'DELETE',
+        this.path('/order'),
+        BinanceFuturesOrderSchema,
+        { symbol: s, origClientOrderId: clientOrderId },
+        { security: 'SIGNED', priority: Priority.CANCEL },
+      )
+      const order = futuresOrderToOrder(res, this.venue, this.clock.now())
+      if (order === undefined)
+        throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+      this.track(order)
+      return order
+    } catch (e) {
+      // Not a regular order: maybe an algo order placed by another client instance.
+      if (
+        isTradekitError(e) &&
+        (e.details.venueCode === BinanceErrorCode.CANCEL_REJECTED ||
+          e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
+      ) {
+        try {
+          return await this.#cancelAlgo(s, clientOrderId)
+        } catch {
+          throw e
+        }
+      }
+      throw e
+    }
+  }
+
+  async #cancelAlgo(symbol: string, clientAlgoId: string): Promise<Order> {
+    await this.call(
+      'DELETE',
+      this.path('/algoOrder'),
+      z.unknown(),
+      { clientAlgoId },
+      { security: 'SIGNED', priority: Priority.CANCEL },
+    )
+    const order = await this.#queryAlgo(clientAlgoId)
+    if (order === undefined)
+      throw new ExchangeDataError(this.venue, `Algo order "${clientAlgoId}" vanished after cancel`, [], {
+        symbol,
+      })
+    this.track(order)
+    return order
+  }
+
+  async #queryAlgo(clientAlgoId: string): Promise<Order | undefined> {
+    try {
+      const res = await this.call(
+        'GET',
+        this.path('/algoOrder'),
+        BinanceAlgoOrderSchema,
+        { clientAlgoId },
+        { security: 'SIGNED' },
+      )
+      return algoOrderToOrder(res, this.venue, this.clock.now())
+    } catch (e) {
+      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
+      throw e
+    }
+  }
+
+  /** Cancels every open regular and algo order of a symbol. */
+  async cancelAllOrders(symbol: string): Promise<void> {
+    const s = symbol.toUpperCase()
+    await this.call(
+      'DELETE',
+      this.path('/allOpenOrders'),
+      z.unknown(),
+      { symbol: s },
+      { security: 'SIGNED', priority: Priority.CANCEL },
+    )
+    const algos = await this.call(
+      'GET',
+      this.path('/openAlgoOrders'),
+      z.array(BinanceAlgoOrderSchema),
+      { symbol: s },
+      { security: 'SIGNED' },
+    )
+    for (const a of algos) {
+      await this.call(
+        'DELETE',
+        this.path('/algoOrder'),
+        z.unknown(),
+        { algoId: a.algoId },
+        { security: 'SIGNED', priority: Priority.CANCEL },
+      )
+    }
+  }
+
+  /** Looks up a regular or algo order by client order id; `undefined` when unknown. */
+  async queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    if (this.#algoIds.has(clientOrderId)) return this.#queryAlgo(clientOrderId)
+    try {
+      const res = await this.call(
+        'GET',
+        this.path('/order'),
+        BinanceFuturesOrderSchema,
+        { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
+        { security: 'SIGNED' },
+      )
+      return futuresOrderToOrder(res, this.venue, this.clock.now())
+    } catch (e) {
+      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
+        return this.#queryAlgo(clientOrderId)
+      throw e
+    }
+  }
+
+  /** Open regular and algo orders. */
+  async openOrders(symbol?: string): Promise<readonly Order[]> {
+    const s = symbol?.toUpperCase()
+    const [regular, algos] = await Promise.all([
+      this.call(
+        'GET',
+        this.path('/openOrders'),
+        z.array(BinanceFuturesOrderSchema),
+        { symbol: s },
+        { security: 'SIGNED', weight: s ? 1 : 40 },
+      ),
+      this.call(
+        'GET',
+        this.path('/openAlgoOrders'),
+        z.array(BinanceAlgoOrderSchema),
+        { symbol: s },
+        { security: 'SIGNED' },
+      ),
+    ])
+    return [
+      ...regular.flatMap((o) => futuresOrderToOrder(o, this.venue, this.clock.now()) ?? []),
+      ...algos.flatMap((a) => algoOrderToOrder(a, this.venue, this.clock.now()) ?? []),
+    ]
+  }
+
+  /** Wallet balances (`GET /fapi/v3/balance`): `free` is the available balance, `locked` the rest. */
+  async balances(): Promise<readonly Balance[]> {
+    const res = await this.call(
+      'GET',
+      '/fapi/v3/balance',
+      z.array(BinanceFuturesBalanceSchema),
+      {},
+      { security: 'SIGNED', weight: 5 },
+    )
+    return res
+      .filter((b) => !b.balance.isZero())
+      .map((b) => {
+        const free = b.availableBalance.gt(0) ? b.availableBalance : b.availableBalance.times(0)
+        const locked = b.balance.minus(free)
+        return balance(this.venue, b.asset, free, locked.gt(0) ? locked : locked.times(0))
+      })
+  }
+
+  /** Open positions (`GET /fapi/v2/positionRisk`), signed quantity. */
+  async positions(): Promise<readonly Position[]> {
+    const res = await this.call(
+      'GET',
+      '/fapi/v2/positionRisk',
+      z.array(BinancePositionRiskSchema),
+      {},
+      { security: 'SIGNED', weight: 5 },
+    )
+    return res
+      .filter((p) => !p.positionAmt.isZero())
+      .map((p) =>
+        position(
+          this.venue,
+          p.symbol,
+          p.positionAmt,
+          p.entryPrice,
+          p.unRealizedProfit,
+          p.unRealizedProfit.times(0),
+          p.leverage !== undefined ? Number(p.leverage) : undefined,
+        ),
+      )
+  }
+
+  // ------------------------------------------------------------------ user data
+
+  async #newListenKey(): Promise<string> {
+    const r = await this.call(
+      'POST',
+      this.path('/listenKey'),
+      BinanceListenKeySchema,
+      {},
+      { security: 'API_KEY' },
+    )
+    this.#listenKey = r.listenKey
+    return r.listenKey
+  }
+
+  #scheduleKeepAlive(): void {
+    this.clock.clearTimeout(this.#keepAlive as never)
+    if (this.closed || this.#user === undefined) return
+    this.#keepAlive = this.clock.setTimeout(() => {
+      this.call('PUT', this.path('/listenKey'), z.unknown(), {}, { security: 'API_KEY' }).then(
+        () => this.#scheduleKeepAlive(),
+        (e) => {
+          if (isTradekitError(e)) this.bus.emit('error', e)
+          // The key is gone: the next connection creates a new one.
+          this.#listenKey = undefined
+          this.#user?.reconnect()
+          this.#scheduleKeepAlive()
+        },
+      )
+    }, this.cfg.listenKeyKeepAliveMs)
+  }
+
+  /**
+   * Starts the USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
+   * alive, renews it on `listenKeyExpired`, and reconciles over REST after every reconnect.
+   */
+  async startUserData(): Promise<void> {
+    if (this.#user !== undefined) return
+    if (this.rest.apiKey === undefined)
+      throw new ValidationError('User data needs an apiKey', { field: 'apiKey' })
+    await this.#newListenKey()
+    const ws = new ReconnectingWebSocket(
+      async () =>
+        `${this.urls.streamUrl}/private/ws?listenKey=${this.#listenKey ?? (await this.#newListenKey())}`,
+      {
+        clock: this.clock,
+        // Binance pings every 3 minutes on this stream; silence beyond 10 minutes is a dead socket.
+        staleAfterMs: this.cfg.staleAfterMs === 0 ? 0 : Math.max(this.cfg.staleAfterMs, 600_000),
+        backoffBaseMs: this.cfg.reconnectBaseMs,
+        backoffMaxMs: this.cfg.reconnectMaxMs,
+        maxLifetimeMs: this.cfg.maxConnectionLifetimeMs,
+        onUnhandledError: () => {},
+      },
+    )
+    this.#user = ws
+    ws.events.on('error', (e) => this.bus.emit('error', e))
+    ws.events.on('message', (m) => {
+      if (typeof m.data === 'string') this.#onUserMessage(m.data)
+    })
+    const opened = new Promise<void>((resolve, reject) => {
+      ws.events.on('open', () => {
+        resolve()
+        if (this.#userOpens++ > 0) void this.reconcile()
+      })
+      ws.events.on('close', (e) => {
+        if (!e.willReconnect) reject(new SocketClosedError('User stream closed'))
+      })
+    })
+    opened.catch(() => {})
+    this.#scheduleKeepAlive()
+    await opened
+  }
+
+  #onUserMessage(text: string): void {
+    let event: Record<string, unknown>
+    try {
+      event = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      this.bus.emit(
+        'error',
+        new ExchangeDataError(this.venue, 'User stream frame is not JSON', ['(root): invalid JSON'], text),
+      )
+      return
+    }
+    if (typeof event !== 'object' || event === null) return
+    switch (event.e) {
+      case 'ORDER_TRADE_UPDATE': {
+        const r = OrderTradeUpdateSchema.safeParse(event)
+        if (!r.success) {
+          this.bus.emit(
+            'error',
+            new ExchangeDataError(this.venue, 'Invalid ORDER_TRADE_UPDATE', errIssues(r.error), event),
+          )
+          return
+        }
+        const algoCid = this.#triggered.get(String(r.data.o.i))
+        const mapped = orderTradeUpdateToEvent(r.data, this.venue, algoCid)
+        if (mapped === undefined) {
+          this.bus.emit(
+            'error',
+            new ExchangeDataError(this.venue, `Unknown order status "${r.data.o.X}"`, ['o.X'], event),
+          )
+          return
+        }
+        // The triggered order keeps the algo order's trigger in tradekit's view.
+        this.emitOrder(
+          algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
+          mapped.fill,
+          r.data.E,
+        )
+        return
+      }
+      case 'ALGO_UPDATE': {
+        const r = AlgoUpdateSchema.safeParse(event)
+        if (!r.success) {
+          this.bus.emit(
+            'error',
+            new ExchangeDataError(this.venue, 'Invalid ALGO_UPDATE', errIssues(r.error), event),
+          )
+          return
+        }
+        const o = r.data.o
+        if (o.ai !== undefined && o.ai !== '') this.#triggered.set(o.ai, o.caid)
+        this.#algoIds.add(o.caid)
+        // FINISHED: the triggered order's own updates carry the outcome.
+        if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return
+        const status = mapAlgoStatus(o.X)
+        if (status === undefined) return
+        const order = algoOrderToOrder(
+          {
+            algoId: o.aid,
+            clientAlgoId: o.caid,
+            orderType: o.o,
+            symbol: o.s,
+            side: o.S,
+            quantity: o.q,
+            algoStatus: o.X,
+            ...(o.tp !== undefined ? { triggerPrice: o.tp } : {}),
+            ...(o.p !== undefined ? { price: o.p } : {}),
+            ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
+            createTime: r.data.T,
+            updateTime: r.data.T,
+          },
+          this.venue,
+          r.data.E,
+        )
+        if (order !== undefined) this.emitOrder(order, undefined, r.data.E)
+        return
+      }
+      case 'ACCOUNT_UPDATE': {
+        const r = AccountUpdateSchema.safeParse(event)
+        if (!r.success) {
+          this.bus.emit(
+            'error',
+            new ExchangeDataError(this.venue, 'Invalid ACCOUNT_UPDATE', errIssues(r.error), event),
+          )
+          return
+        }
+        const a = r.data.a
+        if (a.B.length > 0) {
+          this.bus.emit('balance.update', {
+            type: 'balance.update',
+            balances: a.B.map((b) =>
+              balance(
+                this.venue,
+                b.a,
+                b.cw.gt(0) ? b.cw : b.cw.times(0),
+                b.wb.minus(b.cw).gt(0) ? b.wb.minus(b.cw) : b.wb.times(0),
+              ),
+            ),
+            tsEvent: r.data.E,
+          })
+        }
+        if (a.P.length > 0) {
+          this.bus.emit('position.update', {
+            type: 'position.update',
+            positions: a.P.map((p) => position(this.venue, p.s, p.pa, p.ep, p.up, p.cr ?? p.up.times(0))),
+            tsEvent: r.data.E,
+          })
+        }
+        return
+      }
+      case 'listenKeyExpired':
+        this.#listenKey = undefined
+        this.#user?.reconnect()
+        return
+      default:
+        return
+    }
+  }
+
+  /** The current listen key (undefined before `startUserData`). */
+  get listenKey(): string | undefined {
+    return this.#listenKey
+  }
+
+  protected async closeUserData(): Promise<void> {
+    this.clock.clearTimeout(this.#keepAlive as never)
+    const ws = this.#user
+    this.#user = undefined
+    await ws?.close()
+  }
+}
+
+function tif(req: OrderRequest): string {
+  if (req.timeInForce === 'POST_ONLY') return 'GTX'
+  return req.timeInForce ?? 'GTC'
+}
