@@ -51,6 +51,8 @@ const SHARED_PACKAGES = ['decimal.js', 'eventemitter3', 'zod', 'isows']
 const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   polymarket: ['ethers'],
   sim: ['ws', 'ethers'],
+  // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
+  backtest: ['tsx'],
 }
 /** Modules that may import node: builtins statically (the rest must run in browsers too). */
 const NODE_BUILTINS_OK = new Set(['sim', 'backtest', 'engine', 'test'])
