@@ -26,8 +26,24 @@ import { SubmitThrottle, withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)
 
-/** Error codes that mean the venue answered and said no: the order certainly does not exist there. */
-const VENUE_SAID_NO = new Set(['EXCHANGE_REJECTED', 'ORDER_REJECTED', 'INSUFFICIENT_FUNDS', 'AUTH_FAILED'])
+/**
+ * Error codes that mean the order certainly was not placed: the venue answered and said no (rejection, funds,
+ * auth, a 429 or 418, which Binance documents as not executed), or it was refused before being sent (validation,
+ * our own circuit breaker or queue). Anything else leaves the outcome unknown.
+ */
+const VENUE_SAID_NO = new Set([
+  'EXCHANGE_REJECTED',
+  'ORDER_REJECTED',
+  'INSUFFICIENT_FUNDS',
+  'AUTH_FAILED',
+  'VALIDATION_FAILED',
+  'CONFIG_INVALID',
+  'INVALID_STATE',
+  'RATE_LIMITED',
+  'BANNED',
+  'CIRCUIT_OPEN',
+  'QUEUE_FULL',
+])
 
 /** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
 export const OrderExecutorConfigSchema = z
