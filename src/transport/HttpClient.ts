@@ -417,6 +417,7 @@ export class HttpClient {
     const onAbort = (): void => controller.abort(signal?.reason)
     signal?.addEventListener('abort', onAbort, { once: true })
     const started = this.#clock.now()
+    const sentAt = this.rateLimiter.now()
 
     let status: number
     let headers: Headers
@@ -457,7 +458,7 @@ export class HttpClient {
         kind: 'retry',
         error: new NetworkError(`Request "${label}" failed: ${describeCause(e)}`, {
           request: label,
-          cause: e,
+          cause: safeCause(e),
           details: { attempt },
         }),
       }
@@ -470,7 +471,8 @@ export class HttpClient {
     const requestId = findHeader(headers, cfg.requestIdHeaders)
     for (const [header, windowId] of this.#usage) {
       const v = headers.get(header)
-      if (v !== null && /^\d+(\.\d+)?$/.test(v.trim())) this.rateLimiter.observeUsage(windowId, Number(v))
+      if (v !== null && /^\d+(\.\d+)?$/.test(v.trim()))
+        this.rateLimiter.observeUsage(windowId, Number(v), sentAt)
     }
     const info: HttpResponseInfo = {
       status,
@@ -708,6 +710,14 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   const at = Date.parse(v)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - now)
+}
+
+/** Keeps a fetch error as `cause` only when its text cannot hold the URL (and so a signed query string). */
+function safeCause(e: unknown): unknown {
+  const texts = [e, (e as { cause?: unknown })?.cause].map((x) =>
+    x instanceof Error ? x.message : String(x ?? ''),
+  )
+  return texts.some((t) => t.includes('://') || t.includes('?')) ? undefined : e
 }
 
 function describeCause(e: unknown): string {

@@ -136,6 +136,11 @@ describe('RateLimiter', () => {
     rl.observeUsage('W', Number.NaN)
     clock.advance(60_000)
     expect(rl.snapshot().windows[0]?.remaining).toBe(1200)
+    // A response to a request sent in the previous minute says nothing about this one.
+    rl.observeUsage('W', 1100, clock.now() - 1)
+    expect(rl.snapshot().windows[0]?.remaining).toBe(1200)
+    rl.observeUsage('W', 1100, rl.now())
+    expect(rl.snapshot().windows[0]?.remaining).toBe(100)
   })
 
   it('bounds the wait and the queue', async () => {

@@ -417,11 +417,25 @@ export class RateLimiter {
   /**
    * Feeds the server's own count for a window (e.g. `X-MBX-USED-WEIGHT-1M`). The limiter never believes it has
    * more budget than the server says, so requests sent by other processes on the same IP are accounted for.
+   * Pass `sentAtMs` (when the request was sent) so a count that straddles a fixed window's boundary is ignored.
    */
-  observeUsage(windowId: string, used: number): void {
+  observeUsage(windowId: string, used: number, sentAtMs?: number): void {
     const w = this.#windows.get(windowId)
     if (w === undefined || !Number.isFinite(used) || used < 0) return
-    w.observe(this.#clock.now(), used)
+    const now = this.#clock.now()
+    // A count from a request sent in an earlier fixed window describes that window, not this one.
+    if (
+      sentAtMs !== undefined &&
+      w.mode === 'fixed' &&
+      Math.floor(sentAtMs / w.intervalMs) !== Math.floor(now / w.intervalMs)
+    )
+      return
+    w.observe(now, used)
+  }
+
+  /** Current time on the limiter's clock (what `sentAtMs` of {@link RateLimiter.observeUsage} is measured on). */
+  now(): number {
+    return this.#clock.now()
   }
 
   /** Holds every lane until `untilMs` (after a 429 with Retry-After); queued requests wait, none fail. */

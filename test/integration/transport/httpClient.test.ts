@@ -261,6 +261,8 @@ describe('HttpClient against a loopback server', () => {
     expect(text).not.toContain('deadbeefsig')
     expect(text).not.toContain('topsecretkey')
     expect(text).not.toContain('timestamp')
+    const causes = `${String(e.cause)} ${String((e.cause as { cause?: unknown } | undefined)?.cause)}`
+    expect(causes).not.toContain('deadbeefsig')
     server = await startHttpServer() // for afterEach
   })
 
