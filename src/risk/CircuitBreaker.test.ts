@@ -108,6 +108,28 @@ describe('CircuitBreaker: daily loss', () => {
     })
   })
 
+  it('trips exactly at the daily limit and not before (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (startInt, pct, epsInt) => {
+          const start = new Decimal(startInt)
+          const f = pct / 100
+          const atLimit = start.minus(start.times(f))
+          const b = make({ breakers: { drawdown: false, dailyLoss: { maxLossFraction: f } } }).breaker
+          b.updateEquity(start)
+          b.updateEquity(atLimit.plus(new Decimal(epsInt).div(1e6)))
+          expect(b.state).toBe('ACTIVE')
+          b.updateEquity(atLimit)
+          expect(b.state).toBe('HALTED')
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
   it('applies the tighter of the fraction and the absolute limit', () => {
     const { breaker } = make(cfg({ maxLoss: '100' }))
     breaker.updateEquity(D('10000'))

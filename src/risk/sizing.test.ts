@@ -292,3 +292,17 @@ describe('capQuantity', () => {
     )
   })
 })
+
+describe('capQuantity example', () => {
+  it('matches its documentation', () => {
+    const r = capQuantity({
+      qty: '7.23456',
+      price: '100',
+      instrument: instrument(),
+      equity: '1000',
+      maxPositionFraction: 0.5,
+    })
+    expect(r.ok && r.value.qty.toString()).toBe('5')
+    expect(r.ok && r.value.cappedBy).toEqual(['maxPositionFraction'])
+  })
+})

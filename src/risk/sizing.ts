@@ -302,8 +302,9 @@ export interface CappedQuantity {
  *
  * @example
  * ```ts
- * const r = capQuantity({ qty: '1.23456', price: '100', instrument, equity: '1000', maxPositionFraction: 0.5 })
- * if (r.ok) r.value.qty.toString() // '5' capped… or the step-rounded size
+ * // instrument: stepSize 0.001, minQty 0.001, minNotional 5
+ * const r = capQuantity({ qty: '7.23456', price: '100', instrument, equity: '1000', maxPositionFraction: 0.5 })
+ * if (r.ok) r.value.qty.toString() // '5' (500 of equity at most), r.value.cappedBy: ['maxPositionFraction']
  * ```
  */
 export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRejection> {
