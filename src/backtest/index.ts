@@ -8,6 +8,15 @@
 export { Backtester, type BacktesterConfig, type BacktestReport } from './Backtester.js'
 export { EquityCurve, type EquityPoint } from './EquityCurve.js'
 export { renderHtmlReport, writeReport } from './htmlReport.js'
+export { type RecordedMessage, Recorder, type RecorderOptions } from './Recorder.js'
+export {
+  type ReplayDecoder,
+  type ReplayEvent,
+  ReplayFeed,
+  type ReplayFeedConfig,
+  type ReplayStats,
+  readRecording,
+} from './ReplayFeed.js'
 export {
   type CandleLabels,
   type CandleSource,

@@ -1,0 +1,159 @@
+import type { Clock } from '../core/clock.js'
+import { SystemClock } from '../core/clock.js'
+import type { Listenable } from '../core/events.js'
+import { QueueFullError, type TradekitError } from '../errors/index.js'
+
+/** One line of a recording: a raw inbound message and when it was received. */
+export interface RecordedMessage {
+  /** Receive time, epoch ms. */
+  readonly t: number
+  /** `ws` for a WebSocket frame, `rest` for a REST response body. */
+  readonly src: 'ws' | 'rest'
+  /** Which socket or request: a feed name, or `GET /api/v3/depth?symbol=BTCUSDT`. */
+  readonly ch: string
+  /** The raw text exactly as received. */
+  readonly data: string
+}
+
+/** Options of {@link Recorder.open}. */
+export interface RecorderOptions {
+  readonly clock?: Clock
+  /** Messages buffered while the disk is slow; beyond this they are dropped and counted. Default 100 000. */
+  readonly maxBuffered?: number
+  /** Called when a message is dropped or a write fails (never throws into the caller's stream). */
+  readonly onError?: (e: TradekitError | Error) => void
+}
+
+/** Query parameters that must never be written to disk. */
+const SECRET_PARAMS = /^(signature|apikey|api_key|timestamp|recvwindow|listenkey)$/i
+
+/**
+ * Records every raw inbound message of a running bot (WebSocket frames and REST response bodies) with its receive
+ * time to a JSONL file, for exact replay later. Writes are buffered and bounded: a slow disk drops (and counts)
+ * messages instead of growing memory. Signatures, API keys and listen keys are stripped from recorded URLs. Node only.
+ *
+ * @example
+ * ```ts
+ * const rec = await Recorder.open('session.jsonl')
+ * rec.attachWebSocket('binance-spot', stream.socket)       // anything with `events.on('message')`
+ * const client = new BinanceSpot({ fetch: rec.recordingFetch(fetch) })
+ * // … later
+ * await rec.close()
+ * ```
+ */
+export class Recorder {
+  readonly #clock: Clock
+  readonly #write: (chunk: string) => Promise<void>
+  readonly #end: () => Promise<void>
+  readonly #max: number
+  readonly #onError: (e: TradekitError | Error) => void
+  #buffer: string[] = []
+  #flushing: Promise<void> | undefined
+  #closed = false
+  #records = 0
+  #dropped = 0
+  #bytes = 0
+
+  private constructor(
+    write: (chunk: string) => Promise<void>,
+    end: () => Promise<void>,
+    options: RecorderOptions,
+  ) {
+    this.#write = write
+    this.#end = end
+    this.#clock = options.clock ?? new SystemClock()
+    this.#max = options.maxBuffered ?? 100_000
+    this.#onError = options.onError ?? (() => {})
+  }
+
+  /** Opens (truncates) `path` for recording. */
+  static async open(path: string, options: RecorderOptions = {}): Promise<Recorder> {
+    const fs = await import('node:fs/promises')
+    const handle = await fs.open(path, 'w')
+    return new Recorder(
+      async (chunk) => {
+        await handle.write(chunk)
+      },
+      () => handle.close(),
+      options,
+    )
+  }
+
+  /** Messages written (or queued), dropped, and bytes of payload recorded. */
+  stats(): { records: number; dropped: number; bytes: number } {
+    return { records: this.#records, dropped: this.#dropped, bytes: this.#bytes }
+  }
+
+  /** Records one raw message now. Never throws. */
+  record(src: 'ws' | 'rest', ch: string, data: string): void {
+    if (this.#closed) return
+    if (this.#buffer.length >= this.#max) {
+      this.#dropped++
+      this.#onError(new QueueFullError('Recorder buffer full; message dropped', this.#max))
+      return
+    }
+    const line: RecordedMessage = { t: this.#clock.now(), src, ch, data }
+    this.#buffer.push(`${JSON.stringify(line)}\n`)
+    this.#records++
+    this.#bytes += data.length
+    this.#flushing ??= this.#flush()
+  }
+
+  /** Records every frame a socket receives. Accepts a `ReconnectingWebSocket` or anything with the same event. */
+  attachWebSocket(
+    channel: string,
+    socket: {
+      readonly events: Pick<
+        Listenable<{ message: [e: { data: string | ArrayBuffer }]; error: [e: TradekitError] }>,
+        'on' | 'off'
+      >
+    },
+  ): () => void {
+    const onMessage = (e: { data: string | ArrayBuffer }): void => {
+      this.record('ws', channel, typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data))
+    }
+    socket.events.on('message', onMessage)
+    return () => socket.events.off('message', onMessage)
+  }
+
+  /** Wraps a `fetch` so every response body is recorded (the response returned to the caller is unaffected). */
+  recordingFetch(inner: typeof fetch = globalThis.fetch): typeof fetch {
+    return async (input, init) => {
+      const res = await inner(input, init)
+      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
+      for (const k of [...url.searchParams.keys()]) if (SECRET_PARAMS.test(k)) url.searchParams.delete(k)
+      const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+      res
+        .clone()
+        .text()
+        .then(
+          (body) => this.record('rest', `${method} ${url.pathname}${url.search}`, body),
+          (e: unknown) => this.#onError(e instanceof Error ? e : new Error(String(e))),
+        )
+      return res
+    }
+  }
+
+  /** Flushes what is buffered and closes the file. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#flushing
+    if (this.#buffer.length > 0) await this.#flush()
+    await this.#end()
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#buffer.length > 0) {
+        const chunk = this.#buffer.join('')
+        this.#buffer = []
+        await this.#write(chunk)
+      }
+    } catch (e) {
+      this.#onError(e instanceof Error ? e : new Error(String(e)))
+    } finally {
+      this.#flushing = undefined
+    }
+  }
+}
