@@ -1,0 +1,238 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/index.js'
+import { LocalOrderBook } from './LocalOrderBook.js'
+import type { BinanceDepthDiffEvent } from './types.js'
+
+type L = [number, number][]
+function diff(
+  U: number,
+  u: number,
+  bids: L = [],
+  asks: L = [],
+  pu?: number,
+  market: 'spot' | 'usdm' = 'spot',
+): BinanceDepthDiffEvent {
+  return {
+    type: 'depthDiff',
+    venue: market === 'spot' ? 'binance' : 'binance-usdm',
+    market,
+    symbol: 'BTCUSDT',
+    firstUpdateId: U,
+    finalUpdateId: u,
+    ...(pu !== undefined ? { prevFinalUpdateId: pu } : {}),
+    bids,
+    asks,
+    tsEvent: 0,
+  }
+}
+const snap = (
+  lastUpdateId: number,
+  bids: [string, string][] = [['100.0', '1']],
+  asks: [string, string][] = [['101.0', '1']],
+) => ({
+  lastUpdateId,
+  bids,
+  asks,
+})
+
+describe('LocalOrderBook (spot U/u rules)', () => {
+  it('buffers diffs until the snapshot, drops the stale ones, replays from the straddling event', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'btcusdt' })
+    expect(book.applyDiff(diff(95, 99, [[99, 5]]))).toBe('buffered')
+    expect(book.applyDiff(diff(100, 103, [[100, 2]]))).toBe('buffered')
+    expect(book.applyDiff(diff(104, 106, [], [[101, 0]]))).toBe('buffered')
+    expect(book.isSynced).toBe(false)
+    expect(book.applySnapshot(snap(101))).toBe('applied')
+    expect(book.isSynced).toBe(true)
+    expect(book.lastUpdateId).toBe(106)
+    // 95..99 dropped (u <= 101); 100..103 straddles 101 and is applied; the ask at 101 was removed.
+    expect(book.bids()).toEqual([[100, 2]])
+    expect(book.asks()).toEqual([])
+    expect(book.bestBid()).toEqual([100, 2])
+  })
+
+  it('a snapshot older than the first buffered event is stale: fetch another', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    book.applyDiff(diff(200, 205))
+    expect(book.applySnapshot(snap(150))).toBe('stale')
+    expect(book.isSynced).toBe(false)
+    expect(book.applySnapshot(snap(202))).toBe('applied')
+  })
+
+  it('detects a gap, invalidates the book until the next snapshot, and ignores stale events', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    expect(book.applySnapshot(snap(10))).toBe('applied')
+    expect(book.applyDiff(diff(5, 10))).toBe('stale')
+    expect(book.applyDiff(diff(11, 12, [[100.5, 3]]))).toBe('applied')
+    expect(book.bestBid()).toEqual([100.5, 3])
+    expect(book.applyDiff(diff(14, 15))).toBe('gap')
+    expect(book.isSynced).toBe(false)
+    expect(book.gapCount).toBe(1)
+    expect(book.applyDiff(diff(16, 18))).toBe('buffered')
+    expect(book.applySnapshot(snap(17))).toBe('applied')
+    expect(book.lastUpdateId).toBe(18)
+  })
+
+  it('zero quantity removes a level; removing an unknown level is harmless; sides stay sorted best first', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    book.applySnapshot(
+      snap(
+        1,
+        [
+          ['99', '1'],
+          ['100', '2'],
+          ['98', '3'],
+        ],
+        [
+          ['102', '1'],
+          ['101', '2'],
+          ['103', '3'],
+        ],
+      ),
+    )
+    expect(book.bids(2)).toEqual([
+      [100, 2],
+      [99, 1],
+    ])
+    expect(book.asks(2)).toEqual([
+      [101, 2],
+      [102, 1],
+    ])
+    book.applyDiff(
+      diff(
+        2,
+        2,
+        [
+          [100, 0],
+          [97, 0],
+        ],
+        [
+          [101, 0],
+          [100.5, 4],
+        ],
+      ),
+    )
+    expect(book.bestBid()).toEqual([99, 1])
+    expect(book.bestAsk()).toEqual([100.5, 4])
+    expect(book.snapshot(1)).toMatchObject({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      bids: [[99, 1]],
+      asks: [[100.5, 4]],
+      sequence: 2,
+    })
+  })
+
+  it('a malformed snapshot is reported, the book unchanged', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const errors: string[] = []
+    book.events.on('error', (e) => errors.push(e.code))
+    expect(book.applySnapshot({ lastUpdateId: 'x', bids: [['NaN', '1']], asks: [] })).toBe('invalid')
+    expect(book.applySnapshot('not json')).toBe('invalid')
+    expect(errors).toEqual(['EXCHANGE_DATA_INVALID', 'EXCHANGE_DATA_INVALID'])
+    expect(book.isSynced).toBe(false)
+  })
+})
+
+describe('LocalOrderBook (USD-M pu rule)', () => {
+  it('first event straddles the snapshot, then pu must equal the previous u', () => {
+    const book = new LocalOrderBook({ market: 'usdm', symbol: 'BTCUSDT' })
+    book.applyDiff(diff(90, 95, [], [], 89, 'usdm'))
+    book.applyDiff(diff(96, 105, [[100, 9]], [], 95, 'usdm'))
+    expect(book.applySnapshot(snap(100))).toBe('applied')
+    expect(book.bestBid()).toEqual([100, 9])
+    expect(book.applyDiff(diff(106, 110, [], [], 105, 'usdm'))).toBe('applied')
+    expect(book.applyDiff(diff(112, 115, [], [], 111, 'usdm'))).toBe('gap')
+    expect(book.isSynced).toBe(false)
+  })
+
+  it('a first event that does not straddle is a gap', () => {
+    const book = new LocalOrderBook({ market: 'usdm', symbol: 'BTCUSDT' })
+    expect(book.applySnapshot(snap(100))).toBe('applied')
+    expect(book.applyDiff(diff(102, 104, [], [], 101, 'usdm'))).toBe('gap')
+  })
+})
+
+describe('LocalOrderBook automatic resync', () => {
+  it('fetches a snapshot on the first diff and after a gap, with resync events', async () => {
+    const clock = new ManualClock(0)
+    let last = 0
+    const fetched: number[] = []
+    const book = new LocalOrderBook({
+      market: 'spot',
+      symbol: 'BTCUSDT',
+      clock,
+      fetchSnapshot: async () => {
+        fetched.push(last)
+        return snap(last)
+      },
+    })
+    const events: string[] = []
+    book.events.on('resync', (e) => events.push(`resync:${e.reason}`))
+    book.events.on('synced', (e) => events.push(`synced:${e.lastUpdateId}`))
+    last = 10
+    expect(book.applyDiff(diff(9, 11))).toBe('buffered')
+    await clock.advanceAsync(0)
+    expect(book.isSynced).toBe(true)
+    expect(book.lastUpdateId).toBe(11)
+    last = 20
+    expect(book.applyDiff(diff(15, 16))).toBe('gap')
+    book.applyDiff(diff(17, 21))
+    await clock.advanceAsync(0)
+    expect(book.isSynced).toBe(true)
+    expect(events).toEqual(['resync:initial', 'synced:10', 'resync:gap', 'synced:20'])
+    book.close()
+  })
+
+  it('retries with backoff while the snapshot is stale, and stops on close', async () => {
+    const clock = new ManualClock(0)
+    let calls = 0
+    const book = new LocalOrderBook({
+      market: 'spot',
+      symbol: 'BTCUSDT',
+      clock,
+      fetchSnapshot: async () => {
+        calls++
+        return snap(calls < 3 ? 1 : 50)
+      },
+    })
+    book.applyDiff(diff(40, 55))
+    await clock.advanceAsync(0)
+    expect(book.isSynced).toBe(false)
+    await clock.advanceAsync(100)
+    await clock.advanceAsync(200)
+    expect(book.isSynced).toBe(true)
+    expect(calls).toBe(3)
+    book.close()
+  })
+})
+
+describe('LocalOrderBook matches a naive model', () => {
+  it('random diffs give the same sorted book as a Map', () => {
+    const level = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.constantFrom(0, 0, 1, 2, 3.5))
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(level, { maxLength: 8 }), fc.array(level, { maxLength: 8 })), {
+          maxLength: 40,
+        }),
+        (updates) => {
+          const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+          book.applySnapshot(snap(0, [], []))
+          const bids = new Map<number, number>()
+          const asks = new Map<number, number>()
+          let id = 0
+          for (const [b, a] of updates) {
+            id++
+            book.applyDiff(diff(id, id, b as L, a as L))
+            for (const [p, q] of b) q === 0 ? bids.delete(p) : bids.set(p, q)
+            for (const [p, q] of a) q === 0 ? asks.delete(p) : asks.set(p, q)
+          }
+          expect(book.bids()).toEqual([...bids.entries()].sort((x, y) => y[0] - x[0]))
+          expect(book.asks()).toEqual([...asks.entries()].sort((x, y) => x[0] - y[0]))
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+})

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { OrderRequest } from '../../core/index.js'
+import { Decimal, isMultipleOf } from '../../decimal/index.js'
+import { type BinanceSymbolRules, parseExchangeInfo, parseSymbolRules, prepareOrder } from './instruments.js'
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8'))
+
+function rules(market: 'spot' | 'usdm', filters: unknown[], status = 'TRADING'): BinanceSymbolRules {
+  const r = parseSymbolRules(
+    { symbol: 'BTCUSDT', status, baseAsset: 'BTC', quoteAsset: 'USDT', filters },
+    market,
+  )
+  if (!r.ok) throw r.error
+  return r.value
+}
+
+const order = (o: Partial<OrderRequest>): OrderRequest => ({
+  clientOrderId: 'c-1',
+  venue: 'binance',
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  qty: new Decimal('1'),
+  price: new Decimal('100'),
+  timeInForce: 'GTC',
+  ...o,
+})
+
+describe('parseExchangeInfo', () => {
+  it('parses the documented spot example into an Instrument, reporting the malformed symbol separately', () => {
+    const { symbols, errors } = parseExchangeInfo(fixture('rest_exchangeInfo_spot.json'), 'spot')
+    const eth = symbols.get('ETHBTC')
+    expect(eth?.instrument).toMatchObject({
+      venue: 'binance',
+      symbol: 'ETHBTC',
+      base: 'ETH',
+      quote: 'BTC',
+      kind: 'spot',
+    })
+    expect(eth?.instrument.tickSize.toString()).toBe('0.00001')
+    expect(eth?.instrument.stepSize.toString()).toBe('0.0001')
+    expect(eth?.instrument.minNotional?.toString()).toBe('0.0001')
+    expect(eth?.percentPrice?.bidUp.toString()).toBe('5')
+    expect(eth?.notional?.applyMinToMarket).toBe(true)
+    expect(eth?.maxNumOrders).toBe(200)
+    expect(eth?.maxNumAlgoOrders).toBe(5)
+    expect(eth?.marketLot?.step.isZero()).toBe(true)
+    expect(symbols.has('BADUSDT')).toBe(false)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]?.issues.join()).toContain('maxPrice')
+  })
+
+  it('parses the documented USD-M example (MIN_NOTIONAL.notional, PERCENT_PRICE, limit fields)', () => {
+    const { symbols, errors } = parseExchangeInfo(fixture('rest_exchangeInfo_usdm.json'), 'usdm')
+    expect(errors).toHaveLength(0)
+    const blz = symbols.get('BLZUSDT')
+    expect(blz?.instrument).toMatchObject({ venue: 'binance-usdm', kind: 'perpetual' })
+    expect(blz?.instrument.minNotional?.toString()).toBe('5')
+    expect(blz?.notional?.applyMinToMarket).toBe(true)
+    expect(blz?.percentPrice?.askUp.toString()).toBe('1.15')
+    expect(blz?.maxNumOrders).toBe(200)
+    expect(blz?.marketLot?.max.toString()).toBe('590119')
+  })
+})
+
+const SPOT = rules('spot', [
+  { filterType: 'PRICE_FILTER', minPrice: '0.03', maxPrice: '1000000', tickSize: '0.05' },
+  { filterType: 'LOT_SIZE', minQty: '0.003', maxQty: '100', stepSize: '0.01' },
+  {
+    filterType: 'NOTIONAL',
+    minNotional: '5',
+    applyMinToMarket: true,
+    maxNotional: '1000',
+    applyMaxToMarket: false,
+  },
+  {
+    filterType: 'PERCENT_PRICE_BY_SIDE',
+    bidMultiplierUp: '1.5',
+    bidMultiplierDown: '0.5',
+    askMultiplierUp: '1.5',
+    askMultiplierDown: '0.5',
+  },
+])
+const FUT = rules('usdm', [
+  { filterType: 'PRICE_FILTER', minPrice: '0.03', maxPrice: '1000000', tickSize: '0.05' },
+  { filterType: 'LOT_SIZE', minQty: '0.003', maxQty: '100', stepSize: '0.01' },
+  { filterType: 'MIN_NOTIONAL', notional: '5' },
+])
+
+describe('prepareOrder', () => {
+  it('spot measures tick and step from 0; a BUY rounds down, a SELL up, quantity always down', () => {
+    expect(prepareOrder(order({ price: new Decimal('100.07'), qty: new Decimal('1.019') }), SPOT)).toEqual({
+      ok: true,
+      value: { quantity: '1.01', price: '100.05' },
+    })
+    expect(prepareOrder(order({ side: 'SELL', price: new Decimal('100.07') }), SPOT)).toMatchObject({
+      ok: true,
+      value: { price: '100.1' },
+    })
+  })
+
+  it('USD-M measures tick and step from minPrice / minQty', () => {
+    // Grid 0.03 + k·0.05 → 100.03, 100.08; qty grid 0.003 + k·0.01 → 1.013.
+    const r = prepareOrder(
+      order({ venue: 'binance-usdm', price: new Decimal('100.07'), qty: new Decimal('1.019') }),
+      FUT,
+    )
+    expect(r).toEqual({ ok: true, value: { quantity: '1.013', price: '100.03' } })
+    const s = prepareOrder(
+      order({ venue: 'binance-usdm', side: 'SELL', price: new Decimal('100.07'), qty: new Decimal('1.019') }),
+      FUT,
+    )
+    expect(s.ok && s.value.price).toBe('100.08')
+  })
+
+  it.each([
+    [{ qty: new Decimal('0.001') }, 'LOT_SIZE'],
+    [{ qty: new Decimal('101') }, 'LOT_SIZE'],
+    [{ price: new Decimal('0.01') }, 'PRICE_FILTER'],
+    [{ price: new Decimal('2'), qty: new Decimal('1') }, 'NOTIONAL'],
+    [{ price: new Decimal('500'), qty: new Decimal('3') }, 'NOTIONAL'],
+    [{ clientOrderId: 'has space' }, 'newClientOrderId'],
+    [{ clientOrderId: 'x'.repeat(37) }, 'newClientOrderId'],
+  ])('rejects %o before sending (%s)', (o, filter) => {
+    const r = prepareOrder(order(o), SPOT)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('VALIDATION_FAILED')
+      expect(r.error.details.filter).toBe(filter)
+    }
+  })
+
+  it('PERCENT_PRICE_BY_SIDE needs a reference price; MARKET notional uses it', () => {
+    expect(
+      prepareOrder(order({ price: new Decimal('200') }), SPOT, { referencePrice: new Decimal('100') }).ok,
+    ).toBe(false)
+    expect(
+      prepareOrder(order({ price: new Decimal('140') }), SPOT, { referencePrice: new Decimal('100') }).ok,
+    ).toBe(true)
+    const mkt = order({ type: 'MARKET', price: undefined, timeInForce: undefined, qty: new Decimal('0.01') })
+    expect(prepareOrder(mkt, SPOT).ok).toBe(true)
+    expect(prepareOrder(mkt, SPOT, { referencePrice: new Decimal('100') }).ok).toBe(false)
+  })
+
+  it('a halted symbol is refused', () => {
+    const halted = rules(
+      'spot',
+      [
+        { filterType: 'PRICE_FILTER', minPrice: '0.01', maxPrice: '0', tickSize: '0.01' },
+        { filterType: 'LOT_SIZE', minQty: '0.01', maxQty: '0', stepSize: '0.01' },
+      ],
+      'HALT',
+    )
+    expect(prepareOrder(order({}), halted).ok).toBe(false)
+  })
+
+  it('property: accepted orders always sit on the grid and never exceed the request', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9_999_999 }),
+        fc.integer({ min: 300, max: 9_999_999 }),
+        fc.boolean(),
+        fc.boolean(),
+        (p, q, sell, fut) => {
+          const price = new Decimal(p).div(1000)
+          const qty = new Decimal(q).div(100_000)
+          const rr = fut ? FUT : SPOT
+          const r = prepareOrder(
+            order({ side: sell ? 'SELL' : 'BUY', price, qty, venue: fut ? 'binance-usdm' : 'binance' }),
+            rr,
+          )
+          if (!r.ok) return
+          const origin = fut ? '0.03' : '0'
+          expect(isMultipleOf(r.value.price as string, '0.05', origin)).toBe(true)
+          expect(isMultipleOf(r.value.quantity, '0.01', fut ? '0.003' : '0')).toBe(true)
+          expect(new Decimal(r.value.quantity).lte(qty)).toBe(true)
+          if (sell) expect(new Decimal(r.value.price as string).gte(price)).toBe(true)
+          else expect(new Decimal(r.value.price as string).lte(price)).toBe(true)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})

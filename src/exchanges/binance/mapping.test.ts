@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { algoOrderToOrder, executionReportToEvent, orderTradeUpdateToEvent } from './mapping.js'
+import {
+  AlgoUpdateSchema,
+  BinanceErrorBodySchema,
+  ExecutionReportSchema,
+  OrderTradeUpdateSchema,
+} from './wire.js'
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8'))
+
+describe('user-data mapping (documented examples)', () => {
+  it('executionReport (inside the WebSocket API envelope) -> order update', () => {
+    const env = fixture('ws_executionReport_ok.json')
+    expect(env.subscriptionId).toBe(0)
+    const r = ExecutionReportSchema.parse(env.event)
+    const m = executionReportToEvent(r, 'binance')
+    expect(m?.order).toMatchObject({
+      clientOrderId: 'mUvoqJxFIILMdfAW5iGSOW',
+      symbol: 'ETHBTC',
+      status: 'OPEN',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      venueOrderId: '4293153',
+    })
+    expect(m?.order.price?.toString()).toBe('0.1026441')
+    expect(m?.fill).toBeUndefined()
+  })
+
+  it('executionReport TRADE carries a fill; a cancel reports the original client id (C)', () => {
+    const base = fixture('ws_executionReport_ok.json').event
+    const trade = executionReportToEvent(
+      ExecutionReportSchema.parse({
+        ...base,
+        x: 'TRADE',
+        X: 'PARTIALLY_FILLED',
+        l: '0.4',
+        z: '0.4',
+        L: '0.1',
+        n: '0.0004',
+        N: 'ETH',
+        t: 77,
+        m: true,
+        Z: '0.04',
+      }),
+      'binance',
+    )
+    expect(trade?.fill).toMatchObject({ tradeId: '77', liquidity: 'MAKER', feeAsset: 'ETH' })
+    expect(trade?.fill?.qty.toString()).toBe('0.4')
+    expect(trade?.order.avgFillPrice?.toString()).toBe('0.1')
+    const cancel = executionReportToEvent(
+      ExecutionReportSchema.parse({
+        ...base,
+        x: 'CANCELED',
+        X: 'CANCELED',
+        c: 'cancel-req',
+        C: 'mUvoqJxFIILMdfAW5iGSOW',
+      }),
+      'binance',
+    )
+    expect(cancel?.order.clientOrderId).toBe('mUvoqJxFIILMdfAW5iGSOW')
+  })
+
+  it('a malformed executionReport fails the schema (negative quantity)', () => {
+    const base = fixture('ws_executionReport_ok.json').event
+    expect(ExecutionReportSchema.safeParse({ ...base, q: '-1' }).success).toBe(false)
+    expect(ExecutionReportSchema.safeParse({ ...base, p: 'NaN' }).success).toBe(false)
+  })
+
+  it('ORDER_TRADE_UPDATE -> order update', () => {
+    const e = OrderTradeUpdateSchema.parse(fixture('ws_orderTradeUpdate_ok.json'))
+    const m = orderTradeUpdateToEvent(e, 'binance-usdm')
+    expect(m?.order).toMatchObject({
+      clientOrderId: 'TEST',
+      type: 'TRAILING_STOP_MARKET',
+      status: 'OPEN',
+      side: 'SELL',
+    })
+  })
+
+  it('ALGO_UPDATE -> algo order update', () => {
+    const e = AlgoUpdateSchema.parse(fixture('ws_algoUpdate_ok.json'))
+    const o = algoOrderToOrder(
+      {
+        algoId: e.o.aid,
+        clientAlgoId: e.o.caid,
+        orderType: e.o.o,
+        symbol: e.o.s,
+        side: e.o.S,
+        quantity: e.o.q,
+        algoStatus: e.o.X,
+        triggerPrice: e.o.tp,
+        price: e.o.p,
+      },
+      'binance-usdm',
+      0,
+    )
+    expect(o).toMatchObject({
+      clientOrderId: 'Q5xaq5EGKgXXa0fD7fs0Ip',
+      status: 'CANCELED',
+      type: 'TAKE_PROFIT_LIMIT',
+      venueOrderId: 'algo:2148719',
+    })
+  })
+
+  it('error body', () => {
+    expect(BinanceErrorBodySchema.parse(fixture('rest_error_timestamp.json')).code).toBe(-1021)
+  })
+})
