@@ -158,7 +158,8 @@ export interface EngineHealth {
 }
 
 interface MarketState {
-  price?: Decimal
+  /** Latest price as received (number); turned into a Decimal only when a signal needs it. */
+  price?: number
   priceTs: number
   atr?: ATR
   atrInterval?: string
@@ -576,7 +577,7 @@ export class TradingEngine {
       m = { priceTs: ts }
       this.#market.set(k, m)
     }
-    m.price = new Decimal(price)
+    m.price = price
     m.priceTs = ts
   }
 
@@ -603,7 +604,12 @@ export class TradingEngine {
     const m = this.#market.get(key(s.venue, s.symbol))
     if (inst === undefined || m?.price === undefined) return undefined
     const atr = m.atr?.value
-    return { instrument: inst, price: m.price, priceTs: m.priceTs, ...(atr !== undefined ? { atr } : {}) }
+    return {
+      instrument: inst,
+      price: new Decimal(m.price),
+      priceTs: m.priceTs,
+      ...(atr !== undefined ? { atr } : {}),
+    }
   }
 
   #onSignal(s: Signal): void {
