@@ -16,6 +16,7 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
+import { toTradekitError } from '../errors/index.js'
 import { CircuitBreaker, type CircuitBreakerStatus, type ResumeOptions } from './CircuitBreaker.js'
 import {
   type ResolvedRiskManagerConfig,
@@ -113,6 +114,14 @@ export class RiskManager {
     this.breaker.events.on('risk.stateChanged', (e) => {
       this.#bus.emit('risk.stateChanged', e)
       if (e.to !== TradingState.HALTED) this.#lastStop = undefined
+      else if (
+        this.#cfg.killSwitch.onBreakerHalt &&
+        e.reason !== StateChangeReason.KILL_SWITCH &&
+        e.reason !== StateChangeReason.MANUAL &&
+        e.reason !== StateChangeReason.RESTORED
+      ) {
+        void this.emergencyStop(`breaker ${e.reason}`)
+      }
     })
     this.breaker.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
     this.breaker.events.on('error', (e) => this.#bus.emit('error', e))
@@ -232,12 +241,33 @@ export class RiskManager {
       positions: options.positions ?? this.#lastAccount?.positions ?? [],
       instrument: (venue, symbol) => this.#instruments.get(`${venue}:${symbol}`),
       nextClientOrderId: () => this.#nextClientOrderId('ks'),
-    }).then((report) => {
-      this.#stopping = undefined
-      if (this.breaker.state === TradingState.HALTED) this.#lastStop = report
-      this.#bus.emit('risk.emergencyStop', { type: 'risk.emergencyStop', report, tsEvent: this.#clock.now() })
-      return report
     })
+      .catch((e: unknown): EmergencyStopReport => {
+        // Defensive: runKillSwitch reports failures in its result; anything else still must not reject.
+        const now = this.#clock.now()
+        return {
+          reason,
+          tsStarted: now,
+          tsFinished: now,
+          canceled: [],
+          notCanceled: [
+            { clientOrderId: null, venue: null, symbol: null, executorVenues: [], error: toTradekitError(e) },
+          ],
+          flattened: [],
+          notFlattened: [],
+          complete: false,
+        }
+      })
+      .then((report) => {
+        this.#stopping = undefined
+        if (this.breaker.state === TradingState.HALTED) this.#lastStop = report
+        this.#bus.emit('risk.emergencyStop', {
+          type: 'risk.emergencyStop',
+          report,
+          tsEvent: this.#clock.now(),
+        })
+        return report
+      })
     this.#stopping = run
     return run
   }

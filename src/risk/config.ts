@@ -244,6 +244,11 @@ export const RiskManagerConfigSchema = z
         submitTimeoutMs: z.number().int().min(1).default(5_000),
         /** Flatten positions with reduce-only market orders by default. Default false. */
         flatten: z.boolean().default(false),
+        /**
+         * Run the kill switch (cancel every open order, flatten if `flatten`) when a breaker halts trading. Default
+         * false: a breaker halt stops new orders but leaves resting ones to the host.
+         */
+        onBreakerHalt: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

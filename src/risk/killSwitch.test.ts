@@ -173,6 +173,48 @@ describe('emergencyStop', () => {
   })
 })
 
+describe('emergencyStop on a breaker halt', () => {
+  it('runs the kill switch when a breaker halts, if configured', async () => {
+    const clock = new ManualClock(T0)
+    const risk = new RiskManager({
+      clock,
+      killSwitch: { onBreakerHalt: true },
+      breakers: { drawdown: { maxDrawdownFraction: 0.1 } },
+    })
+    const ex = new FakeExecutor(['binance'], orders('o', 2))
+    risk.registerExecutor(ex)
+    const stops: EmergencyStopEvent[] = []
+    risk.events.on('risk.emergencyStop', (e) => stops.push(e))
+    risk.update(account({ equity: D('10000') }))
+    risk.update(account({ equity: D('9000') }))
+    expect(risk.state).toBe('HALTED')
+    expect(ex.cancelAllCalls).toBe(1)
+    await clock.advanceAsync(0)
+    expect(stops[0]?.report.reason).toBe('breaker MAX_DRAWDOWN')
+    expect(stops[0]?.report.canceled).toEqual(['o0', 'o1'])
+    // A manual halt leaves resting orders alone.
+    const manual = new RiskManager({ clock, killSwitch: { onBreakerHalt: true } })
+    const ex2 = new FakeExecutor(['binance'], orders('m', 1))
+    manual.registerExecutor(ex2)
+    manual.halt('maintenance')
+    expect(ex2.cancelAllCalls).toBe(0)
+  })
+
+  it('never rejects, even with an executor whose properties throw', async () => {
+    const { risk } = make(true)
+    const evil = new FakeExecutor(['binance'], [])
+    Object.defineProperty(evil, 'venues', {
+      get() {
+        throw new Error('evil')
+      },
+    })
+    risk.registerExecutor(evil)
+    const report = await risk.emergencyStop('evil', { positions: [position('BTCUSDT', '1')] })
+    expect(report.complete).toBe(false)
+    expect(report.notFlattened[0]?.error.code).toBe('INVALID_STATE')
+  })
+})
+
 describe('withTimeout', () => {
   it('resolves, rejects with a typed error, and clears its timer', async () => {
     const clock = new ManualClock(0)

@@ -105,6 +105,14 @@ function safeOpenOrders(ex: ExecutionClient): readonly Order[] | TradekitError {
   }
 }
 
+function safeVenues(ex: ExecutionClient): string[] {
+  try {
+    return Array.isArray(ex.venues) ? [...ex.venues] : []
+  } catch {
+    return []
+  }
+}
+
 /** Cancels everything on every executor, then optionally flattens; never hangs longer than its timeouts. */
 export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Promise<EmergencyStopReport> {
   const tsStarted = ctx.clock.now()
@@ -112,7 +120,7 @@ export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Pro
   const notCanceled: UncanceledOrder[] = []
   await Promise.all(
     ctx.executors.map(async (ex) => {
-      const venues = [...ex.venues]
+      const venues = safeVenues(ex)
       const before = safeOpenOrders(ex)
       try {
         const result = await withTimeout(
@@ -180,7 +188,7 @@ export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Pro
         const fail = (error: TradekitError): void => {
           notFlattened.push({ venue: pos.venue, symbol: pos.symbol, qty: pos.qty.toFixed(), error })
         }
-        const ex = ctx.executors.find((x) => x.venues.includes(pos.venue))
+        const ex = ctx.executors.find((x) => safeVenues(x).includes(pos.venue))
         if (ex === undefined) {
           fail(new StateError(`No registered executor trades on "${pos.venue}"`))
           return
