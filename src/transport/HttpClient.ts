@@ -428,7 +428,8 @@ export class HttpClient {
         headers: draft.headers,
         ...(draft.body !== undefined ? { body: draft.body } : {}),
         signal: controller.signal,
-        redirect: 'error',
+        // A redirect is answered as the 3xx it is (an HttpError), never followed with signed parameters.
+        redirect: 'manual',
       })
       status = res.status
       headers = res.headers

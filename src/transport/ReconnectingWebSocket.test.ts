@@ -191,6 +191,31 @@ describe('ReconnectingWebSocket (fake socket, manual clock)', () => {
   })
 })
 
+describe('ReconnectingWebSocket socket creation failures', () => {
+  it('reports a constructor that throws without leaking the URL, and retries', async () => {
+    const clock = new ManualClock(0)
+    let calls = 0
+    const Throwing = function (this: unknown, url: string) {
+      calls++
+      throw new SyntaxError(`Invalid URL: ${url}`)
+    } as unknown as WebSocketConstructor
+    const ws = new ReconnectingWebSocket('wss://x.test/ws?listenKey=secret', {
+      clock,
+      WebSocket: Throwing,
+      backoffBaseMs: 10,
+      backoffMaxMs: 10,
+    })
+    const errors: TradekitError[] = []
+    ws.events.on('error', (e) => errors.push(e))
+    await clock.advanceAsync(100)
+    expect(calls).toBeGreaterThan(2)
+    expect(errors[0]?.code).toBe('NETWORK')
+    expect(errors[0]?.cause).toBeUndefined()
+    expect(errors.every((e) => !e.message.includes('secret'))).toBe(true)
+    await ws.close()
+  })
+})
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('2', 0)).toBe(2000)

@@ -449,9 +449,15 @@ export class ReconnectingWebSocket {
     try {
       sock = new this.#Ctor(url, this.#cfg.protocols) as WsLike
     } catch (e) {
+      // `ws` quotes the URL ("Invalid URL: wss://...?listenKey=..."): keep such an error out of `cause`.
+      const text = e instanceof Error ? e.message : String(e)
+      const cause = text.includes('://') || text.includes('?') ? undefined : e
       this.#bus.emit(
         'error',
-        new NetworkError(`WebSocket could not be created: ${errorName(e)}`, { cause: e }),
+        new NetworkError(
+          `WebSocket could not be created: ${errorName(e)}`,
+          cause === undefined ? {} : { cause },
+        ),
       )
       this.#ended(LocalCloseCode.CONNECT_FAILED, 'socket creation failed', false, false)
       return

@@ -330,6 +330,17 @@ describe('HttpClient against a loopback server', () => {
     expect(http.circuitBreaker?.state).toBe('CLOSED')
   })
 
+  it('does not follow redirects (a signed query must not travel elsewhere)', async () => {
+    server.handle = (_req, res) => {
+      res.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' })
+      res.end()
+    }
+    const e = await failure(client().request({ path: '/moved', query: { signature: 's' } }))
+    expect(e.code).toBe('HTTP_ERROR')
+    expect(e.details.status).toBe(302)
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('refuses oversized bodies', async () => {
     server.handle = (_req, res) => json(res, 200, { ok: true, pad: 'x'.repeat(5000) })
     const e = await failure(client({ maxResponseBytes: 1024 }).request({ path: '/big' }))
