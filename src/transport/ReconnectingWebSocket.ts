@@ -286,7 +286,7 @@ export class ReconnectingWebSocket {
     // Deferred, so listeners attached right after the constructor see every event, errors included.
     const gen = this.#gen
     queueMicrotask(() => {
-      if (!this.#closed && gen === this.#gen) void this.#open()
+      if (!this.#closed && gen === this.#gen) this.#startOpen()
     })
   }
 
@@ -354,7 +354,7 @@ export class ReconnectingWebSocket {
       this.#drop(LocalCloseCode.RECONNECT_REQUESTED, 'reconnect requested', true)
     } else if (this.#state === ConnectionState.RECONNECTING) {
       this.#clock.clearTimeout(this.#timers.reconnect)
-      void this.#open()
+      this.#startOpen()
     } else {
       this.connect()
     }
@@ -430,6 +430,14 @@ export class ReconnectingWebSocket {
   }
 
   // ---- connection lifecycle ----
+
+  /** Runs `#open` so that even an unexpected throw is reported on `error`, never left unhandled. */
+  #startOpen(): void {
+    this.#open().catch((e: unknown) => {
+      this.#bus.emit('error', toTradekitError(e))
+      if (!this.#closed) this.#ended(LocalCloseCode.CONNECT_FAILED, 'connect failed', false, false)
+    })
+  }
 
   async #open(): Promise<void> {
     const gen = ++this.#gen
@@ -619,7 +627,7 @@ export class ReconnectingWebSocket {
     if (this.#closed || this.#state !== ConnectionState.RECONNECTING) return // a listener called close()/reconnect()
     this.#timers.reconnect = this.#clock.setTimeout(() => {
       this.#timers.reconnect = undefined
-      if (!this.#closed && this.#state === ConnectionState.RECONNECTING) void this.#open()
+      if (!this.#closed && this.#state === ConnectionState.RECONNECTING) this.#startOpen()
     }, delayMs)
   }
 
