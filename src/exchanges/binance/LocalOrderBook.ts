@@ -221,8 +221,12 @@ export class LocalOrderBook {
     this.#appliedSinceSnapshot = false
     this.#state = 'synced'
     const buffered = this.#buffer.splice(0, this.#buffer.length)
-    for (const e of buffered) {
-      if (this.#applySynced(e) === 'gap') return 'gap'
+    for (let i = 0; i < buffered.length; i++) {
+      if (this.#applySynced(buffered[i] as BinanceDepthDiffEvent) === 'gap') {
+        // Keep the events after the break: the next snapshot may bridge them.
+        this.#buffer.push(...buffered.slice(i + 1))
+        return 'gap'
+      }
     }
     this.#bus.emit('synced', {
       type: 'synced',
@@ -252,13 +256,13 @@ export class LocalOrderBook {
     const last = this.#lastUpdateId
     if (this.market === 'spot') {
       if (e.finalUpdateId <= last) return 'stale'
-      if (e.firstUpdateId > last + 1) return this.#gap()
+      if (e.firstUpdateId > last + 1) return this.#gap(e)
     } else {
       if (e.finalUpdateId < last) return 'stale'
       if (!this.#appliedSinceSnapshot) {
-        if (!(e.firstUpdateId <= last && e.finalUpdateId >= last)) return this.#gap()
+        if (!(e.firstUpdateId <= last && e.finalUpdateId >= last)) return this.#gap(e)
       } else if (e.prevFinalUpdateId !== last) {
-        return this.#gap()
+        return this.#gap(e)
       }
     }
     const maxLevels = this.#maxLevels
@@ -277,10 +281,12 @@ export class LocalOrderBook {
     return 'applied'
   }
 
-  #gap(): 'gap' {
+  #gap(e: BinanceDepthDiffEvent): 'gap' {
     this.#gaps++
     this.#state = 'unsynced'
+    // The event that broke continuity is still a valid future event: buffer it for the next snapshot.
     this.#buffer.length = 0
+    this.#buffer.push(e)
     this.#startResync('gap')
     return 'gap'
   }

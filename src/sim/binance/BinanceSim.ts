@@ -16,7 +16,7 @@ import {
   type SimMarket,
   type SimOrder,
 } from './engine.js'
-import { SIM_INTERVALS, type SimDepthDiff, type SimSymbolMarket } from './market.js'
+import { SIM_INTERVALS, type SimCandle, type SimDepthDiff, type SimSymbolMarket } from './market.js'
 import { resolveSpec, type SimSymbolInput } from './specs.js'
 
 /** An API key the simulator accepts: HMAC (`secret`) and/or Ed25519 (`ed25519PublicKey`, PEM). */
@@ -74,8 +74,11 @@ export interface BinanceSimFaults {
   closeStreams(opts?: { mode?: 'clean' | 'abrupt'; code?: number }): void
   /** Stop delivering stream data for `durationMs` (connections stay open). */
   stall(durationMs: number): void
-  /** Lose the next `count` depth diffs of every symbol (update ids consumed, messages never sent). */
-  depthGap(opts?: { count?: number; symbol?: string }): void
+  /**
+   * Lose the next `count` depth diffs of every symbol (or of `symbol` / `market` only): update ids are consumed,
+   * the messages never sent, so clients see a sequence gap.
+   */
+  depthGap(opts?: { count?: number; symbol?: string; market?: SimMarket }): void
   /** Replace the next `count` market-stream messages with hostile payloads. */
   malformed(opts?: { count?: number; kind?: Hostile }): void
   /** Send `serverShutdown` on every market-stream connection. */
@@ -168,6 +171,8 @@ export class BinanceSim {
   #timer: ReturnType<typeof setInterval> | undefined
   #port = 0
   #closed = false
+  /** Open time of the kline period last published, per market and stream. */
+  readonly #klineOpen = new Map<string, number>()
   #skewMs = 0
   #stallUntil = 0
   #weight = { minute: 0, used: 0 }
@@ -177,9 +182,10 @@ export class BinanceSim {
     ban: Array<CountedFault & { retryAfterSec: number; path?: string }>
     serverError: Array<CountedFault & { status: number; path?: string; afterExecute: boolean }>
     slow: Array<CountedFault & { delayMs: number; path?: string }>
-    depthGap: Array<CountedFault & { symbol?: string }>
     malformed: Array<CountedFault & { kind: Hostile }>
-  } = { rateLimit: [], ban: [], serverError: [], slow: [], depthGap: [], malformed: [] }
+  } = { rateLimit: [], ban: [], serverError: [], slow: [], malformed: [] }
+  /** Depth diffs still to lose, per `market:SYMBOL`. */
+  readonly #depthGaps = new Map<string, number>()
   #lastTop = new Map<string, string>()
   /** Requests served, by `METHOD /path` (for assertions). */
   readonly requestLog: Array<{ method: string; path: string; status: number }> = []
@@ -356,8 +362,16 @@ export class BinanceSim {
       stall: (ms) => {
         this.#stallUntil = this.#clock.now() + ms
       },
-      depthGap: (o = {}) =>
-        f.depthGap.push({ remaining: o.count ?? 1, ...(o.symbol ? { symbol: o.symbol } : {}) }),
+      depthGap: (o = {}) => {
+        for (const market of ['spot', 'usdm'] as const) {
+          if (o.market !== undefined && o.market !== market) continue
+          for (const sym of this.#engine.markets[market].keys()) {
+            if (o.symbol !== undefined && o.symbol.toUpperCase() !== sym) continue
+            const k = `${market}:${sym}`
+            this.#depthGaps.set(k, (this.#depthGaps.get(k) ?? 0) + (o.count ?? 1))
+          }
+        }
+      },
       malformed: (o = {}) => f.malformed.push({ remaining: o.count ?? 1, kind: o.kind ?? 'nan' }),
       serverShutdown: () => {
         for (const c of this.#streamConns)
@@ -382,6 +396,7 @@ export class BinanceSim {
       },
       reset: () => {
         for (const k of Object.keys(f) as Array<keyof typeof f>) f[k].length = 0
+        this.#depthGaps.clear()
         this.#skewMs = 0
         this.#stallUntil = 0
       },
@@ -1483,10 +1498,13 @@ export class BinanceSim {
 
   #publishBook(market: SimMarket, m: SimSymbolMarket, now: number): void {
     const lower = m.spec.symbol.toLowerCase()
-    const gap = m.hasPending
-      ? this.#takeFault(this.#faults.depthGap as Array<CountedFault & { path?: string }>, '')
-      : undefined
-    const diff = m.flush(gap !== undefined)
+    const key = `${market}:${m.spec.symbol}`
+    const toLose = m.hasPending ? (this.#depthGaps.get(key) ?? 0) : 0
+    if (toLose > 0) {
+      if (toLose === 1) this.#depthGaps.delete(key)
+      else this.#depthGaps.set(key, toLose - 1)
+    }
+    const diff = m.flush(toLose > 0)
     if (diff !== undefined && this.#hasSubscriber(market, `${lower}@depth`)) {
       const payload = () => depthJson(market, m, diff, now)
       this.#publish(market, `${lower}@depth`, payload)
@@ -1533,43 +1551,65 @@ export class BinanceSim {
     })
   }
 
+  /** A kline stream payload; `c` undefined means no trade in the period (all prices at the last trade). */
+  #klineJson(
+    m: SimSymbolMarket,
+    iv: string,
+    openTime: number,
+    c: SimCandle | undefined,
+    last: string,
+    now: number,
+    closed: boolean,
+  ): Record<string, unknown> {
+    const ms = SIM_INTERVALS[iv] as number
+    return {
+      e: 'kline',
+      E: now,
+      s: m.spec.symbol,
+      k: {
+        t: openTime,
+        T: openTime + ms - 1,
+        s: m.spec.symbol,
+        i: iv,
+        f: 0,
+        L: 0,
+        o: c !== undefined ? m.px(Math.round(c.open / m.tick)) : last,
+        c: c !== undefined ? m.px(Math.round(c.close / m.tick)) : last,
+        h: c !== undefined ? m.px(Math.round(c.high / m.tick)) : last,
+        l: c !== undefined ? m.px(Math.round(c.low / m.tick)) : last,
+        v: c !== undefined ? m.qty(c.volume) : '0',
+        n: c !== undefined ? c.trades : 0,
+        x: closed,
+        q: c !== undefined ? c.quoteVolume.toFixed(8) : '0',
+        V: '0',
+        Q: '0',
+        B: '0',
+      },
+    }
+  }
+
   #publishKlinesAndMarks(now: number): void {
     for (const market of ['spot', 'usdm'] as const) {
       for (const m of this.#engine.markets[market].values()) {
         const lower = m.spec.symbol.toLowerCase()
         for (const iv of Object.keys(SIM_INTERVALS)) {
           const stream = `${lower}@kline_${iv}`
+          const list = m.candles.get(iv) ?? []
+          const ms = SIM_INTERVALS[iv] as number
+          const openTime = Math.floor(now / ms) * ms
+          // Like Binance: when a period ends, its kline is sent once more with x=true (final values).
+          const seenKey = `${market}:${stream}`
+          const prevOpen = this.#klineOpen.get(seenKey)
+          this.#klineOpen.set(seenKey, openTime)
+          if (prevOpen !== undefined && prevOpen < openTime) {
+            const done = list.findLast((c) => c.openTime === prevOpen)
+            const prevLast = m.px(m.lastTradeTicks)
+            this.#publish(market, stream, () => this.#klineJson(m, iv, prevOpen, done, prevLast, now, true))
+          }
           this.#publish(market, stream, () => {
-            const list = m.candles.get(iv) ?? []
             const c = list[list.length - 1]
-            const ms = SIM_INTERVALS[iv] as number
-            const openTime = Math.floor(now / ms) * ms
-            const last = m.px(m.lastTradeTicks)
-            const live = c !== undefined && c.openTime === openTime
-            return {
-              e: 'kline',
-              E: now,
-              s: m.spec.symbol,
-              k: {
-                t: openTime,
-                T: openTime + ms - 1,
-                s: m.spec.symbol,
-                i: iv,
-                f: 0,
-                L: 0,
-                o: live ? m.px(Math.round(c.open / m.tick)) : last,
-                c: live ? m.px(Math.round(c.close / m.tick)) : last,
-                h: live ? m.px(Math.round(c.high / m.tick)) : last,
-                l: live ? m.px(Math.round(c.low / m.tick)) : last,
-                v: live ? m.qty(c.volume) : '0',
-                n: live ? c.trades : 0,
-                x: false,
-                q: live ? c.quoteVolume.toFixed(8) : '0',
-                V: '0',
-                Q: '0',
-                B: '0',
-              },
-            }
+            const live = c !== undefined && c.openTime === openTime ? c : undefined
+            return this.#klineJson(m, iv, openTime, live, m.px(m.lastTradeTicks), now, false)
           })
         }
         if (market === 'usdm') {

@@ -1,11 +1,15 @@
 import { Decimal } from '../../../src/decimal/index.js'
-import type { OrderRequest, TradekitError } from '../../../src/index.js'
-import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
 import type { BinanceConfig } from '../../../src/exchanges/binance/index.js'
+import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
+import type { OrderRequest, TradekitError } from '../../../src/index.js'
 import { BinanceSim, type BinanceSimConfig } from '../../../src/sim/index.js'
 
 /** Polls `cond` every 10 ms until it holds (generous default timeout; never a timing assertion). */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const start = Date.now()
   for (;;) {
     if (await cond()) return
@@ -15,12 +19,21 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs 
 }
 
 /** Steps the sim until `cond` holds. */
-export async function stepUntil(sim: BinanceSim, cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  await waitFor(() => {
-    if (cond()) return true
-    sim.step(1)
-    return false
-  }, timeoutMs, what)
+export async function stepUntil(
+  sim: BinanceSim,
+  cond: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  await waitFor(
+    () => {
+      if (cond()) return true
+      sim.step(1)
+      return false
+    },
+    timeoutMs,
+    what,
+  )
 }
 
 export interface Harness {
@@ -32,9 +45,19 @@ export interface Harness {
 }
 
 /** A sim (manual stepping by default) plus spot and USD-M clients pointed at it, collecting `error` events. */
-export async function harness(simCfg: BinanceSimConfig = {}, clientCfg: Partial<BinanceConfig> = {}): Promise<Harness> {
+export async function harness(
+  simCfg: BinanceSimConfig = {},
+  clientCfg: Partial<BinanceConfig> = {},
+): Promise<Harness> {
   const sim = await BinanceSim.start({ seed: 7, symbols: ['BTCUSDT', 'ETHUSDT'], tickMs: 0, ...simCfg })
-  const common = { apiKey: sim.apiKey, apiSecret: sim.apiSecret, reconnectBaseMs: 20, reconnectMaxMs: 200, timeoutMs: 3000, ...clientCfg }
+  const common = {
+    apiKey: sim.apiKey,
+    apiSecret: sim.apiSecret,
+    reconnectBaseMs: 20,
+    reconnectMaxMs: 200,
+    timeoutMs: 3000,
+    ...clientCfg,
+  }
   const spot = new BinanceSpot({ ...sim.urls.spot, ...common })
   const usdm = new BinanceUsdm({ ...sim.urls.usdm, ...common })
   const errors: TradekitError[] = []

@@ -17,7 +17,13 @@ describe('BinanceSpot against BinanceSim', () => {
     sim.step(20)
     expect(Math.abs((await spot.serverTime()) - Date.now())).toBeLessThan(5000)
     const inst = await spot.instrument('btcusdt')
-    expect(inst).toMatchObject({ venue: 'binance', symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', kind: 'spot' })
+    expect(inst).toMatchObject({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      base: 'BTC',
+      quote: 'USDT',
+      kind: 'spot',
+    })
     expect(inst.tickSize.toString()).toBe('0.01')
     const depth = await spot.depth('BTCUSDT', 10)
     expect(depth.bids).toHaveLength(10)
@@ -51,8 +57,17 @@ describe('BinanceSpot against BinanceSim', () => {
     expect(ack.fills.length).toBeGreaterThan(0)
     const total = ack.fills.reduce((s, f) => s.plus(f.qty), new Decimal(0))
     expect(total.toString()).toBe('0.02')
-    await waitFor(() => updates.some((u) => u.clientOrderId === m.clientOrderId && u.status === 'FILLED'), 5000, 'FILLED update')
-    expect(fills.filter((f) => f.clientOrderId === m.clientOrderId).reduce((s, f) => s.plus(f.qty), new Decimal(0)).toString()).toBe('0.02')
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === m.clientOrderId && u.status === 'FILLED'),
+      5000,
+      'FILLED update',
+    )
+    expect(
+      fills
+        .filter((f) => f.clientOrderId === m.clientOrderId)
+        .reduce((s, f) => s.plus(f.qty), new Decimal(0))
+        .toString(),
+    ).toBe('0.02')
     expect(balances).toContain('BTC')
 
     // A resting limit buy below the market, filled when the price path crosses it.
@@ -63,18 +78,35 @@ describe('BinanceSpot against BinanceSim', () => {
     expect((await spot.openOrders('BTCUSDT')).map((o) => o.clientOrderId)).toContain(l.clientOrderId)
     const q = await spot.queryOrder('BTCUSDT', l.clientOrderId)
     expect(q?.status).toBe('OPEN')
-    await stepUntil(sim, () => updates.some((u) => u.clientOrderId === l.clientOrderId && u.status === 'FILLED'), 15_000, 'limit fill')
+    await stepUntil(
+      sim,
+      () => updates.some((u) => u.clientOrderId === l.clientOrderId && u.status === 'FILLED'),
+      15_000,
+      'limit fill',
+    )
     const simOrder = sim.ledger.orders.find((o) => o.clientOrderId === l.clientOrderId)
     expect(simOrder?.status).toBe('FILLED')
 
     // Cancel an order far from the market.
-    const c = req({ type: 'LIMIT', price: mid.div(2).toDecimalPlaces(2), timeInForce: 'GTC', qty: new Decimal('0.01') })
+    const c = req({
+      type: 'LIMIT',
+      price: mid.div(2).toDecimalPlaces(2),
+      timeInForce: 'GTC',
+      qty: new Decimal('0.01'),
+    })
     await spot.placeOrder(c)
     const canceled = await spot.cancelOrder('BTCUSDT', c.clientOrderId)
     expect(canceled.status).toBe('CANCELED')
-    await waitFor(() => updates.some((u) => u.clientOrderId === c.clientOrderId && u.status === 'CANCELED'), 5000, 'cancel update')
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === c.clientOrderId && u.status === 'CANCELED'),
+      5000,
+      'cancel update',
+    )
     expect(await spot.queryOrder('BTCUSDT', 'never-sent')).toBeUndefined()
-    await expect(spot.cancelOrder('BTCUSDT', c.clientOrderId)).rejects.toMatchObject({ code: 'ORDER_REJECTED', venueCode: -2011 })
+    await expect(spot.cancelOrder('BTCUSDT', c.clientOrderId)).rejects.toMatchObject({
+      code: 'ORDER_REJECTED',
+      venueCode: -2011,
+    })
 
     // Balances agree with the ledger.
     const bal = await spot.balances()
@@ -87,35 +119,67 @@ describe('BinanceSpot against BinanceSim', () => {
   it('cancel-all, test orders, post-only rejection and insufficient funds', async () => {
     const { spot, sim } = h
     const mid = new Decimal(sim.midPrice('spot', 'BTCUSDT'))
-    for (let i = 0; i < 3; i++) await spot.placeOrder(req({ type: 'LIMIT', price: mid.minus(100 + i), timeInForce: 'GTC' }))
+    for (let i = 0; i < 3; i++)
+      await spot.placeOrder(req({ type: 'LIMIT', price: mid.minus(100 + i), timeInForce: 'GTC' }))
     const canceled = await spot.cancelAllOrders('BTCUSDT')
     expect(canceled).toHaveLength(3)
     expect(await spot.cancelAllOrders('BTCUSDT')).toEqual([])
     await spot.testOrder(req({ type: 'LIMIT', price: mid.minus(1), timeInForce: 'GTC' }))
     expect(sim.ledger.openOrders('spot')).toHaveLength(0)
-    await expect(spot.placeOrder(req({ type: 'LIMIT', price: mid.plus(50), timeInForce: 'POST_ONLY' }))).rejects.toMatchObject({ code: 'ORDER_REJECTED', venueCode: -2010 })
-    await expect(spot.placeOrder(req({ qty: new Decimal('50') }))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' })
+    await expect(
+      spot.placeOrder(req({ type: 'LIMIT', price: mid.plus(50), timeInForce: 'POST_ONLY' })),
+    ).rejects.toMatchObject({ code: 'ORDER_REJECTED', venueCode: -2010 })
+    await expect(spot.placeOrder(req({ qty: new Decimal('50') }))).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    })
   })
 
   it('filters are checked before sending: no request reaches the venue', async () => {
     const { spot, sim } = h
     await spot.instrument('BTCUSDT')
     const before = sim.requestLog.length
-    await expect(spot.placeOrder(req({ qty: new Decimal('0.000001') }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { filter: 'LOT_SIZE' } })
-    await expect(spot.placeOrder(req({ type: 'LIMIT', price: new Decimal('10'), qty: new Decimal('0.0001'), timeInForce: 'GTC' }))).rejects.toMatchObject({ details: { filter: 'NOTIONAL' } })
-    await expect(spot.placeOrder(req({ venue: 'binance-usdm' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    await expect(spot.placeOrder(req({ qty: new Decimal('0.000001') }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { filter: 'LOT_SIZE' },
+    })
+    await expect(
+      spot.placeOrder(
+        req({ type: 'LIMIT', price: new Decimal('10'), qty: new Decimal('0.0001'), timeInForce: 'GTC' }),
+      ),
+    ).rejects.toMatchObject({ details: { filter: 'NOTIONAL' } })
+    await expect(spot.placeOrder(req({ venue: 'binance-usdm' }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
     expect(sim.requestLog.length).toBe(before)
     // Rounded prices pass the venue's own filter.
-    const ack = await spot.placeOrder(req({ type: 'LIMIT', price: new Decimal('40000.129'), qty: new Decimal('0.012345'), timeInForce: 'GTC' }))
+    const ack = await spot.placeOrder(
+      req({
+        type: 'LIMIT',
+        price: new Decimal('40000.129'),
+        qty: new Decimal('0.012345'),
+        timeInForce: 'GTC',
+      }),
+    )
     expect(ack.order.price?.toString()).toBe('40000.12')
     expect(ack.order.qty.toString()).toBe('0.01234')
   })
 
   it('production needs the live-trading opt-in; a wrong secret is an AuthError (-1022)', async () => {
     const { sim } = h
-    const prod = new BinanceSpot({ testnet: false, ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
+    const prod = new BinanceSpot({
+      testnet: false,
+      ...sim.urls.spot,
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+    })
     await expect(prod.placeOrder(req())).rejects.toMatchObject({ code: 'CONFIG_INVALID' })
-    const live = new BinanceSpot({ testnet: false, allowLiveTrading: true, ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
+    const live = new BinanceSpot({
+      testnet: false,
+      allowLiveTrading: true,
+      ...sim.urls.spot,
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+    })
     expect((await live.placeOrder(req())).order.status).toBe('FILLED')
     const bad = new BinanceSpot({ ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: 'wrong' })
     await expect(bad.balances()).rejects.toMatchObject({ code: 'AUTH_FAILED', venueCode: -1022 })
