@@ -167,7 +167,7 @@ export interface HttpRequestParams {
   readonly headers?: Readonly<Record<string, string>>
   /** zod schema the JSON response must match; the parsed output becomes `data`. */
   readonly schema?: z.ZodType
-  /** Rate limit cost; default 1 on every window. */
+  /** Rate limit cost; default each window's `defaultCost` (1 unless configured). */
   readonly cost?: RequestCost
   /** Lane; default `MARKET_DATA` for GET/HEAD, `ORDER` otherwise. */
   readonly priority?: Priority

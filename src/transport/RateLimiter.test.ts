@@ -223,6 +223,21 @@ describe('RateLimiter', () => {
     expect(held.done).toBe(true)
   })
 
+  it('a request without a cost spends each window its defaultCost', () => {
+    const rl = new RateLimiter({
+      windows: [
+        { id: 'WEIGHT', limit: 10, intervalMs: 60_000 },
+        { id: 'ORDERS', limit: 1, intervalMs: 60_000, defaultCost: 0 },
+      ],
+      reserve: { MARKET_DATA: 0 },
+    })
+    expect(rl.tryAcquire()).toBe(true)
+    expect(rl.tryAcquire()).toBe(true)
+    expect(rl.snapshot().windows.map((w) => w.remaining)).toEqual([8, 1])
+    expect(rl.tryAcquire({ cost: 1 })).toBe(true) // a number charges every window
+    expect(rl.snapshot().windows.map((w) => w.remaining)).toEqual([7, 0])
+  })
+
   it('validates costs and configuration', async () => {
     const rl = new RateLimiter({ windows: [{ id: 'W', limit: 5, intervalMs: 1000 }] })
     await expect(rl.acquire({ cost: 6 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })

@@ -51,6 +51,8 @@ export const RateLimitWindowSchema = z
     intervalMs: z.number().int().positive(),
     /** Refill model, default `fixed`. */
     mode: z.enum(['fixed', 'rolling']).default('fixed'),
+    /** What a request that names no cost spends here. Default 1; use 0 for order-count windows. */
+    defaultCost: z.number().nonnegative().default(1),
   })
   .strict()
 
@@ -89,13 +91,13 @@ export type RateLimitWindowConfig = z.input<typeof RateLimitWindowSchema>
 
 /**
  * Cost of one request: a number charges every window that amount; a record charges only the windows it names
- * (`{ REQUEST_WEIGHT: 1, ORDERS_10S: 1, ORDERS_1D: 1 }`).
+ * (`{ REQUEST_WEIGHT: 1, ORDERS_10S: 1, ORDERS_1D: 1 }`). No cost charges each window its `defaultCost`.
  */
 export type RequestCost = number | Readonly<Record<string, number>>
 
 /** Parameters of {@link RateLimiter.acquire} and {@link RateLimiter.tryAcquire}. */
 export interface AcquireParams {
-  /** What the request costs; default 1 on every window. */
+  /** What the request costs; default each window's `defaultCost` (1 unless configured). */
   readonly cost?: RequestCost
   /** Lane; default `MARKET_DATA`. */
   readonly priority?: Priority
@@ -174,6 +176,7 @@ class Window {
   readonly limit: number
   readonly intervalMs: number
   readonly mode: WindowMode
+  readonly defaultCost: number
   /** fixed: used in the current window. */
   used = 0
   start = Number.NEGATIVE_INFINITY
@@ -186,6 +189,7 @@ class Window {
     this.limit = cfg.limit
     this.intervalMs = cfg.intervalMs
     this.mode = cfg.mode
+    this.defaultCost = Math.min(cfg.defaultCost, cfg.limit)
     this.tokens = cfg.limit
     this.last = now
   }
@@ -499,8 +503,12 @@ export class RateLimiter {
 
   #charges(cost: RequestCost | undefined): Array<readonly [Window, number]> {
     const out: Array<readonly [Window, number]> = []
-    if (cost === undefined || typeof cost === 'number') {
-      const c = cost ?? 1
+    if (cost === undefined) {
+      for (const w of this.#all) if (w.defaultCost > 0) out.push([w, w.defaultCost])
+      return out
+    }
+    if (typeof cost === 'number') {
+      const c = cost
       if (!(c >= 0) || !Number.isFinite(c)) throw new ValidationError(`Invalid request cost "${c}"`)
       if (c === 0) return out
       for (const w of this.#all) {
