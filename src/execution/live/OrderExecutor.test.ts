@@ -253,6 +253,17 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
     expect(adapter.placeCalls.size).toBe(3)
   })
 
+  it('refuses a concurrent duplicate client order id while the first waits for the rate limit', async () => {
+    const { adapter, exec, clock } = await setup({ maxOrdersPerInterval: 1, rateIntervalMs: 1000 })
+    await exec.submit(intent({ qty: '1', price: '100' }))
+    const i = intent({ qty: '1', price: '100' })
+    const first = exec.submit(i)
+    await expect(exec.submit(i)).rejects.toMatchObject({ code: 'INVALID_STATE' })
+    await clock.advanceAsync(1000)
+    await first
+    expect(adapter.placeCalls.get(i.clientOrderId)).toBe(1)
+  })
+
   it('dryRun logs and emits what it would send, and sends nothing', async () => {
     const logs: unknown[] = []
     const log = (a: unknown) => logs.push(a)

@@ -151,6 +151,7 @@ export class OrderExecutor implements ExecutionClient {
   /** The venue of the adapter. */
   readonly venues: readonly string[]
   readonly #orders = new Map<string, Order>()
+  readonly #reserved = new Set<string>()
   readonly #strategy = new Map<string, string>()
   readonly #seenTrades = new Set<string>()
   readonly #history: string[] = []
@@ -249,7 +250,9 @@ export class OrderExecutor implements ExecutionClient {
       throw new StateError(`Intent for venue "${intent.venue}" sent to the "${this.#adapter.venue}" executor`)
     }
     const cid = intent.clientOrderId === '' ? this.nextClientOrderId() : intent.clientOrderId
-    if (this.#orders.has(cid)) throw new StateError(`Duplicate client order id "${cid}"`)
+    if (this.#orders.has(cid) || this.#reserved.has(cid)) {
+      throw new StateError(`Duplicate client order id "${cid}"`)
+    }
     const created = createOrder({ ...stripIntent(intent), clientOrderId: cid }, this.#clock.now())
     if (!created.ok) throw created.error
     const order = created.value
@@ -270,7 +273,13 @@ export class OrderExecutor implements ExecutionClient {
       this.#bus.emit('order.dryRun', { type: 'order.dryRun', order, tsEvent: this.#clock.now() })
       return order
     }
-    await this.#throttle.acquire()
+    // The id is taken while the submission waits for the rate limit, so a concurrent duplicate is refused too.
+    this.#reserved.add(cid)
+    try {
+      await this.#throttle.acquire()
+    } finally {
+      this.#reserved.delete(cid)
+    }
     if (this.#closed) throw new StateError('OrderExecutor is shut down: not accepting orders')
     this.#orders.set(cid, order)
     this.#strategy.set(cid, intent.strategyId)
