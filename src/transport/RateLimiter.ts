@@ -397,8 +397,9 @@ export class RateLimiter {
       }, maxWaitMs)
       this.#lanes[priority].push(waiter)
       this.#queued++
-      this.#bus.emit('throttled', { type: 'throttled', priority, waitMs: estimate, tsEvent: now })
       this.#pump()
+      if (this.#lanes[priority].includes(waiter))
+        this.#bus.emit('throttled', { type: 'throttled', priority, waitMs: estimate, tsEvent: now })
     })
   }
 
