@@ -40,3 +40,15 @@ describe('ManualClock', () => {
     expect(Math.abs(c.now() - Date.now())).toBeLessThan(1000)
   })
 })
+
+describe('ScaledClock', () => {
+  it('runs faster than real time and rejects a bad speed', async () => {
+    const { ScaledClock } = await import('./clock.js')
+    const c = new ScaledClock({ speed: 1000, startMs: 0 })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(c.now()).toBeGreaterThanOrEqual(10_000)
+    const fired = await new Promise<number>((resolve) => c.setTimeout(() => resolve(c.now()), 5_000))
+    expect(fired).toBeGreaterThanOrEqual(5_000)
+    expect(() => new ScaledClock({ speed: 0 })).toThrow(/speed/)
+  })
+})
