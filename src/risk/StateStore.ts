@@ -72,8 +72,12 @@ export function parsePersistedRiskState(value: unknown): PersistedRiskState {
  */
 export class MemoryStateStore implements StateStore {
   #json: string | undefined
+  #saves = 0
+
   /** Number of completed saves. */
-  saves = 0
+  get saves(): number {
+    return this.#saves
+  }
 
   constructor(initial?: PersistedRiskState) {
     if (initial !== undefined) this.#json = JSON.stringify(parsePersistedRiskState(initial))
@@ -85,7 +89,7 @@ export class MemoryStateStore implements StateStore {
 
   async save(state: PersistedRiskState): Promise<void> {
     this.#json = JSON.stringify(parsePersistedRiskState(state))
-    this.saves++
+    this.#saves++
   }
 
   /** The last saved state, or `undefined`. */

@@ -37,13 +37,12 @@ export type {
   SizingBreakdown,
   TradingStateChangedEvent,
 } from './events.js'
-export {
-  type EmergencyStopOptions,
-  type EmergencyStopReport,
-  type FlattenOrder,
-  type UncanceledOrder,
-  type UnflattenedPosition,
-  withTimeout,
+export type {
+  EmergencyStopOptions,
+  EmergencyStopReport,
+  FlattenOrder,
+  UncanceledOrder,
+  UnflattenedPosition,
 } from './killSwitch.js'
 export { RiskManager } from './RiskManager.js'
 export {
