@@ -1,6 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
-import type { OrderIntent } from '../../core/ports.js'
+import { TypedEmitter } from '../../core/events.js'
+import type { MarketDataEvents, OrderIntent } from '../../core/ports.js'
 import type { BookSnapshot, Fill, Instrument, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { BTCPERP, BTCUSDT, YES } from '../testing/fixtures.js'
@@ -409,5 +411,86 @@ describe('PaperTrader latency and shutdown', () => {
     await s
     const o = await p
     expect(paper.order(o.clientOrderId)?.status).toBe('CANCELED')
+  })
+})
+
+describe('PaperTrader market data wiring', () => {
+  it('connect() follows a market-data source; candles fill resting orders they trade through', async () => {
+    const { paper } = setup()
+    const feed = new TypedEmitter<MarketDataEvents>()
+    const detach = paper.connect({ events: feed })
+    feed.emit('trade', {
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      tradeId: '1',
+      price: 100,
+      qty: 1,
+      side: 'BUY',
+      tsEvent: 0,
+    })
+    const o = await paper.submit(intent({ qty: '1', price: '95' }))
+    expect(o.status).toBe('OPEN')
+    const candle = {
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      openTime: 0,
+      closeTime: 59_999,
+      open: 100,
+      close: 99,
+      volume: 10,
+      isClosed: true,
+    }
+    feed.emit('candle', { ...candle, high: 101, low: 95 })
+    expect(paper.order(o.clientOrderId)?.status).toBe('OPEN') // touched, not traded through
+    feed.emit('candle', { ...candle, high: 100, low: 94.5 })
+    expect(paper.order(o.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(o.clientOrderId)?.avgFillPrice?.toString()).toBe('95')
+    detach()
+    feed.emit('trade', {
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      tradeId: '2',
+      price: 50,
+      qty: 1,
+      side: 'SELL',
+      tsEvent: 0,
+    })
+    expect(paper.portfolio.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('99')
+  })
+})
+
+describe('PaperTrader book walking (property)', () => {
+  it('fills min(qty, depth) at an average between the best and the worst level used, fees on the notional', async () => {
+    const level = fc.tuple(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 5000 }))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(level, { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 100, max: 100_000 }),
+        async (lv, q) => {
+          // Ascending distinct ask prices from cumulative steps.
+          let px = 100
+          const asks = lv.map(([step, size]) => {
+            px += step / 100
+            return [Number(px.toFixed(2)), size / 1000] as [number, number]
+          })
+          const { paper, fills } = setup()
+          paper.onBook(book([[99, 1]], asks))
+          const qty = new Decimal(q).div(1000)
+          const o = await paper.submit(intent({ qty }))
+          const depth = asks.reduce((s, [, a]) => s.plus(a), new Decimal(0))
+          expect(o.filledQty.eq(Decimal.min(qty, depth))).toBe(true)
+          expect(o.status).toBe(qty.lte(depth) ? 'FILLED' : 'EXPIRED')
+          const avg = o.avgFillPrice as Decimal
+          expect(avg.gte(asks[0]?.[0] as number)).toBe(true)
+          expect(avg.lte(fills.at(-1)?.price as Decimal)).toBe(true)
+          const notional = fills.reduce((s, f) => s.plus(f.price.times(f.qty)), new Decimal(0))
+          const fees = fills.reduce((s, f) => s.plus(f.fee), new Decimal(0))
+          expect(fees.eq(notional.times('0.001'))).toBe(true)
+          expect(paper.portfolio.position('fake', 'BTCUSDT')?.qty.eq(o.filledQty)).toBe(true)
+        },
+      ),
+      { numRuns: 100 },
+    )
   })
 })
