@@ -216,6 +216,36 @@ describe('ReconnectingWebSocket socket creation failures', () => {
   })
 })
 
+describe('ReconnectingWebSocket URL function that hangs', () => {
+  it('is bounded by connectTimeoutMs and called again on the next attempt', async () => {
+    const clock = new ManualClock(0)
+    let calls = 0
+    const ws = new ReconnectingWebSocket(
+      () => {
+        calls++
+        return new Promise<string>(() => {}) // never settles
+      },
+      {
+        clock,
+        WebSocket: FakeSocket as unknown as WebSocketConstructor,
+        connectTimeoutMs: 1000,
+        backoffBaseMs: 10,
+      },
+    )
+    const closes: WsCloseEvent[] = []
+    ws.events.on('close', (e) => closes.push(e))
+    ws.events.on('error', () => {})
+    await clock.advanceAsync(999)
+    expect(closes).toHaveLength(0)
+    await clock.advanceAsync(1)
+    expect(closes[0]).toMatchObject({ code: 4001, willReconnect: true })
+    await clock.advanceAsync(20)
+    expect(calls).toBe(2)
+    await ws.close()
+    expect(clock.pendingTimers).toBe(0)
+  })
+})
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('2', 0)).toBe(2000)

@@ -73,7 +73,7 @@ export const ReconnectingWebSocketConfigSchema = z
     maxReconnectAttempts: z.number().int().positive().optional(),
     /** A connection open this long resets the backoff to its base, ms. Default 30 s. */
     healthyAfterMs: z.number().int().positive().default(30_000),
-    /** Time allowed for the handshake, ms. Default 10 s. */
+    /** Time allowed to connect (URL function and handshake), ms. Default 10 s. */
     connectTimeoutMs: z.number().int().positive().default(10_000),
     /** No frame (message, or `ws` ping/pong) for this long means dead: terminate and reconnect. `0` disables. Default 60 s. */
     staleAfterMs: z.number().int().nonnegative().default(60_000),
@@ -442,6 +442,17 @@ export class ReconnectingWebSocket {
   async #open(): Promise<void> {
     const gen = ++this.#gen
     this.#setState(ConnectionState.CONNECTING)
+    // The deadline covers the URL function too: a listen-key call that hangs must not stall reconnecting.
+    this.#timers.connect = this.#clock.setTimeout(() => {
+      if (gen !== this.#gen || this.#state !== ConnectionState.CONNECTING) return
+      this.#bus.emit(
+        'error',
+        new NetworkError(
+          `WebSocket connect (URL and handshake) timed out after ${this.#cfg.connectTimeoutMs} ms`,
+        ),
+      )
+      this.#drop(LocalCloseCode.CONNECT_TIMEOUT, 'connect timeout', false)
+    }, this.#cfg.connectTimeoutMs)
     let url: string
     try {
       const u = typeof this.#url === 'function' ? await this.#url() : this.#url
@@ -503,14 +514,6 @@ export class ReconnectingWebSocket {
       if (gen !== this.#gen) return
       this.#ended(ev.code, ev.reason ?? '', ev.wasClean ?? false, true)
     }
-    this.#timers.connect = this.#clock.setTimeout(() => {
-      if (gen !== this.#gen || this.#state !== ConnectionState.CONNECTING) return
-      this.#bus.emit(
-        'error',
-        new NetworkError(`WebSocket handshake timed out after ${this.#cfg.connectTimeoutMs} ms`),
-      )
-      this.#drop(LocalCloseCode.CONNECT_TIMEOUT, 'connect timeout', false)
-    }, this.#cfg.connectTimeoutMs)
   }
 
   #onOpen(): void {
