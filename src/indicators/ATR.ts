@@ -24,10 +24,10 @@ export class ATR implements Indicator<CandleInput, number> {
   #prevClose = 0
   #atr = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pPrevClose = 0
   #pAtr = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('ATR', 'period', period)
@@ -82,17 +82,17 @@ export class ATR implements Indicator<CandleInput, number> {
     this.#prevClose = 0
     this.#atr = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest ATR, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period + 1` candles were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

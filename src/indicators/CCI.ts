@@ -22,9 +22,9 @@ export class CCI implements Indicator<CandleInput, number> {
   readonly #buf: Float64Array
   #idx = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pOld = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('CCI', 'period', period, 2)
@@ -74,17 +74,17 @@ export class CCI implements Indicator<CandleInput, number> {
     this.#buf.fill(0)
     this.#idx = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest CCI, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period` candles were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

@@ -20,8 +20,8 @@ export class DEMA implements Indicator<PriceInput, number> {
   readonly #e1: EMA
   readonly #e2: EMA
   #count = 0
-  #value: number | undefined = undefined
-  #pValue: number | undefined = undefined
+  #value = Number.NaN
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('DEMA', 'period', period)
@@ -63,17 +63,17 @@ export class DEMA implements Indicator<PriceInput, number> {
     this.#e1.reset()
     this.#e2.reset()
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest DEMA, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `lookback + 1` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

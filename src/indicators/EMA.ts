@@ -20,13 +20,10 @@ export class EMA implements Indicator<PriceInput, number> {
   readonly k: number
   /** TA-Lib lookback: `period - 1`. */
   readonly lookback: number
-  #sum = 0
+  // the running sum of the seed while warming up, the EMA afterwards
   #ema = 0
   #count = 0
-  #value: number | undefined = undefined
-  #pSum = 0
   #pEma = 0
-  #pValue: number | undefined = undefined
 
   constructor(period: number) {
     this.period = checkPeriod('EMA', 'period', period)
@@ -36,10 +33,16 @@ export class EMA implements Indicator<PriceInput, number> {
 
   /** Adds a price (or a candle's close) and returns the EMA, or `undefined` while warming up. */
   update(input: PriceInput): number | undefined {
-    const x = readPrice('EMA', input)
-    this.#pSum = this.#sum
-    this.#pEma = this.#ema
-    this.#pValue = this.#value
+    // the common case (a finite number) is checked inline; readPrice validates everything else
+    const x = typeof input === 'number' && input - input === 0 ? input : readPrice('EMA', input)
+    const e = this.#ema
+    this.#pEma = e
+    if (this.#count >= this.period) {
+      this.#count++
+      const v = (x - e) * this.k + e
+      this.#ema = v
+      return v
+    }
     return this.#step(x)
   }
 
@@ -47,45 +50,40 @@ export class EMA implements Indicator<PriceInput, number> {
   replace(input: PriceInput): number | undefined {
     if (this.#count === 0) return this.update(input)
     const x = readPrice('EMA', input)
-    this.#sum = this.#pSum
     this.#ema = this.#pEma
-    this.#value = this.#pValue
     this.#count--
     return this.#step(x)
   }
 
   #step(x: number): number | undefined {
     const n = ++this.#count
-    if (n > this.period) {
+    const p = this.period
+    if (n > p) {
       const e = (x - this.#ema) * this.k + this.#ema
       this.#ema = e
-      this.#value = e
       return e
     }
-    this.#sum += x
-    if (n < this.period) return undefined
-    const e = this.#sum / this.period
+    this.#ema += x
+    if (n < p) return undefined
+    const e = this.#ema / p
     this.#ema = e
-    this.#value = e
     return e
   }
 
   /** Forgets all inputs. */
   reset(): void {
-    this.#sum = 0
     this.#ema = 0
+    this.#pEma = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
   }
 
   /** Latest EMA, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#ema : undefined
   }
   /** True once `period` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

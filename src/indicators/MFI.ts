@@ -30,14 +30,14 @@ export class MFI implements Indicator<CandleInput, number> {
   #prevTP = 0
   #nullRun = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pPosSum = 0
   #pNegSum = 0
   #pPrevTP = 0
   #pNullRun = 0
   #pOldPos = 0
   #pOldNeg = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('MFI', 'period', period, 2)
@@ -122,17 +122,17 @@ export class MFI implements Indicator<CandleInput, number> {
     this.#prevTP = 0
     this.#nullRun = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest MFI, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period + 1` candles were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

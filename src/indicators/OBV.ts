@@ -17,10 +17,10 @@ export class OBV implements Indicator<CandleInput, number> {
   #obv = 0
   #prevClose = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pObv = 0
   #pPrevClose = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   /** Adds a candle and returns the OBV. */
   update(input: CandleInput): number | undefined {
@@ -57,17 +57,17 @@ export class OBV implements Indicator<CandleInput, number> {
     this.#obv = 0
     this.#prevClose = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest OBV, or `undefined` before the first candle. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True from the first candle on. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

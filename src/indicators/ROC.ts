@@ -19,9 +19,9 @@ export class ROC implements Indicator<PriceInput, number> {
   readonly #buf: Float64Array
   #idx = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pOld = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('ROC', 'period', period)
@@ -64,17 +64,17 @@ export class ROC implements Indicator<PriceInput, number> {
     this.#buf.fill(0)
     this.#idx = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest ROC, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period + 1` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

@@ -24,11 +24,11 @@ export class RSI implements Indicator<PriceInput, number> {
   #gain = 0
   #loss = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pPrev = 0
   #pGain = 0
   #pLoss = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('RSI', 'period', period, 2)
@@ -97,17 +97,17 @@ export class RSI implements Indicator<PriceInput, number> {
     this.#gain = 0
     this.#loss = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest RSI, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period + 1` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

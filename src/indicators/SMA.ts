@@ -23,11 +23,11 @@ export class SMA implements Indicator<PriceInput, number> {
   #idx = 0
   #sum = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pIdx = 0
   #pSum = 0
   #pOld = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('SMA', 'period', period)
@@ -78,17 +78,17 @@ export class SMA implements Indicator<PriceInput, number> {
     this.#idx = 0
     this.#sum = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest average, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

@@ -22,8 +22,8 @@ export class TEMA implements Indicator<PriceInput, number> {
   readonly #e2: EMA
   readonly #e3: EMA
   #count = 0
-  #value: number | undefined = undefined
-  #pValue: number | undefined = undefined
+  #value = Number.NaN
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('TEMA', 'period', period)
@@ -68,17 +68,17 @@ export class TEMA implements Indicator<PriceInput, number> {
     this.#e2.reset()
     this.#e3.reset()
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest TEMA, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `lookback + 1` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

@@ -18,9 +18,9 @@ export class TrueRange implements Indicator<CandleInput, number> {
   readonly lookback = 1
   #prevClose = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pPrevClose = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   /** Adds a candle and returns its true range, or `undefined` for the first candle. */
   update(input: CandleInput): number | undefined {
@@ -53,17 +53,17 @@ export class TrueRange implements Indicator<CandleInput, number> {
   reset(): void {
     this.#prevClose = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest true range, or `undefined` before the second candle. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True from the second candle on. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

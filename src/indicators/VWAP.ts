@@ -57,9 +57,9 @@ export class VWAP implements Indicator<VWAPInput, number> {
   #session = Number.NEGATIVE_INFINITY
   #lastTime = Number.NEGATIVE_INFINITY
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   readonly #saved = new Float64Array(8)
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(config: VWAPConfig = {}) {
     const c = parseConfig(VWAPConfigSchema, config, 'VWAP')
@@ -183,17 +183,17 @@ export class VWAP implements Indicator<VWAPInput, number> {
     this.#session = Number.NEGATIVE_INFINITY
     this.#lastTime = Number.NEGATIVE_INFINITY
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest VWAP, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `lookback + 1` candles were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {

@@ -26,13 +26,13 @@ export class WMA implements Indicator<PriceInput, number> {
   #sum = 0
   #trailing = 0
   #count = 0
-  #value: number | undefined = undefined
+  #value = Number.NaN
   #pIdx = 0
   #pSub = 0
   #pSum = 0
   #pTrailing = 0
   #pOld = 0
-  #pValue: number | undefined = undefined
+  #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('WMA', 'period', period)
@@ -96,17 +96,17 @@ export class WMA implements Indicator<PriceInput, number> {
     this.#sum = 0
     this.#trailing = 0
     this.#count = 0
-    this.#value = undefined
-    this.#pValue = undefined
+    this.#value = Number.NaN
+    this.#pValue = Number.NaN
   }
 
   /** Latest WMA, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#value
+    return this.#count > this.lookback ? this.#value : undefined
   }
   /** True once `period` inputs were seen. */
   get isReady(): boolean {
-    return this.#value !== undefined
+    return this.#count > this.lookback
   }
   /** Inputs accepted so far. */
   get count(): number {

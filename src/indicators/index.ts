@@ -12,6 +12,16 @@ export {
   type BollingerBandsValue,
 } from './BollingerBands.js'
 export { batch } from './batch.js'
+export {
+  CandleAggregator,
+  type CandleAggregatorConfig,
+  CandleAggregatorConfigSchema,
+  type CandleAggregatorEvents,
+  type CandleAggregatorInput,
+  type CandleAggregatorStats,
+  type IngestOutcome,
+  type TradeInput,
+} from './CandleAggregator.js'
 export { CCI } from './CCI.js'
 export { DEMA } from './DEMA.js'
 export { Donchian, type DonchianValue } from './Donchian.js'
@@ -37,6 +47,7 @@ export {
 } from './Stochastic.js'
 export { TEMA } from './TEMA.js'
 export { TrueRange, trueRange } from './TrueRange.js'
+export { isTimeframe, TIMEFRAMES, type Timeframe, timeframeEnd, timeframeStart } from './timeframe.js'
 export type { CandleInput, Indicator, PriceInput, TimedCandleInput } from './types.js'
 export { VWAP, type VWAPConfig, VWAPConfigSchema, type VWAPInput } from './VWAP.js'
 export { WMA } from './WMA.js'

@@ -28,25 +28,48 @@ function fail(name: string, field: string, message: string): never {
 
 /** Validates a candle (finite fields, low <= open/close <= high, volume >= 0); throws a ValidationError. */
 export function checkCandle(name: string, c: CandleInput): CandleInput {
+  if (typeof c === 'object' && c !== null) {
+    const { open, high, low, close, volume } = c
+    // Fast path, one expression: `high - low` is finite only if both are; open and close are then bounded by them;
+    // NaN fails every comparison.
+    if (
+      typeof high === 'number' &&
+      typeof low === 'number' &&
+      typeof open === 'number' &&
+      typeof close === 'number' &&
+      typeof volume === 'number' &&
+      Number.isFinite(high - low) &&
+      low <= open &&
+      open <= high &&
+      low <= close &&
+      close <= high &&
+      volume >= 0 &&
+      volume < Number.POSITIVE_INFINITY
+    )
+      return c
+  }
+  return explainCandle(name, c)
+}
+
+function explainCandle(name: string, c: CandleInput): never {
   if (typeof c !== 'object' || c === null) fail(name, 'input', `expected a candle, got "${String(c)}"`)
   const { open, high, low, close, volume } = c
-  if (!Number.isFinite(high)) fail(name, 'high', `candle high "${String(high)}" is not a finite number`)
-  if (!Number.isFinite(low)) fail(name, 'low', `candle low "${String(low)}" is not a finite number`)
-  if (!Number.isFinite(open)) fail(name, 'open', `candle open "${String(open)}" is not a finite number`)
-  if (!Number.isFinite(close)) fail(name, 'close', `candle close "${String(close)}" is not a finite number`)
-  if (!Number.isFinite(volume))
-    fail(name, 'volume', `candle volume "${String(volume)}" is not a finite number`)
+  const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v)
+  if (!finite(high)) fail(name, 'high', `candle high "${String(high)}" is not a finite number`)
+  if (!finite(low)) fail(name, 'low', `candle low "${String(low)}" is not a finite number`)
+  if (!finite(open)) fail(name, 'open', `candle open "${String(open)}" is not a finite number`)
+  if (!finite(close)) fail(name, 'close', `candle close "${String(close)}" is not a finite number`)
+  if (!finite(volume)) fail(name, 'volume', `candle volume "${String(volume)}" is not a finite number`)
   if (high < low) fail(name, 'high', `candle high "${high}" is below low "${low}"`)
   if (open < low || open > high) fail(name, 'open', `candle open "${open}" is outside [${low}, ${high}]`)
   if (close < low || close > high) fail(name, 'close', `candle close "${close}" is outside [${low}, ${high}]`)
-  if (volume < 0) fail(name, 'volume', `candle volume "${volume}" is negative`)
-  return c
+  fail(name, 'volume', `candle volume "${volume}" is negative`)
 }
 
 /** Reads the price of a number-or-candle input (the close of a candle); throws a ValidationError if invalid. */
 export function readPrice(name: string, input: PriceInput): number {
   if (typeof input === 'number') {
-    if (Number.isFinite(input)) return input
+    if (input - input === 0) return input // false for NaN and ±Infinity
     fail(name, 'input', `input "${String(input)}" is not a finite number`)
   }
   return checkCandle(name, input).close
