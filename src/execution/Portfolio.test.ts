@@ -235,3 +235,43 @@ describe('Portfolio invariants (property)', () => {
     )
   })
 })
+
+describe('Portfolio.reconcileWith', () => {
+  it('takes the venue cash and positions, reports spot holdings it cannot apply', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    p.applyFill(fill(BTCPERP, 'BUY', '1', '100'))
+    const seen: unknown[] = []
+    p.events.on('portfolio.reconciled', (e) => seen.push(e.differences))
+    const d = p.reconcileWith({
+      balances: [
+        { venue: 'fake', asset: 'USDT', free: new Decimal('7990'), locked: new Decimal('5') },
+        { venue: 'fake', asset: 'BTC', free: new Decimal('0.0999'), locked: new Decimal(0) },
+      ],
+      positions: [
+        {
+          venue: 'fake',
+          symbol: BTCPERP.symbol,
+          qty: new Decimal(2),
+          entryPrice: new Decimal(101),
+          realizedPnl: new Decimal(0),
+          unrealizedPnl: new Decimal(0),
+        },
+      ],
+    })
+    expect(d.map((x) => [x.kind, x.id, x.ours.toString(), x.venue.toString(), x.applied])).toEqual([
+      ['cash', 'USDT', '8000', '7995', true],
+      ['holding', 'BTC', '0.1', '0.0999', false],
+      ['position', BTCPERP.symbol, '1', '2', true],
+    ])
+    expect(p.cash('USDT').toString()).toBe('7995')
+    expect(p.position('fake', BTCPERP.symbol)?.entryPrice?.toString()).toBe('101')
+    expect(p.checkInvariants().ok).toBe(true)
+    expect(seen).toHaveLength(1)
+    expect(
+      p.reconcileWith({
+        balances: [{ venue: 'fake', asset: 'USDT', free: new Decimal('7995'), locked: new Decimal(0) }],
+      }),
+    ).toEqual([])
+  })
+})

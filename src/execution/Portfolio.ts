@@ -72,6 +72,18 @@ export interface FillApplied {
   readonly realizedPnl: Decimal
 }
 
+/** One difference found by {@link Portfolio.reconcileWith}: what the portfolio had and what the venue reports. */
+export interface PortfolioDifference {
+  /** `cash` (an asset), `position` (a perpetual or outcome position) or `holding` (a spot base asset). */
+  readonly kind: 'cash' | 'position' | 'holding'
+  /** Asset (cash, holding) or symbol (position). */
+  readonly id: string
+  readonly ours: Decimal
+  readonly venue: Decimal
+  /** Whether the portfolio took the venue's value (spot holdings are reported, not applied). */
+  readonly applied: boolean
+}
+
 /** Events a {@link Portfolio} emits. */
 export interface PortfolioEvents {
   'fill.applied': [e: { type: 'fill.applied'; applied: FillApplied; tsEvent: number }]
@@ -79,6 +91,10 @@ export interface PortfolioEvents {
   'fill.duplicate': [e: { type: 'fill.duplicate'; fill: Fill; tsEvent: number }]
   'position.settled': [
     e: { type: 'position.settled'; position: PortfolioPosition; payout: Decimal; tsEvent: number },
+  ]
+  /** The venue's balances or positions were merged in (see {@link Portfolio.reconcileWith}). */
+  'portfolio.reconciled': [
+    e: { type: 'portfolio.reconciled'; differences: readonly PortfolioDifference[]; tsEvent: number },
   ]
   'funding.applied': [
     e: { type: 'funding.applied'; symbol: string; venue: string; amount: Decimal; tsEvent: number },
@@ -369,6 +385,64 @@ export class Portfolio {
       tsEvent: this.#clock.now(),
     })
     return amount
+  }
+
+  /**
+   * Merges the venue's view (an OrderExecutor `reconciled` report or `account.update`): cash balances take the
+   * venue's total (free + locked); perpetual and outcome positions take its quantity and entry; a spot base asset
+   * that differs is reported but not applied (the venue does not know its cost basis). Returns the differences.
+   *
+   * @example
+   * ```ts
+   * exec.events.on('account.update', (e) => portfolio.reconcileWith(e))
+   * ```
+   */
+  reconcileWith(state: {
+    balances?: readonly Balance[]
+    positions?: readonly Position[]
+  }): PortfolioDifference[] {
+    const diffs: PortfolioDifference[] = []
+    const spotBases = new Set<string>()
+    for (const i of this.#instruments.values()) if (i.kind === 'spot') spotBases.add(i.base)
+    for (const b of state.balances ?? []) {
+      const venueTotal = b.free.plus(b.locked)
+      if (spotBases.has(b.asset) && !this.#cash.has(b.asset)) {
+        let ours = ZERO
+        for (const p of this.#positions.values()) {
+          const inst = this.#instruments.get(key(p.venue, p.symbol))
+          if (inst?.kind === 'spot' && inst.base === b.asset) ours = ours.plus(p.qty)
+        }
+        if (!ours.eq(venueTotal)) {
+          diffs.push({ kind: 'holding', id: b.asset, ours, venue: venueTotal, applied: false })
+        }
+        continue
+      }
+      const ours = this.cash(b.asset)
+      if (!ours.eq(venueTotal)) {
+        this.#cash.set(b.asset, venueTotal)
+        diffs.push({ kind: 'cash', id: b.asset, ours, venue: venueTotal, applied: true })
+      }
+    }
+    for (const vp of state.positions ?? []) {
+      const inst = this.instrument(vp.venue, vp.symbol)
+      if (inst === undefined || inst.kind === 'spot') continue
+      const p = this.#posFor(vp.venue, vp.symbol)
+      if (p.qty.eq(vp.qty)) continue
+      if (!vp.qty.isZero() && vp.entryPrice === undefined) continue
+      diffs.push({ kind: 'position', id: vp.symbol, ours: p.qty, venue: vp.qty, applied: true })
+      p.qty = vp.qty
+      p.entry = vp.qty.isZero() ? undefined : vp.entryPrice
+      if (vp.leverage !== undefined) p.leverage = vp.leverage
+    }
+    this.#touchPeak()
+    if (diffs.length > 0) {
+      this.#bus.emit('portfolio.reconciled', {
+        type: 'portfolio.reconciled',
+        differences: diffs,
+        tsEvent: this.#clock.now(),
+      })
+    }
+    return diffs
   }
 
   /** Sum of unrealized PnL of all positions (account currency). */

@@ -37,6 +37,7 @@ export {
   Portfolio,
   type PortfolioConfig,
   PortfolioConfigSchema,
+  type PortfolioDifference,
   type PortfolioEvents,
   type PortfolioPosition,
 } from './Portfolio.js'
