@@ -389,7 +389,7 @@ export class HttpClient {
       if (params.signed === true) {
         if (cfg.sign === undefined)
           throw new ValidationError(`Request "${label}" is signed but no sign hook is set`)
-        await cfg.sign(draft)
+        await this.#bounded(cfg.sign(draft), params.timeoutMs ?? cfg.timeoutMs, label)
       }
     } catch (e) {
       return { kind: 'fail', error: toTradekitError(e) }
@@ -562,6 +562,32 @@ export class HttpClient {
     }
     breaker?.onSuccess()
     return { kind: 'fail', error: mapped ?? new HttpError(status, bodyText, base) }
+  }
+
+  /** Awaits a hook's result for at most `timeoutMs` (a remote signer that hangs must not stall the call). */
+  #bounded(value: void | Promise<void>, timeoutMs: number, label: string): Promise<void> | undefined {
+    if (!(value instanceof Promise)) return undefined
+    return new Promise<void>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(
+        () =>
+          reject(
+            new TimeoutError(`Signing "${label}" took more than ${timeoutMs} ms`, timeoutMs, {
+              request: label,
+            }),
+          ),
+        timeoutMs,
+      )
+      value.then(
+        () => {
+          this.#clock.clearTimeout(timer)
+          resolve()
+        },
+        (e: unknown) => {
+          this.#clock.clearTimeout(timer)
+          reject(e)
+        },
+      )
+    })
   }
 }
 

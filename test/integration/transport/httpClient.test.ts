@@ -292,6 +292,13 @@ describe('HttpClient against a loopback server', () => {
     expect(server.requests.at(-1)?.url).toBe('/api/v3/time')
   })
 
+  it('bounds a sign hook that never settles by the request timeout', async () => {
+    const http = client({ timeoutMs: 100, sign: () => new Promise<void>(() => {}) })
+    const e = await failure(http.request({ path: '/signed', signed: true }))
+    expect(e.code).toBe('TIMEOUT')
+    expect(server.requests).toHaveLength(0)
+  })
+
   it('feeds usage headers into the limiter and charges per-request costs', async () => {
     server.handle = (_req, res) => json(res, 200, { ok: true }, { 'X-MBX-USED-WEIGHT-1M': '1000' })
     const limiter = new RateLimiter({
