@@ -114,6 +114,8 @@ export const PolymarketClobConfigSchema = z
     pingIntervalMs: z.number().int().positive().default(10_000),
     /** Socket with no frame at all (not even PONG) for this long is dropped and reconnected, ms. Default 30 s. */
     staleAfterMs: z.number().int().positive().default(30_000),
+    /** After a user-channel reconnect, fills are reconciled over REST at once and again after this delay, ms. Default 1 s. */
+    userReconcileDelayMs: z.number().int().positive().default(1_000),
     /** Reconnect backoff base, ms. Default 500. */
     reconnectBaseMs: z.number().int().nonnegative().default(500),
     /** Time source. Default `SystemClock`. */
@@ -303,6 +305,7 @@ export class PolymarketClob {
   readonly #userMarkets = new Set<string>()
   #lastMarketData = 0
   #silenceTimer: unknown
+  #reconcileTimer: unknown
   #hbState: HeartbeatState = HeartbeatState.IDLE
   #hbTimer: unknown
   #hbId = ''
@@ -956,9 +959,21 @@ export class PolymarketClob {
   #userSocket(): ReconnectingWebSocket {
     if (this.#userWs !== undefined) return this.#userWs
     const ws = new ReconnectingWebSocket(`${this.#cfg.wsUrl}/ws/user`, this.#wsConfig())
-    ws.events.on('open', () =>
-      this.#bus.emit('ws.open', { type: 'ws.open', channel: 'user', tsEvent: this.#clock.now() }),
-    )
+    let opens = 0
+    ws.events.on('open', () => {
+      this.#bus.emit('ws.open', { type: 'ws.open', channel: 'user', tsEvent: this.#clock.now() })
+      // Events sent while we were away are lost: recover our fills from the REST trade history, at once and
+      // again once the re-subscription has surely been processed (closing the gap in between).
+      if (++opens > 1) {
+        const run = (): void => {
+          if (this.#closed) return
+          this.reconcileFills().catch((e: unknown) => this.#bus.emit('error', toTradekitError(e)))
+        }
+        run()
+        this.#clock.clearTimeout(this.#reconcileTimer as never)
+        this.#reconcileTimer = this.#clock.setTimeout(run, this.#cfg.userReconcileDelayMs)
+      }
+    })
     ws.events.on('message', (m) => {
       if (typeof m.data !== 'string') return
       const f = decodeFrame(m.data, decodeUserEvent)
@@ -1025,6 +1040,29 @@ export class PolymarketClob {
     }
   }
 
+  /**
+   * Recovers fills the user channel may have missed (after a reconnect): reads our trade history over REST and
+   * emits `fill` for every trade of ours not reported yet. Returns how many fills it emitted. Called automatically
+   * when the user channel reconnects.
+   */
+  async reconcileFills(): Promise<number> {
+    if (this.#creds === undefined) return 0
+    const before = this.#seenFills.size
+    const raw = await this.#allPages('/data/trades', {})
+    for (const t of raw) {
+      const r = t as Record<string, unknown>
+      const matchMs = Number(r.match_time) * 1000
+      const decoded = decodeUserEvent({
+        ...r,
+        event_type: 'trade',
+        timestamp: Number.isSafeInteger(matchMs) ? matchMs : this.#clock.now(),
+      })
+      if (decoded.ok && decoded.value.type === 'trade') this.#emitFills(decoded.value)
+      else if (!decoded.ok) this.#bus.emit('error', decoded.error)
+    }
+    return this.#seenFills.size - before
+  }
+
   /** Closes both sockets, stops heartbeats and timers. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return
@@ -1032,6 +1070,7 @@ export class PolymarketClob {
     this.#hbArmed = false
     this.#clock.clearTimeout(this.#hbTimer as never)
     this.#clock.clearTimeout(this.#silenceTimer as never)
+    this.#clock.clearTimeout(this.#reconcileTimer as never)
     await Promise.all([this.#marketWs?.close(), this.#userWs?.close()])
   }
 

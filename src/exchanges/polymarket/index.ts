@@ -69,6 +69,7 @@ export {
 } from './decode.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export { LocalBook } from './LocalBook.js'
+export { PolymarketAdapter, saltFor } from './PolymarketAdapter.js'
 export {
   type CancelResult,
   type HeartbeatHealthEvent,
