@@ -66,6 +66,12 @@ describe('parseDecimal', () => {
     expect(z.ok && Object.is(z.value.toNumber(), 0)).toBe(true)
   })
 
+  it('checks the magnitude of Decimal inputs too', () => {
+    expect(parseDecimal(new Decimal('1e30')).ok).toBe(false)
+    expect(parseDecimal(new Decimal('9.99e29')).ok).toBe(true)
+    expect(parseDecimal(new Decimal(Number.NaN)).ok).toBe(false)
+  })
+
   it('puts the field name in the error', () => {
     const r = parsePrice('nope', 'bidPrice')
     expect(!r.ok && r.error.message).toContain('bidPrice')

@@ -48,9 +48,10 @@ export function parseDecimal(
     value = new Decimal(input)
   } else if (isDecimal(input)) {
     if (!input.isFinite()) return err(invalid(field, input.toString(), 'is not finite'))
-    if (input.abs().gte(new Decimal(10).pow(MAX_INT_DIGITS)))
-      return err(invalid(field, input.toString(), 'is too large'))
-    value = new Decimal(input)
+    // `e` is the base-10 exponent: |x| >= 1e30 exactly when e >= 30.
+    if (input.e >= MAX_INT_DIGITS) return err(invalid(field, input.toString(), 'is too large'))
+    // Decimals are immutable: one of ours is reused as is; one from another decimal.js copy is converted.
+    value = input instanceof Decimal ? input : new Decimal(input)
   } else {
     return err(invalid(field, input, 'is not a string or number'))
   }
