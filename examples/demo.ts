@@ -181,6 +181,7 @@ async function summary(): Promise<void> {
     fees,
     signals: signals.length,
     denied,
+    deniedByCode: {},
     tradeCount: trades.length,
     trades: trades.map((t) => ({
       venue: t.venue,
@@ -193,6 +194,7 @@ async function summary(): Promise<void> {
       fees: t.fees.toFixed(),
     })),
     equityCurve: curve.points(),
+    stateChanges: [],
     errors,
   }
   const out = await writeReport(report, values.out ?? 'tradekit-report', 'demo', {

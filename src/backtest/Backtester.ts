@@ -59,6 +59,8 @@ export interface BacktestReport {
   readonly fees: number
   readonly signals: number
   readonly denied: number
+  /** Denials by reason code (`STOP_TOO_TIGHT`, `FEED_UNHEALTHY`, ...): why signals did not trade. */
+  readonly deniedByCode: Readonly<Record<string, number>>
   readonly tradeCount: number
   readonly trades: ReadonlyArray<{
     venue: string
@@ -71,6 +73,8 @@ export interface BacktestReport {
     fees: string
   }>
   readonly equityCurve: readonly EquityPoint[]
+  /** Trading-state changes of the RiskManager (breakers tripping), in order. */
+  readonly stateChanges: ReadonlyArray<{ at: number; from: string; to: string; reason: string }>
   /** Errors reported during the run (listener bugs, rejected fills); a clean run has none. */
   readonly errors: readonly string[]
 }
@@ -138,8 +142,15 @@ export class Backtester {
     engine.events.on('signal', (_s: Signal) => {
       signals++
     })
-    engine.events.on('order.denied', () => {
+    const stateChanges: { at: number; from: string; to: string; reason: string }[] = []
+    risk.events.on('risk.stateChanged', (e) => {
+      if (stateChanges.length < 1000)
+        stateChanges.push({ at: e.tsEvent, from: e.from, to: e.to, reason: e.reason })
+    })
+    const deniedByCode: Record<string, number> = {}
+    engine.events.on('order.denied', (e) => {
       denied++
+      deniedByCode[e.code] = (deniedByCode[e.code] ?? 0) + 1
     })
     engine.events.on('trade.closed', (e) => {
       tradeCount++
@@ -195,6 +206,7 @@ export class Backtester {
       fees,
       signals,
       denied,
+      deniedByCode,
       tradeCount,
       trades: trades.map((t) => ({
         venue: t.venue,
@@ -207,6 +219,7 @@ export class Backtester {
         fees: t.fees.toFixed(),
       })),
       equityCurve: curve.points(),
+      stateChanges,
       errors,
     }
   }
