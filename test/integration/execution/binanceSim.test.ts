@@ -8,7 +8,8 @@ import type { OrderIntent } from '../../../src/core/ports.js'
 import type { Order } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
-import { OrderExecutor, OrderGroup } from '../../../src/execution/index.js'
+import { OrderExecutor, OrderGroup, PaperTrader } from '../../../src/execution/index.js'
+import { RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim } from '../../../src/sim/binance/index.js'
 
 let sim: BinanceSim
@@ -120,5 +121,37 @@ describe('OrderExecutor on BinanceSim', () => {
     const atVenue = sim.ledger.orders.find((x) => x.clientOrderId === unwind.clientOrderId)
     expect(atVenue?.status).toBe('FILLED')
     expect(atVenue?.executedQty.toString()).toBe('0.01')
+  })
+
+  it('the RiskManager kill switch cancels every open order on the venue and on paper', async () => {
+    const inst = await spot.instrument('BTCUSDT')
+    const paper = new PaperTrader({ instruments: [inst], balances: { USDT: '100000' } })
+    paper.onBook(await spot.depth('BTCUSDT', 20))
+    const risk = new RiskManager()
+    risk.registerExecutor(exec)
+    risk.registerExecutor(paper)
+    const mid = new Decimal(sim.midPrice('spot', 'BTCUSDT'))
+    const price = mid.times('0.9').toDecimalPlaces(inst.tickSize.decimalPlaces(), Decimal.ROUND_DOWN)
+    const limit = (): OrderIntent => ({
+      clientOrderId: cid(),
+      venue: spot.venue,
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      qty: new Decimal('0.01'),
+      price,
+      strategyId: 'it',
+    })
+    const live = [await exec.submit(limit()), await exec.submit(limit())]
+    const onPaper = await paper.submit(limit())
+    expect(sim.ledger.openOrders('spot')).toHaveLength(2)
+    const report = await risk.emergencyStop('integration test')
+    expect(report.complete).toBe(true)
+    expect([...report.canceled].sort()).toEqual([...live, onPaper].map((o) => o.clientOrderId).sort())
+    expect(sim.ledger.openOrders('spot')).toHaveLength(0)
+    expect(exec.openOrders()).toHaveLength(0)
+    expect(paper.openOrders()).toHaveLength(0)
+    await paper.shutdown()
   })
 })
