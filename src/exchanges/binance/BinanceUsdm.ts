@@ -76,6 +76,11 @@ export class BinanceUsdm extends BinanceClient {
   #algoIds = new Set<string>()
   /** Actual order id of a triggered algo order → the algo's client id. */
   #triggered = new Map<string, string>()
+  /**
+   * Recent order events by venue order id, for orders not known as ours yet: the triggered order of an algo order
+   * may report before the `ALGO_UPDATE` that links it; those events are replayed under the algo's client id.
+   */
+  readonly #recent = new Map<string, Array<z.output<typeof OrderTradeUpdateSchema>>>()
   #user: ReconnectingWebSocket | undefined
   #userOpens = 0
   #listenKey: string | undefined
@@ -512,6 +517,14 @@ export class BinanceUsdm extends BinanceClient {
     await opened
   }
 
+  #remember(e: z.output<typeof OrderTradeUpdateSchema>): void {
+    const id = String(e.o.i)
+    const list = this.#recent.get(id) ?? []
+    list.push(e)
+    this.#recent.set(id, list.slice(-20))
+    while (this.#recent.size > 200) this.#recent.delete(this.#recent.keys().next().value as string)
+  }
+
   #onUserMessage(text: string): void {
     let event: Record<string, unknown>
     try {
@@ -535,6 +548,7 @@ export class BinanceUsdm extends BinanceClient {
           return
         }
         const algoCid = this.#triggered.get(String(r.data.o.i))
+        if (algoCid === undefined) this.#remember(r.data)
         const mapped = orderTradeUpdateToEvent(r.data, this.venue, algoCid)
         if (mapped === undefined) {
           this.bus.emit(
@@ -561,7 +575,16 @@ export class BinanceUsdm extends BinanceClient {
           return
         }
         const o = r.data.o
-        if (o.ai !== undefined && o.ai !== '') this.#triggered.set(o.ai, o.caid)
+        if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
+          this.#triggered.set(o.ai, o.caid)
+          if (this.#triggered.size > 1000)
+            this.#triggered.delete(this.#triggered.keys().next().value as string)
+          for (const earlier of this.#recent.get(o.ai) ?? []) {
+            const m = orderTradeUpdateToEvent(earlier, this.venue, o.caid)
+            if (m !== undefined) this.emitOrder({ ...m.order, type: 'MARKET' }, m.fill, earlier.E)
+          }
+          this.#recent.delete(o.ai)
+        }
         this.#algoIds.add(o.caid)
         // FINISHED: the triggered order's own updates carry the outcome.
         if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return

@@ -110,7 +110,10 @@ export function mapBinanceError(ctx: BinanceErrorContext): TradekitError {
   }
   if (code === undefined && status >= 500)
     return new HttpError(status, msg ?? '', ctx.request !== undefined ? { request: ctx.request } : {})
-  if (code !== undefined && code <= -4000 && code > -5000)
+  if (code === -2018) return new InsufficientFundsError(venue, message, common)
+  // -20xx order rejections (auth codes handled above), -4xxx and -5xxx futures order/parameter rejections.
+  if (code !== undefined && ((code <= -2000 && code > -3000) || (code <= -4000 && code > -6000))) {
     return new OrderRejectedError(venue, message, common)
+  }
   return new ExchangeError(venue, message, { ...common, retryable: status >= 500 })
 }

@@ -85,6 +85,8 @@ export interface BinanceSimFaults {
   serverShutdown(): void
   /** Expire every USD-M listen key (`listenKeyExpired` event, key invalid afterwards). */
   expireListenKeys(): void
+  /** Lose the next `count` user-data events (spot and USD-M), as if the socket had dropped them. */
+  dropUserEvents(count?: number): void
   /** Terminate every spot user-data subscription (`eventStreamTerminated`). */
   terminateUserStreams(): void
   /** Clears every pending fault. */
@@ -174,6 +176,7 @@ export class BinanceSim {
   /** Open time of the kline period last published, per market and stream. */
   readonly #klineOpen = new Map<string, number>()
   #skewMs = 0
+  #dropUser = 0
   #stallUntil = 0
   #weight = { minute: 0, used: 0 }
   #orderCount = { sec10: 0, used10s: 0, day: 0, usedDay: 0 }
@@ -383,6 +386,9 @@ export class BinanceSim {
         }
         this.#listenKeys.clear()
       },
+      dropUserEvents: (count = 1) => {
+        this.#dropUser += count
+      },
       terminateUserStreams: () => {
         for (const c of this.#wsApiConns) {
           for (const id of c.subs.keys()) {
@@ -397,6 +403,7 @@ export class BinanceSim {
       reset: () => {
         for (const k of Object.keys(f) as Array<keyof typeof f>) f[k].length = 0
         this.#depthGaps.clear()
+        this.#dropUser = 0
         this.#skewMs = 0
         this.#stallUntil = 0
       },
@@ -1452,6 +1459,14 @@ export class BinanceSim {
     return key
   }
 
+  #sendUser(ws: WebSocket, text: string): void {
+    if (this.#dropUser > 0) {
+      this.#dropUser--
+      return
+    }
+    this.#send(ws, text)
+  }
+
   #send(ws: WebSocket, text: string): void {
     if (ws.readyState === WebSocket.OPEN) ws.send(text)
   }
@@ -1725,7 +1740,7 @@ export class BinanceSim {
       }
       for (const c of this.#wsApiConns) {
         for (const [sid, key] of c.subs)
-          if (key === o.account) this.#send(c.ws, JSON.stringify({ subscriptionId: sid, event }))
+          if (key === o.account) this.#sendUser(c.ws, JSON.stringify({ subscriptionId: sid, event }))
       }
       return
     }
@@ -1794,7 +1809,7 @@ export class BinanceSim {
       }
       for (const c of this.#wsApiConns) {
         for (const [sid, key] of c.subs)
-          if (key === acc.apiKey) this.#send(c.ws, JSON.stringify({ subscriptionId: sid, event }))
+          if (key === acc.apiKey) this.#sendUser(c.ws, JSON.stringify({ subscriptionId: sid, event }))
       }
       return
     }
@@ -1865,7 +1880,7 @@ export class BinanceSim {
     const text = JSON.stringify(event)
     for (const c of this.#privateConns) {
       const entry = this.#listenKeys.get(c.listenKey)
-      if (entry?.apiKey === apiKey) this.#send(c.ws, text)
+      if (entry?.apiKey === apiKey) this.#sendUser(c.ws, text)
     }
   }
 }

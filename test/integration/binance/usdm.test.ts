@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Fill, Order, Position } from '../../../src/index.js'
+import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
+
+const fut = (o: Parameters<typeof req>[0] = {}) =>
+  req({ venue: 'binance-usdm', qty: new Decimal('0.01'), ...o })
+
+describe('BinanceUsdm against BinanceSim', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await harness()
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('mark price, leverage brackets, leverage validated before sending', async () => {
+    const { usdm, sim } = h
+    const mp = await usdm.markPrice('BTCUSDT')
+    expect(mp.markPrice.gt(0)).toBe(true)
+    expect(mp.fundingRate.toString()).toBe('0.0001')
+    const brackets = await usdm.leverageBrackets('BTCUSDT')
+    expect(brackets[0]?.initialLeverage).toBe(125)
+    expect(await usdm.maxLeverageFor('BTCUSDT', 100_000)).toBe(100)
+    const before = sim.requestLog.length
+    await expect(usdm.setLeverage('BTCUSDT', 200)).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      field: 'leverage',
+    })
+    await expect(usdm.setLeverage('BTCUSDT', 2.5)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    expect(sim.requestLog.length).toBe(before)
+    expect(await usdm.setLeverage('BTCUSDT', 10)).toBe(10)
+    const inst = await usdm.instrument('BTCUSDT')
+    expect(inst).toMatchObject({ kind: 'perpetual', venue: 'binance-usdm' })
+    expect(inst.minPrice?.toString()).toBe('556.8')
+  })
+
+  it('orders -> ORDER_TRADE_UPDATE fills, ACCOUNT_UPDATE positions, matching the ledger', async () => {
+    const { usdm, sim } = h
+    const updates: Order[] = []
+    const fills: Fill[] = []
+    const positions: Position[][] = []
+    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('fill', (e) => fills.push(e.fill))
+    usdm.events.on('position.update', (e) => positions.push([...e.positions]))
+    await usdm.startUserData()
+    expect(usdm.listenKey).toBeDefined()
+    const buy = fut({ qty: new Decimal('0.05') })
+    const ack = await usdm.placeOrder(buy)
+    expect(ack.order.status).toBe('FILLED')
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === buy.clientOrderId && u.status === 'FILLED'),
+      5000,
+      'fill update',
+    )
+    await waitFor(() => positions.some((p) => p[0]?.qty.toString() === '0.05'), 5000, 'position update')
+    expect(
+      fills
+        .filter((f) => f.clientOrderId === buy.clientOrderId)
+        .reduce((s, f) => s.plus(f.qty), new Decimal(0))
+        .toString(),
+    ).toBe('0.05')
+    const pos = await usdm.positions()
+    expect(pos[0]?.qty.toString()).toBe(sim.ledger.position('BTCUSDT').qty)
+    expect(pos[0]?.leverage).toBe(20)
+    const bal = await usdm.balances()
+    expect(bal[0]?.asset).toBe('USDT')
+
+    // Reduce-only close.
+    const close = fut({ side: 'SELL', qty: new Decimal('0.05'), reduceOnly: true })
+    await usdm.placeOrder(close)
+    expect(sim.ledger.position('BTCUSDT').qty).toBe('0')
+    await expect(usdm.placeOrder(fut({ side: 'SELL', reduceOnly: true }))).rejects.toMatchObject({
+      code: 'ORDER_REJECTED',
+    })
+
+    // Resting limit, GTX post-only refused when crossing, cancel.
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    const lim = fut({ type: 'LIMIT', price: mid.minus(500), timeInForce: 'GTC' })
+    expect((await usdm.placeOrder(lim)).order.status).toBe('OPEN')
+    await expect(
+      usdm.placeOrder(fut({ type: 'LIMIT', price: mid.plus(20), timeInForce: 'POST_ONLY' })),
+    ).rejects.toMatchObject({ code: 'ORDER_REJECTED', venueCode: -5022 })
+    expect((await usdm.cancelOrder('BTCUSDT', lim.clientOrderId)).status).toBe('CANCELED')
+    expect(await usdm.queryOrder('BTCUSDT', 'nope')).toBeUndefined()
+    expect(h.errors).toEqual([])
+  })
+
+  it('conditional orders go through the algo endpoints, with ALGO_UPDATE events', async () => {
+    const { usdm, sim } = h
+    const updates: Order[] = []
+    const fills: Fill[] = []
+    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('fill', (e) => fills.push(e.fill))
+    await usdm.startUserData()
+    await usdm.placeOrder(fut({ qty: new Decimal('0.02') }))
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    // A far stop to cancel, and a close one that triggers.
+    const far = fut({ type: 'STOP_MARKET', side: 'SELL', triggerPrice: mid.minus(5000), reduceOnly: true })
+    const farAck = await usdm.placeOrder(far)
+    expect(farAck.venueOrderId).toMatch(/^algo:/)
+    expect(sim.requestLog.some((r) => r.path === '/fapi/v1/algoOrder' && r.method === 'POST')).toBe(true)
+    expect((await usdm.openOrders('BTCUSDT')).map((o) => o.clientOrderId)).toContain(far.clientOrderId)
+    const canceled = await usdm.cancelOrder('BTCUSDT', far.clientOrderId)
+    expect(canceled.status).toBe('CANCELED')
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === far.clientOrderId && u.status === 'CANCELED'),
+      5000,
+      'algo cancel event',
+    )
+
+    const stop = fut({
+      type: 'STOP_MARKET',
+      side: 'SELL',
+      qty: new Decimal('0.02'),
+      triggerPrice: mid.minus(1),
+      reduceOnly: true,
+    })
+    await usdm.placeOrder(stop)
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === stop.clientOrderId && u.status === 'OPEN'),
+      5000,
+      'algo NEW event',
+    )
+    await stepUntil(
+      sim,
+      () => updates.some((u) => u.clientOrderId === stop.clientOrderId && u.status === 'FILLED'),
+      20_000,
+      'stop triggered and filled',
+    )
+    expect(fills.some((f) => f.clientOrderId === stop.clientOrderId)).toBe(true)
+    expect(sim.ledger.position('BTCUSDT').qty).toBe('0')
+    expect(sim.ledger.algoOrders.find((a) => a.clientAlgoId === stop.clientOrderId)?.algoStatus).toBe(
+      'FINISHED',
+    )
+
+    // Trailing stop: callback rate from trailingPercent.
+    const trail = fut({
+      type: 'TRAILING_STOP_MARKET',
+      side: 'SELL',
+      trailingPercent: new Decimal('1'),
+      qty: new Decimal('0.01'),
+    })
+    await usdm.placeOrder(trail)
+    expect(
+      sim.ledger.algoOrders.find((a) => a.clientAlgoId === trail.clientOrderId)?.callbackRate?.toString(),
+    ).toBe('1')
+    await usdm.cancelAllOrders('BTCUSDT')
+    expect(sim.ledger.algoOrders.filter((a) => a.algoStatus === 'NEW')).toHaveLength(0)
+  })
+
+  it('listenKeyExpired renews the key and reconnects; updates keep flowing', async () => {
+    const { usdm, sim } = h
+    let reconnected = 0
+    const updates: Order[] = []
+    usdm.events.on('user.reconnected', () => reconnected++)
+    usdm.events.on('order.update', (e) => updates.push(e.order))
+    await usdm.startUserData()
+    const first = usdm.listenKey
+    sim.faults.expireListenKeys()
+    await waitFor(() => reconnected > 0, 10_000, 'reconnect after expiry')
+    expect(usdm.listenKey).toBeDefined()
+    expect(usdm.listenKey).not.toBe(first)
+    const o = fut()
+    await usdm.placeOrder(o)
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === o.clientOrderId && u.status === 'FILLED'),
+      5000,
+      'update after renewal',
+    )
+  })
+})
