@@ -86,6 +86,11 @@ export interface HttpResponseInfo {
 export type ResponseHook = (info: HttpResponseInfo) => void
 
 const isFn = (v: unknown): boolean => typeof v === 'function'
+/** Duck-typed instance check, so a limiter or breaker from another copy of the package is accepted. */
+const hasMethods = (v: unknown, names: readonly string[]): boolean =>
+  typeof v === 'object' &&
+  v !== null &&
+  names.every((n) => typeof (v as Record<string, unknown>)[n] === 'function')
 const isClock = (v: unknown): v is Clock =>
   typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
@@ -125,11 +130,19 @@ export const HttpClientConfigSchema = z
       .positive()
       .default(32 * 1024 * 1024),
     /** Shared rate limiter; default a private limiter with no windows (still enforces pauses and bans). */
-    rateLimiter: z.custom<RateLimiter>((v) => v instanceof RateLimiter, 'must be a RateLimiter').optional(),
+    rateLimiter: z
+      .custom<RateLimiter>(
+        (v) => hasMethods(v, ['acquire', 'observeUsage', 'ban', 'pause', 'now']),
+        'must be a RateLimiter',
+      )
+      .optional(),
     /** Circuit breaker; `false` disables it. Default a new `CircuitBreaker` with its defaults. */
     circuitBreaker: z
       .union([
-        z.custom<CircuitBreaker>((v) => v instanceof CircuitBreaker, 'must be a CircuitBreaker'),
+        z.custom<CircuitBreaker>(
+          (v) => hasMethods(v, ['acquire', 'onSuccess', 'onFailure', 'release']),
+          'must be a CircuitBreaker',
+        ),
         z.literal(false),
       ])
       .optional(),
