@@ -2,6 +2,7 @@
  * Short series computed by hand (the arithmetic is written out next to each expectation) and a published table.
  */
 import { describe, expect, it } from 'vitest'
+import type { Candle } from '../core/index.js'
 import { isTradekitError } from '../errors/index.js'
 import {
   ADX,
@@ -273,5 +274,27 @@ describe('published tables', () => {
     got.forEach((v, i) => {
       expect(Math.abs(v - published[i]!)).toBeLessThan(0.1)
     })
+  })
+})
+
+describe('core Candle input', () => {
+  it("accepts tradekit's core Candle (a superset of the OHLCV fields) everywhere a candle is expected", () => {
+    const c: Candle = {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      openTime: 0,
+      closeTime: 59_999,
+      open: 10,
+      high: 12,
+      low: 9,
+      close: 11,
+      volume: 3,
+      isClosed: true,
+    }
+    expect(new SMA(1).update(c)).toBe(11)
+    expect(new OBV().update(c)).toBe(3)
+    expect(new VWAP().update(c)).toBeCloseTo((12 + 9 + 11) / 3, 12)
+    expect(new ATR(1).update(c)).toBeUndefined()
   })
 })
