@@ -1306,6 +1306,15 @@ export class PolymarketSimFaults {
   ): void {
     for (let i = 0; i < count; i++) this.#sim._httpFailures.push({ status, ...options })
   }
+  /** Clears every fault: pending HTTP failures, delays, freezes, stalls; settlement back to `confirm`. */
+  clear(): void {
+    this.#sim._httpFailures.length = 0
+    this.#sim._httpDelayMs = 0
+    this.#sim._frozen = false
+    this.#sim._stalled = false
+    this.#sim._settlement = 'confirm'
+    this.#sim._rateLimitHeaders = true
+  }
   /** Delays every HTTP response by `ms` (0 to stop). */
   delayHttp(ms: number): void {
     this.#sim._httpDelayMs = ms

@@ -251,8 +251,7 @@ describe('PolymarketClob against PolymarketSim', () => {
     expect(sim.ledger().openOrders).toHaveLength(0)
 
     // heartbeats recover → orders allowed again
-    sim.faults.failHttp(0, 500)
-    ;(sim as unknown as { _httpFailures: unknown[] })._httpFailures.length = 0
+    sim.faults.clear()
     await waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'HEALTHY')
     expect((await clob.placeOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })).status).toBe('live')
   })
