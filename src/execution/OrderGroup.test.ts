@@ -107,6 +107,19 @@ describe('OrderGroup', () => {
     expect(paper.openOrders()).toHaveLength(0)
   })
 
+  it('stops waiting for a resting leg as soon as another leg fails', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], legTimeoutMs: 60_000 })
+    // YES rests (not marketable), NO is a FOK that cannot fill: the group fails without waiting a minute.
+    const out = await g.execute([
+      leg(YES, { qty: '10', price: '0.40' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' }),
+    ])
+    expect(out.legs.map((l) => l.fate)).toEqual(['CANCELED', 'EXPIRED'])
+    expect(out.status).toBe('UNWOUND')
+    expect(clock.now()).toBe(0)
+  })
+
   it('hedges instead of unwinding when configured', async () => {
     const { paper, clock } = paperSetup()
     paper.onBook({ venue: 'fake', symbol: BTCUSDT.symbol, bids: [[99, 10]], asks: [[100, 10]], tsEvent: 0 })

@@ -146,15 +146,16 @@ export class OrderGroup {
           s.error === undefined ? watch.latest(s.intent.clientOrderId) : undefined,
         )
       } else {
-        finals = await Promise.all(
-          submitted.map((s) =>
-            watch.until(
-              s.intent.clientOrderId,
-              (o) => o.status === 'FILLED' || isTerminalStatus(o.status),
-              this.#cfg.legTimeoutMs,
-            ),
-          ),
+        // Wait until every leg filled, or one leg ended without filling (no point waiting for the others).
+        const cids = submitted.map((s) => s.intent.clientOrderId)
+        await watch.untilAll(
+          cids,
+          (os) =>
+            os.every((o) => o?.status === 'FILLED') ||
+            os.some((o) => o !== undefined && isTerminalStatus(o.status) && o.status !== 'FILLED'),
+          this.#cfg.legTimeoutMs,
         )
+        finals = cids.map((c) => watch.latest(c))
       }
       if (!anySubmitFailed && finals.every((o) => o?.status === 'FILLED')) {
         return {
@@ -383,6 +384,33 @@ class Watcher {
         resolve(this.#latest.get(cid))
       }
       set.add(check)
+      timer = this.#clock.setTimeout(finish, timeoutMs)
+    })
+  }
+
+  /** Resolves once `pred` holds over the latest states of `cids`, or after `timeoutMs`. */
+  untilAll(
+    cids: readonly string[],
+    pred: (orders: (Order | undefined)[]) => boolean,
+    timeoutMs: number,
+  ): Promise<void> {
+    const states = () => cids.map((c) => this.#latest.get(c))
+    if (pred(states())) return Promise.resolve()
+    return new Promise((resolve) => {
+      let timer: TimerHandle | undefined
+      const finish = () => {
+        for (const c of cids) this.#waiters.get(c)?.delete(check)
+        this.#clock.clearTimeout(timer)
+        resolve()
+      }
+      const check = () => {
+        if (pred(states())) finish()
+      }
+      for (const c of cids) {
+        const set = this.#waiters.get(c) ?? new Set()
+        this.#waiters.set(c, set)
+        set.add(check)
+      }
       timer = this.#clock.setTimeout(finish, timeoutMs)
     })
   }
