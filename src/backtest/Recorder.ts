@@ -1,7 +1,9 @@
+import { WebSocket as IsoWebSocket } from 'isows'
 import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
 import type { Listenable } from '../core/events.js'
 import { QueueFullError, type TradekitError } from '../errors/index.js'
+import type { WebSocketConstructor } from '../transport/index.js'
 
 /** One line of a recording: a raw inbound message and when it was received. */
 export interface RecordedMessage {
@@ -35,7 +37,7 @@ const SECRET_PARAMS = /^(signature|apikey|api_key|timestamp|recvwindow|listenkey
  * @example
  * ```ts
  * const rec = await Recorder.open('session.jsonl')
- * rec.attachWebSocket('binance-spot', stream.socket)       // anything with `events.on('message')`
+ * const stream = new BinanceMarketStream({ market: 'spot', streamUrl, WebSocket: rec.recordingWebSocket('binance-spot') })
  * const client = new BinanceSpot({ fetch: rec.recordingFetch(fetch) })
  * // … later
  * await rec.close()
@@ -114,6 +116,31 @@ export class Recorder {
     }
     socket.events.on('message', onMessage)
     return () => socket.events.off('message', onMessage)
+  }
+
+  /**
+   * A WebSocket constructor that records every frame it receives, for adapters that accept a `WebSocket` option
+   * (e.g. `new BinanceMarketStream({ ..., WebSocket: rec.recordingWebSocket('binance-spot') })`). Frames reach the
+   * adapter unchanged.
+   */
+  recordingWebSocket(
+    channel: string,
+    Base: WebSocketConstructor = IsoWebSocket as unknown as WebSocketConstructor,
+  ): WebSocketConstructor {
+    const record = (data: unknown): void => {
+      if (typeof data === 'string') this.record('ws', channel, data)
+      else if (data instanceof ArrayBuffer) this.record('ws', channel, new TextDecoder().decode(data))
+      else if (ArrayBuffer.isView(data)) this.record('ws', channel, new TextDecoder().decode(data))
+    }
+    return class RecordingWebSocket extends (Base as unknown as new (
+      url: string,
+      protocols?: string | string[],
+    ) => WebSocket) {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols)
+        this.addEventListener('message', (e: MessageEvent) => record(e.data))
+      }
+    } as unknown as WebSocketConstructor
   }
 
   /** Wraps a `fetch` so every response body is recorded (the response returned to the caller is unaffected). */
