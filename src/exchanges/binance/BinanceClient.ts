@@ -119,7 +119,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
   #stream: BinanceMarketStream | undefined
   readonly #books = new Set<LocalOrderBook>()
-  protected readonly tracked = new Map<string, Tracked>()
+  readonly #tracked = new Map<string, Tracked>()
   protected closed = false
 
   protected constructor(market: BinanceMarket, config: BinanceConfig) {
@@ -358,7 +358,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
         code === BinanceErrorCode.TIMEOUT ||
         (e.code === 'EXCHANGE_REJECTED' && ((e.details.status as number | undefined) ?? 0) >= 500)
       if (unknown) {
-        this.tracked.set(req.clientOrderId, { symbol: req.symbol, status: 'PENDING_NEW', filled: '0' })
+        this.#tracked.set(req.clientOrderId, { symbol: req.symbol, status: 'PENDING_NEW', filled: '0' })
         throw new OrderOutcomeUnknownError(
           req.clientOrderId,
           `Outcome of order "${req.clientOrderId}" is unknown: reconcile with queryOrder`,
@@ -371,9 +371,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /** Remembers an order so a reconnect can re-read it. */
   protected track(order: Order): void {
-    if (isTerminalStatus(order.status)) this.tracked.delete(order.clientOrderId)
+    if (isTerminalStatus(order.status)) this.#tracked.delete(order.clientOrderId)
     else
-      this.tracked.set(order.clientOrderId, {
+      this.#tracked.set(order.clientOrderId, {
         symbol: order.symbol,
         status: order.status,
         filled: order.filledQty.toString(),
@@ -394,7 +394,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   protected async reconcile(): Promise<void> {
     const now = this.clock.now()
     this.bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: now })
-    for (const [cid, t] of [...this.tracked]) {
+    for (const [cid, t] of [...this.#tracked]) {
       try {
         const o = await this.queryOrder(t.symbol, cid)
         if (o === undefined) continue

@@ -4,6 +4,8 @@ import {
   ExchangeDataError,
   ExchangeError,
   isTradekitError,
+  SocketClosedError,
+  TimeoutError,
   type TradekitError,
   ValidationError,
 } from '../../errors/index.js'
@@ -49,6 +51,7 @@ export class BinanceSpot extends BinanceClient {
   #userOpens = 0
   #reqId = 1
   #subscriptionId: number | undefined
+  #failStart: ((e: TradekitError) => void) | undefined
   readonly #pending = new Map<
     string,
     { resolve: (r: unknown) => void; reject: (e: TradekitError) => void; timer: unknown }
@@ -242,23 +245,39 @@ export class BinanceSpot extends BinanceClient {
     ws.events.on('message', (m) => {
       if (typeof m.data === 'string') this.#onUserMessage(m.data)
     })
+    let started = false
     const first = new Promise<void>((resolve, reject) => {
+      this.#failStart = reject
       ws.events.on('open', () => {
         const reopened = this.#userOpens++ > 0
         this.#subscribe().then(
           () => {
+            started = true
             resolve()
             if (reopened) void this.reconcile()
           },
           (e: TradekitError) => {
-            reject(e)
-            this.bus.emit('error', e)
+            if (started) this.bus.emit('error', e)
+            else reject(e)
           },
         )
       })
     })
     first.catch(() => {})
-    await first
+    const timer = this.clock.setTimeout(
+      () => this.#failStart?.(new TimeoutError('User data subscription timed out', 3 * this.cfg.timeoutMs)),
+      3 * this.cfg.timeoutMs,
+    )
+    try {
+      await first
+    } catch (e) {
+      // The first subscription failed (bad key, timeout): stop the socket instead of retrying forever.
+      await this.closeUserData()
+      throw e
+    } finally {
+      this.clock.clearTimeout(timer)
+      this.#failStart = undefined
+    }
   }
 
   async #request(method: string, params: Record<string, unknown>): Promise<unknown> {
@@ -403,7 +422,11 @@ export class BinanceSpot extends BinanceClient {
   }
 
   protected async closeUserData(): Promise<void> {
-    for (const p of this.#pending.values()) this.clock.clearTimeout(p.timer as never)
+    this.#failStart?.(new SocketClosedError('User data stopped before it started'))
+    for (const p of this.#pending.values()) {
+      this.clock.clearTimeout(p.timer as never)
+      p.reject(new SocketClosedError('User data stream closed'))
+    }
     this.#pending.clear()
     const ws = this.#user
     this.#user = undefined

@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
-import { ExchangeDataError, isTradekitError, SocketClosedError, ValidationError } from '../../errors/index.js'
+import {
+  ExchangeDataError,
+  isTradekitError,
+  SocketClosedError,
+  TimeoutError,
+  ValidationError,
+} from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import type { BinanceConfig } from './config.js'
@@ -514,7 +520,22 @@ export class BinanceUsdm extends BinanceClient {
     })
     opened.catch(() => {})
     this.#scheduleKeepAlive()
-    await opened
+    let timer: unknown
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.clock.setTimeout(
+        () => reject(new TimeoutError('User data stream did not open in time', 3 * this.cfg.timeoutMs)),
+        3 * this.cfg.timeoutMs,
+      )
+    })
+    timeout.catch(() => {})
+    try {
+      await Promise.race([opened, timeout])
+    } catch (e) {
+      await this.closeUserData()
+      throw e
+    } finally {
+      this.clock.clearTimeout(timer as never)
+    }
   }
 
   #remember(e: z.output<typeof OrderTradeUpdateSchema>): void {

@@ -53,7 +53,8 @@ interface CountedFault {
   remaining: number
 }
 
-type Hostile = 'nan' | 'zero' | 'negative' | 'huge' | 'garbage' | 'truncated' | 'empty'
+/** Kinds of hostile payload {@link BinanceSimFaults.malformed} can send. */
+export type BinanceSimHostileKind = 'nan' | 'zero' | 'negative' | 'huge' | 'garbage' | 'truncated' | 'empty'
 
 /**
  * Fault injection controls of a running {@link BinanceSim}. Every REST fault applies to the next `count`
@@ -80,7 +81,7 @@ export interface BinanceSimFaults {
    */
   depthGap(opts?: { count?: number; symbol?: string; market?: SimMarket }): void
   /** Replace the next `count` market-stream messages with hostile payloads. */
-  malformed(opts?: { count?: number; kind?: Hostile }): void
+  malformed(opts?: { count?: number; kind?: BinanceSimHostileKind }): void
   /** Send `serverShutdown` on every market-stream connection. */
   serverShutdown(): void
   /** Expire every USD-M listen key (`listenKeyExpired` event, key invalid afterwards). */
@@ -185,7 +186,7 @@ export class BinanceSim {
     ban: Array<CountedFault & { retryAfterSec: number; path?: string }>
     serverError: Array<CountedFault & { status: number; path?: string; afterExecute: boolean }>
     slow: Array<CountedFault & { delayMs: number; path?: string }>
-    malformed: Array<CountedFault & { kind: Hostile }>
+    malformed: Array<CountedFault & { kind: BinanceSimHostileKind }>
   } = { rateLimit: [], ban: [], serverError: [], slow: [], malformed: [] }
   /** Depth diffs still to lose, per `market:SYMBOL`. */
   readonly #depthGaps = new Map<string, number>()
@@ -1945,7 +1946,7 @@ function depthJson(market: SimMarket, m: SimSymbolMarket, d: SimDepthDiff, now: 
     : { e: 'depthUpdate', E: now, T: now, s: m.spec.symbol, U: d.U, u: d.u, pu: d.pu, b, a }
 }
 
-function hostile(kind: Hostile, stream: string, combined: boolean): string {
+function hostile(kind: BinanceSimHostileKind, stream: string, combined: boolean): string {
   const sym = stream.split('@')[0]?.toUpperCase() ?? 'BTCUSDT'
   const price = {
     nan: 'NaN',

@@ -3,6 +3,7 @@ export {
   type BinanceSimApiKey,
   type BinanceSimConfig,
   type BinanceSimFaults,
+  type BinanceSimHostileKind,
   type BinanceSimLedger,
   type BinanceSimUrls,
   usdmRouteOf,

@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
 import type { Fill, Order } from '../../../src/index.js'
+import { BinanceSim } from '../../../src/sim/index.js'
 import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
 
 describe('BinanceSpot against BinanceSim', () => {
@@ -189,5 +191,48 @@ describe('BinanceSpot against BinanceSim', () => {
     // Defaults: testnet URLs.
     expect(new BinanceSpot().urls.restUrl).toBe('https://testnet.binance.vision')
     expect(new BinanceSpot({ testnet: false }).urls.restUrl).toBe('https://api.binance.com')
+  })
+
+  it('a refused user-data subscription rejects startUserData and stops the socket', async () => {
+    const { sim } = h
+    const bad = new BinanceSpot({
+      ...sim.urls.spot,
+      apiKey: 'unknown-key',
+      apiSecret: 'x',
+      reconnectBaseMs: 10,
+    })
+    await expect(bad.startUserData()).rejects.toMatchObject({ venueCode: -2015 })
+    await waitFor(() => sim.connectionCounts.wsApi === 0, 5000, 'socket closed')
+    await bad.close()
+  })
+})
+
+describe('BinanceSpot with an Ed25519 key', () => {
+  it('signs REST with Ed25519 and subscribes user data through session.logon', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+    const sim = await BinanceSim.start({
+      tickMs: 0,
+      symbols: ['BTCUSDT'],
+      apiKeys: [
+        { apiKey: 'ed-key', ed25519PublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      ],
+    })
+    const spot = new BinanceSpot({
+      ...sim.urls.spot,
+      apiKey: 'ed-key',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    })
+    try {
+      expect((await spot.balances()).map((b) => b.asset)).toContain('USDT')
+      const fills: string[] = []
+      spot.events.on('fill', (e) => fills.push(e.fill.clientOrderId))
+      await spot.startUserData()
+      const r = req()
+      await spot.placeOrder(r)
+      await waitFor(() => fills.includes(r.clientOrderId), 5000, 'fill via Ed25519 session')
+    } finally {
+      await spot.close()
+      await sim.close()
+    }
   })
 })
