@@ -5,7 +5,7 @@ import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { Logger } from '../../core/logger.js'
 import { redactingLogger, silentLogger } from '../../core/logger.js'
 import type { BookSnapshot, Fill, Trade } from '../../core/types.js'
-import { type Decimal, parseDecimal } from '../../decimal/index.js'
+import { Decimal, parseDecimal } from '../../decimal/index.js'
 import {
   ExchangeDataError,
   isTradekitError,
@@ -588,7 +588,7 @@ export class PolymarketClob {
       }),
     )
     const result = this.#postResult(res.data, id)
-    this.#afterPost(order.tokenId, result)
+    this.#afterPost(result)
     return result
   }
 
@@ -642,7 +642,7 @@ export class PolymarketClob {
     return res.data.map((item, i) => {
       try {
         const r = this.#postResult(item, ids[i] as string)
-        this.#afterPost((orders[i] as { order: SignedPolymarketOrder }).order.tokenId, r)
+        this.#afterPost(r)
         return r
       } catch (e) {
         return toTradekitError(e)
@@ -1031,7 +1031,7 @@ export class PolymarketClob {
         side: f.side,
         price: f.price,
         qty: f.qty,
-        fee: f.price.minus(f.price),
+        fee: new Decimal(0), // V2 fees are set by the operator at match time and not reported per fill here
         feeAsset: 'pUSD',
         liquidity: f.maker ? 'MAKER' : 'TAKER',
         tsEvent: t.tsEvent,
@@ -1185,10 +1185,9 @@ export class PolymarketClob {
     }
   }
 
-  #afterPost(tokenId: string, r: PostOrderResult): void {
+  #afterPost(r: PostOrderResult): void {
     this.#myOrders.add(r.orderId)
     if (r.status === 'live') this.#syncHeartbeatArming(true)
-    void tokenId
   }
 
   async #cancel(method: HttpMethod, path: string, body: unknown): Promise<CancelResult> {

@@ -145,8 +145,9 @@ const HOUSE_ADDRESS = '0x000000000000000000000000000000000000d0d0'
  * a key are cancelled when they stop), trade settlement (MATCHED → MINED → CONFIRMED, or RETRYING → FAILED) and
  * fault injection through {@link PolymarketSim.faults}. It needs `ethers` v6, loaded on {@link PolymarketSim.start}.
  *
- * Simplifications: matching is per token (no YES/NO mint or merge), fees are zero, GTD orders do not expire on
- * their own, and signature types 1 and 2 accept any maker (the proxy/Safe derivation is not checked).
+ * Simplifications: matching is per token (no YES/NO mint or merge), fees are zero, and signature types 1 and 2
+ * accept any maker (the proxy/Safe derivation is not checked). GTD orders expire one minute before their
+ * `expiration` (Polymarket's security threshold).
  *
  * @example
  * ```ts
@@ -852,6 +853,16 @@ export class PolymarketSim {
       expiration,
       postOnly,
     })
+    if (orderType === 'GTD' && placed.status === 'LIVE') {
+      const timer = this.#clock.setTimeout(
+        () => {
+          this.#timers.delete(timer)
+          this.#ex.cancel(id)
+        },
+        Math.max(0, (expiration - 60) * 1000 - this.#clock.now()),
+      )
+      this.#timers.add(timer)
+    }
     const status = trades.length > 0 ? 'matched' : placed.status === 'LIVE' ? 'live' : 'unmatched'
     this.#bus.emit('order.accepted', { type: 'order.accepted', orderId: id, owner: k.apiKey, status })
     let making = new Decimal(0)

@@ -1,5 +1,6 @@
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../../src/core/index.js'
 import {
   buildMarketOrder,
   buildOrder,
@@ -160,6 +161,31 @@ describe('PolymarketSim', () => {
       toPostOrderBody(ok, { owner: creds.apiKey, orderType: 'GTC' }),
     )
     expect(stolen.json.error).toBe('the order owner has to be the owner of the API KEY')
+  })
+
+  it('expires GTD orders one minute before their expiration', async () => {
+    const clock = new ManualClock(Date.now())
+    sim = await PolymarketSim.start({ seed: 3, clock })
+    const creds = sim.createApiKey(wallet.address)
+    const m = sim.markets[0]!
+    const o = await signOrder(
+      buildOrder(
+        { tokenId: m.tokens[0].tokenId, price: '0.05', size: '5', side: 'BUY', expiration: now() + 120 },
+        {
+          tickSize: m.tickSize as TickSize,
+          negRisk: m.negRisk,
+          signatureType: 0,
+          signer: wallet.address,
+        },
+      ),
+      wallet,
+      { negRisk: m.negRisk },
+    )
+    expect((await post(sim, creds, o, 'GTD')).json.status).toBe('live')
+    clock.advance(50_000)
+    expect(sim.ledger().openOrders).toHaveLength(1)
+    clock.advance(15_000)
+    expect(sim.ledger().openOrders).toHaveLength(0)
   })
 
   it('paginates with cursors, enforces the heartbeat id and cancels on heartbeat expiry', async () => {
