@@ -1,0 +1,158 @@
+/**
+ * OrderExecutor and OrderGroup against the loopback PolymarketSim through PolymarketAdapter: an order whose response
+ * never arrives is resolved by query and never doubled; a reconnect of the user channel triggers reconciliation; a
+ * YES + NO group whose NO leg is rejected unwinds the YES leg.
+ */
+import { Wallet } from 'ethers'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Instrument } from '../../../src/core/types.js'
+import { Decimal } from '../../../src/decimal/index.js'
+import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { OrderExecutor, OrderGroup } from '../../../src/execution/index.js'
+import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
+
+// A publicly known Hardhat test key.
+const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
+let sim: PolymarketSim
+let clob: PolymarketClob
+let adapter: PolymarketAdapter
+let exec: OrderExecutor
+
+beforeEach(async () => {
+  sim = await PolymarketSim.start({ seed: 9, settlementDelayMs: 5 })
+  clob = new PolymarketClob({
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    signer: wallet,
+    autoHeartbeat: false,
+    reconnectBaseMs: 20,
+    pingIntervalMs: 200,
+    timeoutMs: 300,
+  })
+  clob.events.on('error', () => {})
+  await clob.createOrDeriveApiKey()
+  adapter = new PolymarketAdapter(clob)
+  exec = new OrderExecutor({ adapter, queryAttempts: 20, queryIntervalMs: 100, requestTimeoutMs: 2_000 })
+  exec.events.on('error', () => {})
+  await exec.start()
+})
+
+afterEach(async () => {
+  sim.faults.clear()
+  await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
+  await clob.close()
+  await sim.close()
+})
+
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const t0 = Date.now()
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('until timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+let n = 0
+const cid = () => `pm-${Date.now().toString(36)}-${++n}`
+
+async function market() {
+  const m = sim.markets.find((x) => x.tickSize === '0.01') ?? sim.markets[0]
+  if (m === undefined) throw new Error('no market')
+  const yes = await adapter.instrument(m.tokens[0].tokenId)
+  const no = await adapter.instrument(m.tokens[1].tokenId)
+  return { m, yes, no }
+}
+
+async function bestAsk(i: Instrument): Promise<Decimal> {
+  const b = await clob.getBook(i.symbol)
+  return new Decimal(String(b.asks[0]?.[0]))
+}
+
+describe('OrderExecutor on PolymarketSim', () => {
+  it('an order whose response is lost (client timeout, venue executes later) is resolved by query, never doubled', async () => {
+    const { yes } = await market()
+    const price = await bestAsk(yes)
+    sim.faults.delayHttp(600) // longer than the client's 300 ms timeout: the POST lands after we gave up
+    const id = cid()
+    const o = await exec.submit({
+      clientOrderId: id,
+      venue: 'polymarket',
+      symbol: yes.symbol,
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: new Decimal(5),
+      price,
+      strategyId: 'it',
+    })
+    expect(o.status).toBe('PENDING_NEW')
+    sim.faults.delayHttp(0)
+    await until(() => exec.order(id)?.status === 'FILLED')
+    const taker = sim.ledger().trades.filter((t) => t.takerOwner === clob.credentials?.apiKey)
+    const orderIds = new Set(taker.map((t) => t.takerOrderId))
+    expect(orderIds.size).toBe(1)
+    expect(exec.order(id)?.filledQty.toString()).toBe('5')
+  })
+
+  it('after the user channel reconnects, a cancel made elsewhere meanwhile is reconciled', async () => {
+    const { m, yes } = await market()
+    await until(() => sim.connections.user === 1)
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20))
+    const id = cid()
+    const o = await exec.submit({
+      clientOrderId: id,
+      venue: 'polymarket',
+      symbol: yes.symbol,
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: new Decimal(5),
+      price: low,
+      strategyId: 'it',
+    })
+    expect(o.status).toBe('OPEN')
+    const reconciled = new Promise<void>((r) => exec.events.once('reconciled', () => r()))
+    sim.faults.dropConnections('user')
+    await clob.cancelOrder(o.venueOrderId as string)
+    await reconciled
+    await until(() => exec.order(id)?.status === 'CANCELED')
+    expect(exec.openOrders()).toHaveLength(0)
+  })
+
+  it('a YES + NO group whose NO leg is rejected unwinds the YES leg on the venue', async () => {
+    const { yes, no } = await market()
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      legTimeoutMs: 5_000,
+    })
+    const yesPx = await bestAsk(yes)
+    const out = await group.execute([
+      {
+        clientOrderId: cid(),
+        venue: 'polymarket',
+        symbol: yes.symbol,
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'FOK',
+        qty: new Decimal(10),
+        price: yesPx,
+        strategyId: 'arb',
+      },
+      // Far more shares than the account can pay for: the venue says no.
+      {
+        clientOrderId: cid(),
+        venue: 'polymarket',
+        symbol: no.symbol,
+        side: 'BUY',
+        type: 'LIMIT',
+        qty: new Decimal(100_000_000),
+        price: new Decimal('0.5'),
+        strategyId: 'arb',
+      },
+    ])
+    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
+    expect(out.status).toBe('UNWOUND')
+    expect(out.legs[0]?.unwindOrder?.side).toBe('SELL')
+    expect(out.legs[0]?.unwindOrder?.filledQty.toString()).toBe('10')
+  })
+})
