@@ -482,25 +482,34 @@ export class ReconnectingWebSocket {
       return
     }
     this.#sock = sock
+    // The `ws` package (Node): use its EventEmitter API, which skips a MessageEvent per frame.
+    const isNodeWs = typeof sock.on === 'function' && typeof sock.terminate === 'function'
     try {
-      sock.binaryType = 'arraybuffer'
+      ;(sock as { binaryType: string }).binaryType = isNodeWs ? 'nodebuffer' : 'arraybuffer'
     } catch {
       // Some implementations only support one binary type; frames are still delivered.
     }
-    // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
-    if (typeof sock.on === 'function') {
-      sock.on('error', noop)
+    if (isNodeWs) {
+      const on = sock.on as NonNullable<WsLike['on']>
+      // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
+      on.call(sock, 'error', noop)
       const touch = (): void => {
         if (gen === this.#gen) this.#lastFrameAt = this.#clock.now()
       }
-      sock.on('ping', touch)
-      sock.on('pong', touch)
+      on.call(sock, 'ping', touch)
+      on.call(sock, 'pong', touch)
+      on.call(sock, 'message', (data: unknown, isBinary: unknown) => {
+        // Text frames arrive as a Buffer: decode to a string (UTF-8), as the browser API does.
+        if (gen === this.#gen)
+          this.#onMessage(isBinary === true ? data : (data as { toString(): string }).toString())
+      })
+    } else {
+      sock.onmessage = (ev: MessageEvent) => {
+        if (gen === this.#gen) this.#onMessage(ev.data)
+      }
     }
     sock.onopen = () => {
       if (gen === this.#gen) this.#onOpen()
-    }
-    sock.onmessage = (ev: MessageEvent) => {
-      if (gen === this.#gen) this.#onMessage(ev.data)
     }
     sock.onerror = (ev: Event) => {
       if (gen !== this.#gen) return
