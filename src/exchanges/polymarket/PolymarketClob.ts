@@ -816,13 +816,17 @@ export class PolymarketClob {
   subscribeMarket(tokenIds: readonly string[]): void {
     this.#assertOpen()
     for (const t of tokenIds) if (!this.#books.has(t)) this.#books.set(t, new LocalBook(t))
-    const ws = this.#marketSocket()
-    ws.subscribe('market', {
+    this.#resubscribeMarket()
+    this.#armSilence()
+  }
+
+  #resubscribeMarket(): void {
+    if (this.#closed) return
+    this.#marketSocket().subscribe('market', {
       assets_ids: [...this.#books.keys()],
       type: 'market',
       custom_feature_enabled: true,
     })
-    this.#armSilence()
   }
 
   /** The local book of a token (undefined until subscribed). */
@@ -920,6 +924,8 @@ export class PolymarketClob {
       if (silent >= this.#cfg.marketSilenceMs && this.#marketWs?.isOpen === true) {
         this.#lastMarketData = this.#clock.now()
         void this.resyncBooks()
+        // Subscribe again too: if the venue lost our subscription, this brings the deltas (and snapshots) back.
+        this.#resubscribeMarket()
       }
       this.#silenceTimer = this.#clock.setTimeout(check, Math.max(50, this.#cfg.marketSilenceMs / 4))
     }

@@ -1071,10 +1071,11 @@ export class PolymarketSim {
       return
     }
     if (msg.custom_feature_enabled === true) conn.custom = true
-    const fresh = ids.filter((id) => !conn.assets.has(id) && this.#ex.token(id) !== undefined)
-    for (const id of fresh) conn.assets.add(id)
-    if (fresh.length > 0 && !this._frozen) {
-      safeSend(conn.ws, JSON.stringify(fresh.map((id) => ({ event_type: 'book', ...this.#bookJson(id) }))))
+    // Every subscription message gets the current books of its assets (the initial dump).
+    const known = ids.filter((id) => this.#ex.token(id) !== undefined)
+    for (const id of known) conn.assets.add(id)
+    if (known.length > 0 && !this._frozen) {
+      safeSend(conn.ws, JSON.stringify(known.map((id) => ({ event_type: 'book', ...this.#bookJson(id) }))))
     }
   }
 

@@ -293,6 +293,17 @@ describe('PolymarketClob against PolymarketSim', () => {
     sim.faults.freezeMarketData(false)
     expect(local()).toEqual(await restBook())
 
+    // full stall (no PONG either, subscription messages ignored): recovers once the venue answers again
+    sim.faults.stallSockets(true)
+    sim.placeHouseOrder(yes, 'BUY', new Decimal(m.fairPrice).minus(tick.times(9)).toFixed(), '55')
+    await new Promise((r) => setTimeout(r, 400))
+    sim.faults.stallSockets(false)
+    await waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'snapshot' || e.reason === 'resync')
+    const later = waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'update')
+    sim.placeHouseOrder(yes, 'BUY', new Decimal(m.fairPrice).minus(tick.times(10)).toFixed(), '66')
+    await later
+    expect(local()).toEqual(await restBook())
+
     // malformed frames: reported as data errors, the book is untouched
     const before = local()
     const dataError = waitFor(onClob('error'), (e: TradekitError) => e.code === 'EXCHANGE_DATA_INVALID')
