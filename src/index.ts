@@ -6,5 +6,5 @@
  */
 export * from './core/index.js'
 export * from './decimal/index.js'
-export * from './errors/index.js'
 export * from './engine/index.js'
+export * from './errors/index.js'
