@@ -211,6 +211,25 @@ describe('PolymarketClob against PolymarketSim', () => {
     expect((await clob.postOrder(signed)).status).toMatch(/live|matched/)
   })
 
+  it('a timed-out order is an unknown outcome, reconciled by its id (known before sending)', async () => {
+    await setup({}, { autoHeartbeat: false, timeoutMs: 150 })
+    const m = sim.markets[0]!
+    const yes = m.tokens[0].tokenId
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
+    const signed = await clob.createOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })
+    sim.faults.delayHttp(400)
+    const err = await clob.postOrder(signed).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; clientOrderId: string },
+    )
+    expect(err?.code).toBe('ORDER_OUTCOME_UNKNOWN')
+    sim.faults.clear()
+    await until(() => sim.ledger().openOrders.length === 1)
+    const found = await clob.getOrder(err!.clientOrderId)
+    expect(found.status).toBe('LIVE')
+    expect(found.id).toBe(sim.ledger().openOrders[0]?.id)
+  })
+
   it('signature types 1 and 2 (proxy / Safe funder) and the neg-risk exchange are accepted', async () => {
     const safe = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
     for (const signatureType of [1, 2] as const) {
