@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
+import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
 import {
   ExchangeDataError,
@@ -94,6 +94,22 @@ export class BinanceUsdm extends BinanceClient {
 
   constructor(config: BinanceConfig = {}) {
     super('usdm', config)
+  }
+
+  /**
+   * The core {@link Instrument} of a symbol; with credentials, `maxLeverage` comes from the symbol's leverage
+   * brackets (left out when they cannot be read).
+   */
+  override async instrument(symbol: string): Promise<Instrument> {
+    const base = await super.instrument(symbol)
+    if (!this.rest.hasCredentials) return base
+    try {
+      const brackets = await this.leverageBrackets(symbol)
+      return { ...base, maxLeverage: Math.max(...brackets.map((b) => b.initialLeverage)) }
+    } catch (e) {
+      if (isTradekitError(e)) this.bus.emit('error', e)
+      return base
+    }
   }
 
   /** Mark price, index price and funding (`GET /fapi/v1/premiumIndex`). */

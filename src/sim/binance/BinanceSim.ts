@@ -317,6 +317,19 @@ export class BinanceSim {
     }
   }
 
+  /** Stops the market timer (the market then moves only with {@link BinanceSim.step}); connections stay open. */
+  pause(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    this.#timer = undefined
+  }
+
+  /** Restarts the market timer after {@link BinanceSim.pause} (no-op when `tickMs` is 0 or already running). */
+  resume(): void {
+    if (this.#closed || this.#timer !== undefined || this.#cfg.tickMs <= 0) return
+    this.#timer = setInterval(() => this.step(1), this.#cfg.tickMs)
+    this.#timer.unref?.()
+  }
+
   /** Stops the timer, closes every connection and the server. */
   async close(): Promise<void> {
     if (this.#closed) return

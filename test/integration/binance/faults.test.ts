@@ -181,4 +181,56 @@ describe('Binance adapter under injected faults', () => {
       outcomes.every((o) => ['acked', 'RATE_LIMITED', 'unknown->reconciled', 'unknown->absent'].includes(o)),
     ).toBe(true)
   })
+
+  it('chaos: a running market under rotating faults; the book recovers and every order ends in a known state', async () => {
+    h = await harness({ tickMs: 20 }, { timeoutMs: 500, staleAfterMs: 1000 })
+    const { spot, sim } = h
+    await spot.startUserData()
+    const book = await spot.orderBook('BTCUSDT')
+    const stream = spot.marketStream()
+    let trades = 0
+    stream.events.on('trade', () => trades++)
+    await stream.subscribe(['btcusdt@trade'])
+    const faults = [
+      () => sim.faults.depthGap(),
+      () => sim.faults.malformed({ kind: 'nan', count: 3 }),
+      () => sim.faults.closeStreams({ mode: 'abrupt' }),
+      () => sim.faults.serverError({ path: '/api/v3/order', afterExecute: true }),
+      () => sim.faults.closeStreams({ mode: 'clean' }),
+      () => sim.faults.slow({ delayMs: 700, path: '/api/v3/order' }),
+      () => sim.faults.serverShutdown(),
+      () => sim.faults.rateLimit({ path: '/api/v3/order', retryAfterSec: 1 }),
+      () => sim.faults.dropUserEvents(3),
+    ]
+    const results: Array<{ r: OrderRequest; outcome: string }> = []
+    for (let i = 0; i < 18; i++) {
+      ;(faults[i % faults.length] as () => void)()
+      const mid = new Decimal(sim.midPrice('spot', 'BTCUSDT'))
+      const r =
+        i % 3 === 0
+          ? req()
+          : req({ type: 'LIMIT', price: mid.minus(i % 2 === 0 ? 1 : 500), timeInForce: 'GTC' })
+      results.push({ r, ...(await placeAndSettle(spot, r)) })
+      await new Promise((res) => setTimeout(res, 30))
+    }
+    sim.faults.reset()
+    sim.pause()
+    for (const { r, outcome } of results) {
+      const venue = sim.ledger.orders.find((o) => o.clientOrderId === r.clientOrderId)
+      const known = await spot.queryOrder('BTCUSDT', r.clientOrderId)
+      if (outcome === 'RATE_LIMITED' || outcome === 'unknown->absent') {
+        expect(venue).toBeUndefined()
+        expect(known).toBeUndefined()
+      } else {
+        expect(known?.status).toBe(venue?.status === 'NEW' ? 'OPEN' : venue?.status)
+      }
+    }
+    sim.resume()
+    const before = trades
+    await waitFor(
+      () => book.isSynced && trades > before + 5,
+      15_000,
+      'book synced and trades flowing after the chaos',
+    )
+  })
 })

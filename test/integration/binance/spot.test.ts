@@ -39,6 +39,10 @@ describe('BinanceSpot against BinanceSim', () => {
     const bt = await spot.bookTicker('BTCUSDT')
     expect(bt.bidPrice.lt(bt.askPrice)).toBe(true)
     await expect(spot.instrument('NOPEUSDT')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
+    // The venue's X-MBX-USED-WEIGHT-1M header drives the limiter's weight window.
+    const weight = spot.rest.limiter.snapshot().windows.find((w) => w.id === 'REQUEST_WEIGHT')
+    expect(weight?.limit).toBe(6000)
+    expect(weight?.remaining).toBeLessThan(6000 - 20)
   })
 
   it('order placement -> fills -> user events, matching the sim ledger', async () => {

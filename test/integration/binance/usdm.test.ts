@@ -33,6 +33,7 @@ describe('BinanceUsdm against BinanceSim', () => {
     const inst = await usdm.instrument('BTCUSDT')
     expect(inst).toMatchObject({ kind: 'perpetual', venue: 'binance-usdm' })
     expect(inst.minPrice?.toString()).toBe('556.8')
+    expect(inst.maxLeverage).toBe(125)
   })
 
   it('orders -> ORDER_TRADE_UPDATE fills, ACCOUNT_UPDATE positions, matching the ledger', async () => {
