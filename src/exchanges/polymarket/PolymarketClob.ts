@@ -92,18 +92,30 @@ export const PolymarketClobConfigSchema = z
     /** Per-request timeout, ms. Default 10 s. */
     timeoutMs: z.number().int().positive().default(10_000),
     /**
-     * Rate limits, from Polymarket's published limits (requests per 10 s): general 9000, POST /order 3500,
-     * DELETE /order 3000, market data 1500. Fed back from `Poly-RateLimit-*` headers when the venue sends them.
+     * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
+     * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
+     * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
      */
     rateLimits: z
       .object({
         general10s: z.number().positive().default(9000),
-        postOrder10s: z.number().positive().default(3500),
-        cancel10s: z.number().positive().default(3000),
         marketData10s: z.number().positive().default(1500),
+        postOrder10s: z.number().positive().default(3500),
+        postOrder10m: z.number().positive().default(36_000),
+        cancel10s: z.number().positive().default(3000),
+        cancel10m: z.number().positive().default(30_000),
+        postOrders10s: z.number().positive().default(1000),
       })
       .strict()
-      .default({ general10s: 9000, postOrder10s: 3500, cancel10s: 3000, marketData10s: 1500 }),
+      .default({
+        general10s: 9000,
+        marketData10s: 1500,
+        postOrder10s: 3500,
+        postOrder10m: 36_000,
+        cancel10s: 3000,
+        cancel10m: 30_000,
+        postOrders10s: 1000,
+      }),
     /** Heartbeat (dead-man's switch) interval, ms. The venue cancels all orders after 10 s without one. Default 5 s. */
     heartbeatIntervalMs: z.number().int().positive().default(5_000),
     /** Arm heartbeats automatically while the client has open orders. Default true. */
@@ -323,10 +335,13 @@ export class PolymarketClob {
     const rl = this.#cfg.rateLimits
     const limiter = new RateLimiter({
       windows: [
-        { id: 'GENERAL', limit: rl.general10s, intervalMs: 10_000 },
-        { id: 'POST_ORDER', limit: rl.postOrder10s, intervalMs: 10_000 },
-        { id: 'CANCEL', limit: rl.cancel10s, intervalMs: 10_000 },
-        { id: 'MARKET_DATA', limit: rl.marketData10s, intervalMs: 10_000 },
+        { id: 'GENERAL', limit: rl.general10s, intervalMs: 10_000, mode: 'rolling' },
+        { id: 'MARKET_DATA', limit: rl.marketData10s, intervalMs: 10_000, mode: 'rolling' },
+        { id: 'POST_ORDER', limit: rl.postOrder10s, intervalMs: 10_000, mode: 'rolling' },
+        { id: 'POST_ORDER_10M', limit: rl.postOrder10m, intervalMs: 600_000, mode: 'rolling' },
+        { id: 'CANCEL', limit: rl.cancel10s, intervalMs: 10_000, mode: 'rolling' },
+        { id: 'CANCEL_10M', limit: rl.cancel10m, intervalMs: 600_000, mode: 'rolling' },
+        { id: 'POST_ORDERS', limit: rl.postOrders10s, intervalMs: 10_000, mode: 'rolling' },
       ],
       clock: this.#clock,
     })
@@ -360,6 +375,12 @@ export class PolymarketClob {
         const remaining = Number(info.headers.get('poly-ratelimit-remaining'))
         if (Number.isFinite(limit) && Number.isFinite(remaining) && limit > 0 && remaining >= 0) {
           limiter.observeUsage('GENERAL', Math.max(0, rl.general10s * (1 - remaining / limit)))
+        }
+        if (info.headers.get('poly-ratelimit-warning') === 'true') {
+          this.#log.warn(
+            { request: info.request },
+            'Polymarket: this request would be rate limited (Poly-RateLimit-Warning)',
+          )
         }
       },
     })
@@ -583,7 +604,7 @@ export class PolymarketClob {
         headers: { 'content-type': 'application/json' },
         signed: true,
         priority: Priority.ORDER,
-        cost: { GENERAL: 1, POST_ORDER: 1 },
+        cost: { GENERAL: 1, POST_ORDER: 1, POST_ORDER_10M: 1 },
         schema: z.unknown(),
       }),
     )
@@ -635,7 +656,7 @@ export class PolymarketClob {
         headers: { 'content-type': 'application/json' },
         signed: true,
         priority: Priority.ORDER,
-        cost: { GENERAL: 1, POST_ORDER: orders.length },
+        cost: { GENERAL: 1, POST_ORDERS: 1, POST_ORDER_10M: orders.length },
         schema: z.array(z.unknown()),
       }),
     )
@@ -1206,7 +1227,7 @@ export class PolymarketClob {
         : {}),
       signed: true,
       priority: Priority.CANCEL,
-      cost: { GENERAL: 1, CANCEL: 1 },
+      cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
       schema: z.object({
         canceled: z.array(z.string()).nullish(),
         not_canceled: z.record(z.string(), z.unknown()).nullish(),
