@@ -257,7 +257,7 @@ export class BinanceSim {
     })
     sim.#port = (sim.#server.address() as AddressInfo).port
     if (sim.#cfg.tickMs > 0) {
-      sim.#timer = setInterval(() => sim.step(1), sim.#cfg.tickMs)
+      sim.#timer = setInterval(() => sim.#tick(), sim.#cfg.tickMs)
       sim.#timer.unref?.()
     }
     return sim
@@ -317,6 +317,17 @@ export class BinanceSim {
     }
   }
 
+  /** Errors thrown by timer-driven steps (a bug in the simulator, never a client's fault); kept, never thrown. */
+  readonly stepErrors: unknown[] = []
+
+  #tick(): void {
+    try {
+      this.step(1)
+    } catch (e) {
+      if (this.stepErrors.length < 100) this.stepErrors.push(e)
+    }
+  }
+
   /** Stops the market timer (the market then moves only with {@link BinanceSim.step}); connections stay open. */
   pause(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer)
@@ -326,7 +337,7 @@ export class BinanceSim {
   /** Restarts the market timer after {@link BinanceSim.pause} (no-op when `tickMs` is 0 or already running). */
   resume(): void {
     if (this.#closed || this.#timer !== undefined || this.#cfg.tickMs <= 0) return
-    this.#timer = setInterval(() => this.step(1), this.#cfg.tickMs)
+    this.#timer = setInterval(() => this.#tick(), this.#cfg.tickMs)
     this.#timer.unref?.()
   }
 
