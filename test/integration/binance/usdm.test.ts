@@ -170,4 +170,35 @@ describe('BinanceUsdm against BinanceSim', () => {
       'update after renewal',
     )
   })
+
+  it('lost ORDER_TRADE_UPDATEs are recovered by the REST reconcile after a reconnect', async () => {
+    const { usdm, sim } = h
+    const updates: Order[] = []
+    const positions: Position[][] = []
+    let reconnected = 0
+    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('position.update', (e) => positions.push([...e.positions]))
+    usdm.events.on('user.reconnected', () => reconnected++)
+    await usdm.startUserData()
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    const r = fut({ type: 'LIMIT', price: mid.minus(1), timeInForce: 'GTC' })
+    await usdm.placeOrder(r)
+    sim.faults.dropUserEvents(1000)
+    await stepUntil(
+      sim,
+      () => sim.ledger.orders.find((o) => o.clientOrderId === r.clientOrderId)?.status === 'FILLED',
+      15_000,
+      'fill at venue',
+    )
+    expect(updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED')).toBe(false)
+    sim.faults.reset()
+    sim.faults.closeStreams({ mode: 'abrupt' })
+    await waitFor(() => reconnected > 0, 10_000, 'reconnect')
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED'),
+      10_000,
+      'reconciled fill',
+    )
+    await waitFor(() => positions.some((p) => p[0]?.qty.toString() === '0.01'), 10_000, 'reconciled position')
+  })
 })
