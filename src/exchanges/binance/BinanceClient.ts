@@ -97,6 +97,13 @@ interface Tracked {
 /**
  * Shared internals of {@link BinanceSpot} and {@link BinanceUsdm}: config, REST (signing, time sync, limits),
  * instrument cache, order validation, streams, the order-tracking used to reconcile after a reconnect.
+ *
+ * @example
+ * ```ts
+ * const client: BinanceClient = market === 'spot' ? new BinanceSpot(cfg) : new BinanceUsdm(cfg)
+ * const rules = await client.symbolRules('BTCUSDT')
+ * const book = await client.orderBook('BTCUSDT')
+ * ```
  */
 export abstract class BinanceClient implements ExchangeAdapter {
   /** `binance` (spot) or `binance-usdm`. */

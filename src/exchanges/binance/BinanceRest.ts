@@ -66,6 +66,12 @@ export interface BinanceCall<S extends z.ZodType> {
  * The REST layer shared by both markets: an {@link HttpClient} with Binance's rate-limit windows and usage
  * headers, the error mapper, and the signing hook (timestamp from a server-time offset kept in sync, recvWindow,
  * HMAC or Ed25519 signature; re-synced and retried once on -1021).
+ *
+ * @example
+ * ```ts
+ * const account = await spot.rest.call({ path: '/api/v3/account', schema: z.unknown(), security: 'SIGNED', weight: 20 })
+ * spot.rest.limiter.snapshot() // weight and order windows, fed by X-MBX-USED-WEIGHT-1M
+ * ```
  */
 export class BinanceRest {
   readonly market: BinanceMarket
