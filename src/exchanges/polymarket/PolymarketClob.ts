@@ -1029,7 +1029,8 @@ export class PolymarketClob {
       price: Decimal
       maker: boolean
     }> = []
-    if (t.owner === me || this.#myOrders.has(t.takerOrderId)) {
+    const mineAsMaker = t.makerOrders.some((m) => m.owner === me || this.#myOrders.has(m.orderId))
+    if (this.#myOrders.has(t.takerOrderId) || (t.owner === me && !mineAsMaker)) {
       fills.push({ orderId: t.takerOrderId, side: t.side, qty: t.size, price: t.price, maker: false })
     }
     for (const m of t.makerOrders) {

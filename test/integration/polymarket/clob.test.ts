@@ -129,6 +129,24 @@ describe('PolymarketClob against PolymarketSim', () => {
     expect(trades.map((t) => t.id)).toEqual(ledger.trades.map((t) => t.id))
   })
 
+  it('reports maker fills of resting orders', async () => {
+    await setup({}, { autoHeartbeat: false })
+    const m = sim.markets[0]!
+    const yes = m.tokens[0].tokenId
+    clob.subscribeUser([m.conditionId])
+    await until(() => sim.connections.user === 1)
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
+    const res = await clob.placeOrder({ tokenId: yes, price: low, size: '8', side: 'BUY' })
+    const fill = waitFor(onClob('fill'))
+    sim.placeHouseOrder(yes, 'SELL', low, '3')
+    const f = (await fill) as {
+      fill: { liquidity: string; side: string; qty: Decimal; venueOrderId: string }
+    }
+    expect(f.fill).toMatchObject({ liquidity: 'MAKER', side: 'BUY', venueOrderId: res.orderId })
+    expect(f.fill.qty.toFixed()).toBe('3')
+    expect((await clob.getOrder(res.orderId)).sizeMatched.toFixed()).toBe('3')
+  })
+
   it('rests, lists and cancels orders; a batch is accepted', async () => {
     await setup({}, { autoHeartbeat: false })
     const yes = sim.markets[1]!.tokens[0].tokenId
