@@ -147,6 +147,32 @@ describe('PolymarketClob against PolymarketSim', () => {
     expect((await clob.getOrder(res.orderId)).sizeMatched.toFixed()).toBe('3')
   })
 
+  it("reports market resolution and the venue cancels the market's orders", async () => {
+    await setup({}, { autoHeartbeat: false })
+    const m = sim.markets[1]!
+    const [yes, no] = m.tokens
+    clob.subscribeMarket([yes.tokenId])
+    await waitFor(onClob('book'))
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
+    await clob.placeOrder({ tokenId: yes.tokenId, price: low, size: '5', side: 'BUY' })
+    const resolved = waitFor(
+      (fn) => {
+        clob.events.on('market', fn as never)
+        return () => clob.events.off('market', fn as never)
+      },
+      (e: { type: string }) => e.type === 'market_resolved',
+    )
+    sim.resolveMarket(m.conditionId, no.tokenId)
+    const ev = (await resolved) as unknown as { winningTokenId: string; winningOutcome: string }
+    expect(ev).toMatchObject({ winningTokenId: no.tokenId, winningOutcome: 'No' })
+    expect(await clob.getOpenOrders()).toHaveLength(0)
+    await expect(
+      clob.placeOrder({ tokenId: yes.tokenId, price: low, size: '5', side: 'BUY' }),
+    ).rejects.toMatchObject({
+      venueCode: 'MARKET_NOT_READY',
+    })
+  })
+
   it('rests, lists and cancels orders; a batch is accepted', async () => {
     await setup({}, { autoHeartbeat: false })
     const yes = sim.markets[1]!.tokens[0].tokenId
