@@ -10,7 +10,11 @@ import { describe, expect, it } from 'vitest'
 
 const root = new URL('../../../', import.meta.url).pathname
 
-function run(script: string, args: string[] = [], timeoutMs = 90_000): Promise<{ code: number | null; out: string }> {
+function run(
+  script: string,
+  args: string[] = [],
+  timeoutMs = 90_000,
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join('examples', script), ...args], {
       cwd: root,
