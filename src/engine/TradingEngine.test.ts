@@ -129,6 +129,31 @@ describe('TradingEngine', () => {
     await env.engine.stop()
   })
 
+  it('restricts a venue whose heartbeat is unhealthy, and lifts it when healthy again', async () => {
+    const env = setup([])
+    let healthy = true
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed }],
+      venues: [{ venue: 'binance', heartbeat: () => ({ healthy, reason: 'heartbeat lost' }) }],
+      strategies: [],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    await engine.start()
+    healthy = false
+    engine.checkFeedHealth()
+    expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    expect(engine.health().venues).toEqual([{ venue: 'binance', healthy: false, reason: 'heartbeat lost' }])
+    healthy = true
+    engine.checkFeedHealth()
+    expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
+    await engine.stop()
+  })
+
   it('restores strategy state across a restart', async () => {
     const saved: Record<string, unknown>[] = []
     const stateStore = {

@@ -20,6 +20,7 @@ import { ATR } from '../indicators/index.js'
 import type { RiskManager } from '../risk/index.js'
 import type { Strategy } from '../strategies/index.js'
 import { StrategyRunner } from '../strategies/index.js'
+import type { HttpClient } from '../transport/index.js'
 import { MetricsRegistry } from './metrics.js'
 import { type ClosedTrade, TradeLedger } from './TradeLedger.js'
 
@@ -52,6 +53,19 @@ export interface FeedStatus {
   readonly bookResyncs?: number
 }
 
+/** A venue connection the engine watches for metrics and health (request latency, rate-limit headroom, heartbeat). */
+export interface VenueRegistration {
+  /** Venue id, as on instruments (`binance`, `polymarket`). */
+  readonly venue: string
+  /** The adapter's HTTP client (`spot.rest.http`, `clob.http`): latency, retries and rate-limit headroom. */
+  readonly http?: HttpClient
+  /**
+   * The venue's dead-man's switch or session health (Polymarket order heartbeats). Unhealthy restricts every
+   * instrument of the venue, like a stale feed.
+   */
+  readonly heartbeat?: () => { readonly healthy: boolean; readonly reason?: string }
+}
+
 /** Per-instrument trading restriction set by feed health. */
 export const InstrumentState = { ACTIVE: 'ACTIVE', REDUCING: 'REDUCING', HALTED: 'HALTED' } as const
 /** Union of {@link InstrumentState} values. */
@@ -63,6 +77,8 @@ export interface TradingEngineConfig {
   /** pino-compatible logger; silent by default. Field objects are redacted. */
   readonly logger?: Logger
   readonly feeds: readonly FeedRegistration[]
+  /** Venue connections to measure (latency, retries, rate-limit headroom) and whose heartbeat gates trading. */
+  readonly venues?: readonly VenueRegistration[]
   readonly strategies: readonly Strategy[]
   readonly risk: RiskManager
   /** Execution clients; each signal goes to the one whose `venues` include the signal's venue. */
@@ -146,6 +162,8 @@ export interface EngineHealth {
   readonly running: boolean
   readonly tradingState: string
   readonly feeds: readonly FeedHealth[]
+  /** Venue heartbeats (Polymarket order heartbeats), when registered. */
+  readonly venues: ReadonlyArray<{ venue: string; healthy: boolean; reason?: string }>
   readonly instruments: ReadonlyArray<{
     venue: string
     symbol: string
@@ -269,6 +287,7 @@ export class TradingEngine {
     }
     for (const ex of this.#cfg.executors) this.#wireExecutor(ex, portfolio)
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
+    for (const v of this.#cfg.venues ?? []) this.#wireVenue(v)
     this.#detach.push(this.#wireRisk(risk))
     this.#detach.push(this.#wirePortfolio(portfolio, risk))
     for (const r of this.#runners) r.start()
@@ -326,6 +345,13 @@ export class TradingEngine {
       running: this.#running,
       tradingState: this.#cfg.risk.state,
       feeds: this.#cfg.feeds.map((f) => this.#feedHealth(f, now)),
+      venues: (this.#cfg.venues ?? []).flatMap((v) => {
+        const h = v.heartbeat?.()
+        if (h === undefined) return []
+        return [
+          { venue: v.venue, healthy: h.healthy, ...(h.reason !== undefined ? { reason: h.reason } : {}) },
+        ]
+      }),
       instruments: [...this.#instruments.values()].map((i) => {
         const r = this.#restricted.get(key(i.venue, i.symbol))
         return {
@@ -357,6 +383,29 @@ export class TradingEngine {
       const st = f.status?.()
       if (st?.reconnects !== undefined) reconnects.set(st.reconnects, labels)
       if (st?.bookResyncs !== undefined) resyncs.set(st.bookResyncs, labels)
+    }
+    const remaining = m.gauge('tradekit_rate_limit_remaining', 'Rate-limit budget left per window')
+    const waits = m.gauge(
+      'tradekit_rate_limit_waits',
+      'Requests that waited for rate-limit budget (cumulative)',
+    )
+    const waitedMs = m.gauge(
+      'tradekit_rate_limit_waited_seconds',
+      'Time spent waiting for budget (cumulative)',
+    )
+    const banned = m.gauge('tradekit_rate_limit_banned', '1 while the venue bans this client')
+    for (const v of this.#cfg.venues ?? []) {
+      const snap = v.http?.rateLimiter.snapshot()
+      if (snap === undefined) continue
+      for (const w of snap.windows) remaining.set(w.remaining, { venue: v.venue, window: w.id })
+      waits.set(snap.waited, { venue: v.venue })
+      waitedMs.set(snap.waitedMs / 1000, { venue: v.venue })
+      banned.set(snap.bannedUntilMs !== undefined && snap.bannedUntilMs > now ? 1 : 0, { venue: v.venue })
+    }
+    const hb = m.gauge('tradekit_venue_heartbeat_healthy', '1 when the venue heartbeat is healthy')
+    for (const v of this.#cfg.venues ?? []) {
+      const h = v.heartbeat?.()
+      if (h !== undefined) hb.set(h.healthy ? 1 : 0, { venue: v.venue })
     }
     const p = this.#cfg.portfolio
     m.gauge('tradekit_equity', 'Mark-to-market equity in the account currency').set(p.equity().toNumber())
@@ -451,6 +500,26 @@ export class TradingEngine {
       ev.off('book', onBook)
       ev.off('dataError', onDataError)
       ev.off('error', onError)
+    })
+  }
+
+  #wireVenue(v: VenueRegistration): void {
+    const http = v.http
+    if (http === undefined) return
+    const latency = this.#metrics.histogram(
+      'tradekit_http_request_duration_seconds',
+      'Venue REST latency per attempt',
+    )
+    const retries = this.#metrics.counter('tradekit_http_retries', 'Venue REST retries')
+    const onResponse = (e: { status: number; durationMs: number }): void => {
+      latency.observe(e.durationMs / 1000, { venue: v.venue, status: `${Math.floor(e.status / 100)}xx` })
+    }
+    const onRetry = (): void => retries.inc({ venue: v.venue })
+    http.events.on('response', onResponse)
+    http.events.on('request.retrying', onRetry)
+    this.#detach.push(() => {
+      http.events.off('response', onResponse)
+      http.events.off('request.retrying', onRetry)
     })
   }
 
@@ -768,6 +837,17 @@ export class TradingEngine {
       if (h.healthy) continue
       for (const k of this.#feedInstruments.get(f.name) ?? []) {
         desired.set(k, { state: action, reason: `feed "${f.name}": ${h.reason ?? 'unhealthy'}` })
+      }
+    }
+    for (const v of this.#cfg.venues ?? []) {
+      const h = v.heartbeat?.()
+      if (h === undefined || h.healthy) continue
+      for (const i of this.#instruments.values()) {
+        if (i.venue !== v.venue) continue
+        desired.set(key(i.venue, i.symbol), {
+          state: action,
+          reason: `venue "${v.venue}" heartbeat: ${h.reason ?? 'unhealthy'}`,
+        })
       }
     }
     for (const [k, d] of desired) {

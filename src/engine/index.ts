@@ -13,4 +13,5 @@ export {
   TradingEngine,
   type TradingEngineConfig,
   type TradingEngineEvents,
+  type VenueRegistration,
 } from './TradingEngine.js'

@@ -135,6 +135,14 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
         { name: 'binance-spot', venue: v.instruments[0]!.venue, source: v.stream },
         { name: 'polymarket', venue: 'polymarket', source: polymarketFeed(v.clob) },
       ],
+      venues: [
+        { venue: v.instruments[0]!.venue, http: v.spot.rest.http },
+        {
+          venue: 'polymarket',
+          http: v.clob.http,
+          heartbeat: () => ({ healthy: v.clob.heartbeatState !== 'UNHEALTHY' }),
+        },
+      ],
       strategies: s.list,
       risk: riskFor(v.clock),
       executors: [paper],
@@ -157,12 +165,17 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
     ])
     v.clob.subscribeMarket([v.yes, v.no])
     s.sniper.markResolved(v.yes)
+    await v.spot.serverTime() // one REST call through the measured client
     await until(() => filled.has(v.yes) && (filled.has('BTCUSDT') || filled.has('ETHUSDT')), 25_000)
     expect(new Set(signals.map((x) => x.strategyId)).size).toBeGreaterThanOrEqual(2)
     expect(portfolio.checkInvariants().ok).toBe(true)
     const health = engine.health()
     expect(health.feeds.map((f) => f.healthy)).toEqual([true, true])
-    assertValidExposition(engine.metrics())
+    const text = engine.metrics()
+    assertValidExposition(text)
+    expect(text).toMatch(/tradekit_http_request_duration_seconds_count\{venue="[a-z-]+",status="2xx"\} [1-9]/)
+    expect(text).toContain('tradekit_rate_limit_remaining{')
+    expect(text).toContain('tradekit_venue_heartbeat_healthy{venue="polymarket"} 1')
     await engine.stop()
     expect(errors).toEqual([])
   }, 40_000)
