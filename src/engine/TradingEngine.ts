@@ -17,7 +17,12 @@ import { Decimal } from '../decimal/index.js'
 import { ConfigError, StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import { OrderGroup, type OrderGroupOutcome, type Portfolio } from '../execution/index.js'
 import { ATR } from '../indicators/index.js'
-import type { RiskManager } from '../risk/index.js'
+import type {
+  BreakerTrippedEvent,
+  EmergencyStopEvent,
+  RiskManager,
+  TradingStateChangedEvent,
+} from '../risk/index.js'
 import type { Strategy } from '../strategies/index.js'
 import { StrategyRunner } from '../strategies/index.js'
 import type { HttpClient } from '../transport/index.js'
@@ -143,6 +148,10 @@ export interface TradingEngineEvents extends ExecutionEvents {
   'engine.groupCompleted': [e: GroupCompletedEvent]
   /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
   'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
+  /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */
+  'risk.stateChanged': [e: TradingStateChangedEvent]
+  'risk.breakerTripped': [e: BreakerTrippedEvent]
+  'risk.emergencyStop': [e: EmergencyStopEvent]
   'engine.started': [e: { type: 'engine.started'; tsEvent: number }]
   'engine.stopped': [e: { type: 'engine.stopped'; tsEvent: number }]
 }
@@ -606,19 +615,36 @@ export class TradingEngine {
   }
 
   #wireRisk(risk: RiskManager): () => void {
-    const onDenied = (): void =>
-      this.#metrics.counter('tradekit_risk_decisions', 'Risk decisions').inc({ decision: 'denied' })
-    const onApproved = (): void =>
-      this.#metrics.counter('tradekit_risk_decisions', 'Risk decisions').inc({ decision: 'approved' })
+    const decisions = this.#metrics.counter('tradekit_risk_decisions', 'Risk decisions')
+    const trips = this.#metrics.counter('tradekit_breaker_trips', 'Circuit breaker trips by breaker')
+    const onDenied = (): void => decisions.inc({ decision: 'denied' })
+    const onApproved = (): void => decisions.inc({ decision: 'approved' })
+    const onState = (e: TradingStateChangedEvent): void => {
+      this.#log.warn({ from: e.from, to: e.to, reason: e.reason }, 'trading state changed')
+      this.#bus.emit('risk.stateChanged', e)
+    }
+    const onTrip = (e: BreakerTrippedEvent): void => {
+      trips.inc({ breaker: e.breaker })
+      this.#bus.emit('risk.breakerTripped', e)
+    }
+    const onStop = (e: EmergencyStopEvent): void => {
+      this.#bus.emit('risk.emergencyStop', e)
+    }
     const onError = (e: TradekitError): void => {
       this.#bus.emit('error', e)
     }
     risk.events.on('risk.denied', onDenied)
     risk.events.on('risk.approved', onApproved)
+    risk.events.on('risk.stateChanged', onState)
+    risk.events.on('risk.breakerTripped', onTrip)
+    risk.events.on('risk.emergencyStop', onStop)
     risk.events.on('error', onError)
     return () => {
       risk.events.off('risk.denied', onDenied)
       risk.events.off('risk.approved', onApproved)
+      risk.events.off('risk.stateChanged', onState)
+      risk.events.off('risk.breakerTripped', onTrip)
+      risk.events.off('risk.emergencyStop', onStop)
       risk.events.off('error', onError)
     }
   }
