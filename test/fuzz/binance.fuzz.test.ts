@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws'
-import type { Fill, Order } from '../../src/core/index.js'
+import { type Fill, ManualClock, type Order } from '../../src/core/index.js'
 import { isDecimal } from '../../src/decimal/index.js'
 import { ExchangeDataError, isTradekitError, type TradekitError } from '../../src/errors/index.js'
 import {
@@ -870,6 +870,65 @@ describe('Binance LocalOrderBook under hostile, schema-valid sequences', () => {
         expect(errors).toEqual([])
       }),
       fuzzParams(300),
+    )
+  })
+
+  it('auto-resync from a hostile snapshot source: bad snapshots and failed fetches are reported, then it syncs', async () => {
+    const THROW = Symbol('throw')
+    const good = { lastUpdateId: 101, bids: [['1.00', '1']], asks: [['2.00', '1']] }
+    const snap = fixture('rest_depth_ok.json')
+    const diff = decodeMarketEvent(
+      { e: 'depthUpdate', E: 1, s: 'BNBBTC', U: 101, u: 102, b: [['1.50', '2']], a: [] },
+      'spot',
+    )
+    if (!diff.ok || diff.value.type !== 'depthDiff') throw new Error('bad diff')
+    const first = diff.value
+    const flush = async () => {
+      for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r))
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            mutatedPayload([snap, good]),
+            mutatedText([snap, good]),
+            arbitraryInput,
+            fc.constant(THROW),
+          ),
+          {
+            maxLength: 5,
+          },
+        ),
+        async (hostile) => {
+          const clock = new ManualClock(0)
+          const queue: unknown[] = [...hostile, good]
+          const book = new LocalOrderBook({
+            market: 'spot',
+            symbol: 'BNBBTC',
+            clock,
+            fetchSnapshot: async () => {
+              const v = queue.length > 0 ? queue.shift() : good
+              if (v === THROW) throw new Error('snapshot fetch failed')
+              return v
+            },
+          })
+          const errors: TradekitError[] = []
+          book.events.on('error', (e) => errors.push(e))
+          expect(book.applyDiff(first)).toBe('buffered')
+          for (let i = 0; i < 20 && !book.isSynced; i++) {
+            await flush()
+            if (!book.isSynced) clock.advance(10_000)
+          }
+          expect(book.isSynced).toBe(true)
+          checkBookSides(book)
+          for (const e of errors) {
+            expect(isTradekitError(e)).toBe(true)
+            expect(e instanceof ExchangeDataError || e.code === 'NETWORK').toBe(true)
+          }
+          book.close()
+        },
+      ),
+      fuzzParams(100, 5),
     )
   })
 
