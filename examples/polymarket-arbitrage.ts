@@ -9,7 +9,7 @@
 import { Wallet } from 'ethers'
 import { PolymarketAdapter, PolymarketClob } from '../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../src/execution/index.js'
-import { type MarketDataEvents, SystemClock, TradingEngine, TypedEmitter } from '../src/index.js'
+import { SystemClock, TradingEngine } from '../src/index.js'
 import { RiskManager } from '../src/risk/index.js'
 import { PolymarketSim } from '../src/sim/index.js'
 import { ComplementArbitrage } from '../src/strategies/index.js'
@@ -25,10 +25,6 @@ const market = sim.markets[0]!
 const [yes, no] = [market.tokens[0].tokenId, market.tokens[1].tokenId]
 const instruments = [await adapter.instrument(yes), await adapter.instrument(no)]
 
-// The CLOB publishes books with their token id; the engine takes plain market-data events.
-const feed = new TypedEmitter<MarketDataEvents>()
-clob.events.on('book', (e) => feed.emit('book', e.book))
-
 const exec = new OrderExecutor({ adapter })
 exec.events.on('error', (e) => console.error('executor error:', e.message))
 await exec.start()
@@ -41,7 +37,7 @@ const risk = new RiskManager({
 })
 const engine = new TradingEngine({
   clock,
-  feeds: [{ name: 'polymarket', venue: 'polymarket', source: { events: feed } }],
+  feeds: [{ name: 'polymarket', venue: 'polymarket', source: clob.marketData() }],
   strategies: [new ComplementArbitrage({ yesTokenId: yes, noTokenId: no, margin: 0.02, maxShares: 40 })],
   risk,
   executors: [exec],

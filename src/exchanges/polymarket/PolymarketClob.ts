@@ -4,6 +4,7 @@ import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { Logger } from '../../core/logger.js'
 import { redactingLogger, silentLogger } from '../../core/logger.js'
+import type { MarketDataEvents, MarketDataSource } from '../../core/ports.js'
 import type { BookSnapshot, Fill, Trade } from '../../core/types.js'
 import { Decimal, parseDecimal } from '../../decimal/index.js'
 import {
@@ -313,6 +314,7 @@ export class PolymarketClob {
   readonly #myOrders = new Set<string>()
   readonly #seenFills = new Set<string>()
   #marketWs: ReconnectingWebSocket | undefined
+  #marketData: MarketDataSource | undefined
   #userWs: ReconnectingWebSocket | undefined
   readonly #userMarkets = new Set<string>()
   #lastMarketData = 0
@@ -385,6 +387,26 @@ export class PolymarketClob {
       },
     })
     this.http.events.on('error', (e) => this.#bus.emit('error', e))
+  }
+
+  /**
+   * This client's market channel as a core `MarketDataSource`: a `book` snapshot after every change, public `trade`s,
+   * `dataError` for rejected frames. Plug it into a TradingEngine feed or a PaperTrader.
+   *
+   * @example
+   * ```ts
+   * clob.subscribeMarket([yesTokenId, noTokenId])
+   * const engine = new TradingEngine({ feeds: [{ name: 'polymarket', venue: 'polymarket', source: clob.marketData() }], ... })
+   * ```
+   */
+  marketData(): MarketDataSource {
+    if (this.#marketData !== undefined) return this.#marketData
+    const bus = new TypedEmitter<MarketDataEvents>()
+    this.#bus.on('book', (e) => bus.emit('book', e.book))
+    this.#bus.on('trade', (e) => bus.emit('trade', e.trade))
+    this.#bus.on('error', (e) => bus.emit(e.code === 'EXCHANGE_DATA_INVALID' ? 'dataError' : 'error', e))
+    this.#marketData = { events: bus }
+    return this.#marketData
   }
 
   /** Current credentials (never logged). */

@@ -5,8 +5,7 @@
  */
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
-import { TypedEmitter } from '../../../src/core/events.js'
-import type { MarketDataEvents, MarketDataSource, Signal } from '../../../src/core/ports.js'
+import type { Signal } from '../../../src/core/ports.js'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot } from '../../../src/exchanges/binance/index.js'
@@ -30,15 +29,6 @@ async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
     if (Date.now() - t0 > timeoutMs) throw new Error('condition not met in time')
     await new Promise((r) => setTimeout(r, 20))
   }
-}
-
-/** Polymarket's CLOB publishes books wrapped with their token id; the engine takes plain market-data events. */
-function polymarketFeed(clob: PolymarketClob): MarketDataSource {
-  const bus = new TypedEmitter<MarketDataEvents>()
-  clob.events.on('book', (e) => bus.emit('book', e.book))
-  clob.events.on('trade', (e) => bus.emit('trade', e.trade))
-  clob.events.on('error', (e) => bus.emit('error', e))
-  return { events: bus }
 }
 
 interface Venues {
@@ -133,7 +123,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
       clock: v.clock,
       feeds: [
         { name: 'binance-spot', venue: v.instruments[0]!.venue, source: v.stream },
-        { name: 'polymarket', venue: 'polymarket', source: polymarketFeed(v.clob) },
+        { name: 'polymarket', venue: 'polymarket', source: v.clob.marketData() },
       ],
       venues: [
         { venue: v.instruments[0]!.venue, http: v.spot.rest.http },
@@ -200,7 +190,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
       clock: v.clock,
       feeds: [
         { name: 'binance-spot', venue: v.instruments[0]!.venue, source: v.stream },
-        { name: 'polymarket', venue: 'polymarket', source: polymarketFeed(v.clob) },
+        { name: 'polymarket', venue: 'polymarket', source: v.clob.marketData() },
       ],
       strategies: s.list,
       risk: riskFor(v.clock),
