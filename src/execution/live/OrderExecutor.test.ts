@@ -164,6 +164,27 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
   })
 
+  it('an unknown outcome whose look-ups all failed is settled by the next reconciliation', async () => {
+    const { adapter, exec, clock, errors } = await setup()
+    adapter.failNext('TIMEOUT_BEFORE_VENUE')
+    const realQuery = adapter.queryOrder.bind(adapter)
+    let down = true
+    adapter.queryOrder = async (s, c) => {
+      if (down) throw new Error('venue unreachable')
+      return realQuery(s, c)
+    }
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await clock.advanceAsync(1_000)
+    expect(exec.order(o.clientOrderId)?.status).toBe('PENDING_NEW')
+    expect(errors.map((e) => e.code)).toContain('ORDER_OUTCOME_UNKNOWN')
+    down = false
+    await exec.reconcile()
+    await clock.advanceAsync(1_000)
+    // The venue never had it: rejected on its word after the look-ups, never re-sent.
+    expect(exec.order(o.clientOrderId)?.status).toBe('REJECTED')
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
+  })
+
   it('onNotFound RESEND re-sends once with the same client order id', async () => {
     const { adapter, exec, clock } = await setup({ onNotFound: 'RESEND' })
     adapter.failNext('NETWORK_ERROR')

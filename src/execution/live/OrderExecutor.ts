@@ -155,6 +155,8 @@ export class OrderExecutor implements ExecutionClient {
   readonly #strategy = new Map<string, string>()
   readonly #seenTrades = new Set<string>()
   readonly #history: string[] = []
+  /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
+  readonly #unresolved = new Map<string, boolean>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
@@ -357,6 +359,8 @@ export class OrderExecutor implements ExecutionClient {
       this.#move(cur, 'REJECTED', `Not known to the venue after ${notFound} look-ups`)
       return
     }
+    // The look-ups themselves failed: the next reconciliation looks again (and applies `onNotFound` if need be).
+    this.#unresolved.set(cid, mayResend)
     this.#bus.emit(
       'error',
       new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
@@ -476,8 +480,15 @@ export class OrderExecutor implements ExecutionClient {
           'queryOrder',
         )
         if (found !== undefined) {
+          this.#unresolved.delete(o.clientOrderId)
           await this.#applyVenueOrderAndSynthesize(found)
           if (this.#orders.get(o.clientOrderId) !== o) updated.push(o.clientOrderId)
+        } else if (o.status === 'PENDING_NEW' && this.#unresolved.has(o.clientOrderId)) {
+          // An unknown outcome whose look-ups failed earlier: resolve it now as a fresh unknown outcome would be
+          // (look-ups, then REJECTED or one resend with the same client id), instead of leaving it PENDING_NEW.
+          const mayResend = this.#unresolved.get(o.clientOrderId) ?? false
+          this.#unresolved.delete(o.clientOrderId)
+          this.#background(this.#resolveUnknown(o.clientOrderId, mayResend))
         }
       } catch (e) {
         this.#bus.emit('error', toTradekitError(e))
@@ -683,6 +694,7 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #retire(order: Order): void {
+    this.#unresolved.delete(order.clientOrderId)
     this.#history.push(order.clientOrderId)
     while (this.#history.length > this.#cfg.historySize) {
       const old = this.#history.shift()
