@@ -162,6 +162,14 @@ const SPOT_FEE = D('0.001')
 const FUT_TAKER = D('0.0005')
 const FUT_MAKER = D('0.0002')
 
+/**
+ * Binance reports commissions with 8 decimals and charges exactly what it reports: the balance must move by the
+ * reported commission, or a client that books reported fees drifts from the venue by the rounding.
+ */
+function commissionOf(raw: Decimal): Decimal {
+  return raw.toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN)
+}
+
 /** Parameters of a new order, already parsed from the request. */
 export interface NewOrderParams {
   symbol: string
@@ -472,7 +480,7 @@ export class SimEngine {
         } else {
           quote.free = quote.free.minus(cost)
         }
-        const commission = qty.times(SPOT_FEE)
+        const commission = commissionOf(qty.times(SPOT_FEE))
         base.free = base.free.plus(qty.minus(commission))
         fill = {
           price,
@@ -491,7 +499,7 @@ export class SimEngine {
           base.free = base.free.minus(qty)
         }
         const proceeds = price.times(qty)
-        const commission = proceeds.times(SPOT_FEE)
+        const commission = commissionOf(proceeds.times(SPOT_FEE))
         quote.free = quote.free.plus(proceeds.minus(commission))
         fill = {
           price,
@@ -526,7 +534,7 @@ export class SimEngine {
         pos.qty = newQty
         pos.realizedPnl = pos.realizedPnl.plus(realized)
       }
-      const commission = price.times(qty).times(isMaker ? FUT_MAKER : FUT_TAKER)
+      const commission = commissionOf(price.times(qty).times(isMaker ? FUT_MAKER : FUT_TAKER))
       acc.futuresWallet = acc.futuresWallet.plus(realized).minus(commission)
       fill = {
         price,

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Decimal } from '../../../src/decimal/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 
 /** BinanceSim checked on the wire, with plain fetch and a hand-made signature (independent of the adapter). */
@@ -150,5 +151,50 @@ describe('BinanceSim wire behaviour', () => {
     expect(last?.headers.get('retry-after')).toBe('1')
     expect(await last?.json()).toMatchObject({ code: -1003 })
     await small.close()
+  })
+
+  it('charges exactly the commission it reports (8 decimals), spot and USD-M', async () => {
+    const fresh = await BinanceSim.start({ seed: 11, symbols: ['BTCUSDT'], tickMs: 0 })
+    const q = (params: Record<string, string>) => {
+      const body = new URLSearchParams({ ...params, recvWindow: '5000', timestamp: String(fresh.now()) })
+      const sig = createHmac('sha256', fresh.apiSecret).update(body.toString()).digest('hex')
+      return `${body.toString()}&signature=${sig}`
+    }
+    const post = (path: string, params: Record<string, string>) =>
+      fetch(`${fresh.restUrl}${path}?${q(params)}`, {
+        method: 'POST',
+        headers: { 'X-MBX-APIKEY': fresh.apiKey },
+      })
+    const usdtBefore = new Decimal(fresh.ledger.spotBalance('USDT').free)
+    const sell = (await (
+      await post('/api/v3/order', {
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        type: 'MARKET',
+        quantity: '0.01237',
+        newOrderRespType: 'FULL',
+      })
+    ).json()) as { fills: Array<{ price: string; qty: string; commission: string }> }
+    expect(sell.fills.length).toBeGreaterThan(0)
+    let proceeds = new Decimal(0)
+    let commission = new Decimal(0)
+    for (const f of sell.fills) {
+      proceeds = proceeds.plus(new Decimal(f.price).times(f.qty))
+      commission = commission.plus(f.commission)
+    }
+    // The raw fee (proceeds × 0.001) has more than 8 decimals; the balance moves by the reported one.
+    expect(proceeds.times('0.001').decimalPlaces()).toBeGreaterThan(8)
+    expect(new Decimal(fresh.ledger.spotBalance('USDT').free).toFixed()).toBe(
+      usdtBefore.plus(proceeds).minus(commission).toFixed(),
+    )
+    const fut = await post('/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'MARKET',
+      quantity: '0.013',
+    })
+    expect(fut.status).toBe(200)
+    expect(new Decimal(fresh.ledger.futuresWallet()).decimalPlaces()).toBeLessThanOrEqual(8)
+    await fresh.close()
   })
 })
