@@ -126,6 +126,13 @@ async function flushMicrotasks(): Promise<void> {
 
 /**
  * Resolves after `ms` on `clock`; rejects with the signal's reason if `signal` aborts first.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock(0)
+ * const done = sleep(clock, 1_000)
+ * clock.advance(1_000) // `done` resolves
+ * ```
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -18,7 +18,15 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name
   throw new ConfigError(`Invalid ${name} config: ${issues.join('; ')}`, issues)
 }
 
-/** Formats zod issues as `path: message` strings, the form used by every tradekit error. */
+/**
+ * Formats zod issues as `path: message` strings, the form used by every tradekit error.
+ *
+ * @example
+ * ```ts
+ * const r = MySchema.safeParse(input)
+ * if (!r.success) throw new ConfigError('Invalid config', formatIssues(r.error)) // ['timeoutMs: Too small: ...']
+ * ```
+ */
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
 }

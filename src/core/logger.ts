@@ -22,6 +22,12 @@ export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, war
 /**
  * Wraps a logger so that every field object is passed through `redact` first: API keys, secrets,
  * passphrases and signatures can never be logged, whatever the caller passes.
+ *
+ * @example
+ * ```ts
+ * const log = redactingLogger(pino())
+ * log.info({ apiKey: 'abc', symbol: 'BTCUSDT' }, 'connected') // apiKey is logged as '[REDACTED]'
+ * ```
  */
 export function redactingLogger(inner: Logger): Logger {
   const wrap =

@@ -25,12 +25,28 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   EXPIRED: [],
 })
 
-/** True when no further transition is possible. */
+/**
+ * True when no further transition is possible.
+ *
+ * @example
+ * ```ts
+ * isTerminalStatus('FILLED')           // true
+ * isTerminalStatus('PARTIALLY_FILLED') // false
+ * ```
+ */
 export function isTerminalStatus(status: OrderStatus): boolean {
   return ORDER_TRANSITIONS[status].length === 0
 }
 
-/** True when the state machine allows `from → to`. */
+/**
+ * True when the state machine allows `from → to`.
+ *
+ * @example
+ * ```ts
+ * canTransition('OPEN', 'FILLED')     // true
+ * canTransition('CANCELED', 'FILLED') // false
+ * ```
+ */
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to)
 }
@@ -38,6 +54,13 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /**
  * Checks an order request before anything is sent: positive quantity, a positive limit price for limit types,
  * a trigger for stop types, `expireAt` for GTD, a non-empty client order id.
+ *
+ * @example
+ * ```ts
+ * const r = validateOrderRequest({ clientOrderId: 'c1', venue: 'binance', symbol: 'BTCUSDT', side: 'BUY',
+ *   type: 'LIMIT', qty: new Decimal('0.01') }) // no price
+ * if (!r.ok) console.log(r.error.message) // 'Invalid order price: must be > 0'
+ * ```
  */
 export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, ValidationError> {
   const fail = (field: string, why: string) =>
@@ -74,7 +97,16 @@ export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, Va
   return ok(req)
 }
 
-/** Creates a tracked order in `PENDING_NEW` from a validated request. */
+/**
+ * Creates a tracked order in `PENDING_NEW` from a validated request.
+ *
+ * @example
+ * ```ts
+ * const r = createOrder({ clientOrderId: 'c1', venue: 'binance', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT',
+ *   qty: new Decimal('0.01'), price: new Decimal('64000'), timeInForce: 'GTC' }, clock.now())
+ * if (r.ok) console.log(r.value.status) // 'PENDING_NEW'
+ * ```
+ */
 export function createOrder(req: OrderRequest, tsCreated: number): Result<Order, ValidationError> {
   const v = validateOrderRequest(req)
   if (!v.ok) return v
@@ -97,6 +129,13 @@ export interface OrderTransitionInfo {
 /**
  * Moves an order to `to` if the state machine allows it. Repeating the current status is an idempotent no-op
  * (venues and reconciliation repeat themselves); an illegal move returns a {@link StateError} and changes nothing.
+ *
+ * @example
+ * ```ts
+ * const r = transitionOrder(order, 'OPEN', { tsEvent: clock.now(), venueOrderId: '12345' })
+ * if (r.ok) order = r.value
+ * else console.warn(r.error.message) // an illegal move changes nothing
+ * ```
  */
 export function transitionOrder(
   order: Order,
@@ -124,6 +163,13 @@ export function transitionOrder(
  * Applies a fill: updates filled quantity and average price and moves to PARTIALLY_FILLED or FILLED.
  * Rejects a fill for another order, a wrong side, a non-positive quantity or price, a fill on a terminal
  * order, or one that would overfill.
+ *
+ * @example
+ * ```ts
+ * const r = applyFill(order, fill)
+ * if (r.ok) order = r.value // PARTIALLY_FILLED or FILLED, with filledQty and avgFillPrice updated
+ * else console.warn(r.error.message) // overfill, wrong order or side, terminal order
+ * ```
  */
 export function applyFill(order: Order, fill: Fill): Result<Order, StateError | ValidationError> {
   if (fill.clientOrderId !== order.clientOrderId) {

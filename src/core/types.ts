@@ -5,7 +5,14 @@ export const Side = { BUY: 'BUY', SELL: 'SELL' } as const
 /** Union of {@link Side} values. */
 export type Side = (typeof Side)[keyof typeof Side]
 
-/** The opposite side: BUY ↔ SELL. */
+/**
+ * The opposite side: BUY ↔ SELL.
+ *
+ * @example
+ * ```ts
+ * oppositeSide('BUY') // 'SELL'
+ * ```
+ */
 export function oppositeSide(side: Side): Side {
   return side === 'BUY' ? 'SELL' : 'BUY'
 }
@@ -23,12 +30,28 @@ export const OrderType = {
 /** Union of {@link OrderType} values. */
 export type OrderType = (typeof OrderType)[keyof typeof OrderType]
 
-/** True for order types that carry a limit price. */
+/**
+ * True for order types that carry a limit price.
+ *
+ * @example
+ * ```ts
+ * hasLimitPrice('STOP_LIMIT')  // true
+ * hasLimitPrice('STOP_MARKET') // false
+ * ```
+ */
 export function hasLimitPrice(type: OrderType): boolean {
   return type === 'LIMIT' || type === 'STOP_LIMIT' || type === 'TAKE_PROFIT_LIMIT'
 }
 
-/** True for order types that wait for a trigger (stop) price. */
+/**
+ * True for order types that wait for a trigger (stop) price.
+ *
+ * @example
+ * ```ts
+ * hasTriggerPrice('STOP_MARKET') // true
+ * hasTriggerPrice('LIMIT')       // false
+ * ```
+ */
 export function hasTriggerPrice(type: OrderType): boolean {
   return type !== 'MARKET' && type !== 'LIMIT' && type !== 'TRAILING_STOP_MARKET'
 }

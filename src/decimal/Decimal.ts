@@ -16,7 +16,15 @@ export type Decimal = DecimalJs
 /** Anything tradekit accepts where a decimal is expected: a Decimal, a finite number or a decimal string. */
 export type DecimalLike = Decimal | number | string
 
-/** True when `v` is a decimal.js value (from any copy or clone of decimal.js). */
+/**
+ * True when `v` is a decimal.js value (from any copy or clone of decimal.js).
+ *
+ * @example
+ * ```ts
+ * isDecimal(new Decimal('1.5')) // true
+ * isDecimal('1.5')              // false
+ * ```
+ */
 export function isDecimal(v: unknown): v is Decimal {
   return DecimalJs.isDecimal(v)
 }

@@ -65,7 +65,15 @@ export function parseDecimal(
   return ok(value)
 }
 
-/** Parses a price: strictly positive. */
+/**
+ * Parses a price: strictly positive.
+ *
+ * @example
+ * ```ts
+ * parsePrice('64000.10') // { ok: true, value: Decimal(64000.1) }
+ * parsePrice('0').ok     // false: a price must be > 0
+ * ```
+ */
 export function parsePrice(input: unknown, field = 'price'): Result<Decimal, ValidationError> {
   return parseDecimal(input, { allowZero: false, field })
 }
@@ -73,6 +81,12 @@ export function parsePrice(input: unknown, field = 'price'): Result<Decimal, Val
 /**
  * Parses a quantity: non-negative by default (a book level or a fill may be `"0"`), strictly positive
  * when `{ positive: true }` (an order's quantity).
+ *
+ * @example
+ * ```ts
+ * parseQuantity('0').ok                     // true: a book level may be empty
+ * parseQuantity('0', { positive: true }).ok // false: an order quantity must be > 0
+ * ```
  */
 export function parseQuantity(
   input: unknown,
@@ -84,6 +98,11 @@ export function parseQuantity(
 /**
  * Converts a trusted {@link DecimalLike} to a Decimal, throwing a {@link ValidationError} on NaN, infinities or a
  * malformed string. Use it for values a caller passes in; use {@link parseDecimal} on venue data.
+ *
+ * @example
+ * ```ts
+ * const fee = toDecimal('0.001') // Decimal; throws a ValidationError on 'abc', NaN or Infinity
+ * ```
  */
 export function toDecimal(input: DecimalLike, options: ParseDecimalOptions = {}): Decimal {
   const r = parseDecimal(input, { allowNegative: true, ...options })

@@ -49,7 +49,15 @@ export function roundToIncrement(
   return v.minus(o).div(inc).toDecimalPlaces(0, DECIMAL_MODE[mode]).times(inc).plus(o)
 }
 
-/** Rounds a price to the instrument's tick with an explicit mode. See {@link roundPriceForSide} for order prices. */
+/**
+ * Rounds a price to the instrument's tick with an explicit mode. See {@link roundPriceForSide} for order prices.
+ *
+ * @example
+ * ```ts
+ * roundToTick('101.237', '0.01', 'NEAREST') // 101.24
+ * roundToTick('101.237', '0.01', 'DOWN')    // 101.23
+ * ```
+ */
 export function roundToTick(
   price: DecimalLike,
   tickSize: DecimalLike,
@@ -59,13 +67,26 @@ export function roundToTick(
   return roundToIncrement(price, tickSize, mode, origin)
 }
 
-/** Rounds a quantity down to the instrument's step: an order never exceeds what risk allowed. */
+/**
+ * Rounds a quantity down to the instrument's step: an order never exceeds what risk allowed.
+ *
+ * @example
+ * ```ts
+ * roundToStep('0.0123456', '0.00001') // 0.01234
+ * ```
+ */
 export function roundToStep(qty: DecimalLike, stepSize: DecimalLike, origin?: DecimalLike): Decimal {
   return roundToIncrement(qty, stepSize, 'DOWN', origin)
 }
 
 /**
  * Rounds a limit price to the tick so it is never more aggressive than asked: a BUY rounds down, a SELL rounds up.
+ *
+ * @example
+ * ```ts
+ * roundPriceForSide('101.239', '0.01', 'BUY')  // 101.23
+ * roundPriceForSide('101.231', '0.01', 'SELL') // 101.24
+ * ```
  */
 export function roundPriceForSide(
   price: DecimalLike,
@@ -76,7 +97,14 @@ export function roundPriceForSide(
   return roundToIncrement(price, tickSize, side === 'BUY' ? 'DOWN' : 'UP', origin)
 }
 
-/** Number of decimal places in an increment such as `"0.00100000"` (→ 3). */
+/**
+ * Number of decimal places in an increment such as `"0.00100000"` (→ 3).
+ *
+ * @example
+ * ```ts
+ * decimalPlaces('0.00100000') // 3
+ * ```
+ */
 export function decimalPlaces(increment: DecimalLike): number {
   return toDecimal(increment).decimalPlaces()
 }
@@ -84,6 +112,12 @@ export function decimalPlaces(increment: DecimalLike): number {
 /**
  * Formats a decimal the way exchanges expect: plain notation, no exponent, no float noise, no trailing zeros
  * (or exactly `places` decimals when given, rounding toward zero).
+ *
+ * @example
+ * ```ts
+ * formatDecimal(new Decimal('1e-7'))  // '0.0000001'
+ * formatDecimal('101.239', 2)         // '101.23'
+ * ```
  */
 export function formatDecimal(value: DecimalLike, places?: number): string {
   const d = toDecimal(value)
@@ -94,7 +128,15 @@ export function formatDecimal(value: DecimalLike, places?: number): string {
   return d.toFixed(places, Decimal.ROUND_DOWN)
 }
 
-/** True when `value` is an exact multiple of `increment` measured from `origin`. */
+/**
+ * True when `value` is an exact multiple of `increment` measured from `origin`.
+ *
+ * @example
+ * ```ts
+ * isMultipleOf('101.25', '0.05') // true
+ * isMultipleOf('101.26', '0.05') // false
+ * ```
+ */
 export function isMultipleOf(value: DecimalLike, increment: DecimalLike, origin: DecimalLike = 0): boolean {
   const inc = toDecimal(increment)
   if (inc.lte(0)) return false

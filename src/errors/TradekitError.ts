@@ -71,12 +71,31 @@ export class TradekitError extends Error {
   }
 }
 
-/** True when `e` is a tradekit error, even when it comes from another copy of the package. */
+/**
+ * True when `e` is a tradekit error, even when it comes from another copy of the package.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await executor.submit(intent)
+ * } catch (e) {
+ *   if (isTradekitError(e) && e.retryable) console.log('may retry:', e.code)
+ *   else throw e
+ * }
+ * ```
+ */
 export function isTradekitError(e: unknown): e is TradekitError {
   return typeof e === 'object' && e !== null && (e as { [TRADEKIT_ERROR]?: unknown })[TRADEKIT_ERROR] === true
 }
 
-/** Wraps any thrown value into a {@link TradekitError}, keeping tradekit errors as they are. */
+/**
+ * Wraps any thrown value into a {@link TradekitError}, keeping tradekit errors as they are.
+ *
+ * @example
+ * ```ts
+ * somePromise.catch((e: unknown) => emitter.emit('error', toTradekitError(e)))
+ * ```
+ */
 export function toTradekitError(e: unknown, code: TradekitErrorCode = 'INVARIANT_VIOLATED'): TradekitError {
   if (isTradekitError(e)) return e
   const message = e instanceof Error ? e.message : `Non-error value thrown: ${String(e)}`

@@ -1,6 +1,17 @@
 import { TradekitError, type TradekitErrorOptions } from './TradekitError.js'
 
-/** A configuration object failed validation; thrown at construction. */
+/**
+ * A configuration object failed validation; thrown at construction.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new RiskManager({ maxDataAgeMs: -1 })
+ * } catch (e) {
+ *   if (e instanceof ConfigError) console.error(e.issues) // ['maxDataAgeMs: Too small: expected number to be >=0']
+ * }
+ * ```
+ */
 export class ConfigError extends TradekitError {
   override name = 'ConfigError'
   /** One entry per schema issue: `path: message`. */
@@ -11,7 +22,15 @@ export class ConfigError extends TradekitError {
   }
 }
 
-/** A value given to tradekit (a price string, an order field, an indicator input) is invalid. */
+/**
+ * A value given to tradekit (a price string, an order field, an indicator input) is invalid.
+ *
+ * @example
+ * ```ts
+ * const r = parsePrice('-1')
+ * if (!r.ok) console.log(r.error.code, r.error.field) // 'VALIDATION_FAILED' 'price'
+ * ```
+ */
 export class ValidationError extends TradekitError {
   override name = 'ValidationError'
   /** Which field or argument was invalid. */
@@ -22,7 +41,16 @@ export class ValidationError extends TradekitError {
   }
 }
 
-/** Programmer misuse or a broken internal invariant. */
+/**
+ * Programmer misuse or a broken internal invariant.
+ *
+ * @example
+ * ```ts
+ * if (position.qty.isNegative()) {
+ *   throw new InvariantError('Spot holding went negative', { details: { symbol, qty: position.qty.toString() } })
+ * }
+ * ```
+ */
 export class InvariantError extends TradekitError {
   override name = 'InvariantError'
   constructor(message: string, options: TradekitErrorOptions = {}) {
@@ -30,7 +58,15 @@ export class InvariantError extends TradekitError {
   }
 }
 
-/** An operation is not allowed in the current state (an illegal order transition, a closed client). */
+/**
+ * An operation is not allowed in the current state (an illegal order transition, a closed client).
+ *
+ * @example
+ * ```ts
+ * await executor.shutdown()
+ * await executor.submit(intent).catch((e) => console.log(e.code)) // 'INVALID_STATE': not accepting orders
+ * ```
+ */
 export class StateError extends TradekitError {
   override name = 'StateError'
   constructor(message: string, options: TradekitErrorOptions = {}) {
@@ -48,7 +84,18 @@ export interface ExchangeErrorOptions extends TradekitErrorOptions {
   status?: number
 }
 
-/** The venue answered and said no. Subclasses say what the caller should do next. */
+/**
+ * The venue answered and said no. Subclasses say what the caller should do next.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.placeOrder(req)
+ * } catch (e) {
+ *   if (e instanceof ExchangeError) console.log(e.venue, e.venueCode, e.venueMessage, e.status)
+ * }
+ * ```
+ */
 export class ExchangeError extends TradekitError {
   override name = 'ExchangeError'
   /** Which venue answered (`binance`, `polymarket`). */
@@ -82,7 +129,18 @@ export class ExchangeError extends TradekitError {
   }
 }
 
-/** Credentials were refused (bad key, bad signature, wrong permissions, timestamp outside the window). */
+/**
+ * Credentials were refused (bad key, bad signature, wrong permissions, timestamp outside the window).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.balances()
+ * } catch (e) {
+ *   if (isTradekitError(e) && e.code === 'AUTH_FAILED') console.error('check the API key, its permissions and IP list')
+ * }
+ * ```
+ */
 export class AuthError extends ExchangeError {
   override name = 'AuthError'
   constructor(venue: string, message: string, options: ExchangeErrorOptions = {}) {
@@ -90,7 +148,18 @@ export class AuthError extends ExchangeError {
   }
 }
 
-/** The venue rejected an order (filters, post-only would cross, unknown order, ...). */
+/**
+ * The venue rejected an order (filters, post-only would cross, unknown order, ...).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.placeOrder(req)
+ * } catch (e) {
+ *   if (e instanceof OrderRejectedError) console.log('rejected by', e.venue, e.venueCode, e.venueMessage)
+ * }
+ * ```
+ */
 export class OrderRejectedError extends ExchangeError {
   override name = 'OrderRejectedError'
   constructor(venue: string, message: string, options: ExchangeErrorOptions = {}) {
@@ -98,7 +167,18 @@ export class OrderRejectedError extends ExchangeError {
   }
 }
 
-/** The venue rejected an order because the account lacks balance or margin. */
+/**
+ * The venue rejected an order because the account lacks balance or margin.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.placeOrder(req)
+ * } catch (e) {
+ *   if (isTradekitError(e) && e.code === 'INSUFFICIENT_FUNDS') console.warn('not enough balance for', req.symbol)
+ * }
+ * ```
+ */
 export class InsufficientFundsError extends ExchangeError {
   override name = 'InsufficientFundsError'
   constructor(venue: string, message: string, options: ExchangeErrorOptions = {}) {
@@ -106,7 +186,14 @@ export class InsufficientFundsError extends ExchangeError {
   }
 }
 
-/** A payload from a venue did not match its schema; it is dropped, counted and reported. */
+/**
+ * A payload from a venue did not match its schema; it is dropped, counted and reported.
+ *
+ * @example
+ * ```ts
+ * stream.events.on('dataError', (e) => console.warn(e.venue, e.issues.join('; '), e.raw))
+ * ```
+ */
 export class ExchangeDataError extends TradekitError {
   override name = 'ExchangeDataError'
   /** Which venue sent it. */
@@ -138,7 +225,18 @@ export interface TransportErrorOptions extends TradekitErrorOptions {
   requestId?: string
 }
 
-/** A request or socket failed below the venue's business logic. */
+/**
+ * A request or socket failed below the venue's business logic.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ path: '/api/v3/time' })
+ * } catch (e) {
+ *   if (e instanceof TransportError && e.retryable) console.log('transient', e.code, e.details.request)
+ * }
+ * ```
+ */
 export class TransportError extends TradekitError {
   override name = 'TransportError'
   constructor(code: TradekitError['code'], message: string, options: TransportErrorOptions = {}) {
@@ -149,7 +247,18 @@ export class TransportError extends TradekitError {
   }
 }
 
-/** The connection failed (DNS, refused, reset) before a response arrived. Retryable. */
+/**
+ * The connection failed (DNS, refused, reset) before a response arrived. Retryable.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ path: '/api/v3/time' })
+ * } catch (e) {
+ *   if (isTradekitError(e) && e.code === 'NETWORK') console.warn('connection failed; safe to retry a read')
+ * }
+ * ```
+ */
 export class NetworkError extends TransportError {
   override name = 'NetworkError'
   constructor(message: string, options: TransportErrorOptions = {}) {
@@ -157,7 +266,18 @@ export class NetworkError extends TransportError {
   }
 }
 
-/** No response within the allowed time. Retryable, but for an order the outcome is unknown. */
+/**
+ * No response within the allowed time. Retryable, but for an order the outcome is unknown.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ path: '/api/v3/depth', query: { symbol: 'BTCUSDT' }, timeoutMs: 2_000 })
+ * } catch (e) {
+ *   if (e instanceof TimeoutError) console.warn(`no answer within ${e.timeoutMs} ms`)
+ * }
+ * ```
+ */
 export class TimeoutError extends TransportError {
   override name = 'TimeoutError'
   /** The limit that was exceeded. */
@@ -168,7 +288,18 @@ export class TimeoutError extends TransportError {
   }
 }
 
-/** The server answered with an HTTP error status that no more specific error explains. */
+/**
+ * The server answered with an HTTP error status that no more specific error explains.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ path: '/api/v3/time' })
+ * } catch (e) {
+ *   if (e instanceof HttpError) console.warn(e.status, e.body)
+ * }
+ * ```
+ */
 export class HttpError extends TransportError {
   override name = 'HttpError'
   /** HTTP status code. */
@@ -186,7 +317,18 @@ export class HttpError extends TransportError {
   }
 }
 
-/** The venue or our own limiter refused the call for now; wait `retryAfterMs` before trying again. */
+/**
+ * The venue or our own limiter refused the call for now; wait `retryAfterMs` before trying again.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ method: 'POST', path: '/api/v3/order', query })
+ * } catch (e) {
+ *   if (e instanceof RateLimitError) await sleep(clock, e.retryAfterMs)
+ * }
+ * ```
+ */
 export class RateLimitError extends TransportError {
   override name = 'RateLimitError'
   /** How long to wait before the next attempt. */
@@ -201,7 +343,18 @@ export class RateLimitError extends TransportError {
   }
 }
 
-/** The venue banned this client (Binance HTTP 418); nothing may be sent before `untilMs`. */
+/**
+ * The venue banned this client (Binance HTTP 418); nothing may be sent before `untilMs`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.openOrders()
+ * } catch (e) {
+ *   if (e instanceof BannedError) console.error('banned until', new Date(e.untilMs).toISOString())
+ * }
+ * ```
+ */
 export class BannedError extends TransportError {
   override name = 'BannedError'
   /** Epoch ms at which the ban ends. */
@@ -212,7 +365,15 @@ export class BannedError extends TransportError {
   }
 }
 
-/** A socket closed while a message was waiting, or a send was attempted on a closed socket. */
+/**
+ * A socket closed while a message was waiting, or a send was attempted on a closed socket.
+ *
+ * @example
+ * ```ts
+ * await stream.close()
+ * await stream.subscribe(['btcusdt@trade']).catch((e) => console.log(e.code)) // 'SOCKET_CLOSED'
+ * ```
+ */
 export class SocketClosedError extends TransportError {
   override name = 'SocketClosedError'
   constructor(message: string, options: TransportErrorOptions = {}) {
@@ -220,7 +381,18 @@ export class SocketClosedError extends TransportError {
   }
 }
 
-/** A bounded queue is full; the item was refused instead of growing memory. */
+/**
+ * A bounded queue is full; the item was refused instead of growing memory.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   ws.send(JSON.stringify(message))
+ * } catch (e) {
+ *   if (e instanceof QueueFullError) console.warn(`send queue full (${e.capacity}); dropping`, message)
+ * }
+ * ```
+ */
 export class QueueFullError extends TradekitError {
   override name = 'QueueFullError'
   /** The queue's capacity. */
@@ -231,7 +403,18 @@ export class QueueFullError extends TradekitError {
   }
 }
 
-/** A circuit breaker is open; calls fail fast until `retryAtMs`. */
+/**
+ * A circuit breaker is open; calls fail fast until `retryAtMs`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await http.request({ path: '/api/v3/time' })
+ * } catch (e) {
+ *   if (e instanceof CircuitOpenError) console.warn('venue failing; next trial at', new Date(e.retryAtMs))
+ * }
+ * ```
+ */
 export class CircuitOpenError extends TradekitError {
   override name = 'CircuitOpenError'
   /** Epoch ms at which a trial call will be allowed. */
@@ -242,7 +425,15 @@ export class CircuitOpenError extends TradekitError {
   }
 }
 
-/** Our risk checks refused an order. `reason` is machine-readable. */
+/**
+ * Our risk checks refused an order. `reason` is machine-readable.
+ *
+ * @example
+ * ```ts
+ * const d = risk.evaluate(signal, account, market)
+ * if (!d.ok) throw new RiskDeniedError(d.error.code, d.error.message)
+ * ```
+ */
 export class RiskDeniedError extends TradekitError {
   override name = 'RiskDeniedError'
   /** Machine-readable reason code. */
@@ -253,7 +444,19 @@ export class RiskDeniedError extends TradekitError {
   }
 }
 
-/** An order was sent but its outcome is unknown (timeout, 5xx); reconcile by client order id before acting. */
+/**
+ * An order was sent but its outcome is unknown (timeout, 5xx); reconcile by client order id before acting.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await spot.placeOrder(req)
+ * } catch (e) {
+ *   // never resend with a new id: look the order up by the id that was sent
+ *   if (e instanceof OrderOutcomeUnknownError) console.log(await spot.queryOrder(req.symbol, e.clientOrderId))
+ * }
+ * ```
+ */
 export class OrderOutcomeUnknownError extends TradekitError {
   override name = 'OrderOutcomeUnknownError'
   /** The client order id to reconcile by. */
@@ -268,7 +471,16 @@ export class OrderOutcomeUnknownError extends TradekitError {
   }
 }
 
-/** An event listener threw; the error is isolated and reported on the emitter's `error` event. */
+/**
+ * An event listener threw; the error is isolated and reported on the emitter's `error` event.
+ *
+ * @example
+ * ```ts
+ * engine.events.on('error', (e) => {
+ *   if (e instanceof ListenerError) console.error(`a listener of "${e.event}" threw`, e.cause)
+ * })
+ * ```
+ */
 export class ListenerError extends TradekitError {
   override name = 'ListenerError'
   /** The event whose listener threw. */

@@ -5,7 +5,15 @@ const MAX_DEPTH = 6
 /** Text that replaces a secret value. */
 export const REDACTED = '[REDACTED]'
 
-/** True when a property name looks like it holds a secret (API key, passphrase, signature, private key, ...). */
+/**
+ * True when a property name looks like it holds a secret (API key, passphrase, signature, private key, ...).
+ *
+ * @example
+ * ```ts
+ * isSecretKey('apiSecret') // true
+ * isSecretKey('symbol')    // false
+ * ```
+ */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key)
 }
@@ -13,6 +21,11 @@ export function isSecretKey(key: string): boolean {
 /**
  * Returns a deep copy of `value` with every property whose name looks secret replaced by `[REDACTED]`.
  * Used for error details, log fields and event payloads so that credentials never leave the process.
+ *
+ * @example
+ * ```ts
+ * redact({ apiKey: 'abc', symbol: 'BTCUSDT' }) // { apiKey: '[REDACTED]', symbol: 'BTCUSDT' }
+ * ```
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > MAX_DEPTH) return '[Truncated]'
