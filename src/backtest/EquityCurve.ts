@@ -12,6 +12,14 @@ export interface EquityPoint {
  * running sums for Sharpe and Sortino, the peak and max drawdown are tracked exactly, and the curve kept for charts
  * is down-sampled to at most `maxPoints` (adjacent points are merged keeping the lower equity, so drawdowns stay
  * visible).
+ *
+ * @example
+ * ```ts
+ * const curve = new EquityCurve(500)
+ * for (const bar of bars) curve.add(bar.time, bar.equity, bar.inPosition)
+ * const s = curve.summary(365 * 24 * 60) // 1-minute bars per year
+ * console.log(s.totalReturn, s.maxDrawdown, s.sharpe, curve.points().length)
+ * ```
  */
 export class EquityCurve {
   readonly #maxPoints: number

@@ -99,6 +99,14 @@ export class ReplayFeed implements MarketDataSource {
 /**
  * Reads a JSONL recording line by line (memory stays flat). A malformed line is yielded as an `ExchangeDataError`
  * so the replay counts it and goes on. Node only.
+ *
+ * @example
+ * ```ts
+ * for await (const m of readRecording('session.jsonl')) {
+ *   if (m instanceof ExchangeDataError) continue // a malformed line, counted by the replay
+ *   console.log(m.t, m.src, m.ch, m.data.length)
+ * }
+ * ```
  */
 export async function* readRecording(path: string): AsyncGenerator<RecordedMessage | ExchangeDataError> {
   const { createReadStream } = await import('node:fs')

@@ -82,7 +82,16 @@ ${trades}
 `
 }
 
-/** Writes `<name>.json` and `<name>.html` into `dir` and returns their paths. Node only. */
+/**
+ * Writes `<name>.json` and `<name>.html` into `dir` and returns their paths. Node only.
+ *
+ * @example
+ * ```ts
+ * const report = await backtester.run(readCandlesCsv('btc-1m.csv', labels))
+ * const { json, html } = await writeReport(report, 'reports', 'ema-9-21')
+ * console.log('open', html)
+ * ```
+ */
 export async function writeReport(
   report: BacktestReport,
   dir: string,

@@ -29,7 +29,15 @@ const INTERVAL_MS: Record<string, number> = {
   '1w': 604_800_000,
 }
 
-/** Length of an interval label in ms (`1m` → 60 000); throws a ValidationError for an unknown label. */
+/**
+ * Length of an interval label in ms (`1m` → 60 000); throws a ValidationError for an unknown label.
+ *
+ * @example
+ * ```ts
+ * intervalMs('1m') // 60000
+ * intervalMs('4h') // 14400000
+ * ```
+ */
 export function intervalMs(interval: string): number {
   const ms = INTERVAL_MS[interval]
   if (ms === undefined) throw new ValidationError(`Unknown interval "${interval}"`, { field: 'interval' })
@@ -43,7 +51,16 @@ function num(v: unknown, field: string, line: number): number {
   return n
 }
 
-/** Builds a validated closed candle from loose fields (CSV cells, JSON objects). */
+/**
+ * Builds a validated closed candle from loose fields (CSV cells, JSON objects).
+ *
+ * @example
+ * ```ts
+ * const c = toCandle({ openTime: 1767225600000, open: '100', high: '101', low: '99.5', close: '100.5', volume: '12' },
+ *   { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })
+ * c.closeTime // openTime + 60 000 - 1
+ * ```
+ */
 export function toCandle(
   fields: {
     openTime: unknown
@@ -132,6 +149,12 @@ export async function* readCandlesCsv(path: string, labels: CandleLabels): Async
 /**
  * Reads candles from JSON: an array of objects with `openTime, open, high, low, close, volume[, closeTime]`, or
  * Binance kline arrays (`[openTime, "open", "high", "low", "close", "volume", closeTime, ...]`).
+ *
+ * @example
+ * ```ts
+ * const klines = await (await fetch('https://api.binance.com/api/v3/klines?symbol=BTCUSDT&interval=1m')).text()
+ * const candles = candlesFromJson(klines, { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })
+ * ```
  */
 export function candlesFromJson(json: string | unknown, labels: CandleLabels): Candle[] {
   const data: unknown = typeof json === 'string' ? JSON.parse(json) : json
@@ -172,6 +195,12 @@ export function candlesFromJson(json: string | unknown, labels: CandleLabels): C
 /**
  * A deterministic synthetic candle series (seeded geometric random walk with regime changes) for demos, tests and
  * benchmarks. Generated lazily: `count` can be millions without memory growth.
+ *
+ * @example
+ * ```ts
+ * const source = syntheticCandles(1_000_000, { venue: 'sim', symbol: 'BTCUSDT', interval: '1m', seed: 7 })
+ * const report = await backtester.run(source) // generated lazily: memory stays flat
+ * ```
  */
 export function* syntheticCandles(
   count: number,

@@ -26,7 +26,15 @@ export interface SweepResult {
   readonly error?: string
 }
 
-/** Every combination of a parameter grid, in a stable order. */
+/**
+ * Every combination of a parameter grid, in a stable order.
+ *
+ * @example
+ * ```ts
+ * gridCombinations({ fast: [5, 9], slow: [21, 50] })
+ * // [{ fast: 5, slow: 21 }, { fast: 5, slow: 50 }, { fast: 9, slow: 21 }, { fast: 9, slow: 50 }]
+ * ```
+ */
 export function gridCombinations(
   grid: Readonly<Record<string, readonly unknown[]>>,
 ): Record<string, unknown>[] {

@@ -5,6 +5,12 @@ import { type Decimal, isMultipleOf } from '../decimal/index.js'
  * Checks an order against an instrument's venue filters the way the venue would: tick and step multiples, price
  * and quantity bounds, minimum notional (at `refPrice` for orders without a limit price), and for outcome tokens a
  * price strictly inside (0, 1). Returns the venue-style rejection reason, or `undefined` when the order passes.
+ *
+ * @example
+ * ```ts
+ * const reason = checkInstrumentFilters(request, instrument, lastPrice)
+ * if (reason !== undefined) console.warn('the venue would reject it:', reason) // e.g. 'Filter failure: LOT_SIZE (min qty)'
+ * ```
  */
 export function checkInstrumentFilters(
   req: OrderRequest,

@@ -71,7 +71,14 @@ export class TrueRange implements Indicator<CandleInput, number> {
   }
 }
 
-/** TA-Lib's TRUE_RANGE macro, same comparison order. */
+/**
+ * TA-Lib's TRUE_RANGE macro, same comparison order.
+ *
+ * @example
+ * ```ts
+ * trueRange(105, 100, 98) // 7: the gap from the previous close counts
+ * ```
+ */
 export function trueRange(high: number, low: number, prevClose: number): number {
   let r = high - low
   const a = Math.abs(high - prevClose)

@@ -47,7 +47,15 @@ const FIXED_MS: Record<Exclude<Timeframe, '1M'>, number> = {
 /** 1970-01-01 was a Thursday; weeks start on Monday 00:00 UTC, 4 days later. */
 const WEEK_OFFSET = 4 * D
 
-/** True when `s` is a supported timeframe. */
+/**
+ * True when `s` is a supported timeframe.
+ *
+ * @example
+ * ```ts
+ * isTimeframe('15m') // true
+ * isTimeframe('7m')  // false
+ * ```
+ */
 export function isTimeframe(s: unknown): s is Timeframe {
   return typeof s === 'string' && (TIMEFRAMES as readonly string[]).includes(s)
 }
@@ -74,7 +82,15 @@ export function timeframeStart(timeframe: Timeframe, t: number): number {
   return Math.floor(t / ms) * ms
 }
 
-/** Open time of the interval after the one that opens at `openTime` (its exclusive end). */
+/**
+ * Open time of the interval after the one that opens at `openTime` (its exclusive end).
+ *
+ * @example
+ * ```ts
+ * timeframeEnd('1h', Date.UTC(2026, 0, 1, 10)) // Date.UTC(2026, 0, 1, 11)
+ * timeframeEnd('1M', Date.UTC(2026, 0, 1))     // Date.UTC(2026, 1, 1)
+ * ```
+ */
 export function timeframeEnd(timeframe: Timeframe, openTime: number): number {
   if (timeframe === '1M') {
     const d = new Date(openTime)

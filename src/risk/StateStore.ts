@@ -48,6 +48,11 @@ export interface StateStore {
 /**
  * Validates a loaded value against {@link PersistedRiskStateSchema}; throws a {@link ValidationError} listing the
  * issues (used by every store on load).
+ *
+ * @example
+ * ```ts
+ * const state = parsePersistedRiskState(JSON.parse(await readFile('risk.json', 'utf8'))) // throws on a bad file
+ * ```
  */
 export function parsePersistedRiskState(value: unknown): PersistedRiskState {
   const r = PersistedRiskStateSchema.safeParse(value)

@@ -29,6 +29,26 @@ export interface CandleStrategyState {
  * Base of the built-in candle strategies: long-only by default (a bullish event enters when flat, a bearish one
  * exits a long), optional shorts, no duplicate entries while an entry order is open. State is saved as the last
  * `historyLength` closed candles and replayed through fresh indicators on restore, without emitting signals.
+ *
+ * @example
+ * ```ts
+ * class SmaCross extends CandleStrategy {
+ *   protected readonly historyLength = 500
+ *   readonly #sma = new SMA(50)
+ *   readonly #cross = new CrossDetector()
+ *   constructor(config: CandleStrategyConfig) {
+ *     super('sma-cross', parseConfig(CandleStrategyConfigSchema, config, 'SmaCross'))
+ *   }
+ *   protected evaluate(c: Candle): CandleVerdict {
+ *     const avg = this.#sma.update(c.close)
+ *     return avg === undefined ? undefined : this.#cross.update(c.close - avg)
+ *   }
+ *   protected resetIndicators(): void {
+ *     this.#sma.reset()
+ *     this.#cross.reset()
+ *   }
+ * }
+ * ```
  */
 export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   readonly id: string
@@ -116,7 +136,18 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   }
 }
 
-/** Tracks the sign of a difference and reports when it flips (a crossover). */
+/**
+ * Tracks the sign of a difference and reports when it flips (a crossover).
+ *
+ * @example
+ * ```ts
+ * const cross = new CrossDetector()
+ * cross.update(-1) // undefined (first sign)
+ * cross.update(2)  // 'BULLISH': a - b turned positive
+ * cross.update(3)  // undefined
+ * cross.update(-1) // 'BEARISH'
+ * ```
+ */
 export class CrossDetector {
   #prev: number | undefined
 

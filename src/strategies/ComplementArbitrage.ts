@@ -40,6 +40,14 @@ export interface ComplementOpportunity {
 /**
  * Finds how many YES+NO pairs can be bought with a total cost (including fees) below `1 − margin` per pair, walking
  * both ask ladders level by level. Pure; exported for tests and custom strategies.
+ *
+ * @example
+ * ```ts
+ * const o = findComplementOpportunity([[0.45, 100]], [[0.5, 80]], // [price, qty] ask levels, best first
+ *   { feeRate: 0, margin: 0.01, maxShares: 100 })
+ * o?.qty          // 80 pairs
+ * o?.edgePerPair  // ≈ 0.05
+ * ```
  */
 export function findComplementOpportunity(
   yesAsks: readonly BookLevel[],

@@ -91,7 +91,14 @@ export interface StrategyHost {
   cancelOrders(filter: OrderFilter): Promise<CancelAllResult>
 }
 
-/** True when `ref` is one of the strategy's instruments. */
+/**
+ * True when `ref` is one of the strategy's instruments.
+ *
+ * @example
+ * ```ts
+ * requiresInstrument(strategy.requirements, 'binance', 'BTCUSDT') // true when the strategy trades it
+ * ```
+ */
 export function requiresInstrument(req: StrategyRequirements, venue: string, symbol: string): boolean {
   return req.instruments.some((i) => i.venue === venue && i.symbol === symbol)
 }

@@ -742,7 +742,16 @@ function venueDetails(mapped: TradekitError | undefined): Record<string, unknown
   }
 }
 
-/** Parses a Retry-After header (seconds or an HTTP date) into ms from `now`. */
+/**
+ * Parses a Retry-After header (seconds or an HTTP date) into ms from `now`.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter('2', Date.now())                               // 2000
+ * parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.now())   // ms until that date
+ * parseRetryAfter(null, Date.now())                              // undefined
+ * ```
+ */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined
   const v = value.trim()

@@ -28,7 +28,16 @@ export function backoffDelay(params: BackoffParams): number {
   return Math.round(ceiling * unit)
 }
 
-/** Backoff ceiling (the jitter-free maximum) of a given attempt; useful to document and to test growth. */
+/**
+ * Backoff ceiling (the jitter-free maximum) of a given attempt; useful to document and to test growth.
+ *
+ * @example
+ * ```ts
+ * backoffCeiling({ attempt: 1, baseMs: 500, maxMs: 30_000 }) // 500
+ * backoffCeiling({ attempt: 4, baseMs: 500, maxMs: 30_000 }) // 4000
+ * backoffCeiling({ attempt: 9, baseMs: 500, maxMs: 30_000 }) // 30000 (capped)
+ * ```
+ */
 export function backoffCeiling(params: Omit<BackoffParams, 'random'>): number {
   const attempt = Math.max(1, Math.floor(params.attempt))
   return Math.min(params.maxMs, params.baseMs * 2 ** Math.min(attempt - 1, 60))

@@ -24,6 +24,12 @@ export type UsdmRoute = 'public' | 'market'
  * Routes a USD-M stream to its path. Binance acknowledges a subscription on the wrong path but never delivers it,
  * so this must be right: depth and book tickers are `/public`, everything else (trades, klines, mark price...)
  * is `/market`.
+ *
+ * @example
+ * ```ts
+ * usdmStreamRoute('btcusdt@depth@100ms') // 'public'
+ * usdmStreamRoute('btcusdt@kline_1m')    // 'market'
+ * ```
  */
 export function usdmStreamRoute(stream: string): UsdmRoute {
   return /@depth|@bookTicker$|^!bookTicker/.test(stream) ? 'public' : 'market'

@@ -104,7 +104,15 @@ export interface BinanceUrls {
   readonly wsApiUrl: string
 }
 
-/** Picks the base URLs: explicit overrides, else testnet or production. */
+/**
+ * Picks the base URLs: explicit overrides, else testnet or production.
+ *
+ * @example
+ * ```ts
+ * const urls = resolveUrls('spot', BinanceConfigSchema.parse({ testnet: true }))
+ * urls.restUrl // 'https://testnet.binance.vision'
+ * ```
+ */
 export function resolveUrls(market: BinanceMarket, cfg: BinanceResolvedConfig): BinanceUrls {
   const base = BINANCE_ENDPOINTS[market][cfg.testnet ? 'testnet' : 'production']
   return {

@@ -24,6 +24,13 @@ const MAX_INT = Number.MAX_SAFE_INTEGER
 /**
  * Strict decimal-string to number: digits with at most one inner dot, no sign, no exponent, no whitespace,
  * below 1e30. Returns NaN otherwise. Hand-written because it runs on every book level.
+ *
+ * @example
+ * ```ts
+ * strictNumber('64000.10') // 64000.1
+ * strictNumber('1e5')      // NaN: no exponent
+ * strictNumber(' 1')       // NaN: no whitespace
+ * ```
  */
 export function strictNumber(s: unknown): number {
   if (typeof s !== 'string') return Number.NaN

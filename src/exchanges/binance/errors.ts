@@ -62,6 +62,12 @@ export interface BinanceErrorContext {
 /**
  * Maps a Binance error (HTTP status + `{code,msg}` body) to the tradekit error class that tells the caller what
  * to do next: rate limit and ban, auth/timestamp, insufficient funds, order rejection, or a generic exchange error.
+ *
+ * @example
+ * ```ts
+ * const e = mapBinanceError({ venue: 'binance', status: 400, code: -2010, msg: 'Account has insufficient balance for requested action.' })
+ * e.code // 'INSUFFICIENT_FUNDS'
+ * ```
  */
 export function mapBinanceError(ctx: BinanceErrorContext): TradekitError {
   const { venue, status, code, msg } = ctx

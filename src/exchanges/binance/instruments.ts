@@ -84,6 +84,13 @@ function range(
 /**
  * Parses one symbol of a spot (`/api/v3/exchangeInfo`) or USD-M (`/fapi/v1/exchangeInfo`) response into
  * {@link BinanceSymbolRules}. Strict: a malformed filter is an error, never a default.
+ *
+ * @example
+ * ```ts
+ * const info = await (await fetch('https://api.binance.com/api/v3/exchangeInfo?symbol=BTCUSDT')).json()
+ * const r = parseSymbolRules(info.symbols[0], 'spot')
+ * if (r.ok) console.log(r.value.price.step.toString(), r.value.lot.step.toString()) // tick and step
+ * ```
  */
 export function parseSymbolRules(
   raw: unknown,
@@ -220,6 +227,14 @@ export function parseSymbolRules(
 /**
  * Parses every symbol of an exchangeInfo response. Symbols that fail to parse are returned in `errors` (and
  * skipped), so one odd symbol never hides the others.
+ *
+ * @example
+ * ```ts
+ * const info = await (await fetch('https://api.binance.com/api/v3/exchangeInfo')).json()
+ * const { symbols, errors } = parseExchangeInfo(info, 'spot')
+ * const btc = symbols.get('BTCUSDT')?.instrument
+ * for (const e of errors) console.warn(e.message) // symbols that failed to parse, skipped
+ * ```
  */
 export function parseExchangeInfo(
   raw: unknown,
@@ -267,6 +282,14 @@ const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/
  * the step, a BUY limit price rounds down and a SELL rounds up to the tick (never more aggressive), triggers round
  * to the nearest tick. Spot measures tick and step from 0; USD-M from `minPrice`/`minQty`. Returns a
  * {@link ValidationError} naming the filter on a violation (no round trip for -1013).
+ *
+ * @example
+ * ```ts
+ * const r = prepareOrder({ clientOrderId: 'c1', venue: 'binance', symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT',
+ *   qty: new Decimal('0.0123456'), price: new Decimal('64000.129'), timeInForce: 'GTC' }, rules)
+ * if (r.ok) console.log(r.value.quantity, r.value.price) // '0.01234' '64000.12' with a 0.01 tick and 0.00001 step
+ * else console.warn(r.error.message)                     // names the violated filter
+ * ```
  */
 export function prepareOrder(
   req: OrderRequest,
@@ -365,7 +388,15 @@ export function prepareOrder(
   })
 }
 
-/** True when `price` sits on the symbol's tick grid (spot from 0, USD-M from minPrice). */
+/**
+ * True when `price` sits on the symbol's tick grid (spot from 0, USD-M from minPrice).
+ *
+ * @example
+ * ```ts
+ * isOnTick(new Decimal('64000.12'), rules)  // true with a 0.01 tick
+ * isOnTick(new Decimal('64000.125'), rules) // false
+ * ```
+ */
 export function isOnTick(price: Decimal, rules: BinanceSymbolRules): boolean {
   const origin = rules.market === 'usdm' ? rules.price.min : 0
   return isMultipleOf(price, rules.price.step, origin)

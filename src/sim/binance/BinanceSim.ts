@@ -140,7 +140,15 @@ interface PrivateConn {
 
 const DEFAULT_KEY: BinanceSimApiKey = { apiKey: 'sim-api-key', secret: 'sim-api-secret' }
 
-/** Which USD-M route carries a stream: high-frequency book data on `/public`, the rest on `/market`. */
+/**
+ * Which USD-M route carries a stream: high-frequency book data on `/public`, the rest on `/market`.
+ *
+ * @example
+ * ```ts
+ * usdmRouteOf('btcusdt@bookTicker') // 'public'
+ * usdmRouteOf('btcusdt@aggTrade')   // 'market'
+ * ```
+ */
 export function usdmRouteOf(stream: string): 'public' | 'market' {
   return /@depth|@bookTicker|^!bookTicker/.test(stream) ? 'public' : 'market'
 }
