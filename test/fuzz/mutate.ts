@@ -22,6 +22,37 @@ export function fuzzParams(defaultRuns = 300, divisor = 1): fc.Parameters<unknow
 }
 
 /**
+ * `fc.assert` in chunks of at most 2 000 runs, yielding to the event loop between chunks: a 100 000-run synchronous
+ * property would otherwise block the vitest worker long enough for its RPC to the main process to time out.
+ * Each chunk uses its own seed (derived from `FUZZ_SEED` when given), which fast-check prints on a failure.
+ */
+export async function fuzzAssert<Ts extends [unknown, ...unknown[]]>(
+  property: fc.IProperty<Ts> | fc.IAsyncProperty<Ts>,
+  params: fc.Parameters<unknown>,
+): Promise<void> {
+  const total = params.numRuns ?? 100
+  const chunk = 2000
+  const base = params.seed ?? Math.floor(Math.random() * 0x7fffffff)
+  for (let done = 0, i = 0; done < total; done += chunk, i++) {
+    const numRuns = Math.min(chunk, total - done)
+    await fc.assert(property as fc.IAsyncProperty<Ts>, {
+      ...(params as fc.Parameters<Ts>),
+      numRuns,
+      seed: base + i,
+    })
+    await new Promise<void>((r) => setImmediate(r))
+  }
+}
+
+/** True when any string inside `v` names an `Object.prototype` member (`constructor`, `__proto__`, `toString`). */
+export function hasPrototypeKeyString(v: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof v === 'string') return v in Object.prototype
+  if (typeof v !== 'object' || v === null || seen.has(v)) return false
+  seen.add(v)
+  return Object.values(v).some((x) => hasPrototypeKeyString(x, seen))
+}
+
+/**
  * Per-test timeout: the integration project's 30 s for the default run; a budget that grows with `FUZZ_RUNS`
  * (5 ms a run) for the full fuzz run, whose properties take minutes.
  */

@@ -26,6 +26,7 @@ import {
   assertAllFinite,
   assertResultShape,
   Decimal,
+  fuzzAssert,
   fuzzParams,
   fuzzTimeoutMs,
   mutatedPayload,
@@ -171,8 +172,8 @@ describe('Polymarket market channel fuzz', () => {
     for (const s of MARKET_SAMPLES) expect(market(s).ok, JSON.stringify(s)).toBe(true)
   })
 
-  it('never throws on arbitrary input; every rejection is a counted ExchangeDataError', () => {
-    fc.assert(
+  it('never throws on arbitrary input; every rejection is a counted ExchangeDataError', async () => {
+    await fuzzAssert(
       fc.property(arbitraryInput, (v) => {
         market(v)
       }),
@@ -180,8 +181,8 @@ describe('Polymarket market channel fuzz', () => {
     )
   })
 
-  it('mutated events: prices always strictly inside (0,1), sizes finite and >= 0, books sorted', () => {
-    fc.assert(
+  it('mutated events: prices always strictly inside (0,1), sizes finite and >= 0, books sorted', async () => {
+    await fuzzAssert(
       fc.property(mutatedPayload(MARKET_SAMPLES), (v) => {
         market(v)
       }),
@@ -189,7 +190,7 @@ describe('Polymarket market channel fuzz', () => {
     )
   })
 
-  it('any price that is not a plain decimal strictly inside (0,1) is rejected', () => {
+  it('any price that is not a plain decimal strictly inside (0,1) is rejected', async () => {
     const trade = fixture('ws_last_trade_price_ok.json') as Record<string, unknown>
     const bad = fc.oneof(
       fc.constantFrom(
@@ -211,7 +212,7 @@ describe('Polymarket market channel fuzz', () => {
       fc.double().filter((d) => !(d > 0 && d < 1)),
       fc.string({ unit: 'binary', maxLength: 10 }).filter((s) => !/^(\d*\.)?\d+$/.test(s)),
     )
-    fc.assert(
+    await fuzzAssert(
       fc.property(bad, (p) => {
         expect(market({ ...trade, price: p }).ok).toBe(false)
       }),
@@ -219,13 +220,13 @@ describe('Polymarket market channel fuzz', () => {
     )
   })
 
-  it('decodeFrame on mutated text (object or array frames, PING/PONG): never throws, one result per element', () => {
+  it('decodeFrame on mutated text (object or array frames, PING/PONG): never throws, one result per element', async () => {
     const frames = fc.oneof(
       mutatedText([...MARKET_SAMPLES, MARKET_SAMPLES, fixture('ws_book_array_ok.json')]),
       fc.constantFrom('PONG', 'PING', 'pong', ' PONG', 'PONG\n', '', '[]', '[[]]', 'null', '"PONG"'),
       fc.string({ unit: 'binary', maxLength: 64 }),
     )
-    fc.assert(
+    await fuzzAssert(
       fc.property(frames, (text) => {
         const f = decodeFrame(text, decodeMarketEvent)
         expect(f.isPong).toBe(text === 'PONG')
@@ -252,8 +253,8 @@ describe('Polymarket user channel fuzz', () => {
     for (const s of USER_SAMPLES) expect(user(s).ok).toBe(true)
   })
 
-  it('never throws on arbitrary input', () => {
-    fc.assert(
+  it('never throws on arbitrary input', async () => {
+    await fuzzAssert(
       fc.property(arbitraryInput, fc.constantFrom('order', 'trade'), (v, type) => {
         user(v)
         if (typeof v === 'object' && v !== null && !Array.isArray(v)) user({ ...v, event_type: type })
@@ -262,8 +263,8 @@ describe('Polymarket user channel fuzz', () => {
     )
   })
 
-  it('mutated order/trade events: Decimal prices in (0,1), sizes > 0, size_matched <= original_size', () => {
-    fc.assert(
+  it('mutated order/trade events: Decimal prices in (0,1), sizes > 0, size_matched <= original_size', async () => {
+    await fuzzAssert(
       fc.property(mutatedPayload(USER_SAMPLES), (v) => {
         user(v)
       }),
@@ -271,8 +272,8 @@ describe('Polymarket user channel fuzz', () => {
     )
   })
 
-  it('decodeFrame with the user decoder: never throws', () => {
-    fc.assert(
+  it('decodeFrame with the user decoder: never throws', async () => {
+    await fuzzAssert(
       fc.property(mutatedText([...USER_SAMPLES, USER_SAMPLES]), (text) => {
         const f = decodeFrame(text, decodeUserEvent)
         for (const e of f.events) checkUserEvent(e)
@@ -284,9 +285,9 @@ describe('Polymarket user channel fuzz', () => {
 })
 
 describe('Polymarket REST decoders fuzz', () => {
-  it('decodeRestBook: valid fixture, arbitrary and mutated input never throw; levels valid and sorted', () => {
+  it('decodeRestBook: valid fixture, arbitrary and mutated input never throw; levels valid and sorted', async () => {
     expect(restBook(REST_BOOK).ok).toBe(true)
-    fc.assert(
+    await fuzzAssert(
       fc.property(fc.oneof(mutatedPayload([REST_BOOK]), arbitraryInput), (v) => {
         restBook(v)
       }),
@@ -341,7 +342,7 @@ describe('Polymarket REST decoders fuzz', () => {
       body = JSON.stringify(MARKET)
       const m = await clob.getMarket(MARKET.condition_id)
       expect(m.tickSize).toBe('0.01')
-      await fc.assert(
+      await fuzzAssert(
         fc.asyncProperty(fc.oneof(mutatedText([MARKET]), fc.string({ maxLength: 40 })), async (text) => {
           body = text
           const r = await clob.getMarket(MARKET.condition_id).then(
@@ -363,7 +364,7 @@ describe('Polymarket REST decoders fuzz', () => {
     })
 
     it('getBook: resolves a valid book or rejects with an ExchangeDataError', async () => {
-      await fc.assert(
+      await fuzzAssert(
         fc.asyncProperty(mutatedText([REST_BOOK]), async (text) => {
           body = text
           const r = await clob.getBook(TOKEN_ID).then(
@@ -426,8 +427,8 @@ const stepArb: fc.Arbitrary<BookStep> = fc.oneof(
 const price = (tick: number): string => (tick / 100).toFixed(2)
 
 describe('Polymarket LocalBook under hostile, schema-valid sequences', () => {
-  it('matches a reference model; sorted, prices in (0,1), sizes > 0, changes ignored while unsynced, never crossed', () => {
-    fc.assert(
+  it('matches a reference model; sorted, prices in (0,1), sizes > 0, changes ignored while unsynced, never crossed', async () => {
+    await fuzzAssert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), (steps) => {
         const token = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
         const book = new LocalBook(token)
