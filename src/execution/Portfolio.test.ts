@@ -88,6 +88,15 @@ describe('Portfolio spot', () => {
     expect(p.feesPaid().get('USDT')?.toString()).toBe('2')
   })
 
+  it('the same trade id on two symbols is two fills (Binance numbers trades per symbol)', () => {
+    const p = mk()
+    expect(p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000', '0', { tradeId: '34' })).ok).toBe(true)
+    const r = p.applyFill(fill(BTCPERP, 'BUY', '0.1', '20000', '1', { tradeId: '34' }))
+    expect(r.ok && r.value !== undefined).toBe(true)
+    expect(p.position('fake', 'BTCUSDT-PERP')?.qty.toString()).toBe('0.1')
+    expect(p.feesPaid().get('USDT')?.toString()).toBe('1')
+  })
+
   it('tracks peak equity and drawdown', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))

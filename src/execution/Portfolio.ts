@@ -292,12 +292,13 @@ export class Portfolio {
   }
 
   /**
-   * Applies one fill. A fill whose `venue`+`tradeId` was already applied is ignored (`fill.duplicate`), so a fee
-   * is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
+   * Applies one fill. A fill whose `venue`+`symbol`+`tradeId` was already applied is ignored (`fill.duplicate`), so a
+   * fee is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
    * an unknown instrument) changes nothing and returns an error.
    */
   applyFill(fill: Fill): Result<FillApplied | undefined, TradekitError> {
-    const fillKey = `${fill.venue}\u0000${fill.tradeId}`
+    // Binance numbers trades per symbol: the same id on two symbols is two fills.
+    const fillKey = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
     if (this.#seen.has(fillKey)) {
       this.#bus.emit('fill.duplicate', { type: 'fill.duplicate', fill, tsEvent: fill.tsEvent })
       return ok(undefined)

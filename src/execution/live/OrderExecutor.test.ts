@@ -6,7 +6,7 @@ import { Decimal } from '../../decimal/index.js'
 import type { TradekitError } from '../../errors/index.js'
 import { PaperTrader } from '../paper/PaperTrader.js'
 import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
-import { BTCUSDT } from '../testing/fixtures.js'
+import { BTCPERP, BTCUSDT } from '../testing/fixtures.js'
 import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
 import type { ShadowComparison } from './shadow.js'
 
@@ -88,6 +88,39 @@ describe('OrderExecutor basics', () => {
     expect(o.status).toBe('FILLED')
     expect(fills).toHaveLength(1)
     expect(o.avgFillPrice?.toString()).toBe('100')
+  })
+
+  it('the same trade id on two symbols is two fills (Binance numbers trades per symbol)', async () => {
+    const clock = new ManualClock(10_000)
+    const adapter = new FakeExchangeAdapter('fake', [BTCUSDT, BTCPERP], () => clock.now())
+    const exec = new OrderExecutor({ adapter, clock })
+    running.push(exec)
+    await exec.start()
+    const fills: Fill[] = []
+    exec.events.on('order.filled', (e) => fills.push(e.fill))
+    const a = await exec.submit(intent({ qty: '1', price: '100' }))
+    const b = await exec.submit(intent({ symbol: 'BTCUSDT-PERP', qty: '1', price: '100' }))
+    for (const o of [a, b]) {
+      adapter.events.emit('fill', {
+        type: 'fill',
+        fill: {
+          venue: 'fake',
+          symbol: o.symbol,
+          clientOrderId: o.clientOrderId,
+          tradeId: '34',
+          side: 'BUY',
+          price: new Decimal(100),
+          qty: new Decimal(1),
+          fee: new Decimal(0),
+          feeAsset: 'USDT',
+          liquidity: 'MAKER',
+          tsEvent: clock.now(),
+        },
+        tsEvent: clock.now(),
+      })
+    }
+    expect(fills.map((f) => f.symbol)).toEqual(['BTCUSDT', 'BTCUSDT-PERP'])
+    expect(exec.order(b.clientOrderId)?.status).toBe('FILLED')
   })
 
   it('a venue rejection is final and reported as order.rejected', async () => {

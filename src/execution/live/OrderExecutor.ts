@@ -615,7 +615,8 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #onFill(fill: Fill): void {
-    const k = `${fill.venue}\u0000${fill.tradeId}`
+    // Binance numbers trades per symbol: the same id on two symbols is two fills.
+    const k = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
     if (this.#seenTrades.has(k)) return
     const cur = this.#orders.get(fill.clientOrderId)
     if (cur === undefined) {
