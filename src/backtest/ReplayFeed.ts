@@ -42,9 +42,18 @@ export interface ReplayStats {
  *
  * @example
  * ```ts
- * const replay = new ReplayFeed({ decode: binanceReplayDecoder('spot'), clock })
- * engine = new TradingEngine({ feeds: [{ name: 'replay', venue: 'binance', source: replay }], clock, ... })
- * await engine.start(); await replay.play(readRecording('session.jsonl')); await engine.stop()
+ * const decode: ReplayDecoder = (m) => {
+ *   if (m.src !== 'ws') return ok([])
+ *   const r = decodeMarketEvent(m.data, 'spot') // Binance's live decoder
+ *   if (!r.ok) return r
+ *   return ok(r.value.type === 'candle' ? [{ kind: 'candle', value: r.value }] : [])
+ * }
+ * const clock = new ManualClock(Date.UTC(2026, 0, 1))
+ * const replay = new ReplayFeed({ decode, clock })
+ * const engine = new TradingEngine({ clock, feeds: [{ name: 'replay', venue: 'binance', source: replay }], ...rest })
+ * await engine.start()
+ * const stats = await replay.play(readRecording('session.jsonl')) // { messages, events, dataErrors }
+ * await engine.stop()
  * ```
  */
 export class ReplayFeed implements MarketDataSource {

@@ -67,8 +67,8 @@ type Deny = (code: RiskReason, message: string, values?: RiskValues) => Result<O
  * const risk = new RiskManager({ sizing: { method: 'fixedFractional', riskFraction: 0.01 } })
  * risk.events.on('risk.denied', (e) => log.info(e.rejection, 'denied'))
  * risk.registerExecutor(paper)
- * strategy.events.on('signal', (s) => {
- *   const d = risk.evaluate(s, portfolio.snapshot(), market.snapshot(s.symbol))
+ * runner.events.on('signal', (s) => { // runner: a StrategyRunner
+ *   const d = risk.evaluate(s, portfolio.snapshot(), { instrument, price, priceTs, atr: atr.value })
  *   if (d.ok) void paper.submit(d.value)
  * })
  * ```

@@ -34,7 +34,9 @@ export interface ResolutionSniperState {
  * @example
  * ```ts
  * const sniper = new ResolutionSniper({ tokenIds: [yesId, noId], threshold: 0.98 })
- * feed.on('market_resolved', (e) => sniper.markResolved(e.winningTokenId))
+ * clob.events.on('market', (e) => {
+ *   if (e.type === 'market_resolved' && e.winningTokenId !== undefined) sniper.markResolved(e.winningTokenId)
+ * })
  * ```
  */
 export class ResolutionSniper implements Strategy<ResolutionSniperState> {

@@ -209,7 +209,7 @@ const noop = (): void => {}
  *
  * @example
  * ```ts
- * const ws = new ReconnectingWebSocket(() => `wss://stream.binance.com:9443/ws/${await listenKey()}`, {
+ * const ws = new ReconnectingWebSocket(async () => `wss://stream.binance.com:9443/ws/${await listenKey()}`, {
  *   staleAfterMs: 60_000,
  *   maxLifetimeMs: 23 * 3600_000,
  * })

@@ -138,9 +138,10 @@ type State = 'unsynced' | 'synced'
  * @example
  * ```ts
  * const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
- * stream.on('depthDiff', (e) => book.applyDiff(e))     // buffered until the snapshot
- * book.applySnapshot(await rest.depth('BTCUSDT', 1000)) // 'applied'
+ * stream.events.on('depthDiff', (e) => book.applyDiff(e)) // buffered until the snapshot
+ * book.applySnapshot(await spot.depthRaw('BTCUSDT', 1000))  // 'applied' ({ lastUpdateId, bids, asks })
  * book.bestBid() // [price, qty]
+ * // or let the client do all of it, resyncs included: const book = await spot.orderBook('BTCUSDT')
  * ```
  */
 export class LocalOrderBook {
