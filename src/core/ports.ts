@@ -172,6 +172,11 @@ export interface ExchangeAdapter {
   cancelOrder(symbol: string, clientOrderId: string): Promise<Order>
   /** Looks an order up by client order id; `undefined` when the venue does not know it. */
   queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined>
+  /**
+   * Optional: the venue's own record of an order's fills (trade ids, prices and fees as on the user stream), so
+   * fills a dropped stream missed are recovered with their real fees instead of being synthesized without one.
+   */
+  orderFills?(symbol: string, clientOrderId: string): Promise<readonly Fill[]>
   /** Open orders, of one symbol or all. */
   openOrders(symbol?: string): Promise<readonly Order[]>
   balances(): Promise<readonly Balance[]>

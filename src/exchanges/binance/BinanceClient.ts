@@ -52,6 +52,7 @@ import {
 import { LocalOrderBook } from './LocalOrderBook.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 import {
+  BinanceAccountTradeSchema,
   BinanceBookTickerSchema,
   BinanceKlineRowSchema,
   BinanceRecentTradeSchema,
@@ -428,6 +429,41 @@ export abstract class BinanceClient implements ExchangeAdapter {
   abstract cancelOrder(symbol: string, clientOrderId: string): Promise<Order>
   abstract queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined>
   abstract openOrders(symbol?: string): Promise<readonly Order[]>
+
+  /**
+   * The venue's record of one order's fills (`GET /api/v3/myTrades` or `/fapi/v1/userTrades` by order id), with
+   * the same trade ids as the user stream and the real commissions; `[]` when the order is unknown, unfilled, or a
+   * USD-M algo order. The OrderExecutor uses it to recover fills a dropped stream missed.
+   */
+  async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
+    const o = await this.queryOrder(symbol, clientOrderId)
+    if (o === undefined || o.filledQty.isZero() || o.venueOrderId === undefined) return []
+    if (!/^\d+$/.test(o.venueOrderId)) return []
+    const rows = await this.call(
+      'GET',
+      this.path(this.market === 'spot' ? '/myTrades' : '/userTrades'),
+      z.array(BinanceAccountTradeSchema),
+      { symbol: o.symbol, orderId: o.venueOrderId },
+      { security: 'SIGNED', weight: 5 },
+    )
+    return rows
+      .filter((t) => t.orderId === Number(o.venueOrderId) && t.qty.gt(0) && t.price.gt(0))
+      .map((t) => ({
+        venue: this.venue,
+        symbol: o.symbol,
+        clientOrderId,
+        venueOrderId: String(t.orderId),
+        tradeId: String(t.id),
+        side: o.side,
+        price: t.price,
+        qty: t.qty,
+        fee: t.commission,
+        feeAsset: t.commissionAsset,
+        liquidity: (t.isMaker ?? t.maker) === true ? 'MAKER' : 'TAKER',
+        tsEvent: t.time,
+      }))
+  }
+
   abstract balances(): Promise<readonly Balance[]>
   abstract positions(): Promise<readonly Position[]>
   abstract startUserData(): Promise<void>

@@ -32,6 +32,23 @@ export const BinanceSpotFillSchema = z.object({
   tradeId: Id,
 })
 
+/**
+ * One of the account's fills: `GET /api/v3/myTrades` (spot: `isBuyer`, `isMaker`) or `GET /fapi/v1/userTrades`
+ * (USD-M: `buyer`, `maker`; a commission may be negative, a rebate).
+ */
+export const BinanceAccountTradeSchema = z.object({
+  symbol: z.string(),
+  id: Id,
+  orderId: Id,
+  price: Dec,
+  qty: Dec,
+  commission: SignedDec,
+  commissionAsset: z.string(),
+  time: Id,
+  isMaker: z.boolean().optional(),
+  maker: z.boolean().optional(),
+})
+
 /** Spot order (new-order response and query). */
 export const BinanceSpotOrderSchema = z.object({
   symbol: z.string(),

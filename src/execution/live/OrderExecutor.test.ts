@@ -287,6 +287,25 @@ describe('OrderExecutor reconciliation', () => {
     expect(fills.map((f) => f.tradeId)).toEqual([`reconcile:${a.clientOrderId}:1`])
     expect(exec.openOrders()).toHaveLength(0)
   })
+
+  it('fills missed by the stream come from the venue with their trade ids and fees when the adapter has orderFills', async () => {
+    const { adapter, exec, fills } = await setup()
+    const a = await exec.submit(intent({ qty: '2', price: '100' }))
+    const seen = adapter.fill(a.clientOrderId, '1', '100') // delivered on the stream
+    adapter.dropStream()
+    const missed = adapter.fill(a.clientOrderId, '1', '101') // lost with the stream
+    const venue = adapter as FakeExchangeAdapter & { orderFills?: unknown }
+    venue.orderFills = async (_s: string, cid: string) => (cid === a.clientOrderId ? [seen, missed] : [])
+    const done = new Promise((r) => exec.events.once('reconciled', r))
+    adapter.reconnectStream()
+    await done
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    // The stream's fill is not counted twice; the missed one carries the venue's trade id and fee (no synthesis).
+    expect(fills.map((f) => [f.tradeId, f.fee.toString()])).toEqual([
+      [seen.tradeId, '0.1'],
+      [missed.tradeId, '0.101'],
+    ])
+  })
 })
 
 describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {

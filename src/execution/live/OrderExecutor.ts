@@ -450,8 +450,10 @@ export class OrderExecutor implements ExecutionClient {
 
   /**
    * Fetches open orders, balances and positions over REST and merges them: unknown open orders are adopted,
-   * tracked orders missing from the open list are looked up by client id, missing fills are synthesized from the
-   * venue's filled quantity and average price (trade id `reconcile:<id>:<filledQty>`, fee unknown so 0).
+   * tracked orders missing from the open list are looked up by client id, missing fills are taken from the venue's
+   * record of the order's fills when the adapter has `orderFills` (real trade ids and fees), and otherwise
+   * synthesized from the venue's filled quantity and average price (trade id `reconcile:<id>:<filledQty>`, fee
+   * unknown so 0).
    */
   async reconcile(): Promise<ReconcileReport> {
     const t = this.#cfg.requestTimeoutMs
@@ -576,7 +578,22 @@ export class OrderExecutor implements ExecutionClient {
   /** Like #applyVenueOrder, adopting unknown open orders and synthesizing fills the stream did not deliver. */
   async #applyVenueOrderAndSynthesize(v: Order): Promise<void> {
     const cid = v.clientOrderId
-    const cur = this.#orders.get(cid)
+    let cur = this.#orders.get(cid)
+    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && this.#adapter.orderFills !== undefined) {
+      // The venue's own fills first: real trade ids and fees (the stream's duplicates are dropped by trade id).
+      try {
+        const fills = await withTimeout(
+          this.#clock,
+          this.#adapter.orderFills(v.symbol, cid),
+          this.#cfg.requestTimeoutMs,
+          'orderFills',
+        )
+        for (const f of fills) if (f.clientOrderId === cid) this.#onFill(f)
+      } catch (e) {
+        this.#log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order fills lookup failed')
+      }
+      cur = this.#orders.get(cid)
+    }
     if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
       const delta = v.filledQty.minus(cur.filledQty)
       const notional = v.avgFillPrice

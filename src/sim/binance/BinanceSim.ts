@@ -836,6 +836,25 @@ export class BinanceSim {
         if (o === undefined) throw new SimApiError(400, -2013, 'Order does not exist.')
         return market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
       }
+      case 'GET /myTrades':
+      case 'GET /userTrades': {
+        // Spot serves myTrades, USD-M userTrades: the account's fills of one symbol, optionally of one order.
+        if ((market === 'spot') !== (key === 'GET /myTrades')) throw new SimApiError(404, -1000, 'Not found.')
+        const acc = auth()
+        const m = sym()
+        const orderId = p.has('orderId') ? Number(p.get('orderId')) : undefined
+        const limit = Math.min(Number(p.get('limit') ?? 500), 1000)
+        return this.#engine.accountTrades
+          .filter(
+            (t) =>
+              t.order.market === market &&
+              t.order.account === acc.apiKey &&
+              t.order.symbol === m.spec.symbol &&
+              (orderId === undefined || t.order.orderId === orderId),
+          )
+          .slice(-limit)
+          .map((t) => accountTradeJson(market, t.order, t.fill, t.time))
+      }
       case 'GET /openOrders': {
         const acc = auth()
         const symbol = p.get('symbol')
@@ -1940,6 +1959,44 @@ function stripSignature(raw: string): string {
     .join('&')
 }
 
+/** One fill as `GET /api/v3/myTrades` (spot) or `GET /fapi/v1/userTrades` (USD-M) reports it. */
+function accountTradeJson(market: SimMarket, o: SimOrder, f: SimFill, time: number): unknown {
+  const quoteQty = f.price.times(f.qty).toFixed()
+  if (market === 'spot') {
+    return {
+      symbol: o.symbol,
+      id: f.tradeId,
+      orderId: o.orderId,
+      orderListId: -1,
+      price: f.price.toFixed(),
+      qty: f.qty.toFixed(),
+      quoteQty,
+      commission: f.commission.toFixed(8),
+      commissionAsset: f.commissionAsset,
+      time,
+      isBuyer: o.side === 'BUY',
+      isMaker: f.isMaker,
+      isBestMatch: true,
+    }
+  }
+  return {
+    buyer: o.side === 'BUY',
+    commission: f.commission.toFixed(8),
+    commissionAsset: f.commissionAsset,
+    id: f.tradeId,
+    maker: f.isMaker,
+    orderId: o.orderId,
+    price: f.price.toFixed(),
+    qty: f.qty.toFixed(),
+    quoteQty,
+    realizedPnl: f.realizedPnl.toFixed(8),
+    side: o.side,
+    positionSide: 'BOTH',
+    symbol: o.symbol,
+    time,
+  }
+}
+
 /** Request weights by endpoint (Binance's published values, simplified). */
 function requestWeight(path: string, p: URLSearchParams): number {
   const futures = path.startsWith('/fapi')
@@ -1958,6 +2015,10 @@ function requestWeight(path: string, p: URLSearchParams): number {
       return p.has('symbol') ? (futures ? 1 : 6) : futures ? 40 : 80
     case '/trades':
       return futures ? 5 : 25
+    case '/myTrades':
+      return p.has('orderId') ? 5 : 20
+    case '/userTrades':
+      return 5
     case '/klines':
       return 2
     case '/ticker/price':

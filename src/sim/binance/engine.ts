@@ -95,6 +95,13 @@ export interface SimFill {
   readonly realizedPnl: Decimal
 }
 
+/** A fill with the order it belongs to: what `GET /api/v3/myTrades` and `GET /fapi/v1/userTrades` serve. */
+export interface SimAccountTrade {
+  readonly order: SimOrder
+  readonly fill: SimFill
+  readonly time: number
+}
+
 /** Callbacks through which the engine reports what happened. */
 export interface EngineSink {
   /** An order changed (new, trade, canceled, expired, rejected); `fill` set for a trade. */
@@ -193,6 +200,8 @@ export class SimEngine {
   readonly accounts = new Map<string, SimAccount>()
   readonly orders: SimOrder[] = []
   readonly algoOrders: SimAlgoOrder[] = []
+  /** Every fill of every account, in order. */
+  readonly accountTrades: SimAccountTrade[] = []
   #orderId = 1_000_000
   #algoId = 5_000_000
   readonly sink: EngineSink
@@ -512,6 +521,7 @@ export class SimEngine {
         }
       }
       if (order.status === 'FILLED' && order.locked.gt(0)) this.#release(order, acc, m)
+      this.accountTrades.push({ order, fill, time: now })
       this.sink.orderUpdate(order, 'TRADE', fill, now)
       this.sink.accountUpdate(acc, 'spot', [spec.base, spec.quote], [], 'ORDER', now)
     } else {
@@ -545,6 +555,7 @@ export class SimEngine {
         isMaker,
         realizedPnl: realized,
       }
+      this.accountTrades.push({ order, fill, time: now })
       this.sink.orderUpdate(order, 'TRADE', fill, now)
       this.sink.accountUpdate(acc, 'usdm', [spec.quote], [order.symbol], 'ORDER', now)
     }

@@ -87,6 +87,31 @@ describe('BinanceUsdm against BinanceSim', () => {
     expect(h.errors).toEqual([])
   })
 
+  it('orderFills returns the venue record of an order with the stream trade ids and real commissions', async () => {
+    const { usdm, spot, sim } = h
+    const fills: Fill[] = []
+    spot.events.on('fill', (e) => fills.push(e.fill))
+    await spot.startUserData()
+    const buy = req({ qty: new Decimal('0.0317') })
+    const ack = await spot.placeOrder(buy)
+    const spotFills = await spot.orderFills('BTCUSDT', buy.clientOrderId)
+    expect(spotFills.length).toBeGreaterThan(0)
+    expect(spotFills.map((f) => [f.tradeId, f.qty.toFixed(), f.fee.toFixed(), f.feeAsset])).toEqual(
+      ack.fills.map((f) => [f.tradeId, f.qty.toFixed(), f.fee.toFixed(), f.feeAsset]),
+    )
+    await waitFor(() => fills.length >= spotFills.length, 5000, 'stream fills')
+    expect(fills.map((f) => f.tradeId)).toEqual(spotFills.map((f) => f.tradeId))
+    const perp = fut({ qty: new Decimal('0.013') })
+    await usdm.placeOrder(perp)
+    const perpFills = await usdm.orderFills('BTCUSDT', perp.clientOrderId)
+    const fee = perpFills.reduce((a, f) => a.plus(f.fee), new Decimal(0))
+    expect(perpFills.reduce((a, f) => a.plus(f.qty), new Decimal(0)).toFixed()).toBe('0.013')
+    expect(fee.gt(0)).toBe(true)
+    // The wallet moved by exactly the commissions reported.
+    expect(new Decimal(sim.ledger.futuresWallet()).toFixed()).toBe(new Decimal(100_000).minus(fee).toFixed())
+    expect(await usdm.orderFills('BTCUSDT', 'unknown-id')).toEqual([])
+  })
+
   it('conditional orders go through the algo endpoints, with ALGO_UPDATE events', async () => {
     const { usdm, sim } = h
     const updates: Order[] = []
