@@ -180,6 +180,13 @@ async function summary(): Promise<void> {
     exposure: s.exposure,
     fees,
     signals: signals.length,
+    signalLog: signals.map((x) => ({
+      t: x.tsEvent,
+      strategyId: x.strategyId,
+      symbol: x.symbol,
+      side: x.side,
+      intent: x.intent,
+    })),
     denied,
     deniedByCode: {},
     tradeCount: trades.length,

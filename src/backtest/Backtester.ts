@@ -34,6 +34,8 @@ export interface BacktesterConfig {
   readonly curvePoints?: number
   /** Trades kept in the report (the statistics use all of them). Default 10 000. */
   readonly maxTradesInReport?: number
+  /** Signals kept in the report's `signalLog`. Default 10 000. */
+  readonly maxSignalsInReport?: number
 }
 
 /** The result of a backtest, ready to serialise as JSON. */
@@ -58,6 +60,14 @@ export interface BacktestReport {
   /** Fees paid, in the account currency. */
   readonly fees: number
   readonly signals: number
+  /** The first `maxSignalsInReport` signals (time, strategy, instrument, side, intent), for parity checks and review. */
+  readonly signalLog: ReadonlyArray<{
+    t: number
+    strategyId: string
+    symbol: string
+    side: string
+    intent: string
+  }>
   readonly denied: number
   /** Denials by reason code (`STOP_TOO_TIGHT`, `FEED_UNHEALTHY`, ...): why signals did not trade. */
   readonly deniedByCode: Readonly<Record<string, number>>
@@ -139,8 +149,19 @@ export class Backtester {
     let signals = 0
     let denied = 0
     const errors: string[] = []
-    engine.events.on('signal', (_s: Signal) => {
+    const signalLog: { t: number; strategyId: string; symbol: string; side: string; intent: string }[] = []
+    const maxSignals = cfg.maxSignalsInReport ?? 10_000
+    engine.events.on('signal', (s: Signal) => {
       signals++
+      if (signalLog.length < maxSignals) {
+        signalLog.push({
+          t: s.tsEvent,
+          strategyId: s.strategyId,
+          symbol: s.symbol,
+          side: s.side,
+          intent: s.intent,
+        })
+      }
     })
     const stateChanges: { at: number; from: string; to: string; reason: string }[] = []
     risk.events.on('risk.stateChanged', (e) => {
@@ -205,6 +226,7 @@ export class Backtester {
       exposure: s.exposure,
       fees,
       signals,
+      signalLog,
       denied,
       deniedByCode,
       tradeCount,
