@@ -51,6 +51,22 @@ describe('TradekitError', () => {
     expect(e.issues).toEqual(['p: not a number'])
   })
 
+  it('describes any raw payload without throwing (BigInt, broken toString, null prototype)', () => {
+    const hostile = [
+      { a: 1n, toString: 0 },
+      Object.assign(Object.create(null), { a: 1n }),
+      (() => {
+        const o: Record<string, unknown> = {}
+        o.self = o
+        return o
+      })(),
+    ]
+    for (const raw of hostile) {
+      const e = new ExchangeDataError('binance', 'bad', ['x'], raw)
+      expect(typeof e.raw).toBe('string')
+    }
+  })
+
   it('wraps foreign throws', () => {
     const e = toTradekitError('boom')
     expect(e).toBeInstanceOf(TradekitError)

@@ -499,6 +499,11 @@ function safeStringify(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v)
   } catch {
-    return String(v)
+    // BigInts, cycles, or objects whose toString is broken: never let describing bad data throw.
+    try {
+      return String(v)
+    } catch {
+      return Object.prototype.toString.call(v)
+    }
   }
 }

@@ -62,7 +62,7 @@ export class BinanceSpot extends BinanceClient {
   }
 
   #params(req: OrderRequest, p: PreparedOrder): Record<string, string | undefined> {
-    const type = SPOT_TYPES[req.type]
+    const type = Object.hasOwn(SPOT_TYPES, req.type) ? SPOT_TYPES[req.type] : undefined
     if (type === undefined) {
       throw new ValidationError(`Order type "${req.type}" is not supported on Binance Spot`, {
         field: 'type',
@@ -348,8 +348,20 @@ export class BinanceSpot extends BinanceClient {
       }
       return
     }
-    const event = msg.event as Record<string, unknown> | undefined
-    if (event === undefined || typeof event !== 'object') return
+    const event = msg.event as Record<string, unknown> | null | undefined
+    if (event === undefined) return
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      this.bus.emit(
+        'error',
+        new ExchangeDataError(
+          this.venue,
+          'User stream event is not an object',
+          ['event: not an object'],
+          text,
+        ),
+      )
+      return
+    }
     this.#onUserEvent(event)
   }
 
@@ -366,7 +378,7 @@ export class BinanceSpot extends BinanceClient {
               this.venue,
               'Invalid executionReport',
               r.success
-                ? ['X: unknown status']
+                ? ['X/o/q/z: unknown status or type, or quantities that cannot describe an order']
                 : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
               event,
             ),

@@ -189,7 +189,7 @@ export class BinanceUsdm extends BinanceClient {
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
     const { prepared } = await this.prepare(req, options, true)
     const symbol = req.symbol.toUpperCase()
-    const algoType = ALGO_TYPES[req.type]
+    const algoType = Object.hasOwn(ALGO_TYPES, req.type) ? ALGO_TYPES[req.type] : undefined
     if (algoType !== undefined) {
       const params = {
         algoType: 'CONDITIONAL',
@@ -626,7 +626,21 @@ export class BinanceUsdm extends BinanceClient {
         // FINISHED: the triggered order's own updates carry the outcome.
         if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return
         const status = mapAlgoStatus(o.X)
-        if (status === undefined) return
+        const unknown = (): void => {
+          this.bus.emit(
+            'error',
+            new ExchangeDataError(
+              this.venue,
+              'Invalid ALGO_UPDATE',
+              ['o.X/o.o/o.q: unknown status or type'],
+              event,
+            ),
+          )
+        }
+        if (status === undefined) {
+          unknown()
+          return
+        }
         const order = algoOrderToOrder(
           {
             algoId: o.aid,
@@ -646,6 +660,7 @@ export class BinanceUsdm extends BinanceClient {
           r.data.E,
         )
         if (order !== undefined) this.emitOrder(order, undefined, r.data.E)
+        else unknown()
         return
       }
       case 'ACCOUNT_UPDATE': {

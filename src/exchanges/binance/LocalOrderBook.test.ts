@@ -210,10 +210,12 @@ describe('LocalOrderBook automatic resync', () => {
 
 describe('LocalOrderBook matches a naive model', () => {
   it('random diffs give the same sorted book as a Map', () => {
-    const level = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.constantFrom(0, 0, 1, 2, 3.5))
+    // Bids below asks, as in any valid book (a crossing diff is a gap: tested separately).
+    const bid = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.constantFrom(0, 0, 1, 2, 3.5))
+    const ask = fc.tuple(fc.integer({ min: 31, max: 60 }), fc.constantFrom(0, 0, 1, 2, 3.5))
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.array(level, { maxLength: 8 }), fc.array(level, { maxLength: 8 })), {
+        fc.array(fc.tuple(fc.array(bid, { maxLength: 8 }), fc.array(ask, { maxLength: 8 })), {
           maxLength: 40,
         }),
         (updates) => {
@@ -234,5 +236,27 @@ describe('LocalOrderBook matches a naive model', () => {
       ),
       { numRuns: 200 },
     )
+  })
+})
+
+describe('LocalOrderBook: crossed books (found by fuzzing)', () => {
+  it('a diff that crosses the book is a gap: reported, unsynced, resync started', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const errors: unknown[] = []
+    book.events.on('error', (e) => errors.push(e))
+    expect(book.applySnapshot(snap(100, [['1.00', '1']], [['2.00', '1']]))).toBe('applied')
+    expect(book.applyDiff(diff(101, 101, [[3, 1]]))).toBe('gap')
+    expect(book.isSynced).toBe(false)
+    expect(book.gapCount).toBe(1)
+    expect(errors).toHaveLength(1)
+  })
+
+  it('a crossed snapshot is invalid', () => {
+    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const errors: unknown[] = []
+    book.events.on('error', (e) => errors.push(e))
+    expect(book.applySnapshot(snap(100, [['5.00', '1']], [['4.00', '1']]))).toBe('invalid')
+    expect(book.isSynced).toBe(false)
+    expect(errors).toHaveLength(1)
   })
 })

@@ -209,6 +209,22 @@ export class LocalOrderBook {
       return 'invalid'
     }
     const { lastUpdateId, bids, asks } = parsed
+    let topBid = Number.NEGATIVE_INFINITY
+    let topAsk = Number.POSITIVE_INFINITY
+    for (const [p, q] of bids) if (q > 0 && p > topBid) topBid = p
+    for (const [p, q] of asks) if (q > 0 && p < topAsk) topAsk = p
+    if (topBid >= topAsk) {
+      this.#bus.emit(
+        'error',
+        new ExchangeDataError(
+          BINANCE_VENUE[this.market],
+          'Depth snapshot is crossed (best bid >= best ask)',
+          ['bids/asks: crossed'],
+          snapshot,
+        ),
+      )
+      return 'invalid'
+    }
     const first = this.#buffer[0]
     if (first !== undefined && lastUpdateId < first.firstUpdateId) {
       // Spot step 4 (and the futures straddle rule): the snapshot predates the buffered events.
@@ -279,7 +295,28 @@ export class LocalOrderBook {
     }
     this.#lastUpdateId = e.finalUpdateId
     this.#appliedSinceSnapshot = true
+    const bid = this.#bids.best()
+    const ask = this.#asks.best()
+    if (bid !== undefined && ask !== undefined && bid[0] >= ask[0]) return this.#crossed(e, bid[0], ask[0])
     return 'applied'
+  }
+
+  /** A book that crosses after a diff is corrupt whatever the update ids say: report it and resync. */
+  #crossed(e: BinanceDepthDiffEvent, bid: number, ask: number): 'gap' {
+    this.#gaps++
+    this.#state = 'unsynced'
+    this.#buffer.length = 0
+    this.#bus.emit(
+      'error',
+      new ExchangeDataError(
+        BINANCE_VENUE[this.market],
+        `Book crossed after update ${e.finalUpdateId} (bid ${bid} >= ask ${ask}); resyncing`,
+        ['bids/asks: crossed'],
+        { firstUpdateId: e.firstUpdateId, finalUpdateId: e.finalUpdateId },
+      ),
+    )
+    this.#startResync('gap')
+    return 'gap'
   }
 
   #gap(e: BinanceDepthDiffEvent): 'gap' {

@@ -110,3 +110,26 @@ describe('user-data mapping (documented examples)', () => {
     expect(BinanceErrorBodySchema.parse(fixture('rest_error_timestamp.json')).code).toBe(-1021)
   })
 })
+
+describe('user-data mapping: hostile values (found by fuzzing)', () => {
+  const base = () => fixture('ws_executionReport_ok.json').event
+  const map = (patch: Record<string, unknown>) =>
+    executionReportToEvent(ExecutionReportSchema.parse({ ...base(), ...patch }), 'binance')
+
+  it('status and type strings never reach Object.prototype', () => {
+    for (const k of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      expect(map({ X: k })).toBeUndefined()
+      expect(map({ o: k })).toBeUndefined()
+    }
+  })
+
+  it('a zero cumulative quote quantity never becomes a zero average price', () => {
+    const m = map({ x: 'TRADE', X: 'PARTIALLY_FILLED', l: '0.5', L: '0.1', z: '0.5', Z: '0' })
+    expect(m?.order.avgFillPrice).toBeUndefined()
+  })
+
+  it('an overfill or a zero order quantity is not an order', () => {
+    expect(map({ z: '5', q: '1' })).toBeUndefined()
+    expect(map({ q: '0' })).toBeUndefined()
+  })
+})

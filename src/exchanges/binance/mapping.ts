@@ -10,6 +10,11 @@ import type {
   OrderTradeUpdateSchema,
 } from './wire.js'
 
+/** Own-property lookup: venue strings like `"constructor"` or `"__proto__"` must never reach Object.prototype. */
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
+}
+
 const STATUS: Readonly<Record<string, OrderStatus>> = {
   NEW: 'OPEN',
   PENDING_NEW: 'PENDING_NEW',
@@ -24,7 +29,7 @@ const STATUS: Readonly<Record<string, OrderStatus>> = {
 
 /** Maps a Binance order status to tradekit's; `undefined` for an unknown status (reported, not guessed). */
 export function mapOrderStatus(s: string): OrderStatus | undefined {
-  return STATUS[s]
+  return lookup(STATUS, s)
 }
 
 const ALGO_STATUS: Readonly<Record<string, OrderStatus>> = {
@@ -38,7 +43,7 @@ const ALGO_STATUS: Readonly<Record<string, OrderStatus>> = {
 
 /** Maps an algo order status (`NEW`, `TRIGGERED`, ...) to tradekit's; FINISHED is resolved by the caller. */
 export function mapAlgoStatus(s: string): OrderStatus | undefined {
-  return ALGO_STATUS[s]
+  return lookup(ALGO_STATUS, s)
 }
 
 const TYPES: Readonly<Record<string, OrderType>> = {
@@ -55,9 +60,9 @@ const TYPES: Readonly<Record<string, OrderType>> = {
 }
 
 /** Maps a Binance order type; spot `TAKE_PROFIT` is a market take-profit, futures `TAKE_PROFIT` a limit one. */
-export function mapOrderType(t: string, futures: boolean): OrderType {
+export function mapOrderType(t: string, futures: boolean): OrderType | undefined {
   if (t === 'TAKE_PROFIT') return futures ? 'TAKE_PROFIT_LIMIT' : 'TAKE_PROFIT_MARKET'
-  return TYPES[t] ?? 'LIMIT'
+  return lookup(TYPES, t)
 }
 
 /** Maps a Binance time in force (`GTX` and `LIMIT_MAKER` are post-only). */
@@ -88,8 +93,14 @@ interface OrderCommon {
   reduceOnly?: boolean
 }
 
-function buildOrder(c: OrderCommon): Order {
+/**
+ * Builds the order, or `undefined` when the venue's numbers cannot describe a real order: an unknown type, a
+ * non-positive quantity, a negative filled quantity or one above the order quantity (an overfill).
+ */
+function buildOrder(c: OrderCommon): Order | undefined {
   const type = mapOrderType(c.wireType, c.futures)
+  if (type === undefined || !c.qty.gt(0) || c.filledQty.isNegative() || c.filledQty.gt(c.qty))
+    return undefined
   const tif = mapTimeInForce(c.wireTif, c.wireType)
   const hasPrice = type === 'LIMIT' || type === 'STOP_LIMIT' || type === 'TAKE_PROFIT_LIMIT'
   return {
@@ -133,7 +144,7 @@ export function spotOrderToOrder(
     price: positive(o.price),
     status,
     filledQty: o.executedQty,
-    avgFillPrice: o.executedQty.gt(0) ? o.cummulativeQuoteQty.div(o.executedQty) : undefined,
+    avgFillPrice: o.executedQty.gt(0) ? positive(o.cummulativeQuoteQty.div(o.executedQty)) : undefined,
     tsCreated: ts,
     tsUpdated: o.updateTime ?? o.transactTime ?? ts,
   })
@@ -202,6 +213,7 @@ export function algoOrderToOrder(
   const status = a.algoStatus === 'FINISHED' ? 'FILLED' : mapAlgoStatus(a.algoStatus)
   if (status === undefined) return undefined
   const type = mapOrderType(a.orderType, true)
+  if (type === undefined || !a.quantity.gt(0)) return undefined
   const ts = a.createTime ?? now
   return {
     clientOrderId: a.clientAlgoId,
@@ -251,10 +263,11 @@ export function executionReportToEvent(
     price: positive(e.p),
     status,
     filledQty: e.z,
-    avgFillPrice: e.Z !== undefined && e.z.gt(0) ? e.Z.div(e.z) : undefined,
+    avgFillPrice: e.Z !== undefined && e.z.gt(0) ? positive(e.Z.div(e.z)) : undefined,
     tsCreated: e.O ?? e.T,
     tsUpdated: e.T,
   })
+  if (order === undefined) return undefined
   if (e.x !== 'TRADE' || !e.l.gt(0) || !e.L.gt(0)) return { order }
   const fill: Fill = {
     venue,
@@ -301,6 +314,7 @@ export function orderTradeUpdateToEvent(
     tsUpdated: o.T,
     ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
   })
+  if (order === undefined) return undefined
   if (o.x !== 'TRADE' || !o.l.gt(0) || !o.L.gt(0)) return { order }
   return {
     order,

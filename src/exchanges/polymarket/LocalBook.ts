@@ -45,25 +45,45 @@ export class LocalBook {
     return this.#hash
   }
 
-  /** Replaces the whole book from a `book` event (levels best first). */
+  /**
+   * Replaces the whole book from a `book` event (levels in any order; duplicate prices are merged, the last size
+   * wins). A crossed snapshot leaves the book unsynced.
+   */
   applySnapshot(e: Pick<PolymarketBookEvent, 'bids' | 'asks' | 'hash' | 'tsEvent'>): void {
-    this.#bidPx = e.bids.map((l) => l[0])
-    this.#bidSz = e.bids.map((l) => l[1])
-    this.#askPx = e.asks.map((l) => l[0])
-    this.#askSz = e.asks.map((l) => l[1])
+    this.#bidPx = []
+    this.#bidSz = []
+    this.#askPx = []
+    this.#askSz = []
+    for (const [p, q] of e.bids) set(this.#bidPx, this.#bidSz, p, q, true)
+    for (const [p, q] of e.asks) set(this.#askPx, this.#askSz, p, q, false)
     this.#hash = e.hash
     this.#ts = e.tsEvent
-    this.#synced = true
+    this.#synced = !this.isCrossed
   }
 
-  /** Applies one level change; ignored (returns false) while not synced. Size 0 removes the level. */
+  /**
+   * Applies one level change; ignored (returns false) while not synced. Size 0 removes the level. A change that
+   * leaves the book crossed (best bid >= best ask) means a delta was missed: the book becomes unsynced and false is
+   * returned, so the owner re-snapshots it.
+   */
   applyChange(c: Pick<PolymarketPriceChange, 'price' | 'size' | 'side' | 'hash'>, tsEvent?: number): boolean {
     if (!this.#synced) return false
     if (c.side === 'BUY') set(this.#bidPx, this.#bidSz, c.price, c.size, true)
     else set(this.#askPx, this.#askSz, c.price, c.size, false)
     if (c.hash !== undefined) this.#hash = c.hash
     if (tsEvent !== undefined) this.#ts = tsEvent
+    if (this.isCrossed) {
+      this.#synced = false
+      return false
+    }
     return true
+  }
+
+  /** True when the best bid is at or above the best ask (never the case in a sound book). */
+  get isCrossed(): boolean {
+    const b = this.#bidPx[0]
+    const a = this.#askPx[0]
+    return b !== undefined && a !== undefined && b >= a
   }
 
   /** Marks the book stale (reconnect, silence): it stays unsynced until the next snapshot. */

@@ -39,6 +39,7 @@ import {
   type TickSize,
 } from './constants.js'
 import {
+  ConditionIdSchema,
   decodeFrame,
   decodeMarketEvent,
   decodeRestBook,
@@ -48,6 +49,7 @@ import {
   type PolymarketTickSizeChangeEvent,
   type PolymarketUserOrderEvent,
   type PolymarketUserTradeEvent,
+  TokenIdSchema,
 } from './decode.js'
 import { mapPolymarketError } from './errors.js'
 import { LocalBook } from './LocalBook.js'
@@ -267,12 +269,15 @@ export interface PostOrderOptions {
 
 const Str = z.union([z.string(), z.number()]).transform(String)
 
+/** A non-negative plain decimal (`"5"`, `"0.5"`), as the venue sends sizes; never `""`, `NaN` or `-1`. */
+const NonNegativeDecimalString = Str.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal')
+
 const MarketSchema = z.object({
-  condition_id: z.string(),
+  condition_id: ConditionIdSchema,
   question: z.string().default(''),
-  tokens: z.array(z.object({ token_id: z.string(), outcome: z.string() })),
+  tokens: z.array(z.object({ token_id: TokenIdSchema, outcome: z.string() })),
   minimum_tick_size: Str,
-  minimum_order_size: Str.default('0'),
+  minimum_order_size: NonNegativeDecimalString.default('0'),
   neg_risk: z.boolean().default(false),
   active: z.boolean().default(true),
   closed: z.boolean().default(false),
@@ -914,11 +919,28 @@ export class PolymarketClob {
         }
         case 'price_change': {
           const touched = new Set<LocalBook>()
+          const broken = new Set<LocalBook>()
           for (const c of ev.changes) {
             const b = this.#books.get(c.tokenId)
-            if (b?.applyChange(c, ev.tsEvent)) touched.add(b)
+            if (b === undefined) continue
+            const wasSynced = b.isSynced
+            if (b.applyChange(c, ev.tsEvent)) touched.add(b)
+            else if (wasSynced && !b.isSynced) broken.add(b)
           }
-          for (const b of touched) this.#emitBook(b, 'update')
+          for (const b of touched) if (!broken.has(b)) this.#emitBook(b, 'update')
+          for (const b of broken) {
+            // A delta left the book crossed: one was missed. Report it and rebuild this book from REST.
+            this.#bus.emit(
+              'error',
+              new ExchangeDataError(
+                POLYMARKET_VENUE,
+                `Book of ${b.tokenId} crossed after price_change; resyncing`,
+                ['price_change: book crossed'],
+                ev.changes,
+              ),
+            )
+            void this.#resyncBook(b)
+          }
           break
         }
         case 'tick_size_change':
@@ -977,15 +999,17 @@ export class PolymarketClob {
 
   /** Re-snapshots every subscribed book over REST (also done automatically after market-data silence). */
   async resyncBooks(): Promise<void> {
-    for (const b of this.#books.values()) {
-      try {
-        const book = await this.getBook(b.tokenId)
-        b.applySnapshot(book)
-        this.#emitBook(b, 'resync')
-      } catch (e) {
-        b.invalidate()
-        this.#bus.emit('error', toTradekitError(e))
-      }
+    for (const b of this.#books.values()) await this.#resyncBook(b)
+  }
+
+  async #resyncBook(b: LocalBook): Promise<void> {
+    try {
+      const book = await this.getBook(b.tokenId)
+      b.applySnapshot(book)
+      if (b.isSynced) this.#emitBook(b, 'resync')
+    } catch (e) {
+      b.invalidate()
+      this.#bus.emit('error', toTradekitError(e))
     }
   }
 

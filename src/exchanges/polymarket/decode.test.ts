@@ -127,12 +127,14 @@ describe('LocalBook', () => {
   it('stays sorted under random updates (property)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 1, max: 99 }), fc.integer({ min: 0, max: 5 }), fc.boolean())),
+        // Bids below 0.5 and asks above it, as in a sound book (a crossing change unsyncs: tested below).
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 49 }), fc.integer({ min: 0, max: 5 }), fc.boolean())),
         (ops) => {
           const book = new LocalBook('1')
           book.applySnapshot({ bids: [], asks: [], hash: '', tsEvent: 0 })
           const model = { BUY: new Map<number, number>(), SELL: new Map<number, number>() }
-          for (const [p, s, buy] of ops) {
+          for (const [q, s, buy] of ops) {
+            const p = buy ? q : q + 50
             const side = buy ? 'BUY' : 'SELL'
             book.applyChange({ price: p / 100, size: s, side, hash: undefined })
             if (s === 0) model[side].delete(p / 100)
@@ -144,5 +146,41 @@ describe('LocalBook', () => {
         },
       ),
     )
+  })
+
+  it('a change that crosses the book unsyncs it; duplicate snapshot levels are merged (found by fuzzing)', () => {
+    const book = new LocalBook('1')
+    book.applySnapshot({
+      bids: [
+        [0.4, 1],
+        [0.4, 2],
+      ],
+      asks: [[0.6, 1]],
+      hash: '',
+      tsEvent: 0,
+    })
+    expect(book.snapshot().bids).toEqual([[0.4, 2]])
+    book.applyChange({ price: 0.4, size: 0, side: 'BUY', hash: undefined })
+    expect(book.snapshot().bids).toEqual([])
+    expect(book.applyChange({ price: 0.7, size: 5, side: 'BUY', hash: undefined })).toBe(false)
+    expect(book.isSynced).toBe(false)
+    book.applySnapshot({ bids: [[0.5, 1]], asks: [[0.5, 1]], hash: '', tsEvent: 1 })
+    expect(book.isSynced).toBe(false) // a crossed snapshot is not trusted either
+  })
+
+  it('book events with duplicate levels or a crossed book are rejected', () => {
+    const ev = (bids: [string, string][], asks: [string, string][]) =>
+      decodeMarketEvent({
+        event_type: 'book',
+        asset_id: '1',
+        market: '0xabc',
+        bids: bids.map(([price, size]) => ({ price, size })),
+        asks: asks.map(([price, size]) => ({ price, size })),
+        timestamp: '1',
+        hash: 'h',
+      })
+    expect(ev([['0.4', '1']], [['0.6', '1']]).ok).toBe(true)
+    expect(ev([['0.4', '1'], ['0.4', '2']], [['0.6', '1']]).ok).toBe(false)
+    expect(ev([['0.7', '1']], [['0.6', '1']]).ok).toBe(false)
   })
 })

@@ -54,8 +54,16 @@ const Millis = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return n
 })
 
-const TokenId = z.string().regex(/^\d{1,78}$/, 'token id must be a uint256 decimal string')
-const ConditionId = z.string().regex(/^0x[0-9a-fA-F]{1,64}$/, 'condition id must be 0x-prefixed hex')
+/** A CLOB token id: a uint256 as a decimal string. */
+export const TokenIdSchema = z.string().regex(/^\d{1,78}$/, 'token id must be a uint256 decimal string')
+/** A market's condition id: 0x-prefixed hex. */
+export const ConditionIdSchema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{1,64}$/, 'condition id must be 0x-prefixed hex')
+const TokenId = TokenIdSchema
+const ConditionId = ConditionIdSchema
+/** A strictly positive size (a printed trade). */
+const PositiveSize = Size.refine((n) => n > 0, 'size must be > 0')
 const SideSchema = z.enum(['BUY', 'SELL'])
 const Level = z.object({ price: UnitPrice, size: Size })
 
@@ -220,7 +228,7 @@ const LastTradeSchema = z.object({
   asset_id: TokenId,
   market: ConditionId,
   price: UnitPrice,
-  size: Size,
+  size: PositiveSize,
   side: SideSchema,
   timestamp: Millis,
 })
@@ -250,6 +258,24 @@ const ResolvedSchema = z.object({
   assets_ids: z.array(TokenId).max(100).default([]),
   timestamp: Millis,
 })
+
+/**
+ * Why a full book cannot be trusted: a price listed twice on one side, or a best bid at or above the best ask.
+ * `undefined` when the book is sound.
+ */
+function bookProblem(bids: readonly BookLevel[], asks: readonly BookLevel[]): string | undefined {
+  for (const side of [bids, asks]) {
+    for (let i = 1; i < side.length; i++) {
+      if ((side[i] as BookLevel)[0] === (side[i - 1] as BookLevel)[0])
+        return 'bids/asks: duplicate price level'
+    }
+  }
+  const bid = bids[0]
+  const ask = asks[0]
+  if (bid !== undefined && ask !== undefined && bid[0] >= ask[0])
+    return 'bids/asks: crossed (best bid >= best ask)'
+  return undefined
+}
 
 function sortLevels(levels: ReadonlyArray<{ price: number; size: number }>, desc: boolean): BookLevel[] {
   const out: BookLevel[] = []
@@ -287,12 +313,16 @@ export function decodeMarketEvent(value: unknown): Result<PolymarketMarketEvent,
         const r = BookSchema.safeParse(value)
         if (!r.success) return err(dataError('Invalid book event', issuesOf(r.error), value))
         const v = r.data
+        const bids = sortLevels(v.bids, true)
+        const asks = sortLevels(v.asks, false)
+        const problem = bookProblem(bids, asks)
+        if (problem !== undefined) return err(dataError('Invalid book event', [problem], value))
         return ok({
           type: 'book',
           tokenId: v.asset_id,
           market: v.market,
-          bids: sortLevels(v.bids, true),
-          asks: sortLevels(v.asks, false),
+          bids,
+          asks,
           hash: v.hash ?? '',
           tsEvent: v.timestamp,
         })
@@ -608,11 +638,15 @@ export function decodeRestBook(value: unknown): Result<PolymarketBook, ExchangeD
   const r = RestBookSchema.safeParse(value)
   if (!r.success) return err(dataError('Invalid order book', issuesOf(r.error), value))
   const v = r.data
+  const bids = sortLevels(v.bids, true)
+  const asks = sortLevels(v.asks, false)
+  const problem = bookProblem(bids, asks)
+  if (problem !== undefined) return err(dataError('Invalid order book', [problem], value))
   return ok({
     tokenId: v.asset_id,
     market: v.market,
-    bids: sortLevels(v.bids, true),
-    asks: sortLevels(v.asks, false),
+    bids,
+    asks,
     tickSize: v.tick_size,
     negRisk: v.neg_risk,
     minOrderSize: v.min_order_size,

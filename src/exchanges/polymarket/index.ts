@@ -46,6 +46,7 @@ export {
   type TickSize,
 } from './constants.js'
 export {
+  ConditionIdSchema,
   type DecodedFrame,
   decodeFrame,
   decodeMarketEvent,
@@ -66,6 +67,7 @@ export {
   type PolymarketUserEvent,
   type PolymarketUserOrderEvent,
   type PolymarketUserTradeEvent,
+  TokenIdSchema,
 } from './decode.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export { LocalBook } from './LocalBook.js'
