@@ -180,7 +180,15 @@ describe('LocalBook', () => {
         hash: 'h',
       })
     expect(ev([['0.4', '1']], [['0.6', '1']]).ok).toBe(true)
-    expect(ev([['0.4', '1'], ['0.4', '2']], [['0.6', '1']]).ok).toBe(false)
+    expect(
+      ev(
+        [
+          ['0.4', '1'],
+          ['0.4', '2'],
+        ],
+        [['0.6', '1']],
+      ).ok,
+    ).toBe(false)
     expect(ev([['0.7', '1']], [['0.6', '1']]).ok).toBe(false)
   })
 })
