@@ -233,10 +233,13 @@ export class SimExchange {
     }
     const trades: SimTrade[] = []
     const changes = new Map<string, SimLevelChange>()
+    // Own resting orders the new one would trade with: never matched (no self-trade), cancelled if it rests.
+    const selfCrossing: string[] = []
     for (let i = 0; i < opposite.length && order.sizeMatched.lt(order.originalSize); ) {
       const resting = opposite[i] as SimOrder
       if (!crosses(resting)) break
       if (resting.owner === order.owner) {
+        selfCrossing.push(resting.id)
         i++
         continue
       }
@@ -262,6 +265,8 @@ export class SimExchange {
     this.orders.set(order.id, order)
     if (filled) order.status = 'MATCHED'
     else if (order.orderType === 'GTC' || order.orderType === 'GTD') {
+      // Self-trade prevention (cancel the resting side): a book is never left crossed.
+      for (const id of selfCrossing) this.cancel(id)
       insert(order.side === 'BUY' ? book.bids : book.asks, order)
       changes.set(`${order.side}${order.price.toFixed()}`, {
         tokenId: order.tokenId,

@@ -230,3 +230,25 @@ describe('PolymarketSim', () => {
     expect(sim.ledger().openOrders).toEqual([])
   })
 })
+
+describe('PolymarketSim books are never crossed', () => {
+  it('a house order through its own resting orders cancels them (self-trade prevention) instead of crossing', async () => {
+    sim = await PolymarketSim.start({ seed: 11 })
+    const m = sim.markets[0]!
+    const yes = m.tokens[0].tokenId
+    const before = (await (await fetch(`${sim.restUrl}/book?token_id=${yes}`)).json()) as {
+      bids: { price: string }[]
+    }
+    const bestBid = Math.max(...before.bids.map((b) => Number(b.price)))
+    const low = (bestBid - 0.05).toFixed(2)
+    sim.placeHouseOrder(yes, 'SELL', low, '60')
+    const after = (await (await fetch(`${sim.restUrl}/book?token_id=${yes}`)).json()) as {
+      bids: { price: string }[]
+      asks: { price: string }[]
+    }
+    const bid = Math.max(...after.bids.map((b) => Number(b.price)))
+    const ask = Math.min(...after.asks.map((a) => Number(a.price)))
+    expect(ask).toBe(Number(low))
+    expect(bid).toBeLessThan(ask)
+  })
+})
