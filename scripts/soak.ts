@@ -115,7 +115,7 @@ function polymarketFeed(clob: PolymarketClob): MarketDataSource {
 
 const RATE = {
   global: { maxOrders: 40, windowMs: 10_000 },
-  perInstrument: { maxOrders: 8, windowMs: 5_000 },
+  perInstrument: { maxOrders: 4, windowMs: 10_000 },
 }
 
 function makeRisk(clock: SystemClock, clientOrderIdPrefix: string): RiskManager {
@@ -432,6 +432,7 @@ async function main(): Promise<number> {
     dataErrors: 0,
     engineErrors: new Map<string, number>(),
     outcomeUnknown: 0,
+    rejectReasons: new Map<string, number>(),
     stateChanges: [] as string[],
   }
   const trips: { A: BreakerTrippedEvent[]; B: BreakerTrippedEvent[] } = { A: [], B: [] }
@@ -449,7 +450,10 @@ async function main(): Promise<number> {
     engine.events.on('signal', () => counters.signals++)
     engine.events.on('order.denied', (e) => inc(counters.denied, e.code))
     engine.events.on('order.filled', () => counters.filled++)
-    engine.events.on('order.rejected', () => counters.rejected++)
+    engine.events.on('order.rejected', (e) => {
+      counters.rejected++
+      inc(counters.rejectReasons, `${e.order.venue}: ${(e.order.reason ?? '?').slice(0, 60)}`)
+    })
     engine.events.on('order.canceled', () => counters.canceled++)
     engine.events.on('dataError', () => counters.dataErrors++)
     engine.events.on('error', (e) => inc(counters.engineErrors, e.code))
@@ -641,6 +645,7 @@ async function main(): Promise<number> {
   console.log(
     `  rejected ${counters.rejected}, canceled ${counters.canceled}, outcome unknown ${counters.outcomeUnknown}, data errors ${counters.dataErrors}, book resyncs ${resyncs}`,
   )
+  console.log(`  rejections: ${fmtMap(counters.rejectReasons)}`)
   console.log(`  engine errors: ${fmtMap(counters.engineErrors)}`)
   console.log(`  executor errors: ${fmtMap(execErrors)}`)
   console.log(`  fills synthesized by reconciliation (fee unknown): ${fmtMap(synthesized)}`)
