@@ -504,6 +504,19 @@ async function main(): Promise<number> {
     }
   }, 1_000)
 
+  // A house market maker keeps the Polymarket book moving (the simulator's house liquidity is otherwise static), so
+  // the book-driven strategy sees updates and resting orders of ours can be hit.
+  const houseRng = rng.fork('house')
+  const fair = new Decimal(market.fairPrice)
+  const house = setInterval(() => {
+    const side = houseRng.chance(0.5) ? 'BUY' : 'SELL'
+    const px =
+      side === 'BUY'
+        ? fair.minus(pmTick.times(houseRng.int(1, 4)))
+        : fair.plus(pmTick.times(houseRng.int(1, 4)))
+    if (px.gt(0) && px.lt(1)) psim.placeHouseOrder(yes, side, px.toFixed(), String(houseRng.int(20, 200)))
+  }, 700)
+
   // ---------------------------------------------------------------- chaos
   const chaos = new Chaos(
     {
@@ -533,6 +546,7 @@ async function main(): Promise<number> {
 
   // ---------------------------------------------------------------- settle
   chaos.stop()
+  clearInterval(house)
   clearInterval(heapTimer)
   clearInterval(progress)
   log('chaos stopped; settling')
