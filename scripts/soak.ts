@@ -63,13 +63,14 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--quiet') o.quiet = true
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,kind|family] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
+        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
       )
       process.exit(0)
     } else throw new Error(`Unknown option "${a}"`)
   }
   if (!(o.minutes > 0 && o.minutes <= 24 * 60))
     throw new Error(`--minutes must be in (0, 1440], got ${o.minutes}`)
+  parseFaults(o.faults) // throws on an unknown kind
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
     throw new Error(`--seed must be an integer in [0, 2^32), got ${o.seed}`)
   return o
