@@ -315,7 +315,14 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 }
 
-/** A salt below 2^53 derived from a client order id: the same id always signs the same order. */
+/**
+ * A salt below 2^53 derived from a client order id: the same id always signs the same order.
+ *
+ * @example
+ * ```ts
+ * saltFor('tk-1') === saltFor('tk-1') // true: a re-sent order has the same salt, so the same hash (order id)
+ * ```
+ */
 export function saltFor(clientOrderId: string): string {
   return (BigInt(keccakText(clientOrderId)) & ((1n << 53n) - 1n)).toString()
 }

@@ -85,6 +85,13 @@ export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderP
 /**
  * The L2 HMAC: HMAC-SHA256 over `timestamp + METHOD + path + body`, keyed with the URL-safe base64 secret, encoded
  * as URL-safe base64 with its `=` padding kept.
+ *
+ * @example
+ * ```ts
+ * const ts = Math.floor(Date.now() / 1000)
+ * const sig = buildL2Signature(creds.secret, ts, 'DELETE', '/order', JSON.stringify({ orderID }))
+ * // sent as POLY_SIGNATURE with POLY_TIMESTAMP = ts (createL2Headers does all of this)
+ * ```
  */
 export function buildL2Signature(
   secret: string,

@@ -38,6 +38,13 @@ export interface OrderAmounts {
  * round-up-then-down fix-up to the amount decimals. Done in exact decimals, so the result never carries float
  * noise (which is what that fix-up exists to strip). Throws {@link ValidationError} on a price outside
  * [tick, 1 − tick] or off the tick grid, and on a size that rounds to zero.
+ *
+ * @example
+ * ```ts
+ * const a = limitOrderAmounts('BUY', '0.55', '10', '0.01')
+ * a.makerAmount // '5500000': 5.5 pUSD paid (6 decimals)
+ * a.takerAmount // '10000000': 10 shares received
+ * ```
  */
 export function limitOrderAmounts(
   side: PolymarketSide,
@@ -70,6 +77,13 @@ export function limitOrderAmounts(
  * amount; Polymarket's client truncates the taker amount to 4 decimals, which on fine ticks (0.001, 0.0001,
  * 0.0025, 0.005) changes the price the amounts encode. tradekit instead picks the largest amounts within both
  * precision limits whose ratio is exactly the tick-aligned price, so the order is never priced worse than asked.
+ *
+ * @example
+ * ```ts
+ * const a = marketOrderAmounts('BUY', '10', '0.55', '0.01') // spend at most 10 pUSD at 0.55 or better
+ * a.makerAmount // '9900000': 9.9 pUSD (2-decimal limit)
+ * a.takerAmount // '18000000': 18 shares, so the encoded price is exactly 0.55
+ * ```
  */
 export function marketOrderAmounts(
   side: PolymarketSide,
@@ -120,6 +134,12 @@ export function marketOrderAmounts(
  * The worst price a market order of `amount` reaches when it walks `levels` (best first): for a BUY, the ask at
  * which the cumulative cost reaches `amount` pUSD; for a SELL, the bid at which the cumulative size reaches
  * `amount` shares. When the book is too thin, FOK throws and FAK takes the last level's price.
+ *
+ * @example
+ * ```ts
+ * const asks = [{ price: '0.50', size: '10' }, { price: '0.52', size: '100' }] // best first
+ * walkBookPrice('BUY', '10', asks).toString() // '0.52': 10 pUSD does not fit in the first level (5 pUSD)
+ * ```
  */
 export function walkBookPrice(
   side: PolymarketSide,
@@ -250,7 +270,14 @@ function assemble(
   }
 }
 
-/** A random salt below 2^53: the POST body carries it as a JSON number. */
+/**
+ * A random salt below 2^53: the POST body carries it as a JSON number.
+ *
+ * @example
+ * ```ts
+ * const order = buildOrder({ tokenId, price: '0.55', size: '10', side: 'BUY', salt: randomSalt() }, options)
+ * ```
+ */
 export function randomSalt(): string {
   const words = new Uint32Array(2)
   globalThis.crypto.getRandomValues(words)

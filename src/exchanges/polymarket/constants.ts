@@ -105,12 +105,28 @@ export const INITIAL_CURSOR = 'MA=='
 /** Cursor Polymarket returns after the last page. */
 export const END_CURSOR = 'LTE='
 
-/** True when `s` is a supported tick size. */
+/**
+ * True when `s` is a supported tick size.
+ *
+ * @example
+ * ```ts
+ * isTickSize('0.01') // true
+ * isTickSize('0.02') // false
+ * ```
+ */
 export function isTickSize(s: unknown): s is TickSize {
   return typeof s === 'string' && (TICK_SIZES as readonly string[]).includes(s)
 }
 
-/** The verifying contract of an order: the Neg Risk exchange for neg-risk markets. */
+/**
+ * The verifying contract of an order: the Neg Risk exchange for neg-risk markets.
+ *
+ * @example
+ * ```ts
+ * exchangeAddress(false) // CTF_EXCHANGE_V2
+ * exchangeAddress(true)  // NEG_RISK_CTF_EXCHANGE_V2
+ * ```
+ */
 export function exchangeAddress(negRisk: boolean): string {
   return negRisk ? NEG_RISK_CTF_EXCHANGE_V2 : CTF_EXCHANGE_V2
 }

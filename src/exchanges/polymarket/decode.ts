@@ -431,6 +431,13 @@ export interface DecodedFrame<E> {
 /**
  * Decodes one WebSocket text frame that holds one event object or an array of them (or `PONG`). Each element is
  * decoded on its own, so one bad element does not drop the good ones. Never throws.
+ *
+ * @example
+ * ```ts
+ * const { events, errors, isPong } = decodeFrame(text, decodeMarketEvent)
+ * for (const e of events) if (e.type === 'book') console.log(e.tokenId, e.bids[0])
+ * for (const e of errors) console.warn(e.message) // bad elements are dropped, the good ones kept
+ * ```
  */
 export function decodeFrame<E>(
   text: string,
@@ -549,7 +556,15 @@ const OrderSchema = z.object({
   timestamp: Millis,
 })
 
-/** Decodes one user-channel event object (`order` or `trade`). Never throws. */
+/**
+ * Decodes one user-channel event object (`order` or `trade`). Never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeUserEvent(JSON.parse(text))
+ * if (r.ok && r.value.type === 'trade') console.log(r.value.status) // MATCHED, MINED, CONFIRMED, RETRYING, FAILED
+ * ```
+ */
 export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, ExchangeDataError> {
   try {
     const type = (value as { event_type?: unknown } | null)?.event_type
@@ -633,7 +648,15 @@ const RestBookSchema = z.object({
   min_order_size: z.union([z.string(), z.number()]).transform(String).optional(),
 })
 
-/** Decodes a GET /book response. Never throws. */
+/**
+ * Decodes a GET /book response. Never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeRestBook(await (await fetch(`https://clob.polymarket.com/book?token_id=${tokenId}`)).json())
+ * if (r.ok) console.log(r.value.tickSize, r.value.bids[0], r.value.asks[0]) // levels best first
+ * ```
+ */
 export function decodeRestBook(value: unknown): Result<PolymarketBook, ExchangeDataError> {
   const r = RestBookSchema.safeParse(value)
   if (!r.success) return err(dataError('Invalid order book', issuesOf(r.error), value))

@@ -30,7 +30,15 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/cancel-only|Trading is currently disabled/i, 'TRADING_DISABLED'],
 ]
 
-/** Polymarket's code for an error text, when tradekit knows it. */
+/**
+ * Polymarket's code for an error text, when tradekit knows it.
+ *
+ * @example
+ * ```ts
+ * polymarketErrorCode('not enough balance / allowance') // 'INVALID_ORDER_NOT_ENOUGH_BALANCE'
+ * polymarketErrorCode('something new')                  // undefined
+ * ```
+ */
 export function polymarketErrorCode(message: string): string | undefined {
   for (const [re, code] of PATTERNS) if (re.test(message)) return code
   return undefined
@@ -40,6 +48,12 @@ export function polymarketErrorCode(message: string): string | undefined {
  * Maps a Polymarket error response (`{ "error": "…" }`, or an insert `errorMsg`) to a typed error: 401 →
  * {@link AuthError}; balance → {@link InsufficientFundsError}; order rules, signature and version mismatches →
  * {@link OrderRejectedError} with Polymarket's code in `venueCode`. 429 and 5xx are left to the transport.
+ *
+ * @example
+ * ```ts
+ * mapPolymarketError(400, 'invalid signature')?.code              // 'ORDER_REJECTED' (venueCode INVALID_SIGNATURE)
+ * mapPolymarketError(400, 'not enough balance / allowance')?.code // 'INSUFFICIENT_FUNDS'
+ * ```
  */
 export function mapPolymarketError(status: number, message: string): TradekitError | undefined {
   const code = polymarketErrorCode(message)

@@ -9,7 +9,14 @@ import {
 } from './constants.js'
 import type { OrderDomainOptions, PolymarketOrder, SignedPolymarketOrder, TypedDataSigner } from './types.js'
 
-/** The EIP-712 domain of an order: the V2 CTF Exchange, or the V2 Neg Risk CTF Exchange. */
+/**
+ * The EIP-712 domain of an order: the V2 CTF Exchange, or the V2 Neg Risk CTF Exchange.
+ *
+ * @example
+ * ```ts
+ * orderDomain({ negRisk: false }) // { name: 'Polymarket CTF Exchange', version: '2', chainId: 137, verifyingContract: CTF_EXCHANGE_V2 }
+ * ```
+ */
 export function orderDomain(options: OrderDomainOptions): {
   name: string
   version: string
@@ -24,7 +31,15 @@ export function orderDomain(options: OrderDomainOptions): {
   }
 }
 
-/** The signed V2 struct of an order (side as 0 = BUY, 1 = SELL; `expiration` left out, as the exchange does). */
+/**
+ * The signed V2 struct of an order (side as 0 = BUY, 1 = SELL; `expiration` left out, as the exchange does).
+ *
+ * @example
+ * ```ts
+ * const order = buildOrder({ tokenId, price: '0.55', size: '10', side: 'BUY' }, options)
+ * orderMessage(order) // { salt, maker, signer, tokenId, makerAmount: '5500000', takerAmount: '10000000', side: 0, ... }
+ * ```
+ */
 export function orderMessage(order: PolymarketOrder): Record<string, unknown> {
   return {
     salt: order.salt,

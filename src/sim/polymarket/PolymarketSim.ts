@@ -1280,6 +1280,14 @@ export class PolymarketSim {
 /**
  * Fault injection of a {@link PolymarketSim}: socket drops, stalls, silent freezes (PONGs keep flowing),
  * malformed frames, HTTP 429/5xx, slow responses, and delayed or failed settlement.
+ *
+ * @example
+ * ```ts
+ * const sim = await PolymarketSim.start({ seed: 7 })
+ * sim.faults.dropConnections('user')                 // the client reconnects and reconciles fills over REST
+ * sim.faults.failHttp(2, 503, { path: '/book' })     // idempotent reads are retried
+ * sim.faults.settlement('fail')                      // next trades go RETRYING → FAILED
+ * ```
  */
 export class PolymarketSimFaults {
   readonly #sim: PolymarketSim
