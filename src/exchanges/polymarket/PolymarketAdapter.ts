@@ -3,7 +3,15 @@ import type { Clock } from '../../core/clock.js'
 import { SystemClock } from '../../core/clock.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { ExchangeAdapter, OrderAck, UserDataEvents } from '../../core/ports.js'
-import type { Balance, Instrument, Order, OrderRequest, OrderStatus, Position } from '../../core/types.js'
+import type {
+  Balance,
+  Fill,
+  Instrument,
+  Order,
+  OrderRequest,
+  OrderStatus,
+  Position,
+} from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { isTradekitError, OrderOutcomeUnknownError, ValidationError } from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
@@ -234,6 +242,27 @@ export class PolymarketAdapter implements ExchangeAdapter {
       if (isTradekitError(e) && (e.details as { status?: unknown }).status === 404) return undefined
       throw e
     }
+  }
+
+  /**
+   * Fills of one order that the user channel did not deliver, recovered from the venue's trade history (REST): the
+   * history is replayed through the client, so each fill not seen yet is also emitted as a `fill` event exactly as
+   * the stream's would have been. Returns the recovered fills of this order (`[]` for an unknown order).
+   */
+  async orderFills(_symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
+    const known = this.#byClient.get(clientOrderId)
+    if (known === undefined) return []
+    const out: Fill[] = []
+    const collect = (e: { fill: Fill }): void => {
+      if (e.fill.venueOrderId === known.orderId) out.push({ ...e.fill, clientOrderId })
+    }
+    this.#clob.events.on('fill', collect)
+    try {
+      await this.#clob.reconcileFills()
+    } finally {
+      this.#clob.events.off('fill', collect)
+    }
+    return out
   }
 
   /** Open orders, of one token or all. */

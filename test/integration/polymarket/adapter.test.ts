@@ -85,6 +85,35 @@ describe('PolymarketAdapter (core ExchangeAdapter port) against PolymarketSim', 
     expect(positions[0]?.qty.gte(10)).toBe(true)
   })
 
+  it('orderFills recovers the fills of an order the user channel never delivered', async () => {
+    const { sim, clob } = await start()
+    const adapter = new PolymarketAdapter(clob)
+    const yes = sim.markets[0]!.tokens[0].tokenId
+    await adapter.instrument(yes)
+    await adapter.startUserData()
+    await until(() => sim.connections.user === 1)
+    const streamed: Fill[] = []
+    adapter.events.on('fill', (e) => streamed.push(e.fill))
+    sim.faults.stallSockets(true) // user events are not sent
+    const ask = (await clob.getBook(yes)).asks[0]!
+    await adapter.placeOrder({
+      clientOrderId: 'lost-1',
+      venue: 'polymarket',
+      symbol: yes,
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: new Decimal(10),
+      price: new Decimal(String(ask[0])),
+      timeInForce: 'GTC',
+    })
+    expect(streamed).toEqual([])
+    const fills = await adapter.orderFills(yes, 'lost-1')
+    expect(fills.map((f) => [f.clientOrderId, f.qty.toFixed()])).toEqual([['lost-1', '10']])
+    expect(streamed.map((f) => f.tradeId)).toEqual(fills.map((f) => f.tradeId))
+    expect(await adapter.orderFills(yes, 'unknown')).toEqual([])
+    sim.faults.stallSockets(false)
+  })
+
   it('loses no fill when the user channel drops while trades happen (REST reconciliation)', async () => {
     const { sim, clob } = await start()
     const m = sim.markets[0]!
