@@ -46,9 +46,9 @@ export type FaultKind = (typeof FAULT_KINDS)[number]
  */
 export const KNOWN_ISSUES: Readonly<Partial<Record<FaultKind, string>>> = {
   'pm-stall':
-    'PolymarketSim drops messages received during a stall, so a user-channel re-subscription sent then is lost; ' +
-    'PolymarketClob never notices (no ack, silence is normal) and fills stop arriving; OrderExecutor cannot ' +
-    'recover Polymarket fills (the adapter has no orderFills and no avgFillPrice)',
+    'PolymarketSim drops messages received during a stall (a user-channel re-subscription is lost, fills stop ' +
+    'arriving); reconciliation recovers them (PolymarketAdapter.orderFills) except for a matched FOK market BUY, ' +
+    'which the adapter maps to terminal CANCELED when the 2-decimal pUSD amount buys slightly fewer shares',
   'pm-settle-fail':
     'a FAILED settlement reverts the transfer at the venue, but the fill already emitted on MATCHED is never ' +
     'reversed (no fill-reversal path in PolymarketClob / OrderExecutor / Portfolio): the Portfolio drifts',
