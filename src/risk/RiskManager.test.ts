@@ -56,7 +56,11 @@ describe('RiskManager.evaluate: approval', () => {
     })
     expect(intent.stopPrice?.toString()).toBe('98')
     expect(intent.clientOrderId).toMatch(/^tk-[a-z0-9]+-0$/)
+    expect(intent.clientOrderId.length).toBeLessThanOrEqual(36) // Binance's newClientOrderId limit
     expect(validateOrderRequest(intent).ok).toBe(true)
+    // Two managers on the same clock and prefix never generate the same id (found by the chaos soak).
+    const other = make().evaluate()
+    expect(other.ok && other.value.clientOrderId).not.toBe(intent.clientOrderId)
     expect(approved).toHaveLength(1)
     expect(approved[0]?.sizing).toMatchObject({
       method: 'fixedFractional',

@@ -99,6 +99,8 @@ export class RiskManager {
   readonly #leverageDec = new Map<number, Decimal>()
   #lastAccount: AccountSnapshot | undefined
   #seq = 0
+  /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
+  readonly #instanceTag = randomTag()
   #stopping: Promise<EmergencyStopReport> | undefined
   #lastStop: EmergencyStopReport | undefined
 
@@ -273,7 +275,7 @@ export class RiskManager {
   }
 
   #nextClientOrderId(tag = ''): string {
-    return `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#clock.now().toString(36)}-${(this.#seq++).toString(36)}`
+    return `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${this.#clock.now().toString(36)}-${(this.#seq++).toString(36)}`
   }
 
   /**
@@ -864,4 +866,11 @@ export class RiskManager {
       this.#cfg.sizing
     )
   }
+}
+
+/** Four random base-36 characters from WebCrypto (Node, Bun, Deno and browsers). */
+function randomTag(): string {
+  const bytes = new Uint8Array(4)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join('')
 }
