@@ -38,7 +38,7 @@ const SECRET_PARAMS = /^(signature|apikey|api_key|timestamp|recvwindow|listenkey
  * ```ts
  * const rec = await Recorder.open('session.jsonl')
  * const stream = new BinanceMarketStream({ market: 'spot', streamUrl, WebSocket: rec.recordingWebSocket('binance-spot') })
- * const http = new HttpClient({ baseUrl: restUrl, fetch: rec.recordingFetch(fetch) }) // REST response bodies too
+ * const spot = new BinanceSpot({ fetch: rec.recordingFetch(fetch) }) // REST response bodies too
  * // … later
  * await rec.close()
  * ```

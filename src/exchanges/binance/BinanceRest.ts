@@ -110,6 +110,7 @@ export class BinanceRest {
       sign: (draft) => this.#sign(draft),
       mapError: (ctx) => this.#mapError(ctx),
       onUnhandledError: (e) => this.#logger.warn({ err: e.message }, 'binance http error'),
+      ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
     })
   }
 

@@ -89,6 +89,8 @@ export const BinanceConfigSchema = z
     clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
     /** pino-compatible logger (default silent). */
     logger: z.custom<Logger>(isLogger, 'must be a Logger').optional(),
+    /** `fetch` implementation for REST (default the global one); e.g. a Recorder's `recordingFetch()`. */
+    fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
   })
   .strict()
 

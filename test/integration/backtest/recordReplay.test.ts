@@ -127,3 +127,35 @@ describe('Recorder and ReplayFeed', () => {
     expect(trades).toHaveLength(1)
   })
 })
+
+describe('Recorder with a venue adapter', () => {
+  it('records the REST bodies a BinanceSpot receives, with signatures and timestamps stripped', async () => {
+    const { BinanceSim } = await import('../../../src/sim/index.js')
+    const { BinanceSpot, parseExchangeInfo } = await import('../../../src/exchanges/binance/index.js')
+    const sim = await BinanceSim.start({ seed: 2, tickMs: 0 })
+    cleanups.push(() => sim.close())
+    const file = join(mkdtempSync(join(tmpdir(), 'tk-rec-')), 'rest.jsonl')
+    const rec = await Recorder.open(file)
+    const spot = new BinanceSpot({
+      ...sim.urls.spot,
+      apiKey: 'sim-api-key',
+      apiSecret: 'sim-api-secret',
+      fetch: rec.recordingFetch(fetch),
+    })
+    cleanups.push(() => spot.close())
+    await spot.instrument('BTCUSDT')
+    await spot.balances()
+    await new Promise((r) => setTimeout(r, 50))
+    await rec.close()
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RecordedMessage)
+    const info = lines.find((l) => l.ch.startsWith('GET /api/v3/exchangeInfo'))
+    expect(info).toBeDefined()
+    expect(parseExchangeInfo(JSON.parse(info!.data), 'spot').symbols.has('BTCUSDT')).toBe(true)
+    const account = lines.find((l) => l.ch.startsWith('GET /api/v3/account'))
+    expect(account).toBeDefined()
+    expect(account!.ch).not.toMatch(/signature|timestamp/)
+  })
+})
