@@ -362,10 +362,9 @@ export class CircuitBreaker {
    * when the global or per-instrument window is full (and trips the configured action), otherwise `undefined`.
    * Call {@link CircuitBreaker.recordOrder} when the order is actually approved.
    */
-  checkOrderRate(key: string): RiskRejection | undefined {
+  checkOrderRate(key: string, now: number = this.#clock.now()): RiskRejection | undefined {
     const rate = this.#cfg.orderRate
     if (rate === false) return undefined
-    const now = this.#clock.now()
     let scope: 'global' | 'perInstrument' | undefined
     if (this.#globalRate?.isFull(now, rate.global.windowMs)) scope = 'global'
     else if (this.#symbolRates.get(key)?.isFull(now, rate.perInstrument.windowMs)) scope = 'perInstrument'
@@ -385,11 +384,13 @@ export class CircuitBreaker {
     )
   }
 
-  /** Counts an approved order against the rate limits. */
-  recordOrder(key: string): void {
+  /**
+   * Counts an approved order against the rate limits, at `now` (pass the decision's own instant so the check and
+   * the count use the same time).
+   */
+  recordOrder(key: string, now: number = this.#clock.now()): void {
     const rate = this.#cfg.orderRate
     if (rate === false) return
-    const now = this.#clock.now()
     this.#globalRate?.push(now)
     let ring = this.#symbolRates.get(key)
     if (ring === undefined) {

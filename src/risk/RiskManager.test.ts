@@ -475,3 +475,39 @@ describe('RiskManager: properties over hostile inputs', () => {
     expect(codeOf(risk.evaluate(signal(), account(), { price: D(1) } as never))).toBe('INVALID_INPUT')
   })
 })
+
+describe('RiskManager order rate holds when the clock moves during an evaluation', () => {
+  it('counts an approval at the time it reports, even when the clock moves during the evaluation', () => {
+    let t = T0
+    let reads = 0
+    // A clock that moves by uneven steps every time it is read (a busy event loop): the check, the count and the
+    // reported time must still be one instant.
+    const clock = {
+      now: () => {
+        t += (reads++ * 7919) % 13
+        return t
+      },
+      setTimeout: () => 0,
+      clearTimeout: () => {},
+    }
+    const risk = new RiskManager({
+      clock,
+      breakers: {
+        orderRate: {
+          global: { maxOrders: 1000, windowMs: 1000 },
+          perInstrument: { maxOrders: 2, windowMs: 40 },
+          action: 'DENY',
+        },
+      },
+    })
+    const times: number[] = []
+    risk.events.on('risk.approved', (e) => times.push(e.tsEvent))
+    for (let i = 0; i < 200; i++) {
+      risk.evaluate(signal(), account({ positions: [], openOrders: [] }), market({ priceTs: t }))
+    }
+    expect(times.length).toBeGreaterThan(2)
+    for (let i = 2; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 2] as number)).toBeGreaterThanOrEqual(40)
+    }
+  })
+})

@@ -637,7 +637,7 @@ export class RiskManager {
       confidenceScale = c
     }
 
-    const rate = this.breaker.checkOrderRate(key)
+    const rate = this.breaker.checkOrderRate(key, now)
     if (rate !== undefined) return deny(rate.code, rate.message, rate.values)
 
     // Size.
@@ -700,7 +700,7 @@ export class RiskManager {
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
-    this.breaker.recordOrder(key)
+    this.breaker.recordOrder(key, now)
     const intent: OrderIntent = {
       clientOrderId: this.#nextClientOrderId(),
       venue: inst.venue,
