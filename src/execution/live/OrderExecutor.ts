@@ -21,6 +21,7 @@ import {
   type TradekitError,
   toTradekitError,
 } from '../../errors/index.js'
+import { cancelEach } from '../cancelEach.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
@@ -412,21 +413,8 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   /** Cancels every open order matching `filter` concurrently; reports those that could not be cancelled. */
-  async cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
-    const canceled: string[] = []
-    const failed: { clientOrderId: string; error: TradekitError }[] = []
-    await Promise.all(
-      this.openOrders(filter).map(async (o) => {
-        try {
-          const r = await this.cancel(o.clientOrderId)
-          if (r.status === 'CANCELED') canceled.push(o.clientOrderId)
-          else failed.push({ clientOrderId: o.clientOrderId, error: new StateError(`Order is ${r.status}`) })
-        } catch (e) {
-          failed.push({ clientOrderId: o.clientOrderId, error: toTradekitError(e) })
-        }
-      }),
-    )
-    return { canceled, failed }
+  cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
+    return cancelEach(this.openOrders(filter), (cid) => this.cancel(cid))
   }
 
   /** Tracked orders that are not terminal. */

@@ -22,13 +22,8 @@ import type {
   Trade,
 } from '../../core/types.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
-import {
-  OrderRejectedError,
-  StateError,
-  type TradekitError,
-  toTradekitError,
-  ValidationError,
-} from '../../errors/index.js'
+import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
+import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
 import { Portfolio } from '../Portfolio.js'
 
@@ -240,21 +235,8 @@ export class PaperTrader implements ExecutionClient {
   }
 
   /** Cancels every open order matching `filter`. */
-  async cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
-    const canceled: string[] = []
-    const failed: { clientOrderId: string; error: TradekitError }[] = []
-    await Promise.all(
-      this.openOrders(filter).map(async (o) => {
-        try {
-          const r = await this.cancel(o.clientOrderId)
-          if (r.status === 'CANCELED') canceled.push(o.clientOrderId)
-          else failed.push({ clientOrderId: o.clientOrderId, error: new StateError(`Order is ${r.status}`) })
-        } catch (e) {
-          failed.push({ clientOrderId: o.clientOrderId, error: toTradekitError(e) })
-        }
-      }),
-    )
-    return { canceled, failed }
+  cancelAll(filter?: OrderFilter): Promise<CancelAllResult> {
+    return cancelEach(this.openOrders(filter), (cid) => this.cancel(cid))
   }
 
   /** Orders not in a terminal status. */

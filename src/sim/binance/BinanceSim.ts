@@ -1,4 +1,10 @@
-import { createHmac, createPublicKey, timingSafeEqual, verify as verifySignature } from 'node:crypto'
+import {
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  timingSafeEqual,
+  verify as verifySignature,
+} from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { WebSocket, WebSocketServer } from 'ws'
@@ -914,9 +920,7 @@ export class BinanceSim {
         let lk = [...this.#listenKeys.entries()].find(([, v]) => v.apiKey === acc.apiKey)?.[0]
         if (key === 'PUT /listenKey' && lk === undefined)
           throw new SimApiError(400, -1125, 'This listenKey does not exist.')
-        lk ??= `simlk${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`
-          .padEnd(64, '0')
-          .slice(0, 64)
+        lk ??= `simlk${randomBytes(32).toString('hex')}`.slice(0, 64)
         this.#listenKeys.set(lk, { apiKey: acc.apiKey, expiresAt: this.#clock.now() + 3_600_000 })
         return { listenKey: lk }
       }
@@ -954,7 +958,7 @@ export class BinanceSim {
         const a = this.#engine.placeAlgo(
           acc,
           {
-            clientAlgoId: p.get('clientAlgoId') ?? `sim${Date.now()}`,
+            clientAlgoId: p.get('clientAlgoId') ?? `sim${this.#clock.now()}`,
             symbol: m.spec.symbol,
             side,
             orderType: type,
