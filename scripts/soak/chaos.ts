@@ -41,26 +41,11 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
 /**
- * Fault kinds left out of the default mix because they expose open library bugs (docs/soak.md, "Open bugs");
- * `--faults all` runs them. Remove an entry once its bug is fixed.
- */
-export const KNOWN_ISSUES: Readonly<Partial<Record<FaultKind, string>>> = {
-  'pm-stall':
-    'PolymarketSim drops messages received during a stall (a user-channel re-subscription is lost, fills stop ' +
-    'arriving); reconciliation recovers them (PolymarketAdapter.orderFills) except for a matched FOK market BUY, ' +
-    'which the adapter maps to terminal CANCELED when the 2-decimal pUSD amount buys slightly fewer shares',
-  'pm-settle-fail':
-    'a FAILED settlement reverts the transfer at the venue, but the fill already emitted on MATCHED is never ' +
-    'reversed (no fill-reversal path in PolymarketClob / OrderExecutor / Portfolio): the Portfolio drifts',
-}
-
-/**
- * Parses `--faults` (default: every kind but {@link KNOWN_ISSUES}): a comma list of kinds or families (`bn`, `pm`, `bn-close`); `all`
+ * Parses `--faults` (default: every kind): a comma list of kinds or families (`bn`, `pm`, `bn-close`); `all`
  * selects every kind; a leading `-` removes a kind or family (`all,-pm-stall`). Unknown names are an error.
  */
 export function parseFaults(list: string | undefined): FaultKind[] {
-  if (list === undefined || list === '') return FAULT_KINDS.filter((k) => KNOWN_ISSUES[k] === undefined)
-  if (list === 'all') return [...FAULT_KINDS]
+  if (list === undefined || list === '' || list === 'all') return [...FAULT_KINDS]
   const parts = list
     .split(',')
     .map((x) => x.trim())

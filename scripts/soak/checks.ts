@@ -114,8 +114,9 @@ export function checkPolymarketOrders(
   for (const [id, n] of seen) if (n > 1) dupFailures.push(`polymarket: order ${id} accepted ${n} times`)
   const open = new Map(ledger.openOrders.filter((o) => o.owner === owner).map((o) => [o.id, o]))
   const matchedSize = new Map<string, Decimal>()
+  // An order's matched size counts every trade, FAILED ones too: the venue matched them (the sim keeps them in the
+  // order's size_matched) and the executor keeps them in `filledQty`; their reversal shows in the Portfolio check.
   for (const t of ledger.trades) {
-    if (t.status === 'FAILED') continue
     for (const [id, who] of [
       [t.takerOrderId, t.takerOwner],
       [t.makerOrderId, t.makerOwner],

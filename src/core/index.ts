@@ -25,6 +25,7 @@ export type {
   ExchangeAdapter,
   ExecutionClient,
   ExecutionEvents,
+  FillReversedEvent,
   MarketDataEvents,
   MarketDataSource,
   MarketSnapshot,

@@ -84,6 +84,21 @@ export interface OrderFilledEvent extends OrderEvent {
   readonly fill: Fill
 }
 
+/**
+ * Payload of `order.fillReversed`: the venue undid a fill it had reported (Polymarket: the trade's on-chain
+ * settlement FAILED). The order keeps the quantity the venue matched; the Portfolio gives the position and cash back.
+ */
+export interface FillReversedEvent {
+  readonly type: 'order.fillReversed'
+  /** The fill as it was reported (same trade id). */
+  readonly fill: Fill
+  /** Why the venue reversed it. */
+  readonly reason: string
+  /** The order, when it is still tracked. */
+  readonly order?: Order
+  readonly tsEvent: number
+}
+
 /** Payload of `order.denied` (a check of ours said no) — nothing reached a venue. */
 export interface OrderDeniedEvent {
   readonly type: 'order.denied'
@@ -106,6 +121,8 @@ export interface ExecutionEvents {
   'order.submitted': [e: OrderEvent]
   'order.accepted': [e: OrderEvent]
   'order.filled': [e: OrderFilledEvent]
+  /** A fill reported earlier was undone by the venue (live only; see {@link FillReversedEvent}). */
+  'order.fillReversed': [e: FillReversedEvent]
   'order.canceled': [e: OrderEvent]
   'order.rejected': [e: OrderEvent]
   'order.expired': [e: OrderEvent]
@@ -150,6 +167,8 @@ export interface UserDataEvents {
   'order.update': [e: { type: 'order.update'; order: Order; tsEvent: number }]
   /** A fill of one of our orders. */
   fill: [e: { type: 'fill'; fill: Fill; tsEvent: number }]
+  /** The venue undid a fill it reported earlier (same trade id), e.g. a failed on-chain settlement. */
+  'fill.reversed': [e: { type: 'fill.reversed'; fill: Fill; reason: string; tsEvent: number }]
   'balance.update': [e: { type: 'balance.update'; balances: readonly Balance[]; tsEvent: number }]
   'position.update': [e: { type: 'position.update'; positions: readonly Position[]; tsEvent: number }]
   /** The private stream (re)connected: state must be reconciled over REST. */

@@ -574,6 +574,7 @@ export class TradingEngine {
     relay('order.rejected', 'rejected')
     relay('order.expired', 'expired')
     relay('order.denied')
+    relay('order.fillReversed', 'fill_reversed')
     relay('order.invalidTransition', 'invalid_transition')
     relay('error')
     const onFill = (e: ExecutionEvents['order.filled'][0]): void => {
@@ -595,13 +596,21 @@ export class TradingEngine {
       risk.recordTradeResult(trade.pnl)
       this.#bus.emit('trade.closed', { type: 'trade.closed', trade, tsEvent: e.tsEvent })
     }
+    // A reversed fill leaves the ledger's round trip as if it had never happened; it closes no trade of its own.
+    const onReversed = (e: { applied: Parameters<TradeLedger['apply']>[0] }): void => {
+      const { fill } = e.applied
+      this.#ledger.apply({ ...e.applied, fill: { ...fill, fee: fill.fee.neg() } })
+      this.#updateRisk(true)
+    }
     const onError = (e: TradekitError): void => {
       this.#bus.emit('error', e)
     }
     portfolio.events.on('fill.applied', onApplied)
+    portfolio.events.on('fill.reversed', onReversed)
     portfolio.events.on('error', onError)
     return () => {
       portfolio.events.off('fill.applied', onApplied)
+      portfolio.events.off('fill.reversed', onReversed)
       portfolio.events.off('error', onError)
     }
   }

@@ -159,6 +159,109 @@ describe('Portfolio outcome tokens', () => {
   })
 })
 
+describe('Portfolio.reverseFill (a fill the venue undid)', () => {
+  // Entry and realized PnL involve divisions (40 significant digits): compared to 30 digits, cash and quantity exactly.
+  const state = (p: Portfolio, inst: Instrument) => {
+    const pos = p.position(inst.venue, inst.symbol)
+    return {
+      cash: p.cash(inst.quote).toFixed(),
+      qty: pos?.qty.toFixed() ?? '0',
+      entry: pos?.entryPrice?.toSignificantDigits(30).toFixed(),
+      realized: p.realizedPnl().toDecimalPlaces(30).plus(0).toFixed(),
+      fees: (p.feesPaid().get(inst.quote) ?? new Decimal(0)).toFixed(),
+    }
+  }
+
+  it('takes a bought lot out of the average and gives the cash and fee back', () => {
+    const p = mk()
+    const first = fill(YES, 'BUY', '100', '0.4', '0.1')
+    p.applyFill(first)
+    p.applyFill(fill(YES, 'BUY', '50', '0.7'))
+    const r = p.reverseFill(first, 'settlement FAILED')
+    expect(r.ok && r.value?.position.qty.toFixed()).toBe('50')
+    expect(state(p, YES)).toEqual({ cash: '9965', qty: '50', entry: '0.7', realized: '0', fees: '0' })
+  })
+
+  it('puts a sold lot back at its old entry and takes its realized PnL back', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '1', '20000', '1'))
+    const before = state(p, BTCUSDT)
+    const sell = fill(BTCUSDT, 'SELL', '0.5', '22000', '1')
+    p.applyFill(sell)
+    expect(p.reverseFill(sell).ok).toBe(true)
+    expect(state(p, BTCUSDT)).toEqual(before)
+  })
+
+  it('undoes a perpetual fill (margin position)', () => {
+    const p = mk()
+    const before = state(p, BTCPERP)
+    const f = fill(BTCPERP, 'SELL', '0.2', '30000', '2.4')
+    p.applyFill(f)
+    p.reverseFill(f)
+    expect(state(p, BTCPERP)).toEqual(before)
+    expect(p.checkInvariants().ok).toBe(true)
+  })
+
+  it('is idempotent, ignores fills never applied, refuses what it cannot undo and changes nothing then', () => {
+    const p = mk()
+    const buy = fill(YES, 'BUY', '10', '0.5')
+    p.applyFill(buy)
+    expect(p.reverseFill(buy).ok).toBe(true)
+    const again = p.reverseFill(buy)
+    expect(again.ok && again.value).toBeUndefined()
+    const never = p.reverseFill(fill(YES, 'BUY', '1', '0.5'))
+    expect(never.ok && never.value).toBeUndefined()
+    // The bought tokens were sold since: the reversal would leave a negative holding.
+    const b2 = fill(YES, 'BUY', '10', '0.5')
+    p.applyFill(b2)
+    p.applyFill(fill(YES, 'SELL', '10', '0.6'))
+    const snap = state(p, YES)
+    const r = p.reverseFill(b2)
+    expect(!r.ok && r.error.code).toBe('INSUFFICIENT_FUNDS')
+    expect(state(p, YES)).toEqual(snap)
+    // Outside the reversal window.
+    const q = new Portfolio({ balances: { USDT: '100' }, instruments: [YES], reversalWindow: 0 })
+    const old = fill(YES, 'BUY', '10', '0.5')
+    q.applyFill(old)
+    const tooOld = q.reverseFill(old)
+    expect(!tooOld.ok && tooOld.error.code).toBe('INVALID_STATE')
+  })
+
+  it('reversing fills newest first walks back through every earlier state exactly (property)', () => {
+    const step = fc.record({
+      inst: fc.constantFrom(YES, BTCUSDT, BTCPERP),
+      buy: fc.boolean(),
+      qty: fc.integer({ min: 1, max: 500 }),
+      price: fc.integer({ min: 1, max: 99 }),
+      fee: fc.integer({ min: 0, max: 5 }),
+    })
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+        const p = new Portfolio({ balances: { USDT: '1000000' }, instruments: [YES, BTCUSDT, BTCPERP] })
+        const applied: Array<{ f: Fill; before: ReturnType<typeof state>[] }> = []
+        for (const s of steps) {
+          const f = fill(
+            s.inst,
+            s.buy ? 'BUY' : 'SELL',
+            String(s.qty / 100),
+            String(s.price / 100),
+            String(s.fee / 1000),
+          )
+          const before = [YES, BTCUSDT, BTCPERP].map((i) => state(p, i))
+          if (p.applyFill(f).ok) applied.push({ f, before })
+        }
+        for (const { f, before } of applied.reverse()) {
+          const r = p.reverseFill(f)
+          expect(r.ok).toBe(true)
+          expect([YES, BTCUSDT, BTCPERP].map((i) => state(p, i))).toEqual(before)
+          expect(p.checkInvariants().ok).toBe(true)
+        }
+      }),
+      { numRuns: 200 },
+    )
+  })
+})
+
 describe('Portfolio invariants (property)', () => {
   const insts = [BTCUSDT, BTCPERP, YES]
   const step = fc.record({

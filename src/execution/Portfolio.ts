@@ -3,7 +3,7 @@ import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
-import type { AccountSnapshot, ExecutionClient } from '../core/ports.js'
+import type { AccountSnapshot, ExecutionClient, FillReversedEvent } from '../core/ports.js'
 import type {
   Balance,
   BookSnapshot,
@@ -19,6 +19,7 @@ import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
   InvariantError,
+  StateError,
   type TradekitError,
   ValidationError,
 } from '../errors/index.js'
@@ -44,6 +45,8 @@ export const PortfolioConfigSchema = z
     maintenanceMarginRate: z.number().min(0).max(0.5).default(0.004),
     /** How many trade ids are remembered to drop duplicate fills. */
     dedupeWindow: z.number().int().min(16).max(10_000_000).default(100_000),
+    /** How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly. */
+    reversalWindow: z.number().int().min(0).max(1_000_000).default(10_000),
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .strict()
@@ -87,6 +90,8 @@ export interface PortfolioDifference {
 /** Events a {@link Portfolio} emits. */
 export interface PortfolioEvents {
   'fill.applied': [e: { type: 'fill.applied'; applied: FillApplied; tsEvent: number }]
+  /** A fill the venue reversed was undone: `applied` is the position after, with the realized PnL given back. */
+  'fill.reversed': [e: { type: 'fill.reversed'; applied: FillApplied; reason: string; tsEvent: number }]
   /** A fill with a trade id already seen was ignored (fees are accounted once). */
   'fill.duplicate': [e: { type: 'fill.duplicate'; fill: Fill; tsEvent: number }]
   'position.settled': [
@@ -100,6 +105,19 @@ export interface PortfolioEvents {
     e: { type: 'funding.applied'; symbol: string; venue: string; amount: Decimal; tsEvent: number },
   ]
   error: [e: TradekitError]
+}
+
+/** What one applied fill changed, kept (bounded) so a venue reversal can undo exactly that. */
+interface AppliedEffect {
+  readonly cash: ReadonlyMap<string, Decimal>
+  readonly feeAsset: string
+  readonly fee: Decimal
+  readonly feeQ: Decimal
+  readonly realized: Decimal
+  readonly qtyBefore: Decimal
+  readonly qtyAfter: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly entryAfter: Decimal | undefined
 }
 
 interface MutablePos {
@@ -144,6 +162,8 @@ export class Portfolio {
   readonly #positions = new Map<string, MutablePos>()
   readonly #leverage = new Map<string, number>()
   readonly #seen = new Set<string>()
+  readonly #effects = new Map<string, AppliedEffect>()
+  readonly #reversed = new Set<string>()
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   #peak: Decimal
@@ -316,6 +336,8 @@ export class Portfolio {
     const r = inst.kind === 'perpetual' ? this.#planPerp(inst, fill) : this.#planCash(inst, fill)
     if (!r.ok) return r
     const plan = r.value
+    const before = this.#positions.get(key(inst.venue, inst.symbol))
+    this.#keepEffect(fillKey, fill, plan, before)
     // Commit.
     for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
     this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
@@ -327,6 +349,51 @@ export class Portfolio {
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
+    return ok(applied)
+  }
+
+  /**
+   * Undoes a fill the venue reversed (Polymarket: its settlement FAILED): the cash, the quantity, the fee and the
+   * realized PnL it changed are given back and the average entry loses (or regains) that lot. Ignored (`undefined`)
+   * when the fill was never applied or was already reversed; an error, changing nothing, when it is too old to undo
+   * (see `reversalWindow`) or when undoing it would leave a negative spot or outcome holding.
+   */
+  reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
+    const fillKey = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
+    const eff = this.#effects.get(fillKey)
+    if (eff === undefined) {
+      if (!this.#seen.has(fillKey) || this.#reversed.has(fillKey)) return ok(undefined)
+      return err(new StateError(`Fill "${fill.tradeId}" is too old to reverse (reversalWindow)`))
+    }
+    const p = this.#posFor(fill.venue, fill.symbol)
+    const delta = eff.qtyAfter.minus(eff.qtyBefore)
+    const qty = p.qty.minus(delta)
+    if (p.kind !== 'perpetual' && qty.lt(0)) {
+      return err(
+        new InsufficientFundsError(
+          fill.venue,
+          `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
+        ),
+      )
+    }
+    const entry = reversedEntry(p, qty, fill.price, eff)
+    // Commit.
+    for (const [asset, d] of eff.cash) this.#cash.set(asset, this.cash(asset).minus(d))
+    this.#feesByAsset.set(eff.feeAsset, (this.#feesByAsset.get(eff.feeAsset) ?? ZERO).minus(eff.fee))
+    p.qty = qty
+    p.entry = qty.isZero() ? undefined : entry
+    p.realized = p.realized.minus(eff.realized)
+    p.fees = p.fees.minus(eff.feeQ)
+    this.#addRealized(eff.realized.neg())
+    this.#effects.delete(fillKey)
+    this.#reversed.add(fillKey)
+    if (this.#reversed.size > this.#cfg.dedupeWindow) {
+      const oldest = this.#reversed.values().next().value
+      if (oldest !== undefined) this.#reversed.delete(oldest)
+    }
+    this.#touchPeak()
+    const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
+    this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
     return ok(applied)
   }
 
@@ -528,7 +595,8 @@ export class Portfolio {
   }
 
   /**
-   * Follows an execution client: applies each `order.filled` fill and tracks open orders. Returns a function
+   * Follows an execution client: applies each `order.filled` fill, undoes each `order.fillReversed` one and tracks
+   * open orders. Returns a function
    * that detaches. A fill the portfolio refuses is reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
@@ -536,6 +604,10 @@ export class Portfolio {
       const r = this.applyFill(e.fill)
       if (!r.ok) this.#bus.emit('error', r.error)
       this.#track(e.order)
+    }
+    const onReversed = (e: FillReversedEvent) => {
+      const r = this.reverseFill(e.fill, e.reason)
+      if (!r.ok) this.#bus.emit('error', r.error)
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
     const names = [
@@ -546,9 +618,11 @@ export class Portfolio {
       'order.expired',
     ] as const
     client.events.on('order.filled', onFill)
+    client.events.on('order.fillReversed', onReversed)
     for (const n of names) client.events.on(n, onOrder)
     return () => {
       client.events.off('order.filled', onFill)
+      client.events.off('order.fillReversed', onReversed)
       for (const n of names) client.events.off(n, onOrder)
     }
   }
@@ -576,6 +650,32 @@ export class Portfolio {
   #track(order: Order): void {
     if (isTerminalStatus(order.status)) this.#orders.delete(order.clientOrderId)
     else this.#orders.set(order.clientOrderId, order)
+  }
+
+  #keepEffect(
+    fillKey: string,
+    fill: Fill,
+    plan: { cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal },
+    before: MutablePos | undefined,
+  ): void {
+    if (this.#cfg.reversalWindow === 0) return
+    const cash = new Map<string, Decimal>()
+    for (const [asset, v] of plan.cash) cash.set(asset, v.minus(this.cash(asset)))
+    this.#effects.set(fillKey, {
+      cash,
+      feeAsset: fill.feeAsset,
+      fee: fill.fee,
+      feeQ: plan.pos.fees.minus(before?.fees ?? ZERO),
+      realized: plan.realized,
+      qtyBefore: before?.qty ?? ZERO,
+      qtyAfter: plan.pos.qty,
+      entryBefore: before?.entry,
+      entryAfter: plan.pos.entry,
+    })
+    if (this.#effects.size > this.#cfg.reversalWindow) {
+      const oldest = this.#effects.keys().next().value
+      if (oldest !== undefined) this.#effects.delete(oldest)
+    }
   }
 
   #remember(k: string): void {
@@ -750,4 +850,22 @@ function liquidation(p: MutablePos, mmr: number): Decimal | undefined {
 
 function utcDay(ms: number): number {
   return Math.floor(ms / 86_400_000)
+}
+
+/**
+ * Average entry after undoing a fill: unchanged since the fill → the entry before it; the fill added a lot → that lot
+ * (at the fill price) leaves the average; it closed part of the position → the closed lot returns at the old entry.
+ */
+function reversedEntry(p: MutablePos, qty: Decimal, price: Decimal, eff: AppliedEffect): Decimal | undefined {
+  if (qty.isZero()) return undefined
+  const unchanged =
+    p.qty.eq(eff.qtyAfter) && (p.entry?.eq(eff.entryAfter ?? ZERO) ?? eff.entryAfter === undefined)
+  if (unchanged) return eff.entryBefore
+  const delta = eff.qtyAfter.minus(eff.qtyBefore).abs()
+  const added =
+    eff.qtyBefore.isZero() || eff.qtyBefore.isPositive() === eff.qtyAfter.minus(eff.qtyBefore).isPositive()
+  const cost = (p.entry ?? ZERO).times(p.qty.abs())
+  const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
+  const entry = next.div(qty.abs())
+  return entry.gt(0) ? entry : eff.entryBefore
 }

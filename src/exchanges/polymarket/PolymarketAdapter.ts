@@ -25,7 +25,9 @@ import type { PolymarketOrderType } from './types.js'
  * from `clientOrderId` and records clientOrderId → order hash before sending, so a timed-out order is reconciled
  * by `queryOrder`. Orders: LIMIT → GTC (GTD with `expireAt`, post-only with `POST_ONLY`; FOK/IOC → FOK/FAK at the
  * limit price); MARKET → FOK priced by walking the book (a BUY spends qty × the worst price reached, so it may get
- * slightly more shares when the book is better).
+ * slightly more shares when the book is better, or slightly fewer since the pUSD amount has 2 decimals; such an
+ * executed FOK is reported CANCELED with what it filled). A trade whose settlement FAILED is reported on
+ * `fill.reversed`.
  *
  * @example
  * ```ts
@@ -54,6 +56,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
     clob.events.on('fill', (e) => {
       const clientOrderId = this.#byOrder.get(e.fill.venueOrderId ?? '') ?? e.fill.clientOrderId
       this.#bus.emit('fill', { type: 'fill', fill: { ...e.fill, clientOrderId }, tsEvent: e.tsEvent })
+    })
+    clob.events.on('fill.reversed', (e) => {
+      const clientOrderId = this.#byOrder.get(e.fill.venueOrderId ?? '') ?? e.fill.clientOrderId
+      this.#bus.emit('fill.reversed', { ...e, fill: { ...e.fill, clientOrderId } })
     })
     clob.events.on('user.order', (e) => {
       const clientOrderId = this.#byOrder.get(e.orderId) ?? e.orderId

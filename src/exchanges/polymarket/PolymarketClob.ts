@@ -254,6 +254,8 @@ export interface PolymarketClobEvents {
   /** A trade of ours changed settlement status (user channel). */
   'user.trade': [e: PolymarketUserTradeEvent]
   fill: [e: PolymarketFillEvent]
+  /** A trade of ours reported as a `fill` FAILED to settle: the venue undid it (same fill, same trade id). */
+  'fill.reversed': [e: { type: 'fill.reversed'; fill: Fill; reason: string; tsEvent: number }]
   'heartbeat.health': [e: HeartbeatHealthEvent]
   /** A channel (re)connected; books will be rebuilt from the next snapshot. */
   'ws.open': [e: { type: 'ws.open'; channel: 'market' | 'user'; tsEvent: number }]
@@ -317,7 +319,8 @@ export class PolymarketClob {
   readonly #tokenMarket = new Map<string, string>()
   readonly #books = new Map<string, LocalBook>()
   readonly #myOrders = new Set<string>()
-  readonly #seenFills = new Set<string>()
+  /** Fills reported, by `tradeId:orderId`: `true` once reversed (their trade FAILED). */
+  readonly #seenFills = new Map<string, boolean>()
   #marketWs: ReconnectingWebSocket | undefined
   #marketData: MarketDataSource | undefined
   #userWs: ReconnectingWebSocket | undefined
@@ -1092,10 +1095,11 @@ export class PolymarketClob {
     }
     for (const f of fills) {
       const key = `${t.tradeId}:${f.orderId}`
-      if (this.#seenFills.has(key)) continue
-      this.#seenFills.add(key)
+      const reported = this.#seenFills.get(key)
+      if (reported === true || (reported === false && t.status !== 'FAILED')) continue
+      this.#seenFills.set(key, t.status === 'FAILED')
       if (this.#seenFills.size > 100_000)
-        this.#seenFills.delete(this.#seenFills.values().next().value as string)
+        this.#seenFills.delete(this.#seenFills.keys().next().value as string)
       const fill: Fill = {
         venue: POLYMARKET_VENUE,
         symbol: t.tokenId,
@@ -1110,7 +1114,18 @@ export class PolymarketClob {
         liquidity: f.maker ? 'MAKER' : 'TAKER',
         tsEvent: t.tsEvent,
       }
-      this.#bus.emit('fill', { type: 'fill', fill, status: t.status, tsEvent: t.tsEvent })
+      // A match is a fill; a settlement that FAILED undoes it. A trade first seen as FAILED (the stream was down)
+      // is reported as both, so the order's matched quantity and the position both come out right.
+      if (reported === undefined)
+        this.#bus.emit('fill', { type: 'fill', fill, status: t.status, tsEvent: t.tsEvent })
+      if (t.status === 'FAILED') {
+        this.#bus.emit('fill.reversed', {
+          type: 'fill.reversed',
+          fill,
+          reason: 'settlement FAILED on chain',
+          tsEvent: t.tsEvent,
+        })
+      }
     }
   }
 

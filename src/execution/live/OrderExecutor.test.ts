@@ -123,6 +123,20 @@ describe('OrderExecutor basics', () => {
     expect(exec.order(b.clientOrderId)?.status).toBe('FILLED')
   })
 
+  it('relays a fill the venue reversed once, keeps the order as matched, ignores reversals of unknown fills', async () => {
+    const { adapter, exec } = await setup()
+    const reversed: string[] = []
+    exec.events.on('order.fillReversed', (e) => reversed.push(`${e.fill.tradeId}:${e.order?.status}`))
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    const f = adapter.fill(o.clientOrderId, '1')
+    const ev = { type: 'fill.reversed' as const, fill: f, reason: 'settlement FAILED', tsEvent: 0 }
+    adapter.events.emit('fill.reversed', ev)
+    adapter.events.emit('fill.reversed', ev)
+    adapter.events.emit('fill.reversed', { ...ev, fill: { ...f, tradeId: 'never-seen' } })
+    expect(reversed).toEqual([`${f.tradeId}:FILLED`])
+    expect(exec.order(o.clientOrderId)?.filledQty.toString()).toBe('1')
+  })
+
   it('a venue rejection is final and reported as order.rejected', async () => {
     const { adapter, exec, events } = await setup()
     adapter.rejectSymbol('BTCUSDT', 'Account has insufficient balance for requested action.')

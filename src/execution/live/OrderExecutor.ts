@@ -155,9 +155,15 @@ export class OrderExecutor implements ExecutionClient {
   readonly #reserved = new Set<string>()
   readonly #strategy = new Map<string, string>()
   readonly #seenTrades = new Set<string>()
+  readonly #reversedTrades = new Set<string>()
   readonly #history: string[] = []
   /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
   readonly #unresolved = new Map<string, boolean>()
+  /**
+   * Terminal orders the venue reports with more filled quantity than the fills received (a FOK/IOC remainder
+   * cancelled while the stream that carries its fills was down), with that report: revisited until they match.
+   */
+  readonly #missingFills = new Map<string, Order>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
@@ -196,6 +202,7 @@ export class OrderExecutor implements ExecutionClient {
     const ev = this.#adapter.events
     const upd = (e: { order: Order }) => this.#applyVenueOrder(e.order, false)
     const fill = (e: { fill: Fill }) => this.#onFill(e.fill)
+    const reversed = (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason)
     const bal = (e: { balances: readonly Balance[]; tsEvent: number }) =>
       this.#bus.emit('account.update', { type: 'account.update', balances: e.balances, tsEvent: e.tsEvent })
     const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
@@ -207,6 +214,7 @@ export class OrderExecutor implements ExecutionClient {
     const error = (e: TradekitError) => this.#bus.emit('error', e)
     ev.on('order.update', upd)
     ev.on('fill', fill)
+    ev.on('fill.reversed', reversed)
     ev.on('balance.update', bal)
     ev.on('position.update', pos)
     ev.on('user.reconnected', rec)
@@ -214,6 +222,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#unsubscribe.push(() => {
       ev.off('order.update', upd)
       ev.off('fill', fill)
+      ev.off('fill.reversed', reversed)
       ev.off('balance.update', bal)
       ev.off('position.update', pos)
       ev.off('user.reconnected', rec)
@@ -484,6 +493,15 @@ export class OrderExecutor implements ExecutionClient {
         this.#bus.emit('error', toTradekitError(e))
       }
     }
+    for (const [cid, v] of [...this.#missingFills]) {
+      try {
+        const before = this.#orders.get(cid)
+        await this.#applyVenueOrderAndSynthesize(v)
+        if (this.#orders.get(cid) !== before) updated.push(cid)
+      } catch (e) {
+        this.#bus.emit('error', toTradekitError(e))
+      }
+    }
     const report: ReconcileReport = {
       openOrders: open,
       balances,
@@ -558,9 +576,29 @@ export class OrderExecutor implements ExecutionClient {
       case 'PENDING_CANCEL':
         if (cur.status === 'OPEN' || cur.status === 'PARTIALLY_FILLED') this.#move(cur, 'PENDING_CANCEL')
         return
-      default:
-        this.#move(cur, v.status, v.reason)
+      default: {
+        const moved = this.#move(cur, v.status, v.reason)
+        if (moved !== undefined && v.filledQty.gt(moved.filledQty)) this.#awaitFills(moved, v)
+      }
     }
+  }
+
+  /**
+   * Remembers a terminal order whose fills the venue reports but the stream has not delivered (yet): looked at again
+   * after `queryIntervalMs` and at every reconciliation until its fills are in.
+   */
+  #awaitFills(order: Order, venue: Order): void {
+    const cid = order.clientOrderId
+    const first = !this.#missingFills.has(cid)
+    this.#missingFills.set(cid, { ...venue, clientOrderId: cid })
+    if (!first) return
+    this.#background(
+      (async () => {
+        await sleep(this.#clock, this.#cfg.queryIntervalMs)
+        const v = this.#missingFills.get(cid)
+        if (v !== undefined && !this.#closed) await this.#applyVenueOrderAndSynthesize(v)
+      })(),
+    )
   }
 
   /** Like #applyVenueOrder, adopting unknown open orders and synthesizing fills the stream did not deliver. */
@@ -668,9 +706,39 @@ export class OrderExecutor implements ExecutionClient {
       return
     }
     this.#orders.set(fill.clientOrderId, next)
+    const awaited = this.#missingFills.get(fill.clientOrderId)
+    if (awaited !== undefined && next.filledQty.gte(awaited.filledQty))
+      this.#missingFills.delete(fill.clientOrderId)
     this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
     this.#shadow?.live(next, fill)
     if (isTerminalStatus(next.status)) this.#retire(next)
+  }
+
+  /**
+   * The venue undid a fill it reported (Polymarket: the trade's settlement failed on chain). The order keeps the
+   * quantity the venue matched; the reversal goes out as `order.fillReversed` so the Portfolio takes the position and
+   * cash back. A reversal of a fill never applied here is ignored.
+   */
+  #onFillReversed(fill: Fill, reason: string): void {
+    const k = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
+    if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
+    this.#reversedTrades.add(k)
+    if (this.#reversedTrades.size > this.#cfg.historySize) {
+      const oldest = this.#reversedTrades.values().next().value
+      if (oldest !== undefined) this.#reversedTrades.delete(oldest)
+    }
+    const order = this.#orders.get(fill.clientOrderId)
+    this.#log.warn(
+      { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, reason },
+      'fill reversed by venue',
+    )
+    this.#bus.emit('order.fillReversed', {
+      type: 'order.fillReversed',
+      fill,
+      reason,
+      ...(order !== undefined ? { order } : {}),
+      tsEvent: this.#clock.now(),
+    })
   }
 
   #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
@@ -707,6 +775,7 @@ export class OrderExecutor implements ExecutionClient {
       if (old !== undefined) {
         this.#orders.delete(old)
         this.#strategy.delete(old)
+        this.#missingFills.delete(old)
       }
     }
   }

@@ -136,6 +136,8 @@ class HttpFail extends Error {
 
 const HOUSE = 'house'
 const HOUSE_ADDRESS = '0x000000000000000000000000000000000000d0d0'
+/** Frames a stalled sim holds at most (the rest are lost, as by a full receive buffer). */
+const MAX_HELD_INBOUND = 10_000
 
 /**
  * A loopback Polymarket CLOB V2: REST and WebSocket on 127.0.0.1 in Polymarket's formats, with seeded binary
@@ -433,6 +435,8 @@ export class PolymarketSim {
   /** @internal */ _httpDelayMs = 0
   /** @internal */ _frozen = false
   /** @internal */ _stalled = false
+  /** Frames received during a stall, handled when it ends (TCP delays what a stalled peer sends; it loses nothing). */
+  readonly #heldInbound: Array<() => void> = []
   /** @internal */ _settlement: SimSettlementMode = 'confirm'
   /** @internal */ _rateLimitHeaders = true
   readonly #held = new Set<string>()
@@ -1045,21 +1049,38 @@ export class PolymarketSim {
     ws.on('error', () => {})
     ws.on('close', () => this.#conns.delete(conn))
     ws.on('message', (data, isBinary) => {
-      if (isBinary || this._stalled) return
+      if (isBinary) return
       const text = data.toString()
-      if (text === 'PING') {
-        safeSend(ws, 'PONG')
+      if (this._stalled) {
+        if (this.#heldInbound.length < MAX_HELD_INBOUND)
+          this.#heldInbound.push(() => this.#onFrame(conn, text))
         return
       }
-      let msg: Record<string, unknown>
-      try {
-        msg = JSON.parse(text) as Record<string, unknown>
-      } catch {
-        return
-      }
-      if (channel === 'market') this.#onMarketSubscribe(conn, msg)
-      else this.#onUserSubscribe(conn, msg)
+      this.#onFrame(conn, text)
     })
+  }
+
+  /** @internal Ends or starts a stall; frames held during it are handled in arrival order. */
+  _setStalled(stalled: boolean): void {
+    this._stalled = stalled
+    if (stalled) return
+    for (const handle of this.#heldInbound.splice(0)) handle()
+  }
+
+  #onFrame(conn: Conn, text: string): void {
+    if (conn.ws.readyState !== conn.ws.OPEN) return
+    if (text === 'PING') {
+      safeSend(conn.ws, 'PONG')
+      return
+    }
+    let msg: Record<string, unknown>
+    try {
+      msg = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      return
+    }
+    if (conn.channel === 'market') this.#onMarketSubscribe(conn, msg)
+    else this.#onUserSubscribe(conn, msg)
   }
 
   #onMarketSubscribe(conn: Conn, msg: Record<string, unknown>): void {
@@ -1303,9 +1324,12 @@ export class PolymarketSimFaults {
   freezeMarketData(frozen = true): void {
     this.#sim._frozen = frozen
   }
-  /** Full stall: sockets stay open but nothing is sent, not even PONG. */
+  /**
+   * Full stall: sockets stay open but nothing is sent, not even PONG; what clients send meanwhile (PING,
+   * subscriptions) is held and handled, in order, when the stall ends.
+   */
   stallSockets(stalled = true): void {
-    this.#sim._stalled = stalled
+    this.#sim._setStalled(stalled)
   }
   /** Sends `count` malformed frames on the market channel (bad JSON, bad prices, unknown events). */
   sendMalformed(count = 3): void {
@@ -1331,7 +1355,7 @@ export class PolymarketSimFaults {
     this.#sim._httpFailures.length = 0
     this.#sim._httpDelayMs = 0
     this.#sim._frozen = false
-    this.#sim._stalled = false
+    this.#sim._setStalled(false)
     this.#sim._settlement = 'confirm'
     this.#sim._rateLimitHeaders = true
   }

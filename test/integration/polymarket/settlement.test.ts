@@ -1,0 +1,141 @@
+import { Wallet } from 'ethers'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { OrderIntent } from '../../../src/core/index.js'
+import { Decimal } from '../../../src/decimal/index.js'
+import type { TradekitError } from '../../../src/errors/index.js'
+import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
+import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
+
+// Regression tests for two chaos-soak findings: a trade whose settlement FAILED was never taken back out of the
+// Portfolio, and a FOK market BUY that matched fewer shares than asked lost its fills when the user channel was down.
+
+const wallet = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
+const open: Array<{ close(): Promise<void> }> = []
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close()
+})
+
+async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('until timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+async function setup() {
+  const sim = await PolymarketSim.start({ seed: 21, settlementDelayMs: 10 })
+  open.push(sim)
+  const clob = new PolymarketClob({
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    signer: wallet,
+    autoHeartbeat: false,
+    reconnectBaseMs: 20,
+    pingIntervalMs: 100,
+    userReconcileDelayMs: 200,
+  })
+  open.push(clob)
+  await clob.createOrDeriveApiKey()
+  const adapter = new PolymarketAdapter(clob)
+  const market = sim.markets[0]!
+  const yes = market.tokens[0].tokenId
+  const inst = await adapter.instrument(yes)
+  const exec = new OrderExecutor({ adapter, queryIntervalMs: 100 })
+  const errors: TradekitError[] = []
+  exec.events.on('error', (e) => errors.push(e))
+  const start = sim.ledger().balances[wallet.address.toLowerCase()]
+  const portfolio = new Portfolio({
+    accountCurrency: 'pUSD',
+    balances: { pUSD: start?.pusd ?? '0' },
+    instruments: [inst],
+  })
+  portfolio.events.on('error', (e) => errors.push(e))
+  portfolio.attach(exec)
+  await exec.start()
+  await until(() => sim.connections.user === 1)
+  const venue = () => {
+    const b = sim.ledger().balances[wallet.address.toLowerCase()]
+    return { pusd: b?.pusd ?? '0', shares: b?.tokens[yes] ?? '0' }
+  }
+  const ours = () => ({
+    pusd: portfolio.cash('pUSD').toFixed(),
+    shares: portfolio.position('polymarket', yes)?.qty.toFixed() ?? '0',
+  })
+  const buy = (qty: string, type: 'MARKET' | 'LIMIT', price?: string): OrderIntent => ({
+    clientOrderId: '',
+    venue: 'polymarket',
+    symbol: yes,
+    side: 'BUY',
+    type,
+    qty: new Decimal(qty),
+    strategyId: 't',
+    ...(price !== undefined ? { price: new Decimal(price), timeInForce: 'GTC' as const } : {}),
+  })
+  return { sim, clob, exec, portfolio, errors, yes, venue, ours, buy }
+}
+
+describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Portfolio vs PolymarketSim)', () => {
+  it('a trade whose settlement FAILED is reversed: the Portfolio gives the shares and pUSD back', async () => {
+    const { sim, clob, exec, portfolio, errors, yes, venue, ours, buy } = await setup()
+    const before = venue()
+    const reversed: string[] = []
+    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    sim.faults.settlement('fail')
+    const ask = String((await clob.getBook(yes)).asks[0]![0])
+    const order = await exec.submit(buy('10', 'LIMIT', ask))
+    await until(() => reversed.length === 1)
+    expect(sim.ledger().trades.map((t) => t.status)).toEqual(['FAILED'])
+    expect(venue()).toEqual(before)
+    expect(ours()).toEqual(venue())
+    // The order keeps what the venue matched; only the position and cash were given back.
+    expect(exec.order(order.clientOrderId)?.status).toBe('FILLED')
+    expect(portfolio.position('polymarket', yes)?.entryPrice).toBeUndefined()
+    // A second report of the FAILED trade (REST reconciliation) changes nothing.
+    await clob.reconcileFills()
+    expect(ours()).toEqual(venue())
+    expect(reversed).toHaveLength(1)
+    expect(errors).toEqual([])
+  })
+
+  it('a trade first seen as FAILED (user channel stalled throughout) is reported as a fill and its reversal', async () => {
+    const { sim, exec, clob, errors, yes, venue, ours, buy } = await setup()
+    sim.faults.settlement('fail')
+    sim.faults.stallSockets(true)
+    const ask = String((await clob.getBook(yes)).asks[0]![0])
+    const order = await exec.submit(buy('7', 'LIMIT', ask))
+    await until(() => sim.ledger().trades.every((t) => t.status === 'FAILED'))
+    sim.faults.stallSockets(false)
+    sim.faults.settlement('confirm')
+    await exec.reconcile()
+    await until(() => exec.order(order.clientOrderId)?.status === 'FILLED')
+    expect(ours()).toEqual(venue())
+    expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
+  })
+
+  it('a FOK market BUY that matches fewer shares than asked keeps its fills while the user channel is down', async () => {
+    const { sim, exec, errors, venue, ours, buy } = await setup()
+    sim.faults.stallSockets(true)
+    // 10.37 shares at ~0.5x cost an amount with more than 2 decimals: the signed order buys slightly fewer shares.
+    const order = await exec.submit(buy('10.37', 'MARKET'))
+    expect(order.status).toBe('CANCELED')
+    const matched = sim.ledger().trades.reduce((a, t) => a.plus(t.size), new Decimal(0))
+    expect(matched.gt(0) && matched.lt('10.37')).toBe(true)
+    // No stream, no reconnect: the executor looks the fills up itself.
+    await until(() => exec.order(order.clientOrderId)?.filledQty.eq(matched) === true)
+    expect(ours()).toEqual(venue())
+    sim.faults.stallSockets(false)
+    expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
+  })
+
+  it('a subscription sent during a stall is handled when the stall ends (the sim delays, it does not lose)', async () => {
+    const { sim, clob, yes } = await setup()
+    sim.faults.stallSockets(true)
+    clob.subscribeMarket([yes])
+    await new Promise((r) => setTimeout(r, 50))
+    expect(clob.book(yes)?.isSynced ?? false).toBe(false)
+    sim.faults.stallSockets(false)
+    await until(() => clob.book(yes)?.isSynced === true)
+  })
+})
