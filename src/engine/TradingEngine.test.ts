@@ -112,6 +112,41 @@ describe('TradingEngine', () => {
     expect(env.engine.isRunning).toBe(false)
   })
 
+  it('approves a multi-leg group all or none: one refused leg denies every leg and sends nothing', async () => {
+    // Leg 2 has its stop on the wrong side: the RiskManager refuses it, so leg 1 must not be sent either.
+    const pair: Strategy = {
+      id: 'pair',
+      requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
+      onCandle(c, ctx) {
+        for (const stop of [c.close * 0.98, c.close * 1.02]) {
+          ctx.signal({
+            venue: 'binance',
+            symbol: 'BTCUSDT',
+            side: 'BUY',
+            intent: 'ENTRY',
+            stopPrice: new Decimal(stop.toFixed(2)),
+            groupId: `g${c.openTime}`,
+            reason: 'test group',
+          })
+        }
+      },
+    }
+    const env = setup([pair])
+    const denied: string[] = []
+    const submitted: string[] = []
+    const approvals: string[] = []
+    env.engine.events.on('order.denied', (e) => denied.push(e.code))
+    env.engine.events.on('order.submitted', (e) => submitted.push(e.order.clientOrderId))
+    env.risk.events.on('risk.approved', (e) => approvals.push(e.intent.clientOrderId))
+    await env.engine.start()
+    await play(env, 0, 1)
+    await env.clock.advanceAsync(0)
+    expect(denied).toEqual(['GROUP_DENIED', 'STOP_WRONG_SIDE'])
+    expect(submitted).toEqual([])
+    expect(approvals).toEqual([])
+    await env.engine.stop()
+  })
+
   it('moves instruments of a silent feed to REDUCING and back', async () => {
     const env = setup([
       new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }),

@@ -747,12 +747,25 @@ export class TradingEngine {
   #flushGroup(groupId: string): void {
     const legs = this.#pendingGroups.get(groupId) ?? []
     this.#pendingGroups.delete(groupId)
-    const intents: OrderIntent[] = []
-    for (const s of legs) {
-      const i = this.#approve(s)
-      if (i === undefined) return // one leg denied: the whole group is dropped, nothing was sent
-      intents.push(i)
+    // All or none: a leg refused by the feed gate or the RiskManager drops the group, and nothing is sent or counted.
+    const gated: Array<{ signal: Signal; market: MarketSnapshot }> = []
+    for (const signal of legs) {
+      const market = this.#gate(signal)
+      if (market === undefined) {
+        for (const other of legs) {
+          if (other !== signal)
+            this.#deny(other, 'GROUP_DENIED', `Another leg of group "${groupId}" was refused`)
+        }
+        return
+      }
+      gated.push({ signal, market })
     }
+    const decided = this.#cfg.risk.evaluateGroup(gated, this.#cfg.portfolio.snapshot(this.#openOrders()))
+    if (!decided.ok) {
+      decided.error.forEach((r, i) => this.#deny(legs[i] as Signal, r.code, r.message))
+      return
+    }
+    const intents = decided.value
     const venues = new Set(intents.map((i) => i.venue))
     const ex = venues.size === 1 ? this.#executorFor([...venues][0] as string) : undefined
     if (ex === undefined || intents.length === 0) return
@@ -789,6 +802,17 @@ export class TradingEngine {
 
   /** Runs the feed-health gate and the RiskManager; emits `order.denied` on refusal. */
   #approve(s: Signal): OrderIntent | undefined {
+    const market = this.#gate(s)
+    if (market === undefined) return undefined
+    const account = this.#cfg.portfolio.snapshot(this.#openOrders())
+    const r = this.#cfg.risk.evaluate(s, account, market)
+    if (r.ok) return r.value
+    this.#deny(s, r.error.code, r.error.message)
+    return undefined
+  }
+
+  /** The feed-health gate and the market data a decision needs; `undefined` (and `order.denied`) when refused. */
+  #gate(s: Signal): MarketSnapshot | undefined {
     const restriction = this.#restricted.get(key(s.venue, s.symbol))
     if (restriction !== undefined && (restriction.state === 'HALTED' || s.intent === 'ENTRY')) {
       this.#deny(s, 'FEED_UNHEALTHY', restriction.reason)
@@ -799,11 +823,7 @@ export class TradingEngine {
       this.#deny(s, 'NO_MARKET_DATA', `No instrument or price for "${s.venue}:${s.symbol}"`)
       return undefined
     }
-    const account = this.#cfg.portfolio.snapshot(this.#openOrders())
-    const r = this.#cfg.risk.evaluate(s, account, market)
-    if (r.ok) return r.value
-    this.#deny(s, r.error.code, r.error.message)
-    return undefined
+    return market
   }
 
   #deny(s: Signal, code: string, reason: string): void {

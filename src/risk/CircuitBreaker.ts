@@ -44,6 +44,15 @@ class TimestampRing {
     this.#next = (this.#next + 1) % this.#buf.length
     if (this.#size < this.#buf.length) this.#size++
   }
+  /**
+   * Takes back the most recent push. The slot it overwrote held a timestamp already outside the window (the push
+   * was checked with `isFull` first), so the ring counts exactly as before that push.
+   */
+  pop(): void {
+    if (this.#size === 0) return
+    this.#next = (this.#next - 1 + this.#buf.length) % this.#buf.length
+    this.#size--
+  }
   /** The most recent timestamp, or -Infinity. */
   last(): number {
     if (this.#size === 0) return Number.NEGATIVE_INFINITY
@@ -399,6 +408,13 @@ export class CircuitBreaker {
       this.#symbolRates.set(key, ring)
     }
     ring.push(now)
+  }
+
+  /** Takes back the latest {@link CircuitBreaker.recordOrder} of `key` (a multi-leg group denied as a whole). */
+  unrecordOrder(key: string): void {
+    if (this.#cfg.orderRate === false) return
+    this.#globalRate?.pop()
+    this.#symbolRates.get(key)?.pop()
   }
 
   #pruneRateKeys(now: number, windowMs: number): void {

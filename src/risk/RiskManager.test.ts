@@ -272,6 +272,64 @@ describe('RiskManager.evaluate: pre-trade checks', () => {
   })
 })
 
+describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
+  const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
+  const cfg: RiskManagerConfig = {
+    maxPositionsPerInstrument: 100,
+    maxPositionFraction: 100,
+    breakers: { orderRate: { perInstrument: { maxOrders: 1, windowMs: 60_000 }, action: 'DENY' } },
+  }
+
+  it('approves every leg, announcing the approvals only once the whole group passed', () => {
+    const { risk, approved, mkt } = make(cfg)
+    const r = risk.evaluateGroup(
+      [
+        { signal: signal(), market: mkt() },
+        { signal: signal({ symbol: 'ETHUSDT' }), market: mkt({ instrument: eth }) },
+      ],
+      account(),
+    )
+    expect(r.ok && r.value.map((i) => i.symbol)).toEqual(['BTCUSDT', 'ETHUSDT'])
+    expect(approved.map((e) => e.intent.symbol)).toEqual(['BTCUSDT', 'ETHUSDT'])
+  })
+
+  it('one leg denied: no approval, every leg rejected, and the order-rate limits are not consumed', () => {
+    const { risk, approved, denied, mkt, clock, evaluate } = make(cfg)
+    const stale = mkt({ instrument: eth, priceTs: clock.now() - 3_600_000 })
+    const r = risk.evaluateGroup(
+      [
+        { signal: signal(), market: mkt() },
+        { signal: signal({ symbol: 'ETHUSDT' }), market: stale },
+        { signal: signal({ symbol: 'ETHUSDT', side: 'SELL', stopPrice: D('102') }), market: stale },
+      ],
+      account(),
+    )
+    expect(!r.ok && r.error.map((x) => x.code)).toEqual(['GROUP_DENIED', 'STALE_MARKET_DATA', 'GROUP_DENIED'])
+    expect(approved).toEqual([])
+    expect(denied.map((e) => e.rejection.code).sort()).toEqual([
+      'GROUP_DENIED',
+      'GROUP_DENIED',
+      'STALE_MARKET_DATA',
+    ])
+    // BTCUSDT allows one order a minute: the denied group's first leg did not use it.
+    expect(codeOf(evaluate())).toBe('APPROVED')
+    expect(codeOf(evaluate())).toBe('ORDER_RATE_LIMITED')
+  })
+
+  it('later legs count the earlier ones against the rate limits', () => {
+    const { risk, evaluate } = make(cfg)
+    const r = risk.evaluateGroup(
+      [
+        { signal: signal(), market: market({ priceTs: T0 }) },
+        { signal: signal(), market: market({ priceTs: T0 }) },
+      ],
+      account(),
+    )
+    expect(!r.ok && r.error.map((x) => x.code)).toEqual(['GROUP_DENIED', 'ORDER_RATE_LIMITED'])
+    expect(codeOf(evaluate())).toBe('APPROVED')
+  })
+})
+
 describe('RiskManager: exits and trading states', () => {
   it('closes the whole position reduce-only with an EXIT, and refuses an EXIT with nothing to reduce', () => {
     const { evaluate } = make()

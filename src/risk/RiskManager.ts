@@ -98,6 +98,8 @@ export class RiskManager {
   readonly #sizingDec = new Map<ResolvedSizingConfig, Record<string, Decimal>>()
   readonly #leverageDec = new Map<number, Decimal>()
   #lastAccount: AccountSnapshot | undefined
+  /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
+  #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
   #seq = 0
   /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
   readonly #instanceTag = randomTag()
@@ -311,6 +313,73 @@ export class RiskManager {
         `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`,
       )
     }
+  }
+
+  /**
+   * Decides on the legs of one multi-leg group, all or none: each leg is sized exactly as {@link RiskManager.evaluate}
+   * would (later legs see the earlier ones in the order-rate limits); when one is denied, none is approved — the earlier
+   * legs' order-rate records are taken back and every leg gets a rejection (its own, or `GROUP_DENIED`).
+   *
+   * @example
+   * ```ts
+   * const r = risk.evaluateGroup([{ signal: yesLeg, market: yesMarket }, { signal: noLeg, market: noMarket }], account)
+   * if (r.ok) await group.execute(r.value)
+   * else console.log(r.error.map((x) => x.code)) // e.g. ['GROUP_DENIED', 'STALE_MARKET_DATA']
+   * ```
+   */
+  evaluateGroup(
+    legs: ReadonlyArray<{ readonly signal: Signal; readonly market: MarketSnapshot }>,
+    account: AccountSnapshot,
+  ): Result<OrderIntent[], RiskRejection[]> {
+    const group = { recorded: [] as string[], held: [] as Array<() => void> }
+    const intents: OrderIntent[] = []
+    let failed: { index: number; rejection: RiskRejection } | undefined
+    this.#group = group
+    try {
+      for (const [index, leg] of legs.entries()) {
+        const r = this.evaluate(leg.signal, account, leg.market)
+        if (!r.ok) {
+          failed = { index, rejection: r.error }
+          break
+        }
+        intents.push(r.value)
+      }
+    } finally {
+      this.#group = undefined
+    }
+    if (failed === undefined) {
+      for (const announce of group.held) announce()
+      return ok(intents)
+    }
+    for (const k of group.recorded.reverse()) this.breaker.unrecordOrder(k)
+    const { index, rejection: cause } = failed
+    const now = this.#clock.now()
+    return err(
+      legs.map((leg, i) => {
+        if (i === index) return cause
+        const r = rejection(
+          RiskReason.GROUP_DENIED,
+          `Leg ${index + 1} of ${legs.length} of the group was denied (${cause.code})`,
+          { deniedLeg: index, deniedCode: cause.code },
+        )
+        this.#bus.emit('risk.denied', {
+          type: 'risk.denied',
+          signal: leg.signal,
+          rejection: r,
+          account,
+          market: leg.market,
+          state: this.breaker.state,
+          tsEvent: now,
+        })
+        return r
+      }),
+    )
+  }
+
+  /** Emits an approval now, or holds it until the whole group is approved. */
+  #announce(emit: () => void): void {
+    if (this.#group === undefined) emit()
+    else this.#group.held.push(emit)
   }
 
   #evaluate(
@@ -701,6 +770,7 @@ export class RiskManager {
     const { qty, cappedBy } = capped.value
 
     this.breaker.recordOrder(key, now)
+    this.#group?.recorded.push(key)
     const intent: OrderIntent = {
       clientOrderId: this.#nextClientOrderId(),
       venue: inst.venue,
@@ -720,14 +790,16 @@ export class RiskManager {
     const resized =
       cappedBy.some((c) => c !== QuantityCap.STEP) && this.#bus.listenerCount('risk.resized') > 0
     if (resized) {
-      this.#bus.emit('risk.resized', {
-        type: 'risk.resized',
-        signal,
-        requestedQty: requested.toFixed(),
-        qty: qty.toFixed(),
-        cappedBy,
-        tsEvent: now,
-      })
+      this.#announce(() =>
+        this.#bus.emit('risk.resized', {
+          type: 'risk.resized',
+          signal,
+          requestedQty: requested.toFixed(),
+          qty: qty.toFixed(),
+          cappedBy,
+          tsEvent: now,
+        }),
+      )
     }
     if (this.#bus.listenerCount('risk.approved') > 0) {
       const breakdown: SizingBreakdown = {
@@ -743,16 +815,18 @@ export class RiskManager {
         cappedBy,
         leverage,
       }
-      this.#bus.emit('risk.approved', {
-        type: 'risk.approved',
-        signal,
-        intent,
-        account,
-        market,
-        sizing: breakdown,
-        state: TradingState.ACTIVE,
-        tsEvent: now,
-      })
+      this.#announce(() =>
+        this.#bus.emit('risk.approved', {
+          type: 'risk.approved',
+          signal,
+          intent,
+          account,
+          market,
+          sizing: breakdown,
+          state: TradingState.ACTIVE,
+          tsEvent: now,
+        }),
+      )
     }
     return ok(intent)
   }
@@ -810,28 +884,31 @@ export class RiskManager {
       ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
     }
     const qtyStr = qty.toFixed()
-    this.#bus.emit('risk.approved', {
-      type: 'risk.approved',
-      signal,
-      intent,
-      account,
-      market,
-      sizing: {
-        method: 'reduceOnly',
-        entryPrice: price === undefined ? '' : price.toFixed(),
-        stopPrice: null,
-        stopFromAtr: false,
-        rawQty: posQty.abs().toFixed(),
-        correlationScale: 1,
-        confidenceScale: 1,
-        requestedQty: posQty.abs().toFixed(),
-        qty: qtyStr,
-        cappedBy: qty.eq(posQty.abs()) ? [] : [QuantityCap.STEP],
-        leverage: 1,
-      },
-      state: this.breaker.state,
-      tsEvent: now,
-    })
+    const state = this.breaker.state
+    this.#announce(() =>
+      this.#bus.emit('risk.approved', {
+        type: 'risk.approved',
+        signal,
+        intent,
+        account,
+        market,
+        sizing: {
+          method: 'reduceOnly',
+          entryPrice: price === undefined ? '' : price.toFixed(),
+          stopPrice: null,
+          stopFromAtr: false,
+          rawQty: posQty.abs().toFixed(),
+          correlationScale: 1,
+          confidenceScale: 1,
+          requestedQty: posQty.abs().toFixed(),
+          qty: qtyStr,
+          cappedBy: qty.eq(posQty.abs()) ? [] : [QuantityCap.STEP],
+          leverage: 1,
+        },
+        state,
+        tsEvent: now,
+      }),
+    )
     return ok(intent)
   }
 

@@ -62,6 +62,8 @@ export const RiskReason = {
   ORDER_RATE_LIMITED: 'ORDER_RATE_LIMITED',
   /** Entries are paused after a losing streak until the cooldown ends. */
   COOLDOWN: 'COOLDOWN',
+  /** Another leg of the same multi-leg group was denied: groups are approved all or none. */
+  GROUP_DENIED: 'GROUP_DENIED',
 } as const
 /** Union of {@link RiskReason} values. */
 export type RiskReason = (typeof RiskReason)[keyof typeof RiskReason]
