@@ -762,7 +762,7 @@ export class TradingEngine {
     }
     const decided = this.#cfg.risk.evaluateGroup(gated, this.#cfg.portfolio.snapshot(this.#openOrders()))
     if (!decided.ok) {
-      decided.error.forEach((r, i) => this.#deny(legs[i] as Signal, r.code, r.message))
+      for (const [i, r] of decided.error.entries()) this.#deny(legs[i] as Signal, r.code, r.message)
       return
     }
     const intents = decided.value
