@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { Wallet } from 'ethers'
 import { TypedEmitter } from '../src/core/events.js'
 import type { MarketDataEvents, MarketDataSource } from '../src/core/ports.js'
+import { SeededRandom } from '../src/core/random.js'
 import type { Instrument } from '../src/core/types.js'
 import { Decimal } from '../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../src/exchanges/binance/index.js'
@@ -35,7 +36,6 @@ import {
   usdmRows,
 } from './soak/checks.js'
 import { HeapSampler } from './soak/heap.js'
-import { Rng } from './soak/rng.js'
 
 interface Options {
   minutes: number
@@ -153,7 +153,7 @@ async function main(): Promise<number> {
   process.on('uncaughtException', (e) => unhandled.push(`uncaughtException: ${stack(e)}`))
 
   const kinds = parseFaults(opts.faults)
-  const rng = new Rng(opts.seed)
+  const rng = new SeededRandom(opts.seed)
   const durationMs = Math.round(opts.minutes * 60_000)
   const clock = new SystemClock()
   const t0 = Date.now()

@@ -1,7 +1,7 @@
+import type { SeededRandom } from '../../src/core/random.js'
 import type { BookSnapshot, Candle } from '../../src/core/types.js'
 import { Decimal } from '../../src/decimal/index.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from '../../src/strategies/index.js'
-import type { Rng } from './rng.js'
 
 /** Options of {@link ChaosTrader}. */
 export interface ChaosTraderConfig {
@@ -16,7 +16,7 @@ export interface ChaosTraderConfig {
   readonly tickSize: Decimal
   /** Smallest tradable quantity: a smaller position (fee dust) counts as flat. */
   readonly minQty: Decimal
-  readonly rng: Rng
+  readonly rng: SeededRandom
 }
 
 /**

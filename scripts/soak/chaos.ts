@@ -1,5 +1,5 @@
+import type { SeededRandom } from '../../src/core/random.js'
 import type { BinanceSim, BinanceSimHostileKind, PolymarketSim } from '../../src/sim/index.js'
-import type { Rng } from './rng.js'
 
 /** Every fault kind the soak can inject (`--faults` takes a comma list of these). */
 export const FAULT_KINDS = [
@@ -100,7 +100,7 @@ const HOSTILE: readonly BinanceSimHostileKind[] = [
 export class Chaos {
   readonly injected: InjectedFault[] = []
   readonly #t: ChaosTargets
-  readonly #rng: Rng
+  readonly #rng: SeededRandom
   readonly #kinds: readonly FaultKind[]
   readonly #meanGapMs: number
   readonly #timers = new Set<ReturnType<typeof setTimeout>>()
@@ -108,7 +108,7 @@ export class Chaos {
   #next: ReturnType<typeof setTimeout> | undefined
   #running = false
 
-  constructor(targets: ChaosTargets, rng: Rng, kinds: readonly FaultKind[], meanGapMs: number) {
+  constructor(targets: ChaosTargets, rng: SeededRandom, kinds: readonly FaultKind[], meanGapMs: number) {
     this.#t = targets
     this.#rng = rng
     this.#kinds = kinds

@@ -1,3 +1,4 @@
+import { SeededRandom } from '../core/random.js'
 import type { Candle } from '../core/types.js'
 import { ValidationError } from '../errors/index.js'
 
@@ -213,13 +214,8 @@ export function* syntheticCandles(
   const step = intervalMs(labels.interval)
   let t = labels.startTime ?? Date.UTC(2025, 0, 1)
   let price = labels.startPrice ?? 100
-  let s = (labels.seed ?? 42) >>> 0
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = Math.imul(s ^ (s >>> 15), 1 | s)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
+  const random = new SeededRandom(labels.seed ?? 42)
+  const rand = (): number => random.next()
   let drift = 0
   const { venue, symbol, interval } = labels
   for (let i = 0; i < count; i++) {

@@ -1,4 +1,4 @@
-import { SeededRandom } from './rng.js'
+import { SeededRandom } from '../../core/random.js'
 
 /** Rules and starting state of one simulated symbol (on one market). */
 export interface SimSymbolSpec {

@@ -5,9 +5,10 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import type { Listenable } from '../../core/events.js'
 import { TypedEmitter } from '../../core/events.js'
+import { SeededRandom } from '../../core/random.js'
 import { Decimal } from '../../decimal/index.js'
 import type { TradekitError } from '../../errors/index.js'
-import { createRng, type SimMarket, type SimMarketSpec, seedMarkets } from './markets.js'
+import { type SimMarket, type SimMarketSpec, seedMarkets } from './markets.js'
 import {
   checkAmounts,
   l2Signature,
@@ -201,7 +202,8 @@ export class PolymarketSim {
     this.wsUrl = `ws://127.0.0.1:${port}`
     this.#clock = options.clock ?? new SystemClock()
     this.#seed = options.seed ?? 1
-    this.#rng = createRng(this.#seed)
+    const random = new SeededRandom(this.#seed)
+    this.#rng = () => random.next()
     this.#opts = {
       seed: this.#seed,
       chainId: options.chainId ?? 137,

@@ -40,18 +40,6 @@ export interface SimMarketSpec {
   readonly levels?: number
 }
 
-/** A small deterministic PRNG (mulberry32), so a seed always yields the same markets and books. */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function hex(rng: () => number, bytes: number): string {
   let s = ''
   for (let i = 0; i < bytes; i++)

@@ -1,10 +1,10 @@
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Fill } from '../../../src/core/index.js'
+import { SeededRandom } from '../../../src/core/random.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
-import { createRng } from '../../../src/sim/polymarket/markets.js'
 
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 let sim: PolymarketSim | undefined
@@ -55,7 +55,8 @@ describe('Polymarket under random faults', () => {
     clob.subscribeMarket([yes])
     await until(() => sim!.connections.user === 1 && clob!.book(yes)?.isSynced === true)
 
-    const rng = createRng(2024)
+    const random = new SeededRandom(2024)
+    const rng = () => random.next()
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T
     for (let step = 0; step < 30; step++) {
       const fault = pick([
