@@ -344,6 +344,7 @@ async function main(): Promise<number> {
   // Spot and Polymarket share one engine and one Portfolio (USDT and pUSD are different assets). USD-M keeps its
   // own wallet in USDT at the venue, separate from the spot USDT balance, so it gets its own engine and Portfolio.
   const portfolioA = new Portfolio({
+    currencies: { pUSD: 1 }, // pUSD cash and the outcome tokens count towards engine A's equity
     balances: { USDT: '100000', pUSD: '10000' },
     instruments: [...spotInst, yesInst],
     clock,

@@ -159,6 +159,52 @@ describe('Portfolio outcome tokens', () => {
   })
 })
 
+describe('Portfolio with several cash currencies (rates)', () => {
+  const PM_YES: Instrument = { ...YES, venue: 'polymarket', symbol: '333', quote: 'pUSD' }
+
+  it('values rated cash and the instruments quoted in it in the account currency; unrated assets are not valued', () => {
+    const p = new Portfolio({
+      accountCurrency: 'USDT',
+      currencies: { pUSD: 1 },
+      balances: { USDT: '1000', pUSD: '500', BNB: '2' },
+      instruments: [BTCUSDT, PM_YES],
+    })
+    expect(p.equity().toFixed()).toBe('1500')
+    expect(p.freeMargin().toFixed()).toBe('1500')
+    p.applyFill(fill(PM_YES, 'BUY', '100', '0.4', '0', { feeAsset: 'pUSD' }))
+    expect(p.cash('pUSD').toFixed()).toBe('460')
+    expect(p.equity().toFixed()).toBe('1500')
+    p.mark('polymarket', '333', '0.5')
+    expect(p.equity().toFixed()).toBe('1510')
+    expect(p.unrealizedPnl().toFixed()).toBe('10')
+    p.applyFill(fill(PM_YES, 'SELL', '100', '0.5', '0', { feeAsset: 'pUSD' }))
+    expect(p.realizedPnl().toFixed()).toBe('10')
+    expect(p.realizedPnlToday().toFixed()).toBe('10')
+    // A rate other than 1 scales everything quoted in that asset.
+    p.setRate('pUSD', '2')
+    expect(p.equity().toFixed()).toBe(new Decimal(1000).plus(new Decimal(510).times(2)).toFixed())
+    expect(p.realizedPnl().toFixed()).toBe('20')
+    expect(p.rate('USDT')?.toFixed()).toBe('1')
+    expect(p.rate('BNB')).toBeUndefined()
+  })
+
+  it('without a rate an asset is accounted but not valued (the single-currency default)', () => {
+    const p = new Portfolio({ balances: { USDT: '1000', pUSD: '500' }, instruments: [PM_YES] })
+    p.applyFill(fill(PM_YES, 'BUY', '100', '0.4', '0', { feeAsset: 'pUSD' }))
+    expect(p.equity().toFixed()).toBe('1000')
+    expect(p.cash('pUSD').toFixed()).toBe('460')
+  })
+
+  it('refuses a rate that is not a finite number above zero, or one for the account currency', () => {
+    const p = new Portfolio({ balances: { USDT: '1000' } })
+    for (const bad of ['0', '-1', 'NaN', 'Infinity']) {
+      expect(() => p.setRate('pUSD', bad)).toThrow(/rate|pUSD/)
+    }
+    expect(() => p.setRate('USDT', '2')).toThrow(/account currency/)
+    expect(() => new Portfolio({ currencies: { pUSD: '-1' } })).toThrow()
+  })
+})
+
 describe('Portfolio.reverseFill (a fill the venue undid)', () => {
   // Entry and realized PnL involve divisions (40 significant digits): compared to 30 digits, cash and quantity exactly.
   const state = (p: Portfolio, inst: Instrument) => {

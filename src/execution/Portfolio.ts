@@ -35,6 +35,12 @@ export const PortfolioConfigSchema = z
   .object({
     /** Currency equity and free margin are measured in (the quote of every instrument traded). */
     accountCurrency: z.string().min(1).default('USDT'),
+    /**
+     * Other cash assets valued in the account currency at a rate, e.g. `{ pUSD: 1 }` for one account trading Binance
+     * (USDT) and Polymarket (pUSD). Their cash, and the instruments quoted in them, count towards equity, free margin
+     * and PnL; an asset without a rate is accounted but not valued. Update with `setRate`.
+     */
+    currencies: z.record(z.string(), decimalLike).default({}),
     /** Starting cash per asset, e.g. `{ USDT: '10000' }`. */
     balances: z.record(z.string(), decimalLike).default({}),
     /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. */
@@ -166,6 +172,8 @@ export class Portfolio {
   readonly #reversed = new Set<string>()
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
+  /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
+  readonly #rates = new Map<string, Decimal>()
   #peak: Decimal
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
@@ -176,6 +184,8 @@ export class Portfolio {
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
+    for (const [asset, v] of Object.entries(this.#cfg.currencies)) this.setRate(asset, v as DecimalLike)
+    this.#rates.set(this.#cfg.accountCurrency, ONE)
     for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.#peak = this.equity()
   }
@@ -188,6 +198,26 @@ export class Portfolio {
   /** Number of fills applied so far. */
   get fillCount(): number {
     return this.#fillCount
+  }
+
+  /**
+   * Sets the value of one unit of `asset` in the account currency (a stablecoin: 1), so its cash and the instruments
+   * quoted in it count towards equity, free margin and PnL. The account currency's own rate is always 1.
+   */
+  setRate(asset: string, rate: DecimalLike): void {
+    if (asset === this.#cfg.accountCurrency) {
+      throw new ValidationError(`"${asset}" is the account currency: its rate is 1`, { field: 'asset' })
+    }
+    const r = toDecimal(rate, { field: `currencies.${asset}` })
+    if (!r.isFinite() || r.lte(0)) {
+      throw new ValidationError(`The rate of "${asset}" must be a finite number > 0`, { field: 'rate' })
+    }
+    this.#rates.set(asset, r)
+  }
+
+  /** The value of one unit of `asset` in the account currency, or `undefined` when it has no rate. */
+  rate(asset: string): Decimal | undefined {
+    return this.#rates.get(asset)
   }
 
   /** Registers an instrument, so fills on it can be accounted. */
@@ -343,7 +373,7 @@ export class Portfolio {
     this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
     this.#remember(fillKey)
-    this.#addRealized(plan.realized)
+    this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
     if (plan.pos.mark === undefined) plan.pos.mark = fill.price
     this.#touchPeak()
@@ -384,7 +414,7 @@ export class Portfolio {
     p.entry = qty.isZero() ? undefined : entry
     p.realized = p.realized.minus(eff.realized)
     p.fees = p.fees.minus(eff.feeQ)
-    this.#addRealized(eff.realized.neg())
+    this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#effects.delete(fillKey)
     this.#reversed.add(fillKey)
     if (this.#reversed.size > this.#cfg.dedupeWindow) {
@@ -416,7 +446,7 @@ export class Portfolio {
     p.qty = ZERO
     p.entry = undefined
     p.mark = pay.isZero() ? undefined : pay
-    this.#addRealized(realized)
+    this.#addRealized(realized, inst.quote)
     this.#touchPeak()
     const view = this.#view(p)
     this.#bus.emit('position.settled', {
@@ -443,7 +473,7 @@ export class Portfolio {
       .neg()
     this.#cash.set(inst.quote, this.cash(inst.quote).plus(amount))
     p.realized = p.realized.plus(amount)
-    this.#addRealized(amount)
+    this.#addRealized(amount, inst.quote)
     this.#touchPeak()
     this.#bus.emit('funding.applied', {
       type: 'funding.applied',
@@ -513,28 +543,45 @@ export class Portfolio {
     return diffs
   }
 
-  /** Sum of unrealized PnL of all positions (account currency). */
+  /** Sum of unrealized PnL of all positions, in the account currency (positions quoted in an unrated asset left out). */
   unrealizedPnl(): Decimal {
     let u = ZERO
-    for (const p of this.#positions.values()) u = u.plus(unrealized(p))
+    for (const p of this.#positions.values()) {
+      const r = this.#quoteRate(p)
+      if (r !== undefined) u = u.plus(r === ONE ? unrealized(p) : unrealized(p).times(r))
+    }
     return u
   }
 
-  /** Sum of realized PnL (net of fees paid in the quote or base asset) of all positions. */
+  /**
+   * Sum of realized PnL (net of fees paid in the quote or base asset) of all positions, in the account currency
+   * (positions quoted in an unrated asset left out).
+   */
   realizedPnl(): Decimal {
-    let r = ZERO
-    for (const p of this.#positions.values()) r = r.plus(p.realized)
-    return r
+    let sum = ZERO
+    for (const p of this.#positions.values()) {
+      const r = this.#quoteRate(p)
+      if (r !== undefined) sum = sum.plus(r === ONE ? p.realized : p.realized.times(r))
+    }
+    return sum
   }
 
-  /** Mark-to-market equity: account-currency cash + holdings at mark + perpetual unrealized PnL. */
+  /**
+   * Mark-to-market equity in the account currency: cash of every rated asset + holdings at mark + perpetual
+   * unrealized PnL of instruments quoted in a rated asset.
+   */
   equity(): Decimal {
-    let e = this.cash(this.#cfg.accountCurrency)
+    let e = ZERO
+    for (const [asset, r] of this.#rates) {
+      const c = this.#cash.get(asset)
+      if (c !== undefined) e = e.plus(r === ONE ? c : c.times(r))
+    }
     for (const p of this.#positions.values()) {
-      const inst = this.#instruments.get(key(p.venue, p.symbol))
-      if (inst === undefined || inst.quote !== this.#cfg.accountCurrency || p.qty.isZero()) continue
-      if (p.kind === 'perpetual') e = e.plus(unrealized(p))
-      else e = e.plus(p.qty.times(p.mark ?? p.entry ?? ZERO))
+      if (p.qty.isZero()) continue
+      const r = this.#quoteRate(p)
+      if (r === undefined) continue
+      const v = p.kind === 'perpetual' ? unrealized(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
+      e = e.plus(r === ONE ? v : v.times(r))
     }
     return e
   }
@@ -547,13 +594,21 @@ export class Portfolio {
   }
 
   /**
-   * Equity not used as margin or held by orders: account-currency cash + perpetual unrealized PnL − perpetual
-   * margin − holds. Spot and outcome holdings are not margin.
+   * Equity not used as margin or held by orders, in the account currency: free cash of every rated asset + perpetual
+   * unrealized PnL − perpetual margin. Spot and outcome holdings are not margin.
    */
   freeMargin(): Decimal {
-    let f = this.freeCash(this.#cfg.accountCurrency)
+    let f = ZERO
+    for (const [asset, r] of this.#rates) {
+      const c = this.freeCash(asset)
+      f = f.plus(r === ONE ? c : c.times(r))
+    }
     for (const p of this.#positions.values()) {
-      if (p.kind === 'perpetual') f = f.plus(unrealized(p)).minus(margin(p))
+      if (p.kind !== 'perpetual') continue
+      const r = this.#quoteRate(p)
+      if (r === undefined) continue
+      const v = unrealized(p).minus(margin(p))
+      f = f.plus(r === ONE ? v : v.times(r))
     }
     return f
   }
@@ -686,10 +741,25 @@ export class Portfolio {
     }
   }
 
-  #addRealized(amount: Decimal): void {
+  /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */
+  #addRealized(amount: Decimal, quote: string | undefined): void {
     const day = utcDay(this.#clock.now())
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
-    this.#realizedDay.pnl = this.#realizedDay.pnl.plus(amount)
+    const value = this.#value(amount, quote)
+    if (value !== undefined) this.#realizedDay.pnl = this.#realizedDay.pnl.plus(value)
+  }
+
+  /** `amount` of `asset` in the account currency, or `undefined` when the asset has no rate. */
+  #value(amount: Decimal, asset: string | undefined): Decimal | undefined {
+    const r = asset === undefined ? undefined : this.#rates.get(asset)
+    if (r === undefined) return undefined
+    return r === ONE ? amount : amount.times(r)
+  }
+
+  /** The rate of the quote of a position's instrument, or `undefined` when it has none (or is unknown). */
+  #quoteRate(p: MutablePos): Decimal | undefined {
+    const quote = this.#instruments.get(key(p.venue, p.symbol))?.quote
+    return quote === undefined ? undefined : this.#rates.get(quote)
   }
 
   #touchPeak(): void {
