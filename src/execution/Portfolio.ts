@@ -33,7 +33,7 @@ const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => De
 /** Schema of {@link PortfolioConfig}; defaults are applied here. */
 export const PortfolioConfigSchema = z
   .object({
-    /** Currency equity and free margin are measured in (the quote of every instrument traded). */
+    /** Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`). */
     accountCurrency: z.string().min(1).default('USDT'),
     /**
      * Other cash assets valued in the account currency at a rate, e.g. `{ pUSD: 1 }` for one account trading Binance
@@ -651,8 +651,7 @@ export class Portfolio {
 
   /**
    * Follows an execution client: applies each `order.filled` fill, undoes each `order.fillReversed` one and tracks
-   * open orders. Returns a function
-   * that detaches. A fill the portfolio refuses is reported on its `error` event.
+   * open orders. Returns a function that detaches. A fill the portfolio refuses is reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
     const onFill = (e: { fill: Fill; order: Order }) => {
