@@ -147,6 +147,36 @@ describe('TradingEngine', () => {
     await env.engine.stop()
   })
 
+  it('refuses before any risk decision a group spanning two venues and a signal no executor trades', async () => {
+    const strategy: Strategy = {
+      id: 'routes',
+      requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
+      onCandle(c, ctx) {
+        const base = { side: 'BUY', intent: 'ENTRY', stopPrice: new Decimal('1'), reason: 'test' } as const
+        ctx.signal({ ...base, venue: 'binance', symbol: 'BTCUSDT', groupId: 'x' })
+        ctx.signal({ ...base, venue: 'elsewhere', symbol: 'BTCUSDT', groupId: 'x' })
+        ctx.signal({ ...base, venue: 'elsewhere', symbol: 'ETHUSDT' })
+      },
+    }
+    const env = setup([strategy])
+    const denied: string[] = []
+    const decisions: string[] = []
+    env.engine.events.on('order.denied', (e) => denied.push(`${e.signal.venue}:${e.code}`))
+    env.engine.events.on('error', () => {})
+    env.risk.events.on('risk.approved', () => decisions.push('approved'))
+    env.risk.events.on('risk.denied', () => decisions.push('denied'))
+    await env.engine.start()
+    await play(env, 0, 1)
+    await env.clock.advanceAsync(0)
+    expect(denied.sort()).toEqual([
+      'binance:GROUP_UNROUTABLE',
+      'elsewhere:GROUP_UNROUTABLE',
+      'elsewhere:NO_EXECUTOR',
+    ])
+    expect(decisions).toEqual([])
+    await env.engine.stop()
+  })
+
   it('moves instruments of a silent feed to REDUCING and back', async () => {
     const env = setup([
       new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }),

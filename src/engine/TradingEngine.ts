@@ -731,10 +731,13 @@ export class TradingEngine {
       legs.push(s)
       return
     }
+    const ex = this.#executorFor(s.venue)
+    if (ex === undefined) {
+      this.#deny(s, 'NO_EXECUTOR', `No executor trades on venue "${s.venue}"`)
+      return
+    }
     const intent = this.#approve(s)
     if (intent === undefined) return
-    const ex = this.#executorFor(s.venue)
-    if (ex === undefined) return
     this.#orderStrategy.set(intent.clientOrderId, s.strategyId)
     this.#track(
       ex.submit(intent).catch((e: unknown) => {
@@ -747,6 +750,18 @@ export class TradingEngine {
   #flushGroup(groupId: string): void {
     const legs = this.#pendingGroups.get(groupId) ?? []
     this.#pendingGroups.delete(groupId)
+    if (legs.length === 0) return
+    // One OrderGroup drives one executor: legs on several venues cannot be sent as a group.
+    const venues = new Set(legs.map((l) => l.venue))
+    const ex = venues.size === 1 ? this.#executorFor(legs[0]?.venue as string) : undefined
+    if (ex === undefined) {
+      const why =
+        venues.size === 1
+          ? `No executor trades on venue "${legs[0]?.venue}"`
+          : `Group "${groupId}" spans several venues`
+      for (const l of legs) this.#deny(l, venues.size === 1 ? 'NO_EXECUTOR' : 'GROUP_UNROUTABLE', why)
+      return
+    }
     // All or none: a leg refused by the feed gate or the RiskManager drops the group, and nothing is sent or counted.
     const gated: Array<{ signal: Signal; market: MarketSnapshot }> = []
     for (const signal of legs) {
@@ -766,9 +781,6 @@ export class TradingEngine {
       return
     }
     const intents = decided.value
-    const venues = new Set(intents.map((i) => i.venue))
-    const ex = venues.size === 1 ? this.#executorFor([...venues][0] as string) : undefined
-    if (ex === undefined || intents.length === 0) return
     // Every leg gets the smallest approved quantity so the group stays balanced.
     const qty = Decimal.min(...intents.map((i) => i.qty))
     const balanced = intents.map((i) => ({ ...i, qty }))
