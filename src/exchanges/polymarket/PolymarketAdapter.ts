@@ -255,7 +255,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
    * history is replayed through the client, so each fill not seen yet is also emitted as a `fill` event exactly as
    * the stream's would have been. Returns the recovered fills of this order (`[]` for an unknown order).
    */
-  async orderFills(_symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
+  async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return []
     const out: Fill[] = []
@@ -264,7 +264,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     }
     this.#clob.events.on('fill', collect)
     try {
-      await this.#clob.reconcileFills()
+      await this.#clob.reconcileFills({ tokenId: symbol })
     } finally {
       this.#clob.events.off('fill', collect)
     }

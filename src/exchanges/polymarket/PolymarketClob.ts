@@ -1130,14 +1130,17 @@ export class PolymarketClob {
   }
 
   /**
-   * Recovers fills the user channel may have missed (after a reconnect): reads our trade history over REST and
-   * emits `fill` for every trade of ours not reported yet. Returns how many fills it emitted. Called automatically
-   * when the user channel reconnects.
+   * Recovers fills the user channel may have missed (after a reconnect): reads our trade history over REST (of one
+   * token with `tokenId`) and emits `fill` for every trade of ours not reported yet, `fill.reversed` for one that
+   * FAILED since. Returns how many fills it emitted. Called automatically when the user channel reconnects.
    */
-  async reconcileFills(): Promise<number> {
+  async reconcileFills(filter: { tokenId?: string } = {}): Promise<number> {
     if (this.#creds === undefined) return 0
     const before = this.#seenFills.size
-    const raw = await this.#allPages('/data/trades', {})
+    const raw = await this.#allPages(
+      '/data/trades',
+      filter.tokenId !== undefined ? { asset_id: filter.tokenId } : {},
+    )
     for (const t of raw) {
       const r = t as Record<string, unknown>
       const matchMs = Number(r.match_time) * 1000
