@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
-import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
-import type { Candle, Instrument } from '../core/types.js'
+import type {
+  ExecutionClient,
+  ExecutionEvents,
+  MarketDataEvents,
+  MarketDataSource,
+  Signal,
+} from '../core/ports.js'
+import type { Candle, Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { PaperTrader, Portfolio } from '../execution/index.js'
 import { MemoryStateStore, RiskManager } from '../risk/index.js'
@@ -145,6 +151,98 @@ describe('TradingEngine', () => {
     expect(submitted).toEqual([])
     expect(approvals).toEqual([])
     await env.engine.stop()
+  })
+
+  it('re-balances a completed group when the venue reverses one leg (failed settlement)', async () => {
+    // A live-like client around the paper venue that can report a reversal, as OrderExecutor does.
+    const clock = new ManualClock(60_000)
+    const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [btc], clock })
+    const paper = new PaperTrader({
+      instruments: [btc],
+      balances: { USDT: '10000' },
+      clock,
+      fallbackSlippageBps: 0,
+    })
+    const bus = new TypedEmitter<ExecutionEvents>()
+    const names = [
+      'order.submitted',
+      'order.accepted',
+      'order.filled',
+      'order.canceled',
+      'order.rejected',
+      'order.expired',
+    ] as const
+    for (const n of names) paper.events.on(n, (e) => bus.emit(n, e as never))
+    const client: ExecutionClient = {
+      venues: paper.venues,
+      events: bus,
+      submit: (i) => paper.submit(i),
+      cancel: (c) => paper.cancel(c),
+      cancelAll: (f) => paper.cancelAll(f),
+      openOrders: (f) => paper.openOrders(f),
+      shutdown: (o) => paper.shutdown(o),
+    }
+    const pair: Strategy = {
+      id: 'pair',
+      requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
+      onCandle(c, ctx) {
+        if (c.openTime !== 0) return
+        for (let i = 0; i < 2; i++) {
+          ctx.signal({
+            venue: 'binance',
+            symbol: 'BTCUSDT',
+            side: 'BUY',
+            intent: 'ENTRY',
+            stopPrice: new Decimal((c.close * 0.98).toFixed(2)),
+            groupId: 'g1',
+            reason: 'pair',
+          })
+        }
+      },
+    }
+    const feed = new Feed()
+    const engine = new TradingEngine({
+      clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: feed, staleAfterMs: 120_000 }],
+      strategies: [pair],
+      risk: new RiskManager({
+        clock,
+        maxDataAgeMs: 120_000,
+        maxPositionsPerInstrument: 10,
+        sizing: { method: 'fixedFractional', riskFraction: 0.002 },
+      }),
+      executors: [client],
+      portfolio,
+      instruments: [btc],
+    })
+    const completed: string[] = []
+    const rebalanced: string[] = []
+    engine.events.on('engine.groupCompleted', (e) => completed.push(e.outcome.status))
+    engine.events.on('engine.groupRebalanced', (e) =>
+      rebalanced.push(
+        `${e.outcome.status} ${e.outcome.legs.map((l) => `${l.fate}:${l.heldQty?.toFixed()}`).join(' ')}`,
+      ),
+    )
+    const fills: Fill[] = []
+    bus.on('order.filled', (e) => fills.push(e.fill))
+    const problems: string[] = []
+    engine.events.on('order.denied', (e) => problems.push(`denied ${e.code} ${e.reason}`))
+    engine.events.on('error', (e) => problems.push(`error ${e.message}`))
+    await engine.start()
+    paper.onCandle(candle(0, 100))
+    feed.bus.emit('candle', candle(0, 100))
+    for (let i = 0; i < 5; i++) await clock.advanceAsync(0)
+    expect(problems).toEqual([])
+    expect(completed).toEqual(['COMPLETED'])
+    expect(fills.map((f) => f.side)).toEqual(['BUY', 'BUY'])
+    // The venue reverses leg 1's fill: leg 2 is sold back down to what leg 1 still holds (nothing).
+    const leg1 = fills[0] as Fill
+    bus.emit('order.fillReversed', { type: 'order.fillReversed', fill: leg1, reason: 'test', tsEvent: 0 })
+    for (let i = 0; i < 5; i++) await clock.advanceAsync(0)
+    expect(rebalanced).toEqual(['UNWOUND REVERSED:0 UNWOUND:0'])
+    expect(fills.map((f) => f.side)).toEqual(['BUY', 'BUY', 'SELL'])
+    expect(portfolio.position('binance', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
+    await engine.stop()
   })
 
   it('refuses before any risk decision a group spanning two venues and a signal no executor trades', async () => {

@@ -12,7 +12,7 @@ import type {
   OrderIntent,
   Signal,
 } from '../core/ports.js'
-import type { BookSnapshot, Candle, Instrument, Order, Trade } from '../core/types.js'
+import type { BookSnapshot, Candle, Fill, Instrument, Order, Trade } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { ConfigError, StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import { OrderGroup, type OrderGroupOutcome, type Portfolio } from '../execution/index.js'
@@ -137,6 +137,31 @@ export interface GroupCompletedEvent {
   readonly tsEvent: number
 }
 
+/**
+ * Emitted when a completed group was re-balanced because the venue reversed a fill of one leg (a failed Polymarket
+ * settlement): the other legs were unwound down to what the reversed leg still holds (see `OrderGroup.rebalance`).
+ */
+export interface GroupRebalancedEvent {
+  readonly type: 'engine.groupRebalanced'
+  readonly outcome: OrderGroupOutcome
+  /** The reversed fill. */
+  readonly fill: Fill
+  readonly tsEvent: number
+}
+
+/** A group the engine sent, followed for fill reversals after it completed (bounded, oldest dropped). */
+interface SentGroup {
+  readonly group: OrderGroup
+  outcome: OrderGroupOutcome | undefined
+  /** Reversals that arrived before `execute` resolved. */
+  readonly early: Fill[]
+  /** Rebalances of one group run one after the other. */
+  chain: Promise<void>
+}
+
+/** Legs of sent groups the engine remembers, to re-balance them on a reversal. */
+const MAX_GROUP_LEGS = 2_000
+
 /** Everything the engine re-emits on its one typed stream. */
 export interface TradingEngineEvents extends ExecutionEvents {
   candle: [c: Candle]
@@ -146,6 +171,7 @@ export interface TradingEngineEvents extends ExecutionEvents {
   dataError: [e: TradekitError]
   'engine.instrumentState': [e: InstrumentStateChangedEvent]
   'engine.groupCompleted': [e: GroupCompletedEvent]
+  'engine.groupRebalanced': [e: GroupRebalancedEvent]
   /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
   'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
   /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */
@@ -227,6 +253,7 @@ export class TradingEngine {
   readonly #feedInstruments = new Map<string, Set<string>>()
   readonly #restricted = new Map<string, { state: InstrumentState; reason: string }>()
   readonly #pendingGroups = new Map<string, Signal[]>()
+  readonly #groupLegs = new Map<string, SentGroup>()
   readonly #inflight = new Set<Promise<unknown>>()
   readonly #detach: Array<() => void> = []
   readonly #metrics = new MetricsRegistry()
@@ -586,6 +613,9 @@ export class TradingEngine {
     }
     ex.events.on('order.filled', onFill)
     this.#detach.push(() => ex.events.off('order.filled', onFill))
+    const onReversed = (e: ExecutionEvents['order.fillReversed'][0]): void => this.#onFillReversed(e.fill)
+    ex.events.on('order.fillReversed', onReversed)
+    this.#detach.push(() => ex.events.off('order.fillReversed', onReversed))
   }
 
   #wirePortfolio(portfolio: Portfolio, risk: RiskManager): () => void {
@@ -799,17 +829,62 @@ export class TradingEngine {
         ? { maxUnwindSlippageBps: this.#cfg.groups.maxUnwindSlippageBps }
         : {}),
     })
+    const sent: SentGroup = { group, outcome: undefined, early: [], chain: Promise.resolve() }
+    for (const i of balanced) this.#groupLegs.set(i.clientOrderId, sent)
+    while (this.#groupLegs.size > MAX_GROUP_LEGS) {
+      const oldest = this.#groupLegs.keys().next().value
+      if (oldest === undefined) break
+      this.#groupLegs.delete(oldest)
+    }
     this.#track(
       group.execute(balanced, groupId).then(
-        (outcome) =>
+        (outcome) => {
           this.#bus.emit('engine.groupCompleted', {
             type: 'engine.groupCompleted',
             outcome,
             tsEvent: this.#clock.now(),
-          }),
+          })
+          sent.outcome = outcome
+          if (outcome.status !== 'COMPLETED') {
+            // Failed groups were unwound by the group itself; nothing is left to re-balance.
+            for (const l of outcome.legs) this.#groupLegs.delete(l.intent.clientOrderId)
+            return
+          }
+          for (const f of sent.early.splice(0)) this.#rebalance(sent, f)
+        },
         (e: unknown) => this.#bus.emit('error', toTradekitError(e)),
       ),
     )
+  }
+
+  /** A fill of a group leg was reversed: re-balance the group (after `execute` resolved, one at a time). */
+  #onFillReversed(fill: Fill): void {
+    const sent = this.#groupLegs.get(fill.clientOrderId)
+    if (sent === undefined) return
+    if (sent.outcome === undefined) sent.early.push(fill)
+    else this.#rebalance(sent, fill)
+  }
+
+  #rebalance(sent: SentGroup, fill: Fill): void {
+    const run = sent.chain.then(async () => {
+      const before = sent.outcome as OrderGroupOutcome
+      this.#log.warn(
+        { groupId: before.groupId, clientOrderId: fill.clientOrderId, qty: fill.qty.toString() },
+        'group leg reversed by the venue: re-balancing the other legs',
+      )
+      const outcome = await sent.group.rebalance(before, fill)
+      sent.outcome = outcome
+      this.#bus.emit('engine.groupRebalanced', {
+        type: 'engine.groupRebalanced',
+        outcome,
+        fill,
+        tsEvent: this.#clock.now(),
+      })
+    })
+    sent.chain = run.catch((e: unknown) => {
+      this.#bus.emit('error', toTradekitError(e))
+    })
+    this.#track(sent.chain)
   }
 
   /** Runs the feed-health gate and the RiskManager; emits `order.denied` on refusal. */

@@ -7,6 +7,7 @@ export {
   type FeedRegistration,
   type FeedStatus,
   type GroupCompletedEvent,
+  type GroupRebalancedEvent,
   InstrumentState,
   type InstrumentStateChangedEvent,
   type StrategyStateStore,

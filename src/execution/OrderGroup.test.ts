@@ -58,6 +58,30 @@ describe('OrderGroup', () => {
     expect(out.legs.map((l) => l.fate)).toEqual(['FILLED', 'FILLED'])
   })
 
+  it('rebalance: a leg reversed after completion (failed settlement) is unwound from the other legs', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })
+    const yesLeg = leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' })
+    const out = await g.execute([yesLeg, leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('COMPLETED')
+    // The venue reverses 20 of the YES leg: 20 NO are sold back, 10 pairs remain.
+    const after = await g.rebalance(out, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(20) })
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => l.fate)).toEqual(['REVERSED', 'UNWOUND'])
+    expect(after.legs[1]?.unwindOrder?.side).toBe('SELL')
+    expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('20')
+    expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed()).toBe('10')
+    expect(after.legs.map((l) => l.heldQty?.toFixed())).toEqual(['10', '10'])
+    // The rest reversed too (pass the latest outcome; a new client order id each time); a stranger is refused.
+    const again = await g.rebalance(after, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(10) })
+    expect(again.status).toBe('UNWOUND')
+    expect(again.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0'])
+    expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed() ?? '0').toBe('0')
+    await expect(g.rebalance(out, { clientOrderId: 'nope', qty: new Decimal(1) })).rejects.toThrow(
+      /not a leg/,
+    )
+  })
+
   it('a partly filled leg: the filled legs are unwound within the slippage bound', async () => {
     const { paper, clock } = paperSetup()
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })

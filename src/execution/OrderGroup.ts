@@ -25,6 +25,8 @@ export const LegFate = {
   PARTIALLY_UNWOUND: 'PARTIALLY_UNWOUND',
   /** Filled quantity was hedged with the configured hedge order. */
   HEDGED: 'HEDGED',
+  /** The venue reversed this leg's fill after the group completed (a failed settlement); see `rebalance`. */
+  REVERSED: 'REVERSED',
 } as const
 /** Union of {@link LegFate} values. */
 export type LegFate = (typeof LegFate)[keyof typeof LegFate]
@@ -48,6 +50,8 @@ export interface LegOutcome {
   readonly unwindOrder?: Order
   /** Quantity still held from this leg after unwinding (zero unless PARTIALLY_UNWOUND). */
   readonly residualQty: Decimal
+  /** After a `rebalance`: quantity of this leg still held (the group's remaining pairs plus any residual). */
+  readonly heldQty?: Decimal
   readonly error?: TradekitError
 }
 
@@ -226,7 +230,66 @@ export class OrderGroup {
     }
   }
 
-  async #unwind(watch: Watcher, intent: OrderIntent, order: Order): Promise<LegOutcome> {
+  /**
+   * Re-balances a completed group after the venue reversed a fill of one of its legs (a Polymarket trade whose
+   * settlement FAILED): every other leg is unwound (LIMIT IOC bounded by `maxUnwindSlippageBps`, or hedged) down to
+   * what the reversed leg still holds, so the group is not left holding one side. Pass the outcome of `execute`, or of
+   * the previous `rebalance` when a second fill is reversed. Resolves with the new outcome: the reversed leg is
+   * `REVERSED`, the others `UNWOUND`, `PARTIALLY_UNWOUND` or `HEDGED`, each with its `heldQty`; `FAILED` when the legs
+   * could not be brought back level.
+   *
+   * @example
+   * ```ts
+   * let outcome = await group.execute([buyYes, buyNo])
+   * exec.events.on('order.fillReversed', async (e) => {
+   *   outcome = await group.rebalance(outcome, e.fill) // sells the NO shares the failed YES trade left unpaired
+   * })
+   * ```
+   */
+  async rebalance(
+    outcome: OrderGroupOutcome,
+    reversed: { readonly clientOrderId: string; readonly qty: Decimal },
+  ): Promise<OrderGroupOutcome> {
+    const hit = outcome.legs.find((l) => l.intent.clientOrderId === reversed.clientOrderId)
+    if (hit === undefined || hit.order === undefined || outcome.legs.some((l) => l.order === undefined)) {
+      throw new ValidationError(`"${reversed.clientOrderId}" is not a leg of a completed group`, {
+        field: 'clientOrderId',
+      })
+    }
+    const zero = new Decimal(0)
+    const held = (l: LegOutcome): Decimal => l.heldQty ?? (l.fate === 'FILLED' ? l.filledQty : l.residualQty)
+    const left = Decimal.max(held(hit).minus(reversed.qty), zero)
+    const watch = new Watcher(this.#cfg.client, this.#clock)
+    const tag = `r${++this.#seq}`
+    try {
+      const legs: LegOutcome[] = []
+      for (const leg of outcome.legs) {
+        if (leg === hit) {
+          legs.push({ ...leg, fate: 'REVERSED', residualQty: zero, heldQty: left })
+          continue
+        }
+        const excess = held(leg).minus(left)
+        if (excess.lte(0)) {
+          legs.push({ ...leg, heldQty: held(leg) })
+          continue
+        }
+        const order = leg.order as Order
+        const done = await this.#unwind(watch, leg.intent, { ...order, filledQty: excess }, tag)
+        legs.push({ ...done, filledQty: order.filledQty, heldQty: left.plus(done.residualQty) })
+      }
+      const level = legs.every((l) => (l.heldQty ?? zero).eq(left))
+      const hedged = legs.some((l) => l.fate === 'HEDGED')
+      return {
+        groupId: outcome.groupId,
+        status: !level && !hedged ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND',
+        legs,
+      }
+    } finally {
+      watch.close()
+    }
+  }
+
+  async #unwind(watch: Watcher, intent: OrderIntent, order: Order, tag = 'u'): Promise<LegOutcome> {
     const filled = order.filledQty
     let req: OrderIntent | undefined
     let error: TradekitError | undefined
@@ -234,7 +297,7 @@ export class OrderGroup {
       req =
         this.#cfg.onFailure === 'HEDGE'
           ? this.#cfg.hedge?.({ intent, order, filledQty: filled })
-          : this.#unwindIntent(intent, order)
+          : this.#unwindIntent(intent, order, tag)
     } catch (e) {
       error = toTradekitError(e)
     }
@@ -287,7 +350,7 @@ export class OrderGroup {
   }
 
   /** A LIMIT IOC on the opposite side, priced at the average fill moved by at most the slippage bound. */
-  #unwindIntent(intent: OrderIntent, order: Order): OrderIntent {
+  #unwindIntent(intent: OrderIntent, order: Order, tag: string): OrderIntent {
     const inst = this.#instruments.get(`${order.venue}\u0000${order.symbol}`)
     const avg = order.avgFillPrice ?? order.price
     if (avg === undefined)
@@ -304,7 +367,7 @@ export class OrderGroup {
       }
       qty = roundToStep(qty, inst.stepSize)
     }
-    const cid = `${order.clientOrderId}-u`
+    const cid = `${order.clientOrderId}-${tag}`
     return {
       clientOrderId: cid.length <= 36 ? cid : `u-${this.#clock.now().toString(36)}-${++this.#seq}`,
       venue: order.venue,
