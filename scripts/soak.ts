@@ -22,6 +22,7 @@ import { SystemClock, TradingEngine } from '../src/index.js'
 import { type BreakerTrippedEvent, MemoryStateStore, RiskManager } from '../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../src/sim/index.js'
 import { EmaCrossover, RsiMeanReversion } from '../src/strategies/index.js'
+import { ChaosPair } from './soak/ChaosPair.js'
 import { ChaosTrader } from './soak/ChaosTrader.js'
 import { Chaos, FAULT_KINDS, parseFaults } from './soak/chaos.js'
 import {
@@ -213,6 +214,7 @@ async function main(): Promise<number> {
   const market = psim.markets[0]
   if (market === undefined) throw new Error('PolymarketSim has no market')
   const yes = market.tokens[0].tokenId
+  const no = market.tokens[1].tokenId
   const spotSymbols = [
     { symbol: 'BTCUSDT', base: 'BTC' },
     { symbol: 'ETHUSDT', base: 'ETH' },
@@ -224,6 +226,7 @@ async function main(): Promise<number> {
   const usdmInst: Instrument[] = []
   for (const s of usdmSymbols) usdmInst.push(await usdm.instrument(s))
   const yesInst = await pm.instrument(yes)
+  const noInst = await pm.instrument(no)
   const spotVenue = spotInst[0]?.venue as string
   const usdmVenue = usdmInst[0]?.venue as string
 
@@ -242,6 +245,11 @@ async function main(): Promise<number> {
   const usdmExec = new OrderExecutor({ adapter: usdm, clientOrderIdPrefix: 'um', ...execOpts })
   const pmExec = new OrderExecutor({ adapter: pm, clientOrderIdPrefix: 'pm', ...execOpts })
   const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
+  const fmtMap = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k}×${n}`)
+      .join(' ') || 'none'
   const execErrors = new Map<string, number>()
   for (const [name, ex] of [
     ['spot', spotExec],
@@ -346,7 +354,7 @@ async function main(): Promise<number> {
   const portfolioA = new Portfolio({
     currencies: { pUSD: 1 }, // pUSD cash and the outcome tokens count towards engine A's equity
     balances: { USDT: '100000', pUSD: '10000' },
-    instruments: [...spotInst, yesInst],
+    instruments: [...spotInst, yesInst, noInst],
     clock,
   })
   const portfolioB = new Portfolio({ balances: { USDT: '100000' }, instruments: usdmInst, clock })
@@ -390,11 +398,20 @@ async function main(): Promise<number> {
         minQty: minQtyOf(yesInst),
         rng: rng.fork('chaos-pm'),
       }),
+      new ChaosPair({
+        id: 'chaos-pair',
+        venue: 'polymarket',
+        yes,
+        no,
+        everyMs: 2_500,
+        rng: rng.fork('chaos-pair'),
+      }),
     ],
     risk: riskA,
     executors: [spotExec, pmExec],
     portfolio: portfolioA,
-    instruments: [...spotInst, yesInst],
+    instruments: [...spotInst, yesInst, noInst],
+    groups: { legTimeoutMs: 3_000, maxUnwindSlippageBps: 1_000 },
     feedHealth: { checkIntervalMs: 500 },
     shutdown: { cancelOpenOrders: true, timeoutMs: 8_000 },
   })
@@ -463,6 +480,17 @@ async function main(): Promise<number> {
   }
   for (const ex of [spotExec, usdmExec, pmExec])
     ex.events.on('order.outcomeUnknown', () => counters.outcomeUnknown++)
+  // Multi-leg groups: every group the RiskManager approved must reach an outcome (COMPLETED, or unwound/hedged).
+  const groups = {
+    approved: new Set<string>(),
+    outcomes: new Map<string, string>(),
+    rebalanced: new Map<string, number>(),
+  }
+  riskA.events.on('risk.approved', (e) => {
+    if (e.intent.groupId !== undefined) groups.approved.add(e.intent.groupId)
+  })
+  engineA.events.on('engine.groupCompleted', (e) => groups.outcomes.set(e.outcome.groupId, e.outcome.status))
+  engineA.events.on('engine.groupRebalanced', (e) => inc(groups.rebalanced, e.outcome.status))
   riskA.events.on('risk.breakerTripped', (e) => trips.A.push(e))
   riskB.events.on('risk.breakerTripped', (e) => trips.B.push(e))
   const approval = (e: {
@@ -494,7 +522,7 @@ async function main(): Promise<number> {
     'ethusdt@kline_1s',
     'ethusdt@depth20@100ms',
   ])
-  clob.subscribeMarket([yes])
+  clob.subscribeMarket([yes, no])
 
   // An operator that resumes trading a few seconds after a breaker stopped it, so the soak keeps trading.
   const operator = setInterval(() => {
@@ -515,6 +543,15 @@ async function main(): Promise<number> {
         ? fair.minus(pmTick.times(houseRng.int(1, 4)))
         : fair.plus(pmTick.times(houseRng.int(1, 4)))
     if (px.gt(0) && px.lt(1)) psim.placeHouseOrder(yes, side, px.toFixed(), String(houseRng.int(20, 200)))
+    // The NO book, around 1 − fair, so the pair strategy's NO leg keeps finding liquidity.
+    const noSide = houseRng.chance(0.5) ? 'BUY' : 'SELL'
+    const noFair = new Decimal(1).minus(fair)
+    const noPx =
+      noSide === 'BUY'
+        ? noFair.minus(pmTick.times(houseRng.int(1, 4)))
+        : noFair.plus(pmTick.times(houseRng.int(1, 4)))
+    if (noPx.gt(0) && noPx.lt(1))
+      psim.placeHouseOrder(no, noSide, noPx.toFixed(), String(houseRng.int(20, 200)))
   }, 700)
 
   // ---------------------------------------------------------------- chaos
@@ -589,14 +626,21 @@ async function main(): Promise<number> {
   results.push(...checkPolymarketOrders(psim, pmApiKey, acceptedPm, pmExec, submitted.pm))
   results.push(checkPortfolio('spot', spotRows(bsim, portfolioA, spotVenue, 'USDT', spotSymbols)))
   results.push(checkPortfolio('usdm', usdmRows(bsim, portfolioB, usdmVenue, usdmSymbols)))
-  results.push(
-    checkPortfolio(
-      'polymarket',
-      polymarketRows(psim, wallet.address, portfolioA, [yes, market.tokens[1].tokenId]),
-    ),
-  )
+  results.push(checkPortfolio('polymarket', polymarketRows(psim, wallet.address, portfolioA, [yes, no])))
   results.push(checkBreakers('A', trips.A, approvals.A, RATE))
   results.push(checkBreakers('B', trips.B, approvals.B, RATE))
+  const unfinished = [...groups.approved].filter((g) => !groups.outcomes.has(g))
+  const byStatus = new Map<string, number>()
+  for (const st of groups.outcomes.values()) inc(byStatus, st)
+  results.push({
+    name: 'groups',
+    ok: unfinished.length === 0 && groups.approved.size > 0,
+    summary: `${groups.approved.size} two-leg groups approved: ${fmtMap(byStatus)}; re-balanced after a reversal: ${fmtMap(groups.rebalanced)}`,
+    failures: [
+      ...unfinished.map((g) => `group ${g} was approved but never reached an outcome`),
+      ...(groups.approved.size === 0 ? ['no multi-leg group was approved'] : []),
+    ],
+  })
   const totalOrders = submitted.spot.size + submitted.usdm.size + submitted.pm.size
   const minOrders = Math.max(10, Math.round(opts.minutes * 20))
   results.push({
@@ -645,11 +689,6 @@ async function main(): Promise<number> {
 
   // ---------------------------------------------------------------- report
   const ok = results.every((r) => r.ok)
-  const fmtMap = (m: Map<string, number>) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .map(([k, n]) => `${k}×${n}`)
-      .join(' ') || 'none'
   console.log('')
   console.log(
     `soak report — seed ${opts.seed}, ${opts.minutes} min, settled in ${((settledAt - t0 - durationMs) / 1000).toFixed(1)} s`,

@@ -259,6 +259,20 @@ describe('RiskManager.evaluate: pre-trade checks', () => {
     expect(codeOf(evaluate({}, {}, { instrument: minNotional }))).toBe('BELOW_MIN_NOTIONAL')
   })
 
+  it("never sizes above the signal's maxQty (entries and exits), and refuses a maxQty that is not > 0", () => {
+    const { evaluate, approved } = make()
+    const r = evaluate({ maxQty: D('7.5') })
+    expect(r.ok && r.value.qty.toFixed()).toBe('7.5') // 50 without the cap
+    expect(approved[0]?.sizing.cappedBy).toContain('signalMaxQty')
+    const exit = evaluate(
+      { intent: 'EXIT', side: 'SELL', stopPrice: undefined, maxQty: D('0.5') },
+      { positions: [position('BTCUSDT', '1.2')] },
+    )
+    expect(exit.ok && exit.value.qty.toFixed()).toBe('0.5')
+    for (const bad of [D('0'), D('-1'), D('NaN')])
+      expect(codeOf(evaluate({ maxQty: bad }))).toBe('INVALID_INPUT')
+  })
+
   it('denies the order over the rate limit', () => {
     const { evaluate, risk } = make({
       maxPositionsPerInstrument: 100,

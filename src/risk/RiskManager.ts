@@ -765,6 +765,7 @@ export class RiskManager {
       freeMargin,
       leverage: this.#leverageDecimal(leverage),
       marginSafetyFactor: this.#d.marginSafety,
+      ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
     })
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
@@ -831,7 +832,7 @@ export class RiskManager {
     return ok(intent)
   }
 
-  /** An EXIT closes the whole position with a reduce-only order; allowed in ACTIVE and REDUCING. */
+  /** An EXIT closes the whole position (at most the signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING. */
   #exit(
     signal: Signal,
     account: AccountSnapshot,
@@ -853,7 +854,13 @@ export class RiskManager {
       )
     }
     const minQty = readDecimal(inst.minQty)
-    const qty = roundToStep(posQty.abs(), step)
+    let toClose = posQty.abs()
+    if (signal.maxQty !== undefined) {
+      const cap = positive('maxQty', signal.maxQty)
+      if (!cap.ok) return deny(cap.error.code, cap.error.message, cap.error.values)
+      toClose = Decimal.min(toClose, cap.value)
+    }
+    const qty = roundToStep(toClose, step)
     if (qty.lte(0) || (minQty !== undefined && qty.lt(minQty))) {
       return deny(RiskReason.QUANTITY_ZERO, `Position "${posQty.toFixed()}" is below the tradable minimum`, {
         positionQty: str(posQty),
@@ -902,7 +909,10 @@ export class RiskManager {
           confidenceScale: 1,
           requestedQty: posQty.abs().toFixed(),
           qty: qtyStr,
-          cappedBy: qty.eq(posQty.abs()) ? [] : [QuantityCap.STEP],
+          cappedBy: [
+            ...(toClose.lt(posQty.abs()) ? [QuantityCap.SIGNAL_MAX_QTY] : []),
+            ...(qty.eq(toClose) ? [] : [QuantityCap.STEP]),
+          ],
           leverage: 1,
         },
         state,

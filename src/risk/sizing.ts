@@ -283,6 +283,8 @@ export interface CapQuantityParams {
   readonly leverage?: DecimalLike
   /** Share of `freeMargin × leverage` an order may use, in (0, 1]. Default 0.95. */
   readonly marginSafetyFactor?: DecimalLike
+  /** The signal's upper bound on the quantity (`Signal.maxQty`), > 0. */
+  readonly signalMaxQty?: DecimalLike
 }
 
 /** A size after caps and step rounding. */
@@ -297,7 +299,7 @@ export interface CappedQuantity {
 
 /**
  * Applies every cap — max position as a fraction of equity, max notional, `freeMargin × leverage × safety`, the
- * instrument's `maxQty` — then rounds **down** to the step (measured from `minQty`, as Binance does). A size that
+ * instrument's `maxQty`, the signal's `maxQty` — then rounds **down** to the step (measured from `minQty`, as Binance does). A size that
  * rounds to zero, or lands below `minQty` or `minNotional`, is a rejection, never a zero or undersized order.
  *
  * @example
@@ -381,6 +383,14 @@ export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRe
   if (maxQty?.gt(0) && qty.gt(maxQty)) {
     qty = maxQty
     cappedBy.push(QuantityCap.MAX_QTY)
+  }
+  if (p.signalMaxQty !== undefined) {
+    const cap = positive('signalMaxQty', p.signalMaxQty)
+    if (!cap.ok) return cap
+    if (qty.gt(cap.value)) {
+      qty = cap.value
+      cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
+    }
   }
   const values = (): Record<string, string | null> => ({
     requestedQty: str(raw),

@@ -127,6 +127,8 @@ export const QuantityCap = {
   MAX_NOTIONAL: 'maxNotional',
   MARGIN: 'margin',
   MAX_QTY: 'maxQty',
+  /** The signal's own `maxQty` (e.g. the depth available at its limit price). */
+  SIGNAL_MAX_QTY: 'signalMaxQty',
   STEP: 'step',
 } as const
 /** Union of {@link QuantityCap} values. */
