@@ -134,6 +134,24 @@ export interface ExecutionEvents {
   error: [e: TradekitError]
 }
 
+/**
+ * The order lifecycle events every {@link ExecutionClient} emits with the order after the change, in lifecycle order:
+ * subscribe to all of them to follow an order from submission to its final state.
+ *
+ * @example
+ * ```ts
+ * for (const name of ORDER_EVENTS) client.events.on(name, (e) => track(e.order))
+ * ```
+ */
+export const ORDER_EVENTS = [
+  'order.submitted',
+  'order.accepted',
+  'order.filled',
+  'order.canceled',
+  'order.rejected',
+  'order.expired',
+] as const satisfies ReadonlyArray<keyof ExecutionEvents>
+
 /** The contract shared by PaperTrader and the live OrderExecutor. */
 export interface ExecutionClient {
   /** Venue ids this client trades on. */

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
-import type {
-  ExecutionClient,
-  ExecutionEvents,
-  MarketDataEvents,
-  MarketDataSource,
-  Signal,
+import {
+  type ExecutionClient,
+  type ExecutionEvents,
+  type MarketDataEvents,
+  type MarketDataSource,
+  ORDER_EVENTS,
+  type Signal,
 } from '../core/ports.js'
 import type { Candle, Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
@@ -164,15 +165,7 @@ describe('TradingEngine', () => {
       fallbackSlippageBps: 0,
     })
     const bus = new TypedEmitter<ExecutionEvents>()
-    const names = [
-      'order.submitted',
-      'order.accepted',
-      'order.filled',
-      'order.canceled',
-      'order.rejected',
-      'order.expired',
-    ] as const
-    for (const n of names) paper.events.on(n, (e) => bus.emit(n, e as never))
+    for (const n of ORDER_EVENTS) paper.events.on(n, (e) => bus.emit(n, e as never))
     const client: ExecutionClient = {
       venues: paper.venues,
       events: bus,

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { isTerminalStatus } from '../core/orderState.js'
-import type { ExecutionClient, OrderIntent } from '../core/ports.js'
+import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
 import { type Instrument, type Order, oppositeSide } from '../core/types.js'
 import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
 import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
@@ -396,17 +396,9 @@ class Watcher {
     this.#client = client
     this.#clock = clock
     const on = (e: { order: Order }) => this.seen(e.order)
-    const names = [
-      'order.submitted',
-      'order.accepted',
-      'order.filled',
-      'order.canceled',
-      'order.rejected',
-      'order.expired',
-    ] as const
-    for (const n of names) client.events.on(n, on)
+    for (const n of ORDER_EVENTS) client.events.on(n, on)
     this.#detach = () => {
-      for (const n of names) this.#client.events.off(n, on)
+      for (const n of ORDER_EVENTS) this.#client.events.off(n, on)
     }
   }
 

@@ -3,7 +3,12 @@ import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
-import type { AccountSnapshot, ExecutionClient, FillReversedEvent } from '../core/ports.js'
+import {
+  type AccountSnapshot,
+  type ExecutionClient,
+  type FillReversedEvent,
+  ORDER_EVENTS,
+} from '../core/ports.js'
 import type {
   Balance,
   BookSnapshot,
@@ -664,13 +669,7 @@ export class Portfolio {
       if (!r.ok) this.#bus.emit('error', r.error)
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
-    const names = [
-      'order.submitted',
-      'order.accepted',
-      'order.canceled',
-      'order.rejected',
-      'order.expired',
-    ] as const
+    const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
     client.events.on('order.filled', onFill)
     client.events.on('order.fillReversed', onReversed)
     for (const n of names) client.events.on(n, onOrder)

@@ -24,7 +24,7 @@ import {
   type RiskManagerConfig,
   RiskManagerConfigSchema,
 } from './config.js'
-import type { RiskManagerEvents, SizingBreakdown } from './events.js'
+import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import {
   atrStopPrice,
@@ -816,20 +816,22 @@ export class RiskManager {
         cappedBy,
         leverage,
       }
-      this.#announce(() =>
-        this.#bus.emit('risk.approved', {
-          type: 'risk.approved',
-          signal,
-          intent,
-          account,
-          market,
-          sizing: breakdown,
-          state: TradingState.ACTIVE,
-          tsEvent: now,
-        }),
-      )
+      this.#approved({
+        signal,
+        intent,
+        account,
+        market,
+        sizing: breakdown,
+        state: TradingState.ACTIVE,
+        tsEvent: now,
+      })
     }
     return ok(intent)
+  }
+
+  /** Announces an approval (held back while a group is being decided). */
+  #approved(e: Omit<RiskApprovedEvent, 'type'>): void {
+    this.#announce(() => this.#bus.emit('risk.approved', { type: 'risk.approved', ...e }))
   }
 
   /** An EXIT closes the whole position (at most the signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING. */
@@ -891,34 +893,30 @@ export class RiskManager {
       ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
     }
     const qtyStr = qty.toFixed()
-    const state = this.breaker.state
-    this.#announce(() =>
-      this.#bus.emit('risk.approved', {
-        type: 'risk.approved',
-        signal,
-        intent,
-        account,
-        market,
-        sizing: {
-          method: 'reduceOnly',
-          entryPrice: price === undefined ? '' : price.toFixed(),
-          stopPrice: null,
-          stopFromAtr: false,
-          rawQty: posQty.abs().toFixed(),
-          correlationScale: 1,
-          confidenceScale: 1,
-          requestedQty: posQty.abs().toFixed(),
-          qty: qtyStr,
-          cappedBy: [
-            ...(toClose.lt(posQty.abs()) ? [QuantityCap.SIGNAL_MAX_QTY] : []),
-            ...(qty.eq(toClose) ? [] : [QuantityCap.STEP]),
-          ],
-          leverage: 1,
-        },
-        state,
-        tsEvent: now,
-      }),
-    )
+    this.#approved({
+      signal,
+      intent,
+      account,
+      market,
+      sizing: {
+        method: 'reduceOnly',
+        entryPrice: price === undefined ? '' : price.toFixed(),
+        stopPrice: null,
+        stopFromAtr: false,
+        rawQty: posQty.abs().toFixed(),
+        correlationScale: 1,
+        confidenceScale: 1,
+        requestedQty: posQty.abs().toFixed(),
+        qty: qtyStr,
+        cappedBy: [
+          ...(toClose.lt(posQty.abs()) ? [QuantityCap.SIGNAL_MAX_QTY] : []),
+          ...(qty.eq(toClose) ? [] : [QuantityCap.STEP]),
+        ],
+        leverage: 1,
+      },
+      state: this.breaker.state,
+      tsEvent: now,
+    })
     return ok(intent)
   }
 

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import { TypedEmitter } from '../../core/events.js'
-import type { MarketDataEvents, OrderIntent } from '../../core/ports.js'
+import { type MarketDataEvents, ORDER_EVENTS, type OrderIntent } from '../../core/ports.js'
 import type { BookSnapshot, Fill, Instrument, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { BTCPERP, BTCUSDT, YES } from '../testing/fixtures.js'
@@ -55,14 +55,7 @@ function setup(extra: Partial<PaperTraderConfig> = {}) {
   const events: string[] = []
   paper.events.on('order.filled', (e) => fills.push(e.fill))
   paper.events.on('slippage.recorded', (e) => slips.push(e.record))
-  for (const ev of [
-    'order.submitted',
-    'order.accepted',
-    'order.filled',
-    'order.canceled',
-    'order.rejected',
-    'order.expired',
-  ] as const) {
+  for (const ev of ORDER_EVENTS) {
     paper.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
   }
   paper.events.on('error', (e) => {

@@ -8,7 +8,7 @@
  * ```
  */
 import { canTransition } from '../../core/orderState.js'
-import type { ExecutionClient, OrderIntent } from '../../core/ports.js'
+import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../../core/ports.js'
 import type { Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { isTradekitError } from '../../errors/index.js'
@@ -44,21 +44,12 @@ function check(cond: boolean, msg: string): void {
   if (!cond) throw new Error(msg)
 }
 
-const EVENTS = [
-  'order.submitted',
-  'order.accepted',
-  'order.filled',
-  'order.canceled',
-  'order.rejected',
-  'order.expired',
-] as const
-
 /** Records every order event and checks each status change against the order state machine. */
 function recorder(client: ExecutionClient) {
   const seq = new Map<string, Order[]>()
   const names: string[] = []
   const problems: string[] = []
-  for (const ev of EVENTS) {
+  for (const ev of ORDER_EVENTS) {
     client.events.on(ev, (e: { type: string; order: Order; tsEvent: number }) => {
       if (e.type !== ev) problems.push(`event "${ev}" carries type "${e.type}"`)
       if (!Number.isFinite(e.tsEvent)) problems.push(`event "${ev}" has no tsEvent`)
