@@ -175,8 +175,12 @@ describe('TradingEngine', () => {
       openOrders: (f) => paper.openOrders(f),
       shutdown: (o) => paper.shutdown(o),
     }
+    const toldReversed: string[] = []
     const pair: Strategy = {
       id: 'pair',
+      onFillReversed(f) {
+        toldReversed.push(f.tradeId)
+      },
       requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
       onCandle(c, ctx) {
         if (c.openTime !== 0) return
@@ -233,6 +237,7 @@ describe('TradingEngine', () => {
     bus.emit('order.fillReversed', { type: 'order.fillReversed', fill: leg1, reason: 'test', tsEvent: 0 })
     for (let i = 0; i < 5; i++) await clock.advanceAsync(0)
     expect(rebalanced).toEqual(['UNWOUND REVERSED:0 UNWOUND:0'])
+    expect(toldReversed).toEqual([leg1.tradeId]) // the strategy that sent the leg is told
     expect(fills.map((f) => f.side)).toEqual(['BUY', 'BUY', 'SELL'])
     expect(portfolio.position('binance', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
     await engine.stop()

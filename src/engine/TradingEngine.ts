@@ -159,6 +159,9 @@ interface SentGroup {
   chain: Promise<void>
 }
 
+/** Finished orders whose strategy the engine remembers, for late fills and reversals. */
+const MAX_FINISHED_ORDERS = 10_000
+
 /** Legs of sent groups the engine remembers, to re-balance them on a reversal. */
 const MAX_GROUP_LEGS = 2_000
 
@@ -249,6 +252,8 @@ export class TradingEngine {
   readonly #instruments = new Map<string, Instrument>()
   readonly #market = new Map<string, MarketState>()
   readonly #orderStrategy = new Map<string, string>()
+  /** Strategies of recently finished orders (bounded): late fills and fill reversals still reach their strategy. */
+  readonly #finishedStrategy = new Map<string, string>()
   readonly #feedLast = new Map<string, number>()
   readonly #feedInstruments = new Map<string, Set<string>>()
   readonly #restricted = new Map<string, { state: InstrumentState; reason: string }>()
@@ -606,14 +611,18 @@ export class TradingEngine {
     relay('error')
     const onFill = (e: ExecutionEvents['order.filled'][0]): void => {
       orders.inc({ venue: e.order.venue, outcome: 'fill' })
-      const sid = this.#orderStrategy.get(e.order.clientOrderId)
+      const sid = this.#strategyOf(e.order.clientOrderId)
       if (sid !== undefined) this.#runnerById.get(sid)?.fill(e.fill)
       this.#routeOrderUpdate(e.order, false)
       this.#bus.emit('order.filled', e)
     }
     ex.events.on('order.filled', onFill)
     this.#detach.push(() => ex.events.off('order.filled', onFill))
-    const onReversed = (e: ExecutionEvents['order.fillReversed'][0]): void => this.#onFillReversed(e.fill)
+    const onReversed = (e: ExecutionEvents['order.fillReversed'][0]): void => {
+      const sid = this.#strategyOf(e.fill.clientOrderId)
+      if (sid !== undefined) this.#runnerById.get(sid)?.fillReversed(e.fill)
+      this.#onFillReversed(e.fill)
+    }
     ex.events.on('order.fillReversed', onReversed)
     this.#detach.push(() => ex.events.off('order.fillReversed', onReversed))
   }
@@ -689,7 +698,7 @@ export class TradingEngine {
   }
 
   #routeOrderUpdate(order: Order, notify = true): void {
-    const sid = this.#orderStrategy.get(order.clientOrderId)
+    const sid = this.#strategyOf(order.clientOrderId)
     if (sid === undefined) return
     if (notify) this.#runnerById.get(sid)?.orderUpdate(order)
     if (
@@ -698,9 +707,19 @@ export class TradingEngine {
       order.status === 'REJECTED' ||
       order.status === 'EXPIRED'
     ) {
-      // Keep the mapping bounded: terminal orders will not produce more events worth routing.
+      // Keep the live mapping small; a finished order can still get a late fill or a reversal for a while.
       this.#orderStrategy.delete(order.clientOrderId)
+      this.#finishedStrategy.set(order.clientOrderId, sid)
+      if (this.#finishedStrategy.size > MAX_FINISHED_ORDERS) {
+        const oldest = this.#finishedStrategy.keys().next().value
+        if (oldest !== undefined) this.#finishedStrategy.delete(oldest)
+      }
     }
+  }
+
+  /** The strategy that sent an order, live or recently finished. */
+  #strategyOf(clientOrderId: string): string | undefined {
+    return this.#orderStrategy.get(clientOrderId) ?? this.#finishedStrategy.get(clientOrderId)
   }
 
   #updateMarket(venue: string, symbol: string, price: number, ts: number): void {

@@ -71,6 +71,8 @@ export interface Strategy<S = unknown> {
   onTrade?(trade: Trade, ctx: StrategyContext): void
   /** A fill of one of this strategy's orders. */
   onFill?(fill: Fill, ctx: StrategyContext): void
+  /** The venue undid a fill it had reported for one of this strategy's orders (a failed Polymarket settlement). */
+  onFillReversed?(fill: Fill, ctx: StrategyContext): void
   /** A status change of one of this strategy's orders. */
   onOrderUpdate?(order: Order, ctx: StrategyContext): void
   /** JSON-serialisable state. */

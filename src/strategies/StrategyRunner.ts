@@ -118,6 +118,12 @@ export class StrategyRunner {
     this.#guard('onFill', () => this.#strategy.onFill?.(f, this.#ctx))
   }
 
+  /** Delivers the reversal of a fill of one of this strategy's orders (the caller routes by strategy id). */
+  fillReversed(f: Fill): void {
+    if (!this.#running) return
+    this.#guard('onFillReversed', () => this.#strategy.onFillReversed?.(f, this.#ctx))
+  }
+
   /** Delivers an order update of one of this strategy's orders. */
   orderUpdate(o: Order): void {
     if (!this.#running) return
