@@ -317,6 +317,22 @@ describe('CircuitBreaker: persistence', () => {
     expect(b.breaker.status().dayStartEquity?.toString()).toBe('10000')
   })
 
+  it('resume keeps the order-rate windows: no more orders in a window than its limit (found by the soak)', () => {
+    const { breaker, clock } = make({
+      breakers: { orderRate: { perInstrument: { maxOrders: 2, windowMs: 10_000 }, action: 'REDUCING' } },
+    })
+    breaker.recordOrder('k')
+    breaker.recordOrder('k')
+    expect(breaker.checkOrderRate('k')?.code).toBe('ORDER_RATE_LIMITED')
+    expect(breaker.state).toBe('REDUCING')
+    clock.advance(3_000)
+    expect(breaker.resume()).toBe(true)
+    expect(breaker.checkOrderRate('k')?.code).toBe('ORDER_RATE_LIMITED') // same window: still full
+    breaker.resume()
+    clock.advance(7_001)
+    expect(breaker.checkOrderRate('k')).toBeUndefined() // the window moved on
+  })
+
   it('resume can restart the drawdown and daily-loss measurements', async () => {
     const { breaker } = make({
       breakers: { drawdown: { maxDrawdownFraction: 0.1 }, dailyLoss: { maxLossFraction: 0.05 } },

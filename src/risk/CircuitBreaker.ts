@@ -470,20 +470,17 @@ export class CircuitBreaker {
   }
 
   /**
-   * Returns to ACTIVE (the host's explicit decision). Clears the losing streak, its cooldown and the rate windows;
-   * optionally restarts the drawdown and daily-loss measurements from the current equity. Returns false when the
-   * state was already ACTIVE. A breach that still holds trips again on the next equity update.
+   * Returns to ACTIVE (the host's explicit decision). Clears the losing streak, its cooldown and the venue-response
+   * (rejection-rate) window; optionally restarts the drawdown and daily-loss measurements from the current equity.
+   * The order-rate windows are kept: a resume never lets more orders into a window than its limit. Returns false when
+   * the state was already ACTIVE. A breach that still holds trips again on the next equity update.
    */
   resume(options: ResumeOptions = {}): boolean {
     const now = this.#clock.now()
     this.#losses = 0
     this.#cooldownUntil = undefined
-    this.#symbolRates.clear()
     this.#responses = []
     this.#responsesHead = 0
-    // Fresh rate windows: orders before the halt do not count against the resumed session.
-    const rate = this.#cfg.orderRate
-    this.#globalRate = rate === false ? undefined : new TimestampRing(rate.global.maxOrders)
     if (options.resetDrawdownPeak === true && this.#lastEquity !== undefined) this.#peak = this.#lastEquity
     if (options.resetDailyLoss === true && this.#lastEquity !== undefined) this.#dayStart = this.#lastEquity
     const changed =
