@@ -200,6 +200,26 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     expect(adapter.created.get(o.clientOrderId)).toBe(1)
   })
 
+  it('a failed fills lookup is retried, never answered by a fee-less synthesized fill (found by the soak)', async () => {
+    const { adapter, exec, fills, clock } = await setup()
+    adapter.enableOrderFills({ failFirst: 2 })
+    adapter.dropStream()
+    adapter.setPrice('BTCUSDT', '100')
+    adapter.failNext('LOSE_RESPONSE')
+    const o = await exec.submit(intent({ qty: '2' }))
+    await flush()
+    // The venue says FILLED, but its fills could not be read yet: nothing is made up.
+    expect(fills).toEqual([])
+    for (let i = 0; i < 10 && fills.length === 0; i++) {
+      await clock.advanceAsync(500)
+      await flush()
+    }
+    expect(
+      fills.map((f) => [f.qty.toString(), f.fee.toString(), f.tradeId.startsWith('reconcile:')]),
+    ).toEqual([['2', '0.2', false]])
+    expect(exec.order(o.clientOrderId)?.status).toBe('FILLED')
+  })
+
   it('a request that never reached the venue is rejected after the look-ups say "unknown" (no resend)', async () => {
     const { adapter, exec, clock } = await setup()
     adapter.failNext('TIMEOUT_BEFORE_VENUE')

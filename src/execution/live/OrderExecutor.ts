@@ -160,10 +160,10 @@ export class OrderExecutor implements ExecutionClient {
   /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
   readonly #unresolved = new Map<string, boolean>()
   /**
-   * Terminal orders the venue reports with more filled quantity than the fills received (a FOK/IOC remainder
-   * cancelled while the stream that carries its fills was down), with that report: revisited until they match.
+   * Orders the venue reports with more filled quantity than the fills received (the stream that carries them was
+   * down, or the fills lookup failed), with that report and the lookups so far: revisited until the fills are in.
    */
-  readonly #missingFills = new Map<string, Order>()
+  readonly #missingFills = new Map<string, MissingFills>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
@@ -448,9 +448,10 @@ export class OrderExecutor implements ExecutionClient {
   /**
    * Fetches open orders, balances and positions over REST and merges them: unknown open orders are adopted,
    * tracked orders missing from the open list are looked up by client id, missing fills are taken from the venue's
-   * record of the order's fills when the adapter has `orderFills` (real trade ids and fees), and otherwise
-   * synthesized from the venue's filled quantity and average price (trade id `reconcile:<id>:<filledQty>`, fee
-   * unknown so 0).
+   * record of the order's fills when the adapter has `orderFills` (real trade ids and fees; a failed lookup is retried
+   * with backoff, never answered by a made-up fill), and only without `orderFills` (or when `queryAttempts` successful
+   * lookups still fall short) synthesized from the venue's filled quantity and average price (trade id
+   * `reconcile:<id>:<filledQty>`, fee unknown so 0).
    */
   async reconcile(): Promise<ReconcileReport> {
     const t = this.#cfg.requestTimeoutMs
@@ -493,10 +494,10 @@ export class OrderExecutor implements ExecutionClient {
         this.#bus.emit('error', toTradekitError(e))
       }
     }
-    for (const [cid, v] of [...this.#missingFills]) {
+    for (const [cid, m] of [...this.#missingFills]) {
       try {
         const before = this.#orders.get(cid)
-        await this.#applyVenueOrderAndSynthesize(v)
+        await this.#applyVenueOrderAndSynthesize(m.venue)
         if (this.#orders.get(cid) !== before) updated.push(cid)
       } catch (e) {
         this.#bus.emit('error', toTradekitError(e))
@@ -578,27 +579,36 @@ export class OrderExecutor implements ExecutionClient {
         return
       default: {
         const moved = this.#move(cur, v.status, v.reason)
-        if (moved !== undefined && v.filledQty.gt(moved.filledQty)) this.#awaitFills(moved, v)
+        if (moved !== undefined && v.filledQty.gt(moved.filledQty)) this.#awaitFills(v)
       }
     }
   }
 
   /**
-   * Remembers a terminal order whose fills the venue reports but the stream has not delivered (yet): looked at again
-   * after `queryIntervalMs` and at every reconciliation until its fills are in.
+   * Remembers an order whose fills the venue reports but we have not received, and looks again after
+   * `queryIntervalMs` (doubling after each failed lookup, at most 30 s) and at every reconciliation until they are in.
+   * `lookup` says how the fills lookup that found the gap went.
    */
-  #awaitFills(order: Order, venue: Order): void {
-    const cid = order.clientOrderId
-    const first = !this.#missingFills.has(cid)
-    this.#missingFills.set(cid, { ...venue, clientOrderId: cid })
-    if (!first) return
-    this.#background(
-      (async () => {
-        await sleep(this.#clock, this.#cfg.queryIntervalMs)
-        const v = this.#missingFills.get(cid)
-        if (v !== undefined && !this.#closed) await this.#applyVenueOrderAndSynthesize(v)
-      })(),
-    )
+  #awaitFills(venue: Order, lookup?: 'covered-less' | 'failed'): MissingFills {
+    const cid = venue.clientOrderId
+    const m = this.#missingFills.get(cid) ?? { venue, lookups: 0, failures: 0, scheduled: false }
+    m.venue = venue
+    if (lookup === 'covered-less') m.lookups++
+    if (lookup === 'failed') m.failures++
+    this.#missingFills.set(cid, m)
+    if (!m.scheduled && !this.#closed) {
+      m.scheduled = true
+      const delay = Math.min(this.#cfg.queryIntervalMs * 2 ** Math.min(m.failures, 5), 30_000)
+      this.#background(
+        (async () => {
+          await sleep(this.#clock, delay)
+          m.scheduled = false
+          if (this.#missingFills.get(cid) === m && !this.#closed)
+            await this.#applyVenueOrderAndSynthesize(m.venue)
+        })(),
+      )
+    }
+    return m
   }
 
   /** Like #applyVenueOrder, adopting unknown open orders and synthesizing fills the stream did not deliver. */
@@ -615,10 +625,21 @@ export class OrderExecutor implements ExecutionClient {
           'orderFills',
         )
         for (const f of fills) if (f.clientOrderId === cid) this.#onFill(f)
+        cur = this.#orders.get(cid)
+        // The venue's trade history can lag its order status: look again a few times before synthesizing.
+        if (cur !== undefined && v.filledQty.gt(cur.filledQty)) {
+          if (this.#awaitFills(v, 'covered-less').lookups < this.#cfg.queryAttempts) cur = undefined
+        }
       } catch (e) {
         this.#log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order fills lookup failed')
+        // Never synthesize a fill (without its fee) while the venue's record may still be read: retry later.
+        this.#awaitFills(v, 'failed')
+        cur = undefined
       }
-      cur = this.#orders.get(cid)
+      if (cur === undefined) {
+        this.#applyVenueOrder(v, true)
+        return
+      }
     }
     if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
       const delta = v.filledQty.minus(cur.filledQty)
@@ -707,7 +728,7 @@ export class OrderExecutor implements ExecutionClient {
     }
     this.#orders.set(fill.clientOrderId, next)
     const awaited = this.#missingFills.get(fill.clientOrderId)
-    if (awaited !== undefined && next.filledQty.gte(awaited.filledQty))
+    if (awaited !== undefined && next.filledQty.gte(awaited.venue.filledQty))
       this.#missingFills.delete(fill.clientOrderId)
     this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
     this.#shadow?.live(next, fill)
@@ -801,6 +822,16 @@ export class OrderExecutor implements ExecutionClient {
     await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     this.#clock.clearTimeout(h)
   }
+}
+
+/** An order whose venue-reported fills have not all arrived (see `#awaitFills`). */
+interface MissingFills {
+  venue: Order
+  /** Lookups that succeeded but did not cover the venue's filled quantity. */
+  lookups: number
+  /** Lookups that failed. */
+  failures: number
+  scheduled: boolean
 }
 
 const EVENT_OF: Partial<

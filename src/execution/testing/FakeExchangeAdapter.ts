@@ -48,6 +48,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #prices = new Map<string, Decimal>()
   readonly #faults: { fault: FakeFault; symbol?: string }[] = []
   readonly #rejectSymbols = new Map<string, string>()
+  readonly #trades = new Map<string, Fill[]>()
   #streamUp = true
   #seq = 0
   #now: () => number
@@ -82,6 +83,24 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   dropStream(): void {
     this.#streamUp = false
   }
+
+  /**
+   * Gives the adapter the optional `orderFills` (the venue's record of an order's fills, with their fees); the first
+   * `failFirst` lookups fail with a network error, as during a venue outage.
+   */
+  enableOrderFills(options: { failFirst?: number } = {}): void {
+    let failures = options.failFirst ?? 0
+    this.orderFills = async (_symbol, clientOrderId) => {
+      if (failures > 0) {
+        failures--
+        throw new NetworkError('orderFills: venue unreachable')
+      }
+      return this.#trades.get(clientOrderId) ?? []
+    }
+  }
+
+  /** The venue's record of an order's fills; only present after {@link FakeExchangeAdapter.enableOrderFills}. */
+  orderFills?: (symbol: string, clientOrderId: string) => Promise<readonly Fill[]>
 
   /** Restores the private stream and emits `user.reconnected`. */
   reconnectStream(): void {
@@ -221,6 +240,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
     const r = applyFill(o, fill)
     if (!r.ok) throw r.error
     this.orders.set(o.clientOrderId, r.value)
+    this.#trades.set(o.clientOrderId, [...(this.#trades.get(o.clientOrderId) ?? []), fill])
     if (this.#streamUp) this.#bus.emit('fill', { type: 'fill', fill, tsEvent: fill.tsEvent })
     this.#emitOrder(r.value)
     return fill
