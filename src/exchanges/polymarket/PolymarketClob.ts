@@ -583,10 +583,7 @@ export class PolymarketClob {
       this.getNegRisk(args.tokenId),
       signer.getAddress(),
     ])
-    const order = buildOrder(
-      { ...args, timestamp: args.timestamp ?? this.#clock.now() },
-      this.#orderOptions(tickSize, negRisk, address),
-    )
+    const order = buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
 
@@ -604,7 +601,7 @@ export class PolymarketClob {
       book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
     }
     const order = buildMarketOrder(
-      { ...args, ...(book !== undefined ? { book } : {}), timestamp: args.timestamp ?? this.#clock.now() },
+      { ...args, ...(book !== undefined ? { book } : {}) },
       this.#orderOptions(tickSize, negRisk, address),
     )
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
@@ -1185,6 +1182,7 @@ export class PolymarketClob {
       negRisk,
       signatureType: this.#cfg.signatureType as SignatureType,
       signer,
+      clock: this.#clock,
       ...(this.#cfg.funder !== undefined ? { funder: this.#cfg.funder } : {}),
     }
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
 import { Decimal } from '../../decimal/index.js'
 import {
   buildMarketOrder,
@@ -178,6 +179,11 @@ describe('market order amounts', () => {
 
 describe('buildOrder', () => {
   it('builds an EOA order with decimal-string uints', () => {
+    const stamped = buildOrder(
+      { tokenId: TOKEN, price: '0.55', size: '10', side: 'BUY', salt: '123' },
+      { ...base, tickSize: '0.01', clock: new ManualClock(1_700_000_000_000) },
+    )
+    expect(stamped.timestamp).toBe('1700000000000') // an omitted timestamp comes from the clock
     const o = buildOrder(
       { tokenId: TOKEN, price: '0.55', size: '10', side: 'BUY', salt: '123', timestamp: 1_700_000_000_000 },
       { ...base, tickSize: '0.01' },

@@ -1,4 +1,5 @@
 import { getAddress } from 'ethers'
+import { SystemClock } from '../../core/clock.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import { ValidationError } from '../../errors/index.js'
 import {
@@ -18,6 +19,8 @@ import type {
   PolymarketSide,
   PriceLevel,
 } from './types.js'
+
+const SYSTEM_CLOCK = new SystemClock()
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/
 const UINT = /^(0|[1-9]\d{0,77})$/
@@ -249,7 +252,7 @@ function assemble(
   const builder = bytes32(args.builder, 'builder')
   const salt = args.salt ?? randomSalt()
   if (!UINT.test(salt)) throw new ValidationError(`Invalid salt "${salt}"`, { field: 'salt' })
-  const timestamp = String(args.timestamp ?? Date.now())
+  const timestamp = String(args.timestamp ?? (options.clock ?? SYSTEM_CLOCK).now())
   if (!UINT.test(timestamp))
     throw new ValidationError(`Invalid timestamp "${timestamp}"`, { field: 'timestamp' })
   const exp = String(expiration ?? 0)

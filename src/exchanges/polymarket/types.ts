@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/clock.js'
 import type { TickSize } from './constants.js'
 
 /** Polymarket signature types: 0 = EOA, 1 = POLY_PROXY (email/Magic wallet), 2 = POLY_GNOSIS_SAFE (browser wallet). */
@@ -52,7 +53,7 @@ export interface BuildOrderArgs {
   readonly side: PolymarketSide
   /** Random when omitted. */
   readonly salt?: string
-  /** Epoch ms; `Date.now()` when omitted. */
+  /** Epoch ms; the options' `clock` when omitted. */
   readonly timestamp?: number | string
   /** Unix seconds (GTD); `0` when omitted. */
   readonly expiration?: number | string
@@ -69,6 +70,8 @@ export interface BuildOrderOptions {
   readonly signer: string
   /** The funding wallet (proxy or Safe); required for signature types 1 and 2, and the maker of the order. */
   readonly funder?: string
+  /** Time source of an omitted `timestamp` (default: the system clock). */
+  readonly clock?: Clock
 }
 
 /** One price level used to price a market order; best level first. */
