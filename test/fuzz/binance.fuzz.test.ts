@@ -24,13 +24,14 @@ import {
   parseSymbolRules,
 } from '../../src/exchanges/binance/index.js'
 import {
+  accountUpdateToAccount,
   algoOrderToOrder,
+  algoUpdateToOrder,
   balance,
   executionReportToEvent,
   futuresOrderToOrder,
   mapAlgoStatus,
   orderTradeUpdateToEvent,
-  position,
   spotFills,
   spotOrderToOrder,
 } from '../../src/exchanges/binance/mapping.js'
@@ -391,19 +392,12 @@ function userFrame(event: unknown): 'emitted' | 'rejected' | 'ignored' {
     case 'ACCOUNT_UPDATE': {
       const r = AccountUpdateSchema.safeParse(event)
       if (!r.success) return 'rejected'
-      for (const b of r.data.a.B) {
-        // Same arithmetic as BinanceUsdm: free = max(cw, 0), locked = max(wb - cw, 0).
-        const bal = balance(
-          'binance-usdm',
-          b.a,
-          b.cw.gt(0) ? b.cw : b.cw.times(0),
-          b.wb.minus(b.cw).gt(0) ? b.wb.minus(b.cw) : b.wb.times(0),
-        )
+      const { balances, positions } = accountUpdateToAccount(r.data, 'binance-usdm')
+      for (const bal of balances) {
         nonNegative(bal.free, 'free')
         nonNegative(bal.locked, 'locked')
       }
-      for (const p of r.data.a.P) {
-        const pos = position('binance-usdm', p.s, p.pa, p.ep, p.up, p.cr ?? p.up.times(0))
+      for (const pos of positions) {
         assertAllFinite(pos)
         if (pos.entryPrice !== undefined) positive(pos.entryPrice, 'position.entryPrice')
       }
@@ -412,26 +406,8 @@ function userFrame(event: unknown): 'emitted' | 'rejected' | 'ignored' {
     case 'ALGO_UPDATE': {
       const r = AlgoUpdateSchema.safeParse(event)
       if (!r.success) return 'rejected'
-      const o = r.data.o
-      if (mapAlgoStatus(o.X) === undefined) return 'ignored'
-      const order = algoOrderToOrder(
-        {
-          algoId: o.aid,
-          clientAlgoId: o.caid,
-          orderType: o.o,
-          symbol: o.s,
-          side: o.S,
-          quantity: o.q,
-          algoStatus: o.X,
-          ...(o.tp !== undefined ? { triggerPrice: o.tp } : {}),
-          ...(o.p !== undefined ? { price: o.p } : {}),
-          ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
-          createTime: r.data.T,
-          updateTime: r.data.T,
-        },
-        'binance-usdm',
-        r.data.E,
-      )
+      if (mapAlgoStatus(r.data.o.X) === undefined) return 'ignored'
+      const order = algoUpdateToOrder(r.data, 'binance-usdm')
       if (order !== undefined) checkOrder(order)
       return order === undefined ? 'ignored' : 'emitted'
     }

@@ -13,7 +13,9 @@ import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './Binanc
 import type { BinanceConfig } from './config.js'
 import { BinanceErrorCode } from './errors.js'
 import {
+  accountUpdateToAccount,
   algoOrderToOrder,
+  algoUpdateToOrder,
   balance,
   futuresOrderToOrder,
   mapAlgoStatus,
@@ -641,24 +643,7 @@ export class BinanceUsdm extends BinanceClient {
           unknown()
           return
         }
-        const order = algoOrderToOrder(
-          {
-            algoId: o.aid,
-            clientAlgoId: o.caid,
-            orderType: o.o,
-            symbol: o.s,
-            side: o.S,
-            quantity: o.q,
-            algoStatus: o.X,
-            ...(o.tp !== undefined ? { triggerPrice: o.tp } : {}),
-            ...(o.p !== undefined ? { price: o.p } : {}),
-            ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
-            createTime: r.data.T,
-            updateTime: r.data.T,
-          },
-          this.venue,
-          r.data.E,
-        )
+        const order = algoUpdateToOrder(r.data, this.venue)
         if (order !== undefined) this.emitOrder(order, undefined, r.data.E)
         else unknown()
         return
@@ -672,27 +657,12 @@ export class BinanceUsdm extends BinanceClient {
           )
           return
         }
-        const a = r.data.a
-        if (a.B.length > 0) {
-          this.bus.emit('balance.update', {
-            type: 'balance.update',
-            balances: a.B.map((b) =>
-              balance(
-                this.venue,
-                b.a,
-                b.cw.gt(0) ? b.cw : b.cw.times(0),
-                b.wb.minus(b.cw).gt(0) ? b.wb.minus(b.cw) : b.wb.times(0),
-              ),
-            ),
-            tsEvent: r.data.E,
-          })
+        const { balances, positions } = accountUpdateToAccount(r.data, this.venue)
+        if (balances.length > 0) {
+          this.bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: r.data.E })
         }
-        if (a.P.length > 0) {
-          this.bus.emit('position.update', {
-            type: 'position.update',
-            positions: a.P.map((p) => position(this.venue, p.s, p.pa, p.ep, p.up, p.cr ?? p.up.times(0))),
-            tsEvent: r.data.E,
-          })
+        if (positions.length > 0) {
+          this.bus.emit('position.update', { type: 'position.update', positions, tsEvent: r.data.E })
         }
         return
       }

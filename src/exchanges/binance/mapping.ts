@@ -2,6 +2,8 @@ import type { z } from 'zod'
 import type { Balance, Fill, Order, OrderStatus, OrderType, Position, TimeInForce } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
 import type {
+  AccountUpdateSchema,
+  AlgoUpdateSchema,
   BinanceAlgoOrderSchema,
   BinanceFuturesOrderSchema,
   BinanceSpotFillSchema,
@@ -332,6 +334,53 @@ export function orderTradeUpdateToEvent(
       liquidity: o.m ? 'MAKER' : 'TAKER',
       tsEvent: o.T,
     },
+  }
+}
+
+/**
+ * The order an `ALGO_UPDATE` event reports (its `o` payload read like a REST algo order), or `undefined` for an
+ * unknown status or type.
+ */
+export function algoUpdateToOrder(u: z.output<typeof AlgoUpdateSchema>, venue: string): Order | undefined {
+  const o = u.o
+  return algoOrderToOrder(
+    {
+      algoId: o.aid,
+      clientAlgoId: o.caid,
+      orderType: o.o,
+      symbol: o.s,
+      side: o.S,
+      quantity: o.q,
+      algoStatus: o.X,
+      ...(o.tp !== undefined ? { triggerPrice: o.tp } : {}),
+      ...(o.p !== undefined ? { price: o.p } : {}),
+      ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
+      createTime: u.T,
+      updateTime: u.T,
+    },
+    venue,
+    u.E,
+  )
+}
+
+/**
+ * The balances and positions of an `ACCOUNT_UPDATE` event: free = max(cross wallet, 0), locked = max(wallet − cross
+ * wallet, 0); positions with their entry, unrealized and cumulative realized PnL.
+ */
+export function accountUpdateToAccount(
+  u: z.output<typeof AccountUpdateSchema>,
+  venue: string,
+): { balances: Balance[]; positions: Position[] } {
+  return {
+    balances: u.a.B.map((b) =>
+      balance(
+        venue,
+        b.a,
+        b.cw.gt(0) ? b.cw : b.cw.times(0),
+        b.wb.minus(b.cw).gt(0) ? b.wb.minus(b.cw) : b.wb.times(0),
+      ),
+    ),
+    positions: u.a.P.map((p) => position(venue, p.s, p.pa, p.ep, p.up, p.cr ?? p.up.times(0))),
   }
 }
 
