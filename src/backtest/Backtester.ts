@@ -122,6 +122,7 @@ export class Backtester {
       balances: { ...cfg.balances },
       instruments: [...cfg.instruments],
       clock,
+      reversalWindow: 0, // paper fills are never reversed: keep the per-fill undo record off the hot path
     })
     const paper = new PaperTrader({ ...cfg.paper, instruments: [...cfg.instruments], portfolio, clock })
     const risk = new RiskManager({ ...cfg.risk, clock, store: new MemoryStateStore() } as RiskManagerConfig)

@@ -165,6 +165,7 @@ export class PaperTrader implements ExecutionClient {
         balances: this.#cfg.balances as Record<string, string>,
         accountCurrency: this.#cfg.accountCurrency,
         clock: this.#clock,
+        reversalWindow: 0, // paper fills are never reversed
       })
     for (const i of this.#cfg.instruments) {
       this.#instruments.set(key(i.venue, i.symbol), i)
