@@ -38,7 +38,7 @@ export interface BinanceSimConfig {
   seed?: number
   /** Symbols on both markets (default `['BTCUSDT', 'ETHUSDT']`). */
   symbols?: readonly SimSymbolInput[]
-  /** Market step interval in ms (default 100). `0` disables the timer: drive it with {@link BinanceSim.step}. */
+  /** Market step interval in wall-clock ms (default 100; a real timer, not the `clock`). `0` disables the timer: drive it with {@link BinanceSim.step}. */
   tickMs?: number
   /** Accepted keys (default one HMAC key: `sim-api-key` / `sim-api-secret`). */
   apiKeys?: readonly BinanceSimApiKey[]
