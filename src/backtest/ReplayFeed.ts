@@ -3,7 +3,7 @@ import type { Listenable } from '../core/events.js'
 import { TypedEmitter } from '../core/events.js'
 import type { MarketDataEvents, MarketDataSource } from '../core/ports.js'
 import type { BookSnapshot, Candle, Trade } from '../core/types.js'
-import { ExchangeDataError, type TradekitError, toTradekitError } from '../errors/index.js'
+import { ExchangeDataError, isTradekitError, type TradekitError } from '../errors/index.js'
 import type { Result } from '../errors/result.js'
 import type { RecordedMessage } from './Recorder.js'
 
@@ -77,7 +77,7 @@ export class ReplayFeed implements MarketDataSource {
       count++
       if (m instanceof Error) {
         dataErrors++
-        this.#bus.emit('dataError', toTradekitError(m, 'EXCHANGE_DATA_INVALID'))
+        this.#bus.emit('dataError', new ExchangeDataError('replay', m.message, [m.message], '', { cause: m }))
         continue
       }
       if (this.#cfg.channels !== undefined && !this.#cfg.channels.includes(m.ch)) continue
@@ -86,7 +86,7 @@ export class ReplayFeed implements MarketDataSource {
       try {
         r = this.#cfg.decode(m)
       } catch (e) {
-        r = { ok: false, error: toTradekitError(e, 'EXCHANGE_DATA_INVALID') }
+        r = { ok: false, error: asDataError(e, m) }
       }
       if (!r.ok) {
         dataErrors++
@@ -146,4 +146,19 @@ export async function* readRecording(path: string): AsyncGenerator<RecordedMessa
   } finally {
     rl.close()
   }
+}
+
+/** A decoder that threw: its error as it is when it is a tradekit error, else a data error naming the message. */
+function asDataError(e: unknown, m: RecordedMessage): TradekitError {
+  if (isTradekitError(e)) return e
+  const message = e instanceof Error ? e.message : String(e)
+  return new ExchangeDataError(
+    'replay',
+    `Decoder threw on a "${m.ch}" message: ${message}`,
+    [message],
+    m.data,
+    {
+      cause: e,
+    },
+  )
 }

@@ -1,3 +1,4 @@
+import type { TradekitErrorByCode } from './errors.js'
 import { redact } from './redact.js'
 
 /** Brand that marks every tradekit error; a `Symbol.for` key survives duplicated bundles. */
@@ -45,7 +46,7 @@ export interface TradekitErrorOptions {
  * @example
  * ```ts
  * try { await client.placeOrder(req) } catch (e) {
- *   if (isTradekitError(e) && e.code === 'RATE_LIMITED') console.log('retry in', e.details.retryAfterMs)
+ *   if (isTradekitError(e, 'RATE_LIMITED')) console.log('retry in', e.retryAfterMs)
  * }
  * ```
  */
@@ -72,21 +73,31 @@ export class TradekitError extends Error {
 }
 
 /**
- * True when `e` is a tradekit error, even when it comes from another copy of the package.
+ * True when `e` is a tradekit error, even when it comes from another copy of the package. Given a `code`, it also
+ * checks the code and narrows to that code's class, so its typed fields are read directly (`e.status`,
+ * `e.retryAfterMs`); `details` is only for logging.
  *
  * @example
  * ```ts
  * try {
  *   await executor.submit(intent)
  * } catch (e) {
- *   if (isTradekitError(e) && e.retryable) console.log('may retry:', e.code)
+ *   if (isTradekitError(e, 'RATE_LIMITED')) console.log('retry in', e.retryAfterMs)
+ *   else if (isTradekitError(e) && e.retryable) console.log('may retry:', e.code)
  *   else throw e
  * }
  * ```
  */
-export function isTradekitError(e: unknown): e is TradekitError {
-  return typeof e === 'object' && e !== null && (e as { [TRADEKIT_ERROR]?: unknown })[TRADEKIT_ERROR] === true
+export function isTradekitError<C extends TradekitErrorCode>(e: unknown, code: C): e is TradekitErrorByCode[C]
+export function isTradekitError(e: unknown): e is TradekitError
+export function isTradekitError(e: unknown, code?: TradekitErrorCode): boolean {
+  if (typeof e !== 'object' || e === null) return false
+  if ((e as { [TRADEKIT_ERROR]?: unknown })[TRADEKIT_ERROR] !== true) return false
+  return code === undefined || (e as TradekitError).code === code
 }
+
+/** Codes {@link toTradekitError} may give a wrapped value: those whose error class has no fields of its own. */
+export type WrapCode = 'INVARIANT_VIOLATED' | 'INVALID_STATE' | 'NETWORK' | 'SOCKET_CLOSED'
 
 /**
  * Wraps any thrown value into a {@link TradekitError}, keeping tradekit errors as they are.
@@ -96,8 +107,11 @@ export function isTradekitError(e: unknown): e is TradekitError {
  * somePromise.catch((e: unknown) => emitter.emit('error', toTradekitError(e)))
  * ```
  */
-export function toTradekitError(e: unknown, code: TradekitErrorCode = 'INVARIANT_VIOLATED'): TradekitError {
+export function toTradekitError(e: unknown, code: WrapCode = 'INVARIANT_VIOLATED'): TradekitError {
   if (isTradekitError(e)) return e
   const message = e instanceof Error ? e.message : `Non-error value thrown: ${String(e)}`
-  return new TradekitError(code, message, { cause: e })
+  return new TradekitError(code, message, {
+    cause: e,
+    retryable: code === 'NETWORK' || code === 'SOCKET_CLOSED',
+  })
 }

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest'
 import {
   AuthError,
+  ConfigError,
   ExchangeDataError,
+  ExchangeError,
+  HttpError,
+  InsufficientFundsError,
+  InvariantError,
   isTradekitError,
+  ListenerError,
+  NetworkError,
+  OrderRejectedError,
   RateLimitError,
   REDACTED,
   redact,
+  SocketClosedError,
+  StateError,
   TRADEKIT_ERROR,
   TradekitError,
   toTradekitError,
+  ValidationError,
 } from './index.js'
 
 describe('TradekitError', () => {
@@ -73,5 +84,52 @@ describe('TradekitError', () => {
     expect(e.message).toContain('boom')
     const same = new TradekitError('TIMEOUT', 't')
     expect(toTradekitError(same)).toBe(same)
+  })
+})
+
+describe('isTradekitError(e, code)', () => {
+  it('is true only for a tradekit error with that code, and its typed fields are read directly', () => {
+    const e: unknown = new HttpError(503, 'busy')
+    expect(isTradekitError(e, 'HTTP_ERROR')).toBe(true)
+    expect(isTradekitError(e, 'TIMEOUT')).toBe(false)
+    expect(isTradekitError(new Error('x'), 'HTTP_ERROR')).toBe(false)
+    expect(isTradekitError(null, 'HTTP_ERROR')).toBe(false)
+    if (isTradekitError(e, 'HTTP_ERROR')) expect(e.status).toBe(503)
+  })
+
+  it('each error class carries the code it is listed under', () => {
+    const samples: TradekitError[] = [
+      new ConfigError('c', []),
+      new ValidationError('v'),
+      new InvariantError('i'),
+      new StateError('s'),
+      new ExchangeError('binance', 'x'),
+      new OrderRejectedError('binance', 'x'),
+      new InsufficientFundsError('binance', 'x'),
+      new AuthError('binance', 'x'),
+      new ExchangeDataError('binance', 'x', [], ''),
+      new RateLimitError('r', 1000),
+      new NetworkError('n'),
+      new HttpError(500, ''),
+      new SocketClosedError('s'),
+      new ListenerError('candle', new Error('x')),
+    ]
+    for (const s of samples) expect(s.name).not.toBe('TradekitError')
+    expect(samples.map((s) => s.code)).toEqual([
+      'CONFIG_INVALID',
+      'VALIDATION_FAILED',
+      'INVARIANT_VIOLATED',
+      'INVALID_STATE',
+      'EXCHANGE_REJECTED',
+      'ORDER_REJECTED',
+      'INSUFFICIENT_FUNDS',
+      'AUTH_FAILED',
+      'EXCHANGE_DATA_INVALID',
+      'RATE_LIMITED',
+      'NETWORK',
+      'HTTP_ERROR',
+      'SOCKET_CLOSED',
+      'LISTENER_FAILED',
+    ])
   })
 })

@@ -507,3 +507,30 @@ function safeStringify(v: unknown): string {
     }
   }
 }
+
+/**
+ * The error class behind each {@link TradekitErrorCode}: what `isTradekitError(e, code)` narrows to, so typed fields
+ * are read directly (`e.status`, `e.retryAfterMs`, `e.venueCode`) instead of through `details`.
+ */
+export interface TradekitErrorByCode {
+  CONFIG_INVALID: ConfigError
+  VALIDATION_FAILED: ValidationError
+  INVARIANT_VIOLATED: InvariantError
+  INVALID_STATE: StateError
+  EXCHANGE_REJECTED: ExchangeError
+  ORDER_REJECTED: OrderRejectedError
+  INSUFFICIENT_FUNDS: InsufficientFundsError
+  AUTH_FAILED: AuthError
+  EXCHANGE_DATA_INVALID: ExchangeDataError
+  RATE_LIMITED: RateLimitError
+  BANNED: BannedError
+  NETWORK: NetworkError
+  TIMEOUT: TimeoutError
+  HTTP_ERROR: HttpError
+  SOCKET_CLOSED: SocketClosedError
+  QUEUE_FULL: QueueFullError
+  CIRCUIT_OPEN: CircuitOpenError
+  RISK_DENIED: RiskDeniedError
+  ORDER_OUTCOME_UNKNOWN: OrderOutcomeUnknownError
+  LISTENER_FAILED: ListenerError
+}

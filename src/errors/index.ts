@@ -19,6 +19,7 @@ export {
   SocketClosedError,
   StateError,
   TimeoutError,
+  type TradekitErrorByCode,
   TransportError,
   type TransportErrorOptions,
   ValidationError,
@@ -31,4 +32,5 @@ export {
   TradekitErrorCode,
   type TradekitErrorOptions,
   toTradekitError,
+  type WrapCode,
 } from './TradekitError.js'
