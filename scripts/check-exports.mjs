@@ -12,3 +12,14 @@ for (const sub of subpaths) {
   })
   console.log(`ok ${spec} (cjs, esm)`)
 }
+
+// node10 resolution (`moduleResolution: node`) finds subpath types only through typesVersions: keep it in step.
+const typesVersions = pkg.typesVersions?.['*'] ?? {}
+for (const sub of subpaths.filter((s) => s !== '.')) {
+  const expected = `./dist/${sub.slice(2)}/index.d.cts`
+  if (typesVersions[sub.slice(2)]?.[0] !== expected) {
+    console.error(`package.json typesVersions["*"]["${sub.slice(2)}"] must be ["${expected}"] (node10 types)`)
+    process.exit(1)
+  }
+}
+console.log(`ok typesVersions covers ${subpaths.length - 1} subpaths`)

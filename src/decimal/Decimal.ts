@@ -1,4 +1,6 @@
-import DecimalJs from 'decimal.js'
+// The named export, not the default one: under node16/nodenext ESM a default import of this CommonJS-typed package
+// is the module object, which left `Decimal` typed `any` for consumers.
+import { Decimal as DecimalJs } from 'decimal.js'
 
 /**
  * tradekit's own decimal.js constructor: 40 significant digits, ROUND_HALF_EVEN, and never an exponent in

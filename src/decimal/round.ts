@@ -1,4 +1,4 @@
-import type DecimalJs from 'decimal.js'
+import type { Decimal as DecimalJs } from 'decimal.js'
 import { ValidationError } from '../errors/index.js'
 import { Decimal, type DecimalLike } from './Decimal.js'
 import { toDecimal } from './parse.js'
