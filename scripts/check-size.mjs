@@ -55,7 +55,12 @@ for (const file of walk(join(root, 'src'))) {
       const start = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line
       const end = sf.getLineAndCharacterOfPosition(node.getEnd()).line
       const cls = ts.isClassLike(node.parent) && node.parent.name ? `${node.parent.name.getText(sf)}.` : ''
-      functions.push({ rel, name: `${cls}${functionName(node, sf)}`, line: start + 1, lines: end - start + 1 })
+      functions.push({
+        rel,
+        name: `${cls}${functionName(node, sf)}`,
+        line: start + 1,
+        lines: end - start + 1,
+      })
     }
     ts.forEachChild(node, visit)
   }
@@ -65,7 +70,10 @@ for (const file of walk(join(root, 'src'))) {
 const violations = [
   ...files
     .filter((f) => f.lines > (f.rel.startsWith('src/engine/') ? ENGINE_FILE_LIMIT : FILE_LIMIT))
-    .map((f) => `${f.rel}: ${f.lines} lines (limit ${f.rel.startsWith('src/engine/') ? ENGINE_FILE_LIMIT : FILE_LIMIT})`),
+    .map(
+      (f) =>
+        `${f.rel}: ${f.lines} lines (limit ${f.rel.startsWith('src/engine/') ? ENGINE_FILE_LIMIT : FILE_LIMIT})`,
+    ),
   ...functions
     .filter((f) => f.lines > FUNCTION_LIMIT)
     .map((f) => `${f.rel}:${f.line} ${f.name}: ${f.lines} lines (limit ${FUNCTION_LIMIT})`),
@@ -75,7 +83,8 @@ const top = process.argv.indexOf('--top')
 if (top !== -1) {
   const n = Number(process.argv[top + 1] ?? 10)
   console.log('longest files:')
-  for (const f of [...files].sort((a, b) => b.lines - a.lines).slice(0, n)) console.log(`  ${f.lines}  ${f.rel}`)
+  for (const f of [...files].sort((a, b) => b.lines - a.lines).slice(0, n))
+    console.log(`  ${f.lines}  ${f.rel}`)
   console.log('longest functions:')
   for (const f of [...functions].sort((a, b) => b.lines - a.lines).slice(0, n))
     console.log(`  ${f.lines}  ${f.rel}:${f.line} ${f.name}`)
