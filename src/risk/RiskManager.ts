@@ -17,7 +17,6 @@ import {
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { toTradekitError } from '../errors/index.js'
-import { CircuitBreaker, type CircuitBreakerStatus, type ResumeOptions } from './CircuitBreaker.js'
 import {
   type ResolvedRiskManagerConfig,
   type ResolvedSizingConfig,
@@ -36,6 +35,7 @@ import {
   readDecimal,
   volatilityTargetSize,
 } from './sizing.js'
+import { type ResumeOptions, TradingGuard, type TradingGuardStatus } from './TradingGuard.js'
 import {
   QuantityCap,
   RiskReason,
@@ -78,7 +78,7 @@ export class RiskManager {
   /** Subscribe-only view of every decision and state change. */
   readonly events: Listenable<RiskManagerEvents> = this.#bus
   /** The trading state machine and its breakers (for `recordTradeResult`, `status`, ...). */
-  readonly breaker: CircuitBreaker
+  readonly guard: TradingGuard
   readonly #cfg: ResolvedRiskManagerConfig
   readonly #clock: Clock
   readonly #groupOf = new Map<string, string>()
@@ -109,13 +109,13 @@ export class RiskManager {
   constructor(config: RiskManagerConfig = {}) {
     this.#cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
     this.#clock = this.#cfg.clock ?? new SystemClock()
-    this.breaker = new CircuitBreaker({
+    this.guard = new TradingGuard({
       clock: this.#clock,
       ...(this.#cfg.store === undefined ? {} : { store: this.#cfg.store }),
       timeZone: this.#cfg.timeZone,
       breakers: config.breakers ?? {},
     })
-    this.breaker.events.on('risk.stateChanged', (e) => {
+    this.guard.events.on('risk.stateChanged', (e) => {
       this.#bus.emit('risk.stateChanged', e)
       if (e.to !== TradingState.HALTED) this.#lastStop = undefined
       else if (
@@ -127,8 +127,8 @@ export class RiskManager {
         void this.emergencyStop(`breaker ${e.reason}`)
       }
     })
-    this.breaker.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
-    this.breaker.events.on('error', (e) => this.#bus.emit('error', e))
+    this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
+    this.guard.events.on('error', (e) => this.#bus.emit('error', e))
     const c = this.#cfg
     this.#d = {
       minStopFraction: new Decimal(c.minStopDistanceFraction),
@@ -146,48 +146,48 @@ export class RiskManager {
 
   /** Current trading state. */
   get state(): TradingState {
-    return this.breaker.state
+    return this.guard.state
   }
 
   /** The trading state and the measurements behind it. */
-  status(): CircuitBreakerStatus {
-    return this.breaker.status()
+  status(): TradingGuardStatus {
+    return this.guard.status()
   }
 
   /** Loads the latched state from the configured store. Required before `evaluate` when a store is configured. */
   start(): Promise<void> {
-    return this.breaker.start()
+    return this.guard.start()
   }
 
   /** Waits for pending state saves. */
   flush(): Promise<void> {
-    return this.breaker.flush()
+    return this.guard.flush()
   }
 
   /** Feeds an account snapshot to the breakers (daily loss, drawdown) without evaluating a signal. */
   update(account: AccountSnapshot): void {
     this.#lastAccount = account
-    this.breaker.updateEquity(account.equity, account.peakEquity)
+    this.guard.updateEquity(account.equity, account.peakEquity)
   }
 
   /** Records a closed trade's realized PnL for the losing-streak breaker. */
   recordTradeResult(pnl: Decimal): void {
-    this.breaker.recordTradeResult(pnl)
+    this.guard.recordTradeResult(pnl)
   }
 
   /** Records a venue response (rejected or accepted) for the rejection-rate breaker; registered executors feed it. */
   recordVenueResponse(rejected: boolean): void {
-    this.breaker.recordVenueResponse(rejected)
+    this.guard.recordVenueResponse(rejected)
   }
 
-  /** The host's explicit decision to trade again (see {@link CircuitBreaker.resume}). */
+  /** The host's explicit decision to trade again (see {@link TradingGuard.resume}). */
   resume(options: ResumeOptions = {}): boolean {
-    return this.breaker.resume(options)
+    return this.guard.resume(options)
   }
 
   /** Moves to HALTED without cancelling anything (use {@link RiskManager.emergencyStop} to cancel too). */
   halt(detail: string): boolean {
-    return this.breaker.halt(detail)
+    return this.guard.halt(detail)
   }
 
   /**
@@ -221,7 +221,7 @@ export class RiskManager {
       if (first.done !== true) this.#countedIds.delete(first.value)
     }
     this.#countedIds.add(id)
-    this.breaker.recordVenueResponse(rejected)
+    this.guard.recordVenueResponse(rejected)
   }
 
   /**
@@ -231,9 +231,9 @@ export class RiskManager {
    * same promise, and a call while still HALTED after a run returns that run's report. Never rejects.
    */
   emergencyStop(reason: string, options: EmergencyStopOptions = {}): Promise<EmergencyStopReport> {
-    this.breaker.halt(reason, StateChangeReason.KILL_SWITCH)
+    this.guard.halt(reason, StateChangeReason.KILL_SWITCH)
     if (this.#stopping !== undefined) return this.#stopping
-    if (this.#lastStop !== undefined && this.breaker.state === TradingState.HALTED) {
+    if (this.#lastStop !== undefined && this.guard.state === TradingState.HALTED) {
       return Promise.resolve(this.#lastStop)
     }
     const run = runKillSwitch(reason, {
@@ -264,7 +264,7 @@ export class RiskManager {
       })
       .then((report) => {
         this.#stopping = undefined
-        if (this.breaker.state === TradingState.HALTED) this.#lastStop = report
+        if (this.guard.state === TradingState.HALTED) this.#lastStop = report
         this.#bus.emit('risk.emergencyStop', {
           type: 'risk.emergencyStop',
           report,
@@ -299,7 +299,7 @@ export class RiskManager {
         rejection: r,
         account,
         market,
-        state: this.breaker.state,
+        state: this.guard.state,
         tsEvent: now,
       })
       return err(r)
@@ -351,7 +351,7 @@ export class RiskManager {
       for (const announce of group.held) announce()
       return ok(intents)
     }
-    for (const k of group.recorded.reverse()) this.breaker.unrecordOrder(k)
+    for (const k of group.recorded.reverse()) this.guard.unrecordOrder(k)
     const { index, rejection: cause } = failed
     const now = this.#clock.now()
     return err(
@@ -368,7 +368,7 @@ export class RiskManager {
           rejection: r,
           account,
           market: leg.market,
-          state: this.breaker.state,
+          state: this.guard.state,
           tsEvent: now,
         })
         return r
@@ -389,7 +389,7 @@ export class RiskManager {
     now: number,
     deny: Deny,
   ): Result<OrderIntent, RiskRejection> {
-    if (!this.breaker.isReady)
+    if (!this.guard.isReady)
       return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
     if (typeof signal !== 'object' || signal === null)
       return deny(RiskReason.INVALID_INPUT, 'Signal is not an object')
@@ -438,15 +438,15 @@ export class RiskManager {
       return deny(RiskReason.INVALID_INPUT, 'Account positions and open orders must be arrays')
     }
     this.#lastAccount = account
-    this.breaker.updateEquity(equity, account.peakEquity)
+    this.guard.updateEquity(equity, account.peakEquity)
     if (!this.#instruments.has(key)) {
       if (this.#instruments.size >= MAX_INSTRUMENTS) this.#instruments.clear()
       this.#instruments.set(key, inst)
     }
 
-    const status = this.breaker.state
+    const status = this.guard.state
     if (status === TradingState.HALTED) {
-      const s = this.breaker.status()
+      const s = this.guard.status()
       return deny(RiskReason.TRADING_HALTED, `Trading is HALTED (${s.reason})`, {
         stateReason: s.reason,
         since: s.since,
@@ -469,7 +469,7 @@ export class RiskManager {
     }
 
     if (status === TradingState.REDUCING) {
-      const s = this.breaker.status()
+      const s = this.guard.status()
       const cooldown = s.reason === StateChangeReason.CONSECUTIVE_LOSSES && s.cooldownUntil !== undefined
       return deny(
         cooldown ? RiskReason.COOLDOWN : RiskReason.TRADING_REDUCING,
@@ -706,7 +706,7 @@ export class RiskManager {
       confidenceScale = c
     }
 
-    const rate = this.breaker.checkOrderRate(key, now)
+    const rate = this.guard.checkOrderRate(key, now)
     if (rate !== undefined) return deny(rate.code, rate.message, rate.values)
 
     // Size.
@@ -770,7 +770,7 @@ export class RiskManager {
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
-    this.breaker.recordOrder(key, now)
+    this.guard.recordOrder(key, now)
     this.#group?.recorded.push(key)
     const intent: OrderIntent = {
       clientOrderId: this.#nextClientOrderId(),
@@ -914,7 +914,7 @@ export class RiskManager {
         ],
         leverage: 1,
       },
-      state: this.breaker.state,
+      state: this.guard.state,
       tsEvent: now,
     })
     return ok(intent)

@@ -118,8 +118,8 @@ export const BreakersConfigSchema = z
   })
   .strict()
 
-/** Configuration of a {@link CircuitBreaker}. */
-export const CircuitBreakerConfigSchema = z
+/** Configuration of a {@link TradingGuard}. */
+export const TradingGuardConfigSchema = z
   .object({
     /** Time source (`ManualClock` in tests). Default: the system clock. */
     clock: ClockSchema.optional(),
@@ -131,10 +131,10 @@ export const CircuitBreakerConfigSchema = z
   })
   .strict()
 
-/** What {@link CircuitBreaker} accepts. */
-export type CircuitBreakerConfig = z.input<typeof CircuitBreakerConfigSchema>
-/** {@link CircuitBreakerConfig} with defaults applied. */
-export type ResolvedCircuitBreakerConfig = z.output<typeof CircuitBreakerConfigSchema>
+/** What {@link TradingGuard} accepts. */
+export type TradingGuardConfig = z.input<typeof TradingGuardConfigSchema>
+/** {@link TradingGuardConfig} with defaults applied. */
+export type ResolvedTradingGuardConfig = z.output<typeof TradingGuardConfigSchema>
 
 /** How a position is sized; one method per strategy or instrument (see {@link RiskManagerConfig}). */
 export const SizingConfigSchema = z.discriminatedUnion('method', [

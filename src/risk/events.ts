@@ -33,8 +33,8 @@ export interface BreakerTrippedEvent {
   readonly tsEvent: number
 }
 
-/** Events of a {@link CircuitBreaker}. */
-export interface CircuitBreakerEvents {
+/** Events of a {@link TradingGuard}. */
+export interface TradingGuardEvents {
   'risk.stateChanged': [e: TradingStateChangedEvent]
   'risk.breakerTripped': [e: BreakerTrippedEvent]
   /** A store save failed (the state in memory is still in force). */
@@ -107,7 +107,7 @@ export interface EmergencyStopEvent {
 }
 
 /** Events of a {@link RiskManager}: every decision, state change and kill-switch run. */
-export interface RiskManagerEvents extends CircuitBreakerEvents {
+export interface RiskManagerEvents extends TradingGuardEvents {
   'risk.approved': [e: RiskApprovedEvent]
   'risk.denied': [e: RiskDeniedEvent]
   'risk.resized': [e: RiskResizedEvent]

@@ -2,7 +2,6 @@ import { describe, expectTypeOf, it } from 'vitest'
 import type { OrderIntent, Result } from '../core/index.js'
 import type { Decimal } from '../decimal/index.js'
 import {
-  type CircuitBreakerConfig,
   fixedFractionalSize,
   type ResolvedRiskManagerConfig,
   type RiskManager,
@@ -11,6 +10,7 @@ import {
   type RiskReason,
   type RiskRejection,
   type SizingConfig,
+  type TradingGuardConfig,
   type TradingState,
 } from './index.js'
 
@@ -23,7 +23,7 @@ describe('risk types', () => {
 
   it('config input is all optional, output has defaults applied', () => {
     expectTypeOf<Record<string, never>>().toMatchTypeOf<RiskManagerConfig>()
-    expectTypeOf<Record<string, never>>().toMatchTypeOf<CircuitBreakerConfig>()
+    expectTypeOf<Record<string, never>>().toMatchTypeOf<TradingGuardConfig>()
     expectTypeOf<ResolvedRiskManagerConfig['maxDataAgeMs']>().toEqualTypeOf<number>()
     expectTypeOf<ResolvedRiskManagerConfig['maxNotional']>().toEqualTypeOf<Decimal | undefined>()
     expectTypeOf<{ method: 'fixedNotional'; notional: string }>().toMatchTypeOf<SizingConfig>()

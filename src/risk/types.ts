@@ -1,7 +1,7 @@
 import type { Decimal } from '../decimal/index.js'
 
 /**
- * Trading state of a {@link RiskManager} / {@link CircuitBreaker} (after nautilus_trader's `TradingState`):
+ * Trading state of a {@link RiskManager} / {@link TradingGuard} (after nautilus_trader's `TradingState`):
  * `ACTIVE` trades normally, `REDUCING` only lets orders through that reduce exposure, `HALTED` lets nothing through.
  */
 export const TradingState = { ACTIVE: 'ACTIVE', REDUCING: 'REDUCING', HALTED: 'HALTED' } as const
