@@ -25,6 +25,7 @@ export {
 export type {
   BreakerTrippedEvent,
   EmergencyStopEvent,
+  InstrumentStateChangedEvent,
   RiskApprovedEvent,
   RiskDeniedEvent,
   RiskManagerEvents,
@@ -76,6 +77,7 @@ export {
 } from './TradingGuard.js'
 export {
   QuantityCap,
+  type RiskDenialCode,
   RiskReason,
   type RiskRejection,
   type RiskValues,

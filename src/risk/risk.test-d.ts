@@ -4,6 +4,7 @@ import type { Decimal } from '../decimal/index.js'
 import {
   fixedFractionalSize,
   type ResolvedRiskManagerConfig,
+  type RiskDenialCode,
   type RiskManager,
   type RiskManagerConfig,
   type RiskManagerEvents,
@@ -17,7 +18,8 @@ import {
 describe('risk types', () => {
   it('evaluate returns a Result of an intent or a rejection', () => {
     expectTypeOf<ReturnType<RiskManager['evaluate']>>().toEqualTypeOf<Result<OrderIntent, RiskRejection>>()
-    expectTypeOf<RiskRejection['code']>().toEqualTypeOf<RiskReason>()
+    expectTypeOf<RiskRejection['code']>().toEqualTypeOf<RiskDenialCode>()
+    expectTypeOf<RiskReason>().toMatchTypeOf<RiskRejection['code']>()
     expectTypeOf(fixedFractionalSize).returns.toEqualTypeOf<Result<Decimal, RiskRejection>>()
   })
 
@@ -32,5 +34,10 @@ describe('risk types', () => {
   it('events carry typed payloads', () => {
     expectTypeOf<RiskManagerEvents['risk.stateChanged'][0]['to']>().toEqualTypeOf<TradingState>()
     expectTypeOf<RiskManagerEvents['risk.denied'][0]['rejection']>().toEqualTypeOf<RiskRejection>()
+    expectTypeOf<RiskManagerEvents['risk.instrumentStateChanged'][0]['to']>().toEqualTypeOf<TradingState>()
+    expectTypeOf<Parameters<RiskManager['setInstrumentState']>[3]>().toEqualTypeOf<{
+      code: string
+      reason: string
+    }>()
   })
 })
