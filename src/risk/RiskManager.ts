@@ -17,7 +17,7 @@ import {
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import type { InstrumentRestriction, RiskCheckEnv, RiskLimits } from './checks/RiskCheckContext.js'
-import { RiskCheckContext } from './checks/RiskCheckContext.js'
+import { RiskCheckContext, riskLimits } from './checks/RiskCheckContext.js'
 import { readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import {
@@ -128,16 +128,7 @@ export class RiskManager {
     })
     this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
     this.guard.events.on('error', (e) => this.#bus.emit('error', e))
-    const c = this.#cfg
-    this.#limits = {
-      minStopFraction: new Decimal(c.minStopDistanceFraction),
-      minStopTicks: new Decimal(c.minStopTicks),
-      minRewardRisk: new Decimal(c.minRewardRisk),
-      maxPositionFraction: new Decimal(c.maxPositionFraction),
-      marginSafety: new Decimal(c.marginSafetyFactor),
-      atrMultiplier: new Decimal(c.atrStopMultiplier),
-      correlation: c.correlation.scale.map((x) => new Decimal(x)),
-    }
+    this.#limits = riskLimits(this.#cfg)
     for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
       for (const m of members) this.#groupOf.set(m, group)
     }

@@ -9,7 +9,7 @@ import {
   type Side,
   type Signal,
 } from '../../core/index.js'
-import { type Decimal, roundPriceForSide } from '../../decimal/index.js'
+import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
@@ -24,6 +24,27 @@ export interface RiskLimits {
   readonly marginSafety: Decimal
   readonly atrMultiplier: Decimal
   readonly correlation: readonly Decimal[]
+}
+
+/**
+ * Converts the numeric limits of a resolved config to Decimals, once per manager.
+ *
+ * @example
+ * ```ts
+ * const limits = riskLimits(parseConfig(RiskManagerConfigSchema, {}, 'RiskManager'))
+ * limits.minStopFraction.toString() // '0.001'
+ * ```
+ */
+export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
+  return {
+    minStopFraction: new Decimal(c.minStopDistanceFraction),
+    minStopTicks: new Decimal(c.minStopTicks),
+    minRewardRisk: new Decimal(c.minRewardRisk),
+    maxPositionFraction: new Decimal(c.maxPositionFraction),
+    marginSafety: new Decimal(c.marginSafetyFactor),
+    atrMultiplier: new Decimal(c.atrStopMultiplier),
+    correlation: c.correlation.scale.map((x) => new Decimal(x)),
+  }
 }
 
 /** A per-instrument restriction set with `RiskManager.setInstrumentState`, and what caused it. */
