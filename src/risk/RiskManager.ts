@@ -16,8 +16,13 @@ import {
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
-import type { InstrumentRestriction, RiskCheckEnv, RiskLimits } from './checks/RiskCheckContext.js'
-import { RiskCheckContext, riskLimits } from './checks/RiskCheckContext.js'
+import {
+  type InstrumentRestriction,
+  RiskCheckContext,
+  type RiskCheckEnv,
+  type RiskLimits,
+  riskLimits,
+} from './checks/RiskCheckContext.js'
 import { readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import {
@@ -58,9 +63,9 @@ const MAX_COUNTED_IDS = 10_000
 type Deny = (code: RiskDenialCode, message: string, values?: RiskValues) => Result<OrderIntent, RiskRejection>
 
 /**
- * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, applies
- * the trading state and breakers, the pre-trade checks (stop distance and side, reward:risk, leverage, margin, data
- * age, position counts, correlation), sizes the order with the configured method, caps it and rounds it down to the
+ * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, runs
+ * the pre-trade checks of `RISK_CHECKS` in order (global and per-instrument trading state, data age, position counts,
+ * leverage, margin, stop distance and side, reward:risk, correlation, order rate), sizes the order with the configured method, caps it and rounds it down to the
  * step — and returns an {@link OrderIntent} or a {@link RiskRejection} with a reason code and the numbers behind it.
  * Every decision, resize and state change is emitted as a typed event carrying its inputs. `emergencyStop()` halts at
  * once, cancels every open order on every registered executor and optionally flattens.
