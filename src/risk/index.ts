@@ -1,6 +1,6 @@
 /**
- * `tradekit/risk`: position sizing, pre-trade checks, circuit breakers (ACTIVE → REDUCING → HALTED) and a kill
- * switch. Every order a strategy wants passes through {@link RiskManager.evaluate}.
+ * `tradekit/risk`: position sizing, pre-trade checks, a trading guard with loss and rate breakers
+ * (ACTIVE → REDUCING → HALTED) and a kill switch. Every order a strategy wants passes through {@link RiskManager.evaluate}.
  *
  * @packageDocumentation
  */
