@@ -426,25 +426,6 @@ export class CircuitOpenError extends TradekitError {
 }
 
 /**
- * Our risk checks refused an order. `reason` is machine-readable.
- *
- * @example
- * ```ts
- * const d = risk.evaluate(signal, account, market)
- * if (!d.ok) throw new RiskDeniedError(d.error.code, d.error.message)
- * ```
- */
-export class RiskDeniedError extends TradekitError {
-  override name = 'RiskDeniedError'
-  /** Machine-readable reason code. */
-  readonly reason: string
-  constructor(reason: string, message: string, options: TradekitErrorOptions = {}) {
-    super('RISK_DENIED', message, { ...options, details: { ...options.details, reason } })
-    this.reason = reason
-  }
-}
-
-/**
  * An order was sent but its outcome is unknown (timeout, 5xx); reconcile by client order id before acting.
  *
  * @example

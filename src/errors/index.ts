@@ -15,7 +15,6 @@ export {
   OrderRejectedError,
   QueueFullError,
   RateLimitError,
-  RiskDeniedError,
   SocketClosedError,
   StateError,
   TimeoutError,

@@ -365,7 +365,7 @@ describe('RiskManager: exits and trading states', () => {
   it('REDUCING allows exits only; HALTED allows nothing', () => {
     const { evaluate, risk } = make()
     const long = { positions: [position('BTCUSDT', 2)] }
-    risk.breaker.reduce('test')
+    risk.guard.reduce('test')
     expect(codeOf(evaluate({}, {}))).toBe('TRADING_REDUCING')
     expect(codeOf(evaluate({ intent: 'EXIT', side: 'SELL' }, long))).toBe('APPROVED')
     risk.halt('test')
@@ -512,7 +512,7 @@ describe('RiskManager: properties over hostile inputs', () => {
         (state, side, intent, posQty) => {
           const { evaluate, risk } = make()
           if (state === 'HALTED') risk.halt('p')
-          else risk.breaker.reduce('p')
+          else risk.guard.reduce('p')
           const pos = Math.abs(posQty) < 0.001 ? [] : [position('BTCUSDT', posQty.toFixed(3))]
           const stop = side === 'BUY' ? D('98') : D('102')
           const r = evaluate(

@@ -8,7 +8,6 @@ import {
   type MarketSnapshot,
   type OrderIntent,
   ok,
-  type Position,
   parseConfig,
   type Result,
   type Signal,
@@ -16,8 +15,16 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
-import { toTradekitError } from '../errors/index.js'
-import { CircuitBreaker, type CircuitBreakerStatus, type ResumeOptions } from './CircuitBreaker.js'
+import { toTradekitError, ValidationError } from '../errors/index.js'
+import {
+  type InstrumentRestriction,
+  RiskCheckContext,
+  type RiskCheckEnv,
+  type RiskLimits,
+  riskLimits,
+} from './checks/RiskCheckContext.js'
+import { readRiskInputs } from './checks/readRiskInputs.js'
+import { runRiskChecks } from './checks/riskChecks.js'
 import {
   type ResolvedRiskManagerConfig,
   type ResolvedSizingConfig,
@@ -27,7 +34,6 @@ import {
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import {
-  atrStopPrice,
   capQuantity,
   fixedFractionalSize,
   fixedNotionalSize,
@@ -36,8 +42,10 @@ import {
   readDecimal,
   volatilityTargetSize,
 } from './sizing.js'
+import { type ResumeOptions, TradingGuard, type TradingGuardStatus } from './TradingGuard.js'
 import {
   QuantityCap,
+  type RiskDenialCode,
   RiskReason,
   type RiskRejection,
   type RiskValues,
@@ -52,12 +60,12 @@ const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
 const MAX_COUNTED_IDS = 10_000
 
-type Deny = (code: RiskReason, message: string, values?: RiskValues) => Result<OrderIntent, RiskRejection>
+type Deny = (code: RiskDenialCode, message: string, values?: RiskValues) => Result<OrderIntent, RiskRejection>
 
 /**
- * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, applies
- * the trading state and breakers, the pre-trade checks (stop distance and side, reward:risk, leverage, margin, data
- * age, position counts, correlation), sizes the order with the configured method, caps it and rounds it down to the
+ * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, runs
+ * the pre-trade checks of `RISK_CHECKS` in order (global and per-instrument trading state, data age, position counts,
+ * leverage, margin, stop distance and side, reward:risk, correlation, order rate), sizes the order with the configured method, caps it and rounds it down to the
  * step — and returns an {@link OrderIntent} or a {@link RiskRejection} with a reason code and the numbers behind it.
  * Every decision, resize and state change is emitted as a typed event carrying its inputs. `emergencyStop()` halts at
  * once, cancels every open order on every registered executor and optionally flattens.
@@ -78,7 +86,7 @@ export class RiskManager {
   /** Subscribe-only view of every decision and state change. */
   readonly events: Listenable<RiskManagerEvents> = this.#bus
   /** The trading state machine and its breakers (for `recordTradeResult`, `status`, ...). */
-  readonly breaker: CircuitBreaker
+  readonly guard: TradingGuard
   readonly #cfg: ResolvedRiskManagerConfig
   readonly #clock: Clock
   readonly #groupOf = new Map<string, string>()
@@ -86,15 +94,11 @@ export class RiskManager {
   readonly #executors = new Map<ExecutionClient, () => void>()
   readonly #countedIds = new Set<string>()
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
-  readonly #d: {
-    readonly minStopFraction: Decimal
-    readonly minStopTicks: Decimal
-    readonly minRewardRisk: Decimal
-    readonly maxPositionFraction: Decimal
-    readonly marginSafety: Decimal
-    readonly atrMultiplier: Decimal
-    readonly correlation: readonly Decimal[]
-  }
+  readonly #limits: RiskLimits
+  /** What every check reads from the manager. */
+  readonly #env: RiskCheckEnv
+  /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
+  readonly #restrictions = new Map<string, InstrumentRestriction>()
   readonly #sizingDec = new Map<ResolvedSizingConfig, Record<string, Decimal>>()
   readonly #leverageDec = new Map<number, Decimal>()
   #lastAccount: AccountSnapshot | undefined
@@ -109,13 +113,13 @@ export class RiskManager {
   constructor(config: RiskManagerConfig = {}) {
     this.#cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
     this.#clock = this.#cfg.clock ?? new SystemClock()
-    this.breaker = new CircuitBreaker({
+    this.guard = new TradingGuard({
       clock: this.#clock,
       ...(this.#cfg.store === undefined ? {} : { store: this.#cfg.store }),
       timeZone: this.#cfg.timeZone,
       breakers: config.breakers ?? {},
     })
-    this.breaker.events.on('risk.stateChanged', (e) => {
+    this.guard.events.on('risk.stateChanged', (e) => {
       this.#bus.emit('risk.stateChanged', e)
       if (e.to !== TradingState.HALTED) this.#lastStop = undefined
       else if (
@@ -127,67 +131,108 @@ export class RiskManager {
         void this.emergencyStop(`breaker ${e.reason}`)
       }
     })
-    this.breaker.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
-    this.breaker.events.on('error', (e) => this.#bus.emit('error', e))
-    const c = this.#cfg
-    this.#d = {
-      minStopFraction: new Decimal(c.minStopDistanceFraction),
-      minStopTicks: new Decimal(c.minStopTicks),
-      minRewardRisk: new Decimal(c.minRewardRisk),
-      maxPositionFraction: new Decimal(c.maxPositionFraction),
-      marginSafety: new Decimal(c.marginSafetyFactor),
-      atrMultiplier: new Decimal(c.atrStopMultiplier),
-      correlation: c.correlation.scale.map((x) => new Decimal(x)),
-    }
+    this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
+    this.guard.events.on('error', (e) => this.#bus.emit('error', e))
+    this.#limits = riskLimits(this.#cfg)
     for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
       for (const m of members) this.#groupOf.set(m, group)
+    }
+    this.#env = {
+      cfg: this.#cfg,
+      limits: this.#limits,
+      guard: this.guard,
+      restrictionOf: (key) => this.#restrictions.get(key),
+      groupOf: (key, symbol) => this.#groupOf.get(key) ?? this.#groupOf.get(symbol),
     }
   }
 
   /** Current trading state. */
   get state(): TradingState {
-    return this.breaker.state
+    return this.guard.state
   }
 
   /** The trading state and the measurements behind it. */
-  status(): CircuitBreakerStatus {
-    return this.breaker.status()
+  status(): TradingGuardStatus {
+    return this.guard.status()
+  }
+
+  /**
+   * Sets one instrument's trading state (the host's or the engine's decision, e.g. feed health): `HALTED` denies every
+   * signal on it, `REDUCING` denies entries (exits pass), `ACTIVE` lifts the restriction. A denial carries
+   * `cause.code` and `cause.reason`. Emits `risk.instrumentStateChanged` when the state changes. The global state
+   * ({@link RiskManager.state}) still applies on top.
+   *
+   * @example
+   * ```ts
+   * risk.setInstrumentState('binance', 'BTCUSDT', 'REDUCING', { code: 'FEED_UNHEALTHY', reason: 'no trade for 30 s' })
+   * risk.instrumentState('binance', 'BTCUSDT') // 'REDUCING'
+   * ```
+   */
+  setInstrumentState(
+    venue: string,
+    symbol: string,
+    state: TradingState,
+    cause: { code: string; reason: string },
+  ): void {
+    if (state !== TradingState.ACTIVE && state !== TradingState.REDUCING && state !== TradingState.HALTED) {
+      throw new ValidationError(`Invalid trading state "${String(state)}"`, { field: 'state' })
+    }
+    const key = `${venue}:${symbol}`
+    const from = this.#restrictions.get(key)?.state ?? TradingState.ACTIVE
+    if (state === TradingState.ACTIVE) this.#restrictions.delete(key)
+    else this.#restrictions.set(key, { state, cause: { code: cause.code, reason: cause.reason } })
+    if (from === state) return
+    this.#bus.emit('risk.instrumentStateChanged', {
+      type: 'risk.instrumentStateChanged',
+      venue,
+      symbol,
+      from,
+      to: state,
+      code: cause.code,
+      reason: cause.reason,
+      tsEvent: this.#clock.now(),
+    })
+  }
+
+  /** One instrument's trading state: `ACTIVE` unless {@link RiskManager.setInstrumentState} restricted it. */
+  instrumentState(venue: string, symbol: string): TradingState {
+    return this.#restrictions.get(`${venue}:${symbol}`)?.state ?? TradingState.ACTIVE
   }
 
   /** Loads the latched state from the configured store. Required before `evaluate` when a store is configured. */
   start(): Promise<void> {
-    return this.breaker.start()
+    return this.guard.start()
   }
 
   /** Waits for pending state saves. */
   flush(): Promise<void> {
-    return this.breaker.flush()
+    return this.guard.flush()
   }
 
   /** Feeds an account snapshot to the breakers (daily loss, drawdown) without evaluating a signal. */
   update(account: AccountSnapshot): void {
     this.#lastAccount = account
-    this.breaker.updateEquity(account.equity, account.peakEquity)
+    this.guard.updateEquity(account.equity, account.peakEquity)
   }
 
   /** Records a closed trade's realized PnL for the losing-streak breaker. */
   recordTradeResult(pnl: Decimal): void {
-    this.breaker.recordTradeResult(pnl)
+    this.guard.recordTradeResult(pnl)
   }
 
   /** Records a venue response (rejected or accepted) for the rejection-rate breaker; registered executors feed it. */
   recordVenueResponse(rejected: boolean): void {
-    this.breaker.recordVenueResponse(rejected)
+    this.guard.recordVenueResponse(rejected)
   }
 
-  /** The host's explicit decision to trade again (see {@link CircuitBreaker.resume}). */
+  /** The host's explicit decision to trade again (see {@link TradingGuard.resume}). */
   resume(options: ResumeOptions = {}): boolean {
-    return this.breaker.resume(options)
+    return this.guard.resume(options)
   }
 
   /** Moves to HALTED without cancelling anything (use {@link RiskManager.emergencyStop} to cancel too). */
   halt(detail: string): boolean {
-    return this.breaker.halt(detail)
+    return this.guard.halt(detail)
   }
 
   /**
@@ -221,7 +266,7 @@ export class RiskManager {
       if (first.done !== true) this.#countedIds.delete(first.value)
     }
     this.#countedIds.add(id)
-    this.breaker.recordVenueResponse(rejected)
+    this.guard.recordVenueResponse(rejected)
   }
 
   /**
@@ -231,9 +276,9 @@ export class RiskManager {
    * same promise, and a call while still HALTED after a run returns that run's report. Never rejects.
    */
   emergencyStop(reason: string, options: EmergencyStopOptions = {}): Promise<EmergencyStopReport> {
-    this.breaker.halt(reason, StateChangeReason.KILL_SWITCH)
+    this.guard.halt(reason, StateChangeReason.KILL_SWITCH)
     if (this.#stopping !== undefined) return this.#stopping
-    if (this.#lastStop !== undefined && this.breaker.state === TradingState.HALTED) {
+    if (this.#lastStop !== undefined && this.guard.state === TradingState.HALTED) {
       return Promise.resolve(this.#lastStop)
     }
     const run = runKillSwitch(reason, {
@@ -264,7 +309,7 @@ export class RiskManager {
       })
       .then((report) => {
         this.#stopping = undefined
-        if (this.breaker.state === TradingState.HALTED) this.#lastStop = report
+        if (this.guard.state === TradingState.HALTED) this.#lastStop = report
         this.#bus.emit('risk.emergencyStop', {
           type: 'risk.emergencyStop',
           report,
@@ -299,7 +344,7 @@ export class RiskManager {
         rejection: r,
         account,
         market,
-        state: this.breaker.state,
+        state: this.guard.state,
         tsEvent: now,
       })
       return err(r)
@@ -351,7 +396,7 @@ export class RiskManager {
       for (const announce of group.held) announce()
       return ok(intents)
     }
-    for (const k of group.recorded.reverse()) this.breaker.unrecordOrder(k)
+    for (const k of group.recorded.reverse()) this.guard.unrecordOrder(k)
     const { index, rejection: cause } = failed
     const now = this.#clock.now()
     return err(
@@ -368,7 +413,7 @@ export class RiskManager {
           rejection: r,
           account,
           market: leg.market,
-          state: this.breaker.state,
+          state: this.guard.state,
           tsEvent: now,
         })
         return r
@@ -389,394 +434,71 @@ export class RiskManager {
     now: number,
     deny: Deny,
   ): Result<OrderIntent, RiskRejection> {
-    if (!this.breaker.isReady)
+    if (!this.guard.isReady)
       return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
-    if (typeof signal !== 'object' || signal === null)
-      return deny(RiskReason.INVALID_INPUT, 'Signal is not an object')
-    if (typeof account !== 'object' || account === null)
-      return deny(RiskReason.INVALID_INPUT, 'Account is missing')
-    if (typeof market !== 'object' || market === null)
-      return deny(RiskReason.INVALID_INPUT, 'Market is missing')
-    const { side } = signal
-    if (side !== 'BUY' && side !== 'SELL')
-      return deny(RiskReason.INVALID_INPUT, `Invalid side "${String(side)}"`)
-    if (signal.intent !== 'ENTRY' && signal.intent !== 'EXIT') {
-      return deny(RiskReason.INVALID_INPUT, `Invalid intent "${String(signal.intent)}"`)
-    }
-    const orderType = signal.orderType ?? 'MARKET'
-    if (orderType !== 'MARKET' && orderType !== 'LIMIT') {
-      return deny(RiskReason.INVALID_INPUT, `Invalid order type "${String(orderType)}"`)
-    }
-    const inst = market.instrument
-    if (typeof inst !== 'object' || inst === null)
-      return deny(RiskReason.INVALID_INPUT, 'Instrument is missing')
-    if (inst.venue !== signal.venue || inst.symbol !== signal.symbol) {
-      return deny(
-        RiskReason.INSTRUMENT_MISMATCH,
-        `Signal "${signal.venue}:${signal.symbol}" does not match market "${inst.venue}:${inst.symbol}"`,
-        { signal: `${signal.venue}:${signal.symbol}`, market: `${inst.venue}:${inst.symbol}` },
-      )
-    }
-    const key = `${inst.venue}:${inst.symbol}`
-    const tick = positive('tickSize', inst.tickSize)
-    if (!tick.ok) return deny(tick.error.code, tick.error.message, tick.error.values)
-    const step = positive('stepSize', inst.stepSize)
-    if (!step.ok) return deny(step.error.code, step.error.message, step.error.values)
-    const equityR = readDecimal(account.equity)
-    if (equityR === undefined) {
-      return deny(RiskReason.INVALID_INPUT, `Invalid equity "${String(account.equity)}"`, { field: 'equity' })
-    }
-    const equity = equityR
-    const freeMargin = readDecimal(account.freeMargin)
-    if (freeMargin === undefined) {
-      return deny(RiskReason.INVALID_INPUT, `Invalid free margin "${String(account.freeMargin)}"`, {
-        field: 'freeMargin',
-      })
-    }
-    const positions: readonly Position[] = Array.isArray(account.positions) ? account.positions : []
-    if (!Array.isArray(account.positions) || !Array.isArray(account.openOrders)) {
-      return deny(RiskReason.INVALID_INPUT, 'Account positions and open orders must be arrays')
-    }
+    const inputs = readRiskInputs(signal, account, market)
+    if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
+    const { inst, key, equity } = inputs.value
     this.#lastAccount = account
-    this.breaker.updateEquity(equity, account.peakEquity)
+    this.guard.updateEquity(equity, account.peakEquity)
     if (!this.#instruments.has(key)) {
       if (this.#instruments.size >= MAX_INSTRUMENTS) this.#instruments.clear()
       this.#instruments.set(key, inst)
     }
+    const ctx = new RiskCheckContext(inputs.value, now, this.#env)
+    const denied = runRiskChecks(ctx)
+    if (denied !== undefined) return deny(denied.code, denied.message, denied.values)
+    return signal.intent === 'EXIT' ? this.#exit(ctx, deny) : this.#enter(ctx, deny)
+  }
 
-    const status = this.breaker.state
-    if (status === TradingState.HALTED) {
-      const s = this.breaker.status()
-      return deny(RiskReason.TRADING_HALTED, `Trading is HALTED (${s.reason})`, {
-        stateReason: s.reason,
-        since: s.since,
-        detail: s.detail ?? null,
-      })
+  /** Sizes an ENTRY that passed every check (method, correlation and confidence scaling, caps, step). */
+  #enter(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+    const { signal, account, market, inst, key, equity, now, orderType } = ctx
+    // Every value below was read successfully by a check that ran before.
+    const entryR = ctx.entry()
+    const stopR = ctx.stop()
+    const confidence = ctx.confidence()
+    const correlation = ctx.correlation()
+    const price = ctx.price()
+    if (!entryR.ok || !stopR.ok || !confidence.ok || correlation === undefined || !price.ok) {
+      return deny(RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
     }
-
-    // The position on this instrument (netted), and counts for the limits below.
-    let posQty: Decimal | undefined
-    for (const p of positions) {
-      if (p.symbol === inst.symbol && p.venue === inst.venue) {
-        const q = readDecimal(p.qty)
-        if (q === undefined) return deny(RiskReason.INVALID_INPUT, `Invalid position qty "${String(p.qty)}"`)
-        posQty = posQty === undefined ? q : posQty.plus(q)
-      }
-    }
-
-    if (signal.intent === 'EXIT') {
-      return this.#exit(signal, account, market, posQty, step.value, tick.value, now, deny)
-    }
-
-    if (status === TradingState.REDUCING) {
-      const s = this.breaker.status()
-      const cooldown = s.reason === StateChangeReason.CONSECUTIVE_LOSSES && s.cooldownUntil !== undefined
-      return deny(
-        cooldown ? RiskReason.COOLDOWN : RiskReason.TRADING_REDUCING,
-        cooldown
-          ? `Entries paused after ${s.consecutiveLosses} losses in a row`
-          : `Trading is REDUCING (${s.reason}): only exits are allowed`,
-        {
-          stateReason: s.reason,
-          since: s.since,
-          cooldownUntil: s.cooldownUntil ?? null,
-          consecutiveLosses: s.consecutiveLosses,
-        },
-      )
-    }
-    if (equity.lte(0)) return deny(RiskReason.INVALID_INPUT, `Equity "${equity.toFixed()}" is not above zero`)
-
-    const priceR = positive('price', market.price)
-    if (!priceR.ok) return deny(priceR.error.code, priceR.error.message, priceR.error.values)
-    const ts = market.priceTs
-    if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-      return deny(RiskReason.INVALID_INPUT, `Invalid price time "${String(ts)}"`, { field: 'priceTs' })
-    }
-    const age = now - ts
-    if (age > this.#cfg.maxDataAgeMs || -age > this.#cfg.maxClockSkewMs) {
-      return deny(RiskReason.STALE_MARKET_DATA, `Price is ${age} ms old (max ${this.#cfg.maxDataAgeMs} ms)`, {
-        ageMs: age,
-        maxDataAgeMs: this.#cfg.maxDataAgeMs,
-        maxClockSkewMs: this.#cfg.maxClockSkewMs,
-        priceTs: ts,
-        now,
-      })
-    }
-
-    const long = side === 'BUY'
-    if (posQty !== undefined && !posQty.isZero() && posQty.isNegative() === long) {
-      return deny(
-        RiskReason.POSITION_CONFLICT,
-        `An ENTRY ${side} against an open position "${posQty.toFixed()}"`,
-        {
-          positionQty: str(posQty),
-        },
-      )
-    }
-
-    // Position counts: open positions, plus instruments with open entry orders but no position yet.
-    let openPositions = 0
-    let sameDirectionInGroup = 0
-    const group = this.#groupOf.get(key) ?? this.#groupOf.get(inst.symbol)
-    for (const p of positions) {
-      if (p.qty.isZero()) continue
-      openPositions++
-      if (group !== undefined && p.qty.isNegative() !== long) {
-        const g = this.#groupOf.get(`${p.venue}:${p.symbol}`) ?? this.#groupOf.get(p.symbol)
-        if (g === group) sameDirectionInGroup++
-      }
-    }
-    let entryOrdersHere = 0
-    let pendingInstruments: Set<string> | undefined
-    for (const o of account.openOrders) {
-      if (o.reduceOnly === true) continue
-      if (o.symbol === inst.symbol && o.venue === inst.venue) entryOrdersHere++
-      else if (!positions.some((p) => p.symbol === o.symbol && p.venue === o.venue && !p.qty.isZero())) {
-        pendingInstruments ??= new Set()
-        pendingInstruments.add(`${o.venue}:${o.symbol}`)
-      }
-    }
-    const hasPosition = posQty !== undefined && !posQty.isZero()
-    const totalOpen = openPositions + (pendingInstruments?.size ?? 0)
-    if (!hasPosition && entryOrdersHere === 0 && totalOpen >= this.#cfg.maxOpenPositions) {
-      return deny(
-        RiskReason.MAX_OPEN_POSITIONS,
-        `${totalOpen} positions open (max ${this.#cfg.maxOpenPositions})`,
-        {
-          openPositions: totalOpen,
-          maxOpenPositions: this.#cfg.maxOpenPositions,
-        },
-      )
-    }
-    const here = (hasPosition ? 1 : 0) + entryOrdersHere
-    if (here >= this.#cfg.maxPositionsPerInstrument) {
-      return deny(
-        RiskReason.MAX_POSITIONS_PER_INSTRUMENT,
-        `${here} positions/entries on "${key}" (max ${this.#cfg.maxPositionsPerInstrument})`,
-        { onInstrument: here, maxPositionsPerInstrument: this.#cfg.maxPositionsPerInstrument },
-      )
-    }
-
-    const leverage =
-      this.#cfg.leverageBySymbol[key] ?? this.#cfg.leverageBySymbol[inst.symbol] ?? this.#cfg.leverage
-    const maxLeverage = inst.maxLeverage ?? 1
-    if (!(leverage >= 1 && leverage <= maxLeverage)) {
-      return deny(RiskReason.LEVERAGE_OUT_OF_RANGE, `Leverage ${leverage} is outside [1, ${maxLeverage}]`, {
-        leverage,
-        maxLeverage,
-      })
-    }
-    if (freeMargin.lte(0)) {
-      return deny(RiskReason.INSUFFICIENT_MARGIN, `Free margin "${freeMargin.toFixed()}" is not above zero`, {
-        freeMargin: str(freeMargin),
-      })
-    }
-
-    // Entry price: the limit (rounded so it is never more aggressive) or the latest price.
-    let entry = priceR.value
-    if (orderType === 'LIMIT') {
-      const lim = positive('limitPrice', signal.limitPrice)
-      if (!lim.ok) return deny(lim.error.code, lim.error.message, lim.error.values)
-      entry = roundPriceForSide(lim.value, tick.value, side)
-      if (entry.lte(0))
-        return deny(RiskReason.INVALID_INPUT, 'Limit price rounds to zero', { field: 'limitPrice' })
-    }
-
-    // Stop: given, or derived from ATR.
-    let stop: Decimal | undefined
-    let stopFromAtr = false
-    if (signal.stopPrice !== undefined) {
-      const s = positive('stopPrice', signal.stopPrice)
-      if (!s.ok) return deny(s.error.code, s.error.message, s.error.values)
-      stop = s.value
-    } else if (market.atr !== undefined) {
-      const s = atrStopPrice({
-        side,
-        entryPrice: entry,
-        atr: market.atr,
-        multiplier: this.#d.atrMultiplier,
-        tickSize: tick.value,
-      })
-      if (!s.ok) return deny(s.error.code, s.error.message, s.error.values)
-      stop = s.value
-      stopFromAtr = true
-    }
-    const sizing = this.#sizingFor(signal, key, inst.symbol)
-    if (stop === undefined) {
-      if (this.#cfg.requireStop || sizing.method === 'fixedFractional') {
-        return deny(RiskReason.MISSING_STOP, 'No stop given and no ATR to derive one', { requireStop: true })
-      }
-    } else {
-      if (long ? !stop.lt(entry) : !stop.gt(entry)) {
-        return deny(
-          RiskReason.STOP_WRONG_SIDE,
-          `Stop "${stop.toFixed()}" is not ${long ? 'below' : 'above'} entry "${entry.toFixed()}"`,
-          {
-            entryPrice: str(entry),
-            stopPrice: str(stop),
-            side,
-          },
-        )
-      }
-      const distance = long ? entry.minus(stop) : stop.minus(entry)
-      const minByFraction = entry.times(this.#d.minStopFraction)
-      const minByTicks = tick.value.times(this.#d.minStopTicks)
-      if (distance.lt(minByFraction) || distance.lt(minByTicks)) {
-        return deny(RiskReason.STOP_TOO_TIGHT, `Stop distance "${distance.toFixed()}" is below the minimum`, {
-          entryPrice: str(entry),
-          stopPrice: str(stop),
-          stopDistance: str(distance),
-          stopDistanceFraction: str(distance.div(entry)),
-          minStopDistanceFraction: this.#cfg.minStopDistanceFraction,
-          minStopDistance: str(minByFraction),
-          minStopTicks: this.#cfg.minStopTicks,
-          tickSize: str(tick.value),
-        })
-      }
-      if (signal.takeProfitPrice !== undefined) {
-        const tp = positive('takeProfitPrice', signal.takeProfitPrice)
-        if (!tp.ok) return deny(tp.error.code, tp.error.message, tp.error.values)
-        if (long ? !tp.value.gt(entry) : !tp.value.lt(entry)) {
-          return deny(
-            RiskReason.TAKE_PROFIT_WRONG_SIDE,
-            `Take-profit "${tp.value.toFixed()}" is not ${long ? 'above' : 'below'} entry "${entry.toFixed()}"`,
-            { entryPrice: str(entry), takeProfitPrice: str(tp.value), side },
-          )
-        }
-        const reward = tp.value.minus(entry).abs()
-        if (this.#cfg.minRewardRisk > 0 && reward.lt(distance.times(this.#d.minRewardRisk))) {
-          return deny(
-            RiskReason.REWARD_RISK_TOO_LOW,
-            `Reward:risk "${reward.div(distance).toFixed(4)}" is below ${this.#cfg.minRewardRisk}`,
-            {
-              reward: str(reward),
-              risk: str(distance),
-              rewardRisk: str(reward.div(distance)),
-              minRewardRisk: this.#cfg.minRewardRisk,
-            },
-          )
-        }
-      }
-    }
-    if (signal.takeProfitPrice === undefined && this.#cfg.requireTakeProfit) {
-      return deny(RiskReason.MISSING_TAKE_PROFIT, 'A take-profit is required')
-    }
-    if (signal.takeProfitPrice !== undefined && stop === undefined) {
-      const tp = positive('takeProfitPrice', signal.takeProfitPrice)
-      if (!tp.ok) return deny(tp.error.code, tp.error.message, tp.error.values)
-      if (long ? !tp.value.gt(entry) : !tp.value.lt(entry)) {
-        return deny(
-          RiskReason.TAKE_PROFIT_WRONG_SIDE,
-          `Take-profit "${tp.value.toFixed()}" is on the wrong side`,
-          {
-            entryPrice: str(entry),
-            takeProfitPrice: str(tp.value),
-            side,
-          },
-        )
-      }
-    }
-
-    // Correlation: same-direction open positions in the instrument's group scale the size down, then deny.
-    let correlationScale = 1
-    let correlationDec: Decimal | undefined
-    if (group !== undefined) {
-      const scale = this.#cfg.correlation.scale[sameDirectionInGroup]
-      if (scale === undefined) {
-        return deny(
-          RiskReason.CORRELATION_LIMIT,
-          `${sameDirectionInGroup} positions in group "${group}" already point ${long ? 'long' : 'short'}`,
-          {
-            group,
-            sameDirection: sameDirectionInGroup,
-            maxSameDirection: this.#cfg.correlation.scale.length - 1,
-          },
-        )
-      }
-      correlationScale = scale
-      correlationDec = this.#d.correlation[sameDirectionInGroup]
-    }
-
-    let confidenceScale = 1
-    if (this.#cfg.scaleByConfidence && signal.confidence !== undefined) {
-      const c = signal.confidence
-      if (typeof c !== 'number' || !Number.isFinite(c) || c < 0 || c > 1) {
-        return deny(RiskReason.INVALID_INPUT, `Invalid confidence "${String(c)}"`, { field: 'confidence' })
-      }
-      confidenceScale = c
-    }
-
-    const rate = this.breaker.checkOrderRate(key, now)
-    if (rate !== undefined) return deny(rate.code, rate.message, rate.values)
-
-    // Size.
-    let raw: Result<Decimal, RiskRejection>
-    switch (sizing.method) {
-      case 'fixedFractional':
-        raw = fixedFractionalSize({
-          equity,
-          riskFraction: this.#sizingDecimal(sizing, 'riskFraction', sizing.riskFraction),
-          entryPrice: entry,
-          stopPrice: stop as Decimal,
-        })
-        break
-      case 'volatilityTarget':
-        if (market.atr === undefined) {
-          return deny(
-            RiskReason.MISSING_VOLATILITY,
-            'Volatility targeting needs an ATR in the market snapshot',
-          )
-        }
-        raw = volatilityTargetSize({
-          equity,
-          targetVolatility: this.#sizingDecimal(sizing, 'targetVolatility', sizing.targetVolatility),
-          volatility: market.atr,
-        })
-        break
-      case 'fixedNotional':
-        raw = fixedNotionalSize({ notional: sizing.notional, price: entry })
-        break
-      case 'kelly':
-        raw = fractionalKellySize({
-          equity,
-          winRate: sizing.winRate,
-          payoffRatio: sizing.payoffRatio,
-          kellyMultiplier: sizing.kellyMultiplier,
-          maxRiskFraction: sizing.maxRiskFraction,
-          entryPrice: entry,
-          ...(stop === undefined ? {} : { stopPrice: stop }),
-        })
-        break
-    }
+    const entry = entryR.value
+    const { stop, fromAtr: stopFromAtr } = stopR.value
+    const sizing = ctx.sizing()
+    const leverage = ctx.leverage()
+    const raw = this.#rawSize(ctx, sizing, entry, stop)
     if (!raw.ok) return deny(raw.error.code, raw.error.message, raw.error.values)
     let requested = raw.value
-    if (correlationScale !== 1 && correlationDec !== undefined) requested = requested.times(correlationDec)
-    if (confidenceScale !== 1) requested = requested.times(confidenceScale)
+    if (correlation.scale !== 1 && correlation.dec !== undefined) requested = requested.times(correlation.dec)
+    if (confidence.value !== 1) requested = requested.times(confidence.value)
 
-    const existingNotional = hasPosition ? (posQty as Decimal).abs().times(priceR.value) : undefined
+    const posQty = ctx.positionQty()
+    const hasPosition = posQty !== undefined && !posQty.isZero()
+    const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
     const capped = capQuantity({
       qty: requested,
       price: entry,
       instrument: inst,
       equity,
-      maxPositionFraction: this.#d.maxPositionFraction,
+      maxPositionFraction: this.#limits.maxPositionFraction,
       ...(this.#cfg.maxNotional === undefined ? {} : { maxNotional: this.#cfg.maxNotional }),
       ...(existingNotional === undefined ? {} : { existingNotional }),
-      freeMargin,
+      freeMargin: ctx.freeMargin,
       leverage: this.#leverageDecimal(leverage),
-      marginSafetyFactor: this.#d.marginSafety,
+      marginSafetyFactor: this.#limits.marginSafety,
       ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
     })
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
-    this.breaker.recordOrder(key, now)
+    this.guard.recordOrder(key, now)
     this.#group?.recorded.push(key)
     const intent: OrderIntent = {
       clientOrderId: this.#nextClientOrderId(),
       venue: inst.venue,
       symbol: inst.symbol,
-      side,
+      side: ctx.side,
       type: orderType,
       qty,
       ...(orderType === 'LIMIT' ? { price: entry, timeInForce: 'GTC' as const } : {}),
@@ -809,8 +531,8 @@ export class RiskManager {
         stopPrice: str(stop),
         stopFromAtr,
         rawQty: raw.value.toFixed(),
-        correlationScale,
-        confidenceScale,
+        correlationScale: correlation.scale,
+        confidenceScale: confidence.value,
         requestedQty: requested.toFixed(),
         qty: qty.toFixed(),
         cappedBy,
@@ -829,23 +551,61 @@ export class RiskManager {
     return ok(intent)
   }
 
+  /** The size from the configured method, before scaling and caps. */
+  #rawSize(
+    ctx: RiskCheckContext,
+    sizing: ResolvedSizingConfig,
+    entry: Decimal,
+    stop: Decimal | undefined,
+  ): Result<Decimal, RiskRejection> {
+    const { equity, market } = ctx
+    switch (sizing.method) {
+      case 'fixedFractional':
+        if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
+        return fixedFractionalSize({
+          equity,
+          riskFraction: this.#sizingDecimal(sizing, 'riskFraction', sizing.riskFraction),
+          entryPrice: entry,
+          stopPrice: stop,
+        })
+      case 'volatilityTarget':
+        if (market.atr === undefined) {
+          return err(
+            rejection(
+              RiskReason.MISSING_VOLATILITY,
+              'Volatility targeting needs an ATR in the market snapshot',
+            ),
+          )
+        }
+        return volatilityTargetSize({
+          equity,
+          targetVolatility: this.#sizingDecimal(sizing, 'targetVolatility', sizing.targetVolatility),
+          volatility: market.atr,
+        })
+      case 'fixedNotional':
+        return fixedNotionalSize({ notional: sizing.notional, price: entry })
+      case 'kelly':
+        return fractionalKellySize({
+          equity,
+          winRate: sizing.winRate,
+          payoffRatio: sizing.payoffRatio,
+          kellyMultiplier: sizing.kellyMultiplier,
+          maxRiskFraction: sizing.maxRiskFraction,
+          entryPrice: entry,
+          ...(stop === undefined ? {} : { stopPrice: stop }),
+        })
+    }
+  }
+
   /** Announces an approval (held back while a group is being decided). */
   #approved(e: Omit<RiskApprovedEvent, 'type'>): void {
     this.#announce(() => this.#bus.emit('risk.approved', { type: 'risk.approved', ...e }))
   }
 
   /** An EXIT closes the whole position (at most the signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING. */
-  #exit(
-    signal: Signal,
-    account: AccountSnapshot,
-    market: MarketSnapshot,
-    posQty: Decimal | undefined,
-    step: Decimal,
-    tick: Decimal,
-    now: number,
-    deny: Deny,
-  ): Result<OrderIntent, RiskRejection> {
-    const inst = market.instrument
+  #exit(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+    const { signal, account, market, inst, step, tick, now } = ctx
+    const posQty = ctx.positionQty()
     const long = signal.side === 'BUY'
     // A BUY exit closes a short, a SELL exit closes a long.
     if (posQty === undefined || posQty.isZero() || posQty.isNegative() !== long) {
@@ -914,7 +674,7 @@ export class RiskManager {
         ],
         leverage: 1,
       },
-      state: this.breaker.state,
+      state: this.guard.state,
       tsEvent: now,
     })
     return ok(intent)
@@ -941,15 +701,6 @@ export class RiskManager {
       this.#leverageDec.set(leverage, d)
     }
     return d
-  }
-
-  #sizingFor(signal: Signal, key: string, symbol: string): ResolvedSizingConfig {
-    return (
-      this.#cfg.sizingBySymbol[key] ??
-      this.#cfg.sizingBySymbol[symbol] ??
-      this.#cfg.sizingByStrategy[signal.strategyId] ??
-      this.#cfg.sizing
-    )
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { formatIssues } from '../core/index.js'
+import { formatIssues, parseConfig } from '../core/index.js'
 import { StateError, toTradekitError, ValidationError } from '../errors/index.js'
 import { TradingState } from './types.js'
 
@@ -7,7 +7,7 @@ import { TradingState } from './types.js'
 const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/)
 
 /**
- * What a {@link CircuitBreaker} persists so that a restart can neither reset a tripped breaker nor forget the
+ * What a {@link TradingGuard} persists so that a restart can neither reset a tripped breaker nor forget the
  * drawdown peak or the day's starting equity. Decimals are exact strings.
  */
 export const PersistedRiskStateSchema = z
@@ -35,7 +35,7 @@ export const PersistedRiskStateSchema = z
 export type PersistedRiskState = z.output<typeof PersistedRiskStateSchema>
 
 /**
- * Where a {@link CircuitBreaker} keeps its latched state. `load` resolves `undefined` when nothing was saved yet and
+ * Where a {@link TradingGuard} keeps its latched state. `load` resolves `undefined` when nothing was saved yet and
  * rejects when what was saved is unreadable (a corrupt file must stop the start, not silently reset a breaker).
  */
 export interface StateStore {
@@ -103,11 +103,16 @@ export class MemoryStateStore implements StateStore {
   }
 }
 
-/** Options of {@link FileStateStore}. */
-export interface FileStateStoreOptions {
-  /** Path of the JSON file. Its directory must exist. */
-  readonly path: string
-}
+/** Configuration of a {@link FileStateStore} (no defaults: the path is required). */
+export const FileStateStoreConfigSchema = z
+  .object({
+    /** Path of the JSON file. Its directory must exist. */
+    path: z.string().min(1, 'FileStateStore needs a non-empty path'),
+  })
+  .strict()
+
+/** What {@link FileStateStore} accepts. */
+export type FileStateStoreConfig = z.input<typeof FileStateStoreConfigSchema>
 
 /**
  * The default durable {@link StateStore}: one JSON file, written atomically (a temp file in the same directory,
@@ -125,11 +130,8 @@ export class FileStateStore implements StateStore {
   readonly path: string
   #seq = 0
 
-  constructor(options: FileStateStoreOptions) {
-    if (typeof options.path !== 'string' || options.path.length === 0) {
-      throw new ValidationError('FileStateStore needs a non-empty path', { field: 'path' })
-    }
-    this.path = options.path
+  constructor(config: FileStateStoreConfig) {
+    this.path = parseConfig(FileStateStoreConfigSchema, config, 'FileStateStore').path
   }
 
   async load(): Promise<PersistedRiskState | undefined> {

@@ -49,6 +49,7 @@ export const DailyLossConfigSchema = z
     maxLossFraction: Fraction.default(0.03),
     /** Largest loss in account currency; the tighter of the two limits applies. */
     maxLoss: PositiveDecimal.optional(),
+    /** State to move to when the limit is reached. Default HALTED. */
     action: TripAction.default('HALTED'),
     /** Return to ACTIVE automatically when a new day begins (only if this breaker caused the state). */
     resetAtDayStart: z.boolean().default(false),
@@ -71,7 +72,9 @@ export const DrawdownConfigSchema = z
 /** Losing streak: REDUCING (with a cooldown) after `reduceAfter` losses in a row, HALTED after `haltAfter`. */
 export const ConsecutiveLossesConfigSchema = z
   .object({
+    /** Losses in a row that move to REDUCING. Default 3. */
     reduceAfter: z.number().int().min(1).default(3),
+    /** Losses in a row that move to HALTED. Default 5. */
     haltAfter: z.number().int().min(1).default(5),
     /** How long REDUCING lasts before trading resumes by itself. Default 1 h. */
     cooldownMs: z.number().int().min(0).default(3_600_000),
@@ -98,11 +101,13 @@ export const OrderRateConfigSchema = z
 /** Exchange-rejection rate: too many venue rejections among recent orders means something is wrong. */
 export const RejectionRateConfigSchema = z
   .object({
+    /** Window of venue responses measured. Default 300 000 ms (5 min). */
     windowMs: z.number().int().min(1).default(300_000),
     /** Fewer responses than this in the window never trip. */
     minSamples: z.number().int().min(1).default(10),
     /** Rejected ÷ all responses at or above this trips. Default 0.5. */
     maxRejectedFraction: Fraction.default(0.5),
+    /** State to move to when it trips. Default HALTED. */
     action: TripAction.default('HALTED'),
   })
   .strict()
@@ -118,8 +123,8 @@ export const BreakersConfigSchema = z
   })
   .strict()
 
-/** Configuration of a {@link CircuitBreaker}. */
-export const CircuitBreakerConfigSchema = z
+/** Configuration of a {@link TradingGuard}. */
+export const TradingGuardConfigSchema = z
   .object({
     /** Time source (`ManualClock` in tests). Default: the system clock. */
     clock: ClockSchema.optional(),
@@ -127,14 +132,15 @@ export const CircuitBreakerConfigSchema = z
     store: StoreSchema.optional(),
     /** IANA time zone of the trading day (daily-loss boundary). Default `UTC`. */
     timeZone: TimeZoneSchema.default('UTC'),
+    /** The breakers and their limits (see {@link BreakersConfigSchema}); each enabled with its defaults. */
     breakers: BreakersConfigSchema.prefault({}),
   })
   .strict()
 
-/** What {@link CircuitBreaker} accepts. */
-export type CircuitBreakerConfig = z.input<typeof CircuitBreakerConfigSchema>
-/** {@link CircuitBreakerConfig} with defaults applied. */
-export type ResolvedCircuitBreakerConfig = z.output<typeof CircuitBreakerConfigSchema>
+/** What {@link TradingGuard} accepts. */
+export type TradingGuardConfig = z.input<typeof TradingGuardConfigSchema>
+/** {@link TradingGuardConfig} with defaults applied. */
+export type ResolvedTradingGuardConfig = z.output<typeof TradingGuardConfigSchema>
 
 /** How a position is sized; one method per strategy or instrument (see {@link RiskManagerConfig}). */
 export const SizingConfigSchema = z.discriminatedUnion('method', [
@@ -182,11 +188,13 @@ export type ResolvedSizingConfig = z.output<typeof SizingConfigSchema>
 /** Configuration of a {@link RiskManager}. Every field has a safe default. */
 export const RiskManagerConfigSchema = z
   .object({
+    /** Time source (`ManualClock` in tests). Default: the system clock. */
     clock: ClockSchema.optional(),
     /** Persists the trading state, peak equity and day start; then `await risk.start()` before evaluating. */
     store: StoreSchema.optional(),
     /** IANA time zone of the trading day. Default `UTC`. */
     timeZone: TimeZoneSchema.default('UTC'),
+    /** The {@link TradingGuard}'s breakers (see {@link BreakersConfigSchema}); each enabled with its defaults. */
     breakers: BreakersConfigSchema.prefault({}),
     /** Default sizing. Default fixed-fractional, 1 % risk. */
     sizing: SizingConfigSchema.prefault({ method: 'fixedFractional' }),
@@ -236,6 +244,7 @@ export const RiskManagerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** `emergencyStop()` bounds and whether a breaker halt runs it. */
     killSwitch: z
       .object({
         /** Bound on each executor's cancel-all. Default 5000 ms. */

@@ -33,8 +33,8 @@ export interface BreakerTrippedEvent {
   readonly tsEvent: number
 }
 
-/** Events of a {@link CircuitBreaker}. */
-export interface CircuitBreakerEvents {
+/** Events of a {@link TradingGuard}. */
+export interface TradingGuardEvents {
   'risk.stateChanged': [e: TradingStateChangedEvent]
   'risk.breakerTripped': [e: BreakerTrippedEvent]
   /** A store save failed (the state in memory is still in force). */
@@ -106,8 +106,23 @@ export interface EmergencyStopEvent {
   readonly tsEvent: number
 }
 
+/** One instrument's trading state changed (`RiskManager.setInstrumentState`), with the cause the host gave. */
+export interface InstrumentStateChangedEvent {
+  readonly type: 'risk.instrumentStateChanged'
+  readonly venue: string
+  readonly symbol: string
+  readonly from: TradingState
+  readonly to: TradingState
+  /** The cause's code: the code of the denials while restricted (e.g. `FEED_UNHEALTHY`). */
+  readonly code: string
+  /** The cause's reason: the message of those denials. */
+  readonly reason: string
+  readonly tsEvent: number
+}
+
 /** Events of a {@link RiskManager}: every decision, state change and kill-switch run. */
-export interface RiskManagerEvents extends CircuitBreakerEvents {
+export interface RiskManagerEvents extends TradingGuardEvents {
+  'risk.instrumentStateChanged': [e: InstrumentStateChangedEvent]
   'risk.approved': [e: RiskApprovedEvent]
   'risk.denied': [e: RiskDeniedEvent]
   'risk.resized': [e: RiskResizedEvent]

@@ -1,40 +1,37 @@
 /**
- * `tradekit/risk`: position sizing, pre-trade checks, circuit breakers (ACTIVE → REDUCING → HALTED) and a kill
- * switch. Every order a strategy wants passes through {@link RiskManager.evaluate}.
+ * `tradekit/risk`: position sizing, pre-trade checks, a trading guard with loss and rate breakers
+ * (ACTIVE → REDUCING → HALTED) and a kill switch. Every order a strategy wants passes through {@link RiskManager.evaluate}.
  *
  * @packageDocumentation
  */
-export {
-  CircuitBreaker,
-  type CircuitBreakerStatus,
-  type ResumeOptions,
-} from './CircuitBreaker.js'
+
 export {
   BreakersConfigSchema,
-  type CircuitBreakerConfig,
-  CircuitBreakerConfigSchema,
   ConsecutiveLossesConfigSchema,
   DailyLossConfigSchema,
   DrawdownConfigSchema,
   OrderRateConfigSchema,
   RejectionRateConfigSchema,
-  type ResolvedCircuitBreakerConfig,
   type ResolvedRiskManagerConfig,
   type ResolvedSizingConfig,
+  type ResolvedTradingGuardConfig,
   type RiskManagerConfig,
   RiskManagerConfigSchema,
   type SizingConfig,
   SizingConfigSchema,
+  type TradingGuardConfig,
+  TradingGuardConfigSchema,
 } from './config.js'
 export type {
   BreakerTrippedEvent,
-  CircuitBreakerEvents,
   EmergencyStopEvent,
+  InstrumentStateChangedEvent,
   RiskApprovedEvent,
   RiskDeniedEvent,
   RiskManagerEvents,
   RiskResizedEvent,
   SizingBreakdown,
+  TradingGuardEvents,
   TradingStateChangedEvent,
 } from './events.js'
 export type {
@@ -47,7 +44,8 @@ export type {
 export { RiskManager } from './RiskManager.js'
 export {
   FileStateStore,
-  type FileStateStoreOptions,
+  type FileStateStoreConfig,
+  FileStateStoreConfigSchema,
   MemoryStateStore,
   type PersistedRiskState,
   PersistedRiskStateSchema,
@@ -55,25 +53,31 @@ export {
   type StateStore,
 } from './StateStore.js'
 export {
-  type AtrStopParams,
+  type AtrStopOptions,
   atrStopPrice,
   type CappedQuantity,
-  type CapQuantityParams,
+  type CapQuantityOptions,
   capQuantity,
-  type FixedFractionalParams,
-  type FixedNotionalParams,
-  type FractionalKellyParams,
+  type FixedFractionalOptions,
+  type FixedNotionalOptions,
+  type FractionalKellyOptions,
   fixedFractionalSize,
   fixedNotionalSize,
   fractionalKellySize,
-  type KellyParams,
+  type KellyOptions,
   kellyFraction,
-  type VolatilityTargetParams,
+  type VolatilityTargetOptions,
   volatilityTargetSize,
 } from './sizing.js'
 export { TradingDay, type TradingDayRange } from './TradingDay.js'
 export {
+  type ResumeOptions,
+  TradingGuard,
+  type TradingGuardStatus,
+} from './TradingGuard.js'
+export {
   QuantityCap,
+  type RiskDenialCode,
   RiskReason,
   type RiskRejection,
   type RiskValues,

@@ -118,119 +118,11 @@ export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Pro
   const tsStarted = ctx.clock.now()
   const canceled: string[] = []
   const notCanceled: UncanceledOrder[] = []
-  await Promise.all(
-    ctx.executors.map(async (ex) => {
-      const venues = safeVenues(ex)
-      const before = safeOpenOrders(ex)
-      try {
-        const result = await withTimeout(
-          () => ex.cancelAll(),
-          ctx.cancelTimeoutMs,
-          ctx.clock,
-          `cancelAll on ${venues.join(',') || 'executor'}`,
-        )
-        const done = new Set<string>()
-        for (const id of result.canceled) {
-          canceled.push(id)
-          done.add(id)
-        }
-        for (const f of result.failed) {
-          done.add(f.clientOrderId)
-          const o = Array.isArray(before)
-            ? before.find((x) => x.clientOrderId === f.clientOrderId)
-            : undefined
-          notCanceled.push({
-            clientOrderId: f.clientOrderId,
-            venue: o?.venue ?? null,
-            symbol: o?.symbol ?? null,
-            executorVenues: venues,
-            error: toTradekitError(f.error),
-          })
-        }
-        const after = safeOpenOrders(ex)
-        if (Array.isArray(after)) {
-          for (const o of after) {
-            if (done.has(o.clientOrderId) || o.status === 'PENDING_CANCEL') continue
-            notCanceled.push({
-              clientOrderId: o.clientOrderId,
-              venue: o.venue,
-              symbol: o.symbol,
-              executorVenues: venues,
-              error: new StateError(`Order "${o.clientOrderId}" is still open after cancel-all`),
-            })
-          }
-        }
-      } catch (e) {
-        const error = toTradekitError(e)
-        if (Array.isArray(before) && before.length > 0) {
-          for (const o of before) {
-            notCanceled.push({
-              clientOrderId: o.clientOrderId,
-              venue: o.venue,
-              symbol: o.symbol,
-              executorVenues: venues,
-              error,
-            })
-          }
-        } else {
-          notCanceled.push({ clientOrderId: null, venue: null, symbol: null, executorVenues: venues, error })
-        }
-      }
-    }),
-  )
-
+  await Promise.all(ctx.executors.map((ex) => cancelAllOn(ex, ctx, canceled, notCanceled)))
   const flattened: FlattenOrder[] = []
   const notFlattened: UnflattenedPosition[] = []
   if (ctx.flatten) {
-    await Promise.all(
-      ctx.positions.map(async (pos) => {
-        if (pos.qty.isZero()) return
-        const fail = (error: TradekitError): void => {
-          notFlattened.push({ venue: pos.venue, symbol: pos.symbol, qty: pos.qty.toFixed(), error })
-        }
-        const ex = ctx.executors.find((x) => safeVenues(x).includes(pos.venue))
-        if (ex === undefined) {
-          fail(new StateError(`No registered executor trades on "${pos.venue}"`))
-          return
-        }
-        const inst = ctx.instrument(pos.venue, pos.symbol)
-        const qty = inst === undefined ? pos.qty.abs() : roundToStep(pos.qty.abs(), inst.stepSize)
-        if (qty.lte(0)) {
-          fail(
-            new StateError(`Position "${pos.qty.toFixed()}" is below the step "${inst?.stepSize.toFixed()}"`),
-          )
-          return
-        }
-        const side: Side = pos.qty.isNegative() ? 'BUY' : 'SELL'
-        const intent: OrderIntent = {
-          clientOrderId: ctx.nextClientOrderId(),
-          venue: pos.venue,
-          symbol: pos.symbol,
-          side,
-          type: 'MARKET',
-          qty,
-          reduceOnly: true,
-          strategyId: 'risk.killSwitch',
-        }
-        try {
-          await withTimeout(
-            () => ex.submit(intent),
-            ctx.submitTimeoutMs,
-            ctx.clock,
-            `flatten ${pos.venue}:${pos.symbol}`,
-          )
-          flattened.push({
-            venue: pos.venue,
-            symbol: pos.symbol,
-            side,
-            qty: qty.toFixed(),
-            clientOrderId: intent.clientOrderId,
-          })
-        } catch (e) {
-          fail(toTradekitError(e))
-        }
-      }),
-    )
+    await Promise.all(ctx.positions.map((pos) => flattenPosition(pos, ctx, flattened, notFlattened)))
   }
   return {
     reason,
@@ -241,5 +133,120 @@ export async function runKillSwitch(reason: string, ctx: KillSwitchContext): Pro
     flattened,
     notFlattened,
     complete: notCanceled.length === 0 && notFlattened.length === 0,
+  }
+}
+
+/** Cancels every open order of one executor; records what was confirmed and what was not. */
+async function cancelAllOn(
+  ex: ExecutionClient,
+  ctx: KillSwitchContext,
+  canceled: string[],
+  notCanceled: UncanceledOrder[],
+): Promise<void> {
+  const venues = safeVenues(ex)
+  const before = safeOpenOrders(ex)
+  try {
+    const result = await withTimeout(
+      () => ex.cancelAll(),
+      ctx.cancelTimeoutMs,
+      ctx.clock,
+      `cancelAll on ${venues.join(',') || 'executor'}`,
+    )
+    const done = new Set<string>()
+    for (const id of result.canceled) {
+      canceled.push(id)
+      done.add(id)
+    }
+    for (const f of result.failed) {
+      done.add(f.clientOrderId)
+      const o = Array.isArray(before) ? before.find((x) => x.clientOrderId === f.clientOrderId) : undefined
+      notCanceled.push({
+        clientOrderId: f.clientOrderId,
+        venue: o?.venue ?? null,
+        symbol: o?.symbol ?? null,
+        executorVenues: venues,
+        error: toTradekitError(f.error),
+      })
+    }
+    const after = safeOpenOrders(ex)
+    if (Array.isArray(after)) {
+      for (const o of after) {
+        if (done.has(o.clientOrderId) || o.status === 'PENDING_CANCEL') continue
+        notCanceled.push({
+          clientOrderId: o.clientOrderId,
+          venue: o.venue,
+          symbol: o.symbol,
+          executorVenues: venues,
+          error: new StateError(`Order "${o.clientOrderId}" is still open after cancel-all`),
+        })
+      }
+    }
+  } catch (e) {
+    const error = toTradekitError(e)
+    if (Array.isArray(before) && before.length > 0) {
+      for (const o of before) {
+        notCanceled.push({
+          clientOrderId: o.clientOrderId,
+          venue: o.venue,
+          symbol: o.symbol,
+          executorVenues: venues,
+          error,
+        })
+      }
+    } else {
+      notCanceled.push({ clientOrderId: null, venue: null, symbol: null, executorVenues: venues, error })
+    }
+  }
+}
+
+/** Closes one position with a reduce-only market order on the executor that trades its venue. */
+async function flattenPosition(
+  pos: Position,
+  ctx: KillSwitchContext,
+  flattened: FlattenOrder[],
+  notFlattened: UnflattenedPosition[],
+): Promise<void> {
+  if (pos.qty.isZero()) return
+  const fail = (error: TradekitError): void => {
+    notFlattened.push({ venue: pos.venue, symbol: pos.symbol, qty: pos.qty.toFixed(), error })
+  }
+  const ex = ctx.executors.find((x) => safeVenues(x).includes(pos.venue))
+  if (ex === undefined) {
+    fail(new StateError(`No registered executor trades on "${pos.venue}"`))
+    return
+  }
+  const inst = ctx.instrument(pos.venue, pos.symbol)
+  const qty = inst === undefined ? pos.qty.abs() : roundToStep(pos.qty.abs(), inst.stepSize)
+  if (qty.lte(0)) {
+    fail(new StateError(`Position "${pos.qty.toFixed()}" is below the step "${inst?.stepSize.toFixed()}"`))
+    return
+  }
+  const side: Side = pos.qty.isNegative() ? 'BUY' : 'SELL'
+  const intent: OrderIntent = {
+    clientOrderId: ctx.nextClientOrderId(),
+    venue: pos.venue,
+    symbol: pos.symbol,
+    side,
+    type: 'MARKET',
+    qty,
+    reduceOnly: true,
+    strategyId: 'risk.killSwitch',
+  }
+  try {
+    await withTimeout(
+      () => ex.submit(intent),
+      ctx.submitTimeoutMs,
+      ctx.clock,
+      `flatten ${pos.venue}:${pos.symbol}`,
+    )
+    flattened.push({
+      venue: pos.venue,
+      symbol: pos.symbol,
+      side,
+      qty: qty.toFixed(),
+      clientOrderId: intent.clientOrderId,
+    })
+  } catch (e) {
+    fail(toTradekitError(e))
   }
 }

@@ -42,7 +42,7 @@ function fraction(field: string, v: unknown, max = 1): Result<Decimal, RiskRejec
 }
 
 /** Parameters of {@link fixedFractionalSize}. */
-export interface FixedFractionalParams {
+export interface FixedFractionalOptions {
   /** Mark-to-market equity. */
   readonly equity: DecimalLike
   /** Fraction of equity lost if the stop is hit (0.01 = 1 %). In (0, 1]. */
@@ -61,7 +61,7 @@ export interface FixedFractionalParams {
  * if (r.ok) r.value.toString() // '50'
  * ```
  */
-export function fixedFractionalSize(p: FixedFractionalParams): Result<Decimal, RiskRejection> {
+export function fixedFractionalSize(p: FixedFractionalOptions): Result<Decimal, RiskRejection> {
   const equity = positive('equity', p.equity)
   if (!equity.ok) return equity
   const risk = fraction('riskFraction', p.riskFraction)
@@ -83,7 +83,7 @@ export function fixedFractionalSize(p: FixedFractionalParams): Result<Decimal, R
 }
 
 /** Parameters of {@link atrStopPrice}. */
-export interface AtrStopParams {
+export interface AtrStopOptions {
   /** Side of the entry: a BUY's stop is below the entry, a SELL's above. */
   readonly side: Side
   readonly entryPrice: DecimalLike
@@ -104,7 +104,7 @@ export interface AtrStopParams {
  * atrStopPrice({ side: 'BUY', entryPrice: '100', atr: 2, multiplier: 1.5 }) // ok: 97
  * ```
  */
-export function atrStopPrice(p: AtrStopParams): Result<Decimal, RiskRejection> {
+export function atrStopPrice(p: AtrStopOptions): Result<Decimal, RiskRejection> {
   const entry = positive('entryPrice', p.entryPrice)
   if (!entry.ok) return entry
   const atr = positive('atr', p.atr)
@@ -132,7 +132,7 @@ export function atrStopPrice(p: AtrStopParams): Result<Decimal, RiskRejection> {
 }
 
 /** Parameters of {@link volatilityTargetSize}. */
-export interface VolatilityTargetParams {
+export interface VolatilityTargetOptions {
   readonly equity: DecimalLike
   /** Fraction of equity a one-volatility-unit move should be worth (0.01 = a 1 ATR move moves equity 1 %). */
   readonly targetVolatility: DecimalLike
@@ -149,7 +149,7 @@ export interface VolatilityTargetParams {
  * volatilityTargetSize({ equity: '10000', targetVolatility: 0.01, volatility: 2 }) // ok: 50
  * ```
  */
-export function volatilityTargetSize(p: VolatilityTargetParams): Result<Decimal, RiskRejection> {
+export function volatilityTargetSize(p: VolatilityTargetOptions): Result<Decimal, RiskRejection> {
   const equity = positive('equity', p.equity)
   if (!equity.ok) return equity
   const target = fraction('targetVolatility', p.targetVolatility)
@@ -160,7 +160,7 @@ export function volatilityTargetSize(p: VolatilityTargetParams): Result<Decimal,
 }
 
 /** Parameters of {@link fixedNotionalSize}. */
-export interface FixedNotionalParams {
+export interface FixedNotionalOptions {
   /** Order value in quote currency. */
   readonly notional: DecimalLike
   readonly price: DecimalLike
@@ -174,7 +174,7 @@ export interface FixedNotionalParams {
  * fixedNotionalSize({ notional: '500', price: '25000' }) // ok: 0.02
  * ```
  */
-export function fixedNotionalSize(p: FixedNotionalParams): Result<Decimal, RiskRejection> {
+export function fixedNotionalSize(p: FixedNotionalOptions): Result<Decimal, RiskRejection> {
   const notional = positive('notional', p.notional)
   if (!notional.ok) return notional
   const price = positive('price', p.price)
@@ -183,7 +183,7 @@ export function fixedNotionalSize(p: FixedNotionalParams): Result<Decimal, RiskR
 }
 
 /** Parameters of {@link kellyFraction}. */
-export interface KellyParams {
+export interface KellyOptions {
   /** Probability of a win, in (0, 1). */
   readonly winRate: DecimalLike
   /** Average win ÷ average loss, > 0. */
@@ -198,7 +198,7 @@ export interface KellyParams {
  * kellyFraction({ winRate: 0.55, payoffRatio: 1.5 }) // ok: 0.25
  * ```
  */
-export function kellyFraction(p: KellyParams): Result<Decimal, RiskRejection> {
+export function kellyFraction(p: KellyOptions): Result<Decimal, RiskRejection> {
   const win = positive('winRate', p.winRate)
   if (!win.ok) return win
   if (win.value.gte(1)) return err(invalid('winRate', p.winRate, 'must be below 1'))
@@ -208,7 +208,7 @@ export function kellyFraction(p: KellyParams): Result<Decimal, RiskRejection> {
 }
 
 /** Parameters of {@link fractionalKellySize}. */
-export interface FractionalKellyParams extends KellyParams {
+export interface FractionalKellyOptions extends KellyOptions {
   readonly equity: DecimalLike
   /** Share of full Kelly to use, in (0, 1]. Default 0.5 (half Kelly). */
   readonly kellyMultiplier?: DecimalLike
@@ -228,7 +228,7 @@ export interface FractionalKellyParams extends KellyParams {
  * fractionalKellySize({ equity: '10000', winRate: 0.55, payoffRatio: 1.5, entryPrice: '100', stopPrice: '98' })
  * ```
  */
-export function fractionalKellySize(p: FractionalKellyParams): Result<Decimal, RiskRejection> {
+export function fractionalKellySize(p: FractionalKellyOptions): Result<Decimal, RiskRejection> {
   const full = kellyFraction(p)
   if (!full.ok) return full
   const mult = fraction('kellyMultiplier', p.kellyMultiplier ?? 0.5)
@@ -262,7 +262,7 @@ export function fractionalKellySize(p: FractionalKellyParams): Result<Decimal, R
 }
 
 /** Parameters of {@link capQuantity}. */
-export interface CapQuantityParams {
+export interface CapQuantityOptions {
   /** The raw size from a sizing function. */
   readonly qty: DecimalLike
   /** Price the order is valued at (limit price, or the latest price for a market order). */
@@ -309,7 +309,7 @@ export interface CappedQuantity {
  * if (r.ok) r.value.qty.toString() // '5' (500 of equity at most), r.value.cappedBy: ['maxPositionFraction']
  * ```
  */
-export function capQuantity(p: CapQuantityParams): Result<CappedQuantity, RiskRejection> {
+export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskRejection> {
   const raw = readDecimal(p.qty)
   if (raw === undefined || raw.isNegative()) return err(invalid('qty', p.qty, 'must be a finite number ≥ 0'))
   const price = positive('price', p.price)

@@ -1,7 +1,7 @@
 import type { Decimal } from '../decimal/index.js'
 
 /**
- * Trading state of a {@link RiskManager} / {@link CircuitBreaker} (after nautilus_trader's `TradingState`):
+ * Trading state of a {@link RiskManager} / {@link TradingGuard} (after nautilus_trader's `TradingState`):
  * `ACTIVE` trades normally, `REDUCING` only lets orders through that reduce exposure, `HALTED` lets nothing through.
  */
 export const TradingState = { ACTIVE: 'ACTIVE', REDUCING: 'REDUCING', HALTED: 'HALTED' } as const
@@ -64,17 +64,28 @@ export const RiskReason = {
   COOLDOWN: 'COOLDOWN',
   /** Another leg of the same multi-leg group was denied: groups are approved all or none. */
   GROUP_DENIED: 'GROUP_DENIED',
+  /**
+   * The instrument's feed or venue session is unhealthy: the code `TradingEngine` gives `risk.setInstrumentState`
+   * (any code a host passes there is the denial's code).
+   */
+  FEED_UNHEALTHY: 'FEED_UNHEALTHY',
 } as const
 /** Union of {@link RiskReason} values. */
 export type RiskReason = (typeof RiskReason)[keyof typeof RiskReason]
+
+/**
+ * The code of a {@link RiskRejection}: a {@link RiskReason}, or the `cause.code` a host gave
+ * `RiskManager.setInstrumentState` for a restricted instrument.
+ */
+export type RiskDenialCode = RiskReason | (string & {})
 
 /** The numbers behind a decision: decimals as exact strings, counts and times as numbers. */
 export type RiskValues = Readonly<Record<string, string | number | boolean | null>>
 
 /** Why the risk layer said no: a machine-readable code, a readable message, and the numbers behind it. */
 export interface RiskRejection {
-  /** Machine-readable reason. */
-  readonly code: RiskReason
+  /** Machine-readable reason (a {@link RiskReason}, or a host's instrument-restriction code). */
+  readonly code: RiskDenialCode
   /** Human-readable explanation with the values in quotes. */
   readonly message: string
   /** The inputs and limits that produced the decision (e.g. `{ stopDistanceFraction, minStopDistanceFraction }`). */
@@ -135,7 +146,7 @@ export const QuantityCap = {
 export type QuantityCap = (typeof QuantityCap)[keyof typeof QuantityCap]
 
 /** Builds a {@link RiskRejection}. */
-export function rejection(code: RiskReason, message: string, values: RiskValues = {}): RiskRejection {
+export function rejection(code: RiskDenialCode, message: string, values: RiskValues = {}): RiskRejection {
   return { code, message, values }
 }
 

@@ -2,11 +2,11 @@ import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } f
 import { Decimal, isDecimal } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
-  type CircuitBreakerConfig,
-  CircuitBreakerConfigSchema,
-  type ResolvedCircuitBreakerConfig,
+  type ResolvedTradingGuardConfig,
+  type TradingGuardConfig,
+  TradingGuardConfigSchema,
 } from './config.js'
-import type { CircuitBreakerEvents } from './events.js'
+import type { TradingGuardEvents } from './events.js'
 import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
 import { TradingDay } from './TradingDay.js'
 import {
@@ -60,7 +60,7 @@ class TimestampRing {
   }
 }
 
-/** Options of {@link CircuitBreaker.resume}. */
+/** Options of {@link TradingGuard.resume}. */
 export interface ResumeOptions {
   /** Free text kept in the audit trail. */
   readonly note?: string
@@ -71,7 +71,7 @@ export interface ResumeOptions {
 }
 
 /** A read-only view of a breaker's state and measurements. */
-export interface CircuitBreakerStatus {
+export interface TradingGuardStatus {
   readonly state: TradingState
   readonly reason: StateChangeReason
   readonly detail: string | undefined
@@ -92,25 +92,25 @@ export interface CircuitBreakerStatus {
 /**
  * The trading state machine and its breakers (after nautilus_trader): `ACTIVE` → `REDUCING` (only exposure-reducing
  * orders) → `HALTED` (nothing). Breakers only escalate the state; leaving `HALTED` (or a breaker's `REDUCING`) needs an
- * explicit {@link CircuitBreaker.resume}, except the losing-streak cooldown and the optional daily-loss reset at the
+ * explicit {@link TradingGuard.resume}, except the losing-streak cooldown and the optional daily-loss reset at the
  * day boundary. Breakers measure mark-to-market equity: daily loss (from the day's starting equity, day boundary in a
  * configurable time zone), drawdown from peak, consecutive losses with a cooldown, order rate (global and per
  * instrument) and the venue rejection rate. The state, peak and day start are persisted through a {@link StateStore}.
  *
  * @example
  * ```ts
- * const breaker = new CircuitBreaker({ clock, breakers: { drawdown: { maxDrawdownFraction: 0.1 } } })
+ * const breaker = new TradingGuard({ clock, breakers: { drawdown: { maxDrawdownFraction: 0.1 } } })
  * breaker.events.on('risk.stateChanged', (e) => log.warn(e, 'trading state'))
  * breaker.updateEquity(new Decimal('10000'))
  * breaker.updateEquity(new Decimal('9000')) // 10 % below peak: HALTED
  * breaker.resume({ resetDrawdownPeak: true })
  * ```
  */
-export class CircuitBreaker {
-  readonly #bus = new TypedEmitter<CircuitBreakerEvents>()
+export class TradingGuard {
+  readonly #bus = new TypedEmitter<TradingGuardEvents>()
   /** Subscribe-only view of the breaker's events. */
-  readonly events: Listenable<CircuitBreakerEvents> = this.#bus
-  readonly #cfg: ResolvedCircuitBreakerConfig['breakers']
+  readonly events: Listenable<TradingGuardEvents> = this.#bus
+  readonly #cfg: ResolvedTradingGuardConfig['breakers']
   readonly #clock: Clock
   readonly #store: StateStore | undefined
   readonly #day: TradingDay
@@ -140,8 +140,8 @@ export class CircuitBreaker {
   #saving: Promise<void> | undefined
   #dirty = false
 
-  constructor(config: CircuitBreakerConfig = {}) {
-    const cfg = parseConfig(CircuitBreakerConfigSchema, config, 'CircuitBreaker')
+  constructor(config: TradingGuardConfig = {}) {
+    const cfg = parseConfig(TradingGuardConfigSchema, config, 'TradingGuard')
     this.#cfg = cfg.breakers
     this.#clock = cfg.clock ?? new SystemClock()
     this.#store = cfg.store
@@ -170,7 +170,7 @@ export class CircuitBreaker {
   }
 
   /** The current state and every measurement behind it. */
-  status(): CircuitBreakerStatus {
+  status(): TradingGuardStatus {
     this.#tick(this.#clock.now())
     return {
       state: this.#state,
@@ -369,7 +369,7 @@ export class CircuitBreaker {
   /**
    * Checks the order-rate limits for one more exposure-adding order on `key` (an instrument). Returns a rejection
    * when the global or per-instrument window is full (and trips the configured action), otherwise `undefined`.
-   * Call {@link CircuitBreaker.recordOrder} when the order is actually approved.
+   * Call {@link TradingGuard.recordOrder} when the order is actually approved.
    */
   checkOrderRate(key: string, now: number = this.#clock.now()): RiskRejection | undefined {
     const rate = this.#cfg.orderRate
@@ -410,7 +410,7 @@ export class CircuitBreaker {
     ring.push(now)
   }
 
-  /** Takes back the latest {@link CircuitBreaker.recordOrder} of `key` (a multi-leg group denied as a whole). */
+  /** Takes back the latest {@link TradingGuard.recordOrder} of `key` (a multi-leg group denied as a whole). */
   unrecordOrder(key: string): void {
     if (this.#cfg.orderRate === false) return
     this.#globalRate?.pop()

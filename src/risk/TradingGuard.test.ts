@@ -1,0 +1,414 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/index.js'
+import { Decimal } from '../decimal/index.js'
+import type { TradekitError } from '../errors/index.js'
+import { D } from './__fixtures__/builders.js'
+import type { TradingGuardConfig } from './config.js'
+import type { TradingStateChangedEvent } from './events.js'
+import { MemoryStateStore, type PersistedRiskState, type StateStore } from './StateStore.js'
+import { TradingGuard } from './TradingGuard.js'
+
+const DAY = 86_400_000
+const T0 = Date.UTC(2026, 0, 15, 12)
+
+function make(config: TradingGuardConfig = {}, clock = new ManualClock(T0)) {
+  const guard = new TradingGuard({ clock, ...config })
+  const changes: TradingStateChangedEvent[] = []
+  const errors: TradekitError[] = []
+  guard.events.on('risk.stateChanged', (e) => changes.push(e))
+  guard.events.on('error', (e) => errors.push(e))
+  return { guard, clock, changes, errors }
+}
+
+const onlyDrawdown = (maxDrawdownFraction: number, reduceAtFraction?: number): TradingGuardConfig => ({
+  breakers: {
+    dailyLoss: false,
+    drawdown: { maxDrawdownFraction, ...(reduceAtFraction === undefined ? {} : { reduceAtFraction }) },
+  },
+})
+
+describe('TradingGuard: drawdown', () => {
+  it('halts at the drawdown limit, measured from the peak', () => {
+    const { guard, changes } = make(onlyDrawdown(0.1))
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('12000'))
+    guard.updateEquity(D('10801'))
+    expect(guard.state).toBe('ACTIVE')
+    guard.updateEquity(D('10800'))
+    expect(guard.state).toBe('HALTED')
+    expect(changes).toHaveLength(1)
+    expect(changes[0]).toMatchObject({ from: 'ACTIVE', to: 'HALTED', reason: 'MAX_DRAWDOWN' })
+    expect(changes[0]?.values).toMatchObject({ equity: '10800', peakEquity: '12000', drawdown: '1200' })
+  })
+
+  it('moves to REDUCING first when reduceAtFraction is set', () => {
+    const { guard } = make(onlyDrawdown(0.1, 0.05))
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('9500'))
+    expect(guard.state).toBe('REDUCING')
+    guard.updateEquity(D('9000'))
+    expect(guard.state).toBe('HALTED')
+  })
+
+  it('trips exactly at the threshold and not before (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 99 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (peakInt, pct, epsInt) => {
+          const peak = new Decimal(peakInt)
+          const f = pct / 100
+          const atLimit = peak.minus(peak.times(f))
+          const above = atLimit.plus(new Decimal(epsInt).div(1e6))
+          const a = make(onlyDrawdown(f)).guard
+          a.updateEquity(peak)
+          a.updateEquity(above)
+          expect(a.state).toBe('ACTIVE')
+          a.updateEquity(atLimit)
+          expect(a.state).toBe('HALTED')
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('uses the account peak only when it has none, and ignores invalid equity', () => {
+    const { guard, errors } = make(onlyDrawdown(0.1))
+    guard.updateEquity(D('9000'), D('10000'))
+    expect(guard.state).toBe('HALTED')
+    const b2 = make(onlyDrawdown(0.1))
+    b2.guard.updateEquity(new Decimal(Number.NaN))
+    b2.guard.updateEquity(undefined as never)
+    expect(b2.guard.state).toBe('ACTIVE')
+    expect(b2.errors).toHaveLength(2)
+    expect(errors).toHaveLength(0)
+  })
+})
+
+describe('TradingGuard: daily loss', () => {
+  const cfg = (extra: object = {}): TradingGuardConfig => ({
+    breakers: { drawdown: false, dailyLoss: { maxLossFraction: 0.03, ...extra } },
+  })
+
+  it('halts when the loss since the day start reaches the limit', () => {
+    const { guard, changes } = make(cfg())
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('10500')) // intraday gains do not move the day start
+    guard.updateEquity(D('9700.01'))
+    expect(guard.state).toBe('ACTIVE')
+    guard.updateEquity(D('9700'))
+    expect(guard.state).toBe('HALTED')
+    expect(changes[0]?.values).toMatchObject({
+      dayStartEquity: '10000',
+      loss: '300',
+      limit: '300',
+      day: '2026-01-15',
+    })
+  })
+
+  it('trips exactly at the daily limit and not before (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (startInt, pct, epsInt) => {
+          const start = new Decimal(startInt)
+          const f = pct / 100
+          const atLimit = start.minus(start.times(f))
+          const b = make({ breakers: { drawdown: false, dailyLoss: { maxLossFraction: f } } }).guard
+          b.updateEquity(start)
+          b.updateEquity(atLimit.plus(new Decimal(epsInt).div(1e6)))
+          expect(b.state).toBe('ACTIVE')
+          b.updateEquity(atLimit)
+          expect(b.state).toBe('HALTED')
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('applies the tighter of the fraction and the absolute limit', () => {
+    const { guard } = make(cfg({ maxLoss: '100' }))
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('9900.5'))
+    expect(guard.state).toBe('ACTIVE')
+    guard.updateEquity(D('9900'))
+    expect(guard.state).toBe('HALTED')
+  })
+
+  it('starts a new day at the boundary of the configured time zone', () => {
+    // 23:00 New York on Jan 15 is 04:00 UTC on Jan 16.
+    const clock = new ManualClock(Date.UTC(2026, 0, 16, 3, 59))
+    const { guard } = make({ ...cfg(), timeZone: 'America/New_York' }, clock)
+    guard.updateEquity(D('10000'))
+    expect(guard.status().dayKey).toBe('2026-01-15')
+    clock.advanceTo(Date.UTC(2026, 0, 16, 5)) // 00:00 New York
+    guard.updateEquity(D('9800'))
+    expect(guard.status().dayKey).toBe('2026-01-16')
+    expect(guard.status().dayStartEquity?.toString()).toBe('9800')
+    guard.updateEquity(D('9507'))
+    expect(guard.state).toBe('ACTIVE') // 293 < 3 % of 9800 = 294
+    guard.updateEquity(D('9506'))
+    expect(guard.state).toBe('HALTED')
+  })
+
+  it('stays HALTED across the day boundary unless resetAtDayStart', () => {
+    const latched = make(cfg())
+    latched.guard.updateEquity(D('10000'))
+    latched.guard.updateEquity(D('9000'))
+    latched.clock.advance(DAY)
+    latched.guard.updateEquity(D('9000'))
+    expect(latched.guard.state).toBe('HALTED')
+
+    const auto = make(cfg({ resetAtDayStart: true }))
+    auto.guard.updateEquity(D('10000'))
+    auto.guard.updateEquity(D('9000'))
+    expect(auto.guard.state).toBe('HALTED')
+    auto.clock.advance(DAY)
+    auto.guard.updateEquity(D('9000'))
+    expect(auto.guard.state).toBe('ACTIVE')
+    expect(auto.changes.at(-1)).toMatchObject({ to: 'ACTIVE', reason: 'DAY_RESET' })
+  })
+
+  it('does not auto-reset a halt caused by another breaker', () => {
+    const { guard, clock } = make({
+      breakers: {
+        drawdown: { maxDrawdownFraction: 0.05 },
+        dailyLoss: { maxLossFraction: 0.5, resetAtDayStart: true },
+      },
+    })
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('9400'))
+    expect(guard.status().reason).toBe('MAX_DRAWDOWN')
+    clock.advance(DAY)
+    guard.updateEquity(D('9400'))
+    expect(guard.state).toBe('HALTED')
+  })
+})
+
+describe('TradingGuard: consecutive losses', () => {
+  const cfg: TradingGuardConfig = {
+    breakers: { consecutiveLosses: { reduceAfter: 3, haltAfter: 5, cooldownMs: 60_000 } },
+  }
+
+  it('walks ACTIVE → REDUCING (cooldown) → HALTED, and a win resets the streak', () => {
+    const { guard, clock, changes } = make(cfg)
+    guard.recordTradeResult(D('-1'))
+    guard.recordTradeResult(D('-1'))
+    guard.recordTradeResult(D('5'))
+    guard.recordTradeResult(D('-1'))
+    guard.recordTradeResult(D('0')) // a scratch does not count either way
+    guard.recordTradeResult(D('-1'))
+    expect(guard.state).toBe('ACTIVE')
+    guard.recordTradeResult(D('-1'))
+    expect(guard.state).toBe('REDUCING')
+    expect(guard.status().cooldownUntil).toBe(T0 + 60_000)
+    clock.advance(59_999)
+    expect(guard.state).toBe('REDUCING')
+    clock.advance(1)
+    expect(guard.state).toBe('ACTIVE')
+    expect(changes.map((c) => c.reason)).toEqual(['CONSECUTIVE_LOSSES', 'COOLDOWN_ELAPSED'])
+    guard.recordTradeResult(D('-1'))
+    expect(guard.state).toBe('REDUCING')
+    guard.recordTradeResult(D('-1'))
+    expect(guard.state).toBe('HALTED')
+    clock.advance(10 * 60_000)
+    expect(guard.state).toBe('HALTED') // leaving HALTED needs resume()
+    expect(guard.resume({ note: 'reviewed' })).toBe(true)
+    expect(guard.state).toBe('ACTIVE')
+    expect(guard.status().consecutiveLosses).toBe(0)
+  })
+
+  it('rejects an invalid config with a readable error', () => {
+    expect(
+      () => new TradingGuard({ breakers: { consecutiveLosses: { reduceAfter: 5, haltAfter: 3 } } }),
+    ).toThrowError(/haltAfter must be greater than reduceAfter/)
+    expect(() => new TradingGuard({ timeZone: 'Nowhere/Land' })).toThrowError(/timeZone/)
+    expect(() => new TradingGuard({ breakers: { dailyLoss: { maxLossFraction: 2 } } } as never)).toThrowError(
+      /breakers\.dailyLoss/,
+    )
+  })
+})
+
+describe('TradingGuard: order rate and venue rejection rate', () => {
+  it('denies the order over the per-instrument limit and trips the action', () => {
+    const { guard, clock } = make({
+      breakers: { orderRate: { perInstrument: { maxOrders: 3, windowMs: 1000 }, action: 'DENY' } },
+    })
+    for (let i = 0; i < 3; i++) {
+      expect(guard.checkOrderRate('binance:BTCUSDT')).toBeUndefined()
+      guard.recordOrder('binance:BTCUSDT')
+    }
+    const r = guard.checkOrderRate('binance:BTCUSDT')
+    expect(r?.code).toBe('ORDER_RATE_LIMITED')
+    expect(r?.values).toMatchObject({ scope: 'perInstrument', maxOrders: 3, windowMs: 1000 })
+    expect(guard.checkOrderRate('binance:ETHUSDT')).toBeUndefined()
+    expect(guard.state).toBe('ACTIVE') // DENY does not change the state
+    clock.advance(999)
+    expect(guard.checkOrderRate('binance:BTCUSDT')?.code).toBe('ORDER_RATE_LIMITED')
+    clock.advance(1)
+    expect(guard.checkOrderRate('binance:BTCUSDT')).toBeUndefined()
+  })
+
+  it('applies the global limit and trips REDUCING by default', () => {
+    const { guard } = make({ breakers: { orderRate: { global: { maxOrders: 2, windowMs: 60_000 } } } })
+    guard.recordOrder('a')
+    guard.recordOrder('b')
+    expect(guard.checkOrderRate('c')?.values.scope).toBe('global')
+    expect(guard.state).toBe('REDUCING')
+  })
+
+  it('trips on the venue rejection rate only with enough samples, exactly at the fraction', () => {
+    const { guard } = make({ breakers: { rejectionRate: { minSamples: 4, maxRejectedFraction: 0.5 } } })
+    guard.recordVenueResponse(true)
+    guard.recordVenueResponse(true)
+    guard.recordVenueResponse(true)
+    expect(guard.state).toBe('ACTIVE') // 3 samples < 4
+    const b2 = make({ breakers: { rejectionRate: { minSamples: 4, maxRejectedFraction: 0.5 } } }).guard
+    b2.recordVenueResponse(false)
+    b2.recordVenueResponse(false)
+    b2.recordVenueResponse(false)
+    b2.recordVenueResponse(true)
+    b2.recordVenueResponse(true) // 2 of 5 < 0.5
+    expect(b2.state).toBe('ACTIVE')
+    b2.recordVenueResponse(true) // 3 of 6 = 0.5
+    expect(b2.state).toBe('HALTED')
+    expect(b2.status().reason).toBe('REJECTION_RATE')
+  })
+
+  it('forgets responses older than the window', () => {
+    const { guard, clock } = make({ breakers: { rejectionRate: { minSamples: 2, windowMs: 1000 } } })
+    guard.recordVenueResponse(true)
+    clock.advance(1000)
+    guard.recordVenueResponse(true)
+    expect(guard.state).toBe('ACTIVE')
+  })
+})
+
+describe('TradingGuard: persistence', () => {
+  it('latches HALTED, the peak and the day start across a restart', async () => {
+    const store = new MemoryStateStore()
+    const clock = new ManualClock(T0)
+    const a = make({ store, breakers: { drawdown: { maxDrawdownFraction: 0.1 } } }, clock)
+    expect(a.guard.isReady).toBe(false)
+    await a.guard.start()
+    a.guard.updateEquity(D('10000'))
+    a.guard.updateEquity(D('12000'))
+    a.guard.halt('operator stop')
+    await a.guard.flush()
+    expect(store.peek()).toMatchObject({
+      state: 'HALTED',
+      reason: 'MANUAL',
+      peakEquity: '12000',
+      dayStartEquity: '10000',
+    })
+
+    const b = make({ store, breakers: { drawdown: { maxDrawdownFraction: 0.1 } } }, clock)
+    await b.guard.start()
+    expect(b.guard.state).toBe('HALTED')
+    expect(b.changes[0]).toMatchObject({ to: 'HALTED', reason: 'RESTORED' })
+    b.guard.resume()
+    b.guard.updateEquity(D('10800')) // 10 % below the restored peak of 12000
+    expect(b.guard.state).toBe('HALTED')
+    expect(b.guard.status().reason).toBe('MAX_DRAWDOWN')
+    expect(b.guard.status().dayStartEquity?.toString()).toBe('10000')
+  })
+
+  it('resume keeps the order-rate windows: no more orders in a window than its limit (found by the soak)', () => {
+    const { guard, clock } = make({
+      breakers: { orderRate: { perInstrument: { maxOrders: 2, windowMs: 10_000 }, action: 'REDUCING' } },
+    })
+    guard.recordOrder('k')
+    guard.recordOrder('k')
+    expect(guard.checkOrderRate('k')?.code).toBe('ORDER_RATE_LIMITED')
+    expect(guard.state).toBe('REDUCING')
+    clock.advance(3_000)
+    expect(guard.resume()).toBe(true)
+    expect(guard.checkOrderRate('k')?.code).toBe('ORDER_RATE_LIMITED') // same window: still full
+    guard.resume()
+    clock.advance(7_001)
+    expect(guard.checkOrderRate('k')).toBeUndefined() // the window moved on
+  })
+
+  it('resume can restart the drawdown and daily-loss measurements', async () => {
+    const { guard } = make({
+      breakers: { drawdown: { maxDrawdownFraction: 0.1 }, dailyLoss: { maxLossFraction: 0.05 } },
+    })
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('8000'))
+    expect(guard.state).toBe('HALTED')
+    guard.resume()
+    guard.updateEquity(D('8000'))
+    expect(guard.state).toBe('HALTED') // still in breach
+    guard.resume({ resetDrawdownPeak: true, resetDailyLoss: true })
+    guard.updateEquity(D('8000'))
+    expect(guard.state).toBe('ACTIVE')
+  })
+
+  it('keeps a kill-switch halt made before the state was loaded', async () => {
+    const store = new MemoryStateStore()
+    const { guard } = make({ store })
+    guard.halt('early', 'KILL_SWITCH')
+    await guard.start()
+    await guard.flush()
+    expect(guard.state).toBe('HALTED')
+    expect(store.peek()?.state).toBe('HALTED')
+  })
+
+  it('refuses to start on a corrupt store, and reports failed saves on error', async () => {
+    const corrupt: StateStore = {
+      load: async () => ({ version: 2 }) as unknown as PersistedRiskState,
+      save: async () => {},
+    }
+    const bad: StateStore = {
+      load: async () => {
+        throw new Error('disk on fire')
+      },
+      save: async () => {},
+    }
+    await expect(make({ store: bad }).guard.start()).rejects.toThrow(/disk on fire/)
+    const c = make({ store: corrupt })
+    await expect(c.guard.start()).rejects.toThrow(/Persisted risk state is invalid/)
+    expect(c.guard.isReady).toBe(false)
+    const failing: StateStore = {
+      load: async () => undefined,
+      save: async () => {
+        throw new Error('ENOSPC')
+      },
+    }
+    const f = make({ store: failing })
+    await f.guard.start()
+    f.guard.halt('x')
+    await f.guard.flush()
+    expect(f.guard.state).toBe('HALTED')
+    expect(f.errors.length).toBeGreaterThan(0)
+    expect(f.errors[0]?.message).toContain('ENOSPC')
+    const store = new MemoryStateStore()
+    await expect(store.save({ version: 2 } as never)).rejects.toThrow(/version/)
+  })
+
+  it('coalesces saves: at most one in flight', async () => {
+    let inFlight = 0
+    let maxInFlight = 0
+    let saves = 0
+    const store: StateStore = {
+      load: async () => undefined,
+      save: async () => {
+        inFlight++
+        maxInFlight = Math.max(maxInFlight, inFlight)
+        await new Promise((r) => setTimeout(r, 1))
+        inFlight--
+        saves++
+      },
+    }
+    const { guard } = make({ store })
+    await guard.start()
+    for (let i = 0; i < 100; i++) guard.updateEquity(D(10000 + i))
+    await guard.flush()
+    expect(maxInFlight).toBe(1)
+    expect(saves).toBeLessThan(10)
+  })
+})

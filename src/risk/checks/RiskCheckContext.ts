@@ -1,0 +1,330 @@
+import {
+  type AccountSnapshot,
+  err,
+  type Instrument,
+  type MarketSnapshot,
+  ok,
+  type Position,
+  type Result,
+  type Side,
+  type Signal,
+} from '../../core/index.js'
+import { Decimal, roundPriceForSide } from '../../decimal/index.js'
+import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
+import { atrStopPrice, positive, readDecimal } from '../sizing.js'
+import type { TradingGuard } from '../TradingGuard.js'
+import { RiskReason, type RiskRejection, type TradingState } from '../types.js'
+
+/** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
+export interface RiskLimits {
+  readonly minStopFraction: Decimal
+  readonly minStopTicks: Decimal
+  readonly minRewardRisk: Decimal
+  readonly maxPositionFraction: Decimal
+  readonly marginSafety: Decimal
+  readonly atrMultiplier: Decimal
+  readonly correlation: readonly Decimal[]
+}
+
+/**
+ * Converts the numeric limits of a resolved config to Decimals, once per manager.
+ *
+ * @example
+ * ```ts
+ * const limits = riskLimits(parseConfig(RiskManagerConfigSchema, {}, 'RiskManager'))
+ * limits.minStopFraction.toString() // '0.001'
+ * ```
+ */
+export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
+  return {
+    minStopFraction: new Decimal(c.minStopDistanceFraction),
+    minStopTicks: new Decimal(c.minStopTicks),
+    minRewardRisk: new Decimal(c.minRewardRisk),
+    maxPositionFraction: new Decimal(c.maxPositionFraction),
+    marginSafety: new Decimal(c.marginSafetyFactor),
+    atrMultiplier: new Decimal(c.atrStopMultiplier),
+    correlation: c.correlation.scale.map((x) => new Decimal(x)),
+  }
+}
+
+/** A per-instrument restriction set with `RiskManager.setInstrumentState`, and what caused it. */
+export interface InstrumentRestriction {
+  readonly state: TradingState
+  readonly cause: { readonly code: string; readonly reason: string }
+}
+
+/** What the manager lends every check: its config, limits, trading guard and lookups. */
+export interface RiskCheckEnv {
+  readonly cfg: ResolvedRiskManagerConfig
+  readonly limits: RiskLimits
+  readonly guard: TradingGuard
+  /** The restriction on `venue:symbol`, or `undefined` when the instrument is ACTIVE. */
+  readonly restrictionOf: (key: string) => InstrumentRestriction | undefined
+  /** The correlation group of `venue:symbol` (or of the bare symbol). */
+  readonly groupOf: (key: string, symbol: string) => string | undefined
+}
+
+/** The inputs of one decision after {@link readRiskInputs} validated their shape. */
+export interface RiskInputs {
+  readonly signal: Signal
+  readonly account: AccountSnapshot
+  readonly market: MarketSnapshot
+  readonly inst: Instrument
+  /** `venue:symbol`. */
+  readonly key: string
+  readonly side: Side
+  readonly orderType: 'MARKET' | 'LIMIT'
+  readonly tick: Decimal
+  readonly step: Decimal
+  readonly equity: Decimal
+  readonly freeMargin: Decimal
+  readonly positions: readonly Position[]
+}
+
+/** Open positions and entries, counted once for the position-limit and correlation checks. */
+export interface Exposure {
+  /** Open positions plus instruments with open entry orders but no position yet. */
+  readonly totalOpen: number
+  readonly entryOrdersHere: number
+  readonly hasPosition: boolean
+  readonly group: string | undefined
+  /** Open positions in the instrument's correlation group on the signal's side. */
+  readonly sameDirectionInGroup: number
+}
+
+/** The stop an entry is sized with: given by the signal, or derived from the ATR; `undefined` when neither. */
+export interface StopChoice {
+  readonly stop: Decimal | undefined
+  readonly fromAtr: boolean
+}
+
+/**
+ * The shared context of the risk checks of one decision: the validated inputs, the manager's config and limits, and
+ * the values several checks and the sizing need (position, price, entry, stop, ...), each derived once on first use.
+ * A derived value that cannot be read is a rejection, returned to whichever check asks first.
+ *
+ * @example
+ * ```ts
+ * export function checkMargin(ctx: RiskCheckContext): RiskRejection | undefined {
+ *   if (ctx.freeMargin.gt(0)) return undefined
+ *   return rejection(RiskReason.INSUFFICIENT_MARGIN, 'Free margin is not above zero')
+ * }
+ * ```
+ */
+export class RiskCheckContext implements RiskInputs {
+  readonly signal: Signal
+  readonly account: AccountSnapshot
+  readonly market: MarketSnapshot
+  readonly inst: Instrument
+  readonly key: string
+  readonly side: Side
+  readonly orderType: 'MARKET' | 'LIMIT'
+  readonly tick: Decimal
+  readonly step: Decimal
+  readonly equity: Decimal
+  readonly freeMargin: Decimal
+  readonly positions: readonly Position[]
+  /** Decision time, epoch ms. */
+  readonly now: number
+  readonly cfg: ResolvedRiskManagerConfig
+  readonly limits: RiskLimits
+  readonly guard: TradingGuard
+  readonly #env: RiskCheckEnv
+  #position: Result<Decimal | undefined, RiskRejection> | undefined
+  #price: Result<Decimal, RiskRejection> | undefined
+  #exposure: Exposure | undefined
+  #entry: Result<Decimal, RiskRejection> | undefined
+  #stop: Result<StopChoice, RiskRejection> | undefined
+  #sizing: ResolvedSizingConfig | undefined
+
+  constructor(inputs: RiskInputs, now: number, env: RiskCheckEnv) {
+    this.signal = inputs.signal
+    this.account = inputs.account
+    this.market = inputs.market
+    this.inst = inputs.inst
+    this.key = inputs.key
+    this.side = inputs.side
+    this.orderType = inputs.orderType
+    this.tick = inputs.tick
+    this.step = inputs.step
+    this.equity = inputs.equity
+    this.freeMargin = inputs.freeMargin
+    this.positions = inputs.positions
+    this.now = now
+    this.cfg = env.cfg
+    this.limits = env.limits
+    this.guard = env.guard
+    this.#env = env
+  }
+
+  /** True for a BUY. */
+  get long(): boolean {
+    return this.side === 'BUY'
+  }
+
+  /** The restriction the host put on this instrument, if any. */
+  restriction(): InstrumentRestriction | undefined {
+    return this.#env.restrictionOf(this.key)
+  }
+
+  /** The netted position on this instrument (`undefined` when there is none). */
+  position(): Result<Decimal | undefined, RiskRejection> {
+    if (this.#position !== undefined) return this.#position
+    let posQty: Decimal | undefined
+    for (const p of this.positions) {
+      if (p.symbol === this.inst.symbol && p.venue === this.inst.venue) {
+        const q = readDecimal(p.qty)
+        if (q === undefined) {
+          this.#position = err({
+            code: RiskReason.INVALID_INPUT,
+            message: `Invalid position qty "${String(p.qty)}"`,
+            values: {},
+          })
+          return this.#position
+        }
+        posQty = posQty === undefined ? q : posQty.plus(q)
+      }
+    }
+    this.#position = ok(posQty)
+    return this.#position
+  }
+
+  /** The netted position, read after `checkPositionInput` accepted it. */
+  positionQty(): Decimal | undefined {
+    const r = this.position()
+    return r.ok ? r.value : undefined
+  }
+
+  /** The latest market price, strictly positive. */
+  price(): Result<Decimal, RiskRejection> {
+    this.#price ??= positive('price', this.market.price)
+    return this.#price
+  }
+
+  /** Open positions and entry orders, counted once. */
+  exposure(): Exposure {
+    if (this.#exposure !== undefined) return this.#exposure
+    const { inst, key, long, positions } = this
+    let openPositions = 0
+    let sameDirectionInGroup = 0
+    const group = this.#env.groupOf(key, inst.symbol)
+    for (const p of positions) {
+      if (p.qty.isZero()) continue
+      openPositions++
+      if (group !== undefined && p.qty.isNegative() !== long) {
+        if (this.#env.groupOf(`${p.venue}:${p.symbol}`, p.symbol) === group) sameDirectionInGroup++
+      }
+    }
+    let entryOrdersHere = 0
+    let pendingInstruments: Set<string> | undefined
+    for (const o of this.account.openOrders) {
+      if (o.reduceOnly === true) continue
+      if (o.symbol === inst.symbol && o.venue === inst.venue) entryOrdersHere++
+      else if (!positions.some((p) => p.symbol === o.symbol && p.venue === o.venue && !p.qty.isZero())) {
+        pendingInstruments ??= new Set()
+        pendingInstruments.add(`${o.venue}:${o.symbol}`)
+      }
+    }
+    const posQty = this.positionQty()
+    this.#exposure = {
+      totalOpen: openPositions + (pendingInstruments?.size ?? 0),
+      entryOrdersHere,
+      hasPosition: posQty !== undefined && !posQty.isZero(),
+      group,
+      sameDirectionInGroup,
+    }
+    return this.#exposure
+  }
+
+  /** The leverage configured for this instrument (`leverageBySymbol`, then `leverage`). */
+  leverage(): number {
+    const { cfg, key, inst } = this
+    return cfg.leverageBySymbol[key] ?? cfg.leverageBySymbol[inst.symbol] ?? cfg.leverage
+  }
+
+  /** Entry price: the limit (rounded so it is never more aggressive) or the latest price. */
+  entry(): Result<Decimal, RiskRejection> {
+    if (this.#entry !== undefined) return this.#entry
+    const price = this.price()
+    if (!price.ok || this.orderType !== 'LIMIT') {
+      this.#entry = price
+      return price
+    }
+    const lim = positive('limitPrice', this.signal.limitPrice)
+    if (!lim.ok) {
+      this.#entry = lim
+      return lim
+    }
+    const entry = roundPriceForSide(lim.value, this.tick, this.side)
+    this.#entry = entry.lte(0)
+      ? err({
+          code: RiskReason.INVALID_INPUT,
+          message: 'Limit price rounds to zero',
+          values: { field: 'limitPrice' },
+        })
+      : ok(entry)
+    return this.#entry
+  }
+
+  /** The stop: given by the signal, or `atrStopMultiplier × ATR` away from the entry. */
+  stop(): Result<StopChoice, RiskRejection> {
+    if (this.#stop !== undefined) return this.#stop
+    this.#stop = this.#readStop()
+    return this.#stop
+  }
+
+  #readStop(): Result<StopChoice, RiskRejection> {
+    if (this.signal.stopPrice !== undefined) {
+      const s = positive('stopPrice', this.signal.stopPrice)
+      return s.ok ? ok({ stop: s.value, fromAtr: false }) : s
+    }
+    if (this.market.atr === undefined) return ok({ stop: undefined, fromAtr: false })
+    const entry = this.entry()
+    if (!entry.ok) return entry
+    const s = atrStopPrice({
+      side: this.side,
+      entryPrice: entry.value,
+      atr: this.market.atr,
+      multiplier: this.limits.atrMultiplier,
+      tickSize: this.tick,
+    })
+    return s.ok ? ok({ stop: s.value, fromAtr: true }) : s
+  }
+
+  /**
+   * Correlation scaling: the size multiplier for the same-direction open positions in the instrument's group (1 and
+   * no Decimal outside any group); `undefined` when their count is beyond `correlation.scale` (the signal is denied).
+   */
+  correlation(): { readonly scale: number; readonly dec: Decimal | undefined } | undefined {
+    const { group, sameDirectionInGroup } = this.exposure()
+    if (group === undefined) return { scale: 1, dec: undefined }
+    const scale = this.cfg.correlation.scale[sameDirectionInGroup]
+    if (scale === undefined) return undefined
+    return { scale, dec: this.limits.correlation[sameDirectionInGroup] }
+  }
+
+  /** The confidence multiplier: the signal's confidence with `scaleByConfidence`, otherwise 1. */
+  confidence(): Result<number, RiskRejection> {
+    const c = this.signal.confidence
+    if (!this.cfg.scaleByConfidence || c === undefined) return ok(1)
+    if (typeof c !== 'number' || !Number.isFinite(c) || c < 0 || c > 1) {
+      return err({
+        code: RiskReason.INVALID_INPUT,
+        message: `Invalid confidence "${String(c)}"`,
+        values: { field: 'confidence' },
+      })
+    }
+    return ok(c)
+  }
+
+  /** The sizing config for this signal: by `venue:symbol`, symbol, strategy, then the default. */
+  sizing(): ResolvedSizingConfig {
+    const { cfg, key, inst, signal } = this
+    this.#sizing ??=
+      cfg.sizingBySymbol[key] ??
+      cfg.sizingBySymbol[inst.symbol] ??
+      cfg.sizingByStrategy[signal.strategyId] ??
+      cfg.sizing
+    return this.#sizing
+  }
+}

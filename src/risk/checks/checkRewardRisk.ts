@@ -1,0 +1,34 @@
+import { positive } from '../sizing.js'
+import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
+import type { RiskCheckContext } from './RiskCheckContext.js'
+
+/**
+ * With a stop and a take-profit, reward:risk (take-profit distance ÷ stop distance) is at least `minRewardRisk`.
+ *
+ * @example
+ * ```ts
+ * checkRewardRisk(ctx)?.code // 'REWARD_RISK_TOO_LOW' for a 2.00 stop and a 1.00 target (default min 1)
+ * ```
+ */
+export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefined {
+  const min = ctx.cfg.minRewardRisk
+  const choice = ctx.stop()
+  const entryR = ctx.entry()
+  const tp = positive('takeProfitPrice', ctx.signal.takeProfitPrice)
+  if (min <= 0 || !choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined) return undefined
+  const stop = choice.value.stop
+  const entry = entryR.value
+  const distance = ctx.long ? entry.minus(stop) : stop.minus(entry)
+  const reward = tp.value.minus(entry).abs()
+  if (!reward.lt(distance.times(ctx.limits.minRewardRisk))) return undefined
+  return rejection(
+    RiskReason.REWARD_RISK_TOO_LOW,
+    `Reward:risk "${reward.div(distance).toFixed(4)}" is below ${min}`,
+    {
+      reward: str(reward),
+      risk: str(distance),
+      rewardRisk: str(reward.div(distance)),
+      minRewardRisk: min,
+    },
+  )
+}

@@ -1,0 +1,32 @@
+import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
+import type { RiskCheckContext } from './RiskCheckContext.js'
+
+/**
+ * The stop is at least `minStopDistanceFraction × entry` and `minStopTicks × tick` away from the entry.
+ *
+ * @example
+ * ```ts
+ * checkStopDistance(ctx)?.code // 'STOP_TOO_TIGHT' for a stop 0.01 below a 100 entry
+ * ```
+ */
+export function checkStopDistance(ctx: RiskCheckContext): RiskRejection | undefined {
+  const choice = ctx.stop()
+  const entryR = ctx.entry()
+  if (!choice.ok || !entryR.ok || choice.value.stop === undefined) return undefined
+  const stop = choice.value.stop
+  const entry = entryR.value
+  const distance = ctx.long ? entry.minus(stop) : stop.minus(entry)
+  const minByFraction = entry.times(ctx.limits.minStopFraction)
+  const minByTicks = ctx.tick.times(ctx.limits.minStopTicks)
+  if (!distance.lt(minByFraction) && !distance.lt(minByTicks)) return undefined
+  return rejection(RiskReason.STOP_TOO_TIGHT, `Stop distance "${distance.toFixed()}" is below the minimum`, {
+    entryPrice: str(entry),
+    stopPrice: str(stop),
+    stopDistance: str(distance),
+    stopDistanceFraction: str(distance.div(entry)),
+    minStopDistanceFraction: ctx.cfg.minStopDistanceFraction,
+    minStopDistance: str(minByFraction),
+    minStopTicks: ctx.cfg.minStopTicks,
+    tickSize: str(ctx.tick),
+  })
+}

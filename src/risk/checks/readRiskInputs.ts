@@ -1,0 +1,80 @@
+import {
+  type AccountSnapshot,
+  err,
+  type MarketSnapshot,
+  ok,
+  type Result,
+  type Signal,
+} from '../../core/index.js'
+import { positive, readDecimal } from '../sizing.js'
+import { RiskReason, type RiskRejection, rejection } from '../types.js'
+import type { RiskInputs } from './RiskCheckContext.js'
+
+/**
+ * The first step of every decision: checks that the signal, account and market are well-formed (objects, a valid
+ * side, intent and order type, an instrument matching the signal, positive tick and step, finite equity and free
+ * margin, position and order arrays) and returns them typed for the checks. Never throws on plain data.
+ *
+ * @example
+ * ```ts
+ * const r = readRiskInputs(signal, account, market)
+ * if (!r.ok) console.log(r.error.code) // 'INVALID_INPUT' or 'INSTRUMENT_MISMATCH'
+ * ```
+ */
+export function readRiskInputs(
+  signal: Signal,
+  account: AccountSnapshot,
+  market: MarketSnapshot,
+): Result<RiskInputs, RiskRejection> {
+  const invalid = (message: string, values = {}) => err(rejection(RiskReason.INVALID_INPUT, message, values))
+  if (typeof signal !== 'object' || signal === null) return invalid('Signal is not an object')
+  if (typeof account !== 'object' || account === null) return invalid('Account is missing')
+  if (typeof market !== 'object' || market === null) return invalid('Market is missing')
+  const { side } = signal
+  if (side !== 'BUY' && side !== 'SELL') return invalid(`Invalid side "${String(side)}"`)
+  if (signal.intent !== 'ENTRY' && signal.intent !== 'EXIT') {
+    return invalid(`Invalid intent "${String(signal.intent)}"`)
+  }
+  const orderType = signal.orderType ?? 'MARKET'
+  if (orderType !== 'MARKET' && orderType !== 'LIMIT') {
+    return invalid(`Invalid order type "${String(orderType)}"`)
+  }
+  const inst = market.instrument
+  if (typeof inst !== 'object' || inst === null) return invalid('Instrument is missing')
+  if (inst.venue !== signal.venue || inst.symbol !== signal.symbol) {
+    return err(
+      rejection(
+        RiskReason.INSTRUMENT_MISMATCH,
+        `Signal "${signal.venue}:${signal.symbol}" does not match market "${inst.venue}:${inst.symbol}"`,
+        { signal: `${signal.venue}:${signal.symbol}`, market: `${inst.venue}:${inst.symbol}` },
+      ),
+    )
+  }
+  const tick = positive('tickSize', inst.tickSize)
+  if (!tick.ok) return tick
+  const step = positive('stepSize', inst.stepSize)
+  if (!step.ok) return step
+  const equity = readDecimal(account.equity)
+  if (equity === undefined) return invalid(`Invalid equity "${String(account.equity)}"`, { field: 'equity' })
+  const freeMargin = readDecimal(account.freeMargin)
+  if (freeMargin === undefined) {
+    return invalid(`Invalid free margin "${String(account.freeMargin)}"`, { field: 'freeMargin' })
+  }
+  if (!Array.isArray(account.positions) || !Array.isArray(account.openOrders)) {
+    return invalid('Account positions and open orders must be arrays')
+  }
+  return ok({
+    signal,
+    account,
+    market,
+    inst,
+    key: `${inst.venue}:${inst.symbol}`,
+    side,
+    orderType,
+    tick: tick.value,
+    step: step.value,
+    equity,
+    freeMargin,
+    positions: account.positions,
+  })
+}
