@@ -511,7 +511,6 @@ export interface TradekitErrorByCode {
   SOCKET_CLOSED: SocketClosedError
   QUEUE_FULL: QueueFullError
   CIRCUIT_OPEN: CircuitOpenError
-  RISK_DENIED: RiskDeniedError
   ORDER_OUTCOME_UNKNOWN: OrderOutcomeUnknownError
   LISTENER_FAILED: ListenerError
 }
