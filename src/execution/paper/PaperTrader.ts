@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
-import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
@@ -25,6 +25,7 @@ import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
+import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 
 const ZERO = new Decimal(0)
@@ -138,17 +139,13 @@ export class PaperTrader implements ExecutionClient {
   /** Venues of the configured instruments. */
   readonly venues: readonly string[]
   readonly #instruments = new Map<string, Instrument>()
-  readonly #orders = new Map<string, Order>()
-  /** Client ids of orders not yet terminal. */
-  readonly #open = new Set<string>()
-  readonly #strategy = new Map<string, string>()
+  readonly #orders: OpenOrders
   readonly #resting = new Map<string, Resting>()
   readonly #books = new Map<string, BookState>()
   readonly #last = new Map<string, Decimal>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #timers = new Set<TimerHandle>()
   readonly #delays = new Map<TimerHandle, () => void>()
-  readonly #history: string[] = []
   readonly #maker: Decimal
   readonly #taker: Decimal
   #seq = 0
@@ -156,6 +153,16 @@ export class PaperTrader implements ExecutionClient {
 
   constructor(config: PaperTraderConfig) {
     this.#cfg = parseConfig(PaperTraderConfigSchema, config, 'PaperTrader')
+    this.#orders = new OpenOrders({
+      historySize: this.#cfg.historySize,
+      onInvalidTransition: (order, attempted) =>
+        this.#bus.emit('order.invalidTransition', {
+          type: 'order.invalidTransition',
+          order,
+          attempted,
+          tsEvent: this.#clock.now(),
+        }),
+    })
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
@@ -206,9 +213,7 @@ export class PaperTrader implements ExecutionClient {
     const created = createOrder(stripIntent(intent), this.#clock.now())
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
-    this.#orders.set(cid, created.value)
-    this.#open.add(cid)
-    this.#strategy.set(cid, intent.strategyId)
+    this.#orders.add(created.value, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
     if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
     this.#process(cid, inst)
@@ -242,17 +247,7 @@ export class PaperTrader implements ExecutionClient {
 
   /** Orders not in a terminal status. */
   openOrders(filter?: OrderFilter): readonly Order[] {
-    const out: Order[] = []
-    for (const cid of this.#open) {
-      const o = this.#orders.get(cid)
-      if (o === undefined || isTerminalStatus(o.status)) continue
-      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
-      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
-      if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
-        continue
-      out.push(o)
-    }
-    return out
+    return this.#orders.open(filter)
   }
 
   /** An order by client id (open, or among the last `historySize` closed ones). */
@@ -529,7 +524,7 @@ export class PaperTrader implements ExecutionClient {
     }
     const applied = this.portfolio.applyFill(fill)
     if (!applied.ok) this.#bus.emit('error', applied.error)
-    this.#orders.set(cid, next.value)
+    this.#orders.set(next.value)
     if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
     else if (this.#resting.has(cid)) this.#holdFor(next.value)
     this.#bus.emit('order.filled', { type: 'order.filled', order: next.value, fill, tsEvent: fill.tsEvent })
@@ -540,7 +535,7 @@ export class PaperTrader implements ExecutionClient {
     if (order.type === 'TRAILING_STOP_MARKET')
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
-    if (this.#open.size > this.#cfg.maxOpenOrders) return 'Too many open orders'
+    if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
     if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
       return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
@@ -711,31 +706,12 @@ export class PaperTrader implements ExecutionClient {
       this.#timers.delete(r.expiry)
     }
     this.#resting.delete(cid)
-    this.#open.delete(cid)
     this.portfolio.release(cid)
-    this.#history.push(cid)
-    while (this.#history.length > this.#cfg.historySize) {
-      const old = this.#history.shift()
-      if (old !== undefined) {
-        this.#orders.delete(old)
-        this.#strategy.delete(old)
-      }
-    }
+    this.#orders.retire(order)
   }
 
   #move(order: Order, to: OrderStatus, info: { reason?: string; venueOrderId?: string }): Order | undefined {
-    const r = transitionOrder(order, to, { tsEvent: this.#clock.now(), ...info })
-    if (!r.ok) {
-      this.#bus.emit('order.invalidTransition', {
-        type: 'order.invalidTransition',
-        order,
-        attempted: to,
-        tsEvent: this.#clock.now(),
-      })
-      return undefined
-    }
-    this.#orders.set(order.clientOrderId, r.value)
-    return r.value
+    return this.#orders.transition(order, to, { tsEvent: this.#clock.now(), ...info })
   }
 
   #emitOrder(
