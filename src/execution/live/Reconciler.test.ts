@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import type { OrderIntent } from '../../core/ports.js'
-import type { Fill } from '../../core/types.js'
+import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
 import { BTCUSDT } from '../testing/fixtures.js'
@@ -107,7 +107,7 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
 
   it('re-queries tracked orders by client id with at most reconcileConcurrency requests at once', async () => {
     const { adapter, exec, reconciled } = await setup({ reconcileConcurrency: 2 })
-    const orders = []
+    const orders: Order[] = []
     for (let i = 0; i < 7; i++) orders.push(await exec.submit(limitBuy()))
     adapter.dropStream()
     for (const o of orders) await adapter.cancelOrder('BTCUSDT', o.clientOrderId) // elsewhere, unseen
