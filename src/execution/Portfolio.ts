@@ -46,26 +46,34 @@ const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => De
 /** Schema of {@link PortfolioConfig}; defaults are applied here. */
 export const PortfolioConfigSchema = z
   .object({
-    /** Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`). */
+    /**
+     * Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`).
+     * Default `USDT`.
+     */
     accountCurrency: z.string().min(1).default('USDT'),
     /**
      * Other cash assets valued in the account currency at a rate, e.g. `{ pUSD: 1 }` for one account trading Binance
      * (USDT) and Polymarket (pUSD). Their cash, and the instruments quoted in them, count towards equity, free margin
      * and PnL; an asset without a rate is accounted but not valued. Update with `setRate`.
+     * Default: none.
      */
     currencies: z.record(z.string(), decimalLike).default({}),
-    /** Starting cash per asset, e.g. `{ USDT: '10000' }`. */
+    /** Starting cash per asset, e.g. `{ USDT: '10000' }`. Default: none. */
     balances: z.record(z.string(), decimalLike).default({}),
-    /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. */
+    /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. Default: none. */
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
-    /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. */
+    /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. Default 1. */
     defaultLeverage: z.number().positive().max(200).default(1),
-    /** Maintenance margin rate used by the liquidation estimate. */
+    /** Maintenance margin rate used by the liquidation estimate. Default 0.004. */
     maintenanceMarginRate: z.number().min(0).max(0.5).default(0.004),
-    /** How many trade ids are remembered to drop duplicate fills. */
+    /** How many trade ids are remembered to drop duplicate fills. Default 100_000. */
     dedupeWindow: z.number().int().min(16).max(10_000_000).default(100_000),
-    /** How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly. */
+    /**
+     * How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly.
+     * Default 10_000.
+     */
     reversalWindow: z.number().int().min(0).max(1_000_000).default(10_000),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .strict()

@@ -17,6 +17,7 @@ import { Decimal } from '../../decimal/index.js'
 import { isTradekitError, StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
+import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
@@ -51,32 +52,39 @@ export const OrderExecutorConfigSchema = z
   .object({
     /** The venue adapter to drive. */
     adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    /** Where warnings go. Default: silent. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars). */
+    /**
+     * Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars).
+     * Default `tk`.
+     */
     clientOrderIdPrefix: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,10}$/)
       .default('tk'),
-    /** Log and emit `order.dryRun` instead of sending anything. */
+    /** Log and emit `order.dryRun` instead of sending anything. Default false. */
     dryRun: z.boolean().default(false),
-    /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). */
+    /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
     maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
+    /** Length of the rate-limit window, ms. Default 1000. */
     rateIntervalMs: z.number().int().positive().max(86_400_000).default(1000),
-    /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. */
+    /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. Default 100. */
     maxQueuedSubmissions: z.number().int().min(0).max(100_000).default(100),
-    /** Bound on each adapter request (the adapter has its own timeouts too). */
+    /** Bound on each adapter request (the adapter has its own timeouts too). Default 10_000. */
     requestTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
-    /** How many times an order of unknown outcome is looked up by client order id. */
+    /** How many times an order of unknown outcome is looked up by client order id. Default 5. */
     queryAttempts: z.number().int().min(1).max(100).default(5),
-    /** Pause between those look-ups. */
+    /** Pause between those look-ups. Default 1000. */
     queryIntervalMs: z.number().int().min(0).max(600_000).default(1000),
     /**
      * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
      * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
+     * Default `REJECT`.
      */
     onNotFound: z.enum(['REJECT', 'RESEND']).default('REJECT'),
-    /** Reconcile open orders, balances and positions over REST in `start()`. */
+    /** Reconcile open orders, balances and positions over REST in `start()`. Default true. */
     reconcileOnStart: z.boolean().default(true),
     /**
      * After a user-stream reconnect, state is reconciled at once and again this long after (a venue's REST record can
@@ -93,7 +101,7 @@ export const OrderExecutorConfigSchema = z
     recheckFilledWithinMs: z.number().int().min(0).max(86_400_000).default(60_000),
     /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
     shadow: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v).optional(),
-    /** Terminal orders kept for lookups and de-duplication. */
+    /** Terminal orders kept for lookups and de-duplication. Default 10_000. */
     historySize: z.number().int().positive().max(1_000_000).default(10_000),
   })
   .strict()
@@ -411,14 +419,15 @@ export class OrderExecutor implements ExecutionClient {
    * Stops accepting orders, waits up to `timeoutMs` (default 5000) for in-flight requests, cancels open orders
    * unless `cancelOpenOrders` is false, then detaches from the adapter (which the caller closes).
    */
-  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const opts = parseConfig(ShutdownOptionsSchema, options, 'OrderExecutor.shutdown options')
     if (this.#closed) return
     this.#closed = true
     this.#throttle.close()
     this.#reconciler.close()
-    const timeoutMs = options.timeoutMs ?? 5000
+    const timeoutMs = opts.timeoutMs
     await this.#drain(timeoutMs)
-    if (options.cancelOpenOrders ?? true) {
+    if (opts.cancelOpenOrders) {
       const r = await this.cancelAll()
       for (const f of r.failed) this.#bus.emit('error', f.error)
     }

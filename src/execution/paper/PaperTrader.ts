@@ -27,6 +27,7 @@ import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
+import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -40,31 +41,34 @@ export const PaperTraderConfigSchema = z
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).min(1),
     /** The account to trade; one is created from `balances` when absent. */
     portfolio: z.custom<Portfolio>((v) => v instanceof Portfolio).optional(),
-    /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. */
+    /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
     balances: z.record(z.string(), decimalLike).default({}),
-    /** Account currency of the created portfolio. */
+    /** Account currency of the created portfolio. Default `USDT`. */
     accountCurrency: z.string().min(1).default('USDT'),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. */
+    /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
     makerFeeRate: decimalLike.default('0.001'),
-    /** Taker fee rate. */
+    /** Taker fee rate. Default `0.001`. */
     takerFeeRate: decimalLike.default('0.001'),
-    /** Simulated latency of each submit and cancel, on the clock. */
+    /** Simulated latency of each submit and cancel, on the clock. Default 0. */
     latencyMs: z.number().int().min(0).max(60_000).default(0),
     /**
      * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
      * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
      * cancellations shrink it when the level shrinks. Trades or books through the price fill it at once.
+     * Default 1.
      */
     queuePosition: z.number().min(0).max(1).default(1),
     /**
      * Slippage used when there is no book: a market order fills in full at the last trade (or candle close)
      * moved against the order by this many basis points.
+     * Default 5.
      */
     fallbackSlippageBps: z.number().min(0).max(10_000).default(5),
-    /** Largest number of open orders (venue-like limit). */
+    /** Largest number of open orders (venue-like limit). Default 1000. */
     maxOpenOrders: z.number().int().positive().max(100_000).default(1000),
-    /** Terminal orders kept for lookups. */
+    /** Terminal orders kept for lookups. Default 10_000. */
     historySize: z.number().int().positive().max(1_000_000).default(10_000),
   })
   .strict()
@@ -256,9 +260,10 @@ export class PaperTrader implements ExecutionClient {
   }
 
   /** Stops accepting orders, waits (bounded) for in-flight submits and cancels, then cancels open orders unless told to keep them. */
-  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const opts = parseConfig(ShutdownOptionsSchema, options, 'PaperTrader.shutdown options')
     this.#closed = true
-    await this.#drain(options.timeoutMs ?? 5000)
+    await this.#drain(opts.timeoutMs)
     // Requests still waiting out their latency complete now rather than hang.
     for (const [h, resolve] of this.#delays) {
       this.#clock.clearTimeout(h)
@@ -266,7 +271,7 @@ export class PaperTrader implements ExecutionClient {
     }
     this.#delays.clear()
     await Promise.allSettled([...this.#inFlight])
-    if (options.cancelOpenOrders ?? true) {
+    if (opts.cancelOpenOrders) {
       for (const o of this.openOrders()) this.#finish(o, 'CANCELED', 'order.canceled', 'shutdown')
     }
     for (const t of this.#timers) this.#clock.clearTimeout(t)
