@@ -29,6 +29,7 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
+import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
 import {
   liquidationPrice,
@@ -39,7 +40,6 @@ import {
 import { planFill } from './portfolio/planFill.js'
 
 const ZERO = new Decimal(0)
-const ONE = new Decimal(1)
 
 const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
 
@@ -168,7 +168,7 @@ export class Portfolio {
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
-  readonly #rates = new Map<string, Decimal>()
+  readonly #rates: CurrencyRates
   #peak: Decimal
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
@@ -180,8 +180,10 @@ export class Portfolio {
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
-    for (const [asset, v] of Object.entries(this.#cfg.currencies)) this.setRate(asset, v as DecimalLike)
-    this.#rates.set(this.#cfg.accountCurrency, ONE)
+    this.#rates = new CurrencyRates(
+      this.#cfg.accountCurrency,
+      this.#cfg.currencies as Record<string, DecimalLike>,
+    )
     for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.#peak = this.equity()
   }
@@ -201,14 +203,7 @@ export class Portfolio {
    * quoted in it count towards equity, free margin and PnL. The account currency's own rate is always 1.
    */
   setRate(asset: string, rate: DecimalLike): void {
-    if (asset === this.#cfg.accountCurrency) {
-      throw new ValidationError(`"${asset}" is the account currency: its rate is 1`, { field: 'asset' })
-    }
-    const r = toDecimal(rate, { field: `currencies.${asset}` })
-    if (!r.isFinite() || r.lte(0)) {
-      throw new ValidationError(`The rate of "${asset}" must be a finite number > 0`, { field: 'rate' })
-    }
-    this.#rates.set(asset, r)
+    this.#rates.set(asset, rate)
   }
 
   /** The value of one unit of `asset` in the account currency, or `undefined` when it has no rate. */
@@ -541,7 +536,7 @@ export class Portfolio {
     let u = ZERO
     for (const p of this.#positions.values()) {
       const r = this.#quoteRate(p)
-      if (r !== undefined) u = u.plus(r === ONE ? unrealizedPnl(p) : unrealizedPnl(p).times(r))
+      if (r !== undefined) u = u.plus(valueAt(unrealizedPnl(p), r))
     }
     return u
   }
@@ -554,7 +549,7 @@ export class Portfolio {
     let sum = ZERO
     for (const p of this.#positions.values()) {
       const r = this.#quoteRate(p)
-      if (r !== undefined) sum = sum.plus(r === ONE ? p.realized : p.realized.times(r))
+      if (r !== undefined) sum = sum.plus(valueAt(p.realized, r))
     }
     return sum
   }
@@ -565,16 +560,16 @@ export class Portfolio {
    */
   equity(): Decimal {
     let e = ZERO
-    for (const [asset, r] of this.#rates) {
+    for (const [asset, r] of this.#rates.entries()) {
       const c = this.#cash.get(asset)
-      if (c !== undefined) e = e.plus(r === ONE ? c : c.times(r))
+      if (c !== undefined) e = e.plus(valueAt(c, r))
     }
     for (const p of this.#positions.values()) {
       if (p.qty.isZero()) continue
       const r = this.#quoteRate(p)
       if (r === undefined) continue
       const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
-      e = e.plus(r === ONE ? v : v.times(r))
+      e = e.plus(valueAt(v, r))
     }
     return e
   }
@@ -592,16 +587,16 @@ export class Portfolio {
    */
   freeMargin(): Decimal {
     let f = ZERO
-    for (const [asset, r] of this.#rates) {
+    for (const [asset, r] of this.#rates.entries()) {
       const c = this.freeCash(asset)
-      f = f.plus(r === ONE ? c : c.times(r))
+      f = f.plus(valueAt(c, r))
     }
     for (const p of this.#positions.values()) {
       if (p.kind !== 'perpetual') continue
       const r = this.#quoteRate(p)
       if (r === undefined) continue
       const v = unrealizedPnl(p).minus(positionMargin(p))
-      f = f.plus(r === ONE ? v : v.times(r))
+      f = f.plus(valueAt(v, r))
     }
     return f
   }
@@ -705,21 +700,14 @@ export class Portfolio {
   #addRealized(amount: Decimal, quote: string | undefined): void {
     const day = utcDay(this.#clock.now())
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
-    const value = this.#value(amount, quote)
+    const value = this.#rates.value(amount, quote)
     if (value !== undefined) this.#realizedDay.pnl = this.#realizedDay.pnl.plus(value)
-  }
-
-  /** `amount` of `asset` in the account currency, or `undefined` when the asset has no rate. */
-  #value(amount: Decimal, asset: string | undefined): Decimal | undefined {
-    const r = asset === undefined ? undefined : this.#rates.get(asset)
-    if (r === undefined) return undefined
-    return r === ONE ? amount : amount.times(r)
   }
 
   /** The rate of the quote of a position's instrument, or `undefined` when it has none (or is unknown). */
   #quoteRate(p: MutablePosition): Decimal | undefined {
     const quote = this.#instruments.get(key(p.venue, p.symbol))?.quote
-    return quote === undefined ? undefined : this.#rates.get(quote)
+    return this.#rates.get(quote)
   }
 
   #touchPeak(): void {
