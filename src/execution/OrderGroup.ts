@@ -68,16 +68,23 @@ export const OrderGroupConfigSchema = z
   .object({
     /** The client legs are sent through (PaperTrader or OrderExecutor). */
     client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Instruments of the legs: unwind prices are rounded to their tick and quantities to their step. */
+    /**
+     * Instruments of the legs: unwind prices are rounded to their tick and quantities to their step.
+     * Default: none.
+     */
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
-    /** How long every leg has to fill in full before the group is declared failed. */
+    /** How long every leg has to fill in full before the group is declared failed. Default 10_000. */
     legTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
-    /** On failure: unwind filled quantity (bounded slippage) or hedge it with `hedge`. */
+    /** On failure: unwind filled quantity (bounded slippage) or hedge it with `hedge`. Default `UNWIND`. */
     onFailure: z.enum(['UNWIND', 'HEDGE']).default('UNWIND'),
-    /** Worst unwind price, in bps from the leg's average fill (the unwind is a LIMIT IOC at that price). */
+    /**
+     * Worst unwind price, in bps from the leg's average fill (the unwind is a LIMIT IOC at that price).
+     * Default 200.
+     */
     maxUnwindSlippageBps: z.number().min(0).max(10_000).default(200),
-    /** How long an unwind or hedge order has to finish. */
+    /** How long an unwind or hedge order has to finish. Default 10_000. */
     unwindTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
     hedge: z

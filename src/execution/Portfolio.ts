@@ -29,35 +29,51 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
+import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
+import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
+import {
+  liquidationPrice,
+  type MutablePosition,
+  positionMargin,
+  unrealizedPnl,
+} from './portfolio/MutablePosition.js'
+import { planFill } from './portfolio/planFill.js'
 
 const ZERO = new Decimal(0)
-const ONE = new Decimal(1)
 
 const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
 
 /** Schema of {@link PortfolioConfig}; defaults are applied here. */
 export const PortfolioConfigSchema = z
   .object({
-    /** Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`). */
+    /**
+     * Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`).
+     * Default `USDT`.
+     */
     accountCurrency: z.string().min(1).default('USDT'),
     /**
      * Other cash assets valued in the account currency at a rate, e.g. `{ pUSD: 1 }` for one account trading Binance
      * (USDT) and Polymarket (pUSD). Their cash, and the instruments quoted in them, count towards equity, free margin
      * and PnL; an asset without a rate is accounted but not valued. Update with `setRate`.
+     * Default: none.
      */
     currencies: z.record(z.string(), decimalLike).default({}),
-    /** Starting cash per asset, e.g. `{ USDT: '10000' }`. */
+    /** Starting cash per asset, e.g. `{ USDT: '10000' }`. Default: none. */
     balances: z.record(z.string(), decimalLike).default({}),
-    /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. */
+    /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. Default: none. */
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
-    /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. */
+    /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. Default 1. */
     defaultLeverage: z.number().positive().max(200).default(1),
-    /** Maintenance margin rate used by the liquidation estimate. */
+    /** Maintenance margin rate used by the liquidation estimate. Default 0.004. */
     maintenanceMarginRate: z.number().min(0).max(0.5).default(0.004),
-    /** How many trade ids are remembered to drop duplicate fills. */
+    /** How many trade ids are remembered to drop duplicate fills. Default 100_000. */
     dedupeWindow: z.number().int().min(16).max(10_000_000).default(100_000),
-    /** How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly. */
+    /**
+     * How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly.
+     * Default 10_000.
+     */
     reversalWindow: z.number().int().min(0).max(1_000_000).default(10_000),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .strict()
@@ -118,31 +134,6 @@ export interface PortfolioEvents {
   error: [e: TradekitError]
 }
 
-/** What one applied fill changed, kept (bounded) so a venue reversal can undo exactly that. */
-interface AppliedEffect {
-  readonly cash: ReadonlyMap<string, Decimal>
-  readonly feeAsset: string
-  readonly fee: Decimal
-  readonly feeQ: Decimal
-  readonly realized: Decimal
-  readonly qtyBefore: Decimal
-  readonly qtyAfter: Decimal
-  readonly entryBefore: Decimal | undefined
-  readonly entryAfter: Decimal | undefined
-}
-
-interface MutablePos {
-  venue: string
-  symbol: string
-  kind: InstrumentKind
-  qty: Decimal
-  entry: Decimal | undefined
-  realized: Decimal
-  fees: Decimal
-  mark: Decimal | undefined
-  leverage: number
-}
-
 const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
@@ -170,15 +161,14 @@ export class Portfolio {
   readonly #cash = new Map<string, Decimal>()
   readonly #holds = new Map<string, { asset: string; amount: Decimal }>()
   readonly #instruments = new Map<string, Instrument>()
-  readonly #positions = new Map<string, MutablePos>()
+  readonly #positions = new Map<string, MutablePosition>()
   readonly #leverage = new Map<string, number>()
   readonly #seen = new Set<string>()
-  readonly #effects = new Map<string, AppliedEffect>()
-  readonly #reversed = new Set<string>()
+  readonly #undo: FillUndoLog
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
-  readonly #rates = new Map<string, Decimal>()
+  readonly #rates: CurrencyRates
   #peak: Decimal
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
@@ -186,11 +176,14 @@ export class Portfolio {
   constructor(config: PortfolioConfig = {}) {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
-    for (const [asset, v] of Object.entries(this.#cfg.currencies)) this.setRate(asset, v as DecimalLike)
-    this.#rates.set(this.#cfg.accountCurrency, ONE)
+    this.#rates = new CurrencyRates(
+      this.#cfg.accountCurrency,
+      this.#cfg.currencies as Record<string, DecimalLike>,
+    )
     for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.#peak = this.equity()
   }
@@ -210,14 +203,7 @@ export class Portfolio {
    * quoted in it count towards equity, free margin and PnL. The account currency's own rate is always 1.
    */
   setRate(asset: string, rate: DecimalLike): void {
-    if (asset === this.#cfg.accountCurrency) {
-      throw new ValidationError(`"${asset}" is the account currency: its rate is 1`, { field: 'asset' })
-    }
-    const r = toDecimal(rate, { field: `currencies.${asset}` })
-    if (!r.isFinite() || r.lte(0)) {
-      throw new ValidationError(`The rate of "${asset}" must be a finite number > 0`, { field: 'rate' })
-    }
-    this.#rates.set(asset, r)
+    this.#rates.set(asset, rate)
   }
 
   /** The value of one unit of `asset` in the account currency, or `undefined` when it has no rate. */
@@ -368,11 +354,13 @@ export class Portfolio {
       return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
     }
     if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
-    const r = inst.kind === 'perpetual' ? this.#planPerp(inst, fill) : this.#planCash(inst, fill)
+    const cashOf = (asset: string) => this.cash(asset)
+    const leverage = this.leverage(inst.venue, inst.symbol)
+    const r = planFill(inst, fill, this.#posFor(inst.venue, inst.symbol), cashOf, leverage)
     if (!r.ok) return r
     const plan = r.value
     const before = this.#positions.get(key(inst.venue, inst.symbol))
-    this.#keepEffect(fillKey, fill, plan, before)
+    this.#undo.record(fillKey, fill, plan, before, cashOf)
     // Commit.
     for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
     this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
@@ -395,9 +383,9 @@ export class Portfolio {
    */
   reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
     const fillKey = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
-    const eff = this.#effects.get(fillKey)
+    const eff = this.#undo.effect(fillKey)
     if (eff === undefined) {
-      if (!this.#seen.has(fillKey) || this.#reversed.has(fillKey)) return ok(undefined)
+      if (!this.#seen.has(fillKey) || this.#undo.wasReversed(fillKey)) return ok(undefined)
       return err(new StateError(`Fill "${fill.tradeId}" is too old to reverse (reversalWindow)`))
     }
     const p = this.#posFor(fill.venue, fill.symbol)
@@ -420,12 +408,7 @@ export class Portfolio {
     p.realized = p.realized.minus(eff.realized)
     p.fees = p.fees.minus(eff.feeQ)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
-    this.#effects.delete(fillKey)
-    this.#reversed.add(fillKey)
-    if (this.#reversed.size > this.#cfg.dedupeWindow) {
-      const oldest = this.#reversed.values().next().value
-      if (oldest !== undefined) this.#reversed.delete(oldest)
-    }
+    this.#undo.reversed(fillKey)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
@@ -553,7 +536,7 @@ export class Portfolio {
     let u = ZERO
     for (const p of this.#positions.values()) {
       const r = this.#quoteRate(p)
-      if (r !== undefined) u = u.plus(r === ONE ? unrealized(p) : unrealized(p).times(r))
+      if (r !== undefined) u = u.plus(valueAt(unrealizedPnl(p), r))
     }
     return u
   }
@@ -566,7 +549,7 @@ export class Portfolio {
     let sum = ZERO
     for (const p of this.#positions.values()) {
       const r = this.#quoteRate(p)
-      if (r !== undefined) sum = sum.plus(r === ONE ? p.realized : p.realized.times(r))
+      if (r !== undefined) sum = sum.plus(valueAt(p.realized, r))
     }
     return sum
   }
@@ -577,16 +560,16 @@ export class Portfolio {
    */
   equity(): Decimal {
     let e = ZERO
-    for (const [asset, r] of this.#rates) {
+    for (const [asset, r] of this.#rates.entries()) {
       const c = this.#cash.get(asset)
-      if (c !== undefined) e = e.plus(r === ONE ? c : c.times(r))
+      if (c !== undefined) e = e.plus(valueAt(c, r))
     }
     for (const p of this.#positions.values()) {
       if (p.qty.isZero()) continue
       const r = this.#quoteRate(p)
       if (r === undefined) continue
-      const v = p.kind === 'perpetual' ? unrealized(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
-      e = e.plus(r === ONE ? v : v.times(r))
+      const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
+      e = e.plus(valueAt(v, r))
     }
     return e
   }
@@ -594,7 +577,7 @@ export class Portfolio {
   /** Margin used by perpetual positions. */
   marginUsed(): Decimal {
     let m = ZERO
-    for (const p of this.#positions.values()) m = m.plus(margin(p))
+    for (const p of this.#positions.values()) m = m.plus(positionMargin(p))
     return m
   }
 
@@ -604,16 +587,16 @@ export class Portfolio {
    */
   freeMargin(): Decimal {
     let f = ZERO
-    for (const [asset, r] of this.#rates) {
+    for (const [asset, r] of this.#rates.entries()) {
       const c = this.freeCash(asset)
-      f = f.plus(r === ONE ? c : c.times(r))
+      f = f.plus(valueAt(c, r))
     }
     for (const p of this.#positions.values()) {
       if (p.kind !== 'perpetual') continue
       const r = this.#quoteRate(p)
       if (r === undefined) continue
-      const v = unrealized(p).minus(margin(p))
-      f = f.plus(r === ONE ? v : v.times(r))
+      const v = unrealizedPnl(p).minus(positionMargin(p))
+      f = f.plus(valueAt(v, r))
     }
     return f
   }
@@ -705,32 +688,6 @@ export class Portfolio {
     else this.#orders.set(order.clientOrderId, order)
   }
 
-  #keepEffect(
-    fillKey: string,
-    fill: Fill,
-    plan: { cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal },
-    before: MutablePos | undefined,
-  ): void {
-    if (this.#cfg.reversalWindow === 0) return
-    const cash = new Map<string, Decimal>()
-    for (const [asset, v] of plan.cash) cash.set(asset, v.minus(this.cash(asset)))
-    this.#effects.set(fillKey, {
-      cash,
-      feeAsset: fill.feeAsset,
-      fee: fill.fee,
-      feeQ: plan.pos.fees.minus(before?.fees ?? ZERO),
-      realized: plan.realized,
-      qtyBefore: before?.qty ?? ZERO,
-      qtyAfter: plan.pos.qty,
-      entryBefore: before?.entry,
-      entryAfter: plan.pos.entry,
-    })
-    if (this.#effects.size > this.#cfg.reversalWindow) {
-      const oldest = this.#effects.keys().next().value
-      if (oldest !== undefined) this.#effects.delete(oldest)
-    }
-  }
-
   #remember(k: string): void {
     this.#seen.add(k)
     if (this.#seen.size > this.#cfg.dedupeWindow) {
@@ -743,21 +700,14 @@ export class Portfolio {
   #addRealized(amount: Decimal, quote: string | undefined): void {
     const day = utcDay(this.#clock.now())
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
-    const value = this.#value(amount, quote)
+    const value = this.#rates.value(amount, quote)
     if (value !== undefined) this.#realizedDay.pnl = this.#realizedDay.pnl.plus(value)
   }
 
-  /** `amount` of `asset` in the account currency, or `undefined` when the asset has no rate. */
-  #value(amount: Decimal, asset: string | undefined): Decimal | undefined {
-    const r = asset === undefined ? undefined : this.#rates.get(asset)
-    if (r === undefined) return undefined
-    return r === ONE ? amount : amount.times(r)
-  }
-
   /** The rate of the quote of a position's instrument, or `undefined` when it has none (or is unknown). */
-  #quoteRate(p: MutablePos): Decimal | undefined {
+  #quoteRate(p: MutablePosition): Decimal | undefined {
     const quote = this.#instruments.get(key(p.venue, p.symbol))?.quote
-    return quote === undefined ? undefined : this.#rates.get(quote)
+    return this.#rates.get(quote)
   }
 
   #touchPeak(): void {
@@ -765,7 +715,7 @@ export class Portfolio {
     if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
   }
 
-  #posFor(venue: string, symbol: string): MutablePos {
+  #posFor(venue: string, symbol: string): MutablePosition {
     const k = key(venue, symbol)
     let p = this.#positions.get(k)
     if (p === undefined) {
@@ -786,95 +736,8 @@ export class Portfolio {
     return p
   }
 
-  /** Fee in quote currency when it can be valued (paid in quote, or in base at the fill price). */
-  #feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
-    if (fill.feeAsset === inst.quote) return fill.fee
-    if (fill.feeAsset === inst.base && inst.kind === 'spot') return fill.fee.times(fill.price)
-    return undefined
-  }
-
-  #planCash(
-    inst: Instrument,
-    fill: Fill,
-  ): Result<{ cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal }, TradekitError> {
-    const cur = { ...this.#posFor(inst.venue, inst.symbol) }
-    const cash = new Map<string, Decimal>()
-    const get = (a: string) => cash.get(a) ?? this.cash(a)
-    const notional = fill.price.times(fill.qty)
-    let feeQ = this.#feeInQuote(inst, fill) ?? ZERO
-    // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
-    const feeInBase = inst.kind === 'spot' && fill.feeAsset === inst.base
-    let realized = ZERO
-    if (fill.side === 'BUY') {
-      const received = feeInBase ? fill.qty.minus(fill.fee) : fill.qty
-      if (received.lte(0))
-        return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
-      cash.set(inst.quote, get(inst.quote).minus(notional))
-      const newQty = cur.qty.plus(received)
-      // The cost basis excludes fees (they are realized at once): tokens received cost the fill price.
-      cur.entry = (cur.entry ?? ZERO).times(cur.qty).plus(fill.price.times(received)).div(newQty)
-      cur.qty = newQty
-      realized = feeQ.neg()
-    } else {
-      const delivered = feeInBase ? fill.qty.plus(fill.fee) : fill.qty
-      if (delivered.gt(cur.qty)) {
-        return err(
-          new InsufficientFundsError(
-            inst.venue,
-            `Sell of "${delivered.toString()}" exceeds the "${cur.qty.toString()}" held of "${inst.symbol}"`,
-          ),
-        )
-      }
-      cash.set(inst.quote, get(inst.quote).plus(notional))
-      const entry = cur.entry ?? fill.price
-      // Tokens handed over as a fee are disposed of at their cost basis.
-      const feeCost = feeInBase ? fill.fee.times(entry) : feeQ
-      realized = fill.price.minus(entry).times(fill.qty).minus(feeCost)
-      feeQ = feeCost
-      cur.qty = cur.qty.minus(delivered)
-      if (cur.qty.isZero()) cur.entry = undefined
-    }
-    if (!feeInBase) cash.set(fill.feeAsset, get(fill.feeAsset).minus(fill.fee))
-    cur.realized = cur.realized.plus(realized)
-    cur.fees = cur.fees.plus(feeQ)
-    return ok({ cash, pos: cur, realized })
-  }
-
-  #planPerp(
-    inst: Instrument,
-    fill: Fill,
-  ): Result<{ cash: Map<string, Decimal>; pos: MutablePos; realized: Decimal }, TradekitError> {
-    const cur = { ...this.#posFor(inst.venue, inst.symbol) }
-    const cash = new Map<string, Decimal>()
-    const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const feeQ = this.#feeInQuote(inst, fill) ?? ZERO
-    let gross = ZERO
-    const sameDir = cur.qty.isZero() || cur.qty.isPositive() === signed.isPositive()
-    if (sameDir) {
-      const newQty = cur.qty.plus(signed)
-      cur.entry = (cur.entry ?? ZERO).times(cur.qty.abs()).plus(fill.price.times(fill.qty)).div(newQty.abs())
-      cur.qty = newQty
-    } else {
-      const closing = Decimal.min(cur.qty.abs(), fill.qty)
-      const entry = cur.entry ?? fill.price
-      const dir = cur.qty.isPositive() ? ONE : ONE.neg()
-      gross = fill.price.minus(entry).times(closing).times(dir)
-      const newQty = cur.qty.plus(signed)
-      if (newQty.isZero()) cur.entry = undefined
-      else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped
-      cur.qty = newQty
-    }
-    cash.set(inst.quote, this.cash(inst.quote).plus(gross))
-    cash.set(fill.feeAsset, (cash.get(fill.feeAsset) ?? this.cash(fill.feeAsset)).minus(fill.fee))
-    const realized = gross.minus(feeQ)
-    cur.realized = cur.realized.plus(realized)
-    cur.fees = cur.fees.plus(feeQ)
-    cur.leverage = this.leverage(inst.venue, inst.symbol)
-    return ok({ cash, pos: cur, realized })
-  }
-
-  #view(p: MutablePos): PortfolioPosition {
-    const liq = liquidation(p, this.#cfg.maintenanceMarginRate)
+  #view(p: MutablePosition): PortfolioPosition {
+    const liq = liquidationPrice(p, this.#cfg.maintenanceMarginRate)
     return {
       venue: p.venue,
       symbol: p.symbol,
@@ -882,58 +745,16 @@ export class Portfolio {
       qty: p.qty,
       ...(p.entry !== undefined ? { entryPrice: p.entry } : {}),
       realizedPnl: p.realized,
-      unrealizedPnl: unrealized(p),
+      unrealizedPnl: unrealizedPnl(p),
       ...(p.kind === 'perpetual' ? { leverage: p.leverage } : {}),
       ...(p.mark !== undefined ? { markPrice: p.mark } : {}),
-      margin: margin(p),
+      margin: positionMargin(p),
       ...(liq !== undefined ? { liquidationPrice: liq } : {}),
       feesPaid: p.fees,
     }
   }
 }
 
-function unrealized(p: MutablePos): Decimal {
-  if (p.qty.isZero() || p.entry === undefined || p.mark === undefined) return ZERO
-  return p.mark.minus(p.entry).times(p.qty)
-}
-
-function margin(p: MutablePos): Decimal {
-  if (p.kind !== 'perpetual' || p.qty.isZero()) return ZERO
-  return p.qty
-    .abs()
-    .times(p.mark ?? p.entry ?? ZERO)
-    .div(p.leverage)
-}
-
-/** Isolated-margin estimate: long entry × (1 − 1/lev + mmr), short entry × (1 + 1/lev − mmr). */
-function liquidation(p: MutablePos, mmr: number): Decimal | undefined {
-  if (p.kind !== 'perpetual' || p.qty.isZero() || p.entry === undefined) return undefined
-  const inv = ONE.div(p.leverage)
-  const m = new Decimal(mmr)
-  const liq = p.qty.isPositive()
-    ? p.entry.times(ONE.minus(inv).plus(m))
-    : p.entry.times(ONE.plus(inv).minus(m))
-  return liq.isNegative() ? ZERO : liq
-}
-
 function utcDay(ms: number): number {
   return Math.floor(ms / 86_400_000)
-}
-
-/**
- * Average entry after undoing a fill: unchanged since the fill → the entry before it; the fill added a lot → that lot
- * (at the fill price) leaves the average; it closed part of the position → the closed lot returns at the old entry.
- */
-function reversedEntry(p: MutablePos, qty: Decimal, price: Decimal, eff: AppliedEffect): Decimal | undefined {
-  if (qty.isZero()) return undefined
-  const unchanged =
-    p.qty.eq(eff.qtyAfter) && (p.entry?.eq(eff.entryAfter ?? ZERO) ?? eff.entryAfter === undefined)
-  if (unchanged) return eff.entryBefore
-  const delta = eff.qtyAfter.minus(eff.qtyBefore).abs()
-  const added =
-    eff.qtyBefore.isZero() || eff.qtyBefore.isPositive() === eff.qtyAfter.minus(eff.qtyBefore).isPositive()
-  const cost = (p.entry ?? ZERO).times(p.qty.abs())
-  const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
-  const entry = next.div(qty.abs())
-  return entry.gt(0) ? entry : eff.entryBefore
 }

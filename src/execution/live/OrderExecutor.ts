@@ -1,9 +1,9 @@
 import { z } from 'zod'
-import { type Clock, SystemClock, sleep } from '../../core/clock.js'
+import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import { type Logger, silentLogger } from '../../core/logger.js'
-import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExchangeAdapter,
@@ -14,15 +14,16 @@ import type {
 } from '../../core/ports.js'
 import type { Balance, Fill, Order, OrderStatus, Position } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import {
-  isTradekitError,
-  OrderOutcomeUnknownError,
-  StateError,
-  type TradekitError,
-  toTradekitError,
-} from '../../errors/index.js'
+import { isTradekitError, StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
+import { OpenOrders } from '../OpenOrders.js'
+import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { FillsRecovery } from './FillsRecovery.js'
+import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
+
+export type { ReconcileReport } from './Reconciler.js'
+
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)
@@ -51,55 +52,62 @@ export const OrderExecutorConfigSchema = z
   .object({
     /** The venue adapter to drive. */
     adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    /** Where warnings go. Default: silent. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars). */
+    /**
+     * Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars).
+     * Default `tk`.
+     */
     clientOrderIdPrefix: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,10}$/)
       .default('tk'),
-    /** Log and emit `order.dryRun` instead of sending anything. */
+    /** Log and emit `order.dryRun` instead of sending anything. Default false. */
     dryRun: z.boolean().default(false),
-    /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). */
+    /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
     maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
+    /** Length of the rate-limit window, ms. Default 1000. */
     rateIntervalMs: z.number().int().positive().max(86_400_000).default(1000),
-    /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. */
+    /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. Default 100. */
     maxQueuedSubmissions: z.number().int().min(0).max(100_000).default(100),
-    /** Bound on each adapter request (the adapter has its own timeouts too). */
+    /** Bound on each adapter request (the adapter has its own timeouts too). Default 10_000. */
     requestTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
-    /** How many times an order of unknown outcome is looked up by client order id. */
+    /** How many times an order of unknown outcome is looked up by client order id. Default 5. */
     queryAttempts: z.number().int().min(1).max(100).default(5),
-    /** Pause between those look-ups. */
+    /** Pause between those look-ups. Default 1000. */
     queryIntervalMs: z.number().int().min(0).max(600_000).default(1000),
     /**
      * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
      * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
+     * Default `REJECT`.
      */
     onNotFound: z.enum(['REJECT', 'RESEND']).default('REJECT'),
-    /** Reconcile open orders, balances and positions over REST in `start()`. */
+    /** Reconcile open orders, balances and positions over REST in `start()`. Default true. */
     reconcileOnStart: z.boolean().default(true),
+    /**
+     * After a user-stream reconnect, state is reconciled at once and again this long after (a venue's REST record can
+     * lag the reconnect: Polymarket trades appear a moment later). 0: no second pass. Default 1000.
+     */
+    reconnectRecheckDelayMs: z.number().int().min(0).max(600_000).default(1000),
+    /** Adapter requests a reconciliation runs at once (look-ups by client id, fills lookups). Default 4. */
+    reconcileConcurrency: z.number().int().positive().max(64).default(4),
+    /**
+     * After a reconnect, the fills of orders that ended with fills this recently (at most 50) are read again with
+     * `adapter.orderFills`, so a fill the venue reversed meanwhile (Polymarket: failed settlement) is reported.
+     * 0: never. Default 60,000.
+     */
+    recheckFilledWithinMs: z.number().int().min(0).max(86_400_000).default(60_000),
     /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
     shadow: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v).optional(),
-    /** Terminal orders kept for lookups and de-duplication. */
+    /** Terminal orders kept for lookups and de-duplication. Default 10_000. */
     historySize: z.number().int().positive().max(1_000_000).default(10_000),
   })
   .strict()
 
 /** What the {@link OrderExecutor} constructor takes. */
 export type OrderExecutorConfig = z.input<typeof OrderExecutorConfigSchema>
-
-/** What a reconciliation found. */
-export interface ReconcileReport {
-  /** Open orders the venue reported. */
-  readonly openOrders: readonly Order[]
-  readonly balances: readonly Balance[]
-  readonly positions: readonly Position[]
-  /** Open orders the executor did not know and now tracks. */
-  readonly adopted: readonly string[]
-  /** Tracked orders whose state changed. */
-  readonly updated: readonly string[]
-  readonly tsEvent: number
-}
 
 /** Events of an {@link OrderExecutor}: the shared {@link ExecutionEvents} plus live-only facts. */
 export interface OrderExecutorEvents extends ExecutionEvents {
@@ -151,19 +159,14 @@ export class OrderExecutor implements ExecutionClient {
   readonly events: Listenable<OrderExecutorEvents> = this.#bus
   /** The venue of the adapter. */
   readonly venues: readonly string[]
-  readonly #orders = new Map<string, Order>()
+  readonly #orders: OpenOrders
   readonly #reserved = new Set<string>()
-  readonly #strategy = new Map<string, string>()
   readonly #seenTrades = new Set<string>()
   readonly #reversedTrades = new Set<string>()
-  readonly #history: string[] = []
-  /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
-  readonly #unresolved = new Map<string, boolean>()
-  /**
-   * Orders the venue reports with more filled quantity than the fills received (the stream that carries them was
-   * down, or the fills lookup failed), with that report and the lookups so far: revisited until the fills are in.
-   */
-  readonly #missingFills = new Map<string, MissingFills>()
+  /** Fills the venue reports but the stream did not deliver: looked up until they are in. */
+  readonly #fills: FillsRecovery
+  /** Decides what is re-queried after a reconnect, a timeout or an unknown outcome. */
+  readonly #reconciler: Reconciler
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
@@ -178,6 +181,13 @@ export class OrderExecutor implements ExecutionClient {
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = this.#cfg.logger ?? silentLogger
     this.venues = [this.#adapter.venue]
+    this.#orders = new OpenOrders({
+      historySize: this.#cfg.historySize,
+      onInvalidTransition: (order, attempted) => this.#invalid(order, attempted),
+    })
+    const host = this.#reconcilerHost()
+    this.#fills = new FillsRecovery(host)
+    this.#reconciler = new Reconciler(host, this.#fills)
     this.#throttle = new SubmitThrottle(
       this.#clock,
       this.#cfg.maxOrdersPerInterval,
@@ -207,10 +217,7 @@ export class OrderExecutor implements ExecutionClient {
       this.#bus.emit('account.update', { type: 'account.update', balances: e.balances, tsEvent: e.tsEvent })
     const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
       this.#bus.emit('account.update', { type: 'account.update', positions: e.positions, tsEvent: e.tsEvent })
-    const rec = () => {
-      if (this.#closed) return
-      this.#background(this.reconcile())
-    }
+    const rec = () => this.#reconciler.onReconnected()
     const error = (e: TradekitError) => this.#bus.emit('error', e)
     ev.on('order.update', upd)
     ev.on('fill', fill)
@@ -293,8 +300,7 @@ export class OrderExecutor implements ExecutionClient {
       this.#reserved.delete(cid)
     }
     if (this.#closed) throw new StateError('OrderExecutor is shut down: not accepting orders')
-    this.#orders.set(cid, order)
-    this.#strategy.set(cid, intent.strategyId)
+    this.#orders.add(order, intent.strategyId)
     this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
     this.#shadow?.mirror({ ...intent, clientOrderId: cid }, order)
     await this.#send(order, true)
@@ -328,53 +334,8 @@ export class OrderExecutor implements ExecutionClient {
         error,
         tsEvent: this.#clock.now(),
       })
-      this.#background(this.#resolveUnknown(cid, mayResend))
+      this.#background(this.#reconciler.resolveUnknown(cid, mayResend))
     }
-  }
-
-  async #resolveUnknown(cid: string, mayResend: boolean): Promise<void> {
-    let notFound = 0
-    for (let attempt = 0; attempt < this.#cfg.queryAttempts; attempt++) {
-      const cur = this.#orders.get(cid)
-      if (cur === undefined || cur.status !== 'PENDING_NEW') return
-      if (attempt > 0 && this.#cfg.queryIntervalMs > 0) await sleep(this.#clock, this.#cfg.queryIntervalMs)
-      if (this.#orders.get(cid)?.status !== 'PENDING_NEW') return
-      try {
-        const found = await withTimeout(
-          this.#clock,
-          this.#adapter.queryOrder(cur.symbol, cid),
-          this.#cfg.requestTimeoutMs,
-          'queryOrder',
-        )
-        if (found !== undefined) {
-          await this.#applyVenueOrderAndSynthesize(found)
-          return
-        }
-        notFound++
-      } catch (e) {
-        this.#log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order lookup failed')
-      }
-    }
-    const cur = this.#orders.get(cid)
-    if (cur === undefined || cur.status !== 'PENDING_NEW') return
-    if (notFound === this.#cfg.queryAttempts) {
-      if (this.#cfg.onNotFound === 'RESEND' && mayResend) {
-        this.#log.warn(
-          { clientOrderId: cid },
-          'venue does not know the order: re-sending with the same client id',
-        )
-        await this.#send(cur, false)
-        return
-      }
-      this.#move(cur, 'REJECTED', `Not known to the venue after ${notFound} look-ups`)
-      return
-    }
-    // The look-ups themselves failed: the next reconciliation looks again (and applies `onNotFound` if need be).
-    this.#unresolved.set(cid, mayResend)
-    this.#bus.emit(
-      'error',
-      new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
-    )
   }
 
   /** Cancels by client order id; on an error, the order is looked up to learn the truth before rejecting. */
@@ -395,7 +356,7 @@ export class OrderExecutor implements ExecutionClient {
         this.#cfg.requestTimeoutMs,
         'cancelOrder',
       )
-      await this.#applyVenueOrderAndSynthesize(o)
+      await this.#fills.recover(o)
       const now = this.#orders.get(cid) as Order
       if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', o.reason)
       return this.#orders.get(cid) as Order
@@ -408,7 +369,7 @@ export class OrderExecutor implements ExecutionClient {
           this.#cfg.requestTimeoutMs,
           'queryOrder',
         )
-        if (found !== undefined) await this.#applyVenueOrderAndSynthesize(found)
+        if (found !== undefined) await this.#fills.recover(found)
       } catch {
         // The cancel's own error is what the caller needs.
       }
@@ -428,16 +389,7 @@ export class OrderExecutor implements ExecutionClient {
 
   /** Tracked orders that are not terminal. */
   openOrders(filter?: OrderFilter): readonly Order[] {
-    const out: Order[] = []
-    for (const o of this.#orders.values()) {
-      if (isTerminalStatus(o.status)) continue
-      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
-      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
-      if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
-        continue
-      out.push(o)
-    }
-    return out
+    return this.#orders.open(filter)
   }
 
   /** A tracked order by client id. */
@@ -451,69 +403,11 @@ export class OrderExecutor implements ExecutionClient {
    * record of the order's fills when the adapter has `orderFills` (real trade ids and fees; a failed lookup is retried
    * with backoff, never answered by a made-up fill), and only without `orderFills` (or when `queryAttempts` successful
    * lookups still fall short) synthesized from the venue's filled quantity and average price (trade id
-   * `reconcile:<id>:<filledQty>`, fee unknown so 0).
+   * `reconcile:<id>:<filledQty>`, fee unknown so 0). Runs by itself at start, after every user-stream reconnect (at
+   * once and again after `reconnectRecheckDelayMs`) and when an unknown outcome's look-ups failed.
    */
-  async reconcile(): Promise<ReconcileReport> {
-    const t = this.#cfg.requestTimeoutMs
-    const [open, balances, positions] = await Promise.all([
-      withTimeout(this.#clock, this.#adapter.openOrders(), t, 'openOrders'),
-      withTimeout(this.#clock, this.#adapter.balances(), t, 'balances'),
-      withTimeout(this.#clock, this.#adapter.positions(), t, 'positions'),
-    ])
-    const adopted: string[] = []
-    const updated: string[] = []
-    const openIds = new Set<string>()
-    for (const o of open) {
-      openIds.add(o.clientOrderId)
-      const before = this.#orders.get(o.clientOrderId)
-      if (before === undefined) adopted.push(o.clientOrderId)
-      await this.#applyVenueOrderAndSynthesize(o)
-      if (before !== undefined && this.#orders.get(o.clientOrderId) !== before) updated.push(o.clientOrderId)
-    }
-    for (const o of [...this.#orders.values()]) {
-      if (isTerminalStatus(o.status) || openIds.has(o.clientOrderId)) continue
-      try {
-        const found = await withTimeout(
-          this.#clock,
-          this.#adapter.queryOrder(o.symbol, o.clientOrderId),
-          t,
-          'queryOrder',
-        )
-        if (found !== undefined) {
-          this.#unresolved.delete(o.clientOrderId)
-          await this.#applyVenueOrderAndSynthesize(found)
-          if (this.#orders.get(o.clientOrderId) !== o) updated.push(o.clientOrderId)
-        } else if (o.status === 'PENDING_NEW' && this.#unresolved.has(o.clientOrderId)) {
-          // An unknown outcome whose look-ups failed earlier: resolve it now as a fresh unknown outcome would be
-          // (look-ups, then REJECTED or one resend with the same client id), instead of leaving it PENDING_NEW.
-          const mayResend = this.#unresolved.get(o.clientOrderId) ?? false
-          this.#unresolved.delete(o.clientOrderId)
-          this.#background(this.#resolveUnknown(o.clientOrderId, mayResend))
-        }
-      } catch (e) {
-        this.#bus.emit('error', toTradekitError(e))
-      }
-    }
-    for (const [cid, m] of [...this.#missingFills]) {
-      try {
-        const before = this.#orders.get(cid)
-        await this.#applyVenueOrderAndSynthesize(m.venue)
-        if (this.#orders.get(cid) !== before) updated.push(cid)
-      } catch (e) {
-        this.#bus.emit('error', toTradekitError(e))
-      }
-    }
-    const report: ReconcileReport = {
-      openOrders: open,
-      balances,
-      positions,
-      adopted,
-      updated,
-      tsEvent: this.#clock.now(),
-    }
-    this.#bus.emit('account.update', { type: 'account.update', balances, positions, tsEvent: report.tsEvent })
-    this.#bus.emit('reconciled', { type: 'reconciled', report, tsEvent: report.tsEvent })
-    return report
+  reconcile(): Promise<ReconcileReport> {
+    return this.#reconciler.reconcile()
   }
 
   /** Shadow mode: aggregate live-vs-paper differences so far. */
@@ -525,13 +419,15 @@ export class OrderExecutor implements ExecutionClient {
    * Stops accepting orders, waits up to `timeoutMs` (default 5000) for in-flight requests, cancels open orders
    * unless `cancelOpenOrders` is false, then detaches from the adapter (which the caller closes).
    */
-  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const opts = parseConfig(ShutdownOptionsSchema, options, 'OrderExecutor.shutdown options')
     if (this.#closed) return
     this.#closed = true
     this.#throttle.close()
-    const timeoutMs = options.timeoutMs ?? 5000
+    this.#reconciler.close()
+    const timeoutMs = opts.timeoutMs
     await this.#drain(timeoutMs)
-    if (options.cancelOpenOrders ?? true) {
+    if (opts.cancelOpenOrders) {
       const r = await this.cancelAll()
       for (const f of r.failed) this.#bus.emit('error', f.error)
     }
@@ -561,7 +457,7 @@ export class OrderExecutor implements ExecutionClient {
     let cur = this.#orders.get(cid)
     if (cur === undefined) {
       if (!adopt || isTerminalStatus(v.status)) return
-      this.#orders.set(cid, v)
+      this.#orders.set(v)
       this.#bus.emit('order.accepted', { type: 'order.accepted', order: v, tsEvent: this.#clock.now() })
       return
     }
@@ -579,103 +475,9 @@ export class OrderExecutor implements ExecutionClient {
         return
       default: {
         const moved = this.#move(cur, v.status, v.reason)
-        if (moved !== undefined && v.filledQty.gt(moved.filledQty)) this.#awaitFills(v)
+        if (moved !== undefined && v.filledQty.gt(moved.filledQty)) this.#fills.await(v)
       }
     }
-  }
-
-  /**
-   * Remembers an order whose fills the venue reports but we have not received, and looks again after
-   * `queryIntervalMs` (doubling after each failed lookup, at most 30 s) and at every reconciliation until they are in.
-   * `lookup` says how the fills lookup that found the gap went.
-   */
-  #awaitFills(venue: Order, lookup?: 'covered-less' | 'failed'): MissingFills {
-    const cid = venue.clientOrderId
-    const m = this.#missingFills.get(cid) ?? { venue, lookups: 0, failures: 0, scheduled: false }
-    m.venue = venue
-    if (lookup === 'covered-less') m.lookups++
-    if (lookup === 'failed') m.failures++
-    this.#missingFills.set(cid, m)
-    if (!m.scheduled && !this.#closed) {
-      m.scheduled = true
-      const delay = Math.min(this.#cfg.queryIntervalMs * 2 ** Math.min(m.failures, 5), 30_000)
-      this.#background(
-        (async () => {
-          await sleep(this.#clock, delay)
-          m.scheduled = false
-          if (this.#missingFills.get(cid) === m && !this.#closed)
-            await this.#applyVenueOrderAndSynthesize(m.venue)
-        })(),
-      )
-    }
-    return m
-  }
-
-  /** Like #applyVenueOrder, adopting unknown open orders and synthesizing fills the stream did not deliver. */
-  async #applyVenueOrderAndSynthesize(v: Order): Promise<void> {
-    const cid = v.clientOrderId
-    let cur = this.#orders.get(cid)
-    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && this.#adapter.orderFills !== undefined) {
-      // The venue's own fills first: real trade ids and fees (the stream's duplicates are dropped by trade id).
-      try {
-        const fills = await withTimeout(
-          this.#clock,
-          this.#adapter.orderFills(v.symbol, cid),
-          this.#cfg.requestTimeoutMs,
-          'orderFills',
-        )
-        for (const f of fills) if (f.clientOrderId === cid) this.#onFill(f)
-        cur = this.#orders.get(cid)
-        // The venue's trade history can lag its order status: look again a few times before synthesizing.
-        if (cur !== undefined && v.filledQty.gt(cur.filledQty)) {
-          if (this.#awaitFills(v, 'covered-less').lookups < this.#cfg.queryAttempts) cur = undefined
-        }
-      } catch (e) {
-        this.#log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order fills lookup failed')
-        // Never synthesize a fill (without its fee) while the venue's record may still be read: retry later.
-        this.#awaitFills(v, 'failed')
-        cur = undefined
-      }
-      if (cur === undefined) {
-        this.#applyVenueOrder(v, true)
-        return
-      }
-    }
-    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
-      const delta = v.filledQty.minus(cur.filledQty)
-      const notional = v.avgFillPrice
-        .times(v.filledQty)
-        .minus((cur.avgFillPrice ?? ZERO).times(cur.filledQty))
-      const price = notional.div(delta)
-      if (cur.status === 'PENDING_NEW') this.#move(cur, 'OPEN', undefined, v.venueOrderId)
-      if (price.gt(0)) {
-        let feeAsset = ''
-        try {
-          feeAsset = (await this.#adapter.instrument(v.symbol)).quote
-        } catch {
-          // Unknown quote: the fill is still recorded, with an empty fee asset.
-        }
-        this.#log.warn(
-          { clientOrderId: cid, qty: delta.toString() },
-          'synthesizing a fill missed by the stream',
-        )
-        this.#onFill({
-          venue: v.venue,
-          symbol: v.symbol,
-          clientOrderId: cid,
-          ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
-          tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
-          side: cur.side,
-          price,
-          qty: delta,
-          fee: ZERO,
-          feeAsset,
-          liquidity: 'TAKER',
-          tsEvent: v.tsUpdated,
-        })
-      }
-    }
-    this.#applyVenueOrder(v, true)
   }
 
   #onFill(fill: Fill): void {
@@ -726,10 +528,8 @@ export class OrderExecutor implements ExecutionClient {
       })
       return
     }
-    this.#orders.set(fill.clientOrderId, next)
-    const awaited = this.#missingFills.get(fill.clientOrderId)
-    if (awaited !== undefined && next.filledQty.gte(awaited.venue.filledQty))
-      this.#missingFills.delete(fill.clientOrderId)
+    this.#orders.set(next)
+    this.#fills.applied(next)
     this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
     this.#shadow?.live(next, fill)
     if (isTerminalStatus(next.status)) this.#retire(next)
@@ -764,22 +564,12 @@ export class OrderExecutor implements ExecutionClient {
 
   #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
     if (order.status === to) return order
-    const r = transitionOrder(order, to, {
+    const next = this.#orders.transition(order, to, {
       tsEvent: this.#clock.now(),
       ...(reason !== undefined ? { reason } : {}),
       ...(venueOrderId !== undefined ? { venueOrderId } : {}),
     })
-    if (!r.ok) {
-      this.#bus.emit('order.invalidTransition', {
-        type: 'order.invalidTransition',
-        order,
-        attempted: to,
-        tsEvent: this.#clock.now(),
-      })
-      return undefined
-    }
-    const next = r.value
-    this.#orders.set(next.clientOrderId, next)
+    if (next === undefined) return undefined
     // OPEN is "accepted" only the first time (not when a refused cancel returns the order to the book).
     const event = to === 'OPEN' && order.status !== 'PENDING_NEW' ? undefined : EVENT_OF[to]
     if (event !== undefined) this.#bus.emit(event, { type: event, order: next, tsEvent: this.#clock.now() })
@@ -789,15 +579,48 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #retire(order: Order): void {
-    this.#unresolved.delete(order.clientOrderId)
-    this.#history.push(order.clientOrderId)
-    while (this.#history.length > this.#cfg.historySize) {
-      const old = this.#history.shift()
-      if (old !== undefined) {
-        this.#orders.delete(old)
-        this.#strategy.delete(old)
-        this.#missingFills.delete(old)
-      }
+    this.#reconciler.forget(order.clientOrderId)
+    for (const old of this.#orders.retire(order)) this.#fills.forget(old)
+  }
+
+  #invalid(order: Order, attempted: string): void {
+    this.#bus.emit('order.invalidTransition', {
+      type: 'order.invalidTransition',
+      order,
+      attempted,
+      tsEvent: this.#clock.now(),
+    })
+  }
+
+  /** The executor as seen by its FillsRecovery and Reconciler. */
+  #reconcilerHost(): ReconcilerHost {
+    const cfg = this.#cfg
+    return {
+      adapter: this.#adapter,
+      clock: this.#clock,
+      log: this.#log,
+      orders: this.#orders,
+      requestTimeoutMs: cfg.requestTimeoutMs,
+      queryAttempts: cfg.queryAttempts,
+      queryIntervalMs: cfg.queryIntervalMs,
+      onNotFound: cfg.onNotFound,
+      reconnectRecheckDelayMs: cfg.reconnectRecheckDelayMs,
+      reconcileConcurrency: cfg.reconcileConcurrency,
+      recheckFilledWithinMs: cfg.recheckFilledWithinMs,
+      isClosed: () => this.#closed,
+      background: (p) => this.#background(p),
+      onFill: (f) => this.#onFill(f),
+      applyVenueOrder: (v, adopt) => this.#applyVenueOrder(v, adopt),
+      markOpen: (o, venueOrderId) => this.#move(o, 'OPEN', undefined, venueOrderId),
+      reject: (o, reason) => this.#move(o, 'REJECTED', reason),
+      resend: (o) => this.#send(o, false),
+      emitError: (e) => this.#bus.emit('error', e),
+      emitReport: (report) => {
+        const t = report.tsEvent
+        const { balances, positions } = report
+        this.#bus.emit('account.update', { type: 'account.update', balances, positions, tsEvent: t })
+        this.#bus.emit('reconciled', { type: 'reconciled', report, tsEvent: t })
+      },
     }
   }
 
@@ -822,16 +645,6 @@ export class OrderExecutor implements ExecutionClient {
     await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     this.#clock.clearTimeout(h)
   }
-}
-
-/** An order whose venue-reported fills have not all arrived (see `#awaitFills`). */
-interface MissingFills {
-  venue: Order
-  /** Lookups that succeeded but did not cover the venue's filled quantity. */
-  lookups: number
-  /** Lookups that failed. */
-  failures: number
-  scheduled: boolean
 }
 
 const EVENT_OF: Partial<

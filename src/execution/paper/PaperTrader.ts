@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
-import { applyFill, createOrder, isTerminalStatus, transitionOrder } from '../../core/orderState.js'
+import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
@@ -25,7 +25,9 @@ import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
+import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
+import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -39,31 +41,34 @@ export const PaperTraderConfigSchema = z
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).min(1),
     /** The account to trade; one is created from `balances` when absent. */
     portfolio: z.custom<Portfolio>((v) => v instanceof Portfolio).optional(),
-    /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. */
+    /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
     balances: z.record(z.string(), decimalLike).default({}),
-    /** Account currency of the created portfolio. */
+    /** Account currency of the created portfolio. Default `USDT`. */
     accountCurrency: z.string().min(1).default('USDT'),
+    /** Time source (timers, timestamps). Default: the system clock. */
     clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
-    /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. */
+    /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
     makerFeeRate: decimalLike.default('0.001'),
-    /** Taker fee rate. */
+    /** Taker fee rate. Default `0.001`. */
     takerFeeRate: decimalLike.default('0.001'),
-    /** Simulated latency of each submit and cancel, on the clock. */
+    /** Simulated latency of each submit and cancel, on the clock. Default 0. */
     latencyMs: z.number().int().min(0).max(60_000).default(0),
     /**
      * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
      * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
      * cancellations shrink it when the level shrinks. Trades or books through the price fill it at once.
+     * Default 1.
      */
     queuePosition: z.number().min(0).max(1).default(1),
     /**
      * Slippage used when there is no book: a market order fills in full at the last trade (or candle close)
      * moved against the order by this many basis points.
+     * Default 5.
      */
     fallbackSlippageBps: z.number().min(0).max(10_000).default(5),
-    /** Largest number of open orders (venue-like limit). */
+    /** Largest number of open orders (venue-like limit). Default 1000. */
     maxOpenOrders: z.number().int().positive().max(100_000).default(1000),
-    /** Terminal orders kept for lookups. */
+    /** Terminal orders kept for lookups. Default 10_000. */
     historySize: z.number().int().positive().max(1_000_000).default(10_000),
   })
   .strict()
@@ -138,17 +143,13 @@ export class PaperTrader implements ExecutionClient {
   /** Venues of the configured instruments. */
   readonly venues: readonly string[]
   readonly #instruments = new Map<string, Instrument>()
-  readonly #orders = new Map<string, Order>()
-  /** Client ids of orders not yet terminal. */
-  readonly #open = new Set<string>()
-  readonly #strategy = new Map<string, string>()
+  readonly #orders: OpenOrders
   readonly #resting = new Map<string, Resting>()
   readonly #books = new Map<string, BookState>()
   readonly #last = new Map<string, Decimal>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #timers = new Set<TimerHandle>()
   readonly #delays = new Map<TimerHandle, () => void>()
-  readonly #history: string[] = []
   readonly #maker: Decimal
   readonly #taker: Decimal
   #seq = 0
@@ -156,6 +157,16 @@ export class PaperTrader implements ExecutionClient {
 
   constructor(config: PaperTraderConfig) {
     this.#cfg = parseConfig(PaperTraderConfigSchema, config, 'PaperTrader')
+    this.#orders = new OpenOrders({
+      historySize: this.#cfg.historySize,
+      onInvalidTransition: (order, attempted) =>
+        this.#bus.emit('order.invalidTransition', {
+          type: 'order.invalidTransition',
+          order,
+          attempted,
+          tsEvent: this.#clock.now(),
+        }),
+    })
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
@@ -206,9 +217,7 @@ export class PaperTrader implements ExecutionClient {
     const created = createOrder(stripIntent(intent), this.#clock.now())
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
-    this.#orders.set(cid, created.value)
-    this.#open.add(cid)
-    this.#strategy.set(cid, intent.strategyId)
+    this.#orders.add(created.value, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
     if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
     this.#process(cid, inst)
@@ -242,17 +251,7 @@ export class PaperTrader implements ExecutionClient {
 
   /** Orders not in a terminal status. */
   openOrders(filter?: OrderFilter): readonly Order[] {
-    const out: Order[] = []
-    for (const cid of this.#open) {
-      const o = this.#orders.get(cid)
-      if (o === undefined || isTerminalStatus(o.status)) continue
-      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
-      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
-      if (filter?.strategyId !== undefined && this.#strategy.get(o.clientOrderId) !== filter.strategyId)
-        continue
-      out.push(o)
-    }
-    return out
+    return this.#orders.open(filter)
   }
 
   /** An order by client id (open, or among the last `historySize` closed ones). */
@@ -261,9 +260,10 @@ export class PaperTrader implements ExecutionClient {
   }
 
   /** Stops accepting orders, waits (bounded) for in-flight submits and cancels, then cancels open orders unless told to keep them. */
-  async shutdown(options: { cancelOpenOrders?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const opts = parseConfig(ShutdownOptionsSchema, options, 'PaperTrader.shutdown options')
     this.#closed = true
-    await this.#drain(options.timeoutMs ?? 5000)
+    await this.#drain(opts.timeoutMs)
     // Requests still waiting out their latency complete now rather than hang.
     for (const [h, resolve] of this.#delays) {
       this.#clock.clearTimeout(h)
@@ -271,7 +271,7 @@ export class PaperTrader implements ExecutionClient {
     }
     this.#delays.clear()
     await Promise.allSettled([...this.#inFlight])
-    if (options.cancelOpenOrders ?? true) {
+    if (opts.cancelOpenOrders) {
       for (const o of this.openOrders()) this.#finish(o, 'CANCELED', 'order.canceled', 'shutdown')
     }
     for (const t of this.#timers) this.#clock.clearTimeout(t)
@@ -529,7 +529,7 @@ export class PaperTrader implements ExecutionClient {
     }
     const applied = this.portfolio.applyFill(fill)
     if (!applied.ok) this.#bus.emit('error', applied.error)
-    this.#orders.set(cid, next.value)
+    this.#orders.set(next.value)
     if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
     else if (this.#resting.has(cid)) this.#holdFor(next.value)
     this.#bus.emit('order.filled', { type: 'order.filled', order: next.value, fill, tsEvent: fill.tsEvent })
@@ -540,7 +540,7 @@ export class PaperTrader implements ExecutionClient {
     if (order.type === 'TRAILING_STOP_MARKET')
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
-    if (this.#open.size > this.#cfg.maxOpenOrders) return 'Too many open orders'
+    if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
     if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
       return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
@@ -711,31 +711,12 @@ export class PaperTrader implements ExecutionClient {
       this.#timers.delete(r.expiry)
     }
     this.#resting.delete(cid)
-    this.#open.delete(cid)
     this.portfolio.release(cid)
-    this.#history.push(cid)
-    while (this.#history.length > this.#cfg.historySize) {
-      const old = this.#history.shift()
-      if (old !== undefined) {
-        this.#orders.delete(old)
-        this.#strategy.delete(old)
-      }
-    }
+    this.#orders.retire(order)
   }
 
   #move(order: Order, to: OrderStatus, info: { reason?: string; venueOrderId?: string }): Order | undefined {
-    const r = transitionOrder(order, to, { tsEvent: this.#clock.now(), ...info })
-    if (!r.ok) {
-      this.#bus.emit('order.invalidTransition', {
-        type: 'order.invalidTransition',
-        order,
-        attempted: to,
-        tsEvent: this.#clock.now(),
-      })
-      return undefined
-    }
-    this.#orders.set(order.clientOrderId, r.value)
-    return r.value
+    return this.#orders.transition(order, to, { tsEvent: this.#clock.now(), ...info })
   }
 
   #emitOrder(

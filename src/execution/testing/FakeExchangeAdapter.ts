@@ -49,6 +49,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #faults: { fault: FakeFault; symbol?: string }[] = []
   readonly #rejectSymbols = new Map<string, string>()
   readonly #trades = new Map<string, Fill[]>()
+  readonly #reversed = new Map<string, string>()
   #streamUp = true
   #seq = 0
   #now: () => number
@@ -95,8 +96,25 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
         failures--
         throw new NetworkError('orderFills: venue unreachable')
       }
-      return this.#trades.get(clientOrderId) ?? []
+      const fills = this.#trades.get(clientOrderId) ?? []
+      // Like Polymarket's trade history: a reversed trade is reported again as reversed.
+      for (const f of fills) {
+        const reason = this.#reversed.get(f.tradeId)
+        if (reason !== undefined)
+          this.#bus.emit('fill.reversed', { type: 'fill.reversed', fill: f, reason, tsEvent: this.#now() })
+      }
+      return fills
     }
+  }
+
+  /**
+   * The venue undoes a fill it reported (as Polymarket does when a trade's settlement fails): `fill.reversed` goes
+   * out on the stream (lost while it is down) and again with every `orderFills` lookup of that order.
+   */
+  reverseFill(fill: Fill, reason = 'settlement FAILED'): void {
+    this.#reversed.set(fill.tradeId, reason)
+    if (this.#streamUp)
+      this.#bus.emit('fill.reversed', { type: 'fill.reversed', fill, reason, tsEvent: this.#now() })
   }
 
   /** The venue's record of an order's fills; only present after {@link FakeExchangeAdapter.enableOrderFills}. */

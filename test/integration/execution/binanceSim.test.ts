@@ -104,6 +104,40 @@ describe('OrderExecutor on BinanceSim', () => {
     expect(exec.openOrders()).toHaveLength(0)
   })
 
+  it('a fill made while the user stream is down is recovered once, with its trade id and commission', async () => {
+    const inst = await spot.instrument('BTCUSDT')
+    const mid = new Decimal(sim.midPrice('spot', 'BTCUSDT'))
+    const price = mid.toDecimalPlaces(inst.tickSize.decimalPlaces(), Decimal.ROUND_DOWN)
+    const fills: Array<{ tradeId: string; qty: string; fee: string }> = []
+    const o = await exec.submit({
+      clientOrderId: cid(),
+      venue: spot.venue,
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      qty: new Decimal('0.01'),
+      price,
+      strategyId: 'it',
+    })
+    exec.events.on('order.filled', (e) => {
+      if (e.order.clientOrderId === o.clientOrderId)
+        fills.push({ tradeId: e.fill.tradeId, qty: e.fill.qty.toString(), fee: e.fill.fee.toString() })
+    })
+    await waitFor(() => exec.order(o.clientOrderId)?.status === 'OPEN')
+    // The stream drops; while it is down the market moves through the order's price and fills it.
+    sim.faults.closeStreams({ mode: 'abrupt' })
+    const atVenue = () => sim.ledger.orders.find((x) => x.clientOrderId === o.clientOrderId)
+    for (let i = 0; i < 5_000 && atVenue()?.status !== 'FILLED'; i++) sim.step()
+    expect(atVenue()?.status).toBe('FILLED')
+    await waitFor(() => exec.order(o.clientOrderId)?.status === 'FILLED')
+    await new Promise((r) => setTimeout(r, 300)) // any duplicate would arrive now
+    expect(new Set(fills.map((f) => f.tradeId)).size).toBe(fills.length)
+    expect(fills.every((f) => !f.tradeId.startsWith('reconcile:') && new Decimal(f.fee).gt(0))).toBe(true)
+    expect(fills.reduce((s, f) => s.plus(f.qty), new Decimal(0)).toString()).toBe('0.01')
+    expect(exec.order(o.clientOrderId)?.filledQty.toString()).toBe('0.01')
+  })
+
   it('a two-leg group whose second leg is rejected unwinds the first', async () => {
     const btc = await spot.instrument('BTCUSDT')
     const group = new OrderGroup({

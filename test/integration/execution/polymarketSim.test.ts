@@ -117,6 +117,62 @@ describe('OrderExecutor on PolymarketSim', () => {
     expect(exec.openOrders()).toHaveLength(0)
   })
 
+  it('a fill made while the user channel is down is recovered once, with the venue trade ids', async () => {
+    // A client that takes its time to reconnect, so the fill surely happens while it is away.
+    const slow = new PolymarketClob({
+      restUrl: sim.restUrl,
+      wsUrl: sim.wsUrl,
+      signer: wallet,
+      autoHeartbeat: false,
+      reconnectBaseMs: 400,
+      pingIntervalMs: 200,
+      timeoutMs: 2_000,
+    })
+    slow.events.on('error', () => {})
+    await slow.createOrDeriveApiKey()
+    const slowExec = new OrderExecutor({
+      adapter: new PolymarketAdapter(slow),
+      queryAttempts: 20,
+      queryIntervalMs: 100,
+      requestTimeoutMs: 2_000,
+    })
+    slowExec.events.on('error', () => {})
+    try {
+      await slowExec.start()
+      const { yes } = await market()
+      await until(() => sim.connections.user >= 2)
+      const fills: Array<{ tradeId: string; qty: string }> = []
+      slowExec.events.on('order.filled', (e) =>
+        fills.push({ tradeId: e.fill.tradeId, qty: e.fill.qty.toString() }),
+      )
+      const price = await bestAsk(yes)
+      sim.faults.dropConnections('user')
+      const id = cid()
+      await slowExec.submit({
+        clientOrderId: id,
+        venue: 'polymarket',
+        symbol: yes.symbol,
+        side: 'BUY',
+        type: 'LIMIT',
+        qty: new Decimal(5),
+        price,
+        strategyId: 'it',
+      })
+      await until(() => slowExec.order(id)?.status === 'FILLED')
+      await new Promise((r) => setTimeout(r, 1_500)) // past the second reconciliation: no duplicate
+      const venueOrderId = slowExec.order(id)?.venueOrderId
+      const trades = sim.ledger().trades.filter((t) => t.takerOrderId === venueOrderId)
+      expect(trades.length).toBeGreaterThan(0)
+      expect(new Set(fills.map((f) => f.tradeId)).size).toBe(fills.length)
+      expect(fills.some((f) => f.tradeId.startsWith('reconcile:'))).toBe(false)
+      expect(fills.reduce((a, f) => a.plus(f.qty), new Decimal(0)).toString()).toBe('5')
+      expect(slowExec.order(id)?.filledQty.toString()).toBe('5')
+    } finally {
+      await slowExec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
+      await slow.close()
+    }
+  })
+
   it('a YES + NO group whose NO leg is rejected unwinds the YES leg on the venue', async () => {
     const { yes, no } = await market()
     const group = new OrderGroup({

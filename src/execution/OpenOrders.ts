@@ -1,0 +1,138 @@
+import { z } from 'zod'
+import { parseConfig } from '../core/config.js'
+import { isTerminalStatus, type OrderTransitionInfo, transitionOrder } from '../core/orderState.js'
+import type { OrderFilter } from '../core/ports.js'
+import type { Order, OrderStatus } from '../core/types.js'
+
+/** Schema of {@link OpenOrdersConfig}; defaults are applied here. */
+export const OpenOrdersConfigSchema = z
+  .object({
+    /** Terminal orders kept (for lookups and de-duplication of client ids); older ones are forgotten. Default 10,000. */
+    historySize: z.number().int().positive().max(1_000_000).default(10_000),
+    /** Called when a transition the order state machine forbids is attempted (the order is left unchanged). */
+    onInvalidTransition: z
+      .custom<(order: Order, attempted: OrderStatus) => void>((v) => typeof v === 'function')
+      .optional(),
+  })
+  .strict()
+
+/** What the {@link OpenOrders} constructor takes. */
+export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>
+
+/**
+ * The order book-keeping shared by the PaperTrader and the live OrderExecutor: orders by client order id, the
+ * strategy of each, the open (non-terminal) ones in submission order, the last `historySize` terminal ones, and
+ * status changes through the core order state machine.
+ *
+ * @example
+ * ```ts
+ * const orders = new OpenOrders({ historySize: 1000 })
+ * orders.add(order, 'my-strategy')
+ * const next = orders.transition(order, 'CANCELED', { tsEvent: Date.now() })
+ * if (next !== undefined) orders.retire(next)
+ * orders.open({ strategyId: 'my-strategy' }) // []
+ * ```
+ */
+export class OpenOrders {
+  readonly #cfg: z.output<typeof OpenOrdersConfigSchema>
+  readonly #orders = new Map<string, Order>()
+  /** Client ids of orders not yet terminal, in the order they were added. */
+  readonly #open = new Set<string>()
+  readonly #strategy = new Map<string, string>()
+  readonly #history: string[] = []
+
+  constructor(config: OpenOrdersConfig = {}) {
+    this.#cfg = parseConfig(OpenOrdersConfigSchema, config, 'OpenOrders')
+  }
+
+  /** Number of orders known (open and retained terminal ones). */
+  get size(): number {
+    return this.#orders.size
+  }
+
+  /** Number of orders not yet terminal. */
+  get openCount(): number {
+    return this.#open.size
+  }
+
+  /** An order by client id (open, or among the last `historySize` terminal ones). */
+  get(clientOrderId: string): Order | undefined {
+    return this.#orders.get(clientOrderId)
+  }
+
+  /** Whether the client id is known. */
+  has(clientOrderId: string): boolean {
+    return this.#orders.has(clientOrderId)
+  }
+
+  /** Starts tracking a new order (and the strategy that sent it). */
+  add(order: Order, strategyId?: string): void {
+    this.set(order)
+    if (strategyId !== undefined) this.#strategy.set(order.clientOrderId, strategyId)
+  }
+
+  /** Stores the latest state of an order; a terminal order leaves the open set. */
+  set(order: Order): void {
+    const cid = order.clientOrderId
+    this.#orders.set(cid, order)
+    if (isTerminalStatus(order.status)) this.#open.delete(cid)
+    else this.#open.add(cid)
+  }
+
+  /** The strategy that sent an order, when known. */
+  strategyOf(clientOrderId: string): string | undefined {
+    return this.#strategy.get(clientOrderId)
+  }
+
+  /** Every known order (open and retained terminal ones). */
+  all(): IterableIterator<Order> {
+    return this.#orders.values()
+  }
+
+  /** Orders not in a terminal status, matching `filter`, in the order they were added. */
+  open(filter?: OrderFilter): Order[] {
+    const out: Order[] = []
+    for (const cid of this.#open) {
+      const o = this.#orders.get(cid)
+      if (o === undefined || isTerminalStatus(o.status)) continue
+      if (filter?.venue !== undefined && o.venue !== filter.venue) continue
+      if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
+      if (filter?.strategyId !== undefined && this.#strategy.get(cid) !== filter.strategyId) continue
+      out.push(o)
+    }
+    return out
+  }
+
+  /**
+   * Moves an order to `to` through the core order state machine and stores the result; returns `undefined` (and
+   * reports it to `onInvalidTransition`) when the transition is not allowed.
+   */
+  transition(order: Order, to: OrderStatus, info: OrderTransitionInfo): Order | undefined {
+    const r = transitionOrder(order, to, info)
+    if (!r.ok) {
+      this.#cfg.onInvalidTransition?.(order, to)
+      return undefined
+    }
+    this.set(r.value)
+    return r.value
+  }
+
+  /**
+   * Records that an order reached a terminal status; once more than `historySize` terminal orders are kept, the
+   * oldest are forgotten. Returns the client ids forgotten now (so the owner can drop what it keeps beside them).
+   */
+  retire(order: Order): string[] {
+    this.#open.delete(order.clientOrderId)
+    this.#history.push(order.clientOrderId)
+    const evicted: string[] = []
+    while (this.#history.length > this.#cfg.historySize) {
+      const old = this.#history.shift()
+      if (old === undefined) break
+      this.#orders.delete(old)
+      this.#strategy.delete(old)
+      this.#open.delete(old)
+      evicted.push(old)
+    }
+    return evicted
+  }
+}

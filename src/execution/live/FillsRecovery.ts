@@ -1,0 +1,197 @@
+import { type Clock, sleep } from '../../core/clock.js'
+import type { Logger } from '../../core/logger.js'
+import type { ExchangeAdapter } from '../../core/ports.js'
+import type { Fill, Order } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { toTradekitError } from '../../errors/index.js'
+import type { OpenOrders } from '../OpenOrders.js'
+import { withTimeout } from './throttle.js'
+
+const ZERO = new Decimal(0)
+/** Longest pause between two fills lookups of one order. */
+const MAX_LOOKUP_DELAY_MS = 30_000
+
+/** What {@link FillsRecovery} needs from the executor that owns the orders. */
+export interface FillsRecoveryHost {
+  readonly adapter: ExchangeAdapter
+  readonly clock: Clock
+  readonly log: Logger
+  readonly orders: OpenOrders
+  /** Bound on each adapter request. */
+  readonly requestTimeoutMs: number
+  /** Successful lookups that fall short before a fill is synthesized. */
+  readonly queryAttempts: number
+  /** Pause before looking again (doubled after each failed lookup). */
+  readonly queryIntervalMs: number
+  isClosed(): boolean
+  /** Runs background work whose failure goes to the `error` event. */
+  background(p: Promise<unknown>): void
+  /** Applies a fill (deduplicated by trade id). */
+  onFill(fill: Fill): void
+  /** Merges the venue's view of an order (`adopt`: track an unknown open order). */
+  applyVenueOrder(v: Order, adopt: boolean): void
+  /** Moves a PENDING_NEW order to OPEN. */
+  markOpen(order: Order, venueOrderId: string | undefined): void
+}
+
+/** An order whose venue-reported fills have not all arrived. */
+interface MissingFills {
+  venue: Order
+  /** Lookups that succeeded but did not cover the venue's filled quantity. */
+  lookups: number
+  /** Lookups that failed. */
+  failures: number
+  scheduled: boolean
+}
+
+/**
+ * Recovers fills the user stream did not deliver, for the live OrderExecutor. When the venue reports more filled
+ * quantity than the fills received, the venue's own record of the order's fills (`adapter.orderFills`: real trade
+ * ids and fees, duplicates dropped by trade id) is read; a failed lookup is retried with backoff (`queryIntervalMs`,
+ * doubling, at most 30 s) and never answered by a made-up fill. Only without `orderFills`, or when `queryAttempts`
+ * successful lookups still fall short, is the missing quantity synthesized from the venue's filled quantity and
+ * average price (trade id `reconcile:<id>:<filledQty>`, fee 0).
+ *
+ * @example
+ * ```ts
+ * const recovery = new FillsRecovery(host)
+ * await recovery.recover(await adapter.queryOrder(symbol, clientOrderId)) // fills it finds go to host.onFill
+ * ```
+ */
+export class FillsRecovery {
+  readonly #host: FillsRecoveryHost
+  readonly #missing = new Map<string, MissingFills>()
+
+  constructor(host: FillsRecoveryHost) {
+    this.#host = host
+  }
+
+  /** The venue's last view of every order whose fills are still awaited. */
+  pending(): Order[] {
+    return [...this.#missing.values()].map((m) => m.venue)
+  }
+
+  /** Called after a fill was applied: the order is no longer awaited once its fills cover the venue's report. */
+  applied(order: Order): void {
+    const awaited = this.#missing.get(order.clientOrderId)
+    if (awaited !== undefined && order.filledQty.gte(awaited.venue.filledQty))
+      this.#missing.delete(order.clientOrderId)
+  }
+
+  /** Stops awaiting an order's fills (the order was forgotten). */
+  forget(clientOrderId: string): void {
+    this.#missing.delete(clientOrderId)
+  }
+
+  /**
+   * Remembers an order whose fills the venue reports but we have not received, and looks again after
+   * `queryIntervalMs` (doubling after each failed lookup, at most 30 s) until they are in. `lookup` says how the
+   * fills lookup that found the gap went.
+   */
+  await(venue: Order, lookup?: 'covered-less' | 'failed'): { readonly lookups: number } {
+    const h = this.#host
+    const cid = venue.clientOrderId
+    const m = this.#missing.get(cid) ?? { venue, lookups: 0, failures: 0, scheduled: false }
+    m.venue = venue
+    if (lookup === 'covered-less') m.lookups++
+    if (lookup === 'failed') m.failures++
+    this.#missing.set(cid, m)
+    if (!m.scheduled && !h.isClosed()) {
+      m.scheduled = true
+      const delay = Math.min(h.queryIntervalMs * 2 ** Math.min(m.failures, 5), MAX_LOOKUP_DELAY_MS)
+      h.background(
+        (async () => {
+          await sleep(h.clock, delay)
+          m.scheduled = false
+          if (this.#missing.get(cid) === m && !h.isClosed()) await this.recover(m.venue)
+        })(),
+      )
+    }
+    return m
+  }
+
+  /**
+   * Merges the venue's view of an order, adopting an unknown open order, and recovers the fills it reports but the
+   * stream did not deliver: from `orderFills` first, synthesized only as described on the class.
+   */
+  async recover(v: Order): Promise<void> {
+    const h = this.#host
+    const cid = v.clientOrderId
+    let cur = h.orders.get(cid)
+    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && h.adapter.orderFills !== undefined) {
+      if (!(await this.#fromVenue(v))) {
+        h.applyVenueOrder(v, true)
+        return
+      }
+      cur = h.orders.get(cid)
+    }
+    if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
+      await this.#synthesize(v, cur)
+    }
+    h.applyVenueOrder(v, true)
+  }
+
+  /**
+   * Reads the venue's record of the order's fills; `false` while the fills are still awaited (the lookup failed,
+   * or fell short fewer than `queryAttempts` times), `true` when the caller may go on (and synthesize what is left).
+   */
+  async #fromVenue(v: Order): Promise<boolean> {
+    const h = this.#host
+    const cid = v.clientOrderId
+    const orderFills = h.adapter.orderFills
+    if (orderFills === undefined) return true
+    try {
+      const fills = await withTimeout(
+        h.clock,
+        orderFills.call(h.adapter, v.symbol, cid),
+        h.requestTimeoutMs,
+        'orderFills',
+      )
+      for (const f of fills) if (f.clientOrderId === cid) h.onFill(f)
+      const cur = h.orders.get(cid)
+      // The venue's trade history can lag its order status: look again a few times before synthesizing.
+      if (cur !== undefined && v.filledQty.gt(cur.filledQty)) {
+        if (this.await(v, 'covered-less').lookups < h.queryAttempts) return false
+      }
+      return cur !== undefined
+    } catch (e) {
+      h.log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order fills lookup failed')
+      // Never synthesize a fill (without its fee) while the venue's record may still be read: retry later.
+      this.await(v, 'failed')
+      return false
+    }
+  }
+
+  async #synthesize(v: Order, cur: Order): Promise<void> {
+    const h = this.#host
+    const cid = v.clientOrderId
+    const delta = v.filledQty.minus(cur.filledQty)
+    const notional = (v.avgFillPrice ?? ZERO)
+      .times(v.filledQty)
+      .minus((cur.avgFillPrice ?? ZERO).times(cur.filledQty))
+    const price = notional.div(delta)
+    if (cur.status === 'PENDING_NEW') h.markOpen(cur, v.venueOrderId)
+    if (!price.gt(0)) return
+    let feeAsset = ''
+    try {
+      feeAsset = (await h.adapter.instrument(v.symbol)).quote
+    } catch {
+      // Unknown quote: the fill is still recorded, with an empty fee asset.
+    }
+    h.log.warn({ clientOrderId: cid, qty: delta.toString() }, 'synthesizing a fill missed by the stream')
+    h.onFill({
+      venue: v.venue,
+      symbol: v.symbol,
+      clientOrderId: cid,
+      ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
+      tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
+      side: cur.side,
+      price,
+      qty: delta,
+      fee: ZERO,
+      feeAsset,
+      liquidity: 'TAKER',
+      tsEvent: v.tsUpdated,
+    })
+  }
+}

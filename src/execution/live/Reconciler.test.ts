@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
+import type { OrderIntent } from '../../core/ports.js'
+import type { Fill, Order } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
+import { BTCUSDT } from '../testing/fixtures.js'
+import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
+
+let n = 0
+const limitBuy = (qty = '1', price = '100'): OrderIntent => ({
+  clientOrderId: `r${++n}`,
+  venue: 'fake',
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  strategyId: 's',
+  qty: new Decimal(qty),
+  price: new Decimal(price),
+})
+
+const flush = async () => {
+  for (let i = 0; i < 50; i++) await Promise.resolve()
+}
+
+const running: OrderExecutor[] = []
+afterEach(async () => {
+  for (const e of running.splice(0)) await e.shutdown({ cancelOpenOrders: false, timeoutMs: 1 })
+})
+
+async function setup(extra: Partial<OrderExecutorConfig> = {}) {
+  const clock = new ManualClock(10_000)
+  const adapter = new FakeExchangeAdapter('fake', [BTCUSDT], () => clock.now())
+  adapter.enableOrderFills()
+  const exec = new OrderExecutor({ adapter, clock, queryIntervalMs: 100, queryAttempts: 3, ...extra })
+  running.push(exec)
+  const fills: Fill[] = []
+  let reconciled = 0
+  exec.events.on('order.filled', (e) => fills.push(e.fill))
+  exec.events.on('reconciled', () => reconciled++)
+  exec.events.on('error', () => {})
+  await exec.start()
+  return { clock, adapter, exec, fills, reconciled: () => reconciled }
+}
+
+describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
+  it('after a reconnect, a fill lost with the stream is recovered exactly once, with its fee', async () => {
+    const { adapter, exec, fills, reconciled } = await setup()
+    const a = await exec.submit(limitBuy('2'))
+    const seen = adapter.fill(a.clientOrderId, '1')
+    adapter.dropStream()
+    const lost = adapter.fill(a.clientOrderId, '1', '99')
+    adapter.reconnectStream()
+    await flush()
+    expect(reconciled()).toBe(2) // start + the reconnect's first pass
+    expect(fills.map((f) => [f.tradeId, f.fee.toString()])).toEqual([
+      [seen.tradeId, '0.1'],
+      [lost.tradeId, '0.099'],
+    ])
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+  })
+
+  it('looks again after reconnectRecheckDelayMs: what was lost right after the reconnect is caught', async () => {
+    const { clock, adapter, exec, fills, reconciled } = await setup({ reconnectRecheckDelayMs: 1000 })
+    const a = await exec.submit(limitBuy())
+    adapter.dropStream()
+    adapter.reconnectStream()
+    adapter.dropStream() // the re-subscription is not in effect yet: events are still lost
+    await flush()
+    expect(reconciled()).toBe(2)
+    const lost = adapter.fill(a.clientOrderId, '1')
+    await flush()
+    expect(fills).toEqual([])
+    await clock.advanceAsync(999)
+    expect(fills).toEqual([])
+    await clock.advanceAsync(1)
+    await flush()
+    expect(reconciled()).toBe(3)
+    expect(fills.map((f) => [f.tradeId, f.fee.toString()])).toEqual([[lost.tradeId, '0.1']])
+  })
+
+  it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
+    const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
+    await exec.submit(limitBuy())
+    adapter.reconnectStream()
+    await flush()
+    await clock.advanceAsync(10_000)
+    await flush()
+    expect(reconciled()).toBe(2)
+  })
+
+  it('passes never overlap: reconnects during a pass give one more pass, and restart the delayed one', async () => {
+    const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 500 })
+    await exec.submit(limitBuy())
+    adapter.reconnectStream()
+    adapter.reconnectStream()
+    adapter.reconnectStream()
+    await flush()
+    expect(reconciled()).toBe(3) // start, the first pass, one pass for the reconnects it coalesced
+    await clock.advanceAsync(499)
+    await flush()
+    expect(reconciled()).toBe(3)
+    await clock.advanceAsync(1)
+    await flush()
+    expect(reconciled()).toBe(4) // one delayed pass, not three
+  })
+
+  it('re-queries tracked orders by client id with at most reconcileConcurrency requests at once', async () => {
+    const { adapter, exec, reconciled } = await setup({ reconcileConcurrency: 2 })
+    const orders: Order[] = []
+    for (let i = 0; i < 7; i++) orders.push(await exec.submit(limitBuy()))
+    adapter.dropStream()
+    for (const o of orders) await adapter.cancelOrder('BTCUSDT', o.clientOrderId) // elsewhere, unseen
+    let inFlight = 0
+    let most = 0
+    const query = adapter.queryOrder.bind(adapter)
+    adapter.queryOrder = async (symbol, cid) => {
+      most = Math.max(most, ++inFlight)
+      await flush()
+      inFlight--
+      return query(symbol, cid)
+    }
+    adapter.reconnectStream()
+    for (let i = 0; i < 10; i++) await flush()
+    expect(reconciled()).toBe(2)
+    expect(most).toBe(2)
+    expect(adapter.queries.filter((q) => orders.some((o) => o.clientOrderId === q))).toHaveLength(7)
+    expect(exec.openOrders()).toEqual([])
+  })
+
+  it('after a reconnect, a reversal of a recent fill that the stream lost is reported once', async () => {
+    const { adapter, exec } = await setup()
+    const reversed: string[] = []
+    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    const a = await exec.submit(limitBuy())
+    const f = adapter.fill(a.clientOrderId, '1')
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    adapter.dropStream()
+    adapter.reverseFill(f)
+    adapter.reconnectStream()
+    await flush()
+    expect(reversed).toEqual([f.tradeId])
+    adapter.reconnectStream()
+    await flush()
+    expect(reversed).toEqual([f.tradeId])
+  })
+
+  it('recheckFilledWithinMs bounds which ended orders are read again', async () => {
+    const { clock, adapter, exec } = await setup({ recheckFilledWithinMs: 1000 })
+    const reversed: string[] = []
+    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    const a = await exec.submit(limitBuy())
+    const f = adapter.fill(a.clientOrderId, '1')
+    await clock.advanceAsync(2000)
+    adapter.dropStream()
+    adapter.reverseFill(f)
+    adapter.reconnectStream()
+    await flush()
+    expect(reversed).toEqual([])
+  })
+})

@@ -1,0 +1,299 @@
+import { sleep, type TimerHandle } from '../../core/clock.js'
+import { isTerminalStatus } from '../../core/orderState.js'
+import type { Balance, Order, Position } from '../../core/types.js'
+import { OrderOutcomeUnknownError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import type { FillsRecovery, FillsRecoveryHost } from './FillsRecovery.js'
+import { withTimeout } from './throttle.js'
+
+/** What a reconciliation found. */
+export interface ReconcileReport {
+  /** Open orders the venue reported. */
+  readonly openOrders: readonly Order[]
+  readonly balances: readonly Balance[]
+  readonly positions: readonly Position[]
+  /** Open orders the executor did not know and now tracks. */
+  readonly adopted: readonly string[]
+  /** Tracked orders whose state changed. */
+  readonly updated: readonly string[]
+  readonly tsEvent: number
+}
+
+/** What the {@link Reconciler} needs from the executor that owns the orders. */
+export interface ReconcilerHost extends FillsRecoveryHost {
+  /** What to do when every look-up of an unknown outcome says the venue does not know the order. */
+  readonly onNotFound: 'REJECT' | 'RESEND'
+  /** After a reconnect, the second reconciliation runs this long after the first (0: none). */
+  readonly reconnectRecheckDelayMs: number
+  /** Adapter requests a reconciliation runs at once. */
+  readonly reconcileConcurrency: number
+  /** After a reconnect, the fills of orders that ended with fills this recently are read again (0: never). */
+  readonly recheckFilledWithinMs: number
+  /** Moves a PENDING_NEW order to REJECTED with a reason. */
+  reject(order: Order, reason: string): void
+  /** Sends an order once more with the same client order id (no further resend). */
+  resend(order: Order): Promise<void>
+  emitError(e: TradekitError): void
+  /** Publishes what a reconciliation found (`account.update` and `reconciled`). */
+  emitReport(report: ReconcileReport): void
+}
+
+/** Terminal orders with fills whose fills are read again after a reconnect, at most (the most recent first). */
+const MAX_FILLED_RECHECKS = 50
+
+/**
+ * The one place that decides what the live OrderExecutor re-queries: after a user-stream reconnect (at once and
+ * again after `reconnectRecheckDelayMs`, since a venue's REST record can lag the reconnect), after a submit of
+ * unknown outcome (look-ups by client order id, then REJECTED or one resend) and on demand. Adapters keep no
+ * reconciliation logic; they only announce `user.reconnected`.
+ *
+ * @example
+ * ```ts
+ * const reconciler = new Reconciler(host, fillsRecovery)
+ * adapter.events.on('user.reconnected', () => reconciler.onReconnected())
+ * const report = await reconciler.reconcile()
+ * ```
+ */
+export class Reconciler {
+  readonly #host: ReconcilerHost
+  readonly #fills: FillsRecovery
+  /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
+  readonly #unresolved = new Map<string, boolean>()
+  #timer: TimerHandle | undefined
+  #running = false
+  #again = false
+
+  constructor(host: ReconcilerHost, fills: FillsRecovery) {
+    this.#host = host
+    this.#fills = fills
+  }
+
+  /** Forgets an order that reached a terminal status or was evicted. */
+  forget(clientOrderId: string): void {
+    this.#unresolved.delete(clientOrderId)
+  }
+
+  /** Stops the delayed re-check. */
+  close(): void {
+    this.#host.clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  /**
+   * The private stream reconnected: whatever it carried meanwhile is lost. Reconciles at once and once more after
+   * `reconnectRecheckDelayMs` (reconnects in between restart that delay); passes never overlap (a pass asked for
+   * while one runs runs once after it).
+   */
+  onReconnected(): void {
+    const h = this.#host
+    if (h.isClosed()) return
+    this.#pass(true)
+    if (h.reconnectRecheckDelayMs <= 0) return
+    h.clock.clearTimeout(this.#timer)
+    this.#timer = h.clock.setTimeout(() => {
+      this.#timer = undefined
+      if (!h.isClosed()) this.#pass(false)
+    }, h.reconnectRecheckDelayMs)
+  }
+
+  #pass(recheckFilled: boolean): void {
+    if (this.#running) {
+      this.#again = true
+      return
+    }
+    this.#running = true
+    this.#host.background(
+      (async () => {
+        try {
+          await this.reconcile()
+          if (recheckFilled) await this.#recheckFilled()
+        } finally {
+          this.#running = false
+          if (this.#again && !this.#host.isClosed()) {
+            this.#again = false
+            this.#pass(false)
+          }
+        }
+      })(),
+    )
+  }
+
+  /**
+   * Fetches open orders, balances and positions over REST and merges them: unknown open orders are adopted,
+   * tracked orders missing from the open list are looked up by client id (at most `reconcileConcurrency` requests at
+   * once), fills the stream missed are recovered (see FillsRecovery), and unknown outcomes whose look-ups failed
+   * are resolved.
+   */
+  async reconcile(): Promise<ReconcileReport> {
+    const h = this.#host
+    const t = h.requestTimeoutMs
+    const [open, balances, positions] = await Promise.all([
+      withTimeout(h.clock, h.adapter.openOrders(), t, 'openOrders'),
+      withTimeout(h.clock, h.adapter.balances(), t, 'balances'),
+      withTimeout(h.clock, h.adapter.positions(), t, 'positions'),
+    ])
+    const adopted: string[] = []
+    const updated: string[] = []
+    const openIds = new Set(open.map((o) => o.clientOrderId))
+    for (const o of open) {
+      if (!h.orders.has(o.clientOrderId)) adopted.push(o.clientOrderId)
+    }
+    const merged = await mapBounded(open, h.reconcileConcurrency, async (o) => {
+      const before = h.orders.get(o.clientOrderId)
+      await this.#fills.recover(o)
+      return before !== undefined && h.orders.get(o.clientOrderId) !== before
+    })
+    for (const [i, o] of open.entries()) if (merged[i] === true) updated.push(o.clientOrderId)
+    const missing = [...h.orders.all()].filter(
+      (o) => !isTerminalStatus(o.status) && !openIds.has(o.clientOrderId),
+    )
+    const queried = await mapBounded(missing, h.reconcileConcurrency, (o) => this.#requery(o))
+    for (const [i, o] of missing.entries()) if (queried[i] === true) updated.push(o.clientOrderId)
+    const awaited = this.#fills.pending()
+    const revisited = await mapBounded(awaited, h.reconcileConcurrency, async (v) => {
+      try {
+        const before = h.orders.get(v.clientOrderId)
+        await this.#fills.recover(v)
+        return h.orders.get(v.clientOrderId) !== before
+      } catch (e) {
+        h.emitError(toTradekitError(e))
+        return false
+      }
+    })
+    for (const [i, v] of awaited.entries()) if (revisited[i] === true) updated.push(v.clientOrderId)
+    const report: ReconcileReport = {
+      openOrders: open,
+      balances,
+      positions,
+      adopted,
+      updated,
+      tsEvent: h.clock.now(),
+    }
+    h.emitReport(report)
+    return report
+  }
+
+  /** Looks a tracked order missing from the open list up by client id; `true` when its state changed. */
+  async #requery(o: Order): Promise<boolean> {
+    const h = this.#host
+    try {
+      const found = await withTimeout(
+        h.clock,
+        h.adapter.queryOrder(o.symbol, o.clientOrderId),
+        h.requestTimeoutMs,
+        'queryOrder',
+      )
+      if (found !== undefined) {
+        this.#unresolved.delete(o.clientOrderId)
+        await this.#fills.recover(found)
+        return h.orders.get(o.clientOrderId) !== o
+      }
+      if (o.status === 'PENDING_NEW' && this.#unresolved.has(o.clientOrderId)) {
+        // An unknown outcome whose look-ups failed earlier: resolve it now as a fresh unknown outcome would be
+        // (look-ups, then REJECTED or one resend with the same client id), instead of leaving it PENDING_NEW.
+        const mayResend = this.#unresolved.get(o.clientOrderId) ?? false
+        this.#unresolved.delete(o.clientOrderId)
+        h.background(this.resolveUnknown(o.clientOrderId, mayResend))
+      }
+    } catch (e) {
+      h.emitError(toTradekitError(e))
+    }
+    return false
+  }
+
+  /**
+   * After a reconnect: reads again the fills of orders that ended with fills within `recheckFilledWithinMs` (the
+   * most recent first, at most 50), so a fill the venue reversed while the stream was down (Polymarket: failed
+   * settlement) is reported; fills already applied are dropped by trade id.
+   */
+  async #recheckFilled(): Promise<void> {
+    const h = this.#host
+    const orderFills = h.adapter.orderFills
+    if (orderFills === undefined || h.recheckFilledWithinMs <= 0) return
+    const since = h.clock.now() - h.recheckFilledWithinMs
+    const recent = [...h.orders.all()]
+      .filter((o) => isTerminalStatus(o.status) && o.filledQty.gt(0) && o.tsUpdated >= since)
+      .sort((a, b) => b.tsUpdated - a.tsUpdated)
+      .slice(0, MAX_FILLED_RECHECKS)
+    await mapBounded(recent, h.reconcileConcurrency, async (o) => {
+      try {
+        const fills = await withTimeout(
+          h.clock,
+          orderFills.call(h.adapter, o.symbol, o.clientOrderId),
+          h.requestTimeoutMs,
+          'orderFills',
+        )
+        for (const f of fills) if (f.clientOrderId === o.clientOrderId) h.onFill(f)
+      } catch (e) {
+        h.log.warn({ clientOrderId: o.clientOrderId, code: toTradekitError(e).code }, 'fills re-check failed')
+      }
+    })
+  }
+
+  /**
+   * A submit of unknown outcome: looks the order up by client id up to `queryAttempts` times, `queryIntervalMs`
+   * apart. Found → merged; not known after every look-up → REJECTED, or (`onNotFound: 'RESEND'`, `mayResend`) sent
+   * once more with the same client id; the look-ups themselves failed → left for the next reconciliation.
+   */
+  async resolveUnknown(cid: string, mayResend: boolean): Promise<void> {
+    const h = this.#host
+    let notFound = 0
+    for (let attempt = 0; attempt < h.queryAttempts; attempt++) {
+      const cur = h.orders.get(cid)
+      if (cur === undefined || cur.status !== 'PENDING_NEW') return
+      if (attempt > 0 && h.queryIntervalMs > 0) await sleep(h.clock, h.queryIntervalMs)
+      if (h.orders.get(cid)?.status !== 'PENDING_NEW') return
+      try {
+        const found = await withTimeout(
+          h.clock,
+          h.adapter.queryOrder(cur.symbol, cid),
+          h.requestTimeoutMs,
+          'queryOrder',
+        )
+        if (found !== undefined) {
+          await this.#fills.recover(found)
+          return
+        }
+        notFound++
+      } catch (e) {
+        h.log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order lookup failed')
+      }
+    }
+    const cur = h.orders.get(cid)
+    if (cur === undefined || cur.status !== 'PENDING_NEW') return
+    if (notFound === h.queryAttempts) {
+      if (h.onNotFound === 'RESEND' && mayResend) {
+        h.log.warn(
+          { clientOrderId: cid },
+          'venue does not know the order: re-sending with the same client id',
+        )
+        await h.resend(cur)
+        return
+      }
+      h.reject(cur, `Not known to the venue after ${notFound} look-ups`)
+      return
+    }
+    // The look-ups themselves failed: the next reconciliation looks again (and applies `onNotFound` if need be).
+    this.#unresolved.set(cid, mayResend)
+    h.emitError(
+      new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
+    )
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. */
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      out[i] = await fn(items[i] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return out
+}

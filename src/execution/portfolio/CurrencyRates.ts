@@ -1,0 +1,68 @@
+import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { ValidationError } from '../../errors/index.js'
+
+const ONE = new Decimal(1)
+
+/**
+ * Multi-currency valuation for the Portfolio: the value of one unit of each cash asset in the account currency (whose
+ * own rate is always 1). An asset without a rate is accounted but not valued.
+ *
+ * @example
+ * ```ts
+ * const rates = new CurrencyRates('USDT', { pUSD: 1 })
+ * rates.value(new Decimal(5), 'pUSD') // 5 (USDT)
+ * rates.value(new Decimal(5), 'EUR')  // undefined: no rate
+ * ```
+ */
+export class CurrencyRates {
+  readonly #accountCurrency: string
+  readonly #rates = new Map<string, Decimal>()
+
+  /** `initial`: rates of other assets, e.g. `{ pUSD: 1 }` (validated as by {@link CurrencyRates.set}). */
+  constructor(accountCurrency: string, initial: Readonly<Record<string, DecimalLike>> = {}) {
+    this.#accountCurrency = accountCurrency
+    for (const [asset, rate] of Object.entries(initial)) this.set(asset, rate)
+    this.#rates.set(accountCurrency, ONE)
+  }
+
+  /** Sets the rate of `asset`; throws a ValidationError for the account currency or a rate that is not > 0. */
+  set(asset: string, rate: DecimalLike): void {
+    if (asset === this.#accountCurrency) {
+      throw new ValidationError(`"${asset}" is the account currency: its rate is 1`, { field: 'asset' })
+    }
+    const r = toDecimal(rate, { field: `currencies.${asset}` })
+    if (!r.isFinite() || r.lte(0)) {
+      throw new ValidationError(`The rate of "${asset}" must be a finite number > 0`, { field: 'rate' })
+    }
+    this.#rates.set(asset, r)
+  }
+
+  /** The rate of `asset`, or `undefined` when it has none. */
+  get(asset: string | undefined): Decimal | undefined {
+    return asset === undefined ? undefined : this.#rates.get(asset)
+  }
+
+  /** `amount` of `asset` in the account currency, or `undefined` when the asset has no rate. */
+  value(amount: Decimal, asset: string | undefined): Decimal | undefined {
+    const r = this.get(asset)
+    if (r === undefined) return undefined
+    return r === ONE ? amount : amount.times(r)
+  }
+
+  /** Every rated asset with its rate. */
+  entries(): IterableIterator<[string, Decimal]> {
+    return this.#rates.entries()
+  }
+}
+
+/**
+ * `amount` times `rate`, skipping the multiplication for the account currency's rate of exactly 1.
+ *
+ * @example
+ * ```ts
+ * valueAt(cash, rates.get('pUSD') as Decimal)
+ * ```
+ */
+export function valueAt(amount: Decimal, rate: Decimal): Decimal {
+  return rate === ONE ? amount : amount.times(rate)
+}

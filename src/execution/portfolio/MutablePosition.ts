@@ -1,0 +1,67 @@
+import type { InstrumentKind } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+
+const ZERO = new Decimal(0)
+const ONE = new Decimal(1)
+
+/** The Portfolio's working state of one position (quantity signed for perpetuals). */
+export interface MutablePosition {
+  venue: string
+  symbol: string
+  kind: InstrumentKind
+  qty: Decimal
+  /** Average entry price; `undefined` exactly when the position is flat. */
+  entry: Decimal | undefined
+  realized: Decimal
+  /** Fees paid, in the quote currency. */
+  fees: Decimal
+  mark: Decimal | undefined
+  leverage: number
+}
+
+/**
+ * Unrealized PnL of a position at its mark (0 when flat or not marked yet).
+ *
+ * @example
+ * ```ts
+ * unrealizedPnl(position) // (mark − entry) × qty
+ * ```
+ */
+export function unrealizedPnl(p: MutablePosition): Decimal {
+  if (p.qty.isZero() || p.entry === undefined || p.mark === undefined) return ZERO
+  return p.mark.minus(p.entry).times(p.qty)
+}
+
+/**
+ * Initial margin of a perpetual position: |qty| × (mark, else entry) / leverage; 0 for spot and outcome tokens.
+ *
+ * @example
+ * ```ts
+ * positionMargin(perp) // 0.1 BTC at 50,000 with 5× leverage → 1,000
+ * ```
+ */
+export function positionMargin(p: MutablePosition): Decimal {
+  if (p.kind !== 'perpetual' || p.qty.isZero()) return ZERO
+  return p.qty
+    .abs()
+    .times(p.mark ?? p.entry ?? ZERO)
+    .div(p.leverage)
+}
+
+/**
+ * Isolated-margin liquidation estimate: long entry × (1 − 1/lev + mmr), short entry × (1 + 1/lev − mmr).
+ *
+ * @example
+ * ```ts
+ * liquidationPrice(perp, 0.004) // undefined for spot or a flat position
+ * ```
+ */
+export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | undefined {
+  if (p.kind !== 'perpetual' || p.qty.isZero() || p.entry === undefined) return undefined
+  const inv = ONE.div(p.leverage)
+  const m = new Decimal(mmr)
+  const liq = p.qty.isPositive()
+    ? p.entry.times(ONE.minus(inv).plus(m))
+    : p.entry.times(ONE.plus(inv).minus(m))
+  return liq.isNegative() ? ZERO : liq
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import type { Fill, Instrument } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { BTCPERP, BTCUSDT } from '../testing/fixtures.js'
+import type { MutablePosition } from './MutablePosition.js'
+import { feeInQuote, planFill } from './planFill.js'
+
+const D = (v: string | number) => new Decimal(v)
+
+const fill = (
+  inst: Instrument,
+  side: 'BUY' | 'SELL',
+  qty: string,
+  price: string,
+  fee = '0',
+  feeAsset = 'USDT',
+): Fill => ({
+  venue: inst.venue,
+  symbol: inst.symbol,
+  clientOrderId: 'c',
+  tradeId: 't',
+  side,
+  price: D(price),
+  qty: D(qty),
+  fee: D(fee),
+  feeAsset,
+  liquidity: 'TAKER',
+  tsEvent: 0,
+})
+
+const flat = (inst: Instrument): MutablePosition => ({
+  venue: inst.venue,
+  symbol: inst.symbol,
+  kind: inst.kind,
+  qty: D(0),
+  entry: undefined,
+  realized: D(0),
+  fees: D(0),
+  mark: undefined,
+  leverage: 1,
+})
+
+const cash = (m: Record<string, string>) => (a: string) => D(m[a] ?? '0')
+
+describe('planFill', () => {
+  it('spot buy: pays the notional and the quote fee, entry at the fill price, fee realized', () => {
+    const cur = flat(BTCUSDT)
+    const r = planFill(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.1'), cur, cash({ USDT: '1000' }), 1)
+    if (!r.ok) throw r.error
+    expect(r.value.cash.get('USDT')?.toString()).toBe('899.9')
+    expect(r.value.pos.qty.toString()).toBe('1')
+    expect(r.value.pos.entry?.toString()).toBe('100')
+    expect(r.value.realized.toString()).toBe('-0.1')
+    expect(cur.qty.toString()).toBe('0') // the position passed in is not changed
+  })
+
+  it('spot buy with the fee in the base asset receives fewer tokens and moves no fee cash', () => {
+    const r = planFill(
+      BTCUSDT,
+      fill(BTCUSDT, 'BUY', '1', '100', '0.01', 'BTC'),
+      flat(BTCUSDT),
+      cash({ USDT: '1000' }),
+      1,
+    )
+    if (!r.ok) throw r.error
+    expect(r.value.pos.qty.toString()).toBe('0.99')
+    expect(r.value.cash.get('USDT')?.toString()).toBe('900')
+    expect(r.value.cash.has('BTC')).toBe(false)
+  })
+
+  it('spot sell of more than held is refused', () => {
+    const r = planFill(BTCUSDT, fill(BTCUSDT, 'SELL', '1', '100'), flat(BTCUSDT), cash({}), 1)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('INSUFFICIENT_FUNDS')
+  })
+
+  it('spot sell realizes against the entry and flattens', () => {
+    const cur = { ...flat(BTCUSDT), qty: D(1), entry: D(100) }
+    const r = planFill(BTCUSDT, fill(BTCUSDT, 'SELL', '1', '110', '0.11'), cur, cash({ USDT: '0' }), 1)
+    if (!r.ok) throw r.error
+    expect(r.value.realized.toString()).toBe('9.89')
+    expect(r.value.pos.qty.isZero()).toBe(true)
+    expect(r.value.pos.entry).toBeUndefined()
+    expect(r.value.cash.get('USDT')?.toString()).toBe('109.89')
+  })
+
+  it('perpetual: a flip realizes the closed part and re-enters the rest at the fill price, with the given leverage', () => {
+    const cur = { ...flat(BTCPERP), qty: D(1), entry: D(100) }
+    const r = planFill(BTCPERP, fill(BTCPERP, 'SELL', '3', '90', '0.27'), cur, cash({ USDT: '1000' }), 5)
+    if (!r.ok) throw r.error
+    expect(r.value.pos.qty.toString()).toBe('-2')
+    expect(r.value.pos.entry?.toString()).toBe('90')
+    expect(r.value.realized.toString()).toBe('-10.27')
+    expect(r.value.cash.get('USDT')?.toString()).toBe('989.73')
+    expect(r.value.pos.leverage).toBe(5)
+  })
+
+  it('feeInQuote values quote fees and spot base fees, not others', () => {
+    expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.1'))?.toString()).toBe('0.1')
+    expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.001', 'BTC'))?.toString()).toBe('0.1')
+    expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '1', 'BNB'))).toBeUndefined()
+  })
+})

@@ -1,0 +1,136 @@
+import type { Fill, Instrument } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import type { MutablePosition } from './MutablePosition.js'
+
+const ZERO = new Decimal(0)
+const ONE = new Decimal(1)
+
+/** What applying one fill would change: new cash per asset, the position after, the realized PnL. */
+export interface FillPlan {
+  readonly cash: Map<string, Decimal>
+  readonly pos: MutablePosition
+  readonly realized: Decimal
+}
+
+/**
+ * Plans one fill without committing it: spot and outcome tokens move cash and holdings (fees in the base asset come
+ * out of the tokens), perpetuals realize PnL on the closed part and keep margin at `leverage`. `cashOf` reads the
+ * current cash of an asset; `cur` (copied, not changed) is the position before. An invariant breach (selling more
+ * than held, a fee above the quantity bought) is an error and changes nothing.
+ *
+ * @example
+ * ```ts
+ * const r = planFill(instrument, fill, position, (asset) => cash.get(asset) ?? ZERO, 1)
+ * if (r.ok) commit(r.value)
+ * ```
+ */
+export function planFill(
+  inst: Instrument,
+  fill: Fill,
+  cur: MutablePosition,
+  cashOf: (asset: string) => Decimal,
+  leverage: number,
+): Result<FillPlan, TradekitError> {
+  return inst.kind === 'perpetual'
+    ? planPerp(inst, fill, { ...cur }, cashOf, leverage)
+    : planCash(inst, fill, { ...cur }, cashOf)
+}
+
+/**
+ * A fee in the quote currency when it can be valued (paid in the quote, or in the base of a spot pair at the fill
+ * price); `undefined` otherwise.
+ *
+ * @example
+ * ```ts
+ * feeInQuote(btcusdt, fill) // fee in USDT, or BTC fee × price
+ * ```
+ */
+export function feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
+  if (fill.feeAsset === inst.quote) return fill.fee
+  if (fill.feeAsset === inst.base && inst.kind === 'spot') return fill.fee.times(fill.price)
+  return undefined
+}
+
+function planCash(
+  inst: Instrument,
+  fill: Fill,
+  cur: MutablePosition,
+  cashOf: (asset: string) => Decimal,
+): Result<FillPlan, TradekitError> {
+  const cash = new Map<string, Decimal>()
+  const get = (a: string) => cash.get(a) ?? cashOf(a)
+  const notional = fill.price.times(fill.qty)
+  let feeQ = feeInQuote(inst, fill) ?? ZERO
+  // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
+  const feeInBase = inst.kind === 'spot' && fill.feeAsset === inst.base
+  let realized = ZERO
+  if (fill.side === 'BUY') {
+    const received = feeInBase ? fill.qty.minus(fill.fee) : fill.qty
+    if (received.lte(0)) return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
+    cash.set(inst.quote, get(inst.quote).minus(notional))
+    const newQty = cur.qty.plus(received)
+    // The cost basis excludes fees (they are realized at once): tokens received cost the fill price.
+    cur.entry = (cur.entry ?? ZERO).times(cur.qty).plus(fill.price.times(received)).div(newQty)
+    cur.qty = newQty
+    realized = feeQ.neg()
+  } else {
+    const delivered = feeInBase ? fill.qty.plus(fill.fee) : fill.qty
+    if (delivered.gt(cur.qty)) {
+      return err(
+        new InsufficientFundsError(
+          inst.venue,
+          `Sell of "${delivered.toString()}" exceeds the "${cur.qty.toString()}" held of "${inst.symbol}"`,
+        ),
+      )
+    }
+    cash.set(inst.quote, get(inst.quote).plus(notional))
+    const entry = cur.entry ?? fill.price
+    // Tokens handed over as a fee are disposed of at their cost basis.
+    const feeCost = feeInBase ? fill.fee.times(entry) : feeQ
+    realized = fill.price.minus(entry).times(fill.qty).minus(feeCost)
+    feeQ = feeCost
+    cur.qty = cur.qty.minus(delivered)
+    if (cur.qty.isZero()) cur.entry = undefined
+  }
+  if (!feeInBase) cash.set(fill.feeAsset, get(fill.feeAsset).minus(fill.fee))
+  cur.realized = cur.realized.plus(realized)
+  cur.fees = cur.fees.plus(feeQ)
+  return ok({ cash, pos: cur, realized })
+}
+
+function planPerp(
+  inst: Instrument,
+  fill: Fill,
+  cur: MutablePosition,
+  cashOf: (asset: string) => Decimal,
+  leverage: number,
+): Result<FillPlan, TradekitError> {
+  const cash = new Map<string, Decimal>()
+  const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
+  const feeQ = feeInQuote(inst, fill) ?? ZERO
+  let gross = ZERO
+  const sameDir = cur.qty.isZero() || cur.qty.isPositive() === signed.isPositive()
+  if (sameDir) {
+    const newQty = cur.qty.plus(signed)
+    cur.entry = (cur.entry ?? ZERO).times(cur.qty.abs()).plus(fill.price.times(fill.qty)).div(newQty.abs())
+    cur.qty = newQty
+  } else {
+    const closing = Decimal.min(cur.qty.abs(), fill.qty)
+    const entry = cur.entry ?? fill.price
+    const dir = cur.qty.isPositive() ? ONE : ONE.neg()
+    gross = fill.price.minus(entry).times(closing).times(dir)
+    const newQty = cur.qty.plus(signed)
+    if (newQty.isZero()) cur.entry = undefined
+    else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped
+    cur.qty = newQty
+  }
+  cash.set(inst.quote, cashOf(inst.quote).plus(gross))
+  cash.set(fill.feeAsset, (cash.get(fill.feeAsset) ?? cashOf(fill.feeAsset)).minus(fill.fee))
+  const realized = gross.minus(feeQ)
+  cur.realized = cur.realized.plus(realized)
+  cur.fees = cur.fees.plus(feeQ)
+  cur.leverage = leverage
+  return ok({ cash, pos: cur, realized })
+}
