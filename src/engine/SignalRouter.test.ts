@@ -55,7 +55,7 @@ function env(opts: { fail?: boolean; deny?: boolean } = {}) {
     risk: {
       evaluate: (s) =>
         opts.deny
-          ? err({ code: 'MAX_POSITIONS', message: 'too many', values: {} })
+          ? err({ code: 'TRADING_HALTED', message: 'halted', values: {} })
           : ok({
               clientOrderId: 'c1',
               venue: s.venue,
@@ -124,7 +124,7 @@ describe('SignalRouter', () => {
       'NO_EXECUTOR No executor trades on venue "kraken"',
       'NO_MARKET_DATA No instrument or price for "binance:BTCUSDT"',
       'FEED_UNHEALTHY stale',
-      'MAX_POSITIONS too many',
+      'TRADING_HALTED halted',
     ])
     expect(e.counted).toHaveLength(4)
     expect(e.errors).toEqual(['No executor trades on venue "kraken"'])
