@@ -1,5 +1,11 @@
 export type { EngineHealth } from './EngineMetrics.js'
-export type { FeedHealth, FeedRegistration, FeedStatus, VenueRegistration } from './FeedHealthMonitor.js'
+export type {
+  FeedHealth,
+  FeedRegistration,
+  FeedStatus,
+  VenueHealth,
+  VenueRegistration,
+} from './FeedHealthMonitor.js'
 export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
 export { InstrumentState, type InstrumentStateChangedEvent } from './InstrumentRestrictions.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
@@ -7,5 +13,5 @@ export type { StrategyStateStore } from './StrategyStateStore.js'
 export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'
 export { type ClosedTrade, TradeLedger } from './TradeLedger.js'
 export { TradingEngine } from './TradingEngine.js'
-export type { TradingEngineConfig } from './TradingEngineConfig.js'
+export { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
 export type { TradingEngineEvents } from './TradingEngineEvents.js'
