@@ -60,8 +60,8 @@ export class TradingEngine {
   readonly #fanout: MarketDataFanout
   readonly #orders = new OrderStrategyMap()
   readonly #monitor: FeedHealthMonitor
-  /** The per-instrument trading state and its gate (to become the RiskManager's). */
-  readonly #restrictions: InstrumentStateGate = new InstrumentRestrictions()
+  /** The per-instrument trading state and its gate; set in the constructor. */
+  readonly #restrictions: InstrumentStateGate
   readonly #signals: SignalRouter
   readonly #metrics: EngineMetrics
   readonly #ledger = new TradeLedger()
@@ -84,6 +84,9 @@ export class TradingEngine {
       ids.add(s.id)
     }
     this.#cfg = cfg
+    // Once the RiskManager owns per-instrument state (setInstrumentState/instrumentState, denying in evaluate),
+    // this one line becomes `this.#restrictions = cfg.risk`.
+    this.#restrictions = new InstrumentRestrictions()
     const clock = cfg.clock ?? new SystemClock()
     this.#clock = clock
     this.#log = cfg.logger === undefined ? silentLogger : redactingLogger(cfg.logger)
@@ -183,10 +186,8 @@ export class TradingEngine {
     await this.#settle([...this.#inflight], timeoutMs)
     const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
     await this.#settle(shutdowns, timeoutMs)
-    await this.#settle(
-      this.#cfg.feeds.map((f) => Promise.resolve(f.close?.())),
-      timeoutMs,
-    )
+    const closes = this.#cfg.feeds.map((f) => Promise.resolve(f.close?.()))
+    await this.#settle(closes, timeoutMs)
     this.#subs.clear()
     const onError = (e: unknown): void => void this.#bus.emit('error', toTradekitError(e))
     await this.#cfg.stateStore?.save(snapshotStrategies(this.#runners)).catch(onError)
@@ -218,16 +219,8 @@ export class TradingEngine {
     for (const { venue, symbol, from, to, reason } of this.#monitor.check()) {
       this.#restrictions.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
       this.#log.warn({ venue, symbol, from, to, reason }, 'instrument trading state changed')
-      const tsEvent = this.#clock.now()
-      this.#bus.emit('engine.instrumentState', {
-        type: 'engine.instrumentState',
-        venue,
-        symbol,
-        from,
-        to,
-        reason,
-        tsEvent,
-      })
+      const e = { venue, symbol, from, to, reason, tsEvent: this.#clock.now() }
+      this.#bus.emit('engine.instrumentState', { type: 'engine.instrumentState', ...e })
     }
   }
 
