@@ -31,7 +31,7 @@ import type { TradingEngineEvents } from './TradingEngineEvents.js'
 
 /**
  * Wires feeds → strategies → RiskManager → execution clients → Portfolio through typed events, exactly as a host could
- * by hand, and nothing more. Each job is a unit of its own: {@link MarketCache} (price and ATR per instrument,
+ * by hand, and nothing more. Each job is a unit of its own: `MarketCache` (price and ATR per instrument,
  * written once per event), `FeedHealthMonitor` and `InstrumentRestrictions` (a silent or unhealthy feed restricts its
  * instruments), `GroupRouter` (multi-leg signals through an `OrderGroup`), `OrderStrategyMap` (fills back to their
  * strategy) and `EngineMetrics` (`health()`, Prometheus `metrics()`). The engine marks its Portfolio once per market
