@@ -1,5 +1,6 @@
 import type { ExecutionClient, MarketDataConsumer, MarketEventOptions } from '../core/ports.js'
 import type { BookSnapshot, Candle, Trade } from '../core/types.js'
+import type { Portfolio } from '../execution/index.js'
 import type { MarketCache } from './MarketCache.js'
 
 /** Passed to a consumer that books into the engine's account: the fan-out already marked it. */
@@ -11,12 +12,12 @@ const ALREADY_MARKED: MarketEventOptions = { mark: false }
  * into that same account), then the {@link MarketCache} is written once.
  */
 export class MarketDataFanout implements MarketDataConsumer {
-  readonly #account: MarketDataConsumer
+  readonly #account: Pick<Portfolio, 'onCandle' | 'onTrade' | 'onBook'>
   readonly #cache: MarketCache
   readonly #consumers: Array<{ port: MarketDataConsumer; options: MarketEventOptions | undefined }> = []
 
   /** `account` is the Portfolio the engine marks; `cache` the engine's market cache. */
-  constructor(account: MarketDataConsumer, cache: MarketCache) {
+  constructor(account: Pick<Portfolio, 'onCandle' | 'onTrade' | 'onBook'>, cache: MarketCache) {
     this.#account = account
     this.#cache = cache
   }
