@@ -152,8 +152,46 @@ export const ORDER_EVENTS = [
   'order.expired',
 ] as const satisfies ReadonlyArray<keyof ExecutionEvents>
 
+/** Per-call options of {@link MarketDataConsumer}'s methods. */
+export interface MarketEventOptions {
+  /**
+   * Whether the consumer marks the account it books fills into from this event. Default `true`. A host that marks
+   * that same account itself passes `false`, so the account is marked once per event (see {@link MarketDataConsumer}).
+   */
+  readonly mark?: boolean
+}
+
+/**
+ * An executor that needs public market data to work: a simulated venue (PaperTrader) fills resting orders, walks
+ * books and triggers stops from it. Live executors do not need it (the venue fills).
+ *
+ * Marking: a consumer marks the account it books fills into (its Portfolio) before it fills from the event, unless
+ * called with `{ mark: false }`. Exactly one party marks an account per market event: standalone (hand-wired), the
+ * consumer does; under `TradingEngine`, the engine marks its Portfolio once per event and passes `{ mark: false }`
+ * to a consumer that {@link ExecutionClient.booksFillsInto | books into} that same Portfolio.
+ */
+export interface MarketDataConsumer {
+  /** Feeds a candle (its close is the last price). */
+  onCandle(candle: Candle, options?: MarketEventOptions): void
+  /** Feeds a public trade. */
+  onTrade(trade: Trade, options?: MarketEventOptions): void
+  /** Feeds an order-book snapshot. */
+  onBook(book: BookSnapshot, options?: MarketEventOptions): void
+}
+
 /** The contract shared by PaperTrader and the live OrderExecutor. */
 export interface ExecutionClient {
+  /**
+   * Present on executors that fill from market data (PaperTrader): a host forwards every market event to it (see
+   * {@link MarketDataConsumer} for who marks the account). Absent on live executors.
+   */
+  readonly marketData?: MarketDataConsumer
+  /**
+   * Whether this client books its own fills into `account` (PaperTrader into its `portfolio`). A host must then not
+   * also attach the client to that account (`portfolio.attach(client)`): each fill would count twice. Absent (false)
+   * on live executors, whose fills the host books.
+   */
+  booksFillsInto?(account: object): boolean
   /** Venue ids this client trades on. */
   readonly venues: readonly string[]
   readonly events: Listenable<ExecutionEvents>

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
@@ -313,6 +313,44 @@ describe('TradingEngine', () => {
     engine.checkFeedHealth()
     expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
     await engine.stop()
+  })
+
+  it('marks the portfolio once per market event with a PaperTrader booking into it (issue 15)', async () => {
+    const env = setup([])
+    const marks = vi.spyOn(env.portfolio, 'mark')
+    await env.engine.start()
+    env.feed.bus.emit('candle', candle(0, 100))
+    expect(marks).toHaveBeenCalledTimes(1)
+    env.feed.bus.emit('trade', {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      tradeId: 't1',
+      price: 101,
+      qty: 1,
+      side: 'BUY',
+      tsEvent: 60_000,
+    })
+    expect(marks).toHaveBeenCalledTimes(2)
+    env.feed.bus.emit('book', {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      bids: [[100, 1]],
+      asks: [[102, 1]],
+      tsEvent: 61_000,
+    })
+    expect(marks).toHaveBeenCalledTimes(3)
+    expect(env.portfolio.snapshot().equity.toFixed()).toBe('10000')
+    await env.engine.stop()
+  })
+
+  it('rejects an invalid config with a ConfigError', () => {
+    const env = setup([])
+    const base = { feeds: [], strategies: [], risk: env.risk, portfolio: env.portfolio, instruments: [btc] }
+    expect(() => new TradingEngine({ ...base, executors: [] })).toThrow(/at least one executor/)
+    expect(
+      () =>
+        new TradingEngine({ ...base, executors: [env.paper], feedHealth: { action: 'STOP' as 'HALTED' } }),
+    ).toThrow(/Invalid TradingEngine config: feedHealth.action/)
   })
 
   it('restores strategy state across a restart', async () => {

@@ -1,18 +1,17 @@
+export type { EngineHealth } from './EngineMetrics.js'
+export type {
+  FeedHealth,
+  FeedRegistration,
+  FeedStatus,
+  VenueHealth,
+  VenueRegistration,
+} from './FeedHealthMonitor.js'
+export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
+export { InstrumentState, type InstrumentStateChangedEvent } from './InstrumentRestrictions.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
+export type { StrategyStateStore } from './StrategyStateStore.js'
 export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'
 export { type ClosedTrade, TradeLedger } from './TradeLedger.js'
-export {
-  type EngineHealth,
-  type FeedHealth,
-  type FeedRegistration,
-  type FeedStatus,
-  type GroupCompletedEvent,
-  type GroupRebalancedEvent,
-  InstrumentState,
-  type InstrumentStateChangedEvent,
-  type StrategyStateStore,
-  TradingEngine,
-  type TradingEngineConfig,
-  type TradingEngineEvents,
-  type VenueRegistration,
-} from './TradingEngine.js'
+export { TradingEngine } from './TradingEngine.js'
+export { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
+export type { TradingEngineEvents } from './TradingEngineEvents.js'

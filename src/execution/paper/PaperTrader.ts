@@ -7,7 +7,9 @@ import type {
   CancelAllResult,
   ExecutionClient,
   ExecutionEvents,
+  MarketDataConsumer,
   MarketDataSource,
+  MarketEventOptions,
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
@@ -132,7 +134,7 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  *   type: 'MARKET', qty: new Decimal('0.5'), strategyId: 's1' })
  * ```
  */
-export class PaperTrader implements ExecutionClient {
+export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   readonly #cfg: z.output<typeof PaperTraderConfigSchema>
   readonly #clock: Clock
   readonly #bus = new TypedEmitter<PaperTraderEvents>()
@@ -140,6 +142,8 @@ export class PaperTrader implements ExecutionClient {
   readonly events: Listenable<PaperTraderEvents> = this.#bus
   /** The account this trader fills into. */
   readonly portfolio: Portfolio
+  /** Itself as the market-data port; its `on*` methods mark {@link portfolio} unless passed `{ mark: false }`. */
+  readonly marketData: MarketDataConsumer = this
   /** Venues of the configured instruments. */
   readonly venues: readonly string[]
   readonly #instruments = new Map<string, Instrument>()
@@ -278,12 +282,17 @@ export class PaperTrader implements ExecutionClient {
     this.#timers.clear()
   }
 
+  /** Whether this trader books its fills into `account` (its own {@link PaperTrader.portfolio}). */
+  booksFillsInto(account: object): boolean {
+    return account === this.portfolio
+  }
+
   /** Feeds an order-book snapshot: replaces the book, fills resting orders it crosses, updates queues and marks. */
-  onBook(book: BookSnapshot): void {
+  onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
     this.#books.set(k, { snap: book, consumed: new Map() })
-    this.portfolio.onBook(book)
+    if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
     if (bid !== undefined && ask !== undefined) this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
@@ -307,12 +316,12 @@ export class PaperTrader implements ExecutionClient {
   }
 
   /** Feeds a public trade: fills resting orders the trade reached (queue model), sets the last price, triggers stops. */
-  onTrade(trade: Trade): void {
+  onTrade(trade: Trade, options?: MarketEventOptions): void {
     const k = key(trade.venue, trade.symbol)
     if (!this.#instruments.has(k) || !(trade.price > 0) || !(trade.qty > 0)) return
     const price = new Decimal(trade.price)
     this.#last.set(k, price)
-    this.portfolio.onTrade(trade)
+    if (options?.mark !== false) this.portfolio.onTrade(trade)
     this.#checkTriggers(k, price)
     for (const o of this.#restingOn(k)) {
       const r = this.#resting.get(o.clientOrderId)
@@ -330,12 +339,12 @@ export class PaperTrader implements ExecutionClient {
   }
 
   /** Feeds a candle: its close is the last price; a resting order the candle traded through fills in full. */
-  onCandle(candle: Candle): void {
+  onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)
     if (!this.#instruments.has(k) || !(candle.close > 0)) return
     const close = new Decimal(candle.close)
     this.#last.set(k, close)
-    this.portfolio.onCandle(candle)
+    if (options?.mark !== false) this.portfolio.onCandle(candle)
     this.#checkTriggers(k, close)
     for (const o of this.#restingOn(k)) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import { assertValidExposition } from '../../test/helpers/exposition.js'
+import { ManualClock } from '../core/clock.js'
+import { Decimal } from '../decimal/index.js'
+import { btc, Feed } from './__fixtures__/market.js'
+import { EngineMetrics } from './EngineMetrics.js'
+import { FeedHealthMonitor } from './FeedHealthMonitor.js'
+import { InstrumentRestrictions } from './InstrumentRestrictions.js'
+
+function env() {
+  const clock = new ManualClock(0)
+  const feeds = [
+    { name: 'f1', venue: 'binance', source: new Feed(), status: () => ({ healthy: true, reconnects: 2 }) },
+  ]
+  const venues = [{ venue: 'binance', heartbeat: () => ({ healthy: false, reason: 'lost' }) }]
+  const monitor = new FeedHealthMonitor({
+    clock,
+    feeds,
+    venues,
+    instruments: [btc],
+    staleAfterMs: 1000,
+    action: 'REDUCING',
+  })
+  const restrictions = new InstrumentRestrictions()
+  const metrics = new EngineMetrics({
+    clock,
+    feeds,
+    venues,
+    instruments: () => [btc],
+    monitor,
+    instrumentState: (v, s) => restrictions.instrumentState(v, s),
+    account: { equity: () => new Decimal('1000.5'), drawdown: () => new Decimal('0.1') },
+    openOrders: () => 3,
+    tradingState: () => 'ACTIVE',
+  })
+  return { clock, monitor, restrictions, metrics }
+}
+
+describe('EngineMetrics', () => {
+  it('builds the health report: feeds, heartbeats, instrument restrictions with reasons, account', () => {
+    const { monitor, restrictions, metrics } = env()
+    for (const c of monitor.check()) {
+      restrictions.setInstrumentState(c.venue, c.symbol, c.to, { code: 'FEED_UNHEALTHY', reason: c.reason })
+    }
+    expect(metrics.health(true)).toEqual({
+      running: true,
+      tradingState: 'ACTIVE',
+      feeds: [{ name: 'f1', venue: 'binance', lastDataAgeMs: null, healthy: true }],
+      venues: [{ venue: 'binance', healthy: false, reason: 'lost' }],
+      instruments: [
+        { venue: 'binance', symbol: 'BTCUSDT', state: 'REDUCING', reason: 'venue "binance" heartbeat: lost' },
+      ],
+      openOrders: 3,
+      equity: '1000.5',
+      drawdown: '0.1',
+    })
+  })
+
+  it('renders counters and gauges as a valid exposition', () => {
+    const { metrics } = env()
+    metrics.declareRisk()
+    metrics.order('binance', 'fill')
+    metrics.order('binance', 'fill')
+    metrics.dataError('f1')
+    metrics.riskDecision('denied')
+    metrics.breakerTrip('drawdown')
+    const text = metrics.render()
+    assertValidExposition(text)
+    expect(text).toMatch(/tradekit_orders_total\{venue="binance",outcome="fill"\} 2/)
+    expect(text).toMatch(/tradekit_ws_reconnects\{feed="f1",venue="binance"\} 2/)
+    expect(text).toMatch(/tradekit_venue_heartbeat_healthy\{venue="binance"\} 0/)
+    expect(text).toMatch(/tradekit_open_orders 3/)
+    expect(text).toMatch(/tradekit_trading_state\{state="ACTIVE"\} 1/)
+    expect(text).toMatch(/tradekit_risk_decisions_total\{decision="denied"\} 1/)
+  })
+})

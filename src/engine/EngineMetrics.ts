@@ -1,0 +1,186 @@
+import type { Clock } from '../core/clock.js'
+import type { Instrument } from '../core/types.js'
+import type { Decimal } from '../decimal/index.js'
+import type {
+  FeedHealth,
+  FeedHealthMonitor,
+  FeedRegistration,
+  VenueHealth,
+  VenueRegistration,
+} from './FeedHealthMonitor.js'
+import { InstrumentState } from './InstrumentRestrictions.js'
+import { MetricsRegistry } from './metrics.js'
+import type { Subscriptions } from './Subscriptions.js'
+
+/** What {@link TradingEngine.health} reports. */
+export interface EngineHealth {
+  readonly running: boolean
+  readonly tradingState: string
+  readonly feeds: readonly FeedHealth[]
+  /** Venue heartbeats (Polymarket order heartbeats), when registered. */
+  readonly venues: readonly VenueHealth[]
+  readonly instruments: ReadonlyArray<{
+    venue: string
+    symbol: string
+    state: InstrumentState
+    reason?: string
+  }>
+  readonly openOrders: number
+  readonly equity: string
+  readonly drawdown: string
+}
+
+/** Where {@link EngineMetrics} reads the state it reports. */
+export interface EngineMetricsConfig {
+  readonly clock: Clock
+  readonly feeds: readonly FeedRegistration[]
+  readonly venues: readonly VenueRegistration[]
+  readonly instruments: () => Iterable<Instrument>
+  readonly monitor: FeedHealthMonitor
+  /** The restriction in force on an instrument. */
+  readonly instrumentState: (venue: string, symbol: string) => InstrumentState
+  readonly account: { equity(): Decimal; drawdown(): Decimal }
+  readonly openOrders: () => number
+  readonly tradingState: () => string
+}
+
+/**
+ * The engine's metrics and health report: counters the engine increments as events pass, gauges read at render
+ * time (feed age and health, rate-limit headroom, heartbeats, equity, drawdown, open orders, trading state), and the
+ * {@link EngineHealth} snapshot.
+ */
+export class EngineMetrics {
+  readonly registry = new MetricsRegistry()
+  readonly #cfg: EngineMetricsConfig
+
+  constructor(config: EngineMetricsConfig) {
+    this.#cfg = config
+    this.registry.counter('tradekit_orders', 'Order events by outcome')
+  }
+
+  /** Declares the risk families (shown at zero before the first decision). */
+  declareRisk(): void {
+    this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
+    this.registry.counter('tradekit_breaker_trips', 'Circuit breaker trips by breaker')
+  }
+
+  /** Measures a venue's REST client (latency per attempt, retries) until `subs` is cleared. */
+  watchHttp(v: VenueRegistration, subs: Subscriptions): void {
+    const http = v.http
+    if (http === undefined) return
+    const latency = this.registry.histogram(
+      'tradekit_http_request_duration_seconds',
+      'Venue REST latency per attempt',
+    )
+    const retries = this.registry.counter('tradekit_http_retries', 'Venue REST retries')
+    subs.on(http.events, 'response', (e: { status: number; durationMs: number }) => {
+      latency.observe(e.durationMs / 1000, { venue: v.venue, status: `${Math.floor(e.status / 100)}xx` })
+    })
+    subs.on(http.events, 'request.retrying', () => retries.inc({ venue: v.venue }))
+  }
+
+  /** Counts one order event (`tradekit_orders_total{venue,outcome}`). */
+  order(venue: string, outcome: string): void {
+    this.registry.counter('tradekit_orders', 'Order events by outcome').inc({ venue, outcome })
+  }
+
+  /** Counts a payload a feed's decoder rejected. */
+  dataError(feed: string): void {
+    this.registry.counter('tradekit_data_errors', 'Venue payloads rejected by decoders').inc({ feed })
+  }
+
+  /** Counts a risk decision. */
+  riskDecision(decision: 'approved' | 'denied'): void {
+    this.registry.counter('tradekit_risk_decisions', 'Risk decisions').inc({ decision })
+  }
+
+  /** Counts a breaker trip. */
+  breakerTrip(breaker: string): void {
+    this.registry.counter('tradekit_breaker_trips', 'Circuit breaker trips by breaker').inc({ breaker })
+  }
+
+  /** Connections, data age per feed, instrument restrictions, trading state, open orders, equity. */
+  health(running: boolean): EngineHealth {
+    const c = this.#cfg
+    const now = c.clock.now()
+    return {
+      running,
+      tradingState: c.tradingState(),
+      feeds: c.feeds.map((f) => c.monitor.feedHealth(f, now)),
+      venues: c.monitor.venueHealth(),
+      instruments: [...c.instruments()].map((i) => {
+        const state = c.instrumentState(i.venue, i.symbol)
+        const reason =
+          state === InstrumentState.ACTIVE ? undefined : c.monitor.restriction(i.venue, i.symbol)?.reason
+        return { venue: i.venue, symbol: i.symbol, state, ...(reason !== undefined ? { reason } : {}) }
+      }),
+      openOrders: c.openOrders(),
+      equity: c.account.equity().toFixed(),
+      drawdown: c.account.drawdown().toFixed(),
+    }
+  }
+
+  /** The Prometheus / OpenMetrics text exposition of every metric. */
+  render(): string {
+    const now = this.#cfg.clock.now()
+    this.#feedGauges(now)
+    this.#venueGauges(now)
+    const m = this.registry
+    const c = this.#cfg
+    m.gauge('tradekit_equity', 'Mark-to-market equity in the account currency').set(
+      c.account.equity().toNumber(),
+    )
+    m.gauge('tradekit_drawdown_ratio', 'Drawdown from peak equity (0..1)').set(
+      c.account.drawdown().toNumber(),
+    )
+    m.gauge('tradekit_open_orders', 'Open orders across executors').set(c.openOrders())
+    const state = c.tradingState()
+    const g = m.gauge('tradekit_trading_state', '1 for the current trading state')
+    for (const s of ['ACTIVE', 'REDUCING', 'HALTED']) g.set(s === state ? 1 : 0, { state: s })
+    return m.render()
+  }
+
+  #feedGauges(now: number): void {
+    const m = this.registry
+    const age = m.gauge('tradekit_feed_last_data_age_seconds', 'Seconds since the feed last delivered data')
+    const healthy = m.gauge('tradekit_feed_healthy', '1 when the feed is healthy')
+    const reconnects = m.gauge('tradekit_ws_reconnects', 'WebSocket reconnects reported by the feed')
+    const resyncs = m.gauge('tradekit_book_resyncs', 'Order book resyncs reported by the feed')
+    for (const f of this.#cfg.feeds) {
+      const h = this.#cfg.monitor.feedHealth(f, now)
+      const labels = { feed: f.name, venue: f.venue }
+      if (h.lastDataAgeMs !== null) age.set(h.lastDataAgeMs / 1000, labels)
+      healthy.set(h.healthy ? 1 : 0, labels)
+      const st = f.status?.()
+      if (st?.reconnects !== undefined) reconnects.set(st.reconnects, labels)
+      if (st?.bookResyncs !== undefined) resyncs.set(st.bookResyncs, labels)
+    }
+  }
+
+  #venueGauges(now: number): void {
+    const m = this.registry
+    const remaining = m.gauge('tradekit_rate_limit_remaining', 'Rate-limit budget left per window')
+    const waits = m.gauge(
+      'tradekit_rate_limit_waits',
+      'Requests that waited for rate-limit budget (cumulative)',
+    )
+    const waitedMs = m.gauge(
+      'tradekit_rate_limit_waited_seconds',
+      'Time spent waiting for budget (cumulative)',
+    )
+    const banned = m.gauge('tradekit_rate_limit_banned', '1 while the venue bans this client')
+    for (const v of this.#cfg.venues) {
+      const snap = v.http?.rateLimiter.snapshot()
+      if (snap === undefined) continue
+      for (const w of snap.windows) remaining.set(w.remaining, { venue: v.venue, window: w.id })
+      waits.set(snap.waited, { venue: v.venue })
+      waitedMs.set(snap.waitedMs / 1000, { venue: v.venue })
+      banned.set(snap.bannedUntilMs !== undefined && snap.bannedUntilMs > now ? 1 : 0, { venue: v.venue })
+    }
+    const hb = m.gauge('tradekit_venue_heartbeat_healthy', '1 when the venue heartbeat is healthy')
+    for (const v of this.#cfg.venues) {
+      const h = v.heartbeat?.()
+      if (h !== undefined) hb.set(h.healthy ? 1 : 0, { venue: v.venue })
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import { btc, Feed } from './__fixtures__/market.js'
+import { FeedHealthMonitor, type FeedStatus } from './FeedHealthMonitor.js'
+
+function monitor(
+  opts: { status?: () => FeedStatus; heartbeat?: () => { healthy: boolean; reason?: string } } = {},
+) {
+  const clock = new ManualClock(0)
+  const feed = {
+    name: 'f1',
+    venue: 'binance',
+    source: new Feed(),
+    ...(opts.status ? { status: opts.status } : {}),
+  }
+  const m = new FeedHealthMonitor({
+    clock,
+    feeds: [feed],
+    venues: opts.heartbeat ? [{ venue: 'binance', heartbeat: opts.heartbeat }] : [],
+    instruments: [btc],
+    staleAfterMs: 1000,
+    action: 'REDUCING',
+  })
+  return { clock, feed, m }
+}
+
+describe('FeedHealthMonitor', () => {
+  it('reports data age, and a feed silent for longer than staleAfterMs as unhealthy', () => {
+    const { clock, feed, m } = monitor()
+    expect(m.feedHealth(feed)).toEqual({ name: 'f1', venue: 'binance', lastDataAgeMs: null, healthy: true })
+    m.seen('f1', 'binance', 'BTCUSDT')
+    clock.advance(1500)
+    expect(m.feedHealth(feed)).toEqual({
+      name: 'f1',
+      venue: 'binance',
+      lastDataAgeMs: 1500,
+      healthy: false,
+      reason: 'no data for 1500 ms',
+    })
+  })
+
+  it('restricts the instruments a stale feed delivered, once, and lifts them when it is healthy again', () => {
+    const { clock, m } = monitor()
+    m.seen('f1', 'binance', 'BTCUSDT')
+    expect(m.check()).toEqual([])
+    clock.advance(2000)
+    const changes = m.check()
+    expect(changes).toEqual([
+      {
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        from: 'ACTIVE',
+        to: 'REDUCING',
+        reason: 'feed "f1": no data for 2000 ms',
+      },
+    ])
+    expect(m.restriction('binance', 'BTCUSDT')?.state).toBe('REDUCING')
+    expect(m.check()).toEqual([]) // no change, no event
+    m.seen('f1', 'binance', 'BTCUSDT')
+    expect(m.check()).toEqual([
+      { venue: 'binance', symbol: 'BTCUSDT', from: 'REDUCING', to: 'ACTIVE', reason: 'feed healthy again' },
+    ])
+    expect(m.restriction('binance', 'BTCUSDT')).toBeUndefined()
+  })
+
+  it('treats a feed whose status() says unhealthy like a stale one', () => {
+    let st: FeedStatus = { healthy: true }
+    const { feed, m } = monitor({ status: () => st })
+    m.seen('f1', 'binance', 'BTCUSDT')
+    st = { healthy: false, reason: 'book resync' }
+    expect(m.feedHealth(feed).reason).toBe('book resync')
+    expect(m.check().map((c) => c.reason)).toEqual(['feed "f1": book resync'])
+  })
+
+  it('restricts every instrument of a venue whose heartbeat fails, even before any data', () => {
+    let healthy = false
+    const { m } = monitor({ heartbeat: () => ({ healthy, reason: 'lost' }) })
+    expect(m.venueHealth()).toEqual([{ venue: 'binance', healthy: false, reason: 'lost' }])
+    expect(m.check().map((c) => `${c.symbol} ${c.to} ${c.reason}`)).toEqual([
+      'BTCUSDT REDUCING venue "binance" heartbeat: lost',
+    ])
+    healthy = true
+    expect(m.check().map((c) => c.to)).toEqual(['ACTIVE'])
+  })
+})

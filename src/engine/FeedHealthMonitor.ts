@@ -1,0 +1,193 @@
+import type { Clock } from '../core/clock.js'
+import type { MarketDataSource } from '../core/ports.js'
+import type { Instrument } from '../core/types.js'
+import type { HttpClient } from '../transport/index.js'
+import { InstrumentState } from './InstrumentRestrictions.js'
+
+/** A market-data feed the engine listens to, with what it needs to judge the feed's health. */
+export interface FeedRegistration {
+  /** Name used in health reports and metrics. */
+  readonly name: string
+  /** Venue id of the data. */
+  readonly venue: string
+  readonly source: MarketDataSource
+  /** No data for this long means the feed is stale. Default: the engine's `feedHealth.staleAfterMs`. */
+  readonly staleAfterMs?: number
+  /**
+   * Optional live status from the adapter: connection, book sync, venue heartbeat. A feed reporting
+   * `healthy: false` is treated like a stale one.
+   */
+  readonly status?: () => FeedStatus
+  /** Closes the feed's sockets on `stop()`. */
+  readonly close?: () => Promise<void> | void
+}
+
+/** What an adapter reports about a feed (see {@link FeedRegistration.status}). */
+export interface FeedStatus {
+  readonly healthy: boolean
+  /** Why not healthy (book resync, heartbeat lost, disconnected). */
+  readonly reason?: string
+  /** Websocket reconnects so far (for metrics). */
+  readonly reconnects?: number
+  /** Book resyncs so far (for metrics). */
+  readonly bookResyncs?: number
+}
+
+/** A venue connection the engine watches for metrics and health (request latency, rate-limit headroom, heartbeat). */
+export interface VenueRegistration {
+  /** Venue id, as on instruments (`binance`, `polymarket`). */
+  readonly venue: string
+  /** The adapter's HTTP client (`spot.rest.http`, `clob.http`): latency, retries and rate-limit headroom. */
+  readonly http?: HttpClient
+  /**
+   * The venue's dead-man's switch or session health (Polymarket order heartbeats). Unhealthy restricts every
+   * instrument of the venue, like a stale feed.
+   */
+  readonly heartbeat?: () => { readonly healthy: boolean; readonly reason?: string }
+}
+
+/** Health of one feed. */
+export interface FeedHealth {
+  readonly name: string
+  readonly venue: string
+  /** Time since the last event, ms (`null` before the first). */
+  readonly lastDataAgeMs: number | null
+  readonly healthy: boolean
+  readonly reason?: string
+}
+
+/** Health of one venue heartbeat. */
+export interface VenueHealth {
+  readonly venue: string
+  readonly healthy: boolean
+  readonly reason?: string
+}
+
+/** A trading restriction feed health wants on an instrument, different from the one it asked for last. */
+export interface InstrumentStateChange {
+  readonly venue: string
+  readonly symbol: string
+  readonly from: InstrumentState
+  readonly to: InstrumentState
+  readonly reason: string
+}
+
+/** What {@link FeedHealthMonitor} takes. */
+export interface FeedHealthMonitorConfig {
+  readonly clock: Clock
+  readonly feeds: readonly FeedRegistration[]
+  readonly venues: readonly VenueRegistration[]
+  /** Instruments a venue heartbeat restricts when it fails. */
+  readonly instruments: readonly Instrument[]
+  /** Default staleness bound of a feed without its own `staleAfterMs`. */
+  readonly staleAfterMs: number
+  /** What an unhealthy feed or heartbeat does to its instruments. */
+  readonly action: 'REDUCING' | 'HALTED'
+}
+
+const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+
+/**
+ * Turns feed health into trading restrictions: a feed silent for longer than its `staleAfterMs`, a feed whose
+ * `status()` says unhealthy, or a failing venue heartbeat, asks for its instruments to be REDUCING (or HALTED);
+ * healthy again, ACTIVE. It only decides: {@link FeedHealthMonitor.check} returns the changes, the engine applies them.
+ */
+export class FeedHealthMonitor {
+  readonly #cfg: FeedHealthMonitorConfig
+  readonly #feedLast = new Map<string, number>()
+  readonly #feedInstruments = new Map<string, Set<string>>()
+  /** What this monitor last asked for, per instrument (absent = ACTIVE). */
+  readonly #applied = new Map<string, { state: InstrumentState; reason: string }>()
+
+  constructor(config: FeedHealthMonitorConfig) {
+    this.#cfg = config
+  }
+
+  /** Records that feed `feedName` just delivered data for `venue:symbol`. */
+  seen(feedName: string, venue: string, symbol: string): void {
+    this.#feedLast.set(feedName, this.#cfg.clock.now())
+    let set = this.#feedInstruments.get(feedName)
+    if (set === undefined) {
+      set = new Set()
+      this.#feedInstruments.set(feedName, set)
+    }
+    set.add(key(venue, symbol))
+  }
+
+  /** Data age, staleness and reported status of one feed. */
+  feedHealth(f: FeedRegistration, now = this.#cfg.clock.now()): FeedHealth {
+    const last = this.#feedLast.get(f.name)
+    const staleAfter = f.staleAfterMs ?? this.#cfg.staleAfterMs
+    const st = f.status?.()
+    const age = last === undefined ? null : now - last
+    let reason: string | undefined
+    if (st !== undefined && !st.healthy) reason = st.reason ?? 'feed reports unhealthy'
+    else if (age !== null && age > staleAfter) reason = `no data for ${age} ms`
+    return {
+      name: f.name,
+      venue: f.venue,
+      lastDataAgeMs: age,
+      healthy: reason === undefined,
+      ...(reason !== undefined ? { reason } : {}),
+    }
+  }
+
+  /** The heartbeats of the venues that registered one. */
+  venueHealth(): VenueHealth[] {
+    return this.#cfg.venues.flatMap((v) => {
+      const h = v.heartbeat?.()
+      if (h === undefined) return []
+      return [{ venue: v.venue, healthy: h.healthy, ...(h.reason !== undefined ? { reason: h.reason } : {}) }]
+    })
+  }
+
+  /** The restriction this monitor last asked for on an instrument, with its reason (`undefined` = ACTIVE). */
+  restriction(venue: string, symbol: string): { state: InstrumentState; reason: string } | undefined {
+    return this.#applied.get(key(venue, symbol))
+  }
+
+  /** Re-evaluates every feed and heartbeat; returns the restriction changes since the last check, in order. */
+  check(): InstrumentStateChange[] {
+    const desired = this.#desired(this.#cfg.clock.now())
+    const changes: InstrumentStateChange[] = []
+    for (const [k, d] of desired) {
+      const cur = this.#applied.get(k)
+      if (cur?.state !== d.state) changes.push(this.#apply(k, d.state, d.reason, cur?.state ?? 'ACTIVE'))
+    }
+    for (const [k, cur] of [...this.#applied]) {
+      if (!desired.has(k)) changes.push(this.#apply(k, 'ACTIVE', 'feed healthy again', cur.state))
+    }
+    return changes
+  }
+
+  #desired(now: number): Map<string, { state: InstrumentState; reason: string }> {
+    const action = this.#cfg.action
+    const desired = new Map<string, { state: InstrumentState; reason: string }>()
+    for (const f of this.#cfg.feeds) {
+      const h = this.feedHealth(f, now)
+      if (h.healthy) continue
+      for (const k of this.#feedInstruments.get(f.name) ?? []) {
+        desired.set(k, { state: action, reason: `feed "${f.name}": ${h.reason ?? 'unhealthy'}` })
+      }
+    }
+    for (const v of this.#cfg.venues) {
+      const h = v.heartbeat?.()
+      if (h === undefined || h.healthy) continue
+      for (const i of this.#cfg.instruments) {
+        if (i.venue !== v.venue) continue
+        desired.set(key(i.venue, i.symbol), {
+          state: action,
+          reason: `venue "${v.venue}" heartbeat: ${h.reason ?? 'unhealthy'}`,
+        })
+      }
+    }
+    return desired
+  }
+
+  #apply(k: string, to: InstrumentState, reason: string, from: InstrumentState): InstrumentStateChange {
+    if (to === InstrumentState.ACTIVE) this.#applied.delete(k)
+    else this.#applied.set(k, { state: to, reason })
+    const [venue = '', symbol = ''] = k.split('\u0000')
+    return { venue, symbol, from, to, reason }
+  }
+}

@@ -1,0 +1,210 @@
+import type { Clock } from '../core/clock.js'
+import type { Logger } from '../core/logger.js'
+import type { ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
+import type { Fill, Instrument } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { type TradekitError, toTradekitError } from '../errors/index.js'
+import type { Result } from '../errors/result.js'
+import { OrderGroup, type OrderGroupOutcome } from '../execution/index.js'
+
+/** Emitted when a multi-leg group finished. */
+export interface GroupCompletedEvent {
+  readonly type: 'engine.groupCompleted'
+  readonly outcome: OrderGroupOutcome
+  readonly tsEvent: number
+}
+
+/**
+ * Emitted when a completed group was re-balanced because the venue reversed a fill of one leg (a failed Polymarket
+ * settlement): the other legs were unwound down to what the reversed leg still holds (see `OrderGroup.rebalance`).
+ */
+export interface GroupRebalancedEvent {
+  readonly type: 'engine.groupRebalanced'
+  readonly outcome: OrderGroupOutcome
+  /** The reversed fill. */
+  readonly fill: Fill
+  readonly tsEvent: number
+}
+
+/** What {@link GroupRouter} needs from its host (the engine): routing, the gate, risk, and where results go. */
+export interface GroupRouterConfig {
+  readonly clock: Clock
+  readonly logger: Logger
+  /** Per-leg timeout and unwind bound of every {@link OrderGroup}; OrderGroup's defaults when absent. */
+  readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
+  /** The executor that trades a venue, if any. */
+  readonly executorFor: (venue: string) => ExecutionClient | undefined
+  /** The instrument of `venue:symbol`. */
+  readonly instrument: (venue: string, symbol: string) => Instrument | undefined
+  /** Runs the feed gate on one leg; `undefined` (after denying it) when refused. */
+  readonly gate: (signal: Signal) => MarketSnapshot | undefined
+  /** The RiskManager's group decision. */
+  readonly evaluateGroup: (
+    legs: ReadonlyArray<{ signal: Signal; market: MarketSnapshot }>,
+  ) => Result<OrderIntent[], ReadonlyArray<{ readonly code: string; readonly message: string }>>
+  /** Emits `order.denied` for a leg. */
+  readonly deny: (signal: Signal, code: string, reason: string) => void
+  /** Called for every intent sent, before it is sent (order → strategy routing). */
+  readonly sending: (intent: OrderIntent) => void
+  /** Keeps a promise in the set `stop()` waits for. */
+  readonly track: (p: Promise<unknown>) => void
+  readonly onCompleted: (e: GroupCompletedEvent) => void
+  readonly onRebalanced: (e: GroupRebalancedEvent) => void
+  readonly onError: (e: TradekitError) => void
+}
+
+/** A group the router sent, followed for fill reversals after it completed (bounded, oldest dropped). */
+interface SentGroup {
+  readonly group: OrderGroup
+  outcome: OrderGroupOutcome | undefined
+  /** Reversals that arrived before `execute` resolved. */
+  readonly early: Fill[]
+  /** Rebalances of one group run one after the other. */
+  chain: Promise<void>
+}
+
+/** Legs of sent groups remembered by default, to re-balance them on a reversal. */
+const MAX_GROUP_LEGS = 2_000
+
+/**
+ * Multi-leg signals (sharing a `groupId`): buffers the legs emitted in one event, then sends them all or none through
+ * one {@link OrderGroup} on the one executor of their venue (`GROUP_UNROUTABLE` across venues, `NO_EXECUTOR`
+ * without one; a leg refused by the gate or risk denies every leg), each leg at the smallest approved quantity. A
+ * completed group whose leg the venue later reverses is re-balanced.
+ */
+export class GroupRouter {
+  readonly #cfg: GroupRouterConfig
+  readonly #pending = new Map<string, Signal[]>()
+  readonly #legs = new Map<string, SentGroup>()
+  readonly #maxLegs: number
+
+  constructor(config: GroupRouterConfig, maxLegs = MAX_GROUP_LEGS) {
+    this.#cfg = config
+    this.#maxLegs = maxLegs
+  }
+
+  /** Buffers one leg of group `groupId` (its `signal.groupId`); the group is sent after the current event (a microtask), with every leg emitted by then. */
+  add(s: Signal, groupId: string): void {
+    let legs = this.#pending.get(groupId)
+    if (legs === undefined) {
+      legs = []
+      this.#pending.set(groupId, legs)
+      queueMicrotask(() => this.#flush(groupId))
+    }
+    legs.push(s)
+  }
+
+  /** A fill was reversed: if it belongs to a sent group, re-balance the group (after `execute`, one at a time). */
+  onFillReversed(fill: Fill): void {
+    const sent = this.#legs.get(fill.clientOrderId)
+    if (sent === undefined) return
+    if (sent.outcome === undefined) sent.early.push(fill)
+    else this.#rebalance(sent, fill)
+  }
+
+  #flush(groupId: string): void {
+    const legs = this.#pending.get(groupId) ?? []
+    this.#pending.delete(groupId)
+    if (legs.length === 0) return
+    const ex = this.#route(groupId, legs)
+    if (ex === undefined) return
+    const intents = this.#approve(groupId, legs)
+    if (intents === undefined) return
+    // Every leg gets the smallest approved quantity so the group stays balanced.
+    const qty = Decimal.min(...intents.map((i) => i.qty))
+    const balanced = intents.map((i) => ({ ...i, qty }))
+    for (const i of balanced) this.#cfg.sending(i)
+    this.#send(groupId, ex, balanced)
+  }
+
+  /** One OrderGroup drives one executor: legs on several venues cannot be sent as a group. */
+  #route(groupId: string, legs: readonly Signal[]): ExecutionClient | undefined {
+    const venues = new Set(legs.map((l) => l.venue))
+    const first = legs[0]?.venue ?? ''
+    const ex = venues.size === 1 ? this.#cfg.executorFor(first) : undefined
+    if (ex !== undefined) return ex
+    const why =
+      venues.size === 1 ? `No executor trades on venue "${first}"` : `Group "${groupId}" spans several venues`
+    for (const l of legs) this.#cfg.deny(l, venues.size === 1 ? 'NO_EXECUTOR' : 'GROUP_UNROUTABLE', why)
+    return undefined
+  }
+
+  /** All or none: a leg refused by the feed gate or the RiskManager drops the group; nothing is sent or counted. */
+  #approve(groupId: string, legs: readonly Signal[]): OrderIntent[] | undefined {
+    const gated: Array<{ signal: Signal; market: MarketSnapshot }> = []
+    for (const signal of legs) {
+      const market = this.#cfg.gate(signal)
+      if (market === undefined) {
+        for (const other of legs) {
+          if (other !== signal)
+            this.#cfg.deny(other, 'GROUP_DENIED', `Another leg of group "${groupId}" was refused`)
+        }
+        return undefined
+      }
+      gated.push({ signal, market })
+    }
+    const decided = this.#cfg.evaluateGroup(gated)
+    if (decided.ok) return decided.value
+    for (const [i, r] of decided.error.entries()) {
+      const leg = legs[i]
+      if (leg !== undefined) this.#cfg.deny(leg, r.code, r.message)
+    }
+    return undefined
+  }
+
+  #send(groupId: string, ex: ExecutionClient, balanced: OrderIntent[]): void {
+    const g = this.#cfg.groups
+    const group = new OrderGroup({
+      client: ex,
+      clock: this.#cfg.clock,
+      instruments: balanced.flatMap((i) => {
+        const inst = this.#cfg.instrument(i.venue, i.symbol)
+        return inst === undefined ? [] : [inst]
+      }),
+      ...(g?.legTimeoutMs !== undefined ? { legTimeoutMs: g.legTimeoutMs } : {}),
+      ...(g?.maxUnwindSlippageBps !== undefined ? { maxUnwindSlippageBps: g.maxUnwindSlippageBps } : {}),
+    })
+    const sent: SentGroup = { group, outcome: undefined, early: [], chain: Promise.resolve() }
+    for (const i of balanced) this.#legs.set(i.clientOrderId, sent)
+    while (this.#legs.size > this.#maxLegs) {
+      const oldest = this.#legs.keys().next().value
+      if (oldest === undefined) break
+      this.#legs.delete(oldest)
+    }
+    this.#cfg.track(
+      group.execute(balanced, groupId).then(
+        (outcome) => {
+          this.#cfg.onCompleted({ type: 'engine.groupCompleted', outcome, tsEvent: this.#cfg.clock.now() })
+          sent.outcome = outcome
+          if (outcome.status !== 'COMPLETED') {
+            // Failed groups were unwound by the group itself; nothing is left to re-balance.
+            for (const l of outcome.legs) this.#legs.delete(l.intent.clientOrderId)
+            return
+          }
+          for (const f of sent.early.splice(0)) this.#rebalance(sent, f)
+        },
+        (e: unknown) => this.#cfg.onError(toTradekitError(e)),
+      ),
+    )
+  }
+
+  #rebalance(sent: SentGroup, fill: Fill): void {
+    const run = sent.chain.then(async () => {
+      const before = sent.outcome as OrderGroupOutcome
+      this.#cfg.logger.warn(
+        { groupId: before.groupId, clientOrderId: fill.clientOrderId, qty: fill.qty.toString() },
+        'group leg reversed by the venue: re-balancing the other legs',
+      )
+      const outcome = await sent.group.rebalance(before, fill)
+      sent.outcome = outcome
+      this.#cfg.onRebalanced({
+        type: 'engine.groupRebalanced',
+        outcome,
+        fill,
+        tsEvent: this.#cfg.clock.now(),
+      })
+    })
+    sent.chain = run.catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
+    this.#cfg.track(sent.chain)
+  }
+}

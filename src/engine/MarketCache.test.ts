@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { book, btc, candle, trade } from './__fixtures__/market.js'
+import { MarketCache } from './MarketCache.js'
+
+function cache(interval?: string) {
+  const errors: unknown[] = []
+  const c = new MarketCache({
+    instruments: [btc],
+    atr: { period: 3, ...(interval !== undefined ? { interval } : {}) },
+    onDataError: (e) => errors.push(e),
+  })
+  return { c, errors }
+}
+
+describe('MarketCache', () => {
+  it('keeps the last price and its time from candles, trades and book mids', () => {
+    const { c } = cache()
+    expect(c.snapshot('binance', 'BTCUSDT')).toBeUndefined()
+    c.onCandle(candle(0, 100))
+    expect(c.snapshot('binance', 'BTCUSDT')?.price.toNumber()).toBe(100)
+    expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(59_999)
+    c.onTrade(trade(101, 70_000))
+    expect(c.snapshot('binance', 'BTCUSDT')?.price.toNumber()).toBe(101)
+    c.onBook(book(102, 104, 80_000))
+    const s = c.snapshot('binance', 'BTCUSDT')
+    expect([s?.price.toNumber(), s?.priceTs, s?.instrument]).toEqual([103, 80_000, btc])
+  })
+
+  it('ignores non-positive or non-finite prices and one-sided books', () => {
+    const { c } = cache()
+    c.onTrade(trade(100, 1))
+    c.onTrade(trade(0, 2))
+    c.onTrade(trade(Number.NaN, 3))
+    c.onBook({ venue: 'binance', symbol: 'BTCUSDT', bids: [[99, 1]], asks: [], tsEvent: 4 })
+    expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(1)
+  })
+
+  it('has no snapshot for an unknown instrument, even with a price', () => {
+    const { c } = cache()
+    c.onTrade({ ...trade(5, 1), symbol: 'ETHUSDT' })
+    expect(c.snapshot('binance', 'ETHUSDT')).toBeUndefined()
+    expect(c.instrument('binance', 'BTCUSDT')).toBe(btc)
+    expect([...c.instruments()]).toEqual([btc])
+  })
+
+  it('keeps ATR over closed candles of one interval (the first seen, or the configured one)', () => {
+    const { c } = cache()
+    for (let i = 0; i < 4; i++) c.onCandle(candle(i, 100 + i))
+    c.onCandle(candle(4, 100, { interval: '5m', high: 1000, low: 1 })) // other interval: ignored
+    c.onCandle(candle(5, 100, { isClosed: false, high: 1000, low: 1 })) // open candle: price only
+    const atr = c.snapshot('binance', 'BTCUSDT')?.atr
+    expect(atr).toBeGreaterThan(0)
+    expect(atr).toBeLessThan(5)
+    const only5m = cache('5m').c
+    for (let i = 0; i < 4; i++) only5m.onCandle(candle(i, 100 + i))
+    expect(only5m.snapshot('binance', 'BTCUSDT')?.atr).toBeUndefined()
+  })
+})

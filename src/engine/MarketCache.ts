@@ -1,0 +1,111 @@
+import type { MarketSnapshot } from '../core/ports.js'
+import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { ATR } from '../indicators/index.js'
+
+/** What {@link MarketCache} takes: the instruments it knows and how it keeps ATR. */
+export interface MarketCacheConfig {
+  readonly instruments: readonly Instrument[]
+  /** ATR `period`, on candles of `interval` (the first closed candle's interval when absent). */
+  readonly atr: { readonly period: number; readonly interval?: string | undefined }
+  /** Receives an error from a bad candle (ATR refused it); the cache goes on. */
+  readonly onDataError: (e: unknown) => void
+}
+
+interface MarketState {
+  /** Latest price as received (number); turned into a Decimal only when a decision needs it. */
+  price?: number
+  priceTs: number
+  atr?: ATR
+  atrInterval?: string
+}
+
+const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+
+/**
+ * The engine's one market cache, written once per market event: last price and its time per instrument (trade
+ * price, book mid, candle close) and an ATR over closed candles. It answers the {@link MarketSnapshot} a risk
+ * decision needs. It does not mark the Portfolio (the engine does that, once per event).
+ */
+export class MarketCache {
+  readonly #cfg: MarketCacheConfig
+  readonly #instruments = new Map<string, Instrument>()
+  readonly #market = new Map<string, MarketState>()
+
+  constructor(config: MarketCacheConfig) {
+    this.#cfg = config
+    for (const i of config.instruments) this.#instruments.set(key(i.venue, i.symbol), i)
+  }
+
+  /** The instrument known for `venue:symbol`. */
+  instrument(venue: string, symbol: string): Instrument | undefined {
+    return this.#instruments.get(key(venue, symbol))
+  }
+
+  /** Every known instrument. */
+  instruments(): IterableIterator<Instrument> {
+    return this.#instruments.values()
+  }
+
+  /** A candle: its close is the price; a closed candle updates the ATR. */
+  onCandle(c: Candle): void {
+    this.#setPrice(c.venue, c.symbol, c.close, c.closeTime)
+    if (c.isClosed) this.#updateAtr(c)
+  }
+
+  /** A public trade: its price is the price. */
+  onTrade(t: Trade): void {
+    this.#setPrice(t.venue, t.symbol, t.price, t.tsEvent)
+  }
+
+  /** A book: its mid (when both sides have a level) is the price. */
+  onBook(b: BookSnapshot): void {
+    const bid = b.bids[0]?.[0]
+    const ask = b.asks[0]?.[0]
+    if (bid !== undefined && ask !== undefined) this.#setPrice(b.venue, b.symbol, (bid + ask) / 2, b.tsEvent)
+  }
+
+  /** Instrument, latest price (as a Decimal) and ATR; `undefined` without an instrument or a price. */
+  snapshot(venue: string, symbol: string): MarketSnapshot | undefined {
+    const k = key(venue, symbol)
+    const inst = this.#instruments.get(k)
+    const m = this.#market.get(k)
+    if (inst === undefined || m?.price === undefined) return undefined
+    const atr = m.atr?.value
+    return {
+      instrument: inst,
+      price: new Decimal(m.price),
+      priceTs: m.priceTs,
+      ...(atr !== undefined ? { atr } : {}),
+    }
+  }
+
+  #setPrice(venue: string, symbol: string, price: number, ts: number): void {
+    if (!(price > 0) || !Number.isFinite(price)) return
+    const k = key(venue, symbol)
+    let m = this.#market.get(k)
+    if (m === undefined) {
+      m = { priceTs: ts }
+      this.#market.set(k, m)
+    }
+    m.price = price
+    m.priceTs = ts
+  }
+
+  #updateAtr(c: Candle): void {
+    const m = this.#market.get(key(c.venue, c.symbol))
+    if (m === undefined) return
+    if (m.atrInterval === undefined) {
+      const wanted = this.#cfg.atr.interval
+      if (wanted !== undefined && wanted !== c.interval) return
+      m.atrInterval = c.interval
+      m.atr = new ATR(this.#cfg.atr.period)
+    }
+    if (m.atrInterval !== c.interval) return
+    try {
+      m.atr?.update(c)
+    } catch (e) {
+      this.#cfg.onDataError(e)
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import type { Clock } from '../core/clock.js'
+import type { TypedEmitter } from '../core/events.js'
+import type { Logger } from '../core/logger.js'
+import type { AccountSnapshot, ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
+import type { Fill } from '../core/types.js'
+import { StateError, toTradekitError } from '../errors/index.js'
+import type { RiskManager } from '../risk/index.js'
+import { GroupRouter } from './GroupRouter.js'
+import type { InstrumentStateGate } from './InstrumentRestrictions.js'
+import type { MarketCache } from './MarketCache.js'
+import type { OrderStrategyMap } from './OrderStrategyMap.js'
+import type { TradingEngineEvents } from './TradingEngineEvents.js'
+
+/** What {@link SignalRouter} takes: where signals go, what they are checked against, and where outcomes go. */
+export interface SignalRouterConfig {
+  readonly clock: Clock
+  readonly logger: Logger
+  /** Per-leg timeout and unwind bound of multi-leg groups. */
+  readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
+  readonly executors: readonly ExecutionClient[]
+  readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup'>
+  /** The account at decision time (portfolio and open orders). */
+  readonly account: () => AccountSnapshot
+  readonly market: MarketCache
+  readonly restrictions: InstrumentStateGate
+  /** Order → strategy routing; every intent sent is recorded there. */
+  readonly orders: OrderStrategyMap
+  /** Counts a denial (metrics). */
+  readonly denied: (venue: string) => void
+  /** Keeps a promise in the set `stop()` waits for. */
+  readonly track: (p: Promise<unknown>) => void
+  /** Where `order.denied`, group events and errors go. */
+  readonly bus: Pick<TypedEmitter<TradingEngineEvents>, 'emit'>
+}
+
+/**
+ * Takes a strategy's signal to an executor: picks the executor of its venue (`NO_EXECUTOR`), runs the instrument-state
+ * gate (`FEED_UNHEALTHY`) and needs market data (`NO_MARKET_DATA`), asks the RiskManager, then submits the sized
+ * intent. Multi-leg signals (with a `groupId`) go through its {@link GroupRouter}. Every refusal is `order.denied`.
+ */
+export class SignalRouter {
+  readonly #cfg: SignalRouterConfig
+  readonly #groups: GroupRouter
+
+  constructor(config: SignalRouterConfig) {
+    this.#cfg = config
+    const { bus, risk } = config
+    this.#groups = new GroupRouter({
+      clock: config.clock,
+      logger: config.logger,
+      ...(config.groups !== undefined ? { groups: config.groups } : {}),
+      executorFor: (venue) => this.#executorFor(venue),
+      instrument: (venue, symbol) => config.market.instrument(venue, symbol),
+      gate: (s) => this.#gate(s),
+      evaluateGroup: (legs) => risk.evaluateGroup(legs, config.account()),
+      deny: (s, code, reason) => this.#deny(s, code, reason),
+      sending: (i) => config.orders.set(i.clientOrderId, i.strategyId),
+      track: config.track,
+      onCompleted: (e) => bus.emit('engine.groupCompleted', e),
+      onRebalanced: (e) => bus.emit('engine.groupRebalanced', e),
+      onError: (e) => bus.emit('error', e),
+    })
+  }
+
+  /** Routes one signal (a group leg waits for its group, see {@link GroupRouter.add}). */
+  route(s: Signal): void {
+    if (s.groupId !== undefined) {
+      // Legs of one group are emitted together: collect them and execute after the current event.
+      this.#groups.add(s, s.groupId)
+      return
+    }
+    const ex = this.#executorFor(s.venue)
+    if (ex === undefined) {
+      this.#deny(s, 'NO_EXECUTOR', `No executor trades on venue "${s.venue}"`)
+      return
+    }
+    const intent = this.#approve(s)
+    if (intent === undefined) return
+    const { orders } = this.#cfg
+    orders.set(intent.clientOrderId, s.strategyId)
+    this.#cfg.track(
+      ex.submit(intent).catch((e: unknown) => {
+        orders.delete(intent.clientOrderId)
+        this.#cfg.bus.emit('error', toTradekitError(e))
+      }),
+    )
+  }
+
+  /** A fill was reversed by the venue: re-balances the group it belonged to, if any. */
+  onFillReversed(fill: Fill): void {
+    this.#groups.onFillReversed(fill)
+  }
+
+  /** Runs the gate and the RiskManager; emits `order.denied` on refusal. */
+  #approve(s: Signal): OrderIntent | undefined {
+    const market = this.#gate(s)
+    if (market === undefined) return undefined
+    const r = this.#cfg.risk.evaluate(s, this.#cfg.account(), market)
+    if (r.ok) return r.value
+    this.#deny(s, r.error.code, r.error.message)
+    return undefined
+  }
+
+  /** The instrument-state gate and the market data a decision needs; `undefined` (and `order.denied`) when refused. */
+  #gate(s: Signal): MarketSnapshot | undefined {
+    const denial = this.#cfg.restrictions.denial?.(s)
+    if (denial !== undefined) {
+      this.#deny(s, denial.code, denial.reason)
+      return undefined
+    }
+    const market = this.#cfg.market.snapshot(s.venue, s.symbol)
+    if (market === undefined) {
+      this.#deny(s, 'NO_MARKET_DATA', `No instrument or price for "${s.venue}:${s.symbol}"`)
+      return undefined
+    }
+    return market
+  }
+
+  #deny(s: Signal, code: string, reason: string): void {
+    this.#cfg.denied(s.venue)
+    const tsEvent = this.#cfg.clock.now()
+    this.#cfg.bus.emit('order.denied', { type: 'order.denied', signal: s, code, reason, tsEvent })
+  }
+
+  #executorFor(venue: string): ExecutionClient | undefined {
+    const ex = this.#cfg.executors.find((e) => e.venues.includes(venue))
+    if (ex === undefined)
+      this.#cfg.bus.emit('error', new StateError(`No executor trades on venue "${venue}"`))
+    return ex
+  }
+}

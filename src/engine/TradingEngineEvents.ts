@@ -1,0 +1,27 @@
+import type { ExecutionEvents, Signal } from '../core/ports.js'
+import type { BookSnapshot, Candle, Trade } from '../core/types.js'
+import type { TradekitError } from '../errors/index.js'
+import type { BreakerTrippedEvent, EmergencyStopEvent, TradingStateChangedEvent } from '../risk/index.js'
+import type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
+import type { InstrumentStateChangedEvent } from './InstrumentRestrictions.js'
+import type { ClosedTrade } from './TradeLedger.js'
+
+/** Everything the engine re-emits on its one typed stream. */
+export interface TradingEngineEvents extends ExecutionEvents {
+  candle: [c: Candle]
+  trade: [t: Trade]
+  book: [b: BookSnapshot]
+  signal: [s: Signal]
+  dataError: [e: TradekitError]
+  'engine.instrumentState': [e: InstrumentStateChangedEvent]
+  'engine.groupCompleted': [e: GroupCompletedEvent]
+  'engine.groupRebalanced': [e: GroupRebalancedEvent]
+  /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
+  'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
+  /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */
+  'risk.stateChanged': [e: TradingStateChangedEvent]
+  'risk.breakerTripped': [e: BreakerTrippedEvent]
+  'risk.emergencyStop': [e: EmergencyStopEvent]
+  'engine.started': [e: { type: 'engine.started'; tsEvent: number }]
+  'engine.stopped': [e: { type: 'engine.stopped'; tsEvent: number }]
+}

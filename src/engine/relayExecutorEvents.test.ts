@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { TypedEmitter } from '../core/events.js'
+import type { ExecutionClient, ExecutionEvents } from '../core/ports.js'
+import type { Fill, Order } from '../core/types.js'
+import { relayExecutorEvents } from './relayExecutorEvents.js'
+import { Subscriptions } from './Subscriptions.js'
+
+describe('relayExecutorEvents', () => {
+  it('reports and relays order events, fills and reversals in order, until the subscriptions are cleared', () => {
+    const source = new TypedEmitter<ExecutionEvents>()
+    const client = { events: source } as Pick<ExecutionClient, 'events'> as ExecutionClient
+    const out = new TypedEmitter<ExecutionEvents>()
+    const log: string[] = []
+    for (const n of ['order.accepted', 'order.filled', 'order.fillReversed', 'order.denied'] as const) {
+      out.on(n, () => log.push(`relayed ${n}`))
+    }
+    const subs = new Subscriptions()
+    relayExecutorEvents(client, subs, {
+      bus: out,
+      order: (o, outcome) => log.push(`order ${o.clientOrderId} ${outcome}`),
+      filled: (e) => log.push(`filled ${e.fill.tradeId}`),
+      fillReversed: (e) => log.push(`reversed ${e.fill.tradeId}`),
+    })
+    const order = { clientOrderId: 'a' } as Order
+    const fill = { tradeId: 't1' } as Fill
+    source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
+    source.emit('order.filled', { type: 'order.filled', order, fill, tsEvent: 0 })
+    source.emit('order.fillReversed', { type: 'order.fillReversed', fill, reason: 'x', order, tsEvent: 0 })
+    expect(log).toEqual([
+      'order a accepted',
+      'relayed order.accepted',
+      'filled t1',
+      'relayed order.filled',
+      'order a fill_reversed',
+      'relayed order.fillReversed',
+      'reversed t1',
+    ])
+    subs.clear()
+    source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
+    expect(log).toHaveLength(7)
+  })
+})
