@@ -30,8 +30,9 @@ export class FaultQueue<T extends object> {
 
   /** Queues `fault` for the next `count` requests matching `path`. */
   add(fault: T, scope: FaultScope = {}): void {
-    const path = scope.path === '' ? undefined : scope.path
-    this.#items.push({ fault, remaining: scope.count ?? 1, path })
+    const count = scope.count ?? 1
+    if (count <= 0) return
+    this.#items.push({ fault, remaining: count, path: scope.path === '' ? undefined : scope.path })
   }
 
   /** Takes one use of the first fault matching `path`, or undefined when none does. */
