@@ -1,19 +1,13 @@
 import { Decimal } from '../../decimal/index.js'
+import { SIM_LEVERAGE_BRACKETS } from './leverageBrackets.js'
 import { SimSymbolMarket, type SimSymbolSpec } from './market.js'
+import { SimApiError } from './SimApiError.js'
+
+export { SIM_LEVERAGE_BRACKETS } from './leverageBrackets.js'
+export { SimApiError } from './SimApiError.js'
 
 /** Which simulated market. */
 export type SimMarket = 'spot' | 'usdm'
-
-/** An error the simulator answers with, shaped like Binance's `{ code, msg }` and its HTTP status. */
-export class SimApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    readonly msg: string,
-  ) {
-    super(msg)
-  }
-}
 
 const D = (v: string | number | Decimal) => new Decimal(v)
 const ZERO = new Decimal(0)
@@ -128,42 +122,6 @@ export interface EngineSink {
     now: number,
   ): void
 }
-
-/** Leverage brackets served for every USD-M symbol. */
-export const SIM_LEVERAGE_BRACKETS = [
-  {
-    bracket: 1,
-    initialLeverage: 125,
-    notionalCap: 50_000,
-    notionalFloor: 0,
-    maintMarginRatio: 0.004,
-    cum: 0,
-  },
-  {
-    bracket: 2,
-    initialLeverage: 100,
-    notionalCap: 600_000,
-    notionalFloor: 50_000,
-    maintMarginRatio: 0.005,
-    cum: 50,
-  },
-  {
-    bracket: 3,
-    initialLeverage: 50,
-    notionalCap: 3_000_000,
-    notionalFloor: 600_000,
-    maintMarginRatio: 0.01,
-    cum: 3050,
-  },
-  {
-    bracket: 4,
-    initialLeverage: 20,
-    notionalCap: 12_000_000,
-    notionalFloor: 3_000_000,
-    maintMarginRatio: 0.025,
-    cum: 48_050,
-  },
-] as const
 
 const SPOT_FEE = D('0.001')
 const FUT_TAKER = D('0.0005')
@@ -317,43 +275,7 @@ export class SimEngine {
     test = false,
   ): { order: SimOrder; fills: SimFill[] } {
     const m = this.market(market, p.symbol)
-    const open = this.orders.find(
-      (o) =>
-        o.market === market && o.account === acc.apiKey && o.clientOrderId === p.clientOrderId && isOpen(o),
-    )
-    if (open !== undefined)
-      throw new SimApiError(400, market === 'spot' ? -2010 : -4015, 'Duplicate order sent.')
-    const qty = p.quantity
-    if (qty === undefined)
-      throw new SimApiError(
-        400,
-        -1102,
-        "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
-      )
-    const isLimit = p.type === 'LIMIT' || p.type === 'LIMIT_MAKER'
-    if (isLimit && p.price === undefined)
-      throw new SimApiError(
-        400,
-        -1102,
-        "Mandatory parameter 'price' was not sent, was empty/null, or malformed.",
-      )
-    const tif = p.type === 'LIMIT' ? (p.timeInForce ?? '') : p.type === 'LIMIT_MAKER' ? 'GTC' : 'GTC'
-    if (p.type === 'LIMIT' && !['GTC', 'IOC', 'FOK', 'GTX', 'GTD'].includes(tif)) {
-      throw new SimApiError(
-        400,
-        -1102,
-        "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.",
-      )
-    }
-    if (p.type !== 'LIMIT' && p.type !== 'MARKET' && p.type !== 'LIMIT_MAKER') {
-      throw new SimApiError(
-        400,
-        market === 'usdm' ? -4120 : -1116,
-        market === 'usdm'
-          ? 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.'
-          : 'Invalid orderType.',
-      )
-    }
+    const { qty, tif } = this.#validateOrder(market, acc, p)
     const steps = m.toSteps(qty.toString())
     const limitTicks = p.price !== undefined ? m.toTicks(p.price.toString()) : undefined
     const postOnly = p.type === 'LIMIT_MAKER' || tif === 'GTX'
@@ -368,34 +290,7 @@ export class SimEngine {
       )
     }
     const previewSteps = preview.reduce((a, f) => a + f.steps, 0)
-    if (tif === 'FOK' && previewSteps < steps) {
-      // FOK that cannot fill completely expires.
-    }
-    // Funds checks.
-    const estPrice =
-      p.price ??
-      (preview.length > 0
-        ? D(m.px((preview[preview.length - 1] as { ticks: number }).ticks))
-        : D(m.px(m.midTicks)))
-    if (market === 'spot') {
-      const spec = m.spec
-      if (p.side === 'BUY') {
-        const need = qty.times(estPrice).times(p.type === 'MARKET' ? D('1.0') : D(1))
-        if (this.#bal(acc, spec.quote).free.lt(need))
-          throw new SimApiError(400, -2010, 'Account has insufficient balance for requested action.')
-      } else if (this.#bal(acc, spec.base).free.lt(qty)) {
-        throw new SimApiError(400, -2010, 'Account has insufficient balance for requested action.')
-      }
-    } else {
-      const pos = this.position(acc, p.symbol)
-      const reduces = (p.side === 'BUY' && pos.qty.lt(0)) || (p.side === 'SELL' && pos.qty.gt(0))
-      if (p.reduceOnly && (!reduces || qty.gt(pos.qty.abs())))
-        throw new SimApiError(400, -2022, 'ReduceOnly Order is rejected.')
-      if (!reduces || qty.gt(pos.qty.abs())) {
-        const need = qty.times(estPrice).div(this.leverageOf(acc, p.symbol))
-        if (this.availableBalance(acc).lt(need)) throw new SimApiError(400, -2019, 'Margin is insufficient.')
-      }
-    }
+    this.#checkFunds(market, acc, m, p, qty, preview)
     if (test) {
       return { order: this.#newOrder(market, acc, p, tif, now), fills: [] }
     }
@@ -430,6 +325,82 @@ export class SimEngine {
     }
     if (isOpen(order) && (p.type === 'MARKET' || tif === 'IOC')) this.#finish(order, 'EXPIRED', now)
     return { order, fills }
+  }
+
+  /** Checks what Binance checks before matching: duplicate client id, quantity, price, time in force, type. */
+  #validateOrder(market: SimMarket, acc: SimAccount, p: NewOrderParams): { qty: Decimal; tif: string } {
+    const open = this.orders.find(
+      (o) =>
+        o.market === market && o.account === acc.apiKey && o.clientOrderId === p.clientOrderId && isOpen(o),
+    )
+    if (open !== undefined)
+      throw new SimApiError(400, market === 'spot' ? -2010 : -4015, 'Duplicate order sent.')
+    const qty = p.quantity
+    if (qty === undefined)
+      throw new SimApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.",
+      )
+    if ((p.type === 'LIMIT' || p.type === 'LIMIT_MAKER') && p.price === undefined)
+      throw new SimApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'price' was not sent, was empty/null, or malformed.",
+      )
+    const tif = p.type === 'LIMIT' ? (p.timeInForce ?? '') : p.type === 'LIMIT_MAKER' ? 'GTC' : 'GTC'
+    if (p.type === 'LIMIT' && !['GTC', 'IOC', 'FOK', 'GTX', 'GTD'].includes(tif)) {
+      throw new SimApiError(
+        400,
+        -1102,
+        "Mandatory parameter 'timeInForce' was not sent, was empty/null, or malformed.",
+      )
+    }
+    if (p.type !== 'LIMIT' && p.type !== 'MARKET' && p.type !== 'LIMIT_MAKER') {
+      throw new SimApiError(
+        400,
+        market === 'usdm' ? -4120 : -1116,
+        market === 'usdm'
+          ? 'Order type not supported for this endpoint. Please use the Algo Order API endpoints instead.'
+          : 'Invalid orderType.',
+      )
+    }
+    return { qty, tif }
+  }
+
+  /** Checks the account can pay: spot balance, or USD-M margin and reduce-only. */
+  #checkFunds(
+    market: SimMarket,
+    acc: SimAccount,
+    m: SimSymbolMarket,
+    p: NewOrderParams,
+    qty: Decimal,
+    preview: ReadonlyArray<{ ticks: number }>,
+  ): void {
+    const estPrice =
+      p.price ??
+      (preview.length > 0
+        ? D(m.px((preview[preview.length - 1] as { ticks: number }).ticks))
+        : D(m.px(m.midTicks)))
+    if (market === 'spot') {
+      const spec = m.spec
+      if (p.side === 'BUY') {
+        const need = qty.times(estPrice).times(p.type === 'MARKET' ? D('1.0') : D(1))
+        if (this.#bal(acc, spec.quote).free.lt(need))
+          throw new SimApiError(400, -2010, 'Account has insufficient balance for requested action.')
+      } else if (this.#bal(acc, spec.base).free.lt(qty)) {
+        throw new SimApiError(400, -2010, 'Account has insufficient balance for requested action.')
+      }
+    } else {
+      const pos = this.position(acc, p.symbol)
+      const reduces = (p.side === 'BUY' && pos.qty.lt(0)) || (p.side === 'SELL' && pos.qty.gt(0))
+      if (p.reduceOnly && (!reduces || qty.gt(pos.qty.abs())))
+        throw new SimApiError(400, -2022, 'ReduceOnly Order is rejected.')
+      if (!reduces || qty.gt(pos.qty.abs())) {
+        const need = qty.times(estPrice).div(this.leverageOf(acc, p.symbol))
+        if (this.availableBalance(acc).lt(need)) throw new SimApiError(400, -2019, 'Margin is insufficient.')
+      }
+    }
   }
 
   #newOrder(market: SimMarket, acc: SimAccount, p: NewOrderParams, tif: string, now: number): SimOrder {

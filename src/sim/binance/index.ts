@@ -1,13 +1,5 @@
-export {
-  BinanceSim,
-  type BinanceSimApiKey,
-  type BinanceSimConfig,
-  type BinanceSimFaults,
-  type BinanceSimHostileKind,
-  type BinanceSimLedger,
-  type BinanceSimUrls,
-  usdmRouteOf,
-} from './BinanceSim.js'
+export { BinanceSim } from './BinanceSim.js'
+export { usdmRouteOf } from './BinanceStreams.js'
 export type {
   SimAlgoOrder as BinanceSimAlgoOrder,
   SimMarket as BinanceSimMarket,
@@ -15,3 +7,11 @@ export type {
 } from './engine.js'
 export type { SimSymbolSpec as BinanceSimSymbolSpec } from './market.js'
 export type { SimSymbolInput as BinanceSimSymbolInput } from './specs.js'
+export type {
+  BinanceSimApiKey,
+  BinanceSimConfig,
+  BinanceSimFaults,
+  BinanceSimHostileKind,
+  BinanceSimLedger,
+  BinanceSimUrls,
+} from './types.js'

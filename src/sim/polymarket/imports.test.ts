@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 describe('tradekit/sim (Polymarket) stays loadable without ethers', () => {
   it('never imports ethers statically, nor exchanges or transport', () => {
     const dir = import.meta.dirname
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    for (const f of files.filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts'))) {
       const text = readFileSync(join(dir, f), 'utf8')
       expect(text, f).not.toMatch(/^\s*import\s[^'"]*from\s+['"]ethers['"]/m)
       expect(text, f).not.toMatch(/from\s+['"][./]*\/(exchanges|transport)\//)

@@ -1,13 +1,13 @@
 export { SIM_TICK_SIZES, type SimMarket, type SimMarketSpec, type SimToken } from './markets.js'
-export {
-  PolymarketSim,
-  type PolymarketSimEvents,
-  PolymarketSimFaults,
-  type PolymarketSimOptions,
-  type SimApiCredentials,
-  type SimLedger,
-  type SimLedgerBalance,
-  type SimLedgerTrade,
-  type SimSettlementMode,
-} from './PolymarketSim.js'
+export { PolymarketSim } from './PolymarketSim.js'
+export { PolymarketSimFaults } from './PolymarketSimFaults.js'
 export type { SimTradeStatus } from './SimExchange.js'
+export type {
+  PolymarketSimEvents,
+  PolymarketSimOptions,
+  SimApiCredentials,
+  SimLedger,
+  SimLedgerBalance,
+  SimLedgerTrade,
+  SimSettlementMode,
+} from './types.js'

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BinanceSim } from './BinanceSim.js'
+
+// BinanceHttp is the REST front of BinanceSim; this drives it through a running sim.
+describe('BinanceHttp', () => {
+  let sim: BinanceSim
+  beforeAll(async () => {
+    sim = await BinanceSim.start({ tickMs: 0, symbols: ['BTCUSDT'] })
+  })
+  afterAll(() => sim.close())
+
+  it('routes by unprefixed path on both markets, with weight headers and logging', async () => {
+    const spot = await fetch(`${sim.restUrl}/api/v3/time`)
+    expect(spot.headers.get('x-mbx-used-weight-1m')).toBe('1')
+    expect(await spot.json()).toEqual({ serverTime: expect.any(Number) })
+    const usdm = await fetch(`${sim.restUrl}/fapi/v1/ticker/price?symbol=BTCUSDT`)
+    expect(await usdm.json()).toMatchObject({ symbol: 'BTCUSDT', time: expect.any(Number) })
+    const unknown = await fetch(`${sim.restUrl}/api/v3/nope`)
+    expect(unknown.status).toBe(404)
+    expect(await unknown.json()).toEqual({ code: -1000, msg: 'Unknown endpoint GET /api/v3/nope' })
+    expect(sim.requestLog.map((r) => r.status)).toEqual([200, 200, 404])
+  })
+
+  it('applies faults before routing: ban, rate limit, server error', async () => {
+    sim.faults.ban({ retryAfterSec: 3 })
+    sim.faults.rateLimit({ path: '/depth' })
+    sim.faults.serverError({ status: 503 })
+    const ban = await fetch(`${sim.restUrl}/api/v3/ping`)
+    expect([ban.status, ban.headers.get('retry-after')]).toEqual([418, '3'])
+    const rl = await fetch(`${sim.restUrl}/api/v3/depth?symbol=BTCUSDT`)
+    expect(rl.status).toBe(429)
+    const se = await fetch(`${sim.restUrl}/api/v3/ping`)
+    expect([se.status, await se.text()]).toEqual([503, 'Service Unavailable'])
+    expect((await fetch(`${sim.restUrl}/api/v3/ping`)).status).toBe(200)
+  })
+})

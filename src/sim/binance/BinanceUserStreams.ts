@@ -1,0 +1,239 @@
+import type { WebSocket } from 'ws'
+import { sendFrame } from '../shared/http.js'
+import type { BinanceAuth } from './BinanceAuth.js'
+import {
+  type SimAccount,
+  type SimAlgoOrder,
+  SimApiError,
+  type SimEngine,
+  type SimFill,
+  type SimMarket,
+  type SimOrder,
+} from './engine.js'
+import {
+  accountUpdateJson,
+  algoUpdateJson,
+  executionReportJson,
+  orderTradeUpdateJson,
+  outboundAccountPositionJson,
+} from './json/userEvents.js'
+
+interface WsApiConn {
+  ws: WebSocket
+  subs: Map<number, string>
+  nextSubId: number
+  logonKey?: string
+}
+
+interface PrivateConn {
+  ws: WebSocket
+  listenKey: string
+}
+
+/** What {@link BinanceUserStreams} needs of the simulator. */
+export interface BinanceUserStreamsConfig {
+  readonly engine: SimEngine
+  readonly auth: BinanceAuth
+  /** Server time including skew. */
+  readonly now: () => number
+}
+
+type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
+
+/**
+ * The user-data side of {@link BinanceSim}: the spot WebSocket API (`/ws-api/v3`: logon and user-data
+ * subscriptions) and the USD-M private streams (`/fstream/private?listenKey=`), with listen keys, event delivery
+ * and the user-data faults (lost events, expired keys, terminated subscriptions).
+ *
+ * @example
+ * ```ts
+ * const user = new BinanceUserStreams({ engine, auth, now })
+ * user.openWsApi(ws)
+ * user.orderUpdate(order, 'NEW', undefined, Date.now())
+ * ```
+ */
+export class BinanceUserStreams {
+  /** Accepted listen keys, by key. */
+  readonly listenKeys = new Map<string, { apiKey: string; expiresAt: number }>()
+  readonly #cfg: BinanceUserStreamsConfig
+  readonly #wsApiConns = new Set<WsApiConn>()
+  readonly #privateConns = new Set<PrivateConn>()
+  readonly #methods: Readonly<Record<string, WsApiMethod>>
+  #dropUser = 0
+
+  constructor(config: BinanceUserStreamsConfig) {
+    this.#cfg = config
+    this.#methods = {
+      ping: () => ({}),
+      time: () => ({ serverTime: this.#cfg.now() }),
+      'session.logon': (c, params) => this.#logon(c, params),
+      'userDataStream.subscribe': (c) => {
+        if (c.logonKey === undefined)
+          throw new SimApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.')
+        const sid = c.nextSubId++
+        c.subs.set(sid, c.logonKey)
+        return { subscriptionId: sid }
+      },
+      'userDataStream.subscribe.signature': (c, params) => {
+        const key = this.#cfg.auth.wsApi(params)
+        for (const k of c.subs.values())
+          if (k === key.apiKey) throw new SimApiError(400, -1000, 'Already subscribed to this account.')
+        const sid = c.nextSubId++
+        c.subs.set(sid, key.apiKey)
+        return { subscriptionId: sid }
+      },
+      'userDataStream.unsubscribe': (c, params) => {
+        const sid = params.subscriptionId
+        if (typeof sid === 'number') c.subs.delete(sid)
+        else c.subs.clear()
+        return {}
+      },
+      'session.subscriptions': (c) => [...c.subs.keys()].map((subscriptionId) => ({ subscriptionId })),
+    }
+  }
+
+  /** Open WebSocket API and USD-M private connections. */
+  get counts(): { wsApi: number; private: number } {
+    return { wsApi: this.#wsApiConns.size, private: this.#privateConns.size }
+  }
+
+  /** Takes a `/ws-api/v3` socket. */
+  openWsApi(ws: WebSocket): void {
+    const c: WsApiConn = { ws, subs: new Map(), nextSubId: 0 }
+    this.#wsApiConns.add(c)
+    ws.on('close', () => this.#wsApiConns.delete(c))
+    ws.on('message', (data) => this.#onWsApi(c, String(data)))
+  }
+
+  /** Takes a USD-M private socket; `rest` is its path after `/fstream/private`. */
+  openPrivate(ws: WebSocket, rest: string, url: URL): void {
+    const lk = url.searchParams.get('listenKey') ?? rest.replace(/^\/ws\/?/, '')
+    const entry = this.listenKeys.get(lk)
+    if (entry === undefined) {
+      // Binance accepts the socket but never delivers for an unknown key.
+      ws.on('message', () => {})
+      return
+    }
+    const c: PrivateConn = { ws, listenKey: lk }
+    this.#privateConns.add(c)
+    ws.on('close', () => this.#privateConns.delete(c))
+  }
+
+  /** Loses the next `count` user-data events. */
+  dropEvents(count: number): void {
+    this.#dropUser += count
+  }
+
+  /** Sends `listenKeyExpired` on every private connection and forgets every listen key. */
+  expireListenKeys(): void {
+    for (const c of this.#privateConns) {
+      sendFrame(c.ws, JSON.stringify({ e: 'listenKeyExpired', E: this.#cfg.now(), listenKey: c.listenKey }))
+    }
+    this.listenKeys.clear()
+  }
+
+  /** Ends every spot user-data subscription with `eventStreamTerminated`. */
+  terminate(): void {
+    for (const c of this.#wsApiConns) {
+      for (const id of c.subs.keys()) {
+        sendFrame(
+          c.ws,
+          JSON.stringify({ subscriptionId: id, event: { e: 'eventStreamTerminated', E: this.#cfg.now() } }),
+        )
+      }
+      c.subs.clear()
+    }
+  }
+
+  /** Clears pending lost events. */
+  reset(): void {
+    this.#dropUser = 0
+  }
+
+  /** Delivers an order change (spot `executionReport`, USD-M `ORDER_TRADE_UPDATE`). */
+  orderUpdate(o: SimOrder, x: string, fill: SimFill | undefined, now: number): void {
+    const m = this.#cfg.engine.market(o.market, o.symbol)
+    if (o.market === 'spot') this.#sendSpot(o.account, executionReportJson(o, m, x, fill, now))
+    else this.#sendPrivate(o.account, orderTradeUpdateJson(o, m, x, fill, now))
+  }
+
+  /** Delivers a balance or position change (spot `outboundAccountPosition`, USD-M `ACCOUNT_UPDATE`). */
+  accountUpdate(
+    acc: SimAccount,
+    market: SimMarket,
+    assets: readonly string[],
+    symbols: readonly string[],
+    reason: string,
+    now: number,
+  ): void {
+    if (market === 'spot') this.#sendSpot(acc.apiKey, outboundAccountPositionJson(acc, assets, now))
+    else this.#sendPrivate(acc.apiKey, accountUpdateJson(this.#cfg.engine, acc, symbols, reason, now))
+  }
+
+  /** Delivers a conditional order change (`ALGO_UPDATE`). */
+  algoUpdate(a: SimAlgoOrder, now: number): void {
+    this.#sendPrivate(a.account, algoUpdateJson(a, this.#cfg.engine.market('usdm', a.symbol), now))
+  }
+
+  #logon(c: WsApiConn, params: Record<string, unknown>): unknown {
+    const key = this.#cfg.auth.wsApi(params)
+    if (key.ed25519PublicKey === undefined)
+      throw new SimApiError(400, -4056, 'HMAC_SHA256 API key is not supported.')
+    c.logonKey = key.apiKey
+    return {
+      apiKey: key.apiKey,
+      authorizedSince: this.#cfg.now(),
+      connectedSince: this.#cfg.now(),
+      returnRateLimits: false,
+      serverTime: this.#cfg.now(),
+      userDataStream: c.subs.size > 0,
+    }
+  }
+
+  #onWsApi(c: WsApiConn, text: string): void {
+    let msg: { id?: unknown; method?: unknown; params?: Record<string, unknown> }
+    try {
+      msg = JSON.parse(text) ?? {}
+    } catch {
+      sendFrame(c.ws, JSON.stringify({ id: null, status: 400, error: { code: -1000, msg: 'Invalid JSON' } }))
+      return
+    }
+    const id = msg.id ?? null
+    try {
+      const method = typeof msg.method === 'string' ? this.#methods[msg.method] : undefined
+      if (method === undefined || !Object.hasOwn(this.#methods, msg.method as string))
+        throw new SimApiError(400, -1000, `Unknown method "${String(msg.method)}"`)
+      const result = method(c, msg.params ?? {})
+      sendFrame(c.ws, JSON.stringify({ id, status: 200, result, rateLimits: [] }))
+    } catch (e) {
+      const err =
+        e instanceof SimApiError
+          ? e
+          : new SimApiError(400, -1000, 'An unknown error occurred while processing the request.')
+      sendFrame(c.ws, JSON.stringify({ id, status: err.status, error: { code: err.code, msg: err.msg } }))
+    }
+  }
+
+  #sendSpot(apiKey: string, event: unknown): void {
+    for (const c of this.#wsApiConns) {
+      for (const [sid, key] of c.subs)
+        if (key === apiKey) this.#sendUser(c.ws, JSON.stringify({ subscriptionId: sid, event }))
+    }
+  }
+
+  #sendPrivate(apiKey: string, event: unknown): void {
+    const text = JSON.stringify(event)
+    for (const c of this.#privateConns) {
+      const entry = this.listenKeys.get(c.listenKey)
+      if (entry?.apiKey === apiKey) this.#sendUser(c.ws, text)
+    }
+  }
+
+  #sendUser(ws: WebSocket, text: string): void {
+    if (this.#dropUser > 0) {
+      this.#dropUser--
+      return
+    }
+    sendFrame(ws, text)
+  }
+}

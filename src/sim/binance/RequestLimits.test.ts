@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { RequestLimits, requestWeight } from './RequestLimits.js'
+
+describe('RequestLimits', () => {
+  it('weighs endpoints like Binance', () => {
+    const p = (q = '') => new URLSearchParams(q)
+    expect(requestWeight('/api/v3/depth', p('limit=100'))).toBe(5)
+    expect(requestWeight('/fapi/v1/depth', p('limit=1000'))).toBe(20)
+    expect(requestWeight('/api/v3/exchangeInfo', p())).toBe(20)
+    expect(requestWeight('/api/v3/openOrders', p())).toBe(80)
+    expect(requestWeight('/api/v3/ping', p())).toBe(1)
+  })
+
+  it('spends weight per minute and reports it in headers', () => {
+    let now = 60_000
+    const limits = new RequestLimits(24, () => now)
+    expect(limits.spendWeight('/api/v3/exchangeInfo', new URLSearchParams())).toBe(false)
+    expect(limits.weightHeaders('/api/v3/x')).toEqual({
+      'x-mbx-used-weight': '20',
+      'x-mbx-used-weight-1m': '20',
+    })
+    expect(limits.spendWeight('/api/v3/depth', new URLSearchParams())).toBe(true)
+    now += 60_000
+    expect(limits.spendWeight('/fapi/v1/ping', new URLSearchParams())).toBe(false)
+    expect(limits.weightHeaders('/fapi/v1/x')).toEqual({ 'X-MBX-USED-WEIGHT-1M': '1' })
+  })
+
+  it('counts orders per 10 s and per day', () => {
+    let now = 0
+    const limits = new RequestLimits(6000, () => now)
+    limits.countOrder()
+    limits.countOrder()
+    expect(limits.orderHeaders('/api/v3/order')).toEqual({
+      'x-mbx-order-count-10s': '2',
+      'x-mbx-order-count-1d': '2',
+    })
+    now = 10_000
+    limits.countOrder()
+    expect(limits.orderHeaders('/fapi/v1/order')).toEqual({
+      'X-MBX-ORDER-COUNT-10S': '1',
+      'X-MBX-ORDER-COUNT-1M': '1',
+    })
+  })
+})

@@ -1,0 +1,95 @@
+/**
+ * Binance's request-weight (per minute) and order-count (per 10 s and per day) windows, with the
+ * `X-MBX-USED-WEIGHT-*` and `X-MBX-ORDER-COUNT-*` headers the sim answers with.
+ *
+ * @example
+ * ```ts
+ * const limits = new RequestLimits(6000, () => clock.now())
+ * if (limits.spendWeight('/api/v3/depth', params)) answer429()
+ * ```
+ */
+export class RequestLimits {
+  readonly #limitPerMinute: number
+  readonly #now: () => number
+  #weight = { minute: 0, used: 0 }
+  #orderCount = { sec10: 0, used10s: 0, day: 0, usedDay: 0 }
+
+  constructor(weightLimitPerMinute: number, now: () => number) {
+    this.#limitPerMinute = weightLimitPerMinute
+    this.#now = now
+  }
+
+  /** Adds the request's weight to the minute window; true when over the limit. */
+  spendWeight(path: string, params: URLSearchParams): boolean {
+    const minute = Math.floor(this.#now() / 60_000)
+    if (minute !== this.#weight.minute) this.#weight = { minute, used: 0 }
+    this.#weight.used += requestWeight(path, params)
+    return this.#weight.used > this.#limitPerMinute
+  }
+
+  /** Counts one placed order in the 10-second and daily windows. */
+  countOrder(): void {
+    const now = this.#now()
+    const s10 = Math.floor(now / 10_000)
+    const day = Math.floor(now / 86_400_000)
+    if (s10 !== this.#orderCount.sec10) Object.assign(this.#orderCount, { sec10: s10, used10s: 0 })
+    if (day !== this.#orderCount.day) Object.assign(this.#orderCount, { day, usedDay: 0 })
+    this.#orderCount.used10s++
+    this.#orderCount.usedDay++
+  }
+
+  /** Used-weight headers of a response (USD-M and spot spell them differently). */
+  weightHeaders(path: string): Record<string, string> {
+    const used = String(this.#weight.used)
+    return path.startsWith('/fapi')
+      ? { 'X-MBX-USED-WEIGHT-1M': used }
+      : { 'x-mbx-used-weight': used, 'x-mbx-used-weight-1m': used }
+  }
+
+  /** Order-count headers of an order response. */
+  orderHeaders(path: string): Record<string, string> {
+    if (path.startsWith('/fapi'))
+      return {
+        'X-MBX-ORDER-COUNT-10S': String(this.#orderCount.used10s),
+        'X-MBX-ORDER-COUNT-1M': String(this.#orderCount.used10s),
+      }
+    return {
+      'x-mbx-order-count-10s': String(this.#orderCount.used10s),
+      'x-mbx-order-count-1d': String(this.#orderCount.usedDay),
+    }
+  }
+}
+
+/** Request weights by endpoint (Binance's published values, simplified). */
+export function requestWeight(path: string, p: URLSearchParams): number {
+  const futures = path.startsWith('/fapi')
+  const ep = path.replace(/^\/(api\/v3|fapi\/v[123])/, '')
+  switch (ep) {
+    case '/depth': {
+      const limit = Number(p.get('limit') ?? 100)
+      if (futures) return limit <= 50 ? 2 : limit <= 100 ? 5 : limit <= 500 ? 10 : 20
+      return limit <= 100 ? 5 : limit <= 500 ? 25 : limit <= 1000 ? 50 : 250
+    }
+    case '/exchangeInfo':
+      return futures ? 1 : 20
+    case '/account':
+      return futures ? 5 : 20
+    case '/openOrders':
+      return p.has('symbol') ? (futures ? 1 : 6) : futures ? 40 : 80
+    case '/trades':
+      return futures ? 5 : 25
+    case '/myTrades':
+      return p.has('orderId') ? 5 : 20
+    case '/userTrades':
+      return 5
+    case '/klines':
+      return 2
+    case '/ticker/price':
+    case '/ticker/bookTicker':
+      return p.has('symbol') ? 2 : 4
+    case '/order':
+      return p.has('orderId') || p.has('origClientOrderId') ? (futures ? 1 : 4) : 1
+    default:
+      return 1
+  }
+}

@@ -1,0 +1,95 @@
+import type { Clock } from '../../core/index.js'
+import type { SimAlgoOrder, SimMarket, SimOrder } from './engine.js'
+import type { SimSymbolInput } from './specs.js'
+
+/** An API key the simulator accepts: HMAC (`secret`) and/or Ed25519 (`ed25519PublicKey`, PEM). */
+export interface BinanceSimApiKey {
+  readonly apiKey: string
+  readonly secret?: string
+  readonly ed25519PublicKey?: string
+}
+
+/** Options of {@link BinanceSim.start}. Every field has a default. */
+export interface BinanceSimConfig {
+  /** Seed of the price paths and books (default 1): the same seed gives the same market. */
+  seed?: number
+  /** Symbols on both markets (default `['BTCUSDT', 'ETHUSDT']`). */
+  symbols?: readonly SimSymbolInput[]
+  /** Market step interval in wall-clock ms (default 100; a real timer, not the `clock`). `0` disables the timer: drive it with {@link BinanceSim.step}. */
+  tickMs?: number
+  /** Accepted keys (default one HMAC key: `sim-api-key` / `sim-api-secret`). */
+  apiKeys?: readonly BinanceSimApiKey[]
+  /** Starting spot balances of every account (default 100 000 USDT, 10 BTC, 100 ETH). */
+  spotBalances?: Readonly<Record<string, string>>
+  /** Starting USD-M wallet balance in USDT (default 100 000). */
+  futuresBalance?: string
+  /** Request weight allowed per minute before 429 (default 6000). */
+  weightLimitPerMinute?: number
+  /** Market-stream connections are closed after this age (default 24 h, as Binance does). */
+  maxConnectionAgeMs?: number
+  /** Clock for server time (default the system clock). */
+  clock?: Clock
+}
+
+/** Kinds of hostile payload {@link BinanceSimFaults.malformed} can send. */
+export type BinanceSimHostileKind = 'nan' | 'zero' | 'negative' | 'huge' | 'garbage' | 'truncated' | 'empty'
+
+/**
+ * Fault injection controls of a running {@link BinanceSim}. Every REST fault applies to the next `count`
+ * requests (default 1), optionally only to paths containing `path`.
+ */
+export interface BinanceSimFaults {
+  /** Answer 429 (`-1003`) with `Retry-After`. */
+  rateLimit(opts?: { count?: number; retryAfterSec?: number; path?: string }): void
+  /** Answer 418 (IP banned) with `Retry-After`. */
+  ban(opts?: { count?: number; retryAfterSec?: number; path?: string }): void
+  /** Answer a 5xx. With `afterExecute`, an order is executed first and the 5xx hides its outcome. */
+  serverError(opts?: { count?: number; status?: number; path?: string; afterExecute?: boolean }): void
+  /** Delay responses by `delayMs`. */
+  slow(opts: { delayMs: number; count?: number; path?: string }): void
+  /** Server time runs `ms` ahead (positive) or behind: signed requests see -1021 until the client re-syncs. */
+  clockSkew(ms: number): void
+  /** Close every stream connection (market, ws-api, private), cleanly (1000) or abruptly (TCP reset). */
+  closeStreams(opts?: { mode?: 'clean' | 'abrupt'; code?: number }): void
+  /** Stop delivering stream data for `durationMs` (connections stay open). */
+  stall(durationMs: number): void
+  /**
+   * Lose the next `count` depth diffs of every symbol (or of `symbol` / `market` only): update ids are consumed,
+   * the messages never sent, so clients see a sequence gap.
+   */
+  depthGap(opts?: { count?: number; symbol?: string; market?: SimMarket }): void
+  /** Replace the next `count` market-stream messages with hostile payloads. */
+  malformed(opts?: { count?: number; kind?: BinanceSimHostileKind }): void
+  /** Send `serverShutdown` on every market-stream connection. */
+  serverShutdown(): void
+  /** Expire every USD-M listen key (`listenKeyExpired` event, key invalid afterwards). */
+  expireListenKeys(): void
+  /** Lose the next `count` user-data events (spot and USD-M), as if the socket had dropped them. */
+  dropUserEvents(count?: number): void
+  /** Terminate every spot user-data subscription (`eventStreamTerminated`). */
+  terminateUserStreams(): void
+  /** Clears every pending fault. */
+  reset(): void
+}
+
+/** A snapshot of what the simulator holds: the ledger tests compare against. */
+export interface BinanceSimLedger {
+  /** Every order ever accepted, with its final or current state. */
+  readonly orders: readonly SimOrder[]
+  /** Every conditional (algo) order. */
+  readonly algoOrders: readonly SimAlgoOrder[]
+  /** Spot balance of an account. */
+  spotBalance(asset: string, apiKey?: string): { free: string; locked: string }
+  /** USD-M wallet balance (USDT) of an account. */
+  futuresWallet(apiKey?: string): string
+  /** USD-M position of an account (signed quantity). */
+  position(symbol: string, apiKey?: string): { qty: string; entryPrice: string; realizedPnl: string }
+  /** Orders that are still open. */
+  openOrders(market: SimMarket, apiKey?: string): readonly SimOrder[]
+}
+
+/** Base URLs of a running simulator, shaped like the adapter's URL options. */
+export interface BinanceSimUrls {
+  readonly spot: { readonly restUrl: string; readonly streamUrl: string; readonly wsApiUrl: string }
+  readonly usdm: { readonly restUrl: string; readonly streamUrl: string }
+}

@@ -1,0 +1,126 @@
+import { HttpFail } from './HttpFail.js'
+import type { SimMarket } from './markets.js'
+import type { SimExchange, SimOrder, SimTrade } from './SimExchange.js'
+
+/** A page of a list endpoint, as Polymarket pages (`next_cursor` base64 offsets, `LTE=` at the end). */
+export function page<T>(
+  items: readonly T[],
+  cursor: string | null,
+  pageSize: number,
+): { data: T[]; next_cursor: string; limit: number; count: number } {
+  const start =
+    cursor === null || cursor === '' || cursor === 'MA=='
+      ? 0
+      : Number(Buffer.from(cursor, 'base64').toString())
+  if (!Number.isSafeInteger(start) || start < 0) throw new HttpFail(400, { error: 'invalid next_cursor' })
+  const data = items.slice(start, start + pageSize)
+  const next = start + data.length
+  return {
+    data,
+    next_cursor: next >= items.length ? 'LTE=' : Buffer.from(String(next)).toString('base64'),
+    limit: pageSize,
+    count: data.length,
+  }
+}
+
+/** A market as `GET /markets` lists it. */
+export function marketJson(m: SimMarket): Record<string, unknown> {
+  return {
+    condition_id: m.conditionId,
+    question: m.question,
+    tokens: m.tokens.map((t) => ({
+      token_id: t.tokenId,
+      outcome: t.outcome,
+      price: t.outcome === 'Yes' ? Number(m.fairPrice) : 1 - Number(m.fairPrice),
+      winner: m.winner === t.tokenId,
+    })),
+    minimum_tick_size: Number(m.tickSize),
+    minimum_order_size: Number(m.minOrderSize),
+    neg_risk: m.negRisk,
+    active: !m.closed,
+    closed: m.closed,
+    accepting_orders: !m.closed,
+  }
+}
+
+/** An order as `GET /data/orders` lists it. */
+export function orderJson(o: SimOrder): Record<string, unknown> {
+  return {
+    id: o.id,
+    status: o.status,
+    owner: o.owner,
+    maker_address: o.maker,
+    market: o.market,
+    asset_id: o.tokenId,
+    side: o.side,
+    original_size: o.originalSize.toFixed(),
+    size_matched: o.sizeMatched.toFixed(),
+    price: o.price.toFixed(),
+    outcome: o.outcome,
+    expiration: String(o.expiration),
+    order_type: o.orderType,
+    associate_trades: [...o.associateTrades],
+    created_at: o.createdAt,
+  }
+}
+
+/** A trade as `GET /data/trades` lists it, seen by `viewer` (taker or maker). */
+export function tradeJson(t: SimTrade, viewer: string): Record<string, unknown> {
+  return {
+    id: t.id,
+    taker_order_id: t.takerOrderId,
+    market: t.market,
+    asset_id: t.tokenId,
+    side: t.side,
+    size: t.size.toFixed(),
+    fee_rate_bps: '0',
+    price: t.price.toFixed(),
+    status: t.status,
+    match_time: String(t.matchTime),
+    last_update: String(t.lastUpdate),
+    outcome: t.outcome,
+    owner: t.takerOwner,
+    trade_owner: viewer,
+    maker_address: t.takerMaker,
+    transaction_hash: t.transactionHash,
+    trader_side: viewer === t.takerOwner ? 'TAKER' : 'MAKER',
+    maker_orders: [
+      {
+        order_id: t.maker.orderId,
+        owner: t.maker.owner,
+        maker_address: t.maker.maker,
+        matched_amount: t.size.toFixed(),
+        price: t.price.toFixed(),
+        fee_rate_bps: '0',
+        asset_id: t.tokenId,
+        outcome: t.outcome,
+        side: t.maker.side,
+      },
+    ],
+  }
+}
+
+/** A token's book as `GET /book` answers it (best level last on both sides). */
+export function bookJson(
+  ex: SimExchange,
+  tokenId: string,
+  now: number,
+  hash: string,
+): Record<string, unknown> {
+  const info = ex.token(tokenId)
+  const lv = ex.levels(tokenId)
+  const lt = ex.lastTrade.get(tokenId)
+  return {
+    market: info?.market.conditionId,
+    asset_id: tokenId,
+    timestamp: String(now),
+    hash: hash,
+    // REST order: best level last on both sides
+    bids: lv.bids.map(([p, s]) => ({ price: p.toFixed(), size: s.toFixed() })).reverse(),
+    asks: lv.asks.map(([p, s]) => ({ price: p.toFixed(), size: s.toFixed() })).reverse(),
+    min_order_size: info?.market.minOrderSize,
+    tick_size: info?.market.tickSize,
+    neg_risk: info?.market.negRisk,
+    last_trade_price: lt?.price.toFixed() ?? '',
+  }
+}

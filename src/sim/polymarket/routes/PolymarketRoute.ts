@@ -1,0 +1,58 @@
+import type { IncomingMessage } from 'node:http'
+import type { Clock } from '../../../core/clock.js'
+import type { RouteEntry } from '../../shared/RouteTable.js'
+import type { PolymarketAuth, SimKey } from '../PolymarketAuth.js'
+import type { SimExchange } from '../SimExchange.js'
+import type { PolymarketSimEvents, SimApiCredentials } from '../types.js'
+
+type Ethers = typeof import('ethers')
+
+/** What Polymarket route handlers may use of the running simulator. */
+export interface PolymarketVenue {
+  readonly ex: SimExchange
+  readonly ethers: Ethers
+  readonly clock: Clock
+  readonly auth: PolymarketAuth
+  readonly keys: ReadonlyMap<string, SimKey>
+  /** The funder (proxy or Safe) of a signer, lower-case, for balance queries. */
+  readonly funderOf: Map<string, string>
+  /** Heartbeat session of each API key. */
+  readonly heartbeats: Map<string, { id: string; timer: unknown }>
+  readonly chainId: number
+  readonly pageSize: number
+  readonly heartbeatTimeoutMs: number
+  /** Issues (or returns) the API key of `address` for `nonce`. */
+  createApiKey(address: string, nonce: number): SimApiCredentials
+  /** A fresh book hash. */
+  nextHash(): string
+  /** Runs `fn` after `ms` on the clock; the timer is cleared when the sim closes. */
+  schedule(fn: () => void, ms: number): void
+  /** Emits a simulator event. */
+  emit<K extends keyof PolymarketSimEvents>(event: K, ...args: PolymarketSimEvents[K]): void
+}
+
+/** One REST request as a Polymarket route handler sees it. */
+export interface PolymarketRequest {
+  readonly method: string
+  readonly path: string
+  readonly query: URLSearchParams
+  readonly body: string
+  readonly req: IncomingMessage
+  /** What the route's trailing `*` matched (e.g. the id in `/markets/<id>`). */
+  readonly rest: string
+}
+
+/** A route anyone may call (market data, and the L1-signed key endpoints). */
+export interface PublicRoute extends RouteEntry {
+  readonly auth: 'public'
+  readonly handler: (v: PolymarketVenue, r: PolymarketRequest) => unknown
+}
+
+/** A route that needs L2 auth: the handler gets the verified API key. */
+export interface L2Route extends RouteEntry {
+  readonly auth: 'l2'
+  readonly handler: (v: PolymarketVenue, r: PolymarketRequest, k: SimKey) => unknown
+}
+
+/** One line of a Polymarket route table. */
+export type PolymarketRoute = PublicRoute | L2Route

@@ -1,0 +1,87 @@
+import type { Clock } from '../../core/clock.js'
+import type { TradekitError } from '../../errors/index.js'
+import type { SimMarketSpec } from './markets.js'
+import type { SimTradeStatus } from './SimExchange.js'
+
+/** Options of {@link PolymarketSim.start}; every field is optional. */
+export interface PolymarketSimOptions {
+  /** Seed of every random choice (markets, ids, books). Default 1. */
+  seed?: number
+  /** Number of seeded markets, or one spec per market. Default 4 (tick sizes 0.01, 0.001, 0.1, 0.0001; every second one neg-risk). */
+  markets?: number | readonly SimMarketSpec[]
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number
+  /** Clock for timestamps, heartbeats and settlement. Default: the system clock. */
+  clock?: Clock
+  /** Chain id the signatures must be made for. Default 137. */
+  chainId?: number
+  /** Without a heartbeat for this long, every order of the API key is cancelled. Default 10 000. */
+  heartbeatTimeoutMs?: number
+  /** Delay of each settlement step (MATCHED → MINED → CONFIRMED). Default 25. */
+  settlementDelayMs?: number
+  /** Page size of GET /markets, /data/orders and /data/trades. Default 100. */
+  pageSize?: number
+  /** pUSD credited to an address when its first API key is created. Default "10000". */
+  startingBalance?: string
+  /** Accepted distance between POLY_TIMESTAMP and the sim's clock, in seconds. Default 300. */
+  authWindowSec?: number
+}
+
+/** API credentials the simulator issued. */
+export interface SimApiCredentials {
+  readonly address: string
+  readonly apiKey: string
+  readonly secret: string
+  readonly passphrase: string
+}
+
+/** Settlement behaviour of new trades. */
+export type SimSettlementMode = 'confirm' | 'fail' | 'hold'
+
+/** A balance sheet in the ledger: pUSD and shares per token, as decimal strings. */
+export interface SimLedgerBalance {
+  readonly pusd: string
+  readonly tokens: Readonly<Record<string, string>>
+}
+
+/** A trade in the ledger. */
+export interface SimLedgerTrade {
+  readonly id: string
+  readonly takerOrderId: string
+  readonly makerOrderId: string
+  readonly tokenId: string
+  readonly side: 'BUY' | 'SELL'
+  readonly price: string
+  readonly size: string
+  readonly status: SimTradeStatus
+  readonly takerOwner: string
+  readonly makerOwner: string
+}
+
+/** The simulator's books of record, to compare a client's view against. */
+export interface SimLedger {
+  readonly balances: Readonly<Record<string, SimLedgerBalance>>
+  readonly trades: readonly SimLedgerTrade[]
+  readonly openOrders: ReadonlyArray<{
+    readonly id: string
+    readonly owner: string
+    readonly tokenId: string
+    readonly side: 'BUY' | 'SELL'
+    readonly price: string
+    readonly size: string
+    readonly sizeMatched: string
+  }>
+}
+
+/** Events of the simulator, for tests and soaks. */
+export interface PolymarketSimEvents {
+  /** An order was accepted (and possibly matched). */
+  'order.accepted': [e: { type: 'order.accepted'; orderId: string; owner: string; status: string }]
+  /** An order was refused, with Polymarket's error text. */
+  'order.rejected': [e: { type: 'order.rejected'; owner: string; error: string; status: number }]
+  /** A trade changed settlement status. */
+  'trade.status': [e: { type: 'trade.status'; tradeId: string; status: SimTradeStatus }]
+  /** A heartbeat session lapsed: every order of the key was cancelled. */
+  'heartbeat.expired': [e: { type: 'heartbeat.expired'; apiKey: string; canceled: readonly string[] }]
+  error: [e: TradekitError]
+}
