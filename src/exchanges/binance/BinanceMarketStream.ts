@@ -8,6 +8,7 @@ import {
   type TradekitError,
 } from '../../errors/index.js'
 import { ReconnectingWebSocket, type WebSocketConstructor } from '../../transport/index.js'
+import { BinanceDepthSync, type BinanceDepthSyncConfig } from './BinanceDepthSync.js'
 import { decodeMarketEvent } from './decodeMarketEvent.js'
 import {
   BINANCE_VENUE,
@@ -39,7 +40,10 @@ export function usdmStreamRoute(stream: string): UsdmRoute {
 export interface BinanceMarketStreamEvents {
   candle: [c: Candle]
   trade: [t: Trade]
-  /** Partial book depth (`@depth5/10/20`) as a snapshot. */
+  /**
+   * An order book: partial book depth (`@depth5/10/20`) as sent, or a book kept by {@link BinanceMarketStream.syncBook}
+   * (the core OrderBook synced from the diff stream), after every change while synced.
+   */
   book: [b: BookSnapshot]
   bookTicker: [e: BinanceBookTickerEvent]
   depthDiff: [e: BinanceDepthDiffEvent]
@@ -51,7 +55,13 @@ export interface BinanceMarketStreamEvents {
   error: [e: TradekitError]
 }
 
-/** Options of {@link BinanceMarketStream}. */
+/** Per-call options of {@link BinanceMarketStream.syncBook}. */
+export type BinanceSyncBookOptions = Omit<BinanceDepthSyncConfig, 'market' | 'symbol'> & {
+  /** Diff stream speed suffix (default `@100ms`). */
+  speed?: '' | '@100ms' | '@500ms'
+}
+
+/** Constructor options of {@link BinanceMarketStream}. */
 export interface BinanceMarketStreamConfig {
   market: BinanceMarket
   /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
@@ -85,7 +95,7 @@ interface Conn {
   readonly streams: Set<string>
   readonly rws: ReconnectingWebSocket
   /** Streams in the URL of the current connection attempt. */
-  urlStreams: Set<string>
+  readonly urlStreams: ReadonlySet<string>
   readonly waiting: Map<string, Array<{ resolve: () => void }>>
   readonly outbox: Array<() => object>
   flushTimer: unknown
@@ -117,6 +127,7 @@ export class BinanceMarketStream {
   readonly #clock: Clock
   readonly #conns: Conn[] = []
   readonly #pending = new Map<number, Pending>()
+  readonly #books = new Map<string, BinanceDepthSync>()
   #nextId = 1
   #dataErrors = 0
   #messages = 0
@@ -203,9 +214,34 @@ export class BinanceMarketStream {
     await Promise.all(waits)
   }
 
-  /** Closes every connection; pending subscriptions reject. */
+  /**
+   * Keeps a local order book of `symbol` in sync (a {@link BinanceDepthSync} on the core OrderBook, fed by the
+   * diff stream, resynced from `fetchSnapshot` on gaps) and publishes it as `book` events on this stream. Resolves
+   * once the diff stream is subscribed; the returned sync reports `synced`/`resync` on its own events. One sync per
+   * symbol: a second call returns the first.
+   */
+  async syncBook(symbol: string, options: BinanceSyncBookOptions = {}): Promise<BinanceDepthSync> {
+    const s = symbol.toUpperCase()
+    let sync = this.#books.get(s)
+    if (sync === undefined) {
+      const { speed, ...config } = options
+      const created = new BinanceDepthSync({ clock: this.#clock, ...config, market: this.market, symbol: s })
+      sync = created
+      this.#books.set(s, created)
+      created.events.on('book', (b) => this.#bus.emit('book', b))
+      this.#bus.on('depthDiff', (e) => {
+        if (e.symbol === s) created.applyDiff(e)
+      })
+      await this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
+    }
+    return sync
+  }
+
+  /** Closes every connection and book sync; pending subscriptions reject. */
   async close(): Promise<void> {
     this.#closed = true
+    for (const b of this.#books.values()) b.close()
+    this.#books.clear()
     for (const p of this.#pending.values()) {
       this.#clock.clearTimeout(p.timer as never)
       p.reject(new SocketClosedError('BinanceMarketStream closed'))
@@ -222,21 +258,13 @@ export class BinanceMarketStream {
     )
     if (existing !== undefined) return existing
     const prefix = route === 'spot' ? '' : `/${route}`
-    const conn: Conn = {
-      route,
-      streams: new Set(),
-      urlStreams: new Set(),
-      waiting: new Map(),
-      outbox: [],
-      flushTimer: undefined,
-      opens: 0,
-      rws: undefined as unknown as ReconnectingWebSocket,
-    }
+    const streams = new Set<string>()
+    let urlStreams = new Set<string>()
     const url = () => {
-      conn.urlStreams = new Set(conn.streams)
-      return `${this.#cfg.streamUrl}${prefix}/stream?streams=${[...conn.streams].join('/')}`
+      urlStreams = new Set(streams)
+      return `${this.#cfg.streamUrl}${prefix}/stream?streams=${[...streams].join('/')}`
     }
-    ;(conn as { rws: ReconnectingWebSocket }).rws = new ReconnectingWebSocket(url, {
+    const rws = new ReconnectingWebSocket(url, {
       clock: this.#clock,
       staleAfterMs: this.#cfg.staleAfterMs,
       maxLifetimeMs: this.#cfg.maxLifetimeMs,
@@ -245,6 +273,18 @@ export class BinanceMarketStream {
       ...(this.#cfg.WebSocket !== undefined ? { WebSocket: this.#cfg.WebSocket } : {}),
       onUnhandledError: () => {},
     })
+    const conn: Conn = {
+      route,
+      streams,
+      rws,
+      get urlStreams() {
+        return urlStreams
+      },
+      waiting: new Map(),
+      outbox: [],
+      flushTimer: undefined,
+      opens: 0,
+    }
     conn.rws.events.on('open', () => this.#onOpen(conn))
     conn.rws.events.on('message', (m) => this.#onMessage(conn, m.data, m.tsEvent))
     conn.rws.events.on('error', (e) => this.#bus.emit('error', e))
