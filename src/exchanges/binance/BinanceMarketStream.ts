@@ -1,5 +1,6 @@
-import type { BookSnapshot, Candle, Clock, Listenable, Trade } from '../../core/index.js'
-import { SystemClock, TypedEmitter } from '../../core/index.js'
+import { z } from 'zod'
+import type { BookSnapshot, Candle, Clock, Listenable, MarketDataSource, Trade } from '../../core/index.js'
+import { parseConfig, SystemClock, TypedEmitter } from '../../core/index.js'
 import {
   type ExchangeDataError,
   ExchangeError,
@@ -61,27 +62,50 @@ export type BinanceSyncBookOptions = Omit<BinanceDepthSyncConfig, 'market' | 'sy
   speed?: '' | '@100ms' | '@500ms'
 }
 
-/** Constructor options of {@link BinanceMarketStream}. */
-export interface BinanceMarketStreamConfig {
-  market: BinanceMarket
-  /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
-  streamUrl: string
-  /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
-  maxStreamsPerConnection?: number
-  /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
-  maxMessagesPerSecond?: number
-  /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
-  subscribeTimeoutMs?: number
-  /** Silent connection is reconnected after this, ms (default 60 s). */
-  staleAfterMs?: number
-  /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
-  maxLifetimeMs?: number
-  reconnectBaseMs?: number
-  reconnectMaxMs?: number
-  clock?: Clock
-  /** WebSocket implementation (default isows). */
-  WebSocket?: WebSocketConstructor
-}
+const isClock = (v: unknown): v is Clock =>
+  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
+
+/** Schema of {@link BinanceMarketStreamConfig}: every option with its default. */
+export const BinanceMarketStreamConfigSchema = z
+  .object({
+    market: z.enum(['spot', 'usdm']),
+    /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
+    streamUrl: z.string().regex(/^wss?:\/\//),
+    /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
+    maxStreamsPerConnection: z.number().int().positive().optional(),
+    /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
+    maxMessagesPerSecond: z.number().positive().optional(),
+    /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
+    subscribeTimeoutMs: z.number().int().positive().default(10_000),
+    /** Silent connection is reconnected after this, ms (default 60 s; 0 disables). */
+    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
+    maxLifetimeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(23.5 * 3600_000),
+    /** First reconnect delay ceiling, ms (default 500). */
+    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    /** Largest reconnect delay ceiling, ms (default 30 s). */
+    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    /** Time source (default the system clock). */
+    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    /** WebSocket implementation (default isows). */
+    WebSocket: z
+      .custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor')
+      .optional(),
+  })
+  .strict()
+
+/** Constructor options of {@link BinanceMarketStream} (see {@link BinanceMarketStreamConfigSchema}). */
+export type BinanceMarketStreamConfig = z.input<typeof BinanceMarketStreamConfigSchema>
+
+/** Per-market defaults of the options whose default depends on the market. */
+const MARKET_DEFAULTS = {
+  spot: { maxStreamsPerConnection: 1024, maxMessagesPerSecond: 4 },
+  usdm: { maxStreamsPerConnection: 200, maxMessagesPerSecond: 8 },
+} as const
 
 interface Pending {
   resolve: () => void
@@ -117,13 +141,15 @@ interface Conn {
  * await stream.subscribe(['btcusdt@trade', 'btcusdt@kline_1m'])
  * ```
  */
-export class BinanceMarketStream {
+export class BinanceMarketStream implements MarketDataSource {
   readonly market: BinanceMarket
   readonly #bus = new TypedEmitter<BinanceMarketStreamEvents>()
   /** Market data, `dataError`, `reconnected` and `error` events. */
   readonly events: Listenable<BinanceMarketStreamEvents> = this.#bus
-  readonly #cfg: Required<Omit<BinanceMarketStreamConfig, 'WebSocket' | 'clock'>> &
-    Pick<BinanceMarketStreamConfig, 'WebSocket'>
+  readonly #cfg: z.output<typeof BinanceMarketStreamConfigSchema> & {
+    maxStreamsPerConnection: number
+    maxMessagesPerSecond: number
+  }
   readonly #clock: Clock
   readonly #conns: Conn[] = []
   readonly #pending = new Map<number, Pending>()
@@ -134,20 +160,15 @@ export class BinanceMarketStream {
   #closed = false
 
   constructor(config: BinanceMarketStreamConfig) {
-    this.market = config.market
-    this.#clock = config.clock ?? new SystemClock()
-    const spot = config.market === 'spot'
+    const cfg = parseConfig(BinanceMarketStreamConfigSchema, config, 'BinanceMarketStream')
+    this.market = cfg.market
+    this.#clock = cfg.clock ?? new SystemClock()
+    const defaults = MARKET_DEFAULTS[cfg.market]
     this.#cfg = {
-      market: config.market,
-      streamUrl: config.streamUrl.replace(/\/+$/, ''),
-      maxStreamsPerConnection: config.maxStreamsPerConnection ?? (spot ? 1024 : 200),
-      maxMessagesPerSecond: config.maxMessagesPerSecond ?? (spot ? 4 : 8),
-      subscribeTimeoutMs: config.subscribeTimeoutMs ?? 10_000,
-      staleAfterMs: config.staleAfterMs ?? 60_000,
-      maxLifetimeMs: config.maxLifetimeMs ?? 23.5 * 3600_000,
-      reconnectBaseMs: config.reconnectBaseMs ?? 500,
-      reconnectMaxMs: config.reconnectMaxMs ?? 30_000,
-      ...(config.WebSocket !== undefined ? { WebSocket: config.WebSocket } : {}),
+      ...cfg,
+      streamUrl: cfg.streamUrl.replace(/\/+$/, ''),
+      maxStreamsPerConnection: cfg.maxStreamsPerConnection ?? defaults.maxStreamsPerConnection,
+      maxMessagesPerSecond: cfg.maxMessagesPerSecond ?? defaults.maxMessagesPerSecond,
     }
   }
 

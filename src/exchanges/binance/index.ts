@@ -24,6 +24,7 @@ export {
 export {
   BinanceMarketStream,
   type BinanceMarketStreamConfig,
+  BinanceMarketStreamConfigSchema,
   type BinanceMarketStreamEvents,
   type BinanceSyncBookOptions,
   type UsdmRoute,
