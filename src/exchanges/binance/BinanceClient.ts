@@ -88,8 +88,10 @@ export interface BinanceOrderBookOptions {
 }
 
 /**
- * Shared internals of {@link BinanceSpot} and {@link BinanceUsdm}: config, REST (signing, time sync, limits),
- * instrument cache, order validation, streams, the order-tracking used to reconcile after a reconnect.
+ * The adapter base shared by {@link BinanceSpot} and {@link BinanceUsdm}, composed from the venue's parts: the
+ * signed REST client ({@link BinanceRest}), the market stream ({@link BinanceMarketStream}, with depth sync onto
+ * core's OrderBook) and a user-data stream unit whose events it forwards. It adds the instrument cache, order
+ * validation and public REST market data; it translates and keeps no order state (the OrderExecutor reconciles).
  *
  * @example
  * ```ts
@@ -363,12 +365,6 @@ export abstract class BinanceClient implements ExchangeAdapter {
       }
     }
     throw e
-  }
-
-  /** Emits an order update (and its fill first) from the user stream. */
-  protected emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
-    if (fill !== undefined) this.bus.emit('fill', { type: 'fill', fill, tsEvent })
-    this.bus.emit('order.update', { type: 'order.update', order, tsEvent })
   }
 
   /**
