@@ -4,7 +4,7 @@
  */
 
 import type { BinanceDepthDiffEvent } from '../src/exchanges/binance/index.js'
-import { decodeMarketEvent, BinanceDepthSync } from '../src/exchanges/binance/index.js'
+import { BinanceDepthSync, decodeMarketEvent } from '../src/exchanges/binance/index.js'
 import { runSuite } from './harness.js'
 // ccxt's exports map hides its order book class; load the file it ships.
 import { OrderBook as CcxtOrderBook } from './node_modules/ccxt/js/src/base/ws/OrderBook.js'

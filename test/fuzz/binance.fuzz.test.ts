@@ -14,12 +14,12 @@ import { isDecimal } from '../../src/decimal/index.js'
 import { ExchangeDataError, isTradekitError, type TradekitError } from '../../src/errors/index.js'
 import {
   type BinanceDepthDiffEvent,
+  BinanceDepthSync,
   type BinanceMarket,
   type BinanceMarketEvent,
   BinanceSpot,
   BinanceUsdm,
   decodeMarketEvent,
-  BinanceDepthSync,
   parseExchangeInfo,
   parseSymbolRules,
 } from '../../src/exchanges/binance/index.js'
