@@ -177,7 +177,7 @@ export class BinanceDepthSync {
     }
     const applied = this.book.applySnapshot({ bids, asks }, { sequence: lastUpdateId, emit: false })
     if (!applied.ok) {
-      this.#bus.emit('error', this.#dataError(applied.error.message, snapshot))
+      this.#bus.emit('error', this.#dataError(applied.error.message, applied.error.field ?? 'book', snapshot))
       return 'invalid'
     }
     this.#lastUpdateId = lastUpdateId
@@ -235,18 +235,18 @@ export class BinanceDepthSync {
     )
     this.#lastUpdateId = e.finalUpdateId
     this.#appliedSinceSnapshot = true
-    if (!r.ok) return this.#corrupt(e, r.error.message)
+    if (!r.ok) return this.#corrupt(e, r.error.message, r.error.field ?? 'book')
     return 'applied'
   }
 
   /** A diff that crosses the book (or carries a bad level) means the book is corrupt: report it and resync. */
-  #corrupt(e: BinanceDepthDiffEvent, why: string): 'gap' {
+  #corrupt(e: BinanceDepthDiffEvent, why: string, field: string): 'gap' {
     this.#gaps++
     this.#state = 'unsynced'
     this.#buffer.length = 0
     this.#bus.emit(
       'error',
-      this.#dataError(`${why} at update ${e.finalUpdateId}; resyncing`, {
+      this.#dataError(`${why} at update ${e.finalUpdateId}; resyncing`, field, {
         firstUpdateId: e.firstUpdateId,
         finalUpdateId: e.finalUpdateId,
       }),
@@ -255,8 +255,13 @@ export class BinanceDepthSync {
     return 'gap'
   }
 
-  #dataError(message: string, raw: unknown): ExchangeDataError {
-    return new ExchangeDataError(this.#venue, message, ['bids/asks: crossed'], raw)
+  #dataError(message: string, field: string, raw: unknown): ExchangeDataError {
+    return new ExchangeDataError(
+      this.#venue,
+      message,
+      [field === 'book' ? 'bids/asks: crossed' : `${field}: invalid`],
+      raw,
+    )
   }
 
   #gap(e: BinanceDepthDiffEvent): 'gap' {
