@@ -179,6 +179,12 @@ describe('OrderBook', () => {
     expect(book.sequence).toBeUndefined()
     expect(() => mk({ maxLevels: 0 })).toThrow(ConfigError)
     expect(() => mk({ bookDepth: 1.5 })).toThrow(ConfigError)
+    expect(() => mk({ bookDepth: 0 })).toThrow(ConfigError)
+    const whole = mk({ bookDepth: Number.POSITIVE_INFINITY })
+    const seen: number[] = []
+    whole.events.on('book', (b) => seen.push(b.bids.length))
+    whole.applySnapshot({ bids: Array.from({ length: 30 }, (_, i) => [100 - i, 1] as const), asks: [] })
+    expect(seen).toEqual([30])
     expect(() => new OrderBook({ venue: '', symbol: 'X' })).toThrow(ConfigError)
   })
 

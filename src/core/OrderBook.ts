@@ -20,9 +20,10 @@ export const OrderBookConfigSchema = z
     maxLevels: z.number().int().positive().default(10_000),
     /** Levels per side in the snapshot emitted on `book` (default 20; `Infinity` for the whole book). */
     bookDepth: z
-      .number()
-      .positive()
-      .refine((n) => n === Number.POSITIVE_INFINITY || Number.isInteger(n), 'must be an integer or Infinity')
+      .custom<number>(
+        (n) => typeof n === 'number' && (n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n > 0)),
+        'must be a positive integer or Infinity',
+      )
       .default(20),
     /** Clock stamping updates applied without a `tsEvent` (default the system clock). */
     clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
