@@ -312,8 +312,12 @@ export class OrderBook {
     this.#sequence = undefined
   }
 
-  /** Emits `book` with the current snapshot (e.g. after a batch applied with `emit: false`). */
+  /**
+   * Emits `book` with the current snapshot (e.g. after a batch applied with `emit: false`). No snapshot is built
+   * when nobody listens.
+   */
   publish(): void {
+    if (this.#bus.listenerCount('book') === 0) return
     this.#bus.emit('book', this.snapshot(this.#bookDepth))
   }
 

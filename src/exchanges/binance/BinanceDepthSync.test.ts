@@ -266,6 +266,8 @@ describe('BinanceDepthSync: book events on the core OrderBook', () => {
     const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT', bookDepth: 1 })
     const books: import('../../core/index.js').BookSnapshot[] = []
     book.events.on('book', (b) => books.push(b))
+    let coreBooks = 0
+    book.book.events.on('book', () => coreBooks++)
     book.applyDiff(diff(100, 103, [[100, 2]]))
     book.applyDiff(diff(104, 106, [[99, 1]]))
     expect(books).toHaveLength(0)
@@ -277,6 +279,7 @@ describe('BinanceDepthSync: book events on the core OrderBook', () => {
     expect(books[1]?.bids).toEqual([[100.5, 1]])
     expect(book.applyDiff(diff(110, 111, [[100.7, 1]]))).toBe('gap')
     expect(books).toHaveLength(2)
+    expect(coreBooks).toBe(2)
     expect(book.book.bestBid()).toEqual([100.5, 1])
   })
 })

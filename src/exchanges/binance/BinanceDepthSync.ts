@@ -107,6 +107,7 @@ export class BinanceDepthSync {
   readonly #venue: string
   readonly #buffer: BinanceDepthDiffEvent[] = []
   readonly #maxBuffer: number
+  readonly #bookDepth: number
   readonly #fetchSnapshot: (() => Promise<unknown>) | undefined
   readonly #clock: Clock
   #state: State = 'unsynced'
@@ -126,6 +127,7 @@ export class BinanceDepthSync {
     this.symbol = cfg.symbol.toUpperCase()
     this.#venue = BINANCE_VENUE[this.market]
     this.#maxBuffer = cfg.maxBuffer
+    this.#bookDepth = cfg.bookDepth
     this.#fetchSnapshot = cfg.fetchSnapshot
     this.#clock = cfg.clock ?? new SystemClock()
     this.book = new OrderBook({
@@ -135,7 +137,6 @@ export class BinanceDepthSync {
       bookDepth: cfg.bookDepth,
       clock: this.#clock,
     })
-    this.book.events.on('book', (b) => this.#bus.emit('book', b))
   }
 
   /** True when the book is valid (a snapshot was applied and no gap since). */
@@ -197,8 +198,14 @@ export class BinanceDepthSync {
       lastUpdateId,
       tsEvent: this.#clock.now(),
     })
-    this.book.publish()
+    this.#publish()
     return 'applied'
+  }
+
+  /** Emits `book` on the core book and on this sync, building snapshots only for listeners. */
+  #publish(): void {
+    this.book.publish()
+    if (this.#bus.listenerCount('book') > 0) this.#bus.emit('book', this.book.snapshot(this.#bookDepth))
   }
 
   /** Applies a `depthDiff` event from {@link decodeMarketEvent}. See {@link DiffOutcome}. */
@@ -231,11 +238,12 @@ export class BinanceDepthSync {
     }
     const r = this.book.applyDeltas(
       { bids: e.bids, asks: e.asks },
-      { sequence: e.finalUpdateId, ...(e.tsEvent > 0 ? { tsEvent: e.tsEvent } : {}), emit },
+      { sequence: e.finalUpdateId, ...(e.tsEvent > 0 ? { tsEvent: e.tsEvent } : {}), emit: false },
     )
     this.#lastUpdateId = e.finalUpdateId
     this.#appliedSinceSnapshot = true
     if (!r.ok) return this.#corrupt(e, r.error.message, r.error.field ?? 'book')
+    if (emit) this.#publish()
     return 'applied'
   }
 
