@@ -153,7 +153,7 @@ export class BinanceMarketStream implements MarketDataSource {
   readonly #clock: Clock
   readonly #conns: Conn[] = []
   readonly #pending = new Map<number, Pending>()
-  readonly #books = new Map<string, BinanceDepthSync>()
+  readonly #books = new Map<string, { sync: BinanceDepthSync; ready: Promise<void> }>()
   #nextId = 1
   #dataErrors = 0
   #messages = 0
@@ -243,17 +243,30 @@ export class BinanceMarketStream implements MarketDataSource {
    */
   async syncBook(symbol: string, options: BinanceSyncBookOptions = {}): Promise<BinanceDepthSync> {
     const s = symbol.toUpperCase()
-    let sync = this.#books.get(s)
-    if (sync === undefined) {
-      const { speed, ...config } = options
-      const created = new BinanceDepthSync({ clock: this.#clock, ...config, market: this.market, symbol: s })
-      sync = created
-      this.#books.set(s, created)
-      created.events.on('book', (b) => this.#bus.emit('book', b))
-      this.#bus.on('depthDiff', (e) => {
-        if (e.symbol === s) created.applyDiff(e)
-      })
-      await this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
+    const existing = this.#books.get(s)
+    if (existing !== undefined) {
+      await existing.ready
+      return existing.sync
+    }
+    const { speed, ...config } = options
+    const sync = new BinanceDepthSync({ clock: this.#clock, ...config, market: this.market, symbol: s })
+    const onBook = (b: BookSnapshot) => this.#bus.emit('book', b)
+    const onDiff = (e: BinanceDepthDiffEvent) => {
+      if (e.symbol === s) sync.applyDiff(e)
+    }
+    sync.events.on('book', onBook)
+    this.#bus.on('depthDiff', onDiff)
+    const ready = this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
+    this.#books.set(s, { sync, ready })
+    try {
+      await ready
+    } catch (e) {
+      // Not subscribed: forget this sync so a later call starts afresh.
+      if (this.#books.get(s)?.sync === sync) this.#books.delete(s)
+      this.#bus.off('depthDiff', onDiff)
+      sync.events.off('book', onBook)
+      sync.close()
+      throw e
     }
     return sync
   }
@@ -261,7 +274,7 @@ export class BinanceMarketStream implements MarketDataSource {
   /** Closes every connection and book sync; pending subscriptions reject. */
   async close(): Promise<void> {
     this.#closed = true
-    for (const b of this.#books.values()) b.close()
+    for (const b of this.#books.values()) b.sync.close()
     this.#books.clear()
     for (const p of this.#pending.values()) {
       this.#clock.clearTimeout(p.timer as never)
