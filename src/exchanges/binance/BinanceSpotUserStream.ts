@@ -1,9 +1,7 @@
 import type { z } from 'zod'
 import {
   type Clock,
-  type Fill,
   type Listenable,
-  type Order,
   parseConfig,
   SystemClock,
   TypedEmitter,
@@ -20,10 +18,9 @@ import {
 } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
-import { balance, executionReportToEvent } from './mapping.js'
+import { decodeSpotUserEvent } from './decodeUserEvent.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
-import { BalanceUpdateSchema, ExecutionReportSchema, OutboundAccountPositionSchema } from './wire.js'
 
 type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
 
@@ -242,57 +239,29 @@ export class BinanceSpotUserStream {
     this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
   }
 
-  #emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
-    if (fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill, tsEvent })
-    this.#bus.emit('order.update', { type: 'order.update', order, tsEvent })
-  }
-
   #onEvent(event: Record<string, unknown>): void {
-    switch (event.e) {
-      case 'executionReport': {
-        const r = ExecutionReportSchema.safeParse(event)
-        const mapped = r.success ? executionReportToEvent(r.data, this.#venue) : undefined
-        if (mapped === undefined) {
-          this.#dataError(
-            'Invalid executionReport',
-            r.success
-              ? ['X/o/q/z: unknown status or type, or quantities that cannot describe an order']
-              : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-            event,
-          )
-          return
-        }
-        this.#emitOrder(mapped.order, mapped.fill, r.success ? r.data.E : this.#clock.now())
+    const r = decodeSpotUserEvent(event)
+    if (!r.ok) {
+      this.#bus.emit('error', r.error)
+      return
+    }
+    const e = r.value
+    switch (e.kind) {
+      case 'order':
+        if (e.fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill: e.fill, tsEvent: e.tsEvent })
+        this.#bus.emit('order.update', { type: 'order.update', order: e.order, tsEvent: e.tsEvent })
         return
-      }
-      case 'outboundAccountPosition': {
-        const r = OutboundAccountPositionSchema.safeParse(event)
-        if (!r.success) {
-          this.#dataError(
-            'Invalid outboundAccountPosition',
-            r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-            event,
-          )
-          return
-        }
-        const balances = r.data.B.map((b) => balance(this.#venue, b.a, b.f, b.l))
-        this.#bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: r.data.E })
+      case 'balances':
+        this.#bus.emit('balance.update', { type: 'balance.update', balances: e.balances, tsEvent: e.tsEvent })
         return
-      }
-      case 'balanceUpdate':
-        // A deposit/withdrawal delta: the next outboundAccountPosition carries the new totals.
-        if (!BalanceUpdateSchema.safeParse(event).success) {
-          this.#dataError('Invalid balanceUpdate', ['(root): invalid'], event)
-        }
-        return
-      case 'eventStreamTerminated':
+      case 'terminated':
         this.#subscriptionId = undefined
         this.#subscribe().then(
           () => this.#reconnected(),
           (e: TradekitError) => this.#bus.emit('error', e),
         )
         return
-      default:
+      case 'ignored':
         return
     }
   }

@@ -18,20 +18,11 @@ import {
 } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
-import {
-  accountUpdateToAccount,
-  algoUpdateToOrder,
-  mapAlgoStatus,
-  orderTradeUpdateToEvent,
-} from './mapping.js'
+import { decodeUsdmUserEvent } from './decodeUserEvent.js'
+import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent } from './mapping.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
-import {
-  AccountUpdateSchema,
-  AlgoUpdateSchema,
-  BinanceListenKeySchema,
-  OrderTradeUpdateSchema,
-} from './wire.js'
+import { type AlgoUpdateSchema, BinanceListenKeySchema, type OrderTradeUpdateSchema } from './wire.js'
 
 /** Constructor options of {@link BinanceUsdmUserStream}. */
 export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
@@ -41,7 +32,6 @@ export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
 
 type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 
-const errIssues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
 
 /**
  * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
@@ -199,73 +189,62 @@ export class BinanceUsdmUserStream {
   }
 
   #onMessage(text: string): void {
-    let event: Record<string, unknown>
-    try {
-      event = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      this.#dataError('User stream frame is not JSON', ['(root): invalid JSON'], text)
+    const r = decodeUsdmUserEvent(text)
+    if (!r.ok) {
+      this.#bus.emit('error', r.error)
       return
     }
-    if (typeof event !== 'object' || event === null) return
-    switch (event.e) {
-      case 'ORDER_TRADE_UPDATE':
-        this.#onOrderTradeUpdate(event)
+    const e = r.value
+    switch (e.kind) {
+      case 'orderTrade':
+        this.#onOrderTradeUpdate(e.update)
         return
-      case 'ALGO_UPDATE':
-        this.#onAlgoUpdate(event)
+      case 'algo':
+        this.#onAlgoUpdate(e.update)
         return
-      case 'ACCOUNT_UPDATE': {
-        const r = AccountUpdateSchema.safeParse(event)
-        if (!r.success) {
-          this.#dataError('Invalid ACCOUNT_UPDATE', errIssues(r.error), event)
-          return
+      case 'account':
+        if (e.balances.length > 0) {
+          this.#bus.emit('balance.update', {
+            type: 'balance.update',
+            balances: e.balances,
+            tsEvent: e.tsEvent,
+          })
         }
-        const { balances, positions } = accountUpdateToAccount(r.data, this.#venue)
-        if (balances.length > 0) {
-          this.#bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: r.data.E })
-        }
-        if (positions.length > 0) {
-          this.#bus.emit('position.update', { type: 'position.update', positions, tsEvent: r.data.E })
+        if (e.positions.length > 0) {
+          this.#bus.emit('position.update', {
+            type: 'position.update',
+            positions: e.positions,
+            tsEvent: e.tsEvent,
+          })
         }
         return
-      }
       case 'listenKeyExpired':
         this.#listenKey = undefined
         this.#ws?.reconnect()
         return
-      default:
+      case 'ignored':
         return
     }
   }
 
-  #onOrderTradeUpdate(event: Record<string, unknown>): void {
-    const r = OrderTradeUpdateSchema.safeParse(event)
-    if (!r.success) {
-      this.#dataError('Invalid ORDER_TRADE_UPDATE', errIssues(r.error), event)
-      return
-    }
-    const algoCid = this.#triggered.get(String(r.data.o.i))
-    if (algoCid === undefined) this.#remember(r.data)
-    const mapped = orderTradeUpdateToEvent(r.data, this.#venue, algoCid)
+  #onOrderTradeUpdate(u: OrderTradeUpdate): void {
+    const algoCid = this.#triggered.get(String(u.o.i))
+    if (algoCid === undefined) this.#remember(u)
+    const mapped = orderTradeUpdateToEvent(u, this.#venue, algoCid)
     if (mapped === undefined) {
-      this.#dataError(`Unknown order status "${r.data.o.X}"`, ['o.X'], event)
+      this.#dataError(`Unknown order status "${u.o.X}"`, ['o.X'], u)
       return
     }
     // The triggered order keeps the algo order's trigger in tradekit's view.
     this.#emitOrder(
       algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
       mapped.fill,
-      r.data.E,
+      u.E,
     )
   }
 
-  #onAlgoUpdate(event: Record<string, unknown>): void {
-    const r = AlgoUpdateSchema.safeParse(event)
-    if (!r.success) {
-      this.#dataError('Invalid ALGO_UPDATE', errIssues(r.error), event)
-      return
-    }
-    const o = r.data.o
+  #onAlgoUpdate(u: z.output<typeof AlgoUpdateSchema>): void {
+    const o = u.o
     if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
       this.#triggered.set(o.ai, o.caid)
       if (this.#triggered.size > 1000) this.#triggered.delete(this.#triggered.keys().next().value as string)
@@ -278,11 +257,11 @@ export class BinanceUsdmUserStream {
     this.#onAlgoOrder(o.caid)
     // FINISHED: the triggered order's own updates carry the outcome.
     if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return
-    const order = mapAlgoStatus(o.X) === undefined ? undefined : algoUpdateToOrder(r.data, this.#venue)
+    const order = mapAlgoStatus(o.X) === undefined ? undefined : algoUpdateToOrder(u, this.#venue)
     if (order === undefined) {
-      this.#dataError('Invalid ALGO_UPDATE', ['o.X/o.o/o.q: unknown status or type'], event)
+      this.#dataError('Invalid ALGO_UPDATE', ['o.X/o.o/o.q: unknown status or type'], u)
       return
     }
-    this.#emitOrder(order, undefined, r.data.E)
+    this.#emitOrder(order, undefined, u.E)
   }
 }

@@ -45,6 +45,12 @@ export {
 } from './config.js'
 export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 export { type DecodeMarketEventOptions, decodeMarketEvent, strictNumber } from './decodeMarketEvent.js'
+export {
+  type BinanceSpotUserEvent,
+  type BinanceUsdmUserEvent,
+  decodeSpotUserEvent,
+  decodeUsdmUserEvent,
+} from './decodeUserEvent.js'
 export { BinanceErrorCode, type BinanceErrorContext, mapBinanceError } from './errors.js'
 export {
   type BinanceNotionalFilter,
