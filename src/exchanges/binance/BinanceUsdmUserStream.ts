@@ -32,7 +32,6 @@ export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
 
 type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 
-
 /**
  * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
  * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
