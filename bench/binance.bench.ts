@@ -1,10 +1,10 @@
 /**
  * Binance: decoding throughput (depth diffs of 20 levels, trades) against a bare JSON.parse of the same messages,
- * and LocalOrderBook level updates against ccxt's order book on the same diff stream.
+ * and BinanceDepthSync level updates against ccxt's order book on the same diff stream.
  */
 
 import type { BinanceDepthDiffEvent } from '../src/exchanges/binance/index.js'
-import { decodeMarketEvent, LocalOrderBook } from '../src/exchanges/binance/index.js'
+import { BinanceDepthSync, decodeMarketEvent } from '../src/exchanges/binance/index.js'
 import { runSuite } from './harness.js'
 // ccxt's exports map hides its order book class; load the file it ships.
 import { OrderBook as CcxtOrderBook } from './node_modules/ccxt/js/src/base/ws/OrderBook.js'
@@ -118,7 +118,7 @@ for (let d = 0; d < DIFFS; d++) {
   })
 }
 
-const ours = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+const ours = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
 ours.applySnapshot(snapshot)
 const event = {
   type: 'depthDiff',
@@ -153,7 +153,7 @@ await runSuite(
       },
     },
     {
-      name: 'tradekit LocalOrderBook.applyDiff (+ O(1) best bid/ask)',
+      name: 'tradekit BinanceDepthSync.applyDiff (+ O(1) best bid/ask)',
       fn: () => {
         const x = diffs[d++ & (DIFFS - 1)] as { bids: Lvl[]; asks: Lvl[] }
         id++
@@ -166,7 +166,7 @@ await runSuite(
       },
     },
   ],
-  { notes: 'target: LocalOrderBook >= 2x ccxt (ratio >= 2); each op is 20 level updates' },
+  { notes: 'target: BinanceDepthSync >= 2x ccxt (ratio >= 2); each op is 20 level updates' },
 )
 
 if (sink === -1) console.log(sink)

@@ -14,12 +14,12 @@ import { isDecimal } from '../../src/decimal/index.js'
 import { ExchangeDataError, isTradekitError, type TradekitError } from '../../src/errors/index.js'
 import {
   type BinanceDepthDiffEvent,
+  BinanceDepthSync,
   type BinanceMarket,
   type BinanceMarketEvent,
   BinanceSpot,
   BinanceUsdm,
   decodeMarketEvent,
-  LocalOrderBook,
   parseExchangeInfo,
   parseSymbolRules,
 } from '../../src/exchanges/binance/index.js'
@@ -627,7 +627,7 @@ describe('Binance REST decoders fuzz', () => {
     )
   })
 
-  it('LocalOrderBook.applySnapshot on mutated snapshots: applied and valid, or "invalid" with an error event', async () => {
+  it('BinanceDepthSync.applySnapshot on mutated snapshots: applied and valid, or "invalid" with an error event', async () => {
     const snap = fixture('rest_depth_ok.json')
     const bigger = {
       lastUpdateId: 5,
@@ -646,7 +646,7 @@ describe('Binance REST decoders fuzz', () => {
         fc.oneof(mutatedPayload([snap, bigger]), mutatedText([snap, bigger]), arbitraryInput),
         marketArb,
         (raw, market) => {
-          const book = new LocalOrderBook({ market, symbol: 'BNBBTC' })
+          const book = new BinanceDepthSync({ market, symbol: 'BNBBTC' })
           const errors: TradekitError[] = []
           book.events.on('error', (e) => errors.push(e))
           const out = book.applySnapshot(raw)
@@ -670,7 +670,7 @@ describe('Binance REST decoders fuzz', () => {
 // ───────────────────────────── local order book ─────────────────────────────
 
 /** Both sides strictly sorted best-first, every level price > 0 and qty > 0, all finite. */
-function checkBookSides(book: LocalOrderBook): void {
+function checkBookSides(book: BinanceDepthSync): void {
   const bids = book.bids()
   const asks = book.asks()
   assertLevels(bids, 'bids', true)
@@ -783,11 +783,11 @@ class BookModel {
 const sorted = (m: Map<number, number>, desc: boolean): [number, number][] =>
   [...m.entries()].sort((a, b) => (desc ? b[0] - a[0] : a[0] - b[0]))
 
-describe('Binance LocalOrderBook under hostile, schema-valid sequences', () => {
+describe('Binance BinanceDepthSync under hostile, schema-valid sequences', () => {
   it('matches the documented sync rules; gaps are always reported; the book stays sorted, positive and uncrossed', async () => {
     await fuzzAssert(
       fc.property(marketArb, fc.array(stepArb, { minLength: 1, maxLength: 40 }), (market, steps) => {
-        const book = new LocalOrderBook({ market, symbol: 'BNBBTC' })
+        const book = new BinanceDepthSync({ market, symbol: 'BNBBTC' })
         const model = new BookModel(market)
         const errors: unknown[] = []
         book.events.on('error', (e) => errors.push(e))
@@ -882,7 +882,7 @@ describe('Binance LocalOrderBook under hostile, schema-valid sequences', () => {
         async (hostile) => {
           const clock = new ManualClock(0)
           const queue: unknown[] = [...hostile, good]
-          const book = new LocalOrderBook({
+          const book = new BinanceDepthSync({
             market: 'spot',
             symbol: 'BNBBTC',
             clock,
@@ -913,7 +913,7 @@ describe('Binance LocalOrderBook under hostile, schema-valid sequences', () => {
   })
 
   it('a diff for another symbol is never applied', async () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BNBBTC' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BNBBTC' })
     book.applySnapshot({ lastUpdateId: 1, bids: [['1.00', '1']], asks: [['2.00', '1']] })
     await fuzzAssert(
       fc.property(

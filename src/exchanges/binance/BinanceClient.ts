@@ -7,7 +7,6 @@ import {
   type ExchangeAdapter,
   type Fill,
   type Instrument,
-  isTerminalStatus,
   type Listenable,
   type Logger,
   type Order,
@@ -25,14 +24,13 @@ import {
 import type { Decimal } from '../../decimal/index.js'
 import {
   ConfigError,
-  ExchangeDataError,
   isTradekitError,
   OrderOutcomeUnknownError,
   StateError,
-  type TradekitError,
   ValidationError,
 } from '../../errors/index.js'
 import type { QueryValue } from '../../transport/index.js'
+import type { BinanceDepthSync } from './BinanceDepthSync.js'
 import { BinanceMarketStream, type BinanceMarketStreamConfig } from './BinanceMarketStream.js'
 import { BinanceRest, type BinanceSecurity, Priority } from './BinanceRest.js'
 import {
@@ -42,6 +40,7 @@ import {
   type BinanceUrls,
   resolveUrls,
 } from './config.js'
+import { decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 import { BinanceErrorCode } from './errors.js'
 import {
   type BinanceSymbolRules,
@@ -49,7 +48,6 @@ import {
   parseExchangeInfo,
   prepareOrder,
 } from './instruments.js'
-import { LocalOrderBook } from './LocalOrderBook.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 import {
   BinanceAccountTradeSchema,
@@ -74,30 +72,26 @@ export interface BinanceBookTicker {
   readonly askQty: Decimal
 }
 
-/** Options of `klines`. */
-export interface BinanceKlinesParams {
+/** Per-call options of `klines`. */
+export interface BinanceKlinesOptions {
   limit?: number
   startTime?: number
   endTime?: number
 }
 
-/** Options of `orderBook`. */
-export interface BinanceOrderBookParams {
+/** Per-call options of `orderBook`. */
+export interface BinanceOrderBookOptions {
   /** Depth snapshot size (default 1000). */
   snapshotLimit?: number
   /** Diff stream speed suffix (default `@100ms`). */
   speed?: '' | '@100ms' | '@500ms'
 }
 
-interface Tracked {
-  symbol: string
-  status: Order['status']
-  filled: string
-}
-
 /**
- * Shared internals of {@link BinanceSpot} and {@link BinanceUsdm}: config, REST (signing, time sync, limits),
- * instrument cache, order validation, streams, the order-tracking used to reconcile after a reconnect.
+ * The adapter base shared by {@link BinanceSpot} and {@link BinanceUsdm}, composed from the venue's parts: the
+ * signed REST client ({@link BinanceRest}), the market stream ({@link BinanceMarketStream}, with depth sync onto
+ * core's OrderBook) and a user-data stream unit whose events it forwards. It adds the instrument cache, order
+ * validation and public REST market data; it translates and keeps no order state (the OrderExecutor reconciles).
  *
  * @example
  * ```ts
@@ -126,8 +120,6 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #rulesAt = 0
   #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
   #stream: BinanceMarketStream | undefined
-  readonly #books = new Set<LocalOrderBook>()
-  readonly #tracked = new Map<string, Tracked>()
   protected closed = false
 
   protected constructor(market: BinanceMarket, config: BinanceConfig) {
@@ -211,7 +203,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
     return (await this.symbolRules(symbol)).instrument
   }
 
-  /** Raw REST depth snapshot, as Binance sends it (input of {@link LocalOrderBook.applySnapshot}). */
+  /** Raw REST depth snapshot, as Binance sends it (input of {@link BinanceDepthSync.applySnapshot}). */
   depthRaw(symbol: string, limit = 100): Promise<unknown> {
     const weight =
       this.market === 'spot'
@@ -240,19 +232,18 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /** Depth snapshot as a {@link BookSnapshot} (validated strictly). */
   async depth(symbol: string, limit = 100): Promise<BookSnapshot> {
-    const raw = await this.depthRaw(symbol, limit)
-    const book = new LocalOrderBook({ market: this.market, symbol, clock: this.clock })
-    let err: TradekitError | undefined
-    book.events.on('error', (e) => {
-      err = e
+    const r = decodeDepthSnapshot(await this.depthRaw(symbol, limit), this.venue)
+    if (!r.ok) throw r.error
+    return depthSnapshotToBook(r.value, {
+      venue: this.venue,
+      symbol,
+      depth: limit,
+      tsEvent: this.clock.now(),
     })
-    if (book.applySnapshot(raw) !== 'applied')
-      throw err ?? new ExchangeDataError(this.venue, 'Invalid depth', [], raw)
-    return book.snapshot(limit)
   }
 
   /** Candles from REST (`interval` as Binance spells it: `1m`, `1h`...). */
-  async klines(symbol: string, interval: string, params: BinanceKlinesParams = {}): Promise<Candle[]> {
+  async klines(symbol: string, interval: string, options: BinanceKlinesOptions = {}): Promise<Candle[]> {
     const rows = await this.call(
       'GET',
       this.path('/klines'),
@@ -260,9 +251,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
       {
         symbol: symbol.toUpperCase(),
         interval,
-        limit: params.limit,
-        startTime: params.startTime,
-        endTime: params.endTime,
+        limit: options.limit,
+        startTime: options.startTime,
+        endTime: options.endTime,
       },
       { weight: 2 },
     )
@@ -366,7 +357,6 @@ export abstract class BinanceClient implements ExchangeAdapter {
         code === BinanceErrorCode.TIMEOUT ||
         (e.code === 'EXCHANGE_REJECTED' && ((e.details.status as number | undefined) ?? 0) >= 500)
       if (unknown) {
-        this.#tracked.set(req.clientOrderId, { symbol: req.symbol, status: 'PENDING_NEW', filled: '0' })
         throw new OrderOutcomeUnknownError(
           req.clientOrderId,
           `Outcome of order "${req.clientOrderId}" is unknown: reconcile with queryOrder`,
@@ -377,51 +367,18 @@ export abstract class BinanceClient implements ExchangeAdapter {
     throw e
   }
 
-  /** Remembers an order so a reconnect can re-read it. */
-  protected track(order: Order): void {
-    if (isTerminalStatus(order.status)) this.#tracked.delete(order.clientOrderId)
-    else
-      this.#tracked.set(order.clientOrderId, {
-        symbol: order.symbol,
-        status: order.status,
-        filled: order.filledQty.toString(),
-      })
-  }
-
-  /** Emits an order update (and fill) from the user stream, keeping the reconcile map in sync. */
-  protected emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
-    this.track(order)
-    if (fill !== undefined) this.bus.emit('fill', { type: 'fill', fill, tsEvent })
-    this.bus.emit('order.update', { type: 'order.update', order, tsEvent })
-  }
-
   /**
-   * After a user-stream reconnect: announce it, then re-read every tracked open order, balances and positions over
-   * REST, emitting what changed, so no update is lost while the socket was down. Never throws.
+   * Forwards a user-data stream unit's events (`order.update`, `fill`, `balance.update`, `position.update`,
+   * `user.reconnected`, `error`) to this adapter's `events`. After a reconnect the adapter re-reads nothing itself:
+   * the OrderExecutor, the one reconciler, re-queries open orders, fills, balances and positions.
    */
-  protected async reconcile(): Promise<void> {
-    const now = this.clock.now()
-    this.bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: now })
-    for (const [cid, t] of [...this.#tracked]) {
-      try {
-        const o = await this.queryOrder(t.symbol, cid)
-        if (o === undefined) continue
-        if (o.status !== t.status || o.filledQty.toString() !== t.filled)
-          this.emitOrder(o, undefined, this.clock.now())
-      } catch (e) {
-        this.bus.emit('error', isTradekitError(e) ? e : new StateError('Reconcile failed', { cause: e }))
-      }
-    }
-    try {
-      const balances = await this.balances()
-      this.bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: this.clock.now() })
-      if (this.market === 'usdm') {
-        const positions = await this.positions()
-        this.bus.emit('position.update', { type: 'position.update', positions, tsEvent: this.clock.now() })
-      }
-    } catch (e) {
-      this.bus.emit('error', isTradekitError(e) ? e : new StateError('Reconcile failed', { cause: e }))
-    }
+  protected pipeUserEvents(source: Listenable<UserDataEvents>): void {
+    source.on('order.update', (e) => this.bus.emit('order.update', e))
+    source.on('fill', (e) => this.bus.emit('fill', e))
+    source.on('balance.update', (e) => this.bus.emit('balance.update', e))
+    source.on('position.update', (e) => this.bus.emit('position.update', e))
+    source.on('user.reconnected', (e) => this.bus.emit('user.reconnected', e))
+    source.on('error', (e) => this.bus.emit('error', e))
   }
 
   /** Places an order (see the subclass for the endpoint). Rejects with typed errors; unknown outcome on timeout/5xx. */
@@ -488,53 +445,29 @@ export abstract class BinanceClient implements ExchangeAdapter {
   }
 
   /**
-   * A {@link LocalOrderBook} kept in sync from the diff stream and REST snapshots (automatic resync on gaps).
-   * Resolves once the diff stream is subscribed; the book reports `synced` on its events.
+   * A local order book kept in sync from the diff stream and REST snapshots (automatic resync on gaps): a
+   * {@link BinanceDepthSync} on the core OrderBook, published as `book` events on {@link BinanceClient.marketStream}.
+   * Resolves once the diff stream is subscribed; the sync reports `synced` on its events.
    */
-  async orderBook(symbol: string, params: BinanceOrderBookParams = {}): Promise<LocalOrderBook> {
+  orderBook(symbol: string, options: BinanceOrderBookOptions = {}): Promise<BinanceDepthSync> {
     const s = symbol.toUpperCase()
-    const limit = params.snapshotLimit ?? 1000
-    const book = new LocalOrderBook({
-      market: this.market,
-      symbol: s,
-      clock: this.clock,
+    const limit = options.snapshotLimit ?? 1000
+    return this.marketStream().syncBook(s, {
       fetchSnapshot: () => this.depthRaw(s, limit),
+      ...(options.speed !== undefined ? { speed: options.speed } : {}),
     })
-    this.#books.add(book)
-    const stream = this.marketStream()
-    stream.events.on('depthDiff', (e) => {
-      if (e.symbol === s) book.applyDiff(e)
-    })
-    await stream.subscribe([`${s.toLowerCase()}@depth${params.speed ?? '@100ms'}`])
-    return book
   }
 
   /** Closes streams, books and timers. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    for (const b of this.#books) b.close()
-    this.#books.clear()
     await this.closeUserData()
     await this.#stream?.close()
     this.#stream = undefined
   }
 
   protected abstract closeUserData(): Promise<void>
-
-  /** Signs WebSocket API params: sorted by name, `k=v&...`, like REST. */
-  protected async signWsParams(
-    params: Record<string, string | number>,
-  ): Promise<Record<string, string | number>> {
-    const signer = this.rest.signer
-    if (signer === undefined)
-      throw new ConfigError('User data needs an API secret or private key', ['apiSecret'])
-    const payload = Object.keys(params)
-      .sort()
-      .map((k) => `${k}=${params[k]}`)
-      .join('&')
-    return { ...params, signature: await signer.sign(payload) }
-  }
 }
 
 export { Priority }

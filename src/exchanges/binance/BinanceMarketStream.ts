@@ -1,5 +1,6 @@
-import type { BookSnapshot, Candle, Clock, Listenable, Trade } from '../../core/index.js'
-import { SystemClock, TypedEmitter } from '../../core/index.js'
+import { z } from 'zod'
+import type { BookSnapshot, Candle, Clock, Listenable, MarketDataSource, Trade } from '../../core/index.js'
+import { parseConfig, SystemClock, TypedEmitter } from '../../core/index.js'
 import {
   type ExchangeDataError,
   ExchangeError,
@@ -8,6 +9,7 @@ import {
   type TradekitError,
 } from '../../errors/index.js'
 import { ReconnectingWebSocket, type WebSocketConstructor } from '../../transport/index.js'
+import { BinanceDepthSync, type BinanceDepthSyncConfig } from './BinanceDepthSync.js'
 import { decodeMarketEvent } from './decodeMarketEvent.js'
 import {
   BINANCE_VENUE,
@@ -39,7 +41,10 @@ export function usdmStreamRoute(stream: string): UsdmRoute {
 export interface BinanceMarketStreamEvents {
   candle: [c: Candle]
   trade: [t: Trade]
-  /** Partial book depth (`@depth5/10/20`) as a snapshot. */
+  /**
+   * An order book: partial book depth (`@depth5/10/20`) as sent, or a book kept by {@link BinanceMarketStream.syncBook}
+   * (the core OrderBook synced from the diff stream), after every change while synced.
+   */
   book: [b: BookSnapshot]
   bookTicker: [e: BinanceBookTickerEvent]
   depthDiff: [e: BinanceDepthDiffEvent]
@@ -51,27 +56,56 @@ export interface BinanceMarketStreamEvents {
   error: [e: TradekitError]
 }
 
-/** Options of {@link BinanceMarketStream}. */
-export interface BinanceMarketStreamConfig {
-  market: BinanceMarket
-  /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
-  streamUrl: string
-  /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
-  maxStreamsPerConnection?: number
-  /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
-  maxMessagesPerSecond?: number
-  /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
-  subscribeTimeoutMs?: number
-  /** Silent connection is reconnected after this, ms (default 60 s). */
-  staleAfterMs?: number
-  /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
-  maxLifetimeMs?: number
-  reconnectBaseMs?: number
-  reconnectMaxMs?: number
-  clock?: Clock
-  /** WebSocket implementation (default isows). */
-  WebSocket?: WebSocketConstructor
+/** Per-call options of {@link BinanceMarketStream.syncBook}. */
+export type BinanceSyncBookOptions = Omit<BinanceDepthSyncConfig, 'market' | 'symbol'> & {
+  /** Diff stream speed suffix (default `@100ms`). */
+  speed?: '' | '@100ms' | '@500ms'
 }
+
+const isClock = (v: unknown): v is Clock =>
+  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
+
+/** Schema of {@link BinanceMarketStreamConfig}: every option with its default. */
+export const BinanceMarketStreamConfigSchema = z
+  .object({
+    market: z.enum(['spot', 'usdm']),
+    /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
+    streamUrl: z.string().regex(/^wss?:\/\//),
+    /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
+    maxStreamsPerConnection: z.number().int().positive().optional(),
+    /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
+    maxMessagesPerSecond: z.number().positive().optional(),
+    /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
+    subscribeTimeoutMs: z.number().int().positive().default(10_000),
+    /** Silent connection is reconnected after this, ms (default 60 s; 0 disables). */
+    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
+    maxLifetimeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(23.5 * 3600_000),
+    /** First reconnect delay ceiling, ms (default 500). */
+    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    /** Largest reconnect delay ceiling, ms (default 30 s). */
+    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    /** Time source (default the system clock). */
+    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    /** WebSocket implementation (default isows). */
+    WebSocket: z
+      .custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor')
+      .optional(),
+  })
+  .strict()
+
+/** Constructor options of {@link BinanceMarketStream} (see {@link BinanceMarketStreamConfigSchema}). */
+export type BinanceMarketStreamConfig = z.input<typeof BinanceMarketStreamConfigSchema>
+
+/** Per-market defaults of the options whose default depends on the market. */
+const MARKET_DEFAULTS = {
+  spot: { maxStreamsPerConnection: 1024, maxMessagesPerSecond: 4 },
+  usdm: { maxStreamsPerConnection: 200, maxMessagesPerSecond: 8 },
+} as const
 
 interface Pending {
   resolve: () => void
@@ -85,7 +119,7 @@ interface Conn {
   readonly streams: Set<string>
   readonly rws: ReconnectingWebSocket
   /** Streams in the URL of the current connection attempt. */
-  urlStreams: Set<string>
+  readonly urlStreams: ReadonlySet<string>
   readonly waiting: Map<string, Array<{ resolve: () => void }>>
   readonly outbox: Array<() => object>
   flushTimer: unknown
@@ -107,36 +141,34 @@ interface Conn {
  * await stream.subscribe(['btcusdt@trade', 'btcusdt@kline_1m'])
  * ```
  */
-export class BinanceMarketStream {
+export class BinanceMarketStream implements MarketDataSource {
   readonly market: BinanceMarket
   readonly #bus = new TypedEmitter<BinanceMarketStreamEvents>()
   /** Market data, `dataError`, `reconnected` and `error` events. */
   readonly events: Listenable<BinanceMarketStreamEvents> = this.#bus
-  readonly #cfg: Required<Omit<BinanceMarketStreamConfig, 'WebSocket' | 'clock'>> &
-    Pick<BinanceMarketStreamConfig, 'WebSocket'>
+  readonly #cfg: z.output<typeof BinanceMarketStreamConfigSchema> & {
+    maxStreamsPerConnection: number
+    maxMessagesPerSecond: number
+  }
   readonly #clock: Clock
   readonly #conns: Conn[] = []
   readonly #pending = new Map<number, Pending>()
+  readonly #books = new Map<string, { sync: BinanceDepthSync; ready: Promise<void> }>()
   #nextId = 1
   #dataErrors = 0
   #messages = 0
   #closed = false
 
   constructor(config: BinanceMarketStreamConfig) {
-    this.market = config.market
-    this.#clock = config.clock ?? new SystemClock()
-    const spot = config.market === 'spot'
+    const cfg = parseConfig(BinanceMarketStreamConfigSchema, config, 'BinanceMarketStream')
+    this.market = cfg.market
+    this.#clock = cfg.clock ?? new SystemClock()
+    const defaults = MARKET_DEFAULTS[cfg.market]
     this.#cfg = {
-      market: config.market,
-      streamUrl: config.streamUrl.replace(/\/+$/, ''),
-      maxStreamsPerConnection: config.maxStreamsPerConnection ?? (spot ? 1024 : 200),
-      maxMessagesPerSecond: config.maxMessagesPerSecond ?? (spot ? 4 : 8),
-      subscribeTimeoutMs: config.subscribeTimeoutMs ?? 10_000,
-      staleAfterMs: config.staleAfterMs ?? 60_000,
-      maxLifetimeMs: config.maxLifetimeMs ?? 23.5 * 3600_000,
-      reconnectBaseMs: config.reconnectBaseMs ?? 500,
-      reconnectMaxMs: config.reconnectMaxMs ?? 30_000,
-      ...(config.WebSocket !== undefined ? { WebSocket: config.WebSocket } : {}),
+      ...cfg,
+      streamUrl: cfg.streamUrl.replace(/\/+$/, ''),
+      maxStreamsPerConnection: cfg.maxStreamsPerConnection ?? defaults.maxStreamsPerConnection,
+      maxMessagesPerSecond: cfg.maxMessagesPerSecond ?? defaults.maxMessagesPerSecond,
     }
   }
 
@@ -203,9 +235,47 @@ export class BinanceMarketStream {
     await Promise.all(waits)
   }
 
-  /** Closes every connection; pending subscriptions reject. */
+  /**
+   * Keeps a local order book of `symbol` in sync (a {@link BinanceDepthSync} on the core OrderBook, fed by the
+   * diff stream, resynced from `fetchSnapshot` on gaps) and publishes it as `book` events on this stream. Resolves
+   * once the diff stream is subscribed; the returned sync reports `synced`/`resync` on its own events. One sync per
+   * symbol: a second call returns the first.
+   */
+  async syncBook(symbol: string, options: BinanceSyncBookOptions = {}): Promise<BinanceDepthSync> {
+    const s = symbol.toUpperCase()
+    const existing = this.#books.get(s)
+    if (existing !== undefined) {
+      await existing.ready
+      return existing.sync
+    }
+    const { speed, ...config } = options
+    const sync = new BinanceDepthSync({ clock: this.#clock, ...config, market: this.market, symbol: s })
+    const onBook = (b: BookSnapshot) => this.#bus.emit('book', b)
+    const onDiff = (e: BinanceDepthDiffEvent) => {
+      if (e.symbol === s) sync.applyDiff(e)
+    }
+    sync.events.on('book', onBook)
+    this.#bus.on('depthDiff', onDiff)
+    const ready = this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
+    this.#books.set(s, { sync, ready })
+    try {
+      await ready
+    } catch (e) {
+      // Not subscribed: forget this sync so a later call starts afresh.
+      if (this.#books.get(s)?.sync === sync) this.#books.delete(s)
+      this.#bus.off('depthDiff', onDiff)
+      sync.events.off('book', onBook)
+      sync.close()
+      throw e
+    }
+    return sync
+  }
+
+  /** Closes every connection and book sync; pending subscriptions reject. */
   async close(): Promise<void> {
     this.#closed = true
+    for (const b of this.#books.values()) b.sync.close()
+    this.#books.clear()
     for (const p of this.#pending.values()) {
       this.#clock.clearTimeout(p.timer as never)
       p.reject(new SocketClosedError('BinanceMarketStream closed'))
@@ -222,21 +292,13 @@ export class BinanceMarketStream {
     )
     if (existing !== undefined) return existing
     const prefix = route === 'spot' ? '' : `/${route}`
-    const conn: Conn = {
-      route,
-      streams: new Set(),
-      urlStreams: new Set(),
-      waiting: new Map(),
-      outbox: [],
-      flushTimer: undefined,
-      opens: 0,
-      rws: undefined as unknown as ReconnectingWebSocket,
-    }
+    const streams = new Set<string>()
+    let urlStreams = new Set<string>()
     const url = () => {
-      conn.urlStreams = new Set(conn.streams)
-      return `${this.#cfg.streamUrl}${prefix}/stream?streams=${[...conn.streams].join('/')}`
+      urlStreams = new Set(streams)
+      return `${this.#cfg.streamUrl}${prefix}/stream?streams=${[...streams].join('/')}`
     }
-    ;(conn as { rws: ReconnectingWebSocket }).rws = new ReconnectingWebSocket(url, {
+    const rws = new ReconnectingWebSocket(url, {
       clock: this.#clock,
       staleAfterMs: this.#cfg.staleAfterMs,
       maxLifetimeMs: this.#cfg.maxLifetimeMs,
@@ -245,6 +307,18 @@ export class BinanceMarketStream {
       ...(this.#cfg.WebSocket !== undefined ? { WebSocket: this.#cfg.WebSocket } : {}),
       onUnhandledError: () => {},
     })
+    const conn: Conn = {
+      route,
+      streams,
+      rws,
+      get urlStreams() {
+        return urlStreams
+      },
+      waiting: new Map(),
+      outbox: [],
+      flushTimer: undefined,
+      opens: 0,
+    }
     conn.rws.events.on('open', () => this.#onOpen(conn))
     conn.rws.events.on('message', (m) => this.#onMessage(conn, m.data, m.tsEvent))
     conn.rws.events.on('error', (e) => this.#bus.emit('error', e))

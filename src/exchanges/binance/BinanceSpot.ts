@@ -1,27 +1,13 @@
 import { z } from 'zod'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import {
-  ExchangeDataError,
-  ExchangeError,
-  isTradekitError,
-  SocketClosedError,
-  TimeoutError,
-  type TradekitError,
-  ValidationError,
-} from '../../errors/index.js'
-import { ReconnectingWebSocket } from '../../transport/index.js'
+import { ExchangeDataError, isTradekitError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
+import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
 import { BinanceErrorCode } from './errors.js'
 import type { PreparedOrder } from './instruments.js'
-import { balance, executionReportToEvent, spotFills, spotOrderToOrder } from './mapping.js'
-import {
-  BalanceUpdateSchema,
-  BinanceSpotAccountSchema,
-  BinanceSpotOrderSchema,
-  ExecutionReportSchema,
-  OutboundAccountPositionSchema,
-} from './wire.js'
+import { balance, spotFills, spotOrderToOrder } from './mapping.js'
+import { BinanceSpotAccountSchema, BinanceSpotOrderSchema } from './wire.js'
 
 const SPOT_TYPES: Readonly<Record<string, string>> = {
   MARKET: 'MARKET',
@@ -47,15 +33,7 @@ const SPOT_TYPES: Readonly<Record<string, string>> = {
  * ```
  */
 export class BinanceSpot extends BinanceClient {
-  #user: ReconnectingWebSocket | undefined
-  #userOpens = 0
-  #reqId = 1
-  #subscriptionId: number | undefined
-  #failStart: ((e: TradekitError) => void) | undefined
-  readonly #pending = new Map<
-    string,
-    { resolve: (r: unknown) => void; reject: (e: TradekitError) => void; timer: unknown }
-  >()
+  #user: BinanceSpotUserStream | undefined
 
   constructor(config: BinanceConfig = {}) {
     super('spot', config)
@@ -108,7 +86,6 @@ export class BinanceSpot extends BinanceClient {
     const order = spotOrderToOrder(res, this.venue, this.clock.now())
     if (order === undefined)
       throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-    this.track(order)
     return {
       clientOrderId: req.clientOrderId,
       venueOrderId: String(res.orderId),
@@ -142,7 +119,6 @@ export class BinanceSpot extends BinanceClient {
     )
     if (order === undefined)
       throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-    this.track(order)
     return order
   }
 
@@ -161,10 +137,7 @@ export class BinanceSpot extends BinanceClient {
         const r = BinanceSpotOrderSchema.safeParse(raw)
         if (!r.success) continue // order lists (OCO) report differently
         const o = spotOrderToOrder(r.data, this.venue, this.clock.now())
-        if (o !== undefined) {
-          this.track(o)
-          out.push(o)
-        }
+        if (o !== undefined) out.push(o)
       }
       return out
     } catch (e) {
@@ -222,226 +195,39 @@ export class BinanceSpot extends BinanceClient {
   }
 
   /**
-   * Starts the user-data subscription over the WebSocket API: `userDataStream.subscribe.signature` (HMAC keys) or
-   * `session.logon` + `userDataStream.subscribe` (Ed25519). Re-subscribes after `eventStreamTerminated` and after
-   * every reconnect (then reconciles over REST). Resolves once subscribed.
+   * Starts the user-data subscription over the WebSocket API (a {@link BinanceSpotUserStream}: HMAC or Ed25519
+   * subscription, re-subscribed after `eventStreamTerminated` and after every reconnect, each announced as
+   * `user.reconnected`). Resolves once subscribed.
    */
   async startUserData(): Promise<void> {
     if (this.#user !== undefined) return
-    if (this.rest.apiKey === undefined || this.rest.signer === undefined) {
-      throw new ValidationError('User data needs apiKey and apiSecret (or privateKey)', { field: 'apiKey' })
-    }
-    const ws = new ReconnectingWebSocket(this.urls.wsApiUrl, {
+    const user = new BinanceSpotUserStream({
+      rest: this.rest,
+      url: this.urls.wsApiUrl,
       clock: this.clock,
+      timeoutMs: this.cfg.timeoutMs,
       staleAfterMs: this.cfg.staleAfterMs,
-      backoffBaseMs: this.cfg.reconnectBaseMs,
-      backoffMaxMs: this.cfg.reconnectMaxMs,
-      pingIntervalMs: 30_000,
-      pingMessage: () => ({ id: `ping-${this.#reqId++}`, method: 'ping' }),
-      onUnhandledError: () => {},
+      reconnectBaseMs: this.cfg.reconnectBaseMs,
+      reconnectMaxMs: this.cfg.reconnectMaxMs,
     })
-    this.#user = ws
-    ws.events.on('error', (e) => this.bus.emit('error', e))
-    ws.events.on('message', (m) => {
-      if (typeof m.data === 'string') this.#onUserMessage(m.data)
-    })
-    let started = false
-    const first = new Promise<void>((resolve, reject) => {
-      this.#failStart = reject
-      ws.events.on('open', () => {
-        const reopened = this.#userOpens++ > 0
-        this.#subscribe().then(
-          () => {
-            started = true
-            resolve()
-            if (reopened) void this.reconcile()
-          },
-          (e: TradekitError) => {
-            if (started) this.bus.emit('error', e)
-            else reject(e)
-          },
-        )
-      })
-    })
-    first.catch(() => {})
-    const timer = this.clock.setTimeout(
-      () => this.#failStart?.(new TimeoutError('User data subscription timed out', 3 * this.cfg.timeoutMs)),
-      3 * this.cfg.timeoutMs,
-    )
+    this.#user = user
+    this.pipeUserEvents(user.events)
     try {
-      await first
+      await user.start()
     } catch (e) {
-      // The first subscription failed (bad key, timeout): stop the socket instead of retrying forever.
-      await this.closeUserData()
+      if (this.#user === user) this.#user = undefined
       throw e
-    } finally {
-      this.clock.clearTimeout(timer)
-      this.#failStart = undefined
-    }
-  }
-
-  async #request(method: string, params: Record<string, unknown>): Promise<unknown> {
-    const ws = this.#user
-    if (ws === undefined) throw new ValidationError('User data is not started')
-    const id = `tk-${this.#reqId++}`
-    return new Promise((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.#pending.delete(id)
-        reject(new ExchangeError(this.venue, `WebSocket API "${method}" timed out`, { details: { method } }))
-      }, this.cfg.timeoutMs)
-      this.#pending.set(id, { resolve, reject, timer })
-      try {
-        ws.sendJson({ id, method, params })
-      } catch (e) {
-        this.clock.clearTimeout(timer as never)
-        this.#pending.delete(id)
-        reject(e)
-      }
-    })
-  }
-
-  async #subscribe(): Promise<void> {
-    const apiKey = this.rest.apiKey as string
-    const timestamp = Math.round(this.rest.serverNow())
-    if (this.rest.signer?.keyType === 'ED25519') {
-      await this.#request('session.logon', await this.signWsParams({ apiKey, timestamp }))
-      const r = (await this.#request('userDataStream.subscribe', {})) as { subscriptionId?: unknown }
-      this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
-      return
-    }
-    const r = (await this.#request(
-      'userDataStream.subscribe.signature',
-      await this.signWsParams({ apiKey, timestamp }),
-    )) as {
-      subscriptionId?: unknown
-    }
-    this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
-  }
-
-  #onUserMessage(text: string): void {
-    let msg: Record<string, unknown>
-    try {
-      msg = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      this.bus.emit(
-        'error',
-        new ExchangeDataError(this.venue, 'User stream frame is not JSON', ['(root): invalid JSON'], text),
-      )
-      return
-    }
-    if (typeof msg !== 'object' || msg === null) return
-    if (typeof msg.id === 'string' && this.#pending.has(msg.id)) {
-      const p = this.#pending.get(msg.id)!
-      this.#pending.delete(msg.id)
-      this.clock.clearTimeout(p.timer as never)
-      const err = msg.error as { code?: unknown; msg?: unknown } | undefined
-      if (err !== undefined) {
-        p.reject(
-          new ExchangeError(this.venue, `WebSocket API: ${String(err.msg)}`, {
-            venueCode: typeof err.code === 'number' ? err.code : undefined,
-            venueMessage: String(err.msg),
-            status: typeof msg.status === 'number' ? msg.status : undefined,
-          }),
-        )
-      } else {
-        p.resolve(msg.result)
-      }
-      return
-    }
-    const event = msg.event as Record<string, unknown> | null | undefined
-    if (event === undefined) return
-    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      this.bus.emit(
-        'error',
-        new ExchangeDataError(
-          this.venue,
-          'User stream event is not an object',
-          ['event: not an object'],
-          text,
-        ),
-      )
-      return
-    }
-    this.#onUserEvent(event)
-  }
-
-  #onUserEvent(event: Record<string, unknown>): void {
-    const now = this.clock.now()
-    switch (event.e) {
-      case 'executionReport': {
-        const r = ExecutionReportSchema.safeParse(event)
-        const mapped = r.success ? executionReportToEvent(r.data, this.venue) : undefined
-        if (mapped === undefined) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(
-              this.venue,
-              'Invalid executionReport',
-              r.success
-                ? ['X/o/q/z: unknown status or type, or quantities that cannot describe an order']
-                : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-              event,
-            ),
-          )
-          return
-        }
-        this.emitOrder(mapped.order, mapped.fill, r.success ? r.data.E : now)
-        return
-      }
-      case 'outboundAccountPosition': {
-        const r = OutboundAccountPositionSchema.safeParse(event)
-        if (!r.success) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(
-              this.venue,
-              'Invalid outboundAccountPosition',
-              r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-              event,
-            ),
-          )
-          return
-        }
-        const balances = r.data.B.map((b) => balance(this.venue, b.a, b.f, b.l))
-        this.bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: r.data.E })
-        return
-      }
-      case 'balanceUpdate': {
-        // A deposit/withdrawal delta: the next outboundAccountPosition carries the new totals.
-        if (!BalanceUpdateSchema.safeParse(event).success) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(this.venue, 'Invalid balanceUpdate', ['(root): invalid'], event),
-          )
-        }
-        return
-      }
-      case 'eventStreamTerminated':
-        this.#subscriptionId = undefined
-        this.#subscribe().then(
-          () => void this.reconcile(),
-          (e: TradekitError) => this.bus.emit('error', e),
-        )
-        return
-      default:
-        return
     }
   }
 
   /** The active user-data subscription id, when subscribed. */
   get userSubscriptionId(): number | undefined {
-    return this.#subscriptionId
+    return this.#user?.subscriptionId
   }
 
   protected async closeUserData(): Promise<void> {
-    this.#failStart?.(new SocketClosedError('User data stopped before it started'))
-    for (const p of this.#pending.values()) {
-      this.clock.clearTimeout(p.timer as never)
-      p.reject(new SocketClosedError('User data stream closed'))
-    }
-    this.#pending.clear()
-    const ws = this.#user
+    const user = this.#user
     this.#user = undefined
-    await ws?.close()
+    await user?.close()
   }
 }

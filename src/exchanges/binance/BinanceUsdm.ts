@@ -1,39 +1,20 @@
 import { z } from 'zod'
 import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
-import {
-  ExchangeDataError,
-  isTradekitError,
-  SocketClosedError,
-  TimeoutError,
-  ValidationError,
-} from '../../errors/index.js'
-import { ReconnectingWebSocket } from '../../transport/index.js'
+import { ExchangeDataError, isTradekitError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
+import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
 import { BinanceErrorCode } from './errors.js'
+import { algoOrderToOrder, balance, futuresOrderToOrder, position } from './mapping.js'
 import {
-  accountUpdateToAccount,
-  algoOrderToOrder,
-  algoUpdateToOrder,
-  balance,
-  futuresOrderToOrder,
-  mapAlgoStatus,
-  orderTradeUpdateToEvent,
-  position,
-} from './mapping.js'
-import {
-  AccountUpdateSchema,
-  AlgoUpdateSchema,
   BinanceAlgoOrderSchema,
   BinanceFuturesBalanceSchema,
   BinanceFuturesOrderSchema,
   BinanceLeverageBracketSchema,
-  BinanceListenKeySchema,
   BinancePositionRiskSchema,
   BinancePremiumIndexSchema,
   BinanceSetLeverageSchema,
-  OrderTradeUpdateSchema,
 } from './wire.js'
 
 /** One leverage bracket of a USD-M symbol. */
@@ -64,8 +45,6 @@ const ALGO_TYPES: Readonly<Record<string, string>> = {
   TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET',
 }
 
-const errIssues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-
 /**
  * Binance USD-M Futures: REST, positions, leverage validated against the symbol's brackets, conditional orders
  * through the algo-order endpoints (with `ALGO_UPDATE` events), market streams on the `/public` and `/market`
@@ -81,18 +60,9 @@ const errIssues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: $
  */
 export class BinanceUsdm extends BinanceClient {
   #brackets = new Map<string, BinanceLeverageBracket[]>()
-  #algoIds = new Set<string>()
-  /** Actual order id of a triggered algo order → the algo's client id. */
-  #triggered = new Map<string, string>()
-  /**
-   * Recent order events by venue order id, for orders not known as ours yet: the triggered order of an algo order
-   * may report before the `ALGO_UPDATE` that links it; those events are replayed under the algo's client id.
-   */
-  readonly #recent = new Map<string, Array<z.output<typeof OrderTradeUpdateSchema>>>()
-  #user: ReconnectingWebSocket | undefined
-  #userOpens = 0
-  #listenKey: string | undefined
-  #keepAlive: unknown
+  /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
+  readonly #algoIds = new Set<string>()
+  #user: BinanceUsdmUserStream | undefined
 
   constructor(config: BinanceConfig = {}) {
     super('usdm', config)
@@ -228,7 +198,6 @@ export class BinanceUsdm extends BinanceClient {
           ['algoStatus'],
           res,
         )
-      this.track(order)
       return {
         clientOrderId: req.clientOrderId,
         venueOrderId: order.venueOrderId as string,
@@ -265,7 +234,6 @@ export class BinanceUsdm extends BinanceClient {
     const order = futuresOrderToOrder(res, this.venue, this.clock.now())
     if (order === undefined)
       throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-    this.track(order)
     return { clientOrderId: req.clientOrderId, venueOrderId: String(res.orderId), order, fills: [] }
   }
 
@@ -303,7 +271,6 @@ export class BinanceUsdm extends BinanceClient {
       const order = futuresOrderToOrder(res, this.venue, this.clock.now())
       if (order === undefined)
         throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-      this.track(order)
       return order
     } catch (e) {
       // Not a regular order: maybe an algo order placed by another client instance.
@@ -335,7 +302,6 @@ export class BinanceUsdm extends BinanceClient {
       throw new ExchangeDataError(this.venue, `Algo order "${clientAlgoId}" vanished after cancel`, [], {
         symbol,
       })
-    this.track(order)
     return order
   }
 
@@ -471,220 +437,43 @@ export class BinanceUsdm extends BinanceClient {
 
   // ------------------------------------------------------------------ user data
 
-  async #newListenKey(): Promise<string> {
-    const r = await this.call(
-      'POST',
-      this.path('/listenKey'),
-      BinanceListenKeySchema,
-      {},
-      { security: 'API_KEY' },
-    )
-    this.#listenKey = r.listenKey
-    return r.listenKey
-  }
-
-  #scheduleKeepAlive(): void {
-    this.clock.clearTimeout(this.#keepAlive as never)
-    if (this.closed || this.#user === undefined) return
-    this.#keepAlive = this.clock.setTimeout(() => {
-      this.call('PUT', this.path('/listenKey'), z.unknown(), {}, { security: 'API_KEY' }).then(
-        () => this.#scheduleKeepAlive(),
-        (e) => {
-          if (isTradekitError(e)) this.bus.emit('error', e)
-          // The key is gone: the next connection creates a new one.
-          this.#listenKey = undefined
-          this.#user?.reconnect()
-          this.#scheduleKeepAlive()
-        },
-      )
-    }, this.cfg.listenKeyKeepAliveMs)
-  }
-
   /**
-   * Starts the USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
-   * alive, renews it on `listenKeyExpired`, and reconciles over REST after every reconnect.
+   * Starts the USD-M user-data stream (a {@link BinanceUsdmUserStream}: listen key created, kept alive and renewed
+   * on `listenKeyExpired`; every reconnect announced as `user.reconnected`). Resolves once connected.
    */
   async startUserData(): Promise<void> {
     if (this.#user !== undefined) return
-    if (this.rest.apiKey === undefined)
-      throw new ValidationError('User data needs an apiKey', { field: 'apiKey' })
-    await this.#newListenKey()
-    const ws = new ReconnectingWebSocket(
-      async () =>
-        `${this.urls.streamUrl}/private/ws?listenKey=${this.#listenKey ?? (await this.#newListenKey())}`,
-      {
-        clock: this.clock,
-        // Binance pings every 3 minutes on this stream; silence beyond 10 minutes is a dead socket.
-        staleAfterMs: this.cfg.staleAfterMs === 0 ? 0 : Math.max(this.cfg.staleAfterMs, 600_000),
-        backoffBaseMs: this.cfg.reconnectBaseMs,
-        backoffMaxMs: this.cfg.reconnectMaxMs,
-        maxLifetimeMs: this.cfg.maxConnectionLifetimeMs,
-        onUnhandledError: () => {},
-      },
-    )
-    this.#user = ws
-    ws.events.on('error', (e) => this.bus.emit('error', e))
-    ws.events.on('message', (m) => {
-      if (typeof m.data === 'string') this.#onUserMessage(m.data)
+    const user = new BinanceUsdmUserStream({
+      rest: this.rest,
+      url: this.urls.streamUrl,
+      clock: this.clock,
+      timeoutMs: this.cfg.timeoutMs,
+      staleAfterMs: this.cfg.staleAfterMs,
+      reconnectBaseMs: this.cfg.reconnectBaseMs,
+      reconnectMaxMs: this.cfg.reconnectMaxMs,
+      maxConnectionLifetimeMs: this.cfg.maxConnectionLifetimeMs,
+      listenKeyKeepAliveMs: this.cfg.listenKeyKeepAliveMs,
+      onAlgoOrder: (cid) => this.#algoIds.add(cid),
     })
-    const opened = new Promise<void>((resolve, reject) => {
-      ws.events.on('open', () => {
-        resolve()
-        if (this.#userOpens++ > 0) void this.reconcile()
-      })
-      ws.events.on('close', (e) => {
-        if (!e.willReconnect) reject(new SocketClosedError('User stream closed'))
-      })
-    })
-    opened.catch(() => {})
-    this.#scheduleKeepAlive()
-    let timer: unknown
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.clock.setTimeout(
-        () => reject(new TimeoutError('User data stream did not open in time', 3 * this.cfg.timeoutMs)),
-        3 * this.cfg.timeoutMs,
-      )
-    })
-    timeout.catch(() => {})
+    this.#user = user
+    this.pipeUserEvents(user.events)
     try {
-      await Promise.race([opened, timeout])
+      await user.start()
     } catch (e) {
-      await this.closeUserData()
+      if (this.#user === user) this.#user = undefined
       throw e
-    } finally {
-      this.clock.clearTimeout(timer as never)
-    }
-  }
-
-  #remember(e: z.output<typeof OrderTradeUpdateSchema>): void {
-    const id = String(e.o.i)
-    const list = this.#recent.get(id) ?? []
-    list.push(e)
-    this.#recent.set(id, list.slice(-20))
-    while (this.#recent.size > 200) this.#recent.delete(this.#recent.keys().next().value as string)
-  }
-
-  #onUserMessage(text: string): void {
-    let event: Record<string, unknown>
-    try {
-      event = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      this.bus.emit(
-        'error',
-        new ExchangeDataError(this.venue, 'User stream frame is not JSON', ['(root): invalid JSON'], text),
-      )
-      return
-    }
-    if (typeof event !== 'object' || event === null) return
-    switch (event.e) {
-      case 'ORDER_TRADE_UPDATE': {
-        const r = OrderTradeUpdateSchema.safeParse(event)
-        if (!r.success) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(this.venue, 'Invalid ORDER_TRADE_UPDATE', errIssues(r.error), event),
-          )
-          return
-        }
-        const algoCid = this.#triggered.get(String(r.data.o.i))
-        if (algoCid === undefined) this.#remember(r.data)
-        const mapped = orderTradeUpdateToEvent(r.data, this.venue, algoCid)
-        if (mapped === undefined) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(this.venue, `Unknown order status "${r.data.o.X}"`, ['o.X'], event),
-          )
-          return
-        }
-        // The triggered order keeps the algo order's trigger in tradekit's view.
-        this.emitOrder(
-          algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
-          mapped.fill,
-          r.data.E,
-        )
-        return
-      }
-      case 'ALGO_UPDATE': {
-        const r = AlgoUpdateSchema.safeParse(event)
-        if (!r.success) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(this.venue, 'Invalid ALGO_UPDATE', errIssues(r.error), event),
-          )
-          return
-        }
-        const o = r.data.o
-        if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
-          this.#triggered.set(o.ai, o.caid)
-          if (this.#triggered.size > 1000)
-            this.#triggered.delete(this.#triggered.keys().next().value as string)
-          for (const earlier of this.#recent.get(o.ai) ?? []) {
-            const m = orderTradeUpdateToEvent(earlier, this.venue, o.caid)
-            if (m !== undefined) this.emitOrder({ ...m.order, type: 'MARKET' }, m.fill, earlier.E)
-          }
-          this.#recent.delete(o.ai)
-        }
-        this.#algoIds.add(o.caid)
-        // FINISHED: the triggered order's own updates carry the outcome.
-        if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return
-        const status = mapAlgoStatus(o.X)
-        const unknown = (): void => {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(
-              this.venue,
-              'Invalid ALGO_UPDATE',
-              ['o.X/o.o/o.q: unknown status or type'],
-              event,
-            ),
-          )
-        }
-        if (status === undefined) {
-          unknown()
-          return
-        }
-        const order = algoUpdateToOrder(r.data, this.venue)
-        if (order !== undefined) this.emitOrder(order, undefined, r.data.E)
-        else unknown()
-        return
-      }
-      case 'ACCOUNT_UPDATE': {
-        const r = AccountUpdateSchema.safeParse(event)
-        if (!r.success) {
-          this.bus.emit(
-            'error',
-            new ExchangeDataError(this.venue, 'Invalid ACCOUNT_UPDATE', errIssues(r.error), event),
-          )
-          return
-        }
-        const { balances, positions } = accountUpdateToAccount(r.data, this.venue)
-        if (balances.length > 0) {
-          this.bus.emit('balance.update', { type: 'balance.update', balances, tsEvent: r.data.E })
-        }
-        if (positions.length > 0) {
-          this.bus.emit('position.update', { type: 'position.update', positions, tsEvent: r.data.E })
-        }
-        return
-      }
-      case 'listenKeyExpired':
-        this.#listenKey = undefined
-        this.#user?.reconnect()
-        return
-      default:
-        return
     }
   }
 
   /** The current listen key (undefined before `startUserData`). */
   get listenKey(): string | undefined {
-    return this.#listenKey
+    return this.#user?.listenKey
   }
 
   protected async closeUserData(): Promise<void> {
-    this.clock.clearTimeout(this.#keepAlive as never)
-    const ws = this.#user
+    const user = this.#user
     this.#user = undefined
-    await ws?.close()
+    await user?.close()
   }
 }
 

@@ -1,26 +1,40 @@
 /**
- * Binance Spot and USD-M Futures: REST clients with signing and filter checks, market streams, a local order book,
- * user data, and the strict decoders behind them.
+ * Binance Spot and USD-M Futures, in the venue template's parts: a stateless signed REST client (`BinanceRest`),
+ * a market stream (`BinanceMarketStream`) with depth sync onto core's OrderBook (`BinanceDepthSync`), user-data
+ * streams (`BinanceSpotUserStream`, `BinanceUsdmUserStream`), pure wire decoders, and the adapters composing them
+ * (`BinanceSpot`, `BinanceUsdm`).
  *
  * @packageDocumentation
  */
 export {
   type BinanceBookTicker,
   BinanceClient,
-  type BinanceKlinesParams,
-  type BinanceOrderBookParams,
+  type BinanceKlinesOptions,
+  type BinanceOrderBookOptions,
   type BinancePlaceOrderOptions,
 } from './BinanceClient.js'
 export {
+  BinanceDepthSync,
+  type BinanceDepthSyncConfig,
+  BinanceDepthSyncConfigSchema,
+  type BinanceDepthSyncEvents,
+  type DiffOutcome,
+  type SnapshotOutcome,
+} from './BinanceDepthSync.js'
+export {
   BinanceMarketStream,
   type BinanceMarketStreamConfig,
+  BinanceMarketStreamConfigSchema,
   type BinanceMarketStreamEvents,
+  type BinanceSyncBookOptions,
   type UsdmRoute,
   usdmStreamRoute,
 } from './BinanceMarketStream.js'
 export { type BinanceCall, BinanceRest, type BinanceSecurity } from './BinanceRest.js'
 export { BinanceSpot } from './BinanceSpot.js'
+export { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 export { type BinanceLeverageBracket, type BinanceMarkPrice, BinanceUsdm } from './BinanceUsdm.js'
+export { BinanceUsdmUserStream, type BinanceUsdmUserStreamConfig } from './BinanceUsdmUserStream.js'
 export {
   BINANCE_ENDPOINTS,
   type BinanceConfig,
@@ -29,7 +43,14 @@ export {
   type BinanceUrls,
   resolveUrls,
 } from './config.js'
+export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 export { type DecodeMarketEventOptions, decodeMarketEvent, strictNumber } from './decodeMarketEvent.js'
+export {
+  type BinanceSpotUserEvent,
+  type BinanceUsdmUserEvent,
+  decodeSpotUserEvent,
+  decodeUsdmUserEvent,
+} from './decodeUserEvent.js'
 export { BinanceErrorCode, type BinanceErrorContext, mapBinanceError } from './errors.js'
 export {
   type BinanceNotionalFilter,
@@ -43,13 +64,6 @@ export {
   parseSymbolRules,
   prepareOrder,
 } from './instruments.js'
-export {
-  type DiffOutcome,
-  LocalOrderBook,
-  type LocalOrderBookConfig,
-  type LocalOrderBookEvents,
-  type SnapshotOutcome,
-} from './LocalOrderBook.js'
 export { type BinanceSigner, createEd25519Signer, createHmacSigner, signQuery } from './sign.js'
 export {
   BINANCE_VENUE,
@@ -64,3 +78,4 @@ export {
   type BinanceStreamResponseEvent,
   type BinanceTradeEvent,
 } from './types.js'
+export { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'

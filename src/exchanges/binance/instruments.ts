@@ -81,6 +81,92 @@ function range(
   return { min, max, step }
 }
 
+/** The filters of one symbol, as parsed so far (a later duplicate filter wins). */
+interface ParsedFilters {
+  price?: BinanceRangeFilter
+  lot?: BinanceRangeFilter
+  marketLot?: BinanceRangeFilter
+  notional?: BinanceNotionalFilter
+  percentPrice?: BinancePercentPriceFilter
+  maxNumOrders?: number
+  maxNumAlgoOrders?: number
+}
+
+/** Parses a symbol's `filters` array; malformed values are pushed to `issues`, never defaulted. */
+function parseFilters(filters: readonly unknown[], market: BinanceMarket, issues: string[]): ParsedFilters {
+  const out: ParsedFilters = {}
+  for (const [i, f0] of filters.entries()) {
+    if (typeof f0 !== 'object' || f0 === null) continue
+    const f = f0 as Obj
+    const path = `filters.${i}`
+    switch (f.filterType) {
+      case 'PRICE_FILTER':
+        out.price = range(f, 'minPrice', 'maxPrice', 'tickSize', issues, path)
+        break
+      case 'LOT_SIZE':
+        out.lot = range(f, 'minQty', 'maxQty', 'stepSize', issues, path)
+        break
+      case 'MARKET_LOT_SIZE':
+        out.marketLot = range(f, 'minQty', 'maxQty', 'stepSize', issues, path)
+        break
+      case 'MIN_NOTIONAL': {
+        // Spot (legacy): minNotional + applyToMarket. Futures: notional, applies to every order.
+        const key = 'notional' in f ? 'notional' : 'minNotional'
+        const min = dec(f, key, issues, path)
+        if (min !== undefined) {
+          out.notional = {
+            min,
+            applyMinToMarket: market === 'usdm' || f.applyToMarket === true,
+            applyMaxToMarket: false,
+          }
+        }
+        break
+      }
+      case 'NOTIONAL': {
+        const min = dec(f, 'minNotional', issues, path)
+        const max = 'maxNotional' in f ? dec(f, 'maxNotional', issues, path) : undefined
+        if (min !== undefined) {
+          out.notional = {
+            min,
+            applyMinToMarket: f.applyMinToMarket === true,
+            ...(max !== undefined && !max.isZero() ? { max } : {}),
+            applyMaxToMarket: f.applyMaxToMarket === true,
+          }
+        }
+        break
+      }
+      case 'PERCENT_PRICE': {
+        const up = dec(f, 'multiplierUp', issues, path)
+        const down = dec(f, 'multiplierDown', issues, path)
+        if (up !== undefined && down !== undefined)
+          out.percentPrice = { bidUp: up, bidDown: down, askUp: up, askDown: down }
+        break
+      }
+      case 'PERCENT_PRICE_BY_SIDE': {
+        const bidUp = dec(f, 'bidMultiplierUp', issues, path)
+        const bidDown = dec(f, 'bidMultiplierDown', issues, path)
+        const askUp = dec(f, 'askMultiplierUp', issues, path)
+        const askDown = dec(f, 'askMultiplierDown', issues, path)
+        if (bidUp && bidDown && askUp && askDown) out.percentPrice = { bidUp, bidDown, askUp, askDown }
+        break
+      }
+      case 'MAX_NUM_ORDERS': {
+        const n = f.maxNumOrders ?? f.limit
+        if (typeof n === 'number' && Number.isInteger(n) && n > 0) out.maxNumOrders = n
+        break
+      }
+      case 'MAX_NUM_ALGO_ORDERS': {
+        const n = f.maxNumAlgoOrders ?? f.limit
+        if (typeof n === 'number' && Number.isInteger(n) && n > 0) out.maxNumAlgoOrders = n
+        break
+      }
+      default:
+        break
+    }
+  }
+  return out
+}
+
 /**
  * Parses one symbol of a spot (`/api/v3/exchangeInfo`) or USD-M (`/fapi/v1/exchangeInfo`) response into
  * {@link BinanceSymbolRules}. Strict: a malformed filter is an error, never a default.
@@ -110,82 +196,11 @@ export function parseSymbolRules(
   if (status === undefined) issues.push('status: missing')
   const filters = Array.isArray(s.filters) ? (s.filters as unknown[]) : undefined
   if (filters === undefined) issues.push('filters: expected an array')
-  let price: BinanceRangeFilter | undefined
-  let lot: BinanceRangeFilter | undefined
-  let marketLot: BinanceRangeFilter | undefined
-  let notional: BinanceNotionalFilter | undefined
-  let percentPrice: BinancePercentPriceFilter | undefined
-  let maxNumOrders: number | undefined
-  let maxNumAlgoOrders: number | undefined
-  for (const [i, f0] of (filters ?? []).entries()) {
-    if (typeof f0 !== 'object' || f0 === null) continue
-    const f = f0 as Obj
-    const path = `filters.${i}`
-    switch (f.filterType) {
-      case 'PRICE_FILTER':
-        price = range(f, 'minPrice', 'maxPrice', 'tickSize', issues, path)
-        break
-      case 'LOT_SIZE':
-        lot = range(f, 'minQty', 'maxQty', 'stepSize', issues, path)
-        break
-      case 'MARKET_LOT_SIZE':
-        marketLot = range(f, 'minQty', 'maxQty', 'stepSize', issues, path)
-        break
-      case 'MIN_NOTIONAL': {
-        // Spot (legacy): minNotional + applyToMarket. Futures: notional, applies to every order.
-        const key = 'notional' in f ? 'notional' : 'minNotional'
-        const min = dec(f, key, issues, path)
-        if (min !== undefined) {
-          notional = {
-            min,
-            applyMinToMarket: market === 'usdm' || f.applyToMarket === true,
-            applyMaxToMarket: false,
-          }
-        }
-        break
-      }
-      case 'NOTIONAL': {
-        const min = dec(f, 'minNotional', issues, path)
-        const max = 'maxNotional' in f ? dec(f, 'maxNotional', issues, path) : undefined
-        if (min !== undefined) {
-          notional = {
-            min,
-            applyMinToMarket: f.applyMinToMarket === true,
-            ...(max !== undefined && !max.isZero() ? { max } : {}),
-            applyMaxToMarket: f.applyMaxToMarket === true,
-          }
-        }
-        break
-      }
-      case 'PERCENT_PRICE': {
-        const up = dec(f, 'multiplierUp', issues, path)
-        const down = dec(f, 'multiplierDown', issues, path)
-        if (up !== undefined && down !== undefined)
-          percentPrice = { bidUp: up, bidDown: down, askUp: up, askDown: down }
-        break
-      }
-      case 'PERCENT_PRICE_BY_SIDE': {
-        const bidUp = dec(f, 'bidMultiplierUp', issues, path)
-        const bidDown = dec(f, 'bidMultiplierDown', issues, path)
-        const askUp = dec(f, 'askMultiplierUp', issues, path)
-        const askDown = dec(f, 'askMultiplierDown', issues, path)
-        if (bidUp && bidDown && askUp && askDown) percentPrice = { bidUp, bidDown, askUp, askDown }
-        break
-      }
-      case 'MAX_NUM_ORDERS': {
-        const n = f.maxNumOrders ?? f.limit
-        if (typeof n === 'number' && Number.isInteger(n) && n > 0) maxNumOrders = n
-        break
-      }
-      case 'MAX_NUM_ALGO_ORDERS': {
-        const n = f.maxNumAlgoOrders ?? f.limit
-        if (typeof n === 'number' && Number.isInteger(n) && n > 0) maxNumAlgoOrders = n
-        break
-      }
-      default:
-        break
-    }
-  }
+  const { price, lot, marketLot, notional, percentPrice, maxNumOrders, maxNumAlgoOrders } = parseFilters(
+    filters ?? [],
+    market,
+    issues,
+  )
   if (filters !== undefined && price === undefined) issues.push('filters: PRICE_FILTER missing')
   if (filters !== undefined && lot === undefined) issues.push('filters: LOT_SIZE missing')
   if (price?.step.isZero()) issues.push('PRICE_FILTER.tickSize: must be > 0')

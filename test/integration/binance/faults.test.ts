@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import { isTradekitError, type Order, type OrderRequest } from '../../../src/index.js'
 import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
 
@@ -110,17 +111,19 @@ describe('Binance adapter under injected faults', () => {
     expect(spot.rest.timeOffsetMs).toBeGreaterThan(15_000)
   })
 
-  it('spot user stream: lost events and a dropped socket are recovered by reconcile; eventStreamTerminated re-subscribes', async () => {
+  it('spot user stream: lost events and a dropped socket are announced as user.reconnected and recovered by the OrderExecutor; eventStreamTerminated re-subscribes', async () => {
     h = await harness()
     const { spot, sim } = h
     const updates: Order[] = []
     let reconnected = 0
     spot.events.on('order.update', (e) => updates.push(e.order))
     spot.events.on('user.reconnected', () => reconnected++)
-    await spot.startUserData()
+    // The adapter only translates; the OrderExecutor is the one reconciler.
+    const exec = new OrderExecutor({ adapter: spot, queryIntervalMs: 50 })
+    await exec.start()
     const mid = new Decimal(sim.midPrice('spot', 'BTCUSDT'))
     const r = req({ type: 'LIMIT', price: mid.minus(1), timeInForce: 'GTC' })
-    await spot.placeOrder(r)
+    await exec.submit({ ...r, strategyId: 'it' })
     await waitFor(() => updates.some((u) => u.clientOrderId === r.clientOrderId), 5000, 'NEW event')
     // Every event about the fill is lost...
     sim.faults.dropUserEvents(1000)
@@ -131,15 +134,16 @@ describe('Binance adapter under injected faults', () => {
       'fill at venue',
     )
     expect(updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED')).toBe(false)
+    expect(exec.order(r.clientOrderId)?.status).not.toBe('FILLED')
     sim.faults.reset()
-    // ...then the socket drops: the reconnect re-reads the order over REST.
+    // ...then the socket drops: the adapter announces the reconnect, the executor re-reads the order over REST.
     sim.faults.closeStreams({ mode: 'abrupt' })
     await waitFor(() => reconnected > 0, 10_000, 'user.reconnected')
-    await waitFor(
-      () => updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED'),
-      10_000,
-      'reconciled FILLED',
-    )
+    await waitFor(() => exec.order(r.clientOrderId)?.status === 'FILLED', 10_000, 'reconciled FILLED')
+    expect(exec.order(r.clientOrderId)?.filledQty.toString()).toBe(r.qty.toString())
+    // The adapter itself re-queried nothing: no FILLED update came from it.
+    expect(updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED')).toBe(false)
+    await exec.shutdown({ timeoutMs: 1000, cancelOpenOrders: false })
 
     sim.faults.terminateUserStreams()
     await waitFor(() => reconnected > 1, 10_000, 'reconcile after termination')

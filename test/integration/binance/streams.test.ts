@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { BinanceMarketStream, usdmStreamRoute } from '../../../src/exchanges/binance/index.js'
-import type { Candle, Trade, TradekitError } from '../../../src/index.js'
+import type { BookSnapshot, Candle, Trade, TradekitError } from '../../../src/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { type Harness, harness, stepUntil, waitFor } from './helpers.js'
 
@@ -54,7 +54,14 @@ describe('Binance market streams against BinanceSim', () => {
     const book = await spot.orderBook('BTCUSDT')
     const resyncs: string[] = []
     book.events.on('resync', (e) => resyncs.push(e.reason))
+    // The synced book reaches consumers as core `book` events on the market stream.
+    const published: BookSnapshot[] = []
+    spot.marketStream().events.on('book', (b) => published.push(b))
     await stepUntil(sim, () => book.isSynced, 10_000, 'initial sync')
+    await stepUntil(sim, () => published.length > 0, 10_000, 'book event')
+    expect(published.at(-1)).toMatchObject({ venue: 'binance', symbol: 'BTCUSDT' })
+    expect(published.at(-1)?.bids[0]).toEqual(book.bestBid())
+    expect(await spot.orderBook('BTCUSDT')).toBe(book)
     sim.step(5)
     sim.faults.depthGap({ count: 1 })
     await stepUntil(sim, () => resyncs.includes('gap'), 10_000, 'gap resync')

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import type { Fill, Order, Position } from '../../../src/index.js'
 import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
 
@@ -196,18 +197,22 @@ describe('BinanceUsdm against BinanceSim', () => {
     )
   })
 
-  it('lost ORDER_TRADE_UPDATEs are recovered by the REST reconcile after a reconnect', async () => {
+  it('lost ORDER_TRADE_UPDATEs: the adapter announces user.reconnected, the OrderExecutor recovers them over REST', async () => {
     const { usdm, sim } = h
     const updates: Order[] = []
     const positions: Position[][] = []
     let reconnected = 0
     usdm.events.on('order.update', (e) => updates.push(e.order))
-    usdm.events.on('position.update', (e) => positions.push([...e.positions]))
     usdm.events.on('user.reconnected', () => reconnected++)
-    await usdm.startUserData()
+    // The adapter only translates; the OrderExecutor is the one reconciler.
+    const exec = new OrderExecutor({ adapter: usdm, queryIntervalMs: 50 })
+    exec.events.on('account.update', (e) => {
+      if (e.positions !== undefined) positions.push([...e.positions])
+    })
+    await exec.start()
     const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
     const r = fut({ type: 'LIMIT', price: mid.minus(1), timeInForce: 'GTC' })
-    await usdm.placeOrder(r)
+    await exec.submit({ ...r, strategyId: 'it' })
     sim.faults.dropUserEvents(1000)
     await stepUntil(
       sim,
@@ -219,11 +224,10 @@ describe('BinanceUsdm against BinanceSim', () => {
     sim.faults.reset()
     sim.faults.closeStreams({ mode: 'abrupt' })
     await waitFor(() => reconnected > 0, 10_000, 'reconnect')
-    await waitFor(
-      () => updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED'),
-      10_000,
-      'reconciled fill',
-    )
+    await waitFor(() => exec.order(r.clientOrderId)?.status === 'FILLED', 10_000, 'reconciled fill')
     await waitFor(() => positions.some((p) => p[0]?.qty.toString() === '0.01'), 10_000, 'reconciled position')
+    // The adapter itself re-queried nothing: no FILLED update came from it.
+    expect(updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED')).toBe(false)
+    await exec.shutdown({ timeoutMs: 1000, cancelOpenOrders: false })
   })
 })

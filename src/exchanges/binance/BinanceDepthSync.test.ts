@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/index.js'
-import { LocalOrderBook } from './LocalOrderBook.js'
+import { BinanceDepthSync } from './BinanceDepthSync.js'
 import type { BinanceDepthDiffEvent } from './types.js'
 
 type L = [number, number][]
@@ -36,9 +36,9 @@ const snap = (
   asks,
 })
 
-describe('LocalOrderBook (spot U/u rules)', () => {
+describe('BinanceDepthSync (spot U/u rules)', () => {
   it('buffers diffs until the snapshot, drops the stale ones, replays from the straddling event', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'btcusdt' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'btcusdt' })
     expect(book.applyDiff(diff(95, 99, [[99, 5]]))).toBe('buffered')
     expect(book.applyDiff(diff(100, 103, [[100, 2]]))).toBe('buffered')
     expect(book.applyDiff(diff(104, 106, [], [[101, 0]]))).toBe('buffered')
@@ -53,7 +53,7 @@ describe('LocalOrderBook (spot U/u rules)', () => {
   })
 
   it('a snapshot older than the first buffered event is stale: fetch another', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     book.applyDiff(diff(200, 205))
     expect(book.applySnapshot(snap(150))).toBe('stale')
     expect(book.isSynced).toBe(false)
@@ -61,7 +61,7 @@ describe('LocalOrderBook (spot U/u rules)', () => {
   })
 
   it('detects a gap, invalidates the book until the next snapshot, and ignores stale events', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     expect(book.applySnapshot(snap(10))).toBe('applied')
     expect(book.applyDiff(diff(5, 10))).toBe('stale')
     expect(book.applyDiff(diff(11, 12, [[100.5, 3]]))).toBe('applied')
@@ -75,7 +75,7 @@ describe('LocalOrderBook (spot U/u rules)', () => {
   })
 
   it('zero quantity removes a level; removing an unknown level is harmless; sides stay sorted best first', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     book.applySnapshot(
       snap(
         1,
@@ -125,7 +125,7 @@ describe('LocalOrderBook (spot U/u rules)', () => {
   })
 
   it('a malformed snapshot is reported, the book unchanged', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     const errors: string[] = []
     book.events.on('error', (e) => errors.push(e.code))
     expect(book.applySnapshot({ lastUpdateId: 'x', bids: [['NaN', '1']], asks: [] })).toBe('invalid')
@@ -135,9 +135,9 @@ describe('LocalOrderBook (spot U/u rules)', () => {
   })
 })
 
-describe('LocalOrderBook (USD-M pu rule)', () => {
+describe('BinanceDepthSync (USD-M pu rule)', () => {
   it('first event straddles the snapshot, then pu must equal the previous u', () => {
-    const book = new LocalOrderBook({ market: 'usdm', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'usdm', symbol: 'BTCUSDT' })
     book.applyDiff(diff(90, 95, [], [], 89, 'usdm'))
     book.applyDiff(diff(96, 105, [[100, 9]], [], 95, 'usdm'))
     expect(book.applySnapshot(snap(100))).toBe('applied')
@@ -148,18 +148,18 @@ describe('LocalOrderBook (USD-M pu rule)', () => {
   })
 
   it('a first event that does not straddle is a gap', () => {
-    const book = new LocalOrderBook({ market: 'usdm', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'usdm', symbol: 'BTCUSDT' })
     expect(book.applySnapshot(snap(100))).toBe('applied')
     expect(book.applyDiff(diff(102, 104, [], [], 101, 'usdm'))).toBe('gap')
   })
 })
 
-describe('LocalOrderBook automatic resync', () => {
+describe('BinanceDepthSync automatic resync', () => {
   it('fetches a snapshot on the first diff and after a gap, with resync events', async () => {
     const clock = new ManualClock(0)
     let last = 0
     const fetched: number[] = []
-    const book = new LocalOrderBook({
+    const book = new BinanceDepthSync({
       market: 'spot',
       symbol: 'BTCUSDT',
       clock,
@@ -188,7 +188,7 @@ describe('LocalOrderBook automatic resync', () => {
   it('retries with backoff while the snapshot is stale, and stops on close', async () => {
     const clock = new ManualClock(0)
     let calls = 0
-    const book = new LocalOrderBook({
+    const book = new BinanceDepthSync({
       market: 'spot',
       symbol: 'BTCUSDT',
       clock,
@@ -208,7 +208,7 @@ describe('LocalOrderBook automatic resync', () => {
   })
 })
 
-describe('LocalOrderBook matches a naive model', () => {
+describe('BinanceDepthSync matches a naive model', () => {
   it('random diffs give the same sorted book as a Map', () => {
     // Bids below asks, as in any valid book (a crossing diff is a gap: tested separately).
     const bid = fc.tuple(fc.integer({ min: 1, max: 30 }), fc.constantFrom(0, 0, 1, 2, 3.5))
@@ -219,7 +219,7 @@ describe('LocalOrderBook matches a naive model', () => {
           maxLength: 40,
         }),
         (updates) => {
-          const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+          const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
           book.applySnapshot(snap(0, [], []))
           const bids = new Map<number, number>()
           const asks = new Map<number, number>()
@@ -239,9 +239,9 @@ describe('LocalOrderBook matches a naive model', () => {
   })
 })
 
-describe('LocalOrderBook: crossed books (found by fuzzing)', () => {
+describe('BinanceDepthSync: crossed books (found by fuzzing)', () => {
   it('a diff that crosses the book is a gap: reported, unsynced, resync started', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     const errors: unknown[] = []
     book.events.on('error', (e) => errors.push(e))
     expect(book.applySnapshot(snap(100, [['1.00', '1']], [['2.00', '1']]))).toBe('applied')
@@ -252,11 +252,34 @@ describe('LocalOrderBook: crossed books (found by fuzzing)', () => {
   })
 
   it('a crossed snapshot is invalid', () => {
-    const book = new LocalOrderBook({ market: 'spot', symbol: 'BTCUSDT' })
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT' })
     const errors: unknown[] = []
     book.events.on('error', (e) => errors.push(e))
     expect(book.applySnapshot(snap(100, [['5.00', '1']], [['4.00', '1']]))).toBe('invalid')
     expect(book.isSynced).toBe(false)
     expect(errors).toHaveLength(1)
+  })
+})
+
+describe('BinanceDepthSync: book events on the core OrderBook', () => {
+  it('emits one book after a synced snapshot (buffered diffs replayed), one per applied diff, none while unsynced', () => {
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT', bookDepth: 1 })
+    const books: import('../../core/index.js').BookSnapshot[] = []
+    book.events.on('book', (b) => books.push(b))
+    let coreBooks = 0
+    book.book.events.on('book', () => coreBooks++)
+    book.applyDiff(diff(100, 103, [[100, 2]]))
+    book.applyDiff(diff(104, 106, [[99, 1]]))
+    expect(books).toHaveLength(0)
+    expect(book.applySnapshot(snap(101))).toBe('applied')
+    expect(books).toHaveLength(1)
+    expect(books[0]).toMatchObject({ venue: 'binance', symbol: 'BTCUSDT', bids: [[100, 2]], sequence: 106 })
+    expect(book.applyDiff(diff(107, 107, [[100.5, 1]]))).toBe('applied')
+    expect(books).toHaveLength(2)
+    expect(books[1]?.bids).toEqual([[100.5, 1]])
+    expect(book.applyDiff(diff(110, 111, [[100.7, 1]]))).toBe('gap')
+    expect(books).toHaveLength(2)
+    expect(coreBooks).toBe(2)
+    expect(book.book.bestBid()).toEqual([100.5, 1])
   })
 })

@@ -1,0 +1,268 @@
+import type { z } from 'zod'
+import {
+  type Clock,
+  type Listenable,
+  parseConfig,
+  SystemClock,
+  TypedEmitter,
+  type UserDataEvents,
+} from '../../core/index.js'
+import {
+  ConfigError,
+  ExchangeDataError,
+  ExchangeError,
+  SocketClosedError,
+  TimeoutError,
+  type TradekitError,
+  ValidationError,
+} from '../../errors/index.js'
+import { ReconnectingWebSocket } from '../../transport/index.js'
+import type { BinanceRest } from './BinanceRest.js'
+import { decodeSpotUserEvent } from './decodeUserEvent.js'
+import { BINANCE_VENUE } from './types.js'
+import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
+
+type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
+
+/**
+ * The Binance Spot user-data stream over the WebSocket API: `userDataStream.subscribe.signature` (HMAC keys) or
+ * `session.logon` + `userDataStream.subscribe` (Ed25519), re-subscribed after `eventStreamTerminated` and after
+ * every reconnect, which it announces as `user.reconnected`. Frames become core {@link UserDataEvents}
+ * (`order.update`, `fill`, `balance.update`); bad ones are reported on `error` and dropped.
+ *
+ * @example
+ * ```ts
+ * const user = new BinanceSpotUserStream({ rest, url: 'wss://ws-api.testnet.binance.vision/ws-api/v3' })
+ * user.events.on('order.update', (e) => console.log(e.order.status))
+ * await user.start()
+ * ```
+ */
+export class BinanceSpotUserStream {
+  readonly #bus = new TypedEmitter<UserDataEvents>()
+  /** `order.update`, `fill`, `balance.update`, `user.reconnected` and `error`. */
+  readonly events: Listenable<UserDataEvents> = this.#bus
+  readonly #cfg: Resolved
+  readonly #rest: BinanceRest
+  readonly #clock: Clock
+  readonly #venue = BINANCE_VENUE.spot
+  #ws: ReconnectingWebSocket | undefined
+  #opens = 0
+  #reqId = 1
+  #subscriptionId: number | undefined
+  #failStart: ((e: TradekitError) => void) | undefined
+  readonly #pending = new Map<
+    string,
+    { resolve: (r: unknown) => void; reject: (e: TradekitError) => void; timer: unknown }
+  >()
+
+  constructor(config: BinanceUserStreamConfig) {
+    this.#cfg = parseConfig(BinanceUserStreamConfigSchema, config, 'BinanceSpotUserStream')
+    this.#rest = this.#cfg.rest
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+  }
+
+  /** The active user-data subscription id, when subscribed. */
+  get subscriptionId(): number | undefined {
+    return this.#subscriptionId
+  }
+
+  /** True between {@link BinanceSpotUserStream.start} and {@link BinanceSpotUserStream.close}. */
+  get isStarted(): boolean {
+    return this.#ws !== undefined
+  }
+
+  /** Connects and subscribes; resolves once subscribed (idempotent). Rejects, and stops, if the first try fails. */
+  async start(): Promise<void> {
+    if (this.#ws !== undefined) return
+    if (this.#rest.apiKey === undefined || this.#rest.signer === undefined) {
+      throw new ValidationError('User data needs apiKey and apiSecret (or privateKey)', { field: 'apiKey' })
+    }
+    const ws = new ReconnectingWebSocket(this.#cfg.url, {
+      clock: this.#clock,
+      staleAfterMs: this.#cfg.staleAfterMs,
+      backoffBaseMs: this.#cfg.reconnectBaseMs,
+      backoffMaxMs: this.#cfg.reconnectMaxMs,
+      pingIntervalMs: 30_000,
+      pingMessage: () => ({ id: `ping-${this.#reqId++}`, method: 'ping' }),
+      onUnhandledError: () => {},
+    })
+    this.#ws = ws
+    ws.events.on('error', (e) => this.#bus.emit('error', e))
+    ws.events.on('message', (m) => {
+      if (typeof m.data === 'string') this.#onMessage(m.data)
+    })
+    let started = false
+    const first = new Promise<void>((resolve, reject) => {
+      this.#failStart = reject
+      ws.events.on('open', () => {
+        const reopened = this.#opens++ > 0
+        this.#subscribe().then(
+          () => {
+            started = true
+            resolve()
+            if (reopened) this.#reconnected()
+          },
+          (e: TradekitError) => {
+            if (started) this.#bus.emit('error', e)
+            else reject(e)
+          },
+        )
+      })
+    })
+    first.catch(() => {})
+    const timeoutMs = 3 * this.#cfg.timeoutMs
+    const timer = this.#clock.setTimeout(
+      () => this.#failStart?.(new TimeoutError('User data subscription timed out', timeoutMs)),
+      timeoutMs,
+    )
+    try {
+      await first
+    } catch (e) {
+      // The first subscription failed (bad key, timeout): stop the socket instead of retrying forever.
+      await this.close()
+      throw e
+    } finally {
+      this.#clock.clearTimeout(timer)
+      this.#failStart = undefined
+    }
+  }
+
+  /** Stops the stream; pending requests reject. Idempotent. */
+  async close(): Promise<void> {
+    this.#failStart?.(new SocketClosedError('User data stopped before it started'))
+    for (const p of this.#pending.values()) {
+      this.#clock.clearTimeout(p.timer as never)
+      p.reject(new SocketClosedError('User data stream closed'))
+    }
+    this.#pending.clear()
+    const ws = this.#ws
+    this.#ws = undefined
+    await ws?.close()
+  }
+
+  #reconnected(): void {
+    this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: this.#clock.now() })
+  }
+
+  /** Signs WebSocket API params: sorted by name, `k=v&...`, like REST. */
+  async #sign(params: Record<string, string | number>): Promise<Record<string, string | number>> {
+    const signer = this.#rest.signer
+    if (signer === undefined)
+      throw new ConfigError('User data needs an API secret or private key', ['apiSecret'])
+    const payload = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&')
+    return { ...params, signature: await signer.sign(payload) }
+  }
+
+  async #request(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const ws = this.#ws
+    if (ws === undefined) throw new ValidationError('User data is not started')
+    const id = `tk-${this.#reqId++}`
+    return new Promise((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#pending.delete(id)
+        reject(new ExchangeError(this.#venue, `WebSocket API "${method}" timed out`, { details: { method } }))
+      }, this.#cfg.timeoutMs)
+      this.#pending.set(id, { resolve, reject, timer })
+      try {
+        ws.sendJson({ id, method, params })
+      } catch (e) {
+        this.#clock.clearTimeout(timer as never)
+        this.#pending.delete(id)
+        reject(e)
+      }
+    })
+  }
+
+  async #subscribe(): Promise<void> {
+    const apiKey = this.#rest.apiKey as string
+    const timestamp = Math.round(this.#rest.serverNow())
+    if (this.#rest.signer?.keyType === 'ED25519') {
+      await this.#request('session.logon', await this.#sign({ apiKey, timestamp }))
+      const r = (await this.#request('userDataStream.subscribe', {})) as { subscriptionId?: unknown }
+      this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
+      return
+    }
+    const r = (await this.#request(
+      'userDataStream.subscribe.signature',
+      await this.#sign({ apiKey, timestamp }),
+    )) as {
+      subscriptionId?: unknown
+    }
+    this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
+  }
+
+  #onMessage(text: string): void {
+    let msg: Record<string, unknown>
+    try {
+      msg = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      this.#dataError('User stream frame is not JSON', ['(root): invalid JSON'], text)
+      return
+    }
+    if (typeof msg !== 'object' || msg === null) return
+    if (typeof msg.id === 'string' && this.#pending.has(msg.id)) {
+      this.#answer(msg.id, msg)
+      return
+    }
+    const event = msg.event as Record<string, unknown> | null | undefined
+    if (event === undefined) return
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      this.#dataError('User stream event is not an object', ['event: not an object'], text)
+      return
+    }
+    this.#onEvent(event)
+  }
+
+  #answer(id: string, msg: Record<string, unknown>): void {
+    const p = this.#pending.get(id)
+    if (p === undefined) return
+    this.#pending.delete(id)
+    this.#clock.clearTimeout(p.timer as never)
+    const err = msg.error as { code?: unknown; msg?: unknown } | undefined
+    if (err !== undefined) {
+      p.reject(
+        new ExchangeError(this.#venue, `WebSocket API: ${String(err.msg)}`, {
+          venueCode: typeof err.code === 'number' ? err.code : undefined,
+          venueMessage: String(err.msg),
+          status: typeof msg.status === 'number' ? msg.status : undefined,
+        }),
+      )
+    } else {
+      p.resolve(msg.result)
+    }
+  }
+
+  #dataError(message: string, issues: string[], raw: unknown): void {
+    this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
+  }
+
+  #onEvent(event: Record<string, unknown>): void {
+    const r = decodeSpotUserEvent(event)
+    if (!r.ok) {
+      this.#bus.emit('error', r.error)
+      return
+    }
+    const e = r.value
+    switch (e.kind) {
+      case 'order':
+        if (e.fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill: e.fill, tsEvent: e.tsEvent })
+        this.#bus.emit('order.update', { type: 'order.update', order: e.order, tsEvent: e.tsEvent })
+        return
+      case 'balances':
+        this.#bus.emit('balance.update', { type: 'balance.update', balances: e.balances, tsEvent: e.tsEvent })
+        return
+      case 'terminated':
+        this.#subscriptionId = undefined
+        this.#subscribe().then(
+          () => this.#reconnected(),
+          (e: TradekitError) => this.#bus.emit('error', e),
+        )
+        return
+      case 'ignored':
+        return
+    }
+  }
+}

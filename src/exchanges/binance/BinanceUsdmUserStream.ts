@@ -1,0 +1,266 @@
+import { z } from 'zod'
+import {
+  type Clock,
+  type Fill,
+  type Listenable,
+  type Order,
+  parseConfig,
+  SystemClock,
+  TypedEmitter,
+  type UserDataEvents,
+} from '../../core/index.js'
+import {
+  ExchangeDataError,
+  isTradekitError,
+  SocketClosedError,
+  TimeoutError,
+  ValidationError,
+} from '../../errors/index.js'
+import { ReconnectingWebSocket } from '../../transport/index.js'
+import type { BinanceRest } from './BinanceRest.js'
+import { decodeUsdmUserEvent } from './decodeUserEvent.js'
+import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent } from './mapping.js'
+import { BINANCE_VENUE } from './types.js'
+import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
+import { type AlgoUpdateSchema, BinanceListenKeySchema, type OrderTradeUpdateSchema } from './wire.js'
+
+/** Constructor options of {@link BinanceUsdmUserStream}. */
+export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
+  /** Called with the client id of every algo (conditional) order seen on the stream, so the adapter routes it. */
+  onAlgoOrder?: (clientAlgoId: string) => void
+}
+
+type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
+
+/**
+ * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
+ * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
+ * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id (events that
+ * arrive before the `ALGO_UPDATE` linking them are replayed). Bad frames are reported on `error` and dropped.
+ *
+ * @example
+ * ```ts
+ * const user = new BinanceUsdmUserStream({ rest, url: 'wss://fstream.binance.com' })
+ * user.events.on('position.update', (e) => console.log(e.positions))
+ * await user.start()
+ * ```
+ */
+export class BinanceUsdmUserStream {
+  readonly #bus = new TypedEmitter<UserDataEvents>()
+  /** `order.update`, `fill`, `balance.update`, `position.update`, `user.reconnected` and `error`. */
+  readonly events: Listenable<UserDataEvents> = this.#bus
+  readonly #cfg: z.output<typeof BinanceUserStreamConfigSchema>
+  readonly #rest: BinanceRest
+  readonly #clock: Clock
+  readonly #onAlgoOrder: (clientAlgoId: string) => void
+  readonly #venue = BINANCE_VENUE.usdm
+  /** Actual order id of a triggered algo order → the algo's client id. */
+  readonly #triggered = new Map<string, string>()
+  /** Recent order events by venue order id, for orders not linked to an algo order yet. */
+  readonly #recent = new Map<string, OrderTradeUpdate[]>()
+  #ws: ReconnectingWebSocket | undefined
+  #opens = 0
+  #listenKey: string | undefined
+  #keepAlive: unknown
+
+  constructor(config: BinanceUsdmUserStreamConfig) {
+    const { onAlgoOrder, ...rest } = config
+    this.#cfg = parseConfig(BinanceUserStreamConfigSchema, rest, 'BinanceUsdmUserStream')
+    this.#rest = this.#cfg.rest
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#onAlgoOrder = onAlgoOrder ?? (() => {})
+  }
+
+  /** The current listen key (undefined before `start`). */
+  get listenKey(): string | undefined {
+    return this.#listenKey
+  }
+
+  /** Creates a listen key, connects and resolves once the socket is open (idempotent). */
+  async start(): Promise<void> {
+    if (this.#ws !== undefined) return
+    if (this.#rest.apiKey === undefined)
+      throw new ValidationError('User data needs an apiKey', { field: 'apiKey' })
+    await this.#newListenKey()
+    const staleAfterMs = this.#cfg.staleAfterMs
+    const ws = new ReconnectingWebSocket(
+      async () => `${this.#cfg.url}/private/ws?listenKey=${this.#listenKey ?? (await this.#newListenKey())}`,
+      {
+        clock: this.#clock,
+        // Binance pings every 3 minutes on this stream; silence beyond 10 minutes is a dead socket.
+        staleAfterMs: staleAfterMs === 0 ? 0 : Math.max(staleAfterMs, 600_000),
+        backoffBaseMs: this.#cfg.reconnectBaseMs,
+        backoffMaxMs: this.#cfg.reconnectMaxMs,
+        maxLifetimeMs: this.#cfg.maxConnectionLifetimeMs,
+        onUnhandledError: () => {},
+      },
+    )
+    this.#ws = ws
+    ws.events.on('error', (e) => this.#bus.emit('error', e))
+    ws.events.on('message', (m) => {
+      if (typeof m.data === 'string') this.#onMessage(m.data)
+    })
+    const opened = new Promise<void>((resolve, reject) => {
+      ws.events.on('open', () => {
+        resolve()
+        if (this.#opens++ > 0) {
+          this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: this.#clock.now() })
+        }
+      })
+      ws.events.on('close', (e) => {
+        if (!e.willReconnect) reject(new SocketClosedError('User stream closed'))
+      })
+    })
+    opened.catch(() => {})
+    this.#scheduleKeepAlive()
+    const timeoutMs = 3 * this.#cfg.timeoutMs
+    let timer: unknown
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.#clock.setTimeout(
+        () => reject(new TimeoutError('User data stream did not open in time', timeoutMs)),
+        timeoutMs,
+      )
+    })
+    timeout.catch(() => {})
+    try {
+      await Promise.race([opened, timeout])
+    } catch (e) {
+      await this.close()
+      throw e
+    } finally {
+      this.#clock.clearTimeout(timer as never)
+    }
+  }
+
+  /** Stops the keep-alive and the socket. Idempotent. */
+  async close(): Promise<void> {
+    this.#clock.clearTimeout(this.#keepAlive as never)
+    const ws = this.#ws
+    this.#ws = undefined
+    await ws?.close()
+  }
+
+  async #newListenKey(): Promise<string> {
+    const r = await this.#rest.call({
+      method: 'POST',
+      path: '/fapi/v1/listenKey',
+      schema: BinanceListenKeySchema,
+      security: 'API_KEY',
+    })
+    this.#listenKey = r.listenKey
+    return r.listenKey
+  }
+
+  #scheduleKeepAlive(): void {
+    this.#clock.clearTimeout(this.#keepAlive as never)
+    if (this.#ws === undefined) return
+    this.#keepAlive = this.#clock.setTimeout(() => {
+      this.#rest
+        .call({ method: 'PUT', path: '/fapi/v1/listenKey', schema: z.unknown(), security: 'API_KEY' })
+        .then(
+          () => this.#scheduleKeepAlive(),
+          (e) => {
+            if (isTradekitError(e)) this.#bus.emit('error', e)
+            // The key is gone: the next connection creates a new one.
+            this.#listenKey = undefined
+            this.#ws?.reconnect()
+            this.#scheduleKeepAlive()
+          },
+        )
+    }, this.#cfg.listenKeyKeepAliveMs)
+  }
+
+  #remember(e: OrderTradeUpdate): void {
+    const id = String(e.o.i)
+    const list = this.#recent.get(id) ?? []
+    list.push(e)
+    this.#recent.set(id, list.slice(-20))
+    while (this.#recent.size > 200) this.#recent.delete(this.#recent.keys().next().value as string)
+  }
+
+  #dataError(message: string, issues: string[], raw: unknown): void {
+    this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
+  }
+
+  #emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
+    if (fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill, tsEvent })
+    this.#bus.emit('order.update', { type: 'order.update', order, tsEvent })
+  }
+
+  #onMessage(text: string): void {
+    const r = decodeUsdmUserEvent(text)
+    if (!r.ok) {
+      this.#bus.emit('error', r.error)
+      return
+    }
+    const e = r.value
+    switch (e.kind) {
+      case 'orderTrade':
+        this.#onOrderTradeUpdate(e.update)
+        return
+      case 'algo':
+        this.#onAlgoUpdate(e.update)
+        return
+      case 'account':
+        if (e.balances.length > 0) {
+          this.#bus.emit('balance.update', {
+            type: 'balance.update',
+            balances: e.balances,
+            tsEvent: e.tsEvent,
+          })
+        }
+        if (e.positions.length > 0) {
+          this.#bus.emit('position.update', {
+            type: 'position.update',
+            positions: e.positions,
+            tsEvent: e.tsEvent,
+          })
+        }
+        return
+      case 'listenKeyExpired':
+        this.#listenKey = undefined
+        this.#ws?.reconnect()
+        return
+      case 'ignored':
+        return
+    }
+  }
+
+  #onOrderTradeUpdate(u: OrderTradeUpdate): void {
+    const algoCid = this.#triggered.get(String(u.o.i))
+    if (algoCid === undefined) this.#remember(u)
+    const mapped = orderTradeUpdateToEvent(u, this.#venue, algoCid)
+    if (mapped === undefined) {
+      this.#dataError(`Unknown order status "${u.o.X}"`, ['o.X'], u)
+      return
+    }
+    // The triggered order keeps the algo order's trigger in tradekit's view.
+    this.#emitOrder(
+      algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
+      mapped.fill,
+      u.E,
+    )
+  }
+
+  #onAlgoUpdate(u: z.output<typeof AlgoUpdateSchema>): void {
+    const o = u.o
+    if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
+      this.#triggered.set(o.ai, o.caid)
+      if (this.#triggered.size > 1000) this.#triggered.delete(this.#triggered.keys().next().value as string)
+      for (const earlier of this.#recent.get(o.ai) ?? []) {
+        const m = orderTradeUpdateToEvent(earlier, this.#venue, o.caid)
+        if (m !== undefined) this.#emitOrder({ ...m.order, type: 'MARKET' }, m.fill, earlier.E)
+      }
+      this.#recent.delete(o.ai)
+    }
+    this.#onAlgoOrder(o.caid)
+    // FINISHED: the triggered order's own updates carry the outcome.
+    if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return
+    const order = mapAlgoStatus(o.X) === undefined ? undefined : algoUpdateToOrder(u, this.#venue)
+    if (order === undefined) {
+      this.#dataError('Invalid ALGO_UPDATE', ['o.X/o.o/o.q: unknown status or type'], u)
+      return
+    }
+    this.#emitOrder(order, undefined, u.E)
+  }
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { decodeSpotUserEvent, decodeUsdmUserEvent } from './decodeUserEvent.js'
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8'))
+
+describe('decodeSpotUserEvent', () => {
+  it('executionReport → order (no fill on NEW)', () => {
+    const r = decodeSpotUserEvent(fixture('ws_executionReport_ok.json').event)
+    expect(r.ok).toBe(true)
+    if (r.ok && r.value.kind === 'order') {
+      expect(r.value.order.clientOrderId).toBe('mUvoqJxFIILMdfAW5iGSOW')
+      expect(r.value.order.status).toBe('OPEN')
+      expect(r.value.fill).toBeUndefined()
+      expect(r.value.tsEvent).toBe(1499405658658)
+    } else throw new Error('expected an order event')
+  })
+
+  it('outboundAccountPosition → balances; balanceUpdate ignored; eventStreamTerminated; unknown ignored', () => {
+    const r = decodeSpotUserEvent({
+      e: 'outboundAccountPosition',
+      E: 5,
+      u: 5,
+      B: [{ a: 'BTC', f: '1.5', l: '0.5' }],
+    })
+    expect(r.ok && r.value.kind === 'balances' && r.value.balances[0]?.free.toString()).toBe('1.5')
+    expect(decodeSpotUserEvent({ e: 'balanceUpdate', E: 1, a: 'BTC', d: '1', T: 1 })).toEqual({
+      ok: true,
+      value: { kind: 'ignored' },
+    })
+    expect(decodeSpotUserEvent({ e: 'eventStreamTerminated', E: 1 })).toEqual({
+      ok: true,
+      value: { kind: 'terminated' },
+    })
+    expect(decodeSpotUserEvent({ e: 'somethingNew' })).toEqual({ ok: true, value: { kind: 'ignored' } })
+  })
+
+  it('malformed events are ExchangeDataErrors, never throws', () => {
+    const base = fixture('ws_executionReport_ok.json').event
+    for (const bad of [
+      { ...base, q: 'NaN' },
+      { ...base, X: 'WHAT' },
+      { e: 'outboundAccountPosition', E: 1, B: [{ a: 'BTC', f: '-1', l: '0' }] },
+      { e: 'balanceUpdate' },
+      'not json',
+      null,
+      [1],
+    ]) {
+      const r = decodeSpotUserEvent(bad)
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.code).toBe('EXCHANGE_DATA_INVALID')
+    }
+  })
+})
+
+describe('decodeUsdmUserEvent', () => {
+  it('ORDER_TRADE_UPDATE and ALGO_UPDATE stay in wire form; ACCOUNT_UPDATE is mapped; listenKeyExpired', () => {
+    const otu = decodeUsdmUserEvent(JSON.stringify(fixture('ws_orderTradeUpdate_ok.json')))
+    expect(otu.ok && otu.value.kind).toBe('orderTrade')
+    const algo = decodeUsdmUserEvent(fixture('ws_algoUpdate_ok.json'))
+    expect(algo.ok && algo.value.kind).toBe('algo')
+    const acc = decodeUsdmUserEvent({
+      e: 'ACCOUNT_UPDATE',
+      E: 9,
+      T: 9,
+      a: {
+        m: 'ORDER',
+        B: [{ a: 'USDT', wb: '100', cw: '100', bc: '0' }],
+        P: [{ s: 'BTCUSDT', pa: '0.01', ep: '50000', cr: '0', up: '0', mt: 'cross', iw: '0', ps: 'BOTH' }],
+      },
+    })
+    expect(acc.ok && acc.value.kind).toBe('account')
+    if (acc.ok && acc.value.kind === 'account') {
+      expect(acc.value.positions[0]?.qty.toString()).toBe('0.01')
+      expect(acc.value.tsEvent).toBe(9)
+    }
+    expect(decodeUsdmUserEvent({ e: 'listenKeyExpired', E: 1 })).toEqual({
+      ok: true,
+      value: { kind: 'listenKeyExpired' },
+    })
+    expect(decodeUsdmUserEvent('42')).toEqual({ ok: true, value: { kind: 'ignored' } })
+  })
+
+  it('malformed frames are ExchangeDataErrors, never throws', () => {
+    for (const bad of [
+      'not json',
+      { e: 'ORDER_TRADE_UPDATE', E: 1, o: { X: 'NEW' } },
+      { e: 'ALGO_UPDATE', E: 1, o: {} },
+      { e: 'ACCOUNT_UPDATE', E: 1, a: { B: [{ a: 'USDT', wb: 'x' }] } },
+    ]) {
+      const r = decodeUsdmUserEvent(bad)
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.code).toBe('EXCHANGE_DATA_INVALID')
+    }
+  })
+})

@@ -1,0 +1,153 @@
+import type { z } from 'zod'
+import { type Balance, err, type Fill, type Order, ok, type Position, type Result } from '../../core/index.js'
+import { ExchangeDataError } from '../../errors/index.js'
+import { accountUpdateToAccount, balance, executionReportToEvent } from './mapping.js'
+import { BINANCE_VENUE } from './types.js'
+import {
+  AccountUpdateSchema,
+  AlgoUpdateSchema,
+  BalanceUpdateSchema,
+  ExecutionReportSchema,
+  OrderTradeUpdateSchema,
+  OutboundAccountPositionSchema,
+} from './wire.js'
+
+/** A decoded spot user-data event (the `event` of a WebSocket API `{ subscriptionId, event }` frame). */
+export type BinanceSpotUserEvent =
+  | {
+      readonly kind: 'order'
+      readonly order: Order
+      readonly fill: Fill | undefined
+      readonly tsEvent: number
+    }
+  | { readonly kind: 'balances'; readonly balances: readonly Balance[]; readonly tsEvent: number }
+  /** `eventStreamTerminated`: the subscription ended and must be renewed. */
+  | { readonly kind: 'terminated' }
+  /** A valid event that carries nothing to report (e.g. `balanceUpdate`, unknown event types). */
+  | { readonly kind: 'ignored' }
+
+/** A decoded USD-M user-data event. Order updates stay in wire form: the stream links algo orders first. */
+export type BinanceUsdmUserEvent =
+  | { readonly kind: 'orderTrade'; readonly update: z.output<typeof OrderTradeUpdateSchema> }
+  | { readonly kind: 'algo'; readonly update: z.output<typeof AlgoUpdateSchema> }
+  | {
+      readonly kind: 'account'
+      readonly balances: readonly Balance[]
+      readonly positions: readonly Position[]
+      readonly tsEvent: number
+    }
+  | { readonly kind: 'listenKeyExpired' }
+  | { readonly kind: 'ignored' }
+
+const issuesOf = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+
+function asObject(raw: unknown, venue: string): Result<Record<string, unknown>, ExchangeDataError> {
+  let o = raw
+  if (typeof raw === 'string') {
+    try {
+      o = JSON.parse(raw)
+    } catch {
+      return err(new ExchangeDataError(venue, 'User stream frame is not JSON', ['(root): invalid JSON'], raw))
+    }
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+    return err(
+      new ExchangeDataError(venue, 'User stream event is not an object', ['event: not an object'], raw),
+    )
+  }
+  return ok(o as Record<string, unknown>)
+}
+
+/**
+ * Decodes one spot user-data event (`executionReport`, `outboundAccountPosition`, `balanceUpdate`,
+ * `eventStreamTerminated`) into core values. Pure; never throws: a malformed event is an `ExchangeDataError`.
+ *
+ * @example
+ * ```ts
+ * const r = decodeSpotUserEvent(frame.event)
+ * if (r.ok && r.value.kind === 'order') console.log(r.value.order.status, r.value.fill?.qty.toString())
+ * ```
+ */
+export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, ExchangeDataError> {
+  const venue = BINANCE_VENUE.spot
+  const o = asObject(raw, venue)
+  if (!o.ok) return o
+  const event = o.value
+  switch (event.e) {
+    case 'executionReport': {
+      const r = ExecutionReportSchema.safeParse(event)
+      const mapped = r.success ? executionReportToEvent(r.data, venue) : undefined
+      if (!r.success || mapped === undefined) {
+        const issues = r.success
+          ? ['X/o/q/z: unknown status or type, or quantities that cannot describe an order']
+          : issuesOf(r.error)
+        return err(new ExchangeDataError(venue, 'Invalid executionReport', issues, event))
+      }
+      return ok({ kind: 'order', order: mapped.order, fill: mapped.fill, tsEvent: r.data.E })
+    }
+    case 'outboundAccountPosition': {
+      const r = OutboundAccountPositionSchema.safeParse(event)
+      if (!r.success) {
+        return err(new ExchangeDataError(venue, 'Invalid outboundAccountPosition', issuesOf(r.error), event))
+      }
+      return ok({
+        kind: 'balances',
+        balances: r.data.B.map((b) => balance(venue, b.a, b.f, b.l)),
+        tsEvent: r.data.E,
+      })
+    }
+    case 'balanceUpdate':
+      // A deposit/withdrawal delta: the next outboundAccountPosition carries the new totals.
+      if (!BalanceUpdateSchema.safeParse(event).success) {
+        return err(new ExchangeDataError(venue, 'Invalid balanceUpdate', ['(root): invalid'], event))
+      }
+      return ok({ kind: 'ignored' })
+    case 'eventStreamTerminated':
+      return ok({ kind: 'terminated' })
+    default:
+      return ok({ kind: 'ignored' })
+  }
+}
+
+/**
+ * Decodes one USD-M user-data frame (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`, `listenKeyExpired`),
+ * as JSON text or an object. Pure; never throws: a malformed frame is an `ExchangeDataError`.
+ *
+ * @example
+ * ```ts
+ * const r = decodeUsdmUserEvent(text)
+ * if (r.ok && r.value.kind === 'account') console.log(r.value.positions)
+ * ```
+ */
+export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, ExchangeDataError> {
+  const venue = BINANCE_VENUE.usdm
+  const o = asObject(raw, venue)
+  // Valid JSON that is not an object carries no event: ignored, as Binance sends none.
+  if (!o.ok) return o.error.issues[0] === 'event: not an object' ? ok({ kind: 'ignored' }) : o
+  const event = o.value
+  switch (event.e) {
+    case 'ORDER_TRADE_UPDATE': {
+      const r = OrderTradeUpdateSchema.safeParse(event)
+      if (!r.success)
+        return err(new ExchangeDataError(venue, 'Invalid ORDER_TRADE_UPDATE', issuesOf(r.error), event))
+      return ok({ kind: 'orderTrade', update: r.data })
+    }
+    case 'ALGO_UPDATE': {
+      const r = AlgoUpdateSchema.safeParse(event)
+      if (!r.success)
+        return err(new ExchangeDataError(venue, 'Invalid ALGO_UPDATE', issuesOf(r.error), event))
+      return ok({ kind: 'algo', update: r.data })
+    }
+    case 'ACCOUNT_UPDATE': {
+      const r = AccountUpdateSchema.safeParse(event)
+      if (!r.success)
+        return err(new ExchangeDataError(venue, 'Invalid ACCOUNT_UPDATE', issuesOf(r.error), event))
+      const { balances, positions } = accountUpdateToAccount(r.data, venue)
+      return ok({ kind: 'account', balances, positions, tsEvent: r.data.E })
+    }
+    case 'listenKeyExpired':
+      return ok({ kind: 'listenKeyExpired' })
+    default:
+      return ok({ kind: 'ignored' })
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod'
+import type { Clock } from '../../core/index.js'
+import { BinanceRest } from './BinanceRest.js'
+
+const isClock = (v: unknown): v is Clock =>
+  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
+
+/** Schema of {@link BinanceUserStreamConfig}, shared by the spot and USD-M user streams. */
+export const BinanceUserStreamConfigSchema = z
+  .object({
+    /** The REST client: credentials, signing, server time, listen-key calls. */
+    rest: z.custom<BinanceRest>((v) => v instanceof BinanceRest, 'must be a BinanceRest'),
+    /** Socket base URL: the spot WebSocket API URL, or the USD-M stream base URL. */
+    url: z.string().regex(/^wss?:\/\//),
+    /** Time source (default the system clock). */
+    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    /** Wait for a WebSocket API answer, ms; the first subscription may take 3x this (default 10 s). */
+    timeoutMs: z.number().int().positive().default(10_000),
+    /** A silent socket is reconnected after this, ms (default 60 s; 0 disables). */
+    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    /** First reconnect delay ceiling, ms (default 500). */
+    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    /** Largest reconnect delay ceiling, ms (default 30 s). */
+    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    /** Proactive reconnect age, ms (default 23 h 30 min). */
+    maxConnectionLifetimeMs: z
+      .number()
+      .int()
+      .positive()
+      .default(23.5 * 3600_000),
+    /** USD-M listen key keep-alive interval, ms (default 30 min; keys expire after 60). */
+    listenKeyKeepAliveMs: z
+      .number()
+      .int()
+      .positive()
+      .default(30 * 60_000),
+  })
+  .strict()
+
+/** Constructor options of `BinanceSpotUserStream` and `BinanceUsdmUserStream`. */
+export type BinanceUserStreamConfig = z.input<typeof BinanceUserStreamConfigSchema>
