@@ -79,6 +79,32 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     expect(fills.map((f) => [f.tradeId, f.fee.toString()])).toEqual([[lost.tradeId, '0.1']])
   })
 
+  it('a failed read does not stop the pass: every tracked order is looked up, and the pass is retried with backoff', async () => {
+    const { clock, adapter, exec, fills, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
+    const errors: string[] = []
+    exec.events.on('error', (e) => errors.push(e.code))
+    const a = await exec.submit(limitBuy('2'))
+    adapter.dropStream()
+    const lost = adapter.fill(a.clientOrderId, '2')
+    adapter.failReads('openOrders')
+    adapter.failReads('balances', 2)
+    adapter.reconnectStream()
+    await flush()
+    // The open list could not be read: the order was looked up by client id and its lost fill recovered.
+    expect(fills.map((f) => f.tradeId)).toEqual([lost.tradeId])
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    expect(errors).toEqual(['HTTP_ERROR'])
+    expect(reconciled()).toBe(1) // only the start: the failed pass reports nothing
+    await clock.advanceAsync(1000) // first retry fails again (balances)
+    await flush()
+    expect(errors).toEqual(['HTTP_ERROR', 'HTTP_ERROR'])
+    expect(reconciled()).toBe(1)
+    await clock.advanceAsync(2000) // second retry succeeds
+    await flush()
+    expect(reconciled()).toBe(2)
+    expect(fills).toHaveLength(1)
+  })
+
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
     const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
     await exec.submit(limitBuy())

@@ -39,6 +39,8 @@ export interface ReconcilerHost extends FillsRecoveryHost {
 
 /** Terminal orders with fills whose fills are read again after a reconnect, at most (the most recent first). */
 const MAX_FILLED_RECHECKS = 50
+/** Failed automatic reconcile passes retried in a row before waiting for the next reconnect. */
+const MAX_PASS_RETRIES = 5
 
 /**
  * The one place that decides what the live OrderExecutor re-queries: after a user-stream reconnect (at once and
@@ -59,6 +61,9 @@ export class Reconciler {
   /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
   readonly #unresolved = new Map<string, boolean>()
   #timer: TimerHandle | undefined
+  #retryTimer: TimerHandle | undefined
+  /** Automatic passes that failed in a row. */
+  #failures = 0
   #running = false
   #again = false
 
@@ -76,6 +81,8 @@ export class Reconciler {
   close(): void {
     this.#host.clock.clearTimeout(this.#timer)
     this.#timer = undefined
+    this.#host.clock.clearTimeout(this.#retryTimer)
+    this.#retryTimer = undefined
   }
 
   /**
@@ -95,6 +102,22 @@ export class Reconciler {
     }, h.reconnectRecheckDelayMs)
   }
 
+  /**
+   * A pass that failed (a read timed out or the venue answered 5xx during the reconnect) is tried again after a
+   * backoff of 1 s, 2 s, 4 s … capped at 30 s, at most {@link MAX_PASS_RETRIES} times in a row.
+   */
+  #retryLater(recheckFilled: boolean): void {
+    const h = this.#host
+    if (h.isClosed() || this.#failures >= MAX_PASS_RETRIES) return
+    const delay = Math.min(30_000, 1000 * 2 ** this.#failures)
+    this.#failures++
+    h.clock.clearTimeout(this.#retryTimer)
+    this.#retryTimer = h.clock.setTimeout(() => {
+      this.#retryTimer = undefined
+      if (!h.isClosed()) this.#pass(recheckFilled)
+    }, delay)
+  }
+
   #pass(recheckFilled: boolean): void {
     if (this.#running) {
       this.#again = true
@@ -105,7 +128,11 @@ export class Reconciler {
       (async () => {
         try {
           await this.reconcile()
+          this.#failures = 0
           if (recheckFilled) await this.#recheckFilled()
+        } catch (e) {
+          this.#host.emitError(toTradekitError(e))
+          this.#retryLater(recheckFilled)
         } finally {
           this.#running = false
           if (this.#again && !this.#host.isClosed()) {
@@ -126,11 +153,15 @@ export class Reconciler {
   async reconcile(): Promise<ReconcileReport> {
     const h = this.#host
     const t = h.requestTimeoutMs
-    const [open, balances, positions] = await Promise.all([
+    // Each read stands alone: a failed one is reported and the rest of the pass still runs (without the open list,
+    // every tracked order is looked up by client id); the pass then rejects so the automatic pass is retried.
+    const [openRead, balancesRead, positionsRead] = await Promise.allSettled([
       withTimeout(h.clock, h.adapter.openOrders(), t, 'openOrders'),
       withTimeout(h.clock, h.adapter.balances(), t, 'balances'),
       withTimeout(h.clock, h.adapter.positions(), t, 'positions'),
     ])
+    const failed = [openRead, balancesRead, positionsRead].filter((r) => r.status === 'rejected')
+    const open = openRead.status === 'fulfilled' ? openRead.value : []
     const adopted: string[] = []
     const updated: string[] = []
     const openIds = new Set(open.map((o) => o.clientOrderId))
@@ -160,6 +191,9 @@ export class Reconciler {
       }
     })
     for (const [i, v] of awaited.entries()) if (revisited[i] === true) updated.push(v.clientOrderId)
+    if (failed.length > 0) throw toTradekitError(failed[0]?.reason)
+    const balances = balancesRead.status === 'fulfilled' ? balancesRead.value : []
+    const positions = positionsRead.status === 'fulfilled' ? positionsRead.value : []
     const report: ReconcileReport = {
       openOrders: open,
       balances,

@@ -12,6 +12,7 @@ import type {
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import {
+  HttpError,
   NetworkError,
   OrderOutcomeUnknownError,
   OrderRejectedError,
@@ -28,6 +29,9 @@ export type FakeFault =
   | 'TIMEOUT_BEFORE_VENUE'
   /** A network error before the venue. */
   | 'NETWORK_ERROR'
+
+/** The account reads {@link FakeExchangeAdapter.failReads} can make fail. */
+export type AccountRead = 'openOrders' | 'balances' | 'positions'
 
 /**
  * An in-process {@link ExchangeAdapter} test double that behaves like a venue: it keeps orders, enforces the
@@ -48,6 +52,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #prices = new Map<string, Decimal>()
   readonly #faults: { fault: FakeFault; symbol?: string }[] = []
   readonly #rejectSymbols = new Map<string, string>()
+  readonly #failReads = new Map<AccountRead, number>()
   readonly #trades = new Map<string, Fill[]>()
   readonly #reversed = new Map<string, string>()
   #streamUp = true
@@ -72,6 +77,18 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   /** Scripts a fault for the next `placeOrder` (on `symbol`, or any). */
   failNext(fault: FakeFault, symbol?: string): void {
     this.#faults.push({ fault, ...(symbol !== undefined ? { symbol } : {}) })
+  }
+
+  /** The next `count` calls of an account read (`openOrders`, `balances`, `positions`) fail with HTTP 503. */
+  failReads(read: AccountRead, count = 1): void {
+    this.#failReads.set(read, (this.#failReads.get(read) ?? 0) + count)
+  }
+
+  #readFault(read: AccountRead): void {
+    const left = this.#failReads.get(read) ?? 0
+    if (left <= 0) return
+    this.#failReads.set(read, left - 1)
+    throw new HttpError(503, `${read}: service unavailable`)
   }
 
   /** Rejects every order on `symbol` with `reason` (or stops rejecting with `undefined`). */
@@ -218,16 +235,19 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
 
   async openOrders(symbol?: string): Promise<readonly Order[]> {
     await Promise.resolve()
+    this.#readFault('openOrders')
     return [...this.orders.values()].filter(
       (o) => !isTerminalStatus(o.status) && (symbol === undefined || o.symbol === symbol),
     )
   }
 
   async balances(): Promise<readonly Balance[]> {
+    this.#readFault('balances')
     return this.balancesList
   }
 
   async positions(): Promise<readonly Position[]> {
+    this.#readFault('positions')
     return this.positionsList
   }
 
