@@ -10,6 +10,15 @@ export {
 } from './events.js'
 export { type LogFn, type Logger, redactingLogger, silentLogger } from './logger.js'
 export {
+  OrderBook,
+  type OrderBookConfig,
+  OrderBookConfigSchema,
+  type OrderBookDeltas,
+  type OrderBookEvents,
+  type OrderBookLevels,
+  type OrderBookUpdateOptions,
+} from './OrderBook.js'
+export {
   applyFill,
   canTransition,
   createOrder,
