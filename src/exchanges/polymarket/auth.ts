@@ -71,7 +71,7 @@ export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderP
       version: CLOB_AUTH_DOMAIN_VERSION,
       chainId: params.chainId ?? POLYGON_CHAIN_ID,
     },
-    CLOB_AUTH_EIP712_TYPES as unknown as Record<string, Array<{ name: string; type: string }>>,
+    CLOB_AUTH_EIP712_TYPES,
     { address, timestamp: String(params.timestamp), nonce, message: CLOB_AUTH_MESSAGE },
   )
   return {
