@@ -6,6 +6,9 @@ import { err, ok, type Result } from '../../errors/result.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketBookEvent, PolymarketPriceChange } from './decode.js'
 
+/** Levels kept per side, all of them published: Polymarket books are small (prices 0.001..0.999). */
+const MAX_LEVELS = 10_000
+
 /** What {@link PolymarketBookSync} takes. */
 export interface PolymarketBookSyncConfig {
   /** The outcome token the book belongs to. */
@@ -43,7 +46,9 @@ export class PolymarketBookSync {
     this.book = new OrderBook({
       venue: POLYMARKET_VENUE,
       symbol: config.tokenId,
-      bookDepth: Number.POSITIVE_INFINITY,
+      // The whole book (every kept level) on `book`; core's schema rejects `Infinity` (z.number() is finite in zod 4).
+      maxLevels: MAX_LEVELS,
+      bookDepth: MAX_LEVELS,
       ...(config.clock !== undefined ? { clock: config.clock } : {}),
     })
   }
