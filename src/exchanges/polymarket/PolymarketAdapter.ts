@@ -5,7 +5,15 @@ import { SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { ExchangeAdapter, OrderAck, UserDataEvents } from '../../core/ports.js'
-import type { Balance, Fill, Instrument, Order, OrderRequest, OrderStatus, Position } from '../../core/types.js'
+import type {
+  Balance,
+  Fill,
+  Instrument,
+  Order,
+  OrderRequest,
+  OrderStatus,
+  Position,
+} from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { isTradekitError, OrderOutcomeUnknownError, StateError, ValidationError } from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
@@ -87,7 +95,14 @@ export class PolymarketAdapter implements ExchangeAdapter {
     this.#autoHeartbeat = cfg.autoHeartbeat
     const clock = this.#clock
     const { wsUrl, pingIntervalMs, staleAfterMs, reconnectBaseMs, WebSocket } = cfg
-    const socket = { wsUrl, pingIntervalMs, staleAfterMs, reconnectBaseMs, clock, ...(WebSocket ? { WebSocket } : {}) }
+    const socket = {
+      wsUrl,
+      pingIntervalMs,
+      staleAfterMs,
+      reconnectBaseMs,
+      clock,
+      ...(WebSocket ? { WebSocket } : {}),
+    }
     this.rest = new PolymarketRest({
       restUrl: cfg.restUrl,
       signatureType: cfg.signatureType,
@@ -101,7 +116,11 @@ export class PolymarketAdapter implements ExchangeAdapter {
       ...(cfg.logger !== undefined ? { logger: cfg.logger } : {}),
       ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
     })
-    this.market = new PolymarketMarketStream({ ...socket, rest: this.rest, marketSilenceMs: cfg.marketSilenceMs })
+    this.market = new PolymarketMarketStream({
+      ...socket,
+      rest: this.rest,
+      marketSilenceMs: cfg.marketSilenceMs,
+    })
     this.user = new PolymarketUserStream({ ...socket, credentials: () => this.rest.credentials })
     this.heartbeat = new PolymarketHeartbeat({
       send: (id, timeoutMs) => this.rest.sendHeartbeat(id, timeoutMs),
@@ -114,7 +133,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   #wire(): void {
     const u = this.user.events
-    u.on('fill', (e) => this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }))
+    u.on('fill', (e) =>
+      this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }),
+    )
     u.on('fill.reversed', (e) => this.#bus.emit('fill.reversed', { ...e, fill: this.#withClientId(e.fill) }))
     u.on('user.order', (e) => {
       const order = this.#fromUserOrder(e)
@@ -164,13 +185,19 @@ export class PolymarketAdapter implements ExchangeAdapter {
    * `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
    */
   async placeOrder(req: OrderRequest): Promise<OrderAck> {
-    if (req.venue !== POLYMARKET_VENUE) throw new ValidationError(`Wrong venue "${req.venue}"`, { field: 'venue' })
+    if (req.venue !== POLYMARKET_VENUE)
+      throw new ValidationError(`Wrong venue "${req.venue}"`, { field: 'venue' })
     if (this.#byClient.has(req.clientOrderId)) {
-      throw new ValidationError(`Duplicate client order id "${req.clientOrderId}"`, { field: 'clientOrderId' })
+      throw new ValidationError(`Duplicate client order id "${req.clientOrderId}"`, {
+        field: 'clientOrderId',
+      })
     }
     this.#assertTradable()
     const { signed, orderType } = await this.#sign(req)
-    const options: PostOrderOptions = { orderType, ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}) }
+    const options: PostOrderOptions = {
+      orderType,
+      ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
+    }
     await this.instrument(req.symbol)
     const orderId = await this.rest.orderId(signed)
     this.#byClient.set(req.clientOrderId, { orderId, req })
@@ -182,10 +209,14 @@ export class PolymarketAdapter implements ExchangeAdapter {
       res = await this.rest.postOrder(signed, options)
     } catch (e) {
       if (isTradekitError(e) && e.code === 'ORDER_OUTCOME_UNKNOWN') {
-        throw new OrderOutcomeUnknownError(req.clientOrderId, `Order "${req.clientOrderId}" outcome unknown`, {
-          cause: e,
-          details: { venueOrderId: orderId },
-        })
+        throw new OrderOutcomeUnknownError(
+          req.clientOrderId,
+          `Order "${req.clientOrderId}" outcome unknown`,
+          {
+            cause: e,
+            details: { venueOrderId: orderId },
+          },
+        )
       }
       throw e
     }
@@ -212,7 +243,8 @@ export class PolymarketAdapter implements ExchangeAdapter {
       })
       return { signed, orderType }
     }
-    if (req.type !== 'LIMIT') throw new ValidationError(`Polymarket has no "${req.type}" orders`, { field: 'type' })
+    if (req.type !== 'LIMIT')
+      throw new ValidationError(`Polymarket has no "${req.type}" orders`, { field: 'type' })
     if (req.price === undefined) throw new ValidationError('A LIMIT order needs a price', { field: 'price' })
     const signed = await this.rest.createOrder({
       tokenId: req.symbol,
@@ -245,7 +277,8 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const size = req.side === 'BUY' ? new Decimal(res.takingAmount || 0) : new Decimal(res.makingAmount || 0)
     const now = this.#clock.now()
     const filled = Decimal.min(size, req.qty)
-    const resting = res.status === 'live' || (filled.lt(req.qty) && (orderType === 'GTC' || orderType === 'GTD'))
+    const resting =
+      res.status === 'live' || (filled.lt(req.qty) && (orderType === 'GTC' || orderType === 'GTD'))
     const status: OrderStatus = resting
       ? filled.gt(0)
         ? 'PARTIALLY_FILLED'
@@ -331,7 +364,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   /** Subscribes the user channel (markets of the instruments seen so far; all when none). */
   async startUserData(): Promise<void> {
-    const markets = [...this.#instruments.values()].map((i) => i.outcome?.conditionId ?? '').filter((c) => c !== '')
+    const markets = [...this.#instruments.values()]
+      .map((i) => i.outcome?.conditionId ?? '')
+      .filter((c) => c !== '')
     this.user.subscribe(markets)
     this.#userStarted = true
   }
@@ -392,7 +427,13 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   #toOrder(o: PolymarketOpenOrder, req: OrderRequest | undefined): Order {
     const status: OrderStatus =
-      o.status === 'LIVE' ? (o.sizeMatched.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN') : o.status === 'MATCHED' ? 'FILLED' : 'CANCELED'
+      o.status === 'LIVE'
+        ? o.sizeMatched.gt(0)
+          ? 'PARTIALLY_FILLED'
+          : 'OPEN'
+        : o.status === 'MATCHED'
+          ? 'FILLED'
+          : 'CANCELED'
     const now = this.#clock.now()
     return {
       clientOrderId: req?.clientOrderId ?? o.id,

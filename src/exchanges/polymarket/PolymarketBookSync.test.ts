@@ -85,7 +85,16 @@ describe('PolymarketBookSync (on the core OrderBook)', () => {
     expect(sync.book.bestBid()).toEqual([0.45, 3])
     sync.book.publish()
     expect(seen).toEqual([
-      { venue: 'polymarket', symbol: '7', bids: [[0.45, 3], [0.4, 1]], asks: [[0.6, 2]], tsEvent: 9 },
+      {
+        venue: 'polymarket',
+        symbol: '7',
+        bids: [
+          [0.45, 3],
+          [0.4, 1],
+        ],
+        asks: [[0.6, 2]],
+        tsEvent: 9,
+      },
     ])
     expect(sync.applySnapshot({ bids: [[0.7, 1]], asks: [[0.6, 1]], hash: 'x', tsEvent: 10 }).ok).toBe(false)
     expect(sync.isSynced).toBe(false)

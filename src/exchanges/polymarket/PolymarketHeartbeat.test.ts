@@ -17,7 +17,7 @@ describe('PolymarketHeartbeat (dead-man switch)', () => {
       send: async (id, timeoutMs) => {
         expect(timeoutMs).toBe(100)
         sent.push(id)
-        if (fail) throw new TimeoutError('heartbeat timed out')
+        if (fail) throw new TimeoutError('heartbeat timed out', 100)
         return `hb${++n}`
       },
     })

@@ -133,6 +133,11 @@ export class PolymarketHeartbeat {
   #set(state: HeartbeatState, reason: string | undefined): void {
     if (state === this.#state) return
     this.#state = state
-    this.#bus.emit('heartbeat.health', { type: 'heartbeat.health', state, reason, tsEvent: this.#clock.now() })
+    this.#bus.emit('heartbeat.health', {
+      type: 'heartbeat.health',
+      state,
+      reason,
+      tsEvent: this.#clock.now(),
+    })
   }
 }

@@ -54,6 +54,9 @@ const restBook: PolymarketBook = {
   asks: [[0.6, 9]],
   hash: 'rest',
   tsEvent: 50,
+  tickSize: '0.01',
+  negRisk: false,
+  minOrderSize: '5',
 }
 
 let stream: PolymarketMarketStream | undefined
@@ -96,10 +99,22 @@ describe('PolymarketMarketStream', () => {
     expect(ws.url).toMatch(/\/ws\/market$/)
     ws.accept()
     await flush()
-    expect(JSON.parse(String(ws.sent[0]))).toEqual({ assets_ids: [TOKEN], type: 'market', custom_feature_enabled: true })
+    expect(JSON.parse(String(ws.sent[0]))).toEqual({
+      assets_ids: [TOKEN],
+      type: 'market',
+      custom_feature_enabled: true,
+    })
     ws.message(fixture('ws_book_ok.json'))
     expect(stream.book(TOKEN)?.isSynced).toBe(true)
-    expect(books[0]).toMatchObject({ venue: 'polymarket', symbol: TOKEN, bids: [[0.5, 15], [0.49, 20], [0.48, 30]] })
+    expect(books[0]).toMatchObject({
+      venue: 'polymarket',
+      symbol: TOKEN,
+      bids: [
+        [0.5, 15],
+        [0.49, 20],
+        [0.48, 30],
+      ],
+    })
     ws.message(
       JSON.stringify({
         event_type: 'price_change',

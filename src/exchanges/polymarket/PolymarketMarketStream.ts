@@ -103,7 +103,13 @@ export class PolymarketMarketStream implements MarketDataSource {
       const sync = new PolymarketBookSync({ tokenId: t, clock: this.#clock })
       sync.book.events.on('book', (b) => {
         this.#bus.emit('book', b)
-        this.#bus.emit('book.changed', { type: 'book.changed', tokenId: t, reason: this.#reason, book: b, tsEvent: b.tsEvent })
+        this.#bus.emit('book.changed', {
+          type: 'book.changed',
+          tokenId: t,
+          reason: this.#reason,
+          book: b,
+          tsEvent: b.tsEvent,
+        })
       })
       this.#books.set(t, sync)
     }
@@ -257,4 +263,3 @@ export class PolymarketMarketStream implements MarketDataSource {
     this.#silenceTimer = this.#clock.setTimeout(check, period)
   }
 }
-

@@ -67,7 +67,9 @@ describe('PolymarketRest (no network)', () => {
 
   it('the adapter validates its config the same way, starts with idle heartbeats and is closed for good', async () => {
     expect(() => new PolymarketAdapter({ restUrl: 'not a url' })).toThrowError(/restUrl/)
-    expect(() => new PolymarketAdapter({ userReconcileDelayMs: 1 } as never)).toThrowError(/userReconcileDelayMs/)
+    expect(() => new PolymarketAdapter({ userReconcileDelayMs: 1 } as never)).toThrowError(
+      /userReconcileDelayMs/,
+    )
     adapter = new PolymarketAdapter({
       signer: wallet,
       restUrl: 'http://127.0.0.1:9',
@@ -78,8 +80,16 @@ describe('PolymarketRest (no network)', () => {
     await adapter.close()
     expect(() => adapter!.market.subscribe([TOKEN])).toThrowError(/closed/)
     expect(() => adapter!.user.subscribe([])).toThrowError(/closed/)
-    const req = { clientOrderId: 'c', venue: 'polymarket', symbol: TOKEN, side: 'BUY', type: 'LIMIT' } as const
-    await expect(adapter.placeOrder({ ...req, qty: new Decimal(5), price: new Decimal('0.5') })).rejects.toMatchObject({
+    const req = {
+      clientOrderId: 'c',
+      venue: 'polymarket',
+      symbol: TOKEN,
+      side: 'BUY',
+      type: 'LIMIT',
+    } as const
+    await expect(
+      adapter.placeOrder({ ...req, qty: new Decimal(5), price: new Decimal('0.5') }),
+    ).rejects.toMatchObject({
       code: 'INVALID_STATE',
     })
   })

@@ -28,15 +28,20 @@ import {
   POLYMARKET_VENUE,
   type TickSize,
 } from './constants.js'
-import { decodeRestBook, decodeUserEvent, type PolymarketBook, type PolymarketUserTradeEvent } from './decode.js'
+import {
+  decodeRestBook,
+  decodeUserEvent,
+  type PolymarketBook,
+  type PolymarketUserTradeEvent,
+} from './decode.js'
 import {
   decodeDecimal,
   decodeMarket,
   decodeOpenOrder,
   decodePostResult,
   decodeTradeRecord,
-  LooseStringSchema as Str,
   PageSchema,
+  LooseStringSchema as Str,
 } from './decodeRest.js'
 import { mapPolymarketError } from './errors.js'
 import type {
@@ -165,7 +170,12 @@ export class PolymarketRest {
 
   #createHttp(): HttpClient {
     const rl = this.#cfg.rateLimits
-    const rolling = (id: string, limit: number, intervalMs: number) => ({ id, limit, intervalMs, mode: 'rolling' as const })
+    const rolling = (id: string, limit: number, intervalMs: number) => ({
+      id,
+      limit,
+      intervalMs,
+      mode: 'rolling' as const,
+    })
     const limiter = new RateLimiter({
       windows: [
         rolling('GENERAL', rl.general10s, 10_000),
@@ -197,7 +207,9 @@ export class PolymarketRest {
       mapError: (ctx) => {
         const json: unknown = ctx.json
         const error =
-          typeof json === 'object' && json !== null && 'error' in json ? (json as { error: unknown }).error : undefined
+          typeof json === 'object' && json !== null && 'error' in json
+            ? (json as { error: unknown }).error
+            : undefined
         return mapPolymarketError(ctx.status, typeof error === 'string' ? error : ctx.bodyText.slice(0, 200))
       },
       onResponse: (info) => {
@@ -207,7 +219,10 @@ export class PolymarketRest {
           limiter.observeUsage('GENERAL', Math.max(0, rl.general10s * (1 - remaining / limit)))
         }
         if (info.headers.get('poly-ratelimit-warning') === 'true') {
-          this.#log.warn({ request: info.request }, 'Polymarket: this request would be rate limited (Poly-RateLimit-Warning)')
+          this.#log.warn(
+            { request: info.request },
+            'Polymarket: this request would be rate limited (Poly-RateLimit-Warning)',
+          )
         }
       },
     })
@@ -228,7 +243,11 @@ export class PolymarketRest {
   /** Creates the API key of the signer for `nonce`, or derives it when it already exists; keeps it for L2 calls. */
   async createOrDeriveApiKey(nonce = 0): Promise<ApiCredentials> {
     const signer = this.#requireSigner()
-    const KeySchema = z.object({ apiKey: z.string().min(1), secret: z.string().min(1), passphrase: z.string().min(1) })
+    const KeySchema = z.object({
+      apiKey: z.string().min(1),
+      secret: z.string().min(1),
+      passphrase: z.string().min(1),
+    })
     const l1 = async () => ({
       ...(await createL1Headers(signer, {
         timestamp: Math.floor(this.#clock.now() / 1000),
@@ -238,11 +257,24 @@ export class PolymarketRest {
     })
     let raw: z.output<typeof KeySchema>
     try {
-      raw = (await this.http.request({ method: 'POST', path: '/auth/api-key', headers: await l1(), schema: KeySchema })).data
+      raw = (
+        await this.http.request({
+          method: 'POST',
+          path: '/auth/api-key',
+          headers: await l1(),
+          schema: KeySchema,
+        })
+      ).data
     } catch (e) {
       if (isTradekitError(e) && e.code === 'AUTH_FAILED') throw e
-      raw = (await this.http.request({ method: 'GET', path: '/auth/derive-api-key', headers: await l1(), schema: KeySchema }))
-        .data
+      raw = (
+        await this.http.request({
+          method: 'GET',
+          path: '/auth/derive-api-key',
+          headers: await l1(),
+          schema: KeySchema,
+        })
+      ).data
     }
     const address = await signer.getAddress()
     this.#creds = { address, apiKey: raw.apiKey, secret: raw.secret, passphrase: raw.passphrase }
@@ -272,7 +304,9 @@ export class PolymarketRest {
   /** One market by condition id. */
   async getMarket(conditionId: string): Promise<PolymarketMarket> {
     if (!/^0x[0-9a-fA-F]{1,64}$/.test(conditionId)) {
-      throw new ValidationError(`Invalid condition id "${conditionId.slice(0, 80)}"`, { field: 'conditionId' })
+      throw new ValidationError(`Invalid condition id "${conditionId.slice(0, 80)}"`, {
+        field: 'conditionId',
+      })
     }
     return this.#market(await this.#get(`/markets/${conditionId}`, {}, z.unknown()))
   }
@@ -525,7 +559,10 @@ export class PolymarketRest {
       })
       if (!decoded.ok) return decoded
       if (decoded.value.type === 'trade') return { ok: true, value: decoded.value }
-      return { ok: false, error: new ExchangeDataError(POLYMARKET_VENUE, 'Not a trade record', ['event_type'], t) }
+      return {
+        ok: false,
+        error: new ExchangeDataError(POLYMARKET_VENUE, 'Not a trade record', ['event_type'], t),
+      }
     })
   }
 
@@ -583,9 +620,12 @@ export class PolymarketRest {
     if (orderType !== 'GTD') return
     const exp = Number(order.expiration) * 1000
     if (!(exp > this.#clock.now() + GTD_MIN_LEAD_MS)) {
-      throw new ValidationError("A GTD expiration must be more than 60 s ahead (Polymarket's security threshold)", {
-        field: 'expiration',
-      })
+      throw new ValidationError(
+        "A GTD expiration must be more than 60 s ahead (Polymarket's security threshold)",
+        {
+          field: 'expiration',
+        },
+      )
     }
   }
 
@@ -596,7 +636,8 @@ export class PolymarketRest {
 
   #requireCreds(): ApiCredentials {
     this.#assertOpen()
-    if (this.#creds === undefined) throw new StateError('No L2 credentials: call createOrDeriveApiKey() first')
+    if (this.#creds === undefined)
+      throw new StateError('No L2 credentials: call createOrDeriveApiKey() first')
     return this.#creds
   }
 
@@ -610,9 +651,13 @@ export class PolymarketRest {
     } catch (e) {
       const err = toTradekitError(e)
       if (err.code === 'TIMEOUT' || err.code === 'NETWORK' || (err.code === 'HTTP_ERROR' && err.retryable)) {
-        throw new OrderOutcomeUnknownError(orderId, `Order "${orderId}" outcome unknown: ${err.shortMessage}`, {
-          cause: err,
-        })
+        throw new OrderOutcomeUnknownError(
+          orderId,
+          `Order "${orderId}" outcome unknown: ${err.shortMessage}`,
+          {
+            cause: err,
+          },
+        )
       }
       if ((err.details as { venueCode?: unknown }).venueCode === 'INVALID_ORDER_MIN_TICK_SIZE') {
         this.#tick.clear() // the tick may have changed: look it up again next time
@@ -625,7 +670,10 @@ export class PolymarketRest {
     const r = decodePostResult(raw, id)
     if (!r.ok) throw r.error
     if (r.value.orderId.toLowerCase() !== id.toLowerCase()) {
-      this.#log.warn({ expected: id, got: r.value.orderId }, 'Polymarket order id differs from the local hash')
+      this.#log.warn(
+        { expected: id, got: r.value.orderId },
+        'Polymarket order id differs from the local hash',
+      )
     }
     return r.value
   }
@@ -635,7 +683,9 @@ export class PolymarketRest {
     const { data } = await this.http.request({
       method,
       path,
-      ...(body !== undefined ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+      ...(body !== undefined
+        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
       signed: true,
       priority: Priority.CANCEL,
       cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
@@ -649,16 +699,27 @@ export class PolymarketRest {
     return { canceled: data.canceled ?? [], notCanceled }
   }
 
-  async #get<S extends z.ZodType>(path: string, query: Record<string, string>, schema: S): Promise<z.output<S>> {
+  async #get<S extends z.ZodType>(
+    path: string,
+    query: Record<string, string>,
+    schema: S,
+  ): Promise<z.output<S>> {
     this.#assertOpen()
     return (
-      await this.http.request({ path, query, schema, priority: Priority.MARKET_DATA, cost: { GENERAL: 1, MARKET_DATA: 1 } })
+      await this.http.request({
+        path,
+        query,
+        schema,
+        priority: Priority.MARKET_DATA,
+        cost: { GENERAL: 1, MARKET_DATA: 1 },
+      })
     ).data
   }
 
   async #getSigned(path: string, query: Record<string, string | number>): Promise<unknown> {
     this.#assertOpen()
-    return (await this.http.request({ path, query, signed: true, cost: { GENERAL: 1 }, schema: z.unknown() })).data
+    return (await this.http.request({ path, query, signed: true, cost: { GENERAL: 1 }, schema: z.unknown() }))
+      .data
   }
 
   async #allPages(path: string, query: Record<string, string>, maxPages = 100): Promise<unknown[]> {

@@ -50,7 +50,10 @@ export const PolymarketUserStreamConfigSchema = z
   .object({
     ...PolymarketSocketConfigShape,
     /** The L2 credentials to authenticate the channel with, read at each subscription (e.g. `() => rest.credentials`). */
-    credentials: z.custom<() => ApiCredentials | undefined>((v) => typeof v === 'function', 'must be a function'),
+    credentials: z.custom<() => ApiCredentials | undefined>(
+      (v) => typeof v === 'function',
+      'must be a function',
+    ),
   })
   .strict()
 
@@ -133,7 +136,8 @@ export class PolymarketUserStream {
         const oldest = this.#seenFills.keys().next().value
         if (oldest !== undefined) this.#seenFills.delete(oldest)
       }
-      if (reported === undefined) this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
+      if (reported === undefined)
+        this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
       if (t.status === 'FAILED') {
         const reason = 'settlement FAILED on chain'
         this.#bus.emit('fill.reversed', { type: 'fill.reversed', fill: f, reason, tsEvent: t.tsEvent })
@@ -195,7 +199,11 @@ export class PolymarketUserStream {
     let opens = 0
     ws.events.on('open', () => {
       opens++
-      this.#bus.emit('user.connected', { type: 'user.connected', isReconnect: opens > 1, tsEvent: this.#clock.now() })
+      this.#bus.emit('user.connected', {
+        type: 'user.connected',
+        isReconnect: opens > 1,
+        tsEvent: this.#clock.now(),
+      })
     })
     ws.events.on('message', (m) => {
       if (typeof m.data !== 'string') return

@@ -121,7 +121,8 @@ export function decodeMarket(raw: unknown): Result<PolymarketMarket, ExchangeDat
  */
 export function decodeOpenOrder(raw: unknown): Result<PolymarketOpenOrder, ExchangeDataError> {
   const r = OpenOrderSchema.safeParse(raw)
-  if (!r.success) return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order record', [r.error.message], raw))
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order record', [r.error.message], raw))
   const v = r.data
   const price = decodeDecimal(v.price, 'price')
   const originalSize = decodeDecimal(v.original_size, 'original_size')
@@ -153,7 +154,8 @@ export function decodeOpenOrder(raw: unknown): Result<PolymarketOpenOrder, Excha
  */
 export function decodeTradeRecord(raw: unknown): Result<PolymarketTradeRecord, ExchangeDataError> {
   const r = TradeRecordSchema.safeParse(raw)
-  if (!r.success) return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid trade record', [r.error.message], raw))
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid trade record', [r.error.message], raw))
   const v = r.data
   const price = decodeDecimal(v.price, 'price')
   const size = decodeDecimal(v.size, 'size')
@@ -183,7 +185,8 @@ export function decodeTradeRecord(raw: unknown): Result<PolymarketTradeRecord, E
  */
 export function decodePostResult(raw: unknown, expectedId: string): Result<PostOrderResult, TradekitError> {
   const r = PostResultSchema.safeParse(raw)
-  if (!r.success) return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order response', [r.error.message], raw))
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order response', [r.error.message], raw))
   const v = r.data
   if (!v.success || (v.errorMsg !== '' && v.orderID === '')) {
     const mapped = mapPolymarketError(400, v.errorMsg)

@@ -71,7 +71,6 @@ export {
   type PolymarketUserTradeEvent,
   TokenIdSchema,
 } from './decode.js'
-export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export {
   decodeDecimal,
   decodeMarket,
@@ -79,6 +78,7 @@ export {
   decodePostResult,
   decodeTradeRecord,
 } from './decodeRest.js'
+export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export {
   PolymarketAdapter,
   type PolymarketAdapterConfig,

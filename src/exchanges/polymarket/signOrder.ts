@@ -56,7 +56,6 @@ export function orderMessage(order: PolymarketOrder): Record<string, unknown> {
   }
 }
 
-
 /**
  * The EIP-712 digest of an order: the order id the exchange reports (`orderID`). Depends on the exchange, so a
  * neg-risk order hashes differently from the same order on the standard exchange.
