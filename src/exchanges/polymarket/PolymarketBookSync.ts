@@ -40,6 +40,10 @@ export class PolymarketBookSync {
   readonly book: OrderBook
   #synced = false
   #hash = ''
+  readonly #level: [number, number] = [0, 0]
+  readonly #bidDelta = { bids: [this.#level] }
+  readonly #askDelta = { asks: [this.#level] }
+  readonly #options: { emit: false; tsEvent: number } = { emit: false, tsEvent: 0 }
 
   constructor(config: PolymarketBookSyncConfig) {
     this.tokenId = config.tokenId
@@ -87,7 +91,16 @@ export class PolymarketBookSync {
    * A change that leaves the book crossed means a delta was missed: the book becomes unsynced and false is returned.
    */
   applyChange(c: Pick<PolymarketPriceChange, 'price' | 'size' | 'side' | 'hash'>, tsEvent?: number): boolean {
-    return this.applyChanges([c], tsEvent).ok
+    if (!this.#synced) return false
+    // The hot path: one level, applied through reused objects (the book copies the numbers, it keeps no reference).
+    const level = this.#level
+    level[0] = c.price
+    level[1] = c.size
+    if (c.hash !== undefined) this.#hash = c.hash
+    this.#options.tsEvent = tsEvent ?? this.book.tsEvent
+    const r = this.book.applyDeltas(c.side === 'BUY' ? this.#bidDelta : this.#askDelta, this.#options)
+    if (!r.ok) this.#synced = false
+    return r.ok
   }
 
   /** Applies several level changes as one batch (see {@link applyChange}); an error when ignored or broken. */
