@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { Clock } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
 import { OrderBook } from '../../core/OrderBook.js'
 import type { BookLevel, BookSnapshot } from '../../core/types.js'
 import type { ValidationError } from '../../errors/index.js'
@@ -9,13 +11,20 @@ import type { PolymarketBookEvent, PolymarketPriceChange } from './decode.js'
 /** Levels kept per side, all of them published: Polymarket books are small (prices 0.001..0.999). */
 const MAX_LEVELS = 10_000
 
-/** What {@link PolymarketBookSync} takes. */
-export interface PolymarketBookSyncConfig {
-  /** The outcome token the book belongs to. */
-  readonly tokenId: string
-  /** Time source of the core OrderBook (updates always carry the venue's time). */
-  readonly clock?: Clock
-}
+/** Schema of {@link PolymarketBookSyncConfig}. */
+export const PolymarketBookSyncConfigSchema = z
+  .object({
+    /** The outcome token the book belongs to. */
+    tokenId: z.string().min(1),
+    /** Time source of the core OrderBook (updates always carry the venue's time). Default `SystemClock`. */
+    clock: z
+      .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
+      .optional(),
+  })
+  .strict()
+
+/** What {@link PolymarketBookSync} takes (see {@link PolymarketBookSyncConfigSchema}). */
+export type PolymarketBookSyncConfig = z.input<typeof PolymarketBookSyncConfigSchema>
 
 /**
  * Keeps the core {@link OrderBook} of one outcome token in sync with Polymarket's market channel: a `book` snapshot
@@ -46,14 +55,15 @@ export class PolymarketBookSync {
   readonly #options: { emit: false; tsEvent: number } = { emit: false, tsEvent: 0 }
 
   constructor(config: PolymarketBookSyncConfig) {
-    this.tokenId = config.tokenId
+    const cfg = parseConfig(PolymarketBookSyncConfigSchema, config, 'PolymarketBookSync')
+    this.tokenId = cfg.tokenId
     this.book = new OrderBook({
       venue: POLYMARKET_VENUE,
       symbol: config.tokenId,
       // The whole book (every kept level) on `book`; core's schema rejects `Infinity` (z.number() is finite in zod 4).
       maxLevels: MAX_LEVELS,
       bookDepth: MAX_LEVELS,
-      ...(config.clock !== undefined ? { clock: config.clock } : {}),
+      ...(cfg.clock !== undefined ? { clock: cfg.clock } : {}),
     })
   }
 

@@ -60,8 +60,8 @@ import { orderHash, signOrder } from './signOrder.js'
 import { toPostOrderBody } from './toPostOrderBody.js'
 import type {
   ApiCredentials,
-  BuildMarketOrderArgs,
-  BuildOrderArgs,
+  LimitOrderOptions,
+  MarketOrderOptions,
   PolymarketOrderType,
   SignatureType,
   SignedPolymarketOrder,
@@ -392,7 +392,7 @@ export class PolymarketRest {
   // ───────────────────────────── orders ─────────────────────────────
 
   /** Builds and signs a limit order with the token's current tick size and exchange. */
-  async createOrder(args: BuildOrderArgs): Promise<SignedPolymarketOrder> {
+  async createOrder(args: LimitOrderOptions): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),
@@ -404,7 +404,7 @@ export class PolymarketRest {
   }
 
   /** Builds and signs a market order (FOK/FAK), walking the current book when no price is given. */
-  async createMarketOrder(args: BuildMarketOrderArgs): Promise<SignedPolymarketOrder> {
+  async createMarketOrder(args: MarketOrderOptions): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),

@@ -10,8 +10,10 @@ export {
   buildL2Signature,
   createL1Headers,
   createL2Headers,
+  type L1HeaderOptions,
   type L1HeaderParams,
   type L1Headers,
+  type L2HeaderOptions,
   type L2HeaderParams,
   type L2Headers,
 } from './auth.js'
@@ -85,7 +87,11 @@ export {
   PolymarketAdapterConfigSchema,
   saltFor,
 } from './PolymarketAdapter.js'
-export { PolymarketBookSync, type PolymarketBookSyncConfig } from './PolymarketBookSync.js'
+export {
+  PolymarketBookSync,
+  type PolymarketBookSyncConfig,
+  PolymarketBookSyncConfigSchema,
+} from './PolymarketBookSync.js'
 export {
   type HeartbeatHealthEvent,
   HeartbeatState,
@@ -131,6 +137,8 @@ export {
   type BuildMarketOrderArgs,
   type BuildOrderArgs,
   type BuildOrderOptions,
+  type LimitOrderOptions,
+  type MarketOrderOptions,
   type OrderDomainOptions,
   type PolymarketOrder,
   PolymarketOrderType,
