@@ -7,10 +7,10 @@ import {
   buildOrder,
   decodeFrame,
   decodeMarketEvent,
-  LocalBook,
   orderDomain,
   orderHash,
   orderMessage,
+  PolymarketBookSync,
   signOrder,
 } from '../src/exchanges/polymarket/index.js'
 import { runSuite } from './harness.js'
@@ -88,7 +88,7 @@ const decoded = frames.map((f) => {
   if (e?.type !== 'price_change') throw new Error('bad frame')
   return e.changes[0] as NonNullable<(typeof e.changes)[0]>
 })
-const book = new LocalBook(TOKEN)
+const book = new PolymarketBookSync({ tokenId: TOKEN })
 book.applySnapshot({ bids: [], asks: [], hash: '', tsEvent: 0 })
 const naive = { BUY: new Map<string, string>(), SELL: new Map<string, string>() }
 let j = 0
@@ -108,7 +108,7 @@ await runSuite('polymarket book updates', 'one price_change applied to the local
     },
   },
   {
-    name: 'tradekit decodeFrame (strict) + LocalBook.applyChange (sorted)',
+    name: 'tradekit decodeFrame (strict) + PolymarketBookSync.applyChange (sorted)',
     fn: () => {
       const f = decodeFrame(frames[j++ & 1023] as string, decodeMarketEvent)
       const e = f.events[0]
@@ -116,7 +116,7 @@ await runSuite('polymarket book updates', 'one price_change applied to the local
     },
   },
   {
-    name: 'tradekit LocalBook.applyChange only (pre-decoded)',
+    name: 'tradekit PolymarketBookSync.applyChange only (pre-decoded)',
     fn: () => void book.applyChange(decoded[j++ & 1023] as (typeof decoded)[0]),
   },
 ])

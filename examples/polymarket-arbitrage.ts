@@ -1,13 +1,13 @@
 /**
  * Polymarket complement arbitrage on PolymarketSim, in live mode: when the YES and NO asks of one market sum below
  * 1 minus a margin, ComplementArbitrage emits two grouped BUY signals; the engine has the RiskManager approve both and
- * sends them together through an OrderGroup on the real OrderExecutor and PolymarketClob (EIP-712 signed V2 orders,
+ * sends them together through an OrderGroup on the real OrderExecutor and PolymarketAdapter (EIP-712 signed V2 orders,
  * L2-authenticated REST). If a leg failed, the filled one would be unwound. A pair pays exactly 1 at resolution.
  *
  *   npx tsx examples/polymarket-arbitrage.ts
  */
 import { Wallet } from 'ethers'
-import { PolymarketAdapter, PolymarketClob } from '../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
 import { RiskManager } from '../src/risk/index.js'
@@ -17,10 +17,10 @@ import { ComplementArbitrage } from '../src/strategies/index.js'
 const clock = new SystemClock()
 const sim = await PolymarketSim.start({ seed: 11 })
 const wallet = Wallet.createRandom()
-const clob = new PolymarketClob({ restUrl: sim.restUrl, wsUrl: sim.wsUrl, signer: wallet })
-clob.events.on('error', (e) => console.error('clob error:', e.message))
-await clob.createOrDeriveApiKey()
-const adapter = new PolymarketAdapter(clob)
+const adapter = new PolymarketAdapter({ restUrl: sim.restUrl, wsUrl: sim.wsUrl, signer: wallet })
+adapter.events.on('error', (e) => console.error('polymarket error:', e.message))
+adapter.market.events.on('error', (e) => console.error('market channel error:', e.message))
+await adapter.rest.createOrDeriveApiKey()
 const market = sim.markets[0]!
 const [yes, no] = [market.tokens[0].tokenId, market.tokens[1].tokenId]
 const instruments = [await adapter.instrument(yes), await adapter.instrument(no)]
@@ -37,7 +37,7 @@ const risk = new RiskManager({
 })
 const engine = new TradingEngine({
   clock,
-  feeds: [{ name: 'polymarket', venue: 'polymarket', source: clob.marketData() }],
+  feeds: [{ name: 'polymarket', venue: 'polymarket', source: adapter.market }],
   strategies: [new ComplementArbitrage({ yesTokenId: yes, noTokenId: no, margin: 0.02, maxShares: 40 })],
   risk,
   executors: [exec],
@@ -61,7 +61,7 @@ const done = new Promise<void>((resolve) =>
 )
 await engine.start()
 await adapter.startUserData()
-clob.subscribeMarket([yes, no])
+adapter.market.subscribe([yes, no])
 
 // Someone sells both outcomes cheaply: YES at 0.45 and NO at 0.50 — a 5-cent edge per pair.
 await new Promise((r) => setTimeout(r, 500))
@@ -74,5 +74,5 @@ clearTimeout(timer)
 for (const p of portfolio.positions())
   console.log(`position ${p.symbol.slice(0, 10)}… ${p.qty} @ ${p.entryPrice?.toFixed(4)}`)
 await engine.stop()
-await clob.close()
+await adapter.close()
 await sim.close()

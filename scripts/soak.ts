@@ -16,7 +16,7 @@ import { SeededRandom } from '../src/core/random.js'
 import type { Instrument } from '../src/core/types.js'
 import { Decimal } from '../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../src/exchanges/binance/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter, type PolymarketMarketStream } from '../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
 import { type BreakerTrippedEvent, MemoryStateStore, RiskManager } from '../src/risk/index.js'
@@ -107,11 +107,11 @@ async function until(cond: () => boolean, timeoutMs: number, stepMs = 100): Prom
   return true
 }
 
-/** Polymarket's CLOB publishes books wrapped with their token id; the engine takes plain market-data events. */
-function polymarketFeed(clob: PolymarketClob): MarketDataSource {
+/** Polymarket's books and trades only (its data errors are the chaos faults, counted elsewhere). */
+function polymarketFeed(market: PolymarketMarketStream): MarketDataSource {
   const bus = new TypedEmitter<MarketDataEvents>()
-  clob.events.on('book', (e) => bus.emit('book', e.book))
-  clob.events.on('trade', (e) => bus.emit('trade', e.trade))
+  market.events.on('book', (b) => bus.emit('book', b))
+  market.events.on('trade', (t) => bus.emit('trade', t))
   return { events: bus }
 }
 
@@ -197,7 +197,7 @@ async function main(): Promise<number> {
     ...streamOpts,
   })
   const wallet = Wallet.createRandom()
-  const clob = new PolymarketClob({
+  const pm = new PolymarketAdapter({
     restUrl: psim.restUrl,
     wsUrl: psim.wsUrl,
     signer: wallet,
@@ -206,11 +206,10 @@ async function main(): Promise<number> {
     staleAfterMs: 3_000,
     marketSilenceMs: 3_000,
     reconnectBaseMs: 100,
-    userReconcileDelayMs: 500,
   })
+  const clob = pm.rest
   await clob.createOrDeriveApiKey()
   const pmApiKey = clob.credentials?.apiKey ?? ''
-  const pm = new PolymarketAdapter(clob)
   const market = psim.markets[0]
   if (market === undefined) throw new Error('PolymarketSim has no market')
   const yes = market.tokens[0].tokenId
@@ -316,17 +315,18 @@ async function main(): Promise<number> {
     psim.events.on('trade.status', (e) =>
       pmDebug.push(`${Date.now() - t0}ms sim trade ${e.tradeId.slice(0, 8)} ${e.status}`),
     )
-    clob.events.on('fill', (e) =>
+    pm.user.events.on('fill', (e) =>
       pmDebug.push(
         `${Date.now() - t0}ms clob fill ${e.fill.venueOrderId?.slice(0, 12)} ${e.fill.qty.toFixed()} ${e.status}`,
       ),
     )
-    clob.events.on('user.order', (e) =>
+    pm.user.events.on('user.order', (e) =>
       pmDebug.push(
         `${Date.now() - t0}ms clob user.order ${e.orderId.slice(0, 12)} ${e.action} matched ${e.sizeMatched.toFixed()}`,
       ),
     )
-    clob.events.on('ws.open', (e) => pmDebug.push(`${Date.now() - t0}ms clob ws.open ${e.channel}`))
+    pm.user.events.on('user.connected', () => pmDebug.push(`${Date.now() - t0}ms clob ws.open user`))
+    pm.market.events.on('market.connected', () => pmDebug.push(`${Date.now() - t0}ms clob ws.open market`))
     const place = pm.placeOrder.bind(pm)
     pm.placeOrder = async (req) => {
       try {
@@ -365,7 +365,7 @@ async function main(): Promise<number> {
     clock,
     feeds: [
       { name: 'binance-spot', venue: spotVenue, source: spotStream, staleAfterMs: 2_500 },
-      { name: 'polymarket', venue: 'polymarket', source: polymarketFeed(clob), staleAfterMs: 4_000 },
+      { name: 'polymarket', venue: 'polymarket', source: polymarketFeed(pm.market), staleAfterMs: 4_000 },
     ],
     strategies: [
       new EmaCrossover({ venue: spotVenue, symbol: 'BTCUSDT', interval: '1s', fast: 2, slow: 4 }),
@@ -522,7 +522,7 @@ async function main(): Promise<number> {
     'ethusdt@kline_1s',
     'ethusdt@depth20@100ms',
   ])
-  clob.subscribeMarket([yes, no])
+  pm.market.subscribe([yes, no])
 
   // An operator that resumes trading a few seconds after a breaker stopped it, so the soak keeps trading.
   const operator = setInterval(() => {
@@ -665,7 +665,7 @@ async function main(): Promise<number> {
   // Stop everything before judging the heap and the handlers.
   await engineA.stop()
   await engineB.stop()
-  await Promise.allSettled([spot.close(), usdm.close(), spotStream.close(), usdmStream.close(), clob.close()])
+  await Promise.allSettled([spot.close(), usdm.close(), spotStream.close(), usdmStream.close(), pm.close()])
   await bsim.close()
   await psim.close()
   await sleep(200)

@@ -1,6 +1,7 @@
 /**
  * Fuzzing of every Polymarket decoder: the market channel (single objects, arrays, PING/PONG frames), the user
- * channel (order, trade), REST (book, and markets through PolymarketClob on a loopback server) and the local book
+ * channel (order, trade), REST (book, and markets through PolymarketRest on a loopback server) and the book sync (PolymarketBookSync on the
+ * core OrderBook)
  * under hostile but schema-valid sequences. `FUZZ_RUNS` sets the runs per property.
  */
 import { readdirSync, readFileSync } from 'node:fs'
@@ -14,9 +15,9 @@ import {
   decodeMarketEvent,
   decodeRestBook,
   decodeUserEvent,
-  LocalBook,
-  PolymarketClob,
+  PolymarketBookSync,
   type PolymarketMarketEvent,
+  PolymarketRest,
   type PolymarketUserEvent,
   TICK_SIZES,
 } from '../../src/exchanges/polymarket/index.js'
@@ -295,9 +296,9 @@ describe('Polymarket REST decoders fuzz', () => {
     )
   })
 
-  describe('markets and books through PolymarketClob on a loopback server', () => {
+  describe('markets and books through PolymarketRest on a loopback server', () => {
     let server: Server
-    let clob: PolymarketClob
+    let clob: PolymarketRest
     let body = ''
     beforeAll(async () => {
       server = createServer((req, res) => {
@@ -307,14 +308,10 @@ describe('Polymarket REST decoders fuzz', () => {
       })
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
       const { port } = server.address() as AddressInfo
-      clob = new PolymarketClob({
-        restUrl: `http://127.0.0.1:${port}`,
-        wsUrl: 'ws://127.0.0.1:1',
-        autoHeartbeat: false,
-      })
+      clob = new PolymarketRest({ restUrl: `http://127.0.0.1:${port}` })
     })
     afterAll(async () => {
-      await clob.close()
+      clob.close()
       await new Promise<void>((r) => server.close(() => r()))
     })
 
@@ -426,12 +423,12 @@ const stepArb: fc.Arbitrary<BookStep> = fc.oneof(
 )
 const price = (tick: number): string => (tick / 100).toFixed(2)
 
-describe('Polymarket LocalBook under hostile, schema-valid sequences', () => {
+describe('Polymarket book sync (PolymarketBookSync) under hostile, schema-valid sequences', () => {
   it('matches a reference model; sorted, prices in (0,1), sizes > 0, changes ignored while unsynced, never crossed', async () => {
     await fuzzAssert(
       fc.property(fc.array(stepArb, { minLength: 1, maxLength: 60 }), (steps) => {
         const token = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
-        const book = new LocalBook(token)
+        const book = new PolymarketBookSync({ tokenId: token })
         let synced = false
         let bids = new Map<number, number>()
         let asks = new Map<number, number>()

@@ -1,6 +1,8 @@
 import { id as keccakText } from 'ethers'
+import { z } from 'zod'
 import type { Clock } from '../../core/clock.js'
 import { SystemClock } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { ExchangeAdapter, OrderAck, UserDataEvents } from '../../core/ports.js'
 import type {
@@ -13,25 +15,55 @@ import type {
   Position,
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { isTradekitError, OrderOutcomeUnknownError, ValidationError } from '../../errors/index.js'
+import { isTradekitError, OrderOutcomeUnknownError, StateError, ValidationError } from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
-import type { PolymarketClob, PolymarketOpenOrder, PostOrderOptions } from './PolymarketClob.js'
-import { orderHash } from './signOrder.js'
-import type { PolymarketOrderType } from './types.js'
+import type { PolymarketUserOrderEvent } from './decode.js'
+import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
+import { PolymarketMarketStream } from './PolymarketMarketStream.js'
+import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
+import { PolymarketUserStream } from './PolymarketUserStream.js'
+import type { PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
+import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
+import { PolymarketSocketConfigShape } from './wsConfig.js'
+
+/** Schema of {@link PolymarketAdapterConfig}: the REST, socket and heartbeat settings; defaults are applied here. */
+export const PolymarketAdapterConfigSchema = PolymarketRestConfigSchema.extend({
+  ...PolymarketSocketConfigShape,
+  /** Heartbeat (dead-man's switch) interval, ms. The venue cancels all orders after 10 s without one. Default 5 s. */
+  heartbeatIntervalMs: z.number().int().positive().default(5_000),
+  /** Arm heartbeats automatically once the adapter has a resting order. Default true. */
+  autoHeartbeat: z.boolean().default(true),
+  /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
+  marketSilenceMs: z.number().int().positive().default(30_000),
+}).strict()
+
+/** What {@link PolymarketAdapter} takes (defaults documented on {@link PolymarketAdapterConfigSchema}). */
+export type PolymarketAdapterConfig = z.input<typeof PolymarketAdapterConfigSchema>
+
+interface Known {
+  readonly orderId: string
+  readonly req: OrderRequest
+}
 
 /**
- * The core {@link ExchangeAdapter} port on a {@link PolymarketClob}, so the live OrderExecutor can trade
- * Polymarket. Symbols are token ids. Polymarket has no client order ids: the adapter derives each order's salt
- * from `clientOrderId` and records clientOrderId → order hash before sending, so a timed-out order is reconciled
- * by `queryOrder`. Orders: LIMIT → GTC (GTD with `expireAt`, post-only with `POST_ONLY`; FOK/IOC → FOK/FAK at the
- * limit price); MARKET → FOK priced by walking the book (a BUY spends qty × the worst price reached, so it may get
- * slightly more shares when the book is better, or slightly fewer since the pUSD amount has 2 decimals; such an
- * executed FOK is reported CANCELED with what it filled). A trade whose settlement FAILED is reported on
- * `fill.reversed`.
+ * Polymarket CLOB V2 as the core {@link ExchangeAdapter}, composed from the venue's parts: {@link rest} (stateless
+ * REST client), {@link market} (market channel and synced books, a `MarketDataSource`), {@link user} (user channel:
+ * fills and reversals) and {@link heartbeat} (dead-man's switch). `placeOrder` is the one way to place an order.
+ * Symbols are token ids. Polymarket has no client order ids: each order's salt is derived from `clientOrderId` and
+ * clientOrderId → order hash is recorded before sending, so a timed-out order is found again by `queryOrder`.
+ * Orders: LIMIT → GTC (GTD with `expireAt`, post-only with `POST_ONLY`; FOK/IOC → FOK/FAK at the limit price);
+ * MARKET → FOK priced by walking the book (a BUY spends qty × the worst price reached, so it may get slightly more
+ * shares when the book is better, or slightly fewer since the pUSD amount has 2 decimals; such an executed FOK is
+ * reported CANCELED with what it filled). New orders are refused while heartbeats are unhealthy (fail closed). A
+ * trade whose settlement FAILED is reported on `fill.reversed`. The adapter reconciles nothing itself: after a
+ * user-channel reconnect it emits `user.reconnected`, and `orderFills` reads the venue's record of an order's fills.
  *
  * @example
  * ```ts
- * const adapter = new PolymarketAdapter(clob)
+ * import { Wallet } from 'ethers'
+ * const adapter = new PolymarketAdapter({ signer: new Wallet(pk) })
+ * adapter.events.on('error', (e) => log.warn(e))
+ * await adapter.rest.createOrDeriveApiKey()
  * await adapter.startUserData()
  * const ack = await adapter.placeOrder({ clientOrderId: 'c1', venue: 'polymarket', symbol: tokenId,
  *   side: 'BUY', type: 'LIMIT', qty: new Decimal(10), price: new Decimal('0.55') })
@@ -39,69 +71,90 @@ import type { PolymarketOrderType } from './types.js'
  */
 export class PolymarketAdapter implements ExchangeAdapter {
   readonly venue = POLYMARKET_VENUE
-  /** Unified user-data events (order updates, fills, reconnects). */
+  /** Unified user-data events (order updates, fills, reversals, reconnects, errors). */
   readonly events: Listenable<UserDataEvents>
+  /** The stateless REST client (markets, books, prices, orders by id, trades, balances, cancels). */
+  readonly rest: PolymarketRest
+  /** The market channel: synced books and public trades (plug it into a feed as a `MarketDataSource`). */
+  readonly market: PolymarketMarketStream
+  /** The user channel: our orders, trades, fills and reversals. */
+  readonly user: PolymarketUserStream
+  /** The order heartbeat (dead-man's switch). */
+  readonly heartbeat: PolymarketHeartbeat
   readonly #bus = new TypedEmitter<UserDataEvents>()
-  readonly #clob: PolymarketClob
   readonly #clock: Clock
+  readonly #autoHeartbeat: boolean
   readonly #instruments = new Map<string, Instrument>()
-  readonly #byClient = new Map<string, { orderId: string; req: OrderRequest }>()
+  readonly #byClient = new Map<string, Known>()
   readonly #byOrder = new Map<string, string>()
   #userStarted = false
 
-  constructor(clob: PolymarketClob, options: { clock?: Clock } = {}) {
-    this.#clob = clob
-    this.#clock = options.clock ?? new SystemClock()
+  constructor(config: PolymarketAdapterConfig = {}) {
+    const cfg = parseConfig(PolymarketAdapterConfigSchema, config, 'PolymarketAdapter')
+    this.#clock = cfg.clock ?? new SystemClock()
+    this.#autoHeartbeat = cfg.autoHeartbeat
+    const clock = this.#clock
+    const { wsUrl, pingIntervalMs, staleAfterMs, reconnectBaseMs, WebSocket } = cfg
+    const socket = {
+      wsUrl,
+      pingIntervalMs,
+      staleAfterMs,
+      reconnectBaseMs,
+      clock,
+      ...(WebSocket ? { WebSocket } : {}),
+    }
+    this.rest = new PolymarketRest({
+      restUrl: cfg.restUrl,
+      signatureType: cfg.signatureType,
+      chainId: cfg.chainId,
+      timeoutMs: cfg.timeoutMs,
+      rateLimits: cfg.rateLimits,
+      clock,
+      ...(cfg.signer !== undefined ? { signer: cfg.signer } : {}),
+      ...(cfg.credentials !== undefined ? { credentials: cfg.credentials } : {}),
+      ...(cfg.funder !== undefined ? { funder: cfg.funder } : {}),
+      ...(cfg.logger !== undefined ? { logger: cfg.logger } : {}),
+      ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
+    })
+    this.market = new PolymarketMarketStream({
+      ...socket,
+      rest: this.rest,
+      marketSilenceMs: cfg.marketSilenceMs,
+    })
+    this.user = new PolymarketUserStream({ ...socket, credentials: () => this.rest.credentials })
+    this.heartbeat = new PolymarketHeartbeat({
+      send: (id, timeoutMs) => this.rest.sendHeartbeat(id, timeoutMs),
+      intervalMs: cfg.heartbeatIntervalMs,
+      clock,
+    })
     this.events = this.#bus
-    clob.events.on('fill', (e) => {
-      const clientOrderId = this.#byOrder.get(e.fill.venueOrderId ?? '') ?? e.fill.clientOrderId
-      this.#bus.emit('fill', { type: 'fill', fill: { ...e.fill, clientOrderId }, tsEvent: e.tsEvent })
-    })
-    clob.events.on('fill.reversed', (e) => {
-      const clientOrderId = this.#byOrder.get(e.fill.venueOrderId ?? '') ?? e.fill.clientOrderId
-      this.#bus.emit('fill.reversed', { ...e, fill: { ...e.fill, clientOrderId } })
-    })
-    clob.events.on('user.order', (e) => {
-      const clientOrderId = this.#byOrder.get(e.orderId) ?? e.orderId
-      const status: OrderStatus =
-        e.action === 'CANCELLATION'
-          ? 'CANCELED'
-          : e.sizeMatched.eq(e.originalSize)
-            ? 'FILLED'
-            : e.sizeMatched.gt(0)
-              ? 'PARTIALLY_FILLED'
-              : 'OPEN'
-      const order: Order = {
-        clientOrderId,
-        venue: POLYMARKET_VENUE,
-        symbol: e.tokenId,
-        side: e.side,
-        type: 'LIMIT',
-        qty: e.originalSize,
-        price: e.price,
-        venueOrderId: e.orderId,
-        status,
-        filledQty: e.sizeMatched,
-        tsCreated: e.tsEvent,
-        tsUpdated: e.tsEvent,
-      }
+    this.#wire()
+  }
+
+  #wire(): void {
+    const u = this.user.events
+    u.on('fill', (e) =>
+      this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }),
+    )
+    u.on('fill.reversed', (e) => this.#bus.emit('fill.reversed', { ...e, fill: this.#withClientId(e.fill) }))
+    u.on('user.order', (e) => {
+      const order = this.#fromUserOrder(e)
       this.#bus.emit('order.update', { type: 'order.update', order, tsEvent: e.tsEvent })
     })
-    let userOpens = 0
-    clob.events.on('ws.open', (e) => {
-      if (e.channel === 'user' && ++userOpens > 1) {
-        this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: e.tsEvent })
-      }
+    u.on('user.connected', (e) => {
+      if (e.isReconnect) this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: e.tsEvent })
     })
-    clob.events.on('error', (e) => this.#bus.emit('error', e))
+    u.on('error', (e) => this.#bus.emit('error', e))
+    this.heartbeat.events.on('error', (e) => this.#bus.emit('error', e))
+    this.rest.http.events.on('error', (e) => this.#bus.emit('error', e))
   }
 
   /** Instrument rules of an outcome token (tick, 0.01-share step, minimum size, neg-risk), cached. */
   async instrument(symbol: string): Promise<Instrument> {
     const cached = this.#instruments.get(symbol)
     if (cached !== undefined) return cached
-    const book = await this.#clob.getBook(symbol)
-    const market = await this.#clob.getMarket(book.market)
+    const book = await this.rest.getBook(symbol)
+    const market = await this.rest.getMarket(book.market)
     const token = market.tokens.find((t) => t.tokenId === symbol)
     const tick = new Decimal(market.tickSize)
     const inst: Instrument = {
@@ -126,7 +179,11 @@ export class PolymarketAdapter implements ExchangeAdapter {
     return inst
   }
 
-  /** Places an order; the salt is derived from `clientOrderId`, so the order id is known before sending. */
+  /**
+   * Places an order: the salt is derived from `clientOrderId`, so the order id is known before sending. Refused
+   * (StateError) without credentials or while heartbeats are unhealthy; a timeout, network error or 5xx rejects with
+   * `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
+   */
   async placeOrder(req: OrderRequest): Promise<OrderAck> {
     if (req.venue !== POLYMARKET_VENUE)
       throw new ValidationError(`Wrong venue "${req.venue}"`, { field: 'venue' })
@@ -135,60 +192,21 @@ export class PolymarketAdapter implements ExchangeAdapter {
         field: 'clientOrderId',
       })
     }
-    const salt = saltFor(req.clientOrderId)
-    const tif = req.timeInForce
-    let orderType: PolymarketOrderType
-    let signed: Awaited<ReturnType<PolymarketClob['createOrder']>>
-    if (req.type === 'MARKET' || tif === 'FOK' || tif === 'IOC') {
-      orderType = tif === 'IOC' ? 'FAK' : 'FOK'
-      let price = req.price?.toFixed()
-      if (price === undefined) {
-        const book = await this.#clob.getBook(req.symbol)
-        // Worst price reached when taking qty shares.
-        let left = req.qty
-        for (const [p, s] of req.side === 'BUY' ? book.asks : book.bids) {
-          price = String(p)
-          left = left.minus(s)
-          if (left.lte(0)) break
-        }
-        if (price === undefined || (left.gt(0) && orderType === 'FOK')) {
-          throw new ValidationError('The book cannot fill the market order', { field: 'qty' })
-        }
-      }
-      const amount = req.side === 'BUY' ? req.qty.times(price).toFixed() : req.qty.toFixed()
-      signed = await this.#clob.createMarketOrder({
-        tokenId: req.symbol,
-        side: req.side,
-        amount,
-        price,
-        orderType: orderType as 'FOK' | 'FAK',
-        salt,
-      })
-    } else if (req.type === 'LIMIT') {
-      if (req.price === undefined)
-        throw new ValidationError('A LIMIT order needs a price', { field: 'price' })
-      orderType = tif === 'GTD' ? 'GTD' : 'GTC'
-      signed = await this.#clob.createOrder({
-        tokenId: req.symbol,
-        price: req.price.toFixed(),
-        size: req.qty.toFixed(),
-        side: req.side,
-        salt,
-        ...(tif === 'GTD' && req.expireAt !== undefined
-          ? { expiration: Math.floor(req.expireAt / 1000) }
-          : {}),
-      })
-    } else {
-      throw new ValidationError(`Polymarket has no "${req.type}" orders`, { field: 'type' })
+    this.#assertTradable()
+    const { signed, orderType } = await this.#sign(req)
+    const options: PostOrderOptions = {
+      orderType,
+      ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
     }
-    const options: PostOrderOptions = { orderType, ...(tif === 'POST_ONLY' ? { postOnly: true } : {}) }
-    const neg = (await this.instrument(req.symbol)).outcome?.negRisk ?? false
-    const orderId = orderHash(signed, { negRisk: neg })
+    await this.instrument(req.symbol)
+    const orderId = await this.rest.orderId(signed)
     this.#byClient.set(req.clientOrderId, { orderId, req })
     this.#byOrder.set(orderId, req.clientOrderId)
-    let res: Awaited<ReturnType<PolymarketClob['postOrder']>>
+    this.user.trackOrder(orderId)
+    this.#assertTradable()
+    let res: PostOrderResult
     try {
-      res = await this.#clob.postOrder(signed, options)
+      res = await this.rest.postOrder(signed, options)
     } catch (e) {
       if (isTradekitError(e) && e.code === 'ORDER_OUTCOME_UNKNOWN') {
         throw new OrderOutcomeUnknownError(
@@ -202,37 +220,80 @@ export class PolymarketAdapter implements ExchangeAdapter {
       }
       throw e
     }
+    this.user.trackOrder(res.orderId)
+    if (res.status === 'live' && this.#autoHeartbeat) this.heartbeat.start()
+    const order = this.#ackOrder(req, res, orderType)
+    return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
+  }
+
+  async #sign(req: OrderRequest): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType }> {
+    const salt = saltFor(req.clientOrderId)
+    const tif = req.timeInForce
+    if (req.type === 'MARKET' || tif === 'FOK' || tif === 'IOC') {
+      const orderType = tif === 'IOC' ? 'FAK' : 'FOK'
+      const price = req.price?.toFixed() ?? (await this.#walkBook(req, orderType))
+      const amount = req.side === 'BUY' ? req.qty.times(price).toFixed() : req.qty.toFixed()
+      const signed = await this.rest.createMarketOrder({
+        tokenId: req.symbol,
+        side: req.side,
+        amount,
+        price,
+        orderType,
+        salt,
+      })
+      return { signed, orderType }
+    }
+    if (req.type !== 'LIMIT')
+      throw new ValidationError(`Polymarket has no "${req.type}" orders`, { field: 'type' })
+    if (req.price === undefined) throw new ValidationError('A LIMIT order needs a price', { field: 'price' })
+    const signed = await this.rest.createOrder({
+      tokenId: req.symbol,
+      price: req.price.toFixed(),
+      size: req.qty.toFixed(),
+      side: req.side,
+      salt,
+      ...(tif === 'GTD' && req.expireAt !== undefined ? { expiration: Math.floor(req.expireAt / 1000) } : {}),
+    })
+    return { signed, orderType: tif === 'GTD' ? 'GTD' : 'GTC' }
+  }
+
+  /** The worst price reached when taking `req.qty` shares from the book. */
+  async #walkBook(req: OrderRequest, orderType: 'FOK' | 'FAK'): Promise<string> {
+    const book = await this.rest.getBook(req.symbol)
+    let price: string | undefined
+    let left = req.qty
+    for (const [p, s] of req.side === 'BUY' ? book.asks : book.bids) {
+      price = String(p)
+      left = left.minus(s)
+      if (left.lte(0)) break
+    }
+    if (price === undefined || (left.gt(0) && orderType === 'FOK')) {
+      throw new ValidationError('The book cannot fill the market order', { field: 'qty' })
+    }
+    return price
+  }
+
+  #ackOrder(req: OrderRequest, res: PostOrderResult, orderType: PolymarketOrderType): Order {
     const size = req.side === 'BUY' ? new Decimal(res.takingAmount || 0) : new Decimal(res.makingAmount || 0)
     const now = this.#clock.now()
     const filled = Decimal.min(size, req.qty)
-    const status: OrderStatus =
-      res.status === 'live'
-        ? filled.gt(0)
-          ? 'PARTIALLY_FILLED'
-          : 'OPEN'
-        : filled.gte(req.qty)
-          ? 'FILLED'
-          : orderType === 'GTC' || orderType === 'GTD'
-            ? filled.gt(0)
-              ? 'PARTIALLY_FILLED'
-              : 'OPEN'
-            : 'CANCELED'
-    const order: Order = {
-      ...req,
-      venueOrderId: res.orderId,
-      status,
-      filledQty: filled,
-      tsCreated: now,
-      tsUpdated: now,
-    }
-    return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
+    const resting =
+      res.status === 'live' || (filled.lt(req.qty) && (orderType === 'GTC' || orderType === 'GTD'))
+    const status: OrderStatus = resting
+      ? filled.gt(0)
+        ? 'PARTIALLY_FILLED'
+        : 'OPEN'
+      : filled.gte(req.qty)
+        ? 'FILLED'
+        : 'CANCELED'
+    return { ...req, venueOrderId: res.orderId, status, filledQty: filled, tsCreated: now, tsUpdated: now }
   }
 
   /** Cancels by client order id and returns the order as the venue reports it afterwards. */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) throw new ValidationError(`Unknown client order id "${clientOrderId}"`)
-    await this.#clob.cancelOrder(known.orderId)
+    await this.rest.cancelOrder(known.orderId)
     const after = await this.queryOrder(symbol, clientOrderId)
     if (after === undefined) throw new ValidationError(`Order "${clientOrderId}" is unknown to the venue`)
     return after
@@ -243,7 +304,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return undefined
     try {
-      return this.#toOrder(await this.#clob.getOrder(known.orderId), known.req)
+      return this.#toOrder(await this.rest.getOrder(known.orderId), known.req)
     } catch (e) {
       if (isTradekitError(e) && (e.details as { status?: unknown }).status === 404) return undefined
       throw e
@@ -251,29 +312,32 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   /**
-   * Fills of one order that the user channel did not deliver, recovered from the venue's trade history (REST): the
-   * history is replayed through the client, so each fill not seen yet is also emitted as a `fill` event exactly as
-   * the stream's would have been. Returns the recovered fills of this order (`[]` for an unknown order).
+   * The venue's record of one order's fills, from its trade history (REST), with settlement status: the history
+   * goes through the user stream's de-duplication, so a fill the channel missed is also emitted as `fill` (once), and
+   * a fill reported earlier whose trade has FAILED since is emitted as `fill.reversed` (a trade first seen as FAILED
+   * as both). Returns every fill of this order (`[]` for an unknown order).
    */
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return []
     const out: Fill[] = []
-    const collect = (e: { fill: Fill }): void => {
-      if (e.fill.venueOrderId === known.orderId) out.push({ ...e.fill, clientOrderId })
-    }
-    this.#clob.events.on('fill', collect)
-    try {
-      await this.#clob.reconcileFills({ tokenId: symbol })
-    } finally {
-      this.#clob.events.off('fill', collect)
+    for (const r of await this.rest.getTradeEvents({ tokenId: symbol })) {
+      if (!r.ok) {
+        this.#bus.emit('error', r.error)
+        continue
+      }
+      for (const f of this.user.ingestTrade(r.value)) {
+        if (f.venueOrderId === known.orderId) out.push({ ...f, clientOrderId })
+      }
     }
     return out
   }
 
-  /** Open orders, of one token or all. */
+  /** Open orders, of one token or all (arms the heartbeat when there are some and `autoHeartbeat` is on). */
   async openOrders(symbol?: string): Promise<readonly Order[]> {
-    const list = await this.#clob.getOpenOrders(symbol !== undefined ? { tokenId: symbol } : {})
+    const list = await this.rest.getOpenOrders(symbol !== undefined ? { tokenId: symbol } : {})
+    for (const o of list) this.user.trackOrder(o.id)
+    if (list.length > 0 && this.#autoHeartbeat) this.heartbeat.start()
     return list.map((o) => {
       const cid = this.#byOrder.get(o.id)
       return this.#toOrder(o, cid !== undefined ? this.#byClient.get(cid)?.req : undefined)
@@ -282,7 +346,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   /** pUSD balance (what open bids hold back is not split out by the venue: `locked` is 0). */
   async balances(): Promise<readonly Balance[]> {
-    const r = await this.#clob.getBalanceAllowance({ assetType: 'COLLATERAL' })
+    const r = await this.rest.getBalanceAllowance({ assetType: 'COLLATERAL' })
     return [{ venue: POLYMARKET_VENUE, asset: 'pUSD', free: r.balance, locked: new Decimal(0) }]
   }
 
@@ -290,15 +354,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
   async positions(): Promise<readonly Position[]> {
     const out: Position[] = []
     for (const symbol of this.#instruments.keys()) {
-      const r = await this.#clob.getBalanceAllowance({ assetType: 'CONDITIONAL', tokenId: symbol })
+      const r = await this.rest.getBalanceAllowance({ assetType: 'CONDITIONAL', tokenId: symbol })
       if (r.balance.isZero()) continue
-      out.push({
-        venue: POLYMARKET_VENUE,
-        symbol,
-        qty: r.balance,
-        realizedPnl: new Decimal(0),
-        unrealizedPnl: new Decimal(0),
-      })
+      const zero = new Decimal(0)
+      out.push({ venue: POLYMARKET_VENUE, symbol, qty: r.balance, realizedPnl: zero, unrealizedPnl: zero })
     }
     return out
   }
@@ -308,19 +367,62 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const markets = [...this.#instruments.values()]
       .map((i) => i.outcome?.conditionId ?? '')
       .filter((c) => c !== '')
-    this.#clob.subscribeUser(markets)
+    this.user.subscribe(markets)
     this.#userStarted = true
   }
 
-  /** Closes the underlying client. */
+  /** Closes both channels, stops heartbeats and refuses further requests. Idempotent. */
   async close(): Promise<void> {
     this.#userStarted = false
-    await this.#clob.close()
+    this.heartbeat.close()
+    this.rest.close()
+    await Promise.all([this.market.close(), this.user.close()])
   }
 
   /** Whether `startUserData` was called. */
   get isUserDataStarted(): boolean {
     return this.#userStarted
+  }
+
+  #assertTradable(): void {
+    if (this.rest.isClosed) throw new StateError('The Polymarket client is closed')
+    if (this.rest.credentials === undefined) {
+      throw new StateError('No L2 credentials: call rest.createOrDeriveApiKey() first')
+    }
+    if (this.heartbeat.state === HeartbeatState.UNHEALTHY) {
+      throw new StateError('Heartbeats are unhealthy: new orders are refused until a heartbeat succeeds', {
+        details: { heartbeatState: this.heartbeat.state },
+      })
+    }
+  }
+
+  #withClientId(fill: Fill): Fill {
+    return { ...fill, clientOrderId: this.#byOrder.get(fill.venueOrderId ?? '') ?? fill.clientOrderId }
+  }
+
+  #fromUserOrder(e: PolymarketUserOrderEvent): Order {
+    const status: OrderStatus =
+      e.action === 'CANCELLATION'
+        ? 'CANCELED'
+        : e.sizeMatched.eq(e.originalSize)
+          ? 'FILLED'
+          : e.sizeMatched.gt(0)
+            ? 'PARTIALLY_FILLED'
+            : 'OPEN'
+    return {
+      clientOrderId: this.#byOrder.get(e.orderId) ?? e.orderId,
+      venue: POLYMARKET_VENUE,
+      symbol: e.tokenId,
+      side: e.side,
+      type: 'LIMIT',
+      qty: e.originalSize,
+      price: e.price,
+      venueOrderId: e.orderId,
+      status,
+      filledQty: e.sizeMatched,
+      tsCreated: e.tsEvent,
+      tsUpdated: e.tsEvent,
+    }
   }
 
   #toOrder(o: PolymarketOpenOrder, req: OrderRequest | undefined): Order {

@@ -27,7 +27,7 @@ export interface L2Headers {
 }
 
 /** Parameters of {@link createL1Headers}. */
-export interface L1HeaderParams {
+export interface L1HeaderOptions {
   /** Unix seconds. */
   readonly timestamp: number
   /** Key nonce; 0 by default. */
@@ -37,7 +37,7 @@ export interface L1HeaderParams {
 }
 
 /** Parameters of {@link createL2Headers}. */
-export interface L2HeaderParams {
+export interface L2HeaderOptions {
   readonly method: string
   /** Request path; a query string, if any, is not signed and is dropped here. */
   readonly path: string
@@ -56,7 +56,7 @@ export interface L2HeaderParams {
  * const headers = await createL1Headers(wallet, { timestamp: Math.floor(Date.now() / 1000), nonce: 0 })
  * ```
  */
-export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderParams): Promise<L1Headers> {
+export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderOptions): Promise<L1Headers> {
   const address = getAddress(await signer.getAddress())
   const nonce = params.nonce ?? 0
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
@@ -71,7 +71,7 @@ export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderP
       version: CLOB_AUTH_DOMAIN_VERSION,
       chainId: params.chainId ?? POLYGON_CHAIN_ID,
     },
-    CLOB_AUTH_EIP712_TYPES as unknown as Record<string, Array<{ name: string; type: string }>>,
+    CLOB_AUTH_EIP712_TYPES,
     { address, timestamp: String(params.timestamp), nonce, message: CLOB_AUTH_MESSAGE },
   )
   return {
@@ -115,7 +115,7 @@ export function buildL2Signature(
  * const headers = createL2Headers(creds, { method: 'POST', path: '/order', body, timestamp: nowSec })
  * ```
  */
-export function createL2Headers(credentials: ApiCredentials, params: L2HeaderParams): L2Headers {
+export function createL2Headers(credentials: ApiCredentials, params: L2HeaderOptions): L2Headers {
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
     throw new ValidationError(`Invalid timestamp "${params.timestamp}"`, { field: 'timestamp' })
   }
@@ -147,3 +147,8 @@ function decodeSecret(secret: string): Uint8Array {
   const std = secret.replace(/-/g, '+').replace(/_/g, '/')
   return decodeBase64(std.padEnd(Math.ceil(std.length / 4) * 4, '='))
 }
+
+/** @deprecated Renamed {@link L1HeaderOptions} (per-call options end in `Options`). */
+export type L1HeaderParams = L1HeaderOptions
+/** @deprecated Renamed {@link L2HeaderOptions}. */
+export type L2HeaderParams = L2HeaderOptions

@@ -12,9 +12,9 @@ import {
   type TickSize,
 } from './constants.js'
 import type {
-  BuildMarketOrderArgs,
-  BuildOrderArgs,
   BuildOrderOptions,
+  LimitOrderOptions,
+  MarketOrderOptions,
   PolymarketOrder,
   PolymarketSide,
   PriceLevel,
@@ -181,7 +181,7 @@ export function walkBookPrice(
  * order.makerAmount // '5500000' (5.5 pUSD); order.takerAmount // '10000000' (10 shares)
  * ```
  */
-export function buildOrder(args: BuildOrderArgs, options: BuildOrderOptions): PolymarketOrder {
+export function buildOrder(args: LimitOrderOptions, options: BuildOrderOptions): PolymarketOrder {
   const amounts = limitOrderAmounts(args.side, args.price, args.size, options.tickSize)
   return assemble(args, options, amounts, args.expiration)
 }
@@ -199,7 +199,7 @@ export function buildOrder(args: BuildOrderArgs, options: BuildOrderOptions): Po
  * )
  * ```
  */
-export function buildMarketOrder(args: BuildMarketOrderArgs, options: BuildOrderOptions): PolymarketOrder {
+export function buildMarketOrder(args: MarketOrderOptions, options: BuildOrderOptions): PolymarketOrder {
   let price = args.price
   if (price === undefined) {
     if (args.book === undefined) {

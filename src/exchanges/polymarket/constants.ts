@@ -28,7 +28,7 @@ export const EXCHANGE_DOMAIN_NAME = 'Polymarket CTF Exchange'
 export const EXCHANGE_DOMAIN_VERSION = '2'
 
 /** The V2 order struct, field order as signed. `expiration` is sent in the body but not signed. */
-export const ORDER_EIP712_TYPES = {
+export const ORDER_EIP712_TYPES: Record<string, Array<{ name: string; type: string }>> = {
   Order: [
     { name: 'salt', type: 'uint256' },
     { name: 'maker', type: 'address' },
@@ -42,7 +42,7 @@ export const ORDER_EIP712_TYPES = {
     { name: 'metadata', type: 'bytes32' },
     { name: 'builder', type: 'bytes32' },
   ],
-} as const
+}
 
 /** EIP-712 domain name of L1 (ClobAuth) signatures. */
 export const CLOB_AUTH_DOMAIN_NAME = 'ClobAuthDomain'
@@ -51,14 +51,14 @@ export const CLOB_AUTH_DOMAIN_VERSION = '1'
 /** The fixed message every L1 signature attests. */
 export const CLOB_AUTH_MESSAGE = 'This message attests that I control the given wallet'
 /** The ClobAuth struct signed for L1 headers. */
-export const CLOB_AUTH_EIP712_TYPES = {
+export const CLOB_AUTH_EIP712_TYPES: Record<string, Array<{ name: string; type: string }>> = {
   ClobAuth: [
     { name: 'address', type: 'address' },
     { name: 'timestamp', type: 'string' },
     { name: 'nonce', type: 'uint256' },
     { name: 'message', type: 'string' },
   ],
-} as const
+}
 
 /** 32 zero bytes: the default `metadata` and `builder`. */
 export const BYTES32_ZERO = `0x${'0'.repeat(64)}`

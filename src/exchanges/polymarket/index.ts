@@ -1,6 +1,8 @@
 /**
  * Polymarket CLOB V2 adapter: order building with Polymarket's exact rounding, EIP-712 order signing (ethers v6),
- * L1/L2 auth headers, strict decoders and a local order book.
+ * L1/L2 auth headers, strict decoders, and the venue template's parts: PolymarketRest (REST),
+ * PolymarketMarketStream (market channel, books synced into the core OrderBook), PolymarketUserStream (fills),
+ * PolymarketHeartbeat (dead-man's switch) and PolymarketAdapter (the ExchangeAdapter, the one way to place orders).
  *
  * @packageDocumentation
  */
@@ -8,8 +10,10 @@ export {
   buildL2Signature,
   createL1Headers,
   createL2Headers,
+  type L1HeaderOptions,
   type L1HeaderParams,
   type L1Headers,
+  type L2HeaderOptions,
   type L2HeaderParams,
   type L2Headers,
 } from './auth.js'
@@ -69,26 +73,63 @@ export {
   type PolymarketUserTradeEvent,
   TokenIdSchema,
 } from './decode.js'
-export { mapPolymarketError, polymarketErrorCode } from './errors.js'
-export { LocalBook } from './LocalBook.js'
-export { PolymarketAdapter, saltFor } from './PolymarketAdapter.js'
 export {
-  type CancelResult,
+  decodeDecimal,
+  decodeMarket,
+  decodeOpenOrder,
+  decodePostResult,
+  decodeTradeRecord,
+} from './decodeRest.js'
+export { mapPolymarketError, polymarketErrorCode } from './errors.js'
+export {
+  PolymarketAdapter,
+  type PolymarketAdapterConfig,
+  PolymarketAdapterConfigSchema,
+  saltFor,
+} from './PolymarketAdapter.js'
+export {
+  PolymarketBookSync,
+  type PolymarketBookSyncConfig,
+  PolymarketBookSyncConfigSchema,
+} from './PolymarketBookSync.js'
+export {
   type HeartbeatHealthEvent,
   HeartbeatState,
+  PolymarketHeartbeat,
+  type PolymarketHeartbeatConfig,
+  PolymarketHeartbeatConfigSchema,
+  type PolymarketHeartbeatEvents,
+  type SendHeartbeat,
+} from './PolymarketHeartbeat.js'
+export {
+  type PolymarketBookSource,
   type PolymarketBookUpdate,
-  PolymarketClob,
-  type PolymarketClobConfig,
-  PolymarketClobConfigSchema,
-  type PolymarketClobEvents,
+  PolymarketMarketStream,
+  type PolymarketMarketStreamConfig,
+  PolymarketMarketStreamConfigSchema,
+  type PolymarketMarketStreamEvents,
+} from './PolymarketMarketStream.js'
+export { PolymarketRest, type PolymarketRestConfig, PolymarketRestConfigSchema } from './PolymarketRest.js'
+export {
   type PolymarketFillEvent,
-  type PolymarketMarket,
-  type PolymarketOpenOrder,
-  type PolymarketPage,
-  type PolymarketTradeRecord,
-  type PostOrderOptions,
-  type PostOrderResult,
-} from './PolymarketClob.js'
+  type PolymarketFillReversedEvent,
+  PolymarketUserStream,
+  type PolymarketUserStreamConfig,
+  PolymarketUserStreamConfigSchema,
+  type PolymarketUserStreamEvents,
+} from './PolymarketUserStream.js'
+export type {
+  BalanceAllowance,
+  BalanceAllowanceOptions,
+  CancelResult,
+  PolymarketMarket,
+  PolymarketMarketFilter,
+  PolymarketOpenOrder,
+  PolymarketPage,
+  PolymarketTradeRecord,
+  PostOrderOptions,
+  PostOrderResult,
+} from './restTypes.js'
 export { orderDomain, orderHash, orderMessage, signOrder } from './signOrder.js'
 export { toPostOrderBody } from './toPostOrderBody.js'
 export {
@@ -96,6 +137,8 @@ export {
   type BuildMarketOrderArgs,
   type BuildOrderArgs,
   type BuildOrderOptions,
+  type LimitOrderOptions,
+  type MarketOrderOptions,
   type OrderDomainOptions,
   type PolymarketOrder,
   PolymarketOrderType,

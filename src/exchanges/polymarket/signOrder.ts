@@ -56,8 +56,6 @@ export function orderMessage(order: PolymarketOrder): Record<string, unknown> {
   }
 }
 
-const TYPES = ORDER_EIP712_TYPES as unknown as Record<string, Array<{ name: string; type: string }>>
-
 /**
  * The EIP-712 digest of an order: the order id the exchange reports (`orderID`). Depends on the exchange, so a
  * neg-risk order hashes differently from the same order on the standard exchange.
@@ -69,7 +67,7 @@ const TYPES = ORDER_EIP712_TYPES as unknown as Record<string, Array<{ name: stri
  */
 export function orderHash(order: PolymarketOrder, options: OrderDomainOptions): string {
   try {
-    return TypedDataEncoder.hash(orderDomain(options), TYPES, orderMessage(order))
+    return TypedDataEncoder.hash(orderDomain(options), ORDER_EIP712_TYPES, orderMessage(order))
   } catch (cause) {
     throw new ValidationError('Order cannot be EIP-712 encoded', { cause })
   }
@@ -97,6 +95,6 @@ export async function signOrder(
       field: 'signer',
     })
   }
-  const signature = await signer.signTypedData(orderDomain(options), TYPES, orderMessage(order))
+  const signature = await signer.signTypedData(orderDomain(options), ORDER_EIP712_TYPES, orderMessage(order))
   return { ...order, signature }
 }

@@ -43,7 +43,7 @@ export interface SignedPolymarketOrder extends PolymarketOrder {
 }
 
 /** Arguments of {@link buildOrder}: a limit order of `size` shares at `price`. */
-export interface BuildOrderArgs {
+export interface LimitOrderOptions {
   /** Outcome token id (uint256 decimal string). */
   readonly tokenId: string
   /** Limit price in pUSD per share, inside [tick, 1 − tick]. */
@@ -81,7 +81,7 @@ export interface PriceLevel {
 }
 
 /** Arguments of {@link buildMarketOrder}. */
-export interface BuildMarketOrderArgs {
+export interface MarketOrderOptions {
   readonly tokenId: string
   readonly side: PolymarketSide
   /** BUY: pUSD to spend. SELL: shares to sell. */
@@ -160,3 +160,8 @@ export interface PostOrderBodyOptions {
   readonly postOnly?: boolean
   readonly deferExec?: boolean
 }
+
+/** @deprecated Renamed {@link LimitOrderOptions} (per-call options end in `Options`). */
+export type BuildOrderArgs = LimitOrderOptions
+/** @deprecated Renamed {@link MarketOrderOptions}. */
+export type BuildMarketOrderArgs = MarketOrderOptions

@@ -9,7 +9,7 @@ import type { Signal } from '../../../src/core/ports.js'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot } from '../../../src/exchanges/binance/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, PaperTrader, Portfolio } from '../../../src/execution/index.js'
 import { type Clock, SystemClock, TradingEngine } from '../../../src/index.js'
 import { MemoryStateStore, RiskManager } from '../../../src/risk/index.js'
@@ -37,7 +37,7 @@ interface Venues {
   psim: PolymarketSim
   spot: BinanceSpot
   stream: BinanceMarketStream
-  clob: PolymarketClob
+  clob: PolymarketAdapter
   instruments: Instrument[]
   yes: string
   no: string
@@ -56,7 +56,7 @@ async function startVenues(withKeys: boolean): Promise<Venues> {
   cleanups.push(() => spot.close())
   const stream = new BinanceMarketStream({ market: 'spot', streamUrl: bsim.urls.spot.streamUrl })
   cleanups.push(() => stream.close())
-  const clob = new PolymarketClob({
+  const clob = new PolymarketAdapter({
     restUrl: psim.restUrl,
     wsUrl: psim.wsUrl,
     signer: wallet,
@@ -67,7 +67,7 @@ async function startVenues(withKeys: boolean): Promise<Venues> {
   const market = psim.markets[0]!
   const yes = market.tokens[0].tokenId
   const no = market.tokens[1].tokenId
-  const pm = new PolymarketAdapter(clob)
+  const pm = clob
   const instruments = [
     await spot.instrument('BTCUSDT'),
     await spot.instrument('ETHUSDT'),
@@ -123,14 +123,14 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
       clock: v.clock,
       feeds: [
         { name: 'binance-spot', venue: v.instruments[0]!.venue, source: v.stream },
-        { name: 'polymarket', venue: 'polymarket', source: v.clob.marketData() },
+        { name: 'polymarket', venue: 'polymarket', source: v.clob.market },
       ],
       venues: [
         { venue: v.instruments[0]!.venue, http: v.spot.rest.http },
         {
           venue: 'polymarket',
-          http: v.clob.http,
-          heartbeat: () => ({ healthy: v.clob.heartbeatState !== 'UNHEALTHY' }),
+          http: v.clob.rest.http,
+          heartbeat: () => ({ healthy: v.clob.heartbeat.state !== 'UNHEALTHY' }),
         },
       ],
       strategies: s.list,
@@ -153,7 +153,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
       'ethusdt@kline_1s',
       'ethusdt@depth20@100ms',
     ])
-    v.clob.subscribeMarket([v.yes, v.no])
+    v.clob.market.subscribe([v.yes, v.no])
     s.sniper.markResolved(v.yes)
     await v.spot.serverTime() // one REST call through the measured client
     await until(() => filled.has(v.yes) && (filled.has('BTCUSDT') || filled.has('ETHUSDT')), 25_000)
@@ -172,8 +172,8 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
 
   it('trades both venues live through OrderExecutor; stop() during in-flight orders loses nothing', async () => {
     const v = await startVenues(true)
-    await v.clob.createOrDeriveApiKey()
-    const pm = new PolymarketAdapter(v.clob)
+    await v.clob.rest.createOrDeriveApiKey()
+    const pm = v.clob
     const bexec = new OrderExecutor({ adapter: v.spot })
     const pexec = new OrderExecutor({ adapter: pm })
     bexec.events.on('error', () => {})
@@ -190,7 +190,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
       clock: v.clock,
       feeds: [
         { name: 'binance-spot', venue: v.instruments[0]!.venue, source: v.stream },
-        { name: 'polymarket', venue: 'polymarket', source: v.clob.marketData() },
+        { name: 'polymarket', venue: 'polymarket', source: v.clob.market },
       ],
       strategies: s.list,
       risk: riskFor(v.clock),
@@ -204,7 +204,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
     engine.events.on('error', () => {})
     await engine.start()
     await v.stream.subscribe(['btcusdt@kline_1s', 'ethusdt@kline_1s'])
-    v.clob.subscribeMarket([v.yes, v.no])
+    v.clob.market.subscribe([v.yes, v.no])
     s.sniper.markResolved(v.yes)
     await until(() => submitted.size >= 2, 25_000)
     // Stop while orders may still be in flight: every order must end in a known state matching the venue.

@@ -2,7 +2,7 @@
 import { Wallet } from 'ethers'
 import { describe, it } from 'vitest'
 import { Decimal } from '../../../src/decimal/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 import { executionClientContractCases } from '../../../src/testing/contracts/executionClientContract.js'
@@ -15,15 +15,14 @@ describe('ExecutionClient contract on PolymarketSim', () => {
     name: 'OrderExecutor (PolymarketAdapter on PolymarketSim)',
     create: async () => {
       const sim = await PolymarketSim.start({ seed: 9, settlementDelayMs: 5 })
-      const clob = new PolymarketClob({
+      const adapter = new PolymarketAdapter({
         restUrl: sim.restUrl,
         wsUrl: sim.wsUrl,
         signer: wallet,
         autoHeartbeat: false,
       })
-      clob.events.on('error', () => {})
-      await clob.createOrDeriveApiKey()
-      const adapter = new PolymarketAdapter(clob)
+      adapter.events.on('error', () => {})
+      await adapter.rest.createOrDeriveApiKey()
       const client = new OrderExecutor({ adapter, queryIntervalMs: 50 })
       client.events.on('error', () => {})
       await client.start()
@@ -41,7 +40,7 @@ describe('ExecutionClient contract on PolymarketSim', () => {
         settle: () => new Promise((r) => setTimeout(r, 250)),
         close: async () => {
           await client.shutdown({ timeoutMs: 2_000 })
-          await clob.close()
+          await adapter.close()
           await sim.close()
         },
       }

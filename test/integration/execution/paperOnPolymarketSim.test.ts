@@ -1,21 +1,26 @@
 /**
- * The PaperTrader on PolymarketSim's books (received through PolymarketClob's market channel): a YES + NO group
+ * The PaperTrader on PolymarketSim's books (received through PolymarketMarketStream, the market channel): a YES + NO group
  * walks both outcome-token books with exact averages and settles at 1 and 0 when the simulator resolves the market.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BookSnapshot, Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
-import { PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketMarketStream, PolymarketRest } from '../../../src/exchanges/polymarket/index.js'
 import { OrderGroup, PaperTrader } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 let sim: PolymarketSim
-let clob: PolymarketClob
+let clob: PolymarketMarketStream
 
 beforeEach(async () => {
   sim = await PolymarketSim.start({ seed: 42 })
-  clob = new PolymarketClob({ restUrl: sim.restUrl, wsUrl: sim.wsUrl, reconnectBaseMs: 20 })
+  clob = new PolymarketMarketStream({
+    rest: new PolymarketRest({ restUrl: sim.restUrl }),
+    wsUrl: sim.wsUrl,
+    reconnectBaseMs: 20,
+  })
   clob.events.on('error', () => {})
+  clob.events.on('dataError', () => {})
 })
 
 afterEach(async () => {
@@ -61,11 +66,11 @@ describe('PaperTrader on PolymarketSim books', () => {
       takerFeeRate: '0',
     })
     const books = new Map<string, BookSnapshot>()
-    clob.events.on('book', (e) => {
-      books.set(e.tokenId, e.book)
-      paper.onBook({ ...e.book, venue: 'polymarket' })
+    clob.events.on('book', (b) => {
+      books.set(b.symbol, b)
+      paper.onBook({ ...b, venue: 'polymarket' })
     })
-    clob.subscribeMarket([yes.symbol, no.symbol])
+    clob.subscribe([yes.symbol, no.symbol])
     const t0 = Date.now()
     while (books.size < 2 && Date.now() - t0 < 8_000) await new Promise((r) => setTimeout(r, 10))
     expect(books.size).toBe(2)

@@ -7,20 +7,20 @@ import { Wallet } from 'ethers'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter, type PolymarketRest } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, OrderGroup } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 // A publicly known Hardhat test key.
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 let sim: PolymarketSim
-let clob: PolymarketClob
+let clob: PolymarketRest
 let adapter: PolymarketAdapter
 let exec: OrderExecutor
 
 beforeEach(async () => {
   sim = await PolymarketSim.start({ seed: 9, settlementDelayMs: 5 })
-  clob = new PolymarketClob({
+  adapter = new PolymarketAdapter({
     restUrl: sim.restUrl,
     wsUrl: sim.wsUrl,
     signer: wallet,
@@ -29,9 +29,9 @@ beforeEach(async () => {
     pingIntervalMs: 200,
     timeoutMs: 300,
   })
-  clob.events.on('error', () => {})
+  adapter.events.on('error', () => {})
+  clob = adapter.rest
   await clob.createOrDeriveApiKey()
-  adapter = new PolymarketAdapter(clob)
   exec = new OrderExecutor({ adapter, queryAttempts: 20, queryIntervalMs: 100, requestTimeoutMs: 2_000 })
   exec.events.on('error', () => {})
   await exec.start()
@@ -40,7 +40,7 @@ beforeEach(async () => {
 afterEach(async () => {
   sim.faults.clear()
   await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
-  await clob.close()
+  await adapter.close()
   await sim.close()
 })
 
@@ -119,7 +119,7 @@ describe('OrderExecutor on PolymarketSim', () => {
 
   it('a fill made while the user channel is down is recovered once, with the venue trade ids', async () => {
     // A client that takes its time to reconnect, so the fill surely happens while it is away.
-    const slow = new PolymarketClob({
+    const slow = new PolymarketAdapter({
       restUrl: sim.restUrl,
       wsUrl: sim.wsUrl,
       signer: wallet,
@@ -129,9 +129,9 @@ describe('OrderExecutor on PolymarketSim', () => {
       timeoutMs: 2_000,
     })
     slow.events.on('error', () => {})
-    await slow.createOrDeriveApiKey()
+    await slow.rest.createOrDeriveApiKey()
     const slowExec = new OrderExecutor({
-      adapter: new PolymarketAdapter(slow),
+      adapter: slow,
       queryAttempts: 20,
       queryIntervalMs: 100,
       requestTimeoutMs: 2_000,

@@ -3,12 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Fill } from '../../../src/core/index.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import type { TradekitError } from '../../../src/errors/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 let sim: PolymarketSim | undefined
-let clob: PolymarketClob | undefined
+let clob: PolymarketAdapter | undefined
 
 afterEach(async () => {
   await clob?.close()
@@ -25,7 +26,7 @@ async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
 
 async function start(autoHeartbeat = false) {
   sim = await PolymarketSim.start({ seed: 9, settlementDelayMs: 5 })
-  clob = new PolymarketClob({
+  clob = new PolymarketAdapter({
     restUrl: sim.restUrl,
     wsUrl: sim.wsUrl,
     signer: wallet,
@@ -34,14 +35,13 @@ async function start(autoHeartbeat = false) {
     pingIntervalMs: 200,
   })
   clob.events.on('error', () => {})
-  await clob.createOrDeriveApiKey()
+  await clob.rest.createOrDeriveApiKey()
   return { sim, clob }
 }
 
 describe('PolymarketAdapter (core ExchangeAdapter port) against PolymarketSim', () => {
   it('places, queries, lists and cancels by client order id; fills carry the client order id', async () => {
-    const { sim, clob } = await start()
-    const adapter = new PolymarketAdapter(clob)
+    const { sim, clob: adapter } = await start()
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
     const inst = await adapter.instrument(yes)
@@ -86,8 +86,7 @@ describe('PolymarketAdapter (core ExchangeAdapter port) against PolymarketSim', 
   })
 
   it('orderFills recovers the fills of an order the user channel never delivered', async () => {
-    const { sim, clob } = await start()
-    const adapter = new PolymarketAdapter(clob)
+    const { sim, clob: adapter } = await start()
     const yes = sim.markets[0]!.tokens[0].tokenId
     await adapter.instrument(yes)
     await adapter.startUserData()
@@ -95,7 +94,7 @@ describe('PolymarketAdapter (core ExchangeAdapter port) against PolymarketSim', 
     const streamed: Fill[] = []
     adapter.events.on('fill', (e) => streamed.push(e.fill))
     sim.faults.stallSockets(true) // user events are not sent
-    const ask = (await clob.getBook(yes)).asks[0]!
+    const ask = (await adapter.rest.getBook(yes)).asks[0]!
     await adapter.placeOrder({
       clientOrderId: 'lost-1',
       venue: 'polymarket',
@@ -114,24 +113,36 @@ describe('PolymarketAdapter (core ExchangeAdapter port) against PolymarketSim', 
     sim.faults.stallSockets(false)
   })
 
-  it('loses no fill when the user channel drops while trades happen (REST reconciliation)', async () => {
+  it('loses no fill when the user channel drops while trades happen (OrderExecutor reconciles over REST)', async () => {
     const { sim, clob } = await start()
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
     const fills = new Map<string, Fill>()
     const errs: TradekitError[] = []
-    clob.events.on('error', (e) => errs.push(e))
+    // The adapter only translates; the OrderExecutor is the one reconciler (user.reconnected → re-query, orderFills).
+    await clob.instrument(yes)
+    const exec = new OrderExecutor({ adapter: clob, queryIntervalMs: 100 })
+    exec.events.on('error', (e) => errs.push(e))
     clob.events.on('fill', (e) => fills.set(e.fill.tradeId, e.fill))
-    clob.subscribeUser([m.conditionId])
-    clob.subscribeMarket([yes])
-    await until(() => sim.connections.user === 1 && clob.book(yes)?.isSynced === true)
+    await exec.start()
+    clob.market.subscribe([yes])
+    await until(() => sim.connections.user === 1 && clob.market.book(yes)?.isSynced === true)
     for (let i = 0; i < 6; i++) {
       if (i === 2) sim.faults.dropConnections('user')
       if (i === 3) sim.faults.failHttp(1, 503, { path: '/book' })
-      const ask = String((await clob.getBook(yes)).asks[0]![0])
-      await clob.placeOrder({ tokenId: yes, price: ask, size: '5', side: 'BUY' })
+      const ask = (await clob.rest.getBook(yes)).asks[0]![0]
+      await exec.submit({
+        clientOrderId: '',
+        venue: 'polymarket',
+        symbol: yes,
+        side: 'BUY',
+        type: 'LIMIT',
+        qty: new Decimal(5),
+        price: new Decimal(String(ask)),
+        strategyId: 't',
+      })
     }
-    const mine = () => sim.ledger().trades.filter((t) => t.takerOwner === clob.credentials?.apiKey)
+    const mine = () => sim.ledger().trades.filter((t) => t.takerOwner === clob.rest.credentials?.apiKey)
     await until(() => sim.connections.user === 1 && fills.size === mine().length)
     expect(errs.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
     expect([...fills.keys()].sort()).toEqual(

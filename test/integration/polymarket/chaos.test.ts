@@ -3,14 +3,17 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Fill } from '../../../src/core/index.js'
 import { SeededRandom } from '../../../src/core/random.js'
 import { Decimal } from '../../../src/decimal/index.js'
-import { PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 let sim: PolymarketSim | undefined
-let clob: PolymarketClob | undefined
+let clob: PolymarketAdapter | undefined
+let exec: OrderExecutor | undefined
 
 afterEach(async () => {
+  await exec?.shutdown({ cancelOpenOrders: false })
   await clob?.close()
   await sim?.close()
 })
@@ -30,7 +33,7 @@ describe('Polymarket under random faults', () => {
       markets: [{ tickSize: '0.01', fairPrice: '0.5', negRisk: false, levels: 8 }],
       settlementDelayMs: 5,
     })
-    clob = new PolymarketClob({
+    clob = new PolymarketAdapter({
       restUrl: sim.restUrl,
       wsUrl: sim.wsUrl,
       signer: wallet,
@@ -38,7 +41,6 @@ describe('Polymarket under random faults', () => {
       reconnectBaseMs: 20,
       pingIntervalMs: 100,
       marketSilenceMs: 300,
-      userReconcileDelayMs: 200,
     })
     const unexpected: string[] = []
     clob.events.on('error', (e) => {
@@ -46,14 +48,18 @@ describe('Polymarket under random faults', () => {
         unexpected.push(`${e.code}: ${e.message}`)
       }
     })
+    clob.market.events.on('error', (e) => unexpected.push(`${e.code}: ${e.message}`))
     const fills = new Map<string, Fill>()
     clob.events.on('fill', (e) => fills.set(`${e.fill.tradeId}:${e.fill.venueOrderId}`, e.fill))
-    await clob.createOrDeriveApiKey()
+    await clob.rest.createOrDeriveApiKey()
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
-    clob.subscribeUser([m.conditionId])
-    clob.subscribeMarket([yes])
-    await until(() => sim!.connections.user === 1 && clob!.book(yes)?.isSynced === true)
+    await clob.instrument(yes)
+    // The adapter only translates: the OrderExecutor reconciles after each user-channel reconnect.
+    exec = new OrderExecutor({ adapter: clob, queryIntervalMs: 100 })
+    await exec.start()
+    clob.market.subscribe([yes])
+    await until(() => sim!.connections.user === 1 && clob!.market.book(yes)?.isSynced === true)
 
     const random = new SeededRandom(2024)
     const rng = () => random.next()
@@ -75,7 +81,7 @@ describe('Polymarket under random faults', () => {
       if (fault === 'http5xx') sim.faults.failHttp(1, 503, { path: '/book' })
       if (fault === 'http429') sim.faults.failHttp(1, 429, { retryAfterSec: 0, path: '/book' })
       sim.faults.freezeMarketData(fault === 'freeze')
-      const book = await clob.getBook(yes)
+      const book = await clob.rest.getBook(yes)
       const side = rng() < 0.5 ? 'BUY' : 'SELL'
       const ledger = sim.ledger()
       const reserved = ledger.openOrders
@@ -94,11 +100,20 @@ describe('Polymarket under random faults', () => {
           : cross
             ? book.bids[0]![0]
             : book.asks[0]![0] + 0.02
-      await clob.placeOrder({ tokenId: yes, price: price.toFixed(2), size: '5', side })
+      await exec.submit({
+        clientOrderId: '',
+        venue: 'polymarket',
+        symbol: yes,
+        side,
+        type: 'LIMIT',
+        qty: new Decimal(5),
+        price: new Decimal(price.toFixed(2)),
+        strategyId: 'chaos',
+      })
     }
     sim.faults.clear()
 
-    const me = clob.credentials!.apiKey
+    const me = clob.rest.credentials!.apiKey
     const myTrades = () =>
       sim!
         .ledger()
@@ -110,7 +125,7 @@ describe('Polymarket under random faults', () => {
     await until(() => sim!.connections.user === 1 && fills.size === myTrades().length)
     expect([...fills.keys()].sort()).toEqual(myTrades().sort())
     // the venue's open orders are what the client lists
-    const open = await clob.getOpenOrders()
+    const open = await clob.rest.getOpenOrders()
     expect(open.map((o) => o.id).sort()).toEqual(
       sim
         .ledger()
@@ -125,10 +140,10 @@ describe('Polymarket under random faults', () => {
     expect(net.toFixed()).toBe(sim.ledger().balances[wallet.address.toLowerCase()]?.tokens[yes] ?? '0')
     // the local book converges to the venue's
     await until(async () => {
-      const rest = await clob!.getBook(yes)
-      const local = clob!.book(yes)!.snapshot()
+      const rest = await clob!.rest.getBook(yes)
+      const local = clob!.market.book(yes)!.snapshot()
       return (
-        clob!.book(yes)!.isSynced &&
+        clob!.market.book(yes)!.isSynced &&
         JSON.stringify([rest.bids, rest.asks]) === JSON.stringify([local.bids, local.asks])
       )
     })

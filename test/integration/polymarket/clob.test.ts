@@ -5,8 +5,8 @@ import type { TradekitError } from '../../../src/errors/index.js'
 import {
   buildOrder,
   createL2Headers,
-  PolymarketClob,
-  type PolymarketClobConfig,
+  PolymarketAdapter,
+  type PolymarketAdapterConfig,
   signOrder,
   toPostOrderBody,
 } from '../../../src/exchanges/polymarket/index.js'
@@ -17,12 +17,16 @@ const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae7
 const stranger = new Wallet('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d')
 
 let sim: PolymarketSim
-let clob: PolymarketClob
+let pm: PolymarketAdapter
+let seq = 0
 const errors: TradekitError[] = []
 
-async function setup(simOptions: PolymarketSimOptions = {}, clobOptions: Partial<PolymarketClobConfig> = {}) {
+async function setup(
+  simOptions: PolymarketSimOptions = {},
+  clobOptions: Partial<PolymarketAdapterConfig> = {},
+) {
   sim = await PolymarketSim.start({ seed: 42, heartbeatTimeoutMs: 400, settlementDelayMs: 5, ...simOptions })
-  clob = new PolymarketClob({
+  pm = new PolymarketAdapter({
     restUrl: sim.restUrl,
     wsUrl: sim.wsUrl,
     signer: wallet,
@@ -31,8 +35,29 @@ async function setup(simOptions: PolymarketSimOptions = {}, clobOptions: Partial
     pingIntervalMs: 200,
     ...clobOptions,
   })
-  clob.events.on('error', (e) => errors.push(e))
-  await clob.createOrDeriveApiKey()
+  pm.events.on('error', (e) => errors.push(e))
+  pm.market.events.on('error', (e) => errors.push(e))
+  await pm.rest.createOrDeriveApiKey()
+}
+
+/** A GTC limit order (or `timeInForce`) through the adapter, the one way to place an order. */
+function place(
+  tokenId: string,
+  price: string,
+  size: string,
+  side: 'BUY' | 'SELL',
+  timeInForce?: 'POST_ONLY',
+) {
+  return pm.placeOrder({
+    clientOrderId: `t-${++seq}`,
+    venue: 'polymarket',
+    symbol: tokenId,
+    side,
+    type: 'LIMIT',
+    qty: new Decimal(size),
+    price: new Decimal(price),
+    ...(timeInForce !== undefined ? { timeInForce } : {}),
+  })
 }
 
 function waitFor<T>(
@@ -63,13 +88,22 @@ async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
   }
 }
 
+type Events = { on(e: string, fn: never): unknown; off(e: string, fn: never): unknown }
+
+/** The part of the adapter that emits `event` (book/tick/data errors: market; fills/trades: user; health: heartbeat). */
+function source(event: string): Events {
+  if (event === 'heartbeat.health') return pm.heartbeat.events as Events
+  if (event === 'fill' || event === 'user.trade') return pm.user.events as Events
+  return pm.market.events as Events
+}
+
 function onClob<
-  K extends 'book' | 'fill' | 'heartbeat.health' | 'user.trade' | 'tickSize' | 'ws.open' | 'error',
+  K extends 'book.changed' | 'fill' | 'heartbeat.health' | 'user.trade' | 'tickSize' | 'dataError' | 'market',
 >(event: K) {
   return (fn: (v: never) => void) => {
     const l = fn as never
-    clob.events.on(event, l)
-    return () => clob.events.off(event, l)
+    source(event).on(event, l)
+    return () => source(event).off(event, l)
   }
 }
 
@@ -82,7 +116,7 @@ function onSim<K extends 'heartbeat.expired' | 'trade.status' | 'order.accepted'
 }
 
 function bestAsk(tokenId: string): string {
-  const book = clob.book(tokenId)?.bestAsk()
+  const book = pm.market.book(tokenId)?.bestAsk()
   if (book === undefined) throw new Error('no ask')
   return String(book[0])
 }
@@ -92,40 +126,40 @@ beforeEach(() => {
 })
 
 afterEach(async () => {
-  await clob?.close()
+  await pm?.close()
   await sim?.close()
 })
 
-describe('PolymarketClob against PolymarketSim', () => {
+describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) against PolymarketSim', () => {
   it('sign → post → accepted → fill over the user channel, and the ledger agrees', async () => {
     await setup()
     const market = sim.markets[0]!
     const yes = market.tokens[0].tokenId
-    const markets = await clob.getAllMarkets()
+    const markets = await pm.rest.getAllMarkets()
     expect(markets.map((m) => m.conditionId)).toEqual(sim.markets.map((m) => m.conditionId))
-    clob.subscribeUser([market.conditionId])
-    clob.subscribeMarket([yes])
-    await waitFor(onClob('book'), (e: { tokenId: string }) => e.tokenId === yes)
+    pm.user.subscribe([market.conditionId])
+    pm.market.subscribe([yes])
+    await waitFor(onClob('book.changed'), (e: { tokenId: string }) => e.tokenId === yes)
     await until(() => sim.connections.user === 1)
 
     const price = bestAsk(yes)
     const fill = waitFor(onClob('fill'))
     const confirmed = waitFor(onClob('user.trade'), (e: { status: string }) => e.status === 'CONFIRMED')
-    const res = await clob.placeOrder({ tokenId: yes, price, size: '10', side: 'BUY' })
-    expect(res.status).toBe('matched')
+    const res = await place(yes, price, '10', 'BUY')
+    expect(res.order.status).toBe('FILLED')
     const f = (await fill) as { fill: { qty: Decimal; price: Decimal; side: string; venueOrderId: string } }
     expect(f.fill.qty.toFixed()).toBe('10')
     expect(f.fill.price.toFixed()).toBe(new Decimal(price).toFixed())
-    expect(f.fill.venueOrderId).toBe(res.orderId)
+    expect(f.fill.venueOrderId).toBe(res.venueOrderId)
     await confirmed
 
     const ledger = sim.ledger()
     const mine = ledger.balances[wallet.address.toLowerCase()]!
     expect(mine.tokens[yes]).toBe('10')
     expect(new Decimal(mine.pusd).eq(new Decimal(10000).minus(new Decimal(price).times(10)))).toBe(true)
-    const bal = await clob.getBalanceAllowance({ assetType: 'COLLATERAL' })
+    const bal = await pm.rest.getBalanceAllowance({ assetType: 'COLLATERAL' })
     expect(bal.balance.eq(mine.pusd)).toBe(true)
-    const trades = await clob.getTrades()
+    const trades = await pm.rest.getTrades()
     expect(trades.map((t) => t.id)).toEqual(ledger.trades.map((t) => t.id))
   })
 
@@ -133,42 +167,34 @@ describe('PolymarketClob against PolymarketSim', () => {
     await setup({}, { autoHeartbeat: false })
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
-    clob.subscribeUser([m.conditionId])
+    pm.user.subscribe([m.conditionId])
     await until(() => sim.connections.user === 1)
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
-    const res = await clob.placeOrder({ tokenId: yes, price: low, size: '8', side: 'BUY' })
+    const res = await place(yes, low, '8', 'BUY')
     const fill = waitFor(onClob('fill'))
     sim.placeHouseOrder(yes, 'SELL', low, '3')
     const f = (await fill) as {
       fill: { liquidity: string; side: string; qty: Decimal; venueOrderId: string }
     }
-    expect(f.fill).toMatchObject({ liquidity: 'MAKER', side: 'BUY', venueOrderId: res.orderId })
+    expect(f.fill).toMatchObject({ liquidity: 'MAKER', side: 'BUY', venueOrderId: res.venueOrderId })
     expect(f.fill.qty.toFixed()).toBe('3')
-    expect((await clob.getOrder(res.orderId)).sizeMatched.toFixed()).toBe('3')
+    expect((await pm.rest.getOrder(res.venueOrderId)).sizeMatched.toFixed()).toBe('3')
   })
 
   it("reports market resolution and the venue cancels the market's orders", async () => {
     await setup({}, { autoHeartbeat: false })
     const m = sim.markets[1]!
     const [yes, no] = m.tokens
-    clob.subscribeMarket([yes.tokenId])
-    await waitFor(onClob('book'))
+    pm.market.subscribe([yes.tokenId])
+    await waitFor(onClob('book.changed'))
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
-    await clob.placeOrder({ tokenId: yes.tokenId, price: low, size: '5', side: 'BUY' })
-    const resolved = waitFor(
-      (fn) => {
-        clob.events.on('market', fn as never)
-        return () => clob.events.off('market', fn as never)
-      },
-      (e: { type: string }) => e.type === 'market_resolved',
-    )
+    await place(yes.tokenId, low, '5', 'BUY')
+    const resolved = waitFor(onClob('market'), (e: { type: string }) => e.type === 'market_resolved')
     sim.resolveMarket(m.conditionId, no.tokenId)
     const ev = (await resolved) as unknown as { winningTokenId: string; winningOutcome: string }
     expect(ev).toMatchObject({ winningTokenId: no.tokenId, winningOutcome: 'No' })
-    expect(await clob.getOpenOrders()).toHaveLength(0)
-    await expect(
-      clob.placeOrder({ tokenId: yes.tokenId, price: low, size: '5', side: 'BUY' }),
-    ).rejects.toMatchObject({
+    expect(await pm.rest.getOpenOrders()).toHaveLength(0)
+    await expect(place(yes.tokenId, low, '5', 'BUY')).rejects.toMatchObject({
       venueCode: 'MARKET_NOT_READY',
     })
   })
@@ -176,22 +202,22 @@ describe('PolymarketClob against PolymarketSim', () => {
   it('rests, lists and cancels orders; a batch is accepted', async () => {
     await setup({}, { autoHeartbeat: false })
     const yes = sim.markets[1]!.tokens[0].tokenId
-    const tick = await clob.getTickSize(yes)
+    const tick = await pm.rest.getTickSize(yes)
     const fair = new Decimal(sim.markets[1]!.fairPrice)
     const low = fair.minus(new Decimal(tick).times(20)).toFixed()
-    const a = await clob.placeOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' }, { postOnly: true })
-    expect(a.status).toBe('live')
-    const b1 = await clob.createOrder({ tokenId: yes, price: low, size: '6', side: 'BUY' })
-    const b2 = await clob.createOrder({ tokenId: yes, price: low, size: '7', side: 'BUY' })
-    const batch = await clob.postOrders([{ order: b1 }, { order: b2 }])
+    const a = await place(yes, low, '5', 'BUY', 'POST_ONLY')
+    expect(a.order.status).toBe('OPEN')
+    const b1 = await pm.rest.createOrder({ tokenId: yes, price: low, size: '6', side: 'BUY' })
+    const b2 = await pm.rest.createOrder({ tokenId: yes, price: low, size: '7', side: 'BUY' })
+    const batch = await pm.rest.postOrders([{ order: b1 }, { order: b2 }])
     expect(batch.every((r) => 'orderId' in r)).toBe(true)
-    const open = await clob.getOpenOrders()
+    const open = await pm.rest.getOpenOrders()
     expect(open).toHaveLength(3)
-    const c = await clob.cancelOrder(a.orderId)
-    expect(c.canceled).toEqual([a.orderId])
-    const all = await clob.cancelAll()
+    const c = await pm.rest.cancelOrder(a.venueOrderId)
+    expect(c.canceled).toEqual([a.venueOrderId])
+    const all = await pm.rest.cancelAll()
     expect(all.canceled).toHaveLength(2)
-    expect(await clob.getOpenOrders()).toHaveLength(0)
+    expect(await pm.rest.getOpenOrders()).toHaveLength(0)
   })
 
   it('the sim rejects a wrong signature, the wrong exchange, a wrong precision and a V1 body', async () => {
@@ -210,25 +236,25 @@ describe('PolymarketClob against PolymarketSim', () => {
       signer: wallet.address,
       maker: wallet.address,
     }
-    await expect(clob.postOrder(forged)).rejects.toMatchObject({
+    await expect(pm.rest.postOrder(forged)).rejects.toMatchObject({
       code: 'ORDER_REJECTED',
       venueCode: 'INVALID_SIGNATURE',
     })
 
     // signed against the neg-risk exchange for a standard market
     const wrongExchange = await signOrder(buildOrder(args, opts), wallet, { negRisk: true })
-    await expect(clob.postOrder(wrongExchange)).rejects.toMatchObject({ venueCode: 'INVALID_SIGNATURE' })
+    await expect(pm.rest.postOrder(wrongExchange)).rejects.toMatchObject({ venueCode: 'INVALID_SIGNATURE' })
 
     // amounts with too many decimals (correctly signed)
     const o = buildOrder(args, opts)
     const sloppy = await signOrder({ ...o, makerAmount: (BigInt(o.makerAmount) + 1n).toString() }, wallet, {
       negRisk: false,
     })
-    await expect(clob.postOrder(sloppy)).rejects.toMatchObject({ code: 'ORDER_REJECTED' })
+    await expect(pm.rest.postOrder(sloppy)).rejects.toMatchObject({ code: 'ORDER_REJECTED' })
 
     // a V1-shaped body
     const signed = await signOrder(o, wallet, { negRisk: false })
-    const creds = clob.credentials!
+    const creds = pm.rest.credentials!
     const body = JSON.stringify({
       ...toPostOrderBody(signed, { owner: creds.apiKey, orderType: 'GTC' }),
       order: {
@@ -252,7 +278,7 @@ describe('PolymarketClob against PolymarketSim', () => {
     expect(bad.status).toBe(401)
 
     // and a correct one is accepted
-    expect((await clob.postOrder(signed)).status).toMatch(/live|matched/)
+    expect((await pm.rest.postOrder(signed)).status).toMatch(/live|matched/)
   })
 
   it('a timed-out order is an unknown outcome, reconciled by its id (known before sending)', async () => {
@@ -260,16 +286,16 @@ describe('PolymarketClob against PolymarketSim', () => {
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
-    const signed = await clob.createOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })
+    const signed = await pm.rest.createOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })
     sim.faults.delayHttp(400)
-    const err = await clob.postOrder(signed).then(
+    const err = await pm.rest.postOrder(signed).then(
       () => undefined,
       (e: unknown) => e as { code: string; clientOrderId: string },
     )
     expect(err?.code).toBe('ORDER_OUTCOME_UNKNOWN')
     sim.faults.clear()
     await until(() => sim.ledger().openOrders.length === 1)
-    const found = await clob.getOrder(err!.clientOrderId)
+    const found = await pm.rest.getOrder(err!.clientOrderId)
     expect(found.status).toBe('LIVE')
     expect(found.id).toBe(sim.ledger().openOrders[0]?.id)
   })
@@ -281,12 +307,12 @@ describe('PolymarketClob against PolymarketSim', () => {
       sim.fund(safe, { pusd: '1000' })
       const m = sim.markets.find((x) => x.negRisk)!
       const yes = m.tokens[0].tokenId
-      const res = await clob.placeOrder({ tokenId: yes, price: m.fairPrice, size: '5', side: 'BUY' })
-      expect(res.status).toMatch(/live|matched/)
-      const bal = await clob.getBalanceAllowance({ assetType: 'COLLATERAL' })
+      const res = await place(yes, m.fairPrice, '5', 'BUY')
+      expect(res.order.status).toMatch(/OPEN|PARTIALLY_FILLED|FILLED/)
+      const bal = await pm.rest.getBalanceAllowance({ assetType: 'COLLATERAL' })
       expect(bal.balance.toFixed()).toBe(sim.ledger().balances[safe.toLowerCase()]?.pusd)
       expect(sim.ledger().openOrders.length + sim.ledger().trades.length).toBeGreaterThan(0)
-      await clob.close()
+      await pm.close()
       await sim.close()
     }
   })
@@ -297,62 +323,60 @@ describe('PolymarketClob against PolymarketSim', () => {
     const yes = m.tokens[0].tokenId
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
     const healthy = waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'HEALTHY')
-    const res = await clob.placeOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })
-    expect(res.status).toBe('live')
+    const res = await place(yes, low, '5', 'BUY')
+    expect(res.order.status).toBe('OPEN')
     await healthy
 
     // heartbeats fail → UNHEALTHY → orders refused (fail closed) → the venue cancels everything
     sim.faults.failHttp(1000, 500, { path: '/v1/heartbeats' })
     await waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'UNHEALTHY')
-    await expect(clob.placeOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })).rejects.toMatchObject(
-      {
-        code: 'INVALID_STATE',
-      },
-    )
+    await expect(place(yes, low, '5', 'BUY')).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    })
     const expired = (await waitFor(onSim('heartbeat.expired'))) as { canceled: string[] }
-    expect(expired.canceled).toContain(res.orderId)
+    expect(expired.canceled).toContain(res.venueOrderId)
     expect(sim.ledger().openOrders).toHaveLength(0)
 
     // heartbeats recover → orders allowed again
     sim.faults.clear()
     await waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'HEALTHY')
-    expect((await clob.placeOrder({ tokenId: yes, price: low, size: '5', side: 'BUY' })).status).toBe('live')
+    expect((await place(yes, low, '5', 'BUY')).order.status).toBe('OPEN')
   })
 
   it('books survive reconnects, silent freezes and malformed frames', async () => {
     await setup({}, { autoHeartbeat: false, marketSilenceMs: 300 })
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
-    clob.subscribeMarket([yes])
-    await waitFor(onClob('book'), (e: { tokenId: string }) => e.tokenId === yes)
+    pm.market.subscribe([yes])
+    await waitFor(onClob('book.changed'), (e: { tokenId: string }) => e.tokenId === yes)
     const restBook = async () => {
-      const b = await clob.getBook(yes)
+      const b = await pm.rest.getBook(yes)
       return { bids: b.bids, asks: b.asks }
     }
     const local = () => {
-      const s = clob.book(yes)!.snapshot()
+      const s = pm.market.book(yes)!.snapshot()
       return { bids: s.bids, asks: s.asks }
     }
     expect(local()).toEqual(await restBook())
 
     // deltas
     const tick = new Decimal(m.tickSize)
-    const update = waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'update')
+    const update = waitFor(onClob('book.changed'), (e: { reason: string }) => e.reason === 'update')
     sim.placeHouseOrder(yes, 'BUY', new Decimal(m.fairPrice).minus(tick.times(7)).toFixed(), '33')
     await update
     expect(local()).toEqual(await restBook())
 
     // drop: invalidated, rebuilt from the next snapshot
-    const snap = waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'snapshot')
+    const snap = waitFor(onClob('book.changed'), (e: { reason: string }) => e.reason === 'snapshot')
     sim.faults.dropConnections('market')
     await snap
-    expect(clob.book(yes)!.isSynced).toBe(true)
+    expect(pm.market.book(yes)!.isSynced).toBe(true)
     expect(local()).toEqual(await restBook())
 
     // silent freeze (PONGs still flow): a change is lost, the silence triggers a REST resync
     sim.faults.freezeMarketData(true)
     sim.placeHouseOrder(yes, 'SELL', new Decimal(m.fairPrice).plus(tick.times(8)).toFixed(), '44')
-    await waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'resync')
+    await waitFor(onClob('book.changed'), (e: { reason: string }) => e.reason === 'resync')
     sim.faults.freezeMarketData(false)
     expect(local()).toEqual(await restBook())
 
@@ -361,15 +385,18 @@ describe('PolymarketClob against PolymarketSim', () => {
     sim.placeHouseOrder(yes, 'BUY', new Decimal(m.fairPrice).minus(tick.times(9)).toFixed(), '55')
     await new Promise((r) => setTimeout(r, 400))
     sim.faults.stallSockets(false)
-    await waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'snapshot' || e.reason === 'resync')
-    const later = waitFor(onClob('book'), (e: { reason: string }) => e.reason === 'update')
+    await waitFor(
+      onClob('book.changed'),
+      (e: { reason: string }) => e.reason === 'snapshot' || e.reason === 'resync',
+    )
+    const later = waitFor(onClob('book.changed'), (e: { reason: string }) => e.reason === 'update')
     sim.placeHouseOrder(yes, 'BUY', new Decimal(m.fairPrice).minus(tick.times(10)).toFixed(), '66')
     await later
     expect(local()).toEqual(await restBook())
 
     // malformed frames: reported as data errors, the book is untouched
     const before = local()
-    const dataError = waitFor(onClob('error'), (e: TradekitError) => e.code === 'EXCHANGE_DATA_INVALID')
+    const dataError = waitFor(onClob('dataError'), (e: TradekitError) => e.code === 'EXCHANGE_DATA_INVALID')
     sim.faults.sendMalformed(5)
     await dataError
     expect(local()).toEqual(before)
@@ -379,25 +406,25 @@ describe('PolymarketClob against PolymarketSim', () => {
     await setup({}, { autoHeartbeat: false })
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
-    clob.subscribeMarket([yes])
-    await waitFor(onClob('book'))
-    expect(await clob.getTickSize(yes)).toBe(m.tickSize)
+    pm.market.subscribe([yes])
+    await waitFor(onClob('book.changed'))
+    expect(await pm.rest.getTickSize(yes)).toBe(m.tickSize)
     const changed = waitFor(onClob('tickSize'))
     sim.setTickSize(m.conditionId, '0.001')
     await changed
-    expect(await clob.getTickSize(yes)).toBe('0.001')
+    expect(await pm.rest.getTickSize(yes)).toBe('0.001')
     const p = new Decimal(m.fairPrice).minus('0.015').toFixed()
-    expect((await clob.placeOrder({ tokenId: yes, price: p, size: '5', side: 'BUY' })).status).toBe('live')
+    expect((await place(yes, p, '5', 'BUY')).order.status).toBe('OPEN')
 
     sim.faults.failHttp(1, 429, { retryAfterSec: 0, path: '/book' })
     sim.faults.failHttp(1, 503, { path: '/book' })
-    expect((await clob.getBook(yes)).bids.length).toBeGreaterThan(0)
+    expect((await pm.rest.getBook(yes)).bids.length).toBeGreaterThan(0)
 
-    clob.subscribeUser([m.conditionId])
+    pm.user.subscribe([m.conditionId])
     await until(() => sim.connections.user === 1)
     sim.faults.settlement('fail')
     const failed = waitFor(onClob('user.trade'), (e: { status: string }) => e.status === 'FAILED')
-    await clob.placeOrder({ tokenId: yes, price: bestAsk(yes), size: '5', side: 'BUY' })
+    await place(yes, bestAsk(yes), '5', 'BUY')
     await failed
     const mine = sim.ledger().balances[wallet.address.toLowerCase()]!
     expect(mine.tokens[yes]).toBeUndefined()

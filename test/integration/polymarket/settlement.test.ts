@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { OrderIntent } from '../../../src/core/index.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import type { TradekitError } from '../../../src/errors/index.js'
-import { PolymarketAdapter, PolymarketClob } from '../../../src/exchanges/polymarket/index.js'
+import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
@@ -27,18 +27,17 @@ async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
 async function setup() {
   const sim = await PolymarketSim.start({ seed: 21, settlementDelayMs: 10 })
   open.push(sim)
-  const clob = new PolymarketClob({
+  const adapter = new PolymarketAdapter({
     restUrl: sim.restUrl,
     wsUrl: sim.wsUrl,
     signer: wallet,
     autoHeartbeat: false,
     reconnectBaseMs: 20,
     pingIntervalMs: 100,
-    userReconcileDelayMs: 200,
   })
-  open.push(clob)
-  await clob.createOrDeriveApiKey()
-  const adapter = new PolymarketAdapter(clob)
+  open.push(adapter)
+  await adapter.rest.createOrDeriveApiKey()
+  const clob = adapter.rest
   const market = sim.markets[0]!
   const yes = market.tokens[0].tokenId
   const inst = await adapter.instrument(yes)
@@ -73,12 +72,12 @@ async function setup() {
     strategyId: 't',
     ...(price !== undefined ? { price: new Decimal(price), timeInForce: 'GTC' as const } : {}),
   })
-  return { sim, clob, exec, portfolio, errors, yes, venue, ours, buy }
+  return { sim, adapter, clob, exec, portfolio, errors, yes, venue, ours, buy }
 }
 
 describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Portfolio vs PolymarketSim)', () => {
   it('a trade whose settlement FAILED is reversed: the Portfolio gives the shares and pUSD back', async () => {
-    const { sim, clob, exec, portfolio, errors, yes, venue, ours, buy } = await setup()
+    const { sim, adapter, clob, exec, portfolio, errors, yes, venue, ours, buy } = await setup()
     const before = venue()
     const reversed: string[] = []
     exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
@@ -92,8 +91,8 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     // The order keeps what the venue matched; only the position and cash were given back.
     expect(exec.order(order.clientOrderId)?.status).toBe('FILLED')
     expect(portfolio.position('polymarket', yes)?.entryPrice).toBeUndefined()
-    // A second report of the FAILED trade (REST reconciliation) changes nothing.
-    await clob.reconcileFills()
+    // A second report of the FAILED trade (the venue's record over REST) changes nothing.
+    expect((await adapter.orderFills(yes, order.clientOrderId)).map((f) => f.tradeId)).toEqual(reversed)
     expect(ours()).toEqual(venue())
     expect(reversed).toHaveLength(1)
     expect(errors).toEqual([])
@@ -130,12 +129,12 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
   })
 
   it('a subscription sent during a stall is handled when the stall ends (the sim delays, it does not lose)', async () => {
-    const { sim, clob, yes } = await setup()
+    const { sim, adapter, yes } = await setup()
     sim.faults.stallSockets(true)
-    clob.subscribeMarket([yes])
+    adapter.market.subscribe([yes])
     await new Promise((r) => setTimeout(r, 50))
-    expect(clob.book(yes)?.isSynced ?? false).toBe(false)
+    expect(adapter.market.book(yes)?.isSynced ?? false).toBe(false)
     sim.faults.stallSockets(false)
-    await until(() => clob.book(yes)?.isSynced === true)
+    await until(() => adapter.market.book(yes)?.isSynced === true)
   })
 })

@@ -1,21 +1,25 @@
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
+import { Decimal } from '../../decimal/index.js'
 import { buildOrder } from './buildOrder.js'
-import { PolymarketClob } from './PolymarketClob.js'
+import { PolymarketAdapter } from './PolymarketAdapter.js'
+import { PolymarketRest } from './PolymarketRest.js'
 import { signOrder } from './signOrder.js'
 
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
 const TOKEN = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
-let clob: PolymarketClob | undefined
+let clob: PolymarketRest | undefined
+let adapter: PolymarketAdapter | undefined
 
 afterEach(async () => {
-  await clob?.close()
+  clob?.close()
+  await adapter?.close()
 })
 
-describe('PolymarketClob (no network)', () => {
+describe('PolymarketRest (no network)', () => {
   it('validates its config with a typed error that never echoes secrets', () => {
     try {
-      new PolymarketClob({
+      new PolymarketRest({
         restUrl: 'not a url',
         credentials: { address: '0x1', apiKey: 'k', secret: 's3cr3t' } as never,
       })
@@ -27,7 +31,7 @@ describe('PolymarketClob (no network)', () => {
   })
 
   it('refuses to trade without credentials, checks batches and GTD lead time, and is closed for good', async () => {
-    clob = new PolymarketClob({ signer: wallet, restUrl: 'http://127.0.0.1:9' })
+    clob = new PolymarketRest({ signer: wallet, restUrl: 'http://127.0.0.1:9' })
     const signed = await signOrder(
       buildOrder(
         {
@@ -43,7 +47,7 @@ describe('PolymarketClob (no network)', () => {
       { negRisk: false },
     )
     await expect(clob.postOrder(signed)).rejects.toMatchObject({ code: 'INVALID_STATE' })
-    const withCreds = new PolymarketClob({
+    const withCreds = new PolymarketRest({
       signer: wallet,
       restUrl: 'http://127.0.0.1:9',
       credentials: { address: wallet.address, apiKey: 'k', secret: 'c2VjcmV0', passphrase: 'p' },
@@ -55,9 +59,38 @@ describe('PolymarketClob (no network)', () => {
     await expect(
       withCreds.postOrders(Array.from({ length: 16 }, () => ({ order: signed }))),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
-    expect(withCreds.heartbeatState).toBe('IDLE')
-    await withCreds.close()
-    await withCreds.close()
-    expect(() => withCreds.subscribeMarket([TOKEN])).toThrowError(/closed/)
+    withCreds.close()
+    withCreds.close()
+    await expect(withCreds.getBook(TOKEN)).rejects.toThrowError(/closed/)
+    await expect(withCreds.postOrder(signed)).rejects.toThrowError(/closed/)
+  })
+
+  it('the adapter validates its config the same way, starts with idle heartbeats and is closed for good', async () => {
+    expect(() => new PolymarketAdapter({ restUrl: 'not a url' })).toThrowError(/restUrl/)
+    expect(() => new PolymarketAdapter({ userReconcileDelayMs: 1 } as never)).toThrowError(
+      /userReconcileDelayMs/,
+    )
+    adapter = new PolymarketAdapter({
+      signer: wallet,
+      restUrl: 'http://127.0.0.1:9',
+      credentials: { address: wallet.address, apiKey: 'k', secret: 'c2VjcmV0', passphrase: 'p' },
+    })
+    expect(adapter.heartbeat.state).toBe('IDLE')
+    await adapter.close()
+    await adapter.close()
+    expect(() => adapter!.market.subscribe([TOKEN])).toThrowError(/closed/)
+    expect(() => adapter!.user.subscribe([])).toThrowError(/closed/)
+    const req = {
+      clientOrderId: 'c',
+      venue: 'polymarket',
+      symbol: TOKEN,
+      side: 'BUY',
+      type: 'LIMIT',
+    } as const
+    await expect(
+      adapter.placeOrder({ ...req, qty: new Decimal(5), price: new Decimal('0.5') }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    })
   })
 })

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
+import { TimeoutError } from '../../errors/index.js'
+import { type HeartbeatHealthEvent, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
+
+const flush = () => new Promise((r) => setTimeout(r, 0))
+
+describe('PolymarketHeartbeat (dead-man switch)', () => {
+  it('chains heartbeat ids, turns UNHEALTHY on a failed beat (new session next), HEALTHY again, IDLE on stop', async () => {
+    const clock = new ManualClock(1_000)
+    const sent: string[] = []
+    let fail = false
+    let n = 0
+    const hb = new PolymarketHeartbeat({
+      clock,
+      intervalMs: 100,
+      send: async (id, timeoutMs) => {
+        expect(timeoutMs).toBe(100)
+        sent.push(id)
+        if (fail) throw new TimeoutError('heartbeat timed out', 100)
+        return `hb${++n}`
+      },
+    })
+    const health: HeartbeatHealthEvent[] = []
+    const errors: string[] = []
+    hb.events.on('heartbeat.health', (e) => health.push(e))
+    hb.events.on('error', (e) => errors.push(e.code))
+    expect(hb.state).toBe('IDLE')
+    hb.start()
+    hb.start() // no-op when armed
+    await flush()
+    expect(hb.state).toBe('HEALTHY')
+    clock.advance(100)
+    await flush()
+    expect(sent).toEqual(['', 'hb1'])
+    fail = true
+    clock.advance(100)
+    await flush()
+    expect(hb.state).toBe('UNHEALTHY')
+    expect(errors).toEqual(['TIMEOUT'])
+    fail = false
+    clock.advance(100)
+    await flush()
+    expect(sent).toEqual(['', 'hb1', 'hb2', '']) // the failed beat restarts the session
+    expect(hb.state).toBe('HEALTHY')
+    hb.stop()
+    expect(health.map((e) => e.state)).toEqual(['HEALTHY', 'UNHEALTHY', 'HEALTHY', 'IDLE'])
+    clock.advance(1_000)
+    await flush()
+    expect(sent).toHaveLength(4)
+  })
+
+  it('sends nothing once closed', async () => {
+    const clock = new ManualClock(0)
+    let beats = 0
+    const hb = new PolymarketHeartbeat({ clock, send: async () => `id${++beats}` })
+    hb.close()
+    hb.start()
+    clock.advance(60_000)
+    await flush()
+    expect(beats).toBe(0)
+    expect(hb.isArmed).toBe(false)
+    expect(() => new PolymarketHeartbeat({ send: 'no' } as never)).toThrowError(/send/)
+  })
+})

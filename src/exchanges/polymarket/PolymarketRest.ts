@@ -1,0 +1,757 @@
+import { z } from 'zod'
+import { type Clock, SystemClock } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
+import type { Logger } from '../../core/logger.js'
+import { redactingLogger, silentLogger } from '../../core/logger.js'
+import type { Decimal } from '../../decimal/index.js'
+import {
+  ExchangeDataError,
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
+  ValidationError,
+} from '../../errors/index.js'
+import type { Result } from '../../errors/result.js'
+import { HttpClient, type HttpMethod, Priority, RateLimiter } from '../../transport/index.js'
+import { createL1Headers, createL2Headers } from './auth.js'
+import { buildMarketOrder, buildOrder } from './buildOrder.js'
+import {
+  END_CURSOR,
+  GTD_MIN_LEAD_MS,
+  INITIAL_CURSOR,
+  isTickSize,
+  MAX_BATCH_ORDERS,
+  POLYGON_CHAIN_ID,
+  POLYMARKET_CLOB_HOST,
+  POLYMARKET_VENUE,
+  type TickSize,
+} from './constants.js'
+import {
+  decodeRestBook,
+  decodeUserEvent,
+  type PolymarketBook,
+  type PolymarketUserTradeEvent,
+} from './decode.js'
+import {
+  decodeDecimal,
+  decodeMarket,
+  decodeOpenOrder,
+  decodePostResult,
+  decodeTradeRecord,
+  PageSchema,
+  LooseStringSchema as Str,
+} from './decodeRest.js'
+import { mapPolymarketError } from './errors.js'
+import type {
+  BalanceAllowance,
+  BalanceAllowanceOptions,
+  CancelResult,
+  PolymarketMarket,
+  PolymarketMarketFilter,
+  PolymarketOpenOrder,
+  PolymarketPage,
+  PolymarketTradeRecord,
+  PostOrderOptions,
+  PostOrderResult,
+} from './restTypes.js'
+import { orderHash, signOrder } from './signOrder.js'
+import { toPostOrderBody } from './toPostOrderBody.js'
+import type {
+  ApiCredentials,
+  LimitOrderOptions,
+  MarketOrderOptions,
+  PolymarketOrderType,
+  SignatureType,
+  SignedPolymarketOrder,
+  TypedDataSigner,
+} from './types.js'
+
+const isFn = (v: unknown): boolean => typeof v === 'function'
+
+const RATE_LIMIT_DEFAULTS = {
+  general10s: 9000,
+  marketData10s: 1500,
+  postOrder10s: 3500,
+  postOrder10m: 36_000,
+  cancel10s: 3000,
+  cancel10m: 30_000,
+  postOrders10s: 1000,
+}
+
+/** Schema of {@link PolymarketRestConfig}; defaults are applied here. */
+export const PolymarketRestConfigSchema = z
+  .object({
+    /** REST base URL. Default `https://clob.polymarket.com`. */
+    restUrl: z.string().url().default(POLYMARKET_CLOB_HOST),
+    /** The signing wallet (an ethers v6 `Wallet` or `Signer`): signs orders and L1 headers. */
+    signer: z
+      .custom<TypedDataSigner>(
+        (v) => typeof v === 'object' && v !== null && isFn((v as TypedDataSigner).signTypedData),
+        'must have signTypedData and getAddress',
+      )
+      .optional(),
+    /** L2 credentials; create or derive them with `createOrDeriveApiKey()` when absent. */
+    credentials: z
+      .object({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() })
+      .strict()
+      .optional(),
+    /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
+    signatureType: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
+    /** The funding proxy/Safe (signature types 1 and 2). */
+    funder: z.string().optional(),
+    /** Chain id. Default 137. */
+    chainId: z.number().int().positive().default(POLYGON_CHAIN_ID),
+    /** Per-request timeout, ms. Default 10 s. */
+    timeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
+     * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
+     * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
+     */
+    rateLimits: z
+      .object({
+        general10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.general10s),
+        marketData10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.marketData10s),
+        postOrder10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrder10s),
+        postOrder10m: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrder10m),
+        cancel10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.cancel10s),
+        cancel10m: z.number().positive().default(RATE_LIMIT_DEFAULTS.cancel10m),
+        postOrders10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrders10s),
+      })
+      .strict()
+      .default(RATE_LIMIT_DEFAULTS),
+    /** Time source. Default `SystemClock`. */
+    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && isFn((v as Clock).now)).optional(),
+    /** Logger (wrapped so secrets never reach it). */
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
+    /** `fetch` implementation (default the global one). */
+    fetch: z.custom<typeof fetch>(isFn).optional(),
+  })
+  .strict()
+
+/** What {@link PolymarketRest} takes (defaults documented on {@link PolymarketRestConfigSchema}). */
+export type PolymarketRestConfig = z.input<typeof PolymarketRestConfigSchema>
+
+/**
+ * The stateless Polymarket CLOB V2 REST client: L1 (EIP-712) and L2 (HMAC) auth headers, the venue's rate limits
+ * on the transport `HttpClient`, and typed requests and responses (markets, books, prices, orders, cancels, trades,
+ * balances, heartbeats). It keeps no order state: only credentials and a cache of each token's tick size and
+ * neg-risk flag. To trade, use {@link PolymarketAdapter.placeOrder}; `postOrder` here is the raw wire call.
+ *
+ * @example
+ * ```ts
+ * import { Wallet } from 'ethers'
+ * const rest = new PolymarketRest({ signer: new Wallet(pk) })
+ * await rest.createOrDeriveApiKey()
+ * const book = await rest.getBook(tokenId)
+ * const trades = await rest.getTrades({ tokenId })
+ * ```
+ */
+export class PolymarketRest {
+  /** The HTTP client (shared rate limiter, circuit breaker); listen to its `error` events for transport errors. */
+  readonly http: HttpClient
+  readonly #cfg: z.output<typeof PolymarketRestConfigSchema>
+  readonly #clock: Clock
+  readonly #log: Logger
+  #creds: ApiCredentials | undefined
+  readonly #tick = new Map<string, TickSize>()
+  readonly #negRisk = new Map<string, boolean>()
+  #closed = false
+
+  constructor(config: PolymarketRestConfig = {}) {
+    this.#cfg = parseConfig(PolymarketRestConfigSchema, config, 'PolymarketRest')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#log = redactingLogger(this.#cfg.logger ?? silentLogger)
+    this.#creds = this.#cfg.credentials
+    this.http = this.#createHttp()
+  }
+
+  #createHttp(): HttpClient {
+    const rl = this.#cfg.rateLimits
+    const rolling = (id: string, limit: number, intervalMs: number) => ({
+      id,
+      limit,
+      intervalMs,
+      mode: 'rolling' as const,
+    })
+    const limiter = new RateLimiter({
+      windows: [
+        rolling('GENERAL', rl.general10s, 10_000),
+        rolling('MARKET_DATA', rl.marketData10s, 10_000),
+        rolling('POST_ORDER', rl.postOrder10s, 10_000),
+        rolling('POST_ORDER_10M', rl.postOrder10m, 600_000),
+        rolling('CANCEL', rl.cancel10s, 10_000),
+        rolling('CANCEL_10M', rl.cancel10m, 600_000),
+        rolling('POST_ORDERS', rl.postOrders10s, 10_000),
+      ],
+      clock: this.#clock,
+    })
+    return new HttpClient({
+      baseUrl: this.#cfg.restUrl,
+      venue: POLYMARKET_VENUE,
+      timeoutMs: this.#cfg.timeoutMs,
+      rateLimiter: limiter,
+      clock: this.#clock,
+      ...(this.#cfg.fetch !== undefined ? { fetch: this.#cfg.fetch } : {}),
+      sign: (draft) => {
+        const h = createL2Headers(this.#requireCreds(), {
+          method: draft.method,
+          path: draft.path,
+          ...(draft.body !== undefined ? { body: draft.body } : {}),
+          timestamp: Math.floor(this.#clock.now() / 1000),
+        })
+        for (const [k, v] of Object.entries(h)) draft.headers[k] = v
+      },
+      mapError: (ctx) => {
+        const json: unknown = ctx.json
+        const error =
+          typeof json === 'object' && json !== null && 'error' in json
+            ? (json as { error: unknown }).error
+            : undefined
+        return mapPolymarketError(ctx.status, typeof error === 'string' ? error : ctx.bodyText.slice(0, 200))
+      },
+      onResponse: (info) => {
+        const limit = Number(info.headers.get('poly-ratelimit-limit'))
+        const remaining = Number(info.headers.get('poly-ratelimit-remaining'))
+        if (Number.isFinite(limit) && Number.isFinite(remaining) && limit > 0 && remaining >= 0) {
+          limiter.observeUsage('GENERAL', Math.max(0, rl.general10s * (1 - remaining / limit)))
+        }
+        if (info.headers.get('poly-ratelimit-warning') === 'true') {
+          this.#log.warn(
+            { request: info.request },
+            'Polymarket: this request would be rate limited (Poly-RateLimit-Warning)',
+          )
+        }
+      },
+    })
+  }
+
+  /** Current credentials (never logged). */
+  get credentials(): ApiCredentials | undefined {
+    return this.#creds
+  }
+
+  /** Whether {@link close} was called. */
+  get isClosed(): boolean {
+    return this.#closed
+  }
+
+  // ───────────────────────────── auth ─────────────────────────────
+
+  /** Creates the API key of the signer for `nonce`, or derives it when it already exists; keeps it for L2 calls. */
+  async createOrDeriveApiKey(nonce = 0): Promise<ApiCredentials> {
+    const signer = this.#requireSigner()
+    const KeySchema = z.object({
+      apiKey: z.string().min(1),
+      secret: z.string().min(1),
+      passphrase: z.string().min(1),
+    })
+    const l1 = async () => ({
+      ...(await createL1Headers(signer, {
+        timestamp: Math.floor(this.#clock.now() / 1000),
+        nonce,
+        chainId: this.#cfg.chainId,
+      })),
+    })
+    let raw: z.output<typeof KeySchema>
+    try {
+      raw = (
+        await this.http.request({
+          method: 'POST',
+          path: '/auth/api-key',
+          headers: await l1(),
+          schema: KeySchema,
+        })
+      ).data
+    } catch (e) {
+      if (isTradekitError(e) && e.code === 'AUTH_FAILED') throw e
+      raw = (
+        await this.http.request({
+          method: 'GET',
+          path: '/auth/derive-api-key',
+          headers: await l1(),
+          schema: KeySchema,
+        })
+      ).data
+    }
+    const address = await signer.getAddress()
+    this.#creds = { address, apiKey: raw.apiKey, secret: raw.secret, passphrase: raw.passphrase }
+    return this.#creds
+  }
+
+  // ───────────────────────────── market data ─────────────────────────────
+
+  /** One page of markets (cursor-paginated); caches each token's tick size and neg-risk flag. */
+  async getMarkets(cursor: string = INITIAL_CURSOR): Promise<PolymarketPage<PolymarketMarket>> {
+    const page = await this.#get('/markets', { next_cursor: cursor }, PageSchema)
+    return { data: page.data.map((m) => this.#market(m)), nextCursor: page.next_cursor }
+  }
+
+  /** Every market, following cursors up to `maxPages` pages. */
+  async getAllMarkets(maxPages = 100): Promise<PolymarketMarket[]> {
+    const out: PolymarketMarket[] = []
+    let cursor = INITIAL_CURSOR
+    for (let i = 0; i < maxPages && cursor !== END_CURSOR; i++) {
+      const page = await this.getMarkets(cursor)
+      out.push(...page.data)
+      cursor = page.nextCursor
+    }
+    return out
+  }
+
+  /** One market by condition id. */
+  async getMarket(conditionId: string): Promise<PolymarketMarket> {
+    if (!/^0x[0-9a-fA-F]{1,64}$/.test(conditionId)) {
+      throw new ValidationError(`Invalid condition id "${conditionId.slice(0, 80)}"`, {
+        field: 'conditionId',
+      })
+    }
+    return this.#market(await this.#get(`/markets/${conditionId}`, {}, z.unknown()))
+  }
+
+  /** The order book of a token (levels best first). */
+  async getBook(tokenId: string): Promise<PolymarketBook> {
+    const book = unwrapData(decodeRestBook(await this.#get('/book', { token_id: tokenId }, z.unknown())))
+    if (book.tickSize !== undefined && isTickSize(book.tickSize)) this.#tick.set(tokenId, book.tickSize)
+    if (book.negRisk !== undefined) this.#negRisk.set(tokenId, book.negRisk)
+    return book
+  }
+
+  /** Order books of several tokens in one request. */
+  async getBooks(tokenIds: readonly string[]): Promise<PolymarketBook[]> {
+    this.#assertOpen()
+    const { data } = await this.http.request({
+      method: 'POST',
+      path: '/books',
+      body: tokenIds.map((t) => ({ token_id: t })),
+      retrySafe: true,
+      priority: Priority.MARKET_DATA,
+      cost: { GENERAL: 1, MARKET_DATA: 1 },
+      schema: z.array(z.unknown()),
+    })
+    return data.map((b) => unwrapData(decodeRestBook(b)))
+  }
+
+  /** The venue's price of a token for a side (GET /price). */
+  async getPrice(tokenId: string, side: 'BUY' | 'SELL'): Promise<Decimal> {
+    const r = await this.#get('/price', { token_id: tokenId, side }, z.object({ price: Str }))
+    return unwrapData(decodeDecimal(r.price, 'price'))
+  }
+
+  /** Midpoint of a token's book. */
+  async getMidpoint(tokenId: string): Promise<Decimal> {
+    const r = await this.#get('/midpoint', { token_id: tokenId }, z.object({ mid: Str }))
+    return unwrapData(decodeDecimal(r.mid, 'mid'))
+  }
+
+  /** Spread of a token's book. */
+  async getSpread(tokenId: string): Promise<Decimal> {
+    const r = await this.#get('/spread', { token_id: tokenId }, z.object({ spread: Str }))
+    return unwrapData(decodeDecimal(r.spread, 'spread'))
+  }
+
+  /** Last trade price of a token (`undefined` when it never traded). */
+  async getLastTradePrice(tokenId: string): Promise<Decimal | undefined> {
+    const r = await this.#get('/last-trade-price', { token_id: tokenId }, z.object({ price: Str }))
+    return r.price === '' || r.price === '0' ? undefined : unwrapData(decodeDecimal(r.price, 'price'))
+  }
+
+  /** Tick size of a token (cached; refreshed on `tick_size_change` or a tick rejection). */
+  async getTickSize(tokenId: string): Promise<TickSize> {
+    const cached = this.#tick.get(tokenId)
+    if (cached !== undefined) return cached
+    const r = await this.#get('/tick-size', { token_id: tokenId }, z.object({ minimum_tick_size: Str }))
+    const tick = r.minimum_tick_size
+    if (!isTickSize(tick)) {
+      throw new ExchangeDataError(POLYMARKET_VENUE, 'Unsupported tick size', [tick], r)
+    }
+    this.#tick.set(tokenId, tick)
+    return tick
+  }
+
+  /**
+   * Records a token's new tick size (the market stream calls it on `tick_size_change`); an unsupported one clears
+   * the cache entry so the next order looks it up again.
+   */
+  noteTickSize(tokenId: string, tickSize: string): void {
+    if (isTickSize(tickSize)) this.#tick.set(tokenId, tickSize)
+    else this.#tick.delete(tokenId)
+  }
+
+  /** Whether a token trades on the neg-risk exchange (cached). */
+  async getNegRisk(tokenId: string): Promise<boolean> {
+    const cached = this.#negRisk.get(tokenId)
+    if (cached !== undefined) return cached
+    const r = await this.#get('/neg-risk', { token_id: tokenId }, z.object({ neg_risk: z.boolean() }))
+    this.#negRisk.set(tokenId, r.neg_risk)
+    return r.neg_risk
+  }
+
+  // ───────────────────────────── orders ─────────────────────────────
+
+  /** Builds and signs a limit order with the token's current tick size and exchange. */
+  async createOrder(args: LimitOrderOptions): Promise<SignedPolymarketOrder> {
+    const signer = this.#requireSigner()
+    const [tickSize, negRisk, address] = await Promise.all([
+      this.getTickSize(args.tokenId),
+      this.getNegRisk(args.tokenId),
+      signer.getAddress(),
+    ])
+    const order = buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
+    return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
+  }
+
+  /** Builds and signs a market order (FOK/FAK), walking the current book when no price is given. */
+  async createMarketOrder(args: MarketOrderOptions): Promise<SignedPolymarketOrder> {
+    const signer = this.#requireSigner()
+    const [tickSize, negRisk, address] = await Promise.all([
+      this.getTickSize(args.tokenId),
+      this.getNegRisk(args.tokenId),
+      signer.getAddress(),
+    ])
+    let book = args.book
+    if (args.price === undefined && book === undefined) {
+      const b = await this.getBook(args.tokenId)
+      book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
+    }
+    const order = buildMarketOrder(
+      { ...args, ...(book !== undefined ? { book } : {}) },
+      this.#orderOptions(tickSize, negRisk, address),
+    )
+    return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
+  }
+
+  /** The order id (EIP-712 hash) of a signed order, known before it is sent. */
+  async orderId(order: SignedPolymarketOrder): Promise<string> {
+    const negRisk = await this.getNegRisk(order.tokenId)
+    return orderHash(order, { negRisk, chainId: this.#cfg.chainId })
+  }
+
+  /**
+   * POST /order: the raw wire call for one signed order (trade through `PolymarketAdapter.placeOrder`, which adds
+   * client order ids and the heartbeat gate). A timeout, network error or 5xx rejects with
+   * {@link OrderOutcomeUnknownError} carrying the order id, to reconcile with `getOrder`.
+   */
+  async postOrder(order: SignedPolymarketOrder, options: PostOrderOptions = {}): Promise<PostOrderResult> {
+    const creds = this.#requireCreds()
+    const orderType = options.orderType ?? 'GTC'
+    this.#checkGtd(order, orderType)
+    const id = await this.orderId(order)
+    const body = toPostOrderBody(order, {
+      owner: creds.apiKey,
+      orderType,
+      ...(options.postOnly !== undefined ? { postOnly: options.postOnly } : {}),
+      ...(options.deferExec !== undefined ? { deferExec: options.deferExec } : {}),
+    })
+    const res = await this.#send(id, () =>
+      this.http.request({
+        method: 'POST',
+        path: '/order',
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+        signed: true,
+        priority: Priority.ORDER,
+        cost: { GENERAL: 1, POST_ORDER: 1, POST_ORDER_10M: 1 },
+        schema: z.unknown(),
+      }),
+    )
+    return this.#postResult(res.data, id)
+  }
+
+  /** POST /orders: up to 15 signed orders in one request; each element is a result or the typed error of that order. */
+  async postOrders(
+    orders: ReadonlyArray<{ order: SignedPolymarketOrder; options?: PostOrderOptions }>,
+  ): Promise<Array<PostOrderResult | TradekitError>> {
+    const creds = this.#requireCreds()
+    if (orders.length === 0 || orders.length > MAX_BATCH_ORDERS) {
+      throw new ValidationError(`A batch holds 1 to ${MAX_BATCH_ORDERS} orders, not ${orders.length}`)
+    }
+    const ids: string[] = []
+    const bodies: ReturnType<typeof toPostOrderBody>[] = []
+    for (const { order, options = {} } of orders) {
+      const orderType = options.orderType ?? 'GTC'
+      this.#checkGtd(order, orderType)
+      ids.push(await this.orderId(order))
+      bodies.push(
+        toPostOrderBody(order, {
+          owner: creds.apiKey,
+          orderType,
+          ...(options.postOnly !== undefined ? { postOnly: options.postOnly } : {}),
+        }),
+      )
+    }
+    const res = await this.#send(ids[0] ?? '', () =>
+      this.http.request({
+        method: 'POST',
+        path: '/orders',
+        body: JSON.stringify(bodies),
+        headers: { 'content-type': 'application/json' },
+        signed: true,
+        priority: Priority.ORDER,
+        cost: { GENERAL: 1, POST_ORDERS: 1, POST_ORDER_10M: orders.length },
+        schema: z.array(z.unknown()),
+      }),
+    )
+    return res.data.map((item, i) => {
+      try {
+        return this.#postResult(item, ids[i] ?? '')
+      } catch (e) {
+        return toTradekitError(e)
+      }
+    })
+  }
+
+  /** Cancels one order by id. */
+  async cancelOrder(orderId: string): Promise<CancelResult> {
+    return this.#cancel('DELETE', '/order', { orderID: orderId })
+  }
+
+  /** Cancels several orders by id. */
+  async cancelOrders(orderIds: readonly string[]): Promise<CancelResult> {
+    return this.#cancel('DELETE', '/orders', orderIds)
+  }
+
+  /** Cancels every open order of the API key. */
+  async cancelAll(): Promise<CancelResult> {
+    return this.#cancel('DELETE', '/cancel-all', undefined)
+  }
+
+  /** Cancels the orders of one market (condition id) and/or token. */
+  async cancelMarketOrders(filter: PolymarketMarketFilter): Promise<CancelResult> {
+    return this.#cancel('DELETE', '/cancel-market-orders', marketQuery(filter))
+  }
+
+  /** Open orders of the API key (all pages), optionally of one market or token. */
+  async getOpenOrders(filter: PolymarketMarketFilter = {}): Promise<PolymarketOpenOrder[]> {
+    const raw = await this.#allPages('/data/orders', marketQuery(filter))
+    return raw.map((o) => unwrapData(decodeOpenOrder(o)))
+  }
+
+  /** One order by id. */
+  async getOrder(orderId: string): Promise<PolymarketOpenOrder> {
+    return unwrapData(decodeOpenOrder(await this.#getSigned(`/data/order/${orderId}`, {})))
+  }
+
+  /** Our trades (all pages), optionally of one market or token. */
+  async getTrades(filter: PolymarketMarketFilter = {}): Promise<PolymarketTradeRecord[]> {
+    const raw = await this.#allPages('/data/trades', marketQuery(filter))
+    return raw.map((t) => unwrapData(decodeTradeRecord(t)))
+  }
+
+  /**
+   * Our trade history (all pages) decoded as user-channel `trade` events (maker orders, settlement status), so it
+   * can be replayed through the same fill logic as the stream. A record that does not decode is returned as an error
+   * instead of failing the whole listing.
+   */
+  async getTradeEvents(
+    filter: PolymarketMarketFilter = {},
+  ): Promise<Array<Result<PolymarketUserTradeEvent, ExchangeDataError>>> {
+    const raw = await this.#allPages('/data/trades', marketQuery(filter))
+    return raw.map((t) => {
+      const r = typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {}
+      const matchMs = Number(r.match_time) * 1000
+      const decoded = decodeUserEvent({
+        ...r,
+        event_type: 'trade',
+        timestamp: Number.isSafeInteger(matchMs) ? matchMs : this.#clock.now(),
+      })
+      if (!decoded.ok) return decoded
+      if (decoded.value.type === 'trade') return { ok: true, value: decoded.value }
+      return {
+        ok: false,
+        error: new ExchangeDataError(POLYMARKET_VENUE, 'Not a trade record', ['event_type'], t),
+      }
+    })
+  }
+
+  /** Balance of pUSD (`COLLATERAL`) or of a token's shares (`CONDITIONAL`), in pUSD / shares (not base units). */
+  async getBalanceAllowance(options: BalanceAllowanceOptions): Promise<BalanceAllowance> {
+    const r = z.object({ balance: Str, allowances: z.record(z.string(), Str).default({}) }).parse(
+      await this.#getSigned('/balance-allowance', {
+        asset_type: options.assetType,
+        signature_type: this.#cfg.signatureType,
+        ...(options.tokenId !== undefined ? { token_id: options.tokenId } : {}),
+      }),
+    )
+    return { balance: unwrapData(decodeDecimal(r.balance, 'balance')).div(1e6), allowances: r.allowances }
+  }
+
+  /**
+   * POST /v1/heartbeats: one beat of the venue's dead-man's switch; returns the id to send with the next beat (`''`
+   * starts a new session). `PolymarketHeartbeat` runs the loop.
+   */
+  async sendHeartbeat(heartbeatId: string, timeoutMs?: number): Promise<string> {
+    this.#assertOpen()
+    const { data } = await this.http.request({
+      method: 'POST',
+      path: '/v1/heartbeats',
+      body: JSON.stringify({ heartbeat_id: heartbeatId }),
+      headers: { 'content-type': 'application/json' },
+      signed: true,
+      retrySafe: false,
+      priority: Priority.CANCEL,
+      timeoutMs: Math.min(this.#cfg.timeoutMs, timeoutMs ?? this.#cfg.timeoutMs),
+      schema: z.object({ heartbeat_id: z.string().min(1) }),
+    })
+    return data.heartbeat_id
+  }
+
+  /** Refuses further requests. Idempotent. */
+  close(): void {
+    this.#closed = true
+  }
+
+  // ───────────────────────────── internals ─────────────────────────────
+
+  #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string) {
+    return {
+      tickSize,
+      negRisk,
+      signatureType: this.#cfg.signatureType as SignatureType,
+      signer,
+      clock: this.#clock,
+      ...(this.#cfg.funder !== undefined ? { funder: this.#cfg.funder } : {}),
+    }
+  }
+
+  #checkGtd(order: SignedPolymarketOrder, orderType: PolymarketOrderType): void {
+    if (orderType !== 'GTD') return
+    const exp = Number(order.expiration) * 1000
+    if (!(exp > this.#clock.now() + GTD_MIN_LEAD_MS)) {
+      throw new ValidationError(
+        "A GTD expiration must be more than 60 s ahead (Polymarket's security threshold)",
+        {
+          field: 'expiration',
+        },
+      )
+    }
+  }
+
+  #requireSigner(): TypedDataSigner {
+    if (this.#cfg.signer === undefined) throw new StateError('No signer configured')
+    return this.#cfg.signer
+  }
+
+  #requireCreds(): ApiCredentials {
+    this.#assertOpen()
+    if (this.#creds === undefined)
+      throw new StateError('No L2 credentials: call createOrDeriveApiKey() first')
+    return this.#creds
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StateError('The Polymarket client is closed')
+  }
+
+  async #send<T>(orderId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (e) {
+      const err = toTradekitError(e)
+      if (err.code === 'TIMEOUT' || err.code === 'NETWORK' || (err.code === 'HTTP_ERROR' && err.retryable)) {
+        throw new OrderOutcomeUnknownError(
+          orderId,
+          `Order "${orderId}" outcome unknown: ${err.shortMessage}`,
+          {
+            cause: err,
+          },
+        )
+      }
+      if ((err.details as { venueCode?: unknown }).venueCode === 'INVALID_ORDER_MIN_TICK_SIZE') {
+        this.#tick.clear() // the tick may have changed: look it up again next time
+      }
+      throw err
+    }
+  }
+
+  #postResult(raw: unknown, id: string): PostOrderResult {
+    const r = decodePostResult(raw, id)
+    if (!r.ok) throw r.error
+    if (r.value.orderId.toLowerCase() !== id.toLowerCase()) {
+      this.#log.warn(
+        { expected: id, got: r.value.orderId },
+        'Polymarket order id differs from the local hash',
+      )
+    }
+    return r.value
+  }
+
+  async #cancel(method: HttpMethod, path: string, body: unknown): Promise<CancelResult> {
+    this.#assertOpen()
+    const { data } = await this.http.request({
+      method,
+      path,
+      ...(body !== undefined
+        ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        : {}),
+      signed: true,
+      priority: Priority.CANCEL,
+      cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
+      schema: z.object({
+        canceled: z.array(z.string()).nullish(),
+        not_canceled: z.record(z.string(), z.unknown()).nullish(),
+      }),
+    })
+    const notCanceled: Record<string, string> = {}
+    for (const [k, v] of Object.entries(data.not_canceled ?? {})) notCanceled[k] = String(v)
+    return { canceled: data.canceled ?? [], notCanceled }
+  }
+
+  async #get<S extends z.ZodType>(
+    path: string,
+    query: Record<string, string>,
+    schema: S,
+  ): Promise<z.output<S>> {
+    this.#assertOpen()
+    return (
+      await this.http.request({
+        path,
+        query,
+        schema,
+        priority: Priority.MARKET_DATA,
+        cost: { GENERAL: 1, MARKET_DATA: 1 },
+      })
+    ).data
+  }
+
+  async #getSigned(path: string, query: Record<string, string | number>): Promise<unknown> {
+    this.#assertOpen()
+    return (await this.http.request({ path, query, signed: true, cost: { GENERAL: 1 }, schema: z.unknown() }))
+      .data
+  }
+
+  async #allPages(path: string, query: Record<string, string>, maxPages = 100): Promise<unknown[]> {
+    const out: unknown[] = []
+    let cursor = INITIAL_CURSOR
+    for (let i = 0; i < maxPages && cursor !== END_CURSOR; i++) {
+      const page = PageSchema.parse(await this.#getSigned(path, { ...query, next_cursor: cursor }))
+      out.push(...page.data)
+      cursor = page.next_cursor
+    }
+    return out
+  }
+
+  #market(raw: unknown): PolymarketMarket {
+    const m = unwrapData(decodeMarket(raw))
+    for (const t of m.tokens) {
+      this.#tick.set(t.tokenId, m.tickSize)
+      this.#negRisk.set(t.tokenId, m.negRisk)
+    }
+    return m
+  }
+}
+
+function marketQuery(filter: PolymarketMarketFilter): Record<string, string> {
+  return {
+    ...(filter.market !== undefined ? { market: filter.market } : {}),
+    ...(filter.tokenId !== undefined ? { asset_id: filter.tokenId } : {}),
+  }
+}
+
+/** A decoded REST body, or its typed error thrown (REST calls are awaited: they reject, they never return junk). */
+function unwrapData<T, E extends TradekitError>(r: Result<T, E>): T {
+  if (!r.ok) throw r.error
+  return r.value
+}

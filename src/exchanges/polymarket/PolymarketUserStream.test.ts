@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { Decimal } from '../../decimal/index.js'
+import type { PolymarketUserTradeEvent } from './decode.js'
+import { PolymarketUserStream } from './PolymarketUserStream.js'
+
+const creds = { address: '0x1', apiKey: 'me', secret: 'c2VjcmV0', passphrase: 'p' }
+
+function trade(status: PolymarketUserTradeEvent['status'], over: Partial<PolymarketUserTradeEvent> = {}) {
+  return {
+    type: 'trade',
+    tradeId: 't1',
+    tokenId: '42',
+    market: '0xabc',
+    side: 'BUY',
+    size: new Decimal(10),
+    price: new Decimal('0.5'),
+    status,
+    takerOrderId: '0xtaker',
+    owner: 'me',
+    makerOrders: [],
+    tsEvent: 7,
+    ...over,
+  } satisfies PolymarketUserTradeEvent
+}
+
+function stream() {
+  const user = new PolymarketUserStream({ credentials: () => creds })
+  const fills: string[] = []
+  const reversed: string[] = []
+  user.events.on('fill', (e) => fills.push(`${e.fill.tradeId}:${e.fill.venueOrderId}:${e.status}`))
+  user.events.on('fill.reversed', (e) => reversed.push(`${e.fill.tradeId}:${e.fill.venueOrderId}`))
+  return { user, fills, reversed }
+}
+
+describe('PolymarketUserStream fills', () => {
+  it('reports each fill once (dedupe by trade id), and a later FAILED status as one reversal', () => {
+    const { user, fills, reversed } = stream()
+    expect(user.ingestTrade(trade('MATCHED')).map((f) => f.qty.toFixed())).toEqual(['10'])
+    user.ingestTrade(trade('MINED'))
+    user.ingestTrade(trade('CONFIRMED'))
+    expect(fills).toEqual(['t1:0xtaker:MATCHED'])
+    expect(reversed).toEqual([])
+    user.ingestTrade(trade('FAILED'))
+    user.ingestTrade(trade('FAILED')) // e.g. REST history replayed after the stream reported it
+    expect(fills).toEqual(['t1:0xtaker:MATCHED'])
+    expect(reversed).toEqual(['t1:0xtaker'])
+  })
+
+  it('a trade first seen as FAILED is reported as a fill and its reversal, once', () => {
+    const { user, fills, reversed } = stream()
+    const out = user.ingestTrade(trade('FAILED'))
+    user.ingestTrade(trade('FAILED'))
+    expect(out.map((f) => f.tradeId)).toEqual(['t1'])
+    expect(fills).toEqual(['t1:0xtaker:FAILED'])
+    expect(reversed).toEqual(['t1:0xtaker'])
+  })
+
+  it('reports our maker fills (by owner or tracked order id) with the maker side, not the taker of others', () => {
+    const { user, fills } = stream()
+    user.trackOrder('0xmine')
+    const maker = (orderId: string, owner: string) => ({
+      orderId,
+      owner,
+      matchedAmount: new Decimal(3),
+      price: new Decimal('0.5'),
+      tokenId: '42',
+      side: undefined,
+    })
+    const out = user.ingestTrade(
+      trade('MATCHED', {
+        tradeId: 't2',
+        owner: 'someone',
+        makerOrders: [maker('0xmine', 'x'), maker('0xkey', 'me'), maker('0xother', 'y')],
+      }),
+    )
+    expect(out.map((f) => [f.venueOrderId, f.side, f.liquidity])).toEqual([
+      ['0xmine', 'SELL', 'MAKER'],
+      ['0xkey', 'SELL', 'MAKER'],
+    ])
+    expect(fills).toEqual(['t2:0xmine:MATCHED', 't2:0xkey:MATCHED'])
+  })
+
+  it('needs credentials to subscribe and is closed for good', async () => {
+    const none = new PolymarketUserStream({ credentials: () => undefined })
+    expect(() => none.subscribe([])).toThrowError(/credentials/)
+    await none.close()
+    expect(() => none.subscribe([])).toThrowError(/closed/)
+  })
+})

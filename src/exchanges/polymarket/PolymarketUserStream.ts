@@ -1,0 +1,226 @@
+import { z } from 'zod'
+import { type Clock, SystemClock } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
+import { type Listenable, TypedEmitter } from '../../core/events.js'
+import type { Fill } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { StateError, type TradekitError } from '../../errors/index.js'
+import { ReconnectingWebSocket } from '../../transport/index.js'
+import { POLYMARKET_VENUE } from './constants.js'
+import {
+  decodeFrame,
+  decodeUserEvent,
+  type PolymarketUserOrderEvent,
+  type PolymarketUserTradeEvent,
+} from './decode.js'
+import type { ApiCredentials } from './types.js'
+import { PolymarketSocketConfigShape, socketConfig } from './wsConfig.js'
+
+/** Payload of `fill`: one of our orders traded (first report, status MATCHED or later). */
+export interface PolymarketFillEvent {
+  readonly type: 'fill'
+  readonly fill: Fill
+  readonly status: PolymarketUserTradeEvent['status']
+  readonly tsEvent: number
+}
+
+/** Payload of `fill.reversed`: a trade of ours reported as a `fill` FAILED to settle (same fill, same trade id). */
+export interface PolymarketFillReversedEvent {
+  readonly type: 'fill.reversed'
+  readonly fill: Fill
+  readonly reason: string
+  readonly tsEvent: number
+}
+
+/** Events of a {@link PolymarketUserStream}. Always listen to `error`. */
+export interface PolymarketUserStreamEvents {
+  /** An order of ours changed. */
+  'user.order': [e: PolymarketUserOrderEvent]
+  /** A trade of ours changed settlement status. */
+  'user.trade': [e: PolymarketUserTradeEvent]
+  fill: [e: PolymarketFillEvent]
+  'fill.reversed': [e: PolymarketFillReversedEvent]
+  /** The channel opened (`isReconnect` after a drop: events sent meanwhile are lost and must be reconciled). */
+  'user.connected': [e: { type: 'user.connected'; isReconnect: boolean; tsEvent: number }]
+  error: [e: TradekitError]
+}
+
+/** Schema of {@link PolymarketUserStreamConfig}; defaults are applied here. */
+export const PolymarketUserStreamConfigSchema = z
+  .object({
+    ...PolymarketSocketConfigShape,
+    /** The L2 credentials to authenticate the channel with, read at each subscription (e.g. `() => rest.credentials`). */
+    credentials: z.custom<() => ApiCredentials | undefined>(
+      (v) => typeof v === 'function',
+      'must be a function',
+    ),
+  })
+  .strict()
+
+/** What {@link PolymarketUserStream} takes (defaults documented on {@link PolymarketUserStreamConfigSchema}). */
+export type PolymarketUserStreamConfig = z.input<typeof PolymarketUserStreamConfigSchema>
+
+/** At most this many trade:order keys are remembered for de-duplication. */
+const MAX_SEEN_FILLS = 100_000
+
+/**
+ * Polymarket's user channel as fills: order updates, trades, and from them `fill` (once per trade and order, de-
+ * duplicated by trade id) and `fill.reversed` (a reported trade whose settlement FAILED; a trade first seen as FAILED
+ * is reported as both, so the matched quantity and the position come out right). It keeps no reconciliation logic:
+ * after a reconnect it says so (`user.connected` with `isReconnect`), and REST trade history replayed through
+ * {@link ingestTrade} goes through the same de-duplication.
+ *
+ * @example
+ * ```ts
+ * const user = new PolymarketUserStream({ credentials: () => rest.credentials })
+ * user.events.on('fill', (e) => book(e.fill))
+ * user.subscribe([conditionId])
+ * ```
+ */
+export class PolymarketUserStream {
+  /** Order, trade, fill and connection events. */
+  readonly events: Listenable<PolymarketUserStreamEvents>
+  readonly #bus = new TypedEmitter<PolymarketUserStreamEvents>()
+  readonly #cfg: z.output<typeof PolymarketUserStreamConfigSchema>
+  readonly #clock: Clock
+  readonly #markets = new Set<string>()
+  readonly #myOrders = new Set<string>()
+  /** Fills reported, by `tradeId:orderId`: `true` once reversed (their trade FAILED). */
+  readonly #seenFills = new Map<string, boolean>()
+  #ws: ReconnectingWebSocket | undefined
+  #closed = false
+
+  constructor(config: PolymarketUserStreamConfig) {
+    this.#cfg = parseConfig(PolymarketUserStreamConfigSchema, config, 'PolymarketUserStream')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.events = this.#bus
+  }
+
+  /** Whether {@link subscribe} opened the channel. */
+  get isStarted(): boolean {
+    return this.#ws !== undefined
+  }
+
+  /** Subscribes to the channel for these markets (condition ids; none = all of the API key's). */
+  subscribe(conditionIds: readonly string[]): void {
+    if (this.#closed) throw new StateError('The Polymarket user stream is closed')
+    const creds = this.#cfg.credentials()
+    if (creds === undefined) throw new StateError('No L2 credentials: call createOrDeriveApiKey() first')
+    for (const c of conditionIds) this.#markets.add(c)
+    this.#socket().subscribe('user', () => ({
+      auth: { apiKey: creds.apiKey, secret: creds.secret, passphrase: creds.passphrase },
+      markets: [...this.#markets],
+      type: 'user',
+    }))
+  }
+
+  /** Marks an order id as ours (its maker and taker fills are reported even when the owner field is missing). */
+  trackOrder(orderId: string): void {
+    this.#myOrders.add(orderId)
+  }
+
+  /**
+   * Turns one trade (from the channel, or replayed from REST trade history) into fills of ours: emits `fill` for
+   * each one not reported yet and `fill.reversed` for one that FAILED since (or first seen as FAILED). Returns every
+   * fill of ours in the trade, reported before or not.
+   */
+  ingestTrade(t: PolymarketUserTradeEvent): Fill[] {
+    const out: Fill[] = []
+    for (const f of this.#ownFills(t)) {
+      out.push(f)
+      const key = `${t.tradeId}:${f.venueOrderId ?? ''}`
+      const reported = this.#seenFills.get(key)
+      if (reported === true || (reported === false && t.status !== 'FAILED')) continue
+      this.#seenFills.set(key, t.status === 'FAILED')
+      if (this.#seenFills.size > MAX_SEEN_FILLS) {
+        const oldest = this.#seenFills.keys().next().value
+        if (oldest !== undefined) this.#seenFills.delete(oldest)
+      }
+      if (reported === undefined)
+        this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
+      if (t.status === 'FAILED') {
+        const reason = 'settlement FAILED on chain'
+        this.#bus.emit('fill.reversed', { type: 'fill.reversed', fill: f, reason, tsEvent: t.tsEvent })
+      }
+    }
+    return out
+  }
+
+  /** Closes the channel. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#ws?.close()
+  }
+
+  #ownFills(t: PolymarketUserTradeEvent): Fill[] {
+    const me = this.#cfg.credentials()?.apiKey
+    const mine = (owner: string, orderId: string) => owner === me || this.#myOrders.has(orderId)
+    const fills: Fill[] = []
+    const mineAsMaker = t.makerOrders.some((m) => mine(m.owner, m.orderId))
+    if (this.#myOrders.has(t.takerOrderId) || (t.owner === me && !mineAsMaker)) {
+      fills.push(this.#fill(t, t.takerOrderId, t.side, t.size, t.price, false))
+    }
+    for (const m of t.makerOrders) {
+      if (!mine(m.owner, m.orderId)) continue
+      const side = m.side ?? (t.side === 'BUY' ? 'SELL' : 'BUY')
+      fills.push(this.#fill(t, m.orderId, side, m.matchedAmount, m.price, true))
+    }
+    return fills
+  }
+
+  #fill(
+    t: PolymarketUserTradeEvent,
+    orderId: string,
+    side: 'BUY' | 'SELL',
+    qty: Decimal,
+    price: Decimal,
+    maker: boolean,
+  ): Fill {
+    return {
+      venue: POLYMARKET_VENUE,
+      symbol: t.tokenId,
+      clientOrderId: orderId,
+      venueOrderId: orderId,
+      tradeId: t.tradeId,
+      side,
+      price,
+      qty,
+      fee: new Decimal(0), // V2 fees are set by the operator at match time and not reported per fill here
+      feeAsset: 'pUSD',
+      liquidity: maker ? 'MAKER' : 'TAKER',
+      tsEvent: t.tsEvent,
+    }
+  }
+
+  #socket(): ReconnectingWebSocket {
+    if (this.#ws !== undefined) return this.#ws
+    const ws = new ReconnectingWebSocket(`${this.#cfg.wsUrl}/ws/user`, socketConfig(this.#cfg, this.#clock))
+    let opens = 0
+    ws.events.on('open', () => {
+      opens++
+      this.#bus.emit('user.connected', {
+        type: 'user.connected',
+        isReconnect: opens > 1,
+        tsEvent: this.#clock.now(),
+      })
+    })
+    ws.events.on('message', (m) => {
+      if (typeof m.data !== 'string') return
+      const f = decodeFrame(m.data, decodeUserEvent)
+      for (const e of f.errors) this.#bus.emit('error', e)
+      for (const ev of f.events) {
+        if (ev.type === 'order') {
+          this.#myOrders.add(ev.orderId)
+          this.#bus.emit('user.order', ev)
+        } else {
+          this.#bus.emit('user.trade', ev)
+          this.ingestTrade(ev)
+        }
+      }
+    })
+    ws.events.on('error', (e) => this.#bus.emit('error', e))
+    this.#ws = ws
+    return ws
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import {
+  decodeDecimal,
+  decodeMarket,
+  decodeOpenOrder,
+  decodePostResult,
+  decodeTradeRecord,
+} from './decodeRest.js'
+
+const CONDITION = '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1'
+const TOKEN = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
+
+describe('REST decoders (Result, never throw)', () => {
+  it('decodes markets; an unsupported tick size or a bad minimum size is an ExchangeDataError', () => {
+    const market = {
+      condition_id: CONDITION,
+      question: 'Q?',
+      tokens: [{ token_id: TOKEN, outcome: 'Yes' }],
+      minimum_tick_size: 0.01,
+      minimum_order_size: '5',
+      neg_risk: true,
+    }
+    const r = decodeMarket(market)
+    expect(r.ok && r.value).toMatchObject({
+      conditionId: CONDITION,
+      tickSize: '0.01',
+      negRisk: true,
+      active: true,
+    })
+    expect(decodeMarket({ ...market, minimum_tick_size: '0.02' }).ok).toBe(false)
+    const bad = decodeMarket({ ...market, minimum_order_size: 'NaN' })
+    expect(!bad.ok && bad.error.code).toBe('EXCHANGE_DATA_INVALID')
+  })
+
+  it('decodes order and trade records strictly (no "" or NaN read as 0)', () => {
+    const order = {
+      id: '0x1',
+      status: 'LIVE',
+      market: CONDITION,
+      asset_id: TOKEN,
+      side: 'BUY',
+      price: '0.5',
+      original_size: '10',
+      size_matched: '2',
+      created_at: 1700000000,
+    }
+    const o = decodeOpenOrder(order)
+    expect(o.ok && [o.value.price.toFixed(), o.value.sizeMatched.toFixed(), o.value.createdAt]).toEqual([
+      '0.5',
+      '2',
+      1700000000,
+    ])
+    expect(decodeOpenOrder({ ...order, size_matched: '' }).ok).toBe(false)
+    expect(decodeOpenOrder({ ...order, side: 'HOLD' }).ok).toBe(false)
+    const trade = {
+      id: 't',
+      taker_order_id: '0x1',
+      market: CONDITION,
+      asset_id: TOKEN,
+      side: 'SELL',
+      price: '0.4',
+      size: '3',
+      status: 'CONFIRMED',
+    }
+    const t = decodeTradeRecord(trade)
+    expect(t.ok && t.value.size.toFixed()).toBe('3')
+    expect(decodeTradeRecord({ ...trade, price: 'NaN' }).ok).toBe(false)
+    expect(decodeDecimal('-1', 'price').ok).toBe(false)
+  })
+
+  it('decodes order responses; a venue rejection becomes its typed error', () => {
+    const ok = decodePostResult({ success: true, orderID: '0xabc', status: 'live', makingAmount: 5 }, '0xabc')
+    expect(ok.ok && ok.value).toEqual({
+      orderId: '0xabc',
+      status: 'live',
+      makingAmount: '5',
+      takingAmount: '0',
+      tradeIds: [],
+    })
+    const missingId = decodePostResult({ status: 'matched' }, '0xlocal')
+    expect(missingId.ok && missingId.value.orderId).toBe('0xlocal')
+    const rejected = decodePostResult({ success: false, errorMsg: 'not enough balance / allowance' }, '0x1')
+    expect(!rejected.ok && rejected.error.code).toBe('INSUFFICIENT_FUNDS')
+    expect(decodePostResult('junk', '0x1').ok).toBe(false)
+  })
+})

@@ -1,0 +1,202 @@
+import { z } from 'zod'
+import { type Decimal, parseDecimal } from '../../decimal/index.js'
+import { ExchangeDataError, type TradekitError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import { isTickSize, POLYMARKET_VENUE, type TickSize } from './constants.js'
+import { ConditionIdSchema, TokenIdSchema } from './decode.js'
+import { mapPolymarketError } from './errors.js'
+import type {
+  PolymarketMarket,
+  PolymarketOpenOrder,
+  PolymarketTradeRecord,
+  PostOrderResult,
+} from './restTypes.js'
+
+const Str = z.union([z.string(), z.number()]).transform(String)
+
+/** A non-negative plain decimal (`"5"`, `"0.5"`), as the venue sends sizes; never `""`, `NaN` or `-1`. */
+const NonNegativeDecimalString = Str.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal')
+
+/** A string or number field as a string (prices and sizes in REST bodies). */
+export const LooseStringSchema = Str
+
+/** One cursor page of a REST listing. */
+export const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string() })
+
+const MarketSchema = z.object({
+  condition_id: ConditionIdSchema,
+  question: z.string().default(''),
+  tokens: z.array(z.object({ token_id: TokenIdSchema, outcome: z.string() })),
+  minimum_tick_size: Str,
+  minimum_order_size: NonNegativeDecimalString.default('0'),
+  neg_risk: z.boolean().default(false),
+  active: z.boolean().default(true),
+  closed: z.boolean().default(false),
+})
+
+const OpenOrderSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  market: z.string(),
+  asset_id: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  price: Str,
+  original_size: Str,
+  size_matched: Str,
+  order_type: z.string().default(''),
+  created_at: z.union([z.number(), z.string()]).transform(Number).default(0),
+})
+
+const TradeRecordSchema = z.object({
+  id: z.string(),
+  taker_order_id: z.string(),
+  market: z.string(),
+  asset_id: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  price: Str,
+  size: Str,
+  status: z.string(),
+  trader_side: z.string().default(''),
+})
+
+const PostResultSchema = z.object({
+  success: z.boolean().default(true),
+  errorMsg: z.string().default(''),
+  orderID: z.string().default(''),
+  status: z.string().default(''),
+  makingAmount: Str.default('0'),
+  takingAmount: Str.default('0'),
+  tradeIDs: z.array(z.string()).nullish(),
+})
+
+/**
+ * Parses a decimal string of a REST body strictly (`""`, `NaN`, negative values are rejected, never read as 0).
+ *
+ * @example
+ * ```ts
+ * decodeDecimal('0.55', 'price') // { ok: true, value: Decimal(0.55) }
+ * ```
+ */
+export function decodeDecimal(v: string, field: string): Result<Decimal, ExchangeDataError> {
+  const r = parseDecimal(v, { field })
+  return r.ok
+    ? ok(r.value)
+    : err(new ExchangeDataError(POLYMARKET_VENUE, `Invalid ${field}`, [r.error.message], v))
+}
+
+/**
+ * Decodes a market of GET /markets (a supported tick size is required).
+ *
+ * @example
+ * ```ts
+ * const r = decodeMarket(body) // Result<PolymarketMarket, ExchangeDataError>
+ * ```
+ */
+export function decodeMarket(raw: unknown): Result<PolymarketMarket, ExchangeDataError> {
+  const r = MarketSchema.safeParse(raw)
+  if (!r.success || !isTickSize(r.data.minimum_tick_size)) {
+    const issues = [r.success ? 'tick size' : r.error.message]
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid market', issues, raw))
+  }
+  const v = r.data
+  return ok({
+    conditionId: v.condition_id,
+    question: v.question,
+    tokens: v.tokens.map((t) => ({ tokenId: t.token_id, outcome: t.outcome })),
+    tickSize: v.minimum_tick_size as TickSize,
+    minOrderSize: v.minimum_order_size,
+    negRisk: v.neg_risk,
+    active: v.active,
+    closed: v.closed,
+  })
+}
+
+/**
+ * Decodes an order record of GET /data/orders or GET /data/order/{id}.
+ *
+ * @example
+ * ```ts
+ * const r = decodeOpenOrder(body) // Result<PolymarketOpenOrder, ExchangeDataError>
+ * ```
+ */
+export function decodeOpenOrder(raw: unknown): Result<PolymarketOpenOrder, ExchangeDataError> {
+  const r = OpenOrderSchema.safeParse(raw)
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order record', [r.error.message], raw))
+  const v = r.data
+  const price = decodeDecimal(v.price, 'price')
+  const originalSize = decodeDecimal(v.original_size, 'original_size')
+  const sizeMatched = decodeDecimal(v.size_matched, 'size_matched')
+  if (!price.ok) return price
+  if (!originalSize.ok) return originalSize
+  if (!sizeMatched.ok) return sizeMatched
+  return ok({
+    id: v.id,
+    status: v.status,
+    market: v.market,
+    tokenId: v.asset_id,
+    side: v.side,
+    price: price.value,
+    originalSize: originalSize.value,
+    sizeMatched: sizeMatched.value,
+    orderType: v.order_type,
+    createdAt: v.created_at,
+  })
+}
+
+/**
+ * Decodes a trade record of GET /data/trades.
+ *
+ * @example
+ * ```ts
+ * const r = decodeTradeRecord(body) // Result<PolymarketTradeRecord, ExchangeDataError>
+ * ```
+ */
+export function decodeTradeRecord(raw: unknown): Result<PolymarketTradeRecord, ExchangeDataError> {
+  const r = TradeRecordSchema.safeParse(raw)
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid trade record', [r.error.message], raw))
+  const v = r.data
+  const price = decodeDecimal(v.price, 'price')
+  const size = decodeDecimal(v.size, 'size')
+  if (!price.ok) return price
+  if (!size.ok) return size
+  return ok({
+    id: v.id,
+    takerOrderId: v.taker_order_id,
+    market: v.market,
+    tokenId: v.asset_id,
+    side: v.side,
+    price: price.value,
+    size: size.value,
+    status: v.status,
+    traderSide: v.trader_side,
+  })
+}
+
+/**
+ * Decodes the venue's answer to a posted order: an {@link PostOrderResult}, or the venue's typed rejection
+ * (`success: false` / `errorMsg`) as an error. `expectedId` is the locally computed order hash.
+ *
+ * @example
+ * ```ts
+ * const r = decodePostResult(body, orderHash(order, { negRisk: false }))
+ * ```
+ */
+export function decodePostResult(raw: unknown, expectedId: string): Result<PostOrderResult, TradekitError> {
+  const r = PostResultSchema.safeParse(raw)
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order response', [r.error.message], raw))
+  const v = r.data
+  if (!v.success || (v.errorMsg !== '' && v.orderID === '')) {
+    const mapped = mapPolymarketError(400, v.errorMsg)
+    return err(mapped ?? new ExchangeDataError(POLYMARKET_VENUE, 'Order failed', [v.errorMsg], raw))
+  }
+  return ok({
+    orderId: v.orderID || expectedId,
+    status: v.status,
+    makingAmount: v.makingAmount,
+    takingAmount: v.takingAmount,
+    tradeIds: v.tradeIDs ?? [],
+  })
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import type { Clock } from '../../core/clock.js'
+import type { WebSocketConstructor } from '../../transport/index.js'
+import { POLYMARKET_WS_HOST } from './constants.js'
+
+const isFn = (v: unknown): boolean => typeof v === 'function'
+
+/** The socket settings both Polymarket channels share (market and user), with their defaults. */
+export const PolymarketSocketConfigShape = {
+  /** WebSocket base URL (channels at `/ws/market`, `/ws/user`). Default Polymarket's. */
+  wsUrl: z.string().default(POLYMARKET_WS_HOST),
+  /** Text `PING` interval, ms. Default 10 s. */
+  pingIntervalMs: z.number().int().positive().default(10_000),
+  /** Socket with no frame at all (not even PONG) for this long is dropped and reconnected, ms. Default 30 s. */
+  staleAfterMs: z.number().int().positive().default(30_000),
+  /** Reconnect backoff base, ms. Default 500. */
+  reconnectBaseMs: z.number().int().nonnegative().default(500),
+  /** Time source. Default `SystemClock`. */
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && isFn((v as Clock).now)).optional(),
+  /** WebSocket implementation (default isows). */
+  WebSocket: z.custom<WebSocketConstructor>(isFn).optional(),
+}
+
+/** The resolved socket settings. */
+export interface PolymarketSocketSettings {
+  readonly pingIntervalMs: number
+  readonly staleAfterMs: number
+  readonly reconnectBaseMs: number
+  readonly WebSocket?: WebSocketConstructor | undefined
+}
+
+/**
+ * The ReconnectingWebSocket config of a Polymarket channel (text `PING`, stale detection, backoff).
+ *
+ * @example
+ * ```ts
+ * new ReconnectingWebSocket(`${wsUrl}/ws/market`, socketConfig(cfg, clock))
+ * ```
+ */
+export function socketConfig(cfg: PolymarketSocketSettings, clock: Clock) {
+  return {
+    pingIntervalMs: cfg.pingIntervalMs,
+    pingMessage: 'PING',
+    staleAfterMs: cfg.staleAfterMs,
+    backoffBaseMs: cfg.reconnectBaseMs,
+    clock,
+    ...(cfg.WebSocket !== undefined ? { WebSocket: cfg.WebSocket } : {}),
+  }
+}
