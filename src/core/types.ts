@@ -263,3 +263,18 @@ export interface Balance {
   /** Held by open orders. */
   readonly locked: Decimal
 }
+
+/**
+ * The identity of a fill, for de-duplication: venue, symbol, trade id and the order it belongs to. The order is
+ * part of it because one trade can fill two of our orders (a self-match on Polymarket gives the taker and the maker
+ * side the same trade id), and Binance numbers trades per symbol.
+ *
+ * @example
+ * ```ts
+ * const seen = new Set<string>()
+ * if (!seen.has(fillKey(fill))) seen.add(fillKey(fill))
+ * ```
+ */
+export function fillKey(fill: Pick<Fill, 'venue' | 'symbol' | 'tradeId' | 'clientOrderId'>): string {
+  return `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}\u0000${fill.clientOrderId}`
+}

@@ -97,6 +97,18 @@ describe('Portfolio spot', () => {
     expect(p.feesPaid().get('USDT')?.toString()).toBe('1')
   })
 
+  it('one trade filling two of our orders is two fills (a Polymarket self-match: same trade id, both sides ours)', () => {
+    const p = mk()
+    expect(
+      p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000', '1', { tradeId: '77', clientOrderId: 'taker' })).ok,
+    ).toBe(true)
+    const r = p.applyFill(
+      fill(BTCUSDT, 'SELL', '0.1', '20000', '1', { tradeId: '77', clientOrderId: 'maker' }),
+    )
+    expect(r.ok && r.value !== undefined).toBe(true)
+    expect(p.feesPaid().get('USDT')?.toString()).toBe('2')
+  })
+
   it('tracks peak equity and drawdown', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))

@@ -20,6 +20,7 @@ import type {
   Position,
   Trade,
 } from '../core/types.js'
+import { fillKey } from '../core/types.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -333,14 +334,14 @@ export class Portfolio {
   }
 
   /**
-   * Applies one fill. A fill whose `venue`+`symbol`+`tradeId` was already applied is ignored (`fill.duplicate`), so a
+   * Applies one fill. A fill whose {@link fillKey} (venue, symbol, trade id, order) was already applied is ignored (`fill.duplicate`), so a
    * fee is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
    * an unknown instrument) changes nothing and returns an error.
    */
   applyFill(fill: Fill): Result<FillApplied | undefined, TradekitError> {
     // Binance numbers trades per symbol: the same id on two symbols is two fills.
-    const fillKey = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
-    if (this.#seen.has(fillKey)) {
+    const id = fillKey(fill)
+    if (this.#seen.has(id)) {
       this.#bus.emit('fill.duplicate', { type: 'fill.duplicate', fill, tsEvent: fill.tsEvent })
       return ok(undefined)
     }
@@ -360,12 +361,12 @@ export class Portfolio {
     if (!r.ok) return r
     const plan = r.value
     const before = this.#positions.get(key(inst.venue, inst.symbol))
-    this.#undo.record(fillKey, fill, plan, before, cashOf)
+    this.#undo.record(id, fill, plan, before, cashOf)
     // Commit.
     for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
     this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
-    this.#remember(fillKey)
+    this.#remember(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
     if (plan.pos.mark === undefined) plan.pos.mark = fill.price
@@ -382,10 +383,10 @@ export class Portfolio {
    * (see `reversalWindow`) or when undoing it would leave a negative spot or outcome holding.
    */
   reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
-    const fillKey = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
-    const eff = this.#undo.effect(fillKey)
+    const id = fillKey(fill)
+    const eff = this.#undo.effect(id)
     if (eff === undefined) {
-      if (!this.#seen.has(fillKey) || this.#undo.wasReversed(fillKey)) return ok(undefined)
+      if (!this.#seen.has(id) || this.#undo.wasReversed(id)) return ok(undefined)
       return err(new StateError(`Fill "${fill.tradeId}" is too old to reverse (reversalWindow)`))
     }
     const p = this.#posFor(fill.venue, fill.symbol)
@@ -408,7 +409,7 @@ export class Portfolio {
     p.realized = p.realized.minus(eff.realized)
     p.fees = p.fees.minus(eff.feeQ)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
-    this.#undo.reversed(fillKey)
+    this.#undo.reversed(id)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })

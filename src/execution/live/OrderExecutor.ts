@@ -12,7 +12,14 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
-import type { Balance, Fill, Order, OrderStatus, Position } from '../../core/types.js'
+import {
+  type Balance,
+  type Fill,
+  fillKey,
+  type Order,
+  type OrderStatus,
+  type Position,
+} from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { isTradekitError, StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
@@ -448,7 +455,12 @@ export class OrderExecutor implements ExecutionClient {
     }
     if (cur.status === 'PENDING_NEW') cur = this.#move(cur, 'OPEN', undefined, venueOrderId) ?? cur
     for (const f of fills) this.#onFill(f)
-    this.#applyVenueOrder({ ...venueOrder, clientOrderId: cid }, false)
+    const v = { ...venueOrder, clientOrderId: cid }
+    this.#applyVenueOrder(v, false)
+    // An ack that reports a match without its fills (Polymarket's "matched"): the stream normally brings them; if it
+    // does not within `queryIntervalMs` (it may be reconnecting), they are looked up.
+    const now = this.#orders.get(cid)
+    if (now !== undefined && v.filledQty.gt(now.filledQty)) this.#fills.await(v)
   }
 
   /** Merges the venue's view of an order: status moves only forward; fills come from fill events. */
@@ -481,8 +493,7 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #onFill(fill: Fill): void {
-    // Binance numbers trades per symbol: the same id on two symbols is two fills.
-    const k = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
+    const k = fillKey(fill)
     if (this.#seenTrades.has(k)) return
     const cur = this.#orders.get(fill.clientOrderId)
     if (cur === undefined) {
@@ -541,7 +552,7 @@ export class OrderExecutor implements ExecutionClient {
    * cash back. A reversal of a fill never applied here is ignored.
    */
   #onFillReversed(fill: Fill, reason: string): void {
-    const k = `${fill.venue}\u0000${fill.symbol}\u0000${fill.tradeId}`
+    const k = fillKey(fill)
     if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
     if (this.#reversedTrades.size > this.#cfg.historySize) {

@@ -105,6 +105,21 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     expect(fills).toHaveLength(1)
   })
 
+  it('an ack that reports a match without its fills, while the stream is down: the fills are looked up', async () => {
+    const { clock, adapter, exec, fills } = await setup({ reconnectRecheckDelayMs: 0 })
+    adapter.ackWithFills(false)
+    adapter.setPrice('BTCUSDT', '100')
+    adapter.dropStream()
+    const a = await exec.submit({ ...limitBuy('1', '100'), type: 'MARKET', price: undefined })
+    await flush()
+    expect(fills).toEqual([])
+    await clock.advanceAsync(100) // queryIntervalMs
+    await flush()
+    expect(fills).toHaveLength(1)
+    expect(fills[0]?.fee.toString()).toBe('0.1')
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+  })
+
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
     const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
     await exec.submit(limitBuy())

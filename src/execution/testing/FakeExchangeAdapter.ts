@@ -53,6 +53,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #faults: { fault: FakeFault; symbol?: string }[] = []
   readonly #rejectSymbols = new Map<string, string>()
   readonly #failReads = new Map<AccountRead, number>()
+  #ackFills = true
   readonly #trades = new Map<string, Fill[]>()
   readonly #reversed = new Map<string, string>()
   #streamUp = true
@@ -77,6 +78,11 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   /** Scripts a fault for the next `placeOrder` (on `symbol`, or any). */
   failNext(fault: FakeFault, symbol?: string): void {
     this.#faults.push({ fault, ...(symbol !== undefined ? { symbol } : {}) })
+  }
+
+  /** Whether acks carry their fills (Binance) or only the matched order (Polymarket: fills come on the stream). */
+  ackWithFills(on: boolean): void {
+    this.#ackFills = on
   }
 
   /** The next `count` calls of an account read (`openOrders`, `balances`, `positions`) fail with HTTP 503. */
@@ -212,7 +218,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
       this.orders.set(cid, order)
       this.#emitOrder(order)
     }
-    return { clientOrderId: cid, venueOrderId, order, fills }
+    return { clientOrderId: cid, venueOrderId, order, fills: this.#ackFills ? fills : [] }
   }
 
   async cancelOrder(_symbol: string, clientOrderId: string): Promise<Order> {
