@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, sleep, type TimerHandle } from '../core/clock.js'
 import { formatIssues, parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import {
   BannedError,
   ExchangeDataError,
@@ -91,8 +92,6 @@ const hasMethods = (v: unknown, names: readonly string[]): boolean =>
   typeof v === 'object' &&
   v !== null &&
   names.every((n) => typeof (v as Record<string, unknown>)[n] === 'function')
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
 /** Schema of {@link HttpClientConfig}; defaults are applied here. */
 export const HttpClientConfigSchema = z
@@ -102,17 +101,17 @@ export const HttpClientConfigSchema = z
     /** Venue name put on errors. Default `"http"`. */
     venue: z.string().min(1).default('http'),
     /** Per-attempt timeout (headers and body), ms. Default 10 s. */
-    timeoutMs: z.number().int().positive().default(10_000),
+    timeoutMs: PositiveDurationMsSchema.default(10_000),
     /** Attempts in total, the first included. Default 3. */
     maxAttempts: z.number().int().positive().max(20).default(3),
     /** Ceiling of the first retry delay (full jitter), ms. Default 250. */
-    retryBaseMs: z.number().int().nonnegative().default(250),
+    retryBaseMs: DurationMsSchema.default(250),
     /** Largest retry delay ceiling, ms. Default 5 s. */
-    retryMaxMs: z.number().int().nonnegative().default(5_000),
+    retryMaxMs: DurationMsSchema.default(5_000),
     /** A 429 whose Retry-After exceeds this fails at once instead of waiting. Default 60 s. */
-    maxRetryAfterMs: z.number().int().nonnegative().default(60_000),
+    maxRetryAfterMs: DurationMsSchema.default(60_000),
     /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
-    defaultBanMs: z.number().int().positive().default(120_000),
+    defaultBanMs: PositiveDurationMsSchema.default(120_000),
     /** Statuses that mean "banned" (Binance: 418). Default `[418]`. */
     banStatuses: z.array(z.number().int()).default([418]),
     /** Headers sent with every request. Default none. */
@@ -155,7 +154,7 @@ export const HttpClientConfigSchema = z
     /** `fetch` implementation; default the global one. */
     fetch: z.custom<typeof fetch>(isFn, 'must be a function').optional(),
     /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Randomness for jitter, in [0, 1). Default `Math.random`. */
     random: z.custom<() => number>(isFn, 'must be a function').optional(),
     /** Receives errors emitted while nobody listens to `error`. */

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import {
   NetworkError,
   QueueFullError,
@@ -55,8 +56,6 @@ export interface WebSocketConstructor {
 }
 
 const isFn = (v: unknown): boolean => typeof v === 'function'
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
 /** Schema of {@link ReconnectingWebSocketConfig}; defaults are applied here. */
 export const ReconnectingWebSocketConfigSchema = z
@@ -66,23 +65,23 @@ export const ReconnectingWebSocketConfigSchema = z
     /** Connect in the constructor. Default true; otherwise call `connect()`. */
     autoConnect: z.boolean().default(true),
     /** Ceiling of the first reconnect delay (full jitter), ms. Default 500. */
-    backoffBaseMs: z.number().int().nonnegative().default(500),
+    backoffBaseMs: DurationMsSchema.default(500),
     /** Largest reconnect delay ceiling, ms. Default 30 s. */
-    backoffMaxMs: z.number().int().nonnegative().default(30_000),
+    backoffMaxMs: DurationMsSchema.default(30_000),
     /** Reconnect attempts in a row before giving up for good. Default unlimited. */
     maxReconnectAttempts: z.number().int().positive().optional(),
     /** A connection open this long resets the backoff to its base, ms. Default 30 s. */
-    healthyAfterMs: z.number().int().positive().default(30_000),
+    healthyAfterMs: PositiveDurationMsSchema.default(30_000),
     /** Time allowed to connect (URL function and handshake), ms. Default 10 s. */
-    connectTimeoutMs: z.number().int().positive().default(10_000),
+    connectTimeoutMs: PositiveDurationMsSchema.default(10_000),
     /** No frame (message, or `ws` ping/pong) for this long means dead: terminate and reconnect. `0` disables. Default 60 s. */
-    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    staleAfterMs: DurationMsSchema.default(60_000),
     /** Send `pingMessage` every this many ms while open. `0` (default) disables. */
-    pingIntervalMs: z.number().int().nonnegative().default(0),
+    pingIntervalMs: DurationMsSchema.default(0),
     /** Application-level ping: text, an object (sent as JSON) or a function. */
     pingMessage: z.custom<OutgoingMessage>((v) => v !== undefined && v !== null).optional(),
     /** Reconnect proactively once a connection is this old, ms (Binance closes at 24 h). Default off. */
-    maxLifetimeMs: z.number().int().positive().optional(),
+    maxLifetimeMs: PositiveDurationMsSchema.optional(),
     /** Messages kept while disconnected; more throw `QueueFullError`. Default 1000. */
     sendQueueSize: z.number().int().nonnegative().default(1000),
     /** Bytes the socket may hold unsent while open before `send` throws `QueueFullError`. Default 16 MiB. */
@@ -92,11 +91,11 @@ export const ReconnectingWebSocketConfigSchema = z
       .positive()
       .default(16 * 1024 * 1024),
     /** How long `close()` waits for the closing handshake before dropping the socket, ms. Default 2 s. */
-    closeTimeoutMs: z.number().int().positive().default(2_000),
+    closeTimeoutMs: PositiveDurationMsSchema.default(2_000),
     /** WebSocket implementation; default isows (native where available, `ws` in Node). */
     WebSocket: z.custom<WebSocketConstructor>(isFn, 'must be a constructor').optional(),
     /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Randomness for jitter, in [0, 1). Default `Math.random`. */
     random: z.custom<() => number>(isFn, 'must be a function').optional(),
     /** Receives errors emitted while nobody listens to `error`. */
