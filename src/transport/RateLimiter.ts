@@ -94,7 +94,7 @@ export type RateLimitWindowConfig = z.input<typeof RateLimitWindowSchema>
 export type RequestCost = number | Readonly<Record<string, number>>
 
 /** Parameters of {@link RateLimiter.acquire} and {@link RateLimiter.tryAcquire}. */
-export interface AcquireParams {
+export interface AcquireOptions {
   /** What the request costs; default each window's `defaultCost` (1 unless configured). */
   readonly cost?: RequestCost
   /** Lane; default `MARKET_DATA`. */
@@ -325,7 +325,7 @@ export class RateLimiter {
    * Rejects with `BannedError` during a ban, `RateLimitError` when the wait would be too long, `QueueFullError`
    * when too many requests wait, `ValidationError` for a cost no window could ever hold.
    */
-  acquire(params: AcquireParams = {}): Promise<void> {
+  acquire(params: AcquireOptions = {}): Promise<void> {
     if (this.#closed) return Promise.reject(new StateError('RateLimiter is closed'))
     if (params.signal?.aborted) {
       this.#rejected++
@@ -405,7 +405,7 @@ export class RateLimiter {
    * Charges the request and returns `true` when it fits right now (and nobody is queued ahead of it); otherwise
    * changes nothing and returns `false`. Never waits. Throws `BannedError` during a ban.
    */
-  tryAcquire(params: Omit<AcquireParams, 'signal' | 'maxWaitMs'> = {}): boolean {
+  tryAcquire(params: Omit<AcquireOptions, 'signal' | 'maxWaitMs'> = {}): boolean {
     if (this.#closed) throw new StateError('RateLimiter is closed')
     const charges = this.#charges(params.cost)
     const now = this.#clock.now()
