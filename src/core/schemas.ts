@@ -2,7 +2,15 @@ import { z } from 'zod'
 import { type Decimal, isDecimal, parseDecimal } from '../decimal/index.js'
 import type { Clock } from './clock.js'
 
-/** True when `v` has the three methods of a {@link Clock} (duck-typed, so a clock from another copy passes). */
+/**
+ * True when `v` has the three methods of a {@link Clock} (duck-typed, so a clock from another copy passes).
+ *
+ * @example
+ * ```ts
+ * isClock(new ManualClock(0)) // true
+ * isClock({ now: () => 0 })   // false
+ * ```
+ */
 export function isClock(v: unknown): v is Clock {
   if (typeof v !== 'object' || v === null) return false
   const c = v as Partial<Record<keyof Clock, unknown>>
