@@ -318,20 +318,31 @@ export class ReconnectingWebSocket {
       )
       this.#drop(LocalCloseCode.CONNECT_TIMEOUT, 'connect timeout', false)
     }, this.#cfg.connectTimeoutMs)
-    let url: string
+    const url = await this.#resolveUrl(gen)
+    if (url === undefined || gen !== this.#gen || this.#closed) return
+    const sock = this.#createSocket(url)
+    if (sock === undefined) return
+    this.#sock = sock
+    this.#bind(sock, gen)
+  }
+
+  /** Evaluates the URL (or URL function); on failure reports it, ends the attempt and returns `undefined`. */
+  async #resolveUrl(gen: number): Promise<string | undefined> {
     try {
       const u = typeof this.#url === 'function' ? await this.#url() : this.#url
-      url = String(u)
+      return String(u)
     } catch (e) {
-      if (gen !== this.#gen || this.#closed) return
+      if (gen !== this.#gen || this.#closed) return undefined
       this.#bus.emit('error', new NetworkError('WebSocket URL provider failed', { cause: e }))
       this.#ended(LocalCloseCode.CONNECT_FAILED, 'url provider failed', false, false)
-      return
+      return undefined
     }
-    if (gen !== this.#gen || this.#closed) return
-    let sock: WsLike
+  }
+
+  /** Creates the socket; on failure reports it (never quoting the URL), ends the attempt and returns `undefined`. */
+  #createSocket(url: string): WsLike | undefined {
     try {
-      sock = new this.#Ctor(url, this.#cfg.protocols) as WsLike
+      return new this.#Ctor(url, this.#cfg.protocols) as WsLike
     } catch (e) {
       // `ws` quotes the URL ("Invalid URL: wss://...?listenKey=..."): keep such an error out of `cause`.
       const text = e instanceof Error ? e.message : String(e)
@@ -344,9 +355,12 @@ export class ReconnectingWebSocket {
         ),
       )
       this.#ended(LocalCloseCode.CONNECT_FAILED, 'socket creation failed', false, false)
-      return
+      return undefined
     }
-    this.#sock = sock
+  }
+
+  /** Wires the socket's events to this connection generation (events of an older socket are ignored). */
+  #bind(sock: WsLike, gen: number): void {
     // The `ws` package (Node): use its EventEmitter API, which skips a MessageEvent per frame.
     const isNodeWs = typeof sock.on === 'function' && typeof sock.terminate === 'function'
     try {
@@ -354,21 +368,8 @@ export class ReconnectingWebSocket {
     } catch {
       // Some implementations only support one binary type; frames are still delivered.
     }
-    if (isNodeWs) {
-      const on = sock.on as NonNullable<WsLike['on']>
-      // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
-      on.call(sock, 'error', noop)
-      const touch = (): void => {
-        if (gen === this.#gen) this.#liveness.touch(this.#clock.now())
-      }
-      on.call(sock, 'ping', touch)
-      on.call(sock, 'pong', touch)
-      on.call(sock, 'message', (data: unknown, isBinary: unknown) => {
-        // Text frames arrive as a Buffer: decode to a string (UTF-8), as the browser API does.
-        if (gen === this.#gen)
-          this.#onMessage(isBinary === true ? data : (data as { toString(): string }).toString())
-      })
-    } else {
+    if (isNodeWs) this.#bindNodeWs(sock, gen)
+    else {
       sock.onmessage = (ev: MessageEvent) => {
         if (gen === this.#gen) this.#onMessage(ev.data)
       }
@@ -388,6 +389,23 @@ export class ReconnectingWebSocket {
       if (gen !== this.#gen) return
       this.#ended(ev.code, ev.reason ?? '', ev.wasClean ?? false, true)
     }
+  }
+
+  /** `ws` (Node): messages, pings and pongs through its EventEmitter API. */
+  #bindNodeWs(sock: WsLike, gen: number): void {
+    const on = sock.on as NonNullable<WsLike['on']>
+    // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
+    on.call(sock, 'error', noop)
+    const touch = (): void => {
+      if (gen === this.#gen) this.#liveness.touch(this.#clock.now())
+    }
+    on.call(sock, 'ping', touch)
+    on.call(sock, 'pong', touch)
+    on.call(sock, 'message', (data: unknown, isBinary: unknown) => {
+      // Text frames arrive as a Buffer: decode to a string (UTF-8), as the browser API does.
+      if (gen === this.#gen)
+        this.#onMessage(isBinary === true ? data : (data as { toString(): string }).toString())
+    })
   }
 
   #onOpen(): void {
