@@ -123,24 +123,18 @@ export class Recorder {
    * (e.g. `new BinanceMarketStream({ ..., WebSocket: rec.recordingWebSocket('binance-spot') })`). Frames reach the
    * adapter unchanged.
    */
-  recordingWebSocket(
-    channel: string,
-    Base: WebSocketConstructor = IsoWebSocket as unknown as WebSocketConstructor,
-  ): WebSocketConstructor {
+  recordingWebSocket(channel: string, Base: WebSocketConstructor = IsoWebSocket): WebSocketConstructor {
     const record = (data: unknown): void => {
       if (typeof data === 'string') this.record('ws', channel, data)
       else if (data instanceof ArrayBuffer) this.record('ws', channel, new TextDecoder().decode(data))
       else if (ArrayBuffer.isView(data)) this.record('ws', channel, new TextDecoder().decode(data))
     }
-    return class RecordingWebSocket extends (Base as unknown as new (
-      url: string,
-      protocols?: string | string[],
-    ) => WebSocket) {
+    return class RecordingWebSocket extends Base {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols)
         this.addEventListener('message', (e: MessageEvent) => record(e.data))
       }
-    } as unknown as WebSocketConstructor
+    }
   }
 
   /** Wraps a `fetch` so every response body is recorded (the response returned to the caller is unaffected). */
