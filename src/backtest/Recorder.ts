@@ -1,7 +1,7 @@
 import { WebSocket as IsoWebSocket } from 'isows'
 import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
-import type { Listenable } from '../core/events.js'
+import { type Listenable, subscribe } from '../core/events.js'
 import { QueueFullError, type TradekitError } from '../errors/index.js'
 import type { WebSocketConstructor } from '../transport/index.js'
 
@@ -114,8 +114,7 @@ export class Recorder {
     const onMessage = (e: { data: string | ArrayBuffer }): void => {
       this.record('ws', channel, typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data))
     }
-    socket.events.on('message', onMessage)
-    return () => socket.events.off('message', onMessage)
+    return subscribe(socket.events, { message: onMessage })
   }
 
   /**

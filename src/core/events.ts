@@ -170,7 +170,7 @@ export type EventHandlers<M extends EventMap<M>> = { readonly [K in keyof M & st
  * ```
  */
 export function subscribe<M extends EventMap<M>>(
-  source: Listenable<M> | TypedEmitter<M>,
+  source: Pick<Listenable<M>, 'on' | 'off'> | TypedEmitter<M>,
   handlers: NoInfer<EventHandlers<M>>,
 ): () => void {
   const offs: Array<() => void> = []

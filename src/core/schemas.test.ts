@@ -31,6 +31,7 @@ describe('shared schemas', () => {
     expect(DecimalInputSchema.safeParse(new Decimal(2)).success).toBe(true)
     expect(DecimalInputSchema.safeParse({}).success).toBe(false)
     expect(PositiveDecimalSchema.parse('1.5').toString()).toBe('1.5')
-    for (const bad of ['', 'NaN', '0', '-1', 0]) expect(PositiveDecimalSchema.safeParse(bad).success).toBe(false)
+    for (const bad of ['', 'NaN', '0', '-1', 0])
+      expect(PositiveDecimalSchema.safeParse(bad).success).toBe(false)
   })
 })

@@ -38,3 +38,11 @@ describe('subscribe on a Listenable view', () => {
     subscribe(view, { tick: (e) => expectTypeOf(e).toEqualTypeOf<{ n: number }>() })
   })
 })
+
+describe('subscribe on an on/off-only view', () => {
+  it('accepts any source with typed on and off', () => {
+    const view: Pick<Listenable<Events>, 'on' | 'off'> = new TypedEmitter<Events>()
+    const off = subscribe(view, { tick: (e) => expectTypeOf(e).toEqualTypeOf<{ n: number }>() })
+    expectTypeOf(off).toEqualTypeOf<() => void>()
+  })
+})
