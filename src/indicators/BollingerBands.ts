@@ -55,7 +55,7 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
     this.period = c.period
     this.stdDev = c.stdDev
     this.lookback = c.period - 1
-    this.#w = new RollingWindow(c.period)
+    this.#w = new RollingWindow(c.period, { squares: true })
   }
 
   /** Adds a price (or a candle's close) and returns `{ upper, middle, lower }`, or `undefined` while warming up. */

@@ -23,6 +23,8 @@
 export class RollingWindow {
   /** Window length. */
   readonly size: number
+  /** Whether `sumSq` is kept (SMA does without: it costs a multiply and an add per push). */
+  readonly #squares: boolean
   readonly #buf: Float64Array
   #idx = 0
   #count = 0
@@ -33,8 +35,9 @@ export class RollingWindow {
   #pSumSq = 0
   #pOld = 0
 
-  constructor(size: number) {
+  constructor(size: number, options: { squares?: boolean } = {}) {
     this.size = size
+    this.#squares = options.squares === true
     this.#buf = new Float64Array(size)
   }
 
@@ -47,7 +50,7 @@ export class RollingWindow {
     this.#pSumSq = this.#sumSq
     this.#pOld = this.#buf[idx]!
     this.#sum += x
-    this.#sumSq += x * x
+    if (this.#squares) this.#sumSq += x * x
     this.#buf[idx] = x
     this.#idx = idx + 1 === this.size ? 0 : idx + 1
     return ++this.#count >= this.size
@@ -57,14 +60,14 @@ export class RollingWindow {
   dropOldest(): void {
     const t = this.#buf[this.#idx]!
     this.#sum -= t
-    this.#sumSq -= t * t
+    if (this.#squares) this.#sumSq -= t * t
   }
 
   /** Running sum of the window. */
   get sum(): number {
     return this.#sum
   }
-  /** Running sum of squares of the window. */
+  /** Running sum of squares of the window (0 unless built with `squares: true`). */
   get sumSq(): number {
     return this.#sumSq
   }

@@ -26,7 +26,7 @@ export class StdDev implements Indicator<PriceInput, number> {
   constructor(period: number) {
     this.period = checkPeriod('StdDev', 'period', period)
     this.lookback = period - 1
-    this.#w = new RollingWindow(period)
+    this.#w = new RollingWindow(period, { squares: true })
   }
 
   /** Adds a price (or a candle's close) and returns σ, or `undefined` while warming up. */
