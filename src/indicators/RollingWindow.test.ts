@@ -4,7 +4,7 @@ import { RollingWindow } from './RollingWindow.js'
 
 describe('RollingWindow', () => {
   it('keeps the running sum and sum of squares in TA-Lib order (add, read, drop oldest)', () => {
-    const w = new RollingWindow(3)
+    const w = new RollingWindow(3, { squares: true })
     expect(w.push(1)).toBe(false)
     expect(w.push(2)).toBe(false)
     expect(w.push(3)).toBe(true)
@@ -26,8 +26,8 @@ describe('RollingWindow', () => {
         fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 40 }),
         fc.double({ min: -1e6, max: 1e6, noNaN: true }),
         (size, xs, revised) => {
-          const direct = new RollingWindow(size)
-          const revisedW = new RollingWindow(size)
+          const direct = new RollingWindow(size, { squares: true })
+          const revisedW = new RollingWindow(size, { squares: true })
           const step = (w: RollingWindow, x: number): void => {
             if (w.push(x)) w.dropOldest()
           }
@@ -44,8 +44,19 @@ describe('RollingWindow', () => {
     )
   })
 
-  it('reset empties it', () => {
+  it('keeps no sum of squares unless asked', () => {
     const w = new RollingWindow(2)
+    w.push(3)
+    w.push(4)
+    expect(w.sum).toBe(7)
+    expect(w.sumSq).toBe(0)
+    w.dropOldest()
+    w.undo()
+    expect(w.sum).toBe(3)
+  })
+
+  it('reset empties it', () => {
+    const w = new RollingWindow(2, { squares: true })
     w.push(5)
     w.push(6)
     w.reset()
