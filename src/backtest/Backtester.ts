@@ -1,5 +1,5 @@
 import { ManualClock } from '../core/clock.js'
-import { TypedEmitter } from '../core/events.js'
+import { subscribe, TypedEmitter } from '../core/events.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
 import type { Candle, Instrument } from '../core/types.js'
 import type { DecimalLike } from '../decimal/index.js'
@@ -114,6 +114,17 @@ export class Backtester {
 
   /** Runs one backtest over `source` and returns its report. */
   async run(source: CandleSource): Promise<BacktestReport> {
+    const rig = this.#wire()
+    const tally = new RunTally(this.#cfg)
+    const unsubscribe = tally.attach(rig.engine, rig.risk)
+    const curve = new EquityCurve(this.#cfg.curvePoints ?? 1000)
+    const replayed = await replay(source, rig, curve)
+    unsubscribe()
+    return this.#report(rig, tally, replayed, curve)
+  }
+
+  /** Builds the paper venue, risk and engine of one run, all on one manual clock. */
+  #wire(): Rig {
     const cfg = this.#cfg
     const clock = new ManualClock(0)
     const accountCurrency = cfg.accountCurrency ?? 'USDT'
@@ -140,110 +151,161 @@ export class Backtester {
       feedHealth: { checkIntervalMs: 0 },
       shutdown: { cancelOpenOrders: true, timeoutMs: 1000 },
     })
-    const curve = new EquityCurve(cfg.curvePoints ?? 1000)
-    const maxTrades = cfg.maxTradesInReport ?? 10_000
-    const trades: ClosedTrade[] = []
-    let tradeCount = 0
-    let wins = 0
-    let grossProfit = 0
-    let grossLoss = 0
-    let signals = 0
-    let denied = 0
-    const errors: string[] = []
-    const signalLog: { t: number; strategyId: string; symbol: string; side: string; intent: string }[] = []
-    const maxSignals = cfg.maxSignalsInReport ?? 10_000
-    engine.events.on('signal', (s: Signal) => {
-      signals++
-      if (signalLog.length < maxSignals) {
-        signalLog.push({
-          t: s.tsEvent,
-          strategyId: s.strategyId,
-          symbol: s.symbol,
-          side: s.side,
-          intent: s.intent,
-        })
-      }
-    })
-    const stateChanges: { at: number; from: string; to: string; reason: string }[] = []
-    risk.events.on('risk.stateChanged', (e) => {
-      if (stateChanges.length < 1000)
-        stateChanges.push({ at: e.tsEvent, from: e.from, to: e.to, reason: e.reason })
-    })
-    const deniedByCode: Record<string, number> = {}
-    engine.events.on('order.denied', (e) => {
-      denied++
-      deniedByCode[e.code] = (deniedByCode[e.code] ?? 0) + 1
-    })
-    engine.events.on('trade.closed', (e) => {
-      tradeCount++
-      const pnl = e.trade.pnl.toNumber()
-      if (pnl > 0) {
-        wins++
-        grossProfit += pnl
-      } else grossLoss -= pnl
-      if (trades.length < maxTrades) trades.push(e.trade)
-    })
-    engine.events.on('error', (e: TradekitError) => {
-      if (errors.length < 100) errors.push(`${e.code}: ${e.message}`)
-    })
+    return { clock, portfolio, risk, bus, engine }
+  }
 
-    let first: Candle | undefined
-    let last: Candle | undefined
-    let count = 0
-    for await (const c of source as AsyncIterable<Candle>) {
-      if (first === undefined) {
-        first = c
-        clock.advanceTo(c.openTime)
-        await engine.start()
-      }
-      // Time moves to the candle's close before anyone sees it: no look-ahead.
-      clock.advanceTo(c.closeTime)
-      bus.emit('candle', c)
-      // Let the engine's promise chains (risk → submit → fill) settle before the next candle.
-      for (let i = 0; i < 6; i++) await undefined
-      const exposed = portfolio.positions().some((p) => !p.qty.isZero())
-      curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
-      last = c
-      count++
-    }
-    if (first !== undefined) await engine.stop()
+  #report(rig: Rig, t: RunTally, replayed: Replayed, curve: EquityCurve): BacktestReport {
+    const { first, last } = replayed
     const barsPerYear =
-      cfg.barsPerYear ?? (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
+      this.#cfg.barsPerYear ?? (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
     const s = curve.summary(barsPerYear)
     let fees = 0
-    for (const [, v] of portfolio.feesPaid()) fees += v.toNumber()
+    for (const [, v] of rig.portfolio.feesPaid()) fees += v.toNumber()
+    const { grossProfit, grossLoss, tradeCount } = t
     return {
       startTime: first?.openTime ?? 0,
       endTime: last?.closeTime ?? 0,
-      candles: count,
+      candles: replayed.count,
       startEquity: s.startEquity,
       endEquity: s.endEquity,
       totalReturn: s.totalReturn,
       maxDrawdown: s.maxDrawdown,
       sharpe: s.sharpe,
       sortino: s.sortino,
-      winRate: tradeCount > 0 ? wins / tradeCount : 0,
+      winRate: tradeCount > 0 ? t.wins / tradeCount : 0,
       profitFactor: grossLoss > 0 ? grossProfit / grossLoss : grossProfit > 0 ? Number.POSITIVE_INFINITY : 0,
       exposure: s.exposure,
       fees,
-      signals,
-      signalLog,
-      denied,
-      deniedByCode,
+      signals: t.signals,
+      signalLog: t.signalLog,
+      denied: t.denied,
+      deniedByCode: t.deniedByCode,
       tradeCount,
-      trades: trades.map((t) => ({
-        venue: t.venue,
-        symbol: t.symbol,
-        side: t.side,
-        openedAt: t.openedAt,
-        closedAt: t.closedAt,
-        qty: t.maxQty.toFixed(),
-        pnl: t.pnl.toFixed(),
-        fees: t.fees.toFixed(),
+      trades: t.trades.map((tr) => ({
+        venue: tr.venue,
+        symbol: tr.symbol,
+        side: tr.side,
+        openedAt: tr.openedAt,
+        closedAt: tr.closedAt,
+        qty: tr.maxQty.toFixed(),
+        pnl: tr.pnl.toFixed(),
+        fees: tr.fees.toFixed(),
       })),
       equityCurve: curve.points(),
-      stateChanges,
-      errors,
+      stateChanges: t.stateChanges,
+      errors: t.errors,
     }
+  }
+}
+
+/** The components of one run. */
+interface Rig {
+  readonly clock: ManualClock
+  readonly portfolio: Portfolio
+  readonly risk: RiskManager
+  readonly bus: TypedEmitter<MarketDataEvents>
+  readonly engine: TradingEngine
+}
+
+/** What a replay saw of the source. */
+interface Replayed {
+  readonly first: Candle | undefined
+  readonly last: Candle | undefined
+  readonly count: number
+}
+
+/** Feeds every candle to the engine at its close time, recording equity after each; starts and stops the engine. */
+async function replay(source: CandleSource, rig: Rig, curve: EquityCurve): Promise<Replayed> {
+  const { clock, engine, portfolio, bus } = rig
+  let first: Candle | undefined
+  let last: Candle | undefined
+  let count = 0
+  for await (const c of source as AsyncIterable<Candle>) {
+    if (first === undefined) {
+      first = c
+      clock.advanceTo(c.openTime)
+      await engine.start()
+    }
+    // Time moves to the candle's close before anyone sees it: no look-ahead.
+    clock.advanceTo(c.closeTime)
+    bus.emit('candle', c)
+    // Let the engine's promise chains (risk → submit → fill) settle before the next candle.
+    for (let i = 0; i < 6; i++) await undefined
+    const exposed = portfolio.positions().some((p) => !p.qty.isZero())
+    curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
+    last = c
+    count++
+  }
+  if (first !== undefined) await engine.stop()
+  return { first, last, count }
+}
+
+/** Counts what the engine and risk report during a run (signals, denials, trades, state changes, errors). */
+class RunTally {
+  readonly #maxTrades: number
+  readonly #maxSignals: number
+  readonly trades: ClosedTrade[] = []
+  tradeCount = 0
+  wins = 0
+  grossProfit = 0
+  grossLoss = 0
+  signals = 0
+  denied = 0
+  readonly errors: string[] = []
+  readonly signalLog: { t: number; strategyId: string; symbol: string; side: string; intent: string }[] = []
+  readonly stateChanges: { at: number; from: string; to: string; reason: string }[] = []
+  readonly deniedByCode: Record<string, number> = {}
+
+  constructor(cfg: BacktesterConfig) {
+    this.#maxTrades = cfg.maxTradesInReport ?? 10_000
+    this.#maxSignals = cfg.maxSignalsInReport ?? 10_000
+  }
+
+  /** Listens to the run's engine and risk manager; returns the function that stops listening. */
+  attach(engine: TradingEngine, risk: RiskManager): () => void {
+    const offRisk = subscribe(risk.events, {
+      'risk.stateChanged': (e) => {
+        if (this.stateChanges.length < 1000)
+          this.stateChanges.push({ at: e.tsEvent, from: e.from, to: e.to, reason: e.reason })
+      },
+    })
+    const offEngine = subscribe(engine.events, {
+      signal: (s: Signal) => this.#onSignal(s),
+      'order.denied': (e) => {
+        this.denied++
+        this.deniedByCode[e.code] = (this.deniedByCode[e.code] ?? 0) + 1
+      },
+      'trade.closed': (e) => this.#onTrade(e.trade),
+      error: (e: TradekitError) => {
+        if (this.errors.length < 100) this.errors.push(`${e.code}: ${e.message}`)
+      },
+    })
+    return () => {
+      offEngine()
+      offRisk()
+    }
+  }
+
+  #onSignal(s: Signal): void {
+    this.signals++
+    if (this.signalLog.length < this.#maxSignals) {
+      this.signalLog.push({
+        t: s.tsEvent,
+        strategyId: s.strategyId,
+        symbol: s.symbol,
+        side: s.side,
+        intent: s.intent,
+      })
+    }
+  }
+
+  #onTrade(trade: ClosedTrade): void {
+    this.tradeCount++
+    const pnl = trade.pnl.toNumber()
+    if (pnl > 0) {
+      this.wins++
+      this.grossProfit += pnl
+    } else this.grossLoss -= pnl
+    if (this.trades.length < this.#maxTrades) this.trades.push(trade)
   }
 }

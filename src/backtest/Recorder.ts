@@ -1,7 +1,7 @@
 import { WebSocket as IsoWebSocket } from 'isows'
 import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
-import type { Listenable } from '../core/events.js'
+import { type Listenable, subscribe } from '../core/events.js'
 import { QueueFullError, type TradekitError } from '../errors/index.js'
 import type { WebSocketConstructor } from '../transport/index.js'
 
@@ -114,8 +114,7 @@ export class Recorder {
     const onMessage = (e: { data: string | ArrayBuffer }): void => {
       this.record('ws', channel, typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data))
     }
-    socket.events.on('message', onMessage)
-    return () => socket.events.off('message', onMessage)
+    return subscribe(socket.events, { message: onMessage })
   }
 
   /**
@@ -123,24 +122,18 @@ export class Recorder {
    * (e.g. `new BinanceMarketStream({ ..., WebSocket: rec.recordingWebSocket('binance-spot') })`). Frames reach the
    * adapter unchanged.
    */
-  recordingWebSocket(
-    channel: string,
-    Base: WebSocketConstructor = IsoWebSocket as unknown as WebSocketConstructor,
-  ): WebSocketConstructor {
+  recordingWebSocket(channel: string, Base: WebSocketConstructor = IsoWebSocket): WebSocketConstructor {
     const record = (data: unknown): void => {
       if (typeof data === 'string') this.record('ws', channel, data)
       else if (data instanceof ArrayBuffer) this.record('ws', channel, new TextDecoder().decode(data))
       else if (ArrayBuffer.isView(data)) this.record('ws', channel, new TextDecoder().decode(data))
     }
-    return class RecordingWebSocket extends (Base as unknown as new (
-      url: string,
-      protocols?: string | string[],
-    ) => WebSocket) {
+    return class RecordingWebSocket extends Base {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols)
         this.addEventListener('message', (e: MessageEvent) => record(e.data))
       }
-    } as unknown as WebSocketConstructor
+    }
   }
 
   /** Wraps a `fetch` so every response body is recorded (the response returned to the caller is unaffected). */

@@ -31,13 +31,18 @@ export class SystemClock implements Clock {
     return Date.now()
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = globalThis.setTimeout(fn, Math.max(0, ms)) as unknown as { unref?: () => void }
-    t.unref?.()
+    const t: unknown = globalThis.setTimeout(fn, Math.max(0, ms))
+    if (hasUnref(t)) t.unref()
     return t as TimerHandle
   }
   clearTimeout(handle: TimerHandle | undefined): void {
     if (handle !== undefined) globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0])
   }
+}
+
+/** Node's timers have `unref`; browsers' are numbers. */
+function hasUnref(t: unknown): t is { unref: () => void } {
+  return typeof t === 'object' && t !== null && typeof (t as { unref?: unknown }).unref === 'function'
 }
 
 interface ManualTimer {

@@ -32,6 +32,9 @@ export interface TypedEmitterOptions {
 }
 
 type AnyFn = (...args: unknown[]) => void
+/** A listener as stored: any of the map's listener types (called through `Reflect.apply`). */
+// biome-ignore lint/complexity/noBannedTypes: the common supertype of every Listener<M, K>
+type StoredFn = Function
 
 /**
  * The typed event emitter every tradekit component uses (on eventemitter3). Listeners are isolated: one that
@@ -49,7 +52,7 @@ type AnyFn = (...args: unknown[]) => void
  */
 export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
   readonly #ee = new EventEmitter()
-  readonly #wrappers = new Map<string, Map<AnyFn, AnyFn[]>>()
+  readonly #wrappers = new Map<string, Map<StoredFn, AnyFn[]>>()
   readonly #onUnhandledError: (error: TradekitError) => void
 
   constructor(options: TypedEmitterOptions = {}) {
@@ -57,22 +60,22 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
   }
 
   on<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
-    this.#ee.on(event, this.#wrap(event, fn as unknown as AnyFn, false))
+    this.#ee.on(event, this.#wrap(event, fn, false))
     return this
   }
 
   once<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
-    this.#ee.once(event, this.#wrap(event, fn as unknown as AnyFn, true))
+    this.#ee.once(event, this.#wrap(event, fn, true))
     return this
   }
 
   off<K extends keyof M & string>(event: K, fn: Listener<M, K>): this {
     const byFn = this.#wrappers.get(event)
-    const list = byFn?.get(fn as unknown as AnyFn)
+    const list = byFn?.get(fn)
     const wrapper = list?.pop()
     if (wrapper !== undefined) {
       this.#ee.off(event, wrapper)
-      if (list?.length === 0) byFn?.delete(fn as unknown as AnyFn)
+      if (list?.length === 0) byFn?.delete(fn)
     }
     return this
   }
@@ -105,7 +108,7 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
     return this.#ee.emit(event, ...args)
   }
 
-  #wrap(event: string, fn: AnyFn, once: boolean): AnyFn {
+  #wrap(event: string, fn: StoredFn, once: boolean): AnyFn {
     let byFn = this.#wrappers.get(event)
     if (byFn === undefined) {
       byFn = new Map()
@@ -114,7 +117,7 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
     const wrapper: AnyFn = (...args) => {
       if (once) this.#forget(event, fn, wrapper)
       try {
-        fn(...args)
+        Reflect.apply(fn, undefined, args)
       } catch (e) {
         this.#listenerThrew(event, e)
       }
@@ -125,7 +128,7 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
     return wrapper
   }
 
-  #forget(event: string, fn: AnyFn, wrapper: AnyFn): void {
+  #forget(event: string, fn: StoredFn, wrapper: AnyFn): void {
     const byFn = this.#wrappers.get(event)
     const list = byFn?.get(fn)
     if (list === undefined) return
@@ -141,10 +144,47 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
       this.#onUnhandledError(error)
       return
     }
-    this.emit('error' as keyof M & string, ...([error] as unknown as M[keyof M & string]))
+    if (this.#ee.listenerCount('error') === 0) this.#onUnhandledError(error)
+    else this.#ee.emit('error', error)
   }
 }
 
 function defaultUnhandled(error: TradekitError): void {
   console.error('[tradekit] unhandled error event:', error)
+}
+
+/** Listeners by event name, as {@link subscribe} takes them. */
+export type EventHandlers<M extends EventMap<M>> = { readonly [K in keyof M & string]?: Listener<M, K> }
+
+/**
+ * Adds every listener of `handlers` to `source` and returns one function that removes them all (calling it again
+ * does nothing). Replaces hand-written `on`/`off` pairs.
+ *
+ * @example
+ * ```ts
+ * const unsubscribe = subscribe(feed.events, {
+ *   candle: (c) => strategy.onCandle(c),
+ *   error: (e) => log.warn(e),
+ * })
+ * unsubscribe() // removes both listeners
+ * ```
+ */
+export function subscribe<M extends EventMap<M>>(
+  source: Pick<Listenable<M>, 'on' | 'off'> | TypedEmitter<M>,
+  handlers: NoInfer<EventHandlers<M>>,
+): () => void {
+  const offs: Array<() => void> = []
+  const add = <K extends keyof M & string>(event: K): void => {
+    const fn = handlers[event]
+    if (fn === undefined) return
+    source.on(event, fn)
+    offs.push(() => source.off(event, fn))
+  }
+  for (const event of Object.keys(handlers) as Array<keyof M & string>) add(event)
+  let active = true
+  return () => {
+    if (!active) return
+    active = false
+    for (const off of offs) off()
+  }
 }

@@ -2,9 +2,11 @@ export { err, ok, type Result, unwrap } from '../errors/result.js'
 export { type Clock, ManualClock, ScaledClock, SystemClock, sleep, type TimerHandle } from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
 export {
+  type EventHandlers,
   type EventMap,
   type Listenable,
   type Listener,
+  subscribe,
   TypedEmitter,
   type TypedEmitterOptions,
 } from './events.js'
@@ -50,6 +52,14 @@ export {
   type Signal,
   type UserDataEvents,
 } from './ports.js'
+export {
+  ClockSchema,
+  DecimalInputSchema,
+  DurationMsSchema,
+  isClock,
+  PositiveDecimalSchema,
+  PositiveDurationMsSchema,
+} from './schemas.js'
 export {
   type Balance,
   type BookLevel,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseConfig } from '../core/index.js'
+import { RollingWindow } from './RollingWindow.js'
 import type { Indicator, PriceInput } from './types.js'
 import { MAX_PERIOD, readPrice } from './validate.js'
 
@@ -45,16 +46,8 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
   readonly stdDev: number
   /** TA-Lib lookback: `period - 1`. */
   readonly lookback: number
-  readonly #buf: Float64Array
-  #idx = 0
-  #sum = 0
-  #sumSq = 0
-  #count = 0
+  readonly #w: RollingWindow
   #value: BollingerBandsValue | undefined = undefined
-  #pIdx = 0
-  #pSum = 0
-  #pSumSq = 0
-  #pOld = 0
   #pValue: BollingerBandsValue | undefined = undefined
 
   constructor(config: BollingerBandsConfig = {}) {
@@ -62,49 +55,32 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
     this.period = c.period
     this.stdDev = c.stdDev
     this.lookback = c.period - 1
-    this.#buf = new Float64Array(c.period)
+    this.#w = new RollingWindow(c.period, { squares: true })
   }
 
   /** Adds a price (or a candle's close) and returns `{ upper, middle, lower }`, or `undefined` while warming up. */
   update(input: PriceInput): BollingerBandsValue | undefined {
     const x = readPrice('BollingerBands', input)
-    this.#pIdx = this.#idx
-    this.#pSum = this.#sum
-    this.#pSumSq = this.#sumSq
-    this.#pOld = this.#buf[this.#idx]!
     this.#pValue = this.#value
     return this.#step(x)
   }
 
   /** Revises the latest input. */
   replace(input: PriceInput): BollingerBandsValue | undefined {
-    if (this.#count === 0) return this.update(input)
+    if (this.#w.count === 0) return this.update(input)
     const x = readPrice('BollingerBands', input)
-    this.#idx = this.#pIdx
-    this.#sum = this.#pSum
-    this.#sumSq = this.#pSumSq
-    this.#buf[this.#idx] = this.#pOld
+    this.#w.undo()
     this.#value = this.#pValue
-    this.#count--
     return this.#step(x)
   }
 
   #step(x: number): BollingerBandsValue | undefined {
     const p = this.period
-    const buf = this.#buf
-    let idx = this.#idx
-    this.#sum += x
-    this.#sumSq += x * x
-    buf[idx] = x
-    idx++
-    if (idx === p) idx = 0
-    this.#idx = idx
-    if (++this.#count < p) return undefined
-    const mean = this.#sum / p
-    let variance = this.#sumSq / p
-    const t = buf[idx]!
-    this.#sum -= t
-    this.#sumSq -= t * t
+    const w = this.#w
+    if (!w.push(x)) return undefined
+    const mean = w.sum / p
+    let variance = w.sumSq / p
+    w.dropOldest()
     variance -= mean * mean
     const d = variance < 0.00000001 ? 0 : Math.sqrt(variance) * this.stdDev
     const v: BollingerBandsValue = { upper: mean + d, middle: mean, lower: mean - d }
@@ -114,11 +90,7 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
 
   /** Forgets all inputs. */
   reset(): void {
-    this.#buf.fill(0)
-    this.#idx = 0
-    this.#sum = 0
-    this.#sumSq = 0
-    this.#count = 0
+    this.#w.reset()
     this.#value = undefined
     this.#pValue = undefined
   }
@@ -133,6 +105,6 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
   }
   /** Inputs accepted so far. */
   get count(): number {
-    return this.#count
+    return this.#w.count
   }
 }

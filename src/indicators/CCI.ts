@@ -1,3 +1,4 @@
+import { RollingWindow } from './RollingWindow.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, checkPeriod, isZero } from './validate.js'
 
@@ -19,45 +20,38 @@ export class CCI implements Indicator<CandleInput, number> {
   readonly period: number
   /** TA-Lib lookback: `period - 1`. */
   readonly lookback: number
-  readonly #buf: Float64Array
-  #idx = 0
-  #count = 0
+  readonly #w: RollingWindow
   #value = Number.NaN
-  #pOld = 0
   #pValue = Number.NaN
 
   constructor(period: number) {
     this.period = checkPeriod('CCI', 'period', period, 2)
     this.lookback = period - 1
-    this.#buf = new Float64Array(period)
+    this.#w = new RollingWindow(period)
   }
 
   /** Adds a candle and returns the CCI, or `undefined` while warming up. */
   update(input: CandleInput): number | undefined {
     const c = checkCandle('CCI', input)
-    this.#pOld = this.#buf[this.#idx]!
     this.#pValue = this.#value
     return this.#step(c)
   }
 
   /** Revises the latest candle. */
   replace(input: CandleInput): number | undefined {
-    if (this.#count === 0) return this.update(input)
+    if (this.#w.count === 0) return this.update(input)
     const c = checkCandle('CCI', input)
-    this.#idx = this.#idx === 0 ? this.period - 1 : this.#idx - 1
-    this.#buf[this.#idx] = this.#pOld
+    this.#w.undo()
     this.#value = this.#pValue
-    this.#count--
     return this.#step(c)
   }
 
   #step(c: CandleInput): number | undefined {
     const p = this.period
-    const buf = this.#buf
     const last = (c.high + c.low + c.close) / 3
-    buf[this.#idx] = last
-    this.#idx = this.#idx + 1 === p ? 0 : this.#idx + 1
-    if (++this.#count < p) return undefined
+    if (!this.#w.push(last)) return undefined
+    // The mean is summed afresh over the window, as TA-Lib does (not from the running sum).
+    const buf = this.#w.values
     let avg = 0
     for (let j = 0; j < p; j++) avg += buf[j]!
     avg /= p
@@ -71,23 +65,21 @@ export class CCI implements Indicator<CandleInput, number> {
 
   /** Forgets all inputs. */
   reset(): void {
-    this.#buf.fill(0)
-    this.#idx = 0
-    this.#count = 0
+    this.#w.reset()
     this.#value = Number.NaN
     this.#pValue = Number.NaN
   }
 
   /** Latest CCI, or `undefined` while warming up. */
   get value(): number | undefined {
-    return this.#count > this.lookback ? this.#value : undefined
+    return this.#w.count > this.lookback ? this.#value : undefined
   }
   /** True once `period` candles were seen. */
   get isReady(): boolean {
-    return this.#count > this.lookback
+    return this.#w.count > this.lookback
   }
   /** Candles accepted so far. */
   get count(): number {
-    return this.#count
+    return this.#w.count
   }
 }

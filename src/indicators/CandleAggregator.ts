@@ -8,6 +8,7 @@ import {
   type Trade,
   TypedEmitter,
 } from '../core/index.js'
+import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
 import { type TradekitError, ValidationError } from '../errors/index.js'
 import { TIMEFRAMES, type Timeframe, timeframeEnd, timeframeStart } from './timeframe.js'
 import { checkCandle } from './validate.js'
@@ -22,9 +23,9 @@ export const CandleAggregatorConfigSchema = z
     /** Symbol written into the candles. */
     symbol: z.string().default(''),
     /** Closes candles on time boundaries; without it a candle closes only when later data arrives (or `flush()`). */
-    clock: z.custom<Clock>((c) => typeof (c as Clock | undefined)?.setTimeout === 'function').optional(),
+    clock: ClockSchema.optional(),
     /** Grace period after a boundary during which late data still counts for the closing candle. */
-    closeDelayMs: z.number().int().min(0).max(3_600_000).default(0),
+    closeDelayMs: DurationMsSchema.max(3_600_000).default(0),
     /** Emit flat, zero-volume candles (at the previous close) for intervals without data. */
     fillGaps: z.boolean().default(true),
     /** At most this many flat candles are emitted for one gap; the rest are skipped and counted. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseConfig } from '../core/index.js'
+import { PositiveDurationMsSchema } from '../core/schemas.js'
 import { ValidationError } from '../errors/index.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, MAX_PERIOD } from './validate.js'
@@ -11,7 +12,7 @@ import { checkCandle, MAX_PERIOD } from './validate.js'
 export const VWAPConfigSchema = z
   .object({
     period: z.number().int().min(1).max(MAX_PERIOD).optional(),
-    sessionMs: z.number().int().min(1).default(86_400_000),
+    sessionMs: PositiveDurationMsSchema.default(86_400_000),
     sessionOffsetMs: z.number().int().default(0),
   })
   .strict()

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
 import { CircuitOpenError, type TradekitError } from '../errors/index.js'
 
 /** States of a {@link CircuitBreaker}. */
@@ -16,20 +17,17 @@ export const CircuitState = {
 /** One of the {@link CircuitState} values. */
 export type CircuitState = (typeof CircuitState)[keyof typeof CircuitState]
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
-
 /** Schema of {@link CircuitBreakerConfig}; defaults are applied here. */
 export const CircuitBreakerConfigSchema = z
   .object({
     /** Consecutive failures that open the circuit. Default 5. */
     failureThreshold: z.number().int().positive().default(5),
     /** How long the circuit stays open before a trial call, in ms. Default 30 s. */
-    cooldownMs: z.number().int().nonnegative().default(30_000),
+    cooldownMs: DurationMsSchema.default(30_000),
     /** Trial calls allowed at once while half-open. Default 1. */
     halfOpenMaxCalls: z.number().int().positive().default(1),
     /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Receives errors emitted while nobody listens to `error`. */
     onUnhandledError: z.custom<(e: TradekitError) => void>((v) => typeof v === 'function').optional(),
   })

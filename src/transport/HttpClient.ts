@@ -1,28 +1,42 @@
 import { z } from 'zod'
-import { type Clock, SystemClock, sleep, type TimerHandle } from '../core/clock.js'
-import { formatIssues, parseConfig } from '../core/config.js'
+import { type Clock, SystemClock, sleep } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import {
-  BannedError,
-  ExchangeDataError,
-  HttpError,
-  isTradekitError,
+  type BannedError,
+  type ExchangeDataError,
+  type HttpError,
   NetworkError,
-  RateLimitError,
+  type RateLimitError,
   TimeoutError,
   type TradekitError,
   toTradekitError,
   ValidationError,
 } from '../errors/index.js'
+import { err, ok, type Result } from '../errors/result.js'
 import { backoffDelay } from './backoff.js'
 import { CircuitBreaker, CircuitState } from './CircuitBreaker.js'
+import { classifyHttpFailure } from './http/classifyHttpFailure.js'
+import { decodeResponse, tryJson } from './http/decodeResponse.js'
+import { type FetchResult, fetchWithTimeout } from './http/fetchWithTimeout.js'
+import { observeUsageHeaders } from './http/observeUsageHeaders.js'
+import {
+  buildUrl,
+  encodeBody,
+  findHeader,
+  lowerKeys,
+  pathOnly,
+  type QueryValue,
+  toSearchParams,
+} from './http/requestParts.js'
 import { Priority, RateLimiter, type RequestCost } from './RateLimiter.js'
+
+export { parseRetryAfter } from './http/parseRetryAfter.js'
+export type { QueryValue } from './http/requestParts.js'
 
 /** HTTP methods {@link HttpClient} sends. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-
-/** A query parameter value; `undefined` and `null` are left out. */
-export type QueryValue = string | number | boolean | bigint | undefined | null
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE'])
 
@@ -42,7 +56,7 @@ export interface HttpRequestDraft {
   body: string | undefined
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number
-  /** Free-form context from {@link HttpRequestParams.meta} (e.g. which auth level a venue needs). */
+  /** Free-form context from {@link HttpRequestOptions.meta} (e.g. which auth level a venue needs). */
   readonly meta: Readonly<Record<string, unknown>>
 }
 
@@ -91,8 +105,6 @@ const hasMethods = (v: unknown, names: readonly string[]): boolean =>
   typeof v === 'object' &&
   v !== null &&
   names.every((n) => typeof (v as Record<string, unknown>)[n] === 'function')
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
 /** Schema of {@link HttpClientConfig}; defaults are applied here. */
 export const HttpClientConfigSchema = z
@@ -102,17 +114,17 @@ export const HttpClientConfigSchema = z
     /** Venue name put on errors. Default `"http"`. */
     venue: z.string().min(1).default('http'),
     /** Per-attempt timeout (headers and body), ms. Default 10 s. */
-    timeoutMs: z.number().int().positive().default(10_000),
+    timeoutMs: PositiveDurationMsSchema.default(10_000),
     /** Attempts in total, the first included. Default 3. */
     maxAttempts: z.number().int().positive().max(20).default(3),
     /** Ceiling of the first retry delay (full jitter), ms. Default 250. */
-    retryBaseMs: z.number().int().nonnegative().default(250),
+    retryBaseMs: DurationMsSchema.default(250),
     /** Largest retry delay ceiling, ms. Default 5 s. */
-    retryMaxMs: z.number().int().nonnegative().default(5_000),
+    retryMaxMs: DurationMsSchema.default(5_000),
     /** A 429 whose Retry-After exceeds this fails at once instead of waiting. Default 60 s. */
-    maxRetryAfterMs: z.number().int().nonnegative().default(60_000),
+    maxRetryAfterMs: DurationMsSchema.default(60_000),
     /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
-    defaultBanMs: z.number().int().positive().default(120_000),
+    defaultBanMs: PositiveDurationMsSchema.default(120_000),
     /** Statuses that mean "banned" (Binance: 418). Default `[418]`. */
     banStatuses: z.array(z.number().int()).default([418]),
     /** Headers sent with every request. Default none. */
@@ -155,7 +167,7 @@ export const HttpClientConfigSchema = z
     /** `fetch` implementation; default the global one. */
     fetch: z.custom<typeof fetch>(isFn, 'must be a function').optional(),
     /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Randomness for jitter, in [0, 1). Default `Math.random`. */
     random: z.custom<() => number>(isFn, 'must be a function').optional(),
     /** Receives errors emitted while nobody listens to `error`. */
@@ -167,7 +179,7 @@ export const HttpClientConfigSchema = z
 export type HttpClientConfig = z.input<typeof HttpClientConfigSchema>
 
 /** Parameters of one {@link HttpClient.request}. */
-export interface HttpRequestParams {
+export interface HttpRequestOptions {
   /** Default `GET`. */
   readonly method?: HttpMethod
   /** Path appended to the base URL, e.g. `/api/v3/order`. */
@@ -311,9 +323,9 @@ export class HttpClient {
    *
    * @throws {HttpRequestErrorType}
    */
-  request<S extends z.ZodType>(params: HttpRequestParams & { schema: S }): Promise<HttpResponse<z.output<S>>>
-  request(params: HttpRequestParams): Promise<HttpResponse<unknown>>
-  async request(params: HttpRequestParams): Promise<HttpResponse<unknown>> {
+  request<S extends z.ZodType>(params: HttpRequestOptions & { schema: S }): Promise<HttpResponse<z.output<S>>>
+  request(params: HttpRequestOptions): Promise<HttpResponse<unknown>>
+  async request(params: HttpRequestOptions): Promise<HttpResponse<unknown>> {
     const method = params.method ?? 'GET'
     const label = `${method} ${pathOnly(params.path)}`
     const retryable = IDEMPOTENT.has(method) || params.retrySafe === true
@@ -357,7 +369,7 @@ export class HttpClient {
   /** GETs `path` and returns the decoded body. */
   async get<S extends z.ZodType>(
     path: string,
-    params: Omit<HttpRequestParams, 'path' | 'method' | 'schema'> & { schema: S },
+    params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {
     return (await this.request({ ...params, path, method: 'GET' })).data
   }
@@ -365,7 +377,7 @@ export class HttpClient {
   /** POSTs to `path` and returns the decoded body. Not retried unless `retrySafe`. */
   async post<S extends z.ZodType>(
     path: string,
-    params: Omit<HttpRequestParams, 'path' | 'method' | 'schema'> & { schema: S },
+    params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {
     return (await this.request({ ...params, path, method: 'POST' })).data
   }
@@ -373,21 +385,58 @@ export class HttpClient {
   /** DELETEs `path` and returns the decoded body. */
   async delete<S extends z.ZodType>(
     path: string,
-    params: Omit<HttpRequestParams, 'path' | 'method' | 'schema'> & { schema: S },
+    params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {
     return (await this.request({ ...params, path, method: 'DELETE' })).data
   }
 
+  /** One attempt: build and sign the request, send it, then classify the response into an {@link Outcome}. */
   async #attempt(
-    params: HttpRequestParams,
+    params: HttpRequestOptions,
     method: HttpMethod,
     label: string,
     attempt: number,
   ): Promise<Outcome> {
+    const built = await this.#buildDraft(params, method, label, attempt)
+    if (!built.ok) return { kind: 'fail', error: built.error }
+    const draft = built.value
+    if (params.signal?.aborted) return { kind: 'fail', error: params.signal.reason }
+    try {
+      this.circuitBreaker?.acquire()
+    } catch (e) {
+      return { kind: 'fail', error: e }
+    }
+    const started = this.#clock.now()
+    const sentAt = this.rateLimiter.now()
+    const sent = await this.#send(params, draft, label)
+    if (sent.kind !== 'response') return this.#noResponse(sent, params, label, attempt)
+    const now = this.#clock.now()
+    const requestId = findHeader(sent.headers, this.#cfg.requestIdHeaders)
+    observeUsageHeaders(sent.headers, this.#usage, this.rateLimiter, sentAt)
+    this.#observeResponse(
+      {
+        status: sent.status,
+        headers: sent.headers,
+        request: label,
+        requestId,
+        attempt,
+        durationMs: now - started,
+        meta: draft.meta,
+      },
+      now,
+    )
+    if (sent.status >= 200 && sent.status < 300) return this.#success(sent, params, label, requestId, attempt)
+    return this.#failure(sent, draft.meta, label, requestId, attempt, now)
+  }
+
+  /** Builds the request afresh for every attempt (so a signature's timestamp is fresh) and signs it. */
+  async #buildDraft(
+    params: HttpRequestOptions,
+    method: HttpMethod,
+    label: string,
+    attempt: number,
+  ): Promise<Result<HttpRequestDraft, TradekitError>> {
     const cfg = this.#cfg
-    const meta = params.meta ?? {}
-    const signal = params.signal
-    // Build the request afresh for every attempt, so a signature's timestamp is fresh.
     const draft: HttpRequestDraft = {
       method,
       path: params.path,
@@ -395,7 +444,7 @@ export class HttpClient {
       headers: lowerKeys(cfg.headers, params.headers),
       body: undefined,
       attempt,
-      meta,
+      meta: params.meta ?? {},
     }
     try {
       draft.body = encodeBody(params.body, draft.headers)
@@ -405,176 +454,128 @@ export class HttpClient {
         await this.#bounded(cfg.sign(draft), params.timeoutMs ?? cfg.timeoutMs, label)
       }
     } catch (e) {
-      return { kind: 'fail', error: toTradekitError(e) }
+      return err(toTradekitError(e))
     }
-    if (signal?.aborted) return { kind: 'fail', error: signal.reason }
+    return ok(draft)
+  }
 
+  #send(params: HttpRequestOptions, draft: HttpRequestDraft, label: string): Promise<FetchResult> {
+    return fetchWithTimeout(this.#fetch, this.#clock, buildUrl(this.#base, params.path, draft.query), {
+      method: draft.method,
+      headers: draft.headers,
+      body: draft.body,
+      timeoutMs: params.timeoutMs ?? this.#cfg.timeoutMs,
+      label,
+      maxResponseBytes: this.#cfg.maxResponseBytes,
+      venue: this.#cfg.venue,
+      signal: params.signal,
+    })
+  }
+
+  /** A request that got no usable response: timeouts and network errors are retried, an abort is not. */
+  #noResponse(
+    sent: Exclude<FetchResult, { kind: 'response' }>,
+    params: HttpRequestOptions,
+    label: string,
+    attempt: number,
+  ): Outcome {
     const breaker = this.circuitBreaker
-    try {
-      breaker?.acquire()
-    } catch (e) {
-      return { kind: 'fail', error: e }
-    }
-
-    const qs = draft.query.toString()
-    const url = `${this.#base}${params.path}${qs.length > 0 ? (params.path.includes('?') ? '&' : '?') + qs : ''}`
-    const timeoutMs = params.timeoutMs ?? cfg.timeoutMs
-    const controller = new AbortController()
-    let timedOut = false
-    const timer: TimerHandle = this.#clock.setTimeout(() => {
-      timedOut = true
-      controller.abort(
-        new TimeoutError(`Request "${label}" timed out after ${timeoutMs} ms`, timeoutMs, { request: label }),
-      )
-    }, timeoutMs)
-    const onAbort = (): void => controller.abort(signal?.reason)
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const started = this.#clock.now()
-    const sentAt = this.rateLimiter.now()
-
-    let status: number
-    let headers: Headers
-    let bodyText: string
-    try {
-      const res = await this.#fetch(url, {
-        method,
-        headers: draft.headers,
-        ...(draft.body !== undefined ? { body: draft.body } : {}),
-        signal: controller.signal,
-        // A redirect is answered as the 3xx it is (an HttpError), never followed with signed parameters.
-        redirect: 'manual',
-      })
-      status = res.status
-      headers = res.headers
-      bodyText = await readBody(res, cfg.maxResponseBytes, label, cfg.venue)
-    } catch (e) {
-      if (timedOut) {
+    switch (sent.kind) {
+      case 'timeout': {
+        breaker?.onFailure()
+        const timeoutMs = params.timeoutMs ?? this.#cfg.timeoutMs
+        const message = `Request "${label}" timed out after ${timeoutMs} ms`
+        return {
+          kind: 'retry',
+          error: new TimeoutError(message, timeoutMs, { request: label, details: { attempt } }),
+        }
+      }
+      case 'aborted':
+        breaker?.release()
+        return { kind: 'fail', error: params.signal?.reason }
+      case 'refused':
+        // Body too large: the server answered, so it is up.
+        breaker?.onSuccess()
+        return { kind: 'fail', error: sent.error }
+      case 'network':
         breaker?.onFailure()
         return {
           kind: 'retry',
-          error: new TimeoutError(`Request "${label}" timed out after ${timeoutMs} ms`, timeoutMs, {
+          error: new NetworkError(`Request "${label}" failed: ${describeCause(sent.cause)}`, {
             request: label,
+            cause: safeCause(sent.cause),
             details: { attempt },
           }),
         }
-      }
-      if (signal?.aborted) {
-        breaker?.release()
-        return { kind: 'fail', error: signal.reason }
-      }
-      if (isTradekitError(e)) {
-        // Body too large: the server answered, so it is up.
-        breaker?.onSuccess()
-        return { kind: 'fail', error: e }
-      }
-      breaker?.onFailure()
-      return {
-        kind: 'retry',
-        error: new NetworkError(`Request "${label}" failed: ${describeCause(e)}`, {
-          request: label,
-          cause: safeCause(e),
-          details: { attempt },
-        }),
-      }
-    } finally {
-      this.#clock.clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
     }
+  }
 
-    const now = this.#clock.now()
-    const requestId = findHeader(headers, cfg.requestIdHeaders)
-    for (const [header, windowId] of this.#usage) {
-      const v = headers.get(header)
-      if (v !== null && /^\d+(\.\d+)?$/.test(v.trim()))
-        this.rateLimiter.observeUsage(windowId, Number(v), sentAt)
-    }
-    const info: HttpResponseInfo = {
-      status,
-      headers,
-      request: label,
-      requestId,
-      attempt,
-      durationMs: now - started,
-      meta,
-    }
-    if (cfg.onResponse !== undefined) {
+  /** Runs the `onResponse` hook (reporting its exceptions) and emits `response`. */
+  #observeResponse(info: HttpResponseInfo, now: number): void {
+    const hook = this.#cfg.onResponse
+    if (hook !== undefined) {
       try {
-        cfg.onResponse(info)
+        hook(info)
       } catch (e) {
         this.#bus.emit('error', toTradekitError(e))
       }
     }
     this.#bus.emit('response', { type: 'response', ...info, tsEvent: now })
+  }
 
-    if (status >= 200 && status < 300) {
-      breaker?.onSuccess()
-      const decoded = decode(bodyText, params.schema, label, cfg.venue, { status, requestId })
-      if (!decoded.ok) return { kind: 'fail', error: decoded.error }
-      return { kind: 'ok', response: { status, headers, data: decoded.value, requestId, attempts: attempt } }
-    }
+  #success(
+    res: { status: number; headers: Headers; bodyText: string },
+    params: HttpRequestOptions,
+    label: string,
+    requestId: string | undefined,
+    attempt: number,
+  ): Outcome {
+    this.circuitBreaker?.onSuccess()
+    const { status, headers } = res
+    const decoded = decodeResponse(res.bodyText, params.schema, label, this.#cfg.venue, { status, requestId })
+    if (!decoded.ok) return { kind: 'fail', error: decoded.error }
+    return { kind: 'ok', response: { status, headers, data: decoded.value, requestId, attempts: attempt } }
+  }
 
-    const ctx: HttpErrorContext = {
-      venue: cfg.venue,
-      status,
-      headers,
-      bodyText,
-      json: tryJson(bodyText),
-      request: label,
-      requestId,
-      meta,
-    }
+  /** Maps a non-2xx response through the venue's error mapper, classifies it and applies the decision. */
+  #failure(
+    res: { status: number; headers: Headers; bodyText: string },
+    meta: Readonly<Record<string, unknown>>,
+    label: string,
+    requestId: string | undefined,
+    attempt: number,
+    now: number,
+  ): Outcome {
+    const cfg = this.#cfg
+    const { status, headers, bodyText } = res
     let mapped: TradekitError | undefined
     try {
-      mapped = cfg.mapError?.(ctx)
+      const json = tryJson(bodyText)
+      mapped = cfg.mapError?.({
+        venue: cfg.venue,
+        status,
+        headers,
+        bodyText,
+        json,
+        request: label,
+        requestId,
+        meta,
+      })
     } catch (e) {
       this.#bus.emit('error', toTradekitError(e))
     }
-    const base = { request: label, ...(requestId !== undefined ? { requestId } : {}) }
-
-    if (cfg.banStatuses.includes(status)) {
-      breaker?.onSuccess()
-      const retryAfter = parseRetryAfter(headers.get('retry-after'), now)
-      const until = now + (retryAfter ?? cfg.defaultBanMs)
-      this.rateLimiter.ban(until)
-      return {
-        kind: 'fail',
-        error: new BannedError(`Banned by ${cfg.venue} until ${new Date(until).toISOString()}`, until, {
-          ...base,
-          ...(mapped !== undefined ? { cause: mapped } : {}),
-          details: { status, ...venueDetails(mapped) },
-        }),
-      }
+    const failure = { status, headers, bodyText, mapped, label, requestId, attempt, now }
+    const decision = classifyHttpFailure(failure, cfg)
+    if (decision.breaker === 'success') this.circuitBreaker?.onSuccess()
+    else this.circuitBreaker?.onFailure()
+    if (decision.banUntil !== undefined) this.rateLimiter.ban(decision.banUntil)
+    if (decision.pauseUntil !== undefined) this.rateLimiter.pause(decision.pauseUntil)
+    if (decision.kind === 'fail') return { kind: 'fail', error: decision.error }
+    return {
+      kind: 'retry',
+      error: decision.error,
+      ...(decision.delayMs !== undefined ? { delayMs: decision.delayMs } : {}),
     }
-    if (status === 429) {
-      breaker?.onSuccess()
-      const retryAfter = parseRetryAfter(headers.get('retry-after'), now)
-      const waitMs =
-        retryAfter ??
-        backoffDelay({
-          attempt,
-          baseMs: Math.max(cfg.retryBaseMs, 1),
-          maxMs: cfg.retryMaxMs,
-          ...(cfg.random ? { random: cfg.random } : {}),
-        })
-      const error = new RateLimitError(`Rate limited by ${cfg.venue} on "${label}"`, waitMs, {
-        ...base,
-        ...(mapped !== undefined ? { cause: mapped } : {}),
-        details: { status, ...venueDetails(mapped) },
-      })
-      if (waitMs > cfg.maxRetryAfterMs) return { kind: 'fail', error }
-      // Every request on this limiter holds back until the venue's window reopens.
-      if (retryAfter !== undefined) this.rateLimiter.pause(now + retryAfter)
-      return { kind: 'retry', error, delayMs: retryAfter !== undefined ? 0 : waitMs }
-    }
-    if (status >= 500) {
-      breaker?.onFailure()
-      return {
-        kind: 'retry',
-        error: mapped ?? new HttpError(status, bodyText, { ...base, details: { attempt } }),
-      }
-    }
-    breaker?.onSuccess()
-    return { kind: 'fail', error: mapped ?? new HttpError(status, bodyText, base) }
   }
 
   /** Awaits a hook's result for at most `timeoutMs` (a remote signer that hangs must not stall the call). */
@@ -602,163 +603,6 @@ export class HttpClient {
       )
     })
   }
-}
-
-function pathOnly(path: string): string {
-  const q = path.indexOf('?')
-  return q < 0 ? path : path.slice(0, q)
-}
-
-function toSearchParams(query: HttpRequestParams['query']): URLSearchParams {
-  if (query === undefined) return new URLSearchParams()
-  if (query instanceof URLSearchParams) return new URLSearchParams(query)
-  const out = new URLSearchParams()
-  for (const k in query) {
-    const v = query[k]
-    if (v !== undefined && v !== null) out.append(k, String(v))
-  }
-  return out
-}
-
-function lowerKeys(...sources: Array<Readonly<Record<string, string>> | undefined>): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const s of sources) {
-    if (s === undefined) continue
-    for (const k in s) out[k.toLowerCase()] = s[k] as string
-  }
-  return out
-}
-
-function encodeBody(body: unknown, headers: Record<string, string>): string | undefined {
-  if (body === undefined) return undefined
-  if (typeof body === 'string') return body
-  if (body instanceof URLSearchParams) {
-    headers['content-type'] ??= 'application/x-www-form-urlencoded'
-    return body.toString()
-  }
-  headers['content-type'] ??= 'application/json'
-  return JSON.stringify(body)
-}
-
-async function readBody(res: Response, max: number, label: string, venue: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? Number.NaN)
-  const tooLarge = (): ExchangeDataError =>
-    new ExchangeDataError(
-      venue,
-      `Response to "${label}" is larger than ${max} bytes`,
-      [`body: over ${max} bytes`],
-      '',
-    )
-  if (Number.isFinite(declared) && declared > max) {
-    await res.body?.cancel().catch(() => {})
-    throw tooLarge()
-  }
-  if (res.body === null) return ''
-  const reader = res.body.getReader()
-  const decoder = new TextDecoder()
-  let total = 0
-  let text = ''
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > max) {
-      await reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    text += decoder.decode(value, { stream: true })
-  }
-  return text + decoder.decode()
-}
-
-function tryJson(text: string): unknown {
-  if (text.length === 0) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
-function decode(
-  text: string,
-  schema: z.ZodType | undefined,
-  label: string,
-  venue: string,
-  ctx: { status: number; requestId: string | undefined },
-): { ok: true; value: unknown } | { ok: false; error: ExchangeDataError } {
-  let json: unknown
-  if (text.trim().length > 0) {
-    try {
-      json = JSON.parse(text)
-    } catch (e) {
-      return {
-        ok: false,
-        error: new ExchangeDataError(
-          venue,
-          `Malformed JSON in response to "${label}"`,
-          ['(root): invalid JSON'],
-          text,
-          {
-            cause: e,
-            details: { request: label, ...ctx },
-          },
-        ),
-      }
-    }
-  }
-  if (schema === undefined) return { ok: true, value: json }
-  const r = schema.safeParse(json)
-  if (r.success) return { ok: true, value: r.data }
-  const issues = formatIssues(r.error)
-  return {
-    ok: false,
-    error: new ExchangeDataError(
-      venue,
-      `Unexpected response to "${label}": ${issues.slice(0, 3).join('; ')}`,
-      issues,
-      text,
-      {
-        details: { request: label, ...ctx },
-      },
-    ),
-  }
-}
-
-function findHeader(headers: Headers, names: readonly string[]): string | undefined {
-  for (const n of names) {
-    const v = headers.get(n)
-    if (v !== null && v.length > 0) return v.slice(0, 128)
-  }
-  return undefined
-}
-
-function venueDetails(mapped: TradekitError | undefined): Record<string, unknown> {
-  if (mapped === undefined) return {}
-  const d = mapped.details
-  return {
-    ...(d.venueCode !== undefined ? { venueCode: d.venueCode } : {}),
-    ...(d.venueMessage !== undefined ? { venueMessage: d.venueMessage } : {}),
-  }
-}
-
-/**
- * Parses a Retry-After header (seconds or an HTTP date) into ms from `now`.
- *
- * @example
- * ```ts
- * parseRetryAfter('2', Date.now())                               // 2000
- * parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.now())   // ms until that date
- * parseRetryAfter(null, Date.now())                              // undefined
- * ```
- */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined
-  const v = value.trim()
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000)
-  const at = Date.parse(v)
-  if (Number.isNaN(at)) return undefined
-  return Math.max(0, at - now)
 }
 
 /** Keeps a fetch error as `cause` only when its text cannot hold the URL (and so a signed query string). */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import {
   BannedError,
   QueueFullError,
@@ -37,9 +38,6 @@ export const WindowMode = { FIXED: 'fixed', ROLLING: 'rolling' } as const
 /** One of the {@link WindowMode} values. */
 export type WindowMode = (typeof WindowMode)[keyof typeof WindowMode]
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
-
 /** Schema of one limit window. */
 export const RateLimitWindowSchema = z
   .object({
@@ -48,7 +46,7 @@ export const RateLimitWindowSchema = z
     /** Budget per interval (weight units, orders, requests...). */
     limit: z.number().positive(),
     /** Interval length in ms (60_000 for "per minute"). */
-    intervalMs: z.number().int().positive(),
+    intervalMs: PositiveDurationMsSchema,
     /** Refill model, default `fixed`. */
     mode: z.enum(['fixed', 'rolling']).default('fixed'),
     /** What a request that names no cost spends here. Default 1; use 0 for order-count windows. */
@@ -62,7 +60,7 @@ export const RateLimiterConfigSchema = z
     /** The limits enforced together; a request waits until every window it uses has room. Default: none. */
     windows: z.array(RateLimitWindowSchema).default([]),
     /** Longest a request may wait for budget before it fails with a `RateLimitError`. Default 30 s. */
-    maxWaitMs: z.number().int().nonnegative().default(30_000),
+    maxWaitMs: DurationMsSchema.default(30_000),
     /** Most requests that may wait at once (all lanes); more fail with a `QueueFullError`. Default 1000. */
     maxQueue: z.number().int().positive().default(1000),
     /**
@@ -78,7 +76,7 @@ export const RateLimiterConfigSchema = z
       .strict()
       .default({ CANCEL: 0, ORDER: 0.05, MARKET_DATA: 0.2 }),
     /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Receives errors emitted while nobody listens to `error`. */
     onUnhandledError: z.custom<(e: TradekitError) => void>((v) => typeof v === 'function').optional(),
   })
@@ -96,7 +94,7 @@ export type RateLimitWindowConfig = z.input<typeof RateLimitWindowSchema>
 export type RequestCost = number | Readonly<Record<string, number>>
 
 /** Parameters of {@link RateLimiter.acquire} and {@link RateLimiter.tryAcquire}. */
-export interface AcquireParams {
+export interface AcquireOptions {
   /** What the request costs; default each window's `defaultCost` (1 unless configured). */
   readonly cost?: RequestCost
   /** Lane; default `MARKET_DATA`. */
@@ -327,7 +325,7 @@ export class RateLimiter {
    * Rejects with `BannedError` during a ban, `RateLimitError` when the wait would be too long, `QueueFullError`
    * when too many requests wait, `ValidationError` for a cost no window could ever hold.
    */
-  acquire(params: AcquireParams = {}): Promise<void> {
+  acquire(params: AcquireOptions = {}): Promise<void> {
     if (this.#closed) return Promise.reject(new StateError('RateLimiter is closed'))
     if (params.signal?.aborted) {
       this.#rejected++
@@ -407,7 +405,7 @@ export class RateLimiter {
    * Charges the request and returns `true` when it fits right now (and nobody is queued ahead of it); otherwise
    * changes nothing and returns `false`. Never waits. Throws `BannedError` during a ban.
    */
-  tryAcquire(params: Omit<AcquireParams, 'signal' | 'maxWaitMs'> = {}): boolean {
+  tryAcquire(params: Omit<AcquireOptions, 'signal' | 'maxWaitMs'> = {}): boolean {
     if (this.#closed) throw new StateError('RateLimiter is closed')
     const charges = this.#charges(params.cost)
     const now = this.#clock.now()

@@ -1,194 +1,48 @@
 import { WebSocket as IsoWebSocket } from 'isows'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { NetworkError, QueueFullError, SocketClosedError, toTradekitError } from '../errors/index.js'
+import { LivenessMonitor } from './ws/LivenessMonitor.js'
+import { MessageSink } from './ws/MessageSink.js'
+import { OutboundQueue } from './ws/OutboundQueue.js'
+import { ReconnectBackoff } from './ws/ReconnectBackoff.js'
+import { SubscriptionRegistry } from './ws/SubscriptionRegistry.js'
+import { serializeMessage } from './ws/serializeMessage.js'
 import {
-  NetworkError,
-  QueueFullError,
-  SocketClosedError,
-  type TradekitError,
-  toTradekitError,
-} from '../errors/index.js'
-import { backoffDelay } from './backoff.js'
+  ConnectionState,
+  LocalCloseCode,
+  type MessagesOptions,
+  type OutgoingMessage,
+  type ReconnectingWebSocketConfig,
+  ReconnectingWebSocketConfigSchema,
+  type ReconnectingWebSocketEvents,
+  type WebSocketConstructor,
+  type WebSocketData,
+  type WebSocketStats,
+  type WebSocketUrl,
+  type WsMessageEvent,
+} from './ws/wsTypes.js'
 
-/** Where to connect: a URL, or a (possibly async) function called again before every reconnect. */
-export type WebSocketUrl = string | URL | (() => string | URL | Promise<string | URL>)
-
-/** Data that can be sent on the socket. */
-export type WebSocketData = string | ArrayBuffer | ArrayBufferView
-
-/** A subscribe (or ping) message: text/binary as is, an object as JSON, or a function evaluated at send time. */
-export type OutgoingMessage = WebSocketData | object | (() => WebSocketData | object)
-
-/** Connection states of a {@link ReconnectingWebSocket}. */
-export const ConnectionState = {
-  /** Created with `autoConnect: false` and not started yet. */
-  IDLE: 'IDLE',
-  CONNECTING: 'CONNECTING',
-  OPEN: 'OPEN',
-  /** Waiting out the backoff delay before the next attempt. */
-  RECONNECTING: 'RECONNECTING',
-  /** Final: `close()` was called or the attempt cap was reached. */
-  CLOSED: 'CLOSED',
-} as const
-/** One of the {@link ConnectionState} values. */
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState]
-
-/** Close codes this client reports for connections it ended itself (the server never sent them). */
-export const LocalCloseCode = {
-  /** No frame within `staleAfterMs`. */
-  STALE: 4000,
-  /** The handshake did not complete within `connectTimeoutMs`. */
-  CONNECT_TIMEOUT: 4001,
-  /** `maxLifetimeMs` reached: proactive reconnect. */
-  MAX_LIFETIME: 4002,
-  /** `reconnect()` was called. */
-  RECONNECT_REQUESTED: 4003,
-  /** The socket failed before it could be opened (bad URL, URL function threw). */
-  CONNECT_FAILED: 4004,
-} as const
-
-/** Minimal shape of a WebSocket constructor (the isows/`ws`/browser one by default). */
-export interface WebSocketConstructor {
-  new (url: string, protocols?: string | string[]): WebSocket
-}
-
-const isFn = (v: unknown): boolean => typeof v === 'function'
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
-
-/** Schema of {@link ReconnectingWebSocketConfig}; defaults are applied here. */
-export const ReconnectingWebSocketConfigSchema = z
-  .object({
-    /** Sub-protocols for the handshake. */
-    protocols: z.union([z.string(), z.array(z.string())]).optional(),
-    /** Connect in the constructor. Default true; otherwise call `connect()`. */
-    autoConnect: z.boolean().default(true),
-    /** Ceiling of the first reconnect delay (full jitter), ms. Default 500. */
-    backoffBaseMs: z.number().int().nonnegative().default(500),
-    /** Largest reconnect delay ceiling, ms. Default 30 s. */
-    backoffMaxMs: z.number().int().nonnegative().default(30_000),
-    /** Reconnect attempts in a row before giving up for good. Default unlimited. */
-    maxReconnectAttempts: z.number().int().positive().optional(),
-    /** A connection open this long resets the backoff to its base, ms. Default 30 s. */
-    healthyAfterMs: z.number().int().positive().default(30_000),
-    /** Time allowed to connect (URL function and handshake), ms. Default 10 s. */
-    connectTimeoutMs: z.number().int().positive().default(10_000),
-    /** No frame (message, or `ws` ping/pong) for this long means dead: terminate and reconnect. `0` disables. Default 60 s. */
-    staleAfterMs: z.number().int().nonnegative().default(60_000),
-    /** Send `pingMessage` every this many ms while open. `0` (default) disables. */
-    pingIntervalMs: z.number().int().nonnegative().default(0),
-    /** Application-level ping: text, an object (sent as JSON) or a function. */
-    pingMessage: z.custom<OutgoingMessage>((v) => v !== undefined && v !== null).optional(),
-    /** Reconnect proactively once a connection is this old, ms (Binance closes at 24 h). Default off. */
-    maxLifetimeMs: z.number().int().positive().optional(),
-    /** Messages kept while disconnected; more throw `QueueFullError`. Default 1000. */
-    sendQueueSize: z.number().int().nonnegative().default(1000),
-    /** Bytes the socket may hold unsent while open before `send` throws `QueueFullError`. Default 16 MiB. */
-    maxBufferedBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024),
-    /** How long `close()` waits for the closing handshake before dropping the socket, ms. Default 2 s. */
-    closeTimeoutMs: z.number().int().positive().default(2_000),
-    /** WebSocket implementation; default isows (native where available, `ws` in Node). */
-    WebSocket: z.custom<WebSocketConstructor>(isFn, 'must be a constructor').optional(),
-    /** Time source; default `SystemClock`. */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
-    /** Randomness for jitter, in [0, 1). Default `Math.random`. */
-    random: z.custom<() => number>(isFn, 'must be a function').optional(),
-    /** Receives errors emitted while nobody listens to `error`. */
-    onUnhandledError: z.custom<(e: TradekitError) => void>(isFn, 'must be a function').optional(),
-  })
-  .strict()
-  .refine((c) => c.pingIntervalMs === 0 || c.pingMessage !== undefined, {
-    message: 'pingMessage is required when pingIntervalMs > 0',
-    path: ['pingMessage'],
-  })
-
-/** What {@link ReconnectingWebSocket} takes (defaults documented on {@link ReconnectingWebSocketConfigSchema}). */
-export type ReconnectingWebSocketConfig = z.input<typeof ReconnectingWebSocketConfigSchema>
-
-/** Payload of `open`. */
-export interface WsOpenEvent {
-  readonly type: 'open'
-  /** Failed attempts in a row before this one succeeded (0 on a clean first connect). */
-  readonly attempt: number
-  readonly tsEvent: number
-}
-
-/** Payload of `message`: text frames arrive as strings, binary frames as `ArrayBuffer`. */
-export interface WsMessageEvent {
-  readonly type: 'message'
-  readonly data: string | ArrayBuffer
-  readonly tsEvent: number
-}
-
-/** Payload of `close`: one per connection that ends (or fails to open). */
-export interface WsCloseEvent {
-  readonly type: 'close'
-  readonly code: number
-  readonly reason: string
-  readonly wasClean: boolean
-  /** False only after `close()` or when the attempt cap is reached. */
-  readonly willReconnect: boolean
-  readonly tsEvent: number
-}
-
-/** Payload of `reconnecting`. */
-export interface WsReconnectingEvent {
-  readonly type: 'reconnecting'
-  /** 1 for the first reconnect after a healthy connection, growing until a connection stays up. */
-  readonly attempt: number
-  readonly delayMs: number
-  readonly tsEvent: number
-}
-
-/** Payload of `stale`: no frame for `silentMs`; the socket is terminated and reconnected. */
-export interface WsStaleEvent {
-  readonly type: 'stale'
-  readonly silentMs: number
-  readonly tsEvent: number
-}
-
-/** Events of a {@link ReconnectingWebSocket}. Always listen to `error`. */
-export interface ReconnectingWebSocketEvents {
-  open: [e: WsOpenEvent]
-  message: [e: WsMessageEvent]
-  close: [e: WsCloseEvent]
-  reconnecting: [e: WsReconnectingEvent]
-  stale: [e: WsStaleEvent]
-  error: [error: TradekitError]
-}
-
-/** Counters of a {@link ReconnectingWebSocket}. */
-export interface WebSocketStats {
-  readonly state: ConnectionState
-  readonly messagesReceived: number
-  /** Payload size received: UTF-16 code units for text frames (bytes for ASCII JSON), bytes for binary. */
-  readonly bytesReceived: number
-  readonly messagesSent: number
-  /** Reconnect attempts scheduled since creation. */
-  readonly reconnects: number
-  /** Connections ended for staleness. */
-  readonly staleDetections: number
-  /** Epoch ms of the last message, or `undefined`. */
-  readonly lastMessageAt: number | undefined
-  /** Epoch ms at which the current connection opened, or `undefined` when not open. */
-  readonly connectedAt: number | undefined
-  /** Messages waiting to be sent. */
-  readonly queuedOutgoing: number
-  /** Messages dropped by {@link ReconnectingWebSocket.messages} iterators whose consumer fell behind. */
-  readonly droppedMessages: number
-}
-
-/** Options of {@link ReconnectingWebSocket.messages}. */
-export interface MessagesOptions {
-  /** Messages buffered for a slow consumer; past it the oldest is dropped and counted. Default 1024. */
-  readonly bufferSize?: number
-}
+export {
+  ConnectionState,
+  LocalCloseCode,
+  type MessagesOptions,
+  type OutgoingMessage,
+  type ReconnectingWebSocketConfig,
+  ReconnectingWebSocketConfigSchema,
+  type ReconnectingWebSocketEvents,
+  type WebSocketConstructor,
+  type WebSocketData,
+  type WebSocketStats,
+  type WebSocketUrl,
+  type WsCloseEvent,
+  type WsMessageEvent,
+  type WsOpenEvent,
+  type WsReconnectingEvent,
+  type WsStaleEvent,
+} from './ws/wsTypes.js'
 
 type WsLike = WebSocket & {
   on?: (event: string, fn: (...args: unknown[]) => void) => unknown
@@ -227,23 +81,21 @@ export class ReconnectingWebSocket {
   readonly #url: WebSocketUrl
   readonly #clock: Clock
   readonly #Ctor: WebSocketConstructor
-  readonly #subs = new Map<string, OutgoingMessage>()
-  readonly #queue: WebSocketData[] = []
+  readonly #subs = new SubscriptionRegistry()
+  readonly #queue: OutboundQueue
+  readonly #backoff: ReconnectBackoff
+  readonly #liveness: LivenessMonitor
   readonly #sinks = new Set<MessageSink>()
   #state: ConnectionState = ConnectionState.IDLE
   #sock: WsLike | undefined
   #gen = 0
-  #attempt = 0
   #closed = false
   #closePromise: Promise<void> | undefined
   #resolveClose: (() => void) | undefined
-  #lastFrameAt = 0
   #connectedAt: number | undefined
   #timers: {
     reconnect?: TimerHandle
     connect?: TimerHandle
-    stale?: TimerHandle
-    ping?: TimerHandle
     lifetime?: TimerHandle
     healthy?: TimerHandle
     close?: TimerHandle
@@ -261,7 +113,27 @@ export class ReconnectingWebSocket {
     this.#cfg = cfg
     this.#url = url
     this.#clock = cfg.clock ?? new SystemClock()
-    this.#Ctor = cfg.WebSocket ?? (IsoWebSocket as unknown as WebSocketConstructor)
+    this.#Ctor = cfg.WebSocket ?? IsoWebSocket
+    this.#queue = new OutboundQueue(cfg.sendQueueSize)
+    this.#backoff = new ReconnectBackoff({
+      baseMs: cfg.backoffBaseMs,
+      maxMs: cfg.backoffMaxMs,
+      maxAttempts: cfg.maxReconnectAttempts,
+      random: cfg.random,
+    })
+    this.#liveness = new LivenessMonitor(
+      {
+        clock: this.#clock,
+        staleAfterMs: cfg.staleAfterMs,
+        pingIntervalMs: cfg.pingIntervalMs,
+        pingMessage: cfg.pingMessage,
+      },
+      {
+        isOpen: () => this.#state === ConnectionState.OPEN,
+        onStale: (silentMs) => this.#onStale(silentMs),
+        sendPing: (message) => this.#sendNow(message),
+      },
+    )
     this.#bus = new TypedEmitter<ReconnectingWebSocketEvents>(
       cfg.onUnhandledError ? { onUnhandledError: cfg.onUnhandledError } : {},
     )
@@ -307,12 +179,6 @@ export class ReconnectingWebSocket {
       this.#sent++
       return
     }
-    if (this.#queue.length >= this.#cfg.sendQueueSize) {
-      throw new QueueFullError(
-        `Outgoing queue is full (${this.#cfg.sendQueueSize} messages) while disconnected`,
-        this.#cfg.sendQueueSize,
-      )
-    }
     this.#queue.push(data)
   }
 
@@ -327,7 +193,6 @@ export class ReconnectingWebSocket {
    */
   subscribe(key: string, message: OutgoingMessage): void {
     if (this.#closed) throw new SocketClosedError('Cannot subscribe: the socket was closed with close()')
-    this.#subs.delete(key)
     this.#subs.set(key, message)
     if (this.#state === ConnectionState.OPEN) this.#sendNow(message)
   }
@@ -344,7 +209,7 @@ export class ReconnectingWebSocket {
 
   /** Keys of the registered subscriptions, in replay order. */
   subscriptions(): readonly string[] {
-    return [...this.#subs.keys()]
+    return this.#subs.keys()
   }
 
   /** Drops the current connection and connects again at once (the URL function is called again). */
@@ -391,7 +256,7 @@ export class ReconnectingWebSocket {
       staleDetections: this.#stale,
       lastMessageAt: this.#lastMessageAt,
       connectedAt: this.#connectedAt,
-      queuedOutgoing: this.#queue.length,
+      queuedOutgoing: this.#queue.size,
       droppedMessages: this.#dropped,
     }
   }
@@ -407,7 +272,7 @@ export class ReconnectingWebSocket {
       this.#resolveClose = resolve
     })
     this.#clearTimers()
-    this.#queue.length = 0
+    this.#queue.clear()
     const sock = this.#sock
     if (sock === undefined || this.#state !== ConnectionState.OPEN) {
       // Not open: nothing to hand-shake; drop whatever is half-made.
@@ -453,20 +318,31 @@ export class ReconnectingWebSocket {
       )
       this.#drop(LocalCloseCode.CONNECT_TIMEOUT, 'connect timeout', false)
     }, this.#cfg.connectTimeoutMs)
-    let url: string
+    const url = await this.#resolveUrl(gen)
+    if (url === undefined || gen !== this.#gen || this.#closed) return
+    const sock = this.#createSocket(url)
+    if (sock === undefined) return
+    this.#sock = sock
+    this.#bind(sock, gen)
+  }
+
+  /** Evaluates the URL (or URL function); on failure reports it, ends the attempt and returns `undefined`. */
+  async #resolveUrl(gen: number): Promise<string | undefined> {
     try {
       const u = typeof this.#url === 'function' ? await this.#url() : this.#url
-      url = String(u)
+      return String(u)
     } catch (e) {
-      if (gen !== this.#gen || this.#closed) return
+      if (gen !== this.#gen || this.#closed) return undefined
       this.#bus.emit('error', new NetworkError('WebSocket URL provider failed', { cause: e }))
       this.#ended(LocalCloseCode.CONNECT_FAILED, 'url provider failed', false, false)
-      return
+      return undefined
     }
-    if (gen !== this.#gen || this.#closed) return
-    let sock: WsLike
+  }
+
+  /** Creates the socket; on failure reports it (never quoting the URL), ends the attempt and returns `undefined`. */
+  #createSocket(url: string): WsLike | undefined {
     try {
-      sock = new this.#Ctor(url, this.#cfg.protocols) as WsLike
+      return new this.#Ctor(url, this.#cfg.protocols) as WsLike
     } catch (e) {
       // `ws` quotes the URL ("Invalid URL: wss://...?listenKey=..."): keep such an error out of `cause`.
       const text = e instanceof Error ? e.message : String(e)
@@ -479,9 +355,12 @@ export class ReconnectingWebSocket {
         ),
       )
       this.#ended(LocalCloseCode.CONNECT_FAILED, 'socket creation failed', false, false)
-      return
+      return undefined
     }
-    this.#sock = sock
+  }
+
+  /** Wires the socket's events to this connection generation (events of an older socket are ignored). */
+  #bind(sock: WsLike, gen: number): void {
     // The `ws` package (Node): use its EventEmitter API, which skips a MessageEvent per frame.
     const isNodeWs = typeof sock.on === 'function' && typeof sock.terminate === 'function'
     try {
@@ -489,21 +368,8 @@ export class ReconnectingWebSocket {
     } catch {
       // Some implementations only support one binary type; frames are still delivered.
     }
-    if (isNodeWs) {
-      const on = sock.on as NonNullable<WsLike['on']>
-      // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
-      on.call(sock, 'error', noop)
-      const touch = (): void => {
-        if (gen === this.#gen) this.#lastFrameAt = this.#clock.now()
-      }
-      on.call(sock, 'ping', touch)
-      on.call(sock, 'pong', touch)
-      on.call(sock, 'message', (data: unknown, isBinary: unknown) => {
-        // Text frames arrive as a Buffer: decode to a string (UTF-8), as the browser API does.
-        if (gen === this.#gen)
-          this.#onMessage(isBinary === true ? data : (data as { toString(): string }).toString())
-      })
-    } else {
+    if (isNodeWs) this.#bindNodeWs(sock, gen)
+    else {
       sock.onmessage = (ev: MessageEvent) => {
         if (gen === this.#gen) this.#onMessage(ev.data)
       }
@@ -525,43 +391,48 @@ export class ReconnectingWebSocket {
     }
   }
 
+  /** `ws` (Node): messages, pings and pongs through its EventEmitter API. */
+  #bindNodeWs(sock: WsLike, gen: number): void {
+    const on = sock.on as NonNullable<WsLike['on']>
+    // `ws` throws on an 'error' event without listener (e.g. terminate() while connecting): always keep one.
+    on.call(sock, 'error', noop)
+    const touch = (): void => {
+      if (gen === this.#gen) this.#liveness.touch(this.#clock.now())
+    }
+    on.call(sock, 'ping', touch)
+    on.call(sock, 'pong', touch)
+    on.call(sock, 'message', (data: unknown, isBinary: unknown) => {
+      // Text frames arrive as a Buffer: decode to a string (UTF-8), as the browser API does.
+      if (gen === this.#gen)
+        this.#onMessage(isBinary === true ? data : (data as { toString(): string }).toString())
+    })
+  }
+
   #onOpen(): void {
     const now = this.#clock.now()
     this.#clock.clearTimeout(this.#timers.connect)
     this.#setState(ConnectionState.OPEN)
     this.#connectedAt = now
-    this.#lastFrameAt = now
-    const attempt = this.#attempt
+    const attempt = this.#backoff.attempt
     const cfg = this.#cfg
-    if (cfg.staleAfterMs > 0) this.#armStale(cfg.staleAfterMs)
-    if (cfg.pingIntervalMs > 0) this.#armPing()
+    this.#liveness.start(now)
     if (cfg.maxLifetimeMs !== undefined) {
       this.#timers.lifetime = this.#clock.setTimeout(
         () => this.#drop(LocalCloseCode.MAX_LIFETIME, 'max lifetime reached', true),
         cfg.maxLifetimeMs,
       )
     }
-    this.#timers.healthy = this.#clock.setTimeout(() => {
-      this.#attempt = 0
-    }, cfg.healthyAfterMs)
+    this.#timers.healthy = this.#clock.setTimeout(() => this.#backoff.reset(), cfg.healthyAfterMs)
     // Subscriptions first, then what was queued while disconnected, in order.
-    for (const message of this.#subs.values()) {
-      if (this.#state !== ConnectionState.OPEN) return
-      this.#sendNow(message)
-    }
-    while (this.#queue.length > 0 && this.#state === ConnectionState.OPEN) {
-      const data = this.#queue.shift() as WebSocketData
-      if (!this.#sendNow(data)) {
-        this.#queue.unshift(data)
-        break
-      }
-    }
-    if (this.#state === ConnectionState.OPEN) this.#bus.emit('open', { type: 'open', attempt, tsEvent: now })
+    const isOpen = (): boolean => this.#state === ConnectionState.OPEN
+    if (!this.#subs.replay((message) => this.#sendNow(message), isOpen)) return
+    this.#queue.flush((data) => this.#sendNow(data), isOpen)
+    if (isOpen()) this.#bus.emit('open', { type: 'open', attempt, tsEvent: now })
   }
 
   #onMessage(data: unknown): void {
     const now = this.#clock.now()
-    this.#lastFrameAt = now
+    this.#liveness.touch(now)
     this.#lastMessageAt = now
     this.#received++
     let payload: string | ArrayBuffer
@@ -594,7 +465,7 @@ export class ReconnectingWebSocket {
       return
     }
     const max = this.#cfg.maxReconnectAttempts
-    const willReconnect = max === undefined || this.#attempt < max
+    const willReconnect = this.#backoff.canRetry
     this.#bus.emit('close', {
       type: 'close',
       code,
@@ -619,20 +490,12 @@ export class ReconnectingWebSocket {
 
   #scheduleReconnect(immediate: boolean): void {
     if (this.#closed) return
-    this.#attempt++
+    const delayMs = this.#backoff.next(immediate)
     this.#reconnects++
-    const delayMs = immediate
-      ? 0
-      : backoffDelay({
-          attempt: this.#attempt,
-          baseMs: this.#cfg.backoffBaseMs,
-          maxMs: this.#cfg.backoffMaxMs,
-          ...(this.#cfg.random ? { random: this.#cfg.random } : {}),
-        })
     this.#setState(ConnectionState.RECONNECTING)
     this.#bus.emit('reconnecting', {
       type: 'reconnecting',
-      attempt: this.#attempt,
+      attempt: this.#backoff.attempt,
       delayMs,
       tsEvent: this.#clock.now(),
     })
@@ -662,7 +525,7 @@ export class ReconnectingWebSocket {
         tsEvent: this.#clock.now(),
       })
       if (this.#closed) return
-      this.#attempt = 0
+      this.#backoff.reset()
       this.#scheduleReconnect(true)
       return
     }
@@ -704,27 +567,11 @@ export class ReconnectingWebSocket {
 
   // ---- liveness ----
 
-  #armStale(ms: number): void {
-    this.#timers.stale = this.#clock.setTimeout(() => {
-      if (this.#state !== ConnectionState.OPEN) return
-      const silentMs = this.#clock.now() - this.#lastFrameAt
-      const limit = this.#cfg.staleAfterMs
-      if (silentMs < limit) {
-        this.#armStale(limit - silentMs)
-        return
-      }
-      this.#stale++
-      this.#bus.emit('stale', { type: 'stale', silentMs, tsEvent: this.#clock.now() })
-      if (this.#state === ConnectionState.OPEN) this.#drop(LocalCloseCode.STALE, 'stale', false)
-    }, ms)
-  }
-
-  #armPing(): void {
-    this.#timers.ping = this.#clock.setTimeout(() => {
-      if (this.#state !== ConnectionState.OPEN || this.#cfg.pingMessage === undefined) return
-      this.#sendNow(this.#cfg.pingMessage)
-      this.#armPing()
-    }, this.#cfg.pingIntervalMs)
+  /** The liveness monitor saw no frame for `silentMs`: count, report, and end the connection. */
+  #onStale(silentMs: number): void {
+    this.#stale++
+    this.#bus.emit('stale', { type: 'stale', silentMs, tsEvent: this.#clock.now() })
+    if (this.#state === ConnectionState.OPEN) this.#drop(LocalCloseCode.STALE, 'stale', false)
   }
 
   // ---- helpers ----
@@ -734,7 +581,7 @@ export class ReconnectingWebSocket {
     const sock = this.#sock
     if (sock === undefined || sock.readyState !== 1) return false
     try {
-      sock.send(serialize(message))
+      sock.send(serializeMessage(message))
       this.#sent++
       return true
     } catch (e) {
@@ -749,8 +596,9 @@ export class ReconnectingWebSocket {
 
   #clearConnectionTimers(): void {
     const t = this.#timers
-    for (const h of [t.connect, t.stale, t.ping, t.lifetime, t.healthy]) this.#clock.clearTimeout(h)
-    t.connect = t.stale = t.ping = t.lifetime = t.healthy = undefined
+    for (const h of [t.connect, t.lifetime, t.healthy]) this.#clock.clearTimeout(h)
+    t.connect = t.lifetime = t.healthy = undefined
+    this.#liveness.stop()
   }
 
   #clearTimers(): void {
@@ -761,12 +609,6 @@ export class ReconnectingWebSocket {
   }
 }
 
-function serialize(message: OutgoingMessage): WebSocketData {
-  const m = typeof message === 'function' ? message() : message
-  if (typeof m === 'string' || m instanceof ArrayBuffer || ArrayBuffer.isView(m)) return m
-  return JSON.stringify(m)
-}
-
 function errorName(e: unknown): string {
   return e instanceof Error ? e.name : 'unknown error'
 }
@@ -774,77 +616,4 @@ function errorName(e: unknown): string {
 /** Error texts from `ws` can quote the URL, which may hold a listen key or token. */
 function stripUrl(message: string): string {
   return message.replace(/\b(wss?|https?):\/\/\S+/gi, '<url>')
-}
-
-/** Bounded buffer behind {@link ReconnectingWebSocket.messages}. */
-class MessageSink implements AsyncIterableIterator<WsMessageEvent> {
-  readonly capacity: number
-  readonly #onDrop: (first: boolean) => void
-  #buf: WsMessageEvent[] = []
-  #head = 0
-  #waiting: ((r: IteratorResult<WsMessageEvent>) => void) | undefined
-  #done = false
-  #overflowing = false
-  onReturn: () => void = noop
-
-  constructor(capacity: number, onDrop: (first: boolean) => void) {
-    this.capacity = capacity
-    this.#onDrop = onDrop
-  }
-
-  push(e: WsMessageEvent): void {
-    if (this.#done) return
-    const w = this.#waiting
-    if (w !== undefined) {
-      this.#waiting = undefined
-      w({ value: e, done: false })
-      return
-    }
-    this.#buf.push(e)
-    if (this.#buf.length - this.#head > this.capacity) {
-      this.#head++
-      this.#onDrop(!this.#overflowing)
-      this.#overflowing = true
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#buf.length) {
-      this.#buf = this.#buf.slice(this.#head)
-      this.#head = 0
-    }
-  }
-
-  end(): void {
-    this.#done = true
-    const w = this.#waiting
-    this.#waiting = undefined
-    w?.({ value: undefined, done: true })
-  }
-
-  next(): Promise<IteratorResult<WsMessageEvent>> {
-    if (this.#head < this.#buf.length) {
-      const value = this.#buf[this.#head++] as WsMessageEvent
-      if (this.#head === this.#buf.length) {
-        this.#buf = []
-        this.#head = 0
-        this.#overflowing = false
-      }
-      return Promise.resolve({ value, done: false })
-    }
-    if (this.#done) return Promise.resolve({ value: undefined, done: true })
-    return new Promise((resolve) => {
-      this.#waiting = resolve
-    })
-  }
-
-  return(): Promise<IteratorResult<WsMessageEvent>> {
-    this.#done = true
-    this.#buf = []
-    this.#head = 0
-    this.onReturn()
-    this.end()
-    return Promise.resolve({ value: undefined, done: true })
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<WsMessageEvent> {
-    return this
-  }
 }

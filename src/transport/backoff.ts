@@ -1,5 +1,5 @@
-/** Parameters of {@link backoffDelay}. */
-export interface BackoffParams {
+/** Options of {@link backoffDelay}. */
+export interface BackoffOptions {
   /** 1 for the first retry, 2 for the second, ... */
   readonly attempt: number
   /** Ceiling of the first delay, in ms. */
@@ -19,7 +19,7 @@ export interface BackoffParams {
  * backoffDelay({ attempt: 3, baseMs: 500, maxMs: 30_000 }) // somewhere in [0, 2000]
  * ```
  */
-export function backoffDelay(params: BackoffParams): number {
+export function backoffDelay(params: BackoffOptions): number {
   const attempt = Math.max(1, Math.floor(params.attempt))
   // 2 ** 60 is far above any maxMs; capping the exponent keeps the math finite.
   const ceiling = Math.min(params.maxMs, params.baseMs * 2 ** Math.min(attempt - 1, 60))
@@ -38,7 +38,7 @@ export function backoffDelay(params: BackoffParams): number {
  * backoffCeiling({ attempt: 9, baseMs: 500, maxMs: 30_000 }) // 30000 (capped)
  * ```
  */
-export function backoffCeiling(params: Omit<BackoffParams, 'random'>): number {
+export function backoffCeiling(params: Omit<BackoffOptions, 'random'>): number {
   const attempt = Math.max(1, Math.floor(params.attempt))
   return Math.min(params.maxMs, params.baseMs * 2 ** Math.min(attempt - 1, 60))
 }

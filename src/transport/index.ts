@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { type BackoffParams, backoffCeiling, backoffDelay } from './backoff.js'
+export { type BackoffOptions, backoffCeiling, backoffDelay } from './backoff.js'
 export {
   CircuitBreaker,
   type CircuitBreakerConfig,
@@ -24,7 +24,7 @@ export {
   type HttpMethod,
   type HttpRequestDraft,
   type HttpRequestErrorType,
-  type HttpRequestParams,
+  type HttpRequestOptions,
   type HttpResponse,
   type HttpResponseInfo,
   parseRetryAfter,
@@ -35,7 +35,7 @@ export {
   type SignHook,
 } from './HttpClient.js'
 export {
-  type AcquireParams,
+  type AcquireOptions,
   type BannedEvent,
   type PausedEvent,
   Priority,

@@ -1,0 +1,111 @@
+import {
+  BannedError,
+  HttpError,
+  RateLimitError,
+  type TradekitError,
+  type TransportErrorOptions,
+} from '../../errors/index.js'
+import { backoffDelay } from '../backoff.js'
+import { parseRetryAfter } from './parseRetryAfter.js'
+
+/** The retry settings {@link classifyHttpFailure} needs from the client's config. */
+export interface HttpFailurePolicy {
+  readonly venue: string
+  readonly banStatuses: readonly number[]
+  readonly defaultBanMs: number
+  readonly retryBaseMs: number
+  readonly retryMaxMs: number
+  readonly maxRetryAfterMs: number
+  readonly random?: (() => number) | undefined
+}
+
+/** A non-2xx response as {@link classifyHttpFailure} sees it. */
+export interface HttpFailure {
+  readonly status: number
+  readonly headers: Headers
+  readonly bodyText: string
+  /** The venue's typed error from the error mapper, if any. */
+  readonly mapped: TradekitError | undefined
+  /** `METHOD /path`. */
+  readonly label: string
+  readonly requestId: string | undefined
+  readonly attempt: number
+  readonly now: number
+}
+
+/** What to do about a non-2xx response. */
+export interface HttpFailureDecision {
+  readonly kind: 'retry' | 'fail'
+  readonly error: TradekitError
+  /** Delay before the retry; when absent the client's backoff decides. */
+  readonly delayMs?: number
+  /** How the circuit breaker counts the response: the server answered sanely (`success`) or is failing. */
+  readonly breaker: 'success' | 'failure'
+  /** Ban the limiter until this time (epoch ms). */
+  readonly banUntil?: number
+  /** Pause the limiter until this time (epoch ms). */
+  readonly pauseUntil?: number
+}
+
+/**
+ * Classifies a non-2xx response: a ban status bans the limiter and fails; a 429 retries after Retry-After (or a
+ * backoff) and pauses the limiter, or fails when the wait is too long; a 5xx retries and counts against the
+ * breaker; any other status fails with the mapped venue error or an {@link HttpError}. Pure: the client applies
+ * the decision.
+ */
+export function classifyHttpFailure(f: HttpFailure, policy: HttpFailurePolicy): HttpFailureDecision {
+  const { status, mapped, label, requestId, now } = f
+  const base = { request: label, ...(requestId !== undefined ? { requestId } : {}) }
+  const withCause = {
+    ...base,
+    ...(mapped !== undefined ? { cause: mapped } : {}),
+    details: { status, ...venueDetails(mapped) },
+  }
+  if (policy.banStatuses.includes(status)) {
+    const retryAfter = parseRetryAfter(f.headers.get('retry-after'), now)
+    const until = now + (retryAfter ?? policy.defaultBanMs)
+    const message = `Banned by ${policy.venue} until ${new Date(until).toISOString()}`
+    return {
+      kind: 'fail',
+      breaker: 'success',
+      banUntil: until,
+      error: new BannedError(message, until, withCause),
+    }
+  }
+  if (status === 429) return rateLimited(f, policy, withCause)
+  if (status >= 500) {
+    const error = mapped ?? new HttpError(status, f.bodyText, { ...base, details: { attempt: f.attempt } })
+    return { kind: 'retry', breaker: 'failure', error }
+  }
+  return { kind: 'fail', breaker: 'success', error: mapped ?? new HttpError(status, f.bodyText, base) }
+}
+
+function rateLimited(
+  f: HttpFailure,
+  policy: HttpFailurePolicy,
+  options: TransportErrorOptions,
+): HttpFailureDecision {
+  const retryAfter = parseRetryAfter(f.headers.get('retry-after'), f.now)
+  const waitMs =
+    retryAfter ??
+    backoffDelay({
+      attempt: f.attempt,
+      baseMs: Math.max(policy.retryBaseMs, 1),
+      maxMs: policy.retryMaxMs,
+      ...(policy.random ? { random: policy.random } : {}),
+    })
+  const error = new RateLimitError(`Rate limited by ${policy.venue} on "${f.label}"`, waitMs, options)
+  if (waitMs > policy.maxRetryAfterMs) return { kind: 'fail', breaker: 'success', error }
+  // Every request on this limiter holds back until the venue's window reopens.
+  if (retryAfter === undefined) return { kind: 'retry', breaker: 'success', error, delayMs: waitMs }
+  return { kind: 'retry', breaker: 'success', error, delayMs: 0, pauseUntil: f.now + retryAfter }
+}
+
+function venueDetails(mapped: TradekitError | undefined): Record<string, unknown> {
+  if (mapped === undefined) return {}
+  const d = mapped.details
+  return {
+    ...(d.venueCode !== undefined ? { venueCode: d.venueCode } : {}),
+    ...(d.venueMessage !== undefined ? { venueMessage: d.venueMessage } : {}),
+  }
+}
