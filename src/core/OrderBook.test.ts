@@ -22,6 +22,7 @@ describe('OrderBook', () => {
         [103, 1],
         [101, 2],
         [102, 3],
+        [102, 0], // a zero level in a snapshot is no level: it does not remove the 102 above
       ],
     })
     expect(r.ok).toBe(true)

@@ -46,7 +46,10 @@ export interface OrderBookDeltas {
   readonly asks?: readonly BookLevel[]
 }
 
-/** A full book for {@link OrderBook.applySnapshot}: levels in any order, the last of duplicate prices wins. */
+/**
+ * A full book for {@link OrderBook.applySnapshot}: levels in any order; a level of quantity 0 is skipped; of duplicate
+ * prices with a quantity, the last wins.
+ */
 export interface OrderBookLevels {
   readonly bids: readonly BookLevel[]
   readonly asks: readonly BookLevel[]
@@ -122,11 +125,14 @@ class BookSide {
     }
   }
 
-  /** Replaces the side with `levels` (any order; last duplicate wins; qty 0 skipped), in O(n log n). */
+  /**
+   * Replaces the side with `levels` (any order; a level of quantity 0 is no level and is skipped, so it never
+   * removes an earlier duplicate; of duplicates with a quantity the last wins), in O(n log n).
+   */
   load(levels: readonly BookLevel[], maxLevels: number): void {
     const byPrice = new Map<number, number>()
-    for (const [p, q] of levels) byPrice.set(p, q)
-    const sorted = [...byPrice].filter(([, q]) => q > 0)
+    for (const [p, q] of levels) if (q > 0) byPrice.set(p, q)
+    const sorted = [...byPrice]
     sorted.sort(this.isBid ? (a, b) => a[0] - b[0] : (a, b) => b[0] - a[0])
     const from = Math.max(0, sorted.length - maxLevels)
     const n = sorted.length - from
