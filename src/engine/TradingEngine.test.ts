@@ -349,6 +349,24 @@ describe('TradingEngine', () => {
     await engine.stop()
   })
 
+  it('never loosens a stricter instrument state someone else set on the RiskManager', async () => {
+    const env = setup([])
+    await env.engine.start()
+    await play(env, 0, 1)
+    await env.clock.advanceAsync(200_000) // silence > staleAfterMs: REDUCING
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    env.risk.setInstrumentState('binance', 'BTCUSDT', 'HALTED', { code: 'DELISTING', reason: 'host' })
+    await play(env, 1, 2)
+    env.engine.checkFeedHealth() // healthy again: the host's HALTED stays
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('HALTED')
+    const changes: string[] = []
+    env.engine.events.on('risk.instrumentStateChanged', (e) => changes.push(e.to))
+    await env.clock.advanceAsync(200_000) // stale again: REDUCING would loosen the host's HALTED
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('HALTED')
+    expect(changes).toEqual([])
+    await env.engine.stop()
+  })
+
   it('restricts a venue whose heartbeat is unhealthy, and lifts it when healthy again', async () => {
     const env = setup([])
     let healthy = true

@@ -30,6 +30,9 @@ import { TradeLedger } from './TradeLedger.js'
 import { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
 
+/** How much a trading state restricts, to never loosen a restriction feed health did not set. */
+const STRICTNESS: Readonly<Record<TradingState, number>> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
+
 /**
  * Wires feeds → strategies → RiskManager → execution clients → Portfolio through typed events, exactly as a host could
  * by hand, and nothing more. Each job is a unit of its own: `MarketCache` (price and ATR per instrument,
@@ -210,10 +213,14 @@ export class TradingEngine {
    * Re-evaluates every feed now (the engine also does it every `checkIntervalMs`): a stale or unhealthy feed moves
    * its instruments to REDUCING (or HALTED) in the RiskManager (`FEED_UNHEALTHY`); a healthy one moves them back to
    * ACTIVE. Each change is a `risk.instrumentStateChanged` event, re-emitted on {@link TradingEngine.events}.
+   * A stricter state someone else set since (a host's `HALTED`) is left alone: feed health never loosens it.
    */
   checkFeedHealth(): void {
-    for (const { venue, symbol, to, reason } of this.#monitor.check()) {
-      this.#cfg.risk.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
+    const { risk } = this.#cfg
+    for (const { venue, symbol, from, to, reason } of this.#monitor.check()) {
+      const now = risk.instrumentState(venue, symbol)
+      if (now !== from && STRICTNESS[now] > STRICTNESS[to]) continue
+      risk.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
     }
   }
 
