@@ -474,7 +474,7 @@ async function main(): Promise<number> {
     engine.events.on('order.canceled', () => counters.canceled++)
     engine.events.on('dataError', () => counters.dataErrors++)
     engine.events.on('error', (e) => inc(counters.engineErrors, e.code))
-    engine.events.on('engine.instrumentState', (e) =>
+    engine.events.on('risk.instrumentStateChanged', (e) =>
       counters.stateChanges.push(`${label} ${e.symbol.slice(0, 10)} ${e.from}→${e.to}`),
     )
   }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { Decimal } from '../decimal/index.js'
+import { RiskManager } from '../risk/index.js'
 import { btc, Feed } from './__fixtures__/market.js'
 import { EngineMetrics } from './EngineMetrics.js'
 import { FeedHealthMonitor } from './FeedHealthMonitor.js'
-import { InstrumentRestrictions } from './InstrumentRestrictions.js'
 
 function env() {
   const clock = new ManualClock(0)
@@ -21,7 +21,7 @@ function env() {
     staleAfterMs: 1000,
     action: 'REDUCING',
   })
-  const restrictions = new InstrumentRestrictions()
+  const restrictions = new RiskManager({ clock })
   const metrics = new EngineMetrics({
     clock,
     feeds,

@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import type { Instrument } from '../core/types.js'
 import type { Decimal } from '../decimal/index.js'
+import { TradingState } from '../risk/types.js'
 import type {
   FeedHealth,
   FeedHealthMonitor,
@@ -8,7 +9,6 @@ import type {
   VenueHealth,
   VenueRegistration,
 } from './FeedHealthMonitor.js'
-import { InstrumentState } from './InstrumentRestrictions.js'
 import { MetricsRegistry } from './metrics.js'
 import type { Subscriptions } from './Subscriptions.js'
 
@@ -22,7 +22,8 @@ export interface EngineHealth {
   readonly instruments: ReadonlyArray<{
     venue: string
     symbol: string
-    state: InstrumentState
+    state: TradingState
+    /** Why feed health restricted it (absent when ACTIVE, or restricted by someone else). */
     reason?: string
   }>
   readonly openOrders: number
@@ -37,8 +38,8 @@ export interface EngineMetricsConfig {
   readonly venues: readonly VenueRegistration[]
   readonly instruments: () => Iterable<Instrument>
   readonly monitor: FeedHealthMonitor
-  /** The restriction in force on an instrument. */
-  readonly instrumentState: (venue: string, symbol: string) => InstrumentState
+  /** An instrument's trading state (the RiskManager's `instrumentState`). */
+  readonly instrumentState: (venue: string, symbol: string) => TradingState
   readonly account: { equity(): Decimal; drawdown(): Decimal }
   readonly openOrders: () => number
   readonly tradingState: () => string
@@ -111,7 +112,7 @@ export class EngineMetrics {
       instruments: [...c.instruments()].map((i) => {
         const state = c.instrumentState(i.venue, i.symbol)
         const reason =
-          state === InstrumentState.ACTIVE ? undefined : c.monitor.restriction(i.venue, i.symbol)?.reason
+          state === TradingState.ACTIVE ? undefined : c.monitor.restriction(i.venue, i.symbol)?.reason
         return { venue: i.venue, symbol: i.symbol, state, ...(reason !== undefined ? { reason } : {}) }
       }),
       openOrders: c.openOrders(),

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js'
 import type { MarketDataSource } from '../core/ports.js'
 import type { Instrument } from '../core/types.js'
+import { TradingState } from '../risk/types.js'
 import type { HttpClient } from '../transport/index.js'
-import { InstrumentState } from './InstrumentRestrictions.js'
 
 /** A market-data feed the engine listens to, with what it needs to judge the feed's health. */
 export interface FeedRegistration {
@@ -67,8 +67,8 @@ export interface VenueHealth {
 export interface InstrumentStateChange {
   readonly venue: string
   readonly symbol: string
-  readonly from: InstrumentState
-  readonly to: InstrumentState
+  readonly from: TradingState
+  readonly to: TradingState
   readonly reason: string
 }
 
@@ -97,7 +97,7 @@ export class FeedHealthMonitor {
   readonly #feedLast = new Map<string, number>()
   readonly #feedInstruments = new Map<string, Set<string>>()
   /** What this monitor last asked for, per instrument (absent = ACTIVE). */
-  readonly #applied = new Map<string, { state: InstrumentState; reason: string }>()
+  readonly #applied = new Map<string, { state: TradingState; reason: string }>()
 
   constructor(config: FeedHealthMonitorConfig) {
     this.#cfg = config
@@ -142,7 +142,7 @@ export class FeedHealthMonitor {
   }
 
   /** The restriction this monitor last asked for on an instrument, with its reason (`undefined` = ACTIVE). */
-  restriction(venue: string, symbol: string): { state: InstrumentState; reason: string } | undefined {
+  restriction(venue: string, symbol: string): { state: TradingState; reason: string } | undefined {
     return this.#applied.get(key(venue, symbol))
   }
 
@@ -160,9 +160,9 @@ export class FeedHealthMonitor {
     return changes
   }
 
-  #desired(now: number): Map<string, { state: InstrumentState; reason: string }> {
+  #desired(now: number): Map<string, { state: TradingState; reason: string }> {
     const action = this.#cfg.action
-    const desired = new Map<string, { state: InstrumentState; reason: string }>()
+    const desired = new Map<string, { state: TradingState; reason: string }>()
     for (const f of this.#cfg.feeds) {
       const h = this.feedHealth(f, now)
       if (h.healthy) continue
@@ -184,8 +184,8 @@ export class FeedHealthMonitor {
     return desired
   }
 
-  #apply(k: string, to: InstrumentState, reason: string, from: InstrumentState): InstrumentStateChange {
-    if (to === InstrumentState.ACTIVE) this.#applied.delete(k)
+  #apply(k: string, to: TradingState, reason: string, from: TradingState): InstrumentStateChange {
+    if (to === TradingState.ACTIVE) this.#applied.delete(k)
     else this.#applied.set(k, { state: to, reason })
     const [venue = '', symbol = ''] = k.split('\u0000')
     return { venue, symbol, from, to, reason }

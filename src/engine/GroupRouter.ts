@@ -26,7 +26,7 @@ export interface GroupRebalancedEvent {
   readonly tsEvent: number
 }
 
-/** What {@link GroupRouter} needs from its host (the engine): routing, the gate, risk, and where results go. */
+/** What {@link GroupRouter} needs from its host (the engine): routing, the market-data gate, risk, and where results go. */
 export interface GroupRouterConfig {
   readonly clock: Clock
   readonly logger: Logger
@@ -36,7 +36,7 @@ export interface GroupRouterConfig {
   readonly executorFor: (venue: string) => ExecutionClient | undefined
   /** The instrument of `venue:symbol`. */
   readonly instrument: (venue: string, symbol: string) => Instrument | undefined
-  /** Runs the feed gate on one leg; `undefined` (after denying it) when refused. */
+  /** The market data one leg needs; `undefined` (after denying it, `NO_MARKET_DATA`) when there is none. */
   readonly gate: (signal: Signal) => MarketSnapshot | undefined
   /** The RiskManager's group decision. */
   readonly evaluateGroup: (
@@ -69,7 +69,7 @@ const MAX_GROUP_LEGS = 2_000
 /**
  * Multi-leg signals (sharing a `groupId`): buffers the legs emitted in one event, then sends them all or none through
  * one {@link OrderGroup} on the one executor of their venue (`GROUP_UNROUTABLE` across venues, `NO_EXECUTOR`
- * without one; a leg refused by the gate or risk denies every leg), each leg at the smallest approved quantity. A
+ * without one; a leg without market data or refused by risk, e.g. on a restricted instrument, denies every leg), each leg at the smallest approved quantity. A
  * completed group whose leg the venue later reverses is re-balanced.
  */
 export class GroupRouter {
@@ -129,7 +129,10 @@ export class GroupRouter {
     return undefined
   }
 
-  /** All or none: a leg refused by the feed gate or the RiskManager drops the group; nothing is sent or counted. */
+  /**
+   * All or none: a leg without market data or refused by the RiskManager (a restricted instrument included) drops the
+   * group; nothing is sent or counted.
+   */
   #approve(groupId: string, legs: readonly Signal[]): OrderIntent[] | undefined {
     const gated: Array<{ signal: Signal; market: MarketSnapshot }> = []
     for (const signal of legs) {

@@ -7,8 +7,8 @@ import type { Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError } from '../errors/index.js'
 import { err, ok } from '../errors/result.js'
+import { RiskManager } from '../risk/index.js'
 import { btc, signal } from './__fixtures__/market.js'
-import { InstrumentRestrictions } from './InstrumentRestrictions.js'
 import { MarketCache } from './MarketCache.js'
 import { OrderStrategyMap } from './OrderStrategyMap.js'
 import { SignalRouter } from './SignalRouter.js'
@@ -39,7 +39,8 @@ function env(opts: { fail?: boolean; deny?: boolean } = {}) {
     shutdown: async () => undefined,
   }
   const market = new MarketCache({ instruments: [btc], atr: { period: 14 }, onDataError: () => undefined })
-  const restrictions = new InstrumentRestrictions()
+  // A real RiskManager holds the per-instrument state and makes its denial; the stub below decides the rest.
+  const restrictions = new RiskManager({ clock: new ManualClock(0) })
   const orders = new OrderStrategyMap()
   const bus = new TypedEmitter<TradingEngineEvents>()
   const denied: string[] = []
@@ -53,8 +54,10 @@ function env(opts: { fail?: boolean; deny?: boolean } = {}) {
     logger: silentLogger,
     executors: [client],
     risk: {
-      evaluate: (s) =>
-        opts.deny
+      evaluate: (s, a, m) => {
+        const restricted = restrictions.evaluate(s, a, m)
+        if (!restricted.ok && restricted.error.code === 'FEED_UNHEALTHY') return restricted
+        return opts.deny
           ? err({ code: 'TRADING_HALTED', message: 'halted', values: {} })
           : ok({
               clientOrderId: 'c1',
@@ -64,12 +67,12 @@ function env(opts: { fail?: boolean; deny?: boolean } = {}) {
               type: 'MARKET',
               qty: new Decimal(1),
               strategyId: s.strategyId,
-            }),
+            })
+      },
       evaluateGroup: () => ok([]),
     },
     account: () => account,
     market,
-    restrictions,
     orders,
     denied: (venue) => counted.push(venue),
     track: (p) => inflight.push(p),

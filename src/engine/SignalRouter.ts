@@ -6,7 +6,6 @@ import type { Fill } from '../core/types.js'
 import { StateError, toTradekitError } from '../errors/index.js'
 import type { RiskManager } from '../risk/index.js'
 import { GroupRouter } from './GroupRouter.js'
-import type { InstrumentStateGate } from './InstrumentRestrictions.js'
 import type { MarketCache } from './MarketCache.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
@@ -18,11 +17,11 @@ export interface SignalRouterConfig {
   /** Per-leg timeout and unwind bound of multi-leg groups. */
   readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
   readonly executors: readonly ExecutionClient[]
+  /** Decides every signal; it also denies signals on restricted instruments (`risk.setInstrumentState`). */
   readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup'>
   /** The account at decision time (portfolio and open orders). */
   readonly account: () => AccountSnapshot
   readonly market: MarketCache
-  readonly restrictions: InstrumentStateGate
   /** Order → strategy routing; every intent sent is recorded there. */
   readonly orders: OrderStrategyMap
   /** Counts a denial (metrics). */
@@ -34,9 +33,9 @@ export interface SignalRouterConfig {
 }
 
 /**
- * Takes a strategy's signal to an executor: picks the executor of its venue (`NO_EXECUTOR`), runs the instrument-state
- * gate (`FEED_UNHEALTHY`) and needs market data (`NO_MARKET_DATA`), asks the RiskManager, then submits the sized
- * intent. Multi-leg signals (with a `groupId`) go through its {@link GroupRouter}. Every refusal is `order.denied`.
+ * Takes a strategy's signal to an executor: picks the executor of its venue (`NO_EXECUTOR`), needs market data
+ * (`NO_MARKET_DATA`), asks the RiskManager (which also denies restricted instruments, e.g. `FEED_UNHEALTHY`), then
+ * submits the sized intent. Multi-leg signals (with a `groupId`) go through its {@link GroupRouter}. Every refusal is `order.denied`.
  */
 export class SignalRouter {
   readonly #cfg: SignalRouterConfig
@@ -91,7 +90,7 @@ export class SignalRouter {
     this.#groups.onFillReversed(fill)
   }
 
-  /** Runs the gate and the RiskManager; emits `order.denied` on refusal. */
+  /** Runs the market-data gate and the RiskManager; emits `order.denied` on refusal. */
   #approve(s: Signal): OrderIntent | undefined {
     const market = this.#gate(s)
     if (market === undefined) return undefined
@@ -101,13 +100,8 @@ export class SignalRouter {
     return undefined
   }
 
-  /** The instrument-state gate and the market data a decision needs; `undefined` (and `order.denied`) when refused. */
+  /** The market data a decision needs; `undefined` (and `order.denied`) when there is none. */
   #gate(s: Signal): MarketSnapshot | undefined {
-    const denial = this.#cfg.restrictions.denial?.(s)
-    if (denial !== undefined) {
-      this.#deny(s, denial.code, denial.reason)
-      return undefined
-    }
     const market = this.#cfg.market.snapshot(s.venue, s.symbol)
     if (market === undefined) {
       this.#deny(s, 'NO_MARKET_DATA', `No instrument or price for "${s.venue}:${s.symbol}"`)

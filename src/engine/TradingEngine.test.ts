@@ -278,7 +278,7 @@ describe('TradingEngine', () => {
       new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 5, slow: 12 }),
     ])
     const changes: string[] = []
-    env.engine.events.on('engine.instrumentState', (e) => changes.push(`${e.from}->${e.to}`))
+    env.engine.events.on('risk.instrumentStateChanged', (e) => changes.push(`${e.from}->${e.to} ${e.code}`))
     await env.engine.start()
     await play(env, 0, 3)
     await env.clock.advanceAsync(200_000) // silence > staleAfterMs
@@ -286,7 +286,84 @@ describe('TradingEngine', () => {
     await play(env, 3, 4)
     env.engine.checkFeedHealth()
     expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
-    expect(changes).toEqual(['ACTIVE->REDUCING', 'REDUCING->ACTIVE'])
+    expect(changes).toEqual(['ACTIVE->REDUCING FEED_UNHEALTHY', 'REDUCING->ACTIVE FEED_UNHEALTHY'])
+    expect(env.risk.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE') // one state, held by the RiskManager
+    await env.engine.stop()
+  })
+
+  it('denies a group with a leg on a feed-restricted instrument as a whole (GROUP_DENIED), sending nothing', async () => {
+    const eth: Instrument = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
+    const pair: Strategy = {
+      id: 'pair',
+      requirements: { instruments: [btc, eth], candles: ['1m'] },
+      onCandle(c, ctx) {
+        if (c.symbol !== 'BTCUSDT') return
+        for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+          const stopPrice = new Decimal((c.close * 0.98).toFixed(2))
+          ctx.signal({
+            venue: 'binance',
+            symbol,
+            side: 'BUY',
+            intent: 'ENTRY',
+            stopPrice,
+            groupId: 'g',
+            reason: 't',
+          })
+        }
+      },
+    }
+    const env = setup([])
+    const ethFeed = new Feed()
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [
+        { name: 'btc', venue: 'binance', source: env.feed, staleAfterMs: 120_000 },
+        { name: 'eth', venue: 'binance', source: ethFeed, staleAfterMs: 1_000 },
+      ],
+      strategies: [pair],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc, eth],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    const denied: string[] = []
+    const submitted: string[] = []
+    engine.events.on('order.denied', (e) => denied.push(`${e.signal.symbol} ${e.code} ${e.reason}`))
+    engine.events.on('order.submitted', (e) => submitted.push(e.order.clientOrderId))
+    await engine.start()
+    await env.clock.advanceAsync(60_000)
+    ethFeed.bus.emit('candle', { ...candle(0, 50), symbol: 'ETHUSDT' })
+    await env.clock.advanceAsync(5_000) // the eth feed is silent > 1 s
+    engine.checkFeedHealth()
+    expect(engine.instrumentState('binance', 'ETHUSDT')).toBe('REDUCING')
+    const reason = engine.health().instruments.find((i) => i.symbol === 'ETHUSDT')?.reason
+    expect(reason).toBeDefined()
+    env.feed.bus.emit('candle', candle(0, 100))
+    await env.clock.advanceAsync(0)
+    expect(denied).toEqual([
+      'BTCUSDT GROUP_DENIED Leg 2 of 2 of the group was denied (FEED_UNHEALTHY)',
+      `ETHUSDT FEED_UNHEALTHY ${reason}`,
+    ])
+    expect(submitted).toEqual([])
+    await engine.stop()
+  })
+
+  it('never loosens a stricter instrument state someone else set on the RiskManager', async () => {
+    const env = setup([])
+    await env.engine.start()
+    await play(env, 0, 1)
+    await env.clock.advanceAsync(200_000) // silence > staleAfterMs: REDUCING
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    env.risk.setInstrumentState('binance', 'BTCUSDT', 'HALTED', { code: 'DELISTING', reason: 'host' })
+    await play(env, 1, 2)
+    env.engine.checkFeedHealth() // healthy again: the host's HALTED stays
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('HALTED')
+    const changes: string[] = []
+    env.engine.events.on('risk.instrumentStateChanged', (e) => changes.push(e.to))
+    await env.clock.advanceAsync(200_000) // stale again: REDUCING would loosen the host's HALTED
+    expect(env.engine.instrumentState('binance', 'BTCUSDT')).toBe('HALTED')
+    expect(changes).toEqual([])
     await env.engine.stop()
   })
 

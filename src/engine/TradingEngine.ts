@@ -8,15 +8,16 @@ import type { CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../c
 import type { BookSnapshot, Candle, Order, Trade } from '../core/types.js'
 import { ConfigError, StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import type { FillApplied } from '../execution/index.js'
-import type { BreakerTrippedEvent, RiskManager, TradingStateChangedEvent } from '../risk/index.js'
+import type {
+  BreakerTrippedEvent,
+  InstrumentStateChangedEvent,
+  RiskManager,
+  TradingState,
+  TradingStateChangedEvent,
+} from '../risk/index.js'
 import { StrategyRunner } from '../strategies/index.js'
 import { type EngineHealth, EngineMetrics } from './EngineMetrics.js'
 import { FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
-import {
-  InstrumentRestrictions,
-  type InstrumentState,
-  type InstrumentStateGate,
-} from './InstrumentRestrictions.js'
 import { MarketCache } from './MarketCache.js'
 import { MarketDataFanout } from './MarketDataFanout.js'
 import type { MetricsRegistry } from './metrics.js'
@@ -29,11 +30,14 @@ import { TradeLedger } from './TradeLedger.js'
 import { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
 
+/** How much a trading state restricts, to never loosen a restriction feed health did not set. */
+const STRICTNESS: Readonly<Record<TradingState, number>> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
+
 /**
  * Wires feeds → strategies → RiskManager → execution clients → Portfolio through typed events, exactly as a host could
  * by hand, and nothing more. Each job is a unit of its own: `MarketCache` (price and ATR per instrument,
- * written once per event), `FeedHealthMonitor` and `InstrumentRestrictions` (a silent or unhealthy feed restricts its
- * instruments), `GroupRouter` (multi-leg signals through an `OrderGroup`), `OrderStrategyMap` (fills back to their
+ * written once per event), `FeedHealthMonitor` (a silent or unhealthy feed restricts its instruments in the
+ * RiskManager, which owns the per-instrument trading state and denies), `GroupRouter` (multi-leg signals through an `OrderGroup`), `OrderStrategyMap` (fills back to their
  * strategy) and `EngineMetrics` (`health()`, Prometheus `metrics()`). The engine marks its Portfolio once per market
  * event and forwards the event to each executor's declared `marketData` port.
  *
@@ -60,8 +64,6 @@ export class TradingEngine {
   readonly #fanout: MarketDataFanout
   readonly #orders = new OrderStrategyMap()
   readonly #monitor: FeedHealthMonitor
-  /** The per-instrument trading state and its gate; set in the constructor. */
-  readonly #restrictions: InstrumentStateGate
   readonly #signals: SignalRouter
   readonly #metrics: EngineMetrics
   readonly #ledger = new TradeLedger()
@@ -84,9 +86,6 @@ export class TradingEngine {
       ids.add(s.id)
     }
     this.#cfg = cfg
-    // Once the RiskManager owns per-instrument state (setInstrumentState/instrumentState, denying in evaluate),
-    // this one line becomes `this.#restrictions = cfg.risk`.
-    this.#restrictions = new InstrumentRestrictions()
     const clock = cfg.clock ?? new SystemClock()
     this.#clock = clock
     this.#log = cfg.logger === undefined ? silentLogger : redactingLogger(cfg.logger)
@@ -113,7 +112,7 @@ export class TradingEngine {
       venues: cfg.venues,
       instruments: () => this.#market.instruments(),
       monitor: this.#monitor,
-      instrumentState: (venue, symbol) => this.instrumentState(venue, symbol),
+      instrumentState: (venue, symbol) => cfg.risk.instrumentState(venue, symbol),
       account: cfg.portfolio,
       openOrders: () => this.#openOrders().length,
       tradingState: () => cfg.risk.state,
@@ -126,7 +125,6 @@ export class TradingEngine {
       risk: cfg.risk,
       account: () => cfg.portfolio.snapshot(this.#openOrders()),
       market: this.#market,
-      restrictions: this.#restrictions,
       orders: this.#orders,
       denied: (venue) => this.#metrics.order(venue, 'denied'),
       track: (p) => this.#track(p),
@@ -140,9 +138,9 @@ export class TradingEngine {
     return this.#running
   }
 
-  /** The trading restriction feed health put on an instrument. */
-  instrumentState(venue: string, symbol: string): InstrumentState {
-    return this.#restrictions.instrumentState(venue, symbol)
+  /** An instrument's trading state, as the RiskManager holds it (feed health writes it there): `ACTIVE` unless restricted. */
+  instrumentState(venue: string, symbol: string): TradingState {
+    return this.#cfg.risk.instrumentState(venue, symbol)
   }
 
   /** Loads risk and strategy state, connects every feed and executor, starts strategies. Safe to call twice. */
@@ -213,14 +211,16 @@ export class TradingEngine {
 
   /**
    * Re-evaluates every feed now (the engine also does it every `checkIntervalMs`): a stale or unhealthy feed moves
-   * its instruments to REDUCING (or HALTED); a healthy one moves them back to ACTIVE. Each change is an event.
+   * its instruments to REDUCING (or HALTED) in the RiskManager (`FEED_UNHEALTHY`); a healthy one moves them back to
+   * ACTIVE. Each change is a `risk.instrumentStateChanged` event, re-emitted on {@link TradingEngine.events}.
+   * A stricter state someone else set since (a host's `HALTED`) is left alone: feed health never loosens it.
    */
   checkFeedHealth(): void {
+    const { risk } = this.#cfg
     for (const { venue, symbol, from, to, reason } of this.#monitor.check()) {
-      this.#restrictions.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
-      this.#log.warn({ venue, symbol, from, to, reason }, 'instrument trading state changed')
-      const e = { venue, symbol, from, to, reason, tsEvent: this.#clock.now() }
-      this.#bus.emit('engine.instrumentState', { type: 'engine.instrumentState', ...e })
+      const now = risk.instrumentState(venue, symbol)
+      if (now !== from && STRICTNESS[now] > STRICTNESS[to]) continue
+      risk.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
     }
   }
 
@@ -330,6 +330,11 @@ export class TradingEngine {
     this.#subs.on(risk.events, 'risk.stateChanged', (e: TradingStateChangedEvent) => {
       this.#log.warn({ from: e.from, to: e.to, reason: e.reason }, 'trading state changed')
       this.#bus.emit('risk.stateChanged', e)
+    })
+    this.#subs.on(risk.events, 'risk.instrumentStateChanged', (e: InstrumentStateChangedEvent) => {
+      const { venue, symbol, from, to, code, reason } = e
+      this.#log.warn({ venue, symbol, from, to, code, reason }, 'instrument trading state changed')
+      this.#bus.emit('risk.instrumentStateChanged', e)
     })
     this.#subs.on(risk.events, 'risk.breakerTripped', (e: BreakerTrippedEvent) => {
       this.#metrics.breakerTrip(e.breaker)

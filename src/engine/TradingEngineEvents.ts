@@ -1,9 +1,13 @@
 import type { ExecutionEvents, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Trade } from '../core/types.js'
 import type { TradekitError } from '../errors/index.js'
-import type { BreakerTrippedEvent, EmergencyStopEvent, TradingStateChangedEvent } from '../risk/index.js'
+import type {
+  BreakerTrippedEvent,
+  EmergencyStopEvent,
+  InstrumentStateChangedEvent,
+  TradingStateChangedEvent,
+} from '../risk/index.js'
 import type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
-import type { InstrumentStateChangedEvent } from './InstrumentRestrictions.js'
 import type { ClosedTrade } from './TradeLedger.js'
 
 /** Everything the engine re-emits on its one typed stream. */
@@ -13,13 +17,14 @@ export interface TradingEngineEvents extends ExecutionEvents {
   book: [b: BookSnapshot]
   signal: [s: Signal]
   dataError: [e: TradekitError]
-  'engine.instrumentState': [e: InstrumentStateChangedEvent]
   'engine.groupCompleted': [e: GroupCompletedEvent]
   'engine.groupRebalanced': [e: GroupRebalancedEvent]
   /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
   'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
   /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */
   'risk.stateChanged': [e: TradingStateChangedEvent]
+  /** An instrument's trading state changed in the RiskManager (feed health, or a host's `setInstrumentState`). */
+  'risk.instrumentStateChanged': [e: InstrumentStateChangedEvent]
   'risk.breakerTripped': [e: BreakerTrippedEvent]
   'risk.emergencyStop': [e: EmergencyStopEvent]
   'engine.started': [e: { type: 'engine.started'; tsEvent: number }]

@@ -7,7 +7,6 @@ export type {
   VenueRegistration,
 } from './FeedHealthMonitor.js'
 export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
-export { InstrumentState, type InstrumentStateChangedEvent } from './InstrumentRestrictions.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
 export type { StrategyStateStore } from './StrategyStateStore.js'
 export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'

@@ -255,7 +255,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
     })
     cleanups.push(() => engine.stop())
     const states: string[] = []
-    engine.events.on('engine.instrumentState', (e) => {
+    engine.events.on('risk.instrumentStateChanged', (e) => {
       if (e.symbol === 'BTCUSDT') states.push(e.to)
     })
     await engine.start()
