@@ -32,16 +32,12 @@ const runner = new StrategyRunner(strategy, {
   cancelOrders: (f) => paper.cancelAll(f),
 })
 
-// Market data: the paper venue first (it fills against the book), then the portfolio (marks), then the strategy.
+// Market data: the paper venue first (it marks its portfolio once, then fills against the book), then the strategy.
 const atr = new ATR(14)
 let last = { price: 0, ts: 0 }
-stream.events.on('book', (b) => {
-  paper.onBook(b)
-  portfolio.onBook(b)
-})
+stream.events.on('book', (b) => paper.onBook(b))
 stream.events.on('candle', (c) => {
   paper.onCandle(c)
-  portfolio.onCandle(c)
   last = { price: c.close, ts: c.closeTime }
   if (c.isClosed) atr.update(c)
   runner.candle(c)

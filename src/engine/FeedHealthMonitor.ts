@@ -37,7 +37,7 @@ export interface FeedStatus {
 export interface VenueRegistration {
   /** Venue id, as on instruments (`binance`, `polymarket`). */
   readonly venue: string
-  /** The adapter's HTTP client (`spot.rest.http`, `clob.http`): latency, retries and rate-limit headroom. */
+  /** The adapter's HTTP client (`spot.rest.http`, `polymarket.rest.http`): latency, retries and rate-limit headroom. */
   readonly http?: HttpClient
   /**
    * The venue's dead-man's switch or session health (Polymarket order heartbeats). Unhealthy restricts every

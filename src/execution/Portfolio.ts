@@ -334,7 +334,7 @@ export class Portfolio {
   }
 
   /**
-   * Applies one fill. A fill whose {@link fillKey} (venue, symbol, trade id, order) was already applied is ignored (`fill.duplicate`), so a
+   * Applies one fill. A fill whose `fillKey` (venue, symbol, trade id, order) was already applied is ignored (`fill.duplicate`), so a
    * fee is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
    * an unknown instrument) changes nothing and returns an error.
    */

@@ -194,7 +194,7 @@ export const RiskManagerConfigSchema = z
     store: StoreSchema.optional(),
     /** IANA time zone of the trading day. Default `UTC`. */
     timeZone: TimeZoneSchema.default('UTC'),
-    /** The {@link TradingGuard}'s breakers (see {@link BreakersConfigSchema}); each enabled with its defaults. */
+    /** The `TradingGuard`'s breakers (see {@link BreakersConfigSchema}); each enabled with its defaults. */
     breakers: BreakersConfigSchema.prefault({}),
     /** Default sizing. Default fixed-fractional, 1 % risk. */
     sizing: SizingConfigSchema.prefault({ method: 'fixedFractional' }),

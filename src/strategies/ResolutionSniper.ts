@@ -34,7 +34,7 @@ export interface ResolutionSniperState {
  * @example
  * ```ts
  * const sniper = new ResolutionSniper({ tokenIds: [yesId, noId], threshold: 0.98 })
- * clob.events.on('market', (e) => {
+ * polymarket.market.events.on('market', (e) => {
  *   if (e.type === 'market_resolved' && e.winningTokenId !== undefined) sniper.markResolved(e.winningTokenId)
  * })
  * ```
