@@ -7,6 +7,8 @@ import {
   AccountUpdateSchema,
   AlgoUpdateSchema,
   BalanceUpdateSchema,
+  type BinanceAlgoUpdate,
+  type BinanceOrderTradeUpdate,
   ExecutionReportSchema,
   OrderTradeUpdateSchema,
   OutboundAccountPositionSchema,
@@ -28,8 +30,8 @@ export type BinanceSpotUserEvent =
 
 /** A decoded USD-M user-data event. Order updates stay in wire form: the stream links algo orders first. */
 export type BinanceUsdmUserEvent =
-  | { readonly kind: 'orderTrade'; readonly update: z.output<typeof OrderTradeUpdateSchema> }
-  | { readonly kind: 'algo'; readonly update: z.output<typeof AlgoUpdateSchema> }
+  | { readonly kind: 'orderTrade'; readonly update: BinanceOrderTradeUpdate }
+  | { readonly kind: 'algo'; readonly update: BinanceAlgoUpdate }
   | {
       readonly kind: 'account'
       readonly balances: readonly Balance[]

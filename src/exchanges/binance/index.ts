@@ -79,3 +79,4 @@ export {
   type BinanceTradeEvent,
 } from './types.js'
 export { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
+export type { BinanceAlgoUpdate, BinanceOrderTradeUpdate } from './wire.js'

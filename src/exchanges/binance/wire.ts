@@ -307,3 +307,8 @@ export const AlgoUpdateSchema = z.object({
     R: z.boolean().optional(),
   }),
 })
+
+/** A decoded USD-M `ORDER_TRADE_UPDATE` (its `o` object): an order change and, on a trade, its fill. */
+export type BinanceOrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
+/** A decoded USD-M `ALGO_UPDATE` (its `o` object): a conditional (algo) order change. */
+export type BinanceAlgoUpdate = z.output<typeof AlgoUpdateSchema>
