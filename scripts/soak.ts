@@ -36,7 +36,7 @@ import {
   spotRows,
   usdmRows,
 } from './soak/checks.js'
-import { HeapSampler } from './soak/heap.js'
+import { HeapSampler, judgeHeap } from './soak/heap.js'
 
 interface Options {
   minutes: number
@@ -46,7 +46,11 @@ interface Options {
 }
 
 /** Heap growth allowed over the sampled part of the run (after warm-up), MB per minute of least-squares trend. */
-const HEAP_SLOPE_LIMIT_MB_PER_MIN = 5
+/**
+ * Heap limits: a leak is a trend over 5 MB/min that also adds more than 8 MB over the sampled window (a short run's
+ * jitter between forced GCs is a few MB); any rise over 64 MB fails; at least 8 samples are needed to judge.
+ */
+const HEAP_LIMITS = { limitMbPerMin: 5, noiseFloorMb: 8, maxRiseMb: 64, minSamples: 8 }
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { minutes: 1, seed: 1, faults: undefined, quiet: false }
@@ -570,9 +574,13 @@ async function main(): Promise<number> {
   )
   const heap = new HeapSampler()
   const warmupMs = Math.min(60_000, durationMs / 3)
-  const heapTimer = setInterval(() => {
-    if (Date.now() - t0 >= warmupMs) heap.sample()
-  }, 2_000)
+  // Every 2 s, more often in short runs so they still have enough samples to judge.
+  const heapTimer = setInterval(
+    () => {
+      if (Date.now() - t0 >= warmupMs) heap.sample()
+    },
+    Math.max(250, Math.min(2_000, durationMs / 60)),
+  )
   const progress = setInterval(() => {
     log(
       `  t+${Math.round((Date.now() - t0) / 1000)}s: ${chaos.injected.length} faults, ${submitted.spot.size + submitted.usdm.size + submitted.pm.size} orders, ${counters.filled} fills, heap ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MB`,
@@ -671,14 +679,12 @@ async function main(): Promise<number> {
   await sleep(200)
 
   const trend = heap.trend()
+  const verdict = judgeHeap(trend, HEAP_LIMITS)
   results.push({
     name: 'heap bounded',
-    ok: trend.samples < 5 || trend.slopeMbPerMin <= HEAP_SLOPE_LIMIT_MB_PER_MIN,
-    summary: `${trend.samples} samples${trend.gcForced ? ' (after forced GC)' : ''}: ${trend.firstMb.toFixed(1)} → ${trend.lastMb.toFixed(1)} MB, max ${trend.maxMb.toFixed(1)} MB, trend ${trend.slopeMbPerMin.toFixed(2)} MB/min (limit ${HEAP_SLOPE_LIMIT_MB_PER_MIN})`,
-    failures:
-      trend.samples >= 5 && trend.slopeMbPerMin > HEAP_SLOPE_LIMIT_MB_PER_MIN
-        ? [`heap grows ${trend.slopeMbPerMin.toFixed(2)} MB/min`]
-        : [],
+    ok: verdict.ok,
+    summary: `${trend.samples} samples${trend.gcForced ? ' (after forced GC)' : ''}: ${trend.firstMb.toFixed(1)} → ${trend.lastMb.toFixed(1)} MB, max ${trend.maxMb.toFixed(1)} MB, trend ${trend.slopeMbPerMin.toFixed(2)} MB/min = ${verdict.growthMb.toFixed(1)} MB over the run (leak: > ${HEAP_LIMITS.limitMbPerMin} MB/min and > ${HEAP_LIMITS.noiseFloorMb} MB)`,
+    failures: verdict.why === undefined ? [] : [verdict.why],
   })
   results.push({
     name: 'no unhandled rejections or exceptions',
