@@ -241,6 +241,12 @@ export interface ExchangeAdapter {
   readonly events: Listenable<UserDataEvents>
   /** Instrument rules for a symbol (cached by the adapter). */
   instrument(symbol: string): Promise<Instrument>
+  /**
+   * How long after an order request is sent the venue may still accept it, ms (Binance: the `recvWindow` of the
+   * signed request, plus a margin for clock offset). An order the venue does not know yet may still arrive until
+   * then, so the executor never concludes "never placed" before it has passed. Undefined: the venue sets no bound.
+   */
+  readonly orderArrivalWindowMs?: number
   /** Places an order. Must send `req.clientOrderId` to the venue. */
   placeOrder(req: OrderRequest): Promise<OrderAck>
   /** Cancels by client order id. */

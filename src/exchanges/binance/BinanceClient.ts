@@ -136,6 +136,14 @@ export abstract class BinanceClient implements ExchangeAdapter {
     this.#prefix = market === 'spot' ? '/api/v3' : '/fapi/v1'
   }
 
+  /**
+   * A signed order request is accepted only within `recvWindow` of its timestamp (server time, which the client keeps
+   * in sync), so after `recvWindow` + 1 s an order the venue does not know can no longer appear.
+   */
+  get orderArrivalWindowMs(): number {
+    return this.cfg.recvWindow + 1000
+  }
+
   /** True when orders may be placed: on testnet, or in production with `allowLiveTrading`. */
   get canPlaceOrders(): boolean {
     return this.cfg.testnet || this.cfg.allowLiveTrading

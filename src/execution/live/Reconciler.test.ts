@@ -120,6 +120,40 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
   })
 
+  it('an order that reaches the venue after the look-ups but within its arrival window is found, never rejected', async () => {
+    // The soak's USD-M drift under CPU load (seed 8675309): a timed-out POST processed after every look-up said "not
+    // known" was marked REJECTED; its fill then could not apply, and the wallet missed the fee and the PnL.
+    const { clock, adapter, exec, fills } = await setup({ reconnectRecheckDelayMs: 0 })
+    adapter.orderArrivalWindowMs = 6000
+    adapter.setPrice('BTCUSDT', '100')
+    const statuses: string[] = []
+    exec.events.on('order.rejected', (e) => statuses.push(e.order.status))
+    adapter.failNext('LATE_ARRIVAL')
+    const a = await exec.submit({ ...limitBuy('1', '100'), type: 'MARKET', price: undefined })
+    await flush()
+    await clock.advanceAsync(300) // every one of the 3 look-ups says "not known"
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('PENDING_NEW')
+    adapter.deliverLate() // the slow request arrives, within recvWindow, and fills
+    await clock.advanceAsync(6000) // the window closes: one more look-up finds it
+    await flush()
+    await clock.advanceAsync(200)
+    await flush()
+    expect(statuses).toEqual([])
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    expect(fills).toHaveLength(1)
+  })
+
+  it('without an arrival window, an order unknown after every look-up is rejected at once (as before)', async () => {
+    const { clock, adapter, exec } = await setup({ reconnectRecheckDelayMs: 0 })
+    adapter.failNext('LATE_ARRIVAL')
+    const a = await exec.submit(limitBuy())
+    await flush()
+    await clock.advanceAsync(300)
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
+  })
+
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
     const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
     await exec.submit(limitBuy())

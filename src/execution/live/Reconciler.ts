@@ -264,18 +264,25 @@ export class Reconciler {
   }
 
   /**
-   * A submit of unknown outcome: looks the order up by client id up to `queryAttempts` times, `queryIntervalMs`
-   * apart. Found → merged; not known after every look-up → REJECTED, or (`onNotFound: 'RESEND'`, `mayResend`) sent
+   * A submit of unknown outcome: looks the order up by client id `queryAttempts` times, `queryIntervalMs` apart, and
+   * on until the adapter's `orderArrivalWindowMs` since the send has passed (a request still in flight may be accepted
+   * until then). Found → merged; not known after every look-up → REJECTED, or (`onNotFound: 'RESEND'`, `mayResend`) sent
    * once more with the same client id; the look-ups themselves failed → left for the next reconciliation.
    */
   async resolveUnknown(cid: string, mayResend: boolean): Promise<void> {
     const h = this.#host
+    const sent = h.orders.get(cid)
+    if (sent === undefined) return
+    // Until the venue's arrival window has passed, a request still in flight may be accepted: when every look-up
+    // said "not known" before then, wait for the window to close and look once more.
+    const window = h.adapter.orderArrivalWindowMs
+    const deadline = window === undefined ? Number.NEGATIVE_INFINITY : sent.tsCreated + window
+    let lookups = 0
     let notFound = 0
-    for (let attempt = 0; attempt < h.queryAttempts; attempt++) {
+    const lookUp = async (): Promise<'found' | 'notFound' | 'failed' | 'done'> => {
       const cur = h.orders.get(cid)
-      if (cur === undefined || cur.status !== 'PENDING_NEW') return
-      if (attempt > 0 && h.queryIntervalMs > 0) await sleep(h.clock, h.queryIntervalMs)
-      if (h.orders.get(cid)?.status !== 'PENDING_NEW') return
+      if (cur === undefined || cur.status !== 'PENDING_NEW') return 'done'
+      lookups++
       try {
         const found = await withTimeout(
           h.clock,
@@ -283,18 +290,30 @@ export class Reconciler {
           h.requestTimeoutMs,
           'queryOrder',
         )
-        if (found !== undefined) {
-          await this.#fills.recover(found)
-          return
+        if (found === undefined) {
+          notFound++
+          return 'notFound'
         }
-        notFound++
+        await this.#fills.recover(found)
+        return 'found'
       } catch (e) {
         h.log.warn({ clientOrderId: cid, code: toTradekitError(e).code }, 'order lookup failed')
+        return 'failed'
       }
+    }
+    for (let attempt = 0; attempt < h.queryAttempts; attempt++) {
+      if (attempt > 0 && h.queryIntervalMs > 0) await sleep(h.clock, h.queryIntervalMs)
+      const r = await lookUp()
+      if (r === 'found' || r === 'done') return
+    }
+    if (notFound === lookups && h.clock.now() < deadline) {
+      await sleep(h.clock, deadline - h.clock.now())
+      const r = await lookUp()
+      if (r === 'found' || r === 'done') return
     }
     const cur = h.orders.get(cid)
     if (cur === undefined || cur.status !== 'PENDING_NEW') return
-    if (notFound === h.queryAttempts) {
+    if (notFound === lookups) {
       if (h.onNotFound === 'RESEND' && mayResend) {
         h.log.warn(
           { clientOrderId: cid },

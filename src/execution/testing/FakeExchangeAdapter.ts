@@ -29,6 +29,11 @@ export type FakeFault =
   | 'TIMEOUT_BEFORE_VENUE'
   /** A network error before the venue. */
   | 'NETWORK_ERROR'
+  /**
+   * The request is slow: the caller times out (unknown outcome) and the venue receives it only when the test calls
+   * {@link FakeExchangeAdapter.deliverLate} (an order accepted after the caller's look-ups, within its window).
+   */
+  | 'LATE_ARRIVAL'
 
 /** The account reads {@link FakeExchangeAdapter.failReads} can make fail. */
 export type AccountRead = 'openOrders' | 'balances' | 'positions'
@@ -54,6 +59,9 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #rejectSymbols = new Map<string, string>()
   readonly #failReads = new Map<AccountRead, number>()
   #ackFills = true
+  readonly #late: OrderRequest[] = []
+  /** The venue's arrival window ({@link ExchangeAdapter.orderArrivalWindowMs}); undefined by default. */
+  orderArrivalWindowMs: number | undefined
   readonly #trades = new Map<string, Fill[]>()
   readonly #reversed = new Map<string, string>()
   #streamUp = true
@@ -78,6 +86,11 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   /** Scripts a fault for the next `placeOrder` (on `symbol`, or any). */
   failNext(fault: FakeFault, symbol?: string): void {
     this.#faults.push({ fault, ...(symbol !== undefined ? { symbol } : {}) })
+  }
+
+  /** The venue receives the requests held by `LATE_ARRIVAL` faults now (their acks go nowhere). */
+  deliverLate(): void {
+    for (const req of this.#late.splice(0)) this.#place(req)
   }
 
   /** Whether acks carry their fills (Binance) or only the matched order (Polymarket: fills come on the stream). */
@@ -171,6 +184,12 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
     const fault = fi >= 0 ? this.#faults.splice(fi, 1)[0]?.fault : undefined
     if (fault === 'TIMEOUT_BEFORE_VENUE') throw new TimeoutError('placeOrder timed out', 1000)
     if (fault === 'NETWORK_ERROR') throw new NetworkError('connection reset')
+    if (fault === 'LATE_ARRIVAL') {
+      this.#late.push(req)
+      throw new OrderOutcomeUnknownError(cid, 'request timed out', {
+        cause: new TimeoutError('timed out', 1000),
+      })
+    }
     const ack = this.#place(req)
     if (fault === 'LOSE_RESPONSE') {
       throw new OrderOutcomeUnknownError(cid, 'response lost', { cause: new TimeoutError('timed out', 1000) })

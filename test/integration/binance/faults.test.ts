@@ -100,6 +100,33 @@ describe('Binance adapter under injected faults', () => {
     expect((await spot.queryOrder('BTCUSDT', r.clientOrderId))?.status).toBe('FILLED')
   })
 
+  it('an order the venue receives after every look-up (but within recvWindow) is found by the executor, never rejected', async () => {
+    h = await harness({}, { timeoutMs: 300, recvWindow: 1000 })
+    const { spot, sim } = h
+    expect(spot.orderArrivalWindowMs).toBe(2000)
+    await spot.instrument('BTCUSDT')
+    const exec = new OrderExecutor({
+      adapter: spot,
+      queryAttempts: 2,
+      queryIntervalMs: 50,
+      requestTimeoutMs: 1000,
+    })
+    exec.events.on('error', () => {})
+    await exec.start()
+    try {
+      const rejected: string[] = []
+      exec.events.on('order.rejected', (e) => rejected.push(e.order.clientOrderId))
+      sim.faults.slow({ delayMs: 800, path: '/api/v3/order' }) // the POST only: look-ups meanwhile say "not known"
+      const r = req()
+      await exec.submit({ ...r, strategyId: 'it' })
+      await waitFor(async () => exec.order(r.clientOrderId)?.status === 'FILLED', 10_000, 'late order found')
+      expect(rejected).toEqual([])
+      expect(exec.order(r.clientOrderId)?.filledQty.toString()).toBe(r.qty.toString())
+    } finally {
+      await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 1000 })
+    }
+  })
+
   it('clock skew: -1021 triggers a time re-sync and one retry', async () => {
     h = await harness()
     const { spot, sim } = h
