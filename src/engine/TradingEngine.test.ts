@@ -247,7 +247,7 @@ describe('TradingEngine', () => {
     const strategy: Strategy = {
       id: 'routes',
       requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
-      onCandle(c, ctx) {
+      onCandle(_c, ctx) {
         const base = { side: 'BUY', intent: 'ENTRY', stopPrice: new Decimal('1'), reason: 'test' } as const
         ctx.signal({ ...base, venue: 'binance', symbol: 'BTCUSDT', groupId: 'x' })
         ctx.signal({ ...base, venue: 'elsewhere', symbol: 'BTCUSDT', groupId: 'x' })
