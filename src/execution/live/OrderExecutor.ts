@@ -12,6 +12,7 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import {
   type Balance,
   type Fill,
@@ -60,7 +61,7 @@ export const OrderExecutorConfigSchema = z
     /** The venue adapter to drive. */
     adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
     /** Where warnings go. Default: silent. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
     /**
@@ -76,15 +77,15 @@ export const OrderExecutorConfigSchema = z
     /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
     maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
     /** Length of the rate-limit window, ms. Default 1000. */
-    rateIntervalMs: z.number().int().positive().max(86_400_000).default(1000),
+    rateIntervalMs: PositiveDurationMsSchema.max(86_400_000).default(1000),
     /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. Default 100. */
     maxQueuedSubmissions: z.number().int().min(0).max(100_000).default(100),
     /** Bound on each adapter request (the adapter has its own timeouts too). Default 10_000. */
-    requestTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
+    requestTimeoutMs: PositiveDurationMsSchema.max(300_000).default(10_000),
     /** How many times an order of unknown outcome is looked up by client order id. Default 5. */
     queryAttempts: z.number().int().min(1).max(100).default(5),
     /** Pause between those look-ups. Default 1000. */
-    queryIntervalMs: z.number().int().min(0).max(600_000).default(1000),
+    queryIntervalMs: DurationMsSchema.max(600_000).default(1000),
     /**
      * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
      * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
@@ -97,7 +98,7 @@ export const OrderExecutorConfigSchema = z
      * After a user-stream reconnect, state is reconciled at once and again this long after (a venue's REST record can
      * lag the reconnect: Polymarket trades appear a moment later). 0: no second pass. Default 1000.
      */
-    reconnectRecheckDelayMs: z.number().int().min(0).max(600_000).default(1000),
+    reconnectRecheckDelayMs: DurationMsSchema.max(600_000).default(1000),
     /** Adapter requests a reconciliation runs at once (look-ups by client id, fills lookups). Default 4. */
     reconcileConcurrency: z.number().int().positive().max(64).default(4),
     /**
@@ -105,7 +106,7 @@ export const OrderExecutorConfigSchema = z
      * `adapter.orderFills`, so a fill the venue reversed meanwhile (Polymarket: failed settlement) is reported.
      * 0: never. Default 60,000.
      */
-    recheckFilledWithinMs: z.number().int().min(0).max(86_400_000).default(60_000),
+    recheckFilledWithinMs: DurationMsSchema.max(86_400_000).default(60_000),
     /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
     shadow: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v).optional(),
     /** Terminal orders kept for lookups and de-duplication. Default 10_000. */

@@ -13,6 +13,7 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
+import { ClockSchema, DecimalInputSchema, DurationMsSchema } from '../../core/schemas.js'
 import type {
   BookSnapshot,
   Candle,
@@ -34,8 +35,6 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
 
-const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
-
 /** Schema of {@link PaperTraderConfig}; defaults are applied here. */
 export const PaperTraderConfigSchema = z
   .object({
@@ -44,17 +43,17 @@ export const PaperTraderConfigSchema = z
     /** The account to trade; one is created from `balances` when absent. */
     portfolio: z.custom<Portfolio>((v) => v instanceof Portfolio).optional(),
     /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
-    balances: z.record(z.string(), decimalLike).default({}),
+    balances: z.record(z.string(), DecimalInputSchema).default({}),
     /** Account currency of the created portfolio. Default `USDT`. */
     accountCurrency: z.string().min(1).default('USDT'),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
     /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
-    makerFeeRate: decimalLike.default('0.001'),
+    makerFeeRate: DecimalInputSchema.default('0.001'),
     /** Taker fee rate. Default `0.001`. */
-    takerFeeRate: decimalLike.default('0.001'),
+    takerFeeRate: DecimalInputSchema.default('0.001'),
     /** Simulated latency of each submit and cancel, on the clock. Default 0. */
-    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    latencyMs: DurationMsSchema.max(60_000).default(0),
     /**
      * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
      * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
