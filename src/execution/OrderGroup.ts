@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
+import { subscribeAll } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../core/schemas.js'
@@ -394,20 +395,15 @@ export class OrderGroup {
 
 /** Follows the client's events for a set of client order ids; lets callers wait for a condition with a timeout. */
 class Watcher {
-  readonly #client: ExecutionClient
   readonly #clock: Clock
   readonly #latest = new Map<string, Order>()
   readonly #waiters = new Map<string, Set<() => void>>()
   readonly #detach: () => void
 
   constructor(client: ExecutionClient, clock: Clock) {
-    this.#client = client
     this.#clock = clock
     const on = (e: { order: Order }) => this.seen(e.order)
-    for (const n of ORDER_EVENTS) client.events.on(n, on)
-    this.#detach = () => {
-      for (const n of ORDER_EVENTS) this.#client.events.off(n, on)
-    }
+    this.#detach = subscribeAll(client.events, ORDER_EVENTS, on)
   }
 
   add(cid: string): void {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
-import { type Listenable, TypedEmitter } from '../core/events.js'
+import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import {
   type AccountSnapshot,
@@ -653,13 +653,11 @@ export class Portfolio {
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
     const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
-    client.events.on('order.filled', onFill)
-    client.events.on('order.fillReversed', onReversed)
-    for (const n of names) client.events.on(n, onOrder)
+    const offFills = subscribe(client.events, { 'order.filled': onFill, 'order.fillReversed': onReversed })
+    const offOrders = subscribeAll(client.events, names, onOrder)
     return () => {
-      client.events.off('order.filled', onFill)
-      client.events.off('order.fillReversed', onReversed)
-      for (const n of names) client.events.off(n, onOrder)
+      offFills()
+      offOrders()
     }
   }
 

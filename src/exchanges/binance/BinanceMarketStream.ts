@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { BookSnapshot, Candle, Clock, Listenable, MarketDataSource, Trade } from '../../core/index.js'
-import { parseConfig, SystemClock, TypedEmitter } from '../../core/index.js'
+import { parseConfig, SystemClock, subscribe, TypedEmitter } from '../../core/index.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import {
   type ExchangeDataError,
@@ -248,8 +248,8 @@ export class BinanceMarketStream implements MarketDataSource {
     const onDiff = (e: BinanceDepthDiffEvent) => {
       if (e.symbol === s) sync.applyDiff(e)
     }
-    sync.events.on('book', onBook)
-    this.#bus.on('depthDiff', onDiff)
+    const offBook = subscribe(sync.events, { book: onBook })
+    const offDiff = subscribe(this.#bus, { depthDiff: onDiff })
     const ready = this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
     this.#books.set(s, { sync, ready })
     try {
@@ -257,8 +257,8 @@ export class BinanceMarketStream implements MarketDataSource {
     } catch (e) {
       // Not subscribed: forget this sync so a later call starts afresh.
       if (this.#books.get(s)?.sync === sync) this.#books.delete(s)
-      this.#bus.off('depthDiff', onDiff)
-      sync.events.off('book', onBook)
+      offDiff()
+      offBook()
       sync.close()
       throw e
     }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
-import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { type Logger, silentLogger } from '../../core/logger.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
@@ -217,32 +217,27 @@ export class OrderExecutor implements ExecutionClient {
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    const ev = this.#adapter.events
-    const upd = (e: { order: Order }) => this.#applyVenueOrder(e.order, false)
-    const fill = (e: { fill: Fill }) => this.#onFill(e.fill)
-    const reversed = (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason)
-    const bal = (e: { balances: readonly Balance[]; tsEvent: number }) =>
-      this.#bus.emit('account.update', { type: 'account.update', balances: e.balances, tsEvent: e.tsEvent })
-    const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
-      this.#bus.emit('account.update', { type: 'account.update', positions: e.positions, tsEvent: e.tsEvent })
-    const rec = () => this.#reconciler.onReconnected()
-    const error = (e: TradekitError) => this.#bus.emit('error', e)
-    ev.on('order.update', upd)
-    ev.on('fill', fill)
-    ev.on('fill.reversed', reversed)
-    ev.on('balance.update', bal)
-    ev.on('position.update', pos)
-    ev.on('user.reconnected', rec)
-    ev.on('error', error)
-    this.#unsubscribe.push(() => {
-      ev.off('order.update', upd)
-      ev.off('fill', fill)
-      ev.off('fill.reversed', reversed)
-      ev.off('balance.update', bal)
-      ev.off('position.update', pos)
-      ev.off('user.reconnected', rec)
-      ev.off('error', error)
-    })
+    this.#unsubscribe.push(
+      subscribe(this.#adapter.events, {
+        'order.update': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
+        fill: (e: { fill: Fill }) => this.#onFill(e.fill),
+        'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
+        'balance.update': (e: { balances: readonly Balance[]; tsEvent: number }) =>
+          this.#bus.emit('account.update', {
+            type: 'account.update',
+            balances: e.balances,
+            tsEvent: e.tsEvent,
+          }),
+        'position.update': (e: { positions: readonly Position[]; tsEvent: number }) =>
+          this.#bus.emit('account.update', {
+            type: 'account.update',
+            positions: e.positions,
+            tsEvent: e.tsEvent,
+          }),
+        'user.reconnected': () => this.#reconciler.onReconnected(),
+        error: (e: TradekitError) => this.#bus.emit('error', e),
+      }),
+    )
     if (!this.#cfg.dryRun)
       await withTimeout(
         this.#clock,

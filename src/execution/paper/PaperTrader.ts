@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
-import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
@@ -190,17 +190,11 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
 
   /** Subscribes to a market-data source: books, trades and candles drive fills and marks. Returns a detach function. */
   connect(source: MarketDataSource): () => void {
-    const b = (x: BookSnapshot) => this.onBook(x)
-    const t = (x: Trade) => this.onTrade(x)
-    const c = (x: Candle) => this.onCandle(x)
-    source.events.on('book', b)
-    source.events.on('trade', t)
-    source.events.on('candle', c)
-    return () => {
-      source.events.off('book', b)
-      source.events.off('trade', t)
-      source.events.off('candle', c)
-    }
+    return subscribe(source.events, {
+      book: (x: BookSnapshot) => this.onBook(x),
+      trade: (x: Trade) => this.onTrade(x),
+      candle: (x: Candle) => this.onCandle(x),
+    })
   }
 
   /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */
