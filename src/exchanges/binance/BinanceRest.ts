@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { type Clock, type Logger, SystemClock, silentLogger } from '../../core/index.js'
-import { ConfigError, ExchangeError, isTradekitError, type TradekitError } from '../../errors/index.js'
+import { ConfigError, ExchangeError, type TradekitError } from '../../errors/index.js'
 import {
   HttpClient,
   type HttpErrorContext,

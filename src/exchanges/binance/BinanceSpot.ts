@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
+import { ExchangeDataError, ExchangeError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'

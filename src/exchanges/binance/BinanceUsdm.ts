@@ -276,8 +276,7 @@ export class BinanceUsdm extends BinanceClient {
       // Not a regular order: maybe an algo order placed by another client instance.
       if (
         e instanceof ExchangeError &&
-        (e.venueCode === BinanceErrorCode.CANCEL_REJECTED ||
-          e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
+        (e.venueCode === BinanceErrorCode.CANCEL_REJECTED || e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
       ) {
         try {
           return await this.#cancelAlgo(s, clientOrderId)

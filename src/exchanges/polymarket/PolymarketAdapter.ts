@@ -16,7 +16,14 @@ import type {
   Position,
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { ExchangeError, HttpError, isTradekitError, OrderOutcomeUnknownError, StateError, ValidationError } from '../../errors/index.js'
+import {
+  ExchangeError,
+  HttpError,
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  StateError,
+  ValidationError,
+} from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
