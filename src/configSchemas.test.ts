@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { Backtester, BacktesterConfigSchema, Recorder, RecorderOptionsSchema } from './backtest/index.js'
 import { ScaledClock, ScaledClockConfigSchema } from './core/index.js'
 import type { Instrument } from './core/types.js'
+import { TradingEngineConfigSchema } from './engine/index.js'
 import { ConfigError } from './errors/index.js'
 import { BinanceSim, BinanceSimConfigSchema, PolymarketSim, PolymarketSimConfigSchema } from './sim/index.js'
 
@@ -70,5 +71,21 @@ describe('config schemas with documented defaults', () => {
     await expect(BinanceSim.start({ tick: 0 } as never)).rejects.toThrow(ConfigError)
     await expect(PolymarketSim.start({ heartbeatTimeoutMs: 0 })).rejects.toThrow(ConfigError)
     await expect(PolymarketSim.start({ clock: { now: () => 0 } } as never)).rejects.toThrow(/clock/)
+  })
+
+  it('TradingEngine: at least one executor and unique strategy ids are checked by the schema', () => {
+    const cfg = {
+      feeds: [],
+      risk: {},
+      portfolio: {},
+      instruments: [],
+      executors: [{}],
+      strategies: [{ id: 'a' }],
+    }
+    expect(TradingEngineConfigSchema.safeParse(cfg).success).toBe(true)
+    const noExecutor = TradingEngineConfigSchema.safeParse({ ...cfg, executors: [] })
+    expect(noExecutor.error?.issues[0]?.message).toMatch(/at least one executor/)
+    const dup = TradingEngineConfigSchema.safeParse({ ...cfg, strategies: [{ id: 'a' }, { id: 'a' }] })
+    expect(dup.error?.issues[0]?.message).toMatch(/duplicate strategy id "a"/)
   })
 })

@@ -20,14 +20,24 @@ export const TradingEngineConfigSchema = z
     feeds: z.array(z.custom<FeedRegistration>(isObject)).readonly(),
     /** Venue connections to measure (latency, retries, rate-limit headroom) and whose heartbeat gates trading. */
     venues: z.array(z.custom<VenueRegistration>(isObject)).readonly().default([]),
-    strategies: z.array(z.custom<Strategy>(isObject)).readonly(),
+    /** The strategies to run; their ids must be unique. */
+    strategies: z
+      .array(z.custom<Strategy>(isObject))
+      .readonly()
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>()
+        for (const st of list) {
+          if (seen.has(st.id)) ctx.addIssue({ code: 'custom', message: `duplicate strategy id "${st.id}"` })
+          seen.add(st.id)
+        }
+      }),
     risk: z.custom<RiskManager>(isObject),
     /**
      * Execution clients; each signal goes to the one whose `venues` include the signal's venue. Market events go to
      * each client's `marketData` port (PaperTrader); a client that `booksFillsInto` the portfolio is not attached to
      * it. At least one.
      */
-    executors: z.array(z.custom<ExecutionClient>(isObject)).readonly(),
+    executors: z.array(z.custom<ExecutionClient>(isObject)).min(1, 'needs at least one executor').readonly(),
     /** The account: the engine marks it once per market event and books the fills of clients that don't. */
     portfolio: z.custom<Portfolio>(isObject),
     /** Instruments the strategies trade (their filters go into the risk check). */
