@@ -1,42 +1,53 @@
+import { z } from 'zod'
 import { ManualClock } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
 import { subscribe, TypedEmitter } from '../core/events.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
+import { DecimalInputSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
-import type { DecimalLike } from '../decimal/index.js'
 import { type ClosedTrade, TradingEngine } from '../engine/index.js'
-import { ConfigError, type TradekitError } from '../errors/index.js'
+import type { TradekitError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
 import { MemoryStateStore, RiskManager, type RiskManagerConfig } from '../risk/index.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { type CandleSource, intervalMs } from './sources.js'
 
-/** Options of {@link Backtester}. */
-export interface BacktesterConfig {
-  /** Instruments the candles belong to (their filters are enforced by risk and the paper venue). */
-  readonly instruments: readonly Instrument[]
-  /** Starting cash, e.g. `{ USDT: '10000' }`. */
-  readonly balances: Readonly<Record<string, DecimalLike>>
-  /** Account currency. Default `USDT`. */
-  readonly accountCurrency?: string
-  /** Builds fresh strategy instances for a run (a run never reuses state from another). */
-  readonly strategies: () => readonly Strategy[]
-  /** RiskManager options (clock and store are supplied by the backtester). */
-  readonly risk?: Omit<RiskManagerConfig, 'clock' | 'store'>
-  /** PaperTrader options (fees, slippage, latency). */
-  readonly paper?: Omit<
-    PaperTraderConfig,
-    'instruments' | 'portfolio' | 'clock' | 'balances' | 'accountCurrency'
-  >
-  /** Bars per year for annualising Sharpe/Sortino. Default: from the first candle's interval (365-day year). */
-  readonly barsPerYear?: number
-  /** Points kept in the report's equity curve. Default 1000. */
-  readonly curvePoints?: number
-  /** Trades kept in the report (the statistics use all of them). Default 10 000. */
-  readonly maxTradesInReport?: number
-  /** Signals kept in the report's `signalLog`. Default 10 000. */
-  readonly maxSignalsInReport?: number
-}
+const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
+
+/** Schema of {@link BacktesterConfig}: every option with its default. Unknown keys are rejected. */
+export const BacktesterConfigSchema = z
+  .object({
+    /** Instruments the candles belong to (their filters are enforced by risk and the paper venue). At least one. */
+    instruments: z.array(z.custom<Instrument>(isObject, 'must be an Instrument')).min(1).readonly(),
+    /** Starting cash, e.g. `{ USDT: '10000' }`. */
+    balances: z.record(z.string(), DecimalInputSchema).readonly(),
+    /** Account currency. Default `USDT`. */
+    accountCurrency: z.string().min(1).default('USDT'),
+    /** Builds fresh strategy instances for a run (a run never reuses state from another). */
+    strategies: z.custom<() => readonly Strategy[]>((v) => typeof v === 'function', 'must be a function'),
+    /** RiskManager options (clock and store are supplied by the backtester; validated by RiskManager). */
+    risk: z.custom<Omit<RiskManagerConfig, 'clock' | 'store'>>(isObject, 'must be an object').optional(),
+    /** PaperTrader options (fees, slippage, latency; validated by PaperTrader). */
+    paper: z
+      .custom<
+        Omit<PaperTraderConfig, 'instruments' | 'portfolio' | 'clock' | 'balances' | 'accountCurrency'>
+      >(isObject, 'must be an object')
+      .optional(),
+    /** Bars per year for annualising Sharpe/Sortino. Default: from the first candle's interval (365-day year). */
+    barsPerYear: z.number().positive().optional(),
+    /** Points kept in the report's equity curve (at least 16 are kept). Default 1000. */
+    curvePoints: z.number().int().positive().default(1000),
+    /** Trades kept in the report (the statistics use all of them). Default 10 000. */
+    maxTradesInReport: z.number().int().nonnegative().default(10_000),
+    /** Signals kept in the report's `signalLog`. Default 10 000. */
+    maxSignalsInReport: z.number().int().nonnegative().default(10_000),
+  })
+  .strict()
+
+/** Options of {@link Backtester} (defaults documented on {@link BacktesterConfigSchema}). */
+export type BacktesterConfig = z.input<typeof BacktesterConfigSchema>
+type ResolvedConfig = z.output<typeof BacktesterConfigSchema>
 
 /** The result of a backtest, ready to serialise as JSON. */
 export interface BacktestReport {
@@ -104,12 +115,10 @@ export interface BacktestReport {
  * ```
  */
 export class Backtester {
-  readonly #cfg: BacktesterConfig
+  readonly #cfg: ResolvedConfig
 
   constructor(config: BacktesterConfig) {
-    if (config.instruments.length === 0)
-      throw new ConfigError('Backtester needs instruments', ['instruments: empty'])
-    this.#cfg = config
+    this.#cfg = parseConfig(BacktesterConfigSchema, config, 'Backtester')
   }
 
   /** Runs one backtest over `source` and returns its report. */
@@ -117,7 +126,7 @@ export class Backtester {
     const rig = this.#wire()
     const tally = new RunTally(this.#cfg)
     const unsubscribe = tally.attach(rig.engine, rig.risk)
-    const curve = new EquityCurve(this.#cfg.curvePoints ?? 1000)
+    const curve = new EquityCurve(this.#cfg.curvePoints)
     const replayed = await replay(source, rig, curve)
     unsubscribe()
     return this.#report(rig, tally, replayed, curve)
@@ -127,7 +136,7 @@ export class Backtester {
   #wire(): Rig {
     const cfg = this.#cfg
     const clock = new ManualClock(0)
-    const accountCurrency = cfg.accountCurrency ?? 'USDT'
+    const accountCurrency = cfg.accountCurrency
     const portfolio = new Portfolio({
       accountCurrency,
       balances: { ...cfg.balances },
@@ -256,9 +265,9 @@ class RunTally {
   readonly stateChanges: { at: number; from: string; to: string; reason: string }[] = []
   readonly deniedByCode: Record<string, number> = {}
 
-  constructor(cfg: BacktesterConfig) {
-    this.#maxTrades = cfg.maxTradesInReport ?? 10_000
-    this.#maxSignals = cfg.maxSignalsInReport ?? 10_000
+  constructor(cfg: ResolvedConfig) {
+    this.#maxTrades = cfg.maxTradesInReport
+    this.#maxSignals = cfg.maxSignalsInReport
   }
 
   /** Listens to the run's engine and risk manager; returns the function that stops listening. */

@@ -1,7 +1,10 @@
 import { WebSocket as IsoWebSocket } from 'isows'
+import { z } from 'zod'
 import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
 import { type Listenable, subscribe } from '../core/events.js'
+import { ClockSchema } from '../core/schemas.js'
 import { QueueFullError, type TradekitError } from '../errors/index.js'
 import type { WebSocketConstructor } from '../transport/index.js'
 
@@ -17,14 +20,22 @@ export interface RecordedMessage {
   readonly data: string
 }
 
-/** Options of {@link Recorder.open}. */
-export interface RecorderOptions {
-  readonly clock?: Clock
-  /** Messages buffered while the disk is slow; beyond this they are dropped and counted. Default 100 000. */
-  readonly maxBuffered?: number
-  /** Called when a message is dropped or a write fails (never throws into the caller's stream). */
-  readonly onError?: (e: TradekitError | Error) => void
-}
+/** Schema of {@link RecorderOptions}: every option with its default. Unknown keys are rejected. */
+export const RecorderOptionsSchema = z
+  .object({
+    /** Time source of the receive times. Default: the system clock. */
+    clock: ClockSchema.optional(),
+    /** Messages buffered while the disk is slow; beyond this they are dropped and counted. Default 100 000. */
+    maxBuffered: z.number().int().positive().default(100_000),
+    /** Called when a message is dropped or a write fails (never throws into the caller's stream). Default: ignore. */
+    onError: z
+      .custom<(e: TradekitError | Error) => void>((v) => typeof v === 'function', 'must be a function')
+      .optional(),
+  })
+  .strict()
+
+/** Options of {@link Recorder.open} (defaults documented on {@link RecorderOptionsSchema}). */
+export type RecorderOptions = z.input<typeof RecorderOptionsSchema>
 
 /** Query parameters that must never be written to disk. */
 const SECRET_PARAMS = /^(signature|apikey|api_key|timestamp|recvwindow|listenkey)$/i
@@ -59,17 +70,18 @@ export class Recorder {
   private constructor(
     write: (chunk: string) => Promise<void>,
     end: () => Promise<void>,
-    options: RecorderOptions,
+    options: z.output<typeof RecorderOptionsSchema>,
   ) {
     this.#write = write
     this.#end = end
     this.#clock = options.clock ?? new SystemClock()
-    this.#max = options.maxBuffered ?? 100_000
+    this.#max = options.maxBuffered
     this.#onError = options.onError ?? (() => {})
   }
 
   /** Opens (truncates) `path` for recording. */
-  static async open(path: string, options: RecorderOptions = {}): Promise<Recorder> {
+  static async open(path: string, config: RecorderOptions = {}): Promise<Recorder> {
+    const options = parseConfig(RecorderOptionsSchema, config, 'Recorder') // before the file is created
     const fs = await import('node:fs/promises')
     const handle = await fs.open(path, 'w')
     return new Recorder(

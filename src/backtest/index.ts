@@ -5,10 +5,15 @@
  *
  * @packageDocumentation
  */
-export { Backtester, type BacktesterConfig, type BacktestReport } from './Backtester.js'
+export {
+  Backtester,
+  type BacktesterConfig,
+  BacktesterConfigSchema,
+  type BacktestReport,
+} from './Backtester.js'
 export { EquityCurve, type EquityPoint } from './EquityCurve.js'
 export { renderHtmlReport, writeReport } from './htmlReport.js'
-export { type RecordedMessage, Recorder, type RecorderOptions } from './Recorder.js'
+export { type RecordedMessage, Recorder, type RecorderOptions, RecorderOptionsSchema } from './Recorder.js'
 export {
   type ReplayDecoder,
   type ReplayEvent,

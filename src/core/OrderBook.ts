@@ -4,10 +4,8 @@ import { err, ok, type Result } from '../errors/result.js'
 import { type Clock, SystemClock } from './clock.js'
 import { parseConfig } from './config.js'
 import { type Listenable, TypedEmitter } from './events.js'
+import { ClockSchema } from './schemas.js'
 import type { BookLevel, BookSnapshot } from './types.js'
-
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
 /** Schema of {@link OrderBookConfig}: every option with its default. */
 export const OrderBookConfigSchema = z
@@ -26,7 +24,7 @@ export const OrderBookConfigSchema = z
       )
       .default(20),
     /** Clock stamping updates applied without a `tsEvent` (default the system clock). */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
   })
   .strict()
 

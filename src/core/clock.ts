@@ -1,4 +1,5 @@
-import { ValidationError } from '../errors/index.js'
+import { z } from 'zod'
+import { parseConfig } from './config.js'
 
 /** Handle returned by {@link Clock.setTimeout}. */
 export type TimerHandle = { readonly __timer: unique symbol } | number | object
@@ -157,6 +158,19 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   })
 }
 
+/** Schema of {@link ScaledClockConfig}. Unknown keys are rejected. */
+export const ScaledClockConfigSchema = z
+  .object({
+    /** How many times faster than real time: a positive number (required). */
+    speed: z.number().positive(),
+    /** Clock time at construction, epoch ms. Default: the wall-clock time at construction. */
+    startMs: z.number().optional(),
+  })
+  .strict()
+
+/** Options of {@link ScaledClock} (see {@link ScaledClockConfigSchema}). */
+export type ScaledClockConfig = z.input<typeof ScaledClockConfigSchema>
+
 /**
  * Real time, sped up: `now()` advances `speed` times faster than the wall clock from `startMs`, and timers fire
  * `speed` times sooner. For demos and soak runs on a simulator (a 1-minute candle every second at speed 60).
@@ -173,12 +187,8 @@ export class ScaledClock implements Clock {
   readonly #realStart: number
   readonly #real = new SystemClock()
 
-  constructor(options: { speed: number; startMs?: number }) {
-    if (!(options.speed > 0) || !Number.isFinite(options.speed)) {
-      throw new ValidationError(`ScaledClock speed must be a positive number, got "${options.speed}"`, {
-        field: 'speed',
-      })
-    }
+  constructor(config: ScaledClockConfig) {
+    const options = parseConfig(ScaledClockConfigSchema, config, 'ScaledClock')
     this.#speed = options.speed
     this.#realStart = Date.now()
     this.#startMs = options.startMs ?? this.#realStart

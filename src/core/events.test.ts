@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { TradekitError } from '../errors/index.js'
-import { type Listenable, TypedEmitter } from './events.js'
+import { type Listenable, subscribe, subscribeAll, TypedEmitter } from './events.js'
 
 interface Events {
   tick: [e: { n: number }]
@@ -65,5 +65,40 @@ describe('TypedEmitter', () => {
     view.on('tick', fn)
     bus.emit('tick', { n: 5 })
     expect(fn).toHaveBeenCalledWith({ n: 5 })
+  })
+})
+
+describe('subscribe', () => {
+  it('adds every handler and removes them all with the returned function (a second call does nothing)', () => {
+    const bus = new TypedEmitter<Events>()
+    const tick = vi.fn()
+    const error = vi.fn()
+    const other = vi.fn()
+    bus.on('tick', other)
+    const off = subscribe(bus, { tick, error })
+    expect(bus.listenerCount('tick')).toBe(2)
+    expect(bus.listenerCount('error')).toBe(1)
+    bus.emit('tick', { n: 1 })
+    expect(tick).toHaveBeenCalledWith({ n: 1 })
+    off()
+    off()
+    expect(bus.listenerCount('tick')).toBe(1)
+    expect(bus.listenerCount('error')).toBe(0)
+    bus.emit('tick', { n: 2 })
+    expect(tick).toHaveBeenCalledTimes(1)
+    expect(other).toHaveBeenCalledTimes(2)
+  })
+
+  it('subscribeAll adds one listener to several events and removes it from each', () => {
+    const bus = new TypedEmitter<{ a: [n: number]; b: [n: number]; error: [e: TradekitError] }>()
+    const fn = vi.fn()
+    const off = subscribeAll(bus, ['a', 'b'], fn)
+    bus.emit('a', 1)
+    bus.emit('b', 2)
+    expect(fn.mock.calls).toEqual([[1], [2]])
+    off()
+    bus.emit('a', 3)
+    expect(fn).toHaveBeenCalledTimes(2)
+    expect(bus.listenerCount('a') + bus.listenerCount('b')).toBe(0)
   })
 })

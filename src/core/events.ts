@@ -188,3 +188,22 @@ export function subscribe<M extends EventMap<M>>(
     for (const off of offs) off()
   }
 }
+
+/**
+ * {@link subscribe} with one listener for several events (e.g. every name of `ORDER_EVENTS`); returns one function
+ * that removes them all.
+ *
+ * @example
+ * ```ts
+ * const off = subscribeAll(client.events, ORDER_EVENTS, (e) => track(e.order))
+ * ```
+ */
+export function subscribeAll<M extends EventMap<M>, K extends keyof M & string>(
+  source: Pick<Listenable<M>, 'on' | 'off'> | TypedEmitter<M>,
+  events: readonly K[],
+  fn: Listener<M, K>,
+): () => void {
+  const handlers: Partial<Record<K, Listener<M, K>>> = {}
+  for (const event of events) handlers[event] = fn
+  return subscribe(source, handlers as EventHandlers<M>)
+}

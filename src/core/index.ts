@@ -1,5 +1,14 @@
 export { err, ok, type Result, unwrap } from '../errors/result.js'
-export { type Clock, ManualClock, ScaledClock, SystemClock, sleep, type TimerHandle } from './clock.js'
+export {
+  type Clock,
+  ManualClock,
+  ScaledClock,
+  type ScaledClockConfig,
+  ScaledClockConfigSchema,
+  SystemClock,
+  sleep,
+  type TimerHandle,
+} from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
 export {
   type EventHandlers,

@@ -1,4 +1,4 @@
-import type { EventMap, Listenable, Listener } from '../core/events.js'
+import { type EventMap, type Listenable, type Listener, subscribeAll } from '../core/events.js'
 
 /**
  * The listeners one owner added to other components' events, removed together: each `on` is paired with its `off`,
@@ -13,8 +13,7 @@ export class Subscriptions {
     name: K,
     fn: Listener<M, K>,
   ): void {
-    source.on(name, fn)
-    this.#offs.push(() => source.off(name, fn))
+    this.#offs.push(subscribeAll(source, [name], fn))
   }
 
   /** Runs `off` on clear (a detach function returned by `attach`, `registerExecutor`, `connect`). */

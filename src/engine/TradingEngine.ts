@@ -6,7 +6,7 @@ import { TypedEmitter } from '../core/events.js'
 import { type Logger, redactingLogger, silentLogger } from '../core/logger.js'
 import type { CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Order, Trade } from '../core/types.js'
-import { ConfigError, StateError, type TradekitError, toTradekitError } from '../errors/index.js'
+import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import type { FillApplied } from '../execution/index.js'
 import type {
   BreakerTrippedEvent,
@@ -77,14 +77,6 @@ export class TradingEngine {
 
   constructor(config: TradingEngineConfig) {
     const cfg = parseConfig(TradingEngineConfigSchema, config, 'TradingEngine')
-    if (cfg.executors.length === 0)
-      throw new ConfigError('TradingEngine needs at least one executor', ['executors: empty'])
-    const ids = new Set<string>()
-    for (const s of cfg.strategies) {
-      if (ids.has(s.id))
-        throw new ConfigError(`Duplicate strategy id "${s.id}"`, [`strategies: duplicate id ${s.id}`])
-      ids.add(s.id)
-    }
     this.#cfg = cfg
     const clock = cfg.clock ?? new SystemClock()
     this.#clock = clock

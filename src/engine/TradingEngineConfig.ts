@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { ExecutionClient } from '../core/ports.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import type { Instrument } from '../core/types.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
@@ -14,20 +14,30 @@ const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
 /** Schema of {@link TradingEngineConfig}; defaults are applied here. */
 export const TradingEngineConfigSchema = z
   .object({
-    clock: z.custom<Clock>(isObject).optional(),
+    clock: ClockSchema.optional(),
     /** pino-compatible logger; silent by default. Field objects are redacted. */
     logger: z.custom<Logger>(isObject).optional(),
     feeds: z.array(z.custom<FeedRegistration>(isObject)).readonly(),
     /** Venue connections to measure (latency, retries, rate-limit headroom) and whose heartbeat gates trading. */
     venues: z.array(z.custom<VenueRegistration>(isObject)).readonly().default([]),
-    strategies: z.array(z.custom<Strategy>(isObject)).readonly(),
+    /** The strategies to run; their ids must be unique. */
+    strategies: z
+      .array(z.custom<Strategy>(isObject))
+      .readonly()
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>()
+        for (const st of list) {
+          if (seen.has(st.id)) ctx.addIssue({ code: 'custom', message: `duplicate strategy id "${st.id}"` })
+          seen.add(st.id)
+        }
+      }),
     risk: z.custom<RiskManager>(isObject),
     /**
      * Execution clients; each signal goes to the one whose `venues` include the signal's venue. Market events go to
      * each client's `marketData` port (PaperTrader); a client that `booksFillsInto` the portfolio is not attached to
      * it. At least one.
      */
-    executors: z.array(z.custom<ExecutionClient>(isObject)).readonly(),
+    executors: z.array(z.custom<ExecutionClient>(isObject)).min(1, 'needs at least one executor').readonly(),
     /** The account: the engine marks it once per market event and books the fills of clients that don't. */
     portfolio: z.custom<Portfolio>(isObject),
     /** Instruments the strategies trade (their filters go into the risk check). */
@@ -40,17 +50,20 @@ export const TradingEngineConfigSchema = z
     feedHealth: z
       .object({
         /** No data for this long makes a feed stale. Default 30 000 ms. */
-        staleAfterMs: z.number().nonnegative().default(30_000),
+        staleAfterMs: DurationMsSchema.default(30_000),
         /** What a stale or unhealthy feed does to its instruments. Default REDUCING. */
         action: z.enum(['REDUCING', 'HALTED']).default('REDUCING'),
         /** How often feeds are checked. Default 1000 ms; 0 turns the periodic check off (backtests). */
-        checkIntervalMs: z.number().default(1000),
+        checkIntervalMs: DurationMsSchema.default(1000),
       })
       .strict()
       .prefault({}),
     /** Multi-leg groups (signals sharing a `groupId`): OrderGroup's `legTimeoutMs` and `maxUnwindSlippageBps`. */
     groups: z
-      .object({ legTimeoutMs: z.number().optional(), maxUnwindSlippageBps: z.number().optional() })
+      .object({
+        legTimeoutMs: PositiveDurationMsSchema.optional(),
+        maxUnwindSlippageBps: z.number().optional(),
+      })
       .strict()
       .optional(),
     shutdown: z
@@ -58,7 +71,7 @@ export const TradingEngineConfigSchema = z
         /** Cancel open orders on stop. Default true. */
         cancelOpenOrders: z.boolean().default(true),
         /** Bound on waiting for in-flight requests. Default 10 000 ms. */
-        timeoutMs: z.number().nonnegative().default(10_000),
+        timeoutMs: DurationMsSchema.default(10_000),
       })
       .strict()
       .prefault({}),

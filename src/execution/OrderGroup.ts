@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
+import { subscribeAll } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
+import { ClockSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import { type Instrument, type Order, oppositeSide } from '../core/types.js'
 import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
 import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
@@ -69,14 +71,14 @@ export const OrderGroupConfigSchema = z
     /** The client legs are sent through (PaperTrader or OrderExecutor). */
     client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
     /**
      * Instruments of the legs: unwind prices are rounded to their tick and quantities to their step.
      * Default: none.
      */
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
     /** How long every leg has to fill in full before the group is declared failed. Default 10_000. */
-    legTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
+    legTimeoutMs: PositiveDurationMsSchema.max(3_600_000).default(10_000),
     /** On failure: unwind filled quantity (bounded slippage) or hedge it with `hedge`. Default `UNWIND`. */
     onFailure: z.enum(['UNWIND', 'HEDGE']).default('UNWIND'),
     /**
@@ -85,7 +87,7 @@ export const OrderGroupConfigSchema = z
      */
     maxUnwindSlippageBps: z.number().min(0).max(10_000).default(200),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
-    unwindTimeoutMs: z.number().int().positive().max(3_600_000).default(10_000),
+    unwindTimeoutMs: PositiveDurationMsSchema.max(3_600_000).default(10_000),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
     hedge: z
       .custom<(exposure: LegExposure) => OrderIntent | undefined>((v) => typeof v === 'function')
@@ -393,20 +395,15 @@ export class OrderGroup {
 
 /** Follows the client's events for a set of client order ids; lets callers wait for a condition with a timeout. */
 class Watcher {
-  readonly #client: ExecutionClient
   readonly #clock: Clock
   readonly #latest = new Map<string, Order>()
   readonly #waiters = new Map<string, Set<() => void>>()
   readonly #detach: () => void
 
   constructor(client: ExecutionClient, clock: Clock) {
-    this.#client = client
     this.#clock = clock
     const on = (e: { order: Order }) => this.seen(e.order)
-    for (const n of ORDER_EVENTS) client.events.on(n, on)
-    this.#detach = () => {
-      for (const n of ORDER_EVENTS) this.#client.events.off(n, on)
-    }
+    this.#detach = subscribeAll(client.events, ORDER_EVENTS, on)
   }
 
   add(cid: string): void {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
-import { type Listenable, TypedEmitter } from '../core/events.js'
+import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import {
   type AccountSnapshot,
@@ -9,6 +9,7 @@ import {
   type FillReversedEvent,
   ORDER_EVENTS,
 } from '../core/ports.js'
+import { ClockSchema, DecimalInputSchema } from '../core/schemas.js'
 import type {
   Balance,
   BookSnapshot,
@@ -42,8 +43,6 @@ import { planFill } from './portfolio/planFill.js'
 
 const ZERO = new Decimal(0)
 
-const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
-
 /** Schema of {@link PortfolioConfig}; defaults are applied here. */
 export const PortfolioConfigSchema = z
   .object({
@@ -58,9 +57,9 @@ export const PortfolioConfigSchema = z
      * and PnL; an asset without a rate is accounted but not valued. Update with `setRate`.
      * Default: none.
      */
-    currencies: z.record(z.string(), decimalLike).default({}),
+    currencies: z.record(z.string(), DecimalInputSchema).default({}),
     /** Starting cash per asset, e.g. `{ USDT: '10000' }`. Default: none. */
-    balances: z.record(z.string(), decimalLike).default({}),
+    balances: z.record(z.string(), DecimalInputSchema).default({}),
     /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. Default: none. */
     instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
     /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. Default 1. */
@@ -75,7 +74,7 @@ export const PortfolioConfigSchema = z
      */
     reversalWindow: z.number().int().min(0).max(1_000_000).default(10_000),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
   })
   .strict()
 
@@ -654,13 +653,11 @@ export class Portfolio {
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
     const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
-    client.events.on('order.filled', onFill)
-    client.events.on('order.fillReversed', onReversed)
-    for (const n of names) client.events.on(n, onOrder)
+    const offFills = subscribe(client.events, { 'order.filled': onFill, 'order.fillReversed': onReversed })
+    const offOrders = subscribeAll(client.events, names, onOrder)
     return () => {
-      client.events.off('order.filled', onFill)
-      client.events.off('order.fillReversed', onReversed)
-      for (const n of names) client.events.off(n, onOrder)
+      offFills()
+      offOrders()
     }
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DurationMsSchema } from '../core/schemas.js'
 
 /** Schema of {@link ShutdownOptions} (what `shutdown` of PaperTrader and OrderExecutor takes); defaults applied here. */
 export const ShutdownOptionsSchema = z
@@ -6,7 +7,7 @@ export const ShutdownOptionsSchema = z
     /** Cancel every open order before detaching. Default true. */
     cancelOpenOrders: z.boolean().default(true),
     /** How long to wait for in-flight requests (each wait), ms. Default 5000. */
-    timeoutMs: z.number().min(0).max(600_000).default(5000),
+    timeoutMs: DurationMsSchema.max(600_000).default(5000),
   })
   .strict()
 

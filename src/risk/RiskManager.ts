@@ -12,6 +12,7 @@ import {
   type Result,
   type Signal,
   SystemClock,
+  subscribe,
   TypedEmitter,
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
@@ -246,13 +247,13 @@ export class RiskManager {
       this.#countResponse(e.order.clientOrderId, false)
     const onRejected = (e: { order: { clientOrderId: string } }): void =>
       this.#countResponse(e.order.clientOrderId, true)
-    client.events.on('order.accepted', onAccepted)
-    client.events.on('order.filled', onAccepted)
-    client.events.on('order.rejected', onRejected)
+    const unsubscribe = subscribe(client.events, {
+      'order.accepted': onAccepted,
+      'order.filled': onAccepted,
+      'order.rejected': onRejected,
+    })
     const unregister = (): void => {
-      client.events.off('order.accepted', onAccepted)
-      client.events.off('order.filled', onAccepted)
-      client.events.off('order.rejected', onRejected)
+      unsubscribe()
       this.#executors.delete(client)
     }
     this.#executors.set(client, unregister)

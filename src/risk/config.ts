@@ -1,32 +1,14 @@
 import { z } from 'zod'
-import type { Clock } from '../core/index.js'
-import { type Decimal, isDecimal, parseDecimal } from '../decimal/index.js'
+import {
+  ClockSchema,
+  DurationMsSchema,
+  PositiveDecimalSchema as PositiveDecimal,
+  PositiveDurationMsSchema,
+} from '../core/index.js'
 import type { StateStore } from './StateStore.js'
 import { isValidTimeZone } from './TradingDay.js'
 
-/** A strictly positive decimal given as a string, a number or a Decimal. */
-const PositiveDecimal = z
-  .union([z.string(), z.number(), z.custom<Decimal>((v) => isDecimal(v), 'Expected a Decimal')])
-  .transform((v, ctx): Decimal => {
-    const r = parseDecimal(v, { allowZero: false })
-    if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: r.error.shortMessage })
-      return z.NEVER
-    }
-    return r.value
-  })
-
 const Fraction = z.number().positive().max(1)
-
-const ClockSchema = z.custom<Clock>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as Clock).now === 'function' &&
-    typeof (v as Clock).setTimeout === 'function' &&
-    typeof (v as Clock).clearTimeout === 'function',
-  'Expected a Clock (now, setTimeout, clearTimeout)',
-)
 
 const StoreSchema = z.custom<StateStore>(
   (v) =>
@@ -77,13 +59,13 @@ export const ConsecutiveLossesConfigSchema = z
     /** Losses in a row that move to HALTED. Default 5. */
     haltAfter: z.number().int().min(1).default(5),
     /** How long REDUCING lasts before trading resumes by itself. Default 1 h. */
-    cooldownMs: z.number().int().min(0).default(3_600_000),
+    cooldownMs: DurationMsSchema.default(3_600_000),
   })
   .strict()
   .refine((c) => c.haltAfter > c.reduceAfter, { message: 'haltAfter must be greater than reduceAfter' })
 
 const RateWindowSchema = z
-  .object({ maxOrders: z.number().int().min(1), windowMs: z.number().int().min(1) })
+  .object({ maxOrders: z.number().int().min(1), windowMs: PositiveDurationMsSchema })
   .strict()
 
 /** Order rate limits: the order over the limit is denied, and the breaker trips to `action`. */
@@ -102,7 +84,7 @@ export const OrderRateConfigSchema = z
 export const RejectionRateConfigSchema = z
   .object({
     /** Window of venue responses measured. Default 300 000 ms (5 min). */
-    windowMs: z.number().int().min(1).default(300_000),
+    windowMs: PositiveDurationMsSchema.default(300_000),
     /** Fewer responses than this in the window never trip. */
     minSamples: z.number().int().min(1).default(10),
     /** Rejected ÷ all responses at or above this trips. Default 0.5. */
@@ -227,9 +209,9 @@ export const RiskManagerConfigSchema = z
     /** Leverage per symbol or `venue:symbol`. */
     leverageBySymbol: z.record(z.string(), z.number().min(1)).default({}),
     /** Oldest acceptable market price. Default 5000 ms. */
-    maxDataAgeMs: z.number().int().min(0).default(5_000),
+    maxDataAgeMs: DurationMsSchema.default(5_000),
     /** How far in the future a price timestamp may be (clock skew). Default 1000 ms. */
-    maxClockSkewMs: z.number().int().min(0).default(1_000),
+    maxClockSkewMs: DurationMsSchema.default(1_000),
     /** Open positions in total. Default 10. */
     maxOpenPositions: z.number().int().min(1).default(10),
     /** Position plus open entry orders per instrument. Default 1 (no pyramiding). */
@@ -248,9 +230,9 @@ export const RiskManagerConfigSchema = z
     killSwitch: z
       .object({
         /** Bound on each executor's cancel-all. Default 5000 ms. */
-        cancelTimeoutMs: z.number().int().min(1).default(5_000),
+        cancelTimeoutMs: PositiveDurationMsSchema.default(5_000),
         /** Bound on each flattening order. Default 5000 ms. */
-        submitTimeoutMs: z.number().int().min(1).default(5_000),
+        submitTimeoutMs: PositiveDurationMsSchema.default(5_000),
         /** Flatten positions with reduce-only market orders by default. Default false. */
         flatten: z.boolean().default(false),
         /**

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseConfig } from '../core/config.js'
+import { DurationMsSchema } from '../core/schemas.js'
 import type { BookLevel, BookSnapshot } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
@@ -22,7 +23,7 @@ export const ComplementArbitrageConfigSchema = z
     /** Smallest pair quantity worth trading (shares). Default 5 (Polymarket's usual minimum order size). */
     minShares: z.number().positive().default(5),
     /** Wait at least this long between two opportunities, ms. Default 5000. */
-    cooldownMs: z.number().int().min(0).default(5000),
+    cooldownMs: DurationMsSchema.default(5000),
   })
   .strict()
 /** Parameters of {@link ComplementArbitrage} (input form). */

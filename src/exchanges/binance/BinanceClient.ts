@@ -24,6 +24,7 @@ import {
 import type { Decimal } from '../../decimal/index.js'
 import {
   ConfigError,
+  ExchangeError,
   isTradekitError,
   OrderOutcomeUnknownError,
   StateError,
@@ -357,13 +358,13 @@ export abstract class BinanceClient implements ExchangeAdapter {
   /** Wraps a failed order submission: a timeout/5xx/network failure leaves the outcome unknown. */
   protected submitFailed(req: OrderRequest, e: unknown): never {
     if (isTradekitError(e)) {
-      const code = e.details.venueCode
+      const code = e instanceof ExchangeError ? e.venueCode : undefined
       const unknown =
         e.code === 'TIMEOUT' ||
         e.code === 'NETWORK' ||
-        (e.code === 'HTTP_ERROR' && ((e.details.status as number | undefined) ?? 500) >= 500) ||
+        (isTradekitError(e, 'HTTP_ERROR') && e.status >= 500) ||
         code === BinanceErrorCode.TIMEOUT ||
-        (e.code === 'EXCHANGE_REJECTED' && ((e.details.status as number | undefined) ?? 0) >= 500)
+        (isTradekitError(e, 'EXCHANGE_REJECTED') && (e.status ?? 0) >= 500)
       if (unknown) {
         throw new OrderOutcomeUnknownError(
           req.clientOrderId,

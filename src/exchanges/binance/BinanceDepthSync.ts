@@ -9,6 +9,7 @@ import {
   SystemClock,
   TypedEmitter,
 } from '../../core/index.js'
+import { ClockSchema } from '../../core/schemas.js'
 import { ExchangeDataError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { decodeDepthSnapshot } from './decodeDepthSnapshot.js'
 import { BINANCE_VENUE, type BinanceDepthDiffEvent } from './types.js'
@@ -48,9 +49,6 @@ export interface BinanceDepthSyncEvents {
   error: [e: TradekitError]
 }
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
-
 /** Schema of {@link BinanceDepthSyncConfig}: every option with its default. */
 export const BinanceDepthSyncConfigSchema = z
   .object({
@@ -71,7 +69,7 @@ export const BinanceDepthSyncConfigSchema = z
     /** Levels per side in each emitted `book` (default 20). */
     bookDepth: z.number().int().positive().default(20),
     /** Clock for timestamps and resync backoff (default the system clock). */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
   })
   .strict()
 

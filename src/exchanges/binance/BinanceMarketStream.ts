@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { BookSnapshot, Candle, Clock, Listenable, MarketDataSource, Trade } from '../../core/index.js'
-import { parseConfig, SystemClock, TypedEmitter } from '../../core/index.js'
+import { parseConfig, SystemClock, subscribe, TypedEmitter } from '../../core/index.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import {
   type ExchangeDataError,
   ExchangeError,
@@ -62,9 +63,6 @@ export type BinanceSyncBookOptions = Omit<BinanceDepthSyncConfig, 'market' | 'sy
   speed?: '' | '@100ms' | '@500ms'
 }
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
-
 /** Schema of {@link BinanceMarketStreamConfig}: every option with its default. */
 export const BinanceMarketStreamConfigSchema = z
   .object({
@@ -76,21 +74,17 @@ export const BinanceMarketStreamConfigSchema = z
     /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
     maxMessagesPerSecond: z.number().positive().optional(),
     /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
-    subscribeTimeoutMs: z.number().int().positive().default(10_000),
+    subscribeTimeoutMs: PositiveDurationMsSchema.default(10_000),
     /** Silent connection is reconnected after this, ms (default 60 s; 0 disables). */
-    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    staleAfterMs: DurationMsSchema.default(60_000),
     /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
-    maxLifetimeMs: z
-      .number()
-      .int()
-      .positive()
-      .default(23.5 * 3600_000),
+    maxLifetimeMs: PositiveDurationMsSchema.default(23.5 * 3600_000),
     /** First reconnect delay ceiling, ms (default 500). */
-    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    reconnectBaseMs: DurationMsSchema.default(500),
     /** Largest reconnect delay ceiling, ms (default 30 s). */
-    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    reconnectMaxMs: DurationMsSchema.default(30_000),
     /** Time source (default the system clock). */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** WebSocket implementation (default isows). */
     WebSocket: z
       .custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor')
@@ -254,8 +248,8 @@ export class BinanceMarketStream implements MarketDataSource {
     const onDiff = (e: BinanceDepthDiffEvent) => {
       if (e.symbol === s) sync.applyDiff(e)
     }
-    sync.events.on('book', onBook)
-    this.#bus.on('depthDiff', onDiff)
+    const offBook = subscribe(sync.events, { book: onBook })
+    const offDiff = subscribe(this.#bus, { depthDiff: onDiff })
     const ready = this.subscribe([`${s.toLowerCase()}@depth${speed ?? '@100ms'}`])
     this.#books.set(s, { sync, ready })
     try {
@@ -263,8 +257,8 @@ export class BinanceMarketStream implements MarketDataSource {
     } catch (e) {
       // Not subscribed: forget this sync so a later call starts afresh.
       if (this.#books.get(s)?.sync === sync) this.#books.delete(s)
-      this.#bus.off('depthDiff', onDiff)
-      sync.events.off('book', onBook)
+      offDiff()
+      offBook()
       sync.close()
       throw e
     }

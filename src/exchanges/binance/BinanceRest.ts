@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { type Clock, type Logger, SystemClock, silentLogger } from '../../core/index.js'
-import { ConfigError, isTradekitError, type TradekitError } from '../../errors/index.js'
+import { ConfigError, ExchangeError, type TradekitError } from '../../errors/index.js'
 import {
   HttpClient,
   type HttpErrorContext,
@@ -220,8 +220,8 @@ export class BinanceRest {
     } catch (e) {
       if (
         security === 'SIGNED' &&
-        isTradekitError(e) &&
-        (e.details.venueCode as number | undefined) === BinanceErrorCode.INVALID_TIMESTAMP
+        e instanceof ExchangeError &&
+        e.venueCode === BinanceErrorCode.INVALID_TIMESTAMP
       ) {
         this.#logger.warn({ offsetMs: this.#offsetMs }, 'binance -1021: re-syncing server time')
         await this.syncTime()

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import { ExchangeDataError, isTradekitError, ValidationError } from '../../errors/index.js'
+import { ExchangeDataError, ExchangeError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
@@ -141,7 +141,7 @@ export class BinanceSpot extends BinanceClient {
       }
       return out
     } catch (e) {
-      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.CANCEL_REJECTED) return []
+      if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.CANCEL_REJECTED) return []
       throw e
     }
   }
@@ -158,7 +158,7 @@ export class BinanceSpot extends BinanceClient {
       )
       return spotOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
-      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
+      if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
       throw e
     }
   }

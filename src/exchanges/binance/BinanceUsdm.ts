@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
-import { ExchangeDataError, isTradekitError, ValidationError } from '../../errors/index.js'
+import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
@@ -275,9 +275,8 @@ export class BinanceUsdm extends BinanceClient {
     } catch (e) {
       // Not a regular order: maybe an algo order placed by another client instance.
       if (
-        isTradekitError(e) &&
-        (e.details.venueCode === BinanceErrorCode.CANCEL_REJECTED ||
-          e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
+        e instanceof ExchangeError &&
+        (e.venueCode === BinanceErrorCode.CANCEL_REJECTED || e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
       ) {
         try {
           return await this.#cancelAlgo(s, clientOrderId)
@@ -316,7 +315,7 @@ export class BinanceUsdm extends BinanceClient {
       )
       return algoOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
-      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
+      if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
       throw e
     }
   }
@@ -362,7 +361,7 @@ export class BinanceUsdm extends BinanceClient {
       )
       return futuresOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
-      if (isTradekitError(e) && e.details.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
+      if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
         return this.#queryAlgo(clientOrderId)
       throw e
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import type { Clock, Logger } from '../../core/index.js'
+import type { Logger } from '../../core/index.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { BinanceMarket } from './types.js'
 
 /** Official base URLs per market and environment. */
@@ -26,8 +27,6 @@ export const BINANCE_ENDPOINTS = Object.freeze({
   },
 } as const)
 
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 const isLogger = (v: unknown): v is Logger =>
   typeof v === 'object' && v !== null && typeof (v as Logger).warn === 'function'
 
@@ -62,31 +61,23 @@ export const BinanceConfigSchema = z
     /** `recvWindow` sent with signed requests, ms (default 5000, max 60000). */
     recvWindow: z.number().int().positive().max(60_000).default(5000),
     /** Per-attempt HTTP timeout, ms (default 10 s). */
-    timeoutMs: z.number().int().positive().default(10_000),
+    timeoutMs: PositiveDurationMsSchema.default(10_000),
     /** Re-sync the server time offset this often, ms (default 10 min); also re-synced on -1021. */
-    timeSyncIntervalMs: z.number().int().positive().default(600_000),
+    timeSyncIntervalMs: PositiveDurationMsSchema.default(600_000),
     /** How long exchangeInfo is cached, ms (default 1 h). */
-    instrumentTtlMs: z.number().int().positive().default(3_600_000),
+    instrumentTtlMs: PositiveDurationMsSchema.default(3_600_000),
     /** USD-M listen key keep-alive interval, ms (default 30 min; keys expire after 60). */
-    listenKeyKeepAliveMs: z
-      .number()
-      .int()
-      .positive()
-      .default(30 * 60_000),
+    listenKeyKeepAliveMs: PositiveDurationMsSchema.default(30 * 60_000),
     /** Reconnect market streams before Binance's 24 h cut, ms (default 23 h 30 min). */
-    maxConnectionLifetimeMs: z
-      .number()
-      .int()
-      .positive()
-      .default(23.5 * 3600_000),
+    maxConnectionLifetimeMs: PositiveDurationMsSchema.default(23.5 * 3600_000),
     /** A stream silent this long is reconnected, ms (default 60 s; 0 disables). */
-    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    staleAfterMs: DurationMsSchema.default(60_000),
     /** First reconnect delay ceiling, ms (default 500). */
-    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    reconnectBaseMs: DurationMsSchema.default(500),
     /** Largest reconnect delay ceiling, ms (default 30 s). */
-    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    reconnectMaxMs: DurationMsSchema.default(30_000),
     /** Time source (default the system clock). */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** pino-compatible logger (default silent). */
     logger: z.custom<Logger>(isLogger, 'must be a Logger').optional(),
     /** `fetch` implementation for REST (default the global one); e.g. a Recorder's `recordingFetch()`. */

@@ -1,9 +1,6 @@
 import { z } from 'zod'
-import type { Clock } from '../../core/index.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import { BinanceRest } from './BinanceRest.js'
-
-const isClock = (v: unknown): v is Clock =>
-  typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function'
 
 /** Schema of {@link BinanceUserStreamConfig}, shared by the spot and USD-M user streams. */
 export const BinanceUserStreamConfigSchema = z
@@ -13,27 +10,19 @@ export const BinanceUserStreamConfigSchema = z
     /** Socket base URL: the spot WebSocket API URL, or the USD-M stream base URL. */
     url: z.string().regex(/^wss?:\/\//),
     /** Time source (default the system clock). */
-    clock: z.custom<Clock>(isClock, 'must be a Clock').optional(),
+    clock: ClockSchema.optional(),
     /** Wait for a WebSocket API answer, ms; the first subscription may take 3x this (default 10 s). */
-    timeoutMs: z.number().int().positive().default(10_000),
+    timeoutMs: PositiveDurationMsSchema.default(10_000),
     /** A silent socket is reconnected after this, ms (default 60 s; 0 disables). */
-    staleAfterMs: z.number().int().nonnegative().default(60_000),
+    staleAfterMs: DurationMsSchema.default(60_000),
     /** First reconnect delay ceiling, ms (default 500). */
-    reconnectBaseMs: z.number().int().nonnegative().default(500),
+    reconnectBaseMs: DurationMsSchema.default(500),
     /** Largest reconnect delay ceiling, ms (default 30 s). */
-    reconnectMaxMs: z.number().int().nonnegative().default(30_000),
+    reconnectMaxMs: DurationMsSchema.default(30_000),
     /** Proactive reconnect age, ms (default 23 h 30 min). */
-    maxConnectionLifetimeMs: z
-      .number()
-      .int()
-      .positive()
-      .default(23.5 * 3600_000),
+    maxConnectionLifetimeMs: PositiveDurationMsSchema.default(23.5 * 3600_000),
     /** USD-M listen key keep-alive interval, ms (default 30 min; keys expire after 60). */
-    listenKeyKeepAliveMs: z
-      .number()
-      .int()
-      .positive()
-      .default(30 * 60_000),
+    listenKeyKeepAliveMs: PositiveDurationMsSchema.default(30 * 60_000),
   })
   .strict()
 

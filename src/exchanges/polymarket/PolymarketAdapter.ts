@@ -5,6 +5,7 @@ import { SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { ExchangeAdapter, OrderAck, UserDataEvents } from '../../core/ports.js'
+import { PositiveDurationMsSchema } from '../../core/schemas.js'
 import type {
   Balance,
   Fill,
@@ -15,7 +16,14 @@ import type {
   Position,
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { isTradekitError, OrderOutcomeUnknownError, StateError, ValidationError } from '../../errors/index.js'
+import {
+  ExchangeError,
+  HttpError,
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  StateError,
+  ValidationError,
+} from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
@@ -30,11 +38,11 @@ import { PolymarketSocketConfigShape } from './wsConfig.js'
 export const PolymarketAdapterConfigSchema = PolymarketRestConfigSchema.extend({
   ...PolymarketSocketConfigShape,
   /** Heartbeat (dead-man's switch) interval, ms. The venue cancels all orders after 10 s without one. Default 5 s. */
-  heartbeatIntervalMs: z.number().int().positive().default(5_000),
+  heartbeatIntervalMs: PositiveDurationMsSchema.default(5_000),
   /** Arm heartbeats automatically once the adapter has a resting order. Default true. */
   autoHeartbeat: z.boolean().default(true),
   /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
-  marketSilenceMs: z.number().int().positive().default(30_000),
+  marketSilenceMs: PositiveDurationMsSchema.default(30_000),
 }).strict()
 
 /** What {@link PolymarketAdapter} takes (defaults documented on {@link PolymarketAdapterConfigSchema}). */
@@ -306,7 +314,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     try {
       return this.#toOrder(await this.rest.getOrder(known.orderId), known.req)
     } catch (e) {
-      if (isTradekitError(e) && (e.details as { status?: unknown }).status === 404) return undefined
+      if ((e instanceof ExchangeError || e instanceof HttpError) && e.status === 404) return undefined
       throw e
     }
   }

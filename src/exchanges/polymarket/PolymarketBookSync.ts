@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import type { Clock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { OrderBook } from '../../core/OrderBook.js'
+import { ClockSchema } from '../../core/schemas.js'
 import type { BookLevel, BookSnapshot } from '../../core/types.js'
 import type { ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -17,9 +17,7 @@ export const PolymarketBookSyncConfigSchema = z
     /** The outcome token the book belongs to. */
     tokenId: z.string().min(1),
     /** Time source of the core OrderBook (updates always carry the venue's time). Default `SystemClock`. */
-    clock: z
-      .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
-      .optional(),
+    clock: ClockSchema.optional(),
   })
   .strict()
 

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import { type TradekitError, toTradekitError } from '../../errors/index.js'
 
 /** Health of the heartbeat loop: `IDLE` (not armed), `HEALTHY`, or `UNHEALTHY` (orders blocked). */
@@ -34,11 +35,9 @@ export const PolymarketHeartbeatConfigSchema = z
     /** Sends one beat, e.g. `(id, t) => rest.sendHeartbeat(id, t)`. */
     send: z.custom<SendHeartbeat>((v) => typeof v === 'function', 'must be a function'),
     /** Heartbeat interval, ms (also each beat's timeout). The venue cancels all orders after 10 s without one. Default 5 s. */
-    intervalMs: z.number().int().positive().default(5_000),
+    intervalMs: PositiveDurationMsSchema.default(5_000),
     /** Time source. Default `SystemClock`. */
-    clock: z
-      .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
-      .optional(),
+    clock: ClockSchema.optional(),
   })
   .strict()
 

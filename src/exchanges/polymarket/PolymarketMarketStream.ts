@@ -3,6 +3,7 @@ import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { MarketDataEvents, MarketDataSource } from '../../core/ports.js'
+import { PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { BookSnapshot } from '../../core/types.js'
 import { ExchangeDataError, StateError, toTradekitError } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
@@ -55,7 +56,7 @@ export const PolymarketMarketStreamConfigSchema = z
       'must have getBook and noteTickSize',
     ),
     /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
-    marketSilenceMs: z.number().int().positive().default(30_000),
+    marketSilenceMs: PositiveDurationMsSchema.default(30_000),
   })
   .strict()
 

@@ -3,9 +3,11 @@ import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import type { Logger } from '../../core/logger.js'
 import { redactingLogger, silentLogger } from '../../core/logger.js'
+import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { Decimal } from '../../decimal/index.js'
 import {
   ExchangeDataError,
+  ExchangeError,
   isTradekitError,
   OrderOutcomeUnknownError,
   StateError,
@@ -104,7 +106,7 @@ export const PolymarketRestConfigSchema = z
     /** Chain id. Default 137. */
     chainId: z.number().int().positive().default(POLYGON_CHAIN_ID),
     /** Per-request timeout, ms. Default 10 s. */
-    timeoutMs: z.number().int().positive().default(10_000),
+    timeoutMs: PositiveDurationMsSchema.default(10_000),
     /**
      * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
      * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
@@ -123,7 +125,7 @@ export const PolymarketRestConfigSchema = z
       .strict()
       .default(RATE_LIMIT_DEFAULTS),
     /** Time source. Default `SystemClock`. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && isFn((v as Clock).now)).optional(),
+    clock: ClockSchema.optional(),
     /** Logger (wrapped so secrets never reach it). */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
     /** `fetch` implementation (default the global one). */
@@ -659,7 +661,7 @@ export class PolymarketRest {
           },
         )
       }
-      if ((err.details as { venueCode?: unknown }).venueCode === 'INVALID_ORDER_MIN_TICK_SIZE') {
+      if (err instanceof ExchangeError && err.venueCode === 'INVALID_ORDER_MIN_TICK_SIZE') {
         this.#tick.clear() // the tick may have changed: look it up again next time
       }
       throw err

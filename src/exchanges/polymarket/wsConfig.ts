@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../../core/clock.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { WebSocketConstructor } from '../../transport/index.js'
 import { POLYMARKET_WS_HOST } from './constants.js'
 
@@ -10,13 +11,13 @@ export const PolymarketSocketConfigShape = {
   /** WebSocket base URL (channels at `/ws/market`, `/ws/user`). Default Polymarket's. */
   wsUrl: z.string().default(POLYMARKET_WS_HOST),
   /** Text `PING` interval, ms. Default 10 s. */
-  pingIntervalMs: z.number().int().positive().default(10_000),
+  pingIntervalMs: PositiveDurationMsSchema.default(10_000),
   /** Socket with no frame at all (not even PONG) for this long is dropped and reconnected, ms. Default 30 s. */
-  staleAfterMs: z.number().int().positive().default(30_000),
+  staleAfterMs: PositiveDurationMsSchema.default(30_000),
   /** Reconnect backoff base, ms. Default 500. */
-  reconnectBaseMs: z.number().int().nonnegative().default(500),
+  reconnectBaseMs: DurationMsSchema.default(500),
   /** Time source. Default `SystemClock`. */
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && isFn((v as Clock).now)).optional(),
+  clock: ClockSchema.optional(),
   /** WebSocket implementation (default isows). */
   WebSocket: z.custom<WebSocketConstructor>(isFn).optional(),
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
-import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { type Logger, silentLogger } from '../../core/logger.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
@@ -12,6 +12,7 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
+import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import {
   type Balance,
   type Fill,
@@ -60,7 +61,7 @@ export const OrderExecutorConfigSchema = z
     /** The venue adapter to drive. */
     adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
     /** Where warnings go. Default: silent. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
     /**
@@ -76,15 +77,15 @@ export const OrderExecutorConfigSchema = z
     /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
     maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
     /** Length of the rate-limit window, ms. Default 1000. */
-    rateIntervalMs: z.number().int().positive().max(86_400_000).default(1000),
+    rateIntervalMs: PositiveDurationMsSchema.max(86_400_000).default(1000),
     /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. Default 100. */
     maxQueuedSubmissions: z.number().int().min(0).max(100_000).default(100),
     /** Bound on each adapter request (the adapter has its own timeouts too). Default 10_000. */
-    requestTimeoutMs: z.number().int().positive().max(300_000).default(10_000),
+    requestTimeoutMs: PositiveDurationMsSchema.max(300_000).default(10_000),
     /** How many times an order of unknown outcome is looked up by client order id. Default 5. */
     queryAttempts: z.number().int().min(1).max(100).default(5),
     /** Pause between those look-ups. Default 1000. */
-    queryIntervalMs: z.number().int().min(0).max(600_000).default(1000),
+    queryIntervalMs: DurationMsSchema.max(600_000).default(1000),
     /**
      * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
      * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
@@ -97,7 +98,7 @@ export const OrderExecutorConfigSchema = z
      * After a user-stream reconnect, state is reconciled at once and again this long after (a venue's REST record can
      * lag the reconnect: Polymarket trades appear a moment later). 0: no second pass. Default 1000.
      */
-    reconnectRecheckDelayMs: z.number().int().min(0).max(600_000).default(1000),
+    reconnectRecheckDelayMs: DurationMsSchema.max(600_000).default(1000),
     /** Adapter requests a reconciliation runs at once (look-ups by client id, fills lookups). Default 4. */
     reconcileConcurrency: z.number().int().positive().max(64).default(4),
     /**
@@ -105,7 +106,7 @@ export const OrderExecutorConfigSchema = z
      * `adapter.orderFills`, so a fill the venue reversed meanwhile (Polymarket: failed settlement) is reported.
      * 0: never. Default 60,000.
      */
-    recheckFilledWithinMs: z.number().int().min(0).max(86_400_000).default(60_000),
+    recheckFilledWithinMs: DurationMsSchema.max(86_400_000).default(60_000),
     /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
     shadow: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v).optional(),
     /** Terminal orders kept for lookups and de-duplication. Default 10_000. */
@@ -216,32 +217,27 @@ export class OrderExecutor implements ExecutionClient {
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    const ev = this.#adapter.events
-    const upd = (e: { order: Order }) => this.#applyVenueOrder(e.order, false)
-    const fill = (e: { fill: Fill }) => this.#onFill(e.fill)
-    const reversed = (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason)
-    const bal = (e: { balances: readonly Balance[]; tsEvent: number }) =>
-      this.#bus.emit('account.update', { type: 'account.update', balances: e.balances, tsEvent: e.tsEvent })
-    const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
-      this.#bus.emit('account.update', { type: 'account.update', positions: e.positions, tsEvent: e.tsEvent })
-    const rec = () => this.#reconciler.onReconnected()
-    const error = (e: TradekitError) => this.#bus.emit('error', e)
-    ev.on('order.update', upd)
-    ev.on('fill', fill)
-    ev.on('fill.reversed', reversed)
-    ev.on('balance.update', bal)
-    ev.on('position.update', pos)
-    ev.on('user.reconnected', rec)
-    ev.on('error', error)
-    this.#unsubscribe.push(() => {
-      ev.off('order.update', upd)
-      ev.off('fill', fill)
-      ev.off('fill.reversed', reversed)
-      ev.off('balance.update', bal)
-      ev.off('position.update', pos)
-      ev.off('user.reconnected', rec)
-      ev.off('error', error)
-    })
+    this.#unsubscribe.push(
+      subscribe(this.#adapter.events, {
+        'order.update': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
+        fill: (e: { fill: Fill }) => this.#onFill(e.fill),
+        'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
+        'balance.update': (e: { balances: readonly Balance[]; tsEvent: number }) =>
+          this.#bus.emit('account.update', {
+            type: 'account.update',
+            balances: e.balances,
+            tsEvent: e.tsEvent,
+          }),
+        'position.update': (e: { positions: readonly Position[]; tsEvent: number }) =>
+          this.#bus.emit('account.update', {
+            type: 'account.update',
+            positions: e.positions,
+            tsEvent: e.tsEvent,
+          }),
+        'user.reconnected': () => this.#reconciler.onReconnected(),
+        error: (e: TradekitError) => this.#bus.emit('error', e),
+      }),
+    )
     if (!this.#cfg.dryRun)
       await withTimeout(
         this.#clock,

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js'
+import { subscribe, subscribeAll } from '../../core/events.js'
 import { isTerminalStatus } from '../../core/orderState.js'
 import type { ExecutionClient, OrderIntent } from '../../core/ports.js'
 import type { Fill, Order, OrderStatus, Side } from '../../core/types.js'
@@ -94,11 +95,11 @@ export class ShadowTracker {
     const onFill = (e: { order: Order; fill: Fill }) => this.#update('paper', e.order, e.fill)
     const onOrder = (e: { order: Order }) => this.#update('paper', e.order)
     const names = ['order.canceled', 'order.rejected', 'order.expired', 'order.accepted'] as const
-    paper.events.on('order.filled', onFill)
-    for (const n of names) paper.events.on(n, onOrder)
+    const offFill = subscribe(paper.events, { 'order.filled': onFill })
+    const offOrders = subscribeAll(paper.events, names, onOrder)
     this.#detach = () => {
-      paper.events.off('order.filled', onFill)
-      for (const n of names) paper.events.off(n, onOrder)
+      offFill()
+      offOrders()
     }
   }
 

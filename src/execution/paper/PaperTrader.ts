@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
-import { type Listenable, TypedEmitter } from '../../core/events.js'
+import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
@@ -13,6 +13,7 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
+import { ClockSchema, DecimalInputSchema, DurationMsSchema } from '../../core/schemas.js'
 import type {
   BookSnapshot,
   Candle,
@@ -34,8 +35,6 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
 
-const decimalLike = z.union([z.string(), z.number(), z.custom<Decimal>((v) => Decimal.isDecimal(v))])
-
 /** Schema of {@link PaperTraderConfig}; defaults are applied here. */
 export const PaperTraderConfigSchema = z
   .object({
@@ -44,17 +43,17 @@ export const PaperTraderConfigSchema = z
     /** The account to trade; one is created from `balances` when absent. */
     portfolio: z.custom<Portfolio>((v) => v instanceof Portfolio).optional(),
     /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
-    balances: z.record(z.string(), decimalLike).default({}),
+    balances: z.record(z.string(), DecimalInputSchema).default({}),
     /** Account currency of the created portfolio. Default `USDT`. */
     accountCurrency: z.string().min(1).default('USDT'),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null).optional(),
+    clock: ClockSchema.optional(),
     /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
-    makerFeeRate: decimalLike.default('0.001'),
+    makerFeeRate: DecimalInputSchema.default('0.001'),
     /** Taker fee rate. Default `0.001`. */
-    takerFeeRate: decimalLike.default('0.001'),
+    takerFeeRate: DecimalInputSchema.default('0.001'),
     /** Simulated latency of each submit and cancel, on the clock. Default 0. */
-    latencyMs: z.number().int().min(0).max(60_000).default(0),
+    latencyMs: DurationMsSchema.max(60_000).default(0),
     /**
      * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
      * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
@@ -191,17 +190,11 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
 
   /** Subscribes to a market-data source: books, trades and candles drive fills and marks. Returns a detach function. */
   connect(source: MarketDataSource): () => void {
-    const b = (x: BookSnapshot) => this.onBook(x)
-    const t = (x: Trade) => this.onTrade(x)
-    const c = (x: Candle) => this.onCandle(x)
-    source.events.on('book', b)
-    source.events.on('trade', t)
-    source.events.on('candle', c)
-    return () => {
-      source.events.off('book', b)
-      source.events.off('trade', t)
-      source.events.off('candle', c)
-    }
+    return subscribe(source.events, {
+      book: (x: BookSnapshot) => this.onBook(x),
+      trade: (x: Trade) => this.onTrade(x),
+      candle: (x: Candle) => this.onCandle(x),
+    })
   }
 
   /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
-import { type Clock, SystemClock } from '../../core/index.js'
+import type { z } from 'zod'
+import { type Clock, parseConfig, SystemClock } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
 import { FaultQueue } from '../shared/FaultQueue.js'
 import { requestUrl } from '../shared/http.js'
@@ -13,16 +14,15 @@ import { type SimAccount, SimEngine, type SimMarket } from './engine.js'
 import { RequestLimits } from './RequestLimits.js'
 import { binanceRoutes } from './routes/binanceRoutes.js'
 import { resolveSpec } from './specs.js'
-import type {
-  BinanceSimApiKey,
-  BinanceSimConfig,
-  BinanceSimFaults,
-  BinanceSimHostileKind,
-  BinanceSimLedger,
-  BinanceSimUrls,
+import {
+  type BinanceSimApiKey,
+  type BinanceSimConfig,
+  BinanceSimConfigSchema,
+  type BinanceSimFaults,
+  type BinanceSimHostileKind,
+  type BinanceSimLedger,
+  type BinanceSimUrls,
 } from './types.js'
-
-const DEFAULT_KEY: BinanceSimApiKey = { apiKey: 'sim-api-key', secret: 'sim-api-secret' }
 
 /**
  * A loopback Binance (Spot + USD-M Futures) for tests, demos and chaos runs: an HTTP + WebSocket server on
@@ -43,7 +43,7 @@ export class BinanceSim {
   readonly #engine: SimEngine
   readonly #clock: Clock
   readonly #keys: Map<string, BinanceSimApiKey>
-  readonly #cfg: Required<Omit<BinanceSimConfig, 'clock' | 'apiKeys' | 'symbols' | 'spotBalances'>>
+  readonly #cfg: z.output<typeof BinanceSimConfigSchema>
   readonly #streams: BinanceStreams
   readonly #user: BinanceUserStreams
   readonly #httpFaults: BinanceHttpFaults = {
@@ -65,15 +65,9 @@ export class BinanceSim {
   readonly ledger: BinanceSimLedger
 
   private constructor(config: BinanceSimConfig) {
-    this.#clock = config.clock ?? new SystemClock()
-    this.#cfg = {
-      seed: config.seed ?? 1,
-      tickMs: config.tickMs ?? 100,
-      futuresBalance: config.futuresBalance ?? '100000',
-      weightLimitPerMinute: config.weightLimitPerMinute ?? 6000,
-      maxConnectionAgeMs: config.maxConnectionAgeMs ?? 24 * 3600_000,
-    }
-    const keys = config.apiKeys ?? [DEFAULT_KEY]
+    this.#cfg = parseConfig(BinanceSimConfigSchema, config, 'BinanceSim')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+    const keys = this.#cfg.apiKeys
     this.#keys = new Map(keys.map((k) => [k.apiKey, k]))
     this.#engine = new SimEngine({
       orderUpdate: (o, x, f, now) => this.#user.orderUpdate(o, x, f, now),
@@ -83,12 +77,12 @@ export class BinanceSim {
       trade: (market, m, id, ticks, steps, isBuyerMaker, now) =>
         this.#streams.publishTrade(market, m, id, ticks, steps, isBuyerMaker, now),
     })
-    const symbols = config.symbols ?? ['BTCUSDT', 'ETHUSDT']
+    const symbols = this.#cfg.symbols
     symbols.forEach((s, i) => {
       this.#engine.addSymbol('spot', resolveSpec(s, 'spot'), this.#cfg.seed * 1000 + i * 2 + 1)
       this.#engine.addSymbol('usdm', resolveSpec(s, 'usdm'), this.#cfg.seed * 1000 + i * 2 + 2)
     })
-    const balances = config.spotBalances ?? { USDT: '100000', BTC: '10', ETH: '100' }
+    const balances = this.#cfg.spotBalances
     for (const k of keys) this.#engine.addAccount(k.apiKey, { ...balances }, this.#cfg.futuresBalance)
     const now = () => this.now()
     const auth = new BinanceAuth(this.#keys, this.#engine, now)

@@ -7,11 +7,12 @@ export type {
 } from './engine.js'
 export type { SimSymbolSpec as BinanceSimSymbolSpec } from './market.js'
 export type { SimSymbolInput as BinanceSimSymbolInput } from './specs.js'
-export type {
-  BinanceSimApiKey,
-  BinanceSimConfig,
-  BinanceSimFaults,
-  BinanceSimHostileKind,
-  BinanceSimLedger,
-  BinanceSimUrls,
+export {
+  type BinanceSimApiKey,
+  type BinanceSimConfig,
+  BinanceSimConfigSchema,
+  type BinanceSimFaults,
+  type BinanceSimHostileKind,
+  type BinanceSimLedger,
+  type BinanceSimUrls,
 } from './types.js'

@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto'
 import type { WebSocket } from 'ws'
+import type { z } from 'zod'
 import { type Clock, SystemClock } from '../../core/clock.js'
+import { parseConfig } from '../../core/config.js'
 import type { Listenable } from '../../core/events.js'
 import { TypedEmitter } from '../../core/events.js'
 import { SeededRandom } from '../../core/random.js'
@@ -21,13 +23,14 @@ import {
   type SimTrade,
   type SimTradeStatus,
 } from './SimExchange.js'
-import type {
-  PolymarketSimEvents,
-  PolymarketSimOptions,
-  SimApiCredentials,
-  SimLedger,
-  SimLedgerBalance,
-  SimSettlementMode,
+import {
+  PolymarketSimConfigSchema,
+  type PolymarketSimEvents,
+  type PolymarketSimOptions,
+  type SimApiCredentials,
+  type SimLedger,
+  type SimLedgerBalance,
+  type SimSettlementMode,
 } from './types.js'
 
 type Ethers = typeof import('ethers')
@@ -43,6 +46,8 @@ interface Conn {
 
 const HOUSE = 'house'
 const HOUSE_ADDRESS = '0x000000000000000000000000000000000000d0d0'
+
+type ResolvedOptions = z.output<typeof PolymarketSimConfigSchema>
 /** Frames a stalled sim holds at most (the rest are lost, as by a full receive buffer). */
 const MAX_HELD_INBOUND = 10_000
 
@@ -85,7 +90,7 @@ export class PolymarketSim {
   readonly #rng: () => number
   readonly #seed: number
   readonly #ex: SimExchange
-  readonly #opts: Required<Omit<PolymarketSimOptions, 'markets' | 'clock' | 'port'>>
+  readonly #opts: Omit<ResolvedOptions, 'markets' | 'clock' | 'port'>
   readonly #keys = new Map<string, SimKey>()
   readonly #conns = new Set<Conn>()
   readonly #funderOf = new Map<string, string>()
@@ -94,27 +99,19 @@ export class PolymarketSim {
   #hashSeq = 0
   #closed = false
 
-  private constructor(ethers: Ethers, server: LoopbackServer, options: PolymarketSimOptions) {
+  private constructor(ethers: Ethers, server: LoopbackServer, options: ResolvedOptions) {
     this.#ethers = ethers
     this.#server = server
     this.restUrl = server.restUrl
     this.wsUrl = server.wsUrl
     this.#clock = options.clock ?? new SystemClock()
-    this.#seed = options.seed ?? 1
+    this.#seed = options.seed
     const random = new SeededRandom(this.#seed)
     this.#rng = () => random.next()
-    this.#opts = {
-      seed: this.#seed,
-      chainId: options.chainId ?? 137,
-      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 10_000,
-      settlementDelayMs: options.settlementDelayMs ?? 25,
-      pageSize: options.pageSize ?? 100,
-      startingBalance: options.startingBalance ?? '10000',
-      authWindowSec: options.authWindowSec ?? 300,
-    }
+    this.#opts = options
     const specs =
-      typeof options.markets === 'number' || options.markets === undefined
-        ? Array.from({ length: typeof options.markets === 'number' ? options.markets : 4 }, () => ({}))
+      typeof options.markets === 'number'
+        ? Array.from({ length: options.markets }, () => ({}))
         : options.markets
     const markets = seedMarkets(this.#rng, specs)
     this.#ex = new SimExchange(
@@ -142,6 +139,7 @@ export class PolymarketSim {
    * Rejects when ethers v6 is not installed.
    */
   static async start(options: PolymarketSimOptions = {}): Promise<PolymarketSim> {
+    const cfg = parseConfig(PolymarketSimConfigSchema, options, 'PolymarketSim')
     const ethers = (await import('ethers')) as Ethers
     let sim: PolymarketSim | undefined
     const server = new LoopbackServer({
@@ -151,8 +149,8 @@ export class PolymarketSim {
       acceptUpgrade: (path) => path === '/ws/market' || path === '/ws/user',
       maxPayload: 1 << 20,
     })
-    await server.listen(options.port ?? 0)
-    sim = new PolymarketSim(ethers, server, options)
+    await server.listen(cfg.port)
+    sim = new PolymarketSim(ethers, server, cfg)
     return sim
   }
 

@@ -2,12 +2,13 @@ export { SIM_TICK_SIZES, type SimMarket, type SimMarketSpec, type SimToken } fro
 export { PolymarketSim } from './PolymarketSim.js'
 export { PolymarketSimFaults } from './PolymarketSimFaults.js'
 export type { SimTradeStatus } from './SimExchange.js'
-export type {
-  PolymarketSimEvents,
-  PolymarketSimOptions,
-  SimApiCredentials,
-  SimLedger,
-  SimLedgerBalance,
-  SimLedgerTrade,
-  SimSettlementMode,
+export {
+  PolymarketSimConfigSchema,
+  type PolymarketSimEvents,
+  type PolymarketSimOptions,
+  type SimApiCredentials,
+  type SimLedger,
+  type SimLedgerBalance,
+  type SimLedgerTrade,
+  type SimSettlementMode,
 } from './types.js'
