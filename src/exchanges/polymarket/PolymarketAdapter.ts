@@ -137,9 +137,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
       this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }),
     )
     u.on('fill.reversed', (e) => this.#bus.emit('fill.reversed', { ...e, fill: this.#withClientId(e.fill) }))
-    u.on('user.order', (e) => {
+    u.on('user.orderUpdated', (e) => {
       const order = this.#fromUserOrder(e)
-      this.#bus.emit('order.update', { type: 'order.update', order, tsEvent: e.tsEvent })
+      this.#bus.emit('order.updated', { type: 'order.updated', order, tsEvent: e.tsEvent })
     })
     u.on('user.connected', (e) => {
       if (e.isReconnect) this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: e.tsEvent })

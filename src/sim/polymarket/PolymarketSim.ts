@@ -557,7 +557,7 @@ export class PolymarketSim {
       t.status = next
       t.lastUpdate = Math.floor(this.#clock.now() / 1000)
       if (next === 'FAILED') this.#ex.revert(t)
-      this.#bus.emit('trade.status', { type: 'trade.status', tradeId: t.id, status: next })
+      this.#bus.emit('trade.statusChanged', { type: 'trade.statusChanged', tradeId: t.id, status: next })
       this.#sendTrade(t)
       this.#advance(t, steps.slice(1))
     }, this.#opts.settlementDelayMs)

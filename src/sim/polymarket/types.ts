@@ -80,7 +80,7 @@ export interface PolymarketSimEvents {
   /** An order was refused, with Polymarket's error text. */
   'order.rejected': [e: { type: 'order.rejected'; owner: string; error: string; status: number }]
   /** A trade changed settlement status. */
-  'trade.status': [e: { type: 'trade.status'; tradeId: string; status: SimTradeStatus }]
+  'trade.statusChanged': [e: { type: 'trade.statusChanged'; tradeId: string; status: SimTradeStatus }]
   /** A heartbeat session lapsed: every order of the key was cancelled. */
   'heartbeat.expired': [e: { type: 'heartbeat.expired'; apiKey: string; canceled: readonly string[] }]
   error: [e: TradekitError]
