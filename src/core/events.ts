@@ -10,6 +10,37 @@ export type EventMap<M> = { [K in keyof M]: unknown[] } & { error: [error: Trade
 /** Listener type for event `K` of map `M`. */
 export type Listener<M, K extends keyof M> = M[K] extends unknown[] ? (...args: M[K]) => void : never
 
+/** Names of data events: nouns that carry market or wire data (every other event is a fact). */
+export type DataEventName =
+  | 'candle'
+  | 'trade'
+  | 'book'
+  | 'fill'
+  | 'signal'
+  | 'market'
+  | 'message'
+  | 'response'
+  | 'error'
+  | 'dataError'
+  | 'bookTicker'
+  | 'depthDiff'
+  | 'markPrice'
+
+/** Past participles that do not end in `ed`, allowed as the last word of a fact's name. */
+type IrregularParticiple = 'sent' | 'lost' | 'set' | 'hit' | 'run' | 'done' | 'begun' | 'held' | 'split'
+
+/**
+ * The name of a fact: `<subject>.<pastTense>`, a lowercase noun, a dot, then camelCase ending in a past participle
+ * (`order.filled`, `risk.stateChanged`, `fill.reversed`).
+ */
+export type FactEventName =
+  | `${Lowercase<string>}.${Uncapitalize<string>}ed`
+  | `${Lowercase<string>}.${IrregularParticiple}`
+  | `${Lowercase<string>}.${Uncapitalize<string>}${Capitalize<IrregularParticiple>}`
+
+/** Every public event name is a {@link FactEventName} or a {@link DataEventName} (checked by a type test). */
+export type EventName = FactEventName | DataEventName
+
 /** The subscribe-only view of an emitter that components expose as `events`: hosts can listen, not emit. */
 export interface Listenable<M extends EventMap<M>> {
   /** Adds a listener. */

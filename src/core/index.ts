@@ -2,8 +2,11 @@ export { err, ok, type Result, unwrap } from '../errors/result.js'
 export { type Clock, ManualClock, ScaledClock, SystemClock, sleep, type TimerHandle } from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
 export {
+  type DataEventName,
   type EventHandlers,
   type EventMap,
+  type EventName,
+  type FactEventName,
   type Listenable,
   type Listener,
   subscribe,
