@@ -296,7 +296,7 @@ async function main(): Promise<number> {
       )
     }
     ex.events.on('order.transitionRefused', (e) =>
-      note(e.order.clientOrderId, `invalidTransition ${e.attempted}`),
+      note(e.order.clientOrderId, `transitionRefused ${e.attempted}`),
     )
   }
   await spotExec.start()
@@ -322,7 +322,7 @@ async function main(): Promise<number> {
     )
     pm.user.events.on('user.orderUpdated', (e) =>
       pmDebug.push(
-        `${Date.now() - t0}ms clob user.order ${e.orderId.slice(0, 12)} ${e.action} matched ${e.sizeMatched.toFixed()}`,
+        `${Date.now() - t0}ms clob user.orderUpdated ${e.orderId.slice(0, 12)} ${e.action} matched ${e.sizeMatched.toFixed()}`,
       ),
     )
     pm.user.events.on('user.connected', () => pmDebug.push(`${Date.now() - t0}ms clob ws.open user`))

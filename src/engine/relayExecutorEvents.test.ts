@@ -32,7 +32,7 @@ describe('relayExecutorEvents', () => {
       'filled t1',
       'relayed order.filled',
       'order a fill_reversed',
-      'relayed order.fillReversed',
+      'relayed fill.reversed',
       'reversed t1',
     ])
     subs.clear()

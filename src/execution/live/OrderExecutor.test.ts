@@ -169,7 +169,7 @@ describe('OrderExecutor basics', () => {
       tsEvent: 0,
     })
     expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
-    expect(events.at(-1)).toBe(`order.invalidTransition:${o.clientOrderId}`)
+    expect(events.at(-1)).toBe(`order.transitionRefused:${o.clientOrderId}`)
   })
 })
 
@@ -180,7 +180,7 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     adapter.failNext('LOSE_RESPONSE')
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     expect(o.status).toBe('PENDING_NEW')
-    expect(events).toContain(`order.outcomeUnknown:${o.clientOrderId}`)
+    expect(events).toContain(`order.outcomeUnresolved:${o.clientOrderId}`)
     await flush()
     expect(adapter.queries).toContain(o.clientOrderId)
     expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
