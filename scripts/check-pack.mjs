@@ -26,7 +26,7 @@ const internalNames = new Set()
 for (const file of walk('src', /(?<!\.test)(?<!\.test-d)\.ts$/)) {
   const text = readFileSync(file, 'utf8')
   for (const m of text.matchAll(
-    /@internal[^]*?\*\/\s*export\s+(?:declare\s+)?(?:abstract\s+)?(?:class|interface|type|function|const|enum)\s+(\w+)/g,
+    /@internal[\s\S]*?\*\/\s*export\s+(?:declare\s+)?(?:abstract\s+)?(?:class|interface|type|function|const|enum)\s+(\w+)/g,
   )) {
     if (!m[0].slice(0, -m[1].length).includes('/**', 1)) internalNames.add(m[1])
   }
