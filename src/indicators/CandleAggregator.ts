@@ -279,7 +279,8 @@ export class CandleAggregator {
     }
     if (id !== undefined && b.ids !== undefined && b.ids.size < this.#maxIds) b.ids.add(id)
     this.#stats.applied++
-    if (this.#bus.listenerCount('candle.updated') > 0) this.#bus.emit('candle.updated', this.#toCandle(b, false))
+    if (this.#bus.listenerCount('candle.updated') > 0)
+      this.#bus.emit('candle.updated', this.#toCandle(b, false))
     // a lower-timeframe candle that ends on the boundary completes this one
     if (lastTs >= b.end - 1 && lastTs !== ts) this.#close()
     return 'applied'

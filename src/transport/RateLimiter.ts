@@ -397,7 +397,12 @@ export class RateLimiter {
       this.#queued++
       this.#pump()
       if (this.#lanes[priority].includes(waiter))
-        this.#bus.emit('limiter.throttled', { type: 'limiter.throttled', priority, waitMs: estimate, tsEvent: now })
+        this.#bus.emit('limiter.throttled', {
+          type: 'limiter.throttled',
+          priority,
+          waitMs: estimate,
+          tsEvent: now,
+        })
     })
   }
 

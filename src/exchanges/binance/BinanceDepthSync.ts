@@ -41,7 +41,12 @@ export interface BinanceDepthSyncEvents {
   book: [b: BookSnapshot]
   /** A (re)sync started: a new snapshot is being fetched. */
   'book.resyncStarted': [
-    e: { type: 'book.resyncStarted'; symbol: string; reason: 'initial' | 'gap' | 'stale' | 'overflow'; tsEvent: number },
+    e: {
+      type: 'book.resyncStarted'
+      symbol: string
+      reason: 'initial' | 'gap' | 'stale' | 'overflow'
+      tsEvent: number
+    },
   ]
   /** The book became valid from a snapshot. */
   'book.synced': [e: { type: 'book.synced'; symbol: string; lastUpdateId: number; tsEvent: number }]
@@ -314,7 +319,12 @@ export class BinanceDepthSync {
     this.#resyncing = true
     this.#resyncAttempt = 0
     this.#resyncs++
-    this.#bus.emit('book.resyncStarted', { type: 'book.resyncStarted', symbol: this.symbol, reason, tsEvent: this.#clock.now() })
+    this.#bus.emit('book.resyncStarted', {
+      type: 'book.resyncStarted',
+      symbol: this.symbol,
+      reason,
+      tsEvent: this.#clock.now(),
+    })
     void this.#runResync()
   }
 

@@ -52,7 +52,9 @@ export interface BinanceMarketStreamEvents {
   /** A payload failed to decode; it was counted and dropped. */
   dataError: [e: ExchangeDataError]
   /** A connection opened again after a drop (books must resync; they do so on the next gap). */
-  'stream.reconnected': [e: { type: 'stream.reconnected'; route: string; streams: readonly string[]; tsEvent: number }]
+  'stream.reconnected': [
+    e: { type: 'stream.reconnected'; route: string; streams: readonly string[]; tsEvent: number },
+  ]
   error: [e: TradekitError]
 }
 

@@ -252,7 +252,11 @@ export class BinanceSpotUserStream {
         this.#bus.emit('order.updated', { type: 'order.updated', order: e.order, tsEvent: e.tsEvent })
         return
       case 'balances':
-        this.#bus.emit('balance.updated', { type: 'balance.updated', balances: e.balances, tsEvent: e.tsEvent })
+        this.#bus.emit('balance.updated', {
+          type: 'balance.updated',
+          balances: e.balances,
+          tsEvent: e.tsEvent,
+        })
         return
       case 'terminated':
         this.#subscriptionId = undefined

@@ -223,7 +223,11 @@ export class OrderExecutor implements ExecutionClient {
     const bal = (e: { balances: readonly Balance[]; tsEvent: number }) =>
       this.#bus.emit('account.updated', { type: 'account.updated', balances: e.balances, tsEvent: e.tsEvent })
     const pos = (e: { positions: readonly Position[]; tsEvent: number }) =>
-      this.#bus.emit('account.updated', { type: 'account.updated', positions: e.positions, tsEvent: e.tsEvent })
+      this.#bus.emit('account.updated', {
+        type: 'account.updated',
+        positions: e.positions,
+        tsEvent: e.tsEvent,
+      })
     const rec = () => this.#reconciler.onReconnected()
     const error = (e: TradekitError) => this.#bus.emit('error', e)
     ev.on('order.updated', upd)
@@ -296,7 +300,11 @@ export class OrderExecutor implements ExecutionClient {
         'dry run: order not sent',
       )
       this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
-      this.#bus.emit('order.dryRunSkipped', { type: 'order.dryRunSkipped', order, tsEvent: this.#clock.now() })
+      this.#bus.emit('order.dryRunSkipped', {
+        type: 'order.dryRunSkipped',
+        order,
+        tsEvent: this.#clock.now(),
+      })
       return order
     }
     // The id is taken while the submission waits for the rate limit, so a concurrent duplicate is refused too.

@@ -98,7 +98,14 @@ function source(event: string): Events {
 }
 
 function onClob<
-  K extends 'book.changed' | 'fill' | 'heartbeat.healthChanged' | 'user.tradeUpdated' | 'market.tickSizeChanged' | 'dataError' | 'market',
+  K extends
+    | 'book.changed'
+    | 'fill'
+    | 'heartbeat.healthChanged'
+    | 'user.tradeUpdated'
+    | 'market.tickSizeChanged'
+    | 'dataError'
+    | 'market',
 >(event: K) {
   return (fn: (v: never) => void) => {
     const l = fn as never
@@ -144,7 +151,10 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
 
     const price = bestAsk(yes)
     const fill = waitFor(onClob('fill'))
-    const confirmed = waitFor(onClob('user.tradeUpdated'), (e: { status: string }) => e.status === 'CONFIRMED')
+    const confirmed = waitFor(
+      onClob('user.tradeUpdated'),
+      (e: { status: string }) => e.status === 'CONFIRMED',
+    )
     const res = await place(yes, price, '10', 'BUY')
     expect(res.order.status).toBe('FILLED')
     const f = (await fill) as { fill: { qty: Decimal; price: Decimal; side: string; venueOrderId: string } }
@@ -322,7 +332,10 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
-    const healthy = waitFor(onClob('heartbeat.healthChanged'), (e: { state: string }) => e.state === 'HEALTHY')
+    const healthy = waitFor(
+      onClob('heartbeat.healthChanged'),
+      (e: { state: string }) => e.state === 'HEALTHY',
+    )
     const res = await place(yes, low, '5', 'BUY')
     expect(res.order.status).toBe('OPEN')
     await healthy
