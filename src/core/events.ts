@@ -26,17 +26,13 @@ export type DataEventName =
   | 'depthDiff'
   | 'markPrice'
 
-/** Past participles that do not end in `ed`, allowed as the last word of a fact's name. */
-type IrregularParticiple = 'sent' | 'lost' | 'set' | 'hit' | 'run' | 'done' | 'begun' | 'held' | 'split'
-
 /**
  * The name of a fact: `<subject>.<pastTense>`, a lowercase noun, a dot, then camelCase ending in a past participle
- * (`order.filled`, `risk.stateChanged`, `fill.reversed`).
+ * (`order.filled`, `risk.stateChanged`, `fill.reversed`; a few irregular participles: `sent`, `lost`, `set`, `hit`, `run`).
  */
 export type FactEventName =
   | `${Lowercase<string>}.${Uncapitalize<string>}ed`
-  | `${Lowercase<string>}.${IrregularParticiple}`
-  | `${Lowercase<string>}.${Uncapitalize<string>}${Capitalize<IrregularParticiple>}`
+  | `${Lowercase<string>}.${Uncapitalize<string>}${'sent' | 'Sent' | 'lost' | 'Lost' | 'set' | 'Set' | 'hit' | 'Hit' | 'run' | 'Run'}`
 
 /** Every public event name is a {@link FactEventName} or a {@link DataEventName} (checked by a type test). */
 export type EventName = FactEventName | DataEventName
