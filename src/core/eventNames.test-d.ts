@@ -17,7 +17,7 @@ import type {
   RateLimiterEvents,
   ReconnectingWebSocketEvents,
 } from '../transport/index.js'
-import type { EventName } from './events.js'
+import type { DataEventName, EventName } from './events.js'
 import type { ExecutionEvents, MarketDataEvents, OrderBookEvents, UserDataEvents } from './index.js'
 
 /** The names of `M` that break the event-name rule: `never` when every name is a fact or a data noun. */
@@ -62,15 +62,17 @@ describe('event names', () => {
     expectTypeOf<'order.Filled'>().not.toMatchTypeOf<EventName>()
   })
 
-  it('payload `type` equals the event name (a shared payload typed `type: string` is not checked)', () => {
+  it('the payload of a fact has a `type` equal to the event name (data events and `type: string` payloads are not checked)', () => {
     type Typed<M> = {
-      [K in keyof M]: M[K] extends [infer P, ...unknown[]]
-        ? P extends { type: infer T }
-          ? string extends T
-            ? never
-            : Exclude<T, K>
+      [K in keyof M]: K extends DataEventName
+        ? never
+        : M[K] extends [infer P, ...unknown[]]
+          ? P extends { type: infer T }
+            ? string extends T
+              ? never
+              : Exclude<T, K>
+            : never
           : never
-        : never
     }[keyof M]
     expectTypeOf<Typed<UserDataEvents>>().toEqualTypeOf<never>()
     expectTypeOf<Typed<OrderExecutorEvents>>().toEqualTypeOf<never>()
@@ -82,5 +84,11 @@ describe('event names', () => {
     expectTypeOf<Typed<PolymarketSimEvents>>().toEqualTypeOf<never>()
     expectTypeOf<Typed<HttpClientEvents>>().toEqualTypeOf<never>()
     expectTypeOf<Typed<RiskManagerEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<TradingEngineEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<PaperTraderEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<BinanceMarketStreamEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<PolymarketMarketStreamEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<PolymarketUserStreamEvents>>().toEqualTypeOf<never>()
+    expectTypeOf<Typed<CircuitBreakerEvents>>().toEqualTypeOf<never>()
   })
 })

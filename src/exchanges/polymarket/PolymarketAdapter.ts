@@ -400,7 +400,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     return { ...fill, clientOrderId: this.#byOrder.get(fill.venueOrderId ?? '') ?? fill.clientOrderId }
   }
 
-  #fromUserOrder(e: PolymarketUserOrderEvent): Order {
+  #fromUserOrder(e: Omit<PolymarketUserOrderEvent, 'type'>): Order {
     const status: OrderStatus =
       e.action === 'CANCELLATION'
         ? 'CANCELED'

@@ -33,8 +33,10 @@ export interface PolymarketMarketStreamEvents extends MarketDataEvents {
   market: [e: PolymarketMarketEvent]
   /** Like `book`, with the token and why the book changed. */
   'book.changed': [e: PolymarketBookUpdate]
-  /** A market's tick size changed; the REST client's cache is already updated. */
-  'market.tickSizeChanged': [e: PolymarketTickSizeChangeEvent]
+  /** A market's tick size changed; the REST client's cache is already updated (`type` set to the event name). */
+  'market.tickSizeChanged': [
+    e: Omit<PolymarketTickSizeChangeEvent, 'type'> & { readonly type: 'market.tickSizeChanged' },
+  ]
   /** The channel (re)connected; books are rebuilt from the next snapshot. */
   'market.connected': [e: { type: 'market.connected'; tsEvent: number }]
 }
@@ -183,7 +185,7 @@ export class PolymarketMarketStream implements MarketDataSource {
           break
         case 'tick_size_change':
           this.#cfg.rest.noteTickSize(ev.tokenId, ev.newTickSize)
-          this.#bus.emit('market.tickSizeChanged', ev)
+          this.#bus.emit('market.tickSizeChanged', { ...ev, type: 'market.tickSizeChanged' })
           break
         case 'last_trade_price':
           this.#bus.emit('trade', {
