@@ -50,7 +50,7 @@ export interface Listenable<M extends EventMap<M>> {
 }
 
 /** Options of {@link TypedEmitter}. */
-export interface TypedEmitterOptions {
+export interface TypedEmitterConfig {
   /**
    * Called when an error cannot be delivered on `error` (no `error` listener, or the `error` listener threw).
    * Defaults to `console.error`, so a failure is never silent.
@@ -82,7 +82,7 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
   readonly #wrappers = new Map<string, Map<StoredFn, AnyFn[]>>()
   readonly #onUnhandledError: (error: TradekitError) => void
 
-  constructor(options: TypedEmitterOptions = {}) {
+  constructor(options: TypedEmitterConfig = {}) {
     this.#onUnhandledError = options.onUnhandledError ?? defaultUnhandled
   }
 

@@ -11,7 +11,7 @@ export {
   type Listener,
   subscribe,
   TypedEmitter,
-  type TypedEmitterOptions,
+  type TypedEmitterConfig,
 } from './events.js'
 export { type LogFn, type Logger, redactingLogger, silentLogger } from './logger.js'
 export {

@@ -23,7 +23,7 @@ import {
 } from './SimExchange.js'
 import type {
   PolymarketSimEvents,
-  PolymarketSimOptions,
+  PolymarketSimConfig,
   SimApiCredentials,
   SimLedger,
   SimLedgerBalance,
@@ -85,7 +85,7 @@ export class PolymarketSim {
   readonly #rng: () => number
   readonly #seed: number
   readonly #ex: SimExchange
-  readonly #opts: Required<Omit<PolymarketSimOptions, 'markets' | 'clock' | 'port'>>
+  readonly #opts: Required<Omit<PolymarketSimConfig, 'markets' | 'clock' | 'port'>>
   readonly #keys = new Map<string, SimKey>()
   readonly #conns = new Set<Conn>()
   readonly #funderOf = new Map<string, string>()
@@ -94,7 +94,7 @@ export class PolymarketSim {
   #hashSeq = 0
   #closed = false
 
-  private constructor(ethers: Ethers, server: LoopbackServer, options: PolymarketSimOptions) {
+  private constructor(ethers: Ethers, server: LoopbackServer, options: PolymarketSimConfig) {
     this.#ethers = ethers
     this.#server = server
     this.restUrl = server.restUrl
@@ -141,7 +141,7 @@ export class PolymarketSim {
    * Starts a simulator on 127.0.0.1 (loads `ethers` dynamically, so `tradekit/sim` itself never needs it).
    * Rejects when ethers v6 is not installed.
    */
-  static async start(options: PolymarketSimOptions = {}): Promise<PolymarketSim> {
+  static async start(options: PolymarketSimConfig = {}): Promise<PolymarketSim> {
     const ethers = (await import('ethers')) as Ethers
     let sim: PolymarketSim | undefined
     const server = new LoopbackServer({

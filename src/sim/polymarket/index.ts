@@ -3,8 +3,8 @@ export { PolymarketSim } from './PolymarketSim.js'
 export { PolymarketSimFaults } from './PolymarketSimFaults.js'
 export type { SimTradeStatus } from './SimExchange.js'
 export type {
+  PolymarketSimConfig,
   PolymarketSimEvents,
-  PolymarketSimOptions,
   SimApiCredentials,
   SimLedger,
   SimLedgerBalance,

@@ -4,7 +4,7 @@ import type { SimMarketSpec } from './markets.js'
 import type { SimTradeStatus } from './SimExchange.js'
 
 /** Options of {@link PolymarketSim.start}; every field is optional. */
-export interface PolymarketSimOptions {
+export interface PolymarketSimConfig {
   /** Seed of every random choice (markets, ids, books). Default 1. */
   seed?: number
   /** Number of seeded markets, or one spec per market. Default 4 (tick sizes 0.01, 0.001, 0.1, 0.0001; every second one neg-risk). */

@@ -10,7 +10,7 @@ import {
   signOrder,
   toPostOrderBody,
 } from '../../../src/exchanges/polymarket/index.js'
-import { PolymarketSim, type PolymarketSimOptions } from '../../../src/sim/polymarket/index.js'
+import { PolymarketSim, type PolymarketSimConfig } from '../../../src/sim/polymarket/index.js'
 
 // Publicly known Hardhat test keys.
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
@@ -22,7 +22,7 @@ let seq = 0
 const errors: TradekitError[] = []
 
 async function setup(
-  simOptions: PolymarketSimOptions = {},
+  simOptions: PolymarketSimConfig = {},
   clobOptions: Partial<PolymarketAdapterConfig> = {},
 ) {
   sim = await PolymarketSim.start({ seed: 42, heartbeatTimeoutMs: 400, settlementDelayMs: 5, ...simOptions })
