@@ -22,8 +22,8 @@ import {
   type SimTradeStatus,
 } from './SimExchange.js'
 import type {
-  PolymarketSimEvents,
   PolymarketSimConfig,
+  PolymarketSimEvents,
   SimApiCredentials,
   SimLedger,
   SimLedgerBalance,
