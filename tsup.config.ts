@@ -17,7 +17,8 @@ export const entries = {
 export default defineConfig({
   entry: entries,
   format: ['esm', 'cjs'],
-  dts: true,
+  // Members marked `@internal` stay out of the published `.d.ts` (scripts/check-pack.mjs checks the build).
+  dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -236,7 +236,7 @@ async function main(): Promise<number> {
   // ---------------------------------------------------------------- books and executors
   const depthBook = await spot.orderBook('BTCUSDT')
   let resyncs = 0
-  depthBook.events.on('resync', () => resyncs++)
+  depthBook.events.on('book.resyncStarted', () => resyncs++)
   depthBook.events.on('error', () => {})
   const execOpts = {
     requestTimeoutMs: 4_000,
@@ -293,14 +293,14 @@ async function main(): Promise<number> {
       'order.canceled',
       'order.rejected',
       'order.expired',
-      'order.outcomeUnknown',
+      'order.outcomeUnresolved',
     ] as const) {
       ex.events.on(ev, (e: { order: { clientOrderId: string; status: string; filledQty: Decimal } }) =>
         note(e.order.clientOrderId, `${ev} → ${e.order.status} filled ${e.order.filledQty.toFixed()}`),
       )
     }
-    ex.events.on('order.invalidTransition', (e) =>
-      note(e.order.clientOrderId, `invalidTransition ${e.attempted}`),
+    ex.events.on('order.transitionRefused', (e) =>
+      note(e.order.clientOrderId, `transitionRefused ${e.attempted}`),
     )
   }
   await spotExec.start()
@@ -316,7 +316,7 @@ async function main(): Promise<number> {
     psim.events.on('order.accepted', (e) =>
       pmDebug.push(`${Date.now() - t0}ms sim accepted ${e.orderId.slice(0, 12)} ${e.status}`),
     )
-    psim.events.on('trade.status', (e) =>
+    psim.events.on('trade.statusChanged', (e) =>
       pmDebug.push(`${Date.now() - t0}ms sim trade ${e.tradeId.slice(0, 8)} ${e.status}`),
     )
     pm.user.events.on('fill', (e) =>
@@ -324,9 +324,9 @@ async function main(): Promise<number> {
         `${Date.now() - t0}ms clob fill ${e.fill.venueOrderId?.slice(0, 12)} ${e.fill.qty.toFixed()} ${e.status}`,
       ),
     )
-    pm.user.events.on('user.order', (e) =>
+    pm.user.events.on('user.orderUpdated', (e) =>
       pmDebug.push(
-        `${Date.now() - t0}ms clob user.order ${e.orderId.slice(0, 12)} ${e.action} matched ${e.sizeMatched.toFixed()}`,
+        `${Date.now() - t0}ms clob user.orderUpdated ${e.orderId.slice(0, 12)} ${e.action} matched ${e.sizeMatched.toFixed()}`,
       ),
     )
     pm.user.events.on('user.connected', () => pmDebug.push(`${Date.now() - t0}ms clob ws.open user`))
@@ -483,7 +483,7 @@ async function main(): Promise<number> {
     )
   }
   for (const ex of [spotExec, usdmExec, pmExec])
-    ex.events.on('order.outcomeUnknown', () => counters.outcomeUnknown++)
+    ex.events.on('order.outcomeUnresolved', () => counters.outcomeUnknown++)
   // Multi-leg groups: every group the RiskManager approved must reach an outcome (COMPLETED, or unwound/hedged).
   const groups = {
     approved: new Set<string>(),

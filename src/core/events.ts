@@ -10,6 +10,33 @@ export type EventMap<M> = { [K in keyof M]: unknown[] } & { error: [error: Trade
 /** Listener type for event `K` of map `M`. */
 export type Listener<M, K extends keyof M> = M[K] extends unknown[] ? (...args: M[K]) => void : never
 
+/** Names of data events: nouns that carry market or wire data (every other event is a fact). */
+export type DataEventName =
+  | 'candle'
+  | 'trade'
+  | 'book'
+  | 'fill'
+  | 'signal'
+  | 'market'
+  | 'message'
+  | 'response'
+  | 'error'
+  | 'dataError'
+  | 'bookTicker'
+  | 'depthDiff'
+  | 'markPrice'
+
+/**
+ * The name of a fact: `<subject>.<pastTense>`, a lowercase noun, a dot, then camelCase ending in a past participle
+ * (`order.filled`, `risk.stateChanged`, `fill.reversed`; a few irregular participles: `sent`, `lost`, `set`, `hit`, `run`).
+ */
+export type FactEventName =
+  | `${Lowercase<string>}.${Uncapitalize<string>}ed`
+  | `${Lowercase<string>}.${Uncapitalize<string>}${'sent' | 'Sent' | 'lost' | 'Lost' | 'set' | 'Set' | 'hit' | 'Hit' | 'run' | 'Run'}`
+
+/** Every public event name is a {@link FactEventName} or a {@link DataEventName} (checked by a type test). */
+export type EventName = FactEventName | DataEventName
+
 /** The subscribe-only view of an emitter that components expose as `events`: hosts can listen, not emit. */
 export interface Listenable<M extends EventMap<M>> {
   /** Adds a listener. */
@@ -23,7 +50,7 @@ export interface Listenable<M extends EventMap<M>> {
 }
 
 /** Options of {@link TypedEmitter}. */
-export interface TypedEmitterOptions {
+export interface TypedEmitterConfig {
   /**
    * Called when an error cannot be delivered on `error` (no `error` listener, or the `error` listener threw).
    * Defaults to `console.error`, so a failure is never silent.
@@ -55,7 +82,7 @@ export class TypedEmitter<M extends EventMap<M>> implements Listenable<M> {
   readonly #wrappers = new Map<string, Map<StoredFn, AnyFn[]>>()
   readonly #onUnhandledError: (error: TradekitError) => void
 
-  constructor(options: TypedEmitterOptions = {}) {
+  constructor(options: TypedEmitterConfig = {}) {
     this.#onUnhandledError = options.onUnhandledError ?? defaultUnhandled
   }
 

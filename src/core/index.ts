@@ -11,13 +11,16 @@ export {
 } from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
 export {
+  type DataEventName,
   type EventHandlers,
   type EventMap,
+  type EventName,
+  type FactEventName,
   type Listenable,
   type Listener,
   subscribe,
   TypedEmitter,
-  type TypedEmitterOptions,
+  type TypedEmitterConfig,
 } from './events.js'
 export { type LogFn, type Logger, redactingLogger, silentLogger } from './logger.js'
 export {
@@ -75,6 +78,7 @@ export {
   type BookSnapshot,
   type Candle,
   type Fill,
+  fillKey,
   hasLimitPrice,
   hasTriggerPrice,
   type Instrument,

@@ -85,11 +85,11 @@ export interface OrderFilledEvent extends OrderEvent {
 }
 
 /**
- * Payload of `order.fillReversed`: the venue undid a fill it had reported (Polymarket: the trade's on-chain
+ * Payload of `fill.reversed`: the venue undid a fill it had reported (Polymarket: the trade's on-chain
  * settlement FAILED). The order keeps the quantity the venue matched; the Portfolio gives the position and cash back.
  */
 export interface FillReversedEvent {
-  readonly type: 'order.fillReversed'
+  readonly type: 'fill.reversed'
   /** The fill as it was reported (same trade id). */
   readonly fill: Fill
   /** Why the venue reversed it. */
@@ -122,14 +122,14 @@ export interface ExecutionEvents {
   'order.accepted': [e: OrderEvent]
   'order.filled': [e: OrderFilledEvent]
   /** A fill reported earlier was undone by the venue (live only; see {@link FillReversedEvent}). */
-  'order.fillReversed': [e: FillReversedEvent]
+  'fill.reversed': [e: FillReversedEvent]
   'order.canceled': [e: OrderEvent]
   'order.rejected': [e: OrderEvent]
   'order.expired': [e: OrderEvent]
   'order.denied': [e: OrderDeniedEvent]
   /** An update that the order state machine refused; reported, not applied. */
-  'order.invalidTransition': [
-    e: { type: 'order.invalidTransition'; order: Order; attempted: string; tsEvent: number },
+  'order.transitionRefused': [
+    e: { type: 'order.transitionRefused'; order: Order; attempted: string; tsEvent: number },
   ]
   error: [e: TradekitError]
 }
@@ -220,13 +220,13 @@ export interface OrderAck {
 /** Unified user-data events from a venue's private stream. */
 export interface UserDataEvents {
   /** An order changed at the venue (status, filled quantity). */
-  'order.update': [e: { type: 'order.update'; order: Order; tsEvent: number }]
+  'order.updated': [e: { type: 'order.updated'; order: Order; tsEvent: number }]
   /** A fill of one of our orders. */
   fill: [e: { type: 'fill'; fill: Fill; tsEvent: number }]
   /** The venue undid a fill it reported earlier (same trade id), e.g. a failed on-chain settlement. */
   'fill.reversed': [e: { type: 'fill.reversed'; fill: Fill; reason: string; tsEvent: number }]
-  'balance.update': [e: { type: 'balance.update'; balances: readonly Balance[]; tsEvent: number }]
-  'position.update': [e: { type: 'position.update'; positions: readonly Position[]; tsEvent: number }]
+  'balance.updated': [e: { type: 'balance.updated'; balances: readonly Balance[]; tsEvent: number }]
+  'position.updated': [e: { type: 'position.updated'; positions: readonly Position[]; tsEvent: number }]
   /** The private stream (re)connected: state must be reconciled over REST. */
   'user.reconnected': [e: { type: 'user.reconnected'; tsEvent: number }]
   error: [e: TradekitError]

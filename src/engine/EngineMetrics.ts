@@ -77,7 +77,7 @@ export class EngineMetrics {
     subs.on(http.events, 'response', (e: { status: number; durationMs: number }) => {
       latency.observe(e.durationMs / 1000, { venue: v.venue, status: `${Math.floor(e.status / 100)}xx` })
     })
-    subs.on(http.events, 'request.retrying', () => retries.inc({ venue: v.venue }))
+    subs.on(http.events, 'request.retryScheduled', () => retries.inc({ venue: v.venue }))
   }
 
   /** Counts one order event (`tradekit_orders_total{venue,outcome}`). */

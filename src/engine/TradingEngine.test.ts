@@ -234,7 +234,7 @@ describe('TradingEngine', () => {
     expect(fills.map((f) => f.side)).toEqual(['BUY', 'BUY'])
     // The venue reverses leg 1's fill: leg 2 is sold back down to what leg 1 still holds (nothing).
     const leg1 = fills[0] as Fill
-    bus.emit('order.fillReversed', { type: 'order.fillReversed', fill: leg1, reason: 'test', tsEvent: 0 })
+    bus.emit('fill.reversed', { type: 'fill.reversed', fill: leg1, reason: 'test', tsEvent: 0 })
     for (let i = 0; i < 5; i++) await clock.advanceAsync(0)
     expect(rebalanced).toEqual(['UNWOUND REVERSED:0 UNWOUND:0'])
     expect(toldReversed).toEqual([leg1.tradeId]) // the strategy that sent the leg is told

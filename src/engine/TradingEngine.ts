@@ -332,7 +332,11 @@ export class TradingEngine {
       this.#metrics.breakerTrip(e.breaker)
       this.#bus.emit('risk.breakerTripped', e)
     })
-    this.#subs.on(risk.events, 'risk.emergencyStop', (e) => void this.#bus.emit('risk.emergencyStop', e))
+    this.#subs.on(
+      risk.events,
+      'risk.emergencyStopped',
+      (e) => void this.#bus.emit('risk.emergencyStopped', e),
+    )
     this.#subs.on(risk.events, 'error', (e: TradekitError) => void this.#bus.emit('error', e))
   }
 

@@ -26,7 +26,7 @@ export interface TradingEngineEvents extends ExecutionEvents {
   /** An instrument's trading state changed in the RiskManager (feed health, or a host's `setInstrumentState`). */
   'risk.instrumentStateChanged': [e: InstrumentStateChangedEvent]
   'risk.breakerTripped': [e: BreakerTrippedEvent]
-  'risk.emergencyStop': [e: EmergencyStopEvent]
+  'risk.emergencyStopped': [e: EmergencyStopEvent]
   'engine.started': [e: { type: 'engine.started'; tsEvent: number }]
   'engine.stopped': [e: { type: 'engine.stopped'; tsEvent: number }]
 }

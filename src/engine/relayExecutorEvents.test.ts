@@ -11,7 +11,7 @@ describe('relayExecutorEvents', () => {
     const client = { events: source } as Pick<ExecutionClient, 'events'> as ExecutionClient
     const out = new TypedEmitter<ExecutionEvents>()
     const log: string[] = []
-    for (const n of ['order.accepted', 'order.filled', 'order.fillReversed', 'order.denied'] as const) {
+    for (const n of ['order.accepted', 'order.filled', 'fill.reversed', 'order.denied'] as const) {
       out.on(n, () => log.push(`relayed ${n}`))
     }
     const subs = new Subscriptions()
@@ -25,14 +25,14 @@ describe('relayExecutorEvents', () => {
     const fill = { tradeId: 't1' } as Fill
     source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
     source.emit('order.filled', { type: 'order.filled', order, fill, tsEvent: 0 })
-    source.emit('order.fillReversed', { type: 'order.fillReversed', fill, reason: 'x', order, tsEvent: 0 })
+    source.emit('fill.reversed', { type: 'fill.reversed', fill, reason: 'x', order, tsEvent: 0 })
     expect(log).toEqual([
       'order a accepted',
       'relayed order.accepted',
       'filled t1',
       'relayed order.filled',
       'order a fill_reversed',
-      'relayed order.fillReversed',
+      'relayed fill.reversed',
       'reversed t1',
     ])
     subs.clear()

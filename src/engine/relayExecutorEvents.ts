@@ -11,8 +11,8 @@ const RELAYED = [
   ['order.rejected', 'rejected'],
   ['order.expired', 'expired'],
   ['order.denied', undefined],
-  ['order.fillReversed', 'fill_reversed'],
-  ['order.invalidTransition', 'invalid_transition'],
+  ['fill.reversed', 'fill_reversed'],
+  ['order.transitionRefused', 'invalid_transition'],
   ['error', undefined],
 ] as const satisfies ReadonlyArray<readonly [keyof ExecutionEvents, string | undefined]>
 
@@ -53,5 +53,5 @@ export function relayExecutorEvents(
     target.filled(e)
     target.bus.emit('order.filled', e)
   })
-  subs.on(ex.events, 'order.fillReversed', (e: FillReversedEvent) => target.fillReversed(e))
+  subs.on(ex.events, 'fill.reversed', (e: FillReversedEvent) => target.fillReversed(e))
 }

@@ -250,7 +250,7 @@ export class OrderGroup {
    * @example
    * ```ts
    * let outcome = await group.execute([buyYes, buyNo])
-   * exec.events.on('order.fillReversed', async (e) => {
+   * exec.events.on('fill.reversed', async (e) => {
    *   outcome = await group.rebalance(outcome, e.fill) // sells the NO shares the failed YES trade left unpaired
    * })
    * ```

@@ -120,7 +120,7 @@ export interface PortfolioEvents {
   /** A fill the venue reversed was undone: `applied` is the position after, with the realized PnL given back. */
   'fill.reversed': [e: { type: 'fill.reversed'; applied: FillApplied; reason: string; tsEvent: number }]
   /** A fill with a trade id already seen was ignored (fees are accounted once). */
-  'fill.duplicate': [e: { type: 'fill.duplicate'; fill: Fill; tsEvent: number }]
+  'fill.duplicateIgnored': [e: { type: 'fill.duplicateIgnored'; fill: Fill; tsEvent: number }]
   'position.settled': [
     e: { type: 'position.settled'; position: PortfolioPosition; payout: Decimal; tsEvent: number },
   ]
@@ -333,7 +333,7 @@ export class Portfolio {
   }
 
   /**
-   * Applies one fill. A fill whose `fillKey` (venue, symbol, trade id, order) was already applied is ignored (`fill.duplicate`), so a
+   * Applies one fill. A fill whose {@link fillKey} (venue, symbol, trade id, order) was already applied is ignored (`fill.duplicateIgnored`), so a
    * fee is never counted twice. A fill that would break an invariant (selling spot or outcome tokens not held,
    * an unknown instrument) changes nothing and returns an error.
    */
@@ -341,7 +341,7 @@ export class Portfolio {
     // Binance numbers trades per symbol: the same id on two symbols is two fills.
     const id = fillKey(fill)
     if (this.#seen.has(id)) {
-      this.#bus.emit('fill.duplicate', { type: 'fill.duplicate', fill, tsEvent: fill.tsEvent })
+      this.#bus.emit('fill.duplicateIgnored', { type: 'fill.duplicateIgnored', fill, tsEvent: fill.tsEvent })
       return ok(undefined)
     }
     const inst = this.instrument(fill.venue, fill.symbol)
@@ -474,13 +474,13 @@ export class Portfolio {
   }
 
   /**
-   * Merges the venue's view (an OrderExecutor `reconciled` report or `account.update`): cash balances take the
+   * Merges the venue's view (an OrderExecutor `orders.reconciled` report or `account.updated`): cash balances take the
    * venue's total (free + locked); perpetual and outcome positions take its quantity and entry; a spot base asset
    * that differs is reported but not applied (the venue does not know its cost basis). Returns the differences.
    *
    * @example
    * ```ts
-   * exec.events.on('account.update', (e) => portfolio.reconcileWith(e))
+   * exec.events.on('account.updated', (e) => portfolio.reconcileWith(e))
    * ```
    */
   reconcileWith(state: {
@@ -638,7 +638,7 @@ export class Portfolio {
   }
 
   /**
-   * Follows an execution client: applies each `order.filled` fill, undoes each `order.fillReversed` one and tracks
+   * Follows an execution client: applies each `order.filled` fill, undoes each `fill.reversed` one and tracks
    * open orders. Returns a function that detaches. A fill the portfolio refuses is reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
@@ -653,7 +653,7 @@ export class Portfolio {
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
     const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
-    const offFills = subscribe(client.events, { 'order.filled': onFill, 'order.fillReversed': onReversed })
+    const offFills = subscribe(client.events, { 'order.filled': onFill, 'fill.reversed': onReversed })
     const offOrders = subscribeAll(client.events, names, onOrder)
     return () => {
       offFills()

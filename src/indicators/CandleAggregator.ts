@@ -86,7 +86,7 @@ export interface CandleAggregatorEvents {
   /** A candle closed (`isClosed: true`). */
   candle: [candle: Candle]
   /** The forming candle changed (`isClosed: false`); only built when someone listens. */
-  update: [candle: Candle]
+  'candle.updated': [candle: Candle]
   /** Reported failures (a throwing listener). */
   error: [error: TradekitError]
 }
@@ -132,7 +132,7 @@ interface Bucket {
  */
 export class CandleAggregator {
   readonly #bus = new TypedEmitter<CandleAggregatorEvents>()
-  /** Subscribe to `candle`, `update` and `error`. */
+  /** Subscribe to `candle`, `candle.updated` and `error`. */
   readonly events: Listenable<CandleAggregatorEvents> = this.#bus
   /** Output timeframe. */
   readonly timeframe: Timeframe
@@ -279,7 +279,8 @@ export class CandleAggregator {
     }
     if (id !== undefined && b.ids !== undefined && b.ids.size < this.#maxIds) b.ids.add(id)
     this.#stats.applied++
-    if (this.#bus.listenerCount('update') > 0) this.#bus.emit('update', this.#toCandle(b, false))
+    if (this.#bus.listenerCount('candle.updated') > 0)
+      this.#bus.emit('candle.updated', this.#toCandle(b, false))
     // a lower-timeframe candle that ends on the boundary completes this one
     if (lastTs >= b.end - 1 && lastTs !== ts) this.#close()
     return 'applied'

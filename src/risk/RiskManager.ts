@@ -311,8 +311,8 @@ export class RiskManager {
       .then((report) => {
         this.#stopping = undefined
         if (this.guard.state === TradingState.HALTED) this.#lastStop = report
-        this.#bus.emit('risk.emergencyStop', {
-          type: 'risk.emergencyStop',
+        this.#bus.emit('risk.emergencyStopped', {
+          type: 'risk.emergencyStopped',
           report,
           tsEvent: this.#clock.now(),
         })

@@ -101,7 +101,7 @@ export interface RiskResizedEvent {
 
 /** The kill switch ran; the report lists what could not be cancelled or flattened. */
 export interface EmergencyStopEvent {
-  readonly type: 'risk.emergencyStop'
+  readonly type: 'risk.emergencyStopped'
   readonly report: EmergencyStopReport
   readonly tsEvent: number
 }
@@ -126,5 +126,5 @@ export interface RiskManagerEvents extends TradingGuardEvents {
   'risk.approved': [e: RiskApprovedEvent]
   'risk.denied': [e: RiskDeniedEvent]
   'risk.resized': [e: RiskResizedEvent]
-  'risk.emergencyStop': [e: EmergencyStopEvent]
+  'risk.emergencyStopped': [e: EmergencyStopEvent]
 }

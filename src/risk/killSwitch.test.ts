@@ -25,7 +25,7 @@ function make(flatten = false) {
   const states: TradingStateChangedEvent[] = []
   const stops: EmergencyStopEvent[] = []
   risk.events.on('risk.stateChanged', (e) => states.push(e))
-  risk.events.on('risk.emergencyStop', (e) => stops.push(e))
+  risk.events.on('risk.emergencyStopped', (e) => stops.push(e))
   return { risk, clock, states, stops }
 }
 
@@ -184,7 +184,7 @@ describe('emergencyStop on a breaker halt', () => {
     const ex = new FakeExecutor(['binance'], orders('o', 2))
     risk.registerExecutor(ex)
     const stops: EmergencyStopEvent[] = []
-    risk.events.on('risk.emergencyStop', (e) => stops.push(e))
+    risk.events.on('risk.emergencyStopped', (e) => stops.push(e))
     risk.update(account({ equity: D('10000') }))
     risk.update(account({ equity: D('9000') }))
     expect(risk.state).toBe('HALTED')

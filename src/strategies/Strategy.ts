@@ -21,7 +21,7 @@ export interface StrategyRequirements {
 }
 
 /** What a strategy passes to {@link StrategyContext.signal}: a {@link Signal} without the fields the runner fills. */
-export type SignalParams = Omit<Signal, 'strategyId' | 'tsEvent'> & { readonly tsEvent?: number }
+export type SignalOptions = Omit<Signal, 'strategyId' | 'tsEvent'> & { readonly tsEvent?: number }
 
 /**
  * What a strategy can do and see while it runs: emit signals, cancel its orders, read its positions and orders,
@@ -32,7 +32,7 @@ export interface StrategyContext {
   readonly clock: Clock
   readonly logger: Logger
   /** Emits a signal for the RiskManager to size and approve. Returns the emitted signal. */
-  signal(params: SignalParams): Signal
+  signal(params: SignalOptions): Signal
   /** Cancels this strategy's open orders (optionally of one instrument). */
   cancelOrders(filter?: InstrumentRef): Promise<CancelAllResult>
   /** The position on one instrument, if any. */

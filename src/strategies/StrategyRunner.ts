@@ -6,7 +6,7 @@ import type { BookSnapshot, Candle, Fill, Order, Trade } from '../core/types.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import {
   requiresInstrument,
-  type SignalParams,
+  type SignalOptions,
   type Strategy,
   type StrategyContext,
   type StrategyHost,
@@ -144,7 +144,7 @@ export class StrategyRunner {
     this.#strategy.restore?.(saved.state)
   }
 
-  #emitSignal(p: SignalParams): Signal {
+  #emitSignal(p: SignalOptions): Signal {
     const signal: Signal = Object.freeze({
       ...p,
       strategyId: this.#strategy.id,

@@ -40,7 +40,7 @@ export {
 export {
   type InstrumentRef,
   requiresInstrument,
-  type SignalParams,
+  type SignalOptions,
   type Strategy,
   type StrategyContext,
   type StrategyHost,

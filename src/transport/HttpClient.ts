@@ -224,9 +224,9 @@ export interface HttpResponse<T> {
   readonly attempts: number
 }
 
-/** Payload of `request.retrying`. */
+/** Payload of `request.retryScheduled`. */
 export interface RequestRetryingEvent {
-  readonly type: 'request.retrying'
+  readonly type: 'request.retryScheduled'
   /** `METHOD /path`. */
   readonly request: string
   /** The attempt that failed. */
@@ -245,7 +245,7 @@ export interface ResponseEvent extends HttpResponseInfo {
 
 /** Events of an {@link HttpClient}. */
 export interface HttpClientEvents {
-  'request.retrying': [e: RequestRetryingEvent]
+  'request.retryScheduled': [e: RequestRetryingEvent]
   response: [e: ResponseEvent]
   error: [error: TradekitError]
 }
@@ -287,7 +287,7 @@ type Outcome =
  */
 export class HttpClient {
   readonly #bus: TypedEmitter<HttpClientEvents>
-  /** Subscribe to `request.retrying`, `response` and `error`. */
+  /** Subscribe to `request.retryScheduled`, `response` and `error`. */
   readonly events: Listenable<HttpClientEvents>
   /** The limiter this client spends (shared or private). */
   readonly rateLimiter: RateLimiter
@@ -354,8 +354,8 @@ export class HttpClient {
           maxMs: this.#cfg.retryMaxMs,
           ...(this.#cfg.random ? { random: this.#cfg.random } : {}),
         })
-      this.#bus.emit('request.retrying', {
-        type: 'request.retrying',
+      this.#bus.emit('request.retryScheduled', {
+        type: 'request.retryScheduled',
         request: label,
         attempt,
         delayMs,

@@ -200,7 +200,7 @@ describe('RateLimiter', () => {
     rl.tryAcquire({ priority: 'CANCEL' })
     const queued = rl.acquire({ priority: 'CANCEL' }).catch((e) => e)
     const events: string[] = []
-    rl.events.on('banned', (e) => events.push(`banned:${e.untilMs}`))
+    rl.events.on('limiter.banned', (e) => events.push(`banned:${e.untilMs}`))
     rl.ban(1_060_000)
     const e1 = await queued
     expect(e1.code).toBe('BANNED')

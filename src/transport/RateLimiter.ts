@@ -136,34 +136,34 @@ export interface RateLimiterSnapshot {
   readonly rejected: number
 }
 
-/** Payload of the `throttled` event: a request has to wait for budget. */
+/** Payload of the `limiter.throttled` event: a request has to wait for budget. */
 export interface ThrottledEvent {
-  readonly type: 'throttled'
+  readonly type: 'limiter.throttled'
   readonly priority: Priority
   /** Estimated wait in ms when the request was queued. */
   readonly waitMs: number
   readonly tsEvent: number
 }
 
-/** Payload of the `banned` event: nothing may be sent before `untilMs`. */
+/** Payload of the `limiter.banned` event: nothing may be sent before `untilMs`. */
 export interface BannedEvent {
-  readonly type: 'banned'
+  readonly type: 'limiter.banned'
   readonly untilMs: number
   readonly tsEvent: number
 }
 
-/** Payload of the `paused` event: every lane waits until `untilMs` (a 429 with Retry-After). */
+/** Payload of the `limiter.paused` event: every lane waits until `untilMs` (a 429 with Retry-After). */
 export interface PausedEvent {
-  readonly type: 'paused'
+  readonly type: 'limiter.paused'
   readonly untilMs: number
   readonly tsEvent: number
 }
 
 /** Events of a {@link RateLimiter}. */
 export interface RateLimiterEvents {
-  throttled: [e: ThrottledEvent]
-  banned: [e: BannedEvent]
-  paused: [e: PausedEvent]
+  'limiter.throttled': [e: ThrottledEvent]
+  'limiter.banned': [e: BannedEvent]
+  'limiter.paused': [e: PausedEvent]
   error: [error: TradekitError]
 }
 
@@ -271,7 +271,7 @@ interface Waiter {
  */
 export class RateLimiter {
   readonly #bus: TypedEmitter<RateLimiterEvents>
-  /** Subscribe to `throttled`, `banned`, `paused` and `error`. */
+  /** Subscribe to `limiter.throttled`, `limiter.banned`, `limiter.paused` and `error`. */
   readonly events: Listenable<RateLimiterEvents>
   readonly #clock: Clock
   readonly #windows = new Map<string, Window>()
@@ -397,7 +397,12 @@ export class RateLimiter {
       this.#queued++
       this.#pump()
       if (this.#lanes[priority].includes(waiter))
-        this.#bus.emit('throttled', { type: 'throttled', priority, waitMs: estimate, tsEvent: now })
+        this.#bus.emit('limiter.throttled', {
+          type: 'limiter.throttled',
+          priority,
+          waitMs: estimate,
+          tsEvent: now,
+        })
     })
   }
 
@@ -445,7 +450,7 @@ export class RateLimiter {
   pause(untilMs: number): void {
     if (!Number.isFinite(untilMs) || untilMs <= this.#pausedUntil) return
     this.#pausedUntil = untilMs
-    this.#bus.emit('paused', { type: 'paused', untilMs, tsEvent: this.#clock.now() })
+    this.#bus.emit('limiter.paused', { type: 'limiter.paused', untilMs, tsEvent: this.#clock.now() })
     this.#pump()
   }
 
@@ -454,7 +459,7 @@ export class RateLimiter {
     if (!Number.isFinite(untilMs) || untilMs <= this.#bannedUntil) return
     this.#bannedUntil = untilMs
     const now = this.#clock.now()
-    this.#bus.emit('banned', { type: 'banned', untilMs, tsEvent: now })
+    this.#bus.emit('limiter.banned', { type: 'limiter.banned', untilMs, tsEvent: now })
     const error = this.#banError(now)
     if (error) this.#rejectAll(error)
   }

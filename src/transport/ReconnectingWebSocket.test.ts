@@ -71,10 +71,10 @@ function setup(config: ReconnectingWebSocketConfig = {}) {
     errors: [] as TradekitError[],
     stales: 0,
   }
-  ws.events.on('reconnecting', (e) => rec.reconnects.push(e))
-  ws.events.on('close', (e) => rec.closes.push(e))
+  ws.events.on('socket.reconnectScheduled', (e) => rec.reconnects.push(e))
+  ws.events.on('socket.closed', (e) => rec.closes.push(e))
   ws.events.on('error', (e) => rec.errors.push(e))
-  ws.events.on('stale', () => rec.stales++)
+  ws.events.on('socket.stalled', () => rec.stales++)
   const last = (): FakeSocket => FakeSocket.all.at(-1) as FakeSocket
   return { clock, ws, rec, last }
 }
@@ -233,7 +233,7 @@ describe('ReconnectingWebSocket URL function that hangs', () => {
       },
     )
     const closes: WsCloseEvent[] = []
-    ws.events.on('close', (e) => closes.push(e))
+    ws.events.on('socket.closed', (e) => closes.push(e))
     ws.events.on('error', () => {})
     await clock.advanceAsync(999)
     expect(closes).toHaveLength(0)

@@ -75,7 +75,7 @@ const noop = (): void => {}
  */
 export class ReconnectingWebSocket {
   readonly #bus: TypedEmitter<ReconnectingWebSocketEvents>
-  /** Subscribe to `open`, `message`, `close`, `reconnecting`, `stale` and `error`. */
+  /** Subscribe to `socket.opened`, `message`, `socket.closed`, `socket.reconnectScheduled`, `socket.stalled` and `error`. */
   readonly events: Listenable<ReconnectingWebSocketEvents>
   readonly #cfg: z.output<typeof ReconnectingWebSocketConfigSchema>
   readonly #url: WebSocketUrl
@@ -427,7 +427,7 @@ export class ReconnectingWebSocket {
     const isOpen = (): boolean => this.#state === ConnectionState.OPEN
     if (!this.#subs.replay((message) => this.#sendNow(message), isOpen)) return
     this.#queue.flush((data) => this.#sendNow(data), isOpen)
-    if (isOpen()) this.#bus.emit('open', { type: 'open', attempt, tsEvent: now })
+    if (isOpen()) this.#bus.emit('socket.opened', { type: 'socket.opened', attempt, tsEvent: now })
   }
 
   #onMessage(data: unknown): void {
@@ -466,8 +466,8 @@ export class ReconnectingWebSocket {
     }
     const max = this.#cfg.maxReconnectAttempts
     const willReconnect = this.#backoff.canRetry
-    this.#bus.emit('close', {
-      type: 'close',
+    this.#bus.emit('socket.closed', {
+      type: 'socket.closed',
       code,
       reason,
       wasClean,
@@ -493,8 +493,8 @@ export class ReconnectingWebSocket {
     const delayMs = this.#backoff.next(immediate)
     this.#reconnects++
     this.#setState(ConnectionState.RECONNECTING)
-    this.#bus.emit('reconnecting', {
-      type: 'reconnecting',
+    this.#bus.emit('socket.reconnectScheduled', {
+      type: 'socket.reconnectScheduled',
       attempt: this.#backoff.attempt,
       delayMs,
       tsEvent: this.#clock.now(),
@@ -516,8 +516,8 @@ export class ReconnectingWebSocket {
       this.#sock = undefined
       this.#connectedAt = undefined
       this.#clearConnectionTimers()
-      this.#bus.emit('close', {
-        type: 'close',
+      this.#bus.emit('socket.closed', {
+        type: 'socket.closed',
         code,
         reason,
         wasClean: false,
@@ -549,8 +549,8 @@ export class ReconnectingWebSocket {
     const wasClosed = this.#state === ConnectionState.CLOSED
     this.#setState(ConnectionState.CLOSED)
     if (emitClose && !wasClosed) {
-      this.#bus.emit('close', {
-        type: 'close',
+      this.#bus.emit('socket.closed', {
+        type: 'socket.closed',
         code,
         reason,
         wasClean: true,
@@ -570,7 +570,7 @@ export class ReconnectingWebSocket {
   /** The liveness monitor saw no frame for `silentMs`: count, report, and end the connection. */
   #onStale(silentMs: number): void {
     this.#stale++
-    this.#bus.emit('stale', { type: 'stale', silentMs, tsEvent: this.#clock.now() })
+    this.#bus.emit('socket.stalled', { type: 'socket.stalled', silentMs, tsEvent: this.#clock.now() })
     if (this.#state === ConnectionState.OPEN) this.#drop(LocalCloseCode.STALE, 'stale', false)
   }
 

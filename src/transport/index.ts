@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { type BackoffOptions, backoffCeiling, backoffDelay } from './backoff.js'
+export { type BackoffOptions, backoffDelay } from './backoff.js'
 export {
   CircuitBreaker,
   type CircuitBreakerConfig,

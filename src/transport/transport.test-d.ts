@@ -25,7 +25,7 @@ describe('transport types', () => {
 
   it('types socket events and config inputs', () => {
     const ws = new ReconnectingWebSocket('ws://127.0.0.1:1', { autoConnect: false })
-    ws.events.on('close', (e) => expectTypeOf(e).toEqualTypeOf<WsCloseEvent>())
+    ws.events.on('socket.closed', (e) => expectTypeOf(e).toEqualTypeOf<WsCloseEvent>())
     ws.events.on('message', (e) => expectTypeOf(e.data).toEqualTypeOf<string | ArrayBuffer>())
     ws.events.on('error', (e) => expectTypeOf(e).toEqualTypeOf<TradekitError>())
     // @ts-expect-error unknown event

@@ -107,7 +107,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   /** Which market this client trades. */
   readonly market: BinanceMarket
   protected readonly bus = new TypedEmitter<UserDataEvents>()
-  /** User-data events: `order.update`, `fill`, `balance.update`, `position.update`, `user.reconnected`, `error`. */
+  /** User-data events: `order.updated`, `fill`, `balance.updated`, `position.updated`, `user.reconnected`, `error`. */
   readonly events: Listenable<UserDataEvents> = this.bus
   /** The REST layer (HttpClient, rate limiter, signing). */
   readonly rest: BinanceRest
@@ -377,15 +377,15 @@ export abstract class BinanceClient implements ExchangeAdapter {
   }
 
   /**
-   * Forwards a user-data stream unit's events (`order.update`, `fill`, `balance.update`, `position.update`,
+   * Forwards a user-data stream unit's events (`order.updated`, `fill`, `balance.updated`, `position.updated`,
    * `user.reconnected`, `error`) to this adapter's `events`. After a reconnect the adapter re-reads nothing itself:
    * the OrderExecutor, the one reconciler, re-queries open orders, fills, balances and positions.
    */
   protected pipeUserEvents(source: Listenable<UserDataEvents>): void {
-    source.on('order.update', (e) => this.bus.emit('order.update', e))
+    source.on('order.updated', (e) => this.bus.emit('order.updated', e))
     source.on('fill', (e) => this.bus.emit('fill', e))
-    source.on('balance.update', (e) => this.bus.emit('balance.update', e))
-    source.on('position.update', (e) => this.bus.emit('position.update', e))
+    source.on('balance.updated', (e) => this.bus.emit('balance.updated', e))
+    source.on('position.updated', (e) => this.bus.emit('position.updated', e))
     source.on('user.reconnected', (e) => this.bus.emit('user.reconnected', e))
     source.on('error', (e) => this.bus.emit('error', e))
   }
@@ -456,7 +456,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   /**
    * A local order book kept in sync from the diff stream and REST snapshots (automatic resync on gaps): a
    * {@link BinanceDepthSync} on the core OrderBook, published as `book` events on {@link BinanceClient.marketStream}.
-   * Resolves once the diff stream is subscribed; the sync reports `synced` on its events.
+   * Resolves once the diff stream is subscribed; the sync reports `book.synced` on its events.
    */
   orderBook(symbol: string, options: BinanceOrderBookOptions = {}): Promise<BinanceDepthSync> {
     const s = symbol.toUpperCase()

@@ -169,8 +169,8 @@ describe('BinanceDepthSync automatic resync', () => {
       },
     })
     const events: string[] = []
-    book.events.on('resync', (e) => events.push(`resync:${e.reason}`))
-    book.events.on('synced', (e) => events.push(`synced:${e.lastUpdateId}`))
+    book.events.on('book.resyncStarted', (e) => events.push(`resync:${e.reason}`))
+    book.events.on('book.synced', (e) => events.push(`synced:${e.lastUpdateId}`))
     last = 10
     expect(book.applyDiff(diff(9, 11))).toBe('buffered')
     await clock.advanceAsync(0)

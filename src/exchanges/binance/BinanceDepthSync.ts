@@ -41,11 +41,16 @@ export interface BinanceDepthSyncEvents {
   /** The synced book changed (never emitted while unsynced). */
   book: [b: BookSnapshot]
   /** A (re)sync started: a new snapshot is being fetched. */
-  resync: [
-    e: { type: 'resync'; symbol: string; reason: 'initial' | 'gap' | 'stale' | 'overflow'; tsEvent: number },
+  'book.resyncStarted': [
+    e: {
+      type: 'book.resyncStarted'
+      symbol: string
+      reason: 'initial' | 'gap' | 'stale' | 'overflow'
+      tsEvent: number
+    },
   ]
   /** The book became valid from a snapshot. */
-  synced: [e: { type: 'synced'; symbol: string; lastUpdateId: number; tsEvent: number }]
+  'book.synced': [e: { type: 'book.synced'; symbol: string; lastUpdateId: number; tsEvent: number }]
   error: [e: TradekitError]
 }
 
@@ -83,7 +88,7 @@ type State = 'unsynced' | 'synced'
  * Binance's documented procedure: diffs are buffered until a snapshot arrives; stale events are dropped; the first
  * applied event must straddle the snapshot; then spot requires `U == previous u + 1` (no gap) and USD-M requires
  * `pu == previous u`. A gap (or a book that crosses) invalidates the book until the next snapshot, fetched
- * automatically when `fetchSnapshot` is given, with a `resync` event. While synced, every change is emitted as a
+ * automatically when `fetchSnapshot` is given, with a `book.resyncStarted` event. While synced, every change is emitted as a
  * `book` snapshot.
  *
  * @example
@@ -100,7 +105,7 @@ export class BinanceDepthSync {
   /** The synced book (read it only while {@link BinanceDepthSync.isSynced}). */
   readonly book: OrderBook
   readonly #bus = new TypedEmitter<BinanceDepthSyncEvents>()
-  /** `book`, `resync`, `synced` and `error` events. */
+  /** `book`, `book.resyncStarted`, `book.synced` and `error` events. */
   readonly events: Listenable<BinanceDepthSyncEvents> = this.#bus
   readonly #venue: string
   readonly #buffer: BinanceDepthDiffEvent[] = []
@@ -190,8 +195,8 @@ export class BinanceDepthSync {
         return 'gap'
       }
     }
-    this.#bus.emit('synced', {
-      type: 'synced',
+    this.#bus.emit('book.synced', {
+      type: 'book.synced',
       symbol: this.symbol,
       lastUpdateId,
       tsEvent: this.#clock.now(),
@@ -312,7 +317,12 @@ export class BinanceDepthSync {
     this.#resyncing = true
     this.#resyncAttempt = 0
     this.#resyncs++
-    this.#bus.emit('resync', { type: 'resync', symbol: this.symbol, reason, tsEvent: this.#clock.now() })
+    this.#bus.emit('book.resyncStarted', {
+      type: 'book.resyncStarted',
+      symbol: this.symbol,
+      reason,
+      tsEvent: this.#clock.now(),
+    })
     void this.#runResync()
   }
 

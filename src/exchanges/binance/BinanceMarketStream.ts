@@ -53,7 +53,9 @@ export interface BinanceMarketStreamEvents {
   /** A payload failed to decode; it was counted and dropped. */
   dataError: [e: ExchangeDataError]
   /** A connection opened again after a drop (books must resync; they do so on the next gap). */
-  reconnected: [e: { type: 'reconnected'; route: string; streams: readonly string[]; tsEvent: number }]
+  'stream.reconnected': [
+    e: { type: 'stream.reconnected'; route: string; streams: readonly string[]; tsEvent: number },
+  ]
   error: [e: TradekitError]
 }
 
@@ -138,7 +140,7 @@ interface Conn {
 export class BinanceMarketStream implements MarketDataSource {
   readonly market: BinanceMarket
   readonly #bus = new TypedEmitter<BinanceMarketStreamEvents>()
-  /** Market data, `dataError`, `reconnected` and `error` events. */
+  /** Market data, `dataError`, `stream.reconnected` and `error` events. */
   readonly events: Listenable<BinanceMarketStreamEvents> = this.#bus
   readonly #cfg: z.output<typeof BinanceMarketStreamConfigSchema> & {
     maxStreamsPerConnection: number
@@ -232,7 +234,7 @@ export class BinanceMarketStream implements MarketDataSource {
   /**
    * Keeps a local order book of `symbol` in sync (a {@link BinanceDepthSync} on the core OrderBook, fed by the
    * diff stream, resynced from `fetchSnapshot` on gaps) and publishes it as `book` events on this stream. Resolves
-   * once the diff stream is subscribed; the returned sync reports `synced`/`resync` on its own events. One sync per
+   * once the diff stream is subscribed; the returned sync reports `book.synced`/`book.resyncStarted` on its own events. One sync per
    * symbol: a second call returns the first.
    */
   async syncBook(symbol: string, options: BinanceSyncBookOptions = {}): Promise<BinanceDepthSync> {
@@ -313,7 +315,7 @@ export class BinanceMarketStream implements MarketDataSource {
       flushTimer: undefined,
       opens: 0,
     }
-    conn.rws.events.on('open', () => this.#onOpen(conn))
+    conn.rws.events.on('socket.opened', () => this.#onOpen(conn))
     conn.rws.events.on('message', (m) => this.#onMessage(conn, m.data, m.tsEvent))
     conn.rws.events.on('error', (e) => this.#bus.emit('error', e))
     this.#conns.push(conn)
@@ -342,8 +344,8 @@ export class BinanceMarketStream implements MarketDataSource {
     }
     if (extra.length > 0) this.#sendControl(conn, 'UNSUBSCRIBE', extra).catch(() => {})
     if (conn.opens > 1) {
-      this.#bus.emit('reconnected', {
-        type: 'reconnected',
+      this.#bus.emit('stream.reconnected', {
+        type: 'stream.reconnected',
         route: conn.route,
         streams: [...conn.streams],
         tsEvent: this.#clock.now(),

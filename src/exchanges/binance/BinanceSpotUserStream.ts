@@ -28,18 +28,18 @@ type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
  * The Binance Spot user-data stream over the WebSocket API: `userDataStream.subscribe.signature` (HMAC keys) or
  * `session.logon` + `userDataStream.subscribe` (Ed25519), re-subscribed after `eventStreamTerminated` and after
  * every reconnect, which it announces as `user.reconnected`. Frames become core {@link UserDataEvents}
- * (`order.update`, `fill`, `balance.update`); bad ones are reported on `error` and dropped.
+ * (`order.updated`, `fill`, `balance.updated`); bad ones are reported on `error` and dropped.
  *
  * @example
  * ```ts
  * const user = new BinanceSpotUserStream({ rest, url: 'wss://ws-api.testnet.binance.vision/ws-api/v3' })
- * user.events.on('order.update', (e) => console.log(e.order.status))
+ * user.events.on('order.updated', (e) => console.log(e.order.status))
  * await user.start()
  * ```
  */
 export class BinanceSpotUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
-  /** `order.update`, `fill`, `balance.update`, `user.reconnected` and `error`. */
+  /** `order.updated`, `fill`, `balance.updated`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: Resolved
   readonly #rest: BinanceRest
@@ -94,7 +94,7 @@ export class BinanceSpotUserStream {
     let started = false
     const first = new Promise<void>((resolve, reject) => {
       this.#failStart = reject
-      ws.events.on('open', () => {
+      ws.events.on('socket.opened', () => {
         const reopened = this.#opens++ > 0
         this.#subscribe().then(
           () => {
@@ -249,10 +249,14 @@ export class BinanceSpotUserStream {
     switch (e.kind) {
       case 'order':
         if (e.fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill: e.fill, tsEvent: e.tsEvent })
-        this.#bus.emit('order.update', { type: 'order.update', order: e.order, tsEvent: e.tsEvent })
+        this.#bus.emit('order.updated', { type: 'order.updated', order: e.order, tsEvent: e.tsEvent })
         return
       case 'balances':
-        this.#bus.emit('balance.update', { type: 'balance.update', balances: e.balances, tsEvent: e.tsEvent })
+        this.#bus.emit('balance.updated', {
+          type: 'balance.updated',
+          balances: e.balances,
+          tsEvent: e.tsEvent,
+        })
         return
       case 'terminated':
         this.#subscriptionId = undefined

@@ -41,13 +41,13 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
  * @example
  * ```ts
  * const user = new BinanceUsdmUserStream({ rest, url: 'wss://fstream.binance.com' })
- * user.events.on('position.update', (e) => console.log(e.positions))
+ * user.events.on('position.updated', (e) => console.log(e.positions))
  * await user.start()
  * ```
  */
 export class BinanceUsdmUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
-  /** `order.update`, `fill`, `balance.update`, `position.update`, `user.reconnected` and `error`. */
+  /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: z.output<typeof BinanceUserStreamConfigSchema>
   readonly #rest: BinanceRest
@@ -101,13 +101,13 @@ export class BinanceUsdmUserStream {
       if (typeof m.data === 'string') this.#onMessage(m.data)
     })
     const opened = new Promise<void>((resolve, reject) => {
-      ws.events.on('open', () => {
+      ws.events.on('socket.opened', () => {
         resolve()
         if (this.#opens++ > 0) {
           this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: this.#clock.now() })
         }
       })
-      ws.events.on('close', (e) => {
+      ws.events.on('socket.closed', (e) => {
         if (!e.willReconnect) reject(new SocketClosedError('User stream closed'))
       })
     })
@@ -184,7 +184,7 @@ export class BinanceUsdmUserStream {
 
   #emitOrder(order: Order, fill: Fill | undefined, tsEvent: number): void {
     if (fill !== undefined) this.#bus.emit('fill', { type: 'fill', fill, tsEvent })
-    this.#bus.emit('order.update', { type: 'order.update', order, tsEvent })
+    this.#bus.emit('order.updated', { type: 'order.updated', order, tsEvent })
   }
 
   #onMessage(text: string): void {
@@ -203,15 +203,15 @@ export class BinanceUsdmUserStream {
         return
       case 'account':
         if (e.balances.length > 0) {
-          this.#bus.emit('balance.update', {
-            type: 'balance.update',
+          this.#bus.emit('balance.updated', {
+            type: 'balance.updated',
             balances: e.balances,
             tsEvent: e.tsEvent,
           })
         }
         if (e.positions.length > 0) {
-          this.#bus.emit('position.update', {
-            type: 'position.update',
+          this.#bus.emit('position.updated', {
+            type: 'position.updated',
             positions: e.positions,
             tsEvent: e.tsEvent,
           })

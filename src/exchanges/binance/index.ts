@@ -41,10 +41,9 @@ export {
   BinanceConfigSchema,
   type BinanceResolvedConfig,
   type BinanceUrls,
-  resolveUrls,
 } from './config.js'
 export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
-export { type DecodeMarketEventOptions, decodeMarketEvent, strictNumber } from './decodeMarketEvent.js'
+export { type DecodeMarketEventOptions, decodeMarketEvent } from './decodeMarketEvent.js'
 export {
   type BinanceSpotUserEvent,
   type BinanceUsdmUserEvent,

@@ -145,9 +145,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
       this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }),
     )
     u.on('fill.reversed', (e) => this.#bus.emit('fill.reversed', { ...e, fill: this.#withClientId(e.fill) }))
-    u.on('user.order', (e) => {
+    u.on('user.orderUpdated', (e) => {
       const order = this.#fromUserOrder(e)
-      this.#bus.emit('order.update', { type: 'order.update', order, tsEvent: e.tsEvent })
+      this.#bus.emit('order.updated', { type: 'order.updated', order, tsEvent: e.tsEvent })
     })
     u.on('user.connected', (e) => {
       if (e.isReconnect) this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: e.tsEvent })
@@ -408,7 +408,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     return { ...fill, clientOrderId: this.#byOrder.get(fill.venueOrderId ?? '') ?? fill.clientOrderId }
   }
 
-  #fromUserOrder(e: PolymarketUserOrderEvent): Order {
+  #fromUserOrder(e: Omit<PolymarketUserOrderEvent, 'type'>): Order {
     const status: OrderStatus =
       e.action === 'CANCELLATION'
         ? 'CANCELED'

@@ -23,7 +23,7 @@ describe('PolymarketHeartbeat (dead-man switch)', () => {
     })
     const health: HeartbeatHealthEvent[] = []
     const errors: string[] = []
-    hb.events.on('heartbeat.health', (e) => health.push(e))
+    hb.events.on('heartbeat.healthChanged', (e) => health.push(e))
     hb.events.on('error', (e) => errors.push(e.code))
     expect(hb.state).toBe('IDLE')
     hb.start()

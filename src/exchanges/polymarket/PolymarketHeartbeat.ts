@@ -10,9 +10,9 @@ export const HeartbeatState = { IDLE: 'IDLE', HEALTHY: 'HEALTHY', UNHEALTHY: 'UN
 /** Union of {@link HeartbeatState} values. */
 export type HeartbeatState = (typeof HeartbeatState)[keyof typeof HeartbeatState]
 
-/** Payload of `heartbeat.health`. */
+/** Payload of `heartbeat.healthChanged`. */
 export interface HeartbeatHealthEvent {
-  readonly type: 'heartbeat.health'
+  readonly type: 'heartbeat.healthChanged'
   readonly state: HeartbeatState
   readonly reason: string | undefined
   readonly tsEvent: number
@@ -21,7 +21,7 @@ export interface HeartbeatHealthEvent {
 /** Events of a {@link PolymarketHeartbeat}. */
 export interface PolymarketHeartbeatEvents {
   /** The loop's health changed. */
-  'heartbeat.health': [e: HeartbeatHealthEvent]
+  'heartbeat.healthChanged': [e: HeartbeatHealthEvent]
   /** A heartbeat failed (the state is then `UNHEALTHY`). */
   error: [e: TradekitError]
 }
@@ -52,12 +52,12 @@ export type PolymarketHeartbeatConfig = z.input<typeof PolymarketHeartbeatConfig
  * @example
  * ```ts
  * const hb = new PolymarketHeartbeat({ send: (id, t) => rest.sendHeartbeat(id, t), intervalMs: 5000 })
- * hb.events.on('heartbeat.health', (e) => log.info(e.state))
+ * hb.events.on('heartbeat.healthChanged', (e) => log.info(e.state))
  * hb.start()
  * ```
  */
 export class PolymarketHeartbeat {
-  /** `heartbeat.health` and `error` events. */
+  /** `heartbeat.healthChanged` and `error` events. */
   readonly events: Listenable<PolymarketHeartbeatEvents>
   readonly #bus = new TypedEmitter<PolymarketHeartbeatEvents>()
   readonly #cfg: z.output<typeof PolymarketHeartbeatConfigSchema>
@@ -132,8 +132,8 @@ export class PolymarketHeartbeat {
   #set(state: HeartbeatState, reason: string | undefined): void {
     if (state === this.#state) return
     this.#state = state
-    this.#bus.emit('heartbeat.health', {
-      type: 'heartbeat.health',
+    this.#bus.emit('heartbeat.healthChanged', {
+      type: 'heartbeat.healthChanged',
       state,
       reason,
       tsEvent: this.#clock.now(),

@@ -34,8 +34,10 @@ export interface PolymarketMarketStreamEvents extends MarketDataEvents {
   market: [e: PolymarketMarketEvent]
   /** Like `book`, with the token and why the book changed. */
   'book.changed': [e: PolymarketBookUpdate]
-  /** A market's tick size changed; the REST client's cache is already updated. */
-  tickSize: [e: PolymarketTickSizeChangeEvent]
+  /** A market's tick size changed; the REST client's cache is already updated (`type` set to the event name). */
+  'market.tickSizeChanged': [
+    e: Omit<PolymarketTickSizeChangeEvent, 'type'> & { readonly type: 'market.tickSizeChanged' },
+  ]
   /** The channel (re)connected; books are rebuilt from the next snapshot. */
   'market.connected': [e: { type: 'market.connected'; tsEvent: number }]
 }
@@ -148,13 +150,13 @@ export class PolymarketMarketStream implements MarketDataSource {
   #socket(): ReconnectingWebSocket {
     if (this.#ws !== undefined) return this.#ws
     const ws = new ReconnectingWebSocket(`${this.#cfg.wsUrl}/ws/market`, socketConfig(this.#cfg, this.#clock))
-    ws.events.on('open', () => {
+    ws.events.on('socket.opened', () => {
       // A new connection: every book is stale until its snapshot arrives (the subscription is replayed).
       for (const b of this.#books.values()) b.invalidate()
       this.#lastMarketData = this.#clock.now()
       this.#bus.emit('market.connected', { type: 'market.connected', tsEvent: this.#clock.now() })
     })
-    ws.events.on('close', () => {
+    ws.events.on('socket.closed', () => {
       for (const b of this.#books.values()) b.invalidate()
     })
     ws.events.on('message', (m) => {
@@ -184,7 +186,7 @@ export class PolymarketMarketStream implements MarketDataSource {
           break
         case 'tick_size_change':
           this.#cfg.rest.noteTickSize(ev.tokenId, ev.newTickSize)
-          this.#bus.emit('tickSize', ev)
+          this.#bus.emit('market.tickSizeChanged', { ...ev, type: 'market.tickSizeChanged' })
           break
         case 'last_trade_price':
           this.#bus.emit('trade', {

@@ -34,10 +34,10 @@ export interface PolymarketFillReversedEvent {
 
 /** Events of a {@link PolymarketUserStream}. Always listen to `error`. */
 export interface PolymarketUserStreamEvents {
-  /** An order of ours changed. */
-  'user.order': [e: PolymarketUserOrderEvent]
-  /** A trade of ours changed settlement status. */
-  'user.trade': [e: PolymarketUserTradeEvent]
+  /** An order of ours changed (the decoded `order` message, its `type` set to the event name). */
+  'user.orderUpdated': [e: Omit<PolymarketUserOrderEvent, 'type'> & { readonly type: 'user.orderUpdated' }]
+  /** A trade of ours changed settlement status (the decoded `trade` message, its `type` set to the event name). */
+  'user.tradeUpdated': [e: Omit<PolymarketUserTradeEvent, 'type'> & { readonly type: 'user.tradeUpdated' }]
   fill: [e: PolymarketFillEvent]
   'fill.reversed': [e: PolymarketFillReversedEvent]
   /** The channel opened (`isReconnect` after a drop: events sent meanwhile are lost and must be reconciled). */
@@ -197,7 +197,7 @@ export class PolymarketUserStream {
     if (this.#ws !== undefined) return this.#ws
     const ws = new ReconnectingWebSocket(`${this.#cfg.wsUrl}/ws/user`, socketConfig(this.#cfg, this.#clock))
     let opens = 0
-    ws.events.on('open', () => {
+    ws.events.on('socket.opened', () => {
       opens++
       this.#bus.emit('user.connected', {
         type: 'user.connected',
@@ -212,9 +212,9 @@ export class PolymarketUserStream {
       for (const ev of f.events) {
         if (ev.type === 'order') {
           this.#myOrders.add(ev.orderId)
-          this.#bus.emit('user.order', ev)
+          this.#bus.emit('user.orderUpdated', { ...ev, type: 'user.orderUpdated' })
         } else {
-          this.#bus.emit('user.trade', ev)
+          this.#bus.emit('user.tradeUpdated', { ...ev, type: 'user.tradeUpdated' })
           this.ingestTrade(ev)
         }
       }

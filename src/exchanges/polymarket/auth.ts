@@ -147,8 +147,3 @@ function decodeSecret(secret: string): Uint8Array {
   const std = secret.replace(/-/g, '+').replace(/_/g, '/')
   return decodeBase64(std.padEnd(Math.ceil(std.length / 4) * 4, '='))
 }
-
-/** @deprecated Renamed {@link L1HeaderOptions} (per-call options end in `Options`). */
-export type L1HeaderParams = L1HeaderOptions
-/** @deprecated Renamed {@link L2HeaderOptions}. */
-export type L2HeaderParams = L2HeaderOptions

@@ -11,10 +11,8 @@ export {
   createL1Headers,
   createL2Headers,
   type L1HeaderOptions,
-  type L1HeaderParams,
   type L1Headers,
   type L2HeaderOptions,
-  type L2HeaderParams,
   type L2Headers,
 } from './auth.js'
 export {
@@ -134,8 +132,6 @@ export { orderDomain, orderHash, orderMessage, signOrder } from './signOrder.js'
 export { toPostOrderBody } from './toPostOrderBody.js'
 export {
   type ApiCredentials,
-  type BuildMarketOrderArgs,
-  type BuildOrderArgs,
   type BuildOrderOptions,
   type LimitOrderOptions,
   type MarketOrderOptions,

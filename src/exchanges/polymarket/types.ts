@@ -160,8 +160,3 @@ export interface PostOrderBodyOptions {
   readonly postOnly?: boolean
   readonly deferExec?: boolean
 }
-
-/** @deprecated Renamed {@link LimitOrderOptions} (per-call options end in `Options`). */
-export type BuildOrderArgs = LimitOrderOptions
-/** @deprecated Renamed {@link MarketOrderOptions}. */
-export type BuildMarketOrderArgs = MarketOrderOptions

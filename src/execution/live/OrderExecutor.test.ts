@@ -52,8 +52,8 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
     'order.canceled',
     'order.rejected',
     'order.expired',
-    'order.outcomeUnknown',
-    'order.invalidTransition',
+    'order.outcomeUnresolved',
+    'order.transitionRefused',
   ] as const) {
     exec.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
   }
@@ -126,7 +126,7 @@ describe('OrderExecutor basics', () => {
   it('relays a fill the venue reversed once, keeps the order as matched, ignores reversals of unknown fills', async () => {
     const { adapter, exec } = await setup()
     const reversed: string[] = []
-    exec.events.on('order.fillReversed', (e) => reversed.push(`${e.fill.tradeId}:${e.order?.status}`))
+    exec.events.on('fill.reversed', (e) => reversed.push(`${e.fill.tradeId}:${e.order?.status}`))
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     const f = adapter.fill(o.clientOrderId, '1')
     const ev = { type: 'fill.reversed' as const, fill: f, reason: 'settlement FAILED', tsEvent: 0 }
@@ -163,13 +163,13 @@ describe('OrderExecutor basics', () => {
     const { adapter, exec, events } = await setup()
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     await exec.cancel(o.clientOrderId)
-    adapter.events.emit('order.update', {
-      type: 'order.update',
+    adapter.events.emit('order.updated', {
+      type: 'order.updated',
       order: { ...(exec.order(o.clientOrderId) as Order), status: 'EXPIRED' },
       tsEvent: 0,
     })
     expect(exec.order(o.clientOrderId)?.status).toBe('CANCELED')
-    expect(events.at(-1)).toBe(`order.invalidTransition:${o.clientOrderId}`)
+    expect(events.at(-1)).toBe(`order.transitionRefused:${o.clientOrderId}`)
   })
 })
 
@@ -180,7 +180,7 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     adapter.failNext('LOSE_RESPONSE')
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     expect(o.status).toBe('PENDING_NEW')
-    expect(events).toContain(`order.outcomeUnknown:${o.clientOrderId}`)
+    expect(events).toContain(`order.outcomeUnresolved:${o.clientOrderId}`)
     await flush()
     expect(adapter.queries).toContain(o.clientOrderId)
     expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
@@ -299,7 +299,7 @@ describe('OrderExecutor reconciliation', () => {
     const exec = new OrderExecutor({ adapter, clock })
     running.push(exec)
     const reports: unknown[] = []
-    exec.events.on('reconciled', (e) => reports.push(e.report))
+    exec.events.on('orders.reconciled', (e) => reports.push(e.report))
     await exec.start()
     expect(exec.openOrders().map((o) => o.clientOrderId)).toEqual(['old-1'])
     expect(reports).toHaveLength(1)
@@ -313,7 +313,7 @@ describe('OrderExecutor reconciliation', () => {
     adapter.fill(a.clientOrderId, '1', '100')
     await adapter.cancelOrder('BTCUSDT', b.clientOrderId)
     expect(exec.order(a.clientOrderId)?.status).toBe('OPEN')
-    const done = new Promise((r) => exec.events.once('reconciled', r))
+    const done = new Promise((r) => exec.events.once('orders.reconciled', r))
     adapter.reconnectStream()
     await done
     expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
@@ -330,7 +330,7 @@ describe('OrderExecutor reconciliation', () => {
     const missed = adapter.fill(a.clientOrderId, '1', '101') // lost with the stream
     const venue = adapter as FakeExchangeAdapter & { orderFills?: unknown }
     venue.orderFills = async (_s: string, cid: string) => (cid === a.clientOrderId ? [seen, missed] : [])
-    const done = new Promise((r) => exec.events.once('reconciled', r))
+    const done = new Promise((r) => exec.events.once('orders.reconciled', r))
     adapter.reconnectStream()
     await done
     expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
@@ -379,7 +379,7 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
       logger: { debug: log, info: log, warn: log, error: log },
     })
     const seen: string[] = []
-    exec.events.on('order.dryRun', (e) => seen.push(e.order.clientOrderId))
+    exec.events.on('order.dryRunSkipped', (e) => seen.push(e.order.clientOrderId))
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     expect(seen).toEqual([o.clientOrderId])
     expect(adapter.placeCalls.size).toBe(0)

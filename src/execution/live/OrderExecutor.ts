@@ -72,7 +72,7 @@ export const OrderExecutorConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,10}$/)
       .default('tk'),
-    /** Log and emit `order.dryRun` instead of sending anything. Default false. */
+    /** Log and emit `order.dryRunSkipped` instead of sending anything. Default false. */
     dryRun: z.boolean().default(false),
     /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
     maxOrdersPerInterval: z.number().int().positive().max(10_000).default(10),
@@ -120,17 +120,17 @@ export type OrderExecutorConfig = z.input<typeof OrderExecutorConfigSchema>
 /** Events of an {@link OrderExecutor}: the shared {@link ExecutionEvents} plus live-only facts. */
 export interface OrderExecutorEvents extends ExecutionEvents {
   /** Dry-run mode: what would have been sent. */
-  'order.dryRun': [e: { type: 'order.dryRun'; order: Order; tsEvent: number }]
+  'order.dryRunSkipped': [e: { type: 'order.dryRunSkipped'; order: Order; tsEvent: number }]
   /** A submit timed out or failed in transit: the order stays PENDING_NEW and is looked up by client id. */
-  'order.outcomeUnknown': [
-    e: { type: 'order.outcomeUnknown'; order: Order; error: TradekitError; tsEvent: number },
+  'order.outcomeUnresolved': [
+    e: { type: 'order.outcomeUnresolved'; order: Order; error: TradekitError; tsEvent: number },
   ]
   /** State was reconciled over REST (at start and after each user-stream reconnect). */
-  reconciled: [e: { type: 'reconciled'; report: ReconcileReport; tsEvent: number }]
+  'orders.reconciled': [e: { type: 'orders.reconciled'; report: ReconcileReport; tsEvent: number }]
   /** Balances or positions reported by the venue (stream or reconciliation). */
-  'account.update': [
+  'account.updated': [
     e: {
-      type: 'account.update'
+      type: 'account.updated'
       balances?: readonly Balance[]
       positions?: readonly Position[]
       tsEvent: number
@@ -145,7 +145,7 @@ export interface OrderExecutorEvents extends ExecutionEvents {
  * a timeout or network error is never answered by a blind resend — the order is looked up by client id first;
  * order state comes from the user-data stream and is reconciled over REST at start and after every reconnect;
  * submissions are throttled; the order state machine is enforced (illegal updates are reported on
- * `order.invalidTransition`, not applied). `dryRun` logs instead of sending; `shadow` mirrors every order to a
+ * `order.transitionRefused`, not applied). `dryRun` logs instead of sending; `shadow` mirrors every order to a
  * PaperTrader and reports how far paper is from live.
  *
  * @example
@@ -219,18 +219,18 @@ export class OrderExecutor implements ExecutionClient {
     this.#started = true
     this.#unsubscribe.push(
       subscribe(this.#adapter.events, {
-        'order.update': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
+        'order.updated': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
         fill: (e: { fill: Fill }) => this.#onFill(e.fill),
         'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
-        'balance.update': (e: { balances: readonly Balance[]; tsEvent: number }) =>
-          this.#bus.emit('account.update', {
-            type: 'account.update',
+        'balance.updated': (e: { balances: readonly Balance[]; tsEvent: number }) =>
+          this.#bus.emit('account.updated', {
+            type: 'account.updated',
             balances: e.balances,
             tsEvent: e.tsEvent,
           }),
-        'position.update': (e: { positions: readonly Position[]; tsEvent: number }) =>
-          this.#bus.emit('account.update', {
-            type: 'account.update',
+        'position.updated': (e: { positions: readonly Position[]; tsEvent: number }) =>
+          this.#bus.emit('account.updated', {
+            type: 'account.updated',
             positions: e.positions,
             tsEvent: e.tsEvent,
           }),
@@ -292,7 +292,11 @@ export class OrderExecutor implements ExecutionClient {
         'dry run: order not sent',
       )
       this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
-      this.#bus.emit('order.dryRun', { type: 'order.dryRun', order, tsEvent: this.#clock.now() })
+      this.#bus.emit('order.dryRunSkipped', {
+        type: 'order.dryRunSkipped',
+        order,
+        tsEvent: this.#clock.now(),
+      })
       return order
     }
     // The id is taken while the submission waits for the rate limit, so a concurrent duplicate is refused too.
@@ -331,8 +335,8 @@ export class OrderExecutor implements ExecutionClient {
       // Unknown outcome: never re-send blindly; look it up by client order id.
       const cur = this.#orders.get(cid) ?? order
       this.#log.warn({ clientOrderId: cid, code: error.code }, 'order outcome unknown: querying by client id')
-      this.#bus.emit('order.outcomeUnknown', {
-        type: 'order.outcomeUnknown',
+      this.#bus.emit('order.outcomeUnresolved', {
+        type: 'order.outcomeUnresolved',
         order: cur,
         error,
         tsEvent: this.#clock.now(),
@@ -527,8 +531,8 @@ export class OrderExecutor implements ExecutionClient {
       if (r.ok) next = r.value
     }
     if (next === undefined) {
-      this.#bus.emit('order.invalidTransition', {
-        type: 'order.invalidTransition',
+      this.#bus.emit('order.transitionRefused', {
+        type: 'order.transitionRefused',
         order: cur,
         attempted: `fill ${fill.qty.toString()} (${fill.tradeId})`,
         tsEvent: this.#clock.now(),
@@ -544,7 +548,7 @@ export class OrderExecutor implements ExecutionClient {
 
   /**
    * The venue undid a fill it reported (Polymarket: the trade's settlement failed on chain). The order keeps the
-   * quantity the venue matched; the reversal goes out as `order.fillReversed` so the Portfolio takes the position and
+   * quantity the venue matched; the reversal goes out as `fill.reversed` so the Portfolio takes the position and
    * cash back. A reversal of a fill never applied here is ignored.
    */
   #onFillReversed(fill: Fill, reason: string): void {
@@ -560,8 +564,8 @@ export class OrderExecutor implements ExecutionClient {
       { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, reason },
       'fill reversed by venue',
     )
-    this.#bus.emit('order.fillReversed', {
-      type: 'order.fillReversed',
+    this.#bus.emit('fill.reversed', {
+      type: 'fill.reversed',
       fill,
       reason,
       ...(order !== undefined ? { order } : {}),
@@ -591,8 +595,8 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #invalid(order: Order, attempted: string): void {
-    this.#bus.emit('order.invalidTransition', {
-      type: 'order.invalidTransition',
+    this.#bus.emit('order.transitionRefused', {
+      type: 'order.transitionRefused',
       order,
       attempted,
       tsEvent: this.#clock.now(),
@@ -625,8 +629,8 @@ export class OrderExecutor implements ExecutionClient {
       emitReport: (report) => {
         const t = report.tsEvent
         const { balances, positions } = report
-        this.#bus.emit('account.update', { type: 'account.update', balances, positions, tsEvent: t })
-        this.#bus.emit('reconciled', { type: 'reconciled', report, tsEvent: t })
+        this.#bus.emit('account.updated', { type: 'account.updated', balances, positions, tsEvent: t })
+        this.#bus.emit('orders.reconciled', { type: 'orders.reconciled', report, tsEvent: t })
       },
     }
   }

@@ -37,7 +37,7 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
   const fills: Fill[] = []
   let reconciled = 0
   exec.events.on('order.filled', (e) => fills.push(e.fill))
-  exec.events.on('reconciled', () => reconciled++)
+  exec.events.on('orders.reconciled', () => reconciled++)
   exec.events.on('error', () => {})
   await exec.start()
   return { clock, adapter, exec, fills, reconciled: () => reconciled }
@@ -206,7 +206,7 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
   it('after a reconnect, a reversal of a recent fill that the stream lost is reported once', async () => {
     const { adapter, exec } = await setup()
     const reversed: string[] = []
-    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    exec.events.on('fill.reversed', (e) => reversed.push(e.fill.tradeId))
     const a = await exec.submit(limitBuy())
     const f = adapter.fill(a.clientOrderId, '1')
     expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
@@ -223,7 +223,7 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
   it('recheckFilledWithinMs bounds which ended orders are read again', async () => {
     const { clock, adapter, exec } = await setup({ recheckFilledWithinMs: 1000 })
     const reversed: string[] = []
-    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    exec.events.on('fill.reversed', (e) => reversed.push(e.fill.tradeId))
     const a = await exec.submit(limitBuy())
     const f = adapter.fill(a.clientOrderId, '1')
     await clock.advanceAsync(2000)

@@ -33,7 +33,7 @@ export interface ReconcilerHost extends FillsRecoveryHost {
   /** Sends an order once more with the same client order id (no further resend). */
   resend(order: Order): Promise<void>
   emitError(e: TradekitError): void
-  /** Publishes what a reconciliation found (`account.update` and `reconciled`). */
+  /** Publishes what a reconciliation found (`account.updated` and `orders.reconciled`). */
   emitReport(report: ReconcileReport): void
 }
 

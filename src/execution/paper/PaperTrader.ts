@@ -163,8 +163,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     this.#orders = new OpenOrders({
       historySize: this.#cfg.historySize,
       onInvalidTransition: (order, attempted) =>
-        this.#bus.emit('order.invalidTransition', {
-          type: 'order.invalidTransition',
+        this.#bus.emit('order.transitionRefused', {
+          type: 'order.transitionRefused',
           order,
           attempted,
           tsEvent: this.#clock.now(),
@@ -521,8 +521,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     }
     const next = applyFill(order, fill)
     if (!next.ok) {
-      this.#bus.emit('order.invalidTransition', {
-        type: 'order.invalidTransition',
+      this.#bus.emit('order.transitionRefused', {
+        type: 'order.transitionRefused',
         order,
         attempted: `fill ${qty.toString()}`,
         tsEvent: fill.tsEvent,

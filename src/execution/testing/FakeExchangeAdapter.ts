@@ -316,6 +316,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   }
 
   #emitOrder(order: Order): void {
-    if (this.#streamUp) this.#bus.emit('order.update', { type: 'order.update', order, tsEvent: this.#now() })
+    if (this.#streamUp)
+      this.#bus.emit('order.updated', { type: 'order.updated', order, tsEvent: this.#now() })
   }
 }

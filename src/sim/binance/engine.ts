@@ -136,7 +136,7 @@ function commissionOf(raw: Decimal): Decimal {
 }
 
 /** Parameters of a new order, already parsed from the request. */
-export interface NewOrderParams {
+export interface NewOrderOptions {
   symbol: string
   side: 'BUY' | 'SELL'
   type: string
@@ -270,7 +270,7 @@ export class SimEngine {
   placeOrder(
     market: SimMarket,
     acc: SimAccount,
-    p: NewOrderParams,
+    p: NewOrderOptions,
     now: number,
     test = false,
   ): { order: SimOrder; fills: SimFill[] } {
@@ -328,7 +328,7 @@ export class SimEngine {
   }
 
   /** Checks what Binance checks before matching: duplicate client id, quantity, price, time in force, type. */
-  #validateOrder(market: SimMarket, acc: SimAccount, p: NewOrderParams): { qty: Decimal; tif: string } {
+  #validateOrder(market: SimMarket, acc: SimAccount, p: NewOrderOptions): { qty: Decimal; tif: string } {
     const open = this.orders.find(
       (o) =>
         o.market === market && o.account === acc.apiKey && o.clientOrderId === p.clientOrderId && isOpen(o),
@@ -373,7 +373,7 @@ export class SimEngine {
     market: SimMarket,
     acc: SimAccount,
     m: SimSymbolMarket,
-    p: NewOrderParams,
+    p: NewOrderOptions,
     qty: Decimal,
     preview: ReadonlyArray<{ ticks: number }>,
   ): void {
@@ -403,7 +403,7 @@ export class SimEngine {
     }
   }
 
-  #newOrder(market: SimMarket, acc: SimAccount, p: NewOrderParams, tif: string, now: number): SimOrder {
+  #newOrder(market: SimMarket, acc: SimAccount, p: NewOrderOptions, tif: string, now: number): SimOrder {
     return {
       market,
       account: acc.apiKey,

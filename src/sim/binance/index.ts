@@ -1,5 +1,4 @@
 export { BinanceSim } from './BinanceSim.js'
-export { usdmRouteOf } from './BinanceStreams.js'
 export type {
   SimAlgoOrder as BinanceSimAlgoOrder,
   SimMarket as BinanceSimMarket,

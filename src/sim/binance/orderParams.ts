@@ -1,5 +1,5 @@
 import { Decimal } from '../../decimal/index.js'
-import { type NewOrderParams, SimApiError, type SimMarket } from './engine.js'
+import { type NewOrderOptions, SimApiError, type SimMarket } from './engine.js'
 import type { SimSymbolMarket } from './market.js'
 
 /** Binance's `-1102` error for a missing mandatory parameter. */
@@ -60,7 +60,7 @@ export function checkLot(market: SimMarket, m: SimSymbolMarket, qty: Decimal): v
 }
 
 /** The parameters of `POST /order`, validated like Binance does (side, filters, notional, client order id). */
-export function orderParams(market: SimMarket, m: SimSymbolMarket, p: URLSearchParams): NewOrderParams {
+export function orderParams(market: SimMarket, m: SimSymbolMarket, p: URLSearchParams): NewOrderOptions {
   const side = p.get('side')
   if (side !== 'BUY' && side !== 'SELL')
     throw new SimApiError(

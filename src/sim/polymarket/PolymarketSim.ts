@@ -24,9 +24,9 @@ import {
   type SimTradeStatus,
 } from './SimExchange.js'
 import {
+  type PolymarketSimConfig,
   PolymarketSimConfigSchema,
   type PolymarketSimEvents,
-  type PolymarketSimOptions,
   type SimApiCredentials,
   type SimLedger,
   type SimLedgerBalance,
@@ -138,7 +138,7 @@ export class PolymarketSim {
    * Starts a simulator on 127.0.0.1 (loads `ethers` dynamically, so `tradekit/sim` itself never needs it).
    * Rejects when ethers v6 is not installed.
    */
-  static async start(options: PolymarketSimOptions = {}): Promise<PolymarketSim> {
+  static async start(options: PolymarketSimConfig = {}): Promise<PolymarketSim> {
     const cfg = parseConfig(PolymarketSimConfigSchema, options, 'PolymarketSim')
     const ethers = (await import('ethers')) as Ethers
     let sim: PolymarketSim | undefined
@@ -555,7 +555,7 @@ export class PolymarketSim {
       t.status = next
       t.lastUpdate = Math.floor(this.#clock.now() / 1000)
       if (next === 'FAILED') this.#ex.revert(t)
-      this.#bus.emit('trade.status', { type: 'trade.status', tradeId: t.id, status: next })
+      this.#bus.emit('trade.statusChanged', { type: 'trade.statusChanged', tradeId: t.id, status: next })
       this.#sendTrade(t)
       this.#advance(t, steps.slice(1))
     }, this.#opts.settlementDelayMs)

@@ -3,9 +3,9 @@ export { PolymarketSim } from './PolymarketSim.js'
 export { PolymarketSimFaults } from './PolymarketSimFaults.js'
 export type { SimTradeStatus } from './SimExchange.js'
 export {
+  type PolymarketSimConfig,
   PolymarketSimConfigSchema,
   type PolymarketSimEvents,
-  type PolymarketSimOptions,
   type SimApiCredentials,
   type SimLedger,
   type SimLedgerBalance,

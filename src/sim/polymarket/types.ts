@@ -4,7 +4,7 @@ import type { TradekitError } from '../../errors/index.js'
 import type { SimMarketSpec } from './markets.js'
 import type { SimTradeStatus } from './SimExchange.js'
 
-/** Schema of {@link PolymarketSimOptions}: every option with its default. Unknown keys are rejected. */
+/** Schema of {@link PolymarketSimConfig}: every option with its default. Unknown keys are rejected. */
 export const PolymarketSimConfigSchema = z
   .object({
     /** Seed of every random choice (markets, ids, books). Default 1. */
@@ -38,7 +38,7 @@ export const PolymarketSimConfigSchema = z
   .strict()
 
 /** Options of {@link PolymarketSim.start}; every field is optional (defaults on {@link PolymarketSimConfigSchema}). */
-export type PolymarketSimOptions = z.input<typeof PolymarketSimConfigSchema>
+export type PolymarketSimConfig = z.input<typeof PolymarketSimConfigSchema>
 
 /** API credentials the simulator issued. */
 export interface SimApiCredentials {
@@ -93,7 +93,7 @@ export interface PolymarketSimEvents {
   /** An order was refused, with Polymarket's error text. */
   'order.rejected': [e: { type: 'order.rejected'; owner: string; error: string; status: number }]
   /** A trade changed settlement status. */
-  'trade.status': [e: { type: 'trade.status'; tradeId: string; status: SimTradeStatus }]
+  'trade.statusChanged': [e: { type: 'trade.statusChanged'; tradeId: string; status: SimTradeStatus }]
   /** A heartbeat session lapsed: every order of the key was cancelled. */
   'heartbeat.expired': [e: { type: 'heartbeat.expired'; apiKey: string; canceled: readonly string[] }]
   error: [e: TradekitError]

@@ -99,9 +99,9 @@ export const ReconnectingWebSocketConfigSchema = z
 /** What `ReconnectingWebSocket` takes (defaults documented on {@link ReconnectingWebSocketConfigSchema}). */
 export type ReconnectingWebSocketConfig = z.input<typeof ReconnectingWebSocketConfigSchema>
 
-/** Payload of `open`. */
+/** Payload of `socket.opened`. */
 export interface WsOpenEvent {
-  readonly type: 'open'
+  readonly type: 'socket.opened'
   /** Failed attempts in a row before this one succeeded (0 on a clean first connect). */
   readonly attempt: number
   readonly tsEvent: number
@@ -114,9 +114,9 @@ export interface WsMessageEvent {
   readonly tsEvent: number
 }
 
-/** Payload of `close`: one per connection that ends (or fails to open). */
+/** Payload of `socket.closed`: one per connection that ends (or fails to open). */
 export interface WsCloseEvent {
-  readonly type: 'close'
+  readonly type: 'socket.closed'
   readonly code: number
   readonly reason: string
   readonly wasClean: boolean
@@ -125,29 +125,29 @@ export interface WsCloseEvent {
   readonly tsEvent: number
 }
 
-/** Payload of `reconnecting`. */
+/** Payload of `socket.reconnectScheduled`. */
 export interface WsReconnectingEvent {
-  readonly type: 'reconnecting'
+  readonly type: 'socket.reconnectScheduled'
   /** 1 for the first reconnect after a healthy connection, growing until a connection stays up. */
   readonly attempt: number
   readonly delayMs: number
   readonly tsEvent: number
 }
 
-/** Payload of `stale`: no frame for `silentMs`; the socket is terminated and reconnected. */
+/** Payload of `socket.stalled`: no frame for `silentMs`; the socket is terminated and reconnected. */
 export interface WsStaleEvent {
-  readonly type: 'stale'
+  readonly type: 'socket.stalled'
   readonly silentMs: number
   readonly tsEvent: number
 }
 
 /** Events of a `ReconnectingWebSocket`. Always listen to `error`. */
 export interface ReconnectingWebSocketEvents {
-  open: [e: WsOpenEvent]
+  'socket.opened': [e: WsOpenEvent]
   message: [e: WsMessageEvent]
-  close: [e: WsCloseEvent]
-  reconnecting: [e: WsReconnectingEvent]
-  stale: [e: WsStaleEvent]
+  'socket.closed': [e: WsCloseEvent]
+  'socket.reconnectScheduled': [e: WsReconnectingEvent]
+  'socket.stalled': [e: WsStaleEvent]
   error: [error: TradekitError]
 }
 

@@ -143,7 +143,7 @@ describe('Binance adapter under injected faults', () => {
     const { spot, sim } = h
     const updates: Order[] = []
     let reconnected = 0
-    spot.events.on('order.update', (e) => updates.push(e.order))
+    spot.events.on('order.updated', (e) => updates.push(e.order))
     spot.events.on('user.reconnected', () => reconnected++)
     // The adapter only translates; the OrderExecutor is the one reconciler.
     const exec = new OrderExecutor({ adapter: spot, queryIntervalMs: 50 })

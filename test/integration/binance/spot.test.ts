@@ -50,9 +50,9 @@ describe('BinanceSpot against BinanceSim', () => {
     const updates: Order[] = []
     const fills: Fill[] = []
     const balances: string[] = []
-    spot.events.on('order.update', (e) => updates.push(e.order))
+    spot.events.on('order.updated', (e) => updates.push(e.order))
     spot.events.on('fill', (e) => fills.push(e.fill))
-    spot.events.on('balance.update', (e) => balances.push(...e.balances.map((b) => b.asset)))
+    spot.events.on('balance.updated', (e) => balances.push(...e.balances.map((b) => b.asset)))
     await spot.startUserData()
     expect(spot.userSubscriptionId).toBe(0)
 

@@ -53,7 +53,7 @@ describe('Binance market streams against BinanceSim', () => {
     const { spot, sim } = h
     const book = await spot.orderBook('BTCUSDT')
     const resyncs: string[] = []
-    book.events.on('resync', (e) => resyncs.push(e.reason))
+    book.events.on('book.resyncStarted', (e) => resyncs.push(e.reason))
     // The synced book reaches consumers as core `book` events on the market stream.
     const published: BookSnapshot[] = []
     spot.marketStream().events.on('book', (b) => published.push(b))
@@ -116,7 +116,7 @@ describe('Binance market streams against BinanceSim', () => {
     let trades = 0
     let reconnects = 0
     stream.events.on('trade', () => trades++)
-    stream.events.on('reconnected', () => reconnects++)
+    stream.events.on('stream.reconnected', () => reconnects++)
     await stream.subscribe(['btcusdt@trade'])
     const flowing = async (what: string) => {
       const n = trades
@@ -148,7 +148,7 @@ describe('Binance market streams against BinanceSim', () => {
     })
     extra.push(() => stream.close())
     let reconnects = 0
-    stream.events.on('reconnected', () => reconnects++)
+    stream.events.on('stream.reconnected', () => reconnects++)
     await stream.subscribe(['btcusdt@trade'])
     await stepUntil(sim, () => reconnects >= 2, 10_000, 'lifetime reconnects')
   })

@@ -42,9 +42,9 @@ describe('BinanceUsdm against BinanceSim', () => {
     const updates: Order[] = []
     const fills: Fill[] = []
     const positions: Position[][] = []
-    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('order.updated', (e) => updates.push(e.order))
     usdm.events.on('fill', (e) => fills.push(e.fill))
-    usdm.events.on('position.update', (e) => positions.push([...e.positions]))
+    usdm.events.on('position.updated', (e) => positions.push([...e.positions]))
     await usdm.startUserData()
     expect(usdm.listenKey).toBeDefined()
     const buy = fut({ qty: new Decimal('0.05') })
@@ -117,7 +117,7 @@ describe('BinanceUsdm against BinanceSim', () => {
     const { usdm, sim } = h
     const updates: Order[] = []
     const fills: Fill[] = []
-    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('order.updated', (e) => updates.push(e.order))
     usdm.events.on('fill', (e) => fills.push(e.fill))
     await usdm.startUserData()
     await usdm.placeOrder(fut({ qty: new Decimal('0.02') }))
@@ -181,7 +181,7 @@ describe('BinanceUsdm against BinanceSim', () => {
     let reconnected = 0
     const updates: Order[] = []
     usdm.events.on('user.reconnected', () => reconnected++)
-    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('order.updated', (e) => updates.push(e.order))
     await usdm.startUserData()
     const first = usdm.listenKey
     sim.faults.expireListenKeys()
@@ -202,11 +202,11 @@ describe('BinanceUsdm against BinanceSim', () => {
     const updates: Order[] = []
     const positions: Position[][] = []
     let reconnected = 0
-    usdm.events.on('order.update', (e) => updates.push(e.order))
+    usdm.events.on('order.updated', (e) => updates.push(e.order))
     usdm.events.on('user.reconnected', () => reconnected++)
     // The adapter only translates; the OrderExecutor is the one reconciler.
     const exec = new OrderExecutor({ adapter: usdm, queryIntervalMs: 50 })
-    exec.events.on('account.update', (e) => {
+    exec.events.on('account.updated', (e) => {
       if (e.positions !== undefined) positions.push([...e.positions])
     })
     await exec.start()

@@ -34,7 +34,7 @@ describe('Binance user-data stream units', () => {
     const updates: Order[] = []
     const errors: TradekitError[] = []
     let reconnected = 0
-    user.events.on('order.update', (e) => updates.push(e.order))
+    user.events.on('order.updated', (e) => updates.push(e.order))
     user.events.on('user.reconnected', () => reconnected++)
     user.events.on('error', (e) => errors.push(e))
     await user.start()
@@ -81,8 +81,8 @@ describe('Binance user-data stream units', () => {
     const updates: Order[] = []
     const positions: Position[][] = []
     let reconnected = 0
-    user.events.on('order.update', (e) => updates.push(e.order))
-    user.events.on('position.update', (e) => positions.push([...e.positions]))
+    user.events.on('order.updated', (e) => updates.push(e.order))
+    user.events.on('position.updated', (e) => positions.push([...e.positions]))
     user.events.on('user.reconnected', () => reconnected++)
     await user.start()
     const first = user.listenKey
@@ -94,7 +94,7 @@ describe('Binance user-data stream units', () => {
       5000,
       'FILLED on the user stream',
     )
-    await waitFor(() => positions.some((p) => p[0]?.qty.toString() === '0.01'), 5000, 'position.update')
+    await waitFor(() => positions.some((p) => p[0]?.qty.toString() === '0.01'), 5000, 'position.updated')
     const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
     const stop = req({
       venue: 'binance-usdm',

@@ -65,7 +65,7 @@ describe('OrderExecutor on BinanceSim', () => {
   it('a lost response (5xx after execution) is resolved by query and the order is never doubled', async () => {
     sim.faults.serverError({ afterExecute: true, path: '/api/v3/order', status: 503 })
     const unknown: string[] = []
-    exec.events.on('order.outcomeUnknown', (e) => unknown.push(e.order.clientOrderId))
+    exec.events.on('order.outcomeUnresolved', (e) => unknown.push(e.order.clientOrderId))
     const intent = marketBuy('BTCUSDT', '0.01')
     const o = await exec.submit(intent)
     await waitFor(() => exec.order(o.clientOrderId)?.status === 'FILLED')
@@ -92,7 +92,7 @@ describe('OrderExecutor on BinanceSim', () => {
       strategyId: 'it',
     })
     await waitFor(() => exec.order(o.clientOrderId)?.status === 'OPEN')
-    const reconciled = new Promise<void>((r) => exec.events.once('reconciled', () => r()))
+    const reconciled = new Promise<void>((r) => exec.events.once('orders.reconciled', () => r()))
     // The private stream drops; while it is down the order is cancelled from another session on the same
     // account, so this executor is not told.
     sim.faults.closeStreams({ mode: 'abrupt' })

@@ -109,7 +109,7 @@ describe('OrderExecutor on PolymarketSim', () => {
       strategyId: 'it',
     })
     expect(o.status).toBe('OPEN')
-    const reconciled = new Promise<void>((r) => exec.events.once('reconciled', () => r()))
+    const reconciled = new Promise<void>((r) => exec.events.once('orders.reconciled', () => r()))
     sim.faults.dropConnections('user')
     await clob.cancelOrder(o.venueOrderId as string)
     await reconciled

@@ -10,7 +10,7 @@ import {
   signOrder,
   toPostOrderBody,
 } from '../../../src/exchanges/polymarket/index.js'
-import { PolymarketSim, type PolymarketSimOptions } from '../../../src/sim/polymarket/index.js'
+import { PolymarketSim, type PolymarketSimConfig } from '../../../src/sim/polymarket/index.js'
 
 // Publicly known Hardhat test keys.
 const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
@@ -22,7 +22,7 @@ let seq = 0
 const errors: TradekitError[] = []
 
 async function setup(
-  simOptions: PolymarketSimOptions = {},
+  simOptions: PolymarketSimConfig = {},
   clobOptions: Partial<PolymarketAdapterConfig> = {},
 ) {
   sim = await PolymarketSim.start({ seed: 42, heartbeatTimeoutMs: 400, settlementDelayMs: 5, ...simOptions })
@@ -92,13 +92,20 @@ type Events = { on(e: string, fn: never): unknown; off(e: string, fn: never): un
 
 /** The part of the adapter that emits `event` (book/tick/data errors: market; fills/trades: user; health: heartbeat). */
 function source(event: string): Events {
-  if (event === 'heartbeat.health') return pm.heartbeat.events as Events
-  if (event === 'fill' || event === 'user.trade') return pm.user.events as Events
+  if (event === 'heartbeat.healthChanged') return pm.heartbeat.events as Events
+  if (event === 'fill' || event === 'user.tradeUpdated') return pm.user.events as Events
   return pm.market.events as Events
 }
 
 function onClob<
-  K extends 'book.changed' | 'fill' | 'heartbeat.health' | 'user.trade' | 'tickSize' | 'dataError' | 'market',
+  K extends
+    | 'book.changed'
+    | 'fill'
+    | 'heartbeat.healthChanged'
+    | 'user.tradeUpdated'
+    | 'market.tickSizeChanged'
+    | 'dataError'
+    | 'market',
 >(event: K) {
   return (fn: (v: never) => void) => {
     const l = fn as never
@@ -107,7 +114,7 @@ function onClob<
   }
 }
 
-function onSim<K extends 'heartbeat.expired' | 'trade.status' | 'order.accepted'>(event: K) {
+function onSim<K extends 'heartbeat.expired' | 'trade.statusChanged' | 'order.accepted'>(event: K) {
   return (fn: (v: never) => void) => {
     const l = fn as never
     sim.events.on(event, l)
@@ -144,7 +151,10 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
 
     const price = bestAsk(yes)
     const fill = waitFor(onClob('fill'))
-    const confirmed = waitFor(onClob('user.trade'), (e: { status: string }) => e.status === 'CONFIRMED')
+    const confirmed = waitFor(
+      onClob('user.tradeUpdated'),
+      (e: { status: string }) => e.status === 'CONFIRMED',
+    )
     const res = await place(yes, price, '10', 'BUY')
     expect(res.order.status).toBe('FILLED')
     const f = (await fill) as { fill: { qty: Decimal; price: Decimal; side: string; venueOrderId: string } }
@@ -322,14 +332,17 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     const m = sim.markets[0]!
     const yes = m.tokens[0].tokenId
     const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20)).toFixed()
-    const healthy = waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'HEALTHY')
+    const healthy = waitFor(
+      onClob('heartbeat.healthChanged'),
+      (e: { state: string }) => e.state === 'HEALTHY',
+    )
     const res = await place(yes, low, '5', 'BUY')
     expect(res.order.status).toBe('OPEN')
     await healthy
 
     // heartbeats fail → UNHEALTHY → orders refused (fail closed) → the venue cancels everything
     sim.faults.failHttp(1000, 500, { path: '/v1/heartbeats' })
-    await waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'UNHEALTHY')
+    await waitFor(onClob('heartbeat.healthChanged'), (e: { state: string }) => e.state === 'UNHEALTHY')
     await expect(place(yes, low, '5', 'BUY')).rejects.toMatchObject({
       code: 'INVALID_STATE',
     })
@@ -339,7 +352,7 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
 
     // heartbeats recover → orders allowed again
     sim.faults.clear()
-    await waitFor(onClob('heartbeat.health'), (e: { state: string }) => e.state === 'HEALTHY')
+    await waitFor(onClob('heartbeat.healthChanged'), (e: { state: string }) => e.state === 'HEALTHY')
     expect((await place(yes, low, '5', 'BUY')).order.status).toBe('OPEN')
   })
 
@@ -409,7 +422,7 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     pm.market.subscribe([yes])
     await waitFor(onClob('book.changed'))
     expect(await pm.rest.getTickSize(yes)).toBe(m.tickSize)
-    const changed = waitFor(onClob('tickSize'))
+    const changed = waitFor(onClob('market.tickSizeChanged'))
     sim.setTickSize(m.conditionId, '0.001')
     await changed
     expect(await pm.rest.getTickSize(yes)).toBe('0.001')
@@ -423,7 +436,7 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     pm.user.subscribe([m.conditionId])
     await until(() => sim.connections.user === 1)
     sim.faults.settlement('fail')
-    const failed = waitFor(onClob('user.trade'), (e: { status: string }) => e.status === 'FAILED')
+    const failed = waitFor(onClob('user.tradeUpdated'), (e: { status: string }) => e.status === 'FAILED')
     await place(yes, bestAsk(yes), '5', 'BUY')
     await failed
     const mine = sim.ledger().balances[wallet.address.toLowerCase()]!

@@ -80,7 +80,7 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     const { sim, adapter, clob, exec, portfolio, errors, yes, venue, ours, buy } = await setup()
     const before = venue()
     const reversed: string[] = []
-    exec.events.on('order.fillReversed', (e) => reversed.push(e.fill.tradeId))
+    exec.events.on('fill.reversed', (e) => reversed.push(e.fill.tradeId))
     sim.faults.settlement('fail')
     const ask = String((await clob.getBook(yes)).asks[0]![0])
     const order = await exec.submit(buy('10', 'LIMIT', ask))

@@ -76,10 +76,10 @@ describe('HttpClient against a loopback server', () => {
     }
     const limiter = new RateLimiter()
     const paused: number[] = []
-    limiter.events.on('paused', (e) => paused.push(e.untilMs - e.tsEvent))
+    limiter.events.on('limiter.paused', (e) => paused.push(e.untilMs - e.tsEvent))
     const http = client({ rateLimiter: limiter })
     const retries: RequestRetryingEvent[] = []
-    http.events.on('request.retrying', (e) => retries.push(e))
+    http.events.on('request.retryScheduled', (e) => retries.push(e))
     const r = await http.request({ path: '/api/v3/depth', schema: Ok })
     expect(r.attempts).toBe(2)
     expect(server.requests).toHaveLength(2)
@@ -246,7 +246,7 @@ describe('HttpClient against a loopback server', () => {
     const http = new HttpClient({ baseUrl: `http://127.0.0.1:${port}`, retryBaseMs: 1, retryMaxMs: 2 })
     http.events.on('error', () => {})
     const retries: number[] = []
-    http.events.on('request.retrying', (e) => retries.push(e.attempt))
+    http.events.on('request.retryScheduled', (e) => retries.push(e.attempt))
     const e = await failure(
       http.request({
         path: '/api/v3/account',

@@ -41,11 +41,11 @@ function open(
   ws.events.on('message', (m) =>
     r.messages.push(typeof m.data === 'string' ? m.data : `<${m.data.byteLength} bytes>`),
   )
-  ws.events.on('close', (e) => r.closes.push(e))
-  ws.events.on('reconnecting', (e) => r.reconnects.push(e))
+  ws.events.on('socket.closed', (e) => r.closes.push(e))
+  ws.events.on('socket.reconnectScheduled', (e) => r.reconnects.push(e))
   ws.events.on('error', (e) => r.errors.push(e))
-  ws.events.on('open', () => r.opens++)
-  ws.events.on('stale', () => r.stales++)
+  ws.events.on('socket.opened', () => r.opens++)
+  ws.events.on('socket.stalled', () => r.stales++)
   return r
 }
 
