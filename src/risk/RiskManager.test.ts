@@ -129,6 +129,17 @@ describe('RiskManager.evaluate: approval', () => {
     expect(r.ok && r.value.qty.toString()).toBe('25') // 1000 × 5 × 0.5 / 100
   })
 
+  it('scales before it divides: a scaled size that lands exactly on a step is not one step short', () => {
+    // 10,000 × 0.0075 ÷ 7 × 0.7 is exactly 7.5; dividing first gave 7.4999… and rounded down to 7.499.
+    const { evaluate, approved } = make({
+      scaleByConfidence: true,
+      sizing: { method: 'fixedFractional', riskFraction: 0.0075 },
+    })
+    const r = evaluate({ stopPrice: D('93'), confidence: 0.7 })
+    expect(r.ok && r.value.qty.toString()).toBe('7.5')
+    expect(approved[0]?.sizing.rawQty.startsWith('10.714285')).toBe(true) // the method's size, before scaling
+  })
+
   it('scales by confidence when asked', () => {
     const { evaluate } = make({ scaleByConfidence: true })
     const r = evaluate({ confidence: 0.5 })

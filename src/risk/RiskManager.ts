@@ -470,9 +470,18 @@ export class RiskManager {
     const leverage = ctx.leverage()
     const raw = this.#rawSize(ctx, sizing, entry, stop)
     if (!raw.ok) return deny(raw.error.code, raw.error.message, raw.error.values)
+    // Scale the numerator, not the quotient: every method divides once (by a stop distance, a volatility or a price),
+    // and a quotient that is not exact in 40 digits, scaled afterwards, can land a hair under a step it should reach
+    // exactly (10,000 × 0.0075 ÷ 7 × 0.7 gave 7.4999…; scaled first it is 52.5 ÷ 7 = 7.5).
+    let scale = new Decimal(1)
+    if (correlation.scale !== 1 && correlation.dec !== undefined) scale = scale.times(correlation.dec)
+    if (confidence.value !== 1) scale = scale.times(confidence.value)
     let requested = raw.value
-    if (correlation.scale !== 1 && correlation.dec !== undefined) requested = requested.times(correlation.dec)
-    if (confidence.value !== 1) requested = requested.times(confidence.value)
+    if (!scale.eq(1)) {
+      const scaled = this.#rawSize(ctx, sizing, entry, stop, scale)
+      if (!scaled.ok) return deny(scaled.error.code, scaled.error.message, scaled.error.values)
+      requested = scaled.value
+    }
 
     const posQty = ctx.positionQty()
     const hasPosition = posQty !== undefined && !posQty.isZero()
@@ -558,8 +567,11 @@ export class RiskManager {
     sizing: ResolvedSizingConfig,
     entry: Decimal,
     stop: Decimal | undefined,
+    scale?: Decimal,
   ): Result<Decimal, RiskRejection> {
-    const { equity, market } = ctx
+    const { market } = ctx
+    // `scale` multiplies the numerator (equity or notional) before the method's one division.
+    const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
     switch (sizing.method) {
       case 'fixedFractional':
         if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
@@ -584,7 +596,10 @@ export class RiskManager {
           volatility: market.atr,
         })
       case 'fixedNotional':
-        return fixedNotionalSize({ notional: sizing.notional, price: entry })
+        return fixedNotionalSize({
+          notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
+          price: entry,
+        })
       case 'kelly':
         return fractionalKellySize({
           equity,
