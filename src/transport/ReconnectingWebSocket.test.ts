@@ -167,6 +167,19 @@ describe('ReconnectingWebSocket (fake socket, manual clock)', () => {
     await ws.close()
   })
 
+  it('refuses a subscription without a key or a message (it would replay "undefined" on every reconnect)', async () => {
+    const { ws, last } = setup()
+    const subscribe = ws.subscribe.bind(ws) as (key: unknown, message?: unknown) => void
+    expect(() => subscribe('trades')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
+    expect(() => subscribe('trades', null)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
+    expect(() => subscribe('', 'sub')).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }))
+    expect(ws.subscriptions()).toEqual([])
+    await flush()
+    last().accept()
+    expect(last().sent).toEqual([])
+    await ws.close()
+  })
+
   it('delivers binary views as ArrayBuffer and counts bytes', async () => {
     const { ws, last } = setup()
     const got: unknown[] = []

@@ -3,13 +3,19 @@ import type { z } from 'zod'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
-import { NetworkError, QueueFullError, SocketClosedError, toTradekitError } from '../errors/index.js'
+import {
+  NetworkError,
+  QueueFullError,
+  SocketClosedError,
+  toTradekitError,
+  ValidationError,
+} from '../errors/index.js'
 import { LivenessMonitor } from './ws/LivenessMonitor.js'
 import { MessageSink } from './ws/MessageSink.js'
 import { OutboundQueue } from './ws/OutboundQueue.js'
 import { ReconnectBackoff } from './ws/ReconnectBackoff.js'
 import { SubscriptionRegistry } from './ws/SubscriptionRegistry.js'
-import { serializeMessage } from './ws/serializeMessage.js'
+import { checkOutgoingMessage, serializeMessage } from './ws/serializeMessage.js'
 import {
   ConnectionState,
   LocalCloseCode,
@@ -189,10 +195,15 @@ export class ReconnectingWebSocket {
 
   /**
    * Registers a subscription under `key`: sent now when open, and replayed after every reconnect, in registration
-   * order. Registering the same key again replaces its message.
+   * order. Registering the same key again replaces its message. A missing key or message throws a `ValidationError`.
    */
   subscribe(key: string, message: OutgoingMessage): void {
     if (this.#closed) throw new SocketClosedError('Cannot subscribe: the socket was closed with close()')
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new ValidationError('Subscription key must be a non-empty string', { field: 'key' })
+    }
+    const bad = checkOutgoingMessage(message, `subscribe("${key}") message`)
+    if (bad !== undefined) throw bad
     this.#subs.set(key, message)
     if (this.#state === ConnectionState.OPEN) this.#sendNow(message)
   }
