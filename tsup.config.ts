@@ -14,10 +14,22 @@ export const entries = {
   'sim/index': 'src/sim/index.ts',
 }
 
+/**
+ * Browser builds (the `browser` export condition in package.json) of the subpaths that have Node-only parts: the same
+ * exports minus those parts. Built next to `entries` (shared chunks), ESM is what bundlers load; no own .d.ts (types
+ * come from the Node build). Not public entry points of their own: check-examples, typedoc and the export snapshot
+ * read `entries` only (src/exports.test.ts compares each browser build with its Node build).
+ */
+export const browserEntries = {
+  'index.browser': 'src/index.browser.ts',
+  'risk/index.browser': 'src/risk/index.browser.ts',
+  'backtest/index.browser': 'src/backtest/index.browser.ts',
+}
+
 export default defineConfig({
-  entry: entries,
+  entry: { ...entries, ...browserEntries },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: entries },
   sourcemap: true,
   clean: true,
   splitting: true,

@@ -12,7 +12,8 @@ export {
   type BacktestReport,
 } from './Backtester.js'
 export { EquityCurve, type EquityPoint } from './EquityCurve.js'
-export { renderHtmlReport, writeReport } from './htmlReport.js'
+export { gridCombinations } from './gridCombinations.js'
+export { renderHtmlReport } from './htmlReport.js'
 export { type RecordedMessage, Recorder, type RecorderOptions, RecorderOptionsSchema } from './Recorder.js'
 export {
   type ReplayDecoder,
@@ -20,15 +21,16 @@ export {
   ReplayFeed,
   type ReplayFeedConfig,
   type ReplayStats,
-  readRecording,
 } from './ReplayFeed.js'
+export { readCandlesCsv } from './readCandlesCsv.js'
+export { readRecording } from './readRecording.js'
 export {
   type CandleLabels,
   type CandleSource,
   candlesFromJson,
   intervalMs,
-  readCandlesCsv,
   syntheticCandles,
   toCandle,
 } from './sources.js'
-export { gridCombinations, type SweepOptions, type SweepResult, sweep } from './sweep.js'
+export { type SweepOptions, type SweepResult, sweep } from './sweep.js'
+export { writeReport } from './writeReport.js'

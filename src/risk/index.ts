@@ -34,6 +34,7 @@ export type {
   TradingGuardEvents,
   TradingStateChangedEvent,
 } from './events.js'
+export { FileStateStore, type FileStateStoreConfig, FileStateStoreConfigSchema } from './FileStateStore.js'
 export type {
   EmergencyStopOptions,
   EmergencyStopReport,
@@ -43,9 +44,6 @@ export type {
 } from './killSwitch.js'
 export { RiskManager } from './RiskManager.js'
 export {
-  FileStateStore,
-  type FileStateStoreConfig,
-  FileStateStoreConfigSchema,
   MemoryStateStore,
   type PersistedRiskState,
   PersistedRiskStateSchema,
