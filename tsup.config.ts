@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup'
+import { pureZodPlugin } from './scripts/pureZodPlugin.js'
 
 /** One entry per public subpath; keep in sync with package.json "exports" and typedoc.json. */
 export const entries = {
@@ -36,5 +37,7 @@ export default defineConfig({
   treeshake: true,
   target: 'es2022',
   platform: 'neutral',
+  // Module-scope zod/mini schemas must not stay in bundles that do not use them (bundle-size.json).
+  esbuildPlugins: [pureZodPlugin()],
   external: ['ethers', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
 })

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from './config.js'
 
-const Schema = z
-  .object({ timeoutMs: z.number().int().positive().default(5000), apiSecret: z.string().min(10) })
-  .strict()
+const Schema = z.strictObject({
+  timeoutMs: z._default(/* @__PURE__ */ z.int().check(z.positive()), 5000),
+  apiSecret: /* @__PURE__ */ z.string().check(z.minLength(10)),
+})
 
 describe('parseConfig', () => {
   it('applies defaults', () => {

@@ -1,5 +1,11 @@
-import type { z } from 'zod'
+import { en } from 'zod/locales'
+import * as z from 'zod/mini'
+import { globalConfig } from 'zod/v4/core'
 import { ConfigError } from '../errors/index.js'
+
+// zod/mini ships no locale (zod classic registers English on first use): without one every issue reads "Invalid
+// input". English unless the application configured a locale of its own.
+if (!globalConfig.localeError) z.config(en())
 
 /**
  * Validates `input` against a zod schema and returns the parsed output (defaults applied). On failure throws one
@@ -11,7 +17,7 @@ import { ConfigError } from '../errors/index.js'
  * const cfg = parseConfig(MyConfigSchema, userInput, 'MyComponent')
  * ```
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+export function parseConfig<S extends z.ZodMiniType>(schema: S, input: unknown, name: string): z.output<S> {
   const r = schema.safeParse(input)
   if (r.success) return r.data
   const issues = formatIssues(r.error)
@@ -27,6 +33,6 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name
  * if (!r.success) throw new ConfigError('Invalid config', formatIssues(r.error)) // ['timeoutMs: Too small: ...']
  * ```
  */
-export function formatIssues(error: z.ZodError): string[] {
+export function formatIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
 }

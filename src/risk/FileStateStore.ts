@@ -1,15 +1,13 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/index.js'
 import { StateError, toTradekitError, ValidationError } from '../errors/index.js'
 import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
 
 /** Configuration of a {@link FileStateStore} (no defaults: the path is required). */
-export const FileStateStoreConfigSchema = z
-  .object({
-    /** Path of the JSON file. Its directory must exist. */
-    path: z.string().min(1, 'FileStateStore needs a non-empty path'),
-  })
-  .strict()
+export const FileStateStoreConfigSchema = z.strictObject({
+  /** Path of the JSON file. Its directory must exist. */
+  path: /* @__PURE__ */ z.string().check(z.minLength(1, 'FileStateStore needs a non-empty path')),
+})
 
 /** What {@link FileStateStore} accepts. */
 export type FileStateStoreConfig = z.input<typeof FileStateStoreConfigSchema>

@@ -1,35 +1,33 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { formatIssues } from '../core/index.js'
 import { ValidationError } from '../errors/index.js'
 import { TradingState } from './types.js'
 
 /** Decimal as an exact string in persisted state. */
-const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/)
+const DecimalString = /* @__PURE__ */ z.string().check(z.regex(/^-?\d+(\.\d+)?$/))
 
 /**
  * What a {@link TradingGuard} persists so that a restart can neither reset a tripped breaker nor forget the
  * drawdown peak or the day's starting equity. Decimals are exact strings.
  */
-export const PersistedRiskStateSchema = z
-  .object({
-    version: z.literal(1),
-    state: z.enum([TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED]),
-    /** Why the state is what it is (a {@link StateChangeReason}). */
-    reason: z.string(),
-    /** Free-text detail of the last transition (the kill switch's reason, ...). */
-    detail: z.string().optional(),
-    /** When the state last changed, epoch ms. */
-    since: z.number().finite(),
-    peakEquity: DecimalString.optional(),
-    dayKey: z.string().optional(),
-    dayStartEquity: DecimalString.optional(),
-    consecutiveLosses: z.number().int().nonnegative(),
-    /** End of the losing-streak cooldown, epoch ms. */
-    cooldownUntil: z.number().finite().optional(),
-    /** When this snapshot was written, epoch ms. */
-    tsSaved: z.number().finite(),
-  })
-  .strict()
+export const PersistedRiskStateSchema = z.strictObject({
+  version: z.literal(1),
+  state: z.enum([TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED]),
+  /** Why the state is what it is (a {@link StateChangeReason}). */
+  reason: z.string(),
+  /** Free-text detail of the last transition (the kill switch's reason, ...). */
+  detail: z.optional(z.string()),
+  /** When the state last changed, epoch ms. */
+  since: z.number(),
+  peakEquity: z.optional(DecimalString),
+  dayKey: z.optional(z.string()),
+  dayStartEquity: z.optional(DecimalString),
+  consecutiveLosses: /* @__PURE__ */ z.int().check(z.nonnegative()),
+  /** End of the losing-streak cooldown, epoch ms. */
+  cooldownUntil: z.optional(z.number()),
+  /** When this snapshot was written, epoch ms. */
+  tsSaved: z.number(),
+})
 
 /** The persisted breaker state (see {@link PersistedRiskStateSchema}). */
 export type PersistedRiskState = z.output<typeof PersistedRiskStateSchema>

@@ -1,5 +1,5 @@
 import { id as keccakText } from 'ethers'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Clock } from '../../core/clock.js'
 import { SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
@@ -35,15 +35,16 @@ import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
 
 /** Schema of {@link PolymarketAdapterConfig}: the REST, socket and heartbeat settings; defaults are applied here. */
-export const PolymarketAdapterConfigSchema = PolymarketRestConfigSchema.extend({
+export const PolymarketAdapterConfigSchema = z.strictObject({
+  ...PolymarketRestConfigSchema.shape,
   ...PolymarketSocketConfigShape,
   /** Heartbeat (dead-man's switch) interval, ms. The venue cancels all orders after 10 s without one. Default 5 s. */
-  heartbeatIntervalMs: PositiveDurationMsSchema.default(5_000),
+  heartbeatIntervalMs: z._default(PositiveDurationMsSchema, 5_000),
   /** Arm heartbeats automatically once the adapter has a resting order. Default true. */
-  autoHeartbeat: z.boolean().default(true),
+  autoHeartbeat: z._default(z.boolean(), true),
   /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
-  marketSilenceMs: PositiveDurationMsSchema.default(30_000),
-}).strict()
+  marketSilenceMs: z._default(PositiveDurationMsSchema, 30_000),
+})
 
 /** What {@link PolymarketAdapter} takes (defaults documented on {@link PolymarketAdapterConfigSchema}). */
 export type PolymarketAdapterConfig = z.input<typeof PolymarketAdapterConfigSchema>
