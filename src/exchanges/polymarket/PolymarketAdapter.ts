@@ -1,4 +1,3 @@
-import { id as keccakText } from 'ethers'
 import * as z from 'zod/mini'
 import type { Clock } from '../../core/clock.js'
 import { SystemClock } from '../../core/clock.js'
@@ -26,6 +25,7 @@ import {
 } from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
+import { loadEthers } from './loadEthers.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
@@ -236,7 +236,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   async #sign(req: OrderRequest): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType }> {
-    const salt = saltFor(req.clientOrderId)
+    const salt = await saltFor(req.clientOrderId)
     const tif = req.timeInForce
     if (req.type === 'MARKET' || tif === 'FOK' || tif === 'IOC') {
       const orderType = tif === 'IOC' ? 'FAK' : 'FOK'
@@ -466,9 +466,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
  *
  * @example
  * ```ts
- * saltFor('tk-1') === saltFor('tk-1') // true: a re-sent order has the same salt, so the same hash (order id)
+ * (await saltFor('tk-1')) === (await saltFor('tk-1')) // true: a re-sent order has the same salt, so the same hash (order id)
  * ```
  */
-export function saltFor(clientOrderId: string): string {
+export async function saltFor(clientOrderId: string): Promise<string> {
+  const { id: keccakText } = await loadEthers()
   return (BigInt(keccakText(clientOrderId)) & ((1n << 53n) - 1n)).toString()
 }

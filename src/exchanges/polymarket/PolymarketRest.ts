@@ -206,8 +206,8 @@ export class PolymarketRest {
       rateLimiter: limiter,
       clock: this.#clock,
       ...(this.#cfg.fetch !== undefined ? { fetch: this.#cfg.fetch } : {}),
-      sign: (draft) => {
-        const h = createL2Headers(this.#requireCreds(), {
+      sign: async (draft) => {
+        const h = await createL2Headers(this.#requireCreds(), {
           method: draft.method,
           path: draft.path,
           ...(draft.body !== undefined ? { body: draft.body } : {}),
@@ -410,7 +410,7 @@ export class PolymarketRest {
       this.getNegRisk(args.tokenId),
       signer.getAddress(),
     ])
-    const order = buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
+    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
 
@@ -427,7 +427,7 @@ export class PolymarketRest {
       const b = await this.getBook(args.tokenId)
       book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
     }
-    const order = buildMarketOrder(
+    const order = await buildMarketOrder(
       { ...args, ...(book !== undefined ? { book } : {}) },
       this.#orderOptions(tickSize, negRisk, address),
     )
