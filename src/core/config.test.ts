@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import * as zClassic from 'zod'
 import * as z from 'zod/mini'
 import { parseConfig } from './config.js'
 
@@ -26,5 +27,11 @@ describe('parseConfig', () => {
       expect(err.message).toContain('apiSecret')
       expect(err.message).not.toContain('short-s3')
     }
+  })
+
+  it('takes a zod classic schema too (an application may define its own with zod)', () => {
+    const Classic = zClassic.object({ n: zClassic.number().int().default(3) }).strict()
+    expect(parseConfig(Classic, {}, 'Classic')).toEqual({ n: 3 })
+    expect(() => parseConfig(Classic, { n: 1.5 }, 'Classic')).toThrow(/Invalid Classic config: n: /)
   })
 })

@@ -17,8 +17,9 @@ if (!globalConfig.localeError) z.config(en())
  * const cfg = parseConfig(MyConfigSchema, userInput, 'MyComponent')
  * ```
  */
-export function parseConfig<S extends z.ZodMiniType>(schema: S, input: unknown, name: string): z.output<S> {
-  const r = schema.safeParse(input)
+export function parseConfig<S extends z.core.$ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+  // The function form takes any zod 4 schema (zod/mini's or zod classic's).
+  const r = z.safeParse(schema, input)
   if (r.success) return r.data
   const issues = formatIssues(r.error)
   throw new ConfigError(`Invalid ${name} config: ${issues.join('; ')}`, issues)
