@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup'
+import { pureZodPlugin } from './scripts/pureZodPlugin.js'
 
 /** One entry per public subpath; keep in sync with package.json "exports" and typedoc.json. */
 export const entries = {
@@ -14,16 +15,30 @@ export const entries = {
   'sim/index': 'src/sim/index.ts',
 }
 
+/**
+ * Browser builds (the `browser` export condition in package.json) of the subpaths that have Node-only parts: the same
+ * exports minus those parts. Built next to `entries` (shared chunks), ESM is what bundlers load; no own .d.ts (types
+ * come from the Node build). Not public entry points of their own: check-examples, typedoc and the export snapshot
+ * read `entries` only (src/exports.test.ts compares each browser build with its Node build).
+ */
+export const browserEntries = {
+  'index.browser': 'src/index.browser.ts',
+  'risk/index.browser': 'src/risk/index.browser.ts',
+  'backtest/index.browser': 'src/backtest/index.browser.ts',
+}
+
 export default defineConfig({
-  entry: entries,
+  entry: { ...entries, ...browserEntries },
   format: ['esm', 'cjs'],
   // Members marked `@internal` stay out of the published `.d.ts` (scripts/check-pack.mjs checks the build).
-  dts: { compilerOptions: { stripInternal: true } },
+  dts: { entry: entries, compilerOptions: { stripInternal: true } },
   sourcemap: true,
   clean: true,
   splitting: true,
   treeshake: true,
   target: 'es2022',
   platform: 'neutral',
+  // Module-scope zod/mini schemas must not stay in bundles that do not use them (bundle-size.json).
+  esbuildPlugins: [pureZodPlugin()],
   external: ['ethers', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
 })

@@ -30,7 +30,7 @@ const next = () => {
     side: 'BUY' as const,
   }
 }
-const prebuilt = buildOrder(next(), opts)
+const prebuilt = await buildOrder(next(), opts)
 const types = {
   Order: [
     { name: 'salt', type: 'uint256' },
@@ -58,11 +58,21 @@ await runSuite('polymarket orders', 'one order built and/or EIP-712 signed', [
   {
     name: 'tradekit buildOrder + signOrder',
     fn: async () => {
-      await signOrder(buildOrder(next(), opts), wallet, { negRisk: false })
+      await signOrder(await buildOrder(next(), opts), wallet, { negRisk: false })
     },
   },
-  { name: 'tradekit buildOrder only (exact rounding)', fn: () => void buildOrder(next(), opts) },
-  { name: 'tradekit orderHash', fn: () => void orderHash(prebuilt, { negRisk: false }) },
+  {
+    name: 'tradekit buildOrder only (exact rounding)',
+    fn: async () => {
+      await buildOrder(next(), opts)
+    },
+  },
+  {
+    name: 'tradekit orderHash',
+    fn: async () => {
+      await orderHash(prebuilt, { negRisk: false })
+    },
+  },
 ])
 
 // 1024 price_change frames over a 0.01-tick book (both sides, adds and removals).

@@ -71,15 +71,22 @@ const browser = spawn(
     `--user-data-dir=${profile}`,
     url,
   ],
-  { stdio: 'ignore' },
+  // Own process group, so that the kill below also ends Chromium's helper processes (they write into the profile).
+  { stdio: 'ignore', detached: true },
 )
+const exited = new Promise((resolve) => browser.once('exit', resolve))
 const timeout = setTimeout(() => settle({ ok: false, error: 'no result from the page within 60 s' }), 60_000)
 const r = await result
 clearTimeout(timeout)
-browser.kill('SIGKILL')
+try {
+  process.kill(-browser.pid, 'SIGKILL')
+} catch {
+  browser.kill('SIGKILL')
+}
+await exited
 server.close()
 await sim.close()
-rmSync(profile, { recursive: true, force: true })
+rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
 
 const failures = []
 if (!r.ok) failures.push(r.error)

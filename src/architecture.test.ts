@@ -2,9 +2,11 @@
  * Keeps the layering of DESIGN.md true: every import in src/ (tests excepted) must point down or within its own
  * module. An arrow that points up or sideways fails here, with the file and the import named.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { browserEntries, entries } from '../tsup.config.js'
 
 const SRC = resolve(import.meta.dirname)
 
@@ -12,7 +14,7 @@ const SRC = resolve(import.meta.dirname)
 function moduleOf(rel: string): string {
   if (rel.startsWith('exchanges/binance')) return 'binance'
   if (rel.startsWith('exchanges/polymarket')) return 'polymarket'
-  if (rel === 'index.ts') return 'root'
+  if (rel === 'index.ts' || rel === 'index.browser.ts') return 'root'
   return rel.split('/')[0] ?? rel
 }
 
@@ -43,8 +45,33 @@ const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
   backtest: ['tsx'],
 }
-/** Modules that may import node: builtins statically (the rest must run in browsers too). */
+/** Modules that may import node: builtins (the rest must run in browsers too). */
 const NODE_BUILTINS_OK = new Set(['sim'])
+/**
+ * Node-only files of otherwise browser-safe modules: they may import node: builtins (lazily or not), and only the
+ * Node builds export them; the browser builds (tsup.config.ts `browserEntries`) must not reach them (checked below).
+ */
+const NODE_ONLY_FILES = new Set([
+  'engine/serveMetrics.ts',
+  'risk/FileStateStore.ts',
+  'backtest/readCandlesCsv.ts',
+  'backtest/readRecording.ts',
+  'backtest/Recorder.ts',
+  'backtest/writeReport.ts',
+  'backtest/sweep.ts',
+])
+/** Entry points bundled for browsers: the browser builds, and the subpaths that need none (no Node-only parts). */
+const BROWSER_ENTRIES = [
+  ...Object.values(browserEntries),
+  ...[
+    'transport/index',
+    'binance/index',
+    'polymarket/index',
+    'indicators/index',
+    'strategies/index',
+    'execution/index',
+  ].map((k) => entries[k as keyof typeof entries]),
+]
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -83,7 +110,8 @@ describe('architecture', () => {
           if (target !== from && !allowed.includes(target))
             violations.push(`${rel}: imports ${spec} (${from} -> ${target})`)
         } else if (spec.startsWith('node:')) {
-          if (!NODE_BUILTINS_OK.has(from) && !isDynamic) violations.push(`${rel}: static import of ${spec}`)
+          if (!NODE_BUILTINS_OK.has(from) && !NODE_ONLY_FILES.has(rel))
+            violations.push(`${rel}: ${isDynamic ? 'dynamic' : 'static'} import of ${spec}`)
         } else {
           const pkg = spec.startsWith('@')
             ? spec.split('/').slice(0, 2).join('/')
@@ -113,4 +141,45 @@ describe('architecture', () => {
     }
     expect(bad).toEqual([])
   })
+
+  it('the browser builds reach no Node built-in (nor a Node-only file) through value imports', () => {
+    const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))
+    const violations: string[] = []
+    for (const entry of BROWSER_ENTRIES) {
+      const seen = new Map<string, string[]>() // file -> import chain from the entry
+      const queue: string[] = [resolve(SRC, '..', entry)]
+      seen.set(queue[0]!, [relative(SRC, queue[0]!)])
+      while (queue.length > 0) {
+        const file = queue.shift()!
+        const chain = seen.get(file)!
+        const rel = relative(SRC, file)
+        if (NODE_ONLY_FILES.has(rel)) violations.push(`${chain.join(' -> ')}: Node-only file`)
+        for (const m of readFileSync(file, 'utf8').matchAll(VALUE_IMPORT)) {
+          if (m[1] !== undefined) continue // import type / export type: erased
+          const spec = m[2] ?? m[3] ?? m[4] ?? ''
+          if (builtins.has(spec) || builtins.has(spec.split('/')[0] ?? spec)) {
+            violations.push(`${chain.join(' -> ')}: imports ${spec}`)
+          } else if (spec.startsWith('.')) {
+            const target = resolveTs(resolve(dirname(file), spec))
+            if (!seen.has(target)) {
+              seen.set(target, [...chain, relative(SRC, target)])
+              queue.push(target)
+            }
+          }
+        }
+      }
+    }
+    expect(violations).toEqual([])
+  })
 })
+
+/** import/export statements (group 1 set when type-only), side-effect imports and dynamic imports. */
+const VALUE_IMPORT =
+  /(?:^|\n)\s*(?:import|export)(\s+type)?\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g
+
+/** The .ts file a relative `.js` specifier names. */
+function resolveTs(path: string): string {
+  const ts = path.replace(/\.js$/, '.ts')
+  if (existsSync(ts) && statSync(ts).isFile()) return ts
+  return join(path, 'index.ts')
+}

@@ -4,7 +4,7 @@
  * update with `npx vitest run src/exports.test.ts -u`.
  */
 import { describe, expect, it } from 'vitest'
-import { entries } from '../tsup.config.js'
+import { browserEntries, entries } from '../tsup.config.js'
 
 const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   index: () => import('./index.js'),
@@ -18,6 +18,49 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   'backtest/index': () => import('./backtest/index.js'),
   'sim/index': () => import('./sim/index.js'),
 }
+
+/** Browser builds: loader, the Node build they mirror, and the Node-only names they leave out. */
+const browserBuilds: Record<
+  string,
+  { load: () => Promise<Record<string, unknown>>; node: string; nodeOnly: readonly string[] }
+> = {
+  'index.browser': { load: () => import('./index.browser.js'), node: 'index', nodeOnly: ['serveMetrics'] },
+  'risk/index.browser': {
+    load: () => import('./risk/index.browser.js'),
+    node: 'risk/index',
+    nodeOnly: ['FileStateStore', 'FileStateStoreConfigSchema'],
+  },
+  'backtest/index.browser': {
+    load: () => import('./backtest/index.browser.js'),
+    node: 'backtest/index',
+    nodeOnly: [
+      'Recorder',
+      'RecorderOptionsSchema',
+      'readCandlesCsv',
+      'readRecording',
+      'sweep',
+      'writeReport',
+    ],
+  },
+}
+
+describe('browser builds', () => {
+  it('covers every browser entry', () => {
+    expect(Object.keys(browserBuilds).sort()).toEqual(Object.keys(browserEntries).sort())
+  })
+
+  for (const [name, b] of Object.entries(browserBuilds)) {
+    it(`${name} exports the Node build's names minus exactly the Node-only ones`, async () => {
+      const [browser, node] = await Promise.all([b.load(), loaders[b.node]!()])
+      const expected = Object.keys(node)
+        .filter((k) => !b.nodeOnly.includes(k))
+        .sort()
+      expect(Object.keys(browser).sort()).toEqual(expected)
+      for (const k of b.nodeOnly) expect(Object.keys(node)).toContain(k)
+      for (const k of expected) expect(browser[k], k).toBe(node[k])
+    })
+  }
+})
 
 describe('public exports', () => {
   it('covers every entry point', () => {

@@ -7,4 +7,6 @@
 export * from './core/index.js'
 export * from './decimal/index.js'
 export * from './engine/index.js'
+// Node only (node:http); the browser build (index.browser.ts) is this file without it.
+export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './engine/serveMetrics.js'
 export * from './errors/index.js'

@@ -30,10 +30,10 @@ function sources(): Array<[string, string]> {
 }
 
 describe('source rules', () => {
-  it('declares the Clock validator only in core/schemas.ts (others use ClockSchema / isClock)', () => {
+  it('declares the Clock validator only in core/timeSchemas.ts (others use ClockSchema / isClock)', () => {
     const local = /\.custom<Clock>|(const|function)\s+isClock\b|\(v as Clock\)\.now|now:\s*z\.function/
     const offenders = sources()
-      .filter(([rel, code]) => rel !== join('core', 'schemas.ts') && local.test(code))
+      .filter(([rel, code]) => rel !== join('core', 'timeSchemas.ts') && local.test(code))
       .map(([rel]) => rel)
     expect(offenders).toEqual([])
   })

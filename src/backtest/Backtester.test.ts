@@ -7,8 +7,10 @@ import { Decimal } from '../decimal/index.js'
 import { EmaCrossover, type Strategy, type StrategyContext } from '../strategies/index.js'
 import { Backtester } from './Backtester.js'
 import { EquityCurve } from './EquityCurve.js'
-import { renderHtmlReport, writeReport } from './htmlReport.js'
-import { candlesFromJson, readCandlesCsv, syntheticCandles } from './sources.js'
+import { renderHtmlReport } from './htmlReport.js'
+import { readCandlesCsv } from './readCandlesCsv.js'
+import { candlesFromJson, syntheticCandles } from './sources.js'
+import { writeReport } from './writeReport.js'
 
 const btc: Instrument = {
   venue: 'binance',

@@ -1,14 +1,19 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ManualClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { subscribe, TypedEmitter } from '../core/events.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
 import { DecimalInputSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
-import { type ClosedTrade, TradingEngine } from '../engine/index.js'
+// Not the engine and risk index files: those also export Node-only code (serveMetrics, FileStateStore), which the
+// browser build of tradekit/backtest must not reach.
+import type { ClosedTrade } from '../engine/TradeLedger.js'
+import { TradingEngine } from '../engine/TradingEngine.js'
 import type { TradekitError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
-import { MemoryStateStore, RiskManager, type RiskManagerConfig } from '../risk/index.js'
+import type { RiskManagerConfig } from '../risk/config.js'
+import { RiskManager } from '../risk/RiskManager.js'
+import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { type CandleSource, intervalMs } from './sources.js'
@@ -16,34 +21,35 @@ import { type CandleSource, intervalMs } from './sources.js'
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
 
 /** Schema of {@link BacktesterConfig}: every option with its default. Unknown keys are rejected. */
-export const BacktesterConfigSchema = z
-  .object({
-    /** Instruments the candles belong to (their filters are enforced by risk and the paper venue). At least one. */
-    instruments: z.array(z.custom<Instrument>(isObject, 'must be an Instrument')).min(1).readonly(),
-    /** Starting cash, e.g. `{ USDT: '10000' }`. */
-    balances: z.record(z.string(), DecimalInputSchema).readonly(),
-    /** Account currency. Default `USDT`. */
-    accountCurrency: z.string().min(1).default('USDT'),
-    /** Builds fresh strategy instances for a run (a run never reuses state from another). */
-    strategies: z.custom<() => readonly Strategy[]>((v) => typeof v === 'function', 'must be a function'),
-    /** RiskManager options (clock and store are supplied by the backtester; validated by RiskManager). */
-    risk: z.custom<Omit<RiskManagerConfig, 'clock' | 'store'>>(isObject, 'must be an object').optional(),
-    /** PaperTrader options (fees, slippage, latency; validated by PaperTrader). */
-    paper: z
-      .custom<
-        Omit<PaperTraderConfig, 'instruments' | 'portfolio' | 'clock' | 'balances' | 'accountCurrency'>
-      >(isObject, 'must be an object')
-      .optional(),
-    /** Bars per year for annualising Sharpe/Sortino. Default: from the first candle's interval (365-day year). */
-    barsPerYear: z.number().positive().optional(),
-    /** Points kept in the report's equity curve (at least 16 are kept). Default 1000. */
-    curvePoints: z.number().int().positive().default(1000),
-    /** Trades kept in the report (the statistics use all of them). Default 10 000. */
-    maxTradesInReport: z.number().int().nonnegative().default(10_000),
-    /** Signals kept in the report's `signalLog`. Default 10 000. */
-    maxSignalsInReport: z.number().int().nonnegative().default(10_000),
-  })
-  .strict()
+export const BacktesterConfigSchema = z.strictObject({
+  /** Instruments the candles belong to (their filters are enforced by risk and the paper venue). At least one. */
+  instruments: z.readonly(
+    /* @__PURE__ */ z.array(z.custom<Instrument>(isObject, 'must be an Instrument')).check(z.minLength(1)),
+  ),
+  /** Starting cash, e.g. `{ USDT: '10000' }`. */
+  balances: z.readonly(z.record(z.string(), DecimalInputSchema)),
+  /** Account currency. Default `USDT`. */
+  accountCurrency: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'USDT'),
+  /** Builds fresh strategy instances for a run (a run never reuses state from another). */
+  strategies: z.custom<() => readonly Strategy[]>((v) => typeof v === 'function', 'must be a function'),
+  /** RiskManager options (clock and store are supplied by the backtester; validated by RiskManager). */
+  risk: z.optional(z.custom<Omit<RiskManagerConfig, 'clock' | 'store'>>(isObject, 'must be an object')),
+  /** PaperTrader options (fees, slippage, latency; validated by PaperTrader). */
+  paper: z.optional(
+    z.custom<Omit<PaperTraderConfig, 'instruments' | 'portfolio' | 'clock' | 'balances' | 'accountCurrency'>>(
+      isObject,
+      'must be an object',
+    ),
+  ),
+  /** Bars per year for annualising Sharpe/Sortino. Default: from the first candle's interval (365-day year). */
+  barsPerYear: z.optional(/* @__PURE__ */ z.number().check(z.positive())),
+  /** Points kept in the report's equity curve (at least 16 are kept). Default 1000. */
+  curvePoints: z._default(/* @__PURE__ */ z.int().check(z.positive()), 1000),
+  /** Trades kept in the report (the statistics use all of them). Default 10 000. */
+  maxTradesInReport: z._default(/* @__PURE__ */ z.int().check(z.nonnegative()), 10_000),
+  /** Signals kept in the report's `signalLog`. Default 10 000. */
+  maxSignalsInReport: z._default(/* @__PURE__ */ z.int().check(z.nonnegative()), 10_000),
+})
 
 /** Options of {@link Backtester} (defaults documented on {@link BacktesterConfigSchema}). */
 export type BacktesterConfig = z.input<typeof BacktesterConfigSchema>

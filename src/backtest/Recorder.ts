@@ -1,5 +1,5 @@
 import { WebSocket as IsoWebSocket } from 'isows'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
@@ -21,18 +21,16 @@ export interface RecordedMessage {
 }
 
 /** Schema of {@link RecorderOptions}: every option with its default. Unknown keys are rejected. */
-export const RecorderOptionsSchema = z
-  .object({
-    /** Time source of the receive times. Default: the system clock. */
-    clock: ClockSchema.optional(),
-    /** Messages buffered while the disk is slow; beyond this they are dropped and counted. Default 100 000. */
-    maxBuffered: z.number().int().positive().default(100_000),
-    /** Called when a message is dropped or a write fails (never throws into the caller's stream). Default: ignore. */
-    onError: z
-      .custom<(e: TradekitError | Error) => void>((v) => typeof v === 'function', 'must be a function')
-      .optional(),
-  })
-  .strict()
+export const RecorderOptionsSchema = z.strictObject({
+  /** Time source of the receive times. Default: the system clock. */
+  clock: z.optional(ClockSchema),
+  /** Messages buffered while the disk is slow; beyond this they are dropped and counted. Default 100 000. */
+  maxBuffered: z._default(/* @__PURE__ */ z.int().check(z.positive()), 100_000),
+  /** Called when a message is dropped or a write fails (never throws into the caller's stream). Default: ignore. */
+  onError: z.optional(
+    z.custom<(e: TradekitError | Error) => void>((v) => typeof v === 'function', 'must be a function'),
+  ),
+})
 
 /** Options of {@link Recorder.open} (defaults documented on {@link RecorderOptionsSchema}). */
 export type RecorderOptions = z.input<typeof RecorderOptionsSchema>

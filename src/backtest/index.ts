@@ -5,30 +5,10 @@
  *
  * @packageDocumentation
  */
-export {
-  Backtester,
-  type BacktesterConfig,
-  BacktesterConfigSchema,
-  type BacktestReport,
-} from './Backtester.js'
-export { EquityCurve, type EquityPoint } from './EquityCurve.js'
-export { renderHtmlReport, writeReport } from './htmlReport.js'
-export { type RecordedMessage, Recorder, type RecorderOptions, RecorderOptionsSchema } from './Recorder.js'
-export {
-  type ReplayDecoder,
-  type ReplayEvent,
-  ReplayFeed,
-  type ReplayFeedConfig,
-  type ReplayStats,
-  readRecording,
-} from './ReplayFeed.js'
-export {
-  type CandleLabels,
-  type CandleSource,
-  candlesFromJson,
-  intervalMs,
-  readCandlesCsv,
-  syntheticCandles,
-  toCandle,
-} from './sources.js'
-export { gridCombinations, type SweepOptions, type SweepResult, sweep } from './sweep.js'
+export * from './index.browser.js'
+// Node only: the browser build (index.browser.ts) is this file without them.
+export { Recorder, type RecorderOptions, RecorderOptionsSchema } from './Recorder.js'
+export { readCandlesCsv } from './readCandlesCsv.js'
+export { readRecording } from './readRecording.js'
+export { type SweepOptions, type SweepResult, sweep } from './sweep.js'
+export { writeReport } from './writeReport.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { gridCombinations, sweep } from './sweep.js'
+import { gridCombinations } from './gridCombinations.js'
+import { sweep } from './sweep.js'
 
 describe('sweep', () => {
   it('enumerates the grid', () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type TradekitError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
 import { type Clock, SystemClock } from './clock.js'
@@ -8,25 +8,24 @@ import { ClockSchema } from './schemas.js'
 import type { BookLevel, BookSnapshot } from './types.js'
 
 /** Schema of {@link OrderBookConfig}: every option with its default. */
-export const OrderBookConfigSchema = z
-  .object({
-    /** Venue name put on every snapshot (`binance`, `binance-usdm`, `polymarket`). */
-    venue: z.string().min(1),
-    /** Instrument symbol (or outcome token id) put on every snapshot. */
-    symbol: z.string().min(1),
-    /** Levels kept per side (default 10 000); the worst ones are dropped beyond it. */
-    maxLevels: z.number().int().positive().default(10_000),
-    /** Levels per side in the snapshot emitted on `book` (default 20; `Infinity` for the whole book). */
-    bookDepth: z
-      .custom<number>(
-        (n) => typeof n === 'number' && (n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n > 0)),
-        'must be a positive integer or Infinity',
-      )
-      .default(20),
-    /** Clock stamping updates applied without a `tsEvent` (default the system clock). */
-    clock: ClockSchema.optional(),
-  })
-  .strict()
+export const OrderBookConfigSchema = z.strictObject({
+  /** Venue name put on every snapshot (`binance`, `binance-usdm`, `polymarket`). */
+  venue: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Instrument symbol (or outcome token id) put on every snapshot. */
+  symbol: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Levels kept per side (default 10 000); the worst ones are dropped beyond it. */
+  maxLevels: z._default(/* @__PURE__ */ z.int().check(z.positive()), 10_000),
+  /** Levels per side in the snapshot emitted on `book` (default 20; `Infinity` for the whole book). */
+  bookDepth: z._default(
+    z.custom<number>(
+      (n) => typeof n === 'number' && (n === Number.POSITIVE_INFINITY || (Number.isInteger(n) && n > 0)),
+      'must be a positive integer or Infinity',
+    ),
+    20,
+  ),
+  /** Clock stamping updates applied without a `tsEvent` (default the system clock). */
+  clock: z.optional(ClockSchema),
+})
 
 /** Constructor options of {@link OrderBook} (see {@link OrderBookConfigSchema} for defaults). */
 export type OrderBookConfig = z.input<typeof OrderBookConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from './config.js'
 
 /** Handle returned by {@link Clock.setTimeout}. */
@@ -159,14 +159,12 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 }
 
 /** Schema of {@link ScaledClockConfig}. Unknown keys are rejected. */
-export const ScaledClockConfigSchema = z
-  .object({
-    /** How many times faster than real time: a positive number (required). */
-    speed: z.number().positive(),
-    /** Clock time at construction, epoch ms. Default: the wall-clock time at construction. */
-    startMs: z.number().optional(),
-  })
-  .strict()
+export const ScaledClockConfigSchema = z.strictObject({
+  /** How many times faster than real time: a positive number (required). */
+  speed: /* @__PURE__ */ z.number().check(z.positive()),
+  /** Clock time at construction, epoch ms. Default: the wall-clock time at construction. */
+  startMs: z.optional(z.number()),
+})
 
 /** Options of {@link ScaledClock} (see {@link ScaledClockConfigSchema}). */
 export type ScaledClockConfig = z.input<typeof ScaledClockConfigSchema>

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as zClassic from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from './config.js'
 
-const Schema = z
-  .object({ timeoutMs: z.number().int().positive().default(5000), apiSecret: z.string().min(10) })
-  .strict()
+const Schema = z.strictObject({
+  timeoutMs: z._default(/* @__PURE__ */ z.int().check(z.positive()), 5000),
+  apiSecret: /* @__PURE__ */ z.string().check(z.minLength(10)),
+})
 
 describe('parseConfig', () => {
   it('applies defaults', () => {
@@ -25,5 +27,11 @@ describe('parseConfig', () => {
       expect(err.message).toContain('apiSecret')
       expect(err.message).not.toContain('short-s3')
     }
+  })
+
+  it('takes a zod classic schema too (an application may define its own with zod)', () => {
+    const Classic = zClassic.object({ n: zClassic.number().int().default(3) }).strict()
+    expect(parseConfig(Classic, {}, 'Classic')).toEqual({ n: 3 })
+    expect(() => parseConfig(Classic, { n: 1.5 }, 'Classic')).toThrow(/Invalid Classic config: n: /)
   })
 })

@@ -1,5 +1,11 @@
-import type { z } from 'zod'
+import { en } from 'zod/locales'
+import * as z from 'zod/mini'
+import { globalConfig } from 'zod/v4/core'
 import { ConfigError } from '../errors/index.js'
+
+// zod/mini ships no locale (zod classic registers English on first use): without one every issue reads "Invalid
+// input". English unless the application configured a locale of its own.
+if (!globalConfig.localeError) z.config(en())
 
 /**
  * Validates `input` against a zod schema and returns the parsed output (defaults applied). On failure throws one
@@ -11,8 +17,9 @@ import { ConfigError } from '../errors/index.js'
  * const cfg = parseConfig(MyConfigSchema, userInput, 'MyComponent')
  * ```
  */
-export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name: string): z.output<S> {
-  const r = schema.safeParse(input)
+export function parseConfig<S extends z.core.$ZodType>(schema: S, input: unknown, name: string): z.output<S> {
+  // The function form takes any zod 4 schema (zod/mini's or zod classic's).
+  const r = z.safeParse(schema, input)
   if (r.success) return r.data
   const issues = formatIssues(r.error)
   throw new ConfigError(`Invalid ${name} config: ${issues.join('; ')}`, issues)
@@ -27,6 +34,6 @@ export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, name
  * if (!r.success) throw new ConfigError('Invalid config', formatIssues(r.error)) // ['timeoutMs: Too small: ...']
  * ```
  */
-export function formatIssues(error: z.ZodError): string[] {
+export function formatIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
 }

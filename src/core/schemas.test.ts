@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import * as z from 'zod/mini'
 import { Decimal } from '../decimal/index.js'
 import { ManualClock, SystemClock } from './clock.js'
 import {
@@ -23,7 +24,7 @@ describe('shared schemas', () => {
     expect(DurationMsSchema.safeParse(-1).success).toBe(false)
     expect(DurationMsSchema.safeParse(1.5).success).toBe(false)
     expect(PositiveDurationMsSchema.safeParse(0).success).toBe(false)
-    expect(PositiveDurationMsSchema.default(10).parse(undefined)).toBe(10)
+    expect(z._default(PositiveDurationMsSchema, 10).parse(undefined)).toBe(10)
   })
 
   it('decimal schemas accept string, number or Decimal; the positive one parses strictly', () => {

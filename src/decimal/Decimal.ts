@@ -6,7 +6,7 @@ import { Decimal as DecimalJs } from 'decimal.js'
  * tradekit's own decimal.js constructor: 40 significant digits, ROUND_HALF_EVEN, and never an exponent in
  * `toString()`. It is a `clone()`, so the host app's global `Decimal.set` is never touched and never affects us.
  */
-export const Decimal = DecimalJs.clone({
+export const Decimal = /* @__PURE__ */ DecimalJs.clone({
   precision: 40,
   rounding: DecimalJs.ROUND_HALF_EVEN,
   toExpNeg: -9e15,

@@ -111,9 +111,18 @@ export function toDecimal(input: DecimalLike, options: ParseDecimalOptions = {})
 }
 
 function invalid(field: string, input: unknown, why: string): ValidationError {
-  const shown = typeof input === 'string' ? input : String(input)
+  const shown = typeof input === 'string' ? input : show(input)
   return new ValidationError(`Invalid ${field} "${shown.slice(0, 64)}": ${why}`, {
     field,
     details: { input: shown.slice(0, 64) },
   })
+}
+
+/** `String(input)`, or its tag when that throws (an object with a broken `toString`). */
+function show(input: unknown): string {
+  try {
+    return String(input)
+  } catch {
+    return Object.prototype.toString.call(input)
+  }
 }

@@ -15,11 +15,12 @@ export const RoundingMode = {
 /** Union of {@link RoundingMode} values. */
 export type RoundingMode = (typeof RoundingMode)[keyof typeof RoundingMode]
 
-const DECIMAL_MODE: Record<RoundingMode, DecimalJs.Rounding> = {
+// Pure, so that a bundle that does not round drops it (and decimal.js with it).
+const DECIMAL_MODE: Record<RoundingMode, DecimalJs.Rounding> = /* @__PURE__ */ (() => ({
   DOWN: Decimal.ROUND_FLOOR,
   UP: Decimal.ROUND_CEIL,
   NEAREST: Decimal.ROUND_HALF_UP,
-}
+}))()
 
 /**
  * Rounds `value` to a multiple of `increment` (measured from `origin`, default 0), in exact decimal arithmetic.

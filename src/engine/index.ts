@@ -9,7 +9,6 @@ export type {
 export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
 export type { StrategyStateStore } from './StrategyStateStore.js'
-export { type MetricsServer, type ServeMetricsOptions, serveMetrics } from './serveMetrics.js'
 export type { ClosedTrade } from './TradeLedger.js'
 export { TradingEngine } from './TradingEngine.js'
 export { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'

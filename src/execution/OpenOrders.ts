@@ -1,20 +1,18 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import { isTerminalStatus, type OrderTransitionInfo, transitionOrder } from '../core/orderState.js'
 import type { OrderFilter } from '../core/ports.js'
 import type { Order, OrderStatus } from '../core/types.js'
 
 /** Schema of {@link OpenOrdersConfig}; defaults are applied here. */
-export const OpenOrdersConfigSchema = z
-  .object({
-    /** Terminal orders kept (for lookups and de-duplication of client ids); older ones are forgotten. Default 10,000. */
-    historySize: z.number().int().positive().max(1_000_000).default(10_000),
-    /** Called when a transition the order state machine forbids is attempted (the order is left unchanged). */
-    onInvalidTransition: z
-      .custom<(order: Order, attempted: OrderStatus) => void>((v) => typeof v === 'function')
-      .optional(),
-  })
-  .strict()
+export const OpenOrdersConfigSchema = z.strictObject({
+  /** Terminal orders kept (for lookups and de-duplication of client ids); older ones are forgotten. Default 10,000. */
+  historySize: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(1_000_000)), 10_000),
+  /** Called when a transition the order state machine forbids is attempted (the order is left unchanged). */
+  onInvalidTransition: z.optional(
+    z.custom<(order: Order, attempted: OrderStatus) => void>((v) => typeof v === 'function'),
+  ),
+})
 
 /** What the {@link OpenOrders} constructor takes. */
 export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>

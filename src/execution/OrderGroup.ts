@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { subscribeAll } from '../core/events.js'
@@ -66,38 +66,39 @@ export interface OrderGroupOutcome {
 }
 
 /** Schema of {@link OrderGroupConfig}; defaults are applied here. */
-export const OrderGroupConfigSchema = z
-  .object({
+export const OrderGroupConfigSchema = /* @__PURE__ */ z
+  .strictObject({
     /** The client legs are sent through (PaperTrader or OrderExecutor). */
     client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v),
     /** Time source (timers, timestamps). Default: the system clock. */
-    clock: ClockSchema.optional(),
+    clock: z.optional(ClockSchema),
     /**
      * Instruments of the legs: unwind prices are rounded to their tick and quantities to their step.
      * Default: none.
      */
-    instruments: z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)).default([]),
+    instruments: z._default(z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)), []),
     /** How long every leg has to fill in full before the group is declared failed. Default 10_000. */
-    legTimeoutMs: PositiveDurationMsSchema.max(3_600_000).default(10_000),
+    legTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
     /** On failure: unwind filled quantity (bounded slippage) or hedge it with `hedge`. Default `UNWIND`. */
-    onFailure: z.enum(['UNWIND', 'HEDGE']).default('UNWIND'),
+    onFailure: z._default(z.enum(['UNWIND', 'HEDGE']), 'UNWIND'),
     /**
      * Worst unwind price, in bps from the leg's average fill (the unwind is a LIMIT IOC at that price).
      * Default 200.
      */
-    maxUnwindSlippageBps: z.number().min(0).max(10_000).default(200),
+    maxUnwindSlippageBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 200),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
-    unwindTimeoutMs: PositiveDurationMsSchema.max(3_600_000).default(10_000),
+    unwindTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
-    hedge: z
-      .custom<(exposure: LegExposure) => OrderIntent | undefined>((v) => typeof v === 'function')
-      .optional(),
+    hedge: z.optional(
+      z.custom<(exposure: LegExposure) => OrderIntent | undefined>((v) => typeof v === 'function'),
+    ),
   })
-  .strict()
-  .refine((c) => c.onFailure !== 'HEDGE' || c.hedge !== undefined, {
-    message: 'onFailure HEDGE needs a hedge function',
-    path: ['hedge'],
-  })
+  .check(
+    z.refine((c) => c.onFailure !== 'HEDGE' || c.hedge !== undefined, {
+      message: 'onFailure HEDGE needs a hedge function',
+      path: ['hedge'],
+    }),
+  )
 
 /** What the {@link OrderGroup} constructor takes. */
 export type OrderGroupConfig = z.input<typeof OrderGroupConfigSchema>

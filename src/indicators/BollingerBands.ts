@@ -1,16 +1,14 @@
-import { z } from 'zod'
-import { parseConfig } from '../core/index.js'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
 import { RollingWindow } from './RollingWindow.js'
 import type { Indicator, PriceInput } from './types.js'
 import { MAX_PERIOD, readPrice } from './validate.js'
 
 /** Schema of {@link BollingerBandsConfig}: `period` 20 and `stdDev` 2 by default. */
-export const BollingerBandsConfigSchema = z
-  .object({
-    period: z.number().int().min(1).max(MAX_PERIOD).default(20),
-    stdDev: z.number().min(0).max(1e6).default(2),
-  })
-  .strict()
+export const BollingerBandsConfigSchema = z.strictObject({
+  period: z._default(/* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD)), 20),
+  stdDev: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1e6)), 2),
+})
 
 /** Options of {@link BollingerBands}. */
 export type BollingerBandsConfig = z.input<typeof BollingerBandsConfigSchema>

@@ -1,39 +1,33 @@
-import { z } from 'zod'
-import {
-  type Candle,
-  type Clock,
-  type Listenable,
-  parseConfig,
-  type TimerHandle,
-  type Trade,
-  TypedEmitter,
-} from '../core/index.js'
-import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
+import * as z from 'zod/mini'
+// Core files, not the core index: the indicators must not reach decimal.js (browser bundle size).
+import type { Clock, TimerHandle } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema, DurationMsSchema } from '../core/timeSchemas.js'
+import type { Candle, Trade } from '../core/types.js'
 import { type TradekitError, ValidationError } from '../errors/index.js'
 import { TIMEFRAMES, type Timeframe, timeframeEnd, timeframeStart } from './timeframe.js'
 import { checkCandle } from './validate.js'
 
 /** Schema of {@link CandleAggregatorConfig}. */
-export const CandleAggregatorConfigSchema = z
-  .object({
-    /** Output timeframe. */
-    timeframe: z.enum(TIMEFRAMES),
-    /** Venue written into the candles. */
-    venue: z.string().default(''),
-    /** Symbol written into the candles. */
-    symbol: z.string().default(''),
-    /** Closes candles on time boundaries; without it a candle closes only when later data arrives (or `flush()`). */
-    clock: ClockSchema.optional(),
-    /** Grace period after a boundary during which late data still counts for the closing candle. */
-    closeDelayMs: DurationMsSchema.max(3_600_000).default(0),
-    /** Emit flat, zero-volume candles (at the previous close) for intervals without data. */
-    fillGaps: z.boolean().default(true),
-    /** At most this many flat candles are emitted for one gap; the rest are skipped and counted. */
-    maxGapCandles: z.number().int().min(0).max(1_000_000).default(10_000),
-    /** Trade ids (or candle open times) remembered per candle to drop duplicates. */
-    maxIdsPerCandle: z.number().int().min(0).max(10_000_000).default(100_000),
-  })
-  .strict()
+export const CandleAggregatorConfigSchema = z.strictObject({
+  /** Output timeframe. */
+  timeframe: z.enum(TIMEFRAMES),
+  /** Venue written into the candles. */
+  venue: z._default(z.string(), ''),
+  /** Symbol written into the candles. */
+  symbol: z._default(z.string(), ''),
+  /** Closes candles on time boundaries; without it a candle closes only when later data arrives (or `flush()`). */
+  clock: z.optional(ClockSchema),
+  /** Grace period after a boundary during which late data still counts for the closing candle. */
+  closeDelayMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(3_600_000)), 0),
+  /** Emit flat, zero-volume candles (at the previous close) for intervals without data. */
+  fillGaps: z._default(z.boolean(), true),
+  /** At most this many flat candles are emitted for one gap; the rest are skipped and counted. */
+  maxGapCandles: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(1_000_000)), 10_000),
+  /** Trade ids (or candle open times) remembered per candle to drop duplicates. */
+  maxIdsPerCandle: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(10_000_000)), 100_000),
+})
 
 /** Options of {@link CandleAggregator} (see {@link CandleAggregatorConfigSchema} for defaults). */
 export type CandleAggregatorConfig = z.input<typeof CandleAggregatorConfigSchema>

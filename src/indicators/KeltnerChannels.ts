@@ -1,18 +1,16 @@
-import { z } from 'zod'
-import { parseConfig } from '../core/index.js'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
 import { ATR } from './ATR.js'
 import { EMA } from './EMA.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, MAX_PERIOD } from './validate.js'
 
 /** Schema of {@link KeltnerChannelsConfig}: `period` 20, `atrPeriod` 10, `multiplier` 2 by default. */
-export const KeltnerChannelsConfigSchema = z
-  .object({
-    period: z.number().int().min(1).max(MAX_PERIOD).default(20),
-    atrPeriod: z.number().int().min(1).max(MAX_PERIOD).default(10),
-    multiplier: z.number().min(0).max(1e6).default(2),
-  })
-  .strict()
+export const KeltnerChannelsConfigSchema = z.strictObject({
+  period: z._default(/* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD)), 20),
+  atrPeriod: z._default(/* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD)), 10),
+  multiplier: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1e6)), 2),
+})
 
 /** Options of {@link KeltnerChannels}. */
 export type KeltnerChannelsConfig = z.input<typeof KeltnerChannelsConfigSchema>

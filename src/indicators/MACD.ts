@@ -1,15 +1,14 @@
-import { z } from 'zod'
-import { parseConfig } from '../core/index.js'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
 import type { Indicator, PriceInput } from './types.js'
 import { MAX_PERIOD, readPrice } from './validate.js'
 
-const period = z.number().int().min(1).max(MAX_PERIOD)
+const period = /* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD))
 
 /** Schema of {@link MACDConfig}: `fast` 12, `slow` 26, `signal` 9 by default; `fast <= slow`. */
-export const MACDConfigSchema = z
-  .object({ fast: period.default(12), slow: period.default(26), signal: period.default(9) })
-  .strict()
-  .refine((c) => c.fast <= c.slow, { message: 'fast must not exceed slow', path: ['fast'] })
+export const MACDConfigSchema = /* @__PURE__ */ z
+  .strictObject({ fast: z._default(period, 12), slow: z._default(period, 26), signal: z._default(period, 9) })
+  .check(z.refine((c) => c.fast <= c.slow, { message: 'fast must not exceed slow', path: ['fast'] }))
 
 /** Options of {@link MACD}. */
 export type MACDConfig = z.input<typeof MACDConfigSchema>

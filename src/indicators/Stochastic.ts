@@ -1,16 +1,18 @@
-import { z } from 'zod'
-import { parseConfig } from '../core/index.js'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
 import { MinMaxWindow } from './MinMaxWindow.js'
 import { SMA } from './SMA.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, MAX_PERIOD } from './validate.js'
 
-const period = z.number().int().min(1).max(MAX_PERIOD)
+const period = /* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD))
 
 /** Schema of {@link StochasticConfig}: `kPeriod` 14, `kSlowing` 3, `dPeriod` 3 by default. */
-export const StochasticConfigSchema = z
-  .object({ kPeriod: period.default(14), kSlowing: period.default(3), dPeriod: period.default(3) })
-  .strict()
+export const StochasticConfigSchema = z.strictObject({
+  kPeriod: z._default(period, 14),
+  kSlowing: z._default(period, 3),
+  dPeriod: z._default(period, 3),
+})
 
 /** Options of {@link Stochastic}. */
 export type StochasticConfig = z.input<typeof StochasticConfigSchema>

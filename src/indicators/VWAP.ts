@@ -1,6 +1,6 @@
-import { z } from 'zod'
-import { parseConfig } from '../core/index.js'
-import { PositiveDurationMsSchema } from '../core/schemas.js'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
+import { PositiveDurationMsSchema } from '../core/timeSchemas.js'
 import { ValidationError } from '../errors/index.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, MAX_PERIOD } from './validate.js'
@@ -9,13 +9,11 @@ import { checkCandle, MAX_PERIOD } from './validate.js'
  * Schema of {@link VWAPConfig}. With `period`, a rolling VWAP over the last `period` candles; without it, a session
  * VWAP that restarts at every `sessionMs` boundary (default one UTC day) shifted by `sessionOffsetMs`.
  */
-export const VWAPConfigSchema = z
-  .object({
-    period: z.number().int().min(1).max(MAX_PERIOD).optional(),
-    sessionMs: PositiveDurationMsSchema.default(86_400_000),
-    sessionOffsetMs: z.number().int().default(0),
-  })
-  .strict()
+export const VWAPConfigSchema = z.strictObject({
+  period: z.optional(/* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(MAX_PERIOD))),
+  sessionMs: z._default(PositiveDurationMsSchema, 86_400_000),
+  sessionOffsetMs: z._default(z.int(), 0),
+})
 
 /** Options of {@link VWAP}. */
 export type VWAPConfig = z.input<typeof VWAPConfigSchema>

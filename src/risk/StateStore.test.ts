@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FileStateStore, MemoryStateStore, type PersistedRiskState } from './StateStore.js'
+import { FileStateStore } from './FileStateStore.js'
+import { MemoryStateStore, type PersistedRiskState } from './StateStore.js'
 
 const STATE: PersistedRiskState = {
   version: 1,

@@ -1,35 +1,33 @@
-import { z } from 'zod'
-import { formatIssues, parseConfig } from '../core/index.js'
-import { StateError, toTradekitError, ValidationError } from '../errors/index.js'
+import * as z from 'zod/mini'
+import { formatIssues } from '../core/index.js'
+import { ValidationError } from '../errors/index.js'
 import { TradingState } from './types.js'
 
 /** Decimal as an exact string in persisted state. */
-const DecimalString = z.string().regex(/^-?\d+(\.\d+)?$/)
+const DecimalString = /* @__PURE__ */ z.string().check(z.regex(/^-?\d+(\.\d+)?$/))
 
 /**
  * What a {@link TradingGuard} persists so that a restart can neither reset a tripped breaker nor forget the
  * drawdown peak or the day's starting equity. Decimals are exact strings.
  */
-export const PersistedRiskStateSchema = z
-  .object({
-    version: z.literal(1),
-    state: z.enum([TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED]),
-    /** Why the state is what it is (a {@link StateChangeReason}). */
-    reason: z.string(),
-    /** Free-text detail of the last transition (the kill switch's reason, ...). */
-    detail: z.string().optional(),
-    /** When the state last changed, epoch ms. */
-    since: z.number().finite(),
-    peakEquity: DecimalString.optional(),
-    dayKey: z.string().optional(),
-    dayStartEquity: DecimalString.optional(),
-    consecutiveLosses: z.number().int().nonnegative(),
-    /** End of the losing-streak cooldown, epoch ms. */
-    cooldownUntil: z.number().finite().optional(),
-    /** When this snapshot was written, epoch ms. */
-    tsSaved: z.number().finite(),
-  })
-  .strict()
+export const PersistedRiskStateSchema = z.strictObject({
+  version: z.literal(1),
+  state: z.enum([TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED]),
+  /** Why the state is what it is (a {@link StateChangeReason}). */
+  reason: z.string(),
+  /** Free-text detail of the last transition (the kill switch's reason, ...). */
+  detail: z.optional(z.string()),
+  /** When the state last changed, epoch ms. */
+  since: z.number(),
+  peakEquity: z.optional(DecimalString),
+  dayKey: z.optional(z.string()),
+  dayStartEquity: z.optional(DecimalString),
+  consecutiveLosses: /* @__PURE__ */ z.int().check(z.nonnegative()),
+  /** End of the losing-streak cooldown, epoch ms. */
+  cooldownUntil: z.optional(z.number()),
+  /** When this snapshot was written, epoch ms. */
+  tsSaved: z.number(),
+})
 
 /** The persisted breaker state (see {@link PersistedRiskStateSchema}). */
 export type PersistedRiskState = z.output<typeof PersistedRiskStateSchema>
@@ -100,77 +98,5 @@ export class MemoryStateStore implements StateStore {
   /** The last saved state, or `undefined`. */
   peek(): PersistedRiskState | undefined {
     return this.#json === undefined ? undefined : (JSON.parse(this.#json) as PersistedRiskState)
-  }
-}
-
-/** Configuration of a {@link FileStateStore} (no defaults: the path is required). */
-export const FileStateStoreConfigSchema = z
-  .object({
-    /** Path of the JSON file. Its directory must exist. */
-    path: z.string().min(1, 'FileStateStore needs a non-empty path'),
-  })
-  .strict()
-
-/** What {@link FileStateStore} accepts. */
-export type FileStateStoreConfig = z.input<typeof FileStateStoreConfigSchema>
-
-/**
- * The default durable {@link StateStore}: one JSON file, written atomically (a temp file in the same directory,
- * flushed with fsync, then renamed over the target). Node only; `node:fs` is imported lazily, so the risk module
- * still loads in browsers.
- *
- * @example
- * ```ts
- * const risk = new RiskManager({ store: new FileStateStore({ path: './risk-state.json' }) })
- * await risk.start() // a HALTED state saved before a restart is still HALTED
- * ```
- */
-export class FileStateStore implements StateStore {
-  /** The file written. */
-  readonly path: string
-  #seq = 0
-
-  constructor(config: FileStateStoreConfig) {
-    this.path = parseConfig(FileStateStoreConfigSchema, config, 'FileStateStore').path
-  }
-
-  async load(): Promise<PersistedRiskState | undefined> {
-    const fs = await import('node:fs/promises')
-    let text: string
-    try {
-      text = await fs.readFile(this.path, 'utf8')
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'ENOENT') return undefined
-      throw new StateError(`Cannot read risk state "${this.path}"`, { cause: e })
-    }
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (e) {
-      throw new ValidationError(`Risk state file "${this.path}" is not valid JSON`, {
-        field: 'riskState',
-        cause: e,
-      })
-    }
-    return parsePersistedRiskState(json)
-  }
-
-  async save(state: PersistedRiskState): Promise<void> {
-    const fs = await import('node:fs/promises')
-    const data = `${JSON.stringify(parsePersistedRiskState(state), null, 2)}\n`
-    const tmp = `${this.path}.${Math.random().toString(36).slice(2, 10)}-${(this.#seq++).toString(36)}.tmp`
-    try {
-      const fh = await fs.open(tmp, 'w', 0o600)
-      try {
-        await fh.writeFile(data, 'utf8')
-        await fh.sync()
-      } finally {
-        await fh.close()
-      }
-      await fs.rename(tmp, this.path)
-    } catch (e) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined)
-      throw toTradekitError(new StateError(`Cannot write risk state "${this.path}"`, { cause: e }))
-    }
   }
 }

@@ -1,16 +1,17 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import type { Candle } from '../core/types.js'
 import { BollingerBands } from '../indicators/index.js'
 import { CandleStrategy, CandleStrategyConfigSchema, type CandleVerdict } from './CandleStrategy.js'
 
 /** Parameters of {@link BollingerBreakout}. */
-export const BollingerBreakoutConfigSchema = CandleStrategyConfigSchema.extend({
+export const BollingerBreakoutConfigSchema = z.strictObject({
+  ...CandleStrategyConfigSchema.shape,
   /** Bands period. Default 20. */
-  period: z.number().int().min(2).default(20),
+  period: z._default(/* @__PURE__ */ z.int().check(z.minimum(2)), 20),
   /** Band width in population standard deviations. Default 2. */
-  stdDev: z.number().positive().default(2),
-}).strict()
+  stdDev: z._default(/* @__PURE__ */ z.number().check(z.positive()), 2),
+})
 /** Parameters of {@link BollingerBreakout} (input form). */
 export type BollingerBreakoutConfig = z.input<typeof BollingerBreakoutConfigSchema>
 

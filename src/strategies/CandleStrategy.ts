@@ -1,17 +1,17 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Candle, Side } from '../core/types.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
 /** Parameters every built-in candle strategy takes. */
 export const CandleStrategyConfigSchema = z.object({
   /** Strategy id; defaults to `<name>:<venue>:<symbol>:<interval>`. */
-  id: z.string().min(1).optional(),
-  venue: z.string().min(1),
-  symbol: z.string().min(1),
+  id: z.optional(/* @__PURE__ */ z.string().check(z.minLength(1))),
+  venue: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  symbol: /* @__PURE__ */ z.string().check(z.minLength(1)),
   /** Candle interval the strategy reads (`1m`, `1h`). */
-  interval: z.string().min(1),
+  interval: /* @__PURE__ */ z.string().check(z.minLength(1)),
   /** Also open shorts on bearish signals (perpetuals). Default false: long-only, bearish signals only exit. */
-  allowShort: z.boolean().default(false),
+  allowShort: z._default(z.boolean(), false),
 })
 /** Parameters every built-in candle strategy takes (input form). */
 export type CandleStrategyConfig = z.input<typeof CandleStrategyConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import { DurationMsSchema } from '../core/schemas.js'
 import type { BookLevel, BookSnapshot } from '../core/types.js'
@@ -6,26 +6,24 @@ import { Decimal } from '../decimal/index.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
 /** Parameters of {@link ComplementArbitrage}. */
-export const ComplementArbitrageConfigSchema = z
-  .object({
-    id: z.string().min(1).optional(),
-    venue: z.string().min(1).default('polymarket'),
-    /** Token id of the YES outcome. */
-    yesTokenId: z.string().min(1),
-    /** Token id of the NO outcome of the same market. */
-    noTokenId: z.string().min(1),
-    /** Fee per share as a fraction of the price paid, charged on each leg. Default 0. */
-    feeRate: z.number().min(0).lt(1).default(0),
-    /** Required edge per share pair after fees. Default 0.01 (one cent). */
-    margin: z.number().min(0).lt(1).default(0.01),
-    /** Largest pair quantity per opportunity (shares). Default 100. */
-    maxShares: z.number().positive().default(100),
-    /** Smallest pair quantity worth trading (shares). Default 5 (Polymarket's usual minimum order size). */
-    minShares: z.number().positive().default(5),
-    /** Wait at least this long between two opportunities, ms. Default 5000. */
-    cooldownMs: DurationMsSchema.default(5000),
-  })
-  .strict()
+export const ComplementArbitrageConfigSchema = z.strictObject({
+  id: z.optional(/* @__PURE__ */ z.string().check(z.minLength(1))),
+  venue: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'polymarket'),
+  /** Token id of the YES outcome. */
+  yesTokenId: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Token id of the NO outcome of the same market. */
+  noTokenId: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Fee per share as a fraction of the price paid, charged on each leg. Default 0. */
+  feeRate: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.lt(1)), 0),
+  /** Required edge per share pair after fees. Default 0.01 (one cent). */
+  margin: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.lt(1)), 0.01),
+  /** Largest pair quantity per opportunity (shares). Default 100. */
+  maxShares: z._default(/* @__PURE__ */ z.number().check(z.positive()), 100),
+  /** Smallest pair quantity worth trading (shares). Default 5 (Polymarket's usual minimum order size). */
+  minShares: z._default(/* @__PURE__ */ z.number().check(z.positive()), 5),
+  /** Wait at least this long between two opportunities, ms. Default 5000. */
+  cooldownMs: z._default(DurationMsSchema, 5000),
+})
 /** Parameters of {@link ComplementArbitrage} (input form). */
 export type ComplementArbitrageConfig = z.input<typeof ComplementArbitrageConfigSchema>
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import type { Candle } from '../core/types.js'
 import { EMA } from '../indicators/index.js'
@@ -10,14 +10,15 @@ import {
 } from './CandleStrategy.js'
 
 /** Parameters of {@link EmaCrossover}. */
-export const EmaCrossoverConfigSchema = CandleStrategyConfigSchema.extend({
-  /** Fast EMA period. Default 9. */
-  fast: z.number().int().min(1).default(9),
-  /** Slow EMA period. Default 21. */
-  slow: z.number().int().min(2).default(21),
-})
-  .strict()
-  .refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] })
+export const EmaCrossoverConfigSchema = /* @__PURE__ */ z
+  .strictObject({
+    ...CandleStrategyConfigSchema.shape,
+    /** Fast EMA period. Default 9. */
+    fast: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 9),
+    /** Slow EMA period. Default 21. */
+    slow: z._default(/* @__PURE__ */ z.int().check(z.minimum(2)), 21),
+  })
+  .check(z.refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] }))
 /** Parameters of {@link EmaCrossover} (input form). */
 export type EmaCrossoverConfig = z.input<typeof EmaCrossoverConfigSchema>
 

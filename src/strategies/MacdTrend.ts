@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import type { Candle } from '../core/types.js'
 import { MACD } from '../indicators/index.js'
@@ -10,13 +10,14 @@ import {
 } from './CandleStrategy.js'
 
 /** Parameters of {@link MacdTrend}. */
-export const MacdTrendConfigSchema = CandleStrategyConfigSchema.extend({
-  fast: z.number().int().min(1).default(12),
-  slow: z.number().int().min(2).default(26),
-  signal: z.number().int().min(1).default(9),
-})
-  .strict()
-  .refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] })
+export const MacdTrendConfigSchema = /* @__PURE__ */ z
+  .strictObject({
+    ...CandleStrategyConfigSchema.shape,
+    fast: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 12),
+    slow: z._default(/* @__PURE__ */ z.int().check(z.minimum(2)), 26),
+    signal: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 9),
+  })
+  .check(z.refine((c) => c.fast < c.slow, { message: 'fast must be shorter than slow', path: ['fast'] }))
 /** Parameters of {@link MacdTrend} (input form). */
 export type MacdTrendConfig = z.input<typeof MacdTrendConfigSchema>
 

@@ -1,22 +1,20 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import type { BookSnapshot } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
 /** Parameters of {@link ResolutionSniper}. */
-export const ResolutionSniperConfigSchema = z
-  .object({
-    id: z.string().min(1).optional(),
-    venue: z.string().min(1).default('polymarket'),
-    /** Outcome token ids to watch. */
-    tokenIds: z.array(z.string().min(1)).min(1),
-    /** Buy only while the winning outcome's ask is below this price. Default 0.98. */
-    threshold: z.number().gt(0).lt(1).default(0.98),
-    /** Largest quantity per resolved outcome (shares). Default 100. */
-    maxShares: z.number().positive().default(100),
-  })
-  .strict()
+export const ResolutionSniperConfigSchema = z.strictObject({
+  id: z.optional(/* @__PURE__ */ z.string().check(z.minLength(1))),
+  venue: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'polymarket'),
+  /** Outcome token ids to watch. */
+  tokenIds: /* @__PURE__ */ z.array(/* @__PURE__ */ z.string().check(z.minLength(1))).check(z.minLength(1)),
+  /** Buy only while the winning outcome's ask is below this price. Default 0.98. */
+  threshold: z._default(/* @__PURE__ */ z.number().check(z.gt(0), z.lt(1)), 0.98),
+  /** Largest quantity per resolved outcome (shares). Default 100. */
+  maxShares: z._default(/* @__PURE__ */ z.number().check(z.positive()), 100),
+})
 /** Parameters of {@link ResolutionSniper} (input form). */
 export type ResolutionSniperConfig = z.input<typeof ResolutionSniperConfigSchema>
 

@@ -1,23 +1,26 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import type { Candle } from '../core/types.js'
 import { RSI } from '../indicators/index.js'
 import { CandleStrategy, CandleStrategyConfigSchema, type CandleVerdict } from './CandleStrategy.js'
 
 /** Parameters of {@link RsiMeanReversion}. */
-export const RsiMeanReversionConfigSchema = CandleStrategyConfigSchema.extend({
-  /** RSI period (Wilder). Default 14. */
-  period: z.number().int().min(2).default(14),
-  /** Bullish when RSI crosses below this level. Default 30. */
-  oversold: z.number().gt(0).lt(100).default(30),
-  /** Bearish when RSI crosses above this level. Default 70. */
-  overbought: z.number().gt(0).lt(100).default(70),
-})
-  .strict()
-  .refine((c) => c.oversold < c.overbought, {
-    message: 'oversold must be below overbought',
-    path: ['oversold'],
+export const RsiMeanReversionConfigSchema = /* @__PURE__ */ z
+  .strictObject({
+    ...CandleStrategyConfigSchema.shape,
+    /** RSI period (Wilder). Default 14. */
+    period: z._default(/* @__PURE__ */ z.int().check(z.minimum(2)), 14),
+    /** Bullish when RSI crosses below this level. Default 30. */
+    oversold: z._default(/* @__PURE__ */ z.number().check(z.gt(0), z.lt(100)), 30),
+    /** Bearish when RSI crosses above this level. Default 70. */
+    overbought: z._default(/* @__PURE__ */ z.number().check(z.gt(0), z.lt(100)), 70),
   })
+  .check(
+    z.refine((c) => c.oversold < c.overbought, {
+      message: 'oversold must be below overbought',
+      path: ['oversold'],
+    }),
+  )
 /** Parameters of {@link RsiMeanReversion} (input form). */
 export type RsiMeanReversionConfig = z.input<typeof RsiMeanReversionConfigSchema>
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
@@ -18,20 +18,18 @@ export const CircuitState = {
 export type CircuitState = (typeof CircuitState)[keyof typeof CircuitState]
 
 /** Schema of {@link CircuitBreakerConfig}; defaults are applied here. */
-export const CircuitBreakerConfigSchema = z
-  .object({
-    /** Consecutive failures that open the circuit. Default 5. */
-    failureThreshold: z.number().int().positive().default(5),
-    /** How long the circuit stays open before a trial call, in ms. Default 30 s. */
-    cooldownMs: DurationMsSchema.default(30_000),
-    /** Trial calls allowed at once while half-open. Default 1. */
-    halfOpenMaxCalls: z.number().int().positive().default(1),
-    /** Time source; default `SystemClock`. */
-    clock: ClockSchema.optional(),
-    /** Receives errors emitted while nobody listens to `error`. */
-    onUnhandledError: z.custom<(e: TradekitError) => void>((v) => typeof v === 'function').optional(),
-  })
-  .strict()
+export const CircuitBreakerConfigSchema = z.strictObject({
+  /** Consecutive failures that open the circuit. Default 5. */
+  failureThreshold: z._default(/* @__PURE__ */ z.int().check(z.positive()), 5),
+  /** How long the circuit stays open before a trial call, in ms. Default 30 s. */
+  cooldownMs: z._default(DurationMsSchema, 30_000),
+  /** Trial calls allowed at once while half-open. Default 1. */
+  halfOpenMaxCalls: z._default(/* @__PURE__ */ z.int().check(z.positive()), 1),
+  /** Time source; default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+  /** Receives errors emitted while nobody listens to `error`. */
+  onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>((v) => typeof v === 'function')),
+})
 
 /** What {@link CircuitBreaker} takes (defaults documented on {@link CircuitBreakerConfigSchema}). */
 export type CircuitBreakerConfig = z.input<typeof CircuitBreakerConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock, sleep } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
@@ -107,73 +107,70 @@ const hasMethods = (v: unknown, names: readonly string[]): boolean =>
   names.every((n) => typeof (v as Record<string, unknown>)[n] === 'function')
 
 /** Schema of {@link HttpClientConfig}; defaults are applied here. */
-export const HttpClientConfigSchema = z
-  .object({
-    /** Base URL every path is appended to, e.g. `https://api.binance.com`. */
-    baseUrl: z.url(),
-    /** Venue name put on errors. Default `"http"`. */
-    venue: z.string().min(1).default('http'),
-    /** Per-attempt timeout (headers and body), ms. Default 10 s. */
-    timeoutMs: PositiveDurationMsSchema.default(10_000),
-    /** Attempts in total, the first included. Default 3. */
-    maxAttempts: z.number().int().positive().max(20).default(3),
-    /** Ceiling of the first retry delay (full jitter), ms. Default 250. */
-    retryBaseMs: DurationMsSchema.default(250),
-    /** Largest retry delay ceiling, ms. Default 5 s. */
-    retryMaxMs: DurationMsSchema.default(5_000),
-    /** A 429 whose Retry-After exceeds this fails at once instead of waiting. Default 60 s. */
-    maxRetryAfterMs: DurationMsSchema.default(60_000),
-    /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
-    defaultBanMs: PositiveDurationMsSchema.default(120_000),
-    /** Statuses that mean "banned" (Binance: 418). Default `[418]`. */
-    banStatuses: z.array(z.number().int()).default([418]),
-    /** Headers sent with every request. Default none. */
-    headers: z.record(z.string(), z.string()).default({}),
-    /** Maps a response header to a limiter window fed with its value (`{ 'x-mbx-used-weight-1m': 'REQUEST_WEIGHT' }`). */
-    usageHeaders: z.record(z.string(), z.string()).default({}),
-    /** Headers holding the venue's request id, first found wins. */
-    requestIdHeaders: z
-      .array(z.string())
-      .default(['x-request-id', 'x-mbx-uuid', 'x-amzn-requestid', 'cf-ray']),
-    /** Largest response body read, bytes. Default 32 MiB. */
-    maxResponseBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(32 * 1024 * 1024),
-    /** Shared rate limiter; default a private limiter with no windows (still enforces pauses and bans). */
-    rateLimiter: z
-      .custom<RateLimiter>(
-        (v) => hasMethods(v, ['acquire', 'observeUsage', 'ban', 'pause', 'now']),
-        'must be a RateLimiter',
-      )
-      .optional(),
-    /** Circuit breaker; `false` disables it. Default a new `CircuitBreaker` with its defaults. */
-    circuitBreaker: z
-      .union([
-        z.custom<CircuitBreaker>(
-          (v) => hasMethods(v, ['acquire', 'onSuccess', 'onFailure', 'release']),
-          'must be a CircuitBreaker',
-        ),
-        z.literal(false),
-      ])
-      .optional(),
-    /** Signs requests sent with `signed: true`. */
-    sign: z.custom<SignHook>(isFn, 'must be a function').optional(),
-    /** Maps venue error bodies to typed errors. */
-    mapError: z.custom<ErrorMapper>(isFn, 'must be a function').optional(),
-    /** Observes every response. */
-    onResponse: z.custom<ResponseHook>(isFn, 'must be a function').optional(),
-    /** `fetch` implementation; default the global one. */
-    fetch: z.custom<typeof fetch>(isFn, 'must be a function').optional(),
-    /** Time source; default `SystemClock`. */
-    clock: ClockSchema.optional(),
-    /** Randomness for jitter, in [0, 1). Default `Math.random`. */
-    random: z.custom<() => number>(isFn, 'must be a function').optional(),
-    /** Receives errors emitted while nobody listens to `error`. */
-    onUnhandledError: z.custom<(e: TradekitError) => void>(isFn, 'must be a function').optional(),
-  })
-  .strict()
+export const HttpClientConfigSchema = z.strictObject({
+  /** Base URL every path is appended to, e.g. `https://api.binance.com`. */
+  baseUrl: z.url(),
+  /** Venue name put on errors. Default `"http"`. */
+  venue: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'http'),
+  /** Per-attempt timeout (headers and body), ms. Default 10 s. */
+  timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
+  /** Attempts in total, the first included. Default 3. */
+  maxAttempts: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(20)), 3),
+  /** Ceiling of the first retry delay (full jitter), ms. Default 250. */
+  retryBaseMs: z._default(DurationMsSchema, 250),
+  /** Largest retry delay ceiling, ms. Default 5 s. */
+  retryMaxMs: z._default(DurationMsSchema, 5_000),
+  /** A 429 whose Retry-After exceeds this fails at once instead of waiting. Default 60 s. */
+  maxRetryAfterMs: z._default(DurationMsSchema, 60_000),
+  /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
+  defaultBanMs: z._default(PositiveDurationMsSchema, 120_000),
+  /** Statuses that mean "banned" (Binance: 418). Default `[418]`. */
+  banStatuses: z._default(z.array(z.int()), [418]),
+  /** Headers sent with every request. Default none. */
+  headers: z._default(z.record(z.string(), z.string()), {}),
+  /** Maps a response header to a limiter window fed with its value (`{ 'x-mbx-used-weight-1m': 'REQUEST_WEIGHT' }`). */
+  usageHeaders: z._default(z.record(z.string(), z.string()), {}),
+  /** Headers holding the venue's request id, first found wins. */
+  requestIdHeaders: z._default(z.array(z.string()), [
+    'x-request-id',
+    'x-mbx-uuid',
+    'x-amzn-requestid',
+    'cf-ray',
+  ]),
+  /** Largest response body read, bytes. Default 32 MiB. */
+  maxResponseBytes: z._default(/* @__PURE__ */ z.int().check(z.positive()), 32 * 1024 * 1024),
+  /** Shared rate limiter; default a private limiter with no windows (still enforces pauses and bans). */
+  rateLimiter: z.optional(
+    z.custom<RateLimiter>(
+      (v) => hasMethods(v, ['acquire', 'observeUsage', 'ban', 'pause', 'now']),
+      'must be a RateLimiter',
+    ),
+  ),
+  /** Circuit breaker; `false` disables it. Default a new `CircuitBreaker` with its defaults. */
+  circuitBreaker: z.optional(
+    z.union([
+      z.custom<CircuitBreaker>(
+        (v) => hasMethods(v, ['acquire', 'onSuccess', 'onFailure', 'release']),
+        'must be a CircuitBreaker',
+      ),
+      z.literal(false),
+    ]),
+  ),
+  /** Signs requests sent with `signed: true`. */
+  sign: z.optional(z.custom<SignHook>(isFn, 'must be a function')),
+  /** Maps venue error bodies to typed errors. */
+  mapError: z.optional(z.custom<ErrorMapper>(isFn, 'must be a function')),
+  /** Observes every response. */
+  onResponse: z.optional(z.custom<ResponseHook>(isFn, 'must be a function')),
+  /** `fetch` implementation; default the global one. */
+  fetch: z.optional(z.custom<typeof fetch>(isFn, 'must be a function')),
+  /** Time source; default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+  /** Randomness for jitter, in [0, 1). Default `Math.random`. */
+  random: z.optional(z.custom<() => number>(isFn, 'must be a function')),
+  /** Receives errors emitted while nobody listens to `error`. */
+  onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>(isFn, 'must be a function')),
+})
 
 /** What {@link HttpClient} takes (defaults documented on {@link HttpClientConfigSchema}). */
 export type HttpClientConfig = z.input<typeof HttpClientConfigSchema>
@@ -191,7 +188,7 @@ export interface HttpRequestOptions {
   /** Extra headers for this request. */
   readonly headers?: Readonly<Record<string, string>>
   /** zod schema the JSON response must match; the parsed output becomes `data`. */
-  readonly schema?: z.ZodType
+  readonly schema?: z.ZodMiniType
   /** Rate limit cost; default each window's `defaultCost` (1 unless configured). */
   readonly cost?: RequestCost
   /** Lane; default `MARKET_DATA` for GET/HEAD, `ORDER` otherwise. */
@@ -323,7 +320,9 @@ export class HttpClient {
    *
    * @throws {HttpRequestErrorType}
    */
-  request<S extends z.ZodType>(params: HttpRequestOptions & { schema: S }): Promise<HttpResponse<z.output<S>>>
+  request<S extends z.ZodMiniType>(
+    params: HttpRequestOptions & { schema: S },
+  ): Promise<HttpResponse<z.output<S>>>
   request(params: HttpRequestOptions): Promise<HttpResponse<unknown>>
   async request(params: HttpRequestOptions): Promise<HttpResponse<unknown>> {
     const method = params.method ?? 'GET'
@@ -367,7 +366,7 @@ export class HttpClient {
   }
 
   /** GETs `path` and returns the decoded body. */
-  async get<S extends z.ZodType>(
+  async get<S extends z.ZodMiniType>(
     path: string,
     params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {
@@ -375,7 +374,7 @@ export class HttpClient {
   }
 
   /** POSTs to `path` and returns the decoded body. Not retried unless `retrySafe`. */
-  async post<S extends z.ZodType>(
+  async post<S extends z.ZodMiniType>(
     path: string,
     params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {
@@ -383,7 +382,7 @@ export class HttpClient {
   }
 
   /** DELETEs `path` and returns the decoded body. */
-  async delete<S extends z.ZodType>(
+  async delete<S extends z.ZodMiniType>(
     path: string,
     params: Omit<HttpRequestOptions, 'path' | 'method' | 'schema'> & { schema: S },
   ): Promise<z.output<S>> {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
@@ -39,48 +39,44 @@ export const WindowMode = { FIXED: 'fixed', ROLLING: 'rolling' } as const
 export type WindowMode = (typeof WindowMode)[keyof typeof WindowMode]
 
 /** Schema of one limit window. */
-export const RateLimitWindowSchema = z
-  .object({
-    /** Name used by request costs and usage headers (`REQUEST_WEIGHT`, `ORDERS_10S`). */
-    id: z.string().min(1),
-    /** Budget per interval (weight units, orders, requests...). */
-    limit: z.number().positive(),
-    /** Interval length in ms (60_000 for "per minute"). */
-    intervalMs: PositiveDurationMsSchema,
-    /** Refill model, default `fixed`. */
-    mode: z.enum(['fixed', 'rolling']).default('fixed'),
-    /** What a request that names no cost spends here. Default 1; use 0 for order-count windows. */
-    defaultCost: z.number().nonnegative().default(1),
-  })
-  .strict()
+export const RateLimitWindowSchema = z.strictObject({
+  /** Name used by request costs and usage headers (`REQUEST_WEIGHT`, `ORDERS_10S`). */
+  id: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Budget per interval (weight units, orders, requests...). */
+  limit: /* @__PURE__ */ z.number().check(z.positive()),
+  /** Interval length in ms (60_000 for "per minute"). */
+  intervalMs: PositiveDurationMsSchema,
+  /** Refill model, default `fixed`. */
+  mode: z._default(z.enum(['fixed', 'rolling']), 'fixed'),
+  /** What a request that names no cost spends here. Default 1; use 0 for order-count windows. */
+  defaultCost: z._default(/* @__PURE__ */ z.number().check(z.nonnegative()), 1),
+})
 
 /** Schema of {@link RateLimiterConfig}; defaults are applied here. */
-export const RateLimiterConfigSchema = z
-  .object({
-    /** The limits enforced together; a request waits until every window it uses has room. Default: none. */
-    windows: z.array(RateLimitWindowSchema).default([]),
-    /** Longest a request may wait for budget before it fails with a `RateLimitError`. Default 30 s. */
-    maxWaitMs: DurationMsSchema.default(30_000),
-    /** Most requests that may wait at once (all lanes); more fail with a `QueueFullError`. Default 1000. */
-    maxQueue: z.number().int().positive().default(1000),
-    /**
-     * Share of each window kept free for higher lanes: a lane may only spend budget while `reserve[lane] · limit`
-     * stays unused. Default `{ CANCEL: 0, ORDER: 0.05, MARKET_DATA: 0.2 }`.
-     */
-    reserve: z
-      .object({
-        CANCEL: z.number().min(0).max(1).default(0),
-        ORDER: z.number().min(0).max(1).default(0.05),
-        MARKET_DATA: z.number().min(0).max(1).default(0.2),
-      })
-      .strict()
-      .default({ CANCEL: 0, ORDER: 0.05, MARKET_DATA: 0.2 }),
-    /** Time source; default `SystemClock`. */
-    clock: ClockSchema.optional(),
-    /** Receives errors emitted while nobody listens to `error`. */
-    onUnhandledError: z.custom<(e: TradekitError) => void>((v) => typeof v === 'function').optional(),
-  })
-  .strict()
+export const RateLimiterConfigSchema = z.strictObject({
+  /** The limits enforced together; a request waits until every window it uses has room. Default: none. */
+  windows: z._default(z.array(RateLimitWindowSchema), []),
+  /** Longest a request may wait for budget before it fails with a `RateLimitError`. Default 30 s. */
+  maxWaitMs: z._default(DurationMsSchema, 30_000),
+  /** Most requests that may wait at once (all lanes); more fail with a `QueueFullError`. Default 1000. */
+  maxQueue: z._default(/* @__PURE__ */ z.int().check(z.positive()), 1000),
+  /**
+   * Share of each window kept free for higher lanes: a lane may only spend budget while `reserve[lane] · limit`
+   * stays unused. Default `{ CANCEL: 0, ORDER: 0.05, MARKET_DATA: 0.2 }`.
+   */
+  reserve: z._default(
+    z.strictObject({
+      CANCEL: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0),
+      ORDER: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0.05),
+      MARKET_DATA: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0.2),
+    }),
+    { CANCEL: 0, ORDER: 0.05, MARKET_DATA: 0.2 },
+  ),
+  /** Time source; default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+  /** Receives errors emitted while nobody listens to `error`. */
+  onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>((v) => typeof v === 'function')),
+})
 
 /** What {@link RateLimiter} takes (defaults documented on {@link RateLimiterConfigSchema}). */
 export type RateLimiterConfig = z.input<typeof RateLimiterConfigSchema>

@@ -1,5 +1,5 @@
 import { WebSocket as IsoWebSocket } from 'isows'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'

@@ -2,9 +2,10 @@
 // bundle). Computes indicators and streams a loopback BinanceSim book through BinanceMarketStream and
 // ReconnectingWebSocket, then posts what it saw to the smoke server.
 
-import { BinanceMarketStream } from '../../dist/binance/index.js'
-import { Decimal, parsePrice } from '../../dist/index.js'
-import { EMA, RSI } from '../../dist/indicators/index.js'
+// Through the package's own name (self-reference), so the bundler picks the "browser" export condition like an app.
+import { Decimal, parsePrice } from 'tradekit'
+import { BinanceMarketStream } from 'tradekit/binance'
+import { EMA, RSI } from 'tradekit/indicators'
 
 async function main() {
   const params = new URLSearchParams(location.search)

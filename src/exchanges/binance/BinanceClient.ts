@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import {
   type Balance,
   type BookSnapshot,
@@ -154,7 +154,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
     return `${this.#prefix}${p}`
   }
 
-  protected call<S extends z.ZodType>(
+  protected call<S extends z.ZodMiniType>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     schema: S,

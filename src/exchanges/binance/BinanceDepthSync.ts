@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import {
   type BookLevel,
   type BookSnapshot,
@@ -55,28 +55,26 @@ export interface BinanceDepthSyncEvents {
 }
 
 /** Schema of {@link BinanceDepthSyncConfig}: every option with its default. */
-export const BinanceDepthSyncConfigSchema = z
-  .object({
-    /** `spot` applies the `U`/`u` rules, `usdm` the `pu` rule. */
-    market: z.enum(['spot', 'usdm']),
-    symbol: z.string().min(1),
-    /**
-     * Fetches a REST depth snapshot (`GET /api/v3/depth` or `/fapi/v1/depth`, the JSON as Binance sends it). When
-     * given, the book resyncs by itself: on the first buffered diff and after every gap.
-     */
-    fetchSnapshot: z
-      .custom<() => Promise<unknown>>((v) => typeof v === 'function', 'must be a function')
-      .optional(),
-    /** Largest number of diffs buffered while waiting for a snapshot (default 10 000); overflow restarts the sync. */
-    maxBuffer: z.number().int().positive().default(10_000),
-    /** Levels kept per side (default 10 000); the worst ones are dropped beyond it. */
-    maxLevels: z.number().int().positive().default(10_000),
-    /** Levels per side in each emitted `book` (default 20). */
-    bookDepth: z.number().int().positive().default(20),
-    /** Clock for timestamps and resync backoff (default the system clock). */
-    clock: ClockSchema.optional(),
-  })
-  .strict()
+export const BinanceDepthSyncConfigSchema = z.strictObject({
+  /** `spot` applies the `U`/`u` rules, `usdm` the `pu` rule. */
+  market: z.enum(['spot', 'usdm']),
+  symbol: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /**
+   * Fetches a REST depth snapshot (`GET /api/v3/depth` or `/fapi/v1/depth`, the JSON as Binance sends it). When
+   * given, the book resyncs by itself: on the first buffered diff and after every gap.
+   */
+  fetchSnapshot: z.optional(
+    z.custom<() => Promise<unknown>>((v) => typeof v === 'function', 'must be a function'),
+  ),
+  /** Largest number of diffs buffered while waiting for a snapshot (default 10 000); overflow restarts the sync. */
+  maxBuffer: z._default(/* @__PURE__ */ z.int().check(z.positive()), 10_000),
+  /** Levels kept per side (default 10 000); the worst ones are dropped beyond it. */
+  maxLevels: z._default(/* @__PURE__ */ z.int().check(z.positive()), 10_000),
+  /** Levels per side in each emitted `book` (default 20). */
+  bookDepth: z._default(/* @__PURE__ */ z.int().check(z.positive()), 20),
+  /** Clock for timestamps and resync backoff (default the system clock). */
+  clock: z.optional(ClockSchema),
+})
 
 /** Constructor options of {@link BinanceDepthSync} (see {@link BinanceDepthSyncConfigSchema}). */
 export type BinanceDepthSyncConfig = z.input<typeof BinanceDepthSyncConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { BookSnapshot, Candle, Clock, Listenable, MarketDataSource, Trade } from '../../core/index.js'
 import { parseConfig, SystemClock, subscribe, TypedEmitter } from '../../core/index.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
@@ -66,33 +66,31 @@ export type BinanceSyncBookOptions = Omit<BinanceDepthSyncConfig, 'market' | 'sy
 }
 
 /** Schema of {@link BinanceMarketStreamConfig}: every option with its default. */
-export const BinanceMarketStreamConfigSchema = z
-  .object({
-    market: z.enum(['spot', 'usdm']),
-    /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
-    streamUrl: z.string().regex(/^wss?:\/\//),
-    /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
-    maxStreamsPerConnection: z.number().int().positive().optional(),
-    /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
-    maxMessagesPerSecond: z.number().positive().optional(),
-    /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
-    subscribeTimeoutMs: PositiveDurationMsSchema.default(10_000),
-    /** Silent connection is reconnected after this, ms (default 60 s; 0 disables). */
-    staleAfterMs: DurationMsSchema.default(60_000),
-    /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
-    maxLifetimeMs: PositiveDurationMsSchema.default(23.5 * 3600_000),
-    /** First reconnect delay ceiling, ms (default 500). */
-    reconnectBaseMs: DurationMsSchema.default(500),
-    /** Largest reconnect delay ceiling, ms (default 30 s). */
-    reconnectMaxMs: DurationMsSchema.default(30_000),
-    /** Time source (default the system clock). */
-    clock: ClockSchema.optional(),
-    /** WebSocket implementation (default isows). */
-    WebSocket: z
-      .custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor')
-      .optional(),
-  })
-  .strict()
+export const BinanceMarketStreamConfigSchema = z.strictObject({
+  market: z.enum(['spot', 'usdm']),
+  /** Base URL (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
+  streamUrl: /* @__PURE__ */ z.string().check(z.regex(/^wss?:\/\//)),
+  /** Streams per connection before another one is opened (default 1024 spot, 200 USD-M). */
+  maxStreamsPerConnection: z.optional(/* @__PURE__ */ z.int().check(z.positive())),
+  /** Control messages per second per connection (default 4 spot, 8 USD-M; Binance allows 5 and 10). */
+  maxMessagesPerSecond: z.optional(/* @__PURE__ */ z.number().check(z.positive())),
+  /** Wait for a SUBSCRIBE acknowledgement, ms (default 10 s). */
+  subscribeTimeoutMs: z._default(PositiveDurationMsSchema, 10_000),
+  /** Silent connection is reconnected after this, ms (default 60 s; 0 disables). */
+  staleAfterMs: z._default(DurationMsSchema, 60_000),
+  /** Proactive reconnect age (default 23.5 h, before Binance's 24 h cut). */
+  maxLifetimeMs: z._default(PositiveDurationMsSchema, 23.5 * 3600_000),
+  /** First reconnect delay ceiling, ms (default 500). */
+  reconnectBaseMs: z._default(DurationMsSchema, 500),
+  /** Largest reconnect delay ceiling, ms (default 30 s). */
+  reconnectMaxMs: z._default(DurationMsSchema, 30_000),
+  /** Time source (default the system clock). */
+  clock: z.optional(ClockSchema),
+  /** WebSocket implementation (default isows). */
+  WebSocket: z.optional(
+    z.custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor'),
+  ),
+})
 
 /** Constructor options of {@link BinanceMarketStream} (see {@link BinanceMarketStreamConfigSchema}). */
 export type BinanceMarketStreamConfig = z.input<typeof BinanceMarketStreamConfigSchema>

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { type Clock, type Logger, SystemClock, silentLogger } from '../../core/index.js'
 import { ConfigError, ExchangeError, type TradekitError } from '../../errors/index.js'
 import {
@@ -48,7 +48,7 @@ const USAGE_HEADERS: Record<BinanceMarket, Record<string, string>> = {
 export type BinanceSecurity = 'NONE' | 'API_KEY' | 'SIGNED'
 
 /** One REST call. */
-export interface BinanceCall<S extends z.ZodType> {
+export interface BinanceCall<S extends z.ZodMiniType> {
   method?: HttpMethod
   path: string
   params?: Record<string, QueryValue>
@@ -188,7 +188,7 @@ export class BinanceRest {
   }
 
   /** Sends one call; signed calls sync time first when due and retry once after -1021. */
-  async call<S extends z.ZodType>(c: BinanceCall<S>): Promise<z.output<S>> {
+  async call<S extends z.ZodMiniType>(c: BinanceCall<S>): Promise<z.output<S>> {
     const security = c.security ?? 'NONE'
     if (security !== 'NONE' && this.#apiKey === undefined) {
       throw new ConfigError(`"${c.path}" needs an API key`, ['apiKey: required for this call'])

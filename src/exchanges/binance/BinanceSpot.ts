@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { ExchangeDataError, ExchangeError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'

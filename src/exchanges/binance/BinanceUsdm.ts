@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
 import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'

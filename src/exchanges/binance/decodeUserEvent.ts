@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { type Balance, err, type Fill, type Order, ok, type Position, type Result } from '../../core/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import { accountUpdateToAccount, balance, executionReportToEvent } from './mapping.js'
@@ -41,7 +41,7 @@ export type BinanceUsdmUserEvent =
   | { readonly kind: 'listenKeyExpired' }
   | { readonly kind: 'ignored' }
 
-const issuesOf = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+const issuesOf = (e: z.core.$ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
 
 function asObject(raw: unknown, venue: string): Result<Record<string, unknown>, ExchangeDataError> {
   let o = raw

@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import type { Balance, Fill, Order, OrderStatus, OrderType, Position, TimeInForce } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
 import type {

@@ -1,27 +1,30 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Decimal, type ParseDecimalOptions, parseDecimal } from '../../decimal/index.js'
 
 /** A Binance decimal string parsed strictly into a Decimal (rejects "", "NaN", exponents, negatives by default). */
-export function decimalString(options: ParseDecimalOptions = {}): z.ZodType<Decimal, string> {
-  return z.string().transform((s, ctx) => {
-    const r = parseDecimal(s, options)
-    if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: r.error.shortMessage })
-      return z.NEVER
-    }
-    return r.value
-  })
+export function decimalString(options: ParseDecimalOptions = {}): z.ZodMiniType<Decimal, string> {
+  return z.pipe(
+    z.string(),
+    z.transform((s, ctx) => {
+      const r = parseDecimal(s, options)
+      if (!r.ok) {
+        ctx.issues.push({ code: 'custom', message: r.error.shortMessage, input: s })
+        return z.NEVER
+      }
+      return r.value
+    }),
+  )
 }
 
 const Dec = decimalString()
 const SignedDec = decimalString({ allowNegative: true })
-const Id = z.number().int().nonnegative()
+const Id = /* @__PURE__ */ z.int().check(z.nonnegative())
 
 /** `GET /api/v3/time`, `/fapi/v1/time`. */
 export const BinanceServerTimeSchema = z.object({ serverTime: Id })
 
 /** Binance error body. */
-export const BinanceErrorBodySchema = z.object({ code: z.number().int(), msg: z.string() })
+export const BinanceErrorBodySchema = z.object({ code: z.int(), msg: z.string() })
 
 /** One fill of a spot FULL order response. */
 export const BinanceSpotFillSchema = z.object({
@@ -45,8 +48,8 @@ export const BinanceAccountTradeSchema = z.object({
   commission: SignedDec,
   commissionAsset: z.string(),
   time: Id,
-  isMaker: z.boolean().optional(),
-  maker: z.boolean().optional(),
+  isMaker: z.optional(z.boolean()),
+  maker: z.optional(z.boolean()),
 })
 
 /** Spot order (new-order response and query). */
@@ -54,7 +57,7 @@ export const BinanceSpotOrderSchema = z.object({
   symbol: z.string(),
   orderId: Id,
   clientOrderId: z.string(),
-  origClientOrderId: z.string().optional(),
+  origClientOrderId: z.optional(z.string()),
   price: Dec,
   origQty: Dec,
   executedQty: Dec,
@@ -63,11 +66,11 @@ export const BinanceSpotOrderSchema = z.object({
   timeInForce: z.string(),
   type: z.string(),
   side: z.enum(['BUY', 'SELL']),
-  time: Id.optional(),
-  transactTime: Id.optional(),
-  updateTime: Id.optional(),
-  workingTime: z.number().int().optional(),
-  fills: z.array(BinanceSpotFillSchema).optional(),
+  time: z.optional(Id),
+  transactTime: z.optional(Id),
+  updateTime: z.optional(Id),
+  workingTime: z.optional(z.int()),
+  fills: z.optional(z.array(BinanceSpotFillSchema)),
 })
 
 /** USD-M order (new-order response and query). */
@@ -79,20 +82,20 @@ export const BinanceFuturesOrderSchema = z.object({
   avgPrice: Dec,
   origQty: Dec,
   executedQty: Dec,
-  cumQuote: Dec.optional(),
+  cumQuote: z.optional(Dec),
   status: z.string(),
   timeInForce: z.string(),
   type: z.string(),
   side: z.enum(['BUY', 'SELL']),
-  reduceOnly: z.boolean().optional(),
-  time: Id.optional(),
-  updateTime: Id.optional(),
+  reduceOnly: z.optional(z.boolean()),
+  time: z.optional(Id),
+  updateTime: z.optional(Id),
 })
 
 /** `GET /api/v3/account`. */
 export const BinanceSpotAccountSchema = z.object({
   balances: z.array(z.object({ asset: z.string(), free: Dec, locked: Dec })),
-  updateTime: Id.optional(),
+  updateTime: z.optional(Id),
 })
 
 /** `GET /fapi/v3/balance` entry. */
@@ -100,7 +103,7 @@ export const BinanceFuturesBalanceSchema = z.object({
   asset: z.string(),
   balance: SignedDec,
   availableBalance: SignedDec,
-  crossUnPnl: SignedDec.optional(),
+  crossUnPnl: z.optional(SignedDec),
 })
 
 /** `GET /fapi/v2/positionRisk` entry. */
@@ -109,24 +112,24 @@ export const BinancePositionRiskSchema = z.object({
   positionAmt: SignedDec,
   entryPrice: Dec,
   unRealizedProfit: SignedDec,
-  leverage: z.string().regex(/^\d+$/).optional(),
-  positionSide: z.string().optional(),
+  leverage: z.optional(/* @__PURE__ */ z.string().check(z.regex(/^\d+$/))),
+  positionSide: z.optional(z.string()),
 })
 
 /** `GET /fapi/v1/leverageBracket` entry. */
 export const BinanceLeverageBracketSchema = z.object({
   symbol: z.string(),
-  brackets: z
+  brackets: /* @__PURE__ */ z
     .array(
       z.object({
-        bracket: z.number().int(),
-        initialLeverage: z.number().int().positive(),
-        notionalCap: z.number().nonnegative(),
-        notionalFloor: z.number().nonnegative(),
-        maintMarginRatio: z.number().nonnegative(),
+        bracket: z.int(),
+        initialLeverage: /* @__PURE__ */ z.int().check(z.positive()),
+        notionalCap: /* @__PURE__ */ z.number().check(z.nonnegative()),
+        notionalFloor: /* @__PURE__ */ z.number().check(z.nonnegative()),
+        maintMarginRatio: /* @__PURE__ */ z.number().check(z.nonnegative()),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 })
 
 /** `GET /fapi/v1/premiumIndex` (one symbol). */
@@ -142,11 +145,13 @@ export const BinancePremiumIndexSchema = z.object({
 /** `POST /fapi/v1/leverage`. */
 export const BinanceSetLeverageSchema = z.object({
   symbol: z.string(),
-  leverage: z.number().int().positive(),
+  leverage: /* @__PURE__ */ z.int().check(z.positive()),
 })
 
 /** Listen key responses. */
-export const BinanceListenKeySchema = z.object({ listenKey: z.string().min(1) })
+export const BinanceListenKeySchema = z.object({
+  listenKey: /* @__PURE__ */ z.string().check(z.minLength(1)),
+})
 
 /** USD-M algo (conditional) order. */
 export const BinanceAlgoOrderSchema = z.object({
@@ -157,11 +162,11 @@ export const BinanceAlgoOrderSchema = z.object({
   side: z.enum(['BUY', 'SELL']),
   quantity: Dec,
   algoStatus: z.string(),
-  triggerPrice: Dec.optional(),
-  price: Dec.optional(),
-  reduceOnly: z.boolean().optional(),
-  createTime: Id.optional(),
-  updateTime: Id.optional(),
+  triggerPrice: z.optional(Dec),
+  price: z.optional(Dec),
+  reduceOnly: z.optional(z.boolean()),
+  createTime: z.optional(Id),
+  updateTime: z.optional(Id),
 })
 
 /** `GET .../ticker/price` (one symbol). */
@@ -180,10 +185,9 @@ export const BinanceBookTickerSchema = z.object({
 })
 
 /** One kline row: `[openTime, open, high, low, close, volume, closeTime, ...]`. */
-export const BinanceKlineRowSchema = z
-  .tuple([Id, Dec, Dec, Dec, Dec, Dec, Id])
-  .rest(z.unknown())
-  .refine((r) => r[1].gt(0) && r[2].gt(0) && r[3].gt(0) && r[4].gt(0), 'prices must be > 0')
+export const BinanceKlineRowSchema = /* @__PURE__ */ z
+  .tuple([Id, Dec, Dec, Dec, Dec, Dec, Id], z.unknown())
+  .check(z.refine((r) => r[1].gt(0) && r[2].gt(0) && r[3].gt(0) && r[4].gt(0), 'prices must be > 0'))
 
 /** One recent trade. */
 export const BinanceRecentTradeSchema = z.object({
@@ -200,7 +204,7 @@ export const ExecutionReportSchema = z.object({
   E: Id,
   s: z.string(),
   c: z.string(),
-  C: z.string().nullable().optional(),
+  C: z.optional(z.nullable(z.string())),
   S: z.enum(['BUY', 'SELL']),
   o: z.string(),
   f: z.string(),
@@ -208,18 +212,18 @@ export const ExecutionReportSchema = z.object({
   p: Dec,
   x: z.string(),
   X: z.string(),
-  r: z.string().optional(),
+  r: z.optional(z.string()),
   i: Id,
   l: Dec,
   z: Dec,
   L: Dec,
   n: SignedDec,
-  N: z.string().nullable(),
+  N: z.nullable(z.string()),
   T: Id,
-  t: z.number().int(),
+  t: z.int(),
   m: z.boolean(),
-  O: Id.optional(),
-  Z: Dec.optional(),
+  O: z.optional(Id),
+  Z: z.optional(Dec),
 })
 
 /** Spot `outboundAccountPosition`. */
@@ -257,13 +261,13 @@ export const OrderTradeUpdateSchema = z.object({
     l: Dec,
     z: Dec,
     L: Dec,
-    N: z.string().nullable().optional(),
-    n: SignedDec.optional(),
+    N: z.optional(z.nullable(z.string())),
+    n: z.optional(SignedDec),
     T: Id,
-    t: z.number().int(),
+    t: z.int(),
     m: z.boolean(),
-    R: z.boolean().optional(),
-    rp: SignedDec.optional(),
+    R: z.optional(z.boolean()),
+    rp: z.optional(SignedDec),
   }),
 })
 
@@ -280,9 +284,9 @@ export const AccountUpdateSchema = z.object({
         s: z.string(),
         pa: SignedDec,
         ep: Dec,
-        cr: SignedDec.optional(),
+        cr: z.optional(SignedDec),
         up: SignedDec,
-        ps: z.string().optional(),
+        ps: z.optional(z.string()),
       }),
     ),
   }),
@@ -301,10 +305,10 @@ export const AlgoUpdateSchema = z.object({
     S: z.enum(['BUY', 'SELL']),
     q: Dec,
     X: z.string(),
-    ai: z.string().optional(),
-    tp: Dec.optional(),
-    p: Dec.optional(),
-    R: z.boolean().optional(),
+    ai: z.optional(z.string()),
+    tp: z.optional(Dec),
+    p: z.optional(Dec),
+    R: z.optional(z.boolean()),
   }),
 })
 

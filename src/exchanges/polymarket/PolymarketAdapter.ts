@@ -1,5 +1,4 @@
-import { id as keccakText } from 'ethers'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Clock } from '../../core/clock.js'
 import { SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
@@ -26,6 +25,7 @@ import {
 } from '../../errors/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
+import { loadEthers } from './loadEthers.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
@@ -35,15 +35,16 @@ import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
 
 /** Schema of {@link PolymarketAdapterConfig}: the REST, socket and heartbeat settings; defaults are applied here. */
-export const PolymarketAdapterConfigSchema = PolymarketRestConfigSchema.extend({
+export const PolymarketAdapterConfigSchema = z.strictObject({
+  ...PolymarketRestConfigSchema.shape,
   ...PolymarketSocketConfigShape,
   /** Heartbeat (dead-man's switch) interval, ms. The venue cancels all orders after 10 s without one. Default 5 s. */
-  heartbeatIntervalMs: PositiveDurationMsSchema.default(5_000),
+  heartbeatIntervalMs: z._default(PositiveDurationMsSchema, 5_000),
   /** Arm heartbeats automatically once the adapter has a resting order. Default true. */
-  autoHeartbeat: z.boolean().default(true),
+  autoHeartbeat: z._default(z.boolean(), true),
   /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
-  marketSilenceMs: PositiveDurationMsSchema.default(30_000),
-}).strict()
+  marketSilenceMs: z._default(PositiveDurationMsSchema, 30_000),
+})
 
 /** What {@link PolymarketAdapter} takes (defaults documented on {@link PolymarketAdapterConfigSchema}). */
 export type PolymarketAdapterConfig = z.input<typeof PolymarketAdapterConfigSchema>
@@ -235,7 +236,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   async #sign(req: OrderRequest): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType }> {
-    const salt = saltFor(req.clientOrderId)
+    const salt = await saltFor(req.clientOrderId)
     const tif = req.timeInForce
     if (req.type === 'MARKET' || tif === 'FOK' || tif === 'IOC') {
       const orderType = tif === 'IOC' ? 'FAK' : 'FOK'
@@ -465,9 +466,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
  *
  * @example
  * ```ts
- * saltFor('tk-1') === saltFor('tk-1') // true: a re-sent order has the same salt, so the same hash (order id)
+ * (await saltFor('tk-1')) === (await saltFor('tk-1')) // true: a re-sent order has the same salt, so the same hash (order id)
  * ```
  */
-export function saltFor(clientOrderId: string): string {
+export async function saltFor(clientOrderId: string): Promise<string> {
+  const { id: keccakText } = await loadEthers()
   return (BigInt(keccakText(clientOrderId)) & ((1n << 53n) - 1n)).toString()
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { parseConfig } from '../../core/config.js'
 import { OrderBook } from '../../core/OrderBook.js'
 import { ClockSchema } from '../../core/schemas.js'
@@ -12,14 +12,12 @@ import type { PolymarketBookEvent, PolymarketPriceChange } from './decode.js'
 const MAX_LEVELS = 10_000
 
 /** Schema of {@link PolymarketBookSyncConfig}. */
-export const PolymarketBookSyncConfigSchema = z
-  .object({
-    /** The outcome token the book belongs to. */
-    tokenId: z.string().min(1),
-    /** Time source of the core OrderBook (updates always carry the venue's time). Default `SystemClock`. */
-    clock: ClockSchema.optional(),
-  })
-  .strict()
+export const PolymarketBookSyncConfigSchema = z.strictObject({
+  /** The outcome token the book belongs to. */
+  tokenId: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  /** Time source of the core OrderBook (updates always carry the venue's time). Default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+})
 
 /** What {@link PolymarketBookSync} takes (see {@link PolymarketBookSyncConfigSchema}). */
 export type PolymarketBookSyncConfig = z.input<typeof PolymarketBookSyncConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
@@ -30,16 +30,14 @@ export interface PolymarketHeartbeatEvents {
 export type SendHeartbeat = (heartbeatId: string, timeoutMs: number) => Promise<string>
 
 /** Schema of {@link PolymarketHeartbeatConfig}; defaults are applied here. */
-export const PolymarketHeartbeatConfigSchema = z
-  .object({
-    /** Sends one beat, e.g. `(id, t) => rest.sendHeartbeat(id, t)`. */
-    send: z.custom<SendHeartbeat>((v) => typeof v === 'function', 'must be a function'),
-    /** Heartbeat interval, ms (also each beat's timeout). The venue cancels all orders after 10 s without one. Default 5 s. */
-    intervalMs: PositiveDurationMsSchema.default(5_000),
-    /** Time source. Default `SystemClock`. */
-    clock: ClockSchema.optional(),
-  })
-  .strict()
+export const PolymarketHeartbeatConfigSchema = z.strictObject({
+  /** Sends one beat, e.g. `(id, t) => rest.sendHeartbeat(id, t)`. */
+  send: z.custom<SendHeartbeat>((v) => typeof v === 'function', 'must be a function'),
+  /** Heartbeat interval, ms (also each beat's timeout). The venue cancels all orders after 10 s without one. Default 5 s. */
+  intervalMs: z._default(PositiveDurationMsSchema, 5_000),
+  /** Time source. Default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+})
 
 /** What {@link PolymarketHeartbeat} takes (defaults documented on {@link PolymarketHeartbeatConfigSchema}). */
 export type PolymarketHeartbeatConfig = z.input<typeof PolymarketHeartbeatConfigSchema>

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
@@ -49,18 +49,16 @@ export interface PolymarketBookSource {
 }
 
 /** Schema of {@link PolymarketMarketStreamConfig}; defaults are applied here. */
-export const PolymarketMarketStreamConfigSchema = z
-  .object({
-    ...PolymarketSocketConfigShape,
-    /** Where books are re-snapshotted from (a `PolymarketRest`). */
-    rest: z.custom<PolymarketBookSource>(
-      (v) => typeof v === 'object' && v !== null && typeof (v as PolymarketBookSource).getBook === 'function',
-      'must have getBook and noteTickSize',
-    ),
-    /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
-    marketSilenceMs: PositiveDurationMsSchema.default(30_000),
-  })
-  .strict()
+export const PolymarketMarketStreamConfigSchema = z.strictObject({
+  ...PolymarketSocketConfigShape,
+  /** Where books are re-snapshotted from (a `PolymarketRest`). */
+  rest: z.custom<PolymarketBookSource>(
+    (v) => typeof v === 'object' && v !== null && typeof (v as PolymarketBookSource).getBook === 'function',
+    'must have getBook and noteTickSize',
+  ),
+  /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
+  marketSilenceMs: z._default(PositiveDurationMsSchema, 30_000),
+})
 
 /** What {@link PolymarketMarketStream} takes (defaults documented on {@link PolymarketMarketStreamConfigSchema}). */
 export type PolymarketMarketStreamConfig = z.input<typeof PolymarketMarketStreamConfigSchema>

@@ -33,7 +33,7 @@ describe('PolymarketRest (no network)', () => {
   it('refuses to trade without credentials, checks batches and GTD lead time, and is closed for good', async () => {
     clob = new PolymarketRest({ signer: wallet, restUrl: 'http://127.0.0.1:9' })
     const signed = await signOrder(
-      buildOrder(
+      await buildOrder(
         {
           tokenId: TOKEN,
           price: '0.5',

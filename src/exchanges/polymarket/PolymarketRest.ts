@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import type { Logger } from '../../core/logger.js'
@@ -83,55 +83,64 @@ const RATE_LIMIT_DEFAULTS = {
 }
 
 /** Schema of {@link PolymarketRestConfig}; defaults are applied here. */
-export const PolymarketRestConfigSchema = z
-  .object({
-    /** REST base URL. Default `https://clob.polymarket.com`. */
-    restUrl: z.string().url().default(POLYMARKET_CLOB_HOST),
-    /** The signing wallet (an ethers v6 `Wallet` or `Signer`): signs orders and L1 headers. */
-    signer: z
-      .custom<TypedDataSigner>(
-        (v) => typeof v === 'object' && v !== null && isFn((v as TypedDataSigner).signTypedData),
-        'must have signTypedData and getAddress',
-      )
-      .optional(),
-    /** L2 credentials; create or derive them with `createOrDeriveApiKey()` when absent. */
-    credentials: z
-      .object({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() })
-      .strict()
-      .optional(),
-    /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
-    signatureType: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(0),
-    /** The funding proxy/Safe (signature types 1 and 2). */
-    funder: z.string().optional(),
-    /** Chain id. Default 137. */
-    chainId: z.number().int().positive().default(POLYGON_CHAIN_ID),
-    /** Per-request timeout, ms. Default 10 s. */
-    timeoutMs: PositiveDurationMsSchema.default(10_000),
-    /**
-     * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
-     * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
-     * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
-     */
-    rateLimits: z
-      .object({
-        general10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.general10s),
-        marketData10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.marketData10s),
-        postOrder10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrder10s),
-        postOrder10m: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrder10m),
-        cancel10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.cancel10s),
-        cancel10m: z.number().positive().default(RATE_LIMIT_DEFAULTS.cancel10m),
-        postOrders10s: z.number().positive().default(RATE_LIMIT_DEFAULTS.postOrders10s),
-      })
-      .strict()
-      .default(RATE_LIMIT_DEFAULTS),
-    /** Time source. Default `SystemClock`. */
-    clock: ClockSchema.optional(),
-    /** Logger (wrapped so secrets never reach it). */
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),
-    /** `fetch` implementation (default the global one). */
-    fetch: z.custom<typeof fetch>(isFn).optional(),
-  })
-  .strict()
+export const PolymarketRestConfigSchema = z.strictObject({
+  /** REST base URL. Default `https://clob.polymarket.com`. */
+  restUrl: z._default(z.url(), POLYMARKET_CLOB_HOST),
+  /** The signing wallet (an ethers v6 `Wallet` or `Signer`): signs orders and L1 headers. */
+  signer: z.optional(
+    z.custom<TypedDataSigner>(
+      (v) => typeof v === 'object' && v !== null && isFn((v as TypedDataSigner).signTypedData),
+      'must have signTypedData and getAddress',
+    ),
+  ),
+  /** L2 credentials; create or derive them with `createOrDeriveApiKey()` when absent. */
+  credentials: z.optional(
+    z.strictObject({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() }),
+  ),
+  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
+  signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2)]), 0),
+  /** The funding proxy/Safe (signature types 1 and 2). */
+  funder: z.optional(z.string()),
+  /** Chain id. Default 137. */
+  chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),
+  /** Per-request timeout, ms. Default 10 s. */
+  timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
+  /**
+   * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
+   * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
+   * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
+   */
+  rateLimits: z._default(
+    z.strictObject({
+      general10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.general10s),
+      marketData10s: z._default(
+        /* @__PURE__ */ z.number().check(z.positive()),
+        RATE_LIMIT_DEFAULTS.marketData10s,
+      ),
+      postOrder10s: z._default(
+        /* @__PURE__ */ z.number().check(z.positive()),
+        RATE_LIMIT_DEFAULTS.postOrder10s,
+      ),
+      postOrder10m: z._default(
+        /* @__PURE__ */ z.number().check(z.positive()),
+        RATE_LIMIT_DEFAULTS.postOrder10m,
+      ),
+      cancel10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10s),
+      cancel10m: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10m),
+      postOrders10s: z._default(
+        /* @__PURE__ */ z.number().check(z.positive()),
+        RATE_LIMIT_DEFAULTS.postOrders10s,
+      ),
+    }),
+    RATE_LIMIT_DEFAULTS,
+  ),
+  /** Time source. Default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+  /** Logger (wrapped so secrets never reach it). */
+  logger: z.optional(z.custom<Logger>((v) => typeof v === 'object' && v !== null)),
+  /** `fetch` implementation (default the global one). */
+  fetch: z.optional(z.custom<typeof fetch>(isFn)),
+})
 
 /** What {@link PolymarketRest} takes (defaults documented on {@link PolymarketRestConfigSchema}). */
 export type PolymarketRestConfig = z.input<typeof PolymarketRestConfigSchema>
@@ -197,8 +206,8 @@ export class PolymarketRest {
       rateLimiter: limiter,
       clock: this.#clock,
       ...(this.#cfg.fetch !== undefined ? { fetch: this.#cfg.fetch } : {}),
-      sign: (draft) => {
-        const h = createL2Headers(this.#requireCreds(), {
+      sign: async (draft) => {
+        const h = await createL2Headers(this.#requireCreds(), {
           method: draft.method,
           path: draft.path,
           ...(draft.body !== undefined ? { body: draft.body } : {}),
@@ -246,9 +255,9 @@ export class PolymarketRest {
   async createOrDeriveApiKey(nonce = 0): Promise<ApiCredentials> {
     const signer = this.#requireSigner()
     const KeySchema = z.object({
-      apiKey: z.string().min(1),
-      secret: z.string().min(1),
-      passphrase: z.string().min(1),
+      apiKey: /* @__PURE__ */ z.string().check(z.minLength(1)),
+      secret: /* @__PURE__ */ z.string().check(z.minLength(1)),
+      passphrase: /* @__PURE__ */ z.string().check(z.minLength(1)),
     })
     const l1 = async () => ({
       ...(await createL1Headers(signer, {
@@ -401,7 +410,7 @@ export class PolymarketRest {
       this.getNegRisk(args.tokenId),
       signer.getAddress(),
     ])
-    const order = buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
+    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
 
@@ -418,7 +427,7 @@ export class PolymarketRest {
       const b = await this.getBook(args.tokenId)
       book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
     }
-    const order = buildMarketOrder(
+    const order = await buildMarketOrder(
       { ...args, ...(book !== undefined ? { book } : {}) },
       this.#orderOptions(tickSize, negRisk, address),
     )
@@ -570,7 +579,7 @@ export class PolymarketRest {
 
   /** Balance of pUSD (`COLLATERAL`) or of a token's shares (`CONDITIONAL`), in pUSD / shares (not base units). */
   async getBalanceAllowance(options: BalanceAllowanceOptions): Promise<BalanceAllowance> {
-    const r = z.object({ balance: Str, allowances: z.record(z.string(), Str).default({}) }).parse(
+    const r = z.object({ balance: Str, allowances: z._default(z.record(z.string(), Str), {}) }).parse(
       await this.#getSigned('/balance-allowance', {
         asset_type: options.assetType,
         signature_type: this.#cfg.signatureType,
@@ -595,7 +604,7 @@ export class PolymarketRest {
       retrySafe: false,
       priority: Priority.CANCEL,
       timeoutMs: Math.min(this.#cfg.timeoutMs, timeoutMs ?? this.#cfg.timeoutMs),
-      schema: z.object({ heartbeat_id: z.string().min(1) }),
+      schema: z.object({ heartbeat_id: /* @__PURE__ */ z.string().check(z.minLength(1)) }),
     })
     return data.heartbeat_id
   }
@@ -692,8 +701,8 @@ export class PolymarketRest {
       priority: Priority.CANCEL,
       cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
       schema: z.object({
-        canceled: z.array(z.string()).nullish(),
-        not_canceled: z.record(z.string(), z.unknown()).nullish(),
+        canceled: z.nullish(z.array(z.string())),
+        not_canceled: z.nullish(z.record(z.string(), z.unknown())),
       }),
     })
     const notCanceled: Record<string, string> = {}
@@ -701,7 +710,7 @@ export class PolymarketRest {
     return { canceled: data.canceled ?? [], notCanceled }
   }
 
-  async #get<S extends z.ZodType>(
+  async #get<S extends z.ZodMiniType>(
     path: string,
     query: Record<string, string>,
     schema: S,

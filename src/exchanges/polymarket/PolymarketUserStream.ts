@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
@@ -46,16 +46,14 @@ export interface PolymarketUserStreamEvents {
 }
 
 /** Schema of {@link PolymarketUserStreamConfig}; defaults are applied here. */
-export const PolymarketUserStreamConfigSchema = z
-  .object({
-    ...PolymarketSocketConfigShape,
-    /** The L2 credentials to authenticate the channel with, read at each subscription (e.g. `() => rest.credentials`). */
-    credentials: z.custom<() => ApiCredentials | undefined>(
-      (v) => typeof v === 'function',
-      'must be a function',
-    ),
-  })
-  .strict()
+export const PolymarketUserStreamConfigSchema = z.strictObject({
+  ...PolymarketSocketConfigShape,
+  /** The L2 credentials to authenticate the channel with, read at each subscription (e.g. `() => rest.credentials`). */
+  credentials: z.custom<() => ApiCredentials | undefined>(
+    (v) => typeof v === 'function',
+    'must be a function',
+  ),
+})
 
 /** What {@link PolymarketUserStream} takes (defaults documented on {@link PolymarketUserStreamConfigSchema}). */
 export type PolymarketUserStreamConfig = z.input<typeof PolymarketUserStreamConfigSchema>

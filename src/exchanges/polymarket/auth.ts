@@ -1,4 +1,3 @@
-import { computeHmac, decodeBase64, encodeBase64, getAddress, toUtf8Bytes } from 'ethers'
 import { ValidationError } from '../../errors/index.js'
 import {
   CLOB_AUTH_DOMAIN_NAME,
@@ -7,6 +6,7 @@ import {
   CLOB_AUTH_MESSAGE,
   POLYGON_CHAIN_ID,
 } from './constants.js'
+import { type EthersModule, loadEthers } from './loadEthers.js'
 import type { ApiCredentials, TypedDataSigner } from './types.js'
 
 /** Headers that authenticate L1 calls (create or derive an API key). */
@@ -57,6 +57,7 @@ export interface L2HeaderOptions {
  * ```
  */
 export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderOptions): Promise<L1Headers> {
+  const { getAddress } = await loadEthers()
   const address = getAddress(await signer.getAddress())
   const nonce = params.nonce ?? 0
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
@@ -89,18 +90,20 @@ export async function createL1Headers(signer: TypedDataSigner, params: L1HeaderO
  * @example
  * ```ts
  * const ts = Math.floor(Date.now() / 1000)
- * const sig = buildL2Signature(creds.secret, ts, 'DELETE', '/order', JSON.stringify({ orderID }))
+ * const sig = await buildL2Signature(creds.secret, ts, 'DELETE', '/order', JSON.stringify({ orderID }))
  * // sent as POLY_SIGNATURE with POLY_TIMESTAMP = ts (createL2Headers does all of this)
  * ```
  */
-export function buildL2Signature(
+export async function buildL2Signature(
   secret: string,
   timestamp: number,
   method: string,
   path: string,
   body?: string,
-): string {
-  const key = decodeSecret(secret)
+): Promise<string> {
+  const ethers = await loadEthers()
+  const { computeHmac, encodeBase64, toUtf8Bytes } = ethers
+  const key = decodeSecret(secret, ethers)
   const message = `${timestamp}${method}${stripQuery(path)}${body ?? ''}`
   const mac = computeHmac('sha256', key, toUtf8Bytes(message))
   return encodeBase64(mac).replace(/\+/g, '-').replace(/\//g, '_')
@@ -112,16 +115,19 @@ export function buildL2Signature(
  * @example
  * ```ts
  * const body = JSON.stringify(toPostOrderBody(signed, { owner: creds.apiKey, orderType: 'GTC' }))
- * const headers = createL2Headers(creds, { method: 'POST', path: '/order', body, timestamp: nowSec })
+ * const headers = await createL2Headers(creds, { method: 'POST', path: '/order', body, timestamp: nowSec })
  * ```
  */
-export function createL2Headers(credentials: ApiCredentials, params: L2HeaderOptions): L2Headers {
+export async function createL2Headers(
+  credentials: ApiCredentials,
+  params: L2HeaderOptions,
+): Promise<L2Headers> {
   if (!Number.isSafeInteger(params.timestamp) || params.timestamp < 0) {
     throw new ValidationError(`Invalid timestamp "${params.timestamp}"`, { field: 'timestamp' })
   }
   return {
     POLY_ADDRESS: credentials.address,
-    POLY_SIGNATURE: buildL2Signature(
+    POLY_SIGNATURE: await buildL2Signature(
       credentials.secret,
       params.timestamp,
       params.method,
@@ -139,7 +145,7 @@ function stripQuery(path: string): string {
   return i < 0 ? path : path.slice(0, i)
 }
 
-function decodeSecret(secret: string): Uint8Array {
+function decodeSecret(secret: string, { decodeBase64 }: EthersModule): Uint8Array {
   if (typeof secret !== 'string' || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(secret) || secret.length === 0) {
     // The secret itself is never put into the error.
     throw new ValidationError('Invalid API secret: not base64', { field: 'secret' })

@@ -178,13 +178,13 @@ describe('market order amounts', () => {
 })
 
 describe('buildOrder', () => {
-  it('builds an EOA order with decimal-string uints', () => {
-    const stamped = buildOrder(
+  it('builds an EOA order with decimal-string uints', async () => {
+    const stamped = await buildOrder(
       { tokenId: TOKEN, price: '0.55', size: '10', side: 'BUY', salt: '123' },
       { ...base, tickSize: '0.01', clock: new ManualClock(1_700_000_000_000) },
     )
     expect(stamped.timestamp).toBe('1700000000000') // an omitted timestamp comes from the clock
-    const o = buildOrder(
+    const o = await buildOrder(
       { tokenId: TOKEN, price: '0.55', size: '10', side: 'BUY', salt: '123', timestamp: 1_700_000_000_000 },
       { ...base, tickSize: '0.01' },
     )
@@ -204,9 +204,9 @@ describe('buildOrder', () => {
     })
   })
 
-  it('uses the funder as maker for signature types 1 and 2', () => {
+  it('uses the funder as maker for signature types 1 and 2', async () => {
     for (const signatureType of [1, 2] as const) {
-      const o = buildOrder(
+      const o = await buildOrder(
         { tokenId: TOKEN, price: '0.4', size: '5', side: 'SELL' },
         { tickSize: '0.1', negRisk: true, signatureType, signer: EOA, funder: SAFE.toLowerCase() },
       )
@@ -215,31 +215,33 @@ describe('buildOrder', () => {
       expect(o.signatureType).toBe(signatureType)
       expect(Number(o.salt)).toBeLessThan(2 ** 53)
     }
-    expect(() =>
+    await expect(
       buildOrder(
         { tokenId: TOKEN, price: '0.4', size: '5', side: 'SELL' },
         { tickSize: '0.1', negRisk: true, signatureType: 2, signer: EOA },
       ),
-    ).toThrowError(/funder/)
+    ).rejects.toThrowError(/funder/)
   })
 
-  it('validates ids, addresses and bytes32 fields', () => {
+  it('validates ids, addresses and bytes32 fields', async () => {
     const o = { tokenId: TOKEN, price: '0.5', size: '5', side: 'BUY' as const }
-    expect(() => buildOrder({ ...o, tokenId: 'abc' }, { ...base, tickSize: '0.01' })).toThrowError(/token id/)
-    expect(() => buildOrder(o, { ...base, signer: '0x123', tickSize: '0.01' })).toThrowError(/signer/)
-    expect(() => buildOrder({ ...o, metadata: '0x12' }, { ...base, tickSize: '0.01' })).toThrowError(
+    await expect(buildOrder({ ...o, tokenId: 'abc' }, { ...base, tickSize: '0.01' })).rejects.toThrowError(
+      /token id/,
+    )
+    await expect(buildOrder(o, { ...base, signer: '0x123', tickSize: '0.01' })).rejects.toThrowError(/signer/)
+    await expect(buildOrder({ ...o, metadata: '0x12' }, { ...base, tickSize: '0.01' })).rejects.toThrowError(
       /metadata/,
     )
   })
 
-  it('builds market orders from a price or the book', () => {
-    const o = buildMarketOrder(
+  it('builds market orders from a price or the book', async () => {
+    const o = await buildMarketOrder(
       { tokenId: TOKEN, side: 'BUY', amount: '10', book: [{ price: '0.5', size: '100' }] },
       { ...base, tickSize: '0.01' },
     )
     expect([o.makerAmount, o.takerAmount, o.expiration]).toEqual(['10000000', '20000000', '0'])
-    expect(() =>
+    await expect(
       buildMarketOrder({ tokenId: TOKEN, side: 'BUY', amount: '10' }, { ...base, tickSize: '0.01' }),
-    ).toThrow(/price or a book/)
+    ).rejects.toThrow(/price or a book/)
   })
 })

@@ -1,4 +1,3 @@
-import { getAddress } from 'ethers'
 import { SystemClock } from '../../core/clock.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import { ValidationError } from '../../errors/index.js'
@@ -11,6 +10,7 @@ import {
   ROUNDING_RULES,
   type TickSize,
 } from './constants.js'
+import { type EthersModule, loadEthers } from './loadEthers.js'
 import type {
   BuildOrderOptions,
   LimitOrderOptions,
@@ -174,16 +174,20 @@ export function walkBookPrice(
  *
  * @example
  * ```ts
- * const order = buildOrder(
+ * const order = await buildOrder(
  *   { tokenId, price: '0.55', size: '10', side: 'BUY' },
  *   { tickSize: '0.01', negRisk: false, signatureType: 0, signer: wallet.address },
  * )
  * order.makerAmount // '5500000' (5.5 pUSD); order.takerAmount // '10000000' (10 shares)
  * ```
  */
-export function buildOrder(args: LimitOrderOptions, options: BuildOrderOptions): PolymarketOrder {
+export async function buildOrder(
+  args: LimitOrderOptions,
+  options: BuildOrderOptions,
+): Promise<PolymarketOrder> {
+  const ethers = await loadEthers()
   const amounts = limitOrderAmounts(args.side, args.price, args.size, options.tickSize)
-  return assemble(args, options, amounts, args.expiration)
+  return assemble(args, options, amounts, args.expiration, ethers)
 }
 
 /**
@@ -193,13 +197,17 @@ export function buildOrder(args: LimitOrderOptions, options: BuildOrderOptions):
  *
  * @example
  * ```ts
- * const order = buildMarketOrder(
+ * const order = await buildMarketOrder(
  *   { tokenId, side: 'BUY', amount: '25', book: asks },
  *   { tickSize: '0.001', negRisk: true, signatureType: 2, signer: eoa, funder: safe },
  * )
  * ```
  */
-export function buildMarketOrder(args: MarketOrderOptions, options: BuildOrderOptions): PolymarketOrder {
+export async function buildMarketOrder(
+  args: MarketOrderOptions,
+  options: BuildOrderOptions,
+): Promise<PolymarketOrder> {
+  const ethers = await loadEthers()
   let price = args.price
   if (price === undefined) {
     if (args.book === undefined) {
@@ -208,7 +216,7 @@ export function buildMarketOrder(args: MarketOrderOptions, options: BuildOrderOp
     price = walkBookPrice(args.side, args.amount, args.book, args.orderType ?? 'FOK').toFixed()
   }
   const amounts = marketOrderAmounts(args.side, args.amount, price, options.tickSize)
-  return assemble(args, options, amounts, 0)
+  return assemble(args, options, amounts, 0, ethers)
 }
 
 function assemble(
@@ -223,6 +231,7 @@ function assemble(
   options: BuildOrderOptions,
   amounts: OrderAmounts,
   expiration: number | string | undefined,
+  ethers: EthersModule,
 ): PolymarketOrder {
   if (args.side !== 'BUY' && args.side !== 'SELL') {
     throw new ValidationError(`Invalid side "${String(args.side)}"`, { field: 'side' })
@@ -234,7 +243,7 @@ function assemble(
   if (sigType !== 0 && sigType !== 1 && sigType !== 2) {
     throw new ValidationError(`Invalid signature type "${String(sigType)}"`, { field: 'signatureType' })
   }
-  const signer = address(options.signer, 'signer')
+  const signer = address(options.signer, 'signer', ethers)
   let maker = signer
   if (sigType !== 0) {
     if (options.funder === undefined) {
@@ -242,8 +251,8 @@ function assemble(
         field: 'funder',
       })
     }
-    maker = address(options.funder, 'funder')
-  } else if (options.funder !== undefined && address(options.funder, 'funder') !== signer) {
+    maker = address(options.funder, 'funder', ethers)
+  } else if (options.funder !== undefined && address(options.funder, 'funder', ethers) !== signer) {
     throw new ValidationError('With signature type 0 (EOA) the funder must be the signer', {
       field: 'funder',
     })
@@ -278,7 +287,7 @@ function assemble(
  *
  * @example
  * ```ts
- * const order = buildOrder({ tokenId, price: '0.55', size: '10', side: 'BUY', salt: randomSalt() }, options)
+ * const order = await buildOrder({ tokenId, price: '0.55', size: '10', side: 'BUY', salt: randomSalt() }, options)
  * ```
  */
 export function randomSalt(): string {
@@ -346,7 +355,7 @@ function gcd(a: bigint, b: bigint): bigint {
   return a < 0n ? -a : a
 }
 
-function address(v: string, field: string): string {
+function address(v: string, field: string, { getAddress }: EthersModule): string {
   try {
     return getAddress(v)
   } catch (cause) {

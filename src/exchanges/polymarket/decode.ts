@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { BookLevel } from '../../core/index.js'
 import { type Decimal, parseDecimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
@@ -10,79 +10,105 @@ import { POLYMARKET_VENUE } from './constants.js'
 const DECIMAL_TEXT = /^(?:\d{1,30}(?:\.\d{1,30})?|\.\d{1,30})$/
 
 /** A unit-interval price: a decimal string (`"0.5"`, `".48"`) or number strictly inside (0, 1). */
-const UnitPrice = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
-  if (!Number.isFinite(n) || n <= 0 || n >= 1) {
-    ctx.addIssue({ code: 'custom', message: `price ${JSON.stringify(v)} is not inside (0, 1)` })
-    return z.NEVER
-  }
-  return n
-})
+const UnitPrice = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
+    if (!Number.isFinite(n) || n <= 0 || n >= 1) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `price ${JSON.stringify(v)} is not inside (0, 1)`,
+        input: v,
+      })
+      return z.NEVER
+    }
+    return n
+  }),
+)
 
 /** A best bid/ask: `""`, `"0"` and `"1"` mean no level (undefined); anything else must be inside (0, 1). */
-const BestPrice = z
-  .union([z.string(), z.number(), z.null()])
-  .optional()
-  .transform((v, ctx) => {
+const BestPrice = z.pipe(
+  z.optional(z.union([z.string(), z.number(), z.null()])),
+  z.transform((v, ctx) => {
     if (v === undefined || v === null || v === '') return undefined
     const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
     if (n === 0 || n === 1) return undefined
     if (!Number.isFinite(n) || n < 0 || n > 1) {
-      ctx.addIssue({ code: 'custom', message: `best price ${JSON.stringify(v)} is invalid` })
+      ctx.issues.push({ code: 'custom', message: `best price ${JSON.stringify(v)} is invalid`, input: v })
       return z.NEVER
     }
     return n
-  })
+  }),
+)
 
 /** A size: finite and ≥ 0 (a price change of size 0 removes the level). */
-const Size = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
-  if (!Number.isFinite(n) || n < 0) {
-    ctx.addIssue({ code: 'custom', message: `size ${JSON.stringify(v)} is not a non-negative number` })
-    return z.NEVER
-  }
-  return n
-})
+const Size = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : DECIMAL_TEXT.test(v) ? Number(v) : Number.NaN
+    if (!Number.isFinite(n) || n < 0) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `size ${JSON.stringify(v)} is not a non-negative number`,
+        input: v,
+      })
+      return z.NEVER
+    }
+    return n
+  }),
+)
 
 /** Epoch ms as a string or number. */
-const Millis = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
-  if (!Number.isSafeInteger(n) || n < 0) {
-    ctx.addIssue({ code: 'custom', message: `timestamp ${JSON.stringify(v)} is invalid` })
-    return z.NEVER
-  }
-  return n
-})
+const Millis = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((v, ctx) => {
+    const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
+    if (!Number.isSafeInteger(n) || n < 0) {
+      ctx.issues.push({ code: 'custom', message: `timestamp ${JSON.stringify(v)} is invalid`, input: v })
+      return z.NEVER
+    }
+    return n
+  }),
+)
 
 /** A CLOB token id: a uint256 as a decimal string. */
-export const TokenIdSchema = z.string().regex(/^\d{1,78}$/, 'token id must be a uint256 decimal string')
-/** A market's condition id: 0x-prefixed hex. */
-export const ConditionIdSchema = z
+export const TokenIdSchema = /* @__PURE__ */ z
   .string()
-  .regex(/^0x[0-9a-fA-F]{1,64}$/, 'condition id must be 0x-prefixed hex')
+  .check(z.regex(/^\d{1,78}$/, 'token id must be a uint256 decimal string'))
+/** A market's condition id: 0x-prefixed hex. */
+export const ConditionIdSchema = /* @__PURE__ */ z
+  .string()
+  .check(z.regex(/^0x[0-9a-fA-F]{1,64}$/, 'condition id must be 0x-prefixed hex'))
 const TokenId = TokenIdSchema
 const ConditionId = ConditionIdSchema
 /** A strictly positive size (a printed trade). */
-const PositiveSize = Size.refine((n) => n > 0, 'size must be > 0')
+const PositiveSize = /* @__PURE__ */ Size.check(z.refine((n) => n > 0, 'size must be > 0'))
 const SideSchema = z.enum(['BUY', 'SELL'])
 const Level = z.object({ price: UnitPrice, size: Size })
 
 /** A Decimal from a venue string, strict (no `""`, `NaN`, exponents); for user-channel money fields. */
 function dec(options: { positive?: boolean; unitPrice?: boolean } = {}) {
-  return z.union([z.string(), z.number()]).transform((v, ctx) => {
-    const r = parseDecimal(typeof v === 'string' && v.startsWith('.') ? `0${v}` : v, {
-      allowZero: options.positive !== true,
-    })
-    if (!r.ok) {
-      ctx.addIssue({ code: 'custom', message: r.error.message })
-      return z.NEVER
-    }
-    if (options.unitPrice === true && (r.value.lte(0) || r.value.gte(1))) {
-      ctx.addIssue({ code: 'custom', message: `price "${r.value.toFixed()}" is not inside (0, 1)` })
-      return z.NEVER
-    }
-    return r.value
-  })
+  return z.pipe(
+    z.union([z.string(), z.number()]),
+    z.transform((v, ctx) => {
+      const r = parseDecimal(typeof v === 'string' && v.startsWith('.') ? `0${v}` : v, {
+        allowZero: options.positive !== true,
+      })
+      if (!r.ok) {
+        ctx.issues.push({ code: 'custom', message: r.error.message, input: v })
+        return z.NEVER
+      }
+      if (options.unitPrice === true && (r.value.lte(0) || r.value.gte(1))) {
+        ctx.issues.push({
+          code: 'custom',
+          message: `price "${r.value.toFixed()}" is not inside (0, 1)`,
+          input: v,
+        })
+        return z.NEVER
+      }
+      return r.value
+    }),
+  )
 }
 
 // ───────────────────────────── market channel ─────────────────────────────
@@ -182,29 +208,28 @@ const BookSchema = z.object({
   event_type: z.literal('book'),
   asset_id: TokenId,
   market: ConditionId,
-  bids: z.array(Level).max(20_000),
-  asks: z.array(Level).max(20_000),
-  hash: z.string().optional(),
+  bids: /* @__PURE__ */ z.array(Level).check(z.maxLength(20_000)),
+  asks: /* @__PURE__ */ z.array(Level).check(z.maxLength(20_000)),
+  hash: z.optional(z.string()),
   timestamp: Millis,
 })
 
 const PriceChangeSchema = z.object({
   event_type: z.literal('price_change'),
   market: ConditionId,
-  price_changes: z
+  price_changes: /* @__PURE__ */ z
     .array(
       z.object({
         asset_id: TokenId,
         price: UnitPrice,
         size: Size,
         side: SideSchema,
-        hash: z.string().optional(),
+        hash: z.optional(z.string()),
         best_bid: BestPrice,
         best_ask: BestPrice,
       }),
     )
-    .min(1)
-    .max(20_000),
+    .check(z.minLength(1), z.maxLength(20_000)),
   timestamp: Millis,
 })
 
@@ -212,13 +237,14 @@ const TickSchema = z.object({
   event_type: z.literal('tick_size_change'),
   asset_id: TokenId,
   market: ConditionId,
-  old_tick_size: z.union([z.string(), z.number()]).transform(String),
-  new_tick_size: z
-    .union([z.string(), z.number()])
-    .transform(String)
-    .refine(
-      (s) => ['0.1', '0.01', '0.001', '0.0001', '0.005', '0.0025'].includes(s),
-      'unsupported tick size',
+  old_tick_size: z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
+  new_tick_size: /* @__PURE__ */ z
+    .pipe(z.union([z.string(), z.number()]), z.transform(String))
+    .check(
+      z.refine(
+        (s) => ['0.1', '0.01', '0.001', '0.0001', '0.005', '0.0025'].includes(s),
+        'unsupported tick size',
+      ),
     ),
   timestamp: Millis,
 })
@@ -245,17 +271,17 @@ const BestBidAskSchema = z.object({
 const NewMarketSchema = z.object({
   event_type: z.literal('new_market'),
   market: ConditionId,
-  question: z.string().optional(),
-  assets_ids: z.array(TokenId).max(100).default([]),
+  question: z.optional(z.string()),
+  assets_ids: z._default(/* @__PURE__ */ z.array(TokenId).check(z.maxLength(100)), []),
   timestamp: Millis,
 })
 
 const ResolvedSchema = z.object({
   event_type: z.literal('market_resolved'),
   market: ConditionId,
-  winning_asset_id: TokenId.optional(),
-  winning_outcome: z.string().optional(),
-  assets_ids: z.array(TokenId).max(100).default([]),
+  winning_asset_id: z.optional(TokenId),
+  winning_outcome: z.optional(z.string()),
+  assets_ids: z._default(/* @__PURE__ */ z.array(TokenId).check(z.maxLength(100)), []),
   timestamp: Millis,
 })
 
@@ -288,7 +314,7 @@ function dataError(message: string, issues: string[], raw: unknown): ExchangeDat
   return new ExchangeDataError(POLYMARKET_VENUE, message, issues, raw)
 }
 
-function issuesOf(e: z.ZodError): string[] {
+function issuesOf(e: z.core.$ZodError): string[] {
   return e.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
 }
 
@@ -518,33 +544,33 @@ export type PolymarketUserEvent = PolymarketUserTradeEvent | PolymarketUserOrder
 
 const TradeSchema = z.object({
   event_type: z.literal('trade'),
-  id: z.string().min(1),
+  id: /* @__PURE__ */ z.string().check(z.minLength(1)),
   asset_id: TokenId,
   market: ConditionId,
   side: SideSchema,
   size: dec({ positive: true }),
   price: dec({ unitPrice: true }),
   status: z.enum(['MATCHED', 'MINED', 'CONFIRMED', 'RETRYING', 'FAILED']),
-  taker_order_id: z.string().min(1),
+  taker_order_id: /* @__PURE__ */ z.string().check(z.minLength(1)),
   owner: z.string(),
-  maker_orders: z
+  maker_orders: /* @__PURE__ */ z
     .array(
       z.object({
-        order_id: z.string().min(1),
+        order_id: /* @__PURE__ */ z.string().check(z.minLength(1)),
         owner: z.string(),
         matched_amount: dec({ positive: true }),
         price: dec({ unitPrice: true }),
         asset_id: TokenId,
-        side: SideSchema.optional(),
+        side: z.optional(SideSchema),
       }),
     )
-    .max(1000),
+    .check(z.maxLength(1000)),
   timestamp: Millis,
 })
 
 const OrderSchema = z.object({
   event_type: z.literal('order'),
-  id: z.string().min(1),
+  id: /* @__PURE__ */ z.string().check(z.minLength(1)),
   asset_id: TokenId,
   market: ConditionId,
   side: SideSchema,
@@ -639,13 +665,13 @@ export interface PolymarketBook {
 const RestBookSchema = z.object({
   market: ConditionId,
   asset_id: TokenId,
-  bids: z.array(Level).max(20_000),
-  asks: z.array(Level).max(20_000),
-  hash: z.string().optional(),
+  bids: /* @__PURE__ */ z.array(Level).check(z.maxLength(20_000)),
+  asks: /* @__PURE__ */ z.array(Level).check(z.maxLength(20_000)),
+  hash: z.optional(z.string()),
   timestamp: Millis,
-  tick_size: z.union([z.string(), z.number()]).transform(String).optional(),
-  neg_risk: z.boolean().optional(),
-  min_order_size: z.union([z.string(), z.number()]).transform(String).optional(),
+  tick_size: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+  neg_risk: z.optional(z.boolean()),
+  min_order_size: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
 })
 
 /**

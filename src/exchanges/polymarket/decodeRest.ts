@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { type Decimal, parseDecimal } from '../../decimal/index.js'
 import { ExchangeDataError, type TradekitError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -12,10 +12,12 @@ import type {
   PostOrderResult,
 } from './restTypes.js'
 
-const Str = z.union([z.string(), z.number()]).transform(String)
+const Str = z.pipe(z.union([z.string(), z.number()]), z.transform(String))
 
 /** A non-negative plain decimal (`"5"`, `"0.5"`), as the venue sends sizes; never `""`, `NaN` or `-1`. */
-const NonNegativeDecimalString = Str.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal')
+const NonNegativeDecimalString = /* @__PURE__ */ Str.check(
+  z.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal'),
+)
 
 /** A string or number field as a string (prices and sizes in REST bodies). */
 export const LooseStringSchema = Str
@@ -25,13 +27,13 @@ export const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.
 
 const MarketSchema = z.object({
   condition_id: ConditionIdSchema,
-  question: z.string().default(''),
+  question: z._default(z.string(), ''),
   tokens: z.array(z.object({ token_id: TokenIdSchema, outcome: z.string() })),
   minimum_tick_size: Str,
-  minimum_order_size: NonNegativeDecimalString.default('0'),
-  neg_risk: z.boolean().default(false),
-  active: z.boolean().default(true),
-  closed: z.boolean().default(false),
+  minimum_order_size: z._default(NonNegativeDecimalString, '0'),
+  neg_risk: z._default(z.boolean(), false),
+  active: z._default(z.boolean(), true),
+  closed: z._default(z.boolean(), false),
 })
 
 const OpenOrderSchema = z.object({
@@ -43,8 +45,8 @@ const OpenOrderSchema = z.object({
   price: Str,
   original_size: Str,
   size_matched: Str,
-  order_type: z.string().default(''),
-  created_at: z.union([z.number(), z.string()]).transform(Number).default(0),
+  order_type: z._default(z.string(), ''),
+  created_at: z._default(z.pipe(z.union([z.number(), z.string()]), z.transform(Number)), 0),
 })
 
 const TradeRecordSchema = z.object({
@@ -56,17 +58,17 @@ const TradeRecordSchema = z.object({
   price: Str,
   size: Str,
   status: z.string(),
-  trader_side: z.string().default(''),
+  trader_side: z._default(z.string(), ''),
 })
 
 const PostResultSchema = z.object({
-  success: z.boolean().default(true),
-  errorMsg: z.string().default(''),
-  orderID: z.string().default(''),
-  status: z.string().default(''),
-  makingAmount: Str.default('0'),
-  takingAmount: Str.default('0'),
-  tradeIDs: z.array(z.string()).nullish(),
+  success: z._default(z.boolean(), true),
+  errorMsg: z._default(z.string(), ''),
+  orderID: z._default(z.string(), ''),
+  status: z._default(z.string(), ''),
+  makingAmount: z._default(Str, '0'),
+  takingAmount: z._default(Str, '0'),
+  tradeIDs: z.nullish(z.array(z.string())),
 })
 
 /**

@@ -1,4 +1,3 @@
-import { getAddress, TypedDataEncoder } from 'ethers'
 import { ValidationError } from '../../errors/index.js'
 import {
   EXCHANGE_DOMAIN_NAME,
@@ -7,6 +6,7 @@ import {
   ORDER_EIP712_TYPES,
   POLYGON_CHAIN_ID,
 } from './constants.js'
+import { loadEthers } from './loadEthers.js'
 import type { OrderDomainOptions, PolymarketOrder, SignedPolymarketOrder, TypedDataSigner } from './types.js'
 
 /**
@@ -62,10 +62,11 @@ export function orderMessage(order: PolymarketOrder): Record<string, unknown> {
  *
  * @example
  * ```ts
- * const id = orderHash(order, { negRisk: false }) // '0x…' (bytes32)
+ * const id = await orderHash(order, { negRisk: false }) // '0x…' (bytes32)
  * ```
  */
-export function orderHash(order: PolymarketOrder, options: OrderDomainOptions): string {
+export async function orderHash(order: PolymarketOrder, options: OrderDomainOptions): Promise<string> {
+  const { TypedDataEncoder } = await loadEthers()
   try {
     return TypedDataEncoder.hash(orderDomain(options), ORDER_EIP712_TYPES, orderMessage(order))
   } catch (cause) {
@@ -89,6 +90,7 @@ export async function signOrder(
   signer: TypedDataSigner,
   options: OrderDomainOptions,
 ): Promise<SignedPolymarketOrder> {
+  const { getAddress } = await loadEthers()
   const address = getAddress(await signer.getAddress())
   if (address !== getAddress(order.signer)) {
     throw new ValidationError(`The wallet "${address}" is not the order's signer "${order.signer}"`, {

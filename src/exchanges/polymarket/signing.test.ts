@@ -13,8 +13,8 @@ const wallet = new Wallet(PK)
 const SAFE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const TOKEN = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
 
-function order(signatureType: 0 | 1 | 2, negRisk: boolean) {
-  return buildOrder(
+async function order(signatureType: 0 | 1 | 2, negRisk: boolean) {
+  return await buildOrder(
     {
       tokenId: TOKEN,
       price: '0.5',
@@ -34,7 +34,7 @@ function order(signatureType: 0 | 1 | 2, negRisk: boolean) {
 }
 
 /** The EIP-712 digest encoded by hand from the V2 type string of the issue, as an independent cross-check. */
-function manualDigest(o: ReturnType<typeof order>, verifyingContract: string): string {
+function manualDigest(o: Awaited<ReturnType<typeof order>>, verifyingContract: string): string {
   const abi = EthersAbi.defaultAbiCoder()
   const typeHash = keccakText(
     'Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)',
@@ -90,7 +90,7 @@ describe('EIP-712 order signing (V2)', () => {
   for (const negRisk of [false, true]) {
     for (const sigType of [0, 1, 2] as const) {
       it(`signs type ${sigType} on the ${negRisk ? 'neg-risk' : 'standard'} exchange`, async () => {
-        const o = order(sigType, negRisk)
+        const o = await order(sigType, negRisk)
         const signed = await signOrder(o, wallet, { negRisk })
         const domain = orderDomain({ negRisk })
         expect(domain).toEqual({
@@ -115,7 +115,7 @@ describe('EIP-712 order signing (V2)', () => {
           ],
         }
         expect(verifyTypedData(domain, types, orderMessage(o), signed.signature)).toBe(wallet.address)
-        expect(orderHash(o, { negRisk })).toBe(manualDigest(o, domain.verifyingContract))
+        expect(await orderHash(o, { negRisk })).toBe(manualDigest(o, domain.verifyingContract))
         expect(signed.maker).toBe(sigType === 0 ? wallet.address : SAFE)
         // a signature for one exchange does not verify against the other
         const other = orderDomain({ negRisk: !negRisk })
@@ -124,23 +124,23 @@ describe('EIP-712 order signing (V2)', () => {
     }
   }
 
-  it('the hash differs per exchange and ignores the unsigned expiration', () => {
-    const o = order(0, false)
-    expect(orderHash(o, { negRisk: false })).not.toBe(orderHash(o, { negRisk: true }))
-    expect(orderHash({ ...o, expiration: '1900000000' }, { negRisk: false })).toBe(
-      orderHash(o, { negRisk: false }),
+  it('the hash differs per exchange and ignores the unsigned expiration', async () => {
+    const o = await order(0, false)
+    expect(await orderHash(o, { negRisk: false })).not.toBe(await orderHash(o, { negRisk: true }))
+    expect(await orderHash({ ...o, expiration: '1900000000' }, { negRisk: false })).toBe(
+      await orderHash(o, { negRisk: false }),
     )
   })
 
   it('refuses to sign with a wallet that is not the order signer', async () => {
     const other = Wallet.createRandom()
-    await expect(signOrder(order(0, false), other, { negRisk: false })).rejects.toMatchObject({
+    await expect(signOrder(await order(0, false), other, { negRisk: false })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     })
   })
 
   it('builds the exact POST /order body', async () => {
-    const signed = await signOrder(order(2, true), wallet, { negRisk: true })
+    const signed = await signOrder(await order(2, true), wallet, { negRisk: true })
     const body = toPostOrderBody(signed, { owner: 'key-1', orderType: 'GTC', postOnly: true })
     expect(Object.keys(body)).toEqual(['order', 'owner', 'orderType', 'postOnly', 'deferExec'])
     expect(Object.keys(body.order)).toEqual([
@@ -180,9 +180,9 @@ describe('L1 and L2 headers', () => {
     })
   })
 
-  it('L2: matches the official client vector and keeps the base64 padding', () => {
+  it('L2: matches the official client vector and keeps the base64 padding', async () => {
     expect(
-      buildL2Signature(
+      await buildL2Signature(
         'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
         1_000_000,
         'test-sign',
@@ -192,10 +192,10 @@ describe('L1 and L2 headers', () => {
     ).toBe('ZwAdJKvoYRlEKDkNMwd5BuwNNtg93kNaR_oU2HrfVvc=')
   })
 
-  it('L2: URL-safe secret, query string dropped, equals an independent node:crypto HMAC', () => {
+  it('L2: URL-safe secret, query string dropped, equals an independent node:crypto HMAC', async () => {
     const secret = Buffer.from('a secret with +/ bytes \xfb\xff').toString('base64url')
     const creds = { address: wallet.address, apiKey: 'key', secret, passphrase: 'pass' }
-    const h = createL2Headers(creds, {
+    const h = await createL2Headers(creds, {
       method: 'GET',
       path: '/data/orders?market=0x1',
       timestamp: 1_700_000_000,
@@ -214,10 +214,10 @@ describe('L1 and L2 headers', () => {
     })
   })
 
-  it('never puts the secret into an error', () => {
+  it('never puts the secret into an error', async () => {
     const creds = { address: wallet.address, apiKey: 'k', secret: 'not base64 !!! s3cr3t', passphrase: 'p' }
     try {
-      createL2Headers(creds, { method: 'GET', path: '/x', timestamp: 1 })
+      await createL2Headers(creds, { method: 'GET', path: '/x', timestamp: 1 })
       expect.unreachable()
     } catch (e) {
       expect(String((e as Error).message)).not.toContain('s3cr3t')

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import type { Clock } from '../../core/clock.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { WebSocketConstructor } from '../../transport/index.js'
@@ -9,17 +9,17 @@ const isFn = (v: unknown): boolean => typeof v === 'function'
 /** The socket settings both Polymarket channels share (market and user), with their defaults. */
 export const PolymarketSocketConfigShape = {
   /** WebSocket base URL (channels at `/ws/market`, `/ws/user`). Default Polymarket's. */
-  wsUrl: z.string().default(POLYMARKET_WS_HOST),
+  wsUrl: z._default(z.string(), POLYMARKET_WS_HOST),
   /** Text `PING` interval, ms. Default 10 s. */
-  pingIntervalMs: PositiveDurationMsSchema.default(10_000),
+  pingIntervalMs: z._default(PositiveDurationMsSchema, 10_000),
   /** Socket with no frame at all (not even PONG) for this long is dropped and reconnected, ms. Default 30 s. */
-  staleAfterMs: PositiveDurationMsSchema.default(30_000),
+  staleAfterMs: z._default(PositiveDurationMsSchema, 30_000),
   /** Reconnect backoff base, ms. Default 500. */
-  reconnectBaseMs: DurationMsSchema.default(500),
+  reconnectBaseMs: z._default(DurationMsSchema, 500),
   /** Time source. Default `SystemClock`. */
-  clock: ClockSchema.optional(),
+  clock: z.optional(ClockSchema),
   /** WebSocket implementation (default isows). */
-  WebSocket: z.custom<WebSocketConstructor>(isFn).optional(),
+  WebSocket: z.optional(z.custom<WebSocketConstructor>(isFn)),
 }
 
 /** The resolved socket settings. */

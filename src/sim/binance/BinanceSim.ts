@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { type Clock, parseConfig, SystemClock } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
 import { FaultQueue } from '../shared/FaultQueue.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { SimAlgoOrder, SimMarket, SimOrder } from './engine.js'
 import type { SimSymbolInput } from './specs.js'
@@ -16,50 +16,51 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const DEFAULT_KEY: BinanceSimApiKey = { apiKey: 'sim-api-key', secret: 'sim-api-secret' }
 
 /** Schema of {@link BinanceSimConfig}: every option with its default. Unknown keys are rejected. */
-export const BinanceSimConfigSchema = z
-  .object({
-    /** Seed of the price paths and books (default 1): the same seed gives the same market. */
-    seed: z.number().int().default(1),
-    /** Symbols on both markets (default `['BTCUSDT', 'ETHUSDT']`). */
-    symbols: z
-      .array(
+export const BinanceSimConfigSchema = z.strictObject({
+  /** Seed of the price paths and books (default 1): the same seed gives the same market. */
+  seed: z._default(z.int(), 1),
+  /** Symbols on both markets (default `['BTCUSDT', 'ETHUSDT']`). */
+  symbols: z._default(
+    z.readonly(
+      z.array(
         z.custom<SimSymbolInput>(
           (v) => (typeof v === 'string' && v.length > 0) || (isObject(v) && typeof v.symbol === 'string'),
           'must be a symbol or a symbol spec',
         ),
-      )
-      .readonly()
-      .default(['BTCUSDT', 'ETHUSDT']),
-    /** Market step interval in wall-clock ms (default 100; a real timer, not the `clock`). `0` disables the timer: drive it with {@link BinanceSim.step}. */
-    tickMs: DurationMsSchema.default(100),
-    /** Accepted keys (default one HMAC key: `sim-api-key` / `sim-api-secret`). */
-    apiKeys: z
-      .array(
-        z
-          .object({
-            apiKey: z.string().min(1),
-            secret: z.string().optional(),
-            ed25519PublicKey: z.string().optional(),
-          })
-          .strict(),
-      )
-      .readonly()
-      .default([DEFAULT_KEY]),
-    /** Starting spot balances of every account (default 100 000 USDT, 10 BTC, 100 ETH). */
-    spotBalances: z
-      .record(z.string(), z.string())
-      .readonly()
-      .default({ USDT: '100000', BTC: '10', ETH: '100' }),
-    /** Starting USD-M wallet balance in USDT (default 100 000). */
-    futuresBalance: z.string().default('100000'),
-    /** Request weight allowed per minute before 429 (default 6000). */
-    weightLimitPerMinute: z.number().int().positive().default(6000),
-    /** Market-stream connections are closed after this age (default 24 h, as Binance does). */
-    maxConnectionAgeMs: PositiveDurationMsSchema.default(24 * 3600_000),
-    /** Clock for server time (default the system clock). */
-    clock: ClockSchema.optional(),
-  })
-  .strict()
+      ),
+    ),
+    ['BTCUSDT', 'ETHUSDT'],
+  ),
+  /** Market step interval in wall-clock ms (default 100; a real timer, not the `clock`). `0` disables the timer: drive it with {@link BinanceSim.step}. */
+  tickMs: z._default(DurationMsSchema, 100),
+  /** Accepted keys (default one HMAC key: `sim-api-key` / `sim-api-secret`). */
+  apiKeys: z._default(
+    z.readonly(
+      z.array(
+        z.strictObject({
+          apiKey: /* @__PURE__ */ z.string().check(z.minLength(1)),
+          secret: z.optional(z.string()),
+          ed25519PublicKey: z.optional(z.string()),
+        }),
+      ),
+    ),
+    [DEFAULT_KEY],
+  ),
+  /** Starting spot balances of every account (default 100 000 USDT, 10 BTC, 100 ETH). */
+  spotBalances: z._default(z.readonly(z.record(z.string(), z.string())), {
+    USDT: '100000',
+    BTC: '10',
+    ETH: '100',
+  }),
+  /** Starting USD-M wallet balance in USDT (default 100 000). */
+  futuresBalance: z._default(z.string(), '100000'),
+  /** Request weight allowed per minute before 429 (default 6000). */
+  weightLimitPerMinute: z._default(/* @__PURE__ */ z.int().check(z.positive()), 6000),
+  /** Market-stream connections are closed after this age (default 24 h, as Binance does). */
+  maxConnectionAgeMs: z._default(PositiveDurationMsSchema, 24 * 3600_000),
+  /** Clock for server time (default the system clock). */
+  clock: z.optional(ClockSchema),
+})
 
 /** Options of {@link BinanceSim.start} (defaults documented on {@link BinanceSimConfigSchema}). Every field has a default. */
 export type BinanceSimConfig = z.input<typeof BinanceSimConfigSchema>

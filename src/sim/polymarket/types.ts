@@ -1,41 +1,40 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { TradekitError } from '../../errors/index.js'
 import type { SimMarketSpec } from './markets.js'
 import type { SimTradeStatus } from './SimExchange.js'
 
 /** Schema of {@link PolymarketSimConfig}: every option with its default. Unknown keys are rejected. */
-export const PolymarketSimConfigSchema = z
-  .object({
-    /** Seed of every random choice (markets, ids, books). Default 1. */
-    seed: z.number().int().default(1),
-    /** Number of seeded markets, or one spec per market. Default 4 (tick sizes 0.01, 0.001, 0.1, 0.0001; every second one neg-risk). */
-    markets: z
-      .union([
-        z.number().int().nonnegative(),
-        z
-          .array(z.custom<SimMarketSpec>((v) => typeof v === 'object' && v !== null, 'must be a market spec'))
-          .readonly(),
-      ])
-      .default(4),
-    /** Port on 127.0.0.1; 0 (default) picks a free one. */
-    port: z.number().int().min(0).max(65_535).default(0),
-    /** Clock for timestamps, heartbeats and settlement. Default: the system clock. */
-    clock: ClockSchema.optional(),
-    /** Chain id the signatures must be made for. Default 137. */
-    chainId: z.number().int().positive().default(137),
-    /** Without a heartbeat for this long, every order of the API key is cancelled. Default 10 000. */
-    heartbeatTimeoutMs: PositiveDurationMsSchema.default(10_000),
-    /** Delay of each settlement step (MATCHED → MINED → CONFIRMED). Default 25. */
-    settlementDelayMs: DurationMsSchema.default(25),
-    /** Page size of GET /markets, /data/orders and /data/trades. Default 100. */
-    pageSize: z.number().int().positive().default(100),
-    /** pUSD credited to an address when its first API key is created. Default "10000". */
-    startingBalance: z.string().default('10000'),
-    /** Accepted distance between POLY_TIMESTAMP and the sim's clock, in seconds. Default 300. */
-    authWindowSec: z.number().int().positive().default(300),
-  })
-  .strict()
+export const PolymarketSimConfigSchema = z.strictObject({
+  /** Seed of every random choice (markets, ids, books). Default 1. */
+  seed: z._default(z.int(), 1),
+  /** Number of seeded markets, or one spec per market. Default 4 (tick sizes 0.01, 0.001, 0.1, 0.0001; every second one neg-risk). */
+  markets: z._default(
+    z.union([
+      /* @__PURE__ */ z.int().check(z.nonnegative()),
+      z.readonly(
+        z.array(z.custom<SimMarketSpec>((v) => typeof v === 'object' && v !== null, 'must be a market spec')),
+      ),
+    ]),
+    4,
+  ),
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(65_535)), 0),
+  /** Clock for timestamps, heartbeats and settlement. Default: the system clock. */
+  clock: z.optional(ClockSchema),
+  /** Chain id the signatures must be made for. Default 137. */
+  chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), 137),
+  /** Without a heartbeat for this long, every order of the API key is cancelled. Default 10 000. */
+  heartbeatTimeoutMs: z._default(PositiveDurationMsSchema, 10_000),
+  /** Delay of each settlement step (MATCHED → MINED → CONFIRMED). Default 25. */
+  settlementDelayMs: z._default(DurationMsSchema, 25),
+  /** Page size of GET /markets, /data/orders and /data/trades. Default 100. */
+  pageSize: z._default(/* @__PURE__ */ z.int().check(z.positive()), 100),
+  /** pUSD credited to an address when its first API key is created. Default "10000". */
+  startingBalance: z._default(z.string(), '10000'),
+  /** Accepted distance between POLY_TIMESTAMP and the sim's clock, in seconds. Default 300. */
+  authWindowSec: z._default(/* @__PURE__ */ z.int().check(z.positive()), 300),
+})
 
 /** Options of {@link PolymarketSim.start}; every field is optional (defaults on {@link PolymarketSimConfigSchema}). */
 export type PolymarketSimConfig = z.input<typeof PolymarketSimConfigSchema>

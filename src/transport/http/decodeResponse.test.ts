@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { decodeResponse, tryJson } from './decodeResponse.js'
 
 const ctx = { status: 200, requestId: 'r1' }

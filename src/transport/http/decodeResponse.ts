@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type * as z from 'zod/mini'
 import { formatIssues } from '../../core/config.js'
 import { ExchangeDataError } from '../../errors/index.js'
 
@@ -18,7 +18,7 @@ export function tryJson(text: string): unknown {
  */
 export function decodeResponse(
   text: string,
-  schema: z.ZodType | undefined,
+  schema: z.ZodMiniType | undefined,
   label: string,
   venue: string,
   ctx: { status: number; requestId: string | undefined },

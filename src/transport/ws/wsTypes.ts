@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { TradekitError } from '../../errors/index.js'
 
@@ -47,54 +47,51 @@ export interface WebSocketConstructor {
 const isFn = (v: unknown): boolean => typeof v === 'function'
 
 /** Schema of {@link ReconnectingWebSocketConfig}; defaults are applied here. */
-export const ReconnectingWebSocketConfigSchema = z
-  .object({
+export const ReconnectingWebSocketConfigSchema = /* @__PURE__ */ z
+  .strictObject({
     /** Sub-protocols for the handshake. */
-    protocols: z.union([z.string(), z.array(z.string())]).optional(),
+    protocols: z.optional(z.union([z.string(), z.array(z.string())])),
     /** Connect in the constructor. Default true; otherwise call `connect()`. */
-    autoConnect: z.boolean().default(true),
+    autoConnect: z._default(z.boolean(), true),
     /** Ceiling of the first reconnect delay (full jitter), ms. Default 500. */
-    backoffBaseMs: DurationMsSchema.default(500),
+    backoffBaseMs: z._default(DurationMsSchema, 500),
     /** Largest reconnect delay ceiling, ms. Default 30 s. */
-    backoffMaxMs: DurationMsSchema.default(30_000),
+    backoffMaxMs: z._default(DurationMsSchema, 30_000),
     /** Reconnect attempts in a row before giving up for good. Default unlimited. */
-    maxReconnectAttempts: z.number().int().positive().optional(),
+    maxReconnectAttempts: z.optional(/* @__PURE__ */ z.int().check(z.positive())),
     /** A connection open this long resets the backoff to its base, ms. Default 30 s. */
-    healthyAfterMs: PositiveDurationMsSchema.default(30_000),
+    healthyAfterMs: z._default(PositiveDurationMsSchema, 30_000),
     /** Time allowed to connect (URL function and handshake), ms. Default 10 s. */
-    connectTimeoutMs: PositiveDurationMsSchema.default(10_000),
+    connectTimeoutMs: z._default(PositiveDurationMsSchema, 10_000),
     /** No frame (message, or `ws` ping/pong) for this long means dead: terminate and reconnect. `0` disables. Default 60 s. */
-    staleAfterMs: DurationMsSchema.default(60_000),
+    staleAfterMs: z._default(DurationMsSchema, 60_000),
     /** Send `pingMessage` every this many ms while open. `0` (default) disables. */
-    pingIntervalMs: DurationMsSchema.default(0),
+    pingIntervalMs: z._default(DurationMsSchema, 0),
     /** Application-level ping: text, an object (sent as JSON) or a function. */
-    pingMessage: z.custom<OutgoingMessage>((v) => v !== undefined && v !== null).optional(),
+    pingMessage: z.optional(z.custom<OutgoingMessage>((v) => v !== undefined && v !== null)),
     /** Reconnect proactively once a connection is this old, ms (Binance closes at 24 h). Default off. */
-    maxLifetimeMs: PositiveDurationMsSchema.optional(),
+    maxLifetimeMs: z.optional(PositiveDurationMsSchema),
     /** Messages kept while disconnected; more throw `QueueFullError`. Default 1000. */
-    sendQueueSize: z.number().int().nonnegative().default(1000),
+    sendQueueSize: z._default(/* @__PURE__ */ z.int().check(z.nonnegative()), 1000),
     /** Bytes the socket may hold unsent while open before `send` throws `QueueFullError`. Default 16 MiB. */
-    maxBufferedBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(16 * 1024 * 1024),
+    maxBufferedBytes: z._default(/* @__PURE__ */ z.int().check(z.positive()), 16 * 1024 * 1024),
     /** How long `close()` waits for the closing handshake before dropping the socket, ms. Default 2 s. */
-    closeTimeoutMs: PositiveDurationMsSchema.default(2_000),
+    closeTimeoutMs: z._default(PositiveDurationMsSchema, 2_000),
     /** WebSocket implementation; default isows (native where available, `ws` in Node). */
-    WebSocket: z.custom<WebSocketConstructor>(isFn, 'must be a constructor').optional(),
+    WebSocket: z.optional(z.custom<WebSocketConstructor>(isFn, 'must be a constructor')),
     /** Time source; default `SystemClock`. */
-    clock: ClockSchema.optional(),
+    clock: z.optional(ClockSchema),
     /** Randomness for jitter, in [0, 1). Default `Math.random`. */
-    random: z.custom<() => number>(isFn, 'must be a function').optional(),
+    random: z.optional(z.custom<() => number>(isFn, 'must be a function')),
     /** Receives errors emitted while nobody listens to `error`. */
-    onUnhandledError: z.custom<(e: TradekitError) => void>(isFn, 'must be a function').optional(),
+    onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>(isFn, 'must be a function')),
   })
-  .strict()
-  .refine((c) => c.pingIntervalMs === 0 || c.pingMessage !== undefined, {
-    message: 'pingMessage is required when pingIntervalMs > 0',
-    path: ['pingMessage'],
-  })
+  .check(
+    z.refine((c) => c.pingIntervalMs === 0 || c.pingMessage !== undefined, {
+      message: 'pingMessage is required when pingIntervalMs > 0',
+      path: ['pingMessage'],
+    }),
+  )
 
 /** What `ReconnectingWebSocket` takes (defaults documented on {@link ReconnectingWebSocketConfigSchema}). */
 export type ReconnectingWebSocketConfig = z.input<typeof ReconnectingWebSocketConfigSchema>

@@ -240,7 +240,7 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
 
     // signed by someone else (signer field says wallet)
     const forged = {
-      ...(await signOrder(buildOrder(args, { ...opts, signer: stranger.address }), stranger, {
+      ...(await signOrder(await buildOrder(args, { ...opts, signer: stranger.address }), stranger, {
         negRisk: false,
       })),
       signer: wallet.address,
@@ -252,11 +252,11 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     })
 
     // signed against the neg-risk exchange for a standard market
-    const wrongExchange = await signOrder(buildOrder(args, opts), wallet, { negRisk: true })
+    const wrongExchange = await signOrder(await buildOrder(args, opts), wallet, { negRisk: true })
     await expect(pm.rest.postOrder(wrongExchange)).rejects.toMatchObject({ venueCode: 'INVALID_SIGNATURE' })
 
     // amounts with too many decimals (correctly signed)
-    const o = buildOrder(args, opts)
+    const o = await buildOrder(args, opts)
     const sloppy = await signOrder({ ...o, makerAmount: (BigInt(o.makerAmount) + 1n).toString() }, wallet, {
       negRisk: false,
     })
@@ -273,7 +273,7 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
         feeRateBps: '0',
       },
     })
-    const headers = createL2Headers(creds, {
+    const headers = await createL2Headers(creds, {
       method: 'POST',
       path: '/order',
       body,

@@ -32,7 +32,7 @@ async function call(
   body?: unknown,
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const text = body === undefined ? undefined : JSON.stringify(body)
-  const headers = createL2Headers(creds, {
+  const headers = await createL2Headers(creds, {
     method,
     path,
     ...(text !== undefined ? { body: text } : {}),
@@ -103,16 +103,16 @@ describe('PolymarketSim', () => {
       signatureType: 0 as const,
       signer: wallet.address,
     }
-    const sign = (o: ReturnType<typeof buildOrder>) => signOrder(o, wallet, { negRisk: false })
+    const sign = (o: Awaited<ReturnType<typeof buildOrder>>) => signOrder(o, wallet, { negRisk: false })
 
     const tooSmall = await post(
       sim,
       creds,
-      await sign(buildOrder({ tokenId: yes, price: '0.3', size: '1', side: 'BUY' }, opts)),
+      await sign(await buildOrder({ tokenId: yes, price: '0.3', size: '1', side: 'BUY' }, opts)),
     )
     expect(tooSmall.json.error).toBe('order is invalid. Size (1) lower than the minimum: 5')
 
-    const offTick = buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY' }, opts)
+    const offTick = await buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY' }, opts)
     const r1 = await post(sim, creds, await sign({ ...offTick, makerAmount: '3050000' }))
     expect(r1.json.error).toBe('order is invalid. Price breaks minimum tick size rules')
 
@@ -121,34 +121,40 @@ describe('PolymarketSim', () => {
       /^invalid amounts, the buy orders maker amount supports a max accuracy of 4 decimals/,
     )
 
-    const crossing = await sign(buildOrder({ tokenId: yes, price: '0.6', size: '10', side: 'BUY' }, opts))
+    const crossing = await sign(
+      await buildOrder({ tokenId: yes, price: '0.6', size: '10', side: 'BUY' }, opts),
+    )
     expect((await post(sim, creds, crossing, 'GTC', true)).json.error).toBe(
       'invalid post-only order: order crosses book',
     )
 
     const fok = await sign(
-      buildMarketOrder({ tokenId: yes, side: 'BUY', amount: '100000', price: '0.51' }, opts),
+      await buildMarketOrder({ tokenId: yes, side: 'BUY', amount: '100000', price: '0.51' }, opts),
     )
     sim.fund(wallet.address, { pusd: '1000000' })
     expect((await post(sim, creds, fok, 'FOK')).json.error).toBe(
       "order couldn't be fully filled, FOK orders are fully filled/killed",
     )
-    const fak = await sign(buildMarketOrder({ tokenId: yes, side: 'BUY', amount: '10', price: '0.3' }, opts))
+    const fak = await sign(
+      await buildMarketOrder({ tokenId: yes, side: 'BUY', amount: '10', price: '0.3' }, opts),
+    )
     expect(String((await post(sim, creds, fak, 'FAK')).json.error)).toMatch(
       /no orders found to match with FAK order/,
     )
 
-    const huge = await sign(buildOrder({ tokenId: yes, price: '0.3', size: '10000000', side: 'BUY' }, opts))
+    const huge = await sign(
+      await buildOrder({ tokenId: yes, price: '0.3', size: '10000000', side: 'BUY' }, opts),
+    )
     expect((await post(sim, creds, huge)).json.error).toBe('not enough balance / allowance')
-    const sell = await sign(buildOrder({ tokenId: yes, price: '0.7', size: '10', side: 'SELL' }, opts))
+    const sell = await sign(await buildOrder({ tokenId: yes, price: '0.7', size: '10', side: 'SELL' }, opts))
     expect((await post(sim, creds, sell)).json.error).toBe('not enough balance / allowance')
 
-    const ok = await sign(buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY' }, opts))
+    const ok = await sign(await buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY' }, opts))
     expect((await post(sim, creds, ok)).json.status).toBe('live')
     expect(String((await post(sim, creds, ok)).json.error)).toMatch(/Duplicated/)
 
     const gtd = await sign(
-      buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY', expiration: now() + 30 }, opts),
+      await buildOrder({ tokenId: yes, price: '0.3', size: '10', side: 'BUY', expiration: now() + 30 }, opts),
     )
     expect((await post(sim, creds, gtd, 'GTD')).json.error).toBe('invalid expiration')
 
@@ -169,7 +175,7 @@ describe('PolymarketSim', () => {
     const creds = sim.createApiKey(wallet.address)
     const m = sim.markets[0]!
     const o = await signOrder(
-      buildOrder(
+      await buildOrder(
         { tokenId: m.tokens[0].tokenId, price: '0.05', size: '5', side: 'BUY', expiration: now() + 120 },
         {
           tickSize: m.tickSize as TickSize,
@@ -205,7 +211,7 @@ describe('PolymarketSim', () => {
 
     const m = sim.markets[0]!
     const o = await signOrder(
-      buildOrder(
+      await buildOrder(
         { tokenId: m.tokens[0].tokenId, price: '0.05', size: '5', side: 'BUY' },
         {
           tickSize: m.tickSize as TickSize,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
+import * as z from 'zod/mini'
 import { ManualClock } from '../../../src/core/clock.js'
 import { ExchangeError, isTradekitError, type TradekitError } from '../../../src/errors/index.js'
 import {

@@ -1,0 +1,31 @@
+/**
+ * `tradekit/backtest` for browsers (the `browser` export condition): the backtester on in-memory data, without the
+ * Node-only file and worker parts (`readCandlesCsv`, `readRecording`, `Recorder`, `writeReport`, `sweep`).
+ * src/backtest/index.ts re-exports this file and adds them; src/exports.test.ts checks the two builds differ by
+ * exactly those.
+ */
+export {
+  Backtester,
+  type BacktesterConfig,
+  BacktesterConfigSchema,
+  type BacktestReport,
+} from './Backtester.js'
+export { EquityCurve, type EquityPoint } from './EquityCurve.js'
+export { gridCombinations } from './gridCombinations.js'
+export { renderHtmlReport } from './htmlReport.js'
+export type { RecordedMessage } from './Recorder.js'
+export {
+  type ReplayDecoder,
+  type ReplayEvent,
+  ReplayFeed,
+  type ReplayFeedConfig,
+  type ReplayStats,
+} from './ReplayFeed.js'
+export {
+  type CandleLabels,
+  type CandleSource,
+  candlesFromJson,
+  intervalMs,
+  syntheticCandles,
+  toCandle,
+} from './sources.js'
