@@ -355,11 +355,15 @@ export abstract class BinanceClient implements ExchangeAdapter {
     return { rules, prepared: r.value }
   }
 
-  /** Wraps a failed order submission: a timeout/5xx/network failure leaves the outcome unknown. */
+  /**
+   * Wraps a failed order submission: a timeout/5xx/network failure, or a response that cannot be decoded (the
+   * venue may hold the order), leaves the outcome unknown.
+   */
   protected submitFailed(req: OrderRequest, e: unknown): never {
     if (isTradekitError(e)) {
       const code = e instanceof ExchangeError ? e.venueCode : undefined
       const unknown =
+        e.code === 'EXCHANGE_DATA_INVALID' ||
         e.code === 'TIMEOUT' ||
         e.code === 'NETWORK' ||
         (isTradekitError(e, 'HTTP_ERROR') && e.status >= 500) ||
@@ -374,6 +378,23 @@ export abstract class BinanceClient implements ExchangeAdapter {
       }
     }
     throw e
+  }
+
+  /**
+   * The error for a response to an order request (new order, cancel) that cannot be read: the venue may have acted
+   * on the request, so its outcome is unknown and must be reconciled by client id, never reported as a data error.
+   */
+  protected undecodableOrderResponse(
+    clientOrderId: string,
+    symbol: string,
+    action: 'place' | 'cancel',
+    cause: unknown,
+  ): OrderOutcomeUnknownError {
+    return new OrderOutcomeUnknownError(
+      clientOrderId,
+      `Outcome of ${action} "${clientOrderId}" is unknown: its response could not be decoded; reconcile with queryOrder`,
+      { cause, details: { symbol, action } },
+    )
   }
 
   /**

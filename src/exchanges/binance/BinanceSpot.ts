@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import { ExchangeDataError, ExchangeError, ValidationError } from '../../errors/index.js'
+import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
@@ -84,8 +84,10 @@ export class BinanceSpot extends BinanceClient {
       this.submitFailed(req, e)
     }
     const order = spotOrderToOrder(res, this.venue, this.clock.now())
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+    if (order === undefined) {
+      const cause = new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+      throw this.undecodableOrderResponse(req.clientOrderId, req.symbol, 'place', cause)
+    }
     return {
       clientOrderId: req.clientOrderId,
       venueOrderId: String(res.orderId),
@@ -105,20 +107,29 @@ export class BinanceSpot extends BinanceClient {
 
   /** Cancels by client order id (`DELETE /api/v3/order`). */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
-    const res = await this.call(
-      'DELETE',
-      this.path('/order'),
-      BinanceSpotOrderSchema,
-      { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
-      { security: 'SIGNED', priority: Priority.CANCEL },
-    )
+    let res: z.output<typeof BinanceSpotOrderSchema>
+    try {
+      res = await this.call(
+        'DELETE',
+        this.path('/order'),
+        BinanceSpotOrderSchema,
+        { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
+        { security: 'SIGNED', priority: Priority.CANCEL },
+      )
+    } catch (e) {
+      if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
+        throw this.undecodableOrderResponse(clientOrderId, symbol, 'cancel', e)
+      throw e
+    }
     const order = spotOrderToOrder(
       { ...res, origClientOrderId: res.origClientOrderId ?? clientOrderId },
       this.venue,
       this.clock.now(),
     )
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+    if (order === undefined) {
+      const cause = new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+      throw this.undecodableOrderResponse(clientOrderId, symbol, 'cancel', cause)
+    }
     return order
   }
 

@@ -191,13 +191,15 @@ export class BinanceUsdm extends BinanceClient {
       }
       this.#algoIds.add(req.clientOrderId)
       const order = algoOrderToOrder(res, this.venue, this.clock.now())
-      if (order === undefined)
-        throw new ExchangeDataError(
+      if (order === undefined) {
+        const cause = new ExchangeDataError(
           this.venue,
           `Unknown algo status "${res.algoStatus}"`,
           ['algoStatus'],
           res,
         )
+        throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', cause)
+      }
       return {
         clientOrderId: req.clientOrderId,
         venueOrderId: order.venueOrderId as string,
@@ -232,8 +234,10 @@ export class BinanceUsdm extends BinanceClient {
       this.submitFailed(req, e)
     }
     const order = futuresOrderToOrder(res, this.venue, this.clock.now())
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+    if (order === undefined) {
+      const cause = new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+      throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', cause)
+    }
     return { clientOrderId: req.clientOrderId, venueOrderId: String(res.orderId), order, fills: [] }
   }
 
@@ -273,6 +277,8 @@ export class BinanceUsdm extends BinanceClient {
         throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
       return order
     } catch (e) {
+      if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
+        throw this.undecodableOrderResponse(clientOrderId, s, 'cancel', e)
       // Not a regular order: maybe an algo order placed by another client instance.
       if (
         e instanceof ExchangeError &&

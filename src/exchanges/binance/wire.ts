@@ -70,13 +70,16 @@ export const BinanceSpotOrderSchema = z.object({
   fills: z.array(BinanceSpotFillSchema).optional(),
 })
 
-/** USD-M order (new-order response and query). */
+/**
+ * USD-M order (new-order response and query). `avgPrice` is optional: Binance's published new-order and cancel
+ * response examples leave it out.
+ */
 export const BinanceFuturesOrderSchema = z.object({
   symbol: z.string(),
   orderId: Id,
   clientOrderId: z.string(),
   price: Dec,
-  avgPrice: Dec,
+  avgPrice: Dec.optional(),
   origQty: Dec,
   executedQty: Dec,
   cumQuote: Dec.optional(),

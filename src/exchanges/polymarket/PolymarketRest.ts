@@ -668,8 +668,18 @@ export class PolymarketRest {
     }
   }
 
+  /** A post response that cannot be decoded leaves the order's outcome unknown (the venue may hold it). */
   #postResult(raw: unknown, id: string): PostOrderResult {
     const r = decodePostResult(raw, id)
+    if (!r.ok && r.error.code === 'EXCHANGE_DATA_INVALID') {
+      throw new OrderOutcomeUnknownError(
+        id,
+        `Order "${id}" outcome unknown: its response could not be decoded`,
+        {
+          cause: r.error,
+        },
+      )
+    }
     if (!r.ok) throw r.error
     if (r.value.orderId.toLowerCase() !== id.toLowerCase()) {
       this.#log.warn(
