@@ -1,7 +1,13 @@
 import { z } from 'zod'
 import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
-import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
+import {
+  ConfigError,
+  ExchangeDataError,
+  ExchangeError,
+  isTradekitError,
+  ValidationError,
+} from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
@@ -12,6 +18,7 @@ import {
   BinanceFuturesBalanceSchema,
   BinanceFuturesOrderSchema,
   BinanceLeverageBracketSchema,
+  BinancePositionModeSchema,
   BinancePositionRiskSchema,
   BinancePremiumIndexSchema,
   BinanceSetLeverageSchema,
@@ -63,9 +70,40 @@ export class BinanceUsdm extends BinanceClient {
   /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
   readonly #algoIds = new Set<string>()
   #user: BinanceUsdmUserStream | undefined
+  /** Set once the account was seen in one-way mode. */
+  #oneWay = false
 
   constructor(config: BinanceConfig = {}) {
     super('usdm', config)
+  }
+
+  /** The account's position mode (`GET /fapi/v1/positionSide/dual`, signed): `hedge` or `one-way`. */
+  async positionMode(): Promise<'hedge' | 'one-way'> {
+    const r = await this.call(
+      'GET',
+      this.path('/positionSide/dual'),
+      BinancePositionModeSchema,
+      {},
+      { security: 'SIGNED', weight: 30 },
+    )
+    return r.dualSidePosition ? 'hedge' : 'one-way'
+  }
+
+  /**
+   * Refuses an account in hedge mode: tradekit supports one-way mode only (one signed position per symbol).
+   * Checked once, before the user stream starts and before the first order.
+   *
+   * @throws {ConfigError} when the account is in hedge mode
+   */
+  async #assertOneWay(): Promise<void> {
+    if (this.#oneWay) return
+    if ((await this.positionMode()) === 'hedge') {
+      throw new ConfigError(
+        'The Binance USD-M account is in hedge mode; tradekit supports one-way mode only: switch it with POST /fapi/v1/positionSide/dual dualSidePosition=false',
+        ['dualSidePosition: must be false (one-way mode)'],
+      )
+    }
+    this.#oneWay = true
   }
 
   /**
@@ -160,6 +198,7 @@ export class BinanceUsdm extends BinanceClient {
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
     const { prepared } = await this.prepare(req, options, true)
+    await this.#assertOneWay()
     const symbol = req.symbol.toUpperCase()
     const algoType = Object.hasOwn(ALGO_TYPES, req.type) ? ALGO_TYPES[req.type] : undefined
     if (algoType !== undefined) {
@@ -425,6 +464,14 @@ export class BinanceUsdm extends BinanceClient {
       {},
       { security: 'SIGNED', weight: 5 },
     )
+    const hedged = res.flatMap((p, i) =>
+      p.positionSide === 'LONG' || p.positionSide === 'SHORT'
+        ? [`${i}.positionSide: "${p.positionSide}" ${p.symbol}`]
+        : [],
+    )
+    if (hedged.length > 0) {
+      throw new ExchangeDataError(this.venue, 'Hedge-mode positions (one-way mode only)', hedged, res)
+    }
     return res
       .filter((p) => !p.positionAmt.isZero())
       .map((p) =>
@@ -448,6 +495,7 @@ export class BinanceUsdm extends BinanceClient {
    */
   async startUserData(): Promise<void> {
     if (this.#user !== undefined) return
+    await this.#assertOneWay()
     const user = new BinanceUsdmUserStream({
       rest: this.rest,
       url: this.urls.streamUrl,

@@ -144,6 +144,14 @@ export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, 
       const r = AccountUpdateSchema.safeParse(event)
       if (!r.success)
         return err(new ExchangeDataError(venue, 'Invalid ACCOUNT_UPDATE', issuesOf(r.error), event))
+      // Hedge mode: one symbol holds a LONG and a SHORT position; never collapsed into one by symbol.
+      const hedged = r.data.a.P.flatMap((p, i) =>
+        p.ps === 'LONG' || p.ps === 'SHORT'
+          ? [`a.P.${i}.ps: "${p.ps}" ${p.s} (hedge mode is not supported)`]
+          : [],
+      )
+      if (hedged.length > 0)
+        return err(new ExchangeDataError(venue, 'Hedge-mode positions in ACCOUNT_UPDATE', hedged, event))
       const { balances, positions } = accountUpdateToAccount(r.data, venue)
       return ok({ kind: 'account', balances, positions, tsEvent: r.data.E })
     }

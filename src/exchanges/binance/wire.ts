@@ -17,6 +17,9 @@ const Dec = decimalString()
 const SignedDec = decimalString({ allowNegative: true })
 const Id = z.number().int().nonnegative()
 
+/** A USD-M position side: `BOTH` in one-way mode, `LONG` / `SHORT` in hedge mode. */
+export const BinancePositionSideSchema = z.enum(['BOTH', 'LONG', 'SHORT'])
+
 /** `GET /api/v3/time`, `/fapi/v1/time`. */
 export const BinanceServerTimeSchema = z.object({ serverTime: Id })
 
@@ -113,8 +116,11 @@ export const BinancePositionRiskSchema = z.object({
   entryPrice: Dec,
   unRealizedProfit: SignedDec,
   leverage: z.string().regex(/^\d+$/).optional(),
-  positionSide: z.string().optional(),
+  positionSide: BinancePositionSideSchema.optional(),
 })
+
+/** `GET /fapi/v1/positionSide/dual`: `true` when the account is in hedge mode. */
+export const BinancePositionModeSchema = z.object({ dualSidePosition: z.boolean() })
 
 /** `GET /fapi/v1/leverageBracket` entry. */
 export const BinanceLeverageBracketSchema = z.object({
@@ -285,7 +291,7 @@ export const AccountUpdateSchema = z.object({
         ep: Dec,
         cr: SignedDec.optional(),
         up: SignedDec,
-        ps: z.string().optional(),
+        ps: BinancePositionSideSchema.optional(),
       }),
     ),
   }),

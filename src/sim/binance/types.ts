@@ -58,6 +58,8 @@ export const BinanceSimConfigSchema = z
     maxConnectionAgeMs: PositiveDurationMsSchema.default(24 * 3600_000),
     /** Clock for server time (default the system clock). */
     clock: ClockSchema.optional(),
+    /** USD-M position mode answered by `GET /fapi/v1/positionSide/dual`: `true` is hedge mode (default one-way). */
+    hedgeMode: z.boolean().default(false),
   })
   .strict()
 
