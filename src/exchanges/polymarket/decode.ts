@@ -4,6 +4,7 @@ import { type Decimal, parseDecimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import { POLYMARKET_VENUE } from './constants.js'
+import { epochMs } from './epochMs.js'
 
 // ───────────────────────────── number parsing ─────────────────────────────
 
@@ -52,6 +53,20 @@ const Millis = z.union([z.string(), z.number()]).transform((v, ctx) => {
     return z.NEVER
   }
   return n
+})
+
+/** A user-channel time (string or number) in epoch seconds or ms, normalised to ms by magnitude ({@link epochMs}). */
+const EpochTime = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
+  const ms = epochMs(n)
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `timestamp ${JSON.stringify(v)} is neither epoch seconds nor ms`,
+    })
+    return z.NEVER
+  }
+  return ms
 })
 
 /** A CLOB token id: a uint256 as a decimal string. */
@@ -539,7 +554,7 @@ const TradeSchema = z.object({
       }),
     )
     .max(1000),
-  timestamp: Millis,
+  timestamp: EpochTime,
 })
 
 const OrderSchema = z.object({
@@ -553,7 +568,7 @@ const OrderSchema = z.object({
   size_matched: dec(),
   owner: z.string(),
   type: z.enum(['PLACEMENT', 'UPDATE', 'CANCELLATION']),
-  timestamp: Millis,
+  timestamp: EpochTime,
 })
 
 /**
