@@ -267,7 +267,8 @@ export const OrderTradeUpdateSchema = z.object({
     z: Dec,
     L: Dec,
     N: z.string().nullable().optional(),
-    n: SignedDec.optional(),
+    /** Commission; `null` (seen with `N: null`) is read as absent, like a missing `n`. */
+    n: SignedDec.nullable().optional(),
     T: Id,
     t: z.number().int(),
     m: z.boolean(),

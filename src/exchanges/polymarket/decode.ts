@@ -572,6 +572,16 @@ const OrderSchema = z.object({
 })
 
 /**
+ * `"size_matched": ""` (seen on a FOK order the venue killed) on a `PLACEMENT` or `CANCELLATION` is read as `"0"`:
+ * the venue reports no match there. On an `UPDATE` (a match) it stays refused.
+ */
+function emptyMatchedAsZero(value: unknown): unknown {
+  const v = value as { size_matched?: unknown; type?: unknown }
+  if (v.size_matched !== '' || (v.type !== 'CANCELLATION' && v.type !== 'PLACEMENT')) return value
+  return { ...(value as object), size_matched: '0' }
+}
+
+/**
  * Decodes one user-channel event object (`order` or `trade`). Never throws.
  *
  * @example
@@ -610,7 +620,7 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
       })
     }
     if (type === 'order') {
-      const r = OrderSchema.safeParse(value)
+      const r = OrderSchema.safeParse(emptyMatchedAsZero(value))
       if (!r.success) return err(dataError('Invalid order event', issuesOf(r.error), value))
       const v = r.data
       if (v.size_matched.gt(v.original_size)) {
