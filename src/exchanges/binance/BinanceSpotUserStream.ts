@@ -202,13 +202,21 @@ export class BinanceSpotUserStream {
       this.#dataError('User stream frame is not JSON', ['(root): invalid JSON'], text)
       return
     }
-    if (typeof msg !== 'object' || msg === null) return
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      this.#dataError('User stream frame is not an object', ['(root): not an object'], text)
+      return
+    }
     if (typeof msg.id === 'string' && this.#pending.has(msg.id)) {
       this.#answer(msg.id, msg)
       return
     }
+    // A late answer to a request that already timed out (and was reported then).
+    if (msg.id !== undefined && msg.status !== undefined) return
     const event = msg.event as Record<string, unknown> | null | undefined
-    if (event === undefined) return
+    if (event === undefined) {
+      this.#dataError('User stream frame has no event', ['event: missing (unknown envelope)'], text)
+      return
+    }
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.#dataError('User stream event is not an object', ['event: not an object'], text)
       return

@@ -4,7 +4,7 @@ import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { StateError, type TradekitError } from '../../errors/index.js'
+import { ExchangeDataError, StateError, type TradekitError } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import {
@@ -206,7 +206,14 @@ export class PolymarketUserStream {
       })
     })
     ws.events.on('message', (m) => {
-      if (typeof m.data !== 'string') return
+      if (typeof m.data !== 'string') {
+        // Reported, never dropped silently: the user channel sends text only.
+        this.#bus.emit(
+          'error',
+          new ExchangeDataError(POLYMARKET_VENUE, 'User frame is not text', ['(root): binary'], ''),
+        )
+        return
+      }
       const f = decodeFrame(m.data, decodeUserEvent)
       for (const e of f.errors) this.#bus.emit('error', e)
       for (const ev of f.events) {
