@@ -11,15 +11,19 @@ import {
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
+import {
+  decodeAlgoOrder,
+  decodePositionMode,
+  decodeUsdmBalances,
+  decodeUsdmOrder,
+  decodeUsdmPositions,
+} from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
-import { algoOrderToOrder, balance, futuresOrderToOrder, position } from './mapping.js'
+import { algoOrderToOrder, futuresOrderToOrder } from './mapping.js'
 import {
   BinanceAlgoOrderSchema,
-  BinanceFuturesBalanceSchema,
   BinanceFuturesOrderSchema,
   BinanceLeverageBracketSchema,
-  BinancePositionModeSchema,
-  BinancePositionRiskSchema,
   BinancePremiumIndexSchema,
   BinanceSetLeverageSchema,
 } from './wire.js'
@@ -79,14 +83,16 @@ export class BinanceUsdm extends BinanceClient {
 
   /** The account's position mode (`GET /fapi/v1/positionSide/dual`, signed): `hedge` or `one-way`. */
   async positionMode(): Promise<'hedge' | 'one-way'> {
-    const r = await this.call(
+    const raw = await this.call(
       'GET',
       this.path('/positionSide/dual'),
-      BinancePositionModeSchema,
+      z.unknown(),
       {},
       { security: 'SIGNED', weight: 30 },
     )
-    return r.dualSidePosition ? 'hedge' : 'one-way'
+    const r = decodePositionMode(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /**
@@ -218,9 +224,9 @@ export class BinanceUsdm extends BinanceClient {
         ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
         clientAlgoId: req.clientOrderId,
       }
-      let res: z.output<typeof BinanceAlgoOrderSchema>
+      let res: unknown
       try {
-        res = await this.call('POST', this.path('/algoOrder'), BinanceAlgoOrderSchema, params, {
+        res = await this.call('POST', this.path('/algoOrder'), z.unknown(), params, {
           security: 'SIGNED',
           isOrder: true,
           priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
@@ -229,16 +235,9 @@ export class BinanceUsdm extends BinanceClient {
         this.submitFailed(req, e)
       }
       this.#algoIds.add(req.clientOrderId)
-      const order = algoOrderToOrder(res, this.venue, this.clock.now())
-      if (order === undefined) {
-        const cause = new ExchangeDataError(
-          this.venue,
-          `Unknown algo status "${res.algoStatus}"`,
-          ['algoStatus'],
-          res,
-        )
-        throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', cause)
-      }
+      const decoded = decodeAlgoOrder(res, this.clock.now())
+      if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
+      const order = decoded.value
       return {
         clientOrderId: req.clientOrderId,
         venueOrderId: order.venueOrderId as string,
@@ -262,9 +261,9 @@ export class BinanceUsdm extends BinanceClient {
       newClientOrderId: req.clientOrderId,
       newOrderRespType: 'RESULT',
     }
-    let res: z.output<typeof BinanceFuturesOrderSchema>
+    let res: unknown
     try {
-      res = await this.call('POST', this.path('/order'), BinanceFuturesOrderSchema, params, {
+      res = await this.call('POST', this.path('/order'), z.unknown(), params, {
         security: 'SIGNED',
         isOrder: true,
         priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
@@ -272,12 +271,10 @@ export class BinanceUsdm extends BinanceClient {
     } catch (e) {
       this.submitFailed(req, e)
     }
-    const order = futuresOrderToOrder(res, this.venue, this.clock.now())
-    if (order === undefined) {
-      const cause = new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-      throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', cause)
-    }
-    return { clientOrderId: req.clientOrderId, venueOrderId: String(res.orderId), order, fills: [] }
+    const decoded = decodeUsdmOrder(res, this.clock.now())
+    if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
+    const order = decoded.value
+    return { clientOrderId: req.clientOrderId, venueOrderId: order.venueOrderId as string, order, fills: [] }
   }
 
   /** Validates a LIMIT/MARKET order with `POST /fapi/v1/order/test`. */
@@ -307,14 +304,13 @@ export class BinanceUsdm extends BinanceClient {
       const res = await this.call(
         'DELETE',
         this.path('/order'),
-        BinanceFuturesOrderSchema,
+        z.unknown(),
         { symbol: s, origClientOrderId: clientOrderId },
         { security: 'SIGNED', priority: Priority.CANCEL },
       )
-      const order = futuresOrderToOrder(res, this.venue, this.clock.now())
-      if (order === undefined)
-        throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-      return order
+      const decoded = decodeUsdmOrder(res, this.clock.now())
+      if (!decoded.ok) throw decoded.error
+      return decoded.value
     } catch (e) {
       if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
         throw this.undecodableOrderResponse(clientOrderId, s, 'cancel', e)
@@ -439,52 +435,24 @@ export class BinanceUsdm extends BinanceClient {
 
   /** Wallet balances (`GET /fapi/v3/balance`): `free` is the available balance, `locked` the rest. */
   async balances(): Promise<readonly Balance[]> {
-    const res = await this.call(
-      'GET',
-      '/fapi/v3/balance',
-      z.array(BinanceFuturesBalanceSchema),
-      {},
-      { security: 'SIGNED', weight: 5 },
-    )
-    return res
-      .filter((b) => !b.balance.isZero())
-      .map((b) => {
-        const free = b.availableBalance.gt(0) ? b.availableBalance : b.availableBalance.times(0)
-        const locked = b.balance.minus(free)
-        return balance(this.venue, b.asset, free, locked.gt(0) ? locked : locked.times(0))
-      })
+    const raw = await this.call('GET', '/fapi/v3/balance', z.unknown(), {}, { security: 'SIGNED', weight: 5 })
+    const r = decodeUsdmBalances(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Open positions (`GET /fapi/v2/positionRisk`), signed quantity. */
   async positions(): Promise<readonly Position[]> {
-    const res = await this.call(
+    const raw = await this.call(
       'GET',
       '/fapi/v2/positionRisk',
-      z.array(BinancePositionRiskSchema),
+      z.unknown(),
       {},
       { security: 'SIGNED', weight: 5 },
     )
-    const hedged = res.flatMap((p, i) =>
-      p.positionSide === 'LONG' || p.positionSide === 'SHORT'
-        ? [`${i}.positionSide: "${p.positionSide}" ${p.symbol}`]
-        : [],
-    )
-    if (hedged.length > 0) {
-      throw new ExchangeDataError(this.venue, 'Hedge-mode positions (one-way mode only)', hedged, res)
-    }
-    return res
-      .filter((p) => !p.positionAmt.isZero())
-      .map((p) =>
-        position(
-          this.venue,
-          p.symbol,
-          p.positionAmt,
-          p.entryPrice,
-          p.unRealizedProfit,
-          p.unRealizedProfit.times(0),
-          p.leverage !== undefined ? Number(p.leverage) : undefined,
-        ),
-      )
+    const r = decodeUsdmPositions(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   // ------------------------------------------------------------------ user data

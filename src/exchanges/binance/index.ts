@@ -45,6 +45,16 @@ export {
 export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 export { type DecodeMarketEventOptions, decodeMarketEvent } from './decodeMarketEvent.js'
 export {
+  type BinanceSpotOrderResponse,
+  decodeAlgoOrder,
+  decodePositionMode,
+  decodeSpotBalances,
+  decodeSpotOrder,
+  decodeUsdmBalances,
+  decodeUsdmOrder,
+  decodeUsdmPositions,
+} from './decodeRest.js'
+export {
   type BinanceSpotUserEvent,
   type BinanceUsdmUserEvent,
   decodeSpotUserEvent,
