@@ -37,6 +37,7 @@ import {
   type PolymarketUserTradeEvent,
 } from './decode.js'
 import {
+  decodeCancelResult,
   decodeDecimal,
   decodeMarket,
   decodeOpenOrder,
@@ -701,14 +702,9 @@ export class PolymarketRest {
       signed: true,
       priority: Priority.CANCEL,
       cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
-      schema: z.object({
-        canceled: z.array(z.string()).nullish(),
-        not_canceled: z.record(z.string(), z.unknown()).nullish(),
-      }),
+      schema: z.unknown(),
     })
-    const notCanceled: Record<string, string> = {}
-    for (const [k, v] of Object.entries(data.not_canceled ?? {})) notCanceled[k] = String(v)
-    return { canceled: data.canceled ?? [], notCanceled }
+    return unwrapData(decodeCancelResult(data))
   }
 
   async #get<S extends z.ZodType>(
