@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, it, vi } from 'vitest'
 import {
+  decodeAccountTrades,
   decodeAlgoOrder,
   decodeMarketEvent as decodeBinanceMarketEvent,
   decodeDepthSnapshot,
@@ -60,6 +61,14 @@ const DECODERS: ReadonlyArray<(v: unknown) => AnyResult> = [
   (v) => decodeSpotOrder(v, 0),
   (v) => decodeUsdmOrder(v, 0),
   (v) => decodeAlgoOrder(v, 0),
+  (v) =>
+    decodeAccountTrades(v, {
+      venue: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      clientOrderId: 'c',
+      venueOrderId: '25851813',
+    }),
   decodeSpotBalances,
   decodeUsdmBalances,
   decodeUsdmPositions,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeDepthSnapshot } from './decodeDepthSnapshot.js'
 import { decodeMarketEvent } from './decodeMarketEvent.js'
 import {
+  decodeAccountTrades,
   decodePositionMode,
   decodeSpotBalances,
   decodeSpotOrder,
@@ -40,6 +41,19 @@ function decodes(name: string, text: string): boolean {
   if (name.startsWith('rest_depth')) return decodeDepthSnapshot(raw, 'binance').ok
   if (name.startsWith('rest_exchangeInfo'))
     return parseExchangeInfo(raw, name.includes('usdm') ? 'usdm' : 'spot').symbols.size > 0
+  if (name.includes('Trades')) {
+    const rows = raw as unknown as Array<{ orderId?: unknown; symbol?: unknown }>
+    const venueOrderId = String(rows[0]?.orderId)
+    const order = {
+      venue: 'binance',
+      symbol: String(rows[0]?.symbol),
+      side: 'BUY' as const,
+      clientOrderId: 'c',
+      venueOrderId,
+    }
+    const r = decodeAccountTrades(raw, order)
+    return r.ok && r.value.length > 0
+  }
   if (name.startsWith('rest_usdm_order')) return decodeUsdmOrder(raw, 0).ok
   if (name.startsWith('rest_spot_order')) return decodeSpotOrder(raw, 0).ok
   if (name.startsWith('rest_spot_account')) return decodeSpotBalances(raw).ok

@@ -11,6 +11,7 @@ import {
 } from './mapping.js'
 import { BINANCE_VENUE } from './types.js'
 import {
+  BinanceAccountTradeSchema,
   BinanceAlgoOrderSchema,
   BinanceFuturesBalanceSchema,
   BinanceFuturesOrderSchema,
@@ -201,4 +202,41 @@ export function decodeUsdmPositions(raw: unknown): Result<Position[], ExchangeDa
 export function decodePositionMode(raw: unknown): Result<'hedge' | 'one-way', ExchangeDataError> {
   const r = parse(BinancePositionModeSchema, raw, BINANCE_VENUE.usdm, 'position mode')
   return r.ok ? ok(r.value.dualSidePosition ? 'hedge' : 'one-way') : r
+}
+
+/**
+ * Decodes the account's fills of one order (`GET /api/v3/myTrades` or `GET /fapi/v1/userTrades` by `orderId`) into
+ * {@link Fill}s of `order` (its venue, symbol, side, client and venue order ids): rows of other orders and empty rows
+ * are left out; a USD-M commission may be negative (a rebate). Pure; never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeAccountTrades(await res.json(), order)
+ * if (r.ok) console.log(r.value.map((f) => f.tradeId))
+ * ```
+ */
+export function decodeAccountTrades(
+  raw: unknown,
+  order: Pick<Order, 'venue' | 'symbol' | 'side' | 'clientOrderId' | 'venueOrderId'>,
+): Result<Fill[], ExchangeDataError> {
+  const r = parse(z.array(BinanceAccountTradeSchema), raw, order.venue, 'account trades')
+  if (!r.ok) return r
+  return ok(
+    r.value
+      .filter((t) => String(t.orderId) === order.venueOrderId && t.qty.gt(0) && t.price.gt(0))
+      .map((t) => ({
+        venue: order.venue,
+        symbol: order.symbol,
+        clientOrderId: order.clientOrderId,
+        venueOrderId: String(t.orderId),
+        tradeId: String(t.id),
+        side: order.side,
+        price: t.price,
+        qty: t.qty,
+        fee: t.commission,
+        feeAsset: t.commissionAsset,
+        liquidity: (t.isMaker ?? t.maker) === true ? ('MAKER' as const) : ('TAKER' as const),
+        tsEvent: t.time,
+      })),
+  )
 }

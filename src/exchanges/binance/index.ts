@@ -46,6 +46,7 @@ export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } f
 export { type DecodeMarketEventOptions, decodeMarketEvent } from './decodeMarketEvent.js'
 export {
   type BinanceSpotOrderResponse,
+  decodeAccountTrades,
   decodeAlgoOrder,
   decodePositionMode,
   decodeSpotBalances,
