@@ -39,6 +39,7 @@ type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
  */
 export class BinanceSpotUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
+  #dataErrors = 0
   /** `order.updated`, `fill`, `balance.updated`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: Resolved
@@ -62,6 +63,11 @@ export class BinanceSpotUserStream {
   }
 
   /** The active user-data subscription id, when subscribed. */
+  /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
+  get dataErrors(): number {
+    return this.#dataErrors
+  }
+
   get subscriptionId(): number | undefined {
     return this.#subscriptionId
   }
@@ -244,12 +250,14 @@ export class BinanceSpotUserStream {
   }
 
   #dataError(message: string, issues: string[], raw: unknown): void {
+    this.#dataErrors++
     this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
   }
 
   #onEvent(event: Record<string, unknown>): void {
     const r = decodeSpotUserEvent(event)
     if (!r.ok) {
+      this.#dataErrors++
       this.#bus.emit('error', r.error)
       return
     }

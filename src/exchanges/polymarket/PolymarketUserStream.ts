@@ -81,6 +81,7 @@ export class PolymarketUserStream {
   /** Order, trade, fill and connection events. */
   readonly events: Listenable<PolymarketUserStreamEvents>
   readonly #bus = new TypedEmitter<PolymarketUserStreamEvents>()
+  #dataErrors = 0
   readonly #cfg: z.output<typeof PolymarketUserStreamConfigSchema>
   readonly #clock: Clock
   readonly #markets = new Set<string>()
@@ -97,6 +98,11 @@ export class PolymarketUserStream {
   }
 
   /** Whether {@link subscribe} opened the channel. */
+  /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
+  get dataErrors(): number {
+    return this.#dataErrors
+  }
+
   get isStarted(): boolean {
     return this.#ws !== undefined
   }
@@ -208,6 +214,7 @@ export class PolymarketUserStream {
     ws.events.on('message', (m) => {
       if (typeof m.data !== 'string') {
         // Reported, never dropped silently: the user channel sends text only.
+        this.#dataErrors++
         this.#bus.emit(
           'error',
           new ExchangeDataError(POLYMARKET_VENUE, 'User frame is not text', ['(root): binary'], ''),
@@ -215,6 +222,7 @@ export class PolymarketUserStream {
         return
       }
       const f = decodeFrame(m.data, decodeUserEvent)
+      this.#dataErrors += f.errors.length
       for (const e of f.errors) this.#bus.emit('error', e)
       for (const ev of f.events) {
         if (ev.type === 'order') {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws'
 import { decodeUsdmUserEvent } from '../../../src/exchanges/binance/decodeUserEvent.js'
-import { BinanceUsdm } from '../../../src/exchanges/binance/index.js'
+import { BinanceUsdm, BinanceUsdmUserStream } from '../../../src/exchanges/binance/index.js'
 import type { Order, TradekitError } from '../../../src/index.js'
 import { waitFor } from './helpers.js'
 
@@ -95,12 +95,13 @@ describe('USD-M user-data envelopes', () => {
     const wss = new WebSocketServer({ server })
     let socket: WsSocket | undefined
     let usdm: BinanceUsdm
+    let url = ''
     beforeAll(async () => {
       wss.on('connection', (ws) => {
         socket = ws
       })
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-      const url = `127.0.0.1:${(server.address() as AddressInfo).port}`
+      url = `127.0.0.1:${(server.address() as AddressInfo).port}`
       usdm = new BinanceUsdm({
         apiKey: 'k',
         apiSecret: 's',
@@ -129,6 +130,25 @@ describe('USD-M user-data envelopes', () => {
       await waitFor(() => errors.length === 1, 5000, 'error event')
       expect(errors[0]?.code).toBe('EXCHANGE_DATA_INVALID')
       expect(orders).toHaveLength(1)
+    })
+
+    it('BinanceUsdmUserStream counts what it refuses (dataErrors) and reports each on error', async () => {
+      const user = new BinanceUsdmUserStream({ rest: usdm.rest, url: `ws://${url}`, reconnectBaseMs: 20 })
+      const errors: TradekitError[] = []
+      user.events.on('error', (e) => errors.push(e))
+      socket = undefined
+      await user.start()
+      await waitFor(() => socket !== undefined, 5000, 'connection')
+      const conn = socket as WsSocket | undefined
+      for (const f of ['42', '{"channel":"x"}', '{"e":"SOMETHING_NEW","E":1}', JSON.stringify(COMBINED)])
+        conn?.send(f)
+      await waitFor(() => user.dataErrors === 3, 5000, 'three refused frames')
+      expect(errors.map((e) => e.code)).toEqual([
+        'EXCHANGE_DATA_INVALID',
+        'EXCHANGE_DATA_INVALID',
+        'EXCHANGE_DATA_INVALID',
+      ])
+      await user.close()
     })
   })
 })
