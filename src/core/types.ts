@@ -240,6 +240,11 @@ export interface Fill {
   readonly liquidity: Liquidity
   /** Execution time, epoch ms. */
   readonly tsEvent: number
+  /**
+   * Set when the venue itself traded the account (not one of our orders): a liquidation, an auto-deleverage or a
+   * delivery/delisting settlement. The OrderExecutor books such fills although it never placed their order.
+   */
+  readonly origin?: 'liquidation' | 'adl' | 'settlement'
 }
 
 /** An open position; `qty` is signed (positive long, negative short). */

@@ -943,7 +943,7 @@ describe('Binance BinanceDepthSync under hostile, schema-valid sequences', () =>
 // ───────────────────────────── user data through the clients' public surface ─────────────────────────────
 
 /**
- * A loopback venue for user data only: REST answers listen-key calls (USD-M) and the server time; the WebSocket
+ * A loopback venue for user data only: REST answers listen-key calls and the position mode (USD-M) and the server time; the WebSocket
  * answers WebSocket-API requests (spot subscribe) and lets the test push any frame to the client.
  */
 class UserDataVenue {
@@ -953,6 +953,7 @@ class UserDataVenue {
     res.setHeader('content-type', 'application/json')
     if (path.endsWith('/listenKey')) res.end('{"listenKey":"fuzz-listen-key"}')
     else if (path.endsWith('/time')) res.end(JSON.stringify({ serverTime: Date.now() }))
+    else if (path.endsWith('/positionSide/dual')) res.end('{"dualSidePosition":false}')
     else {
       res.statusCode = 404
       res.end('{"code":-1000,"msg":"not here"}')

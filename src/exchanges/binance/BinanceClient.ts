@@ -42,6 +42,7 @@ import {
   resolveUrls,
 } from './config.js'
 import { decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
+import { decodeAccountTrades } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import {
   type BinanceSymbolRules,
@@ -51,7 +52,6 @@ import {
 } from './instruments.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 import {
-  BinanceAccountTradeSchema,
   BinanceBookTickerSchema,
   BinanceKlineRowSchema,
   BinanceRecentTradeSchema,
@@ -355,11 +355,15 @@ export abstract class BinanceClient implements ExchangeAdapter {
     return { rules, prepared: r.value }
   }
 
-  /** Wraps a failed order submission: a timeout/5xx/network failure leaves the outcome unknown. */
+  /**
+   * Wraps a failed order submission: a timeout/5xx/network failure, or a response that cannot be decoded (the
+   * venue may hold the order), leaves the outcome unknown.
+   */
   protected submitFailed(req: OrderRequest, e: unknown): never {
     if (isTradekitError(e)) {
       const code = e instanceof ExchangeError ? e.venueCode : undefined
       const unknown =
+        e.code === 'EXCHANGE_DATA_INVALID' ||
         e.code === 'TIMEOUT' ||
         e.code === 'NETWORK' ||
         (isTradekitError(e, 'HTTP_ERROR') && e.status >= 500) ||
@@ -374,6 +378,23 @@ export abstract class BinanceClient implements ExchangeAdapter {
       }
     }
     throw e
+  }
+
+  /**
+   * The error for a response to an order request (new order, cancel) that cannot be read: the venue may have acted
+   * on the request, so its outcome is unknown and must be reconciled by client id, never reported as a data error.
+   */
+  protected undecodableOrderResponse(
+    clientOrderId: string,
+    symbol: string,
+    action: 'place' | 'cancel',
+    cause: unknown,
+  ): OrderOutcomeUnknownError {
+    return new OrderOutcomeUnknownError(
+      clientOrderId,
+      `Outcome of ${action} "${clientOrderId}" is unknown: its response could not be decoded; reconcile with queryOrder`,
+      { cause, details: { symbol, action } },
+    )
   }
 
   /**
@@ -405,29 +426,16 @@ export abstract class BinanceClient implements ExchangeAdapter {
     const o = await this.queryOrder(symbol, clientOrderId)
     if (o === undefined || o.filledQty.isZero() || o.venueOrderId === undefined) return []
     if (!/^\d+$/.test(o.venueOrderId)) return []
-    const rows = await this.call(
+    const raw = await this.call(
       'GET',
       this.path(this.market === 'spot' ? '/myTrades' : '/userTrades'),
-      z.array(BinanceAccountTradeSchema),
+      z.unknown(),
       { symbol: o.symbol, orderId: o.venueOrderId },
       { security: 'SIGNED', weight: 5 },
     )
-    return rows
-      .filter((t) => t.orderId === Number(o.venueOrderId) && t.qty.gt(0) && t.price.gt(0))
-      .map((t) => ({
-        venue: this.venue,
-        symbol: o.symbol,
-        clientOrderId,
-        venueOrderId: String(t.orderId),
-        tradeId: String(t.id),
-        side: o.side,
-        price: t.price,
-        qty: t.qty,
-        fee: t.commission,
-        feeAsset: t.commissionAsset,
-        liquidity: (t.isMaker ?? t.maker) === true ? 'MAKER' : 'TAKER',
-        tsEvent: t.time,
-      }))
+    const r = decodeAccountTrades(raw, { ...o, clientOrderId })
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   abstract balances(): Promise<readonly Balance[]>

@@ -1,13 +1,14 @@
 import * as z from 'zod/mini'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import { ExchangeDataError, ExchangeError, ValidationError } from '../../errors/index.js'
+import { ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
+import { decodeSpotBalances, decodeSpotOrder } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import type { PreparedOrder } from './instruments.js'
-import { balance, spotFills, spotOrderToOrder } from './mapping.js'
-import { BinanceSpotAccountSchema, BinanceSpotOrderSchema } from './wire.js'
+import { spotOrderToOrder } from './mapping.js'
+import { BinanceSpotOrderSchema } from './wire.js'
 
 const SPOT_TYPES: Readonly<Record<string, string>> = {
   MARKET: 'MARKET',
@@ -73,9 +74,9 @@ export class BinanceSpot extends BinanceClient {
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
     const { prepared } = await this.prepare(req, options, true)
     const params = this.#params(req, prepared)
-    let res: z.output<typeof BinanceSpotOrderSchema>
+    let res: unknown
     try {
-      res = await this.call('POST', this.path('/order'), BinanceSpotOrderSchema, params, {
+      res = await this.call('POST', this.path('/order'), z.unknown(), params, {
         security: 'SIGNED',
         isOrder: true,
         priority: Priority.ORDER,
@@ -83,14 +84,15 @@ export class BinanceSpot extends BinanceClient {
     } catch (e) {
       this.submitFailed(req, e)
     }
-    const order = spotOrderToOrder(res, this.venue, this.clock.now())
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
+    const decoded = decodeSpotOrder(res, this.clock.now())
+    if (!decoded.ok)
+      throw this.undecodableOrderResponse(req.clientOrderId, req.symbol, 'place', decoded.error)
+    const { order, fills } = decoded.value
     return {
       clientOrderId: req.clientOrderId,
-      venueOrderId: String(res.orderId),
+      venueOrderId: order.venueOrderId as string,
       order,
-      fills: spotFills(res, res.fills ?? [], this.venue, res.transactTime ?? this.clock.now()),
+      fills: [...fills],
     }
   }
 
@@ -105,21 +107,28 @@ export class BinanceSpot extends BinanceClient {
 
   /** Cancels by client order id (`DELETE /api/v3/order`). */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
-    const res = await this.call(
-      'DELETE',
-      this.path('/order'),
-      BinanceSpotOrderSchema,
-      { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
-      { security: 'SIGNED', priority: Priority.CANCEL },
-    )
-    const order = spotOrderToOrder(
-      { ...res, origClientOrderId: res.origClientOrderId ?? clientOrderId },
-      this.venue,
-      this.clock.now(),
-    )
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-    return order
+    let res: unknown
+    try {
+      res = await this.call(
+        'DELETE',
+        this.path('/order'),
+        z.unknown(),
+        { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
+        { security: 'SIGNED', priority: Priority.CANCEL },
+      )
+    } catch (e) {
+      if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
+        throw this.undecodableOrderResponse(clientOrderId, symbol, 'cancel', e)
+      throw e
+    }
+    // The cancel response's `clientOrderId` is the cancel request's own id; `origClientOrderId` is the order's.
+    const withOrig =
+      typeof res === 'object' && res !== null && !('origClientOrderId' in res)
+        ? { ...res, origClientOrderId: clientOrderId }
+        : res
+    const decoded = decodeSpotOrder(withOrig, this.clock.now())
+    if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, symbol, 'cancel', decoded.error)
+    return decoded.value.order
   }
 
   /** Cancels every open order of a symbol (`DELETE /api/v3/openOrders`); none open resolves to `[]`. */
@@ -177,16 +186,16 @@ export class BinanceSpot extends BinanceClient {
 
   /** Non-zero balances (`GET /api/v3/account`). */
   async balances(): Promise<readonly Balance[]> {
-    const res = await this.call(
+    const raw = await this.call(
       'GET',
       this.path('/account'),
-      BinanceSpotAccountSchema,
+      z.unknown(),
       { omitZeroBalances: 'true' },
       { security: 'SIGNED', weight: 20 },
     )
-    return res.balances
-      .filter((b) => b.free.gt(0) || b.locked.gt(0))
-      .map((b) => balance(this.venue, b.asset, b.free, b.locked))
+    const r = decodeSpotBalances(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Spot has no positions: always `[]`. */

@@ -39,6 +39,7 @@ type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
  */
 export class BinanceSpotUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
+  #dataErrors = 0
   /** `order.updated`, `fill`, `balance.updated`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: Resolved
@@ -62,6 +63,11 @@ export class BinanceSpotUserStream {
   }
 
   /** The active user-data subscription id, when subscribed. */
+  /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
+  get dataErrors(): number {
+    return this.#dataErrors
+  }
+
   get subscriptionId(): number | undefined {
     return this.#subscriptionId
   }
@@ -202,13 +208,21 @@ export class BinanceSpotUserStream {
       this.#dataError('User stream frame is not JSON', ['(root): invalid JSON'], text)
       return
     }
-    if (typeof msg !== 'object' || msg === null) return
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
+      this.#dataError('User stream frame is not an object', ['(root): not an object'], text)
+      return
+    }
     if (typeof msg.id === 'string' && this.#pending.has(msg.id)) {
       this.#answer(msg.id, msg)
       return
     }
+    // A late answer to a request that already timed out (and was reported then).
+    if (msg.id !== undefined && msg.status !== undefined) return
     const event = msg.event as Record<string, unknown> | null | undefined
-    if (event === undefined) return
+    if (event === undefined) {
+      this.#dataError('User stream frame has no event', ['event: missing (unknown envelope)'], text)
+      return
+    }
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       this.#dataError('User stream event is not an object', ['event: not an object'], text)
       return
@@ -236,12 +250,14 @@ export class BinanceSpotUserStream {
   }
 
   #dataError(message: string, issues: string[], raw: unknown): void {
+    this.#dataErrors++
     this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
   }
 
   #onEvent(event: Record<string, unknown>): void {
     const r = decodeSpotUserEvent(event)
     if (!r.ok) {
+      this.#dataErrors++
       this.#bus.emit('error', r.error)
       return
     }

@@ -1,18 +1,29 @@
 import * as z from 'zod/mini'
 import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
-import { ExchangeDataError, ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
+import {
+  ConfigError,
+  ExchangeDataError,
+  ExchangeError,
+  isTradekitError,
+  ValidationError,
+} from '../../errors/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
+import {
+  decodeAlgoOrder,
+  decodePositionMode,
+  decodeUsdmBalances,
+  decodeUsdmOrder,
+  decodeUsdmPositions,
+} from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
-import { algoOrderToOrder, balance, futuresOrderToOrder, position } from './mapping.js'
+import { algoOrderToOrder, futuresOrderToOrder } from './mapping.js'
 import {
   BinanceAlgoOrderSchema,
-  BinanceFuturesBalanceSchema,
   BinanceFuturesOrderSchema,
   BinanceLeverageBracketSchema,
-  BinancePositionRiskSchema,
   BinancePremiumIndexSchema,
   BinanceSetLeverageSchema,
 } from './wire.js'
@@ -63,9 +74,42 @@ export class BinanceUsdm extends BinanceClient {
   /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
   readonly #algoIds = new Set<string>()
   #user: BinanceUsdmUserStream | undefined
+  /** Set once the account was seen in one-way mode. */
+  #oneWay = false
 
   constructor(config: BinanceConfig = {}) {
     super('usdm', config)
+  }
+
+  /** The account's position mode (`GET /fapi/v1/positionSide/dual`, signed): `hedge` or `one-way`. */
+  async positionMode(): Promise<'hedge' | 'one-way'> {
+    const raw = await this.call(
+      'GET',
+      this.path('/positionSide/dual'),
+      z.unknown(),
+      {},
+      { security: 'SIGNED', weight: 30 },
+    )
+    const r = decodePositionMode(raw)
+    if (!r.ok) throw r.error
+    return r.value
+  }
+
+  /**
+   * Refuses an account in hedge mode: tradekit supports one-way mode only (one signed position per symbol).
+   * Checked once, before the user stream starts and before the first order.
+   *
+   * @throws {ConfigError} when the account is in hedge mode
+   */
+  async #assertOneWay(): Promise<void> {
+    if (this.#oneWay) return
+    if ((await this.positionMode()) === 'hedge') {
+      throw new ConfigError(
+        'The Binance USD-M account is in hedge mode; tradekit supports one-way mode only: switch it with POST /fapi/v1/positionSide/dual dualSidePosition=false',
+        ['dualSidePosition: must be false (one-way mode)'],
+      )
+    }
+    this.#oneWay = true
   }
 
   /**
@@ -160,6 +204,7 @@ export class BinanceUsdm extends BinanceClient {
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
     const { prepared } = await this.prepare(req, options, true)
+    await this.#assertOneWay()
     const symbol = req.symbol.toUpperCase()
     const algoType = Object.hasOwn(ALGO_TYPES, req.type) ? ALGO_TYPES[req.type] : undefined
     if (algoType !== undefined) {
@@ -179,9 +224,9 @@ export class BinanceUsdm extends BinanceClient {
         ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
         clientAlgoId: req.clientOrderId,
       }
-      let res: z.output<typeof BinanceAlgoOrderSchema>
+      let res: unknown
       try {
-        res = await this.call('POST', this.path('/algoOrder'), BinanceAlgoOrderSchema, params, {
+        res = await this.call('POST', this.path('/algoOrder'), z.unknown(), params, {
           security: 'SIGNED',
           isOrder: true,
           priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
@@ -190,14 +235,9 @@ export class BinanceUsdm extends BinanceClient {
         this.submitFailed(req, e)
       }
       this.#algoIds.add(req.clientOrderId)
-      const order = algoOrderToOrder(res, this.venue, this.clock.now())
-      if (order === undefined)
-        throw new ExchangeDataError(
-          this.venue,
-          `Unknown algo status "${res.algoStatus}"`,
-          ['algoStatus'],
-          res,
-        )
+      const decoded = decodeAlgoOrder(res, this.clock.now())
+      if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
+      const order = decoded.value
       return {
         clientOrderId: req.clientOrderId,
         venueOrderId: order.venueOrderId as string,
@@ -221,9 +261,9 @@ export class BinanceUsdm extends BinanceClient {
       newClientOrderId: req.clientOrderId,
       newOrderRespType: 'RESULT',
     }
-    let res: z.output<typeof BinanceFuturesOrderSchema>
+    let res: unknown
     try {
-      res = await this.call('POST', this.path('/order'), BinanceFuturesOrderSchema, params, {
+      res = await this.call('POST', this.path('/order'), z.unknown(), params, {
         security: 'SIGNED',
         isOrder: true,
         priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
@@ -231,10 +271,10 @@ export class BinanceUsdm extends BinanceClient {
     } catch (e) {
       this.submitFailed(req, e)
     }
-    const order = futuresOrderToOrder(res, this.venue, this.clock.now())
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-    return { clientOrderId: req.clientOrderId, venueOrderId: String(res.orderId), order, fills: [] }
+    const decoded = decodeUsdmOrder(res, this.clock.now())
+    if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
+    const order = decoded.value
+    return { clientOrderId: req.clientOrderId, venueOrderId: order.venueOrderId as string, order, fills: [] }
   }
 
   /** Validates a LIMIT/MARKET order with `POST /fapi/v1/order/test`. */
@@ -264,15 +304,16 @@ export class BinanceUsdm extends BinanceClient {
       const res = await this.call(
         'DELETE',
         this.path('/order'),
-        BinanceFuturesOrderSchema,
+        z.unknown(),
         { symbol: s, origClientOrderId: clientOrderId },
         { security: 'SIGNED', priority: Priority.CANCEL },
       )
-      const order = futuresOrderToOrder(res, this.venue, this.clock.now())
-      if (order === undefined)
-        throw new ExchangeDataError(this.venue, `Unknown order status "${res.status}"`, ['status'], res)
-      return order
+      const decoded = decodeUsdmOrder(res, this.clock.now())
+      if (!decoded.ok) throw decoded.error
+      return decoded.value
     } catch (e) {
+      if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
+        throw this.undecodableOrderResponse(clientOrderId, s, 'cancel', e)
       // Not a regular order: maybe an algo order placed by another client instance.
       if (
         e instanceof ExchangeError &&
@@ -394,44 +435,24 @@ export class BinanceUsdm extends BinanceClient {
 
   /** Wallet balances (`GET /fapi/v3/balance`): `free` is the available balance, `locked` the rest. */
   async balances(): Promise<readonly Balance[]> {
-    const res = await this.call(
-      'GET',
-      '/fapi/v3/balance',
-      z.array(BinanceFuturesBalanceSchema),
-      {},
-      { security: 'SIGNED', weight: 5 },
-    )
-    return res
-      .filter((b) => !b.balance.isZero())
-      .map((b) => {
-        const free = b.availableBalance.gt(0) ? b.availableBalance : b.availableBalance.times(0)
-        const locked = b.balance.minus(free)
-        return balance(this.venue, b.asset, free, locked.gt(0) ? locked : locked.times(0))
-      })
+    const raw = await this.call('GET', '/fapi/v3/balance', z.unknown(), {}, { security: 'SIGNED', weight: 5 })
+    const r = decodeUsdmBalances(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Open positions (`GET /fapi/v2/positionRisk`), signed quantity. */
   async positions(): Promise<readonly Position[]> {
-    const res = await this.call(
+    const raw = await this.call(
       'GET',
       '/fapi/v2/positionRisk',
-      z.array(BinancePositionRiskSchema),
+      z.unknown(),
       {},
       { security: 'SIGNED', weight: 5 },
     )
-    return res
-      .filter((p) => !p.positionAmt.isZero())
-      .map((p) =>
-        position(
-          this.venue,
-          p.symbol,
-          p.positionAmt,
-          p.entryPrice,
-          p.unRealizedProfit,
-          p.unRealizedProfit.times(0),
-          p.leverage !== undefined ? Number(p.leverage) : undefined,
-        ),
-      )
+    const r = decodeUsdmPositions(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   // ------------------------------------------------------------------ user data
@@ -442,6 +463,7 @@ export class BinanceUsdm extends BinanceClient {
    */
   async startUserData(): Promise<void> {
     if (this.#user !== undefined) return
+    await this.#assertOneWay()
     const user = new BinanceUsdmUserStream({
       rest: this.rest,
       url: this.urls.streamUrl,

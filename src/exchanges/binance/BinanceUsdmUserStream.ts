@@ -47,6 +47,7 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
  */
 export class BinanceUsdmUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
+  #dataErrors = 0
   /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: z.output<typeof BinanceUserStreamConfigSchema>
@@ -72,6 +73,11 @@ export class BinanceUsdmUserStream {
   }
 
   /** The current listen key (undefined before `start`). */
+  /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
+  get dataErrors(): number {
+    return this.#dataErrors
+  }
+
   get listenKey(): string | undefined {
     return this.#listenKey
   }
@@ -179,6 +185,7 @@ export class BinanceUsdmUserStream {
   }
 
   #dataError(message: string, issues: string[], raw: unknown): void {
+    this.#dataErrors++
     this.#bus.emit('error', new ExchangeDataError(this.#venue, message, issues, raw))
   }
 
@@ -190,6 +197,7 @@ export class BinanceUsdmUserStream {
   #onMessage(text: string): void {
     const r = decodeUsdmUserEvent(text)
     if (!r.ok) {
+      this.#dataErrors++
       this.#bus.emit('error', r.error)
       return
     }

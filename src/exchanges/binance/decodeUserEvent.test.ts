@@ -34,7 +34,12 @@ describe('decodeSpotUserEvent', () => {
       ok: true,
       value: { kind: 'terminated' },
     })
-    expect(decodeSpotUserEvent({ e: 'somethingNew' })).toEqual({ ok: true, value: { kind: 'ignored' } })
+    // Issue 23: an unknown event type is reported, never dropped silently; known unused ones are ignored.
+    expect(decodeSpotUserEvent({ e: 'somethingNew' })).toMatchObject({
+      ok: false,
+      error: { code: 'EXCHANGE_DATA_INVALID' },
+    })
+    expect(decodeSpotUserEvent({ e: 'listStatus', E: 1 })).toEqual({ ok: true, value: { kind: 'ignored' } })
   })
 
   it('malformed events are ExchangeDataErrors, never throws', () => {
@@ -80,7 +85,9 @@ describe('decodeUsdmUserEvent', () => {
       ok: true,
       value: { kind: 'listenKeyExpired' },
     })
-    expect(decodeUsdmUserEvent('42')).toEqual({ ok: true, value: { kind: 'ignored' } })
+    // Issue 23: valid JSON that is not an event is reported, never dropped silently.
+    expect(decodeUsdmUserEvent('42')).toMatchObject({ ok: false, error: { code: 'EXCHANGE_DATA_INVALID' } })
+    expect(decodeUsdmUserEvent({ e: 'TRADE_LITE', E: 1 })).toEqual({ ok: true, value: { kind: 'ignored' } })
   })
 
   it('malformed frames are ExchangeDataErrors, never throws', () => {

@@ -41,6 +41,38 @@ export type BinanceUsdmUserEvent =
   | { readonly kind: 'listenKeyExpired' }
   | { readonly kind: 'ignored' }
 
+/** Spot user events tradekit reads nothing from (OCO list status, external locks): valid, nothing to report. */
+const SPOT_IGNORED = new Set(['listStatus', 'externalLockUpdate', 'listenKeyExpired'])
+/** USD-M user events tradekit reads nothing from; any other event type is reported, never dropped silently. */
+const USDM_IGNORED = new Set([
+  'TRADE_LITE',
+  'MARGIN_CALL',
+  'ACCOUNT_CONFIG_UPDATE',
+  'STRATEGY_UPDATE',
+  'GRID_UPDATE',
+  'CONDITIONAL_ORDER_TRIGGER_REJECT',
+])
+
+const unknownEvent = (venue: string, event: Record<string, unknown>) =>
+  err(
+    new ExchangeDataError(
+      venue,
+      `Unknown user event ${JSON.stringify(event.e ?? null)}`,
+      ['e: not a user-data event type tradekit knows'],
+      event,
+    ),
+  )
+
+/**
+ * A USD-M event framed as a combined stream (`{ "stream": …, "data": { "e": … } }`), as Binance sends private
+ * payloads on some products, unwrapped to its event; any other object is returned as it is.
+ */
+function unwrapCombined(o: Record<string, unknown>): Record<string, unknown> {
+  if (o.e !== undefined || typeof o.stream !== 'string') return o
+  const d = o.data
+  return typeof d === 'object' && d !== null && !Array.isArray(d) ? (d as Record<string, unknown>) : o
+}
+
 const issuesOf = (e: z.core.$ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
 
 function asObject(raw: unknown, venue: string): Result<Record<string, unknown>, ExchangeDataError> {
@@ -62,7 +94,8 @@ function asObject(raw: unknown, venue: string): Result<Record<string, unknown>, 
 
 /**
  * Decodes one spot user-data event (`executionReport`, `outboundAccountPosition`, `balanceUpdate`,
- * `eventStreamTerminated`) into core values. Pure; never throws: a malformed event is an `ExchangeDataError`.
+ * `eventStreamTerminated`) into core values. Pure; never throws: a malformed event or an unknown event type is an
+ * `ExchangeDataError` (`listStatus` and `externalLockUpdate` are valid and ignored).
  *
  * @example
  * ```ts
@@ -107,13 +140,16 @@ export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, 
     case 'eventStreamTerminated':
       return ok({ kind: 'terminated' })
     default:
-      return ok({ kind: 'ignored' })
+      return typeof event.e === 'string' && SPOT_IGNORED.has(event.e)
+        ? ok({ kind: 'ignored' })
+        : unknownEvent(venue, event)
   }
 }
 
 /**
  * Decodes one USD-M user-data frame (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`, `listenKeyExpired`),
- * as JSON text or an object. Pure; never throws: a malformed frame is an `ExchangeDataError`.
+ * as JSON text or an object, bare or in a combined-stream `{ stream, data }` envelope. Pure; never throws: a
+ * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`.
  *
  * @example
  * ```ts
@@ -124,9 +160,8 @@ export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, 
 export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, ExchangeDataError> {
   const venue = BINANCE_VENUE.usdm
   const o = asObject(raw, venue)
-  // Valid JSON that is not an object carries no event: ignored, as Binance sends none.
-  if (!o.ok) return o.error.issues[0] === 'event: not an object' ? ok({ kind: 'ignored' }) : o
-  const event = o.value
+  if (!o.ok) return o
+  const event = unwrapCombined(o.value)
   switch (event.e) {
     case 'ORDER_TRADE_UPDATE': {
       const r = OrderTradeUpdateSchema.safeParse(event)
@@ -144,12 +179,22 @@ export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, 
       const r = AccountUpdateSchema.safeParse(event)
       if (!r.success)
         return err(new ExchangeDataError(venue, 'Invalid ACCOUNT_UPDATE', issuesOf(r.error), event))
+      // Hedge mode: one symbol holds a LONG and a SHORT position; never collapsed into one by symbol.
+      const hedged = r.data.a.P.flatMap((p, i) =>
+        p.ps === 'LONG' || p.ps === 'SHORT'
+          ? [`a.P.${i}.ps: "${p.ps}" ${p.s} (hedge mode is not supported)`]
+          : [],
+      )
+      if (hedged.length > 0)
+        return err(new ExchangeDataError(venue, 'Hedge-mode positions in ACCOUNT_UPDATE', hedged, event))
       const { balances, positions } = accountUpdateToAccount(r.data, venue)
       return ok({ kind: 'account', balances, positions, tsEvent: r.data.E })
     }
     case 'listenKeyExpired':
       return ok({ kind: 'listenKeyExpired' })
     default:
-      return ok({ kind: 'ignored' })
+      return typeof event.e === 'string' && USDM_IGNORED.has(event.e)
+        ? ok({ kind: 'ignored' })
+        : unknownEvent(venue, event)
   }
 }

@@ -45,6 +45,17 @@ export {
 export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 export { type DecodeMarketEventOptions, decodeMarketEvent } from './decodeMarketEvent.js'
 export {
+  type BinanceSpotOrderResponse,
+  decodeAccountTrades,
+  decodeAlgoOrder,
+  decodePositionMode,
+  decodeSpotBalances,
+  decodeSpotOrder,
+  decodeUsdmBalances,
+  decodeUsdmOrder,
+  decodeUsdmPositions,
+} from './decodeRest.js'
+export {
   type BinanceSpotUserEvent,
   type BinanceUsdmUserEvent,
   decodeSpotUserEvent,

@@ -59,6 +59,8 @@ const TYPES: Readonly<Record<string, OrderType>> = {
   STOP_MARKET: 'STOP_MARKET',
   TAKE_PROFIT_MARKET: 'TAKE_PROFIT_MARKET',
   TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET',
+  /** USD-M: the venue's liquidation (and ADL) close order, executed at market. */
+  LIQUIDATION: 'MARKET',
 }
 
 /** Maps a Binance order type; spot `TAKE_PROFIT` is a market take-profit, futures `TAKE_PROFIT` a limit one. */
@@ -317,10 +319,13 @@ export function orderTradeUpdateToEvent(
     ...(o.R !== undefined ? { reduceOnly: o.R } : {}),
   })
   if (order === undefined) return undefined
-  if (o.x !== 'TRADE' || !o.l.gt(0) || !o.L.gt(0)) return { order }
+  // `CALCULATED` is a liquidation (or ADL) execution: a trade like any other, on an order the venue placed.
+  if ((o.x !== 'TRADE' && o.x !== 'CALCULATED') || !o.l.gt(0) || !o.L.gt(0)) return { order }
+  const origin = venueOrigin(o.c, o.x)
   return {
     order,
     fill: {
+      ...(origin !== undefined ? { origin } : {}),
       venue,
       symbol: o.s,
       clientOrderId: cid,
@@ -335,6 +340,17 @@ export function orderTradeUpdateToEvent(
       tsEvent: o.T,
     },
   }
+}
+
+/**
+ * Which venue-initiated close an `ORDER_TRADE_UPDATE` reports, from its client id (`autoclose-…` liquidation,
+ * `adl_autoclose` auto-deleverage, `settlement_autoclose-…` delivery/delisting) or its `CALCULATED` execution type.
+ */
+function venueOrigin(cid: string, x: string): Fill['origin'] {
+  if (cid.startsWith('adl_autoclose')) return 'adl'
+  if (cid.startsWith('settlement_autoclose')) return 'settlement'
+  if (cid.startsWith('autoclose-') || x === 'CALCULATED') return 'liquidation'
+  return undefined
 }
 
 /**

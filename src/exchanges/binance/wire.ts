@@ -20,6 +20,9 @@ const Dec = decimalString()
 const SignedDec = decimalString({ allowNegative: true })
 const Id = /* @__PURE__ */ z.int().check(z.nonnegative())
 
+/** A USD-M position side: `BOTH` in one-way mode, `LONG` / `SHORT` in hedge mode. */
+export const BinancePositionSideSchema = z.enum(['BOTH', 'LONG', 'SHORT'])
+
 /** `GET /api/v3/time`, `/fapi/v1/time`. */
 export const BinanceServerTimeSchema = z.object({ serverTime: Id })
 
@@ -73,13 +76,16 @@ export const BinanceSpotOrderSchema = z.object({
   fills: z.optional(z.array(BinanceSpotFillSchema)),
 })
 
-/** USD-M order (new-order response and query). */
+/**
+ * USD-M order (new-order response and query). `avgPrice` is optional: Binance's published new-order and cancel
+ * response examples leave it out.
+ */
 export const BinanceFuturesOrderSchema = z.object({
   symbol: z.string(),
   orderId: Id,
   clientOrderId: z.string(),
   price: Dec,
-  avgPrice: Dec,
+  avgPrice: z.optional(Dec),
   origQty: Dec,
   executedQty: Dec,
   cumQuote: z.optional(Dec),
@@ -113,8 +119,11 @@ export const BinancePositionRiskSchema = z.object({
   entryPrice: Dec,
   unRealizedProfit: SignedDec,
   leverage: z.optional(/* @__PURE__ */ z.string().check(z.regex(/^\d+$/))),
-  positionSide: z.optional(z.string()),
+  positionSide: z.optional(BinancePositionSideSchema),
 })
+
+/** `GET /fapi/v1/positionSide/dual`: `true` when the account is in hedge mode. */
+export const BinancePositionModeSchema = z.object({ dualSidePosition: z.boolean() })
 
 /** `GET /fapi/v1/leverageBracket` entry. */
 export const BinanceLeverageBracketSchema = z.object({
@@ -262,7 +271,8 @@ export const OrderTradeUpdateSchema = z.object({
     z: Dec,
     L: Dec,
     N: z.optional(z.nullable(z.string())),
-    n: z.optional(SignedDec),
+    /** Commission; `null` (seen with `N: null`) is read as absent, like a missing `n`. */
+    n: z.optional(z.nullable(SignedDec)),
     T: Id,
     t: z.int(),
     m: z.boolean(),
@@ -286,7 +296,7 @@ export const AccountUpdateSchema = z.object({
         ep: Dec,
         cr: z.optional(SignedDec),
         up: SignedDec,
-        ps: z.optional(z.string()),
+        ps: z.optional(BinancePositionSideSchema),
       }),
     ),
   }),

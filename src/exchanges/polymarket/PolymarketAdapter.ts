@@ -302,7 +302,19 @@ export class PolymarketAdapter implements ExchangeAdapter {
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) throw new ValidationError(`Unknown client order id "${clientOrderId}"`)
-    await this.rest.cancelOrder(known.orderId)
+    try {
+      await this.rest.cancelOrder(known.orderId)
+    } catch (e) {
+      // An unreadable cancel response: the venue may have cancelled it; reconcile by client id.
+      if (isTradekitError(e) && e.code === 'EXCHANGE_DATA_INVALID') {
+        throw new OrderOutcomeUnknownError(
+          clientOrderId,
+          `Cancel of "${clientOrderId}" outcome unknown: its response could not be decoded`,
+          { cause: e, details: { venueOrderId: known.orderId, action: 'cancel' } },
+        )
+      }
+      throw e
+    }
     const after = await this.queryOrder(symbol, clientOrderId)
     if (after === undefined) throw new ValidationError(`Order "${clientOrderId}" is unknown to the venue`)
     return after

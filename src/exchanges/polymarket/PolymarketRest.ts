@@ -37,6 +37,7 @@ import {
   type PolymarketUserTradeEvent,
 } from './decode.js'
 import {
+  decodeCancelResult,
   decodeDecimal,
   decodeMarket,
   decodeOpenOrder,
@@ -677,8 +678,18 @@ export class PolymarketRest {
     }
   }
 
+  /** A post response that cannot be decoded leaves the order's outcome unknown (the venue may hold it). */
   #postResult(raw: unknown, id: string): PostOrderResult {
     const r = decodePostResult(raw, id)
+    if (!r.ok && r.error.code === 'EXCHANGE_DATA_INVALID') {
+      throw new OrderOutcomeUnknownError(
+        id,
+        `Order "${id}" outcome unknown: its response could not be decoded`,
+        {
+          cause: r.error,
+        },
+      )
+    }
     if (!r.ok) throw r.error
     if (r.value.orderId.toLowerCase() !== id.toLowerCase()) {
       this.#log.warn(
@@ -700,14 +711,9 @@ export class PolymarketRest {
       signed: true,
       priority: Priority.CANCEL,
       cost: { GENERAL: 1, CANCEL: 1, CANCEL_10M: 1 },
-      schema: z.object({
-        canceled: z.nullish(z.array(z.string())),
-        not_canceled: z.nullish(z.record(z.string(), z.unknown())),
-      }),
+      schema: z.unknown(),
     })
-    const notCanceled: Record<string, string> = {}
-    for (const [k, v] of Object.entries(data.not_canceled ?? {})) notCanceled[k] = String(v)
-    return { canceled: data.canceled ?? [], notCanceled }
+    return unwrapData(decodeCancelResult(data))
   }
 
   async #get<S extends z.ZodMiniType>(

@@ -4,7 +4,7 @@ import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { StateError, type TradekitError } from '../../errors/index.js'
+import { ExchangeDataError, StateError, type TradekitError } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import { POLYMARKET_VENUE } from './constants.js'
 import {
@@ -79,6 +79,7 @@ export class PolymarketUserStream {
   /** Order, trade, fill and connection events. */
   readonly events: Listenable<PolymarketUserStreamEvents>
   readonly #bus = new TypedEmitter<PolymarketUserStreamEvents>()
+  #dataErrors = 0
   readonly #cfg: z.output<typeof PolymarketUserStreamConfigSchema>
   readonly #clock: Clock
   readonly #markets = new Set<string>()
@@ -95,6 +96,11 @@ export class PolymarketUserStream {
   }
 
   /** Whether {@link subscribe} opened the channel. */
+  /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
+  get dataErrors(): number {
+    return this.#dataErrors
+  }
+
   get isStarted(): boolean {
     return this.#ws !== undefined
   }
@@ -204,8 +210,17 @@ export class PolymarketUserStream {
       })
     })
     ws.events.on('message', (m) => {
-      if (typeof m.data !== 'string') return
+      if (typeof m.data !== 'string') {
+        // Reported, never dropped silently: the user channel sends text only.
+        this.#dataErrors++
+        this.#bus.emit(
+          'error',
+          new ExchangeDataError(POLYMARKET_VENUE, 'User frame is not text', ['(root): binary'], ''),
+        )
+        return
+      }
       const f = decodeFrame(m.data, decodeUserEvent)
+      this.#dataErrors += f.errors.length
       for (const e of f.errors) this.#bus.emit('error', e)
       for (const ev of f.events) {
         if (ev.type === 'order') {

@@ -4,6 +4,7 @@ import { type Decimal, parseDecimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import { POLYMARKET_VENUE } from './constants.js'
+import { epochMs } from './epochMs.js'
 
 // ───────────────────────────── number parsing ─────────────────────────────
 
@@ -68,6 +69,24 @@ const Millis = z.pipe(
       return z.NEVER
     }
     return n
+  }),
+)
+
+/** A user-channel time (string or number) in epoch seconds or ms, normalised to ms by magnitude ({@link epochMs}). */
+const EpochTime = z.pipe(
+  z.union([z.string(), z.number()]),
+  z.transform((v: string | number, ctx) => {
+    const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : Number.NaN
+    const ms = epochMs(n)
+    if (ms === undefined) {
+      ctx.issues.push({
+        code: 'custom',
+        message: `timestamp ${JSON.stringify(v)} is neither epoch seconds nor ms`,
+        input: v,
+      })
+      return z.NEVER
+    }
+    return ms
   }),
 )
 
@@ -565,7 +584,7 @@ const TradeSchema = z.object({
       }),
     )
     .check(z.maxLength(1000)),
-  timestamp: Millis,
+  timestamp: EpochTime,
 })
 
 const OrderSchema = z.object({
@@ -579,8 +598,18 @@ const OrderSchema = z.object({
   size_matched: dec(),
   owner: z.string(),
   type: z.enum(['PLACEMENT', 'UPDATE', 'CANCELLATION']),
-  timestamp: Millis,
+  timestamp: EpochTime,
 })
+
+/**
+ * `"size_matched": ""` (seen on a FOK order the venue killed) on a `PLACEMENT` or `CANCELLATION` is read as `"0"`:
+ * the venue reports no match there. On an `UPDATE` (a match) it stays refused.
+ */
+function emptyMatchedAsZero(value: unknown): unknown {
+  const v = value as { size_matched?: unknown; type?: unknown }
+  if (v.size_matched !== '' || (v.type !== 'CANCELLATION' && v.type !== 'PLACEMENT')) return value
+  return { ...(value as object), size_matched: '0' }
+}
 
 /**
  * Decodes one user-channel event object (`order` or `trade`). Never throws.
@@ -621,7 +650,7 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
       })
     }
     if (type === 'order') {
-      const r = OrderSchema.safeParse(value)
+      const r = OrderSchema.safeParse(emptyMatchedAsZero(value))
       if (!r.success) return err(dataError('Invalid order event', issuesOf(r.error), value))
       const v = r.data
       if (v.size_matched.gt(v.original_size)) {

@@ -6,6 +6,7 @@ import { isTickSize, POLYMARKET_VENUE, type TickSize } from './constants.js'
 import { ConditionIdSchema, TokenIdSchema } from './decode.js'
 import { mapPolymarketError } from './errors.js'
 import type {
+  CancelResult,
   PolymarketMarket,
   PolymarketOpenOrder,
   PolymarketTradeRecord,
@@ -201,4 +202,27 @@ export function decodePostResult(raw: unknown, expectedId: string): Result<PostO
     takingAmount: v.takingAmount,
     tradeIds: v.tradeIDs ?? [],
   })
+}
+
+const CancelResultSchema = z.object({
+  canceled: z.nullish(z.array(z.string())),
+  not_canceled: z.nullish(z.record(z.string(), z.unknown())),
+})
+
+/**
+ * Decodes the venue's answer to a cancel (`DELETE /order`, `/orders`, `/cancel-all`, `/cancel-market-orders`):
+ * the ids cancelled and, by id, why the others were not. Never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeCancelResult({ canceled: ['0xab'], not_canceled: {} }) // { ok: true, value: { canceled: ['0xab'], notCanceled: {} } }
+ * ```
+ */
+export function decodeCancelResult(raw: unknown): Result<CancelResult, ExchangeDataError> {
+  const r = CancelResultSchema.safeParse(raw)
+  if (!r.success)
+    return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid cancel response', [r.error.message], raw))
+  const notCanceled: Record<string, string> = {}
+  for (const [k, v] of Object.entries(r.data.not_canceled ?? {})) notCanceled[k] = String(v)
+  return ok({ canceled: r.data.canceled ?? [], notCanceled })
 }

@@ -72,6 +72,7 @@ export {
   TokenIdSchema,
 } from './decode.js'
 export {
+  decodeCancelResult,
   decodeDecimal,
   decodeMarket,
   decodeOpenOrder,

@@ -491,6 +491,10 @@ export class OrderExecutor implements ExecutionClient {
     const k = fillKey(fill)
     if (this.#seenTrades.has(k)) return
     const cur = this.#orders.get(fill.clientOrderId)
+    if (cur === undefined && fill.origin !== undefined) {
+      this.#onVenueFill(fill, k)
+      return
+    }
     if (cur === undefined) {
       this.#bus.emit(
         'error',
@@ -539,6 +543,29 @@ export class OrderExecutor implements ExecutionClient {
     this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
     this.#shadow?.live(next, fill)
     if (isTerminalStatus(next.status)) this.#retire(next)
+  }
+
+  /**
+   * A fill of an order the venue placed itself (liquidation, ADL, settlement): booked as one filled market order
+   * so the Portfolio sees the price, the fee and the position change.
+   */
+  #onVenueFill(fill: Fill, key: string): void {
+    this.#seenTrades.add(key)
+    const order: Order = {
+      clientOrderId: fill.clientOrderId,
+      venue: fill.venue,
+      symbol: fill.symbol,
+      side: fill.side,
+      type: 'MARKET',
+      qty: fill.qty,
+      ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
+      status: 'FILLED',
+      filledQty: fill.qty,
+      avgFillPrice: fill.price,
+      tsCreated: fill.tsEvent,
+      tsUpdated: fill.tsEvent,
+    }
+    this.#bus.emit('order.filled', { type: 'order.filled', order, fill, tsEvent: this.#clock.now() })
   }
 
   /**

@@ -223,6 +223,7 @@ export class BinanceSim {
         engine: this.#engine,
         listenKeys: this.#user.listenKeys,
         weightLimitPerMinute: this.#cfg.weightLimitPerMinute,
+        hedgeMode: this.#cfg.hedgeMode,
         now: () => this.now(),
         clockNow: () => this.#clock.now(),
         publishBook: (market, m) => this.#streams.publishBook(market, m, this.now()),

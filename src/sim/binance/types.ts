@@ -60,6 +60,8 @@ export const BinanceSimConfigSchema = z.strictObject({
   maxConnectionAgeMs: z._default(PositiveDurationMsSchema, 24 * 3600_000),
   /** Clock for server time (default the system clock). */
   clock: z.optional(ClockSchema),
+  /** USD-M position mode answered by `GET /fapi/v1/positionSide/dual`: `true` is hedge mode (default one-way). */
+  hedgeMode: z._default(z.boolean(), false),
 })
 
 /** Options of {@link BinanceSim.start} (defaults documented on {@link BinanceSimConfigSchema}). Every field has a default. */

@@ -8,6 +8,8 @@ export interface BinanceVenue {
   /** Accepted listen keys (USD-M user data), by key. */
   readonly listenKeys: Map<string, { apiKey: string; expiresAt: number }>
   readonly weightLimitPerMinute: number
+  /** USD-M position mode: `true` is hedge mode (`dualSidePosition`). */
+  readonly hedgeMode: boolean
   /** Server time (epoch ms), including injected skew. */
   now(): number
   /** The clock's time, without skew. */

@@ -43,4 +43,12 @@ export const accountRoutes: readonly BinanceRoute[] = [
   { method: 'GET', path: '/positionRisk', handler: positionRisk },
   { method: 'GET', path: '/leverageBracket', handler: leverageBracket },
   { method: 'POST', path: '/leverage', handler: setLeverage },
+  {
+    method: 'GET',
+    path: '/positionSide/dual',
+    handler: (v, r) => {
+      r.auth()
+      return { dualSidePosition: v.hedgeMode }
+    },
+  },
 ]

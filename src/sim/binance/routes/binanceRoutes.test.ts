@@ -18,6 +18,7 @@ describe('binanceRoutes', () => {
       'POST /algoOrder',
     ])
       expect(keys).toContain(k)
-    expect(keys).toHaveLength(30)
+    expect(keys).toContain('GET /positionSide/dual')
+    expect(keys).toHaveLength(31)
   })
 })

@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { decodeUserEvent } from './decode.js'
+
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'))
+
+/**
+ * User-channel times by magnitude. The `order` and `trade` examples of Polymarket's User Channel docs
+ * (https://docs.polymarket.com/developers/CLOB/websocket/user-channel) carry `timestamp` in epoch seconds
+ * ("1672290687", "1672290701"); 2024 captures carry milliseconds (user_order_ok.json / user_trade_ok.json).
+ */
+describe('Polymarket user-channel timestamps', () => {
+  it('reads the documented seconds as milliseconds (never January 1970)', () => {
+    const o = decodeUserEvent(fixture('user_order_seconds_ok.json'))
+    const t = decodeUserEvent(fixture('user_trade_seconds_ok.json'))
+    expect(o.ok && o.value.tsEvent).toBe(1672290687000)
+    expect(t.ok && t.value.tsEvent).toBe(1672290701000)
+  })
+
+  it('keeps milliseconds as they are', () => {
+    const o = decodeUserEvent(fixture('user_order_ok.json'))
+    const t = decodeUserEvent({ ...fixture('user_trade_ok.json'), timestamp: 1672290701000 })
+    expect(o.ok && o.value.tsEvent).toBe(1672290687000)
+    expect(t.ok && t.value.tsEvent).toBe(1672290701000)
+  })
+
+  it('refuses a time that fits neither unit', () => {
+    for (const timestamp of ['1', '42', '1672290687000000', '16722906870', '', 'soon']) {
+      const r = decodeUserEvent({ ...fixture('user_order_ok.json'), timestamp })
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.issues.join()).toContain('timestamp')
+    }
+  })
+})
