@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import type { TradekitError } from '../errors/index.js'
 import { parseRetryAfter } from './HttpClient.js'
-import {
-  ReconnectingWebSocket,
-  type ReconnectingWebSocketConfig,
-  type WebSocketConstructor,
-  type WsCloseEvent,
-  type WsReconnectingEvent,
-} from './ReconnectingWebSocket.js'
+import { ReconnectingWebSocket } from './ReconnectingWebSocket.js'
+import type {
+  ReconnectingWebSocketConfig,
+  WebSocketConstructor,
+  WsCloseEvent,
+  WsReconnectingEvent,
+} from './ws/wsTypes.js'
 
 /** A scriptable stand-in for a browser WebSocket, so timing runs on a ManualClock. */
 class FakeSocket {

@@ -31,25 +31,6 @@ import {
   type WsMessageEvent,
 } from './ws/wsTypes.js'
 
-export {
-  ConnectionState,
-  LocalCloseCode,
-  type MessagesOptions,
-  type OutgoingMessage,
-  type ReconnectingWebSocketConfig,
-  ReconnectingWebSocketConfigSchema,
-  type ReconnectingWebSocketEvents,
-  type WebSocketConstructor,
-  type WebSocketData,
-  type WebSocketStats,
-  type WebSocketUrl,
-  type WsCloseEvent,
-  type WsMessageEvent,
-  type WsOpenEvent,
-  type WsReconnectingEvent,
-  type WsStaleEvent,
-} from './ws/wsTypes.js'
-
 type WsLike = WebSocket & {
   on?: (event: string, fn: (...args: unknown[]) => void) => unknown
   terminate?: () => void

@@ -51,12 +51,12 @@ export {
   type ThrottledEvent,
   WindowMode,
 } from './RateLimiter.js'
+export { ReconnectingWebSocket } from './ReconnectingWebSocket.js'
 export {
   ConnectionState,
   LocalCloseCode,
   type MessagesOptions,
   type OutgoingMessage,
-  ReconnectingWebSocket,
   type ReconnectingWebSocketConfig,
   ReconnectingWebSocketConfigSchema,
   type ReconnectingWebSocketEvents,
@@ -69,4 +69,4 @@ export {
   type WsOpenEvent,
   type WsReconnectingEvent,
   type WsStaleEvent,
-} from './ReconnectingWebSocket.js'
+} from './ws/wsTypes.js'
