@@ -3,6 +3,7 @@ import { ManualClock } from '../../core/clock.js'
 import type { OrderIntent } from '../../core/ports.js'
 import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { RateLimitError } from '../../errors/index.js'
 import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
 import { BTCUSDT } from '../testing/fixtures.js'
 import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
@@ -103,6 +104,22 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     await flush()
     expect(reconciled()).toBe(2)
     expect(fills).toHaveLength(1)
+  })
+
+  it('a pass refused by a rate limit is retried only once the limit lets us in again', async () => {
+    const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
+    exec.events.on('error', () => {})
+    await exec.submit(limitBuy())
+    adapter.failReads('balances', 1, () => new RateLimitError('limited', 5000))
+    adapter.reconnectStream()
+    await flush()
+    expect(reconciled()).toBe(1)
+    await clock.advanceAsync(4999) // the backoff alone (1 s) would have asked four times by now
+    await flush()
+    expect(reconciled()).toBe(1)
+    await clock.advanceAsync(1)
+    await flush()
+    expect(reconciled()).toBe(2)
   })
 
   it('an ack that reports a match without its fills, while the stream is down: the fills are looked up', async () => {

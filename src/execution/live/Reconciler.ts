@@ -1,7 +1,12 @@
 import { sleep, type TimerHandle } from '../../core/clock.js'
 import { isTerminalStatus } from '../../core/orderState.js'
 import type { Balance, Order, Position } from '../../core/types.js'
-import { OrderOutcomeUnknownError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import {
+  isTradekitError,
+  OrderOutcomeUnknownError,
+  type TradekitError,
+  toTradekitError,
+} from '../../errors/index.js'
 import type { FillsRecovery, FillsRecoveryHost } from './FillsRecovery.js'
 import { withTimeout } from './throttle.js'
 
@@ -106,10 +111,14 @@ export class Reconciler {
    * A pass that failed (a read timed out or the venue answered 5xx during the reconnect) is tried again after a
    * backoff of 1 s, 2 s, 4 s … capped at 30 s, at most {@link MAX_PASS_RETRIES} times in a row.
    */
-  #retryLater(recheckFilled: boolean): void {
+  #retryLater(recheckFilled: boolean, cause: unknown): void {
     const h = this.#host
     if (h.isClosed() || this.#failures >= MAX_PASS_RETRIES) return
-    const delay = Math.min(30_000, 1000 * 2 ** this.#failures)
+    // A pass refused by a rate limit or a ban waits until the venue lets us in again: asking earlier only spends
+    // more of the budget it is already out of.
+    let delay = Math.min(30_000, 1000 * 2 ** this.#failures)
+    if (isTradekitError(cause, 'RATE_LIMITED')) delay = Math.max(delay, cause.retryAfterMs)
+    if (isTradekitError(cause, 'BANNED')) delay = Math.max(delay, cause.untilMs - h.clock.now())
     this.#failures++
     h.clock.clearTimeout(this.#retryTimer)
     this.#retryTimer = h.clock.setTimeout(() => {
@@ -132,7 +141,7 @@ export class Reconciler {
           if (recheckFilled) await this.#recheckFilled()
         } catch (e) {
           this.#host.emitError(toTradekitError(e))
-          this.#retryLater(recheckFilled)
+          this.#retryLater(recheckFilled, e)
         } finally {
           this.#running = false
           if (this.#again && !this.#host.isClosed()) {

@@ -57,7 +57,7 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
   readonly #prices = new Map<string, Decimal>()
   readonly #faults: { fault: FakeFault; symbol?: string }[] = []
   readonly #rejectSymbols = new Map<string, string>()
-  readonly #failReads = new Map<AccountRead, number>()
+  readonly #failReads = new Map<AccountRead, { count: number; error: () => Error }>()
   #ackFills = true
   readonly #late: OrderRequest[] = []
   /** The venue's arrival window ({@link ExchangeAdapter.orderArrivalWindowMs}); undefined by default. */
@@ -98,16 +98,20 @@ export class FakeExchangeAdapter implements ExchangeAdapter {
     this.#ackFills = on
   }
 
-  /** The next `count` calls of an account read (`openOrders`, `balances`, `positions`) fail with HTTP 503. */
-  failReads(read: AccountRead, count = 1): void {
-    this.#failReads.set(read, (this.#failReads.get(read) ?? 0) + count)
+  /** The next `count` calls of an account read (`openOrders`, `balances`, `positions`) fail (HTTP 503 by default). */
+  failReads(
+    read: AccountRead,
+    count = 1,
+    error: () => Error = () => new HttpError(503, `${read}: unavailable`),
+  ): void {
+    this.#failReads.set(read, { count: (this.#failReads.get(read)?.count ?? 0) + count, error })
   }
 
   #readFault(read: AccountRead): void {
-    const left = this.#failReads.get(read) ?? 0
-    if (left <= 0) return
-    this.#failReads.set(read, left - 1)
-    throw new HttpError(503, `${read}: service unavailable`)
+    const f = this.#failReads.get(read)
+    if (f === undefined || f.count <= 0) return
+    f.count--
+    throw f.error()
   }
 
   /** Rejects every order on `symbol` with `reason` (or stops rejecting with `undefined`). */
