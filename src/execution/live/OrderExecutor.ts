@@ -502,11 +502,7 @@ export class OrderExecutor implements ExecutionClient {
       )
       return
     }
-    this.#seenTrades.add(k)
-    if (this.#seenTrades.size > this.#cfg.historySize * 4) {
-      const oldest = this.#seenTrades.values().next().value
-      if (oldest !== undefined) this.#seenTrades.delete(oldest)
-    }
+    this.#rememberTrade(k)
     let next: Order | undefined
     if (cur.status === 'CANCELED' || cur.status === 'EXPIRED' || cur.status === 'FILLED') {
       // A fill reported after the terminal update (streams reorder): account the quantity, keep the status.
@@ -545,12 +541,21 @@ export class OrderExecutor implements ExecutionClient {
     if (isTerminalStatus(next.status)) this.#retire(next)
   }
 
+  /** Remembers a fill as applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
+  #rememberTrade(key: string): void {
+    this.#seenTrades.add(key)
+    if (this.#seenTrades.size > this.#cfg.historySize * 4) {
+      const oldest = this.#seenTrades.values().next().value
+      if (oldest !== undefined) this.#seenTrades.delete(oldest)
+    }
+  }
+
   /**
    * A fill of an order the venue placed itself (liquidation, ADL, settlement): booked as one filled market order
    * so the Portfolio sees the price, the fee and the position change.
    */
   #onVenueFill(fill: Fill, key: string): void {
-    this.#seenTrades.add(key)
+    this.#rememberTrade(key)
     const order: Order = {
       clientOrderId: fill.clientOrderId,
       venue: fill.venue,
