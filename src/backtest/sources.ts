@@ -2,7 +2,7 @@ import { SeededRandom } from '../core/random.js'
 import type { Candle } from '../core/types.js'
 import { ValidationError } from '../errors/index.js'
 
-/** Where candles for a backtest come from: any (async) iterable, consumed as a stream. */
+/** Where candles for a backtest come from: an iterable or async iterable of candles, consumed as a stream. */
 export type CandleSource = Iterable<Candle> | AsyncIterable<Candle>
 
 /** What the candle readers need to label the candles they produce. */

@@ -59,9 +59,8 @@ export interface TypedEmitterConfig {
 }
 
 type AnyFn = (...args: unknown[]) => void
-/** A listener as stored: any of the map's listener types (called through `Reflect.apply`). */
-// biome-ignore lint/complexity/noBannedTypes: the common supertype of every Listener<M, K>
-type StoredFn = Function
+/** A listener as stored: the common supertype of the map's listener types (called through `Reflect.apply`). */
+type StoredFn = (...args: never[]) => unknown
 
 /**
  * The typed event emitter every tradekit component uses (on eventemitter3). Listeners are isolated: one that
