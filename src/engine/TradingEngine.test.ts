@@ -2,53 +2,14 @@ import { describe, expect, it, vi } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
-import {
-  type ExecutionClient,
-  type ExecutionEvents,
-  type MarketDataEvents,
-  type MarketDataSource,
-  ORDER_EVENTS,
-  type Signal,
-} from '../core/ports.js'
-import type { Candle, Fill, Instrument } from '../core/types.js'
+import { type ExecutionClient, type ExecutionEvents, ORDER_EVENTS, type Signal } from '../core/ports.js'
+import type { Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { PaperTrader, Portfolio } from '../execution/index.js'
 import { MemoryStateStore, RiskManager } from '../risk/index.js'
 import { EmaCrossover, RsiMeanReversion, type Strategy } from '../strategies/index.js'
+import { btc, candle, Feed } from './__fixtures__/market.js'
 import { TradingEngine } from './TradingEngine.js'
-
-const btc: Instrument = {
-  venue: 'binance',
-  symbol: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  kind: 'spot',
-  tickSize: new Decimal('0.01'),
-  stepSize: new Decimal('0.00001'),
-  minQty: new Decimal('0.00001'),
-  minNotional: new Decimal('5'),
-}
-
-class Feed implements MarketDataSource {
-  readonly bus = new TypedEmitter<MarketDataEvents>()
-  readonly events = this.bus
-}
-
-function candle(i: number, close: number): Candle {
-  return {
-    venue: 'binance',
-    symbol: 'BTCUSDT',
-    interval: '1m',
-    openTime: i * 60_000,
-    closeTime: i * 60_000 + 59_999,
-    open: close,
-    high: close * 1.002,
-    low: close * 0.998,
-    close,
-    volume: 10,
-    isClosed: true,
-  }
-}
 
 /** A price path with two clear up-trends and a down-trend. */
 const path = [
