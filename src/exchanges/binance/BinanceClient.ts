@@ -42,6 +42,7 @@ import {
   resolveUrls,
 } from './config.js'
 import { decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
+import { decodeBookTicker, decodeKlines, decodeRecentTrades, decodeTickerPrice } from './decodeMarketRest.js'
 import { decodeAccountTrades } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import {
@@ -51,12 +52,6 @@ import {
   prepareOrder,
 } from './instruments.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
-import {
-  BinanceBookTickerSchema,
-  BinanceKlineRowSchema,
-  BinanceRecentTradeSchema,
-  BinanceTickerPriceSchema,
-} from './wire.js'
 
 /** Options of `placeOrder`. */
 export interface BinancePlaceOrderOptions {
@@ -253,10 +248,10 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /** Candles from REST (`interval` as Binance spells it: `1m`, `1h`...). */
   async klines(symbol: string, interval: string, options: BinanceKlinesOptions = {}): Promise<Candle[]> {
-    const rows = await this.call(
+    const raw = await this.call(
       'GET',
       this.path('/klines'),
-      z.array(BinanceKlineRowSchema),
+      z.unknown(),
       {
         symbol: symbol.toUpperCase(),
         interval,
@@ -266,64 +261,51 @@ export abstract class BinanceClient implements ExchangeAdapter {
       },
       { weight: 2 },
     )
-    return rows.map((r) => ({
-      venue: this.venue,
-      symbol: symbol.toUpperCase(),
-      interval,
-      openTime: r[0],
-      open: r[1].toNumber(),
-      high: r[2].toNumber(),
-      low: r[3].toNumber(),
-      close: r[4].toNumber(),
-      volume: r[5].toNumber(),
-      closeTime: r[6],
-      isClosed: r[6] < this.rest.serverNow(),
-    }))
+    const r = decodeKlines(raw, { market: this.market, symbol, interval, now: this.rest.serverNow() })
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Recent public trades. */
   async recentTrades(symbol: string, limit = 500): Promise<Trade[]> {
-    const rows = await this.call(
+    const raw = await this.call(
       'GET',
       this.path('/trades'),
-      z.array(BinanceRecentTradeSchema),
+      z.unknown(),
       { symbol: symbol.toUpperCase(), limit },
       { weight: this.market === 'spot' ? 25 : 5 },
     )
-    return rows
-      .filter((t) => t.qty.gt(0))
-      .map((t) => ({
-        venue: this.venue,
-        symbol: symbol.toUpperCase(),
-        tradeId: String(t.id),
-        price: t.price.toNumber(),
-        qty: t.qty.toNumber(),
-        side: t.isBuyerMaker ? 'SELL' : 'BUY',
-        tsEvent: t.time,
-      }))
+    const r = decodeRecentTrades(raw, { market: this.market, symbol })
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Last price of a symbol. */
   async tickerPrice(symbol: string): Promise<Decimal> {
-    const r = await this.call(
+    const raw = await this.call(
       'GET',
       this.path('/ticker/price'),
-      BinanceTickerPriceSchema,
+      z.unknown(),
       { symbol: symbol.toUpperCase() },
       { weight: 2 },
     )
-    return r.price
+    const r = decodeTickerPrice(raw, this.market)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Best bid/ask of a symbol from REST. */
   async bookTicker(symbol: string): Promise<BinanceBookTicker> {
-    return this.call(
+    const raw = await this.call(
       'GET',
       this.path('/ticker/bookTicker'),
-      BinanceBookTickerSchema,
+      z.unknown(),
       { symbol: symbol.toUpperCase() },
       { weight: 2 },
     )
+    const r = decodeBookTicker(raw, this.market)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   // ------------------------------------------------------------------ trading

@@ -1,4 +1,4 @@
-import type * as z from 'zod/mini'
+import * as z from 'zod/mini'
 import { type Clock, type Logger, SystemClock, silentLogger } from '../../core/index.js'
 import { ConfigError, ExchangeError, type TradekitError } from '../../errors/index.js'
 import {
@@ -12,10 +12,10 @@ import {
   type RequestCost,
 } from '../../transport/index.js'
 import type { BinanceResolvedConfig } from './config.js'
+import { decodeServerTime } from './decodeMarketRest.js'
 import { BinanceErrorCode, mapBinanceError } from './errors.js'
 import { type BinanceSigner, createEd25519Signer, createHmacSigner } from './sign.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
-import { BinanceServerTimeSchema } from './wire.js'
 
 /** Rate-limit windows per market (Binance's published defaults; exchangeInfo `rateLimits`). */
 const WINDOWS: Record<BinanceMarket, Array<{ id: string; limit: number; intervalMs: number }>> = {
@@ -169,10 +169,13 @@ export class BinanceRest {
     this.#syncing ??= (async () => {
       try {
         const t0 = this.#clock.now()
-        const { serverTime } = await this.http.get(`${this.#prefix()}/time`, {
-          schema: BinanceServerTimeSchema,
+        const res = await this.http.get(`${this.#prefix()}/time`, {
+          schema: z.unknown(),
           cost: { REQUEST_WEIGHT: 1 },
         })
+        const decoded = decodeServerTime(res, this.market)
+        if (!decoded.ok) throw decoded.error
+        const serverTime = decoded.value
         const t1 = this.#clock.now()
         this.#offsetMs = serverTime - Math.round((t0 + t1) / 2)
         this.#syncedAt = t1

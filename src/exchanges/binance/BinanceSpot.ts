@@ -4,11 +4,10 @@ import { ExchangeError, isTradekitError, ValidationError } from '../../errors/in
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
+import { decodeSpotCancelAll, decodeSpotOrders } from './decodeOrderLists.js'
 import { decodeSpotBalances, decodeSpotOrder } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import type { PreparedOrder } from './instruments.js'
-import { spotOrderToOrder } from './mapping.js'
-import { BinanceSpotOrderSchema } from './wire.js'
 
 const SPOT_TYPES: Readonly<Record<string, string>> = {
   MARKET: 'MARKET',
@@ -131,45 +130,50 @@ export class BinanceSpot extends BinanceClient {
     return decoded.value.order
   }
 
-  /** Cancels every open order of a symbol (`DELETE /api/v3/openOrders`); none open resolves to `[]`. */
+  /**
+   * Cancels every open order of a symbol (`DELETE /api/v3/openOrders`), the orders of order lists (OCO) included;
+   * none open resolves to `[]`. An entry that cannot be decoded is reported on `events` as `error`, never skipped.
+   */
   async cancelAllOrders(symbol: string): Promise<Order[]> {
     try {
       const res = await this.call(
         'DELETE',
         this.path('/openOrders'),
-        z.array(z.unknown()),
+        z.unknown(),
         { symbol: symbol.toUpperCase() },
         { security: 'SIGNED', priority: Priority.CANCEL },
       )
-      const out: Order[] = []
-      for (const raw of res) {
-        const r = BinanceSpotOrderSchema.safeParse(raw)
-        if (!r.success) continue // order lists (OCO) report differently
-        const o = spotOrderToOrder(r.data, this.venue, this.clock.now())
-        if (o !== undefined) out.push(o)
-      }
-      return out
+      const r = decodeSpotCancelAll(res, this.clock.now())
+      if (!r.ok) throw r.error
+      for (const e of r.value.undecodable) this.bus.emit('error', e)
+      return [...r.value.orders]
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.CANCEL_REJECTED) return []
       throw e
     }
   }
 
-  /** Looks an order up by client order id; `undefined` when Binance does not know it (-2013). */
+  /**
+   * Looks an order up by client order id; `undefined` only when Binance does not know it (-2013). A response that
+   * cannot be decoded (an unknown status included) throws an `ExchangeDataError`, never reads as "not found".
+   */
   async queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
+    let res: unknown
     try {
-      const res = await this.call(
+      res = await this.call(
         'GET',
         this.path('/order'),
-        BinanceSpotOrderSchema,
+        z.unknown(),
         { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
         { security: 'SIGNED', weight: 4 },
       )
-      return spotOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
       throw e
     }
+    const r = decodeSpotOrder(res, this.clock.now())
+    if (!r.ok) throw r.error
+    return r.value.order
   }
 
   /** Open orders of one symbol or all (weight 6 / 80). */
@@ -177,11 +181,13 @@ export class BinanceSpot extends BinanceClient {
     const res = await this.call(
       'GET',
       this.path('/openOrders'),
-      z.array(BinanceSpotOrderSchema),
+      z.unknown(),
       { symbol: symbol?.toUpperCase() },
       { security: 'SIGNED', weight: symbol ? 6 : 80 },
     )
-    return res.flatMap((o) => spotOrderToOrder(o, this.venue, this.clock.now()) ?? [])
+    const r = decodeSpotOrders(res, this.clock.now())
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Non-zero balances (`GET /api/v3/account`). */

@@ -11,6 +11,8 @@ import {
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
+import { decodeLeverageBrackets, decodeLeverageChange, decodeMarkPrice } from './decodeMarketRest.js'
+import { decodeAlgoIds, decodeAlgoOrders, decodeUsdmOrders } from './decodeOrderLists.js'
 import {
   decodeAlgoOrder,
   decodePositionMode,
@@ -19,14 +21,6 @@ import {
   decodeUsdmPositions,
 } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
-import { algoOrderToOrder, futuresOrderToOrder } from './mapping.js'
-import {
-  BinanceAlgoOrderSchema,
-  BinanceFuturesOrderSchema,
-  BinanceLeverageBracketSchema,
-  BinancePremiumIndexSchema,
-  BinanceSetLeverageSchema,
-} from './wire.js'
 
 /** One leverage bracket of a USD-M symbol. */
 export interface BinanceLeverageBracket {
@@ -130,17 +124,12 @@ export class BinanceUsdm extends BinanceClient {
 
   /** Mark price, index price and funding (`GET /fapi/v1/premiumIndex`). */
   async markPrice(symbol: string): Promise<BinanceMarkPrice> {
-    const r = await this.call('GET', this.path('/premiumIndex'), BinancePremiumIndexSchema, {
+    const raw = await this.call('GET', this.path('/premiumIndex'), z.unknown(), {
       symbol: symbol.toUpperCase(),
     })
-    return {
-      symbol: r.symbol,
-      markPrice: r.markPrice,
-      indexPrice: r.indexPrice,
-      fundingRate: r.lastFundingRate,
-      nextFundingTime: r.nextFundingTime,
-      tsEvent: r.time,
-    }
+    const r = decodeMarkPrice(raw)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Leverage brackets of a symbol (`GET /fapi/v1/leverageBracket`, signed; cached). */
@@ -151,16 +140,14 @@ export class BinanceUsdm extends BinanceClient {
     const res = await this.call(
       'GET',
       this.path('/leverageBracket'),
-      z.union([z.array(BinanceLeverageBracketSchema), BinanceLeverageBracketSchema]),
+      z.unknown(),
       { symbol: s },
       { security: 'SIGNED' },
     )
-    const list = Array.isArray(res) ? res : [res]
-    const entry = list.find((x) => x.symbol === s)
-    if (entry === undefined)
-      throw new ExchangeDataError(this.venue, `No leverage brackets for "${s}"`, ['symbol: missing'], res)
-    this.#brackets.set(s, entry.brackets)
-    return entry.brackets
+    const r = decodeLeverageBrackets(res, s)
+    if (!r.ok) throw r.error
+    this.#brackets.set(s, r.value)
+    return r.value
   }
 
   /**
@@ -177,14 +164,16 @@ export class BinanceUsdm extends BinanceClient {
         details: { max },
       })
     }
-    const r = await this.call(
+    const res = await this.call(
       'POST',
       this.path('/leverage'),
-      BinanceSetLeverageSchema,
+      z.unknown(),
       { symbol: symbol.toUpperCase(), leverage },
       { security: 'SIGNED' },
     )
-    return r.leverage
+    const r = decodeLeverageChange(res)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Largest allowed leverage for a notional (from the brackets). */
@@ -346,19 +335,22 @@ export class BinanceUsdm extends BinanceClient {
   }
 
   async #queryAlgo(clientAlgoId: string): Promise<Order | undefined> {
+    let res: unknown
     try {
-      const res = await this.call(
+      res = await this.call(
         'GET',
         this.path('/algoOrder'),
-        BinanceAlgoOrderSchema,
+        z.unknown(),
         { clientAlgoId },
         { security: 'SIGNED' },
       )
-      return algoOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
       throw e
     }
+    const r = decodeAlgoOrder(res, this.clock.now())
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Cancels every open regular and algo order of a symbol. */
@@ -374,38 +366,46 @@ export class BinanceUsdm extends BinanceClient {
     const algos = await this.call(
       'GET',
       this.path('/openAlgoOrders'),
-      z.array(BinanceAlgoOrderSchema),
+      z.unknown(),
       { symbol: s },
       { security: 'SIGNED' },
     )
-    for (const a of algos) {
+    const ids = decodeAlgoIds(algos)
+    if (!ids.ok) throw ids.error
+    for (const algoId of ids.value) {
       await this.call(
         'DELETE',
         this.path('/algoOrder'),
         z.unknown(),
-        { algoId: a.algoId },
+        { algoId },
         { security: 'SIGNED', priority: Priority.CANCEL },
       )
     }
   }
 
-  /** Looks up a regular or algo order by client order id; `undefined` when unknown. */
+  /**
+   * Looks up a regular or algo order by client order id; `undefined` only when Binance knows neither (-2013). A
+   * response that cannot be decoded (an unknown status included) throws an `ExchangeDataError`, never "not found".
+   */
   async queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
     if (this.#algoIds.has(clientOrderId)) return this.#queryAlgo(clientOrderId)
+    let res: unknown
     try {
-      const res = await this.call(
+      res = await this.call(
         'GET',
         this.path('/order'),
-        BinanceFuturesOrderSchema,
+        z.unknown(),
         { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
         { security: 'SIGNED' },
       )
-      return futuresOrderToOrder(res, this.venue, this.clock.now())
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
         return this.#queryAlgo(clientOrderId)
       throw e
     }
+    const r = decodeUsdmOrder(res, this.clock.now())
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** Open regular and algo orders. */
@@ -415,22 +415,17 @@ export class BinanceUsdm extends BinanceClient {
       this.call(
         'GET',
         this.path('/openOrders'),
-        z.array(BinanceFuturesOrderSchema),
+        z.unknown(),
         { symbol: s },
         { security: 'SIGNED', weight: s ? 1 : 40 },
       ),
-      this.call(
-        'GET',
-        this.path('/openAlgoOrders'),
-        z.array(BinanceAlgoOrderSchema),
-        { symbol: s },
-        { security: 'SIGNED' },
-      ),
+      this.call('GET', this.path('/openAlgoOrders'), z.unknown(), { symbol: s }, { security: 'SIGNED' }),
     ])
-    return [
-      ...regular.flatMap((o) => futuresOrderToOrder(o, this.venue, this.clock.now()) ?? []),
-      ...algos.flatMap((a) => algoOrderToOrder(a, this.venue, this.clock.now()) ?? []),
-    ]
+    const r = decodeUsdmOrders(regular, this.clock.now())
+    if (!r.ok) throw r.error
+    const a = decodeAlgoOrders(algos, this.clock.now())
+    if (!a.ok) throw a.error
+    return [...r.value, ...a.value]
   }
 
   /** Wallet balances (`GET /fapi/v3/balance`): `free` is the available balance, `locked` the rest. */

@@ -18,11 +18,12 @@ import {
 } from '../../errors/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
+import { decodeListenKey } from './decodeMarketRest.js'
 import { decodeUsdmUserEvent } from './decodeUserEvent.js'
 import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent } from './mapping.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
-import { type AlgoUpdateSchema, BinanceListenKeySchema, type OrderTradeUpdateSchema } from './wire.js'
+import type { AlgoUpdateSchema, OrderTradeUpdateSchema } from './wire.js'
 
 /** Constructor options of {@link BinanceUsdmUserStream}. */
 export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
@@ -147,14 +148,16 @@ export class BinanceUsdmUserStream {
   }
 
   async #newListenKey(): Promise<string> {
-    const r = await this.#rest.call({
+    const raw = await this.#rest.call({
       method: 'POST',
       path: '/fapi/v1/listenKey',
-      schema: BinanceListenKeySchema,
+      schema: z.unknown(),
       security: 'API_KEY',
     })
-    this.#listenKey = r.listenKey
-    return r.listenKey
+    const r = decodeListenKey(raw, 'usdm')
+    if (!r.ok) throw r.error
+    this.#listenKey = r.value
+    return r.value
   }
 
   #scheduleKeepAlive(): void {

@@ -9,6 +9,7 @@ import {
   spotFills,
   spotOrderToOrder,
 } from './mapping.js'
+import { parseWire, unmappableOrder } from './parseWire.js'
 import { BINANCE_VENUE } from './types.js'
 import {
   BinanceAccountTradeSchema,
@@ -21,29 +22,8 @@ import {
   BinanceSpotOrderSchema,
 } from './wire.js'
 
-const issuesOf = (e: z.core.$ZodError) => e.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
-
-function parse<S extends z.ZodMiniType>(
-  schema: S,
-  raw: unknown,
-  venue: string,
-  what: string,
-): Result<z.output<S>, ExchangeDataError> {
-  const r = schema.safeParse(raw)
-  return r.success ? ok(r.data) : err(new ExchangeDataError(venue, `Invalid ${what}`, issuesOf(r.error), raw))
-}
-
-const unmappable = (venue: string, what: string, raw: unknown) =>
-  err(
-    new ExchangeDataError(
-      venue,
-      `Invalid ${what}`,
-      [
-        'status/type/origQty/executedQty: unknown status or type, or quantities that cannot describe an order',
-      ],
-      raw,
-    ),
-  )
+const parse = parseWire
+const unmappable = (venue: string, what: string, raw: unknown) => err(unmappableOrder(venue, what, raw))
 
 /** A decoded spot order response: the order and, for a `FULL` new-order response, its fills. */
 export interface BinanceSpotOrderResponse {

@@ -45,6 +45,27 @@ export {
 export { type BinanceDepthSnapshot, decodeDepthSnapshot, depthSnapshotToBook } from './decodeDepthSnapshot.js'
 export { type DecodeMarketEventOptions, decodeMarketEvent } from './decodeMarketEvent.js'
 export {
+  type BinanceMarketDataContext,
+  type DecodeKlinesOptions,
+  decodeBookTicker,
+  decodeKlines,
+  decodeLeverageBrackets,
+  decodeLeverageChange,
+  decodeListenKey,
+  decodeMarkPrice,
+  decodeRecentTrades,
+  decodeServerTime,
+  decodeTickerPrice,
+} from './decodeMarketRest.js'
+export {
+  type BinanceSpotCancelAllResponse,
+  decodeAlgoIds,
+  decodeAlgoOrders,
+  decodeSpotCancelAll,
+  decodeSpotOrders,
+  decodeUsdmOrders,
+} from './decodeOrderLists.js'
+export {
   type BinanceSpotOrderResponse,
   decodeAccountTrades,
   decodeAlgoOrder,
