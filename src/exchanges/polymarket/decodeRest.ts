@@ -6,9 +6,11 @@ import { isTickSize, POLYMARKET_VENUE, type TickSize } from './constants.js'
 import { ConditionIdSchema, TokenIdSchema } from './decode.js'
 import { mapPolymarketError } from './errors.js'
 import type {
+  BalanceAllowance,
   CancelResult,
   PolymarketMarket,
   PolymarketOpenOrder,
+  PolymarketPage,
   PolymarketTradeRecord,
   PostOrderResult,
 } from './restTypes.js'
@@ -225,4 +227,150 @@ export function decodeCancelResult(raw: unknown): Result<CancelResult, ExchangeD
   const notCanceled: Record<string, string> = {}
   for (const [k, v] of Object.entries(r.data.not_canceled ?? {})) notCanceled[k] = String(v)
   return ok({ canceled: r.data.canceled ?? [], notCanceled })
+}
+
+const fail = (what: string, issues: string[], raw: unknown) =>
+  err(new ExchangeDataError(POLYMARKET_VENUE, `Invalid ${what}`, issues, raw))
+
+/** The credentials of `POST /auth/api-key` / `GET /auth/derive-api-key` (L2 key, secret and passphrase). */
+export interface PolymarketApiKeyResponse {
+  readonly apiKey: string
+  readonly secret: string
+  readonly passphrase: string
+}
+
+const ApiKeySchema = z.object({
+  apiKey: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  secret: /* @__PURE__ */ z.string().check(z.minLength(1)),
+  passphrase: /* @__PURE__ */ z.string().check(z.minLength(1)),
+})
+
+/**
+ * Decodes the API-key response (`POST /auth/api-key`, `GET /auth/derive-api-key`); every field must be a non-empty
+ * string. The error never carries the body (it holds secrets), only the names of the bad fields. Pure.
+ *
+ * @example
+ * ```ts
+ * // { "apiKey": "…uuid…", "secret": "…base64…", "passphrase": "…" }
+ * const r = decodeApiKeyResponse(await res.json())
+ * ```
+ */
+export function decodeApiKeyResponse(raw: unknown): Result<PolymarketApiKeyResponse, ExchangeDataError> {
+  const r = ApiKeySchema.safeParse(raw)
+  if (r.success) return ok({ apiKey: r.data.apiKey, secret: r.data.secret, passphrase: r.data.passphrase })
+  return fail(
+    'API key response',
+    r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    undefined,
+  )
+}
+
+/**
+ * Decodes a one-number quote: `GET /price` (`{ "price": "0.5" }`), `GET /midpoint` (`{ "mid": "0.5" }`) or
+ * `GET /spread` (`{ "spread": "0.01" }`), as named by `field`. `""`, `NaN` and negative values are refused. Pure.
+ *
+ * @example
+ * ```ts
+ * const r = decodeQuote({ mid: '0.455' }, 'mid') // ok: Decimal 0.455
+ * ```
+ */
+export function decodeQuote(
+  raw: unknown,
+  field: 'price' | 'mid' | 'spread',
+): Result<Decimal, ExchangeDataError> {
+  const r = z.object({ [field]: Str }).safeParse(raw)
+  if (!r.success) return fail(field, [r.error.message], raw)
+  return decodeDecimal(String(r.data[field]), field)
+}
+
+/**
+ * Decodes `GET /last-trade-price` (`{ "price": "0.5", "side": "BUY" }`): `undefined` when the token never traded
+ * (`""` or `"0"`), else the price. Pure; never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeLastTradePrice({ price: '0.52', side: 'BUY' }) // ok: Decimal 0.52
+ * ```
+ */
+export function decodeLastTradePrice(raw: unknown): Result<Decimal | undefined, ExchangeDataError> {
+  const r = z.object({ price: Str }).safeParse(raw)
+  if (!r.success) return fail('last trade price', [r.error.message], raw)
+  return r.data.price === '' || r.data.price === '0' ? ok(undefined) : decodeDecimal(r.data.price, 'price')
+}
+
+/**
+ * Decodes `GET /tick-size` (`{ "minimum_tick_size": 0.01 }`, a number or a string); a tick size Polymarket does not
+ * use (anything but 0.1, 0.01, 0.001, 0.0001) is refused. Pure; never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeTickSize({ minimum_tick_size: 0.01 }) // ok: '0.01'
+ * ```
+ */
+export function decodeTickSize(raw: unknown): Result<TickSize, ExchangeDataError> {
+  const r = z.object({ minimum_tick_size: Str }).safeParse(raw)
+  if (!r.success) return fail('tick size', [r.error.message], raw)
+  const tick = r.data.minimum_tick_size
+  return isTickSize(tick)
+    ? ok(tick)
+    : err(new ExchangeDataError(POLYMARKET_VENUE, 'Unsupported tick size', [tick], raw))
+}
+
+/**
+ * Decodes `GET /neg-risk` (`{ "neg_risk": false }`): whether the token trades on the neg-risk exchange. Pure.
+ *
+ * @example
+ * ```ts
+ * const r = decodeNegRisk({ neg_risk: true }) // ok: true
+ * ```
+ */
+export function decodeNegRisk(raw: unknown): Result<boolean, ExchangeDataError> {
+  const r = z.object({ neg_risk: z.boolean() }).safeParse(raw)
+  return r.success ? ok(r.data.neg_risk) : fail('neg-risk flag', [r.error.message], raw)
+}
+
+/**
+ * Decodes `GET /balance-allowance` (`{ "balance": "1000000", "allowances": { "0x…": "…" } }`): the balance in base
+ * units (6 decimals) is returned in pUSD / shares; a missing `allowances` is `{}`. Pure; never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeBalanceAllowance({ balance: '25000000', allowances: {} }) // ok: balance Decimal 25
+ * ```
+ */
+export function decodeBalanceAllowance(raw: unknown): Result<BalanceAllowance, ExchangeDataError> {
+  const r = z.object({ balance: Str, allowances: z._default(z.record(z.string(), Str), {}) }).safeParse(raw)
+  if (!r.success) return fail('balance allowance', [r.error.message], raw)
+  const balance = decodeDecimal(r.data.balance, 'balance')
+  return balance.ok ? ok({ balance: balance.value.div(1e6), allowances: r.data.allowances }) : balance
+}
+
+/**
+ * Decodes the `POST /v1/heartbeats` answer (`{ "heartbeat_id": "…" }`) into the id to send with the next beat. Pure.
+ *
+ * @example
+ * ```ts
+ * const r = decodeHeartbeat({ heartbeat_id: 'a1b2' }) // ok: 'a1b2'
+ * ```
+ */
+export function decodeHeartbeat(raw: unknown): Result<string, ExchangeDataError> {
+  const r = z.object({ heartbeat_id: z.string().check(z.minLength(1)) }).safeParse(raw)
+  return r.success ? ok(r.data.heartbeat_id) : fail('heartbeat response', [r.error.message], raw)
+}
+
+/**
+ * Decodes one cursor page of a REST listing (`{ "data": [...], "next_cursor": "MTAw", "limit": 100, "count": 2 }`);
+ * the entries are left raw for the listing's own decoder. Pure; never throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodePage(await res.json())
+ * if (r.ok) for (const m of r.value.data) console.log(decodeMarket(m))
+ * ```
+ */
+export function decodePage(raw: unknown): Result<PolymarketPage<unknown>, ExchangeDataError> {
+  const r = PageSchema.safeParse(raw)
+  return r.success
+    ? ok({ data: r.data.data, nextCursor: r.data.next_cursor })
+    : fail('page', [r.error.message], raw)
 }

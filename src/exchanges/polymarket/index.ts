@@ -72,12 +72,21 @@ export {
   TokenIdSchema,
 } from './decode.js'
 export {
+  decodeApiKeyResponse,
+  decodeBalanceAllowance,
   decodeCancelResult,
   decodeDecimal,
+  decodeHeartbeat,
+  decodeLastTradePrice,
   decodeMarket,
+  decodeNegRisk,
   decodeOpenOrder,
+  decodePage,
   decodePostResult,
+  decodeQuote,
+  decodeTickSize,
   decodeTradeRecord,
+  type PolymarketApiKeyResponse,
 } from './decodeRest.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export {
