@@ -4,7 +4,26 @@ import { describe, expect, it } from 'vitest'
 import { decodeDepthSnapshot } from './decodeDepthSnapshot.js'
 import { decodeMarketEvent } from './decodeMarketEvent.js'
 import {
+  decodeBookTicker,
+  decodeKlines,
+  decodeLeverageBrackets,
+  decodeLeverageChange,
+  decodeListenKey,
+  decodeMarkPrice,
+  decodeRecentTrades,
+  decodeServerTime,
+  decodeTickerPrice,
+} from './decodeMarketRest.js'
+import {
+  decodeAlgoIds,
+  decodeAlgoOrders,
+  decodeSpotCancelAll,
+  decodeSpotOrders,
+  decodeUsdmOrders,
+} from './decodeOrderLists.js'
+import {
   decodeAccountTrades,
+  decodeAlgoOrder,
   decodePositionMode,
   decodeSpotBalances,
   decodeSpotOrder,
@@ -35,13 +54,63 @@ const USDM_USER = [
   'usdmUnknownEnvelope',
 ]
 
+const now = 1_700_000_000_000
+
+/** Decoders of the REST responses, by the file-name prefix that names the endpoint. */
+const REST: ReadonlyArray<readonly [string, (raw: unknown, name: string) => boolean]> = [
+  ['rest_depth', (raw) => decodeDepthSnapshot(raw, 'binance').ok],
+  ['rest_usdm_depth', (raw) => decodeDepthSnapshot(raw, 'binance-usdm').ok],
+  [
+    'rest_exchangeInfo',
+    (raw, name) => parseExchangeInfo(raw, name.includes('usdm') ? 'usdm' : 'spot').symbols.size > 0,
+  ],
+  ['rest_usdm_openOrders', (raw) => decodeUsdmOrders(raw, now).ok],
+  ['rest_usdm_openAlgoOrders', (raw) => decodeAlgoOrders(raw, now).ok && decodeAlgoIds(raw).ok],
+  ['rest_usdm_algoOrder', (raw) => decodeAlgoOrder(raw, now).ok],
+  ['rest_usdm_order', (raw) => decodeUsdmOrder(raw, now).ok],
+  ['rest_spot_openOrders', (raw) => decodeSpotOrders(raw, now).ok],
+  [
+    'rest_spot_cancelAll',
+    (raw) => {
+      const r = decodeSpotCancelAll(raw, now)
+      return r.ok && r.value.undecodable.length === 0 && r.value.orders.length > 0
+    },
+  ],
+  ['rest_spot_order', (raw) => decodeSpotOrder(raw, now).ok],
+  ['rest_spot_account', (raw) => decodeSpotBalances(raw).ok],
+  ['rest_usdm_balance', (raw) => decodeUsdmBalances(raw).ok],
+  ['rest_usdm_positionRisk', (raw) => decodeUsdmPositions(raw).ok],
+  ['rest_usdm_positionSideDual', (raw) => decodePositionMode(raw).ok],
+  ['rest_usdm_leverageBracket', (raw) => decodeLeverageBrackets(raw, 'ETHUSDT').ok],
+  ['rest_usdm_leverage', (raw) => decodeLeverageChange(raw).ok],
+  ['rest_usdm_listenKey', (raw) => decodeListenKey(raw, 'usdm').ok],
+  ['rest_usdm_premiumIndex', (raw) => decodeMarkPrice(raw).ok],
+  ['rest_spot_time', (raw) => decodeServerTime(raw, 'spot').ok],
+  ['rest_usdm_time', (raw) => decodeServerTime(raw, 'usdm').ok],
+  ['rest_spot_tickerPrice', (raw) => decodeTickerPrice(raw, 'spot').ok],
+  ['rest_usdm_tickerPrice', (raw) => decodeTickerPrice(raw, 'usdm').ok],
+  ['rest_spot_bookTicker', (raw) => decodeBookTicker(raw, 'spot').ok],
+  ['rest_usdm_bookTicker', (raw) => decodeBookTicker(raw, 'usdm').ok],
+  ['rest_spot_trades', (raw) => nonEmpty(decodeRecentTrades(raw, { market: 'spot', symbol: 'LTCBTC' }))],
+  ['rest_usdm_trades', (raw) => nonEmpty(decodeRecentTrades(raw, { market: 'usdm', symbol: 'BTCUSDT' }))],
+  [
+    'rest_spot_klines',
+    (raw) => nonEmpty(decodeKlines(raw, { market: 'spot', symbol: 'LTCBTC', interval: '1w', now })),
+  ],
+  [
+    'rest_usdm_klines',
+    (raw) => nonEmpty(decodeKlines(raw, { market: 'usdm', symbol: 'BTCUSDT', interval: '1w', now })),
+  ],
+]
+
+function nonEmpty(r: { ok: boolean; value?: unknown }): boolean {
+  return r.ok && Array.isArray(r.value) && r.value.length > 0
+}
+
 function decodes(name: string, text: string): boolean {
   const raw = JSON.parse(text) as Record<string, unknown>
   const kind = name.split('_')[1] ?? ''
-  if (name.startsWith('rest_depth')) return decodeDepthSnapshot(raw, 'binance').ok
-  if (name.startsWith('rest_exchangeInfo'))
-    return parseExchangeInfo(raw, name.includes('usdm') ? 'usdm' : 'spot').symbols.size > 0
-  if (name.includes('Trades')) {
+  if (name.includes('Trades_') || name.includes('Trades.')) {
     const rows = raw as unknown as Array<{ orderId?: unknown; symbol?: unknown }>
     const venueOrderId = String(rows[0]?.orderId)
     const order = {
@@ -54,12 +123,9 @@ function decodes(name: string, text: string): boolean {
     const r = decodeAccountTrades(raw, order)
     return r.ok && r.value.length > 0
   }
-  if (name.startsWith('rest_usdm_order')) return decodeUsdmOrder(raw, 0).ok
-  if (name.startsWith('rest_spot_order')) return decodeSpotOrder(raw, 0).ok
-  if (name.startsWith('rest_spot_account')) return decodeSpotBalances(raw).ok
-  if (name.startsWith('rest_usdm_balance')) return decodeUsdmBalances(raw).ok
-  if (name.startsWith('rest_usdm_positionRisk')) return decodeUsdmPositions(raw).ok
-  if (name.startsWith('rest_usdm_positionSideDual')) return decodePositionMode(raw).ok
+  const rest = REST.find(([prefix]) => name.startsWith(prefix))
+  if (rest !== undefined) return rest[1](raw, name)
+  if (name.startsWith('rest_')) throw new Error(`no decoder for ${name}`)
   if (SPOT_USER.includes(kind)) return decodeSpotUserEvent(raw.event).ok
   if (USDM_USER.includes(kind)) return decodeUsdmUserEvent(text).ok
   const market = name.includes('usdm') || kind === 'markPrice' ? 'usdm' : 'spot'

@@ -32,6 +32,7 @@ const order = (o: Partial<OrderRequest>): OrderRequest => ({
 
 describe('parseExchangeInfo', () => {
   it('parses the documented spot example into an Instrument, reporting the malformed symbol separately', () => {
+    // ETHBTC of Binance's exchangeInfo example with the filters.md example of each filter (see SOURCES.md).
     const { symbols, errors } = parseExchangeInfo(fixture('rest_exchangeInfo_spot.json'), 'spot')
     const eth = symbols.get('ETHBTC')
     expect(eth?.instrument).toMatchObject({
@@ -41,17 +42,28 @@ describe('parseExchangeInfo', () => {
       quote: 'BTC',
       kind: 'spot',
     })
-    expect(eth?.instrument.tickSize.toString()).toBe('0.00001')
-    expect(eth?.instrument.stepSize.toString()).toBe('0.0001')
-    expect(eth?.instrument.minNotional?.toString()).toBe('0.0001')
-    expect(eth?.percentPrice?.bidUp.toString()).toBe('5')
-    expect(eth?.notional?.applyMinToMarket).toBe(true)
-    expect(eth?.maxNumOrders).toBe(200)
+    expect(eth?.instrument.tickSize.toString()).toBe('0.000001')
+    expect(eth?.instrument.stepSize.toString()).toBe('0.001')
+    expect(eth?.instrument.minNotional?.toString()).toBe('10')
+    expect(eth?.percentPrice?.bidUp.toString()).toBe('1.2')
+    expect(eth?.notional?.applyMinToMarket).toBe(false)
+    expect(eth?.maxNumOrders).toBe(25)
     expect(eth?.maxNumAlgoOrders).toBe(5)
-    expect(eth?.marketLot?.step.isZero()).toBe(true)
+    expect(eth?.marketLot?.step.toString()).toBe('0.001')
     expect(symbols.has('BADUSDT')).toBe(false)
     expect(errors).toHaveLength(1)
     expect(errors[0]?.issues.join()).toContain('maxPrice')
+  })
+
+  it('parses a captured spot exchangeInfo (legacy MIN_NOTIONAL / PERCENT_PRICE, zero MARKET_LOT_SIZE step)', () => {
+    const { symbols, errors } = parseExchangeInfo(fixture('rest_exchangeInfo_spotCapture.json'), 'spot')
+    expect(errors).toHaveLength(0)
+    const btc = symbols.get('BTCUSDT')
+    expect(btc?.instrument.tickSize.toString()).toBe('0.01')
+    expect(btc?.instrument.stepSize.toString()).toBe('0.00001')
+    expect(btc?.instrument.minNotional?.toString()).toBe('10')
+    expect(btc?.marketLot?.step.isZero()).toBe(true)
+    expect(symbols.has('ETHUSDT')).toBe(true)
   })
 
   it('parses the documented USD-M example (MIN_NOTIONAL.notional, PERCENT_PRICE, limit fields)', () => {
