@@ -8,10 +8,15 @@ import type { WebSocketConstructor } from '../../transport/index.js'
 import type { PolymarketBook } from './decode.js'
 import { type PolymarketBookUpdate, PolymarketMarketStream } from './PolymarketMarketStream.js'
 
-const fixture = (name: string): string =>
-  readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8')
 const TOKEN = '71321045679252212594626385532706912750332728571942532289631379312455583992563'
 const MARKET = '0x5f65177b394277fd294cd75650044e32ba009a95022d88a0c1d565897d72f8f1'
+/** A documented market-channel example (`__fixtures__/`, verbatim) re-addressed to this test's token and market. */
+const fixture = (name: string): string =>
+  JSON.stringify({
+    ...JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8')),
+    asset_id: TOKEN,
+    market: MARKET,
+  })
 
 /** A scriptable stand-in for a WebSocket, so the stream runs without a server. */
 class FakeSocket {

@@ -3,10 +3,15 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeFrame, decodeMarketEvent, decodeRestBook, decodeUserEvent } from './decode.js'
 import {
+  decodeBalanceAllowance,
   decodeCancelResult,
+  decodeLastTradePrice,
   decodeMarket,
+  decodeNegRisk,
   decodeOpenOrder,
   decodePostResult,
+  decodeQuote,
+  decodeTickSize,
   decodeTradeRecord,
 } from './decodeRest.js'
 
@@ -34,12 +39,19 @@ function decodesRest(name: string): boolean {
   if (name.startsWith('order')) return decodeOpenOrder(v).ok
   if (name.startsWith('trade')) return decodeTradeRecord(v).ok
   if (name.startsWith('market')) return decodeMarket(v).ok
+  if (name.startsWith('midpoint')) return decodeQuote(v, 'mid').ok
+  if (name.startsWith('price')) return decodeQuote(v, 'price').ok
+  if (name.startsWith('spread')) return decodeQuote(v, 'spread').ok
+  if (name.startsWith('tickSize')) return decodeTickSize(v).ok
+  if (name.startsWith('negRisk')) return decodeNegRisk(v).ok
+  if (name.startsWith('lastTradePrice')) return decodeLastTradePrice(v).ok
+  if (name.startsWith('balanceAllowance')) return decodeBalanceAllowance(v).ok
   throw new Error(`no decoder for ${name}`)
 }
 
 describe('Polymarket real-payload corpus', () => {
   it('holds the documented payloads', () => {
-    expect(ws.length + rest.length).toBeGreaterThanOrEqual(39)
+    expect(ws.length + rest.length).toBeGreaterThanOrEqual(56)
   })
 
   it.each(ws)('%s decodes or is refused as its name says', (name) => {

@@ -41,7 +41,15 @@ describe('decodeMarketEvent', () => {
     if (!r.ok || r.value.type !== 'price_change') throw new Error('expected price_change')
     expect(r.value.changes[0]?.bestAsk).toBeUndefined()
     expect(r.value.changes[1]?.bestBid).toBeUndefined()
-    expect(r.value.changes[1]?.size).toBe(0)
+    expect(r.value.changes[1]?.size).toBe(200)
+    // "A size of "0" means the price level has been removed from the book" (same docs section).
+    const doc = fixture('ws_price_change_ok.json') as { price_changes: Record<string, unknown>[] }
+    const removed = decodeMarketEvent({
+      ...doc,
+      price_changes: [{ ...doc.price_changes[1], size: '0' }],
+    })
+    if (!removed.ok || removed.value.type !== 'price_change') throw new Error('expected price_change')
+    expect(removed.value.changes[0]?.size).toBe(0)
   })
 
   it('splits an array frame into events and keeps the good ones', () => {
@@ -87,9 +95,9 @@ describe('decodeUserEvent', () => {
   it('decodes trades and orders into Decimal amounts', () => {
     const t = decodeUserEvent(fixture('user_trade_ok.json'))
     if (!t.ok || t.value.type !== 'trade') throw new Error('expected trade')
-    expect(t.value.price.toFixed()).toBe('0.57')
+    expect(t.value.price.toFixed()).toBe('0.52')
     expect(t.value.status).toBe('MATCHED')
-    expect(t.value.makerOrders[0]?.matchedAmount.toFixed()).toBe('10')
+    expect(t.value.makerOrders[0]?.matchedAmount.toFixed()).toBe('5')
     const o = decodeUserEvent(fixture('user_order_ok.json'))
     if (!o.ok || o.value.type !== 'order') throw new Error('expected order')
     expect(o.value.action).toBe('PLACEMENT')

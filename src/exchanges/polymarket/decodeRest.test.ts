@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import {
+  decodeBalanceAllowance,
+  decodeCancelResult,
   decodeDecimal,
+  decodeHeartbeat,
+  decodeLastTradePrice,
   decodeMarket,
   decodeOpenOrder,
+  decodePage,
   decodePostResult,
+  decodeQuote,
+  decodeTickSize,
   decodeTradeRecord,
 } from './decodeRest.js'
 
@@ -82,5 +89,46 @@ describe('REST decoders (Result, never throw)', () => {
     const rejected = decodePostResult({ success: false, errorMsg: 'not enough balance / allowance' }, '0x1')
     expect(!rejected.ok && rejected.error.code).toBe('INSUFFICIENT_FUNDS')
     expect(decodePostResult('junk', '0x1').ok).toBe(false)
+  })
+})
+
+describe('Polymarket REST field-name variants (Polymarket/rs-clob-client tests/clob.rs mocks)', () => {
+  it('reads a camel-case notCanceled map, never as "all cancelled"', () => {
+    const r = decodeCancelResult({ canceled: ['2'], notCanceled: { '1': 'the order is already canceled' } })
+    expect(r.ok && r.value).toEqual({
+      canceled: ['2'],
+      notCanceled: { '1': 'the order is already canceled' },
+    })
+  })
+
+  it('reads a snake-case error_msg on a failed post', () => {
+    const r = decodePostResult(
+      { success: false, error_msg: 'not enough balance / allowance', orderID: '' },
+      '0x1',
+    )
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('INSUFFICIENT_FUNDS')
+  })
+})
+
+describe('Polymarket REST decoders of the responses PolymarketRest still parses inline', () => {
+  it('quotes, last trade price, tick size, balance, heartbeat and pages decode or are refused', () => {
+    expect(decodeQuote({ mid: '0.5' }, 'mid').ok).toBe(true)
+    expect(decodeQuote({ price: '' }, 'price').ok).toBe(false)
+    expect(decodeQuote({ spread: '-0.1' }, 'spread').ok).toBe(false)
+    const last = decodeLastTradePrice({ price: 0.12, side: 'BUY' })
+    expect(last.ok && last.value?.toFixed()).toBe('0.12')
+    const never = decodeLastTradePrice({ price: '', side: '' })
+    expect(never.ok && never.value).toBeUndefined()
+    expect(decodeTickSize({ minimum_tick_size: 0.001 })).toEqual({ ok: true, value: '0.001' })
+    expect(decodeTickSize({ minimum_tick_size: '0.02' }).ok).toBe(false)
+    const bal = decodeBalanceAllowance({ balance: '25000000', allowances: {} })
+    expect(bal.ok && bal.value.balance.toFixed()).toBe('25')
+    expect(decodeBalanceAllowance({ balance: 'NaN' }).ok).toBe(false)
+    expect(decodeHeartbeat({ heartbeat_id: 'a1' })).toEqual({ ok: true, value: 'a1' })
+    expect(decodeHeartbeat({ heartbeat_id: '' }).ok).toBe(false)
+    const page = decodePage({ data: [1], next_cursor: 'LTE=', limit: 100, count: 1 })
+    expect(page.ok && page.value).toEqual({ data: [1], nextCursor: 'LTE=' })
+    expect(decodePage({ data: 'x', next_cursor: '' }).ok).toBe(false)
   })
 })

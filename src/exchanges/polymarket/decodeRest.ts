@@ -67,6 +67,8 @@ const TradeRecordSchema = z.object({
 const PostResultSchema = z.object({
   success: z._default(z.boolean(), true),
   errorMsg: z._default(z.string(), ''),
+  /** The same message as `errorMsg`, in the snake case seen in Polymarket's Rust client tests. */
+  error_msg: z._default(z.string(), ''),
   orderID: z._default(z.string(), ''),
   status: z._default(z.string(), ''),
   makingAmount: z._default(Str, '0'),
@@ -193,9 +195,10 @@ export function decodePostResult(raw: unknown, expectedId: string): Result<PostO
   if (!r.success)
     return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid order response', [r.error.message], raw))
   const v = r.data
-  if (!v.success || (v.errorMsg !== '' && v.orderID === '')) {
-    const mapped = mapPolymarketError(400, v.errorMsg)
-    return err(mapped ?? new ExchangeDataError(POLYMARKET_VENUE, 'Order failed', [v.errorMsg], raw))
+  const errorMsg = v.errorMsg || v.error_msg
+  if (!v.success || (errorMsg !== '' && v.orderID === '')) {
+    const mapped = mapPolymarketError(400, errorMsg)
+    return err(mapped ?? new ExchangeDataError(POLYMARKET_VENUE, 'Order failed', [errorMsg], raw))
   }
   return ok({
     orderId: v.orderID || expectedId,
@@ -209,11 +212,13 @@ export function decodePostResult(raw: unknown, expectedId: string): Result<PostO
 const CancelResultSchema = z.object({
   canceled: z.nullish(z.array(z.string())),
   not_canceled: z.nullish(z.record(z.string(), z.unknown())),
+  /** The same map as `not_canceled`, in the camel case Polymarket's Rust client also accepts. */
+  notCanceled: z.nullish(z.record(z.string(), z.unknown())),
 })
 
 /**
  * Decodes the venue's answer to a cancel (`DELETE /order`, `/orders`, `/cancel-all`, `/cancel-market-orders`):
- * the ids cancelled and, by id, why the others were not. Never throws.
+ * the ids cancelled and, by id, why the others were not (`not_canceled`, or `notCanceled`). Never throws.
  *
  * @example
  * ```ts
@@ -225,7 +230,8 @@ export function decodeCancelResult(raw: unknown): Result<CancelResult, ExchangeD
   if (!r.success)
     return err(new ExchangeDataError(POLYMARKET_VENUE, 'Invalid cancel response', [r.error.message], raw))
   const notCanceled: Record<string, string> = {}
-  for (const [k, v] of Object.entries(r.data.not_canceled ?? {})) notCanceled[k] = String(v)
+  for (const [k, v] of Object.entries({ ...r.data.notCanceled, ...r.data.not_canceled }))
+    notCanceled[k] = String(v)
   return ok({ canceled: r.data.canceled ?? [], notCanceled })
 }
 

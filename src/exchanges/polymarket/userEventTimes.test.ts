@@ -7,8 +7,9 @@ const fixture = (name: string): Record<string, unknown> =>
 
 /**
  * User-channel times by magnitude. The `order` and `trade` examples of Polymarket's User Channel docs
- * (https://docs.polymarket.com/developers/CLOB/websocket/user-channel) carry `timestamp` in epoch seconds
- * ("1672290687", "1672290701"); 2024 captures carry milliseconds (user_order_ok.json / user_trade_ok.json).
+ * (https://docs.polymarket.com/market-data/websocket/user-channel) carry `timestamp` in epoch seconds
+ * ("1672290687", "1672290701"), as do 2025 captures; 2024 captures carry milliseconds (user_order_ok.json,
+ * user_trade_ok.json: nautilus_trader's captured frames, see __fixtures__/SOURCES.md).
  */
 describe('Polymarket user-channel timestamps', () => {
   it('reads the documented seconds as milliseconds (never January 1970)', () => {
@@ -21,8 +22,13 @@ describe('Polymarket user-channel timestamps', () => {
   it('keeps milliseconds as they are', () => {
     const o = decodeUserEvent(fixture('user_order_ok.json'))
     const t = decodeUserEvent({ ...fixture('user_trade_ok.json'), timestamp: 1672290701000 })
-    expect(o.ok && o.value.tsEvent).toBe(1672290687000)
+    expect(o.ok && o.value.tsEvent).toBe(1725842520990)
     expect(t.ok && t.value.tsEvent).toBe(1672290701000)
+  })
+
+  it('reads a 2025 capture in seconds', () => {
+    const t = decodeUserEvent(fixture('user_trade_confirmedSeconds2025_ok.json'))
+    expect(t.ok && t.value.tsEvent).toBe(1762776436000)
   })
 
   it('refuses a time that fits neither unit', () => {
