@@ -52,7 +52,7 @@ export function decodeSpotOrders(raw: unknown, now: number): Result<Order[], Exc
  * ```ts
  * // [{ "symbol": "BTCUSDT", "orderId": 1917641, "clientOrderId": "abc", "price": "0", "avgPrice": "0.00000",
  * //    "origQty": "0.40", "executedQty": "0", "cumQuote": "0", "status": "NEW", "timeInForce": "GTC",
- * //    "type": "LIMIT", "side": "BUY", "time": 1579276756075, "updateTime": 1579276756075 }]
+ * //    "type": "TRAILING_STOP_MARKET", "side": "BUY", "time": 1579276756075, "updateTime": 1579276756075 }]
  * const r = decodeUsdmOrders(await res.json(), Date.now())
  * ```
  */
