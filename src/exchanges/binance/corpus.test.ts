@@ -134,7 +134,7 @@ function decodes(name: string, text: string): boolean {
 
 describe('Binance real-payload corpus', () => {
   it('holds the documented payloads', () => {
-    expect(files.length).toBeGreaterThanOrEqual(50)
+    expect(files.length).toBeGreaterThanOrEqual(80)
   })
 
   it.each(files)('%s decodes or is refused as its name says', (name) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  decodeApiKeyResponse,
   decodeBalanceAllowance,
   decodeCancelResult,
   decodeDecimal,
@@ -130,5 +131,18 @@ describe('Polymarket REST decoders of the responses PolymarketRest still parses 
     const page = decodePage({ data: [1], next_cursor: 'LTE=', limit: 100, count: 1 })
     expect(page.ok && page.value).toEqual({ data: [1], nextCursor: 'LTE=' })
     expect(decodePage({ data: 'x', next_cursor: '' }).ok).toBe(false)
+  })
+})
+
+describe('decodeApiKeyResponse', () => {
+  it('reads the three credentials; a refusal names the field and never carries the secret', () => {
+    const creds = { apiKey: 'key-uuid', secret: 'c2VjcmV0LXNlY3JldA==', passphrase: 'pass' }
+    expect(decodeApiKeyResponse(creds)).toEqual({ ok: true, value: creds })
+    const r = decodeApiKeyResponse({ ...creds, passphrase: '' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.issues.join()).toContain('passphrase')
+      expect(JSON.stringify({ ...r.error, message: r.error.message })).not.toContain(creds.secret)
+    }
   })
 })
