@@ -25,6 +25,10 @@ export async function launchChromium({ width = 1280, height = 900 } = {}) {
       '--disable-component-update',
       '--disable-sync',
       '--hide-scrollbars',
+      // Several pages load at once: none of them counts as a background tab.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
       `--window-size=${width},${height}`,
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
@@ -66,7 +70,7 @@ export async function launchChromium({ width = 1280, height = 900 } = {}) {
     })
 
   async function newPage() {
-    const { targetId } = await send('Target.createTarget', { url: 'about:blank' })
+    const { targetId } = await send('Target.createTarget', { url: 'about:blank', newWindow: true })
     const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true })
     const errors = []
     let loaded = () => {}
