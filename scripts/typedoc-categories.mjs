@@ -1,7 +1,7 @@
 // typedoc plugin: groups each module page of the docs site by topic. Every export of an entry point gets an
 // `@category` from the source file it is declared in (first matching rule below), unless its TSDoc names one itself.
-// A new file lands in its folder's category; an export matching no rule lands in "Other" (and is listed on stderr
-// with --logLevel Verbose). Loaded by typedoc.json ("plugin").
+// A new file lands in its folder's category; an export matching no rule is a warning, which typedoc.json's
+// treatWarningsAsErrors turns into a failed `npm run docs`. Loaded by typedoc.json ("plugin").
 import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc'
 
 /** [path under src/ (regex), category], first match wins. */
@@ -88,7 +88,9 @@ export function load(app) {
         const file = child.sources?.[0]?.fullFileName ?? child.sources?.[0]?.fileName ?? ''
         const category = categoryOf(file)
         if (category === undefined) {
-          app.logger.verbose(`typedoc-categories: no rule for ${child.name} (${file})`)
+          app.logger.warn(
+            `typedoc-categories: no category rule for ${child.name} (${file}); add one in scripts/typedoc-categories.mjs`,
+          )
           continue
         }
         if (child.comment === undefined && sigs[0]?.comment === undefined) child.comment = new Comment()
