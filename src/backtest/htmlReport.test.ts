@@ -107,4 +107,12 @@ describe('renderHtmlReport', () => {
       /^2026-01-01 00:00 UTC {2}· {2}BTCUSDT 64\u2009040\.00 {2}· {2}equity 10\u2009000\.00 {2}· {2}drawdown 0\.00%$/,
     )
   })
+
+  it('a long enough sample shows the annualised ratios, and says why one is n/a', () => {
+    const long = renderHtmlReport({ ...report(), sharpe: 1.23456, sortino: null, ratioNote: null })
+    expect(long).toContain('<th>Sharpe (annualised)</th><td>1.23</td>')
+    expect(long).toContain('<th>Sortino (annualised)</th><td>n/a (no losing period)</td>')
+    const byHand = renderHtmlReport({ ...report(), sharpe: null, sortino: null, ratioNote: undefined })
+    expect(byHand).toContain('<th>Sharpe (annualised)</th><td>n/a</td>')
+  })
 })

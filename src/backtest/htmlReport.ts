@@ -83,9 +83,13 @@ function tradeMarks(report: BacktestReport, points: readonly PricePoint[], symbo
 
 /** The headline numbers: label and display text. */
 function summaryRows(report: BacktestReport): [string, string][] {
-  const note = report.ratioNote ? ` (${report.ratioNote})` : ''
-  const ratio = (x: number | null, why: string): string =>
-    x === null ? `n/a${note || ` (${why})`}` : formatRatio(x)
+  // ratioNote: a string when the sample was too short, null when it was long enough (then the reason is the
+  // data's), absent in a report built by hand.
+  const ratio = (x: number | null, why: string): string => {
+    if (x !== null) return formatRatio(x)
+    if (typeof report.ratioNote === 'string') return `n/a (${report.ratioNote})`
+    return report.ratioNote === null ? `n/a (${why})` : 'n/a'
+  }
   const denied = Object.entries(report.deniedByCode ?? {})
     .map(([code, n]) => `${code} ${n}`)
     .join(', ')
