@@ -39,7 +39,10 @@ console.log(
 )
 console.log(`total return   ${pct(report.totalReturn)}`)
 console.log(`max drawdown   ${pct(report.maxDrawdown)}`)
-console.log(`sharpe         ${report.sharpe.toFixed(2)}   sortino ${report.sortino.toFixed(2)}`)
+const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2))
+console.log(
+  `sharpe         ${ratio(report.sharpe)}   sortino ${ratio(report.sortino)}${report.ratioNote ? ` (${report.ratioNote})` : ''}`,
+)
 console.log(`fees           ${report.fees.toFixed(2)} USDT`)
 const out = await writeReport(report, 'tradekit-report', 'backtest-csv', { title: `EMA 9/21 on ${file}` })
 console.log(`report         ${out.html}`)

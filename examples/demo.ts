@@ -175,6 +175,7 @@ async function summary(): Promise<void> {
     maxDrawdown: s.maxDrawdown,
     sharpe: s.sharpe,
     sortino: s.sortino,
+    ratioNote: s.ratioNote,
     winRate: trades.length > 0 ? trades.filter((t) => t.pnl.gt(0)).length / trades.length : 0,
     profitFactor: 0,
     exposure: s.exposure,

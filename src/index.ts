@@ -2,6 +2,9 @@
  * tradekit core: domain types, Decimal helpers, errors, Result, typed events, clock and config validation.
  * Venue code lives in subpaths (`tradekit/binance`, `tradekit/polymarket`), never here.
  *
+ * Guides: [Getting started](../docs/getting-started.md), [Architecture and events](../docs/architecture.md), [TradingEngine](../docs/engine.md), [Error handling](../docs/error-handling.md).
+ *
+ * @module tradekit
  * @packageDocumentation
  */
 export * from './core/index.js'

@@ -16,6 +16,7 @@ import { RiskManager } from '../risk/RiskManager.js'
 import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
+import { PriceCurve, type PricePoint } from './PriceCurve.js'
 import { type CandleSource, intervalMs } from './sources.js'
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
@@ -66,8 +67,15 @@ export interface BacktestReport {
   readonly totalReturn: number
   /** Largest peak-to-trough drop, 0..1. */
   readonly maxDrawdown: number
-  readonly sharpe: number
-  readonly sortino: number
+  /**
+   * Annualised Sharpe ratio of per-bar returns (risk-free 0); `null` when the sample is too short (fewer than
+   * `MIN_RATIO_PERIODS` returns or less than `MIN_RATIO_SPAN_MS`; `ratioNote` says why) or has no variation.
+   */
+  readonly sharpe: number | null
+  /** Annualised Sortino ratio; `null` like {@link BacktestReport.sharpe}, or when no bar lost money. */
+  readonly sortino: number | null
+  /** Why `sharpe` and `sortino` are `null` when the sample is too short to annualise; `null` otherwise. */
+  readonly ratioNote?: string | null
   /** Share of closed trades with a positive PnL. */
   readonly winRate: number
   /** Gross profit / gross loss (Infinity when no loss, 0 when no trade). */
@@ -100,6 +108,8 @@ export interface BacktestReport {
     fees: string
   }>
   readonly equityCurve: readonly EquityPoint[]
+  /** Closes of the first instrument, down-sampled like the equity curve: the report's price chart. */
+  readonly prices?: { readonly symbol: string; readonly points: readonly PricePoint[] }
   /** Trading-state changes of the RiskManager (breakers tripping), in order. */
   readonly stateChanges: ReadonlyArray<{ at: number; from: string; to: string; reason: string }>
   /** Errors reported during the run (listener bugs, rejected fills); a clean run has none. */
@@ -133,9 +143,10 @@ export class Backtester {
     const tally = new RunTally(this.#cfg)
     const unsubscribe = tally.attach(rig.engine, rig.risk)
     const curve = new EquityCurve(this.#cfg.curvePoints)
-    const replayed = await replay(source, rig, curve)
+    const prices = new PriceCurve(this.#cfg.instruments[0]?.symbol ?? '', this.#cfg.curvePoints)
+    const replayed = await replay(source, rig, curve, prices)
     unsubscribe()
-    return this.#report(rig, tally, replayed, curve)
+    return this.#report(rig, tally, replayed, curve, prices)
   }
 
   /** Builds the paper venue, risk and engine of one run, all on one manual clock. */
@@ -169,7 +180,7 @@ export class Backtester {
     return { clock, portfolio, risk, bus, engine }
   }
 
-  #report(rig: Rig, t: RunTally, replayed: Replayed, curve: EquityCurve): BacktestReport {
+  #report(rig: Rig, t: RunTally, replayed: Replayed, curve: EquityCurve, prices: PriceCurve): BacktestReport {
     const { first, last } = replayed
     const barsPerYear =
       this.#cfg.barsPerYear ?? (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
@@ -187,6 +198,7 @@ export class Backtester {
       maxDrawdown: s.maxDrawdown,
       sharpe: s.sharpe,
       sortino: s.sortino,
+      ratioNote: s.ratioNote,
       winRate: tradeCount > 0 ? t.wins / tradeCount : 0,
       profitFactor: grossLoss > 0 ? grossProfit / grossLoss : grossProfit > 0 ? Number.POSITIVE_INFINITY : 0,
       exposure: s.exposure,
@@ -207,6 +219,7 @@ export class Backtester {
         fees: tr.fees.toFixed(),
       })),
       equityCurve: curve.points(),
+      prices: { symbol: prices.symbol, points: prices.points() },
       stateChanges: t.stateChanges,
       errors: t.errors,
     }
@@ -229,8 +242,13 @@ interface Replayed {
   readonly count: number
 }
 
-/** Feeds every candle to the engine at its close time, recording equity after each; starts and stops the engine. */
-async function replay(source: CandleSource, rig: Rig, curve: EquityCurve): Promise<Replayed> {
+/** Feeds every candle to the engine at its close time, recording equity and price after each; starts and stops the engine. */
+async function replay(
+  source: CandleSource,
+  rig: Rig,
+  curve: EquityCurve,
+  prices: PriceCurve,
+): Promise<Replayed> {
   const { clock, engine, portfolio, bus } = rig
   let first: Candle | undefined
   let last: Candle | undefined
@@ -248,6 +266,7 @@ async function replay(source: CandleSource, rig: Rig, curve: EquityCurve): Promi
     for (let i = 0; i < 6; i++) await undefined
     const exposed = portfolio.positions().some((p) => !p.qty.isZero())
     curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
+    prices.add(c)
     last = c
     count++
   }

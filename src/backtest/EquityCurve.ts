@@ -1,3 +1,13 @@
+/**
+ * Sharpe and Sortino are annualised only from a sample long enough to mean something: at least this many per-bar
+ * returns ({@link MIN_RATIO_PERIODS}) spanning at least this long ({@link MIN_RATIO_SPAN_MS}, 7 days). Shorter
+ * samples report `null` and say why: 50 one-minute returns scaled by √525 600 give numbers like −132 that describe
+ * noise, not a strategy.
+ */
+export const MIN_RATIO_PERIODS = 30
+/** See {@link MIN_RATIO_PERIODS}: the shortest time span (ms) over which Sharpe and Sortino are annualised. */
+export const MIN_RATIO_SPAN_MS = 7 * 86_400_000
+
 /** One point of the (down-sampled) equity curve. */
 export interface EquityPoint {
   /** Epoch ms. */
@@ -29,6 +39,8 @@ export class EquityCurve {
   #pending: EquityPoint | undefined
   #first: number | undefined
   #last: number | undefined
+  #firstT: number | undefined
+  #lastT: number | undefined
   #peak = Number.NEGATIVE_INFINITY
   #maxDrawdown = 0
   #n = 0
@@ -55,7 +67,9 @@ export class EquityCurve {
       if (r < 0) this.#downSq += r * r
     }
     this.#first ??= equity
+    this.#firstT ??= t
     this.#last = equity
+    this.#lastT = t
     if (equity > this.#peak) this.#peak = equity
     const dd = this.#peak > 0 ? (this.#peak - equity) / this.#peak : 0
     if (dd > this.#maxDrawdown) this.#maxDrawdown = dd
@@ -86,14 +100,19 @@ export class EquityCurve {
     return this.#pending === undefined ? [...this.#points] : [...this.#points, this.#pending]
   }
 
-  /** Summary statistics; `barsPerYear` annualises Sharpe and Sortino (risk-free rate 0). */
+  /**
+   * Summary statistics; `barsPerYear` annualises Sharpe and Sortino (risk-free rate 0). They are `null` when the
+   * sample is too short ({@link MIN_RATIO_PERIODS} returns over {@link MIN_RATIO_SPAN_MS}; `ratioNote` says why) or
+   * undefined (no variation; for Sortino, no losing bar).
+   */
   summary(barsPerYear: number): {
     startEquity: number
     endEquity: number
     totalReturn: number
     maxDrawdown: number
-    sharpe: number
-    sortino: number
+    sharpe: number | null
+    sortino: number | null
+    ratioNote: string | null
     exposure: number
     bars: number
   } {
@@ -104,15 +123,25 @@ export class EquityCurve {
     const ann = Math.sqrt(barsPerYear)
     const start = this.#first ?? 0
     const end = this.#last ?? 0
+    const ratioNote = this.#ratioNote()
     return {
       startEquity: start,
       endEquity: end,
       totalReturn: start > 0 ? end / start - 1 : 0,
       maxDrawdown: this.#maxDrawdown,
-      sharpe: sd > 0 ? (mean / sd) * ann : 0,
-      sortino: downside > 0 ? (mean / downside) * ann : 0,
+      sharpe: ratioNote === null && sd > 0 ? (mean / sd) * ann : null,
+      sortino: ratioNote === null && downside > 0 ? (mean / downside) * ann : null,
+      ratioNote,
       exposure: this.#bars > 0 ? this.#exposedBars / this.#bars : 0,
       bars: this.#bars,
     }
+  }
+
+  /** Why the sample is too short to annualise Sharpe and Sortino, or null when it is long enough. */
+  #ratioNote(): string | null {
+    const spanMs = (this.#lastT ?? 0) - (this.#firstT ?? 0)
+    if (this.#n >= MIN_RATIO_PERIODS && spanMs >= MIN_RATIO_SPAN_MS) return null
+    const days = (spanMs / 86_400_000).toFixed(spanMs < 86_400_000 ? 2 : 1)
+    return `sample too short to annualise: ${this.#n} returns over ${days} days (needs ≥ ${MIN_RATIO_PERIODS} returns over ≥ ${MIN_RATIO_SPAN_MS / 86_400_000} days)`
   }
 }

@@ -10,9 +10,10 @@ export {
   BacktesterConfigSchema,
   type BacktestReport,
 } from './Backtester.js'
-export { EquityCurve, type EquityPoint } from './EquityCurve.js'
+export { EquityCurve, type EquityPoint, MIN_RATIO_PERIODS, MIN_RATIO_SPAN_MS } from './EquityCurve.js'
 export { gridCombinations } from './gridCombinations.js'
 export { renderHtmlReport } from './htmlReport.js'
+export { PriceCurve, type PricePoint } from './PriceCurve.js'
 export type { RecordedMessage } from './Recorder.js'
 export {
   type ReplayDecoder,

@@ -3,6 +3,9 @@
  * risk and paper execution; reports as JSON and self-contained HTML; candle sources (arrays, CSV, JSON, synthetic);
  * recording and replay of raw venue sessions; parameter sweeps on worker threads.
  *
+ * Guide: [Backtesting and recording](../../docs/backtesting.md).
+ *
+ * @module tradekit/backtest
  * @packageDocumentation
  */
 export * from './index.browser.js'

@@ -50,7 +50,7 @@ const { parentPort, workerData } = require('node:worker_threads')
  * ```ts
  * // sweep-ema.ts: export default async ({ fast, slow }) => new Backtester({ ... }).run(readCandlesCsv(...))
  * const results = await sweep({ module: new URL('./sweep-ema.js', import.meta.url), grid: { fast: [5, 9], slow: [21, 50] } })
- * const best = results.filter((r) => r.report).sort((a, b) => b.report!.sharpe - a.report!.sharpe)[0]
+ * const best = results.filter((r) => r.report).sort((a, b) => b.report!.totalReturn - a.report!.totalReturn)[0]
  * ```
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult[]> {

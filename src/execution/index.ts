@@ -3,6 +3,9 @@
  * the live {@link OrderExecutor} (drives an `ExchangeAdapter`, never doubles an order) and {@link OrderGroup}
  * (multi-leg orders that unwind on failure). PaperTrader and OrderExecutor implement the core `ExecutionClient`.
  *
+ * Guides: [Execution](../../docs/execution.md), [Paper vs live](../../docs/paper-vs-live.md), [Going live safely](../../docs/going-live.md).
+ *
+ * @module tradekit/execution
  * @packageDocumentation
  */
 export type {

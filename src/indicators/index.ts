@@ -1,6 +1,9 @@
 /**
  * Streaming technical indicators with O(1) updates that match TA-Lib's conventions, and candle aggregation.
  *
+ * Guide: [Indicators](../../docs/indicators.md).
+ *
+ * @module tradekit/indicators
  * @packageDocumentation
  */
 export { ADX, type ADXValue } from './ADX.js'

@@ -2,6 +2,9 @@
  * The `Strategy` contract, the `StrategyRunner` that drives one, and built-in strategies. Strategies read unified
  * market events and emit signals; they never import an exchange or place orders.
  *
+ * Guide: [Writing a strategy](../../docs/strategies.md).
+ *
+ * @module tradekit/strategies
  * @packageDocumentation
  */
 export {

@@ -3,6 +3,9 @@
  * that respects the venue ({@link HttpClient}: timeouts, retries, a shared multi-window {@link RateLimiter} with
  * priority lanes, bans and a {@link CircuitBreaker}).
  *
+ * Guide: [Transport](../../docs/transport.md).
+ *
+ * @module tradekit/transport
  * @packageDocumentation
  */
 export { type BackoffOptions, backoffDelay } from './backoff.js'

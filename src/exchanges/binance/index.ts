@@ -4,6 +4,9 @@
  * streams (`BinanceSpotUserStream`, `BinanceUsdmUserStream`), pure wire decoders, and the adapters composing them
  * (`BinanceSpot`, `BinanceUsdm`).
  *
+ * Guides: [Binance](../../../docs/binance.md), [Exchange adapters](../../../docs/exchange-adapters.md).
+ *
+ * @module tradekit/binance
  * @packageDocumentation
  */
 export {

@@ -4,6 +4,9 @@
  * PolymarketMarketStream (market channel, books synced into the core OrderBook), PolymarketUserStream (fills),
  * PolymarketHeartbeat (dead-man's switch) and PolymarketAdapter (the ExchangeAdapter, the one way to place orders).
  *
+ * Guides: [Polymarket](../../../docs/polymarket.md), [Exchange adapters](../../../docs/exchange-adapters.md).
+ *
+ * @module tradekit/polymarket
  * @packageDocumentation
  */
 export {

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { EquityCurve, MIN_RATIO_PERIODS, MIN_RATIO_SPAN_MS } from './EquityCurve.js'
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+/** A curve of `n` bars `stepMs` apart whose equity wobbles around a small drift (both ups and downs). */
+function curve(n: number, stepMs: number): EquityCurve {
+  const c = new EquityCurve(100)
+  let equity = 10_000
+  for (let i = 0; i < n; i++) {
+    equity *= 1 + (i % 3 === 0 ? -0.001 : 0.0008)
+    c.add(i * stepMs, equity, true)
+  }
+  return c
+}
+
+describe('EquityCurve: annualised ratios only from a long enough sample', () => {
+  it('50 one-minute bars give n/a with the reason, not a Sharpe of −132', () => {
+    const s = curve(51, MINUTE).summary(365 * 24 * 60)
+    expect(s.sharpe).toBeNull()
+    expect(s.sortino).toBeNull()
+    expect(s.ratioNote).toBe(
+      'sample too short to annualise: 50 returns over 0.03 days (needs ≥ 30 returns over ≥ 7 days)',
+    )
+  })
+
+  it('many returns over less than 7 days are still too short', () => {
+    const s = curve(5000, MINUTE).summary(365 * 24 * 60)
+    expect(s.sharpe).toBeNull()
+    expect(s.ratioNote).toContain('4999 returns over 3.5 days')
+  })
+
+  it('7 days but fewer than 30 returns are too few', () => {
+    const s = curve(8, DAY).summary(365)
+    expect(s.sharpe).toBeNull()
+    expect(s.ratioNote).toContain('7 returns over 7.0 days')
+  })
+
+  it('30 returns over 7 days or more are annualised', () => {
+    const step = Math.ceil(MIN_RATIO_SPAN_MS / MIN_RATIO_PERIODS)
+    const c = curve(MIN_RATIO_PERIODS + 1, step)
+    const s = c.summary((365 * DAY) / step)
+    expect(s.ratioNote).toBeNull()
+    expect(s.sharpe).toBeTypeOf('number')
+    expect(s.sortino).toBeTypeOf('number')
+    expect(Number.isFinite(s.sharpe)).toBe(true)
+    // Just below either threshold: n/a again.
+    expect(curve(MIN_RATIO_PERIODS, step).summary(365).sharpe).toBeNull()
+    expect(curve(MIN_RATIO_PERIODS + 1, step - 10_000).summary(365).sharpe).toBeNull()
+  })
+
+  it('Sortino is n/a without a losing bar, Sharpe without variation', () => {
+    const rising = new EquityCurve()
+    for (let i = 0; i <= 40; i++) rising.add(i * DAY, 10_000 * 1.001 ** i * (i % 2 === 0 ? 1 : 1.0001), false)
+    const s = rising.summary(365)
+    expect(s.ratioNote).toBeNull()
+    expect(s.sharpe).toBeGreaterThan(0)
+    expect(s.sortino).toBeNull()
+    const flat = new EquityCurve()
+    for (let i = 0; i <= 40; i++) flat.add(i * DAY, 10_000, false)
+    expect(flat.summary(365).sharpe).toBeNull()
+  })
+})

@@ -1,0 +1,51 @@
+/** One point of a (down-sampled) price series: a candle's close time and close. */
+export interface PricePoint {
+  /** Epoch ms (the candle's close time). */
+  readonly t: number
+  readonly close: number
+}
+
+/**
+ * The closes of one symbol, down-sampled to at most `maxPoints` in O(1) memory (every second point is dropped each
+ * time the buffer fills, the newest close always kept): what the backtest report draws its price chart from.
+ *
+ * @example
+ * ```ts
+ * const prices = new PriceCurve('BTCUSDT', 500)
+ * for (const c of candles) prices.add(c)
+ * console.log(prices.points().length) // ≤ 500
+ * ```
+ */
+export class PriceCurve {
+  readonly symbol: string
+  readonly #maxPoints: number
+  #points: PricePoint[] = []
+  #stride = 1
+  #sinceKept = 0
+  #pending: PricePoint | undefined
+
+  constructor(symbol: string, maxPoints = 1000) {
+    this.symbol = symbol
+    this.#maxPoints = Math.max(16, maxPoints)
+  }
+
+  /** Adds a candle of any symbol; only this curve's symbol is kept. */
+  add(c: { readonly symbol: string; readonly closeTime: number; readonly close: number }): void {
+    if (c.symbol !== this.symbol || !Number.isFinite(c.close)) return
+    this.#pending = { t: c.closeTime, close: c.close }
+    if (++this.#sinceKept < this.#stride) return
+    this.#points.push(this.#pending)
+    this.#pending = undefined
+    this.#sinceKept = 0
+    if (this.#points.length >= this.#maxPoints) {
+      const last = this.#points.length - 1
+      this.#points = this.#points.filter((_, i) => (last - i) % 2 === 0)
+      this.#stride *= 2
+    }
+  }
+
+  /** The down-sampled closes, oldest first (the last close always included). */
+  points(): PricePoint[] {
+    return this.#pending === undefined ? [...this.#points] : [...this.#points, this.#pending]
+  }
+}
