@@ -90,7 +90,7 @@ export class BinanceUsdmUserStream {
     await this.#newListenKey()
     const staleAfterMs = this.#cfg.staleAfterMs
     const ws = new ReconnectingWebSocket(
-      async () => `${this.#cfg.url}/private/ws?listenKey=${this.#listenKey ?? (await this.#newListenKey())}`,
+      async () => `${this.#cfg.url}/private/ws/${this.#listenKey ?? (await this.#newListenKey())}`,
       {
         clock: this.#clock,
         // Binance pings every 3 minutes on this stream; silence beyond 10 minutes is a dead socket.
