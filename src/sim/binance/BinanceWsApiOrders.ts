@@ -1,0 +1,244 @@
+import { Decimal } from '../../decimal/index.js'
+import type { BinanceAuth } from './BinanceAuth.js'
+import {
+  isOpen,
+  type SimAccount,
+  SimApiError,
+  type SimEngine,
+  type SimMarket,
+  type SimOrder,
+} from './engine.js'
+import { futuresOrderJson, spotOrderJson, spotQueryJson } from './json/orders.js'
+import type { SimSymbolMarket } from './market.js'
+import { missingParam, orderParams } from './orderParams.js'
+
+/** A WebSocket API connection as the order methods see it. */
+export interface WsApiOrderConn {
+  /** `spot` on `/ws-api/v3`, `usdm` on `/ws-fapi/v1`. */
+  readonly market: SimMarket
+  /** API key of an Ed25519 `session.logon`, if any. */
+  readonly logonKey?: string
+}
+
+/** What the WebSocket API order methods need of the simulator. */
+export interface WsApiOrderDeps {
+  readonly engine: SimEngine
+  readonly auth: BinanceAuth
+  /** Server time including skew. */
+  readonly now: () => number
+  /** Publishes a symbol's book changes after a match. */
+  readonly publishBook: (market: SimMarket, m: SimSymbolMarket) => void
+  /** Counts a placed order in the order-rate windows. */
+  readonly countOrder: () => void
+  /** Spends request weight; true when the minute's limit is exceeded (answered 429, -1003). */
+  readonly spendWeight: (weight: number) => boolean
+}
+
+/** One WebSocket API method: the connection and the request's params in, the response's `result` out. */
+export type WsApiOrderMethod = (c: WsApiOrderConn, params: Record<string, unknown>) => unknown
+
+const OUTSIDE_WINDOW = 'Timestamp for this request is outside of the recvWindow.'
+
+/**
+ * The order methods of the simulated WebSocket APIs, on the same matching engine, user-stream events and order
+ * counts as REST: `order.place`, `order.cancel`, `order.status` on both markets, `order.cancelReplace` (spot,
+ * `STOP_ON_FAILURE`) and `order.modify` (USD-M, LIMIT orders, in place). Layouts follow Binance's spot WebSocket
+ * API (developers.binance.com/docs/binance-spot-api-docs/web-socket-api/trading-requests) and USD-M WebSocket API
+ * (developers.binance.com/docs/derivatives/usds-margined-futures/trade/websocket-api) pages; a signed request
+ * carries `apiKey` + `signature`, or nothing but `timestamp` after an Ed25519 `session.logon`.
+ *
+ * @example
+ * ```ts
+ * const methods = wsApiOrderMethods({ engine, auth, now, publishBook, countOrder })
+ * const result = methods['order.place']?.({ market: 'spot' }, signedParams)
+ * ```
+ */
+export function wsApiOrderMethods(deps: WsApiOrderDeps): Readonly<Record<string, WsApiOrderMethod>> {
+  const { engine } = deps
+  const signed = (
+    c: WsApiOrderConn,
+    params: Record<string, unknown>,
+  ): { acc: SimAccount; p: URLSearchParams } => {
+    let apiKey: string
+    if (c.logonKey !== undefined && params.signature === undefined) {
+      const ts = Number(params.timestamp)
+      const recvWindow = params.recvWindow !== undefined ? Number(params.recvWindow) : 5000
+      const now = deps.now()
+      if (!Number.isFinite(ts) || ts > now + 1000 || now - ts > recvWindow)
+        throw new SimApiError(400, -1021, OUTSIDE_WINDOW)
+      apiKey = c.logonKey
+    } else {
+      apiKey = deps.auth.wsApi(params).apiKey
+    }
+    const p = new URLSearchParams()
+    for (const [k, v] of Object.entries(params)) {
+      if (k !== 'apiKey' && k !== 'signature' && v !== undefined && v !== null) p.set(k, String(v))
+    }
+    return { acc: engine.accounts.get(apiKey) as SimAccount, p }
+  }
+  const spend = (weight: number) => {
+    if (deps.spendWeight(weight))
+      throw new SimApiError(429, -1003, 'Too much request weight used; current limit is exceeded.')
+  }
+  const market = (c: WsApiOrderConn, p: URLSearchParams): SimSymbolMarket => {
+    const s = p.get('symbol')
+    if (s === null || s === '') throw missingParam('symbol')
+    return engine.market(c.market, s)
+  }
+  const orderJson = (c: WsApiOrderConn, o: SimOrder, m: SimSymbolMarket, resp: string, fills = []) =>
+    c.market === 'spot'
+      ? spotOrderJson(o, m, resp === 'RESULT' ? 'RESULT' : 'FULL', fills)
+      : futuresOrderJson(o, m)
+  const place = (c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams) => {
+    deps.countOrder()
+    const { order, fills } = engine.placeOrder(c.market, acc, orderParams(c.market, m, p), deps.now())
+    deps.publishBook(c.market, m)
+    return c.market === 'spot'
+      ? spotOrderJson(order, m, p.get('newOrderRespType') === 'RESULT' ? 'RESULT' : 'FULL', fills)
+      : futuresOrderJson(order, m)
+  }
+  const target = (p: URLSearchParams, idKey: string, cidKey: string) => {
+    const orderId = p.has(idKey) ? Number(p.get(idKey)) : undefined
+    const cid = p.get(cidKey) ?? undefined
+    if (orderId === undefined && cid === undefined)
+      throw new SimApiError(
+        400,
+        -1102,
+        `Param '${cidKey}' or '${idKey}' must be sent, but both were empty/null!`,
+      )
+    return { orderId, cid }
+  }
+  const cancel = (
+    c: WsApiOrderConn,
+    acc: SimAccount,
+    m: SimSymbolMarket,
+    p: URLSearchParams,
+    idKey: string,
+    cidKey: string,
+  ) => {
+    const { orderId, cid } = target(p, idKey, cidKey)
+    return engine.cancelOrder(c.market, acc, m.spec.symbol, orderId, cid, deps.now())
+  }
+  return {
+    'order.place': (c, params) => {
+      spend(1)
+      const { acc, p } = signed(c, params)
+      return place(c, acc, market(c, p), p)
+    },
+    'order.cancel': (c, params) => {
+      spend(1)
+      const { acc, p } = signed(c, params)
+      const m = market(c, p)
+      const o = cancel(c, acc, m, p, 'orderId', 'origClientOrderId')
+      if (c.market === 'usdm') return futuresOrderJson(o, m)
+      return {
+        ...orderJson(c, o, m, 'RESULT'),
+        origClientOrderId: o.clientOrderId,
+        clientOrderId: p.get('newClientOrderId') ?? `cancel-${o.orderId}`,
+      }
+    },
+    'order.status': (c, params) => {
+      spend(c.market === 'spot' ? 4 : 1)
+      const { acc, p } = signed(c, params)
+      const m = market(c, p)
+      const { orderId, cid } = target(p, 'orderId', 'origClientOrderId')
+      const o = engine.findOrder(c.market, acc.apiKey, m.spec.symbol, orderId, cid)
+      if (o === undefined) throw new SimApiError(400, -2013, 'Order does not exist.')
+      return c.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
+    },
+    'order.cancelReplace': (c, params) => {
+      if (c.market !== 'spot') throw new SimApiError(400, -1000, 'Unknown method "order.cancelReplace"')
+      spend(1)
+      const { acc, p } = signed(c, params)
+      const m = market(c, p)
+      if (p.get('cancelReplaceMode') !== 'STOP_ON_FAILURE' && p.get('cancelReplaceMode') !== 'ALLOW_FAILURE')
+        throw missingParam('cancelReplaceMode')
+      let cancelled: SimOrder
+      try {
+        cancelled = cancel(c, acc, m, p, 'cancelOrderId', 'cancelOrigClientOrderId')
+      } catch (e) {
+        if (e instanceof SimApiError && e.code === -2011)
+          throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
+        throw e
+      }
+      let placed: unknown
+      try {
+        placed = place(c, acc, m, p)
+      } catch (e) {
+        if (e instanceof SimApiError)
+          throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
+        throw e
+      }
+      return {
+        cancelResult: 'SUCCESS',
+        newOrderResult: 'SUCCESS',
+        cancelResponse: {
+          ...orderJson(c, cancelled, m, 'RESULT'),
+          origClientOrderId: cancelled.clientOrderId,
+        },
+        newOrderResponse: placed,
+      }
+    },
+    'order.modify': (c, params) => {
+      if (c.market !== 'usdm') throw new SimApiError(400, -1000, 'Unknown method "order.modify"')
+      spend(1)
+      const { acc, p } = signed(c, params)
+      const m = market(c, p)
+      const { orderId, cid } = target(p, 'orderId', 'origClientOrderId')
+      const o = engine.findOrder('usdm', acc.apiKey, m.spec.symbol, orderId, cid)
+      if (o === undefined || !isOpen(o)) throw new SimApiError(400, -2013, 'Order does not exist.')
+      return futuresOrderJson(modify(engine, o, m, p, deps.now()), m)
+    },
+  }
+}
+
+/** Amends a resting USD-M LIMIT order in place (same ids), as `order.modify` / `PUT /fapi/v1/order` do. */
+function modify(
+  engine: SimEngine,
+  o: SimOrder,
+  m: SimSymbolMarket,
+  p: URLSearchParams,
+  now: number,
+): SimOrder {
+  if (o.type !== 'LIMIT') throw new SimApiError(400, -1116, 'Invalid orderType.')
+  const side = p.get('side')
+  if (side !== o.side) throw new SimApiError(400, -1117, 'Invalid side.')
+  const qtyText = p.get('quantity')
+  const priceText = p.get('price')
+  if (qtyText === null) throw missingParam('quantity')
+  if (priceText === null) throw missingParam('price')
+  // Re-validates price and quantity against the filters as a new order would (-1013, -1111, -4164…).
+  const checked = orderParams(
+    'usdm',
+    m,
+    new URLSearchParams({
+      symbol: o.symbol,
+      side,
+      type: 'LIMIT',
+      timeInForce: o.timeInForce,
+      quantity: qtyText,
+      price: priceText,
+      newClientOrderId: o.clientOrderId,
+    }),
+  )
+  const qty = checked.quantity as Decimal
+  const price = checked.price as Decimal
+  if (qty.eq(o.origQty) && price.eq(o.price ?? new Decimal(0)))
+    throw new SimApiError(400, -5027, 'No need to modify the order.')
+  const i = engine.orders.indexOf(o)
+  if (qty.lte(o.executedQty)) {
+    // Binance cancels an order amended to at most its filled quantity.
+    return engine.cancelOrder(
+      'usdm',
+      engine.accounts.get(o.account) as SimAccount,
+      o.symbol,
+      o.orderId,
+      undefined,
+      now,
+    )
+  }
+  const next: SimOrder = { ...o, price, origQty: qty, updateTime: now }
+  engine.orders[i] = next
+  engine.sink.orderUpdate(next, 'AMENDMENT', undefined, now)
+  return next
+}
