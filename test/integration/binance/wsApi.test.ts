@@ -1,0 +1,203 @@
+/**
+ * Order entry over Binance's WebSocket API (`orderEntry: 'ws-api'`) against BinanceSim: spot `/ws-api/v3` and USD-M
+ * `/ws-fapi/v1`, HMAC and Ed25519 (`session.logon`), `rateLimits` accounting, and the faults that leave an order's
+ * outcome unknown (socket dropped after the request, unreadable answer), resolved by querying the client id.
+ *
+ * Layouts: spot https://developers.binance.com/docs/binance-spot-api-docs/web-socket-api/trading-requests
+ * (order.place, order.cancel, order.status, order.cancelReplace; 429/418 answers carry `error.data.retryAfter`),
+ * https://developers.binance.com/docs/binance-spot-api-docs/web-socket-api/rate-limits (`rateLimits` arrays),
+ * USD-M https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/websocket-api/Modify-Order
+ * (order.modify: symbol, orderId | origClientOrderId, side, quantity, price).
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
+import { isTradekitError } from '../../../src/index.js'
+import { BinanceSim } from '../../../src/sim/index.js'
+import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
+
+const restOrderPosts = (h: Harness) =>
+  h.sim.requestLog.filter((r) => r.method !== 'GET' && /\/(api\/v3|fapi\/v1)\/order$/.test(r.path)).length
+
+async function restingPrice(h: Harness, market: 'spot' | 'usdm', factor = '0.9'): Promise<Decimal> {
+  return new Decimal(h.sim.midPrice(market, 'BTCUSDT')).times(factor).toDecimalPlaces(1, Decimal.ROUND_DOWN)
+}
+
+describe('orderEntry: ws-api on BinanceSim', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await harness({}, { orderEntry: 'ws-api', timeoutMs: 1500 })
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('places, queries, cancels and cancel-replaces spot orders over the WebSocket API, not REST', async () => {
+    const price = await restingPrice(h, 'spot')
+    const a = req({ type: 'LIMIT', price, timeInForce: 'GTC' })
+    const ack = await h.spot.placeOrder(a)
+    expect(ack.order.status).toBe('OPEN')
+    expect(h.sim.ledger.openOrders('spot').map((o) => o.clientOrderId)).toContain(a.clientOrderId)
+    expect((await h.spot.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('OPEN')
+    const b = req({ type: 'LIMIT', price: price.minus(10), timeInForce: 'GTC' })
+    const replaced = await h.spot.cancelReplaceOrder(a.clientOrderId, b)
+    expect(replaced.clientOrderId).toBe(b.clientOrderId)
+    expect(replaced.order.price?.toString()).toBe(price.minus(10).toString())
+    expect((await h.spot.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('CANCELED')
+    expect((await h.spot.cancelOrder('BTCUSDT', b.clientOrderId)).status).toBe('CANCELED')
+    expect(restOrderPosts(h)).toBe(0)
+    expect(h.sim.connectionCounts.wsApi).toBe(1)
+  })
+
+  it('feeds the answers rateLimits to the RateLimiter (request weight and order counts)', async () => {
+    await h.spot.placeOrder(req({ type: 'LIMIT', price: await restingPrice(h, 'spot'), timeInForce: 'GTC' }))
+    const windows = new Map(h.spot.rest.limiter.snapshot().windows.map((w) => [w.id, w]))
+    expect(windows.get('ORDERS_10S')?.remaining).toBe((windows.get('ORDERS_10S')?.limit ?? 0) - 1)
+    expect(windows.get('REQUEST_WEIGHT')?.remaining).toBeLessThan(windows.get('REQUEST_WEIGHT')?.limit ?? 0)
+  })
+
+  it('places, modifies and cancels USD-M orders over /ws-fapi/v1', async () => {
+    const price = await restingPrice(h, 'usdm')
+    const a = req({ venue: 'binance-usdm', type: 'LIMIT', price, timeInForce: 'GTC' })
+    const ack = await h.usdm.placeOrder(a)
+    expect(ack.order.status).toBe('OPEN')
+    const modified = await h.usdm.modifyOrder('BTCUSDT', a.clientOrderId, {
+      side: 'BUY',
+      qty: new Decimal('0.02'),
+      price: price.minus(5),
+    })
+    expect(modified.venueOrderId).toBe(ack.venueOrderId)
+    expect(modified.qty.toString()).toBe('0.02')
+    expect(modified.price?.toString()).toBe(price.minus(5).toString())
+    const held = h.sim.ledger.openOrders('usdm').find((o) => o.clientOrderId === a.clientOrderId)
+    expect(held?.price?.toString()).toBe(price.minus(5).toString())
+    expect((await h.usdm.cancelOrder('BTCUSDT', a.clientOrderId)).status).toBe('CANCELED')
+    expect(restOrderPosts(h)).toBe(0)
+  })
+
+  it('a socket dropped after the request leaves the outcome unknown; a query by client id resolves it', async () => {
+    const a = req({ type: 'LIMIT', price: await restingPrice(h, 'spot'), timeInForce: 'GTC' })
+    h.sim.faults.wsApiAnswer({ kind: 'drop', method: 'order.place' })
+    const e = await h.spot.placeOrder(a).catch((x: unknown) => x)
+    expect(isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')).toBe(true)
+    // The venue did take it: the reconnecting socket answers the query.
+    expect((await h.spot.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('OPEN')
+  })
+
+  it('an unreadable answer leaves the outcome unknown (USD-M); the query resolves it', async () => {
+    const a = req({
+      venue: 'binance-usdm',
+      type: 'LIMIT',
+      price: await restingPrice(h, 'usdm'),
+      timeInForce: 'GTC',
+    })
+    h.sim.faults.wsApiAnswer({ kind: 'malformed', method: 'order.place' })
+    const e = await h.usdm.placeOrder(a).catch((x: unknown) => x)
+    expect(isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')).toBe(true)
+    expect((await h.usdm.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('OPEN')
+  })
+
+  it('a request dropped before it executes is unknown too, and the query finds nothing', async () => {
+    const a = req({ type: 'LIMIT', price: await restingPrice(h, 'spot'), timeInForce: 'GTC' })
+    h.sim.faults.wsApiAnswer({ kind: 'drop', method: 'order.place', afterExecute: false })
+    const e = await h.spot.placeOrder(a).catch((x: unknown) => x)
+    expect(isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')).toBe(true)
+    expect(await h.spot.queryOrder('BTCUSDT', a.clientOrderId)).toBeUndefined()
+  })
+
+  it('a 429 (-1003) answer is a RateLimitError with the venue retryAfter, and pauses the limiter', async () => {
+    h.sim.faults.rateLimit({ retryAfterSec: 2, path: 'order.place' })
+    const e = await h.spot
+      .placeOrder(req({ type: 'LIMIT', price: await restingPrice(h, 'spot'), timeInForce: 'GTC' }))
+      .catch((x: unknown) => x)
+    expect(isTradekitError(e, 'RATE_LIMITED')).toBe(true)
+    if (isTradekitError(e, 'RATE_LIMITED')) expect(e.retryAfterMs).toBeGreaterThanOrEqual(1000)
+    expect(h.spot.rest.limiter.snapshot().pausedUntilMs).toBeGreaterThan(Date.now())
+    expect(h.sim.ledger.openOrders('spot')).toHaveLength(0)
+  })
+
+  it('venue rejections keep their codes (-2013 on an unknown order, -2011 on a cancel)', async () => {
+    expect(await h.usdm.queryOrder('BTCUSDT', 'never-sent')).toBeUndefined()
+    const e = await h.spot.cancelOrder('BTCUSDT', 'never-sent').catch((x: unknown) => x)
+    expect(isTradekitError(e, 'ORDER_REJECTED')).toBe(true)
+    if (isTradekitError(e, 'ORDER_REJECTED')) expect(e.venueCode).toBe(-2011)
+  })
+})
+
+describe('orderEntry: ws-api with an Ed25519 key', () => {
+  it('logs the session on once, then sends unsigned order requests', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519')
+    const sim = await BinanceSim.start({
+      tickMs: 0,
+      symbols: ['BTCUSDT'],
+      apiKeys: [
+        { apiKey: 'ed-key', ed25519PublicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() },
+      ],
+    })
+    const key = {
+      apiKey: 'ed-key',
+      privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    }
+    const spot = new BinanceSpot({ ...sim.urls.spot, ...key, orderEntry: 'ws-api' })
+    const usdm = new BinanceUsdm({ ...sim.urls.usdm, ...key, orderEntry: 'ws-api' })
+    try {
+      for (const [client, market] of [
+        [spot, 'spot'],
+        [usdm, 'usdm'],
+      ] as const) {
+        const price = new Decimal(sim.midPrice(market, 'BTCUSDT')).times('0.9').toDecimalPlaces(1)
+        const a = req({ venue: client.venue, type: 'LIMIT', price, timeInForce: 'GTC' })
+        expect((await client.placeOrder(a)).order.status).toBe('OPEN')
+        expect((await client.cancelOrder('BTCUSDT', a.clientOrderId)).status).toBe('CANCELED')
+      }
+      expect(sim.connectionCounts.wsApi).toBe(2)
+    } finally {
+      await spot.close()
+      await usdm.close()
+      await sim.close()
+    }
+  })
+})
+
+describe('USD-M private stream on the documented URL', () => {
+  it('delivers USD-M fills on /private/ws/<listenKey>', async () => {
+    const h = await harness()
+    try {
+      const fills: string[] = []
+      h.usdm.events.on('fill', (e) => fills.push(e.fill.clientOrderId))
+      await h.usdm.startUserData()
+      expect(h.sim.connectionCounts.private).toBe(1)
+      const a = req({ venue: 'binance-usdm' })
+      await h.usdm.placeOrder(a)
+      await waitFor(() => fills.includes(a.clientOrderId), 5000, 'USD-M fill on the private stream')
+    } finally {
+      await h.close()
+    }
+  })
+
+  it('the sim honours ?listenKey=K&events=… (only the listed events)', async () => {
+    const h = await harness()
+    try {
+      const lk = await h.usdm.rest.call({
+        method: 'POST',
+        path: '/fapi/v1/listenKey',
+        schema: (await import('zod/mini')).z.object({ listenKey: (await import('zod/mini')).z.string() }),
+        security: 'API_KEY',
+      })
+      const { WebSocket } = await import('ws')
+      const ws = new WebSocket(
+        `${h.sim.urls.usdm.streamUrl}/private/ws?listenKey=${lk.listenKey}&events=ORDER_TRADE_UPDATE`,
+      )
+      const seen: string[] = []
+      ws.on('message', (d) => seen.push(String((JSON.parse(String(d)) as { e?: unknown }).e)))
+      await new Promise((r) => ws.once('open', r))
+      await waitFor(() => h.sim.connectionCounts.private === 1, 2000, 'private socket')
+      await h.usdm.placeOrder(req({ venue: 'binance-usdm' }))
+      await stepUntil(h.sim, () => seen.includes('ORDER_TRADE_UPDATE'), 5000, 'order update')
+      expect(seen.every((e) => e === 'ORDER_TRADE_UPDATE')).toBe(true)
+      ws.close()
+    } finally {
+      await h.close()
+    }
+  })
+})
