@@ -13,6 +13,7 @@ import {
   decodeUsdmPositions,
 } from './decodeRest.js'
 import { decodeSpotUserEvent, decodeUsdmUserEvent } from './decodeUserEvent.js'
+import { decodeWsApiResponse } from './decodeWsApiResponse.js'
 import { parseExchangeInfo } from './instruments.js'
 
 /**
@@ -38,6 +39,13 @@ const USDM_USER = [
 function decodes(name: string, text: string): boolean {
   const raw = JSON.parse(text) as Record<string, unknown>
   const kind = name.split('_')[1] ?? ''
+  if (name.startsWith('wsapi_')) {
+    const r = decodeWsApiResponse(raw, 'binance')
+    if (!r.ok || r.value.error !== undefined) return r.ok
+    return name.includes('usdm')
+      ? decodeUsdmOrder(r.value.result, 0).ok
+      : decodeSpotOrder(r.value.result, 0).ok
+  }
   if (name.startsWith('rest_depth')) return decodeDepthSnapshot(raw, 'binance').ok
   if (name.startsWith('rest_exchangeInfo'))
     return parseExchangeInfo(raw, name.includes('usdm') ? 'usdm' : 'spot').symbols.size > 0
