@@ -16,9 +16,13 @@ function cappedFetch(cap: number): typeof fetch {
     const info = (await res.json()) as { symbols: Array<{ filters: Array<Record<string, unknown>> }> }
     for (const s of info.symbols) {
       for (const f of s.filters) {
-        if (f.filterType === 'MAX_NUM_ORDERS') 'limit' in f ? (f.limit = cap) : (f.maxNumOrders = cap)
-        if (f.filterType === 'MAX_NUM_ALGO_ORDERS')
-          'limit' in f ? (f.limit = cap) : (f.maxNumAlgoOrders = cap)
+        const key =
+          f.filterType === 'MAX_NUM_ORDERS'
+            ? 'maxNumOrders'
+            : f.filterType === 'MAX_NUM_ALGO_ORDERS'
+              ? 'maxNumAlgoOrders'
+              : undefined
+        if (key !== undefined) f['limit' in f ? 'limit' : key] = cap
       }
     }
     return new Response(JSON.stringify(info), { status: res.status, headers: res.headers })
