@@ -49,147 +49,155 @@ const OUTSIDE_WINDOW = 'Timestamp for this request is outside of the recvWindow.
  *
  * @example
  * ```ts
- * const methods = wsApiOrderMethods({ engine, auth, now, publishBook, countOrder })
+ * const methods = wsApiOrderMethods({ engine, auth, now, publishBook, countOrder, spendWeight })
  * const result = methods['order.place']?.({ market: 'spot' }, signedParams)
  * ```
  */
 export function wsApiOrderMethods(deps: WsApiOrderDeps): Readonly<Record<string, WsApiOrderMethod>> {
-  const { engine } = deps
-  const signed = (
+  const x = new OrderRequests(deps)
+  return {
+    'order.place': (c, params) => {
+      const { acc, p, m } = x.open(c, params, 1)
+      return x.place(c, acc, m, p)
+    },
+    'order.cancel': (c, params) => {
+      const { acc, p, m } = x.open(c, params, 1)
+      const o = x.cancel(c, acc, m, p, 'orderId', 'origClientOrderId')
+      if (c.market === 'usdm') return futuresOrderJson(o, m)
+      return {
+        ...spotOrderJson(o, m, 'RESULT', []),
+        origClientOrderId: o.clientOrderId,
+        clientOrderId: p.get('newClientOrderId') ?? `cancel-${o.orderId}`,
+      }
+    },
+    'order.status': (c, params) => {
+      const { acc, p, m } = x.open(c, params, c.market === 'spot' ? 4 : 1)
+      const { orderId, cid } = orderTarget(p, 'orderId', 'origClientOrderId')
+      const o = deps.engine.findOrder(c.market, acc.apiKey, m.spec.symbol, orderId, cid)
+      if (o === undefined) throw new SimApiError(400, -2013, 'Order does not exist.')
+      return c.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
+    },
+    'order.cancelReplace': (c, params) => {
+      if (c.market !== 'spot') throw new SimApiError(400, -1000, 'Unknown method "order.cancelReplace"')
+      const { acc, p, m } = x.open(c, params, 1)
+      return x.cancelReplace(c, acc, m, p)
+    },
+    'order.modify': (c, params) => {
+      if (c.market !== 'usdm') throw new SimApiError(400, -1000, 'Unknown method "order.modify"')
+      const { acc, p, m } = x.open(c, params, 1)
+      const { orderId, cid } = orderTarget(p, 'orderId', 'origClientOrderId')
+      const o = deps.engine.findOrder('usdm', acc.apiKey, m.spec.symbol, orderId, cid)
+      if (o === undefined || !isOpen(o)) throw new SimApiError(400, -2013, 'Order does not exist.')
+      return futuresOrderJson(modify(deps.engine, o, m, p, deps.now()), m)
+    },
+  }
+}
+
+/** The steps the order methods share: weight, authentication, symbol, placement and cancel. */
+class OrderRequests {
+  readonly #deps: WsApiOrderDeps
+
+  constructor(deps: WsApiOrderDeps) {
+    this.#deps = deps
+  }
+
+  /** Spends `weight`, authenticates the request and resolves its symbol. */
+  open(
     c: WsApiOrderConn,
     params: Record<string, unknown>,
-  ): { acc: SimAccount; p: URLSearchParams } => {
+    weight: number,
+  ): { acc: SimAccount; p: URLSearchParams; m: SimSymbolMarket } {
+    if (this.#deps.spendWeight(weight))
+      throw new SimApiError(429, -1003, 'Too much request weight used; current limit is exceeded.')
     let apiKey: string
     if (c.logonKey !== undefined && params.signature === undefined) {
       const ts = Number(params.timestamp)
       const recvWindow = params.recvWindow !== undefined ? Number(params.recvWindow) : 5000
-      const now = deps.now()
+      const now = this.#deps.now()
       if (!Number.isFinite(ts) || ts > now + 1000 || now - ts > recvWindow)
         throw new SimApiError(400, -1021, OUTSIDE_WINDOW)
       apiKey = c.logonKey
     } else {
-      apiKey = deps.auth.wsApi(params).apiKey
+      apiKey = this.#deps.auth.wsApi(params).apiKey
     }
     const p = new URLSearchParams()
     for (const [k, v] of Object.entries(params)) {
       if (k !== 'apiKey' && k !== 'signature' && v !== undefined && v !== null) p.set(k, String(v))
     }
-    return { acc: engine.accounts.get(apiKey) as SimAccount, p }
-  }
-  const spend = (weight: number) => {
-    if (deps.spendWeight(weight))
-      throw new SimApiError(429, -1003, 'Too much request weight used; current limit is exceeded.')
-  }
-  const market = (c: WsApiOrderConn, p: URLSearchParams): SimSymbolMarket => {
     const s = p.get('symbol')
     if (s === null || s === '') throw missingParam('symbol')
-    return engine.market(c.market, s)
+    const m = this.#deps.engine.market(c.market, s)
+    return { acc: this.#deps.engine.accounts.get(apiKey) as SimAccount, p, m }
   }
-  const orderJson = (c: WsApiOrderConn, o: SimOrder, m: SimSymbolMarket, resp: string, fills = []) =>
-    c.market === 'spot'
-      ? spotOrderJson(o, m, resp === 'RESULT' ? 'RESULT' : 'FULL', fills)
-      : futuresOrderJson(o, m)
-  const place = (c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams) => {
+
+  place(c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams): unknown {
+    const deps = this.#deps
     deps.countOrder()
-    const { order, fills } = engine.placeOrder(c.market, acc, orderParams(c.market, m, p), deps.now())
+    const { order, fills } = deps.engine.placeOrder(c.market, acc, orderParams(c.market, m, p), deps.now())
     deps.publishBook(c.market, m)
     return c.market === 'spot'
       ? spotOrderJson(order, m, p.get('newOrderRespType') === 'RESULT' ? 'RESULT' : 'FULL', fills)
       : futuresOrderJson(order, m)
   }
-  const target = (p: URLSearchParams, idKey: string, cidKey: string) => {
-    const orderId = p.has(idKey) ? Number(p.get(idKey)) : undefined
-    const cid = p.get(cidKey) ?? undefined
-    if (orderId === undefined && cid === undefined)
-      throw new SimApiError(
-        400,
-        -1102,
-        `Param '${cidKey}' or '${idKey}' must be sent, but both were empty/null!`,
-      )
-    return { orderId, cid }
-  }
-  const cancel = (
+
+  cancel(
     c: WsApiOrderConn,
     acc: SimAccount,
     m: SimSymbolMarket,
     p: URLSearchParams,
     idKey: string,
     cidKey: string,
-  ) => {
-    const { orderId, cid } = target(p, idKey, cidKey)
-    return engine.cancelOrder(c.market, acc, m.spec.symbol, orderId, cid, deps.now())
+  ): SimOrder {
+    const { orderId, cid } = orderTarget(p, idKey, cidKey)
+    return this.#deps.engine.cancelOrder(c.market, acc, m.spec.symbol, orderId, cid, this.#deps.now())
   }
-  return {
-    'order.place': (c, params) => {
-      spend(1)
-      const { acc, p } = signed(c, params)
-      return place(c, acc, market(c, p), p)
-    },
-    'order.cancel': (c, params) => {
-      spend(1)
-      const { acc, p } = signed(c, params)
-      const m = market(c, p)
-      const o = cancel(c, acc, m, p, 'orderId', 'origClientOrderId')
-      if (c.market === 'usdm') return futuresOrderJson(o, m)
-      return {
-        ...orderJson(c, o, m, 'RESULT'),
-        origClientOrderId: o.clientOrderId,
-        clientOrderId: p.get('newClientOrderId') ?? `cancel-${o.orderId}`,
-      }
-    },
-    'order.status': (c, params) => {
-      spend(c.market === 'spot' ? 4 : 1)
-      const { acc, p } = signed(c, params)
-      const m = market(c, p)
-      const { orderId, cid } = target(p, 'orderId', 'origClientOrderId')
-      const o = engine.findOrder(c.market, acc.apiKey, m.spec.symbol, orderId, cid)
-      if (o === undefined) throw new SimApiError(400, -2013, 'Order does not exist.')
-      return c.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
-    },
-    'order.cancelReplace': (c, params) => {
-      if (c.market !== 'spot') throw new SimApiError(400, -1000, 'Unknown method "order.cancelReplace"')
-      spend(1)
-      const { acc, p } = signed(c, params)
-      const m = market(c, p)
-      if (p.get('cancelReplaceMode') !== 'STOP_ON_FAILURE' && p.get('cancelReplaceMode') !== 'ALLOW_FAILURE')
-        throw missingParam('cancelReplaceMode')
-      let cancelled: SimOrder
-      try {
-        cancelled = cancel(c, acc, m, p, 'cancelOrderId', 'cancelOrigClientOrderId')
-      } catch (e) {
-        if (e instanceof SimApiError && e.code === -2011)
-          throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
-        throw e
-      }
-      let placed: unknown
-      try {
-        placed = place(c, acc, m, p)
-      } catch (e) {
-        if (e instanceof SimApiError)
-          throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
-        throw e
-      }
-      return {
-        cancelResult: 'SUCCESS',
-        newOrderResult: 'SUCCESS',
-        cancelResponse: {
-          ...orderJson(c, cancelled, m, 'RESULT'),
-          origClientOrderId: cancelled.clientOrderId,
-        },
-        newOrderResponse: placed,
-      }
-    },
-    'order.modify': (c, params) => {
-      if (c.market !== 'usdm') throw new SimApiError(400, -1000, 'Unknown method "order.modify"')
-      spend(1)
-      const { acc, p } = signed(c, params)
-      const m = market(c, p)
-      const { orderId, cid } = target(p, 'orderId', 'origClientOrderId')
-      const o = engine.findOrder('usdm', acc.apiKey, m.spec.symbol, orderId, cid)
-      if (o === undefined || !isOpen(o)) throw new SimApiError(400, -2013, 'Order does not exist.')
-      return futuresOrderJson(modify(engine, o, m, p, deps.now()), m)
-    },
+
+  /** Spot `order.cancelReplace`: cancel, then place; `-2021` when either leg fails (STOP_ON_FAILURE). */
+  cancelReplace(c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams): unknown {
+    const mode = p.get('cancelReplaceMode')
+    if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw missingParam('cancelReplaceMode')
+    let cancelled: SimOrder
+    try {
+      cancelled = this.cancel(c, acc, m, p, 'cancelOrderId', 'cancelOrigClientOrderId')
+    } catch (e) {
+      if (e instanceof SimApiError && e.code === -2011)
+        throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
+      throw e
+    }
+    let placed: unknown
+    try {
+      placed = this.place(c, acc, m, p)
+    } catch (e) {
+      if (e instanceof SimApiError)
+        throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
+      throw e
+    }
+    return {
+      cancelResult: 'SUCCESS',
+      newOrderResult: 'SUCCESS',
+      cancelResponse: {
+        ...spotOrderJson(cancelled, m, 'RESULT', []),
+        origClientOrderId: cancelled.clientOrderId,
+      },
+      newOrderResponse: placed,
+    }
   }
+}
+
+function orderTarget(
+  p: URLSearchParams,
+  idKey: string,
+  cidKey: string,
+): { orderId: number | undefined; cid: string | undefined } {
+  const orderId = p.has(idKey) ? Number(p.get(idKey)) : undefined
+  const cid = p.get(cidKey) ?? undefined
+  if (orderId === undefined && cid === undefined)
+    throw new SimApiError(
+      400,
+      -1102,
+      `Param '${cidKey}' or '${idKey}' must be sent, but both were empty/null!`,
+    )
+  return { orderId, cid }
 }
 
 /** Amends a resting USD-M LIMIT order in place (same ids), as `order.modify` / `PUT /fapi/v1/order` do. */
