@@ -54,7 +54,7 @@ export class BinanceSim {
     slow: new FaultQueue(),
   }
   readonly #malformed = new FaultQueue<{ kind: BinanceSimHostileKind }>()
-  readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed'; afterExecute: boolean }>()
+  readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed' | 'silent'; afterExecute: boolean }>()
   readonly #limits: RequestLimits
   #timer: ReturnType<typeof setInterval> | undefined
   #closed = false

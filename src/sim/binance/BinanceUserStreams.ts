@@ -53,8 +53,7 @@ export interface BinanceUserStreamsConfig {
 export type WsApiFault =
   | { readonly kind: 'rateLimit'; readonly retryAfterSec: number }
   | { readonly kind: 'ban'; readonly retryAfterSec: number }
-  | { readonly kind: 'drop'; readonly afterExecute: boolean }
-  | { readonly kind: 'malformed'; readonly afterExecute: boolean }
+  | { readonly kind: 'drop' | 'malformed' | 'silent'; readonly afterExecute: boolean }
 
 type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
 
@@ -269,9 +268,10 @@ export class BinanceUserStreams {
     }
   }
 
-  /** A lost answer (socket torn down) or an unreadable one (valid id, no result). */
-  #faultAnswer(c: WsApiConn, kind: 'drop' | 'malformed', id: unknown): void {
+  /** A lost answer (socket torn down, or never sent) or an unreadable one (valid id, a result no decoder takes). */
+  #faultAnswer(c: WsApiConn, kind: 'drop' | 'malformed' | 'silent', id: unknown): void {
     if (kind === 'drop') c.ws.terminate()
+    else if (kind === 'silent') return
     else sendFrame(c.ws, JSON.stringify({ id, status: 200, result: { orderId: 'NaN', status: 42 } }))
   }
 

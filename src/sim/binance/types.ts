@@ -106,12 +106,13 @@ export interface BinanceSimFaults {
   terminateUserStreams(): void
   /**
    * Spoil the answer to the next `count` WebSocket API order requests (`order.place`, `order.cancel`…; only
-   * `method` when given): `drop` tears the socket down, `malformed` answers a result no decoder accepts. With
+   * `method` when given): `drop` tears the socket down, `silent` never answers (the socket stays open),
+   * `malformed` answers a result no decoder accepts. With
    * `afterExecute` (default true) the request is executed first, so its outcome is hidden. (`rateLimit` and `ban`
    * apply to WebSocket API order requests too, answered as 429 / 418 with `error.data.retryAfter`.)
    */
   wsApiAnswer(opts: {
-    kind: 'drop' | 'malformed'
+    kind: 'drop' | 'malformed' | 'silent'
     afterExecute?: boolean
     method?: string
     count?: number

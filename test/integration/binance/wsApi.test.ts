@@ -105,6 +105,21 @@ describe('orderEntry: ws-api on BinanceSim', () => {
     expect(await h.spot.queryOrder('BTCUSDT', a.clientOrderId)).toBeUndefined()
   })
 
+  it('an answer that never comes (socket open) times out: outcome unknown, the socket stays usable', async () => {
+    const a = req({
+      venue: 'binance-usdm',
+      type: 'LIMIT',
+      price: await restingPrice(h, 'usdm'),
+      timeInForce: 'GTC',
+    })
+    h.sim.faults.wsApiAnswer({ kind: 'silent', method: 'order.place' })
+    const e = await h.usdm.placeOrder(a).catch((x: unknown) => x)
+    expect(isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')).toBe(true)
+    if (isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')) expect(isTradekitError(e.cause, 'TIMEOUT')).toBe(true)
+    expect((await h.usdm.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('OPEN')
+    expect(h.usdm.wsApi().inFlight).toBe(0)
+  })
+
   it('a 429 (-1003) answer is a RateLimitError with the venue retryAfter, and pauses the limiter', async () => {
     h.sim.faults.rateLimit({ retryAfterSec: 2, path: 'order.place' })
     const e = await h.spot
@@ -151,6 +166,13 @@ describe('orderEntry: ws-api with an Ed25519 key', () => {
         expect((await client.cancelOrder('BTCUSDT', a.clientOrderId)).status).toBe('CANCELED')
       }
       expect(sim.connectionCounts.wsApi).toBe(2)
+      // After a reconnect the session logs on again before the next request.
+      const price = new Decimal(sim.midPrice('spot', 'BTCUSDT')).times('0.9').toDecimalPlaces(1)
+      const b = req({ type: 'LIMIT', price, timeInForce: 'GTC' })
+      sim.faults.wsApiAnswer({ kind: 'drop', method: 'order.place' })
+      const e = await spot.placeOrder(b).catch((x: unknown) => x)
+      expect(isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')).toBe(true)
+      expect((await spot.queryOrder('BTCUSDT', b.clientOrderId))?.status).toBe('OPEN')
     } finally {
       await spot.close()
       await usdm.close()
