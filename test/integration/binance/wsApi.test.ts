@@ -12,6 +12,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import { isTradekitError } from '../../../src/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
@@ -136,6 +137,39 @@ describe('orderEntry: ws-api on BinanceSim', () => {
     const e = await h.spot.cancelOrder('BTCUSDT', 'never-sent').catch((x: unknown) => x)
     expect(isTradekitError(e, 'ORDER_REJECTED')).toBe(true)
     if (isTradekitError(e, 'ORDER_REJECTED')) expect(e.venueCode).toBe(-2011)
+  })
+})
+
+describe('OrderExecutor over ws-api entry', () => {
+  it('a placement whose answer was lost is reported unresolved, then known OPEN by client id', async () => {
+    const h = await harness({}, { orderEntry: 'ws-api', timeoutMs: 1500 })
+    const exec = new OrderExecutor({ adapter: h.usdm, queryIntervalMs: 50 })
+    exec.events.on('error', () => {})
+    try {
+      await exec.start()
+      const unresolved: string[] = []
+      exec.events.on('order.outcomeUnresolved', (e) => unresolved.push(e.error.code))
+      h.sim.faults.wsApiAnswer({ kind: 'drop', method: 'order.place' })
+      const price = await restingPrice(h, 'usdm')
+      const o = await exec.submit({
+        clientOrderId: 'lost-ack-1',
+        venue: 'binance-usdm',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        qty: new Decimal('0.01'),
+        price,
+        timeInForce: 'GTC',
+        strategyId: 's',
+      })
+      expect(['PENDING_NEW', 'OPEN']).toContain(o.status) // OPEN when the user stream told first
+      expect(unresolved).toEqual(['ORDER_OUTCOME_UNKNOWN'])
+      await waitFor(() => exec.order('lost-ack-1')?.status === 'OPEN', 5000, 'reconciled to OPEN')
+      expect(h.sim.ledger.openOrders('usdm').filter((x) => x.clientOrderId === 'lost-ack-1')).toHaveLength(1)
+    } finally {
+      await exec.shutdown({ timeoutMs: 1000 })
+      await h.close()
+    }
   })
 })
 
