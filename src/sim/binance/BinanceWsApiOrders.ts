@@ -1,16 +1,15 @@
-import { Decimal } from '../../decimal/index.js'
-import type { BinanceAuth } from './BinanceAuth.js'
 import {
-  isOpen,
-  type SimAccount,
-  SimApiError,
-  type SimEngine,
-  type SimMarket,
-  type SimOrder,
-} from './engine.js'
+  cancelReplaceFromParams,
+  modifyFromParams,
+  orderTarget,
+  placeFromParams,
+  type SimOrderDesk,
+} from './amendOrders.js'
+import type { BinanceAuth } from './BinanceAuth.js'
+import { type SimAccount, SimApiError, type SimMarket, type SimOrder } from './engine.js'
 import { futuresOrderJson, spotOrderJson, spotQueryJson } from './json/orders.js'
 import type { SimSymbolMarket } from './market.js'
-import { missingParam, orderParams } from './orderParams.js'
+import { missingParam } from './orderParams.js'
 
 /** A WebSocket API connection as the order methods see it. */
 export interface WsApiOrderConn {
@@ -21,17 +20,10 @@ export interface WsApiOrderConn {
 }
 
 /** What the WebSocket API order methods need of the simulator. */
-export interface WsApiOrderDeps {
-  readonly engine: SimEngine
+export interface WsApiOrderDeps extends SimOrderDesk {
   readonly auth: BinanceAuth
-  /** Server time including skew. */
-  readonly now: () => number
-  /** Publishes a symbol's book changes after a match. */
-  readonly publishBook: (market: SimMarket, m: SimSymbolMarket) => void
-  /** Counts a placed order in the order-rate windows. */
-  readonly countOrder: () => void
   /** Spends request weight; true when the minute's limit is exceeded (answered 429, -1003). */
-  readonly spendWeight: (weight: number) => boolean
+  spendWeight(weight: number): boolean
 }
 
 /** One WebSocket API method: the connection and the request's params in, the response's `result` out. */
@@ -58,7 +50,7 @@ export function wsApiOrderMethods(deps: WsApiOrderDeps): Readonly<Record<string,
   return {
     'order.place': (c, params) => {
       const { acc, p, m } = x.open(c, params, 1)
-      return x.place(c, acc, m, p)
+      return placeFromParams(deps, c.market, acc, m, p)
     },
     'order.cancel': (c, params) => {
       const { acc, p, m } = x.open(c, params, 1)
@@ -80,15 +72,12 @@ export function wsApiOrderMethods(deps: WsApiOrderDeps): Readonly<Record<string,
     'order.cancelReplace': (c, params) => {
       if (c.market !== 'spot') throw new SimApiError(400, -1000, 'Unknown method "order.cancelReplace"')
       const { acc, p, m } = x.open(c, params, 1)
-      return x.cancelReplace(c, acc, m, p)
+      return cancelReplaceFromParams(deps, acc, m, p)
     },
     'order.modify': (c, params) => {
       if (c.market !== 'usdm') throw new SimApiError(400, -1000, 'Unknown method "order.modify"')
       const { acc, p, m } = x.open(c, params, 1)
-      const { orderId, cid } = orderTarget(p, 'orderId', 'origClientOrderId')
-      const o = deps.engine.findOrder('usdm', acc.apiKey, m.spec.symbol, orderId, cid)
-      if (o === undefined || !isOpen(o)) throw new SimApiError(400, -2013, 'Order does not exist.')
-      return futuresOrderJson(modify(deps.engine, o, m, p, deps.now()), m)
+      return modifyFromParams(deps, acc, m, p)
     },
   }
 }
@@ -130,16 +119,6 @@ class OrderRequests {
     return { acc: this.#deps.engine.accounts.get(apiKey) as SimAccount, p, m }
   }
 
-  place(c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams): unknown {
-    const deps = this.#deps
-    deps.countOrder()
-    const { order, fills } = deps.engine.placeOrder(c.market, acc, orderParams(c.market, m, p), deps.now())
-    deps.publishBook(c.market, m)
-    return c.market === 'spot'
-      ? spotOrderJson(order, m, p.get('newOrderRespType') === 'RESULT' ? 'RESULT' : 'FULL', fills)
-      : futuresOrderJson(order, m)
-  }
-
   cancel(
     c: WsApiOrderConn,
     acc: SimAccount,
@@ -151,102 +130,4 @@ class OrderRequests {
     const { orderId, cid } = orderTarget(p, idKey, cidKey)
     return this.#deps.engine.cancelOrder(c.market, acc, m.spec.symbol, orderId, cid, this.#deps.now())
   }
-
-  /** Spot `order.cancelReplace`: cancel, then place; `-2021` when either leg fails (STOP_ON_FAILURE). */
-  cancelReplace(c: WsApiOrderConn, acc: SimAccount, m: SimSymbolMarket, p: URLSearchParams): unknown {
-    const mode = p.get('cancelReplaceMode')
-    if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw missingParam('cancelReplaceMode')
-    let cancelled: SimOrder
-    try {
-      cancelled = this.cancel(c, acc, m, p, 'cancelOrderId', 'cancelOrigClientOrderId')
-    } catch (e) {
-      if (e instanceof SimApiError && e.code === -2011)
-        throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
-      throw e
-    }
-    let placed: unknown
-    try {
-      placed = this.place(c, acc, m, p)
-    } catch (e) {
-      if (e instanceof SimApiError)
-        throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
-      throw e
-    }
-    return {
-      cancelResult: 'SUCCESS',
-      newOrderResult: 'SUCCESS',
-      cancelResponse: {
-        ...spotOrderJson(cancelled, m, 'RESULT', []),
-        origClientOrderId: cancelled.clientOrderId,
-      },
-      newOrderResponse: placed,
-    }
-  }
-}
-
-function orderTarget(
-  p: URLSearchParams,
-  idKey: string,
-  cidKey: string,
-): { orderId: number | undefined; cid: string | undefined } {
-  const orderId = p.has(idKey) ? Number(p.get(idKey)) : undefined
-  const cid = p.get(cidKey) ?? undefined
-  if (orderId === undefined && cid === undefined)
-    throw new SimApiError(
-      400,
-      -1102,
-      `Param '${cidKey}' or '${idKey}' must be sent, but both were empty/null!`,
-    )
-  return { orderId, cid }
-}
-
-/** Amends a resting USD-M LIMIT order in place (same ids), as `order.modify` / `PUT /fapi/v1/order` do. */
-function modify(
-  engine: SimEngine,
-  o: SimOrder,
-  m: SimSymbolMarket,
-  p: URLSearchParams,
-  now: number,
-): SimOrder {
-  if (o.type !== 'LIMIT') throw new SimApiError(400, -1116, 'Invalid orderType.')
-  const side = p.get('side')
-  if (side !== o.side) throw new SimApiError(400, -1117, 'Invalid side.')
-  const qtyText = p.get('quantity')
-  const priceText = p.get('price')
-  if (qtyText === null) throw missingParam('quantity')
-  if (priceText === null) throw missingParam('price')
-  // Re-validates price and quantity against the filters as a new order would (-1013, -1111, -4164…).
-  const checked = orderParams(
-    'usdm',
-    m,
-    new URLSearchParams({
-      symbol: o.symbol,
-      side,
-      type: 'LIMIT',
-      timeInForce: o.timeInForce,
-      quantity: qtyText,
-      price: priceText,
-      newClientOrderId: o.clientOrderId,
-    }),
-  )
-  const qty = checked.quantity as Decimal
-  const price = checked.price as Decimal
-  if (qty.eq(o.origQty) && price.eq(o.price ?? new Decimal(0)))
-    throw new SimApiError(400, -5027, 'No need to modify the order.')
-  const i = engine.orders.indexOf(o)
-  if (qty.lte(o.executedQty)) {
-    // Binance cancels an order amended to at most its filled quantity.
-    return engine.cancelOrder(
-      'usdm',
-      engine.accounts.get(o.account) as SimAccount,
-      o.symbol,
-      o.orderId,
-      undefined,
-      now,
-    )
-  }
-  const next: SimOrder = { ...o, price, origQty: qty, updateTime: now }
-  engine.orders[i] = next
-  engine.sink.orderUpdate(next, 'AMENDMENT', undefined, now)
-  return next
 }

@@ -140,6 +140,42 @@ describe('orderEntry: ws-api on BinanceSim', () => {
   })
 })
 
+describe('amending over REST (orderEntry: rest)', () => {
+  it('cancel-replaces on POST /api/v3/order/cancelReplace and modifies on PUT /fapi/v1/order', async () => {
+    const h = await harness()
+    try {
+      const sp = await restingPrice(h, 'spot')
+      const a = req({ type: 'LIMIT', price: sp, timeInForce: 'GTC' })
+      await h.spot.placeOrder(a)
+      const b = req({ type: 'LIMIT', price: sp.minus(10), timeInForce: 'GTC' })
+      expect((await h.spot.cancelReplaceOrder(a.clientOrderId, b)).order.status).toBe('OPEN')
+      expect(h.sim.ledger.openOrders('spot').map((o) => o.clientOrderId)).toEqual([b.clientOrderId])
+      const failed = await h.spot
+        .cancelReplaceOrder(a.clientOrderId, req({ type: 'LIMIT', price: sp, timeInForce: 'GTC' }))
+        .catch((x: unknown) => x)
+      expect(isTradekitError(failed, 'ORDER_REJECTED') && failed.venueCode).toBe(-2021)
+      expect(h.sim.ledger.openOrders('spot')).toHaveLength(1)
+
+      const up = await restingPrice(h, 'usdm')
+      const c = req({ venue: 'binance-usdm', type: 'LIMIT', price: up, timeInForce: 'GTC' })
+      await h.usdm.placeOrder(c)
+      const m = await h.usdm.modifyOrder('BTCUSDT', c.clientOrderId, {
+        side: 'BUY',
+        qty: c.qty,
+        price: up.minus(1),
+      })
+      expect(m.price?.toString()).toBe(up.minus(1).toString())
+      const same = await h.usdm
+        .modifyOrder('BTCUSDT', c.clientOrderId, { side: 'BUY', qty: c.qty, price: up.minus(1) })
+        .catch((x: unknown) => x)
+      expect(isTradekitError(same, 'ORDER_REJECTED') && same.venueCode).toBe(-5027)
+      expect(h.sim.requestLog.filter((r) => r.path.endsWith('/order/cancelReplace'))).toHaveLength(2)
+    } finally {
+      await h.close()
+    }
+  })
+})
+
 describe('OrderExecutor over ws-api entry', () => {
   it('a placement whose answer was lost is reported unresolved, then known OPEN by client id', async () => {
     const h = await harness({}, { orderEntry: 'ws-api', timeoutMs: 1500 })
