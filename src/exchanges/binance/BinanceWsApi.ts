@@ -4,6 +4,7 @@ import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../c
 import {
   BannedError,
   ConfigError,
+  ExchangeError,
   RateLimitError,
   SocketClosedError,
   TimeoutError,
@@ -82,6 +83,7 @@ export class BinanceWsApi {
   #ws: ReconnectingWebSocket | undefined
   #ready: Promise<void> | undefined
   #markReady: (() => void) | undefined
+  #failReady: ((e: TradekitError) => void) | undefined
   #reqId = 1
   #closed = false
   #loggedOn = false
@@ -163,12 +165,16 @@ export class BinanceWsApi {
   }
 
   #newReadyGate(): void {
-    this.#ready = new Promise<void>((resolve) => {
+    const ready = new Promise<void>((resolve, reject) => {
       this.#markReady = () => {
         this.#markReady = undefined
+        this.#failReady = undefined
         resolve()
       }
+      this.#failReady = reject
     })
+    ready.catch(() => {}) // nobody may be waiting when a logon fails
+    this.#ready = ready
   }
 
   async #onOpen(): Promise<void> {
@@ -182,6 +188,12 @@ export class BinanceWsApi {
       this.#markReady?.()
     } catch (e) {
       this.#logger.warn({ err: (e as Error).message }, 'binance ws-api session.logon failed; reconnecting')
+      // The venue refused the logon (bad key, no permission): requests waiting for it fail with its answer, as
+      // they were never sent; the next connection tries again.
+      if (e instanceof ExchangeError) {
+        this.#failReady?.(e)
+        this.#newReadyGate()
+      }
       this.#ws?.reconnect()
     }
   }
@@ -236,6 +248,8 @@ export class BinanceWsApi {
     const ws = this.#ws
     if (ws === undefined || this.#closed)
       return Promise.reject(new SocketClosedError('WebSocket API client is closed'))
+    // Never queue a request for a later connection: its timestamp and the caller's wait would both be stale.
+    if (!ws.isOpen) return Promise.reject(new SocketClosedError('WebSocket API socket is not open'))
     const id = `tk-${this.#reqId++}`
     return new Promise((resolve, reject) => {
       const timer = this.#clock.setTimeout(() => {

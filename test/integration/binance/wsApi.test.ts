@@ -251,6 +251,41 @@ describe('orderEntry: ws-api with an Ed25519 key', () => {
   })
 })
 
+describe('orderEntry: ws-api with a refused logon', () => {
+  it('rejects with the venue AuthError (never sent, so not an unknown outcome)', async () => {
+    const registered = generateKeyPairSync('ed25519')
+    const other = generateKeyPairSync('ed25519')
+    const sim = await BinanceSim.start({
+      tickMs: 0,
+      symbols: ['BTCUSDT'],
+      apiKeys: [
+        {
+          apiKey: 'ed-key',
+          ed25519PublicKey: registered.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        },
+      ],
+    })
+    const spot = new BinanceSpot({
+      ...sim.urls.spot,
+      apiKey: 'ed-key',
+      privateKey: other.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      orderEntry: 'ws-api',
+      reconnectBaseMs: 200,
+    })
+    try {
+      // order.status has no signed REST step before it: only the (refused) WebSocket API session.
+      const e = await spot.queryOrder('BTCUSDT', 'any').catch((x: unknown) => x)
+      expect(isTradekitError(e, 'AUTH_FAILED')).toBe(true)
+      if (isTradekitError(e, 'AUTH_FAILED')) expect(e.venueCode).toBe(-1022)
+      expect(sim.requestLog.filter((r) => r.path.endsWith('/order'))).toHaveLength(0)
+      expect(sim.ledger.orders).toHaveLength(0)
+    } finally {
+      await spot.close()
+      await sim.close()
+    }
+  })
+})
+
 describe('USD-M private stream on the documented URL', () => {
   it('delivers USD-M fills on /private/ws/<listenKey>', async () => {
     const h = await harness()
