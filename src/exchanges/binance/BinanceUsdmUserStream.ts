@@ -33,7 +33,7 @@ export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
 type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 
 /**
- * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
+ * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws/<listenKey>`, keeps the key
  * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
  * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id (events that
  * arrive before the `ALGO_UPDATE` linking them are replayed). Bad frames are reported on `error` and dropped.
