@@ -5,7 +5,10 @@
  * client order id became two orders, that the Portfolios equal the venues' balances exactly, that breakers tripped
  * only past their thresholds, that nothing was unhandled, and that the heap did not grow. See docs/soak.md.
  *
- *   npm run soak -- --minutes 1 --seed 7 [--faults bn,pm-settle-fail] [--quiet]
+ *   npm run soak -- --minutes 1 --seed 7 [--faults bn,pm-settle-fail] [--ws-api usdm] [--quiet]
+ *
+ * `--ws-api` picks the Binance venues whose orders go over the WebSocket API (`orderEntry: 'ws-api'`): `usdm`
+ * (default), `spot`, `both` or `none`; the others use REST.
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -43,6 +46,8 @@ interface Options {
   seed: number
   faults: string | undefined
   quiet: boolean
+  /** Binance venues entering orders over the WebSocket API. */
+  wsApi: 'spot' | 'usdm' | 'both' | 'none'
 }
 
 /** Heap growth allowed over the sampled part of the run (after warm-up), MB per minute of least-squares trend. */
@@ -53,7 +58,7 @@ interface Options {
 const HEAP_LIMITS = { limitMbPerMin: 5, noiseFloorMb: 8, maxRiseMb: 64, minSamples: 8 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { minutes: 1, seed: 1, faults: undefined, quiet: false }
+  const o: Options = { minutes: 1, seed: 1, faults: undefined, quiet: false, wsApi: 'usdm' }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined]
@@ -66,9 +71,14 @@ function parseArgs(argv: readonly string[]): Options {
     else if (flag === '--seed') o.seed = Number(value())
     else if (flag === '--faults') o.faults = value()
     else if (flag === '--quiet') o.quiet = true
-    else if (flag === '--help' || flag === '-h') {
+    else if (flag === '--ws-api') {
+      const v = value()
+      if (v !== 'spot' && v !== 'usdm' && v !== 'both' && v !== 'none')
+        throw new Error(`--ws-api must be spot, usdm, both or none, got "${v}"`)
+      o.wsApi = v
+    } else if (flag === '--help' || flag === '-h') {
       console.log(
-        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
+        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--ws-api usdm|spot|both|none] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
       )
       process.exit(0)
     } else throw new Error(`Unknown option "${a}"`)
@@ -82,7 +92,7 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 function replayCommand(o: Options): string {
-  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''}`
+  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''} --ws-api ${o.wsApi}`
 }
 
 /** Re-runs this script under `--expose-gc` so heap samples follow a forced GC. */
@@ -162,7 +172,9 @@ async function main(): Promise<number> {
   const durationMs = Math.round(opts.minutes * 60_000)
   const clock = new SystemClock()
   const t0 = Date.now()
-  log(`soak: ${opts.minutes} min, seed ${opts.seed}, ${kinds.length} fault kinds`)
+  log(
+    `soak: ${opts.minutes} min, seed ${opts.seed}, ${kinds.length} fault kinds, Binance WebSocket API entry: ${opts.wsApi}`,
+  )
 
   // ---------------------------------------------------------------- venues
   const bsim = await BinanceSim.start({
@@ -177,15 +189,19 @@ async function main(): Promise<number> {
   const BINANCE_TIMEOUT = 1_500
   const PM_TIMEOUT = 1_500
   const keys = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' }
+  const entry = (v: 'spot' | 'usdm') =>
+    opts.wsApi === v || opts.wsApi === 'both' ? ('ws-api' as const) : ('rest' as const)
   const spot = new BinanceSpot({
     ...bsim.urls.spot,
     ...keys,
+    orderEntry: entry('spot'),
     timeoutMs: BINANCE_TIMEOUT,
     staleAfterMs: 5_000,
   })
   const usdm = new BinanceUsdm({
     ...bsim.urls.usdm,
     ...keys,
+    orderEntry: entry('usdm'),
     timeoutMs: BINANCE_TIMEOUT,
     staleAfterMs: 5_000,
   })

@@ -167,8 +167,8 @@ const EPS = 1e-9
 
 class Window {
   readonly id: string
-  readonly limit: number
-  readonly intervalMs: number
+  limit: number
+  intervalMs: number
   readonly mode: WindowMode
   readonly defaultCost: number
   /** fixed: used in the current window. */
@@ -435,6 +435,22 @@ export class RateLimiter {
     )
       return
     w.observe(now, used)
+  }
+
+  /**
+   * Changes a window's limit and length (e.g. to the venue's published limits); what was used so far is kept.
+   * Unknown ids are ignored; a limit or interval that is not positive throws a `ValidationError`.
+   */
+  resizeWindow(windowId: string, limit: number, intervalMs: number): void {
+    if (!(limit > 0) || !(intervalMs > 0))
+      throw new ValidationError(`Window "${windowId}" needs a positive limit and interval`, {
+        field: 'limit',
+      })
+    const w = this.#windows.get(windowId)
+    if (w === undefined) return
+    w.limit = limit
+    w.intervalMs = intervalMs
+    if (w.tokens > limit) w.tokens = limit
   }
 
   /** Current time on the limiter's clock (what `sentAtMs` of {@link RateLimiter.observeUsage} is measured on). */

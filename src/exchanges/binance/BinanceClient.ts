@@ -24,6 +24,7 @@ import {
 import type { Decimal } from '../../decimal/index.js'
 import {
   ConfigError,
+  ExchangeDataError,
   ExchangeError,
   isTradekitError,
   OrderOutcomeUnknownError,
@@ -34,6 +35,7 @@ import type { QueryValue } from '../../transport/index.js'
 import type { BinanceDepthSync } from './BinanceDepthSync.js'
 import { BinanceMarketStream, type BinanceMarketStreamConfig } from './BinanceMarketStream.js'
 import { BinanceRest, type BinanceSecurity, Priority } from './BinanceRest.js'
+import { BinanceWsApi } from './BinanceWsApi.js'
 import {
   type BinanceConfig,
   BinanceConfigSchema,
@@ -51,6 +53,7 @@ import {
   parseExchangeInfo,
   prepareOrder,
 } from './instruments.js'
+import { OpenOrderLimits } from './OpenOrderLimits.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 
 /** Options of `placeOrder`. */
@@ -116,6 +119,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #rulesAt = 0
   #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
   #stream: BinanceMarketStream | undefined
+  #wsApi: BinanceWsApi | undefined
+  /** `MAX_NUM_ORDERS` / `MAX_NUM_ALGO_ORDERS`, checked before an order is sent. */
+  protected readonly openOrderLimits = new OpenOrderLimits()
   protected closed = false
 
   protected constructor(market: BinanceMarket, config: BinanceConfig) {
@@ -130,6 +136,10 @@ export abstract class BinanceClient implements ExchangeAdapter {
     this.urls = resolveUrls(market, this.cfg)
     this.rest = new BinanceRest(market, this.cfg, this.urls.restUrl)
     this.#prefix = market === 'spot' ? '/api/v3' : '/fapi/v1'
+    this.bus.on('order.updated', (e) => {
+      if (FINAL_STATUSES.has(e.order.status)) this.openOrderLimits.finished(e.order.clientOrderId)
+    })
+    this.bus.on('user.reconnected', () => this.openOrderLimits.reset())
   }
 
   /**
@@ -159,6 +169,63 @@ export abstract class BinanceClient implements ExchangeAdapter {
     return this.rest.call({ method, path, schema, params, ...opts })
   }
 
+  /**
+   * Sends an order request (place, cancel, status, amend): over REST, or with `orderEntry: 'ws-api'` as the
+   * WebSocket API method `wsMethod` with the same parameters, costs and error mapping. The answer is checked
+   * against `schema` either way (an `ExchangeDataError` when it does not match).
+   */
+  protected async orderCall<S extends z.ZodMiniType>(
+    wsMethod: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: S,
+    params: Record<string, QueryValue>,
+    opts: { weight?: number; isOrder?: boolean; priority?: Priority } = {},
+  ): Promise<z.output<S>> {
+    if (this.cfg.orderEntry !== 'ws-api')
+      return this.call(method, path, schema, params, { security: 'SIGNED', ...opts })
+    await this.rest.syncTimeIfDue()
+    const weight = opts.weight ?? 1
+    const orders: Record<string, number> =
+      this.market === 'spot' ? { ORDERS_10S: 1, ORDERS_1D: 1 } : { ORDERS_10S: 1, ORDERS_1M: 1 }
+    const send = () =>
+      this.wsApi().request(wsMethod, params, {
+        signed: true,
+        cost: opts.isOrder ? { REQUEST_WEIGHT: weight, ...orders } : { REQUEST_WEIGHT: weight },
+        ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+      })
+    let raw: unknown
+    try {
+      raw = await send()
+    } catch (e) {
+      // -1021 (timestamp outside recvWindow) is refused before any action: re-sync and send once more, as REST does.
+      if (!(e instanceof ExchangeError && e.venueCode === BinanceErrorCode.INVALID_TIMESTAMP)) throw e
+      await this.rest.syncTime()
+      raw = await send()
+    }
+    const r = schema.safeParse(raw)
+    if (r.success) return r.data
+    const issues = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ExchangeDataError(this.venue, `Invalid "${wsMethod}" result`, issues, raw)
+  }
+
+  /** The WebSocket API client used for `orderEntry: 'ws-api'` (created, not connected, on first use). */
+  wsApi(): BinanceWsApi {
+    if (this.closed) throw new StateError(`${this.venue} client is closed`)
+    this.#wsApi ??= new BinanceWsApi({
+      rest: this.rest,
+      url: this.urls.wsApiUrl,
+      recvWindow: this.cfg.recvWindow,
+      timeoutMs: this.cfg.timeoutMs,
+      staleAfterMs: this.cfg.staleAfterMs,
+      reconnectBaseMs: this.cfg.reconnectBaseMs,
+      reconnectMaxMs: this.cfg.reconnectMaxMs,
+      clock: this.clock,
+      logger: this.logger,
+    })
+    return this.#wsApi
+  }
+
   /** Server time, epoch ms (also re-syncs the signing offset). */
   async serverTime(): Promise<number> {
     await this.rest.syncTime()
@@ -178,6 +245,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
           {},
           { weight: this.market === 'spot' ? 20 : 1 },
         )
+        this.rest.applyRateLimits((raw as { rateLimits?: unknown } | null)?.rateLimits)
         const { symbols, errors } = parseExchangeInfo(raw, this.market)
         for (const e of errors) this.bus.emit('error', e)
         this.#rules = symbols
@@ -338,6 +406,27 @@ export abstract class BinanceClient implements ExchangeAdapter {
   }
 
   /**
+   * Checks `MAX_NUM_ORDERS` (per symbol) before sending, re-reading the venue's open orders when the local count
+   * says the cap is reached. Throws a `ValidationError` naming the filter.
+   */
+  protected async checkOpenOrderCap(req: OrderRequest, rules: BinanceSymbolRules): Promise<void> {
+    if (rules.maxNumOrders === undefined) return
+    const symbol = req.symbol.toUpperCase()
+    await this.openOrderLimits.check(
+      {
+        filter: 'MAX_NUM_ORDERS',
+        scope: `${symbol}`,
+        limit: rules.maxNumOrders,
+        readOpen: async () =>
+          (await this.openOrders(symbol)).flatMap((o) =>
+            o.venueOrderId?.startsWith('algo:') ? [] : [o.clientOrderId],
+          ),
+      },
+      req.clientOrderId,
+    )
+  }
+
+  /**
    * Wraps a failed order submission: a timeout/5xx/network failure, or a response that cannot be decoded (the
    * venue may hold the order), leaves the outcome unknown.
    */
@@ -348,6 +437,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
         e.code === 'EXCHANGE_DATA_INVALID' ||
         e.code === 'TIMEOUT' ||
         e.code === 'NETWORK' ||
+        e.code === 'SOCKET_CLOSED' ||
         (isTradekitError(e, 'HTTP_ERROR') && e.status >= 500) ||
         code === BinanceErrorCode.TIMEOUT ||
         (isTradekitError(e, 'EXCHANGE_REJECTED') && (e.status ?? 0) >= 500)
@@ -462,11 +552,15 @@ export abstract class BinanceClient implements ExchangeAdapter {
     if (this.closed) return
     this.closed = true
     await this.closeUserData()
+    await this.#wsApi?.close()
+    this.#wsApi = undefined
     await this.#stream?.close()
     this.#stream = undefined
   }
 
   protected abstract closeUserData(): Promise<void>
 }
+
+const FINAL_STATUSES: ReadonlySet<string> = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
 
 export { Priority }

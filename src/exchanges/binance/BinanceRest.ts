@@ -13,11 +13,14 @@ import {
 } from '../../transport/index.js'
 import type { BinanceResolvedConfig } from './config.js'
 import { decodeServerTime } from './decodeMarketRest.js'
+import { BinanceRateLimitSchema, rateLimitWindow } from './decodeWsApiResponse.js'
 import { BinanceErrorCode, mapBinanceError } from './errors.js'
 import { type BinanceSigner, createEd25519Signer, createHmacSigner } from './sign.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 
-/** Rate-limit windows per market (Binance's published defaults; exchangeInfo `rateLimits`). */
+/**
+ * Rate-limit windows per market: fallbacks until `exchangeInfo.rateLimits` is read ({@link BinanceRest.applyRateLimits}).
+ */
 const WINDOWS: Record<BinanceMarket, Array<{ id: string; limit: number; intervalMs: number }>> = {
   spot: [
     { id: 'REQUEST_WEIGHT', limit: 6000, intervalMs: 60_000 },
@@ -188,6 +191,34 @@ export class BinanceRest {
 
   #prefix(): string {
     return this.market === 'spot' ? '/api/v3' : '/fapi/v1'
+  }
+
+  /** Re-syncs the server-time offset when `timeSyncIntervalMs` has passed since the last sync. */
+  async syncTimeIfDue(): Promise<void> {
+    if (this.#clock.now() - this.#syncedAt > this.#syncEveryMs) await this.syncTime()
+  }
+
+  /**
+   * Sizes the rate-limit windows from `exchangeInfo.rateLimits` (the venue's published limits); windows it does not
+   * publish keep the built-in fallback, and every fallback kept is logged.
+   */
+  applyRateLimits(rateLimits: unknown): void {
+    const published = new Set<string>()
+    for (const raw of Array.isArray(rateLimits) ? rateLimits : []) {
+      const r = BinanceRateLimitSchema.safeParse(raw)
+      const w = r.success ? rateLimitWindow(r.data) : undefined
+      if (r.success && w !== undefined && this.limiter.windowIds.includes(w.id)) {
+        this.limiter.resizeWindow(w.id, r.data.limit, w.intervalMs)
+        published.add(w.id)
+      }
+    }
+    for (const w of WINDOWS[this.market]) {
+      if (!published.has(w.id))
+        this.#logger.warn(
+          { window: w.id, limit: w.limit },
+          'binance exchangeInfo publishes no such rate limit; keeping the built-in fallback',
+        )
+    }
   }
 
   /** Sends one call; signed calls sync time first when due and retry once after -1021. */

@@ -71,12 +71,12 @@ export class BinanceSpot extends BinanceClient {
    * @throws {ValidationError | ConfigError | OrderRejectedError | InsufficientFundsError | AuthError | RateLimitError | OrderOutcomeUnknownError}
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
-    const { prepared } = await this.prepare(req, options, true)
+    const { prepared, rules } = await this.prepare(req, options, true)
     const params = this.#params(req, prepared)
+    await this.checkOpenOrderCap(req, rules)
     let res: unknown
     try {
-      res = await this.call('POST', this.path('/order'), z.unknown(), params, {
-        security: 'SIGNED',
+      res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
         isOrder: true,
         priority: Priority.ORDER,
       })
@@ -87,8 +87,64 @@ export class BinanceSpot extends BinanceClient {
     if (!decoded.ok)
       throw this.undecodableOrderResponse(req.clientOrderId, req.symbol, 'place', decoded.error)
     const { order, fills } = decoded.value
+    this.openOrderLimits.observe(req.symbol.toUpperCase(), order)
     return {
       clientOrderId: req.clientOrderId,
+      venueOrderId: order.venueOrderId as string,
+      order,
+      fills: [...fills],
+    }
+  }
+
+  /**
+   * Cancels the open order `clientOrderId` and places `replacement` (a new client order id) in one request:
+   * `order.cancelReplace` on the WebSocket API, `POST /api/v3/order/cancelReplace` on REST, with
+   * `cancelReplaceMode=STOP_ON_FAILURE` (nothing is placed when the cancel fails). The replacement is checked and
+   * rounded like {@link BinanceSpot.placeOrder}; a lost answer rejects with `OrderOutcomeUnknownError` for it.
+   *
+   * @throws {ValidationError | OrderRejectedError | InsufficientFundsError | RateLimitError | OrderOutcomeUnknownError}
+   */
+  async cancelReplaceOrder(
+    clientOrderId: string,
+    replacement: OrderRequest,
+    options: BinancePlaceOrderOptions = {},
+  ): Promise<OrderAck> {
+    const { prepared } = await this.prepare(replacement, options, true)
+    const params = {
+      ...this.#params(replacement, prepared),
+      cancelReplaceMode: 'STOP_ON_FAILURE',
+      cancelOrigClientOrderId: clientOrderId,
+    }
+    let res: unknown
+    try {
+      res = await this.orderCall(
+        'order.cancelReplace',
+        'POST',
+        this.path('/order/cancelReplace'),
+        z.unknown(),
+        params,
+        {
+          isOrder: true,
+          priority: Priority.ORDER,
+        },
+      )
+    } catch (e) {
+      this.submitFailed(replacement, e)
+    }
+    const placed = (res as { newOrderResponse?: unknown } | null)?.newOrderResponse
+    const decoded = decodeSpotOrder(placed, this.clock.now())
+    if (!decoded.ok)
+      throw this.undecodableOrderResponse(
+        replacement.clientOrderId,
+        replacement.symbol,
+        'place',
+        decoded.error,
+      )
+    const { order, fills } = decoded.value
+    this.openOrderLimits.finished(clientOrderId)
+    this.openOrderLimits.observe(replacement.symbol.toUpperCase(), order)
+    return {
+      clientOrderId: order.clientOrderId,
       venueOrderId: order.venueOrderId as string,
       order,
       fills: [...fills],
@@ -108,12 +164,13 @@ export class BinanceSpot extends BinanceClient {
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     let res: unknown
     try {
-      res = await this.call(
+      res = await this.orderCall(
+        'order.cancel',
         'DELETE',
         this.path('/order'),
         z.unknown(),
         { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
-        { security: 'SIGNED', priority: Priority.CANCEL },
+        { priority: Priority.CANCEL },
       )
     } catch (e) {
       if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
@@ -160,12 +217,13 @@ export class BinanceSpot extends BinanceClient {
   async queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
     let res: unknown
     try {
-      res = await this.call(
+      res = await this.orderCall(
+        'order.status',
         'GET',
         this.path('/order'),
         z.unknown(),
         { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
-        { security: 'SIGNED', weight: 4 },
+        { weight: 4 },
       )
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
+import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position, Side } from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
 import {
   ConfigError,
@@ -192,11 +192,12 @@ export class BinanceUsdm extends BinanceClient {
    * @throws {ValidationError | ConfigError | OrderRejectedError | InsufficientFundsError | AuthError | RateLimitError | OrderOutcomeUnknownError}
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
-    const { prepared } = await this.prepare(req, options, true)
+    const { prepared, rules } = await this.prepare(req, options, true)
     await this.#assertOneWay()
     const symbol = req.symbol.toUpperCase()
     const algoType = Object.hasOwn(ALGO_TYPES, req.type) ? ALGO_TYPES[req.type] : undefined
     if (algoType !== undefined) {
+      await this.#checkAlgoCap(req, rules.maxNumAlgoOrders)
       const params = {
         algoType: 'CONDITIONAL',
         symbol,
@@ -227,6 +228,7 @@ export class BinanceUsdm extends BinanceClient {
       const decoded = decodeAlgoOrder(res, this.clock.now())
       if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
       const order = decoded.value
+      this.openOrderLimits.observe('algo', order)
       return {
         clientOrderId: req.clientOrderId,
         venueOrderId: order.venueOrderId as string,
@@ -250,10 +252,10 @@ export class BinanceUsdm extends BinanceClient {
       newClientOrderId: req.clientOrderId,
       newOrderRespType: 'RESULT',
     }
+    await this.checkOpenOrderCap(req, rules)
     let res: unknown
     try {
-      res = await this.call('POST', this.path('/order'), z.unknown(), params, {
-        security: 'SIGNED',
+      res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
         isOrder: true,
         priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
       })
@@ -263,7 +265,56 @@ export class BinanceUsdm extends BinanceClient {
     const decoded = decodeUsdmOrder(res, this.clock.now())
     if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
     const order = decoded.value
+    this.openOrderLimits.observe(symbol, order)
     return { clientOrderId: req.clientOrderId, venueOrderId: order.venueOrderId as string, order, fills: [] }
+  }
+
+  /**
+   * Amends an open LIMIT order's price and quantity in place, keeping its order id and client id: `order.modify`
+   * on the WebSocket API, `PUT /fapi/v1/order` on REST. The new values are checked and rounded against the symbol
+   * filters first; Binance re-queues the order and rejects an amendment the filters refuse. A lost answer rejects
+   * with `OrderOutcomeUnknownError` (query the order to learn its state).
+   *
+   * @throws {ValidationError | OrderRejectedError | RateLimitError | OrderOutcomeUnknownError}
+   */
+  async modifyOrder(
+    symbol: string,
+    clientOrderId: string,
+    changes: { side: Side; qty: Decimal; price: Decimal },
+  ): Promise<Order> {
+    const req: OrderRequest = {
+      clientOrderId,
+      venue: this.venue,
+      symbol: symbol.toUpperCase(),
+      side: changes.side,
+      type: 'LIMIT',
+      qty: changes.qty,
+      price: changes.price,
+      timeInForce: 'GTC',
+    }
+    const { prepared } = await this.prepare(req, {}, true)
+    let res: unknown
+    try {
+      res = await this.orderCall(
+        'order.modify',
+        'PUT',
+        this.path('/order'),
+        z.unknown(),
+        {
+          symbol: req.symbol,
+          origClientOrderId: clientOrderId,
+          side: changes.side,
+          quantity: prepared.quantity,
+          price: prepared.price,
+        },
+        { isOrder: true, priority: Priority.ORDER },
+      )
+    } catch (e) {
+      this.submitFailed(req, e)
+    }
+    const decoded = decodeUsdmOrder(res, this.clock.now())
+    if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, req.symbol, 'place', decoded.error)
+    return decoded.value
   }
 
   /** Validates a LIMIT/MARKET order with `POST /fapi/v1/order/test`. */
@@ -290,12 +341,13 @@ export class BinanceUsdm extends BinanceClient {
     const s = symbol.toUpperCase()
     if (this.#algoIds.has(clientOrderId)) return this.#cancelAlgo(s, clientOrderId)
     try {
-      const res = await this.call(
+      const res = await this.orderCall(
+        'order.cancel',
         'DELETE',
         this.path('/order'),
         z.unknown(),
         { symbol: s, origClientOrderId: clientOrderId },
-        { security: 'SIGNED', priority: Priority.CANCEL },
+        { priority: Priority.CANCEL },
       )
       const decoded = decodeUsdmOrder(res, this.clock.now())
       if (!decoded.ok) throw decoded.error
@@ -316,6 +368,29 @@ export class BinanceUsdm extends BinanceClient {
       }
       throw e
     }
+  }
+
+  /** `MAX_NUM_ALGO_ORDERS`: USD-M caps open conditional orders across every symbol of the account. */
+  async #checkAlgoCap(req: OrderRequest, limit: number | undefined): Promise<void> {
+    if (limit === undefined) return
+    await this.openOrderLimits.check(
+      {
+        filter: 'MAX_NUM_ALGO_ORDERS',
+        scope: 'algo',
+        limit,
+        readOpen: async () => {
+          const algos = await this.call(
+            'GET',
+            this.path('/openAlgoOrders'),
+            z.array(z.object({ clientAlgoId: z.string() })),
+            {},
+            { security: 'SIGNED', weight: 40 },
+          )
+          return algos.map((a) => a.clientAlgoId)
+        },
+      },
+      req.clientOrderId,
+    )
   }
 
   async #cancelAlgo(symbol: string, clientAlgoId: string): Promise<Order> {
@@ -391,13 +466,10 @@ export class BinanceUsdm extends BinanceClient {
     if (this.#algoIds.has(clientOrderId)) return this.#queryAlgo(clientOrderId)
     let res: unknown
     try {
-      res = await this.call(
-        'GET',
-        this.path('/order'),
-        z.unknown(),
-        { symbol: symbol.toUpperCase(), origClientOrderId: clientOrderId },
-        { security: 'SIGNED' },
-      )
+      res = await this.orderCall('order.status', 'GET', this.path('/order'), z.unknown(), {
+        symbol: symbol.toUpperCase(),
+        origClientOrderId: clientOrderId,
+      })
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
         return this.#queryAlgo(clientOrderId)

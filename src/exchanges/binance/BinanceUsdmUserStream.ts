@@ -34,7 +34,7 @@ export type BinanceUsdmUserStreamConfig = BinanceUserStreamConfig & {
 type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 
 /**
- * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws?listenKey=...`, keeps the key
+ * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws/<listenKey>`, keeps the key
  * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
  * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id (events that
  * arrive before the `ALGO_UPDATE` linking them are replayed). Bad frames are reported on `error` and dropped.
@@ -91,7 +91,7 @@ export class BinanceUsdmUserStream {
     await this.#newListenKey()
     const staleAfterMs = this.#cfg.staleAfterMs
     const ws = new ReconnectingWebSocket(
-      async () => `${this.#cfg.url}/private/ws?listenKey=${this.#listenKey ?? (await this.#newListenKey())}`,
+      async () => `${this.#cfg.url}/private/ws/${this.#listenKey ?? (await this.#newListenKey())}`,
       {
         clock: this.#clock,
         // Binance pings every 3 minutes on this stream; silence beyond 10 minutes is a dead socket.

@@ -18,11 +18,15 @@ export const BINANCE_ENDPOINTS = Object.freeze({
     },
   },
   usdm: {
-    production: { restUrl: 'https://fapi.binance.com', streamUrl: 'wss://fstream.binance.com', wsApiUrl: '' },
+    production: {
+      restUrl: 'https://fapi.binance.com',
+      streamUrl: 'wss://fstream.binance.com',
+      wsApiUrl: 'wss://ws-fapi.binance.com/ws-fapi/v1',
+    },
     testnet: {
       restUrl: 'https://demo-fapi.binance.com',
       streamUrl: 'wss://demo-fstream.binance.com',
-      wsApiUrl: '',
+      wsApiUrl: 'wss://testnet.binancefuture.com/ws-fapi/v1',
     },
   },
 } as const)
@@ -49,8 +53,14 @@ export const BinanceConfigSchema = z.strictObject({
   restUrl: z.optional(z.url()),
   /** Market stream base URL override (`wss://stream.binance.com:9443`, `wss://fstream.binance.com`). */
   streamUrl: z.optional(/* @__PURE__ */ z.string().check(z.regex(/^wss?:\/\//))),
-  /** Spot WebSocket API URL override (user data subscription). */
+  /** WebSocket API URL override (spot: user data and `ws-api` order entry; USD-M: `ws-api` order entry). */
   wsApiUrl: z.optional(/* @__PURE__ */ z.string().check(z.regex(/^wss?:\/\//))),
+  /**
+   * How orders are placed, cancelled, queried and amended: `rest` (default) or `ws-api`, Binance's WebSocket API
+   * (spot `/ws-api/v3`, USD-M `/ws-fapi/v1`) on one long-lived socket. Reads other than order status stay on REST,
+   * and so do USD-M conditional (algo) orders.
+   */
+  orderEntry: z._default(z.enum(['rest', 'ws-api']), 'rest'),
   /** `recvWindow` sent with signed requests, ms (default 5000, max 60000). */
   recvWindow: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(60_000)), 5000),
   /** Per-attempt HTTP timeout, ms (default 10 s). */

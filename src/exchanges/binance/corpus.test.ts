@@ -32,6 +32,7 @@ import {
   decodeUsdmPositions,
 } from './decodeRest.js'
 import { decodeSpotUserEvent, decodeUsdmUserEvent } from './decodeUserEvent.js'
+import { decodeWsApiResponse } from './decodeWsApiResponse.js'
 import { parseExchangeInfo } from './instruments.js'
 
 /**
@@ -110,6 +111,13 @@ function nonEmpty(r: { ok: boolean; value?: unknown }): boolean {
 function decodes(name: string, text: string): boolean {
   const raw = JSON.parse(text) as Record<string, unknown>
   const kind = name.split('_')[1] ?? ''
+  if (name.startsWith('wsapi_')) {
+    const r = decodeWsApiResponse(raw, 'binance')
+    if (!r.ok || r.value.error !== undefined) return r.ok
+    return name.includes('usdm')
+      ? decodeUsdmOrder(r.value.result, 0).ok
+      : decodeSpotOrder(r.value.result, 0).ok
+  }
   if (name.includes('Trades_') || name.includes('Trades.')) {
     const rows = raw as unknown as Array<{ orderId?: unknown; symbol?: unknown }>
     const venueOrderId = String(rows[0]?.orderId)

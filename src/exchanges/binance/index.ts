@@ -39,6 +39,12 @@ export { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 export { type BinanceLeverageBracket, type BinanceMarkPrice, BinanceUsdm } from './BinanceUsdm.js'
 export { BinanceUsdmUserStream, type BinanceUsdmUserStreamConfig } from './BinanceUsdmUserStream.js'
 export {
+  BinanceWsApi,
+  type BinanceWsApiConfig,
+  BinanceWsApiConfigSchema,
+  type BinanceWsApiRequestOptions,
+} from './BinanceWsApi.js'
+export {
   BINANCE_ENDPOINTS,
   type BinanceConfig,
   BinanceConfigSchema,
@@ -85,6 +91,13 @@ export {
   decodeSpotUserEvent,
   decodeUsdmUserEvent,
 } from './decodeUserEvent.js'
+export {
+  type BinanceRateLimit,
+  BinanceRateLimitSchema,
+  type BinanceWsApiResponse,
+  decodeWsApiResponse,
+  rateLimitWindow,
+} from './decodeWsApiResponse.js'
 export { BinanceErrorCode, type BinanceErrorContext, mapBinanceError } from './errors.js'
 export {
   type BinanceNotionalFilter,

@@ -9,7 +9,8 @@ import { LoopbackServer, type RequestLogEntry } from '../shared/LoopbackServer.j
 import { BinanceAuth } from './BinanceAuth.js'
 import { BinanceHttp, type BinanceHttpFaults } from './BinanceHttp.js'
 import { BinanceStreams, type StreamRoute } from './BinanceStreams.js'
-import { BinanceUserStreams } from './BinanceUserStreams.js'
+import { BinanceUserStreams, type WsApiFault } from './BinanceUserStreams.js'
+import { wsApiOrderMethods } from './BinanceWsApiOrders.js'
 import { type SimAccount, SimEngine, type SimMarket } from './engine.js'
 import { RequestLimits } from './RequestLimits.js'
 import { binanceRoutes } from './routes/binanceRoutes.js'
@@ -53,6 +54,8 @@ export class BinanceSim {
     slow: new FaultQueue(),
   }
   readonly #malformed = new FaultQueue<{ kind: BinanceSimHostileKind }>()
+  readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed' | 'silent'; afterExecute: boolean }>()
+  readonly #limits: RequestLimits
   #timer: ReturnType<typeof setInterval> | undefined
   #closed = false
   #skewMs = 0
@@ -93,7 +96,23 @@ export class BinanceSim {
       maxConnectionAgeMs: this.#cfg.maxConnectionAgeMs,
       malformed: this.#malformed,
     })
-    this.#user = new BinanceUserStreams({ engine: this.#engine, auth, now })
+    this.#limits = new RequestLimits(this.#cfg.weightLimitPerMinute, () => this.#clock.now())
+    const limits = this.#limits
+    this.#user = new BinanceUserStreams({
+      engine: this.#engine,
+      auth,
+      now,
+      orderMethods: wsApiOrderMethods({
+        engine: this.#engine,
+        auth,
+        now,
+        publishBook: (market, m) => this.#streams.publishBook(market, m, this.now()),
+        countOrder: () => limits.countOrder(),
+        spendWeight: (w) => limits.spend(w),
+      }),
+      rateLimits: (market, method) => limits.wsApiRateLimits(market === 'usdm', method.startsWith('order.')),
+      takeFault: (path) => this.#wsApiFault(path),
+    })
     const http = this.#makeHttp(auth)
     this.#server = new LoopbackServer({
       onRequest: (req, res) => void http.handle(req, res),
@@ -136,7 +155,11 @@ export class BinanceSim {
   get urls(): BinanceSimUrls {
     return {
       spot: { restUrl: this.restUrl, streamUrl: this.wsUrl, wsApiUrl: `${this.wsUrl}/ws-api/v3` },
-      usdm: { restUrl: this.restUrl, streamUrl: `${this.wsUrl}/fstream` },
+      usdm: {
+        restUrl: this.restUrl,
+        streamUrl: `${this.wsUrl}/fstream`,
+        wsApiUrl: `${this.wsUrl}/ws-fapi/v1`,
+      },
     }
   }
   /** The first configured API key. */
@@ -210,8 +233,19 @@ export class BinanceSim {
     await this.#server.close()
   }
 
+  /** A fault for a WebSocket API order request, from the REST 429 / 418 queues or the WebSocket API queue. */
+  #wsApiFault(path: string): WsApiFault | undefined {
+    if (!/ order\./.test(path)) return undefined
+    const f = this.#httpFaults
+    const ban = f.ban.take(path)
+    if (ban !== undefined) return { kind: 'ban', retryAfterSec: ban.retryAfterSec }
+    const rl = f.rateLimit.take(path)
+    if (rl !== undefined) return { kind: 'rateLimit', retryAfterSec: rl.retryAfterSec }
+    return this.#wsApiFaults.take(path)
+  }
+
   #makeHttp(auth: BinanceAuth): BinanceHttp {
-    const limits = new RequestLimits(this.#cfg.weightLimitPerMinute, () => this.#clock.now())
+    const limits = this.#limits
     return new BinanceHttp({
       log: (method, path, status) => this.#server.log(method, path, status),
       isClosed: () => this.#closed,
@@ -251,9 +285,15 @@ export class BinanceSim {
       expireListenKeys: () => this.#user.expireListenKeys(),
       dropUserEvents: (count = 1) => this.#user.dropEvents(count),
       terminateUserStreams: () => this.#user.terminate(),
+      wsApiAnswer: (o) =>
+        this.#wsApiFaults.add(
+          { kind: o.kind, afterExecute: o.afterExecute ?? true },
+          { count: o.count ?? 1, ...(o.method !== undefined ? { path: o.method } : {}) },
+        ),
       reset: () => {
         for (const q of Object.values(f)) q.clear()
         this.#malformed.clear()
+        this.#wsApiFaults.clear()
         this.#streams.reset()
         this.#user.reset()
         this.#skewMs = 0
@@ -295,8 +335,8 @@ export class BinanceSim {
     const url = requestUrl(req)
     const path = url.pathname
     ws.on('error', () => {})
-    if (path === '/ws-api/v3') {
-      this.#user.openWsApi(ws)
+    if (path === '/ws-api/v3' || path === '/ws-fapi/v1') {
+      this.#user.openWsApi(ws, path === '/ws-api/v3' ? 'spot' : 'usdm')
       return
     }
     let rest = path

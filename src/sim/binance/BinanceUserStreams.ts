@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws'
 import { sendFrame } from '../shared/http.js'
 import type { BinanceAuth } from './BinanceAuth.js'
+import type { WsApiOrderMethod } from './BinanceWsApiOrders.js'
 import {
   type SimAccount,
   type SimAlgoOrder,
@@ -20,6 +21,8 @@ import {
 
 interface WsApiConn {
   ws: WebSocket
+  /** `spot` on `/ws-api/v3`, `usdm` on `/ws-fapi/v1`. */
+  market: SimMarket
   subs: Map<number, string>
   nextSubId: number
   logonKey?: string
@@ -28,6 +31,8 @@ interface WsApiConn {
 interface PrivateConn {
   ws: WebSocket
   listenKey: string
+  /** `?listenKey=K&events=A/B`: only these event types are delivered; undefined: every event. */
+  events?: ReadonlySet<string>
 }
 
 /** What {@link BinanceUserStreams} needs of the simulator. */
@@ -36,9 +41,23 @@ export interface BinanceUserStreamsConfig {
   readonly auth: BinanceAuth
   /** Server time including skew. */
   readonly now: () => number
+  /** Order methods served on the WebSocket APIs (`order.place`…), see `wsApiOrderMethods`. */
+  readonly orderMethods?: Readonly<Record<string, WsApiOrderMethod>>
+  /** The `rateLimits` array of an answer to `method` (the REST windows, as WebSocket API answers report them). */
+  readonly rateLimits?: (market: SimMarket, method: string) => unknown[]
+  /** A fault to apply to one WebSocket API request (`/ws-api/v3 order.place`), taken from the REST fault queues. */
+  readonly takeFault?: (path: string) => WsApiFault | undefined
 }
 
+/** A fault on one WebSocket API request. */
+export type WsApiFault =
+  | { readonly kind: 'rateLimit'; readonly retryAfterSec: number }
+  | { readonly kind: 'ban'; readonly retryAfterSec: number }
+  | { readonly kind: 'drop' | 'malformed' | 'silent'; readonly afterExecute: boolean }
+
 type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
+
+const TOO_MANY = 'Too much request weight used; current limit is exceeded.'
 
 /**
  * The user-data side of {@link BinanceSim}: the spot WebSocket API (`/ws-api/v3`: logon and user-data
@@ -89,6 +108,7 @@ export class BinanceUserStreams {
         return {}
       },
       'session.subscriptions': (c) => [...c.subs.keys()].map((subscriptionId) => ({ subscriptionId })),
+      ...config.orderMethods,
     }
   }
 
@@ -97,9 +117,9 @@ export class BinanceUserStreams {
     return { wsApi: this.#wsApiConns.size, private: this.#privateConns.size }
   }
 
-  /** Takes a `/ws-api/v3` socket. */
-  openWsApi(ws: WebSocket): void {
-    const c: WsApiConn = { ws, subs: new Map(), nextSubId: 0 }
+  /** Takes a WebSocket API socket: spot `/ws-api/v3`, or USD-M `/ws-fapi/v1` with `market: 'usdm'`. */
+  openWsApi(ws: WebSocket, market: SimMarket = 'spot'): void {
+    const c: WsApiConn = { ws, market, subs: new Map(), nextSubId: 0 }
     this.#wsApiConns.add(c)
     ws.on('close', () => this.#wsApiConns.delete(c))
     ws.on('message', (data) => this.#onWsApi(c, String(data)))
@@ -114,7 +134,13 @@ export class BinanceUserStreams {
       ws.on('message', () => {})
       return
     }
-    const c: PrivateConn = { ws, listenKey: lk }
+    // Documented forms: `/private/ws/<listenKey>` and `/private/ws?listenKey=<key>&events=<e1>/<e2>`.
+    const events = url.searchParams.get('events')
+    const c: PrivateConn = {
+      ws,
+      listenKey: lk,
+      ...(events !== null ? { events: new Set(events.split(/[/,]/).filter((e) => e !== '')) } : {}),
+    }
     this.#privateConns.add(c)
     ws.on('close', () => this.#privateConns.delete(c))
   }
@@ -199,19 +225,54 @@ export class BinanceUserStreams {
       return
     }
     const id = msg.id ?? null
+    const name = String(msg.method)
+    const rateLimits = () => this.#cfg.rateLimits?.(c.market, name) ?? []
+    const fault = this.#cfg.takeFault?.(`${c.market === 'spot' ? '/ws-api/v3' : '/ws-fapi/v1'} ${name}`)
+    if (fault?.kind === 'rateLimit' || fault?.kind === 'ban') {
+      // WebSocket API 429 / 418 answers carry `retryAfter` (epoch ms) in `error.data`.
+      const retryAfter = this.#cfg.now() + fault.retryAfterSec * 1000
+      const error = { code: -1003, msg: TOO_MANY, data: { serverTime: this.#cfg.now(), retryAfter } }
+      sendFrame(
+        c.ws,
+        JSON.stringify({ id, status: fault.kind === 'ban' ? 418 : 429, error, rateLimits: rateLimits() }),
+      )
+      return
+    }
+    if (fault !== undefined && !fault.afterExecute) {
+      this.#faultAnswer(c, fault.kind, id)
+      return
+    }
     try {
       const method = typeof msg.method === 'string' ? this.#methods[msg.method] : undefined
       if (method === undefined || !Object.hasOwn(this.#methods, msg.method as string))
-        throw new SimApiError(400, -1000, `Unknown method "${String(msg.method)}"`)
+        throw new SimApiError(400, -1000, `Unknown method "${name}"`)
       const result = method(c, msg.params ?? {})
-      sendFrame(c.ws, JSON.stringify({ id, status: 200, result, rateLimits: [] }))
+      if (fault !== undefined) this.#faultAnswer(c, fault.kind, id)
+      else sendFrame(c.ws, JSON.stringify({ id, status: 200, result, rateLimits: rateLimits() }))
     } catch (e) {
       const err =
         e instanceof SimApiError
           ? e
           : new SimApiError(400, -1000, 'An unknown error occurred while processing the request.')
-      sendFrame(c.ws, JSON.stringify({ id, status: err.status, error: { code: err.code, msg: err.msg } }))
+      if (fault !== undefined) this.#faultAnswer(c, fault.kind, id)
+      else
+        sendFrame(
+          c.ws,
+          JSON.stringify({
+            id,
+            status: err.status,
+            error: { code: err.code, msg: err.msg },
+            rateLimits: rateLimits(),
+          }),
+        )
     }
+  }
+
+  /** A lost answer (socket torn down, or never sent) or an unreadable one (valid id, a result no decoder takes). */
+  #faultAnswer(c: WsApiConn, kind: 'drop' | 'malformed' | 'silent', id: unknown): void {
+    if (kind === 'drop') c.ws.terminate()
+    else if (kind === 'silent') return
+    else sendFrame(c.ws, JSON.stringify({ id, status: 200, result: { orderId: 'NaN', status: 42 } }))
   }
 
   #sendSpot(apiKey: string, event: unknown): void {
@@ -223,8 +284,10 @@ export class BinanceUserStreams {
 
   #sendPrivate(apiKey: string, event: unknown): void {
     const text = JSON.stringify(event)
+    const type = (event as { e?: unknown }).e
     for (const c of this.#privateConns) {
       const entry = this.listenKeys.get(c.listenKey)
+      if (c.events !== undefined && !c.events.has(String(type))) continue
       if (entry?.apiKey === apiKey) this.#sendUser(c.ws, text)
     }
   }

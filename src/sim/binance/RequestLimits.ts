@@ -21,10 +21,38 @@ export class RequestLimits {
 
   /** Adds the request's weight to the minute window; true when over the limit. */
   spendWeight(path: string, params: URLSearchParams): boolean {
+    return this.spend(requestWeight(path, params))
+  }
+
+  /** Adds `weight` to the minute window (a WebSocket API request); true when over the limit. */
+  spend(weight: number): boolean {
     const minute = Math.floor(this.#now() / 60_000)
     if (minute !== this.#weight.minute) this.#weight = { minute, used: 0 }
-    this.#weight.used += requestWeight(path, params)
+    this.#weight.used += weight
     return this.#weight.used > this.#limitPerMinute
+  }
+
+  /**
+   * The `rateLimits` array of a WebSocket API answer: the weight window, plus the order windows for an order
+   * request (spot 10 s + 1 day, USD-M 10 s + 1 min), each with its `count`.
+   */
+  wsApiRateLimits(futures: boolean, isOrder: boolean): unknown[] {
+    const weight = { rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1 }
+    const out: unknown[] = [{ ...weight, limit: this.#limitPerMinute, count: this.#weight.used }]
+    if (!isOrder) return out
+    const c = this.#orderCount
+    out.push({
+      rateLimitType: 'ORDERS',
+      interval: 'SECOND',
+      intervalNum: 10,
+      limit: futures ? 300 : 100,
+      count: c.used10s,
+    })
+    if (futures)
+      out.push({ rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200, count: c.used10s })
+    else
+      out.push({ rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200_000, count: c.usedDay })
+    return out
   }
 
   /** Counts one placed order in the 10-second and daily windows. */

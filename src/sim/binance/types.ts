@@ -104,6 +104,19 @@ export interface BinanceSimFaults {
   dropUserEvents(count?: number): void
   /** Terminate every spot user-data subscription (`eventStreamTerminated`). */
   terminateUserStreams(): void
+  /**
+   * Spoil the answer to the next `count` WebSocket API order requests (`order.place`, `order.cancel`…; only
+   * `method` when given): `drop` tears the socket down, `silent` never answers (the socket stays open),
+   * `malformed` answers a result no decoder accepts. With
+   * `afterExecute` (default true) the request is executed first, so its outcome is hidden. (`rateLimit` and `ban`
+   * apply to WebSocket API order requests too, answered as 429 / 418 with `error.data.retryAfter`.)
+   */
+  wsApiAnswer(opts: {
+    kind: 'drop' | 'malformed' | 'silent'
+    afterExecute?: boolean
+    method?: string
+    count?: number
+  }): void
   /** Clears every pending fault. */
   reset(): void
 }
@@ -127,5 +140,5 @@ export interface BinanceSimLedger {
 /** Base URLs of a running simulator, shaped like the adapter's URL options. */
 export interface BinanceSimUrls {
   readonly spot: { readonly restUrl: string; readonly streamUrl: string; readonly wsApiUrl: string }
-  readonly usdm: { readonly restUrl: string; readonly streamUrl: string }
+  readonly usdm: { readonly restUrl: string; readonly streamUrl: string; readonly wsApiUrl: string }
 }

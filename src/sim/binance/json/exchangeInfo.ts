@@ -140,8 +140,16 @@ export function exchangeInfoJson(
       intervalNum: 1,
       limit: weightLimitPerMinute,
     },
-    { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
-    { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200000 },
+    // USD-M publishes 300 orders per 10 s and 1200 per minute; spot 100 per 10 s and 200 000 per day.
+    ...(market === 'spot'
+      ? [
+          { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
+          { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200000 },
+        ]
+      : [
+          { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 300 },
+          { rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200 },
+        ]),
   ]
   return {
     timezone: 'UTC',

@@ -16,9 +16,11 @@ describe('binanceRoutes', () => {
       'GET /positionRisk',
       'PUT /listenKey',
       'POST /algoOrder',
+      'POST /order/cancelReplace',
+      'PUT /order',
     ])
       expect(keys).toContain(k)
     expect(keys).toContain('GET /positionSide/dual')
-    expect(keys).toHaveLength(31)
+    expect(keys).toHaveLength(33)
   })
 })

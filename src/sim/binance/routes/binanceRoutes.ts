@@ -1,6 +1,7 @@
 import { RouteTable } from '../../shared/RouteTable.js'
 import { accountRoutes } from './account.js'
 import { algoOrderRoutes } from './algoOrders.js'
+import { amendOrderRoutes } from './amendOrders.js'
 import type { BinanceRoute } from './BinanceRoute.js'
 import { marketDataRoutes } from './marketData.js'
 import { orderRoutes } from './orders.js'
@@ -23,5 +24,6 @@ export function binanceRoutes(): RouteTable<BinanceRoute> {
     ...accountRoutes,
     ...userDataRoutes,
     ...algoOrderRoutes,
+    ...amendOrderRoutes,
   ])
 }

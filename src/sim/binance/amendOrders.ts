@@ -1,0 +1,181 @@
+import { Decimal } from '../../decimal/index.js'
+import {
+  isOpen,
+  type SimAccount,
+  SimApiError,
+  type SimEngine,
+  type SimMarket,
+  type SimOrder,
+} from './engine.js'
+import { futuresOrderJson, spotOrderJson } from './json/orders.js'
+import type { SimSymbolMarket } from './market.js'
+import { missingParam, orderParams } from './orderParams.js'
+
+/** What placing and amending orders needs of the simulator (REST routes and the WebSocket APIs alike). */
+export interface SimOrderDesk {
+  readonly engine: SimEngine
+  /** Server time including skew. */
+  now(): number
+  /** Publishes a symbol's book changes after a match. */
+  publishBook(market: SimMarket, m: SimSymbolMarket): void
+  /** Counts a placed order in the order-rate windows. */
+  countOrder(): void
+}
+
+/**
+ * Places an order from request parameters and answers in the market's layout (spot `FULL` unless
+ * `newOrderRespType=RESULT`, USD-M the futures order).
+ *
+ * @example
+ * ```ts
+ * const json = placeFromParams(desk, 'spot', account, market, new URLSearchParams({ symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01' }))
+ * ```
+ */
+export function placeFromParams(
+  d: SimOrderDesk,
+  market: SimMarket,
+  acc: SimAccount,
+  m: SimSymbolMarket,
+  p: URLSearchParams,
+): unknown {
+  d.countOrder()
+  const { order, fills } = d.engine.placeOrder(market, acc, orderParams(market, m, p), d.now())
+  d.publishBook(market, m)
+  return market === 'spot'
+    ? spotOrderJson(order, m, p.get('newOrderRespType') === 'RESULT' ? 'RESULT' : 'FULL', fills)
+    : futuresOrderJson(order, m)
+}
+
+/**
+ * Spot cancel-replace (`order.cancelReplace`, `POST /api/v3/order/cancelReplace`): cancels
+ * `cancelOrigClientOrderId` / `cancelOrderId`, then places the new order; `-2021` when a leg fails
+ * (`STOP_ON_FAILURE`: nothing is placed after a failed cancel).
+ *
+ * @example
+ * ```ts
+ * const json = cancelReplaceFromParams(desk, account, market, params) // { cancelResult, newOrderResult, ... }
+ * ```
+ */
+export function cancelReplaceFromParams(
+  d: SimOrderDesk,
+  acc: SimAccount,
+  m: SimSymbolMarket,
+  p: URLSearchParams,
+): unknown {
+  const mode = p.get('cancelReplaceMode')
+  if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw missingParam('cancelReplaceMode')
+  let cancelled: SimOrder
+  try {
+    const { orderId, cid } = orderTarget(p, 'cancelOrderId', 'cancelOrigClientOrderId')
+    cancelled = d.engine.cancelOrder('spot', acc, m.spec.symbol, orderId, cid, d.now())
+  } catch (e) {
+    if (e instanceof SimApiError && e.code === -2011)
+      throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
+    throw e
+  }
+  let placed: unknown
+  try {
+    placed = placeFromParams(d, 'spot', acc, m, p)
+  } catch (e) {
+    if (e instanceof SimApiError) throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
+    throw e
+  }
+  return {
+    cancelResult: 'SUCCESS',
+    newOrderResult: 'SUCCESS',
+    cancelResponse: {
+      ...spotOrderJson(cancelled, m, 'RESULT', []),
+      origClientOrderId: cancelled.clientOrderId,
+    },
+    newOrderResponse: placed,
+  }
+}
+
+/**
+ * USD-M modify (`order.modify`, `PUT /fapi/v1/order`): amends an open LIMIT order's price and quantity in place
+ * (same ids, `AMENDMENT` update); `-2013` for an unknown or closed order.
+ *
+ * @example
+ * ```ts
+ * const json = modifyFromParams(desk, account, market, params) // the futures order after the amendment
+ * ```
+ */
+export function modifyFromParams(
+  d: SimOrderDesk,
+  acc: SimAccount,
+  m: SimSymbolMarket,
+  p: URLSearchParams,
+): unknown {
+  const { orderId, cid } = orderTarget(p, 'orderId', 'origClientOrderId')
+  const o = d.engine.findOrder('usdm', acc.apiKey, m.spec.symbol, orderId, cid)
+  if (o === undefined || !isOpen(o)) throw new SimApiError(400, -2013, 'Order does not exist.')
+  return futuresOrderJson(modify(d.engine, o, m, p, d.now()), m)
+}
+
+/** The order an `orderId` / client-id parameter pair names; `-1102` when neither was sent. */
+export function orderTarget(
+  p: URLSearchParams,
+  idKey: string,
+  cidKey: string,
+): { orderId: number | undefined; cid: string | undefined } {
+  const orderId = p.has(idKey) ? Number(p.get(idKey)) : undefined
+  const cid = p.get(cidKey) ?? undefined
+  if (orderId === undefined && cid === undefined)
+    throw new SimApiError(
+      400,
+      -1102,
+      `Param '${cidKey}' or '${idKey}' must be sent, but both were empty/null!`,
+    )
+  return { orderId, cid }
+}
+
+/** Amends a resting USD-M LIMIT order in place (same ids), as `order.modify` / `PUT /fapi/v1/order` do. */
+function modify(
+  engine: SimEngine,
+  o: SimOrder,
+  m: SimSymbolMarket,
+  p: URLSearchParams,
+  now: number,
+): SimOrder {
+  if (o.type !== 'LIMIT') throw new SimApiError(400, -1116, 'Invalid orderType.')
+  const side = p.get('side')
+  if (side !== o.side) throw new SimApiError(400, -1117, 'Invalid side.')
+  const qtyText = p.get('quantity')
+  const priceText = p.get('price')
+  if (qtyText === null) throw missingParam('quantity')
+  if (priceText === null) throw missingParam('price')
+  // Re-validates price and quantity against the filters as a new order would (-1013, -1111, -4164…).
+  const checked = orderParams(
+    'usdm',
+    m,
+    new URLSearchParams({
+      symbol: o.symbol,
+      side,
+      type: 'LIMIT',
+      timeInForce: o.timeInForce,
+      quantity: qtyText,
+      price: priceText,
+      newClientOrderId: o.clientOrderId,
+    }),
+  )
+  const qty = checked.quantity as Decimal
+  const price = checked.price as Decimal
+  if (qty.eq(o.origQty) && price.eq(o.price ?? new Decimal(0)))
+    throw new SimApiError(400, -5027, 'No need to modify the order.')
+  const i = engine.orders.indexOf(o)
+  if (qty.lte(o.executedQty)) {
+    // Binance cancels an order amended to at most its filled quantity.
+    return engine.cancelOrder(
+      'usdm',
+      engine.accounts.get(o.account) as SimAccount,
+      o.symbol,
+      o.orderId,
+      undefined,
+      now,
+    )
+  }
+  const next: SimOrder = { ...o, price, origQty: qty, updateTime: now }
+  engine.orders[i] = next
+  engine.sink.orderUpdate(next, 'AMENDMENT', undefined, now)
+  return next
+}

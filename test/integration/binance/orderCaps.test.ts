@@ -1,0 +1,86 @@
+/**
+ * MAX_NUM_ORDERS / MAX_NUM_ALGO_ORDERS are enforced before sending. The sim publishes Binance's documented caps
+ * (200 / 5 spot, 200 / 10 USD-M); a `fetch` wrapper lowers them in the exchangeInfo answer so a test can reach them.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
+import { isTradekitError } from '../../../src/index.js'
+import { BinanceSim } from '../../../src/sim/index.js'
+import { Decimal, req } from './helpers.js'
+
+/** A fetch that rewrites every MAX_NUM_* filter of exchangeInfo to `cap`. */
+function cappedFetch(cap: number): typeof fetch {
+  return async (input, init) => {
+    const res = await fetch(input, init)
+    if (!String(input).includes('/exchangeInfo')) return res
+    const info = (await res.json()) as { symbols: Array<{ filters: Array<Record<string, unknown>> }> }
+    for (const s of info.symbols) {
+      for (const f of s.filters) {
+        const key =
+          f.filterType === 'MAX_NUM_ORDERS'
+            ? 'maxNumOrders'
+            : f.filterType === 'MAX_NUM_ALGO_ORDERS'
+              ? 'maxNumAlgoOrders'
+              : undefined
+        if (key !== undefined) f['limit' in f ? 'limit' : key] = cap
+      }
+    }
+    return new Response(JSON.stringify(info), { status: res.status, headers: res.headers })
+  }
+}
+
+describe('open-order caps before sending', () => {
+  let sim: BinanceSim
+  beforeEach(async () => {
+    sim = await BinanceSim.start({ tickMs: 0, symbols: ['BTCUSDT'] })
+  })
+  afterEach(async () => {
+    await sim.close()
+  })
+
+  it('spot: the order past MAX_NUM_ORDERS is refused unsent; a cancel frees the slot', async () => {
+    const spot = new BinanceSpot({
+      ...sim.urls.spot,
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      fetch: cappedFetch(2),
+    })
+    try {
+      const price = new Decimal(sim.midPrice('spot', 'BTCUSDT')).times('0.9').toDecimalPlaces(1)
+      const limit = () => req({ type: 'LIMIT', price, timeInForce: 'GTC' })
+      const a = limit()
+      await spot.placeOrder(a)
+      await spot.placeOrder(limit())
+      const e = await spot.placeOrder(limit()).catch((x: unknown) => x)
+      expect(isTradekitError(e, 'VALIDATION_FAILED')).toBe(true)
+      if (isTradekitError(e, 'VALIDATION_FAILED')) expect(e.details.filter).toBe('MAX_NUM_ORDERS')
+      expect(sim.ledger.openOrders('spot')).toHaveLength(2)
+      await spot.cancelOrder('BTCUSDT', a.clientOrderId)
+      await spot.placeOrder(limit())
+      expect(sim.ledger.openOrders('spot')).toHaveLength(2)
+    } finally {
+      await spot.close()
+    }
+  })
+
+  it('USD-M: MAX_NUM_ALGO_ORDERS caps conditional orders', async () => {
+    const usdm = new BinanceUsdm({
+      ...sim.urls.usdm,
+      apiKey: sim.apiKey,
+      apiSecret: sim.apiSecret,
+      fetch: cappedFetch(1),
+    })
+    try {
+      const trigger = new Decimal(sim.midPrice('usdm', 'BTCUSDT')).times('0.8').toDecimalPlaces(1)
+      const stop = () =>
+        req({ venue: 'binance-usdm', side: 'SELL', type: 'STOP_MARKET', triggerPrice: trigger })
+      await usdm.placeOrder(stop())
+      const e = await usdm.placeOrder(stop()).catch((x: unknown) => x)
+      expect(isTradekitError(e, 'VALIDATION_FAILED')).toBe(true)
+      if (isTradekitError(e, 'VALIDATION_FAILED')) expect(e.details.filter).toBe('MAX_NUM_ALGO_ORDERS')
+      expect(sim.ledger.algoOrders).toHaveLength(1)
+    } finally {
+      await usdm.close()
+    }
+  })
+})
