@@ -174,6 +174,7 @@ export class BinanceSim {
         for (const m of this.#engine.markets[market].values()) this.#streams.publishBook(market, m, now)
       }
       this.#streams.publishKlinesAndMarks(now)
+      this.#streams.publishTickers(now)
       this.#streams.ageConnections()
     }
   }

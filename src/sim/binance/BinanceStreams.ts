@@ -5,6 +5,7 @@ import { sendFrame } from '../shared/http.js'
 import type { SimEngine, SimMarket } from './engine.js'
 import { premiumJson } from './json/account.js'
 import { aggTradeJson, depthJson, hostile, klineJson, partialDepthJson, tradeJson } from './json/streams.js'
+import { miniTickerJson, tickerStreamJson } from './json/ticker.js'
 import { SIM_INTERVALS, type SimSymbolMarket } from './market.js'
 import type { BinanceSimHostileKind } from './types.js'
 
@@ -46,7 +47,7 @@ export function usdmRouteOf(stream: string): 'public' | 'market' {
 
 /**
  * The market streams of {@link BinanceSim}: raw (`/ws/...`) and combined (`/stream?streams=`) connections, live
- * SUBSCRIBE/UNSUBSCRIBE, and publication of depth, book ticker, trades, klines and mark prices, with the stream
+ * SUBSCRIBE/UNSUBSCRIBE, and publication of depth, book ticker, trades, klines, 24 h tickers and mark prices, with the stream
  * faults (stall, depth gaps, hostile payloads, server shutdown, 24 h connection age).
  *
  * @example
@@ -290,6 +291,25 @@ export class BinanceStreams {
           this.#publish('usdm', `${lower}@markPrice@1s`, mark)
         }
       }
+    }
+  }
+
+  /**
+   * Publishes the rolling 24 h tickers: `<symbol>@ticker`, `<symbol>@miniTicker` and the all-market arrays
+   * `!ticker@arr` / `!miniTicker@arr` (payload built only when someone listens).
+   * Spot: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams#all-market-mini-tickers-stream
+   * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/All-Market-Tickers-Streams
+   */
+  publishTickers(now: number): void {
+    for (const market of ['spot', 'usdm'] as const) {
+      const list = [...this.#cfg.engine.markets[market].values()]
+      for (const m of list) {
+        const lower = m.spec.symbol.toLowerCase()
+        this.#publish(market, `${lower}@ticker`, () => tickerStreamJson(market, m, now))
+        this.#publish(market, `${lower}@miniTicker`, () => miniTickerJson(m, now))
+      }
+      this.#publish(market, '!ticker@arr', () => list.map((m) => tickerStreamJson(market, m, now)))
+      this.#publish(market, '!miniTicker@arr', () => list.map((m) => miniTickerJson(m, now)))
     }
   }
 
