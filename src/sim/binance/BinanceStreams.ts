@@ -179,6 +179,10 @@ export class BinanceStreams {
   #delivers(c: StreamConn, market: SimMarket, stream: string): boolean {
     if (c.market !== market || !c.streams.has(stream)) return false
     if (market === 'spot') return true
+    // USD-M's raw `<symbol>@trade` is not in Binance's stream docs: it was observed on /public (ccxt routes it
+    // there, https://github.com/BYTEX-TRADE/bytex/issues/7), while ccxt's routing PR
+    // (https://github.com/ccxt/ccxt/pull/28091) and tradekit's adapter put it on /market. Served on both.
+    if (/^[a-z0-9]+@trade$/.test(stream) && c.route !== 'legacy') return true
     const route = usdmRouteOf(stream)
     // A connection without a routed path only receives /public data; a stream on the wrong route is silent.
     return c.route === 'legacy' ? route === 'public' : c.route === route
