@@ -300,7 +300,7 @@ export class BinanceStreams {
 
   /**
    * Publishes the rolling 24 h tickers: `<symbol>@ticker`, `<symbol>@miniTicker` and the all-market arrays
-   * `!ticker@arr` / `!miniTicker@arr` (payload built only when someone listens).
+   * `!miniTicker@arr` and (USD-M) `!ticker@arr` (payload built only when someone listens).
    * Spot: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams#all-market-mini-tickers-stream
    * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/All-Market-Tickers-Streams
    */
@@ -312,7 +312,9 @@ export class BinanceStreams {
         this.#publish(market, `${lower}@ticker`, () => tickerStreamJson(market, m, now))
         this.#publish(market, `${lower}@miniTicker`, () => miniTickerJson(m, now))
       }
-      this.#publish(market, '!ticker@arr', () => list.map((m) => tickerStreamJson(market, m, now)))
+      // Spot retired `!ticker@arr` (its official connector has no all-tickers stream); USD-M still serves it.
+      if (market === 'usdm')
+        this.#publish(market, '!ticker@arr', () => list.map((m) => tickerStreamJson(market, m, now)))
       this.#publish(market, '!miniTicker@arr', () => list.map((m) => miniTickerJson(m, now)))
     }
   }

@@ -28,6 +28,8 @@ interface WsApiConn {
 interface PrivateConn {
   ws: WebSocket
   listenKey: string
+  /** Opened as a combined stream (`/private/stream`): events come wrapped as `{ stream, data }`. */
+  combined: boolean
 }
 
 /** What {@link BinanceUserStreams} needs of the simulator. */
@@ -107,16 +109,40 @@ export class BinanceUserStreams {
 
   /** Takes a USD-M private socket; `rest` is its path after `/fstream/private`. */
   openPrivate(ws: WebSocket, rest: string, url: URL): void {
-    const lk = url.searchParams.get('listenKey') ?? rest.replace(/^\/ws\/?/, '')
-    const entry = this.listenKeys.get(lk)
-    if (entry === undefined) {
+    // `/private/ws/<key>`, `/private/ws?listenKey=<key>`, or the combined `/private/stream?streams=<key>`, where
+    // Binance's own connector opens `/private/stream` and SUBSCRIBEs the key as a stream name.
+    const combined = rest === '/stream'
+    const named = combined ? url.searchParams.get('streams')?.split('/')[0] : rest.replace(/^\/ws\/?/, '')
+    const lk = url.searchParams.get('listenKey') ?? named ?? ''
+    if (!this.listenKeys.has(lk) && !combined) {
       // Binance accepts the socket but never delivers for an unknown key.
       ws.on('message', () => {})
       return
     }
-    const c: PrivateConn = { ws, listenKey: lk }
+    const c: PrivateConn = { ws, listenKey: lk, combined }
     this.#privateConns.add(c)
     ws.on('close', () => this.#privateConns.delete(c))
+    if (combined) ws.on('message', (data) => this.#onPrivateMessage(c, String(data)))
+  }
+
+  /** SUBSCRIBE on a combined private stream: a known listen key becomes the connection's key. */
+  #onPrivateMessage(c: PrivateConn, text: string): void {
+    let msg: { method?: unknown; params?: unknown; id?: unknown }
+    try {
+      msg = JSON.parse(text)
+    } catch {
+      return
+    }
+    const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null
+    const params = Array.isArray(msg.params)
+      ? msg.params.filter((x): x is string => typeof x === 'string')
+      : []
+    if (msg.method === 'SUBSCRIBE') {
+      const key = params.find((k) => this.listenKeys.has(k))
+      if (key !== undefined) c.listenKey = key
+    }
+    const result = msg.method === 'LIST_SUBSCRIPTIONS' ? (c.listenKey === '' ? [] : [c.listenKey]) : null
+    sendFrame(c.ws, JSON.stringify({ result, id }))
   }
 
   /** Loses the next `count` user-data events. */
@@ -225,7 +251,8 @@ export class BinanceUserStreams {
     const text = JSON.stringify(event)
     for (const c of this.#privateConns) {
       const entry = this.listenKeys.get(c.listenKey)
-      if (entry?.apiKey === apiKey) this.#sendUser(c.ws, text)
+      if (entry?.apiKey !== apiKey) continue
+      this.#sendUser(c.ws, c.combined ? `{"stream":${JSON.stringify(c.listenKey)},"data":${text}}` : text)
     }
   }
 

@@ -196,7 +196,7 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     expect((await call('GET', '/fapi/v1/account')).status).toBe(404)
   })
 
-  it('streams @ticker, @miniTicker and the all-market arrays on spot and USD-M', async () => {
+  it('streams @ticker, @miniTicker and the all-market arrays (spot: mini only) on spot and USD-M', async () => {
     const open = (url: string) =>
       new Promise<{ ws: WebSocket; frames: Json[] }>((resolve, reject) => {
         const ws = new WebSocket(url)
@@ -205,13 +205,13 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
         ws.on('open', () => resolve({ ws, frames }))
         ws.on('error', reject)
       })
-    const spot = await open(
-      `${sim.wsUrl}/stream?streams=btcusdt@ticker/btcusdt@miniTicker/!miniTicker@arr/!ticker@arr`,
+    const spot = await open(`${sim.wsUrl}/stream?streams=btcusdt@ticker/btcusdt@miniTicker/!miniTicker@arr`)
+    const fut = await open(
+      `${sim.wsUrl}/fstream/market/stream?streams=ethusdt@ticker/ethusdt@miniTicker/!ticker@arr`,
     )
-    const fut = await open(`${sim.wsUrl}/fstream/market/stream?streams=ethusdt@ticker/ethusdt@miniTicker`)
     sim.step(2)
     const until = Date.now() + 2000
-    while ((spot.frames.length < 8 || fut.frames.length < 4) && Date.now() < until)
+    while ((spot.frames.length < 6 || fut.frames.length < 6) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 10))
     const byStream = (fs: Json[], s: string) => fs.find((f) => f.stream === s)?.data as Json | Json[]
     expect(byStream(spot.frames, 'btcusdt@ticker')).toMatchObject({
@@ -225,12 +225,40 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
       'BTCUSDT',
       'ETHUSDT',
     ])
-    expect(byStream(spot.frames, '!ticker@arr')).toHaveLength(2)
     const ft = byStream(fut.frames, 'ethusdt@ticker') as Json
     expect(ft).toMatchObject({ e: '24hrTicker', s: 'ETHUSDT', c: expect.any(String), n: expect.any(Number) })
     expect(ft).not.toHaveProperty('b')
     expect(byStream(fut.frames, 'ethusdt@miniTicker')).toMatchObject({ e: '24hrMiniTicker' })
+    expect(byStream(fut.frames, '!ticker@arr')).toHaveLength(2)
     spot.ws.close()
     fut.ws.close()
+  })
+
+  it('delivers USD-M user data on the combined private stream after SUBSCRIBE <listenKey> (the official connector)', async () => {
+    const r = await fetch(`${sim.restUrl}/fapi/v1/listenKey`, {
+      method: 'POST',
+      headers: { 'X-MBX-APIKEY': sim.apiKey },
+    })
+    const { listenKey } = (await r.json()) as { listenKey: string }
+    const ws = new WebSocket(`${sim.wsUrl}/fstream/private/stream?streams=`)
+    const frames: Json[] = []
+    ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Json))
+    await new Promise((resolve) => ws.on('open', resolve))
+    ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: [listenKey], id: 7 }))
+    const until = Date.now() + 2000
+    while (frames.length === 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 5))
+    expect(frames[0]).toEqual({ result: null, id: 7 })
+    await trade('/fapi/v1/order', { side: 'SELL', type: 'MARKET', quantity: '0.01', reduceOnly: 'true' })
+    while (
+      !frames.some((f) => (f.data as Json | undefined)?.e === 'ORDER_TRADE_UPDATE') &&
+      Date.now() < until + 2000
+    )
+      await new Promise((res) => setTimeout(res, 5))
+    const ev = frames.find((f) => (f.data as Json | undefined)?.e === 'ORDER_TRADE_UPDATE')
+    expect(ev).toMatchObject({
+      stream: listenKey,
+      data: { e: 'ORDER_TRADE_UPDATE', o: { s: 'BTCUSDT', S: 'SELL' } },
+    })
+    ws.close()
   })
 })
