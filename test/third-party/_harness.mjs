@@ -8,7 +8,14 @@ register()
 /** Starts a BinanceSim with two symbols and a moving market. */
 export async function startBinanceSim() {
   const { BinanceSim } = await import('../../src/sim/index.ts')
-  return BinanceSim.start({ seed: 17, symbols: ['BTCUSDT', 'ETHUSDT'], tickMs: 20, weightLimitPerMinute: 1_000_000 })
+  const sim = await BinanceSim.start({
+    seed: 17,
+    symbols: ['BTCUSDT', 'ETHUSDT'],
+    tickMs: 20,
+    weightLimitPerMinute: 1_000_000,
+  })
+  sim.step(50) // trades, candles and a 24 h window before the first call
+  return sim
 }
 
 /** Counts one client's calls; `call` runs one, checks its result, and records (never throws) a failure. */
@@ -34,11 +41,17 @@ export class Calls {
     }
   }
 
-  /** Prints the tally (last line machine-readable) and sets the exit code. */
-  report() {
+  /**
+   * Prints the tally (`third-party <client>: N calls, M failed`), closes the clients and the sim (each given 5 s:
+   * a client that keeps a socket or agent alive must not hang the suite) and exits, non-zero on any failure.
+   */
+  async finish(...closers) {
     for (const f of this.#failures) console.error(`  FAILED ${f}`)
     console.log(`third-party ${this.#client}: ${this.#count} calls, ${this.#failures.length} failed`)
-    if (this.#failures.length > 0 || this.#count === 0) process.exitCode = 1
+    const bad = this.#failures.length > 0 || this.#count === 0 || process.exitCode === 1
+    for (const close of closers)
+      await withTimeout(Promise.resolve().then(close), 5_000, 'close').catch(() => {})
+    process.exit(bad ? 1 : 0)
   }
 }
 
