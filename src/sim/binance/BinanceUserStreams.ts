@@ -94,6 +94,11 @@ export class BinanceUserStreams {
     }
   }
 
+  /** The WebSocket API methods served on `/ws-api/v3` (read by the coverage table, docs/sim-coverage.md). */
+  get methodNames(): string[] {
+    return Object.keys(this.#methods)
+  }
+
   /** Open WebSocket API and USD-M private connections. */
   get counts(): { wsApi: number; private: number } {
     return { wsApi: this.#wsApiConns.size, private: this.#privateConns.size }
