@@ -60,6 +60,21 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     expect(Number(spot.volume)).toBeGreaterThan(0)
     const all = (await get('/api/v3/ticker/24hr')) as Json[]
     expect(all.map((t) => t.symbol)).toEqual(['BTCUSDT', 'ETHUSDT'])
+    const some = (await get('/api/v3/ticker/24hr', { symbols: '["ETHUSDT"]', type: 'MINI' })) as Json[]
+    expect(Object.keys(some[0] as Json).sort()).toEqual(
+      ['symbol', 'openPrice', 'highPrice', 'lowPrice', 'lastPrice', 'volume', 'quoteVolume']
+        .concat(['openTime', 'closeTime', 'firstId', 'lastId', 'count'])
+        .sort(),
+    )
+    expect(
+      (await call('GET', '/api/v3/ticker/price', { symbols: '["BTCUSDT","NOPE"]' }, false)).body,
+    ).toEqual({
+      code: -1121,
+      msg: 'Invalid symbol.',
+    })
+    expect((await call('GET', '/api/v3/ticker/24hr', { symbols: 'BTCUSDT' }, false)).body).toMatchObject({
+      code: -1100,
+    })
     const fut = (await get('/fapi/v1/ticker/24hr', { symbol: 'ETHUSDT' })) as Json
     expect(fut).toMatchObject({
       symbol: 'ETHUSDT',

@@ -6,8 +6,26 @@ import type { SimSymbolMarket } from '../market.js'
 import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
 import { FAPI1, SPOT_FAPI1 } from './prefixes.js'
 
-/** The symbol's market when `symbol` is given, else every market of the request's market. */
+/**
+ * The symbol's market when `symbol` is given; on spot, the markets of `symbols` (a JSON array, as
+ * `symbols=["BTCUSDT","ETHUSDT"]`); else every market of the request's market.
+ * https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#24hr-ticker-price-change-statistics
+ */
 function symbolsOf(v: BinanceVenue, r: BinanceRequest, market = r.market): SimSymbolMarket[] {
+  const list = r.params.get('symbols')
+  if (list !== null && market === 'spot') {
+    if (r.params.has('symbol'))
+      throw new SimApiError(400, -1128, 'Combination of optional parameters invalid.')
+    let names: unknown
+    try {
+      names = JSON.parse(list)
+    } catch {
+      names = undefined
+    }
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
+      throw new SimApiError(400, -1100, "Illegal characters found in parameter 'symbols'.")
+    return names.map((n: string) => v.engine.market(market, n))
+  }
   return r.params.has('symbol') ? [r.symbol()] : [...v.engine.markets[market].values()]
 }
 
@@ -83,9 +101,29 @@ function bookTicker(v: BinanceVenue, r: BinanceRequest): unknown {
   return r.params.has('symbol') ? out[0] : out
 }
 
-/** Single symbol: one object; no symbol: every symbol of the market. */
+/** The fields of a spot `type=MINI` 24 h ticker. */
+const MINI_FIELDS = [
+  'symbol',
+  'openPrice',
+  'highPrice',
+  'lowPrice',
+  'lastPrice',
+  'volume',
+  'quoteVolume',
+  'openTime',
+  'closeTime',
+  'firstId',
+  'lastId',
+  'count',
+] as const
+
+/** Single symbol: one object; `symbols` or none: a list. Spot `type=MINI` drops the price-change and book fields. */
 function ticker24hr(v: BinanceVenue, r: BinanceRequest): unknown {
-  const out = symbolsOf(v, r).map((m) => ticker24hrJson(r.market, m, v.now()))
+  const mini = r.market === 'spot' && r.params.get('type') === 'MINI'
+  const out = symbolsOf(v, r).map((m) => {
+    const t = ticker24hrJson(r.market, m, v.now())
+    return mini ? Object.fromEntries(MINI_FIELDS.map((k) => [k, t[k]])) : t
+  })
   return r.params.has('symbol') ? out[0] : out
 }
 
