@@ -55,6 +55,16 @@ export class Calls {
   }
 }
 
+/** Resolves with the error `promise` rejects with; rejects when it resolves (a refusal was expected). */
+export function refusal(promise) {
+  return promise.then(
+    (x) => {
+      throw new Error(`expected a refusal, got ${JSON.stringify(x)?.slice(0, 200)}`)
+    },
+    (e) => e,
+  )
+}
+
 function withTimeout(promise, ms, name) {
   let timer
   const timeout = new Promise((_, reject) => {

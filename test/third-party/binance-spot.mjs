@@ -1,7 +1,7 @@
 // Binance's official spot connector `@binance/spot` (REST + WebSocket streams) against BinanceSim, configured
 // only by base URLs. Its WebSocket API order calls are not run yet (see docs/sim.md, "What is left").
 import { Spot } from '@binance/spot'
-import { assert, Calls, startBinanceSim } from './_harness.mjs'
+import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 
 const sim = await startBinanceSim()
 const calls = new Calls('@binance/spot')
@@ -122,6 +122,14 @@ try {
     'deleteOpenOrders',
     () => api.deleteOpenOrders({ symbol: S }),
     (d) => assert.equal(d.length, 1),
+  )
+  await calls.call(
+    'unknown order → BadRequestError (-2013)',
+    () => refusal(api.getOrder({ symbol: S, orderId: 987654321 })),
+    (e) => {
+      assert.equal(e.name, 'BadRequestError', String(e))
+      assert.match(e.message, /Order does not exist/)
+    },
   )
   await rest(
     'allOrders',

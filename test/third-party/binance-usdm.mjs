@@ -2,7 +2,7 @@
 // including the user data stream) against BinanceSim, configured only by base URLs. Its WebSocket API order calls
 // are not run yet (see docs/sim.md, "What is left").
 import { DerivativesTradingUsdsFutures } from '@binance/derivatives-trading-usds-futures'
-import { assert, Calls, startBinanceSim } from './_harness.mjs'
+import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 
 const sim = await startBinanceSim()
 const calls = new Calls('@binance/derivatives-trading-usds-futures')
@@ -217,6 +217,14 @@ try {
     'cancelAllOpenOrders',
     () => api.cancelAllOpenOrders({ symbol: S }),
     (d) => assert.equal(d.code, 200),
+  )
+  await calls.call(
+    'unknown order → BadRequestError (-2013)',
+    () => refusal(api.queryOrder({ symbol: S, orderId: 987654321 })),
+    (e) => {
+      assert.equal(e.name, 'BadRequestError', String(e))
+      assert.match(e.message, /Order does not exist/)
+    },
   )
   await rest(
     'allOrders',

@@ -1,7 +1,7 @@
 // ccxt `binance` (spot, REST + ccxt pro WebSocket) against BinanceSim, configured only by URLs and options.
 // Recipe: docs/sim.md ("ccxt").
 import ccxt from 'ccxt'
-import { assert, Calls, startBinanceSim } from './_harness.mjs'
+import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 
 const sim = await startBinanceSim()
 const calls = new Calls('ccxt.binance')
@@ -148,6 +148,17 @@ try {
     'fetchMyTrades',
     () => ex.fetchMyTrades(SYM),
     (ts) => assert.ok(ts.length > 0),
+  )
+  // Refusals carry Binance's codes, which ccxt maps to its typed errors.
+  await calls.call(
+    'fetchOrder unknown id → OrderNotFound (-2013)',
+    () => refusal(ex.fetchOrder('987654321', SYM)),
+    (e) => assert.ok(e instanceof ccxt.OrderNotFound, String(e)),
+  )
+  await calls.call(
+    'createOrder too large → InsufficientFunds (-2010)',
+    () => refusal(ex.createOrder(SYM, 'market', 'buy', 1000)),
+    (e) => assert.ok(e instanceof ccxt.InsufficientFunds, String(e)),
   )
   await ex.createOrder(SYM, 'limit', 'buy', 0.01, low)
   await calls.call(

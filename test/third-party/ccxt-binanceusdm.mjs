@@ -1,7 +1,7 @@
 // ccxt `binanceusdm` (USD-M futures, REST + ccxt pro WebSocket) against BinanceSim, configured only by URLs and
 // options. Recipe: docs/sim.md ("ccxt").
 import ccxt from 'ccxt'
-import { assert, Calls, startBinanceSim } from './_harness.mjs'
+import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 
 const sim = await startBinanceSim()
 const calls = new Calls('ccxt.binanceusdm')
@@ -164,6 +164,21 @@ try {
     'fetchMyTrades',
     () => ex.fetchMyTrades(SYM),
     (ts) => assert.ok(ts.length > 0),
+  )
+  await calls.call(
+    'fetchOrder unknown id → OrderNotFound (-2013)',
+    () => refusal(ex.fetchOrder('987654321', SYM)),
+    (e) => assert.ok(e instanceof ccxt.OrderNotFound, String(e)),
+  )
+  // ccxt picks its per-market error table by hostname (fapi.binance.com); on a loopback URL only its generic table
+  // applies, where -2019 is not listed: the refusal arrives as a plain ExchangeError carrying the code.
+  await calls.call(
+    'createOrder too large → ExchangeError -2019',
+    () => refusal(ex.createOrder(SYM, 'market', 'buy', 500)),
+    (e) => {
+      assert.ok(e instanceof ccxt.ExchangeError, String(e))
+      assert.match(e.message, /"code":-2019/)
+    },
   )
   await ex.createOrder(SYM, 'limit', 'buy', 0.01, low)
   await calls.call(
