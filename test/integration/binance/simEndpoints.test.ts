@@ -225,7 +225,7 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
       `${sim.wsUrl}/fstream/market/stream?streams=ethusdt@ticker/ethusdt@miniTicker/!ticker@arr`,
     )
     sim.step(2)
-    const until = Date.now() + 2000
+    const until = Date.now() + 5000
     while ((spot.frames.length < 6 || fut.frames.length < 6) && Date.now() < until)
       await new Promise((r) => setTimeout(r, 10))
     const byStream = (fs: Json[], s: string) => fs.find((f) => f.stream === s)?.data as Json | Json[]
@@ -260,7 +260,7 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     ws.on('message', (d) => frames.push(JSON.parse(String(d)) as Json))
     await new Promise((resolve) => ws.on('open', resolve))
     ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: [listenKey], id: 7 }))
-    const until = Date.now() + 2000
+    const until = Date.now() + 5000
     while (frames.length === 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 5))
     expect(frames[0]).toEqual({ result: null, id: 7 })
     await trade('/fapi/v1/order', { side: 'SELL', type: 'MARKET', quantity: '0.01', reduceOnly: 'true' })
