@@ -9,10 +9,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { BinanceAuth } from '../src/sim/binance/BinanceAuth.js'
+import { BinanceSim } from '../src/sim/binance/BinanceSim.js'
 import { usdmRouteOf } from '../src/sim/binance/BinanceStreams.js'
-import { BinanceUserStreams } from '../src/sim/binance/BinanceUserStreams.js'
-import { SimEngine } from '../src/sim/binance/engine.js'
 import { binanceRoutes } from '../src/sim/binance/routes/binanceRoutes.js'
 import { BINANCE_SIM_STREAMS } from '../src/sim/binance/streamCatalog.js'
 import { polymarketRoutes } from '../src/sim/polymarket/routes/polymarketRoutes.js'
@@ -113,15 +111,17 @@ function binanceStreams(): string {
   return table(['Stream', 'Spot', 'USD-M route'], rows)
 }
 
-function binanceWsApi(): string {
-  const noop = () => {}
-  const engine = new SimEngine({ orderUpdate: noop, accountUpdate: noop, algoUpdate: noop, trade: noop })
-  const now = () => 0
-  const user = new BinanceUserStreams({ engine, auth: new BinanceAuth(new Map(), engine, now), now })
-  return user.methodNames
-    .sort(cmp)
-    .map((m) => `- \`${m}\``)
-    .join('\n')
+/** The methods a running BinanceSim answers (its own list, so methods wired in by the sim are included). */
+async function binanceWsApi(): Promise<string> {
+  const sim = await BinanceSim.start({ tickMs: 0 })
+  try {
+    return [...sim.wsApiMethods]
+      .sort(cmp)
+      .map((m) => `- \`${m}\``)
+      .join('\n')
+  } finally {
+    await sim.close()
+  }
 }
 
 function polymarketRest(): string {
@@ -136,7 +136,8 @@ function polymarketRest(): string {
 }
 
 /** The whole of docs/sim-coverage.md. */
-export function renderSimCoverage(): string {
+export async function renderSimCoverage(): Promise<string> {
+  const wsApi = await binanceWsApi()
   return `---
 title: Simulator coverage (generated)
 ---
@@ -168,7 +169,7 @@ ${binanceStreams()}
 
 ### WebSocket API methods (\`/ws-api/v3\`)
 
-${binanceWsApi()}
+${wsApi}
 
 ### Deliberately not served
 
@@ -187,7 +188,7 @@ ${POLYMARKET_WS_CHANNELS.map((c) => `- \`${c}\``).join('\n')}
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = renderSimCoverage()
+  const text = await renderSimCoverage()
   if (process.argv.includes('--check')) {
     const current = readFileSync(SIM_COVERAGE_PATH, 'utf8')
     if (current !== text) {

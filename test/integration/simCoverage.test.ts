@@ -5,8 +5,8 @@ import { POLYMARKET_WS_CHANNELS, renderSimCoverage, SIM_COVERAGE_PATH } from '..
 import { PolymarketSim } from '../../src/sim/index.js'
 
 describe('docs/sim-coverage.md', () => {
-  it('is the table generated from the sims (run `node --import tsx scripts/sim-coverage.ts` when this fails)', () => {
-    expect(readFileSync(SIM_COVERAGE_PATH, 'utf8')).toBe(renderSimCoverage())
+  it('is the table generated from the sims (run `node --import tsx scripts/sim-coverage.ts` when this fails)', async () => {
+    expect(readFileSync(SIM_COVERAGE_PATH, 'utf8')).toBe(await renderSimCoverage())
   })
 
   it('lists PolymarketSim WebSocket channels that accept a connection', async () => {
