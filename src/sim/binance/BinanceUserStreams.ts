@@ -44,8 +44,9 @@ type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
 
 /**
  * The user-data side of {@link BinanceSim}: the spot WebSocket API (`/ws-api/v3`: logon and user-data
- * subscriptions) and the USD-M private streams (`/fstream/private?listenKey=`), with listen keys, event delivery
- * and the user-data faults (lost events, expired keys, terminated subscriptions).
+ * subscriptions) and the USD-M private streams (`/fstream/private/ws/<key>`, `?listenKey=`, the combined
+ * `/fstream/private/stream`), with listen keys, event delivery and the user-data faults (lost events, expired keys,
+ * terminated subscriptions).
  *
  * @example
  * ```ts
@@ -94,7 +95,7 @@ export class BinanceUserStreams {
     }
   }
 
-  /** The WebSocket API methods served on `/ws-api/v3` (read by the coverage table, docs/sim-coverage.md). */
+  /** The WebSocket API methods served (read by `BinanceSim.wsApiMethods` and docs/sim-coverage.md). */
   get methodNames(): string[] {
     return Object.keys(this.#methods)
   }
@@ -158,7 +159,8 @@ export class BinanceUserStreams {
   /** Sends `listenKeyExpired` on every private connection and forgets every listen key. */
   expireListenKeys(): void {
     for (const c of this.#privateConns) {
-      sendFrame(c.ws, JSON.stringify({ e: 'listenKeyExpired', E: this.#cfg.now(), listenKey: c.listenKey }))
+      const text = JSON.stringify({ e: 'listenKeyExpired', E: this.#cfg.now(), listenKey: c.listenKey })
+      sendFrame(c.ws, c.combined ? `{"stream":${JSON.stringify(c.listenKey)},"data":${text}}` : text)
     }
     this.listenKeys.clear()
   }
