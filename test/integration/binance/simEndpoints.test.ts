@@ -274,6 +274,13 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
       stream: listenKey,
       data: { e: 'ORDER_TRADE_UPDATE', o: { s: 'BTCUSDT', S: 'SELL' } },
     })
+    sim.faults.expireListenKeys()
+    while (
+      !frames.some((f) => (f.data as Json | undefined)?.e === 'listenKeyExpired') &&
+      Date.now() < until + 4000
+    )
+      await new Promise((res) => setTimeout(res, 5))
+    expect(frames.at(-1)).toMatchObject({ stream: listenKey, data: { e: 'listenKeyExpired', listenKey } })
     ws.close()
   })
 })
