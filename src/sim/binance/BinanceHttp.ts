@@ -130,13 +130,14 @@ export class BinanceHttp {
     rawBody: string,
     req: IncomingMessage,
   ): unknown {
-    const market: SimMarket = path.startsWith('/fapi') ? 'usdm' : 'spot'
-    const endpoint = path.replace(/^\/(api\/v3|fapi\/v[123])/, '')
-    const found = this.#cfg.routes.match(method, endpoint)
+    const found = this.#cfg.routes.match(method, path)
     if (found === undefined) throw new SimApiError(404, -1000, `Unknown endpoint ${method} ${path}`)
+    const { prefix, endpoint } = found.route
+    const market: SimMarket = prefix.startsWith('/fapi') ? 'usdm' : 'spot'
     const { venue, auth } = this.#cfg
     const r: BinanceRequest = {
       key: `${method} ${endpoint}`,
+      prefix,
       market,
       params,
       auth: () => auth.signed(header(req, 'x-mbx-apikey'), params, rawQuery, rawBody),

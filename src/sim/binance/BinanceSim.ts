@@ -178,6 +178,10 @@ export class BinanceSim {
   get connectionCounts(): { streams: number; wsApi: number; private: number } {
     return { streams: this.#streams.size, ...this.#user.counts }
   }
+  /** The WebSocket API methods this sim answers (the rest get "Unknown method"), e.g. for a coverage table. */
+  get wsApiMethods(): readonly string[] {
+    return this.#user.methodNames
+  }
   /** Current mid price of a symbol, as a string. */
   midPrice(market: SimMarket, symbol: string): string {
     const m = this.#engine.market(market, symbol)
@@ -197,6 +201,7 @@ export class BinanceSim {
         for (const m of this.#engine.markets[market].values()) this.#streams.publishBook(market, m, now)
       }
       this.#streams.publishKlinesAndMarks(now)
+      this.#streams.publishTickers(now)
       this.#streams.ageConnections()
     }
   }

@@ -5,6 +5,7 @@ import { sendFrame } from '../shared/http.js'
 import type { SimEngine, SimMarket } from './engine.js'
 import { premiumJson } from './json/account.js'
 import { aggTradeJson, depthJson, hostile, klineJson, partialDepthJson, tradeJson } from './json/streams.js'
+import { miniTickerJson, tickerStreamJson } from './json/ticker.js'
 import { SIM_INTERVALS, type SimSymbolMarket } from './market.js'
 import type { BinanceSimHostileKind } from './types.js'
 
@@ -46,7 +47,7 @@ export function usdmRouteOf(stream: string): 'public' | 'market' {
 
 /**
  * The market streams of {@link BinanceSim}: raw (`/ws/...`) and combined (`/stream?streams=`) connections, live
- * SUBSCRIBE/UNSUBSCRIBE, and publication of depth, book ticker, trades, klines and mark prices, with the stream
+ * SUBSCRIBE/UNSUBSCRIBE, and publication of depth, book ticker, trades, klines, 24 h tickers and mark prices, with the stream
  * faults (stall, depth gaps, hostile payloads, server shutdown, 24 h connection age).
  *
  * @example
@@ -178,6 +179,10 @@ export class BinanceStreams {
   #delivers(c: StreamConn, market: SimMarket, stream: string): boolean {
     if (c.market !== market || !c.streams.has(stream)) return false
     if (market === 'spot') return true
+    // USD-M's raw `<symbol>@trade` is not in Binance's stream docs: it was observed on /public (ccxt routes it
+    // there, https://github.com/BYTEX-TRADE/bytex/issues/7), while ccxt's routing PR
+    // (https://github.com/ccxt/ccxt/pull/28091) and tradekit's adapter put it on /market. Served on both.
+    if (/^[a-z0-9]+@trade$/.test(stream) && c.route !== 'legacy') return true
     const route = usdmRouteOf(stream)
     // A connection without a routed path only receives /public data; a stream on the wrong route is silent.
     return c.route === 'legacy' ? route === 'public' : c.route === route
@@ -290,6 +295,27 @@ export class BinanceStreams {
           this.#publish('usdm', `${lower}@markPrice@1s`, mark)
         }
       }
+    }
+  }
+
+  /**
+   * Publishes the rolling 24 h tickers: `<symbol>@ticker`, `<symbol>@miniTicker` and the all-market arrays
+   * `!miniTicker@arr` and (USD-M) `!ticker@arr` (payload built only when someone listens).
+   * Spot: https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams#all-market-mini-tickers-stream
+   * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/websocket-market-streams/All-Market-Tickers-Streams
+   */
+  publishTickers(now: number): void {
+    for (const market of ['spot', 'usdm'] as const) {
+      const list = [...this.#cfg.engine.markets[market].values()]
+      for (const m of list) {
+        const lower = m.spec.symbol.toLowerCase()
+        this.#publish(market, `${lower}@ticker`, () => tickerStreamJson(market, m, now))
+        this.#publish(market, `${lower}@miniTicker`, () => miniTickerJson(m, now))
+      }
+      // Spot retired `!ticker@arr` (its official connector has no all-tickers stream); USD-M still serves it.
+      if (market === 'usdm')
+        this.#publish(market, '!ticker@arr', () => list.map((m) => tickerStreamJson(market, m, now)))
+      this.#publish(market, '!miniTicker@arr', () => list.map((m) => miniTickerJson(m, now)))
     }
   }
 

@@ -33,6 +33,8 @@ interface PrivateConn {
   listenKey: string
   /** `?listenKey=K&events=A/B`: only these event types are delivered; undefined: every event. */
   events?: ReadonlySet<string>
+  /** Opened as a combined stream (`/private/stream`): events come wrapped as `{ stream, data }`. */
+  combined: boolean
 }
 
 /** What {@link BinanceUserStreams} needs of the simulator. */
@@ -61,8 +63,9 @@ const TOO_MANY = 'Too much request weight used; current limit is exceeded.'
 
 /**
  * The user-data side of {@link BinanceSim}: the spot WebSocket API (`/ws-api/v3`: logon and user-data
- * subscriptions) and the USD-M private streams (`/fstream/private?listenKey=`), with listen keys, event delivery
- * and the user-data faults (lost events, expired keys, terminated subscriptions).
+ * subscriptions) and the USD-M private streams (`/fstream/private/ws/<key>`, `?listenKey=`, the combined
+ * `/fstream/private/stream`), with listen keys, event delivery and the user-data faults (lost events, expired keys,
+ * terminated subscriptions).
  *
  * @example
  * ```ts
@@ -112,6 +115,11 @@ export class BinanceUserStreams {
     }
   }
 
+  /** The WebSocket API methods served (read by `BinanceSim.wsApiMethods` and docs/sim-coverage.md). */
+  get methodNames(): string[] {
+    return Object.keys(this.#methods)
+  }
+
   /** Open WebSocket API and USD-M private connections. */
   get counts(): { wsApi: number; private: number } {
     return { wsApi: this.#wsApiConns.size, private: this.#privateConns.size }
@@ -127,9 +135,12 @@ export class BinanceUserStreams {
 
   /** Takes a USD-M private socket; `rest` is its path after `/fstream/private`. */
   openPrivate(ws: WebSocket, rest: string, url: URL): void {
-    const lk = url.searchParams.get('listenKey') ?? rest.replace(/^\/ws\/?/, '')
-    const entry = this.listenKeys.get(lk)
-    if (entry === undefined) {
+    // `/private/ws/<key>`, `/private/ws?listenKey=<key>`, or the combined `/private/stream?streams=<key>`, where
+    // Binance's own connector opens `/private/stream` and SUBSCRIBEs the key as a stream name.
+    const combined = rest === '/stream'
+    const named = combined ? url.searchParams.get('streams')?.split('/')[0] : rest.replace(/^\/ws\/?/, '')
+    const lk = url.searchParams.get('listenKey') ?? named ?? ''
+    if (!this.listenKeys.has(lk) && !combined) {
       // Binance accepts the socket but never delivers for an unknown key.
       ws.on('message', () => {})
       return
@@ -139,10 +150,32 @@ export class BinanceUserStreams {
     const c: PrivateConn = {
       ws,
       listenKey: lk,
+      combined,
       ...(events !== null ? { events: new Set(events.split(/[/,]/).filter((e) => e !== '')) } : {}),
     }
     this.#privateConns.add(c)
     ws.on('close', () => this.#privateConns.delete(c))
+    if (combined) ws.on('message', (data) => this.#onPrivateMessage(c, String(data)))
+  }
+
+  /** SUBSCRIBE on a combined private stream: a known listen key becomes the connection's key. */
+  #onPrivateMessage(c: PrivateConn, text: string): void {
+    let msg: { method?: unknown; params?: unknown; id?: unknown }
+    try {
+      msg = JSON.parse(text)
+    } catch {
+      return
+    }
+    const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null
+    const params = Array.isArray(msg.params)
+      ? msg.params.filter((x): x is string => typeof x === 'string')
+      : []
+    if (msg.method === 'SUBSCRIBE') {
+      const key = params.find((k) => this.listenKeys.has(k))
+      if (key !== undefined) c.listenKey = key
+    }
+    const result = msg.method === 'LIST_SUBSCRIPTIONS' ? (c.listenKey === '' ? [] : [c.listenKey]) : null
+    sendFrame(c.ws, JSON.stringify({ result, id }))
   }
 
   /** Loses the next `count` user-data events. */
@@ -153,7 +186,8 @@ export class BinanceUserStreams {
   /** Sends `listenKeyExpired` on every private connection and forgets every listen key. */
   expireListenKeys(): void {
     for (const c of this.#privateConns) {
-      sendFrame(c.ws, JSON.stringify({ e: 'listenKeyExpired', E: this.#cfg.now(), listenKey: c.listenKey }))
+      const text = JSON.stringify({ e: 'listenKeyExpired', E: this.#cfg.now(), listenKey: c.listenKey })
+      sendFrame(c.ws, c.combined ? `{"stream":${JSON.stringify(c.listenKey)},"data":${text}}` : text)
     }
     this.listenKeys.clear()
   }
@@ -287,8 +321,9 @@ export class BinanceUserStreams {
     const type = (event as { e?: unknown }).e
     for (const c of this.#privateConns) {
       const entry = this.listenKeys.get(c.listenKey)
+      if (entry?.apiKey !== apiKey) continue
       if (c.events !== undefined && !c.events.has(String(type))) continue
-      if (entry?.apiKey === apiKey) this.#sendUser(c.ws, text)
+      this.#sendUser(c.ws, c.combined ? `{"stream":${JSON.stringify(c.listenKey)},"data":${text}}` : text)
     }
   }
 

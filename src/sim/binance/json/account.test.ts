@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { SimEngine } from '../engine.js'
 import { resolveSpec } from '../specs.js'
-import {
-  futuresAccountJson,
-  futuresBalanceJson,
-  positionJson,
-  premiumJson,
-  spotAccountJson,
-} from './account.js'
+import { futuresBalanceJson, positionJson, premiumJson, spotAccountJson } from './account.js'
+import { futuresAccountJson } from './futuresAccount.js'
 
 describe('Binance account payloads', () => {
   const noop = () => {}

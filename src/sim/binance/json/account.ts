@@ -68,28 +68,6 @@ export function futuresBalanceJson(engine: SimEngine, acc: SimAccount, now: NowF
   }
 }
 
-/** A USD-M account as `GET /fapi/v2/account` reports it. */
-export function futuresAccountJson(engine: SimEngine, acc: SimAccount, now: NowFn): Record<string, unknown> {
-  const b = futuresBalanceJson(engine, acc, now)
-  return {
-    totalWalletBalance: b.balance,
-    availableBalance: b.availableBalance,
-    totalUnrealizedProfit: b.crossUnPnl,
-    assets: [
-      {
-        asset: 'USDT',
-        walletBalance: b.balance,
-        unrealizedProfit: b.crossUnPnl,
-        availableBalance: b.availableBalance,
-        updateTime: now(),
-      },
-    ],
-    positions: [...acc.positions.entries()]
-      .filter(([, p]) => !p.qty.isZero())
-      .map(([s]) => positionJson(engine, acc, engine.market('usdm', s), now)),
-  }
-}
-
 /** A USD-M position as `GET /fapi/v2/positionRisk` reports it. */
 export function positionJson(
   engine: SimEngine,

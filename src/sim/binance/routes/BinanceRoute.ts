@@ -20,10 +20,15 @@ export interface BinanceVenue {
   countOrder(): void
 }
 
+/** The path prefixes the sim serves: spot REST, USD-M REST by version, and the spot wallet (`/sapi`). */
+export type BinancePrefix = '/api/v3' | '/fapi/v1' | '/fapi/v2' | '/fapi/v3' | '/sapi/v1'
+
 /** One REST request as a Binance route handler sees it. */
 export interface BinanceRequest {
-  /** Method and path without the `/api/v3` or `/fapi/v1..3` prefix, e.g. `GET /depth`. */
+  /** Method and path without its prefix, e.g. `GET /depth`. */
   readonly key: string
+  /** The prefix it came in on (a versioned path answers in its own version's layout). */
+  readonly prefix: BinancePrefix
   readonly market: SimMarket
   /** Query and form-body parameters. */
   readonly params: URLSearchParams
@@ -35,7 +40,24 @@ export interface BinanceRequest {
   symbol(): SimSymbolMarket
 }
 
-/** One line of a Binance route table: method, unprefixed path and handler (its result is the JSON body). */
+/** A Binance route handler: its result is the JSON body. */
+export type BinanceHandler = (venue: BinanceVenue, r: BinanceRequest) => unknown
+
+/**
+ * One line of a route family: method, path without its prefix, the prefixes it is served under (spot
+ * `/api/v3`, USD-M `/fapi/vN`, wallet `/sapi/v1`) and its handler.
+ */
+export interface BinanceRouteSpec {
+  readonly method: RouteEntry['method']
+  readonly path: string
+  readonly at: readonly BinancePrefix[]
+  readonly handler: BinanceHandler
+}
+
+/** One line of the sim's route table: the full served path (prefix included) and its handler. */
 export interface BinanceRoute extends RouteEntry {
-  readonly handler: (venue: BinanceVenue, r: BinanceRequest) => unknown
+  readonly prefix: BinancePrefix
+  /** The path without its prefix. */
+  readonly endpoint: string
+  readonly handler: BinanceHandler
 }

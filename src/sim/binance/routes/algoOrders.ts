@@ -1,7 +1,8 @@
 import { SimApiError } from '../engine.js'
 import { algoJson } from '../json/orders.js'
 import { algoOrderParams } from '../orderParams.js'
-import type { BinanceRequest, BinanceRoute, BinanceVenue } from './BinanceRoute.js'
+import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
+import { FAPI1 } from './prefixes.js'
 
 function placeAlgo(v: BinanceVenue, r: BinanceRequest): unknown {
   const acc = r.auth()
@@ -55,9 +56,9 @@ function queryAlgo(v: BinanceVenue, r: BinanceRequest): unknown {
 }
 
 /** USD-M conditional (algo) orders: place, cancel, query, list open. */
-export const algoOrderRoutes: readonly BinanceRoute[] = [
-  { method: 'POST', path: '/algoOrder', handler: placeAlgo },
-  { method: 'DELETE', path: '/algoOrder', handler: cancelAlgo },
-  { method: 'GET', path: '/openAlgoOrders', handler: openAlgoOrders },
-  { method: 'GET', path: '/algoOrder', handler: queryAlgo },
+export const algoOrderRoutes: readonly BinanceRouteSpec[] = [
+  { method: 'POST', path: '/algoOrder', at: FAPI1, handler: placeAlgo },
+  { method: 'DELETE', path: '/algoOrder', at: FAPI1, handler: cancelAlgo },
+  { method: 'GET', path: '/openAlgoOrders', at: FAPI1, handler: openAlgoOrders },
+  { method: 'GET', path: '/algoOrder', at: FAPI1, handler: queryAlgo },
 ]

@@ -8,22 +8,34 @@ import { orderRoutes } from './orders.js'
 import { userDataRoutes } from './userData.js'
 
 /**
- * The REST API of {@link BinanceSim}: every route family in one table, keyed by method and the path without its
- * `/api/v3` or `/fapi/v1..3` prefix (a handler sees which market asked).
+ * The REST API of {@link BinanceSim}: every route family in one table, keyed by method and full path
+ * (`/api/v3/depth`, `/fapi/v3/account`, ...): each spec is served under exactly the prefixes it lists, and a
+ * handler sees which prefix asked.
  *
  * @example
  * ```ts
  * const table = binanceRoutes()
- * table.match('GET', '/depth')?.route.handler
+ * table.match('GET', '/api/v3/depth')?.route.handler
  * ```
  */
 export function binanceRoutes(): RouteTable<BinanceRoute> {
-  return new RouteTable<BinanceRoute>([
+  const specs = [
     ...marketDataRoutes,
     ...orderRoutes,
     ...accountRoutes,
     ...userDataRoutes,
     ...algoOrderRoutes,
     ...amendOrderRoutes,
-  ])
+  ]
+  return new RouteTable<BinanceRoute>(
+    specs.flatMap((s) =>
+      s.at.map((prefix) => ({
+        method: s.method,
+        path: `${prefix}${s.path}`,
+        prefix,
+        endpoint: s.path,
+        handler: s.handler,
+      })),
+    ),
+  )
 }

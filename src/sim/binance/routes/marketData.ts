@@ -1,11 +1,31 @@
 import { SimApiError } from '../engine.js'
 import { premiumJson } from '../json/account.js'
 import { exchangeInfoJson } from '../json/exchangeInfo.js'
+import { ticker24hrJson } from '../json/ticker.js'
 import type { SimSymbolMarket } from '../market.js'
-import type { BinanceRequest, BinanceRoute, BinanceVenue } from './BinanceRoute.js'
+import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
+import { FAPI1, SPOT_FAPI1 } from './prefixes.js'
 
-/** The symbol's market when `symbol` is given, else every market of the request's market. */
+/**
+ * The symbol's market when `symbol` is given; on spot, the markets of `symbols` (a JSON array, as
+ * `symbols=["BTCUSDT","ETHUSDT"]`); else every market of the request's market.
+ * https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#24hr-ticker-price-change-statistics
+ */
 function symbolsOf(v: BinanceVenue, r: BinanceRequest, market = r.market): SimSymbolMarket[] {
+  const list = r.params.get('symbols')
+  if (list !== null && market === 'spot') {
+    if (r.params.has('symbol'))
+      throw new SimApiError(400, -1128, 'Combination of optional parameters invalid.')
+    let names: unknown
+    try {
+      names = JSON.parse(list)
+    } catch {
+      names = undefined
+    }
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string'))
+      throw new SimApiError(400, -1100, "Illegal characters found in parameter 'symbols'.")
+    return names.map((n: string) => v.engine.market(market, n))
+  }
   return r.params.has('symbol') ? [r.symbol()] : [...v.engine.markets[market].values()]
 }
 
@@ -81,6 +101,64 @@ function bookTicker(v: BinanceVenue, r: BinanceRequest): unknown {
   return r.params.has('symbol') ? out[0] : out
 }
 
+/** The fields of a spot `type=MINI` 24 h ticker. */
+const MINI_FIELDS = [
+  'symbol',
+  'openPrice',
+  'highPrice',
+  'lowPrice',
+  'lastPrice',
+  'volume',
+  'quoteVolume',
+  'openTime',
+  'closeTime',
+  'firstId',
+  'lastId',
+  'count',
+] as const
+
+/** Single symbol: one object; `symbols` or none: a list. Spot `type=MINI` drops the price-change and book fields. */
+function ticker24hr(v: BinanceVenue, r: BinanceRequest): unknown {
+  const mini = r.market === 'spot' && r.params.get('type') === 'MINI'
+  const out = symbolsOf(v, r).map((m) => {
+    const t = ticker24hrJson(r.market, m, v.now())
+    return mini ? Object.fromEntries(MINI_FIELDS.map((k) => [k, t[k]])) : t
+  })
+  return r.params.has('symbol') ? out[0] : out
+}
+
+/**
+ * Compressed trades (each sim trade is its own aggregate: `f` = `l` = `a`), oldest first, from `fromId` or
+ * within `startTime`/`endTime`, at most `limit` (default 500, max 1000); spot adds `M`.
+ * Spot: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints#compressedaggregate-trades-list
+ * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/market-data/rest-api/Compressed-Aggregate-Trades-List
+ */
+function aggTrades(_v: BinanceVenue, r: BinanceRequest): unknown {
+  const m = r.symbol()
+  const p = r.params
+  const limit = Math.min(Number(p.get('limit') ?? 500), 1000)
+  const fromId = p.has('fromId') ? Number(p.get('fromId')) : undefined
+  const start = p.has('startTime') ? Number(p.get('startTime')) : undefined
+  const end = p.has('endTime') ? Number(p.get('endTime')) : undefined
+  const list = m.trades.filter(
+    (t) =>
+      (fromId === undefined || t.id >= fromId) &&
+      (start === undefined || t.time >= start) &&
+      (end === undefined || t.time <= end),
+  )
+  const picked = fromId !== undefined || start !== undefined ? list.slice(0, limit) : list.slice(-limit)
+  return picked.map((t) => ({
+    a: t.id,
+    p: m.px(t.ticks),
+    q: m.qty(t.steps),
+    f: t.id,
+    l: t.id,
+    T: t.time,
+    m: t.isBuyerMaker,
+    ...(r.market === 'spot' ? { M: true } : {}),
+  }))
+}
+
 function premiumIndex(v: BinanceVenue, r: BinanceRequest): unknown {
   const out = symbolsOf(v, r, 'usdm').map((m) => premiumJson(m, v.now()))
   return r.params.has('symbol') ? out[0] : out
@@ -91,15 +169,18 @@ function exchangeInfo(v: BinanceVenue, r: BinanceRequest): unknown {
   return exchangeInfoJson(r.market, markets, r.params.get('symbol'), v.weightLimitPerMinute, v.now())
 }
 
-/** Public market data of spot and USD-M (paths without their `/api/v3` or `/fapi/v1` prefix). */
-export const marketDataRoutes: readonly BinanceRoute[] = [
-  { method: 'GET', path: '/ping', handler: () => ({}) },
-  { method: 'GET', path: '/time', handler: (v) => ({ serverTime: v.now() }) },
-  { method: 'GET', path: '/exchangeInfo', handler: exchangeInfo },
-  { method: 'GET', path: '/depth', handler: depth },
-  { method: 'GET', path: '/trades', handler: trades },
-  { method: 'GET', path: '/klines', handler: klines },
-  { method: 'GET', path: '/ticker/price', handler: tickerPrice },
-  { method: 'GET', path: '/ticker/bookTicker', handler: bookTicker },
-  { method: 'GET', path: '/premiumIndex', handler: premiumIndex },
+/** Public market data of spot and USD-M. */
+export const marketDataRoutes: readonly BinanceRouteSpec[] = [
+  { method: 'GET', path: '/ping', at: SPOT_FAPI1, handler: () => ({}) },
+  { method: 'GET', path: '/time', at: SPOT_FAPI1, handler: (v) => ({ serverTime: v.now() }) },
+  { method: 'GET', path: '/exchangeInfo', at: SPOT_FAPI1, handler: exchangeInfo },
+  { method: 'GET', path: '/depth', at: SPOT_FAPI1, handler: depth },
+  { method: 'GET', path: '/trades', at: SPOT_FAPI1, handler: trades },
+  { method: 'GET', path: '/aggTrades', at: SPOT_FAPI1, handler: aggTrades },
+  { method: 'GET', path: '/klines', at: SPOT_FAPI1, handler: klines },
+  { method: 'GET', path: '/ticker/24hr', at: SPOT_FAPI1, handler: ticker24hr },
+  { method: 'GET', path: '/ticker/price', at: SPOT_FAPI1, handler: tickerPrice },
+  { method: 'GET', path: '/ticker/price', at: ['/fapi/v2'], handler: tickerPrice },
+  { method: 'GET', path: '/ticker/bookTicker', at: SPOT_FAPI1, handler: bookTicker },
+  { method: 'GET', path: '/premiumIndex', at: FAPI1, handler: premiumIndex },
 ]

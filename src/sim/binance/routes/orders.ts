@@ -1,7 +1,8 @@
 import { SimApiError } from '../engine.js'
 import { accountTradeJson, futuresOrderJson, spotOrderJson, spotQueryJson } from '../json/orders.js'
 import { orderParams } from '../orderParams.js'
-import type { BinanceRequest, BinanceRoute, BinanceVenue } from './BinanceRoute.js'
+import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
+import { FAPI1, SPOT, SPOT_FAPI1 } from './prefixes.js'
 
 function placeOrder(v: BinanceVenue, r: BinanceRequest): unknown {
   const acc = r.auth()
@@ -62,7 +63,6 @@ function queryOrder(v: BinanceVenue, r: BinanceRequest): unknown {
 
 /** Spot serves myTrades, USD-M userTrades: the account's fills of one symbol, optionally of one order. */
 function accountTrades(v: BinanceVenue, r: BinanceRequest): unknown {
-  if ((r.market === 'spot') !== (r.key === 'GET /myTrades')) throw new SimApiError(404, -1000, 'Not found.')
   const acc = r.auth()
   const m = r.symbol()
   const p = r.params
@@ -90,15 +90,45 @@ function openOrders(v: BinanceVenue, r: BinanceRequest): unknown {
   })
 }
 
-/** Orders and fills of spot and USD-M: place, test, cancel, cancel all, query, open orders, account trades. */
-export const orderRoutes: readonly BinanceRoute[] = [
-  { method: 'POST', path: '/order', handler: placeOrder },
-  { method: 'POST', path: '/order/test', handler: placeOrder },
-  { method: 'DELETE', path: '/order', handler: cancelOrder },
-  { method: 'DELETE', path: '/openOrders', handler: cancelAll },
-  { method: 'DELETE', path: '/allOpenOrders', handler: cancelAll },
-  { method: 'GET', path: '/order', handler: queryOrder },
-  { method: 'GET', path: '/openOrders', handler: openOrders },
-  { method: 'GET', path: '/myTrades', handler: accountTrades },
-  { method: 'GET', path: '/userTrades', handler: accountTrades },
+/**
+ * Every order of one symbol (open, filled, canceled), oldest first, from `orderId` on, within `startTime` /
+ * `endTime`, at most `limit` (default 500, max 1000).
+ * Spot: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/account-endpoints#all-orders-user_data
+ * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/All-Orders
+ */
+function allOrders(v: BinanceVenue, r: BinanceRequest): unknown {
+  const acc = r.auth()
+  const m = r.symbol()
+  const p = r.params
+  const from = Number(p.get('orderId') ?? 0)
+  const start = Number(p.get('startTime') ?? 0)
+  const end = Number(p.get('endTime') ?? Number.MAX_SAFE_INTEGER)
+  const limit = Math.min(Number(p.get('limit') ?? 500), 1000)
+  return v.engine.orders
+    .filter(
+      (o) =>
+        o.market === r.market &&
+        o.account === acc.apiKey &&
+        o.symbol === m.spec.symbol &&
+        o.orderId >= from &&
+        o.time >= start &&
+        o.time <= end,
+    )
+    .sort((a, b) => a.orderId - b.orderId)
+    .slice(0, limit)
+    .map((o) => (r.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)))
+}
+
+/** Orders and fills of spot and USD-M: place, test, cancel, cancel all, query, open and all orders, trades. */
+export const orderRoutes: readonly BinanceRouteSpec[] = [
+  { method: 'POST', path: '/order', at: SPOT_FAPI1, handler: placeOrder },
+  { method: 'POST', path: '/order/test', at: SPOT_FAPI1, handler: placeOrder },
+  { method: 'DELETE', path: '/order', at: SPOT_FAPI1, handler: cancelOrder },
+  { method: 'DELETE', path: '/openOrders', at: SPOT, handler: cancelAll },
+  { method: 'DELETE', path: '/allOpenOrders', at: FAPI1, handler: cancelAll },
+  { method: 'GET', path: '/order', at: SPOT_FAPI1, handler: queryOrder },
+  { method: 'GET', path: '/openOrders', at: SPOT_FAPI1, handler: openOrders },
+  { method: 'GET', path: '/allOrders', at: SPOT_FAPI1, handler: allOrders },
+  { method: 'GET', path: '/myTrades', at: SPOT, handler: accountTrades },
+  { method: 'GET', path: '/userTrades', at: FAPI1, handler: accountTrades },
 ]

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { SimApiError } from '../engine.js'
-import type { BinanceRequest, BinanceRoute, BinanceVenue } from './BinanceRoute.js'
+import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
+import { FAPI1 } from './prefixes.js'
 
 /** Creates (POST) or keeps alive (PUT) the account's listen key; one per account, valid for an hour. */
 function keepListenKey(v: BinanceVenue, r: BinanceRequest): unknown {
@@ -20,8 +21,8 @@ function closeListenKey(v: BinanceVenue, r: BinanceRequest): unknown {
 }
 
 /** USD-M user-data stream keys (`listenKey`). */
-export const userDataRoutes: readonly BinanceRoute[] = [
-  { method: 'POST', path: '/listenKey', handler: keepListenKey },
-  { method: 'PUT', path: '/listenKey', handler: keepListenKey },
-  { method: 'DELETE', path: '/listenKey', handler: closeListenKey },
+export const userDataRoutes: readonly BinanceRouteSpec[] = [
+  { method: 'POST', path: '/listenKey', at: FAPI1, handler: keepListenKey },
+  { method: 'PUT', path: '/listenKey', at: FAPI1, handler: keepListenKey },
+  { method: 'DELETE', path: '/listenKey', at: FAPI1, handler: closeListenKey },
 ]
