@@ -5,7 +5,7 @@
  * client order id became two orders, that the Portfolios equal the venues' balances exactly, that breakers tripped
  * only past their thresholds, that nothing was unhandled, and that the heap did not grow. See docs/soak.md.
  *
- *   npm run soak -- --minutes 1 --seed 7 [--faults bn,pm-settle-fail] [--quiet]
+ *   npm run soak -- --minutes 1 --seed 7 [--faults bn,pm-settle-fail] [--load 2] [--quiet]
  */
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -37,11 +37,14 @@ import {
   usdmRows,
 } from './soak/checks.js'
 import { HeapSampler, judgeHeap } from './soak/heap.js'
+import { startCpuLoad } from './soak/load.js'
 
 interface Options {
   minutes: number
   seed: number
   faults: string | undefined
+  /** Busy worker threads competing for the CPU during the whole run (0: none). */
+  load: number
   quiet: boolean
 }
 
@@ -53,7 +56,7 @@ interface Options {
 const HEAP_LIMITS = { limitMbPerMin: 5, noiseFloorMb: 8, maxRiseMb: 64, minSamples: 8 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { minutes: 1, seed: 1, faults: undefined, quiet: false }
+  const o: Options = { minutes: 1, seed: 1, faults: undefined, load: 0, quiet: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined]
@@ -65,10 +68,11 @@ function parseArgs(argv: readonly string[]): Options {
     if (flag === '--minutes') o.minutes = Number(value())
     else if (flag === '--seed') o.seed = Number(value())
     else if (flag === '--faults') o.faults = value()
+    else if (flag === '--load') o.load = Number(value())
     else if (flag === '--quiet') o.quiet = true
     else if (flag === '--help' || flag === '-h') {
       console.log(
-        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
+        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--load N] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
       )
       process.exit(0)
     } else throw new Error(`Unknown option "${a}"`)
@@ -76,13 +80,15 @@ function parseArgs(argv: readonly string[]): Options {
   if (!(o.minutes > 0 && o.minutes <= 24 * 60))
     throw new Error(`--minutes must be in (0, 1440], got ${o.minutes}`)
   parseFaults(o.faults) // throws on an unknown kind
+  if (!Number.isInteger(o.load) || o.load < 0 || o.load > 64)
+    throw new Error(`--load must be an integer in [0, 64], got ${o.load}`)
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff)
     throw new Error(`--seed must be an integer in [0, 2^32), got ${o.seed}`)
   return o
 }
 
 function replayCommand(o: Options): string {
-  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''}`
+  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''}${o.load > 0 ? ` --load ${o.load}` : ''}`
 }
 
 /** Re-runs this script under `--expose-gc` so heap samples follow a forced GC. */
@@ -162,7 +168,9 @@ async function main(): Promise<number> {
   const durationMs = Math.round(opts.minutes * 60_000)
   const clock = new SystemClock()
   const t0 = Date.now()
-  log(`soak: ${opts.minutes} min, seed ${opts.seed}, ${kinds.length} fault kinds`)
+  log(`soak: ${opts.minutes} min, seed ${opts.seed}, ${kinds.length} fault kinds, ${opts.load} busy threads`)
+  // The load runs from before the venues start until every check but the heap's is done.
+  const load = startCpuLoad(opts.load, (e) => unhandled.push(`load thread: ${stack(e)}`))
 
   // ---------------------------------------------------------------- venues
   const bsim = await BinanceSim.start({
@@ -671,6 +679,7 @@ async function main(): Promise<number> {
   })
 
   // Stop everything before judging the heap and the handlers.
+  await load.stop()
   await engineA.stop()
   await engineB.stop()
   await Promise.allSettled([spot.close(), usdm.close(), spotStream.close(), usdmStream.close(), pm.close()])
@@ -697,7 +706,7 @@ async function main(): Promise<number> {
   const ok = results.every((r) => r.ok)
   console.log('')
   console.log(
-    `soak report — seed ${opts.seed}, ${opts.minutes} min, settled in ${((settledAt - t0 - durationMs) / 1000).toFixed(1)} s`,
+    `soak report — seed ${opts.seed}, ${opts.minutes} min, load ${opts.load}, settled in ${((settledAt - t0 - durationMs) / 1000).toFixed(1)} s`,
   )
   console.log(`  faults:     ${fmtMap(countBy(chaos.injected.map((f) => f.kind)))}`)
   console.log(`  denied:     ${fmtMap(counters.denied)}`)
