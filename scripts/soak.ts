@@ -17,7 +17,7 @@ import type { Instrument } from '../src/core/types.js'
 import { Decimal } from '../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../src/exchanges/binance/index.js'
 import { PolymarketAdapter, type PolymarketMarketStream } from '../src/exchanges/polymarket/index.js'
-import { OrderExecutor, Portfolio } from '../src/execution/index.js'
+import { OrderExecutor, type OrderGroupOutcome, Portfolio } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
 import { type BreakerTrippedEvent, MemoryStateStore, RiskManager } from '../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../src/sim/index.js'
@@ -30,6 +30,7 @@ import {
   type CheckResult,
   checkBinanceOrders,
   checkBreakers,
+  checkGroups,
   checkPolymarketOrders,
   checkPortfolio,
   polymarketRows,
@@ -495,14 +496,19 @@ async function main(): Promise<number> {
   // Multi-leg groups: every group the RiskManager approved must reach an outcome (COMPLETED, or unwound/hedged).
   const groups = {
     approved: new Set<string>(),
-    outcomes: new Map<string, string>(),
+    outcomes: new Map<string, OrderGroupOutcome>(),
+    escalated: new Set<string>(),
     rebalanced: new Map<string, number>(),
   }
   riskA.events.on('risk.approved', (e) => {
     if (e.intent.groupId !== undefined) groups.approved.add(e.intent.groupId)
   })
-  engineA.events.on('engine.groupCompleted', (e) => groups.outcomes.set(e.outcome.groupId, e.outcome.status))
-  engineA.events.on('engine.groupRebalanced', (e) => inc(groups.rebalanced, e.outcome.status))
+  engineA.events.on('engine.groupCompleted', (e) => groups.outcomes.set(e.outcome.groupId, e.outcome))
+  engineA.events.on('engine.groupRebalanced', (e) => {
+    groups.outcomes.set(e.outcome.groupId, e.outcome)
+    inc(groups.rebalanced, e.outcome.status)
+  })
+  engineA.events.on('engine.groupEscalated', (e) => groups.escalated.add(e.outcome.groupId))
   riskA.events.on('risk.breakerTripped', (e) => trips.A.push(e))
   riskB.events.on('risk.breakerTripped', (e) => trips.B.push(e))
   const approval = (e: {
@@ -645,18 +651,7 @@ async function main(): Promise<number> {
   results.push(checkPortfolio('polymarket', polymarketRows(psim, wallet.address, portfolioA, [yes, no])))
   results.push(checkBreakers('A', trips.A, approvals.A, RATE))
   results.push(checkBreakers('B', trips.B, approvals.B, RATE))
-  const unfinished = [...groups.approved].filter((g) => !groups.outcomes.has(g))
-  const byStatus = new Map<string, number>()
-  for (const st of groups.outcomes.values()) inc(byStatus, st)
-  results.push({
-    name: 'groups',
-    ok: unfinished.length === 0 && groups.approved.size > 0,
-    summary: `${groups.approved.size} two-leg groups approved: ${fmtMap(byStatus)}; re-balanced after a reversal: ${fmtMap(groups.rebalanced)}`,
-    failures: [
-      ...unfinished.map((g) => `group ${g} was approved but never reached an outcome`),
-      ...(groups.approved.size === 0 ? ['no multi-leg group was approved'] : []),
-    ],
-  })
+  results.push(checkGroups(groups))
   const totalOrders = submitted.spot.size + submitted.usdm.size + submitted.pm.size
   const minOrders = Math.max(10, Math.round(opts.minutes * 20))
   results.push({

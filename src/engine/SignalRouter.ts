@@ -5,7 +5,7 @@ import type { AccountSnapshot, ExecutionClient, MarketSnapshot, OrderIntent, Sig
 import type { Fill } from '../core/types.js'
 import { StateError, toTradekitError } from '../errors/index.js'
 import type { RiskManager } from '../risk/index.js'
-import { GroupRouter } from './GroupRouter.js'
+import { GroupRouter, type GroupUnwindSettings } from './GroupRouter.js'
 import type { MarketCache } from './MarketCache.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
@@ -14,11 +14,14 @@ import type { TradingEngineEvents } from './TradingEngineEvents.js'
 export interface SignalRouterConfig {
   readonly clock: Clock
   readonly logger: Logger
-  /** Per-leg timeout and unwind bound of multi-leg groups. */
-  readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
+  /** Per-leg timeout, unwind bound and its retries of multi-leg groups. */
+  readonly groups?: GroupUnwindSettings
   readonly executors: readonly ExecutionClient[]
-  /** Decides every signal; it also denies signals on restricted instruments (`risk.setInstrumentState`). */
-  readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup'>
+  /**
+   * Decides every signal; it also denies signals on restricted instruments (`risk.setInstrumentState`, which a group
+   * left with exposure sets HALTED).
+   */
+  readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup' | 'setInstrumentState'>
   /** The account at decision time (portfolio and open orders). */
   readonly account: () => AccountSnapshot
   readonly market: MarketCache
@@ -57,6 +60,9 @@ export class SignalRouter {
       track: config.track,
       onCompleted: (e) => bus.emit('engine.groupCompleted', e),
       onRebalanced: (e) => bus.emit('engine.groupRebalanced', e),
+      onEscalated: (e) => bus.emit('engine.groupEscalated', e),
+      restrict: (venue, symbol, reason) =>
+        risk.setInstrumentState(venue, symbol, 'HALTED', { code: 'GROUP_ESCALATED', reason }),
       onError: (e) => bus.emit('error', e),
     })
   }
