@@ -499,9 +499,12 @@ async function main(): Promise<number> {
     outcomes: new Map<string, OrderGroupOutcome>(),
     escalated: new Set<string>(),
     rebalanced: new Map<string, number>(),
+    exits: 0,
   }
   riskA.events.on('risk.approved', (e) => {
     if (e.intent.groupId !== undefined) groups.approved.add(e.intent.groupId)
+    // The pair's exits close only its own share of the YES token the YES chaos trader also trades.
+    if (e.intent.strategyId === 'chaos-pair' && e.signal.intent === 'EXIT') groups.exits++
   })
   engineA.events.on('engine.groupCompleted', (e) => groups.outcomes.set(e.outcome.groupId, e.outcome))
   engineA.events.on('engine.groupRebalanced', (e) => {

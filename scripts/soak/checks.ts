@@ -404,6 +404,8 @@ export interface GroupLog {
   readonly escalated: ReadonlySet<string>
   /** Re-balances after a reversal, by their status. */
   readonly rebalanced: ReadonlyMap<string, number>
+  /** Exits of the pair strategy approved (each closes its own share only). */
+  readonly exits: number
 }
 
 /** Exposure a group's latest outcome leaves: residuals, or legs off the level a re-balance left (as "symbol qty"). */
@@ -439,7 +441,7 @@ export function checkGroups(g: GroupLog): CheckResult {
   return {
     name: 'groups',
     ok: failures.length === 0,
-    summary: `${g.approved.size} two-leg groups approved: ${fmt(byStatus)}; re-balanced after a reversal: ${fmt(g.rebalanced)}; escalated (alert raised): ${g.escalated.size}`,
+    summary: `${g.approved.size} two-leg groups approved: ${fmt(byStatus)}; re-balanced after a reversal: ${fmt(g.rebalanced)}; escalated (alert raised): ${g.escalated.size}; pair exits approved: ${g.exits}`,
     failures,
   }
 }

@@ -298,6 +298,11 @@ export interface AccountSnapshot {
   /** Realized PnL today (net of fees). */
   readonly realizedPnlToday?: Decimal
   readonly positions: readonly Position[]
+  /**
+   * The positions of the strategy the decision is for (its share of each instrument, when several strategies trade
+   * one): an EXIT closes at most that share, per-strategy limits count them. Absent: the strategy is not told apart.
+   */
+  readonly strategyPositions?: readonly Position[]
   readonly openOrders: readonly Order[]
   /** Snapshot time, epoch ms. */
   readonly tsEvent: number

@@ -22,8 +22,8 @@ export interface SignalRouterConfig {
    * left with exposure sets HALTED).
    */
   readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup' | 'setInstrumentState'>
-  /** The account at decision time (portfolio and open orders). */
-  readonly account: () => AccountSnapshot
+  /** The account at decision time (portfolio and open orders; with the strategy's own positions when given its id). */
+  readonly account: (strategyId?: string) => AccountSnapshot
   readonly market: MarketCache
   /** Order → strategy routing; every intent sent is recorded there. */
   readonly orders: OrderStrategyMap
@@ -54,7 +54,7 @@ export class SignalRouter {
       executorFor: (venue) => this.#executorFor(venue),
       instrument: (venue, symbol) => config.market.instrument(venue, symbol),
       gate: (s) => this.#gate(s),
-      evaluateGroup: (legs) => risk.evaluateGroup(legs, config.account()),
+      evaluateGroup: (legs) => risk.evaluateGroup(legs, config.account(legs[0]?.signal.strategyId)),
       deny: (s, code, reason) => this.#deny(s, code, reason),
       sending: (i) => config.orders.set(i.clientOrderId, i.strategyId),
       track: config.track,
@@ -100,7 +100,7 @@ export class SignalRouter {
   #approve(s: Signal): OrderIntent | undefined {
     const market = this.#gate(s)
     if (market === undefined) return undefined
-    const r = this.#cfg.risk.evaluate(s, this.#cfg.account(), market)
+    const r = this.#cfg.risk.evaluate(s, this.#cfg.account(s.strategyId), market)
     if (r.ok) return r.value
     this.#deny(s, r.error.code, r.error.message)
     return undefined

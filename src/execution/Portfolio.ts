@@ -40,6 +40,7 @@ import {
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
 import { planFill } from './portfolio/planFill.js'
+import { StrategyLedger } from './portfolio/StrategyLedger.js'
 
 const ZERO = new Decimal(0)
 
@@ -163,6 +164,7 @@ export class Portfolio {
   readonly #leverage = new Map<string, number>()
   readonly #seen = new Set<string>()
   readonly #undo: FillUndoLog
+  readonly #ledger: StrategyLedger
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
@@ -175,6 +177,7 @@ export class Portfolio {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
+    this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
@@ -299,6 +302,22 @@ export class Portfolio {
     return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
   }
 
+  /**
+   * Attributes an order to the strategy that sent it, so its fills are booked to that strategy's share as well
+   * (`TradingEngine` does it for every order it sends; the PaperTrader for every order it accepts).
+   */
+  attribute(clientOrderId: string, strategyId: string): void {
+    this.#ledger.attribute(clientOrderId, strategyId)
+  }
+
+  /**
+   * One strategy's open positions: its share of each instrument, from the fills of its own orders (before fees; spot
+   * fees in the base asset taken off). The venue-level {@link Portfolio.positions} net every strategy together.
+   */
+  strategyPositions(strategyId: string): Position[] {
+    return this.#ledger.positions(strategyId, (v, s) => this.#positions.get(key(v, s))?.mark)
+  }
+
   /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */
   mark(venue: string, symbol: string, price: DecimalLike): void {
     const d = toDecimal(price, { field: 'price' })
@@ -367,6 +386,7 @@ export class Portfolio {
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
     if (plan.pos.mark === undefined) plan.pos.mark = fill.price
+    this.#ledger.apply(fill, inst)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
@@ -407,6 +427,7 @@ export class Portfolio {
     p.fees = p.fees.minus(eff.feeQ)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#undo.reversed(id)
+    this.#ledger.reverse(fill)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
@@ -621,10 +642,15 @@ export class Portfolio {
     return [...this.#orders.values()]
   }
 
-  /** The {@link AccountSnapshot} a RiskManager evaluates intents against. */
-  snapshot(openOrders?: readonly Order[]): AccountSnapshot {
+  /**
+   * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
+   * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count).
+   */
+  snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#touchPeak()
+    const sid = options?.strategyId
     return {
+      ...(sid !== undefined ? { strategyPositions: this.strategyPositions(sid) } : {}),
       equity: this.equity(),
       freeMargin: this.freeMargin(),
       peakEquity: this.#peak,

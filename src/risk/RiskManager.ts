@@ -34,6 +34,7 @@ import {
 } from './config.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
+import { notionalCap } from './notionalCap.js'
 import {
   capQuantity,
   fixedFractionalSize,
@@ -492,7 +493,7 @@ export class RiskManager {
       instrument: inst,
       equity,
       maxPositionFraction: this.#limits.maxPositionFraction,
-      ...(this.#cfg.maxNotional === undefined ? {} : { maxNotional: this.#cfg.maxNotional }),
+      ...notionalCap(ctx, this.#cfg.maxNotional, existingNotional),
       ...(existingNotional === undefined ? {} : { existingNotional }),
       freeMargin: ctx.freeMargin,
       leverage: this.#leverageDecimal(leverage),
@@ -618,10 +619,15 @@ export class RiskManager {
     this.#announce(() => this.#bus.emit('risk.approved', { type: 'risk.approved', ...e }))
   }
 
-  /** An EXIT closes the whole position (at most the signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING. */
+  /**
+   * An EXIT closes the whole position (the strategy's own share when the snapshot has `strategyPositions`; at most the
+   * signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING.
+   */
   #exit(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, step, tick, now } = ctx
-    const posQty = ctx.positionQty()
+    const own = ctx.exitPositionQty()
+    if (!own.ok) return deny(own.error.code, own.error.message, own.error.values)
+    const posQty = own.value
     const long = signal.side === 'BUY'
     // A BUY exit closes a short, a SELL exit closes a long.
     if (posQty === undefined || posQty.isZero() || posQty.isNegative() !== long) {

@@ -200,6 +200,22 @@ export const RiskManagerConfigSchema = z.strictObject({
   maxOpenPositions: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 10),
   /** Position plus open entry orders per instrument. Default 1 (no pyramiding). */
   maxPositionsPerInstrument: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 1),
+  /**
+   * Limits per strategy id, on top of the global ones (both apply): `maxOpenPositions` counts the strategy's own open
+   * positions, `maxNotional` bounds the value of its own share of an instrument. They need the account snapshot's
+   * `strategyPositions` (`Portfolio.snapshot(orders, { strategyId })`, as `TradingEngine` passes); without them an
+   * entry of a limited strategy is denied (`INVALID_INPUT`). Default: none.
+   */
+  strategyLimits: z._default(
+    z.record(
+      z.string(),
+      z.strictObject({
+        maxOpenPositions: z.optional(/* @__PURE__ */ z.int().check(z.minimum(1))),
+        maxNotional: z.optional(PositiveDecimal),
+      }),
+    ),
+    {},
+  ),
   /** Correlation scaling: same-direction open positions in a group scale the size by `scale[count]`. */
   correlation: z.prefault(
     z.strictObject({
