@@ -85,6 +85,7 @@ export class TradingEngine {
     this.#orders = new OrderStrategyMap(undefined, (cid, sid) => cfg.portfolio.attribute(cid, sid))
     for (const i of cfg.instruments) {
       if (cfg.portfolio.instrument(i.venue, i.symbol) === undefined) cfg.portfolio.addInstrument(i)
+      cfg.risk.addInstrument(i) // the kill switch can round a flatten of any instrument the engine trades
     }
     this.#market = new MarketCache({
       instruments: cfg.instruments,

@@ -162,6 +162,8 @@ export class Portfolio {
   readonly #instruments = new Map<string, Instrument>()
   readonly #positions = new Map<string, MutablePosition>()
   readonly #leverage = new Map<string, number>()
+  /** When each instrument was last marked (epoch ms): a fill older than that does not move the mark. */
+  readonly #markedAt = new Map<string, number>()
   readonly #seen = new Set<string>()
   readonly #undo: FillUndoLog
   readonly #ledger: StrategyLedger
@@ -325,6 +327,7 @@ export class Portfolio {
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.mark = d
     else if (this.#instruments.has(key(venue, symbol))) this.#posFor(venue, symbol).mark = d
+    this.#markedAt.set(key(venue, symbol), this.#clock.now())
     this.#touchPeak()
   }
 
@@ -385,7 +388,13 @@ export class Portfolio {
     this.#remember(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
-    if (plan.pos.mark === undefined) plan.pos.mark = fill.price
+    // A fill is a trade at a known price: it marks the instrument when it is newer than the last mark (a fill recovered
+    // late by reconciliation, or one inside the candle that just marked, does not move the mark back).
+    const k = key(inst.venue, inst.symbol)
+    if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
+      plan.pos.mark = fill.price
+      this.#markedAt.set(k, fill.tsEvent)
+    }
     this.#ledger.apply(fill, inst)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
