@@ -175,11 +175,19 @@ describe('OrderGroup', () => {
     expect(single.legs[0]?.unwindOrders).toHaveLength(1)
   })
 
-  it('rejects a retry cap under the first bound', () => {
-    const { paper } = paperSetup()
+  it('rejects a retry cap under the first bound; without a cap, a first bound over 1000 bps is the cap', async () => {
+    const { paper, clock } = paperSetup()
     expect(
       () => new OrderGroup({ client: paper, maxUnwindSlippageBps: 300, unwindSlippageCapBps: 200 }),
     ).toThrow(/unwindSlippageCapBps/)
+    paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.1, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
+    const wide = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 2_000 })
+    const out = await wide.execute([
+      leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' }),
+    ])
+    // One unwind at 20 % (0.36), no retry past it.
+    expect(out.legs[0]?.unwindOrders?.map((o) => o.price?.toFixed())).toEqual(['0.36'])
   })
 
   it('rebalance of a failed group: a leg reversed after its unwind sold it is bought back to flat', async () => {

@@ -70,6 +70,9 @@ export interface OrderGroupOutcome {
   readonly legs: readonly LegOutcome[]
 }
 
+/** The widest unwind bound when `unwindSlippageCapBps` is not set (unless `maxUnwindSlippageBps` is wider). */
+const DEFAULT_UNWIND_CAP_BPS = 1_000
+
 /** Schema of {@link OrderGroupConfig}; defaults are applied here. */
 export const OrderGroupConfigSchema = /* @__PURE__ */ z
   .strictObject({
@@ -96,11 +99,11 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
      * flat or the bound reached `unwindSlippageCapBps`. 0 sends one unwind only. Default 100.
      */
     unwindRetryStepBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 100),
-    /** The widest unwind bound a retry may use, in bps from the average fill (at least `maxUnwindSlippageBps`). Default 1000. */
-    unwindSlippageCapBps: z._default(
-      /* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)),
-      1_000,
-    ),
+    /**
+     * The widest unwind bound a retry may use, in bps from the average fill (at least `maxUnwindSlippageBps`).
+     * Default 1000, or `maxUnwindSlippageBps` when that is wider (then no retry widens it).
+     */
+    unwindSlippageCapBps: z.optional(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000))),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
     unwindTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
@@ -113,10 +116,13 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
       message: 'onFailure HEDGE needs a hedge function',
       path: ['hedge'],
     }),
-    z.refine((c) => c.unwindSlippageCapBps >= c.maxUnwindSlippageBps, {
-      message: 'unwindSlippageCapBps must be at least maxUnwindSlippageBps',
-      path: ['unwindSlippageCapBps'],
-    }),
+    z.refine(
+      (c) => c.unwindSlippageCapBps === undefined || c.unwindSlippageCapBps >= c.maxUnwindSlippageBps,
+      {
+        message: 'unwindSlippageCapBps must be at least maxUnwindSlippageBps',
+        path: ['unwindSlippageCapBps'],
+      },
+    ),
   )
 
 /** What the {@link OrderGroup} constructor takes. */
@@ -355,7 +361,8 @@ export class OrderGroup {
   ): Promise<LegOutcome> {
     const filled = order.filledQty
     if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, order)
-    const { maxUnwindSlippageBps: first, unwindRetryStepBps: step, unwindSlippageCapBps: cap } = this.#cfg
+    const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
+    const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
     const sent: Order[] = []
     let residual = qty
     let error: TradekitError | undefined
