@@ -18,7 +18,7 @@ export function closeQty(
   inst: Pick<Instrument, 'stepSize'> & { readonly minQty?: Decimal | undefined },
 ): Decimal {
   const abs = qty.abs()
-  const min = inst.minQty !== undefined && inst.minQty.gt(0) ? inst.minQty : undefined
+  const min = inst.minQty?.gt(0) === true ? inst.minQty : undefined
   if (abs.lt(inst.stepSize) || (min !== undefined && abs.lt(min))) return ZERO
   return roundToIncrement(abs, inst.stepSize, 'DOWN', min)
 }
