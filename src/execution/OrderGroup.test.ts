@@ -82,6 +82,28 @@ describe('OrderGroup', () => {
     )
   })
 
+  it('rebalance with a hedge: the hedge is asked for the excess only', async () => {
+    const { paper, clock } = paperSetup()
+    const asked: string[] = []
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      instruments: [YES, NO],
+      onFailure: 'HEDGE',
+      hedge: (x) => {
+        asked.push(`${x.order.symbol} ${x.filledQty.toFixed()}`)
+        return leg(NO, { side: 'SELL', qty: x.filledQty.toFixed(), price: '0.52', timeInForce: 'IOC' })
+      },
+    })
+    const yesLeg = leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' })
+    const out = await g.execute([yesLeg, leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('COMPLETED')
+    const after = await g.rebalance(out, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(20) })
+    expect(asked).toEqual([`${NO.symbol} 20`])
+    expect(after.status).toBe('HEDGED')
+    expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed()).toBe('10')
+  })
+
   it('a partly filled leg: the filled legs are unwound within the slippage bound', async () => {
     const { paper, clock } = paperSetup()
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })

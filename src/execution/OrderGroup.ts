@@ -360,7 +360,8 @@ export class OrderGroup {
     tag = 'u',
   ): Promise<LegOutcome> {
     const filled = order.filledQty
-    if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, order)
+    // The hedge covers what is to be taken off now (all of the leg in `execute`, the excess in `rebalance`).
+    if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, { ...order, filledQty: qty })
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
     const sent: Order[] = []
