@@ -303,6 +303,11 @@ export interface AccountSnapshot {
    * one): an EXIT closes at most that share, per-strategy limits count them. Absent: the strategy is not told apart.
    */
   readonly strategyPositions?: readonly Position[]
+  /**
+   * With `strategyPositions`: the part of each venue position that no strategy's fills explain (restored from the
+   * venue after a restart, a liquidation, an order placed by hand). Any strategy's EXIT may close it as well.
+   */
+  readonly unattributedPositions?: readonly Position[]
   readonly openOrders: readonly Order[]
   /** Snapshot time, epoch ms. */
   readonly tsEvent: number

@@ -304,18 +304,12 @@ export class Portfolio {
     return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
   }
 
-  /**
-   * Attributes an order to the strategy that sent it, so its fills are booked to that strategy's share as well
-   * (`TradingEngine` does it for every order it sends; the PaperTrader for every order it accepts).
-   */
+  /** Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too. */
   attribute(clientOrderId: string, strategyId: string): void {
     this.#ledger.attribute(clientOrderId, strategyId)
   }
 
-  /**
-   * One strategy's open positions: its share of each instrument, from the fills of its own orders (before fees; spot
-   * fees in the base asset taken off). The venue-level {@link Portfolio.positions} net every strategy together.
-   */
+  /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
   strategyPositions(strategyId: string): Position[] {
     return this.#ledger.positions(strategyId, (v, s) => this.#positions.get(key(v, s))?.mark)
   }
@@ -388,8 +382,7 @@ export class Portfolio {
     this.#remember(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
-    // A fill is a trade at a known price: it marks the instrument when it is newer than the last mark (a fill recovered
-    // late by reconciliation, or one inside the candle that just marked, does not move the mark back).
+    // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
     const k = key(inst.venue, inst.symbol)
     if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
       plan.pos.mark = fill.price
@@ -653,13 +646,19 @@ export class Portfolio {
 
   /**
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
-   * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count).
+   * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
+   * owns (`unattributedPositions`: any EXIT may close it).
    */
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#touchPeak()
     const sid = options?.strategyId
     return {
-      ...(sid !== undefined ? { strategyPositions: this.strategyPositions(sid) } : {}),
+      ...(sid === undefined
+        ? {}
+        : {
+            strategyPositions: this.strategyPositions(sid),
+            unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
+          }),
       equity: this.equity(),
       freeMargin: this.freeMargin(),
       peakEquity: this.#peak,

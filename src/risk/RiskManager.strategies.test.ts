@@ -33,6 +33,17 @@ describe('RiskManager: positions and limits per strategy', () => {
     // A strategy holding nothing there has nothing to close.
     const none = risk.evaluate(exit(), account({ ...shared, strategyPositions: [] }), mkt)
     expect(none.ok ? 'APPROVED' : none.error.code).toBe('NO_POSITION_TO_REDUCE')
+    // What no strategy owns (restored from the venue after a restart) any strategy's EXIT may close too.
+    const orphan = risk.evaluate(
+      exit(),
+      account({
+        ...shared,
+        strategyPositions: [position('BTCUSDT', 1)],
+        unattributedPositions: [position('BTCUSDT', 1.5)],
+      }),
+      mkt,
+    )
+    expect(orphan.ok && orphan.value.qty.toFixed()).toBe('2.5')
     // Its share is never more than the venue holds (the other strategies' shorts net it down).
     const capped = risk.evaluate(
       exit(),

@@ -87,5 +87,22 @@ describe('StrategyLedger', () => {
       ['-1'],
     )
     expect(p.snapshot().strategyPositions).toBeUndefined()
+    // Venue quantity no strategy's fills explain (a reconciliation, a liquidation) is reported as unattributed.
+    expect(p.snapshot(undefined, { strategyId: 'a' }).unattributedPositions).toEqual([])
+    p.reconcileWith({
+      positions: [
+        {
+          venue: 'fake',
+          symbol: BTCPERP.symbol,
+          qty: new Decimal(5),
+          entryPrice: new Decimal(100),
+          realizedPnl: new Decimal(0),
+          unrealizedPnl: new Decimal(0),
+        },
+      ],
+    })
+    expect(
+      p.snapshot(undefined, { strategyId: 'a' }).unattributedPositions?.map((x) => x.qty.toFixed()),
+    ).toEqual(['3'])
   })
 })

@@ -129,6 +129,22 @@ export class StrategyLedger {
     return out
   }
 
+  /**
+   * The part of each venue position (`net`) that no strategy's share explains: net − Σ shares, per instrument
+   * (positions restored from the venue, liquidations, orders placed by hand). Unrealized and realized PnL are 0.
+   */
+  unattributed(net: Iterable<{ venue: string; symbol: string; qty: Decimal }>): Position[] {
+    const out: Position[] = []
+    for (const p of net) {
+      const k = key(p.venue, p.symbol)
+      let rest = p.qty
+      for (const byInst of this.#shares.values()) rest = rest.minus(byInst.get(k)?.qty ?? ZERO)
+      if (!rest.isZero())
+        out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
+    }
+    return out
+  }
+
   /** The strategies with a ledger (any share, open or flat). */
   strategies(): string[] {
     return [...this.#shares.keys()]

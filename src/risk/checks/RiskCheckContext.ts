@@ -190,15 +190,16 @@ export class RiskCheckContext implements RiskInputs {
   }
 
   /**
-   * What an EXIT of this signal's strategy may close: its own share when the snapshot tells strategies apart
-   * (`strategyPositions`), never more than the netted position nor against it; otherwise the netted position.
+   * What an EXIT of this signal's strategy may close: its own share plus what no strategy owns when the snapshot tells
+   * strategies apart (`strategyPositions`, `unattributedPositions`), never more than the netted position nor against
+   * it; otherwise the netted position.
    */
   exitPositionQty(): Result<Decimal | undefined, RiskRejection> {
     const net = this.positionQty()
     const own = this.account.strategyPositions
     if (own === undefined) return ok(net)
     let mine = new Decimal(0)
-    for (const p of own) {
+    for (const p of [...own, ...(this.account.unattributedPositions ?? [])]) {
       if (p.symbol !== this.inst.symbol || p.venue !== this.inst.venue) continue
       const q = readDecimal(p.qty)
       if (q === undefined) {
