@@ -179,7 +179,7 @@ export class Portfolio {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
-    this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow)
+    this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow, this.#cfg.reversalWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }

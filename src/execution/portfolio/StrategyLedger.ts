@@ -30,7 +30,7 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  *
  * @example
  * ```ts
- * const ledger = new StrategyLedger(10_000)
+ * const ledger = new StrategyLedger(100_000, 10_000)
  * ledger.attribute('c1', 'ema')
  * ledger.apply(fill, btcusdt) // fill of order c1
  * ledger.positions('ema', () => undefined)[0]?.qty
@@ -38,13 +38,18 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  */
 export class StrategyLedger {
   readonly #window: number
+  readonly #effectWindow: number
   readonly #strategyOf = new Map<string, string>()
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects = new Map<string, ShareEffect>()
 
-  /** `window`: how many order attributions and fill effects are remembered (oldest dropped). */
-  constructor(window: number) {
+  /**
+   * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
+   * a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are dropped.
+   */
+  constructor(window: number, effectWindow = window) {
     this.#window = Math.max(1, window)
+    this.#effectWindow = Math.max(0, effectWindow)
   }
 
   /** Records that `strategyId` sent `clientOrderId`. */
@@ -91,8 +96,9 @@ export class StrategyLedger {
       share.entry = share.qty.isZero() ? undefined : fill.qty.gt(before.abs()) ? fill.price : share.entry
     }
     share.realized = share.realized.plus(realized)
+    if (this.#effectWindow === 0) return
     this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
-    trim(this.#effects, this.#window)
+    trim(this.#effects, this.#effectWindow)
   }
 
   /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
