@@ -106,7 +106,7 @@ export interface OrderDeniedEvent {
   readonly signal: Signal
   /** The sized intent, when the denial came after sizing. */
   readonly intent?: OrderIntent
-  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`. */
+  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `GROUP_ESCALATED`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`. */
   readonly code: string
   /** Human-readable explanation. */
   readonly reason: string
