@@ -17,8 +17,9 @@ export interface ChaosPairConfig {
 
 /**
  * A soak-only strategy that sends two-leg groups: it buys YES and NO of one market together (marketable limits,
- * one `groupId`, so the engine approves them all or none and runs them as an `OrderGroup`). It never exits: an EXIT
- * closes the whole position of an instrument, which the YES chaos trader shares. Every choice comes from the seeded
+ * one `groupId`, so the engine approves them all or none and runs them as an `OrderGroup`), and now and then exits
+ * both (marketable limit SELLs at the bids). The YES chaos trader trades the same token: an EXIT closes only this
+ * strategy's own share (the Portfolio's per-strategy ledger), never the other's. Every choice comes from the seeded
  * `rng`; it ignores whether the pair is profitable.
  */
 export class ChaosPair implements Strategy {
@@ -26,6 +27,7 @@ export class ChaosPair implements Strategy {
   readonly requirements: StrategyRequirements
   readonly #c: ChaosPairConfig
   readonly #asks = new Map<string, Decimal>()
+  readonly #bids = new Map<string, Decimal>()
   #last = 0
   #groups = 0
 
@@ -47,6 +49,7 @@ export class ChaosPair implements Strategy {
     const ask = b.asks[0]?.[0]
     if (bid === undefined || ask === undefined || !(bid > 0) || !(ask > bid) || !(ask < 1)) return
     this.#asks.set(b.symbol, new Decimal(ask))
+    this.#bids.set(b.symbol, new Decimal(bid))
     const now = ctx.clock.now()
     if (now - this.#last < this.#c.everyMs) return
     this.#last = now
@@ -59,6 +62,23 @@ export class ChaosPair implements Strategy {
     if (ctx.openOrders().length > 0) return // a group is still working
     const yesAsk = this.#asks.get(yes)
     const noAsk = this.#asks.get(no)
+    if (this.#groups > 0 && r.chance(0.3)) {
+      // Exit both legs: the RiskManager sizes each EXIT to this strategy's own share (or denies: nothing held).
+      for (const symbol of [yes, no]) {
+        const limitPrice = this.#bids.get(symbol)
+        if (limitPrice === undefined) continue
+        ctx.signal({
+          venue,
+          symbol,
+          side: 'SELL',
+          intent: 'EXIT',
+          orderType: 'LIMIT',
+          limitPrice,
+          reason: 'chaos pair exit',
+        })
+      }
+      return
+    }
     if (yesAsk === undefined || noAsk === undefined || !r.chance(0.6)) return
     const groupId = `${this.id}#${++this.#groups}`
     const qty = new Decimal(r.int(5, 25))

@@ -1,6 +1,6 @@
 import type { Order } from '../../src/core/types.js'
 import { Decimal } from '../../src/decimal/index.js'
-import type { OrderExecutor, Portfolio } from '../../src/execution/index.js'
+import type { OrderExecutor, OrderGroupOutcome, Portfolio } from '../../src/execution/index.js'
 import type { BreakerTrippedEvent } from '../../src/risk/index.js'
 import type { BinanceSim, PolymarketSim } from '../../src/sim/index.js'
 
@@ -393,4 +393,55 @@ export function checkBreakers(
       .map(([k, n]) => `${k}×${n}`)
       .join(' ') || 'no trips'
   return { name: `breakers ${label}`, ok: failures.length === 0, summary, failures }
+}
+
+/** What the soak saw of multi-leg groups: approvals, each group's latest outcome, alerts and re-balances. */
+export interface GroupLog {
+  readonly approved: ReadonlySet<string>
+  /** The latest outcome of each group (of `execute`, then of every re-balance). */
+  readonly outcomes: ReadonlyMap<string, OrderGroupOutcome>
+  /** Groups an `engine.groupEscalated` alert was raised for. */
+  readonly escalated: ReadonlySet<string>
+  /** Re-balances after a reversal, by their status. */
+  readonly rebalanced: ReadonlyMap<string, number>
+  /** Exits of the pair strategy approved (each closes its own share only). */
+  readonly exits: number
+}
+
+/** Exposure a group's latest outcome leaves: residuals, or legs off the level a re-balance left (as "symbol qty"). */
+export function groupExposure(o: OrderGroupOutcome): string[] {
+  const helds = o.legs.flatMap((l) => (l.heldQty === undefined ? [] : [l.heldQty]))
+  const level = helds.length > 0 ? Decimal.max(Decimal.min(...helds), new Decimal(0)) : undefined
+  const out: string[] = []
+  for (const l of o.legs) {
+    const qty = l.heldQty !== undefined && level !== undefined ? l.heldQty.minus(level) : l.residualQty
+    if (!qty.isZero()) out.push(`${l.intent.symbol.slice(0, 10)}… ${qty.toFixed()}`)
+  }
+  return out
+}
+
+/**
+ * Every approved group reached an outcome, and no group ends with exposure (a residual of a failed unwind, or legs
+ * left off level by a re-balance) unless an alert (`engine.groupEscalated`) was raised for it.
+ */
+export function checkGroups(g: GroupLog): CheckResult {
+  const failures: string[] = []
+  const byStatus = new Map<string, number>()
+  for (const id of g.approved)
+    if (!g.outcomes.has(id)) failures.push(`group ${id} was approved but never reached an outcome`)
+  for (const [id, o] of g.outcomes) {
+    byStatus.set(o.status, (byStatus.get(o.status) ?? 0) + 1)
+    const exposure = groupExposure(o)
+    if (exposure.length > 0 && !g.escalated.has(id))
+      failures.push(`group ${id} ended ${o.status} holding ${exposure.join(', ')} without an alert`)
+  }
+  if (g.approved.size === 0) failures.push('no multi-leg group was approved')
+  const fmt = (m: ReadonlyMap<string, number>) =>
+    m.size === 0 ? 'none' : [...m].map(([k, v]) => `${k}×${v}`).join(' ')
+  return {
+    name: 'groups',
+    ok: failures.length === 0,
+    summary: `${g.approved.size} two-leg groups approved: ${fmt(byStatus)}; re-balanced after a reversal: ${fmt(g.rebalanced)}; escalated (alert raised): ${g.escalated.size}; pair exits approved: ${g.exits}`,
+    failures,
+  }
 }

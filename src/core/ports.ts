@@ -106,7 +106,7 @@ export interface OrderDeniedEvent {
   readonly signal: Signal
   /** The sized intent, when the denial came after sizing. */
   readonly intent?: OrderIntent
-  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`. */
+  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `GROUP_ESCALATED`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`. */
   readonly code: string
   /** Human-readable explanation. */
   readonly reason: string
@@ -298,6 +298,16 @@ export interface AccountSnapshot {
   /** Realized PnL today (net of fees). */
   readonly realizedPnlToday?: Decimal
   readonly positions: readonly Position[]
+  /**
+   * The positions of the strategy the decision is for (its share of each instrument, when several strategies trade
+   * one): an EXIT closes at most that share, per-strategy limits count them. Absent: the strategy is not told apart.
+   */
+  readonly strategyPositions?: readonly Position[]
+  /**
+   * With `strategyPositions`: the part of each venue position that no strategy's fills explain (restored from the
+   * venue after a restart, a liquidation, an order placed by hand). Any strategy's EXIT may close it as well.
+   */
+  readonly unattributedPositions?: readonly Position[]
   readonly openOrders: readonly Order[]
   /** Snapshot time, epoch ms. */
   readonly tsEvent: number

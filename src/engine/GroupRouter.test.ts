@@ -58,6 +58,8 @@ function router(over: Partial<GroupRouterConfig> = {}) {
     track: () => undefined,
     onCompleted: () => undefined,
     onRebalanced: () => undefined,
+    onEscalated: () => undefined,
+    restrict: () => undefined,
     onError: () => undefined,
     ...over,
   }

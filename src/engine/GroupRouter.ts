@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
+import { isTerminalStatus } from '../core/orderState.js'
 import type { ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
 import type { Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
@@ -26,12 +27,42 @@ export interface GroupRebalancedEvent {
   readonly tsEvent: number
 }
 
+/** One leg's exposure left by a group that could not be brought flat (or level). */
+export interface GroupExposure {
+  readonly venue: string
+  readonly symbol: string
+  /** The leg's client order id. */
+  readonly clientOrderId: string
+  /** Quantity still held beyond the group's level (negative: short of it). */
+  readonly qty: Decimal
+}
+
+/**
+ * Emitted when a group ended with exposure that its unwinds, retried up to the widest bound, could not remove (or a
+ * re-balance could not level): an alert for a human. The instruments of `exposures` were set `HALTED` in the
+ * RiskManager (`GROUP_ESCALATED`) until someone resumes them with `risk.setInstrumentState(venue, symbol, 'ACTIVE')`.
+ */
+export interface GroupEscalatedEvent {
+  readonly type: 'engine.groupEscalated'
+  readonly outcome: OrderGroupOutcome
+  readonly exposures: readonly GroupExposure[]
+  readonly tsEvent: number
+}
+
+/** Unwind settings of every {@link OrderGroup} the engine runs; OrderGroup's defaults when absent. */
+export interface GroupUnwindSettings {
+  readonly legTimeoutMs?: number
+  readonly maxUnwindSlippageBps?: number
+  readonly unwindRetryStepBps?: number
+  readonly unwindSlippageCapBps?: number
+}
+
 /** What {@link GroupRouter} needs from its host (the engine): routing, the market-data gate, risk, and where results go. */
 export interface GroupRouterConfig {
   readonly clock: Clock
   readonly logger: Logger
-  /** Per-leg timeout and unwind bound of every {@link OrderGroup}; OrderGroup's defaults when absent. */
-  readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
+  /** Per-leg timeout, unwind bound and its retries of every {@link OrderGroup}; OrderGroup's defaults when absent. */
+  readonly groups?: GroupUnwindSettings
   /** The executor that trades a venue, if any. */
   readonly executorFor: (venue: string) => ExecutionClient | undefined
   /** The instrument of `venue:symbol`. */
@@ -50,6 +81,10 @@ export interface GroupRouterConfig {
   readonly track: (p: Promise<unknown>) => void
   readonly onCompleted: (e: GroupCompletedEvent) => void
   readonly onRebalanced: (e: GroupRebalancedEvent) => void
+  /** A group was left with exposure: raise the alert. */
+  readonly onEscalated: (e: GroupEscalatedEvent) => void
+  /** Stops trading an instrument a group left exposed (the engine: `risk.setInstrumentState(…, 'HALTED')`). */
+  readonly restrict: (venue: string, symbol: string, reason: string) => void
   readonly onError: (e: TradekitError) => void
 }
 
@@ -70,7 +105,8 @@ const MAX_GROUP_LEGS = 2_000
  * Multi-leg signals (sharing a `groupId`): buffers the legs emitted in one event, then sends them all or none through
  * one {@link OrderGroup} on the one executor of their venue (`GROUP_UNROUTABLE` across venues, `NO_EXECUTOR`
  * without one; a leg without market data or refused by risk, e.g. on a restricted instrument, denies every leg), each leg at the smallest approved quantity. A
- * completed group whose leg the venue later reverses is re-balanced.
+ * group whose fill (of a leg or of an unwind) the venue later reverses is re-balanced, completed or failed. A group
+ * left with exposure is escalated: `engine.groupEscalated` and its instruments restricted.
  */
 export class GroupRouter {
   readonly #cfg: GroupRouterConfig
@@ -166,29 +202,73 @@ export class GroupRouter {
       }),
       ...(g?.legTimeoutMs !== undefined ? { legTimeoutMs: g.legTimeoutMs } : {}),
       ...(g?.maxUnwindSlippageBps !== undefined ? { maxUnwindSlippageBps: g.maxUnwindSlippageBps } : {}),
+      ...(g?.unwindRetryStepBps !== undefined ? { unwindRetryStepBps: g.unwindRetryStepBps } : {}),
+      ...(g?.unwindSlippageCapBps !== undefined ? { unwindSlippageCapBps: g.unwindSlippageCapBps } : {}),
     })
     const sent: SentGroup = { group, outcome: undefined, early: [], chain: Promise.resolve() }
-    for (const i of balanced) this.#legs.set(i.clientOrderId, sent)
-    while (this.#legs.size > this.#maxLegs) {
-      const oldest = this.#legs.keys().next().value
-      if (oldest === undefined) break
-      this.#legs.delete(oldest)
-    }
+    this.#remember(
+      sent,
+      balanced.map((i) => i.clientOrderId),
+    )
     this.#cfg.track(
       group.execute(balanced, groupId).then(
         (outcome) => {
           this.#cfg.onCompleted({ type: 'engine.groupCompleted', outcome, tsEvent: this.#cfg.clock.now() })
           sent.outcome = outcome
-          if (outcome.status !== 'COMPLETED') {
-            // Failed groups were unwound by the group itself; nothing is left to re-balance.
-            for (const l of outcome.legs) this.#legs.delete(l.intent.clientOrderId)
-            return
-          }
+          this.#settled(sent, outcome)
+          // A reversal of a failed group's fill (or of its unwind's) re-balances it to flat, like a completed one's.
           for (const f of sent.early.splice(0)) this.#rebalance(sent, f)
         },
         (e: unknown) => this.#cfg.onError(toTradekitError(e)),
       ),
     )
+  }
+
+  /** Follows `cids` (legs and unwind orders) for reversals; the oldest are forgotten past the bound. */
+  #remember(sent: SentGroup, cids: readonly string[]): void {
+    for (const c of cids) this.#legs.set(c, sent)
+    while (this.#legs.size > this.#maxLegs) {
+      const oldest = this.#legs.keys().next().value
+      if (oldest === undefined) break
+      this.#legs.delete(oldest)
+    }
+  }
+
+  /** After `execute` or `rebalance`: follow the unwind orders too, and escalate exposure that is left. */
+  #settled(sent: SentGroup, outcome: OrderGroupOutcome): void {
+    this.#remember(
+      sent,
+      outcome.legs.flatMap((l) => (l.unwindOrders ?? []).map((o) => o.clientOrderId)),
+    )
+    if (outcome.status !== 'FAILED') return
+    const exposures: GroupExposure[] = []
+    // After a re-balance every leg has its `heldQty` and the level is the least of them (never below flat).
+    const helds = outcome.legs.flatMap((l) => (l.heldQty === undefined ? [] : [l.heldQty]))
+    const level = helds.length > 0 ? Decimal.max(Decimal.min(...helds), new Decimal(0)) : undefined
+    for (const l of outcome.legs) {
+      const qty = l.heldQty !== undefined && level !== undefined ? l.heldQty.minus(level) : l.residualQty
+      // A leg whose cancel was never confirmed may still fill: exposure of unknown size.
+      const open = l.fate === 'CANCELED' && l.order !== undefined && !isTerminalStatus(l.order.status)
+      if (qty.isZero() && !open) continue
+      exposures.push({
+        venue: l.intent.venue,
+        symbol: l.intent.symbol,
+        clientOrderId: l.intent.clientOrderId,
+        qty,
+      })
+    }
+    const reason = `Group "${outcome.groupId}" left exposure its unwinds could not remove`
+    this.#cfg.logger.error({ groupId: outcome.groupId, exposures: exposures.length }, reason)
+    for (const k of new Set(exposures.map((x) => `${x.venue}\u0000${x.symbol}`))) {
+      const [venue, symbol] = k.split('\u0000') as [string, string]
+      this.#cfg.restrict(venue, symbol, reason)
+    }
+    this.#cfg.onEscalated({
+      type: 'engine.groupEscalated',
+      outcome,
+      exposures,
+      tsEvent: this.#cfg.clock.now(),
+    })
   }
 
   #rebalance(sent: SentGroup, fill: Fill): void {
@@ -206,6 +286,7 @@ export class GroupRouter {
         fill,
         tsEvent: this.#cfg.clock.now(),
       })
+      this.#settled(sent, outcome)
     })
     sent.chain = run.catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
     this.#cfg.track(sent.chain)

@@ -13,14 +13,21 @@ export class OrderStrategyMap {
   readonly #live = new Map<string, string>()
   readonly #finished = new Map<string, string>()
   readonly #maxFinished: number
+  readonly #onSet: ((clientOrderId: string, strategyId: string) => void) | undefined
 
-  constructor(maxFinished = MAX_FINISHED_ORDERS) {
+  /** `onSet` hears every `set` (the engine attributes the order in its Portfolio). */
+  constructor(
+    maxFinished = MAX_FINISHED_ORDERS,
+    onSet?: (clientOrderId: string, strategyId: string) => void,
+  ) {
     this.#maxFinished = maxFinished
+    this.#onSet = onSet
   }
 
   /** Remembers that `strategyId` sent `clientOrderId`. */
   set(clientOrderId: string, strategyId: string): void {
     this.#live.set(clientOrderId, strategyId)
+    this.#onSet?.(clientOrderId, strategyId)
   }
 
   /** Forgets an order that never reached the venue (its submit failed). */

@@ -70,6 +70,7 @@ function env(opts: { fail?: boolean; deny?: boolean } = {}) {
             })
       },
       evaluateGroup: () => ok([]),
+      setInstrumentState: () => undefined,
     },
     account: () => account,
     market,

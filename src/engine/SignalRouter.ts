@@ -5,7 +5,7 @@ import type { AccountSnapshot, ExecutionClient, MarketSnapshot, OrderIntent, Sig
 import type { Fill } from '../core/types.js'
 import { StateError, toTradekitError } from '../errors/index.js'
 import type { RiskManager } from '../risk/index.js'
-import { GroupRouter } from './GroupRouter.js'
+import { GroupRouter, type GroupUnwindSettings } from './GroupRouter.js'
 import type { MarketCache } from './MarketCache.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
@@ -14,13 +14,16 @@ import type { TradingEngineEvents } from './TradingEngineEvents.js'
 export interface SignalRouterConfig {
   readonly clock: Clock
   readonly logger: Logger
-  /** Per-leg timeout and unwind bound of multi-leg groups. */
-  readonly groups?: { readonly legTimeoutMs?: number; readonly maxUnwindSlippageBps?: number }
+  /** Per-leg timeout, unwind bound and its retries of multi-leg groups. */
+  readonly groups?: GroupUnwindSettings
   readonly executors: readonly ExecutionClient[]
-  /** Decides every signal; it also denies signals on restricted instruments (`risk.setInstrumentState`). */
-  readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup'>
-  /** The account at decision time (portfolio and open orders). */
-  readonly account: () => AccountSnapshot
+  /**
+   * Decides every signal; it also denies signals on restricted instruments (`risk.setInstrumentState`, which a group
+   * left with exposure sets HALTED).
+   */
+  readonly risk: Pick<RiskManager, 'evaluate' | 'evaluateGroup' | 'setInstrumentState'>
+  /** The account at decision time (portfolio and open orders; with the strategy's own positions when given its id). */
+  readonly account: (strategyId?: string) => AccountSnapshot
   readonly market: MarketCache
   /** Order → strategy routing; every intent sent is recorded there. */
   readonly orders: OrderStrategyMap
@@ -51,12 +54,15 @@ export class SignalRouter {
       executorFor: (venue) => this.#executorFor(venue),
       instrument: (venue, symbol) => config.market.instrument(venue, symbol),
       gate: (s) => this.#gate(s),
-      evaluateGroup: (legs) => risk.evaluateGroup(legs, config.account()),
+      evaluateGroup: (legs) => risk.evaluateGroup(legs, config.account(legs[0]?.signal.strategyId)),
       deny: (s, code, reason) => this.#deny(s, code, reason),
       sending: (i) => config.orders.set(i.clientOrderId, i.strategyId),
       track: config.track,
       onCompleted: (e) => bus.emit('engine.groupCompleted', e),
       onRebalanced: (e) => bus.emit('engine.groupRebalanced', e),
+      onEscalated: (e) => bus.emit('engine.groupEscalated', e),
+      restrict: (venue, symbol, reason) =>
+        risk.setInstrumentState(venue, symbol, 'HALTED', { code: 'GROUP_ESCALATED', reason }),
       onError: (e) => bus.emit('error', e),
     })
   }
@@ -94,7 +100,7 @@ export class SignalRouter {
   #approve(s: Signal): OrderIntent | undefined {
     const market = this.#gate(s)
     if (market === undefined) return undefined
-    const r = this.#cfg.risk.evaluate(s, this.#cfg.account(), market)
+    const r = this.#cfg.risk.evaluate(s, this.#cfg.account(s.strategyId), market)
     if (r.ok) return r.value
     this.#deny(s, r.error.code, r.error.message)
     return undefined

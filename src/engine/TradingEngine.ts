@@ -62,7 +62,7 @@ export class TradingEngine {
   readonly #runnerById = new Map<string, StrategyRunner>()
   readonly #market: MarketCache
   readonly #fanout: MarketDataFanout
-  readonly #orders = new OrderStrategyMap()
+  readonly #orders: OrderStrategyMap
   readonly #monitor: FeedHealthMonitor
   readonly #signals: SignalRouter
   readonly #metrics: EngineMetrics
@@ -81,8 +81,11 @@ export class TradingEngine {
     const clock = cfg.clock ?? new SystemClock()
     this.#clock = clock
     this.#log = cfg.logger === undefined ? silentLogger : redactingLogger(cfg.logger)
+    // Every order sent is attributed to its strategy in the Portfolio too (positions per strategy).
+    this.#orders = new OrderStrategyMap(undefined, (cid, sid) => cfg.portfolio.attribute(cid, sid))
     for (const i of cfg.instruments) {
       if (cfg.portfolio.instrument(i.venue, i.symbol) === undefined) cfg.portfolio.addInstrument(i)
+      cfg.risk.addInstrument(i) // the kill switch can round a flatten of any instrument the engine trades
     }
     this.#market = new MarketCache({
       instruments: cfg.instruments,
@@ -115,7 +118,8 @@ export class TradingEngine {
       ...(cfg.groups !== undefined ? { groups: cfg.groups } : {}),
       executors: cfg.executors,
       risk: cfg.risk,
-      account: () => cfg.portfolio.snapshot(this.#openOrders()),
+      account: (strategyId) =>
+        cfg.portfolio.snapshot(this.#openOrders(), strategyId === undefined ? undefined : { strategyId }),
       market: this.#market,
       orders: this.#orders,
       denied: (venue) => this.#metrics.order(venue, 'denied'),

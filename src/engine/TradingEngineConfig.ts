@@ -63,11 +63,16 @@ export const TradingEngineConfigSchema = z.strictObject({
     }),
     {},
   ),
-  /** Multi-leg groups (signals sharing a `groupId`): OrderGroup's `legTimeoutMs` and `maxUnwindSlippageBps`. */
+  /**
+   * Multi-leg groups (signals sharing a `groupId`): OrderGroup's `legTimeoutMs`, `maxUnwindSlippageBps` and the
+   * unwind retries (`unwindRetryStepBps`, `unwindSlippageCapBps`); OrderGroup's defaults when absent.
+   */
   groups: z.optional(
     z.strictObject({
       legTimeoutMs: z.optional(PositiveDurationMsSchema),
       maxUnwindSlippageBps: z.optional(z.number()),
+      unwindRetryStepBps: z.optional(z.number()),
+      unwindSlippageCapBps: z.optional(z.number()),
     }),
   ),
   shutdown: z.prefault(

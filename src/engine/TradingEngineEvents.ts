@@ -7,7 +7,7 @@ import type {
   InstrumentStateChangedEvent,
   TradingStateChangedEvent,
 } from '../risk/index.js'
-import type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
+import type { GroupCompletedEvent, GroupEscalatedEvent, GroupRebalancedEvent } from './GroupRouter.js'
 import type { ClosedTrade } from './TradeLedger.js'
 
 /** Everything the engine re-emits on its one typed stream. */
@@ -19,6 +19,8 @@ export interface TradingEngineEvents extends ExecutionEvents {
   dataError: [e: TradekitError]
   'engine.groupCompleted': [e: GroupCompletedEvent]
   'engine.groupRebalanced': [e: GroupRebalancedEvent]
+  /** A group ended with exposure its unwinds could not remove: an alert; its instruments were set HALTED. */
+  'engine.groupEscalated': [e: GroupEscalatedEvent]
   /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
   'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
   /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */

@@ -6,7 +6,13 @@ export type {
   VenueHealth,
   VenueRegistration,
 } from './FeedHealthMonitor.js'
-export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
+export type {
+  GroupCompletedEvent,
+  GroupEscalatedEvent,
+  GroupExposure,
+  GroupRebalancedEvent,
+  GroupUnwindSettings,
+} from './GroupRouter.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
 export type { StrategyStateStore } from './StrategyStateStore.js'
 export type { ClosedTrade } from './TradeLedger.js'

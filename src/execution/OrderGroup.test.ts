@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import type { OrderIntent } from '../core/ports.js'
-import type { Instrument } from '../core/types.js'
+import type { Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { OrderExecutor } from './live/OrderExecutor.js'
 import { OrderGroup } from './OrderGroup.js'
@@ -82,6 +82,28 @@ describe('OrderGroup', () => {
     )
   })
 
+  it('rebalance with a hedge: the hedge is asked for the excess only', async () => {
+    const { paper, clock } = paperSetup()
+    const asked: string[] = []
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      instruments: [YES, NO],
+      onFailure: 'HEDGE',
+      hedge: (x) => {
+        asked.push(`${x.order.symbol} ${x.filledQty.toFixed()}`)
+        return leg(NO, { side: 'SELL', qty: x.filledQty.toFixed(), price: '0.52', timeInForce: 'IOC' })
+      },
+    })
+    const yesLeg = leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' })
+    const out = await g.execute([yesLeg, leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
+    expect(out.status).toBe('COMPLETED')
+    const after = await g.rebalance(out, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(20) })
+    expect(asked).toEqual([`${NO.symbol} 20`])
+    expect(after.status).toBe('HEDGED')
+    expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed()).toBe('10')
+  })
+
   it('a partly filled leg: the filled legs are unwound within the slippage bound', async () => {
     const { paper, clock } = paperSetup()
     const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })
@@ -113,6 +135,114 @@ describe('OrderGroup', () => {
     expect(out.status).toBe('FAILED')
     expect(out.legs[0]?.fate).toBe('PARTIALLY_UNWOUND')
     expect(out.legs[0]?.residualQty.toString()).toBe('100')
+  })
+
+  it('an unwind that leaves exposure is retried with a widening bound until flat', async () => {
+    const { paper, clock } = paperSetup()
+    // YES bids only at 0.43: 1 % and 3 % under the 0.45 fill are not enough, 5 % is.
+    paper.onBook({
+      venue: 'fake',
+      symbol: YES.symbol,
+      bids: [[0.43, 1000]],
+      asks: [[0.45, 1000]],
+      tsEvent: 0,
+    })
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      instruments: [YES, NO],
+      maxUnwindSlippageBps: 100,
+      unwindRetryStepBps: 200,
+      unwindSlippageCapBps: 700,
+    })
+    const out = await g.execute([
+      leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' }),
+    ])
+    expect(out.status).toBe('UNWOUND')
+    const yes = out.legs[0]
+    expect(yes?.fate).toBe('UNWOUND')
+    expect(yes?.residualQty.toFixed()).toBe('0')
+    // 0.4455 → 0.45, 0.4365 → 0.44, 0.4275 → 0.43 (each rounded toward the fill); a new client order id each time.
+    expect(yes?.unwindOrders?.map((o) => o.price?.toFixed())).toEqual(['0.45', '0.44', '0.43'])
+    expect(new Set(yes?.unwindOrders?.map((o) => o.clientOrderId)).size).toBe(3)
+    expect(yes?.unwindOrder?.filledQty.toFixed()).toBe('100')
+    expect(paper.portfolio.positions()).toHaveLength(0)
+  })
+
+  it('retries stop at the cap: what is left is FAILED, after exactly one order per bound', async () => {
+    const { paper, clock } = paperSetup()
+    paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.3, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
+    const g = new OrderGroup({
+      client: paper,
+      clock,
+      instruments: [YES, NO],
+      maxUnwindSlippageBps: 100,
+      unwindRetryStepBps: 300,
+      unwindSlippageCapBps: 500,
+    })
+    const out = await g.execute([
+      leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' }),
+    ])
+    expect(out.status).toBe('FAILED')
+    // Bounds 100, 400, then the cap 500 (not 700).
+    expect(out.legs[0]?.unwindOrders?.map((o) => o.price?.toFixed())).toEqual(['0.45', '0.44', '0.43'])
+    expect(out.legs[0]?.residualQty.toFixed()).toBe('100')
+    const once = new OrderGroup({ client: paper, clock, instruments: [YES, NO], unwindRetryStepBps: 0 })
+    const single = await once.execute([
+      leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' }),
+    ])
+    expect(single.legs[0]?.unwindOrders).toHaveLength(1)
+  })
+
+  it('rejects a retry cap under the first bound; without a cap, a first bound over 1000 bps is the cap', async () => {
+    const { paper, clock } = paperSetup()
+    expect(
+      () => new OrderGroup({ client: paper, maxUnwindSlippageBps: 300, unwindSlippageCapBps: 200 }),
+    ).toThrow(/unwindSlippageCapBps/)
+    paper.onBook({ venue: 'fake', symbol: YES.symbol, bids: [[0.1, 1000]], asks: [[0.45, 1000]], tsEvent: 0 })
+    const wide = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 2_000 })
+    const out = await wide.execute([
+      leg(YES, { qty: '10', price: '0.45', timeInForce: 'IOC' }),
+      leg(NO, { qty: '100', price: '0.53', timeInForce: 'FOK' }),
+    ])
+    // One unwind at 20 % (0.36), no retry past it.
+    expect(out.legs[0]?.unwindOrders?.map((o) => o.price?.toFixed())).toEqual(['0.36'])
+  })
+
+  it('rebalance of a failed group: a leg reversed after its unwind sold it is bought back to flat', async () => {
+    const { paper, clock } = paperSetup()
+    const g = new OrderGroup({ client: paper, clock, instruments: [YES, NO], maxUnwindSlippageBps: 300 })
+    // NO fills 40 of 100 and expires: both legs are unwound (YES 100, NO 40), the group is flat.
+    const noLeg = leg(NO, { qty: '100', price: '0.53', timeInForce: 'IOC' })
+    const fills: Fill[] = []
+    paper.portfolio.events.on('fill.applied', (e) => fills.push(e.applied.fill))
+    const out = await g.execute([leg(YES, { qty: '100', price: '0.45', timeInForce: 'IOC' }), noLeg])
+    expect(out.status).toBe('UNWOUND')
+    // Then the venue reverses the NO buy (a failed settlement): its unwind sold 40 that are no longer there.
+    const fill = fills.find((f) => f.clientOrderId === noLeg.clientOrderId)
+    if (fill === undefined) throw new Error('no fill')
+    expect(fill.qty.toFixed()).toBe('40')
+    paper.onBook({ venue: 'fake', symbol: NO.symbol, bids: [[0.52, 1000]], asks: [[0.53, 1000]], tsEvent: 0 })
+    const after = await g.rebalance(out, { clientOrderId: noLeg.clientOrderId, qty: fill.qty })
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REVERSED'])
+    const buyBack = after.legs[1]?.unwindOrder
+    expect(buyBack?.side).toBe('BUY')
+    expect(buyBack?.filledQty.toFixed()).toBe('40')
+    expect(buyBack?.price?.toFixed()).toBe('0.54') // 0.53 × 1.03 = 0.5459, rounded down toward the fill
+    expect(after.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0'])
+    // A reversal of an unwind's own fill: the leg holds it again and is unwound again.
+    const sold = after.legs[0]?.unwindOrder
+    if (sold === undefined) throw new Error('no unwind')
+    const again = await g.rebalance(after, { clientOrderId: sold.clientOrderId, qty: new Decimal(100) })
+    expect(again.legs[0]?.unwindOrder?.side).toBe('SELL')
+    expect(again.legs[0]?.unwindOrder?.qty.toFixed()).toBe('100')
+    // This paper account never saw that reversal (it holds no YES to sell): the sale is refused, 100 stay counted.
+    expect(again.status).toBe('FAILED')
+    expect(again.legs.map((l) => l.heldQty?.toFixed())).toEqual(['100', '0'])
   })
 
   it('a resting leg that does not fill in time is cancelled', async () => {

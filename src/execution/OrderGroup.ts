@@ -48,11 +48,16 @@ export interface LegOutcome {
   readonly order?: Order
   readonly fate: LegFate
   readonly filledQty: Decimal
-  /** The unwind or hedge order, when one was sent. */
+  /** The unwind or hedge order, when one was sent (the last one, when the unwind was retried). */
   readonly unwindOrder?: Order
+  /** Every unwind order sent for this leg, the first bound first (retries widen it; see `unwindRetryStepBps`). */
+  readonly unwindOrders?: readonly Order[]
   /** Quantity still held from this leg after unwinding (zero unless PARTIALLY_UNWOUND). */
   readonly residualQty: Decimal
-  /** After a `rebalance`: quantity of this leg still held (the group's remaining pairs plus any residual). */
+  /**
+   * After a `rebalance`: quantity of this leg still held (the group's remaining pairs plus any residual); negative
+   * when a reversal left the leg short of what its unwind sold and the buy-back could not close it.
+   */
   readonly heldQty?: Decimal
   readonly error?: TradekitError
 }
@@ -64,6 +69,9 @@ export interface OrderGroupOutcome {
   readonly status: 'COMPLETED' | 'UNWOUND' | 'HEDGED' | 'FAILED'
   readonly legs: readonly LegOutcome[]
 }
+
+/** The widest unwind bound when `unwindSlippageCapBps` is not set (unless `maxUnwindSlippageBps` is wider). */
+const DEFAULT_UNWIND_CAP_BPS = 1_000
 
 /** Schema of {@link OrderGroupConfig}; defaults are applied here. */
 export const OrderGroupConfigSchema = /* @__PURE__ */ z
@@ -86,6 +94,16 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
      * Default 200.
      */
     maxUnwindSlippageBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 200),
+    /**
+     * An unwind that leaves exposure is retried, each time with the bound widened by this many bps, until the leg is
+     * flat or the bound reached `unwindSlippageCapBps`. 0 sends one unwind only. Default 100.
+     */
+    unwindRetryStepBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 100),
+    /**
+     * The widest unwind bound a retry may use, in bps from the average fill (at least `maxUnwindSlippageBps`).
+     * Default 1000, or `maxUnwindSlippageBps` when that is wider (then no retry widens it).
+     */
+    unwindSlippageCapBps: z.optional(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000))),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
     unwindTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
@@ -98,6 +116,13 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
       message: 'onFailure HEDGE needs a hedge function',
       path: ['hedge'],
     }),
+    z.refine(
+      (c) => c.unwindSlippageCapBps === undefined || c.unwindSlippageCapBps >= c.maxUnwindSlippageBps,
+      {
+        message: 'unwindSlippageCapBps must be at least maxUnwindSlippageBps',
+        path: ['unwindSlippageCapBps'],
+      },
+    ),
   )
 
 /** What the {@link OrderGroup} constructor takes. */
@@ -106,8 +131,9 @@ export type OrderGroupConfig = z.input<typeof OrderGroupConfigSchema>
 /**
  * Executes multi-leg orders (e.g. YES and NO of one Polymarket market, or spot vs perp) as a unit: legs are sent
  * concurrently; if any leg fails or is only partly filled within `legTimeoutMs`, the others are cancelled and the
- * filled quantity is unwound with a LIMIT IOC bounded by `maxUnwindSlippageBps` (or hedged, if configured). The
- * group reports one outcome with each leg's fate.
+ * filled quantity is unwound with a LIMIT IOC bounded by `maxUnwindSlippageBps` (or hedged, if configured); what an
+ * unwind leaves is retried with a bound widened by `unwindRetryStepBps` up to `unwindSlippageCapBps`. The group
+ * reports one outcome with each leg's fate: `FAILED` only when exposure is left after the widest bound.
  *
  * @example
  * ```ts
@@ -226,7 +252,7 @@ export class OrderGroup {
           })
           continue
         }
-        outcomes.push(await this.#unwind(watch, s.intent, order))
+        outcomes.push(await this.#unwind(watch, s.intent, order, order.filledQty, oppositeSide(order.side)))
       }
       const residual = outcomes.some(
         (o) =>
@@ -241,12 +267,14 @@ export class OrderGroup {
   }
 
   /**
-   * Re-balances a completed group after the venue reversed a fill of one of its legs (a Polymarket trade whose
-   * settlement FAILED): every other leg is unwound (LIMIT IOC bounded by `maxUnwindSlippageBps`, or hedged) down to
-   * what the reversed leg still holds, so the group is not left holding one side. Pass the outcome of `execute`, or of
-   * the previous `rebalance` when a second fill is reversed. Resolves with the new outcome: the reversed leg is
-   * `REVERSED`, the others `UNWOUND`, `PARTIALLY_UNWOUND` or `HEDGED`, each with its `heldQty`; `FAILED` when the legs
-   * could not be brought back level.
+   * Re-balances a group after the venue reversed one of its fills (a Polymarket trade whose settlement FAILED): the
+   * fill of a leg, or of an unwind order sent for a leg. Each leg is brought to the level the reversal left: for a
+   * completed group, what the reversed leg still holds (the other legs are unwound down to it, so the group is not
+   * left holding one side); for a failed group, flat (a leg the reversal left short of what its unwind sold is bought
+   * back, a leg whose unwind was undone is unwound again). Unwinds are LIMIT IOCs bounded and retried as in `execute`
+   * (or hedged). Pass the outcome of `execute`, or of the previous `rebalance`. Resolves with the new outcome: a leg
+   * whose own fill was reversed is `REVERSED`, each leg has its `heldQty`; `FAILED` when the legs could not be
+   * brought level.
    *
    * @example
    * ```ts
@@ -260,34 +288,54 @@ export class OrderGroup {
     outcome: OrderGroupOutcome,
     reversed: { readonly clientOrderId: string; readonly qty: Decimal },
   ): Promise<OrderGroupOutcome> {
-    const hit = outcome.legs.find((l) => l.intent.clientOrderId === reversed.clientOrderId)
-    if (hit === undefined || hit.order === undefined || outcome.legs.some((l) => l.order === undefined)) {
-      throw new ValidationError(`"${reversed.clientOrderId}" is not a leg of a completed group`, {
+    const cid = reversed.clientOrderId
+    const ownFill = (l: LegOutcome) => l.intent.clientOrderId === cid
+    const unwindFill = (l: LegOutcome) =>
+      (l.unwindOrders ?? (l.unwindOrder !== undefined ? [l.unwindOrder] : [])).some(
+        (o) => o.clientOrderId === cid,
+      )
+    const hit = outcome.legs.find((l) => ownFill(l) || unwindFill(l))
+    if (hit === undefined || hit.order === undefined) {
+      throw new ValidationError(`"${cid}" is not a leg or an unwind of this group`, {
         field: 'clientOrderId',
       })
     }
     const zero = new Decimal(0)
-    const held = (l: LegOutcome): Decimal => l.heldQty ?? (l.fate === 'FILLED' ? l.filledQty : l.residualQty)
-    const left = Decimal.max(held(hit).minus(reversed.qty), zero)
+    const held = (l: LegOutcome): Decimal => {
+      const h = l.heldQty ?? (l.fate === 'FILLED' ? l.filledQty : l.residualQty)
+      if (l !== hit) return h
+      return ownFill(l) ? h.minus(reversed.qty) : h.plus(reversed.qty)
+    }
+    // A failed group's legs are flat or hold a residual; a completed one's hold their pairs: the level is the least.
+    const target = Decimal.max(zero, Decimal.min(...outcome.legs.map(held)))
     const watch = new Watcher(this.#cfg.client, this.#clock)
     const tag = `r${++this.#seq}`
     try {
       const legs: LegOutcome[] = []
       for (const leg of outcome.legs) {
-        if (leg === hit) {
-          legs.push({ ...leg, fate: 'REVERSED', residualQty: zero, heldQty: left })
+        const fate = leg === hit && ownFill(leg) ? ('REVERSED' as const) : leg.fate
+        const now = held(leg)
+        const excess = now.minus(target)
+        if (excess.isZero() || leg.order === undefined) {
+          legs.push({ ...leg, fate, residualQty: zero, heldQty: now })
           continue
         }
-        const excess = held(leg).minus(left)
-        if (excess.lte(0)) {
-          legs.push({ ...leg, heldQty: held(leg) })
-          continue
-        }
-        const order = leg.order as Order
-        const done = await this.#unwind(watch, leg.intent, { ...order, filledQty: excess }, tag)
-        legs.push({ ...done, filledQty: order.filledQty, heldQty: left.plus(done.residualQty) })
+        const order = leg.order
+        // Over target: sell (or buy back a short leg) down to it; under target (a short left by a reversal): buy back.
+        const side = excess.gt(0) ? oppositeSide(order.side) : order.side
+        const done = await this.#unwind(watch, leg.intent, order, excess.abs(), side, tag)
+        const moved = excess.abs().minus(done.residualQty)
+        const heldQty = excess.gt(0) ? now.minus(moved) : now.plus(moved)
+        const unwindOrders = [...(leg.unwindOrders ?? []), ...(done.unwindOrders ?? [])]
+        legs.push({
+          ...done,
+          fate: fate === 'REVERSED' ? fate : done.fate,
+          filledQty: order.filledQty,
+          heldQty,
+          ...(unwindOrders.length > 0 ? { unwindOrders } : {}),
+        })
       }
-      const level = legs.every((l) => (l.heldQty ?? zero).eq(left))
+      const level = legs.every((l) => (l.heldQty ?? zero).eq(target))
       const hedged = legs.some((l) => l.fate === 'HEDGED')
       return {
         groupId: outcome.groupId,
@@ -299,76 +347,110 @@ export class OrderGroup {
     }
   }
 
-  async #unwind(watch: Watcher, intent: OrderIntent, order: Order, tag = 'u'): Promise<LegOutcome> {
+  /**
+   * Takes `qty` of a leg's exposure off with `side` orders: the hedge (once), or LIMIT IOC unwinds, the first bounded by
+   * `maxUnwindSlippageBps`, each retry by `unwindRetryStepBps` more, up to `unwindSlippageCapBps`, until nothing is left.
+   */
+  async #unwind(
+    watch: Watcher,
+    intent: OrderIntent,
+    order: Order,
+    qty: Decimal,
+    side: Order['side'],
+    tag = 'u',
+  ): Promise<LegOutcome> {
     const filled = order.filledQty
-    let req: OrderIntent | undefined
+    // The hedge covers what is to be taken off now (all of the leg in `execute`, the excess in `rebalance`).
+    if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, { ...order, filledQty: qty })
+    const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
+    const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
+    const sent: Order[] = []
+    let residual = qty
     let error: TradekitError | undefined
-    try {
-      req =
-        this.#cfg.onFailure === 'HEDGE'
-          ? this.#cfg.hedge?.({ intent, order, filledQty: filled })
-          : this.#unwindIntent(intent, order, tag)
-    } catch (e) {
-      error = toTradekitError(e)
-    }
-    if (req === undefined) {
-      return {
-        intent,
-        order,
-        fate: 'PARTIALLY_UNWOUND',
-        filledQty: filled,
-        residualQty: filled,
-        ...(error ? { error } : {}),
+    for (let bps = first, n = 1; residual.gt(0); n++) {
+      let req: OrderIntent | undefined
+      try {
+        req = this.#unwindIntent(intent, order, { qty: residual, side, bps }, n === 1 ? tag : `${tag}${n}`)
+      } catch (e) {
+        error = toTradekitError(e)
       }
+      if (req === undefined || req.qty.lte(0)) break
+      const r = await this.#send(watch, req)
+      if (r.error !== undefined) error = r.error
+      if (r.done !== undefined) sent.push(r.done)
+      residual = Decimal.max(residual.minus(r.done?.filledQty ?? 0), new Decimal(0))
+      if (bps >= cap || step <= 0) break
+      bps = Math.min(cap, bps + step)
     }
-    watch.add(req.clientOrderId)
-    let done: Order | undefined
-    try {
-      const sent = await this.#cfg.client.submit(req)
-      watch.seen(sent)
-      done = await watch.until(
-        req.clientOrderId,
-        (o) => isTerminalStatus(o.status),
-        this.#cfg.unwindTimeoutMs,
-      )
-    } catch (e) {
-      error = toTradekitError(e)
-    }
-    const unwound = done?.filledQty ?? new Decimal(0)
-    if (this.#cfg.onFailure === 'HEDGE') {
-      const fate = unwound.gte(req.qty) ? 'HEDGED' : 'PARTIALLY_UNWOUND'
-      return {
-        intent,
-        order,
-        fate,
-        filledQty: filled,
-        ...(done ? { unwindOrder: done } : {}),
-        residualQty: fate === 'HEDGED' ? new Decimal(0) : filled,
-        ...(error ? { error } : {}),
-      }
-    }
-    const residual = Decimal.max(filled.minus(unwound), new Decimal(0))
+    const last = sent.at(-1)
     return {
       intent,
       order,
       fate: residual.isZero() ? 'UNWOUND' : 'PARTIALLY_UNWOUND',
       filledQty: filled,
-      ...(done ? { unwindOrder: done } : {}),
+      ...(last !== undefined ? { unwindOrder: last, unwindOrders: sent } : {}),
       residualQty: residual,
       ...(error ? { error } : {}),
     }
   }
 
-  /** A LIMIT IOC on the opposite side, priced at the average fill moved by at most the slippage bound. */
-  #unwindIntent(intent: OrderIntent, order: Order, tag: string): OrderIntent {
+  /** The configured hedge for a leg's filled quantity. */
+  async #hedge(watch: Watcher, intent: OrderIntent, order: Order): Promise<LegOutcome> {
+    const filled = order.filledQty
+    let req: OrderIntent | undefined
+    let error: TradekitError | undefined
+    try {
+      req = this.#cfg.hedge?.({ intent, order, filledQty: filled })
+    } catch (e) {
+      error = toTradekitError(e)
+    }
+    const r = req === undefined ? {} : await this.#send(watch, req)
+    const done = r.done
+    const fate = req !== undefined && done?.filledQty.gte(req.qty) === true ? 'HEDGED' : 'PARTIALLY_UNWOUND'
+    error ??= r.error
+    return {
+      intent,
+      order,
+      fate,
+      filledQty: filled,
+      ...(done ? { unwindOrder: done, unwindOrders: [done] } : {}),
+      residualQty: fate === 'HEDGED' ? new Decimal(0) : filled,
+      ...(error ? { error } : {}),
+    }
+  }
+
+  /** Sends one unwind or hedge order and waits (bounded) for its final state. */
+  async #send(watch: Watcher, req: OrderIntent): Promise<{ done?: Order; error?: TradekitError }> {
+    watch.add(req.clientOrderId)
+    try {
+      watch.seen(await this.#cfg.client.submit(req))
+      const done = await watch.until(
+        req.clientOrderId,
+        (o) => isTerminalStatus(o.status),
+        this.#cfg.unwindTimeoutMs,
+      )
+      return done === undefined ? {} : { done }
+    } catch (e) {
+      const done = watch.latest(req.clientOrderId)
+      return { ...(done !== undefined ? { done } : {}), error: toTradekitError(e) }
+    }
+  }
+
+  /** A LIMIT IOC of `qty` on `side`, priced at the leg's average fill moved by at most `bps`. */
+  #unwindIntent(
+    intent: OrderIntent,
+    order: Order,
+    what: { qty: Decimal; side: Order['side']; bps: number },
+    tag: string,
+  ): OrderIntent {
     const inst = this.#instruments.get(`${order.venue}\u0000${order.symbol}`)
     const avg = order.avgFillPrice ?? order.price
     if (avg === undefined)
       throw new ValidationError(`No fill price to unwind "${order.clientOrderId}" against`)
-    const side = oppositeSide(order.side)
-    const slip = new Decimal(this.#cfg.maxUnwindSlippageBps).div(10_000)
+    const { side } = what
+    const slip = new Decimal(what.bps).div(10_000)
     let price = side === 'SELL' ? avg.times(new Decimal(1).minus(slip)) : avg.times(slip.plus(1))
-    let qty = order.filledQty
+    let qty = what.qty
     if (inst !== undefined) {
       // Round toward the fill so the bound is never exceeded.
       price = roundToIncrement(price, inst.tickSize, side === 'SELL' ? 'UP' : 'DOWN')
@@ -387,7 +469,8 @@ export class OrderGroup {
       qty,
       price,
       timeInForce: 'IOC',
-      ...(inst?.kind === 'perpetual' ? { reduceOnly: true } : {}),
+      // A buy-back of an over-sold leg opens nothing on a perpetual either: it only closes the short the unwind left.
+      ...(inst?.kind === 'perpetual' && side !== order.side ? { reduceOnly: true } : {}),
       strategyId: intent.strategyId,
       ...(intent.groupId !== undefined ? { groupId: intent.groupId } : {}),
     }

@@ -121,6 +121,23 @@ describe('Portfolio spot', () => {
     expect(snap.peakEquity.toString()).toBe('11000')
     expect(snap.freeMargin.toString()).toBe('8000')
   })
+
+  it('a fill marks the instrument at its price, unless a newer price marked it since', () => {
+    const clock = new ManualClock(0)
+    const p = new Portfolio({ balances: { USDT: '10000' }, instruments: [BTCUSDT], clock })
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000', '0', { tsEvent: 0 }))
+    p.mark('fake', 'BTCUSDT', '20000')
+    clock.advance(1_000)
+    // A later fill at 21 000 is the latest traded price: the position and equity are valued at it.
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '21000', '0', { tsEvent: 1_000 }))
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('21000')
+    expect(p.equity().toString()).toBe('10100')
+    // A book marks at 21 500 at t = 3 000; a fill of t = 2 000 recovered late does not move the mark back.
+    clock.advance(2_000)
+    p.mark('fake', 'BTCUSDT', '21500')
+    p.applyFill(fill(BTCUSDT, 'SELL', '0.1', '20500', '0', { tsEvent: 2_000 }))
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('21500')
+  })
 })
 
 describe('Portfolio perpetuals', () => {

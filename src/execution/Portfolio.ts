@@ -40,6 +40,7 @@ import {
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
 import { planFill } from './portfolio/planFill.js'
+import { StrategyLedger } from './portfolio/StrategyLedger.js'
 
 const ZERO = new Decimal(0)
 
@@ -161,8 +162,11 @@ export class Portfolio {
   readonly #instruments = new Map<string, Instrument>()
   readonly #positions = new Map<string, MutablePosition>()
   readonly #leverage = new Map<string, number>()
+  /** When each instrument was last marked (epoch ms): a fill older than that does not move the mark. */
+  readonly #markedAt = new Map<string, number>()
   readonly #seen = new Set<string>()
   readonly #undo: FillUndoLog
+  readonly #ledger: StrategyLedger
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
@@ -175,6 +179,7 @@ export class Portfolio {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
+    this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow, this.#cfg.reversalWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
@@ -299,6 +304,16 @@ export class Portfolio {
     return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
   }
 
+  /** Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too. */
+  attribute(clientOrderId: string, strategyId: string): void {
+    this.#ledger.attribute(clientOrderId, strategyId)
+  }
+
+  /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
+  strategyPositions(strategyId: string): Position[] {
+    return this.#ledger.positions(strategyId, (v, s) => this.#positions.get(key(v, s))?.mark)
+  }
+
   /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */
   mark(venue: string, symbol: string, price: DecimalLike): void {
     const d = toDecimal(price, { field: 'price' })
@@ -306,6 +321,7 @@ export class Portfolio {
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.mark = d
     else if (this.#instruments.has(key(venue, symbol))) this.#posFor(venue, symbol).mark = d
+    this.#markedAt.set(key(venue, symbol), this.#clock.now())
     this.#touchPeak()
   }
 
@@ -366,7 +382,13 @@ export class Portfolio {
     this.#remember(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
-    if (plan.pos.mark === undefined) plan.pos.mark = fill.price
+    // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
+    const k = key(inst.venue, inst.symbol)
+    if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
+      plan.pos.mark = fill.price
+      this.#markedAt.set(k, fill.tsEvent)
+    }
+    this.#ledger.apply(fill, inst)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
@@ -407,6 +429,7 @@ export class Portfolio {
     p.fees = p.fees.minus(eff.feeQ)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#undo.reversed(id)
+    this.#ledger.reverse(fill)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
@@ -621,10 +644,21 @@ export class Portfolio {
     return [...this.#orders.values()]
   }
 
-  /** The {@link AccountSnapshot} a RiskManager evaluates intents against. */
-  snapshot(openOrders?: readonly Order[]): AccountSnapshot {
+  /**
+   * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
+   * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
+   * owns (`unattributedPositions`: any EXIT may close it).
+   */
+  snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#touchPeak()
+    const sid = options?.strategyId
     return {
+      ...(sid === undefined
+        ? {}
+        : {
+            strategyPositions: this.strategyPositions(sid),
+            unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
+          }),
       equity: this.equity(),
       freeMargin: this.freeMargin(),
       peakEquity: this.#peak,

@@ -12,7 +12,8 @@ export interface ADXValue {
 }
 
 /**
- * Average directional index with +DI and −DI (TA-Lib `ADX`, `PLUS_DI`, `MINUS_DI`).
+ * Average directional index with +DI and −DI (TA-Lib `ADX`, `PLUS_DI`, `MINUS_DI`). The DIs come with the ADX, from
+ * its first value on; for +DI/−DI from the first candle they exist (index `period`, as TA-Lib), use {@link DMI}.
  *
  * TA-Lib's arithmetic: +DM/−DM (only the larger move counts, and only if positive) and the true range are summed
  * over the first `period - 1` moves, then smoothed Wilder's way as sums (`s = s - s / period + x`);

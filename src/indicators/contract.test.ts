@@ -8,6 +8,7 @@ import {
   type CandleInput,
   CCI,
   DEMA,
+  DMI,
   Donchian,
   EMA,
   type Indicator,
@@ -82,6 +83,7 @@ const SPECS: AnySpec[] = [
   candleSpec('CCI(20)', () => new CCI(20)),
   candleSpec('MFI(14)', () => new MFI(14)),
   candleSpec('ADX(14)', () => new ADX(14)),
+  candleSpec('DMI(14)', () => new DMI(14)),
   candleSpec('Stochastic(14,3,3)', () => new Stochastic({ kPeriod: 14, kSlowing: 3, dPeriod: 3 })),
   candleSpec('Donchian(20)', () => new Donchian(20)),
   candleSpec(

@@ -27,6 +27,7 @@ export {
 } from './CandleAggregator.js'
 export { CCI } from './CCI.js'
 export { DEMA } from './DEMA.js'
+export { DMI, type DMIValue } from './DMI.js'
 export { Donchian, type DonchianValue } from './Donchian.js'
 export { EMA } from './EMA.js'
 export {

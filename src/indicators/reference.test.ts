@@ -11,6 +11,7 @@ import {
   type CandleInput,
   CCI,
   DEMA,
+  DMI,
   Donchian,
   EMA,
   type Indicator,
@@ -159,6 +160,18 @@ describe.each(SERIES)('TA-Lib reference: $name', ({ candles }) => {
       mask(want.minusDI),
     )
   })
+  it.each([2, 14, 25])(
+    'DMI(%i): +DI and -DI from their first value (index %i), as PLUS_DI / MINUS_DI',
+    (p) => {
+      const want = ref.refADX(b, p)
+      const plus = stream(new DMI(p), candles, (v) => v.plusDI)
+      const minus = stream(new DMI(p), candles, (v) => v.minusDI)
+      // TA-Lib's lookback for PLUS_DI / MINUS_DI is the period: the first value is at index `p`, not `2p - 1`.
+      expect(plus.findIndex((v) => v !== undefined)).toBe(p)
+      check(plus, want.plusDI)
+      check(minus, want.minusDI)
+    },
+  )
   it.each([
     [14, 3, 3],
     [5, 3, 3],

@@ -15,7 +15,7 @@ import {
   subscribe,
   TypedEmitter,
 } from '../core/index.js'
-import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
+import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
   type InstrumentRestriction,
@@ -26,6 +26,7 @@ import {
 } from './checks/RiskCheckContext.js'
 import { readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
+import { closeQty } from './closeQty.js'
 import {
   type ResolvedRiskManagerConfig,
   type ResolvedSizingConfig,
@@ -34,6 +35,7 @@ import {
 } from './config.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
+import { notionalCap } from './notionalCap.js'
 import {
   capQuantity,
   fixedFractionalSize,
@@ -92,6 +94,8 @@ export class RiskManager {
   readonly #clock: Clock
   readonly #groupOf = new Map<string, string>()
   readonly #instruments = new Map<string, Instrument>()
+  /** Instruments given by the host (config, `addInstrument`): never dropped, so the kill switch can round any of them. */
+  readonly #known = new Map<string, Instrument>()
   readonly #executors = new Map<ExecutionClient, () => void>()
   readonly #countedIds = new Set<string>()
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
@@ -114,6 +118,7 @@ export class RiskManager {
   constructor(config: RiskManagerConfig = {}) {
     this.#cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
     this.#clock = this.#cfg.clock ?? new SystemClock()
+    for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.guard = new TradingGuard({
       clock: this.#clock,
       ...(this.#cfg.store === undefined ? {} : { store: this.#cfg.store }),
@@ -195,6 +200,20 @@ export class RiskManager {
     })
   }
 
+  /**
+   * Makes an instrument known to the manager, so the kill switch rounds a flatten of it like an entry (the step from
+   * `minQty`) even if no signal on it was ever evaluated. `TradingEngine` adds its instruments; the config's
+   * `instruments` are added at construction.
+   *
+   * @example
+   * ```ts
+   * risk.addInstrument(btcusdt)
+   * ```
+   */
+  addInstrument(instrument: Instrument): void {
+    this.#known.set(`${instrument.venue}:${instrument.symbol}`, instrument)
+  }
+
   /** One instrument's trading state: `ACTIVE` unless {@link RiskManager.setInstrumentState} restricted it. */
   instrumentState(venue: string, symbol: string): TradingState {
     return this.#restrictions.get(`${venue}:${symbol}`)?.state ?? TradingState.ACTIVE
@@ -210,10 +229,13 @@ export class RiskManager {
     return this.guard.flush()
   }
 
-  /** Feeds an account snapshot to the breakers (daily loss, drawdown) without evaluating a signal. */
+  /**
+   * Feeds an account snapshot to the breakers (daily loss, drawdown) without evaluating a signal. Only its equity is
+   * used: the drawdown peak is the highest equity the manager saw, not the snapshot's `peakEquity`.
+   */
   update(account: AccountSnapshot): void {
     this.#lastAccount = account
-    this.guard.updateEquity(account.equity, account.peakEquity)
+    this.guard.updateEquity(account.equity)
   }
 
   /** Records a closed trade's realized PnL for the losing-streak breaker. */
@@ -289,7 +311,8 @@ export class RiskManager {
       submitTimeoutMs: this.#cfg.killSwitch.submitTimeoutMs,
       flatten: options.flatten ?? this.#cfg.killSwitch.flatten,
       positions: options.positions ?? this.#lastAccount?.positions ?? [],
-      instrument: (venue, symbol) => this.#instruments.get(`${venue}:${symbol}`),
+      instrument: (venue, symbol) =>
+        this.#known.get(`${venue}:${symbol}`) ?? this.#instruments.get(`${venue}:${symbol}`),
       nextClientOrderId: () => this.#nextClientOrderId('ks'),
     })
       .catch((e: unknown): EmergencyStopReport => {
@@ -441,7 +464,9 @@ export class RiskManager {
     if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account
-    this.guard.updateEquity(equity, account.peakEquity)
+    // The drawdown peak is the highest equity this manager saw (or its store restored), never a snapshot's
+    // `peakEquity`: a first snapshot with a higher peak must not halt trading at once (docs/risk.md).
+    this.guard.updateEquity(equity)
     if (!this.#instruments.has(key)) {
       if (this.#instruments.size >= MAX_INSTRUMENTS) this.#instruments.clear()
       this.#instruments.set(key, inst)
@@ -492,7 +517,7 @@ export class RiskManager {
       instrument: inst,
       equity,
       maxPositionFraction: this.#limits.maxPositionFraction,
-      ...(this.#cfg.maxNotional === undefined ? {} : { maxNotional: this.#cfg.maxNotional }),
+      ...notionalCap(ctx, this.#cfg.maxNotional, existingNotional),
       ...(existingNotional === undefined ? {} : { existingNotional }),
       freeMargin: ctx.freeMargin,
       leverage: this.#leverageDecimal(leverage),
@@ -618,10 +643,15 @@ export class RiskManager {
     this.#announce(() => this.#bus.emit('risk.approved', { type: 'risk.approved', ...e }))
   }
 
-  /** An EXIT closes the whole position (at most the signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING. */
+  /**
+   * An EXIT closes the whole position (the strategy's own share when the snapshot has `strategyPositions`; at most the
+   * signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING.
+   */
   #exit(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, step, tick, now } = ctx
-    const posQty = ctx.positionQty()
+    const own = ctx.exitPositionQty()
+    if (!own.ok) return deny(own.error.code, own.error.message, own.error.values)
+    const posQty = own.value
     const long = signal.side === 'BUY'
     // A BUY exit closes a short, a SELL exit closes a long.
     if (posQty === undefined || posQty.isZero() || posQty.isNegative() !== long) {
@@ -638,7 +668,8 @@ export class RiskManager {
       if (!cap.ok) return deny(cap.error.code, cap.error.message, cap.error.values)
       toClose = Decimal.min(toClose, cap.value)
     }
-    const qty = roundToStep(toClose, step)
+    // The same grid as entries: the step measured from minQty.
+    const qty = closeQty(toClose, { stepSize: step, minQty })
     if (qty.lte(0) || (minQty !== undefined && qty.lt(minQty))) {
       return deny(RiskReason.QUANTITY_ZERO, `Position "${posQty.toFixed()}" is below the tradable minimum`, {
         positionQty: str(posQty),

@@ -5,6 +5,7 @@ import {
   PositiveDecimalSchema as PositiveDecimal,
   PositiveDurationMsSchema,
 } from '../core/index.js'
+import type { Instrument } from '../core/types.js'
 import type { StateStore } from './StateStore.js'
 import { isValidTimeZone } from './TradingDay.js'
 
@@ -200,6 +201,22 @@ export const RiskManagerConfigSchema = z.strictObject({
   maxOpenPositions: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 10),
   /** Position plus open entry orders per instrument. Default 1 (no pyramiding). */
   maxPositionsPerInstrument: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 1),
+  /**
+   * Limits per strategy id, on top of the global ones (both apply): `maxOpenPositions` counts the strategy's own open
+   * positions, `maxNotional` bounds the value of its own share of an instrument. They need the account snapshot's
+   * `strategyPositions` (`Portfolio.snapshot(orders, { strategyId })`, as `TradingEngine` passes); without them an
+   * entry of a limited strategy is denied (`INVALID_INPUT`). Default: none.
+   */
+  strategyLimits: z._default(
+    z.record(
+      z.string(),
+      z.strictObject({
+        maxOpenPositions: z.optional(/* @__PURE__ */ z.int().check(z.minimum(1))),
+        maxNotional: z.optional(PositiveDecimal),
+      }),
+    ),
+    {},
+  ),
   /** Correlation scaling: same-direction open positions in a group scale the size by `scale[count]`. */
   correlation: z.prefault(
     z.strictObject({
@@ -227,6 +244,8 @@ export const RiskManagerConfigSchema = z.strictObject({
     }),
     {},
   ),
+  /** Instruments the kill switch may have to flatten (more with `addInstrument`; evaluated ones are learnt). Default: none. */
+  instruments: z._default(z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)), []),
   /** Prefix of generated client order ids (letters, digits, `_`, `-`; ≤ 12). Default `tk`. */
   clientOrderIdPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{1,12}$/)), 'tk'),
 })

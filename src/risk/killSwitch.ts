@@ -1,6 +1,6 @@
 import type { Clock, ExecutionClient, Instrument, Order, OrderIntent, Position, Side } from '../core/index.js'
-import { roundToStep } from '../decimal/index.js'
 import { StateError, TimeoutError, type TradekitError, toTradekitError } from '../errors/index.js'
+import { closeQty } from './closeQty.js'
 
 /** Options of `RiskManager.emergencyStop`. */
 export interface EmergencyStopOptions {
@@ -216,9 +216,15 @@ async function flattenPosition(
     return
   }
   const inst = ctx.instrument(pos.venue, pos.symbol)
-  const qty = inst === undefined ? pos.qty.abs() : roundToStep(pos.qty.abs(), inst.stepSize)
+  // Rounded like entries (the step from minQty). An instrument the manager does not know is sent as held: a position
+  // built from fills is on the venue's grid already, and a kill switch must try.
+  const qty = inst === undefined ? pos.qty.abs() : closeQty(pos.qty, inst)
   if (qty.lte(0)) {
-    fail(new StateError(`Position "${pos.qty.toFixed()}" is below the step "${inst?.stepSize.toFixed()}"`))
+    fail(
+      new StateError(
+        `Position "${pos.qty.toFixed()}" is below the step "${inst?.stepSize.toFixed()}" or minQty`,
+      ),
+    )
     return
   }
   const side: Side = pos.qty.isNegative() ? 'BUY' : 'SELL'

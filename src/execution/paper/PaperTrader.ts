@@ -215,6 +215,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
     this.#orders.add(created.value, intent.strategyId)
+    this.portfolio.attribute(cid, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
     if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
     this.#process(cid, inst)

@@ -189,6 +189,33 @@ export class RiskCheckContext implements RiskInputs {
     return this.#position
   }
 
+  /**
+   * What an EXIT of this signal's strategy may close: its own share plus what no strategy owns when the snapshot tells
+   * strategies apart (`strategyPositions`, `unattributedPositions`), never more than the netted position nor against
+   * it; otherwise the netted position.
+   */
+  exitPositionQty(): Result<Decimal | undefined, RiskRejection> {
+    const net = this.positionQty()
+    const own = this.account.strategyPositions
+    if (own === undefined) return ok(net)
+    let mine = new Decimal(0)
+    for (const p of [...own, ...(this.account.unattributedPositions ?? [])]) {
+      if (p.symbol !== this.inst.symbol || p.venue !== this.inst.venue) continue
+      const q = readDecimal(p.qty)
+      if (q === undefined) {
+        return err({
+          code: RiskReason.INVALID_INPUT,
+          message: `Invalid strategy position qty "${String(p.qty)}"`,
+          values: {},
+        })
+      }
+      mine = mine.plus(q)
+    }
+    if (net === undefined || net.isZero() || mine.isZero() || mine.isNegative() !== net.isNegative())
+      return ok(mine)
+    return ok(mine.isNegative() ? Decimal.max(mine, net) : Decimal.min(mine, net))
+  }
+
   /** The netted position, read after `checkPositionInput` accepted it. */
   positionQty(): Decimal | undefined {
     const r = this.position()

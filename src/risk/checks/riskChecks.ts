@@ -15,6 +15,7 @@ import { checkPositionInput } from './checkPositionInput.js'
 import { checkRewardRisk } from './checkRewardRisk.js'
 import { checkStop } from './checkStop.js'
 import { checkStopDistance } from './checkStopDistance.js'
+import { checkStrategyLimits } from './checkStrategyLimits.js'
 import { checkTakeProfit } from './checkTakeProfit.js'
 import { checkTradingHalted } from './checkTradingHalted.js'
 import { checkTradingReducing } from './checkTradingReducing.js'
@@ -46,6 +47,7 @@ export const RISK_CHECKS: readonly RiskCheck[] = [
   { check: checkPositionConflict, appliesTo: 'ENTRY' },
   { check: checkMaxOpenPositions, appliesTo: 'ENTRY' },
   { check: checkMaxPositionsPerInstrument, appliesTo: 'ENTRY' },
+  { check: checkStrategyLimits, appliesTo: 'ENTRY' },
   { check: checkLeverage, appliesTo: 'ENTRY' },
   { check: checkMargin, appliesTo: 'ENTRY' },
   { check: checkEntryPrice, appliesTo: 'ENTRY' },

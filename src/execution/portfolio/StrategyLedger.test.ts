@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import type { Fill } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { Portfolio } from '../Portfolio.js'
+import { BTCPERP, BTCUSDT } from '../testing/fixtures.js'
+import { StrategyLedger } from './StrategyLedger.js'
+
+let n = 0
+const fill = (
+  over: Omit<Partial<Fill>, 'qty' | 'price'> & {
+    cid: string
+    side: Fill['side']
+    qty: string
+    price: string
+  },
+): Fill => {
+  const { cid, qty, price, ...rest } = over
+  return {
+    venue: 'fake',
+    symbol: BTCPERP.symbol,
+    clientOrderId: cid,
+    tradeId: `t${++n}`,
+    qty: new Decimal(qty),
+    price: new Decimal(price),
+    fee: new Decimal(0),
+    feeAsset: 'USDT',
+    liquidity: 'TAKER',
+    tsEvent: n,
+    ...rest,
+  }
+}
+const share = (l: StrategyLedger, sid: string) => {
+  const p = l.positions(sid, () => new Decimal(110))[0]
+  return p === undefined
+    ? '0'
+    : `${p.qty.toFixed()} @ ${p.entryPrice?.toFixed()} r ${p.realizedPnl.toFixed()} u ${p.unrealizedPnl.toFixed()}`
+}
+
+describe('StrategyLedger', () => {
+  it('books each fill to the strategy that sent its order: entry average, realized PnL, flips', () => {
+    const l = new StrategyLedger(100)
+    l.attribute('a1', 'a')
+    l.attribute('a2', 'a')
+    l.attribute('b1', 'b')
+    l.apply(fill({ cid: 'a1', side: 'BUY', qty: '2', price: '100' }), BTCPERP)
+    l.apply(fill({ cid: 'b1', side: 'SELL', qty: '1', price: '105' }), BTCPERP)
+    l.apply(fill({ cid: 'a1', side: 'BUY', qty: '2', price: '110' }), BTCPERP)
+    expect(share(l, 'a')).toBe('4 @ 105 r 0 u 20')
+    expect(share(l, 'b')).toBe('-1 @ 105 r 0 u -5')
+    // a sells 6: closes its 4 (+20 realized), opens a short of 2 at 110.
+    l.apply(fill({ cid: 'a2', side: 'SELL', qty: '6', price: '110' }), BTCPERP)
+    expect(share(l, 'a')).toBe('-2 @ 110 r 20 u 0')
+    // A fill of an order nobody attributed counts at the venue level only.
+    l.apply(fill({ cid: 'manual', side: 'BUY', qty: '9', price: '100' }), BTCPERP)
+    expect(l.strategies().sort()).toEqual(['a', 'b'])
+  })
+
+  it('undoes a reversed fill, and takes a spot fee paid in the base asset off the share', () => {
+    const l = new StrategyLedger(100)
+    l.attribute('a1', 'a')
+    const f = fill({
+      cid: 'a1',
+      side: 'BUY',
+      qty: '1',
+      price: '100',
+      symbol: BTCUSDT.symbol,
+      fee: new Decimal('0.001'),
+      feeAsset: 'BTC',
+    })
+    l.apply(f, BTCUSDT)
+    expect(l.positions('a', () => undefined)[0]?.qty.toFixed()).toBe('0.999')
+    l.reverse(f)
+    expect(l.positions('a', () => undefined)).toEqual([])
+    l.reverse(f) // twice: nothing more
+    expect(l.positions('a', () => undefined)).toEqual([])
+  })
+
+  it('in a Portfolio: venue-level positions net every strategy; the snapshot carries the asked strategy’s share', () => {
+    const p = new Portfolio({ balances: { USDT: '100000' }, instruments: [BTCPERP] })
+    p.attribute('a1', 'a')
+    p.attribute('b1', 'b')
+    expect(p.applyFill(fill({ cid: 'a1', side: 'BUY', qty: '3', price: '100' })).ok).toBe(true)
+    expect(p.applyFill(fill({ cid: 'b1', side: 'SELL', qty: '1', price: '100' })).ok).toBe(true)
+    expect(p.position('fake', BTCPERP.symbol)?.qty.toFixed()).toBe('2')
+    expect(p.strategyPositions('a').map((x) => x.qty.toFixed())).toEqual(['3'])
+    expect(p.snapshot(undefined, { strategyId: 'b' }).strategyPositions?.map((x) => x.qty.toFixed())).toEqual(
+      ['-1'],
+    )
+    expect(p.snapshot().strategyPositions).toBeUndefined()
+    // Venue quantity no strategy's fills explain (a reconciliation, a liquidation) is reported as unattributed.
+    expect(p.snapshot(undefined, { strategyId: 'a' }).unattributedPositions).toEqual([])
+    p.reconcileWith({
+      positions: [
+        {
+          venue: 'fake',
+          symbol: BTCPERP.symbol,
+          qty: new Decimal(5),
+          entryPrice: new Decimal(100),
+          realizedPnl: new Decimal(0),
+          unrealizedPnl: new Decimal(0),
+        },
+      ],
+    })
+    expect(
+      p.snapshot(undefined, { strategyId: 'a' }).unattributedPositions?.map((x) => x.qty.toFixed()),
+    ).toEqual(['3'])
+  })
+})

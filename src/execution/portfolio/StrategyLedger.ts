@@ -1,0 +1,180 @@
+import type { Fill, Instrument, Position } from '../../core/types.js'
+import { fillKey } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+
+const ZERO = new Decimal(0)
+
+/** One strategy's share of one instrument. */
+interface Share {
+  qty: Decimal
+  entry: Decimal | undefined
+  realized: Decimal
+}
+
+/** What one fill did to a share, to undo it when the venue reverses the fill. */
+interface ShareEffect {
+  readonly strategyId: string
+  readonly key: string
+  readonly qty: Decimal
+  readonly realized: Decimal
+  readonly entryBefore: Decimal | undefined
+}
+
+const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+
+/**
+ * The Portfolio's per-strategy ledger: which strategy sent each order (`attribute`), and each strategy's signed
+ * quantity, average entry and realized PnL (before fees) per instrument, built from the fills of its own orders. The
+ * venue nets every strategy into one position; this ledger is what an EXIT of one strategy may close. Fills of orders
+ * no strategy was attributed (venue liquidations, orders placed by hand) count at the venue level only.
+ *
+ * @example
+ * ```ts
+ * const ledger = new StrategyLedger(100_000, 10_000)
+ * ledger.attribute('c1', 'ema')
+ * ledger.apply(fill, btcusdt) // fill of order c1
+ * ledger.positions('ema', () => undefined)[0]?.qty
+ * ```
+ */
+export class StrategyLedger {
+  readonly #window: number
+  readonly #effectWindow: number
+  readonly #strategyOf = new Map<string, string>()
+  readonly #shares = new Map<string, Map<string, Share>>()
+  readonly #effects = new Map<string, ShareEffect>()
+
+  /**
+   * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
+   * a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are dropped.
+   */
+  constructor(window: number, effectWindow = window) {
+    this.#window = Math.max(1, window)
+    this.#effectWindow = Math.max(0, effectWindow)
+  }
+
+  /** Records that `strategyId` sent `clientOrderId`. */
+  attribute(clientOrderId: string, strategyId: string): void {
+    this.#strategyOf.delete(clientOrderId)
+    this.#strategyOf.set(clientOrderId, strategyId)
+    trim(this.#strategyOf, this.#window)
+  }
+
+  /** The strategy that sent `clientOrderId`, when it was attributed. */
+  strategyOf(clientOrderId: string): string | undefined {
+    return this.#strategyOf.get(clientOrderId)
+  }
+
+  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any). */
+  apply(fill: Fill, inst: Instrument): void {
+    const sid = this.#strategyOf.get(fill.clientOrderId)
+    if (sid === undefined) return
+    const k = key(fill.venue, fill.symbol)
+    const share = this.#share(sid, k)
+    // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
+    const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : ZERO
+    const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
+    const delta = signed.minus(baseFee)
+    const entryBefore = share.entry
+    let realized = ZERO
+    const before = share.qty
+    if (before.isZero() || before.isNegative() === signed.isNegative()) {
+      // Opening or adding: the entry is the quantity-weighted average.
+      const next = before.plus(delta)
+      share.entry = next.isZero()
+        ? undefined
+        : (share.entry ?? fill.price)
+            .times(before.abs())
+            .plus(fill.price.times(fill.qty))
+            .div(before.abs().plus(fill.qty))
+      share.qty = next
+    } else {
+      // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.
+      const closed = Decimal.min(fill.qty, before.abs())
+      const entry = share.entry ?? fill.price
+      realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
+      share.qty = before.plus(delta)
+      share.entry = share.qty.isZero() ? undefined : fill.qty.gt(before.abs()) ? fill.price : share.entry
+    }
+    share.realized = share.realized.plus(realized)
+    if (this.#effectWindow === 0) return
+    this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
+    trim(this.#effects, this.#effectWindow)
+  }
+
+  /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
+  reverse(fill: Fill): void {
+    const id = fillKey(fill)
+    const eff = this.#effects.get(id)
+    if (eff === undefined) return
+    this.#effects.delete(id)
+    const share = this.#share(eff.strategyId, eff.key)
+    share.qty = share.qty.minus(eff.qty)
+    share.realized = share.realized.minus(eff.realized)
+    if (share.qty.isZero()) share.entry = undefined
+    else if (share.entry === undefined || eff.entryBefore !== undefined)
+      share.entry = eff.entryBefore ?? fill.price
+  }
+
+  /** One strategy's open shares, as positions (unrealized PnL at `markOf`, zero without a mark). */
+  positions(strategyId: string, markOf: (venue: string, symbol: string) => Decimal | undefined): Position[] {
+    const out: Position[] = []
+    for (const [k, s] of this.#shares.get(strategyId) ?? []) {
+      if (s.qty.isZero()) continue
+      const [venue, symbol] = k.split('\u0000') as [string, string]
+      const mark = markOf(venue, symbol)
+      const entry = s.entry ?? ZERO
+      out.push({
+        venue,
+        symbol,
+        qty: s.qty,
+        ...(s.entry !== undefined ? { entryPrice: s.entry } : {}),
+        realizedPnl: s.realized,
+        unrealizedPnl: mark === undefined || s.entry === undefined ? ZERO : mark.minus(entry).times(s.qty),
+      })
+    }
+    return out
+  }
+
+  /**
+   * The part of each venue position (`net`) that no strategy's share explains: net − Σ shares, per instrument
+   * (positions restored from the venue, liquidations, orders placed by hand). Unrealized and realized PnL are 0.
+   */
+  unattributed(net: Iterable<{ venue: string; symbol: string; qty: Decimal }>): Position[] {
+    const out: Position[] = []
+    for (const p of net) {
+      const k = key(p.venue, p.symbol)
+      let rest = p.qty
+      for (const byInst of this.#shares.values()) rest = rest.minus(byInst.get(k)?.qty ?? ZERO)
+      if (!rest.isZero())
+        out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
+    }
+    return out
+  }
+
+  /** The strategies with a ledger (any share, open or flat). */
+  strategies(): string[] {
+    return [...this.#shares.keys()]
+  }
+
+  #share(sid: string, k: string): Share {
+    let byInst = this.#shares.get(sid)
+    if (byInst === undefined) {
+      byInst = new Map()
+      this.#shares.set(sid, byInst)
+    }
+    let s = byInst.get(k)
+    if (s === undefined) {
+      s = { qty: ZERO, entry: undefined, realized: ZERO }
+      byInst.set(k, s)
+    }
+    return s
+  }
+}
+
+function trim(m: Map<string, unknown>, max: number): void {
+  while (m.size > max) {
+    const oldest = m.keys().next().value
+    if (oldest === undefined) return
+    m.delete(oldest)
+  }
+}

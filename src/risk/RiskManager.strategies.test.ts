@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock, type Signal } from '../core/index.js'
+import { account, market, position, signal } from './__fixtures__/builders.js'
+import type { RiskManagerConfig } from './config.js'
+import { RiskManager } from './RiskManager.js'
+
+const T0 = Date.UTC(2026, 0, 15, 12)
+
+function make(config: RiskManagerConfig = {}) {
+  const clock = new ManualClock(T0)
+  const risk = new RiskManager({ clock, maxPositionsPerInstrument: 3, ...config })
+  const mkt = market({ priceTs: T0 })
+  return { risk, mkt }
+}
+
+const exit = (over: Partial<Signal> = {}) => signal({ side: 'SELL', intent: 'EXIT', ...over })
+
+describe('RiskManager: positions and limits per strategy', () => {
+  it('an EXIT closes the strategy’s own share when the snapshot tells strategies apart', () => {
+    const { risk, mkt } = make()
+    const shared = { positions: [position('BTCUSDT', 3)] }
+    // Without strategyPositions: the whole netted position, as before.
+    const all = risk.evaluate(exit(), account(shared), mkt)
+    expect(all.ok && all.value.qty.toFixed()).toBe('3')
+    // s1 holds 1 of the 3: it closes 1.
+    const own = risk.evaluate(
+      exit(),
+      account({ ...shared, strategyPositions: [position('BTCUSDT', 1)] }),
+      mkt,
+    )
+    expect(own.ok && own.value.qty.toFixed()).toBe('1')
+    expect(own.ok && own.value.reduceOnly).toBe(true)
+    // A strategy holding nothing there has nothing to close.
+    const none = risk.evaluate(exit(), account({ ...shared, strategyPositions: [] }), mkt)
+    expect(none.ok ? 'APPROVED' : none.error.code).toBe('NO_POSITION_TO_REDUCE')
+    // What no strategy owns (restored from the venue after a restart) any strategy's EXIT may close too.
+    const orphan = risk.evaluate(
+      exit(),
+      account({
+        ...shared,
+        strategyPositions: [position('BTCUSDT', 1)],
+        unattributedPositions: [position('BTCUSDT', 1.5)],
+      }),
+      mkt,
+    )
+    expect(orphan.ok && orphan.value.qty.toFixed()).toBe('2.5')
+    // Its share is never more than the venue holds (the other strategies' shorts net it down).
+    const capped = risk.evaluate(
+      exit(),
+      account({ positions: [position('BTCUSDT', 2)], strategyPositions: [position('BTCUSDT', 5)] }),
+      mkt,
+    )
+    expect(capped.ok && capped.value.qty.toFixed()).toBe('2')
+  })
+
+  it('per-strategy maxOpenPositions counts only that strategy’s positions; the global limit still applies', () => {
+    const { risk, mkt } = make({ strategyLimits: { s1: { maxOpenPositions: 1 } }, requireStop: false })
+    const others = [position('ETHUSDT', 1), position('BNBUSDT', 1)]
+    // Other strategies hold two positions: s1 (holding none) may open one.
+    const ok1 = risk.evaluate(signal(), account({ positions: others, strategyPositions: [] }), mkt)
+    expect(ok1.ok).toBe(true)
+    // s1 already holds one elsewhere: denied, with its id.
+    const r = risk.evaluate(
+      signal(),
+      account({ positions: others, strategyPositions: [position('ETHUSDT', 1)] }),
+      mkt,
+    )
+    expect(r.ok ? 'APPROVED' : r.error.code).toBe('MAX_OPEN_POSITIONS')
+    expect(r.ok ? undefined : r.error.values.strategyId).toBe('s1')
+    // Another strategy has no limit of its own.
+    const s2 = risk.evaluate(signal({ strategyId: 's2' }), account({ positions: others }), mkt)
+    expect(s2.ok).toBe(true)
+    // A limited strategy without its positions in the snapshot is denied, not waved through.
+    const blind = risk.evaluate(signal(), account({ positions: others }), mkt)
+    expect(blind.ok ? 'APPROVED' : blind.error.code).toBe('INVALID_INPUT')
+  })
+
+  it('per-strategy maxNotional bounds the strategy’s own share, on top of the global maxNotional', () => {
+    const { risk, mkt } = make({
+      sizing: { method: 'fixedNotional', notional: '1000' },
+      requireStop: false,
+      maxNotional: '800',
+      strategyLimits: { s1: { maxNotional: '300' } },
+    })
+    // s1 holds 1 (100 at 100): room 200 → 2; s2 is bound by the global 800 only (minus the netted 1 × 100).
+    const a = account({ positions: [position('BTCUSDT', 1)], strategyPositions: [position('BTCUSDT', 1)] })
+    const r1 = risk.evaluate(signal(), a, mkt)
+    expect(r1.ok && r1.value.qty.toFixed()).toBe('2')
+    const r2 = risk.evaluate(
+      signal({ strategyId: 's2' }),
+      account({ positions: [position('BTCUSDT', 1)], strategyPositions: [] }),
+      mkt,
+    )
+    expect(r2.ok && r2.value.qty.toFixed()).toBe('7')
+  })
+})

@@ -1,0 +1,24 @@
+import type { Instrument } from '../core/types.js'
+import { Decimal, roundToIncrement } from '../decimal/index.js'
+
+const ZERO = new Decimal(0)
+
+/**
+ * The quantity a closing order (an EXIT, a kill-switch flatten) can send for `qty` of a position: rounded down to the
+ * step measured from `minQty`, as entries are (`capQuantity`) and as Binance checks LOT_SIZE
+ * (`(qty − minQty) % stepSize == 0`); zero when less than `minQty` (or one step) is left.
+ *
+ * @example
+ * ```ts
+ * closeQty(new Decimal('0.1'), { stepSize: new Decimal('0.01'), minQty: new Decimal('0.005') }) // 0.095
+ * ```
+ */
+export function closeQty(
+  qty: Decimal,
+  inst: Pick<Instrument, 'stepSize'> & { readonly minQty?: Decimal | undefined },
+): Decimal {
+  const abs = qty.abs()
+  const min = inst.minQty?.gt(0) === true ? inst.minQty : undefined
+  if (abs.lt(inst.stepSize) || (min !== undefined && abs.lt(min))) return ZERO
+  return roundToIncrement(abs, inst.stepSize, 'DOWN', min)
+}

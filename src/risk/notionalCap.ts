@@ -1,0 +1,31 @@
+import { Decimal } from '../decimal/index.js'
+import type { RiskCheckContext } from './checks/RiskCheckContext.js'
+import { readDecimal } from './sizing.js'
+
+/**
+ * The `maxNotional` an entry is capped with (as `capQuantity` reads it: a bound on the instrument's netted value
+ * `existingNotional` + the order): the global `maxNotional`, and the signal's strategy's own `strategyLimits` bound on
+ * its share (its room, `maxNotional − its share's value`, expressed against the netted value). Empty when neither.
+ *
+ * @example
+ * ```ts
+ * capQuantity({ qty, price, instrument, equity, ...notionalCap(ctx, cfg.maxNotional, existingNotional) })
+ * ```
+ */
+export function notionalCap(
+  ctx: RiskCheckContext,
+  globalMax: Decimal | undefined,
+  existingNotional: Decimal | undefined,
+): { maxNotional?: Decimal } {
+  const limit = ctx.cfg.strategyLimits[ctx.signal.strategyId]?.maxNotional
+  const price = ctx.price()
+  if (limit === undefined || !price.ok) return globalMax === undefined ? {} : { maxNotional: globalMax }
+  let own = new Decimal(0)
+  for (const p of ctx.account.strategyPositions ?? []) {
+    if (p.venue === ctx.inst.venue && p.symbol === ctx.inst.symbol) own = own.plus(readDecimal(p.qty) ?? 0)
+  }
+  const room = new Decimal(limit).minus(own.abs().times(price.value))
+  // capQuantity allows `maxNotional − existingNotional`: give it the strategy's room on top of the netted value.
+  const strategyMax = Decimal.max(room.plus(existingNotional ?? 0), new Decimal('1e-18'))
+  return { maxNotional: globalMax === undefined ? strategyMax : Decimal.min(globalMax, strategyMax) }
+}
