@@ -86,7 +86,9 @@ const errors: string[] = []
 const curve = new EquityCurve(500)
 const lastPrice = new Map<string, number>()
 engine.events.on('signal', (s) => signals.push(s))
-engine.events.on('order.filled', () => fills++)
+engine.events.on('order.filled', (e) => {
+  fills += e.fills.length
+})
 engine.events.on('order.denied', (e) => {
   denied++
   if (process.env.DEMO_DEBUG) console.log('\ndenied', e.code, e.reason)

@@ -45,7 +45,7 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
   const fills: Fill[] = []
   const events: string[] = []
   const errors: TradekitError[] = []
-  exec.events.on('order.filled', (e) => fills.push(e.fill))
+  exec.events.on('order.filled', (e) => fills.push(...e.fills))
   for (const ev of [
     'order.submitted',
     'order.accepted',
@@ -97,7 +97,7 @@ describe('OrderExecutor basics', () => {
     running.push(exec)
     await exec.start()
     const fills: Fill[] = []
-    exec.events.on('order.filled', (e) => fills.push(e.fill))
+    exec.events.on('order.filled', (e) => fills.push(...e.fills))
     const a = await exec.submit(intent({ qty: '1', price: '100' }))
     const b = await exec.submit(intent({ symbol: 'BTCUSDT-PERP', qty: '1', price: '100' }))
     for (const o of [a, b]) {
