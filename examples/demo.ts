@@ -51,7 +51,7 @@ const risk = new RiskManager({
   sizing: { method: 'fixedFractional', riskFraction: 0.01 },
   maxDataAgeMs: 120_000,
   maxPositionFraction: 0.5,
-  // The simulated market is calm (1-minute ATR ≈ 0.03 %): accept stops down to 0.02 % of the price.
+  // Accept stops down to 0.02 % of the price (the default is 0.1 %).
   minStopDistanceFraction: 0.0002,
 })
 const venue = instruments[0]?.venue ?? 'binance'
