@@ -71,7 +71,7 @@ describe('README: your first bot', () => {
     clearTimeout(guard)
     expect(out, out).toMatch(/^running; Ctrl-C to stop$/m)
     expect(out, out).toMatch(/^signal BUY ENTRY /m)
-    const filled = /^filled BUY (\S+) BTC at (\S+) \((\d+) fills\)$/m.exec(out)
+    const filled = /^filled BUY (\S+) BTC at (\S+) fills: (\d+)$/m.exec(out)
     expect(filled, out).not.toBeNull()
     expect(Number(filled?.[1])).toBeGreaterThan(0)
     expect(Number(filled?.[2])).toBeGreaterThan(0)
