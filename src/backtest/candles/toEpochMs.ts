@@ -37,7 +37,7 @@ export function toEpochMs(value: unknown): number | undefined {
   if (typeof value === 'number') return fromNumber(value)
   if (typeof value !== 'string') return undefined
   const s = value.trim()
-  if (INTEGER.test(s)) return fromInteger(BigInt(s))
+  if (INTEGER.test(s)) return s.length <= 15 ? fromNumber(Number(s)) : fromInteger(BigInt(s))
   if (DECIMAL.test(s)) return fromNumber(Number(s))
   const m = ISO.exec(s)
   if (m === null) return undefined
@@ -68,7 +68,13 @@ function fromInteger(n: bigint): number | undefined {
 
 function fromNumber(v: number): number | undefined {
   if (!Number.isFinite(v) || v < 0) return undefined
-  if (Number.isSafeInteger(v)) return fromInteger(BigInt(v))
+  if (Number.isSafeInteger(v)) {
+    // Exact: an integer below 2^53 divided by 10^3 or 10^6 floors to the right ms (the spacing of doubles there is
+    // far below 0.001).
+    if (v < 1e11) return v * 1000
+    if (v < 1e14) return v
+    if (v < 1e17) return Math.floor(v / 1000)
+  }
   const unit = UNITS.find(([limit]) => v < limit)
   if (unit === undefined) return undefined
   const [, divisor, multiplier] = unit
