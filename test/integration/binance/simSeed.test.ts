@@ -1,14 +1,14 @@
 /**
  * `seed` makes a BinanceSim run reproducible: the same seed and the same clock start give the same candles and the
  * same fills, whatever the timer jitter; another seed gives another market. Three bots (seed 1, seed 1, seed 2) run
- * at once on a ScaledClock through the real adapter, stream, engine, risk and PaperTrader.
+ * at once on a sped-up clock (120×) through the real adapter, stream, engine, risk and PaperTrader.
  *
  * The risk data-age limit and the feed-health window are widened here: at 120× a 5 s limit is 42 real ms, and a
  * busy machine (not the market) would decide whether a signal is denied. What is compared is the market and what
  * the bot does with it.
  */
 import { describe, expect, it } from 'vitest'
-import { ScaledClock } from '../../../src/core/clock.js'
+import { type Clock, SystemClock, type TimerHandle } from '../../../src/core/clock.js'
 import type { Fill } from '../../../src/core/types.js'
 import { TradingEngine } from '../../../src/engine/index.js'
 import { BinanceMarketStream, BinanceSpot } from '../../../src/exchanges/binance/index.js'
@@ -17,6 +17,34 @@ import { RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { EmaCrossover } from '../../../src/strategies/index.js'
 
+/**
+ * A `ScaledClock` that stands still at `startMs` until `release()`: every bot is subscribed before the market moves,
+ * so none misses the first candle however slowly this machine starts three bots.
+ */
+class HeldClock implements Clock {
+  readonly #real = new SystemClock()
+  readonly speed: number
+  readonly #startMs: number
+  #releasedAt: number | undefined
+  constructor(speed: number, startMs: number) {
+    this.speed = speed
+    this.#startMs = startMs
+  }
+  release(): void {
+    this.#releasedAt ??= Date.now()
+  }
+  now(): number {
+    const at = this.#releasedAt
+    return at === undefined ? this.#startMs : this.#startMs + Math.floor((Date.now() - at) * this.speed)
+  }
+  setTimeout(fn: () => void, ms: number): TimerHandle {
+    return this.#real.setTimeout(fn, Math.max(0, ms) / this.speed)
+  }
+  clearTimeout(handle: TimerHandle | undefined): void {
+    this.#real.clearTimeout(handle)
+  }
+}
+
 interface Run {
   readonly closes: number[]
   readonly fills: Fill[]
@@ -24,7 +52,7 @@ interface Run {
 }
 
 async function bot(seed: number, until: (r: Run) => boolean): Promise<Run> {
-  const clock = new ScaledClock({ speed: 120, startMs: Date.UTC(2026, 0, 1) })
+  const clock = new HeldClock(120, Date.UTC(2026, 0, 1))
   const sim = await BinanceSim.start({ clock, seed })
   const spot = new BinanceSpot(sim.urls.spot)
   const btc = await spot.instrument('BTCUSDT')
@@ -67,6 +95,7 @@ async function bot(seed: number, until: (r: Run) => boolean): Promise<Run> {
   })
   await engine.start()
   await stream.subscribe(['btcusdt@kline_1m', 'btcusdt@depth20@100ms'])
+  clock.release()
   await reached
   return run
 }
