@@ -26,7 +26,9 @@ const book: BookSnapshot = { venue: 'bench', symbol: 'BTCUSDT', bids, asks, tsEv
 const clock = new ManualClock(0)
 const paper = new PaperTrader({ instruments: [inst], balances: { USDT: '1000000000000' }, clock })
 let fills = 0
-paper.events.on('order.filled', () => fills++)
+paper.events.on('order.filled', (e) => {
+  fills += e.fills.length
+})
 let n = 0
 const qty = new Decimal('5') // the whole 20 × 0.25 of the ask side
 

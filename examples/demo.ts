@@ -51,7 +51,7 @@ const risk = new RiskManager({
   sizing: { method: 'fixedFractional', riskFraction: 0.01 },
   maxDataAgeMs: 120_000,
   maxPositionFraction: 0.5,
-  // The simulated market is calm (1-minute ATR ≈ 0.03 %): accept stops down to 0.02 % of the price.
+  // Accept stops down to 0.02 % of the price (the default is 0.1 %).
   minStopDistanceFraction: 0.0002,
 })
 const venue = instruments[0]?.venue ?? 'binance'
@@ -86,7 +86,9 @@ const errors: string[] = []
 const curve = new EquityCurve(500)
 const lastPrice = new Map<string, number>()
 engine.events.on('signal', (s) => signals.push(s))
-engine.events.on('order.filled', () => fills++)
+engine.events.on('order.filled', (e) => {
+  fills += e.fills.length
+})
 engine.events.on('order.denied', (e) => {
   denied++
   if (process.env.DEMO_DEBUG) console.log('\ndenied', e.code, e.reason)

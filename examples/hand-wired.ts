@@ -63,9 +63,12 @@ runner.events.on('signal', (signal) => {
 runner.events.on('error', (e) => console.error('strategy error:', e.message))
 
 // Fills: the portfolio books them (the PaperTrader owns this portfolio); the strategy hears about its own.
+// One `order.filled` per order update, with every fill of it (a market order walking three book levels: three fills).
 paper.events.on('order.filled', (e) => {
-  runner.fill(e.fill)
-  console.log(`filled ${e.fill.side} ${e.fill.qty} @ ${e.fill.price}`)
+  for (const fill of e.fills) {
+    runner.fill(fill)
+    console.log(`filled ${fill.side} ${fill.qty} @ ${fill.price}`)
+  }
 })
 paper.events.on('error', (e) => console.error('paper error:', e.message))
 

@@ -37,11 +37,11 @@ engine.events.on('signal', (s) => console.log(new Date().toISOString(), 'signal'
 engine.events.on('order.filled', (e) =>
   console.log(
     new Date().toISOString(),
-    'fill',
-    e.fill.side,
-    e.fill.qty.toString(),
-    '@',
-    e.fill.price.toString(),
+    'filled',
+    e.order.side,
+    e.fills.map((f) => `${f.qty.toString()} @ ${f.price.toString()}`).join(', '),
+    '→',
+    e.order.status,
   ),
 )
 engine.events.on('order.denied', (e) => console.log(new Date().toISOString(), 'denied', e.code, e.reason))

@@ -303,14 +303,16 @@ async function main(): Promise<number> {
     ['polymarket', pmExec],
   ] as const) {
     ex.events.on('order.filled', (e) => {
-      if (e.fill.tradeId.startsWith('reconcile:')) {
-        inc(synthesized, name)
-        synthesizedIds.push(e.order.clientOrderId)
+      for (const fill of e.fills) {
+        if (fill.tradeId.startsWith('reconcile:')) {
+          inc(synthesized, name)
+          synthesizedIds.push(e.order.clientOrderId)
+        }
+        note(
+          e.order.clientOrderId,
+          `fill ${fill.qty.toFixed()}@${fill.price.toFixed()} fee ${fill.fee.toFixed()} ${fill.feeAsset} ${fill.tradeId} → ${e.order.status}`,
+        )
       }
-      note(
-        e.order.clientOrderId,
-        `fill ${e.fill.qty.toFixed()}@${e.fill.price.toFixed()} fee ${e.fill.fee.toFixed()} ${e.fill.feeAsset} ${e.fill.tradeId} → ${e.order.status}`,
-      )
     })
     for (const ev of [
       'order.submitted',

@@ -10,6 +10,7 @@ export {
   BacktesterConfigSchema,
   type BacktestReport,
 } from './Backtester.js'
+export { CandleDataError } from './CandleDataError.js'
 export { EquityCurve, type EquityPoint, MIN_RATIO_PERIODS, MIN_RATIO_SPAN_MS } from './EquityCurve.js'
 export { gridCombinations } from './gridCombinations.js'
 export { renderHtmlReport } from './htmlReport.js'

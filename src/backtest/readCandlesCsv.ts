@@ -1,55 +1,89 @@
 import type { Candle } from '../core/types.js'
-import { ValidationError } from '../errors/index.js'
-import { type CandleLabels, toCandle } from './sources.js'
+import { CsvParser, type CsvRecord } from './candles/CsvParser.js'
+import { type CandleColumns, headerColumns, positionalColumns } from './candles/candleColumns.js'
+import { toEpochMs } from './candles/toEpochMs.js'
+import { type CandleLabels, candlesFromJson, toCandle } from './sources.js'
 
 /**
- * Streams candles from a CSV file, line by line (memory stays flat whatever the file size). Accepts a header row
- * with `openTime,open,high,low,close,volume[,closeTime]` (any order, extra columns ignored) or Binance's headerless
- * kline CSV (`open_time,open,high,low,close,volume,close_time,...`). Throws a ValidationError naming the line on
- * a bad row. Node only: absent from the browser build of `tradekit/backtest`.
+ * Streams candles from a candle file, detecting its layout (memory stays flat whatever the CSV size):
+ * - CSV (RFC 4180: quoted cells, `""`, CRLF or LF) with a header row, columns in any order, extra columns ignored,
+ *   names matched through aliases: tradekit's `openTime,open,high,low,close,volume[,closeTime]`, Binance public data
+ *   futures files (`open_time,…,close_time,…`), TradingView exports (`time,open,high,low,close[,Volume]`),
+ *   `timestamp`/`date`/`datetime`, any case, `_` or spaces (see `CANDLE_HEADER_ALIASES`);
+ * - headerless CSV: Binance public data klines (`open time, open, high, low, close, volume, close time, …`) or ccxt
+ *   OHLCV rows (`timestamp, open, high, low, close, volume`);
+ * - JSON (the file starts with `[`): see {@link candlesFromJson} (ccxt `fetchOHLCV` arrays, Binance klines, objects).
+ *
+ * Each time cell is placed in time on its own: epoch seconds, milliseconds, microseconds or nanoseconds (told apart
+ * by size: Binance public spot files use microseconds from 2025 and milliseconds before, both read right, even mixed)
+ * or ISO 8601 (UTC without a zone); candles carry epoch ms. A row that cannot be placed in time, a missing column or
+ * a bad value is a `CandleDataError` (a `ValidationError`) naming the line. Node only: absent from the browser build
+ * of `tradekit/backtest`.
  *
  * @example
  * ```ts
- * const report = await backtester.run(readCandlesCsv('btc-1m.csv', { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }))
+ * // BTCUSDT-1m-2025-01.csv from data.binance.vision (headerless, microseconds) or a TradingView export: same call.
+ * const report = await backtester.run(readCandlesCsv('BTCUSDT-1m-2025-01.csv', { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }))
  * ```
  */
 export async function* readCandlesCsv(path: string, labels: CandleLabels): AsyncGenerator<Candle> {
   const { createReadStream } = await import('node:fs')
-  const { createInterface } = await import('node:readline')
-  const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY })
-  let cols: Record<string, number> | undefined
-  let lineNo = 0
-  try {
-    for await (const raw of rl) {
-      lineNo++
-      const line = raw.trim()
-      if (line === '') continue
-      const cells = line.split(',')
-      if (lineNo === 1 && Number.isNaN(Number(cells[0]))) {
-        cols = Object.fromEntries(cells.map((c, i) => [c.trim().replace(/^"|"$/g, ''), i]))
-        for (const need of ['openTime', 'open', 'high', 'low', 'close', 'volume']) {
-          if (cols[need] === undefined)
-            throw new ValidationError(`CSV header lacks "${need}"`, { field: need })
-        }
-        continue
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })
+  const parser = new CsvParser()
+  let cols: CandleColumns | undefined
+  let first = true
+  const toRow = (r: CsvRecord): Candle | undefined => {
+    const cells = r.cells.map((c) => c.trim())
+    if (cols === undefined) {
+      // The first record is a header unless its first cell is a time.
+      if (toEpochMs(cells[0]) === undefined) {
+        cols = headerColumns(cells, r.line)
+        return undefined
       }
-      const at = (name: string, fallback: number): unknown => cells[cols?.[name] ?? fallback]
-      yield toCandle(
-        {
-          openTime: at('openTime', 0),
-          open: at('open', 1),
-          high: at('high', 2),
-          low: at('low', 3),
-          close: at('close', 4),
-          volume: at('volume', 5),
-          closeTime:
-            cols === undefined ? cells[6] : cols.closeTime === undefined ? undefined : cells[cols.closeTime],
-        },
-        labels,
-        lineNo,
-      )
+      cols = positionalColumns(cells.length)
+    }
+    const c = cols
+    const at = (i: number | undefined): string | undefined => (i === undefined ? undefined : (cells[i] ?? ''))
+    return toCandle(
+      {
+        openTime: at(c.openTime),
+        open: at(c.open),
+        high: at(c.high),
+        low: at(c.low),
+        close: at(c.close),
+        volume: at(c.volume),
+        closeTime: at(c.closeTime),
+      },
+      labels,
+      r.line,
+    )
+  }
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      if (first) {
+        first = false
+        if (/^\uFEFF?\s*[[{]/.test(chunk)) {
+          yield* await readJson(chunk, stream as AsyncIterable<string>, labels)
+          return
+        }
+      }
+      for (const r of parser.push(chunk)) {
+        const candle = toRow(r)
+        if (candle !== undefined) yield candle
+      }
+    }
+    for (const r of parser.end()) {
+      const candle = toRow(r)
+      if (candle !== undefined) yield candle
     }
   } finally {
-    rl.close()
+    stream.destroy()
   }
+}
+
+/** Reads the rest of a JSON candle file (JSON cannot be streamed row by row without a streaming JSON parser). */
+async function readJson(head: string, rest: AsyncIterable<string>, labels: CandleLabels): Promise<Candle[]> {
+  let text = head
+  for await (const chunk of rest) text += chunk
+  return candlesFromJson(text.replace(/^\uFEFF/, ''), labels)
 }

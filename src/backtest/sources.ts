@@ -1,6 +1,9 @@
 import { SeededRandom } from '../core/random.js'
 import type { Candle } from '../core/types.js'
 import { ValidationError } from '../errors/index.js'
+import { CandleDataError } from './CandleDataError.js'
+import { headerColumns, positionalColumns } from './candles/candleColumns.js'
+import { toEpochMs } from './candles/toEpochMs.js'
 
 /** Where candles for a backtest come from: an iterable or async iterable of candles, consumed as a stream. */
 export type CandleSource = Iterable<Candle> | AsyncIterable<Candle>
@@ -47,18 +50,34 @@ export function intervalMs(interval: string): number {
 
 function num(v: unknown, field: string, line: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN
-  if (!Number.isFinite(n))
-    throw new ValidationError(`Line ${line}: invalid ${field} "${String(v)}"`, { field })
+  if (!Number.isFinite(n)) throw new CandleDataError(line, field, `invalid ${field} "${String(v)}"`, v)
   return n
 }
 
+function time(v: unknown, field: string, line: number): number {
+  const ms = toEpochMs(v)
+  if (ms === undefined) {
+    throw new CandleDataError(
+      line,
+      field,
+      `cannot place ${field} "${String(v)}" in time: expected epoch seconds, milliseconds, microseconds or nanoseconds, or an ISO 8601 date`,
+      v,
+    )
+  }
+  return ms
+}
+
 /**
- * Builds a validated closed candle from loose fields (CSV cells, JSON objects).
+ * Builds a validated closed candle from loose fields (CSV cells, JSON values). Times may be epoch seconds,
+ * milliseconds, microseconds or nanoseconds (told apart by size) or ISO 8601 strings (UTC without a zone); they
+ * become epoch ms. Without `closeTime` it is `openTime + interval - 1`; without `volume` (a file with no volume column)
+ * it is 0. A bad field is a {@link CandleDataError} naming `line`.
  *
  * @example
  * ```ts
- * const c = toCandle({ openTime: 1767225600000, open: '100', high: '101', low: '99.5', close: '100.5', volume: '12' },
+ * const c = toCandle({ openTime: '2026-01-01T00:00:00Z', open: '100', high: '101', low: '99.5', close: '100.5', volume: '12' },
  *   { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })
+ * c.openTime  // 1767225600000
  * c.closeTime // openTime + 60 000 - 1
  * ```
  */
@@ -69,71 +88,88 @@ export function toCandle(
     high: unknown
     low: unknown
     close: unknown
-    volume: unknown
+    volume?: unknown
     closeTime?: unknown
   },
   labels: CandleLabels,
   line = 0,
 ): Candle {
-  const openTime = num(fields.openTime, 'openTime', line)
+  const openTime = time(fields.openTime, 'openTime', line)
   const open = num(fields.open, 'open', line)
   const high = num(fields.high, 'high', line)
   const low = num(fields.low, 'low', line)
   const close = num(fields.close, 'close', line)
-  const volume = num(fields.volume, 'volume', line)
+  const volume = fields.volume === undefined ? 0 : num(fields.volume, 'volume', line)
   if (open <= 0 || high <= 0 || low <= 0 || close <= 0) {
-    throw new ValidationError(`Line ${line}: prices must be > 0`, { field: 'price' })
+    throw new CandleDataError(line, 'price', 'prices must be > 0')
   }
   if (high < low || open > high || open < low || close > high || close < low) {
-    throw new ValidationError(`Line ${line}: inconsistent OHLC`, { field: 'high' })
+    throw new CandleDataError(line, 'high', 'inconsistent OHLC')
   }
-  if (volume < 0) throw new ValidationError(`Line ${line}: negative volume`, { field: 'volume' })
+  if (volume < 0) throw new CandleDataError(line, 'volume', 'negative volume', volume)
   const closeTime =
     fields.closeTime === undefined || fields.closeTime === ''
       ? openTime + intervalMs(labels.interval) - 1
-      : num(fields.closeTime, 'closeTime', line)
+      : time(fields.closeTime, 'closeTime', line)
+  if (closeTime < openTime) throw new CandleDataError(line, 'closeTime', 'closeTime is before openTime')
   return { ...labels, openTime, closeTime, open, high, low, close, volume, isClosed: true }
 }
 
 /**
- * Reads candles from JSON: an array of objects with `openTime, open, high, low, close, volume[, closeTime]`, or
- * Binance kline arrays (`[openTime, "open", "high", "low", "close", "volume", closeTime, ...]`).
+ * Reads candles from JSON: an array of arrays — ccxt OHLCV (`[timestamp, open, high, low, close, volume]`) or Binance
+ * klines (`[openTime, "open", "high", "low", "close", "volume", closeTime, ...]`) — or of objects whose keys are
+ * any of the CSV header names `readCandlesCsv` knows (`openTime`, `timestamp`, `time`, `open_time`, `o`, …).
+ * Times as in {@link toCandle}; a bad row is a {@link CandleDataError} naming its 1-based index.
  *
  * @example
  * ```ts
- * const klines = await (await fetch('https://api.binance.com/api/v3/klines?symbol=BTCUSDT&interval=1m')).text()
- * const candles = candlesFromJson(klines, { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })
+ * const ohlcv = await exchange.fetchOHLCV('BTC/USDT', '1m') // ccxt
+ * const candles = candlesFromJson(ohlcv, { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })
  * ```
  */
 export function candlesFromJson(json: string | unknown, labels: CandleLabels): Candle[] {
-  const data: unknown = typeof json === 'string' ? JSON.parse(json) : json
-  if (!Array.isArray(data)) throw new ValidationError('Candle JSON must be an array', { field: 'json' })
-  return data.map((row, i) => {
+  let data: unknown = json
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json)
+    } catch (e) {
+      throw new CandleDataError(0, 'json', `candle JSON does not parse: ${(e as Error).message}`)
+    }
+  }
+  if (!Array.isArray(data)) throw new CandleDataError(0, 'json', 'candle JSON must be an array')
+  return data.map((row: unknown, i) => {
     if (Array.isArray(row)) {
+      const c = positionalColumns(row.length)
       return toCandle(
         {
-          openTime: row[0],
-          open: row[1],
-          high: row[2],
-          low: row[3],
-          close: row[4],
-          volume: row[5],
-          closeTime: row[6],
+          openTime: row[c.openTime],
+          open: row[c.open],
+          high: row[c.high],
+          low: row[c.low],
+          close: row[c.close],
+          volume: c.volume === undefined ? undefined : row[c.volume],
+          closeTime: c.closeTime === undefined ? undefined : row[c.closeTime],
         },
         labels,
         i + 1,
       )
     }
-    const o = (row ?? {}) as Record<string, unknown>
+    if (typeof row !== 'object' || row === null) {
+      throw new CandleDataError(i + 1, 'json', 'a candle must be an array or an object', row)
+    }
+    const keys = Object.keys(row)
+    const c = headerColumns(keys, i + 1)
+    const at = (k: number | undefined): unknown =>
+      k === undefined ? undefined : (row as Record<string, unknown>)[keys[k] as string]
     return toCandle(
       {
-        openTime: o.openTime,
-        open: o.open,
-        high: o.high,
-        low: o.low,
-        close: o.close,
-        volume: o.volume,
-        closeTime: o.closeTime,
+        openTime: at(c.openTime),
+        open: at(c.open),
+        high: at(c.high),
+        low: at(c.low),
+        close: at(c.close),
+        volume: at(c.volume),
+        closeTime: at(c.closeTime),
       },
       labels,
       i + 1,

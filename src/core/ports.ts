@@ -78,10 +78,15 @@ export interface OrderEvent {
   readonly tsEvent: number
 }
 
-/** Payload of `order.filled`: the fill and the order after it. */
+/**
+ * Payload of `order.filled`: one event per order update, with every fill of that update (a market order that
+ * walks five book levels, or a venue ack that reports five trades, is one event with five fills, in execution order)
+ * and the order after the last of them.
+ */
 export interface OrderFilledEvent extends OrderEvent {
   readonly type: 'order.filled'
-  readonly fill: Fill
+  /** The fills of this update, oldest first; never empty. */
+  readonly fills: readonly Fill[]
 }
 
 /**

@@ -129,7 +129,12 @@ export interface Candle {
   readonly close: number
   /** Base-asset volume. */
   readonly volume: number
-  /** False while the candle is still forming. */
+  /**
+   * Whether the interval is over and these are its final values. A live stream sends the forming candle many times
+   * (`isClosed: false`, its high, low, close and volume still moving), then once more with `isClosed: true` when the
+   * interval ends (Binance's kline `x`). Built-in strategies, the engine's ATR and the backtester act on closed
+   * candles only; candles read from files (`readCandlesCsv`, `candlesFromJson`) are always closed.
+   */
   readonly isClosed: boolean
 }
 

@@ -61,7 +61,7 @@ describe('TradingEngine', () => {
     const fills: string[] = []
     const errors: unknown[] = []
     env.engine.events.on('signal', (s) => signals.push(s))
-    env.engine.events.on('order.filled', (e) => fills.push(`${e.fill.side} ${e.fill.qty}`))
+    env.engine.events.on('order.filled', (e) => fills.push(...e.fills.map((f) => `${f.side} ${f.qty}`)))
     env.engine.events.on('error', (e) => errors.push(e))
     await env.engine.start()
     await play(env, 0, path.length)
@@ -182,7 +182,7 @@ describe('TradingEngine', () => {
       ),
     )
     const fills: Fill[] = []
-    bus.on('order.filled', (e) => fills.push(e.fill))
+    bus.on('order.filled', (e) => fills.push(...e.fills))
     const problems: string[] = []
     engine.events.on('order.denied', (e) => problems.push(`denied ${e.code} ${e.reason}`))
     engine.events.on('error', (e) => problems.push(`error ${e.message}`))

@@ -46,7 +46,7 @@ const STRICTNESS: Readonly<Record<TradingState, number>> = { ACTIVE: 0, REDUCING
  * const engine = new TradingEngine({ feeds: [{ name: 'binance', venue: 'binance', source: stream }],
  *   strategies: [new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })],
  *   risk, executors: [paper], portfolio: paper.portfolio, instruments: [btc] })
- * engine.events.on('order.filled', (e) => console.log(e.fill))
+ * engine.events.on('order.filled', (e) => console.log(e.order.status, e.fills))
  * await engine.start()
  * process.once('SIGINT', () => void engine.stop())
  * ```
@@ -280,9 +280,11 @@ export class TradingEngine {
         this.#routeOrderUpdate(order, true)
       },
       filled: (e) => {
-        this.#metrics.order(e.order.venue, 'fill')
         const sid = this.#orders.strategyOf(e.order.clientOrderId)
-        if (sid !== undefined) this.#runnerById.get(sid)?.fill(e.fill)
+        for (const fill of e.fills) {
+          this.#metrics.order(e.order.venue, 'fill')
+          if (sid !== undefined) this.#runnerById.get(sid)?.fill(fill)
+        }
         this.#routeOrderUpdate(e.order, false)
       },
       fillReversed: (e) => {

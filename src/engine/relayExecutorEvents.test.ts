@@ -18,13 +18,13 @@ describe('relayExecutorEvents', () => {
     relayExecutorEvents(client, subs, {
       bus: out,
       order: (o, outcome) => log.push(`order ${o.clientOrderId} ${outcome}`),
-      filled: (e) => log.push(`filled ${e.fill.tradeId}`),
+      filled: (e) => log.push(`filled ${e.fills.map((f) => f.tradeId).join(',')}`),
       fillReversed: (e) => log.push(`reversed ${e.fill.tradeId}`),
     })
     const order = { clientOrderId: 'a' } as Order
     const fill = { tradeId: 't1' } as Fill
     source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
-    source.emit('order.filled', { type: 'order.filled', order, fill, tsEvent: 0 })
+    source.emit('order.filled', { type: 'order.filled', order, fills: [fill], tsEvent: 0 })
     source.emit('fill.reversed', { type: 'fill.reversed', fill, reason: 'x', order, tsEvent: 0 })
     expect(log).toEqual([
       'order a accepted',

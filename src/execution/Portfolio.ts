@@ -670,13 +670,16 @@ export class Portfolio {
   }
 
   /**
-   * Follows an execution client: applies each `order.filled` fill, undoes each `fill.reversed` one and tracks
-   * open orders. Returns a function that detaches. A fill the portfolio refuses is reported on its `error` event.
+   * Follows an execution client: applies each fill of every `order.filled` (one by one, in order), undoes each
+   * `fill.reversed` one and tracks open orders. Returns a function that detaches. A fill the portfolio refuses is
+   * reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
-    const onFill = (e: { fill: Fill; order: Order }) => {
-      const r = this.applyFill(e.fill)
-      if (!r.ok) this.#bus.emit('error', r.error)
+    const onFill = (e: { fills: readonly Fill[]; order: Order }) => {
+      for (const fill of e.fills) {
+        const r = this.applyFill(fill)
+        if (!r.ok) this.#bus.emit('error', r.error)
+      }
       this.#track(e.order)
     }
     const onReversed = (e: FillReversedEvent) => {

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest'
 import type { Listener } from '../core/events.js'
 import type { AccountSnapshot, ExecutionClient, OrderFilledEvent } from '../core/ports.js'
-import type { Order } from '../core/types.js'
+import type { Fill, Order } from '../core/types.js'
 import type {
   OrderExecutor,
   OrderExecutorConfig,
@@ -17,10 +17,11 @@ describe('execution types', () => {
     expectTypeOf<OrderExecutor>().toMatchTypeOf<ExecutionClient>()
   })
 
-  it('order.filled listeners receive the fill and the order', () => {
+  it('order.filled listeners receive the fills of the update and the order', () => {
     type L = Listener<PaperTraderEvents, 'order.filled'>
     expectTypeOf<Parameters<L>[0]>().toEqualTypeOf<OrderFilledEvent>()
     expectTypeOf<OrderFilledEvent['order']>().toEqualTypeOf<Order>()
+    expectTypeOf<OrderFilledEvent['fills']>().toEqualTypeOf<readonly Fill[]>()
   })
 
   it('configs accept decimal strings and have required fields', () => {

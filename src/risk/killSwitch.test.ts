@@ -163,7 +163,7 @@ describe('emergencyStop', () => {
     const unregister = risk.registerExecutor(ex)
     const ev = (id: string) => ({ type: 'x', order: openOrder(id), tsEvent: T0 })
     ex.bus.emit('order.accepted', ev('a'))
-    ex.bus.emit('order.filled', { ...ev('a'), type: 'order.filled', fill: {} as never }) // same order: counted once
+    ex.bus.emit('order.filled', { ...ev('a'), type: 'order.filled', fills: [] }) // same order: counted once
     ex.bus.emit('order.rejected', ev('b'))
     expect(risk.state).toBe('ACTIVE')
     ex.bus.emit('order.rejected', ev('c'))

@@ -26,6 +26,11 @@ export type EmaCrossoverConfig = z.input<typeof EmaCrossoverConfigSchema>
  * Trend following: bullish when the fast EMA of closes crosses above the slow EMA, bearish when it crosses below.
  * The first crossing is only counted once both EMAs are warm (TA-Lib EMA seeding).
  *
+ * Defaults: `fast` 9 and `slow` 21 closed candles, so the first signal needs at least 21 closed candles of
+ * `interval` (21 minutes on `1m` in real time); `allowShort` false (long-only: a bearish crossing exits a long);
+ * `id` `ema-crossover:<venue>:<symbol>:<interval>`. `venue`, `symbol` and `interval` are required. Only closed
+ * candles (`isClosed`) are evaluated.
+ *
  * @example
  * ```ts
  * const s = new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 9, slow: 21 })

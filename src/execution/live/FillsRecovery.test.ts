@@ -44,13 +44,15 @@ async function setup(queryAttempts = 3) {
     queryIntervalMs: 100,
     isClosed: () => false,
     background: (p) => pending.push(p),
-    onFill: (f) => {
-      if (fills.some((x) => x.tradeId === f.tradeId)) return
-      const r = applyFill(orders.get(f.clientOrderId) as Order, f)
-      if (!r.ok) throw r.error
-      orders.set(r.value)
-      fills.push(f)
-      recovery.applied(r.value)
+    onFills: (batch) => {
+      for (const f of batch) {
+        if (fills.some((x) => x.tradeId === f.tradeId)) continue
+        const r = applyFill(orders.get(f.clientOrderId) as Order, f)
+        if (!r.ok) throw r.error
+        orders.set(r.value)
+        fills.push(f)
+        recovery.applied(r.value)
+      }
     },
     applyVenueOrder: (v) => merged.push(v),
     markOpen: (o, venueOrderId) =>

@@ -26,8 +26,8 @@ export interface FillsRecoveryHost {
   isClosed(): boolean
   /** Runs background work whose failure goes to the `error` event. */
   background(p: Promise<unknown>): void
-  /** Applies a fill (deduplicated by trade id). */
-  onFill(fill: Fill): void
+  /** Applies the fills of one update (deduplicated by trade id; one `order.filled` per order). */
+  onFills(fills: readonly Fill[]): void
   /** Merges the venue's view of an order (`adopt`: track an unknown open order). */
   applyVenueOrder(v: Order, adopt: boolean): void
   /** Moves a PENDING_NEW order to OPEN. */
@@ -55,7 +55,7 @@ interface MissingFills {
  * @example
  * ```ts
  * const recovery = new FillsRecovery(host)
- * await recovery.recover(await adapter.queryOrder(symbol, clientOrderId)) // fills it finds go to host.onFill
+ * await recovery.recover(await adapter.queryOrder(symbol, clientOrderId)) // fills it finds go to host.onFills
  * ```
  */
 export class FillsRecovery {
@@ -147,7 +147,7 @@ export class FillsRecovery {
         h.requestTimeoutMs,
         'orderFills',
       )
-      for (const f of fills) if (f.clientOrderId === cid) h.onFill(f)
+      h.onFills(fills.filter((f) => f.clientOrderId === cid))
       const cur = h.orders.get(cid)
       // The venue's trade history can lag its order status: look again a few times before synthesizing.
       if (cur !== undefined && v.filledQty.gt(cur.filledQty)) {
@@ -179,19 +179,21 @@ export class FillsRecovery {
       // Unknown quote: the fill is still recorded, with an empty fee asset.
     }
     h.log.warn({ clientOrderId: cid, qty: delta.toString() }, 'synthesizing a fill missed by the stream')
-    h.onFill({
-      venue: v.venue,
-      symbol: v.symbol,
-      clientOrderId: cid,
-      ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
-      tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
-      side: cur.side,
-      price,
-      qty: delta,
-      fee: ZERO,
-      feeAsset,
-      liquidity: 'TAKER',
-      tsEvent: v.tsUpdated,
-    })
+    h.onFills([
+      {
+        venue: v.venue,
+        symbol: v.symbol,
+        clientOrderId: cid,
+        ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
+        tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
+        side: cur.side,
+        price,
+        qty: delta,
+        fee: ZERO,
+        feeAsset,
+        liquidity: 'TAKER',
+        tsEvent: v.tsUpdated,
+      },
+    ])
   }
 }

@@ -45,7 +45,7 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
   const fills: Fill[] = []
   const events: string[] = []
   const errors: TradekitError[] = []
-  exec.events.on('order.filled', (e) => fills.push(e.fill))
+  exec.events.on('order.filled', (e) => fills.push(...e.fills))
   for (const ev of [
     'order.submitted',
     'order.accepted',
@@ -81,6 +81,26 @@ describe('OrderExecutor basics', () => {
     ])
   })
 
+  it('fills recovered in one lookup after a reconnect go out as one order.filled per order, in order', async () => {
+    const { adapter, exec, clock } = await setup()
+    const batches: Array<{ status: string; fills: string[] }> = []
+    exec.events.on('order.filled', (e) =>
+      batches.push({ status: e.order.status, fills: e.fills.map((f) => `${f.tradeId}:${f.qty.toString()}`) }),
+    )
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    adapter.dropStream()
+    const a = adapter.fill(o.clientOrderId, '0.25')
+    const b = adapter.fill(o.clientOrderId, '0.75')
+    adapter.enableOrderFills()
+    adapter.reconnectStream()
+    for (let i = 0; i < 10 && batches.length === 0; i++) {
+      await clock.advanceAsync(500)
+      await flush()
+    }
+    expect(batches).toEqual([{ status: 'FILLED', fills: [`${a.tradeId}:0.25`, `${b.tradeId}:0.75`] }])
+    expect(exec.order(o.clientOrderId)?.filledQty.toString()).toBe('1')
+  })
+
   it('de-duplicates fills reported both in the ack and on the stream', async () => {
     const { adapter, exec, fills } = await setup()
     adapter.setPrice('BTCUSDT', '100')
@@ -97,7 +117,7 @@ describe('OrderExecutor basics', () => {
     running.push(exec)
     await exec.start()
     const fills: Fill[] = []
-    exec.events.on('order.filled', (e) => fills.push(e.fill))
+    exec.events.on('order.filled', (e) => fills.push(...e.fills))
     const a = await exec.submit(intent({ qty: '1', price: '100' }))
     const b = await exec.submit(intent({ symbol: 'BTCUSDT-PERP', qty: '1', price: '100' }))
     for (const o of [a, b]) {

@@ -215,7 +215,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#unsubscribe.push(
       subscribe(this.#adapter.events, {
         'order.updated': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
-        fill: (e: { fill: Fill }) => this.#onFill(e.fill),
+        fill: (e: { fill: Fill }) => this.#onFills([e.fill]),
         'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
         'balance.updated': (e: { balances: readonly Balance[]; tsEvent: number }) =>
           this.#bus.emit('account.updated', {
@@ -449,7 +449,7 @@ export class OrderExecutor implements ExecutionClient {
       return
     }
     if (cur.status === 'PENDING_NEW') cur = this.#move(cur, 'OPEN', undefined, venueOrderId) ?? cur
-    for (const f of fills) this.#onFill(f)
+    this.#onFills(fills)
     const v = { ...venueOrder, clientOrderId: cid }
     this.#applyVenueOrder(v, false)
     // An ack that reports a match without its fills (Polymarket's "matched"): the stream normally brings them; if it
@@ -487,20 +487,49 @@ export class OrderExecutor implements ExecutionClient {
     }
   }
 
-  #onFill(fill: Fill): void {
+  /**
+   * Applies the fills of one venue update (a stream event, an ack's fills, a fills lookup) and emits one
+   * `order.filled` per order with the fills applied to it, in the order they came.
+   */
+  #onFills(fills: readonly Fill[]): void {
+    const batches = new Map<string, { order: Order; fills: Fill[] }>()
+    for (const fill of fills) {
+      const next = this.#onFill(fill)
+      if (next === undefined) continue
+      const batch = batches.get(next.clientOrderId)
+      if (batch === undefined) batches.set(next.clientOrderId, { order: next, fills: [fill] })
+      else {
+        batch.order = next
+        batch.fills.push(fill)
+      }
+    }
+    for (const { order, fills: applied } of batches.values()) {
+      this.#bus.emit('order.filled', {
+        type: 'order.filled',
+        order,
+        fills: applied,
+        tsEvent: this.#clock.now(),
+      })
+      this.#shadow?.live(order, applied)
+      if (isTerminalStatus(order.status)) this.#retire(order)
+    }
+  }
+
+  /** Applies one fill to its order; returns the order after it, or undefined when it was not applied. */
+  #onFill(fill: Fill): Order | undefined {
     const k = fillKey(fill)
-    if (this.#seenTrades.has(k)) return
+    if (this.#seenTrades.has(k)) return undefined
     const cur = this.#orders.get(fill.clientOrderId)
     if (cur === undefined && fill.origin !== undefined) {
       this.#onVenueFill(fill, k)
-      return
+      return undefined
     }
     if (cur === undefined) {
       this.#bus.emit(
         'error',
         new StateError(`Fill "${fill.tradeId}" for unknown order "${fill.clientOrderId}"`),
       )
-      return
+      return undefined
     }
     this.#rememberTrade(k)
     let next: Order | undefined
@@ -532,13 +561,11 @@ export class OrderExecutor implements ExecutionClient {
         attempted: `fill ${fill.qty.toString()} (${fill.tradeId})`,
         tsEvent: this.#clock.now(),
       })
-      return
+      return undefined
     }
     this.#orders.set(next)
     this.#fills.applied(next)
-    this.#bus.emit('order.filled', { type: 'order.filled', order: next, fill, tsEvent: this.#clock.now() })
-    this.#shadow?.live(next, fill)
-    if (isTerminalStatus(next.status)) this.#retire(next)
+    return next
   }
 
   /** Remembers a fill as applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
@@ -570,7 +597,7 @@ export class OrderExecutor implements ExecutionClient {
       tsCreated: fill.tsEvent,
       tsUpdated: fill.tsEvent,
     }
-    this.#bus.emit('order.filled', { type: 'order.filled', order, fill, tsEvent: this.#clock.now() })
+    this.#bus.emit('order.filled', { type: 'order.filled', order, fills: [fill], tsEvent: this.#clock.now() })
   }
 
   /**
@@ -647,7 +674,7 @@ export class OrderExecutor implements ExecutionClient {
       recheckFilledWithinMs: cfg.recheckFilledWithinMs,
       isClosed: () => this.#closed,
       background: (p) => this.#background(p),
-      onFill: (f) => this.#onFill(f),
+      onFills: (fills) => this.#onFills(fills),
       applyVenueOrder: (v, adopt) => this.#applyVenueOrder(v, adopt),
       markOpen: (o, venueOrderId) => this.#move(o, 'OPEN', undefined, venueOrderId),
       reject: (o, reason) => this.#move(o, 'REJECTED', reason),

@@ -37,7 +37,7 @@ async function setup(extra: Partial<OrderExecutorConfig> = {}) {
   running.push(exec)
   const fills: Fill[] = []
   let reconciled = 0
-  exec.events.on('order.filled', (e) => fills.push(e.fill))
+  exec.events.on('order.filled', (e) => fills.push(...e.fills))
   exec.events.on('orders.reconciled', () => reconciled++)
   exec.events.on('error', () => {})
   await exec.start()

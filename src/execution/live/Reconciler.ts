@@ -265,7 +265,7 @@ export class Reconciler {
           h.requestTimeoutMs,
           'orderFills',
         )
-        for (const f of fills) if (f.clientOrderId === o.clientOrderId) h.onFill(f)
+        h.onFills(fills.filter((f) => f.clientOrderId === o.clientOrderId))
       } catch (e) {
         h.log.warn({ clientOrderId: o.clientOrderId, code: toTradekitError(e).code }, 'fills re-check failed')
       }

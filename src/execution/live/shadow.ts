@@ -92,7 +92,7 @@ export class ShadowTracker {
     this.#paper = paper
     this.#clock = clock
     this.#onCompared = onCompared
-    const onFill = (e: { order: Order; fill: Fill }) => this.#update('paper', e.order, e.fill)
+    const onFill = (e: { order: Order; fills: readonly Fill[] }) => this.#update('paper', e.order, e.fills)
     const onOrder = (e: { order: Order }) => this.#update('paper', e.order)
     const names = ['order.canceled', 'order.rejected', 'order.expired', 'order.accepted'] as const
     const offFill = subscribe(paper.events, { 'order.filled': onFill })
@@ -130,8 +130,8 @@ export class ShadowTracker {
     )
   }
 
-  live(order: Order, fill?: Fill): void {
-    this.#update('live', order, fill)
+  live(order: Order, fills?: readonly Fill[]): void {
+    this.#update('live', order, fills)
   }
 
   report(): ShadowReport {
@@ -149,11 +149,11 @@ export class ShadowTracker {
     this.#detach()
   }
 
-  #update(which: 'live' | 'paper', order: Order, fill?: Fill): void {
+  #update(which: 'live' | 'paper', order: Order, fills: readonly Fill[] = []): void {
     const entry = this.#entries.get(order.clientOrderId)
     if (entry === undefined) return
     const s = entry[which]
-    if (fill !== undefined) {
+    for (const fill of fills) {
       s.filledQty = s.filledQty.plus(fill.qty)
       s.notional = s.notional.plus(fill.price.times(fill.qty))
       s.firstFillTs ??= this.#clock.now()

@@ -53,7 +53,7 @@ function setup(extra: Partial<PaperTraderConfig> = {}) {
   const fills: Fill[] = []
   const slips: SlippageRecord[] = []
   const events: string[] = []
-  paper.events.on('order.filled', (e) => fills.push(e.fill))
+  paper.events.on('order.filled', (e) => fills.push(...e.fills))
   paper.events.on('slippage.recorded', (e) => slips.push(e.record))
   for (const ev of ORDER_EVENTS) {
     paper.events.on(ev, (e) => events.push(`${ev}:${e.order.clientOrderId}`))
@@ -93,6 +93,21 @@ describe('PaperTrader market orders walk the book', () => {
       new Decimal(100000).minus(404).minus('0.404').toString(),
     )
     expect(paper.portfolio.position('fake', 'BTCUSDT')?.qty.toString()).toBe('4')
+  })
+
+  it('reports a market order that walks three levels as one order.filled carrying its three fills', async () => {
+    const { paper } = setup()
+    const filled: Array<{ status: string; filledQty: string; fills: string[] }> = []
+    paper.events.on('order.filled', (e) =>
+      filled.push({
+        status: e.order.status,
+        filledQty: e.order.filledQty.toString(),
+        fills: e.fills.map((f) => `${f.qty.toString()}@${f.price.toString()}`),
+      }),
+    )
+    paper.onBook(book(BIDS, ASKS))
+    await paper.submit(intent({ qty: '4' }))
+    expect(filled).toEqual([{ status: 'FILLED', filledQty: '4', fills: ['1@100', '2@101', '1@102'] }])
   })
 
   it('fills partially when the depth runs out and expires the rest', async () => {

@@ -441,6 +441,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     let filled = ZERO
     let reference: Decimal | undefined
     let fromFallback = false
+    const batch: Fill[] = [] // one order update: its fills go out together as one `order.filled`
     if (levels !== undefined && levels.length > 0 && book !== undefined) {
       for (const [p, q] of levels) {
         if (left.lte(0)) break
@@ -452,7 +453,10 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
         if (avail.lte(0)) continue
         const qty = Decimal.min(avail, left)
         book.consumed.set(p, used.plus(qty))
-        if (!this.#fill(cid, price, qty, 'TAKER')) return
+        if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
+          this.#emitFilled(cid, batch)
+          return
+        }
         left = left.minus(qty)
         notional = notional.plus(price.times(qty))
         filled = filled.plus(qty)
@@ -468,10 +472,11 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
         isBuy ? last.times(slip.plus(1)) : last.times(new Decimal(1).minus(slip)),
       )
       if (limit !== undefined && (isBuy ? px.gt(limit) : px.lt(limit))) return
-      if (!this.#fill(cid, px, left, 'TAKER')) return
+      if (!this.#fill(cid, px, left, 'TAKER', batch)) return
       notional = px.times(left)
       filled = left
     }
+    this.#emitFilled(cid, batch)
     if (filled.gt(0) && reference !== undefined) {
       const avg = notional.div(filled)
       const slippage = isBuy ? avg.minus(reference) : reference.minus(avg)
@@ -500,8 +505,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     this.#fill(order.clientOrderId, order.price, qty, 'MAKER')
   }
 
-  /** Creates, applies and emits one fill. Returns false when the order could not take it. */
-  #fill(cid: string, price: Decimal, qty: Decimal, liquidity: Liquidity): boolean {
+  /** Creates, applies and emits one fill (or adds it to `batch`). Returns false when the order could not take it. */
+  #fill(cid: string, price: Decimal, qty: Decimal, liquidity: Liquidity, batch?: Fill[]): boolean {
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
@@ -535,8 +540,17 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     this.#orders.set(next.value)
     if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
     else if (this.#resting.has(cid)) this.#holdFor(next.value)
-    this.#bus.emit('order.filled', { type: 'order.filled', order: next.value, fill, tsEvent: fill.tsEvent })
+    if (batch !== undefined) batch.push(fill)
+    else this.#emitFilled(cid, [fill])
     return true
+  }
+
+  /** Emits the fills one order update collected as one `order.filled`, with the order after the last of them. */
+  #emitFilled(cid: string, fills: readonly Fill[]): void {
+    const order = this.#orders.get(cid)
+    const last = fills.at(-1)
+    if (order === undefined || last === undefined) return
+    this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
   }
 
   #venueCheck(order: Order, inst: Instrument): string | undefined {

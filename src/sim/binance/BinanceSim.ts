@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { WebSocket } from 'ws'
 import type * as z from 'zod/mini'
-import { type Clock, parseConfig, SystemClock } from '../../core/index.js'
+import { type Clock, parseConfig, SystemClock, type TimerHandle } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
 import { FaultQueue } from '../shared/FaultQueue.js'
 import { requestUrl } from '../shared/http.js'
@@ -24,6 +24,13 @@ import {
   type BinanceSimLedger,
   type BinanceSimUrls,
 } from './types.js'
+
+/** Books and klines are also published at every whole minute of the timer-driven market. */
+const MINUTE_MS = 60_000
+/** The timer-driven market's step grid starts at the last whole 10 s of the clock when the simulator starts. */
+const GRID_START_MS = 10_000
+/** Most market steps one timer run takes; beyond, the market skips ahead (the process stalled). */
+const MAX_STEPS_PER_TICK = 3_000
 
 /**
  * A loopback Binance (Spot + USD-M Futures) for tests, demos and chaos runs: an HTTP + WebSocket server on
@@ -59,6 +66,12 @@ export class BinanceSim {
   #timer: ReturnType<typeof setInterval> | undefined
   #closed = false
   #skewMs = 0
+  /** Clock time of the last timer-driven market step (see `#advance`). */
+  #lastStepAt: number | undefined
+  /** The whole minute (clock ms / 60 000) the timer-driven market last published. */
+  #minute: number | undefined
+  /** The clock timer that runs the market at the next whole minute (see `#armMinute`). */
+  #minuteTimer: TimerHandle | undefined
   /** Requests served, by `METHOD /path` (for assertions). */
   readonly requestLog: Array<{ method: string; path: string; status: number }>
 
@@ -137,8 +150,10 @@ export class BinanceSim {
     const sim = new BinanceSim(config)
     await sim.#server.listen(0)
     if (sim.#cfg.tickMs > 0) {
+      sim.#tick() // the step grid starts at the last whole 10 s: catch up to now before anyone reads the market
       sim.#timer = setInterval(() => sim.#tick(), sim.#cfg.tickMs)
       sim.#timer.unref?.()
+      sim.#armMinute()
     }
     return sim
   }
@@ -197,12 +212,7 @@ export class BinanceSim {
     for (let i = 0; i < n && !this.#closed; i++) {
       const now = this.now()
       this.#engine.step(now)
-      for (const market of ['spot', 'usdm'] as const) {
-        for (const m of this.#engine.markets[market].values()) this.#streams.publishBook(market, m, now)
-      }
-      this.#streams.publishKlinesAndMarks(now)
-      this.#streams.publishTickers(now)
-      this.#streams.ageConnections()
+      this.#publish(now)
     }
   }
 
@@ -211,23 +221,106 @@ export class BinanceSim {
 
   #tick(): void {
     try {
-      this.step(1)
+      this.#advance()
     } catch (e) {
       if (this.stepErrors.length < 100) this.stepErrors.push(e)
     }
+  }
+
+  /**
+   * Timer-driven market: takes one step per `stepMs` of clock time since the last one, on a grid that starts at the
+   * last whole 10 s of the clock at start, so the path depends on the seed and the clock's start only (not on the
+   * speed or timer jitter). When the clock passes a whole minute, books and klines are published as the market stood
+   * at that minute (before any later step), so a client sees each minute's final kline right after the book as it
+   * stood at the minute's end. Past {@link MAX_STEPS_PER_TICK} steps (the process stalled), the market skips ahead.
+   */
+  #advance(): void {
+    const stepMs = this.#stepMs
+    const now = this.#clock.now()
+    let last = this.#lastStepAt ?? Math.floor(now / GRID_START_MS) * GRID_START_MS - stepMs
+    this.#minute ??= Math.floor(now / MINUTE_MS)
+    let due = Math.floor((now - last) / stepMs)
+    if (due > MAX_STEPS_PER_TICK) {
+      last += (due - MAX_STEPS_PER_TICK) * stepMs
+      due = MAX_STEPS_PER_TICK
+    }
+    // Volatility is given per `tickMs` of simulated time: a longer step moves the price by √(stepMs / tickMs) more.
+    const scale = Math.sqrt(stepMs / this.#cfg.tickMs)
+    for (let i = 0; i < due && !this.#closed; i++) {
+      const t = last + stepMs
+      this.#publishMinute(Math.floor(t / MINUTE_MS))
+      last = t
+      this.#engine.step(t + this.#skewMs, scale)
+    }
+    this.#lastStepAt = last
+    // As of the market's time, not the clock's: a clock read now may already be past a minute whose last step has not
+    // run yet (the process stalled), and would close that minute's kline early.
+    if (!this.#closed) this.#publish(last + this.#skewMs)
+  }
+
+  /** Publishes books and klines at the start of `minute` when the market has just reached it. */
+  #publishMinute(minute: number): void {
+    if (this.#closed || this.#minute === undefined || minute <= this.#minute) return
+    this.#minute = minute
+    this.#publish(minute * MINUTE_MS + this.#skewMs)
+  }
+
+  /**
+   * Simulated ms per timer-driven step: `stepMs`, else `tickMs` times the clock's speed (1 unless a ScaledClock),
+   * at most 1 s when sped up (a candle keeps 60 steps per minute, a timer run a few steps).
+   */
+  get #stepMs(): number {
+    if (this.#cfg.stepMs !== undefined) return this.#cfg.stepMs
+    const speed = (this.#clock as { speed?: unknown }).speed
+    const perRun = this.#cfg.tickMs * (typeof speed === 'number' && speed > 0 ? speed : 1)
+    return Math.min(perRun, Math.max(this.#cfg.tickMs, 1_000))
+  }
+
+  /**
+   * Runs the market again right at the next whole minute of the clock (a clock timer, so it follows a `ScaledClock`),
+   * so the minute's final kline goes out when the minute ends, not up to `tickMs × speed` later.
+   */
+  #armMinute(): void {
+    if (this.#closed || this.#timer === undefined) return
+    const now = this.#clock.now()
+    const next = (Math.floor(now / MINUTE_MS) + 1) * MINUTE_MS
+    this.#minuteTimer = this.#clock.setTimeout(() => {
+      this.#minuteTimer = undefined
+      this.#tick()
+      this.#armMinute()
+    }, next - now)
+  }
+
+  /** Publishes every book and kline (and USD-M marks) as of `now`; ages stream connections. */
+  #publish(now: number): void {
+    for (const market of ['spot', 'usdm'] as const) {
+      for (const m of this.#engine.markets[market].values()) this.#streams.publishBook(market, m, now)
+    }
+    this.#streams.publishKlinesAndMarks(now)
+    this.#streams.publishTickers(now)
+    this.#streams.ageConnections()
   }
 
   /** Stops the market timer (the market then moves only with {@link BinanceSim.step}); connections stay open. */
   pause(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#timer = undefined
+    this.#clock.clearTimeout(this.#minuteTimer)
+    this.#minuteTimer = undefined
   }
 
   /** Restarts the market timer after {@link BinanceSim.pause} (no-op when `tickMs` is 0 or already running). */
   resume(): void {
     if (this.#closed || this.#timer !== undefined || this.#cfg.tickMs <= 0) return
+    // No catch-up for the paused time: the market resumes from where it stopped, on the same step grid.
+    const stepMs = this.#stepMs
+    if (this.#lastStepAt !== undefined) {
+      const now = this.#clock.now()
+      this.#lastStepAt += Math.max(0, Math.floor((now - this.#lastStepAt) / stepMs) - 1) * stepMs
+    }
     this.#timer = setInterval(() => this.#tick(), this.#cfg.tickMs)
     this.#timer.unref?.()
+    this.#armMinute()
   }
 
   /** Stops the timer, closes every connection and the server. */
@@ -235,6 +328,7 @@ export class BinanceSim {
     if (this.#closed) return
     this.#closed = true
     if (this.#timer !== undefined) clearInterval(this.#timer)
+    this.#clock.clearTimeout(this.#minuteTimer)
     await this.#server.close()
   }
 

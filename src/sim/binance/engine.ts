@@ -580,11 +580,14 @@ export class SimEngine {
     )
   }
 
-  /** One step of the market: moves every price, fills resting orders the price crossed, fires algo orders. */
-  step(now: number): void {
+  /**
+   * One step of the market: moves every price (by `volatilityScale` times each symbol's volatility), fills resting
+   * orders the price crossed, fires algo orders.
+   */
+  step(now: number, volatilityScale = 1): void {
     for (const market of ['spot', 'usdm'] as const) {
       for (const m of this.markets[market].values()) {
-        m.evolve()
+        m.evolve(volatilityScale)
         // Background trade at the touch.
         if (m.random() < 0.6) {
           const side = m.random() < 0.5 ? 'BUY' : 'SELL'

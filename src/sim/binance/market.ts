@@ -14,7 +14,7 @@ export interface SimSymbolSpec {
   readonly minPrice: string
   readonly maxPrice: string
   readonly minNotional: string
-  /** Price volatility per step, in ticks (standard deviation). */
+  /** Price volatility per step of `tickMs` simulated ms, in ticks (standard deviation; see `stepMs`). */
   readonly volatilityTicks: number
   /** Synthetic book levels per side. */
   readonly depthLevels: number
@@ -157,9 +157,14 @@ export class SimSymbolMarket {
     ;(isBid ? this.#pendingBids : this.#pendingAsks).set(t, Math.max(0, s))
   }
 
+  /**
+   * A level's size: 1 to 400 units of about 100 quote (at the start price; never below `minQty`), so a book of
+   * 20 levels holds some 400 000 quote and a paper account of a few thousand fills in full.
+   */
   #randomQty(): number {
     const minSteps = Math.max(1, Math.round(Number(this.spec.minQty) / this.step))
-    return minSteps * this.#rng.int(1, 400)
+    const unit = Math.max(minSteps, Math.round(100 / Number(this.spec.startPrice) / this.step))
+    return unit * this.#rng.int(1, 400)
   }
 
   #regenerate(initial: boolean): void {
@@ -183,9 +188,9 @@ export class SimSymbolMarket {
     }
   }
 
-  /** Moves the price one step along the seeded path and refreshes the synthetic book. */
-  evolve(): void {
-    const delta = Math.round(this.#rng.gauss() * this.spec.volatilityTicks)
+  /** Moves the price one step along the seeded path (volatility times `scale`) and refreshes the synthetic book. */
+  evolve(scale = 1): void {
+    const delta = Math.round(this.#rng.gauss() * this.spec.volatilityTicks * scale)
     const floor = Math.max(
       this.spec.depthLevels + 2,
       Math.ceil(Number(this.spec.minPrice) / this.tick) + this.spec.depthLevels + 2,

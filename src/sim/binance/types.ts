@@ -17,7 +17,13 @@ const DEFAULT_KEY: BinanceSimApiKey = { apiKey: 'sim-api-key', secret: 'sim-api-
 
 /** Schema of {@link BinanceSimConfig}: every option with its default. Unknown keys are rejected. */
 export const BinanceSimConfigSchema = z.strictObject({
-  /** Seed of the price paths and books (default 1): the same seed gives the same market. */
+  /**
+   * Seed of the price paths, books and background trades (default 1). With the timer running, the market takes one
+   * step per `stepMs` of the `clock`'s time on a grid that starts at the last whole 10 s of the clock at start, so the
+   * same seed and a clock that starts at the same time (`new ScaledClock({ speed, startMs })`) give the same candles
+   * and books at the same simulated times, whatever the speed or timer jitter (see docs/getting-started.md,
+   * "Reproducible runs").
+   */
   seed: z._default(z.int(), 1),
   /** Symbols on both markets (default `['BTCUSDT', 'ETHUSDT']`). */
   symbols: z._default(
@@ -31,8 +37,19 @@ export const BinanceSimConfigSchema = z.strictObject({
     ),
     ['BTCUSDT', 'ETHUSDT'],
   ),
-  /** Market step interval in wall-clock ms (default 100; a real timer, not the `clock`). `0` disables the timer: drive it with {@link BinanceSim.step}. */
+  /**
+   * How often the market timer runs, in wall-clock ms (default 100; a real timer, not the `clock`). Each run takes
+   * the market steps the `clock` has moved past (`stepMs` each), then publishes books and klines. `0` disables the
+   * timer: drive the market with {@link BinanceSim.step}.
+   */
   tickMs: z._default(DurationMsSchema, 100),
+  /**
+   * Simulated time of one timer-driven market step, in the `clock`'s ms. Default `tickMs` × the clock's speed (a
+   * `ScaledClock`'s `speed`, else 1), at most 1 000 when sped up: one step per timer run under the system clock, a
+   * few per run under a fast clock. Each symbol's volatility is given per `tickMs` of simulated time and scaled by
+   * √(stepMs / tickMs), so candles move as much per simulated minute at any speed.
+   */
+  stepMs: z.optional(PositiveDurationMsSchema),
   /** Accepted keys (default one HMAC key: `sim-api-key` / `sim-api-secret`). */
   apiKeys: z._default(
     z.readonly(

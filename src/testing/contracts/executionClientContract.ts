@@ -170,8 +170,11 @@ export function executionClientContractCases(
       const r = recorder(h.client)
       let sum = new Decimal(0)
       h.client.events.on('order.filled', (e) => {
-        if (e.fill.clientOrderId !== e.order.clientOrderId) throw new Error('fill of another order')
-        sum = sum.plus(e.fill.qty)
+        if (e.fills.length === 0) throw new Error('order.filled without fills')
+        for (const fill of e.fills) {
+          if (fill.clientOrderId !== e.order.clientOrderId) throw new Error('fill of another order')
+          sum = sum.plus(fill.qty)
+        }
       })
       const o = await h.client.submit(intent(h, { type: 'MARKET', price: undefined, timeInForce: undefined }))
       await h.settle()

@@ -122,7 +122,8 @@ describe('OrderExecutor on BinanceSim', () => {
     })
     exec.events.on('order.filled', (e) => {
       if (e.order.clientOrderId === o.clientOrderId)
-        fills.push({ tradeId: e.fill.tradeId, qty: e.fill.qty.toString(), fee: e.fill.fee.toString() })
+        for (const f of e.fills)
+          fills.push({ tradeId: f.tradeId, qty: f.qty.toString(), fee: f.fee.toString() })
     })
     await waitFor(() => exec.order(o.clientOrderId)?.status === 'OPEN')
     // The stream drops; while it is down the market moves through the order's price and fills it.

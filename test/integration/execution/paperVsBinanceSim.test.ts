@@ -60,7 +60,7 @@ describe('PaperTrader on the BinanceSim book', () => {
       .toDecimalPlaces(inst.stepSize.decimalPlaces(), Decimal.ROUND_DOWN)
     let fees = new Decimal(0)
     paper.events.on('order.filled', (e) => {
-      fees = fees.plus(e.fill.fee)
+      for (const f of e.fills) fees = fees.plus(f.fee)
     })
     const o = await paper.submit({
       clientOrderId: 'w1',

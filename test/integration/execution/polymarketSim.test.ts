@@ -143,7 +143,7 @@ describe('OrderExecutor on PolymarketSim', () => {
       await until(() => sim.connections.user >= 2)
       const fills: Array<{ tradeId: string; qty: string }> = []
       slowExec.events.on('order.filled', (e) =>
-        fills.push({ tradeId: e.fill.tradeId, qty: e.fill.qty.toString() }),
+        fills.push(...e.fills.map((f) => ({ tradeId: f.tradeId, qty: f.qty.toString() }))),
       )
       const price = await bestAsk(yes)
       sim.faults.dropConnections('user')

@@ -1,0 +1,196 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import type { Candle } from '../core/types.js'
+import { isTradekitError } from '../errors/index.js'
+import { CandleDataError } from './CandleDataError.js'
+import { readCandlesCsv } from './readCandlesCsv.js'
+import { candlesFromJson } from './sources.js'
+
+const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/candles/${name}`, import.meta.url))
+const labels = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }
+const T2025 = Date.UTC(2025, 0, 1)
+
+async function read(path: string): Promise<Candle[]> {
+  const out: Candle[] = []
+  for await (const c of readCandlesCsv(path, labels)) out.push(c)
+  return out
+}
+
+async function failure(path: string): Promise<CandleDataError> {
+  try {
+    await read(path)
+  } catch (e) {
+    if (e instanceof CandleDataError) return e
+    throw e
+  }
+  throw new Error(`${path} was read without an error`)
+}
+
+const times = (cs: Candle[]) => cs.map((c) => [c.openTime, c.closeTime])
+
+describe('readCandlesCsv: real layouts', () => {
+  it('Binance public spot file since 2025: headerless, microseconds → the right minute, not the year 56971', async () => {
+    const cs = await read(fixture('binance-spot-BTCUSDT-1m-2025-01-01.csv'))
+    expect(times(cs)).toEqual([
+      [T2025, T2025 + 59_999],
+      [T2025 + 60_000, T2025 + 119_999],
+      [T2025 + 120_000, T2025 + 179_999],
+    ])
+    expect(cs[0]).toMatchObject({
+      open: 93576,
+      high: 93610.93,
+      low: 93537.5,
+      close: 93610.93,
+      volume: 8.21827,
+    })
+    expect(cs[0]?.isClosed).toBe(true)
+    expect(new Date(cs[2]?.openTime as number).toISOString()).toBe('2025-01-01T00:02:00.000Z')
+  })
+
+  it('Binance public spot file before 2025: headerless, milliseconds', async () => {
+    const cs = await read(fixture('binance-spot-BTCUSDT-1m-2024-01-01.csv'))
+    const t = Date.UTC(2024, 0, 1)
+    expect(times(cs)).toEqual([
+      [t, t + 59_999],
+      [t + 60_000, t + 119_999],
+    ])
+    expect(cs.map((c) => c.close)).toEqual([42298.61, 42320])
+  })
+
+  it('Binance public USD-M futures file: open_time/close_time header, extra columns ignored', async () => {
+    const cs = await read(fixture('binance-um-BTCUSDT-1m-2025-01-01.csv'))
+    expect(times(cs)).toEqual([
+      [T2025, T2025 + 59_999],
+      [T2025 + 60_000, T2025 + 119_999],
+    ])
+    expect(cs.map((c) => [c.open, c.close, c.volume])).toEqual([
+      [93548.8, 93560, 120.412],
+      [93560, 93590.3, 98.207],
+    ])
+  })
+
+  it('ccxt fetchOHLCV arrays saved as JSON (ms numbers); closeTime from the interval', async () => {
+    const cs = await read(fixture('ccxt-ohlcv-BTCUSDT-1m.json'))
+    expect(times(cs)).toEqual([
+      [T2025, T2025 + 59_999],
+      [T2025 + 60_000, T2025 + 119_999],
+      [T2025 + 120_000, T2025 + 179_999],
+    ])
+    expect(cs.map((c) => c.close)).toEqual([93610.93, 93643.24, 93583.99])
+  })
+
+  it('TradingView export with UNIX time (seconds), CRLF, a Volume column and an extra plot column', async () => {
+    const cs = await read(fixture('tradingview-BINANCE_BTCUSDT-1-unix.csv'))
+    expect(times(cs)).toEqual([
+      [T2025, T2025 + 59_999],
+      [T2025 + 60_000, T2025 + 119_999],
+    ])
+    expect(cs.map((c) => c.volume)).toEqual([8.21827, 10.43218])
+  })
+
+  it('TradingView export with ISO time and a zone offset', async () => {
+    const cs = await read(fixture('tradingview-BINANCE_BTCUSDT-1-iso.csv'))
+    expect(cs.map((c) => c.openTime)).toEqual([T2025, T2025 + 60_000])
+  })
+
+  it('fully quoted spreadsheet CSV: aliases (Date, Vol), "" and a line break inside a cell', async () => {
+    const cs = await read(fixture('quoted-spreadsheet.csv'))
+    expect(cs.map((c) => [c.openTime, c.open, c.volume])).toEqual([
+      [T2025, 93576, 8.21827],
+      [T2025 + 60_000, 93610.93, 10.43218],
+    ])
+  })
+
+  it('nanosecond timestamps', async () => {
+    const cs = await read(fixture('nanoseconds.csv'))
+    expect(cs.map((c) => c.openTime)).toEqual([T2025, T2025 + 60_000])
+  })
+
+  it('a time it cannot place is a CandleDataError naming the line, the column and the value', async () => {
+    const e = await failure(fixture('bad-time.csv'))
+    expect(e.line).toBe(3)
+    expect(e.field).toBe('openTime')
+    expect(e.message).toMatch(/^Line 3: cannot place openTime "01\/01\/2025 00:01" in time/)
+    expect(isTradekitError(e, 'VALIDATION_FAILED')).toBe(true)
+  })
+})
+
+describe('readCandlesCsv: layouts and errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-candles-'))
+  const file = (name: string, text: string) => {
+    const p = join(dir, name)
+    writeFileSync(p, text)
+    return p
+  }
+
+  it('reads a file mixing milliseconds and microseconds (a 2024 and a 2025 Binance file joined)', async () => {
+    const p = file(
+      'mixed.csv',
+      '1735689540000,1,1,1,1,1,1735689599999\n1735689600000000,1,1,1,1,1,1735689659999999\n',
+    )
+    expect(times(await read(p))).toEqual([
+      [T2025 - 60_000, T2025 - 1],
+      [T2025, T2025 + 59_999],
+    ])
+  })
+
+  it('a file without a time column names the header line and the names it looked for', async () => {
+    const e = await failure(file('nohdr.csv', 'when,open,high,low,close\nx,1,1,1,1\n'))
+    expect(e.line).toBe(1)
+    expect(e.field).toBe('openTime')
+    expect(e.message).toMatch(/header has no openTime column.*"opentime", "timestamp", "time"/)
+  })
+
+  it('a file without a volume column reads with volume 0', async () => {
+    const cs = await read(file('novol.csv', 'time,open,high,low,close\n1735689600,1,2,0.5,1.5\n'))
+    expect(cs[0]).toMatchObject({ openTime: T2025, volume: 0 })
+  })
+
+  it('names the line of a bad price, a missing cell, a close time before the open, a broken quote', async () => {
+    const cases: Array<[string, number, string, RegExp]> = [
+      [
+        'openTime,open,high,low,close,volume\n\n1735689600000,1,2,0.5,1,1\n1735689660000,1,0.5,2,1,1\n',
+        4,
+        'high',
+        /inconsistent OHLC/,
+      ],
+      ['openTime,open,high,low,close,volume\n1735689600000,1,2,0.5\n', 2, 'close', /invalid close ""/],
+      ['1735689600000,1,2,0.5,1,1,1735689500000\n', 1, 'closeTime', /closeTime is before openTime/],
+      ['1735689600000,1,2,0.5,1,1,-3\n', 1, 'closeTime', /cannot place closeTime "-3"/],
+      ['openTime,open,high,low,close,volume\n"1735689600000,1,2,0.5,1,1\n', 2, 'csv', /never closed/],
+      [
+        'openTime,open,high,low,close,volume\r\n1735689600000,1,2,0.5,1,NaN\r\n',
+        2,
+        'volume',
+        /invalid volume "NaN"/,
+      ],
+    ]
+    for (const [i, [text, line, field, message]] of cases.entries()) {
+      const e = await failure(file(`bad${i}.csv`, text))
+      expect([e.line, e.field], text).toEqual([line, field])
+      expect(e.message).toMatch(message)
+    }
+  })
+
+  it('JSON: objects with aliases, Binance kline arrays (string prices, µs), and a bad row named by index', () => {
+    const objs = candlesFromJson(
+      '[{"timestamp":"2025-01-01T00:00:00Z","o":1,"h":2,"l":0.5,"c":1.5,"v":3}]',
+      labels,
+    )
+    expect(objs[0]).toMatchObject({ openTime: T2025, close: 1.5, volume: 3 })
+    const klines = candlesFromJson(
+      [[1735689600000000, '1', '2', '0.5', '1.5', '10', 1735689659999999]],
+      labels,
+    )
+    expect(times(klines)).toEqual([[T2025, T2025 + 59_999]])
+    expect(() => candlesFromJson('[[1735689600000,1,2,0.5,1,1],[true,1,2,0.5,1,1]]', labels)).toThrow(
+      /^Line 2: cannot place openTime "true" in time/,
+    )
+    expect(() => candlesFromJson('[{"open":1}]', labels)).toThrow(CandleDataError)
+    expect(() => candlesFromJson('{"not":"an array"}', labels)).toThrow(/must be an array/)
+    expect(() => candlesFromJson('[1,', labels)).toThrow(/does not parse/)
+  })
+})
