@@ -21,6 +21,7 @@ import { createL1Headers, createL2Headers } from './auth.js'
 import { buildMarketOrder, buildOrder } from './buildOrder.js'
 import {
   END_CURSOR,
+  type ExchangeVersion,
   GTD_MIN_LEAD_MS,
   INITIAL_CURSOR,
   isTickSize,
@@ -47,6 +48,7 @@ import {
   LooseStringSchema as Str,
 } from './decodeRest.js'
 import { mapPolymarketError } from './errors.js'
+import { PolymarketVersions } from './PolymarketVersions.js'
 import type {
   BalanceAllowance,
   BalanceAllowanceOptions,
@@ -98,10 +100,12 @@ export const PolymarketRestConfigSchema = z.strictObject({
   credentials: z.optional(
     z.strictObject({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() }),
   ),
-  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
-  signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2)]), 0),
-  /** The funding proxy/Safe (signature types 1 and 2). */
+  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271 (deposit wallet; `signer` is its owner). */
+  signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), 0),
+  /** The funding proxy/Safe/deposit wallet (signature types 1, 2 and 3). */
   funder: z.optional(z.string()),
+  /** Exchange versions pinned per token id (2 or 3); others follow the market, then `GET /version`. */
+  versions: z._default(z.record(z.string(), z.union([z.literal(2), z.literal(3)])), {}),
   /** Chain id. Default 137. */
   chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),
   /** Per-request timeout, ms. Default 10 s. */
@@ -171,12 +175,18 @@ export class PolymarketRest {
   readonly #tick = new Map<string, TickSize>()
   readonly #negRisk = new Map<string, boolean>()
   #closed = false
+  /** The exchange version of each token's orders (pins, markets, `GET /version`). */
+  readonly versions: PolymarketVersions
 
   constructor(config: PolymarketRestConfig = {}) {
     this.#cfg = parseConfig(PolymarketRestConfigSchema, config, 'PolymarketRest')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = redactingLogger(this.#cfg.logger ?? silentLogger)
     this.#creds = this.#cfg.credentials
+    this.versions = new PolymarketVersions(async () => {
+      const r = await this.#get('/version', {}, z.object({ version: z.optional(z.unknown()) }))
+      return r.version
+    }, this.#cfg.versions)
     this.http = this.#createHttp()
   }
 
@@ -404,19 +414,22 @@ export class PolymarketRest {
   // ───────────────────────────── orders ─────────────────────────────
 
   /** Builds and signs a limit order with the token's current tick size and exchange. */
-  async createOrder(args: LimitOrderOptions): Promise<SignedPolymarketOrder> {
+  async createOrder(args: LimitOrderOptions & { version?: ExchangeVersion }): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),
       this.getNegRisk(args.tokenId),
       signer.getAddress(),
     ])
-    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
+    const version = args.version ?? (await this.versions.forToken(args.tokenId))
+    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address, version))
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
 
   /** Builds and signs a market order (FOK/FAK), walking the current book when no price is given. */
-  async createMarketOrder(args: MarketOrderOptions): Promise<SignedPolymarketOrder> {
+  async createMarketOrder(
+    args: MarketOrderOptions & { version?: ExchangeVersion },
+  ): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),
@@ -428,9 +441,10 @@ export class PolymarketRest {
       const b = await this.getBook(args.tokenId)
       book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
     }
+    const version = args.version ?? (await this.versions.forToken(args.tokenId))
     const order = await buildMarketOrder(
       { ...args, ...(book !== undefined ? { book } : {}) },
-      this.#orderOptions(tickSize, negRisk, address),
+      this.#orderOptions(tickSize, negRisk, address, version),
     )
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
@@ -617,10 +631,11 @@ export class PolymarketRest {
 
   // ───────────────────────────── internals ─────────────────────────────
 
-  #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string) {
+  #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string, version: ExchangeVersion) {
     return {
       tickSize,
       negRisk,
+      version,
       signatureType: this.#cfg.signatureType as SignatureType,
       signer,
       clock: this.#clock,
@@ -756,8 +771,20 @@ export class PolymarketRest {
       this.#tick.set(t.tokenId, m.tickSize)
       this.#negRisk.set(t.tokenId, m.negRisk)
     }
+    // Protocol V2 markets (Gamma `version: "v2"`, with position ids) trade on ExchangeV3.
+    const ids = (raw as { position_ids?: unknown; positionIds?: unknown }) ?? {}
+    if (isNonEmpty(ids.position_ids) || isNonEmpty(ids.positionIds)) {
+      this.versions.noteMarket(
+        m.tokens.map((t) => t.tokenId),
+        3,
+      )
+    }
     return m
   }
+}
+
+function isNonEmpty(v: unknown): boolean {
+  return (Array.isArray(v) && v.length > 0) || (typeof v === 'string' && v.length > 2)
 }
 
 function marketQuery(filter: PolymarketMarketFilter): Record<string, string> {

@@ -19,7 +19,6 @@ export {
   buildMarketOrder,
   buildOrder,
   limitOrderAmounts,
-  marketOrderAmounts,
   type OrderAmounts,
   randomSalt,
   walkBookPrice,
@@ -28,9 +27,15 @@ export {
   AMOY_CHAIN_ID,
   BYTES32_ZERO,
   CTF_EXCHANGE_V2,
+  CTF_EXCHANGE_V3,
+  CTF_EXCHANGE_V3_AMOY,
+  DEPOSIT_WALLET_DOMAIN_NAME,
+  DEPOSIT_WALLET_DOMAIN_VERSION,
   END_CURSOR,
   EXCHANGE_DOMAIN_NAME,
   EXCHANGE_DOMAIN_VERSION,
+  EXCHANGE_V3_DOMAIN_VERSION,
+  type ExchangeVersion,
   exchangeAddress,
   GTD_MIN_LEAD_MS,
   HEARTBEAT_TIMEOUT_MS,
@@ -80,6 +85,7 @@ export {
   decodeTradeRecord,
 } from './decodeRest.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
+export { marketOrderAmounts } from './marketOrderAmounts.js'
 export {
   PolymarketAdapter,
   type PolymarketAdapterConfig,
