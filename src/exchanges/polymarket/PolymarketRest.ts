@@ -3,7 +3,6 @@ import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import type { Logger } from '../../core/logger.js'
 import { redactingLogger, silentLogger } from '../../core/logger.js'
-import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { Decimal } from '../../decimal/index.js'
 import {
   ExchangeDataError,
@@ -26,8 +25,6 @@ import {
   INITIAL_CURSOR,
   isTickSize,
   MAX_BATCH_ORDERS,
-  POLYGON_CHAIN_ID,
-  POLYMARKET_CLOB_HOST,
   POLYMARKET_VENUE,
   type TickSize,
 } from './constants.js'
@@ -48,6 +45,7 @@ import {
   LooseStringSchema as Str,
 } from './decodeRest.js'
 import { mapPolymarketError } from './errors.js'
+import { type PolymarketRestConfig, PolymarketRestConfigSchema } from './PolymarketRestConfig.js'
 import { PolymarketVersions } from './PolymarketVersions.js'
 import type {
   BalanceAllowance,
@@ -73,82 +71,7 @@ import type {
   TypedDataSigner,
 } from './types.js'
 
-const isFn = (v: unknown): boolean => typeof v === 'function'
-
-const RATE_LIMIT_DEFAULTS = {
-  general10s: 9000,
-  marketData10s: 1500,
-  postOrder10s: 3500,
-  postOrder10m: 36_000,
-  cancel10s: 3000,
-  cancel10m: 30_000,
-  postOrders10s: 1000,
-}
-
-/** Schema of {@link PolymarketRestConfig}; defaults are applied here. */
-export const PolymarketRestConfigSchema = z.strictObject({
-  /** REST base URL. Default `https://clob.polymarket.com`. */
-  restUrl: z._default(z.url(), POLYMARKET_CLOB_HOST),
-  /** The signing wallet (an ethers v6 `Wallet` or `Signer`): signs orders and L1 headers. */
-  signer: z.optional(
-    z.custom<TypedDataSigner>(
-      (v) => typeof v === 'object' && v !== null && isFn((v as TypedDataSigner).signTypedData),
-      'must have signTypedData and getAddress',
-    ),
-  ),
-  /** L2 credentials; create or derive them with `createOrDeriveApiKey()` when absent. */
-  credentials: z.optional(
-    z.strictObject({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() }),
-  ),
-  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271 (deposit wallet; `signer` is its owner). */
-  signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), 0),
-  /** The funding proxy/Safe/deposit wallet (signature types 1, 2 and 3). */
-  funder: z.optional(z.string()),
-  /** Exchange versions pinned per token id (2 or 3); others follow the market, then `GET /version`. */
-  versions: z._default(z.record(z.string(), z.union([z.literal(2), z.literal(3)])), {}),
-  /** Chain id. Default 137. */
-  chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),
-  /** Per-request timeout, ms. Default 10 s. */
-  timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
-  /**
-   * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
-   * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
-   * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
-   */
-  rateLimits: z._default(
-    z.strictObject({
-      general10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.general10s),
-      marketData10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.marketData10s,
-      ),
-      postOrder10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrder10s,
-      ),
-      postOrder10m: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrder10m,
-      ),
-      cancel10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10s),
-      cancel10m: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10m),
-      postOrders10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrders10s,
-      ),
-    }),
-    RATE_LIMIT_DEFAULTS,
-  ),
-  /** Time source. Default `SystemClock`. */
-  clock: z.optional(ClockSchema),
-  /** Logger (wrapped so secrets never reach it). */
-  logger: z.optional(z.custom<Logger>((v) => typeof v === 'object' && v !== null)),
-  /** `fetch` implementation (default the global one). */
-  fetch: z.optional(z.custom<typeof fetch>(isFn)),
-})
-
-/** What {@link PolymarketRest} takes (defaults documented on {@link PolymarketRestConfigSchema}). */
-export type PolymarketRestConfig = z.input<typeof PolymarketRestConfigSchema>
+export { type PolymarketRestConfig, PolymarketRestConfigSchema }
 
 /**
  * The stateless Polymarket CLOB V2 REST client: L1 (EIP-712) and L2 (HMAC) auth headers, the venue's rate limits
@@ -183,10 +106,14 @@ export class PolymarketRest {
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = redactingLogger(this.#cfg.logger ?? silentLogger)
     this.#creds = this.#cfg.credentials
-    this.versions = new PolymarketVersions(async () => {
-      const r = await this.#get('/version', {}, z.object({ version: z.optional(z.unknown()) }))
-      return r.version
-    }, this.#cfg.versions)
+    this.versions = new PolymarketVersions(
+      async () => {
+        const r = await this.#get('/version', {}, z.object({ version: z.optional(z.unknown()) }))
+        return r.version
+      },
+      this.#cfg.versions,
+      (e) => this.#log.warn({ error: String(e) }, 'GET /version failed; signing for the last known version'),
+    )
     this.http = this.#createHttp()
   }
 
@@ -596,7 +523,7 @@ export class PolymarketRest {
   async getBalanceAllowance(options: BalanceAllowanceOptions): Promise<BalanceAllowance> {
     const r = z.object({ balance: Str, allowances: z._default(z.record(z.string(), Str), {}) }).parse(
       await this.#getSigned('/balance-allowance', {
-        asset_type: options.assetType,
+        asset_type: this.#assetType(options),
         signature_type: this.#cfg.signatureType,
         ...(options.tokenId !== undefined ? { token_id: options.tokenId } : {}),
       }),
@@ -641,6 +568,14 @@ export class PolymarketRest {
       clock: this.#clock,
       ...(this.#cfg.funder !== undefined ? { funder: this.#cfg.funder } : {}),
     }
+  }
+
+  /** `CONDITIONAL` becomes `CONDITIONAL-V2` for a token of a Protocol V2 market (pinned or learned, not guessed). */
+  #assetType(options: BalanceAllowanceOptions): string {
+    if (options.assetType !== 'CONDITIONAL' || options.tokenId === undefined) return options.assetType
+    const snap = this.versions.snapshot()
+    const v = snap.pinned[options.tokenId] ?? snap.markets[options.tokenId]
+    return v === 3 ? 'CONDITIONAL-V2' : 'CONDITIONAL'
   }
 
   #checkGtd(order: SignedPolymarketOrder, orderType: PolymarketOrderType): void {

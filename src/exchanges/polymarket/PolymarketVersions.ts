@@ -1,5 +1,6 @@
 import { ValidationError } from '../../errors/index.js'
 import type { ExchangeVersion } from './constants.js'
+import type { HeartbeatState } from './PolymarketHeartbeat.js'
 
 /** What {@link PolymarketVersions.snapshot} reports (and `PolymarketAdapter.health()` shows). */
 export interface PolymarketVersionsSnapshot {
@@ -9,6 +10,14 @@ export interface PolymarketVersionsSnapshot {
   readonly pinned: Readonly<Record<string, ExchangeVersion>>
   /** Versions learned from the markets (Protocol V2 markets, with position ids, trade on ExchangeV3), by token id. */
   readonly markets: Readonly<Record<string, ExchangeVersion>>
+}
+
+/** What `PolymarketAdapter.health()` reports. */
+export interface PolymarketHealth {
+  /** The order heartbeat (dead-man's switch) state. */
+  readonly heartbeat: HeartbeatState
+  /** The exchange versions in use. */
+  readonly versions: PolymarketVersionsSnapshot
 }
 
 /**
@@ -30,8 +39,20 @@ export class PolymarketVersions {
   #server: ExchangeVersion | undefined
   #reading: Promise<ExchangeVersion> | undefined
 
-  constructor(read: () => Promise<unknown>, pins: Readonly<Record<string, ExchangeVersion>> = {}) {
+  readonly #onReadError: (e: unknown) => void
+
+  /**
+   * @param read reads `GET /version`'s `version` field.
+   * @param pins versions pinned per token id.
+   * @param onReadError told when a read fails (the order then uses the last known version, or 2).
+   */
+  constructor(
+    read: () => Promise<unknown>,
+    pins: Readonly<Record<string, ExchangeVersion>> = {},
+    onReadError: (e: unknown) => void = () => {},
+  ) {
     this.#read = read
+    this.#onReadError = onReadError
     for (const [token, v] of Object.entries(pins)) this.pin(token, v)
   }
 
@@ -63,9 +84,19 @@ export class PolymarketVersions {
     return this.#reading
   }
 
-  /** The version a token's orders are signed for now. */
+  /**
+   * The version a token's orders are signed for now. When `GET /version` cannot be read, the last known server
+   * version (or 2) is used and the failure reported; an `order_version_mismatch` then corrects it.
+   */
   async forToken(tokenId: string): Promise<ExchangeVersion> {
-    return this.#pinned.get(tokenId) ?? this.#markets.get(tokenId) ?? (await this.server())
+    const known = this.#pinned.get(tokenId) ?? this.#markets.get(tokenId)
+    if (known !== undefined) return known
+    try {
+      return await this.server()
+    } catch (e) {
+      this.#onReadError(e)
+      return this.#server ?? 2
+    }
   }
 
   /**

@@ -84,6 +84,7 @@ export {
   decodePostResult,
   decodeTradeRecord,
 } from './decodeRest.js'
+export { wrapDepositWalletSignature } from './depositWallet.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
 export { marketOrderAmounts } from './marketOrderAmounts.js'
 export {
@@ -123,6 +124,11 @@ export {
   PolymarketUserStreamConfigSchema,
   type PolymarketUserStreamEvents,
 } from './PolymarketUserStream.js'
+export {
+  type PolymarketHealth,
+  PolymarketVersions,
+  type PolymarketVersionsSnapshot,
+} from './PolymarketVersions.js'
 export type {
   BalanceAllowance,
   BalanceAllowanceOptions,
@@ -142,6 +148,7 @@ export {
   type BuildOrderOptions,
   type LimitOrderOptions,
   type MarketOrderOptions,
+  type MarketOrderRounding,
   type OrderDomainOptions,
   type PolymarketOrder,
   PolymarketOrderType,

@@ -80,7 +80,11 @@ export interface PolymarketMarketFilter {
 
 /** Options of {@link PolymarketRest.getBalanceAllowance}. */
 export interface BalanceAllowanceOptions {
-  readonly assetType: 'COLLATERAL' | 'CONDITIONAL'
+  /**
+   * `COLLATERAL` (pUSD), `CONDITIONAL` (shares of a token) or `CONDITIONAL-V2` (shares of a Protocol V2 market's
+   * token). `CONDITIONAL` on a token known to trade on ExchangeV3 is sent as `CONDITIONAL-V2`.
+   */
+  readonly assetType: 'COLLATERAL' | 'CONDITIONAL' | 'CONDITIONAL-V2'
   readonly tokenId?: string
 }
 
