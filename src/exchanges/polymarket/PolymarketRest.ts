@@ -159,7 +159,14 @@ export class PolymarketRest {
           typeof json === 'object' && json !== null && 'error' in json
             ? (json as { error: unknown }).error
             : undefined
-        return mapPolymarketError(ctx.status, typeof error === 'string' ? error : ctx.bodyText.slice(0, 200))
+        // A refused heartbeat carries the session's current id: kept for PolymarketHeartbeat to adopt.
+        const hb = (json as { heartbeat_id?: unknown } | null)?.heartbeat_id
+        const message = typeof error === 'string' ? error : ctx.bodyText.slice(0, 200)
+        return mapPolymarketError(
+          ctx.status,
+          message,
+          typeof hb === 'string' ? { heartbeatId: hb } : undefined,
+        )
       },
       onResponse: (info) => {
         const limit = Number(info.headers.get('poly-ratelimit-limit'))

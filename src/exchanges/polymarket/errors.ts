@@ -55,9 +55,18 @@ export function polymarketErrorCode(message: string): string | undefined {
  * mapPolymarketError(400, 'not enough balance / allowance')?.code // 'INSUFFICIENT_FUNDS'
  * ```
  */
-export function mapPolymarketError(status: number, message: string): TradekitError | undefined {
+export function mapPolymarketError(
+  status: number,
+  message: string,
+  details?: Record<string, unknown>,
+): TradekitError | undefined {
   const code = polymarketErrorCode(message)
-  const opts = { venueCode: code ?? status, venueMessage: message.slice(0, 300), status }
+  const opts = {
+    venueCode: code ?? status,
+    venueMessage: message.slice(0, 300),
+    status,
+    ...(details !== undefined ? { details } : {}),
+  }
   if (status === 401 || status === 403)
     return new AuthError(
       POLYMARKET_VENUE,
