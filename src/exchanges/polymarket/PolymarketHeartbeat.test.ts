@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
-import { ExchangeError, TimeoutError } from '../../errors/index.js'
+import { TimeoutError } from '../../errors/index.js'
+import { HeartbeatIdRejectedError } from './errors.js'
 import { type HeartbeatHealthEvent, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -60,11 +61,7 @@ describe('PolymarketHeartbeat (dead-man switch)', () => {
       send: async (id) => {
         sent.push(id)
         if (id !== '' && id !== server) {
-          throw new ExchangeError('polymarket', 'Polymarket answered 400: Invalid Heartbeat ID', {
-            status: 400,
-            venueMessage: 'Invalid Heartbeat ID',
-            details: { heartbeatId: server },
-          })
+          throw new HeartbeatIdRejectedError(server, 'Invalid Heartbeat ID')
         }
         server = `srv-${sent.length + 1}`
         return server

@@ -3,7 +3,8 @@ import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
-import { isTradekitError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import { type TradekitError, toTradekitError } from '../../errors/index.js'
+import { HeartbeatIdRejectedError } from './errors.js'
 
 /** Health of the heartbeat loop: `IDLE` (not armed), `HEALTHY`, or `UNHEALTHY` (orders blocked). */
 export const HeartbeatState = { IDLE: 'IDLE', HEALTHY: 'HEALTHY', UNHEALTHY: 'UNHEALTHY' } as const
@@ -137,8 +138,8 @@ export class PolymarketHeartbeat {
     try {
       return await this.#cfg.send(this.#id, this.#cfg.intervalMs)
     } catch (e) {
-      const current = isTradekitError(e) ? e.details.heartbeatId : undefined
-      if (typeof current !== 'string' || current === '' || current === this.#id) throw e
+      if (!(e instanceof HeartbeatIdRejectedError) || e.heartbeatId === this.#id) throw e
+      const current = e.heartbeatId
       this.#id = current
       this.#bus.emit('heartbeat.idAdopted', {
         type: 'heartbeat.idAdopted',

@@ -44,7 +44,7 @@ import {
   PageSchema,
   LooseStringSchema as Str,
 } from './decodeRest.js'
-import { mapPolymarketError } from './errors.js'
+import { HeartbeatIdRejectedError, mapPolymarketError } from './errors.js'
 import { type PolymarketRestConfig, PolymarketRestConfigSchema } from './PolymarketRestConfig.js'
 import { PolymarketVersions } from './PolymarketVersions.js'
 import type {
@@ -159,14 +159,12 @@ export class PolymarketRest {
           typeof json === 'object' && json !== null && 'error' in json
             ? (json as { error: unknown }).error
             : undefined
+        const message = typeof error === 'string' ? error : ctx.bodyText.slice(0, 200)
         // A refused heartbeat carries the session's current id: kept for PolymarketHeartbeat to adopt.
         const hb = (json as { heartbeat_id?: unknown } | null)?.heartbeat_id
-        const message = typeof error === 'string' ? error : ctx.bodyText.slice(0, 200)
-        return mapPolymarketError(
-          ctx.status,
-          message,
-          typeof hb === 'string' ? { heartbeatId: hb } : undefined,
-        )
+        if (ctx.status === 400 && typeof hb === 'string' && hb !== '')
+          return new HeartbeatIdRejectedError(hb, message)
+        return mapPolymarketError(ctx.status, message)
       },
       onResponse: (info) => {
         const limit = Number(info.headers.get('poly-ratelimit-limit'))
@@ -714,8 +712,8 @@ export class PolymarketRest {
       this.#negRisk.set(t.tokenId, m.negRisk)
     }
     // Protocol V2 markets (Gamma `version: "v2"`, with position ids) trade on ExchangeV3.
-    const ids = (raw as { position_ids?: unknown; positionIds?: unknown }) ?? {}
-    if (isNonEmpty(ids.position_ids) || isNonEmpty(ids.positionIds)) {
+    const ids = (raw as { position_ids?: unknown; positionIds?: unknown; version?: unknown }) ?? {}
+    if (isNonEmpty(ids.position_ids) || isNonEmpty(ids.positionIds) || ids.version === 'v2') {
       this.versions.noteMarket(
         m.tokens.map((t) => t.tokenId),
         3,

@@ -55,18 +55,9 @@ export function polymarketErrorCode(message: string): string | undefined {
  * mapPolymarketError(400, 'not enough balance / allowance')?.code // 'INSUFFICIENT_FUNDS'
  * ```
  */
-export function mapPolymarketError(
-  status: number,
-  message: string,
-  details?: Record<string, unknown>,
-): TradekitError | undefined {
+export function mapPolymarketError(status: number, message: string): TradekitError | undefined {
   const code = polymarketErrorCode(message)
-  const opts = {
-    venueCode: code ?? status,
-    venueMessage: message.slice(0, 300),
-    status,
-    ...(details !== undefined ? { details } : {}),
-  }
+  const opts = { venueCode: code ?? status, venueMessage: message.slice(0, 300), status }
   if (status === 401 || status === 403)
     return new AuthError(
       POLYMARKET_VENUE,
@@ -85,4 +76,21 @@ export function mapPolymarketError(
     )
   }
   return new ExchangeError(POLYMARKET_VENUE, `Polymarket answered ${status}: ${message.slice(0, 200)}`, opts)
+}
+
+/**
+ * The venue refused a heartbeat id (400 "Invalid Heartbeat ID") and named the session's current one, which
+ * `PolymarketHeartbeat` adopts.
+ */
+export class HeartbeatIdRejectedError extends ExchangeError {
+  override name = 'HeartbeatIdRejectedError'
+  /** The heartbeat id the venue expects next. */
+  readonly heartbeatId: string
+  constructor(heartbeatId: string, message: string) {
+    super(POLYMARKET_VENUE, `Polymarket refused the heartbeat id: ${message.slice(0, 120)}`, {
+      venueMessage: message.slice(0, 300),
+      status: 400,
+    })
+    this.heartbeatId = heartbeatId
+  }
 }

@@ -3,6 +3,7 @@ import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Decimal } from '../../../src/decimal/index.js'
 import { ExchangeError } from '../../../src/errors/index.js'
+import { HeartbeatIdRejectedError } from '../../../src/exchanges/polymarket/errors.js'
 import {
   buildOrder,
   orderHash,
@@ -97,6 +98,12 @@ describe('exchange versions against PolymarketSim', () => {
     const err = await rest.postOrder(signed).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ExchangeError)
     expect((err as ExchangeError).venueCode).toBe('ORDER_VERSION_MISMATCH')
+    // A stale heartbeat id is refused with the session's current one, which the error carries.
+    const first = await rest.sendHeartbeat('')
+    const second = await rest.sendHeartbeat(first)
+    const stale = await rest.sendHeartbeat(first).catch((e: unknown) => e)
+    expect(stale).toBeInstanceOf(HeartbeatIdRejectedError)
+    expect((stale as HeartbeatIdRejectedError).heartbeatId).toBe(second)
     rest.close()
   })
 
