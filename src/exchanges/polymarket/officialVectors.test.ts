@@ -126,6 +126,13 @@ describe(`official client vectors (@polymarket/clob-client-v2 ${FILE.packages['@
     },
   )
 
+  it('were generated with the package versions test/official-polymarket pins', () => {
+    const pkg = JSON.parse(
+      readFileSync(new URL('../../../test/official-polymarket/package.json', import.meta.url), 'utf8'),
+    ) as { dependencies: Record<string, string> }
+    for (const [name, version] of Object.entries(FILE.packages)) expect(pkg.dependencies[name]).toBe(version)
+  })
+
   it('rejects a version at signing that differs from the one the order was built for', async () => {
     const v = limit.find((x) => x.input.version === 3 && x.input.signatureType === 0)
     if (v === undefined) throw new Error('no V3 vector')
