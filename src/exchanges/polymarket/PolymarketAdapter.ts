@@ -212,12 +212,12 @@ export class PolymarketAdapter implements ExchangeAdapter {
       })
     }
     this.#assertTradable()
+    await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
     let { signed, orderType } = await this.#sign(req)
     const options: PostOrderOptions = {
       orderType,
       ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
     }
-    await this.instrument(req.symbol)
     let res: PostOrderResult
     try {
       res = await this.#post(req, signed, options)

@@ -53,8 +53,9 @@ describe('exchange versions against PolymarketSim', () => {
     const [v3Market, v2Market] = sim.markets as [(typeof sim.markets)[0], (typeof sim.markets)[0]]
     const v3Token = v3Market.tokens[0].tokenId
     const v2Token = v2Market.tokens[0].tokenId
-    await clob.instrument(v3Token)
-    await clob.instrument(v2Token)
+    // No instrument() call first: placeOrder learns the market's version before signing (no refusal, no retry).
+    const rejected: string[] = []
+    sim.events.on('order.rejected', (e) => rejected.push(e.error))
     const place = (clientOrderId: string, symbol: string, m: typeof v3Market) =>
       clob!.placeOrder({
         clientOrderId,
@@ -69,6 +70,7 @@ describe('exchange versions against PolymarketSim', () => {
     const a2 = await place('v2-1', v2Token, v2Market)
     expect(a3.order.status).toBe('OPEN')
     expect(a2.order.status).toBe('OPEN')
+    expect(rejected).toEqual([])
     const ids = sim.ledger().openOrders.map((o) => o.id)
     expect(ids).toContain(a3.venueOrderId)
     expect(ids).toContain(a2.venueOrderId)
