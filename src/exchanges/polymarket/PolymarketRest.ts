@@ -711,6 +711,10 @@ export class PolymarketRest {
       this.#tick.set(t.tokenId, m.tickSize)
       this.#negRisk.set(t.tokenId, m.negRisk)
     }
+    this.versions.noteTokens(
+      m.conditionId,
+      m.tokens.map((t) => t.tokenId),
+    )
     // Protocol V2 markets (Gamma `version: "v2"`, with position ids) trade on ExchangeV3.
     const ids = (raw as { position_ids?: unknown; positionIds?: unknown; version?: unknown }) ?? {}
     if (isNonEmpty(ids.position_ids) || isNonEmpty(ids.positionIds) || ids.version === 'v2') {

@@ -35,7 +35,7 @@ export const PolymarketRestConfigSchema = z.strictObject({
   signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), 0),
   /** The funding proxy/Safe/deposit wallet (signature types 1, 2 and 3). */
   funder: z.optional(z.string()),
-  /** Exchange versions pinned per token id (2 or 3); others follow the market, then `GET /version`. */
+  /** Exchange versions pinned per token id or condition id (2 or 3); others follow the market, then `GET /version`. */
   versions: z._default(z.record(z.string(), z.union([z.literal(2), z.literal(3)])), {}),
   /** Chain id. Default 137. */
   chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),

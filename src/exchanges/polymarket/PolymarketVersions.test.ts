@@ -21,6 +21,10 @@ describe('PolymarketVersions', () => {
     expect(await v.server(true)).toBe(2)
     expect(v.snapshot()).toEqual({ server: 2, pinned: { pinned: 2 }, markets: { m: 3 } })
     expect(() => v.pin('x', 4 as never)).toThrow(/version/)
+    v.pin('0xcondition', 2)
+    v.noteMarket(['yes', 'no'], 3)
+    v.noteTokens('0xcondition', ['yes', 'no'])
+    expect(await v.forToken('yes')).toBe(2) // a market pin by condition id wins over what the market says
   })
 
   it('after a mismatch: the server again, else the other version; a pin is never overridden', async () => {

@@ -56,7 +56,10 @@ export class PolymarketVersions {
     for (const [token, v] of Object.entries(pins)) this.pin(token, v)
   }
 
-  /** Pins a token's version (the user's choice wins over the market and the server). */
+  /**
+   * Pins the version of a token, or of every token of a market by its condition id (applied once the market was looked
+   * up). The user's choice wins over the market and the server.
+   */
   pin(tokenId: string, version: ExchangeVersion): void {
     if (version !== 2 && version !== 3) {
       throw new ValidationError(`Invalid exchange version "${String(version)}"`, { field: 'version' })
@@ -67,6 +70,13 @@ export class PolymarketVersions {
   /** Records what a market says about its tokens' version. */
   noteMarket(tokenIds: readonly string[], version: ExchangeVersion): void {
     for (const t of tokenIds) this.#markets.set(t, version)
+  }
+
+  /** Links a market's tokens to its condition id: a version pinned for the condition id applies to its tokens. */
+  noteTokens(conditionId: string, tokenIds: readonly string[]): void {
+    const pinned = this.#pinned.get(conditionId)
+    if (pinned === undefined) return
+    for (const t of tokenIds) if (!this.#pinned.has(t)) this.#pinned.set(t, pinned)
   }
 
   /** The server-wide version (`GET /version`, cached; `refresh` reads it again). A missing field reads as 2. */
