@@ -715,20 +715,13 @@ export class PolymarketRest {
       m.conditionId,
       m.tokens.map((t) => t.tokenId),
     )
-    // Protocol V2 markets (Gamma `version: "v2"`, with position ids) trade on ExchangeV3.
-    const ids = (raw as { position_ids?: unknown; positionIds?: unknown; version?: unknown }) ?? {}
-    if (isNonEmpty(ids.position_ids) || isNonEmpty(ids.positionIds) || ids.version === 'v2') {
+    if (m.exchangeVersion === 3)
       this.versions.noteMarket(
         m.tokens.map((t) => t.tokenId),
         3,
       )
-    }
     return m
   }
-}
-
-function isNonEmpty(v: unknown): boolean {
-  return (Array.isArray(v) && v.length > 0) || (typeof v === 'string' && v.length > 2)
 }
 
 function marketQuery(filter: PolymarketMarketFilter): Record<string, string> {

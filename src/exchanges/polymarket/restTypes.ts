@@ -12,6 +12,10 @@ export interface PolymarketMarket {
   readonly negRisk: boolean
   readonly active: boolean
   readonly closed: boolean
+  /** Protocol V2 markets: the position (ERC-1155) ids, where the venue gives them. */
+  readonly positionIds?: readonly string[]
+  /** 3 for a Protocol V2 market (its orders go to ExchangeV3); absent for older markets. */
+  readonly exchangeVersion?: 3
 }
 
 /** One page of a cursor-paginated listing. */
