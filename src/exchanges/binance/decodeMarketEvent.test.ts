@@ -218,3 +218,18 @@ describe('strictNumber', () => {
     }
   })
 })
+
+describe('decodeMarketEvent stream replies', () => {
+  // Binance "Live Subscribing/Unsubscribing to streams": SUBSCRIBE answers {"result": null, "id": 1},
+  // LIST_SUBSCRIPTIONS {"result": ["btcusdt@aggTrade"], "id": 3}.
+  it('accepts null and stream-name lists, refuses any other result (a WebSocket API answer is not a stream reply)', () => {
+    expect(decodeMarketEvent({ result: null, id: 1 }, 'spot')).toMatchObject({
+      ok: true,
+      value: { result: null },
+    })
+    expect(decodeMarketEvent({ result: ['btcusdt@aggTrade'], id: 3 }, 'spot')).toMatchObject({ ok: true })
+    expect(
+      decodeMarketEvent({ id: 'a', status: 200, result: { orderId: 1, clientOrderId: 2 } }, 'spot').ok,
+    ).toBe(false)
+  })
+})

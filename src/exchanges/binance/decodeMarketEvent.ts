@@ -397,5 +397,11 @@ function response(o: Obj, issues: string[]): BinanceMarketEvent | undefined {
     }
     return { type: 'response', id, result: null, error: { code: e.code, msg: e.msg } }
   }
-  return { type: 'response', id, result: o.result }
+  // SUBSCRIBE / UNSUBSCRIBE answer `null`, LIST_SUBSCRIPTIONS the stream names; anything else is not a stream reply.
+  const result = o.result
+  if (!(result === null || (Array.isArray(result) && result.every((s) => typeof s === 'string')))) {
+    issues.push('result: not null or a list of stream names')
+    return undefined
+  }
+  return { type: 'response', id, result }
 }

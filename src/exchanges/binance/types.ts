@@ -91,7 +91,8 @@ export interface BinanceServerShutdownEvent {
 export interface BinanceStreamResponseEvent {
   readonly type: 'response'
   readonly id: number | string | null
-  readonly result: unknown
+  /** `null` for SUBSCRIBE / UNSUBSCRIBE, the stream names for LIST_SUBSCRIPTIONS. */
+  readonly result: readonly string[] | null
   /** Set when the server refused the request. */
   readonly error?: { readonly code: number; readonly msg: string }
 }

@@ -23,13 +23,14 @@ import {
   StateError,
   ValidationError,
 } from '../../errors/index.js'
-import { POLYMARKET_VENUE } from './constants.js'
+import { type ExchangeVersion, POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
 import { loadEthers } from './loadEthers.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
+import type { PolymarketHealth } from './PolymarketVersions.js'
 import type { PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
 import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
@@ -115,6 +116,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     this.rest = new PolymarketRest({
       restUrl: cfg.restUrl,
       signatureType: cfg.signatureType,
+      versions: cfg.versions,
       chainId: cfg.chainId,
       timeoutMs: cfg.timeoutMs,
       rateLimits: cfg.rateLimits,
@@ -156,6 +158,14 @@ export class PolymarketAdapter implements ExchangeAdapter {
     u.on('error', (e) => this.#bus.emit('error', e))
     this.heartbeat.events.on('error', (e) => this.#bus.emit('error', e))
     this.rest.http.events.on('error', (e) => this.#bus.emit('error', e))
+  }
+
+  /**
+   * Health of the venue connection: the heartbeat state and the exchange versions in use (the server's
+   * `GET /version`, the pinned ones and those learned per market).
+   */
+  health(): PolymarketHealth {
+    return { heartbeat: this.heartbeat.state, versions: this.rest.versions.snapshot() }
   }
 
   /** Instrument rules of an outcome token (tick, 0.01-share step, minimum size, neg-risk), cached. */
@@ -202,20 +212,44 @@ export class PolymarketAdapter implements ExchangeAdapter {
       })
     }
     this.#assertTradable()
-    const { signed, orderType } = await this.#sign(req)
+    await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
+    let { signed, orderType } = await this.#sign(req)
     const options: PostOrderOptions = {
       orderType,
       ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
     }
-    await this.instrument(req.symbol)
+    let res: PostOrderResult
+    try {
+      res = await this.#post(req, signed, options)
+    } catch (e) {
+      // The exchange generation changed under us (Protocol V2 migration): re-read, re-sign for the other version
+      // (same salt, a fresh timestamp, as the official client re-creates the order) and retry once.
+      if (!(e instanceof ExchangeError) || e.venueCode !== 'ORDER_VERSION_MISMATCH') throw e
+      const version = await this.rest.versions.afterMismatch(req.symbol, signed.version ?? 2)
+      if (version === undefined) throw e
+      this.#forget(req.clientOrderId)
+      ;({ signed, orderType } = await this.#sign(req, version))
+      res = await this.#post(req, signed, options)
+    }
+    this.user.trackOrder(res.orderId)
+    if (res.status === 'live' && this.#autoHeartbeat) this.heartbeat.start()
+    const order = this.#ackOrder(req, res, orderType)
+    return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
+  }
+
+  /** Records clientOrderId ↔ order id before sending, then posts; a lost outcome carries the order id. */
+  async #post(
+    req: OrderRequest,
+    signed: SignedPolymarketOrder,
+    options: PostOrderOptions,
+  ): Promise<PostOrderResult> {
     const orderId = await this.rest.orderId(signed)
     this.#byClient.set(req.clientOrderId, { orderId, req })
     this.#byOrder.set(orderId, req.clientOrderId)
     this.user.trackOrder(orderId)
     this.#assertTradable()
-    let res: PostOrderResult
     try {
-      res = await this.rest.postOrder(signed, options)
+      return await this.rest.postOrder(signed, options)
     } catch (e) {
       if (isTradekitError(e) && e.code === 'ORDER_OUTCOME_UNKNOWN') {
         throw new OrderOutcomeUnknownError(
@@ -229,14 +263,22 @@ export class PolymarketAdapter implements ExchangeAdapter {
       }
       throw e
     }
-    this.user.trackOrder(res.orderId)
-    if (res.status === 'live' && this.#autoHeartbeat) this.heartbeat.start()
-    const order = this.#ackOrder(req, res, orderType)
-    return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
   }
 
-  async #sign(req: OrderRequest): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType }> {
+  /** Drops the clientOrderId ↔ order id record of an order the venue refused (before re-signing it). */
+  #forget(clientOrderId: string): void {
+    const known = this.#byClient.get(clientOrderId)
+    if (known === undefined) return
+    this.#byClient.delete(clientOrderId)
+    this.#byOrder.delete(known.orderId)
+  }
+
+  async #sign(
+    req: OrderRequest,
+    version?: ExchangeVersion,
+  ): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType }> {
     const salt = await saltFor(req.clientOrderId)
+    const v = version === undefined ? {} : { version }
     const tif = req.timeInForce
     if (req.type === 'MARKET' || tif === 'FOK' || tif === 'IOC') {
       const orderType = tif === 'IOC' ? 'FAK' : 'FOK'
@@ -249,6 +291,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
         price,
         orderType,
         salt,
+        ...v,
       })
       return { signed, orderType }
     }
@@ -261,6 +304,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       size: req.qty.toFixed(),
       side: req.side,
       salt,
+      ...v,
       ...(tif === 'GTD' && req.expireAt !== undefined ? { expiration: Math.floor(req.expireAt / 1000) } : {}),
     })
     return { signed, orderType: tif === 'GTD' ? 'GTD' : 'GTC' }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import { TimeoutError } from '../../errors/index.js'
+import { HeartbeatIdRejectedError } from './errors.js'
 import { type HeartbeatHealthEvent, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 
 const flush = () => new Promise((r) => setTimeout(r, 0))
@@ -48,6 +49,40 @@ describe('PolymarketHeartbeat (dead-man switch)', () => {
     clock.advance(1_000)
     await flush()
     expect(sent).toHaveLength(4)
+  })
+
+  it('adopts the heartbeat_id a 400 "Invalid Heartbeat ID" names and stays HEALTHY (orders keep their session)', async () => {
+    const clock = new ManualClock(1_000)
+    const sent: string[] = []
+    let server = 'srv-1'
+    const hb = new PolymarketHeartbeat({
+      clock,
+      intervalMs: 100,
+      send: async (id) => {
+        sent.push(id)
+        if (id !== '' && id !== server) {
+          throw new HeartbeatIdRejectedError(server, 'Invalid Heartbeat ID')
+        }
+        server = `srv-${sent.length + 1}`
+        return server
+      },
+    })
+    const states: string[] = []
+    const adopted: string[] = []
+    const errors: unknown[] = []
+    hb.events.on('heartbeat.healthChanged', (e) => states.push(e.state))
+    hb.events.on('heartbeat.idAdopted', (e) => adopted.push(e.heartbeatId))
+    hb.events.on('error', (e) => errors.push(e))
+    hb.start()
+    await flush()
+    server = 'srv-moved' // the server moved on (say our last response was lost)
+    clock.advance(100)
+    await flush()
+    expect(sent).toEqual(['', 'srv-2', 'srv-moved'])
+    expect(adopted).toEqual(['srv-moved'])
+    expect(errors).toEqual([])
+    expect(states).toEqual(['HEALTHY'])
+    hb.close()
   })
 
   it('sends nothing once closed', async () => {

@@ -4,6 +4,7 @@ import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import { type TradekitError, toTradekitError } from '../../errors/index.js'
+import { HeartbeatIdRejectedError } from './errors.js'
 
 /** Health of the heartbeat loop: `IDLE` (not armed), `HEALTHY`, or `UNHEALTHY` (orders blocked). */
 export const HeartbeatState = { IDLE: 'IDLE', HEALTHY: 'HEALTHY', UNHEALTHY: 'UNHEALTHY' } as const
@@ -22,6 +23,8 @@ export interface HeartbeatHealthEvent {
 export interface PolymarketHeartbeatEvents {
   /** The loop's health changed. */
   'heartbeat.healthChanged': [e: HeartbeatHealthEvent]
+  /** The venue refused our heartbeat id and named the session's current one, which was adopted (no outage). */
+  'heartbeat.idAdopted': [e: { type: 'heartbeat.idAdopted'; heartbeatId: string; tsEvent: number }]
   /** A heartbeat failed (the state is then `UNHEALTHY`). */
   error: [e: TradekitError]
 }
@@ -111,7 +114,7 @@ export class PolymarketHeartbeat {
     if (!this.#armed || this.#closed || this.#inFlight) return
     this.#inFlight = true
     try {
-      this.#id = await this.#cfg.send(this.#id, this.#cfg.intervalMs)
+      this.#id = await this.#sendAdopting()
       this.#set(HeartbeatState.HEALTHY, undefined)
     } catch (e) {
       const err = toTradekitError(e)
@@ -124,6 +127,26 @@ export class PolymarketHeartbeat {
     }
     if (this.#armed && !this.#closed) {
       this.#timer = this.#clock.setTimeout(() => void this.#beat(), this.#cfg.intervalMs)
+    }
+  }
+
+  /**
+   * One beat. A 400 "Invalid Heartbeat ID" that names the session's current id (after a lost response, say) is
+   * answered at once with that id, so the session, and the orders it protects, survive the hiccup.
+   */
+  async #sendAdopting(): Promise<string> {
+    try {
+      return await this.#cfg.send(this.#id, this.#cfg.intervalMs)
+    } catch (e) {
+      if (!(e instanceof HeartbeatIdRejectedError) || e.heartbeatId === this.#id) throw e
+      const current = e.heartbeatId
+      this.#id = current
+      this.#bus.emit('heartbeat.idAdopted', {
+        type: 'heartbeat.idAdopted',
+        heartbeatId: current,
+        tsEvent: this.#clock.now(),
+      })
+      return await this.#cfg.send(this.#id, this.#cfg.intervalMs)
     }
   }
 

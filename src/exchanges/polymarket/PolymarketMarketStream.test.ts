@@ -139,6 +139,25 @@ describe('PolymarketMarketStream', () => {
     expect(dataErrors.map((e) => e.code)).toEqual(['EXCHANGE_DATA_INVALID'])
   })
 
+  it('adds and removes tokens on the open socket with operation messages; a reconnect replays the initial one', async () => {
+    const { stream } = setup()
+    const OTHER = '1234567890'
+    stream.subscribe([TOKEN])
+    await flush()
+    const ws = FakeSocket.all[0]!
+    ws.accept()
+    await flush()
+    stream.subscribe([TOKEN, OTHER]) // TOKEN is already subscribed: only OTHER is added
+    stream.unsubscribe([TOKEN])
+    const sent = ws.sent.map((m) => JSON.parse(String(m)))
+    expect(sent).toEqual([
+      { assets_ids: [TOKEN], type: 'market', custom_feature_enabled: true },
+      { assets_ids: [OTHER], operation: 'subscribe', custom_feature_enabled: true },
+      { assets_ids: [TOKEN], operation: 'unsubscribe' },
+    ])
+    expect(stream.book(TOKEN)).toBeUndefined()
+  })
+
   it('a delta that crosses the book is a data error and the book is rebuilt from REST (resync)', async () => {
     const { stream, changes, dataErrors } = setup()
     stream.subscribe([TOKEN])

@@ -96,9 +96,14 @@ export class PolymarketMarketStream implements MarketDataSource {
     this.events = this.#bus
   }
 
-  /** Subscribes to the market channel for `tokenIds` and keeps a synced book for each. */
+  /**
+   * Subscribes to the market channel for `tokenIds` and keeps a synced book for each. The first call opens the
+   * socket with the initial message (every token; replayed after each reconnect); later tokens are added to the open
+   * socket with `{ assets_ids, operation: "subscribe" }`, as Polymarket documents, not by re-sending the initial one.
+   */
   subscribe(tokenIds: readonly string[]): void {
     if (this.#closed) throw new StateError('The Polymarket market stream is closed')
+    const added: string[] = []
     for (const t of tokenIds) {
       if (this.#books.has(t)) continue
       const sync = new PolymarketBookSync({ tokenId: t, clock: this.#clock })
@@ -113,9 +118,17 @@ export class PolymarketMarketStream implements MarketDataSource {
         })
       })
       this.#books.set(t, sync)
+      added.push(t)
     }
-    this.#resubscribe()
+    if (this.#ws === undefined) this.#resubscribe()
+    else if (added.length > 0) this.#operation('subscribe', added)
     this.#armSilence()
+  }
+
+  /** Stops the market channel for `tokenIds` (`operation: "unsubscribe"` on the open socket) and drops their books. */
+  unsubscribe(tokenIds: readonly string[]): void {
+    const removed = tokenIds.filter((t) => this.#books.delete(t))
+    if (removed.length > 0 && this.#ws !== undefined && !this.#closed) this.#operation('unsubscribe', removed)
   }
 
   /** The synced book of a token (undefined until subscribed). */
@@ -136,13 +149,25 @@ export class PolymarketMarketStream implements MarketDataSource {
     await this.#ws?.close()
   }
 
+  /** (Re-)registers the initial message, built at send time from the current tokens; sent now when open. */
   #resubscribe(): void {
     if (this.#closed) return
-    this.#socket().subscribe('market', {
-      assets_ids: [...this.#books.keys()],
-      type: 'market',
-      custom_feature_enabled: true,
-    })
+    this.#socket().subscribe('market', () =>
+      JSON.stringify({ assets_ids: [...this.#books.keys()], type: 'market', custom_feature_enabled: true }),
+    )
+  }
+
+  /** Adds or removes tokens on the open socket; while it is down the replayed initial message covers them. */
+  #operation(operation: 'subscribe' | 'unsubscribe', assetIds: readonly string[]): void {
+    const ws = this.#ws
+    if (ws === undefined || !ws.isOpen) return
+    ws.send(
+      JSON.stringify({
+        assets_ids: assetIds,
+        operation,
+        ...(operation === 'subscribe' ? { custom_feature_enabled: true } : {}),
+      }),
+    )
   }
 
   #socket(): ReconnectingWebSocket {

@@ -3,7 +3,6 @@ import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import type { Logger } from '../../core/logger.js'
 import { redactingLogger, silentLogger } from '../../core/logger.js'
-import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import type { Decimal } from '../../decimal/index.js'
 import {
   ExchangeDataError,
@@ -21,12 +20,11 @@ import { createL1Headers, createL2Headers } from './auth.js'
 import { buildMarketOrder, buildOrder } from './buildOrder.js'
 import {
   END_CURSOR,
+  type ExchangeVersion,
   GTD_MIN_LEAD_MS,
   INITIAL_CURSOR,
   isTickSize,
   MAX_BATCH_ORDERS,
-  POLYGON_CHAIN_ID,
-  POLYMARKET_CLOB_HOST,
   POLYMARKET_VENUE,
   type TickSize,
 } from './constants.js'
@@ -46,7 +44,9 @@ import {
   PageSchema,
   LooseStringSchema as Str,
 } from './decodeRest.js'
-import { mapPolymarketError } from './errors.js'
+import { HeartbeatIdRejectedError, mapPolymarketError } from './errors.js'
+import { type PolymarketRestConfig, PolymarketRestConfigSchema } from './PolymarketRestConfig.js'
+import { PolymarketVersions } from './PolymarketVersions.js'
 import type {
   BalanceAllowance,
   BalanceAllowanceOptions,
@@ -71,80 +71,7 @@ import type {
   TypedDataSigner,
 } from './types.js'
 
-const isFn = (v: unknown): boolean => typeof v === 'function'
-
-const RATE_LIMIT_DEFAULTS = {
-  general10s: 9000,
-  marketData10s: 1500,
-  postOrder10s: 3500,
-  postOrder10m: 36_000,
-  cancel10s: 3000,
-  cancel10m: 30_000,
-  postOrders10s: 1000,
-}
-
-/** Schema of {@link PolymarketRestConfig}; defaults are applied here. */
-export const PolymarketRestConfigSchema = z.strictObject({
-  /** REST base URL. Default `https://clob.polymarket.com`. */
-  restUrl: z._default(z.url(), POLYMARKET_CLOB_HOST),
-  /** The signing wallet (an ethers v6 `Wallet` or `Signer`): signs orders and L1 headers. */
-  signer: z.optional(
-    z.custom<TypedDataSigner>(
-      (v) => typeof v === 'object' && v !== null && isFn((v as TypedDataSigner).signTypedData),
-      'must have signTypedData and getAddress',
-    ),
-  ),
-  /** L2 credentials; create or derive them with `createOrDeriveApiKey()` when absent. */
-  credentials: z.optional(
-    z.strictObject({ address: z.string(), apiKey: z.string(), secret: z.string(), passphrase: z.string() }),
-  ),
-  /** 0 EOA (default), 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE. */
-  signatureType: z._default(z.union([z.literal(0), z.literal(1), z.literal(2)]), 0),
-  /** The funding proxy/Safe (signature types 1 and 2). */
-  funder: z.optional(z.string()),
-  /** Chain id. Default 137. */
-  chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),
-  /** Per-request timeout, ms. Default 10 s. */
-  timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
-  /**
-   * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
-   * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
-   * 10 min, POST /orders 1000 / 10 s. `Poly-RateLimit-*` response headers are fed back to the limiter.
-   */
-  rateLimits: z._default(
-    z.strictObject({
-      general10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.general10s),
-      marketData10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.marketData10s,
-      ),
-      postOrder10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrder10s,
-      ),
-      postOrder10m: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrder10m,
-      ),
-      cancel10s: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10s),
-      cancel10m: z._default(/* @__PURE__ */ z.number().check(z.positive()), RATE_LIMIT_DEFAULTS.cancel10m),
-      postOrders10s: z._default(
-        /* @__PURE__ */ z.number().check(z.positive()),
-        RATE_LIMIT_DEFAULTS.postOrders10s,
-      ),
-    }),
-    RATE_LIMIT_DEFAULTS,
-  ),
-  /** Time source. Default `SystemClock`. */
-  clock: z.optional(ClockSchema),
-  /** Logger (wrapped so secrets never reach it). */
-  logger: z.optional(z.custom<Logger>((v) => typeof v === 'object' && v !== null)),
-  /** `fetch` implementation (default the global one). */
-  fetch: z.optional(z.custom<typeof fetch>(isFn)),
-})
-
-/** What {@link PolymarketRest} takes (defaults documented on {@link PolymarketRestConfigSchema}). */
-export type PolymarketRestConfig = z.input<typeof PolymarketRestConfigSchema>
+export { type PolymarketRestConfig, PolymarketRestConfigSchema }
 
 /**
  * The stateless Polymarket CLOB V2 REST client: L1 (EIP-712) and L2 (HMAC) auth headers, the venue's rate limits
@@ -171,12 +98,22 @@ export class PolymarketRest {
   readonly #tick = new Map<string, TickSize>()
   readonly #negRisk = new Map<string, boolean>()
   #closed = false
+  /** The exchange version of each token's orders (pins, markets, `GET /version`). */
+  readonly versions: PolymarketVersions
 
   constructor(config: PolymarketRestConfig = {}) {
     this.#cfg = parseConfig(PolymarketRestConfigSchema, config, 'PolymarketRest')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = redactingLogger(this.#cfg.logger ?? silentLogger)
     this.#creds = this.#cfg.credentials
+    this.versions = new PolymarketVersions(
+      async () => {
+        const r = await this.#get('/version', {}, z.object({ version: z.optional(z.unknown()) }))
+        return r.version
+      },
+      this.#cfg.versions,
+      (e) => this.#log.warn({ error: String(e) }, 'GET /version failed; signing for the last known version'),
+    )
     this.http = this.#createHttp()
   }
 
@@ -222,7 +159,12 @@ export class PolymarketRest {
           typeof json === 'object' && json !== null && 'error' in json
             ? (json as { error: unknown }).error
             : undefined
-        return mapPolymarketError(ctx.status, typeof error === 'string' ? error : ctx.bodyText.slice(0, 200))
+        const message = typeof error === 'string' ? error : ctx.bodyText.slice(0, 200)
+        // A refused heartbeat carries the session's current id: kept for PolymarketHeartbeat to adopt.
+        const hb = (json as { heartbeat_id?: unknown } | null)?.heartbeat_id
+        if (ctx.status === 400 && typeof hb === 'string' && hb !== '')
+          return new HeartbeatIdRejectedError(hb, message)
+        return mapPolymarketError(ctx.status, message)
       },
       onResponse: (info) => {
         const limit = Number(info.headers.get('poly-ratelimit-limit'))
@@ -404,19 +346,22 @@ export class PolymarketRest {
   // ───────────────────────────── orders ─────────────────────────────
 
   /** Builds and signs a limit order with the token's current tick size and exchange. */
-  async createOrder(args: LimitOrderOptions): Promise<SignedPolymarketOrder> {
+  async createOrder(args: LimitOrderOptions & { version?: ExchangeVersion }): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),
       this.getNegRisk(args.tokenId),
       signer.getAddress(),
     ])
-    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address))
+    const version = args.version ?? (await this.versions.forToken(args.tokenId))
+    const order = await buildOrder(args, this.#orderOptions(tickSize, negRisk, address, version))
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
 
   /** Builds and signs a market order (FOK/FAK), walking the current book when no price is given. */
-  async createMarketOrder(args: MarketOrderOptions): Promise<SignedPolymarketOrder> {
+  async createMarketOrder(
+    args: MarketOrderOptions & { version?: ExchangeVersion },
+  ): Promise<SignedPolymarketOrder> {
     const signer = this.#requireSigner()
     const [tickSize, negRisk, address] = await Promise.all([
       this.getTickSize(args.tokenId),
@@ -428,9 +373,10 @@ export class PolymarketRest {
       const b = await this.getBook(args.tokenId)
       book = (args.side === 'BUY' ? b.asks : b.bids).map(([price, size]) => ({ price, size }))
     }
+    const version = args.version ?? (await this.versions.forToken(args.tokenId))
     const order = await buildMarketOrder(
       { ...args, ...(book !== undefined ? { book } : {}) },
-      this.#orderOptions(tickSize, negRisk, address),
+      this.#orderOptions(tickSize, negRisk, address, version),
     )
     return signOrder(order, signer, { negRisk, chainId: this.#cfg.chainId })
   }
@@ -582,7 +528,7 @@ export class PolymarketRest {
   async getBalanceAllowance(options: BalanceAllowanceOptions): Promise<BalanceAllowance> {
     const r = z.object({ balance: Str, allowances: z._default(z.record(z.string(), Str), {}) }).parse(
       await this.#getSigned('/balance-allowance', {
-        asset_type: options.assetType,
+        asset_type: this.#assetType(options),
         signature_type: this.#cfg.signatureType,
         ...(options.tokenId !== undefined ? { token_id: options.tokenId } : {}),
       }),
@@ -617,15 +563,24 @@ export class PolymarketRest {
 
   // ───────────────────────────── internals ─────────────────────────────
 
-  #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string) {
+  #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string, version: ExchangeVersion) {
     return {
       tickSize,
       negRisk,
+      version,
       signatureType: this.#cfg.signatureType as SignatureType,
       signer,
       clock: this.#clock,
       ...(this.#cfg.funder !== undefined ? { funder: this.#cfg.funder } : {}),
     }
+  }
+
+  /** `CONDITIONAL` becomes `CONDITIONAL-V2` for a token of a Protocol V2 market (pinned or learned, not guessed). */
+  #assetType(options: BalanceAllowanceOptions): string {
+    if (options.assetType !== 'CONDITIONAL' || options.tokenId === undefined) return options.assetType
+    const snap = this.versions.snapshot()
+    const v = snap.pinned[options.tokenId] ?? snap.markets[options.tokenId]
+    return v === 3 ? 'CONDITIONAL-V2' : 'CONDITIONAL'
   }
 
   #checkGtd(order: SignedPolymarketOrder, orderType: PolymarketOrderType): void {
@@ -756,6 +711,15 @@ export class PolymarketRest {
       this.#tick.set(t.tokenId, m.tickSize)
       this.#negRisk.set(t.tokenId, m.negRisk)
     }
+    this.versions.noteTokens(
+      m.conditionId,
+      m.tokens.map((t) => t.tokenId),
+    )
+    if (m.exchangeVersion === 3)
+      this.versions.noteMarket(
+        m.tokens.map((t) => t.tokenId),
+        3,
+      )
     return m
   }
 }

@@ -15,6 +15,7 @@ function trade(status: PolymarketUserTradeEvent['status'], over: Partial<Polymar
     size: new Decimal(10),
     price: new Decimal('0.5'),
     status,
+    venueStatus: status,
     takerOrderId: '0xtaker',
     owner: 'me',
     makerOrders: [],
@@ -78,6 +79,33 @@ describe('PolymarketUserStream fills', () => {
       ['0xkey', 'SELL', 'MAKER'],
     ])
     expect(fills).toEqual(['t2:0xmine:MATCHED', 't2:0xkey:MATCHED'])
+  })
+
+  it("a status tradekit does not know is decoded as PENDING (kept, with the venue's word) and still a fill", async () => {
+    const { user, fills, reversed } = stream()
+    const raw = {
+      event_type: 'trade',
+      id: 't9',
+      asset_id: '42',
+      market: `0x${'ab'.repeat(32)}`,
+      side: 'BUY',
+      size: '10',
+      price: '0.5',
+      status: 'MATCHED_NOT_BROADCASTED',
+      taker_order_id: '0xtaker',
+      owner: 'me',
+      maker_orders: [],
+      timestamp: '1765000000000',
+    }
+    const { decodeUserEvent } = await import('./decode.js')
+    const d = decodeUserEvent(raw)
+    if (!d.ok || d.value.type !== 'trade') throw new Error('not decoded')
+    expect([d.value.status, d.value.venueStatus]).toEqual(['PENDING', 'MATCHED_NOT_BROADCASTED'])
+    user.ingestTrade(d.value)
+    user.ingestTrade(trade('CONFIRMED', { tradeId: 't9' }))
+    expect(fills).toEqual(['t9:0xtaker:PENDING'])
+    expect(reversed).toEqual([])
+    expect(decodeUserEvent({ ...raw, status: 'matched not broadcasted' }).ok).toBe(false)
   })
 
   it('needs credentials to subscribe and is closed for good', async () => {

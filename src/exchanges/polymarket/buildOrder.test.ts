@@ -2,14 +2,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import { Decimal } from '../../decimal/index.js'
-import {
-  buildMarketOrder,
-  buildOrder,
-  limitOrderAmounts,
-  marketOrderAmounts,
-  walkBookPrice,
-} from './buildOrder.js'
+import { buildMarketOrder, buildOrder, limitOrderAmounts, walkBookPrice } from './buildOrder.js'
 import { ROUNDING_RULES, TICK_SIZES, type TickSize } from './constants.js'
+import { marketOrderAmounts } from './marketOrderAmounts.js'
 
 const EOA = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 const SAFE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
@@ -119,7 +114,7 @@ describe('limit order amounts', () => {
 })
 
 describe('market order amounts', () => {
-  it('stays within maker ≤ 2 and taker ≤ 4 decimals and encodes the exact price on every tick (property)', () => {
+  it('exactRatio: stays within maker ≤ 2 and taker ≤ 4 decimals and encodes the exact price on every tick (property)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...TICK_SIZES),
@@ -133,7 +128,7 @@ describe('market order amounts', () => {
           const amount = new Decimal(amountCents).div(100).plus(new Decimal(stepIndex).div(1e6))
           let a: ReturnType<typeof marketOrderAmounts>
           try {
-            a = marketOrderAmounts(side, amount.toFixed(), p.toFixed(), tick)
+            a = marketOrderAmounts(side, amount.toFixed(), p.toFixed(), tick, 'exactRatio')
           } catch (e) {
             // only legitimately too small amounts may fail
             expect((e as Error).message).toMatch(/too small/)
@@ -154,9 +149,9 @@ describe('market order amounts', () => {
     )
   })
 
-  it('fixes what the official client gets wrong on fine ticks', () => {
+  it('exactRatio: fixes what the official client gets wrong on fine ticks', () => {
     // Official: maker 10, taker = 10 / 0.0003 truncated to 4 decimals = 33333.3333 → price 0.00030000003, off-tick.
-    const a = marketOrderAmounts('BUY', '10', '0.0003', '0.0001')
+    const a = marketOrderAmounts('BUY', '10', '0.0003', '0.0001', 'exactRatio')
     const maker = new Decimal(a.makerAmount).div(1e6)
     const taker = new Decimal(a.takerAmount).div(1e6)
     expect(maker.div(taker).toFixed()).toBe('0.0003')
@@ -201,6 +196,7 @@ describe('buildOrder', () => {
       expiration: '0',
       metadata: `0x${'0'.repeat(64)}`,
       builder: `0x${'0'.repeat(64)}`,
+      version: 2,
     })
   })
 

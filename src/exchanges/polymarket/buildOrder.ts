@@ -1,16 +1,13 @@
 import { SystemClock } from '../../core/clock.js'
-import { Decimal, roundPriceForSide } from '../../decimal/index.js'
+import { Decimal } from '../../decimal/index.js'
 import { ValidationError } from '../../errors/index.js'
-import {
-  BYTES32_ZERO,
-  COLLATERAL_DECIMALS,
-  isTickSize,
-  MARKET_MAKER_MAX_DECIMALS,
-  MARKET_TAKER_MAX_DECIMALS,
-  ROUNDING_RULES,
-  type TickSize,
-} from './constants.js'
+import { checkPrice, fixUp, type OrderAmounts, ruleFor, toBaseUnits, toDec } from './amountMath.js'
+import { BYTES32_ZERO, type TickSize } from './constants.js'
 import { type EthersModule, loadEthers } from './loadEthers.js'
+import { marketOrderAmounts } from './marketOrderAmounts.js'
+
+export type { OrderAmounts } from './amountMath.js'
+
 import type {
   BuildOrderOptions,
   LimitOrderOptions,
@@ -24,16 +21,6 @@ const SYSTEM_CLOCK = new SystemClock()
 
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/
 const UINT = /^(0|[1-9]\d{0,77})$/
-
-/** Maker and taker amounts of an order, in 1e-6 base units, with the price and size they encode. */
-export interface OrderAmounts {
-  readonly makerAmount: string
-  readonly takerAmount: string
-  /** The price the amounts encode (pUSD per share). */
-  readonly price: Decimal
-  /** Shares bought or sold. */
-  readonly size: Decimal
-}
 
 /**
  * Maker/taker amounts of a limit order, computed as Polymarket's client does for the tick size: price rounded
@@ -75,65 +62,6 @@ export function limitOrderAmounts(
 }
 
 /**
- * Maker/taker amounts of a market order (FOK/FAK) at worst price `price`. BUY spends at most `amount` pUSD, SELL
- * sells at most `amount` shares. The server accepts at most 2 decimals on the maker amount and 4 on the taker
- * amount; Polymarket's client truncates the taker amount to 4 decimals, which on fine ticks (0.001, 0.0001,
- * 0.0025, 0.005) changes the price the amounts encode. tradekit instead picks the largest amounts within both
- * precision limits whose ratio is exactly the tick-aligned price, so the order is never priced worse than asked.
- *
- * @example
- * ```ts
- * const a = marketOrderAmounts('BUY', '10', '0.55', '0.01') // spend at most 10 pUSD at 0.55 or better
- * a.makerAmount // '9900000': 9.9 pUSD (2-decimal limit)
- * a.takerAmount // '18000000': 18 shares, so the encoded price is exactly 0.55
- * ```
- */
-export function marketOrderAmounts(
-  side: PolymarketSide,
-  amount: string | number,
-  price: string | number,
-  tickSize: TickSize,
-): OrderAmounts {
-  ruleFor(tickSize)
-  const tick = new Decimal(tickSize)
-  const p = roundPriceForSide(toDec(price, 'price'), tick, side)
-  checkPrice(p, tick)
-  const a = toDec(amount, 'amount')
-  if (a.lte(0)) {
-    throw new ValidationError(`Invalid amount "${a.toFixed()}": must be greater than 0`, { field: 'amount' })
-  }
-  const k = p.decimalPlaces()
-  const num = BigInt(p.times(new Decimal(10).pow(k)).toFixed(0)) // p = num / 10^k
-  if (side === 'BUY') {
-    // shares t / 10^4, cost t·num / 10^(k+4) must have ≤ 2 decimals: t·num ≡ 0 (mod 10^(k+2)).
-    const mod = 10n ** BigInt(k + MARKET_MAKER_MAX_DECIMALS)
-    const step = mod / gcd(num, mod)
-    const spend = a.toDecimalPlaces(MARKET_MAKER_MAX_DECIMALS, Decimal.ROUND_DOWN)
-    const tMax = BigInt(
-      spend
-        .div(p)
-        .times(10 ** MARKET_TAKER_MAX_DECIMALS)
-        .toFixed(0, Decimal.ROUND_DOWN),
-    )
-    const t = (tMax / step) * step
-    if (t === 0n) throw tooSmall(a, p)
-    const shares = new Decimal(t.toString()).div(10 ** MARKET_TAKER_MAX_DECIMALS)
-    const cost = shares.times(p)
-    return { makerAmount: toBaseUnits(cost), takerAmount: toBaseUnits(shares), price: p, size: shares }
-  }
-  // shares s / 10^2, proceeds s·num / 10^(k+2) must have ≤ 4 decimals: s·num ≡ 0 (mod 10^(k−2)).
-  const exp = Math.max(0, k + MARKET_MAKER_MAX_DECIMALS - MARKET_TAKER_MAX_DECIMALS)
-  const mod = 10n ** BigInt(exp)
-  const step = mod / gcd(num, mod)
-  const sMax = BigInt(a.times(10 ** MARKET_MAKER_MAX_DECIMALS).toFixed(0, Decimal.ROUND_DOWN))
-  const s = (sMax / step) * step
-  if (s === 0n) throw tooSmall(a, p)
-  const shares = new Decimal(s.toString()).div(10 ** MARKET_MAKER_MAX_DECIMALS)
-  const proceeds = shares.times(p)
-  return { makerAmount: toBaseUnits(shares), takerAmount: toBaseUnits(proceeds), price: p, size: shares }
-}
-
-/**
  * The worst price a market order of `amount` reaches when it walks `levels` (best first): for a BUY, the ask at
  * which the cumulative cost reaches `amount` pUSD; for a SELL, the bid at which the cumulative size reaches
  * `amount` shares. When the book is too thin, FOK throws and FAK takes the last level's price.
@@ -169,8 +97,10 @@ export function walkBookPrice(
 }
 
 /**
- * Builds an unsigned CLOB V2 limit order (GTC/GTD) from a price and a size, with maker and taker amounts rounded
- * exactly as Polymarket expects for the market's tick size. For signature types 1 and 2 the maker is `funder`.
+ * Builds an unsigned limit order (GTC/GTD) for the V2 exchanges or ExchangeV3 (`version`, default 2) from a price and
+ * a size, with maker and taker amounts rounded exactly as Polymarket expects for the market's tick size. For
+ * signature types 1 and 2 the maker is `funder`; for a deposit wallet (3) `funder` is the wallet, maker and signer,
+ * and `signer` the owner EOA whose key signs.
  *
  * @example
  * ```ts
@@ -192,8 +122,9 @@ export async function buildOrder(
 
 /**
  * Builds an unsigned market order (FOK/FAK): a BUY spends `amount` pUSD, a SELL sells `amount` shares, at worst
- * `price` or, without one, at the price reached by walking `book`. Amounts respect the server's market-order
- * precision (maker ≤ 2 decimals, taker ≤ 4) and encode exactly the tick-aligned price.
+ * `price` or, without one, at the price reached by walking `book`. Amounts are the official client's, within the
+ * server's market-order precision (maker ≤ 2 decimals, taker ≤ 4); `rounding: 'exactRatio'` makes them encode
+ * exactly the tick-aligned price instead (see {@link marketOrderAmounts}).
  *
  * @example
  * ```ts
@@ -215,7 +146,7 @@ export async function buildMarketOrder(
     }
     price = walkBookPrice(args.side, args.amount, args.book, args.orderType ?? 'FOK').toFixed()
   }
-  const amounts = marketOrderAmounts(args.side, args.amount, price, options.tickSize)
+  const amounts = marketOrderAmounts(args.side, args.amount, price, options.tickSize, args.rounding)
   return assemble(args, options, amounts, 0, ethers)
 }
 
@@ -240,23 +171,14 @@ function assemble(
     throw new ValidationError(`Invalid token id "${String(args.tokenId).slice(0, 80)}"`, { field: 'tokenId' })
   }
   const sigType = options.signatureType
-  if (sigType !== 0 && sigType !== 1 && sigType !== 2) {
+  if (sigType !== 0 && sigType !== 1 && sigType !== 2 && sigType !== 3) {
     throw new ValidationError(`Invalid signature type "${String(sigType)}"`, { field: 'signatureType' })
   }
-  const signer = address(options.signer, 'signer', ethers)
-  let maker = signer
-  if (sigType !== 0) {
-    if (options.funder === undefined) {
-      throw new ValidationError('Signature types 1 and 2 need the funder (proxy or Safe) address', {
-        field: 'funder',
-      })
-    }
-    maker = address(options.funder, 'funder', ethers)
-  } else if (options.funder !== undefined && address(options.funder, 'funder', ethers) !== signer) {
-    throw new ValidationError('With signature type 0 (EOA) the funder must be the signer', {
-      field: 'funder',
-    })
+  const version = options.version ?? 2
+  if (version !== 2 && version !== 3) {
+    throw new ValidationError(`Invalid exchange version "${String(version)}"`, { field: 'version' })
   }
+  const { maker, signer, walletOwner } = parties(options, ethers)
   const metadata = bytes32(args.metadata, 'metadata')
   const builder = bytes32(args.builder, 'builder')
   const salt = args.salt ?? randomSalt()
@@ -279,7 +201,40 @@ function assemble(
     expiration: exp,
     metadata,
     builder,
+    version,
+    ...(walletOwner === undefined ? {} : { walletOwner }),
   }
+}
+
+/** Maker and signer by signature type; a deposit wallet (3) is both, its owner EOA signs for it. */
+function parties(
+  options: BuildOrderOptions,
+  ethers: EthersModule,
+): { maker: string; signer: string; walletOwner?: string } {
+  const eoa = address(options.signer, 'signer', ethers)
+  const sigType = options.signatureType
+  if (sigType === 0) {
+    if (options.funder !== undefined && address(options.funder, 'funder', ethers) !== eoa) {
+      throw new ValidationError('With signature type 0 (EOA) the funder must be the signer', {
+        field: 'funder',
+      })
+    }
+    return { maker: eoa, signer: eoa }
+  }
+  if (options.funder === undefined) {
+    throw new ValidationError(
+      'Signature types 1, 2 and 3 need the funder (proxy, Safe or deposit wallet) address',
+      { field: 'funder' },
+    )
+  }
+  const funder = address(options.funder, 'funder', ethers)
+  if (sigType !== 3) return { maker: funder, signer: eoa }
+  if (funder === eoa) {
+    throw new ValidationError('A deposit wallet (type 3) is a contract: the funder cannot be the owner key', {
+      field: 'funder',
+    })
+  }
+  return { maker: funder, signer: funder, walletOwner: eoa }
 }
 
 /**
@@ -295,64 +250,6 @@ export function randomSalt(): string {
   globalThis.crypto.getRandomValues(words)
   const hi = (words[0] ?? 0) & 0x1fffff
   return (BigInt(hi) * 2n ** 32n + BigInt(words[1] ?? 0)).toString()
-}
-
-function ruleFor(tickSize: TickSize): (typeof ROUNDING_RULES)[TickSize] {
-  if (!isTickSize(tickSize)) {
-    throw new ValidationError(`Unsupported tick size "${String(tickSize)}"`, { field: 'tickSize' })
-  }
-  return ROUNDING_RULES[tickSize]
-}
-
-function checkPrice(p: Decimal, tick: Decimal): void {
-  if (p.lt(tick) || p.gt(new Decimal(1).minus(tick))) {
-    throw new ValidationError(
-      `Invalid price "${p.toFixed()}": must be within [${tick.toFixed()}, ${new Decimal(1).minus(tick).toFixed()}]`,
-      { field: 'price' },
-    )
-  }
-  if (!p.mod(tick).isZero()) {
-    throw new ValidationError(
-      `Invalid price "${p.toFixed()}": not a multiple of the tick ${tick.toFixed()}`,
-      {
-        field: 'price',
-      },
-    )
-  }
-}
-
-/** Polymarket's fix-up: when there are too many decimals, round up at decimals + 4, then down at decimals. */
-function fixUp(v: Decimal, decimals: number): Decimal {
-  if (v.decimalPlaces() <= decimals) return v
-  const up = v.toDecimalPlaces(decimals + 4, Decimal.ROUND_UP)
-  return up.decimalPlaces() <= decimals ? up : up.toDecimalPlaces(decimals, Decimal.ROUND_DOWN)
-}
-
-function toBaseUnits(v: Decimal): string {
-  const units = v.times(new Decimal(10).pow(COLLATERAL_DECIMALS))
-  if (!units.isInteger()) {
-    throw new ValidationError(`Amount "${v.toFixed()}" has more than ${COLLATERAL_DECIMALS} decimals`)
-  }
-  return units.toFixed(0)
-}
-
-function toDec(v: string | number, field: string): Decimal {
-  if (typeof v === 'number' ? !Number.isFinite(v) : !/^-?\d+(\.\d+)?$/.test(v)) {
-    throw new ValidationError(`Invalid ${field} "${String(v).slice(0, 40)}"`, { field })
-  }
-  return new Decimal(v)
-}
-
-function tooSmall(a: Decimal, p: Decimal): ValidationError {
-  return new ValidationError(
-    `Amount "${a.toFixed()}" is too small for a market order at ${p.toFixed()} within the precision limits`,
-    { field: 'amount' },
-  )
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b]
-  return a < 0n ? -a : a
 }
 
 function address(v: string, field: string, { getAddress }: EthersModule): string {

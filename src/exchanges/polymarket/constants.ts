@@ -22,10 +22,32 @@ export const CTF_EXCHANGE_V2 = '0xE111180000d2663C0091e4f400237545B87B996B'
 /** V2 Neg Risk CTF Exchange (multi-outcome markets). */
 export const NEG_RISK_CTF_EXCHANGE_V2 = '0xe2222d279d744050d28e00520010520000310F59'
 
+/**
+ * ExchangeV3 (Protocol V2 markets): one contract for standard and neg-risk markets, same order struct as V2,
+ * EIP-712 domain version "3". From clob-client-v2 1.1.0 `config.ts` (`exchangeV3`, chain 137).
+ */
+export const CTF_EXCHANGE_V3 = '0xe3333700cA9d93003F00f0F71f8515005F6c00Aa'
+/** ExchangeV3 on Polygon Amoy (chain 80002), from the same `config.ts`. */
+export const CTF_EXCHANGE_V3_AMOY = '0x9fE6e61422AdB6F610d8597F9684b16912D50C3D'
+
+/** The exchange generation an order is signed for: 2 (V2 exchanges) or 3 (ExchangeV3). */
+export type ExchangeVersion = 2 | 3
+
 /** EIP-712 domain name of the V2 exchanges. */
 export const EXCHANGE_DOMAIN_NAME = 'Polymarket CTF Exchange'
 /** EIP-712 domain version of the V2 exchanges (V1 was "1"). */
 export const EXCHANGE_DOMAIN_VERSION = '2'
+/** EIP-712 domain version of ExchangeV3 (same domain name). */
+export const EXCHANGE_V3_DOMAIN_VERSION = '3'
+
+/** The signed order struct as a type string (ERC-7739 wraps it verbatim into deposit-wallet signatures). */
+export const ORDER_TYPE_STRING =
+  'Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)'
+
+/** EIP-712 domain name a deposit wallet (signature type 3) verifies its owner's signatures under. */
+export const DEPOSIT_WALLET_DOMAIN_NAME = 'DepositWallet'
+/** EIP-712 domain version of deposit wallets. */
+export const DEPOSIT_WALLET_DOMAIN_VERSION = '1'
 
 /** The V2 order struct, field order as signed. `expiration` is sent in the body but not signed. */
 export const ORDER_EIP712_TYPES: Record<string, Array<{ name: string; type: string }>> = {
@@ -119,14 +141,21 @@ export function isTickSize(s: unknown): s is TickSize {
 }
 
 /**
- * The verifying contract of an order: the Neg Risk exchange for neg-risk markets.
+ * The verifying contract of an order: for version 2 the Neg Risk exchange for neg-risk markets, for version 3 the
+ * one ExchangeV3 of the chain (standard and neg-risk alike).
  *
  * @example
  * ```ts
  * exchangeAddress(false) // CTF_EXCHANGE_V2
  * exchangeAddress(true)  // NEG_RISK_CTF_EXCHANGE_V2
+ * exchangeAddress(true, 3) // CTF_EXCHANGE_V3
  * ```
  */
-export function exchangeAddress(negRisk: boolean): string {
+export function exchangeAddress(
+  negRisk: boolean,
+  version: ExchangeVersion = 2,
+  chainId = POLYGON_CHAIN_ID,
+): string {
+  if (version === 3) return chainId === AMOY_CHAIN_ID ? CTF_EXCHANGE_V3_AMOY : CTF_EXCHANGE_V3
   return negRisk ? NEG_RISK_CTF_EXCHANGE_V2 : CTF_EXCHANGE_V2
 }

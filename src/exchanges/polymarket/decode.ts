@@ -522,8 +522,12 @@ export interface PolymarketMakerFill {
   readonly side: 'BUY' | 'SELL' | undefined
 }
 
-/** Settlement status of a trade: MATCHED → MINED → CONFIRMED, or RETRYING → FAILED. */
-export type PolymarketTradeStatus = 'MATCHED' | 'MINED' | 'CONFIRMED' | 'RETRYING' | 'FAILED'
+/**
+ * Settlement status of a trade: MATCHED → MINED → CONFIRMED, or RETRYING → FAILED. `PENDING` stands for a status
+ * tradekit does not know yet (e.g. `MATCHED_NOT_BROADCASTED`, seen in third-party clients): the trade is kept as a
+ * fill awaiting settlement, never dropped, and its `venueStatus` says what the venue sent.
+ */
+export type PolymarketTradeStatus = 'MATCHED' | 'MINED' | 'CONFIRMED' | 'RETRYING' | 'FAILED' | 'PENDING'
 
 /** A user-channel `trade` event. */
 export interface PolymarketUserTradeEvent {
@@ -536,6 +540,8 @@ export interface PolymarketUserTradeEvent {
   readonly size: Decimal
   readonly price: Decimal
   readonly status: PolymarketTradeStatus
+  /** The status as the venue sent it (differs from `status` only when that is `PENDING`). */
+  readonly venueStatus: string
   readonly takerOrderId: string
   /** API key of the taker order's owner. */
   readonly owner: string
@@ -561,6 +567,14 @@ export interface PolymarketUserOrderEvent {
 /** Every decoded user-channel event. */
 export type PolymarketUserEvent = PolymarketUserTradeEvent | PolymarketUserOrderEvent
 
+const KNOWN_TRADE_STATUSES: ReadonlySet<string> = new Set([
+  'MATCHED',
+  'MINED',
+  'CONFIRMED',
+  'RETRYING',
+  'FAILED',
+])
+
 const TradeSchema = z.object({
   event_type: z.literal('trade'),
   id: /* @__PURE__ */ z.string().check(z.minLength(1)),
@@ -569,7 +583,7 @@ const TradeSchema = z.object({
   side: SideSchema,
   size: dec({ positive: true }),
   price: dec({ unitPrice: true }),
-  status: z.enum(['MATCHED', 'MINED', 'CONFIRMED', 'RETRYING', 'FAILED']),
+  status: /* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/)),
   taker_order_id: /* @__PURE__ */ z.string().check(z.minLength(1)),
   owner: z.string(),
   maker_orders: /* @__PURE__ */ z
@@ -635,7 +649,8 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
         side: v.side,
         size: v.size,
         price: v.price,
-        status: v.status,
+        status: KNOWN_TRADE_STATUSES.has(v.status) ? (v.status as PolymarketTradeStatus) : 'PENDING',
+        venueStatus: v.status,
         takerOrderId: v.taker_order_id,
         owner: v.owner,
         makerOrders: v.maker_orders.map((m) => ({

@@ -38,6 +38,17 @@ describe('REST decoders (Result, never throw)', () => {
     expect(decodeMarket({ ...market, minimum_tick_size: '0.02' }).ok).toBe(false)
     const bad = decodeMarket({ ...market, minimum_order_size: 'NaN' })
     expect(!bad.ok && bad.error.code).toBe('EXCHANGE_DATA_INVALID')
+    // Protocol V2 markets: position ids (CLOB array or Gamma JSON string) or Gamma `version: "v2"` → ExchangeV3.
+    const v3 = (extra: Record<string, unknown>) => {
+      const d = decodeMarket({ ...market, ...extra })
+      return d.ok ? [d.value.positionIds, d.value.exchangeVersion] : 'refused'
+    }
+    expect(v3({ position_ids: [TOKEN] })).toEqual([[TOKEN], 3])
+    expect(v3({ positionIds: JSON.stringify([TOKEN, '12']) })).toEqual([[TOKEN, '12'], 3])
+    expect(v3({ version: 'v2' })).toEqual([undefined, 3])
+    expect(v3({ position_ids: [] })).toEqual([undefined, undefined])
+    expect(v3({ positionIds: 'not json' })).toEqual([undefined, undefined])
+    expect(v3({})).toEqual([undefined, undefined])
   })
 
   it('decodes order and trade records strictly (no "" or NaN read as 0)', () => {

@@ -37,7 +37,26 @@ const MarketSchema = z.object({
   neg_risk: z._default(z.boolean(), false),
   active: z._default(z.boolean(), true),
   closed: z._default(z.boolean(), false),
+  // Protocol V2 markets: position ids as an array, or (Gamma style) a JSON-encoded array; Gamma's `version`.
+  position_ids: z.optional(z.unknown()),
+  positionIds: z.optional(z.unknown()),
+  version: z.optional(z.unknown()),
 })
+
+/** Position ids given as an array of uint256 strings or a JSON string of one; undefined otherwise. */
+function positionIdsOf(v: unknown): string[] | undefined {
+  let list = v
+  if (typeof v === 'string') {
+    try {
+      list = JSON.parse(v)
+    } catch {
+      return undefined
+    }
+  }
+  if (!Array.isArray(list) || list.length === 0) return undefined
+  const ids = list.map(String)
+  return ids.every((id) => /^\d{1,78}$/.test(id)) ? ids : undefined
+}
 
 const OpenOrderSchema = z.object({
   id: z.string(),
@@ -115,7 +134,18 @@ export function decodeMarket(raw: unknown): Result<PolymarketMarket, ExchangeDat
     negRisk: v.neg_risk,
     active: v.active,
     closed: v.closed,
+    ...protocolOf(v),
   })
+}
+
+/** A Protocol V2 market (position ids, or Gamma `version: "v2"`) trades on ExchangeV3. */
+function protocolOf(v: { position_ids?: unknown; positionIds?: unknown; version?: unknown }) {
+  const positionIds = positionIdsOf(v.position_ids) ?? positionIdsOf(v.positionIds)
+  const v3 = positionIds !== undefined || v.version === 'v2'
+  return {
+    ...(positionIds !== undefined ? { positionIds } : {}),
+    ...(v3 ? { exchangeVersion: 3 as const } : {}),
+  }
 }
 
 /**

@@ -77,3 +77,20 @@ export function mapPolymarketError(status: number, message: string): TradekitErr
   }
   return new ExchangeError(POLYMARKET_VENUE, `Polymarket answered ${status}: ${message.slice(0, 200)}`, opts)
 }
+
+/**
+ * The venue refused a heartbeat id (400 "Invalid Heartbeat ID") and named the session's current one, which
+ * `PolymarketHeartbeat` adopts.
+ */
+export class HeartbeatIdRejectedError extends ExchangeError {
+  override name = 'HeartbeatIdRejectedError'
+  /** The heartbeat id the venue expects next. */
+  readonly heartbeatId: string
+  constructor(heartbeatId: string, message: string) {
+    super(POLYMARKET_VENUE, `Polymarket refused the heartbeat id: ${message.slice(0, 120)}`, {
+      venueMessage: message.slice(0, 300),
+      status: 400,
+    })
+    this.heartbeatId = heartbeatId
+  }
+}

@@ -22,7 +22,6 @@ export {
   buildMarketOrder,
   buildOrder,
   limitOrderAmounts,
-  marketOrderAmounts,
   type OrderAmounts,
   randomSalt,
   walkBookPrice,
@@ -31,9 +30,15 @@ export {
   AMOY_CHAIN_ID,
   BYTES32_ZERO,
   CTF_EXCHANGE_V2,
+  CTF_EXCHANGE_V3,
+  CTF_EXCHANGE_V3_AMOY,
+  DEPOSIT_WALLET_DOMAIN_NAME,
+  DEPOSIT_WALLET_DOMAIN_VERSION,
   END_CURSOR,
   EXCHANGE_DOMAIN_NAME,
   EXCHANGE_DOMAIN_VERSION,
+  EXCHANGE_V3_DOMAIN_VERSION,
+  type ExchangeVersion,
   exchangeAddress,
   GTD_MIN_LEAD_MS,
   HEARTBEAT_TIMEOUT_MS,
@@ -91,7 +96,9 @@ export {
   decodeTradeRecord,
   type PolymarketApiKeyResponse,
 } from './decodeRest.js'
+export { wrapDepositWalletSignature } from './depositWallet.js'
 export { mapPolymarketError, polymarketErrorCode } from './errors.js'
+export { marketOrderAmounts } from './marketOrderAmounts.js'
 export {
   PolymarketAdapter,
   type PolymarketAdapterConfig,
@@ -129,6 +136,11 @@ export {
   PolymarketUserStreamConfigSchema,
   type PolymarketUserStreamEvents,
 } from './PolymarketUserStream.js'
+export {
+  type PolymarketHealth,
+  PolymarketVersions,
+  type PolymarketVersionsSnapshot,
+} from './PolymarketVersions.js'
 export type {
   BalanceAllowance,
   BalanceAllowanceOptions,
@@ -148,6 +160,7 @@ export {
   type BuildOrderOptions,
   type LimitOrderOptions,
   type MarketOrderOptions,
+  type MarketOrderRounding,
   type OrderDomainOptions,
   type PolymarketOrder,
   PolymarketOrderType,

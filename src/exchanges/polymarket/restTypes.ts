@@ -12,6 +12,10 @@ export interface PolymarketMarket {
   readonly negRisk: boolean
   readonly active: boolean
   readonly closed: boolean
+  /** Protocol V2 markets: the position (ERC-1155) ids, where the venue gives them. */
+  readonly positionIds?: readonly string[]
+  /** 3 for a Protocol V2 market (its orders go to ExchangeV3); absent for older markets. */
+  readonly exchangeVersion?: 3
 }
 
 /** One page of a cursor-paginated listing. */
@@ -80,7 +84,11 @@ export interface PolymarketMarketFilter {
 
 /** Options of {@link PolymarketRest.getBalanceAllowance}. */
 export interface BalanceAllowanceOptions {
-  readonly assetType: 'COLLATERAL' | 'CONDITIONAL'
+  /**
+   * `COLLATERAL` (pUSD), `CONDITIONAL` (shares of a token) or `CONDITIONAL-V2` (shares of a Protocol V2 market's
+   * token). `CONDITIONAL` on a token known to trade on ExchangeV3 is sent as `CONDITIONAL-V2`.
+   */
+  readonly assetType: 'COLLATERAL' | 'CONDITIONAL' | 'CONDITIONAL-V2'
   readonly tokenId?: string
 }
 

@@ -142,7 +142,8 @@ describe('EIP-712 order signing (V2)', () => {
   it('builds the exact POST /order body', async () => {
     const signed = await signOrder(await order(2, true), wallet, { negRisk: true })
     const body = toPostOrderBody(signed, { owner: 'key-1', orderType: 'GTC', postOnly: true })
-    expect(Object.keys(body)).toEqual(['order', 'owner', 'orderType', 'postOnly', 'deferExec'])
+    // The official client's orderToJsonV2 key order (checked byte for byte in officialVectors.test.ts).
+    expect(Object.keys(body)).toEqual(['deferExec', 'postOnly', 'order', 'owner', 'orderType'])
     expect(Object.keys(body.order)).toEqual([
       'salt',
       'maker',

@@ -1,8 +1,11 @@
 import type { Clock } from '../../core/clock.js'
-import type { TickSize } from './constants.js'
+import type { ExchangeVersion, TickSize } from './constants.js'
 
-/** Polymarket signature types: 0 = EOA, 1 = POLY_PROXY (email/Magic wallet), 2 = POLY_GNOSIS_SAFE (browser wallet). */
-export const SignatureType = { EOA: 0, POLY_PROXY: 1, POLY_GNOSIS_SAFE: 2 } as const
+/**
+ * Polymarket signature types: 0 = EOA, 1 = POLY_PROXY (email/Magic wallet), 2 = POLY_GNOSIS_SAFE (browser wallet),
+ * 3 = POLY_1271 (deposit wallet: an ERC-1271 contract that checks its owner's ERC-7739-wrapped signature).
+ */
+export const SignatureType = { EOA: 0, POLY_PROXY: 1, POLY_GNOSIS_SAFE: 2, POLY_1271: 3 } as const
 /** Union of {@link SignatureType} values. */
 export type SignatureType = (typeof SignatureType)[keyof typeof SignatureType]
 
@@ -34,11 +37,15 @@ export interface PolymarketOrder {
   readonly metadata: string
   /** bytes32 hex: the builder code, zero when none. */
   readonly builder: string
+  /** The exchange generation the order was built for (not signed, not sent); 2 when absent. */
+  readonly version?: ExchangeVersion
+  /** Deposit wallets (type 3) only: the owner EOA whose key signs for the wallet (not signed, not sent). */
+  readonly walletOwner?: string
 }
 
 /** A {@link PolymarketOrder} with its EIP-712 signature. */
 export interface SignedPolymarketOrder extends PolymarketOrder {
-  /** 65-byte hex signature. */
+  /** 65-byte hex signature; for a deposit wallet (type 3) the ERC-7739 wrapped signature (317 bytes). */
   readonly signature: string
 }
 
@@ -66,10 +73,15 @@ export interface BuildOrderOptions {
   readonly tickSize: TickSize
   readonly negRisk: boolean
   readonly signatureType: SignatureType
-  /** Address of the signing EOA. */
+  /** Address of the signing EOA (for a deposit wallet: the wallet owner's address). */
   readonly signer: string
-  /** The funding wallet (proxy or Safe); required for signature types 1 and 2, and the maker of the order. */
+  /**
+   * The funding wallet (proxy, Safe or deposit wallet); required for signature types 1, 2 and 3, and the maker of
+   * the order (for type 3 also its signer).
+   */
   readonly funder?: string
+  /** Exchange generation: 2 (V2 exchanges, the default) or 3 (ExchangeV3). */
+  readonly version?: ExchangeVersion
   /** Time source of an omitted `timestamp` (default: the system clock). */
   readonly clock?: Clock
 }
@@ -92,16 +104,26 @@ export interface MarketOrderOptions {
   readonly book?: readonly PriceLevel[]
   /** FOK (default) needs the book to cover the whole amount; FAK takes what there is. */
   readonly orderType?: 'FOK' | 'FAK'
+  /**
+   * `'official'` (default): the amounts Polymarket's client computes (spend what was asked), within the server's
+   * market-order precision. `'exactRatio'`: the largest amounts whose ratio is exactly the tick price.
+   */
+  readonly rounding?: MarketOrderRounding
   readonly salt?: string
   readonly timestamp?: number | string
   readonly metadata?: string
   readonly builder?: string
 }
 
+/** How {@link buildMarketOrder} rounds amounts: as Polymarket's client does, or to an exact price ratio. */
+export type MarketOrderRounding = 'official' | 'exactRatio'
+
 /** Options of {@link signOrder} and {@link orderHash}. */
 export interface OrderDomainOptions {
-  /** Sign against the Neg Risk CTF Exchange. */
+  /** Sign against the Neg Risk CTF Exchange (version 2; ExchangeV3 serves both). */
   readonly negRisk: boolean
+  /** Exchange generation; the order's own `version` when omitted. Must match the order's. */
+  readonly version?: ExchangeVersion
   /** Chain id; 137 (Polygon) by default. */
   readonly chainId?: number
 }

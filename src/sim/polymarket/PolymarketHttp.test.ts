@@ -9,11 +9,13 @@ describe('PolymarketHttp', () => {
   })
   afterAll(() => sim.close())
 
-  it('answers public routes with rate-limit headers, and everything else behind L2 auth', async () => {
+  it('answers public routes with rate-limit headers, L2 routes behind L2 auth, unknown paths 404 before auth', async () => {
     const ok = await fetch(`${sim.restUrl}/ok`)
     expect([ok.status, await ok.json(), ok.headers.get('poly-ratelimit-limit')]).toEqual([200, 'OK', '9000'])
+    const l2 = await fetch(`${sim.restUrl}/data/orders`)
+    expect([l2.status, await l2.json()]).toEqual([401, { error: 'Unauthorized/Invalid api key' }])
     const unknown = await fetch(`${sim.restUrl}/no-such-path`)
-    expect([unknown.status, await unknown.json()]).toEqual([401, { error: 'Unauthorized/Invalid api key' }])
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: 'Not Found' }])
     const token = sim.markets[0]?.tokens[0]?.tokenId
     const book = await fetch(`${sim.restUrl}/book?token_id=${token}`)
     expect(await book.json()).toMatchObject({ asset_id: token })

@@ -83,10 +83,10 @@ export class PolymarketHttp {
     const found = this.#cfg.routes.match(method, path)
     const v = this.#cfg.venue
     const r = { method, path, query: url.searchParams, body, req, rest: found?.rest ?? '' }
-    if (found?.route.auth === 'public') return found.route.handler(v, r)
-    // Everything else needs L2 auth, even a path that does not exist.
-    const k = v.auth.l2(req, method, path, body)
+    // An unknown path is 404 before any auth check (not 401 "Invalid api key").
     if (found === undefined) throw new HttpFail(404, { error: 'Not Found' })
+    if (found.route.auth === 'public') return found.route.handler(v, r)
+    const k = v.auth.l2(req, method, path, body)
     return found.route.handler(v, r, k)
   }
 

@@ -98,6 +98,10 @@ export class PolymarketSim {
   readonly #timers = new Set<unknown>()
   #hashSeq = 0
   #closed = false
+  #version: 2 | 3
+  readonly #depositWallets = new Map<string, string>()
+  readonly #bookTimes = new Map<string, number>()
+  readonly #startedAt: number
 
   private constructor(ethers: Ethers, server: LoopbackServer, options: ResolvedOptions) {
     this.#ethers = ethers
@@ -105,10 +109,12 @@ export class PolymarketSim {
     this.restUrl = server.restUrl
     this.wsUrl = server.wsUrl
     this.#clock = options.clock ?? new SystemClock()
+    this.#startedAt = this.#clock.now()
     this.#seed = options.seed
     const random = new SeededRandom(this.#seed)
     this.#rng = () => random.next()
     this.#opts = options
+    this.#version = options.version
     const specs =
       typeof options.markets === 'number'
         ? Array.from({ length: options.markets }, () => ({}))
@@ -169,6 +175,10 @@ export class PolymarketSim {
       auth,
       keys: this.#keys,
       funderOf: this.#funderOf,
+      depositWallets: this.#depositWallets,
+      versionOf: (m) => m.version ?? this.#version,
+      serverVersion: () => this.#version,
+      bookTime: (tokenId) => this.#bookTimes.get(tokenId) ?? this.#startedAt,
       heartbeats: this.#heartbeats,
       chainId: this.#opts.chainId,
       pageSize: this.#opts.pageSize,
@@ -224,6 +234,30 @@ export class PolymarketSim {
   /** Declares `funder` (a proxy or Safe) as the wallet of `signer` for balance queries. */
   linkFunder(signer: string, funder: string): void {
     this.#funderOf.set(signer.toLowerCase(), funder.toLowerCase())
+  }
+
+  /**
+   * Declares `wallet` a deposit wallet (signature type 3) owned by `owner`: orders with the wallet as maker and
+   * signer must carry the owner's ERC-7739 signature and come from the owner's API key.
+   */
+  linkDepositWallet(wallet: string, owner: string): void {
+    this.#depositWallets.set(wallet.toLowerCase(), owner.toLowerCase())
+    this.#funderOf.set(owner.toLowerCase(), wallet.toLowerCase())
+  }
+
+  /** The exchange version `GET /version` answers now. */
+  get version(): 2 | 3 {
+    return this.#version
+  }
+
+  /**
+   * Switches the server-wide exchange version (the Protocol V2 migration): from now on, orders on markets without a
+   * version of their own must be signed for `version`; others are refused with `order_version_mismatch`. Resting
+   * orders stay.
+   */
+  setVersion(version: 2 | 3): void {
+    if (version !== 2 && version !== 3) throw new Error(`Invalid version "${String(version)}"`)
+    this.#version = version
   }
 
   /** Rests a house (simulator-owned) order, to shape a book. Returns its id. */
@@ -451,7 +485,7 @@ export class PolymarketSim {
         JSON.stringify(
           known.map((id) => ({
             event_type: 'book',
-            ...bookJson(this.#ex, id, this.#clock.now(), this.#nextHash()),
+            ...bookJson(this.#ex, id, this.#bookTimes.get(id) ?? this.#startedAt),
           })),
         ),
       )
@@ -492,6 +526,8 @@ export class PolymarketSim {
     const byToken = new Map<string, SimLevelChange[]>()
     for (const c of changes) byToken.set(c.tokenId, [...(byToken.get(c.tokenId) ?? []), c])
     for (const [tokenId, list] of byToken) {
+      this.#bookTimes.set(tokenId, this.#clock.now())
+      const hash = String(bookJson(this.#ex, tokenId, this.#clock.now()).hash)
       const info = this.#ex.token(tokenId)
       const lv = this.#ex.levels(tokenId)
       const bestBid = lv.bids[0]?.[0].toFixed() ?? '0'
@@ -504,7 +540,7 @@ export class PolymarketSim {
           price: c.price.toFixed(),
           size: c.size.toFixed(),
           side: c.side,
-          hash: this.#nextHash(),
+          hash,
           best_bid: bestBid,
           best_ask: bestAsk,
         })),

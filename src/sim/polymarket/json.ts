@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { HttpFail } from './HttpFail.js'
 import type { SimMarket } from './markets.js'
 import type { SimExchange, SimOrder, SimTrade } from './SimExchange.js'
@@ -37,6 +38,8 @@ export function marketJson(m: SimMarket): Record<string, unknown> {
     minimum_tick_size: Number(m.tickSize),
     minimum_order_size: Number(m.minOrderSize),
     neg_risk: m.negRisk,
+    // Protocol V2 markets list their position ids (and trade on ExchangeV3).
+    ...(m.version === 3 ? { position_ids: m.tokens.map((t) => t.tokenId) } : {}),
     active: !m.closed,
     closed: m.closed,
     accepting_orders: !m.closed,
@@ -100,21 +103,26 @@ export function tradeJson(t: SimTrade, viewer: string): Record<string, unknown> 
   }
 }
 
-/** A token's book as `GET /book` answers it (best level last on both sides). */
-export function bookJson(
-  ex: SimExchange,
-  tokenId: string,
-  now: number,
-  hash: string,
-): Record<string, unknown> {
+/**
+ * A token's book as `GET /book` answers it (best level last on both sides). `timestamp` is when the book last
+ * changed and `hash` its content hash, computed as the official client's `getOrderBookHash` does: SHA-1 (hex) of the
+ * JSON of the summary with `hash: ""`. An unchanged book keeps its hash.
+ */
+export function bookJson(ex: SimExchange, tokenId: string, changedAt: number): Record<string, unknown> {
+  const book = bookSummary(ex, tokenId, changedAt)
+  book.hash = createHash('sha1').update(JSON.stringify(book)).digest('hex')
+  return book
+}
+
+function bookSummary(ex: SimExchange, tokenId: string, changedAt: number): Record<string, unknown> {
   const info = ex.token(tokenId)
   const lv = ex.levels(tokenId)
   const lt = ex.lastTrade.get(tokenId)
   return {
     market: info?.market.conditionId,
     asset_id: tokenId,
-    timestamp: String(now),
-    hash: hash,
+    timestamp: String(changedAt),
+    hash: '',
     // REST order: best level last on both sides
     bids: lv.bids.map(([p, s]) => ({ price: p.toFixed(), size: s.toFixed() })).reverse(),
     asks: lv.asks.map(([p, s]) => ({ price: p.toFixed(), size: s.toFixed() })).reverse(),
@@ -122,5 +130,21 @@ export function bookJson(
     tick_size: info?.market.tickSize,
     neg_risk: info?.market.negRisk,
     last_trade_price: lt?.price.toFixed() ?? '',
+  }
+}
+
+/** A market as `GET /clob-markets/{conditionId}` answers it (the official client's `MarketDetails` short keys). */
+export function clobMarketJson(m: SimMarket): Record<string, unknown> {
+  return {
+    c: m.conditionId,
+    t: m.tokens.map((t) => ({ t: t.tokenId, o: t.outcome })),
+    mts: Number(m.tickSize),
+    nr: m.negRisk,
+    fd: { r: 0, e: 0 },
+    mbf: 0,
+    tbf: 0,
+    r: null,
+    ao: !m.closed,
+    mos: Number(m.minOrderSize),
   }
 }

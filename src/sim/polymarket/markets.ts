@@ -26,6 +26,8 @@ export interface SimMarket {
   readonly fairPrice: string
   closed: boolean
   winner: string | undefined
+  /** 3 for a Protocol V2 market (ExchangeV3, position ids); undefined follows the server's `GET /version`. */
+  readonly version: 3 | undefined
 }
 
 /** How to seed one market; every field optional. */
@@ -38,6 +40,8 @@ export interface SimMarketSpec {
   readonly fairPrice?: string
   /** Levels of house liquidity per side and token (default 5); 0 for an empty book. */
   readonly levels?: number
+  /** `'v2'`: a Protocol V2 market (trades on ExchangeV3, lists `position_ids`); default follows `GET /version`. */
+  readonly protocol?: 'v1' | 'v2'
 }
 
 function hex(rng: () => number, bytes: number): string {
@@ -76,6 +80,7 @@ export function seedMarkets(rng: () => number, specs: readonly SimMarketSpec[]):
       fairPrice: fair,
       closed: false,
       winner: undefined,
+      version: spec.protocol === 'v2' ? 3 : undefined,
     }
   })
 }

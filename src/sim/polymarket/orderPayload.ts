@@ -10,7 +10,7 @@ export interface SignedOrder {
   readonly makerAmount: string
   readonly takerAmount: string
   readonly side: 0 | 1
-  readonly signatureType: 0 | 1 | 2
+  readonly signatureType: 0 | 1 | 2 | 3
   readonly timestamp: string
   readonly metadata: string
   readonly builder: string
@@ -70,7 +70,7 @@ export function parseOrderPayload(raw: unknown, owner: string): OrderPayload {
   const side = o.side
   if (side !== 'BUY' && side !== 'SELL') throw invalid()
   const sigType = o.signatureType
-  if (sigType !== 0 && sigType !== 1 && sigType !== 2) throw invalid()
+  if (sigType !== 0 && sigType !== 1 && sigType !== 2 && sigType !== 3) throw invalid()
   const order: SignedOrder = {
     salt: String(o.salt),
     maker: str(o.maker, ADDRESS),
@@ -85,6 +85,7 @@ export function parseOrderPayload(raw: unknown, owner: string): OrderPayload {
     builder: str(o.builder, BYTES32),
   }
   const expiration = Number(str(o.expiration, UINT))
-  const signature = str(o.signature, /^0x[0-9a-fA-F]{130}$/)
+  // 65 bytes; a deposit wallet's (type 3) ERC-7739 wrapped signature is 317.
+  const signature = str(o.signature, sigType === 3 ? /^0x[0-9a-fA-F]{634}$/ : /^0x[0-9a-fA-F]{130}$/)
   return { order, side, orderType, postOnly, expiration, signature }
 }

@@ -10,7 +10,10 @@ export const SIM_CTF_EXCHANGE = '0xE111180000d2663C0091e4f400237545B87B996B'
 /** V2 Neg Risk CTF Exchange. */
 export const SIM_NEG_RISK_EXCHANGE = '0xe2222d279d744050d28e00520010520000310F59'
 
-/** V2 order struct. */
+/** ExchangeV3 (Protocol V2 markets, standard and neg-risk alike), domain version "3". */
+export const SIM_EXCHANGE_V3 = '0xe3333700cA9d93003F00f0F71f8515005F6c00Aa'
+
+/** V2 order struct (ExchangeV3 signs the same). */
 export const SIM_ORDER_TYPES = {
   Order: [
     { name: 'salt', type: 'uint256' },

@@ -32,6 +32,11 @@ export const PolymarketSimConfigSchema = z.strictObject({
   pageSize: z._default(/* @__PURE__ */ z.int().check(z.positive()), 100),
   /** pUSD credited to an address when its first API key is created. Default "10000". */
   startingBalance: z._default(z.string(), '10000'),
+  /**
+   * The exchange version `GET /version` answers and orders on markets without a version of their own must be signed
+   * for (2: V2 exchanges, 3: ExchangeV3); {@link PolymarketSim.setVersion} switches it mid-run. Default 2.
+   */
+  version: z._default(z.union([z.literal(2), z.literal(3)]), 2),
   /** Accepted distance between POLY_TIMESTAMP and the sim's clock, in seconds. Default 300. */
   authWindowSec: z._default(/* @__PURE__ */ z.int().check(z.positive()), 300),
 })

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Clock } from '../../../core/clock.js'
 import type { RouteEntry } from '../../shared/RouteTable.js'
+import type { SimMarket } from '../markets.js'
 import type { PolymarketAuth, SimKey } from '../PolymarketAuth.js'
 import type { SimExchange } from '../SimExchange.js'
 import type { PolymarketSimEvents, SimApiCredentials } from '../types.js'
@@ -16,6 +17,12 @@ export interface PolymarketVenue {
   readonly keys: ReadonlyMap<string, SimKey>
   /** The funder (proxy or Safe) of a signer, lower-case, for balance queries. */
   readonly funderOf: Map<string, string>
+  /** The owner EOA of each deposit wallet (both lower-case). */
+  readonly depositWallets: Map<string, string>
+  /** The exchange version a market's orders must be signed for: its own, else the server's (`GET /version`). */
+  versionOf(market: SimMarket): 2 | 3
+  /** The server-wide version `GET /version` answers. */
+  serverVersion(): 2 | 3
   /** Heartbeat session of each API key. */
   readonly heartbeats: Map<string, { id: string; timer: unknown }>
   readonly chainId: number
@@ -23,8 +30,10 @@ export interface PolymarketVenue {
   readonly heartbeatTimeoutMs: number
   /** Issues (or returns) the API key of `address` for `nonce`. */
   createApiKey(address: string, nonce: number): SimApiCredentials
-  /** A fresh book hash. */
+  /** A fresh hash (ids). */
   nextHash(): string
+  /** When a token's book last changed (epoch ms): its `timestamp`, so its content hash is stable. */
+  bookTime(tokenId: string): number
   /** Runs `fn` after `ms` on the clock; the timer is cleared when the sim closes. */
   schedule(fn: () => void, ms: number): void
   /** Emits a simulator event. */

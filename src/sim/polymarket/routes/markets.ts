@@ -1,5 +1,5 @@
 import { HttpFail, parseJson } from '../HttpFail.js'
-import { bookJson, marketJson, page } from '../json.js'
+import { bookJson, clobMarketJson, marketJson, page } from '../json.js'
 import type { PolymarketRequest, PolymarketVenue, PublicRoute } from './PolymarketRoute.js'
 
 const NO_BOOK = 'No orderbook exists for the requested token id'
@@ -18,7 +18,7 @@ function tokenParam(v: PolymarketVenue, r: PolymarketRequest): string {
 
 /** A token's book now, as `GET /book` and the market channel's initial dump send it. */
 export function currentBook(v: PolymarketVenue, tokenId: string): Record<string, unknown> {
-  return bookJson(v.ex, tokenId, v.clock.now(), v.nextHash())
+  return bookJson(v.ex, tokenId, v.bookTime(tokenId))
 }
 
 function price(v: PolymarketVenue, r: PolymarketRequest): unknown {
@@ -52,14 +52,31 @@ function lastTradePrice(v: PolymarketVenue, r: PolymarketRequest): unknown {
 }
 
 function market(v: PolymarketVenue, r: PolymarketRequest): unknown {
-  const m = v.ex.markets.find((x) => x.conditionId === r.rest)
-  if (m === undefined) throw new HttpFail(404, { error: 'market not found' })
-  return marketJson(m)
+  return marketJson(marketByCondition(v, r.rest))
 }
 
-/** Public market data: health, time, markets, books, prices, tick sizes. */
+function marketByCondition(v: PolymarketVenue, conditionId: string) {
+  const m = v.ex.markets.find((x) => x.conditionId === conditionId)
+  if (m === undefined) throw new HttpFail(404, { error: 'market not found' })
+  return m
+}
+
+/** Public market data: health, time, version, markets, books, prices, tick sizes. */
 export const marketRoutes: readonly PublicRoute[] = [
   { method: 'GET', path: '/ok', auth: 'public', handler: () => 'OK' },
+  { method: 'GET', path: '/version', auth: 'public', handler: (v) => ({ version: v.serverVersion() }) },
+  {
+    method: 'GET',
+    path: '/markets-by-token/*',
+    auth: 'public',
+    handler: (v, r) => ({ condition_id: v.ex.token(tokenOr404(v, r.rest))?.market.conditionId }),
+  },
+  {
+    method: 'GET',
+    path: '/clob-markets/*',
+    auth: 'public',
+    handler: (v, r) => clobMarketJson(marketByCondition(v, r.rest)),
+  },
   { method: 'GET', path: '/time', auth: 'public', handler: (v) => Math.floor(v.clock.now() / 1000) },
   {
     method: 'GET',

@@ -2,8 +2,9 @@ import { Decimal } from '../../../decimal/index.js'
 import { HttpFail, parseJson } from '../HttpFail.js'
 import { orderJson, page } from '../json.js'
 import { type OrderPayload, parseOrderPayload } from '../orderPayload.js'
+import { verifyOrderSignature } from '../orderSignature.js'
 import type { SimKey } from '../PolymarketAuth.js'
-import { checkAmounts, SIM_CTF_EXCHANGE, SIM_NEG_RISK_EXCHANGE, SIM_ORDER_TYPES } from '../protocol.js'
+import { checkAmounts, SIM_ORDER_TYPES } from '../protocol.js'
 import { SimRejection, type SimTrade } from '../SimExchange.js'
 import type { L2Route, PolymarketRequest, PolymarketVenue } from './PolymarketRoute.js'
 
@@ -20,28 +21,24 @@ export function postOrder(v: PolymarketVenue, k: SimKey, raw: unknown): unknown 
   }
 }
 
-/** The EIP-712 domain of the order's exchange; checks the token, the signature and the signer. */
+/** The EIP-712 domain of the order's exchange; checks the token, the version, the signature and the signer. */
 function verifyOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload) {
   const info = v.ex.token(p.order.tokenId)
   if (info === undefined) throw new HttpFail(400, { error: 'Invalid token id' })
-  const domain = {
-    name: 'Polymarket CTF Exchange',
-    version: '2',
+  const { domain, recovered } = verifyOrderSignature(v.ethers, p.order, p.signature, {
+    version: v.versionOf(info.market),
+    negRisk: info.market.negRisk,
     chainId: v.chainId,
-    verifyingContract: info.market.negRisk ? SIM_NEG_RISK_EXCHANGE : SIM_CTF_EXCHANGE,
-  }
-  let recovered = ''
-  try {
-    recovered = v.ethers.verifyTypedData(domain, SIM_ORDER_TYPES, p.order, p.signature)
-  } catch {
-    recovered = ''
-  }
+  })
   const { maker, signer, signatureType } = p.order
-  if (!same(recovered, signer) || (signatureType === 0 && !same(maker, signer))) {
+  if ((signatureType === 0 || signatureType === 3) && !same(maker, signer)) {
     throw new HttpFail(400, { error: 'invalid signature' })
   }
-  if (!same(signer, k.address)) {
+  if (!same(recovered, k.address)) {
     throw new HttpFail(400, { error: 'the order signer address has to be the address of the API KEY' })
+  }
+  if (signatureType === 3 && !same(v.depositWallets.get(maker.toLowerCase()) ?? '', k.address)) {
+    throw new HttpFail(400, { error: 'the deposit wallet is not owned by the address of the API KEY' })
   }
   return { info, domain }
 }
@@ -75,7 +72,7 @@ function placeOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload): unknown {
       ? bal.pusd.minus(res.pusd).gte(new Decimal(order.makerAmount).div(1e6))
       : (bal.tokens.get(order.tokenId) ?? new Decimal(0)).minus(res.tokens.get(order.tokenId) ?? 0).gte(size)
   if (!enough) throw new SimRejection('INVALID_ORDER_NOT_ENOUGH_BALANCE', 'not enough balance / allowance')
-  if (order.signatureType !== 0) v.funderOf.set(order.signer.toLowerCase(), maker)
+  if (order.signatureType !== 0) v.funderOf.set(k.address.toLowerCase(), maker)
   const id = v.ethers.TypedDataEncoder.hash(domain, SIM_ORDER_TYPES, order)
   const { order: placed, trades } = v.ex.place({
     id,

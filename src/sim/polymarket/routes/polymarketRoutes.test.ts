@@ -7,8 +7,15 @@ describe('polymarketRoutes', () => {
   it('holds every endpoint once, public ones marked public', () => {
     const keys = table.keys()
     expect(new Set(keys).size).toBe(keys.length)
-    expect(keys).toHaveLength(26)
-    for (const k of ['GET /book', 'GET /markets/*', 'POST /auth/api-key']) {
+    expect(keys).toHaveLength(29)
+    for (const k of [
+      'GET /book',
+      'GET /markets/*',
+      'POST /auth/api-key',
+      'GET /version',
+      'GET /markets-by-token/*',
+      'GET /clob-markets/*',
+    ]) {
       const [method, path] = k.split(' ') as [string, string]
       expect(table.match(method, path.replace('*', 'x'))?.route.auth).toBe('public')
     }
