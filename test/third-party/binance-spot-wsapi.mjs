@@ -106,6 +106,47 @@ try {
     () => openIds(hmac),
     (ids) => assert.deepEqual(ids, []),
   )
+  // A failed cancel leg, answered as documented (binance-spot-api-docs web-socket-api.md, "Cancel and replace
+  // order"): STOP_ON_FAILURE → 400 -2022 with per-leg `data`, nothing placed; ALLOW_FAILURE → 409 -2021, placed.
+  await calls.call(
+    'orderCancelReplace STOP_ON_FAILURE of a canceled order → -2022, not attempted',
+    () =>
+      refusal(
+        conn.orderCancelReplace({ ...limit, cancelReplaceMode: 'STOP_ON_FAILURE', cancelOrderId: newId }),
+      ),
+    (e) => {
+      assert.equal(e.code, -2022, JSON.stringify(e))
+      assert.equal(e.data.cancelResult, 'FAILURE')
+      assert.equal(e.data.newOrderResult, 'NOT_ATTEMPTED')
+      assert.equal(e.data.cancelResponse.code, -2011)
+      assert.equal(e.data.newOrderResponse, null)
+    },
+  )
+  await calls.call(
+    'orderCancelReplace STOP_ON_FAILURE failed → nothing open over REST',
+    () => openIds(hmac),
+    (ids) => assert.deepEqual(ids, []),
+  )
+  const partial = await calls.call(
+    'orderCancelReplace ALLOW_FAILURE of a canceled order → -2021, new order placed',
+    () =>
+      refusal(
+        conn.orderCancelReplace({ ...limit, cancelReplaceMode: 'ALLOW_FAILURE', cancelOrderId: newId }),
+      ),
+    (e) => {
+      assert.equal(e.code, -2021, JSON.stringify(e))
+      assert.equal(e.data.cancelResult, 'FAILURE')
+      assert.equal(e.data.newOrderResult, 'SUCCESS')
+      assert.equal(e.data.newOrderResponse.status, 'NEW')
+    },
+  )
+  const partialId = partial?.data.newOrderResponse.orderId
+  await calls.call(
+    'orderCancelReplace ALLOW_FAILURE → new order open over REST',
+    () => openIds(hmac),
+    (ids) => assert.deepEqual(ids, [partialId]),
+  )
+  if (partialId !== undefined) await conn.orderCancel({ symbol: S, orderId: partialId })
   const fill = userEvents?.next((e) => e.e === 'executionReport' && e.X === 'FILLED')
   const market = await calls.call(
     'orderPlace MARKET',
