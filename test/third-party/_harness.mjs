@@ -5,14 +5,15 @@ import { register } from 'tsx/esm/api'
 
 register()
 
-/** Starts a BinanceSim with two symbols and a moving market. */
-export async function startBinanceSim() {
+/** Starts a BinanceSim with two symbols and a moving market; `options` adds to (or overrides) its config. */
+export async function startBinanceSim(options = {}) {
   const { BinanceSim } = await import('../../src/sim/index.ts')
   const sim = await BinanceSim.start({
     seed: 17,
     symbols: ['BTCUSDT', 'ETHUSDT'],
     tickMs: 20,
     weightLimitPerMinute: 1_000_000,
+    ...options,
   })
   sim.step(50) // trades, candles and a 24 h window before the first call
   return sim
@@ -74,3 +75,28 @@ function withTimeout(promise, ms, name) {
 }
 
 export { assert }
+
+/**
+ * Buffers every message of a connector's stream from now on (a connector drops events that arrive before a
+ * listener is attached); `next(match)` resolves with the first buffered or later message `match` accepts.
+ */
+export function collect(stream) {
+  const seen = []
+  const waiting = []
+  stream.on('message', (m) => {
+    seen.push(m)
+    for (const w of [...waiting]) {
+      if (w.match(m)) {
+        waiting.splice(waiting.indexOf(w), 1)
+        w.resolve(m)
+      }
+    }
+  })
+  return {
+    next(match) {
+      const hit = seen.find(match)
+      if (hit !== undefined) return Promise.resolve(hit)
+      return new Promise((resolve) => waiting.push({ match, resolve }))
+    },
+  }
+}

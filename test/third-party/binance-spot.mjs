@@ -1,5 +1,5 @@
 // Binance's official spot connector `@binance/spot` (REST + WebSocket streams) against BinanceSim, configured
-// only by base URLs. Its WebSocket API order calls are not run yet (see docs/sim.md, "What is left").
+// only by base URLs. Its WebSocket API order calls are in binance-spot-wsapi.mjs.
 import { Spot } from '@binance/spot'
 import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 

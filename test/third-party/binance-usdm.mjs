@@ -1,6 +1,6 @@
 // Binance's official USD-M connector `@binance/derivatives-trading-usds-futures` (REST + WebSocket streams,
 // including the user data stream) against BinanceSim, configured only by base URLs. Its WebSocket API order calls
-// are not run yet (see docs/sim.md, "What is left").
+// are in binance-usdm-wsapi.mjs.
 import { DerivativesTradingUsdsFutures } from '@binance/derivatives-trading-usds-futures'
 import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
 

@@ -117,7 +117,7 @@ export class BinanceHttp {
         path.includes('/order') && method === 'POST' ? this.#cfg.limits.orderHeaders(path) : {},
       )
     } catch (e) {
-      if (e instanceof SimApiError) send(e.status, { code: e.code, msg: e.msg })
+      if (e instanceof SimApiError) send(e.status, e.body)
       else send(500, UNKNOWN_ERROR)
     }
   }

@@ -295,7 +295,7 @@ export class BinanceUserStreams {
           JSON.stringify({
             id,
             status: err.status,
-            error: { code: err.code, msg: err.msg },
+            error: err.body,
             rateLimits: rateLimits(),
           }),
         )

@@ -48,8 +48,11 @@ export function placeFromParams(
 
 /**
  * Spot cancel-replace (`order.cancelReplace`, `POST /api/v3/order/cancelReplace`): cancels
- * `cancelOrigClientOrderId` / `cancelOrderId`, then places the new order; `-2021` when a leg fails
- * (`STOP_ON_FAILURE`: nothing is placed after a failed cancel).
+ * `cancelOrigClientOrderId` / `cancelOrderId`, then places the new order (not after a failed cancel with
+ * `STOP_ON_FAILURE`). Failures answer as Binance documents them (binance/binance-spot-api-docs, web-socket-api.md
+ * and rest-api.md, "Cancel and replace order"): both legs failed or not attempted → 400 `-2022` "Order
+ * cancel-replace failed."; one leg failed → 409 `-2021` "Order cancel-replace partially failed."; each with `data`
+ * `{ cancelResult, newOrderResult, cancelResponse, newOrderResponse }`, a failed leg as its `{ code, msg }`.
  *
  * @example
  * ```ts
@@ -64,31 +67,43 @@ export function cancelReplaceFromParams(
 ): unknown {
   const mode = p.get('cancelReplaceMode')
   if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw missingParam('cancelReplaceMode')
-  let cancelled: SimOrder
+  const { orderId, cid } = orderTarget(p, 'cancelOrderId', 'cancelOrigClientOrderId')
+  let cancelResponse: unknown
+  let cancelled = false
   try {
-    const { orderId, cid } = orderTarget(p, 'cancelOrderId', 'cancelOrigClientOrderId')
-    cancelled = d.engine.cancelOrder('spot', acc, m.spec.symbol, orderId, cid, d.now())
+    const o = d.engine.cancelOrder('spot', acc, m.spec.symbol, orderId, cid, d.now())
+    cancelResponse = { ...spotOrderJson(o, m, 'RESULT', []), origClientOrderId: o.clientOrderId }
+    cancelled = true
   } catch (e) {
-    if (e instanceof SimApiError && e.code === -2011)
-      throw new SimApiError(400, -2021, 'Order cancel-replace failed.')
-    throw e
+    if (!(e instanceof SimApiError)) throw e
+    cancelResponse = e.body
   }
-  let placed: unknown
+  if (!cancelled && mode === 'STOP_ON_FAILURE') {
+    throw new SimApiError(400, -2022, 'Order cancel-replace failed.', {
+      cancelResult: 'FAILURE',
+      newOrderResult: 'NOT_ATTEMPTED',
+      cancelResponse,
+      newOrderResponse: null,
+    })
+  }
+  let newOrderResponse: unknown
+  let placed = false
   try {
-    placed = placeFromParams(d, 'spot', acc, m, p)
+    newOrderResponse = placeFromParams(d, 'spot', acc, m, p)
+    placed = true
   } catch (e) {
-    if (e instanceof SimApiError) throw new SimApiError(400, -2021, 'Order cancel-replace partially failed.')
-    throw e
+    if (!(e instanceof SimApiError)) throw e
+    newOrderResponse = e.body
   }
-  return {
-    cancelResult: 'SUCCESS',
-    newOrderResult: 'SUCCESS',
-    cancelResponse: {
-      ...spotOrderJson(cancelled, m, 'RESULT', []),
-      origClientOrderId: cancelled.clientOrderId,
-    },
-    newOrderResponse: placed,
+  const result = {
+    cancelResult: cancelled ? 'SUCCESS' : 'FAILURE',
+    newOrderResult: placed ? 'SUCCESS' : 'FAILURE',
+    cancelResponse,
+    newOrderResponse,
   }
+  if (cancelled && placed) return result
+  if (cancelled || placed) throw new SimApiError(409, -2021, 'Order cancel-replace partially failed.', result)
+  throw new SimApiError(400, -2022, 'Order cancel-replace failed.', result)
 }
 
 /**

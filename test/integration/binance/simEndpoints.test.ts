@@ -283,4 +283,67 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     expect(frames.at(-1)).toMatchObject({ stream: listenKey, data: { e: 'listenKeyExpired', listenKey } })
     ws.close()
   })
+
+  it('answers cancel-replace failures as documented: -2022 when nothing or both legs failed, 409 -2021 when one did', async () => {
+    // binance/binance-spot-api-docs rest-api.md and web-socket-api.md, "Cancel and replace order": per-leg `data`.
+    const book = (await get('/api/v3/ticker/bookTicker', { symbol: 'BTCUSDT' })) as Json
+    const low = (Math.floor(Number(book.bidPrice) * 0.8 * 100) / 100).toFixed(2)
+    const limit = { side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: low }
+    const openIds = async () =>
+      ((await call('GET', '/api/v3/openOrders', { symbol: 'BTCUSDT' })).body as Json[]).map((o) => o.orderId)
+    const before = await openIds() // left open by the tests above
+    const open = async () => (await openIds()).filter((id) => !before.includes(id))
+    const replace = (params: Record<string, string>) =>
+      call('POST', '/api/v3/order/cancelReplace', { symbol: 'BTCUSDT', ...limit, ...params })
+    const gone = String((await trade('/api/v3/order', limit)).orderId)
+    await call('DELETE', '/api/v3/order', { symbol: 'BTCUSDT', orderId: gone })
+
+    const stop = await replace({ cancelReplaceMode: 'STOP_ON_FAILURE', cancelOrderId: gone })
+    expect(stop).toEqual({
+      status: 400,
+      body: {
+        code: -2022,
+        msg: 'Order cancel-replace failed.',
+        data: {
+          cancelResult: 'FAILURE',
+          newOrderResult: 'NOT_ATTEMPTED',
+          cancelResponse: { code: -2011, msg: 'Unknown order sent.' },
+          newOrderResponse: null,
+        },
+      },
+    })
+    expect(await open()).toEqual([])
+
+    const allow = await replace({ cancelReplaceMode: 'ALLOW_FAILURE', cancelOrderId: gone })
+    expect(allow.status).toBe(409)
+    expect(allow.body).toMatchObject({
+      code: -2021,
+      msg: 'Order cancel-replace partially failed.',
+      data: { cancelResult: 'FAILURE', newOrderResult: 'SUCCESS', newOrderResponse: { status: 'NEW' } },
+    })
+    const placed = ((allow.body as Json).data as Json).newOrderResponse as Json
+    expect(await open()).toEqual([placed.orderId])
+
+    const tooBig = { quantity: '100000', cancelOrderId: String(placed.orderId) } // over LOT_SIZE maxQty: -1013
+    const half = await replace({ cancelReplaceMode: 'STOP_ON_FAILURE', ...tooBig })
+    expect(half.status).toBe(409)
+    expect(half.body).toMatchObject({
+      code: -2021,
+      data: {
+        cancelResult: 'SUCCESS',
+        newOrderResult: 'FAILURE',
+        cancelResponse: { orderId: placed.orderId, status: 'CANCELED' },
+        newOrderResponse: { code: -1013 },
+      },
+    })
+    expect(await open()).toEqual([])
+
+    const both = await replace({ cancelReplaceMode: 'ALLOW_FAILURE', ...tooBig })
+    expect(both.status).toBe(400)
+    expect(both.body).toMatchObject({
+      code: -2022,
+      data: { cancelResult: 'FAILURE', newOrderResult: 'FAILURE', newOrderResponse: { code: -1013 } },
+    })
+    expect(await open()).toEqual([])
+  })
 })
