@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
@@ -75,12 +76,11 @@ const MAX_GROUP_LEGS = 2_000
 export class GroupRouter {
   readonly #cfg: GroupRouterConfig
   readonly #pending = new Map<string, Signal[]>()
-  readonly #legs = new Map<string, SentGroup>()
-  readonly #maxLegs: number
+  readonly #legs: BoundedMap<string, SentGroup>
 
   constructor(config: GroupRouterConfig, maxLegs = MAX_GROUP_LEGS) {
     this.#cfg = config
-    this.#maxLegs = maxLegs
+    this.#legs = new BoundedMap(maxLegs)
   }
 
   /** Buffers one leg of group `groupId` (its `signal.groupId`); the group is sent after the current event (a microtask), with every leg emitted by then. */
@@ -169,11 +169,6 @@ export class GroupRouter {
     })
     const sent: SentGroup = { group, outcome: undefined, early: [], chain: Promise.resolve() }
     for (const i of balanced) this.#legs.set(i.clientOrderId, sent)
-    while (this.#legs.size > this.#maxLegs) {
-      const oldest = this.#legs.keys().next().value
-      if (oldest === undefined) break
-      this.#legs.delete(oldest)
-    }
     this.#cfg.track(
       group.execute(balanced, groupId).then(
         (outcome) => {

@@ -9,6 +9,7 @@ import {
   type FillReversedEvent,
   ORDER_EVENTS,
 } from '../core/ports.js'
+import { RecentIds } from '../core/RecentIds.js'
 import { ClockSchema, DecimalInputSchema } from '../core/schemas.js'
 import type {
   Balance,
@@ -161,7 +162,7 @@ export class Portfolio {
   readonly #instruments = new Map<string, Instrument>()
   readonly #positions = new Map<string, MutablePosition>()
   readonly #leverage = new Map<string, number>()
-  readonly #seen = new Set<string>()
+  readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
@@ -175,6 +176,7 @@ export class Portfolio {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
+    this.#seen = new RecentIds(this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
@@ -686,10 +688,6 @@ export class Portfolio {
 
   #remember(k: string): void {
     this.#seen.add(k)
-    if (this.#seen.size > this.#cfg.dedupeWindow) {
-      const oldest = this.#seen.values().next().value
-      if (oldest !== undefined) this.#seen.delete(oldest)
-    }
   }
 
   /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */

@@ -15,6 +15,7 @@ import {
   subscribe,
   TypedEmitter,
 } from '../core/index.js'
+import { RecentIds } from '../core/RecentIds.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
@@ -93,7 +94,7 @@ export class RiskManager {
   readonly #groupOf = new Map<string, string>()
   readonly #instruments = new Map<string, Instrument>()
   readonly #executors = new Map<ExecutionClient, () => void>()
-  readonly #countedIds = new Set<string>()
+  readonly #countedIds = new RecentIds<string>(MAX_COUNTED_IDS)
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
   readonly #limits: RiskLimits
   /** What every check reads from the manager. */
@@ -262,10 +263,6 @@ export class RiskManager {
 
   #countResponse(id: string, rejected: boolean): void {
     if (this.#countedIds.has(id)) return
-    if (this.#countedIds.size >= MAX_COUNTED_IDS) {
-      const first = this.#countedIds.values().next()
-      if (first.done !== true) this.#countedIds.delete(first.value)
-    }
     this.#countedIds.add(id)
     this.guard.recordVenueResponse(rejected)
   }

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
@@ -131,7 +132,7 @@ export class TradingGuard {
   #cooldownUntil: number | undefined
 
   #globalRate: TimestampRing | undefined
-  readonly #symbolRates = new Map<string, TimestampRing>()
+  readonly #symbolRates = new BoundedMap<string, TimestampRing>(MAX_RATE_KEYS)
   #responses: Array<{ ts: number; rejected: boolean }> = []
   #responsesHead = 0
 
@@ -419,10 +420,6 @@ export class TradingGuard {
 
   #pruneRateKeys(now: number, windowMs: number): void {
     for (const [k, ring] of this.#symbolRates) if (ring.last() <= now - windowMs) this.#symbolRates.delete(k)
-    if (this.#symbolRates.size >= MAX_RATE_KEYS) {
-      const first = this.#symbolRates.keys().next()
-      if (first.done !== true) this.#symbolRates.delete(first.value)
-    }
   }
 
   /**
