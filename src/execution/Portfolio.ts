@@ -169,6 +169,8 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   #peak: Decimal
+  /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
+  #cached: { equity?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -204,6 +206,7 @@ export class Portfolio {
    */
   setRate(asset: string, rate: DecimalLike): void {
     this.#rates.set(asset, rate)
+    this.#cached = {}
   }
 
   /** The value of one unit of `asset` in the account currency, or `undefined` when it has no rate. */
@@ -214,6 +217,7 @@ export class Portfolio {
   /** Registers an instrument, so fills on it can be accounted. */
   addInstrument(instrument: Instrument): void {
     this.#instruments.set(key(instrument.venue, instrument.symbol), instrument)
+    this.#cached = {}
   }
 
   /** The registered instrument for `venue`/`symbol`. */
@@ -235,6 +239,7 @@ export class Portfolio {
     this.#leverage.set(key(venue, symbol), leverage)
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.leverage = leverage
+    this.#cached = {}
   }
 
   /** Leverage used for `venue`/`symbol`. */
@@ -265,6 +270,7 @@ export class Portfolio {
 
   /** Holds `amount` of `asset` for an open order (released by {@link Portfolio.release}). */
   hold(id: string, asset: string, amount: Decimal): void {
+    this.#cached = {}
     if (amount.lte(0)) {
       this.#holds.delete(id)
       return
@@ -274,7 +280,7 @@ export class Portfolio {
 
   /** Releases a hold. */
   release(id: string): void {
-    this.#holds.delete(id)
+    if (this.#holds.delete(id)) this.#cached = {}
   }
 
   /** Cash balances (free and held by orders), account currency included. */
@@ -298,7 +304,10 @@ export class Portfolio {
 
   /** All non-flat positions. */
   positions(): PortfolioPosition[] {
-    return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
+    this.#cached.positions ??= [...this.#positions.values()]
+      .filter((p) => !p.qty.isZero())
+      .map((p) => this.#view(p))
+    return [...this.#cached.positions]
   }
 
   /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */
@@ -308,7 +317,9 @@ export class Portfolio {
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.mark = d
     else if (this.#instruments.has(key(venue, symbol))) this.#posFor(venue, symbol).mark = d
-    this.#touchPeak()
+    // A flat position's mark moves neither equity nor the open positions: the kept values stand.
+    if (p === undefined || p.qty.isZero()) this.#foldPeak()
+    else this.#touchPeak()
   }
 
   /** Marks from a public trade. */
@@ -559,6 +570,7 @@ export class Portfolio {
    * unrealized PnL of instruments quoted in a rated asset.
    */
   equity(): Decimal {
+    if (this.#cached.equity !== undefined) return this.#cached.equity
     let e = ZERO
     for (const [asset, r] of this.#rates.entries()) {
       const c = this.#cash.get(asset)
@@ -571,6 +583,7 @@ export class Portfolio {
       const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
       e = e.plus(valueAt(v, r))
     }
+    this.#cached.equity = e
     return e
   }
 
@@ -586,6 +599,7 @@ export class Portfolio {
    * unrealized PnL − perpetual margin. Spot and outcome holdings are not margin.
    */
   freeMargin(): Decimal {
+    if (this.#cached.freeMargin !== undefined) return this.#cached.freeMargin
     let f = ZERO
     for (const [asset, r] of this.#rates.entries()) {
       const c = this.freeCash(asset)
@@ -598,6 +612,7 @@ export class Portfolio {
       const v = unrealizedPnl(p).minus(positionMargin(p))
       f = f.plus(valueAt(v, r))
     }
+    this.#cached.freeMargin = f
     return f
   }
 
@@ -625,7 +640,7 @@ export class Portfolio {
 
   /** The {@link AccountSnapshot} a RiskManager evaluates intents against. */
   snapshot(openOrders?: readonly Order[]): AccountSnapshot {
-    this.#touchPeak()
+    this.#foldPeak()
     return {
       equity: this.equity(),
       freeMargin: this.freeMargin(),
@@ -704,7 +719,14 @@ export class Portfolio {
     return this.#rates.get(quote)
   }
 
+  /** After a change of cash, positions or marks: drops the kept values and folds the new equity into the peak. */
   #touchPeak(): void {
+    this.#cached = {}
+    this.#foldPeak()
+  }
+
+  /** Folds the current equity into the peak. */
+  #foldPeak(): void {
     const e = this.equity()
     if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
   }

@@ -130,6 +130,9 @@ export class TradingGuard {
   #dayStart: Decimal | undefined
   #losses = 0
   #cooldownUntil: number | undefined
+  /** Breaker trips so far, and whether the last equity check tripped nothing (see {@link TradingGuard.updateEquity}). */
+  #trips = 0
+  #quiet = false
 
   #globalRate: TimestampRing | undefined
   readonly #symbolRates = new BoundedMap<string, TimestampRing>(MAX_RATE_KEYS)
@@ -212,6 +215,7 @@ export class TradingGuard {
   }
 
   #restore(saved: PersistedRiskState, now: number): void {
+    this.#quiet = false
     const peak = saved.peakEquity === undefined ? undefined : new Decimal(saved.peakEquity)
     if (peak !== undefined && (this.#peak === undefined || peak.gt(this.#peak))) this.#peak = peak
     if (saved.dayKey !== undefined && saved.dayStartEquity !== undefined) {
@@ -254,12 +258,16 @@ export class TradingGuard {
       this.#bus.emit('error', new ValidationError(`Invalid equity "${String(equity)}"`, { field: 'equity' }))
       return
     }
+    const same = equity === this.#lastEquity
     this.#lastEquity = equity
     if (!this.#ready) return
     const now = this.#clock.now()
     this.#tick(now)
     let changed = false
     const day = this.#day.rangeOf(now)
+    // The same equity on the same day, last checked without a trip: the checks would find what they found then.
+    if (same && this.#quiet && day.key === this.#dayKey) return
+    this.#quiet = false
     if (day.key !== this.#dayKey) {
       const previous = this.#dayKey
       this.#dayKey = day.key
@@ -290,6 +298,7 @@ export class TradingGuard {
       this.#peak = equity
       changed = true
     }
+    const trips = this.#trips
     const dd = this.#cfg.drawdown
     if (dd !== false && this.#peak.gt(0)) {
       const drop = this.#peak.minus(equity)
@@ -325,6 +334,7 @@ export class TradingGuard {
       }
     }
     if (changed) this.#persist()
+    this.#quiet = this.#trips === trips
   }
 
   /**
@@ -474,6 +484,7 @@ export class TradingGuard {
    */
   resume(options: ResumeOptions = {}): boolean {
     const now = this.#clock.now()
+    this.#quiet = false // the peak or the day's start may move: check in full next time
     this.#losses = 0
     this.#cooldownUntil = undefined
     this.#responses = []
@@ -515,6 +526,7 @@ export class TradingGuard {
     values: RiskValues,
     detail?: string,
   ): boolean {
+    this.#trips++
     this.#bus.emit('risk.breakerTripped', {
       type: 'risk.breakerTripped',
       breaker: reason,
