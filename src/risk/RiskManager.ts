@@ -25,7 +25,7 @@ import {
   type RiskLimits,
   riskLimits,
 } from './checks/RiskCheckContext.js'
-import { readRiskInputs } from './checks/readRiskInputs.js'
+import { type CheckedInstruments, readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import {
   type ResolvedRiskManagerConfig,
@@ -95,6 +95,8 @@ export class RiskManager {
   readonly #instruments = new Map<string, Instrument>()
   readonly #executors = new Map<ExecutionClient, () => void>()
   readonly #countedIds = new RecentIds<string>(MAX_COUNTED_IDS)
+  /** Instruments whose filters were read once (see {@link readRiskInputs}). */
+  readonly #checkedInstruments: CheckedInstruments = new WeakMap()
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
   readonly #limits: RiskLimits
   /** What every check reads from the manager. */
@@ -434,7 +436,7 @@ export class RiskManager {
   ): Result<OrderIntent, RiskRejection> {
     if (!this.guard.isReady)
       return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
-    const inputs = readRiskInputs(signal, account, market)
+    const inputs = readRiskInputs(signal, account, market, this.#checkedInstruments)
     if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account
