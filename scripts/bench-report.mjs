@@ -59,7 +59,16 @@ const EXPLANATIONS = {
   'backtest throughput':
     'The floor is two raw EMA updates per candle. Each backtest candle goes through the same code as live: the ' +
     'TradingEngine, strategy runner, RiskManager, PaperTrader and Portfolio mark-to-market with Decimal accounting. ' +
-    'The ratio is the engine overhead per candle; the heap samples in the notes show memory stays flat (candles stream).',
+    'grademark runs the same crossover in floats with no fees, risk checks or portfolio. The notes give each ' +
+    "config's trades, signals and denials (a halted bot is fast and meaningless) and heap samples (flat: candles stream).",
+  'paper fills over a long run':
+    'The bare fill is only the exact Decimal arithmetic of a fill (cash, quantity, fee, average entry, realized PnL). ' +
+    'A PaperTrader fill also creates and validates the order, walks the book, holds and releases cash, checks the ' +
+    'portfolio invariants, keeps bounded dedupe memories and emits the order and fill events.',
+  'live path per signal':
+    'One evaluate is the risk decision alone. The path adds the account snapshot, the submit, the paper fill or the ' +
+    'venue round trip (signed REST order and the user-stream fill over 127.0.0.1), the order events and the ' +
+    'Portfolio booking.',
 }
 
 function explanationFor(suite) {
@@ -72,7 +81,7 @@ function explanationFor(suite) {
 
 /** A peer library or a bare baseline that does less work; every other case is tradekit code. */
 const isComparisonCase = (name) =>
-  /trading-signals|technicalindicators|ccxt|ethers|\bws\b|naive|bare|plain|\braw\b|decimal\.js|JSON\.parse/i.test(
+  /trading-signals|technicalindicators|ccxt|grademark|ethers|\bws\b|naive|bare|plain|\braw\b|decimal\.js|JSON\.parse/i.test(
     name,
   ) && !/^tradekit/i.test(name)
 const isTradekitCase = (name) => !isComparisonCase(name)
@@ -140,6 +149,10 @@ out(`| memory | ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB |`)
 out(`| OS | ${os.type()} ${os.release()} (${os.arch()}) |`)
 out(`| Node | ${results.node || process.version} |`)
 out(`| date | ${results.generatedAt || 'unknown'} |`)
+if (Array.isArray(results.loadavg) && results.loadavg.length > 0) {
+  const loads = results.loadavg.map((l) => l.load1m).filter(Number.isFinite)
+  out(`| 1-minute load average during the run | ${Math.min(...loads)} to ${Math.max(...loads)} |`)
+}
 out()
 out(
   'Absolute ops/s depend on the machine and its load (`BENCH_TIME_MS` sets the measuring time per case, ' +
@@ -155,7 +168,7 @@ out('# one file: npm run bench -- indicators')
 out('```')
 out()
 out(
-  'Peer libraries (trading-signals, technicalindicators, ccxt, ws, tinybench) are installed into `bench/node_modules` ' +
+  'Peer libraries (trading-signals, technicalindicators, ccxt, grademark, ws, tinybench) are installed into `bench/node_modules` ' +
     'by `npm run bench`; they are never dependencies of tradekit.',
 )
 out()
