@@ -240,7 +240,11 @@ async function replay(source: CandleSource, rig: Rig, curve: EquityCurve): Promi
   let last: Candle | undefined
   let count = 0
   let signalled = false
-  const off = subscribe(engine.events, { signal: () => void (signalled = true) })
+  const off = subscribe(engine.events, {
+    signal: () => {
+      signalled = true
+    },
+  })
   /** Delivers one candle; true when it left work to settle. */
   const deliver = (c: Candle): boolean => {
     // Time moves to the candle's close before anyone sees it: no look-ahead.
