@@ -172,6 +172,7 @@ out(
     'by `npm run bench`; they are never dependencies of tradekit.',
 )
 out()
+speedTargets()
 out('## Results')
 for (const suite of results.suites) {
   out()
@@ -230,3 +231,58 @@ out()
 
 writeFileSync(output, lines.join('\n'))
 console.log(`wrote ${output} (${results.suites.length} suites, ${listed} in "where tradekit is slower")`)
+
+/** The speed targets (trading throughput, fills, risk, the live path) as ratios of cases measured in the same run. */
+function speedTargets() {
+  const suite = (name) => results.suites.find((x) => x.suite === name)
+  const ops = (name, prefix) =>
+    suite(name)?.cases.find((c) => c.name.startsWith(prefix))?.opsPerSec ?? Number.NaN
+  const bt = 'backtest throughput'
+  const floor = ops(bt, 'raw EMA')
+  const quiet = ops(bt, 'tradekit Backtester, quiet')
+  const heavy = ops(bt, 'tradekit Backtester, trade-heavy')
+  const grademark = ops(bt, 'grademark')
+  const fills = 'paper fills over a long run'
+  const bare = ops(fills, 'bare exact')
+  const at10k = ops(fills, 'PaperTrader fill at 10,000')
+  const at200k = ops(fills, 'PaperTrader fill at 200,000')
+  const ema = ops('risk', 'tradekit EMA(21)')
+  const evaluate = ops('risk', 'RiskManager.evaluate approved, all checks')
+  const live = 'live path per signal'
+  const oneEval = ops(live, 'one RiskManager.evaluate')
+  const paperPath = ops(live, 'signal to settled fill, PaperTrader')
+  const rows = [
+    ['quiet backtest vs the floor', quiet / floor, '>= 0.16 (0.08 with a note)', quiet / floor >= 0.16],
+    ['trade-heavy backtest vs the floor', heavy / floor, '>= 0.035', heavy / floor >= 0.035],
+    ['trade-heavy backtest vs grademark', heavy / grademark, '>= 1.2', heavy / grademark >= 1.2],
+    ['PaperTrader fill cost / bare exact fill', bare / at10k, '<= 4', bare / at10k <= 4],
+    [
+      'PaperTrader fill cost at 200k / at 10k fills',
+      at10k / at200k,
+      'flat (<= 1.25)',
+      at10k / at200k <= 1.25,
+    ],
+    ['RiskManager.evaluate cost in EMA updates', ema / evaluate, '<= 300', ema / evaluate <= 300],
+    [
+      'signal to settled fill (PaperTrader) / one evaluate',
+      oneEval / paperPath,
+      '<= 4',
+      oneEval / paperPath <= 4,
+    ],
+  ]
+  if (rows.every((r) => !Number.isFinite(r[1]))) return
+  out('## Speed targets')
+  out()
+  out(
+    'Each ratio compares cases of this run (see the suites below); the targets come from the issue that set them.',
+  )
+  out()
+  out('| measure | this run | target | met |')
+  out('| --- | ---: | --- | --- |')
+  for (const [name, v, target, met] of rows) {
+    out(
+      `| ${name} | ${Number.isFinite(v) ? v.toPrecision(3) : 'n/a'} | ${target} | ${Number.isFinite(v) ? (met ? 'yes' : 'no') : 'n/a'} |`,
+    )
+  }
+  out()
+}
