@@ -3,6 +3,7 @@
  * baseline (measured in the same run), and appends the suite to bench/results.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { Bench } from 'tinybench'
 
 export interface BenchCase {
@@ -82,7 +83,12 @@ function print(r: SuiteResult): void {
 }
 
 function record(r: SuiteResult): void {
-  let all: { generatedAt: string; node: string; suites: SuiteResult[] }
+  let all: {
+    generatedAt: string
+    node: string
+    suites: SuiteResult[]
+    loadavg?: { suite: string; load1m: number }[]
+  }
   try {
     all = JSON.parse(readFileSync(RESULTS, 'utf8'))
   } catch {
@@ -90,6 +96,8 @@ function record(r: SuiteResult): void {
   }
   all.generatedAt = new Date().toISOString()
   all.node = process.version
+  // Load average of the machine when the suite finished: on a shared box, other work slows every case of a suite.
+  all.loadavg = [...(all.loadavg ?? []), { suite: r.suite, load1m: Number(loadavg()[0]?.toFixed(2)) }]
   all.suites = [...all.suites.filter((s) => s.suite !== r.suite), r]
   writeFileSync(RESULTS, `${JSON.stringify(all, null, 2)}\n`)
 }

@@ -98,7 +98,7 @@ async function bareClient(url: string, decode: boolean): Promise<{ round: Round;
 async function tradekitClient(url: string): Promise<{ round: Round; close: () => Promise<void> }> {
   const ws = new ReconnectingWebSocket(url, { staleAfterMs: 0 })
   ws.events.on('error', (e) => console.error(e))
-  await new Promise<void>((resolve) => ws.events.once('open', () => resolve()))
+  await new Promise<void>((resolve) => ws.events.once('socket.opened', () => resolve()))
   let count = 0
   let target = 0
   let done: (() => void) | undefined

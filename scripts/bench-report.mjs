@@ -59,7 +59,16 @@ const EXPLANATIONS = {
   'backtest throughput':
     'The floor is two raw EMA updates per candle. Each backtest candle goes through the same code as live: the ' +
     'TradingEngine, strategy runner, RiskManager, PaperTrader and Portfolio mark-to-market with Decimal accounting. ' +
-    'The ratio is the engine overhead per candle; the heap samples in the notes show memory stays flat (candles stream).',
+    'grademark runs the same crossover in floats with no fees, risk checks or portfolio. The notes give each ' +
+    "config's trades, signals and denials (a halted bot is fast and meaningless) and heap samples (flat: candles stream).",
+  'paper fills over a long run':
+    'The bare fill is only the exact Decimal arithmetic of a fill (cash, quantity, fee, average entry, realized PnL). ' +
+    'A PaperTrader fill also creates and validates the order, walks the book, holds and releases cash, checks the ' +
+    'portfolio invariants, keeps bounded dedupe memories and emits the order and fill events.',
+  'live path per signal':
+    'One evaluate is the risk decision alone. The path adds the account snapshot, the submit, the paper fill or the ' +
+    'venue round trip (signed REST order and the user-stream fill over 127.0.0.1), the order events and the ' +
+    'Portfolio booking.',
 }
 
 function explanationFor(suite) {
@@ -72,7 +81,7 @@ function explanationFor(suite) {
 
 /** A peer library or a bare baseline that does less work; every other case is tradekit code. */
 const isComparisonCase = (name) =>
-  /trading-signals|technicalindicators|ccxt|ethers|\bws\b|naive|bare|plain|\braw\b|decimal\.js|JSON\.parse/i.test(
+  /trading-signals|technicalindicators|ccxt|grademark|ethers|\bws\b|naive|bare|plain|\braw\b|decimal\.js|JSON\.parse/i.test(
     name,
   ) && !/^tradekit/i.test(name)
 const isTradekitCase = (name) => !isComparisonCase(name)
@@ -140,6 +149,10 @@ out(`| memory | ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB |`)
 out(`| OS | ${os.type()} ${os.release()} (${os.arch()}) |`)
 out(`| Node | ${results.node || process.version} |`)
 out(`| date | ${results.generatedAt || 'unknown'} |`)
+if (Array.isArray(results.loadavg) && results.loadavg.length > 0) {
+  const loads = results.loadavg.map((l) => l.load1m).filter(Number.isFinite)
+  out(`| 1-minute load average during the run | ${Math.min(...loads)} to ${Math.max(...loads)} |`)
+}
 out()
 out(
   'Absolute ops/s depend on the machine and its load (`BENCH_TIME_MS` sets the measuring time per case, ' +
@@ -155,10 +168,11 @@ out('# one file: npm run bench -- indicators')
 out('```')
 out()
 out(
-  'Peer libraries (trading-signals, technicalindicators, ccxt, ws, tinybench) are installed into `bench/node_modules` ' +
+  'Peer libraries (trading-signals, technicalindicators, ccxt, grademark, ws, tinybench) are installed into `bench/node_modules` ' +
     'by `npm run bench`; they are never dependencies of tradekit.',
 )
 out()
+speedTargets()
 out('## Results')
 for (const suite of results.suites) {
   out()
@@ -217,3 +231,58 @@ out()
 
 writeFileSync(output, lines.join('\n'))
 console.log(`wrote ${output} (${results.suites.length} suites, ${listed} in "where tradekit is slower")`)
+
+/** The speed targets (trading throughput, fills, risk, the live path) as ratios of cases measured in the same run. */
+function speedTargets() {
+  const suite = (name) => results.suites.find((x) => x.suite === name)
+  const ops = (name, prefix) =>
+    suite(name)?.cases.find((c) => c.name.startsWith(prefix))?.opsPerSec ?? Number.NaN
+  const bt = 'backtest throughput'
+  const floor = ops(bt, 'raw EMA')
+  const quiet = ops(bt, 'tradekit Backtester, quiet')
+  const heavy = ops(bt, 'tradekit Backtester, trade-heavy')
+  const grademark = ops(bt, 'grademark')
+  const fills = 'paper fills over a long run'
+  const bare = ops(fills, 'bare exact')
+  const at10k = ops(fills, 'PaperTrader fill at 10,000')
+  const at200k = ops(fills, 'PaperTrader fill at 200,000')
+  const ema = ops('risk', 'tradekit EMA(21)')
+  const evaluate = ops('risk', 'RiskManager.evaluate approved, all checks')
+  const live = 'live path per signal'
+  const oneEval = ops(live, 'one RiskManager.evaluate')
+  const paperPath = ops(live, 'signal to settled fill, PaperTrader')
+  const rows = [
+    ['quiet backtest vs the floor', quiet / floor, '>= 0.16 (0.08 with a note)', quiet / floor >= 0.16],
+    ['trade-heavy backtest vs the floor', heavy / floor, '>= 0.035', heavy / floor >= 0.035],
+    ['trade-heavy backtest vs grademark', heavy / grademark, '>= 1.2', heavy / grademark >= 1.2],
+    ['PaperTrader fill cost / bare exact fill', bare / at10k, '<= 4', bare / at10k <= 4],
+    [
+      'PaperTrader fill cost at 200k / at 10k fills',
+      at10k / at200k,
+      'flat (<= 1.25)',
+      at10k / at200k <= 1.25,
+    ],
+    ['RiskManager.evaluate cost in EMA updates', ema / evaluate, '<= 300', ema / evaluate <= 300],
+    [
+      'signal to settled fill (PaperTrader) / one evaluate',
+      oneEval / paperPath,
+      '<= 4',
+      oneEval / paperPath <= 4,
+    ],
+  ]
+  if (rows.every((r) => !Number.isFinite(r[1]))) return
+  out('## Speed targets')
+  out()
+  out(
+    'Each ratio compares cases of this run (see the suites below); the targets come from the issue that set them.',
+  )
+  out()
+  out('| measure | this run | target | met |')
+  out('| --- | ---: | --- | --- |')
+  for (const [name, v, target, met] of rows) {
+    out(
+      `| ${name} | ${Number.isFinite(v) ? v.toPrecision(3) : 'n/a'} | ${target} | ${Number.isFinite(v) ? (met ? 'yes' : 'no') : 'n/a'} |`,
+    )
+  }
+  out()
+}

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const benchDir = new URL('../bench/', import.meta.url).pathname
-if (!existsSync(join(benchDir, 'node_modules', 'tinybench'))) {
+if (!['tinybench', 'grademark'].every((m) => existsSync(join(benchDir, 'node_modules', m)))) {
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', benchDir], { stdio: 'inherit' })
 }
 const filter = process.argv[2]

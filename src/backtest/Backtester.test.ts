@@ -57,6 +57,17 @@ describe('Backtester', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b))
   })
 
+  it('replays a synchronous source (no await between quiet candles) exactly as the same candles streamed async', async () => {
+    const mk = () => backtester(() => [new EmaCrossover({ ...labels, fast: 5, slow: 13 })])
+    async function* streamed() {
+      yield* syntheticCandles(3000, { ...labels, seed: 4 })
+    }
+    const sync = await mk().run(syntheticCandles(3000, { ...labels, seed: 4 }))
+    const async_ = await mk().run(streamed())
+    expect(sync.signals).toBeGreaterThan(20)
+    expect(JSON.stringify(sync)).toBe(JSON.stringify(async_))
+  })
+
   it('never shows a strategy a candle before its close (no look-ahead)', async () => {
     const seen: { closeTime: number; now: number }[] = []
     const spy: Strategy = {

@@ -242,7 +242,11 @@ interface Replayed {
   readonly count: number
 }
 
-/** Feeds every candle to the engine at its close time, recording equity and price after each; starts and stops the engine. */
+/**
+ * Feeds every candle to the engine at its close time, recording equity and price after each; starts and stops the
+ * engine. A candle that started no asynchronous work (no signal, nothing in flight) needs no await: a synchronous
+ * source is replayed synchronously until a signal needs the promise chains (risk → submit → fill) to settle.
+ */
 async function replay(
   source: CandleSource,
   rig: Rig,
@@ -253,26 +257,57 @@ async function replay(
   let first: Candle | undefined
   let last: Candle | undefined
   let count = 0
-  for await (const c of source as AsyncIterable<Candle>) {
-    if (first === undefined) {
-      first = c
-      clock.advanceTo(c.openTime)
-      await engine.start()
-    }
+  let signalled = false
+  const off = subscribe(engine.events, {
+    signal: () => {
+      signalled = true
+    },
+  })
+  /** Delivers one candle; true when it left work to settle. */
+  const deliver = (c: Candle): boolean => {
     // Time moves to the candle's close before anyone sees it: no look-ahead.
     clock.advanceTo(c.closeTime)
     bus.emit('candle', c)
-    // Let the engine's promise chains (risk → submit → fill) settle before the next candle.
-    for (let i = 0; i < 6; i++) await undefined
+    const busy = signalled || engine.inFlight > 0
+    signalled = false
+    return busy
+  }
+  const record = (c: Candle): void => {
     const exposed = portfolio.positions().some((p) => !p.qty.isZero())
     curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
     prices.add(c)
     last = c
     count++
   }
+  const begin = (c: Candle): Promise<void> => {
+    first = c
+    clock.advanceTo(c.openTime)
+    return engine.start()
+  }
+  try {
+    // Let the engine's promise chains (risk → submit → fill) settle before the next candle: six turns, as always.
+    if (isIterable(source)) {
+      for (const c of source) {
+        if (first === undefined) await begin(c)
+        if (deliver(c)) for (let i = 0; i < 6; i++) await undefined
+        record(c)
+      }
+    } else {
+      for await (const c of source) {
+        if (first === undefined) await begin(c)
+        if (deliver(c)) for (let i = 0; i < 6; i++) await undefined
+        record(c)
+      }
+    }
+  } finally {
+    off()
+  }
   if (first !== undefined) await engine.stop()
   return { first, last, count }
 }
+
+const isIterable = (s: CandleSource): s is Iterable<Candle> =>
+  typeof (s as Partial<Iterable<Candle>>)[Symbol.iterator] === 'function'
 
 /** Counts what the engine and risk report during a run (signals, denials, trades, state changes, errors). */
 class RunTally {

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import { isTerminalStatus } from '../core/orderState.js'
@@ -111,12 +112,11 @@ const MAX_GROUP_LEGS = 2_000
 export class GroupRouter {
   readonly #cfg: GroupRouterConfig
   readonly #pending = new Map<string, Signal[]>()
-  readonly #legs = new Map<string, SentGroup>()
-  readonly #maxLegs: number
+  readonly #legs: BoundedMap<string, SentGroup>
 
   constructor(config: GroupRouterConfig, maxLegs = MAX_GROUP_LEGS) {
     this.#cfg = config
-    this.#maxLegs = maxLegs
+    this.#legs = new BoundedMap(maxLegs)
   }
 
   /** Buffers one leg of group `groupId` (its `signal.groupId`); the group is sent after the current event (a microtask), with every leg emitted by then. */
@@ -227,11 +227,6 @@ export class GroupRouter {
   /** Follows `cids` (legs and unwind orders) for reversals; the oldest are forgotten past the bound. */
   #remember(sent: SentGroup, cids: readonly string[]): void {
     for (const c of cids) this.#legs.set(c, sent)
-    while (this.#legs.size > this.#maxLegs) {
-      const oldest = this.#legs.keys().next().value
-      if (oldest === undefined) break
-      this.#legs.delete(oldest)
-    }
   }
 
   /** After `execute` or `rebalance`: follow the unwind orders too, and escalate exposure that is left. */

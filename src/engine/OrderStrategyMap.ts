@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import type { Order } from '../core/types.js'
 
 /** Finished orders whose strategy is remembered by default, for late fills and reversals. */
@@ -11,8 +12,7 @@ const FINISHED = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
  */
 export class OrderStrategyMap {
   readonly #live = new Map<string, string>()
-  readonly #finished = new Map<string, string>()
-  readonly #maxFinished: number
+  readonly #finished: BoundedMap<string, string>
   readonly #onSet: ((clientOrderId: string, strategyId: string) => void) | undefined
 
   /** `onSet` hears every `set` (the engine attributes the order in its Portfolio). */
@@ -20,7 +20,7 @@ export class OrderStrategyMap {
     maxFinished = MAX_FINISHED_ORDERS,
     onSet?: (clientOrderId: string, strategyId: string) => void,
   ) {
-    this.#maxFinished = maxFinished
+    this.#finished = new BoundedMap(maxFinished)
     this.#onSet = onSet
   }
 
@@ -46,10 +46,6 @@ export class OrderStrategyMap {
     if (sid === undefined || !FINISHED.has(order.status)) return sid
     this.#live.delete(order.clientOrderId)
     this.#finished.set(order.clientOrderId, sid)
-    if (this.#finished.size > this.#maxFinished) {
-      const oldest = this.#finished.keys().next().value
-      if (oldest !== undefined) this.#finished.delete(oldest)
-    }
     return sid
   }
 

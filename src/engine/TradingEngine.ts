@@ -134,6 +134,11 @@ export class TradingEngine {
     return this.#running
   }
 
+  /** Submissions, cancels and group executions still in flight (a backtest waits for them before the next candle). */
+  get inFlight(): number {
+    return this.#inflight.size
+  }
+
   /** An instrument's trading state, as the RiskManager holds it (feed health writes it there): `ACTIVE` unless restricted. */
   instrumentState(venue: string, symbol: string): TradingState {
     return this.#cfg.risk.instrumentState(venue, symbol)

@@ -462,3 +462,41 @@ describe('Portfolio.reconcileWith', () => {
     ).toEqual([])
   })
 })
+
+describe('Portfolio kept values (equity, free margin, positions)', () => {
+  it('follow every change: a mark of an open position, a rate, a hold, a release, a fill', () => {
+    const p = mk()
+    expect(p.equity().toString()).toBe('10000')
+    p.mark('fake', 'BTCUSDT', 50_000) // flat: nothing moves
+    expect(p.equity().toString()).toBe('10000')
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    p.mark('fake', 'BTCUSDT', 51_000)
+    expect(p.equity().toString()).toBe('10100')
+    expect(p.peakEquity().toString()).toBe('10100')
+    expect(p.positions()[0]?.markPrice?.toString()).toBe('51000')
+    p.hold('o1', 'USDT', new Decimal('1000'))
+    expect(p.freeMargin().toString()).toBe('4000')
+    p.release('o1')
+    expect(p.freeMargin().toString()).toBe('5000')
+    p.applyFill(fill(BTCUSDT, 'SELL', '0.1', '52000'))
+    expect(p.positions()).toEqual([])
+    expect(p.equity().toString()).toBe('10200')
+  })
+
+  it('a rate set later counts at once, and the next mark folds it into the peak', () => {
+    const p = new Portfolio({ balances: { USDT: '1000', EUR: '100' }, instruments: [BTCUSDT] })
+    expect(p.equity().toString()).toBe('1000') // EUR has no rate yet
+    p.setRate('EUR', '1.1')
+    expect(p.equity().toString()).toBe('1110')
+    p.mark('fake', 'BTCUSDT', 50_000)
+    expect(p.peakEquity().toString()).toBe('1110')
+  })
+
+  it('hands out a fresh positions array each call', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    const a = p.positions()
+    a.pop()
+    expect(p.positions()).toHaveLength(1)
+  })
+})

@@ -1,4 +1,4 @@
-import * as z from 'zod/mini'
+import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
@@ -9,6 +9,7 @@ import {
   type FillReversedEvent,
   ORDER_EVENTS,
 } from '../core/ports.js'
+import { RecentIds } from '../core/RecentIds.js'
 import { ClockSchema, DecimalInputSchema } from '../core/schemas.js'
 import type {
   Balance,
@@ -39,46 +40,13 @@ import {
   positionMargin,
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
+import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 import { planFill } from './portfolio/planFill.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
 
 const ZERO = new Decimal(0)
 
-/** Schema of {@link PortfolioConfig}; defaults are applied here. */
-export const PortfolioConfigSchema = z.strictObject({
-  /**
-   * Currency equity, free margin and PnL are measured in (other quote assets are valued through `currencies`).
-   * Default `USDT`.
-   */
-  accountCurrency: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'USDT'),
-  /**
-   * Other cash assets valued in the account currency at a rate, e.g. `{ pUSD: 1 }` for one account trading Binance
-   * (USDT) and Polymarket (pUSD). Their cash, and the instruments quoted in them, count towards equity, free margin
-   * and PnL; an asset without a rate is accounted but not valued. Update with `setRate`.
-   * Default: none.
-   */
-  currencies: z._default(z.record(z.string(), DecimalInputSchema), {}),
-  /** Starting cash per asset, e.g. `{ USDT: '10000' }`. Default: none. */
-  balances: z._default(z.record(z.string(), DecimalInputSchema), {}),
-  /** Instruments the portfolio will see fills for. More can be added with `addInstrument`. Default: none. */
-  instruments: z._default(z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)), []),
-  /** Leverage of new perpetual positions, unless set per symbol with `setLeverage`. Default 1. */
-  defaultLeverage: z._default(/* @__PURE__ */ z.number().check(z.positive(), z.maximum(200)), 1),
-  /** Maintenance margin rate used by the liquidation estimate. Default 0.004. */
-  maintenanceMarginRate: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(0.5)), 0.004),
-  /** How many trade ids are remembered to drop duplicate fills. Default 100_000. */
-  dedupeWindow: z._default(/* @__PURE__ */ z.int().check(z.minimum(16), z.maximum(10_000_000)), 100_000),
-  /**
-   * How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly.
-   * Default 10_000.
-   */
-  reversalWindow: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(1_000_000)), 10_000),
-  /** Time source (timers, timestamps). Default: the system clock. */
-  clock: z.optional(ClockSchema),
-})
-
-/** What the {@link Portfolio} constructor takes. */
-export type PortfolioConfig = z.input<typeof PortfolioConfigSchema>
+export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 
 /** A position as the portfolio tracks it: the core {@link Position} plus accounting detail. */
 export interface PortfolioPosition extends Position {
@@ -164,7 +132,7 @@ export class Portfolio {
   readonly #leverage = new Map<string, number>()
   /** When each instrument was last marked (epoch ms): a fill older than that does not move the mark. */
   readonly #markedAt = new Map<string, number>()
-  readonly #seen = new Set<string>()
+  readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
   readonly #ledger: StrategyLedger
   readonly #orders = new Map<string, Order>()
@@ -172,6 +140,8 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   #peak: Decimal
+  /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
+  #cached: { equity?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -180,6 +150,7 @@ export class Portfolio {
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
     this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow, this.#cfg.reversalWindow)
+    this.#seen = new RecentIds(this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
@@ -207,6 +178,7 @@ export class Portfolio {
    */
   setRate(asset: string, rate: DecimalLike): void {
     this.#rates.set(asset, rate)
+    this.#cached = {}
   }
 
   /** The value of one unit of `asset` in the account currency, or `undefined` when it has no rate. */
@@ -217,6 +189,7 @@ export class Portfolio {
   /** Registers an instrument, so fills on it can be accounted. */
   addInstrument(instrument: Instrument): void {
     this.#instruments.set(key(instrument.venue, instrument.symbol), instrument)
+    this.#cached = {}
   }
 
   /** The registered instrument for `venue`/`symbol`. */
@@ -238,6 +211,7 @@ export class Portfolio {
     this.#leverage.set(key(venue, symbol), leverage)
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.leverage = leverage
+    this.#cached = {}
   }
 
   /** Leverage used for `venue`/`symbol`. */
@@ -268,6 +242,7 @@ export class Portfolio {
 
   /** Holds `amount` of `asset` for an open order (released by {@link Portfolio.release}). */
   hold(id: string, asset: string, amount: Decimal): void {
+    this.#cached = {}
     if (amount.lte(0)) {
       this.#holds.delete(id)
       return
@@ -277,7 +252,7 @@ export class Portfolio {
 
   /** Releases a hold. */
   release(id: string): void {
-    this.#holds.delete(id)
+    if (this.#holds.delete(id)) this.#cached = {}
   }
 
   /** Cash balances (free and held by orders), account currency included. */
@@ -301,7 +276,10 @@ export class Portfolio {
 
   /** All non-flat positions. */
   positions(): PortfolioPosition[] {
-    return [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => this.#view(p))
+    this.#cached.positions ??= [...this.#positions.values()]
+      .filter((p) => !p.qty.isZero())
+      .map((p) => this.#view(p))
+    return [...this.#cached.positions]
   }
 
   /** Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too. */
@@ -322,7 +300,9 @@ export class Portfolio {
     if (p !== undefined) p.mark = d
     else if (this.#instruments.has(key(venue, symbol))) this.#posFor(venue, symbol).mark = d
     this.#markedAt.set(key(venue, symbol), this.#clock.now())
-    this.#touchPeak()
+    // A flat position's mark moves neither equity nor the open positions: the kept values stand.
+    if (p === undefined || p.qty.isZero()) this.#foldPeak()
+    else this.#touchPeak()
   }
 
   /** Marks from a public trade. */
@@ -580,6 +560,7 @@ export class Portfolio {
    * unrealized PnL of instruments quoted in a rated asset.
    */
   equity(): Decimal {
+    if (this.#cached.equity !== undefined) return this.#cached.equity
     let e = ZERO
     for (const [asset, r] of this.#rates.entries()) {
       const c = this.#cash.get(asset)
@@ -592,6 +573,7 @@ export class Portfolio {
       const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
       e = e.plus(valueAt(v, r))
     }
+    this.#cached.equity = e
     return e
   }
 
@@ -607,6 +589,7 @@ export class Portfolio {
    * unrealized PnL − perpetual margin. Spot and outcome holdings are not margin.
    */
   freeMargin(): Decimal {
+    if (this.#cached.freeMargin !== undefined) return this.#cached.freeMargin
     let f = ZERO
     for (const [asset, r] of this.#rates.entries()) {
       const c = this.freeCash(asset)
@@ -619,6 +602,7 @@ export class Portfolio {
       const v = unrealizedPnl(p).minus(positionMargin(p))
       f = f.plus(valueAt(v, r))
     }
+    this.#cached.freeMargin = f
     return f
   }
 
@@ -650,7 +634,7 @@ export class Portfolio {
    * owns (`unattributedPositions`: any EXIT may close it).
    */
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
-    this.#touchPeak()
+    this.#foldPeak()
     const sid = options?.strategyId
     return {
       ...(sid === undefined
@@ -723,10 +707,6 @@ export class Portfolio {
 
   #remember(k: string): void {
     this.#seen.add(k)
-    if (this.#seen.size > this.#cfg.dedupeWindow) {
-      const oldest = this.#seen.values().next().value
-      if (oldest !== undefined) this.#seen.delete(oldest)
-    }
   }
 
   /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */
@@ -743,7 +723,14 @@ export class Portfolio {
     return this.#rates.get(quote)
   }
 
+  /** After a change of cash, positions or marks: drops the kept values and folds the new equity into the peak. */
   #touchPeak(): void {
+    this.#cached = {}
+    this.#foldPeak()
+  }
+
+  /** Folds the current equity into the peak. */
+  #foldPeak(): void {
     const e = this.equity()
     if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
   }

@@ -15,6 +15,7 @@ import {
   subscribe,
   TypedEmitter,
 } from '../core/index.js'
+import { RecentIds } from '../core/RecentIds.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
@@ -24,7 +25,7 @@ import {
   type RiskLimits,
   riskLimits,
 } from './checks/RiskCheckContext.js'
-import { readRiskInputs } from './checks/readRiskInputs.js'
+import { type CheckedInstruments, readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import { closeQty } from './closeQty.js'
 import {
@@ -97,7 +98,9 @@ export class RiskManager {
   /** Instruments given by the host (config, `addInstrument`): never dropped, so the kill switch can round any of them. */
   readonly #known = new Map<string, Instrument>()
   readonly #executors = new Map<ExecutionClient, () => void>()
-  readonly #countedIds = new Set<string>()
+  readonly #countedIds = new RecentIds<string>(MAX_COUNTED_IDS)
+  /** Instruments whose filters were read once (see {@link readRiskInputs}). */
+  readonly #checkedInstruments: CheckedInstruments = new WeakMap()
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
   readonly #limits: RiskLimits
   /** What every check reads from the manager. */
@@ -284,10 +287,6 @@ export class RiskManager {
 
   #countResponse(id: string, rejected: boolean): void {
     if (this.#countedIds.has(id)) return
-    if (this.#countedIds.size >= MAX_COUNTED_IDS) {
-      const first = this.#countedIds.values().next()
-      if (first.done !== true) this.#countedIds.delete(first.value)
-    }
     this.#countedIds.add(id)
     this.guard.recordVenueResponse(rejected)
   }
@@ -460,7 +459,7 @@ export class RiskManager {
   ): Result<OrderIntent, RiskRejection> {
     if (!this.guard.isReady)
       return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
-    const inputs = readRiskInputs(signal, account, market)
+    const inputs = readRiskInputs(signal, account, market, this.#checkedInstruments)
     if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account

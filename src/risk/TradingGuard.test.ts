@@ -29,6 +29,25 @@ const onlyDrawdown = (maxDrawdownFraction: number, reduceAtFraction?: number): T
 })
 
 describe('TradingGuard: drawdown', () => {
+  it('the same equity again checks nothing new, but still trips again while a breach holds and after a resume', () => {
+    const { guard } = make(onlyDrawdown(0.1))
+    const tripped: string[] = []
+    guard.events.on('risk.breakerTripped', (e) => tripped.push(e.breaker))
+    const high = D('12000')
+    guard.updateEquity(high)
+    guard.updateEquity(high)
+    expect(tripped).toEqual([])
+    const low = D('10000')
+    guard.updateEquity(low)
+    guard.updateEquity(low) // the breach holds: it is reported again, as before
+    expect(tripped).toEqual(['MAX_DRAWDOWN', 'MAX_DRAWDOWN'])
+    expect(guard.resume({ resetDrawdownPeak: true })).toBe(true)
+    guard.updateEquity(low) // measured from the new peak: no breach
+    expect(guard.state).toBe('ACTIVE')
+    guard.updateEquity(D('8999')) // a new equity is checked in full
+    expect(guard.state).toBe('HALTED')
+  })
+
   it('halts at the drawdown limit, measured from the peak', () => {
     const { guard, changes } = make(onlyDrawdown(0.1))
     guard.updateEquity(D('10000'))

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
@@ -129,9 +130,12 @@ export class TradingGuard {
   #dayStart: Decimal | undefined
   #losses = 0
   #cooldownUntil: number | undefined
+  /** Breaker trips so far, and whether the last equity check tripped nothing (see {@link TradingGuard.updateEquity}). */
+  #trips = 0
+  #quiet = false
 
   #globalRate: TimestampRing | undefined
-  readonly #symbolRates = new Map<string, TimestampRing>()
+  readonly #symbolRates = new BoundedMap<string, TimestampRing>(MAX_RATE_KEYS)
   #responses: Array<{ ts: number; rejected: boolean }> = []
   #responsesHead = 0
 
@@ -211,6 +215,7 @@ export class TradingGuard {
   }
 
   #restore(saved: PersistedRiskState, now: number): void {
+    this.#quiet = false
     const peak = saved.peakEquity === undefined ? undefined : new Decimal(saved.peakEquity)
     if (peak !== undefined && (this.#peak === undefined || peak.gt(this.#peak))) this.#peak = peak
     if (saved.dayKey !== undefined && saved.dayStartEquity !== undefined) {
@@ -253,12 +258,16 @@ export class TradingGuard {
       this.#bus.emit('error', new ValidationError(`Invalid equity "${String(equity)}"`, { field: 'equity' }))
       return
     }
+    const same = equity === this.#lastEquity
     this.#lastEquity = equity
     if (!this.#ready) return
     const now = this.#clock.now()
     this.#tick(now)
     let changed = false
     const day = this.#day.rangeOf(now)
+    // The same equity on the same day, last checked without a trip: the checks would find what they found then.
+    if (same && this.#quiet && day.key === this.#dayKey) return
+    this.#quiet = false
     if (day.key !== this.#dayKey) {
       const previous = this.#dayKey
       this.#dayKey = day.key
@@ -289,6 +298,7 @@ export class TradingGuard {
       this.#peak = equity
       changed = true
     }
+    const trips = this.#trips
     const dd = this.#cfg.drawdown
     if (dd !== false && this.#peak.gt(0)) {
       const drop = this.#peak.minus(equity)
@@ -324,6 +334,7 @@ export class TradingGuard {
       }
     }
     if (changed) this.#persist()
+    this.#quiet = this.#trips === trips
   }
 
   /**
@@ -419,10 +430,6 @@ export class TradingGuard {
 
   #pruneRateKeys(now: number, windowMs: number): void {
     for (const [k, ring] of this.#symbolRates) if (ring.last() <= now - windowMs) this.#symbolRates.delete(k)
-    if (this.#symbolRates.size >= MAX_RATE_KEYS) {
-      const first = this.#symbolRates.keys().next()
-      if (first.done !== true) this.#symbolRates.delete(first.value)
-    }
   }
 
   /**
@@ -477,6 +484,7 @@ export class TradingGuard {
    */
   resume(options: ResumeOptions = {}): boolean {
     const now = this.#clock.now()
+    this.#quiet = false // the peak or the day's start may move: check in full next time
     this.#losses = 0
     this.#cooldownUntil = undefined
     this.#responses = []
@@ -518,6 +526,7 @@ export class TradingGuard {
     values: RiskValues,
     detail?: string,
   ): boolean {
+    this.#trips++
     this.#bus.emit('risk.breakerTripped', {
       type: 'risk.breakerTripped',
       breaker: reason,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { BoundedMap } from '../../core/BoundedMap.js'
 import {
   type Clock,
   type Fill,
@@ -57,9 +58,9 @@ export class BinanceUsdmUserStream {
   readonly #onAlgoOrder: (clientAlgoId: string) => void
   readonly #venue = BINANCE_VENUE.usdm
   /** Actual order id of a triggered algo order → the algo's client id. */
-  readonly #triggered = new Map<string, string>()
+  readonly #triggered = new BoundedMap<string, string>(1000)
   /** Recent order events by venue order id, for orders not linked to an algo order yet. */
-  readonly #recent = new Map<string, OrderTradeUpdate[]>()
+  readonly #recent = new BoundedMap<string, OrderTradeUpdate[]>(200)
   #ws: ReconnectingWebSocket | undefined
   #opens = 0
   #listenKey: string | undefined
@@ -184,7 +185,6 @@ export class BinanceUsdmUserStream {
     const list = this.#recent.get(id) ?? []
     list.push(e)
     this.#recent.set(id, list.slice(-20))
-    while (this.#recent.size > 200) this.#recent.delete(this.#recent.keys().next().value as string)
   }
 
   #dataError(message: string, issues: string[], raw: unknown): void {
@@ -257,7 +257,6 @@ export class BinanceUsdmUserStream {
     const o = u.o
     if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
       this.#triggered.set(o.ai, o.caid)
-      if (this.#triggered.size > 1000) this.#triggered.delete(this.#triggered.keys().next().value as string)
       for (const earlier of this.#recent.get(o.ai) ?? []) {
         const m = orderTradeUpdateToEvent(earlier, this.#venue, o.caid)
         if (m !== undefined) this.#emitOrder({ ...m.order, type: 'MARKET' }, m.fill, earlier.E)

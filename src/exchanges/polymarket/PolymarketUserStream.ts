@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { BoundedMap } from '../../core/BoundedMap.js'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, TypedEmitter } from '../../core/events.js'
@@ -85,7 +86,7 @@ export class PolymarketUserStream {
   readonly #markets = new Set<string>()
   readonly #myOrders = new Set<string>()
   /** Fills reported, by `tradeId:orderId`: `true` once reversed (their trade FAILED). */
-  readonly #seenFills = new Map<string, boolean>()
+  readonly #seenFills = new BoundedMap<string, boolean>(MAX_SEEN_FILLS)
   #ws: ReconnectingWebSocket | undefined
   #closed = false
 
@@ -136,10 +137,6 @@ export class PolymarketUserStream {
       const reported = this.#seenFills.get(key)
       if (reported === true || (reported === false && t.status !== 'FAILED')) continue
       this.#seenFills.set(key, t.status === 'FAILED')
-      if (this.#seenFills.size > MAX_SEEN_FILLS) {
-        const oldest = this.#seenFills.keys().next().value
-        if (oldest !== undefined) this.#seenFills.delete(oldest)
-      }
       if (reported === undefined)
         this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
       if (t.status === 'FAILED') {

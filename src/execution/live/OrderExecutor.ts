@@ -32,6 +32,7 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 
 export type { ReconcileReport } from './Reconciler.js'
 
+import { RecentIds } from '../../core/RecentIds.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)
@@ -164,8 +165,8 @@ export class OrderExecutor implements ExecutionClient {
   readonly venues: readonly string[]
   readonly #orders: OpenOrders
   readonly #reserved = new Set<string>()
-  readonly #seenTrades = new Set<string>()
-  readonly #reversedTrades = new Set<string>()
+  readonly #seenTrades: RecentIds<string>
+  readonly #reversedTrades: RecentIds<string>
   /** Fills the venue reports but the stream did not deliver: looked up until they are in. */
   readonly #fills: FillsRecovery
   /** Decides what is re-queried after a reconnect, a timeout or an unknown outcome. */
@@ -180,6 +181,8 @@ export class OrderExecutor implements ExecutionClient {
 
   constructor(config: OrderExecutorConfig) {
     this.#cfg = parseConfig(OrderExecutorConfigSchema, config, 'OrderExecutor')
+    this.#seenTrades = new RecentIds(this.#cfg.historySize * 4)
+    this.#reversedTrades = new RecentIds(this.#cfg.historySize)
     this.#adapter = this.#cfg.adapter
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = this.#cfg.logger ?? silentLogger
@@ -571,10 +574,6 @@ export class OrderExecutor implements ExecutionClient {
   /** Remembers a fill as applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
   #rememberTrade(key: string): void {
     this.#seenTrades.add(key)
-    if (this.#seenTrades.size > this.#cfg.historySize * 4) {
-      const oldest = this.#seenTrades.values().next().value
-      if (oldest !== undefined) this.#seenTrades.delete(oldest)
-    }
   }
 
   /**
@@ -609,10 +608,6 @@ export class OrderExecutor implements ExecutionClient {
     const k = fillKey(fill)
     if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
-    if (this.#reversedTrades.size > this.#cfg.historySize) {
-      const oldest = this.#reversedTrades.values().next().value
-      if (oldest !== undefined) this.#reversedTrades.delete(oldest)
-    }
     const order = this.#orders.get(fill.clientOrderId)
     this.#log.warn(
       { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, reason },

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../core/BoundedMap.js'
 import type { Clock } from '../../core/clock.js'
 import { subscribe, subscribeAll } from '../../core/events.js'
 import { isTerminalStatus } from '../../core/orderState.js'
@@ -78,7 +79,7 @@ export class ShadowTracker {
   readonly #paper: ExecutionClient
   readonly #clock: Clock
   readonly #onCompared: (c: ShadowComparison) => void
-  readonly #entries = new Map<string, Entry>()
+  readonly #entries = new BoundedMap<string, Entry>(MAX_PENDING)
   readonly #detach: () => void
   #compared = 0
   #priceN = 0
@@ -114,10 +115,6 @@ export class ShadowTracker {
       live: fresh(),
       paper: fresh(),
     })
-    if (this.#entries.size > MAX_PENDING) {
-      const oldest = this.#entries.keys().next().value
-      if (oldest !== undefined) this.#entries.delete(oldest)
-    }
     this.#paper.submit(intent).then(
       (o) => this.#update('paper', o),
       (e: unknown) => {

@@ -149,7 +149,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   readonly #orders: OpenOrders
   readonly #resting = new Map<string, Resting>()
   readonly #books = new Map<string, BookState>()
-  readonly #last = new Map<string, Decimal>()
+  /** Last price per instrument; a candle's close stays a number until something reads it. */
+  readonly #last = new Map<string, Decimal | number>()
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #timers = new Set<TimerHandle>()
   readonly #delays = new Map<TimerHandle, () => void>()
@@ -336,10 +337,11 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)
     if (!this.#instruments.has(k) || !(candle.close > 0)) return
-    const close = new Decimal(candle.close)
-    this.#last.set(k, close)
+    this.#last.set(k, candle.close)
     if (options?.mark !== false) this.portfolio.onCandle(candle)
-    this.#checkTriggers(k, close)
+    const resting = this.#restingOn(k)
+    if (resting.length === 0) return // nothing to trigger or fill: no Decimal for the close
+    this.#checkTriggers(k, this.#lastPrice(k) as Decimal)
     for (const o of this.#restingOn(k)) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
       const through =
@@ -462,7 +464,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
         filled = filled.plus(qty)
       }
     } else {
-      const last = this.#last.get(k)
+      const last = this.#lastPrice(k)
       if (last === undefined) return
       reference = last
       fromFallback = true
@@ -624,13 +626,13 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     const b = this.#books.get(k)
     const best = order.side === 'BUY' ? b?.snap.asks[0]?.[0] : b?.snap.bids[0]?.[0]
     if (best !== undefined) return new Decimal(best)
-    return this.#last.get(k)
+    return this.#lastPrice(k)
   }
 
   #crosses(k: string, order: Order, limit: Decimal): boolean {
     const b = this.#books.get(k)
     if (b === undefined) {
-      const last = this.#last.get(k)
+      const last = this.#lastPrice(k)
       return last !== undefined && (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))
     }
     const best = order.side === 'BUY' ? b.snap.asks[0]?.[0] : b.snap.bids[0]?.[0]
@@ -642,7 +644,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   #available(k: string, order: Order, limit: Decimal | undefined): Decimal {
     const b = this.#books.get(k)
     if (b === undefined) {
-      const last = this.#last.get(k)
+      const last = this.#lastPrice(k)
       if (last === undefined) return ZERO
       if (limit === undefined || (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))) return order.qty
       return ZERO
@@ -668,6 +670,15 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
       this.portfolio.release(o.clientOrderId)
       this.#execute(o, k)
     }
+  }
+
+  /** The last price of `k` as a Decimal (converting a candle's close once, when first needed). */
+  #lastPrice(k: string): Decimal | undefined {
+    const v = this.#last.get(k)
+    if (typeof v !== 'number') return v
+    const d = new Decimal(v)
+    this.#last.set(k, d)
+    return d
   }
 
   #restingOn(k: string): Order[] {

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../../core/BoundedMap.js'
+import { RecentIds } from '../../core/RecentIds.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import type { MutablePosition } from './MutablePosition.js'
@@ -34,14 +36,14 @@ export interface AppliedEffect {
  * ```
  */
 export class FillUndoLog {
-  readonly #effects = new Map<string, AppliedEffect>()
-  readonly #reversed = new Set<string>()
+  readonly #effects: BoundedMap<string, AppliedEffect>
+  readonly #reversed: RecentIds<string>
   readonly #reversalWindow: number
-  readonly #dedupeWindow: number
 
   constructor(reversalWindow: number, dedupeWindow: number) {
     this.#reversalWindow = reversalWindow
-    this.#dedupeWindow = dedupeWindow
+    this.#effects = new BoundedMap(reversalWindow)
+    this.#reversed = new RecentIds(dedupeWindow)
   }
 
   /** Keeps what `plan` will change (before it is committed; `cashOf` reads the cash before). */
@@ -66,10 +68,6 @@ export class FillUndoLog {
       entryBefore: before?.entry,
       entryAfter: plan.pos.entry,
     })
-    if (this.#effects.size > this.#reversalWindow) {
-      const oldest = this.#effects.keys().next().value
-      if (oldest !== undefined) this.#effects.delete(oldest)
-    }
   }
 
   /** The kept effect of a fill, if it is recent enough and not reversed yet. */
@@ -86,10 +84,6 @@ export class FillUndoLog {
   reversed(fillKey: string): void {
     this.#effects.delete(fillKey)
     this.#reversed.add(fillKey)
-    if (this.#reversed.size > this.#dedupeWindow) {
-      const oldest = this.#reversed.values().next().value
-      if (oldest !== undefined) this.#reversed.delete(oldest)
-    }
   }
 }
 

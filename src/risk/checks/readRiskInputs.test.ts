@@ -46,4 +46,16 @@ describe('readRiskInputs', () => {
     const r = read(s, a, m)
     expect(r.ok ? 'OK' : r.error.code).toBe(code)
   })
+
+  it('reads an instrument once per tick and step: a changed filter is read (and refused) again', () => {
+    const checked = new WeakMap()
+    const inst = { ...instrument(), tickSize: D('0.01') }
+    const m = market({ instrument: inst })
+    expect(readRiskInputs(signal(), account(), m, checked).ok).toBe(true)
+    expect(checked.has(inst)).toBe(true)
+    expect(readRiskInputs(signal(), account(), m, checked).ok).toBe(true)
+    ;(inst as { tickSize: unknown }).tickSize = D('0')
+    const r = readRiskInputs(signal(), account(), m, checked)
+    expect(r.ok ? undefined : r.error.code).toBe('INVALID_INPUT')
+  })
 })

@@ -6,9 +6,13 @@ import {
   type Result,
   type Signal,
 } from '../../core/index.js'
+import type { Decimal } from '../../decimal/index.js'
 import { positive, readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection } from '../types.js'
 import type { RiskInputs } from './RiskCheckContext.js'
+
+/** Instruments whose tick and step were already read, with those values (a `WeakMap` owned by the caller). */
+export type CheckedInstruments = WeakMap<object, { readonly tick: Decimal; readonly step: Decimal }>
 
 /**
  * The first step of every decision: checks that the signal, account and market are well-formed (objects, a valid
@@ -25,6 +29,7 @@ export function readRiskInputs(
   signal: Signal,
   account: AccountSnapshot,
   market: MarketSnapshot,
+  checked?: CheckedInstruments,
 ): Result<RiskInputs, RiskRejection> {
   const invalid = (message: string, values = {}) => err(rejection(RiskReason.INVALID_INPUT, message, values))
   if (typeof signal !== 'object' || signal === null) return invalid('Signal is not an object')
@@ -50,10 +55,18 @@ export function readRiskInputs(
       ),
     )
   }
-  const tick = positive('tickSize', inst.tickSize)
-  if (!tick.ok) return tick
-  const step = positive('stepSize', inst.stepSize)
-  if (!step.ok) return step
+  // An instrument already read with these very tick and step values (Decimals are immutable) is not read again.
+  let filters = checked?.get(inst)
+  if (filters === undefined || filters.tick !== inst.tickSize || filters.step !== inst.stepSize) {
+    const t = positive('tickSize', inst.tickSize)
+    if (!t.ok) return t
+    const s = positive('stepSize', inst.stepSize)
+    if (!s.ok) return s
+    filters = { tick: t.value, step: s.value }
+    if (t.value === inst.tickSize && s.value === inst.stepSize) checked?.set(inst, filters)
+  }
+  const tick = { value: filters.tick }
+  const step = { value: filters.step }
   const equity = readDecimal(account.equity)
   if (equity === undefined) return invalid(`Invalid equity "${String(account.equity)}"`, { field: 'equity' })
   const freeMargin = readDecimal(account.freeMargin)

@@ -1,0 +1,293 @@
+/**
+ * Fills and the live path, per operation:
+ * 1. a PaperTrader MARKET fill (one level, BUY and SELL in turn) measured at 10k, 100k and 200k fills of one run (the
+ *    cost must stay flat: bounded memories evict in O(1)), next to a bare exact-accounting fill (Decimal cash, qty,
+ *    fee, average entry and realized PnL, nothing else) measured beside it;
+ * 2. the live path of one signal: RiskManager.evaluate → approved intent → submit → filled → Portfolio updated, on a
+ *    PaperTrader and on the live OrderExecutor driving BinanceSpot over the loopback BinanceSim, next to one
+ *    RiskManager.evaluate on the same inputs.
+ */
+import { ManualClock, type MarketSnapshot, type Signal, SystemClock } from '../src/core/index.js'
+import type { BookSnapshot, Instrument } from '../src/core/types.js'
+import { Decimal } from '../src/decimal/index.js'
+import { BinanceSpot } from '../src/exchanges/binance/index.js'
+import { type ExecutionClient, OrderExecutor, PaperTrader, Portfolio } from '../src/execution/index.js'
+import { RiskManager } from '../src/risk/index.js'
+import { BinanceSim } from '../src/sim/binance/index.js'
+import { recordSuite } from './harness.js'
+
+const FILLS = Number(process.env.BENCH_FILLS ?? 205_000)
+const WINDOW = 5_000
+const CHECKPOINTS = [10_000, 100_000, 200_000].filter((c) => c + WINDOW <= FILLS)
+
+const inst: Instrument = {
+  venue: 'bench',
+  symbol: 'BTCUSDT',
+  base: 'BTC',
+  quote: 'USDT',
+  kind: 'spot',
+  tickSize: new Decimal('0.01'),
+  stepSize: new Decimal('0.001'),
+  minQty: new Decimal('0.001'),
+}
+const book: BookSnapshot = {
+  venue: 'bench',
+  symbol: 'BTCUSDT',
+  bids: [[19_999.5, 1_000_000]],
+  asks: [[20_000, 1_000_000]],
+  tsEvent: 0,
+}
+
+/** The least an exact fill has to do: Decimal cash, quantity, fee, average entry and realized PnL. */
+class BareFill {
+  cash = new Decimal('1000000000')
+  qty = new Decimal(0)
+  entry = new Decimal(0)
+  realized = new Decimal(0)
+  fees = new Decimal(0)
+  readonly #rate = new Decimal('0.001')
+  apply(buy: boolean, price: Decimal, qty: Decimal): void {
+    const notional = price.times(qty)
+    const fee = notional.times(this.#rate)
+    this.fees = this.fees.plus(fee)
+    if (buy) {
+      const next = this.qty.plus(qty)
+      this.entry = this.entry.times(this.qty).plus(notional).div(next)
+      this.qty = next
+      this.cash = this.cash.minus(notional).minus(fee)
+    } else {
+      this.realized = this.realized.plus(price.minus(this.entry).times(qty))
+      this.qty = this.qty.minus(qty)
+      if (this.qty.isZero()) this.entry = new Decimal(0)
+      this.cash = this.cash.plus(notional).minus(fee)
+    }
+  }
+}
+
+async function paperFillCosts(): Promise<{ at: number[]; bare: number[] }> {
+  const clock = new ManualClock(0)
+  const paper = new PaperTrader({
+    instruments: [inst],
+    balances: { USDT: '1000000000000' },
+    clock,
+    takerFeeRate: '0.001',
+  })
+  paper.onBook(book)
+  const qty = new Decimal('0.01')
+  const bare = new BareFill()
+  const bid = new Decimal('19999.5')
+  const ask = new Decimal('20000')
+  const at: number[] = []
+  const bareAt: number[] = []
+  let n = 0
+  const fill = async () => {
+    const buy = n % 2 === 0
+    n++
+    const o = await paper.submit({
+      clientOrderId: `f${n}`,
+      venue: 'bench',
+      symbol: 'BTCUSDT',
+      side: buy ? 'BUY' : 'SELL',
+      type: 'MARKET',
+      qty,
+      strategyId: 'bench',
+    })
+    if (o.status !== 'FILLED') throw new Error(`not filled: ${o.status} ${o.reason ?? ''}`)
+  }
+  // CPU time of this process, not wall time: on a shared machine other work would otherwise land in a window.
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const u = process.cpuUsage(from)
+    return (u.user + u.system) / 1000
+  }
+  for (const checkpoint of CHECKPOINTS) {
+    while (n < checkpoint) await fill()
+    let c0 = process.cpuUsage()
+    for (let i = 0; i < WINDOW; i++) await fill()
+    at.push(cpuMs(c0) / WINDOW)
+    c0 = process.cpuUsage()
+    for (let i = 0; i < WINDOW; i++) bare.apply(i % 2 === 0, i % 2 === 0 ? ask : bid, qty)
+    bareAt.push(cpuMs(c0) / WINDOW)
+  }
+  while (n < FILLS) await fill()
+  return { at, bare: bareAt }
+}
+
+interface LiveRig {
+  client: ExecutionClient
+  portfolio: Portfolio
+  instrument: Instrument
+  price: () => Decimal
+  close: () => Promise<void>
+}
+
+/** Per signal: evaluate → submit → filled → portfolio updated. Also returns the cost of one evaluate alone. */
+async function livePath(rig: LiveRig, signals: number): Promise<{ pathUs: number; evaluateUs: number }> {
+  const risk = new RiskManager({
+    clock: new SystemClock(),
+    sizing: { method: 'fixedNotional', notional: '100' },
+    requireStop: false,
+    maxDataAgeMs: 60_000,
+    // Binance spot takes a buy's fee in the base asset: the dust left after an exit is a (tiny) open position.
+    maxPositionsPerInstrument: 10,
+    breakers: {
+      dailyLoss: false,
+      drawdown: false,
+      consecutiveLosses: false,
+      orderRate: false,
+      rejectionRate: false,
+    },
+  })
+  const { portfolio, client, instrument } = rig
+  let applied = 0
+  let wake: (() => void) | undefined
+  portfolio.events.on('error', (e) => console.error(`portfolio: ${e.message}`))
+  portfolio.events.on('fill.applied', () => {
+    applied++
+    wake?.()
+  })
+  const signalOf = (k: number): Signal => ({
+    strategyId: 'bench',
+    venue: instrument.venue,
+    symbol: instrument.symbol,
+    side: k % 2 === 0 ? 'BUY' : 'SELL',
+    intent: k % 2 === 0 ? 'ENTRY' : 'EXIT',
+    reason: 'bench',
+    tsEvent: Date.now(),
+  })
+  const market = (): MarketSnapshot => ({ instrument, price: rig.price(), priceTs: Date.now() })
+  const one = async (k: number) => {
+    const r = risk.evaluate(signalOf(k), portfolio.snapshot(), market())
+    if (!r.ok) throw new Error(`denied at ${k}: ${r.error.code} ${r.error.message}`)
+    const target = applied + 1
+    const done = new Promise<void>((resolve) => {
+      wake = () => {
+        if (applied >= target) resolve()
+      }
+    })
+    const order = await client.submit(r.value)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no fill applied for ${order.clientOrderId}: ${order.status} ${order.reason ?? ''} ${k}`,
+            ),
+          ),
+        5_000,
+      )
+    })
+    await Promise.race([done, stuck]).finally(() => clearTimeout(timer))
+  }
+  for (let k = 0; k < 20; k++) await one(k) // warm-up
+  const t0 = performance.now()
+  for (let k = 0; k < signals; k++) await one(k)
+  const pathUs = ((performance.now() - t0) * 1000) / signals
+  // One evaluate on the same inputs (a flat book: an entry), alone.
+  const s = signalOf(0)
+  const account = portfolio.snapshot()
+  const m = market()
+  const E = 2_000
+  const t1 = performance.now()
+  for (let k = 0; k < E; k++) risk.evaluate(s, account, m)
+  const evaluateUs = ((performance.now() - t1) * 1000) / E
+  await rig.close()
+  return { pathUs, evaluateUs }
+}
+
+async function paperRig(): Promise<LiveRig> {
+  const portfolio = new Portfolio({ balances: { USDT: '1000000000' }, instruments: [inst] })
+  const paper = new PaperTrader({ instruments: [inst], portfolio, takerFeeRate: '0.001' })
+  paper.onBook({ ...book, tsEvent: Date.now() })
+  const price = new Decimal('20000')
+  // A signal follows a market event: each one re-quotes the book (a stale book expires market orders).
+  const quote = () => {
+    paper.onBook({ ...book, tsEvent: Date.now() })
+    return price
+  }
+  return { client: paper, portfolio, instrument: inst, price: quote, close: async () => {} }
+}
+
+async function simRig(): Promise<LiveRig> {
+  const sim = await BinanceSim.start({ tickMs: 0 })
+  const spot = new BinanceSpot({ ...sim.urls.spot, apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' })
+  // The default submit throttle (10 orders a second) would make this a measure of the throttle: lift it.
+  const client = new OrderExecutor({ adapter: spot, maxOrdersPerInterval: 10_000 })
+  client.events.on('error', () => {})
+  await client.start()
+  const instrument = await spot.instrument('BTCUSDT')
+  const portfolio = new Portfolio({ balances: { USDT: '1000000000' }, instruments: [instrument] })
+  portfolio.attach(client)
+  return {
+    client,
+    portfolio,
+    instrument,
+    // A signal follows a market event: each one steps the simulated market (fresh liquidity for market orders).
+    price: () => {
+      sim.step()
+      return new Decimal(sim.midPrice('spot', 'BTCUSDT'))
+    },
+    close: async () => {
+      await client.shutdown({ timeoutMs: 2_000 })
+      await spot.close()
+      await sim.close()
+    },
+  }
+}
+
+const fills = await paperFillCosts()
+const paper = await livePath(await paperRig(), 5_000)
+const sim = await livePath(await simRig(), 300)
+
+const perSec = (us: number) => 1e6 / us
+const bare = Math.min(...fills.bare)
+recordSuite({
+  suite: 'paper fills over a long run',
+  unit: `one MARKET fill (${FILLS.toLocaleString('en-US')} fills in one PaperTrader; ${WINDOW} fills timed at each point, in CPU time)`,
+  cases: [
+    {
+      name: 'bare exact-accounting fill (Decimal, no events)',
+      opsPerSec: perSec(bare * 1000),
+      ratioToBaseline: 1,
+      baseline: true,
+      samples: fills.bare.length,
+    },
+    ...fills.at.map((ms, i) => ({
+      name: `PaperTrader fill at ${(CHECKPOINTS[i] ?? 0).toLocaleString('en-US')} fills`,
+      opsPerSec: 1000 / ms,
+      ratioToBaseline: bare / ms,
+      baseline: false,
+      samples: WINDOW,
+    })),
+  ],
+  notes: `target: a PaperTrader fill costs <= 4x the bare fill (ratio >= 0.25), flat from 10k to 200k fills; µs per fill: ${fills.at.map((ms) => (ms * 1000).toFixed(1)).join(' / ')} (bare ${(bare * 1000).toFixed(2)})`,
+})
+
+recordSuite({
+  suite: 'live path per signal',
+  unit: 'one signal: RiskManager.evaluate → approved intent → submit → filled → Portfolio updated',
+  cases: [
+    {
+      name: 'one RiskManager.evaluate (same inputs)',
+      opsPerSec: perSec(paper.evaluateUs),
+      ratioToBaseline: 1,
+      baseline: true,
+      samples: 2_000,
+    },
+    {
+      name: 'signal to settled fill, PaperTrader',
+      opsPerSec: perSec(paper.pathUs),
+      ratioToBaseline: paper.evaluateUs / paper.pathUs,
+      baseline: false,
+      samples: 5_000,
+    },
+    {
+      name: 'signal to settled fill, OrderExecutor + BinanceSpot on loopback BinanceSim',
+      opsPerSec: perSec(sim.pathUs),
+      ratioToBaseline: paper.evaluateUs / sim.pathUs,
+      baseline: false,
+      samples: 300,
+    },
+  ],
+  notes: `target: signal to settled fill on PaperTrader <= 4x one evaluate (ratio >= 0.25); µs: evaluate ${paper.evaluateUs.toFixed(1)}, paper path ${paper.pathUs.toFixed(1)}, BinanceSim path ${sim.pathUs.toFixed(0)} (real HTTP + WebSocket on 127.0.0.1; evaluate there ${sim.evaluateUs.toFixed(1)})`,
+})

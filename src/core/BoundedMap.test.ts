@@ -1,0 +1,115 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { InvariantError } from '../errors/index.js'
+import { BoundedMap } from './BoundedMap.js'
+import { RecentIds } from './RecentIds.js'
+
+/** The reference: a Map evicting its first key (what every call site did before). */
+class ReferenceMap<K, V> {
+  readonly map = new Map<K, V>()
+  constructor(readonly capacity: number) {}
+  set(k: K, v: V): void {
+    this.map.set(k, v)
+    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K)
+  }
+}
+
+describe('BoundedMap', () => {
+  it('forgets the oldest entry past its capacity', () => {
+    const m = new BoundedMap<string, number>(2)
+    m.set('a', 1).set('b', 2).set('c', 3)
+    expect([...m]).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ])
+    expect(m.has('a')).toBe(false)
+    expect(m.size).toBe(2)
+  })
+
+  it('updates a kept key in place: it keeps its age', () => {
+    const m = new BoundedMap<string, number>(2)
+    m.set('a', 1).set('b', 2).set('a', 10).set('c', 3)
+    expect([...m.keys()]).toEqual(['b', 'c'])
+  })
+
+  it('a deleted key frees its room; re-added, it is the newest', () => {
+    const m = new BoundedMap<string, number>(3)
+    m.set('a', 1).set('b', 2).set('c', 3)
+    expect(m.delete('b')).toBe(true)
+    m.set('d', 4)
+    expect([...m.keys()]).toEqual(['a', 'c', 'd'])
+    m.set('a', 5) // kept: updated in place
+    m.delete('a')
+    m.set('a', 6).set('e', 7)
+    expect([...m.entries()]).toEqual([
+      ['d', 4],
+      ['a', 6],
+      ['e', 7],
+    ])
+  })
+
+  it('capacity 0 keeps nothing; a bad capacity is an InvariantError', () => {
+    const m = new BoundedMap<string, number>(0)
+    m.set('a', 1)
+    expect(m.size).toBe(0)
+    expect(() => new BoundedMap(-1)).toThrow(InvariantError)
+    expect(() => new BoundedMap(1.5)).toThrow(InvariantError)
+  })
+
+  it('clear forgets everything and the map keeps working', () => {
+    const m = new BoundedMap<number, number>(2)
+    for (let i = 0; i < 5000; i++) m.set(i, i)
+    m.clear()
+    expect(m.size).toBe(0)
+    m.set(1, 1).set(2, 2).set(3, 3)
+    expect([...m.keys()]).toEqual([2, 3])
+  })
+
+  it('behaves exactly like a Map evicting its first key, over long random runs (queue compaction included)', () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.integer({ min: 0, max: 300 }),
+        value: fc.integer(),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 300 }) }),
+    )
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.array(op, { minLength: 1, maxLength: 6000 }),
+        (cap, ops) => {
+          const m = new BoundedMap<number, number>(cap)
+          const ref = new ReferenceMap<number, number>(cap)
+          for (const o of ops) {
+            if (o.kind === 'set') {
+              m.set(o.key, o.value)
+              ref.set(o.key, o.value)
+            } else expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
+          }
+          expect([...m]).toEqual([...ref.map])
+          expect(m.size).toBe(ref.map.size)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
+  it('stays exact across millions of evictions', () => {
+    const m = new BoundedMap<number, number>(1000)
+    for (let i = 0; i < 1_000_000; i++) m.set(i, i)
+    expect(m.size).toBe(1000)
+    expect(m.has(998_999)).toBe(false)
+    expect(m.get(999_000)).toBe(999_000)
+    expect([...m.keys()][0]).toBe(999_000)
+  })
+})
+
+describe('RecentIds', () => {
+  it('remembers the last ids; adding a kept id changes nothing', () => {
+    const ids = new RecentIds<string>(2)
+    ids.add('t1').add('t2').add('t1').add('t3')
+    expect(ids.has('t1')).toBe(false)
+    expect([...ids.keys()]).toEqual(['t2', 't3'])
+  })
+})

@@ -1,0 +1,18 @@
+import { BoundedMap } from './BoundedMap.js'
+
+/**
+ * The last `capacity` ids seen (fills applied, responses counted, trades reported): a set that forgets the oldest id
+ * first, in O(1) however many ids pass through it. Adding an id already kept changes nothing (it keeps its place).
+ *
+ * @example
+ * ```ts
+ * const seen = new RecentIds<string>(100_000)
+ * if (!seen.has(fill.tradeId)) { seen.add(fill.tradeId); apply(fill) }
+ * ```
+ */
+export class RecentIds<K = string> extends BoundedMap<K, true> {
+  /** Remembers `id`; past `capacity`, the oldest ids are forgotten. */
+  add(id: K): this {
+    return this.set(id, true)
+  }
+}

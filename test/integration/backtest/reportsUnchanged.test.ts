@@ -1,0 +1,24 @@
+/**
+ * Speed work must not change a result: the JSON reports of both benchmark configs stay byte-identical to the ones
+ * recorded (by `backtestReports.ts`) at the commit where the hot-path work of issue 20 started.
+ * A change another issue makes on purpose is listed in INTENTIONAL with its reason, and the file re-recorded.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { backtestReports, CANDLES, REPORTS_FILE } from './backtestReports.js'
+
+/** Intentional changes to the reference reports since they were recorded (issue, what, why). None yet. */
+const INTENTIONAL: readonly string[] = []
+
+describe('backtest reports stay byte-identical', () => {
+  it(`quiet and trade-heavy configs over ${CANDLES} candles (${INTENTIONAL.length} intentional changes)`, async () => {
+    const recorded = JSON.parse(readFileSync(REPORTS_FILE, 'utf8')) as Record<string, unknown>
+    expect(recorded.candles).toBe(CANDLES)
+    const now = await backtestReports()
+    // The runs trade: a pinned report of a bot that stopped trading would prove little.
+    expect(JSON.parse(now.tradeHeavy).tradeCount).toBeGreaterThan(500)
+    expect(JSON.parse(now.quiet).tradeCount).toBeGreaterThan(300)
+    expect(now.quiet).toBe(JSON.stringify(recorded.quiet))
+    expect(now.tradeHeavy).toBe(JSON.stringify(recorded.tradeHeavy))
+  }, 120_000)
+})
