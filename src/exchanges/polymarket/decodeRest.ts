@@ -22,11 +22,8 @@ const NonNegativeDecimalString = /* @__PURE__ */ Str.check(
   z.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal'),
 )
 
-/** A string or number field as a string (prices and sizes in REST bodies). */
-export const LooseStringSchema = Str
-
 /** One cursor page of a REST listing. */
-export const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string() })
+const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string() })
 
 const MarketSchema = z.object({
   condition_id: ConditionIdSchema,
