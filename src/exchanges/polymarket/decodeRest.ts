@@ -65,7 +65,11 @@ const OpenOrderSchema = z.object({
   original_size: Str,
   size_matched: Str,
   order_type: z._default(z.string(), ''),
-  created_at: z._default(z.pipe(z.union([z.number(), z.string()]), z.transform(Number)), 0),
+  /** Epoch seconds; missing or `""` is 0 (unknown); anything that is not a finite non-negative number is refused. */
+  created_at: z._default(
+    z.pipe(z.pipe(z.union([z.number(), z.string()]), z.transform(Number)), z.number().check(z.nonnegative())),
+    0,
+  ),
 })
 
 const TradeRecordSchema = z.object({
