@@ -139,7 +139,7 @@ export class BinanceRest {
   }
 
   #mapError(ctx: HttpErrorContext): TradekitError | undefined {
-    const body = ctx.json as { code?: unknown; msg?: unknown } | undefined
+    const body = ctx.json as { code?: unknown; msg?: unknown; data?: unknown } | undefined
     const code = typeof body?.code === 'number' ? body.code : undefined
     const msg = typeof body?.msg === 'string' ? body.msg : undefined
     if (code === undefined && ctx.status >= 500) return undefined
@@ -151,6 +151,7 @@ export class BinanceRest {
       ...(code !== undefined ? { code } : {}),
       ...(msg !== undefined ? { msg } : {}),
       ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+      ...(body?.data !== undefined ? { data: body.data } : {}),
       request: ctx.request,
       nowMs: this.#clock.now(),
     })

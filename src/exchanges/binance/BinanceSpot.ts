@@ -18,6 +18,18 @@ const SPOT_TYPES: Readonly<Record<string, string>> = {
   TAKE_PROFIT_LIMIT: 'TAKE_PROFIT_LIMIT',
 }
 
+/** `-2021` "Order cancel-replace partially failed." and `-2022` "Order cancel-replace failed." */
+const CANCEL_REPLACE_PARTIAL = -2021
+const CANCEL_REPLACE_FAILED = -2022
+
+/** The `data` of a failed cancel-replace: each leg's result, a failed leg's response as its `{ code, msg }`. */
+const CancelReplaceDataSchema = z.object({
+  cancelResult: z.optional(z.string()),
+  newOrderResult: z.optional(z.string()),
+  cancelResponse: z.nullish(z.object({ code: z.optional(z.number()), msg: z.optional(z.string()) })),
+  newOrderResponse: z.optional(z.unknown()),
+})
+
 /**
  * Binance Spot: public and signed REST, filters checked before sending, market streams, local order books and
  * user data through the WebSocket API subscription. Testnet by default; `{ testnet: false }` targets production,
@@ -129,6 +141,7 @@ export class BinanceSpot extends BinanceClient {
         },
       )
     } catch (e) {
+      this.#noteCancelReplaceFailure(clientOrderId, replacement.symbol, e)
       this.submitFailed(replacement, e)
     }
     const placed = (res as { newOrderResponse?: unknown } | null)?.newOrderResponse
@@ -149,6 +162,27 @@ export class BinanceSpot extends BinanceClient {
       order,
       fills: [...fills],
     }
+  }
+
+  /**
+   * Keeps the open-order count right after a failed cancel-replace: `-2021` / `-2022` carry each leg's result in
+   * `data` (binance-spot-api-docs rest-api.md, "Cancel an Existing Order and Send a New Order"). A cancelled leg, or
+   * a cancel refused as "Unknown order sent." (`-2011`: the order is no longer open), frees the old order's slot; a
+   * placed leg (`ALLOW_FAILURE`) is counted.
+   */
+  #noteCancelReplaceFailure(clientOrderId: string, symbol: string, e: unknown): void {
+    if (!(e instanceof ExchangeError)) return
+    if (e.venueCode !== CANCEL_REPLACE_PARTIAL && e.venueCode !== CANCEL_REPLACE_FAILED) return
+    const legs = CancelReplaceDataSchema.safeParse(e.details.data)
+    if (!legs.success) return
+    const { cancelResult, cancelResponse, newOrderResult, newOrderResponse } = legs.data
+    const unknownOrder =
+      cancelResponse?.code === BinanceErrorCode.CANCEL_REJECTED &&
+      /unknown order/i.test(cancelResponse.msg ?? '')
+    if (cancelResult === 'SUCCESS' || unknownOrder) this.openOrderLimits.finished(clientOrderId)
+    if (newOrderResult !== 'SUCCESS') return
+    const placed = decodeSpotOrder(newOrderResponse, this.clock.now())
+    if (placed.ok) this.openOrderLimits.observe(symbol.toUpperCase(), placed.value.order)
   }
 
   /** Validates an order with `POST /api/v3/order/test` (signed, nothing is placed). */
@@ -184,6 +218,7 @@ export class BinanceSpot extends BinanceClient {
         : res
     const decoded = decodeSpotOrder(withOrig, this.clock.now())
     if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, symbol, 'cancel', decoded.error)
+    this.openOrderLimits.observe(symbol.toUpperCase(), { ...decoded.value.order, clientOrderId })
     return decoded.value.order
   }
 

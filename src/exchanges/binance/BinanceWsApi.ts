@@ -325,6 +325,7 @@ export class BinanceWsApi {
       request: `WS ${method}`,
       nowMs: now,
       ...(retryAfterSec !== undefined ? { retryAfterSec } : {}),
+      ...(e.data !== undefined ? { data: e.data } : {}),
     })
     if (mapped instanceof BannedError) this.#rest.limiter.ban(mapped.untilMs)
     else if (mapped instanceof RateLimitError) this.#rest.limiter.pause(now + mapped.retryAfterMs)

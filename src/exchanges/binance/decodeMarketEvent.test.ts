@@ -232,4 +232,16 @@ describe('decodeMarketEvent stream replies', () => {
       decodeMarketEvent({ id: 'a', status: 200, result: { orderId: 1, clientOrderId: 2 } }, 'spot').ok,
     ).toBe(false)
   })
+
+  // The same page: an id is a 64-bit signed integer, an alphanumeric string (≤ 36) or null. Found by the corpus
+  // fuzzer: a 418 WebSocket API answer with `id` NaN decoded as a stream reply holding NaN.
+  it('refuses an id or error code that is not an integer (NaN, Infinity, 1.5)', () => {
+    const error = { code: -1003, msg: 'Way too much request weight used' }
+    for (const id of [Number.NaN, Number.POSITIVE_INFINITY, 1.5]) {
+      expect(decodeMarketEvent({ id, status: 418, error }, 'spot').ok).toBe(false)
+      expect(decodeMarketEvent({ id, result: null }, 'usdm').ok).toBe(false)
+    }
+    expect(decodeMarketEvent({ id: 7, error: { code: Number.NaN, msg: 'x' } }, 'spot').ok).toBe(false)
+    expect(decodeMarketEvent({ id: 7, error }, 'spot')).toMatchObject({ ok: true, value: { id: 7, error } })
+  })
 })

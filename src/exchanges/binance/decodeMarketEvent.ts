@@ -384,18 +384,30 @@ function markPrice(o: Obj, venue: string, issues: string[]): BinanceMarketEvent 
 }
 
 function response(o: Obj, issues: string[]): BinanceMarketEvent | undefined {
+  // Binance: a request id is a 64-bit integer, a string or null (web-socket-streams.md, "Live Subscribing").
   const id = o.id
-  if (!(id === null || typeof id === 'number' || typeof id === 'string')) {
+  if (!(id === null || (typeof id === 'number' && Number.isSafeInteger(id)) || typeof id === 'string')) {
     issues.push('id: invalid')
     return undefined
   }
   const e = o.error as Obj | undefined
   if (e !== undefined) {
-    if (typeof e !== 'object' || e === null || typeof e.code !== 'number' || typeof e.msg !== 'string') {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.code !== 'number' ||
+      !Number.isSafeInteger(e.code) ||
+      typeof e.msg !== 'string'
+    ) {
       issues.push('error: invalid')
       return undefined
     }
-    return { type: 'response', id, result: null, error: { code: e.code, msg: e.msg } }
+    return {
+      type: 'response',
+      id,
+      result: null,
+      error: { code: e.code, msg: e.msg },
+    }
   }
   // SUBSCRIBE / UNSUBSCRIBE answer `null`, LIST_SUBSCRIPTIONS the stream names; anything else is not a stream reply.
   const result = o.result

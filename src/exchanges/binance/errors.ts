@@ -57,6 +57,8 @@ export interface BinanceErrorContext {
   request?: string
   /** Current time, for ban expiry. */
   nowMs: number
+  /** The body's `data`, when the venue sent one (cancel-replace failures carry each leg's result there). */
+  data?: unknown
 }
 
 /**
@@ -76,7 +78,10 @@ export function mapBinanceError(ctx: BinanceErrorContext): TradekitError {
     venueCode: code,
     venueMessage: msg,
     status,
-    details: ctx.request !== undefined ? { request: ctx.request } : {},
+    details: {
+      ...(ctx.request !== undefined ? { request: ctx.request } : {}),
+      ...(ctx.data !== undefined ? { data: ctx.data } : {}),
+    },
   }
   const retryAfterMs = Math.max(0, (ctx.retryAfterSec ?? 0) * 1000)
   if (status === 418) {

@@ -35,14 +35,20 @@ import {
   type PolymarketUserTradeEvent,
 } from './decode.js'
 import {
+  decodeApiKeyResponse,
+  decodeBalanceAllowance,
   decodeCancelResult,
-  decodeDecimal,
+  decodeHeartbeat,
+  decodeLastTradePrice,
   decodeMarket,
+  decodeNegRisk,
   decodeOpenOrder,
+  decodePage,
   decodePostResult,
+  decodeQuote,
+  decodeTickSize,
   decodeTradeRecord,
-  PageSchema,
-  LooseStringSchema as Str,
+  type PolymarketApiKeyResponse,
 } from './decodeRest.js'
 import { HeartbeatIdRejectedError, mapPolymarketError } from './errors.js'
 import { type PolymarketRestConfig, PolymarketRestConfigSchema } from './PolymarketRestConfig.js'
@@ -108,8 +114,16 @@ export class PolymarketRest {
     this.#creds = this.#cfg.credentials
     this.versions = new PolymarketVersions(
       async () => {
-        const r = await this.#get('/version', {}, z.object({ version: z.optional(z.unknown()) }))
-        return r.version
+        const r = await this.#get('/version', {})
+        if (typeof r !== 'object' || r === null) {
+          throw new ExchangeDataError(
+            POLYMARKET_VENUE,
+            'Invalid version response',
+            ['(root): not an object'],
+            r,
+          )
+        }
+        return (r as { version?: unknown }).version
       },
       this.#cfg.versions,
       (e) => this.#log.warn({ error: String(e) }, 'GET /version failed; signing for the last known version'),
@@ -197,38 +211,12 @@ export class PolymarketRest {
   /** Creates the API key of the signer for `nonce`, or derives it when it already exists; keeps it for L2 calls. */
   async createOrDeriveApiKey(nonce = 0): Promise<ApiCredentials> {
     const signer = this.#requireSigner()
-    const KeySchema = z.object({
-      apiKey: /* @__PURE__ */ z.string().check(z.minLength(1)),
-      secret: /* @__PURE__ */ z.string().check(z.minLength(1)),
-      passphrase: /* @__PURE__ */ z.string().check(z.minLength(1)),
-    })
-    const l1 = async () => ({
-      ...(await createL1Headers(signer, {
-        timestamp: Math.floor(this.#clock.now() / 1000),
-        nonce,
-        chainId: this.#cfg.chainId,
-      })),
-    })
-    let raw: z.output<typeof KeySchema>
+    let raw: PolymarketApiKeyResponse
     try {
-      raw = (
-        await this.http.request({
-          method: 'POST',
-          path: '/auth/api-key',
-          headers: await l1(),
-          schema: KeySchema,
-        })
-      ).data
+      raw = await this.#apiKeyRequest('POST', '/auth/api-key', nonce)
     } catch (e) {
       if (isTradekitError(e) && e.code === 'AUTH_FAILED') throw e
-      raw = (
-        await this.http.request({
-          method: 'GET',
-          path: '/auth/derive-api-key',
-          headers: await l1(),
-          schema: KeySchema,
-        })
-      ).data
+      raw = await this.#apiKeyRequest('GET', '/auth/derive-api-key', nonce)
     }
     const address = await signer.getAddress()
     this.#creds = { address, apiKey: raw.apiKey, secret: raw.secret, passphrase: raw.passphrase }
@@ -239,8 +227,8 @@ export class PolymarketRest {
 
   /** One page of markets (cursor-paginated); caches each token's tick size and neg-risk flag. */
   async getMarkets(cursor: string = INITIAL_CURSOR): Promise<PolymarketPage<PolymarketMarket>> {
-    const page = await this.#get('/markets', { next_cursor: cursor }, PageSchema)
-    return { data: page.data.map((m) => this.#market(m)), nextCursor: page.next_cursor }
+    const page = unwrapData(decodePage(await this.#get('/markets', { next_cursor: cursor })))
+    return { data: page.data.map((m) => this.#market(m)), nextCursor: page.nextCursor }
   }
 
   /** Every market, following cursors up to `maxPages` pages. */
@@ -262,12 +250,12 @@ export class PolymarketRest {
         field: 'conditionId',
       })
     }
-    return this.#market(await this.#get(`/markets/${conditionId}`, {}, z.unknown()))
+    return this.#market(await this.#get(`/markets/${conditionId}`, {}))
   }
 
   /** The order book of a token (levels best first). */
   async getBook(tokenId: string): Promise<PolymarketBook> {
-    const book = unwrapData(decodeRestBook(await this.#get('/book', { token_id: tokenId }, z.unknown())))
+    const book = unwrapData(decodeRestBook(await this.#get('/book', { token_id: tokenId })))
     if (book.tickSize !== undefined && isTickSize(book.tickSize)) this.#tick.set(tokenId, book.tickSize)
     if (book.negRisk !== undefined) this.#negRisk.set(tokenId, book.negRisk)
     return book
@@ -290,37 +278,29 @@ export class PolymarketRest {
 
   /** The venue's price of a token for a side (GET /price). */
   async getPrice(tokenId: string, side: 'BUY' | 'SELL'): Promise<Decimal> {
-    const r = await this.#get('/price', { token_id: tokenId, side }, z.object({ price: Str }))
-    return unwrapData(decodeDecimal(r.price, 'price'))
+    return unwrapData(decodeQuote(await this.#get('/price', { token_id: tokenId, side }), 'price'))
   }
 
   /** Midpoint of a token's book. */
   async getMidpoint(tokenId: string): Promise<Decimal> {
-    const r = await this.#get('/midpoint', { token_id: tokenId }, z.object({ mid: Str }))
-    return unwrapData(decodeDecimal(r.mid, 'mid'))
+    return unwrapData(decodeQuote(await this.#get('/midpoint', { token_id: tokenId }), 'mid'))
   }
 
   /** Spread of a token's book. */
   async getSpread(tokenId: string): Promise<Decimal> {
-    const r = await this.#get('/spread', { token_id: tokenId }, z.object({ spread: Str }))
-    return unwrapData(decodeDecimal(r.spread, 'spread'))
+    return unwrapData(decodeQuote(await this.#get('/spread', { token_id: tokenId }), 'spread'))
   }
 
   /** Last trade price of a token (`undefined` when it never traded). */
   async getLastTradePrice(tokenId: string): Promise<Decimal | undefined> {
-    const r = await this.#get('/last-trade-price', { token_id: tokenId }, z.object({ price: Str }))
-    return r.price === '' || r.price === '0' ? undefined : unwrapData(decodeDecimal(r.price, 'price'))
+    return unwrapData(decodeLastTradePrice(await this.#get('/last-trade-price', { token_id: tokenId })))
   }
 
   /** Tick size of a token (cached; refreshed on `tick_size_change` or a tick rejection). */
   async getTickSize(tokenId: string): Promise<TickSize> {
     const cached = this.#tick.get(tokenId)
     if (cached !== undefined) return cached
-    const r = await this.#get('/tick-size', { token_id: tokenId }, z.object({ minimum_tick_size: Str }))
-    const tick = r.minimum_tick_size
-    if (!isTickSize(tick)) {
-      throw new ExchangeDataError(POLYMARKET_VENUE, 'Unsupported tick size', [tick], r)
-    }
+    const tick = unwrapData(decodeTickSize(await this.#get('/tick-size', { token_id: tokenId })))
     this.#tick.set(tokenId, tick)
     return tick
   }
@@ -338,9 +318,9 @@ export class PolymarketRest {
   async getNegRisk(tokenId: string): Promise<boolean> {
     const cached = this.#negRisk.get(tokenId)
     if (cached !== undefined) return cached
-    const r = await this.#get('/neg-risk', { token_id: tokenId }, z.object({ neg_risk: z.boolean() }))
-    this.#negRisk.set(tokenId, r.neg_risk)
-    return r.neg_risk
+    const negRisk = unwrapData(decodeNegRisk(await this.#get('/neg-risk', { token_id: tokenId })))
+    this.#negRisk.set(tokenId, negRisk)
+    return negRisk
   }
 
   // ───────────────────────────── orders ─────────────────────────────
@@ -526,14 +506,12 @@ export class PolymarketRest {
 
   /** Balance of pUSD (`COLLATERAL`) or of a token's shares (`CONDITIONAL`), in pUSD / shares (not base units). */
   async getBalanceAllowance(options: BalanceAllowanceOptions): Promise<BalanceAllowance> {
-    const r = z.object({ balance: Str, allowances: z._default(z.record(z.string(), Str), {}) }).parse(
-      await this.#getSigned('/balance-allowance', {
-        asset_type: this.#assetType(options),
-        signature_type: this.#cfg.signatureType,
-        ...(options.tokenId !== undefined ? { token_id: options.tokenId } : {}),
-      }),
-    )
-    return { balance: unwrapData(decodeDecimal(r.balance, 'balance')).div(1e6), allowances: r.allowances }
+    const raw = await this.#getSigned('/balance-allowance', {
+      asset_type: this.#assetType(options),
+      signature_type: this.#cfg.signatureType,
+      ...(options.tokenId !== undefined ? { token_id: options.tokenId } : {}),
+    })
+    return unwrapData(decodeBalanceAllowance(raw))
   }
 
   /**
@@ -551,9 +529,9 @@ export class PolymarketRest {
       retrySafe: false,
       priority: Priority.CANCEL,
       timeoutMs: Math.min(this.#cfg.timeoutMs, timeoutMs ?? this.#cfg.timeoutMs),
-      schema: z.object({ heartbeat_id: /* @__PURE__ */ z.string().check(z.minLength(1)) }),
+      schema: z.unknown(),
     })
-    return data.heartbeat_id
+    return unwrapData(decodeHeartbeat(data))
   }
 
   /** Refuses further requests. Idempotent. */
@@ -562,6 +540,26 @@ export class PolymarketRest {
   }
 
   // ───────────────────────────── internals ─────────────────────────────
+
+  /**
+   * One API-key request with L1 headers, decoded by {@link decodeApiKeyResponse}. A body that is not JSON is
+   * refused without its text: it may hold the secret.
+   */
+  async #apiKeyRequest(method: HttpMethod, path: string, nonce: number): Promise<PolymarketApiKeyResponse> {
+    const headers = await createL1Headers(this.#requireSigner(), {
+      timestamp: Math.floor(this.#clock.now() / 1000),
+      nonce,
+      chainId: this.#cfg.chainId,
+    })
+    let data: unknown
+    try {
+      data = (await this.http.request({ method, path, headers: { ...headers }, schema: z.unknown() })).data
+    } catch (e) {
+      if (!(e instanceof ExchangeDataError)) throw e
+      throw new ExchangeDataError(POLYMARKET_VENUE, e.message, e.issues, undefined, { details: e.details })
+    }
+    return unwrapData(decodeApiKeyResponse(data))
+  }
 
   #orderOptions(tickSize: TickSize, negRisk: boolean, signer: string, version: ExchangeVersion) {
     return {
@@ -671,17 +669,13 @@ export class PolymarketRest {
     return unwrapData(decodeCancelResult(data))
   }
 
-  async #get<S extends z.ZodMiniType>(
-    path: string,
-    query: Record<string, string>,
-    schema: S,
-  ): Promise<z.output<S>> {
+  async #get(path: string, query: Record<string, string>): Promise<unknown> {
     this.#assertOpen()
     return (
       await this.http.request({
         path,
         query,
-        schema,
+        schema: z.unknown(),
         priority: Priority.MARKET_DATA,
         cost: { GENERAL: 1, MARKET_DATA: 1 },
       })
@@ -698,9 +692,9 @@ export class PolymarketRest {
     const out: unknown[] = []
     let cursor = INITIAL_CURSOR
     for (let i = 0; i < maxPages && cursor !== END_CURSOR; i++) {
-      const page = PageSchema.parse(await this.#getSigned(path, { ...query, next_cursor: cursor }))
+      const page = unwrapData(decodePage(await this.#getSigned(path, { ...query, next_cursor: cursor })))
       out.push(...page.data)
-      cursor = page.next_cursor
+      cursor = page.nextCursor
     }
     return out
   }

@@ -71,6 +71,18 @@ describe('REST decoders (Result, never throw)', () => {
     ])
     expect(decodeOpenOrder({ ...order, size_matched: '' }).ok).toBe(false)
     expect(decodeOpenOrder({ ...order, side: 'HOLD' }).ok).toBe(false)
+    // created_at (epoch seconds) is never NaN or Infinity (found by the corpus fuzzer); missing or "" is 0.
+    for (const bad of ['\u0000', 'Infinity', '1e400', '1725842520e', -1])
+      expect(decodeOpenOrder({ ...order, created_at: bad }).ok).toBe(false)
+    expect(decodeOpenOrder({ ...order, created_at: '1725842520' })).toMatchObject({
+      ok: true,
+      value: { createdAt: 1725842520 },
+    })
+    for (const unknown of [undefined, ''])
+      expect(decodeOpenOrder({ ...order, created_at: unknown })).toMatchObject({
+        ok: true,
+        value: { createdAt: 0 },
+      })
     const trade = {
       id: 't',
       taker_order_id: '0x1',

@@ -22,11 +22,8 @@ const NonNegativeDecimalString = /* @__PURE__ */ Str.check(
   z.refine((v) => parseDecimal(v).ok, 'must be a non-negative decimal'),
 )
 
-/** A string or number field as a string (prices and sizes in REST bodies). */
-export const LooseStringSchema = Str
-
 /** One cursor page of a REST listing. */
-export const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string() })
+const PageSchema = z.object({ data: z.array(z.unknown()), next_cursor: z.string() })
 
 const MarketSchema = z.object({
   condition_id: ConditionIdSchema,
@@ -68,7 +65,11 @@ const OpenOrderSchema = z.object({
   original_size: Str,
   size_matched: Str,
   order_type: z._default(z.string(), ''),
-  created_at: z._default(z.pipe(z.union([z.number(), z.string()]), z.transform(Number)), 0),
+  /** Epoch seconds; missing or `""` is 0 (unknown); anything that is not a finite non-negative number is refused. */
+  created_at: z._default(
+    z.pipe(z.pipe(z.union([z.number(), z.string()]), z.transform(Number)), z.number().check(z.nonnegative())),
+    0,
+  ),
 })
 
 const TradeRecordSchema = z.object({

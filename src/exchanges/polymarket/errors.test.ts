@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mapPolymarketError, polymarketErrorCode } from './errors.js'
+import { DepositWalletRequiredError, mapPolymarketError, polymarketErrorCode } from './errors.js'
 
 describe('Polymarket error mapping', () => {
   it.each([
@@ -23,6 +23,17 @@ describe('Polymarket error mapping', () => {
   ])('%s → %s', (message, venueCode, code) => {
     expect(polymarketErrorCode(message)).toBe(venueCode)
     expect(mapPolymarketError(400, message)).toMatchObject({ code, venueCode, status: 400 })
+  })
+
+  it('"maker address not allowed" (an insert errorMsg too) is a DepositWalletRequiredError naming signatureType 3', () => {
+    const e = mapPolymarketError(400, 'maker address not allowed, please use the deposit wallet flow')
+    expect(e).toBeInstanceOf(DepositWalletRequiredError)
+    expect(e).toMatchObject({
+      code: 'ORDER_REJECTED',
+      venueCode: 'MAKER_ADDRESS_NOT_ALLOWED',
+      venueMessage: 'maker address not allowed, please use the deposit wallet flow',
+    })
+    expect(e?.message).toMatch(/signatureType: 3/)
   })
 
   it('401 is an auth error, 429 and 5xx are left to the transport, unknown 4xx is a plain exchange error', () => {

@@ -1,6 +1,7 @@
 import {
   AuthError,
   ExchangeError,
+  type ExchangeErrorOptions,
   InsufficientFundsError,
   OrderRejectedError,
   type TradekitError,
@@ -25,6 +26,7 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/market is not yet ready/i, 'MARKET_NOT_READY'],
   [/invalid amounts/i, 'INVALID_ORDER_AMOUNTS'],
   [/owner has to be the owner|signer address has to be/i, 'INVALID_ORDER_OWNER'],
+  [/maker address not allowed|deposit wallet flow/i, 'MAKER_ADDRESS_NOT_ALLOWED'],
   [/Invalid order payload/i, 'INVALID_ORDER_PAYLOAD'],
   [/Invalid Heartbeat ID/i, 'INVALID_HEARTBEAT_ID'],
   [/cancel-only|Trading is currently disabled/i, 'TRADING_DISABLED'],
@@ -42,6 +44,32 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 export function polymarketErrorCode(message: string): string | undefined {
   for (const [re, code] of PATTERNS) if (re.test(message)) return code
   return undefined
+}
+
+/**
+ * Polymarket refused the order's maker: "maker address not allowed, please use the deposit wallet flow", its answer
+ * to new API users signing as an EOA (signature type 0) or a Safe (2). Trade from a deposit wallet instead:
+ * `signatureType: 3` with `funder` = the wallet (docs/polymarket.md, "Wallets"). An {@link OrderRejectedError}.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await adapter.placeOrder(req)
+ * } catch (e) {
+ *   if (e instanceof DepositWalletRequiredError) console.log('use { signatureType: 3, funder: depositWallet }')
+ * }
+ * ```
+ */
+export class DepositWalletRequiredError extends OrderRejectedError {
+  override name = 'DepositWalletRequiredError'
+  constructor(venueMessage: string, options: ExchangeErrorOptions = {}) {
+    super(
+      POLYMARKET_VENUE,
+      'Polymarket refused the maker address: new API users must trade from a deposit wallet ' +
+        '(signatureType: 3, funder = the deposit wallet; see docs/polymarket.md)',
+      { ...options, venueCode: 'MAKER_ADDRESS_NOT_ALLOWED', venueMessage: venueMessage.slice(0, 300) },
+    )
+  }
 }
 
 /**
@@ -65,6 +93,7 @@ export function mapPolymarketError(status: number, message: string): TradekitErr
       opts,
     )
   if (status === 429 || status >= 500) return undefined
+  if (code === 'MAKER_ADDRESS_NOT_ALLOWED') return new DepositWalletRequiredError(message, opts)
   if (code === 'INVALID_ORDER_NOT_ENOUGH_BALANCE') {
     return new InsufficientFundsError(POLYMARKET_VENUE, 'Not enough balance / allowance', opts)
   }

@@ -97,7 +97,7 @@ export {
   type PolymarketApiKeyResponse,
 } from './decodeRest.js'
 export { wrapDepositWalletSignature } from './depositWallet.js'
-export { mapPolymarketError, polymarketErrorCode } from './errors.js'
+export { DepositWalletRequiredError, mapPolymarketError, polymarketErrorCode } from './errors.js'
 export { marketOrderAmounts } from './marketOrderAmounts.js'
 export {
   PolymarketAdapter,

@@ -181,6 +181,7 @@ export class PolymarketSim {
       bookTime: (tokenId) => this.#bookTimes.get(tokenId) ?? this.#startedAt,
       heartbeats: this.#heartbeats,
       chainId: this.#opts.chainId,
+      refusedMakerSignatureTypes: this.#opts.refusedMakerSignatureTypes,
       pageSize: this.#opts.pageSize,
       heartbeatTimeoutMs: this.#opts.heartbeatTimeoutMs,
       createApiKey: (address, nonce) => this.createApiKey(address, nonce),

@@ -37,6 +37,14 @@ export const PolymarketSimConfigSchema = z.strictObject({
    * for (2: V2 exchanges, 3: ExchangeV3); {@link PolymarketSim.setVersion} switches it mid-run. Default 2.
    */
   version: z._default(z.union([z.literal(2), z.literal(3)]), 2),
+  /**
+   * Signature types whose makers are refused with 400 "maker address not allowed, please use the deposit wallet
+   * flow", as Polymarket answers new API users signing as an EOA or a Safe (`[0, 2]`). Default `[]` (none).
+   */
+  refusedMakerSignatureTypes: z._default(
+    z.readonly(z.array(z.union([z.literal(0), z.literal(1), z.literal(2)]))),
+    [],
+  ),
   /** Accepted distance between POLY_TIMESTAMP and the sim's clock, in seconds. Default 300. */
   authWindowSec: z._default(/* @__PURE__ */ z.int().check(z.positive()), 300),
 })

@@ -84,3 +84,64 @@ describe('open-order caps before sending', () => {
     }
   })
 })
+
+/**
+ * A failed spot cancel-replace still frees the old order's slot when its cancel leg succeeded (409 -2021) or the
+ * order was no longer open (-2022 with cancelResponse -2011). Layout: binance/binance-spot-api-docs rest-api.md and
+ * web-socket-api.md, "Cancel an Existing Order and Send a New Order" (`data.cancelResult`, `data.cancelResponse`).
+ * A stale count would make the next order re-read `GET /api/v3/openOrders` (weight 6) before it is sent.
+ */
+describe.each(['rest', 'ws-api'] as const)(
+  'open-order count after a failed cancel-replace (%s)',
+  (orderEntry) => {
+    it('-2021 with the cancel done and -2022 for an order already gone free the slot', async () => {
+      const sim = await BinanceSim.start({
+        tickMs: 0,
+        symbols: ['BTCUSDT'],
+        spotBalances: { USDT: '10000', BTC: '1' },
+      })
+      const spot = new BinanceSpot({
+        ...sim.urls.spot,
+        apiKey: sim.apiKey,
+        apiSecret: sim.apiSecret,
+        fetch: cappedFetch(2),
+        orderEntry,
+      })
+      const other = new BinanceSpot({ ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
+      const reads = () =>
+        sim.requestLog.filter((r) => r.method === 'GET' && r.path === '/api/v3/openOrders').length
+      try {
+        const price = new Decimal(sim.midPrice('spot', 'BTCUSDT')).times('0.5').toDecimalPlaces(1)
+        const limit = (qty = '0.01') =>
+          req({ type: 'LIMIT', price, qty: new Decimal(qty), timeInForce: 'GTC' })
+        const a = limit()
+        const b = limit()
+        await spot.placeOrder(a)
+        await spot.placeOrder(b)
+
+        // The replacement needs far more USDT than the account holds: cancel done, new order -2010.
+        const partial = await spot.cancelReplaceOrder(a.clientOrderId, limit('0.9')).catch((x: unknown) => x)
+        expect(isTradekitError(partial, 'ORDER_REJECTED') && partial.venueCode).toBe(-2021)
+        if (isTradekitError(partial, 'ORDER_REJECTED'))
+          expect(partial.details.data).toMatchObject({ cancelResult: 'SUCCESS', newOrderResult: 'FAILURE' })
+        expect(sim.ledger.openOrders('spot').map((o) => o.clientOrderId)).toEqual([b.clientOrderId])
+        const before = reads()
+        const c = limit()
+        await spot.placeOrder(c)
+        expect(reads()).toBe(before) // counted 1 + 1 ≤ 2: no re-read
+
+        // b is cancelled behind the adapter's back; the cancel-replace answers -2022 with cancelResponse -2011.
+        await other.cancelOrder('BTCUSDT', b.clientOrderId)
+        const failed = await spot.cancelReplaceOrder(b.clientOrderId, limit()).catch((x: unknown) => x)
+        expect(isTradekitError(failed, 'ORDER_REJECTED') && failed.venueCode).toBe(-2022)
+        await spot.placeOrder(limit())
+        expect(reads()).toBe(before)
+        expect(sim.ledger.openOrders('spot')).toHaveLength(2)
+      } finally {
+        await spot.close()
+        await other.close()
+        await sim.close()
+      }
+    })
+  },
+)

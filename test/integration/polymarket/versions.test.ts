@@ -3,7 +3,10 @@ import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Decimal } from '../../../src/decimal/index.js'
 import { ExchangeError } from '../../../src/errors/index.js'
-import { HeartbeatIdRejectedError } from '../../../src/exchanges/polymarket/errors.js'
+import {
+  DepositWalletRequiredError,
+  HeartbeatIdRejectedError,
+} from '../../../src/exchanges/polymarket/errors.js'
 import {
   buildOrder,
   orderHash,
@@ -196,6 +199,49 @@ describe('exchange versions against PolymarketSim', () => {
     const err = await rest.postOrder(signed).catch((e: unknown) => e)
     expect(String((err as Error).message)).toMatch(/deposit wallet is not owned/)
     rest.close()
+  })
+
+  it('EOA and Safe makers refused for new API users become DepositWalletRequiredError; a deposit wallet trades', async () => {
+    // The venue's 400 answer to new API users' type-0 / type-2 makers (patrickabedin/polymarket-glm DEPLOYMENT.md:
+    // `{"error":"maker address not allowed, please use the deposit wallet flow"}`; issue 16).
+    sim = await PolymarketSim.start({
+      seed: 9,
+      version: 3,
+      markets: [{ tickSize: '0.01' }],
+      refusedMakerSignatureTypes: [0, 2],
+    })
+    const m = sim.markets[0]!
+    const token = m.tokens[0].tokenId
+    const order = (clientOrderId: string) => ({
+      clientOrderId,
+      venue: 'polymarket',
+      symbol: token,
+      side: 'BUY' as const,
+      type: 'LIMIT' as const,
+      qty: new Decimal(10),
+      price: below(m, 5),
+    })
+    const rejected: string[] = []
+    sim.events.on('order.rejected', (e) => rejected.push(e.error))
+    for (const extra of [{}, { signatureType: 2, funder: DEPOSIT_WALLET }]) {
+      const a = adapter(sim, extra)
+      await a.rest.createOrDeriveApiKey()
+      const e = await a.placeOrder(order(`eoa-${rejected.length}`)).catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(DepositWalletRequiredError)
+      expect(e).toMatchObject({ code: 'ORDER_REJECTED', venueCode: 'MAKER_ADDRESS_NOT_ALLOWED', status: 400 })
+      expect((e as Error).message).toMatch(/deposit wallet \(signatureType: 3/)
+      await a.close()
+    }
+    expect(rejected).toEqual([
+      'maker address not allowed, please use the deposit wallet flow',
+      'maker address not allowed, please use the deposit wallet flow',
+    ])
+    expect(sim.ledger().openOrders).toHaveLength(0)
+    sim.linkDepositWallet(DEPOSIT_WALLET, owner.address)
+    sim.fund(DEPOSIT_WALLET, { pusd: '1000' })
+    clob = adapter(sim, { signatureType: 3, funder: DEPOSIT_WALLET })
+    await clob.rest.createOrDeriveApiKey()
+    expect((await clob.placeOrder(order('dw-ok'))).order.status).toBe('OPEN')
   })
 
   it('serves /version, /markets-by-token, /clob-markets, 404 before auth, and a stable content book hash', async () => {

@@ -26,6 +26,8 @@ export interface PolymarketVenue {
   /** Heartbeat session of each API key. */
   readonly heartbeats: Map<string, { id: string; timer: unknown }>
   readonly chainId: number
+  /** Signature types whose makers are refused ("maker address not allowed, please use the deposit wallet flow"). */
+  readonly refusedMakerSignatureTypes: readonly number[]
   readonly pageSize: number
   readonly heartbeatTimeoutMs: number
   /** Issues (or returns) the API key of `address` for `nonce`. */

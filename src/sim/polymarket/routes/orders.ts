@@ -25,6 +25,10 @@ export function postOrder(v: PolymarketVenue, k: SimKey, raw: unknown): unknown 
 function verifyOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload) {
   const info = v.ex.token(p.order.tokenId)
   if (info === undefined) throw new HttpFail(400, { error: 'Invalid token id' })
+  if (v.refusedMakerSignatureTypes.includes(p.order.signatureType)) {
+    // Polymarket's answer to new API users' EOA / Safe makers (captured in patrickabedin/polymarket-glm DEPLOYMENT.md).
+    throw new HttpFail(400, { error: 'maker address not allowed, please use the deposit wallet flow' })
+  }
   const { domain, recovered } = verifyOrderSignature(v.ethers, p.order, p.signature, {
     version: v.versionOf(info.market),
     negRisk: info.market.negRisk,
