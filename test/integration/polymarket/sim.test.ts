@@ -225,13 +225,15 @@ describe('PolymarketSim', () => {
     )
     const placed = await post(sim, creds, o)
     expect(placed.json.status).toBe('live')
+    // Listen before the first heartbeat: its 200 ms timer may run out while the next request is in flight.
+    const expiry = new Promise<{ canceled: readonly string[] }>((resolve) =>
+      sim!.events.once('heartbeat.expired', resolve),
+    )
     const hb1 = await call(sim, creds, 'POST', '/v1/heartbeats', { heartbeat_id: '' })
     expect(typeof hb1.json.heartbeat_id).toBe('string')
     const wrong = await call(sim, creds, 'POST', '/v1/heartbeats', { heartbeat_id: 'nope' })
     expect(wrong.status).toBe(400)
-    const expired = await new Promise<{ canceled: readonly string[] }>((resolve) =>
-      sim!.events.once('heartbeat.expired', resolve),
-    )
+    const expired = await expiry
     expect(expired.canceled).toEqual([placed.json.orderID])
     expect(sim.ledger().openOrders).toEqual([])
   })
