@@ -22,6 +22,18 @@ export {
   TypedEmitter,
   type TypedEmitterConfig,
 } from './events.js'
+export type {
+  Journal,
+  JournalBreakerEntry,
+  JournalEntry,
+  JournalEvents,
+  JournalFillEntry,
+  JournalOrderEntry,
+  JournalRiskEntry,
+  JournalSignalEntry,
+  JournalSnapshotEntry,
+  JournalView,
+} from './journal.js'
 export { type LogFn, type Logger, redactingLogger, silentLogger } from './logger.js'
 export {
   OrderBook,

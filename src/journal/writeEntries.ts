@@ -1,0 +1,165 @@
+import type { JournalEntry } from '../core/journal.js'
+import type { SqlDriver } from './SqlDriver.js'
+
+type Kind = JournalEntry['kind']
+type EntryOf<K extends Kind> = Extract<JournalEntry, { kind: K }>
+
+interface TableSpec<K extends Kind> {
+  readonly table: string
+  readonly columns: readonly string[]
+  readonly row: (e: EntryOf<K>) => readonly unknown[]
+}
+
+const n = (v: string | undefined): string | null => v ?? null
+
+/** Where each kind of entry goes, column by column (docs/journal.md documents the tables). */
+const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
+  order: {
+    table: 'order_events',
+    columns: [
+      'client_order_id',
+      'seq',
+      'event',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'side',
+      'order_type',
+      'status',
+      'qty',
+      'price',
+      'filled_qty',
+      'avg_fill_price',
+      'venue_order_id',
+      'reason',
+      'ts_event',
+    ],
+    row: (e) => [
+      e.clientOrderId,
+      e.seq ?? 0,
+      e.event,
+      n(e.strategyId),
+      e.venue,
+      e.symbol,
+      e.side,
+      e.orderType,
+      e.status,
+      e.qty,
+      n(e.price),
+      e.filledQty,
+      n(e.avgFillPrice),
+      n(e.venueOrderId),
+      n(e.reason),
+      e.tsEvent,
+    ],
+  },
+  fill: {
+    table: 'fills',
+    columns: [
+      'fill_key',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'client_order_id',
+      'venue_order_id',
+      'trade_id',
+      'side',
+      'price',
+      'qty',
+      'fee',
+      'fee_asset',
+      'liquidity',
+      'ts_event',
+    ],
+    row: (e) => [
+      e.key,
+      n(e.strategyId),
+      e.venue,
+      e.symbol,
+      e.clientOrderId,
+      n(e.venueOrderId),
+      e.tradeId,
+      e.side,
+      e.price,
+      e.qty,
+      e.fee,
+      e.feeAsset,
+      e.liquidity,
+      e.tsEvent,
+    ],
+  },
+  signal: {
+    table: 'signals',
+    columns: ['id', 'strategy_id', 'venue', 'symbol', 'side', 'intent', 'reason', 'ts_event'],
+    row: (e) => [e.id, e.strategyId, e.venue, e.symbol, e.side, e.intent, e.reason, e.tsEvent],
+  },
+  risk: {
+    table: 'risk_decisions',
+    columns: [
+      'id',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'side',
+      'decision',
+      'code',
+      'reason',
+      'qty',
+      'ts_event',
+    ],
+    row: (e) => [
+      e.id,
+      e.strategyId,
+      e.venue,
+      e.symbol,
+      e.side,
+      e.decision,
+      n(e.code),
+      e.reason,
+      n(e.qty),
+      e.tsEvent,
+    ],
+  },
+  breaker: {
+    table: 'breaker_transitions',
+    columns: ['id', 'from_state', 'to_state', 'reason', 'detail', 'ts_event'],
+    row: (e) => [e.id, e.from, e.to, e.reason, n(e.detail), e.tsEvent],
+  },
+  snapshot: {
+    table: 'portfolio_snapshots',
+    columns: ['id', 'positions', 'balances', 'ts_event'],
+    row: (e) => [e.id, JSON.stringify(e.positions), JSON.stringify(e.balances), e.tsEvent],
+  },
+}
+
+/** Rows per INSERT statement (16 columns × 200 stays far below both databases' parameter limits). */
+const ROWS_PER_STATEMENT = 200
+
+/**
+ * Writes a batch of entries in one transaction, one multi-row `INSERT ... ON CONFLICT DO NOTHING` per table and
+ * chunk: the batch lands whole or not at all, and an entry already written (a replayed fill, a re-sent order event)
+ * is skipped, not duplicated.
+ */
+export async function writeEntries(driver: SqlDriver, entries: readonly JournalEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  const byKind = new Map<Kind, JournalEntry[]>()
+  for (const e of entries) {
+    const list = byKind.get(e.kind)
+    if (list === undefined) byKind.set(e.kind, [e])
+    else list.push(e)
+  }
+  await driver.transaction(async (tx) => {
+    for (const [kind, list] of byKind) {
+      const spec = TABLES[kind] as TableSpec<Kind>
+      const one = `(${spec.columns.map(() => '?').join(', ')})`
+      for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) {
+        const chunk = list.slice(i, i + ROWS_PER_STATEMENT)
+        const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING`
+        await tx.all(
+          sql,
+          chunk.flatMap((e) => spec.row(e as EntryOf<Kind>)),
+        )
+      }
+    }
+  })
+}
