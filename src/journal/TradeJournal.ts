@@ -16,7 +16,7 @@ import {
 } from './queries.js'
 import { readView } from './readView.js'
 import { SpillFile } from './SpillFile.js'
-import type { SqlDriver } from './SqlDriver.js'
+import type { SqlDriver, SqlRow } from './SqlDriver.js'
 import { writeEntries } from './writeEntries.js'
 
 /** How a {@link TradeJournal} queues and writes (the store factories fill it from their config). */
@@ -137,6 +137,15 @@ export class TradeJournal implements Journal {
   async breakerHistory(options: QueryOptions = {}): Promise<BreakerRow[]> {
     await this.flush()
     return queryBreakers(this.#o.driver, options)
+  }
+
+  /**
+   * Runs your own SQL on the journal's tables (docs/journal.md documents the schema) after a flush; `?` placeholders
+   * on both stores. Meant for reads: the journal is append-only.
+   */
+  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    await this.flush()
+    return this.#o.driver.all(sql, params)
   }
 
   async close(): Promise<void> {

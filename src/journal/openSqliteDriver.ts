@@ -26,7 +26,11 @@ export async function openSqliteDriver(path: string): Promise<SqliteDriver> {
     existed,
     async all(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
       const stmt = db.prepare(sql)
-      if (stmt.reader) return stmt.all(...params) as SqlRow[]
+      if (stmt.reader) {
+        const rows = stmt.all(...params) as SqlRow[]
+        for (const r of rows) delete r._metadata // libsql's timing, not a column
+        return rows
+      }
       stmt.run(...params)
       return []
     },

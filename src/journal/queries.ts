@@ -1,6 +1,7 @@
 import { Decimal } from '../decimal/index.js'
 import { optionalText, orderEntryOf } from './rows.js'
 import type { SqlDriver, SqlRow } from './SqlDriver.js'
+import { fillKeyOfStored } from './writeEntries.js'
 
 /** Filters every journal query takes; times are epoch ms UTC, `from` inclusive, `to` exclusive. */
 export interface QueryOptions {
@@ -85,7 +86,7 @@ function fillOf(r: SqlRow): FillRow {
   const strategyId = optionalText(r.strategy_id)
   const venueOrderId = optionalText(r.venue_order_id)
   return {
-    key: String(r.fill_key),
+    key: fillKeyOfStored(String(r.fill_key)),
     ...(strategyId === undefined ? {} : { strategyId }),
     venue: String(r.venue),
     symbol: String(r.symbol),

@@ -2,6 +2,7 @@ import type { JournalView } from '../core/journal.js'
 import { Decimal } from '../decimal/index.js'
 import { orderEntryOf } from './rows.js'
 import type { SqlDriver } from './SqlDriver.js'
+import { fillKeyOfStored } from './writeEntries.js'
 
 const FINAL = "('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED')"
 
@@ -54,7 +55,7 @@ export async function readView(driver: SqlDriver): Promise<JournalView> {
     positions: [...net.values()]
       .filter((p) => !p.qty.isZero())
       .map((p) => ({ strategyId: p.strategyId, venue: p.venue, symbol: p.symbol, qty: p.qty.toString() })),
-    fillKeys: keys.map((r) => String(r.fill_key)),
+    fillKeys: keys.map((r) => fillKeyOfStored(String(r.fill_key))),
     lastTrades: [...lastTrades.values()],
   }
 }

@@ -72,7 +72,7 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
       'ts_event',
     ],
     row: (e) => [
-      e.key,
+      storedFillKey(e.key),
       n(e.strategyId),
       e.venue,
       e.symbol,
@@ -130,6 +130,19 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
     columns: ['id', 'positions', 'balances', 'ts_event'],
     row: (e) => [e.id, JSON.stringify(e.positions), JSON.stringify(e.balances), e.tsEvent],
   },
+}
+
+/**
+ * A {@link fillKey} as stored: its NUL separators as U+001F (Postgres TEXT refuses NUL, SQLite cuts the string
+ * there). {@link fillKeyOfStored} turns it back.
+ */
+export function storedFillKey(key: string): string {
+  return key.replaceAll('\u0000', '\u001f')
+}
+
+/** The {@link fillKey} of a stored `fill_key`. */
+export function fillKeyOfStored(stored: string): string {
+  return stored.replaceAll('\u001f', '\u0000')
 }
 
 /** Rows per INSERT statement (16 columns × 200 stays far below both databases' parameter limits). */
