@@ -157,8 +157,15 @@ export class TradeJournal implements Journal {
   }
 
   #toSpill(entries: readonly JournalEntry[], reason: string): void {
+    if (this.#failed) {
+      this.#queue.push(...entries) // the host was told to halt; the database may still take them
+      return
+    }
+    // Entering the backlog, the queue goes first, so the file holds everything in append order.
+    const all = this.#backlogged ? entries : [...this.#queue, ...entries]
     try {
-      this.#spill.append(entries)
+      this.#spill.append(all)
+      if (!this.#backlogged) this.#queue = []
     } catch (e) {
       // Kept in memory (nothing dropped while the process lives); the host must halt.
       this.#queue.push(...entries)
@@ -195,13 +202,11 @@ export class TradeJournal implements Journal {
         this.#bus.emit('error', new StateError('Journal database write failed', { cause: e }))
         if (this.#failed) return
         // Order is kept: the failed batch and everything queued behind it go to the file, then later entries too.
-        const rest = this.#queue
-        this.#queue = []
-        this.#toSpill(rest, `journal database write failed: ${errorText(e)}`)
-        if (this.#failed) this.#queue = rest
+        this.#toSpill([], `journal database write failed: ${errorText(e)}`)
         return
       }
-      this.#queue.splice(0, batch.length)
+      // The queue may have moved to the spill file meanwhile (then it was written twice: idempotent).
+      if (batch.every((e, i) => this.#queue[i] === e)) this.#queue.splice(0, batch.length)
     }
   }
 

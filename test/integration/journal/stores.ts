@@ -7,11 +7,19 @@ import { openPostgresJournal, openSqliteJournal, type TradeJournal } from '../..
 import { type PostgresServer, startPostgres } from './startPostgres.js'
 
 export interface StoreHarness {
+  /** Opens the journal at a `target` that {@link StoreHarness.fresh} returned. */
+  reopen(target: { path?: string; connectionString?: string; spillPath: string }): Promise<TradeJournal>
   readonly name: 'sqlite' | 'postgres'
   setup(): Promise<void>
   teardown(): Promise<void>
   /** A new, empty store; `reopen` opens the same one again (a restart). */
-  fresh(): Promise<{ journal: TradeJournal; reopen: () => Promise<TradeJournal>; spillPath: string }>
+  fresh(): Promise<{
+    journal: TradeJournal
+    reopen: () => Promise<TradeJournal>
+    spillPath: string
+    /** Where it is, for a child process (and {@link StoreHarness.reopen}): a SQLite path or a Postgres connection string. */
+    target: { path?: string; connectionString?: string; spillPath: string }
+  }>
 }
 
 /** Journals a test left open (a failed assertion) are closed before their store goes away. */
@@ -40,10 +48,17 @@ export function sqliteHarness(): StoreHarness {
       await closeAll(open)
       rmSync(dir, { recursive: true, force: true })
     },
+    reopen: (t) =>
+      tracked(() => openSqliteJournal({ path: t.path!, spillPath: t.spillPath, flushIntervalMs: 5 }), open)(),
     async fresh() {
       const path = join(dir, `j${++n}.db`)
       const reopen = tracked(() => openSqliteJournal({ path, flushIntervalMs: 5 }), open)
-      return { journal: await reopen(), reopen, spillPath: `${path}.spill` }
+      return {
+        journal: await reopen(),
+        reopen,
+        spillPath: `${path}.spill`,
+        target: { path, spillPath: `${path}.spill` },
+      }
     },
   }
 }
@@ -64,6 +79,16 @@ export function postgresHarness(): StoreHarness {
       await server?.stop()
       rmSync(dir, { recursive: true, force: true })
     },
+    reopen: (t) =>
+      tracked(
+        () =>
+          openPostgresJournal({
+            pool: { connectionString: t.connectionString },
+            spillPath: t.spillPath,
+            flushIntervalMs: 5,
+          }),
+        open,
+      )(),
     async fresh() {
       const db = `j${++n}`
       const admin = new pg.Client({ connectionString: server!.connectionString })
@@ -76,7 +101,7 @@ export function postgresHarness(): StoreHarness {
         () => openPostgresJournal({ pool: { connectionString, max: 4 }, spillPath, flushIntervalMs: 5 }),
         open,
       )
-      return { journal: await reopen(), reopen, spillPath }
+      return { journal: await reopen(), reopen, spillPath, target: { connectionString, spillPath } }
     },
   }
 }
