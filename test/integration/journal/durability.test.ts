@@ -86,14 +86,14 @@ describe.each([sqliteHarness(), postgresHarness()])('journal durability: $name',
 
 /** A SQLite driver that fails every statement while `down` is set (a database outage). */
 function flaky(driver: SqlDriver): SqlDriver & { down: boolean } {
-  const f = {
+  const f: SqlDriver & { down: boolean } = {
     down: false,
     dialect: driver.dialect,
-    all: (sql: string, params?: readonly unknown[]) => {
+    all: (sql, params) => {
       if (f.down) return Promise.reject(new Error('database is down'))
       return driver.all(sql, params)
     },
-    transaction: <T>(fn: (tx: SqlDriver) => Promise<T>) => {
+    transaction: (fn) => {
       if (f.down) return Promise.reject(new Error('database is down'))
       return driver.transaction(() => fn(f))
     },
