@@ -1,5 +1,14 @@
 import type { TradekitError } from '../errors/index.js'
 import type { Listenable } from './events.js'
+import {
+  type Fill,
+  fillKey,
+  type Liquidity,
+  type Order,
+  type OrderStatus,
+  type OrderType,
+  type Side,
+} from './types.js'
 
 /**
  * One record of a {@link Journal}: an order event, a fill, a signal, a risk decision, a breaker transition or a
@@ -25,9 +34,9 @@ export interface JournalOrderEntry {
   readonly strategyId?: string
   readonly venue: string
   readonly symbol: string
-  readonly side: string
-  readonly orderType: string
-  readonly status: string
+  readonly side: Side
+  readonly orderType: OrderType
+  readonly status: OrderStatus
   readonly qty: string
   readonly price?: string
   readonly filledQty: string
@@ -48,12 +57,12 @@ export interface JournalFillEntry {
   readonly clientOrderId: string
   readonly venueOrderId?: string
   readonly tradeId: string
-  readonly side: string
+  readonly side: Side
   readonly price: string
   readonly qty: string
   readonly fee: string
   readonly feeAsset: string
-  readonly liquidity: string
+  readonly liquidity: Liquidity
   readonly tsEvent: number
 }
 
@@ -165,4 +174,81 @@ export interface Journal {
   lastView(): Promise<JournalView>
   /** Flushes and closes the store. */
   close(): Promise<void>
+}
+
+/**
+ * What a restart found when it compared the journal's last view with a venue: orders that filled or were cancelled
+ * while the process was down, orders the journal had open that the venue does not know, and open orders at the
+ * venue the journal never saw. Venue orders are the venue's word (the executor tracks them from then on).
+ */
+export interface JournalReconcileReport {
+  readonly venue: string
+  /** Journal-open orders the venue reports FILLED, or with more filled than the journal knew. */
+  readonly filledWhileDown: readonly Order[]
+  /** Journal-open orders the venue reports CANCELED, EXPIRED or REJECTED. */
+  readonly canceledWhileDown: readonly Order[]
+  /** Journal-open orders the venue does not know (never placed, or purged by the venue). */
+  readonly missingAtVenue: readonly JournalOrderEntry[]
+  /** Open orders at the venue that the journal has no record of. */
+  readonly unknownAtVenue: readonly Order[]
+  /** Journal-open orders still open at the venue with the same filled quantity. */
+  readonly unchanged: readonly string[]
+  readonly tsEvent: number
+}
+
+/**
+ * The journal entry for an order event (the order after the change), with the strategy that sent it when known.
+ *
+ * @example
+ * ```ts
+ * exec.events.on('order.accepted', (e) => journal.append(journalOrderEntry('order.accepted', e.order, 'ema')))
+ * ```
+ */
+export function journalOrderEntry(event: string, order: Order, strategyId?: string): JournalOrderEntry {
+  return {
+    kind: 'order',
+    event,
+    clientOrderId: order.clientOrderId,
+    ...(strategyId === undefined ? {} : { strategyId }),
+    venue: order.venue,
+    symbol: order.symbol,
+    side: order.side,
+    orderType: order.type,
+    status: order.status,
+    qty: order.qty.toString(),
+    ...(order.price === undefined ? {} : { price: order.price.toString() }),
+    filledQty: order.filledQty.toString(),
+    ...(order.avgFillPrice === undefined ? {} : { avgFillPrice: order.avgFillPrice.toString() }),
+    ...(order.venueOrderId === undefined ? {} : { venueOrderId: order.venueOrderId }),
+    ...(order.reason === undefined ? {} : { reason: order.reason }),
+    tsEvent: order.tsUpdated,
+  }
+}
+
+/**
+ * The journal entry for a fill, keyed by {@link fillKey} (so a replayed fill is written once).
+ *
+ * @example
+ * ```ts
+ * exec.events.on('order.filled', (e) => journal.append(journalFillEntry(e.fill, 'ema')))
+ * ```
+ */
+export function journalFillEntry(fill: Fill, strategyId?: string): JournalFillEntry {
+  return {
+    kind: 'fill',
+    key: fillKey(fill),
+    ...(strategyId === undefined ? {} : { strategyId }),
+    venue: fill.venue,
+    symbol: fill.symbol,
+    clientOrderId: fill.clientOrderId,
+    ...(fill.venueOrderId === undefined ? {} : { venueOrderId: fill.venueOrderId }),
+    tradeId: fill.tradeId,
+    side: fill.side,
+    price: fill.price.toString(),
+    qty: fill.qty.toString(),
+    fee: fill.fee.toString(),
+    feeAsset: fill.feeAsset,
+    liquidity: fill.liquidity,
+    tsEvent: fill.tsEvent,
+  }
 }

@@ -14,12 +14,12 @@ export function fill(
     symbol: 'BTCUSDT',
     clientOrderId: `o-${tradeId}`,
     tradeId,
-    side: 'BUY',
+    side: 'BUY' as const,
     price: '100',
     qty: '1',
     fee: '0.1',
     feeAsset: 'USDT',
-    liquidity: 'TAKER',
+    liquidity: 'TAKER' as const,
     tsEvent: T0,
     ...over,
   }
@@ -29,7 +29,7 @@ export function fill(
 export function order(
   clientOrderId: string,
   event: string,
-  status: string,
+  status: JournalOrderEntry['status'],
   over: Partial<Omit<JournalOrderEntry, 'kind'>> = {},
 ): JournalOrderEntry {
   return {
