@@ -41,11 +41,6 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
   const { bus: events, subs, clock, risk, orders } = h
   const view = await journal.lastView()
   for (const o of view.openOrders) if (o.strategyId !== undefined) orders.set(o.clientOrderId, o.strategyId)
-  for (const ex of h.executors) {
-    const report = await ex.reconcileJournal?.(view)
-    if (report !== undefined)
-      events.emit('journal.reconciled', { type: 'journal.reconciled', report, tsEvent: clock.now() })
-  }
   for (const name of ORDER_EVENTS) {
     if (name === 'order.filled') continue
     subs.on(events, name, (e) =>
@@ -104,6 +99,12 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
     risk.halt(`journal cannot write: ${e.reason}`)
     void h.cancelAll({}).catch(() => undefined)
   })
+  // After the listeners: fills and order changes the venue reports for the restored orders are journaled too.
+  for (const ex of h.executors) {
+    const report = await ex.reconcileJournal?.(view)
+    if (report !== undefined)
+      events.emit('journal.reconciled', { type: 'journal.reconciled', report, tsEvent: clock.now() })
+  }
   const snapshot = (): void => {
     const positions = h.portfolio.positions().map((p) => ({
       venue: p.venue,
