@@ -82,7 +82,7 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
     const base = { kind: 'risk', id: entryId(clock), strategyId, venue, symbol, side } as const
     journal.append({ ...base, decision: 'DENIED', code: e.code, reason: e.reason, tsEvent: e.tsEvent })
   })
-  subs.on(events, 'risk.stateChanged', (e) => {
+  subs.on(risk.events, 'risk.stateChanged', (e) => {
     const { from, to, reason, tsEvent } = e
     journal.append({
       kind: 'breaker',
