@@ -116,11 +116,22 @@ describe('journalEngine', () => {
     })
     expect(risk.state).toBe('REDUCING')
     expect(risk.status().detail).toContain('journal queue full')
+    journal.bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: 2 })
+    expect(risk.state).toBe('ACTIVE')
+    journal.bus.emit('journal.backlogged', {
+      type: 'journal.backlogged',
+      reason: 'database down',
+      tsEvent: 3,
+    })
+    risk.halt('operator')
+    journal.bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: 4 })
+    expect(risk.state).toBe('HALTED') // a stricter state set meanwhile is left alone
+    risk.resume()
     journal.bus.emit('journal.failed', { type: 'journal.failed', reason: 'disk full', tsEvent: 2 })
     expect(risk.state).toBe('HALTED')
     expect(cancelled).toEqual([{}])
     expect(
       journal.entries.filter((e) => e.kind === 'breaker').map((e) => e.kind === 'breaker' && e.to),
-    ).toEqual(['REDUCING', 'HALTED'])
+    ).toEqual(['REDUCING', 'ACTIVE', 'REDUCING', 'HALTED', 'ACTIVE', 'HALTED'])
   })
 })

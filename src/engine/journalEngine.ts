@@ -25,6 +25,9 @@ export interface EngineJournalHost {
   cancelAll(filter: OrderFilter): Promise<unknown>
 }
 
+/** Start of the guard's detail while the journal has a backlog. */
+const BACKLOG = 'journal backlog: '
+
 let ids = 0
 /** A unique id for a signal, decision, transition or snapshot entry. */
 function entryId(clock: Clock): string {
@@ -94,7 +97,13 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
       tsEvent,
     })
   })
-  subs.on(journal.events, 'journal.backlogged', (e) => void risk.guard.reduce(`journal backlog: ${e.reason}`))
+  subs.on(journal.events, 'journal.backlogged', (e) => void risk.guard.reduce(`${BACKLOG}${e.reason}`))
+  // Back to ACTIVE only when the journal's backlog is what made it REDUCING (nothing stricter or other since).
+  subs.on(journal.events, 'journal.caughtUp', () => {
+    const st = risk.status()
+    if (st.state === 'REDUCING' && st.reason === 'MANUAL' && st.detail?.startsWith(BACKLOG) === true)
+      risk.resume({ note: 'journal backlog written' })
+  })
   subs.on(journal.events, 'journal.failed', (e) => {
     risk.halt(`journal cannot write: ${e.reason}`)
     void h.cancelAll({}).catch(() => undefined)
