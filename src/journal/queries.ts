@@ -1,3 +1,4 @@
+import type { JournalOrderEntry } from '../core/journal.js'
 import { Decimal } from '../decimal/index.js'
 import { optionalText, orderEntryOf } from './rows.js'
 import type { SqlDriver, SqlRow } from './SqlDriver.js'
@@ -55,7 +56,7 @@ export interface FillRow {
 }
 
 /** A journaled order state change. */
-export type OrderEventRow = ReturnType<typeof orderEntryOf>
+export type OrderEventRow = JournalOrderEntry
 
 /** A journaled breaker or kill-switch transition. */
 export interface BreakerRow {
