@@ -20,12 +20,19 @@ export async function openSqliteDriver(path: string): Promise<SqliteDriver> {
   db.exec('PRAGMA synchronous=FULL')
   db.exec('PRAGMA busy_timeout=5000')
   let depth = 0
+  // The journal runs few distinct statements (one insert per table): prepared once, reused.
+  const statements = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>()
   const driver: SqliteDriver = {
     dialect: 'sqlite',
     path,
     existed,
     async all(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-      const stmt = db.prepare(sql)
+      let stmt = statements.get(sql)
+      if (stmt === undefined) {
+        stmt = db.prepare(sql)
+        if (statements.size >= 64) statements.clear()
+        statements.set(sql, stmt)
+      }
       if (stmt.reader) {
         const rows = stmt.all(...params) as SqlRow[]
         for (const r of rows) delete r._metadata // libsql's timing, not a column

@@ -165,8 +165,11 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
     for (const [kind, list] of byKind) {
       const spec = TABLES[kind] as TableSpec<Kind>
       const one = `(${spec.columns.map(() => '?').join(', ')})`
-      for (let i = 0; i < list.length; i += ROWS_PER_STATEMENT) {
-        const chunk = list.slice(i, i + ROWS_PER_STATEMENT)
+      // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
+      // multi-row statements (one round trip per chunk).
+      const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
+      for (let i = 0; i < list.length; i += rows) {
+        const chunk = list.slice(i, i + rows)
         const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING`
         await tx.all(
           sql,
