@@ -5,7 +5,6 @@
  *
  * @module
  */
-export { type LibsqlModule, loadLibsql, loadPg, type PgModule } from './loadDriver.js'
 export { type MigrateOptions, migrate } from './migrate.js'
 export { MIGRATIONS, type Migration } from './migrations.js'
 export {

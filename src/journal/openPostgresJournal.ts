@@ -6,10 +6,29 @@ import { migrate } from './migrate.js'
 import { openPostgresDriver } from './openPostgresDriver.js'
 import { TradeJournal } from './TradeJournal.js'
 
+/**
+ * The pg pool settings the journal passes on (pg's `PoolConfig`, without a dependency on pg's types). Never logged.
+ */
+export interface PostgresPoolConfig {
+  readonly connectionString?: string
+  readonly host?: string
+  readonly port?: number
+  readonly user?: string
+  readonly password?: string
+  readonly database?: string
+  /** Connections in the pool. pg's default: 10. */
+  readonly max?: number
+  /** `true`, or Node's TLS options. */
+  readonly ssl?: boolean | Readonly<Record<string, unknown>>
+  readonly idleTimeoutMillis?: number
+  readonly connectionTimeoutMillis?: number
+  readonly application_name?: string
+}
+
 /** Schema of {@link PostgresJournalConfig}; defaults are applied here. */
 export const PostgresJournalConfigSchema = z.strictObject({
   /** pg's pool settings (`connectionString`, `host`, `port`, `user`, `max`, `ssl`, ...). Never logged. */
-  pool: z.custom<PoolConfig>((v) => typeof v === 'object' && v !== null),
+  pool: z.custom<PostgresPoolConfig>((v) => typeof v === 'object' && v !== null),
   /** The local spill file for entries the database cannot take (required: the server may be down). */
   spillPath: /* @__PURE__ */ z.string().check(z.minLength(1, 'the Postgres journal needs a local spillPath')),
   ...JournalQueueConfigShape,
@@ -35,7 +54,7 @@ export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
  */
 export async function openPostgresJournal(config: PostgresJournalConfig): Promise<TradeJournal> {
   const cfg = parseConfig(PostgresJournalConfigSchema, config, 'openPostgresJournal')
-  const driver = await openPostgresDriver(cfg.pool)
+  const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig)
   try {
     await migrate(driver)
   } catch (e) {
