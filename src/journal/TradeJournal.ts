@@ -32,6 +32,8 @@ export interface TradeJournalOptions {
   readonly now: () => number
 }
 
+const FINAL = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
+
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 /**
@@ -91,9 +93,13 @@ export class TradeJournal implements Journal {
   append(entry: JournalEntry): void {
     let e = entry
     if (e.kind === 'order' && e.seq === undefined) {
-      const seq = (this.#seqs.get(e.clientOrderId) ?? 0) + 1
-      this.#seqs.set(e.clientOrderId, seq)
-      e = { ...e, seq }
+      // Numbered here while the order is live (a new order starts at 1); a final status forgets it, so the map holds
+      // live orders only. An event of an order not held (a late event, one seen first after a restart) is numbered
+      // by the database when written (the next after its last journaled event).
+      const last = this.#seqs.get(e.clientOrderId) ?? (e.event === 'order.submitted' ? 0 : undefined)
+      if (last !== undefined) e = { ...e, seq: last + 1 }
+      if (FINAL.has(e.status)) this.#seqs.delete(e.clientOrderId)
+      else if (e.seq !== undefined) this.#seqs.set(e.clientOrderId, e.seq)
     }
     if (this.#backlogged) this.#toSpill([e], 'journal backlog not yet written')
     else if (this.#queue.length >= this.#o.queueSize) this.#toSpill([e], 'journal queue full')

@@ -145,6 +145,30 @@ export function fillKeyOfStored(stored: string): string {
   return stored.replaceAll('\u001f', '\u0000')
 }
 
+const ORDER = TABLES.order
+
+/**
+ * Writes an order event the journal could not number (its order was not live in memory): the next sequence after the
+ * order's last journaled event, computed in the same statement.
+ */
+async function insertNextSeq(tx: SqlDriver, e: EntryOf<'order'>): Promise<void> {
+  const values = ORDER.row(e)
+  // Typed placeholders: Postgres cannot infer a parameter's type in a SELECT list.
+  const typed = (c: string): string =>
+    c === 'seq' ? 'n.next' : c === 'ts_event' ? 'CAST(? AS BIGINT)' : 'CAST(? AS TEXT)'
+  const select = ORDER.columns.map(typed).join(', ')
+  const params = values.filter((_, i) => ORDER.columns[i] !== 'seq')
+  // A replay (the same event, status, filled quantity and reason as the order's last journaled event) is skipped.
+  await tx.all(
+    `INSERT INTO order_events (${ORDER.columns.join(', ')})
+     SELECT ${select} FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM order_events WHERE client_order_id = ?) n
+     WHERE NOT EXISTS (SELECT 1 FROM order_events l WHERE l.client_order_id = ? AND l.seq = n.next - 1
+       AND l.event = ? AND l.status = ? AND l.filled_qty = ? AND COALESCE(l.reason, '') = ?)
+     ON CONFLICT DO NOTHING`,
+    [...params, e.clientOrderId, e.clientOrderId, e.event, e.status, e.filledQty, e.reason ?? ''],
+  )
+}
+
 /** Rows per INSERT statement (16 columns × 200 stays far below both databases' parameter limits). */
 const ROWS_PER_STATEMENT = 200
 
@@ -162,7 +186,8 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
     else list.push(e)
   }
   await driver.transaction(async (tx) => {
-    for (const [kind, list] of byKind) {
+    for (const [kind, all] of byKind) {
+      const list = kind === 'order' ? all.filter((e) => e.kind === 'order' && e.seq !== undefined) : all
       const spec = TABLES[kind] as TableSpec<Kind>
       const one = `(${spec.columns.map(() => '?').join(', ')})`
       // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
@@ -176,6 +201,8 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
           chunk.flatMap((e) => spec.row(e as EntryOf<Kind>)),
         )
       }
+      // After the numbered events of the batch, so a late event follows them.
+      for (const e of all) if (e.kind === 'order' && e.seq === undefined) await insertNextSeq(tx, e)
     }
   })
 }

@@ -93,6 +93,29 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     await journal.close()
   })
 
+  it('numbers a late event of a finished order, and one first seen after a restart, after its last journaled event', async () => {
+    const { journal, reopen } = await store.fresh()
+    journal.append(order('o1', 'order.submitted', 'PENDING_NEW'))
+    journal.append(order('o1', 'order.filled', 'FILLED', { filledQty: '2', tsEvent: T0 + 1 }))
+    journal.append(order('o1', 'order.filled', 'FILLED', { filledQty: '2', reason: 'late', tsEvent: T0 + 2 }))
+    journal.append(order('o2', 'order.accepted', 'OPEN', { tsEvent: T0 + 3 })) // never seen submitted
+    journal.append(order('o2', 'order.canceled', 'CANCELED', { tsEvent: T0 + 4 }))
+    expect((await journal.orderHistory({ clientOrderId: 'o1' })).map((e) => [e.seq, e.reason])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, 'late'],
+    ])
+    expect((await journal.orderHistory({ clientOrderId: 'o2' })).map((e) => [e.seq, e.status])).toEqual([
+      [1, 'OPEN'],
+      [2, 'CANCELED'],
+    ])
+    await journal.close()
+    const again = await reopen()
+    again.append(order('o1', 'order.expired', 'EXPIRED', { tsEvent: T0 + 5 }))
+    expect((await again.orderHistory({ clientOrderId: 'o1' })).map((e) => e.seq)).toEqual([1, 2, 3, 4])
+    await again.close()
+  })
+
   it("gives the last view: open orders, positions per strategy, the open orders' fills, the last trades", async () => {
     const { journal, reopen } = await store.fresh()
     journal.append(order('o1', 'order.accepted', 'OPEN'))
