@@ -11,6 +11,7 @@ export {
   openPostgresJournal,
   type PostgresJournalConfig,
   PostgresJournalConfigSchema,
+  type PostgresPoolConfig,
 } from './openPostgresJournal.js'
 export {
   openSqliteJournal,
