@@ -11,6 +11,9 @@
  * (default), `spot`, `both` or `none`; the others use REST. `--load N` runs N busy worker threads for the whole run.
  */
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Wallet } from 'ethers'
 import { TypedEmitter } from '../src/core/events.js'
@@ -22,6 +25,7 @@ import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../src/exchanges/
 import { PolymarketAdapter, type PolymarketMarketStream } from '../src/exchanges/polymarket/index.js'
 import { OrderExecutor, type OrderGroupOutcome, Portfolio } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
+import { openSqliteJournal } from '../src/journal/index.js'
 import { type BreakerTrippedEvent, MemoryStateStore, RiskManager } from '../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../src/sim/index.js'
 import { EmaCrossover, RsiMeanReversion } from '../src/strategies/index.js'
@@ -41,6 +45,7 @@ import {
   usdmRows,
 } from './soak/checks.js'
 import { HeapSampler, judgeHeap } from './soak/heap.js'
+import { checkJournal } from './soak/journalCheck.js'
 import { startCpuLoad } from './soak/load.js'
 
 interface Options {
@@ -269,6 +274,9 @@ async function main(): Promise<number> {
     queryIntervalMs: 500,
     maxOrdersPerInterval: 10,
   }
+  // Every order event and fill of both engines goes to one SQLite journal, compared with the ledgers at the end.
+  const journalDir = mkdtempSync(join(tmpdir(), 'tradekit-soak-journal-'))
+  const journal = await openSqliteJournal({ path: join(journalDir, 'soak.db') })
   const spotExec = new OrderExecutor({ adapter: spot, clientOrderIdPrefix: 'sp', ...execOpts })
   const usdmExec = new OrderExecutor({ adapter: usdm, clientOrderIdPrefix: 'um', ...execOpts })
   const pmExec = new OrderExecutor({ adapter: pm, clientOrderIdPrefix: 'pm', ...execOpts })
@@ -440,6 +448,7 @@ async function main(): Promise<number> {
     ],
     risk: riskA,
     executors: [spotExec, pmExec],
+    journal,
     portfolio: portfolioA,
     instruments: [...spotInst, yesInst, noInst],
     groups: { legTimeoutMs: 3_000, maxUnwindSlippageBps: 1_000 },
@@ -464,6 +473,7 @@ async function main(): Promise<number> {
     ],
     risk: riskB,
     executors: [usdmExec],
+    journal,
     portfolio: portfolioB,
     instruments: usdmInst,
     feedHealth: { checkIntervalMs: 500 },
@@ -673,6 +683,18 @@ async function main(): Promise<number> {
   results.push(checkBreakers('A', trips.A, approvals.A, RATE))
   results.push(checkBreakers('B', trips.B, approvals.B, RATE))
   results.push(checkGroups(groups))
+  await journal.flush()
+  results.push(
+    await checkJournal(
+      journal,
+      bsim,
+      [
+        { market: 'spot', venue: spotVenue, submitted: submitted.spot },
+        { market: 'usdm', venue: usdmVenue, submitted: submitted.usdm },
+      ],
+      { venue: 'polymarket', exec: pmExec, submitted: submitted.pm },
+    ),
+  )
   const totalOrders = submitted.spot.size + submitted.usdm.size + submitted.pm.size
   const minOrders = Math.max(10, Math.round(opts.minutes * 20))
   results.push({
@@ -701,6 +723,8 @@ async function main(): Promise<number> {
   await Promise.allSettled([spot.close(), usdm.close(), spotStream.close(), usdmStream.close(), pm.close()])
   await bsim.close()
   await psim.close()
+  await journal.close()
+  rmSync(journalDir, { recursive: true, force: true })
   await sleep(200)
 
   const trend = heap.trend()

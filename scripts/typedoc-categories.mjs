@@ -66,6 +66,10 @@ const RULES = [
   [/^sim\/binance\//, 'Binance simulator'],
   [/^sim\/polymarket\//, 'Polymarket simulator'],
   [/^sim\//, 'Faults and shared parts'],
+  // tradekit/journal
+  [/^journal\/(open\w+Journal|TradeJournal)\b/, 'Stores'],
+  [/^journal\/(queries|toCsv)\b/, 'Queries'],
+  [/^journal\//, 'Schema, migrations and drivers'],
 ]
 
 /** The category of a file path (any form containing `src/`), or undefined. */

@@ -33,6 +33,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['errors', 'decimal', 'core', 'transport', 'indicators', 'strategies', 'risk', 'execution'],
   backtest: ['errors', 'decimal', 'core', 'transport', 'strategies', 'risk', 'execution', 'engine'],
   sim: ['errors', 'decimal', 'core'],
+  // Top layer beside the engine: nothing imports it (the engine and the Backtester take the core Journal port).
+  journal: ['errors', 'decimal', 'core'],
   testing: ['errors', 'decimal', 'core', 'indicators'],
   root: ['errors', 'decimal', 'core', 'engine'],
 }
@@ -42,11 +44,13 @@ const SHARED_PACKAGES = ['decimal.js', 'eventemitter3', 'zod', 'isows']
 const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   polymarket: ['ethers'],
   sim: ['ws', 'ethers'],
+  // Optional peer dependencies, loaded lazily (src/journal/loadDriver.ts).
+  journal: ['libsql', 'pg'],
   // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
   backtest: ['tsx'],
 }
 /** Modules that may import node: builtins (the rest must run in browsers too). */
-const NODE_BUILTINS_OK = new Set(['sim'])
+const NODE_BUILTINS_OK = new Set(['sim', 'journal'])
 /**
  * Node-only files of otherwise browser-safe modules: they may import node: builtins (lazily or not), and only the
  * Node builds export them; the browser builds (tsup.config.ts `browserEntries`) must not reach them (checked below).

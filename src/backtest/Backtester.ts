@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { ManualClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { subscribe, TypedEmitter } from '../core/events.js'
+import type { Journal } from '../core/journal.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
 import { DecimalInputSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
@@ -51,6 +52,12 @@ export const BacktesterConfigSchema = z.strictObject({
   /** Signals kept in the report's `signalLog`. Default 10 000. */
   maxSignalsInReport: z._default(/* @__PURE__ */ z.int().check(z.nonnegative()), 10_000),
 })
+
+/** Per-run options of {@link Backtester.run}. */
+export interface BacktestRunOptions {
+  /** Where the run is journaled (e.g. `await openSqliteJournal({ path: 'run.db' })`); flushed when the run ends. */
+  readonly journal?: Journal
+}
 
 /** Options of {@link Backtester} (defaults documented on {@link BacktesterConfigSchema}). */
 export type BacktesterConfig = z.input<typeof BacktesterConfigSchema>
@@ -137,9 +144,12 @@ export class Backtester {
     this.#cfg = parseConfig(BacktesterConfigSchema, config, 'Backtester')
   }
 
-  /** Runs one backtest over `source` and returns its report. */
-  async run(source: CandleSource): Promise<BacktestReport> {
-    const rig = this.#wire()
+  /**
+   * Runs one backtest over `source` and returns its report. With `options.journal` (tradekit/journal) the run's
+   * orders, fills, signals, risk decisions and state changes are written there too, for SQL or the typed queries.
+   */
+  async run(source: CandleSource, options: BacktestRunOptions = {}): Promise<BacktestReport> {
+    const rig = this.#wire(options.journal)
     const tally = new RunTally(this.#cfg)
     const unsubscribe = tally.attach(rig.engine, rig.risk)
     const curve = new EquityCurve(this.#cfg.curvePoints)
@@ -150,7 +160,7 @@ export class Backtester {
   }
 
   /** Builds the paper venue, risk and engine of one run, all on one manual clock. */
-  #wire(): Rig {
+  #wire(journal: Journal | undefined): Rig {
     const cfg = this.#cfg
     const clock = new ManualClock(0)
     const accountCurrency = cfg.accountCurrency
@@ -176,6 +186,7 @@ export class Backtester {
       instruments: cfg.instruments,
       feedHealth: { checkIntervalMs: 0 },
       shutdown: { cancelOpenOrders: true, timeoutMs: 1000 },
+      ...(journal === undefined ? {} : { journal }),
     })
     return { clock, portfolio, risk, bus, engine }
   }

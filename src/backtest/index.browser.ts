@@ -9,6 +9,7 @@ export {
   type BacktesterConfig,
   BacktesterConfigSchema,
   type BacktestReport,
+  type BacktestRunOptions,
 } from './Backtester.js'
 export { CandleDataError } from './CandleDataError.js'
 export { EquityCurve, type EquityPoint, MIN_RATIO_PERIODS, MIN_RATIO_SPAN_MS } from './EquityCurve.js'

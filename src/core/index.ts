@@ -22,6 +22,21 @@ export {
   TypedEmitter,
   type TypedEmitterConfig,
 } from './events.js'
+export {
+  type Journal,
+  type JournalBreakerEntry,
+  type JournalEntry,
+  type JournalEvents,
+  type JournalFillEntry,
+  type JournalOrderEntry,
+  type JournalReconcileReport,
+  type JournalRiskEntry,
+  type JournalSignalEntry,
+  type JournalSnapshotEntry,
+  type JournalView,
+  journalFillEntry,
+  journalOrderEntry,
+} from './journal.js'
 export { type LogFn, type Logger, redactingLogger, silentLogger } from './logger.js'
 export {
   OrderBook,

@@ -1,6 +1,7 @@
 import type { Decimal } from '../decimal/index.js'
 import type { TradekitError } from '../errors/index.js'
 import type { Listenable } from './events.js'
+import type { Journal, JournalReconcileReport, JournalView } from './journal.js'
 import type {
   Balance,
   BookSnapshot,
@@ -210,6 +211,11 @@ export interface ExecutionClient {
   openOrders(filter?: OrderFilter): readonly Order[]
   /** Stops accepting orders, optionally cancels open ones, waits (bounded) for in-flight requests. */
   shutdown(options?: { cancelOpenOrders?: boolean; timeoutMs?: number }): Promise<void>
+  /**
+   * Optional (live executors): compares a {@link Journal}'s last view with the venue after a restart and reports
+   * what changed while the process was down.
+   */
+  reconcileJournal?(view: JournalView): Promise<JournalReconcileReport>
 }
 
 /** The venue's acknowledgement of a new order. */

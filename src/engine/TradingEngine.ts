@@ -18,6 +18,7 @@ import type {
 import { StrategyRunner } from '../strategies/index.js'
 import { type EngineHealth, EngineMetrics } from './EngineMetrics.js'
 import { FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
+import { journalEngine } from './journalEngine.js'
 import { MarketCache } from './MarketCache.js'
 import { MarketDataFanout } from './MarketDataFanout.js'
 import type { MetricsRegistry } from './metrics.js'
@@ -160,6 +161,11 @@ export class TradingEngine {
     for (const v of this.#cfg.venues) this.#metrics.watchHttp(v, this.#subs)
     this.#wireRisk(risk)
     this.#wirePortfolio()
+    if (this.#cfg.journal !== undefined) {
+      const [clock, subs, bus, orders] = [this.#clock, this.#subs, this.#bus, this.#orders]
+      const cancelAll = (f: OrderFilter) => this.#cancelAll(f)
+      subs.add(await journalEngine(this.#cfg.journal, { ...this.#cfg, clock, subs, bus, orders, cancelAll }))
+    }
     for (const r of this.#runners) r.start()
     this.#running = true
     this.#scheduleHealthCheck()
@@ -191,6 +197,7 @@ export class TradingEngine {
     const onError = (e: unknown): void => void this.#bus.emit('error', toTradekitError(e))
     await this.#cfg.stateStore?.save(snapshotStrategies(this.#runners)).catch(onError)
     await this.#cfg.risk.flush().catch(onError)
+    await this.#cfg.journal?.flush().catch(onError)
     this.#bus.emit('engine.stopped', { type: 'engine.stopped', tsEvent: this.#clock.now() })
     this.#log.info({}, 'engine stopped')
   }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import type { Journal } from '../core/journal.js'
 import type { Logger } from '../core/logger.js'
 import type { ExecutionClient } from '../core/ports.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
@@ -86,6 +87,12 @@ export const TradingEngineConfigSchema = z.strictObject({
   ),
   /** Where strategy snapshots are saved on stop and loaded on start. */
   stateStore: z.optional(z.custom<StrategyStateStore>(isObject)),
+  /**
+   * Append-only journal (tradekit/journal): every order event, fill, signal, risk decision, trading-state change and
+   * a portfolio snapshot a minute. On start its last view is reconciled with each live executor's venue
+   * (`journal.reconciled`); a backlog makes the guard REDUCING, a journal that cannot write HALTS and cancels.
+   */
+  journal: z.optional(z.custom<Journal>(isObject)),
 })
 
 /** Options of {@link TradingEngine} (see {@link TradingEngineConfigSchema} for defaults). */

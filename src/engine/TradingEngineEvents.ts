@@ -1,3 +1,4 @@
+import type { JournalReconcileReport } from '../core/journal.js'
 import type { ExecutionEvents, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Trade } from '../core/types.js'
 import type { TradekitError } from '../errors/index.js'
@@ -31,4 +32,6 @@ export interface TradingEngineEvents extends ExecutionEvents {
   'risk.emergencyStopped': [e: EmergencyStopEvent]
   'engine.started': [e: { type: 'engine.started'; tsEvent: number }]
   'engine.stopped': [e: { type: 'engine.stopped'; tsEvent: number }]
+  /** On start, with a journal: what a venue did to the journal's open orders while the process was down. */
+  'journal.reconciled': [e: { type: 'journal.reconciled'; report: JournalReconcileReport; tsEvent: number }]
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
+import type { JournalOrderEntry, JournalReconcileReport, JournalView } from '../../core/journal.js'
 import { type Logger, silentLogger } from '../../core/logger.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
@@ -26,6 +27,7 @@ import { isTradekitError, StateError, type TradekitError, toTradekitError } from
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
@@ -123,6 +125,10 @@ export interface OrderExecutorEvents extends ExecutionEvents {
   ]
   /** State was reconciled over REST (at start and after each user-stream reconnect). */
   'orders.reconciled': [e: { type: 'orders.reconciled'; report: ReconcileReport; tsEvent: number }]
+  /** A journal's last view was compared with the venue after a restart ({@link OrderExecutor.reconcileJournal}). */
+  'orders.journalReconciled': [
+    e: { type: 'orders.journalReconciled'; report: JournalReconcileReport; tsEvent: number },
+  ]
   /** Balances or positions reported by the venue (stream or reconciliation). */
   'account.updated': [
     e: {
@@ -413,6 +419,28 @@ export class OrderExecutor implements ExecutionClient {
    */
   reconcile(): Promise<ReconcileReport> {
     return this.#reconciler.reconcile()
+  }
+
+  /**
+   * After a restart: tracks this venue's open orders from a journal's last view again (their journaled fills marked
+   * seen, so none is booked twice), reconciles with the venue (fills made while down are booked as usual), and
+   * reports what changed while the process was down, also as `orders.journalReconciled`.
+   */
+  async reconcileJournal(view: JournalView): Promise<JournalReconcileReport> {
+    const venue = this.#adapter.venue
+    const mine = view.openOrders.filter((o) => o.venue === venue)
+    for (const k of view.fillKeys) this.#seenTrades.add(k)
+    for (const e of mine)
+      if (!this.#orders.has(e.clientOrderId)) this.#orders.add(orderOfJournalEntry(e), e.strategyId)
+    const { openOrders } = await this.reconcile()
+    const lookUp = (e: JournalOrderEntry) => this.#adapter.queryOrder(e.symbol, e.clientOrderId)
+    const report = await compareJournalView(venue, mine, openOrders, lookUp, this.#clock.now())
+    this.#bus.emit('orders.journalReconciled', {
+      type: 'orders.journalReconciled',
+      report,
+      tsEvent: report.tsEvent,
+    })
+    return report
   }
 
   /** Shadow mode: aggregate live-vs-paper differences so far. */

@@ -1,0 +1,137 @@
+import { EventEmitter } from 'eventemitter3'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import { TypedEmitter } from '../core/events.js'
+import type { Journal, JournalEntry, JournalEvents, JournalView } from '../core/journal.js'
+import type { OrderFilter } from '../core/ports.js'
+import type { Order } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { Portfolio } from '../execution/index.js'
+import { MemoryStateStore, RiskManager } from '../risk/index.js'
+import { JOURNAL_SNAPSHOT_INTERVAL_MS, journalEngine } from './journalEngine.js'
+import { OrderStrategyMap } from './OrderStrategyMap.js'
+import { Subscriptions } from './Subscriptions.js'
+import type { TradingEngineEvents } from './TradingEngineEvents.js'
+
+const EMPTY: JournalView = { openOrders: [], positions: [], fillKeys: [], lastTrades: [] }
+
+class MemoryJournal implements Journal {
+  readonly bus = new EventEmitter<JournalEvents>()
+  readonly events = this.bus
+  readonly entries: JournalEntry[] = []
+  append(e: JournalEntry): void {
+    this.entries.push(e)
+  }
+  async flush(): Promise<void> {}
+  async lastView(): Promise<JournalView> {
+    return EMPTY
+  }
+  async close(): Promise<void> {}
+}
+
+async function setup() {
+  const clock = new ManualClock(Date.UTC(2026, 11, 5))
+  const risk = new RiskManager({ clock, store: new MemoryStateStore() })
+  await risk.start()
+  const journal = new MemoryJournal()
+  const bus = new TypedEmitter<TradingEngineEvents>()
+  const subs = new Subscriptions()
+  const orders = new OrderStrategyMap()
+  const cancelled: OrderFilter[] = []
+  const portfolio = new Portfolio({ balances: { USDT: '1000' }, clock })
+  const stop = await journalEngine(journal, {
+    risk,
+    portfolio,
+    executors: [],
+    clock,
+    subs,
+    bus,
+    orders,
+    cancelAll: async (f) => cancelled.push(f),
+  })
+  return { clock, risk, journal, bus, orders, cancelled, stop }
+}
+
+const order: Order = {
+  clientOrderId: 'c1',
+  venue: 'binance',
+  symbol: 'BTCUSDT',
+  side: 'BUY',
+  type: 'LIMIT',
+  qty: new Decimal('0.5'),
+  price: new Decimal('100.10'),
+  status: 'OPEN',
+  filledQty: new Decimal(0),
+  tsCreated: 1,
+  tsUpdated: 2,
+}
+
+describe('journalEngine', () => {
+  it('journals order events and fills with their strategy, and a snapshot a minute', async () => {
+    const { journal, bus, orders, clock, stop } = await setup()
+    orders.set('c1', 'ema')
+    bus.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 2 })
+    const fill = {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      clientOrderId: 'c1',
+      tradeId: '7',
+      side: 'BUY',
+      price: new Decimal('100.10'),
+      qty: new Decimal('0.5'),
+      fee: new Decimal('0.05'),
+      feeAsset: 'USDT',
+      liquidity: 'MAKER',
+      tsEvent: 3,
+    } as const
+    const filled = { ...order, status: 'FILLED', filledQty: new Decimal('0.5'), tsUpdated: 3 } as const
+    bus.emit('order.filled', { type: 'order.filled', order: filled, fill, tsEvent: 3 })
+    expect(journal.entries.map((e) => [e.kind, 'strategyId' in e ? e.strategyId : undefined])).toEqual([
+      ['order', 'ema'],
+      ['fill', 'ema'],
+      ['order', 'ema'],
+    ])
+    expect(journal.entries[0]).toMatchObject({
+      event: 'order.accepted',
+      price: '100.1',
+      qty: '0.5',
+      tsEvent: 2,
+    })
+    expect(journal.entries[1]).toMatchObject({ price: '100.1', fee: '0.05', tradeId: '7' })
+    clock.advance(JOURNAL_SNAPSHOT_INTERVAL_MS)
+    expect(journal.entries.at(-1)).toMatchObject({
+      kind: 'snapshot',
+      balances: [{ venue: 'portfolio', asset: 'USDT', total: '1000' }],
+    })
+    stop()
+    expect(journal.entries.filter((e) => e.kind === 'snapshot')).toHaveLength(2)
+  })
+
+  it('a backlogged journal makes the guard REDUCING; a failed one HALTS and cancels open orders', async () => {
+    const { journal, risk, cancelled } = await setup()
+    journal.bus.emit('journal.backlogged', {
+      type: 'journal.backlogged',
+      reason: 'journal queue full',
+      tsEvent: 1,
+    })
+    expect(risk.state).toBe('REDUCING')
+    expect(risk.status().detail).toContain('journal queue full')
+    journal.bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: 2 })
+    expect(risk.state).toBe('ACTIVE')
+    journal.bus.emit('journal.backlogged', {
+      type: 'journal.backlogged',
+      reason: 'database down',
+      tsEvent: 3,
+    })
+    risk.halt('operator')
+    journal.bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: 4 })
+    expect(risk.state).toBe('HALTED') // a stricter state set meanwhile is left alone
+    risk.resume()
+    journal.bus.emit('journal.failed', { type: 'journal.failed', reason: 'disk full', tsEvent: 2 })
+    expect(risk.state).toBe('HALTED')
+    expect(cancelled).toEqual([{}])
+    expect(
+      journal.entries.filter((e) => e.kind === 'breaker').map((e) => e.kind === 'breaker' && e.to),
+    ).toEqual(['REDUCING', 'ACTIVE', 'REDUCING', 'HALTED', 'ACTIVE', 'HALTED'])
+  })
+})

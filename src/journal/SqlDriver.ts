@@ -1,0 +1,15 @@
+/** A row as a driver returns it: column name to value. */
+export type SqlRow = Record<string, unknown>
+
+/**
+ * The little the journal needs from a database: parameterised statements with `?` placeholders (the Postgres driver
+ * numbers them), and transactions. Both stores implement it; the migrations, writes and queries run on either.
+ */
+export interface SqlDriver {
+  readonly dialect: 'sqlite' | 'postgres'
+  /** Runs a statement and returns its rows. */
+  all(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>
+  /** Runs `fn` in one transaction: all of it is committed or none of it. */
+  transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}

@@ -1,0 +1,236 @@
+import { EventEmitter } from 'eventemitter3'
+import type { Listenable } from '../core/events.js'
+import type { Journal, JournalEntry, JournalEvents, JournalView } from '../core/journal.js'
+import { StateError } from '../errors/index.js'
+import {
+  type BreakerRow,
+  type FillRow,
+  type OrderEventRow,
+  type PnlOptions,
+  type PnlRow,
+  type QueryOptions,
+  queryBreakers,
+  queryFills,
+  queryOrderEvents,
+  queryPnl,
+} from './queries.js'
+import { readView } from './readView.js'
+import { SpillFile } from './SpillFile.js'
+import type { SqlDriver, SqlRow } from './SqlDriver.js'
+import { writeEntries } from './writeEntries.js'
+
+/** How a {@link TradeJournal} queues and writes (the store factories fill it from their config). */
+export interface TradeJournalOptions {
+  readonly driver: SqlDriver
+  readonly spillPath: string
+  /** Entries held in memory before new ones spill to the file. */
+  readonly queueSize: number
+  /** Entries per database transaction. */
+  readonly batchSize: number
+  /** How often queued entries are written, and a backlog retried. */
+  readonly flushIntervalMs: number
+  readonly now: () => number
+}
+
+const FINAL = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
+
+/**
+ * A {@link Journal} on a SQL database (see {@link openSqliteJournal}, {@link openPostgresJournal}). `append` only
+ * queues: a timer writes batches, each in one transaction. When the queue is full or the database fails, entries
+ * spill to an append-only file (`journal.backlogged`, the engine's guard goes REDUCING) and every later entry goes
+ * there too, in order, until the backlog is written (`journal.caughtUp`); if the file cannot be written either,
+ * `journal.failed` (the engine halts and cancels open orders). Writes are idempotent, so a replayed backlog or fill
+ * is written once. Also answers the typed queries.
+ *
+ * @example
+ * ```ts
+ * const journal = await openSqliteJournal({ path: './trades.db' })
+ * journal.events.on('journal.backlogged', (e) => log.warn(e.reason))
+ * const today = await journal.pnl({ by: ['strategy', 'day'] })
+ * ```
+ */
+export class TradeJournal implements Journal {
+  readonly #bus = new EventEmitter<JournalEvents>()
+  readonly events: Listenable<JournalEvents> = this.#bus
+  readonly #o: TradeJournalOptions
+  readonly #spill: SpillFile
+  #queue: JournalEntry[] = []
+  readonly #seqs = new Map<string, number>()
+  #backlogged = false
+  #failed = false
+  #closed = false
+  #writing: Promise<void> | undefined
+  #timer: ReturnType<typeof setInterval> | undefined
+
+  /** @internal Use {@link openSqliteJournal} or {@link openPostgresJournal}. */
+  constructor(options: TradeJournalOptions) {
+    this.#o = options
+    this.#spill = new SpillFile(options.spillPath)
+  }
+
+  /** @internal Writes a backlog left by an earlier run, seeds the order sequences and starts the timer. */
+  async start(): Promise<void> {
+    this.#spill.repair()
+    if (this.#spill.size() > 0) this.#backlogged = true
+    await this.#pump()
+    for (const o of (await readView(this.#o.driver)).openOrders) this.#seqs.set(o.clientOrderId, o.seq ?? 0)
+    this.#timer = setInterval(() => void this.#pump(), this.#o.flushIntervalMs)
+    this.#timer.unref?.()
+  }
+
+  /** Whether entries are waiting in the spill file (the guard should stay REDUCING). */
+  get isBacklogged(): boolean {
+    return this.#backlogged
+  }
+
+  /** Whether neither the database nor the spill file could take entries. */
+  get isFailed(): boolean {
+    return this.#failed
+  }
+
+  append(entry: JournalEntry): void {
+    let e = entry
+    if (e.kind === 'order' && e.seq === undefined) {
+      // Numbered here while the order is live (a new order starts at 1); a final status forgets it, so the map holds
+      // live orders only. An event of an order not held (a late event, one seen first after a restart) is numbered
+      // by the database when written (the next after its last journaled event).
+      const last = this.#seqs.get(e.clientOrderId) ?? (e.event === 'order.submitted' ? 0 : undefined)
+      if (last !== undefined) e = { ...e, seq: last + 1 }
+      if (FINAL.has(e.status)) this.#seqs.delete(e.clientOrderId)
+      else if (e.seq !== undefined) this.#seqs.set(e.clientOrderId, e.seq)
+    }
+    if (this.#backlogged) this.#toSpill([e], 'journal backlog not yet written')
+    else if (this.#queue.length >= this.#o.queueSize) this.#toSpill([e], 'journal queue full')
+    else this.#queue.push(e)
+  }
+
+  async flush(): Promise<void> {
+    while (this.#queue.length > 0 || this.#writing !== undefined) {
+      const before = this.#queue.length
+      await this.#pump()
+      if (this.#failed && this.#queue.length >= before) return
+    }
+  }
+
+  async lastView(): Promise<JournalView> {
+    await this.flush()
+    return readView(this.#o.driver)
+  }
+
+  /** Realised PnL and fees, grouped as asked (see {@link PnlOptions}). */
+  async pnl(options: PnlOptions = {}): Promise<PnlRow[]> {
+    await this.flush()
+    return queryPnl(this.#o.driver, options)
+  }
+
+  /** Fills with their fees, oldest first. */
+  async fills(options: QueryOptions = {}): Promise<FillRow[]> {
+    await this.flush()
+    return queryFills(this.#o.driver, options)
+  }
+
+  /** Every state change of the orders, in order (per order by sequence). */
+  async orderHistory(
+    options: QueryOptions & { readonly clientOrderId?: string } = {},
+  ): Promise<OrderEventRow[]> {
+    await this.flush()
+    return queryOrderEvents(this.#o.driver, options)
+  }
+
+  /** Breaker and kill-switch transitions, oldest first. */
+  async breakerHistory(options: QueryOptions = {}): Promise<BreakerRow[]> {
+    await this.flush()
+    return queryBreakers(this.#o.driver, options)
+  }
+
+  /**
+   * Runs your own SQL on the journal's tables (docs/journal.md documents the schema) after a flush; `?` placeholders
+   * on both stores. Meant for reads: the journal is append-only.
+   */
+  async query(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
+    await this.flush()
+    return this.#o.driver.all(sql, params)
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    clearInterval(this.#timer)
+    await this.flush()
+    await this.#o.driver.close()
+  }
+
+  #toSpill(entries: readonly JournalEntry[], reason: string): void {
+    if (this.#failed) {
+      this.#queue.push(...entries) // the host was told to halt; the database may still take them
+      return
+    }
+    // Entering the backlog, the queue goes first, so the file holds everything in append order.
+    const all = this.#backlogged ? entries : [...this.#queue, ...entries]
+    try {
+      this.#spill.append(all)
+      if (!this.#backlogged) this.#queue = []
+    } catch (e) {
+      // Kept in memory (nothing dropped while the process lives); the host must halt.
+      this.#queue.push(...entries)
+      if (!this.#failed) {
+        this.#failed = true
+        this.#bus.emit('journal.failed', {
+          type: 'journal.failed',
+          reason: `${reason}; spill file "${this.#o.spillPath}" cannot be written: ${errorText(e)}`,
+          tsEvent: this.#o.now(),
+        })
+      }
+      return
+    }
+    if (!this.#backlogged) {
+      this.#backlogged = true
+      this.#bus.emit('journal.backlogged', { type: 'journal.backlogged', reason, tsEvent: this.#o.now() })
+    }
+  }
+
+  #pump(): Promise<void> {
+    this.#writing ??= this.#writeAll().finally(() => {
+      this.#writing = undefined
+    })
+    return this.#writing
+  }
+
+  async #writeAll(): Promise<void> {
+    if (this.#backlogged && !(await this.#writeBacklog())) return
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.slice(0, this.#o.batchSize)
+      try {
+        await writeEntries(this.#o.driver, batch)
+      } catch (e) {
+        this.#bus.emit('error', new StateError('Journal database write failed', { cause: e }))
+        if (this.#failed) return
+        // Order is kept: the failed batch and everything queued behind it go to the file, then later entries too.
+        this.#toSpill([], `journal database write failed: ${errorText(e)}`)
+        return
+      }
+      // The queue may have moved to the spill file meanwhile (then it was written twice: idempotent).
+      if (batch.every((e, i) => this.#queue[i] === e)) this.#queue.splice(0, batch.length)
+    }
+  }
+
+  /** Writes the spill file to the database; true once it is empty (and the journal caught up). */
+  async #writeBacklog(): Promise<boolean> {
+    try {
+      for (;;) {
+        const { entries, end } = this.#spill.unwritten()
+        for (let i = 0; i < entries.length; i += this.#o.batchSize) {
+          await writeEntries(this.#o.driver, entries.slice(i, i + this.#o.batchSize))
+        }
+        if (this.#spill.written(end)) break
+      }
+    } catch {
+      return false
+    }
+    this.#backlogged = false
+    this.#bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: this.#o.now() })
+    return true
+  }
+}

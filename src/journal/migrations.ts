@@ -1,0 +1,46 @@
+/** One schema step: statements run in one transaction, recorded in `schema_migrations`. */
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly statements: readonly string[]
+}
+
+/**
+ * The journal's schema, oldest step first. The SQL is the same for SQLite and Postgres: money and quantities are
+ * TEXT (decimal strings, never floats), times BIGINT epoch ms UTC, and every row has a natural key so a replayed
+ * entry is written once (`ON CONFLICT DO NOTHING`). Documented in docs/journal.md; never edit a released step, add one.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE order_events (
+        client_order_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, strategy_id TEXT,
+        venue TEXT NOT NULL, symbol TEXT NOT NULL, side TEXT NOT NULL, order_type TEXT NOT NULL, status TEXT NOT NULL,
+        qty TEXT NOT NULL, price TEXT, filled_qty TEXT NOT NULL, avg_fill_price TEXT, venue_order_id TEXT,
+        reason TEXT, ts_event BIGINT NOT NULL, PRIMARY KEY (client_order_id, seq))`,
+      'CREATE INDEX order_events_ts ON order_events (ts_event)',
+      `CREATE TABLE fills (
+        fill_key TEXT PRIMARY KEY, strategy_id TEXT, venue TEXT NOT NULL, symbol TEXT NOT NULL,
+        client_order_id TEXT NOT NULL, venue_order_id TEXT, trade_id TEXT NOT NULL, side TEXT NOT NULL,
+        price TEXT NOT NULL, qty TEXT NOT NULL, fee TEXT NOT NULL, fee_asset TEXT NOT NULL, liquidity TEXT NOT NULL,
+        ts_event BIGINT NOT NULL)`,
+      'CREATE INDEX fills_instrument_ts ON fills (venue, symbol, ts_event)',
+      'CREATE INDEX fills_strategy_ts ON fills (strategy_id, ts_event)',
+      'CREATE INDEX fills_order ON fills (client_order_id)',
+      `CREATE TABLE signals (
+        id TEXT PRIMARY KEY, strategy_id TEXT NOT NULL, venue TEXT NOT NULL, symbol TEXT NOT NULL,
+        side TEXT NOT NULL, intent TEXT NOT NULL, reason TEXT NOT NULL, ts_event BIGINT NOT NULL)`,
+      `CREATE TABLE risk_decisions (
+        id TEXT PRIMARY KEY, strategy_id TEXT NOT NULL, venue TEXT NOT NULL, symbol TEXT NOT NULL,
+        side TEXT NOT NULL, decision TEXT NOT NULL, code TEXT, reason TEXT NOT NULL, qty TEXT,
+        ts_event BIGINT NOT NULL)`,
+      `CREATE TABLE breaker_transitions (
+        id TEXT PRIMARY KEY, from_state TEXT NOT NULL, to_state TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT,
+        ts_event BIGINT NOT NULL)`,
+      `CREATE TABLE portfolio_snapshots (
+        id TEXT PRIMARY KEY, positions TEXT NOT NULL, balances TEXT NOT NULL, ts_event BIGINT NOT NULL)`,
+    ],
+  },
+]

@@ -1,0 +1,75 @@
+import type { PoolConfig } from 'pg'
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
+import { JournalQueueConfigShape } from './journalConfig.js'
+import { migrate } from './migrate.js'
+import { openPostgresDriver } from './openPostgresDriver.js'
+import { TradeJournal } from './TradeJournal.js'
+
+/**
+ * The pg pool settings the journal passes on (pg's `PoolConfig`, without a dependency on pg's types). Never logged.
+ */
+export interface PostgresPoolConfig {
+  readonly connectionString?: string
+  readonly host?: string
+  readonly port?: number
+  readonly user?: string
+  readonly password?: string
+  readonly database?: string
+  /** Connections in the pool. pg's default: 10. */
+  readonly max?: number
+  /** `true`, or Node's TLS options. */
+  readonly ssl?: boolean | Readonly<Record<string, unknown>>
+  readonly idleTimeoutMillis?: number
+  readonly connectionTimeoutMillis?: number
+  readonly application_name?: string
+}
+
+/** Schema of {@link PostgresJournalConfig}; defaults are applied here. */
+export const PostgresJournalConfigSchema = z.strictObject({
+  /** pg's pool settings (`connectionString`, `host`, `port`, `user`, `max`, `ssl`, ...). Never logged. */
+  pool: z.custom<PostgresPoolConfig>((v) => typeof v === 'object' && v !== null),
+  /** The local spill file for entries the database cannot take (required: the server may be down). */
+  spillPath: /* @__PURE__ */ z.string().check(z.minLength(1, 'the Postgres journal needs a local spillPath')),
+  ...JournalQueueConfigShape,
+})
+
+/** What {@link openPostgresJournal} accepts. */
+export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
+
+/**
+ * Opens the journal on Postgres through the optional peer dependency `pg` (a pool; batched multi-row inserts).
+ * Migrates the schema (a database newer than this tradekit is refused), writes a backlog left in the spill file,
+ * and starts writing.
+ *
+ * @throws {ConfigError} bad config, or pg not installed.
+ * @throws {StateError} the database's schema is newer than this tradekit.
+ * @example
+ * ```ts
+ * const journal = await openPostgresJournal({
+ *   pool: { connectionString: process.env.DATABASE_URL },
+ *   spillPath: './journal.spill',
+ * })
+ * ```
+ */
+export async function openPostgresJournal(config: PostgresJournalConfig): Promise<TradeJournal> {
+  const cfg = parseConfig(PostgresJournalConfigSchema, config, 'openPostgresJournal')
+  const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig)
+  try {
+    await migrate(driver)
+  } catch (e) {
+    await driver.close()
+    throw e
+  }
+  const now = cfg.clock === undefined ? Date.now : () => cfg.clock!.now()
+  const journal = new TradeJournal({
+    driver,
+    spillPath: cfg.spillPath,
+    queueSize: cfg.queueSize,
+    batchSize: cfg.batchSize,
+    flushIntervalMs: cfg.flushIntervalMs,
+    now,
+  })
+  await journal.start()
+  return journal
+}

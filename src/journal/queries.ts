@@ -1,0 +1,235 @@
+import type { JournalOrderEntry } from '../core/journal.js'
+import { Decimal } from '../decimal/index.js'
+import { optionalText, orderEntryOf } from './rows.js'
+import type { SqlDriver, SqlRow } from './SqlDriver.js'
+import { fillKeyOfStored } from './writeEntries.js'
+
+/** Filters every journal query takes; times are epoch ms UTC, `from` inclusive, `to` exclusive. */
+export interface QueryOptions {
+  readonly from?: number
+  readonly to?: number
+  readonly strategyId?: string
+  readonly venue?: string
+  readonly symbol?: string
+}
+
+/** Options of the PnL query: which dimensions to group by (default all three). */
+export interface PnlOptions extends QueryOptions {
+  readonly by?: ReadonlyArray<'strategy' | 'instrument' | 'day'>
+}
+
+/** One row of the PnL query; money as decimal text. Absent dimensions were not grouped by. */
+export interface PnlRow {
+  readonly strategyId?: string
+  readonly venue?: string
+  readonly symbol?: string
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly day?: string
+  /** Realised PnL (average cost), before fees. */
+  readonly realizedPnl: string
+  /** Fees paid (negative: rebates), summed in their own assets: see `feeAssets`. */
+  readonly fees: string
+  /** realizedPnl − fees (meaningful when fees are paid in the quote asset). */
+  readonly netPnl: string
+  readonly feeAssets: readonly string[]
+  /** Traded notional (price × qty). */
+  readonly notional: string
+  readonly fills: number
+}
+
+/** A journaled fill. */
+export interface FillRow {
+  readonly key: string
+  readonly strategyId?: string
+  readonly venue: string
+  readonly symbol: string
+  readonly clientOrderId: string
+  readonly venueOrderId?: string
+  readonly tradeId: string
+  readonly side: string
+  readonly price: string
+  readonly qty: string
+  readonly fee: string
+  readonly feeAsset: string
+  readonly liquidity: string
+  readonly tsEvent: number
+}
+
+/** A journaled order state change. */
+export type OrderEventRow = JournalOrderEntry
+
+/** A journaled breaker or kill-switch transition. */
+export interface BreakerRow {
+  readonly from: string
+  readonly to: string
+  readonly reason: string
+  readonly detail?: string
+  readonly tsEvent: number
+}
+
+/** `WHERE` clause and parameters for the common filters. */
+function where(o: QueryOptions, strategyColumn = 'strategy_id'): { sql: string; params: unknown[] } {
+  const parts: string[] = []
+  const params: unknown[] = []
+  const add = (cond: string, v: unknown): void => {
+    parts.push(cond)
+    params.push(v)
+  }
+  if (o.from !== undefined) add('ts_event >= ?', o.from)
+  if (o.to !== undefined) add('ts_event < ?', o.to)
+  if (o.strategyId !== undefined) add(`${strategyColumn} = ?`, o.strategyId)
+  if (o.venue !== undefined) add('venue = ?', o.venue)
+  if (o.symbol !== undefined) add('symbol = ?', o.symbol)
+  return { sql: parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, params }
+}
+
+function fillOf(r: SqlRow): FillRow {
+  const strategyId = optionalText(r.strategy_id)
+  const venueOrderId = optionalText(r.venue_order_id)
+  return {
+    key: fillKeyOfStored(String(r.fill_key)),
+    ...(strategyId === undefined ? {} : { strategyId }),
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    clientOrderId: String(r.client_order_id),
+    ...(venueOrderId === undefined ? {} : { venueOrderId }),
+    tradeId: String(r.trade_id),
+    side: String(r.side),
+    price: String(r.price),
+    qty: String(r.qty),
+    fee: String(r.fee),
+    feeAsset: String(r.fee_asset),
+    liquidity: String(r.liquidity),
+    tsEvent: Number(r.ts_event),
+  }
+}
+
+/** Fills matching the filters, oldest first. */
+export async function queryFills(driver: SqlDriver, o: QueryOptions = {}): Promise<FillRow[]> {
+  const w = where(o)
+  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
+  return rows.map(fillOf)
+}
+
+/** Order events matching the filters, oldest first (per order by sequence). */
+export async function queryOrderEvents(
+  driver: SqlDriver,
+  o: QueryOptions & { readonly clientOrderId?: string } = {},
+): Promise<OrderEventRow[]> {
+  const w = where(o)
+  let sql = w.sql
+  if (o.clientOrderId !== undefined) {
+    sql = sql === '' ? 'WHERE client_order_id = ?' : `${sql} AND client_order_id = ?`
+    w.params.push(o.clientOrderId)
+  }
+  const rows = await driver.all(
+    `SELECT * FROM order_events ${sql} ORDER BY ts_event, client_order_id, seq`,
+    w.params,
+  )
+  return rows.map(orderEntryOf)
+}
+
+/** Breaker transitions in the time range, oldest first. */
+export async function queryBreakers(driver: SqlDriver, o: QueryOptions = {}): Promise<BreakerRow[]> {
+  const w = where({
+    ...(o.from === undefined ? {} : { from: o.from }),
+    ...(o.to === undefined ? {} : { to: o.to }),
+  })
+  const rows = await driver.all(`SELECT * FROM breaker_transitions ${w.sql} ORDER BY ts_event, id`, w.params)
+  return rows.map((r) => {
+    const detail = optionalText(r.detail)
+    return {
+      from: String(r.from_state),
+      to: String(r.to_state),
+      reason: String(r.reason),
+      ...(detail === undefined ? {} : { detail }),
+      tsEvent: Number(r.ts_event),
+    }
+  })
+}
+
+interface Acc {
+  realized: Decimal
+  fees: Decimal
+  notional: Decimal
+  fills: number
+  feeAssets: Set<string>
+}
+
+/**
+ * Realised PnL by average cost, per strategy and instrument, in fill order (the whole history is replayed so a
+ * position opened before `from` is costed right); rows are grouped as `by` asks.
+ */
+export async function queryPnl(driver: SqlDriver, o: PnlOptions = {}): Promise<PnlRow[]> {
+  const by = new Set(o.by ?? ['strategy', 'instrument', 'day'])
+  const w = where({ ...o, from: undefined, to: undefined } as QueryOptions)
+  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
+  const books = new Map<string, { qty: Decimal; cost: Decimal }>()
+  const groups = new Map<
+    string,
+    { row: Omit<PnlRow, 'realizedPnl' | 'fees' | 'netPnl' | 'notional' | 'fills' | 'feeAssets'>; acc: Acc }
+  >()
+  for (const f of rows.map(fillOf)) {
+    const bookId = `${f.strategyId ?? ''}\u0000${f.venue}\u0000${f.symbol}`
+    const book = books.get(bookId) ?? { qty: new Decimal(0), cost: new Decimal(0) }
+    books.set(bookId, book)
+    const price = new Decimal(f.price)
+    const signed = f.side === 'BUY' ? new Decimal(f.qty) : new Decimal(f.qty).neg()
+    let realized = new Decimal(0)
+    if (book.qty.isZero() || book.qty.isPositive() === signed.isPositive()) {
+      book.cost = book.cost.plus(price.times(signed))
+      book.qty = book.qty.plus(signed)
+    } else {
+      const closing = Decimal.min(book.qty.abs(), signed.abs())
+      const avg = book.cost.div(book.qty)
+      const dir = book.qty.isPositive() ? 1 : -1
+      realized = price.minus(avg).times(closing).times(dir)
+      book.cost = book.cost.minus(avg.times(closing).times(dir))
+      book.qty = book.qty.plus(signed)
+      const rest = signed.abs().minus(closing)
+      if (book.qty.isZero()) book.cost = new Decimal(0)
+      else if (rest.gt(0)) book.cost = price.times(book.qty) // reversed through zero: the rest opens at this price
+    }
+    if ((o.from !== undefined && f.tsEvent < o.from) || (o.to !== undefined && f.tsEvent >= o.to)) continue
+    const day = new Date(f.tsEvent).toISOString().slice(0, 10)
+    const row = {
+      ...(by.has('strategy') && f.strategyId !== undefined ? { strategyId: f.strategyId } : {}),
+      ...(by.has('instrument') ? { venue: f.venue, symbol: f.symbol } : {}),
+      ...(by.has('day') ? { day } : {}),
+    }
+    const gid = JSON.stringify([
+      row.strategyId ?? null,
+      row.venue ?? null,
+      row.symbol ?? null,
+      row.day ?? null,
+    ])
+    let g = groups.get(gid)
+    if (g === undefined) {
+      g = {
+        row,
+        acc: {
+          realized: new Decimal(0),
+          fees: new Decimal(0),
+          notional: new Decimal(0),
+          fills: 0,
+          feeAssets: new Set(),
+        },
+      }
+      groups.set(gid, g)
+    }
+    g.acc.realized = g.acc.realized.plus(realized)
+    g.acc.fees = g.acc.fees.plus(f.fee)
+    g.acc.notional = g.acc.notional.plus(price.times(f.qty))
+    g.acc.fills++
+    g.acc.feeAssets.add(f.feeAsset)
+  }
+  return [...groups.values()].map(({ row, acc }) => ({
+    ...row,
+    realizedPnl: acc.realized.toString(),
+    fees: acc.fees.toString(),
+    netPnl: acc.realized.minus(acc.fees).toString(),
+    feeAssets: [...acc.feeAssets].sort(),
+    notional: acc.notional.toString(),
+    fills: acc.fills,
+  }))
+}

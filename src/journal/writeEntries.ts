@@ -1,0 +1,208 @@
+import type { JournalEntry } from '../core/journal.js'
+import type { SqlDriver } from './SqlDriver.js'
+
+type Kind = JournalEntry['kind']
+type EntryOf<K extends Kind> = Extract<JournalEntry, { kind: K }>
+
+interface TableSpec<K extends Kind> {
+  readonly table: string
+  readonly columns: readonly string[]
+  readonly row: (e: EntryOf<K>) => readonly unknown[]
+}
+
+const n = (v: string | undefined): string | null => v ?? null
+
+/** Where each kind of entry goes, column by column (docs/journal.md documents the tables). */
+const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
+  order: {
+    table: 'order_events',
+    columns: [
+      'client_order_id',
+      'seq',
+      'event',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'side',
+      'order_type',
+      'status',
+      'qty',
+      'price',
+      'filled_qty',
+      'avg_fill_price',
+      'venue_order_id',
+      'reason',
+      'ts_event',
+    ],
+    row: (e) => [
+      e.clientOrderId,
+      e.seq ?? 0,
+      e.event,
+      n(e.strategyId),
+      e.venue,
+      e.symbol,
+      e.side,
+      e.orderType,
+      e.status,
+      e.qty,
+      n(e.price),
+      e.filledQty,
+      n(e.avgFillPrice),
+      n(e.venueOrderId),
+      n(e.reason),
+      e.tsEvent,
+    ],
+  },
+  fill: {
+    table: 'fills',
+    columns: [
+      'fill_key',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'client_order_id',
+      'venue_order_id',
+      'trade_id',
+      'side',
+      'price',
+      'qty',
+      'fee',
+      'fee_asset',
+      'liquidity',
+      'ts_event',
+    ],
+    row: (e) => [
+      storedFillKey(e.key),
+      n(e.strategyId),
+      e.venue,
+      e.symbol,
+      e.clientOrderId,
+      n(e.venueOrderId),
+      e.tradeId,
+      e.side,
+      e.price,
+      e.qty,
+      e.fee,
+      e.feeAsset,
+      e.liquidity,
+      e.tsEvent,
+    ],
+  },
+  signal: {
+    table: 'signals',
+    columns: ['id', 'strategy_id', 'venue', 'symbol', 'side', 'intent', 'reason', 'ts_event'],
+    row: (e) => [e.id, e.strategyId, e.venue, e.symbol, e.side, e.intent, e.reason, e.tsEvent],
+  },
+  risk: {
+    table: 'risk_decisions',
+    columns: [
+      'id',
+      'strategy_id',
+      'venue',
+      'symbol',
+      'side',
+      'decision',
+      'code',
+      'reason',
+      'qty',
+      'ts_event',
+    ],
+    row: (e) => [
+      e.id,
+      e.strategyId,
+      e.venue,
+      e.symbol,
+      e.side,
+      e.decision,
+      n(e.code),
+      e.reason,
+      n(e.qty),
+      e.tsEvent,
+    ],
+  },
+  breaker: {
+    table: 'breaker_transitions',
+    columns: ['id', 'from_state', 'to_state', 'reason', 'detail', 'ts_event'],
+    row: (e) => [e.id, e.from, e.to, e.reason, n(e.detail), e.tsEvent],
+  },
+  snapshot: {
+    table: 'portfolio_snapshots',
+    columns: ['id', 'positions', 'balances', 'ts_event'],
+    row: (e) => [e.id, JSON.stringify(e.positions), JSON.stringify(e.balances), e.tsEvent],
+  },
+}
+
+/**
+ * A {@link fillKey} as stored: its NUL separators as U+001F (Postgres TEXT refuses NUL, SQLite cuts the string
+ * there). {@link fillKeyOfStored} turns it back.
+ */
+export function storedFillKey(key: string): string {
+  return key.replaceAll('\u0000', '\u001f')
+}
+
+/** The {@link fillKey} of a stored `fill_key`. */
+export function fillKeyOfStored(stored: string): string {
+  return stored.replaceAll('\u001f', '\u0000')
+}
+
+const ORDER = TABLES.order
+
+/**
+ * Writes an order event the journal could not number (its order was not live in memory): the next sequence after the
+ * order's last journaled event, computed in the same statement.
+ */
+async function insertNextSeq(tx: SqlDriver, e: EntryOf<'order'>): Promise<void> {
+  const values = ORDER.row(e)
+  // Typed placeholders: Postgres cannot infer a parameter's type in a SELECT list.
+  const typed = (c: string): string =>
+    c === 'seq' ? 'n.next' : c === 'ts_event' ? 'CAST(? AS BIGINT)' : 'CAST(? AS TEXT)'
+  const select = ORDER.columns.map(typed).join(', ')
+  const params = values.filter((_, i) => ORDER.columns[i] !== 'seq')
+  // A replay (the same event, status, filled quantity and reason as the order's last journaled event) is skipped.
+  await tx.all(
+    `INSERT INTO order_events (${ORDER.columns.join(', ')})
+     SELECT ${select} FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM order_events WHERE client_order_id = ?) n
+     WHERE NOT EXISTS (SELECT 1 FROM order_events l WHERE l.client_order_id = ? AND l.seq = n.next - 1
+       AND l.event = ? AND l.status = ? AND l.filled_qty = ? AND COALESCE(l.reason, '') = ?)
+     ON CONFLICT DO NOTHING`,
+    [...params, e.clientOrderId, e.clientOrderId, e.event, e.status, e.filledQty, e.reason ?? ''],
+  )
+}
+
+/** Rows per INSERT statement (16 columns × 200 stays far below both databases' parameter limits). */
+const ROWS_PER_STATEMENT = 200
+
+/**
+ * Writes a batch of entries in one transaction, one multi-row `INSERT ... ON CONFLICT DO NOTHING` per table and
+ * chunk: the batch lands whole or not at all, and an entry already written (a replayed fill, a re-sent order event)
+ * is skipped, not duplicated.
+ */
+export async function writeEntries(driver: SqlDriver, entries: readonly JournalEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  const byKind = new Map<Kind, JournalEntry[]>()
+  for (const e of entries) {
+    const list = byKind.get(e.kind)
+    if (list === undefined) byKind.set(e.kind, [e])
+    else list.push(e)
+  }
+  await driver.transaction(async (tx) => {
+    for (const [kind, all] of byKind) {
+      const list = kind === 'order' ? all.filter((e) => e.kind === 'order' && e.seq !== undefined) : all
+      const spec = TABLES[kind] as TableSpec<Kind>
+      const one = `(${spec.columns.map(() => '?').join(', ')})`
+      // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
+      // multi-row statements (one round trip per chunk).
+      const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
+      for (let i = 0; i < list.length; i += rows) {
+        const chunk = list.slice(i, i + rows)
+        const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING`
+        await tx.all(
+          sql,
+          chunk.flatMap((e) => spec.row(e as EntryOf<Kind>)),
+        )
+      }
+      // After the numbered events of the batch, so a late event follows them.
+      for (const e of all) if (e.kind === 'order' && e.seq === undefined) await insertNextSeq(tx, e)
+    }
+  })
+}
