@@ -101,7 +101,7 @@ function trader(journal?: TradeJournal) {
       paper.events.on(name, (e) => journal.append(journalOrderEntry(name, e.order, 'bench')))
     }
     paper.events.on('order.filled', (e) => {
-      journal.append(journalFillEntry(e.fill, 'bench'))
+      for (const fill of e.fills) journal.append(journalFillEntry(fill, 'bench'))
       journal.append(journalOrderEntry('order.filled', e.order, 'bench'))
     })
   }

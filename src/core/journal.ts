@@ -230,7 +230,9 @@ export function journalOrderEntry(event: string, order: Order, strategyId?: stri
  *
  * @example
  * ```ts
- * exec.events.on('order.filled', (e) => journal.append(journalFillEntry(e.fill, 'ema')))
+ * exec.events.on('order.filled', (e) => {
+ *   for (const fill of e.fills) journal.append(journalFillEntry(fill, 'ema'))
+ * })
  * ```
  */
 export function journalFillEntry(fill: Fill, strategyId?: string): JournalFillEntry {

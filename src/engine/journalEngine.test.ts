@@ -85,7 +85,7 @@ describe('journalEngine', () => {
       tsEvent: 3,
     } as const
     const filled = { ...order, status: 'FILLED', filledQty: new Decimal('0.5'), tsUpdated: 3 } as const
-    bus.emit('order.filled', { type: 'order.filled', order: filled, fill, tsEvent: 3 })
+    bus.emit('order.filled', { type: 'order.filled', order: filled, fills: [fill], tsEvent: 3 })
     expect(journal.entries.map((e) => [e.kind, 'strategyId' in e ? e.strategyId : undefined])).toEqual([
       ['order', 'ema'],
       ['fill', 'ema'],

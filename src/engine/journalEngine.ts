@@ -52,7 +52,7 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
   }
   subs.on(events, 'order.filled', (e) => {
     const sid = orders.strategyOf(e.order.clientOrderId)
-    journal.append(journalFillEntry(e.fill, sid))
+    for (const fill of e.fills) journal.append(journalFillEntry(fill, sid))
     journal.append(journalOrderEntry('order.filled', e.order, sid))
   })
   subs.on(events, 'signal', (s) => {
