@@ -22,6 +22,7 @@ import { MarketCache } from './MarketCache.js'
 import { MarketDataFanout } from './MarketDataFanout.js'
 import type { MetricsRegistry } from './metrics.js'
 import { OrderStrategyMap } from './OrderStrategyMap.js'
+import { QuoteRouter } from './QuoteRouter.js'
 import { relayExecutorEvents } from './relayExecutorEvents.js'
 import { SignalRouter } from './SignalRouter.js'
 import { restoreStrategies, snapshotStrategies } from './StrategyStateStore.js'
@@ -65,6 +66,7 @@ export class TradingEngine {
   readonly #orders = new OrderStrategyMap()
   readonly #monitor: FeedHealthMonitor
   readonly #signals: SignalRouter
+  readonly #quotes: QuoteRouter
   readonly #metrics: EngineMetrics
   readonly #ledger = new TradeLedger()
   readonly #inflight = new Set<Promise<unknown>>()
@@ -122,6 +124,15 @@ export class TradingEngine {
       track: (p) => this.#track(p),
       bus: this.#bus,
     })
+    this.#quotes = new QuoteRouter({
+      ...{ clock, logger: this.#log, quoting: cfg.quoting, executors: cfg.executors, risk: cfg.risk },
+      ...{
+        account: () => cfg.portfolio.snapshot(this.#openOrders()),
+        market: this.#market,
+        orders: this.#orders,
+      },
+      onError: (e) => void this.#bus.emit('error', e),
+    })
     this.#runners = cfg.strategies.map((s) => this.#runner(s))
   }
 
@@ -150,6 +161,7 @@ export class TradingEngine {
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
     for (const v of this.#cfg.venues) this.#metrics.watchHttp(v, this.#subs)
     this.#wireRisk(risk)
+    this.#quotes.wire(this.#subs)
     this.#wirePortfolio()
     for (const r of this.#runners) r.start()
     this.#running = true
@@ -173,6 +185,7 @@ export class TradingEngine {
     this.#running = false
     this.#clock.clearTimeout(this.#timer)
     for (const r of this.#runners) r.stop()
+    await this.#settle([this.#quotes.stop()], timeoutMs)
     await this.#settle([...this.#inflight], timeoutMs)
     const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
     await this.#settle(shutdowns, timeoutMs)
@@ -226,6 +239,7 @@ export class TradingEngine {
     })
     this.#runnerById.set(s.id, r)
     r.events.on('signal', (sig) => this.#onSignal(sig))
+    r.events.on('quote.stated', (q) => void (this.#running && this.#track(this.#quotes.route(q))))
     r.events.on('error', (e) => this.#bus.emit('error', e))
     return r
   }

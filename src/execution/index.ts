@@ -48,3 +48,13 @@ export {
   type PaperTraderEvents,
   type SlippageRecord,
 } from './paper/PaperTrader.js'
+export {
+  QuoteManager,
+  type QuoteManagerConfig,
+  QuoteManagerConfigSchema,
+  type QuoteManagerEvents,
+  type QuotePullReport,
+  type QuoteRefreshReport,
+} from './QuoteManager.js'
+export { diffQuotes, type QuoteDiff, type QuoteTolerance, type RestingQuote } from './quotes/diffQuotes.js'
+export { normalizeQuote } from './quotes/normalizeQuote.js'

@@ -1,5 +1,6 @@
 import {
   type AccountSnapshot,
+  type ApprovedQuotes,
   type Clock,
   type ExecutionClient,
   err,
@@ -9,6 +10,7 @@ import {
   type OrderIntent,
   ok,
   parseConfig,
+  type QuoteTargets,
   type Result,
   type Signal,
   SystemClock,
@@ -17,6 +19,7 @@ import {
 } from '../core/index.js'
 import { Decimal, roundPriceForSide, roundToStep } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
+import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
   RiskCheckContext,
@@ -359,6 +362,47 @@ export class RiskManager {
         `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`,
       )
     }
+  }
+
+  /**
+   * Decides on a market maker's quote set as a whole, one decision per refresh (see `evaluateQuotes` in
+   * `checks/evaluateQuotes.ts` and the `quotes` limits): denied when trading is not ACTIVE or a set-wide limit is
+   * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. Emits
+   * `risk.quotesDecided`. Never throws.
+   *
+   * @example
+   * ```ts
+   * const r = risk.evaluateQuotes(targets, portfolio.snapshot(), (symbol) => cache.snapshot(targets.venue, symbol))
+   * if (r.ok) await quotes.apply(r.value)
+   * ```
+   */
+  evaluateQuotes(
+    targets: QuoteTargets,
+    account: AccountSnapshot,
+    market: (symbol: string) => MarketSnapshot | undefined,
+  ): Result<ApprovedQuotes, RiskRejection> {
+    const now = this.#clock.now()
+    let r: Result<ApprovedQuotes, RiskRejection>
+    try {
+      r = evaluateQuotes(targets, {
+        limits: this.#cfg.quotes,
+        account,
+        market,
+        state: this.guard.state,
+        restriction: (symbol) => {
+          const x = this.#restrictions.get(`${targets.venue}:${symbol}`)
+          return x === undefined ? undefined : { state: x.state, code: x.cause.code }
+        },
+        maxDataAgeMs: this.#cfg.maxDataAgeMs,
+        now,
+      })
+    } catch (e) {
+      const message = `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`
+      r = err(rejection(RiskReason.INVALID_INPUT, message))
+    }
+    const decision = r.ok ? { approved: r.value } : { rejection: r.error }
+    this.#bus.emit('risk.quotesDecided', { type: 'risk.quotesDecided', targets, ...decision, tsEvent: now })
+    return r
   }
 
   /**

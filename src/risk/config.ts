@@ -5,6 +5,7 @@ import {
   PositiveDecimalSchema as PositiveDecimal,
   PositiveDurationMsSchema,
 } from '../core/index.js'
+import { QuoteLimitsConfigSchema } from './QuoteLimitsConfig.js'
 import type { StateStore } from './StateStore.js'
 import { isValidTimeZone } from './TradingDay.js'
 
@@ -227,6 +228,8 @@ export const RiskManagerConfigSchema = z.strictObject({
     }),
     {},
   ),
+  /** Limits on market makers' quote sets (`evaluateQuotes`): inventory, pair inventory, resting value, levels. */
+  quotes: z.prefault(QuoteLimitsConfigSchema, {}),
   /** Prefix of generated client order ids (letters, digits, `_`, `-`; ≤ 12). Default `tk`. */
   clientOrderIdPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{1,12}$/)), 'tk'),
 })
