@@ -5,6 +5,11 @@
  * @packageDocumentation
  */
 export {
+  BandsMarketMaker,
+  type BandsMarketMakerConfig,
+  BandsMarketMakerConfigSchema,
+} from './BandsMarketMaker.js'
+export {
   BollingerBreakout,
   type BollingerBreakoutConfig,
   BollingerBreakoutConfigSchema,
@@ -25,7 +30,27 @@ export {
   findComplementOpportunity,
 } from './ComplementArbitrage.js'
 export { EmaCrossover, type EmaCrossoverConfig, EmaCrossoverConfigSchema } from './EmaCrossover.js'
+export {
+  LadderMarketMaker,
+  type LadderMarketMakerConfig,
+  LadderMarketMakerConfigSchema,
+} from './LadderMarketMaker.js'
 export { MacdTrend, type MacdTrendConfig, MacdTrendConfigSchema } from './MacdTrend.js'
+export {
+  type Band,
+  type BandOrder,
+  type BandsInput,
+  type BandsPlan,
+  planBands,
+} from './marketMaking/planBands.js'
+export {
+  allocateCollateral,
+  type LadderLevel,
+  type LadderShape,
+  planLadder,
+} from './marketMaking/planLadder.js'
+export { type PriceSource, referencePrice } from './marketMaking/referencePrice.js'
+export { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 export {
   ResolutionSniper,
   type ResolutionSniperConfig,
@@ -37,6 +62,7 @@ export {
   type RsiMeanReversionConfig,
   RsiMeanReversionConfigSchema,
 } from './RsiMeanReversion.js'
+export { SpreadQuoter, type SpreadQuoterConfig, SpreadQuoterConfigSchema } from './SpreadQuoter.js'
 export {
   type InstrumentRef,
   requiresInstrument,
