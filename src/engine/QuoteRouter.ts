@@ -1,11 +1,11 @@
 import * as z from 'zod/mini'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import type { AccountSnapshot, ExecutionClient } from '../core/ports.js'
+import type { ExecutionClient } from '../core/ports.js'
 import type { QuoteTargets } from '../core/quotes.js'
 import { DurationMsSchema } from '../core/schemas.js'
 import { type TradekitError, toTradekitError } from '../errors/index.js'
-import { QuoteManager } from '../execution/index.js'
+import { type Portfolio, QuoteManager } from '../execution/index.js'
 import type { InstrumentStateChangedEvent, RiskManager, TradingStateChangedEvent } from '../risk/index.js'
 import type { MarketCache } from './MarketCache.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
@@ -35,7 +35,8 @@ export interface QuoteRouterConfig {
   readonly quoting: z.output<typeof EngineQuotingConfigSchema>
   readonly executors: readonly ExecutionClient[]
   readonly risk: RiskManager
-  readonly account: () => AccountSnapshot
+  /** The account quote sets are checked against (with every executor's open orders). */
+  readonly portfolio: Portfolio
   readonly market: MarketCache
   readonly orders: OrderStrategyMap
   readonly onError: (e: TradekitError) => void
@@ -49,7 +50,7 @@ export interface QuoteRouterConfig {
  *
  * @example
  * ```ts
- * const quotes = new QuoteRouter({ clock, logger, quoting, executors, risk, account, market, orders, onError })
+ * const quotes = new QuoteRouter({ clock, logger, quoting, executors, risk, portfolio, market, orders, onError })
  * quotes.wire(subs)
  * runner.events.on('quote.stated', (t) => quotes.route(t))
  * ```
@@ -95,9 +96,9 @@ export class QuoteRouter {
       this.#cfg.logger.warn({ strategyId: t.strategyId, venue: t.venue }, 'no executor for quotes')
       return Promise.resolve()
     }
-    const r = this.#cfg.risk.evaluateQuotes(t, this.#cfg.account(), (s) =>
-      this.#cfg.market.snapshot(t.venue, s),
-    )
+    const { executors, portfolio, risk, market } = this.#cfg
+    const account = portfolio.snapshot(executors.flatMap((e) => [...e.openOrders()]))
+    const r = risk.evaluateQuotes(t, account, (s) => market.snapshot(t.venue, s))
     return m
       .apply(r.ok ? r.value : { ...t, levels: [] })
       .then(() => undefined)

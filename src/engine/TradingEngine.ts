@@ -7,7 +7,7 @@ import { type Logger, redactingLogger, silentLogger } from '../core/logger.js'
 import type { CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Order, Trade } from '../core/types.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
-import type { FillApplied } from '../execution/index.js'
+import type { FillApplied, QuoteManager } from '../execution/index.js'
 import type {
   BreakerTrippedEvent,
   InstrumentStateChangedEvent,
@@ -124,19 +124,18 @@ export class TradingEngine {
       track: (p) => this.#track(p),
       bus: this.#bus,
     })
-    this.#quotes = new QuoteRouter({
-      ...{ clock, logger: this.#log, quoting: cfg.quoting, executors: cfg.executors, risk: cfg.risk },
-      ...{
-        account: () => cfg.portfolio.snapshot(this.#openOrders()),
-        market: this.#market,
-        orders: this.#orders,
-      },
-      onError: (e) => void this.#bus.emit('error', e),
-    })
+    const onError = (e: TradekitError): void => void this.#bus.emit('error', e)
+    const deps = { clock, logger: this.#log, market: this.#market, orders: this.#orders, onError }
+    this.#quotes = new QuoteRouter({ ...cfg, ...deps })
     this.#runners = cfg.strategies.map((s) => this.#runner(s))
   }
 
   /** Whether the engine is running. */
+  /** The QuoteManager keeping `venue`'s quotes (for metrics and manual pulls); `undefined` without an executor. */
+  quoteManager(venue: string): QuoteManager | undefined {
+    return this.#quotes.manager(venue)
+  }
+
   get isRunning(): boolean {
     return this.#running
   }

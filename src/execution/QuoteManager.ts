@@ -69,12 +69,23 @@ export interface QuotePullReport {
   readonly tsEvent: number
 }
 
+/** Payload of `quote.placed`. */
+export interface QuotePlacedEvent extends QuoteLevel {
+  readonly type: 'quote.placed'
+  readonly clientOrderId: string
+  readonly strategyId: string
+  readonly venue: string
+  readonly tsEvent: number
+}
+
 /** Events of a {@link QuoteManager}. */
 export interface QuoteManagerEvents {
   /** A refresh ran (cancels, then places). */
   'quotes.refreshed': [e: QuoteRefreshReport & { readonly type: 'quotes.refreshed' }]
   /** Quotes were pulled (a fault, a halt, a restricted instrument). */
   'quotes.pulled': [e: QuotePullReport & { readonly type: 'quotes.pulled' }]
+  /** A quote was sent and acknowledged (it may still have been refused post-only: see the executor's events). */
+  'quote.placed': [e: QuotePlacedEvent]
   /** A place or cancel failed (the next refresh tries again). */
   error: [e: TradekitError]
 }
@@ -314,6 +325,14 @@ export class QuoteManager {
     } finally {
       this.#inflight.delete(cid)
     }
+    this.#bus.emit('quote.placed', {
+      type: 'quote.placed',
+      ...l,
+      clientOrderId: cid,
+      strategyId,
+      venue,
+      tsEvent: this.#clock.now(),
+    })
     // Pulled while in flight: it must not rest.
     const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
     if (this.#halted !== undefined || pulled) await this.#cancelEach([cid])

@@ -53,8 +53,16 @@ export {
   type QuoteManagerConfig,
   QuoteManagerConfigSchema,
   type QuoteManagerEvents,
+  type QuotePlacedEvent,
   type QuotePullReport,
   type QuoteRefreshReport,
 } from './QuoteManager.js'
 export { diffQuotes, type QuoteDiff, type QuoteTolerance, type RestingQuote } from './quotes/diffQuotes.js'
 export { normalizeQuote } from './quotes/normalizeQuote.js'
+export {
+  type Markout,
+  QuoteMetrics,
+  type QuoteMetricsConfig,
+  QuoteMetricsConfigSchema,
+  type QuoteMetricsReport,
+} from './quotes/QuoteMetrics.js'
