@@ -69,9 +69,9 @@ export interface QuotePullReport {
   readonly tsEvent: number
 }
 
-/** Payload of `quote.placed`. */
-export interface QuotePlacedEvent extends QuoteLevel {
-  readonly type: 'quote.placed'
+/** Payload of `quote.sent`. */
+export interface QuoteSentEvent extends QuoteLevel {
+  readonly type: 'quote.sent'
   readonly clientOrderId: string
   readonly strategyId: string
   readonly venue: string
@@ -84,8 +84,8 @@ export interface QuoteManagerEvents {
   'quotes.refreshed': [e: QuoteRefreshReport & { readonly type: 'quotes.refreshed' }]
   /** Quotes were pulled (a fault, a halt, a restricted instrument). */
   'quotes.pulled': [e: QuotePullReport & { readonly type: 'quotes.pulled' }]
-  /** A quote was sent and acknowledged (it may still have been refused post-only: see the executor's events). */
-  'quote.placed': [e: QuotePlacedEvent]
+  /** A quote is being sent (before the venue answers, so its fills can never arrive first). */
+  'quote.sent': [e: QuoteSentEvent]
   /** A place or cancel failed (the next refresh tries again). */
   error: [e: TradekitError]
 }
@@ -316,6 +316,14 @@ export class QuoteManager {
     this.#tracked.set(cid, { ...l, strategyId, venue, tick, sentAt: this.#clock.now() })
     this.#inflight.add(cid)
     this.#cfg.onSubmit?.(cid, strategyId)
+    this.#bus.emit('quote.sent', {
+      type: 'quote.sent',
+      ...l,
+      clientOrderId: cid,
+      strategyId,
+      venue,
+      tsEvent: this.#clock.now(),
+    })
     try {
       await this.#cfg.client.submit(intent)
     } catch (e) {
@@ -325,14 +333,6 @@ export class QuoteManager {
     } finally {
       this.#inflight.delete(cid)
     }
-    this.#bus.emit('quote.placed', {
-      type: 'quote.placed',
-      ...l,
-      clientOrderId: cid,
-      strategyId,
-      venue,
-      tsEvent: this.#clock.now(),
-    })
     // Pulled while in flight: it must not rest.
     const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
     if (this.#halted !== undefined || pulled) await this.#cancelEach([cid])

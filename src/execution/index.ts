@@ -53,9 +53,9 @@ export {
   type QuoteManagerConfig,
   QuoteManagerConfigSchema,
   type QuoteManagerEvents,
-  type QuotePlacedEvent,
   type QuotePullReport,
   type QuoteRefreshReport,
+  type QuoteSentEvent,
 } from './QuoteManager.js'
 export { diffQuotes, type QuoteDiff, type QuoteTolerance, type RestingQuote } from './quotes/diffQuotes.js'
 export { normalizeQuote } from './quotes/normalizeQuote.js'

@@ -23,8 +23,8 @@ function setup() {
     rewards: { maxSpread: 0.03, minSize: 20 },
   })
   const place = (cid: string, side: Side, price: string, qty: string): Order => {
-    quotes.emit('quote.placed', {
-      type: 'quote.placed',
+    quotes.emit('quote.sent', {
+      type: 'quote.sent',
       clientOrderId: cid,
       strategyId: 'mm',
       venue: 'pm',

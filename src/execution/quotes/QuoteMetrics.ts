@@ -6,11 +6,11 @@ import type { ExecutionClient, OrderFilledEvent } from '../../core/ports.js'
 import { ClockSchema } from '../../core/schemas.js'
 import type { BookSnapshot, Fill, Side } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import type { QuoteManagerEvents, QuotePlacedEvent } from '../QuoteManager.js'
+import type { QuoteManagerEvents, QuoteSentEvent } from '../QuoteManager.js'
 
 /** Schema of {@link QuoteMetricsConfig}; defaults are applied here. */
 export const QuoteMetricsConfigSchema = z.strictObject({
-  /** The QuoteManager whose quotes are measured (its `quote.placed` events). */
+  /** The QuoteManager whose quotes are measured (its `quote.sent` events). */
   quotes: z.custom<{ readonly events: Listenable<QuoteManagerEvents> }>(
     (v) => typeof v === 'object' && v !== null && 'events' in v,
   ),
@@ -90,7 +90,7 @@ interface PendingMarkout {
 export class QuoteMetrics {
   readonly #cfg: z.output<typeof QuoteMetricsConfigSchema>
   readonly #clock: Clock
-  readonly #placed = new Map<string, QuotePlacedEvent>()
+  readonly #placed = new Map<string, QuoteSentEvent>()
   readonly #mid = new Map<string, number>()
   readonly #lastAccrual = new Map<string, number>()
   readonly #pending: PendingMarkout[] = []
@@ -108,7 +108,7 @@ export class QuoteMetrics {
     this.#cfg = parseConfig(QuoteMetricsConfigSchema, config, 'QuoteMetrics')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#markouts = this.#cfg.markoutsMs.map(() => ({ count: 0, perShareSum: 0, total: 0 }))
-    const onPlaced = (e: QuotePlacedEvent): void => {
+    const onPlaced = (e: QuoteSentEvent): void => {
       this.#placed.set(e.clientOrderId, e)
       this.#placedQty = this.#placedQty.plus(e.qty)
     }
@@ -117,10 +117,10 @@ export class QuoteMetrics {
       const x = e as { readonly fill?: Fill; readonly fills?: readonly Fill[] }
       for (const f of x.fills ?? (x.fill !== undefined ? [x.fill] : [])) this.#onFill(f)
     }
-    this.#cfg.quotes.events.on('quote.placed', onPlaced)
+    this.#cfg.quotes.events.on('quote.sent', onPlaced)
     this.#cfg.client.events.on('order.filled', onFilled)
     this.#offs.push(
-      () => this.#cfg.quotes.events.off('quote.placed', onPlaced),
+      () => this.#cfg.quotes.events.off('quote.sent', onPlaced),
       () => this.#cfg.client.events.off('order.filled', onFilled),
     )
   }
