@@ -8,6 +8,7 @@
  *   npx tsx examples/polymarket-market-maker.ts
  */
 import { Wallet } from 'ethers'
+import { Decimal } from '../src/decimal/index.js'
 import { PolymarketAdapter } from '../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio, QuoteMetrics } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
@@ -66,6 +67,10 @@ const metrics = new QuoteMetrics({
   rewards: { maxSpread: 0.03, minSize: 20 },
 })
 engine.events.on('book', (b) => metrics.onBook(b))
+// A tick-size change re-quotes at once on the new grid.
+adapter.market.events.on('market.tickSizeChanged', (e) => {
+  void engine.quoteManager('polymarket')?.setTickSize('polymarket', e.tokenId, new Decimal(e.newTickSize))
+})
 engine.events.on('order.filled', (e) =>
   console.log(
     `fill    ${e.order.side} ${e.order.symbol.slice(0, 8)}… @ ${e.order.price} (filled ${e.order.filledQty})`,

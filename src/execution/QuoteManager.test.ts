@@ -153,6 +153,13 @@ describe('QuoteManager', () => {
     expect(client.resting()).toEqual(['BUY 100 0.1'])
   })
 
+  it('setTickSize re-quotes at once on the new grid', async () => {
+    const { client, qm } = setup({ minOrderAgeMs: 60_000, toleranceTicks: 5 })
+    await qm.apply(set([level('BUY', '100.07', '0.1'), level('SELL', '100.13', '0.1')]))
+    await qm.setTickSize('fake', BTCUSDT.symbol, D('0.1'))
+    expect(client.resting()).toEqual(['BUY 100 0.1', 'SELL 100.2 0.1'])
+  })
+
   it('pullAll cancels every quote, cancels a placement that lands afterwards, and places nothing until resume', async () => {
     const { client, qm } = setup()
     await qm.apply(set([level('BUY', '100', '0.1')]))

@@ -136,6 +136,7 @@ export class QuoteManager {
   readonly #last = new Map<string, QuoteTargets>()
   /** Bumped by every pull of a symbol (`venue:symbol`): a refresh that started before does not place there. */
   readonly #generation = new Map<string, number>()
+  readonly #ticks = new Map<string, Decimal>()
   readonly #tag = randomTag()
   #halted: string | undefined
   #seq = 0
@@ -185,6 +186,21 @@ export class QuoteManager {
     return s.run
   }
 
+  /**
+   * The venue changed an instrument's tick size (Polymarket `tick_size_change`): quotes off the new grid are replaced at
+   * once, whatever their age. The new tick overrides the instrument lookup's until the lookup reports the same one.
+   *
+   * @example
+   * ```ts
+   * adapter.market.events.on('market.tickSizeChanged', (e) =>
+   *   void quotes.setTickSize('polymarket', e.tokenId, new Decimal(e.newTickSize)))
+   * ```
+   */
+  setTickSize(venue: string, symbol: string, tickSize: Decimal): Promise<void> {
+    this.#ticks.set(`${venue}:${symbol}`, tickSize)
+    return this.refresh()
+  }
+
   /** Applies every strategy's last set again (after a tick-size change or a resume). */
   async refresh(): Promise<void> {
     await Promise.all([...this.#last.values()].map((s) => this.apply(s)))
@@ -228,7 +244,7 @@ export class QuoteManager {
     const ticks = new Map<string, Decimal>()
     const levels: QuoteLevel[] = []
     for (const symbol of set.symbols) {
-      const inst = this.#cfg.instrument(venue, symbol)
+      const inst = this.#instrument(venue, symbol)
       if (inst === undefined) continue
       ticks.set(symbol, inst.tickSize)
       for (const l of set.levels) {
@@ -259,6 +275,15 @@ export class QuoteManager {
       kept: diff.kept,
       tsEvent: this.#clock.now(),
     }
+  }
+
+  #instrument(venue: string, symbol: string): Instrument | undefined {
+    const inst = this.#cfg.instrument(venue, symbol)
+    const k = `${venue}:${symbol}`
+    const tick = this.#ticks.get(k)
+    if (inst === undefined || tick === undefined) return inst
+    if (inst.tickSize.eq(tick)) this.#ticks.delete(k)
+    return { ...inst, tickSize: tick }
   }
 
   #priceTolerance(t: QuoteLevel, tick: Decimal | undefined): Decimal {
