@@ -89,7 +89,7 @@ describe('TradingEngine quote path', () => {
     expect(env.resting()).toEqual([])
     await env.book(100, 102)
     expect(env.resting()).toEqual([])
-    env.risk.resume({ force: true })
+    env.risk.resume({ note: 'test' })
     await env.book(100, 102)
     expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
     await env.engine.stop()
