@@ -138,6 +138,24 @@ describe('QuoteManager', () => {
     expect(client.resting()).toEqual(['BUY 100.5 0.1'])
   })
 
+  it('places nothing on a side whose cancel failed (what rests never exceeds the set)', async () => {
+    const { client, qm } = setup()
+    const errors: string[] = []
+    qm.events.on('error', (e) => errors.push(e.message))
+    await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    const cancel = client.cancel.bind(client)
+    client.cancel = async () => {
+      throw new OrderRejectedError('fake', 'venue busy')
+    }
+    const r = await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
+    expect(r.placed).toEqual([])
+    expect(client.resting()).toEqual(['BUY 100 0.1', 'SELL 101 0.1'])
+    expect(errors).toHaveLength(2)
+    client.cancel = cancel
+    await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
+    expect(client.resting()).toEqual(['BUY 99 0.1', 'SELL 102 0.1'])
+  })
+
   it('an empty set cancels every quote of the covered symbols, whatever their age', async () => {
     const { client, qm } = setup({ minOrderAgeMs: 60_000 })
     await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))

@@ -263,8 +263,16 @@ export class QuoteManager {
     if (this.#halted !== undefined) {
       return { strategyId, venue, placed: [], canceled, kept: diff.kept, skipped: 'halted', tsEvent: now }
     }
+    // A quote whose cancel failed may still rest: nothing new goes on its side, so what rests never exceeds the set.
+    const stuck = new Set(
+      diff.cancels
+        .filter((cid) => !canceled.includes(cid))
+        .map((cid) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`),
+    )
     const places = diff.places.filter(
-      (l) => (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) === gens.get(l.symbol),
+      (l) =>
+        (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) === gens.get(l.symbol) &&
+        !stuck.has(`${l.symbol}\u0000${l.side}`),
     )
     const placed = await Promise.all(places.map((l) => this.#place(strategyId, venue, l, ticks, gens)))
     return {
