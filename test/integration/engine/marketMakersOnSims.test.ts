@@ -9,7 +9,7 @@ import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
-import { BinanceMarketStream, BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../../../src/index.js'
@@ -153,16 +153,20 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
   }, 60_000)
 })
 
-async function binance() {
+async function binance(market: 'spot' | 'usdm' = 'spot') {
   const clock = new SystemClock()
   const sim = await BinanceSim.start({ seed: 5, tickMs: 20 })
   cleanups.push(() => sim.close())
-  const spot = new BinanceSpot({ ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
-  cleanups.push(() => spot.close())
-  const stream = new BinanceMarketStream({ market: 'spot', streamUrl: sim.urls.spot.streamUrl })
+  const keys = { apiKey: sim.apiKey, apiSecret: sim.apiSecret }
+  const adapter =
+    market === 'spot'
+      ? new BinanceSpot({ ...sim.urls.spot, ...keys })
+      : new BinanceUsdm({ ...sim.urls.usdm, ...keys })
+  cleanups.push(() => adapter.close())
+  const stream = new BinanceMarketStream({ market, streamUrl: sim.urls[market].streamUrl })
   cleanups.push(() => stream.close())
-  const btc: Instrument = await spot.instrument('BTCUSDT')
-  const exec = new OrderExecutor({ adapter: spot })
+  const btc: Instrument = await adapter.instrument('BTCUSDT')
+  const exec = new OrderExecutor({ adapter })
   exec.events.on('error', () => {})
   await exec.start()
   const portfolio = new Portfolio({ balances: { USDT: '100000', BTC: '1' }, instruments: [btc], clock })
@@ -193,7 +197,7 @@ async function binance() {
     quoting: { toleranceBps: 2, minOrderAgeMs: 100 },
   })
   cleanups.push(() => engine.stop())
-  const ours = () => sim.ledger.openOrders('spot').length
+  const ours = () => sim.ledger.openOrders(market).length
   return { sim, engine, risk, stream, ours, btc }
 }
 
@@ -215,6 +219,17 @@ describe('SpreadQuoter on BinanceSim spot (live OrderExecutor)', () => {
     await v.engine.start()
     await v.stream.subscribe(['btcusdt@depth20@100ms'])
     await until(() => v.ours() >= 2, 15_000, 'quotes resting')
+    void v.risk.emergencyStop('test')
+    await until(() => v.ours() === 0, PULL_BOUND_MS, 'no quote after the kill switch')
+    expect(await stays(() => v.ours() === 0, QUIET_MS)).toBe(true)
+  }, 40_000)
+
+  it('on USD-M the quotes go GTX; the kill switch leaves none', async () => {
+    const v = await binance('usdm')
+    await v.engine.start()
+    await v.stream.subscribe(['btcusdt@depth20@100ms'])
+    await until(() => v.ours() >= 2, 15_000, 'quotes resting')
+    expect(v.sim.ledger.openOrders('usdm').every((o) => o.timeInForce === 'GTX')).toBe(true)
     void v.risk.emergencyStop('test')
     await until(() => v.ours() === 0, PULL_BOUND_MS, 'no quote after the kill switch')
     expect(await stays(() => v.ours() === 0, QUIET_MS)).toBe(true)
