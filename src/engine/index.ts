@@ -8,6 +8,7 @@ export type {
 } from './FeedHealthMonitor.js'
 export type { GroupCompletedEvent, GroupRebalancedEvent } from './GroupRouter.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
+export { type EngineQuotingConfig, EngineQuotingConfigSchema } from './QuoteRouter.js'
 export type { StrategyStateStore } from './StrategyStateStore.js'
 export type { ClosedTrade } from './TradeLedger.js'
 export { TradingEngine } from './TradingEngine.js'
