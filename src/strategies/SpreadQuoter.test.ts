@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
-import type { Fill, Position } from '../core/types.js'
+import type { Fill, Order, Position } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { referencePrice } from './marketMaking/referencePrice.js'
+import { bookWithout, referencePrice } from './marketMaking/referencePrice.js'
 import { SpreadQuoter, type SpreadQuoterConfig } from './SpreadQuoter.js'
 import { StrategyRunner } from './StrategyRunner.js'
 
@@ -51,6 +51,43 @@ describe('SpreadQuoter', () => {
     }
     expect(referencePrice(b, 'mid')).toBe(100)
     expect(referencePrice(b, 'microprice')).toBe(100.5)
+  })
+
+  it('the reference ignores our own resting quotes (a maker never chases itself)', () => {
+    const own = (side: 'BUY' | 'SELL', price: number, qty: number, filled = 0): Order => ({
+      clientOrderId: `${side}${price}`,
+      venue: 'x',
+      symbol: 'y',
+      side,
+      type: 'LIMIT',
+      qty: new Decimal(qty),
+      filledQty: new Decimal(filled),
+      price: new Decimal(price),
+      status: 'OPEN',
+      tsCreated: 0,
+      tsUpdated: 0,
+    })
+    const book = {
+      venue: 'x',
+      symbol: 'y',
+      bids: [
+        [100, 2],
+        [99, 5],
+      ] as [number, number][],
+      asks: [
+        [101, 1],
+        [102, 4],
+      ] as [number, number][],
+      tsEvent: 0,
+    }
+    // Our bid is the whole best bid level; our ask is part of the best ask (2 of 3 open, 1 filled).
+    const others = bookWithout(book, [own('BUY', 100, 2), own('SELL', 101, 3, 2.5)])
+    expect(others.bids).toEqual([[99, 5]])
+    expect(others.asks).toEqual([
+      [101, 0.5],
+      [102, 4],
+    ])
+    expect(referencePrice(others, 'mid')).toBe(100)
   })
 
   it('restates every refreshMs, early on a move past the tolerance, and at once after a fill, with its position', () => {

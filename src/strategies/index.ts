@@ -49,7 +49,7 @@ export {
   type LadderShape,
   planLadder,
 } from './marketMaking/planLadder.js'
-export { type PriceSource, referencePrice } from './marketMaking/referencePrice.js'
+export { bookWithout, type PriceSource, referencePrice } from './marketMaking/referencePrice.js'
 export { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 export {
   ResolutionSniper,

@@ -126,6 +126,30 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
     expect(v.engine.instrumentState('polymarket', v.yes)).not.toBe('ACTIVE')
   }, 60_000)
 
+  it('after a venue tick-size change, every quote is replaced and the bands rest again on the new grid', async () => {
+    const v = await polymarket()
+    // Forwarded as docs/market-making.md shows (the re-quote itself is unit-tested in QuoteManager.test.ts).
+    v.clob.market.events.on('market.tickSizeChanged', (e) => {
+      void v.engine
+        .quoteManager('polymarket')
+        ?.setTickSize('polymarket', e.tokenId, new Decimal(e.newTickSize))
+    })
+    await v.engine.start()
+    v.clob.market.subscribe([v.yes, v.no])
+    await until(() => v.ours() >= 2, 15_000, 'bands resting on both tokens')
+    await new Promise((r) => setTimeout(r, 300))
+    const before = new Set(v.sim.ledger().openOrders.map((o) => o.id))
+    const finer = new Decimal(v.market.tickSize).div(10).toFixed()
+    v.sim.setTickSize(v.market.conditionId, finer)
+    await until(
+      () => v.ours() >= 2 && v.sim.ledger().openOrders.every((o) => !before.has(o.id)),
+      10_000,
+      'every quote replaced on the new grid',
+    )
+    const grid = new Decimal(finer)
+    expect(v.sim.ledger().openOrders.every((o) => new Decimal(o.price).mod(grid).isZero())).toBe(true)
+  }, 40_000)
+
   it('inventory never exceeds its limit, however much the house sells into our bids', async () => {
     const v = await polymarket()
     const positions: number[] = []
