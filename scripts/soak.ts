@@ -26,7 +26,12 @@ import { PolymarketAdapter, type PolymarketMarketStream } from '../src/exchanges
 import { OrderExecutor, type OrderGroupOutcome, Portfolio } from '../src/execution/index.js'
 import { SystemClock, TradingEngine } from '../src/index.js'
 import { openSqliteJournal } from '../src/journal/index.js'
-import { type BreakerTrippedEvent, MemoryStateStore, RiskManager } from '../src/risk/index.js'
+import {
+  type BreakerTrippedEvent,
+  MemoryStateStore,
+  RiskManager,
+  type RiskManagerConfig,
+} from '../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../src/sim/index.js'
 import { EmaCrossover, RsiMeanReversion } from '../src/strategies/index.js'
 import { ChaosPair } from './soak/ChaosPair.js'
@@ -47,6 +52,7 @@ import {
 import { HeapSampler, judgeHeap } from './soak/heap.js'
 import { checkJournal } from './soak/journalCheck.js'
 import { startCpuLoad } from './soak/load.js'
+import { makerQuoteLimits, makers, QuoteWatch } from './soak/makers.js'
 
 interface Options {
   minutes: number
@@ -57,6 +63,8 @@ interface Options {
   quiet: boolean
   /** Binance venues entering orders over the WebSocket API. */
   wsApi: 'spot' | 'usdm' | 'both' | 'none'
+  /** Adds market makers and the stale-quote watch (scripts/soak/makers.ts). */
+  makers: boolean
 }
 
 /** Heap growth allowed over the sampled part of the run (after warm-up), MB per minute of least-squares trend. */
@@ -67,7 +75,15 @@ interface Options {
 const HEAP_LIMITS = { limitMbPerMin: 5, noiseFloorMb: 8, maxRiseMb: 64, minSamples: 8 }
 
 function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { minutes: 1, seed: 1, faults: undefined, load: 0, quiet: false, wsApi: 'usdm' }
+  const o: Options = {
+    minutes: 1,
+    seed: 1,
+    faults: undefined,
+    load: 0,
+    quiet: false,
+    wsApi: 'usdm',
+    makers: false,
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string
     const [flag, inline] = a.includes('=') ? (a.split('=', 2) as [string, string]) : [a, undefined]
@@ -86,9 +102,10 @@ function parseArgs(argv: readonly string[]): Options {
       if (v !== 'spot' && v !== 'usdm' && v !== 'both' && v !== 'none')
         throw new Error(`--ws-api must be spot, usdm, both or none, got "${v}"`)
       o.wsApi = v
-    } else if (flag === '--help' || flag === '-h') {
+    } else if (flag === '--makers') o.makers = true
+    else if (flag === '--help' || flag === '-h') {
       console.log(
-        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--ws-api usdm|spot|both|none] [--load N] [--quiet]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
+        `usage: npm run soak -- [--minutes 1] [--seed 1] [--faults kind,family,all,-kind] [--ws-api usdm|spot|both|none] [--load N] [--quiet] [--makers]\nfault kinds: ${FAULT_KINDS.join(', ')}`,
       )
       process.exit(0)
     } else throw new Error(`Unknown option "${a}"`)
@@ -104,7 +121,7 @@ function parseArgs(argv: readonly string[]): Options {
 }
 
 function replayCommand(o: Options): string {
-  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''} --ws-api ${o.wsApi}${o.load > 0 ? ` --load ${o.load}` : ''}`
+  return `npm run soak -- --minutes ${o.minutes} --seed ${o.seed}${o.faults !== undefined ? ` --faults ${o.faults}` : ''} --ws-api ${o.wsApi}${o.load > 0 ? ` --load ${o.load}` : ''}${o.makers ? ' --makers' : ''}`
 }
 
 /** Re-runs this script under `--expose-gc` so heap samples follow a forced GC. */
@@ -146,8 +163,13 @@ const RATE = {
   perInstrument: { maxOrders: 4, windowMs: 10_000 },
 }
 
-function makeRisk(clock: SystemClock, clientOrderIdPrefix: string): RiskManager {
+function makeRisk(
+  clock: SystemClock,
+  clientOrderIdPrefix: string,
+  quotes?: RiskManagerConfig['quotes'],
+): RiskManager {
   return new RiskManager({
+    ...(quotes !== undefined ? { quotes } : {}),
     clock,
     clientOrderIdPrefix,
     store: new MemoryStateStore(),
@@ -397,9 +419,12 @@ async function main(): Promise<number> {
     clock,
   })
   const portfolioB = new Portfolio({ balances: { USDT: '100000' }, instruments: usdmInst, clock })
-  const riskA = makeRisk(clock, 'ka')
-  const riskB = makeRisk(clock, 'kb')
   const pmTick = yesInst.tickSize
+  const perp = usdmInst[1] as Instrument
+  const quoteLimits = opts.makers ? makerQuoteLimits(perp) : undefined
+  const riskA = makeRisk(clock, 'ka', quoteLimits)
+  const riskB = makeRisk(clock, 'kb', quoteLimits)
+  const mk = opts.makers ? makers({ yes, no, pmTick: pmTick.toFixed(), perp }) : { a: [], b: [] }
   const engineA = new TradingEngine({
     clock,
     feeds: [
@@ -445,6 +470,7 @@ async function main(): Promise<number> {
         everyMs: 2_500,
         rng: rng.fork('chaos-pair'),
       }),
+      ...mk.a,
     ],
     risk: riskA,
     executors: [spotExec, pmExec],
@@ -470,6 +496,7 @@ async function main(): Promise<number> {
         rng: rng.fork('chaos-perp'),
       }),
       new EmaCrossover({ venue: usdmVenue, symbol: 'ETHUSDT', interval: '1s', fast: 2, slow: 5 }),
+      ...mk.b,
     ],
     risk: riskB,
     executors: [usdmExec],
@@ -557,6 +584,13 @@ async function main(): Promise<number> {
 
   await engineA.start()
   await engineB.start()
+  const quoteWatch = opts.makers
+    ? new QuoteWatch([
+        { label: 'A', engine: engineA, risk: riskA, venue: 'polymarket' },
+        { label: 'B', engine: engineB, risk: riskB, venue: usdmVenue },
+      ])
+    : undefined
+  quoteWatch?.start()
   await spotStream.subscribe([
     'btcusdt@kline_1s',
     'btcusdt@depth20@100ms',
@@ -645,6 +679,8 @@ async function main(): Promise<number> {
   // No new orders from here: a manual halt (not a breaker) stops every signal; then cancel what rests.
   riskA.halt('soak: settling')
   riskB.halt('soak: settling')
+  await quoteWatch?.afterHalt()
+  quoteWatch?.stop()
   await sleep(500)
   const executors = [spotExec, usdmExec, pmExec]
   for (let round = 0; round < 5; round++) {
@@ -683,6 +719,7 @@ async function main(): Promise<number> {
   results.push(checkBreakers('A', trips.A, approvals.A, RATE))
   results.push(checkBreakers('B', trips.B, approvals.B, RATE))
   results.push(checkGroups(groups))
+  if (quoteWatch !== undefined) results.push(quoteWatch.result())
   await journal.flush()
   results.push(
     await checkJournal(

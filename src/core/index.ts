@@ -79,6 +79,7 @@ export {
   type Signal,
   type UserDataEvents,
 } from './ports.js'
+export type { ApprovedQuotes, QuoteLevel, QuoteOptions, QuoteTargets, QuoteTrim } from './quotes.js'
 export {
   ClockSchema,
   DecimalInputSchema,

@@ -7,14 +7,8 @@ import { type Logger, redactingLogger, silentLogger } from '../core/logger.js'
 import type { CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Order, Trade } from '../core/types.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
-import type { FillApplied } from '../execution/index.js'
-import type {
-  BreakerTrippedEvent,
-  InstrumentStateChangedEvent,
-  RiskManager,
-  TradingState,
-  TradingStateChangedEvent,
-} from '../risk/index.js'
+import type { FillApplied, QuoteManager } from '../execution/index.js'
+import type { TradingState } from '../risk/index.js'
 import { StrategyRunner } from '../strategies/index.js'
 import { type EngineHealth, EngineMetrics } from './EngineMetrics.js'
 import { FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
@@ -23,7 +17,9 @@ import { MarketCache } from './MarketCache.js'
 import { MarketDataFanout } from './MarketDataFanout.js'
 import type { MetricsRegistry } from './metrics.js'
 import { OrderStrategyMap } from './OrderStrategyMap.js'
+import { QuoteRouter } from './QuoteRouter.js'
 import { relayExecutorEvents } from './relayExecutorEvents.js'
+import { relayRiskEvents } from './relayRiskEvents.js'
 import { SignalRouter } from './SignalRouter.js'
 import { restoreStrategies, snapshotStrategies } from './StrategyStateStore.js'
 import { Subscriptions } from './Subscriptions.js'
@@ -66,6 +62,7 @@ export class TradingEngine {
   readonly #orders: OrderStrategyMap
   readonly #monitor: FeedHealthMonitor
   readonly #signals: SignalRouter
+  readonly #quotes: QuoteRouter
   readonly #metrics: EngineMetrics
   readonly #ledger = new TradeLedger()
   readonly #inflight = new Set<Promise<unknown>>()
@@ -127,10 +124,18 @@ export class TradingEngine {
       track: (p) => this.#track(p),
       bus: this.#bus,
     })
+    const onError = (e: TradekitError): void => void this.#bus.emit('error', e)
+    const deps = { clock, logger: this.#log, market: this.#market, orders: this.#orders, onError }
+    this.#quotes = new QuoteRouter({ ...cfg, ...deps })
     this.#runners = cfg.strategies.map((s) => this.#runner(s))
   }
 
   /** Whether the engine is running. */
+  /** The QuoteManager keeping `venue`'s quotes (for metrics and manual pulls); `undefined` without an executor. */
+  quoteManager(venue: string): QuoteManager | undefined {
+    return this.#quotes.manager(venue)
+  }
+
   get isRunning(): boolean {
     return this.#running
   }
@@ -159,7 +164,8 @@ export class TradingEngine {
     for (const ex of this.#cfg.executors) this.#wireExecutor(ex)
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
     for (const v of this.#cfg.venues) this.#metrics.watchHttp(v, this.#subs)
-    this.#wireRisk(risk)
+    relayRiskEvents(risk, this.#subs, { bus: this.#bus, log: this.#log, metrics: this.#metrics })
+    this.#quotes.wire(this.#subs)
     this.#wirePortfolio()
     if (this.#cfg.journal !== undefined) {
       const [clock, subs, bus, orders] = [this.#clock, this.#subs, this.#bus, this.#orders]
@@ -188,6 +194,7 @@ export class TradingEngine {
     this.#running = false
     this.#clock.clearTimeout(this.#timer)
     for (const r of this.#runners) r.stop()
+    await this.#settle([this.#quotes.stop()], timeoutMs)
     await this.#settle([...this.#inflight], timeoutMs)
     const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
     await this.#settle(shutdowns, timeoutMs)
@@ -242,6 +249,7 @@ export class TradingEngine {
     })
     this.#runnerById.set(s.id, r)
     r.events.on('signal', (sig) => this.#onSignal(sig))
+    r.events.on('quote.stated', (q) => void (this.#running && this.#track(this.#quotes.route(q))))
     r.events.on('error', (e) => this.#bus.emit('error', e))
     return r
   }
@@ -331,31 +339,6 @@ export class TradingEngine {
     if (!force && now - this.#lastRiskUpdate < 1000) return
     this.#lastRiskUpdate = now
     this.#cfg.risk.update(this.#cfg.portfolio.snapshot(this.#openOrders()))
-  }
-
-  #wireRisk(risk: RiskManager): void {
-    this.#metrics.declareRisk()
-    this.#subs.on(risk.events, 'risk.denied', () => this.#metrics.riskDecision('denied'))
-    this.#subs.on(risk.events, 'risk.approved', () => this.#metrics.riskDecision('approved'))
-    this.#subs.on(risk.events, 'risk.stateChanged', (e: TradingStateChangedEvent) => {
-      this.#log.warn({ from: e.from, to: e.to, reason: e.reason }, 'trading state changed')
-      this.#bus.emit('risk.stateChanged', e)
-    })
-    this.#subs.on(risk.events, 'risk.instrumentStateChanged', (e: InstrumentStateChangedEvent) => {
-      const { venue, symbol, from, to, code, reason } = e
-      this.#log.warn({ venue, symbol, from, to, code, reason }, 'instrument trading state changed')
-      this.#bus.emit('risk.instrumentStateChanged', e)
-    })
-    this.#subs.on(risk.events, 'risk.breakerTripped', (e: BreakerTrippedEvent) => {
-      this.#metrics.breakerTrip(e.breaker)
-      this.#bus.emit('risk.breakerTripped', e)
-    })
-    this.#subs.on(
-      risk.events,
-      'risk.emergencyStopped',
-      (e) => void this.#bus.emit('risk.emergencyStopped', e),
-    )
-    this.#subs.on(risk.events, 'error', (e: TradekitError) => void this.#bus.emit('error', e))
   }
 
   #routeOrderUpdate(order: Order, notify: boolean): void {

@@ -8,6 +8,7 @@ import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
 import type { Strategy } from '../strategies/index.js'
 import type { FeedRegistration, VenueRegistration } from './FeedHealthMonitor.js'
+import { EngineQuotingConfigSchema } from './QuoteRouter.js'
 import type { StrategyStateStore } from './StrategyStateStore.js'
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
@@ -85,6 +86,8 @@ export const TradingEngineConfigSchema = z.strictObject({
     }),
     {},
   ),
+  /** How stated quote sets (`ctx.quote`) are kept resting: drift tolerance, minimum order age, post-only. */
+  quoting: z.prefault(EngineQuotingConfigSchema, {}),
   /** Where strategy snapshots are saved on stop and loaded on start. */
   stateStore: z.optional(z.custom<StrategyStateStore>(isObject)),
   /**

@@ -14,6 +14,7 @@ export type {
   GroupUnwindSettings,
 } from './GroupRouter.js'
 export { DEFAULT_LATENCY_BUCKETS, type Labels, MetricsRegistry } from './metrics.js'
+export { type EngineQuotingConfig, EngineQuotingConfigSchema } from './QuoteRouter.js'
 export type { StrategyStateStore } from './StrategyStateStore.js'
 export type { ClosedTrade } from './TradeLedger.js'
 export { TradingEngine } from './TradingEngine.js'

@@ -51,3 +51,21 @@ export {
   type PaperTraderEvents,
   type SlippageRecord,
 } from './paper/PaperTrader.js'
+export {
+  QuoteManager,
+  type QuoteManagerConfig,
+  QuoteManagerConfigSchema,
+  type QuoteManagerEvents,
+  type QuotePullReport,
+  type QuoteRefreshReport,
+  type QuoteSentEvent,
+} from './QuoteManager.js'
+export { diffQuotes, type QuoteDiff, type QuoteTolerance, type RestingQuote } from './quotes/diffQuotes.js'
+export { normalizeQuote } from './quotes/normalizeQuote.js'
+export {
+  type Markout,
+  QuoteMetrics,
+  type QuoteMetricsConfig,
+  QuoteMetricsConfigSchema,
+  type QuoteMetricsReport,
+} from './quotes/QuoteMetrics.js'

@@ -1,5 +1,6 @@
 import {
   type AccountSnapshot,
+  type ApprovedQuotes,
   type Clock,
   type ExecutionClient,
   err,
@@ -9,6 +10,7 @@ import {
   type OrderIntent,
   ok,
   parseConfig,
+  type QuoteTargets,
   type Result,
   type Signal,
   SystemClock,
@@ -18,6 +20,7 @@ import {
 import { RecentIds } from '../core/RecentIds.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
+import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
   RiskCheckContext,
@@ -34,6 +37,7 @@ import {
   type RiskManagerConfig,
   RiskManagerConfigSchema,
 } from './config.js'
+import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import { notionalCap } from './notionalCap.js'
@@ -107,8 +111,7 @@ export class RiskManager {
   readonly #env: RiskCheckEnv
   /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
   readonly #restrictions = new Map<string, InstrumentRestriction>()
-  readonly #sizingDec = new Map<ResolvedSizingConfig, Record<string, Decimal>>()
-  readonly #leverageDec = new Map<number, Decimal>()
+  readonly #decimals = new DecimalCache()
   #lastAccount: AccountSnapshot | undefined
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
@@ -384,6 +387,47 @@ export class RiskManager {
   }
 
   /**
+   * Decides on a market maker's quote set as a whole, one decision per refresh (see `evaluateQuotes` in
+   * `checks/evaluateQuotes.ts` and the `quotes` limits): denied when trading is not ACTIVE or a set-wide limit is
+   * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. Emits
+   * `risk.quotesDecided`. Never throws.
+   *
+   * @example
+   * ```ts
+   * const r = risk.evaluateQuotes(targets, portfolio.snapshot(), (symbol) => cache.snapshot(targets.venue, symbol))
+   * if (r.ok) await quotes.apply(r.value)
+   * ```
+   */
+  evaluateQuotes(
+    targets: QuoteTargets,
+    account: AccountSnapshot,
+    market: (symbol: string) => MarketSnapshot | undefined,
+  ): Result<ApprovedQuotes, RiskRejection> {
+    const now = this.#clock.now()
+    let r: Result<ApprovedQuotes, RiskRejection>
+    try {
+      r = evaluateQuotes(targets, {
+        limits: this.#cfg.quotes,
+        account,
+        market,
+        state: this.guard.state,
+        restriction: (symbol) => {
+          const x = this.#restrictions.get(`${targets.venue}:${symbol}`)
+          return x === undefined ? undefined : { state: x.state, code: x.cause.code }
+        },
+        maxDataAgeMs: this.#cfg.maxDataAgeMs,
+        now,
+      })
+    } catch (e) {
+      const message = `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`
+      r = err(rejection(RiskReason.INVALID_INPUT, message))
+    }
+    const decision = r.ok ? { approved: r.value } : { rejection: r.error }
+    this.#bus.emit('risk.quotesDecided', { type: 'risk.quotesDecided', targets, ...decision, tsEvent: now })
+    return r
+  }
+
+  /**
    * Decides on the legs of one multi-leg group, all or none: each leg is sized exactly as {@link RiskManager.evaluate}
    * would (later legs see the earlier ones in the order-rate limits); when one is denied, none is approved — the earlier
    * legs' order-rate records are taken back and every leg gets a rejection (its own, or `GROUP_DENIED`).
@@ -519,7 +563,7 @@ export class RiskManager {
       ...notionalCap(ctx, this.#cfg.maxNotional, existingNotional),
       ...(existingNotional === undefined ? {} : { existingNotional }),
       freeMargin: ctx.freeMargin,
-      leverage: this.#leverageDecimal(leverage),
+      leverage: this.#decimals.number(leverage),
       marginSafetyFactor: this.#limits.marginSafety,
       ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
     })
@@ -601,7 +645,7 @@ export class RiskManager {
         if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
         return fixedFractionalSize({
           equity,
-          riskFraction: this.#sizingDecimal(sizing, 'riskFraction', sizing.riskFraction),
+          riskFraction: this.#decimals.field(sizing, 'riskFraction', sizing.riskFraction),
           entryPrice: entry,
           stopPrice: stop,
         })
@@ -616,7 +660,7 @@ export class RiskManager {
         }
         return volatilityTargetSize({
           equity,
-          targetVolatility: this.#sizingDecimal(sizing, 'targetVolatility', sizing.targetVolatility),
+          targetVolatility: this.#decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
           volatility: market.atr,
         })
       case 'fixedNotional':
@@ -724,29 +768,6 @@ export class RiskManager {
       tsEvent: now,
     })
     return ok(intent)
-  }
-
-  #sizingDecimal(sizing: ResolvedSizingConfig, field: string, value: number): Decimal {
-    let m = this.#sizingDec.get(sizing)
-    if (m === undefined) {
-      m = {}
-      this.#sizingDec.set(sizing, m)
-    }
-    let d = m[field]
-    if (d === undefined) {
-      d = new Decimal(value)
-      m[field] = d
-    }
-    return d
-  }
-
-  #leverageDecimal(leverage: number): Decimal {
-    let d = this.#leverageDec.get(leverage)
-    if (d === undefined) {
-      d = new Decimal(leverage)
-      this.#leverageDec.set(leverage, d)
-    }
-    return d
   }
 }
 

@@ -6,6 +6,7 @@ import {
   PositiveDurationMsSchema,
 } from '../core/index.js'
 import type { Instrument } from '../core/types.js'
+import { QuoteLimitsConfigSchema } from './QuoteLimitsConfig.js'
 import type { StateStore } from './StateStore.js'
 import { isValidTimeZone } from './TradingDay.js'
 
@@ -246,6 +247,8 @@ export const RiskManagerConfigSchema = z.strictObject({
   ),
   /** Instruments the kill switch may have to flatten (more with `addInstrument`; evaluated ones are learnt). Default: none. */
   instruments: z._default(z.array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null)), []),
+  /** Limits on market makers' quote sets (`evaluateQuotes`): inventory, pair inventory, resting value, levels. */
+  quotes: z.prefault(QuoteLimitsConfigSchema, {}),
   /** Prefix of generated client order ids (letters, digits, `_`, `-`; ≤ 12). Default `tk`. */
   clientOrderIdPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{1,12}$/)), 'tk'),
 })

@@ -1,4 +1,11 @@
-import type { AccountSnapshot, MarketSnapshot, OrderIntent, Signal } from '../core/index.js'
+import type {
+  AccountSnapshot,
+  ApprovedQuotes,
+  MarketSnapshot,
+  OrderIntent,
+  QuoteTargets,
+  Signal,
+} from '../core/index.js'
 import type { TradekitError } from '../errors/index.js'
 import type { EmergencyStopReport } from './killSwitch.js'
 import type {
@@ -106,6 +113,17 @@ export interface EmergencyStopEvent {
   readonly tsEvent: number
 }
 
+/** Payload of `risk.quotesDecided`: the set, and the approved levels or the denial. */
+export interface QuotesDecidedEvent {
+  readonly type: 'risk.quotesDecided'
+  readonly targets: QuoteTargets
+  /** The approved set (levels kept, levels trimmed), when approved. */
+  readonly approved?: ApprovedQuotes
+  /** Why the whole set was denied, when denied. */
+  readonly rejection?: RiskRejection
+  readonly tsEvent: number
+}
+
 /** One instrument's trading state changed (`RiskManager.setInstrumentState`), with the cause the host gave. */
 export interface InstrumentStateChangedEvent {
   readonly type: 'risk.instrumentStateChanged'
@@ -127,4 +145,6 @@ export interface RiskManagerEvents extends TradingGuardEvents {
   'risk.denied': [e: RiskDeniedEvent]
   'risk.resized': [e: RiskResizedEvent]
   'risk.emergencyStopped': [e: EmergencyStopEvent]
+  /** One decision on a market maker's quote set (`RiskManager.evaluateQuotes`). */
+  'risk.quotesDecided': [e: QuotesDecidedEvent]
 }

@@ -3,6 +3,8 @@
  * {@link MemoryStateStore} or your own {@link StateStore}, e.g. on web storage). src/risk/index.ts re-exports this
  * file and adds the Node-only names; src/exports.test.ts checks the two builds differ by exactly those.
  */
+
+export { QuoteRiskReason } from './checks/evaluateQuotes.js'
 export {
   BreakersConfigSchema,
   ConsecutiveLossesConfigSchema,
@@ -24,6 +26,7 @@ export type {
   BreakerTrippedEvent,
   EmergencyStopEvent,
   InstrumentStateChangedEvent,
+  QuotesDecidedEvent,
   RiskApprovedEvent,
   RiskDeniedEvent,
   RiskManagerEvents,
@@ -39,6 +42,11 @@ export type {
   UncanceledOrder,
   UnflattenedPosition,
 } from './killSwitch.js'
+export {
+  type QuoteLimitsConfig,
+  QuoteLimitsConfigSchema,
+  type ResolvedQuoteLimitsConfig,
+} from './QuoteLimitsConfig.js'
 export { RiskManager } from './RiskManager.js'
 export {
   MemoryStateStore,

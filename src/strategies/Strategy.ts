@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { CancelAllResult, OrderFilter, Signal } from '../core/ports.js'
+import type { QuoteOptions, QuoteTargets } from '../core/quotes.js'
 import type { BookSnapshot, Candle, Fill, Order, Position, Trade } from '../core/types.js'
 
 /** One instrument a strategy trades or watches. */
@@ -33,6 +34,11 @@ export interface StrategyContext {
   readonly logger: Logger
   /** Emits a signal for the RiskManager to size and approve. Returns the emitted signal. */
   signal(params: SignalOptions): Signal
+  /**
+   * States the orders this strategy wants resting (market makers): the set replaces its previous one for the same
+   * instruments; the RiskManager approves it as a whole and a `QuoteManager` keeps the venue's orders equal to it.
+   */
+  quote(targets: QuoteOptions): QuoteTargets
   /** Cancels this strategy's open orders (optionally of one instrument). */
   cancelOrders(filter?: InstrumentRef): Promise<CancelAllResult>
   /** The position on one instrument, if any. */

@@ -2,6 +2,7 @@ import type { Listenable } from '../core/events.js'
 import { TypedEmitter } from '../core/events.js'
 import { silentLogger } from '../core/logger.js'
 import type { CancelAllResult, Signal } from '../core/ports.js'
+import type { QuoteOptions, QuoteTargets } from '../core/quotes.js'
 import type { BookSnapshot, Candle, Fill, Order, Trade } from '../core/types.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import {
@@ -16,6 +17,8 @@ import {
 export interface StrategyEvents {
   /** A signal the strategy emitted, ready for the RiskManager. */
   signal: [signal: Signal]
+  /** A quote set the strategy stated (`ctx.quote`), ready for the RiskManager and a QuoteManager. */
+  'quote.stated': [targets: QuoteTargets]
   /** The strategy threw in a hook; the runner caught it and goes on. */
   error: [error: TradekitError]
 }
@@ -52,6 +55,7 @@ export class StrategyRunner {
       clock: host.clock,
       logger: host.logger ?? silentLogger,
       signal: (p) => this.#emitSignal(p),
+      quote: (q) => this.#emitQuote(q),
       cancelOrders: (f): Promise<CancelAllResult> =>
         host.cancelOrders({
           strategyId: id,
@@ -153,6 +157,20 @@ export class StrategyRunner {
     this.#signals++
     this.#bus.emit('signal', signal)
     return signal
+  }
+
+  #emitQuote(q: QuoteOptions): QuoteTargets {
+    const symbols = new Set(q.symbols ?? [])
+    for (const l of q.levels) symbols.add(l.symbol)
+    const targets: QuoteTargets = Object.freeze({
+      ...q,
+      levels: Object.freeze([...q.levels]),
+      symbols: Object.freeze([...symbols]),
+      strategyId: this.#strategy.id,
+      tsEvent: q.tsEvent ?? this.#host.clock.now(),
+    })
+    this.#bus.emit('quote.stated', targets)
+    return targets
   }
 
   #guard(hook: string, fn: () => void): void {

@@ -8,6 +8,11 @@
  * @packageDocumentation
  */
 export {
+  BandsMarketMaker,
+  type BandsMarketMakerConfig,
+  BandsMarketMakerConfigSchema,
+} from './BandsMarketMaker.js'
+export {
   BollingerBreakout,
   type BollingerBreakoutConfig,
   BollingerBreakoutConfigSchema,
@@ -28,7 +33,27 @@ export {
   findComplementOpportunity,
 } from './ComplementArbitrage.js'
 export { EmaCrossover, type EmaCrossoverConfig, EmaCrossoverConfigSchema } from './EmaCrossover.js'
+export {
+  LadderMarketMaker,
+  type LadderMarketMakerConfig,
+  LadderMarketMakerConfigSchema,
+} from './LadderMarketMaker.js'
 export { MacdTrend, type MacdTrendConfig, MacdTrendConfigSchema } from './MacdTrend.js'
+export {
+  type Band,
+  type BandOrder,
+  type BandsInput,
+  type BandsPlan,
+  planBands,
+} from './marketMaking/planBands.js'
+export {
+  allocateCollateral,
+  type LadderLevel,
+  type LadderShape,
+  planLadder,
+} from './marketMaking/planLadder.js'
+export { bookWithout, type PriceSource, referencePrice } from './marketMaking/referencePrice.js'
+export { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 export {
   ResolutionSniper,
   type ResolutionSniperConfig,
@@ -40,6 +65,7 @@ export {
   type RsiMeanReversionConfig,
   RsiMeanReversionConfigSchema,
 } from './RsiMeanReversion.js'
+export { SpreadQuoter, type SpreadQuoterConfig, SpreadQuoterConfigSchema } from './SpreadQuoter.js'
 export {
   type InstrumentRef,
   requiresInstrument,

@@ -86,6 +86,13 @@ describe('examples', () => {
     expect(r.out).toMatch(/group\s+\S+: COMPLETED/)
   }, 120_000)
 
+  it('polymarket-market-maker: quotes both tokens, gets filled, and the kill switch leaves nothing resting', async () => {
+    const r = await run('polymarket-market-maker.ts')
+    expect(r.code, r.out).toBe(0)
+    expect(r.out).toMatch(/fills [1-9]/)
+    expect(r.out).toContain('open at the venue after the kill switch: 0')
+  }, 120_000)
+
   it('quickstart', async () => {
     const r = await run('quickstart.ts')
     expect(r.code, r.out).toBe(0)

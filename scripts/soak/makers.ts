@@ -1,0 +1,145 @@
+/**
+ * Market makers in the soak (`--makers`): a BandsMarketMaker on the Polymarket pair (engine A) and a SpreadQuoter on
+ * USD-M ETHUSDT (engine B), and a watch that fails the run when a quote of ours stays open on an instrument that has
+ * not been ACTIVE (or under a global state that is not ACTIVE) for longer than the bound, or when the settle halt does
+ * not pull every quote within it.
+ */
+import type { Instrument } from '../../src/core/types.js'
+import type { TradingEngine } from '../../src/index.js'
+import type { RiskManager, RiskManagerConfig } from '../../src/risk/index.js'
+import { BandsMarketMaker, SpreadQuoter, type Strategy } from '../../src/strategies/index.js'
+import type { CheckResult } from './checks.js'
+
+/** How long a quote may rest after its instrument (or trading) left ACTIVE: detection, then one round of cancels. */
+export const SOAK_PULL_BOUND_MS = 10_000
+
+/** The quote limits the soak's RiskManagers get with `--makers`. */
+export function makerQuoteLimits(perp: Instrument): NonNullable<RiskManagerConfig['quotes']> {
+  return { maxInventory: perp.minQty.times(40).toFixed(), maxPairInventory: '120', maxLevels: 10 }
+}
+
+/** The makers of engine A (Polymarket) and engine B (USD-M). */
+export function makers(o: { yes: string; no: string; pmTick: string; perp: Instrument }): {
+  readonly a: Strategy[]
+  readonly b: Strategy[]
+} {
+  const size = o.perp.minQty.times(10)
+  return {
+    a: [
+      new BandsMarketMaker({
+        id: 'mm-bands',
+        venue: 'polymarket',
+        tokenId: o.yes,
+        complementTokenId: o.no,
+        tickSize: o.pmTick,
+        bands: [{ minMargin: 0.01, avgMargin: 0.02, maxMargin: 0.04, minSize: 20, avgSize: 30, maxSize: 40 }],
+        refreshMs: 300,
+      }),
+    ],
+    b: [
+      new SpreadQuoter({
+        id: 'mm-spread',
+        venue: o.perp.venue,
+        symbol: o.perp.symbol,
+        size,
+        spreadBps: 5,
+        levels: 2,
+        refreshMs: 500,
+        skew: { maxPosition: size.times(3) },
+      }),
+    ],
+  }
+}
+
+interface Watched {
+  readonly label: string
+  readonly engine: TradingEngine
+  readonly risk: RiskManager
+  readonly venue: string
+}
+
+/** Watches the engines' quotes against their trading states (see the file's comment). */
+export class QuoteWatch {
+  readonly #watched: readonly Watched[]
+  /** When an instrument with quotes of ours was first seen restricted (`label:symbol`). */
+  readonly #since = new Map<string, { readonly w: Watched; readonly symbol: string; readonly at: number }>()
+  readonly #violations = new Map<string, string>()
+  #timer: ReturnType<typeof setInterval> | undefined
+  #sent = 0
+  #pulls = 0
+  #settlePullMs: number | undefined
+
+  constructor(watched: readonly Watched[]) {
+    this.#watched = watched
+    for (const w of watched) {
+      const m = w.engine.quoteManager(w.venue)
+      m?.events.on('quote.sent', () => this.#sent++)
+      m?.events.on('quotes.pulled', () => this.#pulls++)
+    }
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => this.#check(), 250)
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  /** Call right after the settle halt: waits (bounded) until no quote is open. */
+  async afterHalt(): Promise<void> {
+    const t0 = Date.now()
+    while (Date.now() - t0 < SOAK_PULL_BOUND_MS) {
+      if (this.#open().length === 0) {
+        this.#settlePullMs = Date.now() - t0
+        return
+      }
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  result(): CheckResult {
+    const failures = [...this.#violations.values()]
+    if (this.#sent === 0) failures.push('the makers sent no quote')
+    if (this.#settlePullMs === undefined)
+      failures.push(
+        `quotes still open ${SOAK_PULL_BOUND_MS} ms after the settle halt: ${this.#open().join(', ')}`,
+      )
+    return {
+      name: 'makers: no stale quote',
+      ok: failures.length === 0,
+      summary: `${this.#sent} quotes sent, ${this.#pulls} pulls; settle halt pulled every quote in ${this.#settlePullMs ?? '∞'} ms (bound ${SOAK_PULL_BOUND_MS} ms)`,
+      failures,
+    }
+  }
+
+  #open(): string[] {
+    return this.#watched.flatMap((w) =>
+      (w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []).map(
+        (o) => `${w.label}:${o.clientOrderId}`,
+      ),
+    )
+  }
+
+  #check(): void {
+    const now = Date.now()
+    const restricted = (w: Watched, symbol: string): boolean =>
+      w.risk.state !== 'ACTIVE' || w.engine.instrumentState(w.venue, symbol) !== 'ACTIVE'
+    for (const [k, v] of this.#since) if (!restricted(v.w, v.symbol)) this.#since.delete(k)
+    for (const w of this.#watched) {
+      const quotes = w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
+      for (const o of quotes) {
+        if (!restricted(w, o.symbol)) continue
+        const k = `${w.label}:${o.symbol}`
+        const since = this.#since.get(k)?.at ?? now
+        if (!this.#since.has(k)) this.#since.set(k, { w, symbol: o.symbol, at: now })
+        if (now - since > SOAK_PULL_BOUND_MS && !this.#violations.has(o.clientOrderId)) {
+          this.#violations.set(
+            o.clientOrderId,
+            `${w.label} quote ${o.clientOrderId} on ${o.symbol.slice(0, 10)} still ${o.status} ${now - since} ms after trading there left ACTIVE`,
+          )
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import type { QuoteLevel } from '../core/quotes.js'
+import type { BookSnapshot, Fill } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { PaperTrader, Portfolio } from '../execution/index.js'
+import { RiskManager, type RiskManagerConfig } from '../risk/index.js'
+import type { Strategy, StrategyContext } from '../strategies/index.js'
+import { btc, Feed } from './__fixtures__/market.js'
+import { TradingEngine } from './TradingEngine.js'
+
+/** Quotes one bid (and any extra levels) below the best bid's price on every book. */
+class Bidder implements Strategy {
+  readonly id = 'bidder'
+  readonly requirements = { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], books: true }
+  readonly fills: Fill[] = []
+  extra: QuoteLevel[] = []
+  onBook(b: BookSnapshot, ctx: StrategyContext): void {
+    const px = new Decimal((b.bids[0]?.[0] ?? 100) + 0.5)
+    ctx.quote({
+      venue: 'binance',
+      levels: [{ symbol: 'BTCUSDT', side: 'BUY', price: px, qty: new Decimal('0.1') }, ...this.extra],
+    })
+  }
+  onFill(f: Fill): void {
+    this.fills.push(f)
+  }
+}
+
+async function setup(quotes: RiskManagerConfig['quotes'] = {}) {
+  const clock = new ManualClock(1_000)
+  const portfolio = new Portfolio({ balances: { USDT: '100000' }, instruments: [btc], clock })
+  const paper = new PaperTrader({ instruments: [btc], portfolio, clock })
+  const risk = new RiskManager({ clock, quotes })
+  const feed = new Feed()
+  const bidder = new Bidder()
+  const engine = new TradingEngine({
+    clock,
+    feeds: [{ name: 'f', venue: 'binance', source: feed }],
+    strategies: [bidder],
+    risk,
+    executors: [paper],
+    portfolio,
+    instruments: [btc],
+    feedHealth: { checkIntervalMs: 0 },
+  })
+  await engine.start()
+  const book = async (bid: number, ask: number): Promise<void> => {
+    feed.bus.emit('book', {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      bids: [[bid, 1]],
+      asks: [[ask, 1]],
+      tsEvent: clock.now(),
+    })
+    for (let i = 0; i < 10; i++) await clock.advanceAsync(0)
+  }
+  const resting = () => paper.openOrders().map((o) => `${o.side} ${o.price?.toFixed()} ${o.timeInForce}`)
+  return { clock, paper, risk, feed, engine, bidder, book, resting }
+}
+
+describe('TradingEngine quote path', () => {
+  it('a stated set rests post-only and follows the book; fills reach the strategy', async () => {
+    const env = await setup()
+    await env.book(100, 102)
+    expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
+    await env.book(101, 103)
+    expect(env.resting()).toEqual(['BUY 101.5 POST_ONLY'])
+    // Someone sells through our bid.
+    env.feed.bus.emit('trade', {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      tradeId: 't1',
+      price: 101,
+      qty: 1,
+      side: 'SELL',
+      tsEvent: env.clock.now(),
+    })
+    for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
+    expect(env.bidder.fills.map((f) => f.price.toFixed())).toEqual(['101.5'])
+    await env.engine.stop()
+  })
+
+  it('pulls every quote when trading leaves ACTIVE and quotes again once it is back', async () => {
+    const env = await setup()
+    await env.book(100, 102)
+    env.risk.halt('test')
+    for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
+    expect(env.resting()).toEqual([])
+    await env.book(100, 102)
+    expect(env.resting()).toEqual([])
+    env.risk.resume({ note: 'test' })
+    await env.book(100, 102)
+    expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
+    await env.engine.stop()
+  })
+
+  it('pulls a restricted instrument, and a denied set rests nothing', async () => {
+    const env = await setup({ maxLevels: 1 })
+    await env.book(100, 102)
+    env.risk.setInstrumentState('binance', 'BTCUSDT', 'REDUCING', { code: 'FEED_UNHEALTHY', reason: 'stale' })
+    for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
+    expect(env.resting()).toEqual([])
+    env.risk.setInstrumentState('binance', 'BTCUSDT', 'ACTIVE', { code: 'OK', reason: 'ok' })
+    await env.book(100, 102)
+    expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
+    env.bidder.extra = [{ symbol: 'BTCUSDT', side: 'BUY', price: new Decimal(99), qty: new Decimal('0.1') }]
+    await env.book(100, 102) // two levels > maxLevels 1: denied as a whole
+    expect(env.resting()).toEqual([])
+    await env.engine.stop()
+  })
+})

@@ -1,0 +1,250 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import { TypedEmitter } from '../core/events.js'
+import type {
+  CancelAllResult,
+  ExecutionClient,
+  ExecutionEvents,
+  OrderFilter,
+  OrderIntent,
+} from '../core/ports.js'
+import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
+import type { Instrument, Order } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { OrderRejectedError } from '../errors/index.js'
+import { PaperTrader } from './paper/PaperTrader.js'
+import { QuoteManager, type QuoteManagerConfig } from './QuoteManager.js'
+import { BTCUSDT, YES } from './testing/fixtures.js'
+
+const D = (v: string | number): Decimal => new Decimal(v)
+
+/** An ExecutionClient that records every call; submits can be held in flight. */
+class FakeClient implements ExecutionClient {
+  readonly venues = ['fake']
+  readonly events = new TypedEmitter<ExecutionEvents>()
+  readonly orders = new Map<string, Order>()
+  readonly log: string[] = []
+  hold = false
+  readonly held: Array<() => void> = []
+
+  submit(intent: OrderIntent): Promise<Order> {
+    this.log.push(
+      `place ${intent.side} ${intent.price?.toFixed()} ${intent.qty.toFixed()} ${intent.timeInForce}`,
+    )
+    const order: Order = { ...intent, status: 'OPEN', filledQty: D(0), tsCreated: 0, tsUpdated: 0 }
+    this.orders.set(intent.clientOrderId, order)
+    if (!this.hold) return Promise.resolve(order)
+    return new Promise((resolve) => this.held.push(() => resolve(order)))
+  }
+  async cancel(cid: string): Promise<Order> {
+    const o = this.orders.get(cid)
+    this.log.push(`cancel ${o?.side} ${o?.price?.toFixed()}`)
+    if (o === undefined || o.status !== 'OPEN') throw new OrderRejectedError('fake', 'unknown order')
+    const done: Order = { ...o, status: 'CANCELED' }
+    this.orders.set(cid, done)
+    return done
+  }
+  async cancelAll(): Promise<CancelAllResult> {
+    return { canceled: [], failed: [] }
+  }
+  openOrders(filter?: OrderFilter): readonly Order[] {
+    return [...this.orders.values()].filter(
+      (o) => o.status === 'OPEN' && (filter?.venue === undefined || o.venue === filter.venue),
+    )
+  }
+  async shutdown(): Promise<void> {}
+  resting(): string[] {
+    return this.openOrders()
+      .map((o) => `${o.side} ${o.price?.toFixed()} ${o.qty.minus(o.filledQty).toFixed()}`)
+      .sort()
+  }
+}
+
+const level = (side: 'BUY' | 'SELL', price: string, qty: string, symbol = BTCUSDT.symbol): QuoteLevel => ({
+  symbol,
+  side,
+  price: D(price),
+  qty: D(qty),
+})
+const set = (levels: QuoteLevel[], over: Partial<QuoteTargets> = {}): QuoteTargets => ({
+  strategyId: 'mm',
+  venue: 'fake',
+  symbols: [BTCUSDT.symbol],
+  levels,
+  tsEvent: 0,
+  ...over,
+})
+
+function setup(over: Partial<QuoteManagerConfig> = {}, inst: Instrument = BTCUSDT) {
+  const clock = new ManualClock(1_000)
+  const client = new FakeClient()
+  let instrument = inst
+  const qm = new QuoteManager({
+    client,
+    clock,
+    instrument: (_v, s) => (s === instrument.symbol ? instrument : undefined),
+    ...over,
+  })
+  return {
+    clock,
+    client,
+    qm,
+    setInstrument: (i: Instrument): void => {
+      instrument = i
+    },
+  }
+}
+
+describe('QuoteManager', () => {
+  it('places post-only quotes on the grid: bids rounded down, asks up, quantities down, tiny levels dropped', async () => {
+    const { client, qm } = setup()
+    const r = await qm.apply(
+      set([level('BUY', '100.019', '0.0509'), level('SELL', '100.021', '0.05'), level('BUY', '99', '0.01')]),
+    )
+    expect(r.placed).toHaveLength(2)
+    // 99 × 0.01 = 0.99 < minNotional 5: dropped.
+    expect(client.resting()).toEqual(['BUY 100.01 0.05', 'SELL 100.03 0.05'])
+    expect(client.log.every((l) => l.endsWith('POST_ONLY'))).toBe(true)
+  })
+
+  it('leaves quotes within the tolerance alone and replaces drifted ones, cancels before places', async () => {
+    const { client, qm } = setup({ toleranceTicks: 2 })
+    await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    client.log.length = 0
+    const r = await qm.apply(set([level('BUY', '100.02', '0.1'), level('SELL', '101.05', '0.1')]))
+    expect(r.kept).toHaveLength(1)
+    expect(r.canceled).toHaveLength(1)
+    expect(client.log).toEqual(['cancel SELL 101', 'place SELL 101.05 0.1 POST_ONLY'])
+    expect(client.resting()).toEqual(['BUY 100 0.1', 'SELL 101.05 0.1'])
+  })
+
+  it('tolerance in bps', async () => {
+    const { client, qm } = setup({ toleranceBps: 10 })
+    await qm.apply(set([level('BUY', '100', '0.1')]))
+    await qm.apply(set([level('BUY', '100.1', '0.1')])) // 10 bps of 100.1 = 0.1001: kept
+    expect(client.resting()).toEqual(['BUY 100 0.1'])
+    await qm.apply(set([level('BUY', '100.2', '0.1')]))
+    expect(client.resting()).toEqual(['BUY 100.2 0.1'])
+  })
+
+  it('does not replace a quote younger than minOrderAgeMs, but does once it is old enough', async () => {
+    const { client, clock, qm } = setup({ minOrderAgeMs: 500 })
+    await qm.apply(set([level('BUY', '100', '0.1')]))
+    clock.advance(100)
+    await qm.apply(set([level('BUY', '100.5', '0.1')]))
+    expect(client.resting()).toEqual(['BUY 100 0.1'])
+    clock.advance(400)
+    await qm.apply(set([level('BUY', '100.5', '0.1')]))
+    expect(client.resting()).toEqual(['BUY 100.5 0.1'])
+  })
+
+  it('places nothing on a side whose cancel failed (what rests never exceeds the set)', async () => {
+    const { client, qm } = setup()
+    const errors: string[] = []
+    qm.events.on('error', (e) => errors.push(e.message))
+    await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    const cancel = client.cancel.bind(client)
+    client.cancel = async () => {
+      throw new OrderRejectedError('fake', 'venue busy')
+    }
+    const r = await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
+    expect(r.placed).toEqual([])
+    expect(client.resting()).toEqual(['BUY 100 0.1', 'SELL 101 0.1'])
+    expect(errors).toHaveLength(2)
+    client.cancel = cancel
+    await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
+    expect(client.resting()).toEqual(['BUY 99 0.1', 'SELL 102 0.1'])
+  })
+
+  it('an empty set cancels every quote of the covered symbols, whatever their age', async () => {
+    const { client, qm } = setup({ minOrderAgeMs: 60_000 })
+    await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    await qm.apply(set([]))
+    expect(client.resting()).toEqual([])
+  })
+
+  it('re-quotes every resting order when the tick size changes', async () => {
+    const { client, qm, setInstrument } = setup({ minOrderAgeMs: 60_000, toleranceTicks: 5 })
+    await qm.apply(set([level('BUY', '100.01', '0.1')]))
+    setInstrument({ ...BTCUSDT, tickSize: D('0.1') })
+    await qm.refresh()
+    expect(client.resting()).toEqual(['BUY 100 0.1'])
+  })
+
+  it('setTickSize re-quotes at once on the new grid', async () => {
+    const { client, qm } = setup({ minOrderAgeMs: 60_000, toleranceTicks: 5 })
+    await qm.apply(set([level('BUY', '100.07', '0.1'), level('SELL', '100.13', '0.1')]))
+    await qm.setTickSize('fake', BTCUSDT.symbol, D('0.1'))
+    expect(client.resting()).toEqual(['BUY 100 0.1', 'SELL 100.2 0.1'])
+  })
+
+  it('pullAll cancels every quote, cancels a placement that lands afterwards, and places nothing until resume', async () => {
+    const { client, qm } = setup()
+    await qm.apply(set([level('BUY', '100', '0.1')]))
+    client.hold = true
+    const pending = qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    await Promise.resolve()
+    const pulled = await qm.pullAll('kill switch')
+    expect(pulled.canceled).toHaveLength(1)
+    for (const release of client.held) release()
+    await pending
+    expect(client.resting()).toEqual([])
+    client.hold = false
+    const r = await qm.apply(set([level('BUY', '100', '0.1')]))
+    expect(r.skipped).toBe('halted')
+    expect(client.resting()).toEqual([])
+    qm.resume()
+    await qm.refresh()
+    expect(client.resting()).toEqual(['BUY 100 0.1'])
+  })
+
+  it('pull on one instrument cancels only its quotes', async () => {
+    const { client, qm } = setup({}, YES)
+    const yes = (side: 'BUY' | 'SELL', p: string): QuoteLevel => level(side, p, '10', YES.symbol)
+    await qm.apply(set([yes('BUY', '0.4'), yes('SELL', '0.6')], { symbols: [YES.symbol] }))
+    await qm.apply(set([level('BUY', '100', '0.1')], { strategyId: 'other' }))
+    await qm.pull('fake', YES.symbol, 'feed stale')
+    expect(client.resting()).toEqual([])
+    expect(qm.openQuotes()).toHaveLength(0)
+  })
+
+  it('coalesces refreshes: while one runs only the latest set is applied next', async () => {
+    const { client, qm } = setup()
+    client.hold = true
+    const a = qm.apply(set([level('BUY', '100', '0.1')]))
+    const b = qm.apply(set([level('BUY', '100.5', '0.1')]))
+    const c = qm.apply(set([level('BUY', '101', '0.1')]))
+    for (let i = 0; i < 5; i++) {
+      await Promise.resolve()
+      for (const release of client.held.splice(0)) release()
+    }
+    client.hold = false
+    await Promise.all([a, b, c])
+    expect(client.log).toEqual([
+      'place BUY 100 0.1 POST_ONLY',
+      'cancel BUY 100',
+      'place BUY 101 0.1 POST_ONLY',
+    ])
+  })
+
+  it('on PaperTrader: a crossing quote is refused (post-only), the others rest; pullAll leaves nothing', async () => {
+    const clock = new ManualClock(1_000)
+    const paper = new PaperTrader({ instruments: [BTCUSDT], balances: { USDT: '100000' }, clock })
+    paper.onBook({
+      venue: 'fake',
+      symbol: BTCUSDT.symbol,
+      bids: [[100, 1]],
+      asks: [[100.5, 1]],
+      tsEvent: 1_000,
+    })
+    const errors: string[] = []
+    const qm = new QuoteManager({ client: paper, clock, instrument: () => BTCUSDT })
+    qm.events.on('error', (e) => errors.push(e.message))
+    await qm.apply(set([level('BUY', '100.6', '0.1'), level('BUY', '99.9', '0.1')]))
+    expect(paper.openOrders().map((o) => o.price?.toFixed())).toEqual(['99.9'])
+    const report = await qm.pullAll('halt')
+    expect(report.failed).toEqual([])
+    expect(paper.openOrders()).toEqual([])
+    expect(errors).toEqual([])
+  })
+})

@@ -1,0 +1,413 @@
+import * as z from 'zod/mini'
+import { type Clock, SystemClock } from '../core/clock.js'
+import { parseConfig } from '../core/config.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
+import type { ExecutionClient, OrderIntent } from '../core/ports.js'
+import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
+import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
+import type { Instrument, Order } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { type TradekitError, toTradekitError } from '../errors/index.js'
+import { diffQuotes, type RestingQuote } from './quotes/diffQuotes.js'
+import { normalizeQuote } from './quotes/normalizeQuote.js'
+
+/** Schema of {@link QuoteManagerConfig}; defaults are applied here. */
+export const QuoteManagerConfigSchema = z.strictObject({
+  /** The executor that places and cancels the quotes (PaperTrader, OrderExecutor). */
+  client: z.custom<ExecutionClient>(
+    (v) => typeof v === 'object' && v !== null && 'submit' in v && 'cancel' in v,
+    'Expected an ExecutionClient',
+  ),
+  /** The instrument rules (tick, step, min sizes) of a symbol, read at every refresh (a tick change re-quotes). */
+  instrument: z.custom<(venue: string, symbol: string) => Instrument | undefined>(
+    (v) => typeof v === 'function',
+  ),
+  /** Time source. Default `SystemClock`. */
+  clock: z.optional(ClockSchema),
+  /** Price drift tolerated before a quote is replaced, in ticks. Default 0 (with `toleranceBps` 0: exact price). */
+  toleranceTicks: z._default(/* @__PURE__ */ z.int().check(z.minimum(0)), 0),
+  /** Price drift tolerated before a quote is replaced, in basis points of the target price. Default 0. */
+  toleranceBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0)), 0),
+  /** Relative size difference tolerated (a partly filled quote within it is kept). Default 0.1. */
+  sizeTolerance: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0.1),
+  /** A quote younger than this is not replaced when its target drifts (no churn). Default 0. */
+  minOrderAgeMs: z._default(DurationMsSchema, 0),
+  /** Send quotes post-only (Binance LIMIT_MAKER / GTX, Polymarket postOnly). Default true. */
+  postOnly: z._default(z.boolean(), true),
+  /** Prefix of the quotes' client order ids (letters, digits; ≤ 8). Default `q`. */
+  clientOrderIdPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9]{1,8}$/)), 'q'),
+  /** Called with each quote's client order id and strategy id before it is sent (the engine routes fills by it). */
+  onSubmit: z.optional(
+    z.custom<(clientOrderId: string, strategyId: string) => void>((v) => typeof v === 'function'),
+  ),
+})
+
+/** What {@link QuoteManager} takes (defaults documented on {@link QuoteManagerConfigSchema}). */
+export type QuoteManagerConfig = z.input<typeof QuoteManagerConfigSchema>
+
+/** What one refresh did. */
+export interface QuoteRefreshReport {
+  readonly strategyId: string
+  readonly venue: string
+  /** Client order ids of the quotes placed. */
+  readonly placed: readonly string[]
+  /** Client order ids of the quotes cancelled. */
+  readonly canceled: readonly string[]
+  /** Client order ids of the quotes left resting. */
+  readonly kept: readonly string[]
+  /** Why nothing was placed (`halted`), when so. */
+  readonly skipped?: string
+  readonly tsEvent: number
+}
+
+/** What a pull did. */
+export interface QuotePullReport {
+  readonly reason: string
+  readonly canceled: readonly string[]
+  /** Quotes whose cancel failed and which may still rest. */
+  readonly failed: ReadonlyArray<{ readonly clientOrderId: string; readonly error: TradekitError }>
+  readonly tsEvent: number
+}
+
+/** Payload of `quote.sent`. */
+export interface QuoteSentEvent extends QuoteLevel {
+  readonly type: 'quote.sent'
+  readonly clientOrderId: string
+  readonly strategyId: string
+  readonly venue: string
+  readonly tsEvent: number
+}
+
+/** Events of a {@link QuoteManager}. */
+export interface QuoteManagerEvents {
+  /** A refresh ran (cancels, then places). */
+  'quotes.refreshed': [e: QuoteRefreshReport & { readonly type: 'quotes.refreshed' }]
+  /** Quotes were pulled (a fault, a halt, a restricted instrument). */
+  'quotes.pulled': [e: QuotePullReport & { readonly type: 'quotes.pulled' }]
+  /** A quote is being sent (before the venue answers, so its fills can never arrive first). */
+  'quote.sent': [e: QuoteSentEvent]
+  /** A place or cancel failed (the next refresh tries again). */
+  error: [e: TradekitError]
+}
+
+interface Tracked {
+  readonly strategyId: string
+  readonly venue: string
+  readonly symbol: string
+  readonly side: QuoteLevel['side']
+  readonly price: Decimal
+  readonly qty: Decimal
+  readonly tick: Decimal
+  readonly sentAt: number
+}
+
+interface Slot {
+  pending: QuoteTargets | undefined
+  run: Promise<QuoteRefreshReport> | undefined
+}
+
+/**
+ * Keeps a venue's resting orders equal to the quote sets market makers state: compares each approved set with the
+ * quotes it has open and sends the smallest change — cancels first, then post-only placements — tolerating small
+ * drift (`toleranceTicks`/`toleranceBps`, `sizeTolerance`, `minOrderAgeMs`). Prices are rounded to the tick (a bid
+ * down, an ask up), quantities down to the step, and levels under the instrument's minimums dropped. Refreshes of one
+ * strategy never overlap (the latest set wins). {@link QuoteManager.pullAll} cancels every quote at once and stops
+ * placing until {@link QuoteManager.resume}; a placement that was in flight is cancelled as soon as it lands.
+ * Cancels travel in the rate limiter's first lane (the adapters send them with `Priority.CANCEL`).
+ *
+ * @example
+ * ```ts
+ * const quotes = new QuoteManager({ client: paper, instrument: (v, s) => portfolio.instrument(v, s), toleranceTicks: 1 })
+ * const r = risk.evaluateQuotes(targets, portfolio.snapshot(), market)
+ * if (r.ok) await quotes.apply(r.value)
+ * else await quotes.apply({ ...targets, levels: [] }) // a denied set rests nothing
+ * await quotes.pullAll('feed stale')
+ * ```
+ */
+export class QuoteManager {
+  readonly #bus = new TypedEmitter<QuoteManagerEvents>()
+  /** Refreshes, pulls and errors. */
+  readonly events: Listenable<QuoteManagerEvents> = this.#bus
+  readonly #cfg: z.output<typeof QuoteManagerConfigSchema>
+  readonly #clock: Clock
+  readonly #tracked = new Map<string, Tracked>()
+  readonly #inflight = new Set<string>()
+  readonly #slots = new Map<string, Slot>()
+  readonly #last = new Map<string, QuoteTargets>()
+  /** Bumped by every pull of a symbol (`venue:symbol`): a refresh that started before does not place there. */
+  readonly #generation = new Map<string, number>()
+  readonly #ticks = new Map<string, Decimal>()
+  readonly #tag = randomTag()
+  #halted: string | undefined
+  #seq = 0
+
+  constructor(config: QuoteManagerConfig) {
+    this.#cfg = parseConfig(QuoteManagerConfigSchema, config, 'QuoteManager')
+    this.#clock = this.#cfg.clock ?? new SystemClock()
+  }
+
+  /** Why placing is stopped (the reason of the last {@link QuoteManager.pullAll}), or `undefined` while quoting. */
+  get haltedReason(): string | undefined {
+    return this.#halted
+  }
+
+  /** Our quotes still open at the venue (as the executor tracks them). */
+  openQuotes(filter: { venue?: string; symbol?: string; strategyId?: string } = {}): Order[] {
+    const out: Order[] = []
+    for (const o of this.#cfg.client.openOrders({
+      ...(filter.venue !== undefined ? { venue: filter.venue } : {}),
+    })) {
+      const t = this.#tracked.get(o.clientOrderId)
+      if (t === undefined) continue
+      if (filter.symbol !== undefined && t.symbol !== filter.symbol) continue
+      if (filter.strategyId !== undefined && t.strategyId !== filter.strategyId) continue
+      out.push(o)
+    }
+    return out
+  }
+
+  /**
+   * Makes the quotes of `set.strategyId` on the set's symbols equal to `set.levels` (an approved set; an empty one pulls
+   * them). Resolves with what the refresh did; while one runs, the next set waits and only the latest is applied.
+   */
+  apply(set: QuoteTargets): Promise<QuoteRefreshReport> {
+    const k = `${set.strategyId}\u0000${set.venue}`
+    this.#last.set(k, set)
+    let slot = this.#slots.get(k)
+    if (slot === undefined) {
+      slot = { pending: undefined, run: undefined }
+      this.#slots.set(k, slot)
+    }
+    slot.pending = set
+    const s = slot
+    s.run ??= this.#drain(s).finally(() => {
+      s.run = undefined
+    })
+    return s.run
+  }
+
+  /**
+   * The venue changed an instrument's tick size (Polymarket `tick_size_change`): quotes off the new grid are replaced at
+   * once, whatever their age. The new tick overrides the instrument lookup's until the lookup reports the same one.
+   *
+   * @example
+   * ```ts
+   * adapter.market.events.on('market.tickSizeChanged', (e) =>
+   *   void quotes.setTickSize('polymarket', e.tokenId, new Decimal(e.newTickSize)))
+   * ```
+   */
+  setTickSize(venue: string, symbol: string, tickSize: Decimal): Promise<void> {
+    this.#ticks.set(`${venue}:${symbol}`, tickSize)
+    return this.refresh()
+  }
+
+  /** Applies every strategy's last set again (after a tick-size change or a resume). */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.#last.values()].map((s) => this.apply(s)))
+  }
+
+  /**
+   * Cancels every quote at once and stops placing until {@link QuoteManager.resume} (kill switch, halt, heartbeat
+   * lost). Never rejects; quotes whose cancel failed are in the report.
+   */
+  pullAll(reason: string): Promise<QuotePullReport> {
+    this.#halted = reason
+    return this.#pull(reason, () => true)
+  }
+
+  /** Cancels our quotes on one instrument (a stale feed, a restricted instrument); later refreshes may quote it again. */
+  pull(venue: string, symbol: string, reason: string): Promise<QuotePullReport> {
+    const g = `${venue}:${symbol}`
+    this.#generation.set(g, (this.#generation.get(g) ?? 0) + 1)
+    return this.#pull(reason, (t) => t.venue === venue && t.symbol === symbol)
+  }
+
+  /** Allows placing again after {@link QuoteManager.pullAll}; the next stated sets re-quote. */
+  resume(): void {
+    this.#halted = undefined
+  }
+
+  async #drain(slot: Slot): Promise<QuoteRefreshReport> {
+    let report: QuoteRefreshReport | undefined
+    while (slot.pending !== undefined) {
+      const set = slot.pending
+      slot.pending = undefined
+      report = await this.#refreshOnce(set)
+      this.#bus.emit('quotes.refreshed', { ...report, type: 'quotes.refreshed' })
+    }
+    return report as QuoteRefreshReport
+  }
+
+  async #refreshOnce(set: QuoteTargets): Promise<QuoteRefreshReport> {
+    const { strategyId, venue } = set
+    const gens = new Map(set.symbols.map((s) => [s, this.#generation.get(`${venue}:${s}`) ?? 0]))
+    const ticks = new Map<string, Decimal>()
+    const levels: QuoteLevel[] = []
+    for (const symbol of set.symbols) {
+      const inst = this.#instrument(venue, symbol)
+      if (inst === undefined) continue
+      ticks.set(symbol, inst.tickSize)
+      for (const l of set.levels) {
+        if (l.symbol !== symbol) continue
+        const n = normalizeQuote(l, inst)
+        if (n !== undefined) levels.push(n)
+      }
+    }
+    const diff = diffQuotes(levels, this.#resting(strategyId, venue, ticks), set.symbols, {
+      price: (t) => this.#priceTolerance(t, ticks.get(t.symbol)),
+      sizeFraction: this.#cfg.sizeTolerance,
+      minOrderAgeMs: this.#cfg.minOrderAgeMs,
+    })
+    const canceled = await this.#cancelEach(diff.cancels)
+    const now = this.#clock.now()
+    if (this.#halted !== undefined) {
+      return { strategyId, venue, placed: [], canceled, kept: diff.kept, skipped: 'halted', tsEvent: now }
+    }
+    // A quote whose cancel failed may still rest: nothing new goes on its side, so what rests never exceeds the set.
+    const stuck = new Set(
+      diff.cancels
+        .filter((cid) => !canceled.includes(cid))
+        .map((cid) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`),
+    )
+    const places = diff.places.filter(
+      (l) =>
+        (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) === gens.get(l.symbol) &&
+        !stuck.has(`${l.symbol}\u0000${l.side}`),
+    )
+    const placed = await Promise.all(places.map((l) => this.#place(strategyId, venue, l, ticks, gens)))
+    return {
+      strategyId,
+      venue,
+      placed: placed.filter((x): x is string => x !== undefined),
+      canceled,
+      kept: diff.kept,
+      tsEvent: this.#clock.now(),
+    }
+  }
+
+  #instrument(venue: string, symbol: string): Instrument | undefined {
+    const inst = this.#cfg.instrument(venue, symbol)
+    const k = `${venue}:${symbol}`
+    const tick = this.#ticks.get(k)
+    if (inst === undefined || tick === undefined) return inst
+    if (inst.tickSize.eq(tick)) this.#ticks.delete(k)
+    return { ...inst, tickSize: tick }
+  }
+
+  #priceTolerance(t: QuoteLevel, tick: Decimal | undefined): Decimal {
+    const byTicks = tick === undefined ? new Decimal(0) : tick.times(this.#cfg.toleranceTicks)
+    const byBps = t.price.times(this.#cfg.toleranceBps).div(10_000)
+    return Decimal.max(byTicks, byBps)
+  }
+
+  /** Our open quotes of one strategy on one venue, forgetting those the executor no longer has open. */
+  #resting(strategyId: string, venue: string, ticks: ReadonlyMap<string, Decimal>): RestingQuote[] {
+    const open = new Map(this.#cfg.client.openOrders({ venue }).map((o) => [o.clientOrderId, o]))
+    const now = this.#clock.now()
+    const out: RestingQuote[] = []
+    for (const [cid, t] of this.#tracked) {
+      const o = open.get(cid)
+      if (o === undefined && !this.#inflight.has(cid)) {
+        this.#tracked.delete(cid)
+        continue
+      }
+      if (t.strategyId !== strategyId || t.venue !== venue || o?.status === 'PENDING_CANCEL') continue
+      const tick = ticks.get(t.symbol)
+      out.push({
+        clientOrderId: cid,
+        symbol: t.symbol,
+        side: t.side,
+        price: t.price,
+        remaining: o === undefined ? t.qty : o.qty.minus(o.filledQty),
+        ageMs: now - t.sentAt,
+        offGrid: tick !== undefined && !tick.eq(t.tick),
+      })
+    }
+    return out
+  }
+
+  async #place(
+    strategyId: string,
+    venue: string,
+    l: QuoteLevel,
+    ticks: ReadonlyMap<string, Decimal>,
+    gens: ReadonlyMap<string, number>,
+  ): Promise<string | undefined> {
+    const cid = `${this.#cfg.clientOrderIdPrefix}${this.#tag}${(this.#seq++).toString(36)}`
+    const intent: OrderIntent = {
+      clientOrderId: cid,
+      strategyId,
+      venue,
+      symbol: l.symbol,
+      side: l.side,
+      type: 'LIMIT',
+      qty: l.qty,
+      price: l.price,
+      timeInForce: this.#cfg.postOnly ? 'POST_ONLY' : 'GTC',
+    }
+    const tick = ticks.get(l.symbol) ?? new Decimal(0)
+    this.#tracked.set(cid, { ...l, strategyId, venue, tick, sentAt: this.#clock.now() })
+    this.#inflight.add(cid)
+    this.#cfg.onSubmit?.(cid, strategyId)
+    this.#bus.emit('quote.sent', {
+      type: 'quote.sent',
+      ...l,
+      clientOrderId: cid,
+      strategyId,
+      venue,
+      tsEvent: this.#clock.now(),
+    })
+    try {
+      await this.#cfg.client.submit(intent)
+    } catch (e) {
+      this.#tracked.delete(cid)
+      this.#bus.emit('error', toTradekitError(e))
+      return undefined
+    } finally {
+      this.#inflight.delete(cid)
+    }
+    // Pulled while in flight: it must not rest.
+    const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
+    if (this.#halted !== undefined || pulled) await this.#cancelEach([cid])
+    return cid
+  }
+
+  async #pull(reason: string, match: (t: Tracked) => boolean): Promise<QuotePullReport> {
+    const ids = [...this.#tracked].filter(([, t]) => match(t)).map(([cid]) => cid)
+    const failed: Array<{ clientOrderId: string; error: TradekitError }> = []
+    const canceled = await this.#cancelEach(ids, failed)
+    const report = { reason, canceled, failed, tsEvent: this.#clock.now() }
+    this.#bus.emit('quotes.pulled', { ...report, type: 'quotes.pulled' })
+    return report
+  }
+
+  /** Cancels in parallel; an order already closed counts as done. Returns the ids no longer open. */
+  async #cancelEach(
+    ids: readonly string[],
+    failed: Array<{ clientOrderId: string; error: TradekitError }> = [],
+  ): Promise<string[]> {
+    const { client } = this.#cfg
+    const results = await Promise.allSettled(
+      ids.map((cid) => (this.#inflight.has(cid) ? Promise.resolve() : client.cancel(cid))),
+    )
+    const stillOpen = new Set(client.openOrders().map((o) => o.clientOrderId))
+    const done: string[] = []
+    results.forEach((r, i) => {
+      const cid = ids[i] as string
+      if (r.status === 'fulfilled' && !this.#inflight.has(cid)) done.push(cid)
+      else if (r.status === 'rejected' && !stillOpen.has(cid)) done.push(cid)
+      else if (r.status === 'rejected') {
+        const error = toTradekitError(r.reason)
+        failed.push({ clientOrderId: cid, error })
+        this.#bus.emit('error', error)
+      }
+    })
+    return done
+  }
+}
+
+function randomTag(): string {
+  const bytes = new Uint8Array(3)
+  globalThis.crypto.getRandomValues(bytes)
+  return Array.from(bytes, (b) => (b % 36).toString(36)).join('')
+}

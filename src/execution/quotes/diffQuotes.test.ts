@@ -1,0 +1,69 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { QuoteLevel } from '../../core/quotes.js'
+import { Decimal } from '../../decimal/index.js'
+import { diffQuotes, type RestingQuote } from './diffQuotes.js'
+
+const side = fc.constantFrom('BUY' as const, 'SELL' as const)
+const price = fc.integer({ min: 95, max: 105 }).map((p) => new Decimal(p))
+const qty = fc.integer({ min: 1, max: 3 }).map((q) => new Decimal(q))
+
+describe('diffQuotes (property)', () => {
+  it('keeps or places each target exactly once, cancels the rest, and never replaces an exact match', () => {
+    const target = fc.record({ symbol: fc.constant('X'), side, price, qty })
+    const resting = fc.record({ side, price, remaining: qty })
+    fc.assert(
+      fc.property(fc.array(target, { maxLength: 6 }), fc.array(resting, { maxLength: 6 }), (ts, rs) => {
+        const rest: RestingQuote[] = rs.map((r, i) => ({
+          ...r,
+          clientOrderId: `r${i}`,
+          symbol: 'X',
+          ageMs: 1_000,
+          offGrid: false,
+        }))
+        const d = diffQuotes(ts as QuoteLevel[], rest, ['X'], {
+          price: () => new Decimal(0),
+          sizeFraction: 0,
+          minOrderAgeMs: 0,
+        })
+        const ids = rest.map((r) => r.clientOrderId).sort()
+        expect([...d.kept, ...d.cancels].sort()).toEqual(ids)
+        expect(d.kept.length + d.places.length).toBe(ts.length)
+        // Exact tolerance: a target is placed only when no unmatched resting order equals it.
+        for (const s of ['BUY', 'SELL']) {
+          const key = (p: Decimal, q: Decimal): string => `${p}@${q}`
+          const want = new Map<string, number>()
+          for (const t of ts.filter((x) => x.side === s))
+            want.set(key(t.price, t.qty), (want.get(key(t.price, t.qty)) ?? 0) + 1)
+          const have = new Map<string, number>()
+          for (const r of rest.filter((x) => x.side === s))
+            have.set(key(r.price, r.remaining), (have.get(key(r.price, r.remaining)) ?? 0) + 1)
+          let mustPlace = 0
+          for (const [k, n] of want) mustPlace += Math.max(0, n - (have.get(k) ?? 0))
+          expect(d.places.filter((p) => p.side === s)).toHaveLength(mustPlace)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('leaves resting quotes of symbols the set does not cover alone', () => {
+    const d = diffQuotes(
+      [],
+      [
+        {
+          clientOrderId: 'o',
+          symbol: 'Y',
+          side: 'BUY',
+          price: new Decimal(1),
+          remaining: new Decimal(1),
+          ageMs: 0,
+          offGrid: false,
+        },
+      ],
+      ['X'],
+      { price: () => new Decimal(0), sizeFraction: 0, minOrderAgeMs: 0 },
+    )
+    expect(d).toEqual({ cancels: [], places: [], kept: [] })
+  })
+})

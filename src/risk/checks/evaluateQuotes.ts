@@ -1,0 +1,174 @@
+import type { AccountSnapshot, MarketSnapshot } from '../../core/ports.js'
+import type { ApprovedQuotes, QuoteLevel, QuoteTargets, QuoteTrim } from '../../core/quotes.js'
+import { Decimal, roundToStep } from '../../decimal/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
+import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
+
+/** Codes of quote-set denials and trims that are not {@link RiskReason}s. */
+export const QuoteRiskReason = {
+  /** A level would let the instrument's position exceed its inventory limit. */
+  INVENTORY_LIMIT: 'INVENTORY_LIMIT',
+  /** A level would let the outcome pair's net exposure exceed its limit. */
+  PAIR_INVENTORY_LIMIT: 'PAIR_INVENTORY_LIMIT',
+  /** The set has more levels than `quotes.maxLevels`. */
+  MAX_QUOTE_LEVELS: 'MAX_QUOTE_LEVELS',
+  /** The set's total value exceeds `quotes.maxRestingNotional`. */
+  MAX_RESTING_NOTIONAL: 'MAX_RESTING_NOTIONAL',
+} as const
+
+/** What {@link evaluateQuotes} reads besides the set. */
+export interface QuoteRiskInputs {
+  readonly limits: ResolvedQuoteLimitsConfig
+  readonly account: AccountSnapshot
+  /** Market context of a symbol of the set's venue. */
+  readonly market: (symbol: string) => MarketSnapshot | undefined
+  /** The global trading state. */
+  readonly state: TradingState
+  /** An instrument's restriction, when it is not ACTIVE. */
+  readonly restriction: (
+    symbol: string,
+  ) => { readonly state: TradingState; readonly code: string } | undefined
+  readonly maxDataAgeMs: number
+  readonly now: number
+}
+
+const ZERO = new Decimal(0)
+
+/** Running worst case of one exposure: how far up (long) and down (short) it can go if every kept level fills. */
+class Exposure {
+  up: Decimal
+  down: Decimal
+  constructor(start: Decimal) {
+    this.up = start
+    this.down = start
+  }
+  /** Room to grow (+1) or shrink (−1) within `limit`. */
+  room(dir: 1 | -1, limit: Decimal): Decimal {
+    return Decimal.max(ZERO, dir === 1 ? limit.minus(this.up) : this.down.plus(limit))
+  }
+  add(dir: 1 | -1, qty: Decimal): void {
+    if (dir === 1) this.up = this.up.plus(qty)
+    else this.down = this.down.minus(qty)
+  }
+}
+
+/**
+ * Decides on one quote set as a whole: denied when trading is not ACTIVE, a level is malformed, the set has too many
+ * levels or too much resting value; otherwise approved with each level cut to what the inventory limits (per
+ * instrument and per outcome pair, counting every kept level as filled), the instrument's state and its data age
+ * allow. Pure: the RiskManager calls it and announces the decision.
+ *
+ * @example
+ * ```ts
+ * const r = evaluateQuotes(targets, { limits, account, market, state: 'ACTIVE', restriction: () => undefined, maxDataAgeMs: 5000, now })
+ * if (r.ok) console.log(r.value.levels.length, r.value.trimmed.length)
+ * ```
+ */
+export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<ApprovedQuotes, RiskRejection> {
+  if (inp.state !== TradingState.ACTIVE) {
+    const code = inp.state === TradingState.HALTED ? RiskReason.TRADING_HALTED : RiskReason.TRADING_REDUCING
+    return err(rejection(code, `Trading is ${inp.state}: no quotes`, { state: inp.state }))
+  }
+  for (const l of t.levels) {
+    if (
+      !t.symbols.includes(l.symbol) ||
+      !l.price.isFinite() ||
+      !l.qty.isFinite() ||
+      l.price.lte(0) ||
+      l.qty.lte(0)
+    ) {
+      return err(
+        rejection(RiskReason.INVALID_INPUT, `Malformed quote level on "${l.symbol}"`, {
+          symbol: l.symbol,
+          price: str(l.price),
+          qty: str(l.qty),
+        }),
+      )
+    }
+  }
+  const { limits } = inp
+  if (t.levels.length > limits.maxLevels) {
+    return err(
+      rejection(QuoteRiskReason.MAX_QUOTE_LEVELS, `${t.levels.length} levels (max ${limits.maxLevels})`, {
+        levels: t.levels.length,
+        maxLevels: limits.maxLevels,
+      }),
+    )
+  }
+  const kept: QuoteLevel[] = []
+  const trimmed: QuoteTrim[] = []
+  const exposures = new Map<string, Exposure>()
+  const position = (symbol: string): Decimal =>
+    inp.account.positions.find((p) => p.venue === t.venue && p.symbol === symbol)?.qty ?? ZERO
+  const exposure = (symbol: string): Exposure => {
+    let e = exposures.get(symbol)
+    if (e === undefined) {
+      e = new Exposure(position(symbol))
+      exposures.set(symbol, e)
+    }
+    return e
+  }
+  const pair = t.outcomePair
+  const pairExposure =
+    pair !== undefined && limits.maxPairInventory !== undefined
+      ? new Exposure(position(pair[0]).minus(position(pair[1])))
+      : undefined
+  let notional = ZERO
+  for (const level of t.levels) {
+    const cut = (keptQty: Decimal, code: string): void => void trimmed.push({ level, keptQty, code })
+    const restricted = inp.restriction(level.symbol)
+    if (restricted !== undefined) {
+      cut(ZERO, restricted.code)
+      continue
+    }
+    const market = inp.market(level.symbol)
+    const age = market === undefined ? Number.POSITIVE_INFINITY : inp.now - market.priceTs
+    if (market === undefined || age > inp.maxDataAgeMs) {
+      cut(ZERO, RiskReason.STALE_MARKET_DATA)
+      continue
+    }
+    const dir = level.side === 'BUY' ? 1 : -1
+    let qty = level.qty
+    let code: string | undefined
+    const limit =
+      limits.maxInventoryBySymbol[`${t.venue}:${level.symbol}`] ??
+      limits.maxInventoryBySymbol[level.symbol] ??
+      limits.maxInventory
+    const own = exposure(level.symbol)
+    if (limit !== undefined && own.room(dir, limit).lt(qty)) {
+      qty = own.room(dir, limit)
+      code = QuoteRiskReason.INVENTORY_LIMIT
+    }
+    const pairDir =
+      pair === undefined ? 0 : level.symbol === pair[0] ? dir : level.symbol === pair[1] ? -dir : 0
+    if (pairExposure !== undefined && pairDir !== 0 && limits.maxPairInventory !== undefined) {
+      const room = pairExposure.room(pairDir as 1 | -1, limits.maxPairInventory)
+      if (room.lt(qty)) {
+        qty = room
+        code = QuoteRiskReason.PAIR_INVENTORY_LIMIT
+      }
+    }
+    const inst = market.instrument
+    if (code !== undefined) {
+      qty = qty.gt(0) ? roundToStep(qty, inst.stepSize) : ZERO
+      if (qty.lt(inst.minQty)) qty = ZERO
+      cut(qty, code)
+      if (qty.isZero()) continue
+    }
+    own.add(dir, qty)
+    if (pairExposure !== undefined && pairDir !== 0) pairExposure.add(pairDir as 1 | -1, qty)
+    notional = notional.plus(qty.times(level.price))
+    kept.push(qty.eq(level.qty) ? level : { ...level, qty })
+  }
+  if (limits.maxRestingNotional !== undefined && notional.gt(limits.maxRestingNotional)) {
+    return err(
+      rejection(
+        QuoteRiskReason.MAX_RESTING_NOTIONAL,
+        `Quotes worth "${notional.toFixed()}" (max "${limits.maxRestingNotional.toFixed()}")`,
+        { notional: str(notional), maxRestingNotional: str(limits.maxRestingNotional) },
+      ),
+    )
+  }
+  return ok({ ...t, levels: kept, trimmed })
+}
