@@ -13,6 +13,7 @@ export const entries = {
   'execution/index': 'src/execution/index.ts',
   'backtest/index': 'src/backtest/index.ts',
   'sim/index': 'src/sim/index.ts',
+  'redis/index': 'src/redis/index.ts',
 }
 
 /**
@@ -40,5 +41,5 @@ export default defineConfig({
   platform: 'neutral',
   // Module-scope zod/mini schemas must not stay in bundles that do not use them (bundle-size.json).
   esbuildPlugins: [pureZodPlugin()],
-  external: ['ethers', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
+  external: ['ethers', 'redis', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
 })

@@ -66,6 +66,11 @@ const RULES = [
   [/^sim\/binance\//, 'Binance simulator'],
   [/^sim\/polymarket\//, 'Polymarket simulator'],
   [/^sim\//, 'Faults and shared parts'],
+  // tradekit/redis
+  [/^redis\/(RedisRateLimitStore|rateLimitScripts)\b/, 'Shared rate budget'],
+  [/^redis\/(RedisStateStore|RedisKillSwitch)\b/, 'Shared risk state'],
+  [/^redis\/(RedisEvent)/, 'Event streams'],
+  [/^redis\//, 'Connection'],
 ]
 
 /** The category of a file path (any form containing `src/`), or undefined. */

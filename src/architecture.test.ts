@@ -33,6 +33,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   engine: ['errors', 'decimal', 'core', 'transport', 'indicators', 'strategies', 'risk', 'execution'],
   backtest: ['errors', 'decimal', 'core', 'transport', 'strategies', 'risk', 'execution', 'engine'],
   sim: ['errors', 'decimal', 'core'],
+  // Top layer beside engine and backtest: nothing below imports it.
+  redis: ['errors', 'decimal', 'core', 'transport', 'risk', 'execution'],
   testing: ['errors', 'decimal', 'core', 'indicators'],
   root: ['errors', 'decimal', 'core', 'engine'],
 }
@@ -42,6 +44,7 @@ const SHARED_PACKAGES = ['decimal.js', 'eventemitter3', 'zod', 'isows']
 const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   polymarket: ['ethers'],
   sim: ['ws', 'ethers'],
+  redis: ['redis'],
   // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
   backtest: ['tsx'],
 }

@@ -1,0 +1,23 @@
+/**
+ * Scale out on Redis: many processes (and hosts) of one deployment share one rate budget, one latched risk state
+ * and kill switch, and publish their events to Redis Streams. Needs the optional peer dependency `redis`
+ * (node-redis); nothing else in tradekit imports this subpath, so a single-process bot pays nothing for it.
+ *
+ * @module tradekit/redis
+ */
+export { loadRedis, type RedisModule } from './loadRedis.js'
+export {
+  RedisConnection,
+  type RedisConnectionChanged,
+  type RedisConnectionConfig,
+  RedisConnectionConfigSchema,
+  type RedisConnectionEvents,
+  type RedisTlsOptions,
+} from './RedisConnection.js'
+export {
+  RedisRateLimitStore,
+  type RedisRateLimitStoreConfig,
+  RedisRateLimitStoreConfigSchema,
+  type RedisRateLimitStoreStats,
+} from './RedisRateLimitStore.js'
+export { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
