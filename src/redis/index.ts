@@ -20,4 +20,9 @@ export {
   RedisRateLimitStoreConfigSchema,
   type RedisRateLimitStoreStats,
 } from './RedisRateLimitStore.js'
+export {
+  RedisStateStore,
+  type RedisStateStoreConfig,
+  RedisStateStoreConfigSchema,
+} from './RedisStateStore.js'
 export { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
