@@ -26,3 +26,4 @@ export {
   RedisStateStoreConfigSchema,
 } from './RedisStateStore.js'
 export { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
+export { shareKillSwitch } from './shareKillSwitch.js'

@@ -1,0 +1,23 @@
+import { type RiskManager, TradingState } from '../risk/index.js'
+import type { RedisStateStore } from './RedisStateStore.js'
+
+/**
+ * Makes the kill switch deployment-wide: when any process of the deployment latches HALTED in the shared
+ * {@link RedisStateStore} (its `emergencyStop`, a breaker), this process runs its own `emergencyStop` — HALTED at
+ * once, then it cancels its own open orders on its registered executors. Leaving HALTED stays each host's explicit
+ * decision (`risk.resume()`): a resume elsewhere is never copied. Returns a function that stops listening.
+ *
+ * @example
+ * ```ts
+ * const store = new RedisStateStore({ redis, name: 'binance-main' })
+ * const risk = new RiskManager({ store })
+ * await risk.start()
+ * const unlink = shareKillSwitch(risk, store)
+ * ```
+ */
+export function shareKillSwitch(risk: RiskManager, store: RedisStateStore): () => void {
+  return store.watch((s) => {
+    if (s.state !== TradingState.HALTED || risk.state === TradingState.HALTED) return
+    void risk.emergencyStop(`halted by another process: ${s.detail ?? s.reason}`)
+  })
+}
