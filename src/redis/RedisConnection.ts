@@ -222,7 +222,11 @@ export class RedisConnection {
 
 /** A Redis error reply (a script error, a wrong type): a bug to surface, not an outage. */
 function isReplyError(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name.endsWith('ReplyError')
+  // node-redis: `ErrorReply` and its subclasses (`SimpleError`, `BlobError`); older clients: `ReplyError`.
+  if (!(e instanceof Error)) return false
+  for (let p = Object.getPrototypeOf(e); p !== null && p !== Error.prototype; p = Object.getPrototypeOf(p))
+    if (/^(ErrorReply|ReplyError)$/.test(p.constructor.name)) return true
+  return false
 }
 
 /** The cause without anything that could hold the URL (and its password). */

@@ -5,6 +5,14 @@
  *
  * @module tradekit/redis
  */
+
+export {
+  decodeEvent,
+  EVENT_ENVELOPE_VERSION,
+  type EventEnvelope,
+  type EventOrigin,
+  encodeEvent,
+} from './eventCodec.js'
 export { loadRedis, type RedisModule } from './loadRedis.js'
 export {
   RedisConnection,
@@ -14,6 +22,20 @@ export {
   type RedisConnectionEvents,
   type RedisTlsOptions,
 } from './RedisConnection.js'
+export {
+  RedisEventConsumer,
+  type RedisEventConsumerConfig,
+  RedisEventConsumerConfigSchema,
+  type RedisEventMeta,
+  type ReplayedEvents,
+} from './RedisEventConsumer.js'
+export {
+  eventStreamKey,
+  RedisEventPublisher,
+  type RedisEventPublisherConfig,
+  RedisEventPublisherConfigSchema,
+  type RedisEventPublisherEvents,
+} from './RedisEventPublisher.js'
 export {
   RedisRateLimitStore,
   type RedisRateLimitStoreConfig,
