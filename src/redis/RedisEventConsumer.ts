@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
-import { type EventMap, type Listenable, TypedEmitter } from '../core/events.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
 import type { TradekitError } from '../errors/index.js'
 import { decodeEvent } from './eventCodec.js'
 import { RedisConnection } from './RedisConnection.js'

@@ -26,7 +26,14 @@ export interface RedisEventPublisherEvents {
   error: [e: TradekitError]
 }
 
-/** The stream key of one event kind: `<keyPrefix>:<deployment>:events:<kind>`. */
+/**
+ * The stream key of one event kind: `<keyPrefix>:<deployment>:events:<kind>` (for tools that read it directly).
+ *
+ * @example
+ * ```ts
+ * eventStreamKey(redis, 'order.filled') // 'tradekit:prod:events:order.filled'
+ * ```
+ */
 export function eventStreamKey(redis: RedisConnection, kind: string): string {
   return redis.key('events', kind)
 }
