@@ -92,6 +92,7 @@ export class RedisConnection {
   readonly #client: Client
   readonly #base: string
   readonly #timeoutMs: number
+  readonly #shas = new Map<string, string>()
   #subscriber: Client | undefined
   #up = false
   #closed = false
@@ -181,6 +182,28 @@ export class RedisConnection {
         cause: redactCause(cause),
         details: { store: 'redis' },
       })
+    }
+  }
+
+  /**
+   * Runs a Lua script by its SHA (`EVALSHA`; loaded with `SCRIPT LOAD` on first use and again after a Redis restart
+   * answered `NOSCRIPT`, which means it did not run, so the one retry cannot apply it twice).
+   */
+  async script(lua: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const call = async (): Promise<unknown> => {
+      let sha = this.#shas.get(lua)
+      if (sha === undefined) {
+        sha = String(await this.command(['SCRIPT', 'LOAD', lua]))
+        this.#shas.set(lua, sha)
+      }
+      return this.command(['EVALSHA', sha, String(keys.length), ...keys, ...args])
+    }
+    try {
+      return await call()
+    } catch (e) {
+      if (!(e instanceof Error && e.message.startsWith('NOSCRIPT'))) throw e
+      this.#shas.delete(lua)
+      return call()
     }
   }
 

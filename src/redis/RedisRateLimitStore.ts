@@ -93,7 +93,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     let reply: unknown
     try {
-      reply = await this.#redis.command(['EVAL', RESERVE_LUA, String(keys.length), ...keys, ...args])
+      reply = await this.#redis.script(RESERVE_LUA, keys, args)
     } catch (e) {
       if (!(e instanceof SharedStateUnavailableError)) throw e
       return this.#onUnavailable(r, e)
@@ -110,7 +110,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   observeUsage(w: Omit<RateLimitCharge, 'cost' | 'floor'>, used: number, sentAtMs: number): void {
     const args = [w.mode, String(w.limit), String(w.intervalMs), String(used), String(sentAtMs)]
     const key = this.#windowKey(w, sentAtMs)
-    this.#redis.command(['EVAL', OBSERVE_LUA, '1', key, ...args]).catch(() => {})
+    this.#redis.script(OBSERVE_LUA, [key], args).catch(() => {})
   }
 
   pause(untilMs: number): void {
@@ -123,7 +123,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   #raise(kind: 'pause' | 'ban', untilMs: number): void {
     const args = [String(Math.ceil(untilMs)), String(Date.now())]
-    this.#redis.command(['EVAL', UNTIL_LUA, '1', this.#key(kind), ...args]).catch(() => {})
+    this.#redis.script(UNTIL_LUA, [this.#key(kind)], args).catch(() => {})
   }
 
   #key(part: string): string {

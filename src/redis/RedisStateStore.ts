@@ -69,7 +69,7 @@ export class RedisStateStore implements StateStore {
   /** Saves atomically; a newer, different state already stored is kept (a stale process cannot unlatch it). */
   async save(state: PersistedRiskState): Promise<void> {
     const json = JSON.stringify(parsePersistedRiskState(state))
-    await this.#redis.command(['EVAL', SAVE_LUA, '2', this.#key, this.#redis.key(this.#channel), json])
+    await this.#redis.script(SAVE_LUA, [this.#key, this.#redis.key(this.#channel)], [json])
   }
 
   /**

@@ -27,6 +27,8 @@ export interface HammerOptions {
   readonly concurrency: number
   readonly priorities: readonly Priority[]
   readonly maxWaitMs: number
+  /** Redis command timeout; default 300 ms (the outage test wants a quick fail-closed). */
+  readonly commandTimeoutMs?: number
 }
 
 export interface HammerResult {
@@ -57,7 +59,7 @@ const redis = opts.redisUrl
   ? await RedisConnection.connect({
       url: opts.redisUrl,
       deployment: opts.deployment ?? 'test',
-      commandTimeoutMs: 300,
+      commandTimeoutMs: opts.commandTimeoutMs ?? 300,
     })
   : undefined
 redis?.events.on('redis.reconnected', () => r.reconnected++)
