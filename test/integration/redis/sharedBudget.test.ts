@@ -5,6 +5,9 @@
  * budget on a real redis-server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod/mini'
+import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { RedisConnection, RedisRateLimitStore } from '../../../src/redis/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
 import { runHammer, startHammer, total } from './runHammers.js'
@@ -98,4 +101,45 @@ describe('shared rate budget on Redis', () => {
       await sim.close()
     }
   }, 60_000)
+
+  it('BinanceSpot clients given the same rateLimitStore share its budget (the adapter wiring)', async () => {
+    sim = await BinanceSim.start() // Binance spot's own limit: 6000 weight per minute, as BinanceSpot's windows
+    const conns = await Promise.all(
+      [0, 1].map(() => RedisConnection.connect({ url: redis.url, deployment: 'adapter' })),
+    )
+    try {
+      const stores = conns.map((c) => new RedisRateLimitStore({ redis: c, scope: 'ip-1' }))
+      const clients = stores.map((store) => new BinanceSpot({ ...sim.urls.spot, rateLimitStore: store }))
+      let statuses429 = 0
+      for (const c of clients)
+        c.rest.http.events.on('response', (r) => void (r.status === 429 && statuses429++))
+      let ok = 0
+      const hammer = async (spot: BinanceSpot): Promise<void> => {
+        for (;;) {
+          try {
+            await spot.rest.call({ path: '/api/v3/ping', schema: z.unknown(), priority: 'ORDER' })
+            ok++
+          } catch (e) {
+            expect(e).toMatchObject({ code: 'RATE_LIMITED' })
+            return
+          }
+        }
+      }
+      await Promise.all(
+        clients
+          .flatMap((c) => Array.from({ length: 8 }, () => hammer(c)))
+          .map((p) => p.then(() => undefined)),
+      )
+      expect(statuses429).toBe(0)
+      // Each client alone would spend 5700 (ORDER keeps 5 % free); together they spend the window once (twice when
+      // the run crosses a minute boundary).
+      expect(ok).toBeLessThanOrEqual(2 * 5700)
+      expect(ok).toBeGreaterThan(0)
+      // Every request the adapters sent was reserved in the shared store first.
+      expect(stores[0]!.stats.reserved + stores[1]!.stats.reserved).toBe(ok)
+    } finally {
+      for (const c of conns) c.close()
+      await sim.close()
+    }
+  }, 120_000)
 })
