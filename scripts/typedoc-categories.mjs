@@ -68,8 +68,8 @@ const RULES = [
   [/^sim\//, 'Faults and shared parts'],
   // tradekit/redis
   [/^redis\/(RedisRateLimitStore|rateLimitScripts)\b/, 'Shared rate budget'],
-  [/^redis\/(RedisStateStore|RedisKillSwitch)\b/, 'Shared risk state'],
-  [/^redis\/(RedisEvent)/, 'Event streams'],
+  [/^redis\/(RedisStateStore|shareKillSwitch)\b/, 'Shared risk state'],
+  [/^redis\/(RedisEvent|eventCodec)/, 'Event streams'],
   [/^redis\//, 'Connection'],
 ]
 

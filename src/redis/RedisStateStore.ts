@@ -47,6 +47,8 @@ return 1
  */
 export class RedisStateStore implements StateStore {
   readonly #redis: RedisConnection
+  /** The connection the state lives on (for its `redis.reconnected` event). */
+  readonly connection: RedisConnection
   readonly #key: string
   readonly #channel: string
   readonly #pollMs: number
@@ -55,6 +57,7 @@ export class RedisStateStore implements StateStore {
   constructor(config: RedisStateStoreConfig) {
     const cfg = parseConfig(RedisStateStoreConfigSchema, config, 'RedisStateStore')
     this.#redis = cfg.redis
+    this.connection = cfg.redis
     this.#key = cfg.redis.key('risk', cfg.name)
     this.#channel = `risk:${cfg.name}`
     this.#pollMs = cfg.pollMs

@@ -5,7 +5,8 @@ import type { RedisStateStore } from './RedisStateStore.js'
  * Makes the kill switch deployment-wide: when any process of the deployment latches HALTED in the shared
  * {@link RedisStateStore} (its `emergencyStop`, a breaker), this process runs its own `emergencyStop` — HALTED at
  * once, then it cancels its own open orders on its registered executors. Leaving HALTED stays each host's explicit
- * decision (`risk.resume()`): a resume elsewhere is never copied. Returns a function that stops listening.
+ * decision (`risk.resume()`): a resume elsewhere is never copied. A halt latched here while Redis was down is saved
+ * again when it returns, so the others still hear of it. Returns a function that stops listening.
  *
  * @example
  * ```ts
@@ -16,8 +17,17 @@ import type { RedisStateStore } from './RedisStateStore.js'
  * ```
  */
 export function shareKillSwitch(risk: RiskManager, store: RedisStateStore): () => void {
-  return store.watch((s) => {
+  const unwatch = store.watch((s) => {
     if (s.state !== TradingState.HALTED || risk.state === TradingState.HALTED) return
     void risk.emergencyStop(`halted by another process: ${s.detail ?? s.reason}`)
   })
+  // The guard reported a failed save on `error` and does not retry it: re-save a halt once Redis is back.
+  const onReconnected = (): void => {
+    if (risk.state === TradingState.HALTED) store.save(risk.guard.toPersisted()).catch(() => {})
+  }
+  store.connection.events.on('redis.reconnected', onReconnected)
+  return () => {
+    unwatch()
+    store.connection.events.off('redis.reconnected', onReconnected)
+  }
 }
