@@ -1,6 +1,8 @@
 import { type RiskManager, TradingState } from '../risk/index.js'
 import type { RedisStateStore } from './RedisStateStore.js'
 
+const RELAYED = 'halted by another process: '
+
 /**
  * Makes the kill switch deployment-wide: when any process of the deployment latches HALTED in the shared
  * {@link RedisStateStore} (its `emergencyStop`, a breaker), this process runs its own `emergencyStop` — HALTED at
@@ -19,7 +21,9 @@ import type { RedisStateStore } from './RedisStateStore.js'
 export function shareKillSwitch(risk: RiskManager, store: RedisStateStore): () => void {
   const unwatch = store.watch((s) => {
     if (s.state !== TradingState.HALTED || risk.state === TradingState.HALTED) return
-    void risk.emergencyStop(`halted by another process: ${s.detail ?? s.reason}`)
+    const why = s.detail ?? s.reason
+    // A halt relayed by another process keeps the first reason, not a chain of relays.
+    void risk.emergencyStop(why.startsWith(RELAYED) ? why : `${RELAYED}${why}`)
   })
   // The guard reported a failed save on `error` and does not retry it: re-save a halt once Redis is back.
   const onReconnected = (): void => {
