@@ -116,6 +116,19 @@ describe('RateLimiter with a shared store', () => {
     expect(rl.snapshot().rejected).toBe(2)
   })
 
+  it('an abort ends a wait for the shared budget at once', async () => {
+    const clock = new ManualClock(0)
+    const store = new SharedMemoryStore(clock)
+    store.pausedUntil = 400
+    const rl = new RateLimiter({ clock, windows, store })
+    const ac = new AbortController()
+    const p = rl.acquire({ cost: 1, signal: ac.signal }).catch((e: unknown) => e)
+    await settle()
+    ac.abort(new Error('gone'))
+    expect(await p).toMatchObject({ message: 'gone' })
+    expect(store.reservations).toHaveLength(1)
+  })
+
   it('refuses tryAcquire (a shared budget cannot be reserved synchronously)', () => {
     const clock = new ManualClock(0)
     const rl = new RateLimiter({ clock, windows, store: new SharedMemoryStore(clock) })

@@ -332,7 +332,9 @@ export class RateLimiter {
   /**
    * Waits (bounded by `maxWaitMs`) until every window the request uses has room, then charges it.
    * Rejects with `BannedError` during a ban, `RateLimitError` when the wait would be too long, `QueueFullError`
-   * when too many requests wait, `ValidationError` for a cost no window could ever hold.
+   * when too many requests wait, `ValidationError` for a cost no window could ever hold. With a `store`, the request
+   * is then reserved in the shared budget too (waiting there within the same `maxWaitMs`); the store's own errors
+   * (e.g. shared state unavailable) reject as they are.
    */
   acquire(params: AcquireOptions = {}): Promise<void> {
     const local = this.#acquireLocal(params)
@@ -376,8 +378,23 @@ export class RateLimiter {
         })
       }
       this.#waitedMs += waitMs
-      await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, waitMs))
+      await this.#sleep(waitMs, params.signal)
     }
+  }
+
+  /** Waits `ms` on the limiter's clock, or less when `signal` aborts. */
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const onAbort = (): void => {
+        this.#clock.clearTimeout(timer)
+        resolve()
+      }
+      const timer = this.#clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
   }
 
   #acquireLocal(params: AcquireOptions): Promise<void> {
