@@ -67,7 +67,6 @@ for (const ts of TYPESCRIPT) {
       tarball,
       `typescript@${ts.version}`,
       'ethers@^6.13.0',
-      'redis@^6.4.0',
       '@types/node@^20',
     ],
     dir,

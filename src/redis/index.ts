@@ -13,7 +13,6 @@ export {
   type EventOrigin,
   encodeEvent,
 } from './eventCodec.js'
-export { loadRedis, type RedisModule } from './loadRedis.js'
 export {
   RedisConnection,
   type RedisConnectionChanged,
