@@ -59,10 +59,17 @@ export async function startRedisServer(): Promise<RedisServer> {
       child = spawn('redis-server', [...args, '--dir', dir], { stdio: 'ignore' })
       const proc = child
       let exited = false
+      let spawnError: Error | undefined
       proc.once('exit', () => {
         exited = true
       })
+      proc.once('error', (e) => {
+        spawnError = e
+        exited = true
+      })
       for (let i = 0; i < 200; i++) {
+        if (spawnError !== undefined)
+          throw new Error(`cannot start redis-server (apt-get install redis-server): ${spawnError.message}`)
         if (exited) throw new Error(`redis-server exited at start (port ${port})`)
         if (await ping(port)) return
         await new Promise((r) => setTimeout(r, 25))
