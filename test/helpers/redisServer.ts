@@ -68,8 +68,10 @@ export async function startRedisServer(): Promise<RedisServer> {
         exited = true
       })
       for (let i = 0; i < 200; i++) {
-        if (spawnError !== undefined)
+        if (spawnError !== undefined) {
+          child = undefined
           throw new Error(`cannot start redis-server (apt-get install redis-server): ${spawnError.message}`)
+        }
         if (exited) throw new Error(`redis-server exited at start (port ${port})`)
         if (await ping(port)) return
         await new Promise((r) => setTimeout(r, 25))
