@@ -14,6 +14,7 @@ export const entries = {
   'backtest/index': 'src/backtest/index.ts',
   'sim/index': 'src/sim/index.ts',
   'journal/index': 'src/journal/index.ts',
+  'redis/index': 'src/redis/index.ts',
 }
 
 /**
@@ -41,5 +42,5 @@ export default defineConfig({
   platform: 'neutral',
   // Module-scope zod/mini schemas must not stay in bundles that do not use them (bundle-size.json).
   esbuildPlugins: [pureZodPlugin()],
-  external: ['ethers', 'libsql', 'pg', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
+  external: ['ethers', 'libsql', 'pg', 'redis', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
 })

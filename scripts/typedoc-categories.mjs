@@ -70,6 +70,11 @@ const RULES = [
   [/^journal\/(open\w+Journal|TradeJournal)\b/, 'Stores'],
   [/^journal\/(queries|toCsv)\b/, 'Queries'],
   [/^journal\//, 'Schema, migrations and drivers'],
+  // tradekit/redis
+  [/^redis\/(RedisRateLimitStore|rateLimitScripts)\b/, 'Shared rate budget'],
+  [/^redis\/(RedisStateStore|shareKillSwitch)\b/, 'Shared risk state'],
+  [/^redis\/(RedisEvent|eventCodec)/, 'Event streams'],
+  [/^redis\//, 'Connection'],
 ]
 
 /** The category of a file path (any form containing `src/`), or undefined. */

@@ -35,6 +35,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   sim: ['errors', 'decimal', 'core'],
   // Top layer beside the engine: nothing imports it (the engine and the Backtester take the core Journal port).
   journal: ['errors', 'decimal', 'core'],
+  // Top layer beside engine and backtest: nothing below imports it.
+  redis: ['errors', 'decimal', 'core', 'transport', 'risk', 'execution'],
   testing: ['errors', 'decimal', 'core', 'indicators'],
   root: ['errors', 'decimal', 'core', 'engine'],
 }
@@ -46,6 +48,7 @@ const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   sim: ['ws', 'ethers'],
   // Optional peer dependencies, loaded lazily (src/journal/loadDriver.ts).
   journal: ['libsql', 'pg'],
+  redis: ['redis'],
   // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
   backtest: ['tsx'],
 }

@@ -18,6 +18,7 @@ const loaders: Record<string, () => Promise<Record<string, unknown>>> = {
   'backtest/index': () => import('./backtest/index.js'),
   'sim/index': () => import('./sim/index.js'),
   'journal/index': () => import('./journal/index.js'),
+  'redis/index': () => import('./redis/index.js'),
 }
 
 /** Browser builds: loader, the Node build they mirror, and the Node-only names they leave out. */

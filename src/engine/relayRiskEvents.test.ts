@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock, TypedEmitter } from '../core/index.js'
+import { ManualClock, silentLogger, TypedEmitter } from '../core/index.js'
 import { RiskManager } from '../risk/index.js'
 import { EngineMetrics } from './EngineMetrics.js'
 import { relayRiskEvents } from './relayRiskEvents.js'
@@ -14,8 +14,12 @@ describe('relayRiskEvents', () => {
     const seen: string[] = []
     bus.on('risk.stateChanged', (e) => seen.push(`state ${e.from}→${e.to}`))
     bus.on('risk.emergencyStopped', () => seen.push('stopped'))
+    bus.on('risk.instrumentStateChanged', (e) => seen.push(`${e.symbol} ${e.to}`))
     const warnings: string[] = []
-    const log = { debug() {}, info() {}, warn: (_: unknown, msg: string) => warnings.push(msg), error() {} }
+    const warn = (a: string | Record<string, unknown>, msg?: string): void => {
+      warnings.push(typeof a === 'string' ? a : (msg ?? ''))
+    }
+    const log = { ...silentLogger, warn }
     const metrics = new EngineMetrics({
       clock,
       feeds: [],
@@ -29,6 +33,8 @@ describe('relayRiskEvents', () => {
     })
     const subs = new Subscriptions()
     relayRiskEvents(risk, subs, { bus, log, metrics })
+    risk.setInstrumentState('v', 'A', 'HALTED', { code: 'MANUAL', reason: 'test' })
+    expect(seen).toEqual(['A HALTED'])
     risk.halt('test')
     await risk.emergencyStop('test')
     expect(seen).toContain('state ACTIVE→HALTED')
@@ -36,7 +42,8 @@ describe('relayRiskEvents', () => {
     expect(warnings).toContain('trading state changed')
     subs.clear()
     const before = seen.length
-    risk.resume({ force: true })
+    risk.setInstrumentState('v', 'B', 'HALTED', { code: 'MANUAL', reason: 'test' })
+    expect(risk.instrumentState('v', 'B')).toBe('HALTED')
     expect(seen).toHaveLength(before)
   })
 })

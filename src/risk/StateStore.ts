@@ -13,7 +13,7 @@ const DecimalString = /* @__PURE__ */ z.string().check(z.regex(/^-?\d+(\.\d+)?$/
 export const PersistedRiskStateSchema = z.strictObject({
   version: z.literal(1),
   state: z.enum([TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED]),
-  /** Why the state is what it is (a {@link StateChangeReason}). */
+  /** Why the state is what it is (a `StateChangeReason` of `tradekit/risk`). */
   reason: z.string(),
   /** Free-text detail of the last transition (the kill switch's reason, ...). */
   detail: z.optional(z.string()),

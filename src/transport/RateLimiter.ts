@@ -11,6 +11,7 @@ import {
   type TradekitError,
   ValidationError,
 } from '../errors/index.js'
+import type { RateLimitStore } from './RateLimitStore.js'
 
 /**
  * Priority lanes, highest first. When the budget is tight, cancels and reduce-only orders go first, then new
@@ -76,6 +77,16 @@ export const RateLimiterConfigSchema = z.strictObject({
   clock: z.optional(ClockSchema),
   /** Receives errors emitted while nobody listens to `error`. */
   onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>((v) => typeof v === 'function')),
+  /**
+   * Budget shared with other processes (e.g. `RedisRateLimitStore` from `tradekit/redis`): a request the local
+   * windows granted is also reserved there; usage headers, pauses and bans are forwarded. Default: none (in memory).
+   */
+  store: z.optional(
+    z.custom<RateLimitStore>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as RateLimitStore).reserve === 'function',
+      'must be a RateLimitStore',
+    ),
+  ),
 })
 
 /** What {@link RateLimiter} takes (defaults documented on {@link RateLimiterConfigSchema}). */
@@ -275,6 +286,7 @@ export class RateLimiter {
   readonly #maxWaitMs: number
   readonly #maxQueue: number
   readonly #reserve: Readonly<Record<Priority, number>>
+  readonly #store: RateLimitStore | undefined
   readonly #lanes: Record<Priority, Waiter[]> = { CANCEL: [], ORDER: [], MARKET_DATA: [] }
   #queued = 0
   #timer: TimerHandle | undefined
@@ -297,6 +309,7 @@ export class RateLimiter {
     this.#maxWaitMs = cfg.maxWaitMs
     this.#maxQueue = cfg.maxQueue
     this.#reserve = cfg.reserve
+    this.#store = cfg.store
     const now = this.#clock.now()
     for (const w of cfg.windows) {
       if (this.#windows.has(w.id)) throw new ValidationError(`Duplicate rate limit window "${w.id}"`)
@@ -319,9 +332,72 @@ export class RateLimiter {
   /**
    * Waits (bounded by `maxWaitMs`) until every window the request uses has room, then charges it.
    * Rejects with `BannedError` during a ban, `RateLimitError` when the wait would be too long, `QueueFullError`
-   * when too many requests wait, `ValidationError` for a cost no window could ever hold.
+   * when too many requests wait, `ValidationError` for a cost no window could ever hold. With a `store`, the request
+   * is then reserved in the shared budget too (waiting there within the same `maxWaitMs`); the store's own errors
+   * (e.g. shared state unavailable) reject as they are.
    */
   acquire(params: AcquireOptions = {}): Promise<void> {
+    const local = this.#acquireLocal(params)
+    const store = this.#store
+    if (store === undefined) return local
+    const startedAt = this.#clock.now()
+    return local.then(() => this.#reserveShared(store, params, startedAt))
+  }
+
+  /** After the local grant: reserves the same charges in the shared store, waiting (bounded) while it says so. */
+  async #reserveShared(store: RateLimitStore, params: AcquireOptions, startedAt: number): Promise<void> {
+    const priority = params.priority ?? Priority.MARKET_DATA
+    const ratio = this.#reserve[priority]
+    const charges = this.#charges(params.cost).map(([w, cost]) => ({
+      id: w.id,
+      limit: w.limit,
+      intervalMs: w.intervalMs,
+      mode: w.mode,
+      cost,
+      floor: ratio * w.limit,
+    }))
+    if (charges.length === 0) return
+    const maxWaitMs = params.maxWaitMs ?? this.#maxWaitMs
+    for (;;) {
+      if (this.#closed) throw new StateError('RateLimiter is closed')
+      if (params.signal?.aborted) throw params.signal.reason
+      let waitMs: number
+      try {
+        waitMs = await store.reserve({ charges, priority, nowMs: this.#clock.now() })
+      } catch (e) {
+        this.#rejected++
+        if (e instanceof BannedError) this.#banLocal(e.untilMs)
+        throw e
+      }
+      if (waitMs <= 0) return
+      const waited = this.#clock.now() - startedAt
+      if (waited + waitMs > maxWaitMs) {
+        this.#rejected++
+        throw new RateLimitError(`Shared rate limit budget exhausted for ${waitMs} ms`, waitMs, {
+          details: { priority, shared: true },
+        })
+      }
+      this.#waitedMs += waitMs
+      await this.#sleep(waitMs, params.signal)
+    }
+  }
+
+  /** Waits `ms` on the limiter's clock, or less when `signal` aborts. */
+  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const onAbort = (): void => {
+        this.#clock.clearTimeout(timer)
+        resolve()
+      }
+      const timer = this.#clock.setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }, ms)
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  #acquireLocal(params: AcquireOptions): Promise<void> {
     if (this.#closed) return Promise.reject(new StateError('RateLimiter is closed'))
     if (params.signal?.aborted) {
       this.#rejected++
@@ -408,6 +484,8 @@ export class RateLimiter {
    */
   tryAcquire(params: Omit<AcquireOptions, 'signal' | 'maxWaitMs'> = {}): boolean {
     if (this.#closed) throw new StateError('RateLimiter is closed')
+    if (this.#store !== undefined)
+      throw new StateError('tryAcquire cannot reserve a shared budget synchronously: use acquire')
     const charges = this.#charges(params.cost)
     const now = this.#clock.now()
     const banned = this.#banError(now)
@@ -435,6 +513,11 @@ export class RateLimiter {
     )
       return
     w.observe(now, used)
+    this.#store?.observeUsage(
+      { id: w.id, limit: w.limit, intervalMs: w.intervalMs, mode: w.mode },
+      used,
+      sentAtMs ?? now,
+    )
   }
 
   /**
@@ -462,6 +545,7 @@ export class RateLimiter {
   pause(untilMs: number): void {
     if (!Number.isFinite(untilMs) || untilMs <= this.#pausedUntil) return
     this.#pausedUntil = untilMs
+    this.#store?.pause(untilMs)
     this.#bus.emit('limiter.paused', { type: 'limiter.paused', untilMs, tsEvent: this.#clock.now() })
     this.#pump()
   }
@@ -469,6 +553,13 @@ export class RateLimiter {
   /** Bans every request until `untilMs` (after a 418): queued and new requests fail fast with `BannedError`. */
   ban(untilMs: number): void {
     if (!Number.isFinite(untilMs) || untilMs <= this.#bannedUntil) return
+    this.#store?.ban(untilMs)
+    this.#banLocal(untilMs)
+  }
+
+  /** Latches a ban in this process only (one the shared store reported, or one seen here). */
+  #banLocal(untilMs: number): void {
+    if (untilMs <= this.#bannedUntil) return
     this.#bannedUntil = untilMs
     const now = this.#clock.now()
     this.#bus.emit('limiter.banned', { type: 'limiter.banned', untilMs, tsEvent: now })

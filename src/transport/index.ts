@@ -54,6 +54,7 @@ export {
   type ThrottledEvent,
   WindowMode,
 } from './RateLimiter.js'
+export type { RateLimitCharge, RateLimitReservation, RateLimitStore } from './RateLimitStore.js'
 export { ReconnectingWebSocket } from './ReconnectingWebSocket.js'
 export {
   ConnectionState,

@@ -5,6 +5,7 @@ import * as binance from 'tradekit/binance'
 import type { Portfolio } from 'tradekit/execution'
 import { EMA } from 'tradekit/indicators'
 import * as polymarket from 'tradekit/polymarket'
+import * as redis from 'tradekit/redis'
 import * as risk from 'tradekit/risk'
 import * as sim from 'tradekit/sim'
 import * as strategies from 'tradekit/strategies'
@@ -41,6 +42,7 @@ export const used = [
   backtest,
   binance,
   polymarket,
+  redis,
   risk,
   sim,
   strategies,

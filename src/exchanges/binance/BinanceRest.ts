@@ -101,7 +101,11 @@ export class BinanceRest {
     this.#syncEveryMs = cfg.timeSyncIntervalMs
     if (cfg.privateKey !== undefined) this.#signer = createEd25519Signer(cfg.privateKey)
     else if (cfg.apiSecret !== undefined) this.#signer = createHmacSigner(cfg.apiSecret)
-    this.limiter = new RateLimiter({ windows: WINDOWS[market], clock: this.#clock })
+    this.limiter = new RateLimiter({
+      windows: WINDOWS[market],
+      clock: this.#clock,
+      ...(cfg.rateLimitStore !== undefined ? { store: cfg.rateLimitStore } : {}),
+    })
     this.http = new HttpClient({
       baseUrl: restUrl,
       venue: this.venue,

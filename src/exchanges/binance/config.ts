@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import type { Logger } from '../../core/index.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
+import type { RateLimitStore } from '../../transport/index.js'
 import type { BinanceMarket } from './types.js'
 
 /** Official base URLs per market and environment. */
@@ -85,6 +86,16 @@ export const BinanceConfigSchema = z.strictObject({
   logger: z.optional(z.custom<Logger>(isLogger, 'must be a Logger')),
   /** `fetch` implementation for REST (default the global one); e.g. a Recorder's `recordingFetch()`. */
   fetch: z.optional(z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function')),
+  /**
+   * Rate budget shared with other processes on the same IP (e.g. `RedisRateLimitStore` from `tradekit/redis`);
+   * default none: this client's limiter is in memory, fed by Binance's usage headers.
+   */
+  rateLimitStore: z.optional(
+    z.custom<RateLimitStore>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as RateLimitStore).reserve === 'function',
+      'must be a RateLimitStore',
+    ),
+  ),
 })
 
 /** What `BinanceSpot` and `BinanceUsdm` take (see {@link BinanceConfigSchema} for defaults). */

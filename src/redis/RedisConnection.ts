@@ -1,0 +1,279 @@
+import * as z from 'zod/mini'
+import { parseConfig } from '../core/config.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ConfigError, type TradekitError } from '../errors/index.js'
+import { loadRedis } from './loadRedis.js'
+import { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
+
+const ms = (d: number) => z._default(/* @__PURE__ */ z.int().check(z.positive()), d)
+
+/** TLS options passed to Node's `tls.connect` (CA, client certificate, server name...). */
+export interface RedisTlsOptions {
+  readonly ca?: string | readonly string[]
+  readonly cert?: string
+  readonly key?: string
+  readonly servername?: string
+  readonly rejectUnauthorized?: boolean
+}
+
+/** Schema of {@link RedisConnectionConfig}; defaults are applied here. */
+export const RedisConnectionConfigSchema = z.strictObject({
+  /** `redis://[user:pass@]host:port[/db]` or `rediss://` (TLS). Overrides host, port and database. */
+  url: z.optional(/* @__PURE__ */ z.string().check(z.regex(/^rediss?:\/\//))),
+  /** Default `127.0.0.1`. */
+  host: z._default(z.string(), '127.0.0.1'),
+  /** Default 6379. */
+  port: z._default(/* @__PURE__ */ z.int().check(z.positive()), 6379),
+  /** ACL user. */
+  username: z.optional(z.string()),
+  /** ACL password (never logged nor put in errors). */
+  password: z.optional(z.string()),
+  /** Logical database. Default 0. */
+  database: z._default(/* @__PURE__ */ z.int().check(z.nonnegative()), 0),
+  /** `true` or Node TLS options to connect over TLS. Default off (or on for `rediss://`). */
+  tls: z.optional(
+    z.union([z.boolean(), z.custom<RedisTlsOptions>((v) => typeof v === 'object' && v !== null)]),
+  ),
+  /** First part of every key and channel. Default `tradekit`. */
+  keyPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[\w.-]+$/)), 'tradekit'),
+  /** Second part: the processes that share one budget, one kill switch and one set of streams. Default `default`. */
+  deployment: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[\w.-]+$/)), 'default'),
+  /** A command not answered within this fails with `SharedStateUnavailableError`. Default 500 ms. */
+  commandTimeoutMs: ms(500),
+  /** The first connection must be ready within this. Default 5 s. */
+  connectTimeoutMs: ms(5_000),
+  /** Longest pause between reconnection attempts. Default 1 s. */
+  reconnectMaxDelayMs: ms(1_000),
+})
+
+/** What {@link RedisConnection.connect} takes (defaults documented on {@link RedisConnectionConfigSchema}). */
+export type RedisConnectionConfig = z.input<typeof RedisConnectionConfigSchema>
+
+/** Redis stopped answering (`redis.disconnected`) or answers again (`redis.reconnected`). */
+export interface RedisConnectionChanged {
+  readonly type: 'redis.disconnected' | 'redis.reconnected'
+  readonly tsEvent: number
+}
+
+/** Events of a {@link RedisConnection}. */
+export interface RedisConnectionEvents {
+  'redis.disconnected': [e: RedisConnectionChanged]
+  'redis.reconnected': [e: RedisConnectionChanged]
+  error: [e: TradekitError]
+}
+
+/** The node-redis client methods tradekit uses (stable across node-redis 5 and 6). */
+interface Client {
+  readonly isReady: boolean
+  connect(): Promise<unknown>
+  sendCommand(args: readonly string[]): Promise<unknown>
+  subscribe(channel: string, listener: (message: string) => void): Promise<void>
+  duplicate(): Client
+  on(event: string, listener: (...args: unknown[]) => void): unknown
+  destroy(): void
+}
+
+/**
+ * One connection to Redis for every `tradekit/redis` component of a process: keys under
+ * `<keyPrefix>:<deployment>:`, commands bounded by `commandTimeoutMs` (never queued while Redis is down: they fail
+ * at once with {@link SharedStateUnavailableError}), automatic reconnection with `redis.disconnected` /
+ * `redis.reconnected` events. The password never appears in errors or events.
+ *
+ * @example
+ * ```ts
+ * const redis = await RedisConnection.connect({ url: 'rediss://redis.internal:6380', deployment: 'prod-eu' })
+ * const limiter = new RateLimiter({ windows, store: new RedisRateLimitStore({ redis, scope: 'binance-ip-1' }) })
+ * ```
+ */
+export class RedisConnection {
+  readonly #bus = new TypedEmitter<RedisConnectionEvents>()
+  /** Subscribe to `redis.disconnected`, `redis.reconnected` and `error`. */
+  readonly events: Listenable<RedisConnectionEvents> = this.#bus
+  readonly #client: Client
+  readonly #base: string
+  readonly #timeoutMs: number
+  readonly #shas = new Map<string, string>()
+  #subscriber: Client | undefined
+  #up = false
+  #closed = false
+
+  private constructor(client: Client, cfg: z.output<typeof RedisConnectionConfigSchema>) {
+    this.#client = client
+    this.#base = `${cfg.keyPrefix}:${cfg.deployment}`
+    this.#timeoutMs = cfg.commandTimeoutMs
+    client.on('ready', () => this.#setUp(true))
+    client.on('end', () => this.#setUp(false))
+    client.on('reconnecting', () => this.#setUp(false))
+    // node-redis emits socket errors here while it reconnects; the state change above is what callers act on.
+    client.on('error', () => this.#setUp(false))
+  }
+
+  /**
+   * Loads node-redis, connects and waits until Redis answers. Rejects with a `ConfigError` when the `redis` package
+   * is missing or the config is invalid, a {@link SharedStateUnavailableError} when Redis is not ready in time.
+   */
+  static async connect(config: RedisConnectionConfig = {}): Promise<RedisConnection> {
+    const cfg = parseConfig(RedisConnectionConfigSchema, config, 'RedisConnection')
+    const { createClient } = await loadRedis()
+    const tls = cfg.tls === undefined || cfg.tls === false ? undefined : cfg.tls === true ? {} : cfg.tls
+    const raw = createClient({
+      ...(cfg.url !== undefined ? { url: cfg.url } : {}),
+      ...(cfg.username !== undefined ? { username: cfg.username } : {}),
+      ...(cfg.password !== undefined ? { password: cfg.password } : {}),
+      ...(cfg.url === undefined ? { database: cfg.database } : {}),
+      disableOfflineQueue: true,
+      socket: {
+        ...(cfg.url === undefined ? { host: cfg.host, port: cfg.port } : {}),
+        connectTimeout: cfg.connectTimeoutMs,
+        reconnectStrategy: (retries: number) =>
+          Math.min(50 * 2 ** Math.min(retries, 10), cfg.reconnectMaxDelayMs),
+        ...(tls !== undefined ? { tls: true as const, ...(tls as object) } : {}),
+      },
+    })
+    const wrap = (r: typeof raw): Client => ({
+      get isReady() {
+        return r.isReady
+      },
+      connect: () => r.connect(),
+      sendCommand: (args) => r.sendCommand(args),
+      subscribe: (channel, listener) => r.subscribe(channel, (message) => listener(message)),
+      duplicate: () => wrap(r.duplicate()),
+      on: (event, listener) => r.on(event, listener),
+      destroy: () => r.destroy(),
+    })
+    const client = wrap(raw)
+    const conn = new RedisConnection(client, cfg)
+    client.on('error', () => {}) // never an unhandled 'error' event on the client
+    try {
+      await withTimeout(client.connect(), cfg.connectTimeoutMs, 'connect')
+    } catch (cause) {
+      client.destroy()
+      if (cause instanceof ConfigError) throw cause
+      throw new SharedStateUnavailableError('Redis is not reachable', {
+        cause: redactCause(cause),
+        details: { store: 'redis' },
+      })
+    }
+    conn.#up = true
+    return conn
+  }
+
+  /** True while Redis answers. */
+  get isUp(): boolean {
+    return this.#up && this.#client.isReady
+  }
+
+  /** A key of this deployment: `<keyPrefix>:<deployment>:<parts joined by ':'>`. */
+  key(...parts: readonly string[]): string {
+    return [this.#base, ...parts].join(':')
+  }
+
+  /** Sends one command; rejects with {@link SharedStateUnavailableError} when Redis is down or slow. */
+  async command(args: readonly string[]): Promise<unknown> {
+    if (this.#closed) throw new SharedStateUnavailableError('Redis connection is closed')
+    if (!this.#client.isReady)
+      throw new SharedStateUnavailableError('Redis is unavailable', { details: { store: 'redis' } })
+    try {
+      return await withTimeout(this.#client.sendCommand(args), this.#timeoutMs, args[0] ?? '')
+    } catch (cause) {
+      if (cause instanceof SharedStateUnavailableError) throw cause
+      if (isReplyError(cause)) throw cause
+      throw new SharedStateUnavailableError(`Redis command ${args[0] ?? ''} failed`, {
+        cause: redactCause(cause),
+        details: { store: 'redis' },
+      })
+    }
+  }
+
+  /**
+   * Runs a Lua script by its SHA (`EVALSHA`; loaded with `SCRIPT LOAD` on first use and again after a Redis restart
+   * answered `NOSCRIPT`, which means it did not run, so the one retry cannot apply it twice).
+   */
+  async script(lua: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const call = async (): Promise<unknown> => {
+      let sha = this.#shas.get(lua)
+      if (sha === undefined) {
+        sha = String(await this.command(['SCRIPT', 'LOAD', lua]))
+        this.#shas.set(lua, sha)
+      }
+      return this.command(['EVALSHA', sha, String(keys.length), ...keys, ...args])
+    }
+    try {
+      return await call()
+    } catch (e) {
+      if (!(e instanceof Error && e.message.startsWith('NOSCRIPT'))) throw e
+      this.#shas.delete(lua)
+      return call()
+    }
+  }
+
+  /** Publishes on a channel of this deployment (`key(channel)`). */
+  publish(channel: string, message: string): Promise<unknown> {
+    return this.command(['PUBLISH', this.key(channel), message])
+  }
+
+  /**
+   * Subscribes to a channel of this deployment on a second connection (opened on first use; node-redis resubscribes
+   * after a reconnect). Messages missed while Redis was down are not replayed: pair it with polling.
+   */
+  async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    if (this.#subscriber === undefined) {
+      const sub = this.#client.duplicate()
+      sub.on('error', () => {})
+      this.#subscriber = sub
+      await withTimeout(sub.connect(), this.#timeoutMs * 4, 'connect')
+    }
+    await this.#subscriber.subscribe(this.key(channel), listener)
+  }
+
+  /** Closes both connections; later commands fail. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#up = false
+    this.#subscriber?.destroy()
+    this.#client.destroy()
+  }
+
+  #setUp(up: boolean): void {
+    if (this.#closed || up === this.#up) return
+    this.#up = up
+    const type = up ? 'redis.reconnected' : 'redis.disconnected'
+    this.#bus.emit(type, { type, tsEvent: Date.now() })
+  }
+}
+
+/** A Redis error reply (a script error, a wrong type): a bug to surface, not an outage. */
+function isReplyError(e: unknown): boolean {
+  // node-redis: `ErrorReply` and its subclasses (`SimpleError`, `BlobError`); older clients: `ReplyError`.
+  if (!(e instanceof Error)) return false
+  for (let p = Object.getPrototypeOf(e); p !== null && p !== Error.prototype; p = Object.getPrototypeOf(p))
+    if (/^(ErrorReply|ReplyError)$/.test(p.constructor.name)) return true
+  return false
+}
+
+/** The cause without anything that could hold the URL (and its password). */
+function redactCause(e: unknown): Error {
+  const name = e instanceof Error ? e.name : 'Error'
+  const message = e instanceof Error ? e.message.replace(/\/\/[^@/\s]*@/g, '//***@') : 'unknown'
+  return Object.assign(new Error(message), { name })
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(
+      () => reject(new SharedStateUnavailableError(`Redis ${what} timed out after ${ms} ms`)),
+      ms,
+    )
+    p.then(
+      (v) => {
+        clearTimeout(t)
+        resolve(v)
+      },
+      (e: unknown) => {
+        clearTimeout(t)
+        reject(e)
+      },
+    )
+  })
+}

@@ -1,0 +1,145 @@
+/**
+ * Many bot processes, one Binance IP: child processes hammer BinanceSim (Binance's per-minute request weight,
+ * reported in `x-mbx-used-weight-1m` and enforced with 429, as documented at
+ * https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits) through RateLimiters sharing one
+ * budget on a real redis-server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod/mini'
+import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { RedisConnection, RedisRateLimitStore } from '../../../src/redis/index.js'
+import { BinanceSim } from '../../../src/sim/index.js'
+import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+import { runHammer, startHammer, total } from './runHammers.js'
+
+const LIMIT = 400
+let redis: RedisServer
+let sim: BinanceSim
+
+beforeAll(async () => {
+  redis = await startRedisServer()
+})
+afterAll(async () => {
+  await redis?.close()
+})
+
+describe('shared rate budget on Redis', () => {
+  it('4 processes sharing one budget get no 429 where 4 local limiters do', async () => {
+    sim = await BinanceSim.start({ weightLimitPerMinute: LIMIT })
+    try {
+      const base = { restUrl: sim.restUrl, limit: LIMIT, concurrency: 16, maxWaitMs: 200 } as const
+      const shared = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          runHammer({
+            ...base,
+            redisUrl: redis.url,
+            deployment: 'budget',
+            requests: LIMIT,
+            priorities: ['ORDER'],
+            stopOnExhausted: true,
+          }),
+        ),
+      )
+      const s = total(shared)
+      expect([s.s429, s.s418]).toEqual([0, 0])
+      expect(s.ok).toBeGreaterThan(0)
+      // Each process alone may spend the whole window; together they must stay within it (a minute boundary during
+      // the run refills it once).
+      expect(s.ok).toBeLessThanOrEqual(2 * LIMIT)
+      expect(shared.every((r) => r.limited > 0)).toBe(true)
+    } finally {
+      await sim.close()
+    }
+    sim = await BinanceSim.start({ weightLimitPerMinute: LIMIT })
+    try {
+      const local = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          runHammer({
+            restUrl: sim.restUrl,
+            limit: LIMIT,
+            concurrency: 16,
+            maxWaitMs: 200,
+            requests: LIMIT,
+            priorities: ['ORDER'],
+            stopOnExhausted: true,
+          }),
+        ),
+      )
+      expect(total(local).s429).toBeGreaterThan(0)
+    } finally {
+      await sim.close()
+    }
+  }, 60_000)
+
+  it('survives Redis killed and restarted mid-run: orders fail closed, cancels go on locally, then recovery', async () => {
+    sim = await BinanceSim.start({ weightLimitPerMinute: 100_000 })
+    try {
+      const runs = Array.from({ length: 3 }, () =>
+        startHammer({
+          restUrl: sim.restUrl,
+          redisUrl: redis.url,
+          deployment: 'outage',
+          limit: 100_000,
+          concurrency: 2,
+          maxWaitMs: 500,
+          durationMs: 5_000,
+          priorities: ['ORDER', 'CANCEL'],
+        }),
+      )
+      await Promise.all(runs.map((h) => h.ready))
+      await new Promise((r) => setTimeout(r, 1_000))
+      await redis.stop()
+      await new Promise((r) => setTimeout(r, 1_500))
+      await redis.start()
+      const s = total(await Promise.all(runs.map((h) => h.done)))
+      expect([s.s429, s.s418]).toEqual([0, 0])
+      expect(s.unavailable).toBeGreaterThan(0) // new orders failed closed while Redis was down
+      expect(s.fallbackGranted).toBeGreaterThan(0) // cancels went on the local budget
+      expect(s.reconnected).toBeGreaterThanOrEqual(3) // every process reconnected on its own
+      expect(s.okAfterReconnect).toBeGreaterThan(0)
+    } finally {
+      await sim.close()
+    }
+  }, 60_000)
+
+  it('BinanceSpot clients given the same rateLimitStore share its budget (the adapter wiring)', async () => {
+    sim = await BinanceSim.start() // Binance spot's own limit: 6000 weight per minute, as BinanceSpot's windows
+    const conns = await Promise.all(
+      [0, 1].map(() => RedisConnection.connect({ url: redis.url, deployment: 'adapter' })),
+    )
+    try {
+      const stores = conns.map((c) => new RedisRateLimitStore({ redis: c, scope: 'ip-1' }))
+      const clients = stores.map((store) => new BinanceSpot({ ...sim.urls.spot, rateLimitStore: store }))
+      let statuses429 = 0
+      for (const c of clients)
+        c.rest.http.events.on('response', (r) => void (r.status === 429 && statuses429++))
+      let ok = 0
+      const hammer = async (spot: BinanceSpot): Promise<void> => {
+        for (;;) {
+          try {
+            await spot.rest.call({ path: '/api/v3/ping', schema: z.unknown(), priority: 'ORDER' })
+            ok++
+          } catch (e) {
+            expect(e).toMatchObject({ code: 'RATE_LIMITED' })
+            return
+          }
+        }
+      }
+      await Promise.all(
+        clients
+          .flatMap((c) => Array.from({ length: 8 }, () => hammer(c)))
+          .map((p) => p.then(() => undefined)),
+      )
+      expect(statuses429).toBe(0)
+      // Each client alone would spend 5700 (ORDER keeps 5 % free); together they spend the window once (twice when
+      // the run crosses a minute boundary).
+      expect(ok).toBeLessThanOrEqual(2 * 5700)
+      expect(ok).toBeGreaterThan(0)
+      // Every request the adapters sent was reserved in the shared store first.
+      expect(stores[0]!.stats.reserved + stores[1]!.stats.reserved).toBe(ok)
+    } finally {
+      for (const c of conns) c.close()
+      await sim.close()
+    }
+  }, 120_000)
+})

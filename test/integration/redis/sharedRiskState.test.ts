@@ -1,0 +1,65 @@
+/** The latched risk state shared on a real redis-server by two connections (two processes' worth). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RedisConnection, RedisStateStore } from '../../../src/redis/index.js'
+import type { PersistedRiskState } from '../../../src/risk/index.js'
+import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+
+let server: RedisServer
+beforeAll(async () => {
+  server = await startRedisServer()
+})
+afterAll(async () => {
+  await server?.close()
+})
+
+const state = (s: PersistedRiskState['state'], since: number): PersistedRiskState => ({
+  version: 1,
+  state: s,
+  reason: s === 'HALTED' ? 'KILL_SWITCH' : 'MANUAL',
+  since,
+  consecutiveLosses: 0,
+  tsSaved: since,
+})
+
+describe('RedisStateStore', () => {
+  it('latches a halt across processes and restarts; a stale process cannot unlatch it', async () => {
+    const a = await RedisConnection.connect({ url: server.url, deployment: 'risk-test' })
+    const b = await RedisConnection.connect({ url: server.url, deployment: 'risk-test' })
+    try {
+      const storeA = new RedisStateStore({ redis: a })
+      const storeB = new RedisStateStore({ redis: b, pollMs: 100 })
+      await storeA.save(state('ACTIVE', 1_000))
+      const seen: PersistedRiskState[] = []
+      const halted = new Promise<void>((resolve) => {
+        const stop = storeB.watch((s) => {
+          seen.push(s)
+          if (s.state === 'HALTED') {
+            stop()
+            resolve()
+          }
+        })
+      })
+      await storeA.save(state('HALTED', 2_000)) // emergencyStop in process A
+      await halted
+      expect(seen.at(-1)?.state).toBe('HALTED')
+      await storeB.save(state('ACTIVE', 1_500)) // process B still thinks it is active
+      expect((await storeA.load())?.state).toBe('HALTED')
+      const restarted = new RedisStateStore({ redis: b })
+      expect((await restarted.load())?.state).toBe('HALTED')
+      await storeB.save(state('ACTIVE', 3_000)) // an explicit reset, newer than the halt
+      expect((await restarted.load())?.state).toBe('ACTIVE')
+    } finally {
+      a.close()
+      b.close()
+    }
+  })
+
+  it('other deployments do not see it', async () => {
+    const c = await RedisConnection.connect({ url: server.url, deployment: 'elsewhere' })
+    try {
+      expect(await new RedisStateStore({ redis: c }).load()).toBeUndefined()
+    } finally {
+      c.close()
+    }
+  })
+})
