@@ -466,21 +466,23 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   #fromUserOrder(e: Omit<PolymarketUserOrderEvent, 'type'>): Order {
+    const cid = this.#byOrder.get(e.orderId)
+    const req = cid !== undefined ? this.#byClient.get(cid)?.req : undefined
     const status: OrderStatus =
       e.action === 'CANCELLATION'
         ? 'CANCELED'
-        : e.sizeMatched.eq(e.originalSize)
-          ? 'FILLED'
+        : e.sizeMatched.gte(e.originalSize)
+          ? endStatus(e.sizeMatched, req?.qty ?? e.originalSize)
           : e.sizeMatched.gt(0)
             ? 'PARTIALLY_FILLED'
             : 'OPEN'
     return {
-      clientOrderId: this.#byOrder.get(e.orderId) ?? e.orderId,
+      clientOrderId: cid ?? e.orderId,
       venue: POLYMARKET_VENUE,
       symbol: e.tokenId,
       side: e.side,
-      type: 'LIMIT',
-      qty: e.originalSize,
+      type: req?.type ?? 'LIMIT',
+      qty: req?.qty ?? e.originalSize,
       price: e.price,
       venueOrderId: e.orderId,
       status,
@@ -496,9 +498,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
         ? o.sizeMatched.gt(0)
           ? 'PARTIALLY_FILLED'
           : 'OPEN'
-        : o.status === 'MATCHED'
-          ? 'FILLED'
-          : 'CANCELED'
+        : endStatus(o.sizeMatched, req?.qty ?? o.originalSize)
     const now = this.#clock.now()
     return {
       clientOrderId: req?.clientOrderId ?? o.id,
@@ -506,7 +506,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       symbol: o.tokenId,
       side: o.side,
       type: req?.type ?? 'LIMIT',
-      qty: o.originalSize,
+      qty: req?.qty ?? o.originalSize,
       price: o.price,
       venueOrderId: o.id,
       status,
@@ -515,6 +515,16 @@ export class PolymarketAdapter implements ExchangeAdapter {
       tsUpdated: now,
     }
   }
+}
+
+/**
+ * How a closed order ended, in the terms of the request: FILLED only when the venue matched all that was asked.
+ * A market order's signed size can be below the requested quantity (its amounts are rounded down to the venue's
+ * precision), so a venue order that is MATCHED in full may still have filled less than asked; it then ends CANCELED
+ * (the rest was never on the book), as its ack reports it. Otherwise the executor would wait for fills that never come.
+ */
+function endStatus(matched: Decimal, requested: Decimal): OrderStatus {
+  return matched.gte(requested) ? 'FILLED' : 'CANCELED'
 }
 
 /**

@@ -9,7 +9,7 @@ import { SeededRandom } from '../../core/random.js'
 import { Decimal } from '../../decimal/index.js'
 import { sendFrame } from '../shared/http.js'
 import { LoopbackServer } from '../shared/LoopbackServer.js'
-import { bookJson, tradeJson } from './json.js'
+import { bookJson, tradeJson, venuePrice } from './json.js'
 import { type SimMarket, type SimMarketSpec, seedMarkets } from './markets.js'
 import { PolymarketAuth, type SimKey } from './PolymarketAuth.js'
 import { PolymarketHttp } from './PolymarketHttp.js'
@@ -626,7 +626,7 @@ export class PolymarketSim {
       side: o.side,
       original_size: o.originalSize.toFixed(),
       size_matched: o.sizeMatched.toFixed(),
-      price: o.price.toFixed(),
+      price: venuePrice(o.price),
       outcome: o.outcome,
       associate_trades: [...o.associateTrades],
       timestamp: String(this.#clock.now()),

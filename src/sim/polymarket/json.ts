@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { Decimal } from '../../decimal/index.js'
 import { HttpFail } from './HttpFail.js'
 import type { SimMarket } from './markets.js'
 import type { SimExchange, SimOrder, SimTrade } from './SimExchange.js'
@@ -46,6 +47,15 @@ export function marketJson(m: SimMarket): Record<string, unknown> {
   }
 }
 
+/**
+ * An order's price as the venue reports it: Polymarket derives it from the signed amounts as a binary float (a
+ * market order's maker ÷ taker comes out as e.g. `0.5100011220024684`, quoted by the server in
+ * Polymarket/py-clob-client-v2#59), never with decimal.js's 40 digits. A tick-aligned price reads as it is.
+ */
+export function venuePrice(price: Decimal): string {
+  return String(price.toNumber())
+}
+
 /** An order as `GET /data/orders` lists it. */
 export function orderJson(o: SimOrder): Record<string, unknown> {
   return {
@@ -58,7 +68,7 @@ export function orderJson(o: SimOrder): Record<string, unknown> {
     side: o.side,
     original_size: o.originalSize.toFixed(),
     size_matched: o.sizeMatched.toFixed(),
-    price: o.price.toFixed(),
+    price: venuePrice(o.price),
     outcome: o.outcome,
     expiration: String(o.expiration),
     order_type: o.orderType,

@@ -93,6 +93,48 @@ describe('OrderExecutor on PolymarketSim', () => {
     expect(exec.order(id)?.filledQty.toString()).toBe('5')
   })
 
+  it('a market order the venue matched in full below the asked quantity, its response lost, ends CANCELED', async () => {
+    const { yes } = await market()
+    const price = await bestAsk(yes)
+    // A market BUY signs pUSD rounded down to cents and shares = pUSD ÷ price (Polymarket's client,
+    // getMarketOrderRawAmounts; see marketOrderAmounts.ts): 5.57 × a 2-decimal price never has 2 decimals, so the
+    // venue order is for fewer shares than asked, and MATCHED in full is still less than 5.57.
+    sim.faults.delayHttp(600) // longer than the client's 300 ms timeout: the ack is lost, the order is looked up
+    const id = cid()
+    const o = await exec.submit({
+      clientOrderId: id,
+      venue: 'polymarket',
+      symbol: yes.symbol,
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'IOC',
+      qty: new Decimal('5.57'),
+      price,
+      strategyId: 'it',
+    })
+    expect(o.status).toBe('PENDING_NEW')
+    sim.faults.delayHttp(0)
+    const matched = () =>
+      sim
+        .ledger()
+        .trades.filter((t) => t.takerOwner === clob.credentials?.apiKey)
+        .reduce((a, t) => a.plus(t.size), new Decimal(0))
+    await until(() => {
+      const cur = exec.order(id)
+      return (
+        cur !== undefined && cur.status !== 'PENDING_NEW' && matched().gt(0) && cur.filledQty.eq(matched())
+      )
+    })
+    expect(matched().lt('5.57')).toBe(true)
+    expect(sim.ledger().openOrders).toHaveLength(0)
+    // The venue's record of the order decodes (its price is maker ÷ taker, not tick-aligned) and says it is over.
+    expect((await adapter.queryOrder(yes.symbol, id))?.status).toBe('CANCELED')
+    await exec.reconcile()
+    expect(exec.order(id)?.status).toBe('CANCELED')
+    expect(exec.order(id)?.filledQty.toString()).toBe(matched().toString())
+    expect(exec.openOrders()).toHaveLength(0)
+  })
+
   it('after the user channel reconnects, a cancel made elsewhere meanwhile is reconciled', async () => {
     const { m, yes } = await market()
     await until(() => sim.connections.user === 1)
