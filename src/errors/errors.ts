@@ -82,6 +82,8 @@ export interface ExchangeErrorOptions extends TradekitErrorOptions {
   venueMessage?: string
   /** HTTP status when the error came over REST. */
   status?: number
+  /** The structured payload the venue sent with the error (Binance's `data`), for callers that act on it. */
+  venueData?: unknown
 }
 
 /**
@@ -106,6 +108,8 @@ export class ExchangeError extends TradekitError {
   readonly venueMessage: string | undefined
   /** HTTP status, when known. */
   readonly status: number | undefined
+  /** The structured payload the venue sent with the error (Binance's `data`: e.g. each leg of a cancel-replace). */
+  readonly venueData: unknown
   constructor(
     venue: string,
     message: string,
@@ -126,6 +130,7 @@ export class ExchangeError extends TradekitError {
     this.venueCode = options.venueCode
     this.venueMessage = options.venueMessage
     this.status = options.status
+    this.venueData = options.venueData
   }
 }
 

@@ -173,7 +173,7 @@ export class BinanceSpot extends BinanceClient {
   #noteCancelReplaceFailure(clientOrderId: string, symbol: string, e: unknown): void {
     if (!(e instanceof ExchangeError)) return
     if (e.venueCode !== CANCEL_REPLACE_PARTIAL && e.venueCode !== CANCEL_REPLACE_FAILED) return
-    const legs = CancelReplaceDataSchema.safeParse(e.details.data)
+    const legs = CancelReplaceDataSchema.safeParse(e.venueData)
     if (!legs.success) return
     const { cancelResult, cancelResponse, newOrderResult, newOrderResponse } = legs.data
     const unknownOrder =

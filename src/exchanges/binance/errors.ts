@@ -78,6 +78,7 @@ export function mapBinanceError(ctx: BinanceErrorContext): TradekitError {
     venueCode: code,
     venueMessage: msg,
     status,
+    ...(ctx.data !== undefined ? { venueData: ctx.data } : {}),
     details: {
       ...(ctx.request !== undefined ? { request: ctx.request } : {}),
       ...(ctx.data !== undefined ? { data: ctx.data } : {}),
