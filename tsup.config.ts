@@ -42,5 +42,16 @@ export default defineConfig({
   platform: 'neutral',
   // Module-scope zod/mini schemas must not stay in bundles that do not use them (bundle-size.json).
   esbuildPlugins: [pureZodPlugin()],
-  external: ['ethers', 'libsql', 'pg', 'redis', 'ws', 'isows', 'zod', 'decimal.js', 'eventemitter3', /^node:/],
+  external: [
+    'ethers',
+    'libsql',
+    'pg',
+    'redis',
+    'ws',
+    'isows',
+    'zod',
+    'decimal.js',
+    'eventemitter3',
+    /^node:/,
+  ],
 })

@@ -10,7 +10,6 @@ import {
   ORDER_EVENTS,
 } from '../core/ports.js'
 import { RecentIds } from '../core/RecentIds.js'
-import { ClockSchema, DecimalInputSchema } from '../core/schemas.js'
 import type {
   Balance,
   BookSnapshot,
