@@ -45,4 +45,12 @@ describe('source rules', () => {
       .map(([rel]) => rel)
     expect(offenders).toEqual([])
   })
+
+  it('imports zod/mini as a namespace (`import * as z`): the named `z` export makes bundlers keep all of zod', () => {
+    const named = /import\s+(type\s+)?\{\s*z\s*\}\s+from\s+'zod\/mini'/
+    const offenders = sources()
+      .filter(([, code]) => named.test(code))
+      .map(([rel]) => rel)
+    expect(offenders).toEqual([])
+  })
 })

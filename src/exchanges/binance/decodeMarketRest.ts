@@ -1,4 +1,4 @@
-import { z } from 'zod/mini'
+import * as z from 'zod/mini'
 import { type Candle, err, ok, type Result, type Trade } from '../../core/index.js'
 import type { Decimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'

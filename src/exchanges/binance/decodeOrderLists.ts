@@ -1,4 +1,4 @@
-import { z } from 'zod/mini'
+import * as z from 'zod/mini'
 import { err, type Order, ok, type Result } from '../../core/index.js'
 import type { ExchangeDataError } from '../../errors/index.js'
 import { algoOrderToOrder, futuresOrderToOrder, spotOrderToOrder } from './mapping.js'

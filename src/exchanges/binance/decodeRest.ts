@@ -1,4 +1,4 @@
-import { z } from 'zod/mini'
+import * as z from 'zod/mini'
 import { type Balance, err, type Fill, type Order, ok, type Position, type Result } from '../../core/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini'
+import * as z from 'zod/mini'
 import { err, ok, type Result } from '../../core/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 

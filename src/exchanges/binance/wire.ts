@@ -16,8 +16,8 @@ export function decimalString(options: ParseDecimalOptions = {}): z.ZodMiniType<
   )
 }
 
-const Dec = decimalString()
-const SignedDec = decimalString({ allowNegative: true })
+const Dec = /* @__PURE__ */ decimalString()
+const SignedDec = /* @__PURE__ */ decimalString({ allowNegative: true })
 const Id = /* @__PURE__ */ z.int().check(z.nonnegative())
 
 /** A USD-M position side: `BOTH` in one-way mode, `LONG` / `SHORT` in hedge mode. */
