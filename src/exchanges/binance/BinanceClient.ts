@@ -120,7 +120,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
   #stream: BinanceMarketStream | undefined
   #wsApi: BinanceWsApi | undefined
-  /** `MAX_NUM_ORDERS` / `MAX_NUM_ALGO_ORDERS`, checked before an order is sent. */
+  /** @internal `MAX_NUM_ORDERS` / `MAX_NUM_ALGO_ORDERS`, checked before an order is sent. */
   protected readonly openOrderLimits = new OpenOrderLimits()
   protected closed = false
 

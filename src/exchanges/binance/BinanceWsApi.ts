@@ -58,7 +58,8 @@ interface Pending {
   readonly timer: unknown
 }
 
-type Params = Readonly<Record<string, string | number | boolean | bigint | undefined | null>>
+/** Parameters of one WebSocket API request (`undefined` and `null` values are left out). */
+export type BinanceWsApiParams = Readonly<Record<string, string | number | boolean | bigint | undefined | null>>
 
 /**
  * A request/response client for Binance's WebSocket API (spot `/ws-api/v3`, USD-M `/ws-fapi/v1`) on a
@@ -116,7 +117,7 @@ export class BinanceWsApi {
    * (`OrderRejectedError`, `RateLimitError`, `AuthError`…), `ExchangeDataError` for an answer that cannot be read,
    * `TimeoutError` when no answer came in `timeoutMs`, `SocketClosedError` when the socket dropped first.
    */
-  async request(method: string, params: Params, options: BinanceWsApiRequestOptions): Promise<unknown> {
+  async request(method: string, params: BinanceWsApiParams, options: BinanceWsApiRequestOptions): Promise<unknown> {
     if (this.#closed) throw new SocketClosedError('WebSocket API client is closed')
     await this.#rest.limiter.acquire({
       cost: options.cost ?? { REQUEST_WEIGHT: 1 },
@@ -220,7 +221,7 @@ export class BinanceWsApi {
     return Math.round(this.#rest.serverNow())
   }
 
-  async #signedParams(params: Params): Promise<Record<string, string | number | boolean>> {
+  async #signedParams(params: BinanceWsApiParams): Promise<Record<string, string | number | boolean>> {
     const base = { ...clean(params), timestamp: this.#timestamp(), recvWindow: this.#cfg.recvWindow }
     // After an Ed25519 session.logon, signed requests carry neither apiKey nor signature.
     if (this.#loggedOn) return base
@@ -338,7 +339,7 @@ export class BinanceWsApi {
   }
 }
 
-function clean(params: Params): Record<string, string | number | boolean> {
+function clean(params: BinanceWsApiParams): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {}
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null) out[k] = typeof v === 'bigint' ? v.toString() : v

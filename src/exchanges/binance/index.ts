@@ -42,6 +42,7 @@ export {
   BinanceWsApi,
   type BinanceWsApiConfig,
   BinanceWsApiConfigSchema,
+  type BinanceWsApiParams,
   type BinanceWsApiRequestOptions,
 } from './BinanceWsApi.js'
 export {
