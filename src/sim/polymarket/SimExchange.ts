@@ -165,6 +165,22 @@ export class SimExchange {
     return { pusd, tokens }
   }
 
+  /**
+   * Shares per token that `address` bought in trades not on chain yet (MATCHED or RETRYING): they are in its balance
+   * but cannot be sold, since a failed settlement takes them back (see `revert`).
+   */
+  unsettled(address: string): Map<string, Decimal> {
+    const key = address.toLowerCase()
+    const tokens = new Map<string, Decimal>()
+    for (const t of this.trades) {
+      if (t.status !== 'MATCHED' && t.status !== 'RETRYING') continue
+      const buyer = t.side === 'BUY' ? t.takerMaker : t.maker.maker
+      if (buyer !== key) continue
+      tokens.set(t.tokenId, (tokens.get(t.tokenId) ?? new Decimal(0)).plus(t.size))
+    }
+    return tokens
+  }
+
   /** Aggregated levels of a token's book, best first. */
   levels(tokenId: string): { bids: Array<[Decimal, Decimal]>; asks: Array<[Decimal, Decimal]> } {
     const book = this.#books.get(tokenId)

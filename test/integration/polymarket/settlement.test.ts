@@ -98,6 +98,41 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     expect(errors).toEqual([])
   })
 
+  it('shares of a BUY not settled yet cannot be sold, so its FAILED settlement leaves the venue and Portfolio equal', async () => {
+    // Soak finding (issue 21): the sim let a bought lot be sold while its trade was still MATCHED; the trade then FAILED
+    // and the sim took the shares back into a negative holding, which the Portfolio (rightly) refused to copy. The
+    // venue counts settled balances only: a sell right after a `matched` buy is refused with "not enough balance /
+    // allowance" (py-clob-client#287, #290).
+    const { sim, exec, clob, errors, yes, venue, ours, buy } = await setup()
+    const reversed: string[] = []
+    exec.events.on('fill.reversed', (e) => reversed.push(e.fill.tradeId))
+    const before = venue()
+    sim.faults.settlement('hold')
+    const ask = String((await clob.getBook(yes)).asks[0]![0])
+    const bought = await exec.submit(buy('7', 'LIMIT', ask))
+    await until(() => exec.order(bought.clientOrderId)?.status === 'FILLED')
+    sim.faults.settlement('confirm')
+    const bid = String((await clob.getBook(yes)).bids[0]![0])
+    const sell = (): OrderIntent => ({ ...buy('7', 'LIMIT', bid), side: 'SELL' })
+    const refused = await exec.submit(sell())
+    expect(refused.status).toBe('REJECTED')
+    expect(refused.reason).toMatch(/not enough balance/i)
+    expect(ours()).toEqual(venue())
+    sim.releaseSettlement({ fail: true })
+    await until(() => reversed.length === 1)
+    expect(venue()).toEqual(before)
+    expect(ours()).toEqual(venue())
+    // Settled shares sell as usual.
+    const bought2 = await exec.submit(buy('7', 'LIMIT', ask))
+    await until(() => sim.ledger().trades.filter((t) => t.status === 'CONFIRMED').length === 1)
+    await until(() => exec.order(bought2.clientOrderId)?.status === 'FILLED')
+    const sold = await exec.submit(sell())
+    await until(() => exec.order(sold.clientOrderId)?.status === 'FILLED')
+    await until(() => sim.ledger().trades.filter((t) => t.status === 'CONFIRMED').length === 2)
+    expect(ours()).toEqual(venue())
+    expect(errors).toEqual([])
+  })
+
   it('a trade first seen as FAILED (user channel stalled throughout) is reported as a fill and its reversal', async () => {
     const { sim, exec, clob, errors, yes, venue, ours, buy } = await setup()
     sim.faults.settlement('fail')

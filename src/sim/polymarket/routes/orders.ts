@@ -67,14 +67,19 @@ function placeOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload): unknown {
   if (orderType === 'GTD' && expiration <= Math.floor(v.clock.now() / 1000) + 60) {
     throw new SimRejection('INVALID_ORDER_EXPIRATION', 'invalid expiration')
   }
-  // Balance check (pUSD for bids, shares for asks), net of what open orders already hold.
+  // Balance check (pUSD for bids, shares for asks), net of what open orders already hold. Shares bought in a trade
+  // not on chain yet cannot be sold: the venue counts settled balances (sells right after a `matched` buy are refused,
+  // py-clob-client#287, #290), and a failed settlement takes them back, so a venue balance never goes negative.
   const maker = order.maker.toLowerCase()
   const bal = v.ex.balance(maker)
   const res = v.ex.reserved(maker)
   const enough =
     side === 'BUY'
       ? bal.pusd.minus(res.pusd).gte(new Decimal(order.makerAmount).div(1e6))
-      : (bal.tokens.get(order.tokenId) ?? new Decimal(0)).minus(res.tokens.get(order.tokenId) ?? 0).gte(size)
+      : (bal.tokens.get(order.tokenId) ?? new Decimal(0))
+          .minus(res.tokens.get(order.tokenId) ?? 0)
+          .minus(v.ex.unsettled(maker).get(order.tokenId) ?? 0)
+          .gte(size)
   if (!enough) throw new SimRejection('INVALID_ORDER_NOT_ENOUGH_BALANCE', 'not enough balance / allowance')
   if (order.signatureType !== 0) v.funderOf.set(k.address.toLowerCase(), maker)
   const id = v.ethers.TypedDataEncoder.hash(domain, SIM_ORDER_TYPES, order)
