@@ -59,7 +59,9 @@ interface Pending {
 }
 
 /** Parameters of one WebSocket API request (`undefined` and `null` values are left out). */
-export type BinanceWsApiParams = Readonly<Record<string, string | number | boolean | bigint | undefined | null>>
+export type BinanceWsApiParams = Readonly<
+  Record<string, string | number | boolean | bigint | undefined | null>
+>
 
 /**
  * A request/response client for Binance's WebSocket API (spot `/ws-api/v3`, USD-M `/ws-fapi/v1`) on a
@@ -117,7 +119,11 @@ export class BinanceWsApi {
    * (`OrderRejectedError`, `RateLimitError`, `AuthError`…), `ExchangeDataError` for an answer that cannot be read,
    * `TimeoutError` when no answer came in `timeoutMs`, `SocketClosedError` when the socket dropped first.
    */
-  async request(method: string, params: BinanceWsApiParams, options: BinanceWsApiRequestOptions): Promise<unknown> {
+  async request(
+    method: string,
+    params: BinanceWsApiParams,
+    options: BinanceWsApiRequestOptions,
+  ): Promise<unknown> {
     if (this.#closed) throw new SocketClosedError('WebSocket API client is closed')
     await this.#rest.limiter.acquire({
       cost: options.cost ?? { REQUEST_WEIGHT: 1 },
