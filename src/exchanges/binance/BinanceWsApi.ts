@@ -59,7 +59,7 @@ interface Pending {
 }
 
 /** Parameters of one WebSocket API request (`undefined` and `null` values are left out). */
-export type BinanceWsApiParams = Readonly<
+export type BinanceWsApiRequestFields = Readonly<
   Record<string, string | number | boolean | bigint | undefined | null>
 >
 
@@ -121,7 +121,7 @@ export class BinanceWsApi {
    */
   async request(
     method: string,
-    params: BinanceWsApiParams,
+    params: BinanceWsApiRequestFields,
     options: BinanceWsApiRequestOptions,
   ): Promise<unknown> {
     if (this.#closed) throw new SocketClosedError('WebSocket API client is closed')
@@ -227,7 +227,7 @@ export class BinanceWsApi {
     return Math.round(this.#rest.serverNow())
   }
 
-  async #signedParams(params: BinanceWsApiParams): Promise<Record<string, string | number | boolean>> {
+  async #signedParams(params: BinanceWsApiRequestFields): Promise<Record<string, string | number | boolean>> {
     const base = { ...clean(params), timestamp: this.#timestamp(), recvWindow: this.#cfg.recvWindow }
     // After an Ed25519 session.logon, signed requests carry neither apiKey nor signature.
     if (this.#loggedOn) return base
@@ -345,7 +345,7 @@ export class BinanceWsApi {
   }
 }
 
-function clean(params: BinanceWsApiParams): Record<string, string | number | boolean> {
+function clean(params: BinanceWsApiRequestFields): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {}
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null) out[k] = typeof v === 'bigint' ? v.toString() : v

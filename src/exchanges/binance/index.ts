@@ -42,7 +42,7 @@ export {
   BinanceWsApi,
   type BinanceWsApiConfig,
   BinanceWsApiConfigSchema,
-  type BinanceWsApiParams,
+  type BinanceWsApiRequestFields,
   type BinanceWsApiRequestOptions,
 } from './BinanceWsApi.js'
 export {
