@@ -1,6 +1,8 @@
 import * as z from 'zod/mini'
+import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
+import { ClockSchema } from '../core/schemas.js'
 import { ConfigError, type TradekitError } from '../errors/index.js'
 import { loadRedis } from './loadRedis.js'
 import { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
@@ -26,6 +28,8 @@ export const RedisConnectionConfigSchema = z.strictObject({
   port: z._default(/* @__PURE__ */ z.int().check(z.positive()), 6379),
   /** ACL user. */
   username: z.optional(z.string()),
+  /** Time source for event times and shared pause deadlines. Default: the system clock. */
+  clock: z.optional(ClockSchema),
   /** ACL password (never logged nor put in errors). */
   password: z.optional(z.string()),
   /** Logical database. Default 0. */
@@ -97,8 +101,12 @@ export class RedisConnection {
   #up = false
   #closed = false
 
+  /** The time source of this connection (event times, shared pause deadlines). */
+  readonly clock: Clock
+
   private constructor(client: Client, cfg: z.output<typeof RedisConnectionConfigSchema>) {
     this.#client = client
+    this.clock = cfg.clock ?? new SystemClock()
     this.#base = `${cfg.keyPrefix}:${cfg.deployment}`
     this.#timeoutMs = cfg.commandTimeoutMs
     client.on('ready', () => this.#setUp(true))
@@ -239,7 +247,7 @@ export class RedisConnection {
     if (this.#closed || up === this.#up) return
     this.#up = up
     const type = up ? 'redis.reconnected' : 'redis.disconnected'
-    this.#bus.emit(type, { type, tsEvent: Date.now() })
+    this.#bus.emit(type, { type, tsEvent: this.clock.now() })
   }
 }
 

@@ -60,7 +60,7 @@ export class RedisEventPublisher {
   readonly #maxLen: string
   readonly #bufferSize: number
   readonly #buffer: Array<{ key: string; json: string }> = []
-  readonly #run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
+  readonly #run: string
   #seq = 0
   #flushing = false
   #published = 0
@@ -69,6 +69,7 @@ export class RedisEventPublisher {
   constructor(config: RedisEventPublisherConfig) {
     const cfg = parseConfig(RedisEventPublisherConfigSchema, config, 'RedisEventPublisher')
     this.#redis = cfg.redis
+    this.#run = `${cfg.redis.clock.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
     this.#source = cfg.source
     this.#maxLen = String(cfg.maxLen)
     this.#bufferSize = cfg.bufferSize

@@ -122,7 +122,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   #raise(kind: 'pause' | 'ban', untilMs: number): void {
-    const args = [String(Math.ceil(untilMs)), String(Date.now())]
+    const args = [String(Math.ceil(untilMs)), String(this.#redis.clock.now())]
     this.#redis.script(UNTIL_LUA, [this.#key(kind)], args).catch(() => {})
   }
 
