@@ -34,6 +34,7 @@ import {
 } from '../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../src/sim/index.js'
 import { EmaCrossover, RsiMeanReversion } from '../src/strategies/index.js'
+import { CircuitBreaker } from '../src/transport/index.js'
 import { ChaosPair } from './soak/ChaosPair.js'
 import { ChaosTrader } from './soak/ChaosTrader.js'
 import { Chaos, FAULT_KINDS, parseFaults } from './soak/chaos.js'
@@ -150,11 +151,12 @@ async function until(cond: () => boolean, timeoutMs: number, stepMs = 100): Prom
   return true
 }
 
-/** Polymarket's books and trades only (its data errors are the chaos faults, counted elsewhere). */
+/** Polymarket's books and trades, and the stream's errors (a failed book resync), which the engine counts. */
 function polymarketFeed(market: PolymarketMarketStream): MarketDataSource {
   const bus = new TypedEmitter<MarketDataEvents>()
   market.events.on('book', (b) => bus.emit('book', b))
   market.events.on('trade', (t) => bus.emit('trade', t))
+  market.events.on('error', (e) => bus.emit('error', e))
   return { events: bus }
 }
 
@@ -225,6 +227,10 @@ async function main(): Promise<number> {
   const BINANCE_TIMEOUT = 1_500
   const PM_TIMEOUT = 1_500
   const keys = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' }
+  // The chaos schedule draws a fault every ~1.5 s and each lasts at most 2.5 s; with the default 30 s cooldown one
+  // burst of five failed requests would latch a venue's REST client open for most of a short run (then the soak
+  // measures a breaker, not the venue). A cooldown of the faults' length keeps the breaker in play.
+  const breaker = () => new CircuitBreaker({ failureThreshold: 5, cooldownMs: 3_000 })
   const entry = (v: 'spot' | 'usdm') =>
     opts.wsApi === v || opts.wsApi === 'both' ? ('ws-api' as const) : ('rest' as const)
   const spot = new BinanceSpot({
@@ -232,6 +238,7 @@ async function main(): Promise<number> {
     ...keys,
     orderEntry: entry('spot'),
     timeoutMs: BINANCE_TIMEOUT,
+    circuitBreaker: breaker(),
     staleAfterMs: 5_000,
   })
   const usdm = new BinanceUsdm({
@@ -239,6 +246,7 @@ async function main(): Promise<number> {
     ...keys,
     orderEntry: entry('usdm'),
     timeoutMs: BINANCE_TIMEOUT,
+    circuitBreaker: breaker(),
     staleAfterMs: 5_000,
   })
   const streamOpts = { staleAfterMs: 3_000, reconnectBaseMs: 100, reconnectMaxMs: 1_000 }
@@ -258,6 +266,7 @@ async function main(): Promise<number> {
     wsUrl: psim.wsUrl,
     signer: wallet,
     timeoutMs: PM_TIMEOUT,
+    circuitBreaker: breaker(),
     pingIntervalMs: 500,
     staleAfterMs: 3_000,
     marketSilenceMs: 3_000,

@@ -31,6 +31,23 @@ export const CircuitBreakerConfigSchema = z.strictObject({
   onUnhandledError: z.optional(z.custom<(e: TradekitError) => void>((v) => typeof v === 'function')),
 })
 
+/**
+ * The `circuitBreaker` option of an HTTP client or venue adapter: a {@link CircuitBreaker} (duck-typed, so one from
+ * another copy of the package is accepted) or `false` to disable it.
+ */
+export const CircuitBreakerOptionSchema = /* @__PURE__ */ z.union([
+  z.custom<CircuitBreaker>(
+    (v: unknown) =>
+      typeof v === 'object' &&
+      v !== null &&
+      ['acquire', 'onSuccess', 'onFailure', 'release'].every(
+        (n) => typeof (v as Record<string, unknown>)[n] === 'function',
+      ),
+    'must be a CircuitBreaker',
+  ),
+  z.literal(false),
+])
+
 /** What {@link CircuitBreaker} takes (defaults documented on {@link CircuitBreakerConfigSchema}). */
 export type CircuitBreakerConfig = z.input<typeof CircuitBreakerConfigSchema>
 

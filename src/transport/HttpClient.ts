@@ -16,7 +16,7 @@ import {
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
 import { backoffDelay } from './backoff.js'
-import { CircuitBreaker, CircuitState } from './CircuitBreaker.js'
+import { CircuitBreaker, CircuitBreakerOptionSchema, CircuitState } from './CircuitBreaker.js'
 import { classifyHttpFailure } from './http/classifyHttpFailure.js'
 import { decodeResponse, tryJson } from './http/decodeResponse.js'
 import { type FetchResult, fetchWithTimeout } from './http/fetchWithTimeout.js'
@@ -147,15 +147,7 @@ export const HttpClientConfigSchema = z.strictObject({
     ),
   ),
   /** Circuit breaker; `false` disables it. Default a new `CircuitBreaker` with its defaults. */
-  circuitBreaker: z.optional(
-    z.union([
-      z.custom<CircuitBreaker>(
-        (v) => hasMethods(v, ['acquire', 'onSuccess', 'onFailure', 'release']),
-        'must be a CircuitBreaker',
-      ),
-      z.literal(false),
-    ]),
-  ),
+  circuitBreaker: z.optional(CircuitBreakerOptionSchema),
   /** Signs requests sent with `signed: true`. */
   sign: z.optional(z.custom<SignHook>(isFn, 'must be a function')),
   /** Maps venue error bodies to typed errors. */

@@ -118,6 +118,7 @@ export class BinanceRest {
       mapError: (ctx) => this.#mapError(ctx),
       onUnhandledError: (e) => this.#logger.warn({ err: e.message }, 'binance http error'),
       ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
+      ...(cfg.circuitBreaker !== undefined ? { circuitBreaker: cfg.circuitBreaker } : {}),
     })
   }
 

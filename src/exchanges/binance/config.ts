@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import type { Logger } from '../../core/index.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
+import { CircuitBreakerOptionSchema } from '../../transport/CircuitBreaker.js'
 import type { RateLimitStore } from '../../transport/index.js'
 import type { BinanceMarket } from './types.js'
 
@@ -96,6 +97,11 @@ export const BinanceConfigSchema = z.strictObject({
       'must be a RateLimitStore',
     ),
   ),
+  /**
+   * The REST circuit breaker, e.g. `new CircuitBreaker({ cooldownMs: 5_000 })`, or `false` to disable it; default a
+   * `CircuitBreaker` with its defaults (opens after 5 consecutive failures, tries again after 30 s).
+   */
+  circuitBreaker: z.optional(CircuitBreakerOptionSchema),
 })
 
 /** What `BinanceSpot` and `BinanceUsdm` take (see {@link BinanceConfigSchema} for defaults). */

@@ -126,6 +126,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       ...(cfg.funder !== undefined ? { funder: cfg.funder } : {}),
       ...(cfg.logger !== undefined ? { logger: cfg.logger } : {}),
       ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
+      ...(cfg.circuitBreaker !== undefined ? { circuitBreaker: cfg.circuitBreaker } : {}),
     })
     this.market = new PolymarketMarketStream({
       ...socket,

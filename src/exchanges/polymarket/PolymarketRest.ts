@@ -158,6 +158,7 @@ export class PolymarketRest {
       rateLimiter: limiter,
       clock: this.#clock,
       ...(this.#cfg.fetch !== undefined ? { fetch: this.#cfg.fetch } : {}),
+      ...(this.#cfg.circuitBreaker !== undefined ? { circuitBreaker: this.#cfg.circuitBreaker } : {}),
       sign: async (draft) => {
         const h = await createL2Headers(this.#requireCreds(), {
           method: draft.method,

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import type { Logger } from '../../core/logger.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
+import { CircuitBreakerOptionSchema } from '../../transport/CircuitBreaker.js'
 import { POLYGON_CHAIN_ID, POLYMARKET_CLOB_HOST } from './constants.js'
 import type { TypedDataSigner } from './types.js'
 
@@ -41,6 +42,11 @@ export const PolymarketRestConfigSchema = z.strictObject({
   chainId: z._default(/* @__PURE__ */ z.int().check(z.positive()), POLYGON_CHAIN_ID),
   /** Per-request timeout, ms. Default 10 s. */
   timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
+  /**
+   * The REST circuit breaker, e.g. `new CircuitBreaker({ cooldownMs: 5_000 })`, or `false` to disable it; default a
+   * `CircuitBreaker` with its defaults (opens after 5 consecutive failures, tries again after 30 s).
+   */
+  circuitBreaker: z.optional(CircuitBreakerOptionSchema),
   /**
    * Rate limits, Polymarket's published CLOB limits: general 9000 / 10 s, market data (`/book`, `/price`,
    * `/midpoint`) 1500 / 10 s, POST /order 3500 / 10 s and 36 000 / 10 min, DELETE /order 3000 / 10 s and 30 000 /
