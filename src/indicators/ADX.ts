@@ -1,3 +1,4 @@
+import { DirectionalMovement } from './DirectionalMovement.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, checkPeriod, isZero } from './validate.js'
 
@@ -33,93 +34,44 @@ export class ADX implements Indicator<CandleInput, ADXValue> {
   readonly period: number
   /** TA-Lib lookback: `2 * period - 1`. */
   readonly lookback: number
-  #prevHigh = 0
-  #prevLow = 0
-  #prevClose = 0
-  #pdm = 0
-  #mdm = 0
-  #tr = 0
+  readonly #dm: DirectionalMovement
   #sumDX = 0
   #adx = 0
-  #count = 0
   #value: ADXValue | undefined = undefined
-  readonly #saved = new Float64Array(9)
+  #pSumDX = 0
+  #pAdx = 0
   #pValue: ADXValue | undefined = undefined
 
   constructor(period: number) {
     this.period = checkPeriod('ADX', 'period', period, 2)
     this.lookback = 2 * period - 1
+    this.#dm = new DirectionalMovement(period)
   }
 
   /** Adds a candle and returns `{ adx, plusDI, minusDI }`, or `undefined` while warming up. */
   update(input: CandleInput): ADXValue | undefined {
     const c = checkCandle('ADX', input)
-    const s = this.#saved
-    s[0] = this.#prevHigh
-    s[1] = this.#prevLow
-    s[2] = this.#prevClose
-    s[3] = this.#pdm
-    s[4] = this.#mdm
-    s[5] = this.#tr
-    s[6] = this.#sumDX
-    s[7] = this.#adx
+    this.#pSumDX = this.#sumDX
+    this.#pAdx = this.#adx
     this.#pValue = this.#value
-    return this.#step(c)
+    return this.#emit(this.#dm.update(c))
   }
 
   /** Revises the latest candle. */
   replace(input: CandleInput): ADXValue | undefined {
-    if (this.#count === 0) return this.update(input)
+    if (this.#dm.count === 0) return this.update(input)
     const c = checkCandle('ADX', input)
-    const s = this.#saved
-    this.#prevHigh = s[0]!
-    this.#prevLow = s[1]!
-    this.#prevClose = s[2]!
-    this.#pdm = s[3]!
-    this.#mdm = s[4]!
-    this.#tr = s[5]!
-    this.#sumDX = s[6]!
-    this.#adx = s[7]!
+    this.#sumDX = this.#pSumDX
+    this.#adx = this.#pAdx
     this.#value = this.#pValue
-    this.#count--
-    return this.#step(c)
+    return this.#emit(this.#dm.replace(c))
   }
 
-  #step(c: CandleInput): ADXValue | undefined {
-    const i = this.#count++
-    const high = c.high
-    const low = c.low
+  #emit(ready: boolean): ADXValue | undefined {
+    if (!ready) return undefined
+    const { pdm, mdm, tr } = this.#dm
+    const i = this.#dm.count - 1
     const p = this.period
-    if (i === 0) {
-      this.#prevHigh = high
-      this.#prevLow = low
-      this.#prevClose = c.close
-      return undefined
-    }
-    const diffP = high - this.#prevHigh
-    const diffM = this.#prevLow - low
-    const pc = this.#prevClose
-    this.#prevHigh = high
-    this.#prevLow = low
-    this.#prevClose = c.close
-    let mdm = this.#mdm
-    let pdm = this.#pdm
-    if (i >= p) {
-      mdm -= mdm / p
-      pdm -= pdm / p
-    }
-    if (diffM > 0 && diffP < diffM) mdm += diffM
-    else if (diffP > 0 && diffP > diffM) pdm += diffP
-    this.#mdm = mdm
-    this.#pdm = pdm
-    let t = high - low
-    const a = Math.abs(high - pc)
-    if (a > t) t = a
-    const b = Math.abs(low - pc)
-    if (b > t) t = b
-    const tr = i >= p ? this.#tr - this.#tr / p + t : this.#tr + t
-    this.#tr = tr
-    if (i < p) return undefined
     let plusDI = 0
     let minusDI = 0
     let dx = -1
@@ -146,16 +98,12 @@ export class ADX implements Indicator<CandleInput, ADXValue> {
 
   /** Forgets all inputs. */
   reset(): void {
-    this.#prevHigh = 0
-    this.#prevLow = 0
-    this.#prevClose = 0
-    this.#pdm = 0
-    this.#mdm = 0
-    this.#tr = 0
+    this.#dm.reset()
     this.#sumDX = 0
     this.#adx = 0
-    this.#count = 0
     this.#value = undefined
+    this.#pSumDX = 0
+    this.#pAdx = 0
     this.#pValue = undefined
   }
 
@@ -169,6 +117,6 @@ export class ADX implements Indicator<CandleInput, ADXValue> {
   }
   /** Candles accepted so far. */
   get count(): number {
-    return this.#count
+    return this.#dm.count
   }
 }

@@ -1,3 +1,4 @@
+import { DirectionalMovement } from './DirectionalMovement.js'
 import type { CandleInput, Indicator } from './types.js'
 import { checkCandle, checkPeriod, isZero } from './validate.js'
 
@@ -31,93 +32,44 @@ export class DMI implements Indicator<CandleInput, DMIValue> {
   readonly period: number
   /** TA-Lib lookback of `PLUS_DI` / `MINUS_DI`: `period`. */
   readonly lookback: number
-  #prevHigh = 0
-  #prevLow = 0
-  #prevClose = 0
-  #pdm = 0
-  #mdm = 0
-  #tr = 0
-  #count = 0
+  readonly #dm: DirectionalMovement
   #value: DMIValue | undefined = undefined
-  readonly #saved = new Float64Array(6)
   #pValue: DMIValue | undefined = undefined
 
   constructor(period: number) {
     this.period = checkPeriod('DMI', 'period', period, 2)
     this.lookback = period
+    this.#dm = new DirectionalMovement(period)
   }
 
   /** Adds a candle and returns `{ plusDI, minusDI }`, or `undefined` while warming up. */
   update(input: CandleInput): DMIValue | undefined {
     const c = checkCandle('DMI', input)
-    const s = this.#saved
-    s[0] = this.#prevHigh
-    s[1] = this.#prevLow
-    s[2] = this.#prevClose
-    s[3] = this.#pdm
-    s[4] = this.#mdm
-    s[5] = this.#tr
     this.#pValue = this.#value
-    return this.#step(c)
+    return this.#emit(this.#dm.update(c))
   }
 
   /** Revises the latest candle. */
   replace(input: CandleInput): DMIValue | undefined {
-    if (this.#count === 0) return this.update(input)
+    if (this.#dm.count === 0) return this.update(input)
     const c = checkCandle('DMI', input)
-    const s = this.#saved
-    this.#prevHigh = s[0]!
-    this.#prevLow = s[1]!
-    this.#prevClose = s[2]!
-    this.#pdm = s[3]!
-    this.#mdm = s[4]!
-    this.#tr = s[5]!
     this.#value = this.#pValue
-    this.#count--
-    return this.#step(c)
+    return this.#emit(this.#dm.replace(c))
   }
 
-  #step(c: CandleInput): DMIValue | undefined {
-    const i = this.#count++
-    const p = this.period
-    if (i === 0) {
-      this.#prevHigh = c.high
-      this.#prevLow = c.low
-      this.#prevClose = c.close
-      return undefined
-    }
-    const diffP = c.high - this.#prevHigh
-    const diffM = this.#prevLow - c.low
-    const pc = this.#prevClose
-    this.#prevHigh = c.high
-    this.#prevLow = c.low
-    this.#prevClose = c.close
-    if (i >= p) {
-      this.#mdm -= this.#mdm / p
-      this.#pdm -= this.#pdm / p
-    }
-    if (diffM > 0 && diffP < diffM) this.#mdm += diffM
-    else if (diffP > 0 && diffP > diffM) this.#pdm += diffP
-    const t = Math.max(c.high - c.low, Math.abs(c.high - pc), Math.abs(c.low - pc))
-    this.#tr = i >= p ? this.#tr - this.#tr / p + t : this.#tr + t
-    if (i < p) return undefined
-    const tr = this.#tr
+  #emit(ready: boolean): DMIValue | undefined {
+    if (!ready) return undefined
+    const { pdm, mdm, tr } = this.#dm
     const v: DMIValue = isZero(tr)
       ? { plusDI: 0, minusDI: 0 }
-      : { plusDI: 100 * (this.#pdm / tr), minusDI: 100 * (this.#mdm / tr) }
+      : { plusDI: 100 * (pdm / tr), minusDI: 100 * (mdm / tr) }
     this.#value = v
     return v
   }
 
   /** Forgets all inputs. */
   reset(): void {
-    this.#prevHigh = 0
-    this.#prevLow = 0
-    this.#prevClose = 0
-    this.#pdm = 0
-    this.#mdm = 0
-    this.#tr = 0
-    this.#count = 0
+    this.#dm.reset()
     this.#value = undefined
     this.#pValue = undefined
   }
@@ -132,6 +84,6 @@ export class DMI implements Indicator<CandleInput, DMIValue> {
   }
   /** Candles accepted so far. */
   get count(): number {
-    return this.#count
+    return this.#dm.count
   }
 }

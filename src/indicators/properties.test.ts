@@ -1,7 +1,7 @@
 /** Property tests (fast-check) of invariants every correct implementation must satisfy. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ATR, BollingerBands, type CandleInput, EMA, MACD, RSI, SMA, StdDev } from './index.js'
+import { ADX, ATR, BollingerBands, type CandleInput, DMI, EMA, MACD, RSI, SMA, StdDev } from './index.js'
 
 const price = fc.double({ min: 0.0001, max: 1e6, noNaN: true, noDefaultInfinity: true })
 const prices = fc.array(price, { minLength: 1, maxLength: 200 })
@@ -117,6 +117,28 @@ describe('properties', () => {
           })
         },
       ),
+    )
+  })
+
+  it('candle indicators: replace then update equals a fresh run over the final candles (ADX, DMI, ATR)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(candle, candle, fc.boolean()), { minLength: 1, maxLength: 80 }), (steps) => {
+        const mk = () => [new ADX(4), new DMI(4), new ATR(4)]
+        const streamed = mk()
+        const fresh = mk()
+        const finals: CandleInput[] = []
+        for (const [draft, final, revise] of steps) {
+          for (const ind of streamed) ind.update(draft)
+          if (revise) for (const ind of streamed) ind.replace(draft)
+          for (const ind of streamed) ind.replace(final)
+          finals.push(final)
+        }
+        for (const c of finals) for (const ind of fresh) ind.update(c)
+        streamed.forEach((ind, i) => {
+          expect(ind.value).toEqual(fresh[i]!.value)
+          expect(ind.count).toBe(fresh[i]!.count)
+        })
+      }),
     )
   })
 })
