@@ -122,23 +122,26 @@ describe('properties', () => {
 
   it('candle indicators: replace then update equals a fresh run over the final candles (ADX, DMI, ATR)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(candle, candle, fc.boolean()), { minLength: 1, maxLength: 80 }), (steps) => {
-        const mk = () => [new ADX(4), new DMI(4), new ATR(4)]
-        const streamed = mk()
-        const fresh = mk()
-        const finals: CandleInput[] = []
-        for (const [draft, final, revise] of steps) {
-          for (const ind of streamed) ind.update(draft)
-          if (revise) for (const ind of streamed) ind.replace(draft)
-          for (const ind of streamed) ind.replace(final)
-          finals.push(final)
-        }
-        for (const c of finals) for (const ind of fresh) ind.update(c)
-        streamed.forEach((ind, i) => {
-          expect(ind.value).toEqual(fresh[i]!.value)
-          expect(ind.count).toBe(fresh[i]!.count)
-        })
-      }),
+      fc.property(
+        fc.array(fc.tuple(candle, candle, fc.boolean()), { minLength: 1, maxLength: 80 }),
+        (steps) => {
+          const mk = () => [new ADX(4), new DMI(4), new ATR(4)]
+          const streamed = mk()
+          const fresh = mk()
+          const finals: CandleInput[] = []
+          for (const [draft, final, revise] of steps) {
+            for (const ind of streamed) ind.update(draft)
+            if (revise) for (const ind of streamed) ind.replace(draft)
+            for (const ind of streamed) ind.replace(final)
+            finals.push(final)
+          }
+          for (const c of finals) for (const ind of fresh) ind.update(c)
+          streamed.forEach((ind, i) => {
+            expect(ind.value).toEqual(fresh[i]!.value)
+            expect(ind.count).toBe(fresh[i]!.count)
+          })
+        },
+      ),
     )
   })
 })
