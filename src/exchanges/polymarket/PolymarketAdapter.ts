@@ -126,6 +126,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       ...(cfg.funder !== undefined ? { funder: cfg.funder } : {}),
       ...(cfg.logger !== undefined ? { logger: cfg.logger } : {}),
       ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
+      ...(cfg.rateLimitStore !== undefined ? { rateLimitStore: cfg.rateLimitStore } : {}),
     })
     this.market = new PolymarketMarketStream({
       ...socket,
@@ -217,6 +218,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const options: PostOrderOptions = {
       orderType,
       ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
+      ...(req.reduceOnly === true ? { reduceOnly: true } : {}),
     }
     let res: PostOrderResult
     try {
