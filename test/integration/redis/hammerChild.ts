@@ -8,20 +8,28 @@
  * - `entry`: a resting LIMIT buy (`placeOrder`, a new entry: fails closed while Redis is down);
  * - `cancel`: cancels this process's oldest resting entry (`cancelOrder`), or exits when none rests;
  * - `exit`: a reduce-only MARKET sell (`placeOrder` with `reduceOnly`: the cancels' lane).
+ * With `killSwitch`, entries go through an OrderExecutor registered with a RiskManager on the shared RedisStateStore
+ * (`shareKillSwitch`), and only while it is ACTIVE; `press` on stdin runs this process's `emergencyStop`, and any
+ * halt (here or elsewhere) ends the run once this process has cancelled its own resting orders.
  * Runs until `requests` successes or `durationMs`, then prints one JSON line.
  *
  *   node --import tsx hammerChild.ts '<json HammerOptions>'
  */
+import { createInterface } from 'node:readline'
 import * as z from 'zod/mini'
 import { Decimal } from '../../../src/decimal/index.js'
 import { isTradekitError } from '../../../src/errors/index.js'
 import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { OrderExecutor } from '../../../src/execution/index.js'
 import {
   RedisConnection,
   RedisRateLimitStore,
+  RedisStateStore,
   SharedBudgetUnavailableError,
   SharedStateUnavailableError,
+  shareKillSwitch,
 } from '../../../src/redis/index.js'
+import { RiskManager } from '../../../src/risk/index.js'
 
 /** What one worker does next. */
 export type HammerAction = 'ping' | 'entry' | 'cancel' | 'exit'
@@ -46,6 +54,8 @@ export interface HammerOptions {
   readonly intervalMs?: number
   /** Redis command timeout; default 300 ms (the outage test wants a quick fail-closed). */
   readonly commandTimeoutMs?: number
+  /** Entries through a risk-gated OrderExecutor with the shared kill switch (needs `redisUrl`). */
+  readonly killSwitch?: boolean
 }
 
 export interface HammerResult {
@@ -71,6 +81,14 @@ export interface HammerResult {
   reconnected: number
   okAfterReconnect: number
   entriesAfterReconnect: number
+  /** With `killSwitch`: 1 once halted, 1 when the halt came from another process. */
+  halted: number
+  relayed: number
+  /** Orders the emergency stop cancelled: this process's own, and others' (must stay 0). */
+  canceledOwn: number
+  canceledForeign: number
+  /** Entries acknowledged after the halt's sweep (in flight when it began), cancelled by a second sweep. */
+  lateCanceled: number
 }
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as HammerOptions
@@ -93,6 +111,11 @@ const r: HammerResult = {
   reconnected: 0,
   okAfterReconnect: 0,
   entriesAfterReconnect: 0,
+  halted: 0,
+  relayed: 0,
+  canceledOwn: 0,
+  canceledForeign: 0,
+  lateCanceled: 0,
 }
 let firstError = ''
 const redis = opts.redisUrl
@@ -129,7 +152,37 @@ await spot.instrument(SYMBOL) // exchangeInfo: the sim's published limits size t
 const abort = new AbortController()
 const resting: string[] = []
 let seq = 0
-const cid = () => `h${process.pid.toString(36)}-${(++seq).toString(36)}`
+const prefix = `h${process.pid.toString(36)}-`
+const cid = () => `${prefix}${(++seq).toString(36)}`
+let stop = false
+
+const exec = new OrderExecutor({ adapter: spot, requestTimeoutMs: 10_000, reconcileOnStart: false })
+exec.events.on('error', () => {})
+const risk = redis && opts.killSwitch ? await startRisk(redis) : undefined
+
+/** The shared kill switch: a halt anywhere cancels this process's own orders and ends its run. */
+async function startRisk(conn: RedisConnection): Promise<RiskManager> {
+  const store = new RedisStateStore({ redis: conn, name: 'account-1', pollMs: 250 })
+  const rm = new RiskManager({ store })
+  rm.events.on('error', () => {})
+  await rm.start()
+  rm.registerExecutor(exec)
+  shareKillSwitch(rm, store)
+  rm.events.on('risk.emergencyStopped', (e) => {
+    r.halted = 1
+    r.relayed = e.report.reason.startsWith('halted by another process') ? 1 : 0
+    for (const id of e.report.canceled) {
+      if (id.startsWith(prefix)) r.canceledOwn++
+      else r.canceledForeign++
+    }
+    stop = true
+    abort.abort(new Error('halted'))
+  })
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() === 'press') void rm.emergencyStop('operator pressed the kill switch')
+  })
+  return rm
+}
 
 async function act(action: HammerAction): Promise<void> {
   const whileDown = down
@@ -147,6 +200,22 @@ async function act(action: HammerAction): Promise<void> {
       return
     case 'entry': {
       const id = cid()
+      if (risk !== undefined) {
+        if (risk.state !== 'ACTIVE') return
+        const o = await exec.submit({
+          clientOrderId: id,
+          venue: spot.venue,
+          symbol: SYMBOL,
+          side: 'BUY',
+          type: 'LIMIT',
+          qty: new Decimal('0.001'),
+          price: new Decimal(opts.entryPrice ?? '45000'),
+          timeInForce: 'GTC',
+          strategyId: 'hammer',
+        })
+        if (o.status !== 'REJECTED') r.entries++ // sent: open, or already swept by a halt
+        return
+      }
       await spot.placeOrder({
         clientOrderId: id,
         venue: spot.venue,
@@ -187,7 +256,6 @@ async function act(action: HammerAction): Promise<void> {
 
 process.stdout.write('ready\n')
 const end = opts.durationMs !== undefined ? Date.now() + opts.durationMs : Number.POSITIVE_INFINITY
-let stop = false
 let n = 0
 const pause = () => new Promise((res) => setTimeout(res, 20))
 async function worker(): Promise<void> {
@@ -222,8 +290,15 @@ async function worker(): Promise<void> {
   }
 }
 await Promise.all(Array.from({ length: opts.concurrency }, worker))
+if (r.halted === 1) {
+  // An entry in flight when the sweep began may be acknowledged after it: a second sweep takes it.
+  const late = await exec.cancelAll()
+  r.lateCanceled = late.canceled.length
+}
 r.fallbackGranted = store?.stats.fallbackGranted ?? 0
 if (firstError !== '') process.stderr.write(`first error: ${firstError}\n`)
+await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
 await spot.close()
 redis?.close()
 process.stdout.write(`${JSON.stringify(r)}\n`)
+process.exit(0) // the kill switch's poll timer and stdin would keep the process alive

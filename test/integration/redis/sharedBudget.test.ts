@@ -3,7 +3,7 @@
  * option) against BinanceSim, which enforces Binance's per-minute request weight with 429 and reports it in
  * `x-mbx-used-weight-1m` (and order counts in `x-mbx-order-count-*`), as documented at
  * https://developers.binance.com/docs/binance-spot-api-docs/rest-api/limits — with one budget shared on a real
- * redis-server, killed and restarted mid-run in one case. (The kill switch pressed in one process: killSwitch.test.ts.)
+ * redis-server, killed and restarted mid-run in one case, and the shared kill switch pressed in one process in another.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as z from 'zod/mini'
@@ -23,6 +23,18 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.close()
 })
+
+function waitFor(pred: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now()
+    const tick = (): void => {
+      if (pred()) resolve()
+      else if (Date.now() - t0 > timeoutMs) reject(new Error(`${what}: not in time`))
+      else setTimeout(tick, 20)
+    }
+    tick()
+  })
+}
 
 describe('shared rate budget on Redis', () => {
   it('4 processes sharing one budget get no 429 where 4 local limiters do', async () => {
@@ -69,7 +81,7 @@ describe('shared rate budget on Redis', () => {
     } finally {
       await sim.close()
     }
-  }, 60_000)
+  }, 120_000)
 
   it('survives Redis killed and restarted mid-run: entries fail closed, cancels and exits go on locally, then recovery', async () => {
     sim = await BinanceSim.start({ weightLimitPerMinute: 100_000 })
@@ -107,6 +119,51 @@ describe('shared rate budget on Redis', () => {
       expect(s.entriesAfterReconnect).toBeGreaterThan(0) // entries resumed
       // Every order the processes saw succeed reached the venue once; none refused was sent.
       expect(sim.ledger.orders.length).toBe(s.entries + s.exits)
+    } finally {
+      await sim.close()
+    }
+  }, 60_000)
+
+  it('a kill switch pressed in one hammering process halts them all; each cancels exactly its own resting orders', async () => {
+    sim = await BinanceSim.start() // spot's own header limits: 6000 weight per minute
+    try {
+      const entryPrice = (Number(sim.midPrice('spot', 'BTCUSDT')) * 0.9).toFixed(2)
+      const runs = Array.from({ length: 3 }, () =>
+        startHammer({
+          restUrl: sim.restUrl,
+          redisUrl: redis.url,
+          deployment: 'kill-switch',
+          killSwitch: true,
+          concurrency: 2,
+          intervalMs: 100,
+          maxWaitMs: 500,
+          durationMs: 30_000, // a bound: the halt ends the run
+          entryPrice,
+          actions: ['entry', 'ping'],
+        }),
+      )
+      await Promise.all(runs.map((h) => h.ready))
+      const open = () => sim.ledger.orders.filter((o) => o.status === 'NEW')
+      const resting = () => open().length
+      // Every process has orders resting (client ids start with its own prefix) before the press.
+      const holders = () => new Set(open().map((o) => o.clientOrderId.split('-')[0])).size
+      await waitFor(() => holders() === 3 && resting() >= 9, 'resting entries of every process')
+      runs[0]!.press()
+      const results = await Promise.all(runs.map((h) => h.done))
+      expect(results.map((r) => [r.halted, r.relayed])).toEqual([
+        [1, 0],
+        [1, 1],
+        [1, 1],
+      ])
+      for (const r of results) {
+        expect(r.entries).toBeGreaterThan(0)
+        expect(r.canceledForeign).toBe(0) // never another process's orders
+        // Each of its own entries cancelled once: by the halt's sweep, or (in flight then) by a second sweep.
+        expect(r.canceledOwn + r.lateCanceled).toBe(r.entries)
+        expect([r.s429, r.s418, r.errors, r.unknown]).toEqual([0, 0, 0, 0])
+      }
+      expect(results.reduce((n, r) => n + r.canceledOwn, 0)).toBeGreaterThanOrEqual(6)
+      expect(resting()).toBe(0)
     } finally {
       await sim.close()
     }
