@@ -1,7 +1,8 @@
 /**
  * Many processes, one Binance IP: 8 child processes hammer BinanceSim (spot's 6000 request weight per minute,
- * reported in `x-mbx-used-weight-1m`, 429 past it) through RateLimiters that share one budget on a real
- * redis-server, against 8 processes with local limiters only (fed by the same usage headers), in the same run.
+ * reported in `x-mbx-used-weight-1m`, 429 past it) through the real BinanceSpot adapter, whose limiters share one
+ * budget on a real redis-server (its `rateLimitStore` option), against 8 processes with local limiters only (fed by
+ * the same usage headers), in the same run.
  * Reports the share of the minute's weight each setup spent before its limiters stopped it, and its 429s / 418s.
  * Needs `redis-server` on PATH (Debian's package; .ci/run installs it).
  */
@@ -37,14 +38,13 @@ async function run(shared: boolean, redisUrl: string) {
       startHammer({
         restUrl: sim.restUrl,
         ...(shared ? { redisUrl, deployment } : {}),
-        limit: LIMIT,
         concurrency: CONCURRENCY,
         maxWaitMs: 250,
         // Generous: 8 processes, the sim and Redis share this machine's cores; a Redis answer slower than this fails
         // closed (counted below), as it would in production with the default 500 ms.
         commandTimeoutMs: 2_000,
         requests: LIMIT,
-        priorities: ['ORDER'],
+        actions: ['ping'],
         stopOnExhausted: true,
       }),
     )

@@ -71,7 +71,7 @@ const RULES = [
   [/^journal\/(queries|toCsv)\b/, 'Queries'],
   [/^journal\//, 'Schema, migrations and drivers'],
   // tradekit/redis
-  [/^redis\/(RedisRateLimitStore|rateLimitScripts)\b/, 'Shared rate budget'],
+  [/^redis\/(RedisRateLimitStore|rateLimitScripts|SharedBudgetUnavailableError)\b/, 'Shared rate budget'],
   [/^redis\/(RedisStateStore|shareKillSwitch)\b/, 'Shared risk state'],
   [/^redis\/(RedisEvent|eventCodec)/, 'Event streams'],
   [/^redis\//, 'Connection'],

@@ -233,3 +233,26 @@ export function subscribeAll<M extends EventMap<M>, K extends keyof M & string>(
   for (const event of events) handlers[event] = fn
   return subscribe(source, handlers as EventHandlers<M>)
 }
+
+/**
+ * {@link subscribeAll} for a listener that needs the event's name too: `fn(name, ...args)` runs for each of
+ * `events` (e.g. a bridge that forwards events elsewhere under their own names); returns one function that removes
+ * them all.
+ *
+ * @example
+ * ```ts
+ * const off = subscribeNamed(executor.events, ['order.filled', 'order.canceled'], (name, e) => forward(name, e))
+ * ```
+ */
+export function subscribeNamed<M extends EventMap<M>, K extends keyof M & string>(
+  source: Pick<Listenable<M>, 'on' | 'off'> | TypedEmitter<M>,
+  events: readonly K[],
+  fn: (event: K, ...args: M[K]) => void,
+): () => void {
+  const handlers: Partial<Record<K, Listener<M, K>>> = {}
+  for (const event of events) {
+    const named = (...args: M[K]): void => fn(event, ...args)
+    handlers[event] = named as Listener<M, K>
+  }
+  return subscribe(source, handlers as EventHandlers<M>)
+}

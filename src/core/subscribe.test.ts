@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { TradekitError } from '../errors/index.js'
-import { subscribe, TypedEmitter } from './events.js'
+import { subscribe, subscribeNamed, TypedEmitter } from './events.js'
 
 interface Events {
   tick: [e: { n: number }]
@@ -44,5 +44,20 @@ describe('subscribe', () => {
     expect(bus.listenerCount('tick')).toBe(2)
     off()
     expect(bus.listenerCount('tick')).toBe(1)
+  })
+
+  it('subscribeNamed passes each event with its name and removes every listener', () => {
+    const bus = new TypedEmitter<Events>()
+    const seen: Array<[string, number]> = []
+    const off = subscribeNamed(bus, ['tick', 'tock'], (name, e) => seen.push([name, e.n]))
+    bus.emit('tock', { n: 1 })
+    bus.emit('tick', { n: 2 })
+    off()
+    bus.emit('tick', { n: 3 })
+    expect(seen).toEqual([
+      ['tock', 1],
+      ['tick', 2],
+    ])
+    expect(bus.listenerCount('tick') + bus.listenerCount('tock')).toBe(0)
   })
 })

@@ -151,14 +151,19 @@ export class RedisConnection {
     })
     const client = wrap(raw)
     const conn = new RedisConnection(client, cfg)
-    client.on('error', () => {}) // never an unhandled 'error' event on the client
+    // Never an unhandled 'error' event on the client; the last one (a refused certificate, a refused connection)
+    // says why the first connection did not come up better than the timeout does.
+    let lastError: unknown
+    client.on('error', (e) => {
+      lastError = e
+    })
     try {
       await withTimeout(client.connect(), cfg.connectTimeoutMs, 'connect')
     } catch (cause) {
       client.destroy()
       if (cause instanceof ConfigError) throw cause
       throw new SharedStateUnavailableError('Redis is not reachable', {
-        cause: redactCause(cause),
+        cause: redactCause(lastError ?? cause),
         details: { store: 'redis' },
       })
     }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
-import { type EventMap, type Listenable, TypedEmitter } from '../core/events.js'
+import { type EventMap, type Listenable, subscribeNamed, TypedEmitter } from '../core/events.js'
 import type { TradekitError } from '../errors/index.js'
 import { encodeEvent } from './eventCodec.js'
 import { RedisConnection } from './RedisConnection.js'
@@ -99,17 +99,11 @@ export class RedisEventPublisher {
   }
 
   /** Publishes the named events of an emitter as they happen; returns a function that stops. */
-  attach<M extends EventMap<M>>(emitter: Listenable<M>, kinds: ReadonlyArray<keyof M & string>): () => void {
-    const offs = kinds.map((kind) => {
-      const listener = (e: unknown): void => this.publish(kind, e)
-      // biome-ignore lint/suspicious/noExplicitAny: one listener shape for every event of the map
-      emitter.on(kind as any, listener as any)
-      // biome-ignore lint/suspicious/noExplicitAny: same as above
-      return () => emitter.off(kind as any, listener as any)
-    })
-    return () => {
-      for (const off of offs) off()
-    }
+  attach<M extends EventMap<M>, K extends keyof M & string>(
+    emitter: Listenable<M>,
+    kinds: readonly K[],
+  ): () => void {
+    return subscribeNamed(emitter, kinds, (kind, ...args) => this.publish(kind, args[0]))
   }
 
   /** Sends the buffer in order, one entry at a time; stops at the first failure (retried on reconnect). */

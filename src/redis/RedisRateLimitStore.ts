@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
-import { BannedError } from '../errors/index.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
+import { BannedError, type TradekitError } from '../errors/index.js'
 import {
   type RateLimitCharge,
   RateLimiter,
@@ -9,6 +10,7 @@ import {
 } from '../transport/index.js'
 import { RedisConnection } from './RedisConnection.js'
 import { OBSERVE_LUA, RESERVE_LUA, UNTIL_LUA } from './rateLimitScripts.js'
+import { SharedBudgetUnavailableError } from './SharedBudgetUnavailableError.js'
 import { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
 
 /** Schema of {@link RedisRateLimitStoreConfig}; defaults are applied here. */
@@ -21,8 +23,9 @@ export const RedisRateLimitStoreConfigSchema = z.strictObject({
    */
   scope: /* @__PURE__ */ z.string().check(z.regex(/^[\w.:-]+$/)),
   /**
-   * While Redis is unreachable, cancels and market data go out on this share of each window's limit, counted in
-   * this process alone; new orders fail closed. Keep `processes × share ≤ 1`. Default 0.1.
+   * While Redis is unreachable, cancels, reduce-only exits (the `CANCEL` lane) and market data go out on this share
+   * of each window's limit, held by a limiter in this process alone; new orders (the `ORDER` lane) fail closed.
+   * Keep `processes × share ≤ 1`. Default 0.1.
    */
   fallbackShare: z._default(/* @__PURE__ */ z.number().check(z.positive(), z.maximum(1)), 0.1),
   /** How long a fallback request waits before asking Redis again, ms. Default 100. */
@@ -40,15 +43,44 @@ export interface RedisRateLimitStoreStats {
   readonly fallbackGranted: number
   /** Requests refused because Redis was down and their lane fails closed. */
   readonly failedClosed: number
+  /** True while Redis does not answer and the local fallback budget is in use. */
+  readonly onFallback: boolean
+}
+
+/** Payload of `budget.fallbackStarted` / `budget.fallbackEnded`: the store left or rejoined the shared budget. */
+export interface RateBudgetFallbackChanged {
+  readonly type: 'budget.fallbackStarted' | 'budget.fallbackEnded'
+  readonly scope: string
+  readonly tsEvent: number
+}
+
+/** Payload of `budget.failedClosed`: a new entry was refused (not sent) because Redis did not answer. */
+export interface RateBudgetFailedClosed {
+  readonly type: 'budget.failedClosed'
+  readonly scope: string
+  readonly priority: RateLimitReservation['priority']
+  readonly error: SharedBudgetUnavailableError
+  readonly tsEvent: number
+}
+
+/** Events of a {@link RedisRateLimitStore}. */
+export interface RedisRateLimitStoreEvents {
+  'budget.fallbackStarted': [e: RateBudgetFallbackChanged]
+  'budget.fallbackEnded': [e: RateBudgetFallbackChanged]
+  'budget.failedClosed': [e: RateBudgetFailedClosed]
+  error: [e: TradekitError]
 }
 
 /**
  * The {@link RateLimitStore} of many processes: each window's count lives in Redis and is charged by one Lua script
  * (atomic across processes, with the lanes' reserves so cancels go first), usage headers from every process raise
- * it to the venue's own count, and a 429 pause or 418 ban seen by one process holds all of them. When Redis is down,
- * new orders fail closed with {@link SharedStateUnavailableError}; cancels and market data go on under a
- * conservative local budget (`fallbackShare`); nothing is ever sent twice because of a Redis retry (a reservation
- * is made before a request is sent, never after).
+ * it to the venue's own count, and a 429 pause or 418 ban seen by one process holds all of them. When Redis is down or
+ * slow, new orders (the `ORDER` lane) fail closed with {@link SharedBudgetUnavailableError} (not sent, so never an
+ * unknown outcome) and `budget.failedClosed`; cancels, reduce-only exits (the `CANCEL` lane, see `orderPriority`)
+ * and market data go on under a conservative local budget (`fallbackShare`) between `budget.fallbackStarted` and
+ * `budget.fallbackEnded`, which comes with the first answer from Redis. Nothing waits on Redis beyond
+ * `commandTimeoutMs`, and nothing is ever sent twice because of a Redis retry (a reservation is made before a
+ * request is sent, never after; a reservation whose answer was lost counts as not granted).
  *
  * @example
  * ```ts
@@ -58,6 +90,9 @@ export interface RedisRateLimitStoreStats {
  * ```
  */
 export class RedisRateLimitStore implements RateLimitStore {
+  readonly #bus = new TypedEmitter<RedisRateLimitStoreEvents>()
+  /** Subscribe to `budget.fallbackStarted`, `budget.fallbackEnded` and `budget.failedClosed`. */
+  readonly events: Listenable<RedisRateLimitStoreEvents> = this.#bus
   readonly #redis: RedisConnection
   readonly #scope: string
   readonly #share: number
@@ -66,6 +101,7 @@ export class RedisRateLimitStore implements RateLimitStore {
   #reserved = 0
   #fallbackGranted = 0
   #failedClosed = 0
+  #onFallback = false
 
   constructor(config: RedisRateLimitStoreConfig) {
     const cfg = parseConfig(RedisRateLimitStoreConfigSchema, config, 'RedisRateLimitStore')
@@ -81,6 +117,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       reserved: this.#reserved,
       fallbackGranted: this.#fallbackGranted,
       failedClosed: this.#failedClosed,
+      onFallback: this.#onFallback,
     }
   }
 
@@ -99,6 +136,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       return this.#onUnavailable(r, e)
     }
     const [head, until] = Array.isArray(reply) ? reply.map(Number) : [Number.NaN]
+    this.#setFallback(false)
     if (head === -1 && until !== undefined)
       throw new BannedError(`Banned by the venue until ${new Date(until).toISOString()} (shared)`, until)
     if (head === undefined || !Number.isFinite(head) || head < 0)
@@ -135,25 +173,45 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.#key(`w:${w.id}:${Math.floor(nowMs / w.intervalMs)}`)
   }
 
-  /** Redis is down: cancels and reads on the local fallback budget, everything else fails closed. */
+  /** Redis is down: cancels, exits and reads on the local fallback budget; new entries fail closed. */
   #onUnavailable(r: RateLimitReservation, cause: SharedStateUnavailableError): number {
+    this.#setFallback(true)
     if (r.priority === 'ORDER') {
       this.#failedClosed++
-      throw new SharedStateUnavailableError('Shared rate budget unavailable: new orders fail closed', {
-        cause,
-        details: { store: 'redis', scope: this.#scope, priority: r.priority },
+      const error = new SharedBudgetUnavailableError(
+        'Shared rate budget unavailable: new orders fail closed (not sent)',
+        this.#retryMs,
+        { cause, details: { store: 'redis', scope: this.#scope, priority: r.priority } },
+      )
+      this.#bus.emit('budget.failedClosed', {
+        type: 'budget.failedClosed',
+        scope: this.#scope,
+        priority: r.priority,
+        error,
+        tsEvent: this.#redis.clock.now(),
       })
+      throw error
     }
-    let granted = true
     try {
-      // Each window on its own local limiter; a partial charge only makes the fallback more conservative.
-      for (const c of r.charges) granted = this.#fallbackFor(c).tryAcquire({ cost: c.cost }) && granted
+      // Each window on its own local limiter (one count per window, whatever else a request uses), charged only
+      // when every window has room: a request that waits never spends what it did not get.
+      const local = r.charges.map((c) => [this.#fallbackFor(c), c.cost] as const)
+      const fits = local.every(([l, cost]) => (l.snapshot().windows[0]?.remaining ?? 0) >= cost - 1e-9)
+      if (!fits) return this.#retryMs
+      for (const [l, cost] of local) l.tryAcquire({ cost })
     } catch (e) {
       throw new SharedStateUnavailableError('Shared rate budget unavailable', { cause: e })
     }
-    if (!granted) return this.#retryMs
     this.#fallbackGranted++
     return 0
+  }
+
+  #setFallback(on: boolean): void {
+    if (on === this.#onFallback) return
+    // The local limiters keep their counts from one outage to the next: a flapping Redis never refills them early.
+    this.#onFallback = on
+    const type = on ? 'budget.fallbackStarted' : 'budget.fallbackEnded'
+    this.#bus.emit(type, { type, scope: this.#scope, tsEvent: this.#redis.clock.now() })
   }
 
   #fallbackFor(c: RateLimitCharge): RateLimiter {
@@ -162,6 +220,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       const limit = Math.max(c.cost, Math.floor(c.limit * this.#share))
       limiter = new RateLimiter({
         windows: [{ id: c.id, limit, intervalMs: c.intervalMs, mode: c.mode }],
+        clock: this.#redis.clock,
         reserve: { CANCEL: 0, ORDER: 0, MARKET_DATA: 0 },
       })
       this.#fallback.set(c.id, limiter)

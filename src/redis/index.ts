@@ -36,9 +36,12 @@ export {
   type RedisEventPublisherEvents,
 } from './RedisEventPublisher.js'
 export {
+  type RateBudgetFailedClosed,
+  type RateBudgetFallbackChanged,
   RedisRateLimitStore,
   type RedisRateLimitStoreConfig,
   RedisRateLimitStoreConfigSchema,
+  type RedisRateLimitStoreEvents,
   type RedisRateLimitStoreStats,
 } from './RedisRateLimitStore.js'
 export {
@@ -46,5 +49,6 @@ export {
   type RedisStateStoreConfig,
   RedisStateStoreConfigSchema,
 } from './RedisStateStore.js'
+export { SharedBudgetUnavailableError } from './SharedBudgetUnavailableError.js'
 export { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
 export { shareKillSwitch } from './shareKillSwitch.js'

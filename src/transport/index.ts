@@ -37,6 +37,7 @@ export {
   type ResponseHook,
   type SignHook,
 } from './HttpClient.js'
+export { orderPriority } from './orderPriority.js'
 export {
   type AcquireOptions,
   type BannedEvent,

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
 import { ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
+import { orderPriority } from '../../transport/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
@@ -90,7 +91,8 @@ export class BinanceSpot extends BinanceClient {
     try {
       res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
         isOrder: true,
-        priority: Priority.ORDER,
+        // A reduce-only (exit) order goes with cancels: Spot has no such flag, so it is never sent, only the lane.
+        priority: orderPriority(req),
       })
     } catch (e) {
       this.submitFailed(req, e)

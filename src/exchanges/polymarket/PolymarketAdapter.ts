@@ -127,6 +127,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       ...(cfg.logger !== undefined ? { logger: cfg.logger } : {}),
       ...(cfg.fetch !== undefined ? { fetch: cfg.fetch } : {}),
       ...(cfg.circuitBreaker !== undefined ? { circuitBreaker: cfg.circuitBreaker } : {}),
+      ...(cfg.rateLimitStore !== undefined ? { rateLimitStore: cfg.rateLimitStore } : {}),
     })
     this.market = new PolymarketMarketStream({
       ...socket,
@@ -218,6 +219,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const options: PostOrderOptions = {
       orderType,
       ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
+      ...(req.reduceOnly === true ? { reduceOnly: true } : {}),
     }
     let res: PostOrderResult
     try {

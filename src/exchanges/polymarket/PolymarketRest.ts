@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../../errors/index.js'
 import type { Result } from '../../errors/result.js'
-import { HttpClient, type HttpMethod, Priority, RateLimiter } from '../../transport/index.js'
+import { HttpClient, type HttpMethod, orderPriority, Priority, RateLimiter } from '../../transport/index.js'
 import { createL1Headers, createL2Headers } from './auth.js'
 import { buildMarketOrder, buildOrder } from './buildOrder.js'
 import {
@@ -150,6 +150,7 @@ export class PolymarketRest {
         rolling('POST_ORDERS', rl.postOrders10s, 10_000),
       ],
       clock: this.#clock,
+      ...(this.#cfg.rateLimitStore !== undefined ? { store: this.#cfg.rateLimitStore } : {}),
     })
     return new HttpClient({
       baseUrl: this.#cfg.restUrl,
@@ -391,7 +392,7 @@ export class PolymarketRest {
         body: JSON.stringify(body),
         headers: { 'content-type': 'application/json' },
         signed: true,
-        priority: Priority.ORDER,
+        priority: orderPriority(options),
         cost: { GENERAL: 1, POST_ORDER: 1, POST_ORDER_10M: 1 },
         schema: z.unknown(),
       }),

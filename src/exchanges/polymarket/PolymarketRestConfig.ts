@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import type { Logger } from '../../core/logger.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import { CircuitBreakerOptionSchema } from '../../transport/CircuitBreaker.js'
+import type { RateLimitStore } from '../../transport/index.js'
 import { POLYGON_CHAIN_ID, POLYMARKET_CLOB_HOST } from './constants.js'
 import type { TypedDataSigner } from './types.js'
 
@@ -82,6 +83,16 @@ export const PolymarketRestConfigSchema = z.strictObject({
   logger: z.optional(z.custom<Logger>((v) => typeof v === 'object' && v !== null)),
   /** `fetch` implementation (default the global one). */
   fetch: z.optional(z.custom<typeof fetch>(isFn)),
+  /**
+   * Rate budget shared with the other processes trading this API key (e.g. `RedisRateLimitStore` from
+   * `tradekit/redis`); default none: this client's limiter is in memory.
+   */
+  rateLimitStore: z.optional(
+    z.custom<RateLimitStore>(
+      (v) => typeof v === 'object' && v !== null && isFn((v as RateLimitStore).reserve),
+      'must be a RateLimitStore',
+    ),
+  ),
 })
 
 /** What {@link PolymarketRest} takes (defaults documented on {@link PolymarketRestConfigSchema}). */

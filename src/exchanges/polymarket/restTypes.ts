@@ -74,6 +74,8 @@ export interface PostOrderOptions {
   readonly orderType?: PolymarketOrderType
   readonly postOnly?: boolean
   readonly deferExec?: boolean
+  /** An exit (the core request's `reduceOnly`): Polymarket has no such flag; it only picks the cancels' rate lane. */
+  readonly reduceOnly?: boolean
 }
 
 /** A filter of order, trade and cancel listings: one market (condition id) and/or one token. */

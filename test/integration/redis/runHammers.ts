@@ -8,6 +8,8 @@ const CHILD = fileURLToPath(new URL('./hammerChild.ts', import.meta.url))
 export interface Hammer {
   readonly ready: Promise<void>
   readonly done: Promise<HammerResult>
+  /** Presses this process's kill switch (`killSwitch` mode). */
+  press(): void
 }
 
 /** Runs one hammer process (a real child process, not a thread) and resolves its result line. */
@@ -21,10 +23,10 @@ export function startHammer(opts: HammerOptions): Hammer {
   const ready = new Promise<void>((r) => {
     onReady = r
   })
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(opts)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   const done = new Promise<HammerResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(opts)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
     let out = ''
     let err = ''
     child.stdout.on('data', (d) => {
@@ -41,7 +43,7 @@ export function startHammer(opts: HammerOptions): Hammer {
       else resolve(JSON.parse(line) as HammerResult)
     })
   })
-  return { ready, done }
+  return { ready, done, press: () => child.stdin.write('press\n') }
 }
 
 /** Sums the results of several processes. */
