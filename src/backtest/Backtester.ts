@@ -18,6 +18,9 @@ import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
+import type { RecordedMessage } from './Recorder.js'
+import type { ReplayStats } from './ReplayFeed.js'
+import { type BacktestMakerReport, type BacktestReplayOptions, replaySession } from './replaySession.js'
 import { type CandleSource, intervalMs } from './sources.js'
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
@@ -121,6 +124,10 @@ export interface BacktestReport {
   readonly stateChanges: ReadonlyArray<{ at: number; from: string; to: string; reason: string }>
   /** Errors reported during the run (listener bugs, rejected fills); a clean run has none. */
   readonly errors: readonly string[]
+  /** {@link Backtester.replay} only: the market makers' quotes, fills and markouts. */
+  readonly makers?: BacktestMakerReport
+  /** {@link Backtester.replay} only: messages replayed, events decoded, malformed messages. */
+  readonly replay?: ReplayStats
 }
 
 /**
@@ -159,6 +166,27 @@ export class Backtester {
     return this.#report(rig, tally, replayed, curve, prices)
   }
 
+  /**
+   * Replays a recorded session (books and trades, see `Recorder`) through the same engine, strategies, RiskManager,
+   * PaperTrader and Portfolio: market makers quote through the live quote path and get maker fills with the paper
+   * venue's queue-position model. The report adds `makers` (spread captured, fill ratio, inventory, markouts,
+   * reward-eligible time) and `replay`; equity is sampled after each book.
+   */
+  async replay(
+    recording: Iterable<RecordedMessage> | AsyncIterable<RecordedMessage | Error>,
+    options: BacktestReplayOptions & BacktestRunOptions,
+  ): Promise<BacktestReport> {
+    const rig = this.#wire(options.journal)
+    const tally = new RunTally(this.#cfg)
+    const unsubscribe = tally.attach(rig.engine, rig.risk)
+    const curve = new EquityCurve(this.#cfg.curvePoints)
+    const prices = new PriceCurve(this.#cfg.instruments[0]?.symbol ?? '', this.#cfg.curvePoints)
+    const r = await replaySession(recording, rig, this.#cfg.instruments, curve, prices, options)
+    unsubscribe()
+    const replayed = { first: undefined, last: undefined, count: 0, ...r }
+    return { ...this.#report(rig, tally, replayed, curve, prices), makers: r.makers, replay: r.stats }
+  }
+
   /** Builds the paper venue, risk and engine of one run, all on one manual clock. */
   #wire(journal: Journal | undefined): Rig {
     const cfg = this.#cfg
@@ -188,20 +216,22 @@ export class Backtester {
       shutdown: { cancelOpenOrders: true, timeoutMs: 1000 },
       ...(journal === undefined ? {} : { journal }),
     })
-    return { clock, portfolio, risk, bus, engine }
+    return { clock, portfolio, paper, risk, bus, engine }
   }
 
   #report(rig: Rig, t: RunTally, replayed: Replayed, curve: EquityCurve, prices: PriceCurve): BacktestReport {
     const { first, last } = replayed
     const barsPerYear =
-      this.#cfg.barsPerYear ?? (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
+      this.#cfg.barsPerYear ??
+      replayed.barsPerYear ??
+      (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
     const s = curve.summary(barsPerYear)
     let fees = 0
     for (const [, v] of rig.portfolio.feesPaid()) fees += v.toNumber()
     const { grossProfit, grossLoss, tradeCount } = t
     return {
-      startTime: first?.openTime ?? 0,
-      endTime: last?.closeTime ?? 0,
+      startTime: replayed.startTime ?? first?.openTime ?? 0,
+      endTime: replayed.endTime ?? last?.closeTime ?? 0,
       candles: replayed.count,
       startEquity: s.startEquity,
       endEquity: s.endEquity,
@@ -241,6 +271,7 @@ export class Backtester {
 interface Rig {
   readonly clock: ManualClock
   readonly portfolio: Portfolio
+  readonly paper: PaperTrader
   readonly risk: RiskManager
   readonly bus: TypedEmitter<MarketDataEvents>
   readonly engine: TradingEngine
@@ -251,6 +282,10 @@ interface Replayed {
   readonly first: Candle | undefined
   readonly last: Candle | undefined
   readonly count: number
+  /** A replayed session's span and sampling (candle runs take them from the candles). */
+  readonly startTime?: number
+  readonly endTime?: number
+  readonly barsPerYear?: number
 }
 
 /**
