@@ -1,9 +1,10 @@
 /**
  * Market makers in the Backtester on recorded books: `Backtester.replay` plays two small recorded sessions (see
  * `__fixtures__/recordMakerSessions.ts`: a PolymarketSim market channel and a BinanceSim USD-M depth + trade stream,
- * recorded through the real market streams) through the venues' live decoders into the engine, the quote path
- * (ctx.quote → RiskManager → QuoteManager) and the PaperTrader's queue-position model. Each maker gets maker fills
- * that can be checked by hand against the recording, and the same recording gives the same report twice.
+ * recorded through the real market streams) through `polymarketReplayDecoder` / `binanceReplayDecoder` (the venues'
+ * live decoders; Polymarket's keeps synced books from the deltas) into the engine, the quote path (ctx.quote →
+ * RiskManager → QuoteManager) and the PaperTrader's queue-position model. Each maker gets maker fills that can be
+ * checked by hand against the recording, and the same recording gives the same report twice.
  */
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -18,9 +19,10 @@ import {
 } from '../../../src/backtest/index.js'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
+import { binanceReplayDecoder } from '../../../src/exchanges/binance/index.js'
+import { polymarketReplayDecoder } from '../../../src/exchanges/polymarket/index.js'
 import type { Strategy } from '../../../src/strategies/index.js'
 import { BandsMarketMaker, LadderMarketMaker, SpreadQuoter } from '../../../src/strategies/index.js'
-import { binanceUsdmDecoder, polymarketDecoder } from './replayDecoders.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__')
 const DECIMALS = ['tickSize', 'stepSize', 'minPrice', 'maxPrice', 'minQty', 'maxQty', 'minNotional'] as const
@@ -50,7 +52,7 @@ async function polymarketRun(strategy: () => Strategy, queuePosition = 1): Promi
     paper: { queuePosition },
   })
   return bt.replay(readRecording(join(fixtures, 'polymarket-session.jsonl')), {
-    decode: polymarketDecoder(),
+    decode: polymarketReplayDecoder(),
     rewards: { maxSpread: 0.03, minSize: 20 },
   })
 }
@@ -73,7 +75,7 @@ async function binanceRun(queuePosition = 0.5): Promise<BacktestReport> {
     paper: { queuePosition },
   })
   return bt.replay(readRecording(join(fixtures, 'binance-usdm-session.jsonl')), {
-    decode: binanceUsdmDecoder,
+    decode: binanceReplayDecoder('usdm'),
   })
 }
 
@@ -158,12 +160,12 @@ const fills = (r: BacktestReport) =>
 describe('Backtester.replay: market makers on recorded books', () => {
   it('BandsMarketMaker on a recorded PolymarketSim session: fills, spread and markouts by hand', async () => {
     const a = await polymarketRun(bands)
-    await checkFills(a, 'polymarket-session.jsonl', polymarketDecoder)
+    await checkFills(a, 'polymarket-session.jsonl', polymarketReplayDecoder)
     // The YES book starts at 0.70 / 0.72 (mid 0.71): the band bid rests at 0.71 − 0.02 = 0.69. The house then
     // sweeps the bids down to 0.67 (the bid follows the mid down to 0.68) and rests 80 shares at 0.68: that ask
     // crosses our 0.68 bid, a maker fill of the band's 30. Holding 30 YES, the "buy NO / sell YES" band offers them;
     // the house bid of 120 at 0.71 crosses that ask: sold at 0.71.
-    expect(await explained(a, 'polymarket-session.jsonl', polymarketDecoder)).toEqual([
+    expect(await explained(a, 'polymarket-session.jsonl', polymarketReplayDecoder)).toEqual([
       '+1653 YES BUY 30@0.68 (book crossed at 0.68)',
       '+2485 YES SELL 30@0.71 (book crossed at 0.71)',
     ])
@@ -195,16 +197,16 @@ describe('Backtester.replay: market makers on recorded books', () => {
     // At the back of the queue (queuePosition 1, the default) those 30 shares go to the 353 ahead: no fill until the
     // house's 80-share ask at 0.68 crosses the ladder's bids (risk leaves room for 60 shares in all: maxInventory).
     const back = await polymarketRun(ladder, 1)
-    await checkFills(back, 'polymarket-session.jsonl', polymarketDecoder)
-    expect(await explained(back, 'polymarket-session.jsonl', polymarketDecoder)).toEqual([
+    await checkFills(back, 'polymarket-session.jsonl', polymarketReplayDecoder)
+    expect(await explained(back, 'polymarket-session.jsonl', polymarketReplayDecoder)).toEqual([
       '+1653 YES BUY 60@0.69 (book crossed at 0.68)',
       '+2485 YES SELL 14.83@0.71 (book crossed at 0.71)',
     ])
     // At the front (queuePosition 0) the taker's 30 fill our bid at 0.70, and the 7.73 shares the ladder then offers
     // at 0.72 fill from the next public trade there.
     const front = await polymarketRun(ladder, 0)
-    await checkFills(front, 'polymarket-session.jsonl', polymarketDecoder)
-    expect(await explained(front, 'polymarket-session.jsonl', polymarketDecoder)).toEqual([
+    await checkFills(front, 'polymarket-session.jsonl', polymarketReplayDecoder)
+    expect(await explained(front, 'polymarket-session.jsonl', polymarketReplayDecoder)).toEqual([
       '+806 YES BUY 30@0.7 (trade at 0.7)',
       '+1244 YES SELL 7.73@0.72 (trade at 0.72)',
       '+1653 YES BUY 37.73@0.69 (book crossed at 0.68)',
@@ -216,10 +218,10 @@ describe('Backtester.replay: market makers on recorded books', () => {
 
   it('SpreadQuoter on a recorded BinanceSim USD-M session: every fill backed by the recording, deterministic', async () => {
     const a = await binanceRun()
-    await checkFills(a, 'binance-usdm-session.jsonl', () => binanceUsdmDecoder)
+    await checkFills(a, 'binance-usdm-session.jsonl', () => binanceReplayDecoder('usdm'))
     // Quotes 1 bp from the mid sit inside the spread (nothing ahead in the queue): the book moving through them or
     // an aggTrade through their price fills them.
-    expect(await explained(a, 'binance-usdm-session.jsonl', () => binanceUsdmDecoder)).toEqual([
+    expect(await explained(a, 'binance-usdm-session.jsonl', () => binanceReplayDecoder('usdm'))).toEqual([
       '+402 BUY 0.003@49978.2 (book crossed at 49974.4)',
       '+502 SELL 0.003@49979.3 (book crossed at 49979.5)',
       '+1107 SELL 0.003@49986 (book crossed at 49987.4)',
