@@ -14,8 +14,10 @@ import {
   Backtester,
   type BacktestMakerReport,
   type BacktestReport,
+  type RecordedMessage,
   type ReplayDecoder,
   readRecording,
+  renderHtmlReport,
 } from '../../../src/backtest/index.js'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
@@ -57,7 +59,7 @@ async function polymarketRun(strategy: () => Strategy, queuePosition = 1): Promi
   })
 }
 
-async function binanceRun(queuePosition = 0.5): Promise<BacktestReport> {
+async function binanceRun(recording?: RecordedMessage[]): Promise<BacktestReport> {
   const bt = new Backtester({
     instruments: [btc],
     balances: { USDT: '100000' },
@@ -72,9 +74,9 @@ async function binanceRun(queuePosition = 0.5): Promise<BacktestReport> {
       }),
     ],
     risk: { maxDataAgeMs: 600_000, requireStop: false, quotes: { maxInventory: '0.02' } },
-    paper: { queuePosition },
+    paper: { queuePosition: 0.5 },
   })
-  return bt.replay(readRecording(join(fixtures, 'binance-usdm-session.jsonl')), {
+  return bt.replay(recording ?? readRecording(join(fixtures, 'binance-usdm-session.jsonl')), {
     decode: binanceReplayDecoder('usdm'),
   })
 }
@@ -190,6 +192,11 @@ describe('Backtester.replay: market makers on recorded books', () => {
     expect(m.rewardEligibleMs).toBeLessThanOrEqual((a.endTime - a.startTime) * m.quotesPlaced)
     const b = await polymarketRun(bands)
     expect(JSON.stringify(b)).toBe(JSON.stringify(a))
+    // The HTML report shows the makers' section and their fills.
+    const html = renderHtmlReport(a)
+    expect(html).toContain('<h2>Market making</h2>')
+    expect(html).toContain('<th>Spread captured</th><td>0.90</td>')
+    expect(html).toContain('<h2>Maker fills (2; times UTC)</h2>')
   })
 
   it('LadderMarketMaker on a recorded PolymarketSim session: queue position decides the fills at a price', async () => {
@@ -248,10 +255,19 @@ describe('Backtester.replay: market makers on recorded books', () => {
     expect(JSON.stringify(b)).toBe(JSON.stringify(a))
   })
 
+  it('an empty recording gives an empty report', async () => {
+    const r = await binanceRun([])
+    expect([r.startTime, r.endTime, r.makers?.quotesPlaced, r.makers?.fills, r.replay?.messages]).toEqual([
+      0, 0, 0, 0, 0,
+    ])
+    expect(r.errors).toEqual([])
+  })
+
   it('a candle backtest has no maker section', async () => {
     const bt = new Backtester({ instruments: [btc], balances: { USDT: '1000' }, strategies: () => [] })
     const r = await bt.run([])
     expect(r.makers).toBeUndefined()
     expect(r.replay).toBeUndefined()
+    expect(renderHtmlReport(r)).not.toContain('Market making')
   })
 })
