@@ -135,6 +135,8 @@ export interface BacktestReport {
  * on a manual clock. Each candle is delivered at its close time, so a strategy never sees a candle before it
  * closes; market orders fill against the last close with the paper venue's slippage model. The source is
  * consumed as a stream and the report keeps bounded state, so memory stays flat over millions of candles.
+ * {@link Backtester.replay} runs the same on a recorded session of books and trades instead: market makers quote
+ * through the live quote path and get maker fills from the paper venue's queue-position model.
  *
  * @example
  * ```ts
@@ -142,6 +144,11 @@ export interface BacktestReport {
  *   strategies: () => [new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })] })
  * const report = await bt.run(readCandlesCsv('btc.csv', { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }))
  * console.log(report.totalReturn, report.maxDrawdown)
+ * // A market maker on a recorded Polymarket session (`polymarketReplayDecoder` from tradekit/polymarket):
+ * const mm = new Backtester({ instruments: [yes, no], balances: { pUSD: '1000' }, accountCurrency: 'pUSD',
+ *   strategies: () => [new BandsMarketMaker({ venue: 'polymarket', tokenId: yes.symbol, complementTokenId: no.symbol, bands })] })
+ * const r = await mm.replay(readRecording('polymarket.jsonl'), { decode: polymarketReplayDecoder() })
+ * console.log(r.makers?.spreadCaptured, r.makers?.markouts)
  * ```
  */
 export class Backtester {
