@@ -27,17 +27,30 @@ import type { Strategy } from '../../../src/strategies/index.js'
 import { BandsMarketMaker, LadderMarketMaker, SpreadQuoter } from '../../../src/strategies/index.js'
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__')
-const DECIMALS = ['tickSize', 'stepSize', 'minPrice', 'maxPrice', 'minQty', 'maxQty', 'minNotional'] as const
+type DecimalKey = 'tickSize' | 'stepSize' | 'minPrice' | 'maxPrice' | 'minQty' | 'maxQty' | 'minNotional'
+/** An instrument as the recording script saved it: its Decimals as strings. */
+type SavedInstrument = Omit<Instrument, DecimalKey> & Partial<Record<DecimalKey, string>>
 
-/** The instruments the recording script saved (Decimals as strings). */
+/** The instruments the recording script saved, with their Decimals back. */
 function loadInstruments(name: string): Instrument[] {
-  const raw = JSON.parse(readFileSync(join(fixtures, `${name}.instruments.json`), 'utf8')) as Array<
-    Record<string, unknown>
-  >
-  return raw.map((r) => {
-    const i: Record<string, unknown> = { ...r }
-    for (const k of DECIMALS) if (typeof r[k] === 'string') i[k] = new Decimal(r[k])
-    return i as unknown as Instrument
+  const raw = JSON.parse(
+    readFileSync(join(fixtures, `${name}.instruments.json`), 'utf8'),
+  ) as SavedInstrument[]
+  const opt = <K extends DecimalKey>(k: K, v: string | undefined) =>
+    v === undefined ? {} : { [k]: new Decimal(v) }
+  return raw.map(({ tickSize, stepSize, minPrice, maxPrice, minQty, maxQty, minNotional, ...rest }) => {
+    if (tickSize === undefined || stepSize === undefined || minQty === undefined)
+      throw new Error('bad instrument')
+    return {
+      ...rest,
+      tickSize: new Decimal(tickSize),
+      stepSize: new Decimal(stepSize),
+      minQty: new Decimal(minQty),
+      ...opt('minPrice', minPrice),
+      ...opt('maxPrice', maxPrice),
+      ...opt('maxQty', maxQty),
+      ...opt('minNotional', minNotional),
+    }
   })
 }
 
