@@ -18,6 +18,9 @@ import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
+import type { RecordedMessage } from './Recorder.js'
+import type { ReplayStats } from './ReplayFeed.js'
+import { type BacktestMakerReport, type BacktestReplayOptions, replaySession } from './replaySession.js'
 import { type CandleSource, intervalMs } from './sources.js'
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null
@@ -121,6 +124,10 @@ export interface BacktestReport {
   readonly stateChanges: ReadonlyArray<{ at: number; from: string; to: string; reason: string }>
   /** Errors reported during the run (listener bugs, rejected fills); a clean run has none. */
   readonly errors: readonly string[]
+  /** {@link Backtester.replay} only: the market makers' quotes, fills and markouts. */
+  readonly makers?: BacktestMakerReport
+  /** {@link Backtester.replay} only: messages replayed, events decoded, malformed messages. */
+  readonly replay?: ReplayStats
 }
 
 /**
@@ -128,6 +135,8 @@ export interface BacktestReport {
  * on a manual clock. Each candle is delivered at its close time, so a strategy never sees a candle before it
  * closes; market orders fill against the last close with the paper venue's slippage model. The source is
  * consumed as a stream and the report keeps bounded state, so memory stays flat over millions of candles.
+ * {@link Backtester.replay} runs the same on a recorded session of books and trades instead: market makers quote
+ * through the live quote path and get maker fills from the paper venue's queue-position model.
  *
  * @example
  * ```ts
@@ -135,6 +144,11 @@ export interface BacktestReport {
  *   strategies: () => [new EmaCrossover({ venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })] })
  * const report = await bt.run(readCandlesCsv('btc.csv', { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' }))
  * console.log(report.totalReturn, report.maxDrawdown)
+ * // A market maker on a recorded Polymarket session (`polymarketReplayDecoder` from tradekit/polymarket):
+ * const mm = new Backtester({ instruments: [yes, no], balances: { pUSD: '1000' }, accountCurrency: 'pUSD',
+ *   strategies: () => [new BandsMarketMaker({ venue: 'polymarket', tokenId: yes.symbol, complementTokenId: no.symbol, bands })] })
+ * const r = await mm.replay(readRecording('polymarket.jsonl'), { decode: polymarketReplayDecoder() })
+ * console.log(r.makers?.spreadCaptured, r.makers?.markouts)
  * ```
  */
 export class Backtester {
@@ -157,6 +171,27 @@ export class Backtester {
     const replayed = await replay(source, rig, curve, prices)
     unsubscribe()
     return this.#report(rig, tally, replayed, curve, prices)
+  }
+
+  /**
+   * Replays a recorded session (books and trades, see `Recorder`) through the same engine, strategies, RiskManager,
+   * PaperTrader and Portfolio: market makers quote through the live quote path and get maker fills with the paper
+   * venue's queue-position model. The report adds `makers` (spread captured, fill ratio, inventory, markouts,
+   * reward-eligible time) and `replay`; equity is sampled after each book.
+   */
+  async replay(
+    recording: Iterable<RecordedMessage> | AsyncIterable<RecordedMessage | Error>,
+    options: BacktestReplayOptions & BacktestRunOptions,
+  ): Promise<BacktestReport> {
+    const rig = this.#wire(options.journal)
+    const tally = new RunTally(this.#cfg)
+    const unsubscribe = tally.attach(rig.engine, rig.risk)
+    const curve = new EquityCurve(this.#cfg.curvePoints)
+    const prices = new PriceCurve(this.#cfg.instruments[0]?.symbol ?? '', this.#cfg.curvePoints)
+    const r = await replaySession(recording, rig, this.#cfg.instruments, curve, prices, options)
+    unsubscribe()
+    const replayed = { first: undefined, last: undefined, count: 0, ...r }
+    return { ...this.#report(rig, tally, replayed, curve, prices), makers: r.makers, replay: r.stats }
   }
 
   /** Builds the paper venue, risk and engine of one run, all on one manual clock. */
@@ -188,20 +223,22 @@ export class Backtester {
       shutdown: { cancelOpenOrders: true, timeoutMs: 1000 },
       ...(journal === undefined ? {} : { journal }),
     })
-    return { clock, portfolio, risk, bus, engine }
+    return { clock, portfolio, paper, risk, bus, engine }
   }
 
   #report(rig: Rig, t: RunTally, replayed: Replayed, curve: EquityCurve, prices: PriceCurve): BacktestReport {
     const { first, last } = replayed
     const barsPerYear =
-      this.#cfg.barsPerYear ?? (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
+      this.#cfg.barsPerYear ??
+      replayed.barsPerYear ??
+      (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
     const s = curve.summary(barsPerYear)
     let fees = 0
     for (const [, v] of rig.portfolio.feesPaid()) fees += v.toNumber()
     const { grossProfit, grossLoss, tradeCount } = t
     return {
-      startTime: first?.openTime ?? 0,
-      endTime: last?.closeTime ?? 0,
+      startTime: replayed.startTime ?? first?.openTime ?? 0,
+      endTime: replayed.endTime ?? last?.closeTime ?? 0,
       candles: replayed.count,
       startEquity: s.startEquity,
       endEquity: s.endEquity,
@@ -241,6 +278,7 @@ export class Backtester {
 interface Rig {
   readonly clock: ManualClock
   readonly portfolio: Portfolio
+  readonly paper: PaperTrader
   readonly risk: RiskManager
   readonly bus: TypedEmitter<MarketDataEvents>
   readonly engine: TradingEngine
@@ -251,6 +289,10 @@ interface Replayed {
   readonly first: Candle | undefined
   readonly last: Candle | undefined
   readonly count: number
+  /** A replayed session's span and sampling (candle runs take them from the candles). */
+  readonly startTime?: number
+  readonly endTime?: number
+  readonly barsPerYear?: number
 }
 
 /**

@@ -4,21 +4,12 @@ import type { Clock } from '../core/clock.js'
 import { SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, subscribe } from '../core/events.js'
+import type { RecordedMessage } from '../core/replay.js'
 import { ClockSchema } from '../core/schemas.js'
 import { QueueFullError, type TradekitError } from '../errors/index.js'
 import type { WebSocketConstructor } from '../transport/index.js'
 
-/** One line of a recording: a raw inbound message and when it was received. */
-export interface RecordedMessage {
-  /** Receive time, epoch ms. */
-  readonly t: number
-  /** `ws` for a WebSocket frame, `rest` for a REST response body. */
-  readonly src: 'ws' | 'rest'
-  /** Which socket or request: a feed name, or `GET /api/v3/depth?symbol=BTCUSDT`. */
-  readonly ch: string
-  /** The raw text exactly as received. */
-  readonly data: string
-}
+export type { RecordedMessage } from '../core/replay.js'
 
 /** Schema of {@link RecorderOptions}: every option with its default. Unknown keys are rejected. */
 export const RecorderOptionsSchema = z.strictObject({

@@ -2,22 +2,11 @@ import type { ManualClock } from '../core/clock.js'
 import type { Listenable } from '../core/events.js'
 import { TypedEmitter } from '../core/events.js'
 import type { MarketDataEvents, MarketDataSource } from '../core/ports.js'
-import type { BookSnapshot, Candle, Trade } from '../core/types.js'
+import type { RecordedMessage, ReplayDecoder, ReplayEvent } from '../core/replay.js'
 import { ExchangeDataError, isTradekitError, type TradekitError } from '../errors/index.js'
 import type { Result } from '../errors/result.js'
-import type { RecordedMessage } from './Recorder.js'
 
-/** A unified market event a replay decoder produces. */
-export type ReplayEvent =
-  | { readonly kind: 'candle'; readonly value: Candle }
-  | { readonly kind: 'trade'; readonly value: Trade }
-  | { readonly kind: 'book'; readonly value: BookSnapshot }
-
-/**
- * Turns one recorded message into market events with the venue's real decoder. Return an empty array for messages
- * that carry no market data (acks, pongs), an error for a malformed one.
- */
-export type ReplayDecoder = (msg: RecordedMessage) => Result<readonly ReplayEvent[], TradekitError>
+export type { ReplayDecoder, ReplayEvent } from '../core/replay.js'
 
 /** Options of {@link ReplayFeed}. */
 export interface ReplayFeedConfig {

@@ -1,4 +1,5 @@
 import type { BacktestReport } from './Backtester.js'
+import { makerHtml } from './makerHtml.js'
 import type { PricePoint } from './PriceCurve.js'
 import {
   formatDuration,
@@ -202,7 +203,7 @@ svg.chart{display:block;font:11px system-ui,sans-serif;fill:#555}.plot{fill:#fbf
  * Renders a backtest report as one self-contained HTML page that works offline (inline SVG and CSS, no script, no
  * external assets): the headline numbers rounded for display, a price chart with the trades' entries and exits, the
  * equity curve and the drawdown panel on one UTC time axis with round ticks, the values under the cursor on hover,
- * and the closed trades.
+ * the market makers' metrics and fills (a replayed backtest), and the closed trades.
  *
  * @example
  * ```ts
@@ -229,7 +230,7 @@ ${STYLE}
 <h1>${esc(title)}</h1>
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <p class="hint">Hover a chart for the values at that time, a trade marker for the trade. Times are UTC.</p>
-${chartsHtml}
+${chartsHtml}${makerHtml(report)}
 <h2>Trades (${report.tradeCount}${shown}; times UTC)</h2>
 <table><tr><th>Symbol</th><th>Side</th><th>Opened</th><th>Closed</th><th>Qty</th><th>PnL</th><th>Fees</th></tr>
 ${trades}

@@ -24,6 +24,7 @@ export {
   type ReplayFeedConfig,
   type ReplayStats,
 } from './ReplayFeed.js'
+export type { BacktestMakerReport, BacktestReplayOptions } from './replaySession.js'
 export {
   type CandleLabels,
   type CandleSource,

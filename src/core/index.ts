@@ -80,6 +80,7 @@ export {
   type UserDataEvents,
 } from './ports.js'
 export type { ApprovedQuotes, QuoteLevel, QuoteOptions, QuoteTargets, QuoteTrim } from './quotes.js'
+export type { RecordedMessage, ReplayDecoder, ReplayEvent } from './replay.js'
 export {
   ClockSchema,
   DecimalInputSchema,

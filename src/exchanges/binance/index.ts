@@ -45,6 +45,7 @@ export {
   type BinanceWsApiRequestFields,
   type BinanceWsApiRequestOptions,
 } from './BinanceWsApi.js'
+export { binanceReplayDecoder } from './binanceReplayDecoder.js'
 export {
   BINANCE_ENDPOINTS,
   type BinanceConfig,

@@ -141,6 +141,7 @@ export {
   PolymarketVersions,
   type PolymarketVersionsSnapshot,
 } from './PolymarketVersions.js'
+export { polymarketReplayDecoder } from './polymarketReplayDecoder.js'
 export type {
   BalanceAllowance,
   BalanceAllowanceOptions,

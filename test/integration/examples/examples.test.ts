@@ -93,6 +93,14 @@ describe('examples', () => {
     expect(r.out).toContain('open at the venue after the kill switch: 0')
   }, 120_000)
 
+  it('backtest-market-maker: records a PolymarketSim session and backtests BandsMarketMaker on it', async () => {
+    const r = await run('backtest-market-maker.ts')
+    expect(r.code, r.out).toBe(0)
+    expect(r.out).toMatch(/replayed \d+ messages \(0 malformed\)/)
+    expect(r.out).toMatch(/maker fills [1-9]/)
+    expect(r.out).toMatch(/fill {4}BUY \S+ \d+ @ 0\.\d+ \(MAKER\)/)
+  }, 120_000)
+
   it('quickstart', async () => {
     const r = await run('quickstart.ts')
     expect(r.code, r.out).toBe(0)
