@@ -102,7 +102,7 @@ export class BinanceHttp {
     const params = new URLSearchParams(url.search)
     if (body.length > 0) for (const [k, v] of new URLSearchParams(body)) params.append(k, v)
     try {
-      if (this.#cfg.limits.spendWeight(path, params)) {
+      if (this.#cfg.limits.spendWeight(method, path, params)) {
         send(429, TOO_MANY, { 'retry-after': '1' })
         return
       }

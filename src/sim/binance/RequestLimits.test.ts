@@ -4,24 +4,30 @@ import { RequestLimits, requestWeight } from './RequestLimits.js'
 describe('RequestLimits', () => {
   it('weighs endpoints like Binance', () => {
     const p = (q = '') => new URLSearchParams(q)
-    expect(requestWeight('/api/v3/depth', p('limit=100'))).toBe(5)
-    expect(requestWeight('/fapi/v1/depth', p('limit=1000'))).toBe(20)
-    expect(requestWeight('/api/v3/exchangeInfo', p())).toBe(20)
-    expect(requestWeight('/api/v3/openOrders', p())).toBe(80)
-    expect(requestWeight('/api/v3/ping', p())).toBe(1)
+    expect(requestWeight('GET', '/api/v3/depth', p('limit=100'))).toBe(5)
+    expect(requestWeight('GET', '/fapi/v1/depth', p('limit=1000'))).toBe(20)
+    expect(requestWeight('GET', '/api/v3/exchangeInfo', p())).toBe(20)
+    expect(requestWeight('GET', '/api/v3/openOrders', p())).toBe(80)
+    expect(requestWeight('GET', '/api/v3/ping', p())).toBe(1)
+    // Spot's order endpoint: query 4, place and cancel 1 (binance-spot-api-docs rest-api.md, "Query order",
+    // "New order", "Cancel order"); USD-M's 1.
+    expect(requestWeight('GET', '/api/v3/order', p('symbol=BTCUSDT&orderId=1'))).toBe(4)
+    expect(requestWeight('DELETE', '/api/v3/order', p('symbol=BTCUSDT&orderId=1'))).toBe(1)
+    expect(requestWeight('POST', '/api/v3/order', p('symbol=BTCUSDT'))).toBe(1)
+    expect(requestWeight('GET', '/fapi/v1/order', p('symbol=BTCUSDT&orderId=1'))).toBe(1)
   })
 
   it('spends weight per minute and reports it in headers', () => {
     let now = 60_000
     const limits = new RequestLimits(24, () => now)
-    expect(limits.spendWeight('/api/v3/exchangeInfo', new URLSearchParams())).toBe(false)
+    expect(limits.spendWeight('GET', '/api/v3/exchangeInfo', new URLSearchParams())).toBe(false)
     expect(limits.weightHeaders('/api/v3/x')).toEqual({
       'x-mbx-used-weight': '20',
       'x-mbx-used-weight-1m': '20',
     })
-    expect(limits.spendWeight('/api/v3/depth', new URLSearchParams())).toBe(true)
+    expect(limits.spendWeight('GET', '/api/v3/depth', new URLSearchParams())).toBe(true)
     now += 60_000
-    expect(limits.spendWeight('/fapi/v1/ping', new URLSearchParams())).toBe(false)
+    expect(limits.spendWeight('GET', '/fapi/v1/ping', new URLSearchParams())).toBe(false)
     expect(limits.weightHeaders('/fapi/v1/x')).toEqual({ 'X-MBX-USED-WEIGHT-1M': '1' })
   })
 

@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * const limits = new RequestLimits(6000, () => clock.now())
- * if (limits.spendWeight('/api/v3/depth', params)) answer429()
+ * if (limits.spendWeight('GET', '/api/v3/depth', params)) answer429()
  * ```
  */
 export class RequestLimits {
@@ -20,8 +20,8 @@ export class RequestLimits {
   }
 
   /** Adds the request's weight to the minute window; true when over the limit. */
-  spendWeight(path: string, params: URLSearchParams): boolean {
-    return this.spend(requestWeight(path, params))
+  spendWeight(method: string, path: string, params: URLSearchParams): boolean {
+    return this.spend(requestWeight(method, path, params))
   }
 
   /** Adds `weight` to the minute window (a WebSocket API request); true when over the limit. */
@@ -89,7 +89,7 @@ export class RequestLimits {
 }
 
 /** Request weights by endpoint (Binance's published values, simplified). */
-export function requestWeight(path: string, p: URLSearchParams): number {
+export function requestWeight(method: string, path: string, p: URLSearchParams): number {
   const futures = path.startsWith('/fapi')
   const ep = path.replace(/^\/(api\/v3|fapi\/v[123])/, '')
   switch (ep) {
@@ -116,7 +116,8 @@ export function requestWeight(path: string, p: URLSearchParams): number {
     case '/ticker/bookTicker':
       return p.has('symbol') ? 2 : 4
     case '/order':
-      return p.has('orderId') || p.has('origClientOrderId') ? (futures ? 1 : 4) : 1
+      // Spot: a query (GET) weighs 4; a place (POST) or a cancel (DELETE) 1. USD-M: 1 each.
+      return method === 'GET' && !futures ? 4 : 1
     default:
       return 1
   }
