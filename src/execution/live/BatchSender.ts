@@ -103,7 +103,9 @@ export class BatchSender {
     const settle = async (t: (typeof todo)[number], outcome: Result<Order>) => {
       done.set(
         t.cid,
-        await h.canceled(t.cid, t.symbol, t.before, outcome).then(ok, (e: unknown) => err(toTradekitError(e))),
+        await h
+          .canceled(t.cid, t.symbol, t.before, outcome)
+          .then(ok, (e: unknown) => err(toTradekitError(e))),
       )
     }
     if (cancelOrders === undefined || maxCancel <= 1) {
@@ -197,9 +199,12 @@ export class BatchSender {
     if (cur.status !== 'OPEN' && cur.status !== 'PARTIALLY_FILLED')
       throw new StateError(`Order "${clientOrderId}" is ${cur.status}: only an open order is amended`)
     if (intent.clientOrderId !== clientOrderId || intent.symbol !== cur.symbol || intent.side !== cur.side) {
-      throw new ValidationError('An amendment keeps the order id, symbol and side', { field: 'clientOrderId' })
+      throw new ValidationError('An amendment keeps the order id, symbol and side', {
+        field: 'clientOrderId',
+      })
     }
-    if (intent.price === undefined) throw new ValidationError('An amendment needs a price', { field: 'price' })
+    if (intent.price === undefined)
+      throw new ValidationError('An amendment needs a price', { field: 'price' })
     const amendOrder = h.adapter.amendOrder?.bind(h.adapter) as NonNullable<ExchangeAdapter['amendOrder']>
     const changes = { side: cur.side, qty: intent.qty, price: intent.price }
     let error: TradekitError
@@ -224,7 +229,10 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** A batch request's results, or its one error as every item's result. */
-async function settleAll<T>(p: Promise<ReadonlyArray<Result<T>>>, n: number): Promise<ReadonlyArray<Result<T>>> {
+async function settleAll<T>(
+  p: Promise<ReadonlyArray<Result<T>>>,
+  n: number,
+): Promise<ReadonlyArray<Result<T>>> {
   try {
     return await p
   } catch (e) {

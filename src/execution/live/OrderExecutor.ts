@@ -25,7 +25,7 @@ import {
   type Position,
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { isTradekitError, StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import { StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
