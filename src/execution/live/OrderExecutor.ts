@@ -39,7 +39,8 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 export type { ReconcileReport } from './Reconciler.js'
 
 import { RecentIds } from '../../core/RecentIds.js'
-import { isDuplicate, stripIntent, VENUE_SAID_NO } from './orderOutcome.js'
+import { stripIntent } from '../stripIntent.js'
+import { isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)

@@ -1,4 +1,3 @@
-import type { OrderIntent } from '../../core/ports.js'
 import { isTradekitError, type TradekitError } from '../../errors/index.js'
 
 /**
@@ -23,10 +22,4 @@ export const VENUE_SAID_NO = new Set([
 /** Whether a refusal says the client order id is already taken (a resent order the venue already has). */
 export function isDuplicate(e: TradekitError): boolean {
   return isTradekitError(e) && /duplicate/i.test(e.shortMessage)
-}
-
-/** The order fields of an intent (strategy metadata stays with the executor). */
-export function stripIntent(intent: OrderIntent) {
-  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
-  return req
 }
