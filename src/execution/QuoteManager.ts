@@ -401,12 +401,14 @@ export class QuoteManager {
     venue: string,
     symbol: string,
     gens: ReadonlyMap<string, number>,
-    outcome: Result<unknown>,
+    outcome: Result<Order>,
   ): Promise<string | undefined> {
     this.#inflight.delete(cid)
-    if (!outcome.ok) {
+    // A refusal the venue answered (REJECTED, e.g. a post-only quote that would cross) is the executor's
+    // `order.rejected`; it is not placed. A failed request is an error here.
+    if (!outcome.ok || outcome.value.status === 'REJECTED') {
       this.#tracked.delete(cid)
-      this.#bus.emit('error', outcome.error)
+      if (!outcome.ok) this.#bus.emit('error', outcome.error)
       return undefined
     }
     const pulled = (this.#generation.get(`${venue}:${symbol}`) ?? 0) !== gens.get(symbol)
@@ -426,7 +428,7 @@ export class QuoteManager {
     const { client } = this.#cfg
     const intents = levels.map((l) => this.#prepare(strategyId, venue, l, ticks))
     const batch = (client.batching?.(venue)?.maxPlace ?? 1) > 1 ? client.submitMany?.bind(client) : undefined
-    const outcomes: ReadonlyArray<Result<unknown>> =
+    const outcomes: ReadonlyArray<Result<Order>> =
       batch !== undefined && intents.length > 1
         ? await batch(intents).catch((e: unknown) => intents.map(() => err(toTradekitError(e))))
         : await Promise.all(
