@@ -261,3 +261,67 @@ describe('QuoteManager batching on BinanceSim', () => {
     ).toEqual(moved.map((l) => l.price.toFixed()).sort())
   }, 30_000)
 })
+
+describe('batch partial failures, order by order', () => {
+  it('spot replaceOrder: a failed cancel leg (-2022) places nothing; a refused new leg (-2021) keeps the cancel', async () => {
+    const sim = await BinanceSim.start({ seed: 5, tickMs: 0 })
+    cleanups.push(() => sim.close())
+    const spot = new BinanceSpot({ ...sim.urls.spot, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
+    cleanups.push(() => spot.close())
+    const inst = await spot.instrument('BTCUSDT')
+    const mid = D(sim.midPrice('spot', 'BTCUSDT'))
+    const px = (f: number) => mid.times(f).toDecimalPlaces(inst.tickSize.decimalPlaces(), Decimal.ROUND_DOWN)
+    const limit = (cid: string, price: Decimal) => ({
+      clientOrderId: cid,
+      venue: spot.venue,
+      symbol: 'BTCUSDT',
+      side: 'BUY' as const,
+      type: 'LIMIT' as const,
+      qty: D('0.01'),
+      price,
+      timeInForce: 'POST_ONLY' as const,
+    })
+    await spot.placeOrder(limit('a', px(0.9)))
+    await spot.cancelOrder('BTCUSDT', 'a')
+    const failed = await spot.replaceOrder('BTCUSDT', 'a', limit('b', px(0.91)))
+    expect(failed.canceled.ok).toBe(false)
+    expect(failed.placed).toBeUndefined()
+    expect(sim.requestLog.at(-1)).toMatchObject({ path: '/api/v3/order/cancelReplace', status: 400 })
+
+    await spot.placeOrder(limit('c', px(0.9)))
+    // A post-only bid above the best ask would take: LIMIT_MAKER is refused after the cancel succeeded.
+    const partial = await spot.replaceOrder('BTCUSDT', 'c', limit('d', px(1.05)))
+    expect(partial.canceled.ok && partial.canceled.value.status).toBe('CANCELED')
+    expect(partial.canceled.ok && partial.canceled.value.clientOrderId).toBe('c')
+    expect(partial.placed?.ok).toBe(false)
+    expect(sim.requestLog.at(-1)).toMatchObject({ path: '/api/v3/order/cancelReplace', status: 409 })
+    expect(sim.ledger.openOrders('spot', sim.apiKey)).toEqual([])
+  }, 30_000)
+
+  it('Polymarket cancelMany: an order the venue already filled ends FILLED, the others CANCELED, in one request', async () => {
+    const v = await polymarket()
+    const levels = [20, 22, 24].map(v.bid)
+    const intents = levels.map((l, i) => ({
+      clientOrderId: `pm-${i}`,
+      strategyId: 's',
+      venue: 'polymarket',
+      symbol: l.symbol,
+      side: l.side,
+      type: 'LIMIT' as const,
+      qty: l.qty,
+      price: l.price,
+      timeInForce: 'POST_ONLY' as const,
+    }))
+    const placed = await v.exec.submitMany(intents)
+    expect(placed.map((r) => r.ok && r.value.status)).toEqual(['OPEN', 'OPEN', 'OPEN'])
+    expect(v.calls).toEqual(['POST /orders'])
+    // The house sells into our best bid: filled at the venue, while the executor may not know yet.
+    v.sim.placeHouseOrder(v.token, 'SELL', (levels[0] as QuoteLevel).price.toFixed(), '5')
+    v.calls.length = 0
+    const results = await v.exec.cancelMany(['pm-0', 'pm-1', 'pm-2'])
+    expect(v.calls).toEqual(['DELETE /orders'])
+    expect(results.map((r) => r.ok && r.value.status)).toEqual(['FILLED', 'CANCELED', 'CANCELED'])
+    expect(v.resting()).toEqual([])
+    expect(v.exec.openOrders()).toEqual([])
+  }, 30_000)
+})
