@@ -462,7 +462,9 @@ export class QuoteManager {
       const filled = client.openOrders({ venue }).find((o) => o.clientOrderId === oldCid)?.filledQty ?? ZERO
       const intent = this.#prepare(strategyId, venue, l, ticks, oldCid)
       try {
-        await replace(oldCid, { ...intent, qty: l.qty.plus(filled) })
+        const after = await replace(oldCid, { ...intent, qty: l.qty.plus(filled) })
+        // The venue may cancel instead (USD-M: a GTX quote moved to a price that would take).
+        if (after.status !== 'OPEN' && after.status !== 'PARTIALLY_FILLED') return { canceled: oldCid }
       } catch (e) {
         this.#tracked.set(oldCid, before)
         this.#bus.emit('error', toTradekitError(e))

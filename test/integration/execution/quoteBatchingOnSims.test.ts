@@ -325,3 +325,31 @@ describe('batch partial failures, order by order', () => {
     expect(v.exec.openOrders()).toEqual([])
   }, 30_000)
 })
+
+describe('USD-M modify on BinanceSim', () => {
+  it('a GTX order moved to a price that would take is cancelled, as Binance documents', async () => {
+    const sim = await BinanceSim.start({ seed: 5, tickMs: 0 })
+    cleanups.push(() => sim.close())
+    const usdm = new BinanceUsdm({ ...sim.urls.usdm, apiKey: sim.apiKey, apiSecret: sim.apiSecret })
+    cleanups.push(() => usdm.close())
+    const inst = await usdm.instrument('BTCUSDT')
+    const mid = D(sim.midPrice('usdm', 'BTCUSDT'))
+    const px = (f: number) => mid.times(f).toDecimalPlaces(inst.tickSize.decimalPlaces(), Decimal.ROUND_DOWN)
+    await usdm.placeOrder({
+      clientOrderId: 'g1',
+      venue: usdm.venue,
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: D('0.01'),
+      price: px(0.95),
+      timeInForce: 'POST_ONLY',
+    })
+    const moved = await usdm.amendOrder('BTCUSDT', 'g1', { side: 'BUY', qty: D('0.01'), price: px(0.96) })
+    expect(moved.status).toBe('OPEN')
+    expect(moved.price?.toFixed()).toBe(px(0.96).toFixed())
+    const crossing = await usdm.amendOrder('BTCUSDT', 'g1', { side: 'BUY', qty: D('0.01'), price: px(1.05) })
+    expect(crossing.status).toBe('CANCELED')
+    expect(sim.ledger.openOrders('usdm', sim.apiKey)).toEqual([])
+  }, 30_000)
+})
