@@ -1,5 +1,6 @@
 import type { Decimal } from '../decimal/index.js'
 import type { TradekitError } from '../errors/index.js'
+import type { Result } from '../errors/result.js'
 import type { Listenable } from './events.js'
 import type { Journal, JournalReconcileReport, JournalView } from './journal.js'
 import type {
@@ -216,6 +217,54 @@ export interface ExecutionClient {
    * what changed while the process was down.
    */
   reconcileJournal?(view: JournalView): Promise<JournalReconcileReport>
+  /**
+   * Optional: what one venue call can carry on `venue` ({@link OrderBatching}). A client without it, or answering
+   * `undefined`, sends one order per call; {@link ExecutionClient.submitMany} and friends then are absent or loop.
+   */
+  batching?(venue: string): OrderBatching | undefined
+  /**
+   * Optional: sends several approved intents, in as few venue calls as the venue allows. One result per intent, in
+   * order: one refused order never loses the others' state (each is tracked as by {@link ExecutionClient.submit}).
+   */
+  submitMany?(intents: readonly OrderIntent[]): Promise<ReadonlyArray<Result<Order>>>
+  /** Optional: cancels several orders by client order id in as few venue calls as the venue allows; one result each. */
+  cancelMany?(clientOrderIds: readonly string[]): Promise<ReadonlyArray<Result<Order>>>
+  /**
+   * Optional: replaces an open order with `intent` in one venue call (`batching(venue).replace` says how). With
+   * `cancelReplace` the old order is cancelled and `intent` placed (nothing is placed when the cancel fails); with
+   * `amend` the order is changed in place and keeps its client order id (`intent.clientOrderId` must equal it).
+   * Resolves with the new (or amended) order as tracked; rejects when the replacement was not placed.
+   */
+  replace?(clientOrderId: string, intent: OrderIntent): Promise<Order>
+}
+
+/** What one venue call can carry, per {@link ExecutionClient.batching}. */
+export interface OrderBatching {
+  /** Most orders one `submitMany` venue call places (Polymarket `POST /orders`: 15); 1 means no batch placement. */
+  readonly maxPlace: number
+  /** Most orders one `cancelMany` venue call cancels (Polymarket `DELETE /orders`: 3000); 1 means none. */
+  readonly maxCancel: number
+  /**
+   * How `replace` works on the venue: `cancelReplace` (Binance spot `POST /api/v3/order/cancelReplace`: a new order,
+   * a new id), `amend` (Binance USD-M `PUT /fapi/v1/order`: same ids, re-queued), absent: no one-call replace.
+   */
+  readonly replace?: 'cancelReplace' | 'amend'
+}
+
+/** The new price and quantity of an order amended in place ({@link ExchangeAdapter.amendOrder}). */
+export interface OrderAmendment {
+  readonly side: Side
+  readonly qty: Decimal
+  readonly price: Decimal
+}
+
+/**
+ * What a one-call cancel-replace did, leg by leg ({@link ExchangeAdapter.replaceOrder}): the cancel of the old order
+ * and the placement of the new one (`undefined` when it was not attempted because the cancel failed).
+ */
+export interface ReplaceOutcome {
+  readonly canceled: Result<Order>
+  readonly placed: Result<OrderAck> | undefined
 }
 
 /** The venue's acknowledgement of a new order. */
@@ -269,6 +318,25 @@ export interface ExchangeAdapter {
    * fills a dropped stream missed are recovered with their real fees instead of being synthesized without one.
    */
   orderFills?(symbol: string, clientOrderId: string): Promise<readonly Fill[]>
+  /** Optional: most orders one {@link placeOrders} / {@link cancelOrders} request carries (the venue's limits). */
+  readonly batchLimits?: { readonly place: number; readonly cancel: number }
+  /**
+   * Optional: places up to `batchLimits.place` orders in one request. Resolves with one result per request, in
+   * order (a whole-request failure is every item's error; a lost answer is each item's `OrderOutcomeUnknownError`).
+   */
+  placeOrders?(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>>
+  /** Optional: cancels up to `batchLimits.cancel` orders in one request; one result per order, in order. */
+  cancelOrders?(
+    orders: ReadonlyArray<{ readonly symbol: string; readonly clientOrderId: string }>,
+  ): Promise<ReadonlyArray<Result<Order>>>
+  /**
+   * Optional: cancels `clientOrderId` and places `replacement` in one request, placing nothing when the cancel fails
+   * (Binance spot cancel-replace, `STOP_ON_FAILURE`). Resolves with each leg; rejects with `OrderOutcomeUnknownError`
+   * when the answer was lost, or with the request's error when neither leg was attempted.
+   */
+  replaceOrder?(symbol: string, clientOrderId: string, replacement: OrderRequest): Promise<ReplaceOutcome>
+  /** Optional: amends an open LIMIT order's price and quantity in place, same ids (Binance USD-M modify). */
+  amendOrder?(symbol: string, clientOrderId: string, changes: OrderAmendment): Promise<Order>
   /** Open orders, of one symbol or all. */
   openOrders(symbol?: string): Promise<readonly Order[]>
   balances(): Promise<readonly Balance[]>

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import type { Clock } from '../core/clock.js'
+import type { Clock, TimerHandle } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
 import type { ExecutionClient } from '../core/ports.js'
 import type { QuoteTargets } from '../core/quotes.js'
@@ -23,6 +23,12 @@ export const EngineQuotingConfigSchema = z.strictObject({
   minOrderAgeMs: z._default(DurationMsSchema, 0),
   /** Send quotes post-only. Default true. */
   postOnly: z._default(z.boolean(), true),
+  /**
+   * After an instrument comes back to ACTIVE from a restriction (a Polymarket heartbeat or a feed recovered), its
+   * quotes wait this long before they rest again, so a flapping venue is not re-quoted at every blip; a new
+   * restriction meanwhile starts the wait again at its recovery. Default 0 (re-quote at once).
+   */
+  healthyForMs: z._default(DurationMsSchema, 0),
 })
 
 /** What the `quoting` option of a TradingEngine config accepts. */
@@ -46,7 +52,8 @@ export interface QuoteRouterConfig {
  * The engine's quote path: a stated quote set goes to `RiskManager.evaluateQuotes` (one decision per set) and the
  * approved levels — none when denied — to the QuoteManager of the set's venue. It pulls every quote when the trading
  * state leaves ACTIVE (a breaker, a halt, the kill switch) and an instrument's quotes when that instrument leaves
- * ACTIVE (a stale feed, a lost venue heartbeat, a host restriction); quoting resumes when the state is ACTIVE again.
+ * ACTIVE (a stale feed, a lost venue heartbeat, a host restriction); quoting resumes when the state is ACTIVE again,
+ * for a recovered instrument only once it stayed so for `healthyForMs`.
  *
  * @example
  * ```ts
@@ -58,6 +65,11 @@ export interface QuoteRouterConfig {
 export class QuoteRouter {
   readonly #cfg: QuoteRouterConfig
   readonly #managers = new Map<ExecutionClient, QuoteManager>()
+  /** `venue:symbol` → time before which its quotes stay pulled (the healthy period after a recovery). */
+  readonly #holdUntil = new Map<string, number>()
+  /** The last set each strategy stated per venue, re-routed when a held instrument may quote again. */
+  readonly #lastStated = new Map<string, QuoteTargets>()
+  readonly #timers = new Set<TimerHandle>()
 
   constructor(config: QuoteRouterConfig) {
     this.#cfg = config
@@ -70,12 +82,13 @@ export class QuoteRouter {
     let m = this.#managers.get(client)
     if (m === undefined) {
       const { clock, market, orders, quoting } = this.#cfg
+      const { healthyForMs: _h, ...options } = quoting
       m = new QuoteManager({
         client,
         clock,
         instrument: (v, s) => market.instrument(v, s),
         onSubmit: (cid, sid) => orders.set(cid, sid),
-        ...quoting,
+        ...options,
       })
       m.events.on('error', (e) => this.#cfg.onError(e))
       if (this.#cfg.risk.state !== 'ACTIVE') void m.pullAll(`trading is ${this.#cfg.risk.state}`)
@@ -91,6 +104,7 @@ export class QuoteRouter {
 
   /** Decides on a stated set and applies what the RiskManager approved (nothing when it denied the set). */
   route(t: QuoteTargets): Promise<void> {
+    this.#lastStated.set(`${t.strategyId}\u0000${t.venue}`, t)
     const m = this.manager(t.venue)
     if (m === undefined) {
       this.#cfg.logger.warn({ strategyId: t.strategyId, venue: t.venue }, 'no executor for quotes')
@@ -99,8 +113,10 @@ export class QuoteRouter {
     const { executors, portfolio, risk, market } = this.#cfg
     const account = portfolio.snapshot(executors.flatMap((e) => [...e.openOrders()]))
     const r = risk.evaluateQuotes(t, account, (s) => market.snapshot(t.venue, s))
+    const approved = r.ok ? r.value : { ...t, levels: [] }
+    const levels = approved.levels.filter((l) => !this.#held(t.venue, l.symbol))
     return m
-      .apply(r.ok ? r.value : { ...t, levels: [] })
+      .apply(levels.length === approved.levels.length ? approved : { ...approved, levels })
       .then(() => undefined)
       .catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
   }
@@ -115,13 +131,45 @@ export class QuoteRouter {
       }
     })
     subs.on(risk.events, 'risk.instrumentStateChanged', (e: InstrumentStateChangedEvent) => {
-      if (e.to === 'ACTIVE') return
+      if (e.to === 'ACTIVE') {
+        this.#recovered(e.venue, e.symbol)
+        return
+      }
       void this.manager(e.venue)?.pull(e.venue, e.symbol, `${e.code}: ${e.reason}`)
     })
   }
 
+  /**
+   * An instrument is ACTIVE again: after `healthyForMs` (at once when 0) the last sets stated for it are routed again,
+   * so it is re-quoted even when its strategies state nothing new meanwhile (a quiet book).
+   */
+  #recovered(venue: string, symbol: string): void {
+    const { clock, quoting } = this.#cfg
+    if (quoting.healthyForMs > 0)
+      this.#holdUntil.set(`${venue}:${symbol}`, clock.now() + quoting.healthyForMs)
+    const h = clock.setTimeout(() => {
+      this.#timers.delete(h)
+      for (const t of [...this.#lastStated.values()]) {
+        if (t.venue === venue && t.symbols.includes(symbol) && !this.#held(venue, symbol)) void this.route(t)
+      }
+    }, quoting.healthyForMs)
+    this.#timers.add(h)
+  }
+
+  /** Whether a symbol's quotes still wait out the healthy period after a recovery. */
+  #held(venue: string, symbol: string): boolean {
+    const k = `${venue}:${symbol}`
+    const until = this.#holdUntil.get(k)
+    if (until === undefined) return false
+    if (this.#cfg.clock.now() < until) return true
+    this.#holdUntil.delete(k)
+    return false
+  }
+
   /** Pulls every quote (engine stop). */
   async stop(): Promise<void> {
+    for (const h of this.#timers) this.#cfg.clock.clearTimeout(h)
+    this.#timers.clear()
     await Promise.all(this.managers().map((m) => m.pullAll('engine stopped')))
   }
 }

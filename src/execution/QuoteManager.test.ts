@@ -5,6 +5,7 @@ import type {
   CancelAllResult,
   ExecutionClient,
   ExecutionEvents,
+  OrderBatching,
   OrderFilter,
   OrderIntent,
 } from '../core/ports.js'
@@ -246,5 +247,48 @@ describe('QuoteManager', () => {
     expect(report.failed).toEqual([])
     expect(paper.openOrders()).toEqual([])
     expect(errors).toEqual([])
+  })
+})
+
+/** A FakeClient whose venue replaces in one call; `refuse` names quotes whose cancel leg fails (they keep resting). */
+class ReplacingClient extends FakeClient {
+  readonly refuse = new Set<string>()
+  batching(): OrderBatching {
+    return { maxPlace: 10, maxCancel: 10, replace: 'cancelReplace' }
+  }
+  async replace(cid: string, intent: OrderIntent): Promise<Order> {
+    const o = this.orders.get(cid)
+    this.log.push(`replace ${o?.side} ${o?.price?.toFixed()} -> ${intent.price?.toFixed()}`)
+    if (o === undefined || this.refuse.has(cid)) throw new OrderRejectedError('fake', 'cancel leg failed')
+    this.orders.set(cid, { ...o, status: 'CANCELED' })
+    const order: Order = { ...intent, status: 'OPEN', filledQty: D(0), tsCreated: 0, tsUpdated: 0 }
+    this.orders.set(intent.clientOrderId, order)
+    return order
+  }
+}
+
+describe('QuoteManager with a venue that replaces in one call', () => {
+  it('pairs each moved quote with its target; a failed replace keeps its side free, the others move', async () => {
+    const client = new ReplacingClient()
+    const qm = new QuoteManager({ client, clock: new ManualClock(1_000), instrument: () => BTCUSDT })
+    const errors: string[] = []
+    qm.events.on('error', (e) => errors.push(e.message))
+    await qm.apply(set([level('BUY', '100', '0.1'), level('BUY', '99', '0.1'), level('SELL', '101', '0.1')]))
+    const bid99 = client.openOrders().find((o) => o.price?.eq(99))?.clientOrderId as string
+    client.refuse.add(bid99)
+    client.log.length = 0
+    const r = await qm.apply(
+      set([level('BUY', '100.5', '0.1'), level('BUY', '98', '0.1'), level('SELL', '101.5', '0.1')]),
+    )
+    expect([...client.log].sort()).toEqual([
+      'replace BUY 100 -> 100.5',
+      'replace BUY 99 -> 98',
+      'replace SELL 101 -> 101.5',
+    ])
+    expect(r.placed).toHaveLength(2)
+    expect(r.canceled).toHaveLength(2)
+    expect(errors).toEqual(['cancel leg failed'])
+    // The quote whose replace failed still rests; nothing new joined its side beyond the set.
+    expect(client.resting()).toEqual(['BUY 100.5 0.1', 'BUY 99 0.1', 'SELL 101.5 0.1'])
   })
 })

@@ -2,12 +2,13 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
-import type { ExecutionClient, OrderIntent } from '../core/ports.js'
+import type { ExecutionClient, OrderBatching, OrderIntent } from '../core/ports.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
 import type { Instrument, Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { type TradekitError, toTradekitError } from '../errors/index.js'
+import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
+import { err, ok, type Result } from '../errors/result.js'
 import { diffQuotes, type RestingQuote } from './quotes/diffQuotes.js'
 import { normalizeQuote } from './quotes/normalizeQuote.js'
 
@@ -55,6 +56,8 @@ export interface QuoteRefreshReport {
   readonly canceled: readonly string[]
   /** Client order ids of the quotes left resting. */
   readonly kept: readonly string[]
+  /** Client order ids of the quotes changed in place (same id: a venue whose replace is an amendment, USD-M). */
+  readonly amended: readonly string[]
   /** Why nothing was placed (`halted`), when so. */
   readonly skipped?: string
   readonly tsEvent: number
@@ -89,6 +92,8 @@ export interface QuoteManagerEvents {
   /** A place or cancel failed (the next refresh tries again). */
   error: [e: TradekitError]
 }
+
+const ZERO = new Decimal(0)
 
 interface Tracked {
   readonly strategyId: string
@@ -258,29 +263,57 @@ export class QuoteManager {
       sizeFraction: this.#cfg.sizeTolerance,
       minOrderAgeMs: this.#cfg.minOrderAgeMs,
     })
-    const canceled = await this.#cancelEach(diff.cancels)
+    const mode = this.#halted === undefined ? this.#cfg.client.batching?.(venue)?.replace : undefined
+    const { pairs, cancels } = pairUp(
+      diff,
+      mode !== undefined && this.#cfg.client.replace !== undefined,
+      (cid) => (this.#inflight.has(cid) ? undefined : this.#tracked.get(cid)),
+    )
+    const [canceledAlone, replaced] = await Promise.all([
+      this.#cancelEach(cancels),
+      Promise.all(pairs.map((p) => this.#replace(strategyId, venue, p.cid, p.level, ticks, gens, mode))),
+    ])
+    const canceled = [
+      ...canceledAlone,
+      ...replaced.flatMap((r) => (r.canceled === undefined ? [] : [r.canceled])),
+    ]
+    const amended = replaced.flatMap((r) => (r.amended === undefined ? [] : [r.amended]))
+    const replacedPlaced = replaced.flatMap((r) => (r.placed === undefined ? [] : [r.placed]))
     const now = this.#clock.now()
     if (this.#halted !== undefined) {
-      return { strategyId, venue, placed: [], canceled, kept: diff.kept, skipped: 'halted', tsEvent: now }
+      const kept = diff.kept
+      return {
+        strategyId,
+        venue,
+        placed: replacedPlaced,
+        canceled,
+        kept,
+        amended,
+        skipped: 'halted',
+        tsEvent: now,
+      }
     }
     // A quote whose cancel failed may still rest: nothing new goes on its side, so what rests never exceeds the set.
-    const stuck = new Set(
-      diff.cancels
-        .filter((cid) => !canceled.includes(cid))
-        .map((cid) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`),
-    )
+    const sideOf = (cid: string) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`
+    const stuck = new Set([
+      ...cancels.filter((cid) => !canceled.includes(cid)).map(sideOf),
+      ...replaced.flatMap((r) => (r.stuck === undefined ? [] : [sideOf(r.stuck)])),
+    ])
+    const paired = new Set(pairs.map((p) => p.level))
     const places = diff.places.filter(
       (l) =>
+        !paired.has(l) &&
         (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) === gens.get(l.symbol) &&
         !stuck.has(`${l.symbol}\u0000${l.side}`),
     )
-    const placed = await Promise.all(places.map((l) => this.#place(strategyId, venue, l, ticks, gens)))
+    const placed = await this.#placeAll(strategyId, venue, places, ticks, gens)
     return {
       strategyId,
       venue,
-      placed: placed.filter((x): x is string => x !== undefined),
+      placed: [...replacedPlaced, ...placed],
       canceled,
       kept: diff.kept,
+      amended,
       tsEvent: this.#clock.now(),
     }
   }
@@ -326,15 +359,30 @@ export class QuoteManager {
     return out
   }
 
-  async #place(
+  /** Tracks a new quote under a fresh client order id (before it is sent, so no fill can arrive first). */
+  #prepare(
     strategyId: string,
     venue: string,
     l: QuoteLevel,
     ticks: ReadonlyMap<string, Decimal>,
-    gens: ReadonlyMap<string, number>,
-  ): Promise<string | undefined> {
-    const cid = `${this.#cfg.clientOrderIdPrefix}${this.#tag}${(this.#seq++).toString(36)}`
-    const intent: OrderIntent = {
+    clientOrderId?: string,
+  ): OrderIntent {
+    const cid = clientOrderId ?? `${this.#cfg.clientOrderIdPrefix}${this.#tag}${(this.#seq++).toString(36)}`
+    const tick = ticks.get(l.symbol) ?? new Decimal(0)
+    this.#tracked.set(cid, { ...l, strategyId, venue, tick, sentAt: this.#clock.now() })
+    if (clientOrderId === undefined) {
+      this.#inflight.add(cid)
+      this.#cfg.onSubmit?.(cid, strategyId)
+    }
+    this.#bus.emit('quote.sent', {
+      type: 'quote.sent',
+      ...l,
+      clientOrderId: cid,
+      strategyId,
+      venue,
+      tsEvent: this.#clock.now(),
+    })
+    return {
       clientOrderId: cid,
       strategyId,
       venue,
@@ -345,31 +393,96 @@ export class QuoteManager {
       price: l.price,
       timeInForce: this.#cfg.postOnly ? 'POST_ONLY' : 'GTC',
     }
-    const tick = ticks.get(l.symbol) ?? new Decimal(0)
-    this.#tracked.set(cid, { ...l, strategyId, venue, tick, sentAt: this.#clock.now() })
-    this.#inflight.add(cid)
-    this.#cfg.onSubmit?.(cid, strategyId)
-    this.#bus.emit('quote.sent', {
-      type: 'quote.sent',
-      ...l,
-      clientOrderId: cid,
-      strategyId,
-      venue,
-      tsEvent: this.#clock.now(),
-    })
-    try {
-      await this.#cfg.client.submit(intent)
-    } catch (e) {
+  }
+
+  /** Settles a sent quote: forgets a refused one; cancels one that landed after a pull (it must not rest). */
+  async #landed(
+    cid: string,
+    venue: string,
+    symbol: string,
+    gens: ReadonlyMap<string, number>,
+    outcome: Result<Order>,
+  ): Promise<string | undefined> {
+    this.#inflight.delete(cid)
+    // A refusal the venue answered (REJECTED, e.g. a post-only quote that would cross) is the executor's
+    // `order.rejected`; it is not placed. A failed request is an error here.
+    if (!outcome.ok || outcome.value.status === 'REJECTED') {
       this.#tracked.delete(cid)
-      this.#bus.emit('error', toTradekitError(e))
+      if (!outcome.ok) this.#bus.emit('error', outcome.error)
       return undefined
-    } finally {
-      this.#inflight.delete(cid)
     }
-    // Pulled while in flight: it must not rest.
-    const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
+    const pulled = (this.#generation.get(`${venue}:${symbol}`) ?? 0) !== gens.get(symbol)
     if (this.#halted !== undefined || pulled) await this.#cancelEach([cid])
     return cid
+  }
+
+  /** Places the quotes: in one `submitMany` when the venue batches placements, else one by one. */
+  async #placeAll(
+    strategyId: string,
+    venue: string,
+    levels: readonly QuoteLevel[],
+    ticks: ReadonlyMap<string, Decimal>,
+    gens: ReadonlyMap<string, number>,
+  ): Promise<string[]> {
+    if (levels.length === 0) return []
+    const { client } = this.#cfg
+    const intents = levels.map((l) => this.#prepare(strategyId, venue, l, ticks))
+    const batch = (client.batching?.(venue)?.maxPlace ?? 1) > 1 ? client.submitMany?.bind(client) : undefined
+    const outcomes: ReadonlyArray<Result<Order>> =
+      batch !== undefined && intents.length > 1
+        ? await batch(intents).catch((e: unknown) => intents.map(() => err(toTradekitError(e))))
+        : await Promise.all(
+            intents.map((i) => client.submit(i).then(ok, (e: unknown) => err(toTradekitError(e)))),
+          )
+    const placed = await Promise.all(
+      intents.map((i, k) =>
+        this.#landed(i.clientOrderId, venue, i.symbol, gens, outcomes[k] ?? err(new StateError('No result'))),
+      ),
+    )
+    return placed.filter((x): x is string => x !== undefined)
+  }
+
+  /**
+   * Replaces one resting quote by a target in one venue call: cancel-replace (a new quote; the old one is cancelled)
+   * or an amendment in place (same id; the quantity sent includes what the order already filled).
+   */
+  async #replace(
+    strategyId: string,
+    venue: string,
+    oldCid: string,
+    l: QuoteLevel,
+    ticks: ReadonlyMap<string, Decimal>,
+    gens: ReadonlyMap<string, number>,
+    mode: OrderBatching['replace'],
+  ): Promise<{ canceled?: string; placed?: string; amended?: string; stuck?: string }> {
+    const { client } = this.#cfg
+    const replace = client.replace?.bind(client) as NonNullable<ExecutionClient['replace']>
+    if (mode === 'amend') {
+      const before = this.#tracked.get(oldCid) as Tracked
+      const filled = client.openOrders({ venue }).find((o) => o.clientOrderId === oldCid)?.filledQty ?? ZERO
+      const intent = this.#prepare(strategyId, venue, l, ticks, oldCid)
+      try {
+        const after = await replace(oldCid, { ...intent, qty: l.qty.plus(filled) })
+        // The venue may cancel instead (USD-M: a GTX quote moved to a price that would take).
+        if (after.status !== 'OPEN' && after.status !== 'PARTIALLY_FILLED') return { canceled: oldCid }
+      } catch (e) {
+        this.#tracked.set(oldCid, before)
+        this.#bus.emit('error', toTradekitError(e))
+        return this.#isOpen(oldCid) ? { stuck: oldCid } : { canceled: oldCid }
+      }
+      const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
+      if (this.#halted !== undefined || pulled) await this.#cancelEach([oldCid])
+      return { amended: oldCid }
+    }
+    const intent = this.#prepare(strategyId, venue, l, ticks)
+    const outcome = await replace(oldCid, intent).then(ok, (e: unknown) => err(toTradekitError(e)))
+    const placed = await this.#landed(intent.clientOrderId, venue, l.symbol, gens, outcome)
+    if (placed !== undefined) return { canceled: oldCid, placed }
+    return this.#isOpen(oldCid) ? { stuck: oldCid } : { canceled: oldCid }
+  }
+
+  #isOpen(cid: string): boolean {
+    return this.#cfg.client.openOrders().some((o) => o.clientOrderId === cid)
   }
 
   async #pull(reason: string, match: (t: Tracked) => boolean): Promise<QuotePullReport> {
@@ -381,29 +494,74 @@ export class QuoteManager {
     return report
   }
 
-  /** Cancels in parallel; an order already closed counts as done. Returns the ids no longer open. */
+  /**
+   * Cancels at once (one `cancelMany` per venue that batches cancels, else in parallel); an order already closed
+   * counts as done. Returns the ids no longer open.
+   */
   async #cancelEach(
     ids: readonly string[],
     failed: Array<{ clientOrderId: string; error: TradekitError }> = [],
   ): Promise<string[]> {
     const { client } = this.#cfg
-    const results = await Promise.allSettled(
-      ids.map((cid) => (this.#inflight.has(cid) ? Promise.resolve() : client.cancel(cid))),
+    const results = new Map<string, Result<unknown>>()
+    const byVenue = new Map<string, string[]>()
+    for (const cid of ids) {
+      if (this.#inflight.has(cid)) continue
+      const venue = this.#tracked.get(cid)?.venue ?? ''
+      byVenue.set(venue, [...(byVenue.get(venue) ?? []), cid])
+    }
+    await Promise.all(
+      [...byVenue].map(async ([venue, group]) => {
+        const batch =
+          (client.batching?.(venue)?.maxCancel ?? 1) > 1 ? client.cancelMany?.bind(client) : undefined
+        const outcomes: ReadonlyArray<Result<unknown>> =
+          batch !== undefined && group.length > 1
+            ? await batch(group).catch((e: unknown) => group.map(() => err(toTradekitError(e))))
+            : await Promise.all(
+                group.map((cid) => client.cancel(cid).then(ok, (e: unknown) => err(toTradekitError(e)))),
+              )
+        group.forEach((cid, i) => {
+          results.set(cid, outcomes[i] ?? err(new StateError('No result')))
+        })
+      }),
     )
     const stillOpen = new Set(client.openOrders().map((o) => o.clientOrderId))
     const done: string[] = []
-    results.forEach((r, i) => {
-      const cid = ids[i] as string
-      if (r.status === 'fulfilled' && !this.#inflight.has(cid)) done.push(cid)
-      else if (r.status === 'rejected' && !stillOpen.has(cid)) done.push(cid)
-      else if (r.status === 'rejected') {
-        const error = toTradekitError(r.reason)
-        failed.push({ clientOrderId: cid, error })
-        this.#bus.emit('error', error)
+    for (const cid of ids) {
+      const r = results.get(cid)
+      if (r === undefined) continue // in flight: cancelled as soon as it lands
+      if (r.ok || !stillOpen.has(cid)) done.push(cid)
+      else {
+        failed.push({ clientOrderId: cid, error: r.error })
+        this.#bus.emit('error', r.error)
       }
-    })
+    }
     return done
   }
+}
+
+/**
+ * Pairs each target to place with a cancel on the same symbol and side, so a venue that replaces in one call
+ * (cancel-replace, amend) does both at once; the cancels left over go alone.
+ */
+function pairUp(
+  diff: { readonly cancels: readonly string[]; readonly places: readonly QuoteLevel[] },
+  enabled: boolean,
+  tracked: (cid: string) => Tracked | undefined,
+): { pairs: Array<{ cid: string; level: QuoteLevel }>; cancels: string[] } {
+  if (!enabled) return { pairs: [], cancels: [...diff.cancels] }
+  const left = [...diff.cancels]
+  const pairs: Array<{ cid: string; level: QuoteLevel }> = []
+  for (const level of diff.places) {
+    const i = left.findIndex((cid) => {
+      const t = tracked(cid)
+      return t !== undefined && t.symbol === level.symbol && t.side === level.side
+    })
+    if (i < 0) continue
+    pairs.push({ cid: left[i] as string, level })
+    left.splice(i, 1)
+  }
+  return { pairs, cancels: left }
 }
 
 function randomTag(): string {

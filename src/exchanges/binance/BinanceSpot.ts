@@ -1,13 +1,15 @@
 import * as z from 'zod/mini'
-import type { Balance, Order, OrderAck, OrderRequest, Position } from '../../core/index.js'
-import { ExchangeError, isTradekitError, ValidationError } from '../../errors/index.js'
+import type { Balance, Order, OrderAck, OrderRequest, Position, ReplaceOutcome } from '../../core/index.js'
+import { Decimal } from '../../decimal/index.js'
+import { ExchangeError, isTradekitError, type TradekitError, ValidationError } from '../../errors/index.js'
+import { err, ok } from '../../errors/result.js'
 import { orderPriority } from '../../transport/index.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
 import type { BinanceConfig } from './config.js'
 import { decodeSpotCancelAll, decodeSpotOrders } from './decodeOrderLists.js'
 import { decodeSpotBalances, decodeSpotOrder } from './decodeRest.js'
-import { BinanceErrorCode } from './errors.js'
+import { BinanceErrorCode, mapBinanceError } from './errors.js'
 import type { PreparedOrder } from './instruments.js'
 
 const SPOT_TYPES: Readonly<Record<string, string>> = {
@@ -27,9 +29,12 @@ const CANCEL_REPLACE_FAILED = -2022
 const CancelReplaceDataSchema = z.object({
   cancelResult: z.optional(z.string()),
   newOrderResult: z.optional(z.string()),
-  cancelResponse: z.nullish(z.object({ code: z.optional(z.number()), msg: z.optional(z.string()) })),
+  cancelResponse: z.optional(z.unknown()),
   newOrderResponse: z.optional(z.unknown()),
 })
+
+/** A failed leg's response in a cancel-replace's `data`: Binance's `{ code, msg }`. */
+const CancelReplaceLegErrorSchema = z.object({ code: z.optional(z.number()), msg: z.optional(z.string()) })
 
 /**
  * Binance Spot: public and signed REST, filters checked before sending, market streams, local order books and
@@ -123,6 +128,85 @@ export class BinanceSpot extends BinanceClient {
     replacement: OrderRequest,
     options: BinancePlaceOrderOptions = {},
   ): Promise<OrderAck> {
+    return (await this.#cancelReplace(clientOrderId, replacement, options)).ack
+  }
+
+  /**
+   * The one-call replace of the `ExchangeAdapter` port: {@link BinanceSpot.cancelReplaceOrder} reporting each leg.
+   * A `-2021` / `-2022` answer resolves with the legs from its `data` (the cancel's order or error, the placement's
+   * error, or `undefined` when it was not attempted); other failures reject as `cancelReplaceOrder` does.
+   */
+  async replaceOrder(
+    symbol: string,
+    clientOrderId: string,
+    replacement: OrderRequest,
+  ): Promise<ReplaceOutcome> {
+    try {
+      const { canceled, ack } = await this.#cancelReplace(clientOrderId, replacement, {})
+      return { canceled: ok(canceled), placed: ok(ack) }
+    } catch (e) {
+      const failed = e instanceof ExchangeError ? e : undefined
+      const code = failed?.venueCode
+      if (failed === undefined || (code !== CANCEL_REPLACE_PARTIAL && code !== CANCEL_REPLACE_FAILED)) throw e
+      const legs = CancelReplaceDataSchema.safeParse(failed.venueData)
+      if (!legs.success) throw e
+      const { cancelResult, cancelResponse, newOrderResult, newOrderResponse } = legs.data
+      const leg = (r: unknown): TradekitError => {
+        const body = CancelReplaceLegErrorSchema.safeParse(r)
+        const { code: c, msg } = body.success ? body.data : {}
+        return mapBinanceError({
+          venue: this.venue,
+          status: failed.status ?? 400,
+          code: c,
+          msg,
+          nowMs: this.clock.now(),
+        })
+      }
+      const canceled =
+        cancelResult === 'SUCCESS'
+          ? ok(this.#canceledLeg(replacement, clientOrderId, cancelResponse))
+          : err(leg(cancelResponse))
+      if (newOrderResult === 'NOT_ATTEMPTED') return { canceled, placed: undefined }
+      if (newOrderResult !== 'SUCCESS') return { canceled, placed: err(leg(newOrderResponse)) }
+      const placed = decodeSpotOrder(newOrderResponse, this.clock.now())
+      if (!placed.ok)
+        throw this.undecodableOrderResponse(replacement.clientOrderId, symbol, 'place', placed.error)
+      const { order, fills } = placed.value
+      const ack = {
+        clientOrderId: order.clientOrderId,
+        venueOrderId: order.venueOrderId as string,
+        order,
+        fills,
+      }
+      return { canceled, placed: ok(ack) }
+    }
+  }
+
+  /**
+   * The cancelled order of a cancel-replace (its `cancelResponse`), under its own client order id; when that cannot
+   * be read, the order as cancelled with nothing known filled (the user stream and reconciliation bring its fills).
+   */
+  #canceledLeg(replacement: OrderRequest, clientOrderId: string, raw: unknown): Order {
+    const withOrig =
+      typeof raw === 'object' && raw !== null ? { origClientOrderId: clientOrderId, ...raw } : raw
+    const decoded = decodeSpotOrder(withOrig, this.clock.now())
+    const now = this.clock.now()
+    if (decoded.ok) return { ...decoded.value.order, clientOrderId, symbol: replacement.symbol.toUpperCase() }
+    return {
+      ...replacement,
+      clientOrderId,
+      status: 'CANCELED',
+      filledQty: new Decimal(0),
+      tsCreated: now,
+      tsUpdated: now,
+    }
+  }
+
+  async #cancelReplace(
+    clientOrderId: string,
+    replacement: OrderRequest,
+    options: BinancePlaceOrderOptions,
+  ): Promise<{ canceled: Order; ack: OrderAck }> {
     const { prepared } = await this.prepare(replacement, options, true)
     const params = {
       ...this.#params(replacement, prepared),
@@ -146,8 +230,8 @@ export class BinanceSpot extends BinanceClient {
       this.#noteCancelReplaceFailure(clientOrderId, replacement.symbol, e)
       this.submitFailed(replacement, e)
     }
-    const placed = (res as { newOrderResponse?: unknown } | null)?.newOrderResponse
-    const decoded = decodeSpotOrder(placed, this.clock.now())
+    const body = res as { newOrderResponse?: unknown; cancelResponse?: unknown } | null
+    const decoded = decodeSpotOrder(body?.newOrderResponse, this.clock.now())
     if (!decoded.ok)
       throw this.undecodableOrderResponse(
         replacement.clientOrderId,
@@ -158,11 +242,15 @@ export class BinanceSpot extends BinanceClient {
     const { order, fills } = decoded.value
     this.openOrderLimits.finished(clientOrderId)
     this.openOrderLimits.observe(replacement.symbol.toUpperCase(), order)
+    const canceled = this.#canceledLeg(replacement, clientOrderId, body?.cancelResponse)
     return {
-      clientOrderId: order.clientOrderId,
-      venueOrderId: order.venueOrderId as string,
-      order,
-      fills: [...fills],
+      canceled,
+      ack: {
+        clientOrderId: order.clientOrderId,
+        venueOrderId: order.venueOrderId as string,
+        order,
+        fills: [...fills],
+      },
     }
   }
 
@@ -177,7 +265,9 @@ export class BinanceSpot extends BinanceClient {
     if (e.venueCode !== CANCEL_REPLACE_PARTIAL && e.venueCode !== CANCEL_REPLACE_FAILED) return
     const legs = CancelReplaceDataSchema.safeParse(e.venueData)
     if (!legs.success) return
-    const { cancelResult, cancelResponse, newOrderResult, newOrderResponse } = legs.data
+    const { cancelResult, newOrderResult, newOrderResponse } = legs.data
+    const cancelBody = CancelReplaceLegErrorSchema.safeParse(legs.data.cancelResponse)
+    const cancelResponse = cancelBody.success ? cancelBody.data : undefined
     const unknownOrder =
       cancelResponse?.code === BinanceErrorCode.CANCEL_REJECTED &&
       /unknown order/i.test(cancelResponse.msg ?? '')

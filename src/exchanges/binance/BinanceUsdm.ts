@@ -1,5 +1,14 @@
 import * as z from 'zod/mini'
-import type { Balance, Instrument, Order, OrderAck, OrderRequest, Position, Side } from '../../core/index.js'
+import type {
+  Balance,
+  Instrument,
+  Order,
+  OrderAck,
+  OrderAmendment,
+  OrderRequest,
+  Position,
+  Side,
+} from '../../core/index.js'
 import { type Decimal, formatDecimal } from '../../decimal/index.js'
 import {
   ConfigError,
@@ -315,6 +324,11 @@ export class BinanceUsdm extends BinanceClient {
     const decoded = decodeUsdmOrder(res, this.clock.now())
     if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, req.symbol, 'place', decoded.error)
     return decoded.value
+  }
+
+  /** The in-place amendment of the `ExchangeAdapter` port: {@link BinanceUsdm.modifyOrder}. */
+  amendOrder(symbol: string, clientOrderId: string, changes: OrderAmendment): Promise<Order> {
+    return this.modifyOrder(symbol, clientOrderId, changes)
   }
 
   /** Validates a LIMIT/MARKET order with `POST /fapi/v1/order/test`. */

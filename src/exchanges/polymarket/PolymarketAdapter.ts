@@ -21,9 +21,12 @@ import {
   isTradekitError,
   OrderOutcomeUnknownError,
   StateError,
+  type TradekitError,
+  toTradekitError,
   ValidationError,
 } from '../../errors/index.js'
-import { type ExchangeVersion, POLYMARKET_VENUE } from './constants.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import { type ExchangeVersion, MAX_BATCH_CANCELS, MAX_BATCH_ORDERS, POLYMARKET_VENUE } from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
 import { loadEthers } from './loadEthers.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
@@ -31,7 +34,7 @@ import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
 import type { PolymarketHealth } from './PolymarketVersions.js'
-import type { PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
+import type { CancelResult, PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
 import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
 
@@ -81,6 +84,8 @@ interface Known {
  */
 export class PolymarketAdapter implements ExchangeAdapter {
   readonly venue = POLYMARKET_VENUE
+  /** Most orders one batch carries: `POST /orders` 15, `DELETE /orders` 3000 (docs.polymarket.com). */
+  readonly batchLimits = { place: MAX_BATCH_ORDERS, cancel: MAX_BATCH_CANCELS }
   /** Unified user-data events (order updates, fills, reversals, reconnects, errors). */
   readonly events: Listenable<UserDataEvents>
   /** The stateless REST client (markets, books, prices, orders by id, trades, balances, cancels). */
@@ -206,21 +211,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
    * `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
    */
   async placeOrder(req: OrderRequest): Promise<OrderAck> {
-    if (req.venue !== POLYMARKET_VENUE)
-      throw new ValidationError(`Wrong venue "${req.venue}"`, { field: 'venue' })
-    if (this.#byClient.has(req.clientOrderId)) {
-      throw new ValidationError(`Duplicate client order id "${req.clientOrderId}"`, {
-        field: 'clientOrderId',
-      })
-    }
-    this.#assertTradable()
-    await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
-    let { signed, orderType } = await this.#sign(req)
-    const options: PostOrderOptions = {
-      orderType,
-      ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
-      ...(req.reduceOnly === true ? { reduceOnly: true } : {}),
-    }
+    let { signed, orderType, options } = await this.#prepare(req)
     let res: PostOrderResult
     try {
       res = await this.#post(req, signed, options)
@@ -234,10 +225,156 @@ export class PolymarketAdapter implements ExchangeAdapter {
       ;({ signed, orderType } = await this.#sign(req, version))
       res = await this.#post(req, signed, options)
     }
+    return this.#acked(req, res, orderType)
+  }
+
+  /** Checks a request (venue, unused client id, tradable) and signs it. */
+  async #prepare(
+    req: OrderRequest,
+  ): Promise<{ signed: SignedPolymarketOrder; orderType: PolymarketOrderType; options: PostOrderOptions }> {
+    if (req.venue !== POLYMARKET_VENUE)
+      throw new ValidationError(`Wrong venue "${req.venue}"`, { field: 'venue' })
+    if (this.#byClient.has(req.clientOrderId)) {
+      throw new ValidationError(`Duplicate client order id "${req.clientOrderId}"`, {
+        field: 'clientOrderId',
+      })
+    }
+    this.#assertTradable()
+    await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
+    const { signed, orderType } = await this.#sign(req)
+    const options: PostOrderOptions = {
+      orderType,
+      ...(req.timeInForce === 'POST_ONLY' ? { postOnly: true } : {}),
+      ...(req.reduceOnly === true ? { reduceOnly: true } : {}),
+    }
+    return { signed, orderType, options }
+  }
+
+  #acked(req: OrderRequest, res: PostOrderResult, orderType: PolymarketOrderType): OrderAck {
     this.user.trackOrder(res.orderId)
     if (res.status === 'live' && this.#autoHeartbeat) this.heartbeat.start()
     const order = this.#ackOrder(req, res, orderType)
     return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
+  }
+
+  /**
+   * Places up to 15 orders in one `POST /orders` (`batchLimits.place`). One result per request, in order: a request
+   * that could not be signed, or that the venue refused, fails alone; a lost answer is each order's
+   * `OrderOutcomeUnknownError` (reconcile with `queryOrder`); an order refused for an exchange-version change is
+   * re-signed and sent alone, as {@link PolymarketAdapter.placeOrder} does.
+   */
+  async placeOrders(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>> {
+    const out: Array<Result<OrderAck>> = reqs.map(() => err(new StateError('Not sent')))
+    const ready: Array<{
+      i: number
+      orderId: string
+      orderType: PolymarketOrderType
+      order: SignedPolymarketOrder
+      options: PostOrderOptions
+    }> = []
+    for (const [i, req] of reqs.entries()) {
+      try {
+        const { signed, orderType, options } = await this.#prepare(req)
+        const orderId = await this.#remember(req, signed)
+        ready.push({ i, orderId, orderType, order: signed, options })
+      } catch (e) {
+        out[i] = err(toTradekitError(e))
+      }
+    }
+    if (ready.length === 0) return out
+    let results: Array<PostOrderResult | TradekitError>
+    try {
+      this.#assertTradable()
+      results = await this.rest.postOrders(ready)
+    } catch (e) {
+      const error = toTradekitError(e)
+      for (const r of ready) out[r.i] = err(this.#lost(reqs[r.i] as OrderRequest, r.orderId, error))
+      return out
+    }
+    await Promise.all(
+      ready.map(async (r, k) => {
+        const req = reqs[r.i] as OrderRequest
+        const res = results[k]
+        if (res === undefined)
+          out[r.i] = err(this.#lost(req, r.orderId, new StateError('Missing from the answer')))
+        else if (!(res instanceof Error)) out[r.i] = ok(this.#acked(req, res, r.orderType))
+        else if (res instanceof ExchangeError && res.venueCode === 'ORDER_VERSION_MISMATCH') {
+          this.#forget(req.clientOrderId)
+          out[r.i] = await this.placeOrder(req).then(ok, (e: unknown) => err(toTradekitError(e)))
+        } else out[r.i] = err(res)
+      }),
+    )
+    return out
+  }
+
+  /**
+   * Cancels several orders in one `DELETE /orders` (up to 3000 ids), then reads each back as
+   * {@link PolymarketAdapter.cancelOrder} does. One result per order: the order afterwards, or why it is still open.
+   */
+  async cancelOrders(
+    orders: ReadonlyArray<{ readonly symbol: string; readonly clientOrderId: string }>,
+  ): Promise<ReadonlyArray<Result<Order>>> {
+    const known = orders.map((o) => this.#byClient.get(o.clientOrderId))
+    const ids = known.flatMap((k) => (k === undefined ? [] : [k.orderId]))
+    let res: CancelResult | undefined
+    let failure: TradekitError | undefined
+    try {
+      if (ids.length > 0) res = await this.rest.cancelOrders(ids)
+    } catch (e) {
+      failure = toTradekitError(e)
+    }
+    return Promise.all(
+      orders.map(async (o, i): Promise<Result<Order>> => {
+        const k = known[i]
+        if (k === undefined) return err(new ValidationError(`Unknown client order id "${o.clientOrderId}"`))
+        if (failure !== undefined) return err(this.#cancelLost(o.clientOrderId, k.orderId, failure))
+        const after = await this.queryOrder(o.symbol, o.clientOrderId).catch(() => undefined)
+        const reason = res?.notCanceled[k.orderId]
+        if (
+          after === undefined ||
+          (reason !== undefined && (after.status === 'OPEN' || after.status === 'PARTIALLY_FILLED'))
+        ) {
+          return err(
+            new ExchangeError(
+              POLYMARKET_VENUE,
+              `Cancel of "${o.clientOrderId}" refused: ${reason ?? 'order unknown'}`,
+              {
+                venueMessage: reason,
+              },
+            ),
+          )
+        }
+        return ok(after)
+      }),
+    )
+  }
+
+  /** A batch answer that was lost (or refused as a whole) as one order's error. */
+  #lost(req: OrderRequest, orderId: string, error: TradekitError): TradekitError {
+    if (error.code !== 'ORDER_OUTCOME_UNKNOWN') return error
+    return new OrderOutcomeUnknownError(req.clientOrderId, `Order "${req.clientOrderId}" outcome unknown`, {
+      cause: error,
+      details: { venueOrderId: orderId },
+    })
+  }
+
+  /** An unreadable cancel response: the venue may have cancelled; reconcile by client id. */
+  #cancelLost(clientOrderId: string, orderId: string, error: TradekitError): TradekitError {
+    if (error.code !== 'EXCHANGE_DATA_INVALID') return error
+    return new OrderOutcomeUnknownError(
+      clientOrderId,
+      `Cancel of "${clientOrderId}" outcome unknown: its response could not be decoded`,
+      { cause: error, details: { venueOrderId: orderId, action: 'cancel' } },
+    )
+  }
+
+  /** Records clientOrderId ↔ order id (before sending, so fills and a lost outcome can be matched). */
+  async #remember(req: OrderRequest, signed: SignedPolymarketOrder): Promise<string> {
+    const orderId = await this.rest.orderId(signed)
+    this.#byClient.set(req.clientOrderId, { orderId, req })
+    this.#byOrder.set(orderId, req.clientOrderId)
+    this.user.trackOrder(orderId)
+    return orderId
   }
 
   /** Records clientOrderId ↔ order id before sending, then posts; a lost outcome carries the order id. */
@@ -246,10 +383,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     signed: SignedPolymarketOrder,
     options: PostOrderOptions,
   ): Promise<PostOrderResult> {
-    const orderId = await this.rest.orderId(signed)
-    this.#byClient.set(req.clientOrderId, { orderId, req })
-    this.#byOrder.set(orderId, req.clientOrderId)
-    this.user.trackOrder(orderId)
+    const orderId = await this.#remember(req, signed)
     this.#assertTradable()
     try {
       return await this.rest.postOrder(signed, options)

@@ -16,6 +16,7 @@ const RATE_LIMIT_DEFAULTS = {
   cancel10s: 3000,
   cancel10m: 30_000,
   postOrders10s: 1000,
+  cancelOrders10s: 1000,
 }
 
 /** Schema of {@link PolymarketRestConfig}; defaults are applied here. */
@@ -73,6 +74,10 @@ export const PolymarketRestConfigSchema = z.strictObject({
       postOrders10s: z._default(
         /* @__PURE__ */ z.number().check(z.positive()),
         RATE_LIMIT_DEFAULTS.postOrders10s,
+      ),
+      cancelOrders10s: z._default(
+        /* @__PURE__ */ z.number().check(z.positive()),
+        RATE_LIMIT_DEFAULTS.cancelOrders10s,
       ),
     }),
     RATE_LIMIT_DEFAULTS,

@@ -117,6 +117,8 @@ export const MARKET_TAKER_MAX_DECIMALS = 4
 
 /** Largest batch POST /orders accepts. */
 export const MAX_BATCH_ORDERS = 15
+/** Most order ids one DELETE /orders cancels ("Maximum 3000 orders per request", docs.polymarket.com). */
+export const MAX_BATCH_CANCELS = 3000
 /** GTD orders must expire at least this long after now (Polymarket's one-minute security threshold). */
 export const GTD_MIN_LEAD_MS = 60_000
 /** Without a heartbeat for this long, the venue cancels every order of the API key. */

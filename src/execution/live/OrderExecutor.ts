@@ -10,6 +10,8 @@ import type {
   ExchangeAdapter,
   ExecutionClient,
   ExecutionEvents,
+  OrderAck,
+  OrderBatching,
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
@@ -23,10 +25,12 @@ import {
   type Position,
 } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { isTradekitError, StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import { StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { BatchSender, type BatchSenderHost } from './BatchSender.js'
 import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
@@ -35,28 +39,11 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 export type { ReconcileReport } from './Reconciler.js'
 
 import { RecentIds } from '../../core/RecentIds.js'
+import { stripIntent } from '../stripIntent.js'
+import { isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)
-
-/**
- * Error codes that mean the order certainly was not placed: the venue answered and said no (rejection, funds,
- * auth, a 429 or 418, which Binance documents as not executed), or it was refused before being sent (validation,
- * our own circuit breaker or queue). Anything else leaves the outcome unknown.
- */
-const VENUE_SAID_NO = new Set([
-  'EXCHANGE_REJECTED',
-  'ORDER_REJECTED',
-  'INSUFFICIENT_FUNDS',
-  'AUTH_FAILED',
-  'VALIDATION_FAILED',
-  'CONFIG_INVALID',
-  'INVALID_STATE',
-  'RATE_LIMITED',
-  'BANNED',
-  'CIRCUIT_OPEN',
-  'QUEUE_FULL',
-])
 
 /** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
 export const OrderExecutorConfigSchema = z.strictObject({
@@ -180,6 +167,7 @@ export class OrderExecutor implements ExecutionClient {
   readonly #inFlight = new Set<Promise<unknown>>()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
+  readonly #batch: BatchSender
   readonly #unsubscribe: (() => void)[] = []
   #idSeq = 0
   #closed = false
@@ -200,6 +188,7 @@ export class OrderExecutor implements ExecutionClient {
     const host = this.#reconcilerHost()
     this.#fills = new FillsRecovery(host)
     this.#reconciler = new Reconciler(host, this.#fills)
+    this.#batch = new BatchSender(this.#batchHost())
     this.#throttle = new SubmitThrottle(
       this.#clock,
       this.#cfg.maxOrdersPerInterval,
@@ -271,6 +260,16 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   async #submit(intent: OrderIntent): Promise<Order> {
+    const { order, send } = await this.#admit(intent)
+    if (send) await this.#send(order, true)
+    return this.#orders.get(order.clientOrderId) ?? order
+  }
+
+  /**
+   * Checks an intent, takes its client order id, waits for the rate limit and tracks it as PENDING_NEW (`send`), or
+   * only logs it in dry-run mode. Rejects on a duplicate id, a wrong venue or after shutdown.
+   */
+  async #admit(intent: OrderIntent): Promise<{ order: Order; send: boolean }> {
     if (this.#closed) throw new StateError('OrderExecutor is shut down: not accepting orders')
     if (intent.venue !== this.#adapter.venue) {
       throw new StateError(`Intent for venue "${intent.venue}" sent to the "${this.#adapter.venue}" executor`)
@@ -283,25 +282,16 @@ export class OrderExecutor implements ExecutionClient {
     if (!created.ok) throw created.error
     const order = created.value
     if (this.#cfg.dryRun) {
-      this.#log.info(
-        {
-          clientOrderId: cid,
-          venue: order.venue,
-          symbol: order.symbol,
-          side: order.side,
-          type: order.type,
-          qty: order.qty.toString(),
-          price: order.price?.toString(),
-        },
-        'dry run: order not sent',
-      )
+      const { venue, symbol, side, type } = order
+      const [qty, price] = [order.qty.toString(), order.price?.toString()]
+      this.#log.info({ clientOrderId: cid, venue, symbol, side, type, qty, price }, 'dry run: order not sent')
       this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
       this.#bus.emit('order.dryRunSkipped', {
         type: 'order.dryRunSkipped',
         order,
         tsEvent: this.#clock.now(),
       })
-      return order
+      return { order, send: false }
     }
     // The id is taken while the submission waits for the rate limit, so a concurrent duplicate is refused too.
     this.#reserved.add(cid)
@@ -314,39 +304,48 @@ export class OrderExecutor implements ExecutionClient {
     this.#orders.add(order, intent.strategyId)
     this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
     this.#shadow?.mirror({ ...intent, clientOrderId: cid }, order)
-    await this.#send(order, true)
-    return this.#orders.get(cid) ?? order
+    return { order, send: true }
   }
 
   /** Places the order; maps the answer onto the tracked order. `mayResend` allows one resend after a not-found. */
   async #send(order: Order, mayResend: boolean): Promise<void> {
-    const cid = order.clientOrderId
     try {
-      const ack = await withTimeout(
-        this.#clock,
-        this.#adapter.placeOrder(order),
-        this.#cfg.requestTimeoutMs,
-        'placeOrder',
-      )
-      this.#applyAck(cid, ack.order, ack.venueOrderId, ack.fills)
+      const ack = await this.#call(this.#adapter.placeOrder(order), 'placeOrder')
+      this.#placed(order, ok(ack), mayResend)
     } catch (e) {
-      const error = toTradekitError(e)
-      if (VENUE_SAID_NO.has(error.code) && !(mayResend === false && isDuplicate(error))) {
-        const cur = this.#orders.get(cid)
-        if (cur !== undefined && cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', error.shortMessage)
-        return
-      }
-      // Unknown outcome: never re-send blindly; look it up by client order id.
-      const cur = this.#orders.get(cid) ?? order
-      this.#log.warn({ clientOrderId: cid, code: error.code }, 'order outcome unknown: querying by client id')
-      this.#bus.emit('order.outcomeUnresolved', {
-        type: 'order.outcomeUnresolved',
-        order: cur,
-        error,
-        tsEvent: this.#clock.now(),
-      })
-      this.#background(this.#reconciler.resolveUnknown(cid, mayResend))
+      this.#placed(order, err(toTradekitError(e)), mayResend)
     }
+  }
+
+  /** Applies a placement's answer: the ack, a refusal (REJECTED), or an unknown outcome (looked up by client id). */
+  #placed(order: Order, outcome: Result<OrderAck>, mayResend: boolean): void {
+    const cid = order.clientOrderId
+    if (outcome.ok) {
+      const ack = outcome.value
+      this.#applyAck(cid, ack.order, ack.venueOrderId, ack.fills)
+      return
+    }
+    const error = outcome.error
+    if (VENUE_SAID_NO.has(error.code) && !(mayResend === false && isDuplicate(error))) {
+      const cur = this.#orders.get(cid)
+      if (cur !== undefined && cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', error.shortMessage)
+      return
+    }
+    // Unknown outcome: never re-send blindly; look it up by client order id.
+    const cur = this.#orders.get(cid) ?? order
+    this.#log.warn({ clientOrderId: cid, code: error.code }, 'order outcome unknown: querying by client id')
+    this.#bus.emit('order.outcomeUnresolved', {
+      type: 'order.outcomeUnresolved',
+      order: cur,
+      error,
+      tsEvent: this.#clock.now(),
+    })
+    this.#background(this.#reconciler.resolveUnknown(cid, mayResend))
+  }
+
+  /** An adapter request bounded by `requestTimeoutMs`. */
+  #call<T>(p: Promise<T>, what: string): Promise<T> {
+    return withTimeout(this.#clock, p, this.#cfg.requestTimeoutMs, what)
   }
 
   /** Cancels by client order id; on an error, the order is looked up to learn the truth before rejecting. */
@@ -355,42 +354,66 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   async #cancel(cid: string): Promise<Order> {
+    const { symbol, before } = this.#cancelling(cid)
+    let outcome: Result<Order>
+    try {
+      outcome = ok(await this.#call(this.#adapter.cancelOrder(symbol, cid), 'cancelOrder'))
+    } catch (e) {
+      outcome = err(toTradekitError(e))
+    }
+    return this.#canceled(cid, symbol, before, outcome)
+  }
+
+  /** Checks an order can be cancelled and marks it PENDING_CANCEL; returns its symbol and status before. */
+  #cancelling(cid: string): { symbol: string; before: OrderStatus } {
     const cur = this.#orders.get(cid)
     if (cur === undefined) throw new StateError(`Unknown order "${cid}"`)
     if (isTerminalStatus(cur.status)) throw new StateError(`Order "${cid}" is already ${cur.status}`)
     const before = cur.status
     if (before !== 'PENDING_NEW' && before !== 'PENDING_CANCEL') this.#move(cur, 'PENDING_CANCEL')
-    try {
-      const o = await withTimeout(
-        this.#clock,
-        this.#adapter.cancelOrder(cur.symbol, cid),
-        this.#cfg.requestTimeoutMs,
-        'cancelOrder',
-      )
-      await this.#fills.recover(o)
+    return { symbol: cur.symbol, before }
+  }
+
+  /** Applies a cancel's answer; on an error the order is looked up to learn the truth before rejecting. */
+  async #canceled(cid: string, symbol: string, before: OrderStatus, outcome: Result<Order>): Promise<Order> {
+    if (outcome.ok) {
+      await this.#fills.recover(outcome.value)
       const now = this.#orders.get(cid) as Order
-      if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', o.reason)
+      if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', outcome.value.reason)
       return this.#orders.get(cid) as Order
-    } catch (e) {
-      const error = toTradekitError(e)
-      try {
-        const found = await withTimeout(
-          this.#clock,
-          this.#adapter.queryOrder(cur.symbol, cid),
-          this.#cfg.requestTimeoutMs,
-          'queryOrder',
-        )
-        if (found !== undefined) await this.#fills.recover(found)
-      } catch {
-        // The cancel's own error is what the caller needs.
-      }
-      const now = this.#orders.get(cid) as Order
-      if (now.status === 'PENDING_CANCEL' && (before === 'OPEN' || before === 'PARTIALLY_FILLED')) {
-        this.#move(now, now.filledQty.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN')
-      }
-      if (isTerminalStatus((this.#orders.get(cid) as Order).status)) return this.#orders.get(cid) as Order
-      throw error
     }
+    try {
+      const found = await this.#call(this.#adapter.queryOrder(symbol, cid), 'queryOrder')
+      if (found !== undefined) await this.#fills.recover(found)
+    } catch {
+      // The cancel's own error is what the caller needs.
+    }
+    const now = this.#orders.get(cid) as Order
+    if (now.status === 'PENDING_CANCEL' && (before === 'OPEN' || before === 'PARTIALLY_FILLED')) {
+      this.#move(now, now.filledQty.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN')
+    }
+    if (isTerminalStatus((this.#orders.get(cid) as Order).status)) return this.#orders.get(cid) as Order
+    throw outcome.error
+  }
+
+  /** What one request carries on the adapter's venue (from its optional `placeOrders`, `cancelOrders`, ...). */
+  batching(venue: string): OrderBatching | undefined {
+    return venue === this.#adapter.venue ? this.#batch.batching() : undefined
+  }
+
+  /** Sends several intents in requests of up to `batching().maxPlace` orders; one result per intent, in order. */
+  submitMany(intents: readonly OrderIntent[]): Promise<ReadonlyArray<Result<Order>>> {
+    return this.#track(this.#batch.submitMany(intents))
+  }
+
+  /** Cancels several orders in requests of up to `batching().maxCancel`; one result per id, in order. */
+  cancelMany(clientOrderIds: readonly string[]): Promise<ReadonlyArray<Result<Order>>> {
+    return this.#track(this.#batch.cancelMany(clientOrderIds))
+  }
+
+  /** Replaces an open order in one request where the venue allows (see `ExecutionClient.replace`). */
+  replace(clientOrderId: string, intent: OrderIntent): Promise<Order> {
+    return this.#track(this.#batch.replace(clientOrderId, intent))
   }
 
   /** Cancels every open order matching `filter` concurrently; reports those that could not be cancelled. */
@@ -712,6 +735,25 @@ export class OrderExecutor implements ExecutionClient {
     }
   }
 
+  /** The executor as seen by its BatchSender: the steps of one submit and one cancel. */
+  #batchHost(): BatchSenderHost {
+    return {
+      adapter: this.#adapter,
+      admit: (i) => this.#admit(i),
+      send: (o, mayResend) => this.#send(o, mayResend),
+      placed: (o, outcome, mayResend) => this.#placed(o, outcome, mayResend),
+      cancelling: (cid) => this.#cancelling(cid),
+      canceled: (cid, symbol, before, outcome) => this.#canceled(cid, symbol, before, outcome),
+      amended: (v) => {
+        const cur = this.#orders.get(v.clientOrderId)
+        if (cur === undefined || isTerminalStatus(v.status)) return this.#applyVenueOrder(v, false)
+        this.#orders.set({ ...cur, qty: v.qty, price: v.price ?? cur.price, tsUpdated: this.#clock.now() })
+      },
+      call: (p, what) => this.#call(p, what),
+      order: (cid) => this.#orders.get(cid),
+    }
+  }
+
   #track<T>(p: Promise<T>): Promise<T> {
     this.#inFlight.add(p)
     const done = () => this.#inFlight.delete(p)
@@ -742,14 +784,4 @@ const EVENT_OF: Partial<
   CANCELED: 'order.canceled',
   REJECTED: 'order.rejected',
   EXPIRED: 'order.expired',
-}
-
-function isDuplicate(e: TradekitError): boolean {
-  return isTradekitError(e) && /duplicate/i.test(e.shortMessage)
-}
-
-/** The order fields of an intent (strategy metadata stays with the executor). */
-function stripIntent(intent: OrderIntent) {
-  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
-  return req
 }

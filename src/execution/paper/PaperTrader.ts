@@ -26,11 +26,13 @@ import type {
 } from '../../core/types.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
+import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { stripIntent } from '../stripIntent.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -133,7 +135,7 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  *   type: 'MARKET', qty: new Decimal('0.5'), strategyId: 's1' })
  * ```
  */
-export class PaperTrader implements ExecutionClient, MarketDataConsumer {
+export class PaperTrader extends BatchBySteps implements ExecutionClient, MarketDataConsumer {
   readonly #cfg: z.output<typeof PaperTraderConfigSchema>
   readonly #clock: Clock
   readonly #bus = new TypedEmitter<PaperTraderEvents>()
@@ -160,6 +162,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   #closed = false
 
   constructor(config: PaperTraderConfig) {
+    super()
     this.#cfg = parseConfig(PaperTraderConfigSchema, config, 'PaperTrader')
     this.#orders = new OpenOrders({
       historySize: this.#cfg.historySize,
@@ -791,10 +794,4 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
 
 function remaining(o: Order): Decimal {
   return o.qty.minus(o.filledQty)
-}
-
-/** The order fields of an intent (strategy metadata stays with the trader). */
-function stripIntent(intent: OrderIntent) {
-  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
-  return req
 }

@@ -108,7 +108,8 @@ export function cancelReplaceFromParams(
 
 /**
  * USD-M modify (`order.modify`, `PUT /fapi/v1/order`): amends an open LIMIT order's price and quantity in place
- * (same ids, `AMENDMENT` update); `-2013` for an unknown or closed order.
+ * (same ids, `AMENDMENT` update); `-2013` for an unknown or closed order. A GTX order moved to a price that would
+ * take is cancelled, as is one amended to at most its filled quantity.
  *
  * @example
  * ```ts
@@ -178,16 +179,17 @@ function modify(
   if (qty.eq(o.origQty) && price.eq(o.price ?? new Decimal(0)))
     throw new SimApiError(400, -5027, 'No need to modify the order.')
   const i = engine.orders.indexOf(o)
+  const acc = engine.accounts.get(o.account) as SimAccount
+  // "The order will be cancelled when ... the original order is GTX and the new price would make it execute at
+  // once" (developers.binance.com, derivatives "Modify Order (TRADE)").
+  const pt = m.toTicks(price.toString())
+  const [bid, ask] = [m.bestBid(), m.bestAsk()]
+  const crosses = o.side === 'BUY' ? ask !== undefined && ask <= pt : bid !== undefined && bid >= pt
+  if (o.timeInForce === 'GTX' && crosses)
+    return engine.cancelOrder('usdm', acc, o.symbol, o.orderId, undefined, now)
   if (qty.lte(o.executedQty)) {
     // Binance cancels an order amended to at most its filled quantity.
-    return engine.cancelOrder(
-      'usdm',
-      engine.accounts.get(o.account) as SimAccount,
-      o.symbol,
-      o.orderId,
-      undefined,
-      now,
-    )
+    return engine.cancelOrder('usdm', acc, o.symbol, o.orderId, undefined, now)
   }
   const next: SimOrder = { ...o, price, origQty: qty, updateTime: now }
   engine.orders[i] = next

@@ -203,6 +203,40 @@ export function executionClientContractCases(
       }
       check(code === 'INVALID_STATE', `duplicate: ${code}`)
     }),
+    c('batch methods, where present: one result per order, each order tracked on its own', async (h) => {
+      const { client } = h
+      if (client.submitMany === undefined || client.cancelMany === undefined || client.replace === undefined)
+        return
+      const r = recorder(client)
+      const intents = [intent(h), intent(h, { qty: new Decimal(0) }), intent(h)]
+      const placed = await client.submitMany(intents)
+      await h.settle()
+      check(placed.length === 3, `${placed.length} results for 3 intents`)
+      check(placed[0]?.ok === true && placed[2]?.ok === true, 'a valid intent of the batch failed')
+      const bad = placed[1]
+      check(
+        bad?.ok === false && bad.error.code === 'VALIDATION_FAILED',
+        'the invalid intent did not fail alone',
+      )
+      const [a, , b] = intents as [OrderIntent, OrderIntent, OrderIntent]
+      const open = () => client.openOrders().map((o) => o.clientOrderId)
+      check(open().includes(a.clientOrderId) && open().includes(b.clientOrderId), 'batch orders not open')
+      const amend = client.batching?.(h.venue)?.replace === 'amend'
+      // Twice the quantity: an amendment must change something (USD-M answers -5027 otherwise).
+      const next = intent(h, { qty: h.qty.times(2), ...(amend ? { clientOrderId: a.clientOrderId } : {}) })
+      const replaced = await client.replace(a.clientOrderId, next)
+      await h.settle()
+      check(replaced.clientOrderId === next.clientOrderId, 'replace did not return the new order')
+      check(open().includes(next.clientOrderId), 'the replacement is not open')
+      check(amend || !open().includes(a.clientOrderId), 'the replaced order is still open')
+      const canceled = await client.cancelMany([next.clientOrderId, b.clientOrderId, 'ct-unknown-order'])
+      await h.settle()
+      check(canceled.length === 3, `${canceled.length} results for 3 cancels`)
+      check(canceled[0]?.ok === true && canceled[1]?.ok === true, 'a cancel of the batch failed')
+      check(canceled[2]?.ok === false, 'cancelling an unknown order must fail, alone')
+      check(open().length === 0, `still open: ${open().join()}`)
+      check(r.problems.length === 0, r.problems.join('; '))
+    }),
     c('shutdown cancels open orders and refuses new ones', async (h) => {
       const o = await h.client.submit(intent(h))
       await h.settle()

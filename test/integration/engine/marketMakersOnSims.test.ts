@@ -12,7 +12,7 @@ import { Decimal } from '../../../src/decimal/index.js'
 import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
-import { SystemClock, TradingEngine } from '../../../src/index.js'
+import { type EngineQuotingConfig, SystemClock, TradingEngine } from '../../../src/index.js'
 import { RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../../../src/sim/index.js'
 import { BandsMarketMaker, SpreadQuoter } from '../../../src/strategies/index.js'
@@ -46,7 +46,7 @@ async function stays(cond: () => boolean, ms: number): Promise<boolean> {
   return true
 }
 
-async function polymarket(heartbeatTimeoutMs = 60_000) {
+async function polymarket(heartbeatTimeoutMs = 60_000, quoting: EngineQuotingConfig = {}) {
   const clock = new SystemClock()
   const sim = await PolymarketSim.start({ seed: 4, settlementDelayMs: 5, heartbeatTimeoutMs })
   cleanups.push(() => sim.close())
@@ -91,6 +91,7 @@ async function polymarket(heartbeatTimeoutMs = 60_000) {
     portfolio,
     instruments,
     feedHealth: { checkIntervalMs: 100 },
+    quoting,
   })
   cleanups.push(() => engine.stop())
   const errors: string[] = []
@@ -124,6 +125,29 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
     expect(await stays(() => v.ours() === 0, QUIET_MS)).toBe(true)
     // The instruments stay restricted while the heartbeat is down: risk trims every stated level meanwhile.
     expect(v.engine.instrumentState('polymarket', v.yes)).not.toBe('ACTIVE')
+  }, 60_000)
+
+  it('after the heartbeat recovers, quotes rest again only once it stayed healthy for quoting.healthyForMs', async () => {
+    const healthyForMs = 1_500
+    const v = await polymarket(60_000, { healthyForMs })
+    // Listening before the engine does: the time taken here is never later than the breaker's start.
+    let armed = false
+    let activeAt: number | undefined
+    v.risk.events.on('risk.instrumentStateChanged', (e) => {
+      if (armed && e.to === 'ACTIVE') activeAt ??= Date.now()
+    })
+    await v.engine.start()
+    v.clob.market.subscribe([v.yes, v.no])
+    await until(() => v.ours() >= 2, 15_000, 'bands resting')
+    v.sim.faults.failHttp(100_000, 500, { path: '/v1/heartbeats' })
+    await until(() => v.clob.heartbeat.state === 'UNHEALTHY', 5_000, 'heartbeat unhealthy')
+    await until(() => v.ours() === 0, PULL_BOUND_MS, 'no quote after the heartbeat failure')
+    armed = true
+    v.sim.faults.clear()
+    await until(() => activeAt !== undefined, 15_000, 'instruments ACTIVE again')
+    await until(() => v.ours() >= 1, 20_000, 'bands resting again')
+    // A lower bound only: the breaker holds the quotes for the healthy period, a loaded machine may take longer.
+    expect(Date.now() - (activeAt as number)).toBeGreaterThanOrEqual(healthyForMs)
   }, 60_000)
 
   it('after a venue tick-size change, every quote is replaced and the bands rest again on the new grid', async () => {

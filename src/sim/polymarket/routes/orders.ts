@@ -209,7 +209,14 @@ export const orderRoutes: readonly L2Route[] = [
     method: 'DELETE',
     path: '/orders',
     auth: 'l2',
-    handler: (v, r, k) => cancel(v, k, parseJson<string[]>(r.body, 'Invalid order payload')),
+    handler: (v, r, k) => {
+      const ids = parseJson<string[]>(r.body, 'Invalid order payload')
+      // "Maximum 3000 orders per request. Duplicate order IDs in the request are automatically ignored."
+      // (docs.polymarket.com, cancel multiple orders); the refusal text is the sim's own.
+      if (!Array.isArray(ids) || ids.length > 3000)
+        throw new HttpFail(400, { error: 'Too many order ids in payload, max allowed: 3000' })
+      return cancel(v, k, [...new Set(ids)])
+    },
   },
   {
     method: 'DELETE',

@@ -1,0 +1,246 @@
+import type {
+  ExchangeAdapter,
+  OrderAck,
+  OrderBatching,
+  OrderIntent,
+  ReplaceOutcome,
+} from '../../core/ports.js'
+import type { Order, OrderStatus } from '../../core/types.js'
+import {
+  OrderOutcomeUnknownError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
+  ValidationError,
+} from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+
+/** What {@link BatchSender} needs of its {@link OrderExecutor}: the steps of a single submit and cancel. */
+export interface BatchSenderHost {
+  readonly adapter: ExchangeAdapter
+  /** Checks, throttles and tracks an intent (PENDING_NEW); `send` false in dry-run mode. */
+  admit(intent: OrderIntent): Promise<{ order: Order; send: boolean }>
+  /** Places one order alone (the single path). */
+  send(order: Order, mayResend: boolean): Promise<void>
+  /** Applies a placement's answer to the tracked order. */
+  placed(order: Order, outcome: Result<OrderAck>, mayResend: boolean): void
+  /** Marks an order PENDING_CANCEL (throws when unknown or closed). */
+  cancelling(clientOrderId: string): { symbol: string; before: OrderStatus }
+  /** Applies a cancel's answer (looks the order up on an error); rejects when it is still open. */
+  canceled(clientOrderId: string, symbol: string, before: OrderStatus, outcome: Result<Order>): Promise<Order>
+  /** Applies the venue's order after an in-place amendment. */
+  amended(order: Order): void
+  /** An adapter request bounded by the executor's `requestTimeoutMs`. */
+  call<T>(p: Promise<T>, what: string): Promise<T>
+  order(clientOrderId: string): Order | undefined
+}
+
+/**
+ * The batch half of the live {@link OrderExecutor}: several placements or cancels in one venue request where the
+ * adapter has `placeOrders` / `cancelOrders`, and one-call replaces (`replaceOrder` cancel-replace, `amendOrder`). Each
+ * order goes through the same steps as a single submit or cancel, so one refused order never loses the others' state.
+ */
+export class BatchSender {
+  readonly #host: BatchSenderHost
+
+  constructor(host: BatchSenderHost) {
+    this.#host = host
+  }
+
+  /** What one request carries on the adapter's venue. */
+  batching(): OrderBatching {
+    const a = this.#host.adapter
+    const limits = a.batchLimits
+    return {
+      maxPlace: a.placeOrders !== undefined && limits !== undefined ? Math.max(1, limits.place) : 1,
+      maxCancel: a.cancelOrders !== undefined && limits !== undefined ? Math.max(1, limits.cancel) : 1,
+      ...(a.replaceOrder !== undefined
+        ? { replace: 'cancelReplace' as const }
+        : a.amendOrder !== undefined
+          ? { replace: 'amend' as const }
+          : {}),
+    }
+  }
+
+  /** Admits every intent, then places them in requests of at most `maxPlace` orders; one result per intent. */
+  async submitMany(intents: readonly OrderIntent[]): Promise<ReadonlyArray<Result<Order>>> {
+    const h = this.#host
+    const admitted = await Promise.all(
+      intents.map((i) => h.admit(i).then(ok, (e: unknown) => err(toTradekitError(e)))),
+    )
+    const toSend = admitted.flatMap((a) => (a.ok && a.value.send ? [a.value.order] : []))
+    const { maxPlace } = this.batching()
+    const placeOrders = h.adapter.placeOrders?.bind(h.adapter)
+    if (placeOrders === undefined || maxPlace <= 1) {
+      await Promise.all(toSend.map((o) => h.send(o, true)))
+    } else {
+      await Promise.all(
+        chunks(toSend, maxPlace).map(async (chunk) => {
+          const outcomes = await settleAll(h.call(placeOrders(chunk), 'placeOrders'), chunk.length)
+          chunk.forEach((o, i) => {
+            h.placed(o, outcomes[i] ?? err(lostAnswer(o.clientOrderId)), true)
+          })
+        }),
+      )
+    }
+    return admitted.map((a) => (a.ok ? ok(h.order(a.value.order.clientOrderId) ?? a.value.order) : a))
+  }
+
+  /** Cancels in requests of at most `maxCancel` orders; one result per id (the order after, or why it is still open). */
+  async cancelMany(clientOrderIds: readonly string[]): Promise<ReadonlyArray<Result<Order>>> {
+    const h = this.#host
+    const begun = clientOrderIds.map((cid) => {
+      try {
+        return ok({ cid, ...h.cancelling(cid) })
+      } catch (e) {
+        return err(toTradekitError(e))
+      }
+    })
+    const todo = begun.flatMap((b) => (b.ok ? [b.value] : []))
+    const { maxCancel } = this.batching()
+    const cancelOrders = h.adapter.cancelOrders?.bind(h.adapter)
+    const done = new Map<string, Result<Order>>()
+    const settle = async (t: (typeof todo)[number], outcome: Result<Order>) => {
+      done.set(
+        t.cid,
+        await h
+          .canceled(t.cid, t.symbol, t.before, outcome)
+          .then(ok, (e: unknown) => err(toTradekitError(e))),
+      )
+    }
+    if (cancelOrders === undefined || maxCancel <= 1) {
+      await Promise.all(
+        todo.map(async (t) => {
+          const [outcome] = await settleAll(
+            h.call(h.adapter.cancelOrder(t.symbol, t.cid), 'cancelOrder').then((o) => [ok(o)]),
+            1,
+          )
+          await settle(t, outcome ?? err(lostAnswer(t.cid)))
+        }),
+      )
+    } else {
+      await Promise.all(
+        chunks(todo, maxCancel).map(async (chunk) => {
+          const req = chunk.map((t) => ({ symbol: t.symbol, clientOrderId: t.cid }))
+          const outcomes = await settleAll(h.call(cancelOrders(req), 'cancelOrders'), chunk.length)
+          await Promise.all(chunk.map((t, i) => settle(t, outcomes[i] ?? err(lostAnswer(t.cid)))))
+        }),
+      )
+    }
+    return begun.map((b) => (b.ok ? (done.get(b.value.cid) as Result<Order>) : b))
+  }
+
+  /**
+   * Replaces an open order in one request: cancel-replace (`intent` is a new order; nothing is placed when the cancel
+   * fails), an amendment in place (`intent.clientOrderId` is the order's own), or, without either, a cancel then a
+   * placement. Resolves with the new order as tracked; rejects when it was not placed.
+   */
+  async replace(clientOrderId: string, intent: OrderIntent): Promise<Order> {
+    const h = this.#host
+    const mode = this.batching().replace
+    if (mode === 'amend') return this.#amend(clientOrderId, intent)
+    const { order, send } = await h.admit(intent)
+    let old: { symbol: string; before: OrderStatus }
+    try {
+      old = h.cancelling(clientOrderId)
+    } catch (e) {
+      if (send) h.placed(order, err(toTradekitError(e)), false)
+      throw e
+    }
+    if (!send) return order
+    const outcome = await this.#cancelReplace(clientOrderId, old.symbol, order, mode === 'cancelReplace')
+    await h.canceled(clientOrderId, old.symbol, old.before, outcome.canceled).catch(() => undefined)
+    const cancelError = outcome.canceled.ok ? undefined : outcome.canceled.error
+    const placed =
+      outcome.placed ??
+      err(
+        new StateError(`Not placed: the cancel of "${clientOrderId}" failed`, {
+          ...(cancelError !== undefined ? { cause: cancelError } : {}),
+        }),
+      )
+    h.placed(order, placed, true)
+    if (!placed.ok) throw placed.error
+    return h.order(order.clientOrderId) ?? order
+  }
+
+  /** The legs of a replace: one `replaceOrder` request, or a cancel and then (when it succeeded) a placement. */
+  async #cancelReplace(
+    clientOrderId: string,
+    symbol: string,
+    order: Order,
+    oneCall: boolean,
+  ): Promise<ReplaceOutcome> {
+    const h = this.#host
+    const replaceOrder = h.adapter.replaceOrder?.bind(h.adapter)
+    if (oneCall && replaceOrder !== undefined) {
+      try {
+        return await h.call(replaceOrder(symbol, clientOrderId, order), 'replaceOrder')
+      } catch (e) {
+        // A refused request: neither leg happened; a lost answer: both are looked up by client order id.
+        const error = toTradekitError(e)
+        return { canceled: err(error), placed: err(error) }
+      }
+    }
+    const canceled = await h
+      .call(h.adapter.cancelOrder(symbol, clientOrderId), 'cancelOrder')
+      .then(ok, (e: unknown) => err(toTradekitError(e)))
+    if (!canceled.ok) return { canceled, placed: undefined }
+    const placed = await h
+      .call(h.adapter.placeOrder(order), 'placeOrder')
+      .then(ok, (e: unknown) => err(toTradekitError(e)))
+    return { canceled, placed }
+  }
+
+  /** Amends price and quantity in place (same ids); on an error the order is looked up and the error thrown. */
+  async #amend(clientOrderId: string, intent: OrderIntent): Promise<Order> {
+    const h = this.#host
+    const cur = h.order(clientOrderId)
+    if (cur === undefined) throw new StateError(`Unknown order "${clientOrderId}"`)
+    if (cur.status !== 'OPEN' && cur.status !== 'PARTIALLY_FILLED')
+      throw new StateError(`Order "${clientOrderId}" is ${cur.status}: only an open order is amended`)
+    if (intent.clientOrderId !== clientOrderId || intent.symbol !== cur.symbol || intent.side !== cur.side) {
+      throw new ValidationError('An amendment keeps the order id, symbol and side', {
+        field: 'clientOrderId',
+      })
+    }
+    if (intent.price === undefined)
+      throw new ValidationError('An amendment needs a price', { field: 'price' })
+    const amendOrder = h.adapter.amendOrder?.bind(h.adapter) as NonNullable<ExchangeAdapter['amendOrder']>
+    const changes = { side: cur.side, qty: intent.qty, price: intent.price }
+    let error: TradekitError
+    try {
+      const v = await h.call(amendOrder(cur.symbol, clientOrderId, changes), 'amendOrder')
+      h.amended(v)
+      return h.order(clientOrderId) ?? v
+    } catch (e) {
+      error = toTradekitError(e)
+    }
+    // Refused (the order is kept as it was) or lost: learn the order's state, then report the error.
+    await h.canceled(clientOrderId, cur.symbol, cur.status, err(error)).catch(() => undefined)
+    throw error
+  }
+}
+
+/** Splits `items` into runs of at most `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** A batch request's results, or its one error as every item's result. */
+async function settleAll<T>(
+  p: Promise<ReadonlyArray<Result<T>>>,
+  n: number,
+): Promise<ReadonlyArray<Result<T>>> {
+  try {
+    return await p
+  } catch (e) {
+    const error = toTradekitError(e)
+    return Array.from({ length: n }, () => err(error))
+  }
+}
+
+function lostAnswer(clientOrderId: string): OrderOutcomeUnknownError {
+  return new OrderOutcomeUnknownError(clientOrderId, `No answer for "${clientOrderId}" in the batch response`)
+}
