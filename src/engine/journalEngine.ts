@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js'
 import type { TypedEmitter } from '../core/events.js'
-import { type Journal, journalFillEntry, journalOrderEntry } from '../core/journal.js'
+import { type Journal, type JournalView, journalFillEntry, journalOrderEntry } from '../core/journal.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderFilter } from '../core/ports.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
@@ -35,6 +35,19 @@ function entryId(clock: Clock): string {
 }
 
 /**
+ * Starts the Portfolio from the journal's positions on the venues whose executor reconciles the journal (live ones;
+ * not paper or backtest venues) and on the instruments it knows. Throws the Portfolio's typed errors.
+ */
+function restorePortfolio(view: JournalView, h: EngineJournalHost): void {
+  const live = new Set(h.executors.flatMap((ex) => (ex.reconcileJournal === undefined ? [] : ex.venues)))
+  const ours = (p: { venue: string; symbol: string }) =>
+    live.has(p.venue) && h.portfolio.instrument(p.venue, p.symbol) !== undefined
+  const positions = view.positions.filter(ours)
+  const instruments = (view.instruments ?? []).filter(ours)
+  if (positions.length + instruments.length > 0) h.portfolio.restore({ positions, instruments })
+}
+
+/**
  * Keeps the engine's journal: restores the last view (the Portfolio's positions on the venues of executors that
  * reconcile the journal, open orders back to their strategies, each such executor reconciles it with its venue), then
  * appends every order event, fill, funding payment, signal, risk decision, trading-state change and, every minute, a
@@ -44,14 +57,8 @@ function entryId(clock: Clock): string {
 export async function journalEngine(journal: Journal, h: EngineJournalHost): Promise<() => void> {
   const { bus: events, subs, clock, risk, orders } = h
   const view = await journal.lastView()
-  // The Portfolio starts from the journal's positions on the venues whose executor reconciles the journal (live
-  // ones), before that reconciliation books what filled while the process was down: nothing twice, nothing lost.
-  const live = new Set(h.executors.flatMap((ex) => (ex.reconcileJournal === undefined ? [] : ex.venues)))
-  const ours = (p: { venue: string; symbol: string }) =>
-    live.has(p.venue) && h.portfolio.instrument(p.venue, p.symbol) !== undefined
-  const positions = view.positions.filter(ours)
-  const instruments = (view.instruments ?? []).filter(ours)
-  if (positions.length + instruments.length > 0) h.portfolio.restore({ positions, instruments })
+  // Before the executors reconcile (and book what filled while down): nothing twice, nothing lost.
+  restorePortfolio(view, h)
   for (const o of view.openOrders) if (o.strategyId !== undefined) orders.set(o.clientOrderId, o.strategyId)
   for (const name of ORDER_EVENTS) {
     if (name === 'order.filled') continue

@@ -67,7 +67,6 @@ export async function openPostgresDriver(config: PoolConfig, lock?: PostgresWrit
   return driver
 }
 
-
 /** Takes the writer lock on a connection of its own (kept checked out), polling until `waitMs`; ends the pool if not. */
 async function takeLock(pool: Pool, lock: PostgresWriterLock): Promise<{ client: PoolClient; key: string }> {
   const key = writerLockKey(lock.writerKey)

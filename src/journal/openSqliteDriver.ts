@@ -22,17 +22,24 @@ export async function openSqliteDriver(path: string): Promise<SqliteDriver> {
   let depth = 0
   // The journal runs few distinct statements (one insert per table): prepared once, reused.
   const statements = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>()
+  const prepared = (sql: string) => {
+    let stmt = statements.get(sql)
+    if (stmt === undefined) {
+      stmt = db.prepare(sql)
+      if (statements.size >= 64) statements.clear()
+      statements.set(sql, stmt)
+    }
+    return stmt
+  }
   const driver: SqliteDriver = {
     dialect: 'sqlite',
     path,
     existed,
+    async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+      return prepared(sql).run(...params).changes
+    },
     async all(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-      let stmt = statements.get(sql)
-      if (stmt === undefined) {
-        stmt = db.prepare(sql)
-        if (statements.size >= 64) statements.clear()
-        statements.set(sql, stmt)
-      }
+      const stmt = prepared(sql)
       if (stmt.reader) {
         const rows = stmt.all(...params) as SqlRow[]
         for (const r of rows) delete r._metadata // libsql's timing, not a column

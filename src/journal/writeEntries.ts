@@ -197,20 +197,23 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
       const list = kind === 'order' ? all.filter((e) => e.kind === 'order' && e.seq !== undefined) : all
       const spec = TABLES[kind] as TableSpec<Kind>
       const one = `(${spec.columns.map(() => '?').join(', ')})`
-      // Fills report which were new: only those move the positions.
-      const returning = kind === 'fill' ? ' RETURNING fill_key' : ''
-      const inserted = new Set<string>()
       // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
       // multi-row statements (one round trip per chunk).
       const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
+      // Fills report which were new (the changed-row count of a single-row insert, else RETURNING): only those move
+      // the positions.
+      const counted = kind === 'fill' && rows === 1 && tx.run !== undefined
+      const returning = kind === 'fill' && !counted ? ' RETURNING fill_key' : ''
+      const inserted = new Set<string>()
       for (let i = 0; i < list.length; i += rows) {
         const chunk = list.slice(i, i + rows)
         const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING${returning}`
-        const out = await tx.all(
-          sql,
-          chunk.flatMap((e) => spec.row(e as EntryOf<Kind>)),
-        )
-        for (const r of out) inserted.add(String(r.fill_key))
+        const params = chunk.flatMap((e) => spec.row(e as EntryOf<Kind>))
+        if (counted) {
+          if ((await tx.run!(sql, params)) > 0) inserted.add(String(params[0]))
+          continue
+        }
+        for (const r of await tx.all(sql, params)) inserted.add(String(r.fill_key))
       }
       // After the numbered events of the batch, so a late event follows them.
       for (const e of all) if (e.kind === 'order' && e.seq === undefined) await insertNextSeq(tx, e)
