@@ -10,6 +10,7 @@ import type { Fill, Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { Portfolio } from '../../../src/execution/index.js'
 import type { SqlDriver } from '../../../src/journal/index.js'
+import { MIGRATIONS, migrate, openSqliteJournal } from '../../../src/journal/index.js'
 import { backfillViews } from '../../../src/journal/maintainViews.js'
 import { openSqliteDriver } from '../../../src/journal/openSqliteDriver.js'
 import { readView } from '../../../src/journal/readView.js'
@@ -193,6 +194,70 @@ describe('journal view: bounded read (SQLite)', () => {
   const sqlite = sqliteHarness()
   beforeAll(() => sqlite.setup())
   afterAll(() => sqlite.teardown())
+
+  it('a journal written before the maintained tables gets them filled from its history when it is migrated', async () => {
+    const { journal, target } = await sqlite.fresh()
+    await journal.close()
+    const path = `${target.path!}.old.db`
+    const old = await openSqliteDriver(path)
+    await migrate(old, { migrations: MIGRATIONS.slice(0, 1) }) // the first schema only
+    const fills = history(200)
+    for (const f of fills) {
+      await old.all(
+        `INSERT INTO fills (fill_key, strategy_id, venue, symbol, client_order_id, trade_id, side, price, qty, fee, fee_asset, liquidity, ts_event)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          f.key.replaceAll('\u0000', '\u001f'),
+          f.strategyId ?? null,
+          f.venue,
+          f.symbol,
+          f.clientOrderId,
+          f.tradeId,
+          f.side,
+          f.price,
+          f.qty,
+          f.fee,
+          f.feeAsset,
+          f.liquidity,
+          f.tsEvent,
+        ],
+      )
+    }
+    const o = order('o-open', 'order.accepted', 'OPEN')
+    await old.all(
+      `INSERT INTO order_events (client_order_id, seq, event, strategy_id, venue, symbol, side, order_type, status, qty, price, filled_qty, ts_event)
+       VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        o.clientOrderId,
+        o.event,
+        o.strategyId,
+        o.venue,
+        o.symbol,
+        o.side,
+        o.orderType,
+        o.status,
+        o.qty,
+        o.price,
+        o.filledQty,
+        o.tsEvent,
+      ],
+    )
+    await old.close()
+    const migrated = await openSqliteJournal({ path })
+    const view = await migrated.lastView()
+    const got = view.positions
+      .map((p) => ({
+        strategyId: p.strategyId,
+        symbol: p.symbol,
+        qty: p.qty,
+        realizedPnl: p.realizedPnl,
+        fees: Object.values(p.fees ?? {})[0],
+      }))
+      .sort((a, b) => (`${a.strategyId}|${a.symbol}` < `${b.strategyId}|${b.symbol}` ? -1 : 1))
+    expect(got).toEqual(replay(fills))
+    expect(view.openOrders.map((x) => x.clientOrderId)).toEqual(['o-open'])
+    await migrated.close()
+  })
 
   it('reads only the maintained tables and indexed look-ups, never a scan of the fills or order events', async () => {
     const { journal, target } = await sqlite.fresh()
