@@ -177,24 +177,28 @@ function liveExecutor(venue: string, portfolio: Portfolio) {
 }
 
 describe('journalEngine: restart and funding', () => {
-  async function start(view: JournalView, executorVenue: string) {
+  async function start(view: JournalView, executorVenue: string, before?: (p: Portfolio) => void) {
     const clock = new ManualClock(Date.UTC(2026, 11, 5))
     const risk = new RiskManager({ clock, store: new MemoryStateStore() })
     await risk.start()
     const journal = new MemoryJournal(view)
     const portfolio = new Portfolio({ balances: { USDT: '1000' }, instruments: [perp], clock })
+    before?.(portfolio)
     const live = liveExecutor(executorVenue, portfolio)
+    const bus = new TypedEmitter<TradingEngineEvents>()
+    const errors: string[] = []
+    bus.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
     const stop = await journalEngine(journal, {
       risk,
       portfolio,
       executors: [live.ex],
       clock,
       subs: new Subscriptions(),
-      bus: new TypedEmitter<TradingEngineEvents>(),
+      bus,
       orders: new OrderStrategyMap(),
       cancelAll: async () => undefined,
     })
-    return { portfolio, journal, seen: live.seen, stop, clock }
+    return { portfolio, journal, seen: live.seen, stop, clock, errors }
   }
   const row = {
     venue: perp.venue,
@@ -232,6 +236,17 @@ describe('journalEngine: restart and funding', () => {
     const { portfolio, seen } = await start(view, 'binance')
     expect(seen).toEqual(['none'])
     expect(portfolio.positions()).toEqual([])
+  })
+
+  it('keeps a Portfolio that already holds positions (merged from the venue) and says so; refuses a bad view', async () => {
+    const venueSays = { venue: perp.venue, symbol: 'BTCUSDT', qty: '0.7', entryPrice: '99' }
+    const { portfolio, errors } = await start(view, perp.venue, (p) => p.restore({ positions: [venueSays] }))
+    expect(portfolio.position(perp.venue, 'BTCUSDT')?.qty.toString()).toBe('0.7')
+    expect(errors).toEqual([
+      'INVALID_STATE: Portfolio not restored from the journal: it already has fills or positions',
+    ])
+    const bad: JournalView = { ...EMPTY, positions: [{ ...row, strategyId: 'ema', qty: 'NaN' }] }
+    await expect(start(bad, perp.venue)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
   })
 
   it('journals the funding the Portfolio applies', async () => {

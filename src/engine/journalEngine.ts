@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js'
 import type { TypedEmitter } from '../core/events.js'
 import { type Journal, type JournalView, journalFillEntry, journalOrderEntry } from '../core/journal.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderFilter } from '../core/ports.js'
+import { isTradekitError, StateError } from '../errors/index.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
@@ -36,7 +37,8 @@ function entryId(clock: Clock): string {
 
 /**
  * Starts the Portfolio from the journal's positions on the venues whose executor reconciles the journal (live ones;
- * not paper or backtest venues) and on the instruments it knows. Throws the Portfolio's typed errors.
+ * not paper or backtest venues) and on the instruments it knows. A view the Portfolio refuses throws its
+ * ValidationError; a Portfolio that already has fills or positions is left as it is (an `error` event says so).
  */
 function restorePortfolio(view: JournalView, h: EngineJournalHost): void {
   const live = new Set(h.executors.flatMap((ex) => (ex.reconcileJournal === undefined ? [] : ex.venues)))
@@ -44,7 +46,19 @@ function restorePortfolio(view: JournalView, h: EngineJournalHost): void {
     live.has(p.venue) && h.portfolio.instrument(p.venue, p.symbol) !== undefined
   const positions = view.positions.filter(ours)
   const instruments = (view.instruments ?? []).filter(ours)
-  if (positions.length + instruments.length > 0) h.portfolio.restore({ positions, instruments })
+  if (positions.length + instruments.length === 0) return
+  try {
+    h.portfolio.restore({ positions, instruments })
+  } catch (e) {
+    // A portfolio that already holds positions (merged from the venue before start) keeps them; bad data throws.
+    if (!isTradekitError(e, 'INVALID_STATE')) throw e
+    h.bus.emit(
+      'error',
+      new StateError('Portfolio not restored from the journal: it already has fills or positions', {
+        cause: e,
+      }),
+    )
+  }
 }
 
 /**

@@ -51,6 +51,7 @@ export async function bookFills(tx: SqlDriver, fills: readonly BookFill[]): Prom
   if (fills.length === 0) return
   const held = new Map<string, Held & { target: Target }>()
   for (const f of fills) {
+    const [price, qty, fee] = [new Decimal(f.price), new Decimal(f.qty), new Decimal(f.fee)]
     for (const target of targets(f)) {
       const id = `${target.table}\u0000${target.values.join('\u0000')}`
       let h = held.get(id)
@@ -78,8 +79,8 @@ export async function bookFills(tx: SqlDriver, fills: readonly BookFill[]): Prom
               }
         held.set(id, h)
       }
-      h.book.apply(f.side, new Decimal(f.price), new Decimal(f.qty))
-      h.book.fee(f.feeAsset, new Decimal(f.fee))
+      h.book.apply(f.side, price, qty)
+      h.book.fee(f.feeAsset, fee)
       if (f.tsEvent > h.lastTs || (f.tsEvent === h.lastTs && f.tradeId > h.lastTradeId)) {
         h.lastTs = f.tsEvent
         h.lastTradeId = f.tradeId
