@@ -86,20 +86,26 @@ describe.each([sqliteHarness(), postgresHarness()])('journal durability: $name',
 
 /** A SQLite driver that fails every statement while `down` is set (a database outage). */
 function flaky(driver: SqlDriver): SqlDriver & { down: boolean } {
-  const f: SqlDriver & { down: boolean } = {
-    down: false,
-    dialect: driver.dialect,
+  const state = { down: false }
+  const wrap = (d: SqlDriver): SqlDriver => ({
+    dialect: d.dialect,
     all: (sql, params) => {
-      if (f.down) return Promise.reject(new Error('database is down'))
-      return driver.all(sql, params)
+      if (state.down) return Promise.reject(new Error('database is down'))
+      return d.all(sql, params)
     },
     transaction: (fn) => {
-      if (f.down) return Promise.reject(new Error('database is down'))
-      return driver.transaction(() => fn(f))
+      if (state.down) return Promise.reject(new Error('database is down'))
+      return d.transaction((tx) => fn(wrap(tx)))
     },
-    close: () => driver.close(),
-  }
-  return f
+    close: () => d.close(),
+  })
+  const f = wrap(driver)
+  return Object.defineProperty(f, 'down', {
+    get: () => state.down,
+    set: (v: boolean) => {
+      state.down = v
+    },
+  }) as SqlDriver & { down: boolean }
 }
 
 describe('journal backlog (SQLite)', () => {
