@@ -22,6 +22,7 @@ export type JournalEntry =
   | JournalRiskEntry
   | JournalBreakerEntry
   | JournalSnapshotEntry
+  | JournalFundingEntry
 
 /** An order after one of its lifecycle events (`order.submitted`, `order.filled`, ...). */
 export interface JournalOrderEntry {
@@ -125,17 +126,39 @@ export interface JournalSnapshotEntry {
   readonly tsEvent: number
 }
 
+/**
+ * A funding payment of a perpetual position (a Portfolio's `funding.applied`): `amount` credited in `asset`,
+ * negative when paid. Funding belongs to the venue position, not to a strategy.
+ */
+export interface JournalFundingEntry {
+  readonly kind: 'funding'
+  /** Unique id of the entry (a replay with the same id is written once). */
+  readonly id: string
+  readonly venue: string
+  readonly symbol: string
+  /** The asset credited or debited (the instrument's quote, e.g. `USDT`). */
+  readonly asset: string
+  /** Decimal text, signed: positive received, negative paid. */
+  readonly amount: string
+  readonly tsEvent: number
+}
+
 /** What the journal knew when it was last written: the state a restart starts from. */
 export interface JournalView {
   /** The last journaled state of every order that was not final (open, partially filled, pending). */
   readonly openOrders: readonly JournalOrderEntry[]
-  /** Net quantity per strategy and instrument, from the journaled fills (decimal text, signed). */
-  readonly positions: ReadonlyArray<{
-    readonly strategyId: string
-    readonly venue: string
-    readonly symbol: string
-    readonly qty: string
-  }>
+  /**
+   * Net quantity per strategy and instrument, from the journaled fills (decimal text, signed; `strategyId` `''` for
+   * fills no strategy sent), with the average entry (average cost), the realised PnL before fees and the fees per
+   * asset as far as the fills tell: a spot fee paid in the base asset is listed in `fees`, not taken from `qty`.
+   */
+  readonly positions: ReadonlyArray<JournalPosition>
+  /**
+   * The same per instrument, every strategy and none booked together in fill order (`strategyId` `''`): the venue's
+   * net position, its entry and realised PnL as one book saw them (which the strategies' shares cannot give when
+   * they hold opposite sides or different entries).
+   */
+  readonly instruments?: ReadonlyArray<JournalPosition>
   /** Keys ({@link fillKey}) of every journaled fill of the open orders: a replayed fill among them is a duplicate. */
   readonly fillKeys: readonly string[]
   /** The newest trade id and its time per venue and symbol. */
@@ -145,6 +168,21 @@ export interface JournalView {
     readonly tradeId: string
     readonly tsEvent: number
   }>
+}
+
+/** One strategy's share of one instrument in a {@link JournalView} (all amounts decimal text). */
+export interface JournalPosition {
+  readonly strategyId: string
+  readonly venue: string
+  readonly symbol: string
+  /** Signed: Σ bought − Σ sold. */
+  readonly qty: string
+  /** Average entry of the open quantity; absent when flat. */
+  readonly entryPrice?: string
+  /** Realised PnL by average cost, before fees (quote asset). */
+  readonly realizedPnl?: string
+  /** Fees paid, per fee asset. */
+  readonly fees?: Readonly<Record<string, string>>
 }
 
 /** Events of a {@link Journal}: its health, for the risk guard. */

@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js'
 import type { TypedEmitter } from '../core/events.js'
-import { type Journal, journalFillEntry, journalOrderEntry } from '../core/journal.js'
+import { type Journal, type JournalView, journalFillEntry, journalOrderEntry } from '../core/journal.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderFilter } from '../core/ports.js'
+import { isTradekitError, StateError } from '../errors/index.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
@@ -35,14 +36,43 @@ function entryId(clock: Clock): string {
 }
 
 /**
- * Keeps the engine's journal: restores the last view (open orders back to their strategies, each executor that can
- * reconciles it with its venue), then appends every order event, fill, signal, risk decision, trading-state change
- * and, every minute, a portfolio snapshot. The journal's health drives the risk guard: a backlog makes it REDUCING,
+ * Starts the Portfolio from the journal's positions on the venues whose executor reconciles the journal (live ones;
+ * not paper or backtest venues) and on the instruments it knows. A view the Portfolio refuses throws its
+ * ValidationError; a Portfolio that already has fills or positions is left as it is (an `error` event says so).
+ */
+function restorePortfolio(view: JournalView, h: EngineJournalHost): void {
+  const live = new Set(h.executors.flatMap((ex) => (ex.reconcileJournal === undefined ? [] : ex.venues)))
+  const ours = (p: { venue: string; symbol: string }) =>
+    live.has(p.venue) && h.portfolio.instrument(p.venue, p.symbol) !== undefined
+  const positions = view.positions.filter(ours)
+  const instruments = (view.instruments ?? []).filter(ours)
+  if (positions.length + instruments.length === 0) return
+  try {
+    h.portfolio.restore({ positions, instruments })
+  } catch (e) {
+    // A portfolio that already holds positions (merged from the venue before start) keeps them; bad data throws.
+    if (!isTradekitError(e, 'INVALID_STATE')) throw e
+    h.bus.emit(
+      'error',
+      new StateError('Portfolio not restored from the journal: it already has fills or positions', {
+        cause: e,
+      }),
+    )
+  }
+}
+
+/**
+ * Keeps the engine's journal: restores the last view (the Portfolio's positions on the venues of executors that
+ * reconcile the journal, open orders back to their strategies, each such executor reconciles it with its venue), then
+ * appends every order event, fill, funding payment, signal, risk decision, trading-state change and, every minute, a
+ * portfolio snapshot. The journal's health drives the risk guard: a backlog makes it REDUCING,
  * a journal that cannot write anywhere HALTS it and cancels open orders. Returns a function that stops the snapshots.
  */
 export async function journalEngine(journal: Journal, h: EngineJournalHost): Promise<() => void> {
   const { bus: events, subs, clock, risk, orders } = h
   const view = await journal.lastView()
+  // Before the executors reconcile (and book what filled while down): nothing twice, nothing lost.
+  restorePortfolio(view, h)
   for (const o of view.openOrders) if (o.strategyId !== undefined) orders.set(o.clientOrderId, o.strategyId)
   for (const name of ORDER_EVENTS) {
     if (name === 'order.filled') continue
@@ -96,6 +126,12 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
       ...(e.detail === undefined ? {} : { detail: e.detail }),
       tsEvent,
     })
+  })
+  subs.on(h.portfolio.events, 'funding.applied', (e) => {
+    const { venue, symbol } = e
+    const asset = h.portfolio.instrument(venue, symbol)?.quote ?? h.portfolio.accountCurrency
+    const amount = e.amount.toString()
+    journal.append({ kind: 'funding', id: entryId(clock), venue, symbol, asset, amount, tsEvent: e.tsEvent })
   })
   subs.on(journal.events, 'journal.backlogged', (e) => void risk.guard.reduce(`${BACKLOG}${e.reason}`))
   // Back to ACTIVE only when the journal's backlog is what made it REDUCING (nothing stricter or other since).

@@ -41,6 +41,7 @@ import {
 } from './portfolio/MutablePosition.js'
 import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 import { planFill } from './portfolio/planFill.js'
+import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
 
 const ZERO = new Decimal(0)
@@ -289,6 +290,21 @@ export class Portfolio {
   /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
   strategyPositions(strategyId: string): Position[] {
     return this.#ledger.positions(strategyId, (v, s) => this.#positions.get(key(v, s))?.mark)
+  }
+
+  /**
+   * Starts from a journal's last view: positions, entries, realised PnL and fees per instrument and strategy (not cash).
+   * Only when fresh (else a StateError); an invalid row throws a ValidationError and changes nothing.
+   */
+  restore(state: PortfolioRestoreState): void {
+    if (this.#fillCount > 0 || this.positions().length > 0)
+      throw new StateError('Portfolio.restore needs a fresh portfolio')
+    const plan = planRestore(state, (v, s) => this.instrument(v, s))
+    for (const r of plan.positions) Object.assign(this.#posFor(r.venue, r.symbol), r)
+    for (const [a, fee] of plan.fees) this.#feesByAsset.set(a, (this.#feesByAsset.get(a) ?? ZERO).plus(fee))
+    for (const { strategyId: sid, venue, symbol, ...share } of plan.shares)
+      this.#ledger.restore(sid, venue, symbol, share)
+    this.#touchPeak()
   }
 
   /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */

@@ -51,6 +51,7 @@ export {
   type PaperTraderEvents,
   type SlippageRecord,
 } from './paper/PaperTrader.js'
+export type { PortfolioRestorePosition, PortfolioRestoreState } from './portfolio/planRestore.js'
 export {
   QuoteManager,
   type QuoteManagerConfig,

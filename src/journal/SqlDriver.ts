@@ -9,7 +9,12 @@ export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres'
   /** Runs a statement and returns its rows. */
   all(sql: string, params?: readonly unknown[]): Promise<SqlRow[]>
-  /** Runs `fn` in one transaction: all of it is committed or none of it. */
+  /** Optional: runs a statement that returns no rows and resolves with the number of rows it changed. */
+  run?(sql: string, params?: readonly unknown[]): Promise<number>
+  /**
+   * Runs `fn` in one transaction: all of it is committed or none of it. Inside, use the `tx` it is given (the SQLite
+   * driver queues other calls until the transaction ends).
+   */
   transaction<T>(fn: (tx: SqlDriver) => Promise<T>): Promise<T>
   close(): Promise<void>
 }

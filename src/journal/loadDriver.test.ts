@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
 afterEach(() => {
-  vi.doUnmock('libsql')
+  vi.doUnmock('libsql/promise')
   vi.doUnmock('pg')
   vi.resetModules()
 })
 
 describe('the journal drivers are optional peer dependencies', () => {
   it.each([
-    ['libsql', 'loadLibsql', 'npm install libsql'],
+    ['libsql/promise', 'loadLibsql', 'npm install libsql'],
     ['pg', 'loadPg', 'npm install pg'],
   ] as const)('without %s, %s rejects with a ConfigError naming the package', async (pkg, fn, hint) => {
     vi.doMock(pkg, () => {

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/index.js'
 
-/** The `libsql` module (better-sqlite3's API), as `import('libsql')` gives it. */
-export type LibsqlModule = typeof import('libsql')
+/** The `libsql/promise` module (better-sqlite3's API; `exec` runs off the main thread), as `import()` gives it. */
+export type LibsqlModule = typeof import('libsql/promise')
 /** The `pg` module, as `import('pg')` gives it. */
 export type PgModule = typeof import('pg')
 
@@ -11,7 +11,7 @@ function unwrap<T>(mod: T | { default: T }): T {
 }
 
 /**
- * Loads the optional peer dependency `libsql` (the SQLite store's driver) on first use. Rejects with a
+ * Loads the optional peer dependency `libsql` (the SQLite store's driver; its promise API) on first use. Rejects with a
  * {@link ConfigError} naming the package to install when it cannot be loaded.
  *
  * @example
@@ -21,7 +21,7 @@ function unwrap<T>(mod: T | { default: T }): T {
  */
 export async function loadLibsql(): Promise<LibsqlModule> {
   try {
-    return unwrap(await import('libsql'))
+    return unwrap(await import('libsql/promise'))
   } catch (cause) {
     throw new ConfigError(
       'The SQLite journal needs the optional peer dependency libsql: npm install libsql',

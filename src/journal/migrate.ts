@@ -41,6 +41,7 @@ export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): 
   for (const step of pending) {
     await driver.transaction(async (tx) => {
       for (const sql of step.statements) await tx.all(sql)
+      await step.apply?.(tx)
       await tx.all('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         step.version,
         step.name,

@@ -1,8 +1,13 @@
+import { backfillViews } from './maintainViews.js'
+import type { SqlDriver } from './SqlDriver.js'
+
 /** One schema step: statements run in one transaction, recorded in `schema_migrations`. */
 export interface Migration {
   readonly version: number
   readonly name: string
   readonly statements: readonly string[]
+  /** Runs after the statements, in the same transaction (e.g. fills a new table from the history). */
+  readonly apply?: (tx: SqlDriver) => Promise<void>
 }
 
 /**
@@ -42,5 +47,25 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE TABLE portfolio_snapshots (
         id TEXT PRIMARY KEY, positions TEXT NOT NULL, balances TEXT NOT NULL, ts_event BIGINT NOT NULL)`,
     ],
+  },
+  {
+    version: 2,
+    name: 'bounded view and funding',
+    statements: [
+      // Maintained with every written batch, so a restart reads the last view without reading the history.
+      `CREATE TABLE positions (
+        strategy_id TEXT NOT NULL, venue TEXT NOT NULL, symbol TEXT NOT NULL, qty TEXT NOT NULL, entry_price TEXT,
+        realized_pnl TEXT NOT NULL, fees TEXT NOT NULL, last_trade_id TEXT NOT NULL, last_ts_event BIGINT NOT NULL,
+        PRIMARY KEY (strategy_id, venue, symbol))`,
+      `CREATE TABLE instrument_positions (
+        venue TEXT NOT NULL, symbol TEXT NOT NULL, qty TEXT NOT NULL, entry_price TEXT, realized_pnl TEXT NOT NULL,
+        fees TEXT NOT NULL, last_trade_id TEXT NOT NULL, last_ts_event BIGINT NOT NULL, PRIMARY KEY (venue, symbol))`,
+      'CREATE TABLE open_orders (client_order_id TEXT PRIMARY KEY, seq INTEGER NOT NULL)',
+      `CREATE TABLE funding (
+        id TEXT PRIMARY KEY, venue TEXT NOT NULL, symbol TEXT NOT NULL, asset TEXT NOT NULL, amount TEXT NOT NULL,
+        ts_event BIGINT NOT NULL)`,
+      'CREATE INDEX funding_instrument_ts ON funding (venue, symbol, ts_event)',
+    ],
+    apply: backfillViews,
   },
 ]

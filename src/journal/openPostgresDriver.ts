@@ -1,4 +1,6 @@
-import type { PoolConfig } from 'pg'
+import { createHash } from 'node:crypto'
+import type { Pool, PoolClient, PoolConfig } from 'pg'
+import { StateError } from '../errors/index.js'
 import { loadPg } from './loadDriver.js'
 import type { SqlDriver, SqlRow } from './SqlDriver.js'
 
@@ -8,12 +10,28 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`)
 }
 
-/** Opens a pg pool; `config` is pg's own (`connectionString`, `max`, ssl, ...). */
-export async function openPostgresDriver(config: PoolConfig): Promise<SqlDriver> {
+/** The advisory-lock key of a writer key: the first 8 bytes of its SHA-256, as a signed 64-bit integer. */
+export function writerLockKey(writerKey: string): string {
+  return createHash('sha256').update(writerKey).digest().readBigInt64BE(0).toString()
+}
+
+/** One writer per journal: who holds the session-level advisory lock, and how long to wait for it. */
+export interface PostgresWriterLock {
+  readonly writerKey: string
+  readonly waitMs: number
+}
+
+/**
+ * Opens a pg pool; `config` is pg's own (`connectionString`, `max`, ssl, ...). With `lock`, first takes the
+ * session-level advisory lock of its writer key on a connection held until `close` (a second writer of the same key
+ * gets a {@link StateError} after `waitMs`; a writer that dies releases it with its session).
+ */
+export async function openPostgresDriver(config: PoolConfig, lock?: PostgresWriterLock): Promise<SqlDriver> {
   const { Pool } = await loadPg()
   const pool = new Pool(config)
   // An idle client's error (server restart) must not crash the process: the next query reports it.
   pool.on('error', () => {})
+  const holder = lock === undefined ? undefined : await takeLock(pool, lock)
   const run =
     (q: { query: (sql: string, params: unknown[]) => Promise<{ rows: SqlRow[] }> }): SqlDriver['all'] =>
     async (sql, params = []) =>
@@ -37,8 +55,39 @@ export async function openPostgresDriver(config: PoolConfig): Promise<SqlDriver>
       }
     },
     async close(): Promise<void> {
+      if (holder !== undefined) {
+        await holder.client
+          .query('SELECT pg_advisory_unlock(CAST($1 AS BIGINT))', [holder.key])
+          .catch(() => {})
+        holder.client.release()
+      }
       await pool.end()
     },
   }
   return driver
+}
+
+/** Takes the writer lock on a connection of its own (kept checked out), polling until `waitMs`; ends the pool if not. */
+async function takeLock(pool: Pool, lock: PostgresWriterLock): Promise<{ client: PoolClient; key: string }> {
+  const key = writerLockKey(lock.writerKey)
+  const deadline = Date.now() + lock.waitMs
+  let client: PoolClient | undefined
+  try {
+    client = await pool.connect()
+    for (;;) {
+      const r = await client.query('SELECT pg_try_advisory_lock(CAST($1 AS BIGINT)) AS locked', [key])
+      if (r.rows[0]?.locked === true) return { client, key }
+      if (Date.now() >= deadline) break
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  } catch (e) {
+    client?.release()
+    await pool.end()
+    throw e
+  }
+  client.release()
+  await pool.end()
+  throw new StateError(`Another writer holds the Postgres journal lock of writer key "${lock.writerKey}"`, {
+    details: { writerKey: lock.writerKey, lockKey: key },
+  })
 }

@@ -31,6 +31,14 @@ export const PostgresJournalConfigSchema = z.strictObject({
   pool: z.custom<PostgresPoolConfig>((v) => typeof v === 'object' && v !== null),
   /** The local spill file for entries the database cannot take (required: the server may be down). */
   spillPath: /* @__PURE__ */ z.string().check(z.minLength(1, 'the Postgres journal needs a local spillPath')),
+  /**
+   * One writer per key: opening takes the session-level advisory lock of this key (`pg_advisory_lock`), held until
+   * `close`; a second writer with the same key gets a StateError. Use one key per deployment (bot) sharing the
+   * database. Default `tradekit-journal`.
+   */
+  writerKey: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'tradekit-journal'),
+  /** How long opening waits for the writer lock (a writer that just died releases it with its session), ms. Default 5000. */
+  lockWaitMs: z._default(/* @__PURE__ */ z.int().check(z.minimum(0)), 5_000),
   ...JournalQueueConfigShape,
 })
 
@@ -39,11 +47,12 @@ export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
 
 /**
  * Opens the journal on Postgres through the optional peer dependency `pg` (a pool; batched multi-row inserts).
- * Migrates the schema (a database newer than this tradekit is refused), writes a backlog left in the spill file,
+ * Takes the writer lock of `writerKey` (one writer per journal), migrates the schema (a database newer than this tradekit is refused), writes a backlog left in the spill file,
  * and starts writing.
  *
  * @throws {ConfigError} bad config, or pg not installed.
- * @throws {StateError} the database's schema is newer than this tradekit.
+ * @throws {StateError} another writer holds the lock of `writerKey`, or the database's schema is newer than this
+ * tradekit.
  * @example
  * ```ts
  * const journal = await openPostgresJournal({
@@ -54,7 +63,10 @@ export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
  */
 export async function openPostgresJournal(config: PostgresJournalConfig): Promise<TradeJournal> {
   const cfg = parseConfig(PostgresJournalConfigSchema, config, 'openPostgresJournal')
-  const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig)
+  const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig, {
+    writerKey: cfg.writerKey,
+    waitMs: cfg.lockWaitMs,
+  })
   try {
     await migrate(driver)
   } catch (e) {

@@ -1,5 +1,6 @@
 import type { JournalOrderEntry } from '../core/journal.js'
 import { Decimal } from '../decimal/index.js'
+import { PositionBook } from './PositionBook.js'
 import { optionalText, orderEntryOf } from './rows.js'
 import type { SqlDriver, SqlRow } from './SqlDriver.js'
 import { fillKeyOfStored } from './writeEntries.js'
@@ -29,7 +30,12 @@ export interface PnlRow {
   readonly realizedPnl: string
   /** Fees paid (negative: rebates), summed in their own assets: see `feeAssets`. */
   readonly fees: string
-  /** realizedPnl − fees (meaningful when fees are paid in the quote asset). */
+  /**
+   * Funding received (negative: paid) where known (journaled from the Portfolio's `funding.applied`). Funding belongs
+   * to the venue position: it is in the rows without a strategy, and left out when filtering by strategy.
+   */
+  readonly funding: string
+  /** realizedPnl − fees + funding (meaningful when fees and funding are in the quote asset). */
   readonly netPnl: string
   readonly feeAssets: readonly string[]
   /** Traded notional (price × qty). */
@@ -151,51 +157,33 @@ export async function queryBreakers(driver: SqlDriver, o: QueryOptions = {}): Pr
 interface Acc {
   realized: Decimal
   fees: Decimal
+  funding: Decimal
   notional: Decimal
   fills: number
   feeAssets: Set<string>
 }
 
-/**
- * Realised PnL by average cost, per strategy and instrument, in fill order (the whole history is replayed so a
- * position opened before `from` is costed right); rows are grouped as `by` asks.
- */
-export async function queryPnl(driver: SqlDriver, o: PnlOptions = {}): Promise<PnlRow[]> {
-  const by = new Set(o.by ?? ['strategy', 'instrument', 'day'])
-  const w = where({ ...o, from: undefined, to: undefined } as QueryOptions)
-  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
-  const books = new Map<string, { qty: Decimal; cost: Decimal }>()
-  const groups = new Map<
-    string,
-    { row: Omit<PnlRow, 'realizedPnl' | 'fees' | 'netPnl' | 'notional' | 'fills' | 'feeAssets'>; acc: Acc }
-  >()
-  for (const f of rows.map(fillOf)) {
-    const bookId = `${f.strategyId ?? ''}\u0000${f.venue}\u0000${f.symbol}`
-    const book = books.get(bookId) ?? { qty: new Decimal(0), cost: new Decimal(0) }
-    books.set(bookId, book)
-    const price = new Decimal(f.price)
-    const signed = f.side === 'BUY' ? new Decimal(f.qty) : new Decimal(f.qty).neg()
-    let realized = new Decimal(0)
-    if (book.qty.isZero() || book.qty.isPositive() === signed.isPositive()) {
-      book.cost = book.cost.plus(price.times(signed))
-      book.qty = book.qty.plus(signed)
-    } else {
-      const closing = Decimal.min(book.qty.abs(), signed.abs())
-      const avg = book.cost.div(book.qty)
-      const dir = book.qty.isPositive() ? 1 : -1
-      realized = price.minus(avg).times(closing).times(dir)
-      book.cost = book.cost.minus(avg.times(closing).times(dir))
-      book.qty = book.qty.plus(signed)
-      const rest = signed.abs().minus(closing)
-      if (book.qty.isZero()) book.cost = new Decimal(0)
-      else if (rest.gt(0)) book.cost = price.times(book.qty) // reversed through zero: the rest opens at this price
-    }
-    if ((o.from !== undefined && f.tsEvent < o.from) || (o.to !== undefined && f.tsEvent >= o.to)) continue
-    const day = new Date(f.tsEvent).toISOString().slice(0, 10)
-    const row = {
-      ...(by.has('strategy') && f.strategyId !== undefined ? { strategyId: f.strategyId } : {}),
-      ...(by.has('instrument') ? { venue: f.venue, symbol: f.symbol } : {}),
-      ...(by.has('day') ? { day } : {}),
+type GroupRow = Omit<
+  PnlRow,
+  'realizedPnl' | 'fees' | 'funding' | 'netPnl' | 'notional' | 'fills' | 'feeAssets'
+>
+
+/** The PnL groups, keyed by their dimensions. */
+class PnlGroups {
+  readonly #by: ReadonlySet<string>
+  readonly #groups = new Map<string, { row: GroupRow; acc: Acc }>()
+
+  constructor(by: ReadonlySet<string>) {
+    this.#by = by
+  }
+
+  /** The accumulator of the group a row with these dimensions falls in. */
+  at(strategyId: string | undefined, venue: string, symbol: string, tsEvent: number): Acc {
+    const by = this.#by
+    const row: GroupRow = {
+      ...(by.has('strategy') && strategyId !== undefined ? { strategyId } : {}),
+      ...(by.has('instrument') ? { venue, symbol } : {}),
+      ...(by.has('day') ? { day: new Date(tsEvent).toISOString().slice(0, 10) } : {}),
     }
     const gid = JSON.stringify([
       row.strategyId ?? null,
@@ -203,33 +191,74 @@ export async function queryPnl(driver: SqlDriver, o: PnlOptions = {}): Promise<P
       row.symbol ?? null,
       row.day ?? null,
     ])
-    let g = groups.get(gid)
+    let g = this.#groups.get(gid)
     if (g === undefined) {
-      g = {
-        row,
-        acc: {
-          realized: new Decimal(0),
-          fees: new Decimal(0),
-          notional: new Decimal(0),
-          fills: 0,
-          feeAssets: new Set(),
-        },
+      const acc = {
+        realized: ZERO,
+        fees: ZERO,
+        funding: ZERO,
+        notional: ZERO,
+        fills: 0,
+        feeAssets: new Set<string>(),
       }
-      groups.set(gid, g)
+      g = { row, acc }
+      this.#groups.set(gid, g)
     }
-    g.acc.realized = g.acc.realized.plus(realized)
-    g.acc.fees = g.acc.fees.plus(f.fee)
-    g.acc.notional = g.acc.notional.plus(price.times(f.qty))
-    g.acc.fills++
-    g.acc.feeAssets.add(f.feeAsset)
+    return g.acc
   }
-  return [...groups.values()].map(({ row, acc }) => ({
-    ...row,
-    realizedPnl: acc.realized.toString(),
-    fees: acc.fees.toString(),
-    netPnl: acc.realized.minus(acc.fees).toString(),
-    feeAssets: [...acc.feeAssets].sort(),
-    notional: acc.notional.toString(),
-    fills: acc.fills,
-  }))
+
+  rows(): PnlRow[] {
+    return [...this.#groups.values()].map(({ row, acc }) => ({
+      ...row,
+      realizedPnl: acc.realized.toString(),
+      fees: acc.fees.toString(),
+      funding: acc.funding.toString(),
+      netPnl: acc.realized.minus(acc.fees).plus(acc.funding).toString(),
+      feeAssets: [...acc.feeAssets].sort(),
+      notional: acc.notional.toString(),
+      fills: acc.fills,
+    }))
+  }
+}
+
+const ZERO = new Decimal(0)
+
+/**
+ * Realised PnL by average cost, per strategy and instrument, in fill order (the whole history is replayed so a
+ * position opened before `from` is costed right), and the funding journaled in the range; rows are grouped as `by`
+ * asks.
+ */
+export async function queryPnl(driver: SqlDriver, o: PnlOptions = {}): Promise<PnlRow[]> {
+  const groups = new PnlGroups(new Set(o.by ?? ['strategy', 'instrument', 'day']))
+  const w = where({ ...o, from: undefined, to: undefined } as QueryOptions)
+  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
+  const books = new Map<string, PositionBook>()
+  const inRange = (ts: number): boolean =>
+    (o.from === undefined || ts >= o.from) && (o.to === undefined || ts < o.to)
+  for (const f of rows.map(fillOf)) {
+    const bookId = `${f.strategyId ?? ''}\u0000${f.venue}\u0000${f.symbol}`
+    let book = books.get(bookId)
+    if (book === undefined) {
+      book = new PositionBook()
+      books.set(bookId, book)
+    }
+    const price = new Decimal(f.price)
+    const realized = book.apply(f.side, price, new Decimal(f.qty))
+    if (!inRange(f.tsEvent)) continue
+    const acc = groups.at(f.strategyId, f.venue, f.symbol, f.tsEvent)
+    acc.realized = acc.realized.plus(realized)
+    acc.fees = acc.fees.plus(f.fee)
+    acc.notional = acc.notional.plus(price.times(f.qty))
+    acc.fills++
+    acc.feeAssets.add(f.feeAsset)
+  }
+  if (o.strategyId === undefined) {
+    const fw = where({ ...o, strategyId: undefined })
+    const funding = await driver.all(`SELECT * FROM funding ${fw.sql} ORDER BY ts_event, id`, fw.params)
+    for (const r of funding) {
+      const acc = groups.at(undefined, String(r.venue), String(r.symbol), Number(r.ts_event))
+      acc.funding = acc.funding.plus(String(r.amount))
+    }
+  }
+  return groups.rows()
 }

@@ -1,61 +1,59 @@
-import type { JournalView } from '../core/journal.js'
-import { Decimal } from '../decimal/index.js'
+import type { JournalPosition, JournalView } from '../core/journal.js'
+import { PositionBook } from './PositionBook.js'
 import { orderEntryOf } from './rows.js'
-import type { SqlDriver } from './SqlDriver.js'
+import type { SqlDriver, SqlRow } from './SqlDriver.js'
 import { fillKeyOfStored } from './writeEntries.js'
 
-const FINAL = "('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED')"
+/** A row of `positions` or `instrument_positions` as a view position. */
+function positionOf(r: SqlRow): JournalPosition {
+  const book = PositionBook.of(String(r.qty), r.entry_price, String(r.realized_pnl), String(r.fees))
+  return {
+    strategyId: r.strategy_id === undefined ? '' : String(r.strategy_id),
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    qty: book.qty.toString(),
+    ...(book.entry === undefined ? {} : { entryPrice: book.entry.toString() }),
+    realizedPnl: book.realized.toString(),
+    fees: JSON.parse(String(r.fees)) as Record<string, string>,
+  }
+}
 
 /**
- * The journal's last view: the newest event of every order not in a final state, net positions per strategy and
- * instrument from the fills, the fill keys of those open orders, and the newest trade per instrument.
+ * The journal's last view, read from the tables the writes maintain (so its cost grows with the open orders and the
+ * strategies × instruments traded, not with the history): the newest event of every order not in a final state, the
+ * book of every strategy and instrument and of every instrument (quantity, average entry, realised PnL, fees), the
+ * fill keys of those open orders, and the newest trade per instrument.
  */
 export async function readView(driver: SqlDriver): Promise<JournalView> {
+  // Driven by open_orders (CROSS JOIN keeps SQLite from scanning order_events for the ordering); sorted here.
   const open = await driver.all(
-    `SELECT o.* FROM order_events o JOIN (SELECT client_order_id, MAX(seq) AS seq FROM order_events GROUP BY client_order_id) m
-     ON o.client_order_id = m.client_order_id AND o.seq = m.seq WHERE o.status NOT IN ${FINAL} ORDER BY o.ts_event, o.client_order_id`,
+    `SELECT o.* FROM open_orders m CROSS JOIN order_events o
+     WHERE o.client_order_id = m.client_order_id AND o.seq = m.seq`,
   )
-  const openOrders = open.map(orderEntryOf)
-  const keys =
-    openOrders.length === 0
-      ? []
-      : await driver.all(
-          `SELECT fill_key FROM fills WHERE client_order_id IN (${openOrders.map(() => '?').join(', ')}) ORDER BY ts_event`,
-          openOrders.map((o) => o.clientOrderId),
-        )
-  const sums = await driver.all(
-    'SELECT strategy_id, venue, symbol, side, qty FROM fills ORDER BY strategy_id, venue, symbol',
-  )
-  const net = new Map<string, { strategyId: string; venue: string; symbol: string; qty: Decimal }>()
-  for (const r of sums) {
-    const strategyId = r.strategy_id === null || r.strategy_id === undefined ? '' : String(r.strategy_id)
-    const id = `${strategyId}\u0000${String(r.venue)}\u0000${String(r.symbol)}`
-    const q = new Decimal(String(r.qty))
-    const signed = String(r.side) === 'BUY' ? q : q.neg()
-    const cur = net.get(id)
-    if (cur === undefined)
-      net.set(id, { strategyId, venue: String(r.venue), symbol: String(r.symbol), qty: signed })
-    else cur.qty = cur.qty.plus(signed)
+  const openOrders = open
+    .map(orderEntryOf)
+    .sort((a, b) => a.tsEvent - b.tsEvent || (a.clientOrderId < b.clientOrderId ? -1 : 1))
+  const keys: string[] = []
+  for (let i = 0; i < openOrders.length; i += 200) {
+    const ids = openOrders.slice(i, i + 200).map((o) => o.clientOrderId)
+    const rows = await driver.all(
+      `SELECT fill_key FROM fills WHERE client_order_id IN (${ids.map(() => '?').join(', ')}) ORDER BY ts_event, fill_key`,
+      ids,
+    )
+    for (const r of rows) keys.push(fillKeyOfStored(String(r.fill_key)))
   }
-  const last = await driver.all(
-    `SELECT f.venue, f.symbol, f.trade_id, f.ts_event FROM fills f JOIN (SELECT venue, symbol, MAX(ts_event) AS ts FROM fills GROUP BY venue, symbol) m
-     ON f.venue = m.venue AND f.symbol = m.symbol AND f.ts_event = m.ts ORDER BY f.venue, f.symbol, f.trade_id`,
-  )
-  const lastTrades = new Map<string, JournalView['lastTrades'][number]>()
-  for (const r of last) {
-    lastTrades.set(`${String(r.venue)}\u0000${String(r.symbol)}`, {
-      venue: String(r.venue),
-      symbol: String(r.symbol),
-      tradeId: String(r.trade_id),
-      tsEvent: Number(r.ts_event),
-    })
-  }
+  const positions = await driver.all('SELECT * FROM positions ORDER BY strategy_id, venue, symbol')
+  const instruments = await driver.all('SELECT * FROM instrument_positions ORDER BY venue, symbol')
   return {
     openOrders,
-    positions: [...net.values()]
-      .filter((p) => !p.qty.isZero())
-      .map((p) => ({ strategyId: p.strategyId, venue: p.venue, symbol: p.symbol, qty: p.qty.toString() })),
-    fillKeys: keys.map((r) => fillKeyOfStored(String(r.fill_key))),
-    lastTrades: [...lastTrades.values()],
+    positions: positions.map(positionOf),
+    instruments: instruments.map(positionOf),
+    fillKeys: keys,
+    lastTrades: instruments.map((r) => ({
+      venue: String(r.venue),
+      symbol: String(r.symbol),
+      tradeId: String(r.last_trade_id),
+      tsEvent: Number(r.last_ts_event),
+    })),
   }
 }

@@ -1,4 +1,5 @@
 import type { JournalEntry } from '../core/journal.js'
+import { bookFills, trackOpenOrders } from './maintainViews.js'
 import type { SqlDriver } from './SqlDriver.js'
 
 type Kind = JournalEntry['kind']
@@ -130,6 +131,11 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
     columns: ['id', 'positions', 'balances', 'ts_event'],
     row: (e) => [e.id, JSON.stringify(e.positions), JSON.stringify(e.balances), e.tsEvent],
   },
+  funding: {
+    table: 'funding',
+    columns: ['id', 'venue', 'symbol', 'asset', 'amount', 'ts_event'],
+    row: (e) => [e.id, e.venue, e.symbol, e.asset, e.amount, e.tsEvent],
+  },
 }
 
 /**
@@ -175,7 +181,8 @@ const ROWS_PER_STATEMENT = 200
 /**
  * Writes a batch of entries in one transaction, one multi-row `INSERT ... ON CONFLICT DO NOTHING` per table and
  * chunk: the batch lands whole or not at all, and an entry already written (a replayed fill, a re-sent order event)
- * is skipped, not duplicated.
+ * is skipped, not duplicated. The maintained tables of the last view (`positions`, `open_orders`) move in the same
+ * transaction, by the fills actually inserted and the orders touched.
  */
 export async function writeEntries(driver: SqlDriver, entries: readonly JournalEntry[]): Promise<void> {
   if (entries.length === 0) return
@@ -193,16 +200,32 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
       // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
       // multi-row statements (one round trip per chunk).
       const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
+      // Fills report which were new (the changed-row count of a single-row insert, else RETURNING): only those move
+      // the positions.
+      const counted = kind === 'fill' && rows === 1 && tx.run !== undefined
+      const returning = kind === 'fill' && !counted ? ' RETURNING fill_key' : ''
+      const inserted = new Set<string>()
       for (let i = 0; i < list.length; i += rows) {
         const chunk = list.slice(i, i + rows)
-        const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING`
-        await tx.all(
-          sql,
-          chunk.flatMap((e) => spec.row(e as EntryOf<Kind>)),
-        )
+        const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING${returning}`
+        const params = chunk.flatMap((e) => spec.row(e as EntryOf<Kind>))
+        if (counted) {
+          if ((await tx.run!(sql, params)) > 0) inserted.add(String(params[0]))
+          continue
+        }
+        for (const r of await tx.all(sql, params)) inserted.add(String(r.fill_key))
       }
       // After the numbered events of the batch, so a late event follows them.
       for (const e of all) if (e.kind === 'order' && e.seq === undefined) await insertNextSeq(tx, e)
+      if (kind === 'order')
+        await trackOpenOrders(
+          tx,
+          all.map((e) => (e as EntryOf<'order'>).clientOrderId),
+        )
+      if (kind === 'fill') {
+        const fresh = (all as EntryOf<'fill'>[]).filter((e) => inserted.delete(storedFillKey(e.key)))
+        await bookFills(tx, fresh)
+      }
     }
   })
 }

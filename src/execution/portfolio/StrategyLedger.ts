@@ -5,7 +5,7 @@ import { Decimal } from '../../decimal/index.js'
 const ZERO = new Decimal(0)
 
 /** One strategy's share of one instrument. */
-interface Share {
+export interface Share {
   qty: Decimal
   entry: Decimal | undefined
   realized: Decimal
@@ -149,6 +149,11 @@ export class StrategyLedger {
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
     }
     return out
+  }
+
+  /** Sets one strategy's share of one instrument (a restart restoring a journal's view). */
+  restore(strategyId: string, venue: string, symbol: string, share: Share): void {
+    Object.assign(this.#share(strategyId, key(venue, symbol)), share)
   }
 
   /** The strategies with a ledger (any share, open or flat). */

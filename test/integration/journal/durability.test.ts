@@ -86,20 +86,26 @@ describe.each([sqliteHarness(), postgresHarness()])('journal durability: $name',
 
 /** A SQLite driver that fails every statement while `down` is set (a database outage). */
 function flaky(driver: SqlDriver): SqlDriver & { down: boolean } {
-  const f: SqlDriver & { down: boolean } = {
-    down: false,
-    dialect: driver.dialect,
+  const state = { down: false }
+  const wrap = (d: SqlDriver): SqlDriver => ({
+    dialect: d.dialect,
     all: (sql, params) => {
-      if (f.down) return Promise.reject(new Error('database is down'))
-      return driver.all(sql, params)
+      if (state.down) return Promise.reject(new Error('database is down'))
+      return d.all(sql, params)
     },
     transaction: (fn) => {
-      if (f.down) return Promise.reject(new Error('database is down'))
-      return driver.transaction(() => fn(f))
+      if (state.down) return Promise.reject(new Error('database is down'))
+      return d.transaction((tx) => fn(wrap(tx)))
     },
-    close: () => driver.close(),
-  }
-  return f
+    close: () => d.close(),
+  })
+  const f = wrap(driver)
+  return Object.defineProperty(f, 'down', {
+    get: () => state.down,
+    set: (v: boolean) => {
+      state.down = v
+    },
+  }) as SqlDriver & { down: boolean }
 }
 
 describe('journal backlog (SQLite)', () => {
@@ -217,21 +223,25 @@ describe('journal backlog (SQLite)', () => {
     await driver.all(
       "INSERT INTO signals (id, strategy_id, venue, symbol, side, intent, reason, ts_event) VALUES ('s', 'A', 'v', 'x', 'BUY', 'ENTRY', 'r', 1)",
     )
-    const next = [...MIGRATIONS, { version: 2, name: 'extra', statements: ['CREATE TABLE extra (a TEXT)'] }]
+    const top = MIGRATIONS.at(-1)?.version ?? 0
+    const next = [
+      ...MIGRATIONS,
+      { version: top + 1, name: 'extra', statements: ['CREATE TABLE extra (a TEXT)'] },
+    ]
     expect(
       await migrate(driver, { migrations: next, beforeMigrate: (v) => driver.backup(`${path}.v${v}.bak`) }),
-    ).toBe(2)
-    expect(existsSync(`${path}.v1.bak`)).toBe(true)
-    const backup = await openSqliteDriver(`${path}.v1.bak`)
-    expect((await backup.all('SELECT MAX(version) AS v FROM schema_migrations'))[0]?.v).toBe(1)
+    ).toBe(top + 1)
+    expect(existsSync(`${path}.v${top}.bak`)).toBe(true)
+    const backup = await openSqliteDriver(`${path}.v${top}.bak`)
+    expect((await backup.all('SELECT MAX(version) AS v FROM schema_migrations'))[0]?.v).toBe(top)
     expect(await backup.all('SELECT id FROM signals')).toEqual([{ id: 's' }])
     await backup.close()
     const broken = [
       ...next,
-      { version: 3, name: 'broken', statements: ['CREATE TABLE extra3 (a TEXT)', 'NOT SQL'] },
+      { version: top + 2, name: 'broken', statements: ['CREATE TABLE extra3 (a TEXT)', 'NOT SQL'] },
     ]
     await expect(migrate(driver, { migrations: broken })).rejects.toThrow()
-    expect((await driver.all('SELECT MAX(version) AS v FROM schema_migrations'))[0]?.v).toBe(2)
+    expect((await driver.all('SELECT MAX(version) AS v FROM schema_migrations'))[0]?.v).toBe(top + 1)
     expect(await driver.all("SELECT name FROM sqlite_master WHERE name = 'extra3'")).toEqual([])
     await driver.close()
   })

@@ -17,15 +17,16 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
 
   it('migrates a new database to the newest schema, once', async () => {
     const { journal, reopen } = await store.fresh()
-    expect(await journal.query('SELECT version, name FROM schema_migrations')).toEqual([
+    expect(await journal.query('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: 'initial' },
+      { version: 2, name: 'bounded view and funding' },
     ])
     await journal.close()
     const again = await reopen()
     expect(await again.query('SELECT COUNT(*) AS n FROM schema_migrations')).toEqual([
       { n: expect.anything() },
     ])
-    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(1)
+    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(2)
     await again.close()
   })
 
@@ -132,9 +133,18 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     expect(view.openOrders.map((o) => [o.clientOrderId, o.seq, o.status, o.filledQty])).toEqual([
       ['o1', 2, 'PARTIALLY_FILLED', '1'],
     ])
+    const usdt = (fee: string) => ({ fees: { USDT: fee }, realizedPnl: '0' })
     expect(view.positions).toEqual([
-      { strategyId: 'A', venue: 'binance', symbol: 'BTCUSDT', qty: '1' },
-      { strategyId: 'B', venue: 'binance', symbol: 'BTCUSDT', qty: '-0.5' },
+      { strategyId: 'A', venue: 'binance', symbol: 'BTCUSDT', qty: '1', entryPrice: '100', ...usdt('0.1') },
+      {
+        strategyId: 'B',
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        qty: '-0.5',
+        entryPrice: '100',
+        ...usdt('0.1'),
+      },
+      { strategyId: 'B', venue: 'binance', symbol: 'ETHUSDT', qty: '0', ...usdt('0.2') }, // flat, fees kept
     ])
     expect(view.fillKeys).toEqual([fill('t1', { clientOrderId: 'o1' }).key])
     expect(view.lastTrades).toEqual([
