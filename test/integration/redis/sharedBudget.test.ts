@@ -96,7 +96,8 @@ describe('shared rate budget on Redis', () => {
           // ~7.5 orders per second from the 3 processes: under spot's shared 100 orders per 10 s.
           intervalMs: 200,
           maxWaitMs: 500,
-          durationMs: 6_000,
+          // Long enough after the restart (at ~3.5 s) for every process to reconnect and trade on a loaded machine.
+          durationMs: 12_000,
           entryPrice,
           actions: ['entry', 'entry', 'cancel', 'exit', 'ping'],
         }),
