@@ -6,6 +6,7 @@ import type { Journal } from '../core/journal.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
 import { DecimalInputSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
+import type { Decimal } from '../decimal/index.js'
 // Not the engine and risk index files: those also export Node-only code (serveMetrics, FileStateStore), which the
 // browser build of tradekit/backtest must not reach.
 import type { ClosedTrade } from '../engine/TradeLedger.js'
@@ -283,9 +284,16 @@ async function replay(
     signalled = false
     return busy
   }
+  // Equity as a number, converted again only when the portfolio's equity (an immutable Decimal) is another one.
+  let equity: Decimal | undefined
+  let equityNumber = 0
   const record = (c: Candle): void => {
-    const exposed = portfolio.positions().some((p) => !p.qty.isZero())
-    curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
+    const e = portfolio.equity()
+    if (e !== equity) {
+      equity = e
+      equityNumber = e.toNumber()
+    }
+    curve.add(c.closeTime, equityNumber, portfolio.hasOpenPositions())
     prices.add(c)
     last = c
     count++

@@ -492,6 +492,53 @@ describe('Portfolio kept values (equity, free margin, positions)', () => {
     expect(p.peakEquity().toString()).toBe('1110')
   })
 
+  it('a number mark of a flat position is read back as a Decimal and kept by a fill at the same time', () => {
+    const p = mk()
+    p.mark('fake', 'BTCUSDT', 50_000.25)
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50000.25')
+    p.mark('fake', 'BTCUSDT', 50_001.5)
+    // The fill has the mark's time (0): the mark stands, and values the new position.
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50001.5')
+    expect(p.equity().toString()).toBe('10000.15')
+    expect(() => p.mark('fake', 'BTCUSDT', Number.NaN)).toThrow(/price/)
+    p.mark('fake', 'BTCUSDT', 0) // ignored, as a Decimal 0 is
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50001.5')
+  })
+
+  it('version moves with what a snapshot says, not with a flat mark', () => {
+    const p = mk()
+    const v0 = p.version
+    p.mark('fake', 'BTCUSDT', 50_000)
+    expect(p.version).toBe(v0)
+    expect(p.hasOpenPositions()).toBe(false)
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    expect(p.hasOpenPositions()).toBe(true)
+    const v1 = p.version
+    expect(v1).toBeGreaterThan(v0)
+    p.mark('fake', 'BTCUSDT', 51_000)
+    expect(p.version).toBeGreaterThan(v1)
+    const v2 = p.version
+    p.hold('o1', 'USDT', new Decimal('10'))
+    expect(p.version).toBeGreaterThan(v2)
+  })
+
+  it('a snapshot describes the moment it was taken, even when its positions are read later', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    p.mark('fake', 'BTCUSDT', 51_000)
+    const snap = p.snapshot()
+    p.mark('fake', 'BTCUSDT', 52_000)
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '52000'))
+    expect(snap.equity.toString()).toBe('10100')
+    expect(snap.positions).toHaveLength(1)
+    expect(snap.positions[0]?.qty.toString()).toBe('0.1')
+    expect(snap.positions[0]?.unrealizedPnl.toString()).toBe('100')
+    expect(snap.positions).toBe(snap.positions)
+    expect(JSON.parse(JSON.stringify(snap)).positions[0].qty).toBe('0.1')
+    expect({ ...p.snapshot() }.positions[0]?.qty.toString()).toBe('0.2')
+  })
+
   it('hands out a fresh positions array each call', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
