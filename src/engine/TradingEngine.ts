@@ -4,7 +4,7 @@ import { parseConfig } from '../core/config.js'
 import type { Listenable } from '../core/events.js'
 import { TypedEmitter } from '../core/events.js'
 import { type Logger, redactingLogger, silentLogger } from '../core/logger.js'
-import type { AccountSnapshot, CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../core/ports.js'
+import type { CancelAllResult, ExecutionClient, OrderFilter, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Order, Trade } from '../core/types.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import type { FillApplied, QuoteManager } from '../execution/index.js'
@@ -68,8 +68,8 @@ export class TradingEngine {
   readonly #inflight = new Set<Promise<unknown>>()
   readonly #subs = new Subscriptions()
   #lastRiskUpdate = Number.NEGATIVE_INFINITY
-  /** The snapshot last fed to the breakers and the portfolio version it was taken at. */
-  #riskSnapshot: { account: AccountSnapshot; version: number } | undefined
+  /** The portfolio version of the last snapshot the RiskManager got (see #updateRisk). */
+  #riskVersion = -1
   #timer: ReturnType<Clock['setTimeout']> | undefined
   #running = false
   #starting: Promise<void> | undefined
@@ -341,14 +341,13 @@ export class TradingEngine {
     if (!force && now - this.#lastRiskUpdate < 1000) return
     this.#lastRiskUpdate = now
     const { portfolio, risk } = this.#cfg
-    // The breakers read the snapshot's equity (the kill switch its positions): while the portfolio's version stands,
-    // the last snapshot still says the same, and the same equity lets the breakers skip their checks.
-    let s = this.#riskSnapshot
-    if (s?.version !== portfolio.version) {
-      s = { account: portfolio.snapshot(this.#openOrders()), version: portfolio.version }
-      this.#riskSnapshot = s
+    // While the portfolio's version stands only marks moved: the positions the RiskManager holds (for its kill
+    // switch) still stand and the breakers need the equity alone, which stays the same object until it changes.
+    if (portfolio.version === this.#riskVersion) risk.guard.updateEquity(portfolio.equity())
+    else {
+      this.#riskVersion = portfolio.version
+      risk.update(portfolio.snapshot(this.#openOrders()))
     }
-    risk.update(s.account)
   }
 
   #routeOrderUpdate(order: Order, notify: boolean): void {

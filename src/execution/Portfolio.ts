@@ -99,13 +99,8 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   #peak: Decimal
-  /** Equity, free margin, open positions (views, and copies of their state) as last computed; dropped by changes. */
-  #cached: {
-    equity?: Decimal
-    freeMargin?: Decimal
-    positions?: PortfolioPosition[]
-    open?: MutablePosition[]
-  } = {}
+  /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
+  #cached: { equity?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
@@ -135,9 +130,9 @@ export class Portfolio {
   }
 
   /**
-   * A counter that moves whenever equity, free margin, positions, cash, holds or tracked orders may have changed: a
-   * {@link Portfolio.snapshot} taken at one version still describes the account while the version stays the same
-   * (apart from `tsEvent` and `realizedPnlToday`, which follow the clock).
+   * A counter that moves whenever cash, holds, rates, positions (quantity, entry, leverage) or tracked orders change.
+   * A mark does not move it: while it stands, only marks (so equity and unrealized PnL) can have changed since a
+   * {@link Portfolio.snapshot} (the TradingEngine then feeds the breakers the new equity alone).
    */
   get version(): number {
     return this.#version
@@ -296,10 +291,8 @@ export class Portfolio {
     }
     p.mark = d ?? new Decimal(price as number)
     // Only what a mark moves is dropped: equity and the position views (and free margin for a perpetual).
-    this.#version++
     this.#cached.equity = undefined
     this.#cached.positions = undefined
-    this.#cached.open = undefined
     if (p.kind === 'perpetual') this.#cached.freeMargin = undefined
     this.#foldPeak()
   }
@@ -638,12 +631,6 @@ export class Portfolio {
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
-    // The position views are built when first read (a breaker update reads only the equity), from the state as it
-    // was now: a snapshot describes one moment even when read later.
-    const kept = this.#cached.positions
-    let positions: PortfolioPosition[] | undefined = kept === undefined ? undefined : [...kept]
-    const open = positions === undefined ? this.#openState() : []
-    const mmr = this.#cfg.maintenanceMarginRate
     return {
       ...(sid === undefined
         ? {}
@@ -655,10 +642,7 @@ export class Portfolio {
       freeMargin: this.freeMargin(),
       peakEquity: this.#peak,
       realizedPnlToday: this.realizedPnlToday(),
-      get positions(): PortfolioPosition[] {
-        positions ??= open.map((p) => positionView(p, mmr))
-        return positions
-      },
+      positions: this.positions(),
       openOrders: openOrders ?? this.openOrders(),
       tsEvent: this.#clock.now(),
     }
@@ -744,12 +728,6 @@ export class Portfolio {
       if (p !== undefined) p.mark = new Decimal(n)
     }
     return p
-  }
-
-  /** Copies of the open positions' state as it is now (a lazy snapshot builds its views from them later). */
-  #openState(): MutablePosition[] {
-    this.#cached.open ??= [...this.#positions.values()].filter((p) => !p.qty.isZero()).map((p) => ({ ...p }))
-    return this.#cached.open
   }
 
   /** Folds the current equity into the peak. */
