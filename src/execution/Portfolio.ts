@@ -631,20 +631,26 @@ export class Portfolio {
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
+    const [equity, freeMargin, peakEquity] = [this.equity(), this.freeMargin(), this.#peak]
+    const [realizedPnlToday, positions, tsEvent] = [
+      this.realizedPnlToday(),
+      this.positions(),
+      this.#clock.now(),
+    ]
+    const orders = openOrders ?? this.openOrders()
+    // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
+    if (sid === undefined)
+      return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders: orders, tsEvent }
     return {
-      ...(sid === undefined
-        ? {}
-        : {
-            strategyPositions: this.strategyPositions(sid),
-            unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
-          }),
-      equity: this.equity(),
-      freeMargin: this.freeMargin(),
-      peakEquity: this.#peak,
-      realizedPnlToday: this.realizedPnlToday(),
-      positions: this.positions(),
-      openOrders: openOrders ?? this.openOrders(),
-      tsEvent: this.#clock.now(),
+      strategyPositions: this.strategyPositions(sid),
+      unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
+      equity,
+      freeMargin,
+      peakEquity,
+      realizedPnlToday,
+      positions,
+      openOrders: orders,
+      tsEvent,
     }
   }
 
