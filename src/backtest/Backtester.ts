@@ -15,7 +15,6 @@ import type { TradekitError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
-import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
@@ -173,7 +172,8 @@ export class Backtester {
       reversalWindow: 0, // paper fills are never reversed: keep the per-fill undo record off the hot path
     })
     const paper = new PaperTrader({ ...cfg.paper, instruments: [...cfg.instruments], portfolio, clock })
-    const risk = new RiskManager({ ...cfg.risk, clock, store: new MemoryStateStore() } as RiskManagerConfig)
+    // No state store: a backtest's risk state lives and ends with the run (saving it after each change cost time).
+    const risk = new RiskManager({ ...cfg.risk, clock } as RiskManagerConfig)
     const bus = new TypedEmitter<MarketDataEvents>()
     const feed: MarketDataSource = { events: bus }
     const venue = cfg.instruments[0]?.venue ?? 'backtest'
