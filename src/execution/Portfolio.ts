@@ -2,6 +2,7 @@ import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
+import { instrumentKey } from '../core/instrumentKey.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import {
   type AccountSnapshot,
@@ -60,7 +61,7 @@ export type {
   PortfolioPosition,
 } from './portfolio/PortfolioEvents.js'
 
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+const key = instrumentKey
 
 /**
  * Account state in Decimal: cash balances per asset, spot holdings, perpetual positions (leverage, entry, margin,
@@ -100,7 +101,7 @@ export class Portfolio {
   readonly #rates: CurrencyRates
   #peak: Decimal
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
-  #cached: { equity?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
+  #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
@@ -556,14 +557,19 @@ export class Portfolio {
    */
   equity(): Decimal {
     if (this.#cached.equity !== undefined) return this.#cached.equity
-    let e = ZERO
-    for (const [asset, r] of this.#rates.entries()) {
-      const c = this.#cash.get(asset)
-      if (c !== undefined) e = e.plus(valueAt(c, r))
+    let e = this.#cached.cash
+    if (e === undefined) {
+      // The cash part, kept while only marks move (the same sums in the same order as before: the same result).
+      e = ZERO
+      for (const [asset, r] of this.#rates.entries()) {
+        const c = this.#cash.get(asset)
+        if (c !== undefined) e = e.plus(valueAt(c, r))
+      }
+      this.#cached.cash = e
     }
-    for (const p of this.#positions.values()) {
+    for (const [k, p] of this.#positions) {
       if (p.qty.isZero()) continue
-      const r = this.#quoteRate(p)
+      const r = this.#rates.get(this.#instruments.get(k)?.quote)
       if (r === undefined) continue
       const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
       e = e.plus(valueAt(v, r))
