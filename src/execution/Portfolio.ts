@@ -100,6 +100,7 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   #peak: Decimal
+  #folded: Decimal | undefined
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
   #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
@@ -745,6 +746,8 @@ export class Portfolio {
   /** Folds the current equity into the peak. */
   #foldPeak(): void {
     const e = this.equity()
+    if (e === this.#folded) return // the same (immutable) equity was folded already
+    this.#folded = e
     if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
   }
 
