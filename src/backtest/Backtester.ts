@@ -6,6 +6,7 @@ import type { Journal } from '../core/journal.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
 import { DecimalInputSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
+import type { Decimal } from '../decimal/index.js'
 // Not the engine and risk index files: those also export Node-only code (serveMetrics, FileStateStore), which the
 // browser build of tradekit/backtest must not reach.
 import type { ClosedTrade } from '../engine/TradeLedger.js'
@@ -14,7 +15,6 @@ import type { TradekitError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
-import { MemoryStateStore } from '../risk/StateStore.js'
 import type { Strategy } from '../strategies/index.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
@@ -207,7 +207,8 @@ export class Backtester {
       reversalWindow: 0, // paper fills are never reversed: keep the per-fill undo record off the hot path
     })
     const paper = new PaperTrader({ ...cfg.paper, instruments: [...cfg.instruments], portfolio, clock })
-    const risk = new RiskManager({ ...cfg.risk, clock, store: new MemoryStateStore() } as RiskManagerConfig)
+    // No state store: a backtest's risk state lives and ends with the run (saving it after each change cost time).
+    const risk = new RiskManager({ ...cfg.risk, clock } as RiskManagerConfig)
     const bus = new TypedEmitter<MarketDataEvents>()
     const feed: MarketDataSource = { events: bus }
     const venue = cfg.instruments[0]?.venue ?? 'backtest'
@@ -325,9 +326,16 @@ async function replay(
     signalled = false
     return busy
   }
+  // Equity as a number, converted again only when the portfolio's equity (an immutable Decimal) is another one.
+  let equity: Decimal | undefined
+  let equityNumber = 0
   const record = (c: Candle): void => {
-    const exposed = portfolio.positions().some((p) => !p.qty.isZero())
-    curve.add(c.closeTime, portfolio.equity().toNumber(), exposed)
+    const e = portfolio.equity()
+    if (e !== equity) {
+      equity = e
+      equityNumber = e.toNumber()
+    }
+    curve.add(c.closeTime, equityNumber, portfolio.hasOpenPositions())
     prices.add(c)
     last = c
     count++

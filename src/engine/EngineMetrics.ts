@@ -53,6 +53,9 @@ export interface EngineMetricsConfig {
 export class EngineMetrics {
   readonly registry = new MetricsRegistry()
   readonly #cfg: EngineMetricsConfig
+  /** Counters of the per-order events, looked up once (a lookup checks the name with a regex). */
+  #orders: ReturnType<MetricsRegistry['counter']> | undefined
+  #decisions: ReturnType<MetricsRegistry['counter']> | undefined
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
@@ -82,7 +85,8 @@ export class EngineMetrics {
 
   /** Counts one order event (`tradekit_orders_total{venue,outcome}`). */
   order(venue: string, outcome: string): void {
-    this.registry.counter('tradekit_orders', 'Order events by outcome').inc({ venue, outcome })
+    this.#orders ??= this.registry.counter('tradekit_orders', 'Order events by outcome')
+    this.#orders.inc({ venue, outcome })
   }
 
   /** Counts a payload a feed's decoder rejected. */
@@ -92,7 +96,8 @@ export class EngineMetrics {
 
   /** Counts a risk decision. */
   riskDecision(decision: 'approved' | 'denied'): void {
-    this.registry.counter('tradekit_risk_decisions', 'Risk decisions').inc({ decision })
+    this.#decisions ??= this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
+    this.#decisions.inc({ decision })
   }
 
   /** Counts a breaker trip. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js'
+import { instrumentKey } from '../core/instrumentKey.js'
 import type { MarketDataSource } from '../core/ports.js'
 import type { Instrument } from '../core/types.js'
 import { TradingState } from '../risk/types.js'
@@ -85,7 +86,7 @@ export interface FeedHealthMonitorConfig {
   readonly action: 'REDUCING' | 'HALTED'
 }
 
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+const key = instrumentKey
 
 /**
  * Turns feed health into trading restrictions: a feed silent for longer than its `staleAfterMs`, a feed whose

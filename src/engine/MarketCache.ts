@@ -1,3 +1,4 @@
+import { instrumentKey } from '../core/instrumentKey.js'
 import type { MarketSnapshot } from '../core/ports.js'
 import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
@@ -20,7 +21,7 @@ interface MarketState {
   atrInterval?: string
 }
 
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
+const key = instrumentKey
 
 /**
  * The engine's one market cache, written once per market event: last price and its time per instrument (trade

@@ -68,6 +68,8 @@ export class TradingEngine {
   readonly #inflight = new Set<Promise<unknown>>()
   readonly #subs = new Subscriptions()
   #lastRiskUpdate = Number.NEGATIVE_INFINITY
+  /** The portfolio version of the last snapshot the RiskManager got (see #updateRisk). */
+  #riskVersion = -1
   #timer: ReturnType<Clock['setTimeout']> | undefined
   #running = false
   #starting: Promise<void> | undefined
@@ -338,7 +340,14 @@ export class TradingEngine {
     const now = this.#clock.now()
     if (!force && now - this.#lastRiskUpdate < 1000) return
     this.#lastRiskUpdate = now
-    this.#cfg.risk.update(this.#cfg.portfolio.snapshot(this.#openOrders()))
+    const { portfolio, risk } = this.#cfg
+    // While the portfolio's version stands only marks moved: the positions the RiskManager holds (for its kill
+    // switch) still stand and the breakers need the equity alone, which stays the same object until it changes.
+    if (portfolio.version === this.#riskVersion) risk.guard.updateEquity(portfolio.equity())
+    else {
+      this.#riskVersion = portfolio.version
+      risk.update(portfolio.snapshot(this.#openOrders()))
+    }
   }
 
   #routeOrderUpdate(order: Order, notify: boolean): void {

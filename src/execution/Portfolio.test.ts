@@ -492,6 +492,45 @@ describe('Portfolio kept values (equity, free margin, positions)', () => {
     expect(p.peakEquity().toString()).toBe('1110')
   })
 
+  it('a number mark of a flat position is read back as a Decimal and kept by a fill at the same time', () => {
+    const p = mk()
+    p.mark('fake', 'BTCUSDT', 50_000.25)
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50000.25')
+    p.mark('fake', 'BTCUSDT', 50_001.5)
+    // The fill has the mark's time (0): the mark stands, and values the new position.
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50001.5')
+    expect(p.equity().toString()).toBe('10000.15')
+    expect(() => p.mark('fake', 'BTCUSDT', Number.NaN)).toThrow(/price/)
+    p.mark('fake', 'BTCUSDT', 0) // ignored, as a Decimal 0 is
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('50001.5')
+  })
+
+  it('version moves with cash, holds and positions, not with a mark', () => {
+    const p = mk()
+    const v0 = p.version
+    p.mark('fake', 'BTCUSDT', 50_000)
+    expect(p.version).toBe(v0)
+    expect(p.hasOpenPositions()).toBe(false)
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))
+    expect(p.hasOpenPositions()).toBe(true)
+    const v1 = p.version
+    expect(v1).toBeGreaterThan(v0)
+    const before = p.snapshot()
+    p.mark('fake', 'BTCUSDT', 51_000)
+    expect(p.version).toBe(v1)
+    // Only marks moved: the positions' quantities and entries are those of the last snapshot.
+    expect(p.snapshot().positions.map((x) => [x.qty, x.entryPrice])).toEqual(
+      before.positions.map((x) => [x.qty, x.entryPrice]),
+    )
+    expect(p.equity().toString()).toBe('10100')
+    p.hold('o1', 'USDT', new Decimal('10'))
+    expect(p.version).toBeGreaterThan(v1)
+    const v2 = p.version
+    p.deposit('USDT', '1')
+    expect(p.version).toBeGreaterThan(v2)
+  })
+
   it('hands out a fresh positions array each call', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '50000'))

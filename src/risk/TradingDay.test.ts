@@ -24,6 +24,15 @@ describe('TradingDay', () => {
     expect(tokyo.keyOf(Date.UTC(2026, 0, 15, 14, 59, 59, 999))).toBe('2026-01-15')
   })
 
+  it('UTC days, computed without Intl, are the days Intl gives for Etc/UTC (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799_999 }), (ts) => {
+        expect(new TradingDay('UTC').rangeOf(ts)).toEqual(new TradingDay('Etc/UTC').rangeOf(ts))
+      }),
+      { numRuns: 200 },
+    )
+  })
+
   it('rejects an unknown time zone', () => {
     expect(() => new TradingDay('Mars/Olympus')).toThrowError(/time zone/)
   })

@@ -12,6 +12,9 @@ export interface TradingDayRange {
 
 /** Longer than any calendar day, DST included (25 h), so `t ± SPAN` is always on another day. */
 const SPAN_MS = 26 * 3_600_000
+const DAY_MS = 86_400_000
+/** 10000-01-01T00:00Z: up to there an ISO date is `YYYY-MM-DD`. */
+const LAST_ISO_DAY_MS = 253_402_300_800_000
 
 /**
  * Maps epoch-ms timestamps to calendar days in an IANA time zone (with `Intl`, no dependency), DST-correct.
@@ -52,6 +55,12 @@ export class TradingDay {
   rangeOf(ts: number): TradingDayRange {
     const c = this.#cached
     if (c !== undefined && ts >= c.start && ts < c.end) return c
+    if (this.timeZone === 'UTC' && ts >= 0 && ts < LAST_ISO_DAY_MS) {
+      // UTC days are whole multiples of 24 h: no search through Intl (each format costs microseconds).
+      const start = ts - (ts % DAY_MS)
+      this.#cached = { key: new Date(start).toISOString().slice(0, 10), start, end: start + DAY_MS }
+      return this.#cached
+    }
     const key = this.#key(ts)
     // Smallest t with key(t) === key, and smallest t > ts with key(t) !== key (dates only move forward).
     let lo = ts - SPAN_MS

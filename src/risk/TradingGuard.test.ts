@@ -93,6 +93,28 @@ describe('TradingGuard: drawdown', () => {
     )
   })
 
+  it('decides as the exact check does within a hair of the limit, where the skip-above-a-floor shortcut ends (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 99 }),
+        fc.integer({ min: 20, max: 42 }),
+        fc.integer({ min: -9, max: 9 }),
+        (peakInt, pct, exp, k) => {
+          const peak = new Decimal(peakInt).plus('0.123456789012345678901234567')
+          const f = pct / 100
+          const equity = peak.minus(peak.times(f)).plus(peak.times(k).times(new Decimal(10).pow(-exp)))
+          const trips = peak.minus(equity).gte(peak.times(f))
+          const g = make(onlyDrawdown(f)).guard
+          g.updateEquity(peak)
+          g.updateEquity(equity)
+          expect(g.state).toBe(trips ? 'HALTED' : 'ACTIVE')
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
   it('uses the account peak only when it has none, and ignores invalid equity', () => {
     const { guard, errors } = make(onlyDrawdown(0.1))
     guard.updateEquity(D('9000'), D('10000'))

@@ -25,6 +25,8 @@ const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
 const MAX_RESPONSES = 10_000
 /** Bound on instruments tracked by the per-instrument order rate. */
 const MAX_RATE_KEYS = 10_000
+/** How far above a breaker's limit its equity floor sits, relative to the values (see #drawdownFloor). */
+const FLOOR_MARGIN = /* @__PURE__ */ new Decimal('1e-30')
 
 /** A fixed-capacity ring of timestamps: O(1) sliding-window rate limiting. */
 class TimestampRing {
@@ -133,6 +135,9 @@ export class TradingGuard {
   /** Breaker trips so far, and whether the last equity check tripped nothing (see {@link TradingGuard.updateEquity}). */
   #trips = 0
   #quiet = false
+  /** The equity floors of the drawdown and daily-loss checks, for the peak and day start they were computed from. */
+  #ddFloor: { from: Decimal; floor: Decimal } | undefined
+  #dlFloor: { from: Decimal; floor: Decimal } | undefined
 
   #globalRate: TimestampRing | undefined
   readonly #symbolRates = new BoundedMap<string, TimestampRing>(MAX_RATE_KEYS)
@@ -300,7 +305,7 @@ export class TradingGuard {
     }
     const trips = this.#trips
     const dd = this.#cfg.drawdown
-    if (dd !== false && this.#peak.gt(0)) {
+    if (dd !== false && this.#peak.gt(0) && !equity.gt(this.#drawdownFloor(this.#peak))) {
       const drop = this.#peak.minus(equity)
       if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
         this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
@@ -319,7 +324,12 @@ export class TradingGuard {
       }
     }
     const dl = this.#cfg.dailyLoss
-    if (dl !== false && this.#dayStart !== undefined && this.#dayStart.gt(0)) {
+    if (
+      dl !== false &&
+      this.#dayStart !== undefined &&
+      this.#dayStart.gt(0) &&
+      !equity.gt(this.#dailyLossFloor(this.#dayStart))
+    ) {
       const loss = this.#dayStart.minus(equity)
       let limit = this.#dayStart.times(this.#maxDailyLoss as Decimal)
       if (dl.maxLoss?.lt(limit)) limit = dl.maxLoss
@@ -335,6 +345,32 @@ export class TradingGuard {
     }
     if (changed) this.#persist()
     this.#quiet = this.#trips === trips
+  }
+
+  /**
+   * An equity above which no drawdown limit can trip from `peak` (computed once per peak): the exact checks run only
+   * at or below it. It sits 1e-30 × peak above the limit, far more than the 40-digit rounding of the checks.
+   */
+  #drawdownFloor(peak: Decimal): Decimal {
+    if (this.#ddFloor?.from !== peak) {
+      const max = this.#maxDrawdown as Decimal
+      const reduce = this.#reduceDrawdown
+      const f = reduce === undefined || max.lt(reduce) ? max : reduce
+      this.#ddFloor = { from: peak, floor: peak.minus(peak.times(f)).plus(peak.times(FLOOR_MARGIN)) }
+    }
+    return this.#ddFloor.floor
+  }
+
+  /** Like {@link TradingGuard.#drawdownFloor}: an equity above which the daily loss limit cannot trip from `dayStart`. */
+  #dailyLossFloor(dayStart: Decimal): Decimal {
+    if (this.#dlFloor?.from !== dayStart) {
+      const dl = this.#cfg.dailyLoss
+      let limit = dayStart.times(this.#maxDailyLoss as Decimal)
+      if (dl !== false && dl.maxLoss?.lt(limit) === true) limit = dl.maxLoss
+      const margin = dayStart.abs().plus(limit.abs()).times(FLOOR_MARGIN)
+      this.#dlFloor = { from: dayStart, floor: dayStart.minus(limit).plus(margin) }
+    }
+    return this.#dlFloor.floor
   }
 
   /**

@@ -96,19 +96,21 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
     const isShort = qty?.lt(0) === true
     const pending = (side: Side) =>
       ctx.openOrders().some((o) => o.venue === this.venue && o.symbol === this.symbol && o.side === side)
-    const base = { venue: this.venue, symbol: this.symbol, tsEvent: candle.closeTime }
+    const t = candle.closeTime
     if (verdict === 'BULLISH') {
-      if (isShort)
-        ctx.signal({ ...base, side: 'BUY', intent: 'EXIT', reason: `${this.id}: bullish, exit short` })
-      if (!isLong && !pending('BUY'))
-        ctx.signal({ ...base, side: 'BUY', intent: 'ENTRY', reason: `${this.id}: bullish` })
+      if (isShort) this.#signal(ctx, t, 'BUY', 'EXIT', `${this.id}: bullish, exit short`)
+      if (!isLong && !pending('BUY')) this.#signal(ctx, t, 'BUY', 'ENTRY', `${this.id}: bullish`)
     } else {
-      if (isLong)
-        ctx.signal({ ...base, side: 'SELL', intent: 'EXIT', reason: `${this.id}: bearish, exit long` })
+      if (isLong) this.#signal(ctx, t, 'SELL', 'EXIT', `${this.id}: bearish, exit long`)
       if (this.allowShort && !isShort && !pending('SELL')) {
-        ctx.signal({ ...base, side: 'SELL', intent: 'ENTRY', reason: `${this.id}: bearish` })
+        this.#signal(ctx, t, 'SELL', 'ENTRY', `${this.id}: bearish`)
       }
     }
+  }
+
+  /** One signal as a plain literal (a `{ ...base, side }` spread is built on V8's slow path, ≈ 1 µs). */
+  #signal(ctx: StrategyContext, tsEvent: number, side: Side, intent: 'ENTRY' | 'EXIT', reason: string): void {
+    ctx.signal({ venue: this.venue, symbol: this.symbol, tsEvent, side, intent, reason })
   }
 
   snapshot(): CandleStrategyState {

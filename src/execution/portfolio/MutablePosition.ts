@@ -1,5 +1,6 @@
 import type { InstrumentKind } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import type { PortfolioPosition } from './PortfolioEvents.js'
 
 const ZERO = new Decimal(0)
 const ONE = new Decimal(1)
@@ -64,4 +65,30 @@ export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | und
     ? p.entry.times(ONE.minus(inv).plus(m))
     : p.entry.times(ONE.plus(inv).minus(m))
   return liq.isNegative() ? ZERO : liq
+}
+
+/**
+ * The public view of a position: its state plus unrealized PnL, margin and (perpetuals) the liquidation estimate.
+ *
+ * @example
+ * ```ts
+ * positionView(position, 0.004) // { venue, symbol, kind, qty, entryPrice, unrealizedPnl, margin, feesPaid, ... }
+ * ```
+ */
+export function positionView(p: MutablePosition, mmr: number): PortfolioPosition {
+  const liq = liquidationPrice(p, mmr)
+  return {
+    venue: p.venue,
+    symbol: p.symbol,
+    kind: p.kind,
+    qty: p.qty,
+    ...(p.entry !== undefined ? { entryPrice: p.entry } : {}),
+    realizedPnl: p.realized,
+    unrealizedPnl: unrealizedPnl(p),
+    ...(p.kind === 'perpetual' ? { leverage: p.leverage } : {}),
+    ...(p.mark !== undefined ? { markPrice: p.mark } : {}),
+    margin: positionMargin(p),
+    ...(liq !== undefined ? { liquidationPrice: liq } : {}),
+    feesPaid: p.fees,
+  }
 }

@@ -1,0 +1,56 @@
+import type { Fill, InstrumentKind, Position } from '../../core/types.js'
+import type { Decimal } from '../../decimal/index.js'
+import type { TradekitError } from '../../errors/index.js'
+
+/** A position as the portfolio tracks it: the core {@link Position} plus accounting detail. */
+export interface PortfolioPosition extends Position {
+  readonly kind: InstrumentKind
+  /** Last mark price, when one was seen. */
+  readonly markPrice?: Decimal
+  /** Initial margin used (perpetuals: |qty| × mark (or entry) / leverage); zero for spot and outcome tokens. */
+  readonly margin: Decimal
+  /** Estimated liquidation price (perpetuals, isolated-margin formula); undefined when flat or not a perpetual. */
+  readonly liquidationPrice?: Decimal
+  /** Fees paid on this instrument, in the quote currency. */
+  readonly feesPaid: Decimal
+}
+
+/** Result of applying one fill. */
+export interface FillApplied {
+  readonly fill: Fill
+  readonly position: PortfolioPosition
+  /** Realized PnL of this fill, net of its fee (quote currency). */
+  readonly realizedPnl: Decimal
+}
+
+/** One difference found by {@link Portfolio.reconcileWith}: what the portfolio had and what the venue reports. */
+export interface PortfolioDifference {
+  /** `cash` (an asset), `position` (a perpetual or outcome position) or `holding` (a spot base asset). */
+  readonly kind: 'cash' | 'position' | 'holding'
+  /** Asset (cash, holding) or symbol (position). */
+  readonly id: string
+  readonly ours: Decimal
+  readonly venue: Decimal
+  /** Whether the portfolio took the venue's value (spot holdings are reported, not applied). */
+  readonly applied: boolean
+}
+
+/** Events a {@link Portfolio} emits. */
+export interface PortfolioEvents {
+  'fill.applied': [e: { type: 'fill.applied'; applied: FillApplied; tsEvent: number }]
+  /** A fill the venue reversed was undone: `applied` is the position after, with the realized PnL given back. */
+  'fill.reversed': [e: { type: 'fill.reversed'; applied: FillApplied; reason: string; tsEvent: number }]
+  /** A fill with a trade id already seen was ignored (fees are accounted once). */
+  'fill.duplicateIgnored': [e: { type: 'fill.duplicateIgnored'; fill: Fill; tsEvent: number }]
+  'position.settled': [
+    e: { type: 'position.settled'; position: PortfolioPosition; payout: Decimal; tsEvent: number },
+  ]
+  /** The venue's balances or positions were merged in (see {@link Portfolio.reconcileWith}). */
+  'portfolio.reconciled': [
+    e: { type: 'portfolio.reconciled'; differences: readonly PortfolioDifference[]; tsEvent: number },
+  ]
+  'funding.applied': [
+    e: { type: 'funding.applied'; symbol: string; venue: string; amount: Decimal; tsEvent: number },
+  ]
+  error: [e: TradekitError]
+}
