@@ -108,6 +108,23 @@ describe('QuoteManager', () => {
     expect(client.log.every((l) => l.endsWith('POST_ONLY'))).toBe(true)
   })
 
+  it('reports the stated levels it dropped under the minimums, so a set that rests nothing says why', async () => {
+    const { client, qm } = setup()
+    const tiny = level('SELL', '99', '0.05') // 99 × 0.05 = 4.95 < minNotional 5
+    const ok = level('SELL', '101', '0.05') // 5.05: quoted
+    const r = await qm.apply(set([tiny, ok, level('BUY', '99', '0.0004')])) // under the step: 0 after rounding
+    expect(r.placed).toHaveLength(1)
+    expect(r.dropped.map((l) => `${l.side} ${l.price.toFixed()} ${l.qty.toFixed()}`)).toEqual([
+      'SELL 99 0.05',
+      'BUY 99 0.0004',
+    ])
+    expect(client.resting()).toEqual(['SELL 101 0.05'])
+    // A price move that lifts the notional over the minimum quotes the level at the next refresh.
+    const again = await qm.apply(set([level('SELL', '100.1', '0.05'), ok]))
+    expect(again.dropped).toEqual([])
+    expect(client.resting()).toEqual(['SELL 100.1 0.05', 'SELL 101 0.05'])
+  })
+
   it('leaves quotes within the tolerance alone and replaces drifted ones, cancels before places', async () => {
     const { client, qm } = setup({ toleranceTicks: 2 })
     await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))

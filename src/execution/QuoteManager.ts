@@ -58,6 +58,11 @@ export interface QuoteRefreshReport {
   readonly kept: readonly string[]
   /** Client order ids of the quotes changed in place (same id: a venue whose replace is an amendment, USD-M). */
   readonly amended: readonly string[]
+  /**
+   * Stated levels not quoted because, on the instrument's grid, they fall under its minimum quantity or notional or
+   * outside its price bounds (e.g. 0.002 BTC under 50 000 on Binance USD-M, whose BTCUSDT needs 100 USDT an order).
+   */
+  readonly dropped: readonly QuoteLevel[]
   /** Why nothing was placed (`halted`), when so. */
   readonly skipped?: string
   readonly tsEvent: number
@@ -248,6 +253,7 @@ export class QuoteManager {
     const gens = new Map(set.symbols.map((s) => [s, this.#generation.get(`${venue}:${s}`) ?? 0]))
     const ticks = new Map<string, Decimal>()
     const levels: QuoteLevel[] = []
+    const dropped: QuoteLevel[] = []
     for (const symbol of set.symbols) {
       const inst = this.#instrument(venue, symbol)
       if (inst === undefined) continue
@@ -256,6 +262,7 @@ export class QuoteManager {
         if (l.symbol !== symbol) continue
         const n = normalizeQuote(l, inst)
         if (n !== undefined) levels.push(n)
+        else dropped.push(l)
       }
     }
     const diff = diffQuotes(levels, this.#resting(strategyId, venue, ticks), set.symbols, {
@@ -289,6 +296,7 @@ export class QuoteManager {
         canceled,
         kept,
         amended,
+        dropped,
         skipped: 'halted',
         tsEvent: now,
       }
@@ -314,6 +322,7 @@ export class QuoteManager {
       canceled,
       kept: diff.kept,
       amended,
+      dropped,
       tsEvent: this.#clock.now(),
     }
   }

@@ -227,7 +227,11 @@ async function binance(market: 'spot' | 'usdm' = 'spot') {
   const quoter = new SpreadQuoter({
     venue: btc.venue,
     symbol: 'BTCUSDT',
-    size: '0.002',
+    // USD-M BTCUSDT needs 100 USDT an order (MIN_NOTIONAL, as the sim's spec and Binance's exchangeInfo say;
+    // docs/market-making.md): 0.002 sits on that floor at 50 000, so every level under it would be dropped (the
+    // refresh reports it in `dropped`) whenever the seeded walk is below 50 000, which depends on the second of the
+    // 10 s grid the run starts at. 0.003 (150 USDT) clears it with room on both sides.
+    size: market === 'usdm' ? '0.003' : '0.002',
     spreadBps: 5,
     levels: 2,
     refreshMs: 200,
