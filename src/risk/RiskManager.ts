@@ -41,7 +41,10 @@ import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import { notionalCap } from './notionalCap.js'
+import { SizingCache } from './SizingCache.js'
 import {
+  type CappedQuantity,
+  capChecked,
   capQuantity,
   fixedFractionalSize,
   fixedNotionalSize,
@@ -63,6 +66,7 @@ import {
   TradingState,
 } from './types.js'
 
+const ONE = new Decimal(1)
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
@@ -112,6 +116,7 @@ export class RiskManager {
   /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
   readonly #restrictions = new Map<string, InstrumentRestriction>()
   readonly #decimals = new DecimalCache()
+  readonly #sizingCache = new SizingCache()
   #lastAccount: AccountSnapshot | undefined
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
@@ -522,7 +527,7 @@ export class RiskManager {
 
   /** Sizes an ENTRY that passed every check (method, correlation and confidence scaling, caps, step). */
   #enter(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
-    const { signal, account, market, inst, key, equity, now, orderType } = ctx
+    const { signal, account, market, inst, key, now, orderType } = ctx
     // Every value below was read successfully by a check that ran before.
     const entryR = ctx.entry()
     const stopR = ctx.stop()
@@ -536,37 +541,28 @@ export class RiskManager {
     const { stop, fromAtr: stopFromAtr } = stopR.value
     const sizing = ctx.sizing()
     const leverage = ctx.leverage()
-    const raw = this.#rawSize(ctx, sizing, entry, stop)
-    if (!raw.ok) return deny(raw.error.code, raw.error.message, raw.error.values)
     // Scale the numerator, not the quotient: every method divides once (by a stop distance, a volatility or a price),
     // and a quotient that is not exact in 40 digits, scaled afterwards, can land a hair under a step it should reach
     // exactly (10,000 × 0.0075 ÷ 7 × 0.7 gave 7.4999…; scaled first it is 52.5 ÷ 7 = 7.5).
-    let scale = new Decimal(1)
-    if (correlation.scale !== 1 && correlation.dec !== undefined) scale = scale.times(correlation.dec)
-    if (confidence.value !== 1) scale = scale.times(confidence.value)
-    let requested = raw.value
-    if (!scale.eq(1)) {
-      const scaled = this.#rawSize(ctx, sizing, entry, stop, scale)
-      if (!scaled.ok) return deny(scaled.error.code, scaled.error.message, scaled.error.values)
-      requested = scaled.value
+    let scale: Decimal | undefined
+    if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
+    if (confidence.value !== 1) scale = (scale ?? ONE).times(confidence.value)
+    if (scale?.eq(1)) scale = undefined
+    // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
+    // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).
+    let raw = scale === undefined ? this.#rawSize(ctx, sizing, entry, stop) : undefined
+    const sized = raw ?? this.#rawSize(ctx, sizing, entry, stop, scale)
+    if (!sized.ok) {
+      raw ??= this.#rawSize(ctx, sizing, entry, stop)
+      const e = raw.ok ? sized.error : raw.error
+      return deny(e.code, e.message, e.values)
     }
+    const requested = sized.value
 
     const posQty = ctx.positionQty()
     const hasPosition = posQty !== undefined && !posQty.isZero()
     const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
-    const capped = capQuantity({
-      qty: requested,
-      price: entry,
-      instrument: inst,
-      equity,
-      maxPositionFraction: this.#limits.maxPositionFraction,
-      ...notionalCap(ctx, this.#cfg.maxNotional, existingNotional),
-      ...(existingNotional === undefined ? {} : { existingNotional }),
-      freeMargin: ctx.freeMargin,
-      leverage: this.#decimals.number(leverage),
-      marginSafetyFactor: this.#limits.marginSafety,
-      ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
-    })
+    const capped = this.#cap(ctx, requested, entry, existingNotional, leverage)
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
@@ -603,12 +599,13 @@ export class RiskManager {
       )
     }
     if (this.#bus.listenerCount('risk.approved') > 0) {
+      const unscaled = raw ?? this.#rawSize(ctx, sizing, entry, stop)
       const breakdown: SizingBreakdown = {
         method: sizing.method,
         entryPrice: entry.toFixed(),
         stopPrice: str(stop),
         stopFromAtr,
-        rawQty: raw.value.toFixed(),
+        rawQty: unscaled.ok ? unscaled.value.toFixed() : requested.toFixed(),
         correlationScale: correlation.scale,
         confidenceScale: confidence.value,
         requestedQty: requested.toFixed(),
@@ -627,6 +624,56 @@ export class RiskManager {
       })
     }
     return ok(intent)
+  }
+
+  /**
+   * `capQuantity` of an entry that passed every check: equity and free margin are above zero, the leverage is in range,
+   * the config's limits were validated by its schema and the instrument's `minQty` once (see {@link SizingCache}), so
+   * only the signal's `maxQty` is read here. An instrument with an invalid `minQty` takes `capQuantity`'s own path.
+   */
+  #cap(
+    ctx: RiskCheckContext,
+    requested: Decimal,
+    entry: Decimal,
+    existingNotional: Decimal | undefined,
+    leverage: number,
+  ): Result<CappedQuantity, RiskRejection> {
+    const { inst, signal, equity, freeMargin } = ctx
+    const { maxNotional } = notionalCap(ctx, this.#cfg.maxNotional, existingNotional)
+    const filters = this.#sizingCache.filters(inst, ctx.step)
+    if (filters === undefined) {
+      return capQuantity({
+        qty: requested,
+        price: entry,
+        instrument: inst,
+        equity,
+        maxPositionFraction: this.#limits.maxPositionFraction,
+        ...(maxNotional === undefined ? {} : { maxNotional }),
+        ...(existingNotional === undefined ? {} : { existingNotional }),
+        freeMargin,
+        leverage: this.#decimals.number(leverage),
+        marginSafetyFactor: this.#limits.marginSafety,
+        ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
+      })
+    }
+    return capChecked({
+      raw: requested,
+      price: entry,
+      step: ctx.step,
+      minQty: filters.minQty,
+      existing: existingNotional,
+      positionCap: this.#sizingCache.positionCap(equity, this.#limits.maxPositionFraction),
+      maxNotional,
+      marginCap: this.#sizingCache.marginCap(
+        freeMargin,
+        this.#decimals.number(leverage),
+        this.#limits.marginSafety,
+      ),
+      maxQty: filters.maxQty,
+      stepPlaces: filters.stepPlaces,
+      signalMaxQty: signal.maxQty,
+      minNotional: inst.minNotional,
+    })
   }
 
   /** The size from the configured method, before scaling and caps. */
