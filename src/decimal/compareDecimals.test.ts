@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compareDecimals, equalDecimals, greaterThan, lessThan } from './compareDecimals.js'
+import { compareDecimals, equalDecimals, greaterThan, isAboveZero, lessThan } from './compareDecimals.js'
 import { Decimal } from './Decimal.js'
 
 /** Seeded generator (mulberry32): the same cases on every run. */
@@ -33,6 +33,7 @@ describe('compareDecimals', () => {
       expect(lessThan(x, y)).toBe(x.lt(y))
       expect(greaterThan(x, y)).toBe(x.gt(y))
       expect(equalDecimals(x, y)).toBe(x.eq(y))
+      expect(isAboveZero(x)).toBe(x.gt(0))
     }
   })
 
@@ -41,5 +42,6 @@ describe('compareDecimals', () => {
       (v) => new Decimal(v),
     )
     for (const x of vals) for (const y of vals) expect(compareDecimals(x, y)).toStrictEqual(x.cmp(y))
+    for (const x of vals) expect(isAboveZero(x)).toBe(x.gt(0))
   })
 })

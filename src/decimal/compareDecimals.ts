@@ -44,3 +44,8 @@ export function greaterThan(x: Decimal, y: Decimal): boolean {
 export function equalDecimals(x: Decimal, y: Decimal): boolean {
   return compareDecimals(x, y) === 0
 }
+
+/** `x > 0` without building a Decimal zero (NaN: false, +Infinity: true, like `x.gt(0)`). */
+export function isAboveZero(x: Decimal): boolean {
+  return x.s === 1 && x.d?.[0] !== 0
+}

@@ -22,6 +22,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
+import { isAboveZero } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -273,6 +274,11 @@ export class Portfolio {
     return p === undefined ? undefined : this.#view(p)
   }
 
+  /** The quantity held on `venue`/`symbol` (zero when none), without building the position's view. */
+  positionQty(venue: string, symbol: string): Decimal {
+    return this.#positions.get(key(venue, symbol))?.qty ?? ZERO
+  }
+
   /** All non-flat positions. */
   positions(): PortfolioPosition[] {
     this.#cached.positions ??= [...this.#positions.values()]
@@ -343,7 +349,7 @@ export class Portfolio {
         new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
       )
     }
-    if (!fill.qty.isFinite() || fill.qty.lte(0) || !fill.price.isFinite() || fill.price.lte(0)) {
+    if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price)) {
       return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
     }
     if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
@@ -369,7 +375,7 @@ export class Portfolio {
     }
     this.#ledger.apply(fill, inst)
     this.#touchPeak()
-    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
+    const applied = this.#applied(fill, plan.pos, plan.realized)
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
   }
@@ -755,6 +761,24 @@ export class Portfolio {
     return p
   }
 
+  /**
+   * What a fill did, with the position's view built on first read (from a copy: later marks do not change it), so a
+   * fill nobody inspects costs no view.
+   */
+  #applied(fill: Fill, pos: MutablePosition, realizedPnl: Decimal): FillApplied {
+    const at = { ...pos }
+    let view: PortfolioPosition | undefined
+    const build = (): PortfolioPosition => this.#view(at)
+    return {
+      fill,
+      get position(): PortfolioPosition {
+        view ??= build()
+        return view
+      },
+      realizedPnl,
+    }
+  }
+
   #view(p: MutablePosition): PortfolioPosition {
     const liq = liquidationPrice(p, this.#cfg.maintenanceMarginRate)
     return {
@@ -772,6 +796,11 @@ export class Portfolio {
       feesPaid: p.fees,
     }
   }
+}
+
+/** Finite and above zero. */
+function isFinitePositive(d: Decimal): boolean {
+  return d.isFinite() && isAboveZero(d)
 }
 
 function utcDay(ms: number): number {

@@ -24,6 +24,7 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { cancelEach } from '../cancelEach.js'
@@ -31,6 +32,7 @@ import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { PaperBook } from './PaperBook.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -108,12 +110,6 @@ interface Resting {
   armed: boolean
 }
 
-interface BookState {
-  readonly snap: BookSnapshot
-  /** Quantity this trader already took at each price, until the next snapshot. */
-  readonly consumed: Map<number, Decimal>
-}
-
 const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
@@ -148,7 +144,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   readonly #instruments = new Map<string, Instrument>()
   readonly #orders: OpenOrders
   readonly #resting = new Map<string, Resting>()
-  readonly #books = new Map<string, BookState>()
+  readonly #books = new Map<string, PaperBook>()
   /** Last price per instrument; a candle's close stays a number until something reads it. */
   readonly #last = new Map<string, Decimal | number>()
   readonly #inFlight = new Set<Promise<unknown>>()
@@ -156,6 +152,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   readonly #delays = new Map<TimerHandle, () => void>()
   readonly #maker: Decimal
   readonly #taker: Decimal
+  /** `|takerFeeRate| + 1`: what a buy needs per unit of cost. */
+  readonly #takerPlusOne: Decimal
   #seq = 0
   #closed = false
 
@@ -174,6 +172,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
+    this.#takerPlusOne = this.#taker.abs().plus(1)
     this.portfolio =
       this.#cfg.portfolio ??
       new Portfolio({
@@ -286,7 +285,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    this.#books.set(k, { snap: book, consumed: new Map() })
+    this.#books.set(k, new PaperBook(book))
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
@@ -444,23 +443,25 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     let reference: Decimal | undefined
     let fromFallback = false
     const batch: Fill[] = [] // one order update: its fills go out together as one `order.filled`
+    // The slippage record (and the sums behind it) only when someone listens.
+    const recorded = this.#bus.listenerCount('slippage.recorded') > 0
     if (levels !== undefined && levels.length > 0 && book !== undefined) {
       for (const [p, q] of levels) {
-        if (left.lte(0)) break
-        const price = new Decimal(p)
+        if (!isAboveZero(left)) break
+        const price = book.dec(p)
         reference ??= price
         if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
-        const used = book.consumed.get(p) ?? ZERO
-        const avail = new Decimal(q).minus(used)
-        if (avail.lte(0)) continue
-        const qty = Decimal.min(avail, left)
-        book.consumed.set(p, used.plus(qty))
+        const used = book.consumed.get(p)
+        const avail = used === undefined ? book.dec(q) : book.dec(q).minus(used)
+        if (!isAboveZero(avail)) continue
+        const qty = greaterThan(avail, left) ? left : avail
+        book.consumed.set(p, used === undefined ? qty : used.plus(qty))
         if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
           this.#emitFilled(cid, batch)
           return
         }
         left = left.minus(qty)
-        notional = notional.plus(price.times(qty))
+        if (recorded) notional = notional.plus(price.times(qty))
         filled = filled.plus(qty)
       }
     } else {
@@ -479,7 +480,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
       filled = left
     }
     this.#emitFilled(cid, batch)
-    if (filled.gt(0) && reference !== undefined) {
+    if (recorded && isAboveZero(filled) && reference !== undefined) {
       const avg = notional.div(filled)
       const slippage = isBuy ? avg.minus(reference) : reference.minus(avg)
       const record: SlippageRecord = {
@@ -569,8 +570,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
       return 'No market price: no book, trade or candle seen yet'
     const px = order.price ?? order.triggerPrice ?? ref
     if (px === undefined) return 'No market price'
-    const pos = this.portfolio.position(inst.venue, inst.symbol)
-    const posQty = pos?.qty ?? ZERO
+    const posQty = this.portfolio.positionQty(inst.venue, inst.symbol)
     if (inst.kind === 'perpetual') {
       const reducing = order.side === 'BUY' ? posQty.isNegative() : posQty.isPositive()
       const reducible = reducing ? Decimal.min(posQty.abs(), order.qty) : ZERO
@@ -585,8 +585,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     }
     if (order.side === 'BUY') {
       const cost = order.price !== undefined ? order.qty.times(order.price) : this.#estimateCost(k, order, px)
-      const need = cost.times(this.#taker.abs().plus(1))
-      if (need.gt(this.portfolio.freeCash(inst.quote))) {
+      const need = cost.times(this.#takerPlusOne)
+      if (greaterThan(need, this.portfolio.freeCash(inst.quote))) {
         return 'Account has insufficient balance for requested action.'
       }
     } else {
@@ -611,21 +611,23 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     let cost = ZERO
     let lastPx = px
     for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
-      if (left.lte(0)) break
-      lastPx = new Decimal(p)
-      const take = Decimal.min(left, new Decimal(q).minus(b.consumed.get(p) ?? ZERO))
-      if (take.lte(0)) continue
+      if (!isAboveZero(left)) break
+      lastPx = b.dec(p)
+      const used = b.consumed.get(p)
+      const avail = used === undefined ? b.dec(q) : b.dec(q).minus(used)
+      const take = greaterThan(left, avail) ? avail : left
+      if (!isAboveZero(take)) continue
       cost = cost.plus(lastPx.times(take))
       left = left.minus(take)
     }
-    return left.gt(0) ? cost.plus(left.times(lastPx)) : cost
+    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
   }
 
   /** Best opposite price, else the last trade, else undefined. */
   #referencePrice(k: string, order: Order): Decimal | undefined {
     const b = this.#books.get(k)
     const best = order.side === 'BUY' ? b?.snap.asks[0]?.[0] : b?.snap.bids[0]?.[0]
-    if (best !== undefined) return new Decimal(best)
+    if (best !== undefined && b !== undefined) return b.dec(best)
     return this.#lastPrice(k)
   }
 
