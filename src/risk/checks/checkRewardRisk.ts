@@ -15,7 +15,7 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   const min = ctx.cfg.minRewardRisk
   const choice = ctx.stop()
   const entryR = ctx.entry()
-  if (min <= 0) return undefined
+  if (min <= 0 || ctx.signal.takeProfitPrice === undefined) return undefined
   const tp = positive('takeProfitPrice', ctx.signal.takeProfitPrice)
   const distance = ctx.stopDistance()
   if (!choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined || distance === undefined)
