@@ -6,6 +6,7 @@ import { Decimal, isMultipleOf } from '../decimal/index.js'
 import { checkInstrumentFilters } from './filters.js'
 import type { MutablePosition } from './portfolio/MutablePosition.js'
 import { planFill } from './portfolio/planFill.js'
+import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { BTCPERP, BTCUSDT } from './testing/fixtures.js'
 
 // Issue 20: the fill path skips the 40-digit average division where its result is known exactly, and checks step and
@@ -40,7 +41,9 @@ const fillOf = (inst: Instrument, side: 'BUY' | 'SELL', qty: Decimal, px: Decima
 })
 
 describe('fill arithmetic (property)', () => {
-  it(`planFill's average entry equals (entry × held + price × added) ÷ total on ${CASES.toLocaleString('en-US')} random fills`, () => {
+  it(`planFill's average entry equals (entry × held + price × added) ÷ total on ${CASES.toLocaleString('en-US')} random fills`, {
+    timeout: 120_000,
+  }, () => {
     const r = new SeededRandom(4)
     let pos: Record<string, MutablePosition> = {}
     const cash = new Map<string, Decimal>([['USDT', new Decimal('1e30')]])
@@ -89,7 +92,39 @@ describe('fill arithmetic (property)', () => {
     expect(opened).toBeGreaterThan(CASES / 20)
   })
 
-  it(`an order's average fill price equals (avg × filled + price × qty) ÷ filled on ${CASES.toLocaleString('en-US')} random fills`, () => {
+  it(`a strategy's share entry equals (entry × |held| + price × qty) ÷ (|held| + qty) on ${CASES.toLocaleString('en-US')} random fills`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(7)
+    const ledger = new StrategyLedger(1_000, 0)
+    let held = ZERO
+    let entry: Decimal | undefined
+    for (let i = 0; i < CASES; i++) {
+      const side = r.next() < 0.5 ? 'BUY' : 'SELL'
+      const qty = r.next() < 0.2 && !held.isZero() ? held.abs() : size(r)
+      const px = price(r)
+      ledger.attribute(`c${i}`, 's')
+      ledger.apply(
+        { ...fillOf(BTCPERP, side, qty, px, ZERO), clientOrderId: `c${i}`, tradeId: `t${i}` },
+        BTCPERP,
+      )
+      const signed = side === 'BUY' ? qty : qty.neg()
+      if (held.isZero() || held.isNegative() === signed.isNegative()) {
+        entry = (entry ?? px).times(held.abs()).plus(px.times(qty)).div(held.abs().plus(qty))
+      } else if (qty.gt(held.abs())) {
+        entry = px
+      }
+      held = held.plus(signed)
+      if (held.isZero()) entry = undefined
+      const share = ledger.positions('s', () => undefined)[0]
+      expect(share?.entryPrice?.toString(), `fill ${i}`).toBe(entry?.toString())
+      expect(share?.qty.toString()).toBe(held.isZero() ? undefined : held.toString())
+    }
+  })
+
+  it(`an order's average fill price equals (avg × filled + price × qty) ÷ filled on ${CASES.toLocaleString('en-US')} random fills`, {
+    timeout: 120_000,
+  }, () => {
     const r = new SeededRandom(5)
     let order = undefined as ReturnType<typeof createOrder> | undefined
     for (let i = 0; i < CASES; i++) {
@@ -121,7 +156,9 @@ describe('fill arithmetic (property)', () => {
     }
   })
 
-  it(`checkInstrumentFilters' step and tick checks equal isMultipleOf on ${CASES.toLocaleString('en-US')} random orders`, () => {
+  it(`checkInstrumentFilters' step and tick checks equal isMultipleOf on ${CASES.toLocaleString('en-US')} random orders`, {
+    timeout: 120_000,
+  }, () => {
     const r = new SeededRandom(6)
     const increments = ['1', '0.1', '0.01', '0.00001', '0.00000001', '10', '0.05', '0.25', '0.0002', '5']
     for (let i = 0; i < CASES; i++) {

@@ -107,7 +107,9 @@ const shown = (r: Result<CappedQuantity, RiskRejection>) =>
     : r.error
 
 describe('capQuantity and the RiskManager sizing path (property)', () => {
-  it(`equal the reference Decimal implementation on ${CASES.toLocaleString('en-US')} random cases`, () => {
+  it(`equal the reference Decimal implementation on ${CASES.toLocaleString('en-US')} random cases`, {
+    timeout: 120_000,
+  }, () => {
     const r = new SeededRandom(2020)
     const cache = new SizingCache()
     let approved = 0
