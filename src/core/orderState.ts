@@ -1,4 +1,4 @@
-import { equalDecimals, greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
@@ -12,11 +12,6 @@ import {
 } from './types.js'
 
 const ZERO = new Decimal(0)
-
-/** Finite and above zero (`isFinite() && gt(0)` without building a Decimal zero). */
-function finitePositive(d: Decimal): boolean {
-  return d.isFinite() && isAboveZero(d)
-}
 
 /**
  * The legal status transitions. Terminal statuses (FILLED, CANCELED, REJECTED, EXPIRED) go nowhere.
@@ -80,9 +75,9 @@ export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, Va
     )
   if (typeof req.clientOrderId !== 'string' || req.clientOrderId.length === 0)
     return fail('clientOrderId', 'must be set')
-  if (!Decimal.isDecimal(req.qty) || !finitePositive(req.qty)) return fail('qty', 'must be > 0')
+  if (!Decimal.isDecimal(req.qty) || !isFinitePositive(req.qty)) return fail('qty', 'must be > 0')
   if (hasLimitPrice(req.type)) {
-    if (req.price === undefined || !finitePositive(req.price)) return fail('price', 'must be > 0')
+    if (req.price === undefined || !isFinitePositive(req.price)) return fail('price', 'must be > 0')
   } else if (req.price !== undefined) {
     return fail('price', `is not used by ${req.type} orders`)
   }
@@ -188,9 +183,9 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
   }
   if (fill.side !== order.side)
     return err(new ValidationError(`Fill side "${fill.side}" differs from order side`, { field: 'side' }))
-  if (!finitePositive(fill.qty))
+  if (!isFinitePositive(fill.qty))
     return err(new ValidationError('Fill quantity must be > 0', { field: 'qty' }))
-  if (!finitePositive(fill.price))
+  if (!isFinitePositive(fill.price))
     return err(new ValidationError('Fill price must be > 0', { field: 'price' }))
   const first = order.filledQty.isZero()
   const filled = first ? fill.qty : order.filledQty.plus(fill.qty)

@@ -49,3 +49,8 @@ export function equalDecimals(x: Decimal, y: Decimal): boolean {
 export function isAboveZero(x: Decimal): boolean {
   return x.s === 1 && x.d?.[0] !== 0
 }
+
+/** Finite and above zero (`x.isFinite() && x.gt(0)` without building a Decimal zero). */
+export function isFinitePositive(x: Decimal): boolean {
+  return x.isFinite() && isAboveZero(x)
+}

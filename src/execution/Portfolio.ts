@@ -22,7 +22,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { isAboveZero } from '../decimal/compareDecimals.js'
+import { isFinitePositive } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -34,6 +34,7 @@ import {
 import { err, ok, type Result } from '../errors/result.js'
 import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
+import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
 import {
   liquidationPrice,
   type MutablePosition,
@@ -375,7 +376,7 @@ export class Portfolio {
     }
     this.#ledger.apply(fill, inst)
     this.#touchPeak()
-    const applied = this.#applied(fill, plan.pos, plan.realized)
+    const applied = lazyFillApplied(fill, plan.pos, plan.realized, (p) => this.#view(p))
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
   }
@@ -761,24 +762,6 @@ export class Portfolio {
     return p
   }
 
-  /**
-   * What a fill did, with the position's view built on first read (from a copy: later marks do not change it), so a
-   * fill nobody inspects costs no view.
-   */
-  #applied(fill: Fill, pos: MutablePosition, realizedPnl: Decimal): FillApplied {
-    const at = { ...pos }
-    let view: PortfolioPosition | undefined
-    const build = (): PortfolioPosition => this.#view(at)
-    return {
-      fill,
-      get position(): PortfolioPosition {
-        view ??= build()
-        return view
-      },
-      realizedPnl,
-    }
-  }
-
   #view(p: MutablePosition): PortfolioPosition {
     const liq = liquidationPrice(p, this.#cfg.maintenanceMarginRate)
     return {
@@ -796,11 +779,6 @@ export class Portfolio {
       feesPaid: p.fees,
     }
   }
-}
-
-/** Finite and above zero. */
-function isFinitePositive(d: Decimal): boolean {
-  return d.isFinite() && isAboveZero(d)
 }
 
 function utcDay(ms: number): number {

@@ -31,28 +31,13 @@ import {
 import { type CheckedInstruments, readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import { closeQty } from './closeQty.js'
-import {
-  type ResolvedRiskManagerConfig,
-  type ResolvedSizingConfig,
-  type RiskManagerConfig,
-  RiskManagerConfigSchema,
-} from './config.js'
+import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
-import { notionalCap } from './notionalCap.js'
 import { SizingCache } from './SizingCache.js'
-import {
-  type CappedQuantity,
-  capChecked,
-  capQuantity,
-  fixedFractionalSize,
-  fixedNotionalSize,
-  fractionalKellySize,
-  positive,
-  readDecimal,
-  volatilityTargetSize,
-} from './sizing.js'
+import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
+import { positive, readDecimal } from './sizing.js'
 import { type ResumeOptions, TradingGuard, type TradingGuardStatus } from './TradingGuard.js'
 import {
   QuantityCap,
@@ -116,7 +101,8 @@ export class RiskManager {
   /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
   readonly #restrictions = new Map<string, InstrumentRestriction>()
   readonly #decimals = new DecimalCache()
-  readonly #sizingCache = new SizingCache()
+  /** What entry sizing reads: limits and caches (see {@link capEntry}). */
+  readonly #sizingDeps: EntrySizingDeps
   #lastAccount: AccountSnapshot | undefined
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
@@ -151,6 +137,12 @@ export class RiskManager {
     this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
     this.guard.events.on('error', (e) => this.#bus.emit('error', e))
     this.#limits = riskLimits(this.#cfg)
+    this.#sizingDeps = {
+      maxNotional: this.#cfg.maxNotional,
+      limits: this.#limits,
+      decimals: this.#decimals,
+      cache: new SizingCache(),
+    }
     for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
       for (const m of members) this.#groupOf.set(m, group)
     }
@@ -550,10 +542,10 @@ export class RiskManager {
     if (scale?.eq(1)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
     // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).
-    let raw = scale === undefined ? this.#rawSize(ctx, sizing, entry, stop) : undefined
-    const sized = raw ?? this.#rawSize(ctx, sizing, entry, stop, scale)
+    let raw = scale === undefined ? rawEntrySize(ctx, sizing, entry, stop, this.#decimals) : undefined
+    const sized = raw ?? rawEntrySize(ctx, sizing, entry, stop, this.#decimals, scale)
     if (!sized.ok) {
-      raw ??= this.#rawSize(ctx, sizing, entry, stop)
+      raw ??= rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
       const e = raw.ok ? sized.error : raw.error
       return deny(e.code, e.message, e.values)
     }
@@ -562,7 +554,7 @@ export class RiskManager {
     const posQty = ctx.positionQty()
     const hasPosition = posQty !== undefined && !posQty.isZero()
     const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
-    const capped = this.#cap(ctx, requested, entry, existingNotional, leverage)
+    const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
@@ -599,7 +591,7 @@ export class RiskManager {
       )
     }
     if (this.#bus.listenerCount('risk.approved') > 0) {
-      const unscaled = raw ?? this.#rawSize(ctx, sizing, entry, stop)
+      const unscaled = raw ?? rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
       const breakdown: SizingBreakdown = {
         method: sizing.method,
         entryPrice: entry.toFixed(),
@@ -624,108 +616,6 @@ export class RiskManager {
       })
     }
     return ok(intent)
-  }
-
-  /**
-   * `capQuantity` of an entry that passed every check: equity and free margin are above zero, the leverage is in range,
-   * the config's limits were validated by its schema and the instrument's `minQty` once (see {@link SizingCache}), so
-   * only the signal's `maxQty` is read here. An instrument with an invalid `minQty` takes `capQuantity`'s own path.
-   */
-  #cap(
-    ctx: RiskCheckContext,
-    requested: Decimal,
-    entry: Decimal,
-    existingNotional: Decimal | undefined,
-    leverage: number,
-  ): Result<CappedQuantity, RiskRejection> {
-    const { inst, signal, equity, freeMargin } = ctx
-    const { maxNotional } = notionalCap(ctx, this.#cfg.maxNotional, existingNotional)
-    const filters = this.#sizingCache.filters(inst, ctx.step)
-    if (filters === undefined) {
-      return capQuantity({
-        qty: requested,
-        price: entry,
-        instrument: inst,
-        equity,
-        maxPositionFraction: this.#limits.maxPositionFraction,
-        ...(maxNotional === undefined ? {} : { maxNotional }),
-        ...(existingNotional === undefined ? {} : { existingNotional }),
-        freeMargin,
-        leverage: this.#decimals.number(leverage),
-        marginSafetyFactor: this.#limits.marginSafety,
-        ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
-      })
-    }
-    return capChecked({
-      raw: requested,
-      price: entry,
-      step: ctx.step,
-      minQty: filters.minQty,
-      existing: existingNotional,
-      positionCap: this.#sizingCache.positionCap(equity, this.#limits.maxPositionFraction),
-      maxNotional,
-      marginCap: this.#sizingCache.marginCap(
-        freeMargin,
-        this.#decimals.number(leverage),
-        this.#limits.marginSafety,
-      ),
-      maxQty: filters.maxQty,
-      stepPlaces: filters.stepPlaces,
-      signalMaxQty: signal.maxQty,
-      minNotional: inst.minNotional,
-    })
-  }
-
-  /** The size from the configured method, before scaling and caps. */
-  #rawSize(
-    ctx: RiskCheckContext,
-    sizing: ResolvedSizingConfig,
-    entry: Decimal,
-    stop: Decimal | undefined,
-    scale?: Decimal,
-  ): Result<Decimal, RiskRejection> {
-    const { market } = ctx
-    // `scale` multiplies the numerator (equity or notional) before the method's one division.
-    const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
-    switch (sizing.method) {
-      case 'fixedFractional':
-        if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
-        return fixedFractionalSize({
-          equity,
-          riskFraction: this.#decimals.field(sizing, 'riskFraction', sizing.riskFraction),
-          entryPrice: entry,
-          stopPrice: stop,
-        })
-      case 'volatilityTarget':
-        if (market.atr === undefined) {
-          return err(
-            rejection(
-              RiskReason.MISSING_VOLATILITY,
-              'Volatility targeting needs an ATR in the market snapshot',
-            ),
-          )
-        }
-        return volatilityTargetSize({
-          equity,
-          targetVolatility: this.#decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
-          volatility: market.atr,
-        })
-      case 'fixedNotional':
-        return fixedNotionalSize({
-          notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
-          price: entry,
-        })
-      case 'kelly':
-        return fractionalKellySize({
-          equity,
-          winRate: sizing.winRate,
-          payoffRatio: sizing.payoffRatio,
-          kellyMultiplier: sizing.kellyMultiplier,
-          maxRiskFraction: sizing.maxRiskFraction,
-          entryPrice: entry,
-          ...(stop === undefined ? {} : { stopPrice: stop }),
-        })
-    }
   }
 
   /** Announces an approval (held back while a group is being decided). */
@@ -789,6 +679,8 @@ export class RiskManager {
       signal,
       ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
     }
+    // The payload only when someone listens (its strings cost more than the decision).
+    if (this.#bus.listenerCount('risk.approved') === 0) return ok(intent)
     const qtyStr = qty.toFixed()
     this.#approved({
       signal,

@@ -22,6 +22,18 @@ export class PaperBook {
     this.snap = snap
   }
 
+  /** What is left at level `[price, qty]` after this trader's earlier takes. */
+  left(price: number, qty: number): Decimal {
+    const used = this.consumed.get(price)
+    return used === undefined ? this.dec(qty) : this.dec(qty).minus(used)
+  }
+
+  /** Records that this trader took `qty` at `price`. */
+  take(price: number, qty: Decimal): void {
+    const used = this.consumed.get(price)
+    this.consumed.set(price, used === undefined ? qty : used.plus(qty))
+  }
+
   /** `v`, a price or size of this snapshot, as a Decimal (converted once). */
   dec(v: number): Decimal {
     let d = this.#decimals.get(v)

@@ -152,8 +152,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
   readonly #delays = new Map<TimerHandle, () => void>()
   readonly #maker: Decimal
   readonly #taker: Decimal
-  /** `|takerFeeRate| + 1`: what a buy needs per unit of cost. */
-  readonly #takerPlusOne: Decimal
+  readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
   #seq = 0
   #closed = false
 
@@ -289,7 +288,8 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
-    if (bid !== undefined && ask !== undefined) this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
+    if (bid !== undefined && ask !== undefined && this.#resting.size > 0)
+      this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
     for (const o of this.#restingOn(k)) {
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
@@ -443,19 +443,17 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     let reference: Decimal | undefined
     let fromFallback = false
     const batch: Fill[] = [] // one order update: its fills go out together as one `order.filled`
-    // The slippage record (and the sums behind it) only when someone listens.
-    const recorded = this.#bus.listenerCount('slippage.recorded') > 0
+    const recorded = this.#bus.listenerCount('slippage.recorded') > 0 // the slippage record only when listened
     if (levels !== undefined && levels.length > 0 && book !== undefined) {
       for (const [p, q] of levels) {
         if (!isAboveZero(left)) break
         const price = book.dec(p)
         reference ??= price
         if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
-        const used = book.consumed.get(p)
-        const avail = used === undefined ? book.dec(q) : book.dec(q).minus(used)
+        const avail = book.left(p, q)
         if (!isAboveZero(avail)) continue
         const qty = greaterThan(avail, left) ? left : avail
-        book.consumed.set(p, used === undefined ? qty : used.plus(qty))
+        book.take(p, qty)
         if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
           this.#emitFilled(cid, batch)
           return
@@ -613,8 +611,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
       if (!isAboveZero(left)) break
       lastPx = b.dec(p)
-      const used = b.consumed.get(p)
-      const avail = used === undefined ? b.dec(q) : b.dec(q).minus(used)
+      const avail = b.left(p, q)
       const take = greaterThan(left, avail) ? avail : left
       if (!isAboveZero(take)) continue
       cost = cost.plus(lastPx.times(take))
