@@ -121,6 +121,12 @@ export function createOrder(req: OrderRequest, tsCreated: number): Result<Order,
   })
 }
 
+function illegalTransition(order: Order, to: OrderStatus): StateError {
+  return new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
+    details: { clientOrderId: order.clientOrderId, from: order.status, to },
+  })
+}
+
 /** What accompanies a status change. */
 export interface OrderTransitionInfo {
   readonly tsEvent: number
@@ -145,13 +151,7 @@ export function transitionOrder(
   info: OrderTransitionInfo,
 ): Result<Order, StateError> {
   if (order.status === to) return ok(order)
-  if (!canTransition(order.status, to)) {
-    return err(
-      new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
-        details: { clientOrderId: order.clientOrderId, from: order.status, to },
-      }),
-    )
-  }
+  if (!canTransition(order.status, to)) return err(illegalTransition(order, to))
   return ok({
     ...order,
     status: to,
@@ -197,15 +197,20 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
     )
   }
   const to = equalDecimals(filled, order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
-  const moved = transitionOrder(order, to, {
-    tsEvent: fill.tsEvent,
-    ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
-  })
-  if (!moved.ok) return moved
+  if (order.status !== to && !canTransition(order.status, to)) return err(illegalTransition(order, to))
   // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
   const avgFillPrice =
     first && fill.price.sd() + fill.qty.sd() <= 40
       ? fill.price
       : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
-  return ok({ ...moved.value, filledQty: filled, avgFillPrice })
+  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order).
+  if (order.status === to) return ok({ ...order, filledQty: filled, avgFillPrice })
+  return ok({
+    ...order,
+    status: to,
+    tsUpdated: Math.max(order.tsUpdated, fill.tsEvent),
+    ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
+    filledQty: filled,
+    avgFillPrice,
+  })
 }

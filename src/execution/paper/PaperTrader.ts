@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
-import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
+import { applyFill, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
@@ -32,6 +32,7 @@ import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
 
 const ZERO = new Decimal(0)
@@ -210,7 +211,7 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
     if (this.#orders.has(intent.clientOrderId)) {
       throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
     }
-    const created = createOrder(stripIntent(intent), this.#clock.now())
+    const created = orderFromIntent(intent, this.#clock.now())
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
     this.#orders.add(created.value, intent.strategyId)
@@ -790,10 +791,4 @@ export class PaperTrader implements ExecutionClient, MarketDataConsumer {
 
 function remaining(o: Order): Decimal {
   return o.qty.minus(o.filledQty)
-}
-
-/** The order fields of an intent (strategy metadata stays with the trader). */
-function stripIntent(intent: OrderIntent) {
-  const { strategyId: _s, stopPrice: _sp, takeProfitPrice: _tp, signal: _sig, groupId: _g, ...req } = intent
-  return req
 }
