@@ -483,14 +483,18 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         ? qty.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
         : qty.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
   // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
-  if (limitNotional !== undefined && greaterThan(rounded.times(price), limitNotional))
+  let value = limitNotional === undefined ? undefined : rounded.times(price)
+  if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
     rounded = rounded.minus(step)
+    value = undefined
+  }
   if (!equalDecimals(rounded, qty)) cappedBy.push(QuantityCap.STEP)
   qty = rounded
   if (qty.isZero() || qty.isNegative()) {
     return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
   }
-  if (c.minNotional !== undefined && qty.times(price).lt(c.minNotional)) {
+  // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
+  if (c.minNotional !== undefined && (value ?? qty.times(price)).lt(c.minNotional)) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,

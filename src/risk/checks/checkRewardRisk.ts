@@ -22,7 +22,8 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
     return undefined
   const entry = entryR.value
   const reward = tp.value.minus(entry).abs()
-  if (!lessThan(reward, distance.times(ctx.limits.minRewardRisk))) return undefined
+  const minRisk = min === 1 ? distance : distance.times(ctx.limits.minRewardRisk) // × 1 is exact: skip it
+  if (!lessThan(reward, minRisk)) return undefined
   return rejection(
     RiskReason.REWARD_RISK_TOO_LOW,
     `Reward:risk "${reward.div(distance).toFixed(4)}" is below ${min}`,
