@@ -359,17 +359,17 @@ export class Portfolio {
     const r = planFill(inst, fill, this.#posFor(inst.venue, inst.symbol), cashOf, leverage)
     if (!r.ok) return r
     const plan = r.value
-    const before = this.#positions.get(key(inst.venue, inst.symbol))
+    const k = key(inst.venue, inst.symbol)
+    const before = this.#positions.get(k)
     this.#undo.record(id, fill, plan, before, cashOf)
     // Commit.
     for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
-    this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
+    this.#positions.set(k, plan.pos)
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
     this.#remember(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
-    const k = key(inst.venue, inst.symbol)
     if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
       plan.pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
