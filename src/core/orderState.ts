@@ -115,7 +115,8 @@ export function createOrder(req: OrderRequest, tsCreated: number): Result<Order,
   return ok({
     ...req,
     status: OrderStatus.PENDING_NEW,
-    filledQty: ZERO,
+    // A fresh zero per order, not a shared constant: the USD-M quoting test (marketMakersOnSims) fails with one.
+    filledQty: new Decimal(0),
     tsCreated,
     tsUpdated: tsCreated,
   })

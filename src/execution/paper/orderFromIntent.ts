@@ -5,8 +5,6 @@ import { Decimal } from '../../decimal/index.js'
 import type { ValidationError } from '../../errors/index.js'
 import { ok, type Result } from '../../errors/result.js'
 
-const ZERO = new Decimal(0)
-
 /**
  * `createOrder` of an intent's order fields (strategy metadata stays with the trader), with one copy instead of two:
  * the fields are taken out of the intent once and the new order is built on that copy.
@@ -23,7 +21,7 @@ export function orderFromIntent(intent: OrderIntent, tsCreated: number): Result<
   if (!v.ok) return v
   const order: Order = Object.assign(req, {
     status: OrderStatus.PENDING_NEW,
-    filledQty: ZERO,
+    filledQty: new Decimal(0), // a fresh zero per order, like createOrder
     tsCreated,
     tsUpdated: tsCreated,
   })
