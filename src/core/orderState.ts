@@ -1,3 +1,4 @@
+import { equalDecimals, greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
@@ -9,6 +10,8 @@ import {
   type OrderRequest,
   OrderStatus,
 } from './types.js'
+
+const ZERO = new Decimal(0)
 
 /**
  * The legal status transitions. Terminal statuses (FILLED, CANCELED, REJECTED, EXPIRED) go nowhere.
@@ -72,10 +75,9 @@ export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, Va
     )
   if (typeof req.clientOrderId !== 'string' || req.clientOrderId.length === 0)
     return fail('clientOrderId', 'must be set')
-  if (!Decimal.isDecimal(req.qty) || !req.qty.isFinite() || req.qty.lte(0)) return fail('qty', 'must be > 0')
+  if (!Decimal.isDecimal(req.qty) || !isFinitePositive(req.qty)) return fail('qty', 'must be > 0')
   if (hasLimitPrice(req.type)) {
-    if (req.price === undefined || !req.price.isFinite() || req.price.lte(0))
-      return fail('price', 'must be > 0')
+    if (req.price === undefined || !isFinitePositive(req.price)) return fail('price', 'must be > 0')
   } else if (req.price !== undefined) {
     return fail('price', `is not used by ${req.type} orders`)
   }
@@ -120,6 +122,12 @@ export function createOrder(req: OrderRequest, tsCreated: number): Result<Order,
   return ok(Object.assign({}, req, fields))
 }
 
+function illegalTransition(order: Order, to: OrderStatus): StateError {
+  return new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
+    details: { clientOrderId: order.clientOrderId, from: order.status, to },
+  })
+}
+
 /** What accompanies a status change. */
 export interface OrderTransitionInfo {
   readonly tsEvent: number
@@ -144,13 +152,7 @@ export function transitionOrder(
   info: OrderTransitionInfo,
 ): Result<Order, StateError> {
   if (order.status === to) return ok(order)
-  if (!canTransition(order.status, to)) {
-    return err(
-      new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
-        details: { clientOrderId: order.clientOrderId, from: order.status, to },
-      }),
-    )
-  }
+  if (!canTransition(order.status, to)) return err(illegalTransition(order, to))
   return ok({
     ...order,
     status: to,
@@ -182,26 +184,36 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
   }
   if (fill.side !== order.side)
     return err(new ValidationError(`Fill side "${fill.side}" differs from order side`, { field: 'side' }))
-  if (!fill.qty.isFinite() || fill.qty.lte(0))
+  if (!isFinitePositive(fill.qty))
     return err(new ValidationError('Fill quantity must be > 0', { field: 'qty' }))
-  if (!fill.price.isFinite() || fill.price.lte(0))
+  if (!isFinitePositive(fill.price))
     return err(new ValidationError('Fill price must be > 0', { field: 'price' }))
-  const filled = order.filledQty.plus(fill.qty)
-  if (filled.gt(order.qty)) {
+  const first = order.filledQty.isZero()
+  const filled = first ? fill.qty : order.filledQty.plus(fill.qty)
+  if (greaterThan(filled, order.qty)) {
     return err(
       new StateError(`Fill would overfill order "${order.clientOrderId}"`, {
         details: { qty: order.qty.toString(), filled: filled.toString() },
       }),
     )
   }
-  const to = filled.eq(order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
-  const moved = transitionOrder(order, to, {
-    tsEvent: fill.tsEvent,
-    ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
-  })
-  if (!moved.ok) return moved
-  const notional = (order.avgFillPrice ?? new Decimal(0))
-    .times(order.filledQty)
-    .plus(fill.price.times(fill.qty))
-  return ok(Object.assign({}, moved.value, { filledQty: filled, avgFillPrice: notional.div(filled) }))
+  const to = equalDecimals(filled, order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
+  if (order.status !== to && !canTransition(order.status, to)) return err(illegalTransition(order, to))
+  // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
+  const avgFillPrice =
+    first && fill.price.sd() + fill.qty.sd() <= 40
+      ? fill.price
+      : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
+  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order).
+  // Object.assign, not a leading spread (a slow path on V8, see createOrder).
+  if (order.status === to) return ok(Object.assign({}, order, { filledQty: filled, avgFillPrice }))
+  return ok(
+    Object.assign({}, order, {
+      status: to,
+      tsUpdated: Math.max(order.tsUpdated, fill.tsEvent),
+      ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
+      filledQty: filled,
+      avgFillPrice,
+    }),
+  )
 }

@@ -2,7 +2,7 @@ import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
-import { instrumentKey } from '../core/instrumentKey.js'
+import { instrumentKey as key } from '../core/instrumentKey.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import {
   type AccountSnapshot,
@@ -22,6 +22,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
+import { isFinitePositive } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -34,6 +35,7 @@ import { err, ok, type Result } from '../errors/result.js'
 import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
+import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
 import {
   type MutablePosition,
   positionMargin,
@@ -61,8 +63,6 @@ export type {
   PortfolioEvents,
   PortfolioPosition,
 } from './portfolio/PortfolioEvents.js'
-
-const key = instrumentKey
 
 /**
  * Account state in Decimal: cash balances per asset, spot holdings, perpetual positions (leverage, entry, margin,
@@ -248,6 +248,11 @@ export class Portfolio {
     return p === undefined ? undefined : this.#view(p)
   }
 
+  /** The quantity held on `venue`/`symbol` (zero when none), without building the position's view. */
+  positionQty(venue: string, symbol: string): Decimal {
+    return this.#positions.get(key(venue, symbol))?.qty ?? ZERO
+  }
+
   /** All non-flat positions. */
   positions(): PortfolioPosition[] {
     this.#cached.positions ??= [...this.#positions.values()]
@@ -354,7 +359,7 @@ export class Portfolio {
         new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
       )
     }
-    if (!fill.qty.isFinite() || fill.qty.lte(0) || !fill.price.isFinite() || fill.price.lte(0)) {
+    if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price)) {
       return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
     }
     if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
@@ -364,24 +369,24 @@ export class Portfolio {
     const r = planFill(inst, fill, this.#posFor(inst.venue, inst.symbol), cashOf, leverage)
     if (!r.ok) return r
     const plan = r.value
-    const before = this.#positions.get(key(inst.venue, inst.symbol))
+    const k = key(inst.venue, inst.symbol)
+    const before = this.#positions.get(k)
     this.#undo.record(id, fill, plan, before, cashOf)
     // Commit.
     for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
-    this.#positions.set(key(inst.venue, inst.symbol), plan.pos)
+    this.#positions.set(k, plan.pos)
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
-    this.#remember(id)
+    this.#seen.add(id)
     this.#addRealized(plan.realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
-    const k = key(inst.venue, inst.symbol)
     if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
       plan.pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
     }
     this.#ledger.apply(fill, inst)
     this.#touchPeak()
-    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
+    const applied = lazyFillApplied(fill, plan.pos, plan.realized, (p) => this.#view(p))
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
   }
@@ -638,7 +643,7 @@ export class Portfolio {
 
   /** Realized PnL of the current UTC day (net of fees). */
   realizedPnlToday(): Decimal {
-    return this.#realizedDay.day === utcDay(this.#clock.now()) ? this.#realizedDay.pnl : ZERO
+    return this.#realizedDay.day === this.#utcDay() ? this.#realizedDay.pnl : ZERO
   }
 
   /** Orders seen through {@link Portfolio.attach} that are not terminal. */
@@ -718,13 +723,13 @@ export class Portfolio {
     else this.#orders.set(order.clientOrderId, order)
   }
 
-  #remember(k: string): void {
-    this.#seen.add(k)
+  #utcDay(): number {
+    return Math.floor(this.#clock.now() / 86_400_000)
   }
 
   /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */
   #addRealized(amount: Decimal, quote: string | undefined): void {
-    const day = utcDay(this.#clock.now())
+    const day = this.#utcDay()
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
     const value = this.#rates.value(amount, quote)
     if (value !== undefined) this.#realizedDay.pnl = this.#realizedDay.pnl.plus(value)
@@ -791,8 +796,4 @@ export class Portfolio {
   #view(p: MutablePosition): PortfolioPosition {
     return positionView(p, this.#cfg.maintenanceMarginRate)
   }
-}
-
-function utcDay(ms: number): number {
-  return Math.floor(ms / 86_400_000)
 }

@@ -1,5 +1,23 @@
 import type { Instrument, OrderRequest } from '../core/types.js'
-import { type Decimal, isMultipleOf } from '../decimal/index.js'
+import { Decimal, isDecimal, isMultipleOf } from '../decimal/index.js'
+
+/** Per increment (a tick or step Decimal): `k` when it is exactly 10^-k (k ≥ 0), else `null`. */
+const placesOf = new WeakMap<Decimal, number | null>()
+
+/**
+ * `isMultipleOf(value, increment)` (from 0): for an increment of exactly 10^-k it is "at most k decimal places", with
+ * no division; anything else goes to `isMultipleOf`.
+ */
+function onGrid(value: Decimal, increment: Decimal): boolean {
+  if (!isDecimal(increment)) return isMultipleOf(value, increment)
+  let k = placesOf.get(increment)
+  if (k === undefined) {
+    const dp = increment.isFinite() ? increment.decimalPlaces() : 0
+    k = increment.isFinite() && increment.eq(new Decimal(`1e-${dp}`)) ? dp : null
+    placesOf.set(increment, k)
+  }
+  return k === null || !value.isFinite() ? isMultipleOf(value, increment) : value.decimalPlaces() <= k
+}
 
 /**
  * Checks an order against an instrument's venue filters the way the venue would: tick and step multiples, price
@@ -19,7 +37,11 @@ export function checkInstrumentFilters(
 ): string | undefined {
   const origin = inst.kind === 'perpetual' ? inst.minPrice : undefined
   if (req.price !== undefined) {
-    if (!isMultipleOf(req.price, inst.tickSize, origin ?? 0))
+    if (
+      origin === undefined
+        ? !onGrid(req.price, inst.tickSize)
+        : !isMultipleOf(req.price, inst.tickSize, origin)
+    )
       return 'Filter failure: PRICE_FILTER (tick size)'
     if (inst.minPrice !== undefined && req.price.lt(inst.minPrice))
       return 'Filter failure: PRICE_FILTER (min)'
@@ -29,7 +51,7 @@ export function checkInstrumentFilters(
       return 'Price must be inside (0, 1) for an outcome token'
     }
   }
-  if (!isMultipleOf(req.qty, inst.stepSize)) return 'Filter failure: LOT_SIZE (step size)'
+  if (!onGrid(req.qty, inst.stepSize)) return 'Filter failure: LOT_SIZE (step size)'
   if (req.qty.lt(inst.minQty)) return 'Filter failure: LOT_SIZE (min qty)'
   if (inst.maxQty !== undefined && req.qty.gt(inst.maxQty)) return 'Filter failure: LOT_SIZE (max qty)'
   const px = req.price ?? refPrice

@@ -14,4 +14,15 @@ describe('DecimalCache', () => {
     expect(l.toString()).toBe('3')
     expect(c.number(3)).toBe(l)
   })
+
+  it('remembers only the last value with last()', () => {
+    const c = new DecimalCache()
+    const a = c.last(0.8)
+    expect(a.toString()).toBe('0.8')
+    expect(c.last(0.8)).toBe(a)
+    expect(c.last(0.7).toString()).toBe('0.7')
+    const b = c.last(0.8)
+    expect(b).not.toBe(a)
+    expect(b.eq(a)).toBe(true)
+  })
 })

@@ -7,6 +7,8 @@ import { Decimal } from '../decimal/index.js'
 export class DecimalCache {
   readonly #byOwner = new WeakMap<object, Map<string, Decimal>>()
   readonly #byNumber = new Map<number, Decimal>()
+  #lastNumber: number | undefined
+  #lastDecimal: Decimal | undefined
 
   /** `value` as a Decimal, remembered under `owner`'s `field` (a config object keeps its Decimals while it lives). */
   field(owner: object, field: string, value: number): Decimal {
@@ -21,6 +23,15 @@ export class DecimalCache {
       m.set(field, d)
     }
     return d
+  }
+
+  /** `value` as a Decimal, remembering only the last one (for values that repeat but are not a small set). */
+  last(value: number): Decimal {
+    if (value !== this.#lastNumber || this.#lastDecimal === undefined) {
+      this.#lastDecimal = new Decimal(value)
+      this.#lastNumber = value
+    }
+    return this.#lastDecimal
   }
 
   /** `value` as a Decimal, remembered by value (for small sets of values such as leverages). */

@@ -31,25 +31,13 @@ import {
 import { type CheckedInstruments, readRiskInputs } from './checks/readRiskInputs.js'
 import { runRiskChecks } from './checks/riskChecks.js'
 import { closeQty } from './closeQty.js'
-import {
-  type ResolvedRiskManagerConfig,
-  type ResolvedSizingConfig,
-  type RiskManagerConfig,
-  RiskManagerConfigSchema,
-} from './config.js'
+import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
-import { notionalCap } from './notionalCap.js'
-import {
-  capQuantity,
-  fixedFractionalSize,
-  fixedNotionalSize,
-  fractionalKellySize,
-  positive,
-  readDecimal,
-  volatilityTargetSize,
-} from './sizing.js'
+import { SizingCache } from './SizingCache.js'
+import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
+import { positive, readDecimal } from './sizing.js'
 import { type ResumeOptions, TradingGuard, type TradingGuardStatus } from './TradingGuard.js'
 import {
   QuantityCap,
@@ -63,6 +51,7 @@ import {
   TradingState,
 } from './types.js'
 
+const ONE = new Decimal(1)
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
@@ -112,6 +101,8 @@ export class RiskManager {
   /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
   readonly #restrictions = new Map<string, InstrumentRestriction>()
   readonly #decimals = new DecimalCache()
+  /** What entry sizing reads: limits and caches (see {@link capEntry}). */
+  readonly #sizingDeps: EntrySizingDeps
   #lastAccount: AccountSnapshot | undefined
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
@@ -146,6 +137,12 @@ export class RiskManager {
     this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
     this.guard.events.on('error', (e) => this.#bus.emit('error', e))
     this.#limits = riskLimits(this.#cfg)
+    this.#sizingDeps = {
+      maxNotional: this.#cfg.maxNotional,
+      limits: this.#limits,
+      decimals: this.#decimals,
+      cache: new SizingCache(),
+    }
     for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
       for (const m of members) this.#groupOf.set(m, group)
     }
@@ -522,7 +519,7 @@ export class RiskManager {
 
   /** Sizes an ENTRY that passed every check (method, correlation and confidence scaling, caps, step). */
   #enter(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
-    const { signal, account, market, inst, key, equity, now, orderType } = ctx
+    const { signal, account, market, inst, key, now, orderType } = ctx
     // Every value below was read successfully by a check that ran before.
     const entryR = ctx.entry()
     const stopR = ctx.stop()
@@ -536,37 +533,28 @@ export class RiskManager {
     const { stop, fromAtr: stopFromAtr } = stopR.value
     const sizing = ctx.sizing()
     const leverage = ctx.leverage()
-    const raw = this.#rawSize(ctx, sizing, entry, stop)
-    if (!raw.ok) return deny(raw.error.code, raw.error.message, raw.error.values)
     // Scale the numerator, not the quotient: every method divides once (by a stop distance, a volatility or a price),
     // and a quotient that is not exact in 40 digits, scaled afterwards, can land a hair under a step it should reach
     // exactly (10,000 × 0.0075 ÷ 7 × 0.7 gave 7.4999…; scaled first it is 52.5 ÷ 7 = 7.5).
-    let scale = new Decimal(1)
-    if (correlation.scale !== 1 && correlation.dec !== undefined) scale = scale.times(correlation.dec)
-    if (confidence.value !== 1) scale = scale.times(confidence.value)
-    let requested = raw.value
-    if (!scale.eq(1)) {
-      const scaled = this.#rawSize(ctx, sizing, entry, stop, scale)
-      if (!scaled.ok) return deny(scaled.error.code, scaled.error.message, scaled.error.values)
-      requested = scaled.value
+    let scale: Decimal | undefined
+    if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
+    if (confidence.value !== 1) scale = (scale ?? ONE).times(this.#decimals.last(confidence.value))
+    if (scale?.eq(1)) scale = undefined
+    // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
+    // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).
+    let raw = scale === undefined ? rawEntrySize(ctx, sizing, entry, stop, this.#decimals) : undefined
+    const sized = raw ?? rawEntrySize(ctx, sizing, entry, stop, this.#decimals, scale)
+    if (!sized.ok) {
+      raw ??= rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
+      const e = raw.ok ? sized.error : raw.error
+      return deny(e.code, e.message, e.values)
     }
+    const requested = sized.value
 
     const posQty = ctx.positionQty()
     const hasPosition = posQty !== undefined && !posQty.isZero()
     const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
-    const capped = capQuantity({
-      qty: requested,
-      price: entry,
-      instrument: inst,
-      equity,
-      maxPositionFraction: this.#limits.maxPositionFraction,
-      ...notionalCap(ctx, this.#cfg.maxNotional, existingNotional),
-      ...(existingNotional === undefined ? {} : { existingNotional }),
-      freeMargin: ctx.freeMargin,
-      leverage: this.#decimals.number(leverage),
-      marginSafetyFactor: this.#limits.marginSafety,
-      ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
-    })
+    const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
     if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
@@ -603,12 +591,13 @@ export class RiskManager {
       )
     }
     if (this.#bus.listenerCount('risk.approved') > 0) {
+      const unscaled = raw ?? rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
       const breakdown: SizingBreakdown = {
         method: sizing.method,
         entryPrice: entry.toFixed(),
         stopPrice: str(stop),
         stopFromAtr,
-        rawQty: raw.value.toFixed(),
+        rawQty: unscaled.ok ? unscaled.value.toFixed() : requested.toFixed(),
         correlationScale: correlation.scale,
         confidenceScale: confidence.value,
         requestedQty: requested.toFixed(),
@@ -627,58 +616,6 @@ export class RiskManager {
       })
     }
     return ok(intent)
-  }
-
-  /** The size from the configured method, before scaling and caps. */
-  #rawSize(
-    ctx: RiskCheckContext,
-    sizing: ResolvedSizingConfig,
-    entry: Decimal,
-    stop: Decimal | undefined,
-    scale?: Decimal,
-  ): Result<Decimal, RiskRejection> {
-    const { market } = ctx
-    // `scale` multiplies the numerator (equity or notional) before the method's one division.
-    const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
-    switch (sizing.method) {
-      case 'fixedFractional':
-        if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
-        return fixedFractionalSize({
-          equity,
-          riskFraction: this.#decimals.field(sizing, 'riskFraction', sizing.riskFraction),
-          entryPrice: entry,
-          stopPrice: stop,
-        })
-      case 'volatilityTarget':
-        if (market.atr === undefined) {
-          return err(
-            rejection(
-              RiskReason.MISSING_VOLATILITY,
-              'Volatility targeting needs an ATR in the market snapshot',
-            ),
-          )
-        }
-        return volatilityTargetSize({
-          equity,
-          targetVolatility: this.#decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
-          volatility: market.atr,
-        })
-      case 'fixedNotional':
-        return fixedNotionalSize({
-          notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
-          price: entry,
-        })
-      case 'kelly':
-        return fractionalKellySize({
-          equity,
-          winRate: sizing.winRate,
-          payoffRatio: sizing.payoffRatio,
-          kellyMultiplier: sizing.kellyMultiplier,
-          maxRiskFraction: sizing.maxRiskFraction,
-          entryPrice: entry,
-          ...(stop === undefined ? {} : { stopPrice: stop }),
-        })
-    }
   }
 
   /** Announces an approval (held back while a group is being decided). */
@@ -742,6 +679,8 @@ export class RiskManager {
       signal,
       ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
     }
+    // The payload only when someone listens (its strings cost more than the decision).
+    if (this.#bus.listenerCount('risk.approved') === 0) return ok(intent)
     const qtyStr = qty.toFixed()
     this.#approved({
       signal,

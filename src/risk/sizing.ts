@@ -1,5 +1,6 @@
 import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
+import { equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
 
@@ -10,9 +11,13 @@ import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './t
  * caps and rounds down to the instrument's step.
  */
 
+const ONE = new Decimal(1)
+
 /** Reads a finite decimal; `undefined` when `v` is not one (NaN, ±Infinity, malformed, huge). */
 export function readDecimal(v: unknown): Decimal | undefined {
   if (isDecimal(v)) return v.isFinite() ? v : undefined
+  // Nothing to parse: not through parseDecimal, whose rejection builds an error (and its stack) only to be dropped.
+  if (v === undefined || v === null) return undefined
   const r = parseDecimal(v, { allowNegative: true })
   return r.ok ? r.value : undefined
 }
@@ -29,7 +34,8 @@ function invalid(field: string, value: unknown, why: string): RiskRejection {
 export function positive(field: string, v: unknown): Result<Decimal, RiskRejection> {
   const d = readDecimal(v)
   if (d === undefined) return err(invalid(field, v, 'must be a finite number'))
-  if (d.lte(0)) return err(invalid(field, v, 'must be greater than 0'))
+  // Sign tests, not `lte(0)`: a comparison with a literal builds a Decimal on every call.
+  if (d.isZero() || d.isNegative()) return err(invalid(field, v, 'must be greater than 0'))
   return ok(d)
 }
 
@@ -37,7 +43,7 @@ export function positive(field: string, v: unknown): Result<Decimal, RiskRejecti
 function fraction(field: string, v: unknown, max = 1): Result<Decimal, RiskRejection> {
   const d = positive(field, v)
   if (!d.ok) return d
-  if (d.value.gt(max)) return err(invalid(field, v, `must be at most ${max}`))
+  if (d.value.gt(max === 1 ? ONE : max)) return err(invalid(field, v, `must be at most ${max}`))
   return d
 }
 
@@ -323,50 +329,112 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
   if (p.existingNotional !== undefined && (existing === undefined || existing.isNegative())) {
     return err(invalid('existingNotional', p.existingNotional, 'must be ≥ 0'))
   }
-  const cappedBy: QuantityCap[] = []
-  // Caps are compared as notionals (multiplications only), then divided by the price once.
-  const notional = raw.times(price.value)
-  let limitNotional: Decimal | undefined
-  let limitName: QuantityCap | undefined
-  const consider = (cap: Decimal, name: QuantityCap): void => {
-    if (limitNotional === undefined || cap.lt(limitNotional)) {
-      limitNotional = cap
-      limitName = name
-    }
-  }
+  let positionCap: Decimal | undefined
   if (p.maxPositionFraction !== undefined) {
     const f = positive('maxPositionFraction', p.maxPositionFraction)
     if (!f.ok) return f
     const eq = positive('equity', p.equity)
     if (!eq.ok) return eq
-    const cap = eq.value.times(f.value)
-    consider(existing === undefined ? cap : cap.minus(existing), QuantityCap.MAX_POSITION_FRACTION)
+    positionCap = eq.value.times(f.value)
   }
+  let maxNotional: Decimal | undefined
   if (p.maxNotional !== undefined) {
     const cap = positive('maxNotional', p.maxNotional)
     if (!cap.ok) return cap
-    consider(existing === undefined ? cap.value : cap.value.minus(existing), QuantityCap.MAX_NOTIONAL)
+    maxNotional = cap.value
   }
+  let marginCap: Decimal | undefined
   if (p.freeMargin !== undefined) {
     const margin = readDecimal(p.freeMargin)
     if (margin === undefined) return err(invalid('freeMargin', p.freeMargin, 'must be a finite number'))
-    if (margin.lte(0)) {
-      return err(
-        rejection(RiskReason.INSUFFICIENT_MARGIN, `Free margin "${margin.toFixed()}" is not above zero`, {
-          freeMargin: str(margin),
-        }),
-      )
-    }
+    if (margin.isZero() || margin.isNegative()) return err(noMargin(margin))
     const lev = positive('leverage', p.leverage ?? 1)
     if (!lev.ok) return lev
     const safety = fraction('marginSafetyFactor', p.marginSafetyFactor ?? 0.95)
     if (!safety.ok) return safety
     const buyingPower = lev.value.eq(1) ? margin : margin.times(lev.value)
-    consider(buyingPower.times(safety.value), QuantityCap.MARGIN)
+    marginCap = buyingPower.times(safety.value)
   }
+  const maxQty = p.instrument.maxQty === undefined ? undefined : readDecimal(p.instrument.maxQty)
+  return capChecked({
+    raw,
+    price: price.value,
+    step: step.value,
+    minQty,
+    existing,
+    positionCap,
+    maxNotional,
+    marginCap,
+    maxQty,
+    signalMaxQty: p.signalMaxQty,
+    minNotional: p.instrument.minNotional,
+  })
+}
+
+/** The rejection of a free margin at or below zero. */
+export function noMargin(margin: Decimal): RiskRejection {
+  return rejection(RiskReason.INSUFFICIENT_MARGIN, `Free margin "${margin.toFixed()}" is not above zero`, {
+    freeMargin: str(margin),
+  })
+}
+
+/**
+ * The inputs of {@link capChecked}, already validated: `raw` ≥ 0, `price` and `step` > 0, `minQty` ≥ 0, `existing`
+ * ≥ 0; the caps as notionals (`positionCap` = equity × maxPositionFraction, `marginCap` = free margin × leverage ×
+ * safety); `maxQty` read (ignored unless > 0); `signalMaxQty` as given (validated when reached).
+ */
+export interface CheckedCapInput {
+  readonly raw: Decimal
+  readonly price: Decimal
+  readonly step: Decimal
+  readonly minQty: Decimal
+  readonly existing: Decimal | undefined
+  readonly positionCap: Decimal | undefined
+  readonly maxNotional: Decimal | undefined
+  readonly marginCap: Decimal | undefined
+  readonly maxQty: Decimal | undefined
+  /** `k` when `step` is exactly 10^-k and `minQty` a multiple of it (rounding down is truncation); else undefined. */
+  readonly stepPlaces?: number | undefined
+  readonly signalMaxQty: DecimalLike | undefined
+  readonly minNotional: Decimal | undefined
+}
+
+/**
+ * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
+ * signal): the same caps, order, rounding and rejections.
+ *
+ * @example
+ * ```ts
+ * const r = capChecked({ raw, price, step, minQty, existing: undefined, positionCap: equity, maxNotional: undefined,
+ *   marginCap: undefined, maxQty: undefined, signalMaxQty: undefined, minNotional: undefined })
+ * ```
+ */
+export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejection> {
+  const { raw, price, step, minQty, existing } = c
+  const cappedBy: QuantityCap[] = []
+  // Caps are compared as notionals (multiplications only), then divided by the price once.
+  const notional = raw.times(price)
+  let limitNotional: Decimal | undefined
+  let limitName: QuantityCap | undefined
+  const consider = (cap: Decimal, name: QuantityCap): void => {
+    if (limitNotional === undefined || lessThan(cap, limitNotional)) {
+      limitNotional = cap
+      limitName = name
+    }
+  }
+  if (c.positionCap !== undefined) {
+    consider(
+      existing === undefined ? c.positionCap : c.positionCap.minus(existing),
+      QuantityCap.MAX_POSITION_FRACTION,
+    )
+  }
+  if (c.maxNotional !== undefined) {
+    consider(existing === undefined ? c.maxNotional : c.maxNotional.minus(existing), QuantityCap.MAX_NOTIONAL)
+  }
+  if (c.marginCap !== undefined) consider(c.marginCap, QuantityCap.MARGIN)
   let qty = raw
-  if (limitNotional !== undefined && notional.gt(limitNotional)) {
-    if (limitNotional.lte(0)) {
+  if (limitNotional !== undefined && greaterThan(notional, limitNotional)) {
+    if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
         rejection(RiskReason.QUANTITY_ZERO, `No room left under the ${limitName} cap`, {
           requestedQty: str(raw),
@@ -376,18 +444,18 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
         }),
       )
     }
-    qty = limitNotional.div(price.value)
+    qty = limitNotional.div(price)
     cappedBy.push(limitName as QuantityCap)
   }
-  const maxQty = p.instrument.maxQty === undefined ? undefined : readDecimal(p.instrument.maxQty)
-  if (maxQty?.gt(0) && qty.gt(maxQty)) {
+  const maxQty = c.maxQty
+  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && greaterThan(qty, maxQty)) {
     qty = maxQty
     cappedBy.push(QuantityCap.MAX_QTY)
   }
-  if (p.signalMaxQty !== undefined) {
-    const cap = positive('signalMaxQty', p.signalMaxQty)
+  if (c.signalMaxQty !== undefined) {
+    const cap = positive('signalMaxQty', c.signalMaxQty)
     if (!cap.ok) return cap
-    if (qty.gt(cap.value)) {
+    if (greaterThan(qty, cap.value)) {
       qty = cap.value
       cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
     }
@@ -395,27 +463,42 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
   const values = (): Record<string, string | null> => ({
     requestedQty: str(raw),
     qty: str(qty),
-    price: str(price.value),
-    stepSize: str(step.value),
+    price: str(price),
+    stepSize: str(step),
     minQty: str(minQty),
-    minNotional: str(p.instrument.minNotional),
+    minNotional: str(c.minNotional),
   })
-  if (qty.lt(step.value) || (minQty.gt(0) && qty.lt(minQty))) {
-    const code = qty.lt(step.value) ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
+  const hasMin = !minQty.isZero()
+  const belowStep = lessThan(qty, step)
+  if (belowStep || (hasMin && lessThan(qty, minQty))) {
+    const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
     return err(rejection(code, `Size "${qty.toFixed()}" is below the tradable minimum`, values()))
   }
-  let rounded = roundToIncrement(qty, step.value, 'DOWN', minQty.gt(0) ? minQty : undefined)
+  // roundToIncrement(qty, step, 'DOWN', minQty > 0 ? minQty : undefined), on values already validated.
+  // With a step of 10^-k and minQty on its grid, flooring (qty − minQty) ÷ step is truncating qty to k places.
+  let rounded =
+    c.stepPlaces !== undefined
+      ? qty.toDecimalPlaces(c.stepPlaces, Decimal.ROUND_FLOOR)
+      : hasMin
+        ? qty.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
+        : qty.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
   // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
-  if (limitNotional !== undefined && rounded.times(price.value).gt(limitNotional))
-    rounded = rounded.minus(step.value)
-  if (!rounded.eq(qty)) cappedBy.push(QuantityCap.STEP)
+  let value = limitNotional === undefined ? undefined : rounded.times(price)
+  if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
+    rounded = rounded.minus(step)
+    value = undefined
+  }
+  if (!equalDecimals(rounded, qty)) cappedBy.push(QuantityCap.STEP)
   qty = rounded
-  if (qty.lte(0)) return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
-  if (p.instrument.minNotional !== undefined && qty.times(price.value).lt(p.instrument.minNotional)) {
+  if (qty.isZero() || qty.isNegative()) {
+    return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
+  }
+  // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
+  if (c.minNotional !== undefined && (value ?? qty.times(price)).lt(c.minNotional)) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
-        `Order value "${qty.times(price.value).toFixed()}" is below the minimum notional "${p.instrument.minNotional.toFixed()}"`,
+        `Order value "${qty.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
         values(),
       ),
     )

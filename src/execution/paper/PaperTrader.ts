@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
-import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
+import { applyFill, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
@@ -24,6 +24,7 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -32,7 +33,8 @@ import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
-import { stripIntent } from '../stripIntent.js'
+import { orderFromIntent } from './orderFromIntent.js'
+import { PaperBook } from './PaperBook.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -110,12 +112,6 @@ interface Resting {
   armed: boolean
 }
 
-interface BookState {
-  readonly snap: BookSnapshot
-  /** Quantity this trader already took at each price, until the next snapshot. */
-  readonly consumed: Map<number, Decimal>
-}
-
 const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
@@ -150,7 +146,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #instruments = new Map<string, Instrument>()
   readonly #orders: OpenOrders
   readonly #resting = new Map<string, Resting>()
-  readonly #books = new Map<string, BookState>()
+  readonly #books = new Map<string, PaperBook>()
   /** Last price per instrument; a candle's close stays a number until something reads it. */
   readonly #last = new Map<string, Decimal | number>()
   readonly #inFlight = new Set<Promise<unknown>>()
@@ -158,6 +154,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #delays = new Map<TimerHandle, () => void>()
   readonly #maker: Decimal
   readonly #taker: Decimal
+  readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
   #seq = 0
   #closed = false
 
@@ -177,6 +174,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
+    this.#takerPlusOne = this.#taker.abs().plus(1)
     this.portfolio =
       this.#cfg.portfolio ??
       new Portfolio({
@@ -215,7 +213,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#orders.has(intent.clientOrderId)) {
       throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
     }
-    const created = createOrder(stripIntent(intent), this.#clock.now())
+    const created = orderFromIntent(intent, this.#clock.now())
     if (!created.ok) throw created.error
     const cid = intent.clientOrderId
     this.#orders.add(created.value, intent.strategyId)
@@ -289,11 +287,12 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    this.#books.set(k, { snap: book, consumed: new Map() })
+    this.#books.set(k, new PaperBook(book))
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
-    if (bid !== undefined && ask !== undefined) this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
+    if (bid !== undefined && ask !== undefined && this.#resting.size > 0)
+      this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
     for (const o of this.#restingOn(k)) {
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
@@ -447,23 +446,23 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     let reference: Decimal | undefined
     let fromFallback = false
     const batch: Fill[] = [] // one order update: its fills go out together as one `order.filled`
+    const recorded = this.#bus.listenerCount('slippage.recorded') > 0 // the slippage record only when listened
     if (levels !== undefined && levels.length > 0 && book !== undefined) {
       for (const [p, q] of levels) {
-        if (left.lte(0)) break
-        const price = new Decimal(p)
+        if (!isAboveZero(left)) break
+        const price = book.dec(p)
         reference ??= price
         if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
-        const used = book.consumed.get(p) ?? ZERO
-        const avail = new Decimal(q).minus(used)
-        if (avail.lte(0)) continue
-        const qty = Decimal.min(avail, left)
-        book.consumed.set(p, used.plus(qty))
+        const avail = book.left(p, q)
+        if (!isAboveZero(avail)) continue
+        const qty = greaterThan(avail, left) ? left : avail
+        book.take(p, qty)
         if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
           this.#emitFilled(cid, batch)
           return
         }
         left = left.minus(qty)
-        notional = notional.plus(price.times(qty))
+        if (recorded) notional = notional.plus(price.times(qty))
         filled = filled.plus(qty)
       }
     } else {
@@ -482,7 +481,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       filled = left
     }
     this.#emitFilled(cid, batch)
-    if (filled.gt(0) && reference !== undefined) {
+    if (recorded && isAboveZero(filled) && reference !== undefined) {
       const avg = notional.div(filled)
       const slippage = isBuy ? avg.minus(reference) : reference.minus(avg)
       const record: SlippageRecord = {
@@ -572,8 +571,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return 'No market price: no book, trade or candle seen yet'
     const px = order.price ?? order.triggerPrice ?? ref
     if (px === undefined) return 'No market price'
-    const pos = this.portfolio.position(inst.venue, inst.symbol)
-    const posQty = pos?.qty ?? ZERO
+    const posQty = this.portfolio.positionQty(inst.venue, inst.symbol)
     if (inst.kind === 'perpetual') {
       const reducing = order.side === 'BUY' ? posQty.isNegative() : posQty.isPositive()
       const reducible = reducing ? Decimal.min(posQty.abs(), order.qty) : ZERO
@@ -588,8 +586,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
     if (order.side === 'BUY') {
       const cost = order.price !== undefined ? order.qty.times(order.price) : this.#estimateCost(k, order, px)
-      const need = cost.times(this.#taker.abs().plus(1))
-      if (need.gt(this.portfolio.freeCash(inst.quote))) {
+      const need = cost.times(this.#takerPlusOne)
+      if (greaterThan(need, this.portfolio.freeCash(inst.quote))) {
         return 'Account has insufficient balance for requested action.'
       }
     } else {
@@ -614,21 +612,22 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     let cost = ZERO
     let lastPx = px
     for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
-      if (left.lte(0)) break
-      lastPx = new Decimal(p)
-      const take = Decimal.min(left, new Decimal(q).minus(b.consumed.get(p) ?? ZERO))
-      if (take.lte(0)) continue
+      if (!isAboveZero(left)) break
+      lastPx = b.dec(p)
+      const avail = b.left(p, q)
+      const take = greaterThan(left, avail) ? avail : left
+      if (!isAboveZero(take)) continue
       cost = cost.plus(lastPx.times(take))
       left = left.minus(take)
     }
-    return left.gt(0) ? cost.plus(left.times(lastPx)) : cost
+    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
   }
 
   /** Best opposite price, else the last trade, else undefined. */
   #referencePrice(k: string, order: Order): Decimal | undefined {
     const b = this.#books.get(k)
     const best = order.side === 'BUY' ? b?.snap.asks[0]?.[0] : b?.snap.bids[0]?.[0]
-    if (best !== undefined) return new Decimal(best)
+    if (best !== undefined && b !== undefined) return b.dec(best)
     return this.#lastPrice(k)
   }
 

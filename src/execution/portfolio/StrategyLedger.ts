@@ -80,12 +80,15 @@ export class StrategyLedger {
     if (before.isZero() || before.isNegative() === signed.isNegative()) {
       // Opening or adding: the entry is the quantity-weighted average.
       const next = before.plus(delta)
+      // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       share.entry = next.isZero()
         ? undefined
-        : (share.entry ?? fill.price)
-            .times(before.abs())
-            .plus(fill.price.times(fill.qty))
-            .div(before.abs().plus(fill.qty))
+        : before.isZero() && fill.price.sd() + fill.qty.sd() <= 40
+          ? fill.price
+          : (share.entry ?? fill.price)
+              .times(before.abs())
+              .plus(fill.price.times(fill.qty))
+              .div(before.abs().plus(fill.qty))
       share.qty = next
     } else {
       // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.

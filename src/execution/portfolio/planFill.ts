@@ -53,6 +53,21 @@ export function feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
   return undefined
 }
 
+/**
+ * `(entry × held + price × added) ÷ total`, the 40-digit average entry. Opening from flat it is `price` itself: the
+ * product of two values of at most 40 significant digits together is exact, and so is its quotient by `added`.
+ */
+function averageEntry(
+  entry: Decimal | undefined,
+  held: Decimal,
+  price: Decimal,
+  added: Decimal,
+  total: Decimal,
+): Decimal {
+  if (held.isZero() && price.sd() + added.sd() <= 40) return price
+  return (entry ?? ZERO).times(held).plus(price.times(added)).div(total)
+}
+
 function planCash(
   inst: Instrument,
   fill: Fill,
@@ -72,7 +87,7 @@ function planCash(
     cash.set(inst.quote, get(inst.quote).minus(notional))
     const newQty = cur.qty.plus(received)
     // The cost basis excludes fees (they are realized at once): tokens received cost the fill price.
-    cur.entry = (cur.entry ?? ZERO).times(cur.qty).plus(fill.price.times(received)).div(newQty)
+    cur.entry = averageEntry(cur.entry, cur.qty, fill.price, received, newQty)
     cur.qty = newQty
     realized = feeQ.neg()
   } else {
@@ -114,7 +129,7 @@ function planPerp(
   const sameDir = cur.qty.isZero() || cur.qty.isPositive() === signed.isPositive()
   if (sameDir) {
     const newQty = cur.qty.plus(signed)
-    cur.entry = (cur.entry ?? ZERO).times(cur.qty.abs()).plus(fill.price.times(fill.qty)).div(newQty.abs())
+    cur.entry = averageEntry(cur.entry, cur.qty.abs(), fill.price, fill.qty, newQty.abs())
     cur.qty = newQty
   } else {
     const closing = Decimal.min(cur.qty.abs(), fill.qty)

@@ -47,6 +47,9 @@ export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
   }
 }
 
+/** The last `tickSize × minStopTicks` per manager (its limits object). */
+const minByTicks = new WeakMap<RiskLimits, { readonly tick: Decimal; readonly value: Decimal }>()
+
 /** A per-instrument restriction set with `RiskManager.setInstrumentState`, and what caused it. */
 export interface InstrumentRestriction {
   readonly state: TradingState
@@ -136,6 +139,8 @@ export class RiskCheckContext implements RiskInputs {
   #entry: Result<Decimal, RiskRejection> | undefined
   #stop: Result<StopChoice, RiskRejection> | undefined
   #sizing: ResolvedSizingConfig | undefined
+  /** `null`: not computed yet. */
+  #distance: Decimal | undefined | null = null
 
   constructor(inputs: RiskInputs, now: number, env: RiskCheckEnv) {
     this.signal = inputs.signal
@@ -342,6 +347,29 @@ export class RiskCheckContext implements RiskInputs {
       })
     }
     return ok(c)
+  }
+
+  /**
+   * The stop's distance on the losing side of the entry (`entry − stop` for a BUY, `stop − entry` for a SELL; negative
+   * for a stop on the wrong side); `undefined` without a readable entry and stop.
+   */
+  stopDistance(): Decimal | undefined {
+    if (this.#distance !== null) return this.#distance
+    const choice = this.stop()
+    const entryR = this.entry()
+    const stop = choice.ok ? choice.value.stop : undefined
+    if (stop === undefined || !entryR.ok) this.#distance = undefined
+    else this.#distance = this.long ? entryR.value.minus(stop) : stop.minus(entryR.value)
+    return this.#distance
+  }
+
+  /** `tickSize × minStopTicks`, computed once per tick size and manager. */
+  minStopByTicks(): Decimal {
+    const hit = minByTicks.get(this.limits)
+    if (hit !== undefined && hit.tick === this.tick) return hit.value
+    const value = this.tick.times(this.limits.minStopTicks)
+    minByTicks.set(this.limits, { tick: this.tick, value })
+    return value
   }
 
   /** The sizing config for this signal: by `venue:symbol`, symbol, strategy, then the default. */

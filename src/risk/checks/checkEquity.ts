@@ -10,6 +10,6 @@ import type { RiskCheckContext } from './RiskCheckContext.js'
  * ```
  */
 export function checkEquity(ctx: RiskCheckContext): RiskRejection | undefined {
-  if (ctx.equity.gt(0)) return undefined
+  if (!ctx.equity.isZero() && !ctx.equity.isNegative()) return undefined
   return rejection(RiskReason.INVALID_INPUT, `Equity "${ctx.equity.toFixed()}" is not above zero`)
 }

@@ -10,7 +10,7 @@ import type { RiskCheckContext } from './RiskCheckContext.js'
  * ```
  */
 export function checkMargin(ctx: RiskCheckContext): RiskRejection | undefined {
-  if (ctx.freeMargin.gt(0)) return undefined
+  if (!ctx.freeMargin.isZero() && !ctx.freeMargin.isNegative()) return undefined
   return rejection(
     RiskReason.INSUFFICIENT_MARGIN,
     `Free margin "${ctx.freeMargin.toFixed()}" is not above zero`,

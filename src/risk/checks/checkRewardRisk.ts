@@ -1,3 +1,4 @@
+import { lessThan } from '../../decimal/compareDecimals.js'
 import { positive } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
@@ -14,13 +15,15 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   const min = ctx.cfg.minRewardRisk
   const choice = ctx.stop()
   const entryR = ctx.entry()
+  if (min <= 0 || ctx.signal.takeProfitPrice === undefined) return undefined
   const tp = positive('takeProfitPrice', ctx.signal.takeProfitPrice)
-  if (min <= 0 || !choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined) return undefined
-  const stop = choice.value.stop
+  const distance = ctx.stopDistance()
+  if (!choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined || distance === undefined)
+    return undefined
   const entry = entryR.value
-  const distance = ctx.long ? entry.minus(stop) : stop.minus(entry)
   const reward = tp.value.minus(entry).abs()
-  if (!reward.lt(distance.times(ctx.limits.minRewardRisk))) return undefined
+  const minRisk = min === 1 ? distance : distance.times(ctx.limits.minRewardRisk) // × 1 is exact: skip it
+  if (!lessThan(reward, minRisk)) return undefined
   return rejection(
     RiskReason.REWARD_RISK_TOO_LOW,
     `Reward:risk "${reward.div(distance).toFixed(4)}" is below ${min}`,

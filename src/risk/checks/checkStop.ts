@@ -1,3 +1,4 @@
+import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
 
@@ -25,7 +26,7 @@ export function checkStop(ctx: RiskCheckContext): RiskRejection | undefined {
   const entry = ctx.entry()
   if (!entry.ok) return entry.error
   const long = ctx.long
-  if (long ? stop.lt(entry.value) : stop.gt(entry.value)) return undefined
+  if (long ? lessThan(stop, entry.value) : greaterThan(stop, entry.value)) return undefined
   return rejection(
     RiskReason.STOP_WRONG_SIDE,
     `Stop "${stop.toFixed()}" is not ${long ? 'below' : 'above'} entry "${entry.value.toFixed()}"`,

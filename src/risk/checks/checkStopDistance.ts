@@ -1,3 +1,4 @@
+import { lessThan } from '../../decimal/compareDecimals.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
 
@@ -12,13 +13,13 @@ import type { RiskCheckContext } from './RiskCheckContext.js'
 export function checkStopDistance(ctx: RiskCheckContext): RiskRejection | undefined {
   const choice = ctx.stop()
   const entryR = ctx.entry()
-  if (!choice.ok || !entryR.ok || choice.value.stop === undefined) return undefined
+  const distance = ctx.stopDistance()
+  if (!choice.ok || !entryR.ok || choice.value.stop === undefined || distance === undefined) return undefined
   const stop = choice.value.stop
   const entry = entryR.value
-  const distance = ctx.long ? entry.minus(stop) : stop.minus(entry)
   const minByFraction = entry.times(ctx.limits.minStopFraction)
-  const minByTicks = ctx.tick.times(ctx.limits.minStopTicks)
-  if (!distance.lt(minByFraction) && !distance.lt(minByTicks)) return undefined
+  const minByTicks = ctx.minStopByTicks()
+  if (!lessThan(distance, minByFraction) && !lessThan(distance, minByTicks)) return undefined
   return rejection(RiskReason.STOP_TOO_TIGHT, `Stop distance "${distance.toFixed()}" is below the minimum`, {
     entryPrice: str(entry),
     stopPrice: str(stop),

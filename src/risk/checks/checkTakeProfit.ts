@@ -1,3 +1,4 @@
+import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
 import { positive } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
@@ -24,7 +25,7 @@ export function checkTakeProfit(ctx: RiskCheckContext): RiskRejection | undefine
   if (!entryR.ok) return entryR.error
   const entry = entryR.value
   const long = ctx.long
-  if (long ? tp.value.gt(entry) : tp.value.lt(entry)) return undefined
+  if (long ? greaterThan(tp.value, entry) : lessThan(tp.value, entry)) return undefined
   const hasStop = choice.ok && choice.value.stop !== undefined
   return rejection(
     RiskReason.TAKE_PROFIT_WRONG_SIDE,

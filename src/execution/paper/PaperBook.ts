@@ -1,0 +1,46 @@
+import type { BookSnapshot } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+
+/**
+ * One order-book snapshot as the PaperTrader walks it: the quantity it already took at each price (until the next
+ * snapshot) and the snapshot's numbers as Decimals, each converted once (a fill reads the same best price several
+ * times: reference price, cost estimate, the fill itself).
+ *
+ * @example
+ * ```ts
+ * const book = new PaperBook(snapshot)
+ * book.dec(snapshot.asks[0][0]) // the best ask as a Decimal
+ * ```
+ */
+export class PaperBook {
+  readonly snap: BookSnapshot
+  /** Quantity this trader already took at each price, until the next snapshot. */
+  readonly consumed = new Map<number, Decimal>()
+  readonly #decimals = new Map<number, Decimal>()
+
+  constructor(snap: BookSnapshot) {
+    this.snap = snap
+  }
+
+  /** What is left at level `[price, qty]` after this trader's earlier takes. */
+  left(price: number, qty: number): Decimal {
+    const used = this.consumed.get(price)
+    return used === undefined ? this.dec(qty) : this.dec(qty).minus(used)
+  }
+
+  /** Records that this trader took `qty` at `price`. */
+  take(price: number, qty: Decimal): void {
+    const used = this.consumed.get(price)
+    this.consumed.set(price, used === undefined ? qty : used.plus(qty))
+  }
+
+  /** `v`, a price or size of this snapshot, as a Decimal (converted once). */
+  dec(v: number): Decimal {
+    let d = this.#decimals.get(v)
+    if (d === undefined) {
+      d = new Decimal(v)
+      this.#decimals.set(v, d)
+    }
+    return d
+  }
+}

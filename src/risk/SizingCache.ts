@@ -1,0 +1,97 @@
+import type { Instrument } from '../core/index.js'
+import { Decimal } from '../decimal/index.js'
+import { readDecimal } from './sizing.js'
+
+/** An instrument's sizing filters, read and validated once. */
+export interface SizingFilters {
+  /** `minQty`, finite and ≥ 0. */
+  readonly minQty: Decimal
+  /** `maxQty` when it reads as a finite decimal (a cap only when above zero). */
+  readonly maxQty: Decimal | undefined
+  /**
+   * `k` when the step is exactly 10^-k (k ≥ 0) and `minQty` a multiple of it: rounding down to the step from `minQty`
+   * is then truncating to `k` decimal places, exactly (no 40-digit division).
+   */
+  readonly stepPlaces: number | undefined
+}
+
+interface Entry extends SizingFilters {
+  readonly minQtySource: unknown
+  readonly maxQtySource: unknown
+  readonly step: Decimal
+}
+
+/**
+ * What the RiskManager's sizing reads again and again, computed once: each instrument's `minQty` and `maxQty` (kept
+ * while the instrument object carries the same values; Decimals are immutable), and the last position and margin caps
+ * (an account snapshot that did not change gives the same equity and free margin objects).
+ *
+ * @example
+ * ```ts
+ * const cache = new SizingCache()
+ * const f = cache.filters(instrument) // undefined when minQty is not a finite decimal >= 0
+ * ```
+ */
+export class SizingCache {
+  readonly #filters = new WeakMap<object, Entry>()
+  #equity: Decimal | undefined
+  #fraction: Decimal | undefined
+  #positionCap: Decimal | undefined
+  #margin: Decimal | undefined
+  #leverage: Decimal | undefined
+  #safety: Decimal | undefined
+  #marginCap: Decimal | undefined
+
+  /** The instrument's filters (`step`: its validated step); `undefined` when `minQty` is not a finite decimal ≥ 0. */
+  filters(inst: Instrument, step: Decimal): SizingFilters | undefined {
+    const hit = this.#filters.get(inst)
+    if (
+      hit !== undefined &&
+      hit.minQtySource === inst.minQty &&
+      hit.maxQtySource === inst.maxQty &&
+      hit.step === step
+    ) {
+      return hit
+    }
+    const minQty = readDecimal(inst.minQty)
+    if (minQty === undefined || minQty.isNegative()) return undefined
+    const k = step.decimalPlaces()
+    const entry: Entry = {
+      minQty,
+      maxQty: inst.maxQty === undefined ? undefined : readDecimal(inst.maxQty),
+      stepPlaces: step.eq(new Decimal(`1e-${k}`)) && minQty.decimalPlaces() <= k ? k : undefined,
+      minQtySource: inst.minQty,
+      maxQtySource: inst.maxQty,
+      step,
+    }
+    this.#filters.set(inst, entry)
+    return entry
+  }
+
+  /** `equity × maxPositionFraction`. */
+  positionCap(equity: Decimal, fraction: Decimal): Decimal {
+    if (equity !== this.#equity || fraction !== this.#fraction || this.#positionCap === undefined) {
+      this.#positionCap = equity.times(fraction)
+      this.#equity = equity
+      this.#fraction = fraction
+    }
+    return this.#positionCap
+  }
+
+  /** `freeMargin × leverage × marginSafetyFactor` (the buying power an order may use). */
+  marginCap(freeMargin: Decimal, leverage: Decimal, safety: Decimal): Decimal {
+    if (
+      freeMargin !== this.#margin ||
+      leverage !== this.#leverage ||
+      safety !== this.#safety ||
+      this.#marginCap === undefined
+    ) {
+      const buyingPower = leverage.eq(1) ? freeMargin : freeMargin.times(leverage)
+      this.#marginCap = buyingPower.times(safety)
+      this.#margin = freeMargin
+      this.#leverage = leverage
+      this.#safety = safety
+    }
+    return this.#marginCap
+  }
+}

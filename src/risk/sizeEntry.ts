@@ -1,0 +1,138 @@
+import { err, type Result } from '../core/index.js'
+import { Decimal } from '../decimal/index.js'
+import type { RiskCheckContext, RiskLimits } from './checks/RiskCheckContext.js'
+import type { ResolvedSizingConfig } from './config.js'
+import type { DecimalCache } from './DecimalCache.js'
+import { notionalCap } from './notionalCap.js'
+import type { SizingCache } from './SizingCache.js'
+import {
+  type CappedQuantity,
+  capChecked,
+  capQuantity,
+  fixedFractionalSize,
+  fixedNotionalSize,
+  fractionalKellySize,
+  volatilityTargetSize,
+} from './sizing.js'
+import { RiskReason, type RiskRejection, rejection } from './types.js'
+
+/** What {@link capEntry} reads from its RiskManager: the global `maxNotional`, the limits and the two caches. */
+export interface EntrySizingDeps {
+  readonly maxNotional: Decimal | undefined
+  readonly limits: RiskLimits
+  readonly decimals: DecimalCache
+  readonly cache: SizingCache
+}
+
+/**
+ * The size from the configured method, before caps; `scale` (correlation × confidence) multiplies the numerator
+ * (equity or notional) before the method's one division.
+ *
+ * @example
+ * ```ts
+ * const raw = rawEntrySize(ctx, ctx.sizing(), entry, stop, decimals)
+ * ```
+ */
+export function rawEntrySize(
+  ctx: RiskCheckContext,
+  sizing: ResolvedSizingConfig,
+  entry: Decimal,
+  stop: Decimal | undefined,
+  decimals: DecimalCache,
+  scale?: Decimal,
+): Result<Decimal, RiskRejection> {
+  const { market } = ctx
+  const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
+  switch (sizing.method) {
+    case 'fixedFractional':
+      if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
+      return fixedFractionalSize({
+        equity,
+        riskFraction: decimals.field(sizing, 'riskFraction', sizing.riskFraction),
+        entryPrice: entry,
+        stopPrice: stop,
+      })
+    case 'volatilityTarget':
+      if (market.atr === undefined) {
+        return err(
+          rejection(
+            RiskReason.MISSING_VOLATILITY,
+            'Volatility targeting needs an ATR in the market snapshot',
+          ),
+        )
+      }
+      return volatilityTargetSize({
+        equity,
+        targetVolatility: decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
+        volatility: market.atr,
+      })
+    case 'fixedNotional':
+      return fixedNotionalSize({
+        notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
+        price: entry,
+      })
+    case 'kelly':
+      return fractionalKellySize({
+        equity,
+        winRate: sizing.winRate,
+        payoffRatio: sizing.payoffRatio,
+        kellyMultiplier: sizing.kellyMultiplier,
+        maxRiskFraction: sizing.maxRiskFraction,
+        entryPrice: entry,
+        ...(stop === undefined ? {} : { stopPrice: stop }),
+      })
+  }
+}
+
+/**
+ * `capQuantity` of an entry that passed every check: equity and free margin are above zero, the leverage is in range,
+ * the config's limits were validated by its schema and the instrument's `minQty` once (see {@link SizingCache}), so
+ * only the signal's `maxQty` is read here. An instrument with an invalid `minQty` takes `capQuantity`'s own path.
+ *
+ * @example
+ * ```ts
+ * const capped = capEntry(ctx, requested, entry, existingNotional, ctx.leverage(), deps)
+ * ```
+ */
+export function capEntry(
+  ctx: RiskCheckContext,
+  requested: Decimal,
+  entry: Decimal,
+  existingNotional: Decimal | undefined,
+  leverage: number,
+  deps: EntrySizingDeps,
+): Result<CappedQuantity, RiskRejection> {
+  const { inst, signal, equity, freeMargin } = ctx
+  const { limits, decimals, cache } = deps
+  const { maxNotional } = notionalCap(ctx, deps.maxNotional, existingNotional)
+  const filters = cache.filters(inst, ctx.step)
+  if (filters === undefined) {
+    return capQuantity({
+      qty: requested,
+      price: entry,
+      instrument: inst,
+      equity,
+      maxPositionFraction: limits.maxPositionFraction,
+      ...(maxNotional === undefined ? {} : { maxNotional }),
+      ...(existingNotional === undefined ? {} : { existingNotional }),
+      freeMargin,
+      leverage: decimals.number(leverage),
+      marginSafetyFactor: limits.marginSafety,
+      ...(signal.maxQty === undefined ? {} : { signalMaxQty: signal.maxQty }),
+    })
+  }
+  return capChecked({
+    raw: requested,
+    price: entry,
+    step: ctx.step,
+    minQty: filters.minQty,
+    existing: existingNotional,
+    positionCap: cache.positionCap(equity, limits.maxPositionFraction),
+    maxNotional,
+    marginCap: cache.marginCap(freeMargin, decimals.number(leverage), limits.marginSafety),
+    maxQty: filters.maxQty,
+    stepPlaces: filters.stepPlaces,
+    signalMaxQty: signal.maxQty,
+    minNotional: inst.minNotional,
+  })
+}

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest'
+import type { Result } from '../core/index.js'
+import { SeededRandom } from '../core/random.js'
+import { Decimal } from '../decimal/index.js'
+import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
+import { SizingCache } from './SizingCache.js'
+import { type CappedQuantity, type CapQuantityOptions, capChecked, capQuantity } from './sizing.js'
+import type { RiskRejection } from './types.js'
+
+const CASES = 10_000
+
+/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
+function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
+  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
+  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
+
+function randomOptions(r: SeededRandom): CapQuantityOptions {
+  const steps = [
+    '1',
+    '0.1',
+    '0.01',
+    '0.001',
+    '0.00001',
+    '0.00000001',
+    '10',
+    '0.05',
+    '0.25',
+    '0.0002',
+    '0.3',
+    '5',
+  ]
+  const step = new Decimal(steps[r.int(0, steps.length - 1)] as string)
+  const minQtyKind = r.int(0, 3)
+  const minQty =
+    minQtyKind === 0
+      ? new Decimal(0)
+      : minQtyKind === 1
+        ? step
+        : minQtyKind === 2
+          ? step.times(r.int(2, 50))
+          : step.times('1.5')
+  const price = dec(r, 8, -3, 6)
+  // Raw sizes: plain decimals, and 40-digit quotients (what the sizing methods return).
+  const qty = r.next() < 0.5 ? dec(r, 10, -6, 4) : dec(r, 8, 0, 8).div(dec(r, 6, 0, 6))
+  const equity = dec(r, 8, 2, 7)
+  return {
+    qty,
+    price,
+    instrument: {
+      stepSize: step,
+      minQty,
+      ...(r.next() < 0.3 ? { maxQty: dec(r, 4, 0, 5) } : {}),
+      ...(r.next() < 0.5 ? { minNotional: dec(r, 3, 0, 3) } : {}),
+    },
+    equity,
+    maxPositionFraction: new Decimal(r.int(1, 300)).div(100),
+    ...(r.next() < 0.5 ? { maxNotional: dec(r, 6, 1, 7) } : {}),
+    ...(r.next() < 0.4 ? { existingNotional: dec(r, 6, 0, 7) } : {}),
+    freeMargin: dec(r, 8, 1, 7),
+    leverage: new Decimal(r.int(1, 3) === 1 ? 1 : r.int(1, 20)),
+    marginSafetyFactor: new Decimal(r.int(50, 100)).div(100),
+    ...(r.next() < 0.3 ? { signalMaxQty: r.next() < 0.1 ? new Decimal(-1) : dec(r, 5, -3, 4) } : {}),
+  }
+}
+
+/** The RiskManager's path: filters read once, caps as notionals, then `capChecked`. */
+function managerPath(
+  cache: SizingCache,
+  o: CapQuantityOptions,
+): Result<CappedQuantity, RiskRejection> | undefined {
+  const inst = {
+    venue: 'v',
+    symbol: 's',
+    base: 'B',
+    quote: 'Q',
+    kind: 'spot' as const,
+    tickSize: new Decimal('0.01'),
+    ...o.instrument,
+  }
+  const step = o.instrument.stepSize as Decimal
+  const filters = cache.filters(inst as never, step)
+  if (filters === undefined) return undefined
+  return capChecked({
+    raw: o.qty as Decimal,
+    price: o.price as Decimal,
+    step,
+    minQty: filters.minQty,
+    existing: o.existingNotional as Decimal | undefined,
+    positionCap: cache.positionCap(o.equity as Decimal, o.maxPositionFraction as Decimal),
+    maxNotional: o.maxNotional as Decimal | undefined,
+    marginCap: cache.marginCap(
+      o.freeMargin as Decimal,
+      o.leverage as Decimal,
+      o.marginSafetyFactor as Decimal,
+    ),
+    maxQty: filters.maxQty,
+    stepPlaces: filters.stepPlaces,
+    signalMaxQty: o.signalMaxQty,
+    minNotional: o.instrument.minNotional,
+  })
+}
+
+const shown = (r: Result<CappedQuantity, RiskRejection>) =>
+  r.ok
+    ? { qty: r.value.qty.toString(), requested: r.value.requestedQty.toString(), cappedBy: r.value.cappedBy }
+    : r.error
+
+describe('capQuantity and the RiskManager sizing path (property)', () => {
+  it(`equal the reference Decimal implementation on ${CASES.toLocaleString('en-US')} random cases`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(2020)
+    const cache = new SizingCache()
+    let approved = 0
+    let capped = 0
+    for (let i = 0; i < CASES; i++) {
+      const o = randomOptions(r)
+      const expected = shown(referenceCapQuantity(o))
+      expect(shown(capQuantity(o)), `case ${i}`).toEqual(expected)
+      const fast = managerPath(cache, o)
+      if (fast !== undefined) expect(shown(fast), `case ${i} (manager path)`).toEqual(expected)
+      const e = referenceCapQuantity(o)
+      if (e.ok) {
+        approved++
+        if (e.value.cappedBy.length > 1) capped++
+      }
+    }
+    // The cases reach both outcomes and the caps.
+    expect(approved).toBeGreaterThan(CASES / 10)
+    expect(capped).toBeGreaterThan(CASES / 20)
+  })
+})
