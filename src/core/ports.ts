@@ -8,6 +8,7 @@ import type {
   BookSnapshot,
   Candle,
   Fill,
+  FundingPayment,
   Instrument,
   Order,
   OrderRequest,
@@ -120,6 +121,13 @@ export interface OrderDeniedEvent {
   readonly tsEvent: number
 }
 
+/** A funding fee the venue booked ({@link UserDataEvents} and {@link ExecutionEvents} `funding.settled`). */
+export interface FundingSettledEvent {
+  readonly type: 'funding.settled'
+  readonly funding: FundingPayment
+  readonly tsEvent: number
+}
+
 /**
  * Events every {@link ExecutionClient} emits, paper and live alike, so strategy and risk code runs unchanged.
  * `rejected` means the venue said no; `denied` means a check of ours did.
@@ -134,6 +142,8 @@ export interface ExecutionEvents {
   'order.rejected': [e: OrderEvent]
   'order.expired': [e: OrderEvent]
   'order.denied': [e: OrderDeniedEvent]
+  /** The venue booked a funding fee (live executors relay their adapter's; a Portfolio attached books it). */
+  'funding.settled': [e: FundingSettledEvent]
   /** An update that the order state machine refused; reported, not applied. */
   'order.transitionRefused': [
     e: { type: 'order.transitionRefused'; order: Order; attempted: string; tsEvent: number },
@@ -287,6 +297,8 @@ export interface UserDataEvents {
   'fill.reversed': [e: { type: 'fill.reversed'; fill: Fill; reason: string; tsEvent: number }]
   'balance.updated': [e: { type: 'balance.updated'; balances: readonly Balance[]; tsEvent: number }]
   'position.updated': [e: { type: 'position.updated'; positions: readonly Position[]; tsEvent: number }]
+  /** The venue charged or paid funding on a perpetual position (Binance USD-M `ACCOUNT_UPDATE` `FUNDING_FEE`). */
+  'funding.settled': [e: FundingSettledEvent]
   /** The private stream (re)connected: state must be reconciled over REST. */
   'user.reconnected': [e: { type: 'user.reconnected'; tsEvent: number }]
   error: [e: TradekitError]

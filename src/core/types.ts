@@ -252,6 +252,20 @@ export interface Fill {
   readonly origin?: 'liquidation' | 'adl' | 'settlement'
 }
 
+/**
+ * A funding fee the venue booked on a perpetual position: `amount` is the venue's exact balance change in `asset`
+ * (positive received, negative paid). Venue, time, asset and symbol identify it (a replay is booked once).
+ */
+export interface FundingPayment {
+  readonly venue: string
+  /** The perpetual charged, when the venue names it (Binance USD-M names it for isolated positions only). */
+  readonly symbol?: string
+  readonly asset: string
+  readonly amount: Decimal
+  /** Venue time of the charge, ms UTC. */
+  readonly tsEvent: number
+}
+
 /** An open position; `qty` is signed (positive long, negative short). */
 export interface Position {
   readonly venue: string

@@ -128,8 +128,7 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
     })
   })
   subs.on(h.portfolio.events, 'funding.applied', (e) => {
-    const { venue, symbol } = e
-    const asset = h.portfolio.instrument(venue, symbol)?.quote ?? h.portfolio.accountCurrency
+    const { venue, symbol, asset } = e
     const amount = e.amount.toString()
     journal.append({ kind: 'funding', id: entryId(clock), venue, symbol, asset, amount, tsEvent: e.tsEvent })
   })

@@ -16,6 +16,7 @@ import type {
   BookSnapshot,
   Candle,
   Fill,
+  FundingPayment,
   Instrument,
   Order,
   Position,
@@ -52,6 +53,7 @@ import type {
 import { planFill } from './portfolio/planFill.js'
 import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
+import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
 
@@ -96,6 +98,7 @@ export class Portfolio {
   readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
   readonly #ledger: StrategyLedger
+  readonly #funding = new VenueFunding()
   readonly #orders = new Map<string, Order>()
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
@@ -173,9 +176,8 @@ export class Portfolio {
 
   /** Sets the leverage of a perpetual (applies to the position's margin from now on). */
   setLeverage(venue: string, symbol: string, leverage: number): void {
-    if (!Number.isFinite(leverage) || leverage <= 0) {
+    if (!Number.isFinite(leverage) || leverage <= 0)
       throw new ValidationError(`Invalid leverage "${leverage}"`, { field: 'leverage' })
-    }
     const inst = this.instrument(venue, symbol)
     if (inst?.maxLeverage !== undefined && leverage > inst.maxLeverage) {
       throw new ValidationError(`Leverage "${leverage}" above the maximum "${inst.maxLeverage}"`, {
@@ -217,11 +219,8 @@ export class Portfolio {
   /** Holds `amount` of `asset` for an open order (released by {@link Portfolio.release}). */
   hold(id: string, asset: string, amount: Decimal): void {
     this.#invalidate()
-    if (amount.lte(0)) {
-      this.#holds.delete(id)
-      return
-    }
-    this.#holds.set(id, { asset, amount })
+    if (amount.lte(0)) this.#holds.delete(id)
+    else this.#holds.set(id, { asset, amount })
   }
 
   /** Releases a hold. */
@@ -359,9 +358,8 @@ export class Portfolio {
         new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
       )
     }
-    if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price)) {
+    if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price))
       return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
-    }
     if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
     const cashOf = (asset: string) => this.cash(asset)
     const leverage = this.leverage(inst.venue, inst.symbol)
@@ -439,9 +437,8 @@ export class Portfolio {
    */
   settleOutcome(venue: string, symbol: string, payout: 0 | 1): PortfolioPosition | undefined {
     const inst = this.instrument(venue, symbol)
-    if (inst === undefined || inst.kind !== 'outcome') {
+    if (inst === undefined || inst.kind !== 'outcome')
       throw new ValidationError(`"${venue}:${symbol}" is not an outcome token`, { field: 'symbol' })
-    }
     const p = this.#positions.get(key(venue, symbol))
     if (p === undefined || p.qty.isZero()) return undefined
     const pay = new Decimal(payout)
@@ -473,21 +470,23 @@ export class Portfolio {
     const inst = this.instrument(venue, symbol)
     if (p === undefined || inst === undefined || inst.kind !== 'perpetual' || p.qty.isZero()) return ZERO
     const mark = markPrice !== undefined ? toDecimal(markPrice) : (p.mark ?? p.entry ?? ZERO)
-    const amount = p.qty
-      .times(mark)
-      .times(toDecimal(rate, { field: 'rate' }))
-      .neg()
-    this.#cash.set(inst.quote, this.cash(inst.quote).plus(amount))
-    p.realized = p.realized.plus(amount)
-    this.#addRealized(amount, inst.quote)
+    const amount = VenueFunding.charge(p.qty, mark, rate)
+    return this.#bookFunding(venue, symbol, inst.quote, amount, this.#clock.now())
+  }
+
+  /** Books a funding fee the venue charged, its exact amount, once ({@link VenueFunding}); `undefined`: a replay. */
+  applyVenueFunding(f: FundingPayment): Decimal | undefined {
+    const symbol = this.#funding.claim(f, this.positions(), (v, s) => this.instrument(v, s)?.quote)
+    return symbol === undefined ? undefined : this.#bookFunding(f.venue, symbol, f.asset, f.amount, f.tsEvent)
+  }
+
+  #bookFunding(venue: string, symbol: string, asset: string, amount: Decimal, tsEvent: number): Decimal {
+    const p = this.#positions.get(key(venue, symbol))
+    this.#cash.set(asset, this.cash(asset).plus(amount))
+    if (p !== undefined) p.realized = p.realized.plus(amount)
+    this.#addRealized(amount, asset)
     this.#touchPeak()
-    this.#bus.emit('funding.applied', {
-      type: 'funding.applied',
-      venue,
-      symbol,
-      amount,
-      tsEvent: this.#clock.now(),
-    })
+    this.#bus.emit('funding.applied', { type: 'funding.applied', venue, symbol, asset, amount, tsEvent })
     return amount
   }
 
@@ -701,7 +700,9 @@ export class Portfolio {
     }
     const onOrder = (e: { order: Order }) => this.#track(e.order)
     const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
-    const offFills = subscribe(client.events, { 'order.filled': onFill, 'fill.reversed': onReversed })
+    const onFunding = (e: { funding: FundingPayment }) => this.applyVenueFunding(e.funding)
+    const handlers = { 'order.filled': onFill, 'fill.reversed': onReversed, 'funding.settled': onFunding }
+    const offFills = subscribe(client.events, handlers)
     const offOrders = subscribeAll(client.events, names, onOrder)
     return () => {
       offFills()

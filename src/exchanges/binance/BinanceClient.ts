@@ -479,6 +479,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
     source.on('fill', (e) => this.bus.emit('fill', e))
     source.on('balance.updated', (e) => this.bus.emit('balance.updated', e))
     source.on('position.updated', (e) => this.bus.emit('position.updated', e))
+    source.on('funding.settled', (e) => this.bus.emit('funding.settled', e))
     source.on('user.reconnected', (e) => this.bus.emit('user.reconnected', e))
     source.on('error', (e) => this.bus.emit('error', e))
   }

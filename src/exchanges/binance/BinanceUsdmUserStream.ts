@@ -50,7 +50,7 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 export class BinanceUsdmUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
   #dataErrors = 0
-  /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `user.reconnected` and `error`. */
+  /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `funding.settled`, `user.reconnected`, `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: z.output<typeof BinanceUserStreamConfigSchema>
   readonly #rest: BinanceRest
@@ -226,6 +226,9 @@ export class BinanceUsdmUserStream {
             positions: e.positions,
             tsEvent: e.tsEvent,
           })
+        }
+        for (const funding of e.funding) {
+          this.#bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: e.tsEvent })
         }
         return
       case 'listenKeyExpired':

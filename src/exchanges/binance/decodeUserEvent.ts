@@ -1,5 +1,14 @@
 import type * as z from 'zod/mini'
-import { type Balance, err, type Fill, type Order, ok, type Position, type Result } from '../../core/index.js'
+import {
+  type Balance,
+  err,
+  type Fill,
+  type FundingPayment,
+  type Order,
+  ok,
+  type Position,
+  type Result,
+} from '../../core/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import { accountUpdateToAccount, balance, executionReportToEvent } from './mapping.js'
 import { BINANCE_VENUE } from './types.js'
@@ -36,6 +45,8 @@ export type BinanceUsdmUserEvent =
       readonly kind: 'account'
       readonly balances: readonly Balance[]
       readonly positions: readonly Position[]
+      /** With reason `FUNDING_FEE`: one payment per balance (the venue's exact `bc`); empty otherwise. */
+      readonly funding: readonly FundingPayment[]
       readonly tsEvent: number
     }
   | { readonly kind: 'listenKeyExpired' }
@@ -147,6 +158,34 @@ export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, 
 }
 
 /**
+ * The funding payments of a `FUNDING_FEE` `ACCOUNT_UPDATE`: each balance's `bc` (required, exact) in its asset, on
+ * the position `P` names (isolated margin; a cross-margin charge names none).
+ */
+function fundingOf(
+  u: z.output<typeof AccountUpdateSchema>,
+  venue: string,
+): FundingPayment[] | ExchangeDataError {
+  const symbol = u.a.P[0]?.s
+  const issues: string[] = []
+  const payments: FundingPayment[] = []
+  u.a.B.forEach((b, i) => {
+    if (b.bc === undefined) issues.push(`a.B.${i}.bc: required for FUNDING_FEE`)
+    else
+      payments.push({
+        venue,
+        ...(symbol === undefined ? {} : { symbol }),
+        asset: b.a,
+        amount: b.bc,
+        tsEvent: u.E,
+      })
+  })
+  if (u.a.B.length === 0) issues.push('a.B: a FUNDING_FEE update carries the charged balance')
+  if (u.a.P.length > 1) issues.push('a.P: a FUNDING_FEE update names at most one position')
+  if (issues.length > 0) return new ExchangeDataError(venue, 'Invalid FUNDING_FEE ACCOUNT_UPDATE', issues, u)
+  return payments
+}
+
+/**
  * Decodes one USD-M user-data frame (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`, `listenKeyExpired`),
  * as JSON text or an object, bare or in a combined-stream `{ stream, data }` envelope. Pure; never throws: a
  * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`.
@@ -188,7 +227,9 @@ export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, 
       if (hedged.length > 0)
         return err(new ExchangeDataError(venue, 'Hedge-mode positions in ACCOUNT_UPDATE', hedged, event))
       const { balances, positions } = accountUpdateToAccount(r.data, venue)
-      return ok({ kind: 'account', balances, positions, tsEvent: r.data.E })
+      const funding = r.data.a.m === 'FUNDING_FEE' ? fundingOf(r.data, venue) : []
+      if (!Array.isArray(funding)) return err(funding)
+      return ok({ kind: 'account', balances, positions, funding, tsEvent: r.data.E })
     }
     case 'listenKeyExpired':
       return ok({ kind: 'listenKeyExpired' })

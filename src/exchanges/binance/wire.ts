@@ -288,7 +288,7 @@ export const AccountUpdateSchema = z.object({
   T: Id,
   a: z.object({
     m: z.string(),
-    B: z.array(z.object({ a: z.string(), wb: SignedDec, cw: SignedDec })),
+    B: z.array(z.object({ a: z.string(), wb: SignedDec, cw: SignedDec, bc: z.optional(SignedDec) })),
     P: z.array(
       z.object({
         s: z.string(),

@@ -49,8 +49,19 @@ export interface PortfolioEvents {
   'portfolio.reconciled': [
     e: { type: 'portfolio.reconciled'; differences: readonly PortfolioDifference[]; tsEvent: number },
   ]
+  /**
+   * Funding was booked: `amount` (negative: paid) in `asset`, on `symbol` (`''`: a venue payment no single position
+   * could be named for). From {@link Portfolio.applyFunding} or a venue's `funding.settled`.
+   */
   'funding.applied': [
-    e: { type: 'funding.applied'; symbol: string; venue: string; amount: Decimal; tsEvent: number },
+    e: {
+      type: 'funding.applied'
+      symbol: string
+      venue: string
+      asset: string
+      amount: Decimal
+      tsEvent: number
+    },
   ]
   error: [e: TradekitError]
 }
