@@ -213,6 +213,10 @@ export class BinanceUsdmUserStream {
         this.#onAlgoUpdate(e.update)
         return
       case 'account':
+        // Funding first: a host that merges `balance.updated` into its account afterwards then finds no difference.
+        for (const funding of e.funding) {
+          this.#bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: e.tsEvent })
+        }
         if (e.balances.length > 0) {
           this.#bus.emit('balance.updated', {
             type: 'balance.updated',
@@ -226,9 +230,6 @@ export class BinanceUsdmUserStream {
             positions: e.positions,
             tsEvent: e.tsEvent,
           })
-        }
-        for (const funding of e.funding) {
-          this.#bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: e.tsEvent })
         }
         return
       case 'listenKeyExpired':

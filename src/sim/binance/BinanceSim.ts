@@ -207,6 +207,33 @@ export class BinanceSim {
     return this.#engine.market(market, symbol).lastUpdateId
   }
 
+  /**
+   * Charges funding on every open USD-M position on `symbol` at its mark (the mid), as Binance does at a funding time:
+   * a long pays `qty × mark × rate` (a short receives it; a negative rate the reverse), rounded to 8 decimals, booked
+   * to the futures wallet and pushed on the user stream as an `ACCOUNT_UPDATE` with reason `FUNDING_FEE` (cross
+   * margin: the USDT balance with `bc` = the amount, no position). Returns the amount booked per API key.
+   *
+   * @example
+   * ```ts
+   * const charged = sim.applyFunding('BTCUSDT', '0.0001') // Map { apiKey => '-0.0123' }
+   * ```
+   */
+  applyFunding(symbol: string, rate: string): Map<string, string> {
+    const m = this.#engine.market('usdm', symbol)
+    const mark = new Decimal(m.px(m.midTicks))
+    const now = this.now()
+    const charged = new Map<string, string>()
+    for (const acc of this.#engine.accounts.values()) {
+      const p = acc.positions.get(symbol)
+      if (p === undefined || p.qty.isZero()) continue
+      const amount = p.qty.times(mark).times(new Decimal(rate)).neg().toDecimalPlaces(8)
+      acc.futuresWallet = acc.futuresWallet.plus(amount)
+      this.#user.accountUpdate(acc, 'usdm', ['USDT'], [], 'FUNDING_FEE', now, amount)
+      charged.set(acc.apiKey, amount.toFixed())
+    }
+    return charged
+  }
+
   /** Advances the simulated market by `n` steps (prices move, resting orders fill, events are published). */
   step(n = 1): void {
     for (let i = 0; i < n && !this.#closed; i++) {

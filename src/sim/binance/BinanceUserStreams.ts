@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws'
+import type { Decimal } from '../../decimal/index.js'
 import { sendFrame } from '../shared/http.js'
 import type { BinanceAuth } from './BinanceAuth.js'
 import type { WsApiOrderMethod } from './BinanceWsApiOrders.js'
@@ -217,7 +218,10 @@ export class BinanceUserStreams {
     else this.#sendPrivate(o.account, orderTradeUpdateJson(o, m, x, fill, now))
   }
 
-  /** Delivers a balance or position change (spot `outboundAccountPosition`, USD-M `ACCOUNT_UPDATE`). */
+  /**
+   * Delivers a balance or position change (spot `outboundAccountPosition`, USD-M `ACCOUNT_UPDATE`; `balanceChange`:
+   * the USD-M `bc`, e.g. a funding fee).
+   */
   accountUpdate(
     acc: SimAccount,
     market: SimMarket,
@@ -225,9 +229,14 @@ export class BinanceUserStreams {
     symbols: readonly string[],
     reason: string,
     now: number,
+    balanceChange?: Decimal,
   ): void {
     if (market === 'spot') this.#sendSpot(acc.apiKey, outboundAccountPositionJson(acc, assets, now))
-    else this.#sendPrivate(acc.apiKey, accountUpdateJson(this.#cfg.engine, acc, symbols, reason, now))
+    else
+      this.#sendPrivate(
+        acc.apiKey,
+        accountUpdateJson(this.#cfg.engine, acc, symbols, reason, now, balanceChange),
+      )
   }
 
   /** Delivers a conditional order change (`ALGO_UPDATE`). */

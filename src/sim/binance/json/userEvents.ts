@@ -125,21 +125,23 @@ export function outboundAccountPositionJson(
   }
 }
 
-/** A USD-M wallet and position change, as the user-data stream's `ACCOUNT_UPDATE` sends it. */
+/** A USD-M wallet and position change, as the user-data stream's `ACCOUNT_UPDATE` sends it (`bc`: `balanceChange`). */
 export function accountUpdateJson(
   engine: SimEngine,
   acc: SimAccount,
   symbols: readonly string[],
   reason: string,
   now: number,
+  balanceChange?: Decimal,
 ): Record<string, unknown> {
+  const wallet = acc.futuresWallet.toFixed(8)
   return {
     e: 'ACCOUNT_UPDATE',
     E: now,
     T: now,
     a: {
       m: reason,
-      B: [{ a: 'USDT', wb: acc.futuresWallet.toFixed(8), cw: acc.futuresWallet.toFixed(8), bc: '0' }],
+      B: [{ a: 'USDT', wb: wallet, cw: wallet, bc: balanceChange?.toFixed(8) ?? '0' }],
       P: symbols.map((s) => {
         const p = engine.position(acc, s)
         const m = engine.market('usdm', s)
