@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
+import { TypedEmitter } from '../core/events.js'
+import type { ExecutionEvents } from '../core/ports.js'
 import type { Fill, Instrument, Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { Portfolio } from './Portfolio.js'
@@ -171,6 +173,27 @@ describe('Portfolio perpetuals', () => {
     p.applyFill(fill(BTCPERP, 'BUY', '2', '100'))
     expect(p.applyFunding('fake', BTCPERP.symbol, '0.0001', '100').toString()).toBe('-0.02')
     expect(p.cash('USDT').toString()).toBe('9999.98')
+  })
+
+  it("books the venue's funding from an attached client's funding.settled: exact amount, once", () => {
+    const p = mk()
+    p.applyFill(fill(BTCPERP, 'BUY', '2', '100'))
+    const bus = new TypedEmitter<ExecutionEvents>()
+    const applied: unknown[] = []
+    p.events.on('funding.applied', (e) => applied.push([e.symbol, e.asset, e.amount.toString(), e.tsEvent]))
+    p.attach({ events: bus })
+    const funding = { venue: 'fake', asset: 'USDT', amount: new Decimal('-0.01999999'), tsEvent: 7 }
+    bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: 7 })
+    bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: 7 }) // replayed: ignored
+    // no symbol named (cross margin): the only open USDT perpetual on the venue takes it
+    expect(applied).toEqual([[BTCPERP.symbol, 'USDT', '-0.01999999', 7]])
+    expect(p.cash('USDT').toString()).toBe('9999.98000001')
+    expect(p.position('fake', BTCPERP.symbol)?.realizedPnl.toString()).toBe('-0.01999999')
+    // a later charge (another time) is booked; one naming its symbol goes there
+    expect(p.applyVenueFunding({ ...funding, symbol: BTCPERP.symbol, tsEvent: 8 })?.toString()).toBe(
+      '-0.01999999',
+    )
+    expect(p.cash('USDT').toString()).toBe('9999.96000002')
   })
 })
 

@@ -90,6 +90,36 @@ describe('decodeUsdmUserEvent', () => {
     expect(decodeUsdmUserEvent({ e: 'TRADE_LITE', E: 1 })).toEqual({ ok: true, value: { kind: 'ignored' } })
   })
 
+  // Fixtures derived from the documented ACCOUNT_UPDATE example (developers.binance.com, USDⓈ-M Futures,
+  // user-data-streams/Event-Balance-and-Position-Update; see __fixtures__/SOURCES.md): reason `m: "FUNDING_FEE"`,
+  // `B` with the charged asset only (`bc` = the balance change), `P` only for an isolated position.
+  it('ACCOUNT_UPDATE with reason FUNDING_FEE → funding payments with the exact bc', () => {
+    const iso = decodeUsdmUserEvent(fixture('ws_accountUpdate_fundingFee_ok.json'))
+    if (!iso.ok || iso.value.kind !== 'account') throw new Error('expected an account event')
+    expect(iso.value.funding.map((f) => [f.venue, f.symbol, f.asset, f.amount.toFixed(), f.tsEvent])).toEqual(
+      [['binance-usdm', 'BTCUSDT', 'USDT', '50.12345678', 1564745798939]],
+    )
+    expect(iso.value.balances.map((b) => b.asset)).toEqual(['USDT'])
+    const cross = decodeUsdmUserEvent(JSON.stringify(fixture('ws_accountUpdate_fundingFeeCross_ok.json')))
+    if (!cross.ok || cross.value.kind !== 'account') throw new Error('expected an account event')
+    expect(cross.value.funding).toHaveLength(1)
+    expect(cross.value.funding[0]).not.toHaveProperty('symbol')
+    expect(cross.value.funding[0]?.amount.toFixed()).toBe('50.12345678')
+    // any other reason carries no funding, whatever its bc
+    const order = decodeUsdmUserEvent(fixture('ws_accountUpdate_ok.json'))
+    expect(order.ok && order.value.kind === 'account' && order.value.funding).toEqual([])
+    // strict: a missing or unreadable amount is an ExchangeDataError, never 0
+    for (const name of [
+      'ws_accountUpdate_fundingFee_bad.json',
+      'ws_accountUpdate_fundingFeeAmount_bad.json',
+    ]) {
+      const r = decodeUsdmUserEvent(fixture(name))
+      expect(r).toMatchObject({ ok: false, error: { code: 'EXCHANGE_DATA_INVALID' } })
+    }
+    const missing = decodeUsdmUserEvent(fixture('ws_accountUpdate_fundingFee_bad.json'))
+    expect(!missing.ok && missing.error.issues).toEqual(['a.B.0.bc: required for FUNDING_FEE'])
+  })
+
   it('malformed frames are ExchangeDataErrors, never throws', () => {
     for (const bad of [
       'not json',
