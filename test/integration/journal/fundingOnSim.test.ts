@@ -86,6 +86,9 @@ describe('USD-M funding on BinanceSim', () => {
       // the opening fee is in both wallets
       expect(portfolio.cash('USDT').toFixed()).toBe(sim.ledger.futuresWallet())
 
+      const seen: string[] = []
+      usdm.events.on('funding.settled', () => seen.push('funding.settled'))
+      usdm.events.on('balance.updated', () => seen.push('balance.updated'))
       const charged = sim.applyFunding('BTCUSDT', '0.0001') // a long pays a positive rate
       const amount = charged.get(sim.apiKey)
       expect(amount).toBeDefined()
@@ -96,6 +99,9 @@ describe('USD-M funding on BinanceSim', () => {
       expect(settled[0]?.symbol).toBeUndefined()
       expect(settled[0]?.amount.toFixed()).toBe(amount)
       expect(applied).toEqual([`BTCUSDT USDT ${amount}`])
+      // funding first, so a host merging balance.updated into its account afterwards finds no difference
+      await waitFor(() => seen.length === 2)
+      expect(seen).toEqual(['funding.settled', 'balance.updated'])
       expect(portfolio.cash('USDT').toFixed()).toBe(sim.ledger.futuresWallet())
 
       // a replay of the same event (a reconnect that re-delivers it) is booked once
