@@ -164,6 +164,7 @@ export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, 
 function fundingOf(
   u: z.output<typeof AccountUpdateSchema>,
   venue: string,
+  raw: unknown,
 ): FundingPayment[] | ExchangeDataError {
   const symbol = u.a.P[0]?.s
   const issues: string[] = []
@@ -181,14 +182,16 @@ function fundingOf(
   })
   if (u.a.B.length === 0) issues.push('a.B: a FUNDING_FEE update carries the charged balance')
   if (u.a.P.length > 1) issues.push('a.P: a FUNDING_FEE update names at most one position')
-  if (issues.length > 0) return new ExchangeDataError(venue, 'Invalid FUNDING_FEE ACCOUNT_UPDATE', issues, u)
+  if (issues.length > 0)
+    return new ExchangeDataError(venue, 'Invalid FUNDING_FEE ACCOUNT_UPDATE', issues, raw)
   return payments
 }
 
 /**
  * Decodes one USD-M user-data frame (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`, `listenKeyExpired`),
  * as JSON text or an object, bare or in a combined-stream `{ stream, data }` envelope. Pure; never throws: a
- * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`.
+ * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`. An
+ * `ACCOUNT_UPDATE` with reason `FUNDING_FEE` also carries its `funding` payments (each balance's exact `bc`).
  *
  * @example
  * ```ts
@@ -227,7 +230,7 @@ export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, 
       if (hedged.length > 0)
         return err(new ExchangeDataError(venue, 'Hedge-mode positions in ACCOUNT_UPDATE', hedged, event))
       const { balances, positions } = accountUpdateToAccount(r.data, venue)
-      const funding = r.data.a.m === 'FUNDING_FEE' ? fundingOf(r.data, venue) : []
+      const funding = r.data.a.m === 'FUNDING_FEE' ? fundingOf(r.data, venue, event) : []
       if (!Array.isArray(funding)) return err(funding)
       return ok({ kind: 'account', balances, positions, funding, tsEvent: r.data.E })
     }
