@@ -474,7 +474,7 @@ export class Portfolio {
     return this.#bookFunding(venue, symbol, inst.quote, amount, this.#clock.now())
   }
 
-  /** Books a funding fee the venue charged, its exact amount, once ({@link VenueFunding}); `undefined`: a replay. */
+  /** Books a funding fee the venue charged, its exact amount, once (a replay of it returns `undefined`). */
   applyVenueFunding(f: FundingPayment): Decimal | undefined {
     const symbol = this.#funding.claim(f, this.positions(), (v, s) => this.instrument(v, s)?.quote)
     return symbol === undefined ? undefined : this.#bookFunding(f.venue, symbol, f.asset, f.amount, f.tsEvent)
