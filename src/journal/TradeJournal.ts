@@ -30,6 +30,14 @@ export interface TradeJournalOptions {
   /** How often queued entries are written, and a backlog retried. */
   readonly flushIntervalMs: number
   readonly now: () => number
+  /**
+   * @internal Where batches are written instead of `driver` (the SQLite journal's writer thread); `driver` still
+   * answers the reads and queries.
+   */
+  readonly writer?: {
+    write(entries: readonly JournalEntry[]): Promise<void>
+    close(): Promise<void>
+  }
 }
 
 const FINAL = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
@@ -159,6 +167,7 @@ export class TradeJournal implements Journal {
     this.#closed = true
     clearInterval(this.#timer)
     await this.flush()
+    await this.#o.writer?.close()
     await this.#o.driver.close()
   }
 
@@ -203,7 +212,7 @@ export class TradeJournal implements Journal {
     while (this.#queue.length > 0) {
       const batch = this.#queue.slice(0, this.#o.batchSize)
       try {
-        await writeEntries(this.#o.driver, batch)
+        await this.#write(batch)
       } catch (e) {
         this.#bus.emit('error', new StateError('Journal database write failed', { cause: e }))
         if (this.#failed) return
@@ -216,13 +225,17 @@ export class TradeJournal implements Journal {
     }
   }
 
+  #write(batch: readonly JournalEntry[]): Promise<void> {
+    return this.#o.writer === undefined ? writeEntries(this.#o.driver, batch) : this.#o.writer.write(batch)
+  }
+
   /** Writes the spill file to the database; true once it is empty (and the journal caught up). */
   async #writeBacklog(): Promise<boolean> {
     try {
       for (;;) {
         const { entries, end } = this.#spill.unwritten()
         for (let i = 0; i < entries.length; i += this.#o.batchSize) {
-          await writeEntries(this.#o.driver, entries.slice(i, i + this.#o.batchSize))
+          await this.#write(entries.slice(i, i + this.#o.batchSize))
         }
         if (this.#spill.written(end)) break
       }
