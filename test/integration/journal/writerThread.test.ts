@@ -22,7 +22,10 @@ describe('SqliteWriterThread', () => {
     await migrate(driver)
     const writer = SqliteWriterThread.forPath(path)
     expect(writer).toBeInstanceOf(SqliteWriterThread)
-    const batch = [order('o-1', 'order.submitted', 'NEW', { seq: 1 }), fill('t1', { clientOrderId: 'o-1' })]
+    const batch = [
+      order('o-1', 'order.submitted', 'PENDING_NEW', { seq: 1 }),
+      fill('t1', { clientOrderId: 'o-1' }),
+    ]
     await writer!.write(batch)
     await writer!.write(batch) // a replay: idempotent
     await writer!.write([fill('t2', { clientOrderId: 'o-1' })])
