@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ManualClock } from '../src/core/clock.js'
-import { fillKey, journalFillEntry, journalOrderEntry } from '../src/core/index.js'
+import { fillKey } from '../src/core/index.js'
 import type { BookLevel, BookSnapshot, Instrument } from '../src/core/types.js'
 import { Decimal } from '../src/decimal/index.js'
 import { PaperTrader } from '../src/execution/index.js'
@@ -99,12 +99,13 @@ function trader(journal?: TradeJournal) {
     clock: new ManualClock(0),
   })
   if (journal !== undefined) {
+    // As the engine journals them: by reference, the entries built when the batch is written.
     for (const name of ['order.submitted', 'order.accepted'] as const) {
-      paper.events.on(name, (e) => journal.append(journalOrderEntry(name, e.order, 'bench')))
+      paper.events.on(name, (e) => journal.appendOrder(name, e.order, 'bench'))
     }
     paper.events.on('order.filled', (e) => {
-      for (const fill of e.fills) journal.append(journalFillEntry(fill, 'bench'))
-      journal.append(journalOrderEntry('order.filled', e.order, 'bench'))
+      for (const fill of e.fills) journal.appendFill(fill, 'bench')
+      journal.appendOrder('order.filled', e.order, 'bench')
     })
   }
   let n = 0
