@@ -29,8 +29,16 @@ export const browserEntries = {
   'backtest/index.browser': 'src/backtest/index.browser.ts',
 }
 
+/**
+ * Worker threads the library starts itself (found next to the module that starts them): built as files of their own,
+ * not public entry points (no .d.ts, not in package.json "exports").
+ */
+export const workerEntries = {
+  'journal/sqliteWriterWorker': 'src/journal/sqliteWriterWorker.ts',
+}
+
 export default defineConfig({
-  entry: { ...entries, ...browserEntries },
+  entry: { ...entries, ...browserEntries, ...workerEntries },
   format: ['esm', 'cjs'],
   // Members marked `@internal` stay out of the published `.d.ts` (scripts/check-pack.mjs checks the build).
   dts: { entry: entries, compilerOptions: { stripInternal: true } },

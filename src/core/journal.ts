@@ -206,6 +206,13 @@ export interface Journal {
   readonly events: Listenable<JournalEvents>
   /** Queues an entry (non-blocking). */
   append(entry: JournalEntry): void
+  /**
+   * Optional: queues an order event like `append(journalOrderEntry(event, order, strategyId))`, keeping the (immutable)
+   * order and building the entry when it is written, off the signal-to-fill path. The engine uses it when present.
+   */
+  appendOrder?(event: string, order: Order, strategyId?: string): void
+  /** Optional: queues a fill like `append(journalFillEntry(fill, strategyId))`, the entry built when written. */
+  appendFill?(fill: Fill, strategyId?: string): void
   /** Resolves once every entry appended before the call is in the database (or, when it is down, the spill file). */
   flush(): Promise<void>
   /** The state of the last run: open orders, positions per strategy, last trade ids. */

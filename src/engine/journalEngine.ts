@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js'
 import type { TypedEmitter } from '../core/events.js'
 import { type Journal, type JournalView, journalFillEntry, journalOrderEntry } from '../core/journal.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderFilter } from '../core/ports.js'
+import type { Fill, Order } from '../core/types.js'
 import { isTradekitError, StateError } from '../errors/index.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
@@ -24,6 +25,18 @@ export interface EngineJournalHost {
   /** Orders to strategies (restored open orders are recorded back). */
   readonly orders: Pick<OrderStrategyMap, 'set' | 'strategyOf'>
   cancelAll(filter: OrderFilter): Promise<unknown>
+}
+
+/** Journals an order event, by reference when the journal builds entries at write time (`appendOrder`). */
+function appendOrder(journal: Journal, event: string, order: Order, strategyId: string | undefined): void {
+  if (journal.appendOrder !== undefined) journal.appendOrder(event, order, strategyId)
+  else journal.append(journalOrderEntry(event, order, strategyId))
+}
+
+/** Journals a fill, by reference when the journal builds entries at write time (`appendFill`). */
+function appendFill(journal: Journal, fill: Fill, strategyId: string | undefined): void {
+  if (journal.appendFill !== undefined) journal.appendFill(fill, strategyId)
+  else journal.append(journalFillEntry(fill, strategyId))
 }
 
 /** Start of the guard's detail while the journal has a backlog. */
@@ -77,13 +90,13 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
   for (const name of ORDER_EVENTS) {
     if (name === 'order.filled') continue
     subs.on(events, name, (e) =>
-      journal.append(journalOrderEntry(name, e.order, orders.strategyOf(e.order.clientOrderId))),
+      appendOrder(journal, name, e.order, orders.strategyOf(e.order.clientOrderId)),
     )
   }
   subs.on(events, 'order.filled', (e) => {
     const sid = orders.strategyOf(e.order.clientOrderId)
-    for (const fill of e.fills) journal.append(journalFillEntry(fill, sid))
-    journal.append(journalOrderEntry('order.filled', e.order, sid))
+    for (const fill of e.fills) appendFill(journal, fill, sid)
+    appendOrder(journal, 'order.filled', e.order, sid)
   })
   subs.on(events, 'signal', (s) => {
     const { strategyId, venue, symbol, side, intent, reason, tsEvent } = s

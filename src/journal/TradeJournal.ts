@@ -1,6 +1,14 @@
 import { EventEmitter } from 'eventemitter3'
 import type { Listenable } from '../core/events.js'
-import type { Journal, JournalEntry, JournalEvents, JournalView } from '../core/journal.js'
+import {
+  type Journal,
+  type JournalEntry,
+  type JournalEvents,
+  type JournalView,
+  journalFillEntry,
+  journalOrderEntry,
+} from '../core/journal.js'
+import type { Fill, Order } from '../core/types.js'
 import { StateError } from '../errors/index.js'
 import {
   type BreakerRow,
@@ -30,9 +38,45 @@ export interface TradeJournalOptions {
   /** How often queued entries are written, and a backlog retried. */
   readonly flushIntervalMs: number
   readonly now: () => number
+  /**
+   * @internal Where batches are written instead of `driver` (the SQLite journal's writer thread); `driver` still
+   * answers the reads and queries.
+   */
+  readonly writer?: {
+    write(entries: readonly JournalEntry[]): Promise<void>
+    close(): Promise<void>
+  }
 }
 
 const FINAL = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
+
+/** An order event queued as references (orders are immutable): its entry is built when written or spilled. */
+class LaterOrder {
+  constructor(
+    readonly event: string,
+    readonly order: Order,
+    readonly strategyId: string | undefined,
+    readonly seq: number | undefined,
+  ) {}
+}
+
+/** A fill queued as a reference: its entry is built when written or spilled. */
+class LaterFill {
+  constructor(
+    readonly fill: Fill,
+    readonly strategyId: string | undefined,
+  ) {}
+}
+
+type Queued = JournalEntry | LaterOrder | LaterFill
+
+/** The entry of a queued item. */
+function entryOf(q: Queued): JournalEntry {
+  if (q instanceof LaterFill) return journalFillEntry(q.fill, q.strategyId)
+  if (!(q instanceof LaterOrder)) return q
+  const e = journalOrderEntry(q.event, q.order, q.strategyId)
+  return q.seq === undefined ? e : { ...e, seq: q.seq }
+}
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
@@ -56,7 +100,7 @@ export class TradeJournal implements Journal {
   readonly events: Listenable<JournalEvents> = this.#bus
   readonly #o: TradeJournalOptions
   readonly #spill: SpillFile
-  #queue: JournalEntry[] = []
+  #queue: Queued[] = []
   readonly #seqs = new Map<string, number>()
   #backlogged = false
   #failed = false
@@ -93,14 +137,41 @@ export class TradeJournal implements Journal {
   append(entry: JournalEntry): void {
     let e = entry
     if (e.kind === 'order' && e.seq === undefined) {
-      // Numbered here while the order is live (a new order starts at 1); a final status forgets it, so the map holds
-      // live orders only. An event of an order not held (a late event, one seen first after a restart) is numbered
-      // by the database when written (the next after its last journaled event).
-      const last = this.#seqs.get(e.clientOrderId) ?? (e.event === 'order.submitted' ? 0 : undefined)
-      if (last !== undefined) e = { ...e, seq: last + 1 }
-      if (FINAL.has(e.status)) this.#seqs.delete(e.clientOrderId)
-      else if (e.seq !== undefined) this.#seqs.set(e.clientOrderId, e.seq)
+      const seq = this.#number(e.clientOrderId, e.event, e.status)
+      if (seq !== undefined) e = { ...e, seq }
     }
+    this.#enqueue(e)
+  }
+
+  /**
+   * Queues an order event as `append(journalOrderEntry(event, order, strategyId))` would, but keeps only the (immutable)
+   * order: the entry is built when the batch is written, off the signal-to-fill path.
+   */
+  appendOrder(event: string, order: Order, strategyId?: string): void {
+    this.#enqueue(
+      new LaterOrder(event, order, strategyId, this.#number(order.clientOrderId, event, order.status)),
+    )
+  }
+
+  /** Queues a fill as `append(journalFillEntry(fill, strategyId))` would; the entry is built when written. */
+  appendFill(fill: Fill, strategyId?: string): void {
+    this.#enqueue(new LaterFill(fill, strategyId))
+  }
+
+  /**
+   * The sequence of an order's next event, numbered here while the order is live (a new order starts at 1); a final
+   * status forgets it, so the map holds live orders only. An event of an order not held (a late event, one seen first
+   * after a restart) is numbered by the database when written (the next after its last journaled event): undefined.
+   */
+  #number(clientOrderId: string, event: string, status: string): number | undefined {
+    const last = this.#seqs.get(clientOrderId) ?? (event === 'order.submitted' ? 0 : undefined)
+    const seq = last === undefined ? undefined : last + 1
+    if (FINAL.has(status)) this.#seqs.delete(clientOrderId)
+    else if (seq !== undefined) this.#seqs.set(clientOrderId, seq)
+    return seq
+  }
+
+  #enqueue(e: Queued): void {
     if (this.#backlogged) this.#toSpill([e], 'journal backlog not yet written')
     else if (this.#queue.length >= this.#o.queueSize) this.#toSpill([e], 'journal queue full')
     else this.#queue.push(e)
@@ -159,10 +230,11 @@ export class TradeJournal implements Journal {
     this.#closed = true
     clearInterval(this.#timer)
     await this.flush()
+    await this.#o.writer?.close()
     await this.#o.driver.close()
   }
 
-  #toSpill(entries: readonly JournalEntry[], reason: string): void {
+  #toSpill(entries: readonly Queued[], reason: string): void {
     if (this.#failed) {
       this.#queue.push(...entries) // the host was told to halt; the database may still take them
       return
@@ -170,7 +242,7 @@ export class TradeJournal implements Journal {
     // Entering the backlog, the queue goes first, so the file holds everything in append order.
     const all = this.#backlogged ? entries : [...this.#queue, ...entries]
     try {
-      this.#spill.append(all)
+      this.#spill.append(all.map(entryOf))
       if (!this.#backlogged) this.#queue = []
     } catch (e) {
       // Kept in memory (nothing dropped while the process lives); the host must halt.
@@ -203,7 +275,7 @@ export class TradeJournal implements Journal {
     while (this.#queue.length > 0) {
       const batch = this.#queue.slice(0, this.#o.batchSize)
       try {
-        await writeEntries(this.#o.driver, batch)
+        await this.#write(batch.map(entryOf))
       } catch (e) {
         this.#bus.emit('error', new StateError('Journal database write failed', { cause: e }))
         if (this.#failed) return
@@ -216,13 +288,17 @@ export class TradeJournal implements Journal {
     }
   }
 
+  #write(batch: readonly JournalEntry[]): Promise<void> {
+    return this.#o.writer === undefined ? writeEntries(this.#o.driver, batch) : this.#o.writer.write(batch)
+  }
+
   /** Writes the spill file to the database; true once it is empty (and the journal caught up). */
   async #writeBacklog(): Promise<boolean> {
     try {
       for (;;) {
         const { entries, end } = this.#spill.unwritten()
         for (let i = 0; i < entries.length; i += this.#o.batchSize) {
-          await writeEntries(this.#o.driver, entries.slice(i, i + this.#o.batchSize))
+          await this.#write(entries.slice(i, i + this.#o.batchSize))
         }
         if (this.#spill.written(end)) break
       }

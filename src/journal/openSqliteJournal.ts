@@ -3,6 +3,7 @@ import { parseConfig } from '../core/config.js'
 import { JournalQueueConfigShape } from './journalConfig.js'
 import { migrate } from './migrate.js'
 import { openSqliteDriver } from './openSqliteDriver.js'
+import { SqliteWriterThread } from './SqliteWriterThread.js'
 import { TradeJournal } from './TradeJournal.js'
 
 /** Schema of {@link SqliteJournalConfig}; defaults are applied here. */
@@ -41,6 +42,7 @@ export async function openSqliteJournal(config: SqliteJournalConfig): Promise<Tr
     await driver.close()
     throw e
   }
+  const writer = SqliteWriterThread.forPath(cfg.path)
   const now = cfg.clock === undefined ? Date.now : () => cfg.clock!.now()
   const journal = new TradeJournal({
     driver,
@@ -49,6 +51,8 @@ export async function openSqliteJournal(config: SqliteJournalConfig): Promise<Tr
     batchSize: cfg.batchSize,
     flushIntervalMs: cfg.flushIntervalMs,
     now,
+    // Batches run on a worker thread with its own connection (the statements stay off the event loop).
+    ...(writer === undefined ? {} : { writer }),
   })
   await journal.start()
   return journal
