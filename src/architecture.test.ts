@@ -46,8 +46,9 @@ const SHARED_PACKAGES = ['decimal.js', 'eventemitter3', 'zod', 'isows']
 const EXTRA_PACKAGES: Record<string, readonly string[]> = {
   polymarket: ['ethers'],
   sim: ['ws', 'ethers'],
-  // Optional peer dependencies, loaded lazily (src/journal/loadDriver.ts).
-  journal: ['libsql', 'pg'],
+  // Optional peer dependencies, loaded lazily (src/journal/loadDriver.ts); tsx only when the SQLite writer thread
+  // runs from the TypeScript source (tests, benches), never from the built package.
+  journal: ['libsql', 'pg', 'tsx'],
   redis: ['redis'],
   // Only inside the sweep worker, when the caller asks to load a TypeScript module (tsx is then the caller's dependency).
   backtest: ['tsx'],
