@@ -37,7 +37,9 @@ function waitFor(pred: () => boolean, what: string, timeoutMs = 20_000): Promise
 }
 
 describe('shared rate budget on Redis', () => {
-  it('4 processes sharing one budget get no 429 where 4 local limiters do', async () => {
+  // The comparison with local limiters (which overshoot only when a process starts without knowing what the others
+  // spent: timing, not a property) is in the bench: bench/redis.bench.ts, 8 shared vs 8 local in the same run.
+  it('4 processes sharing one budget spend it without one 429 or 418', async () => {
     sim = await BinanceSim.start({ weightLimitPerMinute: LIMIT })
     try {
       const base = { restUrl: sim.restUrl, concurrency: 16, maxWaitMs: 200 } as const
@@ -55,29 +57,13 @@ describe('shared rate budget on Redis', () => {
       )
       const s = total(shared)
       expect([s.s429, s.s418]).toEqual([0, 0])
-      expect(s.ok).toBeGreaterThan(0)
+      // Together they spend the window (less the order lane's 5 % reserve and each process's exchangeInfo, weight 20),
+      // not a cautious fraction of it.
+      expect(s.ok + 4 * 20).toBeGreaterThanOrEqual(0.85 * LIMIT)
       // Each process alone may spend the whole window; together they must stay within it (a minute boundary during
       // the run refills it once).
       expect(s.ok).toBeLessThanOrEqual(2 * LIMIT)
       expect(shared.every((r) => r.limited > 0)).toBe(true)
-    } finally {
-      await sim.close()
-    }
-    sim = await BinanceSim.start({ weightLimitPerMinute: LIMIT })
-    try {
-      const local = await Promise.all(
-        Array.from({ length: 4 }, () =>
-          runHammer({
-            restUrl: sim.restUrl,
-            concurrency: 16,
-            maxWaitMs: 200,
-            requests: LIMIT,
-            actions: ['ping'],
-            stopOnExhausted: true,
-          }),
-        ),
-      )
-      expect(total(local).s429).toBeGreaterThan(0)
     } finally {
       await sim.close()
     }
