@@ -1,3 +1,4 @@
+import { SystemClock } from '../core/clock.js'
 import { StateError } from '../errors/index.js'
 import { MIGRATIONS, type Migration } from './migrations.js'
 import type { SqlDriver } from './SqlDriver.js'
@@ -23,7 +24,8 @@ export interface MigrateOptions {
  */
 export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): Promise<number> {
   const steps = options.migrations ?? MIGRATIONS
-  const now = options.now ?? Date.now
+  const clock = new SystemClock()
+  const now = options.now ?? (() => clock.now())
   await driver.all(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
   )

@@ -19,6 +19,8 @@ export function writerLockKey(writerKey: string): string {
 export interface PostgresWriterLock {
   readonly writerKey: string
   readonly waitMs: number
+  /** The time the wait is measured on, epoch ms (the journal's Clock). */
+  readonly now: () => number
 }
 
 /**
@@ -70,14 +72,14 @@ export async function openPostgresDriver(config: PoolConfig, lock?: PostgresWrit
 /** Takes the writer lock on a connection of its own (kept checked out), polling until `waitMs`; ends the pool if not. */
 async function takeLock(pool: Pool, lock: PostgresWriterLock): Promise<{ client: PoolClient; key: string }> {
   const key = writerLockKey(lock.writerKey)
-  const deadline = Date.now() + lock.waitMs
+  const deadline = lock.now() + lock.waitMs
   let client: PoolClient | undefined
   try {
     client = await pool.connect()
     for (;;) {
       const r = await client.query('SELECT pg_try_advisory_lock(CAST($1 AS BIGINT)) AS locked', [key])
       if (r.rows[0]?.locked === true) return { client, key }
-      if (Date.now() >= deadline) break
+      if (lock.now() >= deadline) break
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
   } catch (e) {

@@ -1,5 +1,6 @@
 import type { PoolConfig } from 'pg'
 import * as z from 'zod/mini'
+import { SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { JournalQueueConfigShape } from './journalConfig.js'
 import { migrate } from './migrate.js'
@@ -63,17 +64,19 @@ export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
  */
 export async function openPostgresJournal(config: PostgresJournalConfig): Promise<TradeJournal> {
   const cfg = parseConfig(PostgresJournalConfigSchema, config, 'openPostgresJournal')
+  const clock = cfg.clock ?? new SystemClock()
+  const now = (): number => clock.now()
   const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig, {
     writerKey: cfg.writerKey,
     waitMs: cfg.lockWaitMs,
+    now,
   })
   try {
-    await migrate(driver)
+    await migrate(driver, { now })
   } catch (e) {
     await driver.close()
     throw e
   }
-  const now = cfg.clock === undefined ? Date.now : () => cfg.clock!.now()
   const journal = new TradeJournal({
     driver,
     spillPath: cfg.spillPath,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { JournalQueueConfigShape } from './journalConfig.js'
 import { migrate } from './migrate.js'
@@ -33,9 +34,12 @@ export type SqliteJournalConfig = z.input<typeof SqliteJournalConfigSchema>
  */
 export async function openSqliteJournal(config: SqliteJournalConfig): Promise<TradeJournal> {
   const cfg = parseConfig(SqliteJournalConfigSchema, config, 'openSqliteJournal')
+  const clock = cfg.clock ?? new SystemClock()
+  const now = (): number => clock.now()
   const driver = await openSqliteDriver(cfg.path)
   try {
     await migrate(driver, {
+      now,
       beforeMigrate: (from) => driver.backup(`${cfg.path}.v${from}.bak`),
     })
   } catch (e) {
@@ -43,7 +47,6 @@ export async function openSqliteJournal(config: SqliteJournalConfig): Promise<Tr
     throw e
   }
   const writer = SqliteWriterThread.forPath(cfg.path)
-  const now = cfg.clock === undefined ? Date.now : () => cfg.clock!.now()
   const journal = new TradeJournal({
     driver,
     spillPath: cfg.spillPath ?? `${cfg.path}.spill`,

@@ -32,15 +32,15 @@ export function referencePrice(book: BookSnapshot, source: PriceSource): number 
  */
 export function bookWithout(book: BookSnapshot, orders: readonly Order[]): BookSnapshot {
   const own = { BUY: new Map<number, number>(), SELL: new Map<number, number>() }
-  let any = false
+  let ownOrders = false
   for (const o of orders) {
     if (o.venue !== book.venue || o.symbol !== book.symbol || o.price === undefined) continue
     const p = o.price.toNumber()
     const m = own[o.side]
     m.set(p, (m.get(p) ?? 0) + o.qty.minus(o.filledQty).toNumber())
-    any = true
+    ownOrders = true
   }
-  if (!any) return book
+  if (!ownOrders) return book
   const strip = (levels: readonly BookLevel[], m: Map<number, number>): BookLevel[] =>
     levels.map(([p, q]): BookLevel => [p, q - (m.get(p) ?? 0)]).filter(([, q]) => q > 1e-9)
   return { ...book, bids: strip(book.bids, own.BUY), asks: strip(book.asks, own.SELL) }
