@@ -116,7 +116,7 @@ export class QuoteWatch {
   #open(): string[] {
     return this.#watched.flatMap((w) =>
       (w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []).map(
-        (o) => `${w.label}:${o.clientOrderId}`,
+        (o) => `${w.label}:${o.clientOrderId} ${o.status}`,
       ),
     )
   }
