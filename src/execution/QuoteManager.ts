@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { type Clock, SystemClock } from '../core/clock.js'
+import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import type { ExecutionClient, OrderBatching, OrderIntent } from '../core/ports.js'
@@ -33,6 +33,13 @@ export const QuoteManagerConfigSchema = z.strictObject({
   sizeTolerance: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0.1),
   /** A quote younger than this is not replaced when its target drifts (no churn). Default 0. */
   minOrderAgeMs: z._default(DurationMsSchema, 0),
+  /**
+   * A pulled quote whose cancel failed (a lost answer, an order whose placement is still being looked up) is cancelled
+   * again at this interval until it is gone, at most `pullRetries` times. Default 500.
+   */
+  pullRetryMs: z._default(DurationMsSchema, 500),
+  /** How many times a pulled quote's failed cancel is retried (see `pullRetryMs`). Default 60 (30 s). */
+  pullRetries: z._default(/* @__PURE__ */ z.int().check(z.minimum(0)), 60),
   /** Send quotes post-only (Binance LIMIT_MAKER / GTX, Polymarket postOnly). Default true. */
   postOnly: z._default(z.boolean(), true),
   /** Prefix of the quotes' client order ids (letters, digits; ≤ 8). Default `q`. */
@@ -122,7 +129,9 @@ interface Slot {
  * drift (`toleranceTicks`/`toleranceBps`, `sizeTolerance`, `minOrderAgeMs`). Prices are rounded to the tick (a bid
  * down, an ask up), quantities down to the step, and levels under the instrument's minimums dropped. Refreshes of one
  * strategy never overlap (the latest set wins). {@link QuoteManager.pullAll} cancels every quote at once and stops
- * placing until {@link QuoteManager.resume}; a placement that was in flight is cancelled as soon as it lands.
+ * placing until {@link QuoteManager.resume}; a placement that was in flight is cancelled as soon as it lands, and a
+ * pulled quote whose cancel failed is cancelled again every `pullRetryMs` until it is gone. Only quotes the executor
+ * has acknowledged are replaced; one still PENDING_NEW is cancelled alone.
  * Cancels travel in the rate limiter's first lane (the adapters send them with `Priority.CANCEL`).
  *
  * @example
@@ -148,6 +157,9 @@ export class QuoteManager {
   readonly #generation = new Map<string, number>()
   readonly #ticks = new Map<string, Decimal>()
   readonly #tag = randomTag()
+  /** Pulled quotes whose cancel failed, with the retries left: cancelled again until they are gone. */
+  readonly #doomed = new Map<string, number>()
+  #retryTimer: TimerHandle | undefined
   #halted: string | undefined
   #seq = 0
 
@@ -265,7 +277,8 @@ export class QuoteManager {
         else dropped.push(l)
       }
     }
-    const diff = diffQuotes(levels, this.#resting(strategyId, venue, ticks), set.symbols, {
+    const open = new Map(this.#cfg.client.openOrders({ venue }).map((o) => [o.clientOrderId, o]))
+    const diff = diffQuotes(levels, this.#resting(strategyId, venue, ticks, open), set.symbols, {
       price: (t) => this.#priceTolerance(t, ticks.get(t.symbol)),
       sizeFraction: this.#cfg.sizeTolerance,
       minOrderAgeMs: this.#cfg.minOrderAgeMs,
@@ -274,7 +287,9 @@ export class QuoteManager {
     const { pairs, cancels } = pairUp(
       diff,
       mode !== undefined && this.#cfg.client.replace !== undefined,
-      (cid) => (this.#inflight.has(cid) ? undefined : this.#tracked.get(cid)),
+      // Only a quote the venue acknowledged is replaced; one still PENDING_NEW (its placement being looked up) or
+      // being cancelled is cancelled alone, and its side waits.
+      (cid) => (isResting(open.get(cid)) ? this.#tracked.get(cid) : undefined),
     )
     const [canceledAlone, replaced] = await Promise.all([
       this.#cancelEach(cancels),
@@ -343,8 +358,12 @@ export class QuoteManager {
   }
 
   /** Our open quotes of one strategy on one venue, forgetting those the executor no longer has open. */
-  #resting(strategyId: string, venue: string, ticks: ReadonlyMap<string, Decimal>): RestingQuote[] {
-    const open = new Map(this.#cfg.client.openOrders({ venue }).map((o) => [o.clientOrderId, o]))
+  #resting(
+    strategyId: string,
+    venue: string,
+    ticks: ReadonlyMap<string, Decimal>,
+    open: ReadonlyMap<string, Order>,
+  ): RestingQuote[] {
     const now = this.#clock.now()
     const out: RestingQuote[] = []
     for (const [cid, t] of this.#tracked) {
@@ -421,7 +440,7 @@ export class QuoteManager {
       return undefined
     }
     const pulled = (this.#generation.get(`${venue}:${symbol}`) ?? 0) !== gens.get(symbol)
-    if (this.#halted !== undefined || pulled) await this.#cancelEach([cid])
+    if (this.#halted !== undefined || pulled) await this.#cancelPulled([cid])
     return cid
   }
 
@@ -480,7 +499,7 @@ export class QuoteManager {
         return this.#isOpen(oldCid) ? { stuck: oldCid } : { canceled: oldCid }
       }
       const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
-      if (this.#halted !== undefined || pulled) await this.#cancelEach([oldCid])
+      if (this.#halted !== undefined || pulled) await this.#cancelPulled([oldCid])
       return { amended: oldCid }
     }
     const intent = this.#prepare(strategyId, venue, l, ticks)
@@ -497,10 +516,47 @@ export class QuoteManager {
   async #pull(reason: string, match: (t: Tracked) => boolean): Promise<QuotePullReport> {
     const ids = [...this.#tracked].filter(([, t]) => match(t)).map(([cid]) => cid)
     const failed: Array<{ clientOrderId: string; error: TradekitError }> = []
-    const canceled = await this.#cancelEach(ids, failed)
+    const canceled = await this.#cancelPulled(ids, failed)
     const report = { reason, canceled, failed, tsEvent: this.#clock.now() }
     this.#bus.emit('quotes.pulled', { ...report, type: 'quotes.pulled' })
     return report
+  }
+
+  /** Cancels pulled quotes; those whose cancel failed are cancelled again every `pullRetryMs` until gone. */
+  async #cancelPulled(
+    ids: readonly string[],
+    failed: Array<{ clientOrderId: string; error: TradekitError }> = [],
+  ): Promise<string[]> {
+    const from = failed.length
+    const done = await this.#cancelEach(ids, failed)
+    for (const f of failed.slice(from)) {
+      if (!this.#doomed.has(f.clientOrderId)) this.#doomed.set(f.clientOrderId, this.#cfg.pullRetries)
+    }
+    this.#scheduleRetry()
+    return done
+  }
+
+  #scheduleRetry(): void {
+    if (this.#doomed.size === 0 || this.#retryTimer !== undefined) return
+    this.#retryTimer = this.#clock.setTimeout(() => {
+      this.#retryTimer = undefined
+      void this.#retryPulled()
+    }, this.#cfg.pullRetryMs)
+  }
+
+  /** One retry round of the pulled quotes still open; each has `pullRetries` rounds. */
+  async #retryPulled(): Promise<void> {
+    const open = new Set(this.#cfg.client.openOrders().map((o) => o.clientOrderId))
+    const ids: string[] = []
+    for (const [cid, left] of this.#doomed) {
+      if (!open.has(cid) || left <= 0) this.#doomed.delete(cid)
+      else {
+        this.#doomed.set(cid, left - 1)
+        ids.push(cid)
+      }
+    }
+    for (const cid of await this.#cancelEach(ids)) this.#doomed.delete(cid)
+    this.#scheduleRetry()
   }
 
   /**
@@ -571,6 +627,11 @@ function pairUp(
     left.splice(i, 1)
   }
   return { pairs, cancels: left }
+}
+
+/** Whether the executor has the order acknowledged and resting (so it can be replaced). */
+function isResting(o: Order | undefined): boolean {
+  return o !== undefined && (o.status === 'OPEN' || o.status === 'PARTIALLY_FILLED')
 }
 
 function randomTag(): string {

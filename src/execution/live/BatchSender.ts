@@ -215,8 +215,10 @@ export class BatchSender {
     } catch (e) {
       error = toTradekitError(e)
     }
-    // Refused (the order is kept as it was) or lost: learn the order's state, then report the error.
-    await h.canceled(clientOrderId, cur.symbol, cur.status, err(error)).catch(() => undefined)
+    // Refused (the order is kept as it was) or lost: learn the order's state, then report the error. The status
+    // passed is the one now, not before the call: a cancel sent meanwhile (a pull) keeps its PENDING_CANCEL.
+    const now = h.order(clientOrderId)?.status ?? cur.status
+    await h.canceled(clientOrderId, cur.symbol, now, err(error)).catch(() => undefined)
     throw error
   }
 }
