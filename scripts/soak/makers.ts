@@ -68,6 +68,8 @@ export class QuoteWatch {
   #sent = 0
   #pulls = 0
   #settlePullMs: number | undefined
+  /** The quotes still open when the settle halt's bound ran out. */
+  #leftAtBound: string[] = []
 
   constructor(watched: readonly Watched[]) {
     this.#watched = watched
@@ -96,6 +98,7 @@ export class QuoteWatch {
       }
       await new Promise((r) => setTimeout(r, 50))
     }
+    this.#leftAtBound = this.#open()
   }
 
   result(): CheckResult {
@@ -103,7 +106,7 @@ export class QuoteWatch {
     if (this.#sent === 0) failures.push('the makers sent no quote')
     if (this.#settlePullMs === undefined)
       failures.push(
-        `quotes still open ${SOAK_PULL_BOUND_MS} ms after the settle halt: ${this.#open().join(', ')}`,
+        `quotes still open ${SOAK_PULL_BOUND_MS} ms after the settle halt: ${this.#leftAtBound.join(', ')}`,
       )
     return {
       name: 'makers: no stale quote',
