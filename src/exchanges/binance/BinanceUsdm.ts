@@ -20,7 +20,12 @@ import {
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
-import { decodeLeverageBrackets, decodeLeverageChange, decodeMarkPrice } from './decodeMarketRest.js'
+import {
+  decodeCountdownCancelAll,
+  decodeLeverageBrackets,
+  decodeLeverageChange,
+  decodeMarkPrice,
+} from './decodeMarketRest.js'
 import { decodeAlgoIds, decodeAlgoOrders, decodeUsdmOrders } from './decodeOrderLists.js'
 import {
   decodeAlgoOrder,
@@ -181,6 +186,32 @@ export class BinanceUsdm extends BinanceClient {
       { security: 'SIGNED' },
     )
     const r = decodeLeverageChange(res)
+    if (!r.ok) throw r.error
+    return r.value
+  }
+
+  /**
+   * Arms Binance's auto-cancel for a symbol (`POST /fapi/v1/countdownCancelAll`, weight 10): unless this is called
+   * again within `countdownMs`, the venue cancels every open order of the symbol — a dead man's switch for a bot that
+   * dies or loses the venue. `0` stops it. Sent in the cancel lane. Resolves with the countdown the venue set.
+   * {@link BinanceCancelCountdown} sends the heartbeats.
+   *
+   * @throws {ValidationError | ExchangeError}
+   */
+  async countdownCancelAll(symbol: string, countdownMs: number): Promise<number> {
+    if (!Number.isSafeInteger(countdownMs) || countdownMs < 0) {
+      throw new ValidationError(`countdownMs "${countdownMs}" must be a whole number of ms ≥ 0`, {
+        field: 'countdownMs',
+      })
+    }
+    const res = await this.call(
+      'POST',
+      this.path('/countdownCancelAll'),
+      z.unknown(),
+      { symbol: symbol.toUpperCase(), countdownTime: countdownMs },
+      { security: 'SIGNED', weight: 10, priority: Priority.CANCEL },
+    )
+    const r = decodeCountdownCancelAll(res)
     if (!r.ok) throw r.error
     return r.value
   }

@@ -8,6 +8,7 @@ import { parseWire } from './parseWire.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 import {
   BinanceBookTickerSchema,
+  BinanceCountdownCancelAllSchema,
   BinanceKlineRowSchema,
   BinanceLeverageBracketSchema,
   BinanceListenKeySchema,
@@ -205,6 +206,31 @@ export function decodeLeverageBrackets(
 export function decodeLeverageChange(raw: unknown): Result<number, ExchangeDataError> {
   const r = parseWire(BinanceSetLeverageSchema, raw, BINANCE_VENUE.usdm, 'leverage change')
   return r.ok ? ok(r.value.leverage) : r
+}
+
+/**
+ * Decodes the `POST /fapi/v1/countdownCancelAll` response into the countdown now set, in ms (0: stopped). Pure; never
+ * throws.
+ *
+ * @example
+ * ```ts
+ * const r = decodeCountdownCancelAll({ symbol: 'BTCUSDT', countdownTime: '100000' }) // ok: 100000
+ * ```
+ */
+export function decodeCountdownCancelAll(raw: unknown): Result<number, ExchangeDataError> {
+  const r = parseWire(BinanceCountdownCancelAllSchema, raw, BINANCE_VENUE.usdm, 'countdown cancel all')
+  if (!r.ok) return r
+  const ms = Number(r.value.countdownTime)
+  if (!Number.isSafeInteger(ms))
+    return err(
+      new ExchangeDataError(
+        BINANCE_VENUE.usdm,
+        'countdownTime is not a safe integer',
+        ['countdownTime: too large'],
+        raw,
+      ),
+    )
+  return ok(ms)
 }
 
 /**

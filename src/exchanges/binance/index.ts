@@ -9,6 +9,14 @@
  * @module tradekit/binance
  * @packageDocumentation
  */
+
+export {
+  BinanceCancelCountdown,
+  type BinanceCancelCountdownConfig,
+  BinanceCancelCountdownConfigSchema,
+  type BinanceCancelCountdownEvents,
+  type CountdownVenue,
+} from './BinanceCancelCountdown.js'
 export {
   type BinanceBookTicker,
   BinanceClient,
@@ -59,6 +67,7 @@ export {
   type BinanceMarketDataContext,
   type DecodeKlinesOptions,
   decodeBookTicker,
+  decodeCountdownCancelAll,
   decodeKlines,
   decodeLeverageBrackets,
   decodeLeverageChange,

@@ -157,6 +157,12 @@ export const BinanceSetLeverageSchema = z.object({
   leverage: /* @__PURE__ */ z.int().check(z.positive()),
 })
 
+/** `POST /fapi/v1/countdownCancelAll`: the countdown now set, in ms (Binance sends it as a string). */
+export const BinanceCountdownCancelAllSchema = z.object({
+  symbol: z.string(),
+  countdownTime: z.union([Id, /* @__PURE__ */ z.string().check(z.regex(/^\d+$/))]),
+})
+
 /** Listen key responses. */
 export const BinanceListenKeySchema = z.object({
   listenKey: /* @__PURE__ */ z.string().check(z.minLength(1)),

@@ -11,6 +11,7 @@ import { BinanceHttp, type BinanceHttpFaults } from './BinanceHttp.js'
 import { BinanceStreams, type StreamRoute } from './BinanceStreams.js'
 import { BinanceUserStreams, type WsApiFault } from './BinanceUserStreams.js'
 import { wsApiOrderMethods } from './BinanceWsApiOrders.js'
+import { CancelCountdowns } from './CancelCountdowns.js'
 import { type SimAccount, SimEngine, type SimMarket } from './engine.js'
 import { RequestLimits } from './RequestLimits.js'
 import { binanceRoutes } from './routes/binanceRoutes.js'
@@ -63,6 +64,8 @@ export class BinanceSim {
   readonly #malformed = new FaultQueue<{ kind: BinanceSimHostileKind }>()
   readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed' | 'silent'; afterExecute: boolean }>()
   readonly #limits: RequestLimits
+  /** USD-M auto-cancel countdowns (`POST /fapi/v1/countdownCancelAll`). */
+  readonly #countdowns: CancelCountdowns
   #timer: ReturnType<typeof setInterval> | undefined
   #closed = false
   #skewMs = 0
@@ -110,6 +113,7 @@ export class BinanceSim {
       malformed: this.#malformed,
     })
     this.#limits = new RequestLimits(this.#cfg.weightLimitPerMinute, () => this.#clock.now())
+    this.#countdowns = new CancelCountdowns(this.#engine, this.#clock, now)
     const limits = this.#limits
     this.#user = new BinanceUserStreams({
       engine: this.#engine,
@@ -192,6 +196,10 @@ export class BinanceSim {
   /** Open connections by kind (market streams, ws-api, USD-M private). */
   get connectionCounts(): { streams: number; wsApi: number; private: number } {
     return { streams: this.#streams.size, ...this.#user.counts }
+  }
+  /** How many USD-M auto-cancel countdowns ran out (each cancelled its symbol's open orders). */
+  get countdownsExpired(): number {
+    return this.#countdowns.expired
   }
   /** The WebSocket API methods this sim answers (the rest get "Unknown method"), e.g. for a coverage table. */
   get wsApiMethods(): readonly string[] {
@@ -356,6 +364,7 @@ export class BinanceSim {
     this.#closed = true
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#clock.clearTimeout(this.#minuteTimer)
+    this.#countdowns.clear()
     await this.#server.close()
   }
 
@@ -388,6 +397,7 @@ export class BinanceSim {
         clockNow: () => this.#clock.now(),
         publishBook: (market, m) => this.#streams.publishBook(market, m, this.now()),
         countOrder: () => limits.countOrder(),
+        countdowns: this.#countdowns,
       },
     })
   }

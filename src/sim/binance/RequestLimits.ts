@@ -112,6 +112,8 @@ export function requestWeight(method: string, path: string, p: URLSearchParams):
       return 5
     case '/klines':
       return 2
+    case '/countdownCancelAll':
+      return 10
     case '/ticker/price':
     case '/ticker/bookTicker':
       return p.has('symbol') ? 2 : 4

@@ -1,4 +1,5 @@
 import type { RouteEntry } from '../../shared/RouteTable.js'
+import type { CancelCountdowns } from '../CancelCountdowns.js'
 import type { SimAccount, SimEngine, SimMarket } from '../engine.js'
 import type { SimSymbolMarket } from '../market.js'
 
@@ -18,6 +19,8 @@ export interface BinanceVenue {
   publishBook(market: SimMarket, m: SimSymbolMarket): void
   /** Counts a placed order in the order-rate windows. */
   countOrder(): void
+  /** USD-M auto-cancel countdowns (`countdownCancelAll`). */
+  readonly countdowns: CancelCountdowns
 }
 
 /** The path prefixes the sim serves: spot REST, USD-M REST by version, and the spot wallet (`/sapi`). */

@@ -3,6 +3,7 @@ import { accountRoutes } from './account.js'
 import { algoOrderRoutes } from './algoOrders.js'
 import { amendOrderRoutes } from './amendOrders.js'
 import type { BinanceRoute } from './BinanceRoute.js'
+import { countdownRoutes } from './countdown.js'
 import { marketDataRoutes } from './marketData.js'
 import { orderRoutes } from './orders.js'
 import { userDataRoutes } from './userData.js'
@@ -26,6 +27,7 @@ export function binanceRoutes(): RouteTable<BinanceRoute> {
     ...userDataRoutes,
     ...algoOrderRoutes,
     ...amendOrderRoutes,
+    ...countdownRoutes,
   ]
   return new RouteTable<BinanceRoute>(
     specs.flatMap((s) =>
