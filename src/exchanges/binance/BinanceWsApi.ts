@@ -320,10 +320,14 @@ export class BinanceWsApi {
   #venueError(res: BinanceWsApiResponse, method: string): TradekitError {
     const e = res.error as { code: number; msg: string; data?: unknown }
     const now = this.#clock.now()
-    // 429 / 418 answers carry `data.retryAfter` (epoch ms) instead of a Retry-After header.
-    const retryAt = (e.data as { retryAfter?: unknown } | undefined)?.retryAfter
+    // 429 / 418 answers carry `data.retryAfter` (epoch ms, server time) instead of a Retry-After header, and the
+    // `serverTime` they were sent at: the wait is the difference of the two, so a skewed local clock neither
+    // lengthens it nor (server behind) turns it into the 2-minute default.
+    const data = e.data as { retryAfter?: unknown; serverTime?: unknown } | undefined
+    const retryAt = data?.retryAfter
+    const sentAt = typeof data?.serverTime === 'number' ? data.serverTime : now
     const retryAfterSec =
-      typeof retryAt === 'number' && retryAt > now ? Math.ceil((retryAt - now) / 1000) : undefined
+      typeof retryAt === 'number' && retryAt > sentAt ? Math.ceil((retryAt - sentAt) / 1000) : undefined
     const mapped = mapBinanceError({
       venue: this.#rest.venue,
       status: res.status,

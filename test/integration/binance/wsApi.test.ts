@@ -132,6 +132,23 @@ describe('orderEntry: ws-api on BinanceSim', () => {
     expect(h.sim.ledger.openOrders('spot')).toHaveLength(0)
   })
 
+  it('a 418 ban lasts its retryAfter counted from the answer\'s serverTime, whatever the clock skew', async () => {
+    for (const skewMs of [-30_000, 30_000]) {
+      h.sim.faults.clockSkew(skewMs)
+      h.sim.faults.ban({ retryAfterSec: 2, path: 'order.place' })
+      const e = await h.spot
+        .placeOrder(req({ type: 'LIMIT', price: await restingPrice(h, 'spot'), timeInForce: 'GTC' }))
+        .catch((x: unknown) => x)
+      expect(isTradekitError(e, 'BANNED')).toBe(true)
+      // 2 s, not 2 s + 30 s (server ahead) nor the 2-minute default (server behind: retryAfter before our now).
+      const left = (h.spot.rest.limiter.snapshot().bannedUntilMs ?? 0) - Date.now()
+      expect(left).toBeGreaterThan(0)
+      expect(left).toBeLessThanOrEqual(2_000)
+      await new Promise((r) => setTimeout(r, left + 50))
+    }
+    h.sim.faults.clockSkew(0)
+  })
+
   it('venue rejections keep their codes (-2013 on an unknown order, -2011 on a cancel)', async () => {
     expect(await h.usdm.queryOrder('BTCUSDT', 'never-sent')).toBeUndefined()
     const e = await h.spot.cancelOrder('BTCUSDT', 'never-sent').catch((x: unknown) => x)
