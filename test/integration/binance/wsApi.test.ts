@@ -132,7 +132,7 @@ describe('orderEntry: ws-api on BinanceSim', () => {
     expect(h.sim.ledger.openOrders('spot')).toHaveLength(0)
   })
 
-  it('a 418 ban lasts its retryAfter counted from the answer\'s serverTime, whatever the clock skew', async () => {
+  it("a 418 ban lasts its retryAfter counted from the answer's serverTime, whatever the clock skew", async () => {
     for (const skewMs of [-30_000, 30_000]) {
       h.sim.faults.clockSkew(skewMs)
       h.sim.faults.ban({ retryAfterSec: 2, path: 'order.place' })
