@@ -17,7 +17,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../errors/index.js'
-import { ReconnectingWebSocket } from '../../transport/index.js'
+import { Priority, ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
 import { decodeListenKey } from './decodeMarketRest.js'
 import { decodeUsdmUserEvent } from './decodeUserEvent.js'
@@ -154,6 +154,9 @@ export class BinanceUsdmUserStream {
       path: '/fapi/v1/listenKey',
       schema: z.unknown(),
       security: 'API_KEY',
+      // The cancel lane: without the user stream, fills and cancels go unseen, so it goes on during a shared-budget
+      // outage (on the local budget) like cancels do.
+      priority: Priority.CANCEL,
     })
     const r = decodeListenKey(raw, 'usdm')
     if (!r.ok) throw r.error
@@ -166,7 +169,13 @@ export class BinanceUsdmUserStream {
     if (this.#ws === undefined) return
     this.#keepAlive = this.#clock.setTimeout(() => {
       this.#rest
-        .call({ method: 'PUT', path: '/fapi/v1/listenKey', schema: z.unknown(), security: 'API_KEY' })
+        .call({
+          method: 'PUT',
+          path: '/fapi/v1/listenKey',
+          schema: z.unknown(),
+          security: 'API_KEY',
+          priority: Priority.CANCEL,
+        })
         .then(
           () => this.#scheduleKeepAlive(),
           (e) => {

@@ -10,7 +10,7 @@ import { ManualClock } from '../../../src/core/clock.js'
 import type { OrderIntent } from '../../../src/core/ports.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { isTradekitError } from '../../../src/errors/index.js'
-import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
+import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
 import { OrderExecutor } from '../../../src/execution/index.js'
 import {
   RedisConnection,
@@ -142,6 +142,50 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
     } finally {
       await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
       await spot.close()
+      redis.close()
+    }
+  }, 60_000)
+
+  it('the USD-M user stream starts and keeps its listen key alive while Redis is down (cancel lane)', async () => {
+    const redis = await RedisConnection.connect({
+      url: server.url,
+      deployment: 'failure-policy-usdm',
+      commandTimeoutMs: 300,
+    })
+    const store = new RedisRateLimitStore({ redis, scope: 'binance-usdm-ip', fallbackShare: 0.05 })
+    const usdm = new BinanceUsdm({
+      ...sim.urls.usdm,
+      apiKey: 'sim-api-key',
+      apiSecret: 'sim-api-secret',
+      rateLimitStore: store,
+      listenKeyKeepAliveMs: 200,
+    })
+    const keepAlives = () =>
+      sim.requestLog.filter((r) => r.method === 'PUT' && r.path === '/fapi/v1/listenKey').length
+    try {
+      await usdm.positionMode() // the one-way check is a read: done before the outage, as a running bot has
+      await server.stop()
+      await waitFor(() => !redis.isUp, 'redis.disconnected')
+      // An entry fails closed, but the listen key is created and kept alive on the local budget.
+      const e = await usdm
+        .placeOrder({
+          clientOrderId: `fpu-${Date.now().toString(36)}`,
+          venue: 'binance-usdm',
+          symbol: 'BTCUSDT',
+          side: 'BUY',
+          type: 'MARKET',
+          qty: new Decimal('0.01'),
+        })
+        .catch((x: unknown) => x)
+      expect(e).toBeInstanceOf(SharedBudgetUnavailableError)
+      await usdm.startUserData()
+      expect(usdm.listenKey).toBeDefined()
+      const before = keepAlives()
+      await waitFor(() => keepAlives() >= before + 2, 'two keep-alives during the outage')
+    } finally {
+      await server.start()
+      await waitFor(() => redis.isUp, 'redis.reconnected')
+      await usdm.close()
       redis.close()
     }
   }, 60_000)
