@@ -428,6 +428,15 @@ async function main(): Promise<number> {
     clock,
   })
   const portfolioB = new Portfolio({ balances: { USDT: '100000' }, instruments: usdmInst, clock })
+  // Average-cost realized PnL depends on the order fills are applied in: count USD-M fills applied after a fill the
+  // venue made later (a higher trade id of the same symbol), to explain a wallet that differs from the sim's.
+  const usdmOrder = { last: new Map<string, number>(), late: 0 }
+  portfolioB.events.on('fill.applied', (e) => {
+    const { symbol, tradeId } = e.applied.fill
+    const id = Number(tradeId)
+    if (id < (usdmOrder.last.get(symbol) ?? 0)) usdmOrder.late++
+    else usdmOrder.last.set(symbol, id)
+  })
   const pmTick = yesInst.tickSize
   const perp = usdmInst[1] as Instrument
   const quoteLimits = opts.makers ? makerQuoteLimits(perp) : undefined
@@ -723,7 +732,11 @@ async function main(): Promise<number> {
   results.push(...checkBinanceOrders('usdm', 'usdm', bsim, usdmExec, submitted.usdm))
   results.push(...checkPolymarketOrders(psim, pmApiKey, acceptedPm, pmExec, submitted.pm))
   results.push(checkPortfolio('spot', spotRows(bsim, portfolioA, spotVenue, 'USDT', spotSymbols)))
-  results.push(checkPortfolio('usdm', usdmRows(bsim, portfolioB, usdmVenue, usdmSymbols)))
+  const usdmPortfolio = checkPortfolio('usdm', usdmRows(bsim, portfolioB, usdmVenue, usdmSymbols))
+  results.push({
+    ...usdmPortfolio,
+    summary: `${usdmPortfolio.summary} (fills applied after a later one: ${usdmOrder.late})`,
+  })
   results.push(checkPortfolio('polymarket', polymarketRows(psim, wallet.address, portfolioA, [yes, no])))
   results.push(checkBreakers('A', trips.A, approvals.A, RATE))
   results.push(checkBreakers('B', trips.B, approvals.B, RATE))
