@@ -250,7 +250,17 @@ async function binance(market: 'spot' | 'usdm' = 'spot') {
   })
   cleanups.push(() => engine.stop())
   const ours = () => sim.ledger.openOrders(market).length
-  return { sim, engine, risk, stream, ours, btc }
+  // When each quote was sent: a quote sent before a fault may land after its pull (and is then cancelled on landing),
+  // but none may be sent after it.
+  const sentAt: number[] = []
+  exec.events.on('order.submitted', () => sentAt.push(Date.now()))
+  const sentSince = (t: number) => sentAt.filter((x) => x > t).length
+  /** After the pull emptied the book: once no placement is in flight any more, the book stays empty. */
+  const quietAfter = async (t: number): Promise<boolean> => {
+    await until(() => !exec.openOrders().some((o) => o.status === 'PENDING_NEW') && ours() === 0)
+    return (await stays(() => ours() === 0, QUIET_MS)) && sentSince(t) === 0
+  }
+  return { sim, engine, risk, stream, ours, btc, quietAfter }
 }
 
 describe('SpreadQuoter on BinanceSim spot (live OrderExecutor)', () => {
@@ -271,9 +281,10 @@ describe('SpreadQuoter on BinanceSim spot (live OrderExecutor)', () => {
     await v.engine.start()
     await v.stream.subscribe(['btcusdt@depth20@100ms'])
     await until(() => v.ours() >= 2, 15_000, 'quotes resting')
+    const killedAt = Date.now()
     void v.risk.emergencyStop('test')
     await until(() => v.ours() === 0, PULL_BOUND_MS, 'no quote after the kill switch')
-    expect(await stays(() => v.ours() === 0, QUIET_MS)).toBe(true)
+    expect(await v.quietAfter(killedAt)).toBe(true)
   }, 40_000)
 
   it('on USD-M the quotes go GTX; the kill switch leaves none', async () => {
@@ -282,8 +293,9 @@ describe('SpreadQuoter on BinanceSim spot (live OrderExecutor)', () => {
     await v.stream.subscribe(['btcusdt@depth20@100ms'])
     await until(() => v.ours() >= 2, 15_000, 'quotes resting')
     expect(v.sim.ledger.openOrders('usdm').every((o) => o.timeInForce === 'GTX')).toBe(true)
+    const killedAt = Date.now()
     void v.risk.emergencyStop('test')
     await until(() => v.ours() === 0, PULL_BOUND_MS, 'no quote after the kill switch')
-    expect(await stays(() => v.ours() === 0, QUIET_MS)).toBe(true)
+    expect(await v.quietAfter(killedAt)).toBe(true)
   }, 40_000)
 })
