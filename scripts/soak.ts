@@ -605,7 +605,13 @@ async function main(): Promise<number> {
   const quoteWatch = opts.makers
     ? new QuoteWatch([
         { label: 'A', engine: engineA, risk: riskA, venue: 'polymarket' },
-        { label: 'B', engine: engineB, risk: riskB, venue: usdmVenue },
+        {
+          label: 'B',
+          engine: engineB,
+          risk: riskB,
+          venue: usdmVenue,
+          atVenue: (cid) => bsim.ledger.openOrders('usdm').some((o) => o.clientOrderId === cid),
+        },
       ])
     : undefined
   quoteWatch?.start()

@@ -4,7 +4,7 @@
  * not been ACTIVE (or under a global state that is not ACTIVE) for longer than the bound, or when the settle halt does
  * not pull every quote within it.
  */
-import type { Instrument } from '../../src/core/types.js'
+import type { Instrument, Order } from '../../src/core/types.js'
 import type { TradingEngine } from '../../src/index.js'
 import type { RiskManager, RiskManagerConfig } from '../../src/risk/index.js'
 import { BandsMarketMaker, SpreadQuoter, type Strategy } from '../../src/strategies/index.js'
@@ -56,6 +56,11 @@ interface Watched {
   readonly engine: TradingEngine
   readonly risk: RiskManager
   readonly venue: string
+  /**
+   * Whether the sim's book holds an order (by client order id), where the sim can tell: a quote whose placement is
+   * still being looked up (PENDING_NEW) counts as resting only if it is there. Without it, PENDING_NEW counts.
+   */
+  readonly atVenue?: (clientOrderId: string) => boolean
 }
 
 /** Watches the engines' quotes against their trading states (see the file's comment). */
@@ -118,10 +123,14 @@ export class QuoteWatch {
 
   #open(): string[] {
     return this.#watched.flatMap((w) =>
-      (w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []).map(
-        (o) => `${w.label}:${o.clientOrderId} ${o.status}`,
-      ),
+      this.#quotes(w).map((o) => `${w.label}:${o.clientOrderId} ${o.status}`),
     )
+  }
+
+  /** The watched engine's quotes that may rest: open, or of unknown outcome and in the sim's book (see `atVenue`). */
+  #quotes(w: Watched): Order[] {
+    const all = w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
+    return all.filter((o) => o.status !== 'PENDING_NEW' || (w.atVenue?.(o.clientOrderId) ?? true))
   }
 
   #check(): void {
@@ -130,8 +139,7 @@ export class QuoteWatch {
       w.risk.state !== 'ACTIVE' || w.engine.instrumentState(w.venue, symbol) !== 'ACTIVE'
     for (const [k, v] of this.#since) if (!restricted(v.w, v.symbol)) this.#since.delete(k)
     for (const w of this.#watched) {
-      const quotes = w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
-      for (const o of quotes) {
+      for (const o of this.#quotes(w)) {
         if (!restricted(w, o.symbol)) continue
         const k = `${w.label}:${o.symbol}`
         const since = this.#since.get(k)?.at ?? now
