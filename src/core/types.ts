@@ -246,6 +246,12 @@ export interface Fill {
   /** Execution time, epoch ms. */
   readonly tsEvent: number
   /**
+   * The realized PnL of this fill as the venue booked it, before fees (Binance USD-M `rp`, `realizedPnl`), when the
+   * venue reports one. A `Portfolio` books it instead of its own average-cost figure, so its cash follows the
+   * venue's wallet whatever order fills arrive in (average-cost PnL depends on it).
+   */
+  readonly realizedPnl?: Decimal
+  /**
    * Set when the venue itself traded the account (not one of our orders): a liquidation, an auto-deleverage or a
    * delivery/delisting settlement. The OrderExecutor books such fills although it never placed their order.
    */

@@ -217,6 +217,7 @@ export function decodeAccountTrades(
         feeAsset: t.commissionAsset,
         liquidity: (t.isMaker ?? t.maker) === true ? ('MAKER' as const) : ('TAKER' as const),
         tsEvent: t.time,
+        ...(t.realizedPnl !== undefined ? { realizedPnl: t.realizedPnl } : {}),
       })),
   )
 }

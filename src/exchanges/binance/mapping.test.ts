@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { decodeAccountTrades } from './decodeRest.js'
 import { algoOrderToOrder, executionReportToEvent, orderTradeUpdateToEvent } from './mapping.js'
 import {
   AlgoUpdateSchema,
@@ -79,6 +80,33 @@ describe('user-data mapping (documented examples)', () => {
       status: 'OPEN',
       side: 'SELL',
     })
+  })
+
+  it("ORDER_TRADE_UPDATE trade -> fill with the venue's realized PnL (`rp`); userTrades rows carry `realizedPnl`", () => {
+    // Binance's documented liquidation update (`rp` of the closed part) and Account Trade List row.
+    const e = OrderTradeUpdateSchema.parse(fixture('ws_orderTradeUpdate_liquidation_ok.json').data)
+    const m = orderTradeUpdateToEvent(e, 'binance-usdm')
+    expect(m?.fill?.realizedPnl?.toFixed()).toBe(e.o.rp?.toFixed())
+    expect(m?.fill?.realizedPnl).toBeDefined()
+    const rows = fixture('rest_usdm_userTrades_ok.json')
+    const order = {
+      venue: 'binance-usdm',
+      symbol: 'BTCUSDT',
+      side: 'SELL' as const,
+      clientOrderId: 'c',
+      venueOrderId: '25851813',
+    }
+    const r = decodeAccountTrades(rows, order)
+    if (!r.ok) throw r.error
+    expect(r.value[0]?.realizedPnl?.toFixed()).toBe('-0.91539999')
+    // Spot rows have none.
+    const spot = decodeAccountTrades(fixture('rest_spot_myTrades_ok.json'), {
+      ...order,
+      venue: 'binance',
+      venueOrderId: String(fixture('rest_spot_myTrades_ok.json')[0].orderId),
+    })
+    if (!spot.ok) throw spot.error
+    expect(spot.value.every((f) => f.realizedPnl === undefined)).toBe(true)
   })
 
   it('ALGO_UPDATE -> algo order update', () => {

@@ -338,6 +338,7 @@ export function orderTradeUpdateToEvent(
       feeAsset: o.N ?? 'USDT',
       liquidity: o.m ? 'MAKER' : 'TAKER',
       tsEvent: o.T,
+      ...(o.rp !== undefined ? { realizedPnl: o.rp } : {}),
     },
   }
 }

@@ -53,6 +53,8 @@ export const BinanceAccountTradeSchema = z.object({
   time: Id,
   isMaker: z.optional(z.boolean()),
   maker: z.optional(z.boolean()),
+  /** USD-M: the trade's realized PnL before fees. */
+  realizedPnl: z.optional(SignedDec),
 })
 
 /** Spot order (new-order response and query). */

@@ -95,6 +95,32 @@ describe('planFill', () => {
     expect(r.value.pos.leverage).toBe(5)
   })
 
+  it("perpetual: the venue's realized PnL (Binance `rp`) is booked instead of the average-cost figure", () => {
+    // Two entries (100 and 130) the venue saw in that order; here the close arrives between them, so the
+    // average-cost figure would be (110 − 100) × 1 = 10, while the venue booked (110 − 115) × 1 = −5.
+    const cur = { ...flat(BTCPERP), qty: D(1), entry: D(100) }
+    const r = planFill(
+      BTCPERP,
+      { ...fill(BTCPERP, 'SELL', '1', '110', '0.11'), realizedPnl: D('-5') },
+      cur,
+      cash({ USDT: '1000' }),
+      1,
+    )
+    if (!r.ok) throw r.error
+    expect(r.value.realized.toString()).toBe('-5.11')
+    expect(r.value.cash.get('USDT')?.toString()).toBe('994.89')
+    expect(r.value.pos.qty.toString()).toBe('0')
+    const own = planFill(
+      BTCPERP,
+      fill(BTCPERP, 'SELL', '1', '110', '0.11'),
+      { ...cur, qty: D(1) },
+      cash({}),
+      1,
+    )
+    if (!own.ok) throw own.error
+    expect(own.value.realized.toString()).toBe('9.89')
+  })
+
   it('feeInQuote values quote fees and spot base fees, not others', () => {
     expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.1'))?.toString()).toBe('0.1')
     expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.001', 'BTC'))?.toString()).toBe('0.1')

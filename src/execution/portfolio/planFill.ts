@@ -135,7 +135,8 @@ function planPerp(
     const closing = Decimal.min(cur.qty.abs(), fill.qty)
     const entry = cur.entry ?? fill.price
     const dir = cur.qty.isPositive() ? ONE : ONE.neg()
-    gross = fill.price.minus(entry).times(closing).times(dir)
+    // The venue's figure when it reports one (Binance USD-M `rp`): the wallet it keeps is what counts.
+    gross = fill.realizedPnl ?? fill.price.minus(entry).times(closing).times(dir)
     const newQty = cur.qty.plus(signed)
     if (newQty.isZero()) cur.entry = undefined
     else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped

@@ -505,10 +505,12 @@ export class SimEngine {
         pos.qty = newQty
       } else {
         const closing = Decimal.min(pos.qty.abs(), qty)
+        // Booked to the wallet as reported (`rp`, 8 decimals), as Binance keeps its balances.
         realized = price
           .minus(pos.entryPrice)
           .times(closing)
           .times(pos.qty.isNegative() ? -1 : 1)
+          .toDecimalPlaces(8)
         const newQty = pos.qty.plus(signed)
         if (newQty.isZero()) pos.entryPrice = D(0)
         else if (newQty.isNegative() !== pos.qty.isNegative()) pos.entryPrice = price

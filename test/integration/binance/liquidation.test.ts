@@ -129,8 +129,10 @@ describe('USD-M liquidation and ADL executions', () => {
     expect(errors).toEqual([])
     const p = portfolio.position('binance-usdm', 'BTCUSDT')
     expect(p?.qty.toFixed()).toBe('0.1')
-    // Two fees of 5 USDT and the realized loss of 2 × 0.1 × (50000 − 51000) reach the cash.
-    expect(cash.minus(portfolio.cash('USDT')).toFixed()).toBe('210')
+    // Two fees of 5 USDT and the realized loss the venue booked for each (`rp` −120.5, not the portfolio's own
+    // 0.1 × (50000 − 51000)) reach the cash: the cash follows the venue's wallet.
+    expect(cash.minus(portfolio.cash('USDT')).toFixed()).toBe('251')
+    expect(p?.realizedPnl.toFixed()).toBe('-251')
     await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 1 })
   })
 })
