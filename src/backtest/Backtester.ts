@@ -16,6 +16,7 @@ import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/ind
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
 import type { Strategy } from '../strategies/index.js'
+import { decimalToNumber } from './decimalToNumber.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
 import type { RecordedMessage } from './Recorder.js'
@@ -333,7 +334,7 @@ async function replay(
     const e = portfolio.equity()
     if (e !== equity) {
       equity = e
-      equityNumber = e.toNumber()
+      equityNumber = decimalToNumber(e)
     }
     curve.add(c.closeTime, equityNumber, portfolio.hasOpenPositions())
     prices.add(c)
