@@ -330,13 +330,20 @@ async function replay(
   // Equity as a number, converted again only when the portfolio's equity (an immutable Decimal) is another one.
   let equity: Decimal | undefined
   let equityNumber = 0
+  // Whether a position is open, asked again only when the portfolio's version moved (a mark never opens one).
+  let version = -1
+  let exposed = false
   const record = (c: Candle): void => {
     const e = portfolio.equity()
     if (e !== equity) {
       equity = e
       equityNumber = decimalToNumber(e)
     }
-    curve.add(c.closeTime, equityNumber, portfolio.hasOpenPositions())
+    if (portfolio.version !== version) {
+      version = portfolio.version
+      exposed = portfolio.hasOpenPositions()
+    }
+    curve.add(c.closeTime, equityNumber, exposed)
     prices.add(c)
     last = c
     count++
