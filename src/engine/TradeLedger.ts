@@ -2,6 +2,9 @@ import type { Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import type { FillApplied } from '../execution/index.js'
 
+/** Decimals are immutable: one zero serves every new trade. */
+const ZERO = new Decimal(0)
+
 /** A round trip: from a flat position to the next flat (or flip), with its net PnL. */
 export interface ClosedTrade {
   readonly venue: string
@@ -48,9 +51,9 @@ export class TradeLedger {
       t = {
         side: position.qty.gt(0) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
-        maxQty: new Decimal(0),
-        pnl: new Decimal(0),
-        fees: new Decimal(0),
+        maxQty: ZERO,
+        pnl: ZERO,
+        fees: ZERO,
       }
       this.#open.set(k, t)
     }
@@ -76,8 +79,8 @@ export class TradeLedger {
         side: position.qty.gt(0) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
         maxQty: position.qty.abs(),
-        pnl: new Decimal(0),
-        fees: new Decimal(0),
+        pnl: ZERO,
+        fees: ZERO,
       })
     }
     return closed
