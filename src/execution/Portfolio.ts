@@ -24,6 +24,7 @@ import type {
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
 import { isFinitePositive } from '../decimal/compareDecimals.js'
+import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -300,8 +301,7 @@ export class Portfolio {
     const p = this.#positions.get(k) ?? (this.#instruments.has(k) ? this.#posFor(venue, symbol) : undefined)
     this.#markedAt.set(k, this.#clock.now())
     if (p === undefined || p.qty.isZero()) {
-      // A flat position's mark moves neither equity nor the open positions: the kept values stand, and a number
-      // stays a number until the mark is read (see #marked).
+      // A flat position's mark moves neither equity nor the open positions; a number stays one until read (#marked).
       if (d === undefined) {
         if (p !== undefined) this.#pendingMarks.set(k, price as number)
       } else {
@@ -311,7 +311,7 @@ export class Portfolio {
       this.#foldPeak()
       return
     }
-    p.mark = d ?? new Decimal(price as number)
+    p.mark = d ?? decimalOfNumber(price as number)
     // Only what a mark moves is dropped: equity and the position views (and free margin for a perpetual).
     this.#cached.equity = undefined
     this.#cached.positions = undefined
@@ -760,7 +760,7 @@ export class Portfolio {
     const n = this.#pendingMarks.get(k)
     if (n !== undefined) {
       this.#pendingMarks.delete(k)
-      if (p !== undefined) p.mark = new Decimal(n)
+      if (p !== undefined) p.mark = decimalOfNumber(n)
     }
     return p
   }
