@@ -65,6 +65,15 @@ describe('decimalOfNumber: new Decimal(v), digit for digit', () => {
     for (let i = 0; i < 10_000; i++) expectSame(rnd() * 10 ** (Math.floor(rnd() * 22) - 6))
   })
 
+  it('on a stream that switches between full-precision and tick-size numbers (either reading, the same digits)', () => {
+    const rnd = random(24)
+    for (let run = 0; run < 20; run++)
+      for (let i = 0; i < 100; i++) {
+        const tick = Math.floor(rnd() * 1e7) / 100
+        expectSame(run % 2 === 0 ? tick * (1 + rnd() / 1e6) : tick)
+      }
+  })
+
   it('on the edges: zero, negative, non-finite, powers of ten, word boundaries, 2^50 and beyond', () => {
     const edges = [
       0,

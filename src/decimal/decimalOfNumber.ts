@@ -7,6 +7,9 @@ const MAX_SCALED = 2 ** 50
 /** Most decimals tried by scaling (prices and quantities have fewer; a longer number is read from its digits). */
 const MAX_DECIMALS = 8
 
+/** Numbers in a row the scaling did not read (see {@link decimalOfNumber}). */
+let misses = 0
+
 /** decimal.js's own digit fields (documented read-only instance properties), written only on a fresh instance. */
 interface Digits {
   e: number
@@ -19,7 +22,8 @@ interface Digits {
  * shortest decimal that reads back as `v` (what `String(v)` prints and decimal.js parses): for a positive `v` whose
  * scaled value m = v × 10^k (k the fewest decimals that read back) is below 2^50, that decimal is m / 10^k, the only
  * k-decimal value within half an ulp of `v`, found by rounding v × 10^k; its base-10^7 digits are then written
- * directly. Anything else (zero, negative, not finite, more digits) goes through `new Decimal(v)`.
+ * directly. A number of more digits is read from `String(v)` into words (no regular expressions, no slices); zero,
+ * negative, not finite, 2^50 or more go through `new Decimal(v)`.
  *
  * @example
  * ```ts
@@ -28,12 +32,20 @@ interface Digits {
  */
 export function decimalOfNumber(v: number): Decimal {
   if (!(v > 0) || v >= MAX_SCALED) return new Decimal(v)
-  for (let k = 0; k <= MAX_DECIMALS; k++) {
-    const p = POW10[k] as number
-    const m = Math.round(v * p)
-    if (m >= MAX_SCALED) break
-    if (m / p === v) return ofScaled(m, k)
+  // A stream of full-precision numbers (synthetic or computed prices) skips the scaling it would never pass,
+  // trying it again every 64th number: both ways give the same digits.
+  if (misses < 16 || (misses & 63) === 0) {
+    for (let k = 0; k <= MAX_DECIMALS; k++) {
+      const p = POW10[k] as number
+      const m = Math.round(v * p)
+      if (m >= MAX_SCALED) break
+      if (m / p === v) {
+        misses = 0
+        return ofScaled(m, k)
+      }
+    }
   }
+  misses++
   return ofString(v)
 }
 

@@ -34,7 +34,7 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
-import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
+import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
 import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
@@ -592,8 +592,8 @@ export class Portfolio {
       if (p.qty.isZero()) continue
       const r = this.#rates.get(this.#instruments.get(k)?.quote)
       if (r === undefined) continue
-      const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
-      e = e.plus(valueAt(v, r))
+      if (p.kind === 'perpetual') e = e.plus(valueAt(unrealizedPnl(p), r))
+      else e = plusValueAt(e, p.qty, p.mark ?? p.entry ?? ZERO, r)
     }
     this.#cached.equity = e
     return e
