@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { isFinitePositive } from '../decimal/compareDecimals.js'
+import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
@@ -770,7 +770,7 @@ export class Portfolio {
     const e = this.equity()
     if (e === this.#folded) return // the same (immutable) equity was folded already
     this.#folded = e
-    if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
+    if (this.#peak === undefined || greaterThan(e, this.#peak)) this.#peak = e
   }
 
   #posFor(venue: string, symbol: string): MutablePosition {
