@@ -1,4 +1,5 @@
 import type { Side } from '../core/types.js'
+import { greaterThan, isAboveZero, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import type { FillApplied } from '../execution/index.js'
 
@@ -49,7 +50,7 @@ export class TradeLedger {
     if (t === undefined) {
       if (position.qty.isZero()) return undefined
       t = {
-        side: position.qty.gt(0) ? 'BUY' : 'SELL',
+        side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
         maxQty: ZERO,
         pnl: ZERO,
@@ -60,8 +61,8 @@ export class TradeLedger {
     t.pnl = t.pnl.plus(realizedPnl)
     t.fees = t.fees.plus(fill.fee)
     const abs = position.qty.abs()
-    if (abs.gt(t.maxQty)) t.maxQty = abs
-    const flipped = (t.side === 'BUY' && position.qty.lt(0)) || (t.side === 'SELL' && position.qty.gt(0))
+    if (greaterThan(abs, t.maxQty)) t.maxQty = abs
+    const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
     if (!position.qty.isZero() && !flipped) return undefined
     this.#open.delete(k)
     const closed: ClosedTrade = {
@@ -76,7 +77,7 @@ export class TradeLedger {
     }
     if (flipped) {
       this.#open.set(k, {
-        side: position.qty.gt(0) ? 'BUY' : 'SELL',
+        side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
         maxQty: position.qty.abs(),
         pnl: ZERO,
