@@ -46,6 +46,27 @@ describe('decimalToNumber', () => {
     }
   })
 
+  it('is toNumber() exactly on 10⁴ values of 16–40 digits (more than a double holds) at exponents ±25', () => {
+    const rnd = random(22)
+    for (let i = 0; i < 10_000; i++) {
+      const digits = 16 + Math.floor(rnd() * 25)
+      let s = String(1 + Math.floor(rnd() * 9))
+      for (let j = 1; j < digits; j++) s += String(Math.floor(rnd() * 10))
+      const x = new Decimal(`${rnd() < 0.2 ? '-' : ''}${s}e${Math.floor(rnd() * 50) - 25 - digits + 1}`)
+      expect(Object.is(decimalToNumber(x), x.toNumber()), x.toString()).toBe(true)
+    }
+  })
+
+  it('is toNumber() exactly halfway between two doubles and a hair either side (ties to even)', () => {
+    const rnd = random(23)
+    for (let i = 0; i < 3000; i++) {
+      const v = rnd() * 1e5 + 1
+      const mid = new Decimal(v).plus(new Decimal(v + v * 2 ** -52)).div(2)
+      for (const x of [mid, mid.plus('1e-30'), mid.minus('1e-30')])
+        expect(Object.is(decimalToNumber(x), x.toNumber()), x.toString()).toBe(true)
+    }
+  })
+
   it('keeps zero, negative zero, the limits and non-finite values', () => {
     for (const s of [
       '0',
