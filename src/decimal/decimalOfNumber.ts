@@ -10,7 +10,10 @@ const MAX_DECIMALS = 8
 /** Numbers in a row the scaling did not read (see {@link decimalOfNumber}). */
 let misses = 0
 
-/** decimal.js's own digit fields (documented read-only instance properties), written only on a fresh instance. */
+/**
+ * decimal.js's own digit fields (documented read-only instance properties), written only on a fresh instance. Words
+ * are stored as small integers (`| 0`), like decimal.js's own: an array of doubles would make its code polymorphic.
+ */
 interface Digits {
   e: number
   d: number[]
@@ -74,12 +77,12 @@ function ofString(v: number): Decimal {
     if (i === dot) continue
     word = word * 10 + (s.charCodeAt(i) - 48)
     if (--width === 0) {
-      d.push(word)
+      d.push(word | 0)
       word = 0
       width = 7
     }
   }
-  if (width < 7) d.push(word * (POW10[width] as number))
+  if (width < 7) d.push((word * (POW10[width] as number)) | 0)
   while (d.length > 1 && d[d.length - 1] === 0) d.pop()
   const x = new Decimal(0) as Digits
   x.e = e
@@ -97,10 +100,10 @@ function ofScaled(m: number, k: number): Decimal {
   if (k > 0) {
     const low = k % 7 === 0 ? 7 : k % 7
     const lp = POW10[low] as number
-    fracWords.push((frac % lp) * (POW10[7 - low] as number))
+    fracWords.push(((frac % lp) * (POW10[7 - low] as number)) | 0)
     frac = Math.floor(frac / lp)
     for (let done = low; done < k; done += 7) {
-      fracWords.push(frac % 1e7)
+      fracWords.push((frac % 1e7) | 0)
       frac = Math.floor(frac / 1e7)
     }
     fracWords.reverse()
@@ -108,7 +111,7 @@ function ofScaled(m: number, k: number): Decimal {
   const d: number[] = []
   let e: number
   if (int > 0) {
-    for (let t = int; t > 0; t = Math.floor(t / 1e7)) d.push(t % 1e7)
+    for (let t = int; t > 0; t = Math.floor(t / 1e7)) d.push((t % 1e7) | 0)
     d.reverse()
     e = 7 * (d.length - 1) + digitCount(d[0] as number) - 1
     for (const w of fracWords) d.push(w)

@@ -80,7 +80,7 @@ export function plusProduct(sum: Decimal, qty: Decimal, price: Decimal): Decimal
   while (out[last] === 0) last--
   if (digitsOf(out, first, last) > PRECISION) return sum.plus(qty.times(price))
   const d: number[] = []
-  for (let i = first; i <= last; i++) d.push(out[i] as number)
+  for (let i = first; i <= last; i++) d.push((out[i] as number) | 0) // small integers, like decimal.js's words
   // A fresh instance from the constructor (same shape as every Decimal), given these digits.
   const r = new Decimal(0) as Digits
   r.e = 7 * (top - first) + digitCount(d[0] as number) - 1
