@@ -16,6 +16,7 @@ import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/ind
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
 import type { Strategy } from '../strategies/index.js'
+import { decimalToNumber } from './decimalToNumber.js'
 import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { PriceCurve, type PricePoint } from './PriceCurve.js'
 import type { RecordedMessage } from './Recorder.js'
@@ -329,13 +330,20 @@ async function replay(
   // Equity as a number, converted again only when the portfolio's equity (an immutable Decimal) is another one.
   let equity: Decimal | undefined
   let equityNumber = 0
+  // Whether a position is open, asked again only when the portfolio's version moved (a mark never opens one).
+  let version = -1
+  let exposed = false
   const record = (c: Candle): void => {
     const e = portfolio.equity()
     if (e !== equity) {
       equity = e
-      equityNumber = e.toNumber()
+      equityNumber = decimalToNumber(e)
     }
-    curve.add(c.closeTime, equityNumber, portfolio.hasOpenPositions())
+    if (portfolio.version !== version) {
+      version = portfolio.version
+      exposed = portfolio.hasOpenPositions()
+    }
+    curve.add(c.closeTime, equityNumber, exposed)
     prices.add(c)
     last = c
     count++

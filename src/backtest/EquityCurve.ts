@@ -73,9 +73,9 @@ export class EquityCurve {
     if (equity > this.#peak) this.#peak = equity
     const dd = this.#peak > 0 ? (this.#peak - equity) / this.#peak : 0
     if (dd > this.#maxDrawdown) this.#maxDrawdown = dd
-    const p: EquityPoint = { t, equity, drawdown: dd }
-    // Keep the worst point of each stride so the chart never hides a drawdown.
-    if (this.#pending === undefined || p.equity < this.#pending.equity) this.#pending = p
+    // Keep the worst point of each stride so the chart never hides a drawdown (a point is built only when kept).
+    if (this.#pending === undefined || equity < this.#pending.equity)
+      this.#pending = { t, equity, drawdown: dd }
     if (++this.#sinceKept >= this.#stride) {
       this.#points.push(this.#pending)
       this.#pending = undefined

@@ -22,7 +22,9 @@ export class PriceCurve {
   #points: PricePoint[] = []
   #stride = 1
   #sinceKept = 0
-  #pending: PricePoint | undefined
+  /** The last close not kept yet (as numbers: a point is built only when kept or read). */
+  #pendingT = 0
+  #pendingClose = Number.NaN
 
   constructor(symbol: string, maxPoints = 1000) {
     this.symbol = symbol
@@ -32,10 +34,13 @@ export class PriceCurve {
   /** Adds a candle of any symbol; only this curve's symbol is kept. */
   add(c: { readonly symbol: string; readonly closeTime: number; readonly close: number }): void {
     if (c.symbol !== this.symbol || !Number.isFinite(c.close)) return
-    this.#pending = { t: c.closeTime, close: c.close }
-    if (++this.#sinceKept < this.#stride) return
-    this.#points.push(this.#pending)
-    this.#pending = undefined
+    if (++this.#sinceKept < this.#stride) {
+      this.#pendingT = c.closeTime
+      this.#pendingClose = c.close
+      return
+    }
+    this.#points.push({ t: c.closeTime, close: c.close })
+    this.#pendingClose = Number.NaN
     this.#sinceKept = 0
     if (this.#points.length >= this.#maxPoints) {
       const last = this.#points.length - 1
@@ -46,6 +51,7 @@ export class PriceCurve {
 
   /** The down-sampled closes, oldest first (the last close always included). */
   points(): PricePoint[] {
-    return this.#pending === undefined ? [...this.#points] : [...this.#points, this.#pending]
+    if (Number.isNaN(this.#pendingClose)) return [...this.#points]
+    return [...this.#points, { t: this.#pendingT, close: this.#pendingClose }]
   }
 }

@@ -93,6 +93,10 @@ export class ManualClock implements Clock {
   /** Moves time forward to `ms` (never backward), firing due timers in order. */
   advanceTo(ms: number): void {
     const target = Math.max(ms, this.#now)
+    if (this.#timers.size === 0) {
+      this.#now = target // nothing to fire (a backtest's candles: no timer walk per candle)
+      return
+    }
     for (;;) {
       const next = this.#nextDue(target)
       if (next === undefined) break

@@ -97,6 +97,9 @@ export class FeedHealthMonitor {
   readonly #cfg: FeedHealthMonitorConfig
   readonly #feedLast = new Map<string, number>()
   readonly #feedInstruments = new Map<string, Set<string>>()
+  /** The feed and instrument {@link FeedHealthMonitor.seen} recorded last. */
+  #lastFeed: string | undefined
+  #lastKey: string | undefined
   /** What this monitor last asked for, per instrument (absent = ACTIVE). */
   readonly #applied = new Map<string, { state: TradingState; reason: string }>()
 
@@ -107,12 +110,17 @@ export class FeedHealthMonitor {
   /** Records that feed `feedName` just delivered data for `venue:symbol`. */
   seen(feedName: string, venue: string, symbol: string): void {
     this.#feedLast.set(feedName, this.#cfg.clock.now())
+    const k = key(venue, symbol)
+    // A stream of one feed's events on one instrument: recorded once.
+    if (feedName === this.#lastFeed && k === this.#lastKey) return
+    this.#lastFeed = feedName
+    this.#lastKey = k
     let set = this.#feedInstruments.get(feedName)
     if (set === undefined) {
       set = new Set()
       this.#feedInstruments.set(feedName, set)
     }
-    set.add(key(venue, symbol))
+    set.add(k)
   }
 
   /** Data age, staleness and reported status of one feed. */

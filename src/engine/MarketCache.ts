@@ -1,7 +1,7 @@
 import { instrumentKey } from '../core/instrumentKey.js'
 import type { MarketSnapshot } from '../core/ports.js'
 import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
-import { Decimal } from '../decimal/index.js'
+import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { ATR } from '../indicators/index.js'
 
 /** What {@link MarketCache} takes: the instruments it knows and how it keeps ATR. */
@@ -75,7 +75,7 @@ export class MarketCache {
     const atr = m.atr?.value
     return {
       instrument: inst,
-      price: new Decimal(m.price),
+      price: decimalOfNumber(m.price),
       priceTs: m.priceTs,
       ...(atr !== undefined ? { atr } : {}),
     }

@@ -1,6 +1,10 @@
 import type { Side } from '../core/types.js'
+import { greaterThan, isAboveZero, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import type { FillApplied } from '../execution/index.js'
+
+/** Decimals are immutable: one zero serves every new trade. */
+const ZERO = new Decimal(0)
 
 /** A round trip: from a flat position to the next flat (or flip), with its net PnL. */
 export interface ClosedTrade {
@@ -46,19 +50,19 @@ export class TradeLedger {
     if (t === undefined) {
       if (position.qty.isZero()) return undefined
       t = {
-        side: position.qty.gt(0) ? 'BUY' : 'SELL',
+        side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
-        maxQty: new Decimal(0),
-        pnl: new Decimal(0),
-        fees: new Decimal(0),
+        maxQty: ZERO,
+        pnl: ZERO,
+        fees: ZERO,
       }
       this.#open.set(k, t)
     }
     t.pnl = t.pnl.plus(realizedPnl)
     t.fees = t.fees.plus(fill.fee)
     const abs = position.qty.abs()
-    if (abs.gt(t.maxQty)) t.maxQty = abs
-    const flipped = (t.side === 'BUY' && position.qty.lt(0)) || (t.side === 'SELL' && position.qty.gt(0))
+    if (greaterThan(abs, t.maxQty)) t.maxQty = abs
+    const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
     if (!position.qty.isZero() && !flipped) return undefined
     this.#open.delete(k)
     const closed: ClosedTrade = {
@@ -73,11 +77,11 @@ export class TradeLedger {
     }
     if (flipped) {
       this.#open.set(k, {
-        side: position.qty.gt(0) ? 'BUY' : 'SELL',
+        side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
         maxQty: position.qty.abs(),
-        pnl: new Decimal(0),
-        fees: new Decimal(0),
+        pnl: ZERO,
+        fees: ZERO,
       })
     }
     return closed

@@ -20,6 +20,26 @@ describe('MetricsRegistry', () => {
     expect(text).toContain('tradekit_request_seconds_bucket{venue="x\\"y\\\\z",le="+Inf"} 2')
   })
 
+  it('counts one sample per label set, whatever the order its labels come in', () => {
+    const m = new MetricsRegistry()
+    const c = m.counter('tradekit_orders_total', 'Orders by outcome')
+    c.inc({ venue: 'binance', outcome: 'filled' })
+    c.inc({ outcome: 'filled', venue: 'binance' })
+    c.inc({ venue: 'binance', outcome: 'denied' })
+    c.inc({ c: '3', a: '1', b: '2' })
+    c.inc({ b: '2', c: '3', a: '1' })
+    c.inc({ only: 'x' })
+    c.inc()
+    const text = m.render()
+    assertValidExposition(text)
+    expect(text).toContain('tradekit_orders_total{venue="binance",outcome="filled"} 2')
+    expect(text).toContain('tradekit_orders_total{venue="binance",outcome="denied"} 1')
+    expect(text).toContain('tradekit_orders_total{c="3",a="1",b="2"} 2')
+    expect(text).toContain('tradekit_orders_total{only="x"} 1')
+    expect(text).toContain('tradekit_orders_total 1')
+    expect(text.split('\n').filter((l) => l.startsWith('tradekit_orders_total')).length).toBe(5)
+  })
+
   it('refuses invalid names and kind clashes', () => {
     const m = new MetricsRegistry()
     expect(() => m.gauge('bad name', 'x')).toThrow()

@@ -133,10 +133,7 @@ export class MetricsRegistry {
     f: Family,
     labels: Labels,
   ): { labels: Labels; value: number; counts?: number[]; sum?: number; count?: number } {
-    const key = Object.keys(labels)
-      .sort()
-      .map((k) => `${k}=${labels[k]}`)
-      .join(',')
+    const key = labelKey(labels)
     let s = f.samples.get(key)
     if (s === undefined) {
       for (const k of Object.keys(labels))
@@ -146,6 +143,20 @@ export class MetricsRegistry {
     }
     return s
   }
+}
+
+/** A sample's key: the labels as `name=value`, sorted by name, comma-separated (one or two labels: no sort). */
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels)
+  if (keys.length === 0) return ''
+  const [a = '', b = ''] = keys
+  if (keys.length === 1) return `${a}=${labels[a]}`
+  if (keys.length === 2)
+    return a < b ? `${a}=${labels[a]},${b}=${labels[b]}` : `${b}=${labels[b]},${a}=${labels[a]}`
+  return keys
+    .sort()
+    .map((k) => `${k}=${labels[k]}`)
+    .join(',')
 }
 
 function fmtLabels(labels: Labels): string {

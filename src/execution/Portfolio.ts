@@ -23,7 +23,8 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { isFinitePositive } from '../decimal/compareDecimals.js'
+import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
+import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -33,7 +34,7 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
-import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
+import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
 import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
@@ -300,8 +301,7 @@ export class Portfolio {
     const p = this.#positions.get(k) ?? (this.#instruments.has(k) ? this.#posFor(venue, symbol) : undefined)
     this.#markedAt.set(k, this.#clock.now())
     if (p === undefined || p.qty.isZero()) {
-      // A flat position's mark moves neither equity nor the open positions: the kept values stand, and a number
-      // stays a number until the mark is read (see #marked).
+      // A flat position's mark moves neither equity nor the open positions; a number stays one until read (#marked).
       if (d === undefined) {
         if (p !== undefined) this.#pendingMarks.set(k, price as number)
       } else {
@@ -311,7 +311,7 @@ export class Portfolio {
       this.#foldPeak()
       return
     }
-    p.mark = d ?? new Decimal(price as number)
+    p.mark = d ?? decimalOfNumber(price as number)
     // Only what a mark moves is dropped: equity and the position views (and free margin for a perpetual).
     this.#cached.equity = undefined
     this.#cached.positions = undefined
@@ -592,8 +592,8 @@ export class Portfolio {
       if (p.qty.isZero()) continue
       const r = this.#rates.get(this.#instruments.get(k)?.quote)
       if (r === undefined) continue
-      const v = p.kind === 'perpetual' ? unrealizedPnl(p) : p.qty.times(p.mark ?? p.entry ?? ZERO)
-      e = e.plus(valueAt(v, r))
+      if (p.kind === 'perpetual') e = e.plus(valueAt(unrealizedPnl(p), r))
+      else e = plusValueAt(e, p.qty, p.mark ?? p.entry ?? ZERO, r)
     }
     this.#cached.equity = e
     return e
@@ -760,7 +760,7 @@ export class Portfolio {
     const n = this.#pendingMarks.get(k)
     if (n !== undefined) {
       this.#pendingMarks.delete(k)
-      if (p !== undefined) p.mark = new Decimal(n)
+      if (p !== undefined) p.mark = decimalOfNumber(n)
     }
     return p
   }
@@ -770,7 +770,7 @@ export class Portfolio {
     const e = this.equity()
     if (e === this.#folded) return // the same (immutable) equity was folded already
     this.#folded = e
-    if (this.#peak === undefined || e.gt(this.#peak)) this.#peak = e
+    if (this.#peak === undefined || greaterThan(e, this.#peak)) this.#peak = e
   }
 
   #posFor(venue: string, symbol: string): MutablePosition {

@@ -59,7 +59,9 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   readonly allowShort: boolean
   /** Number of closed candles kept for restore (a multiple of the warm-up). */
   protected abstract readonly historyLength: number
+  /** The last `historyLength` closed candles, a ring: once full, the oldest sits at `#head`. */
   #history: Candle[] = []
+  #head = 0
   #replaying = false
 
   protected constructor(name: string, config: z.output<typeof CandleStrategyConfigSchema>) {
@@ -114,12 +116,14 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   }
 
   snapshot(): CandleStrategyState {
-    return { candles: [...this.#history], extra: this.saveExtra() }
+    const h = this.#history
+    return { candles: [...h.slice(this.#head), ...h.slice(0, this.#head)], extra: this.saveExtra() }
   }
 
   restore(state: CandleStrategyState): void {
     this.resetIndicators()
     this.#history = []
+    this.#head = 0
     this.#replaying = true
     try {
       for (const c of state.candles) {
@@ -132,9 +136,15 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
     this.restoreExtra(state.extra)
   }
 
+  /** Keeps `c` as the newest of the last `historyLength` candles (overwriting the oldest: no array shift). */
   #remember(c: Candle): void {
-    this.#history.push(c)
-    if (this.#history.length > this.historyLength) this.#history.shift()
+    const h = this.#history
+    const cap = this.historyLength
+    if (h.length < cap) h.push(c)
+    else if (cap > 0) {
+      h[this.#head] = c
+      this.#head = this.#head + 1 === cap ? 0 : this.#head + 1
+    }
   }
 }
 

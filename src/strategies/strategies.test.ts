@@ -163,6 +163,32 @@ describe('EmaCrossover', () => {
       full.filter((s) => s.tsEvent > data[29]!.closeTime).map((s) => s.tsEvent),
     )
   })
+
+  it('keeps the last historyLength candles in order once the history has wrapped, and restores from them', () => {
+    const data = candles(Array.from({ length: 173 }, (_, i) => 100 + 10 * Math.sin(i / 4)))
+    const cfg = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 3, slow: 5 } // history: 50 candles
+    const full = run(new EmaCrossover(cfg), data)
+    const r1 = new StrategyRunner(new EmaCrossover(cfg), host())
+    r1.start()
+    for (const c of data.slice(0, 123)) r1.candle(c)
+    const saved = JSON.parse(JSON.stringify(r1.snapshot())) as {
+      strategyId: string
+      state: { candles: Candle[] }
+    }
+    expect(saved.state.candles.map((c) => c.closeTime)).toEqual(data.slice(73, 123).map((c) => c.closeTime))
+    const r2 = new StrategyRunner(new EmaCrossover(cfg), host())
+    r2.restore(saved)
+    const after: Signal[] = []
+    r2.events.on('signal', (s) => after.push(s))
+    r2.start()
+    for (const c of data.slice(123)) r2.candle(c)
+    expect(after.length).toBeGreaterThan(0)
+    expect(after.map((s) => s.tsEvent)).toEqual(
+      full.filter((s) => s.tsEvent > data[122]!.closeTime).map((s) => s.tsEvent),
+    )
+    const state = r2.snapshot()?.state as { candles: Candle[] }
+    expect(state.candles.map((c) => c.closeTime)).toEqual(data.slice(123).map((c) => c.closeTime))
+  })
 })
 
 describe('RsiMeanReversion', () => {

@@ -1,4 +1,5 @@
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { plusProduct } from '../../decimal/plusProduct.js'
 import { ValidationError } from '../../errors/index.js'
 
 const ONE = new Decimal(1)
@@ -65,4 +66,18 @@ export class CurrencyRates {
  */
 export function valueAt(amount: Decimal, rate: Decimal): Decimal {
   return rate === ONE ? amount : amount.times(rate)
+}
+
+/**
+ * `sum` plus the value of `qty` units at `price` (quoted in an asset of `rate`), as `sum.plus(valueAt(qty.times(price),
+ * rate))` computes it; for the account currency's own rate without decimal.js's per-operation copies (a holding's
+ * mark-to-market on every candle, see {@link plusProduct}).
+ *
+ * @example
+ * ```ts
+ * equity = plusValueAt(equity, position.qty, mark, rates.get('USDT') as Decimal)
+ * ```
+ */
+export function plusValueAt(sum: Decimal, qty: Decimal, price: Decimal, rate: Decimal): Decimal {
+  return rate === ONE ? plusProduct(sum, qty, price) : sum.plus(valueAt(qty.times(price), rate))
 }
