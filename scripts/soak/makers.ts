@@ -57,8 +57,9 @@ interface Watched {
   readonly risk: RiskManager
   readonly venue: string
   /**
-   * Whether the sim's book holds an order (by client order id), where the sim can tell: a quote whose placement is
-   * still being looked up (PENDING_NEW) counts as resting only if it is there. Without it, PENDING_NEW counts.
+   * Whether the sim's book holds an order (by client order id), where the sim can tell: then a quote counts as resting
+   * only if it is there (a placement still being looked up may never have arrived; a cancel whose answer is late may
+   * have). Without it, every quote the executor has open counts.
    */
   readonly atVenue?: (clientOrderId: string) => boolean
 }
@@ -127,10 +128,11 @@ export class QuoteWatch {
     )
   }
 
-  /** The watched engine's quotes that may rest: open, or of unknown outcome and in the sim's book (see `atVenue`). */
+  /** The watched engine's quotes that rest: in the sim's book where it can tell (`atVenue`), else open. */
   #quotes(w: Watched): Order[] {
     const all = w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
-    return all.filter((o) => o.status !== 'PENDING_NEW' || (w.atVenue?.(o.clientOrderId) ?? true))
+    const atVenue = w.atVenue
+    return atVenue === undefined ? all : all.filter((o) => atVenue(o.clientOrderId))
   }
 
   #check(): void {
