@@ -610,7 +610,8 @@ async function main(): Promise<number> {
           engine: engineB,
           risk: riskB,
           venue: usdmVenue,
-          atVenue: (cid) => bsim.ledger.openOrders('usdm').some((o) => o.clientOrderId === cid),
+          // QuoteManager client ids start with its prefix, `q` (the engine's other orders: `kb-`, `um-`).
+          venueQuotes: () => bsim.ledger.openOrders('usdm').filter((o) => o.clientOrderId.startsWith('q')),
         },
       ])
     : undefined

@@ -4,7 +4,7 @@
  * not been ACTIVE (or under a global state that is not ACTIVE) for longer than the bound, or when the settle halt does
  * not pull every quote within it.
  */
-import type { Instrument, Order } from '../../src/core/types.js'
+import type { Instrument } from '../../src/core/types.js'
 import type { TradingEngine } from '../../src/index.js'
 import type { RiskManager, RiskManagerConfig } from '../../src/risk/index.js'
 import { BandsMarketMaker, SpreadQuoter, type Strategy } from '../../src/strategies/index.js'
@@ -57,11 +57,11 @@ interface Watched {
   readonly risk: RiskManager
   readonly venue: string
   /**
-   * Whether the sim's book holds an order (by client order id), where the sim can tell: then a quote counts as resting
-   * only if it is there (a placement still being looked up may never have arrived; a cancel whose answer is late may
-   * have). Without it, every quote the executor has open counts.
+   * The quotes the sim's book holds, where the sim can tell (by the quotes' client-id prefix): then they are what
+   * counts as resting — a placement still being looked up may never have arrived, a cancel answered late may have,
+   * and a quote the QuoteManager forgot would still be seen. Without it, every quote the executor has open counts.
    */
-  readonly atVenue?: (clientOrderId: string) => boolean
+  readonly venueQuotes?: () => ReadonlyArray<{ readonly clientOrderId: string; readonly symbol: string }>
 }
 
 /** Watches the engines' quotes against their trading states (see the file's comment). */
@@ -128,11 +128,12 @@ export class QuoteWatch {
     )
   }
 
-  /** The watched engine's quotes that rest: in the sim's book where it can tell (`atVenue`), else open. */
-  #quotes(w: Watched): Order[] {
-    const all = w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
-    const atVenue = w.atVenue
-    return atVenue === undefined ? all : all.filter((o) => atVenue(o.clientOrderId))
+  /** The watched engine's resting quotes: the sim's book where it can tell (`venueQuotes`), else the executor's view. */
+  #quotes(w: Watched): Array<{ clientOrderId: string; symbol: string; status: string }> {
+    if (w.venueQuotes !== undefined) {
+      return w.venueQuotes().map((o) => ({ ...o, status: 'resting at the venue' }))
+    }
+    return w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
   }
 
   #check(): void {
