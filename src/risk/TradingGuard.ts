@@ -1,5 +1,6 @@
 import { BoundedMap } from '../core/BoundedMap.js'
 import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
+import { greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
@@ -299,13 +300,13 @@ export class TradingGuard {
           ? peakHint
           : equity
       changed = true
-    } else if (equity.gt(this.#peak)) {
+    } else if (greaterThan(equity, this.#peak)) {
       this.#peak = equity
       changed = true
     }
     const trips = this.#trips
     const dd = this.#cfg.drawdown
-    if (dd !== false && this.#peak.gt(0) && !equity.gt(this.#drawdownFloor(this.#peak))) {
+    if (dd !== false && isAboveZero(this.#peak) && !greaterThan(equity, this.#drawdownFloor(this.#peak))) {
       const drop = this.#peak.minus(equity)
       if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
         this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
@@ -327,8 +328,8 @@ export class TradingGuard {
     if (
       dl !== false &&
       this.#dayStart !== undefined &&
-      this.#dayStart.gt(0) &&
-      !equity.gt(this.#dailyLossFloor(this.#dayStart))
+      isAboveZero(this.#dayStart) &&
+      !greaterThan(equity, this.#dailyLossFloor(this.#dayStart))
     ) {
       const loss = this.#dayStart.minus(equity)
       let limit = this.#dayStart.times(this.#maxDailyLoss as Decimal)
