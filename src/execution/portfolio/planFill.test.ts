@@ -121,6 +121,23 @@ describe('planFill', () => {
     expect(own.value.realized.toString()).toBe('9.89')
   })
 
+  it("perpetual: the venue's figures sum to its wallet whatever order the fills arrive in", () => {
+    // At the venue: buy 1 at 100 (rp 0), then sell 1 at 110 (rp 10). Here the sell arrives first: it opens a short.
+    const sell = { ...fill(BTCPERP, 'SELL', '1', '110'), realizedPnl: D('10') }
+    const buy = { ...fill(BTCPERP, 'BUY', '1', '100'), realizedPnl: D('0') }
+    let pos = flat(BTCPERP)
+    let usdt = D(1000)
+    for (const f of [sell, buy]) {
+      const r = planFill(BTCPERP, f, pos, () => usdt, 1)
+      if (!r.ok) throw r.error
+      pos = r.value.pos
+      usdt = r.value.cash.get('USDT') as Decimal
+    }
+    expect(pos.qty.toString()).toBe('0')
+    expect(usdt.toString()).toBe('1010')
+    expect(pos.realized.toString()).toBe('10')
+  })
+
   it('feeInQuote values quote fees and spot base fees, not others', () => {
     expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.1'))?.toString()).toBe('0.1')
     expect(feeInQuote(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.001', 'BTC'))?.toString()).toBe('0.1')

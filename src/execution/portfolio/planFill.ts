@@ -135,13 +135,16 @@ function planPerp(
     const closing = Decimal.min(cur.qty.abs(), fill.qty)
     const entry = cur.entry ?? fill.price
     const dir = cur.qty.isPositive() ? ONE : ONE.neg()
-    // The venue's figure when it reports one (Binance USD-M `rp`): the wallet it keeps is what counts.
-    gross = fill.realizedPnl ?? fill.price.minus(entry).times(closing).times(dir)
+    gross = fill.price.minus(entry).times(closing).times(dir)
     const newQty = cur.qty.plus(signed)
     if (newQty.isZero()) cur.entry = undefined
     else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped
     cur.qty = newQty
   }
+  // The venue's figure when it reports one (Binance USD-M `rp`), whichever way this fill moved our position: fills
+  // that arrive out of order may open here what closed at the venue (and the reverse), and the venue's wallet is what
+  // counts. Its sum does not depend on the order.
+  if (fill.realizedPnl !== undefined) gross = fill.realizedPnl
   cash.set(inst.quote, cashOf(inst.quote).plus(gross))
   cash.set(fill.feeAsset, (cash.get(fill.feeAsset) ?? cashOf(fill.feeAsset)).minus(fill.fee))
   const realized = gross.minus(feeQ)
