@@ -65,6 +65,8 @@ export interface JournalFillEntry {
   readonly feeAsset: string
   readonly liquidity: Liquidity
   readonly tsEvent: number
+  /** The venue's realized PnL of the fill, before fees (`Fill.realizedPnl`: Binance USD-M `rp`), when it reported one. */
+  readonly realizedPnl?: string
 }
 
 /** A strategy's signal, as it reached the risk check. */
@@ -297,5 +299,6 @@ export function journalFillEntry(fill: Fill, strategyId?: string): JournalFillEn
     feeAsset: fill.feeAsset,
     liquidity: fill.liquidity,
     tsEvent: fill.tsEvent,
+    ...(fill.realizedPnl === undefined ? {} : { realizedPnl: fill.realizedPnl.toString() }),
   }
 }

@@ -34,15 +34,19 @@ export class PositionBook {
     this.fees = fees
   }
 
-  /** Books one fill and returns the PnL it realised (before fees). */
-  apply(side: string, price: Decimal, qty: Decimal): Decimal {
+  /**
+   * Books one fill and returns the PnL it realised (before fees): `venueRealized` when the venue reported it (booked
+   * whichever way the fill moved this book, as the Portfolio does), else by average cost.
+   */
+  apply(side: string, price: Decimal, qty: Decimal, venueRealized?: Decimal): Decimal {
     const signed = side === 'BUY' ? qty : qty.neg()
     const before = this.qty
     if (before.isZero() || before.isPositive() === signed.isPositive()) {
       const next = before.plus(signed)
       this.entry = (this.entry ?? ZERO).times(before.abs()).plus(price.times(qty)).div(next.abs())
       this.qty = next
-      return ZERO
+      if (venueRealized !== undefined) this.realized = this.realized.plus(venueRealized)
+      return venueRealized ?? ZERO
     }
     const closing = Decimal.min(before.abs(), qty)
     const entry = this.entry ?? price
@@ -53,8 +57,9 @@ export class PositionBook {
     this.qty = before.plus(signed)
     if (this.qty.isZero()) this.entry = undefined
     else if (this.qty.isPositive() !== before.isPositive()) this.entry = price // flipped: the rest opens here
-    this.realized = this.realized.plus(realized)
-    return realized
+    const booked = venueRealized ?? realized
+    this.realized = this.realized.plus(booked)
+    return booked
   }
 
   /** Adds a fee paid in `asset` (negative: a rebate). */

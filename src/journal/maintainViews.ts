@@ -12,7 +12,17 @@ const CHUNK = 200
 /** The fill fields the position books need. */
 type BookFill = Pick<
   JournalFillEntry,
-  'strategyId' | 'venue' | 'symbol' | 'tradeId' | 'side' | 'price' | 'qty' | 'fee' | 'feeAsset' | 'tsEvent'
+  | 'strategyId'
+  | 'venue'
+  | 'symbol'
+  | 'tradeId'
+  | 'side'
+  | 'price'
+  | 'qty'
+  | 'fee'
+  | 'feeAsset'
+  | 'tsEvent'
+  | 'realizedPnl'
 >
 
 interface Held {
@@ -79,7 +89,13 @@ export async function bookFills(tx: SqlDriver, fills: readonly BookFill[]): Prom
               }
         held.set(id, h)
       }
-      h.book.apply(f.side, price, qty)
+      // An instrument's book takes the venue's realized PnL when it reported one (as the Portfolio does); a
+      // strategy's share is by average cost (as the Portfolio's strategy ledger).
+      const venueRealized =
+        target.table === 'instrument_positions' && f.realizedPnl !== undefined
+          ? new Decimal(f.realizedPnl)
+          : undefined
+      h.book.apply(f.side, price, qty, venueRealized)
       h.book.fee(f.feeAsset, fee)
       if (f.tsEvent > h.lastTs || (f.tsEvent === h.lastTs && f.tradeId > h.lastTradeId)) {
         h.lastTs = f.tsEvent

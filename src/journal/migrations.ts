@@ -68,4 +68,12 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
     apply: backfillViews,
   },
+  {
+    version: 3,
+    name: 'venue realized pnl',
+    statements: [
+      // The venue's own realized PnL of a fill (Binance USD-M `rp`): the instrument view books it, as the Portfolio does.
+      'ALTER TABLE fills ADD COLUMN venue_realized_pnl TEXT',
+    ],
+  },
 ]

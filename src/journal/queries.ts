@@ -59,6 +59,8 @@ export interface FillRow {
   readonly feeAsset: string
   readonly liquidity: string
   readonly tsEvent: number
+  /** The venue's realized PnL of the fill before fees, when it reported one (Binance USD-M). */
+  readonly realizedPnl?: string
 }
 
 /** A journaled order state change. */
@@ -92,6 +94,7 @@ function where(o: QueryOptions, strategyColumn = 'strategy_id'): { sql: string; 
 function fillOf(r: SqlRow): FillRow {
   const strategyId = optionalText(r.strategy_id)
   const venueOrderId = optionalText(r.venue_order_id)
+  const realizedPnl = optionalText(r.venue_realized_pnl)
   return {
     key: fillKeyOfStored(String(r.fill_key)),
     ...(strategyId === undefined ? {} : { strategyId }),
@@ -107,6 +110,7 @@ function fillOf(r: SqlRow): FillRow {
     feeAsset: String(r.fee_asset),
     liquidity: String(r.liquidity),
     tsEvent: Number(r.ts_event),
+    ...(realizedPnl === undefined ? {} : { realizedPnl }),
   }
 }
 

@@ -71,6 +71,7 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
       'fee_asset',
       'liquidity',
       'ts_event',
+      'venue_realized_pnl',
     ],
     row: (e) => [
       storedFillKey(e.key),
@@ -87,6 +88,7 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
       e.feeAsset,
       e.liquidity,
       e.tsEvent,
+      n(e.realizedPnl),
     ],
   },
   signal: {

@@ -20,13 +20,14 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     expect(await journal.query('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([
       { version: 1, name: 'initial' },
       { version: 2, name: 'bounded view and funding' },
+      { version: 3, name: 'venue realized pnl' },
     ])
     await journal.close()
     const again = await reopen()
     expect(await again.query('SELECT COUNT(*) AS n FROM schema_migrations')).toEqual([
       { n: expect.anything() },
     ])
-    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(2)
+    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(3)
     await again.close()
   })
 
@@ -155,6 +156,25 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     again.append(order('o1', 'order.filled', 'FILLED', { filledQty: '2', tsEvent: T0 + 10 }))
     expect((await again.orderHistory({ clientOrderId: 'o1' })).map((e) => e.seq)).toEqual([1, 2, 3])
     expect((await again.lastView()).openOrders).toEqual([])
+    await again.close()
+  })
+
+  it("books the venue's realized PnL in the instrument view whatever the fill order, the strategies' by average cost", async () => {
+    const { journal, reopen } = await store.fresh()
+    // At the venue: buy 1 at 100, then sell 1 at 110 (rp 10). The journal gets the sell first.
+    const perp = { venue: 'binance-usdm', symbol: 'ETHUSDT', fee: '0' }
+    journal.append(fill('p2', { ...perp, side: 'SELL', price: '110', realizedPnl: '10', tsEvent: T0 + 1 }))
+    journal.append(fill('p1', { ...perp, price: '100', realizedPnl: '0', tsEvent: T0 + 2 }))
+    await journal.close()
+    const again = await reopen()
+    const view = await again.lastView()
+    expect(view.instruments?.find((p) => p.symbol === 'ETHUSDT')).toMatchObject({
+      qty: '0',
+      realizedPnl: '10',
+    })
+    // The strategy's share, by average cost in the order it arrived: short at 110, covered at 100.
+    expect(view.positions.find((p) => p.symbol === 'ETHUSDT')).toMatchObject({ qty: '0', realizedPnl: '10' })
+    expect((await again.fills({ venue: 'binance-usdm' })).map((f) => f.realizedPnl)).toEqual(['10', '0'])
     await again.close()
   })
 
