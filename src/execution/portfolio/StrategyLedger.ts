@@ -1,3 +1,4 @@
+import { BoundedMap } from '../../core/BoundedMap.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
@@ -37,26 +38,27 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  * ```
  */
 export class StrategyLedger {
-  readonly #window: number
   readonly #effectWindow: number
-  readonly #strategyOf = new Map<string, string>()
+  /** Bounded in O(1) per order (the oldest attribution is forgotten first, however many orders pass). */
+  readonly #strategyOf: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
-  readonly #effects = new Map<string, ShareEffect>()
+  readonly #effects: BoundedMap<string, ShareEffect>
 
   /**
    * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
    * a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are dropped.
    */
   constructor(window: number, effectWindow = window) {
-    this.#window = Math.max(1, window)
     this.#effectWindow = Math.max(0, effectWindow)
+    this.#strategyOf = new BoundedMap(Math.max(1, window))
+    this.#effects = new BoundedMap(this.#effectWindow)
   }
 
   /** Records that `strategyId` sent `clientOrderId`. */
   attribute(clientOrderId: string, strategyId: string): void {
+    // A re-attributed order becomes the newest (deleted first, so it does not keep its old place).
     this.#strategyOf.delete(clientOrderId)
     this.#strategyOf.set(clientOrderId, strategyId)
-    trim(this.#strategyOf, this.#window)
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
@@ -101,7 +103,6 @@ export class StrategyLedger {
     share.realized = share.realized.plus(realized)
     if (this.#effectWindow === 0) return
     this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
-    trim(this.#effects, this.#effectWindow)
   }
 
   /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
@@ -179,10 +180,3 @@ export class StrategyLedger {
   }
 }
 
-function trim(m: Map<string, unknown>, max: number): void {
-  while (m.size > max) {
-    const oldest = m.keys().next().value
-    if (oldest === undefined) return
-    m.delete(oldest)
-  }
-}
