@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
+import { instrumentKey as key } from '../../core/instrumentKey.js'
 import { applyFill, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
@@ -35,6 +36,7 @@ import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
+import { paperFill } from './paperFill.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -111,8 +113,6 @@ interface Resting {
   /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
   armed: boolean
 }
-
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
  * A simulated venue that is realistic enough to be believed, implementing the same {@link ExecutionClient} as the
@@ -514,21 +514,17 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
-    const rate = liquidity === 'MAKER' ? this.#maker : this.#taker
-    const fill: Fill = {
-      venue: order.venue,
-      symbol: order.symbol,
-      clientOrderId: cid,
-      ...(order.venueOrderId !== undefined ? { venueOrderId: order.venueOrderId } : {}),
-      tradeId: `paper-${++this.#seq}`,
-      side: order.side,
+    const fee = price.times(qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
+    const fill = paperFill(
+      order,
+      `paper-${++this.#seq}`,
       price,
       qty,
-      fee: price.times(qty).times(rate),
-      feeAsset: inst.quote,
+      fee,
       liquidity,
-      tsEvent: this.#clock.now(),
-    }
+      inst.quote,
+      this.#clock.now(),
+    )
     const next = applyFill(order, fill)
     if (!next.ok) {
       this.#bus.emit('order.transitionRefused', {
