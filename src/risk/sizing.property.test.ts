@@ -5,7 +5,7 @@ import { Decimal } from '../decimal/index.js'
 import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
 import { SizingCache } from './SizingCache.js'
 import { type CappedQuantity, type CapQuantityOptions, capChecked, capQuantity } from './sizing.js'
-import type { RiskRejection } from './types.js'
+import { QuantityCap, type RiskRejection } from './types.js'
 
 const CASES = 10_000
 
@@ -129,5 +129,35 @@ describe('capQuantity and the RiskManager sizing path (property)', () => {
     // The cases reach both outcomes and the caps.
     expect(approved).toBeGreaterThan(CASES / 10)
     expect(capped).toBeGreaterThan(CASES / 20)
+  })
+
+  it(`equal it on ${CASES.toLocaleString('en-US')} sizes capped by a notional with a step of 10^-k (scaled integers, no division)`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(2021)
+    const cache = new SizingCache()
+    const notionalCaps = new Set<string>([
+      QuantityCap.MAX_NOTIONAL,
+      QuantityCap.MAX_POSITION_FRACTION,
+      QuantityCap.MARGIN,
+    ])
+    let cappedByNotional = 0
+    for (let i = 0; i < CASES; i++) {
+      const base = randomOptions(r)
+      const k = r.int(0, 8)
+      const step = new Decimal(10).pow(-k)
+      // Sizes well above the caps, a minimum on the step's grid: the manager path places the quotient with integers.
+      const o: CapQuantityOptions = {
+        ...base,
+        qty: (base.qty as Decimal).times(r.int(10, 10_000)),
+        instrument: { ...base.instrument, stepSize: step, minQty: step.times(r.int(0, 3)) },
+      }
+      const expected = shown(referenceCapQuantity(o))
+      const fast = managerPath(cache, o)
+      expect(fast, `case ${i}`).toBeDefined()
+      if (fast !== undefined) expect(shown(fast), `case ${i} (manager path)`).toEqual(expected)
+      if (!('code' in expected) && notionalCaps.has(expected.cappedBy[0] as string)) cappedByNotional++
+    }
+    expect(cappedByNotional).toBeGreaterThan(CASES / 4)
   })
 })

@@ -1,7 +1,9 @@
 import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
-import { equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
+import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
+import { fromScaled } from '../decimal/scaled.js'
+import { compareCell, type QuotientCell, quotientCell } from './quotientCell.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
 
 /**
@@ -399,21 +401,9 @@ export interface CheckedCapInput {
   readonly minNotional: Decimal | undefined
 }
 
-/**
- * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
- * signal): the same caps, order, rounding and rejections.
- *
- * @example
- * ```ts
- * const r = capChecked({ raw, price, step, minQty, existing: undefined, positionCap: equity, maxNotional: undefined,
- *   marginCap: undefined, maxQty: undefined, signalMaxQty: undefined, minNotional: undefined })
- * ```
- */
-export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejection> {
-  const { raw, price, step, minQty, existing } = c
-  const cappedBy: QuantityCap[] = []
-  // Caps are compared as notionals (multiplications only), then divided by the price once.
-  const notional = raw.times(price)
+/** The smallest notional cap left (position fraction, max notional, margin; the first named on a tie). */
+function tightestCap(c: CheckedCapInput): { limitNotional?: Decimal; limitName?: QuantityCap } {
+  const existing = c.existing
   let limitNotional: Decimal | undefined
   let limitName: QuantityCap | undefined
   const consider = (cap: Decimal, name: QuantityCap): void => {
@@ -432,7 +422,29 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     consider(existing === undefined ? c.maxNotional : c.maxNotional.minus(existing), QuantityCap.MAX_NOTIONAL)
   }
   if (c.marginCap !== undefined) consider(c.marginCap, QuantityCap.MARGIN)
+  return { limitNotional, limitName }
+}
+
+/**
+ * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
+ * signal): the same caps, order, rounding and rejections.
+ *
+ * @example
+ * ```ts
+ * const r = capChecked({ raw, price, step, minQty, existing: undefined, positionCap: equity, maxNotional: undefined,
+ *   marginCap: undefined, maxQty: undefined, signalMaxQty: undefined, minNotional: undefined })
+ * ```
+ */
+export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejection> {
+  const { raw, price, step, minQty, existing } = c
+  const cappedBy: QuantityCap[] = []
+  // Caps are compared as notionals (multiplications only), then divided by the price once.
+  const notional = raw.times(price)
+  const { limitNotional, limitName } = tightestCap(c)
   let qty = raw
+  // A capped size is `limitNotional ÷ price` at 40 digits. With a step of 10^-k, exact scaled integers place that
+  // quotient between two steps without dividing (issue 20); `cell` stands for it until a comparison needs the Decimal.
+  let cell: QuotientCell | undefined
   if (limitNotional !== undefined && greaterThan(notional, limitNotional)) {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
@@ -444,52 +456,75 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         }),
       )
     }
-    qty = limitNotional.div(price)
+    if (c.stepPlaces !== undefined) cell = quotientCell(limitNotional, price, c.stepPlaces)
+    if (cell === undefined) qty = limitNotional.div(price)
     cappedBy.push(limitName as QuantityCap)
   }
+  const limit = limitNotional
+  /** The sign of `qty − v` (the divided quotient only when its cell cannot tell). */
+  const compareQty = (v: Decimal): number => {
+    if (cell !== undefined) {
+      const sign = compareCell(cell, v)
+      if (sign !== undefined) return sign
+      qty = (limit as Decimal).div(price)
+      cell = undefined
+    }
+    return compareDecimals(qty, v)
+  }
   const maxQty = c.maxQty
-  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && greaterThan(qty, maxQty)) {
+  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && compareQty(maxQty) > 0) {
     qty = maxQty
+    cell = undefined
     cappedBy.push(QuantityCap.MAX_QTY)
   }
   if (c.signalMaxQty !== undefined) {
     const cap = positive('signalMaxQty', c.signalMaxQty)
     if (!cap.ok) return cap
-    if (greaterThan(qty, cap.value)) {
+    if (compareQty(cap.value) > 0) {
       qty = cap.value
+      cell = undefined
       cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
     }
   }
   const values = (): Record<string, string | null> => ({
     requestedQty: str(raw),
-    qty: str(qty),
+    qty: str(cell === undefined ? qty : (limit as Decimal).div(price)),
     price: str(price),
     stepSize: str(step),
     minQty: str(minQty),
     minNotional: str(c.minNotional),
   })
   const hasMin = !minQty.isZero()
-  const belowStep = lessThan(qty, step)
-  if (belowStep || (hasMin && lessThan(qty, minQty))) {
+  const belowStep = compareQty(step) < 0
+  if (belowStep || (hasMin && compareQty(minQty) < 0)) {
+    if (cell !== undefined) qty = (limit as Decimal).div(price) // the message shows the divided size
+    cell = undefined
     const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
     return err(rejection(code, `Size "${qty.toFixed()}" is below the tradable minimum`, values()))
   }
   // roundToIncrement(qty, step, 'DOWN', minQty > 0 ? minQty : undefined), on values already validated.
   // With a step of 10^-k and minQty on its grid, flooring (qty − minQty) ÷ step is truncating qty to k places.
   let rounded =
-    c.stepPlaces !== undefined
-      ? qty.toDecimalPlaces(c.stepPlaces, Decimal.ROUND_FLOOR)
-      : hasMin
-        ? qty.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
-        : qty.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
+    cell !== undefined
+      ? fromScaled(cell.n, -cell.k) // the quotient rounded down to its step: the cell's lower edge
+      : c.stepPlaces !== undefined
+        ? qty.toDecimalPlaces(c.stepPlaces, Decimal.ROUND_FLOOR)
+        : hasMin
+          ? qty.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
+          : qty.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
   // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
   let value = limitNotional === undefined ? undefined : rounded.times(price)
+  let lowered = false
   if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
     rounded = rounded.minus(step)
     value = undefined
+    lowered = true
   }
-  if (!equalDecimals(rounded, qty)) cappedBy.push(QuantityCap.STEP)
+  // Rounding changed the size: the quotient was off its step's grid (a lowered size never equals it).
+  if (cell !== undefined ? !cell.exact || lowered : !equalDecimals(rounded, qty))
+    cappedBy.push(QuantityCap.STEP)
   qty = rounded
+  cell = undefined
   if (qty.isZero() || qty.isNegative()) {
     return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
   }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { SeededRandom } from '../core/random.js'
+import { compareDecimals } from '../decimal/compareDecimals.js'
+import { Decimal } from '../decimal/index.js'
+import { compareCell, quotientCell } from './quotientCell.js'
+
+// Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
+// properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
+// comparison with step-aligned limits.
+const CASES = 10_000
+
+function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
+  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
+  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
+
+describe('quotientCell (property)', () => {
+  it(`equals limit.div(price) rounded down to 10^-k on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(22)
+    let used = 0
+    let exact = 0
+    for (let i = 0; i < CASES; i++) {
+      const k = r.int(0, 8)
+      const price = dec(r, 8, -3, 6)
+      // A third of the limits are an exact multiple of the price on the grid (no remainder), some just off one.
+      const kind = r.int(0, 2)
+      const grid = new Decimal(r.int(1, 10 ** 6)).times(new Decimal(10).pow(-k))
+      const limit =
+        kind === 0
+          ? dec(r, 9, 0, 8)
+          : kind === 1
+            ? grid.times(price)
+            : grid.times(price).plus(new Decimal(10).pow(-r.int(8, 14)))
+      const q = limit.div(price)
+      const cell = quotientCell(limit, price, k)
+      if (cell === undefined) continue
+      used++
+      const rounded = q.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+      expect(
+        new Decimal(cell.n).times(new Decimal(10).pow(-k)).eq(rounded),
+        `case ${i}: ${limit} / ${price}`,
+      ).toBe(true)
+      expect(cell.exact, `case ${i}: ${limit} / ${price}`).toBe(rounded.eq(q))
+      if (cell.exact) exact++
+      // Against step-aligned values around the cell, and off-grid ones (which it declines).
+      for (const v of [
+        rounded,
+        rounded.plus(new Decimal(10).pow(-k)),
+        rounded.minus(new Decimal(10).pow(-k)),
+      ]) {
+        if (v.isNegative()) continue
+        expect(compareCell(cell, v), `case ${i}: ${q} vs ${v}`).toBe(compareDecimals(q, v))
+      }
+      const off = rounded.plus(new Decimal(10).pow(-k - 1))
+      expect(compareCell(cell, off)).toBeUndefined()
+    }
+    expect(used).toBeGreaterThan(CASES / 2)
+    expect(exact).toBeGreaterThan(CASES / 10)
+  })
+
+  it('declines a quotient below one step and values it cannot hold exactly', () => {
+    expect(quotientCell(new Decimal('1'), new Decimal('64000'), 2)).toBeUndefined()
+    expect(quotientCell(new Decimal('1.23456789012345678'), new Decimal('3'), 2)).toBeUndefined()
+    expect(quotientCell(new Decimal('50000'), new Decimal('64000.25'), 5)).toEqual({
+      n: 78124,
+      exact: false,
+      k: 5,
+    })
+    expect(quotientCell(new Decimal('640.0025'), new Decimal('64000.25'), 2)).toEqual({
+      n: 1,
+      exact: true,
+      k: 2,
+    })
+  })
+})
