@@ -1,6 +1,7 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
+import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -73,9 +74,9 @@ export class StrategyLedger {
     const k = key(fill.venue, fill.symbol)
     const share = this.#share(sid, k)
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
-    const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : ZERO
+    const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const delta = signed.minus(baseFee)
+    const delta = baseFee === undefined ? signed : signed.minus(baseFee)
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty
@@ -83,24 +84,25 @@ export class StrategyLedger {
       // Opening or adding: the entry is the quantity-weighted average.
       const next = before.plus(delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
-      share.entry = next.isZero()
-        ? undefined
-        : before.isZero() && fill.price.sd() + fill.qty.sd() <= 40
-          ? fill.price
-          : (share.entry ?? fill.price)
-              .times(before.abs())
-              .plus(fill.price.times(fill.qty))
-              .div(before.abs().plus(fill.qty))
+      if (next.isZero()) share.entry = undefined
+      else if (before.isZero() && fill.price.sd() + fill.qty.sd() <= 40) share.entry = fill.price
+      else {
+        const held = before.abs()
+        const cost = (share.entry ?? fill.price).times(held).plus(fill.price.times(fill.qty))
+        share.entry = cost.div(held.plus(fill.qty))
+      }
       share.qty = next
     } else {
       // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.
-      const closed = Decimal.min(fill.qty, before.abs())
+      const held = before.abs()
+      const closed = lessThan(fill.qty, held) ? fill.qty : held
       const entry = share.entry ?? fill.price
       realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
       share.qty = before.plus(delta)
-      share.entry = share.qty.isZero() ? undefined : fill.qty.gt(before.abs()) ? fill.price : share.entry
+      share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
-    share.realized = share.realized.plus(realized)
+    // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).
+    if (realized !== ZERO) share.realized = share.realized.plus(realized)
     if (this.#effectWindow === 0) return
     this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
