@@ -1,3 +1,4 @@
+import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
 import { pow10, toScaled } from '../decimal/scaled.js'
 
@@ -73,4 +74,94 @@ export function compareCell(cell: QuotientCell, v: Decimal): number | undefined 
   if (vk < cell.n) return 1
   if (vk > cell.n) return -1
   return cell.exact ? 0 : 1
+}
+
+/**
+ * The sign of `a × b − c × d` (all > 0), exact in scaled integers; `undefined` when a product does not fit a safe
+ * integer, or when the two are equal (then a 40-digit quotient times a price may round either way: the caller
+ * computes it as before). Decides `raw × price > cap` for `raw = num ÷ den` as `num × price > cap × den`.
+ *
+ * @example
+ * ```ts
+ * compareProducts(new Decimal(800), new Decimal('64000.25'), new Decimal(50000), new Decimal(640)) // 1
+ * ```
+ */
+export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal): number | undefined {
+  const sa = toScaled(a)
+  const sb = toScaled(b)
+  const sc = toScaled(c)
+  const sd = toScaled(d)
+  if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
+  if (sa.m <= 0 || sb.m <= 0 || sc.m <= 0 || sd.m <= 0) return undefined
+  let left = sa.m * sb.m
+  let right = sc.m * sd.m
+  const lp = sa.p + sb.p
+  const rp = sc.p + sd.p
+  if (lp > rp) {
+    const scale = pow10(lp - rp)
+    if (scale === undefined) return undefined
+    left *= scale
+  } else if (rp > lp) {
+    const scale = pow10(rp - lp)
+    if (scale === undefined) return undefined
+    right *= scale
+  }
+  // A product above 2^53 is not exact: its double is at least 2^53, so it is caught here.
+  if (left > MAX || right > MAX || left === right) return undefined
+  return left > right ? 1 : -1
+}
+
+/**
+ * The size being capped: a Decimal, or a quotient known only by its {@link QuotientCell} until a comparison the cell
+ * cannot decide (or a message) needs the divided Decimal, which `divide` then computes exactly as before.
+ *
+ * @example
+ * ```ts
+ * const size = GridQuantity.quotient(cell, () => limit.div(price))
+ * if (size.compare(step) < 0) reject(size.decimal())
+ * ```
+ */
+export class GridQuantity {
+  #qty: Decimal | undefined
+  #cell: QuotientCell | undefined
+  #divide: (() => Decimal) | undefined
+
+  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, divide?: () => Decimal) {
+    this.#qty = qty
+    this.#cell = cell
+    this.#divide = divide
+  }
+
+  /** A size that is a Decimal already. */
+  static of(qty: Decimal): GridQuantity {
+    return new GridQuantity(qty, undefined)
+  }
+
+  /** The quotient `divide()` would compute, placed in `cell`. */
+  static quotient(cell: QuotientCell, divide: () => Decimal): GridQuantity {
+    return new GridQuantity(undefined, cell, divide)
+  }
+
+  /** The cell, while the size is still known by it alone. */
+  get cell(): QuotientCell | undefined {
+    return this.#cell
+  }
+
+  /** The size as a Decimal (divided now if it was a cell). */
+  decimal(): Decimal {
+    if (this.#qty === undefined) {
+      this.#qty = (this.#divide as () => Decimal)()
+      this.#cell = undefined
+    }
+    return this.#qty
+  }
+
+  /** The sign of `size − v`. */
+  compare(v: Decimal): number {
+    if (this.#cell !== undefined) {
+      const sign = compareCell(this.#cell, v)
+      if (sign !== undefined) return sign
+    }
+    return compareDecimals(this.decimal(), v)
+  }
 }
