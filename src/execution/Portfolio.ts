@@ -204,7 +204,7 @@ export class Portfolio {
   freeCash(asset: string): Decimal {
     let held = ZERO
     for (const h of this.#holds.values()) if (h.asset === asset) held = held.plus(h.amount)
-    return this.cash(asset).minus(held)
+    return held === ZERO ? this.cash(asset) : this.cash(asset).minus(held) // nothing held: all of it
   }
 
   /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */

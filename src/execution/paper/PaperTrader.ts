@@ -461,9 +461,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
           this.#emitFilled(cid, batch)
           return
         }
-        left = left.minus(qty)
-        if (recorded) notional = notional.plus(price.times(qty))
-        filled = filled.plus(qty)
+        left = qty === left ? ZERO : left.minus(qty) // all of it taken: nothing left (no `x − x`)
+        if (recorded) {
+          notional = notional.plus(price.times(qty))
+          filled = filled.plus(qty)
+        }
       }
     } else {
       const last = this.#lastPrice(k)
@@ -613,8 +615,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       const avail = b.left(p, q)
       const take = greaterThan(left, avail) ? avail : left
       if (!isAboveZero(take)) continue
-      cost = cost.plus(lastPx.times(take))
-      left = left.minus(take)
+      const part = lastPx.times(take)
+      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
+      left = take === left ? ZERO : left.minus(take)
     }
     return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
   }
@@ -788,5 +791,5 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 }
 
 function remaining(o: Order): Decimal {
-  return o.qty.minus(o.filledQty)
+  return o.filledQty.isZero() ? o.qty : o.qty.minus(o.filledQty)
 }
