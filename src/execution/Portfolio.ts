@@ -36,7 +36,6 @@ import { err, ok, type Result } from '../errors/result.js'
 import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
-import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
 import {
   type MutablePosition,
   positionMargin,
@@ -384,7 +383,7 @@ export class Portfolio {
     }
     this.#ledger.apply(fill, inst)
     this.#touchPeak()
-    const applied = lazyFillApplied(fill, plan.pos, plan.realized, (p) => this.#view(p))
+    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
   }
