@@ -18,6 +18,7 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { RecentIds } from '../core/RecentIds.js'
+import { equalDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { evaluateQuotes } from './checks/evaluateQuotes.js'
@@ -539,7 +540,7 @@ export class RiskManager {
     let scale: Decimal | undefined
     if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
     if (confidence.value !== 1) scale = (scale ?? ONE).times(this.#decimals.last(confidence.value))
-    if (scale?.eq(1)) scale = undefined
+    if (scale !== undefined && equalDecimals(scale, ONE)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
     // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).
     let raw = scale === undefined ? rawEntrySize(ctx, sizing, entry, stop, this.#decimals) : undefined

@@ -46,7 +46,8 @@ export function positive(field: string, v: unknown): Result<Decimal, RiskRejecti
 function fraction(field: string, v: unknown, max = 1): Result<Decimal, RiskRejection> {
   const d = positive(field, v)
   if (!d.ok) return d
-  if (d.value.gt(max === 1 ? ONE : max)) return err(invalid(field, v, `must be at most ${max}`))
+  if (greaterThan(d.value, max === 1 ? ONE : new Decimal(max)))
+    return err(invalid(field, v, `must be at most ${max}`))
   return d
 }
 
@@ -85,7 +86,8 @@ export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, R
   if (!entry.ok) return entry
   const stop = positive('stopPrice', p.stopPrice)
   if (!stop.ok) return stop
-  const distance = entry.value.minus(stop.value).abs()
+  const diff = entry.value.minus(stop.value)
+  const distance = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
   if (distance.isZero()) {
     return err(
       rejection(RiskReason.STOP_TOO_TIGHT, 'Stop price equals the entry price', {
@@ -565,7 +567,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
   }
   // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
-  if (c.minNotional !== undefined && (value ?? final.times(price)).lt(c.minNotional)) {
+  if (c.minNotional !== undefined && lessThan(value ?? final.times(price), c.minNotional)) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
