@@ -539,7 +539,10 @@ export class RiskManager {
     // exactly (10,000 × 0.0075 ÷ 7 × 0.7 gave 7.4999…; scaled first it is 52.5 ÷ 7 = 7.5).
     let scale: Decimal | undefined
     if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
-    if (confidence.value !== 1) scale = (scale ?? ONE).times(this.#decimals.last(confidence.value))
+    if (confidence.value !== 1) {
+      const c = this.#decimals.last(confidence.value)
+      scale = scale === undefined ? c : scale.times(c) // 1 × c is c
+    }
     if (scale !== undefined && equalDecimals(scale, ONE)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
     // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
-import { compareCell, quotientCell } from './quotientCell.js'
+import { compareCell, compareProducts, quotientCell } from './quotientCell.js'
 
 // Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
 // properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
@@ -71,5 +71,20 @@ describe('quotientCell (property)', () => {
       exact: true,
       k: 2,
     })
+  })
+
+  it(`compareProducts equals comparing the Decimal products on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(23)
+    let decided = 0
+    for (let i = 0; i < CASES; i++) {
+      const [a, b, c] = [dec(r, 8, -4, 8), dec(r, 6, -4, 4), dec(r, 8, -4, 8)]
+      // A quarter of the cases compare equal products (c × d = a × b), which it leaves to the Decimals.
+      const d = r.next() < 0.25 ? a.times(b).div(c) : dec(r, 6, -4, 4)
+      const sign = compareProducts(a, b, c, d)
+      if (sign === undefined) continue
+      decided++
+      expect(sign, `case ${i}: ${a} × ${b} vs ${c} × ${d}`).toBe(a.times(b).cmp(c.times(d)))
+    }
+    expect(decided).toBeGreaterThan(CASES / 2)
   })
 })
