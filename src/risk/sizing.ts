@@ -76,7 +76,15 @@ export function fixedFractionalSize(p: FixedFractionalOptions): Result<Decimal, 
   return r.ok ? ok(r.value.value) : r
 }
 
-/** {@link fixedFractionalSize} as a {@link RawSize}: `equity × riskFraction` over the stop distance, not divided yet. */
+/**
+ * {@link fixedFractionalSize} as a {@link RawSize}: `equity × riskFraction` over the stop distance, not divided yet.
+ *
+ * @example
+ * ```ts
+ * const r = fixedFractionalRaw({ equity: '10000', riskFraction: 0.01, entryPrice: '100', stopPrice: '98' })
+ * if (r.ok) r.value.value.toString() // '50' (100 ÷ 2, divided on this read)
+ * ```
+ */
 export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, RiskRejection> {
   const equity = positive('equity', p.equity)
   if (!equity.ok) return equity
@@ -196,7 +204,15 @@ export function fixedNotionalSize(p: FixedNotionalOptions): Result<Decimal, Risk
   return r.ok ? ok(r.value.value) : r
 }
 
-/** {@link fixedNotionalSize} as a {@link RawSize}: the notional over the price, not divided yet. */
+/**
+ * {@link fixedNotionalSize} as a {@link RawSize}: the notional over the price, not divided yet.
+ *
+ * @example
+ * ```ts
+ * const r = fixedNotionalRaw({ notional: '500', price: '25000' })
+ * if (r.ok) r.value.value.toString() // '0.02'
+ * ```
+ */
 export function fixedNotionalRaw(p: FixedNotionalOptions): Result<RawSize, RiskRejection> {
   const notional = positive('notional', p.notional)
   if (!notional.ok) return notional
