@@ -381,7 +381,7 @@ export class Portfolio {
       plan.pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
     }
-    this.#ledger.apply(fill, inst)
+    this.#ledger.apply(fill, inst, id)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })

@@ -67,8 +67,8 @@ export class StrategyLedger {
     return this.#strategyOf.get(clientOrderId)
   }
 
-  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any). */
-  apply(fill: Fill, inst: Instrument): void {
+  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey. */
+  apply(fill: Fill, inst: Instrument, id?: string): void {
     const sid = this.#strategyOf.get(fill.clientOrderId)
     if (sid === undefined) return
     const k = key(fill.venue, fill.symbol)
@@ -104,7 +104,7 @@ export class StrategyLedger {
     // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).
     if (realized !== ZERO) share.realized = share.realized.plus(realized)
     if (this.#effectWindow === 0) return
-    this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
+    this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
 
   /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
