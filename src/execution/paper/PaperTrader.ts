@@ -551,7 +551,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #emitFilled(cid: string, fills: readonly Fill[]): void {
     const order = this.#orders.get(cid)
     const last = fills.at(-1)
-    if (order === undefined || last === undefined) return
+    if (order === undefined || last === undefined || this.#bus.listenerCount('order.filled') === 0) return
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
   }
 
@@ -752,6 +752,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     event: 'order.submitted' | 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired',
     order: Order,
   ): void {
+    if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
     this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
   }
 
