@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
 import { compareDecimals } from '../decimal/compareDecimals.js'
-import { Decimal } from '../decimal/index.js'
-import { compareCell, compareProducts, quotientCell } from './quotientCell.js'
+import { Decimal, roundToIncrement } from '../decimal/index.js'
+import { compareCell, compareProducts, floorToStep, quotientCell } from './quotientCell.js'
 
 // Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
 // properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
@@ -86,5 +86,41 @@ describe('quotientCell (property)', () => {
       expect(sign, `case ${i}: ${a} × ${b} vs ${c} × ${d}`).toBe(a.times(b).cmp(c.times(d)))
     }
     expect(decided).toBeGreaterThan(CASES / 2)
+  })
+
+  it(`floorToStep equals roundToIncrement(v, step, 'DOWN', origin), value and representation, on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(24)
+    const steps = [
+      '1',
+      '0.1',
+      '0.01',
+      '0.001',
+      '0.00001',
+      '0.00000001',
+      '10',
+      '0.05',
+      '0.25',
+      '0.0002',
+      '0.3',
+      '5',
+    ]
+    let used = 0
+    for (let i = 0; i < CASES; i++) {
+      const step = new Decimal(steps[r.int(0, steps.length - 1)] as string)
+      const kind = r.int(0, 3)
+      const origin =
+        kind === 0 ? undefined : kind === 1 ? step : kind === 2 ? step.times(r.int(2, 50)) : step.times('1.5')
+      // Quantities on the grid, off it, and with more digits than a safe integer holds.
+      const base = (origin ?? new Decimal(0)).plus(step.times(r.int(1, 100_000)))
+      const v =
+        r.next() < 0.4 ? base : r.next() < 0.8 ? base.plus(dec(r, 6, -12, 0)) : base.plus(dec(r, 25, -20, -2))
+      const expected = roundToIncrement(v, step, 'DOWN', origin)
+      const got = floorToStep(v, step, origin)
+      if (got === undefined) continue
+      used++
+      const parts = (d: Decimal) => ({ s: d.s, e: d.e, d: [...(d.d ?? [])] })
+      expect(parts(got), `case ${i}: ${v} / ${step} from ${origin}`).toEqual(parts(expected))
+    }
+    expect(used).toBeGreaterThan(CASES / 2)
   })
 })

@@ -1,6 +1,6 @@
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
-import { pow10, toScaled } from '../decimal/scaled.js'
+import { fromScaled, pow10, toScaled } from '../decimal/scaled.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
 
@@ -164,4 +164,41 @@ export class GridQuantity {
     }
     return compareDecimals(this.decimal(), v)
   }
+}
+
+/**
+ * `roundToIncrement(v, step, 'DOWN', origin)` (`v` ≥ `origin` ≥ 0, `step` > 0) in exact scaled integers:
+ * `floor((v − origin) ÷ step) × step + origin`; `undefined` when a value does not fit a safe integer (then the caller
+ * rounds with Decimals). Equal to the Decimal rounding: the quotient of two safe integers is never within the 40th
+ * digit's rounding of an integer it is not.
+ *
+ * @example
+ * ```ts
+ * floorToStep(new Decimal('0.1'), new Decimal('0.01'), new Decimal('0.005'))?.toString() // '0.095'
+ * ```
+ */
+export function floorToStep(v: Decimal, step: Decimal, origin?: Decimal): Decimal | undefined {
+  const sv = toScaled(v)
+  const ss = toScaled(step)
+  const so = origin === undefined ? { m: 0, p: 0 } : toScaled(origin)
+  if (sv === undefined || ss === undefined || so === undefined || ss.m <= 0 || sv.m <= 0 || so.m < 0)
+    return undefined
+  // One exponent for the three: the smallest (zero counts as any).
+  let p = sv.p < ss.p ? sv.p : ss.p
+  if (so.m !== 0 && so.p < p) p = so.p
+  const a = atExponent(sv.m, sv.p, p)
+  const s = atExponent(ss.m, ss.p, p)
+  const o = so.m === 0 ? 0 : atExponent(so.m, so.p, p)
+  if (a === undefined || s === undefined || o === undefined || a < o) return undefined
+  const rest = a - o
+  const r = o + (rest - (rest % s)) // exact: every term is a safe integer below `a`
+  return r > 0 ? fromScaled(r, p) : undefined
+}
+
+/** `m × 10^(from − to)` as a safe integer (`from` ≥ `to`), or undefined. */
+function atExponent(m: number, from: number, to: number): number | undefined {
+  const scale = pow10(from - to)
+  if (scale === undefined) return undefined
+  const x = m * scale
+  return x > MAX ? undefined : x
 }
