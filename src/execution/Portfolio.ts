@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { isFinitePositive } from '../decimal/compareDecimals.js'
+import { isFinitePositive, withinPrecision } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
   InsufficientFundsError,
@@ -203,7 +203,8 @@ export class Portfolio {
   freeCash(asset: string): Decimal {
     let held = ZERO
     for (const h of this.#holds.values()) if (h.asset === asset) held = held.plus(h.amount)
-    return held === ZERO ? this.cash(asset) : this.cash(asset).minus(held) // nothing held: all of it
+    const cash = this.cash(asset)
+    return held === ZERO && withinPrecision(cash) ? cash : cash.minus(held) // nothing held: all of it
   }
 
   /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */

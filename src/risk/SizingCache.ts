@@ -1,5 +1,5 @@
 import type { Instrument } from '../core/index.js'
-import { equalDecimals } from '../decimal/compareDecimals.js'
+import { equalDecimals, withinPrecision } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { readDecimal } from './sizing.js'
 
@@ -74,8 +74,8 @@ export class SizingCache {
   /** `equity × maxPositionFraction`. */
   positionCap(equity: Decimal, fraction: Decimal): Decimal {
     if (equity !== this.#equity || fraction !== this.#fraction || this.#positionCap === undefined) {
-      // × 1 leaves a value of at most 35 digits (5 limbs) as it is; a longer one is rounded to 40 digits by times().
-      const unit = equalDecimals(fraction, ONE) && (equity.d?.length ?? 6) <= 5
+      // × 1 leaves a value within the precision as it is (a longer one is rounded to 40 digits by times()).
+      const unit = equalDecimals(fraction, ONE) && withinPrecision(equity)
       this.#positionCap = unit ? equity : equity.times(fraction)
       this.#equity = equity
       this.#fraction = fraction

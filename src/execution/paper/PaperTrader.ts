@@ -25,7 +25,7 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
-import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -792,5 +792,5 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 }
 
 function remaining(o: Order): Decimal {
-  return o.filledQty.isZero() ? o.qty : o.qty.minus(o.filledQty)
+  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
 }

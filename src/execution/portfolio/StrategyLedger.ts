@@ -1,7 +1,7 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
+import { greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -76,7 +76,7 @@ export class StrategyLedger {
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
     const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const delta = baseFee === undefined ? signed : signed.minus(baseFee)
+    const delta = baseFee === undefined && withinPrecision(signed) ? signed : signed.minus(baseFee ?? ZERO)
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty
@@ -102,7 +102,7 @@ export class StrategyLedger {
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
     // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).
-    if (realized !== ZERO) share.realized = share.realized.plus(realized)
+    if (realized !== ZERO || !withinPrecision(share.realized)) share.realized = share.realized.plus(realized)
     if (this.#effectWindow === 0) return
     this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
