@@ -122,6 +122,9 @@ export function createOrder(req: OrderRequest, tsCreated: number): Result<Order,
   return ok(Object.assign({}, req, fields))
 }
 
+/** An order copy whose fields are set before it is handed out (orders are immutable once returned). */
+type Writable<T> = { -readonly [K in keyof T]: T[K] }
+
 function illegalTransition(order: Order, to: OrderStatus): StateError {
   return new StateError(`Illegal order transition "${order.status}" -> "${to}"`, {
     details: { clientOrderId: order.clientOrderId, from: order.status, to },
@@ -153,13 +156,14 @@ export function transitionOrder(
 ): Result<Order, StateError> {
   if (order.status === to) return ok(order)
   if (!canTransition(order.status, to)) return err(illegalTransition(order, to))
-  return ok({
-    ...order,
-    status: to,
-    tsUpdated: Math.max(order.tsUpdated, info.tsEvent),
-    ...(info.venueOrderId !== undefined ? { venueOrderId: info.venueOrderId } : {}),
-    ...(info.reason !== undefined ? { reason: info.reason } : {}),
-  })
+  // A plain copy, then its fields set (the same keys in the same order as `{ ...order, status, ... }`): a spread
+  // followed by more keys, or by conditional spreads, is V8's slow path (about 1 µs per order event).
+  const next: Writable<Order> = { ...order }
+  next.status = to
+  next.tsUpdated = Math.max(order.tsUpdated, info.tsEvent)
+  if (info.venueOrderId !== undefined) next.venueOrderId = info.venueOrderId
+  if (info.reason !== undefined) next.reason = info.reason
+  return ok(next)
 }
 
 /**
@@ -204,16 +208,15 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
     first && fill.price.sd() + fill.qty.sd() <= 40
       ? fill.price
       : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
-  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order).
-  // Object.assign, not a leading spread (a slow path on V8, see createOrder).
-  if (order.status === to) return ok(Object.assign({}, order, { filledQty: filled, avgFillPrice }))
-  return ok(
-    Object.assign({}, order, {
-      status: to,
-      tsUpdated: Math.max(order.tsUpdated, fill.tsEvent),
-      ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
-      filledQty: filled,
-      avgFillPrice,
-    }),
-  )
+  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order): a plain
+  // copy, then its fields set (see transitionOrder).
+  const next: Writable<Order> = { ...order }
+  if (order.status !== to) {
+    next.status = to
+    next.tsUpdated = Math.max(order.tsUpdated, fill.tsEvent)
+    if (fill.venueOrderId !== undefined) next.venueOrderId = fill.venueOrderId
+  }
+  next.filledQty = filled
+  next.avgFillPrice = avgFillPrice
+  return ok(next)
 }

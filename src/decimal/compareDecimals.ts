@@ -54,3 +54,11 @@ export function isAboveZero(x: Decimal): boolean {
 export function isFinitePositive(x: Decimal): boolean {
   return x.isFinite() && isAboveZero(x)
 }
+
+/**
+ * Whether `x` has at most 35 significant digits (5 limbs of 7), so decimal.js's rounding of a result to 40 digits
+ * leaves it as it is: `x + 0`, `x − 0` and `x × 1` are then `x` itself, and a hot path may skip them.
+ */
+export function withinPrecision(x: Decimal): boolean {
+  return (x.d?.length ?? 6) <= 5
+}

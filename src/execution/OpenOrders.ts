@@ -37,7 +37,9 @@ export class OpenOrders {
   /** Client ids of orders not yet terminal, in the order they were added. */
   readonly #open = new Set<string>()
   readonly #strategy = new Map<string, string>()
-  readonly #history: string[] = []
+  /** Terminal client ids, oldest first from #historyHead (a queue: no O(n) `shift`). */
+  #history: string[] = []
+  #historyHead = 0
 
   constructor(config: OpenOrdersConfig = {}) {
     this.#cfg = parseConfig(OpenOrdersConfigSchema, config, 'OpenOrders')
@@ -123,13 +125,17 @@ export class OpenOrders {
     this.#open.delete(order.clientOrderId)
     this.#history.push(order.clientOrderId)
     const evicted: string[] = []
-    while (this.#history.length > this.#cfg.historySize) {
-      const old = this.#history.shift()
-      if (old === undefined) break
+    while (this.#history.length - this.#historyHead > this.#cfg.historySize) {
+      const old = this.#history[this.#historyHead++] as string
       this.#orders.delete(old)
       this.#strategy.delete(old)
       this.#open.delete(old)
       evicted.push(old)
+    }
+    // Drop the consumed part once it is most of the array (amortized O(1) per order).
+    if (this.#historyHead >= 1024 && this.#historyHead * 2 >= this.#history.length) {
+      this.#history = this.#history.slice(this.#historyHead)
+      this.#historyHead = 0
     }
     return evicted
   }

@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
+import { greaterThan, isFinitePositive, withinPrecision } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import {
@@ -37,7 +37,6 @@ import { err, ok, type Result } from '../errors/result.js'
 import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
-import { lazyFillApplied } from './portfolio/lazyFillApplied.js'
 import {
   type MutablePosition,
   positionMargin,
@@ -205,7 +204,8 @@ export class Portfolio {
   freeCash(asset: string): Decimal {
     let held = ZERO
     for (const h of this.#holds.values()) if (h.asset === asset) held = held.plus(h.amount)
-    return this.cash(asset).minus(held)
+    const cash = this.cash(asset)
+    return held === ZERO && withinPrecision(cash) ? cash : cash.minus(held) // nothing held: all of it
   }
 
   /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */
@@ -382,9 +382,9 @@ export class Portfolio {
       plan.pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
     }
-    this.#ledger.apply(fill, inst)
+    this.#ledger.apply(fill, inst, id)
     this.#touchPeak()
-    const applied = lazyFillApplied(fill, plan.pos, plan.realized, (p) => this.#view(p))
+    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
     this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
   }

@@ -18,6 +18,7 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { RecentIds } from '../core/RecentIds.js'
+import { equalDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { evaluateQuotes } from './checks/evaluateQuotes.js'
@@ -538,8 +539,11 @@ export class RiskManager {
     // exactly (10,000 × 0.0075 ÷ 7 × 0.7 gave 7.4999…; scaled first it is 52.5 ÷ 7 = 7.5).
     let scale: Decimal | undefined
     if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
-    if (confidence.value !== 1) scale = (scale ?? ONE).times(this.#decimals.last(confidence.value))
-    if (scale?.eq(1)) scale = undefined
+    if (confidence.value !== 1) {
+      const c = this.#decimals.last(confidence.value)
+      scale = scale === undefined ? c : scale.times(c) // 1 × c is c
+    }
+    if (scale !== undefined && equalDecimals(scale, ONE)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
     // computed implies the unscaled one could (scale > 0 multiplies a positive numerator).
     let raw = scale === undefined ? rawEntrySize(ctx, sizing, entry, stop, this.#decimals) : undefined
@@ -583,7 +587,7 @@ export class RiskManager {
         this.#bus.emit('risk.resized', {
           type: 'risk.resized',
           signal,
-          requestedQty: requested.toFixed(),
+          requestedQty: requested.value.toFixed(),
           qty: qty.toFixed(),
           cappedBy,
           tsEvent: now,
@@ -597,10 +601,10 @@ export class RiskManager {
         entryPrice: entry.toFixed(),
         stopPrice: str(stop),
         stopFromAtr,
-        rawQty: unscaled.ok ? unscaled.value.toFixed() : requested.toFixed(),
+        rawQty: unscaled.ok ? unscaled.value.value.toFixed() : requested.value.toFixed(),
         correlationScale: correlation.scale,
         confidenceScale: confidence.value,
-        requestedQty: requested.toFixed(),
+        requestedQty: requested.value.toFixed(),
         qty: qty.toFixed(),
         cappedBy,
         leverage,

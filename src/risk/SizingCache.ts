@@ -1,6 +1,9 @@
 import type { Instrument } from '../core/index.js'
+import { equalDecimals, withinPrecision } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { readDecimal } from './sizing.js'
+
+const ONE = new Decimal(1)
 
 /** An instrument's sizing filters, read and validated once. */
 export interface SizingFilters {
@@ -71,7 +74,9 @@ export class SizingCache {
   /** `equity × maxPositionFraction`. */
   positionCap(equity: Decimal, fraction: Decimal): Decimal {
     if (equity !== this.#equity || fraction !== this.#fraction || this.#positionCap === undefined) {
-      this.#positionCap = equity.times(fraction)
+      // × 1 leaves a value within the precision as it is (a longer one is rounded to 40 digits by times()).
+      const unit = equalDecimals(fraction, ONE) && withinPrecision(equity)
+      this.#positionCap = unit ? equity : equity.times(fraction)
       this.#equity = equity
       this.#fraction = fraction
     }

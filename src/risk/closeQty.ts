@@ -1,5 +1,6 @@
 import type { Instrument } from '../core/types.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
+import { floorToStep } from './quotientCell.js'
 
 const ZERO = new Decimal(0)
 
@@ -20,5 +21,6 @@ export function closeQty(
   const abs = qty.abs()
   const min = inst.minQty?.gt(0) === true ? inst.minQty : undefined
   if (abs.lt(inst.stepSize) || (min !== undefined && abs.lt(min))) return ZERO
-  return roundToIncrement(abs, inst.stepSize, 'DOWN', min)
+  // Exact scaled integers when every value fits one (issue 20), else the Decimal rounding: the same quantity.
+  return floorToStep(abs, inst.stepSize, min) ?? roundToIncrement(abs, inst.stepSize, 'DOWN', min)
 }

@@ -1,16 +1,17 @@
-import { err, type Result } from '../core/index.js'
+import { err, ok, type Result } from '../core/index.js'
 import { Decimal } from '../decimal/index.js'
 import type { RiskCheckContext, RiskLimits } from './checks/RiskCheckContext.js'
 import type { ResolvedSizingConfig } from './config.js'
 import type { DecimalCache } from './DecimalCache.js'
 import { notionalCap } from './notionalCap.js'
+import { RawSize } from './RawSize.js'
 import type { SizingCache } from './SizingCache.js'
 import {
   type CappedQuantity,
   capChecked,
   capQuantity,
-  fixedFractionalSize,
-  fixedNotionalSize,
+  fixedFractionalRaw,
+  fixedNotionalRaw,
   fractionalKellySize,
   volatilityTargetSize,
 } from './sizing.js'
@@ -40,13 +41,28 @@ export function rawEntrySize(
   stop: Decimal | undefined,
   decimals: DecimalCache,
   scale?: Decimal,
-): Result<Decimal, RiskRejection> {
+): Result<RawSize, RiskRejection> {
+  const r = methodSize(ctx, sizing, entry, stop, decimals, scale)
+  return r.ok && !(r.value instanceof RawSize)
+    ? ok(new RawSize(r.value))
+    : (r as Result<RawSize, RiskRejection>)
+}
+
+/** The configured method's size: a {@link RawSize} quotient where the method divides once, else its Decimal. */
+function methodSize(
+  ctx: RiskCheckContext,
+  sizing: ResolvedSizingConfig,
+  entry: Decimal,
+  stop: Decimal | undefined,
+  decimals: DecimalCache,
+  scale?: Decimal,
+): Result<Decimal | RawSize, RiskRejection> {
   const { market } = ctx
   const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
   switch (sizing.method) {
     case 'fixedFractional':
       if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
-      return fixedFractionalSize({
+      return fixedFractionalRaw({
         equity,
         riskFraction: decimals.field(sizing, 'riskFraction', sizing.riskFraction),
         entryPrice: entry,
@@ -67,7 +83,7 @@ export function rawEntrySize(
         volatility: market.atr,
       })
     case 'fixedNotional':
-      return fixedNotionalSize({
+      return fixedNotionalRaw({
         notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
         price: entry,
       })
@@ -96,7 +112,7 @@ export function rawEntrySize(
  */
 export function capEntry(
   ctx: RiskCheckContext,
-  requested: Decimal,
+  requested: RawSize,
   entry: Decimal,
   existingNotional: Decimal | undefined,
   leverage: number,
@@ -108,7 +124,7 @@ export function capEntry(
   const filters = cache.filters(inst, ctx.step)
   if (filters === undefined) {
     return capQuantity({
-      qty: requested,
+      qty: requested.value,
       price: entry,
       instrument: inst,
       equity,

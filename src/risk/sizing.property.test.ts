@@ -3,9 +3,10 @@ import type { Result } from '../core/index.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from '../decimal/index.js'
 import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
+import { RawSize } from './RawSize.js'
 import { SizingCache } from './SizingCache.js'
 import { type CappedQuantity, type CapQuantityOptions, capChecked, capQuantity } from './sizing.js'
-import type { RiskRejection } from './types.js'
+import { QuantityCap, type RiskRejection } from './types.js'
 
 const CASES = 10_000
 
@@ -68,6 +69,7 @@ function randomOptions(r: SeededRandom): CapQuantityOptions {
 function managerPath(
   cache: SizingCache,
   o: CapQuantityOptions,
+  raw: Decimal | RawSize = o.qty as Decimal,
 ): Result<CappedQuantity, RiskRejection> | undefined {
   const inst = {
     venue: 'v',
@@ -82,7 +84,7 @@ function managerPath(
   const filters = cache.filters(inst as never, step)
   if (filters === undefined) return undefined
   return capChecked({
-    raw: o.qty as Decimal,
+    raw,
     price: o.price as Decimal,
     step,
     minQty: filters.minQty,
@@ -129,5 +131,63 @@ describe('capQuantity and the RiskManager sizing path (property)', () => {
     // The cases reach both outcomes and the caps.
     expect(approved).toBeGreaterThan(CASES / 10)
     expect(capped).toBeGreaterThan(CASES / 20)
+  })
+
+  it(`equal it on ${CASES.toLocaleString('en-US')} sizes capped by a notional with a step of 10^-k (scaled integers, no division)`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(2021)
+    const cache = new SizingCache()
+    const notionalCaps = new Set<string>([
+      QuantityCap.MAX_NOTIONAL,
+      QuantityCap.MAX_POSITION_FRACTION,
+      QuantityCap.MARGIN,
+    ])
+    let cappedByNotional = 0
+    for (let i = 0; i < CASES; i++) {
+      const base = randomOptions(r)
+      const k = r.int(0, 8)
+      const step = new Decimal(10).pow(-k)
+      // Sizes well above the caps, a minimum on the step's grid: the manager path places the quotient with integers.
+      const o: CapQuantityOptions = {
+        ...base,
+        qty: (base.qty as Decimal).times(r.int(10, 10_000)),
+        instrument: { ...base.instrument, stepSize: step, minQty: step.times(r.int(0, 3)) },
+      }
+      const expected = shown(referenceCapQuantity(o))
+      const fast = managerPath(cache, o)
+      expect(fast, `case ${i}`).toBeDefined()
+      if (fast !== undefined) expect(shown(fast), `case ${i} (manager path)`).toEqual(expected)
+      if (!('code' in expected) && notionalCaps.has(expected.cappedBy[0] as string)) cappedByNotional++
+    }
+    expect(cappedByNotional).toBeGreaterThan(CASES / 4)
+  })
+
+  it(`equal it on ${CASES.toLocaleString('en-US')} sizes given as the sizing method's quotient (num ÷ den, divided only if needed)`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(2022)
+    const cache = new SizingCache()
+    let steps = 0
+    for (let i = 0; i < CASES; i++) {
+      const base = randomOptions(r)
+      // Half the cases on a step of 10^-k (the scaled path), half on the random steps; capped and uncapped sizes.
+      const k = r.int(0, 8)
+      const step = r.next() < 0.5 ? new Decimal(10).pow(-k) : (base.instrument.stepSize as Decimal)
+      const num = dec(r, 8, 0, 8).times(r.next() < 0.5 ? 1 : r.int(2, 200))
+      const den = dec(r, 6, -2, 5)
+      const o: CapQuantityOptions = {
+        ...base,
+        qty: num.div(den),
+        instrument: { ...base.instrument, stepSize: step, minQty: step.times(r.int(0, 3)) },
+      }
+      const expected = shown(referenceCapQuantity(o))
+      const raw = new RawSize(num, den)
+      const fast = managerPath(cache, o, raw)
+      expect(fast, `case ${i}`).toBeDefined()
+      if (fast !== undefined) expect(shown(fast), `case ${i} (manager path, quotient)`).toEqual(expected)
+      if (fast?.ok === true && fast.value.cappedBy.includes(QuantityCap.STEP)) steps++
+    }
+    expect(steps).toBeGreaterThan(CASES / 4)
   })
 })

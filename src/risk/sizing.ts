@@ -2,6 +2,9 @@ import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import { equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
+import { fromScaled } from '../decimal/scaled.js'
+import { compareProducts, GridQuantity, type QuotientCell, quotientCell } from './quotientCell.js'
+import { RawSize } from './RawSize.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
 
 /**
@@ -43,7 +46,8 @@ export function positive(field: string, v: unknown): Result<Decimal, RiskRejecti
 function fraction(field: string, v: unknown, max = 1): Result<Decimal, RiskRejection> {
   const d = positive(field, v)
   if (!d.ok) return d
-  if (d.value.gt(max === 1 ? ONE : max)) return err(invalid(field, v, `must be at most ${max}`))
+  if (greaterThan(d.value, max === 1 ? ONE : new Decimal(max)))
+    return err(invalid(field, v, `must be at most ${max}`))
   return d
 }
 
@@ -68,6 +72,20 @@ export interface FixedFractionalOptions {
  * ```
  */
 export function fixedFractionalSize(p: FixedFractionalOptions): Result<Decimal, RiskRejection> {
+  const r = fixedFractionalRaw(p)
+  return r.ok ? ok(r.value.value) : r
+}
+
+/**
+ * {@link fixedFractionalSize} as a {@link RawSize}: `equity × riskFraction` over the stop distance, not divided yet.
+ *
+ * @example
+ * ```ts
+ * const r = fixedFractionalRaw({ equity: '10000', riskFraction: 0.01, entryPrice: '100', stopPrice: '98' })
+ * if (r.ok) r.value.value.toString() // '50' (100 ÷ 2, divided on this read)
+ * ```
+ */
+export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, RiskRejection> {
   const equity = positive('equity', p.equity)
   if (!equity.ok) return equity
   const risk = fraction('riskFraction', p.riskFraction)
@@ -76,7 +94,8 @@ export function fixedFractionalSize(p: FixedFractionalOptions): Result<Decimal, 
   if (!entry.ok) return entry
   const stop = positive('stopPrice', p.stopPrice)
   if (!stop.ok) return stop
-  const distance = entry.value.minus(stop.value).abs()
+  const diff = entry.value.minus(stop.value)
+  const distance = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
   if (distance.isZero()) {
     return err(
       rejection(RiskReason.STOP_TOO_TIGHT, 'Stop price equals the entry price', {
@@ -85,7 +104,7 @@ export function fixedFractionalSize(p: FixedFractionalOptions): Result<Decimal, 
       }),
     )
   }
-  return ok(equity.value.times(risk.value).div(distance))
+  return ok(new RawSize(equity.value.times(risk.value), distance))
 }
 
 /** Parameters of {@link atrStopPrice}. */
@@ -181,11 +200,25 @@ export interface FixedNotionalOptions {
  * ```
  */
 export function fixedNotionalSize(p: FixedNotionalOptions): Result<Decimal, RiskRejection> {
+  const r = fixedNotionalRaw(p)
+  return r.ok ? ok(r.value.value) : r
+}
+
+/**
+ * {@link fixedNotionalSize} as a {@link RawSize}: the notional over the price, not divided yet.
+ *
+ * @example
+ * ```ts
+ * const r = fixedNotionalRaw({ notional: '500', price: '25000' })
+ * if (r.ok) r.value.value.toString() // '0.02'
+ * ```
+ */
+export function fixedNotionalRaw(p: FixedNotionalOptions): Result<RawSize, RiskRejection> {
   const notional = positive('notional', p.notional)
   if (!notional.ok) return notional
   const price = positive('price', p.price)
   if (!price.ok) return price
-  return ok(notional.value.div(price.value))
+  return ok(new RawSize(notional.value, price.value))
 }
 
 /** Parameters of {@link kellyFraction}. */
@@ -371,6 +404,30 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
   })
 }
 
+/** A {@link CappedQuantity} whose requested size is a {@link RawSize}, divided when read. */
+class CappedQuotient implements CappedQuantity {
+  readonly qty: Decimal
+  readonly cappedBy: readonly QuantityCap[]
+  readonly #raw: RawSize
+
+  constructor(qty: Decimal, raw: RawSize, cappedBy: readonly QuantityCap[]) {
+    this.qty = qty
+    this.#raw = raw
+    this.cappedBy = cappedBy
+  }
+
+  get requestedQty(): Decimal {
+    return this.#raw.value
+  }
+}
+
+/** Whether `raw × price` exceeds `cap` (by scaled integers when exact, else by the 40-digit product as before). */
+function isCapped(raw: RawSize, price: Decimal, cap: Decimal): boolean {
+  const den = raw.den
+  const sign = den === undefined ? undefined : compareProducts(raw.num, price, cap, den)
+  return sign !== undefined ? sign > 0 : greaterThan(raw.value.times(price), cap)
+}
+
 /** The rejection of a free margin at or below zero. */
 export function noMargin(margin: Decimal): RiskRejection {
   return rejection(RiskReason.INSUFFICIENT_MARGIN, `Free margin "${margin.toFixed()}" is not above zero`, {
@@ -384,7 +441,8 @@ export function noMargin(margin: Decimal): RiskRejection {
  * safety); `maxQty` read (ignored unless > 0); `signalMaxQty` as given (validated when reached).
  */
 export interface CheckedCapInput {
-  readonly raw: Decimal
+  /** The size before caps: a Decimal, or the sizing method's quotient (divided only if needed). */
+  readonly raw: Decimal | RawSize
   readonly price: Decimal
   readonly step: Decimal
   readonly minQty: Decimal
@@ -399,21 +457,9 @@ export interface CheckedCapInput {
   readonly minNotional: Decimal | undefined
 }
 
-/**
- * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
- * signal): the same caps, order, rounding and rejections.
- *
- * @example
- * ```ts
- * const r = capChecked({ raw, price, step, minQty, existing: undefined, positionCap: equity, maxNotional: undefined,
- *   marginCap: undefined, maxQty: undefined, signalMaxQty: undefined, minNotional: undefined })
- * ```
- */
-export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejection> {
-  const { raw, price, step, minQty, existing } = c
-  const cappedBy: QuantityCap[] = []
-  // Caps are compared as notionals (multiplications only), then divided by the price once.
-  const notional = raw.times(price)
+/** The smallest notional cap left (position fraction, max notional, margin; the first named on a tie). */
+function tightestCap(c: CheckedCapInput): { limitNotional?: Decimal; limitName?: QuantityCap } {
+  const existing = c.existing
   let limitNotional: Decimal | undefined
   let limitName: QuantityCap | undefined
   const consider = (cap: Decimal, name: QuantityCap): void => {
@@ -432,76 +478,121 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     consider(existing === undefined ? c.maxNotional : c.maxNotional.minus(existing), QuantityCap.MAX_NOTIONAL)
   }
   if (c.marginCap !== undefined) consider(c.marginCap, QuantityCap.MARGIN)
-  let qty = raw
-  if (limitNotional !== undefined && greaterThan(notional, limitNotional)) {
+  return { limitNotional, limitName }
+}
+
+/**
+ * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
+ * signal): the same caps, order, rounding and rejections.
+ *
+ * @example
+ * ```ts
+ * const r = capChecked({ raw, price, step, minQty, existing: undefined, positionCap: equity, maxNotional: undefined,
+ *   marginCap: undefined, maxQty: undefined, signalMaxQty: undefined, minNotional: undefined })
+ * ```
+ */
+export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejection> {
+  const { price, step, minQty, existing } = c
+  const rawSize = c.raw instanceof RawSize ? c.raw : new RawSize(c.raw)
+  const cappedBy: QuantityCap[] = []
+  const { limitNotional, limitName } = tightestCap(c)
+  // Caps are compared as notionals (multiplications only), then divided by the price once. Sizes are quotients (the
+  // capped one is limitNotional ÷ price, the raw one the method's num ÷ den); with a step of 10^-k, exact scaled
+  // integers compare and place them on the step grid without dividing (issue 20), else the 40-digit Decimals decide.
+  const k = c.stepPlaces
+  let size: GridQuantity | undefined
+  if (limitNotional !== undefined && isCapped(rawSize, price, limitNotional)) {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
         rejection(RiskReason.QUANTITY_ZERO, `No room left under the ${limitName} cap`, {
-          requestedQty: str(raw),
+          requestedQty: str(rawSize.value),
           cap: limitName ?? null,
           capNotional: str(limitNotional),
           existingNotional: str(existing),
         }),
       )
     }
-    qty = limitNotional.div(price)
+    const cell = k === undefined ? undefined : quotientCell(limitNotional, price, k)
+    size =
+      cell === undefined
+        ? GridQuantity.of(limitNotional.div(price))
+        : GridQuantity.quotient(cell, () => limitNotional.div(price))
     cappedBy.push(limitName as QuantityCap)
+  } else {
+    const den = rawSize.den
+    const cell = k === undefined || den === undefined ? undefined : quotientCell(rawSize.num, den, k)
+    size =
+      cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, () => rawSize.value)
   }
   const maxQty = c.maxQty
-  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && greaterThan(qty, maxQty)) {
-    qty = maxQty
+  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && size.compare(maxQty) > 0) {
+    size = GridQuantity.of(maxQty)
     cappedBy.push(QuantityCap.MAX_QTY)
   }
   if (c.signalMaxQty !== undefined) {
     const cap = positive('signalMaxQty', c.signalMaxQty)
     if (!cap.ok) return cap
-    if (greaterThan(qty, cap.value)) {
-      qty = cap.value
+    if (size.compare(cap.value) > 0) {
+      size = GridQuantity.of(cap.value)
       cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
     }
   }
+  let qty: Decimal | undefined // the size once rounded (rejections before that show the unrounded one)
+  const sized = size
   const values = (): Record<string, string | null> => ({
-    requestedQty: str(raw),
-    qty: str(qty),
+    requestedQty: str(rawSize.value),
+    qty: str(qty ?? sized.decimal()),
     price: str(price),
     stepSize: str(step),
     minQty: str(minQty),
     minNotional: str(c.minNotional),
   })
   const hasMin = !minQty.isZero()
-  const belowStep = lessThan(qty, step)
-  if (belowStep || (hasMin && lessThan(qty, minQty))) {
+  const belowStep = size.compare(step) < 0
+  if (belowStep || (hasMin && size.compare(minQty) < 0)) {
     const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
-    return err(rejection(code, `Size "${qty.toFixed()}" is below the tradable minimum`, values()))
+    return err(rejection(code, `Size "${size.decimal().toFixed()}" is below the tradable minimum`, values()))
   }
   // roundToIncrement(qty, step, 'DOWN', minQty > 0 ? minQty : undefined), on values already validated.
   // With a step of 10^-k and minQty on its grid, flooring (qty − minQty) ÷ step is truncating qty to k places.
+  const cell = size.cell
+  const unrounded = cell === undefined ? size.decimal() : undefined
   let rounded =
-    c.stepPlaces !== undefined
-      ? qty.toDecimalPlaces(c.stepPlaces, Decimal.ROUND_FLOOR)
-      : hasMin
-        ? qty.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
-        : qty.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
+    unrounded === undefined
+      ? fromScaled((cell as QuotientCell).n, -(cell as QuotientCell).k) // the cell's lower edge: rounded down
+      : k !== undefined
+        ? unrounded.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+        : hasMin
+          ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
+          : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
   // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
   let value = limitNotional === undefined ? undefined : rounded.times(price)
+  let lowered = false
   if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
     rounded = rounded.minus(step)
     value = undefined
+    lowered = true
   }
-  if (!equalDecimals(rounded, qty)) cappedBy.push(QuantityCap.STEP)
+  // Rounding changed the size: it was off its step's grid (a lowered size never equals it).
+  const changed =
+    unrounded === undefined ? !(cell as QuotientCell).exact || lowered : !equalDecimals(rounded, unrounded)
+  if (changed) cappedBy.push(QuantityCap.STEP)
   qty = rounded
-  if (qty.isZero() || qty.isNegative()) {
+  const final = rounded
+  if (final.isZero() || final.isNegative()) {
     return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
   }
   // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
-  if (c.minNotional !== undefined && (value ?? qty.times(price)).lt(c.minNotional)) {
+  if (c.minNotional !== undefined && lessThan(value ?? final.times(price), c.minNotional)) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
-        `Order value "${qty.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
+        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
         values(),
       ),
     )
   }
-  return ok({ qty, requestedQty: raw, cappedBy })
+  // A quotient size (the RiskManager's) is divided only if its requested size is read (its events).
+  if (c.raw instanceof RawSize) return ok(new CappedQuotient(final, c.raw, cappedBy))
+  return ok({ qty: final, requestedQty: c.raw, cappedBy })
 }

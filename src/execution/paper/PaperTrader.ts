@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
+import { instrumentKey as key } from '../../core/instrumentKey.js'
 import { applyFill, isTerminalStatus } from '../../core/orderState.js'
 import type {
   CancelAllResult,
@@ -24,7 +25,7 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
-import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -35,6 +36,7 @@ import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
+import { paperFill } from './paperFill.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -111,8 +113,6 @@ interface Resting {
   /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
   armed: boolean
 }
-
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
  * A simulated venue that is realistic enough to be believed, implementing the same {@link ExecutionClient} as the
@@ -461,9 +461,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
           this.#emitFilled(cid, batch)
           return
         }
-        left = left.minus(qty)
-        if (recorded) notional = notional.plus(price.times(qty))
-        filled = filled.plus(qty)
+        left = qty === left ? ZERO : left.minus(qty) // all of it taken: nothing left (no `x − x`)
+        if (recorded) {
+          notional = notional.plus(price.times(qty))
+          filled = filled.plus(qty)
+        }
       }
     } else {
       const last = this.#lastPrice(k)
@@ -514,21 +516,17 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
-    const rate = liquidity === 'MAKER' ? this.#maker : this.#taker
-    const fill: Fill = {
-      venue: order.venue,
-      symbol: order.symbol,
-      clientOrderId: cid,
-      ...(order.venueOrderId !== undefined ? { venueOrderId: order.venueOrderId } : {}),
-      tradeId: `paper-${++this.#seq}`,
-      side: order.side,
+    const fee = price.times(qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
+    const fill = paperFill(
+      order,
+      `paper-${++this.#seq}`,
       price,
       qty,
-      fee: price.times(qty).times(rate),
-      feeAsset: inst.quote,
+      fee,
       liquidity,
-      tsEvent: this.#clock.now(),
-    }
+      inst.quote,
+      this.#clock.now(),
+    )
     const next = applyFill(order, fill)
     if (!next.ok) {
       this.#bus.emit('order.transitionRefused', {
@@ -553,7 +551,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #emitFilled(cid: string, fills: readonly Fill[]): void {
     const order = this.#orders.get(cid)
     const last = fills.at(-1)
-    if (order === undefined || last === undefined) return
+    if (order === undefined || last === undefined || this.#bus.listenerCount('order.filled') === 0) return
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
   }
 
@@ -617,8 +615,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       const avail = b.left(p, q)
       const take = greaterThan(left, avail) ? avail : left
       if (!isAboveZero(take)) continue
-      cost = cost.plus(lastPx.times(take))
-      left = left.minus(take)
+      const part = lastPx.times(take)
+      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
+      left = take === left ? ZERO : left.minus(take)
     }
     return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
   }
@@ -753,6 +752,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     event: 'order.submitted' | 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired',
     order: Order,
   ): void {
+    if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
     this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
   }
 
@@ -792,5 +792,5 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 }
 
 function remaining(o: Order): Decimal {
-  return o.qty.minus(o.filledQty)
+  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
 }

@@ -77,18 +77,21 @@ export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | und
  */
 export function positionView(p: MutablePosition, mmr: number): PortfolioPosition {
   const liq = liquidationPrice(p, mmr)
-  return {
+  // The optional keys are written in place, in the order of the type (the same keys, in the same order, as a literal
+  // with conditional spreads, which V8 builds on a slow path).
+  const v: { -readonly [K in keyof PortfolioPosition]: PortfolioPosition[K] } = {
     venue: p.venue,
     symbol: p.symbol,
     kind: p.kind,
     qty: p.qty,
-    ...(p.entry !== undefined ? { entryPrice: p.entry } : {}),
-    realizedPnl: p.realized,
-    unrealizedPnl: unrealizedPnl(p),
-    ...(p.kind === 'perpetual' ? { leverage: p.leverage } : {}),
-    ...(p.mark !== undefined ? { markPrice: p.mark } : {}),
-    margin: positionMargin(p),
-    ...(liq !== undefined ? { liquidationPrice: liq } : {}),
-    feesPaid: p.fees,
-  }
+  } as PortfolioPosition
+  if (p.entry !== undefined) v.entryPrice = p.entry
+  v.realizedPnl = p.realized
+  v.unrealizedPnl = unrealizedPnl(p)
+  if (p.kind === 'perpetual') v.leverage = p.leverage
+  if (p.mark !== undefined) v.markPrice = p.mark
+  v.margin = positionMargin(p)
+  if (liq !== undefined) v.liquidationPrice = liq
+  v.feesPaid = p.fees
+  return v
 }

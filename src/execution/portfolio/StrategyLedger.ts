@@ -1,5 +1,7 @@
+import { BoundedMap } from '../../core/BoundedMap.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
+import { greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -37,26 +39,27 @@ const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
  * ```
  */
 export class StrategyLedger {
-  readonly #window: number
   readonly #effectWindow: number
-  readonly #strategyOf = new Map<string, string>()
+  /** Bounded in O(1) per order (the oldest attribution is forgotten first, however many orders pass). */
+  readonly #strategyOf: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
-  readonly #effects = new Map<string, ShareEffect>()
+  readonly #effects: BoundedMap<string, ShareEffect>
 
   /**
    * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
    * a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are dropped.
    */
   constructor(window: number, effectWindow = window) {
-    this.#window = Math.max(1, window)
     this.#effectWindow = Math.max(0, effectWindow)
+    this.#strategyOf = new BoundedMap(Math.max(1, window))
+    this.#effects = new BoundedMap(this.#effectWindow)
   }
 
   /** Records that `strategyId` sent `clientOrderId`. */
   attribute(clientOrderId: string, strategyId: string): void {
+    // A re-attributed order becomes the newest (deleted first, so it does not keep its old place).
     this.#strategyOf.delete(clientOrderId)
     this.#strategyOf.set(clientOrderId, strategyId)
-    trim(this.#strategyOf, this.#window)
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
@@ -64,16 +67,16 @@ export class StrategyLedger {
     return this.#strategyOf.get(clientOrderId)
   }
 
-  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any). */
-  apply(fill: Fill, inst: Instrument): void {
+  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey. */
+  apply(fill: Fill, inst: Instrument, id?: string): void {
     const sid = this.#strategyOf.get(fill.clientOrderId)
     if (sid === undefined) return
     const k = key(fill.venue, fill.symbol)
     const share = this.#share(sid, k)
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
-    const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : ZERO
+    const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const delta = signed.minus(baseFee)
+    const delta = baseFee === undefined && withinPrecision(signed) ? signed : signed.minus(baseFee ?? ZERO)
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty
@@ -81,27 +84,27 @@ export class StrategyLedger {
       // Opening or adding: the entry is the quantity-weighted average.
       const next = before.plus(delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
-      share.entry = next.isZero()
-        ? undefined
-        : before.isZero() && fill.price.sd() + fill.qty.sd() <= 40
-          ? fill.price
-          : (share.entry ?? fill.price)
-              .times(before.abs())
-              .plus(fill.price.times(fill.qty))
-              .div(before.abs().plus(fill.qty))
+      if (next.isZero()) share.entry = undefined
+      else if (before.isZero() && fill.price.sd() + fill.qty.sd() <= 40) share.entry = fill.price
+      else {
+        const held = before.abs()
+        const cost = (share.entry ?? fill.price).times(held).plus(fill.price.times(fill.qty))
+        share.entry = cost.div(held.plus(fill.qty))
+      }
       share.qty = next
     } else {
       // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.
-      const closed = Decimal.min(fill.qty, before.abs())
+      const held = before.abs()
+      const closed = lessThan(fill.qty, held) ? fill.qty : held
       const entry = share.entry ?? fill.price
       realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
       share.qty = before.plus(delta)
-      share.entry = share.qty.isZero() ? undefined : fill.qty.gt(before.abs()) ? fill.price : share.entry
+      share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
-    share.realized = share.realized.plus(realized)
+    // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).
+    if (realized !== ZERO || !withinPrecision(share.realized)) share.realized = share.realized.plus(realized)
     if (this.#effectWindow === 0) return
-    this.#effects.set(fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
-    trim(this.#effects, this.#effectWindow)
+    this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
 
   /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
@@ -176,13 +179,5 @@ export class StrategyLedger {
       byInst.set(k, s)
     }
     return s
-  }
-}
-
-function trim(m: Map<string, unknown>, max: number): void {
-  while (m.size > max) {
-    const oldest = m.keys().next().value
-    if (oldest === undefined) return
-    m.delete(oldest)
   }
 }

@@ -1,4 +1,5 @@
 import type { Fill, Instrument } from '../../core/types.js'
+import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -83,7 +84,8 @@ function planCash(
   let realized = ZERO
   if (fill.side === 'BUY') {
     const received = feeInBase ? fill.qty.minus(fill.fee) : fill.qty
-    if (received.lte(0)) return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
+    if (!isAboveZero(received))
+      return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
     cash.set(inst.quote, get(inst.quote).minus(notional))
     const newQty = cur.qty.plus(received)
     // The cost basis excludes fees (they are realized at once): tokens received cost the fill price.
@@ -92,7 +94,7 @@ function planCash(
     realized = feeQ.neg()
   } else {
     const delivered = feeInBase ? fill.qty.plus(fill.fee) : fill.qty
-    if (delivered.gt(cur.qty)) {
+    if (greaterThan(delivered, cur.qty)) {
       return err(
         new InsufficientFundsError(
           inst.venue,
@@ -132,7 +134,8 @@ function planPerp(
     cur.entry = averageEntry(cur.entry, cur.qty.abs(), fill.price, fill.qty, newQty.abs())
     cur.qty = newQty
   } else {
-    const closing = Decimal.min(cur.qty.abs(), fill.qty)
+    const held = cur.qty.abs()
+    const closing = lessThan(held, fill.qty) ? held : fill.qty
     const entry = cur.entry ?? fill.price
     const dir = cur.qty.isPositive() ? ONE : ONE.neg()
     gross = fill.price.minus(entry).times(closing).times(dir)

@@ -21,7 +21,8 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   if (!choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined || distance === undefined)
     return undefined
   const entry = entryR.value
-  const reward = tp.value.minus(entry).abs()
+  const diff = tp.value.minus(entry)
+  const reward = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
   const minRisk = min === 1 ? distance : distance.times(ctx.limits.minRewardRisk) // × 1 is exact: skip it
   if (!lessThan(reward, minRisk)) return undefined
   return rejection(

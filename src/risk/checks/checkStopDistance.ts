@@ -1,6 +1,10 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
+import { Decimal } from '../../decimal/index.js'
+import { compareProducts } from '../quotientCell.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
+
+const ONE = new Decimal(1)
 
 /**
  * The stop is at least `minStopDistanceFraction × entry` and `minStopTicks × tick` away from the entry.
@@ -17,9 +21,14 @@ export function checkStopDistance(ctx: RiskCheckContext): RiskRejection | undefi
   if (!choice.ok || !entryR.ok || choice.value.stop === undefined || distance === undefined) return undefined
   const stop = choice.value.stop
   const entry = entryR.value
-  const minByFraction = entry.times(ctx.limits.minStopFraction)
+  const fraction = ctx.limits.minStopFraction
   const minByTicks = ctx.minStopByTicks()
-  if (!lessThan(distance, minByFraction) && !lessThan(distance, minByTicks)) return undefined
+  // distance < entry × fraction, decided on exact scaled-integer products when they fit (the Decimal product then
+  // is exact too), else on the Decimal product.
+  const byProducts = compareProducts(distance, ONE, entry, fraction)
+  const belowFraction = byProducts !== undefined ? byProducts < 0 : lessThan(distance, entry.times(fraction))
+  if (!belowFraction && !lessThan(distance, minByTicks)) return undefined
+  const minByFraction = entry.times(fraction)
   return rejection(RiskReason.STOP_TOO_TIGHT, `Stop distance "${distance.toFixed()}" is below the minimum`, {
     entryPrice: str(entry),
     stopPrice: str(stop),

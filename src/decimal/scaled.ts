@@ -1,0 +1,105 @@
+import { Decimal } from './Decimal.js'
+
+// Exact scaled integers for hot paths (issue 20): a finite Decimal of at most 15-16 significant digits is `m × 10^p`
+// with `m` a safe integer, so sums, products and integer quotients of such values are exact in doubles while they stay
+// below 2^53. The public API keeps speaking Decimal: a scaled result is turned back into a Decimal (in decimal.js's own
+// representation) only where one is handed out. scaled.property.test.ts holds both directions equal to decimal.js.
+
+const MAX = Number.MAX_SAFE_INTEGER
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16]
+
+/** The fields of a decimal.js value: sign, exponent of the first digit, base-10^7 limbs. */
+interface DecimalParts {
+  s: number
+  e: number
+  d: number[]
+}
+
+/** `m × 10^p`: `m` a safe integer carrying the sign (no trailing zeros unless zero), `p` the power of ten. */
+export interface Scaled {
+  readonly m: number
+  readonly p: number
+}
+
+/**
+ * `10^k` as an exact double for `0 ≤ k ≤ 16` (undefined beyond).
+ *
+ * @example
+ * ```ts
+ * pow10(3) // 1000
+ * ```
+ */
+export function pow10(k: number): number | undefined {
+  return POW10[k]
+}
+
+/**
+ * The scaled integer of `x`, or `undefined` when `x` is not finite or needs more than a safe integer's digits.
+ * decimal.js keeps `x` as base-10^7 limbs aligned on the decimal point: limb `i` is worth `d[i] × 10^(7 × (K − i))`
+ * with `K = floor(e / 7)`; the last limb, without its trailing zeros, sets the scale.
+ *
+ * @example
+ * ```ts
+ * toScaled(new Decimal('19999.5')) // { m: 199995, p: -1 }
+ * ```
+ */
+export function toScaled(x: Decimal): Scaled | undefined {
+  const d = x.d
+  if (!d) return undefined
+  const n = d.length
+  const first = d[0] as number
+  if (first === 0) return { m: 0, p: 0 }
+  if (n > 3) return undefined
+  let last = d[n - 1] as number
+  let tz = 0
+  while (last % 10 === 0) {
+    last /= 10
+    tz++
+  }
+  let m = last
+  if (n > 1) {
+    m = first
+    for (let i = 1; i < n - 1; i++) m = m * 1e7 + (d[i] as number)
+    // Every partial value is below the final one: if that is a safe integer, each step was exact.
+    m = m * (POW10[7 - tz] as number) + last
+    if (m > MAX) return undefined
+  }
+  return { m: x.s < 0 ? -m : m, p: 7 * (Math.floor(x.e / 7) - n + 1) + tz }
+}
+
+/**
+ * The Decimal `m × 10^p` (`m` a safe integer), built as decimal.js builds it: the same sign, exponent and limbs.
+ *
+ * @example
+ * ```ts
+ * fromScaled(78124, -5).toString() // '0.78124'
+ * ```
+ */
+export function fromScaled(m: number, p: number): Decimal {
+  if (m === 0) return new Decimal(0)
+  let a = m < 0 ? -m : m
+  let digits = 1
+  while (digits < 16 && a >= (POW10[digits] as number)) digits++
+  // Limbs from the lowest, which sits on a multiple of 7 below 10^p: it holds 7 − q digits of `a` times 10^q.
+  const q = p - 7 * Math.floor(p / 7)
+  const limbs: number[] = []
+  const lowUnit = POW10[7 - q] as number
+  const low = a % lowUnit
+  limbs.push(low * (POW10[q] as number))
+  a = (a - low) / lowUnit
+  while (a > 0) {
+    const l = a % 1e7
+    limbs.push(l)
+    a = (a - l) / 1e7
+  }
+  let start = 0
+  while (limbs[start] === 0) start++ // decimal.js keeps no zero limb at the end
+  const d: number[] = []
+  for (let i = limbs.length - 1; i >= start; i--) d.push(limbs[i] as number)
+  const out = new Decimal(0)
+  const parts: DecimalParts = out // decimal.js's fields, written once before the value is handed out
+  parts.s = m < 0 ? -1 : 1
+  parts.e = digits - 1 + p
+  parts.d = d
+  return out
+}

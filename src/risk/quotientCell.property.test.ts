@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest'
+import { SeededRandom } from '../core/random.js'
+import { compareDecimals } from '../decimal/compareDecimals.js'
+import { Decimal, roundToIncrement } from '../decimal/index.js'
+import { compareCell, compareProducts, floorToStep, quotientCell } from './quotientCell.js'
+
+// Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
+// properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
+// comparison with step-aligned limits.
+const CASES = 10_000
+
+function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
+  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
+  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
+
+describe('quotientCell (property)', () => {
+  it(`equals limit.div(price) rounded down to 10^-k on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(22)
+    let used = 0
+    let exact = 0
+    for (let i = 0; i < CASES; i++) {
+      const k = r.int(0, 8)
+      const price = dec(r, 8, -3, 6)
+      // A third of the limits are an exact multiple of the price on the grid (no remainder), some just off one.
+      const kind = r.int(0, 2)
+      const grid = new Decimal(r.int(1, 10 ** 6)).times(new Decimal(10).pow(-k))
+      const limit =
+        kind === 0
+          ? dec(r, 9, 0, 8)
+          : kind === 1
+            ? grid.times(price)
+            : grid.times(price).plus(new Decimal(10).pow(-r.int(8, 14)))
+      const q = limit.div(price)
+      const cell = quotientCell(limit, price, k)
+      if (cell === undefined) continue
+      used++
+      const rounded = q.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+      expect(
+        new Decimal(cell.n).times(new Decimal(10).pow(-k)).eq(rounded),
+        `case ${i}: ${limit} / ${price}`,
+      ).toBe(true)
+      expect(cell.exact, `case ${i}: ${limit} / ${price}`).toBe(rounded.eq(q))
+      if (cell.exact) exact++
+      // Against step-aligned values around the cell, and off-grid ones (which it declines).
+      for (const v of [
+        rounded,
+        rounded.plus(new Decimal(10).pow(-k)),
+        rounded.minus(new Decimal(10).pow(-k)),
+      ]) {
+        if (v.isNegative()) continue
+        expect(compareCell(cell, v), `case ${i}: ${q} vs ${v}`).toBe(compareDecimals(q, v))
+      }
+      const off = rounded.plus(new Decimal(10).pow(-k - 1))
+      expect(compareCell(cell, off)).toBeUndefined()
+    }
+    expect(used).toBeGreaterThan(CASES / 2)
+    expect(exact).toBeGreaterThan(CASES / 10)
+  })
+
+  it('declines a quotient below one step and values it cannot hold exactly', () => {
+    expect(quotientCell(new Decimal('1'), new Decimal('64000'), 2)).toBeUndefined()
+    expect(quotientCell(new Decimal('1.23456789012345678'), new Decimal('3'), 2)).toBeUndefined()
+    expect(quotientCell(new Decimal('50000'), new Decimal('64000.25'), 5)).toEqual({
+      n: 78124,
+      exact: false,
+      k: 5,
+    })
+    expect(quotientCell(new Decimal('640.0025'), new Decimal('64000.25'), 2)).toEqual({
+      n: 1,
+      exact: true,
+      k: 2,
+    })
+  })
+
+  it(`compareProducts equals comparing the Decimal products on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(23)
+    let decided = 0
+    for (let i = 0; i < CASES; i++) {
+      const [a, b, c] = [dec(r, 8, -4, 8), dec(r, 6, -4, 4), dec(r, 8, -4, 8)]
+      // A quarter of the cases compare equal products (c × d = a × b), which it leaves to the Decimals.
+      const d = r.next() < 0.25 ? a.times(b).div(c) : dec(r, 6, -4, 4)
+      const sign = compareProducts(a, b, c, d)
+      if (sign === undefined) continue
+      decided++
+      expect(sign, `case ${i}: ${a} × ${b} vs ${c} × ${d}`).toBe(a.times(b).cmp(c.times(d)))
+    }
+    expect(decided).toBeGreaterThan(CASES / 2)
+  })
+
+  it(`floorToStep equals roundToIncrement(v, step, 'DOWN', origin), value and representation, on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(24)
+    const steps = [
+      '1',
+      '0.1',
+      '0.01',
+      '0.001',
+      '0.00001',
+      '0.00000001',
+      '10',
+      '0.05',
+      '0.25',
+      '0.0002',
+      '0.3',
+      '5',
+    ]
+    let used = 0
+    for (let i = 0; i < CASES; i++) {
+      const step = new Decimal(steps[r.int(0, steps.length - 1)] as string)
+      const kind = r.int(0, 3)
+      const origin =
+        kind === 0 ? undefined : kind === 1 ? step : kind === 2 ? step.times(r.int(2, 50)) : step.times('1.5')
+      // Quantities on the grid, off it, and with more digits than a safe integer holds.
+      const base = (origin ?? new Decimal(0)).plus(step.times(r.int(1, 100_000)))
+      const v =
+        r.next() < 0.4 ? base : r.next() < 0.8 ? base.plus(dec(r, 6, -12, 0)) : base.plus(dec(r, 25, -20, -2))
+      const expected = roundToIncrement(v, step, 'DOWN', origin)
+      const got = floorToStep(v, step, origin)
+      if (got === undefined) continue
+      used++
+      const parts = (d: Decimal) => ({ s: d.s, e: d.e, d: [...(d.d ?? [])] })
+      expect(parts(got), `case ${i}: ${v} / ${step} from ${origin}`).toEqual(parts(expected))
+    }
+    expect(used).toBeGreaterThan(CASES / 2)
+  })
+})

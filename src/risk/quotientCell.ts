@@ -1,0 +1,204 @@
+import { compareDecimals } from '../decimal/compareDecimals.js'
+import type { Decimal } from '../decimal/index.js'
+import { fromScaled, pow10, toScaled } from '../decimal/scaled.js'
+
+const MAX = Number.MAX_SAFE_INTEGER
+
+/**
+ * Where the 40-digit quotient `limit.div(price)` falls on the grid of `10^-k`, found with exact scaled integers instead
+ * of the division: it lies in `[n, n + 1) × 10^-k`, and is `n × 10^-k` exactly when `exact`. Sizing needs no more
+ * than that to round it down to the step, compare it with step-aligned limits and tell whether rounding changed it.
+ */
+export interface QuotientCell {
+  /** `floor(limit × 10^k ÷ price)`, ≥ 1. */
+  readonly n: number
+  /** The quotient is exactly `n × 10^-k` (no remainder). */
+  readonly exact: boolean
+  readonly k: number
+}
+
+/**
+ * The {@link QuotientCell} of `limit ÷ price` (both > 0) on the grid of `10^-k`, or `undefined` when the scaled path
+ * does not apply: a value with more than a safe integer's digits, a quotient below `10^-k`, or a remainder so close to
+ * a grid line that decimal.js's rounding at the 40th digit could land on it (then the caller divides as before).
+ *
+ * @example
+ * ```ts
+ * quotientCell(new Decimal('50000'), new Decimal('64000.25'), 5) // { n: 78124, exact: false, k: 5 }
+ * ```
+ */
+export function quotientCell(limit: Decimal, price: Decimal, k: number): QuotientCell | undefined {
+  const l = toScaled(limit)
+  const p = toScaled(price)
+  if (l === undefined || p === undefined || l.m <= 0 || p.m <= 0) return undefined
+  // limit × 10^k ÷ price = num ÷ den, both safe integers.
+  const shift = l.p + k - p.p
+  const scale = pow10(shift < 0 ? -shift : shift)
+  if (scale === undefined) return undefined
+  const num = shift >= 0 ? l.m * scale : l.m
+  const den = shift >= 0 ? p.m : p.m * scale
+  if (num > MAX || den > MAX) return undefined
+  const r = num % den // exact: fmod of two doubles is exact
+  const n = (num - r) / den // exact: an integer multiple of den
+  if (n < 1) return undefined
+  if (r !== 0) {
+    // The 40-digit quotient is within half a unit of its 40th digit, at most 10^(D − k − 40) with D the digits of n,
+    // of the true one. It stays strictly inside the cell when both gaps exceed that (here with a margin of 20).
+    let digits = 1
+    while (digits < 16 && n >= (pow10(digits) as number)) digits++
+    const unit = 10 ** (40 - digits) // the gaps in units of 10^-k, times 10^(40 − D), against den
+    if (r * unit <= 20 * den || (den - r) * unit <= 20 * den) return undefined
+  }
+  return { n, exact: r === 0, k }
+}
+
+/**
+ * The sign of `q − v`, `q` the quotient of `cell` and `v` ≥ 0 on its grid; `undefined` when `v` is off the grid of
+ * `10^-k` or too large for a safe integer (then the caller compares the divided Decimal).
+ *
+ * @example
+ * ```ts
+ * compareCell({ n: 78124, exact: false, k: 5 }, new Decimal('0.00001')) // 1
+ * ```
+ */
+export function compareCell(cell: QuotientCell, v: Decimal): number | undefined {
+  const s = toScaled(v)
+  if (s === undefined || s.m < 0) return undefined
+  if (s.m === 0) return 1
+  const up = s.p + cell.k
+  if (up < 0) return undefined // finer than the grid
+  const scale = pow10(up)
+  if (scale === undefined) return undefined
+  const vk = s.m * scale
+  if (vk > MAX) return undefined
+  if (vk < cell.n) return 1
+  if (vk > cell.n) return -1
+  return cell.exact ? 0 : 1
+}
+
+/**
+ * The sign of `a × b − c × d` (all > 0), exact in scaled integers; `undefined` when a product does not fit a safe
+ * integer, or when the two are equal (then a 40-digit quotient times a price may round either way: the caller
+ * computes it as before). Decides `raw × price > cap` for `raw = num ÷ den` as `num × price > cap × den`.
+ *
+ * @example
+ * ```ts
+ * compareProducts(new Decimal(800), new Decimal('64000.25'), new Decimal(50000), new Decimal(640)) // 1
+ * ```
+ */
+export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal): number | undefined {
+  const sa = toScaled(a)
+  const sb = toScaled(b)
+  const sc = toScaled(c)
+  const sd = toScaled(d)
+  if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
+  if (sa.m <= 0 || sb.m <= 0 || sc.m <= 0 || sd.m <= 0) return undefined
+  let left = sa.m * sb.m
+  let right = sc.m * sd.m
+  const lp = sa.p + sb.p
+  const rp = sc.p + sd.p
+  if (lp > rp) {
+    const scale = pow10(lp - rp)
+    if (scale === undefined) return undefined
+    left *= scale
+  } else if (rp > lp) {
+    const scale = pow10(rp - lp)
+    if (scale === undefined) return undefined
+    right *= scale
+  }
+  // A product above 2^53 is not exact: its double is at least 2^53, so it is caught here.
+  if (left > MAX || right > MAX || left === right) return undefined
+  return left > right ? 1 : -1
+}
+
+/**
+ * The size being capped: a Decimal, or a quotient known only by its {@link QuotientCell} until a comparison the cell
+ * cannot decide (or a message) needs the divided Decimal, which `divide` then computes exactly as before.
+ *
+ * @example
+ * ```ts
+ * const size = GridQuantity.quotient(cell, () => limit.div(price))
+ * if (size.compare(step) < 0) reject(size.decimal())
+ * ```
+ */
+export class GridQuantity {
+  #qty: Decimal | undefined
+  #cell: QuotientCell | undefined
+  #divide: (() => Decimal) | undefined
+
+  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, divide?: () => Decimal) {
+    this.#qty = qty
+    this.#cell = cell
+    this.#divide = divide
+  }
+
+  /** A size that is a Decimal already. */
+  static of(qty: Decimal): GridQuantity {
+    return new GridQuantity(qty, undefined)
+  }
+
+  /** The quotient `divide()` would compute, placed in `cell`. */
+  static quotient(cell: QuotientCell, divide: () => Decimal): GridQuantity {
+    return new GridQuantity(undefined, cell, divide)
+  }
+
+  /** The cell, while the size is still known by it alone. */
+  get cell(): QuotientCell | undefined {
+    return this.#cell
+  }
+
+  /** The size as a Decimal (divided now if it was a cell). */
+  decimal(): Decimal {
+    if (this.#qty === undefined) {
+      this.#qty = (this.#divide as () => Decimal)()
+      this.#cell = undefined
+    }
+    return this.#qty
+  }
+
+  /** The sign of `size − v`. */
+  compare(v: Decimal): number {
+    if (this.#cell !== undefined) {
+      const sign = compareCell(this.#cell, v)
+      if (sign !== undefined) return sign
+    }
+    return compareDecimals(this.decimal(), v)
+  }
+}
+
+/**
+ * `roundToIncrement(v, step, 'DOWN', origin)` (`v` ≥ `origin` ≥ 0, `step` > 0) in exact scaled integers:
+ * `floor((v − origin) ÷ step) × step + origin`; `undefined` when a value does not fit a safe integer (then the caller
+ * rounds with Decimals). Equal to the Decimal rounding: the quotient of two safe integers is never within the 40th
+ * digit's rounding of an integer it is not.
+ *
+ * @example
+ * ```ts
+ * floorToStep(new Decimal('0.1'), new Decimal('0.01'), new Decimal('0.005'))?.toString() // '0.095'
+ * ```
+ */
+export function floorToStep(v: Decimal, step: Decimal, origin?: Decimal): Decimal | undefined {
+  const sv = toScaled(v)
+  const ss = toScaled(step)
+  const so = origin === undefined ? { m: 0, p: 0 } : toScaled(origin)
+  if (sv === undefined || ss === undefined || so === undefined || ss.m <= 0 || sv.m <= 0 || so.m < 0)
+    return undefined
+  // One exponent for the three: the smallest (zero counts as any).
+  let p = sv.p < ss.p ? sv.p : ss.p
+  if (so.m !== 0 && so.p < p) p = so.p
+  const a = atExponent(sv.m, sv.p, p)
+  const s = atExponent(ss.m, ss.p, p)
+  const o = so.m === 0 ? 0 : atExponent(so.m, so.p, p)
+  if (a === undefined || s === undefined || o === undefined || a < o) return undefined
+  const rest = a - o
+  const r = o + (rest - (rest % s)) // exact: every term is a safe integer below `a`
+  return r > 0 ? fromScaled(r, p) : undefined
+}
+
+/** `m × 10^(from − to)` as a safe integer (`from` ≥ `to`), or undefined. */
+function atExponent(m: number, from: number, to: number): number | undefined {
+  const scale = pow10(from - to)
+  if (scale === undefined) return undefined
+  const x = m * scale
+  return x > MAX ? undefined : x
+}
