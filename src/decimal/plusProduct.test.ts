@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { SeededRandom } from '../core/random.js'
 import { Decimal } from './Decimal.js'
 import { plusProduct } from './plusProduct.js'
 
-/** A seeded generator (mulberry32): the same cases on every run. */
+/** The shared seeded generator (mulberry32): the same cases on every run. */
 function random(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const r = new SeededRandom(seed)
+  return () => r.next()
 }
 
 /** A decimal of 1–`maxDigits` random digits (zeros frequent) whose first digit has an exponent in [minExp, maxExp]. */
