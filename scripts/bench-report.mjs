@@ -129,6 +129,7 @@ const out = (s = '') => lines.push(s)
 
 out('---')
 out('title: Benchmarks')
+out('group: Reference')
 out('---')
 out()
 out('# Benchmarks')
