@@ -612,6 +612,10 @@ async function main(): Promise<number> {
           venue: usdmVenue,
           // QuoteManager client ids start with its prefix, `q` (the engine's other orders: `kb-`, `um-`).
           venueQuotes: () => bsim.ledger.openOrders('usdm').filter((o) => o.clientOrderId.startsWith('q')),
+          ourView: (cid) => {
+            const o = usdmExec.order(cid)
+            return o === undefined ? 'unknown' : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+          },
         },
       ])
     : undefined

@@ -62,6 +62,8 @@ interface Watched {
    * and a quote the QuoteManager forgot would still be seen. Without it, every quote the executor has open counts.
    */
   readonly venueQuotes?: () => ReadonlyArray<{ readonly clientOrderId: string; readonly symbol: string }>
+  /** How our executor sees an order (status and reason), to explain a quote found resting. */
+  readonly ourView?: (clientOrderId: string) => string
 }
 
 /** Watches the engines' quotes against their trading states (see the file's comment). */
@@ -131,7 +133,11 @@ export class QuoteWatch {
   /** The watched engine's resting quotes: the sim's book where it can tell (`venueQuotes`), else the executor's view. */
   #quotes(w: Watched): Array<{ clientOrderId: string; symbol: string; status: string }> {
     if (w.venueQuotes !== undefined) {
-      return w.venueQuotes().map((o) => ({ ...o, status: 'resting at the venue' }))
+      const view = w.ourView ?? (() => '')
+      return w.venueQuotes().map((o) => ({
+        ...o,
+        status: `resting at the venue (ours: ${view(o.clientOrderId)})`,
+      }))
     }
     return w.engine.quoteManager(w.venue)?.openQuotes({ venue: w.venue }) ?? []
   }
