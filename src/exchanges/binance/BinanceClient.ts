@@ -144,7 +144,8 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /**
    * A signed order request is accepted only within `recvWindow` of its timestamp (server time, which the client keeps
-   * in sync), so after `recvWindow` + 1 s an order the venue does not know can no longer appear.
+   * in sync), and its timestamp is the time it was made (not the time it left the rate limiter), so after
+   * `recvWindow` + 1 s an order the venue does not know can no longer appear.
    */
   get orderArrivalWindowMs(): number {
     return this.cfg.recvWindow + 1000
@@ -164,7 +165,13 @@ export abstract class BinanceClient implements ExchangeAdapter {
     path: string,
     schema: S,
     params: Record<string, QueryValue> = {},
-    opts: { security?: BinanceSecurity; weight?: number; isOrder?: boolean; priority?: Priority } = {},
+    opts: {
+      security?: BinanceSecurity
+      weight?: number
+      isOrder?: boolean
+      priority?: Priority
+      signedAt?: number
+    } = {},
   ): Promise<z.output<S>> {
     return this.rest.call({ method, path, schema, params, ...opts })
   }
@@ -172,7 +179,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
   /**
    * Sends an order request (place, cancel, status, amend): over REST, or with `orderEntry: 'ws-api'` as the
    * WebSocket API method `wsMethod` with the same parameters, costs and error mapping. The answer is checked
-   * against `schema` either way (an `ExchangeDataError` when it does not match).
+   * against `schema` either way (an `ExchangeDataError` when it does not match). An order request (`isOrder`) is
+   * signed with the time it was made, so the venue refuses it once `recvWindow` has passed, however long it waited
+   * in the rate limiter: that is what makes {@link BinanceClient.orderArrivalWindowMs} hold.
    */
   protected async orderCall<S extends z.ZodMiniType>(
     wsMethod: string,
@@ -180,10 +189,12 @@ export abstract class BinanceClient implements ExchangeAdapter {
     path: string,
     schema: S,
     params: Record<string, QueryValue>,
-    opts: { weight?: number; isOrder?: boolean; priority?: Priority } = {},
+    opts: { weight?: number; isOrder?: boolean; priority?: Priority; signedAt?: number } = {},
   ): Promise<z.output<S>> {
+    const signedAt = opts.signedAt ?? (opts.isOrder ? this.rest.localNow() : undefined)
+    const at = signedAt !== undefined ? { signedAt } : {}
     if (this.cfg.orderEntry !== 'ws-api')
-      return this.call(method, path, schema, params, { security: 'SIGNED', ...opts })
+      return this.call(method, path, schema, params, { security: 'SIGNED', ...opts, ...at })
     await this.rest.syncTimeIfDue()
     const weight = opts.weight ?? 1
     const orders: Record<string, number> =
@@ -193,6 +204,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
         signed: true,
         cost: opts.isOrder ? { REQUEST_WEIGHT: weight, ...orders } : { REQUEST_WEIGHT: weight },
         ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+        ...at,
       })
     let raw: unknown
     try {

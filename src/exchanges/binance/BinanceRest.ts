@@ -63,6 +63,12 @@ export interface BinanceCall<S extends z.ZodMiniType> {
   isOrder?: boolean
   /** Limiter lane; cancels use `CANCEL`. */
   priority?: Priority
+  /**
+   * Local time (ms) a signed request stands for: its `timestamp` is the server time at that moment, so the venue
+   * refuses it (-1021, nothing executed) once `recvWindow` has passed since, however long it waited here (see
+   * {@link BinanceRest.serverTimeAt}). Default: when it is signed.
+   */
+  signedAt?: number
 }
 
 /**
@@ -143,6 +149,20 @@ export class BinanceRest {
     return this.#clock.now() + this.#offsetMs
   }
 
+  /** Local time now, on the clock the server-time offset is measured against. */
+  localNow(): number {
+    return this.#clock.now()
+  }
+
+  /**
+   * The signed `timestamp` of a request made at local time `signedAt` (default now), by the offset synced last.
+   * An order request keeps the time it was made through waits in the rate limiter and retries: Binance then refuses
+   * it once `recvWindow` has passed, so an order the caller has given up on can never land later.
+   */
+  serverTimeAt(signedAt?: number): number {
+    return Math.round((signedAt ?? this.#clock.now()) + this.#offsetMs)
+  }
+
   #mapError(ctx: HttpErrorContext): TradekitError | undefined {
     const body = ctx.json as { code?: unknown; msg?: unknown; data?: unknown } | undefined
     const code = typeof body?.code === 'number' ? body.code : undefined
@@ -168,7 +188,11 @@ export class BinanceRest {
       throw new ConfigError('Signed Binance request without credentials', ['apiSecret'])
     draft.query.delete('signature')
     draft.query.set('recvWindow', String(this.#recvWindow))
-    draft.query.set('timestamp', String(Math.round(this.serverNow())))
+    const signedAt = draft.meta.signedAt
+    draft.query.set(
+      'timestamp',
+      String(this.serverTimeAt(typeof signedAt === 'number' ? signedAt : undefined)),
+    )
     const signature = await this.#signer.sign(draft.query.toString())
     draft.query.set('signature', signature)
   }
@@ -253,7 +277,7 @@ export class BinanceRest {
         cost,
         ...(c.priority !== undefined ? { priority: c.priority } : {}),
         signed: security === 'SIGNED',
-        meta: { security },
+        meta: c.signedAt !== undefined ? { security, signedAt: c.signedAt } : { security },
       })
     try {
       return (await send()).data as z.output<S>

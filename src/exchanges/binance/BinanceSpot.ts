@@ -89,6 +89,7 @@ export class BinanceSpot extends BinanceClient {
    * @throws {ValidationError | ConfigError | OrderRejectedError | InsufficientFundsError | AuthError | RateLimitError | OrderOutcomeUnknownError}
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
+    const signedAt = this.rest.localNow() // the time the order was asked for (see orderCall)
     const { prepared, rules } = await this.prepare(req, options, true)
     const params = this.#params(req, prepared)
     await this.checkOpenOrderCap(req, rules)
@@ -96,6 +97,7 @@ export class BinanceSpot extends BinanceClient {
     try {
       res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
         isOrder: true,
+        signedAt,
         // A reduce-only (exit) order goes with cancels: Spot has no such flag, so it is never sent, only the lane.
         priority: orderPriority(req),
       })

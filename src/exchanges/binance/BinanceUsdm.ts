@@ -232,6 +232,7 @@ export class BinanceUsdm extends BinanceClient {
    * @throws {ValidationError | ConfigError | OrderRejectedError | InsufficientFundsError | AuthError | RateLimitError | OrderOutcomeUnknownError}
    */
   async placeOrder(req: OrderRequest, options: BinancePlaceOrderOptions = {}): Promise<OrderAck> {
+    const signedAt = this.rest.localNow() // the time the order was asked for (see orderCall)
     const { prepared, rules } = await this.prepare(req, options, true)
     await this.#assertOneWay()
     const symbol = req.symbol.toUpperCase()
@@ -259,6 +260,7 @@ export class BinanceUsdm extends BinanceClient {
         res = await this.call('POST', this.path('/algoOrder'), z.unknown(), params, {
           security: 'SIGNED',
           isOrder: true,
+          signedAt,
           priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
         })
       } catch (e) {
@@ -297,6 +299,7 @@ export class BinanceUsdm extends BinanceClient {
     try {
       res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
         isOrder: true,
+        signedAt,
         priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
       })
     } catch (e) {

@@ -48,6 +48,11 @@ export interface BinanceWsApiRequestOptions {
   readonly cost?: RequestCost
   /** Limiter lane (cancels use `CANCEL`). */
   readonly priority?: Priority
+  /**
+   * Local time (ms) a signed request stands for: its `timestamp` is the server time at that moment, so the venue
+   * refuses it (-1021) once `recvWindow` has passed since, however long it waited here. Default: when it is sent.
+   */
+  readonly signedAt?: number
 }
 
 interface Pending {
@@ -130,7 +135,7 @@ export class BinanceWsApi {
       ...(options.priority !== undefined ? { priority: options.priority } : {}),
     })
     await this.#whenReady()
-    const signed = options.signed ? await this.#signedParams(params) : clean(params)
+    const signed = options.signed ? await this.#signedParams(params, options.signedAt) : clean(params)
     return this.#send(method, signed)
   }
 
@@ -224,11 +229,18 @@ export class BinanceWsApi {
   }
 
   #timestamp(): number {
-    return Math.round(this.#rest.serverNow())
+    return this.#rest.serverTimeAt()
   }
 
-  async #signedParams(params: BinanceWsApiRequestFields): Promise<Record<string, string | number | boolean>> {
-    const base = { ...clean(params), timestamp: this.#timestamp(), recvWindow: this.#cfg.recvWindow }
+  async #signedParams(
+    params: BinanceWsApiRequestFields,
+    signedAt: number | undefined,
+  ): Promise<Record<string, string | number | boolean>> {
+    const base = {
+      ...clean(params),
+      timestamp: this.#rest.serverTimeAt(signedAt),
+      recvWindow: this.#cfg.recvWindow,
+    }
     // After an Ed25519 session.logon, signed requests carry neither apiKey nor signature.
     if (this.#loggedOn) return base
     const apiKey = this.#rest.apiKey

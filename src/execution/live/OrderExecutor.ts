@@ -524,6 +524,10 @@ export class OrderExecutor implements ExecutionClient {
       this.#bus.emit('order.accepted', { type: 'order.accepted', order: v, tsEvent: this.#clock.now() })
       return
     }
+    if (cur.status === 'REJECTED' && (v.status === 'OPEN' || v.status === 'PARTIALLY_FILLED')) {
+      this.#reconciler.cancelRevenant(cur, v)
+      return
+    }
     if (cur.status === 'PENDING_NEW' && v.status !== 'REJECTED' && v.status !== 'PENDING_NEW') {
       cur = this.#move(cur, 'OPEN', undefined, v.venueOrderId) ?? cur
     }

@@ -171,6 +171,28 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
   })
 
+  it('a rejected order the venue accepts later after all is cancelled there, and the error event says so', async () => {
+    // A placement held up somewhere (our limiter, the network) on a venue with no arrival window reaches the venue
+    // after every look-up said "not known": nobody waits for it, and it must not rest (the makers soak's stale quote).
+    const { clock, adapter, exec } = await setup({ reconnectRecheckDelayMs: 0 })
+    const errors: string[] = []
+    exec.events.on('error', (e) => errors.push(e.message))
+    adapter.failNext('LATE_ARRIVAL')
+    const a = await exec.submit(limitBuy('1', '90'))
+    await flush()
+    await clock.advanceAsync(300)
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
+    adapter.deliverLate() // the venue has it open now, and its stream says so
+    await flush()
+    expect(adapter.orders.get(a.clientOrderId)?.status).toBe('CANCELED')
+    expect(errors.filter((m) => m.includes(a.clientOrderId) && m.includes('cancelling'))).toHaveLength(1)
+    expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
+    // A reconciliation finds nothing of it open any more.
+    const report = await exec.reconcile()
+    expect(report.openOrders.map((o) => o.clientOrderId)).not.toContain(a.clientOrderId)
+  })
+
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
     const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
     await exec.submit(limitBuy())

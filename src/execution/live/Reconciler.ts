@@ -4,6 +4,7 @@ import type { Balance, Order, Position } from '../../core/types.js'
 import {
   isTradekitError,
   OrderOutcomeUnknownError,
+  StateError,
   type TradekitError,
   toTradekitError,
 } from '../../errors/index.js'
@@ -65,6 +66,8 @@ export class Reconciler {
   readonly #fills: FillsRecovery
   /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
   readonly #unresolved = new Map<string, boolean>()
+  /** Rejected orders the venue reported open, while their cancel is in flight. */
+  readonly #revenants = new Set<string>()
   #timer: TimerHandle | undefined
   #retryTimer: TimerHandle | undefined
   /** Automatic passes that failed in a row. */
@@ -270,6 +273,35 @@ export class Reconciler {
         h.log.warn({ clientOrderId: o.clientOrderId, code: toTradekitError(e).code }, 'fills re-check failed')
       }
     })
+  }
+
+  /**
+   * An order this executor holds as REJECTED that the venue reports open: a placement that reached the venue after
+   * all (after every look-up said "not known", on a venue whose requests carry no arrival window). Nobody waits for
+   * it any more, so it is cancelled at once (one cancel at a time per order), and the `error` event says so.
+   */
+  cancelRevenant(order: Order, seen: Order): void {
+    const h = this.#host
+    const cid = order.clientOrderId
+    if (this.#revenants.has(cid)) return
+    this.#revenants.add(cid)
+    h.log.warn(
+      { clientOrderId: cid, venueStatus: seen.status },
+      'venue has an order we rejected: cancelling it',
+    )
+    h.emitError(
+      new StateError(
+        `Order "${cid}" is ${order.status} (${order.reason ?? 'no reason'}) but the venue has it ${seen.status}: cancelling it`,
+      ),
+    )
+    h.background(
+      withTimeout(
+        h.clock,
+        h.adapter.cancelOrder(seen.symbol, cid),
+        h.requestTimeoutMs,
+        'cancelOrder',
+      ).finally(() => this.#revenants.delete(cid)),
+    )
   }
 
   /**
