@@ -604,7 +604,23 @@ async function main(): Promise<number> {
   await engineB.start()
   const quoteWatch = opts.makers
     ? new QuoteWatch([
-        { label: 'A', engine: engineA, risk: riskA, venue: 'polymarket' },
+        {
+          label: 'A',
+          engine: engineA,
+          risk: riskA,
+          venue: 'polymarket',
+          // The sim's book by order hash: ours the adapter maps to a quote id (`q`), or to nothing (signed by nobody here).
+          venueQuotes: () =>
+            psim
+              .ledger()
+              .openOrders.filter((o) => o.owner === pmApiKey)
+              .map((o) => ({ clientOrderId: pm.clientOrderIdOf(o.id) ?? o.id, symbol: o.tokenId, id: o.id }))
+              .filter((o) => o.clientOrderId.startsWith('q') || o.clientOrderId === o.id),
+          ourView: (cid) => {
+            const o = pmExec.order(cid)
+            return o === undefined ? 'unknown' : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+          },
+        },
         {
           label: 'B',
           engine: engineB,

@@ -501,6 +501,14 @@ export class PolymarketAdapter implements ExchangeAdapter {
     return after
   }
 
+  /**
+   * The client order id of a venue order id (order hash) this adapter signed, to match the venue's records (the
+   * book, `/data/orders`, trades) with yours; `undefined` for an order it did not sign.
+   */
+  clientOrderIdOf(orderId: string): string | undefined {
+    return this.#byOrder.get(orderId)
+  }
+
   /** Looks an order up by client order id (via its order hash). */
   async queryOrder(_symbol: string, clientOrderId: string): Promise<Order | undefined> {
     const known = this.#byClient.get(clientOrderId)

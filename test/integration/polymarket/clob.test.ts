@@ -161,6 +161,8 @@ describe('Polymarket venue parts (PolymarketAdapter, PolymarketRest, streams) ag
     expect(f.fill.qty.toFixed()).toBe('10')
     expect(f.fill.price.toFixed()).toBe(new Decimal(price).toFixed())
     expect(f.fill.venueOrderId).toBe(res.venueOrderId)
+    expect(pm.clientOrderIdOf(res.venueOrderId)).toBe(res.clientOrderId)
+    expect(pm.clientOrderIdOf('0xnotours')).toBeUndefined()
     await confirmed
 
     const ledger = sim.ledger()
