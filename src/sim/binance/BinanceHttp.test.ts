@@ -21,16 +21,28 @@ describe('BinanceHttp', () => {
     expect(sim.requestLog.map((r) => r.status)).toEqual([200, 200, 404])
   })
 
-  it('applies faults before routing: ban, rate limit, server error', async () => {
-    sim.faults.ban({ retryAfterSec: 3 })
+  it('applies faults before routing: rate limit, server error, ban', async () => {
     sim.faults.rateLimit({ path: '/depth' })
     sim.faults.serverError({ status: 503 })
-    const ban = await fetch(`${sim.restUrl}/api/v3/ping`)
-    expect([ban.status, ban.headers.get('retry-after')]).toEqual([418, '3'])
     const rl = await fetch(`${sim.restUrl}/api/v3/depth?symbol=BTCUSDT`)
     expect(rl.status).toBe(429)
     const se = await fetch(`${sim.restUrl}/api/v3/ping`)
     expect([se.status, await se.text()]).toEqual([503, 'Service Unavailable'])
     expect((await fetch(`${sim.restUrl}/api/v3/ping`)).status).toBe(200)
+    sim.faults.ban({ retryAfterSec: 3 })
+    const ban = await fetch(`${sim.restUrl}/api/v3/ping`)
+    expect([ban.status, ban.headers.get('retry-after')]).toEqual([418, '3'])
+  })
+
+  it('a 418 bans the IP on that market until Retry-After has passed (REST and WebSocket API alike)', async () => {
+    sim.faults.reset() // lifts the ban of the test before
+    sim.faults.ban({ retryAfterSec: 1, path: '/api/v3/ping' })
+    expect((await fetch(`${sim.restUrl}/api/v3/ping`)).status).toBe(418)
+    const again = await fetch(`${sim.restUrl}/api/v3/time`)
+    expect(again.status).toBe(418) // any endpoint of the market, not only the one that drew the ban
+    expect(Number(again.headers.get('retry-after'))).toBeLessThanOrEqual(1)
+    expect((await fetch(`${sim.restUrl}/fapi/v1/time`)).status).toBe(200) // USD-M is another venue
+    await new Promise((r) => setTimeout(r, 1100))
+    expect((await fetch(`${sim.restUrl}/api/v3/time`)).status).toBe(200)
   })
 })

@@ -4,6 +4,7 @@ import { header, readBody, requestUrl, writeResponse } from '../shared/http.js'
 import type { RouteTable } from '../shared/RouteTable.js'
 import type { BinanceAuth } from './BinanceAuth.js'
 import { SimApiError, type SimMarket } from './engine.js'
+import { type IpBans, marketOfPath } from './IpBans.js'
 import { missingParam } from './orderParams.js'
 import type { RequestLimits } from './RequestLimits.js'
 import type { BinanceRequest, BinanceRoute, BinanceVenue } from './routes/BinanceRoute.js'
@@ -27,6 +28,8 @@ export interface BinanceHttpConfig {
   readonly auth: BinanceAuth
   readonly limits: RequestLimits
   readonly faults: BinanceHttpFaults
+  /** The IP bans a 418 starts: every request of the banned market is answered 418 until it ends. */
+  readonly bans: IpBans
 }
 
 const UNKNOWN_ERROR = { code: -1000, msg: 'An unknown error occurred while processing the request.' }
@@ -79,13 +82,16 @@ export class BinanceHttp {
     const slow = faults.slow.take(path)
     if (slow !== undefined) await new Promise((r) => setTimeout(r, slow.delayMs))
     if (this.#cfg.isClosed()) return
+    const now = this.#cfg.venue.now()
+    const market = marketOfPath(path)
     const ban = faults.ban.take(path)
-    if (ban !== undefined) {
-      const until = this.#cfg.venue.now() + ban.retryAfterSec * 1000
+    if (ban !== undefined) this.#cfg.bans.ban(market, now + ban.retryAfterSec * 1000)
+    const until = this.#cfg.bans.untilMs(market, now)
+    if (until !== undefined) {
       send(
         418,
         { code: -1003, msg: `Way too many requests; IP banned until ${until}.` },
-        { 'retry-after': String(ban.retryAfterSec) },
+        { 'retry-after': String(Math.ceil((until - now) / 1000)) },
       )
       return
     }

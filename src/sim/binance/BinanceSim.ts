@@ -13,6 +13,7 @@ import { BinanceUserStreams, type WsApiFault } from './BinanceUserStreams.js'
 import { wsApiOrderMethods } from './BinanceWsApiOrders.js'
 import { CancelCountdowns } from './CancelCountdowns.js'
 import { type SimAccount, SimEngine, type SimMarket } from './engine.js'
+import { IpBans, marketOfPath } from './IpBans.js'
 import { RequestLimits } from './RequestLimits.js'
 import { binanceRoutes } from './routes/binanceRoutes.js'
 import { resolveSpec } from './specs.js'
@@ -62,6 +63,7 @@ export class BinanceSim {
     slow: new FaultQueue(),
   }
   readonly #malformed = new FaultQueue<{ kind: BinanceSimHostileKind }>()
+  readonly #bans = new IpBans()
   readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed' | 'silent'; afterExecute: boolean }>()
   readonly #limits: RequestLimits
   /** USD-M auto-cancel countdowns (`POST /fapi/v1/countdownCancelAll`). */
@@ -368,12 +370,19 @@ export class BinanceSim {
     await this.#server.close()
   }
 
-  /** A fault for a WebSocket API order request, from the REST 429 / 418 queues or the WebSocket API queue. */
+  /**
+   * A fault for a WebSocket API request: the market's IP ban (every method), or for an order request one from the
+   * REST 429 / 418 queues (a 418 starts the ban) or the WebSocket API queue.
+   */
   #wsApiFault(path: string): WsApiFault | undefined {
-    if (!/ order\./.test(path)) return undefined
+    const market = marketOfPath(path)
+    const now = this.now()
     const f = this.#httpFaults
-    const ban = f.ban.take(path)
-    if (ban !== undefined) return { kind: 'ban', retryAfterSec: ban.retryAfterSec }
+    const ban = / order\./.test(path) ? f.ban.take(path) : undefined
+    if (ban !== undefined) this.#bans.ban(market, now + ban.retryAfterSec * 1000)
+    const until = this.#bans.untilMs(market, now)
+    if (until !== undefined) return { kind: 'ban', untilMs: until }
+    if (!/ order\./.test(path)) return undefined
     const rl = f.rateLimit.take(path)
     if (rl !== undefined) return { kind: 'rateLimit', retryAfterSec: rl.retryAfterSec }
     return this.#wsApiFaults.take(path)
@@ -388,6 +397,7 @@ export class BinanceSim {
       auth,
       limits,
       faults: this.#httpFaults,
+      bans: this.#bans,
       venue: {
         engine: this.#engine,
         listenKeys: this.#user.listenKeys,
@@ -430,6 +440,7 @@ export class BinanceSim {
         for (const q of Object.values(f)) q.clear()
         this.#malformed.clear()
         this.#wsApiFaults.clear()
+        this.#bans.clear()
         this.#streams.reset()
         this.#user.reset()
         this.#skewMs = 0

@@ -48,14 +48,18 @@ export interface BinanceUserStreamsConfig {
   readonly orderMethods?: Readonly<Record<string, WsApiOrderMethod>>
   /** The `rateLimits` array of an answer to `method` (the REST windows, as WebSocket API answers report them). */
   readonly rateLimits?: (market: SimMarket, method: string) => unknown[]
-  /** A fault to apply to one WebSocket API request (`/ws-api/v3 order.place`), taken from the REST fault queues. */
+  /**
+   * A fault to apply to one WebSocket API request (`/ws-api/v3 order.place`): the market's IP ban, or one taken from
+   * the REST fault queues.
+   */
   readonly takeFault?: (path: string) => WsApiFault | undefined
 }
 
 /** A fault on one WebSocket API request. */
 export type WsApiFault =
   | { readonly kind: 'rateLimit'; readonly retryAfterSec: number }
-  | { readonly kind: 'ban'; readonly retryAfterSec: number }
+  /** The IP is banned until `untilMs` (server time). */
+  | { readonly kind: 'ban'; readonly untilMs: number }
   | { readonly kind: 'drop' | 'malformed' | 'silent'; readonly afterExecute: boolean }
 
 type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
@@ -273,7 +277,7 @@ export class BinanceUserStreams {
     const fault = this.#cfg.takeFault?.(`${c.market === 'spot' ? '/ws-api/v3' : '/ws-fapi/v1'} ${name}`)
     if (fault?.kind === 'rateLimit' || fault?.kind === 'ban') {
       // WebSocket API 429 / 418 answers carry `retryAfter` (epoch ms) in `error.data`.
-      const retryAfter = this.#cfg.now() + fault.retryAfterSec * 1000
+      const retryAfter = fault.kind === 'ban' ? fault.untilMs : this.#cfg.now() + fault.retryAfterSec * 1000
       const error = { code: -1003, msg: TOO_MANY, data: { serverTime: this.#cfg.now(), retryAfter } }
       sendFrame(
         c.ws,

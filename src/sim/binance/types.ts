@@ -94,7 +94,10 @@ export type BinanceSimHostileKind = 'nan' | 'zero' | 'negative' | 'huge' | 'garb
 export interface BinanceSimFaults {
   /** Answer 429 (`-1003`) with `Retry-After`. */
   rateLimit(opts?: { count?: number; retryAfterSec?: number; path?: string }): void
-  /** Answer 418 (IP banned) with `Retry-After`. */
+  /**
+   * Answer 418 (IP banned) with `Retry-After` to the next matching request, and ban the IP: every request of that
+   * market (spot or USD-M, REST and WebSocket API) is answered 418 until `retryAfterSec` has passed, as Binance does.
+   */
   ban(opts?: { count?: number; retryAfterSec?: number; path?: string }): void
   /** Answer a 5xx. With `afterExecute`, an order is executed first and the 5xx hides its outcome. */
   serverError(opts?: { count?: number; status?: number; path?: string; afterExecute?: boolean }): void
@@ -134,7 +137,7 @@ export interface BinanceSimFaults {
     method?: string
     count?: number
   }): void
-  /** Clears every pending fault. */
+  /** Clears every pending fault, and lifts IP bans. */
   reset(): void
 }
 

@@ -144,6 +144,8 @@ describe('orderEntry: ws-api on BinanceSim', () => {
       const left = (h.spot.rest.limiter.snapshot().bannedUntilMs ?? 0) - Date.now()
       expect(left).toBeGreaterThan(0)
       expect(left).toBeLessThanOrEqual(2_000)
+      // The venue bans the IP, not the method: REST of the same market is refused until the ban ends too.
+      expect((await fetch(`${h.sim.restUrl}/api/v3/time`)).status).toBe(418)
       await new Promise((r) => setTimeout(r, left + 50))
     }
     h.sim.faults.clockSkew(0)
