@@ -3,20 +3,9 @@ import type { BinanceConfig } from '../../../src/exchanges/binance/index.js'
 import { BinanceSpot, BinanceUsdm } from '../../../src/exchanges/binance/index.js'
 import type { OrderRequest, TradekitError } from '../../../src/index.js'
 import { BinanceSim, type BinanceSimConfig } from '../../../src/sim/index.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
-/** Polls `cond` every 10 ms until it holds (generous default timeout; never a timing assertion). */
-export async function waitFor(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const start = Date.now()
-  for (;;) {
-    if (await cond()) return
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+export { waitFor }
 
 /** Steps the sim until `cond` holds. */
 export async function stepUntil(

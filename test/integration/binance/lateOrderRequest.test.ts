@@ -66,7 +66,7 @@ describe.each(['rest', 'ws-api'] as const)(
       const hh = h
       exec = new OrderExecutor({
         adapter: hh.usdm,
-        requestTimeoutMs: 300,
+        requestTimeoutMs: 1500, // shorter than the budget wait, long enough for start()'s reconciliation on a busy machine
         queryAttempts: 2,
         queryIntervalMs: 100,
       })

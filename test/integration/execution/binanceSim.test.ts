@@ -11,6 +11,7 @@ import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
 import { OrderExecutor, OrderGroup, PaperTrader } from '../../../src/execution/index.js'
 import { RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim } from '../../../src/sim/binance/index.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
 let sim: BinanceSim
 let spot: BinanceSpot
@@ -38,18 +39,6 @@ afterEach(async () => {
 
 let n = 0
 const cid = () => `it-${Date.now().toString(36)}-${++n}`
-
-function waitFor(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now()
-    const tick = () => {
-      if (pred()) resolve()
-      else if (Date.now() - t0 > timeoutMs) reject(new Error('condition not met in time'))
-      else setTimeout(tick, 10)
-    }
-    tick()
-  })
-}
 
 const marketBuy = (symbol: string, qty: string): OrderIntent => ({
   clientOrderId: cid(),

@@ -16,6 +16,7 @@ import { SystemClock, TradingEngine } from '../../../src/index.js'
 import { openSqliteJournal } from '../../../src/journal/index.js'
 import { MemoryStateStore, RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
 let sim: BinanceSim
 let dir: string
@@ -27,18 +28,6 @@ afterAll(async () => {
   await sim.close()
   rmSync(dir, { recursive: true, force: true })
 })
-
-function waitFor(pred: () => boolean, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now()
-    const tick = () => {
-      if (pred()) resolve()
-      else if (Date.now() - t0 > timeoutMs) reject(new Error('condition not met in time'))
-      else setTimeout(tick, 10)
-    }
-    tick()
-  })
-}
 
 const keys = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' }
 

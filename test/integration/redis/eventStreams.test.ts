@@ -12,6 +12,7 @@ import {
 } from '../../../src/redis/index.js'
 import { FakeExecutor, openOrder } from '../../../src/risk/__fixtures__/builders.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
 let server: RedisServer
 beforeAll(async () => {
@@ -20,17 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close()
 })
-
-function waitFor(cond: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setInterval(() => {
-      if (cond()) {
-        clearInterval(t)
-        resolve()
-      }
-    }, 10)
-  })
-}
 
 describe('Redis event streams', () => {
   it("replays a bot's order events into the same types, Decimals included, once per group", async () => {

@@ -19,6 +19,7 @@ import {
 } from '../../../src/redis/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
 let server: RedisServer
 let sim: BinanceSim
@@ -31,18 +32,6 @@ afterAll(async () => {
   await sim?.close()
   await server?.close()
 })
-
-function waitFor(pred: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now()
-    const tick = (): void => {
-      if (pred()) resolve()
-      else if (Date.now() - t0 > timeoutMs) reject(new Error(`${what}: not in time`))
-      else setTimeout(tick, 10)
-    }
-    tick()
-  })
-}
 
 let n = 0
 const intent = (side: 'BUY' | 'SELL', extra: Partial<OrderIntent> = {}): OrderIntent => ({
@@ -97,7 +86,7 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
       expect(resting.status).toBe('OPEN')
 
       await server.stop()
-      await waitFor(() => !redis.isUp, 'redis.disconnected')
+      await waitFor(() => !redis.isUp, 15_000, 'redis.disconnected')
 
       // A new entry through the adapter: the typed error, a RATE_LIMITED refusal (not sent, so not "unknown").
       const direct = intent('BUY')
@@ -122,7 +111,7 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
 
       // Redis returns: the waiting exit goes through the shared budget again, and so do new entries.
       await server.start()
-      await waitFor(() => redis.isUp, 'redis.reconnected')
+      await waitFor(() => redis.isUp, 15_000, 'redis.reconnected')
       expect((await exit3).status).toBe('FILLED')
       const after = await exec.submit(intent('BUY'))
       expect(after.status).toBe('FILLED')
@@ -165,7 +154,7 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
     try {
       await usdm.positionMode() // the one-way check is a read: done before the outage, as a running bot has
       await server.stop()
-      await waitFor(() => !redis.isUp, 'redis.disconnected')
+      await waitFor(() => !redis.isUp, 15_000, 'redis.disconnected')
       // An entry fails closed, but the listen key is created and kept alive on the local budget.
       const e = await usdm
         .placeOrder({
@@ -181,10 +170,10 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
       await usdm.startUserData()
       expect(usdm.listenKey).toBeDefined()
       const before = keepAlives()
-      await waitFor(() => keepAlives() >= before + 2, 'two keep-alives during the outage')
+      await waitFor(() => keepAlives() >= before + 2, 15_000, 'two keep-alives during the outage')
     } finally {
       await server.start()
-      await waitFor(() => redis.isUp, 'redis.reconnected')
+      await waitFor(() => redis.isUp, 15_000, 'redis.reconnected')
       await usdm.close()
       redis.close()
     }

@@ -11,6 +11,7 @@ import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
 import { RedisConnection, RedisRateLimitStore } from '../../../src/redis/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+import { waitFor } from '../../helpers/waitFor.js'
 import { runHammer, startHammer, total } from './runHammers.js'
 
 const LIMIT = 400
@@ -23,18 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.close()
 })
-
-function waitFor(pred: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now()
-    const tick = (): void => {
-      if (pred()) resolve()
-      else if (Date.now() - t0 > timeoutMs) reject(new Error(`${what}: not in time`))
-      else setTimeout(tick, 20)
-    }
-    tick()
-  })
-}
 
 describe('shared rate budget on Redis', () => {
   // The comparison with local limiters (which overshoot only when a process starts without knowing what the others
@@ -134,7 +123,7 @@ describe('shared rate budget on Redis', () => {
       const resting = () => open().length
       // Every process has orders resting (client ids start with its own prefix) before the press.
       const holders = () => new Set(open().map((o) => o.clientOrderId.split('-')[0])).size
-      await waitFor(() => holders() === 3 && resting() >= 9, 'resting entries of every process')
+      await waitFor(() => holders() === 3 && resting() >= 9, 20_000, 'resting entries of every process')
       runs[0]!.press()
       const results = await Promise.all(runs.map((h) => h.done))
       expect(results.map((r) => [r.halted, r.relayed])).toEqual([

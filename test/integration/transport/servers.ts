@@ -141,15 +141,4 @@ export async function startWsServer(): Promise<TestWsServer> {
   return state
 }
 
-/** Resolves when `predicate` holds, polling every 5 ms; rejects after `timeoutMs` (generous: no timing assertion). */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const start = Date.now()
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+export { waitFor } from '../../helpers/waitFor.js'
