@@ -34,7 +34,7 @@ describe('BinanceHttp', () => {
     expect([ban.status, ban.headers.get('retry-after')]).toEqual([418, '3'])
   })
 
-  it('a 418 bans the IP on that market until Retry-After has passed (REST and WebSocket API alike)', async () => {
+  it('a 418 bans the IP on that market, every endpoint of it, until Retry-After has passed', async () => {
     sim.faults.reset() // lifts the ban of the test before
     sim.faults.ban({ retryAfterSec: 1, path: '/api/v3/ping' })
     expect((await fetch(`${sim.restUrl}/api/v3/ping`)).status).toBe(418)
