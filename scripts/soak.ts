@@ -636,6 +636,7 @@ async function main(): Promise<number> {
       ])
     : undefined
   quoteWatch?.start()
+  quoteWatch?.startKillSwitches(Math.max(10_000, durationMs / 4))
   await spotStream.subscribe([
     'btcusdt@kline_1s',
     'btcusdt@depth20@100ms',
@@ -715,6 +716,7 @@ async function main(): Promise<number> {
 
   // ---------------------------------------------------------------- settle
   chaos.stop()
+  quoteWatch?.stopKillSwitches()
   clearInterval(house)
   clearInterval(heapTimer)
   clearInterval(progress)

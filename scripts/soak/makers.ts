@@ -73,6 +73,14 @@ export class QuoteWatch {
   readonly #since = new Map<string, { readonly w: Watched; readonly symbol: string; readonly at: number }>()
   readonly #violations = new Map<string, string>()
   #timer: ReturnType<typeof setInterval> | undefined
+  #killTimer: ReturnType<typeof setInterval> | undefined
+  #kills = 0
+  /** When each watched engine's trading state left ACTIVE, while its quotes are not all gone yet. */
+  readonly #haltedAt = new Map<Watched, number>()
+  /** Engines whose state left ACTIVE, and how long each halt took to leave no quote at the venue. */
+  readonly #haltPullMs: number[] = []
+  /** Halts that ended (trading resumed) while a quote of that engine still rested. */
+  #resumedUnpulled = 0
   #sent = 0
   #pulls = 0
   #settlePullMs: number | undefined
@@ -94,6 +102,24 @@ export class QuoteWatch {
 
   stop(): void {
     clearInterval(this.#timer)
+    this.stopKillSwitches()
+  }
+
+  /**
+   * Fires the kill switch (`emergencyStop`) of the watched engines in turn, every `everyMs`: every quote must then be
+   * pulled within the bound like after any other halt (the soak's operator resumes trading a few seconds later).
+   */
+  startKillSwitches(everyMs: number): void {
+    this.#killTimer = setInterval(() => {
+      const w = this.#watched[this.#kills % this.#watched.length] as Watched
+      this.#kills++
+      void w.risk.emergencyStop(`soak: kill switch ${this.#kills}`)
+    }, everyMs)
+  }
+
+  /** No more kill switches (before the settle). */
+  stopKillSwitches(): void {
+    clearInterval(this.#killTimer)
   }
 
   /** Call right after the settle halt: waits (bounded) until no quote is open. */
@@ -119,7 +145,7 @@ export class QuoteWatch {
     return {
       name: 'makers: no stale quote',
       ok: failures.length === 0,
-      summary: `${this.#sent} quotes sent, ${this.#pulls} pulls; settle halt pulled every quote in ${this.#settlePullMs ?? '∞'} ms (bound ${SOAK_PULL_BOUND_MS} ms)`,
+      summary: `${this.#sent} quotes sent, ${this.#pulls} pulls, ${this.#kills} kill switches; ${this.#haltPullMs.length} halts found quotes resting and pulled them all within ${Math.max(0, ...this.#haltPullMs)} ms (checked every 250 ms), ${this.#resumedUnpulled} resumed before; settle halt pulled every quote in ${this.#settlePullMs ?? '∞'} ms (bound ${SOAK_PULL_BOUND_MS} ms)`,
       failures,
     }
   }
@@ -148,7 +174,9 @@ export class QuoteWatch {
       w.risk.state !== 'ACTIVE' || w.engine.instrumentState(w.venue, symbol) !== 'ACTIVE'
     for (const [k, v] of this.#since) if (!restricted(v.w, v.symbol)) this.#since.delete(k)
     for (const w of this.#watched) {
-      for (const o of this.#quotes(w)) {
+      const quotes = this.#quotes(w)
+      this.#timeHalt(w, quotes.length, now)
+      for (const o of quotes) {
         if (!restricted(w, o.symbol)) continue
         const k = `${w.label}:${o.symbol}`
         const since = this.#since.get(k)?.at ?? now
@@ -160,6 +188,21 @@ export class QuoteWatch {
           )
         }
       }
+    }
+  }
+
+  /** Times each halt of an engine (breaker, kill switch): from leaving ACTIVE until no quote of it rests. */
+  #timeHalt(w: Watched, resting: number, now: number): void {
+    const at = this.#haltedAt.get(w)
+    if (w.risk.state === 'ACTIVE') {
+      if (at !== undefined && at >= 0) this.#resumedUnpulled++
+      this.#haltedAt.delete(w)
+      return
+    }
+    if (at === undefined) this.#haltedAt.set(w, resting === 0 ? -1 : now)
+    else if (at >= 0 && resting === 0) {
+      this.#haltPullMs.push(now - at)
+      this.#haltedAt.set(w, -1) // pulled; this halt is done
     }
   }
 }
