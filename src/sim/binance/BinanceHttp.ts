@@ -82,16 +82,20 @@ export class BinanceHttp {
     const slow = faults.slow.take(path)
     if (slow !== undefined) await new Promise((r) => setTimeout(r, slow.delayMs))
     if (this.#cfg.isClosed()) return
-    const now = this.#cfg.venue.now()
+    // A ban lasts real time: kept on the sim's clock, not the (possibly skewed) server time it is reported in.
+    const clockNow = this.#cfg.venue.clockNow()
     const market = marketOfPath(path)
     const ban = faults.ban.take(path)
-    if (ban !== undefined) this.#cfg.bans.ban(market, now + ban.retryAfterSec * 1000)
-    const until = this.#cfg.bans.untilMs(market, now)
+    if (ban !== undefined) this.#cfg.bans.ban(market, clockNow + ban.retryAfterSec * 1000)
+    const until = this.#cfg.bans.untilMs(market, clockNow)
     if (until !== undefined) {
       send(
         418,
-        { code: -1003, msg: `Way too many requests; IP banned until ${until}.` },
-        { 'retry-after': String(Math.ceil((until - now) / 1000)) },
+        {
+          code: -1003,
+          msg: `Way too many requests; IP banned until ${this.#cfg.venue.now() + until - clockNow}.`,
+        },
+        { 'retry-after': String(Math.ceil((until - clockNow) / 1000)) },
       )
       return
     }

@@ -376,12 +376,12 @@ export class BinanceSim {
    */
   #wsApiFault(path: string): WsApiFault | undefined {
     const market = marketOfPath(path)
-    const now = this.now()
+    const clockNow = this.#clock.now() // bans last real time; `retryAfter` is reported in server time
     const f = this.#httpFaults
     const ban = / order\./.test(path) ? f.ban.take(path) : undefined
-    if (ban !== undefined) this.#bans.ban(market, now + ban.retryAfterSec * 1000)
-    const until = this.#bans.untilMs(market, now)
-    if (until !== undefined) return { kind: 'ban', untilMs: until }
+    if (ban !== undefined) this.#bans.ban(market, clockNow + ban.retryAfterSec * 1000)
+    const until = this.#bans.untilMs(market, clockNow)
+    if (until !== undefined) return { kind: 'ban', untilMs: this.now() + until - clockNow }
     if (!/ order\./.test(path)) return undefined
     const rl = f.rateLimit.take(path)
     if (rl !== undefined) return { kind: 'rateLimit', retryAfterSec: rl.retryAfterSec }

@@ -15,12 +15,12 @@ import type { SimMarket } from './engine.js'
 export class IpBans {
   readonly #until: Record<SimMarket, number> = { spot: 0, usdm: 0 }
 
-  /** Bans `market` until `untilMs` (server time); a ban already longer is kept. */
+  /** Bans `market` until `untilMs` (the sim's clock, never skewed: a ban lasts real time); a longer ban is kept. */
   ban(market: SimMarket, untilMs: number): void {
     if (untilMs > this.#until[market]) this.#until[market] = untilMs
   }
 
-  /** When the ban of `market` ends (server time), or `undefined` when it is not banned at `now`. */
+  /** When the ban of `market` ends (the sim's clock), or `undefined` when it is not banned at `now`. */
   untilMs(market: SimMarket, now: number): number | undefined {
     const until = this.#until[market]
     return until > now ? until : undefined
