@@ -58,8 +58,6 @@ const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
 const MAX_COUNTED_IDS = 10_000
 
-type Deny = (code: RiskDenialCode, message: string, values?: RiskValues) => Result<OrderIntent, RiskRejection>
-
 /**
  * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, runs
  * the pre-trade checks of `RISK_CHECKS` in order (global and per-instrument trading state, data age, position counts,
@@ -360,28 +358,55 @@ export class RiskManager {
     market: MarketSnapshot,
   ): Result<OrderIntent, RiskRejection> {
     const now = this.#clock.now()
-    const deny: Deny = (code, message, values = {}) => {
-      const r = rejection(code, message, values)
-      this.#bus.emit('risk.denied', {
-        type: 'risk.denied',
-        signal,
-        rejection: r,
-        account,
-        market,
-        state: this.guard.state,
-        tsEvent: now,
-      })
-      return err(r)
-    }
     try {
-      return this.#evaluate(signal, account, market, now, deny)
+      return this.#evaluate(signal, account, market, now)
     } catch (e) {
       // Hostile inputs (getters that throw, proxies) must not crash the caller.
-      return deny(
+      return this.#deny(
+        signal,
+        account,
+        market,
+        now,
         RiskReason.INVALID_INPUT,
         `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`,
       )
     }
+  }
+
+  /**
+   * A denial of one decision: `risk.denied` with its inputs, and the rejection. A method, not a closure made per
+   * call: most decisions are approvals, and a closure per decision costs more than several checks.
+   */
+  #deny(
+    signal: Signal,
+    account: AccountSnapshot,
+    market: MarketSnapshot,
+    now: number,
+    code: RiskDenialCode,
+    message: string,
+    values: RiskValues = {},
+  ): Result<OrderIntent, RiskRejection> {
+    const r = rejection(code, message, values)
+    this.#bus.emit('risk.denied', {
+      type: 'risk.denied',
+      signal,
+      rejection: r,
+      account,
+      market,
+      state: this.guard.state,
+      tsEvent: now,
+    })
+    return err(r)
+  }
+
+  /** {@link RiskManager.#deny} with the inputs of a decision under way. */
+  #denyIn(
+    ctx: RiskCheckContext,
+    code: RiskDenialCode,
+    message: string,
+    values?: RiskValues,
+  ): Result<OrderIntent, RiskRejection> {
+    return this.#deny(ctx.signal, ctx.account, ctx.market, ctx.now, code, message, values)
   }
 
   /**
@@ -497,12 +522,16 @@ export class RiskManager {
     account: AccountSnapshot,
     market: MarketSnapshot,
     now: number,
-    deny: Deny,
   ): Result<OrderIntent, RiskRejection> {
-    if (!this.guard.isReady)
-      return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
+    if (!this.guard.isReady) {
+      const message = 'Risk state not loaded yet: await risk.start()'
+      return this.#deny(signal, account, market, now, RiskReason.NOT_READY, message)
+    }
     const inputs = readRiskInputs(signal, account, market, this.#checkedInstruments)
-    if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
+    if (!inputs.ok) {
+      const { code, message, values } = inputs.error
+      return this.#deny(signal, account, market, now, code, message, values)
+    }
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account
     // The drawdown peak is the highest equity this manager saw (or its store restored), never a snapshot's
@@ -514,12 +543,12 @@ export class RiskManager {
     }
     const ctx = new RiskCheckContext(inputs.value, now, this.#env)
     const denied = runRiskChecks(ctx)
-    if (denied !== undefined) return deny(denied.code, denied.message, denied.values)
-    return signal.intent === 'EXIT' ? this.#exit(ctx, deny) : this.#enter(ctx, deny)
+    if (denied !== undefined) return this.#denyIn(ctx, denied.code, denied.message, denied.values)
+    return signal.intent === 'EXIT' ? this.#exit(ctx) : this.#enter(ctx)
   }
 
   /** Sizes an ENTRY that passed every check (method, correlation and confidence scaling, caps, step). */
-  #enter(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+  #enter(ctx: RiskCheckContext): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, key, now, orderType } = ctx
     // Every value below was read successfully by a check that ran before.
     const entryR = ctx.entry()
@@ -528,7 +557,7 @@ export class RiskManager {
     const correlation = ctx.correlation()
     const price = ctx.price()
     if (!entryR.ok || !stopR.ok || !confidence.ok || correlation === undefined || !price.ok) {
-      return deny(RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
+      return this.#denyIn(ctx, RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
     }
     const entry = entryR.value
     const { stop, fromAtr: stopFromAtr } = stopR.value
@@ -551,7 +580,7 @@ export class RiskManager {
     if (!sized.ok) {
       raw ??= rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
       const e = raw.ok ? sized.error : raw.error
-      return deny(e.code, e.message, e.values)
+      return this.#denyIn(ctx, e.code, e.message, e.values)
     }
     const requested = sized.value
 
@@ -559,7 +588,7 @@ export class RiskManager {
     const hasPosition = posQty !== undefined && !posQty.isZero()
     const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
     const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
-    if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
+    if (!capped.ok) return this.#denyIn(ctx, capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
     this.guard.recordOrder(key, now)
@@ -631,15 +660,16 @@ export class RiskManager {
    * An EXIT closes the whole position (the strategy's own share when the snapshot has `strategyPositions`; at most the
    * signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING.
    */
-  #exit(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+  #exit(ctx: RiskCheckContext): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, step, tick, now } = ctx
     const own = ctx.exitPositionQty()
-    if (!own.ok) return deny(own.error.code, own.error.message, own.error.values)
+    if (!own.ok) return this.#denyIn(ctx, own.error.code, own.error.message, own.error.values)
     const posQty = own.value
     const long = signal.side === 'BUY'
     // A BUY exit closes a short, a SELL exit closes a long.
     if (posQty === undefined || posQty.isZero() || posQty.isNegative() !== long) {
-      return deny(
+      return this.#denyIn(
+        ctx,
         RiskReason.NO_POSITION_TO_REDUCE,
         `No ${long ? 'short' : 'long'} position on "${inst.venue}:${inst.symbol}" to reduce`,
         { positionQty: str(posQty), side: signal.side },
@@ -649,26 +679,33 @@ export class RiskManager {
     let toClose = posQty.abs()
     if (signal.maxQty !== undefined) {
       const cap = positive('maxQty', signal.maxQty)
-      if (!cap.ok) return deny(cap.error.code, cap.error.message, cap.error.values)
+      if (!cap.ok) return this.#denyIn(ctx, cap.error.code, cap.error.message, cap.error.values)
       toClose = Decimal.min(toClose, cap.value)
     }
     // The same grid as entries: the step measured from minQty.
     const qty = closeQty(toClose, { stepSize: step, minQty })
     if (qty.lte(0) || (minQty !== undefined && qty.lt(minQty))) {
-      return deny(RiskReason.QUANTITY_ZERO, `Position "${posQty.toFixed()}" is below the tradable minimum`, {
-        positionQty: str(posQty),
-        stepSize: str(step),
-        minQty: str(minQty),
-      })
+      return this.#denyIn(
+        ctx,
+        RiskReason.QUANTITY_ZERO,
+        `Position "${posQty.toFixed()}" is below the tradable minimum`,
+        {
+          positionQty: str(posQty),
+          stepSize: str(step),
+          minQty: str(minQty),
+        },
+      )
     }
     const orderType = signal.orderType ?? 'MARKET'
     let price: Decimal | undefined
     if (orderType === 'LIMIT') {
       const lim = positive('limitPrice', signal.limitPrice)
-      if (!lim.ok) return deny(lim.error.code, lim.error.message, lim.error.values)
+      if (!lim.ok) return this.#denyIn(ctx, lim.error.code, lim.error.message, lim.error.values)
       price = roundPriceForSide(lim.value, tick, signal.side)
       if (price.lte(0))
-        return deny(RiskReason.INVALID_INPUT, 'Limit price rounds to zero', { field: 'limitPrice' })
+        return this.#denyIn(ctx, RiskReason.INVALID_INPUT, 'Limit price rounds to zero', {
+          field: 'limitPrice',
+        })
     }
     const intent: OrderIntent = {
       clientOrderId: this.#nextClientOrderId(),

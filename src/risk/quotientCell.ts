@@ -1,6 +1,7 @@
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
 import { fromScaled, pow10, toScaled } from '../decimal/scaled.js'
+import type { RawSize } from './RawSize.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
 
@@ -113,23 +114,23 @@ export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal):
 
 /**
  * The size being capped: a Decimal, or a quotient known only by its {@link QuotientCell} until a comparison the cell
- * cannot decide (or a message) needs the divided Decimal, which `divide` then computes exactly as before.
+ * cannot decide (or a message) needs the divided Decimal, which its {@link RawSize} then computes exactly as before.
  *
  * @example
  * ```ts
- * const size = GridQuantity.quotient(cell, () => limit.div(price))
+ * const size = GridQuantity.quotient(cell, new RawSize(limit, price))
  * if (size.compare(step) < 0) reject(size.decimal())
  * ```
  */
 export class GridQuantity {
   #qty: Decimal | undefined
   #cell: QuotientCell | undefined
-  #divide: (() => Decimal) | undefined
+  #quotient: RawSize | undefined
 
-  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, divide?: () => Decimal) {
+  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, quotient?: RawSize) {
     this.#qty = qty
     this.#cell = cell
-    this.#divide = divide
+    this.#quotient = quotient
   }
 
   /** A size that is a Decimal already. */
@@ -137,9 +138,9 @@ export class GridQuantity {
     return new GridQuantity(qty, undefined)
   }
 
-  /** The quotient `divide()` would compute, placed in `cell`. */
-  static quotient(cell: QuotientCell, divide: () => Decimal): GridQuantity {
-    return new GridQuantity(undefined, cell, divide)
+  /** The quotient `quotient.value` (divided on first read), placed in `cell`. */
+  static quotient(cell: QuotientCell, quotient: RawSize): GridQuantity {
+    return new GridQuantity(undefined, cell, quotient)
   }
 
   /** The cell, while the size is still known by it alone. */
@@ -150,7 +151,7 @@ export class GridQuantity {
   /** The size as a Decimal (divided now if it was a cell). */
   decimal(): Decimal {
     if (this.#qty === undefined) {
-      this.#qty = (this.#divide as () => Decimal)()
+      this.#qty = (this.#quotient as RawSize).value
       this.#cell = undefined
     }
     return this.#qty

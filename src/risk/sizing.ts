@@ -462,23 +462,40 @@ function tightestCap(c: CheckedCapInput): { limitNotional?: Decimal; limitName?:
   const existing = c.existing
   let limitNotional: Decimal | undefined
   let limitName: QuantityCap | undefined
-  const consider = (cap: Decimal, name: QuantityCap): void => {
-    if (limitNotional === undefined || lessThan(cap, limitNotional)) {
-      limitNotional = cap
-      limitName = name
-    }
-  }
+  // Inline, not a helper closure: this runs on every approved entry.
   if (c.positionCap !== undefined) {
-    consider(
-      existing === undefined ? c.positionCap : c.positionCap.minus(existing),
-      QuantityCap.MAX_POSITION_FRACTION,
-    )
+    limitNotional = existing === undefined ? c.positionCap : c.positionCap.minus(existing)
+    limitName = QuantityCap.MAX_POSITION_FRACTION
   }
   if (c.maxNotional !== undefined) {
-    consider(existing === undefined ? c.maxNotional : c.maxNotional.minus(existing), QuantityCap.MAX_NOTIONAL)
+    const cap = existing === undefined ? c.maxNotional : c.maxNotional.minus(existing)
+    if (limitNotional === undefined || lessThan(cap, limitNotional)) {
+      limitNotional = cap
+      limitName = QuantityCap.MAX_NOTIONAL
+    }
   }
-  if (c.marginCap !== undefined) consider(c.marginCap, QuantityCap.MARGIN)
+  if (c.marginCap !== undefined && (limitNotional === undefined || lessThan(c.marginCap, limitNotional))) {
+    limitNotional = c.marginCap
+    limitName = QuantityCap.MARGIN
+  }
   return { limitNotional, limitName }
+}
+
+/** The numbers behind a sizing rejection (`qty`: the rounded size once there is one, else the unrounded one). */
+function capValues(
+  c: CheckedCapInput,
+  rawSize: RawSize,
+  qty: Decimal | undefined,
+  sized: GridQuantity,
+): Record<string, string | null> {
+  return {
+    requestedQty: str(rawSize.value),
+    qty: str(qty ?? sized.decimal()),
+    price: str(c.price),
+    stepSize: str(c.step),
+    minQty: str(c.minQty),
+    minNotional: str(c.minNotional),
+  }
 }
 
 /**
@@ -516,13 +533,12 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     size =
       cell === undefined
         ? GridQuantity.of(limitNotional.div(price))
-        : GridQuantity.quotient(cell, () => limitNotional.div(price))
+        : GridQuantity.quotient(cell, new RawSize(limitNotional, price))
     cappedBy.push(limitName as QuantityCap)
   } else {
     const den = rawSize.den
     const cell = k === undefined || den === undefined ? undefined : quotientCell(rawSize.num, den, k)
-    size =
-      cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, () => rawSize.value)
+    size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
   const maxQty = c.maxQty
   if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && size.compare(maxQty) > 0) {
@@ -537,21 +553,12 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
       cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
     }
   }
-  let qty: Decimal | undefined // the size once rounded (rejections before that show the unrounded one)
-  const sized = size
-  const values = (): Record<string, string | null> => ({
-    requestedQty: str(rawSize.value),
-    qty: str(qty ?? sized.decimal()),
-    price: str(price),
-    stepSize: str(step),
-    minQty: str(minQty),
-    minNotional: str(c.minNotional),
-  })
   const hasMin = !minQty.isZero()
   const belowStep = size.compare(step) < 0
   if (belowStep || (hasMin && size.compare(minQty) < 0)) {
     const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
-    return err(rejection(code, `Size "${size.decimal().toFixed()}" is below the tradable minimum`, values()))
+    const message = `Size "${size.decimal().toFixed()}" is below the tradable minimum`
+    return err(rejection(code, message, capValues(c, rawSize, undefined, size)))
   }
   // roundToIncrement(qty, step, 'DOWN', minQty > 0 ? minQty : undefined), on values already validated.
   // With a step of 10^-k and minQty on its grid, flooring (qty − minQty) ÷ step is truncating qty to k places.
@@ -577,10 +584,11 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   const changed =
     unrounded === undefined ? !(cell as QuotientCell).exact || lowered : !equalDecimals(rounded, unrounded)
   if (changed) cappedBy.push(QuantityCap.STEP)
-  qty = rounded
   const final = rounded
   if (final.isZero() || final.isNegative()) {
-    return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
+    return err(
+      rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', capValues(c, rawSize, final, size)),
+    )
   }
   // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
   if (c.minNotional !== undefined && lessThan(value ?? final.times(price), c.minNotional)) {
@@ -588,7 +596,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
         `Order value "${final.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
-        values(),
+        capValues(c, rawSize, final, size),
       ),
     )
   }
