@@ -570,7 +570,7 @@ export class RiskManager {
     if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
     if (confidence.value !== 1) {
       const c = this.#decimals.last(confidence.value)
-      scale = scale === undefined ? c : scale.times(c) // 1 × c is c
+      scale = scale === undefined ? c : this.#decimals.scale.of(scale, c) // 1 × c is c
     }
     if (scale !== undefined && equalDecimals(scale, ONE)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be

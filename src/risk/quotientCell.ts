@@ -78,6 +78,37 @@ export function compareCell(cell: QuotientCell, v: Decimal): number | undefined 
 }
 
 /**
+ * The sign of `n × 10^-k × price − v` (`n` ≥ 0 a safe integer, `price` > 0), exact in scaled integers; `undefined`
+ * when a value does not fit a safe integer (then the caller multiplies the Decimals). The product of two values of at
+ * most 16 digits has at most 32, so decimal.js's 40-digit product is exact too and compares the same.
+ *
+ * @example
+ * ```ts
+ * compareGridProduct(78124, 5, new Decimal('64000.25'), new Decimal(50000)) // -1 (0.78124 × 64000.25 < 50000)
+ * ```
+ */
+export function compareGridProduct(n: number, k: number, price: Decimal, v: Decimal): number | undefined {
+  const sp = toScaled(price)
+  const sv = toScaled(v)
+  if (sp === undefined || sv === undefined || sp.m <= 0 || n < 0) return undefined
+  let left = n * sp.m
+  let right = sv.m
+  const lp = sp.p - k
+  if (lp > sv.p) {
+    const scale = pow10(lp - sv.p)
+    if (scale === undefined) return undefined
+    left *= scale
+  } else if (sv.p > lp) {
+    const scale = pow10(sv.p - lp)
+    if (scale === undefined) return undefined
+    right *= scale
+  }
+  // A product above 2^53 is not exact: its double is at least 2^53, so it is caught here.
+  if (left > MAX || right > MAX || right < -MAX) return undefined
+  return left > right ? 1 : left < right ? -1 : 0
+}
+
+/**
  * The sign of `a × b − c × d` (all > 0), exact in scaled integers; `undefined` when a product does not fit a safe
  * integer, or when the two are equal (then a 40-digit quotient times a price may round either way: the caller
  * computes it as before). Decides `raw × price > cap` for `raw = num ÷ den` as `num × price > cap × den`.

@@ -1,9 +1,15 @@
 import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
-import { equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
+import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
 import { fromScaled } from '../decimal/scaled.js'
-import { compareProducts, GridQuantity, type QuotientCell, quotientCell } from './quotientCell.js'
+import {
+  compareGridProduct,
+  compareProducts,
+  GridQuantity,
+  type QuotientCell,
+  quotientCell,
+} from './quotientCell.js'
 import { RawSize } from './RawSize.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
 
@@ -572,13 +578,20 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         : hasMin
           ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
           : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
-  // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
-  let value = limitNotional === undefined ? undefined : rounded.times(price)
+  // The division above rounds at the 40th digit; never let that lift the size over the cap by a step. A size still
+  // on its cell (n × 10^-k) is valued in exact scaled integers when they fit, else as the Decimal product.
+  const onCell = unrounded === undefined ? (cell as QuotientCell) : undefined
+  let value: Decimal | undefined
   let lowered = false
-  if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
-    rounded = rounded.minus(step)
-    value = undefined
-    lowered = true
+  if (limitNotional !== undefined) {
+    const sign =
+      onCell === undefined ? undefined : compareGridProduct(onCell.n, onCell.k, price, limitNotional)
+    if (sign === undefined) value = rounded.times(price)
+    if (sign !== undefined ? sign > 0 : greaterThan(value as Decimal, limitNotional)) {
+      rounded = rounded.minus(step)
+      value = undefined
+      lowered = true
+    }
   }
   // Rounding changed the size: it was off its step's grid (a lowered size never equals it).
   const changed =
@@ -591,11 +604,18 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     )
   }
   // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
-  if (c.minNotional !== undefined && lessThan(value ?? final.times(price), c.minNotional)) {
+  const minNotional = c.minNotional
+  const belowMinNotional =
+    minNotional !== undefined &&
+    (onCell === undefined || lowered
+      ? lessThan(value ?? final.times(price), minNotional)
+      : (compareGridProduct(onCell.n, onCell.k, price, minNotional) ??
+          compareDecimals(value ?? final.times(price), minNotional)) < 0)
+  if (belowMinNotional) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
-        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
+        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${(minNotional as Decimal).toFixed()}"`,
         capValues(c, rawSize, final, size),
       ),
     )
