@@ -21,6 +21,7 @@ import { RecentIds } from '../core/RecentIds.js'
 import { equalDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
+import { base36 } from './base36.js'
 import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
@@ -106,6 +107,10 @@ export class RiskManager {
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
   #seq = 0
+  /** The client order id up to its sequence number, for the last time and tag it was built for. */
+  #idHead: string | undefined
+  #idNow = 0
+  #idTag = ''
   /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
   readonly #instanceTag = randomTag()
   #stopping: Promise<EmergencyStopReport> | undefined
@@ -344,7 +349,13 @@ export class RiskManager {
   }
 
   #nextClientOrderId(tag = ''): string {
-    return `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${this.#clock.now().toString(36)}-${(this.#seq++).toString(36)}`
+    const now = this.#clock.now()
+    if (now !== this.#idNow || tag !== this.#idTag || this.#idHead === undefined) {
+      this.#idHead = `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${base36(now)}-`
+      this.#idNow = now
+      this.#idTag = tag
+    }
+    return `${this.#idHead}${base36(this.#seq++)}`
   }
 
   /**

@@ -1,4 +1,5 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
+import { rewardBelowRisk } from '../rewardBelowRisk.js'
 import { positive } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
@@ -21,9 +22,11 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   if (!choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined || distance === undefined)
     return undefined
   const entry = entryR.value
+  const minRewardRisk = min === 1 ? undefined : ctx.limits.minRewardRisk
+  if (rewardBelowRisk(tp.value, entry, distance, minRewardRisk) === false) return undefined
   const diff = tp.value.minus(entry)
   const reward = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
-  const minRisk = min === 1 ? distance : distance.times(ctx.limits.minRewardRisk) // × 1 is exact: skip it
+  const minRisk = minRewardRisk === undefined ? distance : distance.times(minRewardRisk) // × 1 is exact: skip it
   if (!lessThan(reward, minRisk)) return undefined
   return rejection(
     RiskReason.REWARD_RISK_TOO_LOW,

@@ -11,8 +11,20 @@ import { positive, readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, type RiskValues, rejection } from '../types.js'
 import type { RiskInputs } from './RiskCheckContext.js'
 
-/** Instruments whose tick and step were already read, with those values (a `WeakMap` owned by the caller). */
-export type CheckedInstruments = WeakMap<object, { readonly tick: Decimal; readonly step: Decimal }>
+/**
+ * Instruments whose tick and step were already read, with those values and their `venue:symbol` key (a `WeakMap`
+ * owned by the caller; one key string per instrument, so the maps it indexes hash it once).
+ */
+export type CheckedInstruments = WeakMap<object, CheckedInstrument>
+
+/** What {@link CheckedInstruments} remembers of one instrument. */
+export interface CheckedInstrument {
+  readonly tick: Decimal
+  readonly step: Decimal
+  readonly venue?: string
+  readonly symbol?: string
+  readonly key?: string
+}
 
 /** An `INVALID_INPUT` rejection (a module function: a closure made per decision costs on the hot path). */
 function invalid(message: string, values: RiskValues = {}): Result<never, RiskRejection> {
@@ -69,6 +81,19 @@ export function readRiskInputs(
     filters = { tick: t.value, step: s.value }
     if (t.value === inst.tickSize && s.value === inst.stepSize) checked?.set(inst, filters)
   }
+  let key = filters.key
+  if (key === undefined || filters.venue !== inst.venue || filters.symbol !== inst.symbol) {
+    key = `${inst.venue}:${inst.symbol}`
+    if (checked?.get(inst) === filters) {
+      checked.set(inst, {
+        tick: filters.tick,
+        step: filters.step,
+        venue: inst.venue,
+        symbol: inst.symbol,
+        key,
+      })
+    }
+  }
   const equity = readDecimal(account.equity)
   if (equity === undefined) return invalid(`Invalid equity "${String(account.equity)}"`, { field: 'equity' })
   const freeMargin = readDecimal(account.freeMargin)
@@ -83,7 +108,7 @@ export function readRiskInputs(
     account,
     market,
     inst,
-    key: `${inst.venue}:${inst.symbol}`,
+    key,
     side,
     orderType,
     tick: filters.tick,
