@@ -24,7 +24,8 @@ const ONE = new Decimal(1)
 
 /** Reads a finite decimal; `undefined` when `v` is not one (NaN, ±Infinity, malformed, huge). */
 export function readDecimal(v: unknown): Decimal | undefined {
-  if (isDecimal(v)) return v.isFinite() ? v : undefined
+  // `instanceof` first: the common case, without decimal.js's two-call isDecimal (which also accepts other copies).
+  if (v instanceof Decimal || isDecimal(v)) return v.isFinite() ? v : undefined
   // Nothing to parse: not through parseDecimal, whose rejection builds an error (and its stack) only to be dropped.
   if (v === undefined || v === null) return undefined
   const r = parseDecimal(v, { allowNegative: true })

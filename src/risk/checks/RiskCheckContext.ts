@@ -64,7 +64,7 @@ export interface RiskCheckEnv {
   /** The restriction on `venue:symbol`, or `undefined` when the instrument is ACTIVE. */
   readonly restrictionOf: (key: string) => InstrumentRestriction | undefined
   /** The correlation group of `venue:symbol` (or of the bare symbol). */
-  readonly groupOf: (key: string, symbol: string) => string | undefined
+  readonly groupOf: (venue: string, symbol: string) => string | undefined
 }
 
 /** The inputs of one decision after {@link readRiskInputs} validated their shape. */
@@ -236,15 +236,15 @@ export class RiskCheckContext implements RiskInputs {
   /** Open positions and entry orders, counted once. */
   exposure(): Exposure {
     if (this.#exposure !== undefined) return this.#exposure
-    const { inst, key, long, positions } = this
+    const { inst, long, positions } = this
     let openPositions = 0
     let sameDirectionInGroup = 0
-    const group = this.#env.groupOf(key, inst.symbol)
+    const group = this.#env.groupOf(inst.venue, inst.symbol)
     for (const p of positions) {
       if (p.qty.isZero()) continue
       openPositions++
       if (group !== undefined && p.qty.isNegative() !== long) {
-        if (this.#env.groupOf(`${p.venue}:${p.symbol}`, p.symbol) === group) sameDirectionInGroup++
+        if (this.#env.groupOf(p.venue, p.symbol) === group) sameDirectionInGroup++
       }
     }
     let entryOrdersHere = 0
