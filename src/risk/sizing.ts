@@ -428,11 +428,15 @@ class CappedQuotient implements CappedQuantity {
   }
 }
 
-/** Whether `raw × price` exceeds `cap` (by scaled integers when exact, else by the 40-digit product as before). */
-function isCapped(raw: RawSize, price: Decimal, cap: Decimal): boolean {
+/**
+ * Whether `raw × price` exceeds `cap`: `EXACT_BELOW` when exact scaled integers found it strictly below (so is any
+ * size under `raw`), else the 40-digit product decides as before.
+ */
+function capSign(raw: RawSize, price: Decimal, cap: Decimal): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
   const den = raw.den
   const sign = den === undefined ? undefined : compareProducts(raw.num, price, cap, den)
-  return sign !== undefined ? sign > 0 : greaterThan(raw.value.times(price), cap)
+  if (sign !== undefined) return sign > 0 ? 'OVER' : 'EXACT_BELOW'
+  return greaterThan(raw.value.times(price), cap) ? 'OVER' : 'NOT_OVER'
 }
 
 /** The rejection of a free margin at or below zero. */
@@ -525,7 +529,10 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   // integers compare and place them on the step grid without dividing (issue 20), else the 40-digit Decimals decide.
   const k = c.stepPlaces
   let size: GridQuantity | undefined
-  if (limitNotional !== undefined && isCapped(rawSize, price, limitNotional)) {
+  // A cell whose lower edge is known to be worth at most the cap, exactly (then rounding cannot lift it over the cap).
+  let underCap: QuotientCell | undefined
+  const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional)
+  if (limitNotional !== undefined && capped === 'OVER') {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
         rejection(RiskReason.QUANTITY_ZERO, `No room left under the ${limitName} cap`, {
@@ -537,6 +544,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
       )
     }
     const cell = k === undefined ? undefined : quotientCell(limitNotional, price, k)
+    underCap = cell // n = floor(cap × 10^k ÷ price): n × 10^-k × price ≤ cap
     size =
       cell === undefined
         ? GridQuantity.of(limitNotional.div(price))
@@ -545,6 +553,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   } else {
     const den = rawSize.den
     const cell = k === undefined || den === undefined ? undefined : quotientCell(rawSize.num, den, k)
+    if (capped === 'EXACT_BELOW') underCap = cell // n × 10^-k ≤ raw, and raw × price < cap exactly
     size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
   const maxQty = c.maxQty
@@ -584,7 +593,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   const onCell = unrounded === undefined ? (cell as QuotientCell) : undefined
   let value: Decimal | undefined
   let lowered = false
-  if (limitNotional !== undefined) {
+  if (limitNotional !== undefined && (onCell === undefined || onCell !== underCap)) {
     const sign =
       onCell === undefined ? undefined : compareGridProduct(onCell.n, onCell.k, price, limitNotional)
     if (sign === undefined) value = rounded.times(price)
