@@ -1,6 +1,6 @@
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
-import { fromScaled, pow10, toScaled } from '../decimal/scaled.js'
+import { fromScaled, pow10, type Scaled, toScaled } from '../decimal/scaled.js'
 import type { RawSize } from './RawSize.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
@@ -29,8 +29,15 @@ export interface QuotientCell {
  * ```
  */
 export function quotientCell(limit: Decimal, price: Decimal, k: number): QuotientCell | undefined {
-  const l = toScaled(limit)
-  const p = toScaled(price)
+  return quotientCellOf(toScaled(limit), toScaled(price), k)
+}
+
+/** {@link quotientCell} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function quotientCellOf(
+  l: Scaled | undefined,
+  p: Scaled | undefined,
+  k: number,
+): QuotientCell | undefined {
   if (l === undefined || p === undefined || l.m <= 0 || p.m <= 0) return undefined
   // limit × 10^k ÷ price = num ÷ den, both safe integers.
   const shift = l.p + k - p.p
@@ -63,7 +70,11 @@ export function quotientCell(limit: Decimal, price: Decimal, k: number): Quotien
  * ```
  */
 export function compareCell(cell: QuotientCell, v: Decimal): number | undefined {
-  const s = toScaled(v)
+  return compareCellTo(cell, toScaled(v))
+}
+
+/** {@link compareCell} with `v` already read as a scaled integer (`undefined`: it does not fit). */
+export function compareCellTo(cell: QuotientCell, s: Scaled | undefined): number | undefined {
   if (s === undefined || s.m < 0) return undefined
   if (s.m === 0) return 1
   const up = s.p + cell.k
@@ -88,8 +99,16 @@ export function compareCell(cell: QuotientCell, v: Decimal): number | undefined 
  * ```
  */
 export function compareGridProduct(n: number, k: number, price: Decimal, v: Decimal): number | undefined {
-  const sp = toScaled(price)
-  const sv = toScaled(v)
+  return gridProductSign(n, k, toScaled(price), toScaled(v))
+}
+
+/** {@link compareGridProduct} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function gridProductSign(
+  n: number,
+  k: number,
+  sp: Scaled | undefined,
+  sv: Scaled | undefined,
+): number | undefined {
   if (sp === undefined || sv === undefined || sp.m <= 0 || n < 0) return undefined
   let left = n * sp.m
   let right = sv.m
@@ -119,10 +138,16 @@ export function compareGridProduct(n: number, k: number, price: Decimal, v: Deci
  * ```
  */
 export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal): number | undefined {
-  const sa = toScaled(a)
-  const sb = toScaled(b)
-  const sc = toScaled(c)
-  const sd = toScaled(d)
+  return productsSign(toScaled(a), toScaled(b), toScaled(c), toScaled(d))
+}
+
+/** {@link compareProducts} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function productsSign(
+  sa: Scaled | undefined,
+  sb: Scaled | undefined,
+  sc: Scaled | undefined,
+  sd: Scaled | undefined,
+): number | undefined {
   if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
   if (sa.m <= 0 || sb.m <= 0 || sc.m <= 0 || sd.m <= 0) return undefined
   let left = sa.m * sb.m
@@ -188,10 +213,10 @@ export class GridQuantity {
     return this.#qty
   }
 
-  /** The sign of `size − v`. */
-  compare(v: Decimal): number {
+  /** The sign of `size − v` (`scaled`: `v` already read as a scaled integer, when the caller has it). */
+  compare(v: Decimal, scaled?: Scaled): number {
     if (this.#cell !== undefined) {
-      const sign = compareCell(this.#cell, v)
+      const sign = compareCellTo(this.#cell, scaled ?? toScaled(v))
       if (sign !== undefined) return sign
     }
     return compareDecimals(this.decimal(), v)

@@ -175,5 +175,6 @@ export function capEntry(
     stepPlaces: filters.stepPlaces,
     signalMaxQty: signal.maxQty,
     minNotional: inst.minNotional,
+    scaled: filters.scaled,
   })
 }

@@ -2,13 +2,13 @@ import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
-import { fromScaled } from '../decimal/scaled.js'
+import { fromScaled, type Scaled, toScaled } from '../decimal/scaled.js'
 import {
-  compareGridProduct,
-  compareProducts,
   GridQuantity,
+  gridProductSign,
+  productsSign,
   type QuotientCell,
-  quotientCell,
+  quotientCellOf,
 } from './quotientCell.js'
 import { RawSize } from './RawSize.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
@@ -432,11 +432,23 @@ class CappedQuotient implements CappedQuantity {
  * Whether `raw × price` exceeds `cap`: `EXACT_BELOW` when exact scaled integers found it strictly below (so is any
  * size under `raw`), else the 40-digit product decides as before.
  */
-function capSign(raw: RawSize, price: Decimal, cap: Decimal): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
-  const den = raw.den
-  const sign = den === undefined ? undefined : compareProducts(raw.num, price, cap, den)
+function capSign(
+  raw: RawSize,
+  price: Decimal,
+  cap: Decimal,
+  s: SizeScales,
+): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
+  const sign = raw.den === undefined ? undefined : productsSign(s.num, s.price, s.cap, s.den)
   if (sign !== undefined) return sign > 0 ? 'OVER' : 'EXACT_BELOW'
   return greaterThan(raw.value.times(price), cap) ? 'OVER' : 'NOT_OVER'
+}
+
+/** The scaled integers of the values capping a size reads more than once (`undefined`: does not fit one). */
+interface SizeScales {
+  readonly price: Scaled | undefined
+  readonly cap: Scaled | undefined
+  readonly num: Scaled | undefined
+  readonly den: Scaled | undefined
 }
 
 /** The rejection of a free margin at or below zero. */
@@ -466,6 +478,16 @@ export interface CheckedCapInput {
   readonly stepPlaces?: number | undefined
   readonly signalMaxQty: DecimalLike | undefined
   readonly minNotional: Decimal | undefined
+  /**
+   * The instrument's filters already read as scaled integers (the RiskManager reads them once per instrument); a value
+   * absent here is read when needed.
+   */
+  readonly scaled?: {
+    readonly step?: Scaled | undefined
+    readonly minQty?: Scaled | undefined
+    readonly maxQty?: Scaled | undefined
+    readonly minNotional?: Scaled | undefined
+  }
 }
 
 /** The smallest notional cap left (position fraction, max notional, margin; the first named on a tie). */
@@ -531,7 +553,15 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let size: GridQuantity | undefined
   // A cell whose lower edge is known to be worth at most the cap, exactly (then rounding cannot lift it over the cap).
   let underCap: QuotientCell | undefined
-  const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional)
+  // Each value read as a scaled integer once, not at every comparison.
+  const den = rawSize.den
+  const scales: SizeScales = {
+    price: toScaled(price),
+    cap: limitNotional === undefined ? undefined : toScaled(limitNotional),
+    num: den === undefined ? undefined : toScaled(rawSize.num),
+    den: den === undefined ? undefined : toScaled(den),
+  }
+  const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional, scales)
   if (limitNotional !== undefined && capped === 'OVER') {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
@@ -543,7 +573,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         }),
       )
     }
-    const cell = k === undefined ? undefined : quotientCell(limitNotional, price, k)
+    const cell = k === undefined ? undefined : quotientCellOf(scales.cap, scales.price, k)
     underCap = cell // n = floor(cap × 10^k ÷ price): n × 10^-k × price ≤ cap
     size =
       cell === undefined
@@ -551,13 +581,17 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         : GridQuantity.quotient(cell, new RawSize(limitNotional, price))
     cappedBy.push(limitName as QuantityCap)
   } else {
-    const den = rawSize.den
-    const cell = k === undefined || den === undefined ? undefined : quotientCell(rawSize.num, den, k)
+    const cell = k === undefined || den === undefined ? undefined : quotientCellOf(scales.num, scales.den, k)
     if (capped === 'EXACT_BELOW') underCap = cell // n × 10^-k ≤ raw, and raw × price < cap exactly
     size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
   const maxQty = c.maxQty
-  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && size.compare(maxQty) > 0) {
+  if (
+    maxQty !== undefined &&
+    !maxQty.isZero() &&
+    !maxQty.isNegative() &&
+    size.compare(maxQty, c.scaled?.maxQty) > 0
+  ) {
     size = GridQuantity.of(maxQty)
     cappedBy.push(QuantityCap.MAX_QTY)
   }
@@ -570,8 +604,8 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     }
   }
   const hasMin = !minQty.isZero()
-  const belowStep = size.compare(step) < 0
-  if (belowStep || (hasMin && size.compare(minQty) < 0)) {
+  const belowStep = size.compare(step, c.scaled?.step) < 0
+  if (belowStep || (hasMin && size.compare(minQty, c.scaled?.minQty) < 0)) {
     const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
     const message = `Size "${size.decimal().toFixed()}" is below the tradable minimum`
     return err(rejection(code, message, capValues(c, rawSize, undefined, size)))
@@ -595,7 +629,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let lowered = false
   if (limitNotional !== undefined && (onCell === undefined || onCell !== underCap)) {
     const sign =
-      onCell === undefined ? undefined : compareGridProduct(onCell.n, onCell.k, price, limitNotional)
+      onCell === undefined ? undefined : gridProductSign(onCell.n, onCell.k, scales.price, scales.cap)
     if (sign === undefined) value = rounded.times(price)
     if (sign !== undefined ? sign > 0 : greaterThan(value as Decimal, limitNotional)) {
       rounded = rounded.minus(step)
@@ -619,7 +653,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     minNotional !== undefined &&
     (onCell === undefined || lowered
       ? lessThan(value ?? final.times(price), minNotional)
-      : (compareGridProduct(onCell.n, onCell.k, price, minNotional) ??
+      : (gridProductSign(onCell.n, onCell.k, scales.price, c.scaled?.minNotional ?? toScaled(minNotional)) ??
           compareDecimals(value ?? final.times(price), minNotional)) < 0)
   if (belowMinNotional) {
     return err(
