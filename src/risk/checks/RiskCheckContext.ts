@@ -10,6 +10,7 @@ import {
   type Signal,
 } from '../../core/index.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
+import { type Scaled, toScaled } from '../../decimal/scaled.js'
 import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
@@ -24,6 +25,8 @@ export interface RiskLimits {
   readonly marginSafety: Decimal
   readonly atrMultiplier: Decimal
   readonly correlation: readonly Decimal[]
+  /** `minStopFraction` as an exact scaled integer (`undefined` when it does not fit one). */
+  readonly minStopFractionScaled: Scaled | undefined
 }
 
 /**
@@ -36,14 +39,16 @@ export interface RiskLimits {
  * ```
  */
 export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
+  const minStopFraction = new Decimal(c.minStopDistanceFraction)
   return {
-    minStopFraction: new Decimal(c.minStopDistanceFraction),
+    minStopFraction,
     minStopTicks: new Decimal(c.minStopTicks),
     minRewardRisk: new Decimal(c.minRewardRisk),
     maxPositionFraction: new Decimal(c.maxPositionFraction),
     marginSafety: new Decimal(c.marginSafetyFactor),
     atrMultiplier: new Decimal(c.atrStopMultiplier),
     correlation: c.correlation.scale.map((x) => new Decimal(x)),
+    minStopFractionScaled: toScaled(minStopFraction),
   }
 }
 
