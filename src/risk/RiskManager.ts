@@ -18,7 +18,7 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { RecentIds } from '../core/RecentIds.js'
-import { equalDecimals } from '../decimal/compareDecimals.js'
+import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { base36 } from './base36.js'
@@ -371,8 +371,8 @@ export class RiskManager {
     return run
   }
 
-  #nextClientOrderId(tag = ''): string {
-    const now = this.#clock.now()
+  /** A fresh client order id (`now`: the decision's time, when one is under way). */
+  #nextClientOrderId(tag = '', now = this.#clock.now()): string {
     if (now !== this.#idNow || tag !== this.#idTag || this.#idHead === undefined) {
       this.#idHead = `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${base36(now)}-`
       this.#idNow = now
@@ -628,7 +628,7 @@ export class RiskManager {
     this.guard.recordOrder(key, now)
     this.#group?.recorded.push(key)
     const intent: OrderIntent = {
-      clientOrderId: this.#nextClientOrderId(),
+      clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: ctx.side,
@@ -710,7 +710,7 @@ export class RiskManager {
       )
     }
     const minQty = readDecimal(inst.minQty)
-    let toClose = posQty.abs()
+    let toClose = posQty.isNegative() ? posQty.abs() : posQty // no copy of a long's quantity
     if (signal.maxQty !== undefined) {
       const cap = positive('maxQty', signal.maxQty)
       if (!cap.ok) return this.#denyIn(ctx, cap.error.code, cap.error.message, cap.error.values)
@@ -718,7 +718,7 @@ export class RiskManager {
     }
     // The same grid as entries: the step measured from minQty.
     const qty = closeQty(toClose, { stepSize: step, minQty })
-    if (qty.lte(0) || (minQty !== undefined && qty.lt(minQty))) {
+    if (qty.isZero() || qty.isNegative() || (minQty !== undefined && lessThan(qty, minQty))) {
       return this.#denyIn(
         ctx,
         RiskReason.QUANTITY_ZERO,
@@ -742,7 +742,7 @@ export class RiskManager {
         })
     }
     const intent: OrderIntent = {
-      clientOrderId: this.#nextClientOrderId(),
+      clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: signal.side,

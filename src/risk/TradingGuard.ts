@@ -174,6 +174,12 @@ export class TradingGuard {
     return this.#state
   }
 
+  /** The state at `now` (a decision's own time: {@link TradingGuard.state} without reading the clock again). */
+  stateAt(now: number): TradingState {
+    this.#tick(now)
+    return this.#state
+  }
+
   /** Whether the persisted state has been loaded (always true without a store). */
   get isReady(): boolean {
     return this.#ready
