@@ -531,6 +531,34 @@ function capValues(
   }
 }
 
+/** `unrounded` rounded down to the step measured from `minQty` (values already validated). */
+function floorOnStep(unrounded: Decimal, c: CheckedCapInput, hasMin: boolean): Decimal {
+  const { step, minQty, stepPlaces: k } = c
+  if (k !== undefined) return unrounded.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+  return hasMin
+    ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
+    : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
+}
+
+/**
+ * Whether the order's value `qty × price` is below `minNotional`: `value` when it was computed already, on the
+ * scaled integers of `cell` (the size still its lower edge) when they fit, else the Decimal product.
+ */
+function belowMinNotional(
+  c: CheckedCapInput,
+  minNotional: Decimal,
+  qty: Decimal,
+  value: Decimal | undefined,
+  cell: QuotientCell | undefined,
+  scales: SizeScales,
+): boolean {
+  const sign =
+    cell === undefined
+      ? undefined
+      : gridProductSign(cell.n, cell.k, scales.price, c.scaled?.minNotional ?? toScaled(minNotional))
+  return (sign ?? compareDecimals(value ?? qty.times(c.price), minNotional)) < 0
+}
+
 /**
  * {@link capQuantity} on inputs already validated (the RiskManager validates an instrument's filters once, not per
  * signal): the same caps, order, rounding and rejections.
@@ -617,11 +645,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let rounded =
     unrounded === undefined
       ? fromScaled((cell as QuotientCell).n, -(cell as QuotientCell).k) // the cell's lower edge: rounded down
-      : k !== undefined
-        ? unrounded.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
-        : hasMin
-          ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
-          : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
+      : floorOnStep(unrounded, c, hasMin)
   // The division above rounds at the 40th digit; never let that lift the size over the cap by a step. A size still
   // on its cell (n × 10^-k) is valued in exact scaled integers when they fit, else as the Decimal product.
   const onCell = unrounded === undefined ? (cell as QuotientCell) : undefined
@@ -647,15 +671,11 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
       rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', capValues(c, rawSize, final, size)),
     )
   }
-  // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
   const minNotional = c.minNotional
-  const belowMinNotional =
+  if (
     minNotional !== undefined &&
-    (onCell === undefined || lowered
-      ? lessThan(value ?? final.times(price), minNotional)
-      : (gridProductSign(onCell.n, onCell.k, scales.price, c.scaled?.minNotional ?? toScaled(minNotional)) ??
-          compareDecimals(value ?? final.times(price), minNotional)) < 0)
-  if (belowMinNotional) {
+    belowMinNotional(c, minNotional, final, value, lowered ? undefined : onCell, scales)
+  ) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
