@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { SeededRandom } from '../core/random.js'
+import { Decimal } from '../decimal/index.js'
+import { checkContext } from './__fixtures__/checkContext.js'
+import { DecimalCache } from './DecimalCache.js'
+import { rawEntrySize } from './sizeEntry.js'
+import { fixedFractionalRaw } from './sizing.js'
+
+const CASES = 10_000
+
+/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
+function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
+  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
+  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
+
+describe('entry sizing reuses the checks’ stop distance and products', () => {
+  it(`gives fixedFractionalRaw's size on ${CASES} random entries, stops, equities and scales`, () => {
+    const r = new SeededRandom(4242)
+    // One cache across cases, as a RiskManager keeps it: its remembered products must never leak into another case.
+    const decimals = new DecimalCache()
+    let sized = 0
+    for (let i = 0; i < CASES; i++) {
+      const price = dec(r, r.next() < 0.1 ? 22 : 8, -4, 6)
+      const side = r.next() < 0.5 ? 'BUY' : 'SELL'
+      const offset = dec(r, 6, -6, 5)
+      // Mostly on the losing side; sometimes on the wrong side, at the entry, or not positive (the fallback path).
+      const roll = r.next()
+      const stopPrice =
+        roll < 0.05
+          ? price
+          : roll < 0.1
+            ? price.plus(side === 'BUY' ? offset : offset.neg())
+            : side === 'BUY'
+              ? price.minus(offset)
+              : price.plus(offset)
+      const equity = r.next() < 0.02 ? new Decimal(0) : dec(r, r.next() < 0.1 ? 24 : 10, 0, 9)
+      const riskFraction = r.int(1, 1000) / 10_000
+      const scale = r.next() < 0.5 ? undefined : r.next() < 0.05 ? new Decimal(0) : dec(r, 3, -2, 0)
+      const ctx = checkContext({
+        signal: { side, stopPrice, takeProfitPrice: undefined },
+        account: { equity },
+        market: { price },
+        config: { sizing: { method: 'fixedFractional', riskFraction } },
+      })
+      const sizing = ctx.sizing()
+      const stop = ctx.stop()
+      const entry = ctx.entry()
+      if (!stop.ok || !entry.ok || stop.value.stop === undefined) continue
+      const got = rawEntrySize(ctx, sizing, entry.value, stop.value.stop, decimals, scale)
+      const want = fixedFractionalRaw({
+        equity: scale === undefined ? equity : equity.times(scale),
+        riskFraction: new Decimal(riskFraction),
+        entryPrice: entry.value,
+        stopPrice: stop.value.stop,
+      })
+      expect(got.ok, `case ${i}`).toBe(want.ok)
+      if (!got.ok || !want.ok) {
+        if (!got.ok && !want.ok) expect(got.error, `case ${i}`).toEqual(want.error)
+        continue
+      }
+      sized++
+      expect(got.value.num.toString(), `case ${i} num`).toBe(want.value.num.toString())
+      expect(got.value.den?.toString(), `case ${i} den`).toBe(want.value.den?.toString())
+      expect(got.value.value.toString(), `case ${i} size`).toBe(want.value.value.toString())
+    }
+    expect(sized).toBeGreaterThan(CASES * 0.7)
+  })
+})
