@@ -37,6 +37,7 @@ import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConf
 import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
+import { orderIntent } from './orderIntent.js'
 import { SizingCache } from './SizingCache.js'
 import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
 import { positive, readDecimal } from './sizing.js'
@@ -627,24 +628,22 @@ export class RiskManager {
 
     this.guard.recordOrder(key, now)
     this.#group?.recorded.push(key)
-    const intent: OrderIntent = {
+    const intent = orderIntent({
       clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: ctx.side,
       type: orderType,
       qty,
-      ...(orderType === 'LIMIT' ? { price: entry, timeInForce: 'GTC' as const } : {}),
+      price: orderType === 'LIMIT' ? entry : undefined,
       reduceOnly: false,
-      strategyId: signal.strategyId,
-      ...(stop === undefined ? {} : { stopPrice: stop }),
-      ...(signal.takeProfitPrice === undefined ? {} : { takeProfitPrice: signal.takeProfitPrice }),
+      stopPrice: stop,
+      takeProfitPrice: signal.takeProfitPrice,
       signal,
-      ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
-    }
+    })
     // Payloads are only built when someone listens (the strings cost more than the checks on a backtest's hot path).
     const resized =
-      cappedBy.some((c) => c !== QuantityCap.STEP) && this.#bus.listenerCount('risk.resized') > 0
+      this.#bus.listenerCount('risk.resized') > 0 && cappedBy.some((c) => c !== QuantityCap.STEP)
     if (resized) {
       this.#announce(() =>
         this.#bus.emit('risk.resized', {
@@ -741,19 +740,19 @@ export class RiskManager {
           field: 'limitPrice',
         })
     }
-    const intent: OrderIntent = {
+    const intent = orderIntent({
       clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: signal.side,
       type: orderType,
       qty,
-      ...(price === undefined ? {} : { price, timeInForce: 'GTC' as const }),
+      price,
       reduceOnly: true,
-      strategyId: signal.strategyId,
+      stopPrice: undefined,
+      takeProfitPrice: undefined,
       signal,
-      ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
-    }
+    })
     // The payload only when someone listens (its strings cost more than the decision).
     if (this.#bus.listenerCount('risk.approved') === 0) return ok(intent)
     const qtyStr = qty.toFixed()
