@@ -2,7 +2,9 @@ import type { Decimal } from '../decimal/index.js'
 import { pow10, type Scaled, toScaled } from '../decimal/scaled.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
-const ONE: Scaled = { m: 1, p: 0 }
+/** 1 as a scaled integer (a `minRewardRisk` of 1). */
+export const ONE_SCALED: Scaled = { m: 1, p: 0 }
+const ONE = ONE_SCALED
 
 /**
  * `|tp − entry| < distance × min` (`min` undefined: 1) in exact scaled integers, or `undefined` when a value does not
@@ -20,10 +22,21 @@ export function rewardBelowRisk(
   distance: Decimal,
   min: Decimal | undefined,
 ): boolean | undefined {
-  const st = toScaled(tp)
-  const se = toScaled(entry)
-  const sd = toScaled(distance)
-  const sm = min === undefined ? ONE : toScaled(min)
+  return rewardBelowRiskOf(
+    toScaled(tp),
+    toScaled(entry),
+    toScaled(distance),
+    min === undefined ? ONE : toScaled(min),
+  )
+}
+
+/** {@link rewardBelowRisk} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function rewardBelowRiskOf(
+  st: Scaled | undefined,
+  se: Scaled | undefined,
+  sd: Scaled | undefined,
+  sm: Scaled | undefined,
+): boolean | undefined {
   if (st === undefined || se === undefined || sd === undefined || sm === undefined) return undefined
   const rp = sd.p + sm.p
   let p = st.p < se.p ? st.p : se.p

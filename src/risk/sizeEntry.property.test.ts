@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest'
+import {
+  type AccountSnapshot,
+  ManualClock,
+  type MarketSnapshot,
+  parseConfig,
+  type Signal,
+} from '../core/index.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from '../decimal/index.js'
-import { checkContext } from './__fixtures__/checkContext.js'
+import { account, market, signal } from './__fixtures__/builders.js'
+import { T0 } from './__fixtures__/checkContext.js'
+import { RiskCheckContext, riskLimits } from './checks/RiskCheckContext.js'
+import { readRiskInputs } from './checks/readRiskInputs.js'
+import { type ResolvedRiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
 import { rawEntrySize } from './sizeEntry.js'
 import { fixedFractionalRaw } from './sizing.js'
+import { TradingGuard } from './TradingGuard.js'
 
 const CASES = 10_000
 
@@ -12,6 +24,33 @@ const CASES = 10_000
 function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
   const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
   return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
+
+const clock = new ManualClock(T0)
+const guard = new TradingGuard({ clock, breakers: {} })
+const configs = new Map<number, ResolvedRiskManagerConfig>()
+
+/** A context as `RiskManager.evaluate` builds one (see `checkContext`), with one parsed config per risk fraction. */
+function context(
+  riskFraction: number,
+  inputs: { signal: Signal; account: AccountSnapshot; market: MarketSnapshot },
+): RiskCheckContext {
+  let cfg = configs.get(riskFraction)
+  if (cfg === undefined) {
+    const config = { clock, sizing: { method: 'fixedFractional' as const, riskFraction } }
+    cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
+    configs.set(riskFraction, cfg)
+  }
+  const r = readRiskInputs(inputs.signal, inputs.account, inputs.market)
+  if (!r.ok) throw new Error(`bad test inputs: ${r.error.message}`)
+  const env = {
+    cfg,
+    limits: riskLimits(cfg),
+    guard,
+    restrictionOf: () => undefined,
+    groupOf: () => undefined,
+  }
+  return new RiskCheckContext(r.value, T0, env)
 }
 
 describe('entry sizing reuses the checks’ stop distance and products', () => {
@@ -35,13 +74,12 @@ describe('entry sizing reuses the checks’ stop distance and products', () => {
               ? price.minus(offset)
               : price.plus(offset)
       const equity = r.next() < 0.02 ? new Decimal(0) : dec(r, r.next() < 0.1 ? 24 : 10, 0, 9)
-      const riskFraction = r.int(1, 1000) / 10_000
+      const riskFraction = r.int(1, 100) / 1_000
       const scale = r.next() < 0.5 ? undefined : r.next() < 0.05 ? new Decimal(0) : dec(r, 3, -2, 0)
-      const ctx = checkContext({
-        signal: { side, stopPrice, takeProfitPrice: undefined },
-        account: { equity },
-        market: { price },
-        config: { sizing: { method: 'fixedFractional', riskFraction } },
+      const ctx = context(riskFraction, {
+        signal: signal({ side, stopPrice, takeProfitPrice: undefined }),
+        account: account({ equity }),
+        market: market({ price, priceTs: T0 }),
       })
       const sizing = ctx.sizing()
       const stop = ctx.stop()

@@ -583,11 +583,12 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let underCap: QuotientCell | undefined
   // Each value read as a scaled integer once, not at every comparison.
   const den = rawSize.den
+  const priceScaled = toScaled(price)
   const scales: SizeScales = {
-    price: toScaled(price),
+    price: priceScaled,
     cap: limitNotional === undefined ? undefined : toScaled(limitNotional),
     num: den === undefined ? undefined : toScaled(rawSize.num),
-    den: den === undefined ? undefined : toScaled(den),
+    den: den === undefined ? undefined : den === price ? priceScaled : toScaled(den), // notional ÷ price
   }
   const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional, scales)
   if (limitNotional !== undefined && capped === 'OVER') {

@@ -27,6 +27,8 @@ export interface RiskLimits {
   readonly correlation: readonly Decimal[]
   /** `minStopFraction` as an exact scaled integer (`undefined` when it does not fit one). */
   readonly minStopFractionScaled: Scaled | undefined
+  /** `minRewardRisk` as an exact scaled integer (`undefined` when it does not fit one). */
+  readonly minRewardRiskScaled: Scaled | undefined
 }
 
 /**
@@ -40,15 +42,17 @@ export interface RiskLimits {
  */
 export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
   const minStopFraction = new Decimal(c.minStopDistanceFraction)
+  const minRewardRisk = new Decimal(c.minRewardRisk)
   return {
     minStopFraction,
     minStopTicks: new Decimal(c.minStopTicks),
-    minRewardRisk: new Decimal(c.minRewardRisk),
+    minRewardRisk,
     maxPositionFraction: new Decimal(c.maxPositionFraction),
     marginSafety: new Decimal(c.marginSafetyFactor),
     atrMultiplier: new Decimal(c.atrStopMultiplier),
     correlation: c.correlation.scale.map((x) => new Decimal(x)),
     minStopFractionScaled: toScaled(minStopFraction),
+    minRewardRiskScaled: toScaled(minRewardRisk),
   }
 }
 
@@ -146,6 +150,9 @@ export class RiskCheckContext implements RiskInputs {
   #sizing: ResolvedSizingConfig | undefined
   /** `null`: not computed yet. */
   #distance: Decimal | undefined | null = null
+  /** The entry and the stop distance as scaled integers (`null`: not read yet). */
+  #entryScaled: Scaled | undefined | null = null
+  #distanceScaled: Scaled | undefined | null = null
 
   constructor(inputs: RiskInputs, now: number, env: RiskCheckEnv) {
     this.signal = inputs.signal
@@ -366,6 +373,24 @@ export class RiskCheckContext implements RiskInputs {
     if (stop === undefined || !entryR.ok) this.#distance = undefined
     else this.#distance = this.long ? entryR.value.minus(stop) : stop.minus(entryR.value)
     return this.#distance
+  }
+
+  /** The entry as an exact scaled integer, read once (`undefined` without an entry or when it does not fit one). */
+  entryScaled(): Scaled | undefined {
+    if (this.#entryScaled === null) {
+      const entry = this.entry()
+      this.#entryScaled = entry.ok ? toScaled(entry.value) : undefined
+    }
+    return this.#entryScaled
+  }
+
+  /** {@link RiskCheckContext.stopDistance} as an exact scaled integer, read once (`undefined` as there, or too long). */
+  stopDistanceScaled(): Scaled | undefined {
+    if (this.#distanceScaled === null) {
+      const distance = this.stopDistance()
+      this.#distanceScaled = distance === undefined ? undefined : toScaled(distance)
+    }
+    return this.#distanceScaled
   }
 
   /** `tickSize × minStopTicks`, computed once per tick size and manager. */

@@ -1,5 +1,6 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
-import { rewardBelowRisk } from '../rewardBelowRisk.js'
+import { toScaled } from '../../decimal/scaled.js'
+import { ONE_SCALED, rewardBelowRiskOf } from '../rewardBelowRisk.js'
 import { positive } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
@@ -23,7 +24,9 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
     return undefined
   const entry = entryR.value
   const minRewardRisk = min === 1 ? undefined : ctx.limits.minRewardRisk
-  if (rewardBelowRisk(tp.value, entry, distance, minRewardRisk) === false) return undefined
+  const scaledMin = minRewardRisk === undefined ? ONE_SCALED : ctx.limits.minRewardRiskScaled
+  const below = rewardBelowRiskOf(toScaled(tp.value), ctx.entryScaled(), ctx.stopDistanceScaled(), scaledMin)
+  if (below === false) return undefined
   const diff = tp.value.minus(entry)
   const reward = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
   const minRisk = minRewardRisk === undefined ? distance : distance.times(minRewardRisk) // × 1 is exact: skip it
