@@ -174,7 +174,10 @@ export class TradingGuard {
     return this.#state
   }
 
-  /** The state at `now` (a decision's own time: {@link TradingGuard.state} without reading the clock again). */
+  /**
+   * @internal The state at `now`, a decision's own time: {@link TradingGuard.state} without reading the clock again
+   * (the RiskManager's checks).
+   */
   stateAt(now: number): TradingState {
     this.#tick(now)
     return this.#state
