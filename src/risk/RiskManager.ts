@@ -22,6 +22,7 @@ import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { base36 } from './base36.js'
+import { CorrelationGroups } from './CorrelationGroups.js'
 import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
@@ -87,9 +88,6 @@ export class RiskManager {
   readonly guard: TradingGuard
   readonly #cfg: ResolvedRiskManagerConfig
   readonly #clock: Clock
-  readonly #groupOf = new Map<string, string>()
-  /** {@link RiskManager.#groupOfInstrument}'s answers by venue, then symbol (`null`: in no group). */
-  readonly #groupMemo = new Map<string, Map<string, string | null>>()
   readonly #instruments = new Map<string, Instrument>()
   /** Instruments given by the host (config, `addInstrument`): never dropped, so the kill switch can round any of them. */
   readonly #known = new Map<string, Instrument>()
@@ -150,37 +148,14 @@ export class RiskManager {
       decimals: this.#decimals,
       cache: new SizingCache(),
     }
-    for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
-      for (const m of members) this.#groupOf.set(m, group)
-    }
+    const groups = new CorrelationGroups(this.#cfg.correlation.groups)
     this.#env = {
       cfg: this.#cfg,
       limits: this.#limits,
       guard: this.guard,
       restrictionOf: (key) => this.#restrictions.get(key),
-      groupOf: (venue, symbol) => this.#groupOfInstrument(venue, symbol),
+      groupOf: (venue, symbol) => groups.of(venue, symbol),
     }
-  }
-
-  /**
-   * The correlation group of `venue:symbol` (or of the bare symbol), remembered per venue and symbol: the checks ask
-   * it for every open position of every entry, and building and hashing a `venue:symbol` string each time costs more.
-   */
-  #groupOfInstrument(venue: string, symbol: string): string | undefined {
-    if (this.#groupOf.size === 0) return undefined
-    let bySymbol = this.#groupMemo.get(venue)
-    if (bySymbol === undefined) {
-      if (this.#groupMemo.size >= MAX_INSTRUMENTS) this.#groupMemo.clear()
-      bySymbol = new Map()
-      this.#groupMemo.set(venue, bySymbol)
-    }
-    let group = bySymbol.get(symbol)
-    if (group === undefined) {
-      if (bySymbol.size >= MAX_INSTRUMENTS) bySymbol.clear()
-      group = this.#groupOf.get(`${venue}:${symbol}`) ?? this.#groupOf.get(symbol) ?? null
-      bySymbol.set(symbol, group)
-    }
-    return group ?? undefined
   }
 
   /** Current trading state. */
