@@ -1,4 +1,5 @@
 import { Decimal } from '../decimal/index.js'
+import { LastProduct } from './LastProduct.js'
 
 /**
  * Numeric config values as Decimals, converted once per value (decimal.js conversions cost on the sizing hot path).
@@ -9,6 +10,10 @@ export class DecimalCache {
   readonly #byNumber = new Map<number, Decimal>()
   #lastNumber: number | undefined
   #lastDecimal: Decimal | undefined
+  /** Entry sizing's products, one per site: correlation × confidence scale, equity × scale, equity × risk fraction. */
+  readonly scale = new LastProduct()
+  readonly scaledEquity = new LastProduct()
+  readonly riskBudget = new LastProduct()
 
   /** `value` as a Decimal, remembered under `owner`'s `field` (a config object keeps its Decimals while it lives). */
   field(owner: object, field: string, value: number): Decimal {

@@ -18,9 +18,11 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { RecentIds } from '../core/RecentIds.js'
-import { equalDecimals } from '../decimal/compareDecimals.js'
+import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
+import { base36 } from './base36.js'
+import { CorrelationGroups } from './CorrelationGroups.js'
 import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
@@ -36,6 +38,7 @@ import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConf
 import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
+import { orderIntent } from './orderIntent.js'
 import { SizingCache } from './SizingCache.js'
 import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
 import { positive, readDecimal } from './sizing.js'
@@ -57,8 +60,6 @@ const ONE = new Decimal(1)
 const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
 const MAX_COUNTED_IDS = 10_000
-
-type Deny = (code: RiskDenialCode, message: string, values?: RiskValues) => Result<OrderIntent, RiskRejection>
 
 /**
  * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, runs
@@ -87,7 +88,6 @@ export class RiskManager {
   readonly guard: TradingGuard
   readonly #cfg: ResolvedRiskManagerConfig
   readonly #clock: Clock
-  readonly #groupOf = new Map<string, string>()
   readonly #instruments = new Map<string, Instrument>()
   /** Instruments given by the host (config, `addInstrument`): never dropped, so the kill switch can round any of them. */
   readonly #known = new Map<string, Instrument>()
@@ -108,6 +108,10 @@ export class RiskManager {
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
   #seq = 0
+  /** The client order id up to its sequence number, for the last time and tag it was built for. */
+  #idHead: string | undefined
+  #idNow = 0
+  #idTag = ''
   /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
   readonly #instanceTag = randomTag()
   #stopping: Promise<EmergencyStopReport> | undefined
@@ -144,15 +148,13 @@ export class RiskManager {
       decimals: this.#decimals,
       cache: new SizingCache(),
     }
-    for (const [group, members] of Object.entries(this.#cfg.correlation.groups)) {
-      for (const m of members) this.#groupOf.set(m, group)
-    }
+    const groups = new CorrelationGroups(this.#cfg.correlation.groups)
     this.#env = {
       cfg: this.#cfg,
       limits: this.#limits,
       guard: this.guard,
       restrictionOf: (key) => this.#restrictions.get(key),
-      groupOf: (key, symbol) => this.#groupOf.get(key) ?? this.#groupOf.get(symbol),
+      groupOf: (venue, symbol) => groups.of(venue, symbol),
     }
   }
 
@@ -345,8 +347,14 @@ export class RiskManager {
     return run
   }
 
-  #nextClientOrderId(tag = ''): string {
-    return `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${this.#clock.now().toString(36)}-${(this.#seq++).toString(36)}`
+  /** A fresh client order id (`now`: the decision's time, when one is under way). */
+  #nextClientOrderId(tag = '', now = this.#clock.now()): string {
+    if (now !== this.#idNow || tag !== this.#idTag || this.#idHead === undefined) {
+      this.#idHead = `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${base36(now)}-`
+      this.#idNow = now
+      this.#idTag = tag
+    }
+    return `${this.#idHead}${base36(this.#seq++)}`
   }
 
   /**
@@ -360,28 +368,55 @@ export class RiskManager {
     market: MarketSnapshot,
   ): Result<OrderIntent, RiskRejection> {
     const now = this.#clock.now()
-    const deny: Deny = (code, message, values = {}) => {
-      const r = rejection(code, message, values)
-      this.#bus.emit('risk.denied', {
-        type: 'risk.denied',
-        signal,
-        rejection: r,
-        account,
-        market,
-        state: this.guard.state,
-        tsEvent: now,
-      })
-      return err(r)
-    }
     try {
-      return this.#evaluate(signal, account, market, now, deny)
+      return this.#evaluate(signal, account, market, now)
     } catch (e) {
       // Hostile inputs (getters that throw, proxies) must not crash the caller.
-      return deny(
+      return this.#deny(
+        signal,
+        account,
+        market,
+        now,
         RiskReason.INVALID_INPUT,
         `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`,
       )
     }
+  }
+
+  /**
+   * A denial of one decision: `risk.denied` with its inputs, and the rejection. A method, not a closure made per
+   * call: most decisions are approvals, and a closure per decision costs more than several checks.
+   */
+  #deny(
+    signal: Signal,
+    account: AccountSnapshot,
+    market: MarketSnapshot,
+    now: number,
+    code: RiskDenialCode,
+    message: string,
+    values: RiskValues = {},
+  ): Result<OrderIntent, RiskRejection> {
+    const r = rejection(code, message, values)
+    this.#bus.emit('risk.denied', {
+      type: 'risk.denied',
+      signal,
+      rejection: r,
+      account,
+      market,
+      state: this.guard.state,
+      tsEvent: now,
+    })
+    return err(r)
+  }
+
+  /** {@link RiskManager.#deny} with the inputs of a decision under way. */
+  #denyIn(
+    ctx: RiskCheckContext,
+    code: RiskDenialCode,
+    message: string,
+    values?: RiskValues,
+  ): Result<OrderIntent, RiskRejection> {
+    return this.#deny(ctx.signal, ctx.account, ctx.market, ctx.now, code, message, values)
   }
 
   /**
@@ -497,12 +532,16 @@ export class RiskManager {
     account: AccountSnapshot,
     market: MarketSnapshot,
     now: number,
-    deny: Deny,
   ): Result<OrderIntent, RiskRejection> {
-    if (!this.guard.isReady)
-      return deny(RiskReason.NOT_READY, 'Risk state not loaded yet: await risk.start()')
+    if (!this.guard.isReady) {
+      const message = 'Risk state not loaded yet: await risk.start()'
+      return this.#deny(signal, account, market, now, RiskReason.NOT_READY, message)
+    }
     const inputs = readRiskInputs(signal, account, market, this.#checkedInstruments)
-    if (!inputs.ok) return deny(inputs.error.code, inputs.error.message, inputs.error.values)
+    if (!inputs.ok) {
+      const { code, message, values } = inputs.error
+      return this.#deny(signal, account, market, now, code, message, values)
+    }
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account
     // The drawdown peak is the highest equity this manager saw (or its store restored), never a snapshot's
@@ -514,12 +553,12 @@ export class RiskManager {
     }
     const ctx = new RiskCheckContext(inputs.value, now, this.#env)
     const denied = runRiskChecks(ctx)
-    if (denied !== undefined) return deny(denied.code, denied.message, denied.values)
-    return signal.intent === 'EXIT' ? this.#exit(ctx, deny) : this.#enter(ctx, deny)
+    if (denied !== undefined) return this.#denyIn(ctx, denied.code, denied.message, denied.values)
+    return signal.intent === 'EXIT' ? this.#exit(ctx) : this.#enter(ctx)
   }
 
   /** Sizes an ENTRY that passed every check (method, correlation and confidence scaling, caps, step). */
-  #enter(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+  #enter(ctx: RiskCheckContext): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, key, now, orderType } = ctx
     // Every value below was read successfully by a check that ran before.
     const entryR = ctx.entry()
@@ -528,7 +567,7 @@ export class RiskManager {
     const correlation = ctx.correlation()
     const price = ctx.price()
     if (!entryR.ok || !stopR.ok || !confidence.ok || correlation === undefined || !price.ok) {
-      return deny(RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
+      return this.#denyIn(ctx, RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
     }
     const entry = entryR.value
     const { stop, fromAtr: stopFromAtr } = stopR.value
@@ -541,7 +580,7 @@ export class RiskManager {
     if (correlation.scale !== 1 && correlation.dec !== undefined) scale = correlation.dec
     if (confidence.value !== 1) {
       const c = this.#decimals.last(confidence.value)
-      scale = scale === undefined ? c : scale.times(c) // 1 × c is c
+      scale = scale === undefined ? c : this.#decimals.scale.of(scale, c) // 1 × c is c
     }
     if (scale !== undefined && equalDecimals(scale, ONE)) scale = undefined
     // The unscaled size is only computed when it is reported or its error decides: a scaled size that could be
@@ -551,7 +590,7 @@ export class RiskManager {
     if (!sized.ok) {
       raw ??= rawEntrySize(ctx, sizing, entry, stop, this.#decimals)
       const e = raw.ok ? sized.error : raw.error
-      return deny(e.code, e.message, e.values)
+      return this.#denyIn(ctx, e.code, e.message, e.values)
     }
     const requested = sized.value
 
@@ -559,29 +598,27 @@ export class RiskManager {
     const hasPosition = posQty !== undefined && !posQty.isZero()
     const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
     const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
-    if (!capped.ok) return deny(capped.error.code, capped.error.message, capped.error.values)
+    if (!capped.ok) return this.#denyIn(ctx, capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 
     this.guard.recordOrder(key, now)
     this.#group?.recorded.push(key)
-    const intent: OrderIntent = {
-      clientOrderId: this.#nextClientOrderId(),
+    const intent = orderIntent({
+      clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: ctx.side,
       type: orderType,
       qty,
-      ...(orderType === 'LIMIT' ? { price: entry, timeInForce: 'GTC' as const } : {}),
+      price: orderType === 'LIMIT' ? entry : undefined,
       reduceOnly: false,
-      strategyId: signal.strategyId,
-      ...(stop === undefined ? {} : { stopPrice: stop }),
-      ...(signal.takeProfitPrice === undefined ? {} : { takeProfitPrice: signal.takeProfitPrice }),
+      stopPrice: stop,
+      takeProfitPrice: signal.takeProfitPrice,
       signal,
-      ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
-    }
+    })
     // Payloads are only built when someone listens (the strings cost more than the checks on a backtest's hot path).
     const resized =
-      cappedBy.some((c) => c !== QuantityCap.STEP) && this.#bus.listenerCount('risk.resized') > 0
+      this.#bus.listenerCount('risk.resized') > 0 && cappedBy.some((c) => c !== QuantityCap.STEP)
     if (resized) {
       this.#announce(() =>
         this.#bus.emit('risk.resized', {
@@ -631,58 +668,66 @@ export class RiskManager {
    * An EXIT closes the whole position (the strategy's own share when the snapshot has `strategyPositions`; at most the
    * signal's `maxQty`) with a reduce-only order; allowed in ACTIVE and REDUCING.
    */
-  #exit(ctx: RiskCheckContext, deny: Deny): Result<OrderIntent, RiskRejection> {
+  #exit(ctx: RiskCheckContext): Result<OrderIntent, RiskRejection> {
     const { signal, account, market, inst, step, tick, now } = ctx
     const own = ctx.exitPositionQty()
-    if (!own.ok) return deny(own.error.code, own.error.message, own.error.values)
+    if (!own.ok) return this.#denyIn(ctx, own.error.code, own.error.message, own.error.values)
     const posQty = own.value
     const long = signal.side === 'BUY'
     // A BUY exit closes a short, a SELL exit closes a long.
     if (posQty === undefined || posQty.isZero() || posQty.isNegative() !== long) {
-      return deny(
+      return this.#denyIn(
+        ctx,
         RiskReason.NO_POSITION_TO_REDUCE,
         `No ${long ? 'short' : 'long'} position on "${inst.venue}:${inst.symbol}" to reduce`,
         { positionQty: str(posQty), side: signal.side },
       )
     }
     const minQty = readDecimal(inst.minQty)
-    let toClose = posQty.abs()
+    let toClose = posQty.isNegative() ? posQty.abs() : posQty // no copy of a long's quantity
     if (signal.maxQty !== undefined) {
       const cap = positive('maxQty', signal.maxQty)
-      if (!cap.ok) return deny(cap.error.code, cap.error.message, cap.error.values)
+      if (!cap.ok) return this.#denyIn(ctx, cap.error.code, cap.error.message, cap.error.values)
       toClose = Decimal.min(toClose, cap.value)
     }
     // The same grid as entries: the step measured from minQty.
     const qty = closeQty(toClose, { stepSize: step, minQty })
-    if (qty.lte(0) || (minQty !== undefined && qty.lt(minQty))) {
-      return deny(RiskReason.QUANTITY_ZERO, `Position "${posQty.toFixed()}" is below the tradable minimum`, {
-        positionQty: str(posQty),
-        stepSize: str(step),
-        minQty: str(minQty),
-      })
+    if (qty.isZero() || qty.isNegative() || (minQty !== undefined && lessThan(qty, minQty))) {
+      return this.#denyIn(
+        ctx,
+        RiskReason.QUANTITY_ZERO,
+        `Position "${posQty.toFixed()}" is below the tradable minimum`,
+        {
+          positionQty: str(posQty),
+          stepSize: str(step),
+          minQty: str(minQty),
+        },
+      )
     }
     const orderType = signal.orderType ?? 'MARKET'
     let price: Decimal | undefined
     if (orderType === 'LIMIT') {
       const lim = positive('limitPrice', signal.limitPrice)
-      if (!lim.ok) return deny(lim.error.code, lim.error.message, lim.error.values)
+      if (!lim.ok) return this.#denyIn(ctx, lim.error.code, lim.error.message, lim.error.values)
       price = roundPriceForSide(lim.value, tick, signal.side)
       if (price.lte(0))
-        return deny(RiskReason.INVALID_INPUT, 'Limit price rounds to zero', { field: 'limitPrice' })
+        return this.#denyIn(ctx, RiskReason.INVALID_INPUT, 'Limit price rounds to zero', {
+          field: 'limitPrice',
+        })
     }
-    const intent: OrderIntent = {
-      clientOrderId: this.#nextClientOrderId(),
+    const intent = orderIntent({
+      clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
       symbol: inst.symbol,
       side: signal.side,
       type: orderType,
       qty,
-      ...(price === undefined ? {} : { price, timeInForce: 'GTC' as const }),
+      price,
       reduceOnly: true,
-      strategyId: signal.strategyId,
+      stopPrice: undefined,
+      takeProfitPrice: undefined,
       signal,
-      ...(signal.groupId === undefined ? {} : { groupId: signal.groupId }),
-    }
+    })
     // The payload only when someone listens (its strings cost more than the decision).
     if (this.#bus.listenerCount('risk.approved') === 0) return ok(intent)
     const qtyStr = qty.toFixed()

@@ -1,6 +1,7 @@
 import type { Instrument } from '../core/index.js'
 import { equalDecimals, withinPrecision } from '../decimal/compareDecimals.js'
-import { Decimal } from '../decimal/index.js'
+import { Decimal, isDecimal } from '../decimal/index.js'
+import { type Scaled, toScaled } from '../decimal/scaled.js'
 import { readDecimal } from './sizing.js'
 
 const ONE = new Decimal(1)
@@ -16,11 +17,19 @@ export interface SizingFilters {
    * is then truncating to `k` decimal places, exactly (no 40-digit division).
    */
   readonly stepPlaces: number | undefined
+  /** The step, `minQty`, `maxQty` and `minNotional` as exact scaled integers (for `capChecked`'s comparisons). */
+  readonly scaled: {
+    readonly step: Scaled | undefined
+    readonly minQty: Scaled | undefined
+    readonly maxQty: Scaled | undefined
+    readonly minNotional: Scaled | undefined
+  }
 }
 
 interface Entry extends SizingFilters {
   readonly minQtySource: unknown
   readonly maxQtySource: unknown
+  readonly minNotionalSource: unknown
   readonly step: Decimal
 }
 
@@ -52,6 +61,7 @@ export class SizingCache {
       hit !== undefined &&
       hit.minQtySource === inst.minQty &&
       hit.maxQtySource === inst.maxQty &&
+      hit.minNotionalSource === inst.minNotional &&
       hit.step === step
     ) {
       return hit
@@ -59,12 +69,21 @@ export class SizingCache {
     const minQty = readDecimal(inst.minQty)
     if (minQty === undefined || minQty.isNegative()) return undefined
     const k = step.decimalPlaces()
+    const maxQty = inst.maxQty === undefined ? undefined : readDecimal(inst.maxQty)
+    const minNotional = inst.minNotional
     const entry: Entry = {
       minQty,
-      maxQty: inst.maxQty === undefined ? undefined : readDecimal(inst.maxQty),
+      maxQty,
       stepPlaces: step.eq(new Decimal(`1e-${k}`)) && minQty.decimalPlaces() <= k ? k : undefined,
+      scaled: {
+        step: toScaled(step),
+        minQty: toScaled(minQty),
+        maxQty: maxQty === undefined ? undefined : toScaled(maxQty),
+        minNotional: isDecimal(minNotional) ? toScaled(minNotional) : undefined,
+      },
       minQtySource: inst.minQty,
       maxQtySource: inst.maxQty,
+      minNotionalSource: minNotional,
       step,
     }
     this.#filters.set(inst, entry)

@@ -174,6 +174,15 @@ export class TradingGuard {
     return this.#state
   }
 
+  /**
+   * @internal The state at `now`, a decision's own time: {@link TradingGuard.state} without reading the clock again
+   * (the RiskManager's checks).
+   */
+  stateAt(now: number): TradingState {
+    this.#tick(now)
+    return this.#state
+  }
+
   /** Whether the persisted state has been loaded (always true without a store). */
   get isReady(): boolean {
     return this.#ready

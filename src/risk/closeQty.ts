@@ -1,4 +1,5 @@
 import type { Instrument } from '../core/types.js'
+import { isAboveZero, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
 import { floorToStep } from './quotientCell.js'
 
@@ -18,9 +19,10 @@ export function closeQty(
   qty: Decimal,
   inst: Pick<Instrument, 'stepSize'> & { readonly minQty?: Decimal | undefined },
 ): Decimal {
-  const abs = qty.abs()
-  const min = inst.minQty?.gt(0) === true ? inst.minQty : undefined
-  if (abs.lt(inst.stepSize) || (min !== undefined && abs.lt(min))) return ZERO
+  const abs = qty.isNegative() ? qty.abs() : qty // no copy of a quantity already positive
+  // compareDecimals, not lt/gt: decimal.js copies (or parses) its argument on every comparison.
+  const min = inst.minQty !== undefined && isAboveZero(inst.minQty) ? inst.minQty : undefined
+  if (lessThan(abs, inst.stepSize) || (min !== undefined && lessThan(abs, min))) return ZERO
   // Exact scaled integers when every value fits one (issue 20), else the Decimal rounding: the same quantity.
   return floorToStep(abs, inst.stepSize, min) ?? roundToIncrement(abs, inst.stepSize, 'DOWN', min)
 }

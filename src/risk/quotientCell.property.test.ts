@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
-import { compareCell, compareProducts, floorToStep, quotientCell } from './quotientCell.js'
+import {
+  compareCell,
+  compareGridProduct,
+  compareProducts,
+  floorToStep,
+  quotientCell,
+} from './quotientCell.js'
 
 // Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
 // properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
@@ -84,6 +90,30 @@ describe('quotientCell (property)', () => {
       if (sign === undefined) continue
       decided++
       expect(sign, `case ${i}: ${a} × ${b} vs ${c} × ${d}`).toBe(a.times(b).cmp(c.times(d)))
+    }
+    expect(decided).toBeGreaterThan(CASES / 2)
+  })
+
+  it(`compareGridProduct equals comparing n × 10^-k × price with v as Decimals on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(25)
+    let decided = 0
+    for (let i = 0; i < CASES; i++) {
+      const k = r.int(0, 8)
+      const n = r.next() < 0.05 ? 0 : r.int(1, 10 ** r.int(1, 9))
+      const price = dec(r, r.next() < 0.1 ? 20 : 8, -4, 6)
+      const q = new Decimal(n).times(new Decimal(10).pow(-k))
+      // A quarter of the cases compare with the product itself (a tie), some with a negative or a long value.
+      const roll = r.next()
+      const v =
+        roll < 0.25
+          ? q.times(price)
+          : roll < 0.3
+            ? dec(r, 6, -2, 4).neg()
+            : dec(r, roll < 0.4 ? 22 : 9, -4, 9)
+      const sign = compareGridProduct(n, k, price, v)
+      if (sign === undefined) continue
+      decided++
+      expect(sign, `case ${i}: ${n}e-${k} × ${price} vs ${v}`).toBe(q.times(price).cmp(v))
     }
     expect(decided).toBeGreaterThan(CASES / 2)
   })

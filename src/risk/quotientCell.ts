@@ -1,6 +1,7 @@
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
-import { fromScaled, pow10, toScaled } from '../decimal/scaled.js'
+import { fromScaled, pow10, type Scaled, toScaled } from '../decimal/scaled.js'
+import type { RawSize } from './RawSize.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
 
@@ -28,8 +29,15 @@ export interface QuotientCell {
  * ```
  */
 export function quotientCell(limit: Decimal, price: Decimal, k: number): QuotientCell | undefined {
-  const l = toScaled(limit)
-  const p = toScaled(price)
+  return quotientCellOf(toScaled(limit), toScaled(price), k)
+}
+
+/** {@link quotientCell} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function quotientCellOf(
+  l: Scaled | undefined,
+  p: Scaled | undefined,
+  k: number,
+): QuotientCell | undefined {
   if (l === undefined || p === undefined || l.m <= 0 || p.m <= 0) return undefined
   // limit × 10^k ÷ price = num ÷ den, both safe integers.
   const shift = l.p + k - p.p
@@ -62,7 +70,11 @@ export function quotientCell(limit: Decimal, price: Decimal, k: number): Quotien
  * ```
  */
 export function compareCell(cell: QuotientCell, v: Decimal): number | undefined {
-  const s = toScaled(v)
+  return compareCellTo(cell, toScaled(v))
+}
+
+/** {@link compareCell} with `v` already read as a scaled integer (`undefined`: it does not fit). */
+export function compareCellTo(cell: QuotientCell, s: Scaled | undefined): number | undefined {
   if (s === undefined || s.m < 0) return undefined
   if (s.m === 0) return 1
   const up = s.p + cell.k
@@ -77,6 +89,45 @@ export function compareCell(cell: QuotientCell, v: Decimal): number | undefined 
 }
 
 /**
+ * The sign of `n × 10^-k × price − v` (`n` ≥ 0 a safe integer, `price` > 0), exact in scaled integers; `undefined`
+ * when a value does not fit a safe integer (then the caller multiplies the Decimals). The product of two values of at
+ * most 16 digits has at most 32, so decimal.js's 40-digit product is exact too and compares the same.
+ *
+ * @example
+ * ```ts
+ * compareGridProduct(78124, 5, new Decimal('64000.25'), new Decimal(50000)) // -1 (0.78124 × 64000.25 < 50000)
+ * ```
+ */
+export function compareGridProduct(n: number, k: number, price: Decimal, v: Decimal): number | undefined {
+  return gridProductSign(n, k, toScaled(price), toScaled(v))
+}
+
+/** {@link compareGridProduct} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function gridProductSign(
+  n: number,
+  k: number,
+  sp: Scaled | undefined,
+  sv: Scaled | undefined,
+): number | undefined {
+  if (sp === undefined || sv === undefined || sp.m <= 0 || n < 0) return undefined
+  let left = n * sp.m
+  let right = sv.m
+  const lp = sp.p - k
+  if (lp > sv.p) {
+    const scale = pow10(lp - sv.p)
+    if (scale === undefined) return undefined
+    left *= scale
+  } else if (sv.p > lp) {
+    const scale = pow10(sv.p - lp)
+    if (scale === undefined) return undefined
+    right *= scale
+  }
+  // A product above 2^53 is not exact: its double is at least 2^53, so it is caught here.
+  if (left > MAX || right > MAX || right < -MAX) return undefined
+  return left > right ? 1 : left < right ? -1 : 0
+}
+
+/**
  * The sign of `a × b − c × d` (all > 0), exact in scaled integers; `undefined` when a product does not fit a safe
  * integer, or when the two are equal (then a 40-digit quotient times a price may round either way: the caller
  * computes it as before). Decides `raw × price > cap` for `raw = num ÷ den` as `num × price > cap × den`.
@@ -87,10 +138,16 @@ export function compareCell(cell: QuotientCell, v: Decimal): number | undefined 
  * ```
  */
 export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal): number | undefined {
-  const sa = toScaled(a)
-  const sb = toScaled(b)
-  const sc = toScaled(c)
-  const sd = toScaled(d)
+  return productsSign(toScaled(a), toScaled(b), toScaled(c), toScaled(d))
+}
+
+/** {@link compareProducts} of values already read as scaled integers (`undefined`: a value that does not fit). */
+export function productsSign(
+  sa: Scaled | undefined,
+  sb: Scaled | undefined,
+  sc: Scaled | undefined,
+  sd: Scaled | undefined,
+): number | undefined {
   if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
   if (sa.m <= 0 || sb.m <= 0 || sc.m <= 0 || sd.m <= 0) return undefined
   let left = sa.m * sb.m
@@ -113,23 +170,23 @@ export function compareProducts(a: Decimal, b: Decimal, c: Decimal, d: Decimal):
 
 /**
  * The size being capped: a Decimal, or a quotient known only by its {@link QuotientCell} until a comparison the cell
- * cannot decide (or a message) needs the divided Decimal, which `divide` then computes exactly as before.
+ * cannot decide (or a message) needs the divided Decimal, which its {@link RawSize} then computes exactly as before.
  *
  * @example
  * ```ts
- * const size = GridQuantity.quotient(cell, () => limit.div(price))
+ * const size = GridQuantity.quotient(cell, new RawSize(limit, price))
  * if (size.compare(step) < 0) reject(size.decimal())
  * ```
  */
 export class GridQuantity {
   #qty: Decimal | undefined
   #cell: QuotientCell | undefined
-  #divide: (() => Decimal) | undefined
+  #quotient: RawSize | undefined
 
-  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, divide?: () => Decimal) {
+  private constructor(qty: Decimal | undefined, cell: QuotientCell | undefined, quotient?: RawSize) {
     this.#qty = qty
     this.#cell = cell
-    this.#divide = divide
+    this.#quotient = quotient
   }
 
   /** A size that is a Decimal already. */
@@ -137,9 +194,9 @@ export class GridQuantity {
     return new GridQuantity(qty, undefined)
   }
 
-  /** The quotient `divide()` would compute, placed in `cell`. */
-  static quotient(cell: QuotientCell, divide: () => Decimal): GridQuantity {
-    return new GridQuantity(undefined, cell, divide)
+  /** The quotient `quotient.value` (divided on first read), placed in `cell`. */
+  static quotient(cell: QuotientCell, quotient: RawSize): GridQuantity {
+    return new GridQuantity(undefined, cell, quotient)
   }
 
   /** The cell, while the size is still known by it alone. */
@@ -150,16 +207,16 @@ export class GridQuantity {
   /** The size as a Decimal (divided now if it was a cell). */
   decimal(): Decimal {
     if (this.#qty === undefined) {
-      this.#qty = (this.#divide as () => Decimal)()
+      this.#qty = (this.#quotient as RawSize).value
       this.#cell = undefined
     }
     return this.#qty
   }
 
-  /** The sign of `size − v`. */
-  compare(v: Decimal): number {
+  /** The sign of `size − v` (`scaled`: `v` already read as a scaled integer, when the caller has it). */
+  compare(v: Decimal, scaled?: Scaled): number {
     if (this.#cell !== undefined) {
-      const sign = compareCell(this.#cell, v)
+      const sign = compareCellTo(this.#cell, scaled ?? toScaled(v))
       if (sign !== undefined) return sign
     }
     return compareDecimals(this.decimal(), v)

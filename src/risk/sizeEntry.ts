@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../core/index.js'
+import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import type { RiskCheckContext, RiskLimits } from './checks/RiskCheckContext.js'
 import type { ResolvedSizingConfig } from './config.js'
@@ -16,6 +17,8 @@ import {
   volatilityTargetSize,
 } from './sizing.js'
 import { RiskReason, type RiskRejection, rejection } from './types.js'
+
+const ONE = new Decimal(1)
 
 /** What {@link capEntry} reads from its RiskManager: the global `maxNotional`, the limits and the two caches. */
 export interface EntrySizingDeps {
@@ -58,16 +61,15 @@ function methodSize(
   scale?: Decimal,
 ): Result<Decimal | RawSize, RiskRejection> {
   const { market } = ctx
-  const equity = scale === undefined ? ctx.equity : ctx.equity.times(scale)
+  const equity = scale === undefined ? ctx.equity : decimals.scaledEquity.of(ctx.equity, scale)
   switch (sizing.method) {
-    case 'fixedFractional':
+    case 'fixedFractional': {
       if (stop === undefined) return err(rejection(RiskReason.MISSING_STOP, 'No stop to size by'))
-      return fixedFractionalRaw({
-        equity,
-        riskFraction: decimals.field(sizing, 'riskFraction', sizing.riskFraction),
-        entryPrice: entry,
-        stopPrice: stop,
-      })
+      const riskFraction = decimals.field(sizing, 'riskFraction', sizing.riskFraction)
+      const checked = checkedFixedFractional(ctx, equity, riskFraction, entry, stop, decimals)
+      if (checked !== undefined) return ok(checked)
+      return fixedFractionalRaw({ equity, riskFraction, entryPrice: entry, stopPrice: stop })
+    }
     case 'volatilityTarget':
       if (market.atr === undefined) {
         return err(
@@ -98,6 +100,29 @@ function methodSize(
         ...(stop === undefined ? {} : { stopPrice: stop }),
       })
   }
+}
+
+/**
+ * `fixedFractionalRaw` of an entry that passed every check, without reading its inputs again: the entry and stop are
+ * the context's (positive, the stop on the losing side, so their distance is the context's `stopDistance()`), the
+ * risk fraction a Decimal of the validated config. `undefined` when any of that does not hold (then the caller takes
+ * `fixedFractionalRaw`'s own path, with its rejections).
+ */
+function checkedFixedFractional(
+  ctx: RiskCheckContext,
+  equity: Decimal,
+  riskFraction: Decimal,
+  entry: Decimal,
+  stop: Decimal,
+  decimals: DecimalCache,
+): RawSize | undefined {
+  const entryR = ctx.entry()
+  const stopR = ctx.stop()
+  if (!entryR.ok || entryR.value !== entry || !stopR.ok || stopR.value.stop !== stop) return undefined
+  const distance = ctx.stopDistance()
+  if (distance === undefined || !isFinitePositive(distance) || !isFinitePositive(equity)) return undefined
+  if (!isFinitePositive(riskFraction) || greaterThan(riskFraction, ONE)) return undefined
+  return new RawSize(decimals.riskBudget.of(equity, riskFraction), distance)
 }
 
 /**
@@ -150,5 +175,6 @@ export function capEntry(
     stepPlaces: filters.stepPlaces,
     signalMaxQty: signal.maxQty,
     minNotional: inst.minNotional,
+    scaled: filters.scaled,
   })
 }

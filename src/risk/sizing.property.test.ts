@@ -100,6 +100,7 @@ function managerPath(
     stepPlaces: filters.stepPlaces,
     signalMaxQty: o.signalMaxQty,
     minNotional: o.instrument.minNotional,
+    scaled: filters.scaled,
   })
 }
 

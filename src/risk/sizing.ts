@@ -1,9 +1,15 @@
 import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
-import { equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
+import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
-import { fromScaled } from '../decimal/scaled.js'
-import { compareProducts, GridQuantity, type QuotientCell, quotientCell } from './quotientCell.js'
+import { fromScaled, type Scaled, toScaled } from '../decimal/scaled.js'
+import {
+  GridQuantity,
+  gridProductSign,
+  productsSign,
+  type QuotientCell,
+  quotientCellOf,
+} from './quotientCell.js'
 import { RawSize } from './RawSize.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
 
@@ -18,7 +24,8 @@ const ONE = new Decimal(1)
 
 /** Reads a finite decimal; `undefined` when `v` is not one (NaN, ±Infinity, malformed, huge). */
 export function readDecimal(v: unknown): Decimal | undefined {
-  if (isDecimal(v)) return v.isFinite() ? v : undefined
+  // `instanceof` first: the common case, without decimal.js's two-call isDecimal (which also accepts other copies).
+  if (v instanceof Decimal || isDecimal(v)) return v.isFinite() ? v : undefined
   // Nothing to parse: not through parseDecimal, whose rejection builds an error (and its stack) only to be dropped.
   if (v === undefined || v === null) return undefined
   const r = parseDecimal(v, { allowNegative: true })
@@ -421,11 +428,27 @@ class CappedQuotient implements CappedQuantity {
   }
 }
 
-/** Whether `raw × price` exceeds `cap` (by scaled integers when exact, else by the 40-digit product as before). */
-function isCapped(raw: RawSize, price: Decimal, cap: Decimal): boolean {
-  const den = raw.den
-  const sign = den === undefined ? undefined : compareProducts(raw.num, price, cap, den)
-  return sign !== undefined ? sign > 0 : greaterThan(raw.value.times(price), cap)
+/**
+ * Whether `raw × price` exceeds `cap`: `EXACT_BELOW` when exact scaled integers found it strictly below (so is any
+ * size under `raw`), else the 40-digit product decides as before.
+ */
+function capSign(
+  raw: RawSize,
+  price: Decimal,
+  cap: Decimal,
+  s: SizeScales,
+): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
+  const sign = raw.den === undefined ? undefined : productsSign(s.num, s.price, s.cap, s.den)
+  if (sign !== undefined) return sign > 0 ? 'OVER' : 'EXACT_BELOW'
+  return greaterThan(raw.value.times(price), cap) ? 'OVER' : 'NOT_OVER'
+}
+
+/** The scaled integers of the values capping a size reads more than once (`undefined`: does not fit one). */
+interface SizeScales {
+  readonly price: Scaled | undefined
+  readonly cap: Scaled | undefined
+  readonly num: Scaled | undefined
+  readonly den: Scaled | undefined
 }
 
 /** The rejection of a free margin at or below zero. */
@@ -455,6 +478,16 @@ export interface CheckedCapInput {
   readonly stepPlaces?: number | undefined
   readonly signalMaxQty: DecimalLike | undefined
   readonly minNotional: Decimal | undefined
+  /**
+   * The instrument's filters already read as scaled integers (the RiskManager reads them once per instrument); a value
+   * absent here is read when needed.
+   */
+  readonly scaled?: {
+    readonly step?: Scaled | undefined
+    readonly minQty?: Scaled | undefined
+    readonly maxQty?: Scaled | undefined
+    readonly minNotional?: Scaled | undefined
+  }
 }
 
 /** The smallest notional cap left (position fraction, max notional, margin; the first named on a tie). */
@@ -462,23 +495,68 @@ function tightestCap(c: CheckedCapInput): { limitNotional?: Decimal; limitName?:
   const existing = c.existing
   let limitNotional: Decimal | undefined
   let limitName: QuantityCap | undefined
-  const consider = (cap: Decimal, name: QuantityCap): void => {
-    if (limitNotional === undefined || lessThan(cap, limitNotional)) {
-      limitNotional = cap
-      limitName = name
-    }
-  }
+  // Inline, not a helper closure: this runs on every approved entry.
   if (c.positionCap !== undefined) {
-    consider(
-      existing === undefined ? c.positionCap : c.positionCap.minus(existing),
-      QuantityCap.MAX_POSITION_FRACTION,
-    )
+    limitNotional = existing === undefined ? c.positionCap : c.positionCap.minus(existing)
+    limitName = QuantityCap.MAX_POSITION_FRACTION
   }
   if (c.maxNotional !== undefined) {
-    consider(existing === undefined ? c.maxNotional : c.maxNotional.minus(existing), QuantityCap.MAX_NOTIONAL)
+    const cap = existing === undefined ? c.maxNotional : c.maxNotional.minus(existing)
+    if (limitNotional === undefined || lessThan(cap, limitNotional)) {
+      limitNotional = cap
+      limitName = QuantityCap.MAX_NOTIONAL
+    }
   }
-  if (c.marginCap !== undefined) consider(c.marginCap, QuantityCap.MARGIN)
+  if (c.marginCap !== undefined && (limitNotional === undefined || lessThan(c.marginCap, limitNotional))) {
+    limitNotional = c.marginCap
+    limitName = QuantityCap.MARGIN
+  }
   return { limitNotional, limitName }
+}
+
+/** The numbers behind a sizing rejection (`qty`: the rounded size once there is one, else the unrounded one). */
+function capValues(
+  c: CheckedCapInput,
+  rawSize: RawSize,
+  qty: Decimal | undefined,
+  sized: GridQuantity,
+): Record<string, string | null> {
+  return {
+    requestedQty: str(rawSize.value),
+    qty: str(qty ?? sized.decimal()),
+    price: str(c.price),
+    stepSize: str(c.step),
+    minQty: str(c.minQty),
+    minNotional: str(c.minNotional),
+  }
+}
+
+/** `unrounded` rounded down to the step measured from `minQty` (values already validated). */
+function floorOnStep(unrounded: Decimal, c: CheckedCapInput, hasMin: boolean): Decimal {
+  const { step, minQty, stepPlaces: k } = c
+  if (k !== undefined) return unrounded.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+  return hasMin
+    ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
+    : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
+}
+
+/**
+ * Whether the order's value `qty × price` is below `minNotional`: `value` when it was computed already, on the
+ * scaled integers of `cell` (the size still its lower edge) when they fit, else the Decimal product.
+ */
+function belowMinNotional(
+  c: CheckedCapInput,
+  minNotional: Decimal,
+  qty: Decimal,
+  value: Decimal | undefined,
+  cell: QuotientCell | undefined,
+  scales: SizeScales,
+): boolean {
+  const sign =
+    cell === undefined
+      ? undefined
+      : gridProductSign(cell.n, cell.k, scales.price, c.scaled?.minNotional ?? toScaled(minNotional))
+  return (sign ?? compareDecimals(value ?? qty.times(c.price), minNotional)) < 0
 }
 
 /**
@@ -501,7 +579,19 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   // integers compare and place them on the step grid without dividing (issue 20), else the 40-digit Decimals decide.
   const k = c.stepPlaces
   let size: GridQuantity | undefined
-  if (limitNotional !== undefined && isCapped(rawSize, price, limitNotional)) {
+  // A cell whose lower edge is known to be worth at most the cap, exactly (then rounding cannot lift it over the cap).
+  let underCap: QuotientCell | undefined
+  // Each value read as a scaled integer once, not at every comparison.
+  const den = rawSize.den
+  const priceScaled = toScaled(price)
+  const scales: SizeScales = {
+    price: priceScaled,
+    cap: limitNotional === undefined ? undefined : toScaled(limitNotional),
+    num: den === undefined ? undefined : toScaled(rawSize.num),
+    den: den === undefined ? undefined : den === price ? priceScaled : toScaled(den), // notional ÷ price
+  }
+  const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional, scales)
+  if (limitNotional !== undefined && capped === 'OVER') {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
       return err(
         rejection(RiskReason.QUANTITY_ZERO, `No room left under the ${limitName} cap`, {
@@ -512,20 +602,25 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         }),
       )
     }
-    const cell = k === undefined ? undefined : quotientCell(limitNotional, price, k)
+    const cell = k === undefined ? undefined : quotientCellOf(scales.cap, scales.price, k)
+    underCap = cell // n = floor(cap × 10^k ÷ price): n × 10^-k × price ≤ cap
     size =
       cell === undefined
         ? GridQuantity.of(limitNotional.div(price))
-        : GridQuantity.quotient(cell, () => limitNotional.div(price))
+        : GridQuantity.quotient(cell, new RawSize(limitNotional, price))
     cappedBy.push(limitName as QuantityCap)
   } else {
-    const den = rawSize.den
-    const cell = k === undefined || den === undefined ? undefined : quotientCell(rawSize.num, den, k)
-    size =
-      cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, () => rawSize.value)
+    const cell = k === undefined || den === undefined ? undefined : quotientCellOf(scales.num, scales.den, k)
+    if (capped === 'EXACT_BELOW') underCap = cell // n × 10^-k ≤ raw, and raw × price < cap exactly
+    size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
   const maxQty = c.maxQty
-  if (maxQty !== undefined && !maxQty.isZero() && !maxQty.isNegative() && size.compare(maxQty) > 0) {
+  if (
+    maxQty !== undefined &&
+    !maxQty.isZero() &&
+    !maxQty.isNegative() &&
+    size.compare(maxQty, c.scaled?.maxQty) > 0
+  ) {
     size = GridQuantity.of(maxQty)
     cappedBy.push(QuantityCap.MAX_QTY)
   }
@@ -537,21 +632,12 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
       cappedBy.push(QuantityCap.SIGNAL_MAX_QTY)
     }
   }
-  let qty: Decimal | undefined // the size once rounded (rejections before that show the unrounded one)
-  const sized = size
-  const values = (): Record<string, string | null> => ({
-    requestedQty: str(rawSize.value),
-    qty: str(qty ?? sized.decimal()),
-    price: str(price),
-    stepSize: str(step),
-    minQty: str(minQty),
-    minNotional: str(c.minNotional),
-  })
   const hasMin = !minQty.isZero()
-  const belowStep = size.compare(step) < 0
-  if (belowStep || (hasMin && size.compare(minQty) < 0)) {
+  const belowStep = size.compare(step, c.scaled?.step) < 0
+  if (belowStep || (hasMin && size.compare(minQty, c.scaled?.minQty) < 0)) {
     const code = belowStep ? RiskReason.QUANTITY_ZERO : RiskReason.BELOW_MIN_QUANTITY
-    return err(rejection(code, `Size "${size.decimal().toFixed()}" is below the tradable minimum`, values()))
+    const message = `Size "${size.decimal().toFixed()}" is below the tradable minimum`
+    return err(rejection(code, message, capValues(c, rawSize, undefined, size)))
   }
   // roundToIncrement(qty, step, 'DOWN', minQty > 0 ? minQty : undefined), on values already validated.
   // With a step of 10^-k and minQty on its grid, flooring (qty − minQty) ÷ step is truncating qty to k places.
@@ -560,35 +646,42 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let rounded =
     unrounded === undefined
       ? fromScaled((cell as QuotientCell).n, -(cell as QuotientCell).k) // the cell's lower edge: rounded down
-      : k !== undefined
-        ? unrounded.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
-        : hasMin
-          ? unrounded.minus(minQty).div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step).plus(minQty)
-          : unrounded.div(step).toDecimalPlaces(0, Decimal.ROUND_FLOOR).times(step)
-  // The division above rounds at the 40th digit; never let that lift the size over the cap by a step.
-  let value = limitNotional === undefined ? undefined : rounded.times(price)
+      : floorOnStep(unrounded, c, hasMin)
+  // The division above rounds at the 40th digit; never let that lift the size over the cap by a step. A size still
+  // on its cell (n × 10^-k) is valued in exact scaled integers when they fit, else as the Decimal product.
+  const onCell = unrounded === undefined ? (cell as QuotientCell) : undefined
+  let value: Decimal | undefined
   let lowered = false
-  if (limitNotional !== undefined && value !== undefined && greaterThan(value, limitNotional)) {
-    rounded = rounded.minus(step)
-    value = undefined
-    lowered = true
+  if (limitNotional !== undefined && (onCell === undefined || onCell !== underCap)) {
+    const sign =
+      onCell === undefined ? undefined : gridProductSign(onCell.n, onCell.k, scales.price, scales.cap)
+    if (sign === undefined) value = rounded.times(price)
+    if (sign !== undefined ? sign > 0 : greaterThan(value as Decimal, limitNotional)) {
+      rounded = rounded.minus(step)
+      value = undefined
+      lowered = true
+    }
   }
   // Rounding changed the size: it was off its step's grid (a lowered size never equals it).
   const changed =
     unrounded === undefined ? !(cell as QuotientCell).exact || lowered : !equalDecimals(rounded, unrounded)
   if (changed) cappedBy.push(QuantityCap.STEP)
-  qty = rounded
   const final = rounded
   if (final.isZero() || final.isNegative()) {
-    return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
+    return err(
+      rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', capValues(c, rawSize, final, size)),
+    )
   }
-  // The order's value, computed once (`rounded × price` above, unless a step was taken off since).
-  if (c.minNotional !== undefined && lessThan(value ?? final.times(price), c.minNotional)) {
+  const minNotional = c.minNotional
+  if (
+    minNotional !== undefined &&
+    belowMinNotional(c, minNotional, final, value, lowered ? undefined : onCell, scales)
+  ) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
-        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${c.minNotional.toFixed()}"`,
-        values(),
+        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${(minNotional as Decimal).toFixed()}"`,
+        capValues(c, rawSize, final, size),
       ),
     )
   }

@@ -43,6 +43,6 @@ export function checkContext(c: CheckCase = {}): RiskCheckContext {
     limits: riskLimits(cfg),
     guard,
     restrictionOf: (key) => (key === inputs.value.key ? c.restriction : undefined),
-    groupOf: (key, symbol) => groupOf.get(key) ?? groupOf.get(symbol),
+    groupOf: (venue, symbol) => groupOf.get(`${venue}:${symbol}`) ?? groupOf.get(symbol),
   })
 }

@@ -10,6 +10,7 @@ import {
   type Signal,
 } from '../../core/index.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
+import { type Scaled, toScaled } from '../../decimal/scaled.js'
 import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
@@ -24,6 +25,10 @@ export interface RiskLimits {
   readonly marginSafety: Decimal
   readonly atrMultiplier: Decimal
   readonly correlation: readonly Decimal[]
+  /** `minStopFraction` as an exact scaled integer (`undefined` when it does not fit one). */
+  readonly minStopFractionScaled: Scaled | undefined
+  /** `minRewardRisk` as an exact scaled integer (`undefined` when it does not fit one). */
+  readonly minRewardRiskScaled: Scaled | undefined
 }
 
 /**
@@ -36,14 +41,18 @@ export interface RiskLimits {
  * ```
  */
 export function riskLimits(c: ResolvedRiskManagerConfig): RiskLimits {
+  const minStopFraction = new Decimal(c.minStopDistanceFraction)
+  const minRewardRisk = new Decimal(c.minRewardRisk)
   return {
-    minStopFraction: new Decimal(c.minStopDistanceFraction),
+    minStopFraction,
     minStopTicks: new Decimal(c.minStopTicks),
-    minRewardRisk: new Decimal(c.minRewardRisk),
+    minRewardRisk,
     maxPositionFraction: new Decimal(c.maxPositionFraction),
     marginSafety: new Decimal(c.marginSafetyFactor),
     atrMultiplier: new Decimal(c.atrStopMultiplier),
     correlation: c.correlation.scale.map((x) => new Decimal(x)),
+    minStopFractionScaled: toScaled(minStopFraction),
+    minRewardRiskScaled: toScaled(minRewardRisk),
   }
 }
 
@@ -64,7 +73,7 @@ export interface RiskCheckEnv {
   /** The restriction on `venue:symbol`, or `undefined` when the instrument is ACTIVE. */
   readonly restrictionOf: (key: string) => InstrumentRestriction | undefined
   /** The correlation group of `venue:symbol` (or of the bare symbol). */
-  readonly groupOf: (key: string, symbol: string) => string | undefined
+  readonly groupOf: (venue: string, symbol: string) => string | undefined
 }
 
 /** The inputs of one decision after {@link readRiskInputs} validated their shape. */
@@ -141,6 +150,9 @@ export class RiskCheckContext implements RiskInputs {
   #sizing: ResolvedSizingConfig | undefined
   /** `null`: not computed yet. */
   #distance: Decimal | undefined | null = null
+  /** The entry and the stop distance as scaled integers (`null`: not read yet). */
+  #entryScaled: Scaled | undefined | null = null
+  #distanceScaled: Scaled | undefined | null = null
 
   constructor(inputs: RiskInputs, now: number, env: RiskCheckEnv) {
     this.signal = inputs.signal
@@ -236,15 +248,15 @@ export class RiskCheckContext implements RiskInputs {
   /** Open positions and entry orders, counted once. */
   exposure(): Exposure {
     if (this.#exposure !== undefined) return this.#exposure
-    const { inst, key, long, positions } = this
+    const { inst, long, positions } = this
     let openPositions = 0
     let sameDirectionInGroup = 0
-    const group = this.#env.groupOf(key, inst.symbol)
+    const group = this.#env.groupOf(inst.venue, inst.symbol)
     for (const p of positions) {
       if (p.qty.isZero()) continue
       openPositions++
       if (group !== undefined && p.qty.isNegative() !== long) {
-        if (this.#env.groupOf(`${p.venue}:${p.symbol}`, p.symbol) === group) sameDirectionInGroup++
+        if (this.#env.groupOf(p.venue, p.symbol) === group) sameDirectionInGroup++
       }
     }
     let entryOrdersHere = 0
@@ -361,6 +373,24 @@ export class RiskCheckContext implements RiskInputs {
     if (stop === undefined || !entryR.ok) this.#distance = undefined
     else this.#distance = this.long ? entryR.value.minus(stop) : stop.minus(entryR.value)
     return this.#distance
+  }
+
+  /** The entry as an exact scaled integer, read once (`undefined` without an entry or when it does not fit one). */
+  entryScaled(): Scaled | undefined {
+    if (this.#entryScaled === null) {
+      const entry = this.entry()
+      this.#entryScaled = entry.ok ? toScaled(entry.value) : undefined
+    }
+    return this.#entryScaled
+  }
+
+  /** {@link RiskCheckContext.stopDistance} as an exact scaled integer, read once (`undefined` as there, or too long). */
+  stopDistanceScaled(): Scaled | undefined {
+    if (this.#distanceScaled === null) {
+      const distance = this.stopDistance()
+      this.#distanceScaled = distance === undefined ? undefined : toScaled(distance)
+    }
+    return this.#distanceScaled
   }
 
   /** `tickSize × minStopTicks`, computed once per tick size and manager. */

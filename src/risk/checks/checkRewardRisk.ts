@@ -1,4 +1,6 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
+import { toScaled } from '../../decimal/scaled.js'
+import { ONE_SCALED, rewardBelowRiskOf } from '../rewardBelowRisk.js'
 import { positive } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
@@ -21,9 +23,13 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   if (!choice.ok || !entryR.ok || !tp.ok || choice.value.stop === undefined || distance === undefined)
     return undefined
   const entry = entryR.value
+  const minRewardRisk = min === 1 ? undefined : ctx.limits.minRewardRisk
+  const scaledMin = minRewardRisk === undefined ? ONE_SCALED : ctx.limits.minRewardRiskScaled
+  const below = rewardBelowRiskOf(toScaled(tp.value), ctx.entryScaled(), ctx.stopDistanceScaled(), scaledMin)
+  if (below === false) return undefined
   const diff = tp.value.minus(entry)
   const reward = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
-  const minRisk = min === 1 ? distance : distance.times(ctx.limits.minRewardRisk) // × 1 is exact: skip it
+  const minRisk = minRewardRisk === undefined ? distance : distance.times(minRewardRisk) // × 1 is exact: skip it
   if (!lessThan(reward, minRisk)) return undefined
   return rejection(
     RiskReason.REWARD_RISK_TOO_LOW,

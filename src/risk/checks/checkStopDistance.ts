@@ -1,10 +1,10 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
-import { Decimal } from '../../decimal/index.js'
-import { compareProducts } from '../quotientCell.js'
+import type { Scaled } from '../../decimal/scaled.js'
+import { productsSign } from '../quotientCell.js'
 import { RiskReason, type RiskRejection, rejection, str } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
 
-const ONE = new Decimal(1)
+const ONE: Scaled = { m: 1, p: 0 }
 
 /**
  * The stop is at least `minStopDistanceFraction × entry` and `minStopTicks × tick` away from the entry.
@@ -25,7 +25,12 @@ export function checkStopDistance(ctx: RiskCheckContext): RiskRejection | undefi
   const minByTicks = ctx.minStopByTicks()
   // distance < entry × fraction, decided on exact scaled-integer products when they fit (the Decimal product then
   // is exact too), else on the Decimal product.
-  const byProducts = compareProducts(distance, ONE, entry, fraction)
+  const byProducts = productsSign(
+    ctx.stopDistanceScaled(),
+    ONE,
+    ctx.entryScaled(),
+    ctx.limits.minStopFractionScaled,
+  )
   const belowFraction = byProducts !== undefined ? byProducts < 0 : lessThan(distance, entry.times(fraction))
   if (!belowFraction && !lessThan(distance, minByTicks)) return undefined
   const minByFraction = entry.times(fraction)

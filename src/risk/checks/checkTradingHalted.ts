@@ -10,7 +10,7 @@ import type { RiskCheckContext } from './RiskCheckContext.js'
  * ```
  */
 export function checkTradingHalted(ctx: RiskCheckContext): RiskRejection | undefined {
-  if (ctx.guard.state !== TradingState.HALTED) return undefined
+  if (ctx.guard.stateAt(ctx.now) !== TradingState.HALTED) return undefined
   const s = ctx.guard.status()
   return rejection(RiskReason.TRADING_HALTED, `Trading is HALTED (${s.reason})`, {
     stateReason: s.reason,

@@ -10,7 +10,7 @@ import type { RiskCheckContext } from './RiskCheckContext.js'
  * ```
  */
 export function checkTradingReducing(ctx: RiskCheckContext): RiskRejection | undefined {
-  if (ctx.guard.state !== TradingState.REDUCING) return undefined
+  if (ctx.guard.stateAt(ctx.now) !== TradingState.REDUCING) return undefined
   const s = ctx.guard.status()
   const cooldown = s.reason === StateChangeReason.CONSECUTIVE_LOSSES && s.cooldownUntil !== undefined
   return rejection(

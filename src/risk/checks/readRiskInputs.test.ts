@@ -58,4 +58,15 @@ describe('readRiskInputs', () => {
     const r = readRiskInputs(signal(), account(), m, checked)
     expect(r.ok ? undefined : r.error.code).toBe('INVALID_INPUT')
   })
+
+  it('keys an instrument by its venue and symbol as they are now: a changed symbol gets its own key', () => {
+    const checked = new WeakMap()
+    const inst = { ...instrument() }
+    const m = market({ instrument: inst })
+    const first = readRiskInputs(signal(), account(), m, checked)
+    expect(first.ok ? first.value.key : undefined).toBe('binance:BTCUSDT')
+    ;(inst as { symbol: string }).symbol = 'ETHUSDT'
+    const second = readRiskInputs(signal({ symbol: 'ETHUSDT' }), account(), m, checked)
+    expect(second.ok ? second.value.key : undefined).toBe('binance:ETHUSDT')
+  })
 })

@@ -8,11 +8,28 @@ import {
 } from '../../core/index.js'
 import type { Decimal } from '../../decimal/index.js'
 import { positive, readDecimal } from '../sizing.js'
-import { RiskReason, type RiskRejection, rejection } from '../types.js'
+import { RiskReason, type RiskRejection, type RiskValues, rejection } from '../types.js'
 import type { RiskInputs } from './RiskCheckContext.js'
 
-/** Instruments whose tick and step were already read, with those values (a `WeakMap` owned by the caller). */
-export type CheckedInstruments = WeakMap<object, { readonly tick: Decimal; readonly step: Decimal }>
+/**
+ * Instruments whose tick and step were already read, with those values and their `venue:symbol` key (a `WeakMap`
+ * owned by the caller; one key string per instrument, so the maps it indexes hash it once).
+ */
+export type CheckedInstruments = WeakMap<object, CheckedInstrument>
+
+/** What {@link CheckedInstruments} remembers of one instrument. */
+export interface CheckedInstrument {
+  readonly tick: Decimal
+  readonly step: Decimal
+  readonly venue?: string
+  readonly symbol?: string
+  readonly key?: string
+}
+
+/** An `INVALID_INPUT` rejection (a module function: a closure made per decision costs on the hot path). */
+function invalid(message: string, values: RiskValues = {}): Result<never, RiskRejection> {
+  return err(rejection(RiskReason.INVALID_INPUT, message, values))
+}
 
 /**
  * The first step of every decision: checks that the signal, account and market are well-formed (objects, a valid
@@ -31,7 +48,6 @@ export function readRiskInputs(
   market: MarketSnapshot,
   checked?: CheckedInstruments,
 ): Result<RiskInputs, RiskRejection> {
-  const invalid = (message: string, values = {}) => err(rejection(RiskReason.INVALID_INPUT, message, values))
   if (typeof signal !== 'object' || signal === null) return invalid('Signal is not an object')
   if (typeof account !== 'object' || account === null) return invalid('Account is missing')
   if (typeof market !== 'object' || market === null) return invalid('Market is missing')
@@ -65,8 +81,19 @@ export function readRiskInputs(
     filters = { tick: t.value, step: s.value }
     if (t.value === inst.tickSize && s.value === inst.stepSize) checked?.set(inst, filters)
   }
-  const tick = { value: filters.tick }
-  const step = { value: filters.step }
+  let key = filters.key
+  if (key === undefined || filters.venue !== inst.venue || filters.symbol !== inst.symbol) {
+    key = `${inst.venue}:${inst.symbol}`
+    if (checked?.get(inst) === filters) {
+      checked.set(inst, {
+        tick: filters.tick,
+        step: filters.step,
+        venue: inst.venue,
+        symbol: inst.symbol,
+        key,
+      })
+    }
+  }
   const equity = readDecimal(account.equity)
   if (equity === undefined) return invalid(`Invalid equity "${String(account.equity)}"`, { field: 'equity' })
   const freeMargin = readDecimal(account.freeMargin)
@@ -81,11 +108,11 @@ export function readRiskInputs(
     account,
     market,
     inst,
-    key: `${inst.venue}:${inst.symbol}`,
+    key,
     side,
     orderType,
-    tick: tick.value,
-    step: step.value,
+    tick: filters.tick,
+    step: filters.step,
     equity,
     freeMargin,
     positions: account.positions,
