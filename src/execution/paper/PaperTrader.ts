@@ -37,6 +37,7 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
 import { paperFill } from './paperFill.js'
+import { remaining } from './remaining.js'
 
 const ZERO = new Decimal(0)
 const BPS = new Decimal(10_000)
@@ -201,7 +202,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */
   submit(intent: OrderIntent): Promise<Order> {
-    return this.#track(this.#submit(intent))
+    const p = this.#submit(intent)
+    // Without latency a submit never waits: its promise is settled already and has nothing left to drain.
+    return this.#cfg.latencyMs > 0 ? this.#track(p) : p
   }
 
   async #submit(intent: OrderIntent): Promise<Order> {
@@ -590,12 +593,15 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       }
     } else {
       let reserved = ZERO
-      for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
-        if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
-          reserved = reserved.plus(remaining(o))
+      if (this.#orders.openCount > 1) {
+        for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
+          if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
+            reserved = reserved.plus(remaining(o))
+        }
       }
-      if (order.qty.gt(posQty.minus(reserved)))
-        return 'Account has insufficient balance for requested action.'
+      // Nothing reserved: all of the position is free (no `qty − 0` copy).
+      const free = reserved === ZERO && withinPrecision(posQty) ? posQty : posQty.minus(reserved)
+      if (greaterThan(order.qty, free)) return 'Account has insufficient balance for requested action.'
     }
     return undefined
   }
@@ -789,8 +795,4 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     this.#clock.clearTimeout(h)
   }
-}
-
-function remaining(o: Order): Decimal {
-  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
 }

@@ -1,4 +1,6 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
+// The Portfolio's key of an instrument, `venue` NUL `symbol` (the last one kept: no new string per fill).
+import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
 import { greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
@@ -21,8 +23,6 @@ interface ShareEffect {
   readonly realized: Decimal
   readonly entryBefore: Decimal | undefined
 }
-
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
  * The Portfolio's per-strategy ledger: which strategy sent each order (`attribute`), and each strategy's signed
