@@ -26,6 +26,7 @@ import type {
   Trade,
 } from '../../core/types.js'
 import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -156,6 +157,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #maker: Decimal
   readonly #taker: Decimal
   readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
+  /** 1 + and 1 − the fallback slippage (`fallbackSlippageBps` ÷ 10,000), computed once. */
+  readonly #slip: { readonly up: Decimal; readonly down: Decimal }
   #seq = 0
   #closed = false
 
@@ -176,6 +179,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
     this.#takerPlusOne = this.#taker.abs().plus(1)
+    const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
+    this.#slip = { up: slip.plus(1), down: new Decimal(1).minus(slip) }
     this.portfolio =
       this.#cfg.portfolio ??
       new Portfolio({
@@ -475,11 +480,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (last === undefined) return
       reference = last
       fromFallback = true
-      const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
-      const px = this.#roundToTick(
-        k,
-        isBuy ? last.times(slip.plus(1)) : last.times(new Decimal(1).minus(slip)),
-      )
+      const px = this.#roundToTick(k, last.times(isBuy ? this.#slip.up : this.#slip.down))
       if (limit !== undefined && (isBuy ? px.gt(limit) : px.lt(limit))) return
       if (!this.#fill(cid, px, left, 'TAKER', batch)) return
       notional = px.times(left)
@@ -610,7 +611,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #estimateCost(k: string, order: Order, px: Decimal): Decimal {
     const b = this.#books.get(k)
     if (b === undefined) {
-      return order.qty.times(px).times(new Decimal(this.#cfg.fallbackSlippageBps).div(BPS).plus(1))
+      return order.qty.times(px).times(this.#slip.up)
     }
     let left = order.qty
     let cost = ZERO
@@ -683,7 +684,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #lastPrice(k: string): Decimal | undefined {
     const v = this.#last.get(k)
     if (typeof v !== 'number') return v
-    const d = new Decimal(v)
+    const d = decimalOfNumber(v) // new Decimal(v)'s digits, without its string round trip
     this.#last.set(k, d)
     return d
   }

@@ -44,6 +44,8 @@ export class StrategyLedger {
   readonly #strategyOf: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects: BoundedMap<string, ShareEffect>
+  /** The order attributed last (the newest entry of #strategyOf, unless evicted since). */
+  #newest: string | undefined
 
   /**
    * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
@@ -57,9 +59,12 @@ export class StrategyLedger {
 
   /** Records that `strategyId` sent `clientOrderId`. */
   attribute(clientOrderId: string, strategyId: string): void {
+    // The newest attribution again (the engine's, then the PaperTrader's own): already in place, nothing moves.
+    if (clientOrderId === this.#newest && this.#strategyOf.get(clientOrderId) === strategyId) return
     // A re-attributed order becomes the newest (deleted first, so it does not keep its old place).
     this.#strategyOf.delete(clientOrderId)
     this.#strategyOf.set(clientOrderId, strategyId)
+    this.#newest = clientOrderId
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
