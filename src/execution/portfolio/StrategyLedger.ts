@@ -3,7 +3,7 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -44,6 +44,7 @@ export class StrategyLedger {
   readonly #strategyOf: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects: BoundedMap<string, ShareEffect>
+  readonly #split = new Map<string, readonly [string, string]>()
   /** The order attributed last (the newest entry of #strategyOf, unless evicted since). */
   #newest: string | undefined
 
@@ -131,17 +132,17 @@ export class StrategyLedger {
     const out: Position[] = []
     for (const [k, s] of this.#shares.get(strategyId) ?? []) {
       if (s.qty.isZero()) continue
-      const [venue, symbol] = k.split('\u0000') as [string, string]
+      const [venue, symbol] = this.#names(k)
       const mark = markOf(venue, symbol)
-      const entry = s.entry ?? ZERO
-      out.push({
-        venue,
-        symbol,
-        qty: s.qty,
-        ...(s.entry !== undefined ? { entryPrice: s.entry } : {}),
-        realizedPnl: s.realized,
-        unrealizedPnl: mark === undefined || s.entry === undefined ? ZERO : mark.minus(entry).times(s.qty),
-      })
+      const unrealizedPnl =
+        mark === undefined || s.entry === undefined ? ZERO : mark.minus(s.entry).times(s.qty)
+      // One literal per shape (the keys in the same order as a literal with a conditional spread, which V8 builds
+      // on a slow path).
+      out.push(
+        s.entry !== undefined
+          ? { venue, symbol, qty: s.qty, entryPrice: s.entry, realizedPnl: s.realized, unrealizedPnl }
+          : { venue, symbol, qty: s.qty, realizedPnl: s.realized, unrealizedPnl },
+      )
     }
     return out
   }
@@ -155,7 +156,12 @@ export class StrategyLedger {
     for (const p of net) {
       const k = key(p.venue, p.symbol)
       let rest = p.qty
-      for (const byInst of this.#shares.values()) rest = rest.minus(byInst.get(k)?.qty ?? ZERO)
+      for (const byInst of this.#shares.values()) {
+        const q = byInst.get(k)?.qty
+        // − 0 leaves a value of at most 40 digits as it is; x − x is +0, like ZERO.
+        if (q === undefined || (q.isZero() && withinPrecision(rest))) continue
+        rest = equalDecimals(rest, q) ? ZERO : rest.minus(q)
+      }
       if (!rest.isZero())
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
     }
@@ -170,6 +176,16 @@ export class StrategyLedger {
   /** The strategies with a ledger (any share, open or flat). */
   strategies(): string[] {
     return [...this.#shares.keys()]
+  }
+
+  /** The venue and symbol of an instrument key (split once per instrument). */
+  #names(k: string): readonly [string, string] {
+    let n = this.#split.get(k)
+    if (n === undefined) {
+      n = k.split('\u0000') as [string, string]
+      this.#split.set(k, n)
+    }
+    return n
   }
 
   #share(sid: string, k: string): Share {
