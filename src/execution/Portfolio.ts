@@ -58,7 +58,6 @@ import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
-/** A committed fill: the position after it and the PnL it realized. */
 type Committed = Pick<FillPlan, 'pos' | 'realized'>
 
 export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
@@ -107,6 +106,7 @@ export class Portfolio {
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
+  readonly #markOf = (venue: string, symbol: string) => this.#marked(key(venue, symbol))?.mark
   #peak: Decimal
   #folded: Decimal | undefined
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
@@ -278,7 +278,7 @@ export class Portfolio {
 
   /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
   strategyPositions(strategyId: string): Position[] {
-    return this.#ledger.positions(strategyId, (v, s) => this.#marked(key(v, s))?.mark)
+    return this.#ledger.positions(strategyId, this.#markOf)
   }
 
   /**
@@ -387,7 +387,7 @@ export class Portfolio {
     return ok(applied)
   }
 
-  /** Commits a fill's cash and position: in place when no undo record is kept, else planned (planFill) and recorded. */
+  /** Commits a fill (cash, position; returns the position and the PnL realized): in place without undo records. */
   #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
     if (inst.kind !== 'perpetual' && this.#cfg.reversalWindow === 0) {
       const r = applyCashFill(inst, fill, cur, this.#cash) // the same arithmetic as planFill's
