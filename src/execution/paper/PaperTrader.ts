@@ -35,12 +35,14 @@ import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
 import { paperFill } from './paperFill.js'
 import { remaining } from './remaining.js'
 
 const ZERO = new Decimal(0)
+const ignore = (): void => {}
 const BPS = new Decimal(10_000)
 
 /** Schema of {@link PaperTraderConfig}; defaults are applied here. */
@@ -207,12 +209,28 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */
   submit(intent: OrderIntent): Promise<Order> {
-    const p = this.#submit(intent)
-    // Without latency a submit never waits: its promise is settled already and has nothing left to drain.
-    return this.#cfg.latencyMs > 0 ? this.#track(p) : p
+    if (this.#cfg.latencyMs > 0) return this.#track(this.#submitLater(intent))
+    // Without latency nothing waits: the order is processed now, with no promise chain to track. A refusal is a
+    // rejected promise already handled, as a tracked one is (never an unhandled rejection).
+    try {
+      this.#process(intent.clientOrderId, this.#open(intent))
+      return Promise.resolve(this.#orders.get(intent.clientOrderId) as Order)
+    } catch (e) {
+      const refused = Promise.reject(e)
+      refused.catch(ignore)
+      return refused
+    }
   }
 
-  async #submit(intent: OrderIntent): Promise<Order> {
+  async #submitLater(intent: OrderIntent): Promise<Order> {
+    const inst = this.#open(intent)
+    await this.#delay(this.#cfg.latencyMs)
+    this.#process(intent.clientOrderId, inst)
+    return this.#orders.get(intent.clientOrderId) as Order
+  }
+
+  /** Checks and records a new order (`order.submitted`); returns its instrument. Throws what `submit` rejects with. */
+  #open(intent: OrderIntent): Instrument {
     if (this.#closed) throw new StateError('PaperTrader is shut down: not accepting orders')
     const inst = this.#instruments.get(key(intent.venue, intent.symbol))
     if (inst === undefined) {
@@ -223,13 +241,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
     const created = orderFromIntent(intent, this.#clock.now())
     if (!created.ok) throw created.error
-    const cid = intent.clientOrderId
     this.#orders.add(created.value, intent.strategyId)
-    this.portfolio.attribute(cid, intent.strategyId)
+    this.portfolio.attribute(intent.clientOrderId, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
-    if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
-    this.#process(cid, inst)
-    return this.#orders.get(cid) as Order
+    return inst
   }
 
   /** Cancels an open order (after the configured latency). Rejects like a venue for an unknown or closed order. */
@@ -480,7 +495,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (last === undefined) return
       reference = last
       fromFallback = true
-      const px = this.#roundToTick(k, last.times(isBuy ? this.#slip.up : this.#slip.down))
+      const tick = this.#instruments.get(k)?.tickSize
+      const factor = isBuy ? this.#slip.up : this.#slip.down
+      const px = tick === undefined ? last.times(factor) : fallbackFillPrice(last, factor, tick)
       if (limit !== undefined && (isBuy ? px.gt(limit) : px.lt(limit))) return
       if (!this.#fill(cid, px, left, 'TAKER', batch)) return
       notional = px.times(left)
@@ -610,23 +627,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   /** Cost of taking `order.qty` from the book (the rest, beyond its depth, priced at `px` or the last level). */
   #estimateCost(k: string, order: Order, px: Decimal): Decimal {
     const b = this.#books.get(k)
-    if (b === undefined) {
-      return order.qty.times(px).times(this.#slip.up)
-    }
-    let left = order.qty
-    let cost = ZERO
-    let lastPx = px
-    for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
-      if (!isAboveZero(left)) break
-      lastPx = b.dec(p)
-      const avail = b.left(p, q)
-      const take = greaterThan(left, avail) ? avail : left
-      if (!isAboveZero(take)) continue
-      const part = lastPx.times(take)
-      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
-      left = take === left ? ZERO : left.minus(take)
-    }
-    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
+    return b === undefined
+      ? order.qty.times(px).times(this.#slip.up)
+      : b.costToTake(order.side, order.qty, px)
   }
 
   /** Best opposite price, else the last trade, else undefined. */
@@ -761,13 +764,6 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   ): void {
     if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
     this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
-  }
-
-  #roundToTick(k: string, price: Decimal): Decimal {
-    const inst = this.#instruments.get(k)
-    if (inst === undefined) return price
-    const rounded = price.div(inst.tickSize).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(inst.tickSize)
-    return rounded.gt(0) ? rounded : inst.tickSize
   }
 
   #delay(ms: number): Promise<void> {
