@@ -36,7 +36,10 @@ export class EquityCurve {
   #points: EquityPoint[] = []
   #stride = 1
   #sinceKept = 0
-  #pending: EquityPoint | undefined
+  /** The worst bar of the current stride, as numbers (NaN equity: none); its point is built only when kept. */
+  #pendingT = 0
+  #pendingEquity = Number.NaN
+  #pendingDd = 0
   #first: number | undefined
   #last: number | undefined
   #firstT: number | undefined
@@ -74,11 +77,14 @@ export class EquityCurve {
     const dd = this.#peak > 0 ? (this.#peak - equity) / this.#peak : 0
     if (dd > this.#maxDrawdown) this.#maxDrawdown = dd
     // Keep the worst point of each stride so the chart never hides a drawdown (a point is built only when kept).
-    if (this.#pending === undefined || equity < this.#pending.equity)
-      this.#pending = { t, equity, drawdown: dd }
+    if (Number.isNaN(this.#pendingEquity) || equity < this.#pendingEquity) {
+      this.#pendingT = t
+      this.#pendingEquity = equity
+      this.#pendingDd = dd
+    }
     if (++this.#sinceKept >= this.#stride) {
-      this.#points.push(this.#pending)
-      this.#pending = undefined
+      this.#points.push(this.#pendingPoint())
+      this.#pendingEquity = Number.NaN
       this.#sinceKept = 0
       if (this.#points.length >= this.#maxPoints) this.#compact()
     }
@@ -97,7 +103,11 @@ export class EquityCurve {
 
   /** The down-sampled curve (the last bar always included). */
   points(): EquityPoint[] {
-    return this.#pending === undefined ? [...this.#points] : [...this.#points, this.#pending]
+    return Number.isNaN(this.#pendingEquity) ? [...this.#points] : [...this.#points, this.#pendingPoint()]
+  }
+
+  #pendingPoint(): EquityPoint {
+    return { t: this.#pendingT, equity: this.#pendingEquity, drawdown: this.#pendingDd }
   }
 
   /**

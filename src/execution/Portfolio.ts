@@ -34,6 +34,7 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
+import { applyCashFill } from './portfolio/applyCashFill.js'
 import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
@@ -50,12 +51,14 @@ import type {
   PortfolioEvents,
   PortfolioPosition,
 } from './portfolio/PortfolioEvents.js'
-import { planFill } from './portfolio/planFill.js'
+import { type FillPlan, planFill } from './portfolio/planFill.js'
 import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore.js'
+import { reconcileBalances } from './portfolio/reconcileBalances.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
+type Committed = Pick<FillPlan, 'pos' | 'realized'>
 
 export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 
@@ -103,6 +106,7 @@ export class Portfolio {
   readonly #feesByAsset = new Map<string, Decimal>()
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
+  readonly #markOf = (venue: string, symbol: string) => this.#marked(key(venue, symbol))?.mark
   #peak: Decimal
   #folded: Decimal | undefined
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
@@ -274,7 +278,7 @@ export class Portfolio {
 
   /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
   strategyPositions(strategyId: string): Position[] {
-    return this.#ledger.positions(strategyId, (v, s) => this.#marked(key(v, s))?.mark)
+    return this.#ledger.positions(strategyId, this.#markOf)
   }
 
   /**
@@ -352,7 +356,8 @@ export class Portfolio {
       this.#bus.emit('fill.duplicateIgnored', { type: 'fill.duplicateIgnored', fill, tsEvent: fill.tsEvent })
       return ok(undefined)
     }
-    const inst = this.instrument(fill.venue, fill.symbol)
+    const k = key(fill.venue, fill.symbol)
+    const inst = this.#instruments.get(k)
     if (inst === undefined) {
       return err(
         new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
@@ -361,32 +366,40 @@ export class Portfolio {
     if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price))
       return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
     if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
-    const cashOf = (asset: string) => this.cash(asset)
-    const leverage = this.leverage(inst.venue, inst.symbol)
-    this.#marked(key(inst.venue, inst.symbol))
-    const r = planFill(inst, fill, this.#posFor(inst.venue, inst.symbol), cashOf, leverage)
+    this.#marked(k)
+    const r = this.#commit(id, inst, fill, this.#posFor(inst.venue, inst.symbol))
     if (!r.ok) return r
-    const plan = r.value
-    const k = key(inst.venue, inst.symbol)
-    const before = this.#positions.get(k)
-    this.#undo.record(id, fill, plan, before, cashOf)
-    // Commit.
-    for (const [asset, v] of plan.cash) this.#cash.set(asset, v)
-    this.#positions.set(k, plan.pos)
+    const { pos, realized } = r.value
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
     this.#seen.add(id)
-    this.#addRealized(plan.realized, inst.quote)
+    this.#addRealized(realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
-    if (plan.pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
-      plan.pos.mark = fill.price
+    if (pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
+      pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
     }
     this.#ledger.apply(fill, inst, id)
     this.#touchPeak()
-    const applied: FillApplied = { fill, position: this.#view(plan.pos), realizedPnl: plan.realized }
-    this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
+    const applied: FillApplied = { fill, position: this.#view(pos), realizedPnl: realized }
+    if (this.#bus.listenerCount('fill.applied') > 0)
+      this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
+  }
+
+  /** Commits a fill (cash, position; returns the position and the PnL realized): in place without undo records. */
+  #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
+    if (inst.kind !== 'perpetual' && this.#cfg.reversalWindow === 0) {
+      const r = applyCashFill(inst, fill, cur, this.#cash) // the same arithmetic as planFill's
+      return r.ok ? ok({ pos: cur, realized: r.value }) : r
+    }
+    const cashOf = (asset: string) => this.cash(asset)
+    const r = planFill(inst, fill, cur, cashOf, this.leverage(inst.venue, inst.symbol))
+    if (!r.ok) return r
+    this.#undo.record(id, fill, r.value, cur, cashOf)
+    for (const [asset, v] of r.value.cash) this.#cash.set(asset, v)
+    this.#positions.set(key(inst.venue, inst.symbol), r.value.pos)
+    return r
   }
 
   /**
@@ -504,28 +517,12 @@ export class Portfolio {
     balances?: readonly Balance[]
     positions?: readonly Position[]
   }): PortfolioDifference[] {
-    const diffs: PortfolioDifference[] = []
-    const spotBases = new Set<string>()
-    for (const i of this.#instruments.values()) if (i.kind === 'spot') spotBases.add(i.base)
-    for (const b of state.balances ?? []) {
-      const venueTotal = b.free.plus(b.locked)
-      if (spotBases.has(b.asset) && !this.#cash.has(b.asset)) {
-        let ours = ZERO
-        for (const p of this.#positions.values()) {
-          const inst = this.#instruments.get(key(p.venue, p.symbol))
-          if (inst?.kind === 'spot' && inst.base === b.asset) ours = ours.plus(p.qty)
-        }
-        if (!ours.eq(venueTotal)) {
-          diffs.push({ kind: 'holding', id: b.asset, ours, venue: venueTotal, applied: false })
-        }
-        continue
-      }
-      const ours = this.cash(b.asset)
-      if (!ours.eq(venueTotal)) {
-        this.#cash.set(b.asset, venueTotal)
-        diffs.push({ kind: 'cash', id: b.asset, ours, venue: venueTotal, applied: true })
-      }
-    }
+    const diffs = reconcileBalances(
+      state.balances ?? [],
+      this.#cash,
+      this.#positions.values(),
+      this.#instruments,
+    )
     for (const vp of state.positions ?? []) {
       const inst = this.instrument(vp.venue, vp.symbol)
       if (inst === undefined || inst.kind === 'spot') continue
@@ -551,12 +548,7 @@ export class Portfolio {
 
   /** Sum of unrealized PnL of all positions, in the account currency (positions quoted in an unrated asset left out). */
   unrealizedPnl(): Decimal {
-    let u = ZERO
-    for (const p of this.#positions.values()) {
-      const r = this.#quoteRate(p)
-      if (r !== undefined) u = u.plus(valueAt(unrealizedPnl(p), r))
-    }
-    return u
+    return this.#sum(unrealizedPnl)
   }
 
   /**
@@ -564,10 +556,15 @@ export class Portfolio {
    * (positions quoted in an unrated asset left out).
    */
   realizedPnl(): Decimal {
+    return this.#sum((p) => p.realized)
+  }
+
+  /** Σ `of(position)` in the account currency, over positions quoted in a rated asset. */
+  #sum(of: (p: MutablePosition) => Decimal): Decimal {
     let sum = ZERO
     for (const p of this.#positions.values()) {
       const r = this.#quoteRate(p)
-      if (r !== undefined) sum = sum.plus(valueAt(p.realized, r))
+      if (r !== undefined) sum = sum.plus(valueAt(of(p), r))
     }
     return sum
   }
@@ -584,7 +581,10 @@ export class Portfolio {
       e = ZERO
       for (const [asset, r] of this.#rates.entries()) {
         const c = this.#cash.get(asset)
-        if (c !== undefined) e = e.plus(valueAt(c, r))
+        if (c === undefined) continue
+        const v = valueAt(c, r)
+        // 0 + v is v itself when v has no more digits than the precision (and is not a zero, whose sign 0 + v fixes).
+        e = e === ZERO && withinPrecision(v) && !v.isZero() ? v : e.plus(v)
       }
       this.#cached.cash = e
     }

@@ -1,5 +1,8 @@
-import type { BookSnapshot } from '../../core/types.js'
+import type { BookSnapshot, Side } from '../../core/types.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+
+const ZERO = new Decimal(0)
 
 /**
  * One order-book snapshot as the PaperTrader walks it: the quantity it already took at each price (until the next
@@ -32,6 +35,27 @@ export class PaperBook {
   take(price: number, qty: Decimal): void {
     const used = this.consumed.get(price)
     this.consumed.set(price, used === undefined ? qty : used.plus(qty))
+  }
+
+  /**
+   * Cost of taking `qty` from the levels a `side` order takes, after this trader's earlier takes; what the book
+   * cannot cover is priced at its last level (at `px` when it has none).
+   */
+  costToTake(side: Side, qty: Decimal, px: Decimal): Decimal {
+    let left = qty
+    let cost = ZERO
+    let lastPx = px
+    for (const [p, q] of side === 'BUY' ? this.snap.asks : this.snap.bids) {
+      if (!isAboveZero(left)) break
+      lastPx = this.dec(p)
+      const avail = this.left(p, q)
+      const take = greaterThan(left, avail) ? avail : left
+      if (!isAboveZero(take)) continue
+      const part = lastPx.times(take)
+      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
+      left = take === left ? ZERO : left.minus(take)
+    }
+    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
   }
 
   /** `v`, a price or size of this snapshot, as a Decimal (converted once). */

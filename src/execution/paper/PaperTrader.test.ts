@@ -353,6 +353,24 @@ describe('PaperTrader venue rejections', () => {
     await paper.submit(i)
     await expect(paper.submit(i)).rejects.toMatchObject({ code: 'INVALID_STATE' })
   })
+
+  it('a refused submit nobody awaits is not an unhandled rejection, with or without latency', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      for (const latencyMs of [0, 5]) {
+        const { paper } = setup({ latencyMs })
+        void paper.submit(intent({ qty: '0' })) // invalid: rejected, and nobody listens
+        void paper.submit({ ...intent({ qty: '1' }), symbol: 'NOPE' })
+      }
+      // Node reports unhandled rejections after the microtask queue drains: give it a macrotask.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })
 
 describe('PaperTrader outcome tokens', () => {

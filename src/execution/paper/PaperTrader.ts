@@ -26,6 +26,7 @@ import type {
   Trade,
 } from '../../core/types.js'
 import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -34,11 +35,14 @@ import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
 import { paperFill } from './paperFill.js'
+import { remaining } from './remaining.js'
 
 const ZERO = new Decimal(0)
+const ignore = (): void => {}
 const BPS = new Decimal(10_000)
 
 /** Schema of {@link PaperTraderConfig}; defaults are applied here. */
@@ -155,6 +159,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #maker: Decimal
   readonly #taker: Decimal
   readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
+  /** 1 + and 1 − the fallback slippage (`fallbackSlippageBps` ÷ 10,000), computed once. */
+  readonly #slip: { readonly up: Decimal; readonly down: Decimal }
   #seq = 0
   #closed = false
 
@@ -175,6 +181,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
     this.#takerPlusOne = this.#taker.abs().plus(1)
+    const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
+    this.#slip = { up: slip.plus(1), down: new Decimal(1).minus(slip) }
     this.portfolio =
       this.#cfg.portfolio ??
       new Portfolio({
@@ -201,10 +209,28 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /** Sends an intent. Resolves, after the configured latency, with the order as the simulated venue left it. */
   submit(intent: OrderIntent): Promise<Order> {
-    return this.#track(this.#submit(intent))
+    if (this.#cfg.latencyMs > 0) return this.#track(this.#submitLater(intent))
+    // Without latency nothing waits: the order is processed now, with no promise chain to track. A refusal is a
+    // rejected promise already handled, as a tracked one is (never an unhandled rejection).
+    try {
+      this.#process(intent.clientOrderId, this.#open(intent))
+      return Promise.resolve(this.#orders.get(intent.clientOrderId) as Order)
+    } catch (e) {
+      const refused = Promise.reject(e)
+      refused.catch(ignore)
+      return refused
+    }
   }
 
-  async #submit(intent: OrderIntent): Promise<Order> {
+  async #submitLater(intent: OrderIntent): Promise<Order> {
+    const inst = this.#open(intent)
+    await this.#delay(this.#cfg.latencyMs)
+    this.#process(intent.clientOrderId, inst)
+    return this.#orders.get(intent.clientOrderId) as Order
+  }
+
+  /** Checks and records a new order (`order.submitted`); returns its instrument. Throws what `submit` rejects with. */
+  #open(intent: OrderIntent): Instrument {
     if (this.#closed) throw new StateError('PaperTrader is shut down: not accepting orders')
     const inst = this.#instruments.get(key(intent.venue, intent.symbol))
     if (inst === undefined) {
@@ -215,13 +241,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
     const created = orderFromIntent(intent, this.#clock.now())
     if (!created.ok) throw created.error
-    const cid = intent.clientOrderId
     this.#orders.add(created.value, intent.strategyId)
-    this.portfolio.attribute(cid, intent.strategyId)
+    this.portfolio.attribute(intent.clientOrderId, intent.strategyId)
     this.#emitOrder('order.submitted', created.value)
-    if (this.#cfg.latencyMs > 0) await this.#delay(this.#cfg.latencyMs)
-    this.#process(cid, inst)
-    return this.#orders.get(cid) as Order
+    return inst
   }
 
   /** Cancels an open order (after the configured latency). Rejects like a venue for an unknown or closed order. */
@@ -472,11 +495,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (last === undefined) return
       reference = last
       fromFallback = true
-      const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
-      const px = this.#roundToTick(
-        k,
-        isBuy ? last.times(slip.plus(1)) : last.times(new Decimal(1).minus(slip)),
-      )
+      const tick = this.#instruments.get(k)?.tickSize
+      const factor = isBuy ? this.#slip.up : this.#slip.down
+      const px = tick === undefined ? last.times(factor) : fallbackFillPrice(last, factor, tick)
       if (limit !== undefined && (isBuy ? px.gt(limit) : px.lt(limit))) return
       if (!this.#fill(cid, px, left, 'TAKER', batch)) return
       notional = px.times(left)
@@ -590,12 +611,15 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       }
     } else {
       let reserved = ZERO
-      for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
-        if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
-          reserved = reserved.plus(remaining(o))
+      if (this.#orders.openCount > 1) {
+        for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
+          if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
+            reserved = reserved.plus(remaining(o))
+        }
       }
-      if (order.qty.gt(posQty.minus(reserved)))
-        return 'Account has insufficient balance for requested action.'
+      // Nothing reserved: all of the position is free (no `qty − 0` copy).
+      const free = reserved === ZERO && withinPrecision(posQty) ? posQty : posQty.minus(reserved)
+      if (greaterThan(order.qty, free)) return 'Account has insufficient balance for requested action.'
     }
     return undefined
   }
@@ -603,23 +627,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   /** Cost of taking `order.qty` from the book (the rest, beyond its depth, priced at `px` or the last level). */
   #estimateCost(k: string, order: Order, px: Decimal): Decimal {
     const b = this.#books.get(k)
-    if (b === undefined) {
-      return order.qty.times(px).times(new Decimal(this.#cfg.fallbackSlippageBps).div(BPS).plus(1))
-    }
-    let left = order.qty
-    let cost = ZERO
-    let lastPx = px
-    for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
-      if (!isAboveZero(left)) break
-      lastPx = b.dec(p)
-      const avail = b.left(p, q)
-      const take = greaterThan(left, avail) ? avail : left
-      if (!isAboveZero(take)) continue
-      const part = lastPx.times(take)
-      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
-      left = take === left ? ZERO : left.minus(take)
-    }
-    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
+    return b === undefined
+      ? order.qty.times(px).times(this.#slip.up)
+      : b.costToTake(order.side, order.qty, px)
   }
 
   /** Best opposite price, else the last trade, else undefined. */
@@ -677,7 +687,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #lastPrice(k: string): Decimal | undefined {
     const v = this.#last.get(k)
     if (typeof v !== 'number') return v
-    const d = new Decimal(v)
+    const d = decimalOfNumber(v) // new Decimal(v)'s digits, without its string round trip
     this.#last.set(k, d)
     return d
   }
@@ -756,13 +766,6 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
   }
 
-  #roundToTick(k: string, price: Decimal): Decimal {
-    const inst = this.#instruments.get(k)
-    if (inst === undefined) return price
-    const rounded = price.div(inst.tickSize).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).times(inst.tickSize)
-    return rounded.gt(0) ? rounded : inst.tickSize
-  }
-
   #delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const h = this.#clock.setTimeout(() => {
@@ -789,8 +792,4 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     this.#clock.clearTimeout(h)
   }
-}
-
-function remaining(o: Order): Decimal {
-  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
 }

@@ -1,4 +1,5 @@
 import type { InstrumentKind } from '../../core/types.js'
+import { equalDecimals } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import type { PortfolioPosition } from './PortfolioEvents.js'
 
@@ -30,6 +31,8 @@ export interface MutablePosition {
  */
 export function unrealizedPnl(p: MutablePosition): Decimal {
   if (p.qty.isZero() || p.entry === undefined || p.mark === undefined) return ZERO
+  // Marked at its entry (just opened at the fill price): (mark − entry) × qty is +0 for a long, a zero like ZERO.
+  if (p.qty.s === 1 && (p.mark === p.entry || equalDecimals(p.mark, p.entry))) return ZERO
   return p.mark.minus(p.entry).times(p.qty)
 }
 

@@ -1,7 +1,9 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
+// The Portfolio's key of an instrument, `venue` NUL `symbol` (the last one kept: no new string per fill).
+import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -21,8 +23,6 @@ interface ShareEffect {
   readonly realized: Decimal
   readonly entryBefore: Decimal | undefined
 }
-
-const key = (venue: string, symbol: string): string => `${venue}\u0000${symbol}`
 
 /**
  * The Portfolio's per-strategy ledger: which strategy sent each order (`attribute`), and each strategy's signed
@@ -44,6 +44,9 @@ export class StrategyLedger {
   readonly #strategyOf: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects: BoundedMap<string, ShareEffect>
+  readonly #split = new Map<string, readonly [string, string]>()
+  /** The order attributed last (the newest entry of #strategyOf, unless evicted since). */
+  #newest: string | undefined
 
   /**
    * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
@@ -57,9 +60,12 @@ export class StrategyLedger {
 
   /** Records that `strategyId` sent `clientOrderId`. */
   attribute(clientOrderId: string, strategyId: string): void {
+    // The newest attribution again (the engine's, then the PaperTrader's own): already in place, nothing moves.
+    if (clientOrderId === this.#newest && this.#strategyOf.get(clientOrderId) === strategyId) return
     // A re-attributed order becomes the newest (deleted first, so it does not keep its old place).
     this.#strategyOf.delete(clientOrderId)
     this.#strategyOf.set(clientOrderId, strategyId)
+    this.#newest = clientOrderId
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
@@ -126,17 +132,17 @@ export class StrategyLedger {
     const out: Position[] = []
     for (const [k, s] of this.#shares.get(strategyId) ?? []) {
       if (s.qty.isZero()) continue
-      const [venue, symbol] = k.split('\u0000') as [string, string]
+      const [venue, symbol] = this.#names(k)
       const mark = markOf(venue, symbol)
-      const entry = s.entry ?? ZERO
-      out.push({
-        venue,
-        symbol,
-        qty: s.qty,
-        ...(s.entry !== undefined ? { entryPrice: s.entry } : {}),
-        realizedPnl: s.realized,
-        unrealizedPnl: mark === undefined || s.entry === undefined ? ZERO : mark.minus(entry).times(s.qty),
-      })
+      const unrealizedPnl =
+        mark === undefined || s.entry === undefined ? ZERO : mark.minus(s.entry).times(s.qty)
+      // One literal per shape (the keys in the same order as a literal with a conditional spread, which V8 builds
+      // on a slow path).
+      out.push(
+        s.entry !== undefined
+          ? { venue, symbol, qty: s.qty, entryPrice: s.entry, realizedPnl: s.realized, unrealizedPnl }
+          : { venue, symbol, qty: s.qty, realizedPnl: s.realized, unrealizedPnl },
+      )
     }
     return out
   }
@@ -150,7 +156,12 @@ export class StrategyLedger {
     for (const p of net) {
       const k = key(p.venue, p.symbol)
       let rest = p.qty
-      for (const byInst of this.#shares.values()) rest = rest.minus(byInst.get(k)?.qty ?? ZERO)
+      for (const byInst of this.#shares.values()) {
+        const q = byInst.get(k)?.qty
+        // − 0 leaves a value of at most 40 digits as it is; x − x is +0, like ZERO.
+        if (q === undefined || (q.isZero() && withinPrecision(rest))) continue
+        rest = equalDecimals(rest, q) ? ZERO : rest.minus(q)
+      }
       if (!rest.isZero())
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
     }
@@ -165,6 +176,16 @@ export class StrategyLedger {
   /** The strategies with a ledger (any share, open or flat). */
   strategies(): string[] {
     return [...this.#shares.keys()]
+  }
+
+  /** The venue and symbol of an instrument key (split once per instrument). */
+  #names(k: string): readonly [string, string] {
+    let n = this.#split.get(k)
+    if (n === undefined) {
+      n = k.split('\u0000') as [string, string]
+      this.#split.set(k, n)
+    }
+    return n
   }
 
   #share(sid: string, k: string): Share {

@@ -57,8 +57,13 @@ export function feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
 /**
  * `(entry × held + price × added) ÷ total`, the 40-digit average entry. Opening from flat it is `price` itself: the
  * product of two values of at most 40 significant digits together is exact, and so is its quotient by `added`.
+ *
+ * @example
+ * ```ts
+ * averageEntry(undefined, ZERO, price, qty, qty) // price: opening from flat
+ * ```
  */
-function averageEntry(
+export function averageEntry(
   entry: Decimal | undefined,
   held: Decimal,
   price: Decimal,

@@ -1,0 +1,15 @@
+import type { Order } from '../../core/types.js'
+import { withinPrecision } from '../../decimal/compareDecimals.js'
+import type { Decimal } from '../../decimal/index.js'
+
+/**
+ * The quantity of an order still to fill: all of it before the first fill (no `qty − 0` copy).
+ *
+ * @example
+ * ```ts
+ * remaining(order) // order.qty − order.filledQty
+ * ```
+ */
+export function remaining(o: Order): Decimal {
+  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
+}

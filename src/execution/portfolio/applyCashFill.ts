@@ -1,0 +1,67 @@
+import type { Fill, Instrument } from '../../core/types.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { Decimal } from '../../decimal/index.js'
+import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
+import type { MutablePosition } from './MutablePosition.js'
+import { averageEntry, feeInQuote } from './planFill.js'
+
+const ZERO = new Decimal(0)
+
+/**
+ * {@link planFill} of a spot or outcome-token fill, committed in place: the same Decimal operations in the same order
+ * (so the same cash, quantity, entry, realized PnL and fees), written straight into `pos` and `cash` instead of a
+ * copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of more than is held)
+ * come before any write, so an error changes nothing. Returns the realized PnL. For the Portfolio's hot path when no
+ * undo record is kept (a paper or backtest account); a perpetual goes through `planFill`.
+ *
+ * @example
+ * ```ts
+ * const r = applyCashFill(btcusdt, fill, position, cash)
+ * if (r.ok) realizedToday = realizedToday.plus(r.value)
+ * ```
+ */
+export function applyCashFill(
+  inst: Instrument,
+  fill: Fill,
+  pos: MutablePosition,
+  cash: Map<string, Decimal>,
+): Result<Decimal, TradekitError> {
+  const { price, qty, fee, feeAsset } = fill
+  let feeQ = feeInQuote(inst, fill) ?? ZERO
+  // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
+  const feeInBase = inst.kind === 'spot' && feeAsset === inst.base
+  let realized: Decimal
+  if (fill.side === 'BUY') {
+    const received = feeInBase ? qty.minus(fee) : qty
+    if (!isAboveZero(received))
+      return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
+    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).minus(price.times(qty)))
+    const newQty = pos.qty.plus(received)
+    pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
+    pos.qty = newQty
+    realized = feeQ.neg()
+  } else {
+    const delivered = feeInBase ? qty.plus(fee) : qty
+    if (greaterThan(delivered, pos.qty)) {
+      return err(
+        new InsufficientFundsError(
+          inst.venue,
+          `Sell of "${delivered.toString()}" exceeds the "${pos.qty.toString()}" held of "${inst.symbol}"`,
+        ),
+      )
+    }
+    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).plus(price.times(qty)))
+    const entry = pos.entry ?? price
+    // Tokens handed over as a fee are disposed of at their cost basis.
+    const feeCost = feeInBase ? fee.times(entry) : feeQ
+    realized = price.minus(entry).times(qty).minus(feeCost)
+    feeQ = feeCost
+    pos.qty = pos.qty.minus(delivered)
+    if (pos.qty.isZero()) pos.entry = undefined
+  }
+  if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
+  pos.realized = pos.realized.plus(realized)
+  pos.fees = pos.fees.plus(feeQ)
+  return ok(realized)
+}
