@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import type { OrderAck, OrderAmendment, OrderIntent } from '../../core/ports.js'
-import type { Order, OrderRequest } from '../../core/types.js'
+import type { Fill, Order, OrderRequest } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { TimeoutError, toTradekitError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -157,5 +157,32 @@ describe('OrderExecutor batch methods', () => {
     expect(amended.price?.toFixed()).toBe('98.5')
     expect(amended.qty.toFixed()).toBe('0.2')
     await expect(exec.replace('a1', bid('98', 'other'))).rejects.toThrow(/keeps the order id/)
+  })
+
+  it('a fill of the amended quantity that beats the amendment answer is applied with its fee, not synthesized', async () => {
+    // The 5-minute makers soak (seed 43): a USD-M quote modified to a larger size was filled beyond its old size
+    // before the modify answer came back. The fill was refused (over the old quantity) but its trade id remembered,
+    // so the later lookup of the order's fills skipped it and reconciliation synthesized it without its fee.
+    class RacingVenue extends AmendVenue {
+      override async amendOrder(symbol: string, cid: string, c: OrderAmendment): Promise<Order> {
+        const next = await super.amendOrder(symbol, cid, c)
+        this.fill(cid, '0.25') // on the stream before the answer
+        return next
+      }
+    }
+    const venue = new RacingVenue('fake', [BTCUSDT])
+    venue.enableOrderFills()
+    const { exec, clock } = await setup(venue)
+    const fills: Fill[] = []
+    exec.events.on('order.filled', (e) => fills.push(...e.fills))
+    await exec.submit(bid('99', 'r1'))
+    await exec.replace('r1', { ...bid('99', 'r1'), qty: new Decimal('0.3') })
+    for (let i = 0; i < 20; i++) {
+      await clock.advanceAsync(100)
+      for (let k = 0; k < 20; k++) await Promise.resolve()
+    }
+    expect(exec.order('r1')?.filledQty.toFixed()).toBe('0.25')
+    expect(fills.map((f) => f.tradeId.startsWith('reconcile:'))).toEqual([false])
+    expect(fills[0]?.fee.gt(0)).toBe(true)
   })
 })

@@ -591,7 +591,6 @@ export class OrderExecutor implements ExecutionClient {
       )
       return undefined
     }
-    this.#rememberTrade(k)
     let next: Order | undefined
     if (cur.status === 'CANCELED' || cur.status === 'EXPIRED' || cur.status === 'FILLED') {
       // A fill reported after the terminal update (streams reorder): account the quantity, keep the status.
@@ -621,8 +620,12 @@ export class OrderExecutor implements ExecutionClient {
         attempted: `fill ${fill.qty.toString()} (${fill.tradeId})`,
         tsEvent: this.#clock.now(),
       })
+      // Not applied, so not remembered: a fill that beat the answer making room for it (an amended quantity) is
+      // read again, with its real fee, from the venue's record of the order.
+      if (!isTerminalStatus(cur.status)) this.#reconciler.recheckLater(cur)
       return undefined
     }
+    this.#rememberTrade(k)
     this.#orders.set(next)
     this.#fills.applied(next)
     return next

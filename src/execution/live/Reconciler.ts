@@ -276,6 +276,27 @@ export class Reconciler {
   }
 
   /**
+   * Reads an order from the venue again after `queryIntervalMs` and recovers the fills it reports that we lack: a
+   * fill refused because it arrived before the answer that made room for it (a USD-M modify to a larger quantity).
+   */
+  recheckLater(order: Order): void {
+    const h = this.#host
+    h.background(
+      (async () => {
+        await sleep(h.clock, h.queryIntervalMs)
+        if (h.isClosed()) return
+        const found = await withTimeout(
+          h.clock,
+          h.adapter.queryOrder(order.symbol, order.clientOrderId),
+          h.requestTimeoutMs,
+          'queryOrder',
+        )
+        if (found !== undefined) await this.#fills.recover(found)
+      })(),
+    )
+  }
+
+  /**
    * An order this executor holds as REJECTED that the venue reports open: a placement that reached the venue after
    * all (after every look-up said "not known", on a venue whose requests carry no arrival window). Nobody waits for
    * it any more, so it is cancelled at once (one cancel at a time per order), and the `error` event says so.
