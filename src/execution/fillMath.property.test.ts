@@ -3,6 +3,7 @@ import { applyFill, createOrder } from '../core/orderState.js'
 import { SeededRandom } from '../core/random.js'
 import type { Fill, Instrument, OrderRequest } from '../core/types.js'
 import { Decimal, isMultipleOf } from '../decimal/index.js'
+import { randomDecimal as dec } from '../decimal/randomDecimal.js'
 import { checkInstrumentFilters } from './filters.js'
 import type { MutablePosition } from './portfolio/MutablePosition.js'
 import { planFill } from './portfolio/planFill.js'
@@ -13,14 +14,6 @@ import { BTCPERP, BTCUSDT } from './testing/fixtures.js'
 // tick multiples of 10^-k without a division. These properties hold it equal to the plain Decimal arithmetic.
 const CASES = 10_000
 const ZERO = new Decimal(0)
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number, minDigits = 1): Decimal {
-  const n = Array.from({ length: r.int(minDigits, digits) }, (_, i) =>
-    i === 0 ? r.int(1, 9) : r.int(0, 9),
-  ).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 /** Mostly ordinary prices and sizes; one case in four with 21 to 30 digits (products beyond 40 digits). */
 const price = (r: SeededRandom) => (r.next() < 0.25 ? dec(r, 30, -2, 6, 21) : dec(r, 8, -2, 6))

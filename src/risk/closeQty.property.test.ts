@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
+import { randomDecimal as dec } from '../decimal/randomDecimal.js'
 import { closeQty } from './closeQty.js'
 
 const CASES = 10_000
@@ -11,12 +12,6 @@ function reference(qty: Decimal, inst: { stepSize: Decimal; minQty?: Decimal | u
   const min = inst.minQty?.gt(0) === true ? inst.minQty : undefined
   if (abs.lt(inst.stepSize) || (min !== undefined && abs.lt(min))) return new Decimal(0)
   return roundToIncrement(abs, inst.stepSize, 'DOWN', min)
-}
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
 }
 
 describe('closeQty (property)', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
+import { randomDecimal as dec } from '../decimal/randomDecimal.js'
 import {
   compareCell,
   compareGridProduct,
@@ -14,11 +15,6 @@ import {
 // properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
 // comparison with step-aligned limits.
 const CASES = 10_000
-
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 describe('quotientCell (property)', () => {
   it(`equals limit.div(price) rounded down to 10^-k on ${CASES.toLocaleString('en-US')} random cases`, () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../core/random.js'
-import { Decimal } from '../decimal/index.js'
+import type { Decimal } from '../decimal/index.js'
+import { randomDecimal } from '../decimal/randomDecimal.js'
 import { rewardBelowRisk } from './rewardBelowRisk.js'
 
 const CASES = 10_000
 
-/** A random decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp], positive unless `signed`. */
+/** A random decimal (see randomDecimal), negative one time in five when `signed`. */
 function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number, signed = false): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  const d = new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+  const d = randomDecimal(r, digits, minExp, maxExp)
   return signed && r.next() < 0.2 ? d.neg() : d
 }
 

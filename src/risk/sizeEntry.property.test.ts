@@ -8,6 +8,7 @@ import {
 } from '../core/index.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from '../decimal/index.js'
+import { randomDecimal as dec } from '../decimal/randomDecimal.js'
 import { account, market, signal } from './__fixtures__/builders.js'
 import { T0 } from './__fixtures__/checkContext.js'
 import { RiskCheckContext, riskLimits } from './checks/RiskCheckContext.js'
@@ -19,12 +20,6 @@ import { fixedFractionalRaw } from './sizing.js'
 import { TradingGuard } from './TradingGuard.js'
 
 const CASES = 10_000
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 const clock = new ManualClock(T0)
 const guard = new TradingGuard({ clock, breakers: {} })

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Result } from '../core/index.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from '../decimal/index.js'
+import { randomDecimal as dec } from '../decimal/randomDecimal.js'
 import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
 import { RawSize } from './RawSize.js'
 import { SizingCache } from './SizingCache.js'
@@ -9,12 +10,6 @@ import { type CappedQuantity, type CapQuantityOptions, capChecked, capQuantity }
 import { QuantityCap, type RiskRejection } from './types.js'
 
 const CASES = 10_000
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 function randomOptions(r: SeededRandom): CapQuantityOptions {
   const steps = [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../../core/random.js'
 import { Decimal } from '../../decimal/index.js'
+import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
 import { BTCPERP } from '../testing/fixtures.js'
 import { StrategyLedger } from './StrategyLedger.js'
 
@@ -8,12 +9,6 @@ import { StrategyLedger } from './StrategyLedger.js'
 // conditional spread. These properties hold them equal to the plain Decimal arithmetic on 10^4 random ledgers.
 const CASES = 10_000
 const ZERO = new Decimal(0)
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 describe('StrategyLedger views (property)', () => {
   it(`unattributed equals net − Σ shares and positions carry (mark − entry) × qty on ${CASES.toLocaleString('en-US')} random ledgers`, {

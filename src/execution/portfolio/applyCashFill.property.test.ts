@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../../core/random.js'
 import type { Fill, Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
 import { Portfolio } from '../Portfolio.js'
 import { BTCUSDT, YES } from '../testing/fixtures.js'
 import { type MutablePosition, unrealizedPnl } from './MutablePosition.js'
@@ -12,14 +13,6 @@ import { type MutablePosition, unrealizedPnl } from './MutablePosition.js'
 // hold each equal to the plain Decimal arithmetic.
 const CASES = 10_000
 const ZERO = new Decimal(0)
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number, minDigits = 1): Decimal {
-  const n = Array.from({ length: r.int(minDigits, digits) }, (_, i) =>
-    i === 0 ? r.int(1, 9) : r.int(0, 9),
-  ).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 /** Mostly ordinary prices and sizes; one case in four with 21 to 30 digits (products beyond 40 digits). */
 const price = (r: SeededRandom) => (r.next() < 0.25 ? dec(r, 30, -2, 6, 21) : dec(r, 8, -2, 6))

@@ -1,0 +1,23 @@
+import { Decimal } from './Decimal.js'
+
+/**
+ * A random positive decimal for property tests: `minDigits` to `digits` significant digits, scaled by 10^[minExp,
+ * maxExp], drawn from `r` (a seeded generator, so a seed replays the same cases).
+ *
+ * @example
+ * ```ts
+ * const price = randomDecimal(new SeededRandom(1), 8, -2, 6) // e.g. 4182.3307
+ * ```
+ */
+export function randomDecimal(
+  r: { int(min: number, max: number): number },
+  digits: number,
+  minExp: number,
+  maxExp: number,
+  minDigits = 1,
+): Decimal {
+  const n = Array.from({ length: r.int(minDigits, digits) }, (_, i) =>
+    i === 0 ? r.int(1, 9) : r.int(0, 9),
+  ).join('')
+  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
+}
