@@ -13,7 +13,7 @@ import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../../../src/exch
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
 import { type EngineQuotingConfig, SystemClock, TradingEngine } from '../../../src/index.js'
-import { RiskManager } from '../../../src/risk/index.js'
+import { RiskManager, type RiskManagerConfig } from '../../../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../../../src/sim/index.js'
 import { BandsMarketMaker, SpreadQuoter } from '../../../src/strategies/index.js'
 
@@ -46,7 +46,11 @@ async function stays(cond: () => boolean, ms: number): Promise<boolean> {
   return true
 }
 
-async function polymarket(heartbeatTimeoutMs = 60_000, quoting: EngineQuotingConfig = {}) {
+async function polymarket(
+  heartbeatTimeoutMs = 60_000,
+  quoting: EngineQuotingConfig = {},
+  breakers: RiskManagerConfig['breakers'] = {},
+) {
   const clock = new SystemClock()
   const sim = await PolymarketSim.start({ seed: 4, settlementDelayMs: 5, heartbeatTimeoutMs })
   cleanups.push(() => sim.close())
@@ -73,6 +77,7 @@ async function polymarket(heartbeatTimeoutMs = 60_000, quoting: EngineQuotingCon
     maxDataAgeMs: 600_000,
     requireStop: false,
     quotes: { maxInventory: '40', maxPairInventory: '60', maxLevels: 10 },
+    breakers,
   })
   const maker = new BandsMarketMaker({
     venue: 'polymarket',
@@ -129,7 +134,10 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
 
   it('after the heartbeat recovers, quotes rest again only once it stayed healthy for quoting.healthyForMs', async () => {
     const healthyForMs = 1_500
-    const v = await polymarket(60_000, { healthyForMs })
+    // Placements refused while the heartbeat is down count as rejections; on a loaded machine enough of them can trip
+    // the (latched) rejection-rate breaker, which halts quoting until an operator resumes: a different behaviour,
+    // tested elsewhere. Off here, so this test sees the recovery alone (CI failed on it once, 2026-12-05).
+    const v = await polymarket(60_000, { healthyForMs }, { rejectionRate: false })
     // Listening before the engine does: the time taken here is never later than the breaker's start.
     let armed = false
     let activeAt: number | undefined
@@ -145,7 +153,9 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
     armed = true
     v.sim.faults.clear()
     await until(() => activeAt !== undefined, 15_000, 'instruments ACTIVE again')
-    await until(() => v.ours() >= 1, 20_000, 'bands resting again')
+    await until(() => v.ours() >= 1, 20_000, 'bands resting again').catch((e: unknown) => {
+      throw new Error(`${String(e)}; trading ${v.risk.state}, errors: ${v.errors.slice(-5).join(' | ')}`)
+    })
     // A lower bound only: the breaker holds the quotes for the healthy period, a loaded machine may take longer.
     expect(Date.now() - (activeAt as number)).toBeGreaterThanOrEqual(healthyForMs)
   }, 60_000)
