@@ -21,3 +21,31 @@ export function randomDecimal(
   ).join('')
   return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
 }
+
+/** Step and tick sizes property tests draw from: powers of ten and the odd grids venues use (0.05, 0.25, 0.3, 5). */
+const STEPS = [
+  '1',
+  '0.1',
+  '0.01',
+  '0.001',
+  '0.00001',
+  '0.00000001',
+  '10',
+  '0.05',
+  '0.25',
+  '0.0002',
+  '0.3',
+  '5',
+]
+
+/**
+ * A random step (or tick) size for property tests, drawn from `r`.
+ *
+ * @example
+ * ```ts
+ * const step = randomStep(new SeededRandom(1)) // e.g. 0.001
+ * ```
+ */
+export function randomStep(r: { int(min: number, max: number): number }): Decimal {
+  return new Decimal(STEPS[r.int(0, STEPS.length - 1)] as string)
+}

@@ -45,21 +45,6 @@ export function rawEntrySize(
   decimals: DecimalCache,
   scale?: Decimal,
 ): Result<RawSize, RiskRejection> {
-  const r = methodSize(ctx, sizing, entry, stop, decimals, scale)
-  return r.ok && !(r.value instanceof RawSize)
-    ? ok(new RawSize(r.value))
-    : (r as Result<RawSize, RiskRejection>)
-}
-
-/** The configured method's size: a {@link RawSize} quotient where the method divides once, else its Decimal. */
-function methodSize(
-  ctx: RiskCheckContext,
-  sizing: ResolvedSizingConfig,
-  entry: Decimal,
-  stop: Decimal | undefined,
-  decimals: DecimalCache,
-  scale?: Decimal,
-): Result<Decimal | RawSize, RiskRejection> {
   const { market } = ctx
   const equity = scale === undefined ? ctx.equity : decimals.scaledEquity.of(ctx.equity, scale)
   switch (sizing.method) {
@@ -68,7 +53,7 @@ function methodSize(
       const riskFraction = decimals.field(sizing, 'riskFraction', sizing.riskFraction)
       const checked = checkedFixedFractional(ctx, equity, riskFraction, entry, stop, decimals)
       if (checked !== undefined) return ok(checked)
-      return fixedFractionalRaw({ equity, riskFraction, entryPrice: entry, stopPrice: stop })
+      return asRaw(fixedFractionalRaw({ equity, riskFraction, entryPrice: entry, stopPrice: stop }))
     }
     case 'volatilityTarget':
       if (market.atr === undefined) {
@@ -79,27 +64,40 @@ function methodSize(
           ),
         )
       }
-      return volatilityTargetSize({
-        equity,
-        targetVolatility: decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
-        volatility: market.atr,
-      })
+      return asRaw(
+        volatilityTargetSize({
+          equity,
+          targetVolatility: decimals.field(sizing, 'targetVolatility', sizing.targetVolatility),
+          volatility: market.atr,
+        }),
+      )
     case 'fixedNotional':
-      return fixedNotionalRaw({
-        notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
-        price: entry,
-      })
+      return asRaw(
+        fixedNotionalRaw({
+          notional: scale === undefined ? sizing.notional : new Decimal(sizing.notional).times(scale),
+          price: entry,
+        }),
+      )
     case 'kelly':
-      return fractionalKellySize({
-        equity,
-        winRate: sizing.winRate,
-        payoffRatio: sizing.payoffRatio,
-        kellyMultiplier: sizing.kellyMultiplier,
-        maxRiskFraction: sizing.maxRiskFraction,
-        entryPrice: entry,
-        ...(stop === undefined ? {} : { stopPrice: stop }),
-      })
+      return asRaw(
+        fractionalKellySize({
+          equity,
+          winRate: sizing.winRate,
+          payoffRatio: sizing.payoffRatio,
+          kellyMultiplier: sizing.kellyMultiplier,
+          maxRiskFraction: sizing.maxRiskFraction,
+          entryPrice: entry,
+          ...(stop === undefined ? {} : { stopPrice: stop }),
+        }),
+      )
   }
+}
+
+/** A method's size as a {@link RawSize} (a Decimal becomes one; a quotient already is). */
+function asRaw(r: Result<Decimal | RawSize, RiskRejection>): Result<RawSize, RiskRejection> {
+  return r.ok && !(r.value instanceof RawSize)
+    ? ok(new RawSize(r.value))
+    : (r as Result<RawSize, RiskRejection>)
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Result } from '../core/index.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from '../decimal/index.js'
-import { randomDecimal as dec } from '../decimal/randomDecimal.js'
+import { randomDecimal as dec, randomStep } from '../decimal/randomDecimal.js'
 import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
 import { RawSize } from './RawSize.js'
 import { SizingCache } from './SizingCache.js'
@@ -12,21 +12,7 @@ import { QuantityCap, type RiskRejection } from './types.js'
 const CASES = 10_000
 
 function randomOptions(r: SeededRandom): CapQuantityOptions {
-  const steps = [
-    '1',
-    '0.1',
-    '0.01',
-    '0.001',
-    '0.00001',
-    '0.00000001',
-    '10',
-    '0.05',
-    '0.25',
-    '0.0002',
-    '0.3',
-    '5',
-  ]
-  const step = new Decimal(steps[r.int(0, steps.length - 1)] as string)
+  const step = randomStep(r)
   const minQtyKind = r.int(0, 3)
   const minQty =
     minQtyKind === 0
