@@ -185,4 +185,31 @@ describe('OrderExecutor batch methods', () => {
     expect(fills.map((f) => f.tradeId.startsWith('reconcile:'))).toEqual([false])
     expect(fills[0]?.fee.gt(0)).toBe(true)
   })
+
+  it('a fill the order keeps refusing (an amendment whose answer was lost) is looked up a bounded number of times', async () => {
+    class LostAnswerVenue extends AmendVenue {
+      lookups = 0
+      override async amendOrder(symbol: string, cid: string, c: OrderAmendment): Promise<Order> {
+        await super.amendOrder(symbol, cid, c)
+        this.fill(cid, '0.25') // beyond the quantity the executor knows, and the answer never comes
+        throw new TimeoutError('amendOrder timed out', 1000)
+      }
+    }
+    const venue = new LostAnswerVenue('fake', [BTCUSDT])
+    venue.enableOrderFills()
+    const read = venue.orderFills as NonNullable<typeof venue.orderFills>
+    venue.orderFills = (symbol, cid) => {
+      venue.lookups++
+      return read(symbol, cid)
+    }
+    const { exec, clock } = await setup(venue)
+    await exec.submit(bid('99', 'l1'))
+    await exec.replace('l1', { ...bid('99', 'l1'), qty: new Decimal('0.3') }).catch(() => undefined)
+    for (let i = 0; i < 60; i++) {
+      await clock.advanceAsync(1_000) // a minute
+      for (let k = 0; k < 10; k++) await Promise.resolve()
+    }
+    expect(venue.lookups).toBeGreaterThan(0)
+    expect(venue.lookups).toBeLessThanOrEqual(10) // not one every queryIntervalMs for a minute
+  })
 })

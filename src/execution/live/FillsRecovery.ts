@@ -127,6 +127,8 @@ export class FillsRecovery {
     }
     if (cur !== undefined && v.filledQty.gt(cur.filledQty) && v.avgFillPrice !== undefined) {
       await this.#synthesize(v, cur)
+      // What could be recovered was: a synthesized fill the order refused is not looked up again and again.
+      this.#missing.delete(cid)
     }
     h.applyVenueOrder(v, true)
   }

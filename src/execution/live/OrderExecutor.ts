@@ -622,7 +622,7 @@ export class OrderExecutor implements ExecutionClient {
       })
       // Not applied, so not remembered: a fill that beat the answer making room for it (an amended quantity) is
       // read again, with its real fee, from the venue's record of the order.
-      if (!isTerminalStatus(cur.status)) this.#reconciler.recheckLater(cur)
+      if (!isTerminalStatus(cur.status)) this.#reconciler.recheckLater(cur, k)
       return undefined
     }
     this.#rememberTrade(k)

@@ -1,5 +1,6 @@
 import { sleep, type TimerHandle } from '../../core/clock.js'
 import { isTerminalStatus } from '../../core/orderState.js'
+import { RecentIds } from '../../core/RecentIds.js'
 import type { Balance, Order, Position } from '../../core/types.js'
 import {
   isTradekitError,
@@ -66,6 +67,8 @@ export class Reconciler {
   readonly #fills: FillsRecovery
   /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
   readonly #unresolved = new Map<string, boolean>()
+  /** Refused fills already looked up again (see recheckLater); bounded like the executor's own memories. */
+  readonly #rechecked = new RecentIds<string>(10_000)
   /** Rejected orders the venue reported open, while their cancel is in flight. */
   readonly #revenants = new Set<string>()
   #timer: TimerHandle | undefined
@@ -278,9 +281,12 @@ export class Reconciler {
   /**
    * Reads an order from the venue again after `queryIntervalMs` and recovers the fills it reports that we lack: a
    * fill refused because it arrived before the answer that made room for it (a USD-M modify to a larger quantity).
+   * Once per fill (`fillKey`): a fill refused again, by that very recovery, is not looked up once more.
    */
-  recheckLater(order: Order): void {
+  recheckLater(order: Order, fillKey: string): void {
     const h = this.#host
+    if (this.#rechecked.has(fillKey)) return
+    this.#rechecked.add(fillKey)
     h.background(
       (async () => {
         await sleep(h.clock, h.queryIntervalMs)
