@@ -54,6 +54,7 @@ import { HeapSampler, judgeHeap } from './soak/heap.js'
 import { checkJournal } from './soak/journalCheck.js'
 import { startCpuLoad } from './soak/load.js'
 import { makerQuoteLimits, makers, QuoteWatch } from './soak/makers.js'
+import { OrderTrace } from './soak/orderTrace.js'
 
 interface Options {
   minutes: number
@@ -260,6 +261,9 @@ async function main(): Promise<number> {
     streamUrl: bsim.urls.usdm.streamUrl,
     ...streamOpts,
   })
+  // Every call and event of the makers' quotes, to explain one found resting.
+  const quoteTrace = new OrderTrace()
+  quoteTrace.wrap(usdm)
   const wallet = Wallet.createRandom()
   const pm = new PolymarketAdapter({
     restUrl: psim.restUrl,
@@ -272,6 +276,7 @@ async function main(): Promise<number> {
     marketSilenceMs: 3_000,
     reconnectBaseMs: 100,
   })
+  quoteTrace.wrap(pm)
   const clob = pm.rest
   await clob.createOrDeriveApiKey()
   const pmApiKey = clob.credentials?.apiKey ?? ''
@@ -311,6 +316,8 @@ async function main(): Promise<number> {
   const spotExec = new OrderExecutor({ adapter: spot, clientOrderIdPrefix: 'sp', ...execOpts })
   const usdmExec = new OrderExecutor({ adapter: usdm, clientOrderIdPrefix: 'um', ...execOpts })
   const pmExec = new OrderExecutor({ adapter: pm, clientOrderIdPrefix: 'pm', ...execOpts })
+  quoteTrace.watch(usdmExec)
+  quoteTrace.watch(pmExec)
   const inc = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1)
   const fmtMap = (m: Map<string, number>) =>
     [...m]
@@ -603,37 +610,51 @@ async function main(): Promise<number> {
   await engineA.start()
   await engineB.start()
   const quoteWatch = opts.makers
-    ? new QuoteWatch([
-        {
-          label: 'A',
-          engine: engineA,
-          risk: riskA,
-          venue: 'polymarket',
-          // The sim's book by order hash: ours the adapter maps to a quote id (`q`), or to nothing (signed by nobody here).
-          venueQuotes: () =>
-            psim
-              .ledger()
-              .openOrders.filter((o) => o.owner === pmApiKey)
-              .map((o) => ({ clientOrderId: pm.clientOrderIdOf(o.id) ?? o.id, symbol: o.tokenId, id: o.id }))
-              .filter((o) => o.clientOrderId.startsWith('q') || o.clientOrderId === o.id),
-          ourView: (cid) => {
-            const o = pmExec.order(cid)
-            return o === undefined ? 'unknown' : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+    ? new QuoteWatch(
+        [
+          {
+            label: 'A',
+            engine: engineA,
+            risk: riskA,
+            venue: 'polymarket',
+            // The sim's book by order hash: ours the adapter maps to a quote id (`q`), or to nothing (signed by nobody here).
+            venueQuotes: () =>
+              psim
+                .ledger()
+                .openOrders.filter((o) => o.owner === pmApiKey)
+                .map((o) => ({
+                  clientOrderId: pm.clientOrderIdOf(o.id) ?? o.id,
+                  symbol: o.tokenId,
+                  id: o.id,
+                }))
+                .filter((o) => o.clientOrderId.startsWith('q') || o.clientOrderId === o.id),
+            ourView: (cid) => {
+              const o = pmExec.order(cid)
+              return o === undefined
+                ? 'unknown'
+                : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+            },
           },
-        },
-        {
-          label: 'B',
-          engine: engineB,
-          risk: riskB,
-          venue: usdmVenue,
-          // QuoteManager client ids start with its prefix, `q` (the engine's other orders: `kb-`, `um-`).
-          venueQuotes: () => bsim.ledger.openOrders('usdm').filter((o) => o.clientOrderId.startsWith('q')),
-          ourView: (cid) => {
-            const o = usdmExec.order(cid)
-            return o === undefined ? 'unknown' : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+          {
+            label: 'B',
+            engine: engineB,
+            risk: riskB,
+            venue: usdmVenue,
+            // QuoteManager client ids start with its prefix, `q` (the engine's other orders: `kb-`, `um-`).
+            venueQuotes: () => bsim.ledger.openOrders('usdm').filter((o) => o.clientOrderId.startsWith('q')),
+            ourView: (cid) => {
+              const o = usdmExec.order(cid)
+              return o === undefined
+                ? 'unknown'
+                : `${o.status}${o.reason !== undefined ? ` ${o.reason}` : ''}`
+            },
           },
+        ],
+        (cid) => {
+          const o = usdmExec.order(cid) ?? pmExec.order(cid)
+          return `          ours now: ${o?.status ?? 'unknown'}\n${quoteTrace.of(cid)}`
         },
-      ])
+      )
     : undefined
   quoteWatch?.start()
   quoteWatch?.startKillSwitches(Math.max(10_000, durationMs / 4))

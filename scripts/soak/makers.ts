@@ -87,8 +87,12 @@ export class QuoteWatch {
   /** The quotes still open when the settle halt's bound ran out. */
   #leftAtBound: string[] = []
 
-  constructor(watched: readonly Watched[]) {
+  /** Explains a quote found resting (its recorded calls and events), printed under the failure. */
+  readonly #explain: (clientOrderId: string) => string
+
+  constructor(watched: readonly Watched[], explain: (clientOrderId: string) => string = () => '') {
     this.#watched = watched
+    this.#explain = explain
     for (const w of watched) {
       const m = w.engine.quoteManager(w.venue)
       m?.events.on('quote.sent', () => this.#sent++)
@@ -136,11 +140,13 @@ export class QuoteWatch {
   }
 
   result(): CheckResult {
-    const failures = [...this.#violations.values()]
+    const failures = [...this.#violations].map(([cid, v]) =>
+      this.#leftAtBound.includes(cid) ? v : `${v}\n${this.#explain(cid)}`,
+    )
     if (this.#sent === 0) failures.push('the makers sent no quote')
     if (this.#settlePullMs === undefined)
       failures.push(
-        `quotes still open ${SOAK_PULL_BOUND_MS} ms after the settle halt: ${this.#leftAtBound.join(', ')}`,
+        `quotes still open ${SOAK_PULL_BOUND_MS} ms after the settle halt: ${this.#leftAtBound.map((c) => `${c}\n${this.#explain(c)}`).join('\n')}`,
       )
     return {
       name: 'makers: no stale quote',
@@ -151,9 +157,7 @@ export class QuoteWatch {
   }
 
   #open(): string[] {
-    return this.#watched.flatMap((w) =>
-      this.#quotes(w).map((o) => `${w.label}:${o.clientOrderId} ${o.status}`),
-    )
+    return this.#watched.flatMap((w) => this.#quotes(w).map((o) => o.clientOrderId))
   }
 
   /** The watched engine's resting quotes: the sim's book where it can tell (`venueQuotes`), else the executor's view. */
