@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../core/clock.js'
+import { ManualClock, type TimerHandle } from '../core/clock.js'
 import type { QuoteLevel } from '../core/quotes.js'
 import type { BookSnapshot, Fill } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
@@ -7,6 +7,7 @@ import { PaperTrader, Portfolio } from '../execution/index.js'
 import { RiskManager, type RiskManagerConfig } from '../risk/index.js'
 import type { Strategy, StrategyContext } from '../strategies/index.js'
 import { btc, Feed } from './__fixtures__/market.js'
+import type { EngineQuotingConfig } from './QuoteRouter.js'
 import { TradingEngine } from './TradingEngine.js'
 
 /** Quotes one bid (and any extra levels) below the best bid's price on every book. */
@@ -27,8 +28,18 @@ class Bidder implements Strategy {
   }
 }
 
-async function setup(quotes: RiskManagerConfig['quotes'] = {}) {
-  const clock = new ManualClock(1_000)
+/** A clock whose timers fire a millisecond early, as Node's may by `Date.now()` (counted from the loop turn's start). */
+class EarlyTimersClock extends ManualClock {
+  override setTimeout(fn: () => void, ms: number): TimerHandle {
+    return super.setTimeout(fn, Math.max(0, ms - 1))
+  }
+}
+
+async function setup(
+  quotes: RiskManagerConfig['quotes'] = {},
+  quoting: EngineQuotingConfig = {},
+  clock: ManualClock = new ManualClock(1_000),
+) {
   const portfolio = new Portfolio({ balances: { USDT: '100000' }, instruments: [btc], clock })
   const paper = new PaperTrader({ instruments: [btc], portfolio, clock })
   const risk = new RiskManager({ clock, quotes })
@@ -43,6 +54,7 @@ async function setup(quotes: RiskManagerConfig['quotes'] = {}) {
     portfolio,
     instruments: [btc],
     feedHealth: { checkIntervalMs: 0 },
+    quoting,
   })
   await engine.start()
   const book = async (bid: number, ask: number): Promise<void> => {
@@ -107,6 +119,51 @@ describe('TradingEngine quote path', () => {
     env.bidder.extra = [{ symbol: 'BTCUSDT', side: 'BUY', price: new Decimal(99), qty: new Decimal('0.1') }]
     await env.book(100, 102) // two levels > maxLevels 1: denied as a whole
     expect(env.resting()).toEqual([])
+    await env.engine.stop()
+  })
+
+  it('re-quotes a recovered instrument once it stayed ACTIVE for healthyForMs, with no new book, even when the timer fires early', async () => {
+    for (const clock of [new ManualClock(1_000), new EarlyTimersClock(1_000)]) {
+      const env = await setup({}, { healthyForMs: 1_000 }, clock)
+      await env.book(100, 102)
+      expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
+      env.risk.setInstrumentState('binance', 'BTCUSDT', 'REDUCING', {
+        code: 'FEED_UNHEALTHY',
+        reason: 'stale',
+      })
+      for (let i = 0; i < 10; i++) await clock.advanceAsync(0)
+      expect(env.resting()).toEqual([])
+      env.risk.setInstrumentState('binance', 'BTCUSDT', 'ACTIVE', { code: 'OK', reason: 'ok' })
+      await env.book(100, 102) // within the healthy period: held
+      await clock.advanceAsync(900)
+      expect(env.resting()).toEqual([])
+      // The book stays quiet: the router re-routes the last set itself when the period ends.
+      await clock.advanceAsync(100)
+      for (let i = 0; i < 10; i++) await clock.advanceAsync(0)
+      expect(env.resting(), clock.constructor.name).toEqual(['BUY 100.5 POST_ONLY'])
+      await env.engine.stop()
+    }
+  })
+
+  it('an instrument that flaps during its healthy period waits out the period of its last recovery', async () => {
+    const env = await setup({}, { healthyForMs: 1_000 })
+    await env.book(100, 102)
+    const state = (s: 'ACTIVE' | 'REDUCING') =>
+      env.risk.setInstrumentState('binance', 'BTCUSDT', s, {
+        code: s === 'ACTIVE' ? 'OK' : 'FEED_UNHEALTHY',
+        reason: s,
+      })
+    state('REDUCING')
+    state('ACTIVE')
+    await env.clock.advanceAsync(600)
+    state('REDUCING')
+    state('ACTIVE') // held until 1 600 ms from here
+    await env.clock.advanceAsync(500) // the first recovery's timer fires: still held
+    for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
+    expect(env.resting()).toEqual([])
+    await env.clock.advanceAsync(500)
+    for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
+    expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
     await env.engine.stop()
   })
 })

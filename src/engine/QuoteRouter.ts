@@ -141,16 +141,22 @@ export class QuoteRouter {
 
   /**
    * An instrument is ACTIVE again: after `healthyForMs` (at once when 0) the last sets stated for it are routed again,
-   * so it is re-quoted even when its strategies state nothing new meanwhile (a quiet book).
+   * so it is re-quoted even when its strategies state nothing new meanwhile (a quiet book). The timer ends the hold
+   * itself rather than asking the clock: a timer may fire a millisecond before the clock says the period is over (Node
+   * counts a timer from the start of the event-loop turn), and a re-route skipped then would never come.
    */
   #recovered(venue: string, symbol: string): void {
     const { clock, quoting } = this.#cfg
-    if (quoting.healthyForMs > 0)
-      this.#holdUntil.set(`${venue}:${symbol}`, clock.now() + quoting.healthyForMs)
+    const k = `${venue}:${symbol}`
+    const until = clock.now() + quoting.healthyForMs
+    if (quoting.healthyForMs > 0) this.#holdUntil.set(k, until)
     const h = clock.setTimeout(() => {
       this.#timers.delete(h)
+      // A later recovery (the instrument flapped) holds it longer; its own timer re-routes.
+      if ((this.#holdUntil.get(k) ?? until) > until) return
+      this.#holdUntil.delete(k)
       for (const t of [...this.#lastStated.values()]) {
-        if (t.venue === venue && t.symbols.includes(symbol) && !this.#held(venue, symbol)) void this.route(t)
+        if (t.venue === venue && t.symbols.includes(symbol)) void this.route(t)
       }
     }, quoting.healthyForMs)
     this.#timers.add(h)

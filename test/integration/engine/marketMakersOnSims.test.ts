@@ -134,9 +134,9 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
 
   it('after the heartbeat recovers, quotes rest again only once it stayed healthy for quoting.healthyForMs', async () => {
     const healthyForMs = 1_500
-    // Placements refused while the heartbeat is down count as rejections; on a loaded machine enough of them can trip
-    // the (latched) rejection-rate breaker, which halts quoting until an operator resumes: a different behaviour,
-    // tested elsewhere. Off here, so this test sees the recovery alone (CI failed on it once, 2026-12-05).
+    // The rejection-rate breaker is off so this test sees the recovery alone (a latched breaker halts quoting until an
+    // operator resumes: tested elsewhere). Its CI failures were the router's re-route skipped when its timer fired a
+    // millisecond early by the clock (QuoteRouter.test.ts, EarlyTimersClock).
     const v = await polymarket(60_000, { healthyForMs }, { rejectionRate: false })
     // Listening before the engine does: the time taken here is never later than the breaker's start.
     let armed = false
