@@ -178,7 +178,8 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /**
    * Sends an order request (place, cancel, status, amend): over REST, or with `orderEntry: 'ws-api'` as the
-   * WebSocket API method `wsMethod` with the same parameters, costs and error mapping. The answer is checked
+   * WebSocket API method `wsMethod` with the same parameters, costs and error mapping (over REST while that socket
+   * reconnects). The answer is checked
    * against `schema` either way (an `ExchangeDataError` when it does not match). An order request (`isOrder`) is
    * signed with the time it was made, so the venue refuses it once `recvWindow` has passed, however long it waited
    * in the rate limiter: that is what makes {@link BinanceClient.orderArrivalWindowMs} hold.
@@ -193,7 +194,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
   ): Promise<z.output<S>> {
     const signedAt = opts.signedAt ?? (opts.isOrder ? this.rest.localNow() : undefined)
     const at = signedAt !== undefined ? { signedAt } : {}
-    if (this.cfg.orderEntry !== 'ws-api')
+    // While the WebSocket API reconnects (its backoff can reach seconds), order requests go over REST: a cancel
+    // never waits for the socket. Both share the rate limiter and the signing time, so nothing else changes.
+    if (this.cfg.orderEntry !== 'ws-api' || this.wsApi().isReconnecting)
       return this.call(method, path, schema, params, { security: 'SIGNED', ...opts, ...at })
     await this.rest.syncTimeIfDue()
     const weight = opts.weight ?? 1

@@ -95,6 +95,8 @@ export class BinanceWsApi {
   #reqId = 1
   #closed = false
   #loggedOn = false
+  /** Whether a socket was ever ready: after that, not being ready means reconnecting. */
+  #wasReady = false
   #dataErrors = 0
 
   constructor(config: BinanceWsApiConfig) {
@@ -117,6 +119,11 @@ export class BinanceWsApi {
   /** True while the socket is open and (with an Ed25519 key) logged on. */
   get isReady(): boolean {
     return this.#ws?.isOpen === true && this.#markReady === undefined
+  }
+
+  /** True after a ready socket was lost, until the next one is ready (the reconnect backoff may last seconds). */
+  get isReconnecting(): boolean {
+    return this.#wasReady && !this.#closed && !this.isReady
   }
 
   /**
@@ -197,6 +204,7 @@ export class BinanceWsApi {
         await this.#send('session.logon', await this.#sign({ apiKey, timestamp: this.#timestamp() }))
         this.#loggedOn = true
       }
+      this.#wasReady = true
       this.#markReady?.()
     } catch (e) {
       this.#logger.warn({ err: (e as Error).message }, 'binance ws-api session.logon failed; reconnecting')

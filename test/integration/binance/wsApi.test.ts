@@ -159,6 +159,39 @@ describe('orderEntry: ws-api on BinanceSim', () => {
   })
 })
 
+describe('orderEntry: ws-api while its socket reconnects', () => {
+  it('cancels and queries over REST instead of waiting out the reconnect backoff; back on the socket once it is up', async () => {
+    // A reconnect backoff far longer than the request timeout: before, every request failed "not ready in time".
+    const h = await harness(
+      {},
+      { orderEntry: 'ws-api', timeoutMs: 1500, reconnectBaseMs: 3_000, reconnectMaxMs: 3_000 },
+    )
+    try {
+      const restDeletes = () =>
+        h.sim.requestLog.filter((r) => r.method === 'DELETE' && r.path === '/fapi/v1/order').length
+      const price = await restingPrice(h, 'usdm')
+      const a = req({ venue: 'binance-usdm', type: 'LIMIT', price, timeInForce: 'GTC' })
+      const b = req({ venue: 'binance-usdm', type: 'LIMIT', price: price.minus(1), timeInForce: 'GTC' })
+      await h.usdm.placeOrder(a)
+      await h.usdm.placeOrder(b)
+      expect(restOrderPosts(h)).toBe(0)
+      h.sim.faults.closeStreams({ mode: 'abrupt' })
+      await waitFor(() => h.usdm.wsApi().isReconnecting, 2_000)
+      expect((await h.usdm.cancelOrder('BTCUSDT', a.clientOrderId)).status).toBe('CANCELED')
+      expect((await h.usdm.queryOrder('BTCUSDT', a.clientOrderId))?.status).toBe('CANCELED')
+      expect(restDeletes()).toBe(1)
+      expect(h.sim.ledger.openOrders('usdm').map((o) => o.clientOrderId)).toEqual([b.clientOrderId])
+      // Reconnected: order requests use the socket again.
+      await waitFor(() => h.usdm.wsApi().isReady, 6_000)
+      expect((await h.usdm.cancelOrder('BTCUSDT', b.clientOrderId)).status).toBe('CANCELED')
+      expect(restDeletes()).toBe(1)
+      expect(h.sim.connectionCounts.wsApi).toBe(1)
+    } finally {
+      await h.close()
+    }
+  }, 20_000)
+})
+
 describe('amending over REST (orderEntry: rest)', () => {
   it('cancel-replaces on POST /api/v3/order/cancelReplace and modifies on PUT /fapi/v1/order', async () => {
     const h = await harness()
