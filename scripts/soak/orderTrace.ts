@@ -11,7 +11,6 @@ const ORDERS = 5_000
 /** Records the quote orders' adapter calls and executor events; `of(cid)` prints one order's lines. */
 export class OrderTrace {
   readonly #lines = new Map<string, string[]>()
-  readonly #t0 = Date.now()
 
   /** Wraps the adapter's order calls (on the instance) so each call and its answer is recorded per quote. */
   wrap(adapter: ExchangeAdapter): void {
@@ -75,7 +74,8 @@ export class OrderTrace {
       this.#lines.set(cid, l)
     }
     if (l.length >= PER_ORDER) l.shift()
-    l.push(`+${((Date.now() - this.#t0) / 1000).toFixed(2)}s ${line}`)
+    // Wall-clock time of day (UTC), to line up with the ban and fault times the report prints.
+    l.push(`${new Date().toISOString().slice(11, 23)} ${line}`)
   }
 
   /** One order's recorded lines, indented. */
