@@ -315,7 +315,13 @@ export class TradingGuard {
     }
     const trips = this.#trips
     const dd = this.#cfg.drawdown
-    if (dd !== false && isAboveZero(this.#peak) && !greaterThan(equity, this.#drawdownFloor(this.#peak))) {
+    // At the peak itself nothing has dropped (the fractions are positive): no floor to compute for a new peak.
+    if (
+      dd !== false &&
+      equity !== this.#peak &&
+      isAboveZero(this.#peak) &&
+      !greaterThan(equity, this.#drawdownFloor(this.#peak))
+    ) {
       const drop = this.#peak.minus(equity)
       if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
         this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
