@@ -269,11 +269,12 @@ export class TradingGuard {
    * reported on `error` (never treated as 0).
    */
   updateEquity(equity: Decimal, peakHint?: Decimal): void {
-    if (!isDecimal(equity) || !equity.isFinite()) {
+    // The last equity was checked when it came (a Decimal never changes): a flat account's is the same object.
+    const same = equity === this.#lastEquity && equity !== undefined
+    if (!same && (!isDecimal(equity) || !equity.isFinite())) {
       this.#bus.emit('error', new ValidationError(`Invalid equity "${String(equity)}"`, { field: 'equity' }))
       return
     }
-    const same = equity === this.#lastEquity
     this.#lastEquity = equity
     if (!this.#ready) return
     const now = this.#clock.now()
