@@ -37,6 +37,19 @@ interface Digits {
  */
 export function decimalOfNumber(v: number): Decimal {
   if (!(v > 0) || v >= MAX_SCALED) return new Decimal(v)
+  // The same close is converted by the account, the market cache and the paper venue on a signal: once is enough.
+  if (v === lastNumber) return lastDecimal
+  lastDecimal = ofPositive(v)
+  lastNumber = v
+  return lastDecimal
+}
+
+/** The last number converted and its (immutable) Decimal. */
+let lastNumber = Number.NaN
+let lastDecimal: Decimal = new Decimal(Number.NaN)
+
+/** {@link decimalOfNumber} of a positive `v` below 2^50. */
+function ofPositive(v: number): Decimal {
   // A stream of full-precision numbers (synthetic or computed prices) skips the scaling it would never pass,
   // trying it again every 64th number: both ways give the same digits.
   if (misses < 16 || (misses & 63) === 0) {
