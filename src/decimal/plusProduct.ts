@@ -105,7 +105,7 @@ function digitCount(w: number): number {
   return w < 10 ? 1 : w < 100 ? 2 : w < 1e3 ? 3 : w < 1e4 ? 4 : w < 1e5 ? 5 : w < 1e6 ? 6 : 7
 }
 
-/** Words \`w[first..last]\` as decimal.js keeps them: small integers, in an array of exactly their number. */
+/** Words `w[first..last]` as decimal.js keeps them: small integers, in an array of exactly their number. */
 function words(w: Float64Array, first: number, last: number): number[] {
   const a = w[first] as number
   switch (last - first) {
