@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { syntheticCandles } from '../backtest/sources.js'
 import { SeededRandom } from '../core/random.js'
 import { Decimal } from './Decimal.js'
 import { decimalOfNumber } from './decimalOfNumber.js'
@@ -59,6 +60,36 @@ describe('decimalOfNumber: new Decimal(v), digit for digit', () => {
   it('on 10⁴ full-precision doubles from 10^-6 to 10^15 (what a synthetic or computed price looks like)', () => {
     const rnd = random(23)
     for (let i = 0; i < 10_000; i++) expectSame(rnd() * 10 ** (Math.floor(rnd() * 22) - 6))
+  })
+
+  it('on 2·10⁴ doubles of 16 and 17 shortest digits from 1 to 10^15 (read without String(v)), 15 or fewer beside them', () => {
+    const rnd = random(25)
+    for (let i = 0; i < 20_000; i++) {
+      const v = (1 + rnd()) * 2 ** Math.floor(rnd() * 50)
+      expectSame(v)
+      // Next to it: the neighbouring doubles, and the same value cut to 15 digits (a shorter form, String(v) reads it).
+      expectSame(v + v * 2 ** -52)
+      expectSame(v - v * 2 ** -53)
+      expectSame(Number(v.toPrecision(15)))
+    }
+  })
+
+  it('around powers of two and of ten from 1 to 10^15 (uneven intervals, 10^k and its neighbours, rounding ties)', () => {
+    for (let b = 0; b < 50; b++) for (let j = -20; j <= 20; j++) expectSame(2 ** b * (1 + j * 2 ** -52))
+    for (let e = 0; e < 15; e++)
+      for (let j = -20; j <= 20; j++) {
+        expectSame(10 ** e * (1 + j * 2 ** -52))
+        expectSame(10 ** e * (1 + j * 1e-15))
+        expectSame(10 ** e + j / 2 ** 20)
+      }
+  })
+
+  it('on the synthetic candles a benchmark replays (closes, highs and lows of full precision)', () => {
+    for (const c of syntheticCandles(10_000, { venue: 'binance', symbol: 'BTCUSDT', interval: '1m' })) {
+      expectSame(c.close)
+      expectSame(c.high)
+      expectSame(c.low)
+    }
   })
 
   it('on a stream that switches between full-precision and tick-size numbers (either reading, the same digits)', () => {

@@ -25,7 +25,9 @@ interface Digits {
  * shortest decimal that reads back as `v` (what `String(v)` prints and decimal.js parses): for a positive `v` whose
  * scaled value m = v × 10^k (k the fewest decimals that read back) is below 2^50, that decimal is m / 10^k, the only
  * k-decimal value within half an ulp of `v`, found by rounding v × 10^k; its base-10^7 digits are then written
- * directly. A number of more digits is read from `String(v)` into words (no regular expressions, no slices); zero,
+ * directly. A full-precision number from 1 to 10^15 whose shortest form has 16 or 17 digits (a computed or synthetic
+ * price) is found the same way with v × 10^k taken exactly as two doubles (no `String(v)`, ≈ half the cost); any
+ * other number of more digits is read from `String(v)` into words (no regular expressions, no slices); zero,
  * negative, not finite, 2^50 or more go through `new Decimal(v)`.
  *
  * @example
@@ -35,6 +37,19 @@ interface Digits {
  */
 export function decimalOfNumber(v: number): Decimal {
   if (!(v > 0) || v >= MAX_SCALED) return new Decimal(v)
+  // The same close is converted by the account, the market cache and the paper venue on a signal: once is enough.
+  if (v === lastNumber) return lastDecimal
+  lastDecimal = ofPositive(v)
+  lastNumber = v
+  return lastDecimal
+}
+
+/** The last number converted and its (immutable) Decimal. */
+let lastNumber = Number.NaN
+let lastDecimal: Decimal = new Decimal(Number.NaN)
+
+/** {@link decimalOfNumber} of a positive `v` below 2^50. */
+function ofPositive(v: number): Decimal {
   // A stream of full-precision numbers (synthetic or computed prices) skips the scaling it would never pass,
   // trying it again every 64th number: both ways give the same digits.
   if (misses < 16 || (misses & 63) === 0) {
@@ -49,7 +64,103 @@ export function decimalOfNumber(v: number): Decimal {
     }
   }
   misses++
-  return ofString(v)
+  return (v >= 1 && v < 1e15 ? ofShortest(v) : undefined) ?? ofString(v)
+}
+
+/** Dekker's splitter: 2^27 + 1. */
+const SPLIT = 134_217_729
+/** How close to a rounding boundary or a tie a scaled value may come before the digits are read from `String(v)`. */
+const MARGIN = 1e-6
+/** Half an ulp of a double of binary exponent b (0 ≤ b < 50): 2^(b − 53). */
+const HALF_ULP = Float64Array.from({ length: 50 }, (_, b) => 2 ** (b - 53))
+/** The bits of the number at hand. */
+const BITS = new DataView(new ArrayBuffer(8))
+/** Scratch digits of the candidate (at most 17). */
+const DIGITS = new Uint8Array(17)
+
+/** The rounding error of the double product `p = a × b`: a × b = p + err exactly (Dekker; no FMA in JavaScript). */
+function productError(a: number, b: number, p: number): number {
+  const as = SPLIT * a
+  const ah = as - (as - a)
+  const al = a - ah
+  const bs = SPLIT * b
+  const bh = bs - (bs - b)
+  const bl = b - bh
+  return ah * bh - p + ah * bl + al * bh + al * bl
+}
+
+/**
+ * The shortest decimal of a full-precision `v` (1 ≤ v < 10^15) when it has 16 or 17 significant digits, without
+ * `String(v)`: for D digits, v × 10^k (k = D − 1 − exponent) is taken exactly as two doubles, the integer m nearest to
+ * it is the only D-digit candidate that can read back as `v` (it does when it lies within half an ulp of `v`, scaled),
+ * and the fewest digits with a candidate win (the rule of `Number.prototype.toString`, and so of `new Decimal(v)`).
+ * `undefined` when 15 digits would do (a shorter form may exist), for a power of two (an uneven rounding interval),
+ * or when the candidate lies within {@link MARGIN} of a tie or of the interval's edge: `String(v)` decides those.
+ */
+function ofShortest(v: number): Decimal | undefined {
+  let e = 0 // decimal exponent: 10^e ≤ v < 10^(e+1), compared with exact powers of ten
+  while ((POW10[e + 1] as number) <= v) e++
+  BITS.setFloat64(0, v)
+  // A power of two (no mantissa bits) has a narrower rounding interval below it than above.
+  if ((BITS.getUint32(0) & 0xfffff) === 0 && BITS.getUint32(4) === 0) return undefined
+  const b = ((BITS.getUint16(0) >> 4) & 0x7ff) - 1023 // binary exponent: 2^b ≤ v < 2^(b+1) (v is normal)
+  const ulpHalf = HALF_ULP[b] as number // 2^(b − 53)
+  for (let digits = 15; digits <= 17; digits++) {
+    const k = digits - 1 - e
+    const p = POW10[k] as number
+    const hi = v * p
+    const lo = productError(v, p, hi)
+    // v × 10^k = q × 10^8 + r exactly enough: q × 10^8 is taken as two doubles too, hi − qh is exact (Sterbenz).
+    let q = Math.floor(hi / 1e8)
+    const qh = q * 1e8
+    const r = hi - qh + (lo - productError(q, 1e8, qh))
+    let low = Math.round(r)
+    const off = Math.abs(r - low)
+    const half = ulpHalf * p // half an ulp of v, scaled by 10^k (exact: a power of two times 10^k)
+    if (Math.abs(off - 0.5) < MARGIN || Math.abs(off - half) < MARGIN) return undefined
+    if (off > half) continue // the nearest D-digit value does not read back as v: no D-digit form does
+    if (digits === 15) return undefined
+    if (low < 0) {
+      q--
+      low += 1e8
+    } else if (low >= 1e8) {
+      q++
+      low -= 1e8
+    }
+    if (low % 10 === 0) return undefined // a shorter candidate exists after all: not this path's case
+    return ofDigits(q, low, digits, e)
+  }
+  return undefined
+}
+
+/** The Decimal of the `digits`-digit integer q × 10^8 + low, read as d.ddd… × 10^e (decimal.js's words). */
+function ofDigits(q: number, low: number, digits: number, e: number): Decimal | undefined {
+  let i = digits
+  for (let j = 0; j < 8; j++) {
+    DIGITS[--i] = low % 10
+    low = Math.floor(low / 10)
+  }
+  while (i > 0) {
+    DIGITS[--i] = q % 10
+    q = Math.floor(q / 10)
+  }
+  if (q !== 0 || DIGITS[0] === 0) return undefined // not `digits` digits: leave it to String(v)
+  let width = (e % 7) + 1
+  let word = 0
+  const d: number[] = []
+  for (let j = 0; j < digits; j++) {
+    word = word * 10 + (DIGITS[j] as number)
+    if (--width === 0) {
+      d.push(word | 0)
+      word = 0
+      width = 7
+    }
+  }
+  if (width < 7) d.push((word * (POW10[width] as number)) | 0)
+  const x = new Decimal(0) as Digits
+  x.e = e
+  x.d = d
+  return x as Decimal
 }
 
 /**

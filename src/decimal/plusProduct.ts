@@ -44,7 +44,7 @@ export function plusProduct(sum: Decimal, qty: Decimal, price: Decimal): Decimal
   const ns = sd.length
   if (n > MAX_WORDS || ns > MAX_WORDS) return sum.plus(qty.times(price))
   // The product as decimal.js's times builds it: word 0 is the carry word, word j has exponent prodTop - j.
-  prod.fill(0, 0, n)
+  for (let i = 0; i < n; i++) prod[i] = 0
   for (let i = np - 1; i >= 0; i--) {
     let carry = 0
     let k = nq + i
@@ -79,8 +79,7 @@ export function plusProduct(sum: Decimal, qty: Decimal, price: Decimal): Decimal
   let last = len - 1
   while (out[last] === 0) last--
   if (digitsOf(out, first, last) > PRECISION) return sum.plus(qty.times(price))
-  const d: number[] = []
-  for (let i = first; i <= last; i++) d.push((out[i] as number) | 0) // small integers, like decimal.js's words
+  const d = words(out, first, last)
   // A fresh instance from the constructor (same shape as every Decimal), given these digits.
   const r = new Decimal(0) as Digits
   r.e = 7 * (top - first) + digitCount(d[0] as number) - 1
@@ -104,4 +103,30 @@ function digitsOf(w: Float64Array, first: number, last: number): number {
 /** Decimal digits of a word (1 to 7). */
 function digitCount(w: number): number {
   return w < 10 ? 1 : w < 100 ? 2 : w < 1e3 ? 3 : w < 1e4 ? 4 : w < 1e5 ? 5 : w < 1e6 ? 6 : 7
+}
+
+/** Words `w[first..last]` as decimal.js keeps them: small integers, in an array of exactly their number. */
+function words(w: Float64Array, first: number, last: number): number[] {
+  const a = w[first] as number
+  switch (last - first) {
+    case 0:
+      return [a | 0]
+    case 1:
+      return [a | 0, (w[first + 1] as number) | 0]
+    case 2:
+      return [a | 0, (w[first + 1] as number) | 0, (w[first + 2] as number) | 0]
+    case 3:
+      return [a | 0, (w[first + 1] as number) | 0, (w[first + 2] as number) | 0, (w[first + 3] as number) | 0]
+    case 4:
+      return [
+        a | 0,
+        (w[first + 1] as number) | 0,
+        (w[first + 2] as number) | 0,
+        (w[first + 3] as number) | 0,
+        (w[first + 4] as number) | 0,
+      ]
+  }
+  const d: number[] = []
+  for (let i = first; i <= last; i++) d.push((w[i] as number) | 0)
+  return d
 }

@@ -269,11 +269,12 @@ export class TradingGuard {
    * reported on `error` (never treated as 0).
    */
   updateEquity(equity: Decimal, peakHint?: Decimal): void {
-    if (!isDecimal(equity) || !equity.isFinite()) {
+    // The last equity was checked when it came (a Decimal never changes): a flat account's is the same object.
+    const same = equity === this.#lastEquity && equity !== undefined
+    if (!same && (!isDecimal(equity) || !equity.isFinite())) {
       this.#bus.emit('error', new ValidationError(`Invalid equity "${String(equity)}"`, { field: 'equity' }))
       return
     }
-    const same = equity === this.#lastEquity
     this.#lastEquity = equity
     if (!this.#ready) return
     const now = this.#clock.now()
@@ -315,7 +316,13 @@ export class TradingGuard {
     }
     const trips = this.#trips
     const dd = this.#cfg.drawdown
-    if (dd !== false && isAboveZero(this.#peak) && !greaterThan(equity, this.#drawdownFloor(this.#peak))) {
+    // At the peak itself nothing has dropped (the fractions are positive): no floor to compute for a new peak.
+    if (
+      dd !== false &&
+      equity !== this.#peak &&
+      isAboveZero(this.#peak) &&
+      !greaterThan(equity, this.#drawdownFloor(this.#peak))
+    ) {
       const drop = this.#peak.minus(equity)
       if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
         this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
