@@ -10,6 +10,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+          // Property tests compare 10⁴ random cases with decimal.js: seconds on a loaded shared machine, and the
+          // 5 s default is there to catch hangs, not to time work.
+          testTimeout: 20_000,
         },
       },
       {
