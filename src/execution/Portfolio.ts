@@ -389,9 +389,23 @@ export class Portfolio {
 
   /** Commits a fill (cash, position; returns the position and the PnL realized): in place without undo records. */
   #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
-    if (inst.kind !== 'perpetual' && this.#cfg.reversalWindow === 0) {
-      const r = applyCashFill(inst, fill, cur, this.#cash) // the same arithmetic as planFill's
-      return r.ok ? ok({ pos: cur, realized: r.value }) : r
+    if (inst.kind !== 'perpetual') {
+      // In place, with the same arithmetic as planFill's; the undo record keeps the values before and after.
+      if (this.#cfg.reversalWindow === 0) {
+        const r = applyCashFill(inst, fill, cur, this.#cash)
+        return r.ok ? ok({ pos: cur, realized: r.value }) : r
+      }
+      const { qty, entry, fees } = cur
+      const quote = this.cash(inst.quote)
+      const feeCash = fill.feeAsset !== inst.quote && !(inst.kind === 'spot' && fill.feeAsset === inst.base)
+      const feeBefore = feeCash ? this.cash(fill.feeAsset) : undefined
+      const r = applyCashFill(inst, fill, cur, this.#cash)
+      if (!r.ok) return r
+      const cash: [string, Decimal, Decimal][] = [[inst.quote, quote, this.cash(inst.quote)]]
+      if (feeBefore !== undefined) cash.push([fill.feeAsset, feeBefore, this.cash(fill.feeAsset)])
+      const realized = r.value
+      this.#undo.recordInPlace(id, { fill, qtyBefore: qty, entryBefore: entry, feesBefore: fees, after: cur, realized, cash })
+      return ok({ pos: cur, realized })
     }
     const cashOf = (asset: string) => this.cash(asset)
     const r = planFill(inst, fill, cur, cashOf, this.leverage(inst.venue, inst.symbol))

@@ -20,6 +20,8 @@ export class PaperBook {
   /** Quantity this trader already took at each price, until the next snapshot. */
   readonly consumed = new Map<number, Decimal>()
   readonly #decimals = new Map<number, Decimal>()
+  /** `left(price, qty)` as last computed, per price, until the next take there (read by the pre-check, then the fill). */
+  readonly #left = new Map<number, { readonly qty: number; readonly left: Decimal }>()
 
   constructor(snap: BookSnapshot) {
     this.snap = snap
@@ -28,11 +30,17 @@ export class PaperBook {
   /** What is left at level `[price, qty]` after this trader's earlier takes. */
   left(price: number, qty: number): Decimal {
     const used = this.consumed.get(price)
-    return used === undefined ? this.dec(qty) : this.dec(qty).minus(used)
+    if (used === undefined) return this.dec(qty)
+    const kept = this.#left.get(price)
+    if (kept !== undefined && kept.qty === qty) return kept.left
+    const left = this.dec(qty).minus(used)
+    this.#left.set(price, { qty, left })
+    return left
   }
 
   /** Records that this trader took `qty` at `price`. */
   take(price: number, qty: Decimal): void {
+    this.#left.delete(price)
     const used = this.consumed.get(price)
     this.consumed.set(price, used === undefined ? qty : used.plus(qty))
   }

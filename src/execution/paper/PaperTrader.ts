@@ -163,6 +163,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #slip: { readonly up: Decimal; readonly down: Decimal }
   #seq = 0
   #closed = false
+  /** The time of the synchronous submit being processed: one clock reading for all of it (a venue's one instant). */
+  #stamp: number | undefined
 
   constructor(config: PaperTraderConfig) {
     super()
@@ -174,7 +176,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
           type: 'order.transitionRefused',
           order,
           attempted,
-          tsEvent: this.#clock.now(),
+          tsEvent: this.#now(),
         }),
     })
     this.#clock = this.#cfg.clock ?? new SystemClock()
@@ -212,14 +214,25 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#cfg.latencyMs > 0) return this.#track(this.#submitLater(intent))
     // Without latency nothing waits: the order is processed now, with no promise chain to track. A refusal is a
     // rejected promise already handled, as a tracked one is (never an unhandled rejection).
+    const outer = this.#stamp
+    this.#stamp = this.#clock.now()
     try {
-      this.#process(intent.clientOrderId, this.#open(intent))
+      // Nobody saw the new order when no one listens to `order.submitted`: it may be accepted in place (no copy).
+      const unseen = this.#bus.listenerCount('order.submitted') === 0
+      this.#process(intent.clientOrderId, this.#open(intent), unseen)
       return Promise.resolve(this.#orders.get(intent.clientOrderId) as Order)
     } catch (e) {
       const refused = Promise.reject(e)
       refused.catch(ignore)
       return refused
+    } finally {
+      this.#stamp = outer
     }
+  }
+
+  /** The clock's time, read once per synchronous submit. */
+  #now(): number {
+    return this.#stamp ?? this.#clock.now()
   }
 
   async #submitLater(intent: OrderIntent): Promise<Order> {
@@ -239,7 +252,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#orders.has(intent.clientOrderId)) {
       throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
     }
-    const created = orderFromIntent(intent, this.#clock.now())
+    const created = orderFromIntent(intent, this.#now())
     if (!created.ok) throw created.error
     this.#orders.add(created.value, intent.strategyId)
     this.portfolio.attribute(intent.clientOrderId, intent.strategyId)
@@ -393,7 +406,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  #process(cid: string, inst: Instrument): void {
+  #process(cid: string, inst: Instrument, unseen = false): void {
     const order = this.#orders.get(cid)
     if (order === undefined || order.status !== 'PENDING_NEW') return
     const k = key(inst.venue, inst.symbol)
@@ -411,7 +424,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       this.#finish(order, 'REJECTED', 'order.rejected', 'Order would immediately match and take.')
       return
     }
-    const accepted = this.#move(order, 'OPEN', { venueOrderId: String(++this.#seq) })
+    const venueOrderId = String(++this.#seq)
+    const accepted = unseen ? this.#acceptInPlace(order, venueOrderId) : this.#move(order, 'OPEN', undefined, venueOrderId)
     if (accepted === undefined) return
     this.#emitOrder('order.accepted', accepted)
     if (accepted.type === 'TRAILING_STOP_MARKET') return
@@ -517,7 +531,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         filledQty: filled,
         requestedQty: order.qty,
         fromFallback,
-        tsEvent: this.#clock.now(),
+        tsEvent: this.#now(),
       }
       this.#bus.emit('slippage.recorded', { type: 'slippage.recorded', record, tsEvent: record.tsEvent })
     }
@@ -546,7 +560,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       fee,
       liquidity,
       inst.quote,
-      this.#clock.now(),
+      this.#now(),
     )
     const next = applyFill(order, fill)
     if (!next.ok) {
@@ -581,7 +595,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
     if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
-    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
+    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#now())
       return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
     const filter = checkInstrumentFilters(order, inst, ref)
@@ -723,7 +737,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       const o = this.#orders.get(cid)
       if (o !== undefined && !isTerminalStatus(o.status))
         this.#finish(o, 'EXPIRED', 'order.expired', 'GTD expired')
-    }, order.expireAt - this.#clock.now())
+    }, order.expireAt - this.#now())
     this.#timers.add(h)
     r.expiry = h
   }
@@ -735,7 +749,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     event: 'order.canceled' | 'order.rejected' | 'order.expired',
     reason: string,
   ): Order | undefined {
-    const next = this.#move(order, to, { reason })
+    const next = this.#move(order, to, reason)
     if (next === undefined) return undefined
     this.#closeOut(next)
     this.#emitOrder(event, next)
@@ -754,8 +768,24 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#orders.retire(order)
   }
 
-  #move(order: Order, to: OrderStatus, info: { reason?: string; venueOrderId?: string }): Order | undefined {
-    return this.#orders.transition(order, to, { tsEvent: this.#clock.now(), ...info })
+  #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
+    const tsEvent = this.#now()
+    // One literal per shape (a spread of the info into a literal is V8's slow path).
+    const info =
+      venueOrderId !== undefined ? { tsEvent, venueOrderId } : reason !== undefined ? { tsEvent, reason } : { tsEvent }
+    return this.#orders.transition(order, to, info)
+  }
+
+  /**
+   * `#move(order, 'OPEN', undefined, venueOrderId)` of an order no one has seen yet (created by this synchronous
+   * submit, not emitted): the same fields, in the same order, written into it instead of a copy.
+   */
+  #acceptInPlace(order: Order, venueOrderId: string): Order {
+    const o = order as { -readonly [K in keyof Order]: Order[K] }
+    o.status = 'OPEN'
+    o.tsUpdated = Math.max(order.tsUpdated, this.#now())
+    o.venueOrderId = venueOrderId
+    return order
   }
 
   #emitOrder(
@@ -763,7 +793,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     order: Order,
   ): void {
     if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
-    this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
+    this.#bus.emit(event, { type: event, order, tsEvent: this.#now() })
   }
 
   #delay(ms: number): Promise<void> {

@@ -23,6 +23,37 @@ export interface AppliedEffect {
 }
 
 /**
+ * What an in-place fill leaves for its undo record: the position's quantity, entry and fees before it, the cash of each
+ * asset it moved before and after it (quote first, then the fee asset when it is another cash asset), its realized PnL.
+ * The deltas of an {@link AppliedEffect} are computed from it only when a reversal reads them.
+ */
+export interface InPlaceFill {
+  readonly fill: Fill
+  readonly qtyBefore: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly feesBefore: Decimal
+  /** The position after the fill: its quantity, entry and fees are read now (it changes with later fills). */
+  readonly after: MutablePosition
+  readonly realized: Decimal
+  /** `[asset, before, after]` of each cash asset the fill moved, in the order it moved them. */
+  readonly cash: ReadonlyArray<readonly [string, Decimal, Decimal]>
+}
+
+/** An effect kept as the before and after values it is computed from (see {@link InPlaceFill}). */
+interface RawEffect {
+  readonly raw: true
+  readonly fill: Fill
+  readonly qtyBefore: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly feesBefore: Decimal
+  readonly qtyAfter: Decimal
+  readonly entryAfter: Decimal | undefined
+  readonly feesAfter: Decimal
+  readonly realized: Decimal
+  readonly cash: ReadonlyArray<readonly [string, Decimal, Decimal]>
+}
+
+/**
  * The Portfolio's per-fill undo record: the effect of each of the last `reversalWindow` fills (0: none kept), and
  * the last `dedupeWindow` fills already reversed, so a fill the venue reverses (Polymarket: failed settlement) is
  * undone exactly once.
@@ -36,7 +67,7 @@ export interface AppliedEffect {
  * ```
  */
 export class FillUndoLog {
-  readonly #effects: BoundedMap<string, AppliedEffect>
+  readonly #effects: BoundedMap<string, AppliedEffect | RawEffect>
   readonly #reversed: RecentIds<string>
   readonly #reversalWindow: number
 
@@ -70,9 +101,46 @@ export class FillUndoLog {
     })
   }
 
+  /**
+   * Keeps what a fill committed in place changed (see {@link InPlaceFill}): the same effect {@link FillUndoLog.record}
+   * keeps for a planned fill, its deltas computed when {@link FillUndoLog.effect} first reads it.
+   */
+  recordInPlace(fillKey: string, f: InPlaceFill): void {
+    if (this.#reversalWindow === 0) return
+    const { after } = f
+    this.#effects.set(fillKey, {
+      raw: true,
+      fill: f.fill,
+      qtyBefore: f.qtyBefore,
+      entryBefore: f.entryBefore,
+      feesBefore: f.feesBefore,
+      qtyAfter: after.qty,
+      entryAfter: after.entry,
+      feesAfter: after.fees,
+      realized: f.realized,
+      cash: f.cash,
+    })
+  }
+
   /** The kept effect of a fill, if it is recent enough and not reversed yet. */
   effect(fillKey: string): AppliedEffect | undefined {
-    return this.#effects.get(fillKey)
+    const e = this.#effects.get(fillKey)
+    if (e === undefined || !('raw' in e)) return e
+    const cash = new Map<string, Decimal>()
+    for (const [asset, before, after] of e.cash) cash.set(asset, after.minus(before))
+    const eff: AppliedEffect = {
+      cash,
+      feeAsset: e.fill.feeAsset,
+      fee: e.fill.fee,
+      feeQ: e.feesAfter.minus(e.feesBefore),
+      realized: e.realized,
+      qtyBefore: e.qtyBefore,
+      qtyAfter: e.qtyAfter,
+      entryBefore: e.entryBefore,
+      entryAfter: e.entryAfter,
+    }
+    this.#effects.set(fillKey, eff) // kept in place (a kept key keeps its place)
+    return eff
   }
 
   /** Whether the fill was already reversed (within the last `dedupeWindow` reversals). */
