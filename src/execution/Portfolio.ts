@@ -37,7 +37,7 @@ import { err, ok, type Result } from '../errors/result.js'
 import { applyCashFill } from './portfolio/applyCashFill.js'
 import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
-import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
+import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import {
   type MutablePosition,
   positionMargin,
@@ -387,25 +387,12 @@ export class Portfolio {
     return ok(applied)
   }
 
-  /** Commits a fill (cash, position; returns the position and the PnL realized): in place without undo records. */
+  /** Commits a fill (cash, position; returns the position and the PnL realized): spot and outcome tokens in place. */
   #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
     if (inst.kind !== 'perpetual') {
-      // In place, with the same arithmetic as planFill's; the undo record keeps the values before and after.
-      if (this.#cfg.reversalWindow === 0) {
-        const r = applyCashFill(inst, fill, cur, this.#cash)
-        return r.ok ? ok({ pos: cur, realized: r.value }) : r
-      }
-      const { qty, entry, fees } = cur
-      const quote = this.cash(inst.quote)
-      const feeCash = fill.feeAsset !== inst.quote && !(inst.kind === 'spot' && fill.feeAsset === inst.base)
-      const feeBefore = feeCash ? this.cash(fill.feeAsset) : undefined
-      const r = applyCashFill(inst, fill, cur, this.#cash)
-      if (!r.ok) return r
-      const cash: [string, Decimal, Decimal][] = [[inst.quote, quote, this.cash(inst.quote)]]
-      if (feeBefore !== undefined) cash.push([fill.feeAsset, feeBefore, this.cash(fill.feeAsset)])
-      const realized = r.value
-      this.#undo.recordInPlace(id, { fill, qtyBefore: qty, entryBefore: entry, feesBefore: fees, after: cur, realized, cash })
-      return ok({ pos: cur, realized })
+      const undo = this.#cfg.reversalWindow === 0 ? undefined : this.#undo // it keeps the values before and after
+      const r = applyCashFill(inst, fill, cur, this.#cash, undo, id) // the same arithmetic as planFill's
+      return r.ok ? ok({ pos: cur, realized: r.value }) : r
     }
     const cashOf = (asset: string) => this.cash(asset)
     const r = planFill(inst, fill, cur, cashOf, this.leverage(inst.venue, inst.symbol))
@@ -431,17 +418,9 @@ export class Portfolio {
     }
     this.#marked(key(fill.venue, fill.symbol))
     const p = this.#posFor(fill.venue, fill.symbol)
-    const delta = eff.qtyAfter.minus(eff.qtyBefore)
-    const qty = p.qty.minus(delta)
-    if (p.kind !== 'perpetual' && qty.lt(0)) {
-      return err(
-        new InsufficientFundsError(
-          fill.venue,
-          `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
-        ),
-      )
-    }
-    const entry = reversedEntry(p, qty, fill.price, eff)
+    const undone = reversedPosition(p, fill, eff)
+    if (!undone.ok) return undone
+    const { qty, entry } = undone.value
     // Commit.
     for (const [asset, d] of eff.cash) this.#cash.set(asset, this.cash(asset).minus(d))
     this.#feesByAsset.set(eff.feeAsset, (this.#feesByAsset.get(eff.feeAsset) ?? ZERO).minus(eff.fee))

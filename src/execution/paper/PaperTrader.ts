@@ -1,20 +1,18 @@
-import * as z from 'zod/mini'
+import type * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
-import { applyFill, isTerminalStatus } from '../../core/orderState.js'
+import { isTerminalStatus, planOrderFill, writeOrderFill } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
-  ExecutionEvents,
   MarketDataConsumer,
   MarketDataSource,
   MarketEventOptions,
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
-import { ClockSchema, DecimalInputSchema, DurationMsSchema } from '../../core/schemas.js'
 import type {
   BookSnapshot,
   Candle,
@@ -38,78 +36,17 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
+import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
+import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 import { paperFill } from './paperFill.js'
 import { remaining } from './remaining.js'
+
+export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
+export type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 
 const ZERO = new Decimal(0)
 const ignore = (): void => {}
 const BPS = new Decimal(10_000)
-
-/** Schema of {@link PaperTraderConfig}; defaults are applied here. */
-export const PaperTraderConfigSchema = z.strictObject({
-  /** Instruments that can be traded (their venue filters are enforced like the venue would). */
-  instruments: /* @__PURE__ */ z
-    .array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null))
-    .check(z.minLength(1)),
-  /** The account to trade; one is created from `balances` when absent. */
-  portfolio: z.optional(z.custom<Portfolio>((v) => v instanceof Portfolio)),
-  /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
-  balances: z._default(z.record(z.string(), DecimalInputSchema), {}),
-  /** Account currency of the created portfolio. Default `USDT`. */
-  accountCurrency: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'USDT'),
-  /** Time source (timers, timestamps). Default: the system clock. */
-  clock: z.optional(ClockSchema),
-  /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
-  makerFeeRate: z._default(DecimalInputSchema, '0.001'),
-  /** Taker fee rate. Default `0.001`. */
-  takerFeeRate: z._default(DecimalInputSchema, '0.001'),
-  /** Simulated latency of each submit and cancel, on the clock. Default 0. */
-  latencyMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(60_000)), 0),
-  /**
-   * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
-   * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
-   * cancellations shrink it when the level shrinks. Trades or books through the price fill it at once.
-   * Default 1.
-   */
-  queuePosition: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 1),
-  /**
-   * Slippage used when there is no book: a market order fills in full at the last trade (or candle close)
-   * moved against the order by this many basis points.
-   * Default 5.
-   */
-  fallbackSlippageBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 5),
-  /** Largest number of open orders (venue-like limit). Default 1000. */
-  maxOpenOrders: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(100_000)), 1000),
-  /** Terminal orders kept for lookups. Default 10_000. */
-  historySize: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(1_000_000)), 10_000),
-})
-
-/** What the {@link PaperTrader} constructor takes. */
-export type PaperTraderConfig = z.input<typeof PaperTraderConfigSchema>
-
-/** Slippage of the taker part of one order, against the best price when it arrived. */
-export interface SlippageRecord {
-  readonly clientOrderId: string
-  readonly symbol: string
-  /** Best opposite price (or last trade) when the order was processed. */
-  readonly referencePrice: Decimal
-  /** Average price of the taker fills. */
-  readonly avgPrice: Decimal
-  /** Adverse price difference (positive = worse than the reference). */
-  readonly slippage: Decimal
-  /** `slippage / referencePrice` in basis points. */
-  readonly slippageBps: Decimal
-  readonly filledQty: Decimal
-  readonly requestedQty: Decimal
-  /** True when there was no book and the fallback slippage model priced the fill. */
-  readonly fromFallback: boolean
-  readonly tsEvent: number
-}
-
-/** Events of a {@link PaperTrader}: the shared {@link ExecutionEvents} plus slippage records. */
-export interface PaperTraderEvents extends ExecutionEvents {
-  'slippage.recorded': [e: { type: 'slippage.recorded'; record: SlippageRecord; tsEvent: number }]
-}
 
 interface Resting {
   queueAhead: Decimal
@@ -165,6 +102,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #closed = false
   /** The time of the synchronous submit being processed: one clock reading for all of it (a venue's one instant). */
   #stamp: number | undefined
+  /** The order of the synchronous submit being processed while no one has seen it: its changes are made in place. */
+  #unseen: Order | undefined
 
   constructor(config: PaperTraderConfig) {
     super()
@@ -220,6 +159,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       // Nobody saw the new order when no one listens to `order.submitted`: it may be accepted in place (no copy).
       const unseen = this.#bus.listenerCount('order.submitted') === 0
       this.#process(intent.clientOrderId, this.#open(intent), unseen)
+      this.#unseen = undefined
       return Promise.resolve(this.#orders.get(intent.clientOrderId) as Order)
     } catch (e) {
       const refused = Promise.reject(e)
@@ -227,6 +167,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return refused
     } finally {
       this.#stamp = outer
+      this.#unseen = undefined
     }
   }
 
@@ -425,8 +366,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return
     }
     const venueOrderId = String(++this.#seq)
-    const accepted = unseen ? this.#acceptInPlace(order, venueOrderId) : this.#move(order, 'OPEN', undefined, venueOrderId)
+    const accepted = unseen
+      ? this.#acceptInPlace(order, venueOrderId)
+      : this.#move(order, 'OPEN', undefined, venueOrderId)
     if (accepted === undefined) return
+    this.#unseen = unseen && this.#bus.listenerCount('order.accepted') === 0 ? accepted : undefined
     this.#emitOrder('order.accepted', accepted)
     if (accepted.type === 'TRAILING_STOP_MARKET') return
     if (accepted.triggerPrice !== undefined) {
@@ -552,18 +496,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
     const fee = price.times(qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
-    const fill = paperFill(
-      order,
-      `paper-${++this.#seq}`,
-      price,
-      qty,
-      fee,
-      liquidity,
-      inst.quote,
-      this.#now(),
-    )
-    const next = applyFill(order, fill)
+    const fill = paperFill(order, `paper-${++this.#seq}`, price, qty, fee, liquidity, inst.quote, this.#now())
+    const next = planOrderFill(order, fill)
     if (!next.ok) {
+      this.#unseen = undefined // seen from now on
       this.#bus.emit('order.transitionRefused', {
         type: 'order.transitionRefused',
         order,
@@ -573,10 +509,16 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return false
     }
     const applied = this.portfolio.applyFill(fill)
+    // No one saw the order, and no one could look it up while the fill was applied: it takes the fill in place.
+    const inPlace =
+      order === this.#unseen && applied.ok && this.portfolio.events.listenerCount('fill.applied') === 0
     if (!applied.ok) this.#bus.emit('error', applied.error)
-    this.#orders.set(next.value)
-    if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
-    else if (this.#resting.has(cid)) this.#holdFor(next.value)
+    const now = inPlace
+      ? writeOrderFill(order, order, next.value)
+      : writeOrderFill({ ...order }, order, next.value)
+    if (!inPlace) this.#orders.set(now)
+    if (isTerminalStatus(now.status)) this.#closeOut(now)
+    else if (this.#resting.has(cid)) this.#holdFor(now)
     if (batch !== undefined) batch.push(fill)
     else this.#emitFilled(cid, [fill])
     return true
@@ -587,6 +529,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     const last = fills.at(-1)
     if (order === undefined || last === undefined || this.#bus.listenerCount('order.filled') === 0) return
+    this.#unseen = undefined // seen from now on
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
   }
 
@@ -595,8 +538,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
     if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
-    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#now())
-      return 'expireAt is in the past'
+    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#now()) return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
     const filter = checkInstrumentFilters(order, inst, ref)
     if (filter !== undefined) return filter
@@ -772,7 +714,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const tsEvent = this.#now()
     // One literal per shape (a spread of the info into a literal is V8's slow path).
     const info =
-      venueOrderId !== undefined ? { tsEvent, venueOrderId } : reason !== undefined ? { tsEvent, reason } : { tsEvent }
+      venueOrderId !== undefined
+        ? { tsEvent, venueOrderId }
+        : reason !== undefined
+          ? { tsEvent, reason }
+          : { tsEvent }
     return this.#orders.transition(order, to, info)
   }
 
@@ -793,6 +739,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     order: Order,
   ): void {
     if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
+    this.#unseen = undefined // seen from now on
     this.#bus.emit(event, { type: event, order, tsEvent: this.#now() })
   }
 

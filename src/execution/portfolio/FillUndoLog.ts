@@ -2,6 +2,8 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { RecentIds } from '../../core/RecentIds.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { InsufficientFundsError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
 import type { MutablePosition } from './MutablePosition.js'
 import type { FillPlan } from './planFill.js'
 
@@ -181,4 +183,32 @@ export function reversedEntry(
   const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
   const entry = next.div(qty.abs())
   return entry.gt(0) ? entry : eff.entryBefore
+}
+
+/**
+ * The quantity and average entry of position `p` once `fill` (whose kept effect is `eff`) is undone; an error when
+ * undoing it would leave a negative spot or outcome-token holding.
+ *
+ * @example
+ * ```ts
+ * const r = reversedPosition(position, fill, effect)
+ * if (r.ok) Object.assign(position, r.value)
+ * ```
+ */
+export function reversedPosition(
+  p: MutablePosition,
+  fill: Fill,
+  eff: AppliedEffect,
+): Result<{ qty: Decimal; entry: Decimal | undefined }, InsufficientFundsError> {
+  const delta = eff.qtyAfter.minus(eff.qtyBefore)
+  const qty = p.qty.minus(delta)
+  if (p.kind !== 'perpetual' && qty.lt(0)) {
+    return err(
+      new InsufficientFundsError(
+        fill.venue,
+        `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
+      ),
+    )
+  }
+  return ok({ qty, entry: reversedEntry(p, qty, fill.price, eff) })
 }

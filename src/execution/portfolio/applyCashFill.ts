@@ -3,6 +3,7 @@ import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
+import type { FillUndoLog } from './FillUndoLog.js'
 import type { MutablePosition } from './MutablePosition.js'
 import { averageEntry, feeInQuote } from './planFill.js'
 
@@ -12,8 +13,9 @@ const ZERO = new Decimal(0)
  * {@link planFill} of a spot or outcome-token fill, committed in place: the same Decimal operations in the same order
  * (so the same cash, quantity, entry, realized PnL and fees), written straight into `pos` and `cash` instead of a
  * copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of more than is held)
- * come before any write, so an error changes nothing. Returns the realized PnL. For the Portfolio's hot path when no
- * undo record is kept (a paper or backtest account); a perpetual goes through `planFill`.
+ * come before any write, so an error changes nothing. Returns the realized PnL. With `undo`, the fill's undo record is
+ * kept there under `id` (the values before and after it). For the Portfolio's hot path; a perpetual goes through
+ * `planFill`.
  *
  * @example
  * ```ts
@@ -26,17 +28,23 @@ export function applyCashFill(
   fill: Fill,
   pos: MutablePosition,
   cash: Map<string, Decimal>,
+  undo?: FillUndoLog,
+  id = '',
 ): Result<Decimal, TradekitError> {
   const { price, qty, fee, feeAsset } = fill
   let feeQ = feeInQuote(inst, fill) ?? ZERO
   // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
   const feeInBase = inst.kind === 'spot' && feeAsset === inst.base
+  const before = undo === undefined ? undefined : { qty: pos.qty, entry: pos.entry, fees: pos.fees }
+  const quoteBefore = cash.get(inst.quote) ?? ZERO
+  const feeCash = !feeInBase && feeAsset !== inst.quote
+  const feeBefore = undo !== undefined && feeCash ? (cash.get(feeAsset) ?? ZERO) : undefined
   let realized: Decimal
   if (fill.side === 'BUY') {
     const received = feeInBase ? qty.minus(fee) : qty
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
-    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).minus(price.times(qty)))
+    cash.set(inst.quote, quoteBefore.minus(price.times(qty)))
     const newQty = pos.qty.plus(received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
@@ -51,7 +59,7 @@ export function applyCashFill(
         ),
       )
     }
-    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).plus(price.times(qty)))
+    cash.set(inst.quote, quoteBefore.plus(price.times(qty)))
     const entry = pos.entry ?? price
     // Tokens handed over as a fee are disposed of at their cost basis.
     const feeCost = feeInBase ? fee.times(entry) : feeQ
@@ -63,5 +71,18 @@ export function applyCashFill(
   if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
   pos.realized = pos.realized.plus(realized)
   pos.fees = pos.fees.plus(feeQ)
+  if (undo !== undefined && before !== undefined) {
+    const moved: [string, Decimal, Decimal][] = [[inst.quote, quoteBefore, cash.get(inst.quote) ?? ZERO]]
+    if (feeBefore !== undefined) moved.push([feeAsset, feeBefore, cash.get(feeAsset) ?? ZERO])
+    undo.recordInPlace(id, {
+      fill,
+      qtyBefore: before.qty,
+      entryBefore: before.entry,
+      feesBefore: before.fees,
+      after: pos,
+      realized,
+      cash: moved,
+    })
+  }
   return ok(realized)
 }
