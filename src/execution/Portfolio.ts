@@ -114,6 +114,8 @@ export class Portfolio {
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
+  /** The last book's best bid and ask and their mid. */
+  #mid = { bid: Number.NaN, ask: Number.NaN, mid: ZERO }
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -333,7 +335,9 @@ export class Portfolio {
     const bid = b.bids[0]?.[0]
     const ask = b.asks[0]?.[0]
     if (bid !== undefined && ask !== undefined) {
-      this.mark(b.venue, b.symbol, new Decimal(bid).plus(ask).div(2))
+      const m = this.#mid // the same best bid and ask as the last book's: the same mid (no Decimal parsing again)
+      if (m.bid !== bid || m.ask !== ask) this.#mid = { bid, ask, mid: new Decimal(bid).plus(ask).div(2) }
+      this.mark(b.venue, b.symbol, this.#mid.mid)
     } else if (bid !== undefined || ask !== undefined) {
       this.mark(b.venue, b.symbol, (bid ?? ask) as number)
     }

@@ -19,12 +19,15 @@ export class PaperBook {
   readonly snap: BookSnapshot
   /** Quantity this trader already took at each price, until the next snapshot. */
   readonly consumed = new Map<number, Decimal>()
-  readonly #decimals = new Map<number, Decimal>()
+  readonly #decimals: Map<number, Decimal>
   /** `left(price, qty)` as last computed, per price, until the next take there (read by the pre-check, then the fill). */
   readonly #left = new Map<number, { readonly qty: number; readonly left: Decimal }>()
 
-  constructor(snap: BookSnapshot) {
+  /** `previous`: the last snapshot's book of the instrument, whose converted numbers this one starts with (a few). */
+  constructor(snap: BookSnapshot, previous?: PaperBook) {
     this.snap = snap
+    const kept = previous === undefined ? undefined : previous.#decimals
+    this.#decimals = kept !== undefined && kept.size <= 256 ? kept : new Map()
   }
 
   /** What is left at level `[price, qty]` after this trader's earlier takes. */

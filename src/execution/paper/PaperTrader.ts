@@ -264,7 +264,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    this.#books.set(k, new PaperBook(book))
+    this.#books.set(k, new PaperBook(book, this.#books.get(k)))
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]

@@ -53,18 +53,20 @@ describe('FillUndoLog', () => {
       realized: D('-0.2'),
     }
     const before = { ...pos('0.5', '99'), fees: D('0.1') }
-    planned.record('k', fill, plan, before, (a) => (a === 'USDT' ? D(1000) : D(5)))
+    const bnbFee = { ...fill, feeAsset: 'BNB' }
+    planned.record('k', bnbFee, plan, before, (a) => (a === 'USDT' ? D(1000) : D(5)))
     inPlace.recordInPlace('k', {
-      fill,
+      fill: bnbFee,
       qtyBefore: before.qty,
       entryBefore: before.entry,
       feesBefore: before.fees,
       after: plan.pos,
       realized: plan.realized,
-      cash: [
-        ['USDT', D(1000), D('899.9')],
-        ['BNB', D(5), D('4.99')],
-      ],
+      quote: 'USDT',
+      quoteBefore: D(1000),
+      quoteAfter: D('899.9'),
+      feeBefore: D(5),
+      feeAfter: D('4.99'),
     })
     const text = (e: unknown) => JSON.stringify(e, (_, v) => (v instanceof Map ? [...v] : v))
     expect(text(inPlace.effect('k'))).toBe(text(planned.effect('k')))

@@ -26,7 +26,7 @@ export interface AppliedEffect {
 
 /**
  * What an in-place fill leaves for its undo record: the position's quantity, entry and fees before it, the cash of each
- * asset it moved before and after it (quote first, then the fee asset when it is another cash asset), its realized PnL.
+ * asset it moved before and after it (the quote, and the fee asset when it is another cash asset), its realized PnL.
  * The deltas of an {@link AppliedEffect} are computed from it only when a reversal reads them.
  */
 export interface InPlaceFill {
@@ -37,8 +37,13 @@ export interface InPlaceFill {
   /** The position after the fill: its quantity, entry and fees are read now (it changes with later fills). */
   readonly after: MutablePosition
   readonly realized: Decimal
-  /** `[asset, before, after]` of each cash asset the fill moved, in the order it moved them. */
-  readonly cash: ReadonlyArray<readonly [string, Decimal, Decimal]>
+  /** The quote asset's cash before and after the fill. */
+  readonly quote: string
+  readonly quoteBefore: Decimal
+  readonly quoteAfter: Decimal
+  /** The fee asset's cash before and after, when the fee was paid from another cash asset than the quote. */
+  readonly feeBefore: Decimal | undefined
+  readonly feeAfter: Decimal | undefined
 }
 
 /** An effect kept as the before and after values it is computed from (see {@link InPlaceFill}). */
@@ -52,7 +57,11 @@ interface RawEffect {
   readonly entryAfter: Decimal | undefined
   readonly feesAfter: Decimal
   readonly realized: Decimal
-  readonly cash: ReadonlyArray<readonly [string, Decimal, Decimal]>
+  readonly quote: string
+  readonly quoteBefore: Decimal
+  readonly quoteAfter: Decimal
+  readonly feeBefore: Decimal | undefined
+  readonly feeAfter: Decimal | undefined
 }
 
 /**
@@ -120,7 +129,11 @@ export class FillUndoLog {
       entryAfter: after.entry,
       feesAfter: after.fees,
       realized: f.realized,
-      cash: f.cash,
+      quote: f.quote,
+      quoteBefore: f.quoteBefore,
+      quoteAfter: f.quoteAfter,
+      feeBefore: f.feeBefore,
+      feeAfter: f.feeAfter,
     })
   }
 
@@ -129,7 +142,9 @@ export class FillUndoLog {
     const e = this.#effects.get(fillKey)
     if (e === undefined || !('raw' in e)) return e
     const cash = new Map<string, Decimal>()
-    for (const [asset, before, after] of e.cash) cash.set(asset, after.minus(before))
+    cash.set(e.quote, e.quoteAfter.minus(e.quoteBefore))
+    if (e.feeBefore !== undefined && e.feeAfter !== undefined)
+      cash.set(e.fill.feeAsset, e.feeAfter.minus(e.feeBefore))
     const eff: AppliedEffect = {
       cash,
       feeAsset: e.fill.feeAsset,

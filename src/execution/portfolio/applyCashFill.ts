@@ -35,7 +35,7 @@ export function applyCashFill(
   let feeQ = feeInQuote(inst, fill) ?? ZERO
   // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
   const feeInBase = inst.kind === 'spot' && feeAsset === inst.base
-  const before = undo === undefined ? undefined : { qty: pos.qty, entry: pos.entry, fees: pos.fees }
+  const { qty: qtyBefore, entry: entryBefore, fees: feesBefore } = pos
   const quoteBefore = cash.get(inst.quote) ?? ZERO
   const feeCash = !feeInBase && feeAsset !== inst.quote
   const feeBefore = undo !== undefined && feeCash ? (cash.get(feeAsset) ?? ZERO) : undefined
@@ -71,17 +71,19 @@ export function applyCashFill(
   if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
   pos.realized = pos.realized.plus(realized)
   pos.fees = pos.fees.plus(feeQ)
-  if (undo !== undefined && before !== undefined) {
-    const moved: [string, Decimal, Decimal][] = [[inst.quote, quoteBefore, cash.get(inst.quote) ?? ZERO]]
-    if (feeBefore !== undefined) moved.push([feeAsset, feeBefore, cash.get(feeAsset) ?? ZERO])
+  if (undo !== undefined) {
     undo.recordInPlace(id, {
       fill,
-      qtyBefore: before.qty,
-      entryBefore: before.entry,
-      feesBefore: before.fees,
+      qtyBefore,
+      entryBefore,
+      feesBefore,
       after: pos,
       realized,
-      cash: moved,
+      quote: inst.quote,
+      quoteBefore,
+      quoteAfter: cash.get(inst.quote) ?? ZERO,
+      feeBefore,
+      feeAfter: feeBefore === undefined ? undefined : (cash.get(feeAsset) ?? ZERO),
     })
   }
   return ok(realized)
