@@ -10,7 +10,11 @@ import { PaperTrader } from './PaperTrader.js'
 
 // An order no one has seen (no listener of its events, none of the portfolio's fills) is accepted and filled in place
 // instead of copied at each step: what it ends as, and every account figure, must be what the copies give.
-const trader = (listened: boolean) => {
+/** An order as JSON with its keys in their order (the shape a copy would have). */
+const shape = (o: Order | undefined) =>
+  o === undefined ? 'none' : `${Object.keys(o).join()}|${JSON.stringify(o)}`
+
+const trader = (listened: boolean, lookups = false) => {
   const clock = new ManualClock(1_000)
   const portfolio = new Portfolio({ balances: { USDT: '1000000' }, instruments: [BTCUSDT, BTCPERP], clock })
   const paper = new PaperTrader({
@@ -21,22 +25,27 @@ const trader = (listened: boolean) => {
     takerFeeRate: '0.001',
   })
   const seen: Order[] = []
+  /** Orders looked up while the portfolio booked their fills, as they were then. */
+  const looked: [Order, string][] = []
+  if (lookups) {
+    portfolio.events.on('fill.applied', (e) => {
+      const o = paper.order(e.applied.fill.clientOrderId)
+      if (o !== undefined) looked.push([o, shape(o)])
+    })
+  }
   if (listened) {
     for (const ev of ORDER_EVENTS) paper.events.on(ev, (e) => seen.push(e.order))
     portfolio.events.on('fill.applied', () => {})
   }
-  return { clock, paper, portfolio, seen }
+  return { clock, paper, portfolio, seen, looked }
 }
-
-/** An order as JSON with its keys in their order (the shape a copy would have). */
-const shape = (o: Order | undefined) =>
-  o === undefined ? 'none' : `${Object.keys(o).join()}|${JSON.stringify(o)}`
 
 describe('PaperTrader: orders no one has seen change in place', () => {
   it('ends every order, fill and account figure as the copying path does (1,000 random orders)', async () => {
     const r = new SeededRandom(2020)
     const a = trader(true)
     const b = trader(false)
+    const c = trader(false, true) // no order listener; a fill listener that looks the order up
     const ids: string[] = []
     const returned: [Order, string][] = [] // each order b's submit resolved with, as it was then
     for (let i = 0; i < 1_000; i++) {
@@ -61,7 +70,7 @@ describe('PaperTrader: orders no one has seen change in place', () => {
       }
       const outcomes: string[] = []
       const ms = r.int(0, 2)
-      for (const t of [a, b]) {
+      for (const t of [a, b, c]) {
         t.clock.advance(ms)
         t.paper.onBook(book)
         const o = await t.paper.submit(intent).catch((e: Error) => e.message)
@@ -69,9 +78,15 @@ describe('PaperTrader: orders no one has seen change in place', () => {
         if (t === b && typeof o !== 'string') returned.push([o, shape(o)])
       }
       expect(outcomes[1]).toBe(outcomes[0])
+      expect(outcomes[2]).toBe(outcomes[0])
       ids.push(intent.clientOrderId)
     }
     for (const id of ids) expect(shape(b.paper.order(id))).toBe(shape(a.paper.order(id)))
+    for (const id of ids) expect(shape(c.paper.order(id))).toBe(shape(a.paper.order(id)))
+    expect(JSON.stringify(c.portfolio.snapshot())).toBe(JSON.stringify(a.portfolio.snapshot()))
+    // What a fill listener looked up never changed afterwards either.
+    expect(c.looked.length).toBe(c.portfolio.fillCount)
+    for (const [o, then] of c.looked) expect(shape(o)).toBe(then)
     expect(JSON.stringify(b.portfolio.snapshot())).toBe(JSON.stringify(a.portfolio.snapshot()))
     expect(JSON.stringify(b.portfolio.strategyPositions('s1'))).toBe(
       JSON.stringify(a.portfolio.strategyPositions('s1')),

@@ -508,14 +508,15 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       })
       return false
     }
+    // An order no one has seen takes the fill in place, before the portfolio books it: whoever looks it up from then
+    // on sees it filled. Otherwise a copy takes it once the portfolio booked the fill.
+    const inPlace = order === this.#unseen
+    if (inPlace) writeOrderFill(order, order, next.value)
     const applied = this.portfolio.applyFill(fill)
-    // No one saw the order, and no one could look it up while the fill was applied: it takes the fill in place.
-    const inPlace =
-      order === this.#unseen && applied.ok && this.portfolio.events.listenerCount('fill.applied') === 0
+    if (inPlace && (!applied.ok || this.portfolio.events.listenerCount('fill.applied') > 0))
+      this.#unseen = undefined
     if (!applied.ok) this.#bus.emit('error', applied.error)
-    const now = inPlace
-      ? writeOrderFill(order, order, next.value)
-      : writeOrderFill({ ...order }, order, next.value)
+    const now = inPlace ? order : writeOrderFill({ ...order }, order, next.value)
     if (!inPlace) this.#orders.set(now)
     if (isTerminalStatus(now.status)) this.#closeOut(now)
     else if (this.#resting.has(cid)) this.#holdFor(now)
