@@ -1,6 +1,7 @@
 import type { BookSnapshot, Side } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
 
@@ -62,7 +63,7 @@ export class PaperBook {
       const avail = this.left(p, q)
       const take = greaterThan(left, avail) ? avail : left
       if (!isAboveZero(take)) continue
-      const part = lastPx.times(take)
+      const part = product(lastPx, take)
       cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
       left = take === left ? ZERO : left.minus(take)
     }

@@ -26,6 +26,7 @@ import type {
 import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
@@ -444,7 +445,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         }
         left = qty === left ? ZERO : left.minus(qty) // all of it taken: nothing left (no `x − x`)
         if (recorded) {
-          notional = notional.plus(price.times(qty))
+          notional = notional.plus(product(price, qty))
           filled = filled.plus(qty)
         }
       }
@@ -495,7 +496,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
-    const fee = price.times(qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
+    const fee = product(price, qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
     const fill = paperFill(order, `paper-${++this.#seq}`, price, qty, fee, liquidity, inst.quote, this.#now())
     const next = planOrderFill(order, fill)
     if (!next.ok) {

@@ -1,6 +1,7 @@
 import type { Fill, Instrument } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { FillUndoLog } from './FillUndoLog.js'
@@ -44,7 +45,7 @@ export function applyCashFill(
     const received = feeInBase ? qty.minus(fee) : qty
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
-    cash.set(inst.quote, quoteBefore.minus(price.times(qty)))
+    cash.set(inst.quote, quoteBefore.minus(product(price, qty)))
     const newQty = pos.qty.plus(received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
@@ -59,7 +60,7 @@ export function applyCashFill(
         ),
       )
     }
-    cash.set(inst.quote, quoteBefore.plus(price.times(qty)))
+    cash.set(inst.quote, quoteBefore.plus(product(price, qty)))
     const entry = pos.entry ?? price
     // Tokens handed over as a fee are disposed of at their cost basis.
     const feeCost = feeInBase ? fee.times(entry) : feeQ
