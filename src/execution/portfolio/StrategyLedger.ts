@@ -3,7 +3,13 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { equalDecimals, greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import {
+  areOpposite,
+  equalDecimals,
+  greaterThan,
+  lessThan,
+  withinPrecision,
+} from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 
 const ZERO = new Decimal(0)
@@ -88,7 +94,8 @@ export class StrategyLedger {
     const before = share.qty
     if (before.isZero() || before.isNegative() === signed.isNegative()) {
       // Opening or adding: the entry is the quantity-weighted average.
-      const next = before.plus(delta)
+      // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
+      const next = before.isZero() && withinPrecision(delta) && !delta.isZero() ? delta : before.plus(delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       if (next.isZero()) share.entry = undefined
       else if (before.isZero() && fill.price.sd() + fill.qty.sd() <= 40) share.entry = fill.price
@@ -104,7 +111,7 @@ export class StrategyLedger {
       const closed = lessThan(fill.qty, held) ? fill.qty : held
       const entry = share.entry ?? fill.price
       realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
-      share.qty = before.plus(delta)
+      share.qty = areOpposite(before, delta) ? ZERO : before.plus(delta) // x + (−x) is +0, like ZERO
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
     // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).

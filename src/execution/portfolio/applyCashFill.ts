@@ -1,5 +1,5 @@
 import type { Fill, Instrument } from '../../core/types.js'
-import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
@@ -46,7 +46,8 @@ export function applyCashFill(
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
     cash.set(inst.quote, quoteBefore.minus(product(price, qty)))
-    const newQty = pos.qty.plus(received)
+    // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
+    const newQty = pos.qty.isZero() && withinPrecision(received) ? received : pos.qty.plus(received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
     realized = feeQ.neg()
@@ -66,7 +67,7 @@ export function applyCashFill(
     const feeCost = feeInBase ? fee.times(entry) : feeQ
     realized = price.minus(entry).times(qty).minus(feeCost)
     feeQ = feeCost
-    pos.qty = pos.qty.minus(delivered)
+    pos.qty = equalDecimals(pos.qty, delivered) ? ZERO : pos.qty.minus(delivered) // x − x is +0, like ZERO
     if (pos.qty.isZero()) pos.entry = undefined
   }
   if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
