@@ -3,14 +3,10 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import {
-  areOpposite,
-  equalDecimals,
-  greaterThan,
-  lessThan,
-  withinPrecision,
-} from '../../decimal/compareDecimals.js'
+import { areOpposite, equalDecimals, greaterThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
 
@@ -107,10 +103,12 @@ export class StrategyLedger {
       share.qty = next
     } else {
       // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.
-      const held = before.abs()
-      const closed = lessThan(fill.qty, held) ? fill.qty : held
+      const held = before.isNegative() ? before.abs() : before
+      const closed = greaterThan(fill.qty, held) ? held : fill.qty
       const entry = share.entry ?? fill.price
-      realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
+      // The position's own `(price − entry) × qty` when it is the same: computed once (product, difference).
+      const diff = before.isNegative() ? entry.minus(fill.price) : difference(fill.price, entry)
+      realized = product(diff, closed)
       share.qty = areOpposite(before, delta) ? ZERO : before.plus(delta) // x + (−x) is +0, like ZERO
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }

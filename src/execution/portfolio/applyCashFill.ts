@@ -1,5 +1,6 @@
 import type { Fill, Instrument } from '../../core/types.js'
 import { equalDecimals, greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
@@ -65,7 +66,7 @@ export function applyCashFill(
     const entry = pos.entry ?? price
     // Tokens handed over as a fee are disposed of at their cost basis.
     const feeCost = feeInBase ? fee.times(entry) : feeQ
-    realized = price.minus(entry).times(qty).minus(feeCost)
+    realized = product(difference(price, entry), qty).minus(feeCost)
     feeQ = feeCost
     pos.qty = equalDecimals(pos.qty, delivered) ? ZERO : pos.qty.minus(delivered) // x − x is +0, like ZERO
     if (pos.qty.isZero()) pos.entry = undefined
