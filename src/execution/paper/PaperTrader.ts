@@ -435,9 +435,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         const price = book.dec(p)
         reference ??= price
         if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
-        const avail = book.left(p, q)
-        if (!isAboveZero(avail)) continue
-        const qty = greaterThan(avail, left) ? left : avail
+        const qty = book.fit(p, q, left)
+        if (!isAboveZero(qty)) continue
         book.take(p, qty)
         if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
           this.#emitFilled(cid, batch)
