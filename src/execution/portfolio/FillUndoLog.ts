@@ -49,7 +49,8 @@ export interface InPlaceFill {
 /** An effect kept as the before and after values it is computed from (see {@link InPlaceFill}). */
 interface RawEffect {
   readonly raw: true
-  readonly fill: Fill
+  readonly feeAsset: string
+  readonly fee: Decimal
   readonly qtyBefore: Decimal
   readonly entryBefore: Decimal | undefined
   readonly feesBefore: Decimal
@@ -121,7 +122,8 @@ export class FillUndoLog {
     const { after } = f
     this.#effects.set(fillKey, {
       raw: true,
-      fill: f.fill,
+      feeAsset: f.fill.feeAsset, // not the fill itself: a record keeps no more than it needs
+      fee: f.fill.fee,
       qtyBefore: f.qtyBefore,
       entryBefore: f.entryBefore,
       feesBefore: f.feesBefore,
@@ -144,11 +146,11 @@ export class FillUndoLog {
     const cash = new Map<string, Decimal>()
     cash.set(e.quote, e.quoteAfter.minus(e.quoteBefore))
     if (e.feeBefore !== undefined && e.feeAfter !== undefined)
-      cash.set(e.fill.feeAsset, e.feeAfter.minus(e.feeBefore))
+      cash.set(e.feeAsset, e.feeAfter.minus(e.feeBefore))
     const eff: AppliedEffect = {
       cash,
-      feeAsset: e.fill.feeAsset,
-      fee: e.fill.fee,
+      feeAsset: e.feeAsset,
+      fee: e.fee,
       feeQ: e.feesAfter.minus(e.feesBefore),
       realized: e.realized,
       qtyBefore: e.qtyBefore,
