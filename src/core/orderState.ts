@@ -1,4 +1,4 @@
-import { equalDecimals, greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, isFinitePositive, productFits } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
@@ -240,7 +240,7 @@ export function planOrderFill(
   if (order.status !== to && !canTransition(order.status, to)) return err(illegalTransition(order, to))
   // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
   const avgFillPrice =
-    first && fill.price.sd() + fill.qty.sd() <= 40
+    first && productFits(fill.price, fill.qty)
       ? fill.price
       : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
   return ok({

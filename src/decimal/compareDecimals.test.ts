@@ -7,6 +7,7 @@ import {
   greaterThan,
   isAboveZero,
   lessThan,
+  productFits,
 } from './compareDecimals.js'
 import { Decimal } from './Decimal.js'
 
@@ -66,5 +67,21 @@ describe('areOpposite', () => {
     expect(areOpposite(new Decimal(Number.POSITIVE_INFINITY), new Decimal(Number.NEGATIVE_INFINITY))).toBe(
       false,
     )
+  })
+})
+
+describe('productFits', () => {
+  it('is x.sd() + y.sd() <= 40 on 10^4 random pairs (short and long digits)', () => {
+    const rng = new SeededRandom(78)
+    let fits = 0
+    for (let i = 0; i < 10_000; i++) {
+      const x = randomDecimal(rng)
+      const y = randomDecimal(rng)
+      const want = x.sd() + y.sd() <= 40
+      if (want) fits++
+      expect(productFits(x, y), `case ${i}: ${x} ${y}`).toBe(want)
+    }
+    expect(fits).toBeGreaterThan(1_000)
+    expect(fits).toBeLessThan(9_000)
   })
 })

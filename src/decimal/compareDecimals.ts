@@ -71,3 +71,14 @@ export function areOpposite(x: Decimal, y: Decimal): boolean {
   for (let i = 0; i < xd.length; i++) if (xd[i] !== yd[i]) return false
   return true
 }
+
+/**
+ * Whether `x × y` is exact at decimal.js's 40 digits, `x.sd() + y.sd() <= 40`: from the limbs first (7 digits each at
+ * most), walking the digits only when they might not fit.
+ */
+export function productFits(x: Decimal, y: Decimal): boolean {
+  const a = x.d?.length
+  const b = y.d?.length
+  if (a !== undefined && b !== undefined && (a + b) * 7 <= 40) return true
+  return x.sd() + y.sd() <= 40
+}

@@ -3,7 +3,13 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { areOpposite, equalDecimals, greaterThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import {
+  areOpposite,
+  equalDecimals,
+  greaterThan,
+  productFits,
+  withinPrecision,
+} from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { product } from '../../decimal/product.js'
@@ -94,7 +100,7 @@ export class StrategyLedger {
       const next = before.isZero() && withinPrecision(delta) && !delta.isZero() ? delta : before.plus(delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       if (next.isZero()) share.entry = undefined
-      else if (before.isZero() && fill.price.sd() + fill.qty.sd() <= 40) share.entry = fill.price
+      else if (before.isZero() && productFits(fill.price, fill.qty)) share.entry = fill.price
       else {
         const held = before.abs()
         const cost = (share.entry ?? fill.price).times(held).plus(fill.price.times(fill.qty))
