@@ -13,9 +13,9 @@ const ZERO = new Decimal(0)
 
 /**
  * {@link planFill} of a spot or outcome-token fill, committed in place: the same Decimal operations in the same order
- * (so the same cash, quantity, entry, realized PnL and fees), written straight into `pos` and `cash` instead of a
- * copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of more than is held)
- * come before any write, so an error changes nothing. Returns the realized PnL. With `undo`, the fill's undo record is
+ * (`0 + x` and `x − x` skipped: the same cash, quantity, entry, realized PnL and fees), written into `pos` and
+ * `cash` instead of a copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of
+ * more than is held) come before any write, so an error changes nothing. Returns the realized PnL. With `undo`, the fill's undo record is
  * kept there under `id` (the values before and after it). For the Portfolio's hot path; a perpetual goes through
  * `planFill`.
  *
