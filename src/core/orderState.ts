@@ -1,4 +1,4 @@
-import { equalDecimals, greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, isFinitePositive, productFits } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
@@ -184,6 +184,36 @@ export function transitionOrder(
  * ```
  */
 export function applyFill(order: Order, fill: Fill): Result<Order, StateError | ValidationError> {
+  const u = planOrderFill(order, fill)
+  if (!u.ok) return u
+  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order): a plain
+  // copy, then its fields set (see transitionOrder).
+  return ok(writeOrderFill({ ...order }, order, u.value))
+}
+
+/** What a fill changes in an order: its status (and with it the update time and venue order id) and its amounts. */
+export interface OrderFillUpdate {
+  readonly status: OrderStatus
+  readonly tsUpdated: number
+  readonly venueOrderId: string | undefined
+  readonly filledQty: Decimal
+  readonly avgFillPrice: Decimal
+}
+
+/**
+ * The checks and the arithmetic of {@link applyFill}, without the new order: what the fill would change, or why the
+ * order cannot take it. {@link writeOrderFill} writes it.
+ *
+ * @example
+ * ```ts
+ * const u = planOrderFill(order, fill)
+ * if (u.ok) writeOrderFill(draft, order, u.value) // draft: an order no one has seen yet
+ * ```
+ */
+export function planOrderFill(
+  order: Order,
+  fill: Fill,
+): Result<OrderFillUpdate, StateError | ValidationError> {
   if (fill.clientOrderId !== order.clientOrderId) {
     return err(
       new ValidationError(`Fill for "${fill.clientOrderId}" applied to "${order.clientOrderId}"`, {
@@ -210,18 +240,35 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
   if (order.status !== to && !canTransition(order.status, to)) return err(illegalTransition(order, to))
   // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
   const avgFillPrice =
-    first && fill.price.sd() + fill.qty.sd() <= 40
+    first && productFits(fill.price, fill.qty)
       ? fill.price
       : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
-  // transitionOrder(order, to, ...) and the new amounts in one copy (the same fields, in the same order): a plain
-  // copy, then its fields set (see transitionOrder).
-  const next: Writable<Order> = { ...order }
-  if (order.status !== to) {
-    next.status = to
-    next.tsUpdated = Math.max(order.tsUpdated, fill.tsEvent)
-    if (fill.venueOrderId !== undefined) next.venueOrderId = fill.venueOrderId
+  return ok({
+    status: to,
+    tsUpdated: Math.max(order.tsUpdated, fill.tsEvent),
+    venueOrderId: fill.venueOrderId,
+    filledQty: filled,
+    avgFillPrice,
+  })
+}
+
+/**
+ * Writes a planned fill ({@link planOrderFill} of `order`) into `draft`, a copy of `order` or `order` itself when no
+ * one has seen it yet: the fields {@link applyFill} sets, in the same order. Returns `draft`.
+ *
+ * @example
+ * ```ts
+ * const next = writeOrderFill({ ...order }, order, update)
+ * ```
+ */
+export function writeOrderFill(draft: Order, order: Order, u: OrderFillUpdate): Order {
+  const next = draft as Writable<Order>
+  if (order.status !== u.status) {
+    next.status = u.status
+    next.tsUpdated = u.tsUpdated
+    if (u.venueOrderId !== undefined) next.venueOrderId = u.venueOrderId
   }
-  next.filledQty = filled
-  next.avgFillPrice = avgFillPrice
-  return ok(next)
+  next.filledQty = u.filledQty
+  next.avgFillPrice = u.avgFillPrice
+  return next
 }

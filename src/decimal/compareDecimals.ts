@@ -62,3 +62,23 @@ export function isFinitePositive(x: Decimal): boolean {
 export function withinPrecision(x: Decimal): boolean {
   return (x.d?.length ?? 6) <= 5
 }
+
+/** Whether `x = −y`, both finite and non-zero (`x.plus(y)` is then +0), without building `−y`. */
+export function areOpposite(x: Decimal, y: Decimal): boolean {
+  const xd = x.d
+  const yd = y.d
+  if (!xd || !yd || !xd[0] || !yd[0] || x.s !== -y.s || x.e !== y.e || xd.length !== yd.length) return false
+  for (let i = 0; i < xd.length; i++) if (xd[i] !== yd[i]) return false
+  return true
+}
+
+/**
+ * Whether `x × y` is exact at decimal.js's 40 digits, `x.sd() + y.sd() <= 40`: from the limbs first (7 digits each at
+ * most), walking the digits only when they might not fit.
+ */
+export function productFits(x: Decimal, y: Decimal): boolean {
+  const a = x.d?.length
+  const b = y.d?.length
+  if (a !== undefined && b !== undefined && (a + b) * 7 <= 40) return true
+  return x.sd() + y.sd() <= 40
+}

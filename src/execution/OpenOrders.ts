@@ -33,10 +33,10 @@ export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>
  */
 export class OpenOrders {
   readonly #cfg: z.output<typeof OpenOrdersConfigSchema>
-  readonly #orders = new Map<string, Order>()
+  /** Each order by client id, with the strategy that sent it: one map entry per order. */
+  readonly #orders = new Map<string, { order: Order; strategyId: string | undefined }>()
   /** Client ids of orders not yet terminal, in the order they were added. */
   readonly #open = new Set<string>()
-  readonly #strategy = new Map<string, string>()
   /** Terminal client ids, oldest first from #historyHead (a queue: no O(n) `shift`). */
   #history: string[] = []
   #historyHead = 0
@@ -57,7 +57,7 @@ export class OpenOrders {
 
   /** An order by client id (open, or among the last `historySize` terminal ones). */
   get(clientOrderId: string): Order | undefined {
-    return this.#orders.get(clientOrderId)
+    return this.#orders.get(clientOrderId)?.order
   }
 
   /** Whether the client id is known. */
@@ -67,37 +67,51 @@ export class OpenOrders {
 
   /** Starts tracking a new order (and the strategy that sent it). */
   add(order: Order, strategyId?: string): void {
-    this.set(order)
-    if (strategyId !== undefined) this.#strategy.set(order.clientOrderId, strategyId)
+    const cid = order.clientOrderId
+    const known = this.#orders.get(cid)
+    if (known === undefined) this.#orders.set(cid, { order, strategyId })
+    else {
+      known.order = order
+      if (strategyId !== undefined) known.strategyId = strategyId
+    }
+    this.#track(order)
   }
 
   /** Stores the latest state of an order; a terminal order leaves the open set. */
   set(order: Order): void {
     const cid = order.clientOrderId
-    this.#orders.set(cid, order)
-    if (isTerminalStatus(order.status)) this.#open.delete(cid)
-    else this.#open.add(cid)
+    const known = this.#orders.get(cid)
+    if (known === undefined) this.#orders.set(cid, { order, strategyId: undefined })
+    else known.order = order
+    this.#track(order)
   }
 
   /** The strategy that sent an order, when known. */
   strategyOf(clientOrderId: string): string | undefined {
-    return this.#strategy.get(clientOrderId)
+    return this.#orders.get(clientOrderId)?.strategyId
   }
 
   /** Every known order (open and retained terminal ones). */
-  all(): IterableIterator<Order> {
-    return this.#orders.values()
+  *all(): IterableIterator<Order> {
+    for (const e of this.#orders.values()) yield e.order
+  }
+
+  /** Keeps the open set in step with an order's status. */
+  #track(order: Order): void {
+    if (isTerminalStatus(order.status)) this.#open.delete(order.clientOrderId)
+    else this.#open.add(order.clientOrderId)
   }
 
   /** Orders not in a terminal status, matching `filter`, in the order they were added. */
   open(filter?: OrderFilter): Order[] {
     const out: Order[] = []
     for (const cid of this.#open) {
-      const o = this.#orders.get(cid)
-      if (o === undefined || isTerminalStatus(o.status)) continue
+      const e = this.#orders.get(cid)
+      if (e === undefined || isTerminalStatus(e.order.status)) continue
+      const o = e.order
       if (filter?.venue !== undefined && o.venue !== filter.venue) continue
       if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
-      if (filter?.strategyId !== undefined && this.#strategy.get(cid) !== filter.strategyId) continue
+      if (filter?.strategyId !== undefined && e.strategyId !== filter.strategyId) continue
       out.push(o)
     }
     return out
@@ -128,7 +142,6 @@ export class OpenOrders {
     while (this.#history.length - this.#historyHead > this.#cfg.historySize) {
       const old = this.#history[this.#historyHead++] as string
       this.#orders.delete(old)
-      this.#strategy.delete(old)
       this.#open.delete(old)
       evicted.push(old)
     }

@@ -37,7 +37,7 @@ import { err, ok, type Result } from '../errors/result.js'
 import { applyCashFill } from './portfolio/applyCashFill.js'
 import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
-import { FillUndoLog, reversedEntry } from './portfolio/FillUndoLog.js'
+import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import {
   type MutablePosition,
   positionMargin,
@@ -114,6 +114,8 @@ export class Portfolio {
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
+  /** The last book's best bid and ask and their mid. */
+  #mid = { bid: Number.NaN, ask: Number.NaN, mid: ZERO }
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -333,7 +335,9 @@ export class Portfolio {
     const bid = b.bids[0]?.[0]
     const ask = b.asks[0]?.[0]
     if (bid !== undefined && ask !== undefined) {
-      this.mark(b.venue, b.symbol, new Decimal(bid).plus(ask).div(2))
+      const m = this.#mid // the same best bid and ask as the last book's: the same mid (no Decimal parsing again)
+      if (m.bid !== bid || m.ask !== ask) this.#mid = { bid, ask, mid: new Decimal(bid).plus(ask).div(2) }
+      this.mark(b.venue, b.symbol, this.#mid.mid)
     } else if (bid !== undefined || ask !== undefined) {
       this.mark(b.venue, b.symbol, (bid ?? ask) as number)
     }
@@ -387,10 +391,11 @@ export class Portfolio {
     return ok(applied)
   }
 
-  /** Commits a fill (cash, position; returns the position and the PnL realized): in place without undo records. */
+  /** Commits a fill (cash, position; returns the position and the PnL realized): spot and outcome tokens in place. */
   #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
-    if (inst.kind !== 'perpetual' && this.#cfg.reversalWindow === 0) {
-      const r = applyCashFill(inst, fill, cur, this.#cash) // the same arithmetic as planFill's
+    if (inst.kind !== 'perpetual') {
+      const undo = this.#cfg.reversalWindow === 0 ? undefined : this.#undo // it keeps the values before and after
+      const r = applyCashFill(inst, fill, cur, this.#cash, undo, id) // the same arithmetic as planFill's
       return r.ok ? ok({ pos: cur, realized: r.value }) : r
     }
     const cashOf = (asset: string) => this.cash(asset)
@@ -417,17 +422,9 @@ export class Portfolio {
     }
     this.#marked(key(fill.venue, fill.symbol))
     const p = this.#posFor(fill.venue, fill.symbol)
-    const delta = eff.qtyAfter.minus(eff.qtyBefore)
-    const qty = p.qty.minus(delta)
-    if (p.kind !== 'perpetual' && qty.lt(0)) {
-      return err(
-        new InsufficientFundsError(
-          fill.venue,
-          `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
-        ),
-      )
-    }
-    const entry = reversedEntry(p, qty, fill.price, eff)
+    const undone = reversedPosition(p, fill, eff)
+    if (!undone.ok) return undone
+    const { qty, entry } = undone.value
     // Commit.
     for (const [asset, d] of eff.cash) this.#cash.set(asset, this.cash(asset).minus(d))
     this.#feesByAsset.set(eff.feeAsset, (this.#feesByAsset.get(eff.feeAsset) ?? ZERO).minus(eff.fee))

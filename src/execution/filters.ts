@@ -1,5 +1,7 @@
 import type { Instrument, OrderRequest } from '../core/types.js'
+import { greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, isDecimal, isMultipleOf } from '../decimal/index.js'
+import { product } from '../decimal/product.js'
 
 /** Per increment (a tick or step Decimal): `k` when it is exactly 10^-k (k ≥ 0), else `null`. */
 const placesOf = new WeakMap<Decimal, number | null>()
@@ -43,19 +45,24 @@ export function checkInstrumentFilters(
         : !isMultipleOf(req.price, inst.tickSize, origin)
     )
       return 'Filter failure: PRICE_FILTER (tick size)'
-    if (inst.minPrice !== undefined && req.price.lt(inst.minPrice))
+    if (inst.minPrice !== undefined && lessThan(req.price, inst.minPrice))
       return 'Filter failure: PRICE_FILTER (min)'
-    if (inst.maxPrice !== undefined && req.price.gt(inst.maxPrice))
+    if (inst.maxPrice !== undefined && greaterThan(req.price, inst.maxPrice))
       return 'Filter failure: PRICE_FILTER (max)'
     if (inst.kind === 'outcome' && (req.price.lte(0) || req.price.gte(1))) {
       return 'Price must be inside (0, 1) for an outcome token'
     }
   }
   if (!onGrid(req.qty, inst.stepSize)) return 'Filter failure: LOT_SIZE (step size)'
-  if (req.qty.lt(inst.minQty)) return 'Filter failure: LOT_SIZE (min qty)'
-  if (inst.maxQty !== undefined && req.qty.gt(inst.maxQty)) return 'Filter failure: LOT_SIZE (max qty)'
+  if (lessThan(req.qty, inst.minQty)) return 'Filter failure: LOT_SIZE (min qty)'
+  if (inst.maxQty !== undefined && greaterThan(req.qty, inst.maxQty))
+    return 'Filter failure: LOT_SIZE (max qty)'
   const px = req.price ?? refPrice
-  if (inst.minNotional !== undefined && px?.times(req.qty).lt(inst.minNotional) === true) {
+  if (
+    inst.minNotional !== undefined &&
+    px !== undefined &&
+    lessThan(product(px, req.qty), inst.minNotional)
+  ) {
     return 'Filter failure: NOTIONAL (below minimum)'
   }
   return undefined

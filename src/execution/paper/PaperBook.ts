@@ -1,6 +1,7 @@
 import type { BookSnapshot, Side } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
 
@@ -19,20 +20,62 @@ export class PaperBook {
   readonly snap: BookSnapshot
   /** Quantity this trader already took at each price, until the next snapshot. */
   readonly consumed = new Map<number, Decimal>()
-  readonly #decimals = new Map<number, Decimal>()
+  readonly #decimals: Map<number, Decimal>
+  /** `left(price, qty)` as last computed, per price, until the next take there (read by the pre-check, then the fill). */
+  readonly #left = new Map<number, { readonly qty: number; readonly left: Decimal }>()
+  /** The last `fit` that fitted: at `price`, `want` on top of what was taken makes `after` (the next take's total). */
+  #fitted:
+    | { readonly price: number; readonly qty: number; readonly want: Decimal; readonly after: Decimal }
+    | undefined
 
-  constructor(snap: BookSnapshot) {
+  /** `previous`: the last snapshot's book of the instrument, whose converted numbers this one starts with (a few). */
+  constructor(snap: BookSnapshot, previous?: PaperBook) {
     this.snap = snap
+    const kept = previous === undefined ? undefined : previous.#decimals
+    this.#decimals = kept !== undefined && kept.size <= 256 ? kept : new Map()
   }
 
   /** What is left at level `[price, qty]` after this trader's earlier takes. */
   left(price: number, qty: number): Decimal {
     const used = this.consumed.get(price)
-    return used === undefined ? this.dec(qty) : this.dec(qty).minus(used)
+    if (used === undefined) return this.dec(qty)
+    const kept = this.#left.get(price)
+    if (kept !== undefined && kept.qty === qty) return kept.left
+    const left = this.dec(qty).minus(used)
+    this.#left.set(price, { qty, left })
+    return left
+  }
+
+  /**
+   * What an order wanting `want` takes at level `[price, qty]`: `want` itself when that much is left (the level's
+   * sum after it, `taken + want`, is then kept for the take that follows: one addition instead of `qty − taken` and
+   * `taken + want`), else what is left (zero or less: nothing).
+   */
+  fit(price: number, qty: number, want: Decimal): Decimal {
+    const f = this.#fitted
+    if (f !== undefined && f.price === price && f.qty === qty && f.want === want) return want
+    const used = this.consumed.get(price)
+    const level = this.dec(qty)
+    if (used === undefined) return greaterThan(want, level) ? level : want
+    if (sumIsExact(used, want)) {
+      const after = used.plus(want)
+      if (greaterThan(after, level)) return this.left(price, qty) // less than `want` is left
+      this.#fitted = { price, qty, want, after }
+      return want
+    }
+    const avail = this.left(price, qty)
+    return greaterThan(want, avail) ? avail : want
   }
 
   /** Records that this trader took `qty` at `price`. */
   take(price: number, qty: Decimal): void {
+    this.#left.delete(price)
+    const f = this.#fitted
+    this.#fitted = undefined
+    if (f !== undefined && f.price === price && f.want === qty) {
+      this.consumed.set(price, f.after)
+      return
+    }
     const used = this.consumed.get(price)
     this.consumed.set(price, used === undefined ? qty : used.plus(qty))
   }
@@ -48,10 +91,9 @@ export class PaperBook {
     for (const [p, q] of side === 'BUY' ? this.snap.asks : this.snap.bids) {
       if (!isAboveZero(left)) break
       lastPx = this.dec(p)
-      const avail = this.left(p, q)
-      const take = greaterThan(left, avail) ? avail : left
+      const take = this.fit(p, q, left)
       if (!isAboveZero(take)) continue
-      const part = lastPx.times(take)
+      const part = product(lastPx, take)
       cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
       left = take === left ? ZERO : left.minus(take)
     }
@@ -67,4 +109,20 @@ export class PaperBook {
     }
     return d
   }
+}
+
+/** The lowest power of ten a positive Decimal's last base-10^7 limb reaches (its last digit is at or above it). */
+function lowLimb(x: Decimal): number {
+  return 7 * (Math.floor(x.e / 7) - (x.d?.length ?? 0) + 1)
+}
+
+/**
+ * Whether `a + b` (both positive and finite) fits decimal.js's 40 significant digits, so it is not rounded: from the
+ * larger one's first digit (and a carry) down to the smaller's last limb.
+ */
+function sumIsExact(a: Decimal, b: Decimal): boolean {
+  if (!a.d || !b.d || a.s !== 1 || b.s !== 1) return false
+  const top = (a.e > b.e ? a.e : b.e) + 1
+  const low = Math.min(lowLimb(a), lowLimb(b))
+  return top - low + 1 <= 40
 }

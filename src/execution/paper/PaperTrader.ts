@@ -1,20 +1,18 @@
-import * as z from 'zod/mini'
+import type * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
-import { applyFill, isTerminalStatus } from '../../core/orderState.js'
+import { isTerminalStatus, planOrderFill, writeOrderFill } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
-  ExecutionEvents,
   MarketDataConsumer,
   MarketDataSource,
   MarketEventOptions,
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
-import { ClockSchema, DecimalInputSchema, DurationMsSchema } from '../../core/schemas.js'
 import type {
   BookSnapshot,
   Candle,
@@ -28,6 +26,7 @@ import type {
 import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
@@ -38,78 +37,17 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
+import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
+import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 import { paperFill } from './paperFill.js'
 import { remaining } from './remaining.js'
+
+export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
+export type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 
 const ZERO = new Decimal(0)
 const ignore = (): void => {}
 const BPS = new Decimal(10_000)
-
-/** Schema of {@link PaperTraderConfig}; defaults are applied here. */
-export const PaperTraderConfigSchema = z.strictObject({
-  /** Instruments that can be traded (their venue filters are enforced like the venue would). */
-  instruments: /* @__PURE__ */ z
-    .array(z.custom<Instrument>((v) => typeof v === 'object' && v !== null))
-    .check(z.minLength(1)),
-  /** The account to trade; one is created from `balances` when absent. */
-  portfolio: z.optional(z.custom<Portfolio>((v) => v instanceof Portfolio)),
-  /** Starting cash when no portfolio is given, e.g. `{ USDT: '10000' }`. Default: none. */
-  balances: z._default(z.record(z.string(), DecimalInputSchema), {}),
-  /** Account currency of the created portfolio. Default `USDT`. */
-  accountCurrency: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'USDT'),
-  /** Time source (timers, timestamps). Default: the system clock. */
-  clock: z.optional(ClockSchema),
-  /** Maker fee rate (0.001 = 0.1 %); negative for a rebate. Charged in the quote asset. Default `0.001`. */
-  makerFeeRate: z._default(DecimalInputSchema, '0.001'),
-  /** Taker fee rate. Default `0.001`. */
-  takerFeeRate: z._default(DecimalInputSchema, '0.001'),
-  /** Simulated latency of each submit and cancel, on the clock. Default 0. */
-  latencyMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(60_000)), 0),
-  /**
-   * Queue-position model of resting orders: the share of the quantity visible at the order's price when it was
-   * placed that is ahead of it (1 = back of the queue, 0 = front). Trades at the price eat the queue first;
-   * cancellations shrink it when the level shrinks. Trades or books through the price fill it at once.
-   * Default 1.
-   */
-  queuePosition: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 1),
-  /**
-   * Slippage used when there is no book: a market order fills in full at the last trade (or candle close)
-   * moved against the order by this many basis points.
-   * Default 5.
-   */
-  fallbackSlippageBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000)), 5),
-  /** Largest number of open orders (venue-like limit). Default 1000. */
-  maxOpenOrders: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(100_000)), 1000),
-  /** Terminal orders kept for lookups. Default 10_000. */
-  historySize: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(1_000_000)), 10_000),
-})
-
-/** What the {@link PaperTrader} constructor takes. */
-export type PaperTraderConfig = z.input<typeof PaperTraderConfigSchema>
-
-/** Slippage of the taker part of one order, against the best price when it arrived. */
-export interface SlippageRecord {
-  readonly clientOrderId: string
-  readonly symbol: string
-  /** Best opposite price (or last trade) when the order was processed. */
-  readonly referencePrice: Decimal
-  /** Average price of the taker fills. */
-  readonly avgPrice: Decimal
-  /** Adverse price difference (positive = worse than the reference). */
-  readonly slippage: Decimal
-  /** `slippage / referencePrice` in basis points. */
-  readonly slippageBps: Decimal
-  readonly filledQty: Decimal
-  readonly requestedQty: Decimal
-  /** True when there was no book and the fallback slippage model priced the fill. */
-  readonly fromFallback: boolean
-  readonly tsEvent: number
-}
-
-/** Events of a {@link PaperTrader}: the shared {@link ExecutionEvents} plus slippage records. */
-export interface PaperTraderEvents extends ExecutionEvents {
-  'slippage.recorded': [e: { type: 'slippage.recorded'; record: SlippageRecord; tsEvent: number }]
-}
 
 interface Resting {
   queueAhead: Decimal
@@ -163,6 +101,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #slip: { readonly up: Decimal; readonly down: Decimal }
   #seq = 0
   #closed = false
+  /** The time of the synchronous submit being processed: one clock reading for all of it (a venue's one instant). */
+  #stamp: number | undefined
+  /** The order of the synchronous submit being processed while no one has seen it: its changes are made in place. */
+  #unseen: Order | undefined
 
   constructor(config: PaperTraderConfig) {
     super()
@@ -174,7 +116,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
           type: 'order.transitionRefused',
           order,
           attempted,
-          tsEvent: this.#clock.now(),
+          tsEvent: this.#now(),
         }),
     })
     this.#clock = this.#cfg.clock ?? new SystemClock()
@@ -212,14 +154,27 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#cfg.latencyMs > 0) return this.#track(this.#submitLater(intent))
     // Without latency nothing waits: the order is processed now, with no promise chain to track. A refusal is a
     // rejected promise already handled, as a tracked one is (never an unhandled rejection).
+    const outer = this.#stamp
+    this.#stamp = this.#clock.now()
     try {
-      this.#process(intent.clientOrderId, this.#open(intent))
+      // Nobody saw the new order when no one listens to `order.submitted`: it may be accepted in place (no copy).
+      const unseen = this.#bus.listenerCount('order.submitted') === 0
+      this.#process(intent.clientOrderId, this.#open(intent), unseen)
+      this.#unseen = undefined
       return Promise.resolve(this.#orders.get(intent.clientOrderId) as Order)
     } catch (e) {
       const refused = Promise.reject(e)
       refused.catch(ignore)
       return refused
+    } finally {
+      this.#stamp = outer
+      this.#unseen = undefined
     }
+  }
+
+  /** The clock's time, read once per synchronous submit. */
+  #now(): number {
+    return this.#stamp ?? this.#clock.now()
   }
 
   async #submitLater(intent: OrderIntent): Promise<Order> {
@@ -239,7 +194,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#orders.has(intent.clientOrderId)) {
       throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
     }
-    const created = orderFromIntent(intent, this.#clock.now())
+    const created = orderFromIntent(intent, this.#now())
     if (!created.ok) throw created.error
     this.#orders.add(created.value, intent.strategyId)
     this.portfolio.attribute(intent.clientOrderId, intent.strategyId)
@@ -310,7 +265,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    this.#books.set(k, new PaperBook(book))
+    this.#books.set(k, new PaperBook(book, this.#books.get(k)))
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
@@ -393,7 +348,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  #process(cid: string, inst: Instrument): void {
+  #process(cid: string, inst: Instrument, unseen = false): void {
     const order = this.#orders.get(cid)
     if (order === undefined || order.status !== 'PENDING_NEW') return
     const k = key(inst.venue, inst.symbol)
@@ -411,8 +366,12 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       this.#finish(order, 'REJECTED', 'order.rejected', 'Order would immediately match and take.')
       return
     }
-    const accepted = this.#move(order, 'OPEN', { venueOrderId: String(++this.#seq) })
+    const venueOrderId = String(++this.#seq)
+    const accepted = unseen
+      ? this.#acceptInPlace(order, venueOrderId)
+      : this.#move(order, 'OPEN', undefined, venueOrderId)
     if (accepted === undefined) return
+    this.#unseen = unseen && this.#bus.listenerCount('order.accepted') === 0 ? accepted : undefined
     this.#emitOrder('order.accepted', accepted)
     if (accepted.type === 'TRAILING_STOP_MARKET') return
     if (accepted.triggerPrice !== undefined) {
@@ -476,9 +435,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         const price = book.dec(p)
         reference ??= price
         if (limit !== undefined && (isBuy ? price.gt(limit) : price.lt(limit))) break
-        const avail = book.left(p, q)
-        if (!isAboveZero(avail)) continue
-        const qty = greaterThan(avail, left) ? left : avail
+        const qty = book.fit(p, q, left)
+        if (!isAboveZero(qty)) continue
         book.take(p, qty)
         if (!this.#fill(cid, price, qty, 'TAKER', batch)) {
           this.#emitFilled(cid, batch)
@@ -486,7 +444,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         }
         left = qty === left ? ZERO : left.minus(qty) // all of it taken: nothing left (no `x − x`)
         if (recorded) {
-          notional = notional.plus(price.times(qty))
+          notional = notional.plus(product(price, qty))
           filled = filled.plus(qty)
         }
       }
@@ -517,7 +475,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         filledQty: filled,
         requestedQty: order.qty,
         fromFallback,
-        tsEvent: this.#clock.now(),
+        tsEvent: this.#now(),
       }
       this.#bus.emit('slippage.recorded', { type: 'slippage.recorded', record, tsEvent: record.tsEvent })
     }
@@ -537,19 +495,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
-    const fee = price.times(qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
-    const fill = paperFill(
-      order,
-      `paper-${++this.#seq}`,
-      price,
-      qty,
-      fee,
-      liquidity,
-      inst.quote,
-      this.#clock.now(),
-    )
-    const next = applyFill(order, fill)
+    const fee = product(price, qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
+    const fill = paperFill(order, `paper-${++this.#seq}`, price, qty, fee, liquidity, inst.quote, this.#now())
+    const next = planOrderFill(order, fill)
     if (!next.ok) {
+      this.#unseen = undefined // seen from now on
       this.#bus.emit('order.transitionRefused', {
         type: 'order.transitionRefused',
         order,
@@ -558,11 +508,18 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       })
       return false
     }
+    // An order no one has seen takes the fill in place, before the portfolio books it: whoever looks it up from then
+    // on sees it filled. Otherwise a copy takes it once the portfolio booked the fill.
+    const inPlace = order === this.#unseen
+    if (inPlace) writeOrderFill(order, order, next.value)
     const applied = this.portfolio.applyFill(fill)
+    if (inPlace && (!applied.ok || this.portfolio.events.listenerCount('fill.applied') > 0))
+      this.#unseen = undefined
     if (!applied.ok) this.#bus.emit('error', applied.error)
-    this.#orders.set(next.value)
-    if (isTerminalStatus(next.value.status)) this.#closeOut(next.value)
-    else if (this.#resting.has(cid)) this.#holdFor(next.value)
+    const now = inPlace ? order : writeOrderFill({ ...order }, order, next.value)
+    if (!inPlace) this.#orders.set(now)
+    if (isTerminalStatus(now.status)) this.#closeOut(now)
+    else if (this.#resting.has(cid)) this.#holdFor(now)
     if (batch !== undefined) batch.push(fill)
     else this.#emitFilled(cid, [fill])
     return true
@@ -573,6 +530,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     const last = fills.at(-1)
     if (order === undefined || last === undefined || this.#bus.listenerCount('order.filled') === 0) return
+    this.#unseen = undefined // seen from now on
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
   }
 
@@ -581,8 +539,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
     const k = key(inst.venue, inst.symbol)
     if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
-    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#clock.now())
-      return 'expireAt is in the past'
+    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#now()) return 'expireAt is in the past'
     const ref = this.#referencePrice(k, order)
     const filter = checkInstrumentFilters(order, inst, ref)
     if (filter !== undefined) return filter
@@ -723,7 +680,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       const o = this.#orders.get(cid)
       if (o !== undefined && !isTerminalStatus(o.status))
         this.#finish(o, 'EXPIRED', 'order.expired', 'GTD expired')
-    }, order.expireAt - this.#clock.now())
+    }, order.expireAt - this.#now())
     this.#timers.add(h)
     r.expiry = h
   }
@@ -735,7 +692,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     event: 'order.canceled' | 'order.rejected' | 'order.expired',
     reason: string,
   ): Order | undefined {
-    const next = this.#move(order, to, { reason })
+    const next = this.#move(order, to, reason)
     if (next === undefined) return undefined
     this.#closeOut(next)
     this.#emitOrder(event, next)
@@ -754,8 +711,28 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#orders.retire(order)
   }
 
-  #move(order: Order, to: OrderStatus, info: { reason?: string; venueOrderId?: string }): Order | undefined {
-    return this.#orders.transition(order, to, { tsEvent: this.#clock.now(), ...info })
+  #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
+    const tsEvent = this.#now()
+    // One literal per shape (a spread of the info into a literal is V8's slow path).
+    const info =
+      venueOrderId !== undefined
+        ? { tsEvent, venueOrderId }
+        : reason !== undefined
+          ? { tsEvent, reason }
+          : { tsEvent }
+    return this.#orders.transition(order, to, info)
+  }
+
+  /**
+   * `#move(order, 'OPEN', undefined, venueOrderId)` of an order no one has seen yet (created by this synchronous
+   * submit, not emitted): the same fields, in the same order, written into it instead of a copy.
+   */
+  #acceptInPlace(order: Order, venueOrderId: string): Order {
+    const o = order as { -readonly [K in keyof Order]: Order[K] }
+    o.status = 'OPEN'
+    o.tsUpdated = Math.max(order.tsUpdated, this.#now())
+    o.venueOrderId = venueOrderId
+    return order
   }
 
   #emitOrder(
@@ -763,7 +740,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     order: Order,
   ): void {
     if (this.#bus.listenerCount(event) === 0) return // no event object for nobody
-    this.#bus.emit(event, { type: event, order, tsEvent: this.#clock.now() })
+    this.#unseen = undefined // seen from now on
+    this.#bus.emit(event, { type: event, order, tsEvent: this.#now() })
   }
 
   #delay(ms: number): Promise<void> {

@@ -41,6 +41,40 @@ describe('FillUndoLog', () => {
     expect(log.wasReversed('k')).toBe(true)
   })
 
+  it('keeps the same effect from the values before and after a fill committed in place', () => {
+    const planned = new FillUndoLog(10, 10)
+    const inPlace = new FillUndoLog(10, 10)
+    const plan = {
+      cash: new Map([
+        ['USDT', D('899.9')],
+        ['BNB', D('4.99')],
+      ]),
+      pos: { ...pos('1.5', '101'), fees: D('0.3') },
+      realized: D('-0.2'),
+    }
+    const before = { ...pos('0.5', '99'), fees: D('0.1') }
+    const bnbFee = { ...fill, feeAsset: 'BNB' }
+    planned.record('k', bnbFee, plan, before, (a) => (a === 'USDT' ? D(1000) : D(5)))
+    inPlace.recordInPlace('k', {
+      fill: bnbFee,
+      qtyBefore: before.qty,
+      entryBefore: before.entry,
+      feesBefore: before.fees,
+      after: plan.pos,
+      realized: plan.realized,
+      quote: 'USDT',
+      quoteBefore: D(1000),
+      quoteAfter: D('899.9'),
+      feeBefore: D(5),
+      feeAfter: D('4.99'),
+    })
+    const text = (e: unknown) => JSON.stringify(e, (_, v) => (v instanceof Map ? [...v] : v))
+    expect(text(inPlace.effect('k'))).toBe(text(planned.effect('k')))
+    expect(inPlace.effect('k')?.cash.get('USDT')?.toString()).toBe('-100.1')
+    inPlace.reversed('k')
+    expect(inPlace.effect('k')).toBeUndefined()
+  })
+
   it('is bounded: reversalWindow effects and dedupeWindow reversals; window 0 keeps nothing', () => {
     const log = new FillUndoLog(2, 2)
     const plan = { cash: new Map<string, Decimal>(), pos: pos('1', '1'), realized: D(0) }

@@ -2,6 +2,8 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { RecentIds } from '../../core/RecentIds.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { InsufficientFundsError } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
 import type { MutablePosition } from './MutablePosition.js'
 import type { FillPlan } from './planFill.js'
 
@@ -23,6 +25,47 @@ export interface AppliedEffect {
 }
 
 /**
+ * What an in-place fill leaves for its undo record: the position's quantity, entry and fees before it, the cash of each
+ * asset it moved before and after it (the quote, and the fee asset when it is another cash asset), its realized PnL.
+ * The deltas of an {@link AppliedEffect} are computed from it only when a reversal reads them.
+ */
+export interface InPlaceFill {
+  readonly fill: Fill
+  readonly qtyBefore: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly feesBefore: Decimal
+  /** The position after the fill: its quantity, entry and fees are read now (it changes with later fills). */
+  readonly after: MutablePosition
+  readonly realized: Decimal
+  /** The quote asset's cash before and after the fill. */
+  readonly quote: string
+  readonly quoteBefore: Decimal
+  readonly quoteAfter: Decimal
+  /** The fee asset's cash before and after, when the fee was paid from another cash asset than the quote. */
+  readonly feeBefore: Decimal | undefined
+  readonly feeAfter: Decimal | undefined
+}
+
+/** An effect kept as the before and after values it is computed from (see {@link InPlaceFill}). */
+interface RawEffect {
+  readonly raw: true
+  readonly feeAsset: string
+  readonly fee: Decimal
+  readonly qtyBefore: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly feesBefore: Decimal
+  readonly qtyAfter: Decimal
+  readonly entryAfter: Decimal | undefined
+  readonly feesAfter: Decimal
+  readonly realized: Decimal
+  readonly quote: string
+  readonly quoteBefore: Decimal
+  readonly quoteAfter: Decimal
+  readonly feeBefore: Decimal | undefined
+  readonly feeAfter: Decimal | undefined
+}
+
+/**
  * The Portfolio's per-fill undo record: the effect of each of the last `reversalWindow` fills (0: none kept), and
  * the last `dedupeWindow` fills already reversed, so a fill the venue reverses (Polymarket: failed settlement) is
  * undone exactly once.
@@ -36,7 +79,7 @@ export interface AppliedEffect {
  * ```
  */
 export class FillUndoLog {
-  readonly #effects: BoundedMap<string, AppliedEffect>
+  readonly #effects: BoundedMap<string, AppliedEffect | RawEffect>
   readonly #reversed: RecentIds<string>
   readonly #reversalWindow: number
 
@@ -70,9 +113,53 @@ export class FillUndoLog {
     })
   }
 
+  /**
+   * Keeps what a fill committed in place changed (see {@link InPlaceFill}): the same effect {@link FillUndoLog.record}
+   * keeps for a planned fill, its deltas computed when {@link FillUndoLog.effect} first reads it.
+   */
+  recordInPlace(fillKey: string, f: InPlaceFill): void {
+    if (this.#reversalWindow === 0) return
+    const { after } = f
+    this.#effects.set(fillKey, {
+      raw: true,
+      feeAsset: f.fill.feeAsset, // not the fill itself: a record keeps no more than it needs
+      fee: f.fill.fee,
+      qtyBefore: f.qtyBefore,
+      entryBefore: f.entryBefore,
+      feesBefore: f.feesBefore,
+      qtyAfter: after.qty,
+      entryAfter: after.entry,
+      feesAfter: after.fees,
+      realized: f.realized,
+      quote: f.quote,
+      quoteBefore: f.quoteBefore,
+      quoteAfter: f.quoteAfter,
+      feeBefore: f.feeBefore,
+      feeAfter: f.feeAfter,
+    })
+  }
+
   /** The kept effect of a fill, if it is recent enough and not reversed yet. */
   effect(fillKey: string): AppliedEffect | undefined {
-    return this.#effects.get(fillKey)
+    const e = this.#effects.get(fillKey)
+    if (e === undefined || !('raw' in e)) return e
+    const cash = new Map<string, Decimal>()
+    cash.set(e.quote, e.quoteAfter.minus(e.quoteBefore))
+    if (e.feeBefore !== undefined && e.feeAfter !== undefined)
+      cash.set(e.feeAsset, e.feeAfter.minus(e.feeBefore))
+    const eff: AppliedEffect = {
+      cash,
+      feeAsset: e.feeAsset,
+      fee: e.fee,
+      feeQ: e.feesAfter.minus(e.feesBefore),
+      realized: e.realized,
+      qtyBefore: e.qtyBefore,
+      qtyAfter: e.qtyAfter,
+      entryBefore: e.entryBefore,
+      entryAfter: e.entryAfter,
+    }
+    this.#effects.set(fillKey, eff) // kept in place (a kept key keeps its place)
+    return eff
   }
 
   /** Whether the fill was already reversed (within the last `dedupeWindow` reversals). */
@@ -113,4 +200,32 @@ export function reversedEntry(
   const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
   const entry = next.div(qty.abs())
   return entry.gt(0) ? entry : eff.entryBefore
+}
+
+/**
+ * The quantity and average entry of position `p` once `fill` (whose kept effect is `eff`) is undone; an error when
+ * undoing it would leave a negative spot or outcome-token holding.
+ *
+ * @example
+ * ```ts
+ * const r = reversedPosition(position, fill, effect)
+ * if (r.ok) Object.assign(position, r.value)
+ * ```
+ */
+export function reversedPosition(
+  p: MutablePosition,
+  fill: Fill,
+  eff: AppliedEffect,
+): Result<{ qty: Decimal; entry: Decimal | undefined }, InsufficientFundsError> {
+  const delta = eff.qtyAfter.minus(eff.qtyBefore)
+  const qty = p.qty.minus(delta)
+  if (p.kind !== 'perpetual' && qty.lt(0)) {
+    return err(
+      new InsufficientFundsError(
+        fill.venue,
+        `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
+      ),
+    )
+  }
+  return ok({ qty, entry: reversedEntry(p, qty, fill.price, eff) })
 }

@@ -1,6 +1,8 @@
 import type { InstrumentKind } from '../../core/types.js'
 import { equalDecimals } from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 import type { PortfolioPosition } from './PortfolioEvents.js'
 
 const ZERO = new Decimal(0)
@@ -33,7 +35,8 @@ export function unrealizedPnl(p: MutablePosition): Decimal {
   if (p.qty.isZero() || p.entry === undefined || p.mark === undefined) return ZERO
   // Marked at its entry (just opened at the fill price): (mark − entry) × qty is +0 for a long, a zero like ZERO.
   if (p.qty.s === 1 && (p.mark === p.entry || equalDecimals(p.mark, p.entry))) return ZERO
-  return p.mark.minus(p.entry).times(p.qty)
+  // The same mark, entry and quantity as the last view's (a fill's view, then the next snapshot's): computed once.
+  return product(difference(p.mark, p.entry), p.qty)
 }
 
 /**

@@ -3,8 +3,16 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { equalDecimals, greaterThan, lessThan, withinPrecision } from '../../decimal/compareDecimals.js'
+import {
+  areOpposite,
+  equalDecimals,
+  greaterThan,
+  productFits,
+  withinPrecision,
+} from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
 
@@ -88,10 +96,11 @@ export class StrategyLedger {
     const before = share.qty
     if (before.isZero() || before.isNegative() === signed.isNegative()) {
       // Opening or adding: the entry is the quantity-weighted average.
-      const next = before.plus(delta)
+      // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
+      const next = before.isZero() && withinPrecision(delta) && !delta.isZero() ? delta : before.plus(delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       if (next.isZero()) share.entry = undefined
-      else if (before.isZero() && fill.price.sd() + fill.qty.sd() <= 40) share.entry = fill.price
+      else if (before.isZero() && productFits(fill.price, fill.qty)) share.entry = fill.price
       else {
         const held = before.abs()
         const cost = (share.entry ?? fill.price).times(held).plus(fill.price.times(fill.qty))
@@ -100,11 +109,13 @@ export class StrategyLedger {
       share.qty = next
     } else {
       // Reducing (or flipping): PnL on the closed part; a flip opens the rest at the fill price.
-      const held = before.abs()
-      const closed = lessThan(fill.qty, held) ? fill.qty : held
+      const held = before.isNegative() ? before.abs() : before
+      const closed = greaterThan(fill.qty, held) ? held : fill.qty
       const entry = share.entry ?? fill.price
-      realized = (before.isNegative() ? entry.minus(fill.price) : fill.price.minus(entry)).times(closed)
-      share.qty = before.plus(delta)
+      // The position's own `(price − entry) × qty` when it is the same: computed once (product, difference).
+      const diff = before.isNegative() ? entry.minus(fill.price) : difference(fill.price, entry)
+      realized = product(diff, closed)
+      share.qty = areOpposite(before, delta) ? ZERO : before.plus(delta) // x + (−x) is +0, like ZERO
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
     // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).

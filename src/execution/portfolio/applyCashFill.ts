@@ -1,8 +1,11 @@
 import type { Fill, Instrument } from '../../core/types.js'
-import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { equalDecimals, greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
+import type { FillUndoLog } from './FillUndoLog.js'
 import type { MutablePosition } from './MutablePosition.js'
 import { averageEntry, feeInQuote } from './planFill.js'
 
@@ -10,10 +13,11 @@ const ZERO = new Decimal(0)
 
 /**
  * {@link planFill} of a spot or outcome-token fill, committed in place: the same Decimal operations in the same order
- * (so the same cash, quantity, entry, realized PnL and fees), written straight into `pos` and `cash` instead of a
- * copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of more than is held)
- * come before any write, so an error changes nothing. Returns the realized PnL. For the Portfolio's hot path when no
- * undo record is kept (a paper or backtest account); a perpetual goes through `planFill`.
+ * (`0 + x` and `x − x` skipped: the same cash, quantity, entry, realized PnL and fees), written into `pos` and
+ * `cash` instead of a copied position and a planned cash map. Its checks (a fee above the quantity bought, a sale of
+ * more than is held) come before any write, so an error changes nothing. Returns the realized PnL. With `undo`, the fill's undo record is
+ * kept there under `id` (the values before and after it). For the Portfolio's hot path; a perpetual goes through
+ * `planFill`.
  *
  * @example
  * ```ts
@@ -26,18 +30,25 @@ export function applyCashFill(
   fill: Fill,
   pos: MutablePosition,
   cash: Map<string, Decimal>,
+  undo?: FillUndoLog,
+  id = '',
 ): Result<Decimal, TradekitError> {
   const { price, qty, fee, feeAsset } = fill
   let feeQ = feeInQuote(inst, fill) ?? ZERO
   // Fees in the base asset come out of the tokens received/delivered, not from a cash balance.
   const feeInBase = inst.kind === 'spot' && feeAsset === inst.base
+  const { qty: qtyBefore, entry: entryBefore, fees: feesBefore } = pos
+  const quoteBefore = cash.get(inst.quote) ?? ZERO
+  const feeCash = !feeInBase && feeAsset !== inst.quote
+  const feeBefore = undo !== undefined && feeCash ? (cash.get(feeAsset) ?? ZERO) : undefined
   let realized: Decimal
   if (fill.side === 'BUY') {
     const received = feeInBase ? qty.minus(fee) : qty
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
-    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).minus(price.times(qty)))
-    const newQty = pos.qty.plus(received)
+    cash.set(inst.quote, quoteBefore.minus(product(price, qty)))
+    // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
+    const newQty = pos.qty.isZero() && withinPrecision(received) ? received : pos.qty.plus(received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
     realized = feeQ.neg()
@@ -51,17 +62,32 @@ export function applyCashFill(
         ),
       )
     }
-    cash.set(inst.quote, (cash.get(inst.quote) ?? ZERO).plus(price.times(qty)))
+    cash.set(inst.quote, quoteBefore.plus(product(price, qty)))
     const entry = pos.entry ?? price
     // Tokens handed over as a fee are disposed of at their cost basis.
     const feeCost = feeInBase ? fee.times(entry) : feeQ
-    realized = price.minus(entry).times(qty).minus(feeCost)
+    realized = product(difference(price, entry), qty).minus(feeCost)
     feeQ = feeCost
-    pos.qty = pos.qty.minus(delivered)
+    pos.qty = equalDecimals(pos.qty, delivered) ? ZERO : pos.qty.minus(delivered) // x − x is +0, like ZERO
     if (pos.qty.isZero()) pos.entry = undefined
   }
   if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
   pos.realized = pos.realized.plus(realized)
   pos.fees = pos.fees.plus(feeQ)
+  if (undo !== undefined) {
+    undo.recordInPlace(id, {
+      fill,
+      qtyBefore,
+      entryBefore,
+      feesBefore,
+      after: pos,
+      realized,
+      quote: inst.quote,
+      quoteBefore,
+      quoteAfter: cash.get(inst.quote) ?? ZERO,
+      feeBefore,
+      feeAfter: feeBefore === undefined ? undefined : (cash.get(feeAsset) ?? ZERO),
+    })
+  }
   return ok(realized)
 }

@@ -1,5 +1,5 @@
 import type { Fill, Instrument } from '../../core/types.js'
-import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, lessThan, productFits } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -70,7 +70,7 @@ export function averageEntry(
   added: Decimal,
   total: Decimal,
 ): Decimal {
-  if (held.isZero() && price.sd() + added.sd() <= 40) return price
+  if (held.isZero() && productFits(price, added)) return price
   return (entry ?? ZERO).times(held).plus(price.times(added)).div(total)
 }
 

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { SeededRandom } from '../core/random.js'
+import { product } from './product.js'
+import { randomDecimal } from './randomDecimal.js'
+
+describe('product', () => {
+  it('equals x.times(y) on 10,000 random pairs, asked for again, swapped or interleaved with others', () => {
+    const r = new SeededRandom(2024)
+    const pool = Array.from({ length: 50 }, () => randomDecimal(r, r.int(1, 30), -12, 12))
+    let repeats = 0
+    for (let i = 0; i < 10_000; i++) {
+      const x = pool[r.int(0, pool.length - 1)]
+      const y = pool[r.int(0, pool.length - 1)]
+      if (x === undefined || y === undefined) throw new Error('pool')
+      const times = r.int(1, 3) // the same pair once, twice or three times in a row
+      for (let k = 0; k < times; k++)
+        expect(product(x, y).toString(), `case ${i}: ${x} × ${y}`).toBe(x.times(y).toString())
+      repeats += times - 1
+      expect(product(y, x).eq(x.times(y))).toBe(true)
+    }
+    expect(repeats).toBeGreaterThan(5_000)
+  })
+})
