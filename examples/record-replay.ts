@@ -50,12 +50,14 @@ function makeEngine(clock: Clock, source: MarketDataSource, btc: Instrument) {
 }
 
 // 1. Record a live session on the simulator.
-const clock = new ScaledClock({ speed: 240, startMs: Date.UTC(2026, 0, 1) })
+const clock = new ScaledClock({ speed: 600, startMs: Date.UTC(2026, 0, 1) })
 const sim = await BinanceSim.start({ seed: 9, clock, tickMs: 50 })
 const spot = new BinanceSpot({ ...sim.urls.spot })
 const btc = await spot.instrument('BTCUSDT')
 const file = join(mkdtempSync(join(tmpdir(), 'tradekit-')), 'session.jsonl')
-const recorder = await Recorder.open(file)
+// Receive times on the live engine's clock: the replay's clock runs through them, so the replayed engine judges the
+// age of a price as the live one did (on the system clock, a sped-up session's prices would all look months old).
+const recorder = await Recorder.open(file, { clock })
 const stream = new BinanceMarketStream({
   market: 'spot',
   streamUrl: sim.urls.spot.streamUrl,

@@ -78,6 +78,8 @@ describe('examples', () => {
     const r = await run('record-replay.ts', ['--duration', '6'])
     expect(r.code, r.out).toBe(0)
     expect(r.out).toContain('replay matches the live session')
+    // Not vacuously: the live session traded (an entry, and the exit it led to, must both replay).
+    expect(r.out).toMatch(/live signals: [1-9]/)
   }, 120_000)
 
   it('polymarket-arbitrage: both legs fill as one group', async () => {
