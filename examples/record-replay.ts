@@ -96,5 +96,6 @@ console.log(
 const key = (s: Signal) => `${s.side}/${s.intent}@${s.tsEvent}`
 const same = JSON.stringify(live.signals.map(key)) === JSON.stringify(again.signals.map(key))
 console.log(same ? 'replay matches the live session' : 'MISMATCH between live and replay')
-if (!same) console.log(`live:   ${live.signals.map(key).join(' ')}\nreplay: ${again.signals.map(key).join(' ')}`)
+if (!same)
+  console.log(`live:   ${live.signals.map(key).join(' ')}\nreplay: ${again.signals.map(key).join(' ')}`)
 process.exitCode = same ? 0 : 1
