@@ -1,4 +1,5 @@
 import type { Decimal } from '../decimal/index.js'
+import { productError } from '../decimal/productError.js'
 
 /** 10^0 … 10^22: every one an exact double. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
@@ -69,8 +70,6 @@ export function decimalToNumber(x: Decimal): number {
 const NEG_POW10 = Array.from({ length: 61 }, (_, p) => negPow10(p))
 const NEG_HI = Float64Array.from(NEG_POW10, ([hi]) => hi)
 const NEG_LO = Float64Array.from(NEG_POW10, ([, lo]) => lo)
-/** Dekker's splitter: 2^27 + 1. */
-const SPLIT = 134_217_729
 const bits = new DataView(new ArrayBuffer(8))
 
 /**
@@ -94,13 +93,7 @@ function longDigits(d: readonly number[], e: number): number | undefined {
     const pl = p >= 0 ? 0 : (NEG_LO[-p] as number)
     // a × ph exactly as prod + err (Dekker), then a × pl (already ~2^-53 of the term).
     const prod = a * ph
-    const as = SPLIT * a
-    const ah = as - (as - a)
-    const al = a - ah
-    const ps = SPLIT * ph
-    const phh = ps - (ps - ph)
-    const phl = ph - phh
-    const err = ah * phh - prod + ah * phl + al * phh + al * phl + a * pl
+    const err = productError(a, ph, prod) + a * pl
     // hi + prod exactly as sum + carry (Knuth's two-sum).
     const sum = hi + prod
     const back = sum - hi

@@ -1,4 +1,5 @@
 import { Decimal } from './Decimal.js'
+import { productError } from './productError.js'
 
 /** 10^0 … 10^22: every one an exact double. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
@@ -67,8 +68,6 @@ function ofPositive(v: number): Decimal {
   return (v >= 1 && v < 1e15 ? ofShortest(v) : undefined) ?? ofString(v)
 }
 
-/** Dekker's splitter: 2^27 + 1. */
-const SPLIT = 134_217_729
 /** How close to a rounding boundary or a tie a scaled value may come before the digits are read from `String(v)`. */
 const MARGIN = 1e-6
 /** Half an ulp of a double of binary exponent b (0 ≤ b < 50): 2^(b − 53). */
@@ -77,17 +76,6 @@ const HALF_ULP = Float64Array.from({ length: 50 }, (_, b) => 2 ** (b - 53))
 const BITS = new DataView(new ArrayBuffer(8))
 /** Scratch digits of the candidate (at most 17). */
 const DIGITS = new Uint8Array(17)
-
-/** The rounding error of the double product `p = a × b`: a × b = p + err exactly (Dekker; no FMA in JavaScript). */
-function productError(a: number, b: number, p: number): number {
-  const as = SPLIT * a
-  const ah = as - (as - a)
-  const al = a - ah
-  const bs = SPLIT * b
-  const bh = bs - (bs - b)
-  const bl = b - bh
-  return ah * bh - p + ah * bl + al * bh + al * bl
-}
 
 /**
  * The shortest decimal of a full-precision `v` (1 ≤ v < 10^15) when it has 16 or 17 significant digits, without

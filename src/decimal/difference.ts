@@ -1,10 +1,4 @@
-import type { Decimal } from './Decimal.js'
-
-// The last difference computed, by the identity of its operands (Decimals are immutable: the same two objects always
-// have the same difference).
-let lastX: Decimal | undefined
-let lastY: Decimal | undefined
-let lastDifference: Decimal | undefined
+import { lastResultOf } from './lastResultOf.js'
 
 /**
  * `x.minus(y)`, the last difference computed again when it is asked for the same two Decimal objects (a closing
@@ -15,11 +9,4 @@ let lastDifference: Decimal | undefined
  * difference(price, entry) === difference(price, entry) // true: computed once
  * ```
  */
-export function difference(x: Decimal, y: Decimal): Decimal {
-  if (x === lastX && y === lastY && lastDifference !== undefined) return lastDifference
-  const d = x.minus(y)
-  lastX = x
-  lastY = y
-  lastDifference = d
-  return d
-}
+export const difference = lastResultOf((x, y) => x.minus(y))
