@@ -47,22 +47,13 @@ export interface InPlaceFill {
 }
 
 /** An effect kept as the before and after values it is computed from (see {@link InPlaceFill}). */
-interface RawEffect {
+interface RawEffect extends Omit<InPlaceFill, 'fill' | 'after'> {
   readonly raw: true
   readonly feeAsset: string
   readonly fee: Decimal
-  readonly qtyBefore: Decimal
-  readonly entryBefore: Decimal | undefined
-  readonly feesBefore: Decimal
   readonly qtyAfter: Decimal
   readonly entryAfter: Decimal | undefined
   readonly feesAfter: Decimal
-  readonly realized: Decimal
-  readonly quote: string
-  readonly quoteBefore: Decimal
-  readonly quoteAfter: Decimal
-  readonly feeBefore: Decimal | undefined
-  readonly feeAfter: Decimal | undefined
 }
 
 /**
