@@ -42,7 +42,7 @@ export interface HammerOptions {
   readonly requests?: number
   /** Stop after this long, ms (when set). */
   readonly durationMs?: number
-  /** Stop at the first refusal for lack of budget (and abort what is in flight). */
+  /** Stop sending at the first refusal for lack of budget (what is in flight finishes). */
   readonly stopOnExhausted?: boolean
   readonly concurrency: number
   readonly actions: readonly HammerAction[]
@@ -276,10 +276,10 @@ async function worker(): Promise<void> {
         await pause()
       } else if (isTradekitError(e, 'RATE_LIMITED') || isTradekitError(e, 'BANNED')) {
         r.limited++
-        if (opts.stopOnExhausted) {
-          stop = true
-          abort.abort(new Error('budget exhausted'))
-        } else await pause()
+        // Exhausted: no new request. Those in flight already hold their weight and finish (counted): aborting them
+        // spent budget that `ok` never counted, more of it the slower the machine.
+        if (opts.stopOnExhausted) stop = true
+        else await pause()
       } else if (isTradekitError(e, 'ORDER_OUTCOME_UNKNOWN')) {
         r.unknown++
       } else {
