@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../../core/random.js'
 import { Decimal } from '../../decimal/index.js'
+import { randomDecimal } from '../../decimal/randomDecimal.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 
 // Issue 20: a tick of 10^-k rounds the fallback fill price to k places instead of dividing by the tick. This property
 // holds it equal to the division formula on 10^4 random prices, slippage factors and ticks.
 const CASES = 10_000
-
-/** A random positive decimal: up to `digits` significant digits, scaled by 10^[minExp, maxExp]. */
-function dec(r: SeededRandom, digits: number, minExp: number, maxExp: number): Decimal {
-  const n = Array.from({ length: r.int(1, digits) }, (_, i) => (i === 0 ? r.int(1, 9) : r.int(0, 9))).join('')
-  return new Decimal(`${n}e${r.int(minExp, maxExp) - n.length}`)
-}
 
 describe('fallbackFillPrice (property)', () => {
   it(`equals (last × factor ÷ tick, rounded half-up) × tick on ${CASES.toLocaleString('en-US')} random cases`, () => {
@@ -39,11 +34,11 @@ describe('fallbackFillPrice (property)', () => {
           ? tick.times(r.int(1, 1_000_000)).plus(tick.div(2))
           : r.next() < 0.5
             ? new Decimal(r.next() * 10 ** r.int(-3, 6))
-            : dec(r, 30, -4, 7)
+            : randomDecimal(r, 30, -4, 7)
       const factor =
         r.next() < 0.2
           ? new Decimal(1)
-          : new Decimal(1).plus(dec(r, 3, -4, -1).times(r.next() < 0.5 ? 1 : -1))
+          : new Decimal(1).plus(randomDecimal(r, 3, -4, -1).times(r.next() < 0.5 ? 1 : -1))
       const price = last.times(factor)
       const q = price.div(tick)
       if (q.minus(q.floor()).eq('0.5')) halves++
