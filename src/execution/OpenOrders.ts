@@ -17,6 +17,12 @@ export const OpenOrdersConfigSchema = z.strictObject({
 /** What the {@link OpenOrders} constructor takes. */
 export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>
 
+/** One tracked order and the strategy that sent it. */
+interface OrderEntry {
+  order: Order
+  strategyId: string | undefined
+}
+
 /**
  * The order book-keeping shared by the PaperTrader and the live OrderExecutor: orders by client order id, the
  * strategy of each, the open (non-terminal) ones in submission order, the last `historySize` terminal ones, and
@@ -34,7 +40,7 @@ export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>
 export class OpenOrders {
   readonly #cfg: z.output<typeof OpenOrdersConfigSchema>
   /** Each order by client id, with the strategy that sent it: one map entry per order. */
-  readonly #orders = new Map<string, { order: Order; strategyId: string | undefined }>()
+  readonly #orders = new Map<string, OrderEntry>()
   /** Client ids of orders not yet terminal, in the order they were added. */
   readonly #open = new Set<string>()
   /** Terminal client ids, oldest first from #historyHead (a queue: no O(n) `shift`). */
@@ -67,14 +73,9 @@ export class OpenOrders {
 
   /** Starts tracking a new order (and the strategy that sent it). */
   add(order: Order, strategyId?: string): void {
-    const cid = order.clientOrderId
-    const known = this.#orders.get(cid)
-    if (known === undefined) this.#orders.set(cid, { order, strategyId })
-    else {
-      known.order = order
-      if (strategyId !== undefined) known.strategyId = strategyId
-    }
-    this.#track(order)
+    this.set(order)
+    if (strategyId !== undefined)
+      (this.#orders.get(order.clientOrderId) as OrderEntry).strategyId = strategyId
   }
 
   /** Stores the latest state of an order; a terminal order leaves the open set. */
