@@ -48,6 +48,32 @@ describe('BoundedMap', () => {
     ])
   })
 
+  it('put says whether a key was new (a kept key keeps its place); setNewest moves a kept key to the end', () => {
+    const m = new BoundedMap<string, number>(3)
+    expect(m.put('a', 1)).toBe(true)
+    expect(m.put('b', 2)).toBe(true)
+    expect(m.put('a', 10)).toBe(false)
+    expect([...m.entries()]).toEqual([
+      ['a', 10],
+      ['b', 2],
+    ])
+    expect(m.setNewest('a', 11)).toBe(false)
+    expect(m.setNewest('c', 3)).toBe(true)
+    expect(m.put('d', 4)).toBe(true) // over capacity: the oldest (b) goes
+    expect([...m.entries()]).toEqual([
+      ['a', 11],
+      ['c', 3],
+      ['d', 4],
+    ])
+    const ids = new RecentIds<string>(2)
+    expect(ids.addNew('x')).toBe(true)
+    expect(ids.addNew('x')).toBe(false)
+    expect(ids.addNew('y')).toBe(true)
+    expect(ids.addNew('z')).toBe(true) // x forgotten: new again
+    expect(ids.addNew('x')).toBe(true)
+    expect([...ids.keys()]).toEqual(['z', 'x'])
+  })
+
   it('capacity 0 keeps nothing; a bad capacity is an InvariantError', () => {
     const m = new BoundedMap<string, number>(0)
     m.set('a', 1)
@@ -65,7 +91,7 @@ describe('BoundedMap', () => {
     expect([...m.keys()]).toEqual([2, 3])
   })
 
-  it('behaves exactly like a Map evicting its first key, over long random runs (queue compaction included)', () => {
+  it('set, put, setNewest and delete behave exactly like a Map evicting its first key, over long random runs (queue compaction included)', () => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('set' as const),
@@ -73,6 +99,11 @@ describe('BoundedMap', () => {
         value: fc.integer(),
       }),
       fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({
+        kind: fc.constantFrom('put' as const, 'setNewest' as const),
+        key: fc.integer({ min: 0, max: 300 }),
+        value: fc.integer(),
+      }),
     )
     fc.assert(
       fc.property(
@@ -84,6 +115,13 @@ describe('BoundedMap', () => {
           for (const o of ops) {
             if (o.kind === 'set') {
               m.set(o.key, o.value)
+              ref.set(o.key, o.value)
+            } else if (o.kind === 'put') {
+              expect(m.put(o.key, o.value)).toBe(!ref.map.has(o.key))
+              ref.set(o.key, o.value)
+            } else if (o.kind === 'setNewest') {
+              const had = ref.map.delete(o.key) // the reference moves a kept key to the end
+              expect(m.setNewest(o.key, o.value)).toBe(!had)
               ref.set(o.key, o.value)
             } else expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
           }

@@ -51,9 +51,31 @@ export class BoundedMap<K, V> {
 
   /** Keeps `value` for `key`; past `capacity`, the oldest entries are forgotten. */
   set(key: K, value: V): this {
-    this.#map.set(key, value)
-    while (this.#map.size > this.#capacity) this.#evictOldest()
+    this.put(key, value)
     return this
+  }
+
+  /**
+   * Like `set`, and returns whether `key` was new: one map operation where `has` then `set` take two (a kept key
+   * keeps its place).
+   */
+  put(key: K, value: V): boolean {
+    const before = this.#map.size
+    this.#map.set(key, value)
+    if (this.#map.size === before) return false
+    while (this.#map.size > this.#capacity) this.#evictOldest()
+    return true
+  }
+
+  /**
+   * Keeps `value` for `key` as the newest entry: a kept key moves to the end (it is forgotten last). Returns whether
+   * `key` was new. A new key costs one map operation, not the two of `delete` then `set`.
+   */
+  setNewest(key: K, value: V): boolean {
+    if (this.put(key, value)) return true
+    this.#map.delete(key)
+    this.#map.set(key, value)
+    return false
   }
 
   /** Forgets `key`; returns whether it was kept. */

@@ -15,4 +15,12 @@ export class RecentIds<K = string> extends BoundedMap<K, true> {
   add(id: K): this {
     return this.set(id, true)
   }
+
+  /**
+   * Remembers `id` unless it is kept already; returns whether it was new. One map operation where `has` then `add`
+   * take two (an id kept already keeps its place).
+   */
+  addNew(id: K): boolean {
+    return this.put(id, true)
+  }
 }

@@ -360,8 +360,12 @@ export class TradingEngine {
     if (this.#running) this.#signals.route(s)
   }
 
-  #openOrders(filter?: OrderFilter): Order[] {
-    return this.#cfg.executors.flatMap((e) => [...e.openOrders(filter)])
+  #openOrders(filter?: OrderFilter): readonly Order[] {
+    const ex = this.#cfg.executors
+    // One executor (a backtest, most bots): its own list, not a copy.
+    return ex.length === 1
+      ? (ex[0] as ExecutionClient).openOrders(filter)
+      : ex.flatMap((e) => [...e.openOrders(filter)])
   }
 
   async #cancelAll(filter: OrderFilter): Promise<CancelAllResult> {

@@ -73,6 +73,27 @@ describe('OpenOrders', () => {
     expect(book.size).toBe(2)
   })
 
+  it('the order looked up last is forgotten like any other, and add keeps a known strategy', () => {
+    const book = new OpenOrders({ historySize: 1 })
+    book.add(order('a'), 's1')
+    expect(book.get('a')?.clientOrderId).toBe('a') // the last entry looked up
+    book.retire(book.transition(book.get('a') as Order, 'REJECTED', { tsEvent: 1 }) as Order)
+    book.add(order('b'))
+    expect(book.get('a')?.status).toBe('REJECTED')
+    expect(book.retire(book.transition(book.get('b') as Order, 'REJECTED', { tsEvent: 2 }) as Order)).toEqual(['a'])
+    expect(book.get('a')).toBeUndefined()
+    expect(book.has('a')).toBe(false)
+    expect(book.strategyOf('a')).toBeUndefined()
+    // Added again without a strategy: the one known is kept; with one, it is replaced.
+    book.add(order('b'))
+    expect(book.strategyOf('b')).toBeUndefined()
+    book.add(order('c'), 's2')
+    book.add(order('c'))
+    expect(book.strategyOf('c')).toBe('s2')
+    book.add(order('c'), 's3')
+    expect(book.strategyOf('c')).toBe('s3')
+  })
+
   it('an open order is never forgotten, however many orders end', () => {
     const book = new OpenOrders({ historySize: 1 })
     book.add(order('keep'))

@@ -46,6 +46,8 @@ export class OpenOrders {
   /** Terminal client ids, oldest first from #historyHead (a queue: no O(n) `shift`). */
   #history: string[] = []
   #historyHead = 0
+  /** The entry looked up or stored last: an order's own flow reads it again and again, with no map lookup. */
+  #last: OrderEntry | undefined
 
   constructor(config: OpenOrdersConfig = {}) {
     this.#cfg = parseConfig(OpenOrdersConfigSchema, config, 'OpenOrders')
@@ -63,33 +65,50 @@ export class OpenOrders {
 
   /** An order by client id (open, or among the last `historySize` terminal ones). */
   get(clientOrderId: string): Order | undefined {
-    return this.#orders.get(clientOrderId)?.order
+    return this.#entry(clientOrderId)?.order
   }
 
   /** Whether the client id is known. */
   has(clientOrderId: string): boolean {
-    return this.#orders.has(clientOrderId)
+    return this.#entry(clientOrderId) !== undefined
   }
 
   /** Starts tracking a new order (and the strategy that sent it). */
   add(order: Order, strategyId?: string): void {
-    this.set(order)
-    if (strategyId !== undefined)
-      (this.#orders.get(order.clientOrderId) as OrderEntry).strategyId = strategyId
+    const e = this.#store(order)
+    if (strategyId !== undefined) e.strategyId = strategyId
   }
 
   /** Stores the latest state of an order; a terminal order leaves the open set. */
   set(order: Order): void {
-    const cid = order.clientOrderId
-    const known = this.#orders.get(cid)
-    if (known === undefined) this.#orders.set(cid, { order, strategyId: undefined })
-    else known.order = order
-    this.#track(order)
+    this.#store(order)
   }
 
   /** The strategy that sent an order, when known. */
   strategyOf(clientOrderId: string): string | undefined {
-    return this.#orders.get(clientOrderId)?.strategyId
+    return this.#entry(clientOrderId)?.strategyId
+  }
+
+  /** The entry of a client id: the last one again without a lookup. */
+  #entry(cid: string): OrderEntry | undefined {
+    const last = this.#last
+    if (last !== undefined && last.order.clientOrderId === cid) return last
+    const e = this.#orders.get(cid)
+    if (e !== undefined) this.#last = e
+    return e
+  }
+
+  /** Stores an order's latest state (see `set`); returns its entry. */
+  #store(order: Order): OrderEntry {
+    const cid = order.clientOrderId
+    let e = this.#entry(cid)
+    if (e === undefined) {
+      e = { order, strategyId: undefined }
+      this.#orders.set(cid, e)
+      this.#last = e
+    } else e.order = order
+    this.#track(order)
+    return e
   }
 
   /** Every known order (open and retained terminal ones). */
@@ -142,6 +161,7 @@ export class OpenOrders {
     const evicted: string[] = []
     while (this.#history.length - this.#historyHead > this.#cfg.historySize) {
       const old = this.#history[this.#historyHead++] as string
+      if (this.#last?.order.clientOrderId === old) this.#last = undefined
       this.#orders.delete(old)
       this.#open.delete(old)
       evicted.push(old)

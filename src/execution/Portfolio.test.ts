@@ -68,6 +68,14 @@ describe('Portfolio spot', () => {
     if (!r.ok) expect(r.error.code).toBe('INSUFFICIENT_FUNDS')
     expect(p.position('fake', 'BTCUSDT')?.qty.toString()).toBe('0.1')
     expect(p.cash('USDT').toString()).toBe('8000')
+    // A refused fill is not remembered as applied: the same fill, once it fits, is applied (not a duplicate).
+    const sell = fill(BTCUSDT, 'SELL', '0.2', '20000', '0', { tradeId: 'refused-then-fits' })
+    expect(p.applyFill(sell).ok).toBe(false)
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    const later = p.applyFill(sell)
+    expect(later.ok && later.value !== undefined).toBe(true)
+    expect(p.position('fake', 'BTCUSDT')?.qty.toString()).toBe('0')
+    expect(p.applyFill(sell)).toEqual({ ok: true, value: undefined }) // now it is a duplicate
   })
 
   it('accounts a fee paid in the base asset from the tokens received', () => {

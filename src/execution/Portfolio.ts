@@ -35,8 +35,9 @@ import {
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
 import { applyCashFill } from './portfolio/applyCashFill.js'
-import { CurrencyRates, plusValueAt, valueAt } from './portfolio/CurrencyRates.js'
+import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
+import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
 import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import {
   type MutablePosition,
@@ -109,6 +110,8 @@ export class Portfolio {
   readonly #markOf = (venue: string, symbol: string) => this.#marked(key(venue, symbol))?.mark
   #peak: Decimal
   #folded: Decimal | undefined
+  /** What equity is computed from: the maps above and the rates. */
+  readonly #inputs: EquityInputs
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
   #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
@@ -132,6 +135,12 @@ export class Portfolio {
       this.#cfg.accountCurrency,
       this.#cfg.currencies as Record<string, DecimalLike>,
     )
+    this.#inputs = {
+      cash: this.#cash,
+      positions: this.#positions,
+      instruments: this.#instruments,
+      rates: this.#rates,
+    }
     for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.#peak = this.equity()
   }
@@ -356,10 +365,18 @@ export class Portfolio {
   applyFill(fill: Fill): Result<FillApplied | undefined, TradekitError> {
     // Binance numbers trades per symbol: the same id on two symbols is two fills.
     const id = fillKey(fill)
-    if (this.#seen.has(id)) {
+    // Remembered at once (one lookup, not a look-up then an add); forgotten again if the fill is refused below.
+    if (!this.#seen.addNew(id)) {
       this.#bus.emit('fill.duplicateIgnored', { type: 'fill.duplicateIgnored', fill, tsEvent: fill.tsEvent })
       return ok(undefined)
     }
+    const r = this.#applyNew(id, fill)
+    if (!r.ok) this.#seen.delete(id)
+    return r
+  }
+
+  /** Applies a fill not applied before (`id`: its fillKey); see {@link Portfolio.applyFill}. */
+  #applyNew(id: string, fill: Fill): Result<FillApplied, TradekitError> {
     const k = key(fill.venue, fill.symbol)
     const inst = this.#instruments.get(k)
     if (inst === undefined) {
@@ -375,7 +392,6 @@ export class Portfolio {
     if (!r.ok) return r
     const { pos, realized } = r.value
     this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
-    this.#seen.add(id)
     this.#addRealized(realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
@@ -571,29 +587,10 @@ export class Portfolio {
    * unrealized PnL of instruments quoted in a rated asset.
    */
   equity(): Decimal {
-    if (this.#cached.equity !== undefined) return this.#cached.equity
-    let e = this.#cached.cash
-    if (e === undefined) {
-      // The cash part, kept while only marks move (the same sums in the same order as before: the same result).
-      e = ZERO
-      for (const [asset, r] of this.#rates.entries()) {
-        const c = this.#cash.get(asset)
-        if (c === undefined) continue
-        const v = valueAt(c, r)
-        // 0 + v is v itself when v has no more digits than the precision (and is not a zero, whose sign 0 + v fixes).
-        e = e === ZERO && withinPrecision(v) && !v.isZero() ? v : e.plus(v)
-      }
-      this.#cached.cash = e
-    }
-    for (const [k, p] of this.#positions) {
-      if (p.qty.isZero()) continue
-      const r = this.#rates.get(this.#instruments.get(k)?.quote)
-      if (r === undefined) continue
-      if (p.kind === 'perpetual') e = e.plus(valueAt(unrealizedPnl(p), r))
-      else e = plusValueAt(e, p.qty, p.mark ?? p.entry ?? ZERO, r)
-    }
-    this.#cached.equity = e
-    return e
+    // The cash part is kept while only marks move (the same sums in the same order as before: the same result).
+    this.#cached.cash ??= cashPart(this.#inputs)
+    this.#cached.equity ??= equityFrom(this.#cached.cash, this.#inputs)
+    return this.#cached.equity
   }
 
   /** Margin used by perpetual positions. */

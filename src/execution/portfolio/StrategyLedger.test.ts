@@ -37,6 +37,22 @@ const share = (l: StrategyLedger, sid: string) => {
 }
 
 describe('StrategyLedger', () => {
+  it('a re-attributed order takes its new strategy and becomes the newest (forgotten last)', () => {
+    const l = new StrategyLedger(2)
+    l.attribute('c1', 's1')
+    l.attribute('c2', 's2')
+    l.attribute('c1', 's3') // re-attributed: now the newest
+    expect(l.strategyOf('c1')).toBe('s3')
+    l.attribute('c3', 's4') // over the window: c2 (the oldest) goes, not c1
+    expect(l.strategyOf('c2')).toBeUndefined()
+    expect(l.strategyOf('c1')).toBe('s3')
+    expect(l.strategyOf('c3')).toBe('s4')
+    l.attribute('c3', 's4') // the newest again, unchanged
+    l.attribute('c4', 's5')
+    expect(l.strategyOf('c1')).toBeUndefined()
+    expect(l.strategyOf('c3')).toBe('s4')
+  })
+
   it('books each fill to the strategy that sent its order: entry average, realized PnL, flips', () => {
     const l = new StrategyLedger(100)
     l.attribute('a1', 'a')

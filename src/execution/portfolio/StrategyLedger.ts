@@ -53,8 +53,9 @@ export class StrategyLedger {
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects: BoundedMap<string, ShareEffect>
   readonly #split = new Map<string, readonly [string, string]>()
-  /** The order attributed last (the newest entry of #strategyOf, unless evicted since). */
+  /** The order attributed last and its strategy: the newest entry of #strategyOf (never the one evicted). */
   #newest: string | undefined
+  #newestStrategy: string | undefined
 
   /**
    * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
@@ -69,21 +70,22 @@ export class StrategyLedger {
   /** Records that `strategyId` sent `clientOrderId`. */
   attribute(clientOrderId: string, strategyId: string): void {
     // The newest attribution again (the engine's, then the PaperTrader's own): already in place, nothing moves.
-    if (clientOrderId === this.#newest && this.#strategyOf.get(clientOrderId) === strategyId) return
-    // A re-attributed order becomes the newest (deleted first, so it does not keep its old place).
-    this.#strategyOf.delete(clientOrderId)
-    this.#strategyOf.set(clientOrderId, strategyId)
+    if (clientOrderId === this.#newest && strategyId === this.#newestStrategy) return
+    // A re-attributed order becomes the newest (it does not keep its old place).
+    this.#strategyOf.setNewest(clientOrderId, strategyId)
     this.#newest = clientOrderId
+    this.#newestStrategy = strategyId
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
   strategyOf(clientOrderId: string): string | undefined {
-    return this.#strategyOf.get(clientOrderId)
+    // The order attributed last (a fill of the order just sent): no map lookup.
+    return clientOrderId === this.#newest ? this.#newestStrategy : this.#strategyOf.get(clientOrderId)
   }
 
   /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey. */
   apply(fill: Fill, inst: Instrument, id?: string): void {
-    const sid = this.#strategyOf.get(fill.clientOrderId)
+    const sid = this.strategyOf(fill.clientOrderId)
     if (sid === undefined) return
     const k = key(fill.venue, fill.symbol)
     const share = this.#share(sid, k)
