@@ -25,7 +25,6 @@ import {
   type OrderStatus,
   type Position,
 } from '../../core/types.js'
-import { Decimal } from '../../decimal/index.js'
 import { StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import { cancelEach } from '../cancelEach.js'
@@ -34,6 +33,7 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 import { BatchSender, type BatchSenderHost } from './BatchSender.js'
 import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
+import { afterLateFill } from './lateFill.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
 
@@ -43,8 +43,6 @@ import { RecentIds } from '../../core/RecentIds.js'
 import { stripIntent } from '../stripIntent.js'
 import { isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
-
-const ZERO = new Decimal(0)
 
 /** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
 export const OrderExecutorConfigSchema = z.strictObject({
@@ -592,21 +590,10 @@ export class OrderExecutor implements ExecutionClient {
       return undefined
     }
     let next: Order | undefined
-    if (cur.status === 'CANCELED' || cur.status === 'EXPIRED' || cur.status === 'FILLED') {
-      // A fill reported after the terminal update (streams reorder): account the quantity, keep the status.
-      const filled = cur.filledQty.plus(fill.qty)
-      if (filled.lte(cur.qty)) {
-        const avg = (cur.avgFillPrice ?? ZERO)
-          .times(cur.filledQty)
-          .plus(fill.price.times(fill.qty))
-          .div(filled)
-        next = {
-          ...cur,
-          filledQty: filled,
-          avgFillPrice: avg,
-          tsUpdated: Math.max(cur.tsUpdated, fill.tsEvent),
-        }
-      }
+    if (isTerminalStatus(cur.status)) {
+      // A fill after the order ended: streams reorder updates, or the venue placed an order we rejected after all.
+      next = afterLateFill(cur, fill)
+      if (next !== undefined && cur.status === 'REJECTED') this.#revived(cur, next, fill)
     } else {
       const base =
         cur.status === 'PENDING_NEW' ? (this.#move(cur, 'OPEN', undefined, fill.venueOrderId) ?? cur) : cur
@@ -629,6 +616,16 @@ export class OrderExecutor implements ExecutionClient {
     this.#orders.set(next)
     this.#fills.applied(next)
     return next
+  }
+
+  /** A fill of an order held REJECTED that the venue placed after all: booked, said on `error`, the rest cancelled. */
+  #revived(rejected: Order, next: Order, fill: Fill): void {
+    const cid = rejected.clientOrderId
+    this.#bus.emit(
+      'error',
+      new StateError(`Order "${cid}" was REJECTED here but the venue filled ${fill.qty.toString()}: booked`),
+    )
+    if (!isTerminalStatus(next.status)) this.#reconciler.cancelRevenant(rejected, next)
   }
 
   /** Remembers a fill as applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */

@@ -4,6 +4,7 @@ import type { OrderIntent } from '../../core/ports.js'
 import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { RateLimitError } from '../../errors/index.js'
+import { Portfolio } from '../Portfolio.js'
 import { FakeExchangeAdapter } from '../testing/FakeExchangeAdapter.js'
 import { BTCUSDT } from '../testing/fixtures.js'
 import { OrderExecutor, type OrderExecutorConfig } from './OrderExecutor.js'
@@ -191,6 +192,55 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     // A reconciliation finds nothing of it open any more.
     const report = await exec.reconcile()
     expect(report.openOrders.map((o) => o.clientOrderId)).not.toContain(a.clientOrderId)
+  })
+
+  it('a rejected order the venue fills before our cancel lands: its fills are booked, the rest is cancelled', async () => {
+    // The revenant fills at once (a crossing order, or a fill before the cancel arrives): its fills must reach the
+    // order and the Portfolio, not be refused because the order was REJECTED here (the venue's position would drift).
+    const { clock, adapter, exec, fills } = await setup({ reconnectRecheckDelayMs: 0 })
+    const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [BTCUSDT] })
+    portfolio.attach(exec)
+    const errors: string[] = []
+    exec.events.on('error', (e) => errors.push(e.message))
+    adapter.failNext('LATE_ARRIVAL')
+    const a = await exec.submit(limitBuy('1', '90'))
+    await flush()
+    await clock.advanceAsync(300)
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
+    adapter.deliverLate() // open at the venue now: the executor sends a cancel
+    adapter.fill(a.clientOrderId, '0.4') // ... which a fill beats
+    await flush()
+    expect(fills.map((f) => f.qty.toString())).toEqual(['0.4'])
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toString()).toBe('0.4')
+    expect(portfolio.cash('USDT').toString()).toBe('9963.964') // 0.4 × 90 and a 0.1 % fee
+    const order = exec.order(a.clientOrderId)
+    expect(order?.status).toBe('CANCELED')
+    expect(order?.filledQty.toString()).toBe('0.4')
+    expect(adapter.orders.get(a.clientOrderId)?.status).toBe('CANCELED')
+    expect(errors.filter((m) => m.includes(a.clientOrderId) && m.includes('cancelling'))).toHaveLength(1)
+  })
+
+  it('a rejected order the venue filled in full on arrival: its fill is booked', async () => {
+    const { clock, adapter, exec, fills } = await setup({ reconnectRecheckDelayMs: 0 })
+    const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [BTCUSDT] })
+    portfolio.attach(exec)
+    const errors: string[] = []
+    exec.events.on('error', (e) => errors.push(e.message))
+    adapter.failNext('LATE_ARRIVAL')
+    const a = await exec.submit(limitBuy('1', '90'))
+    await flush()
+    await clock.advanceAsync(300)
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('REJECTED')
+    adapter.setPrice('BTCUSDT', '89') // the late order crosses when it arrives: filled at once
+    adapter.deliverLate()
+    await flush()
+    expect(exec.order(a.clientOrderId)?.status).toBe('FILLED')
+    expect(fills.map((f) => `${f.qty.toString()}@${f.price.toString()}`)).toEqual(['1@89'])
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toString()).toBe('1')
+    expect(portfolio.cash('USDT').toString()).toBe('9910.911') // 1 × 89 and a 0.1 % fee
+    expect(errors.filter((m) => m.includes(a.clientOrderId) && m.includes('booked'))).toHaveLength(1)
   })
 
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {

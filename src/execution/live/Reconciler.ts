@@ -305,7 +305,8 @@ export class Reconciler {
   /**
    * An order this executor holds as REJECTED that the venue reports open: a placement that reached the venue after
    * all (after every look-up said "not known", on a venue whose requests carry no arrival window). Nobody waits for
-   * it any more, so it is cancelled at once (one cancel at a time per order), and the `error` event says so.
+   * it any more, so it is cancelled at once (one cancel at a time per order), and the `error` event says so. Its fills,
+   * if it had any, are booked (see `afterLateFill`).
    */
   cancelRevenant(order: Order, seen: Order): void {
     const h = this.#host
