@@ -365,7 +365,8 @@ export class Portfolio {
   applyFill(fill: Fill): Result<FillApplied | undefined, TradekitError> {
     // Binance numbers trades per symbol: the same id on two symbols is two fills.
     const id = fillKey(fill)
-    // Remembered at once (one lookup, not a look-up then an add); forgotten again if the fill is refused below.
+    // Remembered at once (one lookup, not a look-up then an add); forgotten again if the fill is refused below (at
+    // capacity, the oldest id it displaced stays forgotten: the window is the last `dedupeWindow` ids offered).
     if (!this.#seen.addNew(id)) {
       this.#bus.emit('fill.duplicateIgnored', { type: 'fill.duplicateIgnored', fill, tsEvent: fill.tsEvent })
       return ok(undefined)
