@@ -189,3 +189,69 @@ recordSuite({
       'and fill up over the first ~10k orders (fill ids: 100k fills), so the heap climbs until then',
   ].join('; '),
 })
+
+// Heap over a long run: the bounded memories (Portfolio fill ids 100,000, order histories 10,000 orders, ...) fill
+// up over millions of candles; past that the heap must stay where it is. One run per config, the heap sampled after a
+// forced GC at every tenth (the samples' time is left out of the rate).
+const HEAP_CANDLES = Number(process.env.BENCH_HEAP_CANDLES ?? 9_000_000)
+
+async function longRun(
+  name: 'quiet' | 'tradeHeavy',
+): Promise<{ rate: number; heap: number[]; fills: number }> {
+  const heap: number[] = []
+  let sampling = 0
+  function* sampled() {
+    let i = 0
+    for (const c of syntheticCandles(HEAP_CANDLES, labels)) {
+      if (i % Math.floor(HEAP_CANDLES / 10) === 0) {
+        const s0 = performance.now()
+        gc?.()
+        heap.push(Number((process.memoryUsage().heapUsed / 1048576).toFixed(1)))
+        sampling += performance.now() - s0
+      }
+      i++
+      yield c
+    }
+  }
+  const bt = new Backtester(backtestConfig(name))
+  const t0 = performance.now()
+  const r = await bt.run(sampled())
+  const rate = HEAP_CANDLES / ((performance.now() - t0 - sampling) / 1000)
+  return { rate, heap, fills: r.tradeCount * 2 }
+}
+
+if (HEAP_CANDLES > 0) {
+  const runs = { quiet: await longRun('quiet'), tradeHeavy: await longRun('tradeHeavy') }
+  const spread = (h: number[]): string => {
+    const half = h.slice(Math.floor(h.length / 2))
+    return `${(Math.max(...half) - Math.min(...half)).toFixed(1)} MB`
+  }
+  recordSuite({
+    suite: 'backtest heap over a long run',
+    unit: `one candle (${HEAP_CANDLES.toLocaleString('en-US')} synthetic 1m candles, one run per config)`,
+    cases: [
+      {
+        name: `tradekit Backtester, quiet config (${runs.quiet.fills} fills)`,
+        opsPerSec: runs.quiet.rate,
+        ratioToBaseline: 1,
+        baseline: true,
+        samples: 1,
+        heapMB: runs.quiet.heap,
+      },
+      {
+        name: `tradekit Backtester, trade-heavy config (${runs.tradeHeavy.fills} fills)`,
+        opsPerSec: runs.tradeHeavy.rate,
+        ratioToBaseline: runs.tradeHeavy.rate / runs.quiet.rate,
+        baseline: false,
+        samples: 1,
+        heapMB: runs.tradeHeavy.heap,
+      },
+    ],
+    notes: [
+      'target: heap flat in candle count once the bounded memories are full (the second half of the run)',
+      `heap MB after a forced GC at 0/10/…/90%: quiet ${runs.quiet.heap.join(', ')} (second half spread ${spread(runs.quiet.heap)}); ` +
+        `trade-heavy ${runs.tradeHeavy.heap.join(', ')} (second half spread ${spread(runs.tradeHeavy.heap)})`,
+      'one long run is mostly past the JIT warm-up: its rate is the steady state, not comparable with the second-run rates above',
+    ].join('; '),
+  })
+}

@@ -21,6 +21,8 @@ export interface CaseResult {
   ratioToBaseline: number
   baseline: boolean
   samples: number
+  /** Heap used (MB, after a forced GC) sampled at every tenth of a long run, when the case measures memory too. */
+  heapMB?: number[]
 }
 
 export interface SuiteResult {

@@ -271,6 +271,19 @@ function speedTargets() {
       oneEval / paperPath <= 4,
     ],
   ]
+  // Heap flat in candle count: the spread of the second half of a long run's samples, relative to their mean.
+  for (const c of suite('backtest heap over a long run')?.cases ?? []) {
+    const half = (c.heapMB ?? []).slice(Math.floor((c.heapMB ?? []).length / 2))
+    const mean = half.reduce((a, b) => a + b, 0) / half.length
+    const spread = (Math.max(...half) - Math.min(...half)) / mean
+    const config = c.name.replace(/^tradekit Backtester, /, '').replace(/ \(.*$/, '')
+    rows.push([
+      `heap over a long run, ${config}: spread of its second half / mean`,
+      spread,
+      'flat (<= 0.05)',
+      spread <= 0.05,
+    ])
+  }
   if (rows.every((r) => !Number.isFinite(r[1]))) return
   out('## Speed targets')
   out()

@@ -80,7 +80,9 @@ describe('OpenOrders', () => {
     book.retire(book.transition(book.get('a') as Order, 'REJECTED', { tsEvent: 1 }) as Order)
     book.add(order('b'))
     expect(book.get('a')?.status).toBe('REJECTED')
-    expect(book.retire(book.transition(book.get('b') as Order, 'REJECTED', { tsEvent: 2 }) as Order)).toEqual(['a'])
+    expect(book.retire(book.transition(book.get('b') as Order, 'REJECTED', { tsEvent: 2 }) as Order)).toEqual(
+      ['a'],
+    )
     expect(book.get('a')).toBeUndefined()
     expect(book.has('a')).toBe(false)
     expect(book.strategyOf('a')).toBeUndefined()

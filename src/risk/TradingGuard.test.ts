@@ -29,23 +29,55 @@ const onlyDrawdown = (maxDrawdownFraction: number, reduceAtFraction?: number): T
 })
 
 describe('TradingGuard: drawdown', () => {
-  it('the same equity again checks nothing new, but still trips again while a breach holds and after a resume', () => {
+  it('a breach trips once while it holds, again after it ended or after a resume; the same equity checks nothing new', () => {
     const { guard } = make(onlyDrawdown(0.1))
     const tripped: string[] = []
-    guard.events.on('risk.breakerTripped', (e) => tripped.push(e.breaker))
+    guard.events.on('risk.breakerTripped', (e) => tripped.push(`${e.breaker} ${e.values.equity}`))
     const high = D('12000')
     guard.updateEquity(high)
     guard.updateEquity(high)
     expect(tripped).toEqual([])
     const low = D('10000')
     guard.updateEquity(low)
-    guard.updateEquity(low) // the breach holds: it is reported again, as before
-    expect(tripped).toEqual(['MAX_DRAWDOWN', 'MAX_DRAWDOWN'])
+    guard.updateEquity(low)
+    guard.updateEquity(D('9000')) // deeper, the same breach: not reported again (one event per breach, not per update)
+    expect(tripped).toEqual(['MAX_DRAWDOWN 10000'])
+    expect(guard.state).toBe('HALTED')
+    guard.updateEquity(D('11000')) // back inside the limit: the breach ended (the state stays HALTED: latched)
+    guard.updateEquity(D('10500')) // a new breach
+    expect(tripped).toEqual(['MAX_DRAWDOWN 10000', 'MAX_DRAWDOWN 10500'])
+    expect(guard.resume()).toBe(true) // the breach still holds: it trips again at the next update
+    expect(guard.state).toBe('ACTIVE')
+    guard.updateEquity(D('10500'))
+    expect(guard.state).toBe('HALTED')
+    expect(tripped).toHaveLength(3)
     expect(guard.resume({ resetDrawdownPeak: true })).toBe(true)
     guard.updateEquity(low) // measured from the new peak: no breach
     expect(guard.state).toBe('ACTIVE')
     guard.updateEquity(D('8999')) // a new equity is checked in full
     expect(guard.state).toBe('HALTED')
+  })
+
+  it('a breach that holds trips again once the state was lowered without a resume (a day reset)', () => {
+    // Daily loss resets at the day boundary (ACTIVE again); the drawdown breach, still there, must trip again then.
+    const { guard, clock } = make({
+      breakers: {
+        dailyLoss: { maxLossFraction: 0.05, resetAtDayStart: true },
+        drawdown: { maxDrawdownFraction: 0.5, reduceAtFraction: 0.04 },
+        consecutiveLosses: false,
+      },
+    })
+    const tripped: string[] = []
+    guard.events.on('risk.breakerTripped', (e) => tripped.push(`${e.breaker} ${e.action}`))
+    guard.updateEquity(D('10000'))
+    guard.updateEquity(D('9400')) // 6 % down: daily loss HALTED, drawdown REDUCING
+    expect(guard.state).toBe('HALTED')
+    guard.updateEquity(D('9300'))
+    expect(tripped).toEqual(['MAX_DRAWDOWN REDUCING', 'DAILY_LOSS HALTED'])
+    clock.advance(DAY) // the next day: the daily loss resets to ACTIVE
+    guard.updateEquity(D('9300'))
+    expect(guard.state).toBe('REDUCING') // the drawdown breach still holds: it tripped again
+    expect(tripped).toEqual(['MAX_DRAWDOWN REDUCING', 'DAILY_LOSS HALTED', 'MAX_DRAWDOWN REDUCING'])
   })
 
   it('halts at the drawdown limit, measured from the peak', () => {

@@ -26,6 +26,14 @@ const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
 const MAX_RESPONSES = 10_000
 /** Bound on instruments tracked by the per-instrument order rate. */
 const MAX_RATE_KEYS = 10_000
+/** The equity breaches a guard remembers between checks, so that each trips once (see TradingGuard.#breach). */
+const BREACH = {
+  DRAWDOWN_HALT: 'drawdownHalt',
+  DRAWDOWN_REDUCE: 'drawdownReduce',
+  DAILY_LOSS: 'dailyLoss',
+} as const
+type Breach = (typeof BREACH)[keyof typeof BREACH]
+
 /** How far above a breaker's limit its equity floor sits, relative to the values (see #drawdownFloor). */
 const FLOOR_MARGIN = /* @__PURE__ */ new Decimal('1e-30')
 
@@ -138,6 +146,9 @@ export class TradingGuard {
   #quiet = false
   /** The equity floors of the drawdown and daily-loss checks, for the peak and day start they were computed from. */
   #ddFloor: { from: Decimal; floor: Decimal } | undefined
+  #ddLimits: { from: Decimal; halt: Decimal; reduce: Decimal | undefined } | undefined
+  /** The equity breaches the last checks found (each trips once: see {@link TradingGuard.#breach}). */
+  readonly #breaches = new Set<Breach>()
   #dlFloor: { from: Decimal; floor: Decimal } | undefined
 
   #globalRate: TimestampRing | undefined
@@ -324,21 +335,33 @@ export class TradingGuard {
       !greaterThan(equity, this.#drawdownFloor(this.#peak))
     ) {
       const drop = this.#peak.minus(equity)
-      if (drop.gte(this.#peak.times(this.#maxDrawdown as Decimal))) {
-        this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
-          equity: str(equity),
-          peakEquity: str(this.#peak),
-          drawdown: str(drop),
-          maxDrawdownFraction: dd.maxDrawdownFraction,
-        })
-      } else if (this.#reduceDrawdown !== undefined && drop.gte(this.#peak.times(this.#reduceDrawdown))) {
-        this.#trip(TradingState.REDUCING, StateChangeReason.MAX_DRAWDOWN, now, {
-          equity: str(equity),
-          peakEquity: str(this.#peak),
-          drawdown: str(drop),
-          reduceAtFraction: dd.reduceAtFraction ?? null,
-        })
+      const limits = this.#drawdownLimits(this.#peak)
+      if (drop.gte(limits.halt)) {
+        this.#breach(BREACH.DRAWDOWN_HALT, () =>
+          this.#trip(TradingState.HALTED, StateChangeReason.MAX_DRAWDOWN, now, {
+            equity: str(equity),
+            peakEquity: str(this.#peak),
+            drawdown: str(drop),
+            maxDrawdownFraction: dd.maxDrawdownFraction,
+          }),
+        )
+        this.#breaches.delete(BREACH.DRAWDOWN_REDUCE)
+      } else {
+        this.#breaches.delete(BREACH.DRAWDOWN_HALT)
+        if (limits.reduce !== undefined && drop.gte(limits.reduce)) {
+          this.#breach(BREACH.DRAWDOWN_REDUCE, () =>
+            this.#trip(TradingState.REDUCING, StateChangeReason.MAX_DRAWDOWN, now, {
+              equity: str(equity),
+              peakEquity: str(this.#peak),
+              drawdown: str(drop),
+              reduceAtFraction: dd.reduceAtFraction ?? null,
+            }),
+          )
+        } else this.#breaches.delete(BREACH.DRAWDOWN_REDUCE)
       }
+    } else {
+      this.#breaches.delete(BREACH.DRAWDOWN_HALT)
+      this.#breaches.delete(BREACH.DRAWDOWN_REDUCE)
     }
     const dl = this.#cfg.dailyLoss
     if (
@@ -351,17 +374,42 @@ export class TradingGuard {
       let limit = this.#dayStart.times(this.#maxDailyLoss as Decimal)
       if (dl.maxLoss?.lt(limit)) limit = dl.maxLoss
       if (loss.gte(limit)) {
-        this.#trip(dl.action, StateChangeReason.DAILY_LOSS, now, {
-          equity: str(equity),
-          dayStartEquity: str(this.#dayStart),
-          loss: str(loss),
-          limit: str(limit),
-          day: this.#dayKey ?? null,
-        })
-      }
-    }
+        this.#breach(BREACH.DAILY_LOSS, () =>
+          this.#trip(dl.action, StateChangeReason.DAILY_LOSS, now, {
+            equity: str(equity),
+            dayStartEquity: str(this.#dayStart),
+            loss: str(loss),
+            limit: str(limit),
+            day: this.#dayKey ?? null,
+          }),
+        )
+      } else this.#breaches.delete(BREACH.DAILY_LOSS)
+    } else this.#breaches.delete(BREACH.DAILY_LOSS)
     if (changed) this.#persist()
     this.#quiet = this.#trips === trips
+  }
+
+  /**
+   * Trips an equity breaker once per breach: `trip` runs when the breach is new (not seen by the last check, or the
+   * state was lowered since: a resume, a day reset, a cooldown), not at every equity update while it lasts.
+   */
+  #breach(kind: Breach, trip: () => void): void {
+    if (this.#breaches.has(kind)) return
+    this.#breaches.add(kind)
+    trip()
+  }
+
+  /** The drops from `peak` at which the drawdown breaker halts and reduces (computed once per peak). */
+  #drawdownLimits(peak: Decimal): { halt: Decimal; reduce: Decimal | undefined } {
+    if (this.#ddLimits?.from !== peak) {
+      const reduce = this.#reduceDrawdown
+      this.#ddLimits = {
+        from: peak,
+        halt: peak.times(this.#maxDrawdown as Decimal),
+        reduce: reduce === undefined ? undefined : peak.times(reduce),
+      }
+    }
+    return this.#ddLimits
   }
 
   /**
@@ -538,6 +586,7 @@ export class TradingGuard {
   resume(options: ResumeOptions = {}): boolean {
     const now = this.#clock.now()
     this.#quiet = false // the peak or the day's start may move: check in full next time
+    this.#breaches.clear() // a breach that still holds trips again
     this.#losses = 0
     this.#cooldownUntil = undefined
     this.#responses = []
@@ -600,6 +649,11 @@ export class TradingGuard {
   ): boolean {
     const from = this.#state
     if (from === to) return false
+    if (RANK[to] < RANK[from]) {
+      // A lowered state: a breach that still holds must trip again at the next check (as after a resume).
+      this.#breaches.clear()
+      this.#quiet = false
+    }
     this.#state = to
     this.#reason = reason
     this.#detail = detail

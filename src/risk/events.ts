@@ -30,7 +30,12 @@ export interface TradingStateChangedEvent {
   readonly tsEvent: number
 }
 
-/** Emitted every time a breaker trips, even when the state is already at (or past) the breaker's action. */
+/**
+ * Emitted when a breaker trips, even when the state is already at (or past) the breaker's action. The equity
+ * breakers (drawdown, daily loss) trip once per breach, not at every equity update while it lasts; a breach that
+ * still holds after the state was lowered (a resume, a day reset, an elapsed cooldown) trips again. The other
+ * breakers trip on each event that breaches them (a loss, an order, a venue response).
+ */
 export interface BreakerTrippedEvent {
   readonly type: 'risk.breakerTripped'
   readonly breaker: StateChangeReason
