@@ -232,6 +232,24 @@ describe('Reconciler (the OrderExecutor decides what to re-query)', () => {
     expect(said('booked')).toBe(1)
   })
 
+  it('a rejected order the venue placed and filled while our stream was down: the reconnect pass books its fill', async () => {
+    // In no open list (it is filled) and no stream event reached us: only a look-up of the rejected order finds it.
+    const { adapter, exec, fills, portfolio, cid, said } = await rejectedLate()
+    adapter.dropStream()
+    adapter.deliverLate()
+    adapter.fill(cid, '1')
+    adapter.reconnectStream()
+    await flush()
+    expect(exec.order(cid)?.status).toBe('FILLED')
+    expect(fills.map((f) => f.qty.toString())).toEqual(['1'])
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toString()).toBe('1')
+    expect(said('booked')).toBe(1)
+    adapter.dropStream() // a later pass leaves it alone: it is no longer rejected
+    adapter.reconnectStream()
+    await flush()
+    expect(fills).toHaveLength(1)
+  })
+
   it('with reconnectRecheckDelayMs 0 there is one pass per reconnect', async () => {
     const { clock, adapter, exec, reconciled } = await setup({ reconnectRecheckDelayMs: 0 })
     await exec.submit(limitBuy())

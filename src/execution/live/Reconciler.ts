@@ -71,6 +71,8 @@ export class Reconciler {
   readonly #rechecked = new RecentIds<string>(10_000)
   /** Rejected orders the venue reported open, while their cancel is in flight. */
   readonly #revenants = new Set<string>()
+  /** Orders rejected because no look-up found them: a venue without an arrival window may place one later. */
+  readonly #rejectedUnseen = new RecentIds<string>(MAX_FILLED_RECHECKS)
   #timer: TimerHandle | undefined
   #retryTimer: TimerHandle | undefined
   /** Automatic passes that failed in a row. */
@@ -189,8 +191,14 @@ export class Reconciler {
       return before !== undefined && h.orders.get(o.clientOrderId) !== before
     })
     for (const [i, o] of open.entries()) if (merged[i] === true) updated.push(o.clientOrderId)
+    // Tracked orders the open list lacks, and recent ones rejected unseen (placed later and filled while the stream
+    // was down, they are in no open list: their fills are booked once the look-up finds them).
+    const since = h.clock.now() - h.recheckFilledWithinMs
     const missing = [...h.orders.all()].filter(
-      (o) => !isTerminalStatus(o.status) && !openIds.has(o.clientOrderId),
+      (o) =>
+        !openIds.has(o.clientOrderId) &&
+        (!isTerminalStatus(o.status) ||
+          (o.status === 'REJECTED' && o.tsUpdated >= since && this.#rejectedUnseen.has(o.clientOrderId))),
     )
     const queried = await mapBounded(missing, h.reconcileConcurrency, (o) => this.#requery(o))
     for (const [i, o] of missing.entries()) if (queried[i] === true) updated.push(o.clientOrderId)
@@ -231,7 +239,8 @@ export class Reconciler {
         h.requestTimeoutMs,
         'queryOrder',
       )
-      if (found !== undefined) {
+      // A rejected order is taken back only for the fills the venue made of it (a revenant; see afterLateFill).
+      if (found !== undefined && (o.status !== 'REJECTED' || found.filledQty.gt(0))) {
         this.#unresolved.delete(o.clientOrderId)
         await this.#fills.recover(found)
         return h.orders.get(o.clientOrderId) !== o
@@ -392,6 +401,7 @@ export class Reconciler {
         return
       }
       h.reject(cur, `Not known to the venue after ${notFound} look-ups`)
+      this.#rejectedUnseen.add(cid)
       return
     }
     // The look-ups themselves failed: the next reconciliation looks again (and applies `onNotFound` if need be).
