@@ -52,14 +52,17 @@ async function tradekitRate(name: 'quiet' | 'tradeHeavy'): Promise<TradekitRun> 
   return { ...(await tradekitRun(name)), coldRate: cold.rate }
 }
 
-async function tradekitRun(name: 'quiet' | 'tradeHeavy'): Promise<Omit<TradekitRun, 'coldRate'>> {
+/**
+ * One backtest of `candles` synthetic candles with the heap sampled (after a full collection) `samples` times along
+ * the way: the samples are the bench's, not the backtest's, so their time is left out of the rate.
+ */
+async function sampledRun(name: 'quiet' | 'tradeHeavy', candles: number, samples: number) {
   const heap: number[] = []
-  // The heap samples (a full collection each) are the bench's, not the backtest's: their time is left out of the rate.
   let sampling = 0
   function* sampled() {
     let i = 0
-    for (const c of syntheticCandles(N, labels)) {
-      if (i % Math.floor(N / 5) === 0) {
+    for (const c of syntheticCandles(candles, labels)) {
+      if (i % Math.floor(candles / samples) === 0) {
         const s0 = performance.now()
         gc?.()
         heap.push(process.memoryUsage().heapUsed / 1048576)
@@ -71,8 +74,12 @@ async function tradekitRun(name: 'quiet' | 'tradeHeavy'): Promise<Omit<TradekitR
   }
   const bt = new Backtester(backtestConfig(name))
   const t0 = performance.now()
-  const r = await bt.run(sampled())
-  const rate = N / ((performance.now() - t0 - sampling) / 1000)
+  const result = await bt.run(sampled())
+  return { rate: candles / ((performance.now() - t0 - sampling) / 1000), heap, result }
+}
+
+async function tradekitRun(name: 'quiet' | 'tradeHeavy'): Promise<Omit<TradekitRun, 'coldRate'>> {
+  const { rate, heap, result: r } = await sampledRun(name, N, 5)
   gc?.()
   heap.push(process.memoryUsage().heapUsed / 1048576)
   return {
@@ -200,26 +207,8 @@ const HEAP_CANDLES = Number(process.env.BENCH_HEAP_CANDLES ?? 18_000_000)
 async function longRun(
   name: 'quiet' | 'tradeHeavy',
 ): Promise<{ rate: number; heap: number[]; fills: number }> {
-  const heap: number[] = []
-  let sampling = 0
-  function* sampled() {
-    let i = 0
-    for (const c of syntheticCandles(HEAP_CANDLES, labels)) {
-      if (i % Math.floor(HEAP_CANDLES / 10) === 0) {
-        const s0 = performance.now()
-        gc?.()
-        heap.push(Number((process.memoryUsage().heapUsed / 1048576).toFixed(1)))
-        sampling += performance.now() - s0
-      }
-      i++
-      yield c
-    }
-  }
-  const bt = new Backtester(backtestConfig(name))
-  const t0 = performance.now()
-  const r = await bt.run(sampled())
-  const rate = HEAP_CANDLES / ((performance.now() - t0 - sampling) / 1000)
-  return { rate, heap, fills: r.tradeCount * 2 }
+  const { rate, heap, result } = await sampledRun(name, HEAP_CANDLES, 10)
+  return { rate, heap: heap.map((h) => Number(h.toFixed(1))), fills: result.tradeCount * 2 }
 }
 
 if (HEAP_CANDLES > 0) {
