@@ -23,9 +23,10 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey } from '../core/types.js'
-import { greaterThan, isFinitePositive, withinPrecision } from '../decimal/compareDecimals.js'
+import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
+import { minus, plus } from '../decimal/plusMinus.js'
 import {
   InsufficientFundsError,
   type InvariantError,
@@ -218,9 +219,8 @@ export class Portfolio {
   /** Cash of one asset not held by open orders. */
   freeCash(asset: string): Decimal {
     let held = ZERO
-    for (const h of this.#holds.values()) if (h.asset === asset) held = held.plus(h.amount)
-    const cash = this.cash(asset)
-    return held === ZERO && withinPrecision(cash) ? cash : cash.minus(held) // nothing held: all of it
+    for (const h of this.#holds.values()) if (h.asset === asset) held = plus(held, h.amount)
+    return minus(this.cash(asset), held)
   }
 
   /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */

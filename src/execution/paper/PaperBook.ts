@@ -1,6 +1,7 @@
 import type { BookSnapshot, Side } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
@@ -94,7 +95,7 @@ export class PaperBook {
       const take = this.fit(p, q, left)
       if (!isAboveZero(take)) continue
       const part = product(lastPx, take)
-      cost = cost === ZERO ? part : cost.plus(part) // 0 + x is x (a product is already at 40 digits)
+      cost = plus(cost, part)
       left = take === left ? ZERO : left.minus(take)
     }
     return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost

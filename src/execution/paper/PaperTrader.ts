@@ -23,9 +23,10 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
-import { greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { minus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
@@ -442,7 +443,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
           this.#emitFilled(cid, batch)
           return
         }
-        left = qty === left ? ZERO : left.minus(qty) // all of it taken: nothing left (no `x − x`)
+        left = minus(left, qty)
         if (recorded) {
           notional = notional.plus(product(price, qty))
           filled = filled.plus(qty)
@@ -574,8 +575,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
             reserved = reserved.plus(remaining(o))
         }
       }
-      // Nothing reserved: all of the position is free (no `qty − 0` copy).
-      const free = reserved === ZERO && withinPrecision(posQty) ? posQty : posQty.minus(reserved)
+      const free = minus(posQty, reserved)
       if (greaterThan(order.qty, free)) return 'Account has insufficient balance for requested action.'
     }
     return undefined

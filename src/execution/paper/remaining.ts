@@ -1,6 +1,6 @@
 import type { Order } from '../../core/types.js'
-import { withinPrecision } from '../../decimal/compareDecimals.js'
 import type { Decimal } from '../../decimal/index.js'
+import { minus } from '../../decimal/plusMinus.js'
 
 /**
  * The quantity of an order still to fill: all of it before the first fill (no `qty − 0` copy).
@@ -11,5 +11,5 @@ import type { Decimal } from '../../decimal/index.js'
  * ```
  */
 export function remaining(o: Order): Decimal {
-  return o.filledQty.isZero() && withinPrecision(o.qty) ? o.qty : o.qty.minus(o.filledQty)
+  return minus(o.qty, o.filledQty)
 }

@@ -3,15 +3,10 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import {
-  areOpposite,
-  equalDecimals,
-  greaterThan,
-  productFits,
-  withinPrecision,
-} from '../../decimal/compareDecimals.js'
+import { greaterThan, productFits } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
@@ -92,14 +87,13 @@ export class StrategyLedger {
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
     const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const delta = baseFee === undefined && withinPrecision(signed) ? signed : signed.minus(baseFee ?? ZERO)
+    const delta = minus(signed, baseFee ?? ZERO)
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty
     if (before.isZero() || before.isNegative() === signed.isNegative()) {
       // Opening or adding: the entry is the quantity-weighted average.
-      // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
-      const next = before.isZero() && withinPrecision(delta) && !delta.isZero() ? delta : before.plus(delta)
+      const next = plus(before, delta)
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       if (next.isZero()) share.entry = undefined
       else if (before.isZero() && productFits(fill.price, fill.qty)) share.entry = fill.price
@@ -117,11 +111,10 @@ export class StrategyLedger {
       // The position's own `(price − entry) × qty` when it is the same: computed once (product, difference).
       const diff = before.isNegative() ? entry.minus(fill.price) : difference(fill.price, entry)
       realized = product(diff, closed)
-      share.qty = areOpposite(before, delta) ? ZERO : before.plus(delta) // x + (−x) is +0, like ZERO
+      share.qty = plus(before, delta)
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
-    // Opening or adding realizes nothing: the share's realized PnL stays as it is (no `+ 0` copy).
-    if (realized !== ZERO || !withinPrecision(share.realized)) share.realized = share.realized.plus(realized)
+    share.realized = plus(share.realized, realized)
     if (this.#effectWindow === 0) return
     this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
@@ -171,9 +164,7 @@ export class StrategyLedger {
       let rest = p.qty
       for (const byInst of this.#shares.values()) {
         const q = byInst.get(k)?.qty
-        // − 0 leaves a value of at most 40 digits as it is; x − x is +0, like ZERO.
-        if (q === undefined || (q.isZero() && withinPrecision(rest))) continue
-        rest = equalDecimals(rest, q) ? ZERO : rest.minus(q)
+        if (q !== undefined) rest = minus(rest, q)
       }
       if (!rest.isZero())
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })

@@ -1,7 +1,8 @@
 import type { Fill, Instrument } from '../../core/types.js'
-import { equalDecimals, greaterThan, isAboveZero, withinPrecision } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -47,8 +48,7 @@ export function applyCashFill(
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
     cash.set(inst.quote, quoteBefore.minus(product(price, qty)))
-    // 0 + x is x itself (a value decimal.js would not round: at most 35 digits).
-    const newQty = pos.qty.isZero() && withinPrecision(received) ? received : pos.qty.plus(received)
+    const newQty = plus(pos.qty, received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
     realized = feeQ.neg()
@@ -68,7 +68,7 @@ export function applyCashFill(
     const feeCost = feeInBase ? fee.times(entry) : feeQ
     realized = product(difference(price, entry), qty).minus(feeCost)
     feeQ = feeCost
-    pos.qty = equalDecimals(pos.qty, delivered) ? ZERO : pos.qty.minus(delivered) // x − x is +0, like ZERO
+    pos.qty = minus(pos.qty, delivered)
     if (pos.qty.isZero()) pos.entry = undefined
   }
   if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))

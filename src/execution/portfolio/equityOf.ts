@@ -1,6 +1,6 @@
 import type { Instrument } from '../../core/types.js'
-import { withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { plus } from '../../decimal/plusMinus.js'
 import { type CurrencyRates, plusValueAt, valueAt } from './CurrencyRates.js'
 import { type MutablePosition, unrealizedPnl } from './MutablePosition.js'
 
@@ -28,8 +28,7 @@ export function cashPart({ cash, rates }: EquityInputs): Decimal {
     const c = cash.get(asset)
     if (c === undefined) continue
     const v = valueAt(c, r)
-    // 0 + v is v itself when v has no more digits than the precision (and is not a zero, whose sign 0 + v fixes).
-    e = e === ZERO && withinPrecision(v) && !v.isZero() ? v : e.plus(v)
+    e = plus(e, v)
   }
   return e
 }
