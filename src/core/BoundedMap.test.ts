@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InvariantError } from '../errors/index.js'
-import { BoundedMap } from './BoundedMap.js'
+import { BoundedMap, hashKey } from './BoundedMap.js'
 import { RecentIds } from './RecentIds.js'
 
 /** The reference: a Map evicting its first key (what every call site did before). */
@@ -130,6 +130,69 @@ describe('BoundedMap', () => {
         },
       ),
       { numRuns: 60 },
+    )
+  })
+
+  it('keys whose hashes collide are kept apart, over long random runs of every operation (string keys)', () => {
+    // Find colliding ids by brute force (30-bit hashes: a few among 150,000 ids), then mix them with plain ones.
+    const byHash = new Map<number, string>()
+    const colliding: string[] = []
+    for (let n = 0; colliding.length < 12 && n < 1_000_000; n++) {
+      const id = `order-${n}`
+      const other = byHash.get(hashKey(id))
+      if (other !== undefined) colliding.push(other, id)
+      else byHash.set(hashKey(id), id)
+    }
+    expect(colliding.length).toBe(12)
+    expect(hashKey(colliding[0] as string)).toBe(hashKey(colliding[1] as string))
+    const pool = [...colliding, 'a', 'b', 'c', '', 'order-1']
+    const key = fc.constantFrom(...pool)
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constantFrom('set' as const, 'put' as const, 'setNewest' as const),
+        key,
+        value: fc.nat(),
+      }),
+      fc.record({ kind: fc.constant('delete' as const), key }),
+      fc.record({ kind: fc.constantFrom('get' as const, 'iterateDeleting' as const), key }),
+    )
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(op, { minLength: 1, maxLength: 3000 }),
+        (cap, ops) => {
+          const m = new BoundedMap<string, number>(cap)
+          const ref = new ReferenceMap<string, number>(cap)
+          for (const o of ops) {
+            if (o.kind === 'set') {
+              m.set(o.key, o.value)
+              ref.set(o.key, o.value)
+            } else if (o.kind === 'put') {
+              expect(m.put(o.key, o.value)).toBe(!ref.map.has(o.key))
+              ref.set(o.key, o.value)
+            } else if (o.kind === 'setNewest') {
+              const had = ref.map.delete(o.key)
+              expect(m.setNewest(o.key, o.value)).toBe(!had)
+              ref.set(o.key, o.value)
+            } else if (o.kind === 'delete') expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
+            else if (o.kind === 'get') expect(m.get(o.key)).toBe(ref.map.get(o.key))
+            else {
+              // Deleting while iterating visits every other kept entry once, in order (as a Map does).
+              const seen: string[] = []
+              for (const [k] of m) {
+                seen.push(k)
+                if (k === o.key) m.delete(k)
+              }
+              const expected = [...ref.map.keys()]
+              ref.map.delete(o.key)
+              expect(seen).toEqual(expected)
+            }
+            expect(m.size).toBe(ref.map.size)
+          }
+          expect([...m]).toEqual([...ref.map])
+        },
+      ),
+      { numRuns: 100 },
     )
   })
 

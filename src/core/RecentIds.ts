@@ -1,4 +1,4 @@
-import { BoundedMap } from './BoundedMap.js'
+import { type BoundedKey, BoundedMap } from './BoundedMap.js'
 
 /**
  * The last `capacity` ids seen (fills applied, responses counted, trades reported): a set that forgets the oldest id
@@ -10,7 +10,7 @@ import { BoundedMap } from './BoundedMap.js'
  * if (!seen.has(fill.tradeId)) { seen.add(fill.tradeId); apply(fill) }
  * ```
  */
-export class RecentIds<K = string> extends BoundedMap<K, true> {
+export class RecentIds<K extends BoundedKey = string> extends BoundedMap<K, true> {
   /** Remembers `id`; past `capacity`, the oldest ids are forgotten. */
   add(id: K): this {
     return this.set(id, true)
