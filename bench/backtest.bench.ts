@@ -5,12 +5,13 @@
  *   setups of `backtestConfigs.ts`: `quiet` (fixed-fractional sizing, breakers on) and `tradeHeavy` (fixed
  *   1,000 USDT orders, breakers off, thousands of trades), each with its trades, signals and denials beside its rate;
  * - grademark 0.3 (float only: no fees, no risk checks, no portfolio) running the same crossover long-only.
- * Heap is sampled while each tradekit run streams its candles: it must stay flat in candle count (the samples' full
- * collections, ≈ 10 % of a run, are left out of its rate: neither the floor nor grademark pays them).
- * Each backtest (tradekit's two and grademark's) runs twice on the same candles and the second run is the rate: the
- * first run of a process spends most of its candles in V8's tiers below the optimizing compiler (a 300k-candle quiet
- * run is still being optimized after 200k candles, at about twice the steady cost per candle), which measures the JIT
- * rather than the backtest. The first (cold) rates are in the note. The floor is likewise the better of two runs.
+ * Heap is sampled while a separate tradekit run streams its candles: it must stay flat in candle count.
+ * Each backtest (tradekit's two and grademark's) runs four times on the same candles and the rate is the median of the
+ * last three: the first run of a process spends most of its candles in V8's tiers below the optimizing compiler, and
+ * so does much of the second (a signal comes every ~35 candles, so the signal path's ~140 functions reach the
+ * optimizing compiler late: the quiet config ran at ~380k, ~460k, then ~620k candles/s on every later run), which
+ * measures the JIT rather than the backtest. The first (cold) rates are in the note. The floor is the better of two
+ * runs.
  */
 import { DataFrame } from 'data-forge'
 import { analyze, backtest as grademarkBacktest } from 'grademark'
@@ -46,10 +47,31 @@ interface TradekitRun {
   stateChanges: number
 }
 
-/** Runs one config twice (see the file's comment): the first run's rate, then the second's with its counts. */
+/** Runs of each backtest: the first is cold, the rate is the median of the others (see the file's comment). */
+const RUNS = 4
+
+/** The median of the warm runs' rates. */
+function warmRate(rates: readonly number[]): number {
+  const warm = rates.slice(1).sort((a, b) => a - b)
+  return warm[Math.floor(warm.length / 2)] as number
+}
+
+/**
+ * Runs one config {@link RUNS} times: the first (cold) run's rate, the warm runs' median, the last run's counts; then
+ * once more with the heap sampled. The timed runs take no samples: a forced full collection mid-run costs the candles
+ * after it far more than its own time (the quiet config ran at ~430k candles/s with five of them per run, ~600k
+ * without), so the heap has a run of its own.
+ */
 async function tradekitRate(name: 'quiet' | 'tradeHeavy'): Promise<TradekitRun> {
-  const cold = await tradekitRun(name)
-  return { ...(await tradekitRun(name)), coldRate: cold.rate }
+  const runs: Omit<TradekitRun, 'coldRate' | 'heap'>[] = []
+  for (let i = 0; i < RUNS; i++) runs.push(await tradekitRun(name, 0))
+  const rates = runs.map((r) => r.rate)
+  return {
+    ...(runs.at(-1) as Omit<TradekitRun, 'coldRate' | 'heap'>),
+    rate: warmRate(rates),
+    coldRate: rates[0] as number,
+    heap: (await tradekitRun(name, 5)).heap,
+  }
 }
 
 /**
@@ -74,14 +96,20 @@ async function sampledRun(name: 'quiet' | 'tradeHeavy', candles: number, samples
   }
   const bt = new Backtester(backtestConfig(name))
   const t0 = performance.now()
-  const result = await bt.run(sampled())
+  const result = await bt.run(samples === 0 ? syntheticCandles(candles, labels) : sampled())
   return { rate: candles / ((performance.now() - t0 - sampling) / 1000), heap, result }
 }
 
-async function tradekitRun(name: 'quiet' | 'tradeHeavy'): Promise<Omit<TradekitRun, 'coldRate'>> {
-  const { rate, heap, result: r } = await sampledRun(name, N, 5)
-  gc?.()
-  heap.push(process.memoryUsage().heapUsed / 1048576)
+/** One run of `name` on the bench's candles, with the heap sampled `samples` times (and at the end) unless 0. */
+async function tradekitRun(
+  name: 'quiet' | 'tradeHeavy',
+  samples: number,
+): Promise<Omit<TradekitRun, 'coldRate'>> {
+  const { rate, heap, result: r } = await sampledRun(name, N, samples)
+  if (samples > 0) {
+    gc?.()
+    heap.push(process.memoryUsage().heapUsed / 1048576)
+  }
   return {
     rate,
     heap,
@@ -106,10 +134,16 @@ interface EmaBar extends Bar {
   slow: number
 }
 
-/** grademark's rate (its second run, see the file's comment), trades and first (cold) rate. */
+/** grademark's rate (its warm runs' median, see the file's comment), trades and first (cold) rate. */
 function grademarkRate(): { rate: number; trades: number; coldRate: number } {
-  const cold = grademarkRun()
-  return { ...grademarkRun(), coldRate: cold.rate }
+  const runs: { rate: number; trades: number }[] = []
+  for (let i = 0; i < RUNS; i++) runs.push(grademarkRun())
+  const rates = runs.map((r) => r.rate)
+  return {
+    trades: (runs.at(-1) as { trades: number }).trades,
+    rate: warmRate(rates),
+    coldRate: rates[0] as number,
+  }
 }
 
 /** grademark on the same candles: data-forge series in memory, EMAs prepared, long while fast > slow. */
@@ -178,10 +212,10 @@ recordSuite({
   unit: `one candle (${N.toLocaleString('en-US')} synthetic 1m candles, the same in every case)`,
   cases: [
     row('raw EMA(9)+EMA(21) updates per candle (floor)', base, true),
-    row(`tradekit Backtester, quiet config (${quiet.trades} trades; second run)`, quiet.rate),
-    row(`tradekit Backtester, trade-heavy config (${heavy.trades} trades; second run)`, heavy.rate),
+    row(`tradekit Backtester, quiet config (${quiet.trades} trades; median of runs 2-4)`, quiet.rate),
+    row(`tradekit Backtester, trade-heavy config (${heavy.trades} trades; median of runs 2-4)`, heavy.rate),
     row(
-      `grademark 0.3 backtest + analyze, same crossover (${grademark.trades} trades; second run)`,
+      `grademark 0.3 backtest + analyze, same crossover (${grademark.trades} trades; median of runs 2-4)`,
       grademark.rate,
     ),
   ],

@@ -22,6 +22,7 @@ const FILLS = Number(process.env.BENCH_FILLS ?? 220_000)
  * ~35 ms, measured anything from 5 to 15 µs a fill, depending on whether a major GC landed in it).
  */
 const WINDOW = 20_000
+const WARMUP_FILLS = 40_000
 const CHECKPOINTS = [10_000, 100_000, 200_000].filter((c) => c + WINDOW <= FILLS)
 
 const inst: Instrument = {
@@ -68,7 +69,15 @@ class BareFill {
   }
 }
 
-async function paperFillCosts(): Promise<{ at: number[]; bare: number[] }> {
+/**
+ * One PaperTrader filling `total` MARKET orders, timed at each of `checkpoints` (and a bare fill timed beside it). A
+ * run with no checkpoints warms the code up: the cost per fill at 10,000 fills in one trader is then a property of
+ * the trader, not of the JIT (the first ~20,000 fills of a process run partly unoptimized, at up to 2x the cost).
+ */
+async function paperFillCosts(
+  total: number,
+  checkpoints: readonly number[],
+): Promise<{ at: number[]; bare: number[] }> {
   const clock = new ManualClock(0)
   const paper = new PaperTrader({
     instruments: [inst],
@@ -103,7 +112,7 @@ async function paperFillCosts(): Promise<{ at: number[]; bare: number[] }> {
     const u = process.cpuUsage(from)
     return (u.user + u.system) / 1000
   }
-  for (const checkpoint of CHECKPOINTS) {
+  for (const checkpoint of checkpoints) {
     while (n < checkpoint) await fill()
     let c0 = process.cpuUsage()
     for (let i = 0; i < WINDOW; i++) await fill()
@@ -112,7 +121,7 @@ async function paperFillCosts(): Promise<{ at: number[]; bare: number[] }> {
     for (let i = 0; i < WINDOW; i++) bare.apply(i % 2 === 0, i % 2 === 0 ? ask : bid, qty)
     bareAt.push(cpuMs(c0) / WINDOW)
   }
-  while (n < FILLS) await fill()
+  while (n < total) await fill()
   return { at, bare: bareAt }
 }
 
@@ -268,10 +277,11 @@ async function simRig(): Promise<LiveRig> {
   }
 }
 
-const fills = await paperFillCosts()
+await paperFillCosts(WARMUP_FILLS, []) // a throwaway trader: see paperFillCosts
+const fills = await paperFillCosts(FILLS, CHECKPOINTS)
 // Warmed up like the evaluate it is compared with: the path runs through many more functions than one evaluate, and
-// its first few thousand signals (interpreted, not yet optimized) measured 2-3x the steady-state cost.
-const PAPER_WARMUP = 2_000
+// its first ~20,000 signals (partly unoptimized: a signal runs ~140 functions) measured up to 2x the steady-state cost.
+const PAPER_WARMUP = 20_000
 const PAPER_SIGNALS = 20_000
 const paper = await livePath(await paperRig(), PAPER_WARMUP, PAPER_SIGNALS)
 // Binance spot allows 100 orders per 10 s (exchangeInfo `ORDERS`), which the adapter keeps: 300 signals measured that
