@@ -22,11 +22,11 @@ export function hashKey(key: BoundedKey): number {
  * A Map that keeps at most `capacity` entries and forgets the oldest first (insertion order, like a Map: setting a
  * kept key again updates its value and keeps its place). Every operation is O(1) amortized, however long it runs.
  *
- * Entries live in a ring, oldest first, indexed by a Map from each key's {@link hashKey} to its newest entry (entries
- * whose keys share a hash are chained, newest first). A Map keyed by small integers finds an id without reading the
- * strings it holds: with 100,000 string keys, a plain Map's lookups spend most of their time on cache misses reading
- * the stored keys of a bucket. A deleted entry leaves a hole in the ring; the ring is twice the capacity and is
- * compacted when it fills, so that costs O(1) per operation too.
+ * Entries live in a ring, oldest first, with a hash table of its own over it: typed arrays of bucket heads and
+ * same-bucket links, and each entry's {@link hashKey}, so a lookup compares integers and reads a stored key only when
+ * the hashes match. (A Map of 100,000 string keys reads the stored strings of a bucket on every lookup, and most of
+ * its time goes to those cache misses.) A deleted entry leaves a hole in the ring. The ring has twice the capacity
+ * (a power of 2), grows to it by doubling and is compacted when it fills with holes: O(1) amortized too.
  *
  * @example
  * ```ts
@@ -37,16 +37,20 @@ export function hashKey(key: BoundedKey): number {
  */
 export class BoundedMap<K extends BoundedKey, V> {
   readonly #capacity: number
-  /** Ring slots minus one (the ring's length is a power of 2, at least twice the capacity). */
-  readonly #mask: number
-  /** Hash of a key → sequence number of the newest entry with that hash. */
-  readonly #index = new Map<number, number>()
-  /** Per ring slot (sequence number & #mask): the key (`undefined`: a hole), value, hash, next older same-hash entry. */
+  /** The ring's largest length minus one (a power of 2, at least twice the capacity). */
+  readonly #maxMask: number
+  /** Ring slots minus one; a slot is a sequence number & #mask, and so is a bucket of a hash. */
+  #mask = 0
+  /** Per bucket: 1 + the sequence number of its newest entry (0: empty). */
+  #buckets = new Int32Array(0)
+  /** Per slot: 1 + the sequence number of the next older entry in the same bucket (0: none). */
+  #next = new Int32Array(0)
+  /** Per slot: its key's hash. */
+  #hashes = new Int32Array(0)
+  /** Per slot: the key (`undefined`: a hole) and value. */
   #keys: (K | undefined)[] = []
   #values: (V | undefined)[] = []
-  #hashes: number[] = []
-  #next: number[] = []
-  /** Sequence numbers: the oldest slot still in the ring, and the next one to fill. */
+  /** Sequence numbers: the oldest kept entry (or #tail), and the next one to fill. */
   #head = 0
   #tail = 0
   #size = 0
@@ -56,7 +60,8 @@ export class BoundedMap<K extends BoundedKey, V> {
       throw new InvariantError(`BoundedMap capacity must be an integer from 0 to 2^28, got "${capacity}"`)
     }
     this.#capacity = capacity
-    this.#mask = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2))) - 1
+    this.#maxMask = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2))) - 1
+    this.clear()
   }
 
   /** Most entries kept. */
@@ -123,14 +128,8 @@ export class BoundedMap<K extends BoundedKey, V> {
 
   /** Forgets everything. */
   clear(): void {
-    this.#index.clear()
-    this.#keys = []
-    this.#values = []
-    this.#hashes = []
-    this.#next = []
-    this.#head = 0
-    this.#tail = 0
-    this.#size = 0
+    this.#size = 0 // nothing is carried over into the new ring
+    this.#resize(Math.min(this.#maxMask, 63))
   }
 
   /** Kept keys, oldest first. */
@@ -138,7 +137,7 @@ export class BoundedMap<K extends BoundedKey, V> {
     for (const [k] of this.entries()) yield k
   }
 
-  /** Kept entries, oldest first. Deleting while iterating is allowed; adding is not (a compaction renumbers). */
+  /** Kept entries, oldest first. Deleting while iterating is allowed; adding is not (the ring may be rebuilt). */
   *entries(): IterableIterator<[K, V]> {
     for (let seq = this.#head; seq < this.#tail; seq = Math.max(seq + 1, this.#head)) {
       const i = seq & this.#mask
@@ -154,48 +153,46 @@ export class BoundedMap<K extends BoundedKey, V> {
 
   /** The sequence number of `key`'s entry, or -1. */
   #find(key: K, hash: number): number {
-    let seq = this.#index.get(hash)
-    while (seq !== undefined && seq >= 0) {
+    let seq = (this.#buckets[hash & this.#mask] as number) - 1
+    while (seq >= 0) {
       const i = seq & this.#mask
-      if (this.#keys[i] === key) return seq
-      seq = this.#next[i]
+      if (this.#hashes[i] === hash && this.#keys[i] === key) return seq
+      seq = (this.#next[i] as number) - 1
     }
     return -1
   }
 
   #append(key: K, value: V, hash: number): void {
     if (this.#capacity === 0) return
-    // A full ring (holes left by deletes) is compacted; so is one whose sequence numbers leave the small integers.
-    if (this.#tail - this.#head > this.#mask || this.#tail === MAX_SEQ) this.#compact()
+    if (this.#tail - this.#head > this.#mask || this.#tail === MAX_SEQ) {
+      // The ring is full: it grows while it is smaller than twice the capacity, else it is full of holes (deletes)
+      // and is compacted; sequence numbers are renumbered from 0 either way (they stay small integers).
+      this.#resize(
+        this.#tail - this.#head > this.#mask ? Math.min(this.#maxMask, this.#mask * 2 + 1) : this.#mask,
+      )
+    }
     const seq = this.#tail++
     const i = seq & this.#mask
+    const b = hash & this.#mask
     // The first lap fills the slots in order: each write is a push, the arrays stay packed.
     this.#keys[i] = key
     this.#values[i] = value
     this.#hashes[i] = hash
-    this.#next[i] = this.#index.get(hash) ?? -1
-    this.#index.set(hash, seq)
-    if (++this.#size > this.#capacity) this.#evictOldest()
+    this.#next[i] = this.#buckets[b] as number
+    this.#buckets[b] = seq + 1
+    if (++this.#size > this.#capacity) this.#remove(this.#head)
   }
 
-  /** The oldest entry goes: #head is always a kept entry (or #tail), as #remove skips the holes after it. */
-  #evictOldest(): void {
-    this.#remove(this.#head)
-  }
-
-  /** Unlinks the entry `seq` from its hash chain and leaves a hole in its slot. */
+  /** Unlinks the entry `seq` from its bucket and leaves a hole in its slot (#head moves past the holes after it). */
   #remove(seq: number): void {
     const i = seq & this.#mask
-    const hash = this.#hashes[i] as number
+    const b = (this.#hashes[i] as number) & this.#mask
     const after = this.#next[i] as number
-    const newest = this.#index.get(hash) as number
-    if (newest === seq) {
-      if (after < 0) this.#index.delete(hash)
-      else this.#index.set(hash, after)
-    } else {
-      // A newer entry with the same hash links to this one.
-      let j = newest & this.#mask
-      while (this.#next[j] !== seq) j = (this.#next[j] as number) & this.#mask
+    if (this.#buckets[b] === seq + 1) this.#buckets[b] = after
+    else {
+      // A newer entry of the bucket links to this one.
+      let j = ((this.#buckets[b] as number) - 1) & this.#mask
+      while (this.#next[j] !== seq + 1) j = ((this.#next[j] as number) - 1) & this.#mask
       this.#next[j] = after
     }
     this.#keys[i] = undefined
@@ -204,10 +201,24 @@ export class BoundedMap<K extends BoundedKey, V> {
     while (this.#head < this.#tail && this.#keys[this.#head & this.#mask] === undefined) this.#head++
   }
 
-  /** Moves the kept entries to the front of a fresh ring (the ring was full of holes): O(size), once per capacity. */
-  #compact(): void {
-    const kept = [...this.entries()]
-    this.clear()
-    for (const [k, v] of kept) this.#append(k, v, hashKey(k))
+  /** Moves the kept entries, in order, into a fresh ring of `mask + 1` slots: O(size), once per many appends. */
+  #resize(mask: number): void {
+    const [keys, values, hashes] = [this.#keys, this.#values, this.#hashes]
+    const [from, to, oldMask] = [this.#head, this.#tail, this.#mask]
+    const kept = this.#size
+    this.#mask = mask
+    this.#buckets = new Int32Array(mask + 1)
+    this.#next = new Int32Array(mask + 1)
+    this.#hashes = new Int32Array(mask + 1)
+    this.#keys = []
+    this.#values = []
+    this.#head = 0
+    this.#tail = 0
+    this.#size = 0
+    if (kept === 0) return
+    for (let seq = from; seq < to; seq++) {
+      const k = keys[seq & oldMask]
+      if (k !== undefined) this.#append(k, values[seq & oldMask] as V, hashes[seq & oldMask] as number)
+    }
   }
 }

@@ -56,6 +56,9 @@ export class EngineMetrics {
   /** Counters of the per-order events, looked up once (a lookup checks the name with a regex). */
   #orders: ReturnType<MetricsRegistry['counter']> | undefined
   #decisions: ReturnType<MetricsRegistry['counter']> | undefined
+  /** The order counter of each venue and outcome, and of each risk decision, bound once. */
+  readonly #orderCounts = new Map<string, Map<string, { inc(): void }>>()
+  readonly #decisionCounts = new Map<string, { inc(): void }>()
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
@@ -85,8 +88,18 @@ export class EngineMetrics {
 
   /** Counts one order event (`tradekit_orders_total{venue,outcome}`). */
   order(venue: string, outcome: string): void {
-    this.#orders ??= this.registry.counter('tradekit_orders', 'Order events by outcome')
-    this.#orders.inc({ venue, outcome })
+    let byOutcome = this.#orderCounts.get(venue)
+    if (byOutcome === undefined) {
+      byOutcome = new Map()
+      this.#orderCounts.set(venue, byOutcome)
+    }
+    let count = byOutcome.get(outcome)
+    if (count === undefined) {
+      this.#orders ??= this.registry.counter('tradekit_orders', 'Order events by outcome')
+      count = this.#orders.bind({ venue, outcome })
+      byOutcome.set(outcome, count)
+    }
+    count.inc()
   }
 
   /** Counts a payload a feed's decoder rejected. */
@@ -96,8 +109,13 @@ export class EngineMetrics {
 
   /** Counts a risk decision. */
   riskDecision(decision: 'approved' | 'denied'): void {
-    this.#decisions ??= this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
-    this.#decisions.inc({ decision })
+    let count = this.#decisionCounts.get(decision)
+    if (count === undefined) {
+      this.#decisions ??= this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
+      count = this.#decisions.bind({ decision })
+      this.#decisionCounts.set(decision, count)
+    }
+    count.inc()
   }
 
   /** Counts a breaker trip. */

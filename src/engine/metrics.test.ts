@@ -40,6 +40,18 @@ describe('MetricsRegistry', () => {
     expect(text.split('\n').filter((l) => l.startsWith('tradekit_orders_total')).length).toBe(5)
   })
 
+  it('a bound counter counts into the sample of its label set, as inc with those labels does', () => {
+    const m = new MetricsRegistry()
+    const c = m.counter('tradekit_orders_total', 'Orders by outcome')
+    const filled = c.bind({ venue: 'binance', outcome: 'filled' })
+    filled.inc()
+    filled.inc(2)
+    filled.inc(-1) // a counter never goes down
+    c.inc({ outcome: 'filled', venue: 'binance' })
+    expect(m.render()).toContain('tradekit_orders_total{venue="binance",outcome="filled"} 4')
+    expect(() => c.bind({ 'bad-label': 'x' })).toThrow(/Invalid label name/)
+  })
+
   it('refuses invalid names and kind clashes', () => {
     const m = new MetricsRegistry()
     expect(() => m.gauge('bad name', 'x')).toThrow()
