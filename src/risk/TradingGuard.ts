@@ -461,16 +461,18 @@ export class TradingGuard {
     this.#persist()
     const cl = this.#cfg.consecutiveLosses
     if (cl === false) return
-    const values = { consecutiveLosses: this.#losses, lastPnl: str(pnl) }
+    // The event's values are formatted only for a loss that trips (most losses extend the streak and no more).
     if (this.#losses >= cl.haltAfter) {
       this.#trip(TradingState.HALTED, StateChangeReason.CONSECUTIVE_LOSSES, now, {
-        ...values,
+        consecutiveLosses: this.#losses,
+        lastPnl: str(pnl),
         haltAfter: cl.haltAfter,
       })
     } else if (this.#losses >= cl.reduceAfter) {
       this.#cooldownUntil = now + cl.cooldownMs
       this.#trip(TradingState.REDUCING, StateChangeReason.CONSECUTIVE_LOSSES, now, {
-        ...values,
+        consecutiveLosses: this.#losses,
+        lastPnl: str(pnl),
         reduceAfter: cl.reduceAfter,
         cooldownUntil: this.#cooldownUntil,
       })
