@@ -273,10 +273,10 @@ if (HEAP_CANDLES > 0) {
       },
     ],
     notes: [
-      'target: heap flat in candle count once the bounded memories are full (the second half of the run within 10 %: a full bounded Map rebuilds its table as deleted slots pile up, a few MB either way)',
+      'target: heap flat in candle count once the bounded memories are full (the second half of the run within 10 %)',
       `heap MB after a forced GC at 0/10/…/90%: quiet ${runs.quiet.heap.join(', ')} (second half spread ${spread(runs.quiet.heap)}); ` +
         `trade-heavy ${runs.tradeHeavy.heap.join(', ')} (second half spread ${spread(runs.tradeHeavy.heap)})`,
-      'one long run is mostly past the JIT warm-up: its rate is the steady state, not comparable with the second-run rates above',
+      "its rate is slowed by the heap samples (a forced full collection costs the candles after it more than its own time, which is left out) and includes the quiet config's halted phase (its drawdown breaker trips after ~2.5M candles of this walk): not comparable with the rates above",
     ].join('; '),
   })
 }

@@ -271,8 +271,8 @@ function speedTargets() {
       oneEval / paperPath <= 4,
     ],
   ]
-  // Heap flat in candle count: the spread of the second half of a long run's samples, relative to their mean (a full
-  // bounded Map's table is rebuilt from time to time as its deleted slots pile up: it moves by a few MB, not upwards).
+  // Heap flat in candle count: the spread of the second half of a long run's samples, relative to their mean (the
+  // young generation and the memories' insertion order move it by a few MB, not upwards).
   for (const c of suite('backtest heap over a long run')?.cases ?? []) {
     const half = (c.heapMB ?? []).slice(Math.floor((c.heapMB ?? []).length / 2))
     const mean = half.reduce((a, b) => a + b, 0) / half.length
