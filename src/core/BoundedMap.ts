@@ -22,11 +22,12 @@ export function hashKey(key: BoundedKey): number {
  * A Map that keeps at most `capacity` entries and forgets the oldest first (insertion order, like a Map: setting a
  * kept key again updates its value and keeps its place). Every operation is O(1) amortized, however long it runs.
  *
- * Entries live in a ring, oldest first, with a hash table of its own over it: typed arrays of bucket heads and
- * same-bucket links, and each entry's {@link hashKey}, so a lookup compares integers and reads a stored key only when
+ * Entries live in a ring, oldest first, with a hash table of its own over it: typed arrays of bucket heads (twice as
+ * many as ring slots) and same-bucket links, and each entry's {@link hashKey}, so a lookup compares integers and reads a stored key only when
  * the hashes match. (A Map of 100,000 string keys reads the stored strings of a bucket on every lookup, and most of
- * its time goes to those cache misses.) A deleted entry leaves a hole in the ring. The ring has twice the capacity
- * (a power of 2), grows to it by doubling and is compacted when it fills with holes: O(1) amortized too.
+ * its time goes to those cache misses.) A deleted entry leaves a hole in the ring. The ring holds the capacity and a
+ * quarter more (rounded up to a power of 2), grows to that by doubling and is compacted when it fills with holes, at
+ * most once per quarter-capacity appends: O(1) amortized too.
  *
  * @example
  * ```ts
@@ -37,10 +38,12 @@ export function hashKey(key: BoundedKey): number {
  */
 export class BoundedMap<K extends BoundedKey, V> {
   readonly #capacity: number
-  /** The ring's largest length minus one (a power of 2, at least twice the capacity). */
+  /** The ring's largest length minus one (a power of 2, at least the capacity and a quarter). */
   readonly #maxMask: number
-  /** Ring slots minus one; a slot is a sequence number & #mask, and so is a bucket of a hash. */
+  /** Ring slots minus one: a slot is a sequence number & #mask. */
   #mask = 0
+  /** Buckets minus one, twice the ring's slots (few keys share one): a key's bucket is its hash & #bucketMask. */
+  #bucketMask = 0
   /** Per bucket: 1 + the sequence number of its newest entry (0: empty). */
   #buckets = new Int32Array(0)
   /** Per slot: 1 + the sequence number of the next older entry in the same bucket (0: none). */
@@ -60,7 +63,8 @@ export class BoundedMap<K extends BoundedKey, V> {
       throw new InvariantError(`BoundedMap capacity must be an integer from 0 to 2^28, got "${capacity}"`)
     }
     this.#capacity = capacity
-    this.#maxMask = 2 ** Math.ceil(Math.log2(Math.max(2, capacity * 2))) - 1
+    // Room for the holes of deletes: a ring of exactly the capacity would be compacted at every append once full.
+    this.#maxMask = 2 ** Math.ceil(Math.log2(capacity + Math.max(capacity >> 2, 16))) - 1
     this.clear()
   }
 
@@ -153,7 +157,7 @@ export class BoundedMap<K extends BoundedKey, V> {
 
   /** The sequence number of `key`'s entry, or -1. */
   #find(key: K, hash: number): number {
-    let seq = (this.#buckets[hash & this.#mask] as number) - 1
+    let seq = (this.#buckets[hash & this.#bucketMask] as number) - 1
     while (seq >= 0) {
       const i = seq & this.#mask
       if (this.#hashes[i] === hash && this.#keys[i] === key) return seq
@@ -165,7 +169,7 @@ export class BoundedMap<K extends BoundedKey, V> {
   #append(key: K, value: V, hash: number): void {
     if (this.#capacity === 0) return
     if (this.#tail - this.#head > this.#mask || this.#tail === MAX_SEQ) {
-      // The ring is full: it grows while it is smaller than twice the capacity, else it is full of holes (deletes)
+      // The ring is full: it grows while it is smaller than its largest length, else it is full of holes (deletes)
       // and is compacted; sequence numbers are renumbered from 0 either way (they stay small integers).
       this.#resize(
         this.#tail - this.#head > this.#mask ? Math.min(this.#maxMask, this.#mask * 2 + 1) : this.#mask,
@@ -173,7 +177,7 @@ export class BoundedMap<K extends BoundedKey, V> {
     }
     const seq = this.#tail++
     const i = seq & this.#mask
-    const b = hash & this.#mask
+    const b = hash & this.#bucketMask
     // The first lap fills the slots in order: each write is a push, the arrays stay packed.
     this.#keys[i] = key
     this.#values[i] = value
@@ -186,7 +190,7 @@ export class BoundedMap<K extends BoundedKey, V> {
   /** Unlinks the entry `seq` from its bucket and leaves a hole in its slot (#head moves past the holes after it). */
   #remove(seq: number): void {
     const i = seq & this.#mask
-    const b = (this.#hashes[i] as number) & this.#mask
+    const b = (this.#hashes[i] as number) & this.#bucketMask
     const after = this.#next[i] as number
     if (this.#buckets[b] === seq + 1) this.#buckets[b] = after
     else {
@@ -207,7 +211,8 @@ export class BoundedMap<K extends BoundedKey, V> {
     const [from, to, oldMask] = [this.#head, this.#tail, this.#mask]
     const kept = this.#size
     this.#mask = mask
-    this.#buckets = new Int32Array(mask + 1)
+    this.#bucketMask = mask * 2 + 1
+    this.#buckets = new Int32Array(this.#bucketMask + 1)
     this.#next = new Int32Array(mask + 1)
     this.#hashes = new Int32Array(mask + 1)
     this.#keys = []
