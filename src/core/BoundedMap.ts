@@ -1,14 +1,19 @@
 import { InvariantError } from '../errors/index.js'
 
-/** Sequence numbers stay small integers (a Map stores them unboxed): the ring is renumbered when they reach this. */
+/** Sequence numbers (plus one) are kept in Int32Arrays: the ring is renumbered from 0 when they reach this. */
 const MAX_SEQ = 2 ** 30
 
-/** Keys a {@link BoundedMap} takes: ids. */
+/** Keys a {@link BoundedMap} takes: ids (strings, or numbers other than NaN). */
 export type BoundedKey = string | number
 
 /**
- * A 30-bit hash of a key (FNV-1a over its UTF-16 code units; a small integer is its own hash): always a small integer,
- * which a Map compares without reading the key it stored.
+ * A 30-bit hash of a key: FNV-1a over its UTF-16 code units (a 32-bit integer is its own hash). Entries are compared
+ * by hash first, so a lookup reads a stored key only when the hashes match.
+ *
+ * @example
+ * ```ts
+ * hashKey('order-1') === hashKey('order-1') // true
+ * ```
  */
 export function hashKey(key: BoundedKey): number {
   if (typeof key === 'number' && (key | 0) === key) return key & 0x3fffffff
@@ -23,11 +28,11 @@ export function hashKey(key: BoundedKey): number {
  * kept key again updates its value and keeps its place). Every operation is O(1) amortized, however long it runs.
  *
  * Entries live in a ring, oldest first, with a hash table of its own over it: typed arrays of bucket heads (twice as
- * many as ring slots) and same-bucket links, and each entry's {@link hashKey}, so a lookup compares integers and reads a stored key only when
- * the hashes match. (A Map of 100,000 string keys reads the stored strings of a bucket on every lookup, and most of
- * its time goes to those cache misses.) A deleted entry leaves a hole in the ring. The ring holds the capacity and a
- * quarter more (rounded up to a power of 2), grows to that by doubling and is compacted when it fills with holes, at
- * most once per quarter-capacity appends: O(1) amortized too.
+ * many as ring slots) and same-bucket links, and each entry's {@link hashKey}, so a lookup compares integers and
+ * reads a stored key only when the hashes match. (A Map of 100,000 string keys reads the stored strings of a bucket
+ * on every lookup, and most of its time goes to those cache misses.) A deleted entry leaves a hole in the ring. The
+ * ring holds the capacity and a quarter more (rounded up to a power of 2), grows to that by doubling and is compacted
+ * when it fills with holes, at most once per quarter-capacity appends: O(1) amortized too.
  *
  * @example
  * ```ts
