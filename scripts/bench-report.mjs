@@ -300,4 +300,15 @@ function speedTargets() {
     )
   }
   out()
+  if (rows.some(([, v, , met]) => Number.isFinite(v) && !met)) {
+    out(
+      'Where a target is not met, the cost left is exact accounting: every fill, mark and equity check works in ' +
+        '`Decimal` (decimal.js allocates a result and its digits per operation, about half of all bytes a fill ' +
+        'allocates), and a signal settles through a whole fill (order state, book walk, fee, cash, position, ' +
+        'per-strategy share, peak equity, events), so it costs several evaluations however cheap an evaluation ' +
+        'becomes. The lever that is left is scaled integers inside the Portfolio and the PaperTrader (Decimal at the ' +
+        'public boundary only), as the RiskManager sizing already does.',
+    )
+    out()
+  }
 }
