@@ -78,6 +78,12 @@ async function tradekitRate(name: 'quiet' | 'tradeHeavy'): Promise<TradekitRun> 
  * One backtest of `candles` synthetic candles with the heap sampled (after a full collection) `samples` times along
  * the way: the samples are the bench's, not the backtest's, so their time is left out of the rate.
  */
+/** The JS heap in use and the array buffers (typed arrays keep their data outside the heap), in MB. */
+function heapMB(): number {
+  const m = process.memoryUsage()
+  return (m.heapUsed + m.arrayBuffers) / 1048576
+}
+
 async function sampledRun(name: 'quiet' | 'tradeHeavy', candles: number, samples: number) {
   const heap: number[] = []
   let sampling = 0
@@ -87,7 +93,7 @@ async function sampledRun(name: 'quiet' | 'tradeHeavy', candles: number, samples
       if (i % Math.floor(candles / samples) === 0) {
         const s0 = performance.now()
         gc?.()
-        heap.push(process.memoryUsage().heapUsed / 1048576)
+        heap.push(heapMB())
         sampling += performance.now() - s0
       }
       i++
@@ -108,7 +114,7 @@ async function tradekitRun(
   const { rate, heap, result: r } = await sampledRun(name, N, samples)
   if (samples > 0) {
     gc?.()
-    heap.push(process.memoryUsage().heapUsed / 1048576)
+    heap.push(heapMB())
   }
   return {
     rate,
@@ -197,7 +203,7 @@ const floorAfter = floorRate()
 const base = Math.max(floor, floorAfter)
 
 const summary = (r: TradekitRun): string =>
-  `${r.trades} trades, ${r.signals} signals, ${r.denied} denied ${JSON.stringify(r.deniedByCode)}, ${r.stateChanges} state changes, heap MB at 0/20/40/60/80/100%: ${r.heap.map((h) => h.toFixed(1)).join(', ')}`
+  `${r.trades} trades, ${r.signals} signals, ${r.denied} denied ${JSON.stringify(r.deniedByCode)}, ${r.stateChanges} state changes, heap (+ array buffers) MB at 0/20/40/60/80/100%: ${r.heap.map((h) => h.toFixed(1)).join(', ')}`
 
 const row = (name: string, opsPerSec: number, baseline = false) => ({
   name,
@@ -274,7 +280,7 @@ if (HEAP_CANDLES > 0) {
     ],
     notes: [
       'target: heap flat in candle count once the bounded memories are full (the second half of the run within 10 %)',
-      `heap MB after a forced GC at 0/10/…/90%: quiet ${runs.quiet.heap.join(', ')} (second half spread ${spread(runs.quiet.heap)}); ` +
+      `heap (JS heap + array buffers) MB after a forced GC at 0/10/…/90%: quiet ${runs.quiet.heap.join(', ')} (second half spread ${spread(runs.quiet.heap)}); ` +
         `trade-heavy ${runs.tradeHeavy.heap.join(', ')} (second half spread ${spread(runs.tradeHeavy.heap)})`,
       "its rate is slowed by the heap samples (a forced full collection costs the candles after it more than its own time, which is left out) and includes the quiet config's halted phase (its drawdown breaker trips after ~2.5M candles of this walk): not comparable with the rates above",
     ].join('; '),
