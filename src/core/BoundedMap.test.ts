@@ -14,6 +14,43 @@ class ReferenceMap<K, V> {
   }
 }
 
+/** One operation of a random run. */
+type Op<K> =
+  | { kind: 'set' | 'put' | 'setNewest'; key: K; value: number }
+  | { kind: 'delete' | 'get' | 'iterateDeleting'; key: K }
+
+/** Applies `o` to the map and to the reference, expecting the same answers (a kept key moves only for setNewest). */
+function applyBoth<K extends string | number>(
+  m: BoundedMap<K, number>,
+  ref: ReferenceMap<K, number>,
+  o: Op<K>,
+): void {
+  if (o.kind === 'set') {
+    m.set(o.key, o.value)
+    ref.set(o.key, o.value)
+  } else if (o.kind === 'put') {
+    expect(m.put(o.key, o.value)).toBe(!ref.map.has(o.key))
+    ref.set(o.key, o.value)
+  } else if (o.kind === 'setNewest') {
+    const had = ref.map.delete(o.key) // the reference moves a kept key to the end
+    expect(m.setNewest(o.key, o.value)).toBe(!had)
+    ref.set(o.key, o.value)
+  } else if (o.kind === 'delete') expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
+  else if (o.kind === 'get') expect(m.get(o.key)).toBe(ref.map.get(o.key))
+  else {
+    // Deleting while iterating visits every other kept entry once, in order (as a Map does).
+    const seen: K[] = []
+    for (const [k] of m) {
+      seen.push(k)
+      if (k === o.key) m.delete(k)
+    }
+    const expected = [...ref.map.keys()]
+    ref.map.delete(o.key)
+    expect(seen).toEqual(expected)
+  }
+  expect(m.size).toBe(ref.map.size)
+}
+
 describe('BoundedMap', () => {
   it('forgets the oldest entry past its capacity', () => {
     const m = new BoundedMap<string, number>(2)
@@ -112,21 +149,8 @@ describe('BoundedMap', () => {
         (cap, ops) => {
           const m = new BoundedMap<number, number>(cap)
           const ref = new ReferenceMap<number, number>(cap)
-          for (const o of ops) {
-            if (o.kind === 'set') {
-              m.set(o.key, o.value)
-              ref.set(o.key, o.value)
-            } else if (o.kind === 'put') {
-              expect(m.put(o.key, o.value)).toBe(!ref.map.has(o.key))
-              ref.set(o.key, o.value)
-            } else if (o.kind === 'setNewest') {
-              const had = ref.map.delete(o.key) // the reference moves a kept key to the end
-              expect(m.setNewest(o.key, o.value)).toBe(!had)
-              ref.set(o.key, o.value)
-            } else expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
-          }
+          for (const o of ops) applyBoth(m, ref, o)
           expect([...m]).toEqual([...ref.map])
-          expect(m.size).toBe(ref.map.size)
         },
       ),
       { numRuns: 60 },
@@ -163,32 +187,7 @@ describe('BoundedMap', () => {
         (cap, ops) => {
           const m = new BoundedMap<string, number>(cap)
           const ref = new ReferenceMap<string, number>(cap)
-          for (const o of ops) {
-            if (o.kind === 'set') {
-              m.set(o.key, o.value)
-              ref.set(o.key, o.value)
-            } else if (o.kind === 'put') {
-              expect(m.put(o.key, o.value)).toBe(!ref.map.has(o.key))
-              ref.set(o.key, o.value)
-            } else if (o.kind === 'setNewest') {
-              const had = ref.map.delete(o.key)
-              expect(m.setNewest(o.key, o.value)).toBe(!had)
-              ref.set(o.key, o.value)
-            } else if (o.kind === 'delete') expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
-            else if (o.kind === 'get') expect(m.get(o.key)).toBe(ref.map.get(o.key))
-            else {
-              // Deleting while iterating visits every other kept entry once, in order (as a Map does).
-              const seen: string[] = []
-              for (const [k] of m) {
-                seen.push(k)
-                if (k === o.key) m.delete(k)
-              }
-              const expected = [...ref.map.keys()]
-              ref.map.delete(o.key)
-              expect(seen).toEqual(expected)
-            }
-            expect(m.size).toBe(ref.map.size)
-          }
+          for (const o of ops) applyBoth(m, ref, o)
           expect([...m]).toEqual([...ref.map])
         },
       ),
