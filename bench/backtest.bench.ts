@@ -74,16 +74,16 @@ async function tradekitRate(name: 'quiet' | 'tradeHeavy'): Promise<TradekitRun> 
   }
 }
 
-/**
- * One backtest of `candles` synthetic candles with the heap sampled (after a full collection) `samples` times along
- * the way: the samples are the bench's, not the backtest's, so their time is left out of the rate.
- */
 /** The JS heap in use and the array buffers (typed arrays keep their data outside the heap), in MB. */
 function heapMB(): number {
   const m = process.memoryUsage()
   return (m.heapUsed + m.arrayBuffers) / 1048576
 }
 
+/**
+ * One backtest of `candles` synthetic candles with the heap sampled (after a full collection) `samples` times along
+ * the way (none: the source is the generator itself): the samples are the bench's, so their time is left out.
+ */
 async function sampledRun(name: 'quiet' | 'tradeHeavy', candles: number, samples: number) {
   const heap: number[] = []
   let sampling = 0
