@@ -227,29 +227,48 @@ export function planOrderFill(
     return err(new ValidationError('Fill quantity must be > 0', { field: 'qty' }))
   if (!isFinitePositive(fill.price))
     return err(new ValidationError('Fill price must be > 0', { field: 'price' }))
-  const first = order.filledQty.isZero()
-  const filled = first ? fill.qty : order.filledQty.plus(fill.qty)
-  if (greaterThan(filled, order.qty)) {
+  const amounts = filledAmounts(order, fill)
+  if (amounts === undefined) {
     return err(
       new StateError(`Fill would overfill order "${order.clientOrderId}"`, {
-        details: { qty: order.qty.toString(), filled: filled.toString() },
+        details: { qty: order.qty.toString(), filled: order.filledQty.plus(fill.qty).toString() },
       }),
     )
   }
-  const to = equalDecimals(filled, order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
+  const { filledQty, avgFillPrice } = amounts
+  const to = equalDecimals(filledQty, order.qty) ? OrderStatus.FILLED : OrderStatus.PARTIALLY_FILLED
   if (order.status !== to && !canTransition(order.status, to)) return err(illegalTransition(order, to))
-  // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
-  const avgFillPrice =
-    first && productFits(fill.price, fill.qty)
-      ? fill.price
-      : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filled)
   return ok({
     status: to,
     tsUpdated: Math.max(order.tsUpdated, fill.tsEvent),
     venueOrderId: fill.venueOrderId,
-    filledQty: filled,
+    filledQty,
     avgFillPrice,
   })
+}
+
+/**
+ * An order's filled quantity and average fill price with `fill` added, or `undefined` when it would overfill the
+ * order. The arithmetic of every fill an order takes, whatever its status (see {@link planOrderFill}).
+ *
+ * @example
+ * ```ts
+ * filledAmounts(order, fill)?.avgFillPrice // (avg × filled + price × qty) ÷ (filled + qty)
+ * ```
+ */
+export function filledAmounts(
+  order: Order,
+  fill: Fill,
+): { readonly filledQty: Decimal; readonly avgFillPrice: Decimal } | undefined {
+  const first = order.filledQty.isZero()
+  const filledQty = first ? fill.qty : order.filledQty.plus(fill.qty)
+  if (greaterThan(filledQty, order.qty)) return undefined
+  // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
+  const avgFillPrice =
+    first && productFits(fill.price, fill.qty)
+      ? fill.price
+      : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filledQty)
+  return { filledQty, avgFillPrice }
 }
 
 /**

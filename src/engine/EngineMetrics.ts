@@ -54,7 +54,7 @@ export class EngineMetrics {
   readonly registry = new MetricsRegistry()
   readonly #cfg: EngineMetricsConfig
   /** Counters of the per-order events, looked up once (a lookup checks the name with a regex). */
-  #orders: ReturnType<MetricsRegistry['counter']> | undefined
+  readonly #orders: ReturnType<MetricsRegistry['counter']>
   #decisions: ReturnType<MetricsRegistry['counter']> | undefined
   /** The order counter of each venue and outcome, and of each risk decision, bound once. */
   readonly #orderCounts = new Map<string, Map<string, { inc(): void }>>()
@@ -62,7 +62,7 @@ export class EngineMetrics {
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
-    this.registry.counter('tradekit_orders', 'Order events by outcome')
+    this.#orders = this.registry.counter('tradekit_orders', 'Order events by outcome')
   }
 
   /** Declares the risk families (shown at zero before the first decision). */
@@ -95,7 +95,6 @@ export class EngineMetrics {
     }
     let count = byOutcome.get(outcome)
     if (count === undefined) {
-      this.#orders ??= this.registry.counter('tradekit_orders', 'Order events by outcome')
       count = this.#orders.bind({ venue, outcome })
       byOutcome.set(outcome, count)
     }

@@ -46,6 +46,8 @@ export interface ReconcilerHost extends FillsRecoveryHost {
 
 /** Terminal orders with fills whose fills are read again after a reconnect, at most (the most recent first). */
 const MAX_FILLED_RECHECKS = 50
+/** Orders rejected unseen (no look-up found them) that a reconnect looks up again, at most (the most recent). */
+const MAX_REJECTED_RECHECKS = 50
 /** Failed automatic reconcile passes retried in a row before waiting for the next reconnect. */
 const MAX_PASS_RETRIES = 5
 
@@ -72,7 +74,7 @@ export class Reconciler {
   /** Rejected orders the venue reported open, while their cancel is in flight. */
   readonly #revenants = new Set<string>()
   /** Orders rejected because no look-up found them: a venue without an arrival window may place one later. */
-  readonly #rejectedUnseen = new RecentIds<string>(MAX_FILLED_RECHECKS)
+  readonly #rejectedUnseen = new RecentIds<string>(MAX_REJECTED_RECHECKS)
   #timer: TimerHandle | undefined
   #retryTimer: TimerHandle | undefined
   /** Automatic passes that failed in a row. */

@@ -1,8 +1,5 @@
-import { applyFill } from '../../core/orderState.js'
+import { applyFill, filledAmounts } from '../../core/orderState.js'
 import type { Fill, Order } from '../../core/types.js'
-import { Decimal } from '../../decimal/index.js'
-
-const ZERO = new Decimal(0)
 
 /**
  * An ended order after a fill that came once the executor had ended it, or `undefined` when the fill does not fit
@@ -25,8 +22,7 @@ export function afterLateFill(cur: Order, fill: Fill): Order | undefined {
     )
     return r.ok ? r.value : undefined
   }
-  const filled = cur.filledQty.plus(fill.qty)
-  if (filled.gt(cur.qty)) return undefined
-  const avg = (cur.avgFillPrice ?? ZERO).times(cur.filledQty).plus(fill.price.times(fill.qty)).div(filled)
-  return { ...cur, filledQty: filled, avgFillPrice: avg, tsUpdated: Math.max(cur.tsUpdated, fill.tsEvent) }
+  const amounts = filledAmounts(cur, fill)
+  if (amounts === undefined) return undefined
+  return { ...cur, ...amounts, tsUpdated: Math.max(cur.tsUpdated, fill.tsEvent) }
 }
