@@ -21,7 +21,7 @@ export interface CaseResult {
   ratioToBaseline: number
   baseline: boolean
   samples: number
-  /** Heap used (MB, after a forced GC) sampled at every tenth of a long run, when the case measures memory too. */
+  /** JS heap and array buffers in use (MB, after a forced GC) at every tenth of a long run (memory cases). */
   heapMB?: number[]
 }
 
