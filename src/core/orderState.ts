@@ -1,5 +1,7 @@
 import { equalDecimals, greaterThan, isFinitePositive, productFits } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
+import { plus } from '../decimal/plusMinus.js'
+import { product } from '../decimal/product.js'
 import { StateError, ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
 import {
@@ -261,13 +263,15 @@ export function filledAmounts(
   fill: Fill,
 ): { readonly filledQty: Decimal; readonly avgFillPrice: Decimal } | undefined {
   const first = order.filledQty.isZero()
-  const filledQty = first ? fill.qty : order.filledQty.plus(fill.qty)
+  const filledQty = first ? fill.qty : plus(order.filledQty, fill.qty)
   if (greaterThan(filledQty, order.qty)) return undefined
   // A first fill's average is its price (price × qty ÷ qty is exact when the product is: at most 40 digits).
   const avgFillPrice =
     first && productFits(fill.price, fill.qty)
       ? fill.price
-      : (order.avgFillPrice ?? ZERO).times(order.filledQty).plus(fill.price.times(fill.qty)).div(filledQty)
+      : plus(product(order.avgFillPrice ?? ZERO, order.filledQty), product(fill.price, fill.qty)).div(
+          filledQty,
+        )
   return { filledQty, avgFillPrice }
 }
 

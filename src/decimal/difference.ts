@@ -1,4 +1,5 @@
 import { lastResultOf } from './lastResultOf.js'
+import { sumOf } from './words.js'
 
 /**
  * `x.minus(y)`, the last difference computed again when it is asked for the same two Decimal objects (a closing
@@ -9,4 +10,4 @@ import { lastResultOf } from './lastResultOf.js'
  * difference(price, entry) === difference(price, entry) // true: computed once
  * ```
  */
-export const difference = lastResultOf((x, y) => x.minus(y))
+export const difference = lastResultOf((x, y) => sumOf(x, y, -1))

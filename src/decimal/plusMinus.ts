@@ -1,5 +1,6 @@
 import { areOpposite, equalDecimals, withinPrecision } from './compareDecimals.js'
 import { Decimal } from './Decimal.js'
+import { sumOf } from './words.js'
 
 const ZERO = /* @__PURE__ */ new Decimal(0)
 
@@ -21,7 +22,7 @@ export function plus(x: Decimal, y: Decimal): Decimal {
   if (finiteNonZero(y)) {
     if (x.isZero() && withinPrecision(y)) return y
   } else if (y.isZero() && finiteNonZero(x) && withinPrecision(x)) return x
-  return areOpposite(x, y) ? ZERO : x.plus(y)
+  return areOpposite(x, y) ? ZERO : sumOf(x, y, 1)
 }
 
 /**
@@ -38,5 +39,5 @@ export function minus(x: Decimal, y: Decimal): Decimal {
     if (y.isZero() && withinPrecision(x)) return x
     if (equalDecimals(x, y)) return ZERO
   }
-  return x.minus(y)
+  return sumOf(x, y, -1)
 }

@@ -1,4 +1,5 @@
 import { lastResultOf } from './lastResultOf.js'
+import { productOf } from './words.js'
 
 /**
  * `x.times(y)`, the last product computed again when it is asked for the same two Decimal objects (a fill's
@@ -9,4 +10,4 @@ import { lastResultOf } from './lastResultOf.js'
  * product(price, qty) === product(price, qty) // true: computed once
  * ```
  */
-export const product = lastResultOf((x, y) => x.times(y))
+export const product = lastResultOf(productOf)

@@ -392,7 +392,7 @@ export class Portfolio {
     const r = this.#commit(id, inst, fill, this.#posFor(inst.venue, inst.symbol))
     if (!r.ok) return r
     const { pos, realized } = r.value
-    this.#feesByAsset.set(fill.feeAsset, (this.#feesByAsset.get(fill.feeAsset) ?? ZERO).plus(fill.fee))
+    this.#feesByAsset.set(fill.feeAsset, plus(this.#feesByAsset.get(fill.feeAsset) ?? ZERO, fill.fee))
     this.#addRealized(realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
@@ -728,7 +728,7 @@ export class Portfolio {
     const day = this.#utcDay()
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
     const value = this.#rates.value(amount, quote)
-    if (value !== undefined) this.#realizedDay.pnl = this.#realizedDay.pnl.plus(value)
+    if (value !== undefined) this.#realizedDay.pnl = plus(this.#realizedDay.pnl, value)
   }
 
   /** The rate of the quote of a position's instrument, or `undefined` when it has none (or is unknown). */

@@ -1,7 +1,7 @@
 import type { BookSnapshot, Side } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
-import { plus } from '../../decimal/plusMinus.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
@@ -42,7 +42,7 @@ export class PaperBook {
     if (used === undefined) return this.dec(qty)
     const kept = this.#left.get(price)
     if (kept !== undefined && kept.qty === qty) return kept.left
-    const left = this.dec(qty).minus(used)
+    const left = minus(this.dec(qty), used)
     this.#left.set(price, { qty, left })
     return left
   }
@@ -59,7 +59,7 @@ export class PaperBook {
     const level = this.dec(qty)
     if (used === undefined) return greaterThan(want, level) ? level : want
     if (sumIsExact(used, want)) {
-      const after = used.plus(want)
+      const after = plus(used, want)
       if (greaterThan(after, level)) return this.left(price, qty) // less than `want` is left
       this.#fitted = { price, qty, want, after }
       return want
@@ -78,7 +78,7 @@ export class PaperBook {
       return
     }
     const used = this.consumed.get(price)
-    this.consumed.set(price, used === undefined ? qty : used.plus(qty))
+    this.consumed.set(price, used === undefined ? qty : plus(used, qty))
   }
 
   /**
@@ -96,9 +96,9 @@ export class PaperBook {
       if (!isAboveZero(take)) continue
       const part = product(lastPx, take)
       cost = plus(cost, part)
-      left = take === left ? ZERO : left.minus(take)
+      left = take === left ? ZERO : minus(left, take)
     }
-    return isAboveZero(left) ? cost.plus(left.times(lastPx)) : cost
+    return isAboveZero(left) ? plus(cost, product(left, lastPx)) : cost
   }
 
   /** `v`, a price or size of this snapshot, as a Decimal (converted once). */

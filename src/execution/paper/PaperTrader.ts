@@ -26,8 +26,9 @@ import type {
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
-import { minus } from '../../decimal/plusMinus.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
+import { productOf } from '../../decimal/words.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
@@ -445,8 +446,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
         }
         left = minus(left, qty)
         if (recorded) {
-          notional = notional.plus(product(price, qty))
-          filled = filled.plus(qty)
+          notional = plus(notional, product(price, qty))
+          filled = plus(filled, qty)
         }
       }
     } else {
@@ -496,7 +497,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined) return false
     const inst = this.#instruments.get(key(order.venue, order.symbol)) as Instrument
-    const fee = product(price, qty).times(liquidity === 'MAKER' ? this.#maker : this.#taker)
+    // Not `product` for the fee: the portfolio books the same `price × qty`, kept by `product` for it.
+    const fee = productOf(product(price, qty), liquidity === 'MAKER' ? this.#maker : this.#taker)
     const fill = paperFill(order, `paper-${++this.#seq}`, price, qty, fee, liquidity, inst.quote, this.#now())
     const next = planOrderFill(order, fill)
     if (!next.ok) {
@@ -562,8 +564,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return undefined
     }
     if (order.side === 'BUY') {
-      const cost = order.price !== undefined ? order.qty.times(order.price) : this.#estimateCost(k, order, px)
-      const need = cost.times(this.#takerPlusOne)
+      const cost =
+        order.price !== undefined ? product(order.qty, order.price) : this.#estimateCost(k, order, px)
+      const need = product(cost, this.#takerPlusOne)
       if (greaterThan(need, this.portfolio.freeCash(inst.quote))) {
         return 'Account has insufficient balance for requested action.'
       }

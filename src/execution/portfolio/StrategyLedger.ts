@@ -99,8 +99,8 @@ export class StrategyLedger {
       else if (before.isZero() && productFits(fill.price, fill.qty)) share.entry = fill.price
       else {
         const held = before.abs()
-        const cost = (share.entry ?? fill.price).times(held).plus(fill.price.times(fill.qty))
-        share.entry = cost.div(held.plus(fill.qty))
+        const cost = plus(product(share.entry ?? fill.price, held), product(fill.price, fill.qty))
+        share.entry = cost.div(plus(held, fill.qty))
       }
       share.qty = next
     } else {
@@ -109,7 +109,7 @@ export class StrategyLedger {
       const closed = greaterThan(fill.qty, held) ? held : fill.qty
       const entry = share.entry ?? fill.price
       // The position's own `(price − entry) × qty` when it is the same: computed once (product, difference).
-      const diff = before.isNegative() ? entry.minus(fill.price) : difference(fill.price, entry)
+      const diff = before.isNegative() ? minus(entry, fill.price) : difference(fill.price, entry)
       realized = product(diff, closed)
       share.qty = plus(before, delta)
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
@@ -141,7 +141,7 @@ export class StrategyLedger {
       const [venue, symbol] = this.#names(k)
       const mark = markOf(venue, symbol)
       const unrealizedPnl =
-        mark === undefined || s.entry === undefined ? ZERO : mark.minus(s.entry).times(s.qty)
+        mark === undefined || s.entry === undefined ? ZERO : product(difference(mark, s.entry), s.qty)
       // One literal per shape (the keys in the same order as a literal with a conditional spread, which V8 builds
       // on a slow path).
       out.push(

@@ -44,16 +44,16 @@ export function applyCashFill(
   const feeBefore = undo !== undefined && feeCash ? (cash.get(feeAsset) ?? ZERO) : undefined
   let realized: Decimal
   if (fill.side === 'BUY') {
-    const received = feeInBase ? qty.minus(fee) : qty
+    const received = feeInBase ? minus(qty, fee) : qty
     if (!isAboveZero(received))
       return err(new ValidationError('Fee exceeds the quantity bought', { field: 'fee' }))
-    cash.set(inst.quote, quoteBefore.minus(product(price, qty)))
+    cash.set(inst.quote, minus(quoteBefore, product(price, qty)))
     const newQty = plus(pos.qty, received)
     pos.entry = averageEntry(pos.entry, pos.qty, price, received, newQty)
     pos.qty = newQty
     realized = feeQ.neg()
   } else {
-    const delivered = feeInBase ? qty.plus(fee) : qty
+    const delivered = feeInBase ? plus(qty, fee) : qty
     if (greaterThan(delivered, pos.qty)) {
       return err(
         new InsufficientFundsError(
@@ -62,18 +62,18 @@ export function applyCashFill(
         ),
       )
     }
-    cash.set(inst.quote, quoteBefore.plus(product(price, qty)))
+    cash.set(inst.quote, plus(quoteBefore, product(price, qty)))
     const entry = pos.entry ?? price
     // Tokens handed over as a fee are disposed of at their cost basis.
-    const feeCost = feeInBase ? fee.times(entry) : feeQ
-    realized = product(difference(price, entry), qty).minus(feeCost)
+    const feeCost = feeInBase ? product(fee, entry) : feeQ
+    realized = minus(product(difference(price, entry), qty), feeCost)
     feeQ = feeCost
     pos.qty = minus(pos.qty, delivered)
     if (pos.qty.isZero()) pos.entry = undefined
   }
-  if (!feeInBase) cash.set(feeAsset, (cash.get(feeAsset) ?? ZERO).minus(fee))
-  pos.realized = pos.realized.plus(realized)
-  pos.fees = pos.fees.plus(feeQ)
+  if (!feeInBase) cash.set(feeAsset, minus(cash.get(feeAsset) ?? ZERO, fee))
+  pos.realized = plus(pos.realized, realized)
+  pos.fees = plus(pos.fees, feeQ)
   if (undo !== undefined) {
     undo.recordInPlace(id, {
       fill,

@@ -1,6 +1,8 @@
 import type { Fill, Instrument } from '../../core/types.js'
 import { greaterThan, isAboveZero, lessThan, productFits } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { plus } from '../../decimal/plusMinus.js'
+import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { MutablePosition } from './MutablePosition.js'
@@ -50,7 +52,7 @@ export function planFill(
  */
 export function feeInQuote(inst: Instrument, fill: Fill): Decimal | undefined {
   if (fill.feeAsset === inst.quote) return fill.fee
-  if (fill.feeAsset === inst.base && inst.kind === 'spot') return fill.fee.times(fill.price)
+  if (fill.feeAsset === inst.base && inst.kind === 'spot') return product(fill.fee, fill.price)
   return undefined
 }
 
@@ -71,7 +73,7 @@ export function averageEntry(
   total: Decimal,
 ): Decimal {
   if (held.isZero() && productFits(price, added)) return price
-  return (entry ?? ZERO).times(held).plus(price.times(added)).div(total)
+  return plus(product(entry ?? ZERO, held), product(price, added)).div(total)
 }
 
 function planCash(
