@@ -1,4 +1,5 @@
 import type { Decimal } from '../decimal/index.js'
+import { productOf } from '../decimal/words.js'
 
 /**
  * `a × b` for the last pair of Decimals it was asked, by identity (Decimals are immutable): sizing multiplies the
@@ -19,7 +20,7 @@ export class LastProduct {
   /** `a.times(b)`, the very Decimal computed last time when `a` and `b` are the same objects as then. */
   of(a: Decimal, b: Decimal): Decimal {
     if (a !== this.#a || b !== this.#b || this.#product === undefined) {
-      this.#product = a.times(b)
+      this.#product = productOf(a, b)
       this.#a = a
       this.#b = b
     }

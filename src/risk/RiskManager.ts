@@ -20,6 +20,7 @@ import {
 import { RecentIds } from '../core/RecentIds.js'
 import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
+import { product } from '../decimal/product.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { base36 } from './base36.js'
 import { CorrelationGroups } from './CorrelationGroups.js'
@@ -596,7 +597,7 @@ export class RiskManager {
 
     const posQty = ctx.positionQty()
     const hasPosition = posQty !== undefined && !posQty.isZero()
-    const existingNotional = hasPosition ? posQty.abs().times(price.value) : undefined
+    const existingNotional = hasPosition ? product(posQty.abs(), price.value) : undefined
     const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
     if (!capped.ok) return this.#denyIn(ctx, capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value

@@ -1,6 +1,7 @@
 import type { Instrument } from '../core/index.js'
 import { equalDecimals, withinPrecision } from '../decimal/compareDecimals.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
+import { product } from '../decimal/product.js'
 import { type Scaled, toScaled } from '../decimal/scaled.js'
 import { readDecimal } from './sizing.js'
 
@@ -95,7 +96,7 @@ export class SizingCache {
     if (equity !== this.#equity || fraction !== this.#fraction || this.#positionCap === undefined) {
       // × 1 leaves a value within the precision as it is (a longer one is rounded to 40 digits by times()).
       const unit = equalDecimals(fraction, ONE) && withinPrecision(equity)
-      this.#positionCap = unit ? equity : equity.times(fraction)
+      this.#positionCap = unit ? equity : product(equity, fraction)
       this.#equity = equity
       this.#fraction = fraction
     }
@@ -110,8 +111,8 @@ export class SizingCache {
       safety !== this.#safety ||
       this.#marginCap === undefined
     ) {
-      const buyingPower = leverage.eq(1) ? freeMargin : freeMargin.times(leverage)
-      this.#marginCap = buyingPower.times(safety)
+      const buyingPower = leverage.eq(1) ? freeMargin : product(freeMargin, leverage)
+      this.#marginCap = product(buyingPower, safety)
       this.#margin = freeMargin
       this.#leverage = leverage
       this.#safety = safety

@@ -2,6 +2,8 @@ import { BoundedMap } from '../core/BoundedMap.js'
 import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
 import { greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
+import { minus, plus } from '../decimal/plusMinus.js'
+import { product } from '../decimal/product.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import {
   type ResolvedTradingGuardConfig,
@@ -334,7 +336,7 @@ export class TradingGuard {
       isAboveZero(this.#peak) &&
       !greaterThan(equity, this.#drawdownFloor(this.#peak))
     ) {
-      const drop = this.#peak.minus(equity)
+      const drop = minus(this.#peak, equity)
       const limits = this.#drawdownLimits(this.#peak)
       if (drop.gte(limits.halt)) {
         this.#breach(BREACH.DRAWDOWN_HALT, () =>
@@ -370,8 +372,8 @@ export class TradingGuard {
       isAboveZero(this.#dayStart) &&
       !greaterThan(equity, this.#dailyLossFloor(this.#dayStart))
     ) {
-      const loss = this.#dayStart.minus(equity)
-      let limit = this.#dayStart.times(this.#maxDailyLoss as Decimal)
+      const loss = minus(this.#dayStart, equity)
+      let limit = product(this.#dayStart, this.#maxDailyLoss as Decimal)
       if (dl.maxLoss?.lt(limit)) limit = dl.maxLoss
       if (loss.gte(limit)) {
         this.#breach(BREACH.DAILY_LOSS, () =>
@@ -405,8 +407,8 @@ export class TradingGuard {
       const reduce = this.#reduceDrawdown
       this.#ddLimits = {
         from: peak,
-        halt: peak.times(this.#maxDrawdown as Decimal),
-        reduce: reduce === undefined ? undefined : peak.times(reduce),
+        halt: product(peak, this.#maxDrawdown as Decimal),
+        reduce: reduce === undefined ? undefined : product(peak, reduce),
       }
     }
     return this.#ddLimits
@@ -421,7 +423,7 @@ export class TradingGuard {
       const max = this.#maxDrawdown as Decimal
       const reduce = this.#reduceDrawdown
       const f = reduce === undefined || max.lt(reduce) ? max : reduce
-      this.#ddFloor = { from: peak, floor: peak.minus(peak.times(f)).plus(peak.times(FLOOR_MARGIN)) }
+      this.#ddFloor = { from: peak, floor: plus(minus(peak, product(peak, f)), product(peak, FLOOR_MARGIN)) }
     }
     return this.#ddFloor.floor
   }
@@ -430,10 +432,10 @@ export class TradingGuard {
   #dailyLossFloor(dayStart: Decimal): Decimal {
     if (this.#dlFloor?.from !== dayStart) {
       const dl = this.#cfg.dailyLoss
-      let limit = dayStart.times(this.#maxDailyLoss as Decimal)
+      let limit = product(dayStart, this.#maxDailyLoss as Decimal)
       if (dl !== false && dl.maxLoss?.lt(limit) === true) limit = dl.maxLoss
       const margin = dayStart.abs().plus(limit.abs()).times(FLOOR_MARGIN)
-      this.#dlFloor = { from: dayStart, floor: dayStart.minus(limit).plus(margin) }
+      this.#dlFloor = { from: dayStart, floor: plus(minus(dayStart, limit), margin) }
     }
     return this.#dlFloor.floor
   }

@@ -2,6 +2,8 @@ import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
+import { minus, plus } from '../decimal/plusMinus.js'
+import { product } from '../decimal/product.js'
 import { fromScaled, type Scaled, toScaled } from '../decimal/scaled.js'
 import {
   GridQuantity,
@@ -101,7 +103,7 @@ export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, R
   if (!entry.ok) return entry
   const stop = positive('stopPrice', p.stopPrice)
   if (!stop.ok) return stop
-  const diff = entry.value.minus(stop.value)
+  const diff = minus(entry.value, stop.value)
   const distance = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
   if (distance.isZero()) {
     return err(
@@ -111,7 +113,7 @@ export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, R
       }),
     )
   }
-  return ok(new RawSize(equity.value.times(risk.value), distance))
+  return ok(new RawSize(product(equity.value, risk.value), distance))
 }
 
 /** Parameters of {@link atrStopPrice}. */
@@ -143,8 +145,8 @@ export function atrStopPrice(p: AtrStopOptions): Result<Decimal, RiskRejection> 
   if (!atr.ok) return err(rejection(RiskReason.MISSING_VOLATILITY, atr.error.message, atr.error.values))
   const mult = positive('multiplier', p.multiplier ?? 1.5)
   if (!mult.ok) return mult
-  const offset = atr.value.times(mult.value)
-  let stop = p.side === 'BUY' ? entry.value.minus(offset) : entry.value.plus(offset)
+  const offset = product(atr.value, mult.value)
+  let stop = p.side === 'BUY' ? minus(entry.value, offset) : plus(entry.value, offset)
   if (p.tickSize !== undefined) {
     const tick = positive('tickSize', p.tickSize)
     if (!tick.ok) return tick
@@ -375,7 +377,7 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
     if (!f.ok) return f
     const eq = positive('equity', p.equity)
     if (!eq.ok) return eq
-    positionCap = eq.value.times(f.value)
+    positionCap = product(eq.value, f.value)
   }
   let maxNotional: Decimal | undefined
   if (p.maxNotional !== undefined) {
@@ -392,8 +394,8 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
     if (!lev.ok) return lev
     const safety = fraction('marginSafetyFactor', p.marginSafetyFactor ?? 0.95)
     if (!safety.ok) return safety
-    const buyingPower = lev.value.eq(1) ? margin : margin.times(lev.value)
-    marginCap = buyingPower.times(safety.value)
+    const buyingPower = lev.value.eq(1) ? margin : product(margin, lev.value)
+    marginCap = product(buyingPower, safety.value)
   }
   const maxQty = p.instrument.maxQty === undefined ? undefined : readDecimal(p.instrument.maxQty)
   return capChecked({
@@ -440,7 +442,7 @@ function capSign(
 ): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
   const sign = raw.den === undefined ? undefined : productsSign(s.num, s.price, s.cap, s.den)
   if (sign !== undefined) return sign > 0 ? 'OVER' : 'EXACT_BELOW'
-  return greaterThan(raw.value.times(price), cap) ? 'OVER' : 'NOT_OVER'
+  return greaterThan(product(raw.value, price), cap) ? 'OVER' : 'NOT_OVER'
 }
 
 /** The scaled integers of the values capping a size reads more than once (`undefined`: does not fit one). */
@@ -497,11 +499,11 @@ function tightestCap(c: CheckedCapInput): { limitNotional?: Decimal; limitName?:
   let limitName: QuantityCap | undefined
   // Inline, not a helper closure: this runs on every approved entry.
   if (c.positionCap !== undefined) {
-    limitNotional = existing === undefined ? c.positionCap : c.positionCap.minus(existing)
+    limitNotional = existing === undefined ? c.positionCap : minus(c.positionCap, existing)
     limitName = QuantityCap.MAX_POSITION_FRACTION
   }
   if (c.maxNotional !== undefined) {
-    const cap = existing === undefined ? c.maxNotional : c.maxNotional.minus(existing)
+    const cap = existing === undefined ? c.maxNotional : minus(c.maxNotional, existing)
     if (limitNotional === undefined || lessThan(cap, limitNotional)) {
       limitNotional = cap
       limitName = QuantityCap.MAX_NOTIONAL
@@ -655,9 +657,9 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   if (limitNotional !== undefined && (onCell === undefined || onCell !== underCap)) {
     const sign =
       onCell === undefined ? undefined : gridProductSign(onCell.n, onCell.k, scales.price, scales.cap)
-    if (sign === undefined) value = rounded.times(price)
+    if (sign === undefined) value = product(rounded, price)
     if (sign !== undefined ? sign > 0 : greaterThan(value as Decimal, limitNotional)) {
-      rounded = rounded.minus(step)
+      rounded = minus(rounded, step)
       value = undefined
       lowered = true
     }

@@ -1,5 +1,6 @@
 import { withinPrecision } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { product } from '../../decimal/product.js'
 
 /**
  * The price a market order fills at without a book: `last × factor` (1 ± the fallback slippage) rounded half-up to
@@ -12,7 +13,7 @@ import { Decimal } from '../../decimal/index.js'
  * ```
  */
 export function fallbackFillPrice(last: Decimal, factor: Decimal, tickSize: Decimal): Decimal {
-  const price = last.times(factor)
+  const price = product(last, factor)
   const places = decimalPlacesOfPowerOfTen(tickSize)
   const rounded =
     places !== undefined && withinPrecision(price)

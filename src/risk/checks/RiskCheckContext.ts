@@ -10,6 +10,7 @@ import {
   type Signal,
 } from '../../core/index.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { type Scaled, toScaled } from '../../decimal/scaled.js'
 import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
@@ -199,7 +200,7 @@ export class RiskCheckContext implements RiskInputs {
           })
           return this.#position
         }
-        posQty = posQty === undefined ? q : posQty.plus(q)
+        posQty = posQty === undefined ? q : plus(posQty, q)
       }
     }
     this.#position = ok(posQty)
@@ -226,7 +227,7 @@ export class RiskCheckContext implements RiskInputs {
           values: {},
         })
       }
-      mine = mine.plus(q)
+      mine = plus(mine, q)
     }
     if (net === undefined || net.isZero() || mine.isZero() || mine.isNegative() !== net.isNegative())
       return ok(mine)
@@ -371,7 +372,7 @@ export class RiskCheckContext implements RiskInputs {
     const entryR = this.entry()
     const stop = choice.ok ? choice.value.stop : undefined
     if (stop === undefined || !entryR.ok) this.#distance = undefined
-    else this.#distance = this.long ? entryR.value.minus(stop) : stop.minus(entryR.value)
+    else this.#distance = this.long ? minus(entryR.value, stop) : minus(stop, entryR.value)
     return this.#distance
   }
 
