@@ -118,7 +118,13 @@ describe('TradingEngine', () => {
   it('re-balances a completed group when the venue reverses one leg (failed settlement)', async () => {
     // A live-like client around the paper venue that can report a reversal, as OrderExecutor does.
     const clock = new ManualClock(60_000)
-    const portfolio = new Portfolio({ balances: { USDT: '10000' }, instruments: [btc], clock })
+    // A test venue that reverses spot fills: the portfolio keeps their undo (by default only outcome tokens').
+    const portfolio = new Portfolio({
+      balances: { USDT: '10000' },
+      instruments: [btc],
+      clock,
+      reversibleKinds: ['spot'],
+    })
     const paper = new PaperTrader({
       instruments: [btc],
       balances: { USDT: '10000' },

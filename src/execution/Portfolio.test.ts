@@ -266,6 +266,14 @@ describe('Portfolio with several cash currencies (rates)', () => {
 })
 
 describe('Portfolio.reverseFill (a fill the venue undid)', () => {
+  /** A portfolio that keeps the undo of every kind's fills (by default only outcome tokens': see the last tests). */
+  const mkReversible = () =>
+    new Portfolio({
+      balances: { USDT: '10000' },
+      instruments: [BTCUSDT, BTCPERP, YES, NO],
+      clock: new ManualClock(0),
+      reversibleKinds: ['spot', 'perpetual', 'outcome'],
+    })
   // Entry and realized PnL involve divisions (40 significant digits): compared to 30 digits, cash and quantity exactly.
   const state = (p: Portfolio, inst: Instrument) => {
     const pos = p.position(inst.venue, inst.symbol)
@@ -279,7 +287,7 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
   }
 
   it('takes a bought lot out of the average and gives the cash and fee back', () => {
-    const p = mk()
+    const p = mkReversible()
     const first = fill(YES, 'BUY', '100', '0.4', '0.1')
     p.applyFill(first)
     p.applyFill(fill(YES, 'BUY', '50', '0.7'))
@@ -289,7 +297,7 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
   })
 
   it('puts a sold lot back at its old entry and takes its realized PnL back', () => {
-    const p = mk()
+    const p = mkReversible()
     p.applyFill(fill(BTCUSDT, 'BUY', '1', '20000', '1'))
     const before = state(p, BTCUSDT)
     const sell = fill(BTCUSDT, 'SELL', '0.5', '22000', '1')
@@ -299,7 +307,7 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
   })
 
   it('undoes a perpetual fill (margin position)', () => {
-    const p = mk()
+    const p = mkReversible()
     const before = state(p, BTCPERP)
     const f = fill(BTCPERP, 'SELL', '0.2', '30000', '2.4')
     p.applyFill(f)
@@ -309,7 +317,7 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
   })
 
   it('is idempotent, ignores fills never applied, refuses what it cannot undo and changes nothing then', () => {
-    const p = mk()
+    const p = mkReversible()
     const buy = fill(YES, 'BUY', '10', '0.5')
     p.applyFill(buy)
     expect(p.reverseFill(buy).ok).toBe(true)
@@ -343,7 +351,11 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
     })
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
-        const p = new Portfolio({ balances: { USDT: '1000000' }, instruments: [YES, BTCUSDT, BTCPERP] })
+        const p = new Portfolio({
+          balances: { USDT: '1000000' },
+          instruments: [YES, BTCUSDT, BTCPERP],
+          reversibleKinds: ['spot', 'perpetual', 'outcome'],
+        })
         const applied: Array<{ f: Fill; before: ReturnType<typeof state>[] }> = []
         for (const s of steps) {
           const f = fill(
@@ -365,6 +377,33 @@ describe('Portfolio.reverseFill (a fill the venue undid)', () => {
       }),
       { numRuns: 200 },
     )
+  })
+
+  it('by default keeps the undo of outcome-token fills only: spot and perpetual fills are final', () => {
+    const p = mk()
+    const spot = fill(BTCUSDT, 'BUY', '1', '20000', '1')
+    const perp = fill(BTCPERP, 'SELL', '0.2', '30000', '2.4')
+    p.applyFill(spot)
+    p.applyFill(perp)
+    const before = p.cash('USDT').toFixed()
+    for (const f of [spot, perp]) {
+      const r = p.reverseFill(f)
+      expect(!r.ok && r.error.code).toBe('INVALID_STATE')
+      expect(!r.ok && r.error.message).toMatch(/final.*reversibleKinds/)
+    }
+    expect(p.cash('USDT').toFixed()).toBe(before)
+    const yes = fill(YES, 'BUY', '10', '0.5')
+    p.applyFill(yes)
+    expect(p.reverseFill(yes).ok).toBe(true)
+  })
+
+  it('counts only fills that can be reversed in its window: final fills never push one out', () => {
+    const p = new Portfolio({ balances: { USDT: '100000' }, instruments: [BTCUSDT, YES], reversalWindow: 2 })
+    const yes = fill(YES, 'BUY', '10', '0.5')
+    p.applyFill(yes)
+    for (let i = 0; i < 5; i++) p.applyFill(fill(BTCUSDT, i % 2 === 0 ? 'BUY' : 'SELL', '0.1', '20000'))
+    const r = p.reverseFill(yes)
+    expect(r.ok && r.value?.position.qty.toFixed()).toBe('0')
   })
 })
 

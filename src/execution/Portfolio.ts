@@ -22,7 +22,7 @@ import type {
   Position,
   Trade,
 } from '../core/types.js'
-import { fillKey } from '../core/types.js'
+import { fillKey, type InstrumentKind } from '../core/types.js'
 import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
@@ -102,6 +102,8 @@ export class Portfolio {
   readonly #markedAt = new Map<string, number>()
   readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
+  /** Kinds of instrument whose fills keep an undo record (`reversibleKinds`; none with a `reversalWindow` of 0). */
+  readonly #reversible: ReadonlySet<InstrumentKind>
   readonly #ledger: StrategyLedger
   readonly #funding = new VenueFunding()
   readonly #orders = new Map<string, Order>()
@@ -127,6 +129,7 @@ export class Portfolio {
     this.#cfg = parseConfig(PortfolioConfigSchema, config, 'Portfolio')
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#undo = new FillUndoLog(this.#cfg.reversalWindow, this.#cfg.dedupeWindow)
+    this.#reversible = new Set(this.#cfg.reversalWindow === 0 ? [] : this.#cfg.reversibleKinds)
     this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow, this.#cfg.reversalWindow)
     this.#seen = new RecentIds(this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
@@ -400,7 +403,7 @@ export class Portfolio {
       pos.mark = fill.price
       this.#markedAt.set(k, fill.tsEvent)
     }
-    this.#ledger.apply(fill, inst, id)
+    this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind))
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(pos), realizedPnl: realized }
     if (this.#bus.listenerCount('fill.applied') > 0)
@@ -411,14 +414,14 @@ export class Portfolio {
   /** Commits a fill (cash, position; returns the position and the PnL realized): spot and outcome tokens in place. */
   #commit(id: string, inst: Instrument, fill: Fill, cur: MutablePosition): Result<Committed, TradekitError> {
     if (inst.kind !== 'perpetual') {
-      const undo = this.#cfg.reversalWindow === 0 ? undefined : this.#undo // it keeps the values before and after
+      const undo = this.#reversible.has(inst.kind) ? this.#undo : undefined // it keeps the values before and after
       const r = applyCashFill(inst, fill, cur, this.#cash, undo, id) // the same arithmetic as planFill's
       return r.ok ? ok({ pos: cur, realized: r.value }) : r
     }
     const cashOf = (asset: string) => this.cash(asset)
     const r = planFill(inst, fill, cur, cashOf, this.leverage(inst.venue, inst.symbol))
     if (!r.ok) return r
-    this.#undo.record(id, fill, r.value, cur, cashOf)
+    if (this.#reversible.has(inst.kind)) this.#undo.record(id, fill, r.value, cur, cashOf)
     for (const [asset, v] of r.value.cash) this.#cash.set(asset, v)
     this.#positions.set(key(inst.venue, inst.symbol), r.value.pos)
     return r
@@ -428,14 +431,15 @@ export class Portfolio {
    * Undoes a fill the venue reversed (Polymarket: its settlement FAILED): the cash, the quantity, the fee and the
    * realized PnL it changed are given back and the average entry loses (or regains) that lot. Ignored (`undefined`)
    * when the fill was never applied or was already reversed; an error, changing nothing, when it is too old to undo
-   * (see `reversalWindow`) or when undoing it would leave a negative spot or outcome holding.
+   * (see `reversalWindow`), of an instrument whose fills are final (see `reversibleKinds`) or when undoing it would
+   * leave a negative spot or outcome holding.
    */
   reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
     const id = fillKey(fill)
     const eff = this.#undo.effect(id)
     if (eff === undefined) {
-      if (!this.#seen.has(id) || this.#undo.wasReversed(id)) return ok(undefined)
-      return err(new StateError(`Fill "${fill.tradeId}" is too old to reverse (reversalWindow)`))
+      const kind = this.instrument(fill.venue, fill.symbol)?.kind
+      return this.#undo.withoutEffect(id, fill, this.#seen.has(id), kind, this.#cfg.reversibleKinds)
     }
     this.#marked(key(fill.venue, fill.symbol))
     const p = this.#posFor(fill.venue, fill.symbol)

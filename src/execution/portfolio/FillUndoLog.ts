@@ -1,8 +1,8 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
 import { RecentIds } from '../../core/RecentIds.js'
-import type { Fill } from '../../core/types.js'
+import type { Fill, InstrumentKind } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { InsufficientFundsError } from '../../errors/index.js'
+import { InsufficientFundsError, StateError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { MutablePosition } from './MutablePosition.js'
 import type { FillPlan } from './planFill.js'
@@ -151,6 +151,29 @@ export class FillUndoLog {
     }
     this.#effects.set(fillKey, eff) // kept in place (a kept key keeps its place)
     return eff
+  }
+
+  /**
+   * Reversing a fill that has no kept effect: nothing to do (`ok(undefined)`) when it was never `applied` or was
+   * reversed already, else the reason it cannot be undone: its `kind`'s fills are final (not in `reversibleKinds`),
+   * or it is older than the window.
+   */
+  withoutEffect(
+    fillKey: string,
+    fill: Fill,
+    applied: boolean,
+    kind: InstrumentKind | undefined,
+    reversibleKinds: readonly InstrumentKind[],
+  ): Result<undefined, StateError> {
+    if (!applied || this.wasReversed(fillKey)) return ok(undefined)
+    if (kind !== undefined && !reversibleKinds.includes(kind)) {
+      return err(
+        new StateError(
+          `Fill "${fill.tradeId}" is final: fills of ${kind} instruments are not kept (reversibleKinds)`,
+        ),
+      )
+    }
+    return err(new StateError(`Fill "${fill.tradeId}" is too old to reverse (reversalWindow)`))
   }
 
   /** Whether the fill was already reversed (within the last `dedupeWindow` reversals). */

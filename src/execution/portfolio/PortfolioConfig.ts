@@ -27,10 +27,18 @@ export const PortfolioConfigSchema = z.strictObject({
   /** How many trade ids are remembered to drop duplicate fills. Default 100_000. */
   dedupeWindow: z._default(/* @__PURE__ */ z.int().check(z.minimum(16), z.maximum(10_000_000)), 100_000),
   /**
-   * How many recent fills are kept with their effect, so a fill the venue reverses can be undone exactly.
-   * Default 10_000.
+   * How many recent fills of `reversibleKinds` instruments are kept with their effect, so a fill the venue reverses
+   * can be undone exactly. Default 10_000.
    */
   reversalWindow: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(1_000_000)), 10_000),
+  /**
+   * Kinds of instrument whose fills a venue may reverse, the only ones kept for `reversalWindow`: outcome tokens
+   * (a Polymarket trade whose on-chain settlement fails is reversed). Spot and perpetual trades are final on every
+   * venue tradekit speaks; list them too for an adapter of your own that reverses them. Keeping the undo of every
+   * fill costs each fill about as much as its accounting (its values live on), and fills that are never reversed
+   * would push out those that can be. Default `['outcome']`.
+   */
+  reversibleKinds: z._default(z.array(z.enum(['spot', 'perpetual', 'outcome'])), ['outcome']),
   /** Time source (timers, timestamps). Default: the system clock. */
   clock: z.optional(ClockSchema),
 })

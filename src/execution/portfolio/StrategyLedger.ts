@@ -78,8 +78,11 @@ export class StrategyLedger {
     return clientOrderId === this.#newest ? this.#newestStrategy : this.#strategyOf.get(clientOrderId)
   }
 
-  /** Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey. */
-  apply(fill: Fill, inst: Instrument, id?: string): void {
+  /**
+   * Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey.
+   * Its effect is kept for a reversal unless `reversible` is false (the Portfolio keeps no undo of such fills).
+   */
+  apply(fill: Fill, inst: Instrument, id?: string, reversible = true): void {
     const sid = this.strategyOf(fill.clientOrderId)
     if (sid === undefined) return
     const k = key(fill.venue, fill.symbol)
@@ -115,7 +118,7 @@ export class StrategyLedger {
       share.entry = share.qty.isZero() ? undefined : greaterThan(fill.qty, held) ? fill.price : share.entry
     }
     share.realized = plus(share.realized, realized)
-    if (this.#effectWindow === 0) return
+    if (this.#effectWindow === 0 || !reversible) return
     this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
   }
 
