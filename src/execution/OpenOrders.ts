@@ -48,6 +48,8 @@ export class OpenOrders {
   #historyHead = 0
   /** The entry looked up or stored last: an order's own flow reads it again and again, with no map lookup. */
   #last: OrderEntry | undefined
+  /** The client id looked up last and not found, while no order was stored since (a new order's check, then its add). */
+  #absent: string | undefined
 
   constructor(config: OpenOrdersConfig = {}) {
     this.#cfg = parseConfig(OpenOrdersConfigSchema, config, 'OpenOrders')
@@ -93,8 +95,10 @@ export class OpenOrders {
   #entry(cid: string): OrderEntry | undefined {
     const last = this.#last
     if (last !== undefined && last.order.clientOrderId === cid) return last
+    if (cid === this.#absent) return undefined
     const e = this.#orders.get(cid)
     if (e !== undefined) this.#last = e
+    else this.#absent = cid
     return e
   }
 
@@ -106,6 +110,7 @@ export class OpenOrders {
       e = { order, strategyId: undefined }
       this.#orders.set(cid, e)
       this.#last = e
+      this.#absent = undefined
     } else e.order = order
     this.#track(order)
     return e
