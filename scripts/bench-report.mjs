@@ -10,6 +10,9 @@ import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
+/** A target met at its lower bar, which the issue accepts only with a note of what is left (printed under the table). */
+const WITH_NOTE = 'with a note'
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const input = process.argv[2] ?? join(root, 'bench', 'results.json')
 const output = process.argv[3] ?? join(root, 'docs', 'benchmarks.md')
@@ -257,7 +260,12 @@ function speedTargets() {
   const oneEval = ops(live, 'one RiskManager.evaluate')
   const paperPath = ops(live, 'signal to settled fill, PaperTrader')
   const rows = [
-    ['quiet backtest vs the floor', quiet / floor, '>= 0.16 (0.08 with a note)', quiet / floor >= 0.16],
+    [
+      'quiet backtest vs the floor',
+      quiet / floor,
+      '>= 0.16 (0.08 with a note)',
+      quiet / floor >= 0.16 ? true : quiet / floor >= 0.08 ? WITH_NOTE : false,
+    ],
     ['trade-heavy backtest vs the floor', heavy / floor, '>= 0.035', heavy / floor >= 0.035],
     ['trade-heavy backtest vs grademark', heavy / grademark, '>= 1.2', heavy / grademark >= 1.2],
     ['PaperTrader fill cost / bare exact fill', bare / at10k, '<= 4', bare / at10k <= 4],
@@ -300,11 +308,11 @@ function speedTargets() {
   out('| --- | ---: | --- | --- |')
   for (const [name, v, target, met] of rows) {
     out(
-      `| ${name} | ${Number.isFinite(v) ? v.toPrecision(3) : 'n/a'} | ${target} | ${Number.isFinite(v) ? (met ? 'yes' : 'no') : 'n/a'} |`,
+      `| ${name} | ${Number.isFinite(v) ? v.toPrecision(3) : 'n/a'} | ${target} | ${Number.isFinite(v) ? (met === WITH_NOTE ? 'with the note below' : met ? 'yes' : 'no') : 'n/a'} |`,
     )
   }
   out()
-  if (rows.some(([, v, , met]) => Number.isFinite(v) && !met)) {
+  if (rows.some(([, v, , met]) => Number.isFinite(v) && (!met || met === WITH_NOTE))) {
     out(
       "Where a target is not met, what is left is no longer arithmetic: a fill adds and multiplies decimal.js's " +
         'digits as integers (see the money arithmetic suite), and most of a PaperTrader fill is memory. The ' +
