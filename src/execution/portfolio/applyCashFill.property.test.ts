@@ -5,7 +5,9 @@ import { Decimal } from '../../decimal/index.js'
 import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
 import { Portfolio } from '../Portfolio.js'
 import { BTCUSDT, YES } from '../testing/fixtures.js'
+import { applyCashFill } from './applyCashFill.js'
 import { type MutablePosition, unrealizedPnl } from './MutablePosition.js'
+import { planFill } from './planFill.js'
 
 // Issue 20: a Portfolio that keeps no undo record (paper and backtest accounts) commits spot and outcome fills in place
 // (applyCashFill) instead of planning a copy (planFill); a long marked at its entry has an unrealized PnL of ZERO
@@ -40,50 +42,106 @@ function state(p: Portfolio): string[] {
   return out
 }
 
+/** A random spot or outcome fill against what `held`: buys, sells of all, part or more of it, fees in every asset. */
+function randomFill(r: SeededRandom, i: number, inst: Instrument, held: Decimal): Fill {
+  const side = held.isZero() || r.next() < 0.5 ? 'BUY' : 'SELL'
+  // Sells: all of it, part of it, or (sometimes) more than held: refused.
+  const qty =
+    side === 'SELL' && r.next() < 0.3
+      ? held
+      : side === 'SELL' && r.next() < 0.9
+        ? Decimal.min(held, size(r))
+        : size(r)
+  const px = price(r)
+  const feeAsset = r.next() < 0.6 ? inst.quote : r.next() < 0.5 ? inst.base : 'BNB'
+  // A fee in the base asset is a share of the quantity (sometimes all of it: a refused buy).
+  const fee =
+    feeAsset === inst.base
+      ? r.next() < 0.02
+        ? qty
+        : qty.times('0.001')
+      : r.next() < 0.1
+        ? ZERO
+        : px.times(qty).times('0.001')
+  const { venue, symbol } = inst
+  return {
+    venue,
+    symbol,
+    clientOrderId: `c${i}`,
+    tradeId: `t${i}`,
+    side,
+    price: px,
+    qty,
+    fee,
+    feeAsset,
+    liquidity: 'TAKER',
+    tsEvent: i,
+  }
+}
+
+/** A value with its sign (a zero's too). */
+const signed = (x: Decimal | undefined) =>
+  x === undefined ? '-' : `${x.toString()}${x.isNegative() ? '-' : '+'}`
+
 describe('in-place cash fills (property)', () => {
+  it(`applyCashFill (exact word arithmetic) equals planFill (decimal.js's own methods) on ${CASES.toLocaleString('en-US')} random spot and outcome fills`, () => {
+    const r = new SeededRandom(23)
+    const flat = (inst: Instrument): MutablePosition => ({
+      venue: inst.venue,
+      symbol: inst.symbol,
+      kind: inst.kind,
+      qty: ZERO,
+      entry: undefined,
+      realized: ZERO,
+      fees: ZERO,
+      mark: undefined,
+      leverage: 1,
+    })
+    const start = () =>
+      new Map([
+        ['USDT', new Decimal('1000000000000')],
+        ['BNB', new Decimal('5')],
+      ])
+    const fast = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flat(i)])) }
+    const plain = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flat(i)])) }
+    let applied = 0
+    for (let i = 0; i < CASES; i++) {
+      const inst: Instrument = r.next() < 0.7 ? BTCUSDT : YES
+      const before = plain.pos.get(inst.symbol) as MutablePosition
+      const fill = randomFill(r, i, inst, before.qty)
+      const a = applyCashFill(inst, fill, fast.pos.get(inst.symbol) as MutablePosition, fast.cash)
+      const b = planFill(inst, fill, before, (asset) => plain.cash.get(asset) ?? ZERO, 1)
+      expect(a.ok, `fill ${i}`).toBe(b.ok)
+      if (b.ok && a.ok) {
+        applied++
+        for (const [asset, v] of b.value.cash) plain.cash.set(asset, v)
+        plain.pos.set(inst.symbol, b.value.pos)
+        expect(signed(a.value), `fill ${i}`).toBe(signed(b.value.realized))
+      }
+      const view = (x: typeof fast) => [
+        ...[...x.cash].map(([asset, v]) => `${asset} ${signed(v)}`),
+        ...[...x.pos.values()].map((p) =>
+          [p.symbol, p.qty, p.entry, p.realized, p.fees]
+            .map((v) => (typeof v === 'string' ? v : signed(v)))
+            .join(' '),
+        ),
+      ]
+      expect(view(fast), `fill ${i}`).toEqual(view(plain))
+    }
+    expect(applied).toBeGreaterThan(CASES / 2)
+  })
+
   it(`a Portfolio without undo records ends each of ${CASES.toLocaleString('en-US')} random spot and outcome fills as one with them`, {
     timeout: 120_000,
   }, () => {
     const r = new SeededRandom(20)
     const config = { balances: { USDT: '1000000000000', BNB: '5' }, instruments: [BTCUSDT, YES] }
     const fast = new Portfolio({ ...config, reversalWindow: 0 })
-    const planned = new Portfolio({ ...config, reversalWindow: 1_000 })
+    const planned = new Portfolio({ ...config, reversalWindow: 1_000, reversibleKinds: ['spot', 'outcome'] })
     let refused = 0
     for (let i = 0; i < CASES; i++) {
       const inst: Instrument = r.next() < 0.7 ? BTCUSDT : YES
-      const held = planned.positionQty(inst.venue, inst.symbol)
-      const side = held.isZero() || r.next() < 0.5 ? 'BUY' : 'SELL'
-      // Sells: all of it, part of it, or (sometimes) more than held: refused by both.
-      const qty =
-        side === 'SELL' && r.next() < 0.3
-          ? held
-          : side === 'SELL' && r.next() < 0.9
-            ? Decimal.min(held, size(r))
-            : size(r)
-      const px = price(r)
-      const feeAsset = r.next() < 0.6 ? inst.quote : r.next() < 0.5 ? inst.base : 'BNB'
-      // A fee in the base asset is a share of the quantity (sometimes all of it: a refused buy).
-      const fee =
-        feeAsset === inst.base
-          ? r.next() < 0.02
-            ? qty
-            : qty.times('0.001')
-          : r.next() < 0.1
-            ? ZERO
-            : px.times(qty).times('0.001')
-      const fill: Fill = {
-        venue: inst.venue,
-        symbol: inst.symbol,
-        clientOrderId: `c${i}`,
-        tradeId: `t${i}`,
-        side,
-        price: px,
-        qty,
-        fee,
-        feeAsset,
-        liquidity: 'TAKER',
-        tsEvent: i,
-      }
+      const fill = randomFill(r, i, inst, planned.positionQty(inst.venue, inst.symbol))
       const a = fast.applyFill(fill)
       const b = planned.applyFill(fill)
       expect(a.ok, `fill ${i}`).toBe(b.ok)
@@ -94,7 +152,7 @@ describe('in-place cash fills (property)', () => {
         expect(a.value?.realizedPnl.toString()).toBe(b.value?.realizedPnl.toString())
       }
       if (r.next() < 0.3) {
-        const mark = r.next() < 0.5 ? px : price(r)
+        const mark = r.next() < 0.5 ? fill.price : price(r)
         fast.mark(inst.venue, inst.symbol, mark)
         planned.mark(inst.venue, inst.symbol, mark)
       }
