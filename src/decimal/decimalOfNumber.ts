@@ -1,5 +1,6 @@
 import { Decimal } from './Decimal.js'
 import { productError } from './productError.js'
+import { digitCount } from './words.js'
 
 /** 10^0 … 10^22: every one an exact double. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
@@ -225,9 +226,4 @@ function ofScaled(m: number, k: number): Decimal {
   x.e = e
   x.d = d
   return x as Decimal
-}
-
-/** Decimal digits of a word (1 to 7). */
-function digitCount(w: number): number {
-  return w < 10 ? 1 : w < 100 ? 2 : w < 1e3 ? 3 : w < 1e4 ? 4 : w < 1e5 ? 5 : w < 1e6 ? 6 : 7
 }

@@ -22,10 +22,10 @@ interface Digits {
 const scratch = new Float64Array(2 * MAX_WORDS + 2)
 
 /**
- * Whether `x` is a finite, non-zero Decimal of tradekit's own constructor with at most {@link MAX_WORDS} words: what
- * the word arithmetic here takes (anything else goes to decimal.js).
+ * Whether `x` is finite, non-zero, of at most {@link MAX_WORDS} words and of an ordinary exponent: an operand the word
+ * arithmetic here takes (anything else goes to decimal.js).
  */
-export function isWordOperand(x: Decimal): boolean {
+function isWordOperand(x: Decimal): boolean {
   const d = x.d
   return (
     d !== null &&
@@ -66,8 +66,8 @@ export function sumOf(x: Decimal, y: Decimal, ySign: 1 | -1): Decimal {
   const ox = top - xTop
   for (let i = 0; i < nx; i++) w[ox + i] = xd[i] as number
   const oy = top - yTop
-  if (x.s === y.s * ySign) for (let j = 0; j < ny; j++) (w[oy + j] as number) += yd[j] as number
-  else for (let j = 0; j < ny; j++) (w[oy + j] as number) -= yd[j] as number
+  const dir = x.s === y.s * ySign ? 1 : -1 // add the magnitudes, or subtract |y| from |x|
+  for (let j = 0; j < ny; j++) w[oy + j] = (w[oy + j] as number) + dir * (yd[j] as number)
   // Each word back into 0 ≤ word < 10^7, carrying (or borrowing) from the end.
   let carry = 0
   for (let k = len - 1; k >= 0; k--) {
