@@ -8,7 +8,7 @@ import { checkInstrumentFilters } from './filters.js'
 import type { MutablePosition } from './portfolio/MutablePosition.js'
 import { planFill } from './portfolio/planFill.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
-import { BTCPERP, BTCUSDT } from './testing/fixtures.js'
+import { BTCPERP, BTCUSDT, flatPosition } from './testing/fixtures.js'
 
 // Issue 20: the fill path skips the 40-digit average division where its result is known exactly, and checks step and
 // tick multiples of 10^-k without a division. These properties hold it equal to the plain Decimal arithmetic.
@@ -43,17 +43,7 @@ describe('fill arithmetic (property)', () => {
     let opened = 0
     for (let i = 0; i < CASES; i++) {
       const inst = r.next() < 0.5 ? BTCUSDT : BTCPERP
-      const cur: MutablePosition = pos[inst.symbol] ?? {
-        venue: inst.venue,
-        symbol: inst.symbol,
-        kind: inst.kind,
-        qty: ZERO,
-        entry: undefined,
-        realized: ZERO,
-        fees: ZERO,
-        mark: undefined,
-        leverage: 1,
-      }
+      const cur: MutablePosition = pos[inst.symbol] ?? flatPosition(inst)
       // Spot only sells what it holds; perpetuals go both ways (and flip).
       const side =
         inst.kind === 'spot'

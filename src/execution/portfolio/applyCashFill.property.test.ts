@@ -4,7 +4,7 @@ import type { Fill, Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
 import { Portfolio } from '../Portfolio.js'
-import { BTCUSDT, YES } from '../testing/fixtures.js'
+import { BTCUSDT, flatPosition, YES } from '../testing/fixtures.js'
 import { applyCashFill } from './applyCashFill.js'
 import { type MutablePosition, unrealizedPnl } from './MutablePosition.js'
 import { planFill } from './planFill.js'
@@ -86,24 +86,13 @@ const signed = (x: Decimal | undefined) =>
 describe('in-place cash fills (property)', () => {
   it(`applyCashFill (exact word arithmetic) equals planFill (decimal.js's own methods) on ${CASES.toLocaleString('en-US')} random spot and outcome fills`, () => {
     const r = new SeededRandom(23)
-    const flat = (inst: Instrument): MutablePosition => ({
-      venue: inst.venue,
-      symbol: inst.symbol,
-      kind: inst.kind,
-      qty: ZERO,
-      entry: undefined,
-      realized: ZERO,
-      fees: ZERO,
-      mark: undefined,
-      leverage: 1,
-    })
     const start = () =>
       new Map([
         ['USDT', new Decimal('1000000000000')],
         ['BNB', new Decimal('5')],
       ])
-    const fast = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flat(i)])) }
-    const plain = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flat(i)])) }
+    const fast = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flatPosition(i)])) }
+    const plain = { cash: start(), pos: new Map([BTCUSDT, YES].map((i) => [i.symbol, flatPosition(i)])) }
     let applied = 0
     for (let i = 0; i < CASES; i++) {
       const inst: Instrument = r.next() < 0.7 ? BTCUSDT : YES

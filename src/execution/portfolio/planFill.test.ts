@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Fill, Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { BTCPERP, BTCUSDT } from '../testing/fixtures.js'
-import type { MutablePosition } from './MutablePosition.js'
+import { BTCPERP, BTCUSDT, flatPosition } from '../testing/fixtures.js'
 import { feeInQuote, planFill } from './planFill.js'
 
 const D = (v: string | number) => new Decimal(v)
@@ -28,23 +27,11 @@ const fill = (
   tsEvent: 0,
 })
 
-const flat = (inst: Instrument): MutablePosition => ({
-  venue: inst.venue,
-  symbol: inst.symbol,
-  kind: inst.kind,
-  qty: D(0),
-  entry: undefined,
-  realized: D(0),
-  fees: D(0),
-  mark: undefined,
-  leverage: 1,
-})
-
 const cash = (m: Record<string, string>) => (a: string) => D(m[a] ?? '0')
 
 describe('planFill', () => {
   it('spot buy: pays the notional and the quote fee, entry at the fill price, fee realized', () => {
-    const cur = flat(BTCUSDT)
+    const cur = flatPosition(BTCUSDT)
     const r = planFill(BTCUSDT, fill(BTCUSDT, 'BUY', '1', '100', '0.1'), cur, cash({ USDT: '1000' }), 1)
     if (!r.ok) throw r.error
     expect(r.value.cash.get('USDT')?.toString()).toBe('899.9')
@@ -58,7 +45,7 @@ describe('planFill', () => {
     const r = planFill(
       BTCUSDT,
       fill(BTCUSDT, 'BUY', '1', '100', '0.01', 'BTC'),
-      flat(BTCUSDT),
+      flatPosition(BTCUSDT),
       cash({ USDT: '1000' }),
       1,
     )
@@ -69,13 +56,13 @@ describe('planFill', () => {
   })
 
   it('spot sell of more than held is refused', () => {
-    const r = planFill(BTCUSDT, fill(BTCUSDT, 'SELL', '1', '100'), flat(BTCUSDT), cash({}), 1)
+    const r = planFill(BTCUSDT, fill(BTCUSDT, 'SELL', '1', '100'), flatPosition(BTCUSDT), cash({}), 1)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error.code).toBe('INSUFFICIENT_FUNDS')
   })
 
   it('spot sell realizes against the entry and flattens', () => {
-    const cur = { ...flat(BTCUSDT), qty: D(1), entry: D(100) }
+    const cur = { ...flatPosition(BTCUSDT), qty: D(1), entry: D(100) }
     const r = planFill(BTCUSDT, fill(BTCUSDT, 'SELL', '1', '110', '0.11'), cur, cash({ USDT: '0' }), 1)
     if (!r.ok) throw r.error
     expect(r.value.realized.toString()).toBe('9.89')
@@ -85,7 +72,7 @@ describe('planFill', () => {
   })
 
   it('perpetual: a flip realizes the closed part and re-enters the rest at the fill price, with the given leverage', () => {
-    const cur = { ...flat(BTCPERP), qty: D(1), entry: D(100) }
+    const cur = { ...flatPosition(BTCPERP), qty: D(1), entry: D(100) }
     const r = planFill(BTCPERP, fill(BTCPERP, 'SELL', '3', '90', '0.27'), cur, cash({ USDT: '1000' }), 5)
     if (!r.ok) throw r.error
     expect(r.value.pos.qty.toString()).toBe('-2')
@@ -98,7 +85,7 @@ describe('planFill', () => {
   it("perpetual: the venue's realized PnL (Binance `rp`) is booked instead of the average-cost figure", () => {
     // Two entries (100 and 130) the venue saw in that order; here the close arrives between them, so the
     // average-cost figure would be (110 − 100) × 1 = 10, while the venue booked (110 − 115) × 1 = −5.
-    const cur = { ...flat(BTCPERP), qty: D(1), entry: D(100) }
+    const cur = { ...flatPosition(BTCPERP), qty: D(1), entry: D(100) }
     const r = planFill(
       BTCPERP,
       { ...fill(BTCPERP, 'SELL', '1', '110', '0.11'), realizedPnl: D('-5') },
@@ -125,7 +112,7 @@ describe('planFill', () => {
     // At the venue: buy 1 at 100 (rp 0), then sell 1 at 110 (rp 10). Here the sell arrives first: it opens a short.
     const sell = { ...fill(BTCPERP, 'SELL', '1', '110'), realizedPnl: D('10') }
     const buy = { ...fill(BTCPERP, 'BUY', '1', '100'), realizedPnl: D('0') }
-    let pos = flat(BTCPERP)
+    let pos = flatPosition(BTCPERP)
     let usdt = D(1000)
     for (const f of [sell, buy]) {
       const r = planFill(BTCPERP, f, pos, () => usdt, 1)

@@ -1,5 +1,6 @@
 import type { Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import type { MutablePosition } from '../portfolio/MutablePosition.js'
 
 /** Test instruments: a spot pair, a perpetual and two outcome tokens (not exported from tradekit/execution). */
 export const BTCUSDT: Instrument = {
@@ -41,3 +42,20 @@ const outcome = (symbol: string, label: string): Instrument => ({
 
 export const YES = outcome('111', 'Yes')
 export const NO = outcome('222', 'No')
+
+/** A flat position of `inst`, as the Portfolio keeps one before its first fill. */
+export function flatPosition(inst: Instrument): MutablePosition {
+  const zero = new Decimal(0)
+  const { venue, symbol, kind } = inst
+  return {
+    venue,
+    symbol,
+    kind,
+    qty: zero,
+    entry: undefined,
+    realized: zero,
+    fees: zero,
+    mark: undefined,
+    leverage: 1,
+  }
+}
