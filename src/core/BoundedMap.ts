@@ -1,6 +1,6 @@
 import { InvariantError } from '../errors/index.js'
 
-/** Sequence numbers (plus one) are kept in Int32Arrays: the ring is renumbered from 0 when they reach this. */
+/** Sequence numbers (plus one) are kept in Int32Arrays: by default the ring is renumbered from 0 when they reach this. */
 const MAX_SEQ = 2 ** 30
 
 /** Keys a {@link BoundedMap} takes: ids (strings, or numbers other than NaN). */
@@ -43,6 +43,8 @@ export function hashKey(key: BoundedKey): number {
  */
 export class BoundedMap<K extends BoundedKey, V> {
   readonly #capacity: number
+  /** The sequence number at which the ring is renumbered from 0. */
+  readonly #renumberAt: number
   /** The ring's largest length minus one (a power of 2, at least the capacity and a quarter). */
   readonly #maxMask: number
   /** Ring slots minus one: a slot is a sequence number & #mask. */
@@ -63,11 +65,20 @@ export class BoundedMap<K extends BoundedKey, V> {
   #tail = 0
   #size = 0
 
-  constructor(capacity: number) {
+  /**
+   * @param capacity - most entries kept (0 to 2^28)
+   * @param renumberAt - the sequence number at which the ring is renumbered from 0 (default 2^30, the most an
+   *   Int32Array slot holds with room to spare; tests lower it to reach the renumbering)
+   */
+  constructor(capacity: number, renumberAt = MAX_SEQ) {
     if (!Number.isSafeInteger(capacity) || capacity < 0 || capacity > 2 ** 28) {
       throw new InvariantError(`BoundedMap capacity must be an integer from 0 to 2^28, got "${capacity}"`)
     }
+    if (!Number.isSafeInteger(renumberAt) || renumberAt < 1 || renumberAt > MAX_SEQ) {
+      throw new InvariantError(`BoundedMap renumberAt must be an integer from 1 to 2^30, got "${renumberAt}"`)
+    }
     this.#capacity = capacity
+    this.#renumberAt = renumberAt
     // Room for the holes of deletes: a ring of exactly the capacity would be compacted at every append once full.
     this.#maxMask = 2 ** Math.ceil(Math.log2(capacity + Math.max(capacity >> 2, 16))) - 1
     this.clear()
@@ -173,7 +184,7 @@ export class BoundedMap<K extends BoundedKey, V> {
 
   #append(key: K, value: V, hash: number): void {
     if (this.#capacity === 0) return
-    if (this.#tail - this.#head > this.#mask || this.#tail === MAX_SEQ) {
+    if (this.#tail - this.#head > this.#mask || this.#tail >= this.#renumberAt) {
       // The ring is full: it grows while it is smaller than its largest length, else it is full of holes (deletes)
       // and is compacted; sequence numbers are renumbered from 0 either way (they stay small integers).
       this.#resize(
