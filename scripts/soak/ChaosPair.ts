@@ -1,5 +1,5 @@
 import type { SeededRandom } from '../../src/core/random.js'
-import type { BookSnapshot } from '../../src/core/types.js'
+import type { BookSnapshot, Fill } from '../../src/core/types.js'
 import { Decimal } from '../../src/decimal/index.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from '../../src/strategies/index.js'
 
@@ -18,9 +18,9 @@ export interface ChaosPairConfig {
 /**
  * A soak-only strategy that sends two-leg groups: it buys YES and NO of one market together (marketable limits,
  * one `groupId`, so the engine approves them all or none and runs them as an `OrderGroup`), and now and then exits
- * both (marketable limit SELLs at the bids). The YES chaos trader trades the same token: an EXIT closes only this
- * strategy's own share (the Portfolio's per-strategy ledger), never the other's. Every choice comes from the seeded
- * `rng`; it ignores whether the pair is profitable.
+ * both (marketable limit SELLs at the bids) once it holds some of either. The YES chaos trader trades the same token:
+ * an EXIT closes only this strategy's own share (the Portfolio's per-strategy ledger), never the other's. Every choice
+ * comes from the seeded `rng`; it ignores whether the pair is profitable.
  */
 export class ChaosPair implements Strategy {
   readonly id: string
@@ -28,6 +28,8 @@ export class ChaosPair implements Strategy {
   readonly #c: ChaosPairConfig
   readonly #asks = new Map<string, Decimal>()
   readonly #bids = new Map<string, Decimal>()
+  /** This strategy's own holding of each token, from its fills (an exit is tried only while it holds some). */
+  readonly #held = new Map<string, Decimal>()
   #last = 0
   #groups = 0
 
@@ -56,13 +58,21 @@ export class ChaosPair implements Strategy {
     this.#decide(ctx)
   }
 
+  onFill(fill: Fill): void {
+    const held = this.#held.get(fill.symbol) ?? new Decimal(0)
+    this.#held.set(fill.symbol, fill.side === 'BUY' ? held.plus(fill.qty) : held.minus(fill.qty))
+  }
+
   #decide(ctx: StrategyContext): void {
     const r = this.#c.rng
     const { venue, yes, no } = this.#c
     if (ctx.openOrders().length > 0) return // a group is still working
     const yesAsk = this.#asks.get(yes)
     const noAsk = this.#asks.get(no)
-    if (this.#groups > 0 && r.chance(0.3)) {
+    // Exits only while something is held: under heavy chaos a decision spent on an exit of nothing (denied) could
+    // leave a short run with no group approved at all.
+    const holding = [...this.#held.values()].some((q) => q.gt(0))
+    if (holding && r.chance(0.3)) {
       // Exit both legs: the RiskManager sizes each EXIT to this strategy's own share (or denies: nothing held).
       for (const symbol of [yes, no]) {
         const limitPrice = this.#bids.get(symbol)
