@@ -174,4 +174,15 @@ describe('rounding', () => {
   it('toDecimal rejects NaN', () => {
     expect(() => toDecimal(Number.NaN)).toThrowError(/not finite/)
   })
+
+  it('toDecimal returns one of its own valid Decimals as is, and checks a Decimal as it checks any other input', () => {
+    const d = new Decimal('-64000.5')
+    expect(toDecimal(d)).toBe(d)
+    expect(() => toDecimal(new Decimal(Number.NaN))).toThrowError(/not finite/)
+    expect(() => toDecimal(new Decimal(Number.POSITIVE_INFINITY))).toThrowError(/not finite/)
+    expect(() => toDecimal(new Decimal('1e30'))).toThrowError(/too large/)
+    expect(() => toDecimal(d, { allowNegative: false })).toThrowError(/negative/)
+    expect(() => toDecimal(new Decimal(0), { allowZero: false })).toThrowError(/greater than 0/)
+    expect(Object.is(toDecimal(new Decimal('-0')).toNumber(), 0)).toBe(true) // -0 is normalised
+  })
 })

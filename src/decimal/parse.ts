@@ -105,6 +105,16 @@ export function parseQuantity(
  * ```
  */
 export function toDecimal(input: DecimalLike, options: ParseDecimalOptions = {}): Decimal {
+  // One of our own Decimals, finite, non-zero and in range, is what parseDecimal would return: no Result, no options
+  // copy (a mark or a config value passed as a Decimal, on every call).
+  if (
+    input instanceof Decimal &&
+    input.d !== null &&
+    input.d[0] !== 0 &&
+    input.e < MAX_INT_DIGITS &&
+    (input.s > 0 || options.allowNegative !== false)
+  )
+    return input
   const r = parseDecimal(input, { allowNegative: true, ...options })
   if (!r.ok) throw r.error
   return r.value

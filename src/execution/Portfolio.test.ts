@@ -132,6 +132,26 @@ describe('Portfolio spot', () => {
     expect(snap.freeMargin.toString()).toBe('8000')
   })
 
+  it('positions() is a copy to change at will; a snapshot shares the kept views, frozen, until a mark or fill moves them', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    const mine = p.positions()
+    mine.length = 0
+    const a = p.snapshot()
+    expect(a.positions.map((x) => x.qty.toString())).toEqual(['0.1'])
+    expect(Object.isFrozen(a.positions)).toBe(true)
+    expect(p.snapshot().positions).toBe(a.positions) // nothing moved: the same views
+    p.mark('fake', 'BTCUSDT', '21000')
+    const b = p.snapshot()
+    expect(b.positions).not.toBe(a.positions)
+    expect(b.positions[0]?.unrealizedPnl.toString()).toBe('100')
+    expect(a.positions[0]?.unrealizedPnl.toString()).toBe('0') // the earlier snapshot is unchanged
+    expect(() => p.mark('fake', 'BTCUSDT', new Decimal('-1'))).not.toThrow() // not above zero: ignored
+    expect(() => p.mark('fake', 'BTCUSDT', new Decimal(0))).not.toThrow()
+    expect(p.snapshot().positions[0]?.unrealizedPnl.toString()).toBe('100')
+    expect(() => p.mark('fake', 'BTCUSDT', new Decimal(Number.NaN))).toThrow(/not finite/)
+  })
+
   it('a fill marks the instrument at its price, unless a newer price marked it since', () => {
     const clock = new ManualClock(0)
     const p = new Portfolio({ balances: { USDT: '10000' }, instruments: [BTCUSDT], clock })

@@ -23,7 +23,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey, type InstrumentKind } from '../core/types.js'
-import { greaterThan, isFinitePositive } from '../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, isFinitePositive } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import { minus, plus } from '../decimal/plusMinus.js'
@@ -41,6 +41,7 @@ import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.j
 import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
 import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import {
+  flatMutablePosition,
   type MutablePosition,
   positionMargin,
   positionView,
@@ -60,6 +61,8 @@ import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
+/** The open positions' views, as kept between changes. */
+type OpenViews = readonly PortfolioPosition[]
 type Committed = Pick<FillPlan, 'pos' | 'realized'>
 
 export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
@@ -116,7 +119,7 @@ export class Portfolio {
   /** What equity is computed from: the maps above and the rates. */
   readonly #inputs: EquityInputs
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
-  #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: PortfolioPosition[] } = {}
+  #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: OpenViews } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
@@ -273,10 +276,16 @@ export class Portfolio {
 
   /** All non-flat positions. */
   positions(): PortfolioPosition[] {
-    this.#cached.positions ??= [...this.#positions.values()]
-      .filter((p) => !p.qty.isZero())
-      .map((p) => this.#view(p))
-    return [...this.#cached.positions]
+    return [...this.#openViews()]
+  }
+
+  /** The open positions' views, kept (frozen: a snapshot hands the same array out) until a fill or a mark moves one. */
+  #openViews(): OpenViews {
+    if (this.#cached.positions !== undefined) return this.#cached.positions
+    const open: PortfolioPosition[] = []
+    for (const p of this.#positions.values()) if (!p.qty.isZero()) open.push(this.#view(p))
+    this.#cached.positions = Object.freeze(open)
+    return open
   }
 
   /** Whether any position is open (cheaper than `positions().length > 0`: no position views are built). */
@@ -300,7 +309,7 @@ export class Portfolio {
    * Only when fresh (else a StateError); an invalid row throws a ValidationError and changes nothing.
    */
   restore(state: PortfolioRestoreState): void {
-    if (this.#fillCount > 0 || this.positions().length > 0)
+    if (this.#fillCount > 0 || this.hasOpenPositions())
       throw new StateError('Portfolio.restore needs a fresh portfolio')
     const plan = planRestore(state, (v, s) => this.instrument(v, s))
     for (const r of plan.positions) Object.assign(this.#posFor(r.venue, r.symbol), r)
@@ -315,7 +324,7 @@ export class Portfolio {
     const k = key(venue, symbol)
     const isNumber = typeof price === 'number' && price > 0 && price < 1e30
     const d = isNumber ? undefined : toDecimal(price, { field: 'price' })
-    if (d?.lte(0) === true) return
+    if (d !== undefined && !isAboveZero(d)) return // finite (toDecimal): not above zero is at most zero
     const p = this.#positions.get(k) ?? (this.#instruments.has(k) ? this.#posFor(venue, symbol) : undefined)
     this.#markedAt.set(k, this.#clock.now())
     if (p === undefined || p.qty.isZero()) {
@@ -660,7 +669,7 @@ export class Portfolio {
     const [equity, freeMargin, peakEquity] = [this.equity(), this.freeMargin(), this.#peak]
     const [realizedPnlToday, positions, tsEvent] = [
       this.realizedPnlToday(),
-      this.positions(),
+      this.#openViews(),
       this.#clock.now(),
     ]
     const orders = openOrders ?? this.openOrders()
@@ -776,18 +785,8 @@ export class Portfolio {
     const k = key(venue, symbol)
     let p = this.#positions.get(k)
     if (p === undefined) {
-      const inst = this.#instruments.get(k)
-      p = {
-        venue,
-        symbol,
-        kind: inst?.kind ?? 'spot',
-        qty: ZERO,
-        entry: undefined,
-        realized: ZERO,
-        fees: ZERO,
-        mark: undefined,
-        leverage: this.leverage(venue, symbol),
-      }
+      const kind = this.#instruments.get(k)?.kind ?? 'spot'
+      p = flatMutablePosition(venue, symbol, kind, this.leverage(venue, symbol))
       this.#positions.set(k, p)
     }
     return p

@@ -24,6 +24,33 @@ export interface MutablePosition {
 }
 
 /**
+ * A flat, unmarked position of one instrument: where its first fill starts.
+ *
+ * @example
+ * ```ts
+ * const p = flatMutablePosition('binance', 'BTCUSDT', 'spot', 1) // qty 0, no entry, no mark
+ * ```
+ */
+export function flatMutablePosition(
+  venue: string,
+  symbol: string,
+  kind: InstrumentKind,
+  leverage: number,
+): MutablePosition {
+  return {
+    venue,
+    symbol,
+    kind,
+    qty: ZERO,
+    entry: undefined,
+    realized: ZERO,
+    fees: ZERO,
+    mark: undefined,
+    leverage,
+  }
+}
+
+/**
  * Unrealized PnL of a position at its mark (0 when flat or not marked yet).
  *
  * @example
