@@ -90,6 +90,41 @@ describe('order state machine', () => {
     expect(applyFill(o, fill('1', '0')).ok).toBe(false)
   })
 
+  it('creates an order of the request\'s order fields only: every one it sets, nothing else it carries', () => {
+    const intent = {
+      ...req,
+      type: 'STOP_LIMIT' as const,
+      triggerPrice: new Decimal('99'),
+      reduceOnly: true,
+      timeInForce: 'GTD' as const,
+      expireAt: 5_000,
+      strategyId: 's1', // an intent's metadata
+      stopPrice: new Decimal('90'),
+    }
+    const o = unwrap(createOrder(intent, 7))
+    expect(o).toStrictEqual({
+      clientOrderId: 'c1',
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'STOP_LIMIT',
+      qty: req.qty,
+      status: 'PENDING_NEW',
+      filledQty: new Decimal(0),
+      tsCreated: 7,
+      tsUpdated: 7,
+      price: req.price,
+      triggerPrice: intent.triggerPrice,
+      timeInForce: 'GTD',
+      reduceOnly: true,
+      expireAt: 5_000,
+    })
+    const trailing = { ...req, type: 'TRAILING_STOP_MARKET' as const, price: undefined, timeInForce: undefined }
+    const t = unwrap(createOrder({ ...trailing, trailingPercent: new Decimal('1.5') }, 1))
+    expect(Object.keys(t)).not.toContain('price') // an unset field is not there at all
+    expect(t.trailingPercent?.toString()).toBe('1.5')
+  })
+
   it('validates requests before creating orders', () => {
     expect(validateOrderRequest({ ...req, qty: new Decimal(0) }).ok).toBe(false)
     expect(validateOrderRequest({ ...req, price: undefined }).ok).toBe(false)

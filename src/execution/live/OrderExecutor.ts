@@ -40,7 +40,6 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 export type { ReconcileReport } from './Reconciler.js'
 
 import { RecentIds } from '../../core/RecentIds.js'
-import { stripIntent } from '../stripIntent.js'
 import { isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
@@ -278,7 +277,10 @@ export class OrderExecutor implements ExecutionClient {
     if (this.#orders.has(cid) || this.#reserved.has(cid)) {
       throw new StateError(`Duplicate client order id "${cid}"`)
     }
-    const created = createOrder({ ...stripIntent(intent), clientOrderId: cid }, this.#clock.now())
+    const created = createOrder(
+      cid === intent.clientOrderId ? intent : { ...intent, clientOrderId: cid },
+      this.#clock.now(),
+    )
     if (!created.ok) throw created.error
     const order = created.value
     if (this.#cfg.dryRun) {

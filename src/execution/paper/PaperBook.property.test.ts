@@ -33,7 +33,7 @@ describe('PaperBook.fit (property)', () => {
         book.take(p, got)
         const after = taken.has(p) ? used.plus(got) : got
         taken.set(p, after)
-        expect(book.consumed.get(p)?.toString()).toBe(after.toString())
+        expect(book.taken(p)?.toString()).toBe(after.toString())
         expect(book.left(p, q).toString()).toBe(new Decimal(q).minus(after).toString())
       }
     }

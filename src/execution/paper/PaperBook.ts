@@ -19,11 +19,14 @@ const ZERO = new Decimal(0)
  */
 export class PaperBook {
   readonly snap: BookSnapshot
-  /** Quantity this trader already took at each price, until the next snapshot. */
-  readonly consumed = new Map<number, Decimal>()
+  /** Quantity this trader already took at each price, until the next snapshot (made at the first take). */
+  #consumed: Map<number, Decimal> | undefined
   readonly #decimals: Map<number, Decimal>
-  /** `left(price, qty)` as last computed, per price, until the next take there (read by the pre-check, then the fill). */
-  readonly #left = new Map<number, { readonly qty: number; readonly left: Decimal }>()
+  /**
+   * `left(price, qty)` as last computed, per price, until the next take there (read by the pre-check, then the fill);
+   * made when first needed: most snapshots are replaced before anything is taken from them.
+   */
+  #left: Map<number, { readonly qty: number; readonly left: Decimal }> | undefined
   /** The last `fit` that fitted: at `price`, `want` on top of what was taken makes `after` (the next take's total). */
   #fitted:
     | { readonly price: number; readonly qty: number; readonly want: Decimal; readonly after: Decimal }
@@ -36,10 +39,16 @@ export class PaperBook {
     this.#decimals = kept !== undefined && kept.size <= 256 ? kept : new Map()
   }
 
+  /** What this trader already took at `price` from this snapshot, if anything. */
+  taken(price: number): Decimal | undefined {
+    return this.#consumed?.get(price)
+  }
+
   /** What is left at level `[price, qty]` after this trader's earlier takes. */
   left(price: number, qty: number): Decimal {
-    const used = this.consumed.get(price)
+    const used = this.#consumed?.get(price)
     if (used === undefined) return this.dec(qty)
+    this.#left ??= new Map()
     const kept = this.#left.get(price)
     if (kept !== undefined && kept.qty === qty) return kept.left
     const left = minus(this.dec(qty), used)
@@ -55,7 +64,7 @@ export class PaperBook {
   fit(price: number, qty: number, want: Decimal): Decimal {
     const f = this.#fitted
     if (f !== undefined && f.price === price && f.qty === qty && f.want === want) return want
-    const used = this.consumed.get(price)
+    const used = this.#consumed?.get(price)
     const level = this.dec(qty)
     if (used === undefined) return greaterThan(want, level) ? level : want
     if (sumIsExact(used, want)) {
@@ -70,15 +79,16 @@ export class PaperBook {
 
   /** Records that this trader took `qty` at `price`. */
   take(price: number, qty: Decimal): void {
-    this.#left.delete(price)
+    this.#left?.delete(price)
     const f = this.#fitted
     this.#fitted = undefined
+    this.#consumed ??= new Map()
     if (f !== undefined && f.price === price && f.want === qty) {
-      this.consumed.set(price, f.after)
+      this.#consumed.set(price, f.after)
       return
     }
-    const used = this.consumed.get(price)
-    this.consumed.set(price, used === undefined ? qty : plus(used, qty))
+    const used = this.#consumed.get(price)
+    this.#consumed.set(price, used === undefined ? qty : plus(used, qty))
   }
 
   /**

@@ -3,7 +3,7 @@ import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
-import { isTerminalStatus, planOrderFill, writeOrderFill } from '../../core/orderState.js'
+import { createOrder, isTerminalStatus, planOrderFill, writeOrderFill } from '../../core/orderState.js'
 import type {
   CancelAllResult,
   ExecutionClient,
@@ -37,7 +37,6 @@ import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
-import { orderFromIntent } from './orderFromIntent.js'
 import { PaperBook } from './PaperBook.js'
 import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
@@ -196,7 +195,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (this.#orders.has(intent.clientOrderId)) {
       throw new StateError(`Duplicate client order id "${intent.clientOrderId}"`)
     }
-    const created = orderFromIntent(intent, this.#now())
+    const created = createOrder(intent, this.#now())
     if (!created.ok) throw created.error
     this.#orders.add(created.value, intent.strategyId)
     this.portfolio.attribute(intent.clientOrderId, intent.strategyId)
@@ -623,7 +622,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     let sum = ZERO
     for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
       if (limit !== undefined && (order.side === 'BUY' ? p > limit.toNumber() : p < limit.toNumber())) break
-      sum = sum.plus(new Decimal(q).minus(b.consumed.get(p) ?? ZERO))
+      sum = sum.plus(new Decimal(q).minus(b.taken(p) ?? ZERO))
     }
     return sum
   }
