@@ -51,6 +51,31 @@ function applyBoth<K extends string | number>(
   expect(m.size).toBe(ref.map.size)
 }
 
+/** Random operations of every kind, on keys drawn from `key`. */
+function everyOp<K extends string | number>(key: fc.Arbitrary<K>): fc.Arbitrary<Op<K>> {
+  return fc.oneof(
+    fc.record({
+      kind: fc.constantFrom('set' as const, 'put' as const, 'setNewest' as const),
+      key,
+      value: fc.nat(),
+    }),
+    fc.record({ kind: fc.constant('delete' as const), key }),
+    fc.record({ kind: fc.constantFrom('get' as const, 'iterateDeleting' as const), key }),
+  )
+}
+
+/** Runs `ops` on a BoundedMap of `cap` and on the reference: the same answers all along, the same entries at the end. */
+function matchesReference<K extends string | number>(
+  cap: number,
+  ops: readonly Op<K>[],
+  renumberAt?: number,
+): void {
+  const m = new BoundedMap<K, number>(cap, renumberAt)
+  const ref = new ReferenceMap<K, number>(cap)
+  for (const o of ops) applyBoth(m, ref, o)
+  expect([...m]).toEqual([...ref.map])
+}
+
 describe('BoundedMap', () => {
   it('forgets the oldest entry past its capacity', () => {
     const m = new BoundedMap<string, number>(2)
@@ -146,12 +171,7 @@ describe('BoundedMap', () => {
       fc.property(
         fc.integer({ min: 1, max: 200 }),
         fc.array(op, { minLength: 1, maxLength: 6000 }),
-        (cap, ops) => {
-          const m = new BoundedMap<number, number>(cap)
-          const ref = new ReferenceMap<number, number>(cap)
-          for (const o of ops) applyBoth(m, ref, o)
-          expect([...m]).toEqual([...ref.map])
-        },
+        (cap, ops) => matchesReference(cap, ops),
       ),
       { numRuns: 60 },
     )
@@ -170,27 +190,9 @@ describe('BoundedMap', () => {
     expect(colliding.length).toBe(12)
     expect(hashKey(colliding[0] as string)).toBe(hashKey(colliding[1] as string))
     const pool = [...colliding, 'a', 'b', 'c', '', 'order-1']
-    const key = fc.constantFrom(...pool)
-    const op = fc.oneof(
-      fc.record({
-        kind: fc.constantFrom('set' as const, 'put' as const, 'setNewest' as const),
-        key,
-        value: fc.nat(),
-      }),
-      fc.record({ kind: fc.constant('delete' as const), key }),
-      fc.record({ kind: fc.constantFrom('get' as const, 'iterateDeleting' as const), key }),
-    )
+    const ops = fc.array(everyOp(fc.constantFrom(...pool)), { minLength: 1, maxLength: 3000 })
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 12 }),
-        fc.array(op, { minLength: 1, maxLength: 3000 }),
-        (cap, ops) => {
-          const m = new BoundedMap<string, number>(cap)
-          const ref = new ReferenceMap<string, number>(cap)
-          for (const o of ops) applyBoth(m, ref, o)
-          expect([...m]).toEqual([...ref.map])
-        },
-      ),
+      fc.property(fc.integer({ min: 1, max: 12 }), ops, (cap, o) => matchesReference(cap, o)),
       { numRuns: 100 },
     )
   })
@@ -198,27 +200,13 @@ describe('BoundedMap', () => {
   it('stays exact when its sequence numbers are renumbered from 0, over long random runs of every operation', () => {
     // The default renumbers at 2^30 appends (hours of fills); a low `renumberAt` reaches it within a run, with the
     // ring full, partly full of holes, or still growing when it happens.
-    const key = fc.integer({ min: 0, max: 120 })
-    const op = fc.oneof(
-      fc.record({
-        kind: fc.constantFrom('set' as const, 'put' as const, 'setNewest' as const),
-        key,
-        value: fc.nat(),
-      }),
-      fc.record({ kind: fc.constant('delete' as const), key }),
-      fc.record({ kind: fc.constantFrom('get' as const, 'iterateDeleting' as const), key }),
-    )
+    const ops = fc.array(everyOp(fc.integer({ min: 0, max: 120 })), { minLength: 1, maxLength: 3000 })
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 100 }),
         fc.integer({ min: 1, max: 400 }),
-        fc.array(op, { minLength: 1, maxLength: 3000 }),
-        (cap, renumberAt, ops) => {
-          const m = new BoundedMap<number, number>(cap, renumberAt)
-          const ref = new ReferenceMap<number, number>(cap)
-          for (const o of ops) applyBoth(m, ref, o)
-          expect([...m]).toEqual([...ref.map])
-        },
+        ops,
+        (cap, renumberAt, o) => matchesReference(cap, o, renumberAt),
       ),
       { numRuns: 100 },
     )
