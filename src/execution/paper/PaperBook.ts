@@ -1,4 +1,4 @@
-import type { BookSnapshot, Side } from '../../core/types.js'
+import type { BookLevel, BookSnapshot, Side } from '../../core/types.js'
 import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -99,7 +99,11 @@ export class PaperBook {
     let left = qty
     let cost = ZERO
     let lastPx = px
-    for (const [p, q] of side === 'BUY' ? this.snap.asks : this.snap.bids) {
+    const levels = side === 'BUY' ? this.snap.asks : this.snap.bids
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i] as BookLevel // indexed: no iterator per level (see PaperTrader's book walk)
+      const p = level[0]
+      const q = level[1]
       if (!isAboveZero(left)) break
       lastPx = this.dec(p)
       const take = this.fit(p, q, left)

@@ -14,6 +14,7 @@ import type {
   OrderIntent,
 } from '../../core/ports.js'
 import type {
+  BookLevel,
   BookSnapshot,
   Candle,
   Fill,
@@ -431,7 +432,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const batch: Fill[] = [] // one order update: its fills go out together as one `order.filled`
     const recorded = this.#bus.listenerCount('slippage.recorded') > 0 // the slippage record only when listened
     if (levels !== undefined && levels.length > 0 && book !== undefined) {
-      for (const [p, q] of levels) {
+      // Indexed, not `for (const [p, q] of levels)`: that builds an iterator for the loop and one per level.
+      for (let i = 0; i < levels.length; i++) {
+        const level = levels[i] as BookLevel
+        const p = level[0]
+        const q = level[1]
         if (!isAboveZero(left)) break
         const price = book.dec(p)
         reference ??= price
