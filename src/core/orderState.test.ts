@@ -90,7 +90,7 @@ describe('order state machine', () => {
     expect(applyFill(o, fill('1', '0')).ok).toBe(false)
   })
 
-  it('creates an order of the request\'s order fields only: every one it sets, nothing else it carries', () => {
+  it('creates an order of its request fields only: every one the request sets, nothing else it carries', () => {
     const intent = {
       ...req,
       type: 'STOP_LIMIT' as const,
@@ -119,7 +119,12 @@ describe('order state machine', () => {
       reduceOnly: true,
       expireAt: 5_000,
     })
-    const trailing = { ...req, type: 'TRAILING_STOP_MARKET' as const, price: undefined, timeInForce: undefined }
+    const trailing = {
+      ...req,
+      type: 'TRAILING_STOP_MARKET' as const,
+      price: undefined,
+      timeInForce: undefined,
+    }
     const t = unwrap(createOrder({ ...trailing, trailingPercent: new Decimal('1.5') }, 1))
     expect(Object.keys(t)).not.toContain('price') // an unset field is not there at all
     expect(t.trailingPercent?.toString()).toBe('1.5')
