@@ -20,9 +20,18 @@ if (!globalConfig.localeError) z.config(en())
 export function parseConfig<S extends z.core.$ZodType>(schema: S, input: unknown, name: string): z.output<S> {
   // The function form takes any zod 4 schema (zod/mini's or zod classic's).
   const r = z.safeParse(schema, input)
-  if (r.success) return r.data
+  if (r.success) return fastObject(r.data)
   const issues = formatIssues(r.error)
   throw new ConfigError(`Invalid ${name} config: ${issues.join('; ')}`, issues)
+}
+
+/**
+ * A plain object copied into a fresh one; anything else as it is. zod builds the first output of a schema on a generic
+ * path that can leave it a slow dictionary-mode object in V8 (a RiskManager's config was one), and a component reads
+ * its config on every call; a copy made by a spread has fast properties.
+ */
+function fastObject<T>(v: T): T {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? { ...v } : v
 }
 
 /**
