@@ -315,17 +315,18 @@ function speedTargets() {
   if (rows.some(([, v, , met]) => Number.isFinite(v) && (!met || met === WITH_NOTE))) {
     out(
       "Where a target is not met, what is left is no longer arithmetic: a fill adds and multiplies decimal.js's " +
-        'digits as integers (see the money arithmetic suite), and most of a PaperTrader fill is memory. The ' +
-        "bounded memories a fill passes through (the order map and history, 10,000 orders; the Portfolio's " +
-        '100,000 fill ids; the per-strategy attribution) miss the CPU caches on their lookups and keep each ' +
-        "order's objects alive into the old generation: garbage collection is 11-14 % of a fill, and with every " +
-        'window at 16 entries the live path measured about 8 µs a signal instead of 10-12. A signal settles through ' +
-        'a whole fill, so the live path cannot come within 4 evaluations while one fill costs more than that. The ' +
-        'quiet backtest spends about a third of its time on its 8,399 signals, a fifth on the 44 % of candles with ' +
-        'a position open (an exact mark, equity and its correctly rounded double for the curve on each), and the ' +
-        'rest, about 0.8 µs a candle, on the event plumbing every candle passes (feed, engine, strategy runner, ' +
-        'portfolio, risk update, equity curve): 0.16 of the floor would need a backtest that drives the engine ' +
-        'with direct calls instead of events.',
+        'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast as it ' +
+        'did once tradekit gives its constructors fast properties, which made the bare exact fill the PaperTrader ' +
+        'fill is compared with about a third faster. Most of a PaperTrader fill is memory: the bounded memories it ' +
+        "passes through (the order map and history, 10,000 orders; the Portfolio's 100,000 fill ids and the " +
+        'per-strategy attribution of 100,000 orders) miss the CPU caches on their lookups (a fill id is a ' +
+        "30-character hash and three or four cache misses) and keep each order's objects alive into the old " +
+        'generation: garbage collection is 11-15 % of a fill. A signal settles through a whole fill, so the live ' +
+        'path cannot come within 4 evaluations while one fill costs more than that. The quiet backtest spends about ' +
+        'a third of its time on its 8,399 signals, a fifth on the 44 % of candles with a position open (an exact ' +
+        'mark, equity and its correctly rounded double for the curve on each), and the rest, about 0.8 µs a candle, ' +
+        'on the event plumbing every candle passes (feed, engine, strategy runner, portfolio, risk update, equity ' +
+        'curve): 0.16 of the floor would need a backtest that drives the engine with direct calls instead of events.',
     )
     out()
   }
