@@ -1,6 +1,6 @@
 import type { Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import type { MutablePosition } from '../portfolio/MutablePosition.js'
+import { flatMutablePosition, type MutablePosition } from '../portfolio/MutablePosition.js'
 
 /** Test instruments: a spot pair, a perpetual and two outcome tokens (not exported from tradekit/execution). */
 export const BTCUSDT: Instrument = {
@@ -45,17 +45,5 @@ export const NO = outcome('222', 'No')
 
 /** A flat position of `inst`, as the Portfolio keeps one before its first fill. */
 export function flatPosition(inst: Instrument): MutablePosition {
-  const zero = new Decimal(0)
-  const { venue, symbol, kind } = inst
-  return {
-    venue,
-    symbol,
-    kind,
-    qty: zero,
-    entry: undefined,
-    realized: zero,
-    fees: zero,
-    mark: undefined,
-    leverage: 1,
-  }
+  return flatMutablePosition(inst.venue, inst.symbol, inst.kind, 1)
 }
