@@ -49,6 +49,7 @@ function applyBoth<K extends string | number>(
     expect(seen).toEqual(expected)
   }
   expect(m.size).toBe(ref.map.size)
+  expect(m.oldestKey()).toBe(ref.map.keys().next().value)
 }
 
 /** Random operations of every kind, on keys drawn from `key`. */

@@ -94,6 +94,11 @@ export class BoundedMap<K extends BoundedKey, V> {
     return this.#size
   }
 
+  /** The oldest kept key: the one forgotten next (`undefined` when empty). */
+  oldestKey(): K | undefined {
+    return this.#size === 0 ? undefined : this.#keys[this.#head & this.#mask]
+  }
+
   /** Whether `key` is kept. */
   has(key: K): boolean {
     return this.#find(key, hashKey(key)) >= 0

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { BoundedMap } from '../core/BoundedMap.js'
 import { parseConfig } from '../core/config.js'
 import { isTerminalStatus, type OrderTransitionInfo, transitionOrder } from '../core/orderState.js'
 import type { OrderFilter } from '../core/ports.js'
@@ -21,12 +22,19 @@ export type OpenOrdersConfig = z.input<typeof OpenOrdersConfigSchema>
 interface OrderEntry {
   order: Order
   strategyId: string | undefined
+  /** Whether the order's status is not terminal (it counts in `openCount`). */
+  open: boolean
+  /** Whether `retire` moved it into the history. */
+  retired: boolean
 }
 
 /**
  * The order book-keeping shared by the PaperTrader and the live OrderExecutor: orders by client order id, the
  * strategy of each, the open (non-terminal) ones in submission order, the last `historySize` terminal ones, and
  * status changes through the core order state machine.
+ *
+ * Orders not yet retired live in a small map; retired ones in a {@link BoundedMap} of `historySize`, whose lookups
+ * compare stored hashes (a new client id's duplicate check misses in both without reading the history's strings).
  *
  * @example
  * ```ts
@@ -39,13 +47,12 @@ interface OrderEntry {
  */
 export class OpenOrders {
   readonly #cfg: z.output<typeof OpenOrdersConfigSchema>
-  /** Each order by client id, with the strategy that sent it: one map entry per order. */
-  readonly #orders = new Map<string, OrderEntry>()
-  /** Client ids of orders not yet terminal, in the order they were added. */
-  readonly #open = new Set<string>()
-  /** Terminal client ids, oldest first from #historyHead (a queue: no O(n) `shift`). */
-  #history: string[] = []
-  #historyHead = 0
+  /** Orders not retired yet (open ones, and terminal ones `retire` has not been told of), in the order added. */
+  readonly #active = new Map<string, OrderEntry>()
+  /** Retired orders, oldest first: the last `historySize`. */
+  readonly #retired: BoundedMap<string, OrderEntry>
+  /** Orders whose status is not terminal. */
+  #openCount = 0
   /** The entry looked up or stored last: an order's own flow reads it again and again, with no map lookup. */
   #last: OrderEntry | undefined
   /** The client id looked up last and not found, while no order was stored since (a new order's check, then its add). */
@@ -53,16 +60,17 @@ export class OpenOrders {
 
   constructor(config: OpenOrdersConfig = {}) {
     this.#cfg = parseConfig(OpenOrdersConfigSchema, config, 'OpenOrders')
+    this.#retired = new BoundedMap(this.#cfg.historySize)
   }
 
   /** Number of orders known (open and retained terminal ones). */
   get size(): number {
-    return this.#orders.size
+    return this.#active.size + this.#retired.size
   }
 
   /** Number of orders not yet terminal. */
   get openCount(): number {
-    return this.#open.size
+    return this.#openCount
   }
 
   /** An order by client id (open, or among the last `historySize` terminal ones). */
@@ -96,7 +104,7 @@ export class OpenOrders {
     const last = this.#last
     if (last !== undefined && last.order.clientOrderId === cid) return last
     if (cid === this.#absent) return undefined
-    const e = this.#orders.get(cid)
+    const e = this.#active.get(cid) ?? this.#retired.get(cid)
     if (e !== undefined) this.#last = e
     else this.#absent = cid
     return e
@@ -105,34 +113,40 @@ export class OpenOrders {
   /** Stores an order's latest state (see `set`); returns its entry. */
   #store(order: Order): OrderEntry {
     const cid = order.clientOrderId
+    const open = !isTerminalStatus(order.status)
     let e = this.#entry(cid)
     if (e === undefined) {
-      e = { order, strategyId: undefined }
-      this.#orders.set(cid, e)
+      e = { order, strategyId: undefined, open: false, retired: false }
+      this.#active.set(cid, e)
       this.#last = e
       this.#absent = undefined
-    } else e.order = order
-    this.#track(order)
+    } else {
+      e.order = order
+      if (open && e.retired) {
+        // Not a move the state machine makes; an order set open again is listed as open again.
+        this.#retired.delete(cid)
+        e.retired = false
+        this.#active.set(cid, e)
+      }
+    }
+    if (open !== e.open) {
+      e.open = open
+      this.#openCount += open ? 1 : -1
+    }
     return e
   }
 
   /** Every known order (open and retained terminal ones). */
   *all(): IterableIterator<Order> {
-    for (const e of this.#orders.values()) yield e.order
-  }
-
-  /** Keeps the open set in step with an order's status. */
-  #track(order: Order): void {
-    if (isTerminalStatus(order.status)) this.#open.delete(order.clientOrderId)
-    else this.#open.add(order.clientOrderId)
+    for (const [, e] of this.#retired) yield e.order
+    for (const e of this.#active.values()) yield e.order
   }
 
   /** Orders not in a terminal status, matching `filter`, in the order they were added. */
   open(filter?: OrderFilter): Order[] {
     const out: Order[] = []
-    for (const cid of this.#open) {
-      const e = this.#orders.get(cid)
-      if (e === undefined || isTerminalStatus(e.order.status)) continue
+    for (const e of this.#active.values()) {
+      if (!e.open) continue
       const o = e.order
       if (filter?.venue !== undefined && o.venue !== filter.venue) continue
       if (filter?.symbol !== undefined && o.symbol !== filter.symbol) continue
@@ -158,24 +172,22 @@ export class OpenOrders {
 
   /**
    * Records that an order reached a terminal status; once more than `historySize` terminal orders are kept, the
-   * oldest are forgotten. Returns the client ids forgotten now (so the owner can drop what it keeps beside them).
+   * oldest is forgotten. Returns the client id forgotten now, if any (so the owner can drop what it keeps beside it).
    */
-  retire(order: Order): string[] {
-    this.#open.delete(order.clientOrderId)
-    this.#history.push(order.clientOrderId)
-    const evicted: string[] = []
-    while (this.#history.length - this.#historyHead > this.#cfg.historySize) {
-      const old = this.#history[this.#historyHead++] as string
-      if (this.#last?.order.clientOrderId === old) this.#last = undefined
-      this.#orders.delete(old)
-      this.#open.delete(old)
-      evicted.push(old)
+  retire(order: Order): string | undefined {
+    const cid = order.clientOrderId
+    const e = this.#entry(cid)
+    if (e === undefined || e.retired) return undefined
+    this.#active.delete(cid)
+    if (e.open) {
+      e.open = false
+      this.#openCount--
     }
-    // Drop the consumed part once it is most of the array (amortized O(1) per order).
-    if (this.#historyHead >= 1024 && this.#historyHead * 2 >= this.#history.length) {
-      this.#history = this.#history.slice(this.#historyHead)
-      this.#historyHead = 0
-    }
-    return evicted
+    e.retired = true
+    const retired = this.#retired
+    const old = retired.size === retired.capacity ? retired.oldestKey() : undefined
+    if (old !== undefined && this.#last?.order.clientOrderId === old) this.#last = undefined
+    retired.set(cid, e)
+    return old
   }
 }

@@ -699,7 +699,8 @@ export class OrderExecutor implements ExecutionClient {
 
   #retire(order: Order): void {
     this.#reconciler.forget(order.clientOrderId)
-    for (const old of this.#orders.retire(order)) this.#fills.forget(old)
+    const forgotten = this.#orders.retire(order)
+    if (forgotten !== undefined) this.#fills.forget(forgotten)
   }
 
   #invalid(order: Order, attempted: string): void {
