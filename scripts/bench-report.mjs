@@ -315,18 +315,22 @@ function speedTargets() {
   if (rows.some(([, v, , met]) => Number.isFinite(v) && (!met || met === WITH_NOTE))) {
     out(
       "Where a target is not met, what is left is no longer arithmetic: a fill adds and multiplies decimal.js's " +
-        'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast as it ' +
-        'did once tradekit gives its constructors fast properties, which made the bare exact fill the PaperTrader ' +
-        'fill is compared with about a third faster. Most of a PaperTrader fill is memory: the bounded memories it ' +
-        "passes through (the order map and history, 10,000 orders; the Portfolio's 100,000 fill ids and the " +
-        'per-strategy attribution of 100,000 orders) miss the CPU caches on their lookups (a fill id is a ' +
-        "30-character hash and three or four cache misses) and keep each order's objects alive into the old " +
-        'generation: garbage collection is 11-15 % of a fill. A signal settles through a whole fill, so the live ' +
-        'path cannot come within 4 evaluations while one fill costs more than that. The quiet backtest spends about ' +
-        'a third of its time on its 8,399 signals, a fifth on the 44 % of candles with a position open (an exact ' +
-        'mark, equity and its correctly rounded double for the curve on each), and the rest, about 0.8 µs a candle, ' +
-        'on the event plumbing every candle passes (feed, engine, strategy runner, portfolio, risk update, equity ' +
-        'curve): 0.16 of the floor would need a backtest that drives the engine with direct calls instead of events.',
+        'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast since ' +
+        'tradekit gives its constructors fast properties (which made the bare exact fill a third faster too). Most ' +
+        'of a PaperTrader fill is memory: the Portfolio remembers the last 100,000 fill ids and the strategy of the ' +
+        'last 100,000 orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
+        'the old generation, where every major collection marks them: the same trader with memories of 10,000 ' +
+        'measured about a fifth faster at 10k fills. Garbage collection is 11-16 % of a fill. A signal settles ' +
+        'through a whole fill, so the live path cannot come within 4 evaluations while a fill costs about 4 of ' +
+        "them. A profile of the quiet backtest's warm runs: 31 % of the time goes to its 8,399 signals (about 21 µs " +
+        "each: an entry's fixed-fractional sizing with an ATR stop runs on the synthetic candles' full-precision " +
+        'prices, whose 16-17 digits miss the scaled-integer paths and divide at 40 digits; one evaluate of that ' +
+        'config costs 5.8 µs on such prices and 2.4 µs on prices on the tick grid), 17 % to the exact marks of the ' +
+        "44 % of candles with a position open (the close as a Decimal, equity, the peak), 6 % to the breakers' " +
+        'equity check, 4 % to the equity curve and 7 % to generating the candles; the event plumbing between them ' +
+        'is 2-3 %, so direct calls would not close the gap. 0.16 of the floor needs a candle with a position open ' +
+        'to cost no exact arithmetic, which the byte-identical reports (the curve holds the nearest double of the ' +
+        'exact equity) do not allow today.',
     )
     out()
   }
