@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
 import { Decimal, type DecimalLike, isDecimal } from './Decimal.js'
+import { decimalOfNumber } from './decimalOfNumber.js'
 
 /** Largest number of integer digits accepted from a venue (a 1e30 price is corruption, not data). */
 const MAX_INT_DIGITS = 30
@@ -45,7 +46,7 @@ export function parseDecimal(
   } else if (typeof input === 'number') {
     if (!Number.isFinite(input)) return err(invalid(field, input, 'is not finite'))
     if (Math.abs(input) >= 10 ** MAX_INT_DIGITS) return err(invalid(field, input, 'is too large'))
-    value = new Decimal(input)
+    value = decimalOfNumber(input) // new Decimal(input), digit for digit, without its string round trip
   } else if (isDecimal(input)) {
     if (!input.isFinite()) return err(invalid(field, input.toString(), 'is not finite'))
     // `e` is the base-10 exponent: |x| >= 1e30 exactly when e >= 30.

@@ -67,6 +67,39 @@ export function toScaled(x: Decimal): Scaled | undefined {
   return { m: x.s < 0 ? -m : m, p: 7 * (Math.floor(x.e / 7) - n + 1) + tz }
 }
 
+/** `m × 10^p` with `m` a bigint carrying the sign: a finite Decimal of up to 140 digits, exactly. */
+export interface BigScaled {
+  readonly m: bigint
+  readonly p: number
+}
+
+/** 10^14: two base-10^7 limbs at a time (their value is below 2^53, an exact double). */
+const LIMB_PAIR = 100_000_000_000_000n
+
+/** Most base-10^7 limbs read into a bigint (140 digits: three times what a 40-digit result holds). */
+const MAX_BIG_LIMBS = 20
+
+/**
+ * The exact bigint scaled integer of `x` (`undefined` when `x` is not finite or has more than 140 digits): where
+ * {@link toScaled} declines a value of more than a safe integer's digits, exact comparisons go on in bigints.
+ *
+ * @example
+ * ```ts
+ * toBigScaled(new Decimal('12345.671234567891')) // { m: 1234567123456789100n, p: -14 }
+ * ```
+ */
+export function toBigScaled(x: Decimal): BigScaled | undefined {
+  const d = x.d
+  if (!d) return undefined
+  const n = d.length
+  if (d[0] === 0) return { m: 0n, p: 0 }
+  if (n > MAX_BIG_LIMBS) return undefined
+  let i = n % 2
+  let m = i === 1 ? BigInt(d[0] as number) : 0n
+  for (; i < n; i += 2) m = m * LIMB_PAIR + BigInt((d[i] as number) * 1e7 + (d[i + 1] as number))
+  return { m: x.s < 0 ? -m : m, p: 7 * (Math.floor(x.e / 7) - n + 1) }
+}
+
 /**
  * The Decimal `m × 10^p` (`m` a safe integer), built as decimal.js builds it: the same sign, exponent and limbs.
  *

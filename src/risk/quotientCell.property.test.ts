@@ -3,12 +3,16 @@ import { SeededRandom } from '../core/random.js'
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
 import { randomDecimal as dec, randomStep } from '../decimal/randomDecimal.js'
+import { toBigScaled, toScaled } from '../decimal/scaled.js'
 import {
   compareCell,
   compareGridProduct,
   compareProducts,
   floorToStep,
+  gridProductSignBig,
+  productsSignBig,
   quotientCell,
+  quotientCellOfBig,
 } from './quotientCell.js'
 
 // Issue 20: a capped size is placed on the step grid with scaled integers instead of the 40-digit division. These
@@ -112,6 +116,108 @@ describe('quotientCell (property)', () => {
       expect(sign, `case ${i}: ${n}e-${k} × ${price} vs ${v}`).toBe(q.times(price).cmp(v))
     }
     expect(decided).toBeGreaterThan(CASES / 2)
+  })
+
+  it(`in bigints, equals limit.div(price) rounded down to 10^-k for values of up to 30 digits, on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(26)
+    let used = 0
+    let beyondSafe = 0
+    for (let i = 0; i < CASES; i++) {
+      const k = r.int(0, 8)
+      const price = dec(r, r.next() < 0.5 ? 30 : 8, -3, 6)
+      // Limits on a grid line, just above or just below one (down to where the 40th digit rounds onto it), or any.
+      const kind = r.int(0, 3)
+      const grid = new Decimal(r.int(1, 10 ** 6)).times(new Decimal(10).pow(-k))
+      const off = new Decimal(10).pow(-r.int(8, 48))
+      const limit =
+        kind === 0
+          ? dec(r, 30, 0, 8, 12)
+          : kind === 1
+            ? grid.times(price)
+            : kind === 2
+              ? grid.times(price).plus(off)
+              : grid.times(price).minus(off)
+      const q = limit.div(price)
+      const cell = quotientCellOfBig(toBigScaled(limit), toBigScaled(price), k)
+      // Where the safe integers decide, the bigints find the same cell.
+      const small = quotientCell(limit, price, k)
+      if (small !== undefined) expect(cell, `case ${i}: ${limit} / ${price}`).toEqual(small)
+      if (cell === undefined) continue
+      used++
+      if (toScaled(limit) === undefined || toScaled(price) === undefined) beyondSafe++
+      const rounded = q.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
+      expect(
+        new Decimal(cell.n).times(new Decimal(10).pow(-k)).eq(rounded),
+        `case ${i}: ${limit} / ${price}`,
+      ).toBe(true)
+      expect(cell.exact, `case ${i}: ${limit} / ${price}`).toBe(rounded.eq(q))
+    }
+    expect(used).toBeGreaterThan(CASES / 2)
+    expect(beyondSafe).toBeGreaterThan(CASES / 4)
+  })
+
+  it(`in bigints, compare num ÷ den × price with a cap, and n × 10^-k × price with a value, as the 40-digit Decimals do, for values of up to 30 digits, on ${CASES.toLocaleString('en-US')} random cases`, () => {
+    const r = new SeededRandom(27)
+    let products = 0
+    let grid = 0
+    for (let i = 0; i < CASES; i++) {
+      const num = dec(r, 30, -4, 8)
+      const den = dec(r, r.next() < 0.5 ? 30 : 6, -4, 4)
+      const price = dec(r, r.next() < 0.5 ? 30 : 8, -4, 6)
+      // A quarter of the caps sit on the product itself or within a unit of its 40th digit (near ties).
+      const roll = r.next()
+      const exactCap = num.div(den).times(price)
+      const cap =
+        roll < 0.15
+          ? exactCap
+          : roll < 0.25
+            ? exactCap.plus(exactCap.times(new Decimal(10).pow(-r.int(36, 42))))
+            : dec(r, 30, -4, 10)
+      const sign = productsSignBig(toBigScaled(num), toBigScaled(price), toBigScaled(cap), toBigScaled(den))
+      if (sign !== undefined) {
+        products++
+        expect(sign, `case ${i}: ${num} / ${den} × ${price} vs ${cap}`).toBe(
+          num.div(den).times(price).cmp(cap),
+        )
+      }
+      const k = r.int(0, 8)
+      const n = r.int(0, 10 ** r.int(1, 9))
+      const q = new Decimal(n).times(new Decimal(10).pow(-k))
+      const v = roll < 0.25 ? q.times(price) : roll < 0.3 ? cap.neg() : cap
+      const g = gridProductSignBig(n, k, toBigScaled(price), toBigScaled(v))
+      if (g !== undefined) {
+        grid++
+        expect(g, `case ${i}: ${q} × ${price} vs ${v}`).toBe(q.times(price).cmp(v))
+      }
+    }
+    expect(products).toBeGreaterThan(CASES / 2)
+    expect(grid).toBeGreaterThan(CASES / 2)
+  })
+
+  it('in bigints, reads any finite Decimal exactly and declines what is not finite', () => {
+    for (const v of [
+      '12345.671234567891',
+      '-0.000000000000123456789012345678901',
+      '1e30',
+      '0',
+      '7',
+      '1.5e-40',
+    ]) {
+      const b = toBigScaled(new Decimal(v))
+      expect(b).toBeDefined()
+      const back = new Decimal((b?.m ?? 0n).toString()).times(new Decimal(10).pow(b?.p ?? 0))
+      expect(back.eq(v), v).toBe(true)
+    }
+    expect(toBigScaled(new Decimal('12345.671234567891'))).toEqual({ m: 1234567123456789100n, p: -14 })
+    expect(toBigScaled(new Decimal(Number.NaN))).toBeUndefined()
+    expect(toBigScaled(new Decimal(Number.POSITIVE_INFINITY))).toBeUndefined()
+    expect(toBigScaled(new Decimal(`1${'3'.repeat(200)}`))).toBeUndefined() // more than 140 digits
+    // Values too far apart for a bigint of reasonable size are left to the Decimals (no million-digit power of ten).
+    const tiny = toBigScaled(new Decimal('1e-9000000'))
+    const one = toBigScaled(new Decimal(1))
+    expect(quotientCellOfBig(one, tiny, 2)).toBeUndefined()
+    expect(productsSignBig(one, one, tiny, one)).toBeUndefined()
+    expect(gridProductSignBig(1, 2, one, tiny)).toBeUndefined()
   })
 
   it(`floorToStep equals roundToIncrement(v, step, 'DOWN', origin), value and representation, on ${CASES.toLocaleString('en-US')} random cases`, () => {

@@ -1,9 +1,29 @@
 import { compareDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
-import { fromScaled, pow10, type Scaled, toScaled } from '../decimal/scaled.js'
+import { type BigScaled, fromScaled, pow10, type Scaled, toScaled } from '../decimal/scaled.js'
 import type { RawSize } from './RawSize.js'
 
 const MAX = Number.MAX_SAFE_INTEGER
+const MAX_BIG = BigInt(MAX)
+
+/**
+ * 10^0 … 10^400 as bigints: the exponent differences bigints take on. Values further apart (a hostile 1e-9000000
+ * beside a price) are left to decimal.js, which would otherwise make this build a bigint of millions of digits.
+ */
+const POW10_BIG = Array.from({ length: 401 }, (_, i) => 10n ** BigInt(i))
+
+/**
+ * The sign of `left − right` (both ≥ 0) when decimal.js's 40-digit arithmetic is sure to find the same: `undefined`
+ * when they are equal or differ by less than 10^-35 of the larger (a 40-digit quotient or product, rounded twice, is
+ * within 10^-39 of the exact one, so only such a near tie could come out another way).
+ */
+function clearSign(left: bigint, right: bigint): number | undefined {
+  if (left === right) return undefined
+  const gap = left > right ? left - right : right - left
+  const larger = left > right ? left : right
+  if (gap * POW10_BIG[35]! <= larger) return undefined
+  return left > right ? 1 : -1
+}
 
 /**
  * Where the 40-digit quotient `limit.div(price)` falls on the grid of `10^-k`, found with exact scaled integers instead
@@ -58,6 +78,41 @@ export function quotientCellOf(
     if (r * unit <= 20 * den || (den - r) * unit <= 20 * den) return undefined
   }
   return { n, exact: r === 0, k }
+}
+
+/**
+ * {@link quotientCellOf} of values read as bigints (any number of digits, see `toBigScaled`): the same cell, declined in
+ * the same cases, where a safe integer could not hold a value or a scaled product.
+ *
+ * @example
+ * ```ts
+ * quotientCellOfBig(toBigScaled(new Decimal('12345.671234567891')), toBigScaled(new Decimal('64123.45')), 5)
+ * // { n: 19252, exact: false, k: 5 }
+ * ```
+ */
+export function quotientCellOfBig(
+  l: BigScaled | undefined,
+  p: BigScaled | undefined,
+  k: number,
+): QuotientCell | undefined {
+  if (l === undefined || p === undefined || l.m <= 0n || p.m <= 0n) return undefined
+  const shift = l.p + k - p.p
+  const scale = POW10_BIG[shift < 0 ? -shift : shift]
+  if (scale === undefined) return undefined
+  const num = shift >= 0 ? l.m * scale : l.m
+  const den = shift >= 0 ? p.m : p.m * scale
+  const q = num / den // floor: both positive
+  const r = num - q * den
+  if (q < 1n || q > MAX_BIG) return undefined
+  const n = Number(q)
+  if (r !== 0n) {
+    // As in quotientCellOf, in exact integers: both gaps to the cell's edges must exceed 20 units of the 40th digit.
+    let digits = 1
+    while (digits < 16 && n >= (pow10(digits) as number)) digits++
+    const unit = POW10_BIG[40 - digits] as bigint
+    if (r * unit <= 20n * den || (den - r) * unit <= 20n * den) return undefined
+  }
+  return { n, exact: r === 0n, k }
 }
 
 /**
@@ -128,6 +183,34 @@ export function gridProductSign(
 }
 
 /**
+ * {@link gridProductSign} of values read as bigints (any number of digits): the sign of `n × 10^-k × price − v`,
+ * `undefined` for a tie or a near tie (see `clearSign`: decimal.js's 40-digit product of long values might round
+ * across it, or onto `v`), which the caller's Decimals decide.
+ *
+ * @example
+ * ```ts
+ * gridProductSignBig(19252, 5, toBigScaled(new Decimal('64123.45')), toBigScaled(new Decimal('12345.671234567891'))) // -1
+ * ```
+ */
+export function gridProductSignBig(
+  n: number,
+  k: number,
+  sp: BigScaled | undefined,
+  sv: BigScaled | undefined,
+): number | undefined {
+  if (sp === undefined || sv === undefined || sp.m <= 0n || n < 0) return undefined
+  if (sv.m < 0n) return 1 // n × 10^-k × price ≥ 0 > v
+  let left = BigInt(n) * sp.m
+  let right = sv.m
+  const lp = sp.p - k
+  const scale = POW10_BIG[lp > sv.p ? lp - sv.p : sv.p - lp]
+  if (scale === undefined) return undefined
+  if (lp > sv.p) left *= scale
+  else right *= scale
+  return clearSign(left, right)
+}
+
+/**
  * The sign of `a × b − c × d` (all > 0), exact in scaled integers; `undefined` when a product does not fit a safe
  * integer, or when the two are equal (then a 40-digit quotient times a price may round either way: the caller
  * computes it as before). Decides `raw × price > cap` for `raw = num ÷ den` as `num × price > cap × den`.
@@ -166,6 +249,34 @@ export function productsSign(
   // A product above 2^53 is not exact: its double is at least 2^53, so it is caught here.
   if (left > MAX || right > MAX || left === right) return undefined
   return left > right ? 1 : -1
+}
+
+/**
+ * {@link productsSign} of values read as bigints (any number of digits): the sign of `a × b − c × d` (all > 0),
+ * `undefined` when the two are equal or a near tie (see `clearSign`), as the caller's 40-digit Decimals decide those.
+ *
+ * @example
+ * ```ts
+ * productsSignBig(...[new Decimal('12345.671234567891'), new Decimal('64123.45'), new Decimal(50000), new Decimal(96)].map(toBigScaled)) // 1
+ * ```
+ */
+export function productsSignBig(
+  sa: BigScaled | undefined,
+  sb: BigScaled | undefined,
+  sc: BigScaled | undefined,
+  sd: BigScaled | undefined,
+): number | undefined {
+  if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
+  if (sa.m <= 0n || sb.m <= 0n || sc.m <= 0n || sd.m <= 0n) return undefined
+  let left = sa.m * sb.m
+  let right = sc.m * sd.m
+  const lp = sa.p + sb.p
+  const rp = sc.p + sd.p
+  const scale = POW10_BIG[lp > rp ? lp - rp : rp - lp]
+  if (scale === undefined) return undefined
+  if (lp > rp) left *= scale
+  else right *= scale
+  return clearSign(left, right)
 }
 
 /**

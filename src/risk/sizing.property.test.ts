@@ -172,4 +172,48 @@ describe('capQuantity and the RiskManager sizing path (property)', () => {
     }
     expect(steps).toBeGreaterThan(CASES / 4)
   })
+
+  it(`equal it on ${CASES.toLocaleString('en-US')} sizes and prices of 16 to 30 digits (bigint scaled integers, still no division)`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(2023)
+    const cache = new SizingCache()
+    // Counts the divisions the manager path makes: with bigints, a size placed on a 10^-k grid divides nothing.
+    const proto = Object.getPrototypeOf(new Decimal(1)) as { div: (this: Decimal, y: Decimal) => Decimal }
+    const div = proto.div
+    let divisions = 0
+    proto.div = function (this: Decimal, y: Decimal) {
+      divisions++
+      return div.call(this, y)
+    }
+    let undivided = 0
+    try {
+      for (let i = 0; i < CASES; i++) {
+        const base = randomOptions(r)
+        const k = r.int(0, 8)
+        const step = new Decimal(10).pow(-k)
+        // A large account's risk budget (equity × fraction, many decimals) over a full-precision stop distance.
+        const num = dec(r, 30, 0, 8, 16)
+        const den = dec(r, 30, -2, 5, 16)
+        const o: CapQuantityOptions = {
+          ...base,
+          price: r.next() < 0.5 ? dec(r, 30, -3, 6, 16) : (base.price as Decimal),
+          equity: r.next() < 0.5 ? dec(r, 30, 2, 7, 16) : (base.equity as Decimal),
+          qty: num.div(den),
+          instrument: { ...base.instrument, stepSize: step, minQty: step.times(r.int(0, 3)) },
+        }
+        const expected = shown(referenceCapQuantity(o))
+        const before = divisions
+        const fast = managerPath(cache, o, new RawSize(num, den))
+        if (divisions === before) undivided++
+        expect(fast, `case ${i}`).toBeDefined()
+        if (fast !== undefined) expect(shown(fast), `case ${i} (manager path, long values)`).toEqual(expected)
+      }
+    } finally {
+      proto.div = div
+    }
+    // The rest divide for what needs the Decimal: a rejection's message, or a limit off the step's grid (a random
+    // maxQty or signalMaxQty); before bigints, every one of these cases divided.
+    expect(undivided).toBeGreaterThan(CASES * 0.4)
+  })
 })

@@ -4,13 +4,16 @@ import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decima
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
 import { minus, plus } from '../decimal/plusMinus.js'
 import { product } from '../decimal/product.js'
-import { fromScaled, type Scaled, toScaled } from '../decimal/scaled.js'
+import { type BigScaled, fromScaled, type Scaled, toBigScaled, toScaled } from '../decimal/scaled.js'
 import {
   GridQuantity,
   gridProductSign,
+  gridProductSignBig,
   productsSign,
+  productsSignBig,
   type QuotientCell,
   quotientCellOf,
+  quotientCellOfBig,
 } from './quotientCell.js'
 import { RawSize } from './RawSize.js'
 import { QuantityCap, RiskReason, type RiskRejection, rejection, str } from './types.js'
@@ -440,17 +443,91 @@ function capSign(
   cap: Decimal,
   s: SizeScales,
 ): 'OVER' | 'NOT_OVER' | 'EXACT_BELOW' {
-  const sign = raw.den === undefined ? undefined : productsSign(s.num, s.price, s.cap, s.den)
+  const sign = raw.den === undefined ? undefined : s.overCap()
   if (sign !== undefined) return sign > 0 ? 'OVER' : 'EXACT_BELOW'
   return greaterThan(product(raw.value, price), cap) ? 'OVER' : 'NOT_OVER'
 }
 
-/** The scaled integers of the values capping a size reads more than once (`undefined`: does not fit one). */
-interface SizeScales {
+/** The values capping a size as bigint scaled integers (see {@link SizeScales}). */
+interface BigSizeScales {
+  readonly price: BigScaled | undefined
+  readonly cap: BigScaled | undefined
+  readonly num: BigScaled | undefined
+  readonly den: BigScaled | undefined
+}
+
+/**
+ * The values capping a size reads more than once, as scaled integers: safe integers (`undefined`: a value does not
+ * fit one), and bigints of any length, read only when a safe integer could not decide (a size or an account of many
+ * digits: a 1,234,567.1234567891 USDT equity risked at 1 % is 17 digits), so no comparison falls back to dividing.
+ */
+class SizeScales {
   readonly price: Scaled | undefined
   readonly cap: Scaled | undefined
   readonly num: Scaled | undefined
   readonly den: Scaled | undefined
+  readonly #values: readonly [Decimal, Decimal | undefined, Decimal | undefined, Decimal | undefined]
+  #big: BigSizeScales | undefined
+
+  constructor(price: Decimal, cap: Decimal | undefined, num: Decimal | undefined, den: Decimal | undefined) {
+    this.#values = [price, cap, num, den]
+    this.price = toScaled(price)
+    this.cap = cap === undefined ? undefined : toScaled(cap)
+    this.num = num === undefined ? undefined : toScaled(num)
+    this.den = den === undefined ? undefined : den === price ? this.price : toScaled(den) // notional ÷ price
+  }
+
+  /** The sign of `num × price − cap × den`: whether the raw size is worth more than the cap (see `productsSign`). */
+  overCap(): number | undefined {
+    const sign = productsSign(this.num, this.price, this.cap, this.den)
+    if (sign !== undefined) return sign
+    const b = this.#bigs()
+    return productsSignBig(b.num, b.price, b.cap, b.den)
+  }
+
+  /** The cell of `cap ÷ price` on the grid of 10^-k (see `quotientCellOf`). */
+  capCell(k: number): QuotientCell | undefined {
+    const cell = quotientCellOf(this.cap, this.price, k)
+    if (cell !== undefined) return cell
+    const b = this.#bigs()
+    return quotientCellOfBig(b.cap, b.price, k)
+  }
+
+  /** The cell of the raw size `num ÷ den` on the grid of 10^-k. */
+  rawCell(k: number): QuotientCell | undefined {
+    const cell = quotientCellOf(this.num, this.den, k)
+    if (cell !== undefined) return cell
+    const b = this.#bigs()
+    return quotientCellOfBig(b.num, b.den, k)
+  }
+
+  /** The sign of `cell × price − v` (`v` the cap when not given; `scaled`: `v` as a safe integer, when known). */
+  gridSign(cell: QuotientCell, v?: Decimal, scaled?: Scaled): number | undefined {
+    const sign = gridProductSign(
+      cell.n,
+      cell.k,
+      this.price,
+      v === undefined ? this.cap : (scaled ?? toScaled(v)),
+    )
+    if (sign !== undefined) return sign
+    const b = this.#bigs()
+    return gridProductSignBig(cell.n, cell.k, b.price, v === undefined ? b.cap : toBigScaled(v))
+  }
+
+  /** The same values as bigints (read once, at the first comparison a safe integer could not make). */
+  #bigs(): BigSizeScales {
+    if (this.#big === undefined) {
+      const [price, cap, num, den] = this.#values
+      const bigPrice = toBigScaled(price)
+      this.#big = {
+        price: bigPrice,
+        cap: cap === undefined ? undefined : toBigScaled(cap),
+        num: num === undefined ? undefined : toBigScaled(num),
+        den: den === undefined ? undefined : den === price ? bigPrice : toBigScaled(den),
+      }
+    }
+    return this.#big
+  }
 }
 
 /** The rejection of a free margin at or below zero. */
@@ -554,10 +631,7 @@ function belowMinNotional(
   cell: QuotientCell | undefined,
   scales: SizeScales,
 ): boolean {
-  const sign =
-    cell === undefined
-      ? undefined
-      : gridProductSign(cell.n, cell.k, scales.price, c.scaled?.minNotional ?? toScaled(minNotional))
+  const sign = cell === undefined ? undefined : scales.gridSign(cell, minNotional, c.scaled?.minNotional)
   return (sign ?? compareDecimals(value ?? qty.times(c.price), minNotional)) < 0
 }
 
@@ -585,13 +659,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let underCap: QuotientCell | undefined
   // Each value read as a scaled integer once, not at every comparison.
   const den = rawSize.den
-  const priceScaled = toScaled(price)
-  const scales: SizeScales = {
-    price: priceScaled,
-    cap: limitNotional === undefined ? undefined : toScaled(limitNotional),
-    num: den === undefined ? undefined : toScaled(rawSize.num),
-    den: den === undefined ? undefined : den === price ? priceScaled : toScaled(den), // notional ÷ price
-  }
+  const scales = new SizeScales(price, limitNotional, den === undefined ? undefined : rawSize.num, den)
   const capped = limitNotional === undefined ? undefined : capSign(rawSize, price, limitNotional, scales)
   if (limitNotional !== undefined && capped === 'OVER') {
     if (limitNotional.isZero() || limitNotional.isNegative()) {
@@ -604,7 +672,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         }),
       )
     }
-    const cell = k === undefined ? undefined : quotientCellOf(scales.cap, scales.price, k)
+    const cell = k === undefined ? undefined : scales.capCell(k)
     underCap = cell // n = floor(cap × 10^k ÷ price): n × 10^-k × price ≤ cap
     size =
       cell === undefined
@@ -612,7 +680,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
         : GridQuantity.quotient(cell, new RawSize(limitNotional, price))
     cappedBy.push(limitName as QuantityCap)
   } else {
-    const cell = k === undefined || den === undefined ? undefined : quotientCellOf(scales.num, scales.den, k)
+    const cell = k === undefined || den === undefined ? undefined : scales.rawCell(k)
     if (capped === 'EXACT_BELOW') underCap = cell // n × 10^-k ≤ raw, and raw × price < cap exactly
     size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
@@ -655,8 +723,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
   let value: Decimal | undefined
   let lowered = false
   if (limitNotional !== undefined && (onCell === undefined || onCell !== underCap)) {
-    const sign =
-      onCell === undefined ? undefined : gridProductSign(onCell.n, onCell.k, scales.price, scales.cap)
+    const sign = onCell === undefined ? undefined : scales.gridSign(onCell)
     if (sign === undefined) value = product(rounded, price)
     if (sign !== undefined ? sign > 0 : greaterThan(value as Decimal, limitNotional)) {
       rounded = minus(rounded, step)
