@@ -236,7 +236,7 @@ export class Backtester {
       (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
     const s = curve.summary(barsPerYear)
     let fees = 0
-    for (const [, v] of rig.portfolio.feesPaid()) fees += v.toNumber()
+    for (const [, v] of rig.portfolio.feesPaid()) fees += decimalToNumber(v)
     const { grossProfit, grossLoss, tradeCount } = t
     return {
       startTime: replayed.startTime ?? first?.openTime ?? 0,
@@ -439,7 +439,7 @@ class RunTally {
 
   #onTrade(trade: ClosedTrade): void {
     this.tradeCount++
-    const pnl = trade.pnl.toNumber()
+    const pnl = decimalToNumber(trade.pnl)
     if (pnl > 0) {
       this.wins++
       this.grossProfit += pnl

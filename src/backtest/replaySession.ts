@@ -5,6 +5,7 @@ import type { BookSnapshot, Instrument } from '../core/types.js'
 import type { TradingEngine } from '../engine/TradingEngine.js'
 import type { PaperTrader, Portfolio } from '../execution/index.js'
 import { QuoteMetrics } from '../execution/quotes/QuoteMetrics.js'
+import { decimalToNumber } from './decimalToNumber.js'
 import type { EquityCurve } from './EquityCurve.js'
 import type { PriceCurve } from './PriceCurve.js'
 import type { RecordedMessage } from './Recorder.js'
@@ -141,7 +142,7 @@ export async function replaySession(
   let samples = 0
   const sample = (b: BookSnapshot): void => {
     const exposed = portfolio.positions().some((p) => !p.qty.isZero())
-    curve.add(clock.now(), portfolio.equity().toNumber(), exposed)
+    curve.add(clock.now(), decimalToNumber(portfolio.equity()), exposed)
     samples++
     const bid = b.bids[0]
     const ask = b.asks[0]
