@@ -2,7 +2,8 @@
  * Risk: cost of one full `RiskManager.evaluate` (every check on: input validation, breakers with the trading-day
  * clock, data age, position counts, correlation groups, leverage, stop side and distance, reward:risk, order rate,
  * fixed-fractional sizing, every cap, step rounding, events) next to the cost of one EMA update, measured in the same
- * run. Target (issue 20): one evaluation costs at most 300 EMA updates.
+ * run. Target (issue 20): one evaluation costs at most 300 EMA updates. A large account's evaluation is measured beside
+ * it: its values have more digits than a safe integer holds, and sizing compares them in bigints.
  *
  * Each operation is a batch of BATCH calls (so tinybench's per-task timing overhead does not swamp a ~10 ns EMA
  * update); ratios compare equal batch sizes.
@@ -10,14 +11,14 @@
 import { ManualClock, type MarketSnapshot, type Signal } from '../src/core/index.js'
 import { Decimal } from '../src/decimal/index.js'
 import { EMA } from '../src/indicators/index.js'
-import { capQuantity, RiskManager } from '../src/risk/index.js'
+import { capQuantity, RiskManager, type RiskManagerConfig } from '../src/risk/index.js'
 import { runSuite } from './harness.js'
 
 const BATCH = 100
 const D = (v: string | number): Decimal => new Decimal(v)
 
 const clock = new ManualClock(Date.UTC(2026, 0, 15, 12))
-const risk = new RiskManager({
+const riskConfig = {
   clock,
   sizing: { method: 'fixedFractional', riskFraction: 0.01 },
   scaleByConfidence: true,
@@ -31,7 +32,11 @@ const risk = new RiskManager({
       perInstrument: { maxOrders: 5000, windowMs: 1000 },
     },
   },
-})
+} satisfies RiskManagerConfig
+const risk = new RiskManager(riskConfig)
+// The large account's own manager (one manager's drawdown breaker would see 1.2M then 100k as a 92 % drawdown),
+// without the notional cap: its entries are capped at a quarter of its equity, a value of 17 digits as well.
+const largeRisk = new RiskManager({ ...riskConfig, maxNotional: undefined, maxPositionFraction: 0.25 })
 const instrument = {
   venue: 'binance',
   symbol: 'BTCUSDT',
@@ -59,6 +64,9 @@ const account = {
   openOrders: [],
   tsEvent: 0,
 }
+// A large account whose cash carries its fees' decimals: its risk budget (equity × 1 % × confidence) has more digits
+// than a safe integer holds, so sizing compares it in bigints (it divided at 40 digits before).
+const largeAccount = { ...account, equity: D('1234567.1234567891'), freeMargin: D('987654.3212345678') }
 const prices = Array.from({ length: 1024 }, (_, i) => D((64000 + ((i * 37) % 500) * 1.25).toFixed(2)))
 const entrySignal = (price: Decimal): Signal => ({
   strategyId: 'bench',
@@ -79,12 +87,12 @@ const tightSignals = prices.map((p) => ({ ...entrySignal(p), stopPrice: p.minus(
 let i = 0
 let approved = 0
 let denied = 0
-function evaluateBatch(list: readonly Signal[]): void {
+function evaluateBatch(list: readonly Signal[], on = account, manager = risk): void {
   for (let b = 0; b < BATCH; b++) {
     clock.advance(1)
     const k = i++ & 1023
     const market: MarketSnapshot = { instrument, price: prices[k] as Decimal, priceTs: clock.now(), atr: 420 }
-    const r = risk.evaluate(list[k] as Signal, account, market)
+    const r = manager.evaluate(list[k] as Signal, on, market)
     if (r.ok) approved++
     else denied++
   }
@@ -95,7 +103,8 @@ function evaluateBatch(list: readonly Signal[]): void {
   const m = { instrument, price: prices[0] as Decimal, priceTs: clock.now(), atr: 420 }
   const a = risk.evaluate(signals[0] as Signal, account, m)
   const t = risk.evaluate(tightSignals[0] as Signal, account, m)
-  if (!a.ok || t.ok || t.error.code !== 'STOP_TOO_TIGHT')
+  const l = largeRisk.evaluate(signals[0] as Signal, largeAccount, m)
+  if (!a.ok || !l.ok || t.ok || t.error.code !== 'STOP_TOO_TIGHT')
     throw new Error('risk bench paths are not what they claim')
 }
 
@@ -113,6 +122,10 @@ const result = await runSuite('risk', `${BATCH} calls (one EMA update or one ris
   },
   { name: `RiskManager.evaluate approved, all checks ×${BATCH}`, fn: () => evaluateBatch(signals) },
   { name: `RiskManager.evaluate approved, ATR stop ×${BATCH}`, fn: () => evaluateBatch(atrSignals) },
+  {
+    name: `RiskManager.evaluate approved, a large account (equity of 17 digits) ×${BATCH}`,
+    fn: () => evaluateBatch(signals, largeAccount, largeRisk),
+  },
   { name: `RiskManager.evaluate denied (stop too tight) ×${BATCH}`, fn: () => evaluateBatch(tightSignals) },
   {
     name: `capQuantity (caps + step rounding) ×${BATCH}`,
@@ -140,7 +153,13 @@ if (full !== undefined) {
       `(${Math.round(full.opsPerSec * BATCH).toLocaleString('en-US')} evaluations/s; target <= 300)`,
   )
 }
-if (risk.state !== 'ACTIVE' || approved === 0 || denied === 0 || Number.isNaN(sink)) {
+if (
+  risk.state !== 'ACTIVE' ||
+  largeRisk.state !== 'ACTIVE' ||
+  approved === 0 ||
+  denied === 0 ||
+  Number.isNaN(sink)
+) {
   throw new Error(
     `risk bench ended in an unexpected state: ${risk.state}, ${approved} approved, ${denied} denied`,
   )
