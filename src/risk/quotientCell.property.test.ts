@@ -11,6 +11,7 @@ import {
   floorToStep,
   gridProductSignBig,
   productsSignBig,
+  type QuotientCell,
   quotientCell,
   quotientCellOfBig,
 } from './quotientCell.js'
@@ -19,6 +20,18 @@ import {
 // properties hold the cell to what the division gives: the size rounded down, whether rounding changed it, and its
 // comparison with step-aligned limits.
 const CASES = 10_000
+
+/** Expects `cell` to be `limit.div(price)` rounded down to its grid, exact when that is; returns the rounded quotient. */
+function expectFloorOf(cell: QuotientCell, limit: Decimal, price: Decimal, label: string): Decimal {
+  const q = limit.div(price)
+  const rounded = q.toDecimalPlaces(cell.k, Decimal.ROUND_FLOOR)
+  expect(
+    new Decimal(cell.n).times(new Decimal(10).pow(-cell.k)).eq(rounded),
+    `${label}: ${limit} / ${price}`,
+  ).toBe(true)
+  expect(cell.exact, `${label}: ${limit} / ${price}`).toBe(rounded.eq(q))
+  return rounded
+}
 
 describe('quotientCell (property)', () => {
   it(`equals limit.div(price) rounded down to 10^-k on ${CASES.toLocaleString('en-US')} random cases`, () => {
@@ -41,12 +54,7 @@ describe('quotientCell (property)', () => {
       const cell = quotientCell(limit, price, k)
       if (cell === undefined) continue
       used++
-      const rounded = q.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
-      expect(
-        new Decimal(cell.n).times(new Decimal(10).pow(-k)).eq(rounded),
-        `case ${i}: ${limit} / ${price}`,
-      ).toBe(true)
-      expect(cell.exact, `case ${i}: ${limit} / ${price}`).toBe(rounded.eq(q))
+      const rounded = expectFloorOf(cell, limit, price, `case ${i}`)
       if (cell.exact) exact++
       // Against step-aligned values around the cell, and off-grid ones (which it declines).
       for (const v of [
@@ -137,7 +145,6 @@ describe('quotientCell (property)', () => {
             : kind === 2
               ? grid.times(price).plus(off)
               : grid.times(price).minus(off)
-      const q = limit.div(price)
       const cell = quotientCellOfBig(toBigScaled(limit), toBigScaled(price), k)
       // Where the safe integers decide, the bigints find the same cell.
       const small = quotientCell(limit, price, k)
@@ -145,12 +152,7 @@ describe('quotientCell (property)', () => {
       if (cell === undefined) continue
       used++
       if (toScaled(limit) === undefined || toScaled(price) === undefined) beyondSafe++
-      const rounded = q.toDecimalPlaces(k, Decimal.ROUND_FLOOR)
-      expect(
-        new Decimal(cell.n).times(new Decimal(10).pow(-k)).eq(rounded),
-        `case ${i}: ${limit} / ${price}`,
-      ).toBe(true)
-      expect(cell.exact, `case ${i}: ${limit} / ${price}`).toBe(rounded.eq(q))
+      expectFloorOf(cell, limit, price, `case ${i}`)
     }
     expect(used).toBeGreaterThan(CASES / 2)
     expect(beyondSafe).toBeGreaterThan(CASES / 4)
