@@ -161,6 +161,6 @@ if (
   Number.isNaN(sink)
 ) {
   throw new Error(
-    `risk bench ended in an unexpected state: ${risk.state}, ${approved} approved, ${denied} denied`,
+    `risk bench ended in an unexpected state: ${risk.state} (large account: ${largeRisk.state}), ${approved} approved, ${denied} denied`,
   )
 }
