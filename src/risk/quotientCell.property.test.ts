@@ -21,7 +21,7 @@ import {
 // comparison with step-aligned limits.
 const CASES = 10_000
 
-/** Expects `cell` to be `limit.div(price)` rounded down to its grid, exact when that is; returns the rounded quotient. */
+/** Expects `cell` to be `limit.div(price)` rounded down to its grid, exact when that is; returns that rounding. */
 function expectFloorOf(cell: QuotientCell, limit: Decimal, price: Decimal, label: string): Decimal {
   const q = limit.div(price)
   const rounded = q.toDecimalPlaces(cell.k, Decimal.ROUND_FLOOR)
@@ -196,7 +196,7 @@ describe('quotientCell (property)', () => {
     expect(grid).toBeGreaterThan(CASES / 2)
   })
 
-  it('in bigints, reads any finite Decimal exactly and declines what is not finite', () => {
+  it('in bigints, reads a finite Decimal of up to 140 digits exactly and declines the rest', () => {
     for (const v of [
       '12345.671234567891',
       '-0.000000000000123456789012345678901',

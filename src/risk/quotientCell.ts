@@ -26,6 +26,23 @@ function clearSign(left: bigint, right: bigint): number | undefined {
 }
 
 /**
+ * {@link clearSign} of `left × 10^lp` and `right × 10^rp` (both ≥ 0); `undefined` as well when their exponents
+ * are more than 400 apart (see `POW10_BIG`).
+ */
+function clearSignAt(left: bigint, lp: number, right: bigint, rp: number): number | undefined {
+  const scale = POW10_BIG[lp > rp ? lp - rp : rp - lp]
+  if (scale === undefined) return undefined
+  return lp > rp ? clearSign(left * scale, right) : clearSign(left, right * scale)
+}
+
+/** The decimal digits of a positive safe integer (at most 16). */
+function digitCount(n: number): number {
+  let digits = 1
+  while (digits < 16 && n >= (pow10(digits) as number)) digits++
+  return digits
+}
+
+/**
  * Where the 40-digit quotient `limit.div(price)` falls on the grid of `10^-k`, found with exact scaled integers instead
  * of the division: it lies in `[n, n + 1) × 10^-k`, and is `n × 10^-k` exactly when `exact`. Sizing needs no more
  * than that to round it down to the step, compare it with step-aligned limits and tell whether rounding changed it.
@@ -72,16 +89,14 @@ export function quotientCellOf(
   if (r !== 0) {
     // The 40-digit quotient is within half a unit of its 40th digit, at most 10^(D − k − 40) with D the digits of n,
     // of the true one. It stays strictly inside the cell when both gaps exceed that (here with a margin of 20).
-    let digits = 1
-    while (digits < 16 && n >= (pow10(digits) as number)) digits++
-    const unit = 10 ** (40 - digits) // the gaps in units of 10^-k, times 10^(40 − D), against den
+    const unit = 10 ** (40 - digitCount(n)) // the gaps in units of 10^-k, times 10^(40 − D), against den
     if (r * unit <= 20 * den || (den - r) * unit <= 20 * den) return undefined
   }
   return { n, exact: r === 0, k }
 }
 
 /**
- * {@link quotientCellOf} of values read as bigints (any number of digits, see `toBigScaled`): the same cell, declined in
+ * {@link quotientCellOf} of values read as bigints (up to 140 digits, see `toBigScaled`): the same cell, declined in
  * the same cases, where a safe integer could not hold a value or a scaled product.
  *
  * @example
@@ -107,9 +122,7 @@ export function quotientCellOfBig(
   const n = Number(q)
   if (r !== 0n) {
     // As in quotientCellOf, in exact integers: both gaps to the cell's edges must exceed 20 units of the 40th digit.
-    let digits = 1
-    while (digits < 16 && n >= (pow10(digits) as number)) digits++
-    const unit = POW10_BIG[40 - digits] as bigint
+    const unit = POW10_BIG[40 - digitCount(n)] as bigint
     if (r * unit <= 20n * den || (den - r) * unit <= 20n * den) return undefined
   }
   return { n, exact: r === 0n, k }
@@ -183,13 +196,14 @@ export function gridProductSign(
 }
 
 /**
- * {@link gridProductSign} of values read as bigints (any number of digits): the sign of `n × 10^-k × price − v`,
+ * {@link gridProductSign} of values read as bigints (up to 140 digits): the sign of `n × 10^-k × price − v`,
  * `undefined` for a tie or a near tie (see `clearSign`: decimal.js's 40-digit product of long values might round
  * across it, or onto `v`), which the caller's Decimals decide.
  *
  * @example
  * ```ts
- * gridProductSignBig(19252, 5, toBigScaled(new Decimal('64123.45')), toBigScaled(new Decimal('12345.671234567891'))) // -1
+ * const [price, v] = [new Decimal('64123.45'), new Decimal('12345.671234567891')].map(toBigScaled)
+ * gridProductSignBig(19252, 5, price, v) // -1: 0.19252 × 64123.45 < 12345.671234567891
  * ```
  */
 export function gridProductSignBig(
@@ -200,14 +214,7 @@ export function gridProductSignBig(
 ): number | undefined {
   if (sp === undefined || sv === undefined || sp.m <= 0n || n < 0) return undefined
   if (sv.m < 0n) return 1 // n × 10^-k × price ≥ 0 > v
-  let left = BigInt(n) * sp.m
-  let right = sv.m
-  const lp = sp.p - k
-  const scale = POW10_BIG[lp > sv.p ? lp - sv.p : sv.p - lp]
-  if (scale === undefined) return undefined
-  if (lp > sv.p) left *= scale
-  else right *= scale
-  return clearSign(left, right)
+  return clearSignAt(BigInt(n) * sp.m, sp.p - k, sv.m, sv.p)
 }
 
 /**
@@ -252,12 +259,14 @@ export function productsSign(
 }
 
 /**
- * {@link productsSign} of values read as bigints (any number of digits): the sign of `a × b − c × d` (all > 0),
+ * {@link productsSign} of values read as bigints (up to 140 digits): the sign of `a × b − c × d` (all > 0),
  * `undefined` when the two are equal or a near tie (see `clearSign`), as the caller's 40-digit Decimals decide those.
  *
  * @example
  * ```ts
- * productsSignBig(...[new Decimal('12345.671234567891'), new Decimal('64123.45'), new Decimal(50000), new Decimal(96)].map(toBigScaled)) // 1
+ * const big = (v: string) => toBigScaled(new Decimal(v))
+ * const [num, price, cap, den] = ['12345.671234567891', '64123.45', '50000', '96'].map(big)
+ * productsSignBig(num, price, cap, den) // 1: num × price > cap × den
  * ```
  */
 export function productsSignBig(
@@ -268,15 +277,7 @@ export function productsSignBig(
 ): number | undefined {
   if (sa === undefined || sb === undefined || sc === undefined || sd === undefined) return undefined
   if (sa.m <= 0n || sb.m <= 0n || sc.m <= 0n || sd.m <= 0n) return undefined
-  let left = sa.m * sb.m
-  let right = sc.m * sd.m
-  const lp = sa.p + sb.p
-  const rp = sc.p + sd.p
-  const scale = POW10_BIG[lp > rp ? lp - rp : rp - lp]
-  if (scale === undefined) return undefined
-  if (lp > rp) left *= scale
-  else right *= scale
-  return clearSign(left, right)
+  return clearSignAt(sa.m * sb.m, sa.p + sb.p, sc.m * sd.m, sc.p + sd.p)
 }
 
 /**

@@ -458,19 +458,26 @@ interface BigSizeScales {
 
 /**
  * The values capping a size reads more than once, as scaled integers: safe integers (`undefined`: a value does not
- * fit one), and bigints of any length, read only when a safe integer could not decide (a size or an account of many
- * digits: a 1,234,567.1234567891 USDT equity risked at 1 % is 17 digits), so no comparison falls back to dividing.
+ * fit one), and bigints of up to 140 digits, read only when a safe integer could not decide (a size or an account of
+ * many digits: a 1,234,567.1234567891 USDT equity risked at 1 % is 17 digits), so no comparison falls back to
+ * dividing.
  */
 class SizeScales {
   readonly price: Scaled | undefined
   readonly cap: Scaled | undefined
   readonly num: Scaled | undefined
   readonly den: Scaled | undefined
-  readonly #values: readonly [Decimal, Decimal | undefined, Decimal | undefined, Decimal | undefined]
+  readonly #priceValue: Decimal
+  readonly #capValue: Decimal | undefined
+  readonly #numValue: Decimal | undefined
+  readonly #denValue: Decimal | undefined
   #big: BigSizeScales | undefined
 
   constructor(price: Decimal, cap: Decimal | undefined, num: Decimal | undefined, den: Decimal | undefined) {
-    this.#values = [price, cap, num, den]
+    this.#priceValue = price
+    this.#capValue = cap
+    this.#numValue = num
+    this.#denValue = den
     this.price = toScaled(price)
     this.cap = cap === undefined ? undefined : toScaled(cap)
     this.num = num === undefined ? undefined : toScaled(num)
@@ -517,7 +524,7 @@ class SizeScales {
   /** The same values as bigints (read once, at the first comparison a safe integer could not make). */
   #bigs(): BigSizeScales {
     if (this.#big === undefined) {
-      const [price, cap, num, den] = this.#values
+      const [price, cap, num, den] = [this.#priceValue, this.#capValue, this.#numValue, this.#denValue]
       const bigPrice = toBigScaled(price)
       this.#big = {
         price: bigPrice,
