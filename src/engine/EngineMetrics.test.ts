@@ -6,6 +6,7 @@ import { RiskManager } from '../risk/index.js'
 import { btc, Feed } from './__fixtures__/market.js'
 import { EngineMetrics } from './EngineMetrics.js'
 import { FeedHealthMonitor } from './FeedHealthMonitor.js'
+import { Subscriptions } from './Subscriptions.js'
 
 function env() {
   const clock = new ManualClock(0)
@@ -58,11 +59,12 @@ describe('EngineMetrics', () => {
 
   it('renders counters and gauges as a valid exposition', () => {
     const { metrics } = env()
-    metrics.declareRisk()
+    const decisions = { approved: 0, denied: 0 }
+    metrics.watchRisk(() => decisions, new Subscriptions())
     metrics.order('binance', 'fill')
     metrics.order('binance', 'fill')
     metrics.dataError('f1')
-    metrics.riskDecision('denied')
+    decisions.denied++
     metrics.breakerTrip('drawdown')
     const text = metrics.render()
     assertValidExposition(text)
@@ -72,5 +74,24 @@ describe('EngineMetrics', () => {
     expect(text).toMatch(/tradekit_open_orders 3/)
     expect(text).toMatch(/tradekit_trading_state\{state="ACTIVE"\} 1/)
     expect(text).toMatch(/tradekit_risk_decisions_total\{decision="denied"\} 1/)
+  })
+
+  it("counts a RiskManager's decisions made while watched: from watchRisk until its subscriptions are cleared", () => {
+    const { metrics } = env()
+    const decisions = { approved: 2, denied: 1 } // made before the engine started: not counted
+    const subs = new Subscriptions()
+    metrics.watchRisk(() => ({ ...decisions }), subs)
+    expect(metrics.render()).not.toMatch(/tradekit_risk_decisions_total\{/)
+    decisions.approved += 3
+    expect(metrics.render()).toMatch(/tradekit_risk_decisions_total\{decision="approved"\} 3\n/)
+    decisions.approved += 1
+    decisions.denied += 4
+    subs.clear() // the engine stopped: counted up to here
+    decisions.approved += 10
+    decisions.denied += 10
+    const text = metrics.render()
+    assertValidExposition(text)
+    expect(text).toMatch(/tradekit_risk_decisions_total\{decision="approved"\} 4\n/)
+    expect(text).toMatch(/tradekit_risk_decisions_total\{decision="denied"\} 4\n/)
   })
 })

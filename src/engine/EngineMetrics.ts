@@ -31,6 +31,18 @@ export interface EngineHealth {
   readonly drawdown: string
 }
 
+/** A RiskManager's decisions so far (its `decisions`). */
+export interface RiskDecisionCounts {
+  readonly approved: number
+  readonly denied: number
+}
+
+/** A RiskManager whose decisions are counted: how to read them, and the counts last added to the counter. */
+interface WatchedRisk {
+  readonly read: () => RiskDecisionCounts
+  last: RiskDecisionCounts
+}
+
 /** Where {@link EngineMetrics} reads the state it reports. */
 export interface EngineMetricsConfig {
   readonly clock: Clock
@@ -55,20 +67,45 @@ export class EngineMetrics {
   readonly #cfg: EngineMetricsConfig
   /** Counters of the per-order events, looked up once (a lookup checks the name with a regex). */
   readonly #orders: ReturnType<MetricsRegistry['counter']>
-  #decisions: ReturnType<MetricsRegistry['counter']> | undefined
-  /** The order counter of each venue and outcome, and of each risk decision, bound once. */
+  /** The order counter of each venue and outcome, bound once. */
   readonly #orderCounts = new Map<string, Map<string, { inc(): void }>>()
-  readonly #decisionCounts = new Map<string, { inc(): void }>()
+  /** Risk managers whose decisions are counted: their counts as last added to the counter. */
+  readonly #risk = new Set<WatchedRisk>()
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
     this.#orders = this.registry.counter('tradekit_orders', 'Order events by outcome')
   }
 
-  /** Declares the risk families (shown at zero before the first decision). */
-  declareRisk(): void {
-    this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
+  /**
+   * Counts a RiskManager's decisions from now until `subs` is cleared (`tradekit_risk_decisions_total{decision}`),
+   * read from its `decisions` when rendered: no listener on its decision events, whose payloads cost more than the
+   * decisions. Declares the risk families (shown at zero before the first decision).
+   */
+  watchRisk(decisions: () => RiskDecisionCounts, subs: Subscriptions): void {
+    this.#decisionCounter()
     this.registry.counter('tradekit_breaker_trips', 'Circuit breaker trips by breaker')
+    const source = { read: decisions, last: copyCounts(decisions()) }
+    this.#risk.add(source)
+    subs.add(() => {
+      this.#countDecisions(source)
+      this.#risk.delete(source)
+    })
+  }
+
+  #decisionCounter(): ReturnType<MetricsRegistry['counter']> {
+    return this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
+  }
+
+  /** Adds the decisions `source` made since it was last read. */
+  #countDecisions(source: WatchedRisk): void {
+    const now = source.read()
+    const counter = this.#decisionCounter()
+    const approved = now.approved - source.last.approved
+    const denied = now.denied - source.last.denied
+    if (approved > 0) counter.inc({ decision: 'approved' }, approved)
+    if (denied > 0) counter.inc({ decision: 'denied' }, denied)
+    source.last = copyCounts(now)
   }
 
   /** Measures a venue's REST client (latency per attempt, retries) until `subs` is cleared. */
@@ -106,17 +143,6 @@ export class EngineMetrics {
     this.registry.counter('tradekit_data_errors', 'Venue payloads rejected by decoders').inc({ feed })
   }
 
-  /** Counts a risk decision. */
-  riskDecision(decision: 'approved' | 'denied'): void {
-    let count = this.#decisionCounts.get(decision)
-    if (count === undefined) {
-      this.#decisions ??= this.registry.counter('tradekit_risk_decisions', 'Risk decisions')
-      count = this.#decisions.bind({ decision })
-      this.#decisionCounts.set(decision, count)
-    }
-    count.inc()
-  }
-
   /** Counts a breaker trip. */
   breakerTrip(breaker: string): void {
     this.registry.counter('tradekit_breaker_trips', 'Circuit breaker trips by breaker').inc({ breaker })
@@ -148,6 +174,7 @@ export class EngineMetrics {
     const now = this.#cfg.clock.now()
     this.#feedGauges(now)
     this.#venueGauges(now)
+    for (const source of this.#risk) this.#countDecisions(source)
     const m = this.registry
     const c = this.#cfg
     m.gauge('tradekit_equity', 'Mark-to-market equity in the account currency').set(
@@ -206,4 +233,9 @@ export class EngineMetrics {
       if (h !== undefined) hb.set(h.healthy ? 1 : 0, { venue: v.venue })
     }
   }
+}
+
+/** The counts as they are now (a source may hand out one object it keeps counting in). */
+function copyCounts(c: RiskDecisionCounts): RiskDecisionCounts {
+  return { approved: c.approved, denied: c.denied }
 }

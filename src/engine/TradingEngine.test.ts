@@ -63,6 +63,9 @@ describe('TradingEngine', () => {
     env.engine.events.on('signal', (s) => signals.push(s))
     env.engine.events.on('order.filled', (e) => fills.push(...e.fills.map((f) => `${f.side} ${f.qty}`)))
     env.engine.events.on('error', (e) => errors.push(e))
+    const decided = { approved: 0, denied: 0 }
+    env.risk.events.on('risk.approved', () => decided.approved++)
+    env.risk.events.on('risk.denied', () => decided.denied++)
     await env.engine.start()
     await play(env, 0, path.length)
     expect(errors).toEqual([])
@@ -75,6 +78,13 @@ describe('TradingEngine', () => {
     expect(h.feeds[0]?.healthy).toBe(true)
     assertValidExposition(env.engine.metrics())
     expect(env.engine.metrics()).toMatch(/tradekit_orders_total\{venue="binance",outcome="fill"\} \d+/)
+    // The decisions the engine counts (from the manager's tally) are the ones its events announced.
+    expect(decided.approved).toBeGreaterThan(0)
+    expect(env.engine.metrics()).toContain(
+      `tradekit_risk_decisions_total{decision="approved"} ${decided.approved}\n`,
+    )
+    const denials = env.engine.metrics().match(/tradekit_risk_decisions_total\{decision="denied"\} (\d+)\n/)
+    expect(Number(denials?.[1] ?? 0)).toBe(decided.denied)
     await env.engine.stop()
     await env.engine.stop() // idempotent
     expect(env.engine.isRunning).toBe(false)

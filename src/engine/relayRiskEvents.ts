@@ -18,12 +18,12 @@ export interface RiskRelayTarget {
   /** Logs every state change (account and instrument) as a warning. */
   readonly log: Logger
   /** Counts decisions and breaker trips. */
-  readonly metrics: Pick<EngineMetrics, 'declareRisk' | 'riskDecision' | 'breakerTrip'>
+  readonly metrics: Pick<EngineMetrics, 'watchRisk' | 'breakerTrip'>
 }
 
 /**
- * Subscribes to a RiskManager's events (listeners kept in `subs`): decisions and trips are counted, state changes
- * logged, and state changes, breaker trips, emergency stops and errors relayed to the engine's bus.
+ * Subscribes to a RiskManager's events (listeners kept in `subs`): decisions (read from its tally) and trips are
+ * counted, state changes logged, and state changes, breaker trips, emergency stops and errors relayed to the engine's bus.
  *
  * @example
  * ```ts
@@ -32,9 +32,8 @@ export interface RiskRelayTarget {
  */
 export function relayRiskEvents(risk: RiskManager, subs: Subscriptions, target: RiskRelayTarget): void {
   const { bus, log, metrics } = target
-  metrics.declareRisk()
-  subs.on(risk.events, 'risk.denied', () => metrics.riskDecision('denied'))
-  subs.on(risk.events, 'risk.approved', () => metrics.riskDecision('approved'))
+  // Decisions are counted from the manager's tally, not its events: nobody listening, it builds no payloads.
+  metrics.watchRisk(() => risk.decisions, subs)
   subs.on(risk.events, 'risk.stateChanged', (e: TradingStateChangedEvent) => {
     log.warn({ from: e.from, to: e.to, reason: e.reason }, 'trading state changed')
     bus.emit('risk.stateChanged', e)

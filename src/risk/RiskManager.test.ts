@@ -355,6 +355,53 @@ describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
   })
 })
 
+describe('RiskManager.decisions', () => {
+  const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
+  const cfg: RiskManagerConfig = {
+    maxPositionsPerInstrument: 100,
+    maxPositionFraction: 100,
+    breakers: { orderRate: { perInstrument: { maxOrders: 1, windowMs: 60_000 }, action: 'DENY' } },
+  }
+  /** Approvals, denials, a hostile signal, an approved and a denied group: what `decisions` counts. */
+  function decide(risk: RiskManager, clock: ManualClock): void {
+    const mkt = (over: Partial<MarketSnapshot> = {}) => market({ priceTs: clock.now(), ...over })
+    risk.evaluate(signal(), account(), mkt()) // approved
+    risk.evaluate(signal(), account(), mkt()) // ORDER_RATE_LIMITED
+    risk.evaluate(signal({ symbol: 'ETHUSDT', stopPrice: D('100') }), account(), mkt({ instrument: eth }))
+    const hostile = Object.defineProperty(signal(), 'side', {
+      get() {
+        throw new Error('hostile')
+      },
+    })
+    risk.evaluate(hostile, account(), mkt()) // INVALID_INPUT, from the catch
+    clock.advance(60_000)
+    const legs = [
+      { signal: signal(), market: mkt() },
+      { signal: signal({ symbol: 'ETHUSDT' }), market: mkt({ instrument: eth }) },
+    ]
+    risk.evaluateGroup(legs, account()) // both approved
+    clock.advance(60_000)
+    const stale = mkt({ instrument: eth, priceTs: clock.now() - 3_600_000 })
+    risk.evaluateGroup(
+      [legs[0] as (typeof legs)[0], { ...(legs[1] as (typeof legs)[0]), market: stale }],
+      account(),
+    )
+  }
+
+  it('counts one decision per evaluate and per group leg, as the events do, with or without listeners', () => {
+    const { risk, clock, approved, denied } = make(cfg)
+    expect(risk.decisions).toEqual({ approved: 0, denied: 0 })
+    decide(risk, clock)
+    expect(approved).toHaveLength(3)
+    expect(denied).toHaveLength(5)
+    expect(risk.decisions).toEqual({ approved: approved.length, denied: denied.length })
+    const silentClock = new ManualClock(T0)
+    const silent = new RiskManager({ clock: silentClock, ...cfg })
+    decide(silent, silentClock)
+    expect(silent.decisions).toEqual({ approved: 3, denied: 5 })
+  })
+})
+
 describe('RiskManager: exits and trading states', () => {
   it('closes the whole position reduce-only with an EXIT, and refuses an EXIT with nothing to reduce', () => {
     const { evaluate } = make()

@@ -108,6 +108,8 @@ export class RiskManager {
   #lastAccount: AccountSnapshot | undefined
   /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
   #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
+  /** Decisions so far (see {@link RiskManager.decisions}). */
+  readonly #decisions = { approved: 0, denied: 0 }
   #seq = 0
   /** The client order id up to its sequence number, for the last time and tag it was built for. */
   #idHead: string | undefined
@@ -157,6 +159,14 @@ export class RiskManager {
       restrictionOf: (key) => this.#restrictions.get(key),
       groupOf: (venue, symbol) => groups.of(venue, symbol),
     }
+  }
+
+  /**
+   * How many signals this manager approved and denied since it was made: one decision per `evaluate` and per leg of
+   * an `evaluateGroup` (what its `risk.approved` and `risk.denied` events count, without their payloads built).
+   */
+  get decisions(): { readonly approved: number; readonly denied: number } {
+    return { approved: this.#decisions.approved, denied: this.#decisions.denied }
   }
 
   /** Current trading state. */
@@ -370,7 +380,10 @@ export class RiskManager {
   ): Result<OrderIntent, RiskRejection> {
     const now = this.#clock.now()
     try {
-      return this.#evaluate(signal, account, market, now)
+      const r = this.#evaluate(signal, account, market, now)
+      // A group's approvals count once the whole group is approved (its denials as they are emitted).
+      if (r.ok && this.#group === undefined) this.#decisions.approved++
+      return r
     } catch (e) {
       // Hostile inputs (getters that throw, proxies) must not crash the caller.
       return this.#deny(
@@ -398,6 +411,7 @@ export class RiskManager {
     values: RiskValues = {},
   ): Result<OrderIntent, RiskRejection> {
     const r = rejection(code, message, values)
+    this.#decisions.denied++
     this.#bus.emit('risk.denied', {
       type: 'risk.denied',
       signal,
@@ -494,6 +508,7 @@ export class RiskManager {
       this.#group = undefined
     }
     if (failed === undefined) {
+      this.#decisions.approved += intents.length
       for (const announce of group.held) announce()
       return ok(intents)
     }
@@ -508,6 +523,7 @@ export class RiskManager {
           `Leg ${index + 1} of ${legs.length} of the group was denied (${cause.code})`,
           { deniedLeg: index, deniedCode: cause.code },
         )
+        this.#decisions.denied++
         this.#bus.emit('risk.denied', {
           type: 'risk.denied',
           signal: leg.signal,
