@@ -1,6 +1,6 @@
 import { Decimal } from './Decimal.js'
 import { productError } from './productError.js'
-import { digitCount } from './words.js'
+import { digitCount, wordsOf } from './words.js'
 
 /** 10^0 … 10^22: every one an exact double. */
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i)
@@ -77,6 +77,8 @@ const HALF_ULP = Float64Array.from({ length: 50 }, (_, b) => 2 ** (b - 53))
 const BITS = new DataView(new ArrayBuffer(8))
 /** Scratch digits of the candidate (at most 17). */
 const DIGITS = new Uint8Array(17)
+/** The words of a Decimal being built (at most 7 for a double's digits), handed to `wordsOf` at exactly their number. */
+const WORDS = new Float64Array(32)
 
 /**
  * The shortest decimal of a full-precision `v` (1 ≤ v < 10^15) when it has 16 or 17 significant digits, without
@@ -136,19 +138,19 @@ function ofDigits(q: number, low: number, digits: number, e: number): Decimal | 
   if (q !== 0 || DIGITS[0] === 0) return undefined // not `digits` digits: leave it to String(v)
   let width = (e % 7) + 1
   let word = 0
-  const d: number[] = []
+  let n = 0
   for (let j = 0; j < digits; j++) {
     word = word * 10 + (DIGITS[j] as number)
     if (--width === 0) {
-      d.push(word | 0)
+      WORDS[n++] = word
       word = 0
       width = 7
     }
   }
-  if (width < 7) d.push((word * (POW10[width] as number)) | 0)
+  if (width < 7) WORDS[n++] = word * (POW10[width] as number)
   const x = new Decimal(0) as Digits
   x.e = e
-  x.d = d
+  x.d = wordsOf(WORDS, 0, n - 1)
   return x as Decimal
 }
 
@@ -171,22 +173,22 @@ function ofString(v: number): Decimal {
   // Exponent of the first significant digit; the first word holds the digits down to a multiple of 7.
   const e = first < dot ? dot - first - 1 : dot - first
   let width = (((e % 7) + 7) % 7) + 1
-  const d: number[] = []
+  let words = 0
   let word = 0
   for (let i = first; i < n; i++) {
     if (i === dot) continue
     word = word * 10 + (s.charCodeAt(i) - 48)
     if (--width === 0) {
-      d.push(word | 0)
+      WORDS[words++] = word
       word = 0
       width = 7
     }
   }
-  if (width < 7) d.push((word * (POW10[width] as number)) | 0)
-  while (d.length > 1 && d[d.length - 1] === 0) d.pop()
+  if (width < 7) WORDS[words++] = word * (POW10[width] as number)
+  while (words > 1 && WORDS[words - 1] === 0) words--
   const x = new Decimal(0) as Digits
   x.e = e
-  x.d = d
+  x.d = wordsOf(WORDS, 0, words - 1)
   return x as Decimal
 }
 
@@ -195,35 +197,38 @@ function ofScaled(m: number, k: number): Decimal {
   const p = POW10[k] as number
   const int = Math.floor(m / p)
   let frac = m - int * p
-  // Words from the point: the fraction's k digits in words of 7 (the lowest padded with zeros), the integer's above.
-  const fracWords: number[] = []
+  // Words from the point: the integer's above it (most significant first), then the fraction's k digits in words of 7
+  // (the lowest padded with zeros).
+  let intWords = 0
+  for (let t = int; t > 0; t = Math.floor(t / 1e7)) intWords++
+  let t = int
+  for (let i = intWords - 1; i >= 0; i--) {
+    WORDS[i] = t % 1e7
+    t = Math.floor(t / 1e7)
+  }
+  let fracWords = 0
   if (k > 0) {
     const low = k % 7 === 0 ? 7 : k % 7
     const lp = POW10[low] as number
-    fracWords.push(((frac % lp) * (POW10[7 - low] as number)) | 0)
+    fracWords = 1 + (k - low) / 7
+    WORDS[intWords + fracWords - 1] = (frac % lp) * (POW10[7 - low] as number)
     frac = Math.floor(frac / lp)
-    for (let done = low; done < k; done += 7) {
-      fracWords.push((frac % 1e7) | 0)
+    for (let j = fracWords - 2; j >= 0; j--) {
+      WORDS[intWords + j] = frac % 1e7
       frac = Math.floor(frac / 1e7)
     }
-    fracWords.reverse()
   }
-  const d: number[] = []
+  let first = 0
   let e: number
-  if (int > 0) {
-    for (let t = int; t > 0; t = Math.floor(t / 1e7)) d.push((t % 1e7) | 0)
-    d.reverse()
-    e = 7 * (d.length - 1) + digitCount(d[0] as number) - 1
-    for (const w of fracWords) d.push(w)
-  } else {
-    let i = 0
-    while (fracWords[i] === 0) i++
-    e = -7 * i - (8 - digitCount(fracWords[i] as number))
-    for (; i < fracWords.length; i++) d.push(fracWords[i] as number)
+  if (int > 0) e = 7 * (intWords - 1) + digitCount(WORDS[0] as number) - 1
+  else {
+    while (WORDS[first] === 0) first++
+    e = -7 * first - (8 - digitCount(WORDS[first] as number))
   }
-  while (d.length > 1 && d[d.length - 1] === 0) d.pop()
+  let last = intWords + fracWords - 1
+  while (last > first && WORDS[last] === 0) last--
   const x = new Decimal(0) as Digits
   x.e = e
-  x.d = d
+  x.d = wordsOf(WORDS, first, last)
   return x as Decimal
 }

@@ -1,4 +1,5 @@
 import { Decimal } from './Decimal.js'
+import { wordsOf } from './words.js'
 
 // Exact scaled integers for hot paths (issue 20): a finite Decimal of at most 15-16 significant digits is `m × 10^p`
 // with `m` a safe integer, so sums, products and integer quotients of such values are exact in doubles while they stay
@@ -6,6 +7,8 @@ import { Decimal } from './Decimal.js'
 // representation) only where one is handed out. scaled.property.test.ts holds both directions equal to decimal.js.
 
 const MAX = Number.MAX_SAFE_INTEGER
+/** {@link fromScaled}'s limbs, lowest last (a safe integer has at most four). */
+const LIMBS = new Float64Array(8)
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16]
 
 /** The fields of a decimal.js value: sign, exponent of the first digit, base-10^7 limbs. */
@@ -113,22 +116,22 @@ export function fromScaled(m: number, p: number): Decimal {
   let a = m < 0 ? -m : m
   let digits = 1
   while (digits < 16 && a >= (POW10[digits] as number)) digits++
-  // Limbs from the lowest, which sits on a multiple of 7 below 10^p: it holds 7 − q digits of `a` times 10^q.
+  // Limbs from the lowest (the scratch's end) up; the lowest sits on a multiple of 7 below 10^p: it holds 7 − q
+  // digits of `a` times 10^q. A safe integer fills at most four.
   const q = p - 7 * Math.floor(p / 7)
-  const limbs: number[] = []
   const lowUnit = POW10[7 - q] as number
   const low = a % lowUnit
-  limbs.push(low * (POW10[q] as number))
+  let top = LIMBS.length - 1
+  LIMBS[top] = low * (POW10[q] as number)
   a = (a - low) / lowUnit
   while (a > 0) {
     const l = a % 1e7
-    limbs.push(l)
+    LIMBS[--top] = l
     a = (a - l) / 1e7
   }
-  let start = 0
-  while (limbs[start] === 0) start++ // decimal.js keeps no zero limb at the end
-  const d: number[] = []
-  for (let i = limbs.length - 1; i >= start; i--) d.push(limbs[i] as number)
+  let last = LIMBS.length - 1
+  while (LIMBS[last] === 0) last-- // decimal.js keeps no zero limb at the end
+  const d = wordsOf(LIMBS, top, last)
   const out = new Decimal(0)
   const parts: DecimalParts = out // decimal.js's fields, written once before the value is handed out
   parts.s = m < 0 ? -1 : 1

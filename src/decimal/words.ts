@@ -146,7 +146,7 @@ export function multiplyWords(a: readonly number[], b: readonly number[], out: F
  * `topExp` (base 10^7): the same shape as every Decimal (made by its constructor), given these digits.
  */
 export function fromWords(s: number, topExp: number, w: Float64Array, first: number, last: number): Decimal {
-  const d = words(w, first, last)
+  const d = wordsOf(w, first, last)
   const r = new Decimal(0) as Digits
   r.s = s
   r.e = 7 * topExp + digitCount(d[0] as number) - 1
@@ -172,8 +172,12 @@ export function digitCount(w: number): number {
   return w < 10 ? 1 : w < 100 ? 2 : w < 1e3 ? 3 : w < 1e4 ? 4 : w < 1e5 ? 5 : w < 1e6 ? 6 : 7
 }
 
-/** Words `w[first..last]` as decimal.js keeps them: small integers, in an array of exactly their number. */
-function words(w: Float64Array, first: number, last: number): number[] {
+/**
+ * Words `w[first..last]` as decimal.js keeps them: small integers, in an array of exactly their number (up to five;
+ * an array grown by `push` reserves 17 slots, and a Decimal's digits live as long as the Decimal: 184 bytes for a
+ * one-word value instead of 56).
+ */
+export function wordsOf(w: Float64Array, first: number, last: number): number[] {
   const a = w[first] as number
   switch (last - first) {
     case 0:
