@@ -225,6 +225,52 @@ describe('Portfolio perpetuals', () => {
   })
 })
 
+describe("Portfolio: an attached client's orders keep their strategy while open", () => {
+  it('a resting order outlives the window of ended ones; an ended one is kept among the last `dedupeWindow`', () => {
+    const p = new Portfolio({ balances: { USDT: '100000' }, instruments: [BTCUSDT], dedupeWindow: 16 })
+    const bus = new TypedEmitter<ExecutionEvents>()
+    p.attach({ events: bus })
+    const order = (cid: string, status: 'OPEN' | 'FILLED', filled = '0') => ({
+      clientOrderId: cid,
+      venue: BTCUSDT.venue,
+      symbol: BTCUSDT.symbol,
+      side: 'BUY' as const,
+      type: 'LIMIT' as const,
+      qty: new Decimal('0.01'),
+      price: new Decimal('100'),
+      status,
+      filledQty: new Decimal(filled),
+      tsCreated: 0,
+      tsUpdated: 0,
+    })
+    const filled = (cid: string) => {
+      const f = { ...fill(BTCUSDT, 'BUY', '0.01', '100'), clientOrderId: cid }
+      bus.emit('order.filled', {
+        type: 'order.filled',
+        order: order(cid, 'FILLED', '0.01'),
+        fills: [f],
+        tsEvent: 1,
+      })
+    }
+    p.attribute('rest', 'mm')
+    bus.emit('order.accepted', { type: 'order.accepted', order: order('rest', 'OPEN'), tsEvent: 0 })
+    for (let i = 0; i < 40; i++) {
+      p.attribute(`o${i}`, 'other')
+      filled(`o${i}`)
+    }
+    filled('rest')
+    expect(p.strategyPositions('mm').map((x) => x.qty.toFixed())).toEqual(['0.01'])
+    expect(p.strategyPositions('other').map((x) => x.qty.toFixed())).toEqual(['0.4'])
+    // A late fill of an order that ended 40 orders ago is the venue's only (beyond the window of 16).
+    const late = { ...fill(BTCUSDT, 'BUY', '0.01', '100'), clientOrderId: 'o0' }
+    expect(p.applyFill(late).ok).toBe(true)
+    expect(p.strategyPositions('other').map((x) => x.qty.toFixed())).toEqual(['0.4'])
+    // One that ended 10 orders ago still is the strategy's.
+    p.applyFill({ ...fill(BTCUSDT, 'BUY', '0.01', '100'), clientOrderId: 'o30' })
+    expect(p.strategyPositions('other').map((x) => x.qty.toFixed())).toEqual(['0.41'])
+  })
+})
+
 describe('Portfolio outcome tokens', () => {
   it('settles at 1 for the winner and 0 for the loser', () => {
     const p = mk()

@@ -294,9 +294,18 @@ export class Portfolio {
     return false
   }
 
-  /** Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too. */
+  /**
+   * Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too, however many
+   * orders pass while it is open. Report its end with {@link Portfolio.orderEnded} (an attached client's orders are
+   * followed); the last `dedupeWindow` ended orders stay attributed, for late fills.
+   */
   attribute(clientOrderId: string, strategyId: string): void {
     this.#ledger.attribute(clientOrderId, strategyId)
+  }
+
+  /** An attributed order reached a terminal status: its attribution joins the recent ended orders' (see `attribute`). */
+  orderEnded(clientOrderId: string): void {
+    this.#ledger.finish(clientOrderId)
   }
 
   /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
@@ -728,8 +737,10 @@ export class Portfolio {
 
   #track(order: Order): void {
     this.#version++
-    if (isTerminalStatus(order.status)) this.#orders.delete(order.clientOrderId)
-    else this.#orders.set(order.clientOrderId, order)
+    if (isTerminalStatus(order.status)) {
+      this.#orders.delete(order.clientOrderId)
+      this.#ledger.finish(order.clientOrderId)
+    } else this.#orders.set(order.clientOrderId, order)
   }
 
   #utcDay(): number {

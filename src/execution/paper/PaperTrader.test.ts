@@ -5,6 +5,7 @@ import { TypedEmitter } from '../../core/events.js'
 import { type MarketDataEvents, ORDER_EVENTS, type OrderIntent } from '../../core/ports.js'
 import type { BookSnapshot, Fill, Instrument, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { Portfolio } from '../Portfolio.js'
 import { BTCPERP, BTCUSDT, YES } from '../testing/fixtures.js'
 import { PaperTrader, type PaperTraderConfig, type SlippageRecord } from './PaperTrader.js'
 
@@ -189,6 +190,26 @@ describe('PaperTrader limit orders', () => {
     trade(0.5, 98) // trades through our price: the rest fills
     expect(paper.order(o.clientOrderId)?.status).toBe('FILLED')
     expect(paper.order(o.clientOrderId)?.filledQty.toString()).toBe('2')
+  })
+
+  it("books a resting order's fill to its strategy however many orders passed while it rested", async () => {
+    // The portfolio remembers the last 16 ended orders' strategies (dedupeWindow); 40 pass while this one rests.
+    const clock = new ManualClock(1_000)
+    const portfolio = new Portfolio({
+      balances: { USDT: '1000000' },
+      instruments: [BTCUSDT],
+      clock,
+      dedupeWindow: 16,
+    })
+    const paper = new PaperTrader({ instruments: [BTCUSDT], portfolio, clock, takerFeeRate: '0.001' })
+    paper.onBook(book([[60_000, 100]], [[60_001, 100]]))
+    const resting = await paper.submit(intent({ qty: '0.01', price: '59000', strategyId: 'mm' }))
+    for (let i = 0; i < 40; i++)
+      await paper.submit(intent({ qty: '0.01', side: i % 2 === 0 ? 'BUY' : 'SELL', strategyId: 'other' }))
+    paper.onBook(book([[58_000, 100]], [[58_999, 100]])) // the ask crosses the resting bid
+    expect(paper.order(resting.clientOrderId)?.status).toBe('FILLED')
+    expect(portfolio.strategyPositions('mm').map((p) => p.qty.toFixed())).toEqual(['0.01'])
+    expect(portfolio.strategyPositions('other')).toEqual([])
   })
 
   it('front of the queue fills on the first trade at its price', async () => {

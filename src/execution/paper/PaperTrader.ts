@@ -715,6 +715,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
     this.#resting.delete(cid)
     this.portfolio.release(cid)
+    this.portfolio.orderEnded(cid)
     this.#orders.retire(order)
   }
 

@@ -24,7 +24,10 @@ export const PortfolioConfigSchema = z.strictObject({
   defaultLeverage: z._default(/* @__PURE__ */ z.number().check(z.positive(), z.maximum(200)), 1),
   /** Maintenance margin rate used by the liquidation estimate. Default 0.004. */
   maintenanceMarginRate: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(0.5)), 0.004),
-  /** How many trade ids are remembered to drop duplicate fills. Default 100_000. */
+  /**
+   * How many trade ids are remembered to drop duplicate fills; also how many ended orders keep their strategy (open
+   * ones keep it until they end). Default 100_000.
+   */
   dedupeWindow: z._default(/* @__PURE__ */ z.int().check(z.minimum(16), z.maximum(10_000_000)), 100_000),
   /**
    * How many recent fills of `reversibleKinds` instruments are kept with their effect, so a fill the venue reverses

@@ -53,6 +53,43 @@ describe('StrategyLedger', () => {
     expect(l.strategyOf('c3')).toBe('s4')
   })
 
+  it('keeps an open order attributed until it ends, then among the last `window` ended ones', () => {
+    const l = new StrategyLedger(2)
+    l.attribute('rest', 'mm')
+    for (let i = 0; i < 10; i++) {
+      l.attribute(`o${i}`, 's')
+      l.finish(`o${i}`) // ended at once: only the last two ended stay
+    }
+    expect(l.strategyOf('rest')).toBe('mm') // open all along
+    expect(l.strategyOf('o9')).toBe('s')
+    expect(l.strategyOf('o8')).toBe('s')
+    expect(l.strategyOf('o7')).toBeUndefined()
+    l.finish('rest')
+    expect(l.strategyOf('rest')).toBe('mm') // the newest ended now
+    l.finish('rest') // twice: nothing moves
+    l.finish('never-attributed')
+    expect(l.strategyOf('never-attributed')).toBeUndefined()
+    for (const id of ['x', 'y']) {
+      l.attribute(id, 's')
+      l.finish(id)
+    }
+    expect(l.strategyOf('rest')).toBeUndefined()
+    // A host that never reports an end: past `window` open attributions the oldest is forgotten (bounded).
+    for (const id of ['p1', 'p2', 'p3']) l.attribute(id, 's')
+    expect(['p1', 'p2', 'p3'].map((id) => l.strategyOf(id))).toEqual([undefined, 's', 's'])
+  })
+
+  it('an order re-attributed after it ended is open again, under its new strategy', () => {
+    const l = new StrategyLedger(2)
+    l.attribute('c1', 's1')
+    l.finish('c1')
+    l.attribute('c1', 's2')
+    l.attribute('c2', 's3')
+    expect(l.strategyOf('c1')).toBe('s2')
+    l.finish('c1')
+    expect(l.strategyOf('c1')).toBe('s2')
+  })
+
   it('books each fill to the strategy that sent its order: entry average, realized PnL, flips', () => {
     const l = new StrategyLedger(100)
     l.attribute('a1', 'a')

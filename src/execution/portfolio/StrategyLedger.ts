@@ -43,39 +43,56 @@ interface ShareEffect {
  */
 export class StrategyLedger {
   readonly #effectWindow: number
-  /** Bounded in O(1) per order (the oldest attribution is forgotten first, however many orders pass). */
-  readonly #strategyOf: BoundedMap<string, string>
+  /**
+   * Orders attributed and not yet ended: kept until `finish`, however many orders pass meanwhile (a quote resting
+   * through 100,000 others still books its fill to its strategy). Bounded too (by `window`), only against a host that
+   * never reports an order's end: past that many open attributions the oldest is forgotten.
+   */
+  readonly #open: BoundedMap<string, string>
+  /** Ended orders, for their late fills: the last `window` (the oldest forgotten first, in O(1) per order). */
+  readonly #ended: BoundedMap<string, string>
   readonly #shares = new Map<string, Map<string, Share>>()
   readonly #effects: BoundedMap<string, ShareEffect>
   readonly #split = new Map<string, readonly [string, string]>()
-  /** The order attributed last and its strategy: the newest entry of #strategyOf (never the one evicted). */
+  /** The order attributed last and its strategy: the newest entry of #open (never the one evicted). */
   #newest: string | undefined
   #newestStrategy: string | undefined
 
   /**
-   * `window`: how many order attributions are remembered; `effectWindow`: how many recent fills keep their effect, so
-   * a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are dropped.
+   * `window`: how many order attributions are remembered (open ones, and ended ones besides); `effectWindow`: how many
+   * recent fills keep their effect, so a reversal can be undone (the Portfolio's `reversalWindow`). The oldest are
+   * dropped.
    */
   constructor(window: number, effectWindow = window) {
     this.#effectWindow = Math.max(0, effectWindow)
-    this.#strategyOf = new BoundedMap(Math.max(1, window))
+    this.#open = new BoundedMap(Math.max(1, window))
+    this.#ended = new BoundedMap(Math.max(1, window))
     this.#effects = new BoundedMap(this.#effectWindow)
   }
 
-  /** Records that `strategyId` sent `clientOrderId`. */
+  /** Records that `strategyId` sent `clientOrderId` (an open order, until {@link StrategyLedger.finish}). */
   attribute(clientOrderId: string, strategyId: string): void {
     // The newest attribution again (the engine's, then the PaperTrader's own): already in place, nothing moves.
     if (clientOrderId === this.#newest && strategyId === this.#newestStrategy) return
-    // A re-attributed order becomes the newest (it does not keep its old place).
-    this.#strategyOf.setNewest(clientOrderId, strategyId)
+    // A re-attributed order becomes the newest (it does not keep its old place); an ended one's record is shadowed.
+    this.#open.setNewest(clientOrderId, strategyId)
     this.#newest = clientOrderId
     this.#newestStrategy = strategyId
+  }
+
+  /** Records that an order ended: its attribution joins the last `window` ended orders' (for late fills). */
+  finish(clientOrderId: string): void {
+    const sid = this.#open.get(clientOrderId)
+    if (sid === undefined) return
+    this.#open.delete(clientOrderId)
+    this.#ended.setNewest(clientOrderId, sid)
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
   strategyOf(clientOrderId: string): string | undefined {
     // The order attributed last (a fill of the order just sent): no map lookup.
-    return clientOrderId === this.#newest ? this.#newestStrategy : this.#strategyOf.get(clientOrderId)
+    if (clientOrderId === this.#newest) return this.#newestStrategy
+    return this.#open.get(clientOrderId) ?? this.#ended.get(clientOrderId)
   }
 
   /**
