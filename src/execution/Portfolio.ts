@@ -56,11 +56,13 @@ import type {
 } from './portfolio/PortfolioEvents.js'
 import { type FillPlan, planFill } from './portfolio/planFill.js'
 import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore.js'
-import { reconcileBalances } from './portfolio/reconcileBalances.js'
+import { reconcileBalances, reconcilePositions } from './portfolio/reconcileWithVenue.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
+/** The UTC day (days since the epoch) of a time in epoch milliseconds. */
+const utcDay = (ms: number): number => Math.floor(ms / 86_400_000)
 /** The open positions' views, as kept between changes. */
 type OpenViews = readonly PortfolioPosition[]
 type Committed = Pick<FillPlan, 'pos' | 'realized'>
@@ -295,9 +297,8 @@ export class Portfolio {
   }
 
   /**
-   * Attributes an order to the strategy that sent it: its fills are booked to that strategy's share too, however many
-   * orders pass while it is open. Report its end with {@link Portfolio.orderEnded} (an attached client's orders are
-   * followed); the last `dedupeWindow` ended orders stay attributed, for late fills.
+   * Attributes an order to the strategy that sent it (its fills are booked to that strategy's share too) until it ends
+   * ({@link Portfolio.orderEnded}; an attached client's orders are followed), then among the last `dedupeWindow` ended.
    */
   attribute(clientOrderId: string, strategyId: string): void {
     this.#ledger.attribute(clientOrderId, strategyId)
@@ -559,18 +560,13 @@ export class Portfolio {
       this.#positions.values(),
       this.#instruments,
     )
-    for (const vp of state.positions ?? []) {
-      const inst = this.instrument(vp.venue, vp.symbol)
-      if (inst === undefined || inst.kind === 'spot') continue
-      this.#marked(key(vp.venue, vp.symbol))
-      const p = this.#posFor(vp.venue, vp.symbol)
-      if (p.qty.eq(vp.qty)) continue
-      if (!vp.qty.isZero() && vp.entryPrice === undefined) continue
-      diffs.push({ kind: 'position', id: vp.symbol, ours: p.qty, venue: vp.qty, applied: true })
-      p.qty = vp.qty
-      p.entry = vp.qty.isZero() ? undefined : vp.entryPrice
-      if (vp.leverage !== undefined) p.leverage = vp.leverage
+    const positionOf = (venue: string, symbol: string) => {
+      const kind = this.instrument(venue, symbol)?.kind
+      if (kind === undefined || kind === 'spot') return undefined
+      this.#marked(key(venue, symbol))
+      return this.#posFor(venue, symbol)
     }
+    diffs.push(...reconcilePositions(state.positions ?? [], positionOf))
     this.#touchPeak()
     if (diffs.length > 0) {
       this.#bus.emit('portfolio.reconciled', {
@@ -659,7 +655,7 @@ export class Portfolio {
 
   /** Realized PnL of the current UTC day (net of fees). */
   realizedPnlToday(): Decimal {
-    return this.#realizedDay.day === this.#utcDay() ? this.#realizedDay.pnl : ZERO
+    return this.#realizedDay.day === utcDay(this.#clock.now()) ? this.#realizedDay.pnl : ZERO
   }
 
   /** Orders seen through {@link Portfolio.attach} that are not terminal. */
@@ -737,19 +733,14 @@ export class Portfolio {
 
   #track(order: Order): void {
     this.#version++
-    if (isTerminalStatus(order.status)) {
-      this.#orders.delete(order.clientOrderId)
-      this.#ledger.finish(order.clientOrderId)
-    } else this.#orders.set(order.clientOrderId, order)
-  }
-
-  #utcDay(): number {
-    return Math.floor(this.#clock.now() / 86_400_000)
+    if (!isTerminalStatus(order.status)) return void this.#orders.set(order.clientOrderId, order)
+    this.#orders.delete(order.clientOrderId)
+    this.#ledger.finish(order.clientOrderId)
   }
 
   /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */
   #addRealized(amount: Decimal, quote: string | undefined): void {
-    const day = this.#utcDay()
+    const day = utcDay(this.#clock.now())
     if (this.#realizedDay.day !== day) this.#realizedDay = { day, pnl: ZERO }
     const value = this.#rates.value(amount, quote)
     if (value !== undefined) this.#realizedDay.pnl = plus(this.#realizedDay.pnl, value)

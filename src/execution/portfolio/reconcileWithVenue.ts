@@ -1,5 +1,5 @@
 import { instrumentKey as key } from '../../core/instrumentKey.js'
-import type { Balance, Instrument } from '../../core/types.js'
+import type { Balance, Instrument, Position } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import type { MutablePosition } from './MutablePosition.js'
 import type { PortfolioDifference } from './PortfolioEvents.js'
@@ -43,6 +43,34 @@ export function reconcileBalances(
       cash.set(b.asset, venueTotal)
       diffs.push({ kind: 'cash', id: b.asset, ours, venue: venueTotal, applied: true })
     }
+  }
+  return diffs
+}
+
+/**
+ * The position part of `Portfolio.reconcileWith`: a perpetual or outcome position takes the venue's quantity and entry
+ * (a spot one is left alone: the venue knows no spot position); a non-zero venue position without an entry price is
+ * skipped. `positionOf` gives the portfolio's position of an instrument it knows (marked as read), else `undefined`.
+ * Returns the differences.
+ *
+ * @example
+ * ```ts
+ * const diffs = reconcilePositions(venuePositions, (venue, symbol) => portfolioPosition(venue, symbol))
+ * ```
+ */
+export function reconcilePositions(
+  positions: readonly Position[],
+  positionOf: (venue: string, symbol: string) => MutablePosition | undefined,
+): PortfolioDifference[] {
+  const diffs: PortfolioDifference[] = []
+  for (const vp of positions) {
+    const p = positionOf(vp.venue, vp.symbol)
+    if (p === undefined || p.qty.eq(vp.qty)) continue
+    if (!vp.qty.isZero() && vp.entryPrice === undefined) continue
+    diffs.push({ kind: 'position', id: vp.symbol, ours: p.qty, venue: vp.qty, applied: true })
+    p.qty = vp.qty
+    p.entry = vp.qty.isZero() ? undefined : vp.entryPrice
+    if (vp.leverage !== undefined) p.leverage = vp.leverage
   }
   return diffs
 }
