@@ -6,6 +6,10 @@ const MAX_SEQ = 2 ** 30
 /** Keys a {@link BoundedMap} takes: ids (strings, or numbers other than NaN). */
 export type BoundedKey = string | number
 
+/** The key {@link hashKey} hashed last (not a small integer) and its hash. */
+let lastKey: BoundedKey | undefined
+let lastHash = 0
+
 /**
  * A 30-bit hash of a key: FNV-1a over its UTF-16 code units (a 32-bit integer is its own hash). Entries are compared
  * by hash first, so a lookup reads a stored key only when the hashes match.
@@ -17,10 +21,14 @@ export type BoundedKey = string | number
  */
 export function hashKey(key: BoundedKey): number {
   if (typeof key === 'number' && (key | 0) === key) return key & 0x3fffffff
+  // The key hashed last, again: an order's id goes through several maps in a row (its strategy, then its history).
+  if (key === lastKey) return lastHash
   const s = typeof key === 'string' ? key : String(key)
   let h = 0x811c9dc5
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  return h & 0x3fffffff
+  lastKey = key
+  lastHash = h & 0x3fffffff
+  return lastHash
 }
 
 /**
