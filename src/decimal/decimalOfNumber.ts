@@ -75,8 +75,6 @@ const MARGIN = 1e-6
 const HALF_ULP = Float64Array.from({ length: 50 }, (_, b) => 2 ** (b - 53))
 /** The bits of the number at hand. */
 const BITS = new DataView(new ArrayBuffer(8))
-/** Scratch digits of the candidate (at most 17). */
-const DIGITS = new Uint8Array(17)
 /** The words of a Decimal being built (at most 7 for a double's digits), handed to `wordsOf` at exactly their number. */
 const WORDS = new Float64Array(32)
 
@@ -126,32 +124,33 @@ function ofShortest(v: number): Decimal | undefined {
 
 /** The Decimal of the `digits`-digit integer q × 10^8 + low, read as d.ddd… × 10^e (decimal.js's words). */
 function ofDigits(q: number, low: number, digits: number, e: number): Decimal | undefined {
-  let i = digits
-  for (let j = 0; j < 8; j++) {
-    DIGITS[--i] = low % 10
-    low = Math.floor(low / 10)
-  }
-  while (i > 0) {
-    DIGITS[--i] = q % 10
-    q = Math.floor(q / 10)
-  }
-  if (q !== 0 || DIGITS[0] === 0) return undefined // not `digits` digits: leave it to String(v)
-  let width = (e % 7) + 1
-  let word = 0
+  const high = digits - 8 // digits of q
+  // Not `digits` digits (q too long, or its first digit a zero): leave it to String(v).
+  if (q >= (POW10[high] as number) || q < (POW10[high - 1] as number)) return undefined
+  // Word boundaries in digit positions from the right: the first word holds (e mod 7) + 1 digits, the others 7.
   let n = 0
-  for (let j = 0; j < digits; j++) {
-    word = word * 10 + (DIGITS[j] as number)
-    if (--width === 0) {
-      WORDS[n++] = word
-      word = 0
-      width = 7
-    }
+  let left = digits
+  let right = digits - ((e % 7) + 1)
+  while (left > 0) {
+    const word = digitsBetween(q, low, right > 0 ? right : 0, left)
+    WORDS[n++] = right < 0 ? word * (POW10[-right] as number) : word // the last word padded to 7 digits
+    left = right
+    right -= 7
   }
-  if (width < 7) WORDS[n++] = word * (POW10[width] as number)
   const x = new Decimal(0) as Digits
   x.e = e
   x.d = wordsOf(WORDS, 0, n - 1)
   return x as Decimal
+}
+
+/** The digits at positions [from, to) from the right (at most 7 of them) of q × 10^8 + low (low < 10^8). */
+function digitsBetween(q: number, low: number, from: number, to: number): number {
+  const width = POW10[to - from] as number
+  if (to <= 8) return Math.floor(low / (POW10[from] as number)) % width
+  if (from >= 8) return Math.floor(q / (POW10[from - 8] as number)) % width
+  return (
+    (q % (POW10[to - 8] as number)) * (POW10[8 - from] as number) + Math.floor(low / (POW10[from] as number))
+  )
 }
 
 /**
