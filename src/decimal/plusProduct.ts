@@ -1,5 +1,5 @@
 import { Decimal } from './Decimal.js'
-import { BASE, digitsOf, fromWords, MAX_WORDS, multiplyWords, PRECISION } from './words.js'
+import { BASE, digitsOf, fromWords, MAX_WORDS, multiplyWords, PRECISION, SHORT } from './words.js'
 
 /** Scratch words of the product and of the sum (reused: nothing allocated until the result's digits). */
 const prod = new Float64Array(2 * MAX_WORDS)
@@ -33,7 +33,7 @@ export function plusProduct(sum: Decimal, qty: Decimal, price: Decimal): Decimal
   // The product as decimal.js's times builds it: word 0 is the carry word, word j has exponent prodTop - j.
   multiplyWords(qd, pd, prod)
   const pFirst = prod[0] === 0 ? 1 : 0
-  if (digitsOf(prod, pFirst, n - 1) > PRECISION) return sum.plus(qty.times(price))
+  if (n - 1 - pFirst >= SHORT && digitsOf(prod, pFirst, n - 1) > PRECISION) return sum.plus(qty.times(price))
   const prodTop = Math.floor(qty.e / 7) + Math.floor(price.e / 7) + 1
   const sumTop = Math.floor(sum.e / 7)
   const top = Math.max(prodTop, sumTop) + 1 // a word for the carry
@@ -53,6 +53,6 @@ export function plusProduct(sum: Decimal, qty: Decimal, price: Decimal): Decimal
   while (out[first] === 0) first++
   let last = len - 1
   while (out[last] === 0) last--
-  if (digitsOf(out, first, last) > PRECISION) return sum.plus(qty.times(price))
+  if (last - first >= SHORT && digitsOf(out, first, last) > PRECISION) return sum.plus(qty.times(price))
   return fromWords(1, top - first, out, first, last)
 }

@@ -7,7 +7,7 @@ export const PRECISION = 40
 /** Most words of an operand handled here (a cash balance, a quantity, a price: a few words each). */
 export const MAX_WORDS = 12
 /** Most words whose digits cannot pass the precision (5 × 7 = 35 < 40): no need to count them. */
-const SHORT = 5
+export const SHORT = 5
 /** Exponents beyond this are left to decimal.js (its range checks, far from any amount of money). */
 const MAX_EXPONENT = 1e6
 
