@@ -321,15 +321,15 @@ function speedTargets() {
         'last 100,000 orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
         'the old generation, where every major collection marks them: the same trader with memories of 10,000 ' +
         'measured about a fifth faster at 10k fills. Garbage collection is 11-16 % of a fill. A signal settles ' +
-        'through a whole fill, so the live path cannot come within 4 evaluations while a fill costs about 4 of ' +
-        "them. A profile of the quiet backtest's warm runs: 29 % of the time goes to its 8,399 signals (about 19 µs " +
-        "each: the approval, the PaperTrader's fill and the engine booking it; one evaluate of that config, a " +
-        "fixed-fractional size with an ATR stop, costs 3.5 µs on the synthetic candles' full-precision prices and " +
-        '2.3 µs on prices on the tick grid), 20 % to the exact marks of the 44 % of candles with a position open (the ' +
-        "close as a Decimal, equity, the peak), 6 % to the breakers' equity check, 6 % to the equity curve and 7 % to " +
-        'generating the candles; the event plumbing between them is 2-3 %, so direct calls would not close the gap. 0.16 of the floor needs a candle with a position open ' +
-        'to cost no exact arithmetic, which the byte-identical reports (the curve holds the nearest double of the ' +
-        'exact equity) do not allow today.',
+        'through a whole fill, so the live path cannot come within 4 evaluations while a fill costs about five of ' +
+        'them (5 µs against 1 µs: the evaluate became faster than the fill it approves). A profile of the quiet ' +
+        "backtest's warm runs: 27 % of the time goes to its 8,399 signals (about 12 µs each under the profiler: " +
+        "the approval, a quarter of it, then the PaperTrader's fill and the engine booking it), 17 % to the exact " +
+        'marks of the 44 % of candles with a position open (the close as a Decimal, equity, the peak), 6 % to the ' +
+        "breakers' equity check, 5 % to the equity curve, 6 % to garbage collection and 7 % to generating the " +
+        'candles; the event plumbing between them is 2-3 %, so direct calls would not close the gap. 0.16 of the ' +
+        'floor needs a candle with a position open to cost no exact arithmetic, which the byte-identical reports ' +
+        '(the curve holds the nearest double of the exact equity) do not allow today.',
     )
     out()
   }
