@@ -318,7 +318,7 @@ function speedTargets() {
         'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast since ' +
         'tradekit gives its constructors fast properties (which made the bare exact fill a third faster too). Most ' +
         'of a PaperTrader fill is memory: the Portfolio remembers the last 100,000 fill ids and the strategy of the ' +
-        'last 100,000 orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
+        'last 100,000 ended orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
         'the old generation, where every major collection marks them: the same trader with memories of 10,000 ' +
         'measured about a fifth faster at 10k fills. Garbage collection is 11-16 % of a fill. A signal settles ' +
         'through a whole fill, so the live path cannot come within 4 evaluations while a fill costs about five of ' +
