@@ -215,6 +215,24 @@ describe('BoundedMap', () => {
     expect(() => new BoundedMap(4, 2 ** 30 + 1)).toThrow(InvariantError)
   })
 
+  it('holds memory for the entries it keeps, not for the holes behind an old one (compacted in place)', () => {
+    // An open-orders map: one order rests while 200,000 others come and go.
+    const m = new BoundedMap<string, number>(1_000_000)
+    m.set('resting', 0)
+    for (let i = 0; i < 200_000; i++) {
+      m.set(`o${i}`, i)
+      m.delete(`o${i}`)
+    }
+    expect(m.slots).toBeLessThanOrEqual(128)
+    expect([...m]).toEqual([['resting', 0]])
+    // Entries kept do grow it (and it stays exact).
+    for (let i = 0; i < 1000; i++) m.set(`k${i}`, i)
+    expect(m.slots).toBeGreaterThanOrEqual(1001)
+    expect(m.size).toBe(1001)
+    expect(m.oldestKey()).toBe('resting')
+    expect(m.get('k999')).toBe(999)
+  })
+
   it('stays exact across millions of evictions', () => {
     const m = new BoundedMap<number, number>(1000)
     for (let i = 0; i < 1_000_000; i++) m.set(i, i)

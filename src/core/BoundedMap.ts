@@ -102,6 +102,11 @@ export class BoundedMap<K extends BoundedKey, V> {
     return this.#size
   }
 
+  /** Slots of the ring now (the memory it holds: it grows with the entries kept, not with the holes deletes leave). */
+  get slots(): number {
+    return this.#mask + 1
+  }
+
   /** The oldest kept key: the one forgotten next (`undefined` when empty). */
   oldestKey(): K | undefined {
     return this.#size === 0 ? undefined : this.#keys[this.#head & this.#mask]
@@ -198,11 +203,11 @@ export class BoundedMap<K extends BoundedKey, V> {
   #append(key: K, value: V, hash: number): void {
     if (this.#capacity === 0) return
     if (this.#tail - this.#head > this.#mask || this.#tail >= this.#renumberAt) {
-      // The ring is full: it grows while it is smaller than its largest length, else it is full of holes (deletes)
-      // and is compacted; sequence numbers are renumbered from 0 either way (they stay small integers).
-      this.#resize(
-        this.#tail - this.#head > this.#mask ? Math.min(this.#maxMask, this.#mask * 2 + 1) : this.#mask,
-      )
+      // The ring is full: it grows while its entries fill more than half of it (up to its largest length), else it is
+      // mostly holes (deletes behind an old entry) and is compacted in place, at least half of it free again; sequence
+      // numbers are renumbered from 0 either way (they stay small integers).
+      const grow = this.#tail - this.#head > this.#mask && this.#size > this.#mask >> 1
+      this.#resize(grow ? Math.min(this.#maxMask, this.#mask * 2 + 1) : this.#mask)
     }
     const seq = this.#tail++
     const i = seq & this.#mask
