@@ -61,6 +61,8 @@ import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
+/** A snapshot's open orders when none is followed (a PaperTrader's, a backtest's portfolio): one frozen list. */
+const NO_ORDERS: readonly Order[] = Object.freeze([])
 /** The UTC day (days since the epoch) of a time in epoch milliseconds. */
 const utcDay = (ms: number): number => Math.floor(ms / 86_400_000)
 /** The open positions' views, as kept between changes. */
@@ -626,16 +628,13 @@ export class Portfolio {
   freeMargin(): Decimal {
     if (this.#cached.freeMargin !== undefined) return this.#cached.freeMargin
     let f = ZERO
-    for (const [asset, r] of this.#rates.entries()) {
-      const c = this.freeCash(asset)
-      f = f.plus(valueAt(c, r))
-    }
+    // The first non-zero term is the sum so far itself (0 + x is x: no copy of it).
+    const add = (x: Decimal) => (f === ZERO && !x.isZero() ? x : plus(f, x))
+    for (const [asset, r] of this.#rates.entries()) f = add(valueAt(this.freeCash(asset), r))
     for (const p of this.#positions.values()) {
       if (p.kind !== 'perpetual') continue
       const r = this.#quoteRate(p)
-      if (r === undefined) continue
-      const v = unrealizedPnl(p).minus(positionMargin(p))
-      f = f.plus(valueAt(v, r))
+      if (r !== undefined) f = add(valueAt(minus(unrealizedPnl(p), positionMargin(p)), r))
     }
     this.#cached.freeMargin = f
     return f
@@ -671,13 +670,13 @@ export class Portfolio {
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
-    const [equity, freeMargin, peakEquity] = [this.equity(), this.freeMargin(), this.#peak]
-    const [realizedPnlToday, positions, tsEvent] = [
-      this.realizedPnlToday(),
-      this.#openViews(),
-      this.#clock.now(),
-    ]
-    const orders = openOrders ?? this.openOrders()
+    const equity = this.equity()
+    const freeMargin = this.freeMargin()
+    const peakEquity = this.#peak
+    const realizedPnlToday = this.realizedPnlToday()
+    const positions = this.#openViews()
+    const tsEvent = this.#clock.now()
+    const orders = openOrders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
     // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
     if (sid === undefined)
       return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders: orders, tsEvent }
