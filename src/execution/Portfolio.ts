@@ -627,14 +627,12 @@ export class Portfolio {
    */
   freeMargin(): Decimal {
     if (this.#cached.freeMargin !== undefined) return this.#cached.freeMargin
-    let f = ZERO
-    // The first non-zero term is the sum so far itself (0 + x is x: no copy of it).
-    const add = (x: Decimal) => (f === ZERO && !x.isZero() ? x : plus(f, x))
-    for (const [asset, r] of this.#rates.entries()) f = add(valueAt(this.freeCash(asset), r))
+    let f = ZERO // `plus`: 0 + x is x itself (decimal.js's plus copies it)
+    for (const [asset, r] of this.#rates.entries()) f = plus(f, valueAt(this.freeCash(asset), r))
     for (const p of this.#positions.values()) {
       if (p.kind !== 'perpetual') continue
       const r = this.#quoteRate(p)
-      if (r !== undefined) f = add(valueAt(minus(unrealizedPnl(p), positionMargin(p)), r))
+      if (r !== undefined) f = plus(f, valueAt(minus(unrealizedPnl(p), positionMargin(p)), r))
     }
     this.#cached.freeMargin = f
     return f
