@@ -730,9 +730,10 @@ export class Portfolio {
 
   #track(order: Order): void {
     this.#version++
-    if (!isTerminalStatus(order.status)) return void this.#orders.set(order.clientOrderId, order)
-    this.#orders.delete(order.clientOrderId)
-    this.#ledger.finish(order.clientOrderId)
+    if (isTerminalStatus(order.status)) {
+      this.#orders.delete(order.clientOrderId)
+      this.#ledger.finish(order.clientOrderId)
+    } else this.#orders.set(order.clientOrderId, order)
   }
 
   /** Adds realized PnL in `quote` to today's, valued in the account currency (not at all without a rate). */

@@ -297,14 +297,15 @@ describe('RiskManager.evaluate: pre-trade checks', () => {
   })
 })
 
-describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
-  const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
-  const cfg: RiskManagerConfig = {
-    maxPositionsPerInstrument: 100,
-    maxPositionFraction: 100,
-    breakers: { orderRate: { perInstrument: { maxOrders: 1, windowMs: 60_000 }, action: 'DENY' } },
-  }
+/** A second instrument, and limits of one order a minute per instrument: what the group and tally tests use. */
+const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
+const cfg: RiskManagerConfig = {
+  maxPositionsPerInstrument: 100,
+  maxPositionFraction: 100,
+  breakers: { orderRate: { perInstrument: { maxOrders: 1, windowMs: 60_000 }, action: 'DENY' } },
+}
 
+describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
   it('approves every leg, announcing the approvals only once the whole group passed', () => {
     const { risk, approved, mkt } = make(cfg)
     const r = risk.evaluateGroup(
@@ -356,12 +357,6 @@ describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
 })
 
 describe('RiskManager.decisions', () => {
-  const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
-  const cfg: RiskManagerConfig = {
-    maxPositionsPerInstrument: 100,
-    maxPositionFraction: 100,
-    breakers: { orderRate: { perInstrument: { maxOrders: 1, windowMs: 60_000 }, action: 'DENY' } },
-  }
   /** Approvals, denials, a hostile signal, an approved and a denied group: what `decisions` counts. */
   function decide(risk: RiskManager, clock: ManualClock): void {
     const mkt = (over: Partial<MarketSnapshot> = {}) => market({ priceTs: clock.now(), ...over })
