@@ -1,5 +1,5 @@
 import type { Decimal } from '../decimal/index.js'
-import type { TradekitError } from '../errors/index.js'
+import type { TradekitError, TradekitErrorCode } from '../errors/index.js'
 import type { Result } from '../errors/result.js'
 import type { Listenable } from './events.js'
 import type { Journal, JournalReconcileReport, JournalView } from './journal.js'
@@ -78,6 +78,13 @@ export interface CancelAllResult {
 export interface OrderEvent {
   readonly type: string
   readonly order: Order
+  /**
+   * On an `order.rejected` that a refusal raised (an OrderExecutor's placement answered with a {@link TradekitError}):
+   * that error's code, so a listener can tell a venue's verdict on the order (`EXCHANGE_REJECTED`,
+   * `INSUFFICIENT_FUNDS`, …) from a request that was throttled or could not be sent (`RATE_LIMITED`, `BANNED`, …).
+   * Absent on other events and when the venue's own order update said REJECTED.
+   */
+  readonly code?: TradekitErrorCode
   readonly tsEvent: number
 }
 

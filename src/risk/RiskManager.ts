@@ -57,6 +57,18 @@ import {
 } from './types.js'
 
 const ONE = new Decimal(1)
+/**
+ * Refusals that say nothing of the order itself: the request was throttled, the IP banned, our circuit breaker or
+ * queue refused it, or the client could not send (shut down, heartbeats down). The rejection-rate breaker does not
+ * count them: a venue outage or a ban must not latch a halt that outlives it (the transport's own breakers handle it).
+ */
+const NOT_A_VERDICT: ReadonlySet<string> = new Set([
+  'RATE_LIMITED',
+  'BANNED',
+  'CIRCUIT_OPEN',
+  'QUEUE_FULL',
+  'INVALID_STATE',
+])
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
@@ -277,15 +289,17 @@ export class RiskManager {
 
   /**
    * Registers an executor for the kill switch and feeds its `order.accepted` / `order.filled` / `order.rejected`
-   * events to the rejection-rate breaker. Returns a function that unregisters it.
+   * events to the rejection-rate breaker: a rejection counts unless its `code` says the request was throttled or not
+   * sent (`RATE_LIMITED`, `BANNED`, `CIRCUIT_OPEN`, `QUEUE_FULL`, `INVALID_STATE`). Returns a function that unregisters it.
    */
   registerExecutor(client: ExecutionClient): () => void {
     const existing = this.#executors.get(client)
     if (existing !== undefined) return existing
     const onAccepted = (e: { order: { clientOrderId: string } }): void =>
       this.#countResponse(e.order.clientOrderId, false)
-    const onRejected = (e: { order: { clientOrderId: string } }): void =>
-      this.#countResponse(e.order.clientOrderId, true)
+    const onRejected = (e: { order: { clientOrderId: string }; code?: string }): void => {
+      if (e.code === undefined || !NOT_A_VERDICT.has(e.code)) this.#countResponse(e.order.clientOrderId, true)
+    }
     const unsubscribe = subscribe(client.events, {
       'order.accepted': onAccepted,
       'order.filled': onAccepted,

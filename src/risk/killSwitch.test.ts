@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock, type Order } from '../core/index.js'
+import type { TradekitErrorCode } from '../errors/index.js'
 import {
   account,
   D,
@@ -170,6 +171,31 @@ describe('emergencyStop', () => {
     expect(risk.state).toBe('HALTED') // 2 of 3
     unregister()
     expect(ex.bus.listenerCount('order.rejected')).toBe(0)
+  })
+
+  it('does not count refusals whose code says the request was throttled or not sent', () => {
+    const risk = new RiskManager({
+      clock: new ManualClock(T0),
+      breakers: { rejectionRate: { minSamples: 3, maxRejectedFraction: 0.6 } },
+    })
+    const ex = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(ex)
+    const rejected = (id: string, code?: TradekitErrorCode) =>
+      ex.bus.emit('order.rejected', {
+        type: 'order.rejected',
+        order: openOrder(id),
+        ...(code === undefined ? {} : { code }),
+        tsEvent: T0,
+      })
+    const notVerdicts = ['RATE_LIMITED', 'BANNED', 'CIRCUIT_OPEN', 'QUEUE_FULL', 'INVALID_STATE'] as const
+    for (const code of notVerdicts) rejected(`n-${code}`, code)
+    expect(risk.state).toBe('ACTIVE')
+    // The venue's verdicts count, with a code or without one (a REJECTED order update).
+    rejected('v0', 'EXCHANGE_REJECTED')
+    rejected('v1', 'INSUFFICIENT_FUNDS')
+    expect(risk.state).toBe('ACTIVE') // 2 responses: below minSamples
+    rejected('v2')
+    expect(risk.state).toBe('HALTED')
   })
 })
 

@@ -40,7 +40,7 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 export type { ReconcileReport } from './Reconciler.js'
 
 import { RecentIds } from '../../core/RecentIds.js'
-import { isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
+import { emitStatus, isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
 import { SubmitThrottle, withTimeout } from './throttle.js'
 
 /** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
@@ -330,7 +330,7 @@ export class OrderExecutor implements ExecutionClient {
     const error = outcome.error
     if (VENUE_SAID_NO.has(error.code) && !(mayResend === false && isDuplicate(error))) {
       const cur = this.#orders.get(cid)
-      if (cur !== undefined && cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', error.shortMessage)
+      if (cur !== undefined && cur.status === 'PENDING_NEW') this.#move(cur, 'REJECTED', error)
       return
     }
     // Unknown outcome: never re-send blindly; look it up by client order id.
@@ -681,17 +681,22 @@ export class OrderExecutor implements ExecutionClient {
     })
   }
 
-  #move(order: Order, to: OrderStatus, reason?: string, venueOrderId?: string): Order | undefined {
+  /** Moves an order to `to` and emits its event; a refusal (`why` an error) gives its message and its `code`. */
+  #move(
+    order: Order,
+    to: OrderStatus,
+    why?: string | TradekitError,
+    venueOrderId?: string,
+  ): Order | undefined {
     if (order.status === to) return order
+    const reason = typeof why === 'object' ? why.shortMessage : why
     const next = this.#orders.transition(order, to, {
       tsEvent: this.#clock.now(),
       ...(reason !== undefined ? { reason } : {}),
       ...(venueOrderId !== undefined ? { venueOrderId } : {}),
     })
     if (next === undefined) return undefined
-    // OPEN is "accepted" only the first time (not when a refused cancel returns the order to the book).
-    const event = to === 'OPEN' && order.status !== 'PENDING_NEW' ? undefined : EVENT_OF[to]
-    if (event !== undefined) this.#bus.emit(event, { type: event, order: next, tsEvent: this.#clock.now() })
+    emitStatus(this.#bus, order.status, next, this.#clock.now(), typeof why === 'object' ? why : undefined)
     this.#shadow?.live(next)
     if (isTerminalStatus(to)) this.#retire(next)
     return next
@@ -784,13 +789,4 @@ export class OrderExecutor implements ExecutionClient {
     await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
     this.#clock.clearTimeout(h)
   }
-}
-
-const EVENT_OF: Partial<
-  Record<OrderStatus, 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired'>
-> = {
-  OPEN: 'order.accepted',
-  CANCELED: 'order.canceled',
-  REJECTED: 'order.rejected',
-  EXPIRED: 'order.expired',
 }

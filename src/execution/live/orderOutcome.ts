@@ -1,3 +1,6 @@
+import type { TypedEmitter } from '../../core/events.js'
+import type { ExecutionEvents } from '../../core/ports.js'
+import type { Order, OrderStatus } from '../../core/types.js'
 import { isTradekitError, type TradekitError } from '../../errors/index.js'
 
 /**
@@ -22,4 +25,33 @@ export const VENUE_SAID_NO = new Set([
 /** Whether a refusal says the client order id is already taken (a resent order the venue already has). */
 export function isDuplicate(e: TradekitError): boolean {
   return isTradekitError(e) && /duplicate/i.test(e.shortMessage)
+}
+
+const EVENT_OF: Partial<
+  Record<OrderStatus, 'order.accepted' | 'order.canceled' | 'order.rejected' | 'order.expired'>
+> = {
+  OPEN: 'order.accepted',
+  CANCELED: 'order.canceled',
+  REJECTED: 'order.rejected',
+  EXPIRED: 'order.expired',
+}
+
+/**
+ * Emits the event of an order's move from `from` to `next.status`, if it has one: OPEN is `order.accepted` only the
+ * first time (not when a refused cancel returns the order to the book). A REJECTED caused by `refusal` names its code.
+ */
+export function emitStatus(
+  bus: Pick<TypedEmitter<ExecutionEvents>, 'emit'>,
+  from: OrderStatus,
+  next: Order,
+  tsEvent: number,
+  refusal?: TradekitError,
+): void {
+  const event = next.status === 'OPEN' && from !== 'PENDING_NEW' ? undefined : EVENT_OF[next.status]
+  if (event === undefined) return
+  const code = refusal?.code
+  bus.emit(
+    event,
+    code === undefined ? { type: event, order: next, tsEvent } : { type: event, order: next, code, tsEvent },
+  )
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { BinanceSpot } from '../../../src/exchanges/binance/index.js'
 import { OrderExecutor } from '../../../src/execution/index.js'
 import { isTradekitError, type Order, type OrderRequest } from '../../../src/index.js'
+import { RiskManager } from '../../../src/risk/index.js'
 import { Decimal, type Harness, harness, req, stepUntil, waitFor } from './helpers.js'
 
 /**
@@ -181,6 +182,40 @@ describe('Binance adapter under injected faults', () => {
       5000,
       'events after re-subscribe',
     )
+  })
+
+  it('the rejection-rate breaker counts the venue’s rejections of orders, not refusals of a 429 or a ban', async () => {
+    h = await harness()
+    const { spot, sim } = h
+    await spot.instrument('BTCUSDT')
+    const exec = new OrderExecutor({ adapter: spot, maxOrdersPerInterval: 1_000 })
+    exec.events.on('error', () => {})
+    const risk = new RiskManager({ breakers: { rejectionRate: { minSamples: 3, maxRejectedFraction: 0.5 } } })
+    risk.registerExecutor(exec)
+    const codes: Array<string | undefined> = []
+    exec.events.on('order.rejected', (e) => codes.push(e.code))
+    const submit = async (r: OrderRequest) => (await exec.submit({ ...r, strategyId: 'it' })).status
+    sim.faults.rateLimit({ retryAfterSec: 1, path: '/api/v3/order', count: 3 })
+    for (let i = 0; i < 3; i++) expect(await submit(req())).toBe('REJECTED')
+    await new Promise((r) => setTimeout(r, 1_100)) // Retry-After
+    sim.faults.ban({ retryAfterSec: 1, path: '/api/v3/order' })
+    for (let i = 0; i < 3; i++) expect(await submit(req())).toBe('REJECTED')
+    expect(codes.slice(0, 3)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
+    expect(codes.slice(3)).toEqual(['BANNED', 'BANNED', 'BANNED'])
+    expect(sim.ledger.orders).toHaveLength(0)
+    // Six refusals and no venue verdict: nothing for the breaker (a latched halt would outlive the ban).
+    expect(risk.state).toBe('ACTIVE')
+    await waitFor(
+      async () => (await spot.tickerPrice('BTCUSDT').catch(() => undefined)) !== undefined,
+      10_000,
+      'ban lifted',
+    )
+    // The venue's own rejections (insufficient balance, -2010) count: 3 of 3 trips it.
+    for (let i = 0; i < 3; i++) expect(await submit(req({ qty: new Decimal('100') }))).toBe('REJECTED')
+    expect(codes.slice(6)).toEqual(['INSUFFICIENT_FUNDS', 'INSUFFICIENT_FUNDS', 'INSUFFICIENT_FUNDS'])
+    expect(risk.state).toBe('HALTED')
+    expect(risk.guard.status().reason).toBe('REJECTION_RATE')
+    await exec.shutdown({ timeoutMs: 1_000 })
   })
 
   it('a burst of orders under mixed faults: every order ends in a known state matching the ledger', async () => {

@@ -13,7 +13,7 @@ import { BinanceMarketStream, BinanceSpot, BinanceUsdm } from '../../../src/exch
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
 import { type EngineQuotingConfig, SystemClock, TradingEngine } from '../../../src/index.js'
-import { RiskManager, type RiskManagerConfig } from '../../../src/risk/index.js'
+import { RiskManager } from '../../../src/risk/index.js'
 import { BinanceSim, PolymarketSim } from '../../../src/sim/index.js'
 import { BandsMarketMaker, SpreadQuoter } from '../../../src/strategies/index.js'
 
@@ -46,11 +46,7 @@ async function stays(cond: () => boolean, ms: number): Promise<boolean> {
   return true
 }
 
-async function polymarket(
-  heartbeatTimeoutMs = 60_000,
-  quoting: EngineQuotingConfig = {},
-  breakers: RiskManagerConfig['breakers'] = {},
-) {
+async function polymarket(heartbeatTimeoutMs = 60_000, quoting: EngineQuotingConfig = {}) {
   const clock = new SystemClock()
   const sim = await PolymarketSim.start({ seed: 4, settlementDelayMs: 5, heartbeatTimeoutMs })
   cleanups.push(() => sim.close())
@@ -77,7 +73,6 @@ async function polymarket(
     maxDataAgeMs: 600_000,
     requireStop: false,
     quotes: { maxInventory: '40', maxPairInventory: '60', maxLevels: 10 },
-    breakers,
   })
   const maker = new BandsMarketMaker({
     venue: 'polymarket',
@@ -134,10 +129,10 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
 
   it('after the heartbeat recovers, quotes rest again only once it stayed healthy for quoting.healthyForMs', async () => {
     const healthyForMs = 1_500
-    // The rejection-rate breaker is off so this test sees the recovery alone (a latched breaker halts quoting until an
-    // operator resumes: tested elsewhere). Its CI failures were the router's re-route skipped when its timer fired a
-    // millisecond early by the clock (QuoteRouter.test.ts, EarlyTimersClock).
-    const v = await polymarket(60_000, { healthyForMs }, { rejectionRate: false })
+    // The rejection-rate breaker is on: placements refused while the heartbeat is down (INVALID_STATE) are not venue
+    // verdicts and must not latch a halt that outlives the outage. Its CI failures were the router's re-route skipped
+    // when its timer fired a millisecond early by the clock (QuoteRouter.test.ts, EarlyTimersClock).
+    const v = await polymarket(60_000, { healthyForMs })
     // Listening before the engine does: the time taken here is never later than the breaker's start.
     let armed = false
     let activeAt: number | undefined
@@ -158,6 +153,7 @@ describe('market makers on PolymarketSim (live OrderExecutor)', () => {
     })
     // A lower bound only: the breaker holds the quotes for the healthy period, a loaded machine may take longer.
     expect(Date.now() - (activeAt as number)).toBeGreaterThanOrEqual(healthyForMs)
+    expect(v.risk.state).toBe('ACTIVE')
   }, 60_000)
 
   it('after a venue tick-size change, every quote is replaced and the bands rest again on the new grid', async () => {
