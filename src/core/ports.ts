@@ -79,10 +79,10 @@ export interface OrderEvent {
   readonly type: string
   readonly order: Order
   /**
-   * On an `order.rejected` that a refusal raised (an OrderExecutor's placement answered with a {@link TradekitError}):
-   * that error's code, so a listener can tell a venue's verdict on the order (`EXCHANGE_REJECTED`,
-   * `INSUFFICIENT_FUNDS`, …) from a request that was throttled or could not be sent (`RATE_LIMITED`, `BANNED`, …).
-   * Absent on other events and when the venue's own order update said REJECTED.
+   * On an `order.rejected` that a refusal raised (an OrderExecutor's placement answered with a {@link TradekitError},
+   * or a lost request the venue does not know: `ORDER_OUTCOME_UNKNOWN`): that error's code, so a listener can tell a
+   * verdict on the order (`EXCHANGE_REJECTED`, `INSUFFICIENT_FUNDS`, …) from a request that was throttled or never
+   * sent (`RATE_LIMITED`, `BANNED`, …). Absent on other events and when the venue's own order update said REJECTED.
    */
   readonly code?: TradekitErrorCode
   readonly tsEvent: number

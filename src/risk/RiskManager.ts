@@ -59,8 +59,9 @@ import {
 const ONE = new Decimal(1)
 /**
  * Refusals that say nothing of the order itself: the request was throttled, the IP banned, our circuit breaker or
- * queue refused it, or the client could not send (shut down, heartbeats down). The rejection-rate breaker does not
- * count them: a venue outage or a ban must not latch a halt that outlives it (the transport's own breakers handle it).
+ * queue refused it, the client could not send (shut down, heartbeats down), or a request whose answer was lost never
+ * reached the venue (`ORDER_OUTCOME_UNKNOWN`: not found by its client id). The rejection-rate breaker does not count
+ * them: a venue outage or a ban must not latch a halt that outlives it (the transport's own breakers handle it).
  */
 const NOT_A_VERDICT: ReadonlySet<string> = new Set([
   'RATE_LIMITED',
@@ -68,6 +69,7 @@ const NOT_A_VERDICT: ReadonlySet<string> = new Set([
   'CIRCUIT_OPEN',
   'QUEUE_FULL',
   'INVALID_STATE',
+  'ORDER_OUTCOME_UNKNOWN',
 ])
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
@@ -290,7 +292,8 @@ export class RiskManager {
   /**
    * Registers an executor for the kill switch and feeds its `order.accepted` / `order.filled` / `order.rejected`
    * events to the rejection-rate breaker: a rejection counts unless its `code` says the request was throttled or not
-   * sent (`RATE_LIMITED`, `BANNED`, `CIRCUIT_OPEN`, `QUEUE_FULL`, `INVALID_STATE`). Returns a function that unregisters it.
+   * sent (`RATE_LIMITED`, `BANNED`, `CIRCUIT_OPEN`, `QUEUE_FULL`, `INVALID_STATE`, `ORDER_OUTCOME_UNKNOWN`). Returns a
+   * function that unregisters it.
    */
   registerExecutor(client: ExecutionClient): () => void {
     const existing = this.#executors.get(client)

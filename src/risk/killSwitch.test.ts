@@ -187,7 +187,14 @@ describe('emergencyStop', () => {
         ...(code === undefined ? {} : { code }),
         tsEvent: T0,
       })
-    const notVerdicts = ['RATE_LIMITED', 'BANNED', 'CIRCUIT_OPEN', 'QUEUE_FULL', 'INVALID_STATE'] as const
+    const notVerdicts = [
+      'RATE_LIMITED',
+      'BANNED',
+      'CIRCUIT_OPEN',
+      'QUEUE_FULL',
+      'INVALID_STATE',
+      'ORDER_OUTCOME_UNKNOWN',
+    ] as const
     for (const code of notVerdicts) rejected(`n-${code}`, code)
     expect(risk.state).toBe('ACTIVE')
     // The venue's verdicts count, with a code or without one (a REJECTED order update).

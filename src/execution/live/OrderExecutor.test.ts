@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
-import type { OrderIntent } from '../../core/ports.js'
+import type { OrderEvent, OrderIntent } from '../../core/ports.js'
 import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import type { TradekitError } from '../../errors/index.js'
@@ -242,11 +242,17 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
 
   it('a request that never reached the venue is rejected after the look-ups say "unknown" (no resend)', async () => {
     const { adapter, exec, clock } = await setup()
+    const rejected: OrderEvent[] = []
+    exec.events.on('order.rejected', (e) => rejected.push(e))
     adapter.failNext('TIMEOUT_BEFORE_VENUE')
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
     expect(o.status).toBe('PENDING_NEW')
     await clock.advanceAsync(1_000)
     expect(exec.order(o.clientOrderId)?.status).toBe('REJECTED')
+    // Never placed, not a verdict on the order: the event says so (the rejection-rate breaker does not count it).
+    expect(rejected.map((e) => [e.code, e.order.reason])).toEqual([
+      ['ORDER_OUTCOME_UNKNOWN', 'Not known to the venue after 3 look-ups'],
+    ])
     expect(adapter.queries.filter((q) => q === o.clientOrderId)).toHaveLength(3)
     expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
   })

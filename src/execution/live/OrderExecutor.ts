@@ -737,7 +737,7 @@ export class OrderExecutor implements ExecutionClient {
       onFills: (fills) => this.#onFills(fills),
       applyVenueOrder: (v, adopt) => this.#applyVenueOrder(v, adopt),
       markOpen: (o, venueOrderId) => this.#move(o, 'OPEN', undefined, venueOrderId),
-      reject: (o, reason) => this.#move(o, 'REJECTED', reason),
+      reject: (o, why) => this.#move(o, 'REJECTED', why),
       resend: (o) => this.#send(o, false),
       emitError: (e) => this.#bus.emit('error', e),
       emitReport: (report) => {

@@ -35,8 +35,8 @@ export interface ReconcilerHost extends FillsRecoveryHost {
   readonly reconcileConcurrency: number
   /** After a reconnect, the fills of orders that ended with fills this recently are read again (0: never). */
   readonly recheckFilledWithinMs: number
-  /** Moves a PENDING_NEW order to REJECTED with a reason. */
-  reject(order: Order, reason: string): void
+  /** Moves a PENDING_NEW order to REJECTED: the reason is the message of `why`, its event names the code. */
+  reject(order: Order, why: TradekitError): void
   /** Sends an order once more with the same client order id (no further resend). */
   resend(order: Order): Promise<void>
   emitError(e: TradekitError): void
@@ -402,7 +402,7 @@ export class Reconciler {
         await h.resend(cur)
         return
       }
-      h.reject(cur, `Not known to the venue after ${notFound} look-ups`)
+      h.reject(cur, new OrderOutcomeUnknownError(cid, `Not known to the venue after ${notFound} look-ups`))
       this.#rejectedUnseen.add(cid)
       return
     }
