@@ -55,22 +55,9 @@ import {
   str,
   TradingState,
 } from './types.js'
+import { isVerdictOnOrder } from './verdictOnOrder.js'
 
 const ONE = new Decimal(1)
-/**
- * Refusals that say nothing of the order itself: the request was throttled, the IP banned, our circuit breaker or
- * queue refused it, the client could not send (shut down, heartbeats down), or a request whose answer was lost never
- * reached the venue (`ORDER_OUTCOME_UNKNOWN`: not found by its client id). The rejection-rate breaker does not count
- * them: a venue outage or a ban must not latch a halt that outlives it (the transport's own breakers handle it).
- */
-const NOT_A_VERDICT: ReadonlySet<string> = new Set([
-  'RATE_LIMITED',
-  'BANNED',
-  'CIRCUIT_OPEN',
-  'QUEUE_FULL',
-  'INVALID_STATE',
-  'ORDER_OUTCOME_UNKNOWN',
-])
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
 /** Bound on client order ids remembered for counting venue responses once. */
@@ -301,7 +288,7 @@ export class RiskManager {
     const onAccepted = (e: { order: { clientOrderId: string } }): void =>
       this.#countResponse(e.order.clientOrderId, false)
     const onRejected = (e: { order: { clientOrderId: string }; code?: string }): void => {
-      if (e.code === undefined || !NOT_A_VERDICT.has(e.code)) this.#countResponse(e.order.clientOrderId, true)
+      if (isVerdictOnOrder(e.code)) this.#countResponse(e.order.clientOrderId, true)
     }
     const unsubscribe = subscribe(client.events, {
       'order.accepted': onAccepted,
