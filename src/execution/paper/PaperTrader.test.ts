@@ -363,6 +363,33 @@ describe('PaperTrader venue rejections', () => {
     expect(paper.applyFunding('fake', BTCPERP.symbol, '0.0001', '100').toString()).toBe('15')
   })
 
+  it('checks perpetual margin at its boundary: what opens × price ÷ leverage, plus the taker fee on the whole order', async () => {
+    // 1,000 at 100: 100,000 of notional and a 100 fee. Exactly the free margin passes; a cent less does not.
+    for (const [usdt, leverage, status] of [
+      ['100100', 1, 'FILLED'],
+      ['100099.99', 1, 'REJECTED'],
+      ['25100', 4, 'FILLED'],
+      ['25099.99', 4, 'REJECTED'],
+    ] as const) {
+      const { paper } = setup({ balances: { USDT: usdt } })
+      paper.onBook(book([[100, 5000]], [[100.1, 5000]], BTCPERP))
+      paper.portfolio.setLeverage('fake', BTCPERP.symbol, leverage)
+      const o = await paper.submit(intent({ side: 'SELL', qty: '1000', price: '100' }, BTCPERP))
+      expect(`${usdt} at ${leverage}x: ${o.status}`).toBe(`${usdt} at ${leverage}x: ${status}`)
+    }
+    // Reduce-only: at most the position, and only against it.
+    const { paper } = setup()
+    paper.onBook(book([[100, 5000]], [[100.1, 5000]], BTCPERP))
+    await paper.submit(intent({ side: 'SELL', qty: '5' }, BTCPERP))
+    const over = await paper.submit(intent({ qty: '5.001', reduceOnly: true }, BTCPERP))
+    expect(over.reason).toMatch(/ReduceOnly/)
+    expect(
+      (await paper.submit(intent({ side: 'SELL', qty: '1', reduceOnly: true }, BTCPERP))).reason,
+    ).toMatch(/ReduceOnly/)
+    expect((await paper.submit(intent({ qty: '5', reduceOnly: true }, BTCPERP))).status).toBe('FILLED')
+    expect(paper.portfolio.positionQty('fake', BTCPERP.symbol).isZero()).toBe(true)
+  })
+
   it('throws (no venue involved) for an invalid intent, an unknown instrument or a duplicate id', async () => {
     const { paper } = setup()
     await expect(paper.submit(intent({ qty: '0' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })

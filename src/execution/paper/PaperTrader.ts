@@ -24,7 +24,7 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
-import { greaterThan, isAboveZero } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -36,6 +36,7 @@ import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
+import { magnitude } from '../portfolio/planFill.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { PaperBook } from './PaperBook.js'
@@ -98,6 +99,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #delays = new Map<TimerHandle, () => void>()
   readonly #maker: Decimal
   readonly #taker: Decimal
+  readonly #takerAbs: Decimal // |takerFeeRate|
   readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
   /** 1 + and 1 − the fallback slippage (`fallbackSlippageBps` ÷ 10,000), computed once. */
   readonly #slip: { readonly up: Decimal; readonly down: Decimal }
@@ -124,7 +126,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
-    this.#takerPlusOne = this.#taker.abs().plus(1)
+    this.#takerAbs = this.#taker.abs()
+    this.#takerPlusOne = this.#takerAbs.plus(1)
     const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
     this.#slip = { up: slip.plus(1), down: new Decimal(1).minus(slip) }
     this.portfolio =
@@ -557,14 +560,16 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const posQty = this.portfolio.positionQty(inst.venue, inst.symbol)
     if (inst.kind === 'perpetual') {
       const reducing = order.side === 'BUY' ? posQty.isNegative() : posQty.isPositive()
-      const reducible = reducing ? Decimal.min(posQty.abs(), order.qty) : ZERO
-      if (order.reduceOnly === true && (!reducing || order.qty.gt(posQty.abs()))) {
+      const held = magnitude(posQty)
+      if (order.reduceOnly === true && (!reducing || greaterThan(order.qty, held))) {
         return 'ReduceOnly Order is rejected.'
       }
-      const opening = order.qty.minus(reducible)
+      const opening = reducing ? (lessThan(held, order.qty) ? minus(order.qty, held) : ZERO) : order.qty
       const lev = this.portfolio.leverage(inst.venue, inst.symbol)
-      const need = opening.times(px).div(lev).plus(order.qty.times(px).times(this.#taker.abs()))
-      if (need.gt(this.portfolio.freeMargin())) return 'Margin is insufficient.'
+      // Margin for what opens (a product has at most 40 digits: at 1× it is its own quotient) and the taker fee.
+      const margin = product(opening, px)
+      const need = plus(lev === 1 ? margin : margin.div(lev), product(product(order.qty, px), this.#takerAbs))
+      if (greaterThan(need, this.portfolio.freeMargin())) return 'Margin is insufficient.'
       return undefined
     }
     if (order.side === 'BUY') {

@@ -76,11 +76,13 @@ export function unrealizedPnl(p: MutablePosition): Decimal {
  */
 export function positionMargin(p: MutablePosition): Decimal {
   if (p.kind !== 'perpetual' || p.qty.isZero()) return ZERO
-  return p.qty
-    .abs()
-    .times(p.mark ?? p.entry ?? ZERO)
-    .div(p.leverage)
+  const notional = product(p.qty.isNegative() ? p.qty.neg() : p.qty, p.mark ?? p.entry ?? ZERO)
+  // At 1× the notional itself: a product already has at most 40 digits, so dividing by 1 leaves it as it is.
+  return p.leverage === 1 ? notional : notional.div(p.leverage)
 }
+
+/** The last leverage and maintenance rate seen, and their liquidation factors (a position's view asks again and again). */
+const factors = { leverage: Number.NaN, mmr: Number.NaN, long: ZERO, short: ZERO }
 
 /**
  * Isolated-margin liquidation estimate: long entry × (1 − 1/lev + mmr), short entry × (1 + 1/lev − mmr).
@@ -92,11 +94,15 @@ export function positionMargin(p: MutablePosition): Decimal {
  */
 export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | undefined {
   if (p.kind !== 'perpetual' || p.qty.isZero() || p.entry === undefined) return undefined
-  const inv = ONE.div(p.leverage)
-  const m = new Decimal(mmr)
-  const liq = p.qty.isPositive()
-    ? p.entry.times(ONE.minus(inv).plus(m))
-    : p.entry.times(ONE.plus(inv).minus(m))
+  if (factors.leverage !== p.leverage || factors.mmr !== mmr) {
+    const inv = ONE.div(p.leverage)
+    const m = new Decimal(mmr)
+    factors.long = ONE.minus(inv).plus(m)
+    factors.short = ONE.plus(inv).minus(m)
+    factors.leverage = p.leverage
+    factors.mmr = mmr
+  }
+  const liq = product(p.entry, p.qty.isPositive() ? factors.long : factors.short)
   return liq.isNegative() ? ZERO : liq
 }
 

@@ -1,14 +1,14 @@
 import type { Fill, Instrument } from '../../core/types.js'
 import { greaterThan, isAboveZero, lessThan, productFits } from '../../decimal/compareDecimals.js'
+import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
-import { plus } from '../../decimal/plusMinus.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { MutablePosition } from './MutablePosition.js'
 
 const ZERO = new Decimal(0)
-const ONE = new Decimal(1)
 
 /** What applying one fill would change: new cash per asset, the position after, the realized PnL. */
 export interface FillPlan {
@@ -137,16 +137,17 @@ function planPerp(
   let gross = ZERO
   const sameDir = cur.qty.isZero() || cur.qty.isPositive() === signed.isPositive()
   if (sameDir) {
-    const newQty = cur.qty.plus(signed)
-    cur.entry = averageEntry(cur.entry, cur.qty.abs(), fill.price, fill.qty, newQty.abs())
+    const newQty = plus(cur.qty, signed)
+    cur.entry = averageEntry(cur.entry, magnitude(cur.qty), fill.price, fill.qty, magnitude(newQty))
     cur.qty = newQty
   } else {
-    const held = cur.qty.abs()
+    const held = magnitude(cur.qty)
     const closing = lessThan(held, fill.qty) ? held : fill.qty
     const entry = cur.entry ?? fill.price
-    const dir = cur.qty.isPositive() ? ONE : ONE.neg()
-    gross = fill.price.minus(entry).times(closing).times(dir)
-    const newQty = cur.qty.plus(signed)
+    // (price − entry) × closing, of the long's sign: `neg` is decimal.js's `times(−1)` (a zero becomes −0 too).
+    const long = product(difference(fill.price, entry), closing)
+    gross = cur.qty.isPositive() ? long : long.neg()
+    const newQty = plus(cur.qty, signed)
     if (newQty.isZero()) cur.entry = undefined
     else if (newQty.isPositive() !== cur.qty.isPositive()) cur.entry = fill.price // flipped
     cur.qty = newQty
@@ -155,11 +156,16 @@ function planPerp(
   // that arrive out of order may open here what closed at the venue (and the reverse), and the venue's wallet is what
   // counts. Its sum does not depend on the order.
   if (fill.realizedPnl !== undefined) gross = fill.realizedPnl
-  cash.set(inst.quote, cashOf(inst.quote).plus(gross))
-  cash.set(fill.feeAsset, (cash.get(fill.feeAsset) ?? cashOf(fill.feeAsset)).minus(fill.fee))
-  const realized = gross.minus(feeQ)
-  cur.realized = cur.realized.plus(realized)
-  cur.fees = cur.fees.plus(feeQ)
+  cash.set(inst.quote, plus(cashOf(inst.quote), gross))
+  cash.set(fill.feeAsset, minus(cash.get(fill.feeAsset) ?? cashOf(fill.feeAsset), fill.fee))
+  const realized = minus(gross, feeQ)
+  cur.realized = plus(cur.realized, realized)
+  cur.fees = plus(cur.fees, feeQ)
   cur.leverage = leverage
   return ok({ cash, pos: cur, realized })
+}
+
+/** `|x|`: `x` itself when not negative (decimal.js's `abs` copies it). */
+export function magnitude(x: Decimal): Decimal {
+  return x.isNegative() ? x.neg() : x
 }
