@@ -1,15 +1,10 @@
 import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
-import { type Listenable, subscribe, subscribeAll, TypedEmitter } from '../core/events.js'
+import { type Listenable, TypedEmitter } from '../core/events.js'
 import { instrumentKey as key } from '../core/instrumentKey.js'
 import { isTerminalStatus } from '../core/orderState.js'
-import {
-  type AccountSnapshot,
-  type ExecutionClient,
-  type FillReversedEvent,
-  ORDER_EVENTS,
-} from '../core/ports.js'
+import type { AccountSnapshot, ExecutionClient } from '../core/ports.js'
 import { RecentIds } from '../core/RecentIds.js'
 import type {
   Balance,
@@ -40,6 +35,7 @@ import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
 import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
+import { followClient } from './portfolio/followClient.js'
 import {
   flatMutablePosition,
   type MutablePosition,
@@ -697,27 +693,13 @@ export class Portfolio {
    * reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
-    const onFill = (e: { fills: readonly Fill[]; order: Order }) => {
-      for (const fill of e.fills) {
-        const r = this.applyFill(fill)
-        if (!r.ok) this.#bus.emit('error', r.error)
-      }
-      this.#track(e.order)
-    }
-    const onReversed = (e: FillReversedEvent) => {
-      const r = this.reverseFill(e.fill, e.reason)
-      if (!r.ok) this.#bus.emit('error', r.error)
-    }
-    const onOrder = (e: { order: Order }) => this.#track(e.order)
-    const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
-    const onFunding = (e: { funding: FundingPayment }) => this.applyVenueFunding(e.funding)
-    const handlers = { 'order.filled': onFill, 'fill.reversed': onReversed, 'funding.settled': onFunding }
-    const offFills = subscribe(client.events, handlers)
-    const offOrders = subscribeAll(client.events, names, onOrder)
-    return () => {
-      offFills()
-      offOrders()
-    }
+    return followClient(client, {
+      applyFill: (fill) => this.applyFill(fill),
+      reverseFill: (fill, reason) => this.reverseFill(fill, reason),
+      applyVenueFunding: (funding) => this.applyVenueFunding(funding),
+      track: (order) => this.#track(order),
+      refused: (error) => this.#bus.emit('error', error),
+    })
   }
 
   /**

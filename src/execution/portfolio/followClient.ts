@@ -1,0 +1,49 @@
+import { subscribe, subscribeAll } from '../../core/events.js'
+import { type ExecutionClient, type FillReversedEvent, ORDER_EVENTS } from '../../core/ports.js'
+import type { Fill, FundingPayment, Order } from '../../core/types.js'
+import type { TradekitError } from '../../errors/index.js'
+import type { Result } from '../../errors/result.js'
+
+/** What {@link followClient} drives: a Portfolio's booking methods and where a refusal is reported. */
+export interface ClientFollower {
+  applyFill(fill: Fill): Result<unknown, TradekitError>
+  reverseFill(fill: Fill, reason: string): Result<unknown, TradekitError>
+  applyVenueFunding(funding: FundingPayment): unknown
+  /** An order's latest state (after its fills, when it has some). */
+  track(order: Order): void
+  /** A fill or a reversal the follower refused. */
+  refused(error: TradekitError): void
+}
+
+/**
+ * Wires an execution client's events to a follower (see `Portfolio.attach`): each fill of every `order.filled`, one by
+ * one and in order, then the order; each `fill.reversed`; each `funding.settled`; every other order event's order.
+ * Returns a function that detaches.
+ *
+ * @example
+ * ```ts
+ * const detach = followClient(executor, { applyFill, reverseFill, applyVenueFunding, track, refused })
+ * ```
+ */
+export function followClient(client: Pick<ExecutionClient, 'events'>, to: ClientFollower): () => void {
+  const onFill = (e: { fills: readonly Fill[]; order: Order }) => {
+    for (const fill of e.fills) {
+      const r = to.applyFill(fill)
+      if (!r.ok) to.refused(r.error)
+    }
+    to.track(e.order)
+  }
+  const onReversed = (e: FillReversedEvent) => {
+    const r = to.reverseFill(e.fill, e.reason)
+    if (!r.ok) to.refused(r.error)
+  }
+  const onFunding = (e: { funding: FundingPayment }) => to.applyVenueFunding(e.funding)
+  const handlers = { 'order.filled': onFill, 'fill.reversed': onReversed, 'funding.settled': onFunding }
+  const offFills = subscribe(client.events, handlers)
+  const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
+  const offOrders = subscribeAll(client.events, names, (e: { order: Order }) => to.track(e.order))
+  return () => {
+    offFills()
+    offOrders()
+  }
+}
