@@ -193,6 +193,7 @@ describe('emergencyStop', () => {
       'CIRCUIT_OPEN',
       'QUEUE_FULL',
       'INVALID_STATE',
+      'CONFIG_INVALID',
       'ORDER_OUTCOME_UNKNOWN',
     ] as const
     for (const code of notVerdicts) rejected(`n-${code}`, code)

@@ -1,7 +1,7 @@
 /**
  * Refusals that say nothing of the order itself: the request was throttled, the IP banned, our circuit breaker or
- * queue refused it, the client could not send (shut down, heartbeats down), or a request whose answer was lost never
- * reached the venue (`ORDER_OUTCOME_UNKNOWN`: not found by its client id).
+ * queue refused it, the client could not send (shut down, heartbeats down, no credentials configured), or a request
+ * whose answer was lost never reached the venue (`ORDER_OUTCOME_UNKNOWN`: not found by its client id).
  */
 const NOT_A_VERDICT: ReadonlySet<string> = new Set([
   'RATE_LIMITED',
@@ -9,6 +9,7 @@ const NOT_A_VERDICT: ReadonlySet<string> = new Set([
   'CIRCUIT_OPEN',
   'QUEUE_FULL',
   'INVALID_STATE',
+  'CONFIG_INVALID',
   'ORDER_OUTCOME_UNKNOWN',
 ])
 

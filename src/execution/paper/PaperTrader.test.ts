@@ -364,19 +364,43 @@ describe('PaperTrader venue rejections', () => {
   })
 
   it('checks perpetual margin at its boundary: what opens × price ÷ leverage, plus the taker fee on the whole order', async () => {
-    // 1,000 at 100: 100,000 of notional and a 100 fee. Exactly the free margin passes; a cent less does not.
-    for (const [usdt, leverage, status] of [
-      ['100100', 1, 'FILLED'],
-      ['100099.99', 1, 'REJECTED'],
-      ['25100', 4, 'FILLED'],
-      ['25099.99', 4, 'REJECTED'],
+    // 1,000 at 100 (a sell from flat, which reduces nothing) or at 100.1 (a buy from flat, which opens all of it):
+    // the notional and a 0.1 % fee. Exactly the free margin passes; a cent less does not.
+    for (const [side, usdt, leverage, status] of [
+      ['SELL', '100100', 1, 'FILLED'],
+      ['SELL', '100099.99', 1, 'REJECTED'],
+      ['SELL', '25100', 4, 'FILLED'],
+      ['SELL', '25099.99', 4, 'REJECTED'],
+      ['BUY', '100200.1', 1, 'FILLED'],
+      ['BUY', '100200.09', 1, 'REJECTED'],
+      ['BUY', '25125.1', 4, 'FILLED'],
+      ['BUY', '25125.09', 4, 'REJECTED'],
     ] as const) {
       const { paper } = setup({ balances: { USDT: usdt } })
       paper.onBook(book([[100, 5000]], [[100.1, 5000]], BTCPERP))
       paper.portfolio.setLeverage('fake', BTCPERP.symbol, leverage)
-      const o = await paper.submit(intent({ side: 'SELL', qty: '1000', price: '100' }, BTCPERP))
-      expect(`${usdt} at ${leverage}x: ${o.status}`).toBe(`${usdt} at ${leverage}x: ${status}`)
+      const price = side === 'SELL' ? '100' : '100.1'
+      const o = await paper.submit(intent({ side, qty: '1000', price }, BTCPERP))
+      expect(`${side} ${usdt} at ${leverage}x: ${o.status}`).toBe(
+        `${side} ${usdt} at ${leverage}x: ${status}`,
+      )
     }
+    // A quantity of over 40 digits is rounded to 40 before its margin is computed, as decimal.js rounds `qty − 0`:
+    // 3 × 10,000,000,000 needs exactly the 30,000,000,000 held.
+    const fine = {
+      ...BTCPERP,
+      tickSize: new Decimal('1'),
+      stepSize: new Decimal('1e-30'),
+      minQty: new Decimal('1e-30'),
+    }
+    const long = new PaperTrader({
+      instruments: [fine],
+      balances: { USDT: '30000000000' },
+      takerFeeRate: '0',
+    })
+    long.onBook(book([[2, 1]], [[4, 1]], fine))
+    const qty = new Decimal('10000000000.000000000000000000000000000005')
+    expect((await long.submit(intent({ qty, price: '3' }, fine))).status).toBe('OPEN')
     // Reduce-only: at most the position, and only against it.
     const { paper } = setup()
     paper.onBook(book([[100, 5000]], [[100.1, 5000]], BTCPERP))

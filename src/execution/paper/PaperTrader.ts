@@ -564,7 +564,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (order.reduceOnly === true && (!reducing || greaterThan(order.qty, held))) {
         return 'ReduceOnly Order is rejected.'
       }
-      const opening = reducing ? (lessThan(held, order.qty) ? minus(order.qty, held) : ZERO) : order.qty
+      // What opens: the order less what it reduces (`minus` rounds a quantity of over 40 digits as decimal.js does).
+      const opening = minus(order.qty, reducing ? (lessThan(held, order.qty) ? held : order.qty) : ZERO)
       const lev = this.portfolio.leverage(inst.venue, inst.symbol)
       // Margin for what opens (a product has at most 40 digits: at 1× it is its own quotient) and the taker fee.
       const margin = product(opening, px)
