@@ -198,7 +198,12 @@ describe('Binance adapter under injected faults', () => {
     sim.faults.rateLimit({ retryAfterSec: 1, path: '/api/v3/order', count: 3 })
     for (let i = 0; i < 3; i++) expect(await submit(req())).toBe('REJECTED')
     await new Promise((r) => setTimeout(r, 1_100)) // Retry-After
-    sim.faults.ban({ retryAfterSec: 1, path: '/api/v3/order' })
+    // Each of the three reached the venue and took its 429 (an order is never held back and retried).
+    expect(sim.requestLog.filter((r) => r.path.endsWith('/order')).map((r) => r.status)).toEqual([
+      429, 429, 429,
+    ])
+    // Long enough that the next two orders come while it lasts, even on a loaded machine.
+    sim.faults.ban({ retryAfterSec: 3, path: '/api/v3/order' })
     for (let i = 0; i < 3; i++) expect(await submit(req())).toBe('REJECTED')
     expect(codes.slice(0, 3)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED'])
     expect(codes.slice(3)).toEqual(['BANNED', 'BANNED', 'BANNED'])
