@@ -7,6 +7,7 @@ import {
   type Instrument,
   type Listenable,
   type MarketSnapshot,
+  type OrderEvent,
   type OrderIntent,
   ok,
   parseConfig,
@@ -288,7 +289,7 @@ export class RiskManager {
     if (existing !== undefined) return existing
     const onAccepted = (e: { order: { clientOrderId: string } }): void =>
       this.#countResponse(e.order.clientOrderId, false)
-    const onRejected = (e: { order: { clientOrderId: string }; code?: string }): void => {
+    const onRejected = (e: OrderEvent): void => {
       if (isVerdictOnOrder(e.code)) this.#countResponse(e.order.clientOrderId, true)
     }
     const unsubscribe = subscribe(client.events, {

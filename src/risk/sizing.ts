@@ -2,6 +2,7 @@ import type { Instrument, Side } from '../core/index.js'
 import { err, ok, type Result } from '../core/index.js'
 import { compareDecimals, equalDecimals, greaterThan, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, type DecimalLike, isDecimal, parseDecimal, roundToIncrement } from '../decimal/index.js'
+import { magnitude } from '../decimal/magnitude.js'
 import { minus, plus } from '../decimal/plusMinus.js'
 import { product } from '../decimal/product.js'
 import { type BigScaled, fromScaled, type Scaled, toBigScaled, toScaled } from '../decimal/scaled.js'
@@ -107,7 +108,7 @@ export function fixedFractionalRaw(p: FixedFractionalOptions): Result<RawSize, R
   const stop = positive('stopPrice', p.stopPrice)
   if (!stop.ok) return stop
   const diff = minus(entry.value, stop.value)
-  const distance = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
+  const distance = magnitude(diff)
   if (distance.isZero()) {
     return err(
       rejection(RiskReason.STOP_TOO_TIGHT, 'Stop price equals the entry price', {

@@ -27,6 +27,7 @@ import type {
 import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
+import { magnitude } from '../../decimal/magnitude.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { productOf } from '../../decimal/words.js'
@@ -36,7 +37,7 @@ import { cancelEach } from '../cancelEach.js'
 import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
-import { magnitude } from '../portfolio/planFill.js'
+import { perLeverage } from '../portfolio/MutablePosition.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { PaperBook } from './PaperBook.js'
@@ -567,9 +568,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       // What opens: the order less what it reduces (`minus` rounds a quantity of over 40 digits as decimal.js does).
       const opening = minus(order.qty, reducing ? (lessThan(held, order.qty) ? held : order.qty) : ZERO)
       const lev = this.portfolio.leverage(inst.venue, inst.symbol)
-      // Margin for what opens (a product has at most 40 digits: at 1× it is its own quotient) and the taker fee.
-      const margin = product(opening, px)
-      const need = plus(lev === 1 ? margin : margin.div(lev), product(product(order.qty, px), this.#takerAbs))
+      // Margin for what opens, and the taker fee on the whole order.
+      const need = plus(
+        perLeverage(product(opening, px), lev),
+        product(product(order.qty, px), this.#takerAbs),
+      )
       if (greaterThan(need, this.portfolio.freeMargin())) return 'Margin is insufficient.'
       return undefined
     }

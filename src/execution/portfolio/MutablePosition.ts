@@ -2,6 +2,7 @@ import type { InstrumentKind } from '../../core/types.js'
 import { equalDecimals } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { magnitude } from '../../decimal/magnitude.js'
 import { product } from '../../decimal/product.js'
 import type { PortfolioPosition } from './PortfolioEvents.js'
 
@@ -76,9 +77,20 @@ export function unrealizedPnl(p: MutablePosition): Decimal {
  */
 export function positionMargin(p: MutablePosition): Decimal {
   if (p.kind !== 'perpetual' || p.qty.isZero()) return ZERO
-  const notional = product(p.qty.isNegative() ? p.qty.neg() : p.qty, p.mark ?? p.entry ?? ZERO)
-  // At 1× the notional itself: a product already has at most 40 digits, so dividing by 1 leaves it as it is.
-  return p.leverage === 1 ? notional : notional.div(p.leverage)
+  return perLeverage(product(magnitude(p.qty), p.mark ?? p.entry ?? ZERO), p.leverage)
+}
+
+/**
+ * `x ÷ leverage` as decimal.js divides it, where `x` has at most 40 digits (a product, a price): at 1× that is `x`
+ * itself, with no division.
+ *
+ * @example
+ * ```ts
+ * perLeverage(notional, 5) // the initial margin of a position of that notional at 5×
+ * ```
+ */
+export function perLeverage(x: Decimal, leverage: number): Decimal {
+  return leverage === 1 ? x : x.div(leverage)
 }
 
 /** The last leverage and maintenance rate seen, and their liquidation factors (a position's view asks again and again). */

@@ -2,6 +2,7 @@ import type { Fill, Instrument } from '../../core/types.js'
 import { greaterThan, isAboveZero, lessThan, productFits } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
+import { magnitude } from '../../decimal/magnitude.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { InsufficientFundsError, type TradekitError, ValidationError } from '../../errors/index.js'
@@ -163,9 +164,4 @@ function planPerp(
   cur.fees = plus(cur.fees, feeQ)
   cur.leverage = leverage
   return ok({ cash, pos: cur, realized })
-}
-
-/** `|x|`: `x` itself when not negative (decimal.js's `abs` copies it). */
-export function magnitude(x: Decimal): Decimal {
-  return x.isNegative() ? x.neg() : x
 }

@@ -1,4 +1,5 @@
 import { lessThan } from '../../decimal/compareDecimals.js'
+import { magnitude } from '../../decimal/magnitude.js'
 import { toScaled } from '../../decimal/scaled.js'
 import { ONE_SCALED, rewardBelowRiskOf } from '../rewardBelowRisk.js'
 import { positive } from '../sizing.js'
@@ -28,7 +29,7 @@ export function checkRewardRisk(ctx: RiskCheckContext): RiskRejection | undefine
   const below = rewardBelowRiskOf(toScaled(tp.value), ctx.entryScaled(), ctx.stopDistanceScaled(), scaledMin)
   if (below === false) return undefined
   const diff = tp.value.minus(entry)
-  const reward = diff.isNegative() ? diff.neg() : diff // |diff| without a copy when it is positive
+  const reward = magnitude(diff)
   const minRisk = minRewardRisk === undefined ? distance : distance.times(minRewardRisk) // × 1 is exact: skip it
   if (!lessThan(reward, minRisk)) return undefined
   return rejection(
