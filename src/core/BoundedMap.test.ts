@@ -17,7 +17,7 @@ class ReferenceMap<K, V> {
 /** One operation of a random run. */
 type Op<K> =
   | { kind: 'set' | 'put' | 'setNewest'; key: K; value: number }
-  | { kind: 'delete' | 'get' | 'iterateDeleting'; key: K }
+  | { kind: 'delete' | 'take' | 'get' | 'iterateDeleting'; key: K }
 
 /** Applies `o` to the map and to the reference, expecting the same answers (a kept key moves only for setNewest). */
 function applyBoth<K extends string | number>(
@@ -36,7 +36,10 @@ function applyBoth<K extends string | number>(
     expect(m.setNewest(o.key, o.value)).toBe(!had)
     ref.set(o.key, o.value)
   } else if (o.kind === 'delete') expect(m.delete(o.key)).toBe(ref.map.delete(o.key))
-  else if (o.kind === 'get') expect(m.get(o.key)).toBe(ref.map.get(o.key))
+  else if (o.kind === 'take') {
+    expect(m.take(o.key)).toBe(ref.map.get(o.key))
+    ref.map.delete(o.key)
+  } else if (o.kind === 'get') expect(m.get(o.key)).toBe(ref.map.get(o.key))
   else {
     // Deleting while iterating visits every other kept entry once, in order (as a Map does).
     const seen: K[] = []
@@ -60,7 +63,7 @@ function everyOp<K extends string | number>(key: fc.Arbitrary<K>): fc.Arbitrary<
       key,
       value: fc.nat(),
     }),
-    fc.record({ kind: fc.constant('delete' as const), key }),
+    fc.record({ kind: fc.constantFrom('delete' as const, 'take' as const), key }),
     fc.record({ kind: fc.constantFrom('get' as const, 'iterateDeleting' as const), key }),
   )
 }
@@ -154,14 +157,17 @@ describe('BoundedMap', () => {
     expect([...m.keys()]).toEqual([2, 3])
   })
 
-  it('set, put, setNewest and delete behave exactly like a Map evicting its first key, over long random runs (queue compaction included)', () => {
+  it('set, put, setNewest, delete and take behave exactly like a Map evicting its first key, over long random runs (queue compaction included)', () => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('set' as const),
         key: fc.integer({ min: 0, max: 300 }),
         value: fc.integer(),
       }),
-      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({
+        kind: fc.constantFrom('delete' as const, 'take' as const),
+        key: fc.integer({ min: 0, max: 300 }),
+      }),
       fc.record({
         kind: fc.constantFrom('put' as const, 'setNewest' as const),
         key: fc.integer({ min: 0, max: 300 }),

@@ -156,6 +156,15 @@ export class BoundedMap<K extends BoundedKey, V> {
     return seq < 0
   }
 
+  /** Forgets `key` and returns the value it kept (`undefined` when none): one lookup where `get` then `delete` take two. */
+  take(key: K): V | undefined {
+    const seq = this.#find(key, hashKey(key))
+    if (seq < 0) return undefined
+    const value = this.#values[seq & this.#mask]
+    this.#remove(seq)
+    return value
+  }
+
   /** Forgets `key`; returns whether it was kept. */
   delete(key: K): boolean {
     const seq = this.#find(key, hashKey(key))

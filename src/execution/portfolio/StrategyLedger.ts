@@ -82,10 +82,8 @@ export class StrategyLedger {
 
   /** Records that an order ended: its attribution joins the last `window` ended orders' (for late fills). */
   finish(clientOrderId: string): void {
-    const sid = this.#open.get(clientOrderId)
-    if (sid === undefined) return
-    this.#open.delete(clientOrderId)
-    this.#ended.setNewest(clientOrderId, sid)
+    const sid = this.#open.take(clientOrderId)
+    if (sid !== undefined) this.#ended.setNewest(clientOrderId, sid)
   }
 
   /** The strategy that sent `clientOrderId`, when it was attributed. */
