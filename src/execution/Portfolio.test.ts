@@ -6,7 +6,7 @@ import type { ExecutionEvents } from '../core/ports.js'
 import type { Fill, Instrument, Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { Portfolio } from './Portfolio.js'
-import { BTCPERP, BTCUSDT, NO, YES } from './testing/fixtures.js'
+import { BTCPERP, BTCUSDT, NO, testFill, YES } from './testing/fixtures.js'
 
 let tid = 0
 function fill(
@@ -17,20 +17,13 @@ function fill(
   fee = '0',
   extra: Partial<Fill> = {},
 ): Fill {
-  return {
-    venue: inst.venue,
-    symbol: inst.symbol,
-    clientOrderId: `c${tid}`,
+  const clientOrderId = `c${tid}`
+  return testFill(inst, side, qty, price, {
+    clientOrderId,
     tradeId: `t${++tid}`,
-    side,
-    price: new Decimal(price),
-    qty: new Decimal(qty),
     fee: new Decimal(fee),
-    feeAsset: inst.quote,
-    liquidity: 'TAKER',
-    tsEvent: 0,
     ...extra,
-  }
+  })
 }
 
 const mk = () =>

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { applyFill, createOrder, transitionOrder } from '../../core/orderState.js'
 import type { Fill, Order, OrderStatus } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
+import { BTCUSDT, testFill } from '../testing/fixtures.js'
 import { afterLateFill } from './lateFill.js'
 
 /** A limit buy of 1 at 120, open, with `filled` (qty, price) fills, then moved to `status`. */
@@ -37,20 +38,7 @@ function ended(status: OrderStatus, ...filled: Array<[string, string]>): Order {
 }
 
 function fill(tradeId: string, qty: string, price: string, tsEvent = 5): Fill {
-  return {
-    venue: 'fake',
-    symbol: 'BTCUSDT',
-    clientOrderId: 'c1',
-    venueOrderId: 'v1',
-    tradeId,
-    side: 'BUY',
-    price: new Decimal(price),
-    qty: new Decimal(qty),
-    fee: new Decimal(0),
-    feeAsset: 'USDT',
-    liquidity: 'MAKER',
-    tsEvent,
-  }
+  return testFill(BTCUSDT, 'BUY', qty, price, { venueOrderId: 'v1', tradeId, liquidity: 'MAKER', tsEvent })
 }
 
 describe('afterLateFill', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { Portfolio } from '../Portfolio.js'
-import { BTCPERP, BTCUSDT } from '../testing/fixtures.js'
+import { BTCPERP, BTCUSDT, testFill } from '../testing/fixtures.js'
 import { StrategyLedger } from './StrategyLedger.js'
 
 let n = 0
@@ -14,20 +14,8 @@ const fill = (
     price: string
   },
 ): Fill => {
-  const { cid, qty, price, ...rest } = over
-  return {
-    venue: 'fake',
-    symbol: BTCPERP.symbol,
-    clientOrderId: cid,
-    tradeId: `t${++n}`,
-    qty: new Decimal(qty),
-    price: new Decimal(price),
-    fee: new Decimal(0),
-    feeAsset: 'USDT',
-    liquidity: 'TAKER',
-    tsEvent: n,
-    ...rest,
-  }
+  const { cid, side, qty, price, ...rest } = over
+  return testFill(BTCPERP, side, qty, price, { clientOrderId: cid, tradeId: `t${++n}`, tsEvent: n, ...rest })
 }
 const share = (l: StrategyLedger, sid: string) => {
   const p = l.positions(sid, () => new Decimal(110))[0]

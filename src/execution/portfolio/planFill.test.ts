@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Fill, Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { BTCPERP, BTCUSDT, flatPosition } from '../testing/fixtures.js'
+import { BTCPERP, BTCUSDT, flatPosition, testFill } from '../testing/fixtures.js'
 import { feeInQuote, planFill } from './planFill.js'
 
 const D = (v: string | number) => new Decimal(v)
@@ -13,19 +13,7 @@ const fill = (
   price: string,
   fee = '0',
   feeAsset = 'USDT',
-): Fill => ({
-  venue: inst.venue,
-  symbol: inst.symbol,
-  clientOrderId: 'c',
-  tradeId: 't',
-  side,
-  price: D(price),
-  qty: D(qty),
-  fee: D(fee),
-  feeAsset,
-  liquidity: 'TAKER',
-  tsEvent: 0,
-})
+): Fill => testFill(inst, side, qty, price, { clientOrderId: 'c', tradeId: 't', fee: D(fee), feeAsset })
 
 const cash = (m: Record<string, string>) => (a: string) => D(m[a] ?? '0')
 

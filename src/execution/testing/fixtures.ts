@@ -1,4 +1,4 @@
-import type { Instrument } from '../../core/types.js'
+import type { Fill, Instrument, Side } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { flatMutablePosition, type MutablePosition } from '../portfolio/MutablePosition.js'
 
@@ -46,4 +46,31 @@ export const NO = outcome('222', 'No')
 /** A flat position of `inst`, as the Portfolio keeps one before its first fill. */
 export function flatPosition(inst: Instrument): MutablePosition {
   return flatMutablePosition(inst.venue, inst.symbol, inst.kind, 1)
+}
+
+/**
+ * A fill of `inst` for tests: `qty` at `price` (decimal strings), a taker fill of order `c1` (trade `t1`) with no fee
+ * in the quote asset at time 0, unless `over` says otherwise.
+ */
+export function testFill(
+  inst: Instrument,
+  side: Side,
+  qty: string,
+  price: string,
+  over: Partial<Fill> = {},
+): Fill {
+  return {
+    venue: inst.venue,
+    symbol: inst.symbol,
+    clientOrderId: 'c1',
+    tradeId: 't1',
+    side,
+    price: new Decimal(price),
+    qty: new Decimal(qty),
+    fee: new Decimal(0),
+    feeAsset: inst.quote,
+    liquidity: 'TAKER',
+    tsEvent: 0,
+    ...over,
+  }
 }
