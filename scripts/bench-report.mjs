@@ -321,7 +321,12 @@ function speedTargets() {
         'last 100,000 ended orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
         'the old generation, where every major collection marks them: the same trader with memories of 10,000 ' +
         'measured about a fifth faster at 10k fills; in the live path the order history alone (10,000 orders) is a ' +
-        'tenth of a signal. Garbage collection is 11-16 % of a fill. A signal settles through a whole fill, so the ' +
+        'tenth of a signal. Garbage collection is 11-16 % of a fill, and it comes in bursts: timed 5,000 fills at a ' +
+        'time over a run of 220,000, a slice costs ~4.5 µs, or 7-12 µs when a major collection of those memories ' +
+        'lands in it (every 40,000-100,000 fills); a checkpoint window of 20,000 fills holds one or none, so the ' +
+        '10k and 100k checkpoints swing by a µs between runs (the 100k window meets the memories filling up: with ' +
+        'memories of 10,000 it measured like the others), and the average over the whole run, collections ' +
+        'included, came to 5.0-5.8 µs (3.9-4.5x the bare fill) in two runs. A signal settles through a whole fill, so the ' +
         'live path cannot come within 4 evaluations while a fill costs about five of them (5 µs against 1 µs: the ' +
         'evaluate became faster than the fill it approves). The baseline is not flattered: the 20,000 signals of ' +
         'the path replayed through evaluate alone, same inputs in the same order, cost the same ~1.05 µs each. The ' +
