@@ -315,28 +315,31 @@ function speedTargets() {
   if (rows.some(([, v, , met]) => Number.isFinite(v) && (!met || met === WITH_NOTE))) {
     out(
       "Where a target is not met, what is left is no longer arithmetic: a fill adds and multiplies decimal.js's " +
-        'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast since ' +
-        'tradekit gives its constructors fast properties (which made the bare exact fill a third faster too). Most ' +
-        'of a PaperTrader fill is memory: the Portfolio remembers the last 100,000 fill ids and the strategy of the ' +
-        'last 100,000 ended orders, and while those memories fill up (the 10k checkpoint) each fill moves its strings into ' +
-        'the old generation, where every major collection marks them: the same trader with memories of 10,000 ' +
-        'measured about a fifth faster at 10k fills; in the live path the order history alone (10,000 orders) is a ' +
-        'tenth of a signal. Garbage collection is 11-16 % of a fill, and it comes in bursts: timed 5,000 fills at a ' +
-        'time over a run of 220,000, a slice costs ~4.5 µs, or 7-12 µs when a major collection of those memories ' +
-        'lands in it (every 40,000-100,000 fills); a checkpoint window of 20,000 fills holds one or none, so the ' +
-        '10k and 100k checkpoints swing by a µs between runs (the 100k window meets the memories filling up: with ' +
-        'memories of 10,000 it measured like the others), and the average over the whole run, collections ' +
-        'included, came to 5.0-5.8 µs (3.9-4.5x the bare fill) in two runs. A signal settles through a whole fill, so the ' +
-        'live path cannot come within 4 evaluations while a fill costs about five of them (5 µs against 1 µs: the ' +
-        'evaluate became faster than the fill it approves). The baseline is not flattered: the 20,000 signals of ' +
-        'the path replayed through evaluate alone, same inputs in the same order, cost the same ~1.05 µs each. The ' +
-        'quiet backtest, timed candle by candle (not profiled: a profiler inflates small functions): the 8,399 ' +
-        'candles that bring a signal take ~19 µs each, a third of the run (the approval, the fill, and the engine ' +
-        'reacting to the order events, attributing the order and updating risk and the trade tally), the other ' +
-        'candles ~0.66 µs (two fifths), recording the curve a tenth, generating the candles and the loop the rest. ' +
-        "Removing every exact per-candle computation of an open position (its mark, the peak, the breakers' " +
-        "equity check, the curve's conversion) gained only 6-8 %, and with no signals at all the same pipeline " +
-        'runs at 0.20 of the floor: 0.16 needs a signal to cost a few µs inside the engine, not ~19.',
+        'digits as integers (see the money arithmetic suite), and decimal.js itself runs about twice as fast ' +
+        'since tradekit gives its constructors fast properties (which made the bare exact fill a third faster ' +
+        'too). Most of a PaperTrader fill is memory: the Portfolio remembers the last 100,000 fill ids and the ' +
+        'strategy of the last 100,000 ended orders, and while those memories fill up (the 10k checkpoint) each ' +
+        'fill moves its strings into the old generation, where every major collection marks them: the same trader ' +
+        'with memories of 10,000 measured about a fifth faster at 10k fills; in the live path the order history ' +
+        'alone (10,000 orders) is a tenth of a signal. Garbage collection is 11-16 % of a fill, and it comes in ' +
+        'bursts: timed 5,000 fills at a time over a run of 220,000, most slices cost ~4.5 µs a fill, and a slice ' +
+        'in which a major collection of those memories lands 7-12 µs a fill (5 to 12 such slices in a run). A ' +
+        '20,000-fill checkpoint window holds none, one or two of them, so a checkpoint swings between runs (the ' +
+        'spread is at the top of this page): most at 100k, where the memories become full and start evicting ' +
+        '(with memories of 10,000 entries the 100k window cost what the 70k and 130k windows did); the 200k ' +
+        'window read steady in the five runs, though the slice timings show collections land there too. Averaged ' +
+        'over the whole run, collections included, a fill cost 5.0 and 5.8 µs in two runs (3.9-4.5x the bare ' +
+        'fill). A signal settles through a whole fill, so the live path cannot come within 4 evaluations while a ' +
+        'fill costs about five of them (5 µs against 1 µs: the evaluate became faster than the fill it approves). ' +
+        'The baseline is not flattered: the 20,000 signals of the path replayed through evaluate alone, same ' +
+        'inputs in the same order, cost the same ~1.05 µs each. The quiet backtest, timed candle by candle (not ' +
+        'profiled: a profiler inflates small functions): the 8,399 candles that bring a signal take ~19 µs each, ' +
+        'a third of the run (the approval, the fill, and the engine reacting to the order events, attributing the ' +
+        'order and updating risk and the trade tally), the other candles ~0.66 µs (two fifths), recording the ' +
+        'curve a tenth, generating the candles and the loop the rest. Removing every exact per-candle computation ' +
+        "of an open position (its mark, the peak, the breakers' equity check, the curve's conversion) gained only " +
+        '6-8 %, and with no signals at all the same pipeline runs at 0.20 of the floor: 0.16 needs a signal to ' +
+        'cost a few µs inside the engine, not ~19.',
     )
     out()
   }

@@ -1,7 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../decimal/index.js'
-import { BTCUSDT, testFill } from '../execution/testing/fixtures.js'
 import {
   applyFill,
   canTransition,
@@ -29,13 +28,20 @@ const req: OrderRequest = {
 const statuses = Object.values(OrderStatus)
 
 function fill(qty: string, price: string, over: Partial<Fill> = {}): Fill {
-  return testFill(BTCUSDT, 'BUY', qty, price, {
+  return {
     venue: 'binance',
+    symbol: 'BTCUSDT',
+    clientOrderId: 'c1',
     tradeId: 't',
+    side: 'BUY',
+    price: new Decimal(price),
+    qty: new Decimal(qty),
+    fee: new Decimal(0),
+    feeAsset: 'USDT',
     liquidity: 'MAKER',
     tsEvent: 2,
     ...over,
-  })
+  }
 }
 
 describe('order state machine', () => {

@@ -139,10 +139,8 @@ export class StrategyLedger {
 
   /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
   reverse(fill: Fill): void {
-    const id = fillKey(fill)
-    const eff = this.#effects.get(id)
+    const eff = this.#effects.take(fillKey(fill))
     if (eff === undefined) return
-    this.#effects.delete(id)
     const share = this.#share(eff.strategyId, eff.key)
     share.qty = share.qty.minus(eff.qty)
     share.realized = share.realized.minus(eff.realized)
