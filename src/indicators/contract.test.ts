@@ -1,6 +1,10 @@
 /** The shared indicator contract (src/testing/contracts/indicatorContract.ts) run against every indicator. */
 import { describe, it } from 'vitest'
-import { type IndicatorContractSpec, indicatorContractCases } from '../testing/contracts/indicatorContract.js'
+import {
+  type IndicatorContractCase,
+  type IndicatorContractSpec,
+  indicatorContractCases,
+} from '../testing/contracts/indicatorContract.js'
 import {
   ADX,
   ATR,
@@ -44,28 +48,31 @@ const BAD_CANDLES = [
   null,
 ]
 
-// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of specs
-type AnySpec = IndicatorContractSpec<any, any>
+/** One indicator's contract, whatever its input and output types: its name, and its cases (made in its describe). */
+interface ContractSuite {
+  readonly name: string
+  readonly cases: () => IndicatorContractCase[]
+}
 
-const priceSpecs = (name: string, create: () => Indicator<PriceInput, unknown>): AnySpec[] => [
-  { name: `${name} (numbers)`, create, inputs: closes, alternates: altCloses, invalid: BAD_NUMBERS },
-  {
+const suite = <In, Out>(spec: IndicatorContractSpec<In, Out>): ContractSuite => ({
+  name: spec.name,
+  cases: () => indicatorContractCases(spec),
+})
+
+const priceSpecs = (name: string, create: () => Indicator<PriceInput, unknown>): ContractSuite[] => [
+  suite({ name: `${name} (numbers)`, create, inputs: closes, alternates: altCloses, invalid: BAD_NUMBERS }),
+  suite({
     name: `${name} (candles)`,
     create,
     inputs: candles,
     alternates,
     invalid: [...BAD_CANDLES, ...BAD_NUMBERS],
-  },
+  }),
 ]
-const candleSpec = (name: string, create: AnySpec['create']): AnySpec => ({
-  name,
-  create,
-  inputs: candles as CandleInput[],
-  alternates,
-  invalid: BAD_CANDLES,
-})
+const candleSpec = (name: string, create: () => Indicator<CandleInput, unknown>): ContractSuite =>
+  suite({ name, create, inputs: candles as CandleInput[], alternates, invalid: BAD_CANDLES })
 
-const SPECS: AnySpec[] = [
+const SPECS: ContractSuite[] = [
   ...priceSpecs('SMA(10)', () => new SMA(10)),
   ...priceSpecs('SMA(1)', () => new SMA(1)),
   ...priceSpecs('EMA(10)', () => new EMA(10)),
@@ -91,17 +98,17 @@ const SPECS: AnySpec[] = [
     () => new KeltnerChannels({ period: 20, atrPeriod: 10, multiplier: 2 }),
   ),
   candleSpec('rolling VWAP(20)', () => new VWAP({ period: 20 })),
-  {
+  suite({
     name: 'session VWAP (1h sessions)',
     create: () => new VWAP({ sessionMs: 3_600_000 }),
     inputs: candles.map((c, i) => ({ ...c, openTime: i * 900_000 })),
     alternates: alternates.map((c, i) => ({ ...c, openTime: i * 900_000 })),
     invalid: [...BAD_CANDLES, { ...candles[0]!, openTime: Number.NaN }, { ...candles[0]! }],
-  },
+  }),
 ]
 
 for (const spec of SPECS) {
   describe(spec.name, () => {
-    for (const c of indicatorContractCases(spec)) it(c.name, c.run)
+    for (const c of spec.cases()) it(c.name, c.run)
   })
 }
