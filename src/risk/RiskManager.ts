@@ -281,8 +281,7 @@ export class RiskManager {
    * Registers an executor for the kill switch and feeds its `order.accepted` / `order.filled` / `order.rejected`
    * events to the rejection-rate breaker: a rejection counts unless its `code` says the request was throttled or not
    * sent (`RATE_LIMITED`, `BANNED`, `CIRCUIT_OPEN`, `QUEUE_FULL`, `INVALID_STATE`, `CONFIG_INVALID`,
-   * `ORDER_OUTCOME_UNKNOWN`). Returns a
-   * function that unregisters it.
+   * `ORDER_OUTCOME_UNKNOWN`). Returns a function that unregisters it.
    */
   registerExecutor(client: ExecutionClient): () => void {
     const existing = this.#executors.get(client)
