@@ -120,6 +120,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #rulesLoading: Promise<Map<string, BinanceSymbolRules>> | undefined
   #stream: BinanceMarketStream | undefined
   #wsApi: BinanceWsApi | undefined
+  #user: UserStreamUnit | undefined
   /** @internal `MAX_NUM_ORDERS` / `MAX_NUM_ALGO_ORDERS`, checked before an order is sent. */
   protected readonly openOrderLimits = new OpenOrderLimits()
   protected closed = false
@@ -499,6 +500,34 @@ export abstract class BinanceClient implements ExchangeAdapter {
     source.on('error', (e) => this.bus.emit('error', e))
   }
 
+  /**
+   * @internal Starts the user-data stream unit `create` builds, unless one runs: its events are piped to `events`,
+   * and a start that fails leaves none. Resolves once started.
+   */
+  protected async startUserStream(create: () => UserStreamUnit): Promise<void> {
+    if (this.#user !== undefined) return
+    const user = create()
+    this.#user = user
+    this.pipeUserEvents(user.events)
+    try {
+      await user.start()
+    } catch (e) {
+      if (this.#user === user) this.#user = undefined
+      throw e
+    }
+  }
+
+  /** @internal The running user-data stream unit, if any. */
+  protected get userStream(): UserStreamUnit | undefined {
+    return this.#user
+  }
+
+  /** @internal What every user-data stream unit of this client shares: the REST layer, the clock, timeouts, backoff. */
+  protected userStreamSettings() {
+    const { timeoutMs, staleAfterMs, reconnectBaseMs, reconnectMaxMs } = this.cfg
+    return { rest: this.rest, clock: this.clock, timeoutMs, staleAfterMs, reconnectBaseMs, reconnectMaxMs }
+  }
+
   /** Places an order (see the subclass for the endpoint). Rejects with typed errors; unknown outcome on timeout/5xx. */
   abstract placeOrder(req: OrderRequest, options?: BinancePlaceOrderOptions): Promise<OrderAck>
   abstract cancelOrder(symbol: string, clientOrderId: string): Promise<Order>
@@ -567,14 +596,21 @@ export abstract class BinanceClient implements ExchangeAdapter {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
-    await this.closeUserData()
+    const user = this.#user
+    this.#user = undefined
+    await user?.close()
     await this.#wsApi?.close()
     this.#wsApi = undefined
     await this.#stream?.close()
     this.#stream = undefined
   }
+}
 
-  protected abstract closeUserData(): Promise<void>
+/** What a client needs of its user-data stream unit ({@link BinanceSpotUserStream}, {@link BinanceUsdmUserStream}). */
+interface UserStreamUnit {
+  readonly events: Listenable<UserDataEvents>
+  start(): Promise<void>
+  close(): Promise<void>
 }
 
 const FINAL_STATUSES: ReadonlySet<string> = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])

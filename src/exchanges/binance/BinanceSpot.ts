@@ -51,8 +51,6 @@ const CancelReplaceLegErrorSchema = z.object({ code: z.optional(z.number()), msg
  * ```
  */
 export class BinanceSpot extends BinanceClient {
-  #user: BinanceSpotUserStream | undefined
-
   constructor(config: BinanceConfig = {}) {
     super('spot', config)
   }
@@ -402,34 +400,14 @@ export class BinanceSpot extends BinanceClient {
    * `user.reconnected`). Resolves once subscribed.
    */
   async startUserData(): Promise<void> {
-    if (this.#user !== undefined) return
-    const user = new BinanceSpotUserStream({
-      rest: this.rest,
-      url: this.urls.wsApiUrl,
-      clock: this.clock,
-      timeoutMs: this.cfg.timeoutMs,
-      staleAfterMs: this.cfg.staleAfterMs,
-      reconnectBaseMs: this.cfg.reconnectBaseMs,
-      reconnectMaxMs: this.cfg.reconnectMaxMs,
-    })
-    this.#user = user
-    this.pipeUserEvents(user.events)
-    try {
-      await user.start()
-    } catch (e) {
-      if (this.#user === user) this.#user = undefined
-      throw e
-    }
+    await this.startUserStream(
+      () => new BinanceSpotUserStream({ ...this.userStreamSettings(), url: this.urls.wsApiUrl }),
+    )
   }
 
   /** The active user-data subscription id, when subscribed. */
   get userSubscriptionId(): number | undefined {
-    return this.#user?.subscriptionId
-  }
-
-  protected async closeUserData(): Promise<void> {
-    const user = this.#user
-    this.#user = undefined
-    await user?.close()
+    const user = this.userStream
+    return user instanceof BinanceSpotUserStream ? user.subscriptionId : undefined
   }
 }

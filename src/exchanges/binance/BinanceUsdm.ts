@@ -81,7 +81,6 @@ export class BinanceUsdm extends BinanceClient {
   #brackets = new Map<string, BinanceLeverageBracket[]>()
   /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
   readonly #algoIds = new Set<string>()
-  #user: BinanceUsdmUserStream | undefined
   /** Set once the account was seen in one-way mode. */
   #oneWay = false
 
@@ -577,39 +576,24 @@ export class BinanceUsdm extends BinanceClient {
    * on `listenKeyExpired`; every reconnect announced as `user.reconnected`). Resolves once connected.
    */
   async startUserData(): Promise<void> {
-    if (this.#user !== undefined) return
+    if (this.userStream !== undefined) return
     await this.#assertOneWay()
-    const user = new BinanceUsdmUserStream({
-      rest: this.rest,
-      url: this.urls.streamUrl,
-      clock: this.clock,
-      timeoutMs: this.cfg.timeoutMs,
-      staleAfterMs: this.cfg.staleAfterMs,
-      reconnectBaseMs: this.cfg.reconnectBaseMs,
-      reconnectMaxMs: this.cfg.reconnectMaxMs,
-      maxConnectionLifetimeMs: this.cfg.maxConnectionLifetimeMs,
-      listenKeyKeepAliveMs: this.cfg.listenKeyKeepAliveMs,
-      onAlgoOrder: (cid) => this.#algoIds.add(cid),
-    })
-    this.#user = user
-    this.pipeUserEvents(user.events)
-    try {
-      await user.start()
-    } catch (e) {
-      if (this.#user === user) this.#user = undefined
-      throw e
-    }
+    await this.startUserStream(
+      () =>
+        new BinanceUsdmUserStream({
+          ...this.userStreamSettings(),
+          url: this.urls.streamUrl,
+          maxConnectionLifetimeMs: this.cfg.maxConnectionLifetimeMs,
+          listenKeyKeepAliveMs: this.cfg.listenKeyKeepAliveMs,
+          onAlgoOrder: (cid) => this.#algoIds.add(cid),
+        }),
+    )
   }
 
   /** The current listen key (undefined before `startUserData`). */
   get listenKey(): string | undefined {
-    return this.#user?.listenKey
-  }
-
-  protected async closeUserData(): Promise<void> {
-    const user = this.#user
-    this.#user = undefined
-    await user?.close()
+    const user = this.userStream
+    return user instanceof BinanceUsdmUserStream ? user.listenKey : undefined
   }
 }
 
