@@ -16,11 +16,12 @@ import {
   type TradekitError,
   ValidationError,
 } from '../../errors/index.js'
-import { ReconnectingWebSocket } from '../../transport/index.js'
+import type { ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
 import { decodeSpotUserEvent } from './decodeUserEvent.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
+import { wsApiSocket } from './wsApiSocket.js'
 
 type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
 
@@ -83,20 +84,15 @@ export class BinanceSpotUserStream {
     if (this.#rest.apiKey === undefined || this.#rest.signer === undefined) {
       throw new ValidationError('User data needs apiKey and apiSecret (or privateKey)', { field: 'apiKey' })
     }
-    const ws = new ReconnectingWebSocket(this.#cfg.url, {
-      clock: this.#clock,
-      staleAfterMs: this.#cfg.staleAfterMs,
-      backoffBaseMs: this.#cfg.reconnectBaseMs,
-      backoffMaxMs: this.#cfg.reconnectMaxMs,
-      pingIntervalMs: 30_000,
-      pingMessage: () => ({ id: `ping-${this.#reqId++}`, method: 'ping' }),
-      onUnhandledError: () => {},
-    })
+    const settings = { ...this.#cfg, clock: this.#clock }
+    const ws = wsApiSocket(
+      this.#cfg.url,
+      settings,
+      () => this.#reqId++,
+      (text) => this.#onMessage(text),
+    )
     this.#ws = ws
     ws.events.on('error', (e) => this.#bus.emit('error', e))
-    ws.events.on('message', (m) => {
-      if (typeof m.data === 'string') this.#onMessage(m.data)
-    })
     let started = false
     const first = new Promise<void>((resolve, reject) => {
       this.#failStart = reject

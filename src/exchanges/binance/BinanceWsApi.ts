@@ -10,10 +10,11 @@ import {
   TimeoutError,
   type TradekitError,
 } from '../../errors/index.js'
-import { type Priority, ReconnectingWebSocket, type RequestCost } from '../../transport/index.js'
+import type { Priority, ReconnectingWebSocket, RequestCost } from '../../transport/index.js'
 import { BinanceRest } from './BinanceRest.js'
 import { type BinanceWsApiResponse, decodeWsApiResponse, rateLimitWindow } from './decodeWsApiResponse.js'
 import { mapBinanceError } from './errors.js'
+import { wsApiSocket } from './wsApiSocket.js'
 
 /** Schema of {@link BinanceWsApiConfig}. */
 export const BinanceWsApiConfigSchema = z.strictObject({
@@ -158,21 +159,16 @@ export class BinanceWsApi {
 
   #connect(): ReconnectingWebSocket {
     if (this.#ws !== undefined) return this.#ws
-    const ws = new ReconnectingWebSocket(this.#cfg.url, {
-      clock: this.#clock,
-      staleAfterMs: this.#cfg.staleAfterMs,
-      backoffBaseMs: this.#cfg.reconnectBaseMs,
-      backoffMaxMs: this.#cfg.reconnectMaxMs,
-      pingIntervalMs: 30_000,
-      pingMessage: () => ({ id: `ping-${this.#reqId++}`, method: 'ping' }),
-      onUnhandledError: () => {},
-    })
+    const settings = { ...this.#cfg, clock: this.#clock }
+    const ws = wsApiSocket(
+      this.#cfg.url,
+      settings,
+      () => this.#reqId++,
+      (text) => this.#onMessage(text),
+    )
     this.#ws = ws
     this.#newReadyGate()
     ws.events.on('error', (e) => this.#logger.warn({ err: e.message }, 'binance ws-api socket error'))
-    ws.events.on('message', (m) => {
-      if (typeof m.data === 'string') this.#onMessage(m.data)
-    })
     ws.events.on('socket.opened', () => void this.#onOpen())
     ws.events.on('socket.closed', () => {
       // Every request in flight may or may not have reached the venue: its outcome is unknown.
