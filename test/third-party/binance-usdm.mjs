@@ -236,6 +236,64 @@ try {
     () => api.accountTradeList({ symbol: S }),
     (d) => assert.ok(d.length > 0),
   )
+
+  // Batch orders (POST / DELETE /fapi/v1/batchOrders): the connector sends the lists as URL-encoded JSON, numbers
+  // as strings (its normalizeScientificNumbers), and Binance answers each order in list order, a refused one as
+  // its own { code, msg }.
+  const eth = await api.symbolOrderBookTicker({ symbol: 'ETHUSDT' }).then(data)
+  const ethLow = Math.floor(Number(eth.bidPrice) * 0.9 * 100) / 100
+  const batchEvent = first(
+    'stream userData ORDER_TRADE_UPDATE (batch order)',
+    conn.userData(lk.listenKey),
+    (m) => assert.equal(m.o.s, 'ETHUSDT'),
+    (m) => m.e === 'ORDER_TRADE_UPDATE' && m.o.c === 'tp-batch-eth',
+  )
+  await new Promise((r) => setTimeout(r, 100))
+  const placed = await rest(
+    'placeMultipleOrders (two symbols, one refused)',
+    () =>
+      api.placeMultipleOrders({
+        batchOrders: [
+          { ...limit, newClientOrderId: 'tp-batch-btc' },
+          { ...limit, symbol: 'ETHUSDT', quantity: 0.05, price: ethLow, newClientOrderId: 'tp-batch-eth' },
+          { ...limit, quantity: 500 }, // over the margin the account has
+        ],
+      }),
+    (d) => {
+      assert.equal(d.length, 3)
+      assert.deepEqual(
+        d.slice(0, 2).map((o) => [o.symbol, o.clientOrderId, o.status]),
+        [
+          [S, 'tp-batch-btc', 'NEW'],
+          ['ETHUSDT', 'tp-batch-eth', 'NEW'],
+        ],
+      )
+      assert.deepEqual(d[2], { code: -2019, msg: 'Margin is insufficient.' })
+    },
+  )
+  await batchEvent
+  await rest(
+    'cancelMultipleOrders (orderIdList, one unknown)',
+    () => api.cancelMultipleOrders({ symbol: S, orderIdList: [placed?.[0]?.orderId, 987654321] }),
+    (d) => {
+      assert.equal(d[0].status, 'CANCELED')
+      assert.equal(d[0].clientOrderId, 'tp-batch-btc')
+      assert.deepEqual(d[1], { code: -2011, msg: 'Unknown order sent.' })
+    },
+  )
+  await rest(
+    'cancelMultipleOrders (origClientOrderIdList)',
+    () => api.cancelMultipleOrders({ symbol: 'ETHUSDT', origClientOrderIdList: ['tp-batch-eth'] }),
+    (d) => assert.deepEqual([d.length, d[0].status, d[0].symbol], [1, 'CANCELED', 'ETHUSDT']),
+  )
+  await calls.call(
+    'placeMultipleOrders of 6 → BadRequestError (-4082)',
+    () => refusal(api.placeMultipleOrders({ batchOrders: Array.from({ length: 6 }, () => limit) })),
+    (e) => {
+      assert.equal(e.name, 'BadRequestError', String(e))
+      assert.match(e.message, /Invalid number of batch place orders/)
+    },
+  )
   const stop = { symbol: S, side: 'SELL', algoType: 'CONDITIONAL', type: 'STOP_MARKET', quantity: 0.01 }
   const algo = await rest(
     'newAlgoOrder',

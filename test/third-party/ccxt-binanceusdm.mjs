@@ -187,6 +187,78 @@ try {
     (r) => assert.ok(r !== undefined),
   )
 
+  // Batch orders (POST / DELETE /fapi/v1/batchOrders): ccxt sends batchOrders as raw JSON in the form body and the
+  // cancel lists as `orderidlist` / `origclientorderidlist`; each order is answered in list order, a refused one as
+  // its own { code, msg } (ccxt: status 'rejected').
+  const ETH = 'ETH/USDT:USDT'
+  const ethLow = Math.floor((await ex.fetchTicker(ETH)).last * 0.9)
+  const batch = await calls.call(
+    'createOrders (two symbols, one refused)',
+    () =>
+      ex.createOrders([
+        { symbol: SYM, type: 'limit', side: 'buy', amount: 0.01, price: low },
+        {
+          symbol: ETH,
+          type: 'limit',
+          side: 'buy',
+          amount: 0.05,
+          price: ethLow,
+          params: { clientOrderId: 'ccxt-eth-1' },
+        },
+        { symbol: SYM, type: 'limit', side: 'buy', amount: 500, price: low }, // over the margin the account has
+      ]),
+    (os) => {
+      assert.deepEqual(
+        os.map((o) => [o.symbol, o.status]),
+        [
+          [SYM, 'open'],
+          [ETH, 'open'],
+          [undefined, 'rejected'],
+        ],
+      )
+      assert.equal(os[1].clientOrderId, 'ccxt-eth-1')
+      assert.equal(os[2].info.code, -2019)
+    },
+  )
+  // ccxt filters cancelOrders' answer by the symbol, which drops the refused element: the raw answer shows it.
+  ex.enableLastJsonResponse = true
+  await calls.call(
+    'cancelOrders (ids, one unknown)',
+    () => ex.cancelOrders([batch?.[0]?.id, '987654321'], SYM),
+    (os) => {
+      assert.deepEqual(
+        os.map((o) => [o.id, o.status]),
+        [[batch?.[0]?.id, 'canceled']],
+      )
+      assert.deepEqual(ex.last_json_response[1], { code: -2011, msg: 'Unknown order sent.' })
+    },
+  )
+  ex.enableLastJsonResponse = false
+  await calls.call(
+    'cancelOrders (clientOrderIds)',
+    () => ex.cancelOrders([], ETH, { clientOrderIds: ['ccxt-eth-1'] }),
+    (os) => assert.deepEqual([os.length, os[0].status, os[0].clientOrderId], [1, 'canceled', 'ccxt-eth-1']),
+  )
+  await calls.call(
+    'createOrders of 6 → BadRequest (-4082)',
+    () =>
+      refusal(
+        ex.createOrders(
+          Array.from({ length: 6 }, () => ({
+            symbol: SYM,
+            type: 'limit',
+            side: 'buy',
+            amount: 0.01,
+            price: low,
+          })),
+        ),
+      ),
+    (e) => {
+      assert.ok(e instanceof ccxt.BadRequest, String(e))
+      assert.match(e.message, /"code":-4082/)
+    },
+  )
+
   await calls.call(
     'watchOrderBook',
     () => ex.watchOrderBook(SYM),

@@ -6,7 +6,7 @@ import type { BinanceAuth } from './BinanceAuth.js'
 import { SimApiError, type SimMarket } from './engine.js'
 import { type IpBans, marketOfPath } from './IpBans.js'
 import { missingParam } from './orderParams.js'
-import type { RequestLimits } from './RequestLimits.js'
+import { isOrderRequest, type RequestLimits } from './RequestLimits.js'
 import type { BinanceRequest, BinanceRoute, BinanceVenue } from './routes/BinanceRoute.js'
 
 /** The REST faults a {@link BinanceHttp} serves, each counted down per matching request. */
@@ -121,11 +121,7 @@ export class BinanceHttp {
         send(se.status, UNKNOWN_ERROR)
         return
       }
-      send(
-        200,
-        result,
-        path.includes('/order') && method === 'POST' ? this.#cfg.limits.orderHeaders(path) : {},
-      )
+      send(200, result, isOrderRequest(method, path) ? this.#cfg.limits.orderHeaders(path) : {})
     } catch (e) {
       if (e instanceof SimApiError) send(e.status, e.body)
       else send(500, UNKNOWN_ERROR)

@@ -406,7 +406,7 @@ export class BinanceSim {
         now: () => this.now(),
         clockNow: () => this.#clock.now(),
         publishBook: (market, m) => this.#streams.publishBook(market, m, this.now()),
-        countOrder: () => limits.countOrder(),
+        countOrder: (tenSeconds, minute) => limits.countOrder(tenSeconds, minute),
         countdowns: this.#countdowns,
       },
     })

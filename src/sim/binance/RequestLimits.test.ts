@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RequestLimits, requestWeight } from './RequestLimits.js'
+import { isOrderRequest, RequestLimits, requestWeight } from './RequestLimits.js'
 
 describe('RequestLimits', () => {
   it('weighs endpoints like Binance', () => {
@@ -31,7 +31,7 @@ describe('RequestLimits', () => {
     expect(limits.weightHeaders('/fapi/v1/x')).toEqual({ 'X-MBX-USED-WEIGHT-1M': '1' })
   })
 
-  it('counts orders per 10 s and per day', () => {
+  it('counts orders per 10 s, per minute (USD-M) and per day (spot)', () => {
     let now = 0
     const limits = new RequestLimits(6000, () => now)
     limits.countOrder()
@@ -40,11 +40,36 @@ describe('RequestLimits', () => {
       'x-mbx-order-count-10s': '2',
       'x-mbx-order-count-1d': '2',
     })
-    now = 10_000
+    now = 10_000 // a new 10 s window, the same minute
+    limits.countOrder()
+    expect(limits.orderHeaders('/fapi/v1/order')).toEqual({
+      'X-MBX-ORDER-COUNT-10S': '1',
+      'X-MBX-ORDER-COUNT-1M': '3',
+    })
+    now = 60_000
     limits.countOrder()
     expect(limits.orderHeaders('/fapi/v1/order')).toEqual({
       'X-MBX-ORDER-COUNT-10S': '1',
       'X-MBX-ORDER-COUNT-1M': '1',
     })
+    expect(limits.wsApiRateLimits(true, true)).toContainEqual(
+      expect.objectContaining({ interval: 'MINUTE', rateLimitType: 'ORDERS', count: 1 }),
+    )
+  })
+
+  it('counts a USD-M batch as 5 in the 10 s window and 1 in the minute (Place-Multiple-Orders)', () => {
+    const limits = new RequestLimits(6000, () => 0)
+    limits.countOrder(5, 1)
+    expect(limits.orderHeaders('/fapi/v1/batchOrders')).toEqual({
+      'X-MBX-ORDER-COUNT-10S': '5',
+      'X-MBX-ORDER-COUNT-1M': '1',
+    })
+    const p = new URLSearchParams()
+    expect(requestWeight('POST', '/fapi/v1/batchOrders', p)).toBe(5)
+    expect(requestWeight('DELETE', '/fapi/v1/batchOrders', p)).toBe(1)
+    expect(isOrderRequest('POST', '/fapi/v1/batchOrders')).toBe(true)
+    expect(isOrderRequest('DELETE', '/fapi/v1/batchOrders')).toBe(false)
+    expect(isOrderRequest('POST', '/fapi/v1/order')).toBe(true)
+    expect(isOrderRequest('POST', '/fapi/v1/listenKey')).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 /**
- * Binance's request-weight (per minute) and order-count (per 10 s and per day) windows, with the
- * `X-MBX-USED-WEIGHT-*` and `X-MBX-ORDER-COUNT-*` headers the sim answers with.
+ * Binance's request-weight (per minute) and order-count (per 10 s, per minute for USD-M, per day for spot) windows,
+ * with the `X-MBX-USED-WEIGHT-*` and `X-MBX-ORDER-COUNT-*` headers the sim answers with.
  *
  * @example
  * ```ts
@@ -12,7 +12,7 @@ export class RequestLimits {
   readonly #limitPerMinute: number
   readonly #now: () => number
   #weight = { minute: 0, used: 0 }
-  #orderCount = { sec10: 0, used10s: 0, day: 0, usedDay: 0 }
+  #orderCount = { sec10: 0, used10s: 0, minute: 0, usedMinute: 0, day: 0, usedDay: 0 }
 
   constructor(weightLimitPerMinute: number, now: () => number) {
     this.#limitPerMinute = weightLimitPerMinute
@@ -49,21 +49,34 @@ export class RequestLimits {
       count: c.used10s,
     })
     if (futures)
-      out.push({ rateLimitType: 'ORDERS', interval: 'MINUTE', intervalNum: 1, limit: 1200, count: c.used10s })
+      out.push({
+        rateLimitType: 'ORDERS',
+        interval: 'MINUTE',
+        intervalNum: 1,
+        limit: 1200,
+        count: c.usedMinute,
+      })
     else
       out.push({ rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: 200_000, count: c.usedDay })
     return out
   }
 
-  /** Counts one placed order in the 10-second and daily windows. */
-  countOrder(): void {
+  /**
+   * Counts an order request: `tenSeconds` in the 10-second (and spot's daily) window, `minute` in USD-M's 1-minute
+   * window; 1 and 1 for one order. USD-M `POST /fapi/v1/batchOrders` costs 5 and 1 (its documented request weight).
+   */
+  countOrder(tenSeconds = 1, minute = 1): void {
     const now = this.#now()
+    const c = this.#orderCount
     const s10 = Math.floor(now / 10_000)
+    const min = Math.floor(now / 60_000)
     const day = Math.floor(now / 86_400_000)
-    if (s10 !== this.#orderCount.sec10) Object.assign(this.#orderCount, { sec10: s10, used10s: 0 })
-    if (day !== this.#orderCount.day) Object.assign(this.#orderCount, { day, usedDay: 0 })
-    this.#orderCount.used10s++
-    this.#orderCount.usedDay++
+    if (s10 !== c.sec10) Object.assign(c, { sec10: s10, used10s: 0 })
+    if (min !== c.minute) Object.assign(c, { minute: min, usedMinute: 0 })
+    if (day !== c.day) Object.assign(c, { day, usedDay: 0 })
+    c.used10s += tenSeconds
+    c.usedMinute += minute
+    c.usedDay += tenSeconds
   }
 
   /** Used-weight headers of a response (USD-M and spot spell them differently). */
@@ -79,13 +92,21 @@ export class RequestLimits {
     if (path.startsWith('/fapi'))
       return {
         'X-MBX-ORDER-COUNT-10S': String(this.#orderCount.used10s),
-        'X-MBX-ORDER-COUNT-1M': String(this.#orderCount.used10s),
+        'X-MBX-ORDER-COUNT-1M': String(this.#orderCount.usedMinute),
       }
     return {
       'x-mbx-order-count-10s': String(this.#orderCount.used10s),
       'x-mbx-order-count-1d': String(this.#orderCount.usedDay),
     }
   }
+}
+
+/**
+ * Whether a REST request places orders, so its answer carries the order-count headers: `POST` of an order endpoint
+ * (`/order`, `/order/test`, `/order/cancelReplace`) or of USD-M `/batchOrders`.
+ */
+export function isOrderRequest(method: string, path: string): boolean {
+  return method === 'POST' && (path.includes('/order') || path.endsWith('/batchOrders'))
 }
 
 /** Request weights by endpoint (Binance's published values, simplified). */
@@ -120,6 +141,9 @@ export function requestWeight(method: string, path: string, p: URLSearchParams):
     case '/order':
       // Spot: a query (GET) weighs 4; a place (POST) or a cancel (DELETE) 1. USD-M: 1 each.
       return method === 'GET' && !futures ? 4 : 1
+    case '/batchOrders':
+      // USD-M: place (POST) and modify (PUT) 5, cancel (DELETE) 1 (Place-Multiple-Orders, Cancel-Multiple-Orders).
+      return method === 'DELETE' ? 1 : 5
     default:
       return 1
   }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../../decimal/index.js'
-import { SimEngine } from '../engine.js'
+import { SimApiError, SimEngine } from '../engine.js'
 import { resolveSpec } from '../specs.js'
-import { futuresOrderJson, spotOrderJson, spotQueryJson } from './orders.js'
+import { batchItemJson, futuresOrderJson, spotOrderJson, spotQueryJson } from './orders.js'
 
 describe('Binance order payloads', () => {
   const noop = () => {}
@@ -50,5 +50,18 @@ describe('Binance order payloads', () => {
       1,
     )
     expect(futuresOrderJson(order, m)).toMatchObject({ clientOrderId: 'c2', positionSide: 'BOTH' })
+  })
+
+  it("answers a batch element as the order, or as the refused order's own { code, msg }", () => {
+    expect(batchItemJson(() => ({ orderId: 1 }))).toEqual({ orderId: 1 })
+    const refused = batchItemJson(() => {
+      throw new SimApiError(400, -2011, 'Unknown order sent.')
+    })
+    expect(refused).toEqual({ code: -2011, msg: 'Unknown order sent.' })
+    expect(() =>
+      batchItemJson(() => {
+        throw new TypeError('a bug, not a refusal')
+      }),
+    ).toThrow(TypeError)
   })
 })

@@ -1,6 +1,7 @@
 import { Decimal } from '../../../decimal/index.js'
 import type { SimAlgoOrder, SimFill, SimMarket, SimOrder } from '../engine.js'
 import type { SimSymbolMarket } from '../market.js'
+import { SimApiError } from '../SimApiError.js'
 
 /** One fill as `GET /api/v3/myTrades` (spot) or `GET /fapi/v1/userTrades` (USD-M) reports it. */
 export function accountTradeJson(market: SimMarket, o: SimOrder, f: SimFill, time: number): unknown {
@@ -164,5 +165,18 @@ export function algoJson(a: SimAlgoOrder, m: SimSymbolMarket): Record<string, un
     updateTime: a.updateTime,
     triggerTime: a.triggerTime,
     goodTillDate: 0,
+  }
+}
+
+/**
+ * One element of a USD-M batch answer (`/fapi/v1/batchOrders`): the order JSON `answer` returns, or the `{ code, msg }`
+ * of the {@link SimApiError} it throws (that order alone is refused; the rest of the batch goes on).
+ */
+export function batchItemJson(answer: () => unknown): unknown {
+  try {
+    return answer()
+  } catch (e) {
+    if (e instanceof SimApiError) return e.body
+    throw e
   }
 }

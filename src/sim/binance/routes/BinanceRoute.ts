@@ -17,8 +17,11 @@ export interface BinanceVenue {
   clockNow(): number
   /** Publishes a symbol's pending book changes (depth diffs, book ticker) at server time. */
   publishBook(market: SimMarket, m: SimSymbolMarket): void
-  /** Counts a placed order in the order-rate windows. */
-  countOrder(): void
+  /**
+   * Counts an order request in the order-rate windows: `tenSeconds` in the 10-second window, `minute` in USD-M's
+   * 1-minute window (1 and 1 for one order; see `RequestLimits.countOrder`).
+   */
+  countOrder(tenSeconds?: number, minute?: number): void
   /** USD-M auto-cancel countdowns (`countdownCancelAll`). */
   readonly countdowns: CancelCountdowns
 }

@@ -27,10 +27,18 @@ describe('binanceRoutes', () => {
       'GET /fapi/v3/account',
       'POST /api/v3/order/cancelReplace',
       'PUT /fapi/v1/order',
+      'POST /fapi/v1/batchOrders',
+      'DELETE /fapi/v1/batchOrders',
     ])
       expect(keys).toContain(k)
-    // A path is served only where Binance serves it: no spot listen keys, no USD-M v1 account, no spot userTrades.
-    for (const k of ['POST /api/v3/listenKey', 'GET /fapi/v1/account', 'GET /api/v3/userTrades'])
+    // A path is served only where Binance serves it: no spot listen keys, no USD-M v1 account, no spot userTrades,
+    // no spot batch orders.
+    for (const k of [
+      'POST /api/v3/listenKey',
+      'GET /fapi/v1/account',
+      'GET /api/v3/userTrades',
+      'POST /api/v3/batchOrders',
+    ])
       expect(keys).not.toContain(k)
   })
 })

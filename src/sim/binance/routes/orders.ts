@@ -1,6 +1,14 @@
-import { SimApiError } from '../engine.js'
-import { accountTradeJson, futuresOrderJson, spotOrderJson, spotQueryJson } from '../json/orders.js'
-import { orderParams } from '../orderParams.js'
+import { batchCancelTargets, batchOrderParams } from '../batchParams.js'
+import { type NewOrderOptions, type SimAccount, SimApiError } from '../engine.js'
+import {
+  accountTradeJson,
+  batchItemJson,
+  futuresOrderJson,
+  spotOrderJson,
+  spotQueryJson,
+} from '../json/orders.js'
+import type { SimSymbolMarket } from '../market.js'
+import { missingParam, orderParams } from '../orderParams.js'
 import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
 import { FAPI1, SPOT, SPOT_FAPI1 } from './prefixes.js'
 
@@ -10,10 +18,42 @@ function placeOrder(v: BinanceVenue, r: BinanceRequest): unknown {
   const params = orderParams(r.market, m, r.params)
   const test = r.key === 'POST /order/test'
   if (!test) v.countOrder()
+  return place(v, r, acc, m, params, test)
+}
+
+/** A checked (and counted) order on the engine: matched, its book published, answered in the market's layout. */
+function place(
+  v: BinanceVenue,
+  r: BinanceRequest,
+  acc: SimAccount,
+  m: SimSymbolMarket,
+  params: NewOrderOptions,
+  test: boolean,
+): unknown {
   const { order, fills } = v.engine.placeOrder(r.market, acc, params, v.now(), test)
   v.publishBook(r.market, m)
   if (test) return {}
   return r.market === 'spot' ? spotOrderJson(order, m, 'FULL', fills) : futuresOrderJson(order, m)
+}
+
+/**
+ * USD-M `POST /fapi/v1/batchOrders`: up to 5 orders, each checked and placed as `POST /fapi/v1/order` would (symbol
+ * per order, so one batch may span symbols), answered in list order, a refused order as its own `{ code, msg }`.
+ * The request counts 5 in the 10 s order window and 1 in the 1 min window (IP weight 5):
+ * developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Place-Multiple-Orders.
+ */
+function placeBatch(v: BinanceVenue, r: BinanceRequest): unknown {
+  const acc = r.auth()
+  const items = batchOrderParams(r.params)
+  v.countOrder(5, 1)
+  return items.map((p) =>
+    batchItemJson(() => {
+      const s = p.get('symbol')
+      if (s === null || s === '') throw missingParam('symbol')
+      const m = v.engine.market(r.market, s)
+      return place(v, r, acc, m, orderParams(r.market, m, p), false)
+    }),
+  )
 }
 
 function cancelOrder(v: BinanceVenue, r: BinanceRequest): unknown {
@@ -28,14 +68,39 @@ function cancelOrder(v: BinanceVenue, r: BinanceRequest): unknown {
       -1102,
       "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!",
     )
+  return cancel(v, r, acc, m, orderId, cid)
+}
+
+/** Cancels one open order of the symbol and answers in the market's layout (`-2011` when unknown or final). */
+function cancel(
+  v: BinanceVenue,
+  r: BinanceRequest,
+  acc: SimAccount,
+  m: SimSymbolMarket,
+  orderId: number | undefined,
+  cid: string | undefined,
+): unknown {
   const o = v.engine.cancelOrder(r.market, acc, m.spec.symbol, orderId, cid, v.now())
   return r.market === 'spot'
     ? {
         ...spotOrderJson(o, m, 'RESULT', []),
         origClientOrderId: o.clientOrderId,
-        clientOrderId: p.get('newClientOrderId') ?? `cancel-${o.orderId}`,
+        clientOrderId: r.params.get('newClientOrderId') ?? `cancel-${o.orderId}`,
       }
     : futuresOrderJson(o, m)
+}
+
+/**
+ * USD-M `DELETE /fapi/v1/batchOrders`: cancels up to 10 orders of `symbol` as `DELETE /fapi/v1/order` would, by
+ * `orderIdList` or `origClientOrderIdList`, answered in list order, an unknown order as `{ code: -2011, ... }` (weight 1):
+ * developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Cancel-Multiple-Orders.
+ */
+function cancelBatch(v: BinanceVenue, r: BinanceRequest): unknown {
+  const acc = r.auth()
+  const m = r.symbol()
+  return batchCancelTargets(r.params).map((t) =>
+    batchItemJson(() => cancel(v, r, acc, m, t.orderId, t.clientOrderId)),
+  )
 }
 
 function cancelAll(v: BinanceVenue, r: BinanceRequest): unknown {
@@ -119,11 +184,16 @@ function allOrders(v: BinanceVenue, r: BinanceRequest): unknown {
     .map((o) => (r.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)))
 }
 
-/** Orders and fills of spot and USD-M: place, test, cancel, cancel all, query, open and all orders, trades. */
+/**
+ * Orders and fills of spot and USD-M: place, test, cancel, cancel all, query, open and all orders, trades; USD-M
+ * batch place and cancel (spot has no batch endpoint).
+ */
 export const orderRoutes: readonly BinanceRouteSpec[] = [
   { method: 'POST', path: '/order', at: SPOT_FAPI1, handler: placeOrder },
   { method: 'POST', path: '/order/test', at: SPOT_FAPI1, handler: placeOrder },
   { method: 'DELETE', path: '/order', at: SPOT_FAPI1, handler: cancelOrder },
+  { method: 'POST', path: '/batchOrders', at: FAPI1, handler: placeBatch },
+  { method: 'DELETE', path: '/batchOrders', at: FAPI1, handler: cancelBatch },
   { method: 'DELETE', path: '/openOrders', at: SPOT, handler: cancelAll },
   { method: 'DELETE', path: '/allOpenOrders', at: FAPI1, handler: cancelAll },
   { method: 'GET', path: '/order', at: SPOT_FAPI1, handler: queryOrder },
