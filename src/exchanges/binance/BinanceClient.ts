@@ -31,7 +31,7 @@ import {
   StateError,
   ValidationError,
 } from '../../errors/index.js'
-import type { QueryValue } from '../../transport/index.js'
+import type { QueryValue, RequestCost } from '../../transport/index.js'
 import type { BinanceDepthSync } from './BinanceDepthSync.js'
 import { BinanceMarketStream, type BinanceMarketStreamConfig } from './BinanceMarketStream.js'
 import { BinanceRest, type BinanceSecurity, Priority } from './BinanceRest.js'
@@ -170,6 +170,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
       security?: BinanceSecurity
       weight?: number
       isOrder?: boolean
+      cost?: RequestCost
       priority?: Priority
       signedAt?: number
     } = {},
@@ -447,6 +448,11 @@ export abstract class BinanceClient implements ExchangeAdapter {
    * venue may hold the order), leaves the outcome unknown.
    */
   protected submitFailed(req: OrderRequest, e: unknown): never {
+    throw this.submitError(req, e)
+  }
+
+  /** The error {@link BinanceClient.submitFailed} throws, returned: a lost answer as `OrderOutcomeUnknownError`. */
+  protected submitError(req: OrderRequest, e: unknown): unknown {
     if (isTradekitError(e)) {
       const code = e instanceof ExchangeError ? e.venueCode : undefined
       const unknown =
@@ -458,14 +464,14 @@ export abstract class BinanceClient implements ExchangeAdapter {
         code === BinanceErrorCode.TIMEOUT ||
         (isTradekitError(e, 'EXCHANGE_REJECTED') && (e.status ?? 0) >= 500)
       if (unknown) {
-        throw new OrderOutcomeUnknownError(
+        return new OrderOutcomeUnknownError(
           req.clientOrderId,
           `Outcome of order "${req.clientOrderId}" is unknown: reconcile with queryOrder`,
           { cause: e, details: { symbol: req.symbol } },
         )
       }
     }
-    throw e
+    return e
   }
 
   /**

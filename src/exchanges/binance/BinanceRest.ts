@@ -61,6 +61,11 @@ export interface BinanceCall<S extends z.ZodMiniType> {
   weight?: number
   /** Counts against the order-rate windows. */
   isOrder?: boolean
+  /**
+   * What the request spends in the rate-limit windows when that is not `weight` (and one order with `isOrder`): a
+   * USD-M batch placement counts 5 orders in the 10-second window and 1 in the minute.
+   */
+  cost?: RequestCost
   /** Limiter lane; cancels use `CANCEL`. */
   priority?: Priority
   /**
@@ -263,11 +268,13 @@ export class BinanceRest {
       if (this.#clock.now() - this.#syncedAt > this.#syncEveryMs) await this.syncTime()
     }
     const weight = c.weight ?? 1
-    const cost: RequestCost = c.isOrder
-      ? this.market === 'spot'
-        ? { REQUEST_WEIGHT: weight, ORDERS_10S: 1, ORDERS_1D: 1 }
-        : { REQUEST_WEIGHT: weight, ORDERS_10S: 1, ORDERS_1M: 1 }
-      : { REQUEST_WEIGHT: weight }
+    const cost: RequestCost =
+      c.cost ??
+      (c.isOrder
+        ? this.market === 'spot'
+          ? { REQUEST_WEIGHT: weight, ORDERS_10S: 1, ORDERS_1D: 1 }
+          : { REQUEST_WEIGHT: weight, ORDERS_10S: 1, ORDERS_1M: 1 }
+        : { REQUEST_WEIGHT: weight })
     const send = () =>
       this.http.request({
         method: c.method ?? 'GET',

@@ -15,11 +15,16 @@ import {
   ExchangeDataError,
   ExchangeError,
   isTradekitError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
   ValidationError,
 } from '../../errors/index.js'
+import { err, ok, type Result } from '../../errors/result.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
+import { decodeUsdmBatch } from './decodeBatch.js'
 import {
   decodeCountdownCancelAll,
   decodeLeverageBrackets,
@@ -35,6 +40,7 @@ import {
   decodeUsdmPositions,
 } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
+import type { PreparedOrder } from './instruments.js'
 
 /** One leverage bracket of a USD-M symbol. */
 export interface BinanceLeverageBracket {
@@ -81,6 +87,8 @@ export class BinanceUsdm extends BinanceClient {
   #brackets = new Map<string, BinanceLeverageBracket[]>()
   /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
   readonly #algoIds = new Set<string>()
+  /** Most orders one `POST /fapi/v1/batchOrders` places and one `DELETE /fapi/v1/batchOrders` cancels. */
+  readonly batchLimits = { place: 5, cancel: 10 }
   /** Set once the account was seen in one-way mode. */
   #oneWay = false
 
@@ -277,22 +285,7 @@ export class BinanceUsdm extends BinanceClient {
         fills: [],
       }
     }
-    if (req.type !== 'LIMIT' && req.type !== 'MARKET') {
-      throw new ValidationError(`Order type "${req.type}" is not supported on Binance USD-M`, {
-        field: 'type',
-      })
-    }
-    const params = {
-      symbol,
-      side: req.side,
-      type: req.type,
-      quantity: prepared.quantity,
-      ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
-      ...(req.timeInForce === 'GTD' && req.expireAt !== undefined ? { goodTillDate: req.expireAt } : {}),
-      ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
-      newClientOrderId: req.clientOrderId,
-      newOrderRespType: 'RESULT',
-    }
+    const params = orderParams(req, prepared)
     await this.checkOpenOrderCap(req, rules)
     let res: unknown
     try {
@@ -309,6 +302,144 @@ export class BinanceUsdm extends BinanceClient {
     const order = decoded.value
     this.openOrderLimits.observe(symbol, order)
     return { clientOrderId: req.clientOrderId, venueOrderId: order.venueOrderId as string, order, fills: [] }
+  }
+
+  /**
+   * Places up to 5 orders in one `POST /fapi/v1/batchOrders` (`batchLimits.place`; symbols may differ), checked and
+   * rounded as {@link BinanceUsdm.placeOrder} does. One result per request, in order: an order refused here or by the
+   * venue fails alone; a lost answer is each sent order's `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
+   * The venue batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint.
+   */
+  async placeOrders(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>> {
+    if (reqs.length > this.batchLimits.place)
+      throw new ValidationError(`At most ${this.batchLimits.place} orders per batch, got ${reqs.length}`)
+    const signedAt = this.rest.localNow()
+    const out: Array<Result<OrderAck>> = reqs.map(() => err(new StateError('Not sent')))
+    const batch: Array<{ i: number; req: OrderRequest; params: Record<string, string | number> }> = []
+    const alone: number[] = []
+    for (const [i, req] of reqs.entries()) {
+      if (Object.hasOwn(ALGO_TYPES, req.type)) alone.push(i)
+      else {
+        try {
+          const { prepared, rules } = await this.prepare(req, {}, true)
+          await this.#assertOneWay()
+          await this.checkOpenOrderCap(req, rules)
+          batch.push({ i, req, params: orderParams(req, prepared) })
+        } catch (e) {
+          out[i] = err(toTradekitError(e))
+        }
+      }
+    }
+    const single = (req: OrderRequest) =>
+      this.placeOrder(req).then(ok, (e: unknown) => err(toTradekitError(e)))
+    await Promise.all(alone.map(async (i) => (out[i] = await single(reqs[i] as OrderRequest))))
+    if (batch.length === 0) return out
+    let res: unknown
+    try {
+      res = await this.call(
+        'POST',
+        this.path('/batchOrders'),
+        z.unknown(),
+        { batchOrders: JSON.stringify(batch.map((b) => b.params)) },
+        {
+          security: 'SIGNED',
+          cost: BATCH_PLACE_COST,
+          signedAt,
+          priority: batch.every((b) => b.req.reduceOnly) ? Priority.CANCEL : Priority.ORDER,
+        },
+      )
+    } catch (e) {
+      for (const b of batch) out[b.i] = err(toTradekitError(this.submitError(b.req, e)))
+      return out
+    }
+    const answers = decodeUsdmBatch(res, batch.length, 'POST /fapi/v1/batchOrders', this.clock.now())
+    batch.forEach((b, k) => {
+      const a = answers[k] as Result<Order, TradekitError>
+      if (a.ok) {
+        this.openOrderLimits.observe(a.value.symbol, a.value)
+        const venueOrderId = a.value.venueOrderId as string
+        out[b.i] = ok({ clientOrderId: b.req.clientOrderId, venueOrderId, order: a.value, fills: [] })
+      } else if (a.error.code === 'EXCHANGE_DATA_INVALID') {
+        out[b.i] = err(this.undecodableOrderResponse(b.req.clientOrderId, b.req.symbol, 'place', a.error))
+      } else out[b.i] = err(a.error)
+    })
+    return out
+  }
+
+  /**
+   * Cancels several orders by client order id: up to 10 of one symbol per `DELETE /fapi/v1/batchOrders`
+   * (`batchLimits.cancel`), one request per symbol. One result per order, in order: the canceled order, or why it
+   * was not (a lost answer is each order's error: look them up). Algo orders, and orders the venue does not know
+   * as regular ones, are cancelled as {@link BinanceUsdm.cancelOrder} does.
+   */
+  async cancelOrders(
+    orders: ReadonlyArray<{ readonly symbol: string; readonly clientOrderId: string }>,
+  ): Promise<ReadonlyArray<Result<Order>>> {
+    const out: Array<Result<Order>> = orders.map(() => err(new StateError('Not sent')))
+    const single = (symbol: string, cid: string) =>
+      this.cancelOrder(symbol, cid).then(ok, (e: unknown) => err(toTradekitError(e)))
+    const bySymbol = new Map<string, number[]>()
+    const alone: number[] = []
+    for (const [i, o] of orders.entries()) {
+      if (this.#algoIds.has(o.clientOrderId)) alone.push(i)
+      else {
+        const s = o.symbol.toUpperCase()
+        bySymbol.set(s, [...(bySymbol.get(s) ?? []), i])
+      }
+    }
+    const requests = [...bySymbol].flatMap(([s, is]) =>
+      Array.from({ length: Math.ceil(is.length / this.batchLimits.cancel) }, (_, k) => ({
+        symbol: s,
+        is: is.slice(k * this.batchLimits.cancel, (k + 1) * this.batchLimits.cancel),
+      })),
+    )
+    await Promise.all([
+      ...alone.map(async (i) => {
+        const o = orders[i] as { symbol: string; clientOrderId: string }
+        out[i] = await single(o.symbol, o.clientOrderId)
+      }),
+      ...requests.map(async ({ symbol, is }) => {
+        const cids = is.map((i) => (orders[i] as { clientOrderId: string }).clientOrderId)
+        let answers: Array<Result<Order, TradekitError>>
+        try {
+          const res = await this.call(
+            'DELETE',
+            this.path('/batchOrders'),
+            z.unknown(),
+            { symbol, origClientOrderIdList: JSON.stringify(cids) },
+            { security: 'SIGNED', priority: Priority.CANCEL },
+          )
+          answers = decodeUsdmBatch(res, cids.length, 'DELETE /fapi/v1/batchOrders', this.clock.now())
+        } catch (e) {
+          answers = cids.map(() => err(toTradekitError(e)))
+        }
+        await Promise.all(
+          is.map(async (i, k) => {
+            out[i] = await this.#canceledInBatch(
+              symbol,
+              cids[k] as string,
+              answers[k] as Result<Order, TradekitError>,
+            )
+          }),
+        )
+      }),
+    ])
+    return out
+  }
+
+  /** One order's result in a batch cancel, as {@link BinanceUsdm.cancelOrder} would give it. */
+  async #canceledInBatch(
+    symbol: string,
+    cid: string,
+    a: Result<Order, TradekitError>,
+  ): Promise<Result<Order>> {
+    if (a.ok) return a
+    if (a.error.code === 'EXCHANGE_DATA_INVALID')
+      return err(this.undecodableOrderResponse(cid, symbol, 'cancel', a.error))
+    const code = a.error instanceof ExchangeError ? a.error.venueCode : undefined
+    if (code !== BinanceErrorCode.CANCEL_REJECTED && code !== BinanceErrorCode.NO_SUCH_ORDER) return a
+    // Not a regular order: maybe an algo order placed by another client instance.
+    return this.#cancelAlgo(symbol, cid).then(ok, () => a)
   }
 
   /**
@@ -594,6 +725,27 @@ export class BinanceUsdm extends BinanceClient {
   get listenKey(): string | undefined {
     const user = this.userStream
     return user instanceof BinanceUsdmUserStream ? user.listenKey : undefined
+  }
+}
+
+/** What `POST /fapi/v1/batchOrders` spends: weight 5, and 5 orders in the 10-second window but 1 in the minute. */
+const BATCH_PLACE_COST = { REQUEST_WEIGHT: 5, ORDERS_10S: 5, ORDERS_1M: 1 }
+
+/** The parameters of a LIMIT or MARKET order, as `POST /fapi/v1/order` and each entry of `batchOrders` take them. */
+function orderParams(req: OrderRequest, prepared: PreparedOrder): Record<string, string | number> {
+  if (req.type !== 'LIMIT' && req.type !== 'MARKET') {
+    throw new ValidationError(`Order type "${req.type}" is not supported on Binance USD-M`, { field: 'type' })
+  }
+  return {
+    symbol: req.symbol.toUpperCase(),
+    side: req.side,
+    type: req.type,
+    quantity: prepared.quantity,
+    ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
+    ...(req.timeInForce === 'GTD' && req.expireAt !== undefined ? { goodTillDate: req.expireAt } : {}),
+    ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
+    newClientOrderId: req.clientOrderId,
+    newOrderRespType: 'RESULT',
   }
 }
 
