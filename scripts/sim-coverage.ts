@@ -62,8 +62,8 @@ const BINANCE_NOT_SERVED: ReadonlyArray<readonly [string, string]> = [
     'wallet, margin and capital endpoints are not simulated (ccxt: `fetchCurrencies: false`, `fetchMargins: false`)',
   ],
   [
-    '`PUT /fapi/v1/batchOrders`, `POST /fapi/v1/marginType`, `POST /fapi/v1/positionSide/dual`, `/fapi/v1/multiAssetsMargin`',
-    'the sim is one-way, cross margin, single asset; batch modify is not simulated (batch place and cancel are)',
+    '`POST /fapi/v1/marginType`, `POST /fapi/v1/positionSide/dual`, `/fapi/v1/multiAssetsMargin`',
+    'the sim is one-way, cross margin, single asset',
   ],
   [
     '`/fapi/v1/fundingRate`, `/fapi/v1/openInterest`, `/futures/data/*`, `/fapi/v1/income`, `/fapi/v1/commissionRate`, `/fapi/v1/continuousKlines`, mark/index/premium klines',

@@ -75,6 +75,7 @@ export {
   ORDER_EVENTS,
   type OrderAck,
   type OrderAmendment,
+  type OrderAmendmentOf,
   type OrderBatching,
   type OrderDeniedEvent,
   type OrderEvent,

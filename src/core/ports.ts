@@ -275,6 +275,13 @@ export interface OrderAmendment {
   readonly price: Decimal
 }
 
+/** One order's amendment in a batch ({@link ExchangeAdapter.amendOrders}): which order, and its new values. */
+export interface OrderAmendmentOf {
+  readonly symbol: string
+  readonly clientOrderId: string
+  readonly changes: OrderAmendment
+}
+
 /**
  * What a one-call cancel-replace did, leg by leg ({@link ExchangeAdapter.replaceOrder}): the cancel of the old order
  * and the placement of the new one (`undefined` when it was not attempted because the cancel failed).
@@ -337,8 +344,11 @@ export interface ExchangeAdapter {
    * fills a dropped stream missed are recovered with their real fees instead of being synthesized without one.
    */
   orderFills?(symbol: string, clientOrderId: string): Promise<readonly Fill[]>
-  /** Optional: most orders one {@link placeOrders} / {@link cancelOrders} request carries (the venue's limits). */
-  readonly batchLimits?: { readonly place: number; readonly cancel: number }
+  /**
+   * Optional: most orders one {@link placeOrders} / {@link cancelOrders} / {@link amendOrders} request carries (the
+   * venue's limits; `amend` absent: no batch amendment).
+   */
+  readonly batchLimits?: { readonly place: number; readonly cancel: number; readonly amend?: number }
   /**
    * Optional: places up to `batchLimits.place` orders in one request. Resolves with one result per request, in
    * order (a whole-request failure is every item's error; a lost answer is each item's `OrderOutcomeUnknownError`).
@@ -356,6 +366,11 @@ export interface ExchangeAdapter {
   replaceOrder?(symbol: string, clientOrderId: string, replacement: OrderRequest): Promise<ReplaceOutcome>
   /** Optional: amends an open LIMIT order's price and quantity in place, same ids (Binance USD-M modify). */
   amendOrder?(symbol: string, clientOrderId: string, changes: OrderAmendment): Promise<Order>
+  /**
+   * Optional: amends up to `batchLimits.amend` open LIMIT orders in one request, as {@link amendOrder} does each
+   * (Binance USD-M batch modify). One result per order, in order; a lost answer is each order's error.
+   */
+  amendOrders?(amendments: ReadonlyArray<OrderAmendmentOf>): Promise<ReadonlyArray<Result<Order>>>
   /** Open orders, of one symbol or all. */
   openOrders(symbol?: string): Promise<readonly Order[]>
   balances(): Promise<readonly Balance[]>

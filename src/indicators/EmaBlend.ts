@@ -3,7 +3,7 @@ import type { Indicator, PriceInput } from './types.js'
 import { checkPeriod, readPrice } from './validate.js'
 
 /**
- * @internal A weighted sum of chained EMAs of one period: `Σ weights[i] * e[i]`, where `e[0] = EMA(x)` and each
+ * A weighted sum of chained EMAs of one period: `Σ weights[i] * e[i]`, where `e[0] = EMA(x)` and each
  * `e[i] = EMA(e[i-1])` starts on the first value of the one before (TA-Lib's chaining): the body of DEMA and TEMA.
  * Summed left to right from the first EMA, so DEMA's `2a − b` and TEMA's `3a − 3b + c` come out to the bit.
  * Warm-up (lookback): `weights.length * (period - 1)` inputs.

@@ -3,7 +3,7 @@ import type { Indicator } from './types.js'
 import { checkPeriod } from './validate.js'
 
 /**
- * @internal An indicator of one number per input over a {@link RollingWindow} of the last `period` of them: the
+ * An indicator of one number per input over a {@link RollingWindow} of the last `period` of them: the
  * update, replace (an undo of the window and the same step again), reset and warm-up of SMA, StdDev and CCI.
  * Warm-up (lookback): `period - 1` inputs.
  */

@@ -272,6 +272,32 @@ try {
     },
   )
   await batchEvent
+  // Batch modify (PUT /fapi/v1/batchOrders): each amendment as PUT /fapi/v1/order makes it, a refused one in its place.
+  const lower = Math.floor(Number(limit.price) * 0.99 * 10) / 10
+  await rest(
+    'modifyMultipleOrders (two symbols, one refused)',
+    () =>
+      api.modifyMultipleOrders({
+        batchOrders: [
+          { symbol: S, origClientOrderId: 'tp-batch-btc', side: 'BUY', quantity: 0.02, price: lower },
+          {
+            symbol: 'ETHUSDT',
+            origClientOrderId: 'tp-batch-eth',
+            side: 'SELL',
+            quantity: 0.05,
+            price: ethLow,
+          },
+        ],
+      }),
+    (d) => {
+      assert.equal(d.length, 2)
+      assert.deepEqual(
+        [d[0].clientOrderId, Number(d[0].price), Number(d[0].origQty)],
+        ['tp-batch-btc', lower, 0.02],
+      )
+      assert.deepEqual(d[1], { code: -1117, msg: 'Invalid side.' })
+    },
+  )
   await rest(
     'cancelMultipleOrders (orderIdList, one unknown)',
     () => api.cancelMultipleOrders({ symbol: S, orderIdList: [placed?.[0]?.orderId, 987654321] }),

@@ -220,8 +220,25 @@ try {
       assert.equal(os[2].info.code, -2019)
     },
   )
-  // ccxt filters cancelOrders' answer by the symbol, which drops the refused element: the raw answer shows it.
+  // Batch modify (PUT /fapi/v1/batchOrders, by orderId): each amendment as PUT /fapi/v1/order makes it.
   ex.enableLastJsonResponse = true
+  const lower = Math.floor(low * 0.99 * 10) / 10
+  await calls.call(
+    'editOrders (two symbols, one refused)',
+    () =>
+      ex.editOrders([
+        { id: batch?.[0]?.id, symbol: SYM, type: 'limit', side: 'buy', amount: 0.02, price: lower },
+        { id: batch?.[1]?.id, symbol: ETH, type: 'limit', side: 'sell', amount: 0.05, price: ethLow },
+      ]),
+    (os) => {
+      assert.deepEqual(
+        [os[0].id, os[0].price, os[0].amount, os[0].status],
+        [batch?.[0]?.id, lower, 0.02, 'open'],
+      )
+      assert.deepEqual(ex.last_json_response[1], { code: -1117, msg: 'Invalid side.' })
+    },
+  )
+  // ccxt filters cancelOrders' answer by the symbol, which drops the refused element: the raw answer shows it.
   await calls.call(
     'cancelOrders (ids, one unknown)',
     () => ex.cancelOrders([batch?.[0]?.id, '987654321'], SYM),

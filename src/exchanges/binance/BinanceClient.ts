@@ -121,6 +121,8 @@ export abstract class BinanceClient implements ExchangeAdapter {
   #stream: BinanceMarketStream | undefined
   #wsApi: BinanceWsApi | undefined
   #user: UserStreamUnit | undefined
+  /** The start of `#user`, which a second caller waits for too. */
+  #userStarted: Promise<void> = Promise.resolve()
   /** @internal `MAX_NUM_ORDERS` / `MAX_NUM_ALGO_ORDERS`, checked before an order is sent. */
   protected readonly openOrderLimits = new OpenOrderLimits()
   protected closed = false
@@ -507,20 +509,21 @@ export abstract class BinanceClient implements ExchangeAdapter {
   }
 
   /**
-   * @internal Starts the user-data stream unit `create` builds, unless one runs: its events are piped to `events`,
-   * and a start that fails leaves none. Resolves once started.
+   * @internal Starts the user-data stream unit `create` builds, unless one runs or is starting (then resolves with
+   * that start): its events are piped to `events`, and a start that fails leaves none. Resolves once started;
+   * rejects with a `StateError` once the client is closed.
    */
-  protected async startUserStream(create: () => UserStreamUnit): Promise<void> {
-    if (this.#user !== undefined) return
+  protected startUserStream(create: () => UserStreamUnit): Promise<void> {
+    if (this.closed) return Promise.reject(new StateError(`${this.venue} client is closed`))
+    if (this.#user !== undefined) return this.#userStarted
     const user = create()
     this.#user = user
     this.pipeUserEvents(user.events)
-    try {
-      await user.start()
-    } catch (e) {
+    this.#userStarted = user.start().catch((e: unknown) => {
       if (this.#user === user) this.#user = undefined
       throw e
-    }
+    })
+    return this.#userStarted
   }
 
   /** @internal The running user-data stream unit, if any. */

@@ -5,6 +5,7 @@ import type {
   Order,
   OrderAck,
   OrderAmendment,
+  OrderAmendmentOf,
   OrderRequest,
   Position,
   Side,
@@ -24,7 +25,6 @@ import { err, ok, type Result } from '../../errors/result.js'
 import { BinanceClient, type BinancePlaceOrderOptions, Priority } from './BinanceClient.js'
 import { BinanceUsdmUserStream } from './BinanceUsdmUserStream.js'
 import type { BinanceConfig } from './config.js'
-import { decodeUsdmBatch } from './decodeBatch.js'
 import {
   decodeCountdownCancelAll,
   decodeLeverageBrackets,
@@ -40,35 +40,9 @@ import {
   decodeUsdmPositions,
 } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
-import type { PreparedOrder } from './instruments.js'
-
-/** One leverage bracket of a USD-M symbol. */
-export interface BinanceLeverageBracket {
-  readonly bracket: number
-  readonly initialLeverage: number
-  readonly notionalCap: number
-  readonly notionalFloor: number
-  readonly maintMarginRatio: number
-}
-
-/** Mark price and funding of a USD-M symbol. */
-export interface BinanceMarkPrice {
-  readonly symbol: string
-  readonly markPrice: Decimal
-  readonly indexPrice: Decimal
-  /** Last funding rate (may be negative). */
-  readonly fundingRate: Decimal
-  readonly nextFundingTime: number
-  readonly tsEvent: number
-}
-
-const ALGO_TYPES: Readonly<Record<string, string>> = {
-  STOP_MARKET: 'STOP_MARKET',
-  STOP_LIMIT: 'STOP',
-  TAKE_PROFIT_MARKET: 'TAKE_PROFIT_MARKET',
-  TAKE_PROFIT_LIMIT: 'TAKE_PROFIT',
-  TRAILING_STOP_MARKET: 'TRAILING_STOP_MARKET',
-}
+import type { BinanceLeverageBracket, BinanceMarkPrice } from './types.js'
+import { cancelRequests, decodeUsdmBatch, repeatedIds } from './usdmBatch.js'
+import { ALGO_TYPES, BATCH_ORDER_COST, orderParams, tif } from './usdmOrderParams.js'
 
 /**
  * Binance USD-M Futures: REST, positions, leverage validated against the symbol's brackets, conditional orders
@@ -87,8 +61,8 @@ export class BinanceUsdm extends BinanceClient {
   #brackets = new Map<string, BinanceLeverageBracket[]>()
   /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
   readonly #algoIds = new Set<string>()
-  /** Most orders one `POST /fapi/v1/batchOrders` places and one `DELETE /fapi/v1/batchOrders` cancels. */
-  readonly batchLimits = { place: 5, cancel: 10 }
+  /** Most orders one `POST` / `DELETE` / `PUT /fapi/v1/batchOrders` places, cancels or amends. */
+  readonly batchLimits = { place: 5, cancel: 10, amend: 5 }
   /** Set once the account was seen in one-way mode. */
   #oneWay = false
 
@@ -306,34 +280,61 @@ export class BinanceUsdm extends BinanceClient {
 
   /**
    * Places up to 5 orders in one `POST /fapi/v1/batchOrders` (`batchLimits.place`; symbols may differ), checked and
-   * rounded as {@link BinanceUsdm.placeOrder} does. One result per request, in order: an order refused here or by the
-   * venue fails alone; a lost answer is each sent order's `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
-   * The venue batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint.
+   * rounded as {@link BinanceUsdm.placeOrder} does (the open-order cap counts the batch's earlier orders). One result
+   * per request, in order: an order refused here or by the venue fails alone; a lost answer, or one the venue could
+   * not settle (-1007), is each sent order's `OrderOutcomeUnknownError` (reconcile with `queryOrder`). The venue
+   * batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint, as is a lone order
+   * (a batch costs 5 orders of the 10-second budget however few it carries). A batch is in the cancel lane of the
+   * rate limiter only when all its orders are reduce-only.
    */
   async placeOrders(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>> {
     if (reqs.length > this.batchLimits.place)
       throw new ValidationError(`At most ${this.batchLimits.place} orders per batch, got ${reqs.length}`)
     const signedAt = this.rest.localNow()
     const out: Array<Result<OrderAck>> = reqs.map(() => err(new StateError('Not sent')))
+    const repeated = repeatedIds(reqs.map((r) => r.clientOrderId))
     const batch: Array<{ i: number; req: OrderRequest; params: Record<string, string | number> }> = []
     const alone: number[] = []
     for (const [i, req] of reqs.entries()) {
-      if (Object.hasOwn(ALGO_TYPES, req.type)) alone.push(i)
+      const repeat = repeated.get(i)
+      if (repeat !== undefined) out[i] = err(repeat)
+      else if (Object.hasOwn(ALGO_TYPES, req.type)) alone.push(i)
       else {
         try {
           const { prepared, rules } = await this.prepare(req, {}, true)
           await this.#assertOneWay()
           await this.checkOpenOrderCap(req, rules)
           batch.push({ i, req, params: orderParams(req, prepared) })
+          this.openOrderLimits.reserve(req.symbol.toUpperCase(), req.clientOrderId)
         } catch (e) {
           out[i] = err(toTradekitError(e))
         }
       }
     }
-    const single = (req: OrderRequest) =>
-      this.placeOrder(req).then(ok, (e: unknown) => err(toTradekitError(e)))
-    await Promise.all(alone.map(async (i) => (out[i] = await single(reqs[i] as OrderRequest))))
-    if (batch.length === 0) return out
+    const reserved = [...batch]
+    if (batch.length === 1) alone.push(...batch.splice(0).map((b) => b.i))
+    const single = async (i: number) => {
+      out[i] = await this.placeOrder(reqs[i] as OrderRequest).then(ok, (e: unknown) =>
+        err(toTradekitError(e)),
+      )
+    }
+    try {
+      await Promise.all([
+        ...alone.map(single),
+        batch.length > 0 ? this.#sendPlacements(batch, signedAt, out) : undefined,
+      ])
+    } finally {
+      for (const b of reserved) this.openOrderLimits.release(b.req.symbol.toUpperCase(), b.req.clientOrderId)
+    }
+    return out
+  }
+
+  /** Sends a prepared batch of placements and writes each order's result into `out`. */
+  async #sendPlacements(
+    batch: ReadonlyArray<{ i: number; req: OrderRequest; params: Record<string, string | number> }>,
+    signedAt: number,
+    out: Array<Result<OrderAck>>,
+  ): Promise<void> {
     let res: unknown
     try {
       res = await this.call(
@@ -343,27 +344,39 @@ export class BinanceUsdm extends BinanceClient {
         { batchOrders: JSON.stringify(batch.map((b) => b.params)) },
         {
           security: 'SIGNED',
-          cost: BATCH_PLACE_COST,
+          cost: BATCH_ORDER_COST,
           signedAt,
           priority: batch.every((b) => b.req.reduceOnly) ? Priority.CANCEL : Priority.ORDER,
         },
       )
     } catch (e) {
-      for (const b of batch) out[b.i] = err(toTradekitError(this.submitError(b.req, e)))
-      return out
+      for (const b of batch) out[b.i] = err(this.#batchEntryError(b.req, e))
+      return
     }
-    const answers = decodeUsdmBatch(res, batch.length, 'POST /fapi/v1/batchOrders', this.clock.now())
+    const sent = batch.map((b) => b.req.clientOrderId)
+    const answers = decodeUsdmBatch(res, sent, 'POST /fapi/v1/batchOrders', this.clock.now())
     batch.forEach((b, k) => {
       const a = answers[k] as Result<Order, TradekitError>
-      if (a.ok) {
-        this.openOrderLimits.observe(a.value.symbol, a.value)
-        const venueOrderId = a.value.venueOrderId as string
-        out[b.i] = ok({ clientOrderId: b.req.clientOrderId, venueOrderId, order: a.value, fills: [] })
-      } else if (a.error.code === 'EXCHANGE_DATA_INVALID') {
-        out[b.i] = err(this.undecodableOrderResponse(b.req.clientOrderId, b.req.symbol, 'place', a.error))
-      } else out[b.i] = err(a.error)
+      if (!a.ok) {
+        out[b.i] = err(this.#batchEntryError(b.req, a.error))
+        return
+      }
+      this.openOrderLimits.observe(a.value.symbol, a.value)
+      const venueOrderId = a.value.venueOrderId as string
+      out[b.i] = ok({ clientOrderId: b.req.clientOrderId, venueOrderId, order: a.value, fills: [] })
     })
-    return out
+  }
+
+  /**
+   * One order's error in a batch placement or amendment, as the single request's would be: lost, undecodable or not
+   * settled by the venue (-1007) is `OrderOutcomeUnknownError`.
+   */
+  #batchEntryError(req: OrderRequest, e: unknown): TradekitError {
+    return toTradekitError(
+      isTradekitError(e, 'EXCHANGE_DATA_INVALID')
+        ? this.undecodableOrderResponse(req.clientOrderId, req.symbol, 'place', e)
+        : this.submitError(req, e),
+    )
   }
 
   /**
@@ -376,70 +389,53 @@ export class BinanceUsdm extends BinanceClient {
     orders: ReadonlyArray<{ readonly symbol: string; readonly clientOrderId: string }>,
   ): Promise<ReadonlyArray<Result<Order>>> {
     const out: Array<Result<Order>> = orders.map(() => err(new StateError('Not sent')))
-    const single = (symbol: string, cid: string) =>
-      this.cancelOrder(symbol, cid).then(ok, (e: unknown) => err(toTradekitError(e)))
-    const bySymbol = new Map<string, number[]>()
-    const alone: number[] = []
-    for (const [i, o] of orders.entries()) {
-      if (this.#algoIds.has(o.clientOrderId)) alone.push(i)
-      else {
-        const s = o.symbol.toUpperCase()
-        bySymbol.set(s, [...(bySymbol.get(s) ?? []), i])
-      }
-    }
-    const requests = [...bySymbol].flatMap(([s, is]) =>
-      Array.from({ length: Math.ceil(is.length / this.batchLimits.cancel) }, (_, k) => ({
-        symbol: s,
-        is: is.slice(k * this.batchLimits.cancel, (k + 1) * this.batchLimits.cancel),
-      })),
+    const { alone, requests } = cancelRequests(
+      orders,
+      (cid) => this.#algoIds.has(cid),
+      this.batchLimits.cancel,
     )
-    await Promise.all([
-      ...alone.map(async (i) => {
-        const o = orders[i] as { symbol: string; clientOrderId: string }
-        out[i] = await single(o.symbol, o.clientOrderId)
-      }),
-      ...requests.map(async ({ symbol, is }) => {
-        const cids = is.map((i) => (orders[i] as { clientOrderId: string }).clientOrderId)
-        let answers: Array<Result<Order, TradekitError>>
-        try {
-          const res = await this.call(
-            'DELETE',
-            this.path('/batchOrders'),
-            z.unknown(),
-            { symbol, origClientOrderIdList: JSON.stringify(cids) },
-            { security: 'SIGNED', priority: Priority.CANCEL },
-          )
-          answers = decodeUsdmBatch(res, cids.length, 'DELETE /fapi/v1/batchOrders', this.clock.now())
-        } catch (e) {
-          answers = cids.map(() => err(toTradekitError(e)))
-        }
-        await Promise.all(
-          is.map(async (i, k) => {
-            out[i] = await this.#canceledInBatch(
-              symbol,
-              cids[k] as string,
-              answers[k] as Result<Order, TradekitError>,
-            )
-          }),
+    const single = async (i: number) => {
+      const o = orders[i] as { symbol: string; clientOrderId: string }
+      out[i] = await this.cancelOrder(o.symbol, o.clientOrderId).then(ok, (e: unknown) =>
+        err(toTradekitError(e)),
+      )
+    }
+    const batched = async ({ symbol, indices }: { symbol: string; indices: readonly number[] }) => {
+      const cids = indices.map((i) => (orders[i] as { clientOrderId: string }).clientOrderId)
+      let answers: Array<Result<Order, TradekitError>>
+      try {
+        const res = await this.call(
+          'DELETE',
+          this.path('/batchOrders'),
+          z.unknown(),
+          { symbol, origClientOrderIdList: JSON.stringify(cids) },
+          { security: 'SIGNED', priority: Priority.CANCEL },
         )
-      }),
-    ])
+        answers = decodeUsdmBatch(res, cids, 'DELETE /fapi/v1/batchOrders', this.clock.now())
+      } catch (e) {
+        answers = cids.map(() => err(toTradekitError(e)))
+      }
+      await Promise.all(
+        indices.map(async (i, k) => {
+          const a = answers[k] as Result<Order, TradekitError>
+          out[i] = a.ok ? a : await this.#cancelRefused(symbol, cids[k] as string, a.error)
+        }),
+      )
+    }
+    await Promise.all([...alone.map(single), ...requests.map(batched)])
     return out
   }
 
-  /** One order's result in a batch cancel, as {@link BinanceUsdm.cancelOrder} would give it. */
-  async #canceledInBatch(
-    symbol: string,
-    cid: string,
-    a: Result<Order, TradekitError>,
-  ): Promise<Result<Order>> {
-    if (a.ok) return a
-    if (a.error.code === 'EXCHANGE_DATA_INVALID')
-      return err(this.undecodableOrderResponse(cid, symbol, 'cancel', a.error))
-    const code = a.error instanceof ExchangeError ? a.error.venueCode : undefined
-    if (code !== BinanceErrorCode.CANCEL_REJECTED && code !== BinanceErrorCode.NO_SUCH_ORDER) return a
-    // Not a regular order: maybe an algo order placed by another client instance.
-    return this.#cancelAlgo(symbol, cid).then(ok, () => a)
+  /**
+   * What a refused cancel of a regular order means: an answer that cannot be read leaves the outcome unknown; an
+   * order the venue does not know as a regular one may be an algo order (placed by another client instance).
+   */
+  async #cancelRefused(symbol: string, cid: string, e: TradekitError): Promise<Result<Order>> {
+    if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
+      return err(this.undecodableOrderResponse(cid, symbol, 'cancel', e))
+    const code = e instanceof ExchangeError ? e.venueCode : undefined
+    if (code !== BinanceErrorCode.CANCEL_REJECTED && code !== BinanceErrorCode.NO_SUCH_ORDER) return err(e)
+    return this.#cancelAlgo(symbol, cid).then(ok, () => err(e))
   }
 
   /**
@@ -455,10 +451,88 @@ export class BinanceUsdm extends BinanceClient {
     clientOrderId: string,
     changes: { side: Side; qty: Decimal; price: Decimal },
   ): Promise<Order> {
+    const { req, params } = await this.#amendment({ symbol, clientOrderId, changes })
+    let res: unknown
+    try {
+      res = await this.orderCall('order.modify', 'PUT', this.path('/order'), z.unknown(), params, {
+        isOrder: true,
+        priority: Priority.ORDER,
+      })
+    } catch (e) {
+      this.submitFailed(req, e)
+    }
+    const decoded = decodeUsdmOrder(res, this.clock.now())
+    if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, req.symbol, 'place', decoded.error)
+    return decoded.value
+  }
+
+  /**
+   * Amends up to 5 open LIMIT orders in one `PUT /fapi/v1/batchOrders` (`batchLimits.amend`; symbols may differ),
+   * each checked and rounded as {@link BinanceUsdm.modifyOrder} does. One result per order, in order: an amendment
+   * refused here or by the venue fails alone (the order stays as it was); a lost answer is each order's
+   * `OrderOutcomeUnknownError` (query the order to learn its state).
+   */
+  async amendOrders(amendments: ReadonlyArray<OrderAmendmentOf>): Promise<ReadonlyArray<Result<Order>>> {
+    const limit = this.batchLimits.amend
+    if (amendments.length > limit)
+      throw new ValidationError(`At most ${limit} amendments per batch, got ${amendments.length}`)
+    const out: Array<Result<Order>> = amendments.map(() => err(new StateError('Not sent')))
+    const repeated = repeatedIds(amendments.map((a) => a.clientOrderId))
+    const batch: Array<{ i: number; req: OrderRequest; params: Record<string, string | undefined> }> = []
+    for (const [i, a] of amendments.entries()) {
+      try {
+        const repeat = repeated.get(i)
+        if (repeat !== undefined) throw repeat
+        batch.push({ i, ...(await this.#amendment(a)) })
+      } catch (e) {
+        out[i] = err(toTradekitError(e))
+      }
+    }
+    const [lone] = batch
+    if (batch.length === 1 && lone !== undefined) {
+      const a = amendments[lone.i] as OrderAmendmentOf
+      out[lone.i] = await this.modifyOrder(a.symbol, a.clientOrderId, a.changes).then(ok, (e: unknown) =>
+        err(toTradekitError(e)),
+      )
+      return out
+    }
+    if (batch.length === 0) return out
+    let res: unknown
+    try {
+      const batchOrders = JSON.stringify(batch.map((b) => b.params))
+      res = await this.call(
+        'PUT',
+        this.path('/batchOrders'),
+        z.unknown(),
+        { batchOrders },
+        {
+          security: 'SIGNED',
+          cost: BATCH_ORDER_COST,
+          priority: Priority.ORDER,
+        },
+      )
+    } catch (e) {
+      for (const b of batch) out[b.i] = err(this.#batchEntryError(b.req, e))
+      return out
+    }
+    const sent = batch.map((b) => b.req.clientOrderId)
+    const answers = decodeUsdmBatch(res, sent, 'PUT /fapi/v1/batchOrders', this.clock.now())
+    batch.forEach((b, k) => {
+      const a = answers[k] as Result<Order, TradekitError>
+      out[b.i] = a.ok ? a : err(this.#batchEntryError(b.req, a.error))
+    })
+    return out
+  }
+
+  /** An amendment checked and rounded against the symbol's filters, as the order it makes and the venue's parameters. */
+  async #amendment(
+    a: OrderAmendmentOf,
+  ): Promise<{ req: OrderRequest; params: Record<string, string | undefined> }> {
+    const { changes } = a
     const req: OrderRequest = {
-      clientOrderId,
+      clientOrderId: a.clientOrderId,
       venue: this.venue,
-      symbol: symbol.toUpperCase(),
+      symbol: a.symbol.toUpperCase(),
       side: changes.side,
       type: 'LIMIT',
       qty: changes.qty,
@@ -466,28 +540,14 @@ export class BinanceUsdm extends BinanceClient {
       timeInForce: 'GTC',
     }
     const { prepared } = await this.prepare(req, {}, true)
-    let res: unknown
-    try {
-      res = await this.orderCall(
-        'order.modify',
-        'PUT',
-        this.path('/order'),
-        z.unknown(),
-        {
-          symbol: req.symbol,
-          origClientOrderId: clientOrderId,
-          side: changes.side,
-          quantity: prepared.quantity,
-          price: prepared.price,
-        },
-        { isOrder: true, priority: Priority.ORDER },
-      )
-    } catch (e) {
-      this.submitFailed(req, e)
+    const params = {
+      symbol: req.symbol,
+      origClientOrderId: a.clientOrderId,
+      side: changes.side,
+      quantity: prepared.quantity,
+      price: prepared.price,
     }
-    const decoded = decodeUsdmOrder(res, this.clock.now())
-    if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, req.symbol, 'place', decoded.error)
-    return decoded.value
+    return { req, params }
   }
 
   /** The in-place amendment of the `ExchangeAdapter` port: {@link BinanceUsdm.modifyOrder}. */
@@ -518,6 +578,7 @@ export class BinanceUsdm extends BinanceClient {
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const s = symbol.toUpperCase()
     if (this.#algoIds.has(clientOrderId)) return this.#cancelAlgo(s, clientOrderId)
+    let r: Result<Order, TradekitError>
     try {
       const res = await this.orderCall(
         'order.cancel',
@@ -527,25 +588,13 @@ export class BinanceUsdm extends BinanceClient {
         { symbol: s, origClientOrderId: clientOrderId },
         { priority: Priority.CANCEL },
       )
-      const decoded = decodeUsdmOrder(res, this.clock.now())
-      if (!decoded.ok) throw decoded.error
-      return decoded.value
+      r = decodeUsdmOrder(res, this.clock.now())
     } catch (e) {
-      if (isTradekitError(e, 'EXCHANGE_DATA_INVALID'))
-        throw this.undecodableOrderResponse(clientOrderId, s, 'cancel', e)
-      // Not a regular order: maybe an algo order placed by another client instance.
-      if (
-        e instanceof ExchangeError &&
-        (e.venueCode === BinanceErrorCode.CANCEL_REJECTED || e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
-      ) {
-        try {
-          return await this.#cancelAlgo(s, clientOrderId)
-        } catch {
-          throw e
-        }
-      }
-      throw e
+      r = err(toTradekitError(e))
     }
+    if (!r.ok) r = await this.#cancelRefused(s, clientOrderId, r.error)
+    if (!r.ok) throw r.error
+    return r.value
   }
 
   /** `MAX_NUM_ALGO_ORDERS`: USD-M caps open conditional orders across every symbol of the account. */
@@ -707,7 +756,6 @@ export class BinanceUsdm extends BinanceClient {
    * on `listenKeyExpired`; every reconnect announced as `user.reconnected`). Resolves once connected.
    */
   async startUserData(): Promise<void> {
-    if (this.userStream !== undefined) return
     await this.#assertOneWay()
     await this.startUserStream(
       () =>
@@ -726,30 +774,4 @@ export class BinanceUsdm extends BinanceClient {
     const user = this.userStream
     return user instanceof BinanceUsdmUserStream ? user.listenKey : undefined
   }
-}
-
-/** What `POST /fapi/v1/batchOrders` spends: weight 5, and 5 orders in the 10-second window but 1 in the minute. */
-const BATCH_PLACE_COST = { REQUEST_WEIGHT: 5, ORDERS_10S: 5, ORDERS_1M: 1 }
-
-/** The parameters of a LIMIT or MARKET order, as `POST /fapi/v1/order` and each entry of `batchOrders` take them. */
-function orderParams(req: OrderRequest, prepared: PreparedOrder): Record<string, string | number> {
-  if (req.type !== 'LIMIT' && req.type !== 'MARKET') {
-    throw new ValidationError(`Order type "${req.type}" is not supported on Binance USD-M`, { field: 'type' })
-  }
-  return {
-    symbol: req.symbol.toUpperCase(),
-    side: req.side,
-    type: req.type,
-    quantity: prepared.quantity,
-    ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
-    ...(req.timeInForce === 'GTD' && req.expireAt !== undefined ? { goodTillDate: req.expireAt } : {}),
-    ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
-    newClientOrderId: req.clientOrderId,
-    newOrderRespType: 'RESULT',
-  }
-}
-
-function tif(req: OrderRequest): string {
-  if (req.timeInForce === 'POST_ONLY') return 'GTX'
-  return req.timeInForce ?? 'GTC'
 }

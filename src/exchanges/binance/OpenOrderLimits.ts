@@ -29,17 +29,26 @@ export interface OpenOrderCap {
  */
 export class OpenOrderLimits {
   readonly #open = new Map<string, Set<string>>()
+  /** Per scope: orders about to be sent (the earlier orders of one batch), counted as open until released. */
+  readonly #reserved = new Map<string, Set<string>>()
 
   /** Throws a `ValidationError` when one more open order in the cap's scope would exceed its limit. */
   async check(cap: OpenOrderCap, clientOrderId: string): Promise<void> {
+    const reserved = this.#reserved.get(cap.scope)
+    const counted = (open: ReadonlySet<string>) => {
+      let n = open.size
+      for (const id of reserved ?? []) if (!open.has(id)) n++
+      return n
+    }
     let open = this.#open.get(cap.scope)
-    if (open === undefined || open.size + 1 > cap.limit) {
+    if (open === undefined || counted(open) + 1 > cap.limit) {
       open = new Set(await cap.readOpen())
       this.#open.set(cap.scope, open)
     }
-    if (!open.has(clientOrderId) && open.size + 1 > cap.limit) {
+    const n = counted(open)
+    if (!open.has(clientOrderId) && !reserved?.has(clientOrderId) && n + 1 > cap.limit) {
       throw new ValidationError(
-        `Order "${clientOrderId}" violates ${cap.filter}: ${open.size} orders open, the limit is ${cap.limit}`,
+        `Order "${clientOrderId}" violates ${cap.filter}: ${n} orders open, the limit is ${cap.limit}`,
         {
           field: 'symbol',
           details: { filter: cap.filter, scope: cap.scope, limit: cap.limit, clientOrderId },
@@ -54,6 +63,23 @@ export class OpenOrderLimits {
     if (open === undefined) return
     if (FINAL.has(order.status)) open.delete(order.clientOrderId)
     else open.add(order.clientOrderId)
+  }
+
+  /**
+   * Counts an order about to be sent as open in `scope` (the earlier orders of one batch, checked before any is
+   * sent) until it is released; a venue re-read keeps counting it.
+   */
+  reserve(scope: string, clientOrderId: string): void {
+    const set = this.#reserved.get(scope) ?? new Set<string>()
+    set.add(clientOrderId)
+    this.#reserved.set(scope, set)
+  }
+
+  /** Stops counting a reserved order (its request was answered: an ack counts it as open from then on). */
+  release(scope: string, clientOrderId: string): void {
+    const set = this.#reserved.get(scope)
+    set?.delete(clientOrderId)
+    if (set?.size === 0) this.#reserved.delete(scope)
   }
 
   /** Forgets an order in every scope (a final order update whose scope is not known). */

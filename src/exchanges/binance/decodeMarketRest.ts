@@ -3,8 +3,8 @@ import { type Candle, err, ok, type Result, type Trade } from '../../core/index.
 import type { Decimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import type { BinanceBookTicker } from './BinanceClient.js'
-import type { BinanceLeverageBracket, BinanceMarkPrice } from './BinanceUsdm.js'
 import { parseWire } from './parseWire.js'
+import type { BinanceLeverageBracket, BinanceMarkPrice } from './types.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 import {
   BinanceBookTickerSchema,

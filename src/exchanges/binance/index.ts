@@ -44,7 +44,7 @@ export {
 export { type BinanceCall, BinanceRest, type BinanceSecurity } from './BinanceRest.js'
 export { BinanceSpot } from './BinanceSpot.js'
 export { BinanceSpotUserStream } from './BinanceSpotUserStream.js'
-export { type BinanceLeverageBracket, type BinanceMarkPrice, BinanceUsdm } from './BinanceUsdm.js'
+export { BinanceUsdm } from './BinanceUsdm.js'
 export { BinanceUsdmUserStream, type BinanceUsdmUserStreamConfig } from './BinanceUsdmUserStream.js'
 export {
   BinanceWsApi,
@@ -129,8 +129,10 @@ export {
   type BinanceBookTickerEvent,
   type BinanceCandleEvent,
   type BinanceDepthDiffEvent,
+  type BinanceLeverageBracket,
   type BinanceMarket,
   type BinanceMarketEvent,
+  type BinanceMarkPrice,
   type BinanceMarkPriceEvent,
   type BinanceServerShutdownEvent,
   type BinanceStreamResponseEvent,

@@ -1,4 +1,5 @@
 import type { BookLevel, Candle, Trade } from '../../core/index.js'
+import type { Decimal } from '../../decimal/index.js'
 
 /** Which Binance market a client, stream or book belongs to. */
 export type BinanceMarket = 'spot' | 'usdm'
@@ -107,3 +108,23 @@ export type BinanceMarketEvent =
   | BinanceMarkPriceEvent
   | BinanceServerShutdownEvent
   | BinanceStreamResponseEvent
+
+/** One leverage bracket of a USD-M symbol. */
+export interface BinanceLeverageBracket {
+  readonly bracket: number
+  readonly initialLeverage: number
+  readonly notionalCap: number
+  readonly notionalFloor: number
+  readonly maintMarginRatio: number
+}
+
+/** Mark price and funding of a USD-M symbol. */
+export interface BinanceMarkPrice {
+  readonly symbol: string
+  readonly markPrice: Decimal
+  readonly indexPrice: Decimal
+  /** Last funding rate (may be negative). */
+  readonly fundingRate: Decimal
+  readonly nextFundingTime: number
+  readonly tsEvent: number
+}

@@ -1,6 +1,7 @@
 import type {
   ExchangeAdapter,
   OrderAck,
+  OrderAmendmentOf,
   OrderBatching,
   OrderIntent,
   ReplaceOutcome,
@@ -42,6 +43,8 @@ export interface BatchSenderHost {
  */
 export class BatchSender {
   readonly #host: BatchSenderHost
+  /** Amendments asked for in this tick, sent once it ends (see #amendAtVenue). */
+  readonly #amends: QueuedAmendment[] = []
 
   constructor(host: BatchSenderHost) {
     this.#host = host
@@ -191,6 +194,49 @@ export class BatchSender {
     return { canceled, placed }
   }
 
+  /**
+   * One amendment at the venue. Where the adapter amends in batches (`amendOrders`), the amendments asked for in the
+   * same tick (a refresh moving several quotes) go together, `batchLimits.amend` a request; one alone, or without
+   * batches, goes by `amendOrder`.
+   */
+  #amendAtVenue(amendment: OrderAmendmentOf): Promise<Order> {
+    const { adapter } = this.#host
+    if (adapter.amendOrders === undefined || (adapter.batchLimits?.amend ?? 1) <= 1)
+      return this.#amendAlone(amendment)
+    return new Promise<Order>((resolve, reject) => {
+      this.#amends.push({ amendment, resolve, reject })
+      if (this.#amends.length === 1) queueMicrotask(() => this.#sendAmends())
+    })
+  }
+
+  /** Sends the amendments queued in this tick: in requests of at most `batchLimits.amend`, a lone one by itself. */
+  #sendAmends(): void {
+    const h = this.#host
+    const amendOrders = h.adapter.amendOrders?.bind(h.adapter) as NonNullable<ExchangeAdapter['amendOrders']>
+    for (const chunk of chunks(this.#amends.splice(0), h.adapter.batchLimits?.amend ?? 1)) {
+      const [only] = chunk
+      const sent =
+        chunk.length === 1 && only !== undefined
+          ? this.#amendAlone(only.amendment).then((o) => [ok(o)])
+          : h.call(amendOrders(chunk.map((q) => q.amendment)), 'amendOrders')
+      void settleAll(sent, chunk.length).then((outcomes) => {
+        chunk.forEach((q, i) => {
+          const r = outcomes[i] ?? err(lostAnswer(q.amendment.clientOrderId))
+          if (r.ok) q.resolve(r.value)
+          else q.reject(r.error)
+        })
+      })
+    }
+  }
+
+  /** One amendment in its own request (`amendOrder`), bounded by the executor's request timeout. */
+  #amendAlone(a: OrderAmendmentOf): Promise<Order> {
+    const amendOrder = this.#host.adapter.amendOrder?.bind(this.#host.adapter) as NonNullable<
+      ExchangeAdapter['amendOrder']
+    >
+    return this.#host.call(amendOrder(a.symbol, a.clientOrderId, a.changes), 'amendOrder')
+  }
+
   /** Amends price and quantity in place (same ids); on an error the order is looked up and the error thrown. */
   async #amend(clientOrderId: string, intent: OrderIntent): Promise<Order> {
     const h = this.#host
@@ -205,11 +251,10 @@ export class BatchSender {
     }
     if (intent.price === undefined)
       throw new ValidationError('An amendment needs a price', { field: 'price' })
-    const amendOrder = h.adapter.amendOrder?.bind(h.adapter) as NonNullable<ExchangeAdapter['amendOrder']>
     const changes = { side: cur.side, qty: intent.qty, price: intent.price }
     let error: TradekitError
     try {
-      const v = await h.call(amendOrder(cur.symbol, clientOrderId, changes), 'amendOrder')
+      const v = await this.#amendAtVenue({ symbol: cur.symbol, clientOrderId, changes })
       h.amended(v)
       return h.order(clientOrderId) ?? v
     } catch (e) {
@@ -221,6 +266,13 @@ export class BatchSender {
     await h.canceled(clientOrderId, cur.symbol, now, err(error)).catch(() => undefined)
     throw error
   }
+}
+
+/** An amendment waiting for the end of the tick, to share a request with the others asked for in it. */
+interface QueuedAmendment {
+  readonly amendment: OrderAmendmentOf
+  readonly resolve: (order: Order) => void
+  readonly reject: (error: TradekitError) => void
 }
 
 /** Splits `items` into runs of at most `size`. */

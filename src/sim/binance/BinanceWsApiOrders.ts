@@ -77,6 +77,7 @@ export function wsApiOrderMethods(deps: WsApiOrderDeps): Readonly<Record<string,
     'order.modify': (c, params) => {
       if (c.market !== 'usdm') throw new SimApiError(400, -1000, 'Unknown method "order.modify"')
       const { acc, p, m } = x.open(c, params, 1)
+      deps.countOrder()
       return modifyFromParams(deps, acc, m, p)
     },
   }

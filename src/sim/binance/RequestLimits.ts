@@ -102,11 +102,12 @@ export class RequestLimits {
 }
 
 /**
- * Whether a REST request places orders, so its answer carries the order-count headers: `POST` of an order endpoint
- * (`/order`, `/order/test`, `/order/cancelReplace`) or of USD-M `/batchOrders`.
+ * Whether a REST request places or amends orders, so its answer carries the order-count headers: `POST` of an order
+ * endpoint (`/order`, `/order/test`, `/order/cancelReplace`) or of USD-M `/batchOrders`, and USD-M's amendments
+ * (`PUT /fapi/v1/order`, `PUT /fapi/v1/batchOrders`).
  */
 export function isOrderRequest(method: string, path: string): boolean {
-  return method === 'POST' && (path.includes('/order') || path.endsWith('/batchOrders'))
+  return (method === 'POST' || method === 'PUT') && (path.includes('/order') || path.endsWith('/batchOrders'))
 }
 
 /** Request weights by endpoint (Binance's published values, simplified). */

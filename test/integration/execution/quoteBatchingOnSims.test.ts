@@ -1,6 +1,7 @@
 /**
  * QuoteManager's batched venue calls on the loopback sims: a refresh that moves N quotes costs one `DELETE /orders` and
- * one `POST /orders` on Polymarket, N cancel-replaces on Binance spot and N modifies on USD-M instead of 2N single calls,
+ * one `POST /orders` on Polymarket, N cancel-replaces on Binance spot and one batch of N modifies on USD-M instead of 2N
+ * single calls,
  * and what rests in the sim's book afterwards is exactly the target set.
  *
  * Wire details the sims and adapters follow:
@@ -19,7 +20,8 @@
  *   New Order").
  * - Binance USD-M `PUT /fapi/v1/order` (order.modify): LIMIT orders only, `quantity` and `price` both required, same
  *   order id, re-queued; weight 1 on the 10 s and 1 min order counts and 1 IP weight (developers.binance.com,
- *   derivatives "Modify Order (TRADE)").
+ *   derivatives "Modify Order (TRADE)"); `PUT /fapi/v1/batchOrders` makes up to 5 of them, 5 on the 10 s order count,
+ *   1 on the minute's and 5 IP weight ("Modify Multiple Orders (TRADE)").
  */
 import { Wallet } from 'ethers'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -207,7 +209,12 @@ async function binance(market: 'spot' | 'usdm') {
       .sort()
   const orderCalls = () =>
     sim.requestLog
-      .filter((r) => r.method !== 'GET' && /\/order/.test(r.path) && !/userDataStream|listenKey/.test(r.path))
+      .filter(
+        (r) =>
+          r.method !== 'GET' &&
+          /\/(order|batchOrders)/.test(r.path) &&
+          !/userDataStream|listenKey/.test(r.path),
+      )
       .map((r) => `${r.method} ${r.path}`)
   return { sim, exec, inst, bid, resting, orderCalls, market }
 }
@@ -234,7 +241,7 @@ describe('QuoteManager batching on BinanceSim', () => {
     ).toEqual(moved.map((l) => l.price.toFixed()).sort())
   }, 30_000)
 
-  it('USD-M: moving 3 quotes is 3 modifies in place (same client order ids)', async () => {
+  it('USD-M: moving 3 quotes is one batch of 3 modifies in place (same client order ids)', async () => {
     const v = await binance('usdm')
     const quotes = new QuoteManager({ client: v.exec, instrument: () => v.inst })
     quotes.events.on('error', () => {})
@@ -242,7 +249,7 @@ describe('QuoteManager batching on BinanceSim', () => {
     const before = v.orderCalls().length
     const moved = [5.5, 6.5, 7.5].map(v.bid)
     const r2 = await quotes.apply(set('binance-usdm', 'BTCUSDT', moved))
-    expect(v.orderCalls().slice(before)).toEqual(Array(3).fill('PUT /fapi/v1/order'))
+    expect(v.orderCalls().slice(before)).toEqual(['PUT /fapi/v1/batchOrders'])
     expect([...r2.amended].sort()).toEqual([...r1.placed].sort())
     expect(r2.placed).toEqual([])
     expect(r2.canceled).toEqual([])

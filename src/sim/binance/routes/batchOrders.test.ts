@@ -115,6 +115,40 @@ describe('USD-M batch orders', () => {
     expect(c.headers.get('x-mbx-order-count-10s')).toBeNull()
   })
 
+  it('amends each order as PUT /fapi/v1/order would (a refused one in its place), costing as a batch placement', async () => {
+    clock.advance(60_000) // fresh windows
+    await batch([
+      limitBuy('BTCUSDT', btcLow, '0.010', { newClientOrderId: 'm-1' }),
+      limitBuy('ETHUSDT', ethLow, '0.05', { newClientOrderId: 'm-2' }),
+    ])
+    const lower = (Number(btcLow) - 10).toFixed(1)
+    const a = await signed('PUT', '/fapi/v1/batchOrders', {
+      batchOrders: JSON.stringify([
+        { symbol: 'BTCUSDT', origClientOrderId: 'm-1', side: 'BUY', quantity: '0.020', price: lower },
+        { symbol: 'ETHUSDT', origClientOrderId: 'm-2', side: 'SELL', quantity: '0.05', price: ethLow },
+        { symbol: 'ETHUSDT', origClientOrderId: 'nope', side: 'BUY', quantity: '0.05', price: ethLow },
+      ]),
+    })
+    expect(a.status).toBe(200)
+    expect(a.body).toEqual([
+      expect.objectContaining({ clientOrderId: 'm-1', price: lower, origQty: '0.020', status: 'NEW' }),
+      { code: -1117, msg: 'Invalid side.' },
+      { code: -2013, msg: 'Order does not exist.' },
+    ])
+    expect(a.headers.get('x-mbx-order-count-10s')).toBe('10')
+    expect(a.headers.get('x-mbx-order-count-1m')).toBe('2')
+    const one = await signed('PUT', '/fapi/v1/order', {
+      symbol: 'ETHUSDT',
+      origClientOrderId: 'm-2',
+      side: 'BUY',
+      quantity: '0.06',
+      price: ethLow,
+    })
+    expect(one.body).toMatchObject({ clientOrderId: 'm-2', origQty: '0.060' })
+    expect(one.headers.get('x-mbx-order-count-10s')).toBe('11') // a modify counts one order, as Binance documents
+    expect(one.headers.get('x-mbx-order-count-1m')).toBe('3')
+  })
+
   it('refuses a whole batch of more than 5 orders, none, malformed JSON or no list, placing nothing', async () => {
     const placed = sim.ledger.orders.length
     const six = Array.from({ length: 6 }, () => limitBuy('BTCUSDT', btcLow, '0.010'))
