@@ -41,7 +41,7 @@ import {
 } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import type { BinanceLeverageBracket, BinanceMarkPrice } from './types.js'
-import { cancelRequests, decodeUsdmBatch, repeatedIds } from './usdmBatch.js'
+import { cancelRequests, decodeUsdmBatch, repeatedIds, worthBatching } from './usdmBatch.js'
 import { ALGO_TYPES, BATCH_ORDER_COST, orderParams, tif } from './usdmOrderParams.js'
 
 /**
@@ -283,9 +283,10 @@ export class BinanceUsdm extends BinanceClient {
    * rounded as {@link BinanceUsdm.placeOrder} does (the open-order cap counts the batch's earlier orders). One result
    * per request, in order: an order refused here or by the venue fails alone; a lost answer, or one the venue could
    * not settle (-1007), is each sent order's `OrderOutcomeUnknownError` (reconcile with `queryOrder`). The venue
-   * batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint, as is a lone order
-   * (a batch costs 5 orders of the 10-second budget however few it carries). A batch is in the cancel lane of the
-   * rate limiter only when all its orders are reduce-only.
+   * batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint. Orders too few to
+   * be worth a batch (a batch counts 5 orders in the 10-second window however few it carries: fewer than 4 with
+   * Binance's default limits) are placed one by one, in parallel. A batch is in the cancel lane of the rate limiter
+   * only when all its orders are reduce-only.
    */
   async placeOrders(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>> {
     if (reqs.length > this.batchLimits.place)
@@ -312,7 +313,8 @@ export class BinanceUsdm extends BinanceClient {
       }
     }
     const reserved = [...batch]
-    if (batch.length === 1) alone.push(...batch.splice(0).map((b) => b.i))
+    if (!worthBatching(batch.length, this.rest.limiter.snapshot().windows))
+      alone.push(...batch.splice(0).map((b) => b.i))
     const single = async (i: number) => {
       out[i] = await this.placeOrder(reqs[i] as OrderRequest).then(ok, (e: unknown) =>
         err(toTradekitError(e)),
@@ -468,14 +470,16 @@ export class BinanceUsdm extends BinanceClient {
 
   /**
    * Amends up to 5 open LIMIT orders in one `PUT /fapi/v1/batchOrders` (`batchLimits.amend`; symbols may differ),
-   * each checked and rounded as {@link BinanceUsdm.modifyOrder} does. One result per order, in order: an amendment
-   * refused here or by the venue fails alone (the order stays as it was); a lost answer is each order's
-   * `OrderOutcomeUnknownError` (query the order to learn its state).
+   * each checked and rounded as {@link BinanceUsdm.modifyOrder} does, signed with the time they were asked for. One
+   * result per order, in order: an amendment refused here or by the venue fails alone (the order stays as it was); a
+   * lost answer is each order's `OrderOutcomeUnknownError` (query the order to learn its state). Amendments too few
+   * to be worth a batch (as for {@link BinanceUsdm.placeOrders}) go one by one, in parallel.
    */
   async amendOrders(amendments: ReadonlyArray<OrderAmendmentOf>): Promise<ReadonlyArray<Result<Order>>> {
     const limit = this.batchLimits.amend
     if (amendments.length > limit)
       throw new ValidationError(`At most ${limit} amendments per batch, got ${amendments.length}`)
+    const signedAt = this.rest.localNow()
     const out: Array<Result<Order>> = amendments.map(() => err(new StateError('Not sent')))
     const repeated = repeatedIds(amendments.map((a) => a.clientOrderId))
     const batch: Array<{ i: number; req: OrderRequest; params: Record<string, string | undefined> }> = []
@@ -488,11 +492,14 @@ export class BinanceUsdm extends BinanceClient {
         out[i] = err(toTradekitError(e))
       }
     }
-    const [lone] = batch
-    if (batch.length === 1 && lone !== undefined) {
-      const a = amendments[lone.i] as OrderAmendmentOf
-      out[lone.i] = await this.modifyOrder(a.symbol, a.clientOrderId, a.changes).then(ok, (e: unknown) =>
-        err(toTradekitError(e)),
+    if (!worthBatching(batch.length, this.rest.limiter.snapshot().windows)) {
+      await Promise.all(
+        batch.map(async (b) => {
+          const a = amendments[b.i] as OrderAmendmentOf
+          out[b.i] = await this.modifyOrder(a.symbol, a.clientOrderId, a.changes).then(ok, (e: unknown) =>
+            err(toTradekitError(e)),
+          )
+        }),
       )
       return out
     }
@@ -508,6 +515,7 @@ export class BinanceUsdm extends BinanceClient {
         {
           security: 'SIGNED',
           cost: BATCH_ORDER_COST,
+          signedAt,
           priority: Priority.ORDER,
         },
       )

@@ -34,10 +34,9 @@ export class OpenOrderLimits {
 
   /** Throws a `ValidationError` when one more open order in the cap's scope would exceed its limit. */
   async check(cap: OpenOrderCap, clientOrderId: string): Promise<void> {
-    const reserved = this.#reserved.get(cap.scope)
     const counted = (open: ReadonlySet<string>) => {
       let n = open.size
-      for (const id of reserved ?? []) if (!open.has(id)) n++
+      for (const id of this.#reserved.get(cap.scope) ?? []) if (!open.has(id)) n++
       return n
     }
     let open = this.#open.get(cap.scope)
@@ -46,7 +45,7 @@ export class OpenOrderLimits {
       this.#open.set(cap.scope, open)
     }
     const n = counted(open)
-    if (!open.has(clientOrderId) && !reserved?.has(clientOrderId) && n + 1 > cap.limit) {
+    if (!open.has(clientOrderId) && !this.#reserved.get(cap.scope)?.has(clientOrderId) && n + 1 > cap.limit) {
       throw new ValidationError(
         `Order "${clientOrderId}" violates ${cap.filter}: ${n} orders open, the limit is ${cap.limit}`,
         {

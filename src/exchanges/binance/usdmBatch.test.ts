@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { cancelRequests, decodeUsdmBatch, repeatedIds } from './usdmBatch.js'
+import { cancelRequests, decodeUsdmBatch, repeatedIds, worthBatching } from './usdmBatch.js'
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8'))
@@ -83,5 +83,20 @@ describe('repeatedIds and cancelRequests', () => {
       ['ETHUSDT', 1],
     ])
     expect(requests.flatMap((r) => r.indices).sort((a, b) => a - b)).toEqual([...Array(13).keys()])
+  })
+})
+
+describe('worthBatching', () => {
+  it("batches from 4 orders on with Binance's default limits, and follows the account's own", () => {
+    expect([1, 2, 3, 4, 5].map((n) => worthBatching(n, []))).toEqual([false, false, false, true, true])
+    const windows = (per10s: number, perMinute: number) => [
+      { id: 'ORDERS_10S', limit: per10s },
+      { id: 'ORDERS_1M', limit: perMinute },
+    ]
+    expect(worthBatching(4, windows(300, 1200))).toBe(true)
+    // A minute budget as tight as the 10-second one: a batch pays from 2 orders on.
+    expect([1, 2].map((n) => worthBatching(n, windows(300, 300)))).toEqual([false, true])
+    // A roomy minute: the 10-second window binds, where a batch always costs 5.
+    expect(worthBatching(5, windows(300, 100_000))).toBe(false)
   })
 })

@@ -215,10 +215,12 @@ export class BatchSender {
     const amendOrders = h.adapter.amendOrders?.bind(h.adapter) as NonNullable<ExchangeAdapter['amendOrders']>
     for (const chunk of chunks(this.#amends.splice(0), h.adapter.batchLimits?.amend ?? 1)) {
       const [only] = chunk
-      const sent =
+      // In a promise: an adapter that throws at once fails these amendments, not the microtask (or the others).
+      const sent = Promise.resolve().then(() =>
         chunk.length === 1 && only !== undefined
           ? this.#amendAlone(only.amendment).then((o) => [ok(o)])
-          : h.call(amendOrders(chunk.map((q) => q.amendment)), 'amendOrders')
+          : h.call(amendOrders(chunk.map((q) => q.amendment)), 'amendOrders'),
+      )
       void settleAll(sent, chunk.length).then((outcomes) => {
         chunk.forEach((q, i) => {
           const r = outcomes[i] ?? err(lostAnswer(q.amendment.clientOrderId))

@@ -77,8 +77,9 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
   const resting = () => h.sim.ledger.openOrders('usdm', h.sim.apiKey)
 
   it('places a batch across symbols in one request; refusals, local and at the venue, fail alone', async () => {
-    const { usdm, sim } = await start()
+    const { usdm } = await start()
     const a = await bidBelow('BTCUSDT', 5)
+    const b = await bidBelow('BTCUSDT', 6)
     const eth = await bidBelow('ETHUSDT', 5)
     // Reduce-only with no position: the venue refuses it (-2022), the others stand.
     const sellPrice = a.price?.times(1.2).toDecimalPlaces(1)
@@ -90,10 +91,8 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
       reduceOnly: true,
     })
     const tiny = fut({ type: 'LIMIT', price: a.price, timeInForce: 'GTC', qty: D('0.0001') }) // under LOT_SIZE
-    const mid = D(sim.midPrice('usdm', 'BTCUSDT'))
-    const stop = fut({ type: 'STOP_MARKET', side: 'BUY', triggerPrice: mid.plus(5000).toDecimalPlaces(1) })
     const before = orderCalls().length
-    const results = await usdm.placeOrders([a, reduce, tiny, eth, stop])
+    const results = await usdm.placeOrders([a, reduce, tiny, eth, b])
     expect(results.map((r) => (r.ok ? r.value.order.status : r.error.code))).toEqual([
       'OPEN',
       'ORDER_REJECTED',
@@ -103,39 +102,57 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
     ])
     const refused = results[1]
     expect(refused?.ok === false && refused.error).toMatchObject({ venueCode: -2022 })
-    // One batch (a, reduce, eth); the conditional order went alone to the algo endpoint; nothing for `tiny`.
-    expect(orderCalls().slice(before).sort()).toEqual([
-      'POST /fapi/v1/algoOrder',
-      'POST /fapi/v1/batchOrders',
-    ])
+    // One batch of four (a, reduce, eth, b); nothing for `tiny`.
+    expect(orderCalls().slice(before)).toEqual(['POST /fapi/v1/batchOrders'])
     expect(
       resting()
         .map((o) => o.clientOrderId)
         .sort(),
-    ).toEqual([a.clientOrderId, eth.clientOrderId].sort())
+    ).toEqual([a.clientOrderId, b.clientOrderId, eth.clientOrderId].sort())
     const ack = results[0]
     expect(ack?.ok && ack.value).toMatchObject({ clientOrderId: a.clientOrderId })
     expect(ack?.ok && ack.value.venueOrderId).toMatch(/^\d+$/)
-
-    const x = await bidBelow('BTCUSDT', 6)
-    const twin = { ...x, price: x.price?.minus(1) } // the same client id twice in one batch
-    const again = await usdm.placeOrders([x, twin, await bidBelow('BTCUSDT', 7)])
-    expect(again.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'VALIDATION_FAILED', 'ok'])
-    const dup = again[1]
-    expect(dup?.ok === false && dup.error.message).toContain('appears twice')
   })
 
-  it('a lone order is sent by itself: a batch would cost 5 orders of the 10-second budget', async () => {
-    const { usdm } = await start()
+  it('sends orders too few to be worth a batch one by one, a conditional order to the algo endpoint, a repeated id nowhere', async () => {
+    const { usdm, sim } = await start()
+    const mid = D(sim.midPrice('usdm', 'BTCUSDT'))
+    const stop = fut({ type: 'STOP_MARKET', side: 'BUY', triggerPrice: mid.plus(5000).toDecimalPlaces(1) })
+    const x = await bidBelow('BTCUSDT', 6)
+    const twin = { ...x, price: x.price?.minus(1) } // the same client id twice in one call
     const before = orderCalls().length
-    const [r] = await usdm.placeOrders([await bidBelow('BTCUSDT', 5)])
-    expect(r?.ok).toBe(true)
-    expect(orderCalls().slice(before)).toEqual(['POST /fapi/v1/order'])
+    // Three regular orders: a batch would spend 5 of the 10-second order budget against 3.
+    const results = await usdm.placeOrders([
+      x,
+      twin,
+      await bidBelow('BTCUSDT', 7),
+      await bidBelow('ETHUSDT', 5),
+      stop,
+    ])
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'ok',
+      'VALIDATION_FAILED',
+      'ok',
+      'ok',
+      'ok',
+    ])
+    const dup = results[1]
+    expect(dup?.ok === false && dup.error.message).toContain('appears twice')
+    expect(orderCalls().slice(before).sort()).toEqual([
+      'POST /fapi/v1/algoOrder',
+      'POST /fapi/v1/order',
+      'POST /fapi/v1/order',
+      'POST /fapi/v1/order',
+    ])
+    await expect(usdm.placeOrders(Array.from({ length: 6 }, () => fut()))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    })
   })
 
   it('charges a batch as the venue does, as it leaves: weight 5, five orders in the 10 s window, one in the minute', async () => {
     const { usdm } = await start()
-    const orders = [await bidBelow('BTCUSDT', 4), await bidBelow('BTCUSDT', 5)]
+    const orders = [4, 5, 6, 7].map((pct) => bidBelow('BTCUSDT', pct))
+    const ready = await Promise.all(orders)
     const used = (c: BinanceUsdm) =>
       new Map(c.rest.limiter.snapshot().windows.map((w) => [w.id, w.limit - w.remaining]))
     const before = used(usdm)
@@ -143,7 +160,7 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
     hooks.onBatch = () => {
       charged = used(usdm)
     }
-    await usdm.placeOrders(orders)
+    await usdm.placeOrders(ready)
     // A window that rolled over between the two readings holds the batch alone.
     const delta = (id: string, n: number) => {
       const after = charged?.get(id) ?? 0
@@ -152,9 +169,6 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
     delta('ORDERS_10S', 5)
     delta('ORDERS_1M', 1)
     expect(charged?.get('REQUEST_WEIGHT') ?? 0).toBeGreaterThanOrEqual(5)
-    await expect(usdm.placeOrders(Array.from({ length: 6 }, () => fut()))).rejects.toMatchObject({
-      code: 'VALIDATION_FAILED',
-    })
   })
 
   it('counts the batch under MAX_NUM_ORDERS: with one slot left, the second order is refused unsent', async () => {
@@ -169,55 +183,76 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
 
   it('an entry the venue could not settle (-1007) is outcome unknown; a whole-request 429 refuses each order', async () => {
     const { usdm, sim } = await start()
+    const four = (from: number) => Promise.all([0, 1, 2, 3].map((k) => bidBelow('BTCUSDT', from + k)))
+    const state = (rs: Awaited<ReturnType<BinanceUsdm['placeOrders']>>) =>
+      rs.map((r) => (r.ok ? r.value.order.status : r.error.code))
     hooks.batchAnswer = (entries) => [
       entries[0],
       {
         code: -1007,
         msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.',
       },
+      ...entries.slice(2),
     ]
-    const results = await usdm.placeOrders([await bidBelow('BTCUSDT', 5), await bidBelow('BTCUSDT', 6)])
-    expect(results.map((r) => (r.ok ? r.value.order.status : r.error.code))).toEqual([
+    expect(state(await usdm.placeOrders(await four(3)))).toEqual([
       'OPEN',
       'ORDER_OUTCOME_UNKNOWN',
+      'OPEN',
+      'OPEN',
     ])
     delete hooks.batchAnswer
     sim.faults.rateLimit({ path: '/batchOrders', retryAfterSec: 1 })
-    const limited = await usdm.placeOrders([await bidBelow('BTCUSDT', 7), await bidBelow('BTCUSDT', 8)])
-    expect(limited.map((r) => !r.ok && r.error.code)).toEqual(['RATE_LIMITED', 'RATE_LIMITED'])
+    expect(state(await usdm.placeOrders(await four(8)))).toEqual(Array(4).fill('RATE_LIMITED'))
     // An answer naming another order at a position is not trusted: that order's outcome is unknown.
     await new Promise((r) => setTimeout(r, 1100)) // the 429's Retry-After
-    hooks.batchAnswer = (entries) => [entries[1], entries[0]]
-    const swapped = await usdm.placeOrders([await bidBelow('BTCUSDT', 9), await bidBelow('BTCUSDT', 10)])
-    expect(swapped.map((r) => !r.ok && r.error.code)).toEqual([
+    hooks.batchAnswer = (entries) => [entries[1], entries[0], ...entries.slice(2)]
+    expect(state(await usdm.placeOrders(await four(13)))).toEqual([
       'ORDER_OUTCOME_UNKNOWN',
       'ORDER_OUTCOME_UNKNOWN',
+      'OPEN',
+      'OPEN',
     ])
   })
 
   it('amends a batch in one PUT; a refused amendment fails alone and leaves its order as it was', async () => {
     const { usdm } = await start()
-    const placed = [await bidBelow('BTCUSDT', 5), await bidBelow('ETHUSDT', 5), await bidBelow('BTCUSDT', 6)]
+    const placed = [
+      await bidBelow('BTCUSDT', 5),
+      await bidBelow('ETHUSDT', 5),
+      await bidBelow('BTCUSDT', 6),
+      await bidBelow('BTCUSDT', 7),
+    ]
     for (const r of await usdm.placeOrders(placed)) expect(r.ok).toBe(true)
-    const [a, eth, c] = placed as [(typeof placed)[0], (typeof placed)[0], (typeof placed)[0]]
+    const [a, eth, c, d] = placed as [
+      (typeof placed)[0],
+      (typeof placed)[0],
+      (typeof placed)[0],
+      (typeof placed)[0],
+    ]
     const move = (o: typeof a, by: number, side: 'BUY' | 'SELL' = 'BUY') => ({
       symbol: o.symbol,
       clientOrderId: o.clientOrderId,
       changes: { side, qty: o.qty.times(2), price: (o.price as Decimal).minus(by) },
     })
     const before = orderCalls().length
-    const results = await usdm.amendOrders([move(a, 10), move(eth, 1), move(c, 10, 'SELL')])
+    const results = await usdm.amendOrders([move(a, 10), move(eth, 1), move(c, 10, 'SELL'), move(d, 10)])
     expect(orderCalls().slice(before)).toEqual(['PUT /fapi/v1/batchOrders'])
     expect(results.map((r) => (r.ok ? r.value.price?.toFixed() : r.error.code))).toEqual([
       (a.price as Decimal).minus(10).toFixed(),
       (eth.price as Decimal).minus(1).toFixed(),
       'EXCHANGE_REJECTED', // -1117: an amendment keeps the side
+      (d.price as Decimal).minus(10).toFixed(),
     ])
     const byId = new Map(resting().map((o) => [o.clientOrderId, o]))
     expect(byId.get(a.clientOrderId)?.origQty.toFixed()).toBe('0.02')
     expect(byId.get(c.clientOrderId)?.price?.toFixed()).toBe(c.price?.toFixed())
     const refused = results[2]
     expect(refused?.ok === false && refused.error).toMatchObject({ venueCode: -1117 })
+    // Two amendments are not worth a batch: two modifies, in parallel.
+    const mark = orderCalls().length
+    const two = await usdm.amendOrders([move(a, 20), move(d, 20)])
+    expect(two.every((r) => r.ok)).toBe(true)
+    expect(orderCalls().slice(mark)).toEqual(['PUT /fapi/v1/order', 'PUT /fapi/v1/order'])
   })
 
   it('cancels by symbol in one request each; an unknown id fails alone; an algo order is cancelled on its endpoint', async () => {
@@ -261,16 +296,17 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
     exec.events.on('error', () => {})
     await exec.start()
     try {
-      const direct = [await bidBelow('BTCUSDT', 6), await bidBelow('BTCUSDT', 7)]
+      const direct = await Promise.all([6, 7, 8, 9].map((pct) => bidBelow('BTCUSDT', pct)))
       sim.faults.serverError({ path: '/fapi/v1/batchOrders', afterExecute: true, count: 1 })
       const lost = await usdm.placeOrders(direct)
-      expect(lost.map((r) => !r.ok && r.error.code)).toEqual([
-        'ORDER_OUTCOME_UNKNOWN',
-        'ORDER_OUTCOME_UNKNOWN',
-      ])
+      expect(lost.map((r) => !r.ok && r.error.code)).toEqual(Array(4).fill('ORDER_OUTCOME_UNKNOWN'))
       // The venue did act on them.
-      expect(resting().map((o) => o.clientOrderId)).toEqual(direct.map((r) => r.clientOrderId))
-      const reqs = [await bidBelow('BTCUSDT', 5), await bidBelow('ETHUSDT', 5)]
+      expect(
+        resting()
+          .map((o) => o.clientOrderId)
+          .sort(),
+      ).toEqual(direct.map((r) => r.clientOrderId).sort())
+      const reqs = await Promise.all([5, 6, 7, 8].map((pct) => bidBelow('ETHUSDT', pct)))
       sim.faults.serverError({ path: '/fapi/v1/batchOrders', afterExecute: true, count: 1 })
       const results = await exec.submitMany(reqs.map((r) => ({ ...r, strategyId: 's' })))
       expect(results.every((r) => r.ok)).toBe(true)
@@ -284,7 +320,7 @@ describe('BinanceUsdm batch orders against BinanceSim', () => {
               .map((o) => o.status),
           { timeout: 10_000 },
         )
-        .toEqual(['OPEN', 'OPEN'])
+        .toEqual(['OPEN', 'OPEN', 'OPEN', 'OPEN'])
     } finally {
       await exec.shutdown({ timeoutMs: 2_000 })
     }

@@ -1,7 +1,7 @@
 /**
  * QuoteManager's batched venue calls on the loopback sims: a refresh that moves N quotes costs one `DELETE /orders` and
- * one `POST /orders` on Polymarket, N cancel-replaces on Binance spot and one batch of N modifies on USD-M instead of 2N
- * single calls,
+ * one `POST /orders` on Polymarket, N cancel-replaces on Binance spot and one batch of N modifies on USD-M (from 4 on: fewer
+ * cost more of the 10-second order budget in a batch) instead of 2N single calls,
  * and what rests in the sim's book afterwards is exactly the target set.
  *
  * Wire details the sims and adapters follow:
@@ -241,13 +241,13 @@ describe('QuoteManager batching on BinanceSim', () => {
     ).toEqual(moved.map((l) => l.price.toFixed()).sort())
   }, 30_000)
 
-  it('USD-M: moving 3 quotes is one batch of 3 modifies in place (same client order ids)', async () => {
+  it('USD-M: moving 4 quotes is one batch of 4 modifies in place (same client order ids)', async () => {
     const v = await binance('usdm')
     const quotes = new QuoteManager({ client: v.exec, instrument: () => v.inst })
     quotes.events.on('error', () => {})
-    const r1 = await quotes.apply(set('binance-usdm', 'BTCUSDT', [5, 6, 7].map(v.bid)))
+    const r1 = await quotes.apply(set('binance-usdm', 'BTCUSDT', [5, 6, 7, 8].map(v.bid)))
     const before = v.orderCalls().length
-    const moved = [5.5, 6.5, 7.5].map(v.bid)
+    const moved = [5.5, 6.5, 7.5, 8.5].map(v.bid)
     const r2 = await quotes.apply(set('binance-usdm', 'BTCUSDT', moved))
     expect(v.orderCalls().slice(before)).toEqual(['PUT /fapi/v1/batchOrders'])
     expect([...r2.amended].sort()).toEqual([...r1.placed].sort())
@@ -259,7 +259,7 @@ describe('QuoteManager batching on BinanceSim', () => {
         .openOrders()
         .map((o) => `${o.clientOrderId} ${o.price?.toFixed()}`)
         .sort(),
-    ).toHaveLength(3)
+    ).toHaveLength(4)
     expect(
       v.exec
         .openOrders()
