@@ -45,6 +45,27 @@ class AmendVenue extends FakeExchangeAdapter {
   }
 }
 
+/** A fake venue that amends in batches too (Binance USD-M batch modify); `throwAtOnce` throws before any promise. */
+class BatchAmendVenue extends AmendVenue {
+  readonly batchLimits = { place: 1, cancel: 1, amend: 2 }
+  readonly batches: number[] = []
+  throwAtOnce = false
+
+  amendOrders(
+    amendments: ReadonlyArray<{ symbol: string; clientOrderId: string; changes: OrderAmendment }>,
+  ): Promise<ReadonlyArray<Result<Order>>> {
+    if (this.throwAtOnce) throw new TimeoutError('amendOrders failed at once', 1)
+    this.batches.push(amendments.length)
+    return Promise.all(
+      amendments.map((a) =>
+        this.amendOrder(a.symbol, a.clientOrderId, a.changes).then(ok, (e: unknown) =>
+          err(toTradekitError(e)),
+        ),
+      ),
+    )
+  }
+}
+
 let n = 0
 const bid = (price: string, cid = `b${++n}`): OrderIntent => ({
   clientOrderId: cid,
@@ -157,6 +178,35 @@ describe('OrderExecutor batch methods', () => {
     expect(amended.price?.toFixed()).toBe('98.5')
     expect(amended.qty.toFixed()).toBe('0.2')
     await expect(exec.replace('a1', bid('98', 'other'))).rejects.toThrow(/keeps the order id/)
+  })
+
+  it('amendments asked for in one tick share requests of batchLimits.amend; a lone one goes by amendOrder', async () => {
+    const venue = new BatchAmendVenue('fake', [BTCUSDT])
+    const { exec } = await setup(venue)
+    for (const cid of ['m1', 'm2', 'm3']) await exec.submit(bid('99', cid))
+    const moved = await Promise.all(['m1', 'm2', 'm3'].map((cid) => exec.replace(cid, bid('98', cid))))
+    expect(moved.map((o) => o.price?.toFixed())).toEqual(['98', '98', '98'])
+    expect(venue.batches).toEqual([2]) // m1 and m2 together; m3 alone
+    expect(venue.amends.map((a) => a.split(' ')[0])).toEqual(['m1', 'm2', 'm3'])
+    await exec.replace('m1', bid('97.5', 'm1'))
+    expect(venue.batches).toEqual([2])
+  })
+
+  it('an adapter that throws at once fails the amendments of that tick, and each order is looked up', async () => {
+    const venue = new BatchAmendVenue('fake', [BTCUSDT])
+    const { exec } = await setup(venue)
+    for (const cid of ['t1', 't2']) await exec.submit(bid('99', cid))
+    venue.throwAtOnce = true
+    const results = await Promise.allSettled(['t1', 't2'].map((cid) => exec.replace(cid, bid('98', cid))))
+    expect(results.map((r) => r.status === 'rejected' && toTradekitError(r.reason).code)).toEqual([
+      'TIMEOUT',
+      'TIMEOUT',
+    ])
+    // The orders stay as the venue has them, open at the old price.
+    expect(exec.openOrders().map((o) => `${o.clientOrderId} ${o.price?.toFixed()} ${o.status}`)).toEqual([
+      't1 99 OPEN',
+      't2 99 OPEN',
+    ])
   })
 
   it('a fill of the amended quantity that beats the amendment answer is applied with its fee, not synthesized', async () => {
