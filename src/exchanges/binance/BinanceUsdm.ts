@@ -503,7 +503,6 @@ export class BinanceUsdm extends BinanceClient {
       )
       return out
     }
-    if (batch.length === 0) return out
     let res: unknown
     try {
       const batchOrders = JSON.stringify(batch.map((b) => b.params))
