@@ -84,10 +84,9 @@ export class BinanceSpotUserStream {
     if (this.#rest.apiKey === undefined || this.#rest.signer === undefined) {
       throw new ValidationError('User data needs apiKey and apiSecret (or privateKey)', { field: 'apiKey' })
     }
-    const settings = { ...this.#cfg, clock: this.#clock }
     const ws = wsApiSocket(
-      this.#cfg.url,
-      settings,
+      this.#cfg,
+      this.#clock,
       () => this.#reqId++,
       (text) => this.#onMessage(text),
     )

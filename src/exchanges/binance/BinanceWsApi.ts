@@ -159,10 +159,9 @@ export class BinanceWsApi {
 
   #connect(): ReconnectingWebSocket {
     if (this.#ws !== undefined) return this.#ws
-    const settings = { ...this.#cfg, clock: this.#clock }
     const ws = wsApiSocket(
-      this.#cfg.url,
-      settings,
+      this.#cfg,
+      this.#clock,
       () => this.#reqId++,
       (text) => this.#onMessage(text),
     )

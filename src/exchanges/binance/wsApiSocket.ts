@@ -1,9 +1,9 @@
 import type { Clock } from '../../core/index.js'
 import { ReconnectingWebSocket } from '../../transport/index.js'
 
-/** How a {@link wsApiSocket} reconnects: the clock, the silence after which it reconnects, the backoff ceilings. */
+/** Where a {@link wsApiSocket} connects and how it reconnects: the silence after which it does, the backoff ceilings. */
 export interface WsApiSocketSettings {
-  readonly clock: Clock
+  readonly url: string
   readonly staleAfterMs: number
   readonly reconnectBaseMs: number
   readonly reconnectMaxMs: number
@@ -16,17 +16,17 @@ export interface WsApiSocketSettings {
  * @example
  * ```ts
  * let id = 1
- * const ws = wsApiSocket(url, settings, () => id++, (text) => onFrame(text))
+ * const ws = wsApiSocket(cfg, clock, () => id++, (text) => onFrame(text))
  * ```
  */
 export function wsApiSocket(
-  url: string,
   settings: WsApiSocketSettings,
+  clock: Clock,
   nextId: () => number,
   onText: (text: string) => void,
 ): ReconnectingWebSocket {
-  const ws = new ReconnectingWebSocket(url, {
-    clock: settings.clock,
+  const ws = new ReconnectingWebSocket(settings.url, {
+    clock,
     staleAfterMs: settings.staleAfterMs,
     backoffBaseMs: settings.reconnectBaseMs,
     backoffMaxMs: settings.reconnectMaxMs,
