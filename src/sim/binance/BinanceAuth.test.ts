@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { BinanceAuth } from './BinanceAuth.js'
-import { SimApiError, SimEngine } from './engine.js'
+import { SimEngine } from './engine.js'
+import { simErrorCode } from './testing/simErrorCode.js'
 
 const noop = () => {}
 const engine = new SimEngine({ orderUpdate: noop, accountUpdate: noop, algoUpdate: noop, trade: noop })
@@ -10,15 +11,6 @@ const keys = new Map([['k', { apiKey: 'k', secret: 's' }]])
 const NOW = 1_700_000_000_000
 const auth = new BinanceAuth(keys, engine, () => NOW)
 const sign = (q: string) => createHmac('sha256', 's').update(q).digest('hex')
-
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f()
-    return undefined
-  } catch (e) {
-    return e instanceof SimApiError ? e.code : undefined
-  }
-}
 
 describe('BinanceAuth', () => {
   it('accepts an HMAC-signed request within recvWindow and returns its account', () => {
@@ -29,22 +21,24 @@ describe('BinanceAuth', () => {
 
   it('answers Binance codes for a bad key, timestamp, window and signature', () => {
     const q = `timestamp=${NOW}`
-    expect(codeOf(() => auth.signed('nope', new URLSearchParams(q), q, ''))).toBe(-2015)
-    expect(codeOf(() => auth.signed('k', new URLSearchParams('timestamp=abc'), '', ''))).toBe(-1102)
-    expect(codeOf(() => auth.signed('k', new URLSearchParams(`${q}&recvWindow=70000`), q, ''))).toBe(-1131)
+    expect(simErrorCode(() => auth.signed('nope', new URLSearchParams(q), q, ''))).toBe(-2015)
+    expect(simErrorCode(() => auth.signed('k', new URLSearchParams('timestamp=abc'), '', ''))).toBe(-1102)
+    expect(simErrorCode(() => auth.signed('k', new URLSearchParams(`${q}&recvWindow=70000`), q, ''))).toBe(
+      -1131,
+    )
     const old = `timestamp=${NOW - 10_000}`
-    expect(codeOf(() => auth.signed('k', new URLSearchParams(old), old, ''))).toBe(-1021)
-    expect(codeOf(() => auth.signed('k', new URLSearchParams(q), q, ''))).toBe(-1102)
+    expect(simErrorCode(() => auth.signed('k', new URLSearchParams(old), old, ''))).toBe(-1021)
+    expect(simErrorCode(() => auth.signed('k', new URLSearchParams(q), q, ''))).toBe(-1102)
     const bad = `${q}&signature=${'0'.repeat(64)}`
-    expect(codeOf(() => auth.signed('k', new URLSearchParams(bad), bad, ''))).toBe(-1022)
+    expect(simErrorCode(() => auth.signed('k', new URLSearchParams(bad), bad, ''))).toBe(-1022)
   })
 
   it('checks the API key alone, and WebSocket API params signed sorted', () => {
     expect(auth.apiKeyOnly('k').apiKey).toBe('k')
-    expect(codeOf(() => auth.apiKeyOnly(undefined))).toBe(-2015)
+    expect(simErrorCode(() => auth.apiKeyOnly(undefined))).toBe(-2015)
     const params: Record<string, unknown> = { timestamp: NOW, apiKey: 'k' }
     params.signature = sign(`apiKey=k&timestamp=${NOW}`)
     expect(auth.wsApi(params).apiKey).toBe('k')
-    expect(codeOf(() => auth.wsApi({ ...params, signature: 'x' }))).toBe(-1022)
+    expect(simErrorCode(() => auth.wsApi({ ...params, signature: 'x' }))).toBe(-1022)
   })
 })

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { batchCancelTargets, batchOrderParams } from './batchParams.js'
-import { SimApiError } from './engine.js'
-
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f()
-    return undefined
-  } catch (e) {
-    return e instanceof SimApiError ? e.code : undefined
-  }
-}
+import { simErrorCode } from './testing/simErrorCode.js'
 
 const q = (o: Record<string, string>) => new URLSearchParams(o)
 
@@ -39,13 +30,15 @@ describe('batchOrderParams', () => {
   })
 
   it('refuses a missing, malformed, empty or too long list', () => {
-    expect(codeOf(() => batchOrderParams(q({})))).toBe(-1102)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: '' })))).toBe(-1102)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: '[{' })))).toBe(-1130)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: '{}' })))).toBe(-1130)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: '[null]' })))).toBe(-1130)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: '[]' })))).toBe(-4082)
-    expect(codeOf(() => batchOrderParams(q({ batchOrders: JSON.stringify(Array(6).fill({})) })))).toBe(-4082)
+    expect(simErrorCode(() => batchOrderParams(q({})))).toBe(-1102)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: '' })))).toBe(-1102)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: '[{' })))).toBe(-1130)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: '{}' })))).toBe(-1130)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: '[null]' })))).toBe(-1130)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: '[]' })))).toBe(-4082)
+    expect(simErrorCode(() => batchOrderParams(q({ batchOrders: JSON.stringify(Array(6).fill({})) })))).toBe(
+      -4082,
+    )
     expect(batchOrderParams(q({ batchOrders: JSON.stringify(Array(5).fill({})) }))).toHaveLength(5)
   })
 })
@@ -63,17 +56,17 @@ describe('batchCancelTargets', () => {
   })
 
   it('refuses neither, both, too many or malformed lists', () => {
-    expect(codeOf(() => batchCancelTargets(q({})))).toBe(-1102)
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: '[]' })))).toBe(-1102)
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: '[1]', origClientOrderIdList: '["a"]' })))).toBe(
-      -1128,
-    )
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: JSON.stringify(Array(11).fill(1)) })))).toBe(
-      -1130,
-    )
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: '1,2' })))).toBe(-1130)
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: '[-1]' })))).toBe(-1130)
-    expect(codeOf(() => batchCancelTargets(q({ orderIdList: '["x"]' })))).toBe(-1130)
-    expect(codeOf(() => batchCancelTargets(q({ origClientOrderIdList: '[{}]' })))).toBe(-1130)
+    expect(simErrorCode(() => batchCancelTargets(q({})))).toBe(-1102)
+    expect(simErrorCode(() => batchCancelTargets(q({ orderIdList: '[]' })))).toBe(-1102)
+    expect(
+      simErrorCode(() => batchCancelTargets(q({ orderIdList: '[1]', origClientOrderIdList: '["a"]' }))),
+    ).toBe(-1128)
+    expect(
+      simErrorCode(() => batchCancelTargets(q({ orderIdList: JSON.stringify(Array(11).fill(1)) }))),
+    ).toBe(-1130)
+    expect(simErrorCode(() => batchCancelTargets(q({ orderIdList: '1,2' })))).toBe(-1130)
+    expect(simErrorCode(() => batchCancelTargets(q({ orderIdList: '[-1]' })))).toBe(-1130)
+    expect(simErrorCode(() => batchCancelTargets(q({ orderIdList: '["x"]' })))).toBe(-1130)
+    expect(simErrorCode(() => batchCancelTargets(q({ origClientOrderIdList: '[{}]' })))).toBe(-1130)
   })
 })

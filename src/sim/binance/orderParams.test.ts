@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { SimApiError, SimEngine } from './engine.js'
+import { SimEngine } from './engine.js'
 import { algoOrderParams, decimalParam, orderParams } from './orderParams.js'
 import { resolveSpec } from './specs.js'
+import { simErrorCode } from './testing/simErrorCode.js'
 
 const noop = () => {}
 const engine = new SimEngine({ orderUpdate: noop, accountUpdate: noop, algoUpdate: noop, trade: noop })
@@ -10,23 +11,14 @@ engine.addSymbol('usdm', resolveSpec('BTCUSDT', 'usdm'), 2)
 const spot = engine.market('spot', 'BTCUSDT')
 const usdm = engine.market('usdm', 'BTCUSDT')
 
-function codeOf(f: () => unknown): number | undefined {
-  try {
-    f()
-    return undefined
-  } catch (e) {
-    return e instanceof SimApiError ? e.code : undefined
-  }
-}
-
 describe('orderParams', () => {
   it('parses positive decimals strictly', () => {
     const p = new URLSearchParams('a=1.5&b=abc&c=0')
     expect(decimalParam(p, 'a', true).toFixed()).toBe('1.5')
     expect(decimalParam(p, 'x', false)).toBeUndefined()
-    expect(codeOf(() => decimalParam(p, 'x', true))).toBe(-1102)
-    expect(codeOf(() => decimalParam(p, 'b', true))).toBe(-1100)
-    expect(codeOf(() => decimalParam(p, 'c', true))).toBe(-1013)
+    expect(simErrorCode(() => decimalParam(p, 'x', true))).toBe(-1102)
+    expect(simErrorCode(() => decimalParam(p, 'b', true))).toBe(-1100)
+    expect(simErrorCode(() => decimalParam(p, 'c', true))).toBe(-1013)
   })
 
   it('validates an order: side, lot size, price filter, notional, client order id', () => {
@@ -37,15 +29,17 @@ describe('orderParams', () => {
       new URLSearchParams(`side=BUY&type=LIMIT&quantity=0.01&price=${mid}`),
     )
     expect(ok).toMatchObject({ symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', reduceOnly: false })
-    expect(codeOf(() => orderParams('spot', spot, new URLSearchParams('type=LIMIT')))).toBe(-1102)
+    expect(simErrorCode(() => orderParams('spot', spot, new URLSearchParams('type=LIMIT')))).toBe(-1102)
     expect(
-      codeOf(() => orderParams('spot', spot, new URLSearchParams('side=BUY&quantity=0.000000001'))),
+      simErrorCode(() => orderParams('spot', spot, new URLSearchParams('side=BUY&quantity=0.000000001'))),
     ).toBe(-1111)
     expect(
-      codeOf(() => orderParams('usdm', usdm, new URLSearchParams('side=BUY&quantity=0.001&price=0.001'))),
+      simErrorCode(() =>
+        orderParams('usdm', usdm, new URLSearchParams('side=BUY&quantity=0.001&price=0.001')),
+      ),
     ).toBe(-1013)
     const badCid = `side=BUY&quantity=0.01&price=${mid}&newClientOrderId=${'x'.repeat(40)}`
-    expect(codeOf(() => orderParams('spot', spot, new URLSearchParams(badCid)))).toBe(-1100)
+    expect(simErrorCode(() => orderParams('spot', spot, new URLSearchParams(badCid)))).toBe(-1100)
   })
 
   it('validates a conditional order', () => {
@@ -57,8 +51,8 @@ describe('orderParams', () => {
       ),
     )
     expect(ok).toMatchObject({ side: 'SELL', orderType: 'STOP_MARKET' })
-    expect(codeOf(() => algoOrderParams(usdm, new URLSearchParams('algoType=X')))).toBe(-1116)
+    expect(simErrorCode(() => algoOrderParams(usdm, new URLSearchParams('algoType=X')))).toBe(-1116)
     const trailing = 'algoType=CONDITIONAL&type=TRAILING_STOP_MARKET&side=SELL&quantity=0.01&callbackRate=20'
-    expect(codeOf(() => algoOrderParams(usdm, new URLSearchParams(trailing)))).toBe(-2007)
+    expect(simErrorCode(() => algoOrderParams(usdm, new URLSearchParams(trailing)))).toBe(-2007)
   })
 })
