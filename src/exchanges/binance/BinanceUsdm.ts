@@ -261,6 +261,16 @@ export class BinanceUsdm extends BinanceClient {
     }
     const params = orderParams(req, prepared)
     await this.checkOpenOrderCap(req, rules)
+    return this.#sendOrder(req, params, signedAt)
+  }
+
+  /** Sends one checked LIMIT or MARKET order (`POST /fapi/v1/order` or `order.place`) and reads its ack. */
+  async #sendOrder(
+    req: OrderRequest,
+    params: Record<string, string | number>,
+    signedAt: number,
+  ): Promise<OrderAck> {
+    const symbol = req.symbol.toUpperCase()
     let res: unknown
     try {
       res = await this.orderCall('order.place', 'POST', this.path('/order'), z.unknown(), params, {
@@ -279,14 +289,9 @@ export class BinanceUsdm extends BinanceClient {
   }
 
   /**
-   * Places up to 5 orders in one `POST /fapi/v1/batchOrders` (`batchLimits.place`; symbols may differ), checked and
-   * rounded as {@link BinanceUsdm.placeOrder} does (the open-order cap counts the batch's earlier orders). One result
-   * per request, in order: an order refused here or by the venue fails alone; a lost answer, or one the venue could
-   * not settle (-1007), is each sent order's `OrderOutcomeUnknownError` (reconcile with `queryOrder`). The venue
-   * batches only LIMIT and MARKET orders: a conditional one is placed alone on the algo endpoint. Orders too few to
-   * be worth a batch (a batch counts 5 orders in the 10-second window however few it carries: fewer than 4 with
-   * Binance's default limits) are placed one by one, in parallel. A batch is in the cancel lane of the rate limiter
-   * only when all its orders are reduce-only.
+   * Places up to 5 orders in one `POST /fapi/v1/batchOrders` (symbols may differ), each checked as by
+   * {@link BinanceUsdm.placeOrder}; one result per request, in order. Orders too few to be worth a batch
+   * (`worthBatching`) and conditional orders go by themselves. Outcomes and costs: docs/binance.md, "Batches".
    */
   async placeOrders(reqs: readonly OrderRequest[]): Promise<ReadonlyArray<Result<OrderAck>>> {
     if (reqs.length > this.batchLimits.place)
@@ -313,16 +318,17 @@ export class BinanceUsdm extends BinanceClient {
       }
     }
     const reserved = [...batch]
-    if (!worthBatching(batch.length, this.rest.limiter.snapshot().windows))
-      alone.push(...batch.splice(0).map((b) => b.i))
-    const single = async (i: number) => {
-      out[i] = await this.placeOrder(reqs[i] as OrderRequest).then(ok, (e: unknown) =>
-        err(toTradekitError(e)),
-      )
-    }
+    // Too few to be worth a batch: each checked order goes by itself, in parallel (not checked again).
+    const singles = worthBatching(batch.length, this.rest.limiter.snapshot().windows) ? [] : batch.splice(0)
+    const settled = (p: Promise<OrderAck>) => p.then(ok, (e: unknown) => err(toTradekitError(e)))
     try {
       await Promise.all([
-        ...alone.map(single),
+        ...alone.map(async (i) => {
+          out[i] = await settled(this.placeOrder(reqs[i] as OrderRequest))
+        }),
+        ...singles.map(async (b) => {
+          out[b.i] = await settled(this.#sendOrder(b.req, b.params, signedAt))
+        }),
         batch.length > 0 ? this.#sendPlacements(batch, signedAt, out) : undefined,
       ])
     } finally {
@@ -454,26 +460,35 @@ export class BinanceUsdm extends BinanceClient {
     changes: { side: Side; qty: Decimal; price: Decimal },
   ): Promise<Order> {
     const { req, params } = await this.#amendment({ symbol, clientOrderId, changes })
+    return this.#sendAmendment(req, params, this.rest.localNow())
+  }
+
+  /** Sends one checked amendment (`PUT /fapi/v1/order` or `order.modify`) and reads the order it answers. */
+  async #sendAmendment(
+    req: OrderRequest,
+    params: Record<string, string | undefined>,
+    signedAt: number,
+  ): Promise<Order> {
     let res: unknown
     try {
       res = await this.orderCall('order.modify', 'PUT', this.path('/order'), z.unknown(), params, {
         isOrder: true,
+        signedAt,
         priority: Priority.ORDER,
       })
     } catch (e) {
       this.submitFailed(req, e)
     }
     const decoded = decodeUsdmOrder(res, this.clock.now())
-    if (!decoded.ok) throw this.undecodableOrderResponse(clientOrderId, req.symbol, 'place', decoded.error)
+    if (!decoded.ok)
+      throw this.undecodableOrderResponse(req.clientOrderId, req.symbol, 'place', decoded.error)
     return decoded.value
   }
 
   /**
-   * Amends up to 5 open LIMIT orders in one `PUT /fapi/v1/batchOrders` (`batchLimits.amend`; symbols may differ),
-   * each checked and rounded as {@link BinanceUsdm.modifyOrder} does, signed with the time they were asked for. One
-   * result per order, in order: an amendment refused here or by the venue fails alone (the order stays as it was); a
-   * lost answer is each order's `OrderOutcomeUnknownError` (query the order to learn its state). Amendments too few
-   * to be worth a batch (as for {@link BinanceUsdm.placeOrders}) go one by one, in parallel.
+   * Amends up to 5 open LIMIT orders in one `PUT /fapi/v1/batchOrders` (symbols may differ), each checked as by
+   * {@link BinanceUsdm.modifyOrder}; one result per order, in order (a refused one stays as it was). Too few to be
+   * worth a batch go by themselves. Outcomes and costs: docs/binance.md, "Batches".
    */
   async amendOrders(amendments: ReadonlyArray<OrderAmendmentOf>): Promise<ReadonlyArray<Result<Order>>> {
     const limit = this.batchLimits.amend
@@ -493,13 +508,10 @@ export class BinanceUsdm extends BinanceClient {
       }
     }
     if (!worthBatching(batch.length, this.rest.limiter.snapshot().windows)) {
+      // Each checked amendment goes by itself, in parallel (not checked again).
+      const send = (b: (typeof batch)[number]) => this.#sendAmendment(b.req, b.params, signedAt)
       await Promise.all(
-        batch.map(async (b) => {
-          const a = amendments[b.i] as OrderAmendmentOf
-          out[b.i] = await this.modifyOrder(a.symbol, a.clientOrderId, a.changes).then(ok, (e: unknown) =>
-            err(toTradekitError(e)),
-          )
-        }),
+        batch.map(async (b) => (out[b.i] = await send(b).then(ok, (e) => err(toTradekitError(e))))),
       )
       return out
     }
