@@ -192,6 +192,21 @@ describe('OrderExecutor batch methods', () => {
     expect(venue.batches).toEqual([2])
   })
 
+  it('a later amendment of an order in the same tick replaces the earlier one: the request carries it once', async () => {
+    const venue = new BatchAmendVenue('fake', [BTCUSDT])
+    const { exec } = await setup(venue)
+    for (const cid of ['d1', 'd2']) await exec.submit(bid('99', cid))
+    const moved = await Promise.all([
+      exec.replace('d1', bid('98', 'd1')),
+      exec.replace('d2', bid('98', 'd2')),
+      exec.replace('d1', bid('97', 'd1')),
+    ])
+    expect(venue.batches).toEqual([2])
+    expect(venue.amends).toEqual(['d1 97 0.1', 'd2 98 0.1'])
+    expect(moved.map((o) => `${o.clientOrderId} ${o.price?.toFixed()}`)).toEqual(['d1 97', 'd2 98', 'd1 97'])
+    expect(exec.order('d1')?.price?.toFixed()).toBe('97')
+  })
+
   it('an adapter that throws at once fails the amendments of that tick, and each order is looked up', async () => {
     const venue = new BatchAmendVenue('fake', [BTCUSDT])
     const { exec } = await setup(venue)

@@ -196,15 +196,23 @@ export class BatchSender {
 
   /**
    * One amendment at the venue. Where the adapter amends in batches (`amendOrders`), the amendments asked for in the
-   * same tick (a refresh moving several quotes) go together, `batchLimits.amend` a request; one alone, or without
-   * batches, goes by `amendOrder`.
+   * same tick (a refresh moving several quotes) go together, `batchLimits.amend` a request (the newest of one order's
+   * amendments in a tick stands for them all); one alone, or without batches, goes by `amendOrder`.
    */
   #amendAtVenue(amendment: OrderAmendmentOf): Promise<Order> {
     const { adapter } = this.#host
     if (adapter.amendOrders === undefined || (adapter.batchLimits?.amend ?? 1) <= 1)
       return this.#amendAlone(amendment)
     return new Promise<Order>((resolve, reject) => {
-      this.#amends.push({ amendment, resolve, reject })
+      // A second amendment of an order in the same tick replaces the first: a request carries an order once (the venue
+      // refuses a repeated id), and the newer price and quantity are the ones wanted. Both resolve with its outcome.
+      const same = this.#amends.find((q) => q.amendment.clientOrderId === amendment.clientOrderId)
+      if (same !== undefined) {
+        same.amendment = amendment
+        same.waiting.push({ resolve, reject })
+        return
+      }
+      this.#amends.push({ amendment, waiting: [{ resolve, reject }] })
       if (this.#amends.length === 1) queueMicrotask(() => this.#sendAmends())
     })
   }
@@ -224,8 +232,10 @@ export class BatchSender {
       void settleAll(sent, chunk.length).then((outcomes) => {
         chunk.forEach((q, i) => {
           const r = outcomes[i] ?? err(lostAnswer(q.amendment.clientOrderId))
-          if (r.ok) q.resolve(r.value)
-          else q.reject(r.error)
+          for (const w of q.waiting) {
+            if (r.ok) w.resolve(r.value)
+            else w.reject(r.error)
+          }
         })
       })
     }
@@ -270,11 +280,13 @@ export class BatchSender {
   }
 }
 
-/** An amendment waiting for the end of the tick, to share a request with the others asked for in it. */
+/**
+ * An amendment waiting for the end of the tick, to share a request with the others asked for in it; `waiting`: its
+ * callers (more than one when a later amendment of the same order replaced an earlier one).
+ */
 interface QueuedAmendment {
-  readonly amendment: OrderAmendmentOf
-  readonly resolve: (order: Order) => void
-  readonly reject: (error: TradekitError) => void
+  amendment: OrderAmendmentOf
+  readonly waiting: Array<{ resolve: (order: Order) => void; reject: (error: TradekitError) => void }>
 }
 
 /** Splits `items` into runs of at most `size`. */

@@ -7,7 +7,7 @@ import {
   type SimMarket,
   type SimOrder,
 } from './engine.js'
-import { futuresOrderJson, spotOrderJson } from './json/orders.js'
+import { futuresOrderJson, type SpotResponseType, spotOrderJson } from './json/orders.js'
 import type { SimSymbolMarket } from './market.js'
 import { missingParam, orderParams } from './orderParams.js'
 
@@ -23,8 +23,10 @@ export interface SimOrderDesk {
 }
 
 /**
- * Places an order from request parameters and answers in the market's layout (spot `FULL` unless
- * `newOrderRespType=RESULT`, USD-M the futures order).
+ * Places an order from request parameters (checked, then counted unless `counted` is false: a batch counts itself)
+ * and answers in the market's layout: spot as `newOrderRespType` asks (`ACK`, `RESULT` or `FULL`; by default `FULL`
+ * for MARKET and LIMIT orders, `ACK` for the others, as binance-spot-api-docs rest-api.md documents), USD-M the futures
+ * order. A `test` order (`POST /api/v3/order/test`) is checked but not placed nor counted, and answers `{}`.
  *
  * @example
  * ```ts
@@ -37,13 +39,30 @@ export function placeFromParams(
   acc: SimAccount,
   m: SimSymbolMarket,
   p: URLSearchParams,
+  { test = false, counted = true }: { test?: boolean; counted?: boolean } = {},
 ): unknown {
-  d.countOrder()
-  const { order, fills } = d.engine.placeOrder(market, acc, orderParams(market, m, p), d.now())
+  const params = orderParams(market, m, p)
+  const resp = market === 'spot' ? spotResponseType(p, params.type) : undefined
+  if (counted && !test) d.countOrder()
+  const { order, fills } = d.engine.placeOrder(market, acc, params, d.now(), test)
   d.publishBook(market, m)
-  return market === 'spot'
-    ? spotOrderJson(order, m, p.get('newOrderRespType') === 'RESULT' ? 'RESULT' : 'FULL', fills)
-    : futuresOrderJson(order, m)
+  if (test) return {}
+  return resp === undefined ? futuresOrderJson(order, m) : spotOrderJson(order, m, resp, fills)
+}
+
+const RESPONSE_TYPES: readonly string[] = ['ACK', 'RESULT', 'FULL']
+
+/** A spot order's `newOrderRespType`: as sent (`-1100` when not one of the three), else by order type. */
+function spotResponseType(p: URLSearchParams, type: string): SpotResponseType {
+  const v = p.get('newOrderRespType')
+  if (v === null) return type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK'
+  if (!RESPONSE_TYPES.includes(v))
+    throw new SimApiError(
+      400,
+      -1100,
+      "Illegal characters found in parameter 'newOrderRespType'; legal range is 'ACK, RESULT, FULL'.",
+    )
+  return v as SpotResponseType
 }
 
 /**

@@ -41,19 +41,26 @@ export function accountTradeJson(market: SimMarket, o: SimOrder, f: SimFill, tim
   }
 }
 
-/** A spot order as `POST /api/v3/order` answers it (`FULL` with fills, or `RESULT`). */
+/** How much of a placed spot order its response carries (`newOrderRespType`). */
+export type SpotResponseType = 'ACK' | 'RESULT' | 'FULL'
+
+/** A spot order as `POST /api/v3/order` answers it: `ACK` (ids and time), `RESULT` (the order) or `FULL` (and its fills). */
 export function spotOrderJson(
   o: SimOrder,
   m: SimSymbolMarket,
-  resp: 'FULL' | 'RESULT',
+  resp: SpotResponseType,
   fills: readonly SimFill[],
 ): Record<string, unknown> {
-  return {
+  const ack = {
     symbol: o.symbol,
     orderId: o.orderId,
     orderListId: -1,
     clientOrderId: o.clientOrderId,
     transactTime: o.updateTime,
+  }
+  if (resp === 'ACK') return ack
+  return {
+    ...ack,
     price: (o.price ?? new Decimal(0)).toFixed(m.priceDp),
     origQty: o.origQty.toFixed(m.qtyDp),
     executedQty: o.executedQty.toFixed(m.qtyDp),

@@ -1,6 +1,6 @@
-import { modifyFromParams } from '../amendOrders.js'
+import { modifyFromParams, placeFromParams } from '../amendOrders.js'
 import { batchCancelTargets, batchOrderParams } from '../batchParams.js'
-import { type NewOrderOptions, type SimAccount, SimApiError } from '../engine.js'
+import { type SimAccount, SimApiError } from '../engine.js'
 import {
   accountTradeJson,
   batchItemJson,
@@ -9,32 +9,14 @@ import {
   spotQueryJson,
 } from '../json/orders.js'
 import type { SimSymbolMarket } from '../market.js'
-import { missingParam, orderParams } from '../orderParams.js'
+import { missingParam } from '../orderParams.js'
 import type { BinanceRequest, BinanceRouteSpec, BinanceVenue } from './BinanceRoute.js'
 import { FAPI1, SPOT, SPOT_FAPI1 } from './prefixes.js'
 
 function placeOrder(v: BinanceVenue, r: BinanceRequest): unknown {
-  const acc = r.auth()
-  const m = r.symbol()
-  const params = orderParams(r.market, m, r.params)
-  const test = r.key === 'POST /order/test'
-  if (!test) v.countOrder()
-  return place(v, r, acc, m, params, test)
-}
-
-/** A checked (and counted) order on the engine: matched, its book published, answered in the market's layout. */
-function place(
-  v: BinanceVenue,
-  r: BinanceRequest,
-  acc: SimAccount,
-  m: SimSymbolMarket,
-  params: NewOrderOptions,
-  test: boolean,
-): unknown {
-  const { order, fills } = v.engine.placeOrder(r.market, acc, params, v.now(), test)
-  v.publishBook(r.market, m)
-  if (test) return {}
-  return r.market === 'spot' ? spotOrderJson(order, m, 'FULL', fills) : futuresOrderJson(order, m)
+  return placeFromParams(v, r.market, r.auth(), r.symbol(), r.params, {
+    test: r.key === 'POST /order/test',
+  })
 }
 
 /**
@@ -48,10 +30,7 @@ function placeBatch(v: BinanceVenue, r: BinanceRequest): unknown {
   const items = batchOrderParams(r.params)
   v.countOrder(5, 1)
   return items.map((p) =>
-    batchItemJson(() => {
-      const m = itemMarket(v, r, p)
-      return place(v, r, acc, m, orderParams(r.market, m, p), false)
-    }),
+    batchItemJson(() => placeFromParams(v, r.market, acc, itemMarket(v, r, p), p, { counted: false })),
   )
 }
 
