@@ -26,6 +26,23 @@ describe('MarketCache', () => {
     expect([s?.price.toNumber(), s?.priceTs, s?.instrument]).toEqual([103, 80_000, btc])
   })
 
+  it("stamps a forming candle's close with the time it came, never with its close time still ahead", () => {
+    let now = 10_000
+    const c = new MarketCache({
+      instruments: [btc],
+      atr: { period: 3 },
+      onDataError: () => {},
+      now: () => now,
+    })
+    c.onCandle({ ...candle(0, 100), isClosed: false }) // closes at 59,999
+    expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(10_000)
+    now = 70_000 // received late: its close time is the latest it can be as of
+    c.onCandle({ ...candle(0, 101), isClosed: false })
+    expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(59_999)
+    c.onCandle(candle(1, 102)) // a closed candle: its close time
+    expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(119_999)
+  })
+
   it('ignores non-positive or non-finite prices and one-sided books', () => {
     const { c } = cache()
     c.onTrade(trade(100, 1))

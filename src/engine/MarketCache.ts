@@ -11,6 +11,8 @@ export interface MarketCacheConfig {
   readonly atr: { readonly period: number; readonly interval?: string | undefined }
   /** Receives an error from a bad candle (ATR refused it); the cache goes on. */
   readonly onDataError: (e: unknown) => void
+  /** The time now: a forming candle's price is as of now, not of its close time (still ahead). Default `Date.now`. */
+  readonly now?: () => number
 }
 
 interface MarketState {
@@ -48,9 +50,10 @@ export class MarketCache {
     return this.#instruments.values()
   }
 
-  /** A candle: its close is the price; a closed candle updates the ATR. */
+  /** A candle: its close is the price (a forming candle's as of now); a closed candle updates the ATR. */
   onCandle(c: Candle): void {
-    this.#setPrice(c.venue, c.symbol, c.close, c.closeTime)
+    const ts = c.isClosed ? c.closeTime : Math.min(c.closeTime, (this.#cfg.now ?? Date.now)())
+    this.#setPrice(c.venue, c.symbol, c.close, ts)
     if (c.isClosed) this.#updateAtr(c)
   }
 

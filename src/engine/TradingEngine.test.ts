@@ -397,6 +397,33 @@ describe('TradingEngine', () => {
     await env.engine.stop()
   })
 
+  it('feeds the equity books move to the breakers: a position marked by books alone trips a loss breaker', async () => {
+    const env = setup([])
+    await env.engine.start()
+    const book = (mid: number) =>
+      env.feed.bus.emit('book', {
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        bids: [[mid - 0.5, 1000]],
+        asks: [[mid + 0.5, 1000]],
+        tsEvent: env.clock.now(),
+      })
+    book(100)
+    const qty = new Decimal('90')
+    await env.paper.submit({
+      ...{ clientOrderId: 'b1', strategyId: 's', venue: 'binance', symbol: 'BTCUSDT' },
+      ...{ side: 'BUY', type: 'MARKET', qty },
+    })
+    expect(env.risk.state).toBe('ACTIVE')
+    for (let mid = 99; mid >= 80; mid--) {
+      await env.clock.advanceAsync(1_000)
+      book(mid)
+    }
+    expect(env.portfolio.snapshot().equity.lt(9000)).toBe(true) // more than 10 % below the start
+    expect(env.risk.status()).toMatchObject({ state: 'HALTED', reason: 'DAILY_LOSS' }) // 3 %, before the drawdown's 10 %
+    await env.engine.stop()
+  })
+
   it('rejects an invalid config with a ConfigError', () => {
     const env = setup([])
     const base = { feeds: [], strategies: [], risk: env.risk, portfolio: env.portfolio, instruments: [btc] }

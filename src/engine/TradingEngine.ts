@@ -81,7 +81,6 @@ export class TradingEngine {
     const clock = cfg.clock ?? new SystemClock()
     this.#clock = clock
     this.#log = cfg.logger === undefined ? silentLogger : redactingLogger(cfg.logger)
-    // Every order sent is attributed to its strategy in the Portfolio too (positions per strategy).
     this.#orders = new OrderStrategyMap(undefined, (cid, sid) => cfg.portfolio.attribute(cid, sid))
     for (const i of cfg.instruments) {
       if (cfg.portfolio.instrument(i.venue, i.symbol) === undefined) cfg.portfolio.addInstrument(i)
@@ -91,6 +90,7 @@ export class TradingEngine {
       instruments: cfg.instruments,
       atr: cfg.atr,
       onDataError: (e) => this.#bus.emit('dataError', toTradekitError(e)),
+      now: () => clock.now(),
     })
     this.#fanout = new MarketDataFanout(cfg.portfolio, this.#market)
     this.#monitor = new FeedHealthMonitor({
@@ -279,6 +279,7 @@ export class TradingEngine {
     this.#subs.on(ev, 'book', (b: BookSnapshot) => {
       this.#monitor.seen(f.name, b.venue, b.symbol)
       this.#fanout.onBook(b)
+      this.#updateRisk(false) // a book marks the portfolio too (a market maker's feed may be books alone)
       this.#bus.emit('book', b)
       for (const r of this.#runners) r.book(b)
     })
@@ -335,14 +336,13 @@ export class TradingEngine {
     this.#subs.on(portfolio.events, 'error', (e: TradekitError) => void this.#bus.emit('error', e))
   }
 
-  /** Feeds mark-to-market equity to the breakers: after every fill and candle, at most once a second otherwise. */
+  /** Feeds mark-to-market equity to the breakers: after every fill and closed candle, else at most once a second. */
   #updateRisk(force: boolean): void {
     const now = this.#clock.now()
     if (!force && now - this.#lastRiskUpdate < 1000) return
     this.#lastRiskUpdate = now
     const { portfolio, risk } = this.#cfg
-    // While the portfolio's version stands only marks moved: the positions the RiskManager holds (for its kill
-    // switch) still stand and the breakers need the equity alone, which stays the same object until it changes.
+    // Only marks moved while the version stands: the breakers need the equity alone (one object until it changes).
     if (portfolio.version === this.#riskVersion) risk.guard.updateEquity(portfolio.equity())
     else {
       this.#riskVersion = portfolio.version
@@ -365,7 +365,7 @@ export class TradingEngine {
     // One executor (a backtest, most bots): its own list, not a copy.
     return ex.length === 1
       ? (ex[0] as ExecutionClient).openOrders(filter)
-      : ex.flatMap((e) => [...e.openOrders(filter)])
+      : ex.flatMap((e) => e.openOrders(filter))
   }
 
   async #cancelAll(filter: OrderFilter): Promise<CancelAllResult> {

@@ -139,6 +139,15 @@ describe('RiskManager.evaluateQuotes', () => {
     expect(!halted.ok && halted.error.code).toBe('TRADING_HALTED')
   })
 
+  it("feeds the account's equity to the breakers before reading the state: a drawdown seen in quotes halts them", () => {
+    const { risk, mkt } = setup()
+    const t = targets([lvl('yes', 'BUY', '0.45', '20')])
+    expect(risk.evaluateQuotes(t, account({ equity: D('10000') }), mkt).ok).toBe(true)
+    const r = risk.evaluateQuotes(t, account({ equity: D('8900') }), mkt)
+    expect(!r.ok && r.error.code).toBe('TRADING_HALTED')
+    expect(risk.status().reason).toBe('MAX_DRAWDOWN')
+  })
+
   it('denies malformed levels', () => {
     const { risk, mkt } = setup()
     const r = risk.evaluateQuotes(targets([lvl('other', 'BUY', '0.45', '20')]), account(), mkt)

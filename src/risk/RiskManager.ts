@@ -120,7 +120,10 @@ export class RiskManager {
   /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
   readonly #instanceTag = randomTag()
   #stopping: Promise<EmergencyStopReport> | undefined
-  #lastStop: EmergencyStopReport | undefined
+  /** Whether the kill-switch run under way (#stopping) flattens. */
+  #stoppingFlattens = false
+  /** The last kill-switch run's report while still HALTED, and whether it was asked to flatten. */
+  #lastStop: { report: EmergencyStopReport; flattenRequested: boolean } | undefined
 
   constructor(config: RiskManagerConfig = {}) {
     this.#cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
@@ -314,20 +317,27 @@ export class RiskManager {
    * The kill switch: moves to HALTED at once (synchronously, before any await), cancels every open order on every
    * registered executor (each bounded by `killSwitch.cancelTimeoutMs`), optionally flattens positions with reduce-only
    * market orders, and reports what it could not cancel or flatten. Idempotent: a call while one runs returns the
-   * same promise, and a call while still HALTED after a run returns that run's report. Never rejects.
+   * same promise, and a call while still HALTED after a run returns that run's report, unless it asks to flatten and
+   * that run did not: then it runs again (after the one under way), flattening. Never rejects.
    */
   emergencyStop(reason: string, options: EmergencyStopOptions = {}): Promise<EmergencyStopReport> {
     this.guard.halt(reason, StateChangeReason.KILL_SWITCH)
-    if (this.#stopping !== undefined) return this.#stopping
-    if (this.#lastStop !== undefined && this.guard.state === TradingState.HALTED) {
-      return Promise.resolve(this.#lastStop)
+    const flatten = options.flatten ?? this.#cfg.killSwitch.flatten
+    if (this.#stopping !== undefined) {
+      if (!flatten || this.#stoppingFlattens) return this.#stopping
+      // A flatten asked for while a run that does not flatten is under way: once it has ended, one that does.
+      return this.#stopping.then(() => this.emergencyStop(reason, options))
     }
+    if (this.#lastStop !== undefined && this.guard.state === TradingState.HALTED) {
+      if (!flatten || this.#lastStop.flattenRequested) return Promise.resolve(this.#lastStop.report)
+    }
+    this.#stoppingFlattens = flatten
     const run = runKillSwitch(reason, {
       clock: this.#clock,
       executors: [...this.#executors.keys()],
       cancelTimeoutMs: this.#cfg.killSwitch.cancelTimeoutMs,
       submitTimeoutMs: this.#cfg.killSwitch.submitTimeoutMs,
-      flatten: options.flatten ?? this.#cfg.killSwitch.flatten,
+      flatten,
       positions: options.positions ?? this.#lastAccount?.positions ?? [],
       instrument: (venue, symbol) =>
         this.#known.get(`${venue}:${symbol}`) ?? this.#instruments.get(`${venue}:${symbol}`),
@@ -351,7 +361,7 @@ export class RiskManager {
       })
       .then((report) => {
         this.#stopping = undefined
-        if (this.guard.state === TradingState.HALTED) this.#lastStop = report
+        if (this.guard.state === TradingState.HALTED) this.#lastStop = { report, flattenRequested: flatten }
         this.#bus.emit('risk.emergencyStopped', {
           type: 'risk.emergencyStopped',
           report,
@@ -457,6 +467,7 @@ export class RiskManager {
     market: (symbol: string) => MarketSnapshot | undefined,
   ): Result<ApprovedQuotes, RiskRejection> {
     const now = this.#clock.now()
+    this.update(account) // the breakers see this account's equity before its state is read, as `evaluate` does
     let r: Result<ApprovedQuotes, RiskRejection>
     try {
       r = evaluateQuotes(targets, {

@@ -262,6 +262,92 @@ describe('TradingGuard: daily loss', () => {
   })
 })
 
+describe('TradingGuard: causes that lift themselves lift only themselves', () => {
+  const dailyReset: TradingGuardConfig = {
+    breakers: { drawdown: false, dailyLoss: { maxLossFraction: 0.03, resetAtDayStart: true } },
+  }
+
+  it('a kill switch or manual halt over a daily-loss halt survives the reset at the day start', () => {
+    for (const stop of ['KILL_SWITCH', 'MANUAL'] as const) {
+      const { guard, clock } = make(dailyReset)
+      guard.updateEquity(D('10000'))
+      guard.updateEquity(D('9600'))
+      expect(guard.status().reason).toBe('DAILY_LOSS')
+      expect(guard.halt('operator: exchange incident', stop)).toBe(false) // already HALTED
+      expect(guard.status()).toMatchObject({ state: 'HALTED', reason: stop })
+      clock.advance(DAY)
+      guard.updateEquity(D('9600'))
+      expect(guard.state).toBe('HALTED')
+    }
+  })
+
+  it('a daily-loss halt over a kill switch does not take its place', () => {
+    const { guard, clock } = make(dailyReset)
+    guard.updateEquity(D('10000'))
+    guard.halt('operator', 'KILL_SWITCH')
+    guard.updateEquity(D('9600'))
+    expect(guard.status().reason).toBe('KILL_SWITCH')
+    clock.advance(DAY)
+    guard.updateEquity(D('9600'))
+    expect(guard.state).toBe('HALTED')
+  })
+
+  it('the day reset lowers a daily-loss halt to a manual reduce asked for before it, not to ACTIVE', () => {
+    const { guard, clock } = make(dailyReset)
+    guard.updateEquity(D('10000'))
+    guard.reduce('news: FOMC')
+    guard.updateEquity(D('9600'))
+    expect(guard.status()).toMatchObject({ state: 'HALTED', reason: 'DAILY_LOSS' })
+    clock.advance(DAY)
+    guard.updateEquity(D('9600'))
+    expect(guard.state).toBe('REDUCING')
+  })
+
+  it("the end of a losing streak's cooldown does not lift a reduce asked for during it", () => {
+    const cooldown: TradingGuardConfig = {
+      breakers: { consecutiveLosses: { reduceAfter: 1, haltAfter: 5, cooldownMs: 60_000 } },
+    }
+    const manual = make(cooldown)
+    manual.guard.recordTradeResult(D(-1))
+    expect(manual.guard.status()).toMatchObject({ state: 'REDUCING', reason: 'CONSECUTIVE_LOSSES' })
+    manual.guard.reduce('news: FOMC')
+    manual.clock.advance(60_000)
+    manual.guard.updateEquity(D('10000'))
+    expect(manual.guard.state).toBe('REDUCING')
+    // Nothing else asked for: the cooldown's end lifts it, and a resume clears what was held.
+    const alone = make(cooldown)
+    alone.guard.recordTradeResult(D(-1))
+    alone.clock.advance(60_000)
+    alone.guard.updateEquity(D('10000'))
+    expect(alone.guard.state).toBe('ACTIVE')
+    manual.guard.resume()
+    manual.guard.recordTradeResult(D(-1))
+    manual.clock.advance(60_000)
+    manual.guard.updateEquity(D('10000'))
+    expect(manual.guard.state).toBe('ACTIVE')
+  })
+
+  it('a restored kill switch is held; a restored daily-loss halt still lifts at the day start', async () => {
+    const kill = make({ ...dailyReset, store: new MemoryStateStore() })
+    await kill.guard.start()
+    kill.guard.updateEquity(D('10000'))
+    kill.guard.halt('operator', 'KILL_SWITCH')
+    await kill.guard.flush()
+    const saved = kill.guard.toPersisted()
+    for (const [state, reason, after] of [
+      ['HALTED', 'KILL_SWITCH', 'HALTED'],
+      ['HALTED', 'DAILY_LOSS', 'ACTIVE'],
+    ] as const) {
+      const clock = new ManualClock(T0)
+      const g = make({ ...dailyReset, store: new MemoryStateStore({ ...saved, state, reason }) }, clock)
+      await g.guard.start()
+      clock.advance(DAY)
+      g.guard.updateEquity(D('10000'))
+      expect(g.guard.state).toBe(after)
+    }
+  })
+})
+
 describe('TradingGuard: consecutive losses', () => {
   const cfg: TradingGuardConfig = {
     breakers: { consecutiveLosses: { reduceAfter: 3, haltAfter: 5, cooldownMs: 60_000 } },
@@ -350,6 +436,15 @@ describe('TradingGuard: order rate and venue rejection rate', () => {
     b2.recordVenueResponse(true) // 3 of 6 = 0.5
     expect(b2.state).toBe('HALTED')
     expect(b2.status().reason).toBe('REJECTION_RATE')
+  })
+
+  it('trips at a fraction whose product with the sample count is not exact in floating point (0.55 × 100)', () => {
+    const { guard } = make({ breakers: { rejectionRate: { minSamples: 100, maxRejectedFraction: 0.55 } } })
+    for (let i = 0; i < 45; i++) guard.recordVenueResponse(false)
+    for (let i = 0; i < 54; i++) guard.recordVenueResponse(true)
+    expect(guard.state).toBe('ACTIVE') // 54 of 99: not enough samples yet
+    guard.recordVenueResponse(true) // 55 of 100 = 0.55
+    expect(guard.state).toBe('HALTED')
   })
 
   it('forgets responses older than the window', () => {

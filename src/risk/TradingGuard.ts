@@ -135,6 +135,8 @@ export class TradingGuard {
 
   #state: TradingState = TradingState.ACTIVE
   #reason: StateChangeReason = StateChangeReason.INITIAL
+  /** The highest state asked for by a cause that does not lift itself (see #liftsItself): automatic releases stop there. */
+  #held: TradingState = TradingState.ACTIVE
   #detail: string | undefined
   #since: number
   #peak: Decimal | undefined
@@ -256,6 +258,7 @@ export class TradingGuard {
       const from = this.#state
       this.#state = saved.state
       this.#reason = saved.reason as StateChangeReason
+      if (!this.#liftsItself(saved.state, this.#reason)) this.#held = saved.state
       this.#detail = saved.detail
       this.#since = saved.since
       this.#bus.emit('risk.stateChanged', {
@@ -310,7 +313,8 @@ export class TradingGuard {
         this.#state !== TradingState.ACTIVE &&
         this.#reason === StateChangeReason.DAILY_LOSS
       ) {
-        this.#transition(TradingState.ACTIVE, StateChangeReason.DAY_RESET, now, undefined, {
+        // Down to what the causes that do not lift themselves still hold (a manual reduce, say), not past it.
+        this.#transition(this.#held, StateChangeReason.DAY_RESET, now, undefined, {
           previousDay: previous,
           day: day.key,
           dayStartEquity: str(equity),
@@ -561,7 +565,8 @@ export class TradingGuard {
     if (total < rr.minSamples) return
     let bad = 0
     for (let i = this.#responsesHead; i < this.#responses.length; i++) if (this.#responses[i]?.rejected) bad++
-    if (bad >= rr.maxRejectedFraction * total) {
+    // A quotient, not `fraction × total`: 55 / 100 is the double 0.55 is, while 0.55 × 100 is 55.00000000000001.
+    if (bad / total >= rr.maxRejectedFraction) {
       this.#trip(rr.action, StateChangeReason.REJECTION_RATE, now, {
         rejected: bad,
         total,
@@ -595,6 +600,7 @@ export class TradingGuard {
     this.#cooldownUntil = undefined
     this.#responses = []
     this.#responsesHead = 0
+    this.#held = TradingState.ACTIVE
     if (options.resetDrawdownPeak === true && this.#lastEquity !== undefined) this.#peak = this.#lastEquity
     if (options.resetDailyLoss === true && this.#lastEquity !== undefined) this.#dayStart = this.#lastEquity
     const changed =
@@ -617,7 +623,7 @@ export class TradingGuard {
     ) {
       const until = this.#cooldownUntil
       this.#cooldownUntil = undefined
-      this.#transition(TradingState.ACTIVE, StateChangeReason.COOLDOWN_ELAPSED, now, undefined, {
+      this.#transition(this.#held, StateChangeReason.COOLDOWN_ELAPSED, now, undefined, {
         cooldownUntil: until,
         consecutiveLosses: this.#losses,
       })
@@ -640,8 +646,25 @@ export class TradingGuard {
       values,
       tsEvent: now,
     })
-    if (to === 'DENY' || RANK[to] <= RANK[this.#state]) return false
-    return this.#transition(to, reason, now, detail, values)
+    if (to === 'DENY') return false
+    const lifts = this.#liftsItself(to, reason)
+    if (!lifts && RANK[to] > RANK[this.#held]) this.#held = to
+    if (RANK[to] > RANK[this.#state]) return this.#transition(to, reason, now, detail, values)
+    // Already there for another cause. One that does not lift itself takes over the reason, so that a day reset or a
+    // cooldown's end (which lift only their own cause) cannot lift the state under it.
+    if (!lifts && RANK[to] === RANK[this.#state] && this.#liftsItself(this.#state, this.#reason)) {
+      this.#reason = reason
+      this.#detail = detail
+      this.#persist()
+    }
+    return false
+  }
+
+  /** Whether a state tripped for `reason` lifts itself: a daily-loss trip at the day's start, a streak's cooldown. */
+  #liftsItself(state: TradingState, reason: StateChangeReason): boolean {
+    const dl = this.#cfg.dailyLoss
+    if (reason === StateChangeReason.DAILY_LOSS) return dl !== false && dl.resetAtDayStart
+    return reason === StateChangeReason.CONSECUTIVE_LOSSES && state === TradingState.REDUCING
   }
 
   #transition(

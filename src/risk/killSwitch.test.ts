@@ -114,6 +114,28 @@ describe('emergencyStop', () => {
     expect(ex.cancelAllCalls).toBe(2)
   })
 
+  it('runs again to flatten when asked after a run that did not flatten (during it or after it)', async () => {
+    for (const when of ['after', 'during'] as const) {
+      const { risk, clock } = make()
+      const ex = new FakeExecutor(['binance'], orders('o', 1))
+      risk.registerExecutor(ex)
+      risk.evaluate(signal(), account(), market({ priceTs: clock.now(), instrument: instrument() }))
+      const positions = [position('BTCUSDT', '2')]
+      const first = risk.emergencyStop('breaker MAX_DRAWDOWN') // cancels only
+      if (when === 'after') await first
+      const flat = risk.emergencyStop('operator: flatten everything', { flatten: true, positions })
+      expect(await risk.emergencyStop('again', { flatten: true, positions })).toBe(await flat)
+      expect((await first).flattened).toEqual([])
+      expect(ex.submitted.map((i) => `${i.symbol} ${i.side} ${i.qty.toFixed()} ${i.reduceOnly}`)).toEqual([
+        'BTCUSDT SELL 2 true',
+      ])
+      expect((await flat).flattened).toHaveLength(1)
+      // Nothing new asked for: the last report again.
+      expect(await risk.emergencyStop('once more')).toBe(await flat)
+      expect(ex.submitted).toHaveLength(1)
+    }
+  })
+
   it('flattens positions with reduce-only market orders, rounded down to the step', async () => {
     const { risk, clock } = make(true)
     const ex = new FakeExecutor(['binance'], [])
