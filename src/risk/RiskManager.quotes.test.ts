@@ -148,6 +148,34 @@ describe('RiskManager.evaluateQuotes', () => {
     expect(risk.status().reason).toBe('MAX_DRAWDOWN')
   })
 
+  it('cuts the levels of a price whose time is not a number or is ahead of the clock by more than the skew', () => {
+    const { risk } = setup()
+    const t = targets([lvl('yes', 'BUY', '0.45', '20')])
+    const at = (priceTs: number) => (s: string) => market({ instrument: inst(s), price: D('0.5'), priceTs })
+    for (const [priceTs, code] of [
+      [Number.NaN, 'INVALID_INPUT'],
+      [10_000 + 3_600_000, 'STALE_MARKET_DATA'],
+    ] as const) {
+      const r = risk.evaluateQuotes(t, account(), at(priceTs))
+      expect(r.ok && r.value.levels).toEqual([])
+      expect(r.ok && r.value.trimmed[0]?.code).toBe(code)
+    }
+    expect(risk.evaluateQuotes(t, account(), at(10_500)).ok).toBe(true) // within the 1 s skew
+  })
+
+  it('denies the set when a position of its instruments is unreadable; several entries of one are summed', () => {
+    const { risk, mkt } = setup({ maxInventory: '30' })
+    const t = targets([lvl('yes', 'BUY', '0.45', '50')])
+    const bad = risk.evaluateQuotes(
+      t,
+      account({ positions: [pos('yes', '1'), { ...pos('yes', '1'), qty: D(Number.NaN) }] }),
+      mkt,
+    )
+    expect(!bad.ok && bad.error.code).toBe('INVALID_INPUT')
+    const two = risk.evaluateQuotes(t, account({ positions: [pos('yes', '10'), pos('yes', '15')] }), mkt)
+    expect(two.ok && two.value.levels.map((l) => l.qty.toFixed())).toEqual(['5'])
+  })
+
   it('denies malformed levels', () => {
     const { risk, mkt } = setup()
     const r = risk.evaluateQuotes(targets([lvl('other', 'BUY', '0.45', '20')]), account(), mkt)

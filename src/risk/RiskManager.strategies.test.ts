@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock, type Signal } from '../core/index.js'
+import { Decimal } from '../decimal/index.js'
 import { account, market, position, signal } from './__fixtures__/builders.js'
 import type { RiskManagerConfig } from './config.js'
 import { RiskManager } from './RiskManager.js'
@@ -51,6 +52,15 @@ describe('RiskManager: positions and limits per strategy', () => {
       mkt,
     )
     expect(capped.ok && capped.value.qty.toFixed()).toBe('2')
+    // Nothing netted on its side (none, flat, or the other way): nothing to reduce, whatever its share says.
+    for (const positions of [[], [position('BTCUSDT', 0)], [position('BTCUSDT', -1)]]) {
+      const against = risk.evaluate(
+        exit(),
+        account({ positions, strategyPositions: [position('BTCUSDT', 1)] }),
+        mkt,
+      )
+      expect(against.ok ? 'APPROVED' : against.error.code).toBe('NO_POSITION_TO_REDUCE')
+    }
   })
 
   it('per-strategy maxOpenPositions counts only that strategy’s positions; the global limit still applies', () => {
@@ -92,5 +102,13 @@ describe('RiskManager: positions and limits per strategy', () => {
       mkt,
     )
     expect(r2.ok && r2.value.qty.toFixed()).toBe('7')
+    // An unreadable share is refused, never counted as 0 (which would give the strategy its whole room back).
+    const nan = { ...position('BTCUSDT', 1), qty: new Decimal(Number.NaN) }
+    const r3 = risk.evaluate(
+      signal(),
+      account({ positions: [position('BTCUSDT', 1)], strategyPositions: [nan] }),
+      mkt,
+    )
+    expect(r3.ok ? 'APPROVED' : r3.error.code).toBe('INVALID_INPUT')
   })
 })

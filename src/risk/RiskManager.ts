@@ -120,8 +120,7 @@ export class RiskManager {
   /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
   readonly #instanceTag = randomTag()
   #stopping: Promise<EmergencyStopReport> | undefined
-  /** Whether the kill-switch run under way (#stopping) flattens. */
-  #stoppingFlattens = false
+  #stoppingFlattens = false // whether the run under way flattens
   /** The last kill-switch run's report while still HALTED, and whether it was asked to flatten. */
   #lastStop: { report: EmergencyStopReport; flattenRequested: boolean } | undefined
 
@@ -480,6 +479,7 @@ export class RiskManager {
           return x === undefined ? undefined : { state: x.state, code: x.cause.code }
         },
         maxDataAgeMs: this.#cfg.maxDataAgeMs,
+        maxClockSkewMs: this.#cfg.maxClockSkewMs,
         now,
       })
     } catch (e) {

@@ -22,7 +22,10 @@ export function notionalCap(
   if (limit === undefined || !price.ok) return globalMax === undefined ? {} : { maxNotional: globalMax }
   let own = new Decimal(0)
   for (const p of ctx.account.strategyPositions ?? []) {
-    if (p.venue === ctx.inst.venue && p.symbol === ctx.inst.symbol) own = own.plus(readDecimal(p.qty) ?? 0)
+    // Readable: a limited strategy's positions are checked first (checkStrategyLimits); an unreadable one leaves no room.
+    const q = readDecimal(p.qty)
+    if (q === undefined) return { maxNotional: new Decimal('1e-18') }
+    if (p.venue === ctx.inst.venue && p.symbol === ctx.inst.symbol) own = own.plus(q)
   }
   const room = new Decimal(limit).minus(own.abs().times(price.value))
   // capQuantity allows `maxNotional − existingNotional`: give it the strategy's room on top of the netted value.

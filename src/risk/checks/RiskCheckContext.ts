@@ -229,8 +229,9 @@ export class RiskCheckContext implements RiskInputs {
       }
       mine = plus(mine, q)
     }
-    if (net === undefined || net.isZero() || mine.isZero() || mine.isNegative() !== net.isNegative())
-      return ok(mine)
+    if (mine.isZero()) return ok(mine)
+    // Nothing netted on the share's side (no position, flat, or the other way): nothing the venue would reduce.
+    if (net === undefined || net.isZero() || mine.isNegative() !== net.isNegative()) return ok(new Decimal(0))
     return ok(mine.isNegative() ? Decimal.max(mine, net) : Decimal.min(mine, net))
   }
 

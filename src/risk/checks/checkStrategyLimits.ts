@@ -1,9 +1,11 @@
+import { readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection } from '../types.js'
 import type { RiskCheckContext } from './RiskCheckContext.js'
 
 /**
  * The signal's strategy stays within its own limits (`strategyLimits[strategyId]`): a new instrument may not push
- * its open positions to `maxOpenPositions`. Needs the snapshot's `strategyPositions` when the strategy is limited.
+ * its open positions to `maxOpenPositions`. Needs the snapshot's `strategyPositions`, each readable, when the strategy
+ * is limited.
  *
  * @example
  * ```ts
@@ -21,6 +23,14 @@ export function checkStrategyLimits(ctx: RiskCheckContext): RiskRejection | unde
       `Limits of strategy "${strategyId}" need its positions (AccountSnapshot.strategyPositions)`,
       { strategyId },
     )
+  }
+  for (const p of own) {
+    if (readDecimal(p.qty) === undefined) {
+      return rejection(RiskReason.INVALID_INPUT, `Invalid strategy position qty "${String(p.qty)}"`, {
+        strategyId,
+        symbol: p.symbol,
+      })
+    }
   }
   const max = limits.maxOpenPositions
   if (max === undefined) return undefined

@@ -53,6 +53,7 @@ describe('evaluateQuotes (property)', () => {
               state: 'ACTIVE',
               restriction: () => undefined,
               maxDataAgeMs: 1_000,
+              maxClockSkewMs: 1_000,
               now: 0,
             },
           )

@@ -3,6 +3,7 @@ import type { ApprovedQuotes, QuoteLevel, QuoteTargets, QuoteTrim } from '../../
 import { Decimal, roundToStep } from '../../decimal/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
+import { readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
 
 /** Codes of quote-set denials and trims that are not {@link RiskReason}s. */
@@ -30,6 +31,8 @@ export interface QuoteRiskInputs {
     symbol: string,
   ) => { readonly state: TradingState; readonly code: string } | undefined
   readonly maxDataAgeMs: number
+  /** How far ahead of `now` a price's time may be (clock skew); further is stale too. */
+  readonly maxClockSkewMs: number
   readonly now: number
 }
 
@@ -53,6 +56,14 @@ class Exposure {
   }
 }
 
+/** Why a level's market price cannot be quoted on: a price time that is not a number, too old or too far ahead. */
+function unusablePrice(m: MarketSnapshot, inp: QuoteRiskInputs): string | undefined {
+  const ts = m.priceTs
+  if (typeof ts !== 'number' || !Number.isFinite(ts)) return RiskReason.INVALID_INPUT
+  const age = inp.now - ts
+  return age > inp.maxDataAgeMs || -age > inp.maxClockSkewMs ? RiskReason.STALE_MARKET_DATA : undefined
+}
+
 /**
  * Decides on one quote set as a whole: denied when trading is not ACTIVE, a level is malformed, the set has too many
  * levels or too much resting value; otherwise approved with each level cut to what the inventory limits (per
@@ -61,7 +72,7 @@ class Exposure {
  *
  * @example
  * ```ts
- * const r = evaluateQuotes(targets, { limits, account, market, state: 'ACTIVE', restriction: () => undefined, maxDataAgeMs: 5000, now })
+ * const r = evaluateQuotes(targets, { limits, account, market, state: 'ACTIVE', restriction: () => undefined, maxDataAgeMs: 5000, maxClockSkewMs: 1000, now })
  * if (r.ok) console.log(r.value.levels.length, r.value.trimmed.length)
  * ```
  */
@@ -96,11 +107,23 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
       }),
     )
   }
+  const positions = new Map<string, Decimal>()
+  for (const p of inp.account.positions) {
+    if (p.venue !== t.venue || !t.symbols.includes(p.symbol)) continue
+    const q = readDecimal(p.qty)
+    if (q === undefined) {
+      return err(
+        rejection(RiskReason.INVALID_INPUT, `Invalid position qty "${String(p.qty)}" of "${p.symbol}"`, {
+          symbol: p.symbol,
+        }),
+      )
+    }
+    positions.set(p.symbol, (positions.get(p.symbol) ?? ZERO).plus(q))
+  }
   const kept: QuoteLevel[] = []
   const trimmed: QuoteTrim[] = []
   const exposures = new Map<string, Exposure>()
-  const position = (symbol: string): Decimal =>
-    inp.account.positions.find((p) => p.venue === t.venue && p.symbol === symbol)?.qty ?? ZERO
+  const position = (symbol: string): Decimal => positions.get(symbol) ?? ZERO
   const exposure = (symbol: string): Exposure => {
     let e = exposures.get(symbol)
     if (e === undefined) {
@@ -123,9 +146,9 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
       continue
     }
     const market = inp.market(level.symbol)
-    const age = market === undefined ? Number.POSITIVE_INFINITY : inp.now - market.priceTs
-    if (market === undefined || age > inp.maxDataAgeMs) {
-      cut(ZERO, RiskReason.STALE_MARKET_DATA)
+    const unusable = market === undefined ? RiskReason.STALE_MARKET_DATA : unusablePrice(market, inp)
+    if (unusable !== undefined || market === undefined) {
+      cut(ZERO, unusable ?? RiskReason.STALE_MARKET_DATA)
       continue
     }
     const dir = level.side === 'BUY' ? 1 : -1
