@@ -26,9 +26,16 @@ import {
   ValidationError,
 } from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
-import { type ExchangeVersion, MAX_BATCH_CANCELS, MAX_BATCH_ORDERS, POLYMARKET_VENUE } from './constants.js'
+import {
+  type ExchangeVersion,
+  GTD_MIN_LEAD_MS,
+  MAX_BATCH_CANCELS,
+  MAX_BATCH_ORDERS,
+  POLYMARKET_VENUE,
+} from './constants.js'
 import type { PolymarketUserOrderEvent } from './decode.js'
 import { loadEthers } from './loadEthers.js'
+import { ackStatus, endStatus, venueOrderStatus } from './orderStatus.js'
 import { HeartbeatState, PolymarketHeartbeat } from './PolymarketHeartbeat.js'
 import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
@@ -124,6 +131,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       versions: cfg.versions,
       chainId: cfg.chainId,
       timeoutMs: cfg.timeoutMs,
+      maxPages: cfg.maxPages,
       rateLimits: cfg.rateLimits,
       clock,
       ...(cfg.signer !== undefined ? { signer: cfg.signer } : {}),
@@ -240,7 +248,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
       })
     }
     this.#assertTradable()
-    await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
+    const inst = await this.instrument(req.symbol) // also learns the market's exchange version (position ids)
+    // A market first traded after startUserData joins the user channel before the order is sent (its fills).
+    const conditionId = inst.outcome?.conditionId ?? ''
+    if (this.#userStarted && conditionId !== '') this.user.addMarkets([conditionId])
     const { signed, orderType } = await this.#sign(req)
     const options: PostOrderOptions = {
       orderType,
@@ -252,8 +263,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   #acked(req: OrderRequest, res: PostOrderResult, orderType: PolymarketOrderType): OrderAck {
     this.user.trackOrder(res.orderId)
-    if (res.status === 'live' && this.#autoHeartbeat) this.heartbeat.start()
     const order = this.#ackOrder(req, res, orderType)
+    // Arm the dead-man's switch for any order left working (resting, partly matched on entry, or delayed).
+    const working = order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED'
+    if (working && this.#autoHeartbeat) this.heartbeat.start()
     return { clientOrderId: req.clientOrderId, venueOrderId: res.orderId, order, fills: [] }
   }
 
@@ -442,7 +455,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       side: req.side,
       salt,
       ...v,
-      ...(tif === 'GTD' && req.expireAt !== undefined ? { expiration: Math.floor(req.expireAt / 1000) } : {}),
+      ...(tif === 'GTD' && req.expireAt !== undefined ? { expiration: gtdExpiration(req.expireAt) } : {}),
     })
     return { signed, orderType: tif === 'GTD' ? 'GTD' : 'GTC' }
   }
@@ -467,15 +480,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     const size = req.side === 'BUY' ? new Decimal(res.takingAmount || 0) : new Decimal(res.makingAmount || 0)
     const now = this.#clock.now()
     const filled = Decimal.min(size, req.qty)
-    const resting =
-      res.status === 'live' || (filled.lt(req.qty) && (orderType === 'GTC' || orderType === 'GTD'))
-    const status: OrderStatus = resting
-      ? filled.gt(0)
-        ? 'PARTIALLY_FILLED'
-        : 'OPEN'
-      : filled.gte(req.qty)
-        ? 'FILLED'
-        : 'CANCELED'
+    const status = ackStatus(res.status, filled, req.qty, orderType)
     return { ...req, venueOrderId: res.orderId, status, filledQty: filled, tsCreated: now, tsUpdated: now }
   }
 
@@ -509,7 +514,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
     return this.#byOrder.get(orderId)
   }
 
-  /** Looks an order up by client order id (via its order hash). */
+  /**
+   * Looks an order up by client order id (via its order hash). `DELAYED` reads as open (its fills come later); a
+   * venue status tradekit does not know rejects with an `ExchangeDataError` rather than being guessed final.
+   */
   async queryOrder(_symbol: string, clientOrderId: string): Promise<Order | undefined> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return undefined
@@ -550,7 +558,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     if (list.length > 0 && this.#autoHeartbeat) this.heartbeat.start()
     return list.map((o) => {
       const cid = this.#byOrder.get(o.id)
-      return this.#toOrder(o, cid !== undefined ? this.#byClient.get(cid)?.req : undefined)
+      return this.#toOrder(o, cid !== undefined ? this.#byClient.get(cid)?.req : undefined, true)
     })
   }
 
@@ -637,13 +645,8 @@ export class PolymarketAdapter implements ExchangeAdapter {
     }
   }
 
-  #toOrder(o: PolymarketOpenOrder, req: OrderRequest | undefined): Order {
-    const status: OrderStatus =
-      o.status === 'LIVE'
-        ? o.sizeMatched.gt(0)
-          ? 'PARTIALLY_FILLED'
-          : 'OPEN'
-        : endStatus(o.sizeMatched, req?.qty ?? o.originalSize)
+  #toOrder(o: PolymarketOpenOrder, req: OrderRequest | undefined, isListedOpen = false): Order {
+    const status = venueOrderStatus(o.status, o.sizeMatched, req?.qty ?? o.originalSize, isListedOpen)
     const now = this.#clock.now()
     return {
       clientOrderId: req?.clientOrderId ?? o.id,
@@ -663,13 +666,17 @@ export class PolymarketAdapter implements ExchangeAdapter {
 }
 
 /**
- * How a closed order ended, in the terms of the request: FILLED only when the venue matched all that was asked.
- * A market order's signed size can be below the requested quantity (its amounts are rounded down to the venue's
- * precision), so a venue order that is MATCHED in full may still have filled less than asked; it then ends CANCELED
- * (the rest was never on the book), as its ack reports it. Otherwise the executor would wait for fills that never come.
+ * The signed `expiration` (epoch s) of a GTD order to end at `expireAt` (epoch ms): Polymarket expires GTD orders one
+ * minute before their stated expiration (its security threshold: "to set an effective lifetime of N seconds, use
+ * now + 60 + N"), so the minute is added, and the second rounded up (never earlier than asked).
+ *
+ * @example
+ * ```ts
+ * gtdExpiration(1_700_000_000_500) // 1_700_000_061
+ * ```
  */
-function endStatus(matched: Decimal, requested: Decimal): OrderStatus {
-  return matched.gte(requested) ? 'FILLED' : 'CANCELED'
+export function gtdExpiration(expireAt: number): number {
+  return Math.ceil(expireAt / 1000) + GTD_MIN_LEAD_MS / 1000
 }
 
 /**

@@ -598,13 +598,12 @@ export class PolymarketRest {
 
   #checkGtd(order: SignedPolymarketOrder, orderType: PolymarketOrderType): void {
     if (orderType !== 'GTD') return
-    const exp = Number(order.expiration) * 1000
-    if (!(exp > this.#clock.now() + GTD_MIN_LEAD_MS)) {
+    // The venue ends a GTD order one minute before its `expiration` (security threshold): what is left must be > 0.
+    const effectiveEnd = Number(order.expiration) * 1000 - GTD_MIN_LEAD_MS
+    if (!(effectiveEnd > this.#clock.now())) {
       throw new ValidationError(
-        "A GTD expiration must be more than 60 s ahead (Polymarket's security threshold)",
-        {
-          field: 'expiration',
-        },
+        `A GTD expiration must be more than 60 s ahead (Polymarket ends GTD orders 60 s before it), not "${order.expiration}"`,
+        { field: 'expiration' },
       )
     }
   }
@@ -708,10 +707,25 @@ export class PolymarketRest {
       .data
   }
 
-  async #allPages(path: string, query: Record<string, string>, maxPages = 100): Promise<unknown[]> {
+  /**
+   * Every page of a signed listing, following `next_cursor` to the end cursor. A listing longer than `maxPages`, or a
+   * cursor that comes back again (it would never end), rejects with an `ExchangeDataError`: never a partial list.
+   */
+  async #allPages(path: string, query: Record<string, string>): Promise<unknown[]> {
     const out: unknown[] = []
+    const seen = new Set<string>()
     let cursor = INITIAL_CURSOR
-    for (let i = 0; i < maxPages && cursor !== END_CURSOR; i++) {
+    while (cursor !== END_CURSOR) {
+      if (seen.size >= this.#cfg.maxPages || seen.has(cursor)) {
+        const why = seen.has(cursor) ? `cursor "${cursor.slice(0, 64)}" came back` : `over ${seen.size} pages`
+        throw new ExchangeDataError(
+          POLYMARKET_VENUE,
+          `The listing of ${path} did not end (${why}): refusing to return a partial list`,
+          ['next_cursor: PAGE_LIMIT'],
+          { path, pages: seen.size, records: out.length },
+        )
+      }
+      seen.add(cursor)
       const page = unwrapData(decodePage(await this.#getSigned(path, { ...query, next_cursor: cursor })))
       out.push(...page.data)
       cursor = page.nextCursor

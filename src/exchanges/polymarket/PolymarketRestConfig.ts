@@ -45,6 +45,11 @@ export const PolymarketRestConfigSchema = z.strictObject({
   /** Per-request timeout, ms. Default 10 s. */
   timeoutMs: z._default(PositiveDurationMsSchema, 10_000),
   /**
+   * Safety cap on the pages one listing (`getOpenOrders`, `getTrades`, `getTradeEvents`) follows: past it the call
+   * rejects with an `ExchangeDataError` (`PAGE_LIMIT`), never a partial list. Default 10 000 pages.
+   */
+  maxPages: z._default(/* @__PURE__ */ z.int().check(z.positive()), 10_000),
+  /**
    * The REST circuit breaker, e.g. `new CircuitBreaker({ cooldownMs: 5_000 })`, or `false` to disable it; default a
    * `CircuitBreaker` with its defaults (opens after 5 consecutive failures, tries again after 30 s).
    */

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../decimal/index.js'
-import type { PolymarketUserTradeEvent } from './decode.js'
+import { decodeUserEvent, type PolymarketUserTradeEvent } from './decode.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
 
 const creds = { address: '0x1', apiKey: 'me', secret: 'c2VjcmV0', passphrase: 'p' }
@@ -79,6 +80,56 @@ describe('PolymarketUserStream fills', () => {
       ['0xkey', 'SELL', 'MAKER'],
     ])
     expect(fills).toEqual(['t2:0xmine:MATCHED', 't2:0xkey:MATCHED'])
+  })
+
+  it('a maker of a complementary (mint) match fills on its own token and side, at its own price (live capture)', () => {
+    const raw = JSON.parse(
+      readFileSync(new URL('./__fixtures__/user_trade_mined2024_ok.json', import.meta.url), 'utf8'),
+    )
+    const d = decodeUserEvent(raw)
+    if (!d.ok || d.value.type !== 'trade') throw new Error('not decoded')
+    const yes = '21742633143463906290569050155826241533067272736897614950488156847949938836455'
+    const no = '48331043336612883890938759509493159234755048973500640148014422747788308965732'
+    const as = (apiKey: string) =>
+      new PolymarketUserStream({ credentials: () => ({ ...creds, apiKey }) })
+        .ingestTrade(d.value as PolymarketUserTradeEvent)
+        .map((f) => [f.symbol, f.side, f.price.toFixed(), f.qty.toFixed(), f.liquidity])
+    // Taker BUY Yes @0.518 against a resting BUY No @0.482: the maker bought No, it did not sell Yes.
+    expect(as('78132bc3-22af-6aa2-79ae-11929f821cae')).toEqual([[no, 'BUY', '0.482', '10', 'MAKER']])
+    // A maker on the taker's own token is its counterparty: it sold Yes.
+    expect(as('86f776cc-e18b-c94e-80b4-a7364e0ecec5')).toEqual([[yes, 'SELL', '0.518', '247.68', 'MAKER']])
+  })
+
+  it("a maker's own side, when the venue sends it, wins over the inference (complementary SELL = merge)", () => {
+    const { user } = stream()
+    const out = user.ingestTrade(
+      trade('MATCHED', {
+        side: 'SELL',
+        owner: 'someone',
+        makerOrders: [
+          {
+            orderId: '0xm1',
+            owner: 'me',
+            matchedAmount: new Decimal(2),
+            price: new Decimal('0.4'),
+            tokenId: '43',
+            side: undefined,
+          },
+          {
+            orderId: '0xm2',
+            owner: 'me',
+            matchedAmount: new Decimal(1),
+            price: new Decimal('0.5'),
+            tokenId: '42',
+            side: 'BUY',
+          },
+        ],
+      }),
+    )
+    expect(out.map((f) => [f.venueOrderId, f.symbol, f.side, f.price.toFixed()])).toEqual([
+      ['0xm1', '43', 'SELL', '0.4'],
+      ['0xm2', '42', 'BUY', '0.5'],
+    ])
   })
 
   it("a status tradekit does not know is decoded as PENDING (kept, with the venue's word) and still a fill", async () => {

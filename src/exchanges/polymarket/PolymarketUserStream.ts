@@ -11,6 +11,7 @@ import { POLYMARKET_VENUE } from './constants.js'
 import {
   decodeFrame,
   decodeUserEvent,
+  type PolymarketMakerFill,
   type PolymarketUserOrderEvent,
   type PolymarketUserTradeEvent,
 } from './decode.js'
@@ -84,6 +85,7 @@ export class PolymarketUserStream {
   readonly #cfg: z.output<typeof PolymarketUserStreamConfigSchema>
   readonly #clock: Clock
   readonly #markets = new Set<string>()
+  #all = false
   readonly #myOrders = new Set<string>()
   /** Fills reported, by `tradeId:orderId`: `true` once reversed (their trade FAILED). */
   readonly #seenFills = new BoundedMap<string, boolean>(MAX_SEEN_FILLS)
@@ -96,27 +98,55 @@ export class PolymarketUserStream {
     this.events = this.#bus
   }
 
-  /** Whether {@link subscribe} opened the channel. */
   /** Frames refused or not placed since construction (each also reported on `error`), never dropped silently. */
   get dataErrors(): number {
     return this.#dataErrors
   }
 
+  /** Whether {@link subscribe} opened the channel. */
   get isStarted(): boolean {
     return this.#ws !== undefined
   }
 
-  /** Subscribes to the channel for these markets (condition ids; none = all of the API key's). */
+  /**
+   * Subscribes to the channel for these markets (condition ids; none = all of the API key's, and it then stays on
+   * all: later markets are covered already). The initial message is built at each (re)connection from every market
+   * added so far, so a reconnect resubscribes them all.
+   */
   subscribe(conditionIds: readonly string[]): void {
     if (this.#closed) throw new StateError('The Polymarket user stream is closed')
     const creds = this.#cfg.credentials()
     if (creds === undefined) throw new StateError('No L2 credentials: call createOrDeriveApiKey() first')
-    for (const c of conditionIds) this.#markets.add(c)
+    if (this.#ws === undefined) this.#all = conditionIds.length === 0
+    if (!this.#all) for (const c of conditionIds) this.#markets.add(c)
     this.#socket().subscribe('user', () => ({
       auth: { apiKey: creds.apiKey, secret: creds.secret, passphrase: creds.passphrase },
-      markets: [...this.#markets],
+      markets: this.#all ? [] : [...this.#markets],
       type: 'user',
     }))
+  }
+
+  /**
+   * Widens a running subscription to more markets (condition ids) without re-authenticating: sends Polymarket's
+   * `{ markets, operation: "subscribe" }` on the open socket; while it is down, the initial message replayed on
+   * reconnection covers them. A no-op before {@link subscribe}, when subscribed to all markets, or for known ones.
+   */
+  addMarkets(conditionIds: readonly string[]): void {
+    if (this.#closed || this.#ws === undefined || this.#all) return
+    const added = conditionIds.filter((c) => !this.#markets.has(c))
+    if (added.length === 0) return
+    for (const c of added) this.#markets.add(c)
+    if (this.#ws.isOpen) this.#ws.send(JSON.stringify({ markets: added, operation: 'subscribe' }))
+  }
+
+  /** Condition ids the channel is subscribed to (`[]` with {@link isAllMarkets}, or before {@link subscribe}). */
+  get markets(): readonly string[] {
+    return [...this.#markets]
+  }
+
+  /** Whether the channel covers every market of the API key (it was subscribed with no condition id). */
+  get isAllMarkets(): boolean {
+    return this.#ws !== undefined && this.#all
   }
 
   /** Marks an order id as ours (its maker and taker fills are reported even when the owner field is missing). */
@@ -160,18 +190,18 @@ export class PolymarketUserStream {
     const fills: Fill[] = []
     const mineAsMaker = t.makerOrders.some((m) => mine(m.owner, m.orderId))
     if (this.#myOrders.has(t.takerOrderId) || (t.owner === me && !mineAsMaker)) {
-      fills.push(this.#fill(t, t.takerOrderId, t.side, t.size, t.price, false))
+      fills.push(this.#fill(t, t.tokenId, t.takerOrderId, t.side, t.size, t.price, false))
     }
     for (const m of t.makerOrders) {
       if (!mine(m.owner, m.orderId)) continue
-      const side = m.side ?? (t.side === 'BUY' ? 'SELL' : 'BUY')
-      fills.push(this.#fill(t, m.orderId, side, m.matchedAmount, m.price, true))
+      fills.push(this.#fill(t, m.tokenId, m.orderId, makerSide(t, m), m.matchedAmount, m.price, true))
     }
     return fills
   }
 
   #fill(
     t: PolymarketUserTradeEvent,
+    symbol: string,
     orderId: string,
     side: 'BUY' | 'SELL',
     qty: Decimal,
@@ -180,7 +210,7 @@ export class PolymarketUserStream {
   ): Fill {
     return {
       venue: POLYMARKET_VENUE,
-      symbol: t.tokenId,
+      symbol,
       clientOrderId: orderId,
       venueOrderId: orderId,
       tradeId: t.tradeId,
@@ -233,4 +263,15 @@ export class PolymarketUserStream {
     this.#ws = ws
     return ws
   }
+}
+
+/**
+ * The side of a maker order in a trade: its own `side` when the venue sends it; otherwise the taker's opposite when
+ * it rests on the taker's token (a plain match), and the taker's own side when it rests on the other outcome (a
+ * complementary match: BUY YES against BUY NO mints a pair, SELL YES against SELL NO merges one).
+ */
+function makerSide(t: PolymarketUserTradeEvent, m: PolymarketMakerFill): 'BUY' | 'SELL' {
+  if (m.side !== undefined) return m.side
+  if (m.tokenId !== t.tokenId) return t.side
+  return t.side === 'BUY' ? 'SELL' : 'BUY'
 }

@@ -186,6 +186,7 @@ export class PolymarketSim {
       heartbeatTimeoutMs: this.#opts.heartbeatTimeoutMs,
       createApiKey: (address, nonce) => this.createApiKey(address, nonce),
       nextHash: () => this.#nextHash(),
+      matchDelayMs: () => this.#matchDelayMs,
       schedule: (fn, ms) => {
         const timer = this.#clock.setTimeout(() => {
           this.#timers.delete(timer)
@@ -396,6 +397,7 @@ export class PolymarketSim {
   /** Frames received during a stall, handled when it ends (TCP delays what a stalled peer sends; it loses nothing). */
   readonly #heldInbound: Array<() => void> = []
   #settlement: SimSettlementMode = 'confirm'
+  #matchDelayMs = 0
   readonly #held = new Set<string>()
 
   #faultControls(): PolymarketFaultControls {
@@ -418,6 +420,9 @@ export class PolymarketSim {
       setStalled: (stalled) => this.#setStalled(stalled),
       setSettlement: (mode) => {
         this.#settlement = mode
+      },
+      setMatchDelay: (ms) => {
+        this.#matchDelayMs = ms
       },
     }
   }
@@ -494,6 +499,15 @@ export class PolymarketSim {
   }
 
   #onUserSubscribe(conn: Conn, msg: Record<string, unknown>): void {
+    const op = msg.operation
+    if (conn.owner !== undefined && (op === 'subscribe' || op === 'unsubscribe') && msg.auth === undefined) {
+      // Polymarket's update of a running subscription: `{ markets, operation }`, no auth again.
+      const ids = Array.isArray(msg.markets)
+        ? msg.markets.filter((x): x is string => typeof x === 'string')
+        : []
+      for (const m of ids) op === 'subscribe' ? conn.markets.add(m) : conn.markets.delete(m)
+      return
+    }
     const auth = msg.auth as Record<string, unknown> | undefined
     const k = typeof auth?.apiKey === 'string' ? this.#keys.get(auth.apiKey) : undefined
     if (k === undefined || auth?.secret !== k.secret || auth?.passphrase !== k.passphrase) {

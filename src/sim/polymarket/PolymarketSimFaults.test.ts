@@ -19,6 +19,7 @@ describe('PolymarketSimFaults', () => {
       setFrozen: (f) => calls.push(`frozen:${f}`),
       setStalled: (s) => calls.push(`stalled:${s}`),
       setSettlement: (m) => calls.push(`settlement:${m}`),
+      setMatchDelay: (ms) => calls.push(`matchDelay:${ms}`),
     }
     const faults = new PolymarketSimFaults(controls)
     faults.dropConnections('user')
@@ -26,6 +27,7 @@ describe('PolymarketSimFaults', () => {
     faults.stallSockets()
     faults.sendMalformed(2)
     faults.settlement('hold')
+    faults.delayMatching(500)
     faults.delayHttp(50)
     faults.failHttp(3, 500)
     faults.rateLimitHeaders(false)
@@ -39,9 +41,11 @@ describe('PolymarketSimFaults', () => {
       'raw',
       'raw',
       'settlement:hold',
+      'matchDelay:500',
       'frozen:false',
       'stalled:false',
       'settlement:confirm',
+      'matchDelay:0',
     ])
   })
 })

@@ -9,6 +9,7 @@ export interface PolymarketFaultControls {
   setFrozen(frozen: boolean): void
   setStalled(stalled: boolean): void
   setSettlement(mode: SimSettlementMode): void
+  setMatchDelay(ms: number): void
 }
 
 /**
@@ -72,6 +73,7 @@ export class PolymarketSimFaults {
     this.#sim.setFrozen(false)
     this.#sim.setStalled(false)
     this.#sim.setSettlement('confirm')
+    this.#sim.setMatchDelay(0)
   }
   /** Delays every HTTP response by `ms` (0 to stop). */
   delayHttp(ms: number): void {
@@ -80,6 +82,14 @@ export class PolymarketSimFaults {
   /** Settlement of new trades: `confirm` (MINED → CONFIRMED), `fail` (RETRYING → FAILED, balances reverted), `hold` (stay MATCHED until `releaseSettlement`). */
   settlement(mode: SimSettlementMode): void {
     this.#sim.setSettlement(mode)
+  }
+  /**
+   * Matching delay (as on sports markets): a marketable order is answered `status: "delayed"` with nothing matched,
+   * and is matched `ms` later (its fills then come on the user channel; one the book can no longer take, e.g. a FOK,
+   * is dropped then, reported as the sim's `order.rejected` event). 0 stops it.
+   */
+  delayMatching(ms: number): void {
+    this.#sim.setMatchDelay(ms)
   }
   /** Stops (or restores) the Poly-RateLimit-* headers on responses. */
   rateLimitHeaders(enabled: boolean): void {

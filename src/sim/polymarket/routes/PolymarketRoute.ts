@@ -36,6 +36,8 @@ export interface PolymarketVenue {
   nextHash(): string
   /** When a token's book last changed (epoch ms): its `timestamp`, so its content hash is stable. */
   bookTime(tokenId: string): number
+  /** The matching delay of marketable orders, ms (0: none), set by `faults.delayMatching`. */
+  matchDelayMs(): number
   /** Runs `fn` after `ms` on the clock; the timer is cleared when the sim closes. */
   schedule(fn: () => void, ms: number): void
   /** Emits a simulator event. */

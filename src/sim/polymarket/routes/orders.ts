@@ -5,7 +5,7 @@ import { type OrderPayload, parseOrderPayload } from '../orderPayload.js'
 import { verifyOrderSignature } from '../orderSignature.js'
 import type { SimKey } from '../PolymarketAuth.js'
 import { checkAmounts, SIM_ORDER_TYPES } from '../protocol.js'
-import { SimRejection, type SimTrade } from '../SimExchange.js'
+import { type SimExchange, SimRejection, type SimTrade } from '../SimExchange.js'
 import type { L2Route, PolymarketRequest, PolymarketVenue } from './PolymarketRoute.js'
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase()
@@ -83,7 +83,7 @@ function placeOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload): unknown {
   if (!enough) throw new SimRejection('INVALID_ORDER_NOT_ENOUGH_BALANCE', 'not enough balance / allowance')
   if (order.signatureType !== 0) v.funderOf.set(k.address.toLowerCase(), maker)
   const id = v.ethers.TypedDataEncoder.hash(domain, SIM_ORDER_TYPES, order)
-  const { order: placed, trades } = v.ex.place({
+  const input = {
     id,
     owner: k.apiKey,
     maker,
@@ -94,13 +94,48 @@ function placeOrder(v: PolymarketVenue, k: SimKey, p: OrderPayload): unknown {
     orderType,
     expiration,
     postOnly: p.postOnly,
-  })
+  }
+  const delayMs = v.matchDelayMs()
+  if (delayMs > 0 && !p.postOnly && isMarketable(v, order.tokenId, side, price)) {
+    v.schedule(() => placeDelayed(v, input), delayMs)
+    v.emit('order.accepted', { type: 'order.accepted', orderId: id, owner: k.apiKey, status: 'delayed' })
+    return {
+      success: true,
+      errorMsg: '',
+      orderID: id,
+      status: 'delayed',
+      makingAmount: '0',
+      takingAmount: '0',
+    }
+  }
+  const { order: placed, trades } = v.ex.place(input)
   if (orderType === 'GTD' && placed.status === 'LIVE') {
     v.schedule(() => v.ex.cancel(id), Math.max(0, (expiration - 60) * 1000 - v.clock.now()))
   }
   const status = trades.length > 0 ? 'matched' : placed.status === 'LIVE' ? 'live' : 'unmatched'
   v.emit('order.accepted', { type: 'order.accepted', orderId: id, owner: k.apiKey, status })
   return { success: true, errorMsg: '', orderID: id, status, ...filledAmounts(side, trades) }
+}
+
+/** Whether an order would cross the best opposite level of its token now. */
+function isMarketable(v: PolymarketVenue, tokenId: string, side: 'BUY' | 'SELL', price: Decimal): boolean {
+  const { bids, asks } = v.ex.levels(tokenId)
+  const best = side === 'BUY' ? asks[0] : bids[0]
+  return best !== undefined && (side === 'BUY' ? best[0].lte(price) : best[0].gte(price))
+}
+
+/** Places an order after its matching delay; one the book can no longer take (e.g. a FOK) is dropped. */
+function placeDelayed(v: PolymarketVenue, input: Parameters<SimExchange['place']>[0]): void {
+  try {
+    v.ex.place(input)
+  } catch (e) {
+    v.emit('order.rejected', {
+      type: 'order.rejected',
+      owner: input.owner,
+      error: (e as Error).message,
+      status: 400,
+    })
+  }
 }
 
 /** What the order gave (`makingAmount`) and got (`takingAmount`) in its immediate matches, and their ids. */

@@ -1,0 +1,158 @@
+import { Wallet } from 'ethers'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
+import type { Fill, OrderRequest } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { ExchangeDataError, ValidationError } from '../../errors/index.js'
+import { OrderExecutor } from '../../execution/index.js'
+import { PolymarketSim } from '../../sim/polymarket/index.js'
+import { gtdExpiration, PolymarketAdapter, type PolymarketAdapterConfig } from './PolymarketAdapter.js'
+
+// Behaviour of the adapter over real HTTP and WebSocket against PolymarketSim on 127.0.0.1.
+
+const wallet = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80')
+const open: Array<{ close(): Promise<void> }> = []
+
+afterEach(async () => {
+  for (const c of open.splice(0).reverse()) await c.close()
+})
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now()
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error('until timed out')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+async function start(
+  simOptions: Parameters<typeof PolymarketSim.start>[0] = {},
+  config: PolymarketAdapterConfig = {},
+) {
+  const sim = await PolymarketSim.start({ seed: 9, settlementDelayMs: 5, ...simOptions })
+  open.push(sim)
+  const clob = new PolymarketAdapter({
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    signer: wallet,
+    autoHeartbeat: false,
+    reconnectBaseMs: 20,
+    pingIntervalMs: 200,
+    ...config,
+  })
+  open.push(clob)
+  clob.events.on('error', () => {})
+  await clob.rest.createOrDeriveApiKey()
+  return { sim, clob }
+}
+
+const limit = (clientOrderId: string, symbol: string, over: Partial<OrderRequest>): OrderRequest => ({
+  clientOrderId,
+  venue: 'polymarket',
+  symbol,
+  side: 'BUY',
+  type: 'LIMIT',
+  qty: new Decimal(5),
+  ...over,
+})
+
+describe('PolymarketAdapter against PolymarketSim', () => {
+  it('an order on a market first used after startUserData gets its fills on the user channel, after reconnects too', async () => {
+    const { sim, clob } = await start()
+    const [first, later] = sim.markets as [(typeof sim.markets)[0], (typeof sim.markets)[0]]
+    await clob.instrument(first.tokens[0].tokenId)
+    await clob.startUserData() // subscribes to `first` only
+    await until(() => sim.connections.user === 1)
+    const fills: Fill[] = []
+    clob.events.on('fill', (e) => fills.push(e.fill))
+    const yes = later.tokens[0].tokenId
+    const take = async (cid: string) => {
+      const ask = (await clob.rest.getBook(yes)).asks[0]![0]
+      await clob.placeOrder(limit(cid, yes, { price: new Decimal(String(ask)) }))
+    }
+    await take('late-1')
+    await until(() => fills.some((f) => f.clientOrderId === 'late-1'))
+    expect(clob.user.markets).toEqual([first.conditionId, later.conditionId])
+    sim.faults.dropConnections('user') // the replayed subscription keeps the market
+    await until(() => sim.connections.user === 1)
+    await take('late-2')
+    await until(() => fills.some((f) => f.clientOrderId === 'late-2'))
+    expect(fills.every((f) => f.symbol === yes && f.side === 'BUY')).toBe(true)
+  })
+
+  it('a `delayed` FOK stays open (never CANCELED) and fills when the delayed match happens', async () => {
+    const { sim, clob } = await start()
+    const yes = sim.markets[0]!.tokens[0].tokenId
+    await clob.instrument(yes)
+    const exec = new OrderExecutor({ adapter: clob, queryIntervalMs: 5_000 })
+    open.push({ close: () => exec.shutdown() })
+    await exec.start()
+    await until(() => sim.connections.user === 1)
+    sim.faults.delayMatching(200)
+    const ask = (await clob.rest.getBook(yes)).asks[0]![0]
+    const req = limit('', yes, { price: new Decimal(String(ask)), timeInForce: 'FOK' })
+    const acked = await exec.submit({ ...req, clientOrderId: 'fok-1', strategyId: 't' })
+    expect([acked.status, acked.filledQty.toFixed()]).toEqual(['OPEN', '0'])
+    await until(() => exec.order('fok-1')?.status === 'FILLED')
+    expect(exec.order('fok-1')?.filledQty.toFixed()).toBe('5')
+  })
+
+  it('arms the heartbeat for a GTC partly matched on entry (its remainder rests)', async () => {
+    const { sim, clob } = await start({}, { autoHeartbeat: true })
+    const yes = sim.markets[0]!.tokens[0].tokenId
+    await clob.instrument(yes)
+    const [price, size] = (await clob.rest.getBook(yes)).asks[0]!
+    const ack = await clob.placeOrder(
+      limit('gtc-1', yes, { price: new Decimal(String(price)), qty: new Decimal(size).plus(5) }),
+    )
+    expect(ack.order.status).toBe('PARTIALLY_FILLED')
+    expect(clob.heartbeat.isArmed).toBe(true)
+  })
+
+  it('a GTD order ends at `expireAt`: the signed expiration carries the venue’s one-minute threshold', async () => {
+    const clock = new ManualClock(Date.now())
+    const { sim, clob } = await start({ clock })
+    const m = sim.markets[0]!
+    const yes = m.tokens[0].tokenId
+    await clob.instrument(yes)
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20))
+    const expireAt = Date.now() + 30_000 // an effective lifetime of 30 s
+    expect(gtdExpiration(expireAt)).toBe(Math.ceil(expireAt / 1000) + 60)
+    const ack = await clob.placeOrder(limit('gtd-1', yes, { price: low, timeInForce: 'GTD', expireAt }))
+    expect(ack.order.status).toBe('OPEN')
+    clock.advance(expireAt - clock.now() - 1_000)
+    expect((await clob.queryOrder(yes, 'gtd-1'))?.status).toBe('OPEN') // still resting 1 s before expireAt
+    clock.advance(2_000)
+    expect((await clob.queryOrder(yes, 'gtd-1'))?.status).toBe('CANCELED')
+    const past = clob.placeOrder(
+      limit('gtd-2', yes, { price: low, timeInForce: 'GTD', expireAt: Date.now() - 2_000 }),
+    )
+    await expect(past).rejects.toBeInstanceOf(ValidationError)
+  })
+
+  it('lists every open order past 100 pages, and refuses (typed) a listing longer than `maxPages`', async () => {
+    const { sim, clob } = await start({ pageSize: 1 })
+    const m = sim.markets[0]!
+    const yes = m.tokens[0].tokenId
+    await clob.instrument(yes)
+    const low = new Decimal(m.fairPrice).minus(new Decimal(m.tickSize).times(20))
+    const reqs = Array.from({ length: 105 }, (_, i) => limit(`p-${i}`, yes, { price: low }))
+    for (let i = 0; i < reqs.length; i += 15) {
+      const res = await clob.placeOrders(reqs.slice(i, i + 15))
+      expect(res.every((r) => r.ok)).toBe(true)
+    }
+    expect((await clob.openOrders(yes)).length).toBe(105)
+    const capped = new PolymarketAdapter({
+      restUrl: sim.restUrl,
+      wsUrl: sim.wsUrl,
+      signer: wallet,
+      credentials: clob.rest.credentials,
+      autoHeartbeat: false,
+      maxPages: 50,
+    })
+    open.push(capped)
+    const err = await capped.rest.getOpenOrders({ tokenId: yes }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ExchangeDataError)
+    expect((err as ExchangeDataError).message).toMatch(/did not end.*partial/)
+  })
+})
