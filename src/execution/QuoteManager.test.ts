@@ -226,6 +226,20 @@ describe('QuoteManager', () => {
     expect(qm.openQuotes()).toHaveLength(0)
   })
 
+  it('a refresh on one venue keeps tracking the quotes of the others: no duplicates, pullAll pulls them all', async () => {
+    const { client, qm } = setup()
+    const bid = [level('BUY', '100', '0.1')]
+    await qm.apply(set(bid, { venue: 'b' }))
+    await qm.apply(set(bid, { venue: 'a' }))
+    const again = await qm.apply(set(bid, { venue: 'b' }))
+    expect(again.placed).toEqual([])
+    expect(again.kept).toHaveLength(1)
+    expect(qm.openQuotes({ venue: 'b' })).toHaveLength(1)
+    const r = await qm.pullAll('kill switch')
+    expect(r.canceled).toHaveLength(2)
+    expect(client.resting()).toEqual([])
+  })
+
   it('coalesces refreshes: while one runs only the latest set is applied next', async () => {
     const { client, qm } = setup()
     client.hold = true

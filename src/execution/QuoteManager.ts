@@ -367,12 +367,14 @@ export class QuoteManager {
     const now = this.#clock.now()
     const out: RestingQuote[] = []
     for (const [cid, t] of this.#tracked) {
+      // `open` holds only this venue's orders: another venue's quotes are neither ours here nor gone.
+      if (t.venue !== venue) continue
       const o = open.get(cid)
       if (o === undefined && !this.#inflight.has(cid)) {
         this.#tracked.delete(cid)
         continue
       }
-      if (t.strategyId !== strategyId || t.venue !== venue || o?.status === 'PENDING_CANCEL') continue
+      if (t.strategyId !== strategyId || o?.status === 'PENDING_CANCEL') continue
       const tick = ticks.get(t.symbol)
       out.push({
         clientOrderId: cid,

@@ -278,6 +278,44 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
   })
 
+  it('an unknown outcome whose look-ups all failed is looked up again with backoff, without a reconciliation', async () => {
+    const { adapter, exec, clock, errors } = await setup()
+    adapter.failNext('TIMEOUT_BEFORE_VENUE')
+    const realQuery = adapter.queryOrder.bind(adapter)
+    let down = true
+    adapter.queryOrder = async (s, c) => {
+      if (down) throw new Error('venue unreachable')
+      return realQuery(s, c)
+    }
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await clock.advanceAsync(1_500) // three failed look-ups, then a first retry round (1 s later) that fails too
+    expect(exec.order(o.clientOrderId)?.status).toBe('PENDING_NEW')
+    expect(errors.map((e) => e.message)).toContain(
+      `Outcome of order "${o.clientOrderId}" still unknown; looked up again in 2000 ms`,
+    )
+    down = false
+    await clock.advanceAsync(3_000)
+    expect(exec.order(o.clientOrderId)?.status).toBe('REJECTED')
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('the retried look-ups of an unknown outcome are bounded, then left to the next reconciliation', async () => {
+    const { adapter, exec, clock, errors } = await setup()
+    adapter.failNext('TIMEOUT_BEFORE_VENUE')
+    let queries = 0
+    adapter.queryOrder = async () => {
+      queries++
+      throw new Error('venue unreachable')
+    }
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    await clock.advanceAsync(600_000)
+    expect(queries).toBe(3 * 6) // the first round and five retries, three look-ups each
+    expect(exec.order(o.clientOrderId)?.status).toBe('PENDING_NEW')
+    expect(errors.at(-1)?.message).toBe(
+      `Outcome of order "${o.clientOrderId}" still unknown; it will be reconciled`,
+    )
+  })
+
   it('onNotFound RESEND re-sends once with the same client order id', async () => {
     const { adapter, exec, clock } = await setup({ onNotFound: 'RESEND' })
     adapter.failNext('NETWORK_ERROR')
@@ -286,6 +324,29 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
     expect(exec.order(o.clientOrderId)?.status).toBe('OPEN')
     expect(adapter.placeCalls.get(o.clientOrderId)).toBe(2)
     expect(adapter.created.get(o.clientOrderId)).toBe(1)
+  })
+
+  it('after shutdown an unknown outcome is no longer looked up nor re-sent: it stays unknown and is reported', async () => {
+    const { adapter, exec, clock, errors } = await setup({
+      onNotFound: 'RESEND',
+      queryIntervalMs: 1000,
+      queryAttempts: 5,
+    })
+    adapter.failNext('TIMEOUT_BEFORE_VENUE')
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    let closed = false
+    void exec.shutdown({ cancelOpenOrders: true, timeoutMs: 100 }).then(() => {
+      closed = true
+    })
+    for (let i = 0; i < 5 && !closed; i++) await clock.advanceAsync(100) // the shutdown's waits, if they run out
+    expect(closed).toBe(true)
+    const queries = adapter.queries.length
+    await clock.advanceAsync(10_000)
+    expect(adapter.queries).toHaveLength(queries)
+    expect(adapter.placeCalls.get(o.clientOrderId)).toBe(1)
+    expect(adapter.created.get(o.clientOrderId)).toBeUndefined()
+    expect(exec.order(o.clientOrderId)?.status).toBe('PENDING_NEW')
+    expect(errors.some((e) => e.code === 'ORDER_OUTCOME_UNKNOWN' && /shutdown/.test(e.message))).toBe(true)
   })
 
   it('a resend that meets "duplicate" (the first one did land) queries instead of rejecting', async () => {
@@ -413,6 +474,61 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
     expect(exec.openOrders()).toHaveLength(0)
   })
 
+  it('dryRun sends no cancel or replace, not even of orders adopted from the venue, and shutdown leaves them', async () => {
+    const { adapter, exec } = await setup({ dryRun: true })
+    await adapter.placeOrder({ ...intent({ qty: '1', price: '90' }), clientOrderId: 'real-1' })
+    await adapter.placeOrder({ ...intent({ qty: '1', price: '91' }), clientOrderId: 'real-2' })
+    await exec.reconcile()
+    expect(exec.openOrders().map((o) => o.clientOrderId)).toEqual(['real-1', 'real-2'])
+    await expect(exec.cancel('real-1')).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+      details: { clientOrderId: 'real-1' },
+    })
+    const many = await exec.cancelMany(['real-1', 'real-2'])
+    expect(many.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['INVALID_STATE', 'INVALID_STATE'])
+    await expect(exec.replace('real-2', intent({ qty: '1', price: '92' }))).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    })
+    expect((await exec.cancelAll()).failed).toHaveLength(2)
+    await exec.shutdown()
+    expect([...adapter.orders.values()].map((o) => o.status)).toEqual(['OPEN', 'OPEN'])
+    expect(exec.openOrders().map((o) => o.status)).toEqual(['OPEN', 'OPEN'])
+  })
+
+  it('a failed start is undone: start() can be called again and the user stream is then followed', async () => {
+    const clock = new ManualClock(0)
+    const adapter = new FakeExchangeAdapter('fake', [BTCUSDT], () => clock.now())
+    const exec = new OrderExecutor({ adapter, clock })
+    running.push(exec)
+    let starts = 0
+    adapter.startUserData = async () => {
+      if (++starts === 1) throw new Error('listen key refused')
+    }
+    adapter.failReads('balances') // the second start's stream comes up, its reconciliation fails
+    await expect(exec.start()).rejects.toThrow('listen key refused')
+    await expect(exec.start()).rejects.toMatchObject({ code: 'HTTP_ERROR' })
+    await exec.start()
+    expect(starts).toBe(2) // the stream that came up is not started again
+    const o = await exec.submit(intent({ qty: '1', price: '100' }))
+    const updates: string[] = []
+    exec.events.on('order.filled', (e) => updates.push(e.order.status))
+    adapter.fill(o.clientOrderId, '1')
+    expect(updates).toEqual(['FILLED']) // subscribed once: one event per fill
+  })
+
+  it('an order admitted before shutdown but not yet sent is never sent after it', async () => {
+    const { adapter, exec, clock } = await setup({ maxOrdersPerInterval: 1, rateIntervalMs: 1000 })
+    const [a, b] = [intent({ qty: '1', price: '100' }), intent({ qty: '1', price: '100' })]
+    const many = exec.submitMany([a, b]) // a is admitted at once, b waits for the rate limit
+    await flush()
+    const closing = exec.shutdown({ cancelOpenOrders: false, timeoutMs: 10 })
+    await clock.advanceAsync(10)
+    await closing
+    const results = await many
+    expect(adapter.placeCalls.size).toBe(0)
+    expect(results.map((r) => (r.ok ? r.value.status : r.error.code))).toEqual(['REJECTED', 'INVALID_STATE'])
+  })
+
   it('shutdown refuses new orders and cancels open ones', async () => {
     const { adapter, exec } = await setup()
     const o = await exec.submit(intent({ qty: '1', price: '100' }))
@@ -451,5 +567,31 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
     const rep = exec.shadowReport()
     expect(rep?.compared).toBe(1)
     expect(rep?.meanPriceDiffBps).toBeCloseTo(99.5, 1)
+  })
+
+  it('shadow mode mirrors a cancel: the paper order is cancelled too and never fills there', async () => {
+    const clock = new ManualClock(0)
+    const paper = new PaperTrader({ instruments: [BTCUSDT], balances: { USDT: '100000' }, clock })
+    const book = (ask: number): Parameters<PaperTrader['onBook']>[0] => ({
+      venue: 'fake',
+      symbol: 'BTCUSDT',
+      bids: [[80, 5]],
+      asks: [[ask, 5]],
+      tsEvent: 0,
+    })
+    paper.onBook(book(100))
+    const { exec } = await setup({ shadow: paper })
+    const cmp: ShadowComparison[] = []
+    exec.events.on('shadow.compared', (e) => cmp.push(e.comparison))
+    const o = await exec.submit(intent({ qty: '1', price: '90' }))
+    expect(paper.openOrders().map((p) => p.clientOrderId)).toEqual([o.clientOrderId])
+    await exec.cancel(o.clientOrderId)
+    await flush()
+    expect(paper.openOrders()).toEqual([])
+    paper.onBook(book(85)) // would have filled the paper bid
+    expect(cmp.map((c) => [c.live.status, c.paper.status, c.paper.filledQty.toString()])).toEqual([
+      ['CANCELED', 'CANCELED', '0'],
+    ])
+    expect(exec.shadowReport()).toMatchObject({ compared: 1, pending: 0 })
   })
 })

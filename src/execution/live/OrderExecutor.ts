@@ -25,7 +25,12 @@ import {
   type OrderStatus,
   type Position,
 } from '../../core/types.js'
-import { StateError, type TradekitError, toTradekitError } from '../../errors/index.js'
+import {
+  OrderOutcomeUnknownError,
+  StateError,
+  type TradekitError,
+  toTradekitError,
+} from '../../errors/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
@@ -33,15 +38,15 @@ import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.
 import { BatchSender, type BatchSenderHost } from './BatchSender.js'
 import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
-import { afterLateFill } from './lateFill.js'
+import { afterLateFill, venueFillOrder } from './lateFill.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
 
 export type { ReconcileReport } from './Reconciler.js'
 
 import { RecentIds } from '../../core/RecentIds.js'
-import { emitStatus, isDuplicate, VENUE_SAID_NO } from './orderOutcome.js'
-import { SubmitThrottle, withTimeout } from './throttle.js'
+import { dryRunRefusal, emitStatus, isDuplicate, logDryRun, VENUE_SAID_NO } from './orderOutcome.js'
+import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
 
 /** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
 export const OrderExecutorConfigSchema = z.strictObject({
@@ -156,13 +161,14 @@ export class OrderExecutor implements ExecutionClient {
   readonly venues: readonly string[]
   readonly #orders: OpenOrders
   readonly #reserved = new Set<string>()
+  /** Fills applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
   readonly #seenTrades: RecentIds<string>
   readonly #reversedTrades: RecentIds<string>
   /** Fills the venue reports but the stream did not deliver: looked up until they are in. */
   readonly #fills: FillsRecovery
   /** Decides what is re-queried after a reconnect, a timeout or an unknown outcome. */
   readonly #reconciler: Reconciler
-  readonly #inFlight = new Set<Promise<unknown>>()
+  readonly #inFlight = new InFlight()
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
   readonly #batch: BatchSender
@@ -170,6 +176,7 @@ export class OrderExecutor implements ExecutionClient {
   #idSeq = 0
   #closed = false
   #started = false
+  #userDataStarted = false
 
   constructor(config: OrderExecutorConfig) {
     this.#cfg = parseConfig(OrderExecutorConfigSchema, config, 'OrderExecutor')
@@ -204,40 +211,52 @@ export class OrderExecutor implements ExecutionClient {
     }
   }
 
-  /** Subscribes to the adapter's user-data events, starts the private stream and reconciles (unless disabled). */
+  /**
+   * Subscribes to the adapter's user-data events, starts the private stream and reconciles (unless disabled). A start
+   * that fails is undone (the subscriptions dropped), so `start()` can be called again; the stream is started once.
+   */
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    this.#unsubscribe.push(
-      subscribe(this.#adapter.events, {
-        'order.updated': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
-        fill: (e: { fill: Fill }) => this.#onFills([e.fill]),
-        'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
-        'balance.updated': (e: { balances: readonly Balance[]; tsEvent: number }) =>
-          this.#bus.emit('account.updated', {
-            type: 'account.updated',
-            balances: e.balances,
-            tsEvent: e.tsEvent,
-          }),
-        'position.updated': (e: { positions: readonly Position[]; tsEvent: number }) =>
-          this.#bus.emit('account.updated', {
-            type: 'account.updated',
-            positions: e.positions,
-            tsEvent: e.tsEvent,
-          }),
-        'funding.settled': (e: FundingSettledEvent) => this.#bus.emit('funding.settled', e),
-        'user.reconnected': () => this.#reconciler.onReconnected(),
-        error: (e: TradekitError) => this.#bus.emit('error', e),
-      }),
-    )
-    if (!this.#cfg.dryRun)
-      await withTimeout(
-        this.#clock,
-        this.#adapter.startUserData(),
-        this.#cfg.requestTimeoutMs,
-        'startUserData',
-      )
-    if (this.#cfg.reconcileOnStart && !this.#cfg.dryRun) await this.reconcile()
+    const unsubscribe = this.#subscribe()
+    this.#unsubscribe.push(unsubscribe)
+    try {
+      if (!this.#cfg.dryRun && !this.#userDataStarted) {
+        const t = this.#cfg.requestTimeoutMs
+        await withTimeout(this.#clock, this.#adapter.startUserData(), t, 'startUserData')
+        this.#userDataStarted = true
+      }
+      if (this.#cfg.reconcileOnStart && !this.#cfg.dryRun) await this.reconcile()
+    } catch (e) {
+      unsubscribe()
+      this.#unsubscribe.splice(this.#unsubscribe.indexOf(unsubscribe), 1)
+      this.#started = false
+      throw e
+    }
+  }
+
+  /** Subscribes to the adapter's user-data events; returns the unsubscribe. */
+  #subscribe(): () => void {
+    return subscribe(this.#adapter.events, {
+      'order.updated': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
+      fill: (e: { fill: Fill }) => this.#onFills([e.fill]),
+      'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
+      'balance.updated': (e: { balances: readonly Balance[]; tsEvent: number }) =>
+        this.#bus.emit('account.updated', {
+          type: 'account.updated',
+          balances: e.balances,
+          tsEvent: e.tsEvent,
+        }),
+      'position.updated': (e: { positions: readonly Position[]; tsEvent: number }) =>
+        this.#bus.emit('account.updated', {
+          type: 'account.updated',
+          positions: e.positions,
+          tsEvent: e.tsEvent,
+        }),
+      'funding.settled': (e: FundingSettledEvent) => this.#bus.emit('funding.settled', e),
+      'user.reconnected': () => this.#reconciler.onReconnected(),
+      error: (e: TradekitError) => this.#bus.emit('error', e),
+    })
   }
 
   /** A fresh client order id: `<prefix>-<time base36>-<seq base36>-<random>`, at most 36 characters. */
@@ -284,15 +303,7 @@ export class OrderExecutor implements ExecutionClient {
     if (!created.ok) throw created.error
     const order = created.value
     if (this.#cfg.dryRun) {
-      const { venue, symbol, side, type } = order
-      const [qty, price] = [order.qty.toString(), order.price?.toString()]
-      this.#log.info({ clientOrderId: cid, venue, symbol, side, type, qty, price }, 'dry run: order not sent')
-      this.#bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent: this.#clock.now() })
-      this.#bus.emit('order.dryRunSkipped', {
-        type: 'order.dryRunSkipped',
-        order,
-        tsEvent: this.#clock.now(),
-      })
+      logDryRun(this.#log, this.#bus, order, this.#clock.now())
       return { order, send: false }
     }
     // The id is taken while the submission waits for the rate limit, so a concurrent duplicate is refused too.
@@ -311,12 +322,23 @@ export class OrderExecutor implements ExecutionClient {
 
   /** Places the order; maps the answer onto the tracked order. `mayResend` allows one resend after a not-found. */
   async #send(order: Order, mayResend: boolean): Promise<void> {
+    if (this.#closed) return this.#notSent(order, mayResend)
     try {
       const ack = await this.#call(this.#adapter.placeOrder(order), 'placeOrder')
       this.#placed(order, ok(ack), mayResend)
     } catch (e) {
       this.#placed(order, err(toTradekitError(e)), mayResend)
     }
+  }
+
+  /** After shutdown nothing is sent: a first placement is REJECTED (never sent); a resend's outcome stays unknown. */
+  #notSent(order: Order, first: boolean): void {
+    const cid = order.clientOrderId
+    const cur = this.#orders.get(cid)
+    if (cur === undefined || cur.status !== 'PENDING_NEW') return
+    const why = `OrderExecutor is shut down: "${cid}" not sent`
+    if (first) this.#move(cur, 'REJECTED', new StateError(why))
+    else this.#bus.emit('error', new OrderOutcomeUnknownError(cid, `${why} again; its outcome is unknown`))
   }
 
   /** Applies a placement's answer: the ack, a refusal (REJECTED), or an unknown outcome (looked up by client id). */
@@ -368,6 +390,7 @@ export class OrderExecutor implements ExecutionClient {
 
   /** Checks an order can be cancelled and marks it PENDING_CANCEL; returns its symbol and status before. */
   #cancelling(cid: string): { symbol: string; before: OrderStatus } {
+    if (this.#cfg.dryRun) throw dryRunRefusal('cancel', cid)
     const cur = this.#orders.get(cid)
     if (cur === undefined) throw new StateError(`Unknown order "${cid}"`)
     if (isTerminalStatus(cur.status)) throw new StateError(`Order "${cid}" is already ${cur.status}`)
@@ -415,6 +438,7 @@ export class OrderExecutor implements ExecutionClient {
 
   /** Replaces an open order in one request where the venue allows (see `ExecutionClient.replace`). */
   replace(clientOrderId: string, intent: OrderIntent): Promise<Order> {
+    if (this.#cfg.dryRun) return Promise.reject(dryRunRefusal('replace', clientOrderId))
     return this.#track(this.#batch.replace(clientOrderId, intent))
   }
 
@@ -484,12 +508,14 @@ export class OrderExecutor implements ExecutionClient {
     this.#throttle.close()
     this.#reconciler.close()
     const timeoutMs = opts.timeoutMs
-    await this.#drain(timeoutMs)
-    if (opts.cancelOpenOrders) {
+    await this.#inFlight.drain(this.#clock, timeoutMs)
+    // A dry run sends nothing, so it never cancels: the open orders it tracks were adopted from the venue.
+    if (opts.cancelOpenOrders && this.#cfg.dryRun) this.#log.info({}, 'dry run: open orders not cancelled')
+    else if (opts.cancelOpenOrders) {
       const r = await this.cancelAll()
       for (const f of r.failed) this.#bus.emit('error', f.error)
     }
-    await this.#drain(timeoutMs)
+    await this.#inFlight.drain(this.#clock, timeoutMs)
     for (const u of this.#unsubscribe.splice(0)) u()
     this.#shadow?.close()
     if (this.#cfg.shadow !== undefined) await this.#cfg.shadow.shutdown(options)
@@ -614,7 +640,7 @@ export class OrderExecutor implements ExecutionClient {
       if (!isTerminalStatus(cur.status)) this.#reconciler.recheckLater(cur, k)
       return undefined
     }
-    this.#rememberTrade(k)
+    this.#seenTrades.add(k)
     this.#orders.set(next)
     this.#fills.applied(next)
     return next
@@ -630,31 +656,13 @@ export class OrderExecutor implements ExecutionClient {
     if (!isTerminalStatus(next.status)) this.#reconciler.cancelRevenant(rejected, next)
   }
 
-  /** Remembers a fill as applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
-  #rememberTrade(key: string): void {
-    this.#seenTrades.add(key)
-  }
-
   /**
    * A fill of an order the venue placed itself (liquidation, ADL, settlement): booked as one filled market order
    * so the Portfolio sees the price, the fee and the position change.
    */
   #onVenueFill(fill: Fill, key: string): void {
-    this.#rememberTrade(key)
-    const order: Order = {
-      clientOrderId: fill.clientOrderId,
-      venue: fill.venue,
-      symbol: fill.symbol,
-      side: fill.side,
-      type: 'MARKET',
-      qty: fill.qty,
-      ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
-      status: 'FILLED',
-      filledQty: fill.qty,
-      avgFillPrice: fill.price,
-      tsCreated: fill.tsEvent,
-      tsUpdated: fill.tsEvent,
-    }
+    this.#seenTrades.add(key)
+    const order = venueFillOrder(fill)
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills: [fill], tsEvent: this.#clock.now() })
   }
 
@@ -762,6 +770,7 @@ export class OrderExecutor implements ExecutionClient {
         const cur = this.#orders.get(v.clientOrderId)
         if (cur === undefined || isTerminalStatus(v.status)) return this.#applyVenueOrder(v, false)
         this.#orders.set({ ...cur, qty: v.qty, price: v.price ?? cur.price, tsUpdated: this.#clock.now() })
+        this.#shadow?.amended(v)
       },
       call: (p, what) => this.#call(p, what),
       order: (cid) => this.#orders.get(cid),
@@ -769,24 +778,11 @@ export class OrderExecutor implements ExecutionClient {
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
-    this.#inFlight.add(p)
-    const done = () => this.#inFlight.delete(p)
-    p.then(done, done)
-    return p
+    return this.#inFlight.track(p)
   }
 
   /** Runs background work: never throws, never leaves a rejection unhandled; failures go to `error`. */
   #background(p: Promise<unknown>): void {
     this.#track(p).catch((e: unknown) => this.#bus.emit('error', toTradekitError(e)))
-  }
-
-  async #drain(timeoutMs: number): Promise<void> {
-    if (this.#inFlight.size === 0) return
-    let h: ReturnType<Clock['setTimeout']> | undefined
-    const bound = new Promise<void>((resolve) => {
-      h = this.#clock.setTimeout(resolve, timeoutMs)
-    })
-    await Promise.race([Promise.allSettled([...this.#inFlight]), bound])
-    this.#clock.clearTimeout(h)
   }
 }

@@ -67,8 +67,11 @@ const MAX_PASS_RETRIES = 5
 export class Reconciler {
   readonly #host: ReconcilerHost
   readonly #fills: FillsRecovery
-  /** Orders of unknown outcome whose look-ups all failed, with whether they may be re-sent: reconcile() retries them. */
-  readonly #unresolved = new Map<string, boolean>()
+  /**
+   * Orders of unknown outcome whose look-ups all failed: whether they may be re-sent, the look-up rounds retried so
+   * far and the timer of the next. Looked up again with backoff, then by every reconcile() until resolved.
+   */
+  readonly #unresolved = new Map<string, Unresolved>()
   /** Refused fills already looked up again (see recheckLater); bounded like the executor's own memories. */
   readonly #rechecked = new RecentIds<string>(10_000)
   /** Rejected orders the venue reported open, while their cancel is in flight. */
@@ -77,6 +80,8 @@ export class Reconciler {
   readonly #rejectedUnseen = new RecentIds<string>(MAX_REJECTED_RECHECKS)
   #timer: TimerHandle | undefined
   #retryTimer: TimerHandle | undefined
+  /** Aborted by close(): ends the pauses of look-ups at once. */
+  readonly #stop = new AbortController()
   /** Automatic passes that failed in a row. */
   #failures = 0
   #running = false
@@ -89,15 +94,25 @@ export class Reconciler {
 
   /** Forgets an order that reached a terminal status or was evicted. */
   forget(clientOrderId: string): void {
+    this.#host.clock.clearTimeout(this.#unresolved.get(clientOrderId)?.timer)
     this.#unresolved.delete(clientOrderId)
   }
 
-  /** Stops the delayed re-check. */
+  /** Stops the delayed re-checks and ends the pauses between look-ups (nothing is looked up or re-sent after). */
   close(): void {
     this.#host.clock.clearTimeout(this.#timer)
     this.#timer = undefined
     this.#host.clock.clearTimeout(this.#retryTimer)
     this.#retryTimer = undefined
+    for (const u of this.#unresolved.values()) this.#host.clock.clearTimeout(u.timer)
+    this.#stop.abort()
+  }
+
+  /** Waits `ms` (cleared by close()); false once the executor is shut down. */
+  async #pause(ms: number): Promise<boolean> {
+    const h = this.#host
+    if (ms > 0 && !h.isClosed()) await sleep(h.clock, ms, this.#stop.signal).catch(() => undefined)
+    return !h.isClosed()
   }
 
   /**
@@ -243,16 +258,16 @@ export class Reconciler {
       )
       // A rejected order is taken back only for the fills the venue made of it (a revenant; see afterLateFill).
       if (found !== undefined && (o.status !== 'REJECTED' || found.filledQty.gt(0))) {
-        this.#unresolved.delete(o.clientOrderId)
+        this.forget(o.clientOrderId)
         await this.#fills.recover(found)
         return h.orders.get(o.clientOrderId) !== o
       }
-      if (o.status === 'PENDING_NEW' && this.#unresolved.has(o.clientOrderId)) {
+      const u = this.#unresolved.get(o.clientOrderId)
+      if (o.status === 'PENDING_NEW' && u !== undefined && u.running !== true) {
         // An unknown outcome whose look-ups failed earlier: resolve it now as a fresh unknown outcome would be
         // (look-ups, then REJECTED or one resend with the same client id), instead of leaving it PENDING_NEW.
-        const mayResend = this.#unresolved.get(o.clientOrderId) ?? false
-        this.#unresolved.delete(o.clientOrderId)
-        h.background(this.resolveUnknown(o.clientOrderId, mayResend))
+        this.forget(o.clientOrderId)
+        h.background(this.resolveUnknown(o.clientOrderId, u.mayResend))
       }
     } catch (e) {
       h.emitError(toTradekitError(e))
@@ -300,8 +315,7 @@ export class Reconciler {
     this.#rechecked.add(fillKey)
     h.background(
       (async () => {
-        await sleep(h.clock, h.queryIntervalMs)
-        if (h.isClosed()) return
+        if (!(await this.#pause(h.queryIntervalMs))) return
         const found = await withTimeout(
           h.clock,
           h.adapter.queryOrder(order.symbol, order.clientOrderId),
@@ -347,7 +361,9 @@ export class Reconciler {
    * A submit of unknown outcome: looks the order up by client id `queryAttempts` times, `queryIntervalMs` apart, and
    * on until the adapter's `orderArrivalWindowMs` since the send has passed (a request still in flight may be accepted
    * until then). Found → merged; not known after every look-up → REJECTED, or (`onNotFound: 'RESEND'`, `mayResend`) sent
-   * once more with the same client id; the look-ups themselves failed → left for the next reconciliation.
+   * once more with the same client id; the look-ups themselves failed → looked up again after 1 s, 2 s, 4 s … (capped
+   * at 30 s), at most {@link MAX_PASS_RETRIES} times, then left for the next reconciliation. Once the
+   * executor is shut down nothing more is looked up or re-sent: the outcome stays unknown and is reported on `error`.
    */
   async resolveUnknown(cid: string, mayResend: boolean): Promise<void> {
     const h = this.#host
@@ -359,9 +375,13 @@ export class Reconciler {
     const deadline = window === undefined ? Number.NEGATIVE_INFINITY : sent.tsCreated + window
     let lookups = 0
     let notFound = 0
-    const lookUp = async (): Promise<'found' | 'notFound' | 'failed' | 'done'> => {
+    const lookUp = async (): Promise<'found' | 'notFound' | 'failed' | 'done' | 'closed'> => {
       const cur = h.orders.get(cid)
-      if (cur === undefined || cur.status !== 'PENDING_NEW') return 'done'
+      if (cur === undefined || cur.status !== 'PENDING_NEW') {
+        this.forget(cid)
+        return 'done'
+      }
+      if (h.isClosed()) return 'closed'
       lookups++
       try {
         const found = await withTimeout(
@@ -374,6 +394,7 @@ export class Reconciler {
           notFound++
           return 'notFound'
         }
+        this.forget(cid)
         await this.#fills.recover(found)
         return 'found'
       } catch (e) {
@@ -382,18 +403,28 @@ export class Reconciler {
       }
     }
     for (let attempt = 0; attempt < h.queryAttempts; attempt++) {
-      if (attempt > 0 && h.queryIntervalMs > 0) await sleep(h.clock, h.queryIntervalMs)
+      if (attempt > 0 && !(await this.#pause(h.queryIntervalMs))) break
       const r = await lookUp()
       if (r === 'found' || r === 'done') return
+      if (r === 'closed') break
     }
-    if (notFound === lookups && h.clock.now() < deadline) {
-      await sleep(h.clock, deadline - h.clock.now())
+    if (notFound === lookups && h.clock.now() < deadline && (await this.#pause(deadline - h.clock.now()))) {
       const r = await lookUp()
       if (r === 'found' || r === 'done') return
     }
     const cur = h.orders.get(cid)
     if (cur === undefined || cur.status !== 'PENDING_NEW') return
+    if (h.isClosed()) {
+      h.emitError(
+        new OrderOutcomeUnknownError(
+          cid,
+          `Outcome of order "${cid}" unknown at shutdown: no more look-ups, no resend`,
+        ),
+      )
+      return
+    }
     if (notFound === lookups) {
+      this.forget(cid)
       if (h.onNotFound === 'RESEND' && mayResend) {
         h.log.warn(
           { clientOrderId: cid },
@@ -406,12 +437,49 @@ export class Reconciler {
       this.#rejectedUnseen.add(cid)
       return
     }
-    // The look-ups themselves failed: the next reconciliation looks again (and applies `onNotFound` if need be).
-    this.#unresolved.set(cid, mayResend)
+    this.#lookUpLater(cid, mayResend)
+  }
+
+  /**
+   * The look-ups of an unknown outcome themselves failed: they run again after a backoff (1 s, 2 s, 4 s … capped at
+   * 30 s, at most {@link MAX_PASS_RETRIES} rounds); after that, every reconciliation looks again (and applies
+   * `onNotFound` if need be). Either way the order stays PENDING_NEW until the venue's word, and `error` says so.
+   */
+  #lookUpLater(cid: string, mayResend: boolean): void {
+    const h = this.#host
+    const retries = this.#unresolved.get(cid)?.retries ?? 0
+    if (retries >= MAX_PASS_RETRIES) {
+      this.#unresolved.set(cid, { mayResend, retries })
+      h.emitError(
+        new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
+      )
+      return
+    }
+    const delay = Math.min(30_000, 1000 * 2 ** retries)
+    const timer = h.clock.setTimeout(() => {
+      if (this.#unresolved.get(cid)?.timer !== timer || h.isClosed()) return
+      this.#unresolved.set(cid, { mayResend, retries: retries + 1, running: true })
+      h.background(this.resolveUnknown(cid, mayResend))
+    }, delay)
+    this.#unresolved.set(cid, { mayResend, retries, timer })
     h.emitError(
-      new OrderOutcomeUnknownError(cid, `Outcome of order "${cid}" still unknown; it will be reconciled`),
+      new OrderOutcomeUnknownError(
+        cid,
+        `Outcome of order "${cid}" still unknown; looked up again in ${delay} ms`,
+      ),
     )
   }
+}
+
+/** An unknown outcome whose look-ups failed (see `Reconciler.#lookUpLater`). */
+interface Unresolved {
+  readonly mayResend: boolean
+  /** Rounds of look-ups retried so far. */
+  readonly retries: number
+  /** The next round, when one is scheduled. */
+  readonly timer?: TimerHandle
+  /** A retried round is running (a reconciliation leaves the order to it). */
+  readonly running?: boolean
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results in input order. */

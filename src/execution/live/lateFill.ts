@@ -26,3 +26,24 @@ export function afterLateFill(cur: Order, fill: Fill): Order | undefined {
   if (amounts === undefined) return undefined
   return { ...cur, ...amounts, tsUpdated: Math.max(cur.tsUpdated, fill.tsEvent) }
 }
+
+/**
+ * A fill of an order the venue placed itself (liquidation, ADL, settlement) as one filled market order, so the
+ * Portfolio sees the price, the fee and the position change.
+ */
+export function venueFillOrder(fill: Fill): Order {
+  return {
+    clientOrderId: fill.clientOrderId,
+    venue: fill.venue,
+    symbol: fill.symbol,
+    side: fill.side,
+    type: 'MARKET',
+    qty: fill.qty,
+    ...(fill.venueOrderId !== undefined ? { venueOrderId: fill.venueOrderId } : {}),
+    status: 'FILLED',
+    filledQty: fill.qty,
+    avgFillPrice: fill.price,
+    tsCreated: fill.tsEvent,
+    tsUpdated: fill.tsEvent,
+  }
+}

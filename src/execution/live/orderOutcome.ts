@@ -1,7 +1,8 @@
 import type { TypedEmitter } from '../../core/events.js'
+import type { Logger } from '../../core/logger.js'
 import type { ExecutionEvents } from '../../core/ports.js'
 import type { Order, OrderStatus } from '../../core/types.js'
-import { isTradekitError, type TradekitError } from '../../errors/index.js'
+import { isTradekitError, StateError, type TradekitError } from '../../errors/index.js'
 import { ORDER_VERDICTS, REQUEST_REFUSALS } from '../../errors/orderRefusals.js'
 
 /**
@@ -42,4 +43,30 @@ export function emitStatus(
     event,
     code === undefined ? { type: event, order: next, tsEvent } : { type: event, order: next, code, tsEvent },
   )
+}
+
+/** What a dry-run executor answers a cancel or replace with: nothing is sent, the venue's order is left as it is. */
+export function dryRunRefusal(what: 'cancel' | 'replace', clientOrderId: string): StateError {
+  return new StateError(`Dry run: the ${what} of "${clientOrderId}" is not sent`, {
+    details: { clientOrderId },
+  })
+}
+
+/** Dry run: logs an order that is not sent and emits `order.submitted` and `order.dryRunSkipped` for it. */
+export function logDryRun(
+  log: Logger,
+  bus: Pick<TypedEmitter<ExecutionEvents & DryRunEvents>, 'emit'>,
+  order: Order,
+  tsEvent: number,
+): void {
+  const { clientOrderId, venue, symbol, side, type } = order
+  const [qty, price] = [order.qty.toString(), order.price?.toString()]
+  log.info({ clientOrderId, venue, symbol, side, type, qty, price }, 'dry run: order not sent')
+  bus.emit('order.submitted', { type: 'order.submitted', order, tsEvent })
+  bus.emit('order.dryRunSkipped', { type: 'order.dryRunSkipped', order, tsEvent })
+}
+
+/** The dry-run event of the live executor. */
+interface DryRunEvents {
+  'order.dryRunSkipped': [e: { type: 'order.dryRunSkipped'; order: Order; tsEvent: number }]
 }

@@ -127,8 +127,28 @@ export class ShadowTracker {
     )
   }
 
+  /** A live order changed (or filled): recorded; a live order cancelled is cancelled on paper too (errors swallowed). */
   live(order: Order, fills?: readonly Fill[]): void {
     this.#update('live', order, fills)
+    const entry = this.#entries.get(order.clientOrderId)
+    if (order.status === 'CANCELED' && entry !== undefined && !isTerminalStatus(entry.paper.status)) {
+      this.#paper.cancel(order.clientOrderId).then(
+        (o) => this.#update('paper', o),
+        () => undefined,
+      )
+    }
+  }
+
+  /**
+   * A live order was amended in place: its paper order is cancelled and the order left out of the comparison (the two
+   * no longer rest at the same price or size; the paper client does not amend in place).
+   */
+  amended(order: Order): void {
+    const cid = order.clientOrderId
+    const entry = this.#entries.get(cid)
+    if (entry === undefined || isTerminalStatus(entry.paper.status)) return
+    this.#entries.delete(cid)
+    this.#paper.cancel(cid).catch(() => undefined)
   }
 
   report(): ShadowReport {

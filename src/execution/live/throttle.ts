@@ -95,3 +95,27 @@ export function withTimeout<T>(clock: Clock, p: Promise<T>, ms: number, what: st
     )
   })
 }
+
+/** The requests and background work an executor has in flight, so a shutdown can wait for them (bounded). */
+export class InFlight {
+  readonly #pending = new Set<Promise<unknown>>()
+
+  /** Tracks `p` until it settles; returns it. */
+  track<T>(p: Promise<T>): Promise<T> {
+    this.#pending.add(p)
+    const done = () => this.#pending.delete(p)
+    p.then(done, done)
+    return p
+  }
+
+  /** Waits until everything tracked has settled, at most `timeoutMs`. */
+  async drain(clock: Clock, timeoutMs: number): Promise<void> {
+    if (this.#pending.size === 0) return
+    let h: ReturnType<Clock['setTimeout']> | undefined
+    const bound = new Promise<void>((resolve) => {
+      h = clock.setTimeout(resolve, timeoutMs)
+    })
+    await Promise.race([Promise.allSettled([...this.#pending]), bound])
+    clock.clearTimeout(h)
+  }
+}
