@@ -159,6 +159,99 @@ describe('PolymarketUserStream fills', () => {
     expect(decodeUserEvent({ ...raw, status: 'matched not broadcasted' }).ok).toBe(false)
   })
 
+  it('books the taker at each maker price (the venue gives the taker the surplus), one fill per price', () => {
+    const { user, fills } = stream()
+    const m = (orderId: string, qty: number, price: string, tokenId = '42') => ({
+      orderId,
+      owner: 'other',
+      matchedAmount: new Decimal(qty),
+      price: new Decimal(price),
+      tokenId,
+      side: undefined,
+    })
+    // Taker BUY 10 @ limit 0.6: 4 from a SELL @0.5, 3 from a SELL @0.52, 3 minted against a BUY of the other outcome
+    // @0.48 (worth 0.52 to the taker).
+    const t = trade('MATCHED', {
+      price: new Decimal('0.6'),
+      traderSide: 'TAKER',
+      makerOrders: [m('0xa', 4, '0.5'), m('0xb', 3, '0.52'), m('0xc', 3, '0.48', '43')],
+    })
+    const out = user.ingestTrade(t)
+    expect(out.map((f) => [f.tradeId, f.side, f.price.toFixed(), f.qty.toFixed(), f.liquidity])).toEqual([
+      ['t1:0.5', 'BUY', '0.5', '4', 'TAKER'],
+      ['t1:0.52', 'BUY', '0.52', '6', 'TAKER'],
+    ])
+    // Cash exact: 4 × 0.5 + 6 × 0.52 = 5.12, what the makers were paid, not 10 × 0.6.
+    expect(out.reduce((c, f) => c.plus(f.qty.times(f.price)), new Decimal(0)).toFixed()).toBe('5.12')
+    user.ingestTrade({ ...t, status: 'CONFIRMED' }) // later statuses (and REST history) report nothing new
+    expect(fills).toEqual(['t1:0.5:0xtaker:MATCHED', 't1:0.52:0xtaker:MATCHED'])
+    // Makers at one price: one fill under the trade id; makers not adding up to `size`: the trade's price and size.
+    expect(user.ingestTrade({ ...t, tradeId: 't3', makerOrders: [m('0xa', 10, '0.55')] })[0]).toMatchObject({
+      tradeId: 't3',
+      price: new Decimal('0.55'),
+    })
+    const partial = user.ingestTrade({ ...t, tradeId: 't4', makerOrders: [m('0xa', 4, '0.5')] })
+    expect(partial.map((f) => [f.tradeId, f.price.toFixed(), f.qty.toFixed()])).toEqual([['t4', '0.6', '10']])
+  })
+
+  it('a taker SELL swept through three bids fills at each bid (2025 capture, as the taker)', () => {
+    const d = decodeUserEvent(
+      JSON.parse(
+        readFileSync(
+          new URL('./__fixtures__/user_trade_threeMakersSeconds2025_ok.json', import.meta.url),
+          'utf8',
+        ),
+      ),
+    )
+    if (!d.ok || d.value.type !== 'trade') throw new Error('not decoded')
+    expect(d.value.traderSide).toBe('MAKER')
+    const user = new PolymarketUserStream({ credentials: () => creds })
+    user.trackOrder(d.value.takerOrderId) // our taker order, whatever the frame's trader_side
+    const out = user.ingestTrade(d.value)
+    expect(out.map((f) => [f.side, f.price.toFixed(), f.qty.toFixed(), f.liquidity])).toEqual([
+      ['SELL', '0.4', '5', 'TAKER'],
+      ['SELL', '0.35', '5', 'TAKER'],
+      ['SELL', '0.3', '5', 'TAKER'],
+    ])
+    expect(out.reduce((c, f) => c.plus(f.qty.times(f.price)), new Decimal(0)).toFixed()).toBe('5.25') // not 15 × 0.5
+  })
+
+  it('trader_side MAKER: the top-level owner (the key the event is for) never makes us the taker (2024/2025 captures)', () => {
+    const load = (name: string) => {
+      const d = decodeUserEvent(
+        JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')),
+      )
+      if (!d.ok || d.value.type !== 'trade') throw new Error('not decoded')
+      return d.value
+    }
+    const as = (apiKey: string, t: PolymarketUserTradeEvent) =>
+      new PolymarketUserStream({ credentials: () => ({ ...creds, apiKey }) }).ingestTrade(t)
+    const mined = load('user_trade_mined2024_ok.json')
+    const confirmed = load('user_trade_confirmedSeconds2025_ok.json')
+    const three = load('user_trade_threeMakersSeconds2025_ok.json')
+    for (const t of [mined, confirmed, three]) {
+      expect(t.traderSide).toBe('MAKER')
+      expect(as(t.owner, t)).toEqual([]) // was a spurious taker fill of the whole trade
+    }
+    // Our maker order in the same frame is still reported.
+    expect(
+      as('a93a3d32-74fa-dd2b-4b67-98bfa6fc5cb5', three).map((f) => [f.venueOrderId, f.liquidity]),
+    ).toEqual([
+      ['0x3ad09f225ebe141dfbdb3824f31cb457e8e0301ca4e0a06311e543f5328b9dea', 'MAKER'],
+      ['0x67b598cab933c71389176573822be763192a35a8c37e49999a11d611a5882e7d', 'MAKER'],
+    ])
+    // trader_side TAKER (2024 capture): the taker fill, at the maker's price.
+    const taker = load('user_trade_ok.json')
+    expect(taker.traderSide).toBe('TAKER')
+    expect(
+      as(taker.owner, taker).map((f) => [f.tradeId, f.side, f.price.toFixed(), f.qty.toFixed()]),
+    ).toEqual([[taker.tradeId, 'BUY', '0.52', '5']])
+    // No trader_side (docs example): the owner rule as before.
+    const docs = load('user_trade_seconds_ok.json')
+    expect(docs.traderSide).toBeUndefined()
+    expect(as(docs.owner, docs).map((f) => f.liquidity)).toEqual(['MAKER']) // its owner is the maker order's too
+  })
+
   it('needs credentials to subscribe and is closed for good', async () => {
     const none = new PolymarketUserStream({ credentials: () => undefined })
     expect(() => none.subscribe([])).toThrowError(/credentials/)

@@ -163,7 +163,7 @@ export class PolymarketUserStream {
     const out: Fill[] = []
     for (const f of this.#ownFills(t)) {
       out.push(f)
-      const key = `${t.tradeId}:${f.venueOrderId ?? ''}`
+      const key = `${f.tradeId}:${f.venueOrderId ?? ''}`
       const reported = this.#seenFills.get(key)
       if (reported === true || (reported === false && t.status !== 'FAILED')) continue
       this.#seenFills.set(key, t.status === 'FAILED')
@@ -188,19 +188,42 @@ export class PolymarketUserStream {
     const me = this.#cfg.credentials()?.apiKey
     const mine = (owner: string, orderId: string) => owner === me || this.#myOrders.has(orderId)
     const fills: Fill[] = []
-    const mineAsMaker = t.makerOrders.some((m) => mine(m.owner, m.orderId))
-    if (this.#myOrders.has(t.takerOrderId) || (t.owner === me && !mineAsMaker)) {
-      fills.push(this.#fill(t, t.tokenId, t.takerOrderId, t.side, t.size, t.price, false))
+    if (this.#isOurTaker(t, me, mine)) {
+      const legs = takerLegs(t)
+      for (const [price, qty] of legs) {
+        const tradeId = legs.size === 1 ? t.tradeId : `${t.tradeId}:${price}`
+        fills.push(this.#fill(t, tradeId, t.tokenId, t.takerOrderId, t.side, qty, new Decimal(price), false))
+      }
     }
     for (const m of t.makerOrders) {
       if (!mine(m.owner, m.orderId)) continue
-      fills.push(this.#fill(t, m.tokenId, m.orderId, makerSide(t, m), m.matchedAmount, m.price, true))
+      fills.push(
+        this.#fill(t, t.tradeId, m.tokenId, m.orderId, makerSide(t, m), m.matchedAmount, m.price, true),
+      )
     }
     return fills
   }
 
+  /**
+   * Whether the taker side of the trade is ours: always when we track the taker order id; otherwise the venue's
+   * `trader_side` decides (`MAKER`: the message is for one of the maker orders, so no taker fill whatever `owner`
+   * says, since `owner` is the API key the event is for); without `trader_side`, our API key as `owner` with no maker
+   * order of ours.
+   */
+  #isOurTaker(
+    t: PolymarketUserTradeEvent,
+    me: string | undefined,
+    mine: (owner: string, orderId: string) => boolean,
+  ): boolean {
+    if (this.#myOrders.has(t.takerOrderId)) return true
+    if (t.owner !== me) return false
+    if (t.traderSide !== undefined) return t.traderSide === 'TAKER'
+    return !t.makerOrders.some((m) => mine(m.owner, m.orderId))
+  }
+
   #fill(
     t: PolymarketUserTradeEvent,
+    tradeId: string,
     symbol: string,
     orderId: string,
     side: 'BUY' | 'SELL',
@@ -213,11 +236,13 @@ export class PolymarketUserStream {
       symbol,
       clientOrderId: orderId,
       venueOrderId: orderId,
-      tradeId: t.tradeId,
+      tradeId,
       side,
       price,
       qty,
-      fee: new Decimal(0), // V2 fees are set by the operator at match time and not reported per fill here
+      // Not reported: the trade message carries no fee amount and not the market's fee schedule (rate, exponent)
+      // the venue charges taker fees with; see docs/polymarket.md "Fees".
+      fee: new Decimal(0),
       feeAsset: 'pUSD',
       liquidity: maker ? 'MAKER' : 'TAKER',
       tsEvent: t.tsEvent,
@@ -263,6 +288,27 @@ export class PolymarketUserStream {
     this.#ws = ws
     return ws
   }
+}
+
+/**
+ * The taker's fills of a trade, as price (a decimal string) → quantity: the taker trades at each maker order's price,
+ * not at the trade's top-level `price` (Polymarket's exchange contract gives the taker the surplus: `_matchOrders`
+ * pays it `_updateTakingWithSurplus`, everything the maker orders delivered at their own prices; Polymarket/ctf-exchange
+ * `Trading.sol`, the V1 source, as the V2 one was not available). A maker order on the
+ * other outcome (a mint or merge) is worth 1 − its price to the taker. Legs at the same price are summed, so the usual
+ * one-price trade stays one fill. When the makers' matched amounts do not add up to the trade's `size` (no maker
+ * orders listed, or only some), the trade's `price` and `size` are all there is.
+ */
+function takerLegs(t: PolymarketUserTradeEvent): Map<string, Decimal> {
+  const legs = new Map<string, Decimal>()
+  let total = new Decimal(0)
+  for (const m of t.makerOrders) {
+    const price = (m.tokenId === t.tokenId ? m.price : new Decimal(1).minus(m.price)).toFixed()
+    legs.set(price, (legs.get(price) ?? new Decimal(0)).plus(m.matchedAmount))
+    total = total.plus(m.matchedAmount)
+  }
+  if (legs.size === 0 || !total.eq(t.size)) return new Map([[t.price.toFixed(), t.size]])
+  return legs
 }
 
 /**

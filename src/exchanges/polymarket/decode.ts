@@ -543,8 +543,16 @@ export interface PolymarketUserTradeEvent {
   /** The status as the venue sent it (differs from `status` only when that is `PENDING`). */
   readonly venueStatus: string
   readonly takerOrderId: string
-  /** API key of the taker order's owner. */
+  /**
+   * `owner` as the venue sends it: "api key of event owner" in Polymarket's user-channel field table (the account the
+   * message is for), not necessarily the taker's. Which side of the trade that account was on is {@link traderSide}.
+   */
   readonly owner: string
+  /**
+   * `trader_side`: whether the account the message is for was the trade's `TAKER` or one of its `MAKER`s (the
+   * official client's `Trade.trader_side: "TAKER" | "MAKER"`); `undefined` when absent (older frames) or unknown.
+   */
+  readonly traderSide?: 'TAKER' | 'MAKER'
   readonly makerOrders: readonly PolymarketMakerFill[]
   readonly tsEvent: number
 }
@@ -586,6 +594,7 @@ const TradeSchema = z.object({
   status: /* @__PURE__ */ z.string().check(z.regex(/^[A-Z][A-Z0-9_]{0,63}$/)),
   taker_order_id: /* @__PURE__ */ z.string().check(z.minLength(1)),
   owner: z.string(),
+  trader_side: z.optional(z.unknown()),
   maker_orders: /* @__PURE__ */ z
     .array(
       z.object({
@@ -653,6 +662,7 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
         venueStatus: v.status,
         takerOrderId: v.taker_order_id,
         owner: v.owner,
+        ...(v.trader_side === 'TAKER' || v.trader_side === 'MAKER' ? { traderSide: v.trader_side } : {}),
         makerOrders: v.maker_orders.map((m) => ({
           orderId: m.order_id,
           owner: m.owner,
