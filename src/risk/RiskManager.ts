@@ -21,7 +21,6 @@ import {
 import { RecentIds } from '../core/RecentIds.js'
 import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
-import { product } from '../decimal/product.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { base36 } from './base36.js'
 import { CorrelationGroups } from './CorrelationGroups.js'
@@ -39,8 +38,10 @@ import { closeQty } from './closeQty.js'
 import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
+import { InstrumentSpecs } from './InstrumentSpecs.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import { orderIntent } from './orderIntent.js'
+import { existingNotional } from './pendingEntries.js'
 import { SizingCache } from './SizingCache.js'
 import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
 import { positive, readDecimal } from './sizing.js'
@@ -91,9 +92,8 @@ export class RiskManager {
   readonly guard: TradingGuard
   readonly #cfg: ResolvedRiskManagerConfig
   readonly #clock: Clock
-  readonly #instruments = new Map<string, Instrument>()
-  /** Instruments given by the host (config, `addInstrument`): never dropped, so the kill switch can round any of them. */
-  readonly #known = new Map<string, Instrument>()
+  /** The newest spec of every instrument given or evaluated, so the kill switch rounds a flatten on today's step. */
+  readonly #specs = new InstrumentSpecs(MAX_INSTRUMENTS)
   readonly #executors = new Map<ExecutionClient, () => void>()
   readonly #countedIds = new RecentIds<string>(MAX_COUNTED_IDS)
   /** Instruments whose filters were read once (see {@link readRiskInputs}). */
@@ -224,7 +224,7 @@ export class RiskManager {
   /**
    * Makes an instrument known to the manager, so the kill switch rounds a flatten of it like an entry (the step from
    * `minQty`) even if no signal on it was ever evaluated. `TradingEngine` adds its instruments; the config's
-   * `instruments` are added at construction.
+   * `instruments` are added at construction. The newest spec wins: this one, or a later evaluation's.
    *
    * @example
    * ```ts
@@ -232,7 +232,7 @@ export class RiskManager {
    * ```
    */
   addInstrument(instrument: Instrument): void {
-    this.#known.set(`${instrument.venue}:${instrument.symbol}`, instrument)
+    this.#specs.add(instrument)
   }
 
   /** One instrument's trading state: `ACTIVE` unless {@link RiskManager.setInstrumentState} restricted it. */
@@ -338,8 +338,7 @@ export class RiskManager {
       submitTimeoutMs: this.#cfg.killSwitch.submitTimeoutMs,
       flatten,
       positions: options.positions ?? this.#lastAccount?.positions ?? [],
-      instrument: (venue, symbol) =>
-        this.#known.get(`${venue}:${symbol}`) ?? this.#instruments.get(`${venue}:${symbol}`),
+      instrument: (venue, symbol) => this.#specs.get(venue, symbol),
       nextClientOrderId: () => this.#nextClientOrderId('ks'),
     })
       .catch((e: unknown): EmergencyStopReport => {
@@ -580,10 +579,7 @@ export class RiskManager {
     // The drawdown peak is the highest equity this manager saw (or its store restored), never a snapshot's
     // `peakEquity`: a first snapshot with a higher peak must not halt trading at once (docs/risk.md).
     this.guard.updateEquity(equity)
-    if (!this.#instruments.has(key)) {
-      if (this.#instruments.size >= MAX_INSTRUMENTS) this.#instruments.clear()
-      this.#instruments.set(key, inst)
-    }
+    this.#specs.learn(key, inst)
     const ctx = new RiskCheckContext(inputs.value, now, this.#env)
     const denied = runRiskChecks(ctx)
     if (denied !== undefined) return this.#denyIn(ctx, denied.code, denied.message, denied.values)
@@ -627,10 +623,11 @@ export class RiskManager {
     }
     const requested = sized.value
 
-    const posQty = ctx.positionQty()
-    const hasPosition = posQty !== undefined && !posQty.isZero()
-    const existingNotional = hasPosition ? product(posQty.abs(), price.value) : undefined
-    const capped = capEntry(ctx, requested, entry, existingNotional, leverage, this.#sizingDeps)
+    // The position plus its side's resting entry orders: several resting entries cannot each take the whole cap.
+    const existing = existingNotional(ctx, price.value)
+    if (!existing.ok)
+      return this.#denyIn(ctx, existing.error.code, existing.error.message, existing.error.values)
+    const capped = capEntry(ctx, requested, entry, existing.value, leverage, this.#sizingDeps)
     if (!capped.ok) return this.#denyIn(ctx, capped.error.code, capped.error.message, capped.error.values)
     const { qty, cappedBy } = capped.value
 

@@ -271,6 +271,75 @@ describe('emergencyStop on a breaker halt', () => {
   })
 })
 
+describe('emergencyStop: unconfirmed cancels and instrument specs', () => {
+  it('reports an order still PENDING_CANCEL after cancel-all as not cancelled (it may still fill)', async () => {
+    const { risk } = make()
+    const ex = new FakeExecutor(
+      ['binance'],
+      [openOrder('slow', { status: 'PENDING_CANCEL' }), openOrder('ok')],
+    )
+    // The venue confirmed one cancel; the other is still in flight when cancel-all returns.
+    ex.cancelAll = async () => {
+      ex.cancelAllCalls++
+      ex.orders = ex.orders.filter((o) => o.clientOrderId === 'slow')
+      return { canceled: ['ok'], failed: [] }
+    }
+    risk.registerExecutor(ex)
+    const report = await risk.emergencyStop('panic')
+    expect(report.canceled).toEqual(['ok'])
+    expect(report.notCanceled.map((o) => [o.clientOrderId, o.venue, o.symbol, o.error.code])).toEqual([
+      ['slow', 'binance', 'BTCUSDT', 'INVALID_STATE'],
+    ])
+    expect(report.notCanceled[0]?.error.message).toMatch(/PENDING_CANCEL/)
+    expect(report.complete).toBe(false)
+  })
+
+  it('still trusts a cancel the executor confirmed, whatever status its list shows', async () => {
+    const { risk } = make()
+    const ex = new FakeExecutor(['binance'], [openOrder('a', { status: 'PENDING_CANCEL' })])
+    ex.cancelAll = async () => ({ canceled: ['a'], failed: [] }) // the list is not updated yet
+    risk.registerExecutor(ex)
+    const report = await risk.emergencyStop('panic')
+    expect(report.canceled).toEqual(['a'])
+    expect(report.complete).toBe(true)
+  })
+
+  it('rounds a flatten with the newest spec: one evaluated after addInstrument wins, and vice versa', async () => {
+    for (const order of ['added first', 'evaluated first'] as const) {
+      const { risk, clock } = make(true)
+      const ex = new FakeExecutor(['binance'], [])
+      risk.registerExecutor(ex)
+      const old = instrument() // step 0.001
+      const changed = instrument({ stepSize: D('0.01'), minQty: D('0.01') }) // the venue changed its LOT_SIZE
+      const evaluateWith = (i: typeof old) =>
+        risk.evaluate(signal(), account(), market({ priceTs: clock.now(), instrument: i }))
+      if (order === 'added first') {
+        risk.addInstrument(old)
+        evaluateWith(changed)
+      } else {
+        evaluateWith(old)
+        risk.addInstrument(changed)
+      }
+      await risk.emergencyStop('flatten', { positions: [position('BTCUSDT', '0.123')] })
+      expect(
+        ex.submitted.map((i) => i.qty.toString()),
+        order,
+      ).toEqual(['0.12'])
+    }
+  })
+
+  it('rounds a flatten with the spec of the latest evaluation, not the first one it saw', async () => {
+    const { risk, clock } = make(true)
+    const ex = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(ex)
+    for (const i of [instrument(), instrument({ stepSize: D('0.01'), minQty: D('0.01') })]) {
+      risk.evaluate(signal(), account(), market({ priceTs: clock.now(), instrument: i }))
+    }
+    await risk.emergencyStop('flatten', { positions: [position('BTCUSDT', '0.123')] })
+    expect(ex.submitted.map((i) => i.qty.toString())).toEqual(['0.12'])
+  })
+})
+
 describe('withTimeout', () => {
   it('resolves, rejects with a typed error, and clears its timer', async () => {
     const clock = new ManualClock(0)

@@ -44,12 +44,15 @@ export interface EmergencyStopReport {
   readonly reason: string
   readonly tsStarted: number
   readonly tsFinished: number
-  /** Client order ids whose cancellation was confirmed. */
+  /** Client order ids whose cancellation the executor confirmed. */
   readonly canceled: readonly string[]
   readonly notCanceled: readonly UncanceledOrder[]
   readonly flattened: readonly FlattenOrder[]
   readonly notFlattened: readonly UnflattenedPosition[]
-  /** True when every order was cancelled and every requested flatten was sent. */
+  /**
+   * True when every order was confirmed cancelled (an order still listed after cancel-all, even PENDING_CANCEL, is in
+   * `notCanceled`) and every requested flatten was sent.
+   */
   readonly complete: boolean
 }
 
@@ -171,13 +174,15 @@ async function cancelAllOn(
     const after = safeOpenOrders(ex)
     if (Array.isArray(after)) {
       for (const o of after) {
-        if (done.has(o.clientOrderId) || o.status === 'PENDING_CANCEL') continue
+        if (done.has(o.clientOrderId)) continue
+        // PENDING_CANCEL too: a cancel sent but not confirmed, the order may still fill.
+        const still = o.status === 'PENDING_CANCEL' ? 'still PENDING_CANCEL (not confirmed)' : 'still open'
         notCanceled.push({
           clientOrderId: o.clientOrderId,
           venue: o.venue,
           symbol: o.symbol,
           executorVenues: venues,
-          error: new StateError(`Order "${o.clientOrderId}" is still open after cancel-all`),
+          error: new StateError(`Order "${o.clientOrderId}" is ${still} after cancel-all`),
         })
       }
     }

@@ -2,8 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Decimal, isMultipleOf } from '../decimal/index.js'
 import { D, instrument } from './__fixtures__/builders.js'
+import { referenceCapQuantity } from './__fixtures__/referenceCapQuantity.js'
+import { RawSize } from './RawSize.js'
 import {
   atrStopPrice,
+  capChecked,
   capQuantity,
   fixedFractionalSize,
   fixedNotionalSize,
@@ -304,5 +307,51 @@ describe('capQuantity example', () => {
     })
     expect(r.ok && r.value.qty.toString()).toBe('5')
     expect(r.ok && r.value.cappedBy).toEqual(['maxPositionFraction'])
+  })
+})
+
+describe('capQuantity: the step back under a cap that the 40-digit division overshot', () => {
+  // 0.027 − 1e-45 over a price of 3 is 0.009 − 3.3e-46: 40 digits round it up to 0.009 (the minQty), worth 0.027, over
+  // the cap; one step (0.003) back is 0.006, under the minQty of three steps.
+  const cap = new Decimal('0.026999999999999999999999999999999999999999999')
+  const inst = { stepSize: D('0.003'), minQty: D('0.009') }
+
+  it('rejects the lowered size below minQty (BELOW_MIN_QUANTITY), never an undersized order', () => {
+    const r = capQuantity({ qty: '1', price: '3', instrument: inst, maxNotional: cap })
+    expect(r.ok ? r.value.qty.toString() : r.error.code).toBe('BELOW_MIN_QUANTITY')
+    expect(r.ok ? undefined : r.error.values).toMatchObject({ qty: '0.006', minQty: '0.009' })
+  })
+
+  it('in the manager path too (a step that is not 10^-k), and the reference agrees', () => {
+    const m = capChecked({
+      raw: new RawSize(D('1')),
+      price: D('3'),
+      step: inst.stepSize,
+      minQty: inst.minQty,
+      existing: undefined,
+      positionCap: undefined,
+      maxNotional: cap,
+      marginCap: undefined,
+      maxQty: undefined,
+      signalMaxQty: undefined,
+      minNotional: undefined,
+    })
+    expect(m.ok ? m.value.qty.toString() : m.error.code).toBe('BELOW_MIN_QUANTITY')
+    const ref = referenceCapQuantity({ qty: '1', price: '3', instrument: inst, maxNotional: cap })
+    expect(ref.ok ? ref.value.qty.toString() : ref.error.code).toBe('BELOW_MIN_QUANTITY')
+  })
+
+  it('still approves the lowered size when it is at or above minQty, and checks minNotional on it', () => {
+    const two = { stepSize: D('0.003'), minQty: D('0.006') }
+    const r = capQuantity({ qty: '1', price: '3', instrument: two, maxNotional: cap })
+    expect(r.ok && r.value.qty.toString()).toBe('0.006')
+    expect(r.ok && r.value.cappedBy).toEqual(['maxNotional', 'step'])
+    const n = capQuantity({
+      qty: '1',
+      price: '3',
+      instrument: { ...two, minNotional: D('0.02') },
+      maxNotional: cap,
+    })
+    expect(n.ok ? n.value.qty.toString() : n.error.code).toBe('BELOW_MIN_NOTIONAL') // 0.006 × 3 = 0.018
   })
 })

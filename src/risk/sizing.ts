@@ -327,7 +327,10 @@ export interface CapQuantityOptions {
   readonly maxPositionFraction?: DecimalLike
   /** Largest position value in quote currency. */
   readonly maxNotional?: DecimalLike
-  /** Value of the existing position on the same side, counted against the two caps above. Default 0. */
+  /**
+   * Value of the existing exposure on the same side, counted against the two caps above: the position plus what resting
+   * entry orders on that side may still fill (the RiskManager counts both). Default 0.
+   */
   readonly existingNotional?: DecimalLike
   /** Free margin; with `leverage` and `marginSafetyFactor` it caps the order value. */
   readonly freeMargin?: DecimalLike
@@ -748,6 +751,11 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     return err(
       rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', capValues(c, rawSize, final, size)),
     )
+  }
+  // The step back under the cap can leave minQty (a minimum of several steps) behind: the exact size was below it.
+  if (lowered && hasMin && lessThan(final, minQty)) {
+    const message = `Size "${final.toFixed()}" is below the tradable minimum`
+    return err(rejection(RiskReason.BELOW_MIN_QUANTITY, message, capValues(c, rawSize, final, size)))
   }
   const minNotional = c.minNotional
   if (

@@ -126,6 +126,10 @@ export function referenceCapQuantity(p: CapQuantityOptions): Result<CappedQuanti
   if (!rounded.eq(qty)) cappedBy.push(QuantityCap.STEP)
   qty = rounded
   if (qty.lte(0)) return err(rejection(RiskReason.QUANTITY_ZERO, 'Size rounds down to zero', values()))
+  if (minQty.gt(0) && qty.lt(minQty)) {
+    const message = `Size "${qty.toFixed()}" is below the tradable minimum`
+    return err(rejection(RiskReason.BELOW_MIN_QUANTITY, message, values()))
+  }
   if (p.instrument.minNotional !== undefined && qty.times(price.value).lt(p.instrument.minNotional)) {
     return err(
       rejection(
