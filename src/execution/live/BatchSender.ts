@@ -7,6 +7,7 @@ import type {
   ReplaceOutcome,
 } from '../../core/ports.js'
 import type { Order, OrderStatus } from '../../core/types.js'
+import type { Decimal } from '../../decimal/index.js'
 import {
   OrderOutcomeUnknownError,
   StateError,
@@ -31,6 +32,11 @@ export interface BatchSenderHost {
   canceled(clientOrderId: string, symbol: string, before: OrderStatus, outcome: Result<Order>): Promise<Order>
   /** Applies the venue's order after an in-place amendment. */
   amended(order: Order): void
+  /**
+   * An amendment of an order from `fromQty` to `toQty` is sent; returns what to call once its answer (or the lookup
+   * after its loss) was applied.
+   */
+  amending(clientOrderId: string, fromQty: Decimal, toQty: Decimal): () => void
   /** An adapter request bounded by the executor's `requestTimeoutMs`. */
   call<T>(p: Promise<T>, what: string): Promise<T>
   order(clientOrderId: string): Order | undefined
@@ -264,19 +270,27 @@ export class BatchSender {
     if (intent.price === undefined)
       throw new ValidationError('An amendment needs a price', { field: 'price' })
     const changes = { side: cur.side, qty: intent.qty, price: intent.price }
-    let error: TradekitError
+    // Until the answer is applied, a fill may beat it: one of a raised quantity is sized against the new quantity.
+    const done = h.amending(clientOrderId, cur.qty, intent.qty)
+    let v: Order
     try {
-      const v = await this.#amendAtVenue({ symbol: cur.symbol, clientOrderId, changes })
-      h.amended(v)
-      return h.order(clientOrderId) ?? v
+      v = await this.#amendAtVenue({ symbol: cur.symbol, clientOrderId, changes })
     } catch (e) {
-      error = toTradekitError(e)
+      const error = toTradekitError(e)
+      // Refused (the order is kept as it was) or lost: learn the order's state (its quantity and price as the venue
+      // has them are taken), then report the error. The status passed is the one now, not before the call: a cancel
+      // sent meanwhile (a pull) keeps its PENDING_CANCEL.
+      const now = h.order(clientOrderId)?.status ?? cur.status
+      await h.canceled(clientOrderId, cur.symbol, now, err(error)).catch(() => undefined)
+      done()
+      throw error
     }
-    // Refused (the order is kept as it was) or lost: learn the order's state, then report the error. The status
-    // passed is the one now, not before the call: a cancel sent meanwhile (a pull) keeps its PENDING_CANCEL.
-    const now = h.order(clientOrderId)?.status ?? cur.status
-    await h.canceled(clientOrderId, cur.symbol, now, err(error)).catch(() => undefined)
-    throw error
+    try {
+      h.amended(v)
+    } finally {
+      done()
+    }
+    return h.order(clientOrderId) ?? v
   }
 }
 

@@ -55,6 +55,7 @@ async function setup(queryAttempts = 3) {
       }
     },
     applyVenueOrder: (v) => merged.push(v),
+    adoptTerms: () => undefined,
     markOpen: (o, venueOrderId) =>
       orders.transition(o, 'OPEN', { tsEvent: clock.now(), ...(venueOrderId ? { venueOrderId } : {}) }),
   }

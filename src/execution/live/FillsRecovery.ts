@@ -5,11 +5,14 @@ import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { toTradekitError } from '../../errors/index.js'
 import type { OpenOrders } from '../OpenOrders.js'
+import { SYNTHETIC_TRADE_PREFIX, SyntheticFills } from './syntheticFills.js'
 import { withTimeout } from './throttle.js'
 
 const ZERO = new Decimal(0)
 /** Longest pause between two fills lookups of one order. */
 const MAX_LOOKUP_DELAY_MS = 30_000
+/** Orders whose synthesized quantity is remembered until their real fills come, at most. */
+const MAX_SYNTHESIZED = 10_000
 
 /** What {@link FillsRecovery} needs from the executor that owns the orders. */
 export interface FillsRecoveryHost {
@@ -32,6 +35,8 @@ export interface FillsRecoveryHost {
   applyVenueOrder(v: Order, adopt: boolean): void
   /** Moves a PENDING_NEW order to OPEN. */
   markOpen(order: Order, venueOrderId: string | undefined): void
+  /** Takes the quantity and price of the venue's record of an order amended lately (before its fills are counted). */
+  adoptTerms(v: Order): void
 }
 
 /** An order whose venue-reported fills have not all arrived. */
@@ -61,6 +66,8 @@ interface MissingFills {
 export class FillsRecovery {
   readonly #host: FillsRecoveryHost
   readonly #missing = new Map<string, MissingFills>()
+  /** Quantities synthesized per order whose real fills may still come (counted once, see {@link SyntheticFills}). */
+  readonly synthesized = new SyntheticFills(MAX_SYNTHESIZED)
 
   constructor(host: FillsRecoveryHost) {
     this.#host = host
@@ -117,6 +124,8 @@ export class FillsRecovery {
   async recover(v: Order): Promise<void> {
     const h = this.#host
     const cid = v.clientOrderId
+    // An order amended lately: the venue's quantity and price stand (an answer lost, or beaten by a fill).
+    h.adoptTerms(v)
     let cur = h.orders.get(cid)
     if (cur !== undefined && v.filledQty.gt(cur.filledQty) && h.adapter.orderFills !== undefined) {
       if (!(await this.#fromVenue(v))) {
@@ -164,38 +173,42 @@ export class FillsRecovery {
     }
   }
 
-  async #synthesize(v: Order, cur: Order): Promise<void> {
+  async #synthesize(v: Order, first: Order): Promise<void> {
     const h = this.#host
     const cid = v.clientOrderId
-    const delta = v.filledQty.minus(cur.filledQty)
-    const notional = (v.avgFillPrice ?? ZERO)
-      .times(v.filledQty)
-      .minus((cur.avgFillPrice ?? ZERO).times(cur.filledQty))
-    const price = notional.div(delta)
-    if (cur.status === 'PENDING_NEW') h.markOpen(cur, v.venueOrderId)
-    if (!price.gt(0)) return
+    if (first.status === 'PENDING_NEW') h.markOpen(first, v.venueOrderId)
     let feeAsset = ''
     try {
       feeAsset = (await h.adapter.instrument(v.symbol)).quote
     } catch {
       // Unknown quote: the fill is still recorded, with an empty fee asset.
     }
+    // Fills may have come while the instrument was read: only what is still missing is synthesized.
+    const cur = h.orders.get(cid)
+    if (cur === undefined || !v.filledQty.gt(cur.filledQty)) return
+    const delta = v.filledQty.minus(cur.filledQty)
+    const notional = (v.avgFillPrice ?? ZERO)
+      .times(v.filledQty)
+      .minus((cur.avgFillPrice ?? ZERO).times(cur.filledQty))
+    const price = notional.div(delta)
+    if (!price.gt(0)) return
     h.log.warn({ clientOrderId: cid, qty: delta.toString() }, 'synthesizing a fill missed by the stream')
-    h.onFills([
-      {
-        venue: v.venue,
-        symbol: v.symbol,
-        clientOrderId: cid,
-        ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
-        tradeId: `reconcile:${cid}:${v.filledQty.toString()}`,
-        side: cur.side,
-        price,
-        qty: delta,
-        fee: ZERO,
-        feeAsset,
-        liquidity: 'TAKER',
-        tsEvent: v.tsUpdated,
-      },
-    ])
+    const fill: Fill = {
+      venue: v.venue,
+      symbol: v.symbol,
+      clientOrderId: cid,
+      ...(v.venueOrderId !== undefined ? { venueOrderId: v.venueOrderId } : {}),
+      tradeId: `${SYNTHETIC_TRADE_PREFIX}${cid}:${v.filledQty.toString()}`,
+      side: cur.side,
+      price,
+      qty: delta,
+      fee: ZERO,
+      feeAsset,
+      liquidity: 'TAKER',
+      tsEvent: v.tsUpdated,
+    }
+    h.onFills([fill])
+    // Applied (not refused): the real fills it stands for may still come.
+    if (h.orders.get(cid)?.filledQty.gt(cur.filledQty) === true) this.synthesized.record(v, fill)
   }
 }

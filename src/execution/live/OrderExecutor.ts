@@ -1,4 +1,4 @@
-import * as z from 'zod/mini'
+import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
@@ -16,7 +16,6 @@ import type {
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
-import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../../core/schemas.js'
 import {
   type Balance,
   type Fill,
@@ -35,8 +34,9 @@ import { err, ok, type Result } from '../../errors/result.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { Amendments, withVenueTerms } from './amendments.js'
 import { BatchSender, type BatchSenderHost } from './BatchSender.js'
-import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
+import { compareJournalView, journalBaseline } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { afterLateFill, venueFillOrder } from './lateFill.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
@@ -44,66 +44,13 @@ import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shado
 
 export type { ReconcileReport } from './Reconciler.js'
 
+import { BoundedMap } from '../../core/BoundedMap.js'
 import { RecentIds } from '../../core/RecentIds.js'
+import { type OrderExecutorConfig, OrderExecutorConfigSchema } from './OrderExecutorConfig.js'
 import { dryRunRefusal, emitStatus, isDuplicate, logDryRun, VENUE_SAID_NO } from './orderOutcome.js'
 import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
 
-/** Schema of {@link OrderExecutorConfig}; defaults are applied here. */
-export const OrderExecutorConfigSchema = z.strictObject({
-  /** The venue adapter to drive. */
-  adapter: z.custom<ExchangeAdapter>((v) => typeof v === 'object' && v !== null && 'placeOrder' in v),
-  /** Time source (timers, timestamps). Default: the system clock. */
-  clock: z.optional(ClockSchema),
-  /** Where warnings go. Default: silent. */
-  logger: z.optional(z.custom<Logger>((v) => typeof v === 'object' && v !== null)),
-  /**
-   * Prefix of generated client order ids (letters, digits, `_`, `-`; ids stay within Binance's 36 chars).
-   * Default `tk`.
-   */
-  clientOrderIdPrefix: z._default(/* @__PURE__ */ z.string().check(z.regex(/^[A-Za-z0-9_-]{1,10}$/)), 'tk'),
-  /** Log and emit `order.dryRunSkipped` instead of sending anything. Default false. */
-  dryRun: z._default(z.boolean(), false),
-  /** Submissions allowed per `rateIntervalMs` (set to the venue's order rate limit). Default 10. */
-  maxOrdersPerInterval: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(10_000)), 10),
-  /** Length of the rate-limit window, ms. Default 1000. */
-  rateIntervalMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(86_400_000)), 1000),
-  /** Submissions allowed to wait for the rate limit; more are refused with QueueFullError. Default 100. */
-  maxQueuedSubmissions: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(100_000)), 100),
-  /** Bound on each adapter request (the adapter has its own timeouts too). Default 10_000. */
-  requestTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(300_000)), 10_000),
-  /** How many times an order of unknown outcome is looked up by client order id. Default 5. */
-  queryAttempts: z._default(/* @__PURE__ */ z.int().check(z.minimum(1), z.maximum(100)), 5),
-  /** Pause between those look-ups. Default 1000. */
-  queryIntervalMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(600_000)), 1000),
-  /**
-   * What to do when every look-up says the venue does not know the order: `REJECT` marks it rejected (the
-   * venue's word), `RESEND` sends it once more with the same client order id (which the venue deduplicates).
-   * Default `REJECT`.
-   */
-  onNotFound: z._default(z.enum(['REJECT', 'RESEND']), 'REJECT'),
-  /** Reconcile open orders, balances and positions over REST in `start()`. Default true. */
-  reconcileOnStart: z._default(z.boolean(), true),
-  /**
-   * After a user-stream reconnect, state is reconciled at once and again this long after (a venue's REST record can
-   * lag the reconnect: Polymarket trades appear a moment later). 0: no second pass. Default 1000.
-   */
-  reconnectRecheckDelayMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(600_000)), 1000),
-  /** Adapter requests a reconciliation runs at once (look-ups by client id, fills lookups). Default 4. */
-  reconcileConcurrency: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(64)), 4),
-  /**
-   * After a reconnect, the fills of orders that ended with fills this recently (at most 50) are read again with
-   * `adapter.orderFills`, so a fill the venue reversed meanwhile (Polymarket: failed settlement) is reported.
-   * 0: never. Default 60,000.
-   */
-  recheckFilledWithinMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(86_400_000)), 60_000),
-  /** A PaperTrader (any ExecutionClient) fed the same book: every order is mirrored there and the fills compared. */
-  shadow: z.optional(z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'submit' in v)),
-  /** Terminal orders kept for lookups and de-duplication. Default 10_000. */
-  historySize: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(1_000_000)), 10_000),
-})
-
-/** What the {@link OrderExecutor} constructor takes. */
-export type OrderExecutorConfig = z.input<typeof OrderExecutorConfigSchema>
+export { type OrderExecutorConfig, OrderExecutorConfigSchema }
 
 /** Events of an {@link OrderExecutor}: the shared {@link ExecutionEvents} plus live-only facts. */
 export interface OrderExecutorEvents extends ExecutionEvents {
@@ -172,6 +119,10 @@ export class OrderExecutor implements ExecutionClient {
   readonly #throttle: SubmitThrottle
   readonly #shadow: ShadowTracker | undefined
   readonly #batch: BatchSender
+  /** Orders adopted from the venue (not sent by this session), as adopted: a journal may know them better. */
+  readonly #adopted: BoundedMap<string, Order>
+  /** Raises in flight (a fill may beat their answer) and the orders amended lately. */
+  readonly #amendments: Amendments
   readonly #unsubscribe: (() => void)[] = []
   #idSeq = 0
   #closed = false
@@ -182,6 +133,8 @@ export class OrderExecutor implements ExecutionClient {
     this.#cfg = parseConfig(OrderExecutorConfigSchema, config, 'OrderExecutor')
     this.#seenTrades = new RecentIds(this.#cfg.historySize * 4)
     this.#reversedTrades = new RecentIds(this.#cfg.historySize)
+    this.#amendments = new Amendments(this.#cfg.historySize)
+    this.#adopted = new BoundedMap(this.#cfg.historySize)
     this.#adapter = this.#cfg.adapter
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = this.#cfg.logger ?? silentLogger
@@ -472,15 +425,15 @@ export class OrderExecutor implements ExecutionClient {
 
   /**
    * After a restart: tracks this venue's open orders from a journal's last view again (their journaled fills marked
-   * seen, so none is booked twice), reconciles with the venue (fills made while down are booked as usual), and
+   * seen, so none is booked twice; one `start()` adopted takes the journal's version, see `journalBaseline`),
+   * reconciles with the venue (fills made while down are booked as usual), and
    * reports what changed while the process was down, also as `orders.journalReconciled`.
    */
   async reconcileJournal(view: JournalView): Promise<JournalReconcileReport> {
     const venue = this.#adapter.venue
     const mine = view.openOrders.filter((o) => o.venue === venue)
     for (const k of view.fillKeys) this.#seenTrades.add(k)
-    for (const e of mine)
-      if (!this.#orders.has(e.clientOrderId)) this.#orders.add(orderOfJournalEntry(e), e.strategyId)
+    for (const e of mine) this.#trackJournaled(e)
     const { openOrders } = await this.reconcile()
     const lookUp = (e: JournalOrderEntry) => this.#adapter.queryOrder(e.symbol, e.clientOrderId)
     const report = await compareJournalView(venue, mine, openOrders, lookUp, this.#clock.now())
@@ -490,6 +443,14 @@ export class OrderExecutor implements ExecutionClient {
       tsEvent: report.tsEvent,
     })
     return report
+  }
+
+  /** Tracks a journal's open order again, with its strategy, from the baseline {@link journalBaseline} picks. */
+  #trackJournaled(e: JournalOrderEntry): void {
+    const cur = this.#orders.get(e.clientOrderId)
+    const adopted = cur === undefined ? undefined : this.#adopted.take(e.clientOrderId)
+    if (cur === undefined || adopted !== undefined)
+      this.#orders.add(journalBaseline(e, cur, adopted), e.strategyId)
   }
 
   /** Shadow mode: aggregate live-vs-paper differences so far. */
@@ -547,6 +508,7 @@ export class OrderExecutor implements ExecutionClient {
     if (cur === undefined) {
       if (!adopt || isTerminalStatus(v.status)) return
       this.#orders.set(v)
+      this.#adopted.set(cid, v)
       this.#bus.emit('order.accepted', { type: 'order.accepted', order: v, tsEvent: this.#clock.now() })
       return
     }
@@ -617,6 +579,15 @@ export class OrderExecutor implements ExecutionClient {
       )
       return undefined
     }
+    if (this.#fills.synthesized.covers(fill)) {
+      // A real fill a synthesized one already booked (its trade came after the venue's record): counted once.
+      this.#seenTrades.add(k)
+      this.#log.info(
+        { clientOrderId: cur.clientOrderId, tradeId: fill.tradeId },
+        'fill booked already (synthesized)',
+      )
+      return undefined
+    }
     let next: Order | undefined
     if (isTerminalStatus(cur.status)) {
       // A fill after the order ended: streams reorder updates, or the venue placed an order we rejected after all.
@@ -625,7 +596,7 @@ export class OrderExecutor implements ExecutionClient {
     } else {
       const base =
         cur.status === 'PENDING_NEW' ? (this.#move(cur, 'OPEN', undefined, fill.venueOrderId) ?? cur) : cur
-      const r = applyFill(base, fill)
+      const r = applyFill(this.#amendments.sized(base), fill)
       if (r.ok) next = r.value
     }
     if (next === undefined) {
@@ -710,6 +681,19 @@ export class OrderExecutor implements ExecutionClient {
     return next
   }
 
+  /**
+   * Takes the venue's quantity and price of an order amended lately (see `withVenueTerms`): an order a fill ended
+   * before the answer raising it came is reopened (listed open again), one whose fills cover a smaller one is FILLED.
+   */
+  #adoptTerms(v: Order): void {
+    const cur = this.#orders.get(v.clientOrderId)
+    if (cur === undefined || !this.#amendments.wasAmended(v.clientOrderId)) return
+    const next = withVenueTerms(cur, v, this.#clock.now())
+    if (next === undefined) return
+    this.#orders.set(next)
+    if (isTerminalStatus(next.status)) this.#retire(next)
+  }
+
   #retire(order: Order): void {
     this.#reconciler.forget(order.clientOrderId)
     const forgotten = this.#orders.retire(order)
@@ -745,6 +729,7 @@ export class OrderExecutor implements ExecutionClient {
       onFills: (fills) => this.#onFills(fills),
       applyVenueOrder: (v, adopt) => this.#applyVenueOrder(v, adopt),
       markOpen: (o, venueOrderId) => this.#move(o, 'OPEN', undefined, venueOrderId),
+      adoptTerms: (v) => this.#adoptTerms(v),
       reject: (o, why) => this.#move(o, 'REJECTED', why),
       resend: (o) => this.#send(o, false),
       emitError: (e) => this.#bus.emit('error', e),
@@ -767,11 +752,12 @@ export class OrderExecutor implements ExecutionClient {
       cancelling: (cid) => this.#cancelling(cid),
       canceled: (cid, symbol, before, outcome) => this.#canceled(cid, symbol, before, outcome),
       amended: (v) => {
-        const cur = this.#orders.get(v.clientOrderId)
-        if (cur === undefined || isTerminalStatus(v.status)) return this.#applyVenueOrder(v, false)
-        this.#orders.set({ ...cur, qty: v.qty, price: v.price ?? cur.price, tsUpdated: this.#clock.now() })
+        this.#adoptTerms(v)
+        if (this.#orders.get(v.clientOrderId) === undefined || isTerminalStatus(v.status))
+          return this.#applyVenueOrder(v, false)
         this.#shadow?.amended(v)
       },
+      amending: (cid, fromQty, toQty) => this.#amendments.begin(cid, fromQty, toQty),
       call: (p, what) => this.#call(p, what),
       order: (cid) => this.#orders.get(cid),
     }

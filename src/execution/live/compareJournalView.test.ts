@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { JournalOrderEntry } from '../../core/journal.js'
 import { Decimal } from '../../decimal/index.js'
-import { compareJournalView, orderOfJournalEntry } from './compareJournalView.js'
+import { compareJournalView, journalBaseline, orderOfJournalEntry } from './compareJournalView.js'
 
 const entry = (clientOrderId: string, filledQty = '0'): JournalOrderEntry => ({
   kind: 'order',
@@ -54,5 +54,23 @@ describe('compareJournalView', () => {
       o.venueOrderId,
       o.status,
     ]).toEqual(['2', '0.3', '99.95', 'v9', 'PARTIALLY_FILLED'])
+  })
+})
+
+describe('journalBaseline', () => {
+  const e = entry('j1')
+  const atVenue = {
+    ...orderOfJournalEntry(e),
+    status: 'PARTIALLY_FILLED',
+    filledQty: new Decimal(1),
+  } as const
+  it("is the journal's version for an order not tracked, or only adopted with no fill booked since", () => {
+    expect(journalBaseline(e).filledQty.toFixed()).toBe('0')
+    expect(journalBaseline(e, atVenue, atVenue).filledQty.toFixed()).toBe('0')
+  })
+  it('is the tracked order when this session sent it or booked fills of it since adopting it', () => {
+    expect(journalBaseline(e, atVenue)).toBe(atVenue)
+    const later = { ...atVenue, filledQty: new Decimal('1.5') }
+    expect(journalBaseline(e, later, atVenue)).toBe(later)
   })
 })

@@ -1,4 +1,5 @@
 import type { JournalOrderEntry, JournalReconcileReport } from '../../core/journal.js'
+import { isTerminalStatus } from '../../core/orderState.js'
 import type { Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 
@@ -21,6 +22,31 @@ export function orderOfJournalEntry(e: JournalOrderEntry): Order {
     tsCreated: e.tsEvent,
     tsUpdated: e.tsEvent,
   }
+}
+
+/**
+ * The order a journal's open order is tracked as after a restart: the journal's version when the executor does not
+ * track it (`cur` undefined), or only adopted it from the venue this session (`adopted`, as adopted; `start()`
+ * reconciles first) and booked no fill of it since, so that what filled while down is a gap the reconciliation books;
+ * else the tracked order (its fills booked here would be counted twice).
+ *
+ * @example
+ * ```ts
+ * journalBaseline(entry, exec.order(id), adoptedAtStart).filledQty // the journal's filled quantity
+ * ```
+ */
+export function journalBaseline(e: JournalOrderEntry, cur?: Order, adopted?: Order): Order {
+  const journaled = orderOfJournalEntry(e)
+  if (cur === undefined) return journaled
+  const rebase =
+    adopted !== undefined &&
+    !isTerminalStatus(cur.status) &&
+    !isTerminalStatus(journaled.status) &&
+    cur.filledQty.eq(adopted.filledQty) &&
+    journaled.filledQty.lte(cur.filledQty)
+  if (!rebase) return cur
+  const venueOrderId = journaled.venueOrderId ?? cur.venueOrderId
+  return venueOrderId === undefined ? journaled : { ...journaled, venueOrderId }
 }
 
 /**
