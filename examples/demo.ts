@@ -109,6 +109,7 @@ engine.events.on('error', (e) => {
 })
 
 await engine.start()
+curve.start(clock.now(), portfolio.equity().toNumber()) // the return and drawdown count from the first bar
 await stream.subscribe(
   symbols.flatMap((s) => [`${s.toLowerCase()}@kline_1m`, `${s.toLowerCase()}@depth20@100ms`]),
 )

@@ -4,9 +4,10 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Candle, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
+import { ValidationError } from '../errors/index.js'
 import { EmaCrossover, type Strategy, type StrategyContext } from '../strategies/index.js'
 import { Backtester } from './Backtester.js'
-import { EquityCurve } from './EquityCurve.js'
+import { EquityCurve, type EquityPoint } from './EquityCurve.js'
 import { renderHtmlReport } from './htmlReport.js'
 import { readCandlesCsv } from './readCandlesCsv.js'
 import { candlesFromJson, syntheticCandles } from './sources.js'
@@ -118,6 +119,156 @@ describe('Backtester', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-rep-'))
     const out = await writeReport(r, dir)
     expect(JSON.parse(readFileSync(out.json, 'utf8')).candles).toBe(800)
+  })
+})
+
+const eth: Instrument = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
+/** Risk that sizes every entry at a fixed notional, with no stop required and no breaker. */
+const fixedRisk = (notional: string) =>
+  ({
+    sizing: { method: 'fixedNotional', notional },
+    requireStop: false,
+    breakers: {
+      dailyLoss: false,
+      drawdown: false,
+      consecutiveLosses: false,
+      orderRate: false,
+      rejectionRate: false,
+    },
+  }) as const
+
+/** Buys each listed symbol once, on its first candle. */
+function buyOnFirstCandle(symbols: readonly string[], interval: string): Strategy {
+  const bought = new Set<string>()
+  return {
+    id: 'buy-first',
+    requirements: {
+      instruments: symbols.map((symbol) => ({ venue: 'binance', symbol })),
+      candles: [interval],
+    },
+    onCandle(c: Candle, ctx: StrategyContext) {
+      if (bought.has(c.symbol)) return
+      bought.add(c.symbol)
+      ctx.signal({ venue: c.venue, symbol: c.symbol, side: 'BUY', intent: 'ENTRY', reason: 'first candle' })
+    },
+  }
+}
+
+/** Annualised Sharpe of the returns between consecutive points, computed from scratch. */
+function sharpeOf(points: readonly EquityPoint[], barsPerYear: number): number {
+  const r = points.slice(1).map((p, i) => p.equity / (points[i] as EquityPoint).equity - 1)
+  const mean = r.reduce((a, x) => a + x, 0) / r.length
+  const sd = Math.sqrt(r.reduce((a, x) => a + (x - mean) ** 2, 0) / (r.length - 1))
+  return (mean / sd) * Math.sqrt(barsPerYear)
+}
+
+describe('Backtester: the equity curve', () => {
+  it('starts at the configured balance: a fill on the first candle pays its fee inside the run', async () => {
+    const candles = [...syntheticCandles(50, labels)]
+    const bt = new Backtester({
+      instruments: [btc],
+      balances: { USDT: '10000' },
+      strategies: () => [buyOnFirstCandle(['BTCUSDT'], '1m')],
+      risk: fixedRisk('2000'),
+      paper: { takerFeeRate: '0.01' },
+    })
+    const r = await bt.run(candles)
+    expect(r.tradeCount + r.signals).toBeGreaterThan(0)
+    expect(r.fees).toBeGreaterThan(19) // 1 % of ≈ 2000 USDT, paid on the first candle
+    expect(r.startEquity).toBe(10000)
+    expect(r.totalReturn).toBeCloseTo(r.endEquity / 10000 - 1, 12)
+    // The seed point sits at the first candle's open; the fee paid during the first bar is a drawdown.
+    expect(r.equityCurve[0]).toEqual({ t: candles[0]?.openTime, equity: 10000, drawdown: 0 })
+    expect(r.maxDrawdown).toBeGreaterThanOrEqual(19 / 10000)
+  })
+
+  it('gets one point per bar, not per candle, so Sharpe is per bar whatever the number of instruments', async () => {
+    const a = syntheticCandles(720, { ...labels, interval: '1h', seed: 1 })
+    const b = syntheticCandles(720, { ...labels, symbol: 'ETHUSDT', interval: '1h', seed: 2 })
+    function* interleaved(): Generator<Candle> {
+      for (;;) {
+        const x = a.next()
+        const y = b.next()
+        if (x.done === true || y.done === true) return
+        yield x.value
+        yield y.value
+      }
+    }
+    const bt = new Backtester({
+      instruments: [btc, eth],
+      balances: { USDT: '10000' },
+      strategies: () => [buyOnFirstCandle(['BTCUSDT', 'ETHUSDT'], '1h')],
+      risk: fixedRisk('4000'),
+      paper: { takerFeeRate: '0.001' },
+      curvePoints: 5000, // nothing down-sampled: every point is in the report
+    })
+    const r = await bt.run(interleaved())
+    expect(r.candles).toBe(1440)
+    expect(r.errors).toEqual([])
+    const ts = r.equityCurve.map((p) => p.t)
+    expect(ts).toHaveLength(721) // the start, then 720 hourly bars
+    expect(new Set(ts).size).toBe(721)
+    expect(r.exposure).toBe(1)
+    const expected = sharpeOf(r.equityCurve, 365 * 24)
+    expect(r.sharpe).toBeCloseTo(expected, 9)
+  })
+})
+
+describe('Backtester: candle order', () => {
+  const spy = (seen: number[]): Strategy => ({
+    id: 'spy',
+    requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
+    onCandle(c: Candle) {
+      seen.push(c.openTime)
+    },
+  })
+
+  it('refuses a newest-first source with a ValidationError naming the candle, before a strategy sees it', async () => {
+    const candles = [...syntheticCandles(5, labels)].reverse()
+    const seen: number[] = []
+    const run = backtester(() => [spy(seen)]).run(candles)
+    await expect(run).rejects.toBeInstanceOf(ValidationError)
+    await expect(run).rejects.toThrow(
+      `Candle 2 ("binance" "BTCUSDT" "1m") goes back in time: openTime 1735689780000 (2025-01-01T00:03:00.000Z) is not after 1735689840000 (2025-01-01T00:04:00.000Z)`,
+    )
+    expect(seen).toEqual([candles[0]?.openTime])
+  })
+
+  it('refuses a repeated candle (async source too) and names the field', async () => {
+    const [c1, c2] = [...syntheticCandles(2, labels)] as [Candle, Candle]
+    async function* repeated(): AsyncGenerator<Candle> {
+      yield c1
+      yield c2
+      yield { ...c2 }
+    }
+    const seen: number[] = []
+    const err = await backtester(() => [spy(seen)])
+      .run(repeated())
+      .catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ValidationError)
+    expect((err as ValidationError).field).toBe('openTime')
+    expect((err as ValidationError).message).toContain(
+      'Candle 3 ("binance" "BTCUSDT" "1m") repeats the previous one',
+    )
+    expect(seen).toEqual([c1.openTime, c2.openTime])
+  })
+
+  it('tracks each venue, symbol and interval apart: interleaved instruments and intervals replay', async () => {
+    const one = [...syntheticCandles(10, labels)]
+    const five = [...syntheticCandles(2, { ...labels, interval: '5m' })]
+    const other = [...syntheticCandles(10, { ...labels, symbol: 'ETHUSDT' })]
+    const source = one.flatMap((c, i) => [
+      c,
+      other[i] as Candle,
+      ...(i % 5 === 0 ? [five[i / 5] as Candle] : []),
+    ])
+    const r = await new Backtester({
+      instruments: [btc, eth],
+      balances: { USDT: '10000' },
+      strategies: () => [],
+    }).run(source)
+    expect(r.candles).toBe(22)
+    expect(r.errors).toEqual([])
   })
 })
 

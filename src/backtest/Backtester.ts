@@ -11,7 +11,7 @@ import type { Decimal } from '../decimal/index.js'
 // browser build of tradekit/backtest must not reach.
 import type { ClosedTrade } from '../engine/TradeLedger.js'
 import { TradingEngine } from '../engine/TradingEngine.js'
-import type { TradekitError } from '../errors/index.js'
+import { type TradekitError, ValidationError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
@@ -72,6 +72,7 @@ export interface BacktestReport {
   readonly startTime: number
   readonly endTime: number
   readonly candles: number
+  /** Equity before the first candle (at its open time): the configured balance, so a first-bar fill's fee counts. */
   readonly startEquity: number
   readonly endEquity: number
   /** endEquity / startEquity − 1. */
@@ -91,7 +92,7 @@ export interface BacktestReport {
   readonly winRate: number
   /** Gross profit / gross loss (Infinity when no loss, 0 when no trade). */
   readonly profitFactor: number
-  /** Share of bars with an open position. */
+  /** Share of bars (close times, whatever the number of instruments) with an open position. */
   readonly exposure: number
   /** Fees paid, in the account currency. */
   readonly fees: number
@@ -162,6 +163,8 @@ export class Backtester {
   /**
    * Runs one backtest over `source` and returns its report. With `options.journal` (tradekit/journal) the run's
    * orders, fills, signals, risk decisions and state changes are written there too, for SQL or the typed queries.
+   * Candles must come oldest first, once each, per venue, symbol and interval: a repeated or earlier one rejects the
+   * run with a `ValidationError` naming it (as a bad row of the source does).
    */
   async run(source: CandleSource, options: BacktestRunOptions = {}): Promise<BacktestReport> {
     const rig = this.#wire(options.journal)
@@ -298,9 +301,14 @@ interface Replayed {
 }
 
 /**
- * Feeds every candle to the engine at its close time, recording equity and price after each; starts and stops the
- * engine. A candle that started no asynchronous work (no signal, nothing in flight) needs no await: a synchronous
- * source is replayed synchronously until a signal needs the promise chains (risk → submit → fill) to settle.
+ * Feeds every candle to the engine at its close time and starts and stops the engine. The equity curve is seeded with
+ * the portfolio's equity before the first candle (at its open time), then gets one point per bar: the equity after
+ * every candle closing at that time was delivered and settled (N instruments still give one point per bar). The
+ * price curve gets every candle. A candle whose open time is not after the previous one of its venue, symbol and
+ * interval (a repeat, or a newest-first source) is a ValidationError: replaying it would show strategies a bar twice
+ * or the future before the past. A candle that started no asynchronous work (no signal, nothing in flight) needs no
+ * await: a synchronous source is replayed synchronously until a signal needs the promise chains (risk → submit →
+ * fill) to settle.
  */
 async function replay(
   source: CandleSource,
@@ -318,6 +326,7 @@ async function replay(
       signalled = true
     },
   })
+  const inOrder = new CandleOrder()
   /** Delivers one candle; true when it left work to settle. */
   const deliver = (c: Candle): boolean => {
     // Time moves to the candle's close before anyone sees it: no look-ahead.
@@ -330,49 +339,131 @@ async function replay(
   // Equity as a number, converted again only when the portfolio's equity (an immutable Decimal) is another one.
   let equity: Decimal | undefined
   let equityNumber = 0
-  // Whether a position is open, asked again only when the portfolio's version moved (a mark never opens one).
-  let version = -1
-  let exposed = false
-  const record = (c: Candle): void => {
+  const sampleEquity = (): number => {
     const e = portfolio.equity()
     if (e !== equity) {
       equity = e
       equityNumber = decimalToNumber(e)
     }
+    return equityNumber
+  }
+  // Whether a position is open, asked again only when the portfolio's version moved (a mark never opens one).
+  let version = -1
+  let exposed = false
+  // The bar being collected: its close time, and the equity and exposure after its latest candle settled.
+  let barTime = Number.NEGATIVE_INFINITY
+  let barEquity = 0
+  let barExposed = false
+  /** Samples equity and exposure after candle `c` settled; the bar's point is added when its close time is over. */
+  const sample = (c: Candle): void => {
+    barEquity = sampleEquity()
     if (portfolio.version !== version) {
       version = portfolio.version
       exposed = portfolio.hasOpenPositions()
     }
-    curve.add(c.closeTime, equityNumber, exposed)
+    barExposed = exposed
     prices.add(c)
     last = c
     count++
   }
-  const begin = (c: Candle): Promise<void> => {
+  /** Starts the run at the first candle's open, seeding the curve with the equity before any candle. */
+  const begin = async (c: Candle): Promise<void> => {
     first = c
     clock.advanceTo(c.openTime)
-    return engine.start()
+    await engine.start()
+    curve.start(c.openTime, sampleEquity())
+  }
+  /** Checks a candle's order and closes the bar before it when its close time is later. */
+  const next = (c: Candle): void => {
+    inOrder.check(c, count + 1)
+    if (c.closeTime > barTime) {
+      if (count > 0) curve.add(barTime, barEquity, barExposed)
+      barTime = c.closeTime
+    }
   }
   try {
     // Let the engine's promise chains (risk → submit → fill) settle before the next candle: six turns, as always.
     if (isIterable(source)) {
       for (const c of source) {
+        next(c)
         if (first === undefined) await begin(c)
         if (deliver(c)) for (let i = 0; i < 6; i++) await undefined
-        record(c)
+        sample(c)
       }
     } else {
       for await (const c of source) {
+        next(c)
         if (first === undefined) await begin(c)
         if (deliver(c)) for (let i = 0; i < 6; i++) await undefined
-        record(c)
+        sample(c)
       }
     }
+  } catch (e) {
+    // Bad input ends the run: stop the engine (a journal is flushed) and report the input's error, not a stop's.
+    if (first !== undefined) await engine.stop().catch(() => undefined)
+    throw e
   } finally {
     off()
   }
+  if (count > 0) curve.add(barTime, barEquity, barExposed)
   if (first !== undefined) await engine.stop()
   return { first, last, count }
+}
+
+/**
+ * Refuses a candle whose open time is not after the previous one of its venue, symbol and interval, with a
+ * ValidationError naming both (series are tracked apart, so instruments and intervals may interleave).
+ */
+class CandleOrder {
+  readonly #series = new Map<string, { venue: string; symbol: string; interval: string; openTime: number }>()
+  /** The series of the previous candle: a single-series source never builds a key. */
+  #current: { venue: string; symbol: string; interval: string; openTime: number } | undefined
+
+  /** Throws when `c` (the `index`-th candle of the source, 1-based) repeats or goes back in its series. */
+  check(c: Candle, index: number): void {
+    let s = this.#current
+    if (s === undefined || s.symbol !== c.symbol || s.interval !== c.interval || s.venue !== c.venue) {
+      const key = `${c.venue}\u0000${c.symbol}\u0000${c.interval}`
+      s = this.#series.get(key)
+      if (s === undefined) {
+        s = { venue: c.venue, symbol: c.symbol, interval: c.interval, openTime: Number.NEGATIVE_INFINITY }
+        this.#series.set(key, s)
+      }
+      this.#current = s
+    }
+    if (c.openTime > s.openTime) {
+      s.openTime = c.openTime
+      return
+    }
+    const name = `Candle ${index} ("${c.venue}" "${c.symbol}" "${c.interval}")`
+    if (!Number.isFinite(c.openTime)) {
+      throw new ValidationError(`${name} has no valid openTime "${String(c.openTime)}"`, {
+        field: 'openTime',
+        details: { index, venue: c.venue, symbol: c.symbol, interval: c.interval },
+      })
+    }
+    const what = c.openTime === s.openTime ? 'repeats the previous one' : 'goes back in time'
+    throw new ValidationError(
+      `${name} ${what}: openTime ${when(c.openTime)} is not after ${when(s.openTime)}. Candles must come oldest first, each once (a newest-first or duplicated source would show strategies the future first or a bar twice)`,
+      {
+        field: 'openTime',
+        details: {
+          index,
+          venue: c.venue,
+          symbol: c.symbol,
+          interval: c.interval,
+          openTime: c.openTime,
+          previousOpenTime: s.openTime,
+        },
+      },
+    )
+  }
+}
+
+/** `1735689600000 (2025-01-01T00:00:00.000Z)`, or the bare number when it is no date. */
+const when = (ms: number): string => {
+  const d = new Date(ms)
+  return Number.isNaN(d.getTime()) ? String(ms) : `${ms} (${d.toISOString()})`
 }
 
 const isIterable = (s: CandleSource): s is Iterable<Candle> =>

@@ -2,7 +2,8 @@ import { ValidationError } from '../errors/index.js'
 
 /**
  * A candle file (CSV or JSON) holds a row tradekit cannot use: a time it cannot place (neither epoch seconds,
- * milliseconds, microseconds, nanoseconds nor an ISO 8601 date), a missing column, a bad price, or broken quoting.
+ * milliseconds, microseconds, nanoseconds nor an ISO 8601 date) or that does not exist (`2025-02-30`), a missing
+ * column, a CSV row of another width than the header or first row, a bad price, or broken quoting.
  * `line` is the 1-based line of the file (CSV) or the 1-based row of the array (JSON) where the bad row starts;
  * `field` names the column. Its `code` is `VALIDATION_FAILED`, like every {@link ValidationError}.
  *

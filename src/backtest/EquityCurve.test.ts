@@ -62,3 +62,21 @@ describe('EquityCurve: annualised ratios only from a long enough sample', () => 
     expect(flat.summary(365).sharpe).toBeNull()
   })
 })
+
+describe('EquityCurve: seeded with the starting equity', () => {
+  it('start() sets the start and the peak, is charted, is not a bar, and the first bar return counts', () => {
+    const c = new EquityCurve()
+    c.start(0, 10_000)
+    c.add(59_999, 9_900, true) // a fee and a fall during the first bar
+    c.add(119_999, 9_950, true)
+    c.start(120_000, 1) // a second seed is ignored
+    const s = c.summary(1)
+    expect(s.startEquity).toBe(10_000)
+    expect(s.totalReturn).toBeCloseTo(-0.005, 12)
+    expect(s.maxDrawdown).toBeCloseTo(0.01, 12)
+    expect(s.bars).toBe(2)
+    expect(s.exposure).toBe(1)
+    expect(s.ratioNote).toContain('2 returns over')
+    expect(c.points()[0]).toEqual({ t: 0, equity: 10_000, drawdown: 0 })
+  })
+})

@@ -26,6 +26,7 @@ export interface EquityPoint {
  * @example
  * ```ts
  * const curve = new EquityCurve(500)
+ * curve.start(bars[0].openTime, 10_000) // the starting balance, before the first bar
  * for (const bar of bars) curve.add(bar.time, bar.equity, bar.inPosition)
  * const s = curve.summary(365 * 24 * 60) // 1-minute bars per year
  * console.log(s.totalReturn, s.maxDrawdown, s.sharpe, curve.points().length)
@@ -57,11 +58,23 @@ export class EquityCurve {
     this.#maxPoints = Math.max(16, maxPoints)
   }
 
+  /**
+   * Seeds the curve with the equity before the first bar (the starting balance at the first bar's open): it sets the
+   * start and the peak and is charted, but is not a bar (exposure ignores it); the first bar's return is measured from it.
+   */
+  start(t: number, equity: number): void {
+    if (this.#first === undefined && Number.isFinite(equity)) this.#record(t, equity)
+  }
+
   /** Adds one bar's equity; `exposed` says whether any position was open during it. */
   add(t: number, equity: number, exposed: boolean): void {
     if (!Number.isFinite(equity)) return
     this.#bars++
     if (exposed) this.#exposedBars++
+    this.#record(t, equity)
+  }
+
+  #record(t: number, equity: number): void {
     if (this.#last !== undefined && this.#last > 0) {
       const r = equity / this.#last - 1
       this.#n++

@@ -157,7 +157,13 @@ describe('readCandlesCsv: layouts and errors', () => {
         'high',
         /inconsistent OHLC/,
       ],
-      ['openTime,open,high,low,close,volume\n1735689600000,1,2,0.5\n', 2, 'close', /invalid close ""/],
+      [
+        'openTime,open,high,low,close,volume\n1735689600000,1,2,0.5\n',
+        2,
+        'csv',
+        /row has 4 cells, expected 6/,
+      ],
+      ['openTime,open,high,low,close,volume\n1735689600000,1,2,0.5,,1\n', 2, 'close', /invalid close ""/],
       ['1735689600000,1,2,0.5,1,1,1735689500000\n', 1, 'closeTime', /closeTime is before openTime/],
       ['1735689600000,1,2,0.5,1,1,-3\n', 1, 'closeTime', /cannot place closeTime "-3"/],
       ['openTime,open,high,low,close,volume\n"1735689600000,1,2,0.5,1,1\n', 2, 'csv', /never closed/],
@@ -173,6 +179,69 @@ describe('readCandlesCsv: layouts and errors', () => {
       expect([e.line, e.field], text).toEqual([line, field])
       expect(e.message).toMatch(message)
     }
+  })
+
+  it('every row has the width of the first row (headerless) or of the header: Binance klines have 12 cells', async () => {
+    const row = (minute: number, closeTime = true) =>
+      [
+        1735689600000 + minute * 60_000,
+        1,
+        2,
+        0.5,
+        1.5,
+        3,
+        ...(closeTime ? [1735689659999 + minute * 60_000] : []),
+      ]
+        .concat(closeTime ? [0, 0, 0, 0, 0] : [])
+        .join(',')
+    // A 12-cell kline file read whole; then a row that lost its close time (6 cells), a row with a 13th cell.
+    expect(await read(file('klines.csv', `${row(0)}\n${row(1)}\n`))).toHaveLength(2)
+    const short = await failure(file('short.csv', `${row(0)}\n${row(1)}\n${row(2, false)}\n`))
+    expect([short.line, short.field, short.message]).toEqual([
+      3,
+      'csv',
+      'Line 3: row has 6 cells, expected 12 (as the first row, line 1)',
+    ])
+    const long = await failure(file('long.csv', `${row(0)}\n${row(1)},7\n`))
+    expect([long.line, long.field]).toEqual([2, 'csv'])
+    expect(long.message).toMatch(/row has 13 cells, expected 12/)
+    // A 6-cell (ccxt) file is fine as long as every row has 6.
+    expect(await read(file('ccxt.csv', `${row(0, false)}\n${row(1, false)}\n`))).toHaveLength(2)
+    const header = await failure(
+      file('hdr.csv', 'openTime,open,high,low,close\n1735689600000,1,2,0.5,1\n1735689660000,1,2,0.5,1,9\n'),
+    )
+    expect([header.line, header.message]).toEqual([
+      3,
+      'Line 3: row has 6 cells, expected 5 (as the header on line 1)',
+    ])
+  })
+
+  it('refuses a date or time that does not exist instead of rolling it over (2025-02-30 is not 2025-03-02)', async () => {
+    const hdr = 'time,open,high,low,close\n'
+    const cases: Array<[string, RegExp]> = [
+      ['2025-02-30', /openTime "2025-02-30" is no real time: day 30 does not exist in 2025-02 \(28 days\)/],
+      ['2025-04-31 00:00:00', /day 31 does not exist in 2025-04/],
+      ['2025-01-01T24:00:00', /hour 24 is out of range/],
+      ['2025-01-01T23:60', /minute 60 is out of range/],
+    ]
+    for (const [i, [time, message]] of cases.entries()) {
+      const e = await failure(
+        file(`impossible${i}.csv`, `${hdr}2025-01-01T00:00:00Z,1,2,0.5,1\n${time},1,2,0.5,1\n`),
+      )
+      expect([e.line, e.field], time).toEqual([3, 'openTime'])
+      expect(e.message).toMatch(message)
+    }
+    // Headerless, first row: still read as a (bad) row, not as a header.
+    const first = await failure(file('impossible-first.csv', '2025-02-29T00:00:00Z,1,2,0.5,1,1\n'))
+    expect([first.line, first.field]).toEqual([1, 'openTime'])
+    expect(first.message).toMatch(/day 29 does not exist in 2025-02/)
+    // 2024 is a leap year.
+    expect((await read(file('leap.csv', `${hdr}2024-02-29,1,2,0.5,1\n`)))[0]?.openTime).toBe(
+      Date.UTC(2024, 1, 29),
+    )
+    expect(() =>
+      candlesFromJson('[{"time":"2025-06-31T00:00:00Z","open":1,"high":2,"low":0.5,"close":1}]', labels),
+    ).toThrow(/^Line 1: openTime "2025-06-31T00:00:00Z" is no real time: day 31 does not exist in 2025-06/)
   })
 
   it('JSON: objects with aliases, Binance kline arrays (string prices, µs), and a bad row named by index', () => {

@@ -1,7 +1,8 @@
 import type { Candle } from '../core/types.js'
+import { CandleDataError } from './CandleDataError.js'
 import { CsvParser, type CsvRecord } from './candles/CsvParser.js'
 import { type CandleColumns, headerColumns, positionalColumns } from './candles/candleColumns.js'
-import { toEpochMs } from './candles/toEpochMs.js'
+import { impossibleIsoDate, toEpochMs } from './candles/toEpochMs.js'
 import { type CandleLabels, candlesFromJson, toCandle } from './sources.js'
 
 /**
@@ -16,8 +17,10 @@ import { type CandleLabels, candlesFromJson, toCandle } from './sources.js'
  *
  * Each time cell is placed in time on its own: epoch seconds, milliseconds, microseconds or nanoseconds (told apart
  * by size: Binance public spot files use microseconds from 2025 and milliseconds before, both read right, even mixed)
- * or ISO 8601 (UTC without a zone); candles carry epoch ms. A row that cannot be placed in time, a missing column or
- * a bad value is a `CandleDataError` (a `ValidationError`) naming the line. Node only: absent from the browser build
+ * or ISO 8601 (UTC without a zone; a date or time that does not exist, like `2025-02-30` or `24:00`, is refused, not
+ * rolled over); candles carry epoch ms. Every row has as many cells as the header (or, headerless, as the first row:
+ * Binance klines have 12). A row that cannot be placed in time, a row of another width, a missing column or a bad
+ * value is a `CandleDataError` (a `ValidationError`) naming the line. Node only: absent from the browser build
  * of `tradekit/backtest`.
  *
  * @example
@@ -31,16 +34,29 @@ export async function* readCandlesCsv(path: string, labels: CandleLabels): Async
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })
   const parser = new CsvParser()
   let cols: CandleColumns | undefined
+  // Every data row has the width of the header, or of the first row of a headerless file: a short row would shift
+  // columns or lose its close time (then made up from the interval), a long one holds cells of unknown meaning.
+  let width = 0
+  let widthOf = ''
   let first = true
   const toRow = (r: CsvRecord): Candle | undefined => {
     const cells = r.cells.map((c) => c.trim())
     if (cols === undefined) {
-      // The first record is a header unless its first cell is a time.
-      if (toEpochMs(cells[0]) === undefined) {
+      width = cells.length
+      // The first record is a header unless its first cell is a time (or an ISO date that does not exist).
+      if (toEpochMs(cells[0]) === undefined && impossibleIsoDate(cells[0]) === undefined) {
         cols = headerColumns(cells, r.line)
+        widthOf = `the header on line ${r.line}`
         return undefined
       }
       cols = positionalColumns(cells.length)
+      widthOf = `the first row, line ${r.line}`
+    } else if (cells.length !== width) {
+      throw new CandleDataError(
+        r.line,
+        'csv',
+        `row has ${cells.length} cells, expected ${width} (as ${widthOf})`,
+      )
     }
     const c = cols
     const at = (i: number | undefined): string | undefined => (i === undefined ? undefined : (cells[i] ?? ''))

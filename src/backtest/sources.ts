@@ -3,7 +3,7 @@ import type { Candle } from '../core/types.js'
 import { ValidationError } from '../errors/index.js'
 import { CandleDataError } from './CandleDataError.js'
 import { headerColumns, positionalColumns } from './candles/candleColumns.js'
-import { toEpochMs } from './candles/toEpochMs.js'
+import { impossibleIsoDate, toEpochMs } from './candles/toEpochMs.js'
 
 /** Where candles for a backtest come from: an iterable or async iterable of candles, consumed as a stream. */
 export type CandleSource = Iterable<Candle> | AsyncIterable<Candle>
@@ -57,6 +57,10 @@ function num(v: unknown, field: string, line: number): number {
 function time(v: unknown, field: string, line: number): number {
   const ms = toEpochMs(v)
   if (ms === undefined) {
+    const impossible = impossibleIsoDate(v)
+    if (impossible !== undefined) {
+      throw new CandleDataError(line, field, `${field} "${String(v)}" is no real time: ${impossible}`, v)
+    }
     throw new CandleDataError(
       line,
       field,
@@ -69,8 +73,8 @@ function time(v: unknown, field: string, line: number): number {
 
 /**
  * Builds a validated closed candle from loose fields (CSV cells, JSON values). Times may be epoch seconds,
- * milliseconds, microseconds or nanoseconds (told apart by size) or ISO 8601 strings (UTC without a zone); they
- * become epoch ms. Without `closeTime` it is `openTime + interval - 1`; without `volume` (a file with no volume column)
+ * milliseconds, microseconds or nanoseconds (told apart by size) or ISO 8601 strings (UTC without a zone; a date or
+ * time that does not exist, like `2025-02-30` or `24:00`, is refused); they become epoch ms. Without `closeTime` it is `openTime + interval - 1`; without `volume` (a file with no volume column)
  * it is 0. A bad field is a {@link CandleDataError} naming `line`.
  *
  * @example

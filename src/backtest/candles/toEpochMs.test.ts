@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { epochUnit, toEpochMs } from './toEpochMs.js'
+import { epochUnit, impossibleIsoDate, toEpochMs } from './toEpochMs.js'
 
 const T = Date.UTC(2025, 0, 1) // 1735689600000
 
@@ -53,6 +53,31 @@ describe('toEpochMs', () => {
     }
     for (const bad of [Number.NaN, -5, Number.POSITIVE_INFINITY, null, undefined, {}, true]) {
       expect(toEpochMs(bad), String(bad)).toBeUndefined()
+    }
+  })
+
+  it('refuses a date or time that does not exist (Date.parse would roll it over) and says which part', () => {
+    for (const [bad, why] of [
+      ['2025-02-30', 'day 30 does not exist in 2025-02 (28 days)'],
+      ['2025-02-29T00:00:00Z', 'day 29 does not exist in 2025-02 (28 days)'],
+      ['2025-04-31T12:00:00Z', 'day 31 does not exist in 2025-04 (30 days)'],
+      ['2025-01-00', 'day 0 does not exist in 2025-01 (31 days)'],
+      ['2025-00-10', 'month 0 is out of range (01-12)'],
+      ['2025-01-01T24:00:00', 'hour 24 is out of range (00-23)'],
+      ['2025-01-01 23:60', 'minute 60 is out of range (00-59)'],
+      ['2025-01-01T23:59:60Z', 'second 60 is out of range (00-59)'],
+      ['2025-01-01T00:00:00+24:00', 'zone offset "+24:00" is out of range'],
+    ] as const) {
+      expect(toEpochMs(bad), bad).toBeUndefined()
+      expect(impossibleIsoDate(bad), bad).toBe(why)
+    }
+    // Real dates: leap days of leap years, the last second of a day.
+    expect(toEpochMs('2024-02-29')).toBe(Date.UTC(2024, 1, 29))
+    expect(toEpochMs('2000-02-29T23:59:59.999Z')).toBe(Date.UTC(2000, 1, 29, 23, 59, 59, 999))
+    expect(toEpochMs('1900-02-28')).toBe(Date.UTC(1900, 1, 28))
+    expect(toEpochMs('1900-02-29')).toBeUndefined()
+    for (const ok of ['2024-02-29', '2025-12-31T23:59:59Z', '1735689600', 'abc', 42]) {
+      expect(impossibleIsoDate(ok), String(ok)).toBeUndefined()
     }
   })
 })

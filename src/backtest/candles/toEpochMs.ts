@@ -23,7 +23,8 @@ const ISO =
  * Places a timestamp cell in time: epoch milliseconds (floored) from epoch seconds, milliseconds, microseconds or
  * nanoseconds (told apart by size, see above; integers are read exactly, beyond 2^53), or from an ISO 8601 date or
  * date-time (without a zone it is UTC). Returns undefined for anything else: empty, negative, not a number, an
- * ambiguous date format (`01/02/2024`), past the year 275760.
+ * ambiguous date format (`01/02/2024`), past the year 275760, a date or time that does not exist (`2025-02-30`,
+ * `T24:00:00`: Date.parse would roll them into the next month or day; see {@link impossibleIsoDate}).
  *
  * @example
  * ```ts
@@ -31,6 +32,7 @@ const ISO =
  * toEpochMs('1735689600000000')    // 1735689600000 (microseconds)
  * toEpochMs('2025-01-01T00:00:00Z') // 1735689600000
  * toEpochMs('01/02/2025')          // undefined
+ * toEpochMs('2025-02-30')          // undefined (not 2025-03-02)
  * ```
  */
 export function toEpochMs(value: unknown): number | undefined {
@@ -40,7 +42,7 @@ export function toEpochMs(value: unknown): number | undefined {
   if (INTEGER.test(s)) return s.length <= 15 ? fromNumber(Number(s)) : fromInteger(BigInt(s))
   if (DECIMAL.test(s)) return fromNumber(Number(s))
   const m = ISO.exec(s)
-  if (m === null) return undefined
+  if (m === null || impossible(m) !== undefined) return undefined
   const [, date, time, zone] = m
   let iso = date as string
   if (time !== undefined) {
@@ -49,6 +51,48 @@ export function toEpochMs(value: unknown): number | undefined {
   }
   const ms = Date.parse(iso)
   return Number.isFinite(ms) && Math.abs(ms) <= MAX_MS ? ms : undefined
+}
+
+/**
+ * Why an ISO 8601 date or date-time is no real moment although it has the format (a month, day, hour, minute,
+ * second or zone offset out of range: `2025-02-30`, `2025-01-01T24:00:00`), or undefined (a real one, or no ISO date).
+ *
+ * @example
+ * ```ts
+ * impossibleIsoDate('2025-02-30')          // 'day 30 does not exist in 2025-02 (28 days)'
+ * impossibleIsoDate('2025-01-01T24:00:00') // 'hour 24 is out of range (00-23)'
+ * impossibleIsoDate('2024-02-29')          // undefined
+ * ```
+ */
+export function impossibleIsoDate(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const m = ISO.exec(value.trim())
+  return m === null ? undefined : impossible(m)
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+/** The out-of-range component of an {@link ISO} match, or undefined. */
+function impossible(m: RegExpExecArray): string | undefined {
+  const [, date, time, zone] = m
+  const [y, mo, d] = (date as string).split('-').map(Number) as [number, number, number]
+  if (mo < 1 || mo > 12) return `month ${mo} is out of range (01-12)`
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  const days = mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] as number)
+  if (d < 1 || d > days) return `day ${d} does not exist in ${(date as string).slice(0, 7)} (${days} days)`
+  if (time !== undefined) {
+    const [h, mi, sec] = time.split(':').map(Number) as [number, number, number | undefined]
+    if (h > 23) return `hour ${h} is out of range (00-23)`
+    if (mi > 59) return `minute ${mi} is out of range (00-59)`
+    if (sec !== undefined && sec >= 60) return `second ${time.slice(6)} is out of range (00-59)`
+  }
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '')
+    const oh = Number(digits.slice(0, 2))
+    const om = digits.length > 2 ? Number(digits.slice(2)) : 0
+    if (oh > 23 || om > 59) return `zone offset "${zone}" is out of range`
+  }
+  return undefined
 }
 
 /** The unit {@link toEpochMs} reads a numeric timestamp in (`s`, `ms`, `µs`, `ns`), or undefined. */

@@ -12,6 +12,11 @@ const INTENTIONAL: readonly string[] = [
   "issue 19: reports carry `prices` (the close of each candle) for the HTML report's price chart and trade markers; " +
     'every other field unchanged (re-recorded at the merge of issues 19, 20 and 21, checked identical to the merge ' +
     'before the speed work)',
+  'backtest review: the equity curve is seeded with the starting equity at the first candle’s open, so the first ' +
+    "bar's return (and a fill's fee on it) counts: one more point and one more return (sharpe, sortino, equityCurve " +
+    'changed; start equity, return, drawdown and exposure unchanged here, no fill on the first candle)',
+  'backtest review: one equity point per bar (close time), not per candle, so Sharpe/Sortino with N instruments are ' +
+    'per bar: no change for these single-instrument configs (re-recorded with the change above)',
 ]
 
 describe('backtest reports stay byte-identical', () => {
