@@ -145,8 +145,20 @@ export class RedisRateLimitStore implements RateLimitStore {
     return head
   }
 
-  observeUsage(w: Omit<RateLimitCharge, 'cost' | 'floor'>, used: number, sentAtMs: number): void {
-    const args = [w.mode, String(w.limit), String(w.intervalMs), String(used), String(sentAtMs)]
+  observeUsage(
+    w: Omit<RateLimitCharge, 'cost' | 'floor'>,
+    used: number,
+    sentAtMs: number,
+    nowMs: number = sentAtMs,
+  ): void {
+    // The count describes the fixed window the request was sent in; a rolling window is spent as of the answer.
+    const args = [
+      w.mode,
+      String(w.limit),
+      String(w.intervalMs),
+      String(used),
+      String(Math.max(nowMs, sentAtMs)),
+    ]
     const key = this.#windowKey(w, sentAtMs)
     this.#redis.script(OBSERVE_LUA, [key], args).catch(() => {})
   }

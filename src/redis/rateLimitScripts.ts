@@ -4,6 +4,10 @@
  *
  * RESERVE — KEYS: pause, ban, then one key per window; ARGV: now, then per window mode, limit, intervalMs, cost, floor.
  * Returns {0} when charged, {waitMs} when not (nothing charged), {-1, bannedUntil} during a ban.
+ * The lane's floor is clamped as the local limiter clamps it (fixed: spend up to max(limit − floor, cost); rolling:
+ * keep min(floor, limit − cost)), so a request the local windows allow is never refused forever. A rolling window's
+ * `ts` never moves back: a host whose clock is behind refills nothing and cannot hand a host ahead refill for time
+ * that never passed.
  */
 export const RESERVE_LUA = `
 local now = tonumber(ARGV[1])
@@ -14,6 +18,7 @@ if pause > now then return {pause - now} end
 local n = #KEYS - 2
 local wait = 0
 local tokens = {}
+local stamps = {}
 for i = 1, n do
   local b = 1 + (i - 1) * 5
   local mode, limit, interval = ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
@@ -21,7 +26,7 @@ for i = 1, n do
   local k = KEYS[i + 2]
   if mode == 'fixed' then
     local used = tonumber(redis.call('GET', k) or '0')
-    if used + cost + floor > limit + 1e-9 then
+    if used + cost > math.max(limit - floor, cost) + 1e-9 then
       local w = interval - (now % interval)
       if w > wait then wait = w end
     end
@@ -29,9 +34,13 @@ for i = 1, n do
     local h = redis.call('HMGET', k, 'tokens', 'ts')
     local t = tonumber(h[1] or limit)
     local ts = tonumber(h[2] or now)
-    t = math.min(limit, t + math.max(0, now - ts) * limit / interval)
+    if now > ts then
+      t = math.min(limit, t + (now - ts) * limit / interval)
+      ts = now
+    end
     tokens[i] = t
-    local missing = cost + floor - t
+    stamps[i] = ts
+    local missing = cost + math.min(floor, limit - cost) - t
     if missing > 1e-9 then
       local w = math.ceil(missing * interval / limit)
       if w > wait then wait = w end
@@ -46,7 +55,7 @@ for i = 1, n do
   if mode == 'fixed' then
     redis.call('INCRBYFLOAT', k, cost)
   else
-    redis.call('HSET', k, 'tokens', tostring(tokens[i] - tonumber(cost)), 'ts', ARGV[1])
+    redis.call('HSET', k, 'tokens', tostring(tokens[i] - tonumber(cost)), 'ts', tostring(stamps[i]))
   end
   redis.call('PEXPIRE', k, interval * 2)
 end
@@ -54,8 +63,10 @@ return {0}
 `
 
 /**
- * OBSERVE — the venue's count for one window. KEYS: the window key; ARGV: mode, limit, intervalMs, used, now.
- * The shared view never believes it has more budget than the venue says.
+ * OBSERVE — the venue's count for one window. KEYS: the window key; ARGV: mode, limit, intervalMs, used, now (when
+ * the answer came, not when the request was sent). The shared view never believes it has more budget than the venue
+ * says: a rolling window refills up to `now`, then is capped at `limit − used`, and its `ts` never moves back (the
+ * next reservation refills from `now`, not from when the request was sent).
  */
 export const OBSERVE_LUA = `
 local mode, limit, interval = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -67,8 +78,12 @@ else
   local h = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
   local t = tonumber(h[1] or limit)
   local ts = tonumber(h[2] or now)
-  t = math.min(limit, t + math.max(0, now - ts) * limit / interval, limit - used)
-  redis.call('HSET', KEYS[1], 'tokens', tostring(t), 'ts', ARGV[5])
+  if now > ts then
+    t = math.min(limit, t + (now - ts) * limit / interval)
+    ts = now
+  end
+  t = math.min(t, limit - used)
+  redis.call('HSET', KEYS[1], 'tokens', tostring(t), 'ts', tostring(ts))
   redis.call('PEXPIRE', KEYS[1], interval * 2)
 end
 return 1

@@ -22,6 +22,8 @@ export function shareKillSwitch(risk: RiskManager, store: RedisStateStore): () =
   const unwatch = store.watch((s) => {
     if (s.state !== TradingState.HALTED || risk.state === TradingState.HALTED) return
     const why = s.detail ?? s.reason
+    // Tie the halt this process saves to the one it copies: a copy saved after that halt was resumed is refused.
+    store.relayNextHalt()
     // A halt relayed by another process keeps the first reason, not a chain of relays.
     void risk.emergencyStop(why.startsWith(RELAYED) ? why : `${RELAYED}${why}`)
   })

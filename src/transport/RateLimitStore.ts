@@ -34,8 +34,16 @@ export interface RateLimitStore {
    * `BannedError` during a shared ban, or another `TradekitError` when the store cannot answer (fail closed).
    */
   reserve(reservation: RateLimitReservation): Promise<number>
-  /** The venue's own count for a window (usage header), seen by a request sent at `sentAtMs`. Never throws. */
-  observeUsage(window: Omit<RateLimitCharge, 'cost' | 'floor'>, used: number, sentAtMs: number): void
+  /**
+   * The venue's own count for a window (usage header), seen by a request sent at `sentAtMs` and answered at `nowMs`
+   * (the limiter's clock; absent from older callers, then `sentAtMs`). Never throws.
+   */
+  observeUsage(
+    window: Omit<RateLimitCharge, 'cost' | 'floor'>,
+    used: number,
+    sentAtMs: number,
+    nowMs?: number,
+  ): void
   /** Holds every process until `untilMs` (a 429 with Retry-After). Never throws. */
   pause(untilMs: number): void
   /** Bans every process until `untilMs` (a 418). Never throws. */

@@ -14,6 +14,49 @@ describe('RateLimiter.resizeWindow', () => {
     expect(limiter.tryAcquire({ cost: { W: 1 }, priority: Priority.CANCEL })).toBe(true)
   })
 
+  it('keeps what was used when the interval changes mid-window', () => {
+    const clock = new ManualClock(1_500) // in the window [1000, 2000) of a 1 s window
+    const limiter = new RateLimiter({ windows: [{ id: 'W', limit: 10, intervalMs: 1000 }], clock })
+    expect(limiter.tryAcquire({ cost: { W: 4 }, priority: Priority.CANCEL })).toBe(true)
+    limiter.resizeWindow('W', 5, 2000) // now in [0, 2000) of a 2 s window: the 4 still count
+    expect(limiter.snapshot().windows[0]).toMatchObject({ limit: 5, intervalMs: 2000, remaining: 1 })
+    expect(limiter.tryAcquire({ cost: { W: 2 }, priority: Priority.CANCEL })).toBe(false)
+    expect(limiter.tryAcquire({ cost: { W: 1 }, priority: Priority.CANCEL })).toBe(true)
+    clock.advance(500) // the new window's end
+    expect(limiter.snapshot().windows[0]?.remaining).toBe(5)
+  })
+
+  it('keeps the spent tokens of a rolling window', () => {
+    const clock = new ManualClock(0)
+    const windows = [{ id: 'W', limit: 10, intervalMs: 1000, mode: 'rolling' as const }]
+    const limiter = new RateLimiter({ windows, clock })
+    expect(limiter.tryAcquire({ cost: { W: 4 }, priority: Priority.CANCEL })).toBe(true)
+    limiter.resizeWindow('W', 20, 1000)
+    expect(limiter.snapshot().windows[0]?.remaining).toBe(16)
+    limiter.resizeWindow('W', 5, 1000)
+    expect(limiter.snapshot().windows[0]?.remaining).toBe(1)
+  })
+
+  it('grants queued requests at once when a raised limit lets them', async () => {
+    const clock = new ManualClock(0)
+    const limiter = new RateLimiter({
+      windows: [{ id: 'W', limit: 2, intervalMs: 60_000 }],
+      clock,
+      maxWaitMs: 120_000,
+    })
+    expect(limiter.tryAcquire({ cost: { W: 2 }, priority: Priority.CANCEL })).toBe(true)
+    let granted = false
+    const p = limiter.acquire({ cost: { W: 1 }, priority: Priority.CANCEL }).then(() => {
+      granted = true
+    })
+    await Promise.resolve()
+    expect(granted).toBe(false)
+    limiter.resizeWindow('W', 10, 60_000)
+    await p
+    expect(granted).toBe(true)
+    expect(limiter.snapshot().windows[0]?.remaining).toBe(7)
+  })
+
   it('ignores an unknown window and refuses a limit that is not positive', () => {
     const limiter = new RateLimiter({ windows: [{ id: 'W', limit: 10, intervalMs: 1000 }] })
     limiter.resizeWindow('X', 5, 1000)

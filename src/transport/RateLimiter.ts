@@ -231,6 +231,16 @@ class Window {
     return Math.max(1, Math.ceil((missing * this.intervalMs) / this.limit))
   }
 
+  /** New limit and length at `now`, keeping what was used: the count (fixed) or the spent tokens (rolling). */
+  resize(now: number, limit: number, intervalMs: number): void {
+    this.sync(now)
+    const used = this.mode === 'fixed' ? this.used : Math.max(0, this.limit - this.tokens)
+    this.limit = limit
+    this.intervalMs = intervalMs
+    if (this.mode === 'fixed') this.start = Math.floor(now / intervalMs) * intervalMs
+    else this.tokens = limit - used
+  }
+
   take(cost: number): void {
     if (this.mode === 'fixed') this.used += cost
     else this.tokens -= cost
@@ -517,12 +527,15 @@ export class RateLimiter {
       { id: w.id, limit: w.limit, intervalMs: w.intervalMs, mode: w.mode },
       used,
       sentAtMs ?? now,
+      now,
     )
   }
 
   /**
-   * Changes a window's limit and length (e.g. to the venue's published limits); what was used so far is kept.
-   * Unknown ids are ignored; a limit or interval that is not positive throws a `ValidationError`.
+   * Changes a window's limit and length (e.g. to the venue's published limits); what was used so far is kept (a
+   * fixed window's current count carries into the window of the new length that holds now), and queued requests
+   * are granted at once when a raised limit lets them. Unknown ids are ignored; a limit or interval that is not
+   * positive throws a `ValidationError`.
    */
   resizeWindow(windowId: string, limit: number, intervalMs: number): void {
     if (!(limit > 0) || !(intervalMs > 0))
@@ -531,9 +544,8 @@ export class RateLimiter {
       })
     const w = this.#windows.get(windowId)
     if (w === undefined) return
-    w.limit = limit
-    w.intervalMs = intervalMs
-    if (w.tokens > limit) w.tokens = limit
+    w.resize(this.#clock.now(), limit, intervalMs)
+    this.#pump()
   }
 
   /** Current time on the limiter's clock (what `sentAtMs` of {@link RateLimiter.observeUsage} is measured on). */

@@ -39,10 +39,14 @@ describe('classifyHttpFailure', () => {
     expect(b.pauseUntil).toBeUndefined()
   })
 
-  it('fails a 429 whose wait is over maxRetryAfterMs', () => {
+  it('fails a 429 whose wait is over maxRetryAfterMs, and still pauses the limiter until Retry-After', () => {
+    // The venue said "nothing for 61 s": this call fails at once, and no other request may go before then either
+    // (Binance bans an IP that keeps sending after a 429).
     const d = classifyHttpFailure(failure(429, { 'retry-after': '61' }), policy)
-    expect(d).toMatchObject({ kind: 'fail', breaker: 'success' })
-    expect(d.pauseUntil).toBeUndefined()
+    expect(d).toMatchObject({ kind: 'fail', breaker: 'success', pauseUntil: 62_000 })
+    expect(d.error.code).toBe('RATE_LIMITED')
+    const date = new Date(1_000 + 120_000).toUTCString()
+    expect(classifyHttpFailure(failure(429, { 'retry-after': date }), policy).pauseUntil).toBe(121_000)
   })
 
   it('retries a 5xx counting a breaker failure; fails other statuses with the mapped error', () => {

@@ -48,8 +48,9 @@ export interface HttpFailureDecision {
 }
 
 /**
- * Classifies a non-2xx response: a ban status bans the limiter and fails; a 429 retries after Retry-After (or a
- * backoff) and pauses the limiter, or fails when the wait is too long; a 5xx retries and counts against the
+ * Classifies a non-2xx response: a ban status bans the limiter and fails; a 429 with Retry-After pauses the limiter
+ * until then (always), and retries after it or fails when the wait is over `maxRetryAfterMs`; one without retries
+ * after a backoff; a 5xx retries and counts against the
  * breaker; any other status fails with the mapped venue error or an {@link HttpError}. Pure: the client applies
  * the decision.
  */
@@ -95,10 +96,12 @@ function rateLimited(
       ...(policy.random ? { random: policy.random } : {}),
     })
   const error = new RateLimitError(`Rate limited by ${policy.venue} on "${f.label}"`, waitMs, options)
-  if (waitMs > policy.maxRetryAfterMs) return { kind: 'fail', breaker: 'success', error }
-  // Every request on this limiter holds back until the venue's window reopens.
+  // The venue said when it takes requests again: every request on this limiter (and, with a shared store, every
+  // process) holds back until then, however long. maxRetryAfterMs only decides whether this call waits or fails.
+  const pause = retryAfter === undefined ? {} : { pauseUntil: f.now + retryAfter }
+  if (waitMs > policy.maxRetryAfterMs) return { kind: 'fail', breaker: 'success', error, ...pause }
   if (retryAfter === undefined) return { kind: 'retry', breaker: 'success', error, delayMs: waitMs }
-  return { kind: 'retry', breaker: 'success', error, delayMs: 0, pauseUntil: f.now + retryAfter }
+  return { kind: 'retry', breaker: 'success', error, delayMs: 0, ...pause }
 }
 
 function venueDetails(mapped: TradekitError | undefined): Record<string, unknown> {

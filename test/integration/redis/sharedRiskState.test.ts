@@ -42,11 +42,12 @@ describe('RedisStateStore', () => {
       await storeA.save(state('HALTED', 2_000)) // emergencyStop in process A
       await halted
       expect(seen.at(-1)?.state).toBe('HALTED')
-      await storeB.save(state('ACTIVE', 1_500)) // process B still thinks it is active
+      // Process B still thinks it is active: refused, and said so (the guard reports it on `error`).
+      await expect(storeB.save(state('ACTIVE', 1_500))).rejects.toMatchObject({ code: 'INVALID_STATE' })
       expect((await storeA.load())?.state).toBe('HALTED')
       const restarted = new RedisStateStore({ redis: b })
       expect((await restarted.load())?.state).toBe('HALTED')
-      await storeB.save(state('ACTIVE', 3_000)) // an explicit reset, newer than the halt
+      await storeB.save({ ...state('ACTIVE', 3_000), reason: 'RESUME' }) // an explicit resume of the halt B saw
       expect((await restarted.load())?.state).toBe('ACTIVE')
     } finally {
       a.close()

@@ -90,6 +90,20 @@ describe('HttpClient against a loopback server', () => {
     expect(limiter.snapshot().waited).toBe(1)
   })
 
+  it('429 asking for longer than maxRetryAfterMs: this call fails, and nothing else is sent before Retry-After', async () => {
+    server.handle = (_req, res) =>
+      json(res, 429, { code: -1003, msg: 'Too many requests' }, { 'Retry-After': '120' })
+    const limiter = new RateLimiter({ maxWaitMs: 1_000 })
+    const http = client({ rateLimiter: limiter, maxRetryAfterMs: 60_000 })
+    const e = await failure(http.request({ path: '/api/v3/depth', schema: Ok }))
+    expect(e.code).toBe('RATE_LIMITED')
+    expect(limiter.snapshot().pausedUntilMs).toBeGreaterThan(Date.now() + 110_000)
+    // Another request on the same limiter is held back (here: fails at once, its max wait is shorter), never sent.
+    const next = await failure(http.request({ path: '/api/v3/ticker', schema: Ok }))
+    expect(next.code).toBe('RATE_LIMITED')
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('429 on a non-idempotent request is not retried and says how long to wait', async () => {
     server.handle = (_req, res) => json(res, 429, {}, { 'Retry-After': '3' })
     const http = client()
