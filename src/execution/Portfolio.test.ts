@@ -668,3 +668,143 @@ describe('Portfolio kept values (equity, free margin, positions)', () => {
     expect(p.positions()).toHaveLength(1)
   })
 })
+
+describe('Portfolio: marks taken while flat, then a restore', () => {
+  const restored = () => {
+    const p = mk()
+    p.mark('fake', 'BTCUSDT', 100) // flat: kept as a number
+    p.restore({
+      positions: [{ strategyId: 's', venue: 'fake', symbol: 'BTCUSDT', qty: '1', entryPrice: '50' }],
+    })
+    return p
+  }
+
+  it('restore values the restored position at the mark taken while it was flat', () => {
+    const p = restored()
+    expect(p.equity().toString()).toBe('10100')
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('100')
+    expect(p.unrealizedPnl().toString()).toBe('50')
+  })
+
+  it('a later mark of the open position wins over the one taken while flat (views, PnL and equity agree)', () => {
+    const p = restored()
+    p.mark('fake', 'BTCUSDT', 120)
+    expect(p.equity().toString()).toBe('10120')
+    expect(p.position('fake', 'BTCUSDT')?.markPrice?.toString()).toBe('120')
+    expect(p.positions()[0]?.unrealizedPnl.toString()).toBe('70')
+    expect(p.unrealizedPnl().toString()).toBe('70')
+    expect(p.equity().toString()).toBe('10120')
+  })
+
+  it('a number mark read after the position opened drops the equity kept at the older one', () => {
+    const p = mk()
+    p.mark('fake', 'BTCUSDT', 100)
+    p.restore({ positions: [{ venue: 'fake', symbol: 'BTCUSDT', qty: '1', entryPrice: '50' }] })
+    expect(p.equity().toString()).toBe('10100')
+    expect(p.positions()[0]?.markPrice?.toString()).toBe('100')
+  })
+})
+
+describe('Portfolio.settleOutcome settles the strategies’ shares', () => {
+  it('each share realizes (payout − entry) × qty and is flat: nothing is left unattributed', () => {
+    const p = mk()
+    p.attribute('a1', 'a')
+    p.attribute('b1', 'b')
+    p.applyFill(fill(YES, 'BUY', '10', '0.4', '0', { clientOrderId: 'a1' }))
+    p.applyFill(fill(YES, 'BUY', '5', '0.6', '0', { clientOrderId: 'b1' }))
+    p.settleOutcome('fake', YES.symbol, 1)
+    expect(p.position('fake', YES.symbol)?.qty.toString()).toBe('0')
+    expect(p.strategyPositions('a')).toEqual([])
+    expect(p.strategyPositions('b')).toEqual([])
+    expect(p.snapshot(undefined, { strategyId: 'a' }).unattributedPositions).toEqual([])
+    // Realized on the share (kept, flat): visible again once the share reopens.
+    p.attribute('a2', 'a')
+    p.applyFill(fill(YES, 'BUY', '1', '0.5', '0', { clientOrderId: 'a2' }))
+    expect(p.strategyPositions('a')[0]?.realizedPnl.toString()).toBe('6')
+  })
+
+  it('settles shares that net to a flat venue position too (payout 0)', () => {
+    const p = mk()
+    p.attribute('a1', 'a')
+    p.attribute('b1', 'b')
+    p.applyFill(fill(YES, 'BUY', '2', '0.3', '0', { clientOrderId: 'a1' }))
+    p.applyFill(fill(YES, 'SELL', '2', '0.5', '0', { clientOrderId: 'b1' }))
+    const v = p.version
+    expect(p.settleOutcome('fake', YES.symbol, 0)).toBeUndefined()
+    expect(p.version).toBeGreaterThan(v)
+    expect(p.strategyPositions('a')).toEqual([])
+    expect(p.strategyPositions('b')).toEqual([])
+  })
+})
+
+describe('Portfolio: strategy shares follow the venue position', () => {
+  it('a spot fee paid in the base asset weights the share’s entry by what was received', () => {
+    const p = mk()
+    p.attribute('a1', 'a')
+    p.applyFill(fill(BTCUSDT, 'BUY', '1', '100', '0', { clientOrderId: 'a1' }))
+    p.applyFill(fill(BTCUSDT, 'BUY', '1', '200', '0.5', { clientOrderId: 'a1', feeAsset: 'BTC' }))
+    const venue = p.position('fake', 'BTCUSDT')
+    const share = p.strategyPositions('a')[0]
+    expect(venue?.qty.toString()).toBe('1.5')
+    expect(share?.qty.toString()).toBe('1.5')
+    expect(share?.entryPrice?.toString()).toBe(venue?.entryPrice?.toString())
+    expect(share?.entryPrice?.toSignificantDigits(10).toString()).toBe('133.3333333')
+  })
+
+  it('undoing a fill that is not the latest takes its lot out of the share’s entry as out of the venue’s', () => {
+    const p = mk()
+    p.attribute('a1', 'a')
+    const f = (price: string) => fill(YES, 'BUY', '1', price, '0', { clientOrderId: 'a1' })
+    const mid = f('0.4')
+    p.applyFill(f('0.2'))
+    p.applyFill(mid)
+    p.applyFill(f('0.6'))
+    expect(p.reverseFill(mid).ok).toBe(true)
+    expect(p.position('fake', YES.symbol)?.entryPrice?.toString()).toBe('0.4')
+    expect(p.strategyPositions('a')[0]?.entryPrice?.toString()).toBe('0.4')
+    expect(p.strategyPositions('a')[0]?.qty.toString()).toBe('2')
+  })
+
+  it('undoing a sale that is not the latest puts its lot back at the entry it was sold from', () => {
+    const p = mk()
+    p.attribute('a1', 'a')
+    const f = (side: Side, qty: string, price: string) =>
+      fill(YES, side, qty, price, '0', { clientOrderId: 'a1' })
+    p.applyFill(f('BUY', '2', '0.2'))
+    const sale = f('SELL', '1', '0.5')
+    p.applyFill(sale)
+    p.applyFill(f('BUY', '1', '0.8'))
+    expect(p.reverseFill(sale).ok).toBe(true)
+    const venue = p.position('fake', YES.symbol)
+    const share = p.strategyPositions('a')[0]
+    expect(venue?.entryPrice?.toString()).toBe('0.4')
+    expect(share?.entryPrice?.toString()).toBe('0.4')
+    expect(share?.realizedPnl.toString()).toBe('0')
+  })
+})
+
+describe('Portfolio.reverseFill of a perpetual flip', () => {
+  const mkPerp = () =>
+    new Portfolio({ balances: { USDT: '100000' }, instruments: [BTCPERP], reversibleKinds: ['perpetual'] })
+
+  it('refuses to undo a flip a later fill moved, changing nothing; undone once it is the latest again', () => {
+    const p = mkPerp()
+    p.applyFill(fill(BTCPERP, 'BUY', '1', '100'))
+    const flip = fill(BTCPERP, 'SELL', '3', '120')
+    p.applyFill(flip)
+    const later = fill(BTCPERP, 'BUY', '1', '110')
+    p.applyFill(later)
+    const cash = p.cash('USDT').toString()
+    const r = p.reverseFill(flip)
+    expect(!r.ok && r.error.code).toBe('INVALID_STATE')
+    expect(!r.ok && r.error.message).toMatch(/flipped/)
+    expect(p.position('fake', BTCPERP.symbol)?.qty.toString()).toBe('-1')
+    expect(p.position('fake', BTCPERP.symbol)?.entryPrice?.toString()).toBe('120')
+    expect(p.cash('USDT').toString()).toBe(cash)
+    expect(p.reverseFill(later).ok).toBe(true)
+    expect(p.reverseFill(flip).ok).toBe(true)
+    expect(p.position('fake', BTCPERP.symbol)?.qty.toString()).toBe('1')
+    expect(p.position('fake', BTCPERP.symbol)?.entryPrice?.toString()).toBe('100')
+    expect(p.cash('USDT').toString()).toBe('100000')
+  })
+})

@@ -320,7 +320,10 @@ export class Portfolio {
     if (this.#fillCount > 0 || this.hasOpenPositions())
       throw new StateError('Portfolio.restore needs a fresh portfolio')
     const plan = planRestore(state, (v, s) => this.instrument(v, s))
-    for (const r of plan.positions) Object.assign(this.#posFor(r.venue, r.symbol), r)
+    for (const r of plan.positions) {
+      Object.assign(this.#posFor(r.venue, r.symbol), r)
+      this.#marked(key(r.venue, r.symbol)) // a mark taken while it was flat (kept as a number) values it now
+    }
     for (const [a, fee] of plan.fees) this.#feesByAsset.set(a, (this.#feesByAsset.get(a) ?? ZERO).plus(fee))
     for (const { strategyId: sid, venue, symbol, ...share } of plan.shares)
       this.#ledger.restore(sid, venue, symbol, share)
@@ -347,10 +350,9 @@ export class Portfolio {
       return
     }
     p.mark = d ?? decimalOfNumber(price as number)
-    // Only what a mark moves is dropped: equity and the position views (and free margin for a perpetual).
-    this.#cached.equity = undefined
-    this.#cached.positions = undefined
-    if (p.kind === 'perpetual') this.#cached.freeMargin = undefined
+    // An older mark kept from while it was flat is superseded (never converted over this one later).
+    if (this.#pendingMarks.size > 0) this.#pendingMarks.delete(k)
+    this.#markMoved(p)
     this.#foldPeak()
   }
 
@@ -460,7 +462,7 @@ export class Portfolio {
     }
     this.#marked(key(fill.venue, fill.symbol))
     const p = this.#posFor(fill.venue, fill.symbol)
-    const undone = reversedPosition(p, fill, eff)
+    const undone = reversedPosition(p, fill, eff, this.#undo.isLatest(id, fill))
     if (!undone.ok) return undone
     const { qty, entry } = undone.value
     // Commit.
@@ -471,7 +473,7 @@ export class Portfolio {
     p.realized = p.realized.minus(eff.realized)
     p.fees = p.fees.minus(eff.feeQ)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
-    this.#undo.reversed(id)
+    this.#undo.reversed(id, fill)
     this.#ledger.reverse(fill)
     this.#touchPeak()
     const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
@@ -481,15 +483,20 @@ export class Portfolio {
 
   /**
    * Settles an outcome-token position at `payout` (1 if its outcome won, 0 if it lost): the tokens are removed
-   * and `qty × payout` is credited in the quote currency.
+   * and `qty × payout` is credited in the quote currency; every strategy's share of it settles too.
    */
   settleOutcome(venue: string, symbol: string, payout: 0 | 1): PortfolioPosition | undefined {
     const inst = this.instrument(venue, symbol)
     if (inst === undefined || inst.kind !== 'outcome')
       throw new ValidationError(`"${venue}:${symbol}" is not an outcome token`, { field: 'symbol' })
-    const p = this.#positions.get(key(venue, symbol))
-    if (p === undefined || p.qty.isZero()) return undefined
     const pay = new Decimal(payout)
+    // The market resolved: every strategy's share settles (shares that net to a flat venue position too).
+    const shares = this.#ledger.settle(venue, symbol, pay)
+    const p = this.#positions.get(key(venue, symbol))
+    if (p === undefined || p.qty.isZero()) {
+      if (shares > 0) this.#invalidate()
+      return undefined
+    }
     const proceeds = p.qty.times(pay)
     const realized = pay.minus(p.entry ?? ZERO).times(p.qty)
     this.#cash.set(inst.quote, this.cash(inst.quote).plus(proceeds))
@@ -744,15 +751,28 @@ export class Portfolio {
     this.#version++
   }
 
-  /** The position at `k` with its mark as a Decimal (a mark kept as a number is converted now). */
+  /**
+   * The position at `k` with its mark as a Decimal (a mark kept as a number is converted now; if the position is open
+   * by then, what that mark moves is dropped from the kept values, as {@link Portfolio.mark} drops it).
+   */
   #marked(k: string): MutablePosition | undefined {
     const p = this.#positions.get(k)
     const n = this.#pendingMarks.get(k)
     if (n !== undefined) {
       this.#pendingMarks.delete(k)
-      if (p !== undefined) p.mark = decimalOfNumber(n)
+      if (p !== undefined) {
+        p.mark = decimalOfNumber(n)
+        if (!p.qty.isZero()) this.#markMoved(p)
+      }
     }
     return p
+  }
+
+  /** Drops only what a new mark of open position `p` moves: equity, the position views (a perpetual: free margin). */
+  #markMoved(p: MutablePosition): void {
+    this.#cached.equity = undefined
+    this.#cached.positions = undefined
+    if (p.kind === 'perpetual') this.#cached.freeMargin = undefined
   }
 
   /** Folds the current equity into the peak. */

@@ -6,6 +6,12 @@ import { product } from '../../decimal/product.js'
 
 const ZERO = new Decimal(0)
 
+/** What resting orders filled from one crossing level: which side of the book it is on, and how much. */
+interface Crossed {
+  readonly levels: 'bids' | 'asks'
+  readonly qty: Decimal
+}
+
 /**
  * One order-book snapshot as the PaperTrader walks it: the quantity it already took at each price (until the next
  * snapshot) and the snapshot's numbers as Decimals, each converted once (a fill reads the same best price several
@@ -32,11 +38,47 @@ export class PaperBook {
     | { readonly price: number; readonly qty: number; readonly want: Decimal; readonly after: Decimal }
     | undefined
 
-  /** `previous`: the last snapshot's book of the instrument, whose converted numbers this one starts with (a few). */
+  /**
+   * What resting orders filled from each crossing level (by price), carried into the next snapshots while the level is
+   * in them: a book that still shows the liquidity a resting order took does not fill it again (made at the first).
+   */
+  #crossed: Map<number, Crossed> | undefined
+
+  /**
+   * `previous`: the last snapshot's book of the instrument, whose converted numbers this one starts with (a few), and
+   * whose crossing fills stay taken at the levels this snapshot still shows.
+   */
   constructor(snap: BookSnapshot, previous?: PaperBook) {
     this.snap = snap
     const kept = previous === undefined ? undefined : previous.#decimals
     this.#decimals = kept !== undefined && kept.size <= 256 ? kept : new Map()
+    const crossed = previous === undefined ? undefined : previous.#crossed
+    if (crossed !== undefined) this.#carry(crossed)
+  }
+
+  /** Takes again, at each level still shown on the same side, what resting orders filled from it before. */
+  #carry(crossed: ReadonlyMap<number, Crossed>): void {
+    for (const [price, c] of crossed) {
+      const levels = this.snap[c.levels]
+      let shown = false
+      for (let i = 0; i < levels.length && !shown; i++) shown = (levels[i] as BookLevel)[0] === price
+      if (!shown) continue // the level went: a new one at that price starts afresh
+      this.#crossed ??= new Map()
+      this.#crossed.set(price, c)
+      this.#consumed ??= new Map()
+      this.#consumed.set(price, c.qty)
+    }
+  }
+
+  /**
+   * Records that a resting order filled `qty` from level `price` on side `levels` crossing it: taken (as
+   * {@link PaperBook.take}) from this snapshot, and from the next ones while they show that level.
+   */
+  takeCrossing(levels: 'bids' | 'asks', price: number, qty: Decimal): void {
+    this.take(price, qty)
+    this.#crossed ??= new Map()
+    const c = this.#crossed.get(price)
+    this.#crossed.set(price, { levels, qty: c === undefined || c.levels !== levels ? qty : plus(c.qty, qty) })
   }
 
   /** What this trader already took at `price` from this snapshot, if anything. */

@@ -592,3 +592,61 @@ describe('PaperTrader book walking (property)', () => {
     )
   })
 })
+
+describe('PaperTrader: our resting orders share the liquidity that fills them', () => {
+  const print = (paper: PaperTrader, qty: number, price = 99, side: 'BUY' | 'SELL' = 'SELL') =>
+    paper.onTrade({ venue: 'fake', symbol: 'BTCUSDT', tradeId: `p${++n}`, price, qty, side, tsEvent: 0 })
+
+  it('one print at our price fills our orders there in time priority, its quantity once', async () => {
+    const { paper, fills } = setup({ queuePosition: 0 })
+    paper.onBook(book(BIDS, ASKS))
+    const first = await paper.submit(intent({ qty: '1', price: '99' }))
+    const second = await paper.submit(intent({ qty: '1', price: '99' }))
+    print(paper, 1)
+    expect(fills.map((f) => [f.clientOrderId, f.qty.toString()])).toEqual([[first.clientOrderId, '1']])
+    expect(paper.order(second.clientOrderId)?.filledQty.toString()).toBe('0')
+    print(paper, 0.5) // the first is gone: the second is at the front now
+    expect(paper.order(second.clientOrderId)?.filledQty.toString()).toBe('0.5')
+  })
+
+  it('a new order rests behind our own earlier orders at its price; a cancelled one moves it up', async () => {
+    const { paper } = setup({ queuePosition: 0 })
+    paper.onBook(book(BIDS, ASKS))
+    const first = await paper.submit(intent({ qty: '2', price: '99' }))
+    const second = await paper.submit(intent({ qty: '1', price: '99' }))
+    await paper.cancel(first.clientOrderId)
+    print(paper, 1)
+    expect(paper.order(second.clientOrderId)?.status).toBe('FILLED')
+  })
+
+  it('a crossing book fills our orders from its depth once: the first in time takes it, the next what is left', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const a = await paper.submit(intent({ qty: '1', price: '99.5' }))
+    const b = await paper.submit(intent({ qty: '1', price: '99.5' }))
+    paper.onBook(book([[99, 1]], [[99.2, 1.5]]))
+    expect(fills.map((f) => [f.clientOrderId, f.qty.toString(), f.price.toString()])).toEqual([
+      [a.clientOrderId, '1', '99.5'],
+      [b.clientOrderId, '0.5', '99.5'],
+    ])
+    // What the crossing fills took is gone for a market order on the same snapshot too.
+    const m = await paper.submit(intent({ qty: '1' }))
+    expect([m.status, m.filledQty.toString()]).toEqual(['EXPIRED', '0'])
+  })
+})
+
+describe('PaperTrader: a book that still shows the liquidity a resting order took', () => {
+  it('does not fill it again; only what the level gains fills, and a level that went starts afresh', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const o = await paper.submit(intent({ qty: '3', price: '99.5' }))
+    const filled = () => paper.order(o.clientOrderId)?.filledQty.toString()
+    for (let i = 0; i < 3; i++) paper.onBook(book([[99, 1]], [[99.2, 1]]))
+    expect(filled()).toBe('1')
+    paper.onBook(book([[99, 1]], [[99.2, 1.5]])) // the level grew by 0.5
+    expect(filled()).toBe('1.5')
+    paper.onBook(book([[99, 1]], [[99.8, 1]])) // the level went
+    paper.onBook(book([[99, 1]], [[99.2, 1]])) // new liquidity at that price
+    expect(filled()).toBe('2.5')
+  })
+})

@@ -39,12 +39,14 @@ import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
 import { perLeverage } from '../portfolio/MutablePosition.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
+import { availableToTake, crossesBook } from './bookQueries.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
 import { PaperBook } from './PaperBook.js'
 import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 import { paperFill } from './paperFill.js'
 import { remaining } from './remaining.js'
+import { crossingDepth, leaveQueue, OwnAhead, type Resting, takeCrossing } from './restingQueue.js'
 
 export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 export type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
@@ -52,13 +54,6 @@ export type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 const ZERO = new Decimal(0)
 const ignore = (): void => {}
 const BPS = new Decimal(10_000)
-
-interface Resting {
-  queueAhead: Decimal
-  expiry?: TimerHandle
-  /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
-  armed: boolean
-}
 
 /**
  * A simulated venue that is realistic enough to be believed, implementing the same {@link ExecutionClient} as the
@@ -267,36 +262,43 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     return account === this.portfolio
   }
 
-  /** Feeds an order-book snapshot: replaces the book, fills resting orders it crosses, updates queues and marks. */
+  /**
+   * Feeds an order-book snapshot: replaces the book, fills resting orders it crosses (in time priority, each taking
+   * from the crossing depth what the ones before it left), updates queues and marks.
+   */
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    this.#books.set(k, new PaperBook(book, this.#books.get(k)))
+    const paperBook = new PaperBook(book, this.#books.get(k))
+    this.#books.set(k, paperBook)
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
     const ask = book.asks[0]?.[0]
     if (bid !== undefined && ask !== undefined && this.#resting.size > 0)
       this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
-    for (const o of this.#restingOn(k)) {
+    const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
+    const ours = resting.length > 1 ? new OwnAhead() : undefined
+    for (const o of resting) {
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
       const px = o.price.toNumber()
-      // Cancellations ahead of us shrink the queue with the level.
+      // Cancellations ahead of us shrink the queue with the level (our own earlier orders there stay ahead).
       const own = o.side === 'BUY' ? book.bids : book.asks
       const lvl = own.find((l) => l[0] === px)
-      r.queueAhead = Decimal.min(r.queueAhead, lvl === undefined ? ZERO : new Decimal(lvl[1]))
-      // The opposite side crossing our price fills us (as maker, at our price) up to the crossing depth.
-      const opp = o.side === 'BUY' ? book.asks : book.bids
-      let crossing = ZERO
-      for (const [p, q] of opp) {
-        if (o.side === 'BUY' ? p > px : p < px) break
-        crossing = crossing.plus(q)
-      }
-      if (crossing.gt(0)) this.#fillResting(o, crossing)
+      const visible = lvl === undefined ? ZERO : new Decimal(lvl[1])
+      r.queueAhead = Decimal.min(r.queueAhead, ours === undefined ? visible : plus(visible, ours.at(o)))
+      // The opposite side crossing our price fills us (as maker, at our price) from what is left of its depth.
+      const depth = crossingDepth(paperBook, o.side, px, remaining(o))
+      const filled = isAboveZero(depth) ? this.#fillResting(o, depth) : undefined
+      if (filled !== undefined) takeCrossing(paperBook, o.side, px, filled)
+      ours?.add(this.#orders.get(o.clientOrderId) as Order)
     }
   }
 
-  /** Feeds a public trade: fills resting orders the trade reached (queue model), sets the last price, triggers stops. */
+  /**
+   * Feeds a public trade: fills resting orders the trade reached (queue model; the print's quantity at our price is
+   * shared by our orders there in time priority), sets the last price, triggers stops.
+   */
   onTrade(trade: Trade, options?: MarketEventOptions): void {
     const k = key(trade.venue, trade.symbol)
     if (!this.#instruments.has(k) || !(trade.price > 0) || !(trade.qty > 0)) return
@@ -304,6 +306,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#last.set(k, price)
     if (options?.mark !== false) this.portfolio.onTrade(trade)
     this.#checkTriggers(k, price)
+    let print: Decimal | undefined // what of the print at our price no order of ours took yet
     for (const o of this.#restingOn(k)) {
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
@@ -314,7 +317,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       } else if (atPrice) {
         const left = r.queueAhead.minus(trade.qty)
         r.queueAhead = Decimal.max(left, ZERO)
-        if (left.isNegative()) this.#fillResting(o, left.neg())
+        if (!left.isNegative()) continue
+        print ??= new Decimal(trade.qty)
+        const filled = this.#fillResting(o, Decimal.min(left.neg(), print))
+        if (filled !== undefined) print = minus(print, filled)
       }
     }
   }
@@ -412,12 +418,18 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       this.#finish(now, 'EXPIRED', 'order.expired', 'Unfilled remainder expired (IOC)')
       return
     }
-    // Rest the remainder.
+    // Rest the remainder: behind its share of the visible level, and behind our own orders resting there already.
     const book = this.#books.get(k)
     const own = order.side === 'BUY' ? book?.snap.bids : book?.snap.asks
     const lvl = own?.find((l) => l[0] === limit.toNumber())
     const visible = lvl === undefined ? ZERO : new Decimal(lvl[1])
-    this.#resting.set(cid, { queueAhead: visible.times(this.#cfg.queuePosition), armed: false })
+    let queueAhead = visible.times(this.#cfg.queuePosition)
+    if (this.#resting.size > 0) {
+      const ours = new OwnAhead()
+      for (const o of this.#restingOn(k)) if (this.#resting.get(o.clientOrderId)?.armed === false) ours.add(o)
+      queueAhead = plus(queueAhead, ours.at(order))
+    }
+    this.#resting.set(cid, { queueAhead, armed: false })
     this.#armExpiry(cid, now)
     this.#holdFor(now)
   }
@@ -491,13 +503,14 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
   }
 
-  #fillResting(order: Order, upTo: Decimal): void {
-    if (order.price === undefined) return
+  /** Fills a resting order as maker at its price, up to `upTo`; returns the quantity filled (none: `undefined`). */
+  #fillResting(order: Order, upTo: Decimal): Decimal | undefined {
+    if (order.price === undefined) return undefined
     const r = this.#resting.get(order.clientOrderId)
-    if (r === undefined || r.armed) return
+    if (r === undefined || r.armed) return undefined
     const qty = Decimal.min(upTo, remaining(order))
-    if (qty.lte(0)) return
-    this.#fill(order.clientOrderId, order.price, qty, 'MAKER')
+    if (qty.lte(0)) return undefined
+    return this.#fill(order.clientOrderId, order.price, qty, 'MAKER') ? qty : undefined
   }
 
   /** Creates, applies and emits one fill (or adds it to `batch`). Returns false when the order could not take it. */
@@ -614,31 +627,12 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   }
 
   #crosses(k: string, order: Order, limit: Decimal): boolean {
-    const b = this.#books.get(k)
-    if (b === undefined) {
-      const last = this.#lastPrice(k)
-      return last !== undefined && (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))
-    }
-    const best = order.side === 'BUY' ? b.snap.asks[0]?.[0] : b.snap.bids[0]?.[0]
-    if (best === undefined) return false
-    return order.side === 'BUY' ? limit.gte(best) : limit.lte(best)
+    return crossesBook(this.#books.get(k), () => this.#lastPrice(k), order, limit)
   }
 
   /** Quantity available to take within `limit` (whole remainder when no book but the last price is marketable). */
   #available(k: string, order: Order, limit: Decimal | undefined): Decimal {
-    const b = this.#books.get(k)
-    if (b === undefined) {
-      const last = this.#lastPrice(k)
-      if (last === undefined) return ZERO
-      if (limit === undefined || (order.side === 'BUY' ? last.lte(limit) : last.gte(limit))) return order.qty
-      return ZERO
-    }
-    let sum = ZERO
-    for (const [p, q] of order.side === 'BUY' ? b.snap.asks : b.snap.bids) {
-      if (limit !== undefined && (order.side === 'BUY' ? p > limit.toNumber() : p < limit.toNumber())) break
-      sum = sum.plus(new Decimal(q).minus(b.taken(p) ?? ZERO))
-    }
-    return sum
+    return availableToTake(this.#books.get(k), () => this.#lastPrice(k), order, limit)
   }
 
   #checkTriggers(k: string, price: Decimal): void {
@@ -672,6 +666,16 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (o !== undefined && key(o.venue, o.symbol) === k && !isTerminalStatus(o.status)) out.push(o)
     }
     return out
+  }
+
+  /** The orders resting after `cid` (time priority), with their resting state. */
+  *#later(cid: string): Generator<readonly [Order, Resting]> {
+    let after = false
+    for (const [id, r] of this.#resting) {
+      const o = after ? this.#orders.get(id) : undefined
+      if (o !== undefined) yield [o, r]
+      if (id === cid) after = true
+    }
   }
 
   #holdFor(order: Order): void {
@@ -718,6 +722,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   #closeOut(order: Order): void {
     const cid = order.clientOrderId
     const r = this.#resting.get(cid)
+    if (r !== undefined && !r.armed && this.#resting.size > 1) {
+      const rest = remaining(order) // cancelled or expired with some left: ours behind it move up
+      if (isAboveZero(rest)) leaveQueue(order, rest, this.#later(cid))
+    }
     if (r?.expiry !== undefined) {
       this.#clock.clearTimeout(r.expiry)
       this.#timers.delete(r.expiry)

@@ -1,4 +1,5 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
+import { instrumentKey } from '../../core/instrumentKey.js'
 import { RecentIds } from '../../core/RecentIds.js'
 import type { Fill, InstrumentKind } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
@@ -22,6 +23,8 @@ export interface AppliedEffect {
   readonly qtyAfter: Decimal
   readonly entryBefore: Decimal | undefined
   readonly entryAfter: Decimal | undefined
+  /** The instrument's latest planned fill before this one (it is the latest again once this one is undone). */
+  readonly prevLatest?: string | undefined
 }
 
 /**
@@ -73,6 +76,8 @@ export class FillUndoLog {
   readonly #effects: BoundedMap<string, AppliedEffect | RawEffect>
   readonly #reversed: RecentIds<string>
   readonly #reversalWindow: number
+  /** The last planned (perpetual) fill recorded per instrument: whether a flip is still the latest fill. */
+  readonly #latest = new Map<string, string>()
 
   constructor(reversalWindow: number, dedupeWindow: number) {
     this.#reversalWindow = reversalWindow
@@ -89,6 +94,9 @@ export class FillUndoLog {
     cashOf: (asset: string) => Decimal,
   ): void {
     if (this.#reversalWindow === 0) return
+    const k = instrumentKey(fill.venue, fill.symbol)
+    const prevLatest = this.#latest.get(k)
+    this.#latest.set(k, fillKey)
     const cash = new Map<string, Decimal>()
     for (const [asset, v] of plan.cash) cash.set(asset, v.minus(cashOf(asset)))
     this.#effects.set(fillKey, {
@@ -101,6 +109,7 @@ export class FillUndoLog {
       qtyAfter: plan.pos.qty,
       entryBefore: before?.entry,
       entryAfter: plan.pos.entry,
+      prevLatest,
     })
   }
 
@@ -181,16 +190,50 @@ export class FillUndoLog {
     return this.#reversed.has(fillKey)
   }
 
-  /** Records that the fill was undone: its effect is dropped and a second reversal is ignored. */
-  reversed(fillKey: string): void {
+  /**
+   * Whether `fillKey` is the last fill {@link FillUndoLog.record} kept of its instrument (planned fills: perpetuals,
+   * the only positions a fill can flip), and none was reversed since.
+   */
+  isLatest(fillKey: string, fill: Pick<Fill, 'venue' | 'symbol'>): boolean {
+    return this.#latest.get(instrumentKey(fill.venue, fill.symbol)) === fillKey
+  }
+
+  /**
+   * Records that the fill was undone: its effect is dropped and a second reversal is ignored. The latest fill of its
+   * instrument undone, the one before it is the latest again.
+   */
+  reversed(fillKey: string, fill?: Pick<Fill, 'venue' | 'symbol'>): void {
+    if (fill !== undefined) {
+      const k = instrumentKey(fill.venue, fill.symbol)
+      if (this.#latest.get(k) === fillKey) {
+        const e = this.#effects.get(fillKey)
+        const prev = e === undefined || 'raw' in e ? undefined : e.prevLatest
+        if (prev === undefined) this.#latest.delete(k)
+        else this.#latest.set(k, prev)
+      }
+    }
     this.#effects.delete(fillKey)
     this.#reversed.add(fillKey)
   }
 }
 
+/** The quantities and entries around one fill: what undoing it needs to give back the entry it moved. */
+export type EntryEffect = Pick<AppliedEffect, 'qtyBefore' | 'qtyAfter' | 'entryBefore' | 'entryAfter'>
+
+/** Whether the fill took a position from one side to the other (long to short or short to long). */
+export function isFlip(eff: Pick<EntryEffect, 'qtyBefore' | 'qtyAfter'>): boolean {
+  return (
+    !eff.qtyBefore.isZero() &&
+    !eff.qtyAfter.isZero() &&
+    eff.qtyBefore.isNegative() !== eff.qtyAfter.isNegative()
+  )
+}
+
 /**
  * Average entry after undoing a fill: unchanged since the fill → the entry before it; the fill added a lot → that lot
- * (at the fill price) leaves the average; it closed part of the position → the closed lot returns at the old entry.
+ * (at the fill price) leaves the average; it closed part of the position → the closed lot returns at the old entry; it
+ * flipped the position → both (the lot it opened leaves at the fill price, the one it closed returns at the old entry).
+ * A result at or below zero (later fills crossed the position over) falls back to the old entry (else the fill price).
  *
  * @example
  * ```ts
@@ -198,31 +241,43 @@ export class FillUndoLog {
  * ```
  */
 export function reversedEntry(
-  p: MutablePosition,
+  p: { readonly qty: Decimal; readonly entry: Decimal | undefined },
   qty: Decimal,
   price: Decimal,
-  eff: AppliedEffect,
+  eff: EntryEffect,
 ): Decimal | undefined {
   if (qty.isZero()) return undefined
   const unchanged =
     p.qty.eq(eff.qtyAfter) && (p.entry?.eq(eff.entryAfter ?? ZERO) ?? eff.entryAfter === undefined)
   if (unchanged) return eff.entryBefore
-  const delta = eff.qtyAfter.minus(eff.qtyBefore).abs()
-  const added =
-    eff.qtyBefore.isZero() || eff.qtyBefore.isPositive() === eff.qtyAfter.minus(eff.qtyBefore).isPositive()
-  const cost = (p.entry ?? ZERO).times(p.qty.abs())
-  const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
-  const entry = next.div(qty.abs())
-  return entry.gt(0) ? entry : eff.entryBefore
+  let entry: Decimal
+  if (isFlip(eff)) {
+    // Signed cost: what is held now, less the lot the flip opened (at the fill price), plus the lot it closed.
+    const cost = (p.entry ?? ZERO)
+      .times(p.qty)
+      .minus(price.times(eff.qtyAfter))
+      .plus((eff.entryBefore ?? price).times(eff.qtyBefore))
+    entry = cost.div(qty)
+  } else {
+    const delta = eff.qtyAfter.minus(eff.qtyBefore).abs()
+    const added =
+      eff.qtyBefore.isZero() || eff.qtyBefore.isPositive() === eff.qtyAfter.minus(eff.qtyBefore).isPositive()
+    const cost = (p.entry ?? ZERO).times(p.qty.abs())
+    const next = added ? cost.minus(price.times(delta)) : cost.plus((eff.entryBefore ?? price).times(delta))
+    entry = next.div(qty.abs())
+  }
+  return entry.gt(0) ? entry : (eff.entryBefore ?? price)
 }
 
 /**
  * The quantity and average entry of position `p` once `fill` (whose kept effect is `eff`) is undone; an error when
- * undoing it would leave a negative spot or outcome-token holding.
+ * undoing it would leave a negative spot or outcome-token holding, or when the fill flipped the position and is not
+ * its `latest` fill (a later fill reduced or added to the new side: its lots cannot be told apart, so nothing is
+ * changed rather than an entry invented).
  *
  * @example
  * ```ts
- * const r = reversedPosition(position, fill, effect)
+ * const r = reversedPosition(position, fill, effect, log.isLatest(fillKey(fill)))
  * if (r.ok) Object.assign(position, r.value)
  * ```
  */
@@ -230,7 +285,8 @@ export function reversedPosition(
   p: MutablePosition,
   fill: Fill,
   eff: AppliedEffect,
-): Result<{ qty: Decimal; entry: Decimal | undefined }, InsufficientFundsError> {
+  latest = true,
+): Result<{ qty: Decimal; entry: Decimal | undefined }, InsufficientFundsError | StateError> {
   const delta = eff.qtyAfter.minus(eff.qtyBefore)
   const qty = p.qty.minus(delta)
   if (p.kind !== 'perpetual' && qty.lt(0)) {
@@ -238,6 +294,15 @@ export function reversedPosition(
       new InsufficientFundsError(
         fill.venue,
         `Cannot reverse fill "${fill.tradeId}": ${delta.toString()} of "${fill.symbol}" are no longer held`,
+      ),
+    )
+  }
+  const unchanged =
+    p.qty.eq(eff.qtyAfter) && (p.entry?.eq(eff.entryAfter ?? ZERO) ?? eff.entryAfter === undefined)
+  if (isFlip(eff) && !(latest && unchanged)) {
+    return err(
+      new StateError(
+        `Cannot reverse fill "${fill.tradeId}": it flipped the "${fill.symbol}" position and later fills moved it since`,
       ),
     )
   }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { SeededRandom } from '../../core/random.js'
+import type { Fill, Instrument } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
-import { BTCPERP } from '../testing/fixtures.js'
+import { Portfolio } from '../Portfolio.js'
+import { BTCPERP, BTCUSDT, YES } from '../testing/fixtures.js'
 import { StrategyLedger } from './StrategyLedger.js'
 
 // Issue 20: `unattributed` skips `− 0` and writes x − x as ZERO; `positions` builds its literals without a
@@ -70,5 +72,79 @@ describe('StrategyLedger views (property)', () => {
     }
     expect(pushed).toBeGreaterThan(CASES / 5)
     expect(pushed).toBeLessThan(CASES)
+  })
+})
+
+describe('StrategyLedger shares against the venue position (property)', () => {
+  it(`one strategy's share equals the venue position (quantity, entry) through ${CASES.toLocaleString('en-US')} random fills, base-asset fees and reversals`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(29)
+    const insts = [BTCUSDT, YES]
+    let p = new Portfolio({
+      balances: { USDT: '1000000000' },
+      instruments: insts,
+      reversibleKinds: ['spot', 'outcome'],
+    })
+    let applied: Fill[] = []
+    let baseFees = 0
+    let reversals = 0
+    let notLatest = 0
+    for (let i = 0; i < CASES; i++) {
+      if (i % 50 === 0) {
+        // A fresh account now and then: many short histories, reversals among them.
+        p = new Portfolio({
+          balances: { USDT: '1000000000' },
+          instruments: insts,
+          reversibleKinds: ['spot', 'outcome'],
+        })
+        applied = []
+      }
+      const inst = insts[r.int(0, 1)] as Instrument
+      if (applied.length > 0 && r.next() < 0.2) {
+        const at = r.int(0, applied.length - 1)
+        const f = applied[at] as Fill
+        if (p.reverseFill(f).ok) {
+          reversals++
+          if (at < applied.length - 1) notLatest++
+          applied.splice(at, 1)
+        }
+      } else {
+        const held = p.positionQty(inst.venue, inst.symbol)
+        const sell = !held.isZero() && r.next() < 0.4
+        const qty = sell ? (r.next() < 0.3 ? held : dec(r, 6, -3, 1)) : dec(r, 6, -3, 2)
+        const baseFee = inst.kind === 'spot' && r.next() < 0.4
+        const fee = r.next() < 0.2 ? ZERO : baseFee ? qty.times(dec(r, 3, -4, -2)) : dec(r, 4, -4, 0)
+        const cid = `c${i}`
+        p.attribute(cid, 's')
+        const f: Fill = {
+          venue: inst.venue,
+          symbol: inst.symbol,
+          clientOrderId: cid,
+          tradeId: `t${i}`,
+          side: sell ? 'SELL' : 'BUY',
+          price:
+            inst.kind === 'outcome' ? dec(r, 3, -3, 0).plus('0.001').toDecimalPlaces(3) : dec(r, 8, -2, 5),
+          qty,
+          fee,
+          feeAsset: baseFee ? inst.base : inst.quote,
+          liquidity: 'TAKER',
+          tsEvent: i,
+        }
+        if (p.applyFill(f).ok) {
+          applied.push(f)
+          if (baseFee && !fee.isZero()) baseFees++
+        }
+      }
+      for (const x of insts) {
+        const venue = p.position(x.venue, x.symbol)
+        const share = p.strategyPositions('s').find((s) => s.symbol === x.symbol)
+        expect(share?.qty.toString() ?? '0', `step ${i}`).toBe(venue?.qty.toString() ?? '0')
+        expect(share?.entryPrice?.toString(), `step ${i}`).toBe(venue?.entryPrice?.toString())
+      }
+    }
+    expect(baseFees).toBeGreaterThan(CASES / 20)
+    expect(notLatest).toBeGreaterThan(CASES / 50)
+    expect(reversals).toBeGreaterThan(notLatest)
   })
 })

@@ -8,6 +8,7 @@ import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
+import { type EntryEffect, reversedEntry } from './FillUndoLog.js'
 
 const ZERO = new Decimal(0)
 
@@ -18,13 +19,12 @@ export interface Share {
   realized: Decimal
 }
 
-/** What one fill did to a share, to undo it when the venue reverses the fill. */
-interface ShareEffect {
+/** What one fill did to a share (its quantity and entry before and after), to undo it when the venue reverses it. */
+interface ShareEffect extends EntryEffect {
   readonly strategyId: string
   readonly key: string
   readonly qty: Decimal
   readonly realized: Decimal
-  readonly entryBefore: Decimal | undefined
 }
 
 /**
@@ -110,15 +110,17 @@ export class StrategyLedger {
     let realized = ZERO
     const before = share.qty
     if (before.isZero() || before.isNegative() === signed.isNegative()) {
-      // Opening or adding: the entry is the quantity-weighted average.
+      // Opening or adding: the entry is the average weighted by the quantity received (a spot fee paid in the base
+      // asset is not received: the venue position's own weighting, applyCashFill).
       const next = plus(before, delta)
+      const received = baseFee === undefined ? fill.qty : delta.abs()
       // From flat it is the fill price: price × qty ÷ qty is exact when the product is (at most 40 digits).
       if (next.isZero()) share.entry = undefined
-      else if (before.isZero() && productFits(fill.price, fill.qty)) share.entry = fill.price
+      else if (before.isZero() && productFits(fill.price, received)) share.entry = fill.price
       else {
         const held = before.abs()
-        const cost = plus(product(share.entry ?? fill.price, held), product(fill.price, fill.qty))
-        share.entry = cost.div(plus(held, fill.qty))
+        const cost = plus(product(share.entry ?? fill.price, held), product(fill.price, received))
+        share.entry = cost.div(plus(held, received))
       }
       share.qty = next
     } else {
@@ -134,19 +136,50 @@ export class StrategyLedger {
     }
     share.realized = plus(share.realized, realized)
     if (this.#effectWindow === 0 || !reversible) return
-    this.#effects.set(id ?? fillKey(fill), { strategyId: sid, key: k, qty: delta, realized, entryBefore })
+    this.#effects.set(id ?? fillKey(fill), {
+      strategyId: sid,
+      key: k,
+      qty: delta,
+      realized,
+      qtyBefore: before,
+      qtyAfter: share.qty,
+      entryBefore,
+      entryAfter: share.entry,
+    })
   }
 
-  /** Undoes a fill the venue reversed (the quantity and realized PnL it moved; the entry it replaced, if opened). */
+  /**
+   * Undoes a fill the venue reversed: the quantity and realized PnL it moved, and its lot leaves the share's average
+   * entry as it leaves the venue position's ({@link reversedEntry}: an added lot at the fill price, a closed lot back
+   * at the entry before it), so a fill that is not the latest is undone too.
+   */
   reverse(fill: Fill): void {
     const eff = this.#effects.take(fillKey(fill))
     if (eff === undefined) return
     const share = this.#share(eff.strategyId, eff.key)
-    share.qty = share.qty.minus(eff.qty)
+    const qty = share.qty.minus(eff.qty)
+    share.entry = reversedEntry(share, qty, fill.price, eff)
+    share.qty = qty
     share.realized = share.realized.minus(eff.realized)
-    if (share.qty.isZero()) share.entry = undefined
-    else if (share.entry === undefined || eff.entryBefore !== undefined)
-      share.entry = eff.entryBefore ?? fill.price
+  }
+
+  /**
+   * Settles every strategy's share of an outcome token at `payout` (its venue position settled): each share realizes
+   * (payout − entry) × qty and is flat. Returns how many open shares settled.
+   */
+  settle(venue: string, symbol: string, payout: Decimal): number {
+    const k = key(venue, symbol)
+    let settled = 0
+    for (const byInst of this.#shares.values()) {
+      const s = byInst.get(k)
+      if (s === undefined || s.qty.isZero()) continue
+      const realized = payout.minus(s.entry ?? payout).times(s.qty)
+      s.realized = s.realized.plus(realized)
+      s.qty = ZERO
+      s.entry = undefined
+      settled++
+    }
+    return settled
   }
 
   /** One strategy's open shares, as positions (unrealized PnL at `markOf`, zero without a mark). */

@@ -3,6 +3,7 @@ import { SeededRandom } from '../../core/random.js'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { randomDecimal as dec } from '../../decimal/randomDecimal.js'
+import { Portfolio } from '../Portfolio.js'
 import { BTCPERP, flatPosition } from '../testing/fixtures.js'
 import { liquidationPrice, type MutablePosition, positionMargin } from './MutablePosition.js'
 import { averageEntry, planFill } from './planFill.js'
@@ -120,5 +121,91 @@ describe('perpetual fill arithmetic (property)', () => {
         .div(p.leverage)
       expect(str(positionMargin(p)), `position ${i}`).toBe(str(margin))
     }
+  })
+})
+
+describe('undoing a perpetual fill (property)', () => {
+  it(`the latest fill undoes exactly; a flip that later fills moved is refused, changing nothing, on ${CASES.toLocaleString('en-US')} random histories`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(35)
+    const counts = { exact: 0, refused: 0, unwound: 0 }
+    for (let c = 0; c < CASES; c++) {
+      const p = new Portfolio({
+        balances: { USDT: '1000000000' },
+        instruments: [BTCPERP],
+        reversibleKinds: ['perpetual'],
+      })
+      const fills: Fill[] = []
+      const n = r.int(1, 6)
+      for (let i = 0; i < n; i++) {
+        const held = p.positionQty(BTCPERP.venue, BTCPERP.symbol).abs()
+        // Flips through the position often (three in ten), else adds or reduces.
+        const qty = r.next() < 0.3 && !held.isZero() ? held.plus(dec(r, 5, -3, 1)) : dec(r, 5, -3, 1)
+        const f: Fill = {
+          venue: BTCPERP.venue,
+          symbol: BTCPERP.symbol,
+          clientOrderId: `c${c}-${i}`,
+          tradeId: `t${c}-${i}`,
+          side: r.next() < 0.5 ? 'BUY' : 'SELL',
+          price: dec(r, 6, -1, 5),
+          qty,
+          fee: r.next() < 0.3 ? ZERO : dec(r, 4, -4, 1),
+          feeAsset: BTCPERP.quote,
+          liquidity: 'TAKER',
+          tsEvent: i,
+        }
+        if (!p.applyFill(f).ok) throw new Error(`fill ${c}-${i} refused`)
+        fills.push(f)
+      }
+      const at = r.int(0, fills.length - 1)
+      // Sometimes the later fills are undone first (newest first): the chosen one is the latest again.
+      if (r.next() < 0.3) {
+        for (let j = fills.length - 1; j > at; j--) expect(p.reverseFill(fills[j] as Fill).ok).toBe(true)
+        fills.splice(at + 1)
+        counts.unwound++
+      }
+      // The reference: the same history in decimal.js without the undone fill.
+      const replay = (skip: number) => {
+        let pos = flatPosition(BTCPERP)
+        let cash = new Decimal('1000000000')
+        fills.forEach((f, j) => {
+          if (j === skip) return
+          const next = referencePerp(f, pos, cash, 1)
+          pos = next.pos
+          cash = next.cash
+        })
+        return { qty: str(pos.qty), entry: pos.entry?.toString(), cash: str(cash) }
+      }
+      const flipped = (() => {
+        let pos = flatPosition(BTCPERP)
+        for (let j = 0; j < at; j++) pos = referencePerp(fills[j] as Fill, pos, ZERO, 1).pos
+        const after = referencePerp(fills[at] as Fill, pos, ZERO, 1).pos
+        return !pos.qty.isZero() && !after.qty.isZero() && pos.qty.isNegative() !== after.qty.isNegative()
+      })()
+      const now = () => {
+        const v = p.position(BTCPERP.venue, BTCPERP.symbol)
+        return { qty: str(v?.qty ?? ZERO), entry: v?.entryPrice?.toString(), cash: str(p.cash('USDT')) }
+      }
+      const before = now()
+      const res = p.reverseFill(fills[at] as Fill)
+      if (at === fills.length - 1) {
+        expect(res.ok, `history ${c}`).toBe(true)
+        expect(now(), `history ${c}`).toEqual(replay(at))
+        counts.exact++
+      } else if (flipped) {
+        expect(!res.ok && res.error.code, `history ${c}`).toBe('INVALID_STATE')
+        expect(now(), `history ${c}`).toEqual(before)
+        counts.refused++
+      } else {
+        // An older add or reduce: undone (its lot leaves the average), the quantity exactly as without it.
+        expect(res.ok, `history ${c}`).toBe(true)
+        expect(now().qty, `history ${c}`).toBe(replay(at).qty)
+      }
+      expect(p.checkInvariants().ok, `history ${c}`).toBe(true)
+    }
+    expect(counts.exact).toBeGreaterThan(CASES / 5)
+    expect(counts.refused).toBeGreaterThan(CASES / 20)
+    expect(counts.unwound).toBeGreaterThan(CASES / 10)
   })
 })

@@ -1,0 +1,123 @@
+import type { TimerHandle } from '../../core/clock.js'
+import type { BookLevel, Order, Side } from '../../core/types.js'
+import { isAboveZero } from '../../decimal/compareDecimals.js'
+import { Decimal } from '../../decimal/index.js'
+import { minus, plus } from '../../decimal/plusMinus.js'
+import type { PaperBook } from './PaperBook.js'
+import { remaining } from './remaining.js'
+
+const ZERO = new Decimal(0)
+
+/** A PaperTrader order resting on its simulated venue. */
+export interface Resting {
+  /** Quantity ahead of it at its price: the venue's visible queue and our own earlier orders there. */
+  queueAhead: Decimal
+  expiry?: TimerHandle
+  /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
+  armed: boolean
+}
+
+/**
+ * Our resting orders' remaining quantity at each side and price, summed in time priority while one market event is
+ * processed: what of ours is ahead of the next order there (the venue's book never shows our orders).
+ *
+ * @example
+ * ```ts
+ * const ours = new OwnAhead()
+ * for (const o of restingInTimePriority) { const ahead = ours.at(o); ours.add(o) }
+ * ```
+ */
+export class OwnAhead {
+  #buy: Map<number, Decimal> | undefined
+  #sell: Map<number, Decimal> | undefined
+
+  /** What of ours rests ahead of `order` at its side and price (among the orders added so far). */
+  at(order: Order): Decimal {
+    if (order.price === undefined) return ZERO
+    return (order.side === 'BUY' ? this.#buy : this.#sell)?.get(order.price.toNumber()) ?? ZERO
+  }
+
+  /** Adds `order`'s remaining quantity at its side and price. */
+  add(order: Order): void {
+    if (order.price === undefined) return
+    const px = order.price.toNumber()
+    if (order.side === 'BUY') this.#buy ??= new Map()
+    else this.#sell ??= new Map()
+    const m = (order.side === 'BUY' ? this.#buy : this.#sell) as Map<number, Decimal>
+    m.set(px, plus(m.get(px) ?? ZERO, remaining(order)))
+  }
+}
+
+/** The side of the book that crosses a resting order of `side`. */
+function crossingSide(side: Side): 'bids' | 'asks' {
+  return side === 'BUY' ? 'asks' : 'bids'
+}
+
+/**
+ * How much of `want` the levels of `book` crossing a resting `side` order at `px` still hold (after what this trader
+ * took from them, and what resting orders took from them in earlier snapshots that still show them).
+ *
+ * @example
+ * ```ts
+ * const qty = crossingDepth(book, 'BUY', 99.5, remaining(order))
+ * ```
+ */
+export function crossingDepth(book: PaperBook, side: Side, px: number, want: Decimal): Decimal {
+  const levels = book.snap[crossingSide(side)]
+  let got = ZERO
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i] as BookLevel // indexed: no iterator per level
+    const p = level[0]
+    const q = level[1]
+    if (side === 'BUY' ? p > px : p < px) break
+    const left = minus(want, got)
+    if (!isAboveZero(left)) break
+    const take = book.fit(p, q, left)
+    if (isAboveZero(take)) got = plus(got, take)
+  }
+  return got
+}
+
+/**
+ * Takes `qty` (at most {@link crossingDepth}) from the levels crossing a resting `side` order at `px`, best first, as
+ * crossing fills ({@link PaperBook.takeCrossing}): the next resting order, and the next snapshots, find them taken.
+ *
+ * @example
+ * ```ts
+ * takeCrossing(book, 'BUY', 99.5, filled)
+ * ```
+ */
+export function takeCrossing(book: PaperBook, side: Side, px: number, qty: Decimal): void {
+  const name = crossingSide(side)
+  const levels = book.snap[name]
+  let left = qty
+  for (let i = 0; i < levels.length && isAboveZero(left); i++) {
+    const level = levels[i] as BookLevel // indexed: no iterator per level
+    const p = level[0]
+    const q = level[1]
+    if (side === 'BUY' ? p > px : p < px) break
+    const take = book.fit(p, q, left)
+    if (!isAboveZero(take)) continue
+    book.takeCrossing(name, p, take)
+    left = minus(left, take)
+  }
+}
+
+/**
+ * A resting order left its queue with `rest` unfilled (cancelled, expired): our orders resting after it at the same
+ * side and price (`later`, in time priority) move up by that much.
+ *
+ * @example
+ * ```ts
+ * leaveQueue(order, remaining(order), laterOrdersWithTheirRestingState)
+ * ```
+ */
+export function leaveQueue(order: Order, rest: Decimal, later: Iterable<readonly [Order, Resting]>): void {
+  if (!isAboveZero(rest) || order.price === undefined) return
+  for (const [o, r] of later) {
+    if (r.armed || o.side !== order.side || o.price === undefined || !o.price.eq(order.price)) continue
+    if (o.venue !== order.venue || o.symbol !== order.symbol) continue
+    const left = minus(r.queueAhead, rest)
+    r.queueAhead = left.isNegative() ? ZERO : left
+  }
+}
