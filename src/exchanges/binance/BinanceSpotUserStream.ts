@@ -11,12 +11,13 @@ import {
   ConfigError,
   ExchangeDataError,
   ExchangeError,
+  isTradekitError,
   SocketClosedError,
   TimeoutError,
   type TradekitError,
   ValidationError,
 } from '../../errors/index.js'
-import type { ReconnectingWebSocket } from '../../transport/index.js'
+import { backoffDelay, type ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
 import { decodeSpotUserEvent } from './decodeUserEvent.js'
 import { BINANCE_VENUE } from './types.js'
@@ -25,11 +26,15 @@ import { wsApiSocket } from './wsApiSocket.js'
 
 type Resolved = z.output<typeof BinanceUserStreamConfigSchema>
 
+/** Shortest wait before re-subscribing again after a failed re-subscription, ms. */
+const MIN_RETRY_MS = 100
+
 /**
  * The Binance Spot user-data stream over the WebSocket API: `userDataStream.subscribe.signature` (HMAC keys) or
  * `session.logon` + `userDataStream.subscribe` (Ed25519), re-subscribed after `eventStreamTerminated` and after
- * every reconnect, which it announces as `user.reconnected`. Frames become core {@link UserDataEvents}
- * (`order.updated`, `fill`, `balance.updated`); bad ones are reported on `error` and dropped.
+ * every reconnect, which it announces as `user.reconnected` once subscribed again. A failed re-subscription is
+ * reported on `error` and retried with jittered backoff (time re-synced first on -1021) until it succeeds. Frames
+ * become core {@link UserDataEvents} (`order.updated`, `fill`, `balance.updated`); bad ones go to `error`, dropped.
  *
  * @example
  * ```ts
@@ -51,6 +56,9 @@ export class BinanceSpotUserStream {
   #opens = 0
   #reqId = 1
   #subscriptionId: number | undefined
+  /** Bumped by every (re)subscription run, socket close and `close()`: a stale run stops. */
+  #run = 0
+  #retryTimer: unknown
   #failStart: ((e: TradekitError) => void) | undefined
   readonly #pending = new Map<
     string,
@@ -92,22 +100,20 @@ export class BinanceSpotUserStream {
     )
     this.#ws = ws
     ws.events.on('error', (e) => this.#bus.emit('error', e))
-    let started = false
+    // The subscription lives and dies with its connection.
+    ws.events.on('socket.closed', () => this.#stopRun())
     const first = new Promise<void>((resolve, reject) => {
       this.#failStart = reject
       ws.events.on('socket.opened', () => {
-        const reopened = this.#opens++ > 0
-        this.#subscribe().then(
-          () => {
-            started = true
-            resolve()
-            if (reopened) this.#reconnected()
-          },
-          (e: TradekitError) => {
-            if (started) this.#bus.emit('error', e)
-            else reject(e)
-          },
-        )
+        if (this.#opens++ > 0) {
+          this.#resubscribe()
+          return
+        }
+        const run = this.#run
+        this.#subscribe().then((id) => {
+          if (run === this.#run) this.#subscriptionId = id
+          resolve()
+        }, reject)
       })
     })
     first.catch(() => {})
@@ -131,6 +137,7 @@ export class BinanceSpotUserStream {
   /** Stops the stream; pending requests reject. Idempotent. */
   async close(): Promise<void> {
     this.#failStart?.(new SocketClosedError('User data stopped before it started'))
+    this.#stopRun()
     for (const p of this.#pending.values()) {
       this.#clock.clearTimeout(p.timer as never)
       p.reject(new SocketClosedError('User data stream closed'))
@@ -143,6 +150,56 @@ export class BinanceSpotUserStream {
 
   #reconnected(): void {
     this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: this.#clock.now() })
+  }
+
+  /** Ends the current (re)subscription run: no answer of it counts, its pending retry is cancelled. */
+  #stopRun(): void {
+    this.#run++
+    this.#subscriptionId = undefined
+    this.#clock.clearTimeout(this.#retryTimer as never)
+    this.#retryTimer = undefined
+  }
+
+  /**
+   * Subscribes again (after a reconnect or `eventStreamTerminated`) until it succeeds, then announces
+   * `user.reconnected`. Each failure goes to `error`; -1021 re-syncs the server time before the jittered retry.
+   */
+  #resubscribe(): void {
+    this.#stopRun()
+    const run = this.#run
+    let failures = 0
+    const attempt = (): void => {
+      this.#retryTimer = undefined
+      this.#subscribe().then(
+        (id) => {
+          if (run !== this.#run) return
+          this.#subscriptionId = id
+          this.#reconnected()
+        },
+        async (e: unknown) => {
+          if (run !== this.#run) return
+          this.#subscriptionId = undefined
+          if (isTradekitError(e)) this.#bus.emit('error', e)
+          if (e instanceof ExchangeError && e.venueCode === -1021) {
+            await this.#rest.syncTime().catch((se: unknown) => {
+              if (isTradekitError(se)) this.#bus.emit('error', se)
+            })
+          }
+          if (run !== this.#run) return
+          failures++
+          const delayMs = Math.max(
+            MIN_RETRY_MS,
+            backoffDelay({
+              attempt: failures,
+              baseMs: this.#cfg.reconnectBaseMs,
+              maxMs: this.#cfg.reconnectMaxMs,
+            }),
+          )
+          this.#retryTimer = this.#clock.setTimeout(attempt, delayMs)
+        },
+      )
+    }
+    attempt()
   }
 
   /** Signs WebSocket API params: sorted by name, `k=v&...`, like REST. */
@@ -177,22 +234,23 @@ export class BinanceSpotUserStream {
     })
   }
 
-  async #subscribe(): Promise<void> {
+  /** Sends the subscription; resolves with the subscription id the venue gave. */
+  async #subscribe(): Promise<number | undefined> {
     const apiKey = this.#rest.apiKey as string
     const timestamp = Math.round(this.#rest.serverNow())
+    let r: { subscriptionId?: unknown }
     if (this.#rest.signer?.keyType === 'ED25519') {
       await this.#request('session.logon', await this.#sign({ apiKey, timestamp }))
-      const r = (await this.#request('userDataStream.subscribe', {})) as { subscriptionId?: unknown }
-      this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
-      return
+      r = (await this.#request('userDataStream.subscribe', {})) as { subscriptionId?: unknown }
+    } else {
+      r = (await this.#request(
+        'userDataStream.subscribe.signature',
+        await this.#sign({ apiKey, timestamp }),
+      )) as {
+        subscriptionId?: unknown
+      }
     }
-    const r = (await this.#request(
-      'userDataStream.subscribe.signature',
-      await this.#sign({ apiKey, timestamp }),
-    )) as {
-      subscriptionId?: unknown
-    }
-    this.#subscriptionId = typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
+    return typeof r?.subscriptionId === 'number' ? r.subscriptionId : undefined
   }
 
   #onMessage(text: string): void {
@@ -270,11 +328,7 @@ export class BinanceSpotUserStream {
         })
         return
       case 'terminated':
-        this.#subscriptionId = undefined
-        this.#subscribe().then(
-          () => this.#reconnected(),
-          (e: TradekitError) => this.#bus.emit('error', e),
-        )
+        this.#resubscribe()
         return
       case 'ignored':
         return

@@ -1,5 +1,4 @@
 import * as z from 'zod/mini'
-import { BoundedMap } from '../../core/BoundedMap.js'
 import {
   type Clock,
   type Fill,
@@ -22,6 +21,7 @@ import type { BinanceRest } from './BinanceRest.js'
 import { decodeListenKey } from './decodeMarketRest.js'
 import { decodeUsdmUserEvent } from './decodeUserEvent.js'
 import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent } from './mapping.js'
+import { TriggeredOrderLinks } from './TriggeredOrderLinks.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
 import type { AlgoUpdateSchema, OrderTradeUpdateSchema } from './wire.js'
@@ -37,8 +37,8 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 /**
  * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws/<listenKey>`, keeps the key
  * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
- * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id (events that
- * arrive before the `ALGO_UPDATE` linking them are replayed). Bad frames are reported on `error` and dropped.
+ * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id, each trade
+ * once (see {@link TriggeredOrderLinks}). Bad frames are reported on `error` and dropped.
  *
  * @example
  * ```ts
@@ -57,10 +57,8 @@ export class BinanceUsdmUserStream {
   readonly #clock: Clock
   readonly #onAlgoOrder: (clientAlgoId: string) => void
   readonly #venue = BINANCE_VENUE.usdm
-  /** Actual order id of a triggered algo order → the algo's client id. */
-  readonly #triggered = new BoundedMap<string, string>(1000)
-  /** Recent order events by venue order id, for orders not linked to an algo order yet. */
-  readonly #recent = new BoundedMap<string, OrderTradeUpdate[]>(200)
+  /** Links the order an algo order triggers to it, holding its first events back until the link comes. */
+  readonly #links: TriggeredOrderLinks
   #ws: ReconnectingWebSocket | undefined
   #opens = 0
   #listenKey: string | undefined
@@ -72,6 +70,10 @@ export class BinanceUsdmUserStream {
     this.#rest = this.#cfg.rest
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#onAlgoOrder = onAlgoOrder ?? (() => {})
+    this.#links = new TriggeredOrderLinks({
+      clock: this.#clock,
+      emit: (u, algoCid, statusOnly) => this.#emitOrderTradeUpdate(u, algoCid, statusOnly),
+    })
   }
 
   /** The current listen key (undefined before `start`). */
@@ -143,6 +145,7 @@ export class BinanceUsdmUserStream {
   /** Stops the keep-alive and the socket. Idempotent. */
   async close(): Promise<void> {
     this.#clock.clearTimeout(this.#keepAlive as never)
+    this.#links.flush()
     const ws = this.#ws
     this.#ws = undefined
     await ws?.close()
@@ -187,13 +190,6 @@ export class BinanceUsdmUserStream {
           },
         )
     }, this.#cfg.listenKeyKeepAliveMs)
-  }
-
-  #remember(e: OrderTradeUpdate): void {
-    const id = String(e.o.i)
-    const list = this.#recent.get(id) ?? []
-    list.push(e)
-    this.#recent.set(id, list.slice(-20))
   }
 
   #dataError(message: string, issues: string[], raw: unknown): void {
@@ -251,31 +247,29 @@ export class BinanceUsdmUserStream {
   }
 
   #onOrderTradeUpdate(u: OrderTradeUpdate): void {
-    const algoCid = this.#triggered.get(String(u.o.i))
-    if (algoCid === undefined) this.#remember(u)
-    const mapped = orderTradeUpdateToEvent(u, this.#venue, algoCid)
+    const mapped = orderTradeUpdateToEvent(u, this.#venue)
     if (mapped === undefined) {
       this.#dataError(`Unknown order status "${u.o.X}"`, ['o.X'], u)
       return
     }
+    this.#links.onOrderUpdate(u)
+  }
+
+  /** Emits an order update (already checked to map) under its own id or, once linked, its algo order's. */
+  #emitOrderTradeUpdate(u: OrderTradeUpdate, algoCid: string | undefined, statusOnly: boolean): void {
+    const mapped = orderTradeUpdateToEvent(u, this.#venue, algoCid)
+    if (mapped === undefined) return
     // The triggered order keeps the algo order's trigger in tradekit's view.
     this.#emitOrder(
       algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
-      mapped.fill,
+      statusOnly ? undefined : mapped.fill,
       u.E,
     )
   }
 
   #onAlgoUpdate(u: z.output<typeof AlgoUpdateSchema>): void {
     const o = u.o
-    if (o.ai !== undefined && o.ai !== '' && !this.#triggered.has(o.ai)) {
-      this.#triggered.set(o.ai, o.caid)
-      for (const earlier of this.#recent.get(o.ai) ?? []) {
-        const m = orderTradeUpdateToEvent(earlier, this.#venue, o.caid)
-        if (m !== undefined) this.#emitOrder({ ...m.order, type: 'MARKET' }, m.fill, earlier.E)
-      }
-      this.#recent.delete(o.ai)
-    }
+    this.#links.onAlgoUpdate(u)
     this.#onAlgoOrder(o.caid)
     // FINISHED: the triggered order's own updates carry the outcome.
     if (o.X === 'FINISHED' || ((o.X === 'TRIGGERED' || o.X === 'TRIGGERING') && o.ai)) return

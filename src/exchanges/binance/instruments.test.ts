@@ -158,6 +158,78 @@ describe('prepareOrder', () => {
     expect(prepareOrder(mkt, SPOT, { referencePrice: new Decimal('100') }).ok).toBe(false)
   })
 
+  it('USD-M reduce-only orders skip MIN_NOTIONAL (Binance -4164: "unless you choose reduce only"); spot does not', () => {
+    const dust = { venue: 'binance-usdm', price: new Decimal('100'), qty: new Decimal('0.013') }
+    const plain = prepareOrder(order(dust), FUT)
+    expect(plain.ok === false && plain.error.details.filter).toBe('MIN_NOTIONAL')
+    expect(prepareOrder(order({ ...dust, side: 'SELL', reduceOnly: true }), FUT)).toEqual({
+      ok: true,
+      value: { quantity: '0.013', price: '100.03' },
+    })
+    const mkt = {
+      ...dust,
+      type: 'MARKET' as const,
+      price: undefined,
+      timeInForce: undefined,
+      reduceOnly: true,
+    }
+    expect(prepareOrder(order(mkt), FUT, { referencePrice: new Decimal('100') }).ok).toBe(true)
+    // Other filters still apply to a reduce-only order.
+    expect(prepareOrder(order({ ...dust, reduceOnly: true, qty: new Decimal('0.001') }), FUT).ok).toBe(false)
+    // Spot has no reduce-only: the flag waives nothing there.
+    const spot = prepareOrder(
+      order({ price: new Decimal('2'), qty: new Decimal('1'), reduceOnly: true }),
+      SPOT,
+    )
+    expect(spot.ok === false && spot.error.details.filter).toBe('NOTIONAL')
+  })
+
+  it('MARKET orders pass LOT_SIZE and MARKET_LOT_SIZE both; a zero MARKET_LOT_SIZE step keeps the LOT_SIZE grid', () => {
+    // The captured spot BTCUSDT: LOT_SIZE [0.00001, 9000] step 0.00001, MARKET_LOT_SIZE [0, 112.2110882] step 0.
+    const btc = parseExchangeInfo(fixture('rest_exchangeInfo_spotCapture.json'), 'spot').symbols.get(
+      'BTCUSDT',
+    )
+    if (btc === undefined) throw new Error('BTCUSDT missing')
+    const mkt = (qty: string, type: OrderRequest['type'] = 'MARKET') =>
+      prepareOrder(
+        order({ type, side: 'SELL', price: undefined, timeInForce: undefined, qty: new Decimal(qty) }),
+        btc,
+      )
+    const big = mkt('500')
+    expect(big.ok === false && big.error.details.filter).toBe('MARKET_LOT_SIZE')
+    expect(big.ok === false && big.error.message).toContain('maxQty "112.2110882"')
+    expect(mkt('112.21108820')).toEqual({ ok: true, value: { quantity: '112.21108' } })
+    expect(mkt('0.0000123')).toEqual({ ok: true, value: { quantity: '0.00001' } })
+    const tiny = mkt('0.000001')
+    expect(tiny.ok === false && tiny.error.details.filter).toBe('LOT_SIZE')
+    // A LIMIT order of the same size only meets LOT_SIZE.
+    expect(
+      prepareOrder(order({ side: 'SELL', price: new Decimal('100000'), qty: new Decimal('500') }), btc).ok,
+    ).toBe(true)
+    // A non-zero MARKET_LOT_SIZE step is the grid; LOT_SIZE's max still applies.
+    const fut = rules('usdm', [
+      { filterType: 'PRICE_FILTER', minPrice: '0.1', maxPrice: '1000000', tickSize: '0.1' },
+      { filterType: 'LOT_SIZE', minQty: '0.001', maxQty: '50', stepSize: '0.001' },
+      { filterType: 'MARKET_LOT_SIZE', minQty: '0.01', maxQty: '120', stepSize: '0.01' },
+    ])
+    const f = (qty: string) =>
+      prepareOrder(
+        order({
+          venue: 'binance-usdm',
+          type: 'MARKET',
+          price: undefined,
+          timeInForce: undefined,
+          qty: new Decimal(qty),
+        }),
+        fut,
+      )
+    expect(f('1.2345')).toEqual({ ok: true, value: { quantity: '1.23' } })
+    const overLot = f('60')
+    expect(overLot.ok === false && overLot.error.details.filter).toBe('LOT_SIZE')
+    const underMarket = f('0.005')
+    expect(underMarket.ok === false && underMarket.error.details.filter).toBe('MARKET_LOT_SIZE')
+  })
+
   it('a halted symbol is refused', () => {
     const halted = rules(
       'spot',

@@ -295,8 +295,9 @@ const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/
 /**
  * Validates an order against the symbol's filters and rounds it, before anything is sent: quantity rounds down to
  * the step, a BUY limit price rounds down and a SELL rounds up to the tick (never more aggressive), triggers round
- * to the nearest tick. Spot measures tick and step from 0; USD-M from `minPrice`/`minQty`. Returns a
- * {@link ValidationError} naming the filter on a violation (no round trip for -1013).
+ * to the nearest tick. Spot measures tick and step from 0; USD-M from `minPrice`/`minQty`. Market-type orders pass
+ * LOT_SIZE and MARKET_LOT_SIZE both; USD-M reduce-only orders skip MIN_NOTIONAL. Returns a {@link ValidationError}
+ * naming the filter on a violation (no round trip for -1013).
  *
  * @example
  * ```ts
@@ -328,15 +329,21 @@ export function prepareOrder(
     req.type === 'STOP_MARKET' ||
     req.type === 'TAKE_PROFIT_MARKET' ||
     req.type === 'TRAILING_STOP_MARKET'
-  const lot =
-    isMarket && rules.marketLot !== undefined && !rules.marketLot.step.isZero() ? rules.marketLot : rules.lot
-  const lotName = lot === rules.lot ? 'LOT_SIZE' : 'MARKET_LOT_SIZE'
-  const qty = roundToStep(req.qty, lot.step, futures ? lot.min : undefined)
-  if (qty.lte(0)) return fail(lotName, `quantity "${formatDecimal(req.qty)}" rounds to 0`)
-  if (!lot.min.isZero() && qty.lt(lot.min))
-    return fail(lotName, `quantity "${formatDecimal(qty)}" < minQty "${formatDecimal(lot.min)}"`)
-  if (!lot.max.isZero() && qty.gt(lot.max))
-    return fail(lotName, `quantity "${formatDecimal(qty)}" > maxQty "${formatDecimal(lot.max)}"`)
+  // A market-type order must pass LOT_SIZE and MARKET_LOT_SIZE (a zero field is disabled: real spot symbols send
+  // MARKET_LOT_SIZE stepSize "0" with a maxQty far below LOT_SIZE's); it rounds to MARKET_LOT_SIZE's step if non-zero.
+  const marketLot = isMarket ? rules.marketLot : undefined
+  const grid = marketLot !== undefined && !marketLot.step.isZero() ? marketLot : rules.lot
+  const gridName = grid === rules.lot ? 'LOT_SIZE' : 'MARKET_LOT_SIZE'
+  const qty = roundToStep(req.qty, grid.step, futures ? grid.min : undefined)
+  if (qty.lte(0)) return fail(gridName, `quantity "${formatDecimal(req.qty)}" rounds to 0`)
+  const lots: [string, BinanceRangeFilter][] = [['LOT_SIZE', rules.lot]]
+  if (marketLot !== undefined) lots.push(['MARKET_LOT_SIZE', marketLot])
+  for (const [lotName, lot] of lots) {
+    if (!lot.min.isZero() && qty.lt(lot.min))
+      return fail(lotName, `quantity "${formatDecimal(qty)}" < minQty "${formatDecimal(lot.min)}"`)
+    if (!lot.max.isZero() && qty.gt(lot.max))
+      return fail(lotName, `quantity "${formatDecimal(qty)}" > maxQty "${formatDecimal(lot.max)}"`)
+  }
   const pf = rules.price
   const origin = futures && !pf.min.isZero() ? pf.min : undefined
   const checkRange = (p: Decimal, field: string) => {
@@ -372,7 +379,9 @@ export function prepareOrder(
   const n = rules.notional
   if (n !== undefined && ref !== undefined) {
     const notional = ref.times(qty)
-    const minApplies = price !== undefined || n.applyMinToMarket
+    // USD-M waives the minimum for reduce-only orders (-4164: "... no smaller than 5 (unless you choose reduce
+    // only)"), so a dust position can be closed.
+    const minApplies = (price !== undefined || n.applyMinToMarket) && !(futures && req.reduceOnly === true)
     if (minApplies && notional.lt(n.min)) {
       return fail(
         futures ? 'MIN_NOTIONAL' : 'NOTIONAL',

@@ -65,6 +65,11 @@ export class BinanceSim {
   readonly #malformed = new FaultQueue<{ kind: BinanceSimHostileKind }>()
   readonly #bans = new IpBans()
   readonly #wsApiFaults = new FaultQueue<{ kind: 'drop' | 'malformed' | 'silent'; afterExecute: boolean }>()
+  /** `wsApiAnswer` faults naming a method other than `order.*` (e.g. `userDataStream.subscribe.signature`). */
+  readonly #wsApiMethodFaults = new FaultQueue<{
+    kind: 'drop' | 'malformed' | 'silent'
+    afterExecute: boolean
+  }>()
   readonly #limits: RequestLimits
   /** USD-M auto-cancel countdowns (`POST /fapi/v1/countdownCancelAll`). */
   readonly #countdowns: CancelCountdowns
@@ -382,7 +387,7 @@ export class BinanceSim {
     if (ban !== undefined) this.#bans.ban(market, clockNow + ban.retryAfterSec * 1000)
     const until = this.#bans.untilMs(market, clockNow)
     if (until !== undefined) return { kind: 'ban', untilMs: this.now() + until - clockNow }
-    if (!/ order\./.test(path)) return undefined
+    if (!/ order\./.test(path)) return this.#wsApiMethodFaults.take(path)
     const rl = f.rateLimit.take(path)
     if (rl !== undefined) return { kind: 'rateLimit', retryAfterSec: rl.retryAfterSec }
     return this.#wsApiFaults.take(path)
@@ -432,7 +437,10 @@ export class BinanceSim {
       dropUserEvents: (count = 1) => this.#user.dropEvents(count),
       terminateUserStreams: () => this.#user.terminate(),
       wsApiAnswer: (o) =>
-        this.#wsApiFaults.add(
+        (o.method === undefined || o.method.startsWith('order.')
+          ? this.#wsApiFaults
+          : this.#wsApiMethodFaults
+        ).add(
           { kind: o.kind, afterExecute: o.afterExecute ?? true },
           { count: o.count ?? 1, ...(o.method !== undefined ? { path: o.method } : {}) },
         ),
@@ -440,6 +448,7 @@ export class BinanceSim {
         for (const q of Object.values(f)) q.clear()
         this.#malformed.clear()
         this.#wsApiFaults.clear()
+        this.#wsApiMethodFaults.clear()
         this.#bans.clear()
         this.#streams.reset()
         this.#user.reset()

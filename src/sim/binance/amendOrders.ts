@@ -191,6 +191,7 @@ function modify(
       quantity: qtyText,
       price: priceText,
       newClientOrderId: o.clientOrderId,
+      ...(o.reduceOnly ? { reduceOnly: 'true' } : {}),
     }),
   )
   const qty = checked.quantity as Decimal

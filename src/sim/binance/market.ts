@@ -14,6 +14,11 @@ export interface SimSymbolSpec {
   readonly minPrice: string
   readonly maxPrice: string
   readonly minNotional: string
+  /**
+   * MARKET_LOT_SIZE `[minQty, maxQty, stepSize]` for MARKET orders, a `"0"` field disabled (default: spot
+   * `["0", maxQty, "0"]`, the zero step of real spot symbols; USD-M the LOT_SIZE values).
+   */
+  readonly marketLot?: readonly [minQty: string, maxQty: string, stepSize: string]
   /** Price volatility per step of `tickMs` simulated ms, in ticks (standard deviation; see `stepMs`). */
   readonly volatilityTicks: number
   /** Synthetic book levels per side. */

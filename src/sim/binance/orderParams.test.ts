@@ -42,6 +42,44 @@ describe('orderParams', () => {
     expect(simErrorCode(() => orderParams('spot', spot, new URLSearchParams(badCid)))).toBe(-1100)
   })
 
+  it('USD-M waives MIN_NOTIONAL (-4164) for a reduce-only order, spot never', () => {
+    const mid = usdm.px(usdm.midTicks)
+    const dust = `side=SELL&type=LIMIT&quantity=0.001&price=${mid}`
+    expect(simErrorCode(() => orderParams('usdm', usdm, new URLSearchParams(dust)))).toBe(-4164)
+    expect(orderParams('usdm', usdm, new URLSearchParams(`${dust}&reduceOnly=true`))).toMatchObject({
+      reduceOnly: true,
+    })
+    const spotDust = `side=SELL&type=LIMIT&quantity=0.00001&price=${spot.px(spot.midTicks)}&reduceOnly=true`
+    expect(simErrorCode(() => orderParams('spot', spot, new URLSearchParams(spotDust)))).toBe(-1013)
+  })
+
+  it('checks MARKET orders against MARKET_LOT_SIZE too (a "0" field disabled), LIMIT orders not', () => {
+    const e = new SimEngine({ orderUpdate: noop, accountUpdate: noop, algoUpdate: noop, trade: noop })
+    e.addSymbol('spot', { ...resolveSpec('BTCUSDT', 'spot'), marketLot: ['0', '112.2110882', '0'] }, 4)
+    const s = e.market('spot', 'BTCUSDT')
+    const mid = s.px(s.midTicks)
+    const sell = (q: string, type = 'MARKET') =>
+      orderParams('spot', s, new URLSearchParams(`side=SELL&type=${type}&quantity=${q}&price=${mid}`))
+    expect(simErrorCode(() => sell('500'))).toBe(-1013)
+    expect(sell('112.21108')).toMatchObject({ type: 'MARKET' })
+    expect(sell('500', 'LIMIT')).toMatchObject({ type: 'LIMIT' })
+    // The default spot MARKET_LOT_SIZE is LOT_SIZE's range with a zero step.
+    expect(
+      orderParams('spot', spot, new URLSearchParams('side=SELL&type=MARKET&quantity=500')),
+    ).toMatchObject({
+      type: 'MARKET',
+    })
+    e.addSymbol('usdm', { ...resolveSpec('BTCUSDT', 'usdm'), marketLot: ['0.01', '120', '0.01'] }, 3)
+    const fut = e.market('usdm', 'BTCUSDT')
+    const mkt = (q: string) =>
+      orderParams('usdm', fut, new URLSearchParams(`side=BUY&type=MARKET&quantity=${q}&reduceOnly=true`))
+    expect(simErrorCode(() => mkt('121'))).toBe(-1013)
+    expect(simErrorCode(() => mkt('0.015'))).toBe(-1013)
+    expect(mkt('0.02')).toMatchObject({ type: 'MARKET' })
+    const stop = `algoType=CONDITIONAL&type=STOP_MARKET&side=SELL&quantity=121&triggerPrice=${fut.px(fut.midTicks)}`
+    expect(simErrorCode(() => algoOrderParams(fut, new URLSearchParams(stop)))).toBe(-1013)
+  })
+
   it('validates a conditional order', () => {
     const mid = usdm.px(usdm.midTicks)
     const ok = algoOrderParams(

@@ -1,6 +1,7 @@
 import { Decimal } from '../../decimal/index.js'
 import { type NewOrderOptions, SimApiError, type SimMarket } from './engine.js'
 import type { SimSymbolMarket } from './market.js'
+import { marketLotOf } from './specs.js'
 
 /** Binance's `-1102` error for a missing mandatory parameter. */
 export function missingParam(name: string): SimApiError {
@@ -59,6 +60,28 @@ export function checkLot(market: SimMarket, m: SimSymbolMarket, qty: Decimal): v
     throw new SimApiError(400, -1013, 'Filter failure: LOT_SIZE')
 }
 
+/**
+ * Checks a market-type order's quantity against MARKET_LOT_SIZE (a `"0"` field disabled; the step counts from minQty
+ * on USD-M), after LOT_SIZE: Binance applies both.
+ */
+export function checkMarketLot(market: SimMarket, m: SimSymbolMarket, qty: Decimal): void {
+  const [min, max, step] = marketLotOf(m.spec, market).map((v) => new Decimal(v)) as [
+    Decimal,
+    Decimal,
+    Decimal,
+  ]
+  const fail = () => new SimApiError(400, -1013, 'Filter failure: MARKET_LOT_SIZE')
+  if ((!min.isZero() && qty.lt(min)) || (!max.isZero() && qty.gt(max))) throw fail()
+  if (
+    !step.isZero() &&
+    !qty
+      .minus(market === 'usdm' ? min : 0)
+      .mod(step)
+      .isZero()
+  )
+    throw fail()
+}
+
 /** The parameters of `POST /order`, validated like Binance does (side, filters, notional, client order id). */
 export function orderParams(market: SimMarket, m: SimSymbolMarket, p: URLSearchParams): NewOrderOptions {
   const side = p.get('side')
@@ -71,10 +94,13 @@ export function orderParams(market: SimMarket, m: SimSymbolMarket, p: URLSearchP
   const type = p.get('type') ?? ''
   const quantity = decimalParam(p, 'quantity', true)
   checkLot(market, m, quantity)
+  if (type === 'MARKET') checkMarketLot(market, m, quantity)
   const price = decimalParam(p, 'price', false)
   if (price !== undefined) checkPrice(market, m, price)
   const ref = price ?? new Decimal(m.px(m.midTicks))
-  if (ref.times(quantity).lt(m.spec.minNotional)) {
+  const reduceOnly = p.get('reduceOnly') === 'true'
+  // USD-M waives MIN_NOTIONAL for reduce-only orders (the -4164 message says so).
+  if (!(market === 'usdm' && reduceOnly) && ref.times(quantity).lt(m.spec.minNotional)) {
     if (market === 'usdm')
       throw new SimApiError(
         400,
@@ -99,7 +125,7 @@ export function orderParams(market: SimMarket, m: SimSymbolMarket, p: URLSearchP
     quantity,
     ...(price !== undefined ? { price } : {}),
     clientOrderId: cid,
-    reduceOnly: p.get('reduceOnly') === 'true',
+    reduceOnly,
   }
 }
 
@@ -125,6 +151,8 @@ export function algoOrderParams(m: SimSymbolMarket, p: URLSearchParams): AlgoOrd
   if (side !== 'BUY' && side !== 'SELL') throw missingParam('side')
   const quantity = decimalParam(p, 'quantity', true)
   checkLot('usdm', m, quantity)
+  // The market forms trigger a MARKET order: MARKET_LOT_SIZE applies at placement.
+  if (type.endsWith('_MARKET')) checkMarketLot('usdm', m, quantity)
   const trigger = decimalParam(p, 'triggerPrice', type !== 'TRAILING_STOP_MARKET')
   if (trigger !== undefined) checkPrice('usdm', m, trigger)
   const price = decimalParam(p, 'price', type === 'STOP' || type === 'TAKE_PROFIT')

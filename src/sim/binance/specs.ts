@@ -118,3 +118,17 @@ export function resolveSpec(input: SimSymbolInput, market: 'spot' | 'usdm'): Sim
   const base = presets[symbol] ?? generic(symbol, market === 'usdm')
   return { ...base, ...(typeof input === 'string' ? {} : input), symbol }
 }
+
+/**
+ * The MARKET_LOT_SIZE of a symbol: its `marketLot`, else spot `["0.00000000", maxQty, "0.00000000"]` (the zero step
+ * real spot symbols send; set `marketLot` for their far smaller maxQty) and USD-M the LOT_SIZE values.
+ */
+export function marketLotOf(
+  spec: SimSymbolSpec,
+  market: 'spot' | 'usdm',
+): readonly [minQty: string, maxQty: string, stepSize: string] {
+  if (spec.marketLot !== undefined) return spec.marketLot
+  return market === 'spot'
+    ? ['0.00000000', spec.maxQty, '0.00000000']
+    : [spec.minQty, spec.maxQty, spec.stepSize]
+}

@@ -126,7 +126,8 @@ export interface BinanceSimFaults {
   terminateUserStreams(): void
   /**
    * Spoil the answer to the next `count` WebSocket API order requests (`order.place`, `order.cancel`…; only
-   * `method` when given): `drop` tears the socket down, `silent` never answers (the socket stays open),
+   * `method` when given, which may also name another method, e.g. `userDataStream.subscribe.signature`): `drop`
+   * tears the socket down, `silent` never answers (the socket stays open),
    * `malformed` answers a result no decoder accepts. With
    * `afterExecute` (default true) the request is executed first, so its outcome is hidden. (`rateLimit` and `ban`
    * apply to WebSocket API order requests too, answered as 429 / 418 with `error.data.retryAfter`.)

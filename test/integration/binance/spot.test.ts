@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto'
+import { createHmac, generateKeyPairSync } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BinanceSpot } from '../../../src/exchanges/binance/index.js'
 import type { Fill, Order } from '../../../src/index.js'
@@ -167,6 +167,47 @@ describe('BinanceSpot against BinanceSim', () => {
       }),
     )
     expect(ack.order.price?.toString()).toBe('40000.12')
+    expect(ack.order.qty.toString()).toBe('0.01234')
+  })
+
+  it('MARKET orders meet MARKET_LOT_SIZE (zero step, maxQty far below LOT_SIZE) here and at the sim', async () => {
+    await h.close()
+    // The captured spot BTCUSDT: LOT_SIZE maxQty 9000, MARKET_LOT_SIZE [0, 112.2110882] with stepSize "0".
+    const marketLot = ['0.00000000', '112.21108820', '0.00000000'] as const
+    h = await harness({ symbols: [{ symbol: 'BTCUSDT', marketLot }] })
+    const { spot, sim } = h
+    expect((await spot.symbolRules('BTCUSDT')).marketLot?.max.toString()).toBe('112.2110882')
+    const before = sim.requestLog.length
+    await expect(spot.placeOrder(req({ side: 'SELL', qty: new Decimal('500') }))).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { filter: 'MARKET_LOT_SIZE' },
+    })
+    expect(sim.requestLog.length).toBe(before)
+    // A client that skips the check is refused by the sim, as Binance does.
+    const q = new URLSearchParams({
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: '500',
+      timestamp: String(sim.now()),
+    }).toString()
+    const sig = createHmac('sha256', sim.apiSecret).update(q).digest('hex')
+    const r = await fetch(`${sim.restUrl}/api/v3/order?${q}&signature=${sig}`, {
+      method: 'POST',
+      headers: { 'X-MBX-APIKEY': sim.apiKey },
+    })
+    expect(r.status).toBe(400)
+    expect(await r.json()).toEqual({ code: -1013, msg: 'Filter failure: MARKET_LOT_SIZE' })
+    // A LIMIT order over MARKET_LOT_SIZE's max meets LOT_SIZE only: it reaches the venue (and lacks the BTC).
+    const price = new Decimal(sim.midPrice('spot', 'BTCUSDT')).plus(1000)
+    await expect(
+      spot.placeOrder(
+        req({ side: 'SELL', type: 'LIMIT', price, qty: new Decimal('150'), timeInForce: 'GTC' }),
+      ),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' })
+    // A small MARKET order still fills, on the LOT_SIZE step (MARKET_LOT_SIZE's is 0).
+    const ack = await spot.placeOrder(req({ qty: new Decimal('0.0123456') }))
+    expect(ack.order.status).toBe('FILLED')
     expect(ack.order.qty.toString()).toBe('0.01234')
   })
 

@@ -176,6 +176,70 @@ describe('BinanceUsdm against BinanceSim', () => {
     expect(sim.ledger.algoOrders.filter((a) => a.algoStatus === 'NEW')).toHaveLength(0)
   })
 
+  it('a triggered stop reports each trade once, under the stop client id, matching the ledger', async () => {
+    const { usdm, sim } = h
+    const updates: Order[] = []
+    const fills: Fill[] = []
+    usdm.events.on('order.updated', (e) => updates.push(e.order))
+    usdm.events.on('fill', (e) => fills.push(e.fill))
+    await usdm.startUserData()
+    await usdm.placeOrder(fut({ qty: new Decimal('0.02') }))
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    const stop = fut({
+      type: 'STOP_MARKET',
+      side: 'SELL',
+      qty: new Decimal('0.02'),
+      triggerPrice: mid.minus(1),
+      reduceOnly: true,
+    })
+    await usdm.placeOrder(stop)
+    await stepUntil(
+      sim,
+      () => updates.some((u) => u.clientOrderId === stop.clientOrderId && u.status === 'FILLED'),
+      20_000,
+      'stop triggered and filled',
+    )
+    // Let any late frame arrive before counting.
+    await new Promise((r) => setTimeout(r, 300))
+    const sells = fills.filter((f) => f.side === 'SELL')
+    const keys = sells.map((f) => `${f.clientOrderId} trade=${f.tradeId}`)
+    expect(new Set(sells.map((f) => f.tradeId)).size).toBe(sells.length)
+    expect(
+      sells.every((f) => f.clientOrderId === stop.clientOrderId),
+      keys.join(', '),
+    ).toBe(true)
+    expect(sells.reduce((s, f) => s.plus(f.qty), new Decimal(0)).toString()).toBe('0.02')
+    expect(sim.ledger.position('BTCUSDT').qty).toBe('0')
+    // Every update of the triggered order went out under the stop's client id.
+    expect(updates.some((u) => u.clientOrderId.startsWith('algo-'))).toBe(false)
+    expect(h.errors).toEqual([])
+  })
+
+  it('a dust position below MIN_NOTIONAL closes with a reduce-only order; a plain one is still refused', async () => {
+    const { usdm, sim } = h
+    await usdm.placeOrder(fut({ qty: new Decimal('0.003') }))
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    // Close 0.001 of it (notional ~50 < MIN_NOTIONAL 100): only reduce-only may go under the minimum.
+    const before = sim.requestLog.length
+    await expect(
+      usdm.placeOrder(fut({ side: 'SELL', qty: new Decimal('0.001') }), { referencePrice: mid }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { filter: 'MIN_NOTIONAL' } })
+    expect(sim.requestLog.length).toBe(before)
+    const lim = fut({
+      type: 'LIMIT',
+      side: 'SELL',
+      qty: new Decimal('0.001'),
+      price: mid.minus(100),
+      timeInForce: 'GTC',
+      reduceOnly: true,
+    })
+    expect((await usdm.placeOrder(lim)).order.status).toBe('FILLED')
+    expect(sim.ledger.position('BTCUSDT').qty).toBe('0.002')
+    const mkt = fut({ side: 'SELL', qty: new Decimal('0.002'), reduceOnly: true })
+    expect((await usdm.placeOrder(mkt, { referencePrice: mid })).order.status).toBe('FILLED')
+    expect(sim.ledger.position('BTCUSDT').qty).toBe('0')
+  })
+
   it('listenKeyExpired renews the key and reconnects; updates keep flowing', async () => {
     const { usdm, sim } = h
     let reconnected = 0

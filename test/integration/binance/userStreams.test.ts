@@ -6,7 +6,7 @@ import {
   BinanceUsdmUserStream,
   type BinanceUserStreamConfig,
 } from '../../../src/exchanges/binance/index.js'
-import type { Order, Position, TradekitError } from '../../../src/index.js'
+import { ExchangeError, type Order, type Position, type TradekitError } from '../../../src/index.js'
 import { Decimal, type Harness, harness, req, waitFor } from './helpers.js'
 
 /** The user-data stream units on their own, against BinanceSim (the adapters place the orders). */
@@ -56,6 +56,72 @@ describe('Binance user-data stream units', () => {
     await user.close()
     await user.close()
     expect(user.isStarted).toBe(false)
+  })
+
+  it('spot: a re-subscription refused with -1021 after a reconnect re-syncs time and retries until subscribed', async () => {
+    h = await harness()
+    const { spot, sim } = h
+    const updates: Order[] = []
+    const errors: TradekitError[] = []
+    let reconnected = 0
+    spot.events.on('order.updated', (e) => updates.push(e.order))
+    spot.events.on('error', (e) => errors.push(e))
+    spot.events.on('user.reconnected', () => reconnected++)
+    await spot.startUserData()
+    sim.faults.clockSkew(20_000)
+    sim.faults.closeStreams()
+    await waitFor(
+      () => errors.some((e) => e instanceof ExchangeError && e.venueCode === -1021),
+      10_000,
+      'the -1021 refusal',
+    )
+    // Announced only once subscribed again (time re-synced: the sim's clock is 20 s ahead).
+    await waitFor(() => reconnected === 1, 10_000, 'user.reconnected once re-subscribed')
+    expect(spot.userSubscriptionId).toBeTypeOf('number')
+    expect(spot.rest.timeOffsetMs).toBeGreaterThan(15_000)
+    sim.faults.clockSkew(0)
+    const r = req()
+    await spot.placeOrder(r)
+    await waitFor(
+      () => updates.some((u) => u.clientOrderId === r.clientOrderId && u.status === 'FILLED'),
+      5000,
+      'updates flow again',
+    )
+    expect(reconnected).toBe(1)
+  })
+
+  it('spot: re-subscriptions that time out after eventStreamTerminated are retried with backoff; close stops them', async () => {
+    h = await harness()
+    const { spot, sim } = h
+    const user = new BinanceSpotUserStream({ ...common(spot.rest, spot.urls.wsApiUrl), timeoutMs: 200 })
+    streams.push(user)
+    const updates: Order[] = []
+    const errors: TradekitError[] = []
+    let reconnected = 0
+    user.events.on('order.updated', (e) => updates.push(e.order))
+    user.events.on('error', (e) => errors.push(e))
+    user.events.on('user.reconnected', () => reconnected++)
+    await user.start()
+    // Unanswered and not executed (an executed one would leave a second subscription at the venue).
+    const subscribe = 'userDataStream.subscribe.signature'
+    sim.faults.wsApiAnswer({ kind: 'silent', method: subscribe, count: 2, afterExecute: false })
+    sim.faults.terminateUserStreams()
+    await waitFor(() => errors.length >= 2, 10_000, 'two failed re-subscriptions')
+    expect(user.subscriptionId).toBeUndefined()
+    expect(reconnected).toBe(0)
+    await waitFor(() => reconnected === 1, 10_000, 'subscribed on the third try')
+    expect(user.subscriptionId).toBeTypeOf('number')
+    const r = req()
+    await spot.placeOrder(r)
+    await waitFor(() => updates.some((u) => u.clientOrderId === r.clientOrderId), 5000, 'updates flow again')
+    // A retry pending at close is cancelled: no request goes out afterwards.
+    sim.faults.wsApiAnswer({ kind: 'silent', method: subscribe, count: 100, afterExecute: false })
+    sim.faults.terminateUserStreams()
+    await waitFor(() => errors.length >= 3, 10_000, 'a failed re-subscription')
+    await user.close()
+    const n = errors.length
+    await new Promise((res) => setTimeout(res, 600))
+    expect(errors.length).toBe(n)
   })
 
   it('spot: without a secret the start is refused; the config is validated', async () => {

@@ -1,5 +1,12 @@
 import type { SimMarket } from '../engine.js'
 import type { SimSymbolMarket } from '../market.js'
+import { marketLotOf } from '../specs.js'
+
+/** The symbol's MARKET_LOT_SIZE filter object. */
+function marketLotFilter(m: SimSymbolMarket, market: SimMarket): Record<string, unknown> {
+  const [minQty, maxQty, stepSize] = marketLotOf(m.spec, market)
+  return { filterType: 'MARKET_LOT_SIZE', minQty, maxQty, stepSize }
+}
 
 /** A spot symbol as `GET /api/v3/exchangeInfo` lists it, with its filters. */
 export function spotSymbolInfo(m: SimSymbolMarket): Record<string, unknown> {
@@ -26,12 +33,7 @@ export function spotSymbolInfo(m: SimSymbolMarket): Record<string, unknown> {
       },
       { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
       { filterType: 'ICEBERG_PARTS', limit: 10 },
-      {
-        filterType: 'MARKET_LOT_SIZE',
-        minQty: '0.00000000',
-        maxQty: '100.00000000',
-        stepSize: '0.00000000',
-      },
+      marketLotFilter(m, 'spot'),
       {
         filterType: 'TRAILING_DELTA',
         minTrailingAboveDelta: 10,
@@ -91,7 +93,7 @@ export function usdmSymbolInfo(m: SimSymbolMarket): Record<string, unknown> {
     filters: [
       { filterType: 'PRICE_FILTER', minPrice: s.minPrice, maxPrice: s.maxPrice, tickSize: s.tickSize },
       { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
-      { filterType: 'MARKET_LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
+      marketLotFilter(m, 'usdm'),
       { filterType: 'MAX_NUM_ORDERS', limit: 200 },
       { filterType: 'MAX_NUM_ALGO_ORDERS', limit: 10 },
       { filterType: 'MIN_NOTIONAL', notional: s.minNotional },
