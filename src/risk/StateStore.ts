@@ -25,6 +25,11 @@ export const PersistedRiskStateSchema = z.strictObject({
   consecutiveLosses: /* @__PURE__ */ z.int().check(z.nonnegative()),
   /** End of the losing-streak cooldown, epoch ms. */
   cooldownUntil: z.optional(z.number()),
+  /**
+   * The highest state asked for by causes that do not lift themselves (a manual reduce under a daily-loss halt, say):
+   * a day reset or a cooldown's end comes down to it, not below. Absent: ACTIVE.
+   */
+  held: z.optional(z.enum([TradingState.REDUCING, TradingState.HALTED])),
   /** When this snapshot was written, epoch ms. */
   tsSaved: z.number(),
 })

@@ -327,6 +327,48 @@ describe('TradingGuard: causes that lift themselves lift only themselves', () =>
     expect(manual.guard.state).toBe('ACTIVE')
   })
 
+  it("the day reset does not cut a losing streak's cooldown short: REDUCING until it ends", () => {
+    const { guard, clock } = make({
+      breakers: {
+        drawdown: false,
+        dailyLoss: { maxLossFraction: 0.03, resetAtDayStart: true },
+        consecutiveLosses: { reduceAfter: 1, haltAfter: 5, cooldownMs: 3 * DAY },
+      },
+    })
+    guard.updateEquity(D('10000'))
+    guard.recordTradeResult(D(-1))
+    expect(guard.status()).toMatchObject({ state: 'REDUCING', reason: 'CONSECUTIVE_LOSSES' })
+    guard.updateEquity(D('9600'))
+    expect(guard.status()).toMatchObject({ state: 'HALTED', reason: 'DAILY_LOSS' })
+    clock.advance(DAY)
+    guard.updateEquity(D('9600'))
+    expect(guard.state).toBe('REDUCING') // the cooldown still runs
+    clock.advance(2 * DAY)
+    guard.updateEquity(D('9600'))
+    expect(guard.state).toBe('ACTIVE')
+  })
+
+  it('a hold survives a restart: a reduce under a daily-loss halt is still held after the day reset', async () => {
+    const store = new MemoryStateStore()
+    const first = make({ ...dailyReset, store })
+    await first.guard.start()
+    first.guard.updateEquity(D('10000'))
+    first.guard.reduce('news: FOMC')
+    first.guard.updateEquity(D('9600'))
+    await first.guard.flush()
+    expect(first.guard.toPersisted()).toMatchObject({
+      state: 'HALTED',
+      reason: 'DAILY_LOSS',
+      held: 'REDUCING',
+    })
+    const clock = new ManualClock(T0)
+    const again = make({ ...dailyReset, store }, clock)
+    await again.guard.start()
+    clock.advance(DAY)
+    again.guard.updateEquity(D('9600'))
+    expect(again.guard.state).toBe('REDUCING')
+  })
+
   it('a restored kill switch is held; a restored daily-loss halt still lifts at the day start', async () => {
     const kill = make({ ...dailyReset, store: new MemoryStateStore() })
     await kill.guard.start()
@@ -339,7 +381,9 @@ describe('TradingGuard: causes that lift themselves lift only themselves', () =>
       ['HALTED', 'DAILY_LOSS', 'ACTIVE'],
     ] as const) {
       const clock = new ManualClock(T0)
-      const g = make({ ...dailyReset, store: new MemoryStateStore({ ...saved, state, reason }) }, clock)
+      const { held: _held, ...rest } = saved // what a kill switch holds is saved with it; a daily-loss halt holds nothing
+      const restored = reason === 'KILL_SWITCH' ? saved : rest
+      const g = make({ ...dailyReset, store: new MemoryStateStore({ ...restored, state, reason }) }, clock)
       await g.guard.start()
       clock.advance(DAY)
       g.guard.updateEquity(D('10000'))

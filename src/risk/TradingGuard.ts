@@ -254,6 +254,7 @@ export class TradingGuard {
     }
     this.#losses = Math.max(this.#losses, saved.consecutiveLosses)
     if (saved.cooldownUntil !== undefined) this.#cooldownUntil = saved.cooldownUntil
+    if (saved.held !== undefined && RANK[saved.held] > RANK[this.#held]) this.#held = saved.held
     if (RANK[saved.state] > RANK[this.#state]) {
       const from = this.#state
       this.#state = saved.state
@@ -313,8 +314,8 @@ export class TradingGuard {
         this.#state !== TradingState.ACTIVE &&
         this.#reason === StateChangeReason.DAILY_LOSS
       ) {
-        // Down to what the causes that do not lift themselves still hold (a manual reduce, say), not past it.
-        this.#transition(this.#held, StateChangeReason.DAY_RESET, now, undefined, {
+        // Down to what the other causes still hold (a manual reduce, a streak's cooldown), not past it.
+        this.#transition(this.#releasedTo(now), StateChangeReason.DAY_RESET, now, undefined, {
           previousDay: previous,
           day: day.key,
           dayStartEquity: str(equity),
@@ -617,10 +618,11 @@ export class TradingGuard {
   #tick(now: number): void {
     if (
       this.#state === TradingState.REDUCING &&
-      this.#reason === StateChangeReason.CONSECUTIVE_LOSSES &&
       this.#cooldownUntil !== undefined &&
       now >= this.#cooldownUntil
     ) {
+      // The streak's REDUCING ends (under a held REDUCING, nothing moves; a daily-loss REDUCING that still holds trips
+      // again at the next equity update, the transition having cleared the breaches).
       const until = this.#cooldownUntil
       this.#cooldownUntil = undefined
       this.#transition(this.#held, StateChangeReason.COOLDOWN_ELAPSED, now, undefined, {
@@ -658,6 +660,12 @@ export class TradingGuard {
       this.#persist()
     }
     return false
+  }
+
+  /** Where an automatic release comes down to: what the held causes ask for, and REDUCING while a cooldown runs. */
+  #releasedTo(now: number): TradingState {
+    const cooling = this.#cooldownUntil !== undefined && now < this.#cooldownUntil
+    return cooling && RANK[this.#held] < RANK[TradingState.REDUCING] ? TradingState.REDUCING : this.#held
   }
 
   /** Whether a state tripped for `reason` lifts itself: a daily-loss trip at the day's start, a streak's cooldown. */
@@ -712,6 +720,7 @@ export class TradingGuard {
         : { dayKey: this.#dayKey, dayStartEquity: this.#dayStart.toFixed() }),
       consecutiveLosses: this.#losses,
       ...(this.#cooldownUntil === undefined ? {} : { cooldownUntil: this.#cooldownUntil }),
+      ...(this.#held === TradingState.ACTIVE ? {} : { held: this.#held }),
       tsSaved: this.#clock.now(),
     }
   }

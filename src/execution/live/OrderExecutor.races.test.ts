@@ -131,6 +131,25 @@ describe('OrderExecutor: a fill that beats the answer of an amendment raising th
   })
 })
 
+describe('OrderExecutor: an order whose status an amendment changes says so', () => {
+  it('amended down to what had filled: FILLED with an order.filled event (no new fill)', async () => {
+    const { exec, fills } = await setup((now) => {
+      const v = new AmendVenue('fake', [BTCUSDT], now)
+      // The venue fills 1 of 2 just before it applies the amendment to 1: the order ends FILLED 1/1.
+      v.onAmend = (cid) => v.fill(cid, '1')
+      return v
+    })
+    const events: string[] = []
+    exec.events.on('order.filled', (e) => events.push(`${e.order.status} ${e.fills.length}`))
+    await exec.submit(bid('f1', '2'))
+    const o = await exec.replace('f1', bid('f1', '1'))
+    expect(state(o)).toBe('FILLED 1/1')
+    expect(events.at(-1)).toBe('FILLED 0')
+    expect(exec.openOrders()).toEqual([])
+    expect(booked(fills)).toBe('1')
+  })
+})
+
 describe('OrderExecutor: an amendment whose answer is lost', () => {
   it('adopts the quantity the lookup finds, so the fills of the new quantity are booked (stream up)', async () => {
     const { venue, exec, fills, settle } = await setup((now) => {

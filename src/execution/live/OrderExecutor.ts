@@ -688,10 +688,16 @@ export class OrderExecutor implements ExecutionClient {
   #adoptTerms(v: Order): void {
     const cur = this.#orders.get(v.clientOrderId)
     if (cur === undefined || !this.#amendments.wasAmended(v.clientOrderId)) return
-    const next = withVenueTerms(cur, v, this.#clock.now())
+    const tsEvent = this.#clock.now()
+    const next = withVenueTerms(cur, v, tsEvent)
     if (next === undefined) return
     this.#orders.set(next)
     if (isTerminalStatus(next.status)) this.#retire(next)
+    // Said, not silent: FILLED by a smaller quantity (no new fill), or open again after a fill had ended it early.
+    if (next.status === 'FILLED' && cur.status !== 'FILLED')
+      this.#bus.emit('order.filled', { type: 'order.filled', order: next, fills: [], tsEvent })
+    else if (isTerminalStatus(cur.status) && !isTerminalStatus(next.status))
+      this.#bus.emit('order.accepted', { type: 'order.accepted', order: next, tsEvent })
   }
 
   #retire(order: Order): void {
