@@ -38,7 +38,7 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
  * The Binance USD-M user-data stream: creates a listen key, connects to `/private/ws/<listenKey>`, keeps the key
  * alive, renews it on `listenKeyExpired`, and announces every reconnect as `user.reconnected`. Frames become core
  * {@link UserDataEvents}; the triggered order of an algo order is reported under the algo's client id, each trade
- * once (see {@link TriggeredOrderLinks}). Bad frames are reported on `error` and dropped.
+ * once (see `TriggeredOrderLinks`). Bad frames are reported on `error` and dropped.
  *
  * @example
  * ```ts
