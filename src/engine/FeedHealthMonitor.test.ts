@@ -82,4 +82,58 @@ describe('FeedHealthMonitor', () => {
     healthy = true
     expect(m.check().map((c) => c.to)).toEqual(['ACTIVE'])
   })
+
+  it('restricts a traded instrument silent on a busy feed, alone, and lifts it when its data is back', () => {
+    const clock = new ManualClock(0)
+    const eth = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
+    const feed = { name: 'f1', venue: 'binance', source: new Feed() }
+    const m = new FeedHealthMonitor({
+      clock,
+      feeds: [feed],
+      venues: [],
+      instruments: [btc, eth],
+      staleAfterMs: 1000,
+      action: 'REDUCING',
+    })
+    m.seen('f1', 'binance', 'BTCUSDT')
+    m.seen('f1', 'binance', 'ETHUSDT')
+    m.seen('f1', 'binance', 'XRPUSDT') // not traded: never judged on its own
+    // BTC keeps the feed busy; ETH and XRP go silent.
+    for (let i = 0; i < 15; i++) {
+      clock.advance(100)
+      m.seen('f1', 'binance', 'BTCUSDT')
+    }
+    expect(m.feedHealth(feed).healthy).toBe(true)
+    expect(m.check()).toEqual([
+      {
+        venue: 'binance',
+        symbol: 'ETHUSDT',
+        from: 'ACTIVE',
+        to: 'REDUCING',
+        reason: 'feed "f1": no data on "ETHUSDT" for 1500 ms',
+      },
+    ])
+    expect(m.check()).toEqual([])
+    m.seen('f1', 'binance', 'ETHUSDT')
+    expect(m.check().map((c) => `${c.symbol} ${c.to}`)).toEqual(['ETHUSDT ACTIVE'])
+  })
+
+  it('symbolStaleAfterMs 0 judges the feed as a whole only', () => {
+    const clock = new ManualClock(0)
+    const eth = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
+    const m = new FeedHealthMonitor({
+      clock,
+      feeds: [{ name: 'f1', venue: 'binance', source: new Feed(), symbolStaleAfterMs: 0 }],
+      venues: [],
+      instruments: [btc, eth],
+      staleAfterMs: 1000,
+      action: 'REDUCING',
+    })
+    m.seen('f1', 'binance', 'ETHUSDT')
+    for (let i = 0; i < 15; i++) {
+      clock.advance(100)
+      m.seen('f1', 'binance', 'BTCUSDT')
+    }
+    expect(m.check()).toEqual([])
+  })
 })

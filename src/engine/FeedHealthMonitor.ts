@@ -15,6 +15,11 @@ export interface FeedRegistration {
   /** No data for this long means the feed is stale. Default: the engine's `feedHealth.staleAfterMs`. */
   readonly staleAfterMs?: number
   /**
+   * No data on one traded instrument of this feed for this long (while the feed itself is busy) restricts that
+   * instrument alone, like a silent feed. Default: the feed's `staleAfterMs`; `0` judges the feed as a whole only.
+   */
+  readonly symbolStaleAfterMs?: number
+  /**
    * Optional live status from the adapter: connection, book sync, venue heartbeat. A feed reporting
    * `healthy: false` is treated like a stale one.
    */
@@ -78,7 +83,7 @@ export interface FeedHealthMonitorConfig {
   readonly clock: Clock
   readonly feeds: readonly FeedRegistration[]
   readonly venues: readonly VenueRegistration[]
-  /** Instruments a venue heartbeat restricts when it fails. */
+  /** Instruments the engine trades: a venue heartbeat restricts them when it fails, and each is judged silent on its own. */
   readonly instruments: readonly Instrument[]
   /** Default staleness bound of a feed without its own `staleAfterMs`. */
   readonly staleAfterMs: number
@@ -90,29 +95,39 @@ const key = instrumentKey
 
 /**
  * Turns feed health into trading restrictions: a feed silent for longer than its `staleAfterMs`, a feed whose
- * `status()` says unhealthy, or a failing venue heartbeat, asks for its instruments to be REDUCING (or HALTED);
- * healthy again, ACTIVE. It only decides: {@link FeedHealthMonitor.check} returns the changes, the engine applies them.
+ * `status()` says unhealthy, or a failing venue heartbeat, asks for its instruments to be REDUCING (or HALTED); a traded
+ * instrument silent on its feed for longer than `symbolStaleAfterMs` (a busy feed's quiet symbol) asks for that
+ * instrument alone; healthy again, ACTIVE. It only decides: {@link FeedHealthMonitor.check} returns the changes, the engine applies them.
  */
 export class FeedHealthMonitor {
   readonly #cfg: FeedHealthMonitorConfig
   readonly #feedLast = new Map<string, number>()
   readonly #feedInstruments = new Map<string, Set<string>>()
-  /** The feed and instrument {@link FeedHealthMonitor.seen} recorded last. */
+  /** Last data time per feed and traded instrument (`feed` → `venue\0symbol` → time). */
+  readonly #symbolLast = new Map<string, Map<string, { t: number }>>()
+  readonly #traded: Set<string>
+  /** The feed and instrument {@link FeedHealthMonitor.seen} recorded last, and its last-seen slot (traded only). */
   #lastFeed: string | undefined
   #lastKey: string | undefined
+  #lastSlot: { t: number } | undefined
   /** What this monitor last asked for, per instrument (absent = ACTIVE). */
   readonly #applied = new Map<string, { state: TradingState; reason: string }>()
 
   constructor(config: FeedHealthMonitorConfig) {
     this.#cfg = config
+    this.#traded = new Set(config.instruments.map((i) => key(i.venue, i.symbol)))
   }
 
   /** Records that feed `feedName` just delivered data for `venue:symbol`. */
   seen(feedName: string, venue: string, symbol: string): void {
-    this.#feedLast.set(feedName, this.#cfg.clock.now())
+    const now = this.#cfg.clock.now()
+    this.#feedLast.set(feedName, now)
     const k = key(venue, symbol)
-    // A stream of one feed's events on one instrument: recorded once.
-    if (feedName === this.#lastFeed && k === this.#lastKey) return
+    // A stream of one feed's events on one instrument: recorded once, then only its time.
+    if (feedName === this.#lastFeed && k === this.#lastKey) {
+      if (this.#lastSlot !== undefined) this.#lastSlot.t = now
+      return
+    }
     this.#lastFeed = feedName
     this.#lastKey = k
     let set = this.#feedInstruments.get(feedName)
@@ -121,6 +136,20 @@ export class FeedHealthMonitor {
       this.#feedInstruments.set(feedName, set)
     }
     set.add(k)
+    this.#lastSlot = undefined
+    if (!this.#traded.has(k)) return
+    let slots = this.#symbolLast.get(feedName)
+    if (slots === undefined) {
+      slots = new Map()
+      this.#symbolLast.set(feedName, slots)
+    }
+    let slot = slots.get(k)
+    if (slot === undefined) {
+      slot = { t: now }
+      slots.set(k, slot)
+    }
+    slot.t = now
+    this.#lastSlot = slot
   }
 
   /** Data age, staleness and reported status of one feed. */
@@ -174,9 +203,20 @@ export class FeedHealthMonitor {
     const desired = new Map<string, { state: TradingState; reason: string }>()
     for (const f of this.#cfg.feeds) {
       const h = this.feedHealth(f, now)
-      if (h.healthy) continue
-      for (const k of this.#feedInstruments.get(f.name) ?? []) {
-        desired.set(k, { state: action, reason: `feed "${f.name}": ${h.reason ?? 'unhealthy'}` })
+      if (!h.healthy) {
+        for (const k of this.#feedInstruments.get(f.name) ?? []) {
+          desired.set(k, { state: action, reason: `feed "${f.name}": ${h.reason ?? 'unhealthy'}` })
+        }
+        continue
+      }
+      // A busy feed may still have gone silent on one instrument: judged on its own.
+      const bound = f.symbolStaleAfterMs ?? f.staleAfterMs ?? this.#cfg.staleAfterMs
+      if (bound <= 0) continue
+      for (const [k, slot] of this.#symbolLast.get(f.name) ?? []) {
+        const age = now - slot.t
+        if (age <= bound || desired.has(k)) continue
+        const [, symbol = ''] = k.split('\u0000')
+        desired.set(k, { state: action, reason: `feed "${f.name}": no data on "${symbol}" for ${age} ms` })
       }
     }
     for (const v of this.#cfg.venues) {

@@ -1,7 +1,6 @@
 import { BoundedMap } from '../core/BoundedMap.js'
 import type { Clock } from '../core/clock.js'
 import type { Logger } from '../core/logger.js'
-import { isTerminalStatus } from '../core/orderState.js'
 import type { ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
 import type { Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
@@ -36,6 +35,8 @@ export interface GroupExposure {
   readonly clientOrderId: string
   /** Quantity still held beyond the group's level (negative: short of it). */
   readonly qty: Decimal
+  /** Quantity that may still fill: the leg's order, or its unwind, is open and its cancel was never confirmed. */
+  readonly openQty?: Decimal
 }
 
 /**
@@ -193,9 +194,11 @@ export class GroupRouter {
 
   #send(groupId: string, ex: ExecutionClient, balanced: OrderIntent[]): void {
     const g = this.#cfg.groups
-    const group = new OrderGroup({
+    const group: OrderGroup = new OrderGroup({
       client: ex,
       clock: this.#cfg.clock,
+      // Unwind ids are followed from the moment they are sent: a reversal may arrive before `execute` resolves.
+      onSend: (i) => this.#remember(sent, [i.clientOrderId]),
       instruments: balanced.flatMap((i) => {
         const inst = this.#cfg.instrument(i.venue, i.symbol)
         return inst === undefined ? [] : [inst]
@@ -242,14 +245,14 @@ export class GroupRouter {
     const level = helds.length > 0 ? Decimal.max(Decimal.min(...helds), new Decimal(0)) : undefined
     for (const l of outcome.legs) {
       const qty = l.heldQty !== undefined && level !== undefined ? l.heldQty.minus(level) : l.residualQty
-      // A leg whose cancel was never confirmed may still fill: exposure of unknown size.
-      const open = l.fate === 'CANCELED' && l.order !== undefined && !isTerminalStatus(l.order.status)
-      if (qty.isZero() && !open) continue
+      // A leg (or unwind) whose cancel was never confirmed may still fill: `openQty` more is possible exposure.
+      if (qty.isZero() && l.openQty === undefined) continue
       exposures.push({
         venue: l.intent.venue,
         symbol: l.intent.symbol,
         clientOrderId: l.intent.clientOrderId,
         qty,
+        ...(l.openQty !== undefined ? { openQty: l.openQty } : {}),
       })
     }
     const reason = `Group "${outcome.groupId}" left exposure its unwinds could not remove`

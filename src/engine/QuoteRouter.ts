@@ -70,6 +70,8 @@ export class QuoteRouter {
   /** The last set each strategy stated per venue, re-routed when a held instrument may quote again. */
   readonly #lastStated = new Map<string, QuoteTargets>()
   readonly #timers = new Set<TimerHandle>()
+  /** Set by `stop`: nothing is routed, resumed or re-quoted any more. */
+  #stopped = false
 
   constructor(config: QuoteRouterConfig) {
     this.#cfg = config
@@ -104,6 +106,7 @@ export class QuoteRouter {
 
   /** Decides on a stated set and applies what the RiskManager approved (nothing when it denied the set). */
   route(t: QuoteTargets): Promise<void> {
+    if (this.#stopped) return Promise.resolve()
     this.#lastStated.set(`${t.strategyId}\u0000${t.venue}`, t)
     const m = this.manager(t.venue)
     if (m === undefined) {
@@ -125,12 +128,15 @@ export class QuoteRouter {
   wire(subs: Subscriptions): void {
     const { risk } = this.#cfg
     subs.on(risk.events, 'risk.stateChanged', (e: TradingStateChangedEvent) => {
+      // Once stopping, everything is pulled already: a state going ACTIVE must not resume quoting.
+      if (this.#stopped) return
       for (const m of this.#managers.values()) {
         if (e.to === 'ACTIVE') m.resume()
         else void m.pullAll(`trading is ${e.to}: ${e.reason}`)
       }
     })
     subs.on(risk.events, 'risk.instrumentStateChanged', (e: InstrumentStateChangedEvent) => {
+      if (this.#stopped) return
       if (e.to === 'ACTIVE') {
         this.#recovered(e.venue, e.symbol)
         return
@@ -152,6 +158,7 @@ export class QuoteRouter {
     if (quoting.healthyForMs > 0) this.#holdUntil.set(k, until)
     const h = clock.setTimeout(() => {
       this.#timers.delete(h)
+      if (this.#stopped) return
       // A later recovery (the instrument flapped) holds it longer; its own timer re-routes.
       if ((this.#holdUntil.get(k) ?? until) > until) return
       this.#holdUntil.delete(k)
@@ -172,10 +179,19 @@ export class QuoteRouter {
     return false
   }
 
-  /** Pulls every quote (engine stop). */
+  /**
+   * Engine stop: pulls every quote, then stops each QuoteManager (a last cancel of what is left, no retry timer
+   * after it), so nothing reaches an executor once it shuts down; quotes that may still rest are logged.
+   */
   async stop(): Promise<void> {
+    this.#stopped = true
     for (const h of this.#timers) this.#cfg.clock.clearTimeout(h)
     this.#timers.clear()
-    await Promise.all(this.managers().map((m) => m.pullAll('engine stopped')))
+    const managers = this.managers()
+    await Promise.all(managers.map((m) => m.pullAll('engine stopped')))
+    const reports = await Promise.all(managers.map((m) => m.stop('engine stopped')))
+    const resting = reports.flatMap((r) => r.resting)
+    if (resting.length > 0)
+      this.#cfg.logger.warn({ resting }, 'quotes may still rest after the engine stopped')
   }
 }

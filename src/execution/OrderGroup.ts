@@ -55,6 +55,11 @@ export interface LegOutcome {
   /** Quantity still held from this leg after unwinding (zero unless PARTIALLY_UNWOUND). */
   readonly residualQty: Decimal
   /**
+   * Quantity of this leg's order (or of its last unwind) that may still fill: its cancel was never confirmed, so the
+   * order is still open on the venue. Present only then; the group is `FAILED` (possible exposure).
+   */
+  readonly openQty?: Decimal
+  /**
    * After a `rebalance`: quantity of this leg still held (the group's remaining pairs plus any residual); negative
    * when a reversal left the leg short of what its unwind sold and the buy-back could not close it.
    */
@@ -65,7 +70,10 @@ export interface LegOutcome {
 /** The group's single outcome. */
 export interface OrderGroupOutcome {
   readonly groupId: string
-  /** COMPLETED: every leg filled. UNWOUND: failed, no exposure left. HEDGED: failed, exposure hedged. FAILED: exposure remains. */
+  /**
+   * COMPLETED: every leg filled. UNWOUND: failed, no exposure left. HEDGED: failed, exposure hedged. FAILED: exposure
+   * remains, or may (an order whose cancel was never confirmed is still open: see `openQty`).
+   */
   readonly status: 'COMPLETED' | 'UNWOUND' | 'HEDGED' | 'FAILED'
   readonly legs: readonly LegOutcome[]
 }
@@ -106,6 +114,8 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
     unwindSlippageCapBps: z.optional(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000))),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
     unwindTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
+    /** Called with every unwind or hedge order just before it is sent (e.g. to follow its fills). Default: none. */
+    onSend: z.optional(z.custom<(intent: OrderIntent) => void>((v) => typeof v === 'function')),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
     hedge: z.optional(
       z.custom<(exposure: LegExposure) => OrderIntent | undefined>((v) => typeof v === 'function'),
@@ -240,6 +250,8 @@ export class OrderGroup {
           continue
         }
         const order = watch.latest(s.intent.clientOrderId) as Order
+        // A cancel never confirmed: the rest of the order may still fill, unhedged.
+        const open = isTerminalStatus(order.status) ? undefined : order.qty.minus(order.filledQty)
         if (order.filledQty.isZero()) {
           const fate =
             order.status === 'REJECTED' ? 'REJECTED' : order.status === 'EXPIRED' ? 'EXPIRED' : 'CANCELED'
@@ -249,16 +261,14 @@ export class OrderGroup {
             fate,
             filledQty: order.filledQty,
             residualQty: new Decimal(0),
+            ...(open !== undefined ? { openQty: open } : {}),
           })
           continue
         }
-        outcomes.push(await this.#unwind(watch, s.intent, order, order.filledQty, oppositeSide(order.side)))
+        const done = await this.#unwind(watch, s.intent, order, order.filledQty, oppositeSide(order.side))
+        outcomes.push(open !== undefined ? { ...done, openQty: open.plus(done.openQty ?? 0) } : done)
       }
-      const residual = outcomes.some(
-        (o) =>
-          o.residualQty.gt(0) ||
-          (o.fate === 'CANCELED' && o.order !== undefined && !isTerminalStatus(o.order.status)),
-      )
+      const residual = outcomes.some((o) => o.residualQty.gt(0) || o.openQty !== undefined)
       const hedged = outcomes.some((o) => o.fate === 'HEDGED')
       return { groupId: gid, status: residual ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND', legs: outcomes }
     } finally {
@@ -335,7 +345,8 @@ export class OrderGroup {
           ...(unwindOrders.length > 0 ? { unwindOrders } : {}),
         })
       }
-      const level = legs.every((l) => (l.heldQty ?? zero).eq(target))
+      // A leg order or unwind whose cancel was never confirmed may still fill: not known level.
+      const level = legs.every((l) => (l.heldQty ?? zero).eq(target) && l.openQty === undefined)
       const hedged = legs.some((l) => l.fate === 'HEDGED')
       return {
         groupId: outcome.groupId,
@@ -366,6 +377,7 @@ export class OrderGroup {
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
     const sent: Order[] = []
     let residual = qty
+    let open: Decimal | undefined
     let error: TradekitError | undefined
     for (let bps = first, n = 1; residual.gt(0); n++) {
       let req: OrderIntent | undefined
@@ -379,6 +391,11 @@ export class OrderGroup {
       if (r.error !== undefined) error = r.error
       if (r.done !== undefined) sent.push(r.done)
       residual = Decimal.max(residual.minus(r.done?.filledQty ?? 0), new Decimal(0))
+      // An unwind not known final may still fill: a retry beside it could sell the leg twice. Stop and report it.
+      if (r.open !== undefined) {
+        open = r.open
+        break
+      }
       if (bps >= cap || step <= 0) break
       bps = Math.min(cap, bps + step)
     }
@@ -390,6 +407,7 @@ export class OrderGroup {
       filledQty: filled,
       ...(last !== undefined ? { unwindOrder: last, unwindOrders: sent } : {}),
       residualQty: residual,
+      ...(open !== undefined ? { openQty: open } : {}),
       ...(error ? { error } : {}),
     }
   }
@@ -404,7 +422,7 @@ export class OrderGroup {
     } catch (e) {
       error = toTradekitError(e)
     }
-    const r = req === undefined ? {} : await this.#send(watch, req)
+    const r: SendResult = req === undefined ? {} : await this.#send(watch, req)
     const done = r.done
     const fate = req !== undefined && done?.filledQty.gte(req.qty) === true ? 'HEDGED' : 'PARTIALLY_UNWOUND'
     error ??= r.error
@@ -415,24 +433,55 @@ export class OrderGroup {
       filledQty: filled,
       ...(done ? { unwindOrder: done, unwindOrders: [done] } : {}),
       residualQty: fate === 'HEDGED' ? new Decimal(0) : filled,
+      ...(r.open !== undefined ? { openQty: r.open } : {}),
       ...(error ? { error } : {}),
     }
   }
 
-  /** Sends one unwind or hedge order and waits (bounded) for its final state. */
-  async #send(watch: Watcher, req: OrderIntent): Promise<{ done?: Order; error?: TradekitError }> {
-    watch.add(req.clientOrderId)
+  /**
+   * Sends one unwind or hedge order and waits (bounded) for its final state. One still open after `unwindTimeoutMs`
+   * (or whose submit outcome is unknown) is cancelled and awaited once more; if it still is not final, `open` says
+   * how much of it may yet fill.
+   */
+  async #send(watch: Watcher, req: OrderIntent): Promise<SendResult> {
+    const cid = req.clientOrderId
+    const final = (o: Order) => isTerminalStatus(o.status)
+    watch.add(cid)
+    let error: TradekitError | undefined
+    try {
+      this.#cfg.onSend?.(req)
+    } catch {
+      // A host's hook never keeps an unwind from being sent.
+    }
     try {
       watch.seen(await this.#cfg.client.submit(req))
-      const done = await watch.until(
-        req.clientOrderId,
-        (o) => isTerminalStatus(o.status),
-        this.#cfg.unwindTimeoutMs,
-      )
-      return done === undefined ? {} : { done }
+      await watch.until(cid, final, this.#cfg.unwindTimeoutMs)
     } catch (e) {
-      const done = watch.latest(req.clientOrderId)
-      return { ...(done !== undefined ? { done } : {}), error: toTradekitError(e) }
+      error = toTradekitError(e)
+    }
+    let done = watch.latest(cid)
+    // Nothing tracked after a failed submit: nothing was sent, unless the venue's answer was lost.
+    const unknown = done === undefined && error?.code === 'ORDER_OUTCOME_UNKNOWN'
+    if ((done !== undefined && !final(done)) || unknown) {
+      try {
+        watch.seen(await this.#cfg.client.cancel(cid))
+      } catch {
+        // Learn the final state from events below.
+      }
+      done = await watch.until(cid, final, this.#cfg.unwindTimeoutMs)
+    }
+    const open =
+      done === undefined
+        ? unknown
+          ? req.qty
+          : undefined
+        : final(done)
+          ? undefined
+          : done.qty.minus(done.filledQty)
+    return {
+      ...(done !== undefined ? { done } : {}),
+      ...(open !== undefined ? { open } : {}),
+      ...(error !== undefined ? { error } : {}),
     }
   }
 
@@ -475,6 +524,15 @@ export class OrderGroup {
       ...(intent.groupId !== undefined ? { groupId: intent.groupId } : {}),
     }
   }
+}
+
+/** What {@link OrderGroup}'s `#send` learned of one unwind or hedge order. */
+interface SendResult {
+  /** Its latest state (final unless `open` is set). */
+  readonly done?: Order
+  /** Set when it is still not final after its cancel: how much of it may yet fill. */
+  readonly open?: Decimal
+  readonly error?: TradekitError
 }
 
 /** Follows the client's events for a set of client order ids; lets callers wait for a condition with a timeout. */

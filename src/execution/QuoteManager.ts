@@ -84,6 +84,15 @@ export interface QuotePullReport {
   readonly tsEvent: number
 }
 
+/** What {@link QuoteManager.stop} left: quotes that may still rest at the venue (their cancels kept failing). */
+export interface QuoteStopReport {
+  /** Pulled quotes whose last cancel succeeded (or that were already gone). */
+  readonly canceled: readonly string[]
+  /** Our quotes still open at the venue after the last attempt: nothing retries them any more. */
+  readonly resting: readonly string[]
+  readonly tsEvent: number
+}
+
 /** Payload of `quote.sent`. */
 export interface QuoteSentEvent extends QuoteLevel {
   readonly type: 'quote.sent'
@@ -161,6 +170,7 @@ export class QuoteManager {
   readonly #doomed = new Map<string, number>()
   #retryTimer: TimerHandle | undefined
   #halted: string | undefined
+  #stopped = false
   #seq = 0
 
   constructor(config: QuoteManagerConfig) {
@@ -244,9 +254,28 @@ export class QuoteManager {
     return this.#pull(reason, (t) => t.venue === venue && t.symbol === symbol)
   }
 
-  /** Allows placing again after {@link QuoteManager.pullAll}; the next stated sets re-quote. */
+  /** Allows placing again after {@link QuoteManager.pullAll}; the next stated sets re-quote. A no-op after `stop`. */
   resume(): void {
+    if (this.#stopped) return
     this.#halted = undefined
+  }
+
+  /**
+   * Ends the pull retries for good (call it after {@link QuoteManager.pullAll}, before the executor shuts down): one
+   * last cancel of the pulled quotes still open, then no timer and no further retry; placing stays stopped (`resume`
+   * no longer lifts it). Resolves with the quotes that may still rest. Never rejects.
+   */
+  async stop(reason = 'stopped'): Promise<QuoteStopReport> {
+    this.#stopped = true
+    this.#halted ??= reason
+    this.#clock.clearTimeout(this.#retryTimer)
+    this.#retryTimer = undefined
+    const open = new Set(this.#cfg.client.openOrders().map((o) => o.clientOrderId))
+    const ids = [...this.#doomed.keys()].filter((cid) => open.has(cid))
+    this.#doomed.clear()
+    const canceled = await this.#cancelEach(ids)
+    const resting = this.openQuotes().map((o) => o.clientOrderId)
+    return { canceled, resting, tsEvent: this.#clock.now() }
   }
 
   async #drain(slot: Slot): Promise<QuoteRefreshReport> {
@@ -539,6 +568,7 @@ export class QuoteManager {
   }
 
   #scheduleRetry(): void {
+    if (this.#stopped) this.#doomed.clear()
     if (this.#doomed.size === 0 || this.#retryTimer !== undefined) return
     this.#retryTimer = this.#clock.setTimeout(() => {
       this.#retryTimer = undefined
@@ -548,6 +578,7 @@ export class QuoteManager {
 
   /** One retry round of the pulled quotes still open; each has `pullRetries` rounds. */
   async #retryPulled(): Promise<void> {
+    if (this.#stopped) return
     const open = new Set(this.#cfg.client.openOrders().map((o) => o.clientOrderId))
     const ids: string[] = []
     for (const [cid, left] of this.#doomed) {

@@ -60,6 +60,7 @@ export {
   type QuotePullReport,
   type QuoteRefreshReport,
   type QuoteSentEvent,
+  type QuoteStopReport,
 } from './QuoteManager.js'
 export { diffQuotes, type QuoteDiff, type QuoteTolerance, type RestingQuote } from './quotes/diffQuotes.js'
 export { normalizeQuote } from './quotes/normalizeQuote.js'
