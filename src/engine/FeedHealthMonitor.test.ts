@@ -83,10 +83,10 @@ describe('FeedHealthMonitor', () => {
     expect(m.check().map((c) => c.to)).toEqual(['ACTIVE'])
   })
 
-  it('restricts a traded instrument silent on a busy feed, alone, and lifts it when its data is back', () => {
+  it('with symbolStaleAfterMs, restricts a traded instrument silent on a busy feed, alone, and lifts it when its data is back', () => {
     const clock = new ManualClock(0)
     const eth = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
-    const feed = { name: 'f1', venue: 'binance', source: new Feed() }
+    const feed = { name: 'f1', venue: 'binance', source: new Feed(), symbolStaleAfterMs: 1000 }
     const m = new FeedHealthMonitor({
       clock,
       feeds: [feed],
@@ -118,12 +118,12 @@ describe('FeedHealthMonitor', () => {
     expect(m.check().map((c) => `${c.symbol} ${c.to}`)).toEqual(['ETHUSDT ACTIVE'])
   })
 
-  it('symbolStaleAfterMs 0 judges the feed as a whole only', () => {
+  it('without symbolStaleAfterMs (or with 0) the feed is judged as a whole only: a quiet instrument is healthy', () => {
     const clock = new ManualClock(0)
     const eth = { ...btc, symbol: 'ETHUSDT', base: 'ETH' }
     const m = new FeedHealthMonitor({
       clock,
-      feeds: [{ name: 'f1', venue: 'binance', source: new Feed(), symbolStaleAfterMs: 0 }],
+      feeds: [{ name: 'f1', venue: 'binance', source: new Feed() }],
       venues: [],
       instruments: [btc, eth],
       staleAfterMs: 1000,

@@ -16,7 +16,8 @@ export interface FeedRegistration {
   readonly staleAfterMs?: number
   /**
    * No data on one traded instrument of this feed for this long (while the feed itself is busy) restricts that
-   * instrument alone, like a silent feed. Default: the feed's `staleAfterMs`; `0` judges the feed as a whole only.
+   * instrument alone, like a silent feed. Off by default (`0`, the feed judged as a whole): set it above the longest
+   * healthy quiet spell of any instrument on the feed (a 1h candle stream, a book that changes only on trades).
    */
   readonly symbolStaleAfterMs?: number
   /**
@@ -96,8 +97,7 @@ const key = instrumentKey
 /**
  * Turns feed health into trading restrictions: a feed silent for longer than its `staleAfterMs`, a feed whose
  * `status()` says unhealthy, or a failing venue heartbeat, asks for its instruments to be REDUCING (or HALTED); a traded
- * instrument silent on its feed for longer than `symbolStaleAfterMs` (a busy feed's quiet symbol) asks for that
- * instrument alone; healthy again, ACTIVE. It only decides: {@link FeedHealthMonitor.check} returns the changes, the engine applies them.
+ * instrument silent on its feed for longer than its `symbolStaleAfterMs`, when set, asks for that instrument alone; healthy again, ACTIVE. It only decides: {@link FeedHealthMonitor.check} returns the changes, the engine applies them.
  */
 export class FeedHealthMonitor {
   readonly #cfg: FeedHealthMonitorConfig
@@ -210,7 +210,7 @@ export class FeedHealthMonitor {
         continue
       }
       // A busy feed may still have gone silent on one instrument: judged on its own.
-      const bound = f.symbolStaleAfterMs ?? f.staleAfterMs ?? this.#cfg.staleAfterMs
+      const bound = f.symbolStaleAfterMs ?? 0
       if (bound <= 0) continue
       for (const [k, slot] of this.#symbolLast.get(f.name) ?? []) {
         const age = now - slot.t
