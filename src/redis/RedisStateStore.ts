@@ -83,7 +83,7 @@ interface Versioned {
 }
 
 /** A token naming one lifetime of the stored data (kept by the first save after Redis lost it). */
-const newEpoch = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
+const newEpoch = (): string => globalThis.crypto.randomUUID()
 
 /** The transitions that may replace a stored HALTED: a resume (`1`), and a day reset (`2`) of a daily-loss halt. */
 const RELEASES: Readonly<Record<string, string>> = {
