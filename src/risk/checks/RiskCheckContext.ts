@@ -16,6 +16,7 @@ import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
 import { RiskReason, type RiskRejection, type TradingState } from '../types.js'
+import { netPositionQty } from './netPositionQty.js'
 
 /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
 export interface RiskLimits {
@@ -187,23 +188,7 @@ export class RiskCheckContext implements RiskInputs {
 
   /** The netted position on this instrument (`undefined` when there is none). */
   position(): Result<Decimal | undefined, RiskRejection> {
-    if (this.#position !== undefined) return this.#position
-    let posQty: Decimal | undefined
-    for (const p of this.positions) {
-      if (p.symbol === this.inst.symbol && p.venue === this.inst.venue) {
-        const q = readDecimal(p.qty)
-        if (q === undefined) {
-          this.#position = err({
-            code: RiskReason.INVALID_INPUT,
-            message: `Invalid position qty "${String(p.qty)}"`,
-            values: {},
-          })
-          return this.#position
-        }
-        posQty = posQty === undefined ? q : plus(posQty, q)
-      }
-    }
-    this.#position = ok(posQty)
+    this.#position ??= netPositionQty(this.positions, this.inst.venue, this.inst.symbol)
     return this.#position
   }
 

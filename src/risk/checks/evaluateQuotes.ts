@@ -3,8 +3,8 @@ import type { ApprovedQuotes, QuoteLevel, QuoteTargets, QuoteTrim } from '../../
 import { Decimal, roundToStep } from '../../decimal/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
-import { readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
+import { netPositionQty } from './netPositionQty.js'
 
 /** Codes of quote-set denials and trims that are not {@link RiskReason}s. */
 export const QuoteRiskReason = {
@@ -108,17 +108,10 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
     )
   }
   const positions = new Map<string, Decimal>()
-  for (const p of inp.account.positions) {
-    if (p.venue !== t.venue || !t.symbols.includes(p.symbol)) continue
-    const q = readDecimal(p.qty)
-    if (q === undefined) {
-      return err(
-        rejection(RiskReason.INVALID_INPUT, `Invalid position qty "${String(p.qty)}" of "${p.symbol}"`, {
-          symbol: p.symbol,
-        }),
-      )
-    }
-    positions.set(p.symbol, (positions.get(p.symbol) ?? ZERO).plus(q))
+  for (const symbol of t.symbols) {
+    const q = netPositionQty(inp.account.positions, t.venue, symbol)
+    if (!q.ok) return q
+    if (q.value !== undefined) positions.set(symbol, q.value)
   }
   const kept: QuoteLevel[] = []
   const trimmed: QuoteTrim[] = []
