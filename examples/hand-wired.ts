@@ -33,7 +33,8 @@ const runner = new StrategyRunner(strategy, {
 })
 
 // Market data: the paper venue first (it marks its portfolio once, then fills against the book), then the strategy.
-const atr = new ATR(14)
+// ATR(5) is ready after 6 closed candles, before EMA(8) can cross: the first signal already has its stop distance.
+const atr = new ATR(5)
 let last = { price: 0, ts: 0 }
 stream.events.on('book', (b) => paper.onBook(b))
 stream.events.on('candle', (c) => {

@@ -101,7 +101,9 @@ console.log(
 console.log(`spread captured ${r.spreadCaptured.toFixed(4)} pUSD`)
 for (const m of r.markouts)
   console.log(`markout ${m.horizonMs / 1000} s: ${m.count} fills, ${m.perShare.toFixed(4)} per share`)
-console.log(`inventory ${r.inventory.map((x) => `${x.symbol.slice(0, 6)}…=${x.qty}`).join(', ') || '-'}`)
+// `inventory` is a series (one sample per fill): the last sample of each token is what is held now.
+const held = new Map(r.inventory.map((x) => [x.symbol, x.qty]))
+console.log(`inventory now ${[...held].map(([s, q]) => `${s.slice(0, 6)}…=${q}`).join(', ') || '-'}`)
 console.log(`reward-eligible resting time ${(r.rewardEligibleMs / 1000).toFixed(1)} quote-seconds`)
 
 await risk.emergencyStop('example finished')

@@ -1,7 +1,7 @@
 /**
  * The smallest working tradekit program: parse venue strings strictly, round an order to the instrument's filters,
  * track it through the order state machine, and listen to typed events on a manual clock.
- * Run: npm run demo
+ * Run: npx tsx examples/quickstart.ts
  */
 import {
   applyFill,

@@ -67,7 +67,9 @@ export interface BinanceErrorContext {
  *
  * @example
  * ```ts
- * const e = mapBinanceError({ venue: 'binance', status: 400, code: -2010, msg: 'Account has insufficient balance for requested action.' })
+ * const e = mapBinanceError({
+ *   venue: 'binance', status: 400, code: -2010, msg: 'Account has insufficient balance for requested action.', nowMs: Date.now(),
+ * })
  * e.code // 'INSUFFICIENT_FUNDS'
  * ```
  */
