@@ -24,6 +24,7 @@ export async function* readRecording(path: string): AsyncGenerator<RecordedMessa
         const v = JSON.parse(line) as Partial<RecordedMessage>
         if (
           typeof v.t !== 'number' ||
+          !Number.isFinite(v.t) ||
           (v.src !== 'ws' && v.src !== 'rest') ||
           typeof v.ch !== 'string' ||
           typeof v.data !== 'string'

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { ValidationError } from '../errors/index.js'
 import { ManualClock, SystemClock, sleep } from './clock.js'
 
 describe('ManualClock', () => {
@@ -35,9 +36,57 @@ describe('ManualClock', () => {
     await expect(q).rejects.toThrow('stop')
   })
 
+  it('reads a NaN delay as 0, as the platform does (a backtest and a live run fire it alike)', () => {
+    const c = new ManualClock(0)
+    let fired = false
+    c.setTimeout(() => {
+      fired = true
+    }, Number.NaN)
+    c.advance(0)
+    expect(fired).toBe(true)
+  })
+
+  it('refuses a time it could not leave (NaN, Infinity) and never moves back', async () => {
+    const c = new ManualClock(1_000)
+    expect(() => c.advance(Number.NaN)).toThrow(ValidationError)
+    expect(() => c.advanceTo(Number.POSITIVE_INFINITY)).toThrow(ValidationError)
+    await expect(c.advanceAsync(Number.NaN)).rejects.toThrow(ValidationError)
+    await c.advanceAsync(-500)
+    expect(c.now()).toBe(1_000)
+  })
+
   it('SystemClock reads real time', () => {
     const c = new SystemClock()
     expect(Math.abs(c.now() - Date.now())).toBeLessThan(1000)
+  })
+})
+
+describe('SystemClock timers longer than a platform timer', () => {
+  it('a delay past 2^31 - 1 ms does not fire at once (Node would fire it after 1 ms)', async () => {
+    const c = new SystemClock()
+    let fired = 0
+    const h = c.setTimeout(() => fired++, 30 * 86_400_000) // a GTD order 30 days out
+    const never = c.setTimeout(() => fired++, Number.POSITIVE_INFINITY)
+    await new Promise((r) => setTimeout(r, 30))
+    expect(fired).toBe(0)
+    c.clearTimeout(h)
+    c.clearTimeout(never)
+  })
+
+  it('fires when due, in steps, and can be cleared between them', () => {
+    vi.useFakeTimers({ now: 0 })
+    try {
+      const c = new SystemClock()
+      const at: number[] = []
+      c.setTimeout(() => at.push(Date.now()), 2 ** 32)
+      const cleared = c.setTimeout(() => at.push(-1), 2 ** 32)
+      vi.advanceTimersByTime(2 ** 31) // past the first step: the second is armed
+      c.clearTimeout(cleared)
+      vi.advanceTimersByTime(2 ** 32)
+      expect(at).toEqual([2 ** 32])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { ValidationError } from '../errors/index.js'
 import { parseConfig } from './config.js'
 
 /** Handle returned by {@link Clock.setTimeout}. */
@@ -32,13 +33,51 @@ export class SystemClock implements Clock {
     return Date.now()
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t: unknown = globalThis.setTimeout(fn, Math.max(0, ms))
-    if (hasUnref(t)) t.unref()
-    return t as TimerHandle
+    const delay = timerDelay(ms)
+    if (delay <= MAX_TIMER_MS) return platformTimer(fn, delay)
+    // Longer than a platform timer waits (Node fires those after 1 ms): re-armed in steps until it is due.
+    const long = new LongTimer()
+    if (delay === Number.POSITIVE_INFINITY) return long // never due
+    const due = Date.now() + delay
+    const step = (): void => {
+      const left = due - Date.now()
+      long.current =
+        left > MAX_TIMER_MS ? platformTimer(step, MAX_TIMER_MS) : platformTimer(fn, Math.max(0, left))
+    }
+    step()
+    return long
   }
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (handle !== undefined) globalThis.clearTimeout(handle as Parameters<typeof globalThis.clearTimeout>[0])
+    const t = handle instanceof LongTimer ? handle.current : handle
+    if (t !== undefined) globalThis.clearTimeout(t as Parameters<typeof globalThis.clearTimeout>[0])
   }
+}
+
+/** The longest delay a platform timer waits (2^31 − 1 ms, about 24.8 days): Node and browsers fire longer ones at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+/** A timer's delay as every clock reads it: NaN and negative delays are 0 (as the platform's), Infinity is never. */
+function timerDelay(ms: number): number {
+  return Number.isNaN(ms) ? 0 : Math.max(0, ms)
+}
+
+/** A platform timer that does not keep Node running. */
+function platformTimer(fn: () => void, ms: number): TimerHandle {
+  const t: unknown = globalThis.setTimeout(fn, ms)
+  if (hasUnref(t)) t.unref()
+  return t as TimerHandle
+}
+
+/** The handle of a {@link SystemClock} timer longer than a platform timer: the step armed now. */
+class LongTimer {
+  current: TimerHandle | undefined
+}
+
+/** Refuses a time a {@link ManualClock} cannot move to (it would be stuck there). */
+function finiteTime(ms: number, what: string): number {
+  if (!Number.isFinite(ms))
+    throw new ValidationError(`ManualClock ${what} must be finite, got ${ms}`, { field: what })
+  return ms
 }
 
 /** Node's timers have `unref`; browsers' are numbers. */
@@ -76,7 +115,7 @@ export class ManualClock implements Clock {
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.#nextId++
-    this.#timers.set(id, { id, at: this.#now + Math.max(0, ms), fn })
+    this.#timers.set(id, { id, at: this.#now + timerDelay(ms), fn })
     return id
   }
   clearTimeout(handle: TimerHandle | undefined): void {
@@ -88,11 +127,11 @@ export class ManualClock implements Clock {
   }
   /** Moves time forward by `ms`, firing due timers in order (timers they schedule fire too if due). */
   advance(ms: number): void {
-    this.advanceTo(this.#now + ms)
+    this.advanceTo(this.#now + finiteTime(ms, 'advance'))
   }
   /** Moves time forward to `ms` (never backward), firing due timers in order. */
   advanceTo(ms: number): void {
-    const target = Math.max(ms, this.#now)
+    const target = Math.max(finiteTime(ms, 'advanceTo'), this.#now)
     if (this.#timers.size === 0) {
       this.#now = target // nothing to fire (a backtest's candles: no timer walk per candle)
       return
@@ -108,7 +147,7 @@ export class ManualClock implements Clock {
   }
   /** Advances to each due timer in turn and awaits pending promise callbacks between them. */
   async advanceAsync(ms: number): Promise<void> {
-    const target = this.#now + ms
+    const target = this.#now + Math.max(0, finiteTime(ms, 'advanceAsync'))
     for (;;) {
       await flushMicrotasks()
       const next = this.#nextDue(target)

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ManualClock } from '../../core/clock.js'
+import { ManualClock, SystemClock } from '../../core/clock.js'
 import { TypedEmitter } from '../../core/events.js'
 import { type MarketDataEvents, ORDER_EVENTS, type OrderIntent } from '../../core/ports.js'
 import type { BookSnapshot, Fill, Instrument, Order } from '../../core/types.js'
@@ -289,6 +289,16 @@ describe('PaperTrader limit orders', () => {
     clock.advance(1_000)
     expect(paper.order(o.clientOrderId)?.status).toBe('EXPIRED')
     expect(paper.portfolio.freeCash('USDT').eq(paper.portfolio.cash('USDT'))).toBe(true)
+  })
+
+  it('GTD a month out stays open on the system clock (past the longest platform timer)', async () => {
+    const { paper } = setup({ clock: new SystemClock() })
+    paper.onBook({ ...book(BIDS, ASKS), tsEvent: Date.now() })
+    const expireAt = Date.now() + 30 * 86_400_000
+    const o = await paper.submit(intent({ qty: '1', price: '90', timeInForce: 'GTD', expireAt }))
+    await new Promise((r) => setTimeout(r, 30))
+    expect(paper.order(o.clientOrderId)?.status).toBe('OPEN')
+    await paper.cancel(o.clientOrderId)
   })
 
   it('cancels, releasing the held cash', async () => {
