@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ValidationError } from '../errors/index.js'
 import { gridCombinations } from './gridCombinations.js'
 import { sweep } from './sweep.js'
 
@@ -28,6 +29,20 @@ describe('sweep', () => {
       expect(r.error).toBeUndefined()
       expect(r.report?.candles).toBe(600)
     }
+  }, 60_000)
+
+  it('waits without bound when asked (Infinity), and refuses bounds that mean nothing', async () => {
+    const results = await sweep({
+      module: new URL('./__fixtures__/sweepEma.ts', import.meta.url),
+      grid: { fast: [3], slow: [13] },
+      typescript: true,
+      timeoutMs: Number.POSITIVE_INFINITY, // a platform timer this long would fire at once: "timed out"
+    })
+    expect(results[0]?.error).toBeUndefined()
+    expect(results[0]?.report?.candles).toBe(600)
+    const grid = { x: [1] }
+    await expect(sweep({ module: 'm.js', grid, concurrency: Number.NaN })).rejects.toThrow(ValidationError)
+    await expect(sweep({ module: 'm.js', grid, timeoutMs: 0 })).rejects.toThrow(ValidationError)
   }, 60_000)
 
   it('reports a failing module as an error, not a crash', async () => {

@@ -1,3 +1,5 @@
+import { SystemClock } from '../core/clock.js'
+import { ValidationError } from '../errors/index.js'
 import type { BacktestReport } from './Backtester.js'
 import { gridCombinations } from './gridCombinations.js'
 
@@ -14,7 +16,7 @@ export interface SweepOptions {
   readonly concurrency?: number
   /** Load `module` as TypeScript through tsx's `tsImport` (tsx must be installed). Default false. */
   readonly typescript?: boolean
-  /** Bound per run, ms. Default 10 minutes. */
+  /** Bound per run, ms (`Infinity`: none). Default 10 minutes. */
   readonly timeoutMs?: number
 }
 
@@ -65,8 +67,17 @@ export async function sweep(options: SweepOptions): Promise<SweepResult[]> {
         : pathToFileURL(options.module).href
   const combos = gridCombinations(options.grid)
   const results: SweepResult[] = new Array(combos.length)
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? os.availableParallelism(), combos.length))
+  const wanted = options.concurrency ?? os.availableParallelism()
+  if (!Number.isSafeInteger(wanted) || wanted < 1)
+    throw new ValidationError(`sweep concurrency must be a whole number >= 1, got ${wanted}`, {
+      field: 'concurrency',
+    })
+  const concurrency = Math.min(wanted, Math.max(1, combos.length))
   const timeoutMs = options.timeoutMs ?? 600_000
+  if (Number.isNaN(timeoutMs) || timeoutMs <= 0)
+    throw new ValidationError(`sweep timeoutMs must be > 0, got ${timeoutMs}`, { field: 'timeoutMs' })
+  // The clock's timers wait past the platform's 24.8-day limit (a platform timer that long would fire at once).
+  const clock = new SystemClock()
   let next = 0
   const runOne = (params: Record<string, unknown>): Promise<SweepResult> =>
     new Promise((resolve) => {
@@ -78,11 +89,14 @@ export async function sweep(options: SweepOptions): Promise<SweepResult[]> {
       const finish = (r: SweepResult): void => {
         if (done) return
         done = true
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         void w.terminate()
         resolve(r)
       }
-      const timer = setTimeout(() => finish({ params, error: `timed out after ${timeoutMs} ms` }), timeoutMs)
+      const timer = clock.setTimeout(
+        () => finish({ params, error: `timed out after ${timeoutMs} ms` }),
+        timeoutMs,
+      )
       w.once('message', (m: { ok: boolean; report?: BacktestReport; error?: string }) =>
         finish(
           m.ok && m.report !== undefined
