@@ -60,6 +60,27 @@ describe('MarketCache', () => {
     expect([...c.instruments()]).toEqual([btc])
   })
 
+  it('counts each closed bar once: a repeated or older closed candle moves neither the ATR nor the price', () => {
+    const once = cache().c
+    const noisy = cache().c
+    const bars = [100, 104, 99, 103, 98].map((p, i) => candle(i, p))
+    for (const b of bars) once.onCandle(b)
+    bars.forEach((b, i) => {
+      noisy.onCandle(b)
+      noisy.onCandle(b) // a venue resending the closed kline
+      if (i === 3) noisy.onCandle({ ...b, high: 1000 }) // a "correction" of a closed bar is not taken either
+      if (i > 0) noisy.onCandle(bars[0]!) // a REST backfill overlapping the stream
+    })
+    const a = once.snapshot('binance', 'BTCUSDT')
+    const b = noisy.snapshot('binance', 'BTCUSDT')
+    expect(b?.atr).toBe(a?.atr)
+    expect([b?.price.toNumber(), b?.priceTs]).toEqual([98, 4 * 60_000 + 59_999])
+    expect(noisy.ignoredCandles).toBe(5 + 1 + 4)
+    expect(once.ignoredCandles).toBe(0)
+    noisy.onCandle(candle(5, 101)) // the next bar counts again
+    expect(noisy.snapshot('binance', 'BTCUSDT')?.price.toNumber()).toBe(101)
+  })
+
   it('keeps ATR over closed candles of one interval (the first seen, or the configured one)', () => {
     const { c } = cache()
     for (let i = 0; i < 4; i++) c.onCandle(candle(i, 100 + i))

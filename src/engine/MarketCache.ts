@@ -28,12 +28,17 @@ const key = instrumentKey
 /**
  * The engine's one market cache, written once per market event: last price and its time per instrument (trade
  * price, book mid, candle close) and an ATR over closed candles. It answers the {@link MarketSnapshot} a risk
- * decision needs. It does not mark the Portfolio (the engine does that, once per event).
+ * decision needs. It does not mark the Portfolio (the engine does that, once per event). A closed candle whose open
+ * time is not after the last closed one of its instrument and interval (a repeat, even with other values, or an
+ * older candle) changes nothing: it is counted in {@link MarketCache.ignoredCandles}.
  */
 export class MarketCache {
   readonly #cfg: MarketCacheConfig
   readonly #instruments = new Map<string, Instrument>()
   readonly #market = new Map<string, MarketState>()
+  /** Open time of the last closed candle per instrument and interval. */
+  readonly #lastClosed = new Map<string, number>()
+  #ignored = 0
 
   constructor(config: MarketCacheConfig) {
     this.#cfg = config
@@ -50,11 +55,28 @@ export class MarketCache {
     return this.#instruments.values()
   }
 
-  /** A candle: its close is the price (a forming candle's as of now); a closed candle updates the ATR. */
+  /**
+   * A candle: its close is the price (a forming candle's as of now); a closed candle updates the ATR, once per bar:
+   * a closed candle not after the last closed one of its instrument and interval is ignored (and counted).
+   */
   onCandle(c: Candle): void {
-    const ts = c.isClosed ? c.closeTime : Math.min(c.closeTime, (this.#cfg.now ?? Date.now)())
-    this.#setPrice(c.venue, c.symbol, c.close, ts)
-    if (c.isClosed) this.#updateAtr(c)
+    if (!c.isClosed) {
+      this.#setPrice(c.venue, c.symbol, c.close, Math.min(c.closeTime, (this.#cfg.now ?? Date.now)()))
+      return
+    }
+    const series = `${key(c.venue, c.symbol)}\u0000${c.interval}`
+    if (!(c.openTime > (this.#lastClosed.get(series) ?? Number.NEGATIVE_INFINITY))) {
+      this.#ignored++ // its close is an older price, or this bar's again: the ATR must not count it twice
+      return
+    }
+    this.#lastClosed.set(series, c.openTime)
+    this.#setPrice(c.venue, c.symbol, c.close, c.closeTime)
+    this.#updateAtr(c)
+  }
+
+  /** Closed candles ignored because they repeated or predated the last closed candle of their series. */
+  get ignoredCandles(): number {
+    return this.#ignored
   }
 
   /** A public trade: its price is the price. */

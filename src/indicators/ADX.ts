@@ -19,7 +19,8 @@ export interface ADXValue {
  * TA-Lib's arithmetic: +DM/−DM (only the larger move counts, and only if positive) and the true range are summed
  * over the first `period - 1` moves, then smoothed Wilder's way as sums (`s = s - s / period + x`);
  * DI = 100 × DM / TR; DX = 100 × |−DI − +DI| / (−DI + +DI). The first ADX is the mean of the first `period` DX
- * values, then `adx = (adx * (period - 1) + dx) / period`. A DX is skipped when TR or DI+ + DI− is below 1e-8.
+ * values, then `adx = (adx * (period - 1) + dx) / period`. A DX is skipped when TR is 0 (a flat market; TA-Lib
+ * skips below 1e-8, which silenced low-priced instruments) or DI+ + DI− is below 1e-8 (percentage points).
  * Warm-up (lookback): `2 * period - 1` candles (27 for 14). O(1). Each value is a fresh object.
  *
  * @example
@@ -75,7 +76,9 @@ export class ADX implements Indicator<CandleInput, ADXValue> {
     let plusDI = 0
     let minusDI = 0
     let dx = -1
-    if (!isZero(tr)) {
+    // tr is a smoothed sum of true ranges (>= 0): 0 only when flat, however low the price (no 1e-8 cut-off); the
+    // DIs are percentages, so TA-Lib's 1e-8 test on their sum is scale-free and kept
+    if (tr > 0) {
       minusDI = 100 * (mdm / tr)
       plusDI = 100 * (pdm / tr)
       const sum = minusDI + plusDI

@@ -27,7 +27,8 @@ export interface BollingerBandsValue {
  * Bollinger Bands (TA-Lib `BBANDS` with an SMA middle band).
  *
  * σ is the population standard deviation, computed as TA-Lib does from running sums:
- * `variance = mean(x²) - mean(x)²`, and σ = 0 when that variance is below 1e-8 (`TA_IS_ZERO_OR_NEG`).
+ * `variance = mean(x²) - mean(x)²`; σ = 0 for a flat window (every input equal) or when rounding leaves the variance
+ * at or below 0, with no fixed 1e-8 cut-off (TA-Lib's `TA_IS_ZERO_OR_NEG` zeroed low-priced instruments' bands).
  * Warm-up (lookback): `period - 1` inputs. O(1). Each value is a fresh object.
  *
  * @example
@@ -80,7 +81,7 @@ export class BollingerBands implements Indicator<PriceInput, BollingerBandsValue
     let variance = w.sumSq / p
     w.dropOldest()
     variance -= mean * mean
-    const d = variance < 0.00000001 ? 0 : Math.sqrt(variance) * this.stdDev
+    const d = w.isFlat || !(variance > 0) ? 0 : Math.sqrt(variance) * this.stdDev
     const v: BollingerBandsValue = { upper: mean + d, middle: mean, lower: mean - d }
     this.#value = v
     return v

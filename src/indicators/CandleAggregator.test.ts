@@ -1,8 +1,27 @@
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { type Candle, ManualClock } from '../core/index.js'
-import { isTradekitError } from '../errors/index.js'
-import { CandleAggregator, type CandleAggregatorConfig, timeframeEnd, timeframeStart } from './index.js'
+import { isTradekitError, ValidationError } from '../errors/index.js'
+import {
+  CandleAggregator,
+  type CandleAggregatorConfig,
+  TIMEFRAMES,
+  timeframeEnd,
+  timeframeStart,
+} from './index.js'
+
+/** Calls of `timeframeEnd` (one per interval walked), and a limit past which it throws: a walk that cannot end. */
+const walked = vi.hoisted(() => ({ calls: 0, limit: Number.POSITIVE_INFINITY }))
+vi.mock('./timeframe.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./timeframe.js')>()
+  return {
+    ...real,
+    timeframeEnd: (tf: Parameters<typeof real.timeframeEnd>[0], t: number): number => {
+      if (++walked.calls > walked.limit) throw new Error(`walked more than ${walked.limit} intervals`)
+      return real.timeframeEnd(tf, t)
+    },
+  }
+})
 
 const MIN = 60_000
 const T0 = Date.UTC(2024, 0, 1, 10, 0) // a minute boundary
@@ -11,7 +30,19 @@ let open: CandleAggregator[] = []
 afterEach(() => {
   for (const a of open) a.dispose()
   open = []
+  walked.limit = Number.POSITIVE_INFINITY
 })
+
+/** Runs `fn` allowing at most `limit` more interval steps. */
+function walking<T>(limit: number, fn: () => T): T {
+  walked.calls = 0
+  walked.limit = limit
+  try {
+    return fn()
+  } finally {
+    walked.limit = Number.POSITIVE_INFINITY
+  }
+}
 
 function make(config: CandleAggregatorConfig): { agg: CandleAggregator; out: Candle[] } {
   const agg = new CandleAggregator(config)
@@ -46,6 +77,12 @@ describe('timeframes are aligned to UTC like the exchanges', () => {
     ['1M', Date.UTC(2024, 1, 29, 23), Date.UTC(2024, 1, 1)],
   ] as const)('%s: %i -> %i', (tf, t, start) => {
     expect(timeframeStart(tf, t)).toBe(start)
+  })
+
+  it('1M buckets the years 0 to 99 in their own century (Date.UTC would read them as 1900 to 1999)', () => {
+    const utc = (y: number, m: number, d: number) => new Date(0).setUTCFullYear(y, m, d)
+    expect(timeframeStart('1M', utc(50, 5, 10))).toBe(utc(50, 5, 1))
+    expect(timeframeEnd('1M', utc(99, 11, 1))).toBe(utc(100, 0, 1))
   })
 
   it('interval ends', () => {
@@ -140,6 +177,36 @@ describe('CandleAggregator: trades -> candles', () => {
     expect(out.at(-1)).toMatchObject({ openTime: T0 + 5 * MIN, close: 101, isClosed: true })
   })
 
+  it('a gap of billions of intervals costs maxGapCandles candles of work: the rest are counted, not walked', () => {
+    const { agg, out } = make({ timeframe: '1s', maxGapCandles: 5 })
+    agg.addTrade(trade(100, 1, T0))
+    const far = Date.UTC(9000, 0, 1) // 2.2e11 seconds later
+    walking(5 + 10, () => agg.addTrade(trade(101, 1, far)))
+    expect(out.map((c) => c.openTime - T0)).toEqual([0, 1000, 2000, 3000, 4000, 5000])
+    expect(agg.stats.skippedGapCandles).toBe((far - T0) / 1000 - 1 - 5)
+    expect(agg.current).toMatchObject({ openTime: far, open: 101 })
+  })
+
+  it.each([
+    // 1w: the week of Monday 2026-01-05 closed, next trade 100 years later: the whole weeks between are empty
+    [
+      '1w',
+      Date.UTC(2026, 0, 5),
+      Date.UTC(2126, 0, 7),
+      Math.floor((Date.UTC(2126, 0, 7) - Date.UTC(2026, 0, 5)) / (7 * 86_400_000)) - 1,
+    ],
+    // 1M: January 2026 closed, next trade in March 2126: February 2026 … February 2126 are empty
+    ['1M', Date.UTC(2026, 0, 15), Date.UTC(2126, 2, 15), 100 * 12 + 1],
+  ] as const)('%s: a gap of calendar intervals is counted arithmetically', (tf, first, next, empty) => {
+    const { agg, out } = make({ timeframe: tf, maxGapCandles: 2 })
+    agg.addTrade(trade(100, 1, first))
+    walking(2 + 10, () => agg.addTrade(trade(101, 1, next)))
+    expect(out).toHaveLength(1 + 2)
+    expect(out[1]?.openTime).toBe(timeframeEnd(tf, timeframeStart(tf, first)))
+    expect(agg.stats.skippedGapCandles).toBe(empty - 2)
+    expect(agg.current?.openTime).toBe(timeframeStart(tf, next))
+  })
+
   it('fillGaps: false leaves gaps empty', () => {
     const { agg, out } = make({ timeframe: '1m', fillGaps: false })
     agg.addTrade(trade(100, 1, T0))
@@ -169,6 +236,8 @@ describe('CandleAggregator: trades -> candles', () => {
       trade(100, -1, T0),
       trade(100, Number.POSITIVE_INFINITY, T0),
       trade(100, 1, Number.NaN),
+      trade(2e154, 1, T0), // beyond the indicators' 1e30 bound
+      trade(100, 1e300, T0),
     ]) {
       try {
         agg.addTrade(bad)
@@ -179,6 +248,45 @@ describe('CandleAggregator: trades -> candles', () => {
     }
     expect(agg.current).toEqual(before)
     expect(agg.stats.applied).toBe(1)
+  })
+
+  it('refuses a time outside the years 0000 to 9999 (µs or ns epochs) on every timeframe, changing nothing', () => {
+    const micros = (T0 + MIN) * 1000 // Binance timeUnit=MICROSECOND: year 55 970 read as ms
+    for (const tf of TIMEFRAMES) {
+      for (const t of [micros, 9e15, -9e15, Date.UTC(10000, 0, 1), -62_167_219_200_001]) {
+        expect(() => timeframeStart(tf, t)).toThrow(ValidationError)
+      }
+      const last = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+      expect(Number.isFinite(timeframeEnd(tf, timeframeStart(tf, last)))).toBe(true)
+      expect(timeframeStart(tf, -62_167_219_200_000)).toBeLessThanOrEqual(-62_167_219_200_000)
+      const { agg, out } = make({ timeframe: tf })
+      agg.addTrade(trade(100, 1, T0))
+      expect(() => agg.addTrade(trade(1, 5, micros))).toThrow(/outside the years 0000 to 9999/)
+      expect(() =>
+        agg.addCandle({ openTime: micros, open: 1, high: 1, low: 1, close: 1, volume: 1 }),
+      ).toThrow(ValidationError)
+      expect(agg.current).toMatchObject({ openTime: timeframeStart(tf, T0), low: 100, volume: 1 })
+      expect(out).toEqual([])
+    }
+  })
+
+  it('1M: a finite tsEvent beyond the Date range is refused', () => {
+    const { agg } = make({ timeframe: '1M' })
+    agg.addTrade(trade(100, 1, Date.UTC(2026, 0, 1)))
+    expect(() => agg.addTrade(trade(1, 5, 9e15))).toThrow(ValidationError)
+    expect(agg.current?.low).toBe(100)
+  })
+
+  it('1M: a first trade beyond the Date range does not wedge the aggregator', () => {
+    const { agg, out } = make({ timeframe: '1M' })
+    expect(() => agg.addTrade(trade(1, 1, 9e15))).toThrow(ValidationError)
+    for (let m = 0; m < 4; m++) agg.addTrade(trade(100, 1, Date.UTC(2026, m, 15)))
+    expect(out.map((c) => c.openTime)).toEqual([
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2026, 1, 1),
+      Date.UTC(2026, 2, 1),
+    ])
+    expect(Number.isNaN(agg.current?.openTime)).toBe(false)
   })
 
   it('dispose stops the timer', () => {

@@ -6,8 +6,15 @@ import { type Listenable, TypedEmitter } from '../core/events.js'
 import { ClockSchema, DurationMsSchema } from '../core/timeSchemas.js'
 import type { Candle, Trade } from '../core/types.js'
 import { type TradekitError, ValidationError } from '../errors/index.js'
-import { TIMEFRAMES, type Timeframe, timeframeEnd, timeframeStart } from './timeframe.js'
-import { checkCandle } from './validate.js'
+import {
+  checkTime,
+  TIMEFRAMES,
+  type Timeframe,
+  timeframeCount,
+  timeframeEnd,
+  timeframeStart,
+} from './timeframe.js'
+import { checkCandle, MAX_INPUT } from './validate.js'
 
 /** Schema of {@link CandleAggregatorConfig}. */
 export const CandleAggregatorConfigSchema = z.strictObject({
@@ -23,7 +30,7 @@ export const CandleAggregatorConfigSchema = z.strictObject({
   closeDelayMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(3_600_000)), 0),
   /** Emit flat, zero-volume candles (at the previous close) for intervals without data. */
   fillGaps: z._default(z.boolean(), true),
-  /** At most this many flat candles are emitted for one gap; the rest are skipped and counted. */
+  /** At most this many flat candles are emitted for one gap; the rest are skipped and counted (not walked). */
   maxGapCandles: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(1_000_000)), 10_000),
   /** Trade ids (or candle open times) remembered per candle to drop duplicates. */
   maxIdsPerCandle: z._default(/* @__PURE__ */ z.int().check(z.minimum(0), z.maximum(10_000_000)), 100_000),
@@ -34,11 +41,11 @@ export type CandleAggregatorConfig = z.input<typeof CandleAggregatorConfigSchema
 
 /** What the aggregator needs from a trade; the core `Trade` fits. */
 export interface TradeInput {
-  /** Price, finite and > 0. */
+  /** Price, > 0 and at most 1e30 (the indicators' bound). */
   readonly price: number
-  /** Quantity, finite and >= 0. */
+  /** Quantity, >= 0 and at most 1e30. */
   readonly qty: number
-  /** Trade time, epoch ms. */
+  /** Trade time, epoch ms, in the years 0000 to 9999 UTC. */
   readonly tsEvent: number
   /** Venue trade id, used to drop duplicates. */
   readonly tradeId?: string
@@ -71,7 +78,7 @@ export interface CandleAggregatorStats {
   readonly partial: number
   /** Candles emitted on `candle` (including flat gap candles). */
   readonly emitted: number
-  /** Flat gap candles not emitted because a gap exceeded `maxGapCandles`. */
+  /** Flat gap candles not emitted because a gap exceeded `maxGapCandles` (counted arithmetically, not walked). */
   readonly skippedGapCandles: number
 }
 
@@ -108,13 +115,17 @@ interface Bucket {
  * - **Closing**: a candle closes when data of a later interval arrives, when the `clock` reaches its end plus
  *   `closeDelayMs`, or on `flush()`. A lower-timeframe candle that ends exactly on the boundary closes it at once.
  * - **Gaps**: intervals without data become flat candles (open = high = low = close = previous close, volume 0)
- *   when `fillGaps` is on (the default, like exchange kline streams), at most `maxGapCandles` per gap.
+ *   when `fillGaps` is on (the default, like exchange kline streams), at most `maxGapCandles` per gap; the rest are
+ *   counted in `skippedGapCandles` without being walked, so any gap costs at most `maxGapCandles` candles of work.
+ * - **Far future**: time is the venue's, taken as given: a trade years ahead closes the forming candle, emits at most
+ *   `maxGapCandles` flat candles and opens its own interval, after which earlier data is late. Times outside the
+ *   years 0000 to 9999 UTC (an epoch in µs or ns, not ms) are refused as invalid.
  * - **Out of order** within the forming candle: merged correctly — `open` is the earliest input by time, `close`
  *   the latest (a tie goes to the later arrival), high/low/volume are order-free.
  * - **Late** (its interval already closed): dropped and counted, never reopening an emitted candle.
  * - **Duplicates** (a trade id, or a candle open time, already merged into the forming candle): dropped, counted.
- * - **Invalid** input (non-finite or non-positive price, negative quantity, inconsistent candle) throws a
- *   `ValidationError` and changes nothing.
+ * - **Invalid** input (non-finite, non-positive or above 1e30 price, negative or above 1e30 quantity, inconsistent
+ *   candle, a time outside the years 0000 to 9999) throws a `ValidationError` and changes nothing.
  *
  * @example
  * ```ts
@@ -159,12 +170,15 @@ export class CandleAggregator {
   /** Merges one trade. Throws a `ValidationError` on an invalid trade (nothing changes). */
   addTrade(trade: TradeInput | Trade): IngestOutcome {
     const { price, qty, tsEvent } = trade
-    if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0)
-      throw new ValidationError(`CandleAggregator: trade price "${String(price)}" is not a positive number`, {
-        field: 'price',
-      })
-    if (typeof qty !== 'number' || !Number.isFinite(qty) || qty < 0)
-      throw new ValidationError(`CandleAggregator: trade qty "${String(qty)}" is not a number >= 0`, {
+    if (typeof price !== 'number' || !(price > 0 && price <= MAX_INPUT))
+      throw new ValidationError(
+        `CandleAggregator: trade price "${String(price)}" is not a number in (0, 1e30]`,
+        {
+          field: 'price',
+        },
+      )
+    if (typeof qty !== 'number' || !(qty >= 0 && qty <= MAX_INPUT))
+      throw new ValidationError(`CandleAggregator: trade qty "${String(qty)}" is not a number in [0, 1e30]`, {
         field: 'qty',
       })
     this.#checkTime(tsEvent, 'tsEvent')
@@ -218,8 +232,7 @@ export class CandleAggregator {
   }
 
   #checkTime(t: number, field: string): void {
-    if (typeof t !== 'number' || !Number.isFinite(t))
-      throw new ValidationError(`CandleAggregator: ${field} "${String(t)}" is not a finite number`, { field })
+    checkTime(t, field, `CandleAggregator: ${field}`)
   }
 
   #ingest(
@@ -308,35 +321,35 @@ export class CandleAggregator {
     return b
   }
 
-  /** Emits flat candles for the empty intervals from the last closed one up to `start` (exclusive). */
+  /**
+   * Emits flat candles for the first `maxGapCandles` empty intervals from the last closed one up to `start`
+   * (exclusive) and counts the rest without walking them: the work is bounded however long the gap.
+   */
   #fillUntil(start: number): void {
     if (!this.#fillGaps || this.#lastClose === undefined || this.#closedUntil === Number.NEGATIVE_INFINITY)
       return
+    const gap = timeframeCount(this.timeframe, this.#closedUntil, start)
+    const n = Math.min(gap, this.#maxGap)
+    const p = this.#lastClose
     let t = this.#closedUntil
-    let n = 0
-    while (t < start) {
+    for (let i = 0; i < n; i++) {
       const end = timeframeEnd(this.timeframe, t)
-      if (n < this.#maxGap) {
-        const p = this.#lastClose
-        this.#emit({
-          openTime: t,
-          end,
-          open: p,
-          high: p,
-          low: p,
-          close: p,
-          volume: 0,
-          firstTs: t,
-          lastTs: t,
-          ids: undefined,
-          synthetic: true,
-        })
-        n++
-      } else {
-        this.#stats.skippedGapCandles++
-      }
+      this.#emit({
+        openTime: t,
+        end,
+        open: p,
+        high: p,
+        low: p,
+        close: p,
+        volume: 0,
+        firstTs: t,
+        lastTs: t,
+        ids: undefined,
+        synthetic: true,
+      })
       t = end
     }
+    this.#stats.skippedGapCandles += gap - n
     this.#closedUntil = start
   }
 

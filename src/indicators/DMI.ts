@@ -1,6 +1,6 @@
 import { DirectionalMovement } from './DirectionalMovement.js'
 import type { CandleInput, Indicator } from './types.js'
-import { checkCandle, checkPeriod, isZero } from './validate.js'
+import { checkCandle, checkPeriod } from './validate.js'
 
 /** One DMI output. */
 export interface DMIValue {
@@ -60,7 +60,8 @@ export class DMI implements Indicator<CandleInput, DMIValue> {
   #emit(ready: boolean): DMIValue | undefined {
     if (!ready) return undefined
     const { pdm, mdm, tr } = this.#dm
-    const v: DMIValue = isZero(tr)
+    // tr is a smoothed sum of true ranges (>= 0): 0 only when flat, however low the price (no 1e-8 cut-off)
+    const v: DMIValue = !(tr > 0)
       ? { plusDI: 0, minusDI: 0 }
       : { plusDI: 100 * (pdm / tr), minusDI: 100 * (mdm / tr) }
     this.#value = v

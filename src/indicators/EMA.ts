@@ -1,5 +1,5 @@
 import type { Indicator, PriceInput } from './types.js'
-import { checkPeriod, readPrice } from './validate.js'
+import { checkPeriod, MAX_INPUT, readPrice } from './validate.js'
 
 /**
  * Exponential moving average (TA-Lib `EMA`, default compatibility).
@@ -33,8 +33,9 @@ export class EMA implements Indicator<PriceInput, number> {
 
   /** Adds a price (or a candle's close) and returns the EMA, or `undefined` while warming up. */
   update(input: PriceInput): number | undefined {
-    // the common case (a finite number) is checked inline; readPrice validates everything else
-    const x = typeof input === 'number' && input - input === 0 ? input : readPrice('EMA', input)
+    // the common case (a number within ±MAX_INPUT) is checked inline; readPrice validates everything else
+    const x =
+      typeof input === 'number' && -MAX_INPUT <= input && input <= MAX_INPUT ? input : readPrice('EMA', input)
     const e = this.#ema
     this.#pEma = e
     if (this.#count >= this.period) {

@@ -1,12 +1,14 @@
 import type { Indicator, PriceInput } from './types.js'
-import { checkPeriod, isZero, readPrice } from './validate.js'
+import { checkPeriod, readPrice } from './validate.js'
 
 /**
  * Relative strength index, Wilder's smoothing (TA-Lib `RSI`, classic, not Metastock).
  *
  * Average gain and loss are seeded with the simple mean of the first `period` changes, then smoothed as
- * `avg = (avg * (period - 1) + change) / period`. `RSI = 100 * avgGain / (avgGain + avgLoss)`, and 0 when
- * `avgGain + avgLoss` is below 1e-8 (TA-Lib's `TA_IS_ZERO`). Warm-up (lookback): `period` inputs. O(1).
+ * `avg = (avg * (period - 1) + change) / period`. `RSI = 100 * avgGain / (avgGain + avgLoss)` (100 when only gains,
+ * Wilder's definition), and 0 when `avgGain + avgLoss` is 0, i.e. the prices were flat (TA-Lib's convention). Unlike
+ * TA-Lib's `TA_IS_ZERO` (below 1e-8), the test is exact: the averages are sums of |changes|, 0 only when flat, and a
+ * low-priced instrument's averages are far below 1e-8. Warm-up (lookback): `period` inputs. O(1).
  *
  * @example
  * ```ts
@@ -86,7 +88,7 @@ export class RSI implements Indicator<PriceInput, number> {
     this.#gain = gain
     this.#loss = loss
     const t = gain + loss
-    const v = isZero(t) ? 0 : 100 * (gain / t)
+    const v = t > 0 ? 100 * (gain / t) : 0
     this.#value = v
     return v
   }

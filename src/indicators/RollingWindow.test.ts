@@ -23,8 +23,12 @@ describe('RollingWindow', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 8 }),
-        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 40 }),
-        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        // few distinct values, so flat windows (and undoing into and out of them) happen
+        fc.array(fc.oneof(fc.constantFrom(0.1, 7), fc.double({ min: -1e6, max: 1e6, noNaN: true })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        fc.oneof(fc.constantFrom(0.1, 7), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
         (size, xs, revised) => {
           const direct = new RollingWindow(size, { squares: true })
           const revisedW = new RollingWindow(size, { squares: true })
@@ -38,10 +42,34 @@ describe('RollingWindow', () => {
           expect(revisedW.sum).toBe(direct.sum)
           expect(revisedW.sumSq).toBe(direct.sumSq)
           expect(revisedW.count).toBe(direct.count)
+          expect(revisedW.isFlat).toBe(direct.isFlat)
           expect([...revisedW.values]).toEqual([...direct.values])
         },
       ),
     )
+  })
+
+  it('knows exactly when its full window holds one value, through undo and reset', () => {
+    const w = new RollingWindow(3, { squares: true })
+    const flat: boolean[] = []
+    for (const x of [0.1, 0.1, 0.1, 0.2, 0.1, 0.1, 0.1]) {
+      w.push(x)
+      flat.push(w.isFlat)
+      w.dropOldest()
+    }
+    expect(flat).toEqual([false, false, true, false, false, false, true])
+    w.undo()
+    w.push(0.3)
+    expect(w.isFlat).toBe(false)
+    w.undo()
+    w.push(0.1)
+    expect(w.isFlat).toBe(true)
+    w.reset()
+    w.push(0.1)
+    expect(w.isFlat).toBe(false)
+    const one = new RollingWindow(1, { squares: true })
+    one.push(5)
+    expect(one.isFlat).toBe(true) // a single input is a flat window
   })
 
   it('keeps no sum of squares unless asked', () => {

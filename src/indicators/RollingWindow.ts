@@ -6,6 +6,10 @@
  * The sums follow TA-Lib's order: `push` adds the new input, the indicator reads `sum` / `sumSq` over the full
  * window, then `dropOldest` subtracts the input that leaves it (the one the next `push` overwrites).
  *
+ * With `squares`, it also knows exactly when the window is flat (`isFlat`: every input equal), from the length of
+ * the trailing run of equal inputs: `E[x²] - E[x]²` of a flat window is rounding noise at any price scale, so a
+ * variance is 0 exactly when the window is flat, with no fixed cut-off that would zero a low-priced instrument.
+ *
  * Snapshot pattern (shared with `MinMaxWindow`): a window part snapshots itself on every `push`, and
  * `undo()` takes that push back; the indicator keeps only its scalar state's previous value. `replace` is then
  * `undo()` + the same step as `update`.
@@ -23,16 +27,19 @@
 export class RollingWindow {
   /** Window length. */
   readonly size: number
-  /** Whether `sumSq` is kept (SMA does without: it costs a multiply and an add per push). */
+  /** Whether `sumSq` and `isFlat` are kept (SMA does without: they cost a multiply, an add and a compare per push). */
   readonly #squares: boolean
   readonly #buf: Float64Array
   #idx = 0
   #count = 0
   #sum = 0
   #sumSq = 0
+  /** Length of the trailing run of equal inputs, capped at `size` (kept with `squares`). */
+  #run = 0
   #pIdx = 0
   #pSum = 0
   #pSumSq = 0
+  #pRun = 0
   #pOld = 0
 
   constructor(size: number, options: { squares?: boolean } = {}) {
@@ -48,9 +55,16 @@ export class RollingWindow {
     this.#pIdx = idx
     this.#pSum = this.#sum
     this.#pSumSq = this.#sumSq
+    this.#pRun = this.#run
     this.#pOld = this.#buf[idx]!
     this.#sum += x
-    if (this.#squares) this.#sumSq += x * x
+    if (this.#squares) {
+      this.#sumSq += x * x
+      // the previous input sits just before `idx` (read before this push overwrites `idx`, which it is when size 1)
+      const prev = this.#buf[idx === 0 ? this.size - 1 : idx - 1]
+      const run = this.#run
+      this.#run = this.#count > 0 && x === prev ? (run < this.size ? run + 1 : run) : 1
+    }
     this.#buf[idx] = x
     this.#idx = idx + 1 === this.size ? 0 : idx + 1
     return ++this.#count >= this.size
@@ -71,6 +85,10 @@ export class RollingWindow {
   get sumSq(): number {
     return this.#sumSq
   }
+  /** True when the window holds `size` inputs, all equal (always false unless built with `squares: true`). */
+  get isFlat(): boolean {
+    return this.#run >= this.size
+  }
   /** Inputs pushed since construction or `reset()`. */
   get count(): number {
     return this.#count
@@ -85,6 +103,7 @@ export class RollingWindow {
     this.#idx = this.#pIdx
     this.#sum = this.#pSum
     this.#sumSq = this.#pSumSq
+    this.#run = this.#pRun
     this.#buf[this.#idx] = this.#pOld
     this.#count--
   }
@@ -96,5 +115,6 @@ export class RollingWindow {
     this.#count = 0
     this.#sum = 0
     this.#sumSq = 0
+    this.#run = 0
   }
 }

@@ -5,8 +5,10 @@ import { WindowIndicator } from './WindowIndicator.js'
 /**
  * Population standard deviation of the last `period` inputs (TA-Lib `STDDEV` with `nbDev = 1`).
  *
- * Running sums as TA-Lib: `variance = mean(x²) - mean(x)²`, and 0 when the variance is below 1e-8.
- * Warm-up (lookback): `period - 1` inputs. O(1).
+ * Running sums as TA-Lib: `variance = mean(x²) - mean(x)²`. σ is 0 for a flat window (every input equal) and when
+ * rounding leaves the variance at or below 0; unlike TA-Lib there is no fixed 1e-8 cut-off, which zeroed the σ of
+ * low-priced instruments (0.1 / 0.1001 alternating has σ 5e-5, variance 2.5e-9). Warm-up (lookback): `period - 1`
+ * inputs. O(1).
  *
  * @example
  * ```ts
@@ -32,6 +34,6 @@ export class StdDev extends WindowIndicator<PriceInput> {
     const meanSq = w.sumSq / p
     w.dropOldest()
     const variance = meanSq - mean * mean
-    return variance < 0.00000001 ? 0 : Math.sqrt(variance)
+    return w.isFlat || !(variance > 0) ? 0 : Math.sqrt(variance)
   }
 }

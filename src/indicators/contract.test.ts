@@ -38,13 +38,16 @@ const alternates = makeCandles(120, 4)
 const closes = candles.map((c) => c.close)
 const altCloses = alternates.map((c) => c.close)
 
-const BAD_NUMBERS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]
+// Finite but beyond ±1e30 (MAX_INPUT): 2e154² overflows a window's sum of squares to Infinity.
+const BAD_NUMBERS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2e154, -1e31]
 const BAD_CANDLES = [
   { open: 10, high: 9, low: 11, close: 10, volume: 1 }, // high < low
   { open: 10, high: 11, low: 9, close: 10, volume: -1 }, // negative volume
   { open: 10, high: 11, low: 9, close: Number.NaN, volume: 1 },
   { open: 10, high: Number.POSITIVE_INFINITY, low: 9, close: 10, volume: 1 },
   { open: 12, high: 11, low: 9, close: 10, volume: 1 }, // open above high
+  { open: 2e154, high: 2e154, low: 2e154, close: 2e154, volume: 1 }, // beyond ±1e30
+  { open: 10, high: 11, low: 9, close: 10, volume: 1e300 }, // volume beyond 1e30: TP × volume overflows
   null,
 ]
 

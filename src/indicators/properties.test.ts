@@ -1,7 +1,8 @@
 /** Property tests (fast-check) of invariants every correct implementation must satisfy. */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ADX, ATR, BollingerBands, type CandleInput, DMI, EMA, MACD, RSI, SMA, StdDev } from './index.js'
+import { ADX, ATR, BollingerBands, type CandleInput, CCI, DMI, EMA, MACD, RSI, SMA, StdDev } from './index.js'
+import { makeCandles } from './testing/data.js'
 
 const price = fc.double({ min: 0.0001, max: 1e6, noNaN: true, noDefaultInfinity: true })
 const prices = fc.array(price, { minLength: 1, maxLength: 200 })
@@ -34,6 +35,48 @@ describe('properties', () => {
         expect(Math.abs(ema.value! - x)).toBeLessThanOrEqual(1e-9 * x)
       }),
     )
+  })
+
+  it('a low-priced instrument gets the same oscillators and scaled σ / ATR as the same moves at 100', () => {
+    // ×2⁻³⁴ is exact in binary floating point (every sum, product and square root scales exactly) and puts the
+    // prices near 6e-9, where a fixed 1e-8 cut-off would zero RSI, σ, CCI and the DIs.
+    const scale = 2 ** -34
+    for (const seed of [5, 6]) {
+      const candles = makeCandles(300, seed, 100)
+      const low = candles.map((c) => ({
+        open: c.open * scale,
+        high: c.high * scale,
+        low: c.low * scale,
+        close: c.close * scale,
+        volume: c.volume,
+      }))
+      const run = (cs: CandleInput[]) => {
+        const [rsi, sd, bb, cci, dmi, adx, atr] = [
+          new RSI(14),
+          new StdDev(20),
+          new BollingerBands({ period: 20, stdDev: 2 }),
+          new CCI(20),
+          new DMI(14),
+          new ADX(14),
+          new ATR(14),
+        ] as const
+        return cs.map((c) => ({
+          rsi: rsi.update(c),
+          sd: sd.update(c),
+          bb: bb.update(c),
+          cci: cci.update(c),
+          dmi: dmi.update(c),
+          adx: adx.update(c),
+          atr: atr.update(c),
+        }))
+      }
+      const at100 = run(candles)
+      const tiny = run(low)
+      const times = (v: number | undefined) => (v === undefined ? undefined : v * scale)
+      const bands = (v: ReturnType<BollingerBands['update']>) =>
+        v && { upper: v.upper * scale, middle: v.middle * scale, lower: v.lower * scale }
+      expect(tiny).toEqual(at100.map((v) => ({ ...v, sd: times(v.sd), bb: bands(v.bb), atr: times(v.atr) })))
+    }
   })
 
   it('RSI stays within [0, 100]', () => {

@@ -205,6 +205,93 @@ describe('hand-computed series (continued)', () => {
   })
 })
 
+describe('low-priced instruments: the definitions, no fixed 1e-8 cut-off', () => {
+  it('RSI of a strictly rising series is 100, whatever the price scale', () => {
+    const rsi = new RSI(14)
+    let v: number | undefined
+    for (let i = 0; i < 20; i++) v = rsi.update(0.00001234 + i * 1e-8)
+    expect(v).toBeCloseTo(100, 6)
+  })
+
+  it('population σ of 0.1 / 0.1001 alternating is 5e-5 (StdDev and the Bollinger band width)', () => {
+    const sd = new StdDev(20)
+    const bb = new BollingerBands({ period: 20, stdDev: 2 })
+    let s: number | undefined
+    let b: ReturnType<BollingerBands['update']>
+    for (let i = 0; i < 20; i++) {
+      const x = 0.1 + (i % 2) * 0.0001
+      s = sd.update(x)
+      b = bb.update(x)
+    }
+    expect(s).toBeCloseTo(0.00005, 9)
+    expect(b!.upper - b!.middle).toBeCloseTo(0.0001, 9)
+  })
+
+  it('CCI of a steadily rising low-priced series is 111.1', () => {
+    const cci = new CCI(5)
+    let v: number | undefined
+    for (let i = 0; i < 6; i++) {
+      const p = 0.00001 + i * 3e-9
+      v = cci.update({ open: p, high: p, low: p, close: p, volume: 1 })
+    }
+    // TP window +0, +3, +6, +9, +12 (×1e-9 over 1e-5): last − mean = 6e-9, mean deviation 3.6e-9
+    expect(v).toBeCloseTo(111.111, 2)
+  })
+
+  it('+DI of a low-priced series stepping up one 1e-9 tick a bar is 100, ADX too (TR sums stay below 1e-8)', () => {
+    const dmi = new DMI(5)
+    const adx = new ADX(5)
+    let d: ReturnType<DMI['update']>
+    let a: ReturnType<ADX['update']>
+    for (let i = 0; i < 12; i++) {
+      const p = 0.000001 + i * 1e-9
+      d = dmi.update(bar(p, p, p))
+      a = adx.update(bar(p, p, p))
+    }
+    expect(d).toEqual({ plusDI: 100, minusDI: 0 })
+    expect(a?.adx).toBe(100)
+  })
+
+  it('σ and CCI are 0 only for a truly flat window: 0.1 repeated (never an exact sum) vs one 1e-6 step', () => {
+    const flat = [new StdDev(5), new CCI(5)] as const
+    const step = [new StdDev(5), new CCI(5)] as const
+    let f: (number | undefined)[] = []
+    let s: (number | undefined)[] = []
+    for (let i = 0; i < 12; i++) {
+      const x = 0.1
+      const y = i >= 9 ? 0.1 + 1e-6 : 0.1
+      f = [flat[0].update(x), flat[1].update(bar(x, x, x))]
+      s = [step[0].update(y), step[1].update(bar(y, y, y))]
+    }
+    expect(f).toEqual([0, 0])
+    // the window holds 0.1, 0.1, 0.1+1e-6 ×3: σ = 1e-6·√(6/25), CCI = (0.4e-6) / (0.015 · 0.48e-6)
+    expect(Math.abs(s[0]! / (1e-6 * Math.sqrt(6 / 25)) - 1)).toBeLessThan(1e-4)
+    expect(s[1]).toBeCloseTo(0.4 / (0.015 * 0.48), 4)
+  })
+})
+
+describe('input magnitude', () => {
+  it('StdDev and BollingerBands refuse a finite price beyond 1e30 (its square would overflow) and stay finite', () => {
+    const sd = new StdDev(3)
+    const bb = new BollingerBands({ period: 3 })
+    for (const x of [1, 2, 3]) {
+      sd.update(x)
+      bb.update(x)
+    }
+    for (const huge of [2e154, -2e154, 1e31]) {
+      expect(() => sd.update(huge)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'input' }),
+      )
+      expect(() => bb.update({ open: huge, high: huge, low: huge, close: huge, volume: 1 })).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED', field: 'high' }),
+      )
+    }
+    expect(sd.update(4)).toBeCloseTo(Math.sqrt(2 / 3), 12)
+    expect(bb.update(4)?.middle).toBe(3)
+    expect(new SMA(1).update(1e30)).toBe(1e30) // the bound itself is accepted
+  })
+})
+
 describe('warm-up lengths equal TA-Lib lookbacks', () => {
   it.each([
     ['SMA(20)', new SMA(20), 19],

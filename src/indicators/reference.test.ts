@@ -36,6 +36,17 @@ const SERIES = [
   { name: 'random walk around 100', candles: makeCandles(600, 1, 100) },
   { name: 'random walk around 60000', candles: makeCandles(600, 7, 60_000) },
   { name: 'random walk around 0.5', candles: makeCandles(600, 42, 0.5) },
+  // ×2⁻³⁴ (exact): prices near 6e-9, where TA-Lib's fixed 1e-8 cut-offs would zero RSI, σ, CCI and the DIs
+  {
+    name: 'random walk around 100, scaled to 6e-9',
+    candles: makeCandles(600, 9, 100).map((c) => ({
+      ...c,
+      open: c.open * 2 ** -34,
+      high: c.high * 2 ** -34,
+      low: c.low * 2 ** -34,
+      close: c.close * 2 ** -34,
+    })),
+  },
 ]
 
 /** Streams `candles` through `ind` and returns one column of the output per key. */

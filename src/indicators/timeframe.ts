@@ -47,6 +47,18 @@ const FIXED_MS: Record<Exclude<Timeframe, '1M'>, number> = {
 /** 1970-01-01 was a Thursday; weeks start on Monday 00:00 UTC, 4 days later. */
 const WEEK_OFFSET = 4 * D
 
+/** 00:00 UTC on the first of `month` (0-based, may overflow into the next year) of `year`, years 0–99 included. */
+const monthStart = (year: number, month: number): number => new Date(0).setUTCFullYear(year, month, 1)
+
+/** Earliest time a timeframe accepts: 0000-01-01T00:00:00Z (`Date.UTC(0, 0, 1)` would read the year as 1900). */
+export const MIN_TIME = -62_167_219_200_000
+/**
+ * First time a timeframe refuses: 10000-01-01T00:00:00Z. Every interval of a time below it (a month of year 9999
+ * included) starts and ends inside the JavaScript Date range, so no bound is ever NaN; epoch times in microseconds
+ * (1.7e15 today) or nanoseconds land beyond it and are refused, not bucketed in year 57 000.
+ */
+export const MAX_TIME = 253_402_300_800_000
+
 /**
  * True when `s` is a supported timeframe.
  *
@@ -63,7 +75,8 @@ export function isTimeframe(s: unknown): s is Timeframe {
 /**
  * Open time (epoch ms, UTC) of the `timeframe` interval containing `t`. Intervals are aligned like the exchanges':
  * to the UTC epoch grid for fixed lengths up to `3d`, to Monday 00:00 UTC for `1w`, to the first of the month for
- * `1M`.
+ * `1M`. Throws a ValidationError, on every timeframe, unless `t` is a time of the years 0000 to 9999 UTC
+ * ({@link MIN_TIME} ≤ t < {@link MAX_TIME}).
  *
  * @example
  * ```ts
@@ -71,11 +84,10 @@ export function isTimeframe(s: unknown): s is Timeframe {
  * ```
  */
 export function timeframeStart(timeframe: Timeframe, t: number): number {
-  if (!Number.isFinite(t))
-    throw new ValidationError(`Time "${String(t)}" is not a finite number`, { field: 't' })
+  checkTime(t, 't')
   if (timeframe === '1M') {
     const d = new Date(t)
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+    return monthStart(d.getUTCFullYear(), d.getUTCMonth())
   }
   const ms = FIXED_MS[timeframe]
   if (timeframe === '1w') return Math.floor((t - WEEK_OFFSET) / ms) * ms + WEEK_OFFSET
@@ -94,7 +106,37 @@ export function timeframeStart(timeframe: Timeframe, t: number): number {
 export function timeframeEnd(timeframe: Timeframe, openTime: number): number {
   if (timeframe === '1M') {
     const d = new Date(openTime)
-    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+    return monthStart(d.getUTCFullYear(), d.getUTCMonth() + 1)
   }
   return openTime + FIXED_MS[timeframe]
+}
+
+/**
+ * Throws a ValidationError naming `field` unless `t` is a finite epoch-ms time of the years 0000 to 9999 UTC.
+ *
+ * @internal
+ */
+export function checkTime(t: number, field: string, name = 'Time'): void {
+  if (typeof t === 'number' && t >= MIN_TIME && t < MAX_TIME) return // false for NaN
+  const what =
+    typeof t !== 'number' || !Number.isFinite(t)
+      ? 'is not a finite number'
+      : 'is outside the years 0000 to 9999 UTC (an epoch time in µs or ns, not ms?)'
+  throw new ValidationError(`${name} "${String(t)}" ${what}`, { field })
+}
+
+/**
+ * Number of `timeframe` intervals from the one opening at `from` up to the one opening at `to` (both open times,
+ * `from <= to`): the number of steps of {@link timeframeEnd} from `from` to `to`, computed without taking them.
+ *
+ * @internal
+ */
+export function timeframeCount(timeframe: Timeframe, from: number, to: number): number {
+  if (!(to > from)) return 0
+  if (timeframe === '1M') {
+    const a = new Date(from)
+    const b = new Date(to)
+    return (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth()
+  }
+  return Math.ceil((to - from) / FIXED_MS[timeframe])
 }

@@ -27,8 +27,10 @@ export interface CandleStrategyState {
 
 /**
  * Base of the built-in candle strategies: long-only by default (a bullish event enters when flat, a bearish one
- * exits a long), optional shorts, no duplicate entries while an entry order is open. State is saved as the last
- * `historyLength` closed candles and replayed through fresh indicators on restore, without emitting signals.
+ * exits a long), optional shorts, no duplicate entries while an entry order is open. Each bar is evaluated once: a
+ * forming candle, or a closed one whose open time is not after the last evaluated (a repeat, even with other values,
+ * or an older candle), is ignored. State is saved as the last `historyLength` closed candles and replayed through
+ * fresh indicators on restore, without emitting signals.
  *
  * @example
  * ```ts
@@ -63,6 +65,8 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   #history: Candle[] = []
   #head = 0
   #replaying = false
+  /** Open time of the last candle evaluated (live or replayed). */
+  #lastOpenTime = Number.NEGATIVE_INFINITY
 
   protected constructor(name: string, config: z.output<typeof CandleStrategyConfigSchema>) {
     this.venue = config.venue
@@ -87,11 +91,22 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
   /** Restores rule-specific flags. */
   protected restoreExtra(_extra: Record<string, unknown>): void {}
 
+  /**
+   * Evaluates a closed candle of its instrument and interval that opens after the last one evaluated; ignores
+   * anything else (forming candles, other series, repeats and older candles: see the class docs).
+   */
   onCandle(candle: Candle, ctx: StrategyContext): void {
     if (candle.venue !== this.venue || candle.symbol !== this.symbol || candle.interval !== this.interval)
       return
-    this.#remember(candle)
-    const verdict = this.evaluate(candle)
+    if (candle.isClosed !== true) return
+    if (!(candle.openTime > this.#lastOpenTime)) {
+      ctx.logger.debug(
+        { strategyId: this.id, openTime: candle.openTime, lastOpenTime: this.#lastOpenTime },
+        'candle not after the last evaluated one: ignored',
+      )
+      return
+    }
+    const verdict = this.#step(candle)
     if (verdict === undefined || this.#replaying) return
     const qty = ctx.position(this.venue, this.symbol)?.qty
     const isLong = qty?.gt(0) === true
@@ -124,16 +139,21 @@ export abstract class CandleStrategy implements Strategy<CandleStrategyState> {
     this.resetIndicators()
     this.#history = []
     this.#head = 0
+    this.#lastOpenTime = Number.NEGATIVE_INFINITY
     this.#replaying = true
     try {
-      for (const c of state.candles) {
-        this.#remember(c)
-        this.evaluate(c)
-      }
+      for (const c of state.candles) if (c.openTime > this.#lastOpenTime) this.#step(c) // each bar once, in order
     } finally {
       this.#replaying = false
     }
     this.restoreExtra(state.extra)
+  }
+
+  /** Remembers and evaluates one bar, the newest. */
+  #step(c: Candle): CandleVerdict {
+    this.#lastOpenTime = c.openTime
+    this.#remember(c)
+    return this.evaluate(c)
   }
 
   /** Keeps `c` as the newest of the last `historyLength` candles (overwriting the oldest: no array shift). */

@@ -41,6 +41,35 @@ describe('SpreadQuoter', () => {
     expect(show(q.levels(1000, 0, 0.1))).toEqual(['SELL 1001 1', 'BUY 999 1'])
   })
 
+  it('widens with the volatility of a low-priced instrument (σ 1e-7 on 1.2e-5 mids: 2σ = 167 bps)', () => {
+    const clock = new ManualClock(0)
+    const q = make({ symbol: 'SHIBUSDT', volatility: { window: 20, multiplier: 2 }, refreshMs: 0 })
+    const runner = new StrategyRunner(q, {
+      clock,
+      positions: () => [],
+      openOrders: () => [],
+      cancelOrders: async () => ({ canceled: [], failed: [] }),
+    })
+    const sets: QuoteTargets[] = []
+    runner.events.on('quote.stated', (t) => sets.push(t))
+    runner.start()
+    for (let i = 0; i < 20; i++) {
+      const mid = 1.2e-5 + (i % 2 === 0 ? 1e-7 : -1e-7)
+      runner.book({
+        venue: 'binance',
+        symbol: 'SHIBUSDT',
+        bids: [[mid - 1e-9, 1e6]],
+        asks: [[mid + 1e-9, 1e6]],
+        tsEvent: i,
+      })
+      clock.advance(1)
+    }
+    const last = sets.at(-1)!
+    const mid = 1.2e-5 - 1e-7
+    const ask = last.levels.find((l) => l.side === 'SELL')!.price.toNumber()
+    expect(((ask - mid) / mid) * 10_000).toBeGreaterThan(150) // not the 10 bps floor
+  })
+
   it('microprice leans toward the side with less size', () => {
     const b = {
       venue: 'x',

@@ -13,20 +13,46 @@ import {
   type StrategyHost,
 } from './Strategy.js'
 
+/**
+ * A closed candle the runner did not deliver because its open time is not after the last one delivered for its
+ * venue, symbol and interval: a repeat (a venue resending a closed kline, a second feed, a replayed message; a repeat
+ * with other values is not taken as a correction) or an older candle (a REST backfill overlapping the stream).
+ */
+export interface CandleIgnoredEvent {
+  readonly type: 'candle.ignored'
+  /** `repeated`: the same open time as the last delivered candle; `stale`: an earlier (or no valid) open time. */
+  readonly reason: 'repeated' | 'stale'
+  readonly candle: Candle
+  /** Open time of the last candle delivered for the same venue, symbol and interval. */
+  readonly lastOpenTime: number
+  readonly tsEvent: number
+}
+
 /** Events of a {@link StrategyRunner}. */
 export interface StrategyEvents {
   /** A signal the strategy emitted, ready for the RiskManager. */
   signal: [signal: Signal]
+  /** A closed candle not delivered: it repeats or predates the last one delivered of its series. */
+  'candle.ignored': [e: CandleIgnoredEvent]
   /** A quote set the strategy stated (`ctx.quote`), ready for the RiskManager and a QuoteManager. */
   'quote.stated': [targets: QuoteTargets]
   /** The strategy threw in a hook; the runner caught it and goes on. */
   error: [error: TradekitError]
 }
 
+/** Open time of the last candle delivered for one venue, symbol and interval. */
+interface CandleSeries {
+  readonly venue: string
+  readonly symbol: string
+  readonly interval: string
+  openTime: number
+}
+
 /**
- * Runs one strategy: filters events to what it declared, delivers only closed candles (no look-ahead), builds its
- * context, catches anything a hook throws (reported on `error`, the feed goes on) and publishes its signals.
- * The engine uses one runner per strategy; hand-wired apps use it directly.
+ * Runs one strategy: filters events to what it declared, delivers only closed candles (no look-ahead), each bar once
+ * and in order (a closed candle whose open time is not after the last one delivered of its series is reported on
+ * `candle.ignored`), builds its context, catches anything a hook throws (reported on `error`, the feed goes on) and
+ * publishes its signals. The engine uses one runner per strategy; hand-wired apps use it directly.
  *
  * @example
  * ```ts
@@ -45,6 +71,9 @@ export class StrategyRunner {
   readonly #ctx: StrategyContext
   #running = false
   #signals = 0
+  readonly #series = new Map<string, CandleSeries>()
+  /** The series of the previous candle: a single-series strategy never builds a key. */
+  #current: CandleSeries | undefined
 
   constructor(strategy: Strategy, host: StrategyHost) {
     this.#strategy = strategy
@@ -94,11 +123,15 @@ export class StrategyRunner {
     this.#running = false
   }
 
-  /** Delivers a candle if it is closed and of a required instrument and interval. */
+  /**
+   * Delivers a candle if it is closed, of a required instrument and interval, and opens after the last one delivered
+   * of its series (otherwise it emits `candle.ignored`).
+   */
   candle(c: Candle): void {
     const req = this.#strategy.requirements
     if (!this.#running || !c.isClosed || this.#strategy.onCandle === undefined) return
     if (!requiresInstrument(req, c.venue, c.symbol) || !(req.candles ?? []).includes(c.interval)) return
+    if (!this.#isNewBar(c)) return
     this.#guard('onCandle', () => this.#strategy.onCandle?.(c, this.#ctx))
   }
 
@@ -146,6 +179,33 @@ export class StrategyRunner {
       throw new StateError(`Snapshot of "${saved.strategyId}" cannot restore strategy "${this.#strategy.id}"`)
     }
     this.#strategy.restore?.(saved.state)
+  }
+
+  /** True when `c` opens after the last candle delivered of its series (then recorded); else reports it. */
+  #isNewBar(c: Candle): boolean {
+    let s = this.#current
+    if (s === undefined || s.symbol !== c.symbol || s.interval !== c.interval || s.venue !== c.venue) {
+      const key = `${c.venue}\u0000${c.symbol}\u0000${c.interval}`
+      s = this.#series.get(key)
+      if (s === undefined) {
+        s = { venue: c.venue, symbol: c.symbol, interval: c.interval, openTime: Number.NEGATIVE_INFINITY }
+        this.#series.set(key, s)
+      }
+      this.#current = s
+    }
+    if (c.openTime > s.openTime) {
+      s.openTime = c.openTime
+      return true
+    }
+    const e: CandleIgnoredEvent = Object.freeze({
+      type: 'candle.ignored',
+      reason: c.openTime === s.openTime ? 'repeated' : 'stale',
+      candle: c,
+      lastOpenTime: s.openTime,
+      tsEvent: this.#host.clock.now(),
+    })
+    this.#bus.emit('candle.ignored', e)
+    return false
   }
 
   #emitSignal(p: SignalOptions): Signal {

@@ -75,4 +75,4 @@ export {
   type StrategyHost,
   type StrategyRequirements,
 } from './Strategy.js'
-export { type StrategyEvents, StrategyRunner } from './StrategyRunner.js'
+export { type CandleIgnoredEvent, type StrategyEvents, StrategyRunner } from './StrategyRunner.js'

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
+import { silentLogger } from '../core/logger.js'
 import type { CancelAllResult, Signal } from '../core/ports.js'
 import type { BookSnapshot, Candle, Order, Position } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import {
   BollingerBreakout,
+  type CandleIgnoredEvent,
   ComplementArbitrage,
   EmaCrossover,
   findComplementOpportunity,
@@ -12,6 +14,7 @@ import {
   ResolutionSniper,
   RsiMeanReversion,
   type Strategy,
+  type StrategyContext,
   type StrategyHost,
   StrategyRunner,
 } from './index.js'
@@ -203,6 +206,29 @@ describe('RsiMeanReversion', () => {
   })
 })
 
+describe('RsiMeanReversion on a low-priced instrument', () => {
+  it('sees a SHIB-priced rally as overbought, never oversold (no fixed cut-off zeroes its RSI)', () => {
+    // 30 choppy bars around 1e-5 (+6e-8 / −5e-8), then 60 bars rising 2e-9 each: average moves far below 1e-8
+    const chop = Array.from({ length: 30 }, (_, i) => 1e-5 + (i % 2 === 0 ? 6e-8 : -5e-8))
+    const rally = Array.from({ length: 60 }, (_, i) => 1e-5 + (i + 1) * 2e-9)
+    const data = candles([...chop, ...rally])
+    const rallyStart = data[30]!.openTime
+    const long: Position = {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      qty: new Decimal(1),
+      realizedPnl: new Decimal(0),
+      unrealizedPnl: new Decimal(0),
+    }
+    const cfg = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m', period: 14 }
+    const flat = run(new RsiMeanReversion(cfg), data).filter((x) => x.tsEvent > rallyStart)
+    expect(flat.filter((x) => x.side === 'BUY')).toEqual([])
+    // held long: the rally's RSI rising through 70 exits it
+    const held = run(new RsiMeanReversion(cfg), data, host([long])).filter((x) => x.tsEvent > rallyStart)
+    expect(held.map((x) => `${x.side}/${x.intent}`)).toEqual(['SELL/EXIT'])
+  })
+})
+
 describe('BollingerBreakout', () => {
   it('buys the close that breaks above the upper band', () => {
     const data = [10, 10.1, 9.9, 10, 10.1, 9.9, 10, 10.1, 9.9, 10, 10.1, 9.9, 12]
@@ -297,6 +323,135 @@ describe('ResolutionSniper', () => {
     expect(out[0]?.limitPrice?.toString()).toBe('0.97')
     runner.book(book('Y', [[0.95, 10]]))
     expect(out).toHaveLength(1) // budget used
+  })
+})
+
+/** A runner of a shorting EmaCrossover(2, 3) on BTCUSDT 1m, collecting signals and ignored candles. */
+function crossRunner() {
+  const r = new StrategyRunner(
+    new EmaCrossover({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      interval: '1m',
+      fast: 2,
+      slow: 3,
+      allowShort: true,
+    }),
+    host(),
+  )
+  const out: Signal[] = []
+  const ignored: CandleIgnoredEvent[] = []
+  r.events.on('signal', (s) => out.push(s))
+  r.events.on('candle.ignored', (e) => ignored.push(e))
+  r.start()
+  return { r, out, ignored }
+}
+
+describe('StrategyRunner: each closed bar once, in order', () => {
+  it('an older closed candle after newer ones is not a new bar (reported as stale)', () => {
+    const { r, out, ignored } = crossRunner()
+    const h = candles([100, 101, 102, 103, 104, 105])
+    for (const c of h) r.candle(c)
+    expect(out).toEqual([])
+    r.candle(h[0]!) // a REST backfill overlapping the stream: fed to the EMAs it would cross them down
+    expect(out).toEqual([])
+    expect(ignored).toEqual([
+      { type: 'candle.ignored', reason: 'stale', candle: h[0], lastOpenTime: h[5]!.openTime, tsEvent: 0 },
+    ])
+  })
+
+  it('the same closed candle twice moves the indicators once (reported as repeated, even with other values)', () => {
+    const a = crossRunner()
+    const b = crossRunner()
+    const closes = [100, 101, 102, 103, 104, 99, 98]
+    const data = candles(closes)
+    for (const c of data) a.r.candle(c)
+    data.forEach((c, i) => {
+      b.r.candle(c)
+      if (i === 4) {
+        b.r.candle(c)
+        b.r.candle({ ...c, close: 90, low: 90 }) // a "correction" of a closed bar is not taken either
+      }
+    })
+    const snap = (x: ReturnType<typeof crossRunner>) => (x.r.strategy as EmaCrossover).snapshot().candles
+    expect(snap(b)).toEqual(snap(a))
+    expect(b.out).toEqual(a.out)
+    expect(b.ignored.map((e) => [e.reason, e.candle.openTime, e.lastOpenTime])).toEqual([
+      ['repeated', 4 * 60_000, 4 * 60_000],
+      ['repeated', 4 * 60_000, 4 * 60_000],
+    ])
+  })
+
+  it('tracks each instrument and interval apart', () => {
+    const seen: string[] = []
+    const multi: Strategy = {
+      id: 'multi',
+      requirements: {
+        instruments: [
+          { venue: 'binance', symbol: 'BTCUSDT' },
+          { venue: 'binance', symbol: 'ETHUSDT' },
+        ],
+        candles: ['1m', '5m'],
+      },
+      onCandle: (c) => void seen.push(`${c.symbol} ${c.interval} ${c.openTime / 60_000}`),
+    }
+    const r = new StrategyRunner(multi, host())
+    r.start()
+    const [b0, b1] = candles([1, 2])
+    const [e0] = candles([1], 'ETHUSDT')
+    for (const c of [b0!, b1!, e0!, { ...b0!, interval: '5m' }, e0!, b0!]) r.candle(c)
+    expect(seen).toEqual(['BTCUSDT 1m 0', 'BTCUSDT 1m 1', 'ETHUSDT 1m 0', 'BTCUSDT 5m 0'])
+  })
+})
+
+describe('CandleStrategy.onCandle (called directly, without a runner)', () => {
+  const ctx = (signals: Signal[]): StrategyContext => ({
+    strategyId: 'x',
+    clock: new ManualClock(0),
+    logger: silentLogger,
+    signal: (p) => {
+      const sig = { ...p, strategyId: 'x', tsEvent: p.tsEvent ?? 0 } as Signal
+      signals.push(sig)
+      return sig
+    },
+    quote: () => {
+      throw new Error('no quotes')
+    },
+    cancelOrders: async () => ({ canceled: [], failed: [] }),
+    position: () => undefined,
+    positions: () => [],
+    openOrders: () => [],
+  })
+
+  it('evaluates only closed candles, each bar once, as its docs say', () => {
+    const cfg = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 2, slow: 3 }
+    const s = new EmaCrossover(cfg)
+    const signals: Signal[] = []
+    const data = candles([100, 99, 98, 97, 101, 103])
+    for (const c of data) {
+      s.onCandle({ ...c, isClosed: false, close: 1, low: 1 }, ctx(signals)) // forming: never evaluated
+      s.onCandle(c, ctx(signals))
+      s.onCandle(c, ctx(signals)) // repeated
+      s.onCandle(data[0]!, ctx(signals)) // stale
+    }
+    expect(s.snapshot().candles).toEqual(data)
+    const once = run(new EmaCrossover(cfg), data)
+    expect(once).toHaveLength(1)
+    expect(signals.map((x) => x.tsEvent)).toEqual(once.map((x) => x.tsEvent))
+  })
+
+  it('after a restore, a candle the snapshot already holds is not evaluated again', () => {
+    const cfg = { venue: 'binance', symbol: 'BTCUSDT', interval: '1m', fast: 2, slow: 3 }
+    const data = candles([100, 101, 102, 103, 104, 105])
+    const first = new EmaCrossover(cfg)
+    for (const c of data) first.onCandle(c, ctx([]))
+    const restored = new EmaCrossover(cfg)
+    restored.restore(JSON.parse(JSON.stringify(first.snapshot())))
+    const signals: Signal[] = []
+    restored.onCandle(data[0]!, ctx(signals))
+    restored.onCandle(data[5]!, ctx(signals))
+    expect(restored.snapshot()).toEqual(first.snapshot())
+    expect(signals).toEqual([])
   })
 })
 

@@ -5,6 +5,10 @@
  * test comparing the two checks the streaming bookkeeping (warm-up, ring buffers, replace) against the documented
  * algorithm. Outputs are aligned with the inputs; `NaN` marks "no value yet" (before TA-Lib's `outBegIdx`).
  *
+ * Where tradekit documents a deviation from TA-Lib, the reference follows tradekit: no fixed 1e-8 cut-off on prices
+ * or their sums (RSI, STDDEV/BBANDS, CCI, the DI's true range; TA-Lib's zeroed low-priced instruments), only the
+ * exact flat-market cases (see each function), and MFI's empty-window rule.
+ *
  * Not exported from `tradekit/indicators`.
  */
 
@@ -88,7 +92,7 @@ export function refRSI(x: number[], period: number): number[] {
   }
   gain /= period
   loss /= period
-  const rsi = (g: number, l: number): number => (isZero(g + l) ? 0 : (100 * g) / (g + l))
+  const rsi = (g: number, l: number): number => (g + l === 0 ? 0 : (100 * g) / (g + l)) // 0 only when flat
   out[period] = rsi(gain, loss)
   for (let i = period + 1; i < x.length; i++) {
     const d = x[i]! - x[i - 1]!
@@ -145,7 +149,8 @@ export function refMACD(
 
 /**
  * TA_STDDEV (nbDev 1) / the σ of TA_BBANDS, literally TA_INT_VAR's loop: running Σx and Σx² (add the new input,
- * take the means, subtract the trailing input), variance = E[x²] - E[x]², σ = 0 below 1e-8 variance. The running
+ * take the means, subtract the trailing input), variance = E[x²] - E[x]², σ = 0 for a flat window (all inputs
+ * equal) or a variance <= 0 (tradekit; TA-Lib: below 1e-8). The running
  * sums matter: at prices like 60000 the cancellation in E[x²] - E[x]² makes σ depend on them in the 9th digit.
  */
 export function refSTDDEV(x: number[], period: number): number[] {
@@ -164,7 +169,8 @@ export function refSTDDEV(x: number[], period: number): number[] {
     s -= x[trailing]!
     s2 -= x[trailing]! * x[trailing]!
     const v = mean2 - mean * mean
-    out[i] = v < 0.00000001 ? 0 : Math.sqrt(v)
+    const w = x.slice(i - period + 1, i + 1)
+    out[i] = w.every((y) => y === w[0]) || !(v > 0) ? 0 : Math.sqrt(v)
   }
   return out
 }
@@ -255,7 +261,7 @@ export function refADX(b: Bars, period: number): { adx: number[]; plusDI: number
     tr = i >= period ? tr - tr / period + t : tr + t
     if (i < period) continue
     let dx: number | undefined
-    if (!isZero(tr)) {
+    if (tr !== 0) {
       const m = 100 * (mdm / tr)
       const p = 100 * (pdm / tr)
       plusDI[i] = p
@@ -279,7 +285,7 @@ export function refADX(b: Bars, period: number): { adx: number[]; plusDI: number
   return { adx, plusDI, minusDI }
 }
 
-/** TA_CCI: (TP - mean(TP)) / (0.015 * meanAbsDev(TP)), 0 when either is below 1e-8. */
+/** TA_CCI: (TP - mean(TP)) / (0.015 * meanAbsDev(TP)), 0 for a flat window (tradekit; TA-Lib: either below 1e-8). */
 export function refCCI(b: Bars, period: number): number[] {
   const n = b.close.length
   const tp = b.close.map((c, i) => (b.high[i]! + b.low[i]! + c) / 3)
@@ -290,8 +296,8 @@ export function refCCI(b: Bars, period: number): number[] {
     const avg = s / period
     let dev = 0
     for (let j = i - period + 1; j <= i; j++) dev += Math.abs(tp[j]! - avg)
-    const num = tp[i]! - avg
-    out[i] = !isZero(num) && !isZero(dev) ? num / (0.015 * (dev / period)) : 0
+    const w = tp.slice(i - period + 1, i + 1)
+    out[i] = w.every((y) => y === w[0]) || dev === 0 ? 0 : (tp[i]! - avg) / (0.015 * (dev / period))
   }
   return out
 }
