@@ -28,6 +28,22 @@ class Bidder implements Strategy {
   }
 }
 
+/** Quotes 0.1 BTC `offset` above the best bid on every book: two of them are two makers on one instrument. */
+class OffsetBidder implements Strategy {
+  readonly requirements = { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], books: true }
+  constructor(
+    readonly id: string,
+    readonly offset: number,
+  ) {}
+  onBook(b: BookSnapshot, ctx: StrategyContext): void {
+    const px = new Decimal((b.bids[0]?.[0] ?? 100) + this.offset)
+    ctx.quote({
+      venue: 'binance',
+      levels: [{ symbol: 'BTCUSDT', side: 'BUY', price: px, qty: new Decimal('0.1') }],
+    })
+  }
+}
+
 /** A clock whose timers fire a millisecond early, as Node's may by `Date.now()` (counted from the loop turn's start). */
 class EarlyTimersClock extends ManualClock {
   override setTimeout(fn: () => void, ms: number): TimerHandle {
@@ -164,6 +180,67 @@ describe('TradingEngine quote path', () => {
     await env.clock.advanceAsync(500)
     for (let i = 0; i < 10; i++) await env.clock.advanceAsync(0)
     expect(env.resting()).toEqual(['BUY 100.5 POST_ONLY'])
+    await env.engine.stop()
+  })
+
+  it('two makers on one instrument cannot together rest bids beyond maxInventory', async () => {
+    const clock = new ManualClock(1_000)
+    const portfolio = new Portfolio({ balances: { USDT: '100000' }, instruments: [btc], clock })
+    const paper = new PaperTrader({ instruments: [btc], portfolio, clock })
+    const risk = new RiskManager({ clock, quotes: { maxInventory: '0.1' } })
+    const feed = new Feed()
+    const engine = new TradingEngine({
+      clock,
+      feeds: [{ name: 'f', venue: 'binance', source: feed }],
+      strategies: [new OffsetBidder('a', 0.5), new OffsetBidder('b', 0.25)],
+      risk,
+      executors: [paper],
+      portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    await engine.start()
+    const book = async (): Promise<string> => {
+      feed.bus.emit('book', {
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        bids: [[100, 1]],
+        asks: [[102, 1]],
+        tsEvent: clock.now(),
+      })
+      for (let i = 0; i < 10; i++) await clock.advanceAsync(0)
+      const bids = paper.openOrders().filter((o) => o.side === 'BUY')
+      return bids.reduce((s, o) => s.plus(o.qty), new Decimal(0)).toFixed()
+    }
+    expect(await book()).toBe('0.1') // observed '0.2'
+    // Restated (each maker sees the other's quote resting now): still one maker's worth, and no flapping.
+    expect(await book()).toBe('0.1')
+    expect(await book()).toBe('0.1')
+    await engine.stop()
+  })
+
+  it("counts the account's other open orders on the instrument, never the maker's own quotes", async () => {
+    const env = await setup({ maxInventory: '0.2' })
+    // An order placed by hand rests a bid of 0.14: the maker's bid of 0.1 gets the 0.06 left, and keeps it once resting.
+    await env.paper.submit({
+      clientOrderId: 'h1',
+      strategyId: 'host',
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: new Decimal('0.14'),
+      price: new Decimal(90),
+    })
+    const quoted = () =>
+      env.paper
+        .openOrders()
+        .filter((o) => o.clientOrderId !== 'h1')
+        .map((o) => `${o.side} ${o.qty.toFixed()}`)
+    await env.book(100, 102)
+    expect(quoted()).toEqual(['BUY 0.06'])
+    await env.book(101, 103)
+    expect(quoted()).toEqual(['BUY 0.06'])
     await env.engine.stop()
   })
 })

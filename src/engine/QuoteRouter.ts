@@ -113,9 +113,12 @@ export class QuoteRouter {
       this.#cfg.logger.warn({ strategyId: t.strategyId, venue: t.venue }, 'no executor for quotes')
       return Promise.resolve()
     }
-    const { executors, portfolio, risk, market } = this.#cfg
+    const { executors, portfolio, risk, market, orders } = this.#cfg
     const account = portfolio.snapshot(executors.flatMap((e) => [...e.openOrders()]))
-    const r = risk.evaluateQuotes(t, account, (s) => market.snapshot(t.venue, s))
+    // Whose quote an open order is: the set's own strategy's are replaced, the others' count against its room.
+    const quotes = new Set(m.openQuotes({ venue: t.venue }).map((o) => o.clientOrderId))
+    const owner = (cid: string) => (quotes.has(cid) ? orders.strategyOf(cid) : undefined)
+    const r = risk.evaluateQuotes(t, account, (s) => market.snapshot(t.venue, s), owner)
     const approved = r.ok ? r.value : { ...t, levels: [] }
     const levels = approved.levels.filter((l) => !this.#held(t.venue, l.symbol))
     return m

@@ -3,10 +3,15 @@ import { PositiveDecimalSchema as PositiveDecimal } from '../core/index.js'
 
 /**
  * Limits on market makers' quote sets (`RiskManager.evaluateQuotes`). Inventory limits count the worst case: the
- * position plus every resting level on the side that grows it, as if all of them filled.
+ * position plus every resting level on the side that grows it, as if all of them filled — the set's own levels, the
+ * other strategies' quotes on the instrument and the account's other open orders there (the set's own strategy's
+ * quotes excepted: the set replaces them).
  */
 export const QuoteLimitsConfigSchema = z.strictObject({
-  /** Largest absolute position per instrument, base units (shares), counting resting quotes. Default: none. */
+  /**
+   * Largest absolute position per instrument (every strategy's together), base units (shares), counting resting
+   * quotes. Default: none.
+   */
   maxInventory: z.optional(PositiveDecimal),
   /** Per-instrument inventory limit by symbol or `venue:symbol` (overrides `maxInventory`). */
   maxInventoryBySymbol: z._default(z.record(z.string(), PositiveDecimal), {}),

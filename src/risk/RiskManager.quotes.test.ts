@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import type { Instrument, Position } from '../core/types.js'
-import { account, D, instrument, market } from './__fixtures__/builders.js'
+import { account, D, instrument, market, openOrder } from './__fixtures__/builders.js'
 import type { RiskManagerConfig } from './config.js'
 import type { QuotesDecidedEvent } from './events.js'
 import { RiskManager } from './RiskManager.js'
@@ -182,5 +182,36 @@ describe('RiskManager.evaluateQuotes', () => {
     expect(!r.ok && r.error.code).toBe('INVALID_INPUT')
     const z = risk.evaluateQuotes(targets([lvl('yes', 'BUY', '0.45', '0')]), account(), mkt)
     expect(!z.ok && z.error.code).toBe('INVALID_INPUT')
+  })
+
+  it("sizes a set within what the other strategies' sets and orders leave on the instrument", () => {
+    const { risk, mkt } = setup({ maxInventory: '50', maxLevels: 2 })
+    const bids = (strategyId: string, ...qty: string[]) =>
+      targets(
+        qty.map((q) => lvl('yes', 'BUY', '0.45', q)),
+        { strategyId },
+      )
+    const kept = (r: ReturnType<typeof risk.evaluateQuotes>) =>
+      r.ok ? r.value.levels.map((l) => l.qty.toFixed()) : r.error.code
+    expect(kept(risk.evaluateQuotes(bids('a', '30'), account(), mkt))).toEqual(['30'])
+    // a's set is approved but rests nowhere yet: b gets what it leaves.
+    expect(kept(risk.evaluateQuotes(bids('b', '30'), account(), mkt))).toEqual(['20'])
+    // a's new set replaces its last one: only b's 20 counts.
+    expect(kept(risk.evaluateQuotes(bids('a', '40'), account(), mkt))).toEqual(['30'])
+    // A denied set (too many levels) leaves a no quote there: b may take the room.
+    expect(kept(risk.evaluateQuotes(bids('a', '5', '5', '5'), account(), mkt))).toBe('MAX_QUOTE_LEVELS')
+    expect(kept(risk.evaluateQuotes(bids('b', '60'), account(), mkt))).toEqual(['50'])
+    // With quoteOwner, the open orders count too: here an entry order of 8 (no quote) and b's own resting quote.
+    const orders = account({
+      openOrders: [
+        openOrder('e1', { venue: 'polymarket', symbol: 'yes', qty: D('8') }),
+        openOrder('q1', { venue: 'polymarket', symbol: 'yes', qty: D('50') }),
+      ],
+    })
+    const owner = (cid: string) => (cid === 'q1' ? 'b' : undefined)
+    expect(kept(risk.evaluateQuotes(bids('b', '60'), orders, mkt, owner))).toEqual(['42'])
+    expect(kept(risk.evaluateQuotes(bids('a', '60'), orders, mkt, owner))).toEqual([]) // 8 + b's 50: cut to 0
+    // Without it, orders cannot be told from the set's own quotes and are not counted.
+    expect(kept(risk.evaluateQuotes(bids('b', '60'), orders, mkt))).toEqual(['50'])
   })
 })

@@ -24,7 +24,6 @@ import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { base36 } from './base36.js'
 import { CorrelationGroups } from './CorrelationGroups.js'
-import { evaluateQuotes } from './checks/evaluateQuotes.js'
 import {
   type InstrumentRestriction,
   RiskCheckContext,
@@ -42,6 +41,7 @@ import { InstrumentSpecs } from './InstrumentSpecs.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import { orderIntent } from './orderIntent.js'
 import { existingNotional } from './pendingEntries.js'
+import { QuoteReservations } from './QuoteReservations.js'
 import { SizingCache } from './SizingCache.js'
 import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
 import { positive, readDecimal } from './sizing.js'
@@ -104,6 +104,8 @@ export class RiskManager {
   readonly #env: RiskCheckEnv
   /** Per-instrument restrictions by `venue:symbol` (absent: ACTIVE). */
   readonly #restrictions = new Map<string, InstrumentRestriction>()
+  /** Each strategy's last approved quote levels per instrument (a set's room counts the other strategies'). */
+  readonly #quotes = new QuoteReservations()
   readonly #decimals = new DecimalCache()
   /** What entry sizing reads: limits and caches (see {@link capEntry}). */
   readonly #sizingDeps: EntrySizingDeps
@@ -450,8 +452,10 @@ export class RiskManager {
   /**
    * Decides on a market maker's quote set as a whole, one decision per refresh (see `evaluateQuotes` in
    * `checks/evaluateQuotes.ts` and the `quotes` limits): denied when trading is not ACTIVE or a set-wide limit is
-   * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. Emits
-   * `risk.quotesDecided`. Never throws.
+   * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. The inventory
+   * limits are per instrument: they count the other strategies' last approved levels there and, given `quoteOwner`
+   * (whose quote an open order is, `undefined` for one that is not), the account's other open orders (the set's own
+   * strategy's quotes excepted: it replaces them). Emits `risk.quotesDecided`. Never throws.
    *
    * @example
    * ```ts
@@ -463,28 +467,24 @@ export class RiskManager {
     targets: QuoteTargets,
     account: AccountSnapshot,
     market: (symbol: string) => MarketSnapshot | undefined,
+    quoteOwner?: (clientOrderId: string) => string | undefined,
   ): Result<ApprovedQuotes, RiskRejection> {
     const now = this.#clock.now()
     this.update(account) // the breakers see this account's equity before its state is read, as `evaluate` does
-    let r: Result<ApprovedQuotes, RiskRejection>
-    try {
-      r = evaluateQuotes(targets, {
-        limits: this.#cfg.quotes,
-        account,
-        market,
-        state: this.guard.state,
-        restriction: (symbol) => {
-          const x = this.#restrictions.get(`${targets.venue}:${symbol}`)
-          return x === undefined ? undefined : { state: x.state, code: x.cause.code }
-        },
-        maxDataAgeMs: this.#cfg.maxDataAgeMs,
-        maxClockSkewMs: this.#cfg.maxClockSkewMs,
-        now,
-      })
-    } catch (e) {
-      const message = `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`
-      r = err(rejection(RiskReason.INVALID_INPUT, message))
-    }
+    const r = this.#quotes.decide(targets, {
+      limits: this.#cfg.quotes,
+      account,
+      market,
+      state: this.guard.state,
+      restriction: (symbol) => {
+        const x = this.#restrictions.get(`${targets.venue}:${symbol}`)
+        return x === undefined ? undefined : { state: x.state, code: x.cause.code }
+      },
+      maxDataAgeMs: this.#cfg.maxDataAgeMs,
+      maxClockSkewMs: this.#cfg.maxClockSkewMs,
+      now,
+      quoteOwner,
+    })
     const decision = r.ok ? { approved: r.value } : { rejection: r.error }
     this.#bus.emit('risk.quotesDecided', { type: 'risk.quotesDecided', targets, ...decision, tsEvent: now })
     return r

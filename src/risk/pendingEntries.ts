@@ -39,8 +39,11 @@ export function existingNotional(
   return ok(qty === undefined ? undefined : product(qty, price))
 }
 
-/** What an entry order may still fill (`undefined`: nothing, or the order is finished), or why it cannot be read. */
-function unfilledQty(o: Order): Result<Decimal | undefined, RiskRejection> {
+/**
+ * What an open order may still fill (`undefined`: nothing, or the order is finished), or why it cannot be read: the
+ * entries here, and the resting orders a quote set's inventory limits count (`othersExposure`).
+ */
+export function unfilledQty(o: Order): Result<Decimal | undefined, RiskRejection> {
   const status: unknown = o.status
   if (typeof status !== 'string' || !Object.hasOwn(OrderStatus, status))
     return unreadable(o, 'status', status)

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../errors/result.js'
 import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
 import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
 import { netPositionQty } from './netPositionQty.js'
+import { type OthersExposureInputs, othersExposure, type SideQty } from './othersExposure.js'
 
 /** Codes of quote-set denials and trims that are not {@link RiskReason}s. */
 export const QuoteRiskReason = {
@@ -18,8 +19,11 @@ export const QuoteRiskReason = {
   MAX_RESTING_NOTIONAL: 'MAX_RESTING_NOTIONAL',
 } as const
 
-/** What {@link evaluateQuotes} reads besides the set. */
-export interface QuoteRiskInputs {
+/**
+ * What {@link evaluateQuotes} reads besides the set; with `quoteOwner` and `reserved` (see {@link othersExposure}), the
+ * inventory limits count the other orders and quotes on the set's instruments too.
+ */
+export interface QuoteRiskInputs extends OthersExposureInputs {
   readonly limits: ResolvedQuoteLimitsConfig
   readonly account: AccountSnapshot
   /** Market context of a symbol of the set's venue. */
@@ -37,14 +41,19 @@ export interface QuoteRiskInputs {
 }
 
 const ZERO = new Decimal(0)
+/** No other order on an instrument. */
+const NOTHING: Readonly<SideQty> = { buy: ZERO, sell: ZERO }
 
-/** Running worst case of one exposure: how far up (long) and down (short) it can go if every kept level fills. */
+/**
+ * Running worst case of one exposure: how far up (long) and down (short) it can go if every kept level fills, and
+ * with it every other order that adds to it (`others`).
+ */
 class Exposure {
   up: Decimal
   down: Decimal
-  constructor(start: Decimal) {
-    this.up = start
-    this.down = start
+  constructor(start: Decimal, others: Readonly<SideQty>) {
+    this.up = start.plus(others.buy)
+    this.down = start.minus(others.sell)
   }
   /** Room to grow (+1) or shrink (−1) within `limit`. */
   room(dir: 1 | -1, limit: Decimal): Decimal {
@@ -54,6 +63,20 @@ class Exposure {
     if (dir === 1) this.up = this.up.plus(qty)
     else this.down = this.down.minus(qty)
   }
+}
+
+/** Whether an inventory limit applies: without one, nothing reads what other orders may fill (nor denies on them). */
+function limited(l: ResolvedQuoteLimitsConfig): boolean {
+  return (
+    l.maxInventory !== undefined ||
+    l.maxPairInventory !== undefined ||
+    Object.keys(l.maxInventoryBySymbol).length > 0
+  )
+}
+
+/** What may move a pair's net (first token minus second) up and down: the first's buys and the second's sells up. */
+function netOf(first: Readonly<SideQty>, second: Readonly<SideQty>): SideQty {
+  return { buy: first.buy.plus(second.sell), sell: first.sell.plus(second.buy) }
 }
 
 /** Why a level's market price cannot be quoted on: a price time that is not a number, too old or too far ahead. */
@@ -67,8 +90,9 @@ function unusablePrice(m: MarketSnapshot, inp: QuoteRiskInputs): string | undefi
 /**
  * Decides on one quote set as a whole: denied when trading is not ACTIVE, a level is malformed, the set has too many
  * levels or too much resting value; otherwise approved with each level cut to what the inventory limits (per
- * instrument and per outcome pair, counting every kept level as filled), the instrument's state and its data age
- * allow. Pure: the RiskManager calls it and announces the decision.
+ * instrument and per outcome pair, counting every kept level as filled, and every other order and other strategy's
+ * quote that adds on that side: {@link othersExposure}), the instrument's state and its data age allow. Pure: the
+ * RiskManager calls it and announces the decision.
  *
  * @example
  * ```ts
@@ -113,6 +137,12 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
     if (!q.ok) return q
     if (q.value !== undefined) positions.set(symbol, q.value)
   }
+  const pair = t.outcomePair
+  const others = limited(limits)
+    ? othersExposure(t, new Set([...t.symbols, ...(pair ?? [])]), inp)
+    : undefined
+  if (others !== undefined && !others.ok) return others
+  const otherOn = (symbol: string): Readonly<SideQty> => others?.value.get(symbol) ?? NOTHING
   const kept: QuoteLevel[] = []
   const trimmed: QuoteTrim[] = []
   const exposures = new Map<string, Exposure>()
@@ -120,15 +150,14 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
   const exposure = (symbol: string): Exposure => {
     let e = exposures.get(symbol)
     if (e === undefined) {
-      e = new Exposure(position(symbol))
+      e = new Exposure(position(symbol), otherOn(symbol))
       exposures.set(symbol, e)
     }
     return e
   }
-  const pair = t.outcomePair
   const pairExposure =
     pair !== undefined && limits.maxPairInventory !== undefined
-      ? new Exposure(position(pair[0]).minus(position(pair[1])))
+      ? new Exposure(position(pair[0]).minus(position(pair[1])), netOf(otherOn(pair[0]), otherOn(pair[1])))
       : undefined
   let notional = ZERO
   for (const level of t.levels) {
