@@ -7,6 +7,7 @@ import {
   createOrder,
   type Fill,
   isTerminalStatus,
+  journalOrderEntry,
   ORDER_TRANSITIONS,
   type OrderRequest,
   OrderStatus,
@@ -80,6 +81,19 @@ describe('order state machine', () => {
     expect(o.avgFillPrice?.toString()).toBe('100.75')
     const over = applyFill(o, fill('0.1', '100'))
     expect(over.ok).toBe(false)
+  })
+
+  it('moves the update time with every fill, a second partial fill too, never backwards', () => {
+    let o = unwrap(createOrder({ ...req, qty: new Decimal('4') }, 1_000))
+    o = unwrap(applyFill(o, fill('1', '100', { tradeId: 't1', tsEvent: 2_000 })))
+    expect(o.tsUpdated).toBe(2_000)
+    o = unwrap(applyFill(o, fill('1', '100', { tradeId: 't2', tsEvent: 9_000 }))) // PARTIALLY_FILLED again
+    expect([o.status, o.filledQty.toString(), o.tsUpdated]).toEqual(['PARTIALLY_FILLED', '2', 9_000])
+    expect(journalOrderEntry('order.filled', o).tsEvent).toBe(9_000)
+    o = unwrap(applyFill(o, fill('1', '100', { tradeId: 't3', tsEvent: 5_000 }))) // an older fill, out of order
+    expect([o.filledQty.toString(), o.tsUpdated]).toEqual(['3', 9_000])
+    o = unwrap(applyFill(o, fill('1', '100', { tradeId: 't4', tsEvent: 4_000 }))) // the last, older too
+    expect([o.status, o.tsUpdated]).toEqual(['FILLED', 9_000])
   })
 
   it('rejects fills for another order, wrong side, or non-positive values', () => {

@@ -207,7 +207,10 @@ export function applyFill(order: Order, fill: Fill): Result<Order, StateError | 
   return ok(writeOrderFill({ ...order }, order, u.value))
 }
 
-/** What a fill changes in an order: its status (and with it the update time and venue order id) and its amounts. */
+/**
+ * What a fill changes in an order: its status (and with it the venue order id), its update time (the fill's, never
+ * earlier than the order's) and its amounts.
+ */
 export interface OrderFillUpdate {
   readonly status: OrderStatus
   readonly tsUpdated: number
@@ -302,9 +305,10 @@ export function writeOrderFill(draft: Order, order: Order, u: OrderFillUpdate): 
   const next = draft as Writable<Order>
   if (order.status !== u.status) {
     next.status = u.status
-    next.tsUpdated = u.tsUpdated
     if (u.venueOrderId !== undefined) next.venueOrderId = u.venueOrderId
   }
+  // Every fill moves the update time (a second partial fill too: its amounts changed), never backwards.
+  next.tsUpdated = u.tsUpdated
   next.filledQty = u.filledQty
   next.avgFillPrice = u.avgFillPrice
   return next

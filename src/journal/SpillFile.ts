@@ -1,5 +1,36 @@
 import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync, statSync, truncateSync } from 'node:fs'
 import type { JournalEntry } from '../core/journal.js'
+import { entryProblem } from './refusedEntries.js'
+
+/** A complete line of the spill file that is not a journal entry, and why. */
+export interface CorruptLine {
+  readonly line: string
+  readonly problem: string
+}
+
+/** A spill-file line as the journal entry it holds, or why it holds none. */
+function parseLine(line: string): { entry: JournalEntry } | { problem: string } {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch (e) {
+    return { problem: `not JSON: ${e instanceof Error ? e.message : String(e)}` }
+  }
+  const problem = entryProblem(value)
+  return problem === undefined ? { entry: value as JournalEntry } : { problem }
+}
+
+/** Appends values as JSON lines to the file at `path` (created 0600) and syncs them to disk; throws when it cannot. */
+export function appendLines(path: string, values: readonly unknown[]): void {
+  if (values.length === 0) return
+  const fd = openSync(path, 'a', 0o600)
+  try {
+    appendFileSync(fd, `${values.map((v) => JSON.stringify(v)).join('\n')}\n`)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
 
 /**
  * The local append-only file that takes journal entries while the database cannot: one JSON line per entry, written
@@ -10,6 +41,8 @@ export class SpillFile {
   readonly path: string
   /** Bytes already written to the database (the next read starts there). */
   #offset = 0
+  /** Bytes already read once: their corrupt lines were reported. */
+  #checked = 0
 
   constructor(path: string) {
     this.path = path
@@ -26,14 +59,7 @@ export class SpillFile {
 
   /** Appends entries and syncs them to disk; throws when the file cannot be written. */
   append(entries: readonly JournalEntry[]): void {
-    if (entries.length === 0) return
-    const fd = openSync(this.path, 'a', 0o600)
-    try {
-      appendFileSync(fd, `${entries.map((e) => JSON.stringify(e)).join('\n')}\n`)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
+    appendLines(this.path, entries)
   }
 
   /** Bytes in the file (0 when absent). */
@@ -45,18 +71,29 @@ export class SpillFile {
     }
   }
 
-  /** Entries not yet marked written, and the offset to pass to {@link SpillFile.written} once they are. */
-  unwritten(): { entries: JournalEntry[]; end: number } {
+  /**
+   * Entries not yet marked written, and the offset to pass to {@link SpillFile.written} once they are. A complete line
+   * that is not a journal entry (a corrupt file) is not among them: it is in `corrupt`, once (a later read skips it).
+   */
+  unwritten(): { entries: JournalEntry[]; corrupt: CorruptLine[]; end: number } {
     const size = this.size()
-    if (size <= this.#offset) return { entries: [], end: this.#offset }
+    if (size <= this.#offset) return { entries: [], corrupt: [], end: this.#offset }
     const text = readFileSync(this.path).subarray(this.#offset, size).toString('utf8')
     const complete = text.lastIndexOf('\n') + 1 // a torn last line (crash mid-append) is not part of the backlog
-    const entries = text
-      .slice(0, complete)
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as JournalEntry)
-    return { entries, end: this.#offset + Buffer.byteLength(text.slice(0, complete)) }
+    const entries: JournalEntry[] = []
+    const corrupt: CorruptLine[] = []
+    let at = this.#offset
+    for (const line of text.slice(0, complete).split('\n')) {
+      const start = at
+      at += Buffer.byteLength(line) + 1
+      if (line.length === 0) continue
+      const parsed = parseLine(line)
+      if ('entry' in parsed) entries.push(parsed.entry)
+      else if (start >= this.#checked) corrupt.push({ line, problem: parsed.problem })
+    }
+    const end = this.#offset + Buffer.byteLength(text.slice(0, complete))
+    this.#checked = Math.max(this.#checked, end)
+    return { entries, corrupt, end }
   }
 
   /** Marks everything before `end` as written; empties the file when nothing was appended since. */
@@ -65,6 +102,7 @@ export class SpillFile {
     if (this.size() > end) return false
     truncateSync(this.path, 0)
     this.#offset = 0
+    this.#checked = 0
     return true
   }
 }

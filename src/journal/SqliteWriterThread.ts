@@ -87,12 +87,14 @@ export class SqliteWriterThread {
         )
       : new Worker(this.#file, { workerData: { path: this.#path } })
     worker.unref()
-    worker.on('message', (m: { id: number; error?: string }) => {
+    worker.on('message', (m: { id: number; error?: string; code?: string }) => {
       const p = this.#pending.get(m.id)
       this.#pending.delete(m.id)
       if (this.#pending.size === 0) worker.unref()
-      if (m.error === undefined) p?.resolve()
-      else p?.reject(new StateError(`Journal write failed on the writer thread: ${m.error}`))
+      if (m.error === undefined) return p?.resolve()
+      // The thread's error, with its code (a refused row or a failed database), as the cause.
+      const cause = Object.assign(new Error(m.error), m.code === undefined ? {} : { code: m.code })
+      p?.reject(new StateError(`Journal write failed on the writer thread: ${m.error}`, { cause }))
     })
     const fail = (e: Error): void => {
       if (this.#worker === worker) this.#worker = undefined

@@ -9,7 +9,7 @@ import {
   journalOrderEntry,
 } from '../core/journal.js'
 import type { Fill, Order } from '../core/types.js'
-import { StateError } from '../errors/index.js'
+import { StateError, ValidationError } from '../errors/index.js'
 import {
   type BreakerRow,
   type FillRow,
@@ -23,7 +23,8 @@ import {
   queryPnl,
 } from './queries.js'
 import { readView } from './readView.js'
-import { SpillFile } from './SpillFile.js'
+import { entryProblem, isRefusedByDatabase } from './refusedEntries.js'
+import { appendLines, SpillFile } from './SpillFile.js'
 import type { SqlDriver, SqlRow } from './SqlDriver.js'
 import { writeEntries } from './writeEntries.js'
 
@@ -70,7 +71,7 @@ class LaterFill {
 
 type Queued = JournalEntry | LaterOrder | LaterFill
 
-/** The entry of a queued item. */
+/** The entry of a queued item (building it throws only on a malformed order or fill). */
 function entryOf(q: Queued): JournalEntry {
   if (q instanceof LaterFill) return journalFillEntry(q.fill, q.strategyId)
   if (!(q instanceof LaterOrder)) return q
@@ -86,12 +87,16 @@ const errorText = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * spill to an append-only file (`journal.backlogged`, the engine's guard goes REDUCING) and every later entry goes
  * there too, in order, until the backlog is written (`journal.caughtUp`); if the file cannot be written either,
  * `journal.failed` (the engine halts and cancels open orders). Writes are idempotent, so a replayed backlog or fill
- * is written once. Also answers the typed queries.
+ * is written once. An entry the database refuses (or that cannot be written at all, such as a non-finite `tsEvent`)
+ * is set aside in the dead-letter file `<spillPath>.dead` and reported on `error`, and the rest goes on; an entry
+ * appended after `close()` is kept in the spill file (written when the journal opens again) and reported on `error`.
+ * Also answers the typed queries.
  *
  * @example
  * ```ts
  * const journal = await openSqliteJournal({ path: './trades.db' })
  * journal.events.on('journal.backlogged', (e) => log.warn(e.reason))
+ * journal.events.on('error', (e) => log.error(e)) // set-aside entries, failed writes
  * const today = await journal.pnl({ by: ['strategy', 'day'] })
  * ```
  */
@@ -103,8 +108,12 @@ export class TradeJournal implements Journal {
   #queue: Queued[] = []
   readonly #seqs = new Map<string, number>()
   #backlogged = false
+  /** A write of the backlog failed (reported once); cleared when one succeeds. */
+  #backlogFailing = false
   #failed = false
   #closed = false
+  /** Flushed for `close()`: from here on, an appended entry goes to the spill file. */
+  #ended = false
   #writing: Promise<void> | undefined
   #timer: ReturnType<typeof setInterval> | undefined
 
@@ -134,7 +143,21 @@ export class TradeJournal implements Journal {
     return this.#failed
   }
 
+  /** The file where entries the database refused are set aside (JSON lines), next to the spill file. */
+  get deadLetterPath(): string {
+    return `${this.#o.spillPath}.dead`
+  }
+
+  /**
+   * Queues an entry. One that cannot be written (not an entry, an unknown kind, a `tsEvent` that is not a finite
+   * number) is set aside in {@link TradeJournal.deadLetterPath} and reported on `error` (a ValidationError).
+   */
   append(entry: JournalEntry): void {
+    const problem = entryProblem(entry)
+    if (problem !== undefined) {
+      this.#setAside(entry, new ValidationError(`Invalid journal entry: ${problem}`))
+      return
+    }
     let e = entry
     if (e.kind === 'order' && e.seq === undefined) {
       const seq = this.#number(e.clientOrderId, e.event, e.status)
@@ -148,14 +171,20 @@ export class TradeJournal implements Journal {
    * order: the entry is built when the batch is written, off the signal-to-fill path.
    */
   appendOrder(event: string, order: Order, strategyId?: string): void {
-    this.#enqueue(
-      new LaterOrder(event, order, strategyId, this.#number(order.clientOrderId, event, order.status)),
-    )
+    const later = new LaterOrder(event, order, strategyId, undefined)
+    if (!Number.isFinite(order.tsUpdated)) {
+      this.#refuseTime(later, order.tsUpdated)
+      return
+    }
+    const seq = this.#number(order.clientOrderId, event, order.status)
+    this.#enqueue(seq === undefined ? later : new LaterOrder(event, order, strategyId, seq))
   }
 
   /** Queues a fill as `append(journalFillEntry(fill, strategyId))` would; the entry is built when written. */
   appendFill(fill: Fill, strategyId?: string): void {
-    this.#enqueue(new LaterFill(fill, strategyId))
+    const later = new LaterFill(fill, strategyId)
+    if (Number.isFinite(fill.tsEvent)) this.#enqueue(later)
+    else this.#refuseTime(later, fill.tsEvent)
   }
 
   /**
@@ -172,15 +201,22 @@ export class TradeJournal implements Journal {
   }
 
   #enqueue(e: Queued): void {
-    if (this.#backlogged) this.#toSpill([e], 'journal backlog not yet written')
+    if (this.#ended) this.#keepInSpill([e], 'appended after close()')
+    else if (this.#backlogged) this.#toSpill([e], 'journal backlog not yet written')
     else if (this.#queue.length >= this.#o.queueSize) this.#toSpill([e], 'journal queue full')
     else this.#queue.push(e)
   }
 
+  /**
+   * Resolves once every entry appended before the call is in the database, a backlog in the spill file included; when
+   * the database fails, once they are in the spill file (the timer keeps retrying).
+   */
   async flush(): Promise<void> {
-    while (this.#queue.length > 0 || this.#writing !== undefined) {
+    while (this.#queue.length > 0 || this.#writing !== undefined || this.#backlogged) {
       const before = this.#queue.length
       await this.#pump()
+      // The database failed: the entries are safe in the spill file, or (journal.failed) in memory.
+      if (this.#backlogged && this.#backlogFailing) return
       if (this.#failed && this.#queue.length >= before) return
     }
   }
@@ -225,13 +261,88 @@ export class TradeJournal implements Journal {
     return this.#o.driver.all(sql, params)
   }
 
+  /**
+   * Flushes and closes the store. An entry appended afterwards is kept in the spill file (written when the journal
+   * opens again) and reported on `error`; entries neither the database nor the spill file took are reported there too.
+   */
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
     clearInterval(this.#timer)
     await this.flush()
+    this.#ended = true
+    // Left in memory only when neither the database nor the spill file took them (journal.failed): one more try.
+    const left = this.#queue.splice(0)
+    if (left.length > 0) this.#keepInSpill(left, 'the database did not take at close()')
     await this.#o.writer?.close()
     await this.#o.driver.close()
+  }
+
+  /** Keeps entries the closed journal cannot write in the spill file, and reports them (and any it could not keep). */
+  #keepInSpill(items: readonly Queued[], why: string): void {
+    const entries = this.#built(items)
+    const n = entries.length === 1 ? '1 entry' : `${entries.length} entries`
+    const where = `the spill file "${this.#o.spillPath}"`
+    try {
+      this.#spill.append(entries)
+    } catch (e) {
+      const message = `Journal closed: ${n} ${why} could not be kept in ${where} either; they are in this error's details`
+      this.#bus.emit('error', new StateError(message, { cause: e, details: { entries } }))
+      return
+    }
+    const message = `Journal closed: ${n} ${why} kept in ${where}, written when the journal opens again`
+    this.#bus.emit('error', new StateError(message, { details: { count: entries.length } }))
+  }
+
+  /**
+   * The entries of queued items; an order or fill whose entry cannot be built (a malformed object) is reported on
+   * `error` with the object, and left out.
+   */
+  #built(items: readonly Queued[]): JournalEntry[] {
+    const out: JournalEntry[] = []
+    for (const q of items) {
+      try {
+        out.push(entryOf(q))
+      } catch (e) {
+        const item =
+          q instanceof LaterOrder ? { order: q.order } : q instanceof LaterFill ? { fill: q.fill } : q
+        const error = new ValidationError(`Journal entry cannot be built: ${errorText(e)}`, {
+          cause: e,
+          details: { item },
+        })
+        this.#bus.emit('error', error)
+      }
+    }
+    return out
+  }
+
+  /** Refuses an order or fill whose time is not a finite number: set aside, reported. */
+  #refuseTime(item: LaterOrder | LaterFill, ts: number): void {
+    const [entry] = this.#built([item])
+    if (entry !== undefined)
+      this.#setAside(
+        entry,
+        new ValidationError(`Invalid journal entry: tsEvent "${ts}" is not a finite number`),
+      )
+  }
+
+  /**
+   * Sets an entry that cannot be written (the database refused it, or it is invalid) aside in the dead-letter file,
+   * and reports it on `error` (a ValidationError with the entry in its details; a StateError when even the dead-letter
+   * file cannot take it).
+   */
+  #setAside(entry: unknown, why: unknown): void {
+    const path = this.deadLetterPath
+    const reason = errorText(why)
+    try {
+      appendLines(path, [{ reason, entry, tsEvent: this.#o.now() }])
+    } catch (e) {
+      const message = `Journal entry set aside (${reason}), but the dead-letter file "${path}" cannot be written: the entry is in this error's details`
+      this.#bus.emit('error', new StateError(message, { cause: e, details: { entry } }))
+      return
+    }
+    const message = `Journal entry set aside in the dead-letter file "${path}": ${reason}`
+    this.#bus.emit('error', new ValidationError(message, { cause: why, details: { entry } }))
   }
 
   #toSpill(entries: readonly Queued[], reason: string): void {
@@ -242,7 +353,7 @@ export class TradeJournal implements Journal {
     // Entering the backlog, the queue goes first, so the file holds everything in append order.
     const all = this.#backlogged ? entries : [...this.#queue, ...entries]
     try {
-      this.#spill.append(all.map(entryOf))
+      this.#spill.append(this.#built(all))
       if (!this.#backlogged) this.#queue = []
     } catch (e) {
       // Kept in memory (nothing dropped while the process lives); the host must halt.
@@ -270,12 +381,15 @@ export class TradeJournal implements Journal {
     return this.#writing
   }
 
+  /** Writes the backlog, then the queue, batch by batch, until both are empty or the database fails. */
   async #writeAll(): Promise<void> {
-    if (this.#backlogged && !(await this.#writeBacklog())) return
-    while (this.#queue.length > 0) {
+    for (;;) {
+      // A backlog first (also one that began while a batch was being written: the queue moved to the file).
+      if (this.#backlogged && !(await this.#writeBacklog())) return
+      if (this.#queue.length === 0) return
       const batch = this.#queue.slice(0, this.#o.batchSize)
       try {
-        await this.#write(batch.map(entryOf))
+        await this.#writeSettingAside(this.#built(batch))
       } catch (e) {
         this.#bus.emit('error', new StateError('Journal database write failed', { cause: e }))
         if (this.#failed) return
@@ -288,23 +402,55 @@ export class TradeJournal implements Journal {
     }
   }
 
+  /**
+   * Writes entries in order. When the database refuses the batch for what it holds, the batch is split (each part in
+   * its own transaction, still in order) until the refused entries are found: those are set aside, the rest is
+   * written. Rejects when the database failed (down, busy, disk full): nothing is set aside then.
+   */
+  async #writeSettingAside(entries: readonly JournalEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    try {
+      await this.#write(entries)
+    } catch (e) {
+      if (!isRefusedByDatabase(e)) throw e
+      if (entries.length === 1) {
+        this.#setAside(entries[0], e)
+        return
+      }
+      const half = Math.ceil(entries.length / 2)
+      await this.#writeSettingAside(entries.slice(0, half))
+      await this.#writeSettingAside(entries.slice(half))
+    }
+  }
+
   #write(batch: readonly JournalEntry[]): Promise<void> {
     return this.#o.writer === undefined ? writeEntries(this.#o.driver, batch) : this.#o.writer.write(batch)
   }
 
-  /** Writes the spill file to the database; true once it is empty (and the journal caught up). */
+  /**
+   * Writes the spill file to the database; true once it is empty (and the journal caught up). A line that is not an
+   * entry (a corrupt file) is set aside and reported, once. A failure is reported once, then retried by the timer.
+   */
   async #writeBacklog(): Promise<boolean> {
     try {
       for (;;) {
-        const { entries, end } = this.#spill.unwritten()
+        const { entries, corrupt, end } = this.#spill.unwritten()
+        for (const c of corrupt)
+          this.#setAside(c.line, new ValidationError(`Corrupt spill file line: ${c.problem}`))
         for (let i = 0; i < entries.length; i += this.#o.batchSize) {
-          await this.#write(entries.slice(i, i + this.#o.batchSize))
+          await this.#writeSettingAside(entries.slice(i, i + this.#o.batchSize))
         }
         if (this.#spill.written(end)) break
       }
-    } catch {
+    } catch (e) {
+      if (!this.#backlogFailing) {
+        this.#backlogFailing = true
+        const message = `Journal backlog write failed (retried every ${this.#o.flushIntervalMs} ms)`
+        this.#bus.emit('error', new StateError(message, { cause: e }))
+      }
       return false
     }
+    this.#backlogFailing = false
     this.#backlogged = false
     this.#bus.emit('journal.caughtUp', { type: 'journal.caughtUp', tsEvent: this.#o.now() })
     return true

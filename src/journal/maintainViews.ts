@@ -1,7 +1,9 @@
 import type { JournalFillEntry } from '../core/journal.js'
 import { Decimal } from '../decimal/index.js'
+import { ValidationError } from '../errors/index.js'
 import { PositionBook } from './PositionBook.js'
-import type { SqlDriver } from './SqlDriver.js'
+import { optionalText } from './rows.js'
+import type { SqlDriver, SqlRow } from './SqlDriver.js'
 
 /** Final order statuses, as SQL. */
 export const FINAL_SQL = "('FILLED', 'CANCELED', 'REJECTED', 'EXPIRED')"
@@ -51,6 +53,21 @@ function targets(f: BookFill): Target[] {
 }
 
 /**
+ * A fill's decimal text as a Decimal; a value that is not a finite decimal is a {@link ValidationError} (the journal
+ * sets the entry aside instead of retrying it).
+ */
+function decimalOf(text: string, field: string): Decimal {
+  let d: Decimal | undefined
+  try {
+    d = new Decimal(text)
+  } catch {
+    d = undefined
+  }
+  if (d?.isFinite()) return d
+  throw new ValidationError(`Invalid journal fill ${field} "${String(text)}"`, { field })
+}
+
+/**
  * Books newly written fills into the maintained books, in the order given, inside the caller's transaction: one row
  * per strategy and instrument (`positions`) and one per instrument, all strategies and none together
  * (`instrument_positions`), each with quantity, average entry, realised PnL, fees per asset and the last trade. Only
@@ -61,7 +78,7 @@ export async function bookFills(tx: SqlDriver, fills: readonly BookFill[]): Prom
   if (fills.length === 0) return
   const held = new Map<string, Held & { target: Target }>()
   for (const f of fills) {
-    const [price, qty, fee] = [new Decimal(f.price), new Decimal(f.qty), new Decimal(f.fee)]
+    const [price, qty, fee] = [decimalOf(f.price, 'price'), decimalOf(f.qty, 'qty'), decimalOf(f.fee, 'fee')]
     for (const target of targets(f)) {
       const id = `${target.table}\u0000${target.values.join('\u0000')}`
       let h = held.get(id)
@@ -93,11 +110,13 @@ export async function bookFills(tx: SqlDriver, fills: readonly BookFill[]): Prom
       // strategy's share is by average cost (as the Portfolio's strategy ledger).
       const venueRealized =
         target.table === 'instrument_positions' && f.realizedPnl !== undefined
-          ? new Decimal(f.realizedPnl)
+          ? decimalOf(f.realizedPnl, 'realizedPnl')
           : undefined
       h.book.apply(f.side, price, qty, venueRealized)
       h.book.fee(f.feeAsset, fee)
-      if (f.tsEvent > h.lastTs || (f.tsEvent === h.lastTs && f.tradeId > h.lastTradeId)) {
+      // Fills come in the order they were booked: of two with the same time, the later booked is the newer (trade
+      // ids are the venue's, and not comparable as text or numbers across venues).
+      if (f.tsEvent >= h.lastTs) {
         h.lastTs = f.tsEvent
         h.lastTradeId = f.tradeId
       }
@@ -147,8 +166,8 @@ export async function trackOpenOrders(tx: SqlDriver, clientOrderIds: Iterable<st
   }
 }
 
-/** Fills the maintained tables from the whole history (once, when the schema step that adds them runs). */
-export async function backfillViews(tx: SqlDriver): Promise<void> {
+/** Fills the maintained `open_orders` table from the order events (into an empty table). */
+export async function backfillOpenOrders(tx: SqlDriver): Promise<void> {
   await tx.all(
     `INSERT INTO open_orders (client_order_id, seq)
      SELECT o.client_order_id, o.seq FROM order_events o
@@ -156,22 +175,49 @@ export async function backfillViews(tx: SqlDriver): Promise<void> {
        ON o.client_order_id = m.client_order_id AND o.seq = m.seq
      WHERE o.status NOT IN ${FINAL_SQL}`,
   )
-  const rows = await tx.all(
-    'SELECT strategy_id, venue, symbol, trade_id, side, price, qty, fee, fee_asset, ts_event FROM fills ORDER BY ts_event, fill_key',
-  )
-  await bookFills(
-    tx,
-    rows.map((r) => ({
-      ...(r.strategy_id === null || r.strategy_id === undefined ? {} : { strategyId: String(r.strategy_id) }),
-      venue: String(r.venue),
-      symbol: String(r.symbol),
-      tradeId: String(r.trade_id),
-      side: String(r.side) as BookFill['side'],
-      price: String(r.price),
-      qty: String(r.qty),
-      fee: String(r.fee),
-      feeAsset: String(r.fee_asset),
-      tsEvent: Number(r.ts_event),
-    })),
-  )
+}
+
+/** Fills read per statement when the books are rebuilt from the history (bounds the memory). */
+const PAGE = 5_000
+
+/**
+ * Books every journaled fill into the (empty) `positions` and `instrument_positions` tables, in the order the fills
+ * were booked (`fills.seq`, the journal's insertion order), as the writes do.
+ */
+export async function bookHistory(tx: SqlDriver): Promise<void> {
+  for (let after = Number.NEGATIVE_INFINITY; ; ) {
+    const rows = await tx.all(
+      `SELECT seq, strategy_id, venue, symbol, trade_id, side, price, qty, fee, fee_asset, ts_event, venue_realized_pnl
+       FROM fills ${after === Number.NEGATIVE_INFINITY ? '' : 'WHERE seq > ?'} ORDER BY seq LIMIT ${PAGE}`,
+      after === Number.NEGATIVE_INFINITY ? [] : [after],
+    )
+    await bookFills(tx, rows.map(bookFillOf))
+    if (rows.length < PAGE) return
+    after = Number(rows.at(-1)?.seq)
+  }
+}
+
+/** A `fills` row as the fields the books need. */
+function bookFillOf(r: SqlRow): BookFill {
+  const strategyId = optionalText(r.strategy_id)
+  const realizedPnl = optionalText(r.venue_realized_pnl)
+  return {
+    ...(strategyId === undefined ? {} : { strategyId }),
+    venue: String(r.venue),
+    symbol: String(r.symbol),
+    tradeId: String(r.trade_id),
+    side: String(r.side) as BookFill['side'],
+    price: String(r.price),
+    qty: String(r.qty),
+    fee: String(r.fee),
+    feeAsset: String(r.fee_asset),
+    tsEvent: Number(r.ts_event),
+    ...(realizedPnl === undefined ? {} : { realizedPnl }),
+  }
+}
+
+/** Fills the maintained tables (into empty ones) from the whole history: the open orders and the books. */
+export async function backfillViews(tx: SqlDriver): Promise<void> {
+  await backfillOpenOrders(tx)
+  await bookHistory(tx)
 }

@@ -1,4 +1,4 @@
-import { backfillViews } from './maintainViews.js'
+import { backfillOpenOrders, bookHistory } from './maintainViews.js'
 import type { SqlDriver } from './SqlDriver.js'
 
 /** One schema step: statements run in one transaction, recorded in `schema_migrations`. */
@@ -66,7 +66,8 @@ export const MIGRATIONS: readonly Migration[] = [
         ts_event BIGINT NOT NULL)`,
       'CREATE INDEX funding_instrument_ts ON funding (venue, symbol, ts_event)',
     ],
-    apply: backfillViews,
+    // The books are filled by step 4, once the fills carry their booking order.
+    apply: backfillOpenOrders,
   },
   {
     version: 3,
@@ -76,4 +77,35 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE fills ADD COLUMN venue_realized_pnl TEXT',
     ],
   },
+  {
+    version: 4,
+    name: 'fill booking order',
+    statements: [
+      // The order the journal booked each fill in (its insertion order): the maintained books, the PnL query and a
+      // rebuild replay fills in it. Numbered from `journal_sequences`, whose row also serializes writers of fills.
+      'ALTER TABLE fills ADD COLUMN seq BIGINT',
+      'CREATE TABLE journal_sequences (name TEXT PRIMARY KEY, value BIGINT NOT NULL)',
+    ],
+    apply: numberFills,
+  },
 ]
+
+/**
+ * Numbers the fills already journaled in the order the database stored them (SQLite: the rowid, its insertion order;
+ * Postgres: the physical order, its insertion order for an append-only table), starts the counter after them, and
+ * rebuilds the books in that order, so the maintained books and the PnL query agree from then on.
+ */
+async function numberFills(tx: SqlDriver): Promise<void> {
+  await tx.all(
+    tx.dialect === 'sqlite'
+      ? 'UPDATE fills SET seq = rowid'
+      : `UPDATE fills SET seq = n.seq
+         FROM (SELECT ctid AS row_id, ROW_NUMBER() OVER (ORDER BY ctid) AS seq FROM fills) n
+         WHERE fills.ctid = n.row_id`,
+  )
+  await tx.all('CREATE UNIQUE INDEX fills_seq ON fills (seq)')
+  await tx.all("INSERT INTO journal_sequences (name, value) SELECT 'fills', COALESCE(MAX(seq), 0) FROM fills")
+  await tx.all('DELETE FROM positions')
+  await tx.all('DELETE FROM instrument_positions')
+  await bookHistory(tx)
+}

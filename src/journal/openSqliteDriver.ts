@@ -28,9 +28,10 @@ export async function openSqliteDriver(path: string): Promise<SqliteDriver> {
   const Database = await loadLibsql()
   const existed = path !== ':memory:' && existsSync(path)
   const db = new Database(path, {})
+  // The busy timeout first: switching a new file to WAL takes a lock another connection opening it may hold.
+  await db.exec('PRAGMA busy_timeout=5000')
   await db.exec('PRAGMA journal_mode=WAL')
   await db.exec('PRAGMA synchronous=FULL')
-  await db.exec('PRAGMA busy_timeout=5000')
   // The journal runs few distinct statements (one insert per table): prepared once, reused.
   const statements = new Map<string, Statement>()
   const prepared = async (sql: string): Promise<Statement> => {

@@ -19,7 +19,10 @@ export interface PnlOptions extends QueryOptions {
   readonly by?: ReadonlyArray<'strategy' | 'instrument' | 'day'>
 }
 
-/** One row of the PnL query; money as decimal text. Absent dimensions were not grouped by. */
+/**
+ * One row of the PnL query; money as decimal text. Absent dimensions were not grouped by. Rows come by day, then
+ * strategy (the rows without one last), venue and symbol.
+ */
 export interface PnlRow {
   readonly strategyId?: string
   readonly venue?: string
@@ -114,10 +117,10 @@ function fillOf(r: SqlRow): FillRow {
   }
 }
 
-/** Fills matching the filters, oldest first. */
+/** Fills matching the filters, oldest first (fills of the same millisecond in the order they were booked). */
 export async function queryFills(driver: SqlDriver, o: QueryOptions = {}): Promise<FillRow[]> {
   const w = where(o)
-  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
+  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, seq`, w.params)
   return rows.map(fillOf)
 }
 
@@ -172,6 +175,14 @@ type GroupRow = Omit<
   'realizedPnl' | 'fees' | 'funding' | 'netPnl' | 'notional' | 'fills' | 'feeAssets'
 >
 
+/** Orders two optional texts, an absent one last. */
+function compareText(x: string | undefined, y: string | undefined): number {
+  if (x === y) return 0
+  if (x === undefined) return 1
+  if (y === undefined) return -1
+  return x < y ? -1 : 1
+}
+
 /** The PnL groups, keyed by their dimensions. */
 class PnlGroups {
   readonly #by: ReadonlySet<string>
@@ -211,8 +222,16 @@ class PnlGroups {
     return g.acc
   }
 
+  /** The rows, by day, then strategy (rows without one last), venue and symbol. */
   rows(): PnlRow[] {
-    return [...this.#groups.values()].map(({ row, acc }) => ({
+    const groups = [...this.#groups.values()].sort(
+      ({ row: a }, { row: b }) =>
+        compareText(a.day, b.day) ||
+        compareText(a.strategyId, b.strategyId) ||
+        compareText(a.venue, b.venue) ||
+        compareText(a.symbol, b.symbol),
+    )
+    return groups.map(({ row, acc }) => ({
       ...row,
       realizedPnl: acc.realized.toString(),
       fees: acc.fees.toString(),
@@ -228,14 +247,14 @@ class PnlGroups {
 const ZERO = new Decimal(0)
 
 /**
- * Realised PnL by average cost, per strategy and instrument, in fill order (the whole history is replayed so a
- * position opened before `from` is costed right), and the funding journaled in the range; rows are grouped as `by`
- * asks.
+ * Realised PnL by average cost, per strategy and instrument, replaying the fills in the order they were booked (as
+ * the maintained `positions` and the Portfolio did; the whole history, so a position opened before `from` is costed
+ * right), and the funding journaled in the range; rows are grouped as `by` asks.
  */
 export async function queryPnl(driver: SqlDriver, o: PnlOptions = {}): Promise<PnlRow[]> {
   const groups = new PnlGroups(new Set(o.by ?? ['strategy', 'instrument', 'day']))
   const w = where({ ...o, from: undefined, to: undefined } as QueryOptions)
-  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY ts_event, fill_key`, w.params)
+  const rows = await driver.all(`SELECT * FROM fills ${w.sql} ORDER BY seq`, w.params)
   const books = new Map<string, PositionBook>()
   const inRange = (ts: number): boolean =>
     (o.from === undefined || ts >= o.from) && (o.to === undefined || ts < o.to)

@@ -1,7 +1,7 @@
 /**
  * The SQLite journal's writer thread (started by {@link SqliteWriterThread}): its own libsql connection to the journal
  * file (WAL, `synchronous=FULL`) runs each batch's transaction, so the statements do not cost the main thread.
- * Messages: `{ id, entries }` answered by `{ id }` or `{ id, error }`; `{ close: true }` closes the connection.
+ * Messages: `{ id, entries }` answered by `{ id }` or `{ id, error, code? }` (the error's code); `{ close: true }` closes the connection.
  * Built as its own file (tsup.config.ts `workerEntries`); not a public entry point.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -28,7 +28,13 @@ if (port !== null) {
         await writeEntries(driver, m.entries)
         port.postMessage({ id: m.id })
       } catch (e) {
-        port.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) })
+        // The code tells a row the database refuses from a database that failed (see isRefusedByDatabase).
+        const code = (e as { code?: unknown } | null)?.code
+        port.postMessage({
+          id: m.id,
+          error: e instanceof Error ? e.message : String(e),
+          ...(typeof code === 'string' ? { code } : {}),
+        })
       }
     })
   })

@@ -1,7 +1,43 @@
+import { ValidationError } from '../errors/index.js'
+
+/** A plain decimal number (`-0.1`, `12`, `1e-8`): written as it is, so a spreadsheet keeps it numeric. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+/** How a cell a spreadsheet would run as a formula starts (OWASP CSV injection: = + - @ tab CR). */
+const FORMULA = /^[=+\-@\t\r]/
+
+/** A value as cell text: arrays joined with `;`, objects (a fee record) as JSON, the rest as text. */
+function textOf(v: unknown, column: string): string {
+  if (v === undefined || v === null) return ''
+  if (Array.isArray(v)) return v.map((x) => textOf(x, column)).join(';')
+  // An object without a text form of its own (a record, not a Decimal or a Date) is data: JSON.
+  if (typeof v === 'object' && v.toString === Object.prototype.toString) {
+    try {
+      return JSON.stringify(v)
+    } catch (cause) {
+      throw new ValidationError(`toCsv: the value of column "${column}" cannot be written as JSON`, {
+        field: column,
+        cause,
+      })
+    }
+  }
+  return String(v)
+}
+
+/** A cell as written: neutralised when a spreadsheet would run it as a formula, quoted when it must be. */
+function cellOf(v: unknown, column: string): string {
+  let s = textOf(v, column)
+  if (FORMULA.test(s) && !NUMBER.test(s)) s = `'${s}`
+  // `;` too: spreadsheets set to that separator (many locales) must not split a cell either.
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
 /**
- * Rows as CSV (RFC 4180: a header line of the keys of the first row, fields quoted when they hold a comma, quote or
- * newline). Arrays are joined with `;`.
+ * Rows as CSV (RFC 4180: a header line of the keys of the first row, fields quoted when they hold a comma, semicolon,
+ * quote or newline). Arrays are joined with `;`, objects (e.g. a position's `fees`) written as JSON. A cell a
+ * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a plain
+ * number such as `-0.1`) is prefixed with `'` (OWASP's CSV-injection defence).
  *
+ * @throws {ValidationError} an object cell that cannot be written as JSON (a cycle, a bigint).
  * @example
  * ```ts
  * await writeFile('fills.csv', toCsv(await journal.fills({ venue: 'binance' })))
@@ -9,11 +45,7 @@
  */
 export function toCsv(rows: ReadonlyArray<object>, columns?: readonly string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))]
-  const cell = (v: unknown): string => {
-    const s = v === undefined || v === null ? '' : Array.isArray(v) ? v.join(';') : String(v)
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-  }
-  const lines = [cols.map(cell).join(',')]
-  for (const r of rows) lines.push(cols.map((c) => cell((r as Record<string, unknown>)[c])).join(','))
+  const lines = [cols.map((c) => cellOf(c, c)).join(',')]
+  for (const r of rows) lines.push(cols.map((c) => cellOf((r as Record<string, unknown>)[c], c)).join(','))
   return `${lines.join('\r\n')}\r\n`
 }

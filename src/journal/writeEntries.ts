@@ -1,4 +1,5 @@
 import type { JournalEntry } from '../core/journal.js'
+import { StateError } from '../errors/index.js'
 import { bookFills, trackOpenOrders } from './maintainViews.js'
 import type { SqlDriver } from './SqlDriver.js'
 
@@ -140,6 +141,11 @@ const TABLES: { readonly [K in Kind]: TableSpec<K> } = {
   },
 }
 
+/** Whether `kind` is a kind of journal entry (one the journal has a table for). */
+export function isEntryKind(kind: unknown): kind is Kind {
+  return typeof kind === 'string' && Object.hasOwn(TABLES, kind)
+}
+
 /**
  * A {@link fillKey} as stored: its NUL separators as U+001F (Postgres TEXT refuses NUL, SQLite cuts the string
  * there). {@link fillKeyOfStored} turns it back.
@@ -153,6 +159,19 @@ export function fillKeyOfStored(stored: string): string {
   return stored.replaceAll('\u001f', '\u0000')
 }
 
+/** What a NUL character in a text column is stored as (Postgres refuses NUL in TEXT, SQLite cuts the string there). */
+const NUL_STORED = '\uFFFD'
+
+/**
+ * A row's values as stored: NUL characters in text replaced by U+FFFD (the `fill_key` keeps its reversible
+ * {@link storedFillKey} form), so one odd character (a venue's rejection reason) cannot make the database refuse it.
+ */
+function stored(values: readonly unknown[]): unknown[] {
+  return values.map((v) =>
+    typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', NUL_STORED) : v,
+  )
+}
+
 const ORDER = TABLES.order
 
 /**
@@ -160,21 +179,46 @@ const ORDER = TABLES.order
  * order's last journaled event, computed in the same statement.
  */
 async function insertNextSeq(tx: SqlDriver, e: EntryOf<'order'>): Promise<void> {
-  const values = ORDER.row(e)
+  const values = stored(ORDER.row(e))
+  const at = (c: string): unknown => values[ORDER.columns.indexOf(c)]
   // Typed placeholders: Postgres cannot infer a parameter's type in a SELECT list.
   const typed = (c: string): string =>
     c === 'seq' ? 'n.next' : c === 'ts_event' ? 'CAST(? AS BIGINT)' : 'CAST(? AS TEXT)'
   const select = ORDER.columns.map(typed).join(', ')
   const params = values.filter((_, i) => ORDER.columns[i] !== 'seq')
-  // A replay (the same event, status, filled quantity and reason as the order's last journaled event) is skipped.
+  const id = at('client_order_id')
+  const same = [at('event'), at('status'), at('filled_qty'), at('reason') ?? '']
+  // Skipped as a replay: the same event, status, filled quantity and reason as the order's last journaled event, or
+  // an event of the order that is the same at the same time (a batch written twice: the spill path rewrites batches).
   await tx.all(
     `INSERT INTO order_events (${ORDER.columns.join(', ')})
      SELECT ${select} FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM order_events WHERE client_order_id = ?) n
      WHERE NOT EXISTS (SELECT 1 FROM order_events l WHERE l.client_order_id = ? AND l.seq = n.next - 1
        AND l.event = ? AND l.status = ? AND l.filled_qty = ? AND COALESCE(l.reason, '') = ?)
+     AND NOT EXISTS (SELECT 1 FROM order_events r WHERE r.client_order_id = ? AND r.ts_event = ?
+       AND r.event = ? AND r.status = ? AND r.filled_qty = ? AND COALESCE(r.reason, '') = ?)
      ON CONFLICT DO NOTHING`,
-    [...params, e.clientOrderId, e.clientOrderId, e.event, e.status, e.filledQty, e.reason ?? ''],
+    [...params, id, id, ...same, id, at('ts_event'), ...same],
   )
+}
+
+/**
+ * Reserves `count` numbers of the fills' booking order (`fills.seq`) and returns the first. The counter's row stays
+ * locked until the transaction ends, so concurrent writers of one Postgres database book their fills one after the
+ * other.
+ */
+async function reserveFillSeqs(tx: SqlDriver, count: number): Promise<number> {
+  const [r] = await tx.all(
+    "UPDATE journal_sequences SET value = value + ? WHERE name = 'fills' RETURNING value",
+    [count],
+  )
+  const last = Number(r?.value)
+  if (!Number.isSafeInteger(last)) {
+    throw new StateError(
+      'The journal has no fill counter: its schema was not migrated (open it with tradekit)',
+    )
+  }
+  return last - count + 1
 }
 
 /** Rows per INSERT statement (16 columns × 200 stays far below both databases' parameter limits). */
@@ -198,7 +242,15 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
     for (const [kind, all] of byKind) {
       const list = kind === 'order' ? all.filter((e) => e.kind === 'order' && e.seq !== undefined) : all
       const spec = TABLES[kind] as TableSpec<Kind>
-      const one = `(${spec.columns.map(() => '?').join(', ')})`
+      // Fills take their booking order (a replayed fill, not inserted, leaves a gap).
+      const firstSeq = kind === 'fill' ? await reserveFillSeqs(tx, list.length) : 0
+      const columns = kind === 'fill' ? [...spec.columns, 'seq'] : spec.columns
+      const rowOf = (e: JournalEntry, i: number): unknown[] => {
+        const values = stored(spec.row(e as EntryOf<Kind>))
+        if (kind === 'fill') values.push(firstSeq + i)
+        return values
+      }
+      const one = `(${columns.map(() => '?').join(', ')})`
       // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
       // multi-row statements (one round trip per chunk).
       const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
@@ -209,8 +261,8 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
       const inserted = new Set<string>()
       for (let i = 0; i < list.length; i += rows) {
         const chunk = list.slice(i, i + rows)
-        const sql = `INSERT INTO ${spec.table} (${spec.columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING${returning}`
-        const params = chunk.flatMap((e) => spec.row(e as EntryOf<Kind>))
+        const sql = `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING${returning}`
+        const params = chunk.flatMap((e, j) => rowOf(e, i + j))
         if (counted) {
           if ((await tx.run!(sql, params)) > 0) inserted.add(String(params[0]))
           continue

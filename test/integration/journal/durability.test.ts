@@ -5,14 +5,22 @@
  * before its schema changes and a failing step changes nothing.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JournalEntry } from '../../../src/core/index.js'
-import { MIGRATIONS, migrate, type SqlDriver, TradeJournal } from '../../../src/journal/index.js'
+import type { Fill, JournalEntry } from '../../../src/core/index.js'
+import { Decimal } from '../../../src/decimal/index.js'
+import type { TradekitError } from '../../../src/errors/index.js'
+import {
+  MIGRATIONS,
+  migrate,
+  openSqliteJournal,
+  type SqlDriver,
+  TradeJournal,
+} from '../../../src/journal/index.js'
 import { openSqliteDriver } from '../../../src/journal/openSqliteDriver.js'
-import { fill } from './entries.js'
+import { fill, order, T0 } from './entries.js'
 import { postgresHarness, sqliteHarness } from './stores.js'
 
 const WRITER = join(import.meta.dirname, 'fixtures', 'killWriter.ts')
@@ -216,6 +224,27 @@ describe('journal backlog (SQLite)', () => {
     await journal.close()
   })
 
+  it('closing while neither the database nor the spill file takes entries reports them, with the entries', async () => {
+    const { journal, driver } = await open({
+      queueSize: 1,
+      flushIntervalMs: 60_000,
+      spillPath: join(dir, 'missing-dir', 'y.spill'),
+    })
+    const errors: TradekitError[] = []
+    journal.events.on('error', (e) => errors.push(e))
+    driver.down = true
+    journal.append(fill('c1'))
+    journal.append(fill('c2'))
+    expect(journal.isFailed).toBe(true)
+    await journal.close()
+    const last = errors.at(-1)
+    expect(last?.message).toMatch(
+      /^Journal closed: 2 entries the database did not take at close\(\) could not be kept/,
+    )
+    const entries = last?.details.entries as { tradeId: string }[] | undefined
+    expect(entries?.map((e) => e.tradeId)).toEqual(['c1', 'c2'])
+  })
+
   it('backs a SQLite file up before changing its schema; a failing step changes nothing', async () => {
     const path = join(dir, 'm.db')
     const driver = await openSqliteDriver(path)
@@ -246,3 +275,175 @@ describe('journal backlog (SQLite)', () => {
     await driver.close()
   })
 })
+
+describe('journal spill path through openSqliteJournal', () => {
+  let dir = ''
+  let n = 0
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tradekit-journal-spill-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const nextPath = () => join(dir, `s${++n}.db`)
+  const fresh = (o: { queueSize?: number; path?: string } = {}) =>
+    openSqliteJournal({
+      path: o.path ?? nextPath(),
+      flushIntervalMs: 5,
+      ...(o.queueSize ? { queueSize: o.queueSize } : {}),
+    })
+  const errorsOf = (j: TradeJournal) => {
+    const errors: TradekitError[] = []
+    j.events.on('error', (e) => errors.push(e))
+    return errors
+  }
+
+  it('flush() writes a backlog when the database is healthy: queries and close() see it', async () => {
+    const j = await fresh({ queueSize: 2 })
+    for (let i = 0; i < 3; i++) j.append(fill(`t${i}`))
+    expect(j.isBacklogged).toBe(true)
+    expect((await j.fills()).length).toBe(3) // queries flush, the backlog included
+    expect(j.isBacklogged).toBe(false)
+    for (let i = 3; i < 6; i++) j.append(fill(`t${i}`))
+    await j.flush()
+    expect([j.isBacklogged, (await j.query('SELECT COUNT(*) AS n FROM fills'))[0]?.n]).toEqual([false, 6])
+    for (let i = 6; i < 9; i++) j.append(fill(`t${i}`))
+    const path = (await j.query('PRAGMA database_list'))[0]?.file as string
+    await j.close() // close() writes it too: nothing is left in the spill file
+    expect(readFileSync(`${path}.spill`, 'utf8')).toBe('')
+    const driver = await openSqliteDriver(path)
+    expect((await driver.all('SELECT COUNT(*) AS n FROM fills'))[0]?.n).toBe(9)
+    await driver.close()
+  })
+
+  it('writes late order events once when their batch is written again (the queue spilled while it was written)', async () => {
+    const j = await fresh({ queueSize: 2 })
+    try {
+      const x = (event: string, status: 'PENDING_NEW' | 'CANCELED', filledQty: string, ts: number) =>
+        order('X', event, status, { qty: '1', filledQty, tsEvent: ts })
+      j.append(x('order.submitted', 'PENDING_NEW', '0', T0))
+      j.append(x('order.canceled', 'CANCELED', '0', T0 + 1))
+      await j.flush()
+      j.append(x('order.filled', 'CANCELED', '0.3', T0 + 2))
+      j.append(x('order.filled', 'CANCELED', '0.5', T0 + 3))
+      const writing = j.flush()
+      // the queue is full while its batch is being written: it goes to the spill file, and is written again from there
+      j.append({
+        kind: 'signal',
+        id: 's1',
+        strategyId: 'A',
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        intent: 'x',
+        reason: 'r',
+        tsEvent: T0 + 4,
+      })
+      expect(j.isBacklogged).toBe(true)
+      await writing
+      for (let i = 0; i < 200 && j.isBacklogged; i++) await new Promise((r) => setTimeout(r, 10)) // the timer writes it
+      expect(j.isBacklogged).toBe(false)
+      const history = await j.orderHistory({ clientOrderId: 'X' })
+      expect(history.map((e) => `${e.seq} ${e.filledQty}`)).toEqual(['1 0', '2 0', '3 0.3', '4 0.5'])
+    } finally {
+      await j.close()
+    }
+  })
+
+  it('keeps an entry appended after close() in the spill file and reports it; the next open writes it', async () => {
+    const path = nextPath()
+    const j = await fresh({ path })
+    const errors = errorsOf(j)
+    j.append(fill('before'))
+    await j.close()
+    j.append(fill('late'))
+    j.appendFill({ ...fillOf('late-ref'), tsEvent: T0 + 1 })
+    expect(errors.map((e) => [e.code, e.message])).toEqual([
+      [
+        'INVALID_STATE',
+        expect.stringMatching(/1 entry appended after close\(\) kept in the spill file ".*\.spill"/),
+      ],
+      ['INVALID_STATE', expect.stringMatching(/appended after close\(\)/)],
+    ])
+    const again = await fresh({ path })
+    expect((await again.fills()).map((f) => f.tradeId)).toEqual(['before', 'late', 'late-ref'])
+    await again.close()
+  })
+
+  it('sets aside corrupt and refused lines of a spill file, reports each once, and writes the rest', async () => {
+    const path = nextPath()
+    const lines = [
+      JSON.stringify(fill('s1')),
+      '{"kind":"fill","tradeId":', // corrupt (not a torn last line: more follow)
+      JSON.stringify({ ...fill('s2'), symbol: null }), // the database refuses it (NOT NULL)
+      JSON.stringify({ kind: 'nope', tsEvent: 1 }),
+      JSON.stringify(fill('s3')),
+    ]
+    writeFileSync(`${path}.spill`, `${lines.join('\n')}\n`)
+    const j = await fresh({ path })
+    expect(j.isBacklogged).toBe(false)
+    expect((await j.fills()).map((f) => f.tradeId)).toEqual(['s1', 's3'])
+    expect(readFileSync(`${path}.spill`, 'utf8')).toBe('')
+    const dead = readFileSync(j.deadLetterPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reason: string; entry: unknown })
+    expect(dead.map((d) => d.reason)).toEqual([
+      expect.stringMatching(/^Corrupt spill file line: not JSON/),
+      expect.stringMatching(/^Corrupt spill file line: unknown entry kind "nope"/),
+      expect.stringMatching(/NOT NULL constraint failed: fills\.symbol/),
+    ])
+    expect(dead[0]?.entry).toBe(lines[1])
+    await j.close()
+    const again = await fresh({ path }) // the restart replays nothing
+    expect((await again.fills()).length).toBe(2)
+    expect(readFileSync(again.deadLetterPath, 'utf8').trim().split('\n')).toHaveLength(3)
+    await again.close()
+  })
+
+  it('reports a backlog it cannot write, once, and writes it when the database is back', async () => {
+    const path = nextPath()
+    const j = await fresh({ path, queueSize: 1 })
+    const errors = errorsOf(j)
+    await j.query('ALTER TABLE fills RENAME TO fills_away') // the database fails every write of a fill
+    j.append(fill('b1'))
+    j.append(fill('b2'))
+    expect(j.isBacklogged).toBe(true)
+    await j.flush() // resolves: the entries are safe in the spill file
+    await new Promise((r) => setTimeout(r, 100)) // the timer retries meanwhile
+    expect(j.isBacklogged).toBe(true)
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Journal backlog write failed/)])
+    await j.query('ALTER TABLE fills_away RENAME TO fills')
+    await j.flush()
+    expect([j.isBacklogged, (await j.fills()).length]).toEqual([false, 2])
+    await j.close()
+  })
+
+  it('opens a new file from two journals at once (no "database is locked")', async () => {
+    const path = nextPath()
+    const opened = await Promise.allSettled([
+      openSqliteJournal({ path, spillPath: `${path}.a.spill` }),
+      openSqliteJournal({ path, spillPath: `${path}.b.spill` }),
+    ])
+    expect(opened.map((r) => (r.status === 'fulfilled' ? 'ok' : String(r.reason)))).toEqual(['ok', 'ok'])
+    for (const r of opened) if (r.status === 'fulfilled') await r.value.close()
+    const driver = await openSqliteDriver(path)
+    expect((await driver.all('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n).toBe(MIGRATIONS.length)
+    await driver.close()
+  })
+})
+
+/** A domain fill, for `appendFill`. */
+function fillOf(tradeId: string): Fill {
+  return {
+    venue: 'binance',
+    symbol: 'BTCUSDT',
+    clientOrderId: `o-${tradeId}`,
+    tradeId,
+    side: 'BUY',
+    price: new Decimal('100'),
+    qty: new Decimal('1'),
+    fee: new Decimal('0.1'),
+    feeAsset: 'USDT',
+    liquidity: 'TAKER',
+    tsEvent: T0,
+  }
+}

@@ -3,9 +3,12 @@
  * started on a loopback port (startPostgres.ts). Idempotent fills, per-order sequences, decimal text, the last view,
  * the queries, the migrations' refusal of a newer schema.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { isTradekitError } from '../../../src/errors/index.js'
-import { toCsv } from '../../../src/journal/index.js'
+import type { JournalEntry } from '../../../src/core/index.js'
+import { isTradekitError, type TradekitError } from '../../../src/errors/index.js'
+import { type SqlDriver, toCsv } from '../../../src/journal/index.js'
+import { backfillViews } from '../../../src/journal/maintainViews.js'
 import { fill, order, T0 } from './entries.js'
 import { postgresHarness, sqliteHarness } from './stores.js'
 
@@ -21,13 +24,14 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
       { version: 1, name: 'initial' },
       { version: 2, name: 'bounded view and funding' },
       { version: 3, name: 'venue realized pnl' },
+      { version: 4, name: 'fill booking order' },
     ])
     await journal.close()
     const again = await reopen()
     expect(await again.query('SELECT COUNT(*) AS n FROM schema_migrations')).toEqual([
       { n: expect.anything() },
     ])
-    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(3)
+    expect(Number((await again.query('SELECT COUNT(*) AS n FROM schema_migrations'))[0]?.n)).toBe(4)
     await again.close()
   })
 
@@ -175,6 +179,159 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     // The strategy's share, by average cost in the order it arrived: short at 110, covered at 100.
     expect(view.positions.find((p) => p.symbol === 'ETHUSDT')).toMatchObject({ qty: '0', realizedPnl: '10' })
     expect((await again.fills({ venue: 'binance-usdm' })).map((f) => f.realizedPnl)).toEqual(['10', '0'])
+    await again.close()
+  })
+
+  it('replays fills in the order they were booked: the view and the PnL query agree, whatever the times', async () => {
+    const { journal, reopen } = await store.fresh()
+    // The same millisecond, trade ids out of order: booked buy 100, sell 110 (realised 10), buy 120.
+    journal.append(fill('b', { price: '100', fee: '0' }))
+    journal.append(fill('c', { side: 'SELL', price: '110', fee: '0' }))
+    journal.append(fill('a', { price: '120', fee: '0' }))
+    // Another instrument, a fill booked after a later one (out of time order): sell 1 at 90 from 100 = -10.
+    journal.append(fill('e1', { symbol: 'ETHUSDT', price: '100', fee: '0', tsEvent: T0 + 5 }))
+    journal.append(fill('e2', { symbol: 'ETHUSDT', side: 'SELL', price: '90', fee: '0', tsEvent: T0 + 1 }))
+    const view = await journal.lastView()
+    expect(view.positions.map((p) => [p.symbol, p.qty, p.entryPrice, p.realizedPnl])).toEqual([
+      ['BTCUSDT', '1', '120', '10'],
+      ['ETHUSDT', '0', undefined, '-10'],
+    ])
+    const pnl = await journal.pnl({ by: ['strategy', 'instrument'] })
+    expect(pnl.map((r) => [r.symbol, r.realizedPnl])).toEqual([
+      ['BTCUSDT', '10'],
+      ['ETHUSDT', '-10'],
+    ])
+    await journal.close()
+    // the booking order is stored: a restart and a rebuild from the history give the same
+    const again = await reopen()
+    expect((await again.pnl({ by: ['strategy', 'instrument'] })).map((r) => r.realizedPnl)).toEqual([
+      '10',
+      '-10',
+    ])
+    await again.query('DELETE FROM positions')
+    await again.query('DELETE FROM instrument_positions')
+    await again.query('DELETE FROM open_orders')
+    await backfillViews({ dialect: store.name, all: (sql, p) => again.query(sql, p) } as SqlDriver)
+    expect(await again.lastView()).toEqual(view)
+    // fills of one millisecond are listed in the order they were booked
+    expect((await again.fills({ symbol: 'BTCUSDT' })).map((f) => f.tradeId)).toEqual(['b', 'c', 'a'])
+    await again.close()
+  })
+
+  it('takes the newest trade of a millisecond as the last one booked, whatever its id', async () => {
+    const { journal } = await store.fresh()
+    journal.append(fill('999'))
+    journal.append(fill('1000'))
+    journal.append(fill('x-older', { symbol: 'ETHUSDT', tsEvent: T0 + 1 }))
+    journal.append(fill('a-newer', { symbol: 'ETHUSDT', tsEvent: T0 + 1 }))
+    journal.append(fill('late', { symbol: 'ETHUSDT', tsEvent: T0 })) // booked last, but older
+    expect((await journal.lastView()).lastTrades).toEqual([
+      { venue: 'binance', symbol: 'BTCUSDT', tradeId: '1000', tsEvent: T0 },
+      { venue: 'binance', symbol: 'ETHUSDT', tradeId: 'a-newer', tsEvent: T0 + 1 },
+    ])
+    await journal.close()
+  })
+
+  it('writes late events of a finished order once, however often they are replayed', async () => {
+    const { journal, reopen } = await store.fresh()
+    journal.append(order('X', 'order.submitted', 'PENDING_NEW'))
+    journal.append(order('X', 'order.canceled', 'CANCELED', { tsEvent: T0 + 1 }))
+    // late fills reported after the cancel: numbered by the database
+    const late = [
+      order('X', 'order.filled', 'CANCELED', { filledQty: '0.3', tsEvent: T0 + 2 }),
+      order('X', 'order.filled', 'CANCELED', { filledQty: '0.5', tsEvent: T0 + 3 }),
+    ]
+    for (const e of late) journal.append(e)
+    await journal.flush()
+    for (const e of late) journal.append(e) // the batch again (a spill file rewritten, a replay)
+    await journal.close()
+    const again = await reopen()
+    for (const e of late) again.append(e) // and after a restart
+    // an event that repeats an earlier state (not the last) at another time is another event
+    again.append(order('X', 'order.filled', 'CANCELED', { filledQty: '0.3', tsEvent: T0 + 9 }))
+    const history = await again.orderHistory({ clientOrderId: 'X' })
+    expect(history.map((e) => `${e.seq} ${e.filledQty} ${e.tsEvent - T0}`)).toEqual([
+      '1 0 0',
+      '2 0 1',
+      '3 0.3 2',
+      '4 0.5 3',
+      '5 0.3 9',
+    ])
+    await again.close()
+  })
+
+  it('stores a NUL character in any text column, and goes on writing (a venue rejection reason)', async () => {
+    const { journal, reopen } = await store.fresh()
+    const errors: unknown[] = []
+    journal.events.on('error', (e) => errors.push(e))
+    journal.append(
+      order('r1', 'order.rejected', 'REJECTED', {
+        seq: 1,
+        reason: 'Order rejected\u0000',
+        venueOrderId: 'v\u0000',
+      }),
+    )
+    for (let i = 0; i < 5; i++) journal.append(fill(`t${i}`))
+    await journal.flush()
+    journal.append({
+      kind: 'signal',
+      id: 's\u00001',
+      strategyId: 'A',
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      intent: 'ENTRY',
+      reason: 'cross\u0000',
+      tsEvent: T0,
+    })
+    for (let i = 5; i < 10; i++) journal.append(fill(`t${i}`, { clientOrderId: `o\u0000${i}` }))
+    await journal.flush()
+    expect([journal.isBacklogged, (await journal.fills()).length]).toEqual([false, 10])
+    expect(errors).toEqual([])
+    expect((await journal.orderHistory({ clientOrderId: 'r1' }))[0]).toMatchObject({
+      reason: 'Order rejected\ufffd',
+      venueOrderId: 'v\ufffd',
+    })
+    await journal.close()
+    const again = await reopen()
+    expect((await again.fills()).length).toBe(10)
+    expect(await again.query('SELECT id, reason FROM signals')).toEqual([
+      { id: 's\ufffd1', reason: 'cross\ufffd' },
+    ])
+    await again.close()
+  })
+
+  it('sets aside an entry the database refuses, or one it could not store, and writes the rest', async () => {
+    const { journal, reopen } = await store.fresh()
+    const errors: TradekitError[] = []
+    journal.events.on('error', (e) => errors.push(e))
+    journal.append(fill('t1'))
+    // a hand-built entry without its venue (NOT NULL), a fill whose price is not a number, a time that is not one
+    journal.append({ ...fill('bad-venue'), venue: null } as unknown as JournalEntry)
+    journal.append(fill('t2'))
+    journal.append(fill('bad-price', { price: 'abc' }))
+    journal.append(fill('bad-time', { tsEvent: Number.NaN }))
+    journal.append(fill('t3'))
+    await journal.flush()
+    expect(journal.isBacklogged).toBe(false)
+    expect((await journal.fills()).map((f) => f.tradeId)).toEqual(['t1', 't2', 't3'])
+    expect((await journal.lastView()).positions[0]?.qty).toBe('3')
+    expect(errors.map((e) => [e.code, (e.details.entry as { tradeId?: string }).tradeId])).toEqual([
+      ['VALIDATION_FAILED', 'bad-time'], // refused at append
+      ['VALIDATION_FAILED', 'bad-venue'],
+      ['VALIDATION_FAILED', 'bad-price'],
+    ])
+    const dead = readFileSync(journal.deadLetterPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reason: string; entry: { tradeId: string } })
+    expect(dead.map((d) => d.entry.tradeId)).toEqual(['bad-time', 'bad-venue', 'bad-price'])
+    expect(dead[1]?.reason).toMatch(/venue/)
+    journal.append(fill('t4')) // later entries are written as usual
+    await journal.close()
+    const again = await reopen() // and a restart replays nothing refused
+    expect((await again.fills()).map((f) => f.tradeId)).toEqual(['t1', 't2', 't3', 't4'])
+    expect(readFileSync(again.deadLetterPath, 'utf8').trim().split('\n')).toHaveLength(3)
     await again.close()
   })
 

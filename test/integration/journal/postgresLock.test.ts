@@ -6,8 +6,8 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { isTradekitError } from '../../../src/errors/index.js'
-import { openPostgresJournal } from '../../../src/journal/index.js'
-import { writerLockKey } from '../../../src/journal/openPostgresDriver.js'
+import { MIGRATIONS, migrate, openPostgresJournal } from '../../../src/journal/index.js'
+import { openPostgresDriver, writerLockKey } from '../../../src/journal/openPostgresDriver.js'
 import { postgresHarness } from './stores.js'
 
 describe('Postgres journal writer lock', () => {
@@ -48,6 +48,40 @@ describe('Postgres journal writer lock', () => {
     const next = await open()
     expect(await held()).toBe(1)
     await next.close()
+    await admin.end()
+  })
+
+  it('lets writers of different keys open a new database at once: the schema is migrated once, one after the other', async () => {
+    const { connectionString, spillPath } = await store.blank()
+    const open = (writerKey: string) =>
+      openPostgresJournal({ pool: { connectionString }, spillPath: `${spillPath}.${writerKey}`, writerKey })
+    const opened = await Promise.allSettled(['bot-a', 'bot-b', 'bot-c'].map(open))
+    expect(opened.map((r) => (r.status === 'fulfilled' ? 'ok' : String(r.reason)))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+    ])
+    const journals = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    const versions = await journals[0]!.query('SELECT version FROM schema_migrations ORDER BY version')
+    expect(versions.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version))
+    for (const j of journals) await j.close()
+  })
+
+  it('reports another writer migrating for longer than the lock wait as a StateError', async () => {
+    const { connectionString } = await store.blank()
+    const admin = new pg.Client({ connectionString })
+    await admin.connect()
+    await admin.query('BEGIN')
+    await admin.query('SELECT pg_advisory_xact_lock(1953653104, 1)') // "another writer" mid-migration
+    const driver = await openPostgresDriver({ connectionString })
+    const err = await migrate(driver, { lockWaitMs: 200 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(isTradekitError(err, 'INVALID_STATE') && err.message).toMatch(/migrating the journal database/)
+    await admin.query('ROLLBACK')
+    expect(await migrate(driver)).toBe(MIGRATIONS.length)
+    await driver.close()
     await admin.end()
   })
 })

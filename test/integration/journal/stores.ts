@@ -12,6 +12,8 @@ export interface StoreHarness {
   readonly name: 'sqlite' | 'postgres'
   setup(): Promise<void>
   teardown(): Promise<void>
+  /** A new store no journal opened yet (no schema): where it is. */
+  blank(): Promise<{ path?: string; connectionString?: string; spillPath: string }>
   /** A new, empty store; `reopen` opens the same one again (a restart). */
   fresh(): Promise<{
     journal: TradeJournal
@@ -50,6 +52,10 @@ export function sqliteHarness(): StoreHarness {
     },
     reopen: (t) =>
       tracked(() => openSqliteJournal({ path: t.path!, spillPath: t.spillPath, flushIntervalMs: 5 }), open)(),
+    async blank() {
+      const path = join(dir, `j${++n}.db`)
+      return { path, spillPath: `${path}.spill` }
+    },
     async fresh() {
       const path = join(dir, `j${++n}.db`)
       const reopen = tracked(() => openSqliteJournal({ path, flushIntervalMs: 5 }), open)
@@ -89,14 +95,20 @@ export function postgresHarness(): StoreHarness {
           }),
         open,
       )(),
-    async fresh() {
+    async blank() {
       const db = `j${++n}`
       const admin = new pg.Client({ connectionString: server!.connectionString })
       await admin.connect()
       await admin.query(`CREATE DATABASE ${db}`)
       await admin.end()
       const spillPath = join(dir, `${db}.spill`)
-      const connectionString = server!.connectionString.replace(/\/postgres$/, `/${db}`)
+      return { connectionString: server!.connectionString.replace(/\/postgres$/, `/${db}`), spillPath }
+    },
+    async fresh() {
+      const { connectionString, spillPath } = (await this.blank()) as {
+        connectionString: string
+        spillPath: string
+      }
       const reopen = tracked(
         () => openPostgresJournal({ pool: { connectionString, max: 4 }, spillPath, flushIntervalMs: 5 }),
         open,

@@ -12,6 +12,7 @@ import { Portfolio } from '../../../src/execution/index.js'
 import type { SqlDriver } from '../../../src/journal/index.js'
 import { MIGRATIONS, migrate, openSqliteJournal } from '../../../src/journal/index.js'
 import { backfillViews } from '../../../src/journal/maintainViews.js'
+import { openPostgresDriver } from '../../../src/journal/openPostgresDriver.js'
 import { openSqliteDriver } from '../../../src/journal/openSqliteDriver.js'
 import { readView } from '../../../src/journal/readView.js'
 import { fill, order, T0 } from './entries.js'
@@ -189,6 +190,76 @@ describe.each([sqliteHarness(), postgresHarness()])('journal view: $name', (stor
     await journal.close()
   })
 })
+
+describe.each([sqliteHarness(), postgresHarness()])(
+  'journal fill booking order on an existing database: $name',
+  (store) => {
+    beforeAll(() => store.setup(), 60_000)
+    afterAll(() => store.teardown())
+
+    it('numbers the fills of a journal written before it in their insertion order, and rebuilds the books in it', async () => {
+      const target = await store.blank()
+      const driver =
+        target.path === undefined
+          ? await openPostgresDriver({ connectionString: target.connectionString })
+          : await openSqliteDriver(target.path)
+      await migrate(driver, { migrations: MIGRATIONS.slice(0, 3) }) // the schema before the booking order
+      // Written in this order: the same millisecond with ids out of order, and a fill older than the one before it.
+      const written = [
+        fill('b', { price: '100', fee: '0' }),
+        fill('c', { side: 'SELL', price: '110', fee: '0' }),
+        fill('a', { price: '120', fee: '0' }),
+        fill('e1', { symbol: 'ETHUSDT', price: '100', fee: '0', tsEvent: T0 + 5 }),
+        fill('e2', { symbol: 'ETHUSDT', side: 'SELL', price: '90', fee: '0', tsEvent: T0 + 1 }),
+      ]
+      for (const f of written) {
+        await driver.all(
+          `INSERT INTO fills (fill_key, strategy_id, venue, symbol, client_order_id, trade_id, side, price, qty, fee, fee_asset, liquidity, ts_event)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            f.key.replaceAll('\u0000', '\u001f'),
+            f.strategyId,
+            f.venue,
+            f.symbol,
+            f.clientOrderId,
+            f.tradeId,
+            f.side,
+            f.price,
+            f.qty,
+            f.fee,
+            f.feeAsset,
+            f.liquidity,
+            f.tsEvent,
+          ],
+        )
+      }
+      await driver.all(
+        // a stale book (as a by-time backfill left it): rebuilt
+        "INSERT INTO positions (strategy_id, venue, symbol, qty, realized_pnl, fees, last_trade_id, last_ts_event) VALUES ('A', 'binance', 'BTCUSDT', '9', '0', '{}', 'x', 0)",
+      )
+      await driver.close()
+      const journal = await store.reopen(target)
+      expect((await journal.query('SELECT trade_id FROM fills ORDER BY seq')).map((r) => r.trade_id)).toEqual(
+        written.map((f) => f.tradeId),
+      )
+      const view = await journal.lastView()
+      expect(view.positions.map((p) => [p.symbol, p.qty, p.realizedPnl])).toEqual([
+        ['BTCUSDT', '1', '10'],
+        ['ETHUSDT', '0', '-10'],
+      ])
+      expect((await journal.pnl({ by: ['instrument'] })).map((r) => [r.symbol, r.realizedPnl])).toEqual([
+        ['BTCUSDT', '10'],
+        ['ETHUSDT', '-10'],
+      ])
+      expect(view.lastTrades.map((t) => t.tradeId)).toEqual(['a', 'e1'])
+      // new fills continue the numbering
+      journal.append(fill('n1', { side: 'SELL', price: '130', fee: '0' }))
+      expect((await journal.pnl({ by: ['instrument'] }))[0]?.realizedPnl).toBe('20')
+      expect(Number((await journal.query("SELECT seq FROM fills WHERE trade_id = 'n1'"))[0]?.seq)).toBe(6)
+      await journal.close()
+    })
+  },
+)
 
 describe('journal view: bounded read (SQLite)', () => {
   const sqlite = sqliteHarness()

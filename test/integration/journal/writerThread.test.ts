@@ -40,7 +40,7 @@ describe('SqliteWriterThread', () => {
   it('rejects a batch the database refuses (no schema), and keeps working after', async () => {
     const path = join(dir, 'empty.db')
     const writer = SqliteWriterThread.forPath(path)!
-    await expect(writer.write([fill('t1')])).rejects.toThrow(/writer thread: .*fills/)
+    await expect(writer.write([fill('t1')])).rejects.toThrow(/writer thread: no such table/)
     const driver = await openSqliteDriver(path)
     await migrate(driver)
     await writer.write([fill('t1')])
