@@ -195,7 +195,11 @@ export interface JournalEvents {
   'journal.caughtUp': [e: { type: 'journal.caughtUp'; tsEvent: number }]
   /** Neither the database nor the spill file took entries: fills and order events may be lost from now on. */
   'journal.failed': [e: { type: 'journal.failed'; reason: string; tsEvent: number }]
-  /** A database write failed (the entries went to the spill file); needs a listener to be seen. */
+  /**
+   * A problem with entries: a database write failed (they went to the spill file), an entry was set aside (refused
+   * by the database or invalid: see the journal's dead-letter file), or one was appended after close. A
+   * TradingEngine relays these on its own `error` event.
+   */
   error: [e: TradekitError]
 }
 

@@ -12,6 +12,7 @@ import type {
 import type { ExecutionClient, OrderFilter } from '../core/ports.js'
 import type { Instrument, Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
+import { ValidationError } from '../errors/index.js'
 import { Portfolio } from '../execution/index.js'
 import { MemoryStateStore, RiskManager } from '../risk/index.js'
 import { JOURNAL_SNAPSHOT_INTERVAL_MS, journalEngine } from './journalEngine.js'
@@ -112,6 +113,14 @@ describe('journalEngine', () => {
     })
     stop()
     expect(journal.entries.filter((e) => e.kind === 'snapshot')).toHaveLength(2)
+  })
+
+  it("relays the journal's errors on the engine's error event", async () => {
+    const { journal, bus } = await setup()
+    const seen: string[] = []
+    bus.on('error', (e) => seen.push(e.message))
+    journal.bus.emit('error', new ValidationError('journal entry set aside: tsEvent is not finite'))
+    expect(seen).toEqual(['journal entry set aside: tsEvent is not finite'])
   })
 
   it('a backlogged journal makes the guard REDUCING; a failed one HALTS and cancels open orders', async () => {

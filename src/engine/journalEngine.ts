@@ -152,6 +152,8 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
     if (st.state === 'REDUCING' && st.reason === 'MANUAL' && st.detail?.startsWith(BACKLOG) === true)
       risk.resume({ note: 'journal backlog written' })
   })
+  // What the journal reports (a failed write, an entry set aside or appended after close) reaches the engine's users.
+  subs.on(journal.events, 'error', (e) => events.emit('error', e))
   subs.on(journal.events, 'journal.failed', (e) => {
     risk.halt(`journal cannot write: ${e.reason}`)
     void h.cancelAll({}).catch(() => undefined)
