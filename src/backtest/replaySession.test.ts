@@ -28,6 +28,16 @@ const book = (t: number, bid: BookLevel, ask: BookLevel): RecordedMessage => ({
     value: { venue: 'binance', symbol: 'BTCUSDT', bids: [bid], asks: [ask], tsEvent: T0 + t },
   }),
 })
+/** A book of several levels a side at `t` ms into the session. */
+const depth = (t: number, bids: BookLevel[], asks: BookLevel[]): RecordedMessage => ({
+  t: T0 + t,
+  src: 'ws',
+  ch: 'hand',
+  data: JSON.stringify({
+    kind: 'book',
+    value: { venue: 'binance', symbol: 'BTCUSDT', bids, asks, tsEvent: T0 + t },
+  }),
+})
 const sell = (t: number, price: number, qty: number): RecordedMessage => ({
   t: T0 + t,
   src: 'ws',
@@ -102,5 +112,30 @@ describe('Backtester.replay', () => {
     }).replay([...session, { t: T0 + 4_000, src: 'ws', ch: 'hand', data: 'not json' }], { decode })
     expect(r.replay).toEqual({ messages: 5, events: 4, dataErrors: 1 })
     expect(r.makers?.quotesPlaced).toBe(0)
+  })
+
+  it('the paper venue never shows our quotes in the book: quotes joining the best levels stay put on an unchanged market', async () => {
+    // 99 / 101 (mid 100): quotes 1 % away join the best levels. Taking their size off the public book (which never
+    // held them) emptied 99 and 101, moved the reference to (97 + 102) / 2 and re-quoted on every book. (A perpetual:
+    // the paper venue takes its asks without a holding to sell, so both quotes rest.)
+    const bids: BookLevel[] = [
+      [99, 5],
+      [97, 5],
+    ]
+    const asks: BookLevel[] = [
+      [101, 5],
+      [102, 5],
+    ]
+    const perp: Instrument = { ...btc, kind: 'perpetual' }
+    const r = await new Backtester({
+      instruments: [perp],
+      balances: { USDT: '10000' },
+      strategies: () => [
+        new SpreadQuoter({ venue: 'binance', symbol: 'BTCUSDT', size: '5', spreadBps: 100 }),
+      ],
+      risk: { maxDataAgeMs: 60_000, requireStop: false },
+    }).replay([depth(0, bids, asks), depth(2_000, bids, asks), depth(4_000, bids, asks)], { decode })
+    expect(r.makers?.quotesPlaced).toBe(2)
+    expect(r.errors).toEqual([])
   })
 })

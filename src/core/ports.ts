@@ -216,6 +216,12 @@ export interface ExecutionClient {
    * on live executors, whose fills the host books.
    */
   booksFillsInto?(account: object): boolean
+  /**
+   * True when this client simulates the venue itself (PaperTrader): its orders never leave the process, so the
+   * venue's books, and every feed or recording of them, never show them. Absent or false: the orders rest at the
+   * venue and its books show them (a market maker then takes them out of its reference price).
+   */
+  readonly isSimulated?: boolean
   /** Venue ids this client trades on. */
   readonly venues: readonly string[]
   readonly events: Listenable<ExecutionEvents>

@@ -23,18 +23,18 @@ function env() {
     action: 'REDUCING',
   })
   const restrictions = new RiskManager({ clock })
+  const market = { instruments: () => [btc].values(), ignoredCandles: 0 }
   const metrics = new EngineMetrics({
     clock,
     feeds,
     venues,
-    instruments: () => [btc],
+    market,
     monitor,
-    instrumentState: (v, s) => restrictions.instrumentState(v, s),
+    risk: restrictions,
     account: { equity: () => new Decimal('1000.5'), drawdown: () => new Decimal('0.1') },
     openOrders: () => 3,
-    tradingState: () => 'ACTIVE',
   })
-  return { clock, monitor, restrictions, metrics }
+  return { clock, monitor, restrictions, metrics, market }
 }
 
 describe('EngineMetrics', () => {
@@ -52,6 +52,7 @@ describe('EngineMetrics', () => {
         { venue: 'binance', symbol: 'BTCUSDT', state: 'REDUCING', reason: 'venue "binance" heartbeat: lost' },
       ],
       openOrders: 3,
+      ignoredCandles: 0,
       equity: '1000.5',
       drawdown: '0.1',
     })
@@ -93,5 +94,17 @@ describe('EngineMetrics', () => {
     assertValidExposition(text)
     expect(text).toMatch(/tradekit_risk_decisions_total\{decision="approved"\} 4\n/)
     expect(text).toMatch(/tradekit_risk_decisions_total\{decision="denied"\} 4\n/)
+  })
+
+  it('reports the closed candles the market cache ignored: in health() and as a counter', () => {
+    const { metrics, market } = env()
+    expect(metrics.render()).toMatch(/tradekit_candles_ignored_total 0\n/) // declared before the first one
+    market.ignoredCandles = 2
+    expect(metrics.health(true).ignoredCandles).toBe(2)
+    expect(metrics.render()).toMatch(/tradekit_candles_ignored_total 2\n/)
+    market.ignoredCandles = 3
+    const text = metrics.render()
+    assertValidExposition(text)
+    expect(text).toMatch(/tradekit_candles_ignored_total 3\n/)
   })
 })

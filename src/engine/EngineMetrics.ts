@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js'
-import type { Instrument } from '../core/types.js'
 import type { Decimal } from '../decimal/index.js'
+import type { RiskManager } from '../risk/RiskManager.js'
 import { TradingState } from '../risk/types.js'
 import type {
   FeedHealth,
@@ -9,6 +9,7 @@ import type {
   VenueHealth,
   VenueRegistration,
 } from './FeedHealthMonitor.js'
+import type { MarketCache } from './MarketCache.js'
 import { MetricsRegistry } from './metrics.js'
 import type { Subscriptions } from './Subscriptions.js'
 
@@ -27,6 +28,11 @@ export interface EngineHealth {
     reason?: string
   }>
   readonly openOrders: number
+  /**
+   * Closed candles not evaluated since the engine was built: each repeated, or was older than, the last closed candle
+   * of its venue, symbol and interval (each one is also a `candle.ignored` event).
+   */
+  readonly ignoredCandles: number
   readonly equity: string
   readonly drawdown: string
 }
@@ -48,13 +54,13 @@ export interface EngineMetricsConfig {
   readonly clock: Clock
   readonly feeds: readonly FeedRegistration[]
   readonly venues: readonly VenueRegistration[]
-  readonly instruments: () => Iterable<Instrument>
+  /** The engine's market cache: the instruments it knows, and the closed candles it ignored. */
+  readonly market: Pick<MarketCache, 'instruments' | 'ignoredCandles'>
   readonly monitor: FeedHealthMonitor
-  /** An instrument's trading state (the RiskManager's `instrumentState`). */
-  readonly instrumentState: (venue: string, symbol: string) => TradingState
+  /** The RiskManager: the trading state, and each instrument's (`instrumentState`). */
+  readonly risk: Pick<RiskManager, 'state' | 'instrumentState'>
   readonly account: { equity(): Decimal; drawdown(): Decimal }
   readonly openOrders: () => number
-  readonly tradingState: () => string
 }
 
 /**
@@ -71,6 +77,8 @@ export class EngineMetrics {
   readonly #orderCounts = new Map<string, Map<string, { inc(): void }>>()
   /** Risk managers whose decisions are counted: their counts as last added to the counter. */
   readonly #risk = new Set<WatchedRisk>()
+  /** Ignored candles already added to their counter. */
+  #ignoredCounted = 0
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
@@ -154,16 +162,17 @@ export class EngineMetrics {
     const now = c.clock.now()
     return {
       running,
-      tradingState: c.tradingState(),
+      tradingState: c.risk.state,
       feeds: c.feeds.map((f) => c.monitor.feedHealth(f, now)),
       venues: c.monitor.venueHealth(),
-      instruments: [...c.instruments()].map((i) => {
-        const state = c.instrumentState(i.venue, i.symbol)
+      instruments: [...c.market.instruments()].map((i) => {
+        const state = c.risk.instrumentState(i.venue, i.symbol)
         const reason =
           state === TradingState.ACTIVE ? undefined : c.monitor.restriction(i.venue, i.symbol)?.reason
         return { venue: i.venue, symbol: i.symbol, state, ...(reason !== undefined ? { reason } : {}) }
       }),
       openOrders: c.openOrders(),
+      ignoredCandles: c.market.ignoredCandles,
       equity: c.account.equity().toFixed(),
       drawdown: c.account.drawdown().toFixed(),
     }
@@ -184,7 +193,13 @@ export class EngineMetrics {
       c.account.drawdown().toNumber(),
     )
     m.gauge('tradekit_open_orders', 'Open orders across executors').set(c.openOrders())
-    const state = c.tradingState()
+    const ignored = c.market.ignoredCandles
+    m.counter(
+      'tradekit_candles_ignored',
+      'Closed candles not evaluated (repeated, or older than the last)',
+    ).inc({}, ignored - this.#ignoredCounted)
+    this.#ignoredCounted = ignored
+    const state = c.risk.state
     const g = m.gauge('tradekit_trading_state', '1 for the current trading state')
     for (const s of ['ACTIVE', 'REDUCING', 'HALTED']) g.set(s === state ? 1 : 0, { state: s })
     return m.render()

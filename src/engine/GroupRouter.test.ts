@@ -7,7 +7,7 @@ import type { Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { err, ok } from '../errors/result.js'
 import { btc, signal } from './__fixtures__/market.js'
-import { GroupRouter, type GroupRouterConfig } from './GroupRouter.js'
+import { atLegTime, GroupRouter, type GroupRouterConfig } from './GroupRouter.js'
 
 const market: MarketSnapshot = { instrument: btc, price: new Decimal(100), priceTs: 0 }
 
@@ -123,5 +123,24 @@ describe('GroupRouter', () => {
   it('ignores a reversal of a fill that belongs to no group', () => {
     const { r } = router()
     expect(() => r.onFillReversed({ clientOrderId: 'zzz' } as never)).not.toThrow()
+  })
+})
+
+describe('atLegTime', () => {
+  const at = (tsEvent: number, priceTs: number, now = 60_000) =>
+    atLegTime(signal({ tsEvent }), { ...market, priceTs }, now).priceTs
+  it('judges a leg decided on data older than its cached price at the data’s time', () => {
+    expect(at(0, 58_000)).toBe(0) // a fresh trade does not vouch for the book of 60 s ago
+    expect(at(59_000, 58_000)).toBe(58_000) // the cache is the older: kept
+    expect(at(60_000, 60_000)).toBe(60_000)
+  })
+
+  it('keeps a cached price stamped further ahead than the leg is old (the clock-skew check must see it)', () => {
+    expect(at(59_500, 62_000)).toBe(62_000)
+    expect(at(0, 60_500)).toBe(0) // 60 s old beats 0.5 s ahead
+  })
+
+  it('never takes a time that is not a number from the signal', () => {
+    expect(at(Number.NaN, 58_000)).toBe(58_000)
   })
 })

@@ -168,10 +168,12 @@ export class GroupRouter {
 
   /**
    * All or none: a leg without market data or refused by the RiskManager (a restricted instrument included) drops the
-   * group; nothing is sent or counted.
+   * group; nothing is sent or counted. Each leg is judged at the time of the data it was decided on
+   * ({@link atLegTime}).
    */
   #approve(groupId: string, legs: readonly Signal[]): OrderIntent[] | undefined {
     const gated: Array<{ signal: Signal; market: MarketSnapshot }> = []
+    const now = this.#cfg.clock.now()
     for (const signal of legs) {
       const market = this.#cfg.gate(signal)
       if (market === undefined) {
@@ -181,7 +183,7 @@ export class GroupRouter {
         }
         return undefined
       }
-      gated.push({ signal, market })
+      gated.push({ signal, market: atLegTime(signal, market, now) })
     }
     const decided = this.#cfg.evaluateGroup(gated)
     if (decided.ok) return decided.value
@@ -289,4 +291,23 @@ export class GroupRouter {
     sent.chain = run.catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
     this.#cfg.track(sent.chain)
   }
+}
+
+/**
+ * A leg's market data as old as the data its strategy decided on. The legs of a group are priced together from books
+ * of different times (an arbitrage pairs a fresh book with the other side's last one, and stamps its legs with the
+ * older); the cache's price time of an instrument may be fresher than that book (a trade since). So a leg whose signal
+ * time lies further back than its cached price time is off from now is judged at its signal time: the RiskManager's
+ * `maxDataAgeMs` then sees the stalest book the group used, and a price stamped further ahead still fails the clock
+ * skew check.
+ *
+ * @example
+ * ```ts
+ * atLegTime({ ...leg, tsEvent: 0 }, { ...market, priceTs: 58_000 }, 60_000).priceTs // 0: 60 s old, STALE_MARKET_DATA
+ * ```
+ */
+export function atLegTime(signal: Signal, market: MarketSnapshot, now: number): MarketSnapshot {
+  return now - signal.tsEvent > Math.abs(now - market.priceTs)
+    ? { ...market, priceTs: signal.tsEvent }
+    : market
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { CandleIgnoredEvent } from '../strategies/index.js'
 import { book, btc, candle, trade } from './__fixtures__/market.js'
 import { MarketCache } from './MarketCache.js'
 
@@ -79,6 +80,31 @@ describe('MarketCache', () => {
     expect(once.ignoredCandles).toBe(0)
     noisy.onCandle(candle(5, 101)) // the next bar counts again
     expect(noisy.snapshot('binance', 'BTCUSDT')?.price.toNumber()).toBe(101)
+  })
+
+  it('reports each ignored closed candle to onCandleIgnored, as a StrategyRunner does', () => {
+    const seen: CandleIgnoredEvent[] = []
+    const c = new MarketCache({
+      instruments: [btc],
+      atr: { period: 3 },
+      onDataError: () => undefined,
+      onCandleIgnored: (e) => seen.push(e),
+      now: () => 7,
+    })
+    for (const b of [
+      candle(0, 100),
+      candle(1, 101),
+      candle(1, 102),
+      candle(0, 99),
+      candle(1, 101, { interval: '5m' }),
+    ])
+      c.onCandle(b)
+    expect(seen.map((e) => [e.type, e.reason, e.candle.openTime, e.lastOpenTime, e.tsEvent])).toEqual([
+      ['candle.ignored', 'repeated', 60_000, 60_000, 7],
+      ['candle.ignored', 'stale', 0, 60_000, 7],
+    ])
+    expect(c.ignoredCandles).toBe(seen.length)
+    expect(Object.isFrozen(seen[0])).toBe(true)
   })
 
   it('keeps ATR over closed candles of one interval (the first seen, or the configured one)', () => {

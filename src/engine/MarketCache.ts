@@ -3,6 +3,7 @@ import type { MarketSnapshot } from '../core/ports.js'
 import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { ATR } from '../indicators/index.js'
+import type { CandleIgnoredEvent } from '../strategies/index.js'
 
 /** What {@link MarketCache} takes: the instruments it knows and how it keeps ATR. */
 export interface MarketCacheConfig {
@@ -11,6 +12,8 @@ export interface MarketCacheConfig {
   readonly atr: { readonly period: number; readonly interval?: string | undefined }
   /** Receives an error from a bad candle (ATR refused it); the cache goes on. */
   readonly onDataError: (e: unknown) => void
+  /** Receives each closed candle the cache ignored (a repeat, or older than the last closed one of its series). */
+  readonly onCandleIgnored?: (e: CandleIgnoredEvent) => void
   /** The time now: a forming candle's price is as of now, not of its close time (still ahead). Default `Date.now`. */
   readonly now?: () => number
 }
@@ -30,7 +33,8 @@ const key = instrumentKey
  * price, book mid, candle close) and an ATR over closed candles. It answers the {@link MarketSnapshot} a risk
  * decision needs. It does not mark the Portfolio (the engine does that, once per event). A closed candle whose open
  * time is not after the last closed one of its instrument and interval (a repeat, even with other values, or an
- * older candle) changes nothing: it is counted in {@link MarketCache.ignoredCandles}.
+ * older candle) changes nothing: it is counted in {@link MarketCache.ignoredCandles} and reported to `onCandleIgnored`
+ * (the same candles every strategy runner ignores, seen here once whatever the number of strategies).
  */
 export class MarketCache {
   readonly #cfg: MarketCacheConfig
@@ -65,8 +69,10 @@ export class MarketCache {
       return
     }
     const series = `${key(c.venue, c.symbol)}\u0000${c.interval}`
-    if (!(c.openTime > (this.#lastClosed.get(series) ?? Number.NEGATIVE_INFINITY))) {
+    const last = this.#lastClosed.get(series) ?? Number.NEGATIVE_INFINITY
+    if (!(c.openTime > last)) {
       this.#ignored++ // its close is an older price, or this bar's again: the ATR must not count it twice
+      this.#reportIgnored(c, last)
       return
     }
     this.#lastClosed.set(series, c.openTime)
@@ -104,6 +110,15 @@ export class MarketCache {
       priceTs: m.priceTs,
       ...(atr !== undefined ? { atr } : {}),
     }
+  }
+
+  /** Reports an ignored closed candle, as a StrategyRunner's `candle.ignored` would. */
+  #reportIgnored(c: Candle, lastOpenTime: number): void {
+    const report = this.#cfg.onCandleIgnored
+    if (report === undefined) return
+    const reason = c.openTime === lastOpenTime ? 'repeated' : 'stale'
+    const now = (this.#cfg.now ?? Date.now)()
+    report(Object.freeze({ type: 'candle.ignored', reason, candle: c, lastOpenTime, tsEvent: now }))
   }
 
   #setPrice(venue: string, symbol: string, price: number, ts: number): void {

@@ -59,6 +59,20 @@ describe('MarketDataFanout', () => {
     fanout.onTrade(trade(100, 1))
     expect(marks).toHaveBeenCalledTimes(1)
   })
+
+  it('knows per venue whether the books show our orders: not where the first executor of the venue simulates it', () => {
+    const { clock, fanout } = env()
+    const paper = new PaperTrader({ instruments: [btc], balances: { USDT: '1' }, clock })
+    expect(paper.isSimulated).toBe(true)
+    fanout.addExecutor(paper)
+    fanout.addExecutor({ venues: ['binance', 'polymarket'] } as Pick<
+      ExecutionClient,
+      'venues'
+    > as ExecutionClient)
+    expect(fanout.booksShowOwnOrders('binance')).toBe(false) // signals and quotes go to the paper venue
+    expect(fanout.booksShowOwnOrders('polymarket')).toBe(true) // a live executor (no isSimulated)
+    expect(fanout.booksShowOwnOrders('kraken')).toBe(true) // no executor, no orders: nothing to take out
+  })
 })
 
 describe('PaperTrader as a MarketDataConsumer (hand-wired, no engine)', () => {

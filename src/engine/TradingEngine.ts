@@ -90,6 +90,7 @@ export class TradingEngine {
       instruments: cfg.instruments,
       atr: cfg.atr,
       onDataError: (e) => this.#bus.emit('dataError', toTradekitError(e)),
+      onCandleIgnored: (e) => this.#bus.emit('candle.ignored', e),
       now: () => clock.now(),
     })
     this.#fanout = new MarketDataFanout(cfg.portfolio, this.#market)
@@ -105,12 +106,11 @@ export class TradingEngine {
       clock,
       feeds: cfg.feeds,
       venues: cfg.venues,
-      instruments: () => this.#market.instruments(),
+      market: this.#market,
       monitor: this.#monitor,
-      instrumentState: (venue, symbol) => cfg.risk.instrumentState(venue, symbol),
+      risk: cfg.risk,
       account: cfg.portfolio,
       openOrders: () => this.#openOrders().length,
-      tradingState: () => cfg.risk.state,
     })
     this.#signals = new SignalRouter({
       clock,
@@ -132,12 +132,12 @@ export class TradingEngine {
     this.#runners = cfg.strategies.map((s) => this.#runner(s))
   }
 
-  /** Whether the engine is running. */
   /** The QuoteManager keeping `venue`'s quotes (for metrics and manual pulls); `undefined` without an executor. */
   quoteManager(venue: string): QuoteManager | undefined {
     return this.#quotes.manager(venue)
   }
 
+  /** Whether the engine is running. */
   get isRunning(): boolean {
     return this.#running
   }
@@ -160,13 +160,12 @@ export class TradingEngine {
   }
 
   async #start(): Promise<void> {
-    const { risk } = this.#cfg
-    await risk.start()
+    await this.#cfg.risk.start()
     restoreStrategies(this.#runners, await this.#cfg.stateStore?.load())
     for (const ex of this.#cfg.executors) this.#wireExecutor(ex)
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
     for (const v of this.#cfg.venues) this.#metrics.watchHttp(v, this.#subs)
-    relayRiskEvents(risk, this.#subs, { bus: this.#bus, log: this.#log, metrics: this.#metrics })
+    relayRiskEvents(this.#cfg.risk, this.#subs, { bus: this.#bus, log: this.#log, metrics: this.#metrics })
     this.#quotes.wire(this.#subs)
     this.#wirePortfolio()
     if (this.#cfg.journal !== undefined) {
@@ -248,6 +247,7 @@ export class TradingEngine {
       positions: () => this.#cfg.portfolio.positions(),
       openOrders: (strategyId: string) => this.#openOrders({ strategyId }),
       cancelOrders: (f: OrderFilter) => this.#cancelAll(f),
+      booksShowOwnOrders: (venue: string) => this.#fanout.booksShowOwnOrders(venue),
     })
     this.#runnerById.set(s.id, r)
     r.events.on('signal', (sig) => this.#onSignal(sig))

@@ -8,12 +8,18 @@ import type {
   InstrumentStateChangedEvent,
   TradingStateChangedEvent,
 } from '../risk/index.js'
+import type { CandleIgnoredEvent } from '../strategies/index.js'
 import type { GroupCompletedEvent, GroupEscalatedEvent, GroupRebalancedEvent } from './GroupRouter.js'
 import type { ClosedTrade } from './TradeLedger.js'
 
 /** Everything the engine re-emits on its one typed stream. */
 export interface TradingEngineEvents extends ExecutionEvents {
   candle: [c: Candle]
+  /**
+   * A closed candle no strategy evaluates and the ATR does not count: it repeats, or is older than, the last closed
+   * candle of its venue, symbol and interval. Once per candle, whatever the number of strategies.
+   */
+  'candle.ignored': [e: CandleIgnoredEvent]
   trade: [t: Trade]
   book: [b: BookSnapshot]
   signal: [s: Signal]

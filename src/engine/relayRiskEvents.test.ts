@@ -24,12 +24,11 @@ describe('relayRiskEvents', () => {
       clock,
       feeds: [],
       venues: [],
-      instruments: () => [],
+      market: { instruments: () => [].values(), ignoredCandles: 0 },
       monitor: undefined as never,
-      instrumentState: () => 'ACTIVE',
+      risk,
       account: undefined as never,
       openOrders: () => 0,
-      tradingState: () => risk.state,
     })
     const subs = new Subscriptions()
     relayRiskEvents(risk, subs, { bus, log, metrics })

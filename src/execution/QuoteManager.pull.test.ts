@@ -9,7 +9,7 @@ import type { OrderAmendment } from '../core/ports.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import type { Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { OrderRejectedError } from '../errors/index.js'
+import { NetworkError, OrderRejectedError } from '../errors/index.js'
 import { OrderExecutor } from './live/OrderExecutor.js'
 import { QuoteManager } from './QuoteManager.js'
 import { FakeExchangeAdapter } from './testing/FakeExchangeAdapter.js'
@@ -43,6 +43,28 @@ class AmendVenue extends FakeExchangeAdapter {
 
   release(what: 'amends' | 'cancels'): void {
     for (const r of this.#held[what].splice(0)) r()
+  }
+
+  /** What rests at the venue, as `side price`. */
+  resting(): string[] {
+    return [...this.orders.values()]
+      .filter((o) => o.status === 'OPEN' || o.status === 'PARTIALLY_FILLED')
+      .map((o) => `${o.side} ${o.price?.toFixed()}`)
+      .sort()
+  }
+}
+
+/** A fake venue whose cancels hang until `release`, then fail (a lost connection): the order rests on. */
+class SlowCancelVenue extends FakeExchangeAdapter {
+  readonly #held: Array<() => void> = []
+
+  override async cancelOrder(_symbol: string, _clientOrderId: string): Promise<Order> {
+    await new Promise<void>((r) => this.#held.push(r))
+    throw new NetworkError('connection reset')
+  }
+
+  release(): void {
+    for (const r of this.#held.splice(0)) r()
   }
 
   /** What rests at the venue, as `side price`. */
@@ -89,6 +111,31 @@ async function setup() {
   qm.events.on('error', (e) => errors.push(`${e.code}: ${e.message}`))
   return { clock, venue, exec, qm, errors }
 }
+
+describe('QuoteManager over an OrderExecutor, with a cancel in flight', () => {
+  it('a quote being cancelled (PENDING_CANCEL) keeps its side waiting: a failed cancel leaves one quote, not two', async () => {
+    const clock = new ManualClock(10_000)
+    const venue = new SlowCancelVenue('fake', [BTCUSDT], () => clock.now())
+    const exec = new OrderExecutor({ adapter: venue, clock, queryIntervalMs: 1_000, queryAttempts: 5 })
+    running.push({ exec, clock })
+    exec.events.on('error', () => {})
+    await exec.start()
+    const qm = new QuoteManager({ client: exec, clock, instrument: () => BTCUSDT, pullRetryMs: 60_000 })
+    qm.events.on('error', () => {})
+    const bid = level('BUY', '100')
+    await qm.apply(targets([bid]))
+    expect(venue.resting()).toEqual(['BUY 100'])
+    const pulled = qm.pull('fake', BTCUSDT.symbol, 'FEED_UNHEALTHY')
+    await clock.advanceAsync(0)
+    expect(exec.openOrders()[0]?.status).toBe('PENDING_CANCEL')
+    const r = await qm.apply(targets([bid]))
+    venue.release()
+    await pulled
+    await clock.advanceAsync(0)
+    expect(r.placed).toEqual([])
+    expect(venue.resting()).toEqual(['BUY 100'])
+  })
+})
 
 describe('QuoteManager over an OrderExecutor, with placements of unknown outcome', () => {
   it('never amends a quote still PENDING_NEW: it is cancelled alone and its side waits', async () => {

@@ -12,12 +12,17 @@ import type {
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import type { Instrument, Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { OrderRejectedError } from '../errors/index.js'
+import { NetworkError, OrderRejectedError } from '../errors/index.js'
 import { PaperTrader } from './paper/PaperTrader.js'
 import { QuoteManager, type QuoteManagerConfig } from './QuoteManager.js'
-import { BTCUSDT, YES } from './testing/fixtures.js'
+import { BTCPERP, BTCUSDT, NO, testFill, YES } from './testing/fixtures.js'
 
 const D = (v: string | number): Decimal => new Decimal(v)
+const INSTRUMENTS: Record<string, Instrument> = {
+  [BTCUSDT.symbol]: BTCUSDT,
+  [YES.symbol]: YES,
+  [NO.symbol]: NO,
+}
 
 /** An ExecutionClient that records every call; submits can be held in flight. */
 class FakeClient implements ExecutionClient {
@@ -37,13 +42,36 @@ class FakeClient implements ExecutionClient {
     if (!this.hold) return Promise.resolve(order)
     return new Promise((resolve) => this.held.push(() => resolve(order)))
   }
+  /** Cancels wait for `releaseCancels` (the order shows OPEN meanwhile, as on a client without PENDING_CANCEL). */
+  holdCancels = false
+  readonly #heldCancels: Array<(fail: boolean) => void> = []
   async cancel(cid: string): Promise<Order> {
+    const sent = this.orders.get(cid)
+    this.log.push(`cancel ${sent?.side} ${sent?.price?.toFixed()}`)
+    if (this.holdCancels && (await new Promise<boolean>((r) => this.#heldCancels.push(r)))) {
+      throw new NetworkError('connection reset')
+    }
     const o = this.orders.get(cid)
-    this.log.push(`cancel ${o?.side} ${o?.price?.toFixed()}`)
     if (o === undefined || o.status !== 'OPEN') throw new OrderRejectedError('fake', 'unknown order')
     const done: Order = { ...o, status: 'CANCELED' }
     this.orders.set(cid, done)
     return done
+  }
+  /** Answers the held cancels: each fails (the order rests on) or goes through. */
+  releaseCancels(outcome: 'fail' | 'succeed'): void {
+    for (const answer of this.#heldCancels.splice(0)) answer(outcome === 'fail')
+  }
+  /** Fills `qty` of an open order and reports it (`order.filled`), as an executor does. */
+  fill(cid: string, qty: string): void {
+    const o = this.orders.get(cid) as Order
+    const filledQty = o.filledQty.plus(qty)
+    const now: Order = { ...o, filledQty, status: filledQty.gte(o.qty) ? 'FILLED' : 'OPEN' }
+    this.orders.set(cid, now)
+    const fill = testFill(INSTRUMENTS[o.symbol] ?? BTCUSDT, o.side, qty, o.price?.toFixed() ?? '0', {
+      clientOrderId: cid,
+      liquidity: 'MAKER',
+    })
+    this.events.emit('order.filled', { type: 'order.filled', order: now, fills: [fill], tsEvent: 0 })
   }
   async cancelAll(): Promise<CancelAllResult> {
     return { canceled: [], failed: [] }
@@ -172,6 +200,21 @@ describe('QuoteManager', () => {
     client.cancel = cancel
     await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
     expect(client.resting()).toEqual(['BUY 99 0.1', 'SELL 102 0.1'])
+  })
+
+  it('a quote the client is still cancelling (shown OPEN) is not cancelled twice: its side waits for the answer', async () => {
+    const { client, qm } = setup()
+    qm.events.on('error', () => {})
+    await qm.apply(set([level('BUY', '100', '0.1')]))
+    client.holdCancels = true
+    const pulled = qm.pull('fake', BTCUSDT.symbol, 'feed stale')
+    const refresh = qm.apply(set([level('BUY', '99', '0.1')]))
+    client.releaseCancels('fail')
+    const r = await refresh
+    await pulled
+    expect(client.log.filter((l) => l.startsWith('cancel'))).toEqual(['cancel BUY 100'])
+    expect([r.placed, r.canceled, r.kept]).toEqual([[], [], []])
+    expect(client.resting()).toEqual(['BUY 100 0.1'])
   })
 
   it('an empty set cancels every quote of the covered symbols, whatever their age', async () => {
@@ -321,5 +364,101 @@ describe('QuoteManager with a venue that replaces in one call', () => {
     expect(errors).toEqual(['cancel leg failed'])
     // The quote whose replace failed still rests; nothing new joined its side beyond the set.
     expect(client.resting()).toEqual(['BUY 100.5 0.1', 'BUY 99 0.1', 'SELL 101.5 0.1'])
+  })
+})
+
+/** A PaperTrader on a venue without one-call replace (Polymarket: a refresh cancels, then places). */
+class CancelThenPlacePaper extends PaperTrader {
+  override batching(venue: string): OrderBatching | undefined {
+    return this.venues.includes(venue) ? { maxPlace: 15, maxCancel: 3000 } : undefined
+  }
+}
+
+describe('QuoteManager: a quote of ours fills after the set was approved', () => {
+  const show = (ls: readonly QuoteLevel[]) => ls.map((l) => `${l.symbol} ${l.side} ${l.price.toFixed()}`)
+
+  it('the bid filling while its cancel travels: the new bid is withheld (not placed on the old position)', async () => {
+    const clock = new ManualClock(1_000)
+    const paper = new CancelThenPlacePaper({
+      instruments: [BTCPERP],
+      balances: { USDT: '100000' },
+      clock,
+      latencyMs: 100,
+    })
+    const book = (bid: number, ask: number) =>
+      paper.onBook({ venue: 'fake', symbol: BTCPERP.symbol, bids: [[bid, 5]], asks: [[ask, 5]], tsEvent: 0 })
+    const resting = () => paper.openOrders().map((o) => `${o.side} ${o.price?.toFixed()}`)
+    const qm = new QuoteManager({ client: paper, clock, instrument: () => BTCPERP })
+    const perp = (side: 'BUY' | 'SELL', price: string) => level(side, price, '0.1', BTCPERP.symbol)
+    const quotes = (levels: QuoteLevel[]) => set(levels, { symbols: [BTCPERP.symbol] })
+    const applied = async (levels: QuoteLevel[]) => {
+      const r = qm.apply(quotes(levels))
+      await clock.advanceAsync(300)
+      return r
+    }
+    book(100, 102)
+    await applied([perp('BUY', '100.5'), perp('SELL', '101.5')])
+    expect(resting()).toEqual(['BUY 100.5', 'SELL 101.5'])
+    book(101, 103)
+    const moving = qm.apply(quotes([perp('BUY', '101.5'), perp('SELL', '102.5')])) // approved: position 0
+    await clock.advanceAsync(50) // both cancels are on their way
+    paper.onTrade({
+      venue: 'fake',
+      symbol: BTCPERP.symbol,
+      tradeId: 't',
+      price: 100,
+      qty: 1,
+      side: 'SELL',
+      tsEvent: 0,
+    })
+    await clock.advanceAsync(250)
+    const r = await moving
+    expect(paper.portfolio.positionQty('fake', BTCPERP.symbol).toFixed()).toBe('0.1')
+    expect(resting()).toEqual(['SELL 102.5']) // the ask only gained room
+    expect(show(r.withheld)).toEqual([`${BTCPERP.symbol} BUY 101.5`])
+    // The next set, approved against the new position, places its bid.
+    const next = await applied([perp('BUY', '101.5'), perp('SELL', '102.5')])
+    expect(next.withheld).toEqual([])
+    expect(resting()).toEqual(['SELL 102.5', 'BUY 101.5'])
+  })
+
+  it('a cancel answered with the quote partly filled holds back its side, not the other', async () => {
+    const { client, qm } = setup()
+    await qm.apply(set([level('BUY', '100', '0.1'), level('SELL', '101', '0.1')]))
+    const bid = client.openOrders().find((o) => o.side === 'BUY') as Order
+    const cancel = client.cancel.bind(client)
+    client.cancel = async (cid) => {
+      const done = await cancel(cid)
+      // The venue's answer: the bid had filled 0.04 before the cancel reached it (no fill reported yet).
+      return cid === bid.clientOrderId ? { ...done, filledQty: D('0.04') } : done
+    }
+    const r = await qm.apply(set([level('BUY', '99', '0.1'), level('SELL', '102', '0.1')]))
+    expect(client.resting()).toEqual(['SELL 102 0.1'])
+    expect(show(r.withheld)).toEqual(['BTCUSDT BUY 99'])
+  })
+
+  it('in an outcome pair, a YES bid that fills holds back the NO ask too (the same exposure)', async () => {
+    const client = new FakeClient()
+    const qm = new QuoteManager({
+      client,
+      clock: new ManualClock(1_000),
+      instrument: (_v, s) => INSTRUMENTS[s],
+    })
+    const pair = (levels: QuoteLevel[]) =>
+      set(levels, { symbols: [YES.symbol, NO.symbol], outcomePair: [YES.symbol, NO.symbol] })
+    const yes = (side: 'BUY' | 'SELL', p: string) => level(side, p, '10', YES.symbol)
+    const no = (side: 'BUY' | 'SELL', p: string) => level(side, p, '10', NO.symbol)
+    await qm.apply(pair([yes('BUY', '0.4'), yes('SELL', '0.6'), no('SELL', '0.62'), no('BUY', '0.38')]))
+    const yesBid = client.openOrders().find((o) => o.symbol === YES.symbol && o.side === 'BUY') as Order
+    client.holdCancels = true
+    const moving = qm.apply(
+      pair([yes('BUY', '0.41'), yes('SELL', '0.61'), no('SELL', '0.61'), no('BUY', '0.39')]),
+    )
+    await Promise.resolve()
+    client.fill(yesBid.clientOrderId, '10')
+    client.releaseCancels('succeed')
+    const r = await moving
+    expect(client.resting()).toEqual(['BUY 0.39 10', 'SELL 0.61 10'])
+    expect(show(r.withheld)).toEqual([`${YES.symbol} BUY 0.41`, `${NO.symbol} SELL 0.61`])
   })
 })

@@ -1,11 +1,11 @@
 import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
-import { type Listenable, TypedEmitter } from '../core/events.js'
+import { type Listenable, subscribe, TypedEmitter } from '../core/events.js'
 import type { ExecutionClient, OrderBatching, OrderIntent } from '../core/ports.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import { ClockSchema, DurationMsSchema } from '../core/schemas.js'
-import type { Instrument, Order } from '../core/types.js'
+import type { Instrument, Order, Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
@@ -14,9 +14,9 @@ import { normalizeQuote } from './quotes/normalizeQuote.js'
 
 /** Schema of {@link QuoteManagerConfig}; defaults are applied here. */
 export const QuoteManagerConfigSchema = z.strictObject({
-  /** The executor that places and cancels the quotes (PaperTrader, OrderExecutor). */
+  /** The executor that places and cancels the quotes (PaperTrader, OrderExecutor); its fills are watched. */
   client: z.custom<ExecutionClient>(
-    (v) => typeof v === 'object' && v !== null && 'submit' in v && 'cancel' in v,
+    (v) => typeof v === 'object' && v !== null && 'submit' in v && 'cancel' in v && 'events' in v,
     'Expected an ExecutionClient',
   ),
   /** The instrument rules (tick, step, min sizes) of a symbol, read at every refresh (a tick change re-quotes). */
@@ -70,6 +70,13 @@ export interface QuoteRefreshReport {
    * outside its price bounds (e.g. 0.002 BTC under 50 000 on Binance USD-M, whose BTCUSDT needs 100 USDT an order).
    */
   readonly dropped: readonly QuoteLevel[]
+  /**
+   * Stated levels not placed because a quote of ours on their instrument and side filled after the set was approved
+   * (the set was sized for the position before that fill): the strategy's next set, approved against the new
+   * position, places them. A bid's fill holds back bids, an ask's asks (and, in an outcome pair, the other token's
+   * side that adds the same exposure); the other side only gained room.
+   */
+  readonly withheld: readonly QuoteLevel[]
   /** Why nothing was placed (`halted`), when so. */
   readonly skipped?: string
   readonly tsEvent: number
@@ -127,8 +134,15 @@ interface Tracked {
   readonly sentAt: number
 }
 
+/** A set handed to {@link QuoteManager.apply}, with the fill count when it was (its approval against the position). */
+interface Handed {
+  readonly set: QuoteTargets
+  /** {@link QuoteManager}'s fill sequence number then: a fill of one of our quotes numbered above it came after. */
+  readonly approvedAt: number
+}
+
 interface Slot {
-  pending: QuoteTargets | undefined
+  pending: Handed | undefined
   run: Promise<QuoteRefreshReport> | undefined
 }
 
@@ -140,7 +154,8 @@ interface Slot {
  * strategy never overlap (the latest set wins). {@link QuoteManager.pullAll} cancels every quote at once and stops
  * placing until {@link QuoteManager.resume}; a placement that was in flight is cancelled as soon as it lands, and a
  * pulled quote whose cancel failed is cancelled again every `pullRetryMs` until it is gone. Only quotes the executor
- * has acknowledged are replaced; one still PENDING_NEW is cancelled alone.
+ * has acknowledged are replaced; one still PENDING_NEW is cancelled alone, and a side with a quote still being
+ * cancelled gets nothing new. A side of ours that filled after a set was approved is not placed by it (`withheld`).
  * Cancels travel in the rate limiter's first lane (the adapters send them with `Priority.CANCEL`).
  *
  * @example
@@ -161,13 +176,19 @@ export class QuoteManager {
   readonly #tracked = new Map<string, Tracked>()
   readonly #inflight = new Set<string>()
   readonly #slots = new Map<string, Slot>()
-  readonly #last = new Map<string, QuoteTargets>()
+  readonly #last = new Map<string, Handed>()
   /** Bumped by every pull of a symbol (`venue:symbol`): a refresh that started before does not place there. */
   readonly #generation = new Map<string, number>()
   readonly #ticks = new Map<string, Decimal>()
   readonly #tag = randomTag()
   /** Pulled quotes whose cancel failed, with the retries left: cancelled again until they are gone. */
   readonly #doomed = new Map<string, number>()
+  /** Quotes whose cancel we sent and that has not answered yet (how many such cancels): their side waits. */
+  readonly #cancelling = new Map<string, number>()
+  /** Per `venue:symbol` and side, the sequence number of the last fill of one of our quotes there. */
+  readonly #filledAt = new Map<string, number>()
+  #fillSeq = 0
+  readonly #unsubscribe: () => void
   #retryTimer: TimerHandle | undefined
   #halted: string | undefined
   #stopped = false
@@ -176,6 +197,11 @@ export class QuoteManager {
   constructor(config: QuoteManagerConfig) {
     this.#cfg = parseConfig(QuoteManagerConfigSchema, config, 'QuoteManager')
     this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#unsubscribe = subscribe(this.#cfg.client.events, {
+      'order.filled': (e) => {
+        if (this.#tracked.has(e.order.clientOrderId)) this.#noteFill(e.order)
+      },
+    })
   }
 
   /** Why placing is stopped (the reason of the last {@link QuoteManager.pullAll}), or `undefined` while quoting. */
@@ -203,14 +229,19 @@ export class QuoteManager {
    * them). Resolves with what the refresh did; while one runs, the next set waits and only the latest is applied.
    */
   apply(set: QuoteTargets): Promise<QuoteRefreshReport> {
+    return this.#apply({ set, approvedAt: this.#fillSeq })
+  }
+
+  #apply(handed: Handed): Promise<QuoteRefreshReport> {
+    const { set } = handed
     const k = `${set.strategyId}\u0000${set.venue}`
-    this.#last.set(k, set)
+    this.#last.set(k, handed)
     let slot = this.#slots.get(k)
     if (slot === undefined) {
       slot = { pending: undefined, run: undefined }
       this.#slots.set(k, slot)
     }
-    slot.pending = set
+    slot.pending = handed
     const s = slot
     s.run ??= this.#drain(s).finally(() => {
       s.run = undefined
@@ -233,9 +264,12 @@ export class QuoteManager {
     return this.refresh()
   }
 
-  /** Applies every strategy's last set again (after a tick-size change or a resume). */
+  /**
+   * Applies every strategy's last set again (after a tick-size change or a resume), as approved when it was handed
+   * over: a side of ours that filled since is not placed again (see {@link QuoteRefreshReport.withheld}).
+   */
   async refresh(): Promise<void> {
-    await Promise.all([...this.#last.values()].map((s) => this.apply(s)))
+    await Promise.all([...this.#last.values()].map((h) => this.#apply(h)))
   }
 
   /**
@@ -268,6 +302,7 @@ export class QuoteManager {
   async stop(reason = 'stopped'): Promise<QuoteStopReport> {
     this.#stopped = true
     this.#halted ??= reason
+    this.#unsubscribe()
     this.#clock.clearTimeout(this.#retryTimer)
     this.#retryTimer = undefined
     const open = new Set(this.#cfg.client.openOrders().map((o) => o.clientOrderId))
@@ -281,22 +316,83 @@ export class QuoteManager {
   async #drain(slot: Slot): Promise<QuoteRefreshReport> {
     let report: QuoteRefreshReport | undefined
     while (slot.pending !== undefined) {
-      const set = slot.pending
+      const handed = slot.pending
       slot.pending = undefined
-      report = await this.#refreshOnce(set)
+      report = await this.#refreshOnce(handed)
       this.#bus.emit('quotes.refreshed', { ...report, type: 'quotes.refreshed' })
     }
     return report as QuoteRefreshReport
   }
 
-  async #refreshOnce(set: QuoteTargets): Promise<QuoteRefreshReport> {
+  async #refreshOnce({ set, approvedAt }: Handed): Promise<QuoteRefreshReport> {
     const { strategyId, venue } = set
     const gens = new Map(set.symbols.map((s) => [s, this.#generation.get(`${venue}:${s}`) ?? 0]))
+    const { ticks, levels, dropped } = this.#normalize(set)
+    const open = new Map(this.#cfg.client.openOrders({ venue }).map((o) => [o.clientOrderId, o]))
+    const { quotes, waiting } = this.#resting(strategyId, venue, ticks, open)
+    const diff = diffQuotes(levels, quotes, set.symbols, {
+      price: (t) => this.#priceTolerance(t, ticks.get(t.symbol)),
+      sizeFraction: this.#cfg.sizeTolerance,
+      minOrderAgeMs: this.#cfg.minOrderAgeMs,
+    })
+    // A quote of ours on the level's side filled after the set was approved: the set was sized for the old position.
+    const exposed = (l: QuoteLevel) => this.#filledSince(venue, l, set.outcomePair, approvedAt)
+    const mode = this.#halted === undefined ? this.#cfg.client.batching?.(venue)?.replace : undefined
+    const { pairs, cancels } = pairUp(
+      { cancels: diff.cancels, places: diff.places.filter((l) => !exposed(l)) },
+      mode !== undefined && this.#cfg.client.replace !== undefined,
+      // Only a quote the venue acknowledged is replaced; one still PENDING_NEW (its placement being looked up) is
+      // cancelled alone, and its side waits.
+      (cid) => (isResting(open.get(cid)) ? this.#tracked.get(cid) : undefined),
+    )
+    const [canceledAlone, replaced] = await Promise.all([
+      this.#cancelEach(cancels, [], open),
+      Promise.all(pairs.map((p) => this.#replace(strategyId, venue, p.cid, p.level, ticks, gens, mode))),
+    ])
+    const canceled = [
+      ...canceledAlone,
+      ...replaced.flatMap((r) => (r.canceled === undefined ? [] : [r.canceled])),
+    ]
+    const amended = replaced.flatMap((r) => (r.amended === undefined ? [] : [r.amended]))
+    const replacedPlaced = replaced.flatMap((r) => (r.placed === undefined ? [] : [r.placed]))
+    const base = { strategyId, venue, canceled, kept: diff.kept, amended, dropped }
+    if (this.#halted !== undefined) {
+      return { ...base, placed: replacedPlaced, withheld: [], skipped: 'halted', tsEvent: this.#clock.now() }
+    }
+    // A quote whose cancel failed, or is still being cancelled, may still rest: nothing new goes on its side, so what
+    // rests never exceeds the set.
+    const sideOf = (cid: string) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`
+    const stuck = new Set([
+      ...waiting,
+      ...cancels.filter((cid) => !canceled.includes(cid)).map(sideOf),
+      ...replaced.flatMap((r) => (r.stuck === undefined ? [] : [sideOf(r.stuck)])),
+    ])
+    const paired = new Set(pairs.map((p) => p.level))
+    const withheld: QuoteLevel[] = []
+    const places = diff.places.filter((l) => {
+      if (paired.has(l)) return false
+      if (exposed(l)) {
+        withheld.push(l)
+        return false
+      }
+      const pulled = (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) !== gens.get(l.symbol)
+      return !pulled && !stuck.has(`${l.symbol}\u0000${l.side}`)
+    })
+    const placed = await this.#placeAll(strategyId, venue, places, ticks, gens)
+    return { ...base, placed: [...replacedPlaced, ...placed], withheld, tsEvent: this.#clock.now() }
+  }
+
+  /** The set's levels on the instruments' grids (those that fall under a minimum dropped), and each symbol's tick. */
+  #normalize(set: QuoteTargets): {
+    ticks: Map<string, Decimal>
+    levels: QuoteLevel[]
+    dropped: QuoteLevel[]
+  } {
     const ticks = new Map<string, Decimal>()
     const levels: QuoteLevel[] = []
     const dropped: QuoteLevel[] = []
     for (const symbol of set.symbols) {
-      const inst = this.#instrument(venue, symbol)
+      const inst = this.#instrument(set.venue, symbol)
       if (inst === undefined) continue
       ticks.set(symbol, inst.tickSize)
       for (const l of set.levels) {
@@ -306,69 +402,24 @@ export class QuoteManager {
         else dropped.push(l)
       }
     }
-    const open = new Map(this.#cfg.client.openOrders({ venue }).map((o) => [o.clientOrderId, o]))
-    const diff = diffQuotes(levels, this.#resting(strategyId, venue, ticks, open), set.symbols, {
-      price: (t) => this.#priceTolerance(t, ticks.get(t.symbol)),
-      sizeFraction: this.#cfg.sizeTolerance,
-      minOrderAgeMs: this.#cfg.minOrderAgeMs,
-    })
-    const mode = this.#halted === undefined ? this.#cfg.client.batching?.(venue)?.replace : undefined
-    const { pairs, cancels } = pairUp(
-      diff,
-      mode !== undefined && this.#cfg.client.replace !== undefined,
-      // Only a quote the venue acknowledged is replaced; one still PENDING_NEW (its placement being looked up) or
-      // being cancelled is cancelled alone, and its side waits.
-      (cid) => (isResting(open.get(cid)) ? this.#tracked.get(cid) : undefined),
-    )
-    const [canceledAlone, replaced] = await Promise.all([
-      this.#cancelEach(cancels),
-      Promise.all(pairs.map((p) => this.#replace(strategyId, venue, p.cid, p.level, ticks, gens, mode))),
-    ])
-    const canceled = [
-      ...canceledAlone,
-      ...replaced.flatMap((r) => (r.canceled === undefined ? [] : [r.canceled])),
-    ]
-    const amended = replaced.flatMap((r) => (r.amended === undefined ? [] : [r.amended]))
-    const replacedPlaced = replaced.flatMap((r) => (r.placed === undefined ? [] : [r.placed]))
-    const now = this.#clock.now()
-    if (this.#halted !== undefined) {
-      const kept = diff.kept
-      return {
-        strategyId,
-        venue,
-        placed: replacedPlaced,
-        canceled,
-        kept,
-        amended,
-        dropped,
-        skipped: 'halted',
-        tsEvent: now,
-      }
-    }
-    // A quote whose cancel failed may still rest: nothing new goes on its side, so what rests never exceeds the set.
-    const sideOf = (cid: string) => `${this.#tracked.get(cid)?.symbol}\u0000${this.#tracked.get(cid)?.side}`
-    const stuck = new Set([
-      ...cancels.filter((cid) => !canceled.includes(cid)).map(sideOf),
-      ...replaced.flatMap((r) => (r.stuck === undefined ? [] : [sideOf(r.stuck)])),
-    ])
-    const paired = new Set(pairs.map((p) => p.level))
-    const places = diff.places.filter(
-      (l) =>
-        !paired.has(l) &&
-        (this.#generation.get(`${venue}:${l.symbol}`) ?? 0) === gens.get(l.symbol) &&
-        !stuck.has(`${l.symbol}\u0000${l.side}`),
-    )
-    const placed = await this.#placeAll(strategyId, venue, places, ticks, gens)
-    return {
-      strategyId,
-      venue,
-      placed: [...replacedPlaced, ...placed],
-      canceled,
-      kept: diff.kept,
-      amended,
-      dropped,
-      tsEvent: this.#clock.now(),
-    }
+    return { ticks, levels, dropped }
+  }
+
+  /** Records a fill of one of our quotes: sets approved before it place nothing more on its side. */
+  #noteFill(order: Order): void {
+    this.#filledAt.set(fillKey(order.venue, order.symbol, order.side), ++this.#fillSeq)
+  }
+
+  /**
+   * Whether a quote of ours filled after `approvedAt` on `l`'s instrument and side, or, in an outcome pair, on the
+   * other token's opposite side (a YES bid and a NO ask add the same exposure).
+   */
+  #filledSince(venue: string, l: QuoteLevel, pair: QuoteTargets['outcomePair'], approvedAt: number): boolean {
+    const since = (symbol: string, side: Side) =>
+      (this.#filledAt.get(fillKey(venue, symbol, side)) ?? 0) > approvedAt
+    if (since(l.symbol, l.side)) return true
+    const other = pair?.[0] === l.symbol ? pair[1] : pair?.[1] === l.symbol ? pair[0] : undefined
+    return other !== undefined && since(other, l.side === 'BUY' ? 'SELL' : 'BUY')
   }
 
   #instrument(venue: string, symbol: string): Instrument | undefined {
@@ -386,15 +437,20 @@ export class QuoteManager {
     return Decimal.max(byTicks, byBps)
   }
 
-  /** Our open quotes of one strategy on one venue, forgetting those the executor no longer has open. */
+  /**
+   * Our open quotes of one strategy on one venue, forgetting those the executor no longer has open; those being
+   * cancelled (PENDING_CANCEL, or a cancel of ours not answered yet) are not among them: their sides (`symbol\0side`)
+   * are `waiting`.
+   */
   #resting(
     strategyId: string,
     venue: string,
     ticks: ReadonlyMap<string, Decimal>,
     open: ReadonlyMap<string, Order>,
-  ): RestingQuote[] {
+  ): { quotes: RestingQuote[]; waiting: Set<string> } {
     const now = this.#clock.now()
     const out: RestingQuote[] = []
+    const waiting = new Set<string>()
     for (const [cid, t] of this.#tracked) {
       // `open` holds only this venue's orders: another venue's quotes are neither ours here nor gone.
       if (t.venue !== venue) continue
@@ -403,7 +459,11 @@ export class QuoteManager {
         this.#tracked.delete(cid)
         continue
       }
-      if (t.strategyId !== strategyId || o?.status === 'PENDING_CANCEL') continue
+      if (t.strategyId !== strategyId) continue
+      if (o?.status === 'PENDING_CANCEL' || this.#cancelling.has(cid)) {
+        waiting.add(`${t.symbol}\u0000${t.side}`)
+        continue
+      }
       const tick = ticks.get(t.symbol)
       out.push({
         clientOrderId: cid,
@@ -415,7 +475,7 @@ export class QuoteManager {
         offGrid: tick !== undefined && !tick.eq(t.tick),
       })
     }
-    return out
+    return { quotes: out, waiting }
   }
 
   /** Tracks a new quote under a fresh client order id (before it is sent, so no fill can arrive first). */
@@ -594,30 +654,42 @@ export class QuoteManager {
 
   /**
    * Cancels at once (one `cancelMany` per venue that batches cancels, else in parallel); an order already closed
-   * counts as done. Returns the ids no longer open.
+   * counts as done. Returns the ids no longer open. With `before` (the orders as they were when the cancels were
+   * decided), a cancel answered with the order filled further is a fill of ours (see {@link QuoteRefreshReport.withheld}).
    */
   async #cancelEach(
     ids: readonly string[],
     failed: Array<{ clientOrderId: string; error: TradekitError }> = [],
+    before?: ReadonlyMap<string, Order>,
   ): Promise<string[]> {
     const { client } = this.#cfg
-    const results = new Map<string, Result<unknown>>()
+    const results = new Map<string, Result<Order>>()
     const byVenue = new Map<string, string[]>()
     for (const cid of ids) {
       if (this.#inflight.has(cid)) continue
       const venue = this.#tracked.get(cid)?.venue ?? ''
       byVenue.set(venue, [...(byVenue.get(venue) ?? []), cid])
+      this.#cancelling.set(cid, (this.#cancelling.get(cid) ?? 0) + 1)
     }
     await Promise.all(
       [...byVenue].map(async ([venue, group]) => {
         const batch =
           (client.batching?.(venue)?.maxCancel ?? 1) > 1 ? client.cancelMany?.bind(client) : undefined
-        const outcomes: ReadonlyArray<Result<unknown>> =
-          batch !== undefined && group.length > 1
-            ? await batch(group).catch((e: unknown) => group.map(() => err(toTradekitError(e))))
-            : await Promise.all(
-                group.map((cid) => client.cancel(cid).then(ok, (e: unknown) => err(toTradekitError(e)))),
-              )
+        let outcomes: ReadonlyArray<Result<Order>>
+        try {
+          outcomes =
+            batch !== undefined && group.length > 1
+              ? await batch(group).catch((e: unknown) => group.map(() => err(toTradekitError(e))))
+              : await Promise.all(
+                  group.map((cid) => client.cancel(cid).then(ok, (e: unknown) => err(toTradekitError(e)))),
+                )
+        } finally {
+          for (const cid of group) {
+            const left = (this.#cancelling.get(cid) ?? 1) - 1
+            if (left > 0) this.#cancelling.set(cid, left)
+            else this.#cancelling.delete(cid)
+          }
+        }
         group.forEach((cid, i) => {
           results.set(cid, outcomes[i] ?? err(new StateError('No result')))
         })
@@ -628,6 +700,8 @@ export class QuoteManager {
     for (const cid of ids) {
       const r = results.get(cid)
       if (r === undefined) continue // in flight: cancelled as soon as it lands
+      const was = before?.get(cid)
+      if (r.ok && was !== undefined && r.value.filledQty.gt(was.filledQty)) this.#noteFill(r.value)
       if (r.ok || !stillOpen.has(cid)) done.push(cid)
       else {
         failed.push({ clientOrderId: cid, error: r.error })
@@ -660,6 +734,11 @@ function pairUp(
     left.splice(i, 1)
   }
   return { pairs, cancels: left }
+}
+
+/** Key of {@link QuoteManager}'s last fill per instrument and side. */
+function fillKey(venue: string, symbol: string, side: Side): string {
+  return `${venue}:${symbol}\u0000${side}`
 }
 
 /** Whether the executor has the order acknowledged and resting (so it can be replaced). */

@@ -4,7 +4,7 @@ import { DurationMsSchema, PositiveDecimalSchema } from '../core/schemas.js'
 import type { BookSnapshot, Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { type Band, type BandOrder, type BandsPlan, planBands } from './marketMaking/planBands.js'
-import { bookWithout } from './marketMaking/referencePrice.js'
+import { bookOfOthers } from './marketMaking/referencePrice.js'
 import { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
@@ -97,10 +97,13 @@ export class BandsMarketMaker implements Strategy {
     }
   }
 
-  /** Notes the target price from the book (without our own orders) and restates the bands (at most every `refreshMs`). */
+  /**
+   * Notes the target price from the other traders' book (`bookOfOthers`) and restates the bands (at most every
+   * `refreshMs`).
+   */
   onBook(raw: BookSnapshot, ctx: StrategyContext): void {
     const { tokenId, complementTokenId } = this.#cfg
-    const book = bookWithout(raw, ctx.openOrders())
+    const book = bookOfOthers(raw, ctx)
     const bid = book.bids[0]
     const ask = book.asks[0]
     if (bid === undefined || ask === undefined) return

@@ -85,7 +85,9 @@ export function findComplementOpportunity(
  * Polymarket complement arbitrage: when the asks of YES and NO of one market sum below 1 minus fees and a margin,
  * buy both (a pair pays exactly 1 at resolution). Emits two BUY signals with one `groupId`, LIMIT at the worst
  * level taken on each side with `maxQty` set to the depth available at those prices, so the host executes them
- * together through an `OrderGroup` (a failed leg is unwound).
+ * together through an `OrderGroup` (a failed leg is unwound). Each book arriving pairs with the other side's last
+ * one, however old: both signals carry the older book's time (`tsEvent`), so risk's data-age check (`maxDataAgeMs`;
+ * the engine judges each leg of a group at that time) sees the stalest leg.
  *
  * @example
  * ```ts
@@ -96,7 +98,8 @@ export class ComplementArbitrage implements Strategy<{ lastAt: number; groups: n
   readonly id: string
   readonly requirements: StrategyRequirements
   readonly #c: z.output<typeof ComplementArbitrageConfigSchema>
-  readonly #asks = new Map<string, readonly BookLevel[]>()
+  /** The last asks of each side, with their book's time. */
+  readonly #books = new Map<string, { readonly asks: readonly BookLevel[]; readonly tsEvent: number }>()
   #lastAt = Number.NEGATIVE_INFINITY
   #groups = 0
 
@@ -112,17 +115,24 @@ export class ComplementArbitrage implements Strategy<{ lastAt: number; groups: n
     }
   }
 
+  /**
+   * Keeps the side's asks and looks for an opportunity across both sides' last books; its signals carry the older
+   * book's time.
+   */
   onBook(book: BookSnapshot, ctx: StrategyContext): void {
     if (book.venue !== this.#c.venue) return
     if (book.symbol !== this.#c.yesTokenId && book.symbol !== this.#c.noTokenId) return
-    this.#asks.set(book.symbol, book.asks)
-    const yes = this.#asks.get(this.#c.yesTokenId)
-    const no = this.#asks.get(this.#c.noTokenId)
+    this.#books.set(book.symbol, { asks: book.asks, tsEvent: book.tsEvent })
+    const yes = this.#books.get(this.#c.yesTokenId)
+    const no = this.#books.get(this.#c.noTokenId)
     if (yes === undefined || no === undefined) return
+    // The pair is as old as its older book: the time risk must judge (a fresh side never vouches for the other).
+    const dataTs = Math.min(yes.tsEvent, no.tsEvent)
+    if (!Number.isFinite(dataTs)) return
     const now = ctx.clock.now()
     if (now - this.#lastAt < this.#c.cooldownMs) return
     if (ctx.openOrders().length > 0) return // a previous group is still working
-    const opp = findComplementOpportunity(yes, no, this.#c)
+    const opp = findComplementOpportunity(yes.asks, no.asks, this.#c)
     if (opp === undefined || opp.qty < this.#c.minShares) return
     this.#lastAt = now
     const groupId = `${this.id}#${++this.#groups}`
@@ -142,7 +152,7 @@ export class ComplementArbitrage implements Strategy<{ lastAt: number; groups: n
         maxQty: qty,
         groupId,
         reason,
-        tsEvent: book.tsEvent,
+        tsEvent: dataTs,
       })
     }
   }

@@ -5,7 +5,7 @@ import { DurationMsSchema, PositiveDecimalSchema } from '../core/schemas.js'
 import type { BookSnapshot } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { allocateCollateral, type LadderShape, planLadder } from './marketMaking/planLadder.js'
-import { bookWithout } from './marketMaking/referencePrice.js'
+import { bookOfOthers } from './marketMaking/referencePrice.js'
 import { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
@@ -72,9 +72,9 @@ export class LadderMarketMaker implements Strategy {
     this.requirements = { instruments: symbols.map((symbol) => ({ venue: c.venue, symbol })), books: true }
   }
 
-  /** Notes the price (from the book without our own orders) and restates the ladder (at most every `refreshMs`). */
+  /** Notes the price from the other traders' book (`bookOfOthers`), restates the ladder (at most every `refreshMs`). */
   onBook(raw: BookSnapshot, ctx: StrategyContext): void {
-    const book = bookWithout(raw, ctx.openOrders())
+    const book = bookOfOthers(raw, ctx)
     const bid = book.bids[0]
     const ask = book.asks[0]
     if (bid === undefined || ask === undefined) return

@@ -3,7 +3,7 @@ import { ManualClock } from '../core/clock.js'
 import type { QuoteLevel, QuoteTargets } from '../core/quotes.js'
 import type { Fill, Order, Position } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { bookWithout, referencePrice } from './marketMaking/referencePrice.js'
+import { bookOfOthers, bookWithout, referencePrice } from './marketMaking/referencePrice.js'
 import { SpreadQuoter, type SpreadQuoterConfig } from './SpreadQuoter.js'
 import { StrategyRunner } from './StrategyRunner.js'
 
@@ -117,6 +117,52 @@ describe('SpreadQuoter', () => {
       [102, 4],
     ])
     expect(referencePrice(others, 'mid')).toBe(100)
+  })
+
+  it('takes its own quotes out of a book only when the book shows them (live), never out of a paper venue’s', () => {
+    const own: Order = {
+      clientOrderId: 'q1',
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: new Decimal(2),
+      filledQty: new Decimal(0),
+      price: new Decimal(100),
+      status: 'OPEN',
+      tsCreated: 0,
+      tsUpdated: 0,
+    }
+    // Our bid of 2 at 100: the whole best bid of a live book; on a paper venue, 2 that other traders show there.
+    const book = {
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      bids: [
+        [100, 2],
+        [99, 5],
+      ] as [number, number][],
+      asks: [[101, 1]] as [number, number][],
+      tsEvent: 0,
+    }
+    const quoted = (booksShowOwnOrders: boolean): string[] => {
+      const runner = new StrategyRunner(make({ spreadBps: 100 }), {
+        clock: new ManualClock(0),
+        positions: () => [],
+        openOrders: () => [own],
+        cancelOrders: async () => ({ canceled: [], failed: [] }),
+        booksShowOwnOrders: (venue) => (venue === 'binance' ? booksShowOwnOrders : true),
+      })
+      const sets: QuoteTargets[] = []
+      runner.events.on('quote.stated', (t) => sets.push(t))
+      runner.start()
+      runner.book(book)
+      return show(sets[0]?.levels as QuoteLevel[])
+    }
+    expect(quoted(true)).toEqual(['SELL 101 1', 'BUY 99 1']) // others' mid (99 + 101) / 2 = 100
+    expect(quoted(false)).toEqual(['SELL 101.505 1', 'BUY 99.495 1']) // the book's mid 100.5, as shown
+    const ctx = (shows: boolean) => ({ booksShowOwnOrders: () => shows, openOrders: () => [own] })
+    expect(bookOfOthers(book, ctx(true)).bids).toEqual([[99, 5]])
+    expect(bookOfOthers(book, ctx(false))).toBe(book)
   })
 
   it('restates every refreshMs, early on a move past the tolerance, and at once after a fill, with its position', () => {

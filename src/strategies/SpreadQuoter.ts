@@ -5,7 +5,7 @@ import { DurationMsSchema, PositiveDecimalSchema } from '../core/schemas.js'
 import type { BookSnapshot, Fill } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { StdDev } from '../indicators/index.js'
-import { bookWithout, referencePrice } from './marketMaking/referencePrice.js'
+import { bookOfOthers, referencePrice } from './marketMaking/referencePrice.js'
 import type { Strategy, StrategyContext, StrategyRequirements } from './Strategy.js'
 
 const Bps = /* @__PURE__ */ z.number().check(z.minimum(0), z.lt(10_000))
@@ -84,10 +84,9 @@ export class SpreadQuoter implements Strategy {
     this.#sd = this.#cfg.volatility === undefined ? undefined : new StdDev(this.#cfg.volatility.window)
   }
 
-  /** Updates the reference price (from the book without our own quotes) and restates the quotes when due. */
+  /** Updates the reference price (from the other traders' book, `bookOfOthers`) and restates the quotes when due. */
   onBook(book: BookSnapshot, ctx: StrategyContext): void {
-    const ref =
-      this.#cfg.fairValue?.() ?? referencePrice(bookWithout(book, ctx.openOrders()), this.#cfg.priceSource)
+    const ref = this.#cfg.fairValue?.() ?? referencePrice(bookOfOthers(book, ctx), this.#cfg.priceSource)
     if (ref === undefined || !Number.isFinite(ref) || ref <= 0) return
     const sd = this.#sd?.update(ref)
     const now = ctx.clock.now()

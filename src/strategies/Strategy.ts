@@ -47,6 +47,12 @@ export interface StrategyContext {
   positions(): readonly Position[]
   /** This strategy's open orders. */
   openOrders(): readonly Order[]
+  /**
+   * Whether the books this strategy receives of `venue` show its own resting orders: true live (the venue's book
+   * holds them), false when its orders are simulated (PaperTrader, `Backtester`), whose public books never do. A market
+   * maker takes its orders out of a book only when it shows them (see `bookOfOthers`).
+   */
+  booksShowOwnOrders(venue: string): boolean
 }
 
 /**
@@ -97,6 +103,11 @@ export interface StrategyHost {
   openOrders(strategyId: string): readonly Order[]
   /** Cancels orders matching the filter. */
   cancelOrders(filter: OrderFilter): Promise<CancelAllResult>
+  /**
+   * Whether the books the host feeds of `venue` show the strategies' own resting orders: `false` when the executor
+   * of that venue simulates it (`executor.isSimulated`, a PaperTrader). Absent: `true` (orders rest at the venue).
+   */
+  booksShowOwnOrders?(venue: string): boolean
 }
 
 /**

@@ -93,6 +93,7 @@ export class StrategyRunner {
       position: (venue, symbol) => host.positions().find((p) => p.venue === venue && p.symbol === symbol),
       positions: () => host.positions(),
       openOrders: () => host.openOrders(id),
+      booksShowOwnOrders: (venue) => host.booksShowOwnOrders?.(venue) ?? true,
     }
   }
 

@@ -52,7 +52,12 @@ export {
   type LadderShape,
   planLadder,
 } from './marketMaking/planLadder.js'
-export { bookWithout, type PriceSource, referencePrice } from './marketMaking/referencePrice.js'
+export {
+  bookOfOthers,
+  bookWithout,
+  type PriceSource,
+  referencePrice,
+} from './marketMaking/referencePrice.js'
 export { NonNegativeDecimalSchema } from './marketMaking/schemas.js'
 export {
   ResolutionSniper,

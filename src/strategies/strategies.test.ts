@@ -299,6 +299,25 @@ describe('ComplementArbitrage', () => {
     runner.book(book('N', [[0.55, 30]]))
     expect(out).toHaveLength(2) // cooldown
   })
+
+  it('judges a pair on both books: its legs carry the older book’s time, for the data-age check', () => {
+    const arb = new ComplementArbitrage({ yesTokenId: 'Y', noTokenId: 'N', margin: 0.02, cooldownMs: 0 })
+    const h = host()
+    const runner = new StrategyRunner(arb, h)
+    const out: Signal[] = []
+    runner.events.on('signal', (s) => out.push(s))
+    runner.start()
+    runner.book(book('N', [[0.55, 30]], 1_000))
+    runner.book(book('Y', [[0.4, 50]], 61_000)) // a fresh YES book paired with NO asks a minute old
+    expect(out.map((s) => [s.symbol, s.tsEvent])).toEqual([
+      ['Y', 1_000],
+      ['N', 1_000],
+    ])
+    runner.book(book('N', [[0.55, 30]], 62_000)) // NO fresh again: the older book is now the YES one
+    expect(out.slice(2).map((s) => s.tsEvent)).toEqual([61_000, 61_000])
+    runner.book(book('Y', [[0.4, 50]], Number.NaN)) // a book without a valid time vouches for nothing
+    expect(out).toHaveLength(4)
+  })
 })
 
 describe('ResolutionSniper', () => {
@@ -421,6 +440,7 @@ describe('CandleStrategy.onCandle (called directly, without a runner)', () => {
     position: () => undefined,
     positions: () => [],
     openOrders: () => [],
+    booksShowOwnOrders: () => true,
   })
 
   it('evaluates only closed candles, each bar once, as its docs say', () => {

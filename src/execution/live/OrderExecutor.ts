@@ -104,6 +104,8 @@ export class OrderExecutor implements ExecutionClient {
   readonly #bus = new TypedEmitter<OrderExecutorEvents>()
   /** Subscribe-only view of the executor's events. */
   readonly events: Listenable<OrderExecutorEvents> = this.#bus
+  /** Its orders rest at the venue, whose books show them. */
+  readonly isSimulated = false
   /** The venue of the adapter. */
   readonly venues: readonly string[]
   readonly #orders: OpenOrders

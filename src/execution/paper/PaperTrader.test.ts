@@ -643,6 +643,50 @@ describe('PaperTrader: our resting orders share the liquidity that fills them', 
     const m = await paper.submit(intent({ qty: '1' }))
     expect([m.status, m.filledQty.toString()]).toEqual(['EXPIRED', '0'])
   })
+
+  it('a crossing book fills our highest bid first, whatever the order they were placed in', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book([[99, 5]], [[100, 5]]))
+    const post = { qty: '1', timeInForce: 'POST_ONLY' as const }
+    const deep = await paper.submit(intent({ ...post, price: '99.5' }))
+    const inner = await paper.submit(intent({ ...post, price: '99.8' }))
+    paper.onBook(book([[99, 5]], [[99.2, 1]])) // a seller reaches both: the 1 at 99.2 goes to the best bid
+    expect(fills.map((f) => [f.clientOrderId, f.price.toString(), f.qty.toString()])).toEqual([
+      [inner.clientOrderId, '99.8', '1'],
+    ])
+    expect(paper.order(deep.clientOrderId)?.filledQty.toString()).toBe('0')
+  })
+
+  it('a crossing book fills our lowest ask first, time priority only within one price', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book([[99, 5]], [[100, 5]], BTCPERP))
+    const ask = (price: string) =>
+      paper.submit(intent({ side: 'SELL', qty: '1', price, timeInForce: 'POST_ONLY' }, BTCPERP))
+    const high = await ask('100.5')
+    const first = await ask('100.2')
+    const second = await ask('100.2')
+    paper.onBook(book([[100.8, 1.5]], [[101, 5]], BTCPERP))
+    expect(fills.map((f) => [f.clientOrderId, f.price.toString(), f.qty.toString()])).toEqual([
+      [first.clientOrderId, '100.2', '1'],
+      [second.clientOrderId, '100.2', '0.5'],
+    ])
+    expect(paper.order(high.clientOrderId)?.filledQty.toString()).toBe('0')
+  })
+
+  it('a trade or a candle through several of our bids fills the highest first', async () => {
+    const { paper, fills } = setup()
+    paper.onBook(book([[99, 5]], [[100, 5]]))
+    const deep = await paper.submit(intent({ qty: '1', price: '99.5' }))
+    const inner = await paper.submit(intent({ qty: '1', price: '99.8' }))
+    print(paper, 1, 99)
+    expect(fills.map((f) => f.clientOrderId)).toEqual([inner.clientOrderId, deep.clientOrderId])
+    fills.length = 0
+    const low = await paper.submit(intent({ qty: '1', price: '99.1' }))
+    const high = await paper.submit(intent({ qty: '1', price: '99.3' }))
+    const candle = { venue: 'fake', symbol: 'BTCUSDT', interval: '1m', openTime: 0, closeTime: 59_999 }
+    paper.onCandle({ ...candle, open: 99.5, high: 99.6, low: 98, close: 99, volume: 10, isClosed: true })
+    expect(fills.map((f) => f.clientOrderId)).toEqual([high.clientOrderId, low.clientOrderId])
+  })
 })
 
 describe('PaperTrader: a book that still shows the liquidity a resting order took', () => {

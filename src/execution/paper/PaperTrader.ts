@@ -24,20 +24,17 @@ import type {
   OrderStatus,
   Trade,
 } from '../../core/types.js'
-import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
+import { isAboveZero } from '../../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
-import { magnitude } from '../../decimal/magnitude.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { product } from '../../decimal/product.js'
 import { productOf } from '../../decimal/words.js'
 import { OrderRejectedError, StateError, ValidationError } from '../../errors/index.js'
 import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
-import { checkInstrumentFilters } from '../filters.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
-import { perLeverage } from '../portfolio/MutablePosition.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { availableToTake, crossesBook } from './bookQueries.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
@@ -46,7 +43,15 @@ import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderCo
 import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
 import { paperFill } from './paperFill.js'
 import { remaining } from './remaining.js'
-import { crossingDepth, leaveQueue, OwnAhead, type Resting, takeCrossing } from './restingQueue.js'
+import {
+  crossingDepth,
+  inPriceTimePriority,
+  leaveQueue,
+  OwnAhead,
+  type Resting,
+  takeCrossing,
+} from './restingQueue.js'
+import { type VenueCheckContext, venueCheck } from './venueCheck.js'
 
 export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 export type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
@@ -82,6 +87,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly portfolio: Portfolio
   /** Itself as the market-data port; its `on*` methods mark {@link portfolio} unless passed `{ mark: false }`. */
   readonly marketData: MarketDataConsumer = this
+  /** Its orders never leave the process: the public books it fills against never show them. */
+  readonly isSimulated = true
   /** Venues of the configured instruments. */
   readonly venues: readonly string[]
   readonly #instruments = new Map<string, Instrument>()
@@ -95,8 +102,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   readonly #delays = new Map<TimerHandle, () => void>()
   readonly #maker: Decimal
   readonly #taker: Decimal
-  readonly #takerAbs: Decimal // |takerFeeRate|
-  readonly #takerPlusOne: Decimal // |takerFeeRate| + 1
+  /** What the venue's acceptance checks read (fee rates, account, orders, market), made once. */
+  readonly #checks: VenueCheckContext
   /** 1 + and 1 − the fallback slippage (`fallbackSlippageBps` ÷ 10,000), computed once. */
   readonly #slip: { readonly up: Decimal; readonly down: Decimal }
   #seq = 0
@@ -122,8 +129,6 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#maker = toDecimal(this.#cfg.makerFeeRate as DecimalLike, { field: 'makerFeeRate' })
     this.#taker = toDecimal(this.#cfg.takerFeeRate as DecimalLike, { field: 'takerFeeRate' })
-    this.#takerAbs = this.#taker.abs()
-    this.#takerPlusOne = this.#takerAbs.plus(1)
     const slip = new Decimal(this.#cfg.fallbackSlippageBps).div(BPS)
     this.#slip = { up: slip.plus(1), down: new Decimal(1).minus(slip) }
     this.portfolio =
@@ -139,6 +144,18 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (this.portfolio.instrument(i.venue, i.symbol) === undefined) this.portfolio.addInstrument(i)
     }
     this.venues = [...new Set(this.#cfg.instruments.map((i) => i.venue))]
+    const takerAbs = this.#taker.abs()
+    this.#checks = {
+      portfolio: this.portfolio,
+      orders: this.#orders,
+      maxOpenOrders: this.#cfg.maxOpenOrders,
+      takerAbs,
+      takerPlusOne: takerAbs.plus(1),
+      slipUp: this.#slip.up,
+      now: () => this.#now(),
+      book: (k) => this.#books.get(k),
+      lastPrice: (k) => this.#lastPrice(k),
+    }
   }
 
   /** Subscribes to a market-data source: books, trades and candles drive fills and marks. Returns a detach function. */
@@ -263,8 +280,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   }
 
   /**
-   * Feeds an order-book snapshot: replaces the book, fills resting orders it crosses (in time priority, each taking
-   * from the crossing depth what the ones before it left), updates queues and marks.
+   * Feeds an order-book snapshot: replaces the book, fills resting orders it crosses (in price-time priority: the
+   * highest bid or lowest ask first, each taking from the crossing depth what the ones before it left), updates queues
+   * and marks.
    */
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
@@ -276,7 +294,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const ask = book.asks[0]?.[0]
     if (bid !== undefined && ask !== undefined && this.#resting.size > 0)
       this.#checkTriggers(k, new Decimal(bid).plus(ask).div(2))
-    const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
+    const resting = this.#resting.size === 0 ? [] : inPriceTimePriority(this.#restingOn(k))
     const ours = resting.length > 1 ? new OwnAhead() : undefined
     for (const o of resting) {
       const r = this.#resting.get(o.clientOrderId)
@@ -296,8 +314,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   }
 
   /**
-   * Feeds a public trade: fills resting orders the trade reached (queue model; the print's quantity at our price is
-   * shared by our orders there in time priority), sets the last price, triggers stops.
+   * Feeds a public trade: fills resting orders the trade reached, the best-priced first (queue model; the print's
+   * quantity at our price is shared by our orders there in time priority), sets the last price, triggers stops.
    */
   onTrade(trade: Trade, options?: MarketEventOptions): void {
     const k = key(trade.venue, trade.symbol)
@@ -307,7 +325,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (options?.mark !== false) this.portfolio.onTrade(trade)
     this.#checkTriggers(k, price)
     let print: Decimal | undefined // what of the print at our price no order of ours took yet
-    for (const o of this.#restingOn(k)) {
+    for (const o of inPriceTimePriority(this.#restingOn(k))) {
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
       const through = o.side === 'BUY' ? price.lt(o.price) : price.gt(o.price)
@@ -325,7 +343,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
   }
 
-  /** Feeds a candle: its close is the last price; a resting order the candle traded through fills in full. */
+  /**
+   * Feeds a candle: its close is the last price; resting orders the candle traded through fill in full, the
+   * best-priced first.
+   */
   onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)
     if (!this.#instruments.has(k) || !(candle.close > 0)) return
@@ -334,7 +355,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
     if (resting.length === 0) return // nothing to trigger or fill: no Decimal for the close
     this.#checkTriggers(k, this.#lastPrice(k) as Decimal)
-    for (const o of this.#restingOn(k)) {
+    for (const o of inPriceTimePriority(this.#restingOn(k))) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
       const through =
         o.side === 'BUY' ? new Decimal(candle.low).lt(o.price) : new Decimal(candle.high).gt(o.price)
@@ -364,7 +385,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const order = this.#orders.get(cid)
     if (order === undefined || order.status !== 'PENDING_NEW') return
     const k = key(inst.venue, inst.symbol)
-    const reason = this.#venueCheck(order, inst)
+    const reason = venueCheck(order, inst, k, this.#checks)
     if (reason !== undefined) {
       this.#finish(order, 'REJECTED', 'order.rejected', reason)
       return
@@ -556,74 +577,6 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (order === undefined || last === undefined || this.#bus.listenerCount('order.filled') === 0) return
     this.#unseen = undefined // seen from now on
     this.#bus.emit('order.filled', { type: 'order.filled', order, fills, tsEvent: last.tsEvent })
-  }
-
-  #venueCheck(order: Order, inst: Instrument): string | undefined {
-    if (order.type === 'TRAILING_STOP_MARKET')
-      return 'Order type TRAILING_STOP_MARKET is not supported by PaperTrader'
-    const k = key(inst.venue, inst.symbol)
-    if (this.#orders.openCount > this.#cfg.maxOpenOrders) return 'Too many open orders'
-    if (order.timeInForce === 'GTD' && (order.expireAt ?? 0) <= this.#now()) return 'expireAt is in the past'
-    const ref = this.#referencePrice(k, order)
-    const filter = checkInstrumentFilters(order, inst, ref)
-    if (filter !== undefined) return filter
-    if (order.type === 'MARKET' && ref === undefined)
-      return 'No market price: no book, trade or candle seen yet'
-    const px = order.price ?? order.triggerPrice ?? ref
-    if (px === undefined) return 'No market price'
-    const posQty = this.portfolio.positionQty(inst.venue, inst.symbol)
-    if (inst.kind === 'perpetual') {
-      const reducing = order.side === 'BUY' ? posQty.isNegative() : posQty.isPositive()
-      const held = magnitude(posQty)
-      if (order.reduceOnly === true && (!reducing || greaterThan(order.qty, held))) {
-        return 'ReduceOnly Order is rejected.'
-      }
-      // What opens: the order less what it reduces (`minus` rounds a quantity of over 40 digits as decimal.js does).
-      const opening = minus(order.qty, reducing ? (lessThan(held, order.qty) ? held : order.qty) : ZERO)
-      const lev = this.portfolio.leverage(inst.venue, inst.symbol)
-      // Margin for what opens, and the taker fee on the whole order.
-      const need = plus(
-        perLeverage(product(opening, px), lev),
-        product(product(order.qty, px), this.#takerAbs),
-      )
-      if (greaterThan(need, this.portfolio.freeMargin())) return 'Margin is insufficient.'
-      return undefined
-    }
-    if (order.side === 'BUY') {
-      const cost =
-        order.price !== undefined ? product(order.qty, order.price) : this.#estimateCost(k, order, px)
-      const need = product(cost, this.#takerPlusOne)
-      if (greaterThan(need, this.portfolio.freeCash(inst.quote))) {
-        return 'Account has insufficient balance for requested action.'
-      }
-    } else {
-      let reserved = ZERO
-      if (this.#orders.openCount > 1) {
-        for (const o of this.openOrders({ venue: inst.venue, symbol: inst.symbol })) {
-          if (o.side === 'SELL' && o.clientOrderId !== order.clientOrderId)
-            reserved = reserved.plus(remaining(o))
-        }
-      }
-      const free = minus(posQty, reserved)
-      if (greaterThan(order.qty, free)) return 'Account has insufficient balance for requested action.'
-    }
-    return undefined
-  }
-
-  /** Cost of taking `order.qty` from the book (the rest, beyond its depth, priced at `px` or the last level). */
-  #estimateCost(k: string, order: Order, px: Decimal): Decimal {
-    const b = this.#books.get(k)
-    return b === undefined
-      ? order.qty.times(px).times(this.#slip.up)
-      : b.costToTake(order.side, order.qty, px)
-  }
-
-  /** Best opposite price, else the last trade, else undefined. */
-  #referencePrice(k: string, order: Order): Decimal | undefined {
-    const b = this.#books.get(k)
-    const best = order.side === 'BUY' ? b?.snap.asks[0]?.[0] : b?.snap.bids[0]?.[0]
-    if (best !== undefined && b !== undefined) return b.dec(best)
-    return this.#lastPrice(k)
   }
 
   #crosses(k: string, order: Order, limit: Decimal): boolean {

@@ -48,6 +48,45 @@ export class OwnAhead {
   }
 }
 
+/** Whether `a` rests ahead of `b` by price on their (common) side: a higher bid, a lower ask. */
+function betterPriced(a: Order, b: Order): boolean {
+  if (a.price === undefined || b.price === undefined) return false
+  return a.side === 'BUY' ? a.price.gt(b.price) : a.price.lt(b.price)
+}
+
+/**
+ * Our resting orders of one instrument, given in time priority, in price-time priority as a venue matches them: on
+ * each side the best-priced first (the highest bid, the lowest ask), time deciding only within one price. Each side
+ * keeps the places its orders had in `orders` (buys and sells interleave as before); `orders` itself is returned when
+ * it is in that order already (one pass).
+ *
+ * @example
+ * ```ts
+ * for (const o of inPriceTimePriority(restingOn(instrument))) fillFromCrossingDepth(o)
+ * ```
+ */
+export function inPriceTimePriority(orders: readonly Order[]): readonly Order[] {
+  let buy: Order | undefined
+  let sell: Order | undefined
+  let sorted = true
+  for (let i = 0; i < orders.length && sorted; i++) {
+    const o = orders[i] as Order
+    const prev = o.side === 'BUY' ? buy : sell
+    if (prev !== undefined && betterPriced(o, prev)) sorted = false
+    if (o.price === undefined) continue
+    if (o.side === 'BUY') buy = o
+    else sell = o
+  }
+  if (sorted) return orders
+  // Array.prototype.sort is stable: orders at one price keep their time priority.
+  const byPrice = (a: Order, b: Order): number => (betterPriced(a, b) ? -1 : betterPriced(b, a) ? 1 : 0)
+  const buys = orders.filter((o) => o.side === 'BUY' && o.price !== undefined).sort(byPrice)
+  const sells = orders.filter((o) => o.side === 'SELL' && o.price !== undefined).sort(byPrice)
+  let b = 0
+  let s = 0
+  return orders.map((o) => (o.price === undefined ? o : o.side === 'BUY' ? buys[b++] : sells[s++]) as Order)
+}
+
 /** The side of the book that crosses a resting order of `side`. */
 function crossingSide(side: Side): 'bids' | 'asks' {
   return side === 'BUY' ? 'asks' : 'bids'

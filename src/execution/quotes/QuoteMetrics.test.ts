@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../core/clock.js'
 import { TypedEmitter } from '../../core/events.js'
@@ -8,6 +10,12 @@ import type { QuoteManagerEvents } from '../QuoteManager.js'
 import { QuoteMetrics } from './QuoteMetrics.js'
 
 const D = (v: string | number): Decimal => new Decimal(v)
+
+/** A full garbage collection (V8's `gc`, exposed at run time: no `--expose-gc` flag needed). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc')
+  ;(runInNewContext('gc') as () => void)()
+}
 
 function setup() {
   const clock = new ManualClock(0)
@@ -50,10 +58,16 @@ function setup() {
     open.push(o)
     return o
   }
-  const fill = (o: Order, qty: string) =>
+  /** The order as the client has it now (its open-orders entry, replaced at each change as a client does). */
+  const current = (o: Order): number => open.findIndex((x) => x.clientOrderId === o.clientOrderId)
+  const fill = (o: Order, qty: string) => {
+    const i = current(o)
+    const before = open[i] ?? o
+    const after: Order = { ...before, filledQty: before.filledQty.plus(qty) }
+    if (i >= 0) open[i] = after
     exec.emit('order.filled', {
       type: 'order.filled',
-      order: o,
+      order: after,
       tsEvent: clock.now(),
       fills: [
         {
@@ -71,6 +85,18 @@ function setup() {
         },
       ],
     })
+  }
+  /** What a real client emits when it cancels, rejects or acknowledges an order. */
+  const status = (o: Order, to: 'order.canceled' | 'order.rejected' | 'order.accepted'): void => {
+    const i = current(o)
+    const before = open[i] ?? o
+    if (i >= 0 && to !== 'order.accepted') open.splice(i, 1)
+    const next: Order = {
+      ...before,
+      status: to === 'order.canceled' ? 'CANCELED' : to === 'order.rejected' ? 'REJECTED' : 'OPEN',
+    }
+    exec.emit(to, { type: to, order: next, tsEvent: clock.now() })
+  }
   const book = (bid: number, ask: number): BookSnapshot => ({
     venue: 'pm',
     symbol: 'yes',
@@ -78,7 +104,7 @@ function setup() {
     asks: [[ask, 100]],
     tsEvent: clock.now(),
   })
-  return { clock, metrics, place, fill, book, open }
+  return { clock, metrics, place, fill, status, book, open, quotes, exec }
 }
 
 describe('QuoteMetrics', () => {
@@ -118,6 +144,95 @@ describe('QuoteMetrics', () => {
     metrics.onBook(book(0.43, 0.45)) // mid 0.44: 'near' is now 0.04 away, 'far' 0.01
     clock.advance(1_000)
     expect(metrics.report().rewardEligibleMs).toBe(3_000)
+  })
+
+  it('a quote placed 50 s after the last book counts from its placement: 10 s of a 60 s gap', () => {
+    const { clock, metrics, place, book } = setup()
+    metrics.onBook(book(0.49, 0.51))
+    clock.advance(50_000)
+    place('q1', 'BUY', '0.49', '50')
+    clock.advance(10_000)
+    metrics.onBook(book(0.49, 0.51))
+    expect(metrics.report().rewardEligibleMs).toBe(10_000)
+  })
+
+  it('a quote cancelled 59 s into a 60 s gap counts its 59 s', () => {
+    const { clock, metrics, place, status, book } = setup()
+    metrics.onBook(book(0.49, 0.51))
+    const q = place('q1', 'BUY', '0.49', '50')
+    clock.advance(59_000)
+    status(q, 'order.canceled')
+    clock.advance(1_000)
+    metrics.onBook(book(0.49, 0.51))
+    expect(metrics.report().rewardEligibleMs).toBe(59_000)
+  })
+
+  it('a quote counts from its acknowledgement; one the venue refused never rested and counts nothing', () => {
+    const { clock, metrics, place, status, book } = setup()
+    metrics.onBook(book(0.49, 0.51))
+    const acked = place('acked', 'BUY', '0.49', '50')
+    const refused = place('refused', 'SELL', '0.51', '50')
+    clock.advance(2_000)
+    metrics.onBook(book(0.49, 0.51)) // both still unanswered: counted for now (4 s)
+    clock.advance(3_000)
+    status(acked, 'order.accepted') // it rests from t = 5 s
+    status(refused, 'order.rejected')
+    clock.advance(5_000)
+    metrics.onBook(book(0.49, 0.51))
+    expect(metrics.report().rewardEligibleMs).toBe(5_000)
+  })
+
+  it('a fill that leaves less than the minimum size open stops the count at the fill', () => {
+    const { clock, metrics, place, fill, book } = setup()
+    metrics.onBook(book(0.49, 0.51))
+    const q = place('q1', 'BUY', '0.49', '50')
+    clock.advance(4_000)
+    fill(q, '40') // 10 open: under minSize 20
+    clock.advance(6_000)
+    metrics.onBook(book(0.49, 0.51))
+    expect(metrics.report().rewardEligibleMs).toBe(4_000)
+  })
+
+  it('forgets a quote once it is done: 170,000 placed and cancelled leave the first collectable', async () => {
+    const { clock, metrics, quotes, exec, book } = setup()
+    metrics.onBook(book(0.49, 0.51))
+    const order = (cid: string): Order => ({
+      clientOrderId: cid,
+      venue: 'pm',
+      symbol: 'yes',
+      side: 'BUY',
+      type: 'LIMIT',
+      qty: D(50),
+      price: D('0.49'),
+      status: 'CANCELED',
+      filledQty: D(0),
+      tsCreated: 0,
+      tsUpdated: 0,
+    })
+    const sendAndCancel = (cid: string): WeakRef<object> => {
+      const sent = {
+        type: 'quote.sent' as const,
+        clientOrderId: cid,
+        strategyId: 'mm',
+        venue: 'pm',
+        symbol: 'yes',
+        side: 'BUY' as const,
+        price: D('0.49'),
+        qty: D(50),
+        tsEvent: clock.now(),
+      }
+      quotes.emit('quote.sent', sent)
+      clock.advance(1)
+      exec.emit('order.canceled', { type: 'order.canceled', order: order(cid), tsEvent: clock.now() })
+      return new WeakRef(sent)
+    }
+    const first = sendAndCancel('q0')
+    for (let i = 1; i < 170_000; i++) sendAndCancel(`q${i}`)
+    await new Promise((r) => setImmediate(r)) // a WeakRef holds its target until the job that made it ends
+    collectGarbage()
+    expect(first.deref()).toBeUndefined()
+    const r = metrics.report()
+    expect([r.quotesPlaced, r.rewardEligibleMs]).toEqual([170_000, 170_000])
   })
 
   it('ignores fills of orders that are not its quotes', () => {

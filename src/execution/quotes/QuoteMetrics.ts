@@ -1,12 +1,18 @@
 import * as z from 'zod/mini'
+import { BoundedMap } from '../../core/BoundedMap.js'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
-import type { Listenable } from '../../core/events.js'
-import type { ExecutionClient, OrderFilledEvent } from '../../core/ports.js'
+import { type Listenable, subscribe } from '../../core/events.js'
+import { isTerminalStatus } from '../../core/orderState.js'
+import type { ExecutionClient, OrderEvent, OrderFilledEvent } from '../../core/ports.js'
+import { RecentIds } from '../../core/RecentIds.js'
 import { ClockSchema } from '../../core/schemas.js'
-import type { BookSnapshot, Fill, Side } from '../../core/types.js'
+import type { BookSnapshot, Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import type { QuoteManagerEvents, QuoteSentEvent } from '../QuoteManager.js'
+import { type Markout, Markouts } from './Markouts.js'
+
+export type { Markout } from './Markouts.js'
 
 /** Schema of {@link QuoteMetricsConfig}; defaults are applied here. */
 export const QuoteMetricsConfigSchema = z.strictObject({
@@ -14,8 +20,8 @@ export const QuoteMetricsConfigSchema = z.strictObject({
   quotes: z.custom<{ readonly events: Listenable<QuoteManagerEvents> }>(
     (v) => typeof v === 'object' && v !== null && 'events' in v,
   ),
-  /** The executor the quotes rest on (its `order.filled` events and open orders). */
-  client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'openOrders' in v),
+  /** The executor the quotes rest on (its order events: acknowledged, filled, cancelled, expired, refused). */
+  client: z.custom<ExecutionClient>((v) => typeof v === 'object' && v !== null && 'events' in v),
   clock: z.optional(ClockSchema),
   /** Markout horizons, ms after each fill. Default 1 s, 10 s, 60 s. */
   markoutsMs: z._default(z.array(/* @__PURE__ */ z.int().check(z.positive())), [1_000, 10_000, 60_000]),
@@ -26,23 +32,15 @@ export const QuoteMetricsConfigSchema = z.strictObject({
   rewards: z.optional(
     z.strictObject({ maxSpread: z.number().check(z.positive()), minSize: z.number().check(z.minimum(0)) }),
   ),
-  /** Inventory samples and pending markouts kept (oldest dropped). Default 10 000. */
-  maxSamples: z._default(/* @__PURE__ */ z.int().check(z.positive()), 10_000),
+  /**
+   * Inventory samples, pending markouts, resting quotes followed for rewards and ended quotes remembered for late
+   * fills: at most this many of each (oldest dropped; up to 2^28). Default 10 000.
+   */
+  maxSamples: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(2 ** 28)), 10_000),
 })
 
 /** What {@link QuoteMetrics} takes. */
 export type QuoteMetricsConfig = z.input<typeof QuoteMetricsConfigSchema>
-
-/** Average markout at one horizon: mid then minus the fill price (a sell: the reverse), per share. */
-export interface Markout {
-  readonly horizonMs: number
-  /** Fills measured so far (a fill is measured once a book arrives after its horizon). */
-  readonly count: number
-  /** Average per share, price units; negative means adverse selection. */
-  readonly perShare: number
-  /** Total over the measured fills, quote currency. */
-  readonly total: number
-}
 
 /** A market maker's run, measured. */
 export interface QuoteMetricsReport {
@@ -65,20 +63,32 @@ export interface QuoteMetricsReport {
   readonly rewardEligibleMs: number
 }
 
-interface PendingMarkout {
+/** One of our quotes while it rests, as the reward clock follows it. */
+interface LiveQuote {
+  readonly cid: string
+  /** `venue:symbol`. */
   readonly key: string
-  readonly side: Side
-  readonly price: number
-  readonly qty: number
-  readonly due: number
-  readonly horizon: number
+  price: number
+  /** Open size. */
+  open: number
+  /** Time up to which its resting is counted. */
+  since: number
+  /** Within the rewards' spread of the mid of the last book, and at least their size (until the next change). */
+  eligible: boolean
+  /**
+   * Reward time counted while the venue had not acknowledged it yet, taken back when it does (it rests from then) or
+   * refuses it (it never rested); `undefined` once it rests.
+   */
+  unacked: number | undefined
 }
 
 /**
  * Measures a market maker's run from its QuoteManager and executor: spread captured against the mid at each fill,
  * fill ratio, inventory over time, markouts at fixed horizons (the mid 1 s / 10 s / 60 s after each fill, the measure
- * of adverse selection) and, on Polymarket, the time quotes rest where they earn liquidity rewards. Feed it every
- * book with {@link QuoteMetrics.onBook}.
+ * of adverse selection) and, on Polymarket, the time quotes rest where they earn liquidity rewards: each quote from
+ * when it is placed (acknowledged, when the executor says so) until it is cancelled, filled, expired or refused, while
+ * the last book found it eligible. Feed it every book with {@link QuoteMetrics.onBook}. Its memory is bounded: it
+ * forgets a quote once it is done (but for the last `maxSamples` ids, so a late fill still counts).
  *
  * @example
  * ```ts
@@ -90,14 +100,20 @@ interface PendingMarkout {
 export class QuoteMetrics {
   readonly #cfg: z.output<typeof QuoteMetricsConfigSchema>
   readonly #clock: Clock
-  readonly #placed = new Map<string, QuoteSentEvent>()
+  /** Our quotes resting now, oldest first (at most `maxSamples`): what rewards accrue on. */
+  readonly #live: BoundedMap<string, LiveQuote>
+  /** The same quotes per instrument (`venue:symbol`): a book settles its own. */
+  readonly #byKey = new Map<string, Map<string, LiveQuote>>()
+  /** Quotes that ended lately: a fill the venue reports after the end still counts. */
+  readonly #ended: RecentIds<string>
   readonly #mid = new Map<string, number>()
-  readonly #lastAccrual = new Map<string, number>()
-  readonly #pending: PendingMarkout[] = []
-  readonly #markouts: Array<{ count: number; perShareSum: number; total: number }>
-  readonly #inventory: Array<{ tsEvent: number; symbol: string; qty: Decimal }> = []
+  readonly #markouts: Markouts
+  /** Inventory samples by sequence number, oldest first (at most `maxSamples`). */
+  readonly #inventory: BoundedMap<number, { tsEvent: number; symbol: string; qty: Decimal }>
   readonly #net = new Map<string, Decimal>()
   readonly #offs: Array<() => void> = []
+  #quotesPlaced = 0
+  #samples = 0
   #placedQty = new Decimal(0)
   #filledQty = new Decimal(0)
   #fills = 0
@@ -107,19 +123,21 @@ export class QuoteMetrics {
   constructor(config: QuoteMetricsConfig) {
     this.#cfg = parseConfig(QuoteMetricsConfigSchema, config, 'QuoteMetrics')
     this.#clock = this.#cfg.clock ?? new SystemClock()
-    this.#markouts = this.#cfg.markoutsMs.map(() => ({ count: 0, perShareSum: 0, total: 0 }))
-    const onPlaced = (e: QuoteSentEvent): void => {
-      this.#placed.set(e.clientOrderId, e)
-      this.#placedQty = this.#placedQty.plus(e.qty)
-    }
-    const onFilled = (e: OrderFilledEvent): void => {
-      for (const f of e.fills) this.#onFill(f)
-    }
-    this.#cfg.quotes.events.on('quote.sent', onPlaced)
-    this.#cfg.client.events.on('order.filled', onFilled)
+    const max = this.#cfg.maxSamples
+    this.#live = new BoundedMap(max)
+    this.#ended = new RecentIds(max)
+    this.#inventory = new BoundedMap(max)
+    this.#markouts = new Markouts(this.#cfg.markoutsMs, max)
+    const unfilled = (e: OrderEvent): void => this.#onUnfilled(e.order.clientOrderId, false)
     this.#offs.push(
-      () => this.#cfg.quotes.events.off('quote.sent', onPlaced),
-      () => this.#cfg.client.events.off('order.filled', onFilled),
+      subscribe(this.#cfg.quotes.events, { 'quote.sent': (e) => this.#onSent(e) }),
+      subscribe(this.#cfg.client.events, {
+        'order.accepted': (e) => this.#onAccepted(e.order),
+        'order.filled': (e) => this.#onFilled(e),
+        'order.canceled': unfilled,
+        'order.expired': unfilled,
+        'order.rejected': (e) => this.#onUnfilled(e.order.clientOrderId, true),
+      }),
     )
   }
 
@@ -129,43 +147,28 @@ export class QuoteMetrics {
     const ask = book.asks[0]
     const key = `${book.venue}:${book.symbol}`
     const now = this.#clock.now()
-    this.#accrue(key, now)
+    const quotes = this.#byKey.get(key)
+    if (quotes !== undefined) for (const q of quotes.values()) this.#settle(q, now)
     if (bid === undefined || ask === undefined) return
     const mid = (bid[0] + ask[0]) / 2
     this.#mid.set(key, mid)
-    for (let i = this.#pending.length - 1; i >= 0; i--) {
-      const p = this.#pending[i] as PendingMarkout
-      if (p.key !== key || now < p.due) continue
-      this.#pending.splice(i, 1)
-      const perShare = p.side === 'BUY' ? mid - p.price : p.price - mid
-      const m = this.#markouts[p.horizon] as { count: number; perShareSum: number; total: number }
-      m.count++
-      m.perShareSum += perShare
-      m.total += perShare * p.qty
-    }
+    if (quotes !== undefined) for (const q of quotes.values()) q.eligible = this.#isEligible(q)
+    this.#markouts.onMid(key, mid, now)
   }
 
   /** The run so far. */
   report(): QuoteMetricsReport {
     const now = this.#clock.now()
-    for (const key of this.#lastAccrual.keys()) this.#accrue(key, now)
+    for (const [, q] of this.#live) this.#settle(q, now)
     return {
-      quotesPlaced: this.#placed.size,
+      quotesPlaced: this.#quotesPlaced,
       placedQty: this.#placedQty,
       fills: this.#fills,
       filledQty: this.#filledQty,
       fillRatio: this.#placedQty.isZero() ? 0 : this.#filledQty.div(this.#placedQty).toNumber(),
       spreadCaptured: this.#captured,
-      markouts: this.#cfg.markoutsMs.map((horizonMs, i) => {
-        const m = this.#markouts[i] as { count: number; perShareSum: number; total: number }
-        return {
-          horizonMs,
-          count: m.count,
-          perShare: m.count === 0 ? 0 : m.perShareSum / m.count,
-          total: m.total,
-        }
-      }),
-      inventory: [...this.#inventory],
+      markouts: this.#markouts.report(),
+      inventory: Array.from(this.#inventory, ([, x]) => x),
       rewardEligibleMs: this.#rewardMs,
     }
   }
@@ -175,8 +178,109 @@ export class QuoteMetrics {
     for (const off of this.#offs.splice(0)) off()
   }
 
+  /** A quote is sent: it rests from now (or from its acknowledgement); sent again with its id, it was amended. */
+  #onSent(e: QuoteSentEvent): void {
+    this.#placedQty = this.#placedQty.plus(e.qty)
+    const now = this.#clock.now()
+    const q = this.#live.get(e.clientOrderId)
+    if (q !== undefined) {
+      this.#settle(q, now) // at its old terms until now
+      q.price = e.price.toNumber()
+      q.open = e.qty.toNumber()
+      q.eligible = this.#isEligible(q)
+      return
+    }
+    if (!this.#ended.has(e.clientOrderId)) this.#quotesPlaced++
+    this.#follow(e.clientOrderId, `${e.venue}:${e.symbol}`, e.price.toNumber(), e.qty.toNumber(), now, 0)
+  }
+
+  /** The venue acknowledged an order: a quote of ours rests from now (what counted before is taken back). */
+  #onAccepted(order: Order): void {
+    const now = this.#clock.now()
+    const q = this.#live.get(order.clientOrderId)
+    if (q === undefined) {
+      // A quote that had ended rests again (the venue reopened it): followed again from now.
+      if (!this.#ended.has(order.clientOrderId) || order.price === undefined) return
+      const open = order.qty.minus(order.filledQty).toNumber()
+      this.#follow(order.clientOrderId, `${order.venue}:${order.symbol}`, order.price.toNumber(), open, now)
+      return
+    }
+    if (q.unacked === undefined) return
+    this.#settle(q, now)
+    this.#rewardMs -= q.unacked
+    q.unacked = undefined
+  }
+
+  #onFilled(e: OrderFilledEvent): void {
+    for (const f of e.fills) this.#onFill(f)
+    const q = this.#live.get(e.order.clientOrderId)
+    if (q === undefined) return
+    this.#settle(q, this.#clock.now())
+    q.unacked = undefined // it rested: the venue filled it
+    if (isTerminalStatus(e.order.status)) {
+      this.#end(q)
+      return
+    }
+    q.open = e.order.qty.minus(e.order.filledQty).toNumber()
+    q.eligible = this.#isEligible(q)
+  }
+
+  /** An order ended unfilled: cancelled, expired, or refused (`refused`: it never rested, and earns nothing). */
+  #onUnfilled(cid: string, refused: boolean): void {
+    const q = this.#live.get(cid)
+    if (q === undefined) return
+    this.#settle(q, this.#clock.now())
+    if (refused && q.unacked !== undefined) this.#rewardMs -= q.unacked
+    this.#end(q)
+  }
+
+  /** Starts following a resting quote (`unacked`: counted as resting until the venue says otherwise). */
+  #follow(cid: string, key: string, price: number, open: number, now: number, unacked?: number): void {
+    const oldest = this.#live.oldestKey()
+    if (this.#live.size >= this.#live.capacity && oldest !== undefined) {
+      const first = this.#live.get(oldest) as LiveQuote
+      this.#settle(first, now)
+      this.#end(first) // `maxSamples` rest already: the oldest is no longer followed
+    }
+    const q: LiveQuote = { cid, key, price, open, since: now, eligible: false, unacked }
+    q.eligible = this.#isEligible(q)
+    this.#live.set(cid, q)
+    let quotes = this.#byKey.get(key)
+    if (quotes === undefined) {
+      quotes = new Map()
+      this.#byKey.set(key, quotes)
+    }
+    quotes.set(cid, q)
+  }
+
+  /** Stops following a quote; its id is remembered a while, for late fills. */
+  #end(q: LiveQuote): void {
+    this.#live.delete(q.cid)
+    this.#byKey.get(q.key)?.delete(q.cid)
+    this.#ended.add(q.cid)
+  }
+
+  /** Counts the time since `q.since` if it was eligible meanwhile. */
+  #settle(q: LiveQuote, now: number): void {
+    if (now <= q.since) return
+    if (q.eligible) {
+      const ms = now - q.since
+      this.#rewardMs += ms
+      if (q.unacked !== undefined) q.unacked += ms
+    }
+    q.since = now
+  }
+
+  /** Within the rewards' spread of the last mid of its instrument, and at least their minimum size. */
+  #isEligible(q: LiveQuote): boolean {
+    const rewards = this.#cfg.rewards
+    const mid = this.#mid.get(q.key)
+    if (rewards === undefined || mid === undefined) return false
+    return Math.abs(q.price - mid) <= rewards.maxSpread + 1e-12 && q.open >= rewards.minSize
+  }
+
   #onFill(f: Fill): void {
-    if (!this.#placed.has(f.clientOrderId)) return
+    if (!this.#live.has(f.clientOrderId) && !this.#ended.has(f.clientOrderId)) return
     const key = `${f.venue}:${f.symbol}`
     const now = this.#clock.now()
     this.#fills++
@@ -188,31 +292,7 @@ export class QuoteMetrics {
     }
     const net = (this.#net.get(key) ?? new Decimal(0)).plus(f.side === 'BUY' ? f.qty : f.qty.neg())
     this.#net.set(key, net)
-    this.#inventory.push({ tsEvent: now, symbol: f.symbol, qty: net })
-    if (this.#inventory.length > this.#cfg.maxSamples) this.#inventory.shift()
-    const price = f.price.toNumber()
-    const qty = f.qty.toNumber()
-    for (const [horizon, h] of this.#cfg.markoutsMs.entries()) {
-      this.#pending.push({ key, side: f.side, price, qty, due: now + h, horizon })
-    }
-    if (this.#pending.length > this.#cfg.maxSamples)
-      this.#pending.splice(0, this.#pending.length - this.#cfg.maxSamples)
-  }
-
-  /** Adds the time since the last book of `key` for every quote that rested reward-eligible meanwhile. */
-  #accrue(key: string, now: number): void {
-    const last = this.#lastAccrual.get(key)
-    this.#lastAccrual.set(key, now)
-    const rewards = this.#cfg.rewards
-    const mid = this.#mid.get(key)
-    if (rewards === undefined || last === undefined || mid === undefined || now <= last) return
-    for (const o of this.#cfg.client.openOrders()) {
-      if (!this.#placed.has(o.clientOrderId) || `${o.venue}:${o.symbol}` !== key || o.price === undefined)
-        continue
-      const open = o.qty.minus(o.filledQty).toNumber()
-      if (Math.abs(o.price.toNumber() - mid) <= rewards.maxSpread + 1e-12 && open >= rewards.minSize) {
-        this.#rewardMs += now - last
-      }
-    }
+    this.#inventory.set(this.#samples++, { tsEvent: now, symbol: f.symbol, qty: net })
+    this.#markouts.add(key, f.side, f.price.toNumber(), f.qty.toNumber(), now)
   }
 }

@@ -1,4 +1,5 @@
 import type { BookLevel, BookSnapshot, Order } from '../../core/types.js'
+import type { StrategyContext } from '../Strategy.js'
 
 /** Where a market maker's reference price comes from: the book's mid, its microprice, or the host's fair value. */
 export type PriceSource = 'mid' | 'microprice'
@@ -22,11 +23,12 @@ export function referencePrice(book: BookSnapshot, source: PriceSource): number 
 
 /**
  * The book without our own resting orders: their open size is taken off the levels at their prices (levels left empty
- * are dropped), so a maker's reference price never chases its own quotes.
+ * are dropped), so a maker's reference price never chases its own quotes. Only for a book that shows them (a live
+ * venue's): {@link bookOfOthers} asks the context first.
  *
  * @example
  * ```ts
- * const others = bookWithout(book, ctx.openOrders())
+ * const others = bookWithout(venueBook, ctx.openOrders()) // a live venue's book, which shows our orders
  * referencePrice(others, 'mid')
  * ```
  */
@@ -44,4 +46,20 @@ export function bookWithout(book: BookSnapshot, orders: readonly Order[]): BookS
   const strip = (levels: readonly BookLevel[], m: Map<number, number>): BookLevel[] =>
     levels.map(([p, q]): BookLevel => [p, q - (m.get(p) ?? 0)]).filter(([, q]) => q > 1e-9)
   return { ...book, bids: strip(book.bids, own.BUY), asks: strip(book.asks, own.SELL) }
+}
+
+/**
+ * The book as the other traders make it: `book` without this strategy's resting orders ({@link bookWithout}) when the
+ * books it receives show them (`ctx.booksShowOwnOrders`, live), `book` as it is when they never do (paper, backtest).
+ *
+ * @example
+ * ```ts
+ * const ref = referencePrice(bookOfOthers(book, ctx), 'mid') // in onBook(book, ctx): live or paper alike
+ * ```
+ */
+export function bookOfOthers(
+  book: BookSnapshot,
+  ctx: Pick<StrategyContext, 'booksShowOwnOrders' | 'openOrders'>,
+): BookSnapshot {
+  return ctx.booksShowOwnOrders(book.venue) ? bookWithout(book, ctx.openOrders()) : book
 }
