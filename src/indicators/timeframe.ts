@@ -76,7 +76,7 @@ export function isTimeframe(s: unknown): s is Timeframe {
  * Open time (epoch ms, UTC) of the `timeframe` interval containing `t`. Intervals are aligned like the exchanges':
  * to the UTC epoch grid for fixed lengths up to `3d`, to Monday 00:00 UTC for `1w`, to the first of the month for
  * `1M`. Throws a ValidationError, on every timeframe, unless `t` is a time of the years 0000 to 9999 UTC
- * ({@link MIN_TIME} ≤ t < {@link MAX_TIME}).
+ * (`MIN_TIME` ≤ t < `MAX_TIME`).
  *
  * @example
  * ```ts
