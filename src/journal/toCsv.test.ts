@@ -65,6 +65,16 @@ describe('toCsv', () => {
     expect(toCsv([{ list: [{ a: 1 }, 'b'] }])).toBe('list\r\n"{""a"":1};b"\r\n')
   })
 
+  it('writes a record without a prototype as JSON too, and heads the columns with every key in first-seen order', () => {
+    const fees = Object.assign(Object.create(null), { USDT: '0.1' })
+    expect(toCsv([{ a: 1 }, { a: 2, fees }]).split('\r\n')).toEqual([
+      'a,fees',
+      '1,',
+      '2,"{""USDT"":""0.1""}"',
+      '',
+    ])
+  })
+
   it('refuses an object cell that cannot be written as JSON with a ValidationError', () => {
     const loop: Record<string, unknown> = {}
     loop.self = loop

@@ -9,8 +9,9 @@ const FORMULA = /^[=+\-@\t\r]/
 function textOf(v: unknown, column: string): string {
   if (v === undefined || v === null) return ''
   if (Array.isArray(v)) return v.map((x) => textOf(x, column)).join(';')
-  // An object without a text form of its own (a record, not a Decimal or a Date) is data: JSON.
-  if (typeof v === 'object' && v.toString === Object.prototype.toString) {
+  // An object without a text form of its own (a record, with a prototype or without; not a Decimal or a Date): JSON.
+  const text = (v as { toString?: unknown }).toString
+  if (typeof v === 'object' && (text === Object.prototype.toString || text === undefined)) {
     try {
       return JSON.stringify(v)
     } catch (cause) {
@@ -32,10 +33,10 @@ function cellOf(v: unknown, column: string): string {
 }
 
 /**
- * Rows as CSV (RFC 4180: a header line of the keys of the first row, fields quoted when they hold a comma, semicolon,
- * quote or newline). Arrays are joined with `;`, objects (e.g. a position's `fees`) written as JSON. A cell a
- * spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a plain
- * number such as `-0.1`) is prefixed with `'` (OWASP's CSV-injection defence).
+ * Rows as CSV (RFC 4180: a header line of every key found in the rows, in first-seen order, or `columns`; fields
+ * quoted when they hold a comma, semicolon, quote or newline). Arrays are joined with `;`, objects (e.g. a position's
+ * `fees`) written as JSON. A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return, and not a plain number such as `-0.1`) is prefixed with `'` (OWASP's CSV-injection defence).
  *
  * @throws {ValidationError} an object cell that cannot be written as JSON (a cycle, a bigint).
  * @example

@@ -251,6 +251,9 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
         return values
       }
       const one = `(${columns.map(() => '?').join(', ')})`
+      // A fill already journaled is skipped; a clash on its booking number (a counter behind the table) is an error,
+      // never a fill dropped in silence.
+      const conflict = kind === 'fill' ? ' (fill_key)' : ''
       // SQLite runs in-process: one cached single-row statement per table is its fastest path; Postgres gets
       // multi-row statements (one round trip per chunk).
       const rows = driver.dialect === 'sqlite' ? 1 : ROWS_PER_STATEMENT
@@ -261,7 +264,7 @@ export async function writeEntries(driver: SqlDriver, entries: readonly JournalE
       const inserted = new Set<string>()
       for (let i = 0; i < list.length; i += rows) {
         const chunk = list.slice(i, i + rows)
-        const sql = `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT DO NOTHING${returning}`
+        const sql = `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${chunk.map(() => one).join(', ')} ON CONFLICT${conflict} DO NOTHING${returning}`
         const params = chunk.flatMap((e, j) => rowOf(e, i + j))
         if (counted) {
           if ((await tx.run!(sql, params)) > 0) inserted.add(String(params[0]))

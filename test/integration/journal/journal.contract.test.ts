@@ -335,6 +335,20 @@ describe.each([sqliteHarness(), postgresHarness()])('journal contract: $name', (
     await again.close()
   })
 
+  it('never drops a fill in silence when its booking number clashes (a counter set back by hand)', async () => {
+    const { journal } = await store.fresh()
+    const errors: TradekitError[] = []
+    journal.events.on('error', (e) => errors.push(e))
+    journal.append(fill('t1'))
+    await journal.flush()
+    await journal.query("UPDATE journal_sequences SET value = 0 WHERE name = 'fills'")
+    journal.append(fill('t2')) // numbered 1 again: it clashes with t1's booking number
+    await journal.flush()
+    expect((await journal.fills()).map((f) => f.tradeId)).toEqual(['t1'])
+    expect(errors.map((e) => (e.details.entry as { tradeId?: string } | undefined)?.tradeId)).toEqual(['t2'])
+    expect(readFileSync(journal.deadLetterPath, 'utf8')).toContain('"t2"')
+  })
+
   it('computes realised PnL and fees by strategy, instrument and day', async () => {
     const { journal } = await store.fresh()
     journal.append(fill('t1', { price: '100', qty: '2', fee: '0.2' }))
