@@ -426,7 +426,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /**
    * Checks `MAX_NUM_ORDERS` (per symbol) before sending, re-reading the venue's open orders when the local count
-   * says the cap is reached. Throws a `ValidationError` naming the filter.
+   * says the cap is reached. Binance counts "both algo orders and normal orders" for this filter, so every order
+   * {@link BinanceClient.openOrders} lists counts (USD-M conditional orders included). Throws a `ValidationError`
+   * naming the filter.
    */
   protected async checkOpenOrderCap(req: OrderRequest, rules: BinanceSymbolRules): Promise<void> {
     if (rules.maxNumOrders === undefined) return
@@ -434,12 +436,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
     await this.openOrderLimits.check(
       {
         filter: 'MAX_NUM_ORDERS',
-        scope: `${symbol}`,
+        scope: symbol,
         limit: rules.maxNumOrders,
-        readOpen: async () =>
-          (await this.openOrders(symbol)).flatMap((o) =>
-            o.venueOrderId?.startsWith('algo:') ? [] : [o.clientOrderId],
-          ),
+        readOpen: async () => (await this.openOrders(symbol)).map((o) => o.clientOrderId),
       },
       req.clientOrderId,
     )
@@ -545,8 +544,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
 
   /**
    * The venue's record of one order's fills (`GET /api/v3/myTrades` or `/fapi/v1/userTrades` by order id), with
-   * the same trade ids as the user stream and the real commissions; `[]` when the order is unknown, unfilled, or a
-   * USD-M algo order. The OrderExecutor uses it to recover fills a dropped stream missed.
+   * the same trade ids as the user stream and the real commissions; `[]` when the order is unknown or unfilled. A
+   * triggered USD-M algo order's fills are those of the order it placed. The OrderExecutor uses it to recover fills a
+   * dropped stream missed.
    */
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const o = await this.queryOrder(symbol, clientOrderId)

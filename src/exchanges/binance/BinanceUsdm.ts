@@ -10,10 +10,9 @@ import type {
   Position,
   Side,
 } from '../../core/index.js'
-import { type Decimal, formatDecimal } from '../../decimal/index.js'
+import type { Decimal } from '../../decimal/index.js'
 import {
   ConfigError,
-  ExchangeDataError,
   ExchangeError,
   isTradekitError,
   StateError,
@@ -31,18 +30,13 @@ import {
   decodeLeverageChange,
   decodeMarkPrice,
 } from './decodeMarketRest.js'
-import { decodeAlgoIds, decodeAlgoOrders, decodeUsdmOrders } from './decodeOrderLists.js'
-import {
-  decodeAlgoOrder,
-  decodePositionMode,
-  decodeUsdmBalances,
-  decodeUsdmOrder,
-  decodeUsdmPositions,
-} from './decodeRest.js'
+import { decodeUsdmOrders } from './decodeOrderLists.js'
+import { decodePositionMode, decodeUsdmBalances, decodeUsdmOrder, decodeUsdmPositions } from './decodeRest.js'
 import { BinanceErrorCode } from './errors.js'
 import type { BinanceLeverageBracket, BinanceMarkPrice } from './types.js'
+import { UsdmAlgoOrders } from './UsdmAlgoOrders.js'
 import { cancelRequests, decodeUsdmBatch, repeatedIds, worthBatching } from './usdmBatch.js'
-import { ALGO_TYPES, BATCH_ORDER_COST, orderParams, tif } from './usdmOrderParams.js'
+import { BATCH_ORDER_COST, orderParams, tif } from './usdmOrderParams.js'
 
 /**
  * Binance USD-M Futures: REST, positions, leverage validated against the symbol's brackets, conditional orders
@@ -59,8 +53,8 @@ import { ALGO_TYPES, BATCH_ORDER_COST, orderParams, tif } from './usdmOrderParam
  */
 export class BinanceUsdm extends BinanceClient {
   #brackets = new Map<string, BinanceLeverageBracket[]>()
-  /** Client ids of algo (conditional) orders: cancelled and queried through the algo endpoints. */
-  readonly #algoIds = new Set<string>()
+  /** Conditional (algo) orders: placed, cancelled, queried and listed through the algo endpoints. */
+  readonly #algo: UsdmAlgoOrders
   /** Most orders one `POST` / `DELETE` / `PUT /fapi/v1/batchOrders` places, cancels or amends. */
   readonly batchLimits = { place: 5, cancel: 10, amend: 5 }
   /** Set once the account was seen in one-way mode. */
@@ -68,6 +62,17 @@ export class BinanceUsdm extends BinanceClient {
 
   constructor(config: BinanceConfig = {}) {
     super('usdm', config)
+    this.#algo = new UsdmAlgoOrders({
+      rest: this.rest,
+      clock: this.clock,
+      limits: this.openOrderLimits,
+      submitError: (req, e) => this.submitError(req, e),
+      undecodable: (cid, symbol, cause) => this.undecodableOrderResponse(cid, symbol, 'place', cause),
+      onTriggered: (actualOrderId, cid) => {
+        const user = this.userStream
+        if (user instanceof BinanceUsdmUserStream) user.linkTriggered(actualOrderId, cid)
+      },
+    })
   }
 
   /** The account's position mode (`GET /fapi/v1/positionSide/dual`, signed): `hedge` or `one-way`. */
@@ -216,48 +221,11 @@ export class BinanceUsdm extends BinanceClient {
     const signedAt = this.rest.localNow() // the time the order was asked for (see orderCall)
     const { prepared, rules } = await this.prepare(req, options, true)
     await this.#assertOneWay()
-    const symbol = req.symbol.toUpperCase()
-    const algoType = Object.hasOwn(ALGO_TYPES, req.type) ? ALGO_TYPES[req.type] : undefined
-    if (algoType !== undefined) {
-      await this.#checkAlgoCap(req, rules.maxNumAlgoOrders)
-      const params = {
-        algoType: 'CONDITIONAL',
-        symbol,
-        side: req.side,
-        type: algoType,
-        quantity: prepared.quantity,
-        ...(prepared.price !== undefined ? { price: prepared.price, timeInForce: tif(req) } : {}),
-        ...(req.type === 'TRAILING_STOP_MARKET'
-          ? {
-              callbackRate: formatDecimal(req.trailingPercent as Decimal),
-              ...(prepared.triggerPrice !== undefined ? { activatePrice: prepared.triggerPrice } : {}),
-            }
-          : { triggerPrice: prepared.triggerPrice }),
-        ...(req.reduceOnly ? { reduceOnly: 'true' } : {}),
-        clientAlgoId: req.clientOrderId,
-      }
-      let res: unknown
-      try {
-        res = await this.call('POST', this.path('/algoOrder'), z.unknown(), params, {
-          security: 'SIGNED',
-          isOrder: true,
-          signedAt,
-          priority: req.reduceOnly ? Priority.CANCEL : Priority.ORDER,
-        })
-      } catch (e) {
-        this.submitFailed(req, e)
-      }
-      this.#algoIds.add(req.clientOrderId)
-      const decoded = decodeAlgoOrder(res, this.clock.now())
-      if (!decoded.ok) throw this.undecodableOrderResponse(req.clientOrderId, symbol, 'place', decoded.error)
-      const order = decoded.value
-      this.openOrderLimits.observe('algo', order)
-      return {
-        clientOrderId: req.clientOrderId,
-        venueOrderId: order.venueOrderId as string,
-        order,
-        fills: [],
-      }
+    if (UsdmAlgoOrders.isAlgoType(req.type)) {
+      // Both caps of the symbol: MAX_NUM_ALGO_ORDERS, and MAX_NUM_ORDERS, which counts algo orders too.
+      await this.#algo.checkCap(req, rules.maxNumAlgoOrders)
+      await this.checkOpenOrderCap(req, rules)
+      return this.#algo.place(req, prepared, signedAt)
     }
     const params = orderParams(req, prepared)
     await this.checkOpenOrderCap(req, rules)
@@ -304,7 +272,7 @@ export class BinanceUsdm extends BinanceClient {
     for (const [i, req] of reqs.entries()) {
       const repeat = repeated.get(i)
       if (repeat !== undefined) out[i] = err(repeat)
-      else if (Object.hasOwn(ALGO_TYPES, req.type)) alone.push(i)
+      else if (UsdmAlgoOrders.isAlgoType(req.type)) alone.push(i)
       else {
         try {
           const { prepared, rules } = await this.prepare(req, {}, true)
@@ -397,11 +365,7 @@ export class BinanceUsdm extends BinanceClient {
     orders: ReadonlyArray<{ readonly symbol: string; readonly clientOrderId: string }>,
   ): Promise<ReadonlyArray<Result<Order>>> {
     const out: Array<Result<Order>> = orders.map(() => err(new StateError('Not sent')))
-    const { alone, requests } = cancelRequests(
-      orders,
-      (cid) => this.#algoIds.has(cid),
-      this.batchLimits.cancel,
-    )
+    const { alone, requests } = cancelRequests(orders, (cid) => this.#algo.has(cid), this.batchLimits.cancel)
     const single = async (i: number) => {
       const o = orders[i] as { symbol: string; clientOrderId: string }
       out[i] = await this.cancelOrder(o.symbol, o.clientOrderId).then(ok, (e: unknown) =>
@@ -443,7 +407,7 @@ export class BinanceUsdm extends BinanceClient {
       return err(this.undecodableOrderResponse(cid, symbol, 'cancel', e))
     const code = e instanceof ExchangeError ? e.venueCode : undefined
     if (code !== BinanceErrorCode.CANCEL_REJECTED && code !== BinanceErrorCode.NO_SUCH_ORDER) return err(e)
-    return this.#cancelAlgo(symbol, cid).then(ok, () => err(e))
+    return this.#algo.cancel(symbol, cid).then(ok, () => err(e))
   }
 
   /**
@@ -596,7 +560,7 @@ export class BinanceUsdm extends BinanceClient {
   /** Cancels by client order id: regular orders, or algo orders by `clientAlgoId`. */
   async cancelOrder(symbol: string, clientOrderId: string): Promise<Order> {
     const s = symbol.toUpperCase()
-    if (this.#algoIds.has(clientOrderId)) return this.#cancelAlgo(s, clientOrderId)
+    if (this.#algo.has(clientOrderId)) return this.#algo.cancel(s, clientOrderId)
     let r: Result<Order, TradekitError>
     try {
       const res = await this.orderCall(
@@ -616,64 +580,6 @@ export class BinanceUsdm extends BinanceClient {
     return r.value
   }
 
-  /** `MAX_NUM_ALGO_ORDERS`: USD-M caps open conditional orders across every symbol of the account. */
-  async #checkAlgoCap(req: OrderRequest, limit: number | undefined): Promise<void> {
-    if (limit === undefined) return
-    await this.openOrderLimits.check(
-      {
-        filter: 'MAX_NUM_ALGO_ORDERS',
-        scope: 'algo',
-        limit,
-        readOpen: async () => {
-          const algos = await this.call(
-            'GET',
-            this.path('/openAlgoOrders'),
-            z.array(z.object({ clientAlgoId: z.string() })),
-            {},
-            { security: 'SIGNED', weight: 40 },
-          )
-          return algos.map((a) => a.clientAlgoId)
-        },
-      },
-      req.clientOrderId,
-    )
-  }
-
-  async #cancelAlgo(symbol: string, clientAlgoId: string): Promise<Order> {
-    await this.call(
-      'DELETE',
-      this.path('/algoOrder'),
-      z.unknown(),
-      { clientAlgoId },
-      { security: 'SIGNED', priority: Priority.CANCEL },
-    )
-    const order = await this.#queryAlgo(clientAlgoId)
-    if (order === undefined)
-      throw new ExchangeDataError(this.venue, `Algo order "${clientAlgoId}" vanished after cancel`, [], {
-        symbol,
-      })
-    return order
-  }
-
-  async #queryAlgo(clientAlgoId: string): Promise<Order | undefined> {
-    let res: unknown
-    try {
-      res = await this.call(
-        'GET',
-        this.path('/algoOrder'),
-        z.unknown(),
-        { clientAlgoId },
-        { security: 'SIGNED' },
-      )
-    } catch (e) {
-      if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER) return undefined
-      throw e
-    }
-    const r = decodeAlgoOrder(res, this.clock.now())
-    if (!r.ok) throw r.error
-    return r.value
-  }
-
   /** Cancels every open regular and algo order of a symbol. */
   async cancelAllOrders(symbol: string): Promise<void> {
     const s = symbol.toUpperCase()
@@ -684,32 +590,17 @@ export class BinanceUsdm extends BinanceClient {
       { symbol: s },
       { security: 'SIGNED', priority: Priority.CANCEL },
     )
-    const algos = await this.call(
-      'GET',
-      this.path('/openAlgoOrders'),
-      z.unknown(),
-      { symbol: s },
-      { security: 'SIGNED' },
-    )
-    const ids = decodeAlgoIds(algos)
-    if (!ids.ok) throw ids.error
-    for (const algoId of ids.value) {
-      await this.call(
-        'DELETE',
-        this.path('/algoOrder'),
-        z.unknown(),
-        { algoId },
-        { security: 'SIGNED', priority: Priority.CANCEL },
-      )
-    }
+    await this.#algo.cancelOpen(s)
   }
 
   /**
    * Looks up a regular or algo order by client order id; `undefined` only when Binance knows neither (-2013). A
    * response that cannot be decoded (an unknown status included) throws an `ExchangeDataError`, never "not found".
+   * A triggered algo order (TRIGGERED, FINISHED) is read through the order it placed (`actualOrderId`): that order's
+   * status, filled quantity and average price, under the algo order's client id.
    */
   async queryOrder(symbol: string, clientOrderId: string): Promise<Order | undefined> {
-    if (this.#algoIds.has(clientOrderId)) return this.#queryAlgo(clientOrderId)
+    if (this.#algo.has(clientOrderId)) return this.#algo.query(clientOrderId)
     let res: unknown
     try {
       res = await this.orderCall('order.status', 'GET', this.path('/order'), z.unknown(), {
@@ -718,7 +609,7 @@ export class BinanceUsdm extends BinanceClient {
       })
     } catch (e) {
       if (e instanceof ExchangeError && e.venueCode === BinanceErrorCode.NO_SUCH_ORDER)
-        return this.#queryAlgo(clientOrderId)
+        return this.#algo.query(clientOrderId)
       throw e
     }
     const r = decodeUsdmOrder(res, this.clock.now())
@@ -737,13 +628,11 @@ export class BinanceUsdm extends BinanceClient {
         { symbol: s },
         { security: 'SIGNED', weight: s ? 1 : 40 },
       ),
-      this.call('GET', this.path('/openAlgoOrders'), z.unknown(), { symbol: s }, { security: 'SIGNED' }),
+      this.#algo.open(s),
     ])
     const r = decodeUsdmOrders(regular, this.clock.now())
     if (!r.ok) throw r.error
-    const a = decodeAlgoOrders(algos, this.clock.now())
-    if (!a.ok) throw a.error
-    return [...r.value, ...a.value]
+    return [...r.value, ...algos]
   }
 
   /** Wallet balances (`GET /fapi/v3/balance`): `free` is the available balance, `locked` the rest. */
@@ -783,7 +672,7 @@ export class BinanceUsdm extends BinanceClient {
           url: this.urls.streamUrl,
           maxConnectionLifetimeMs: this.cfg.maxConnectionLifetimeMs,
           listenKeyKeepAliveMs: this.cfg.listenKeyKeepAliveMs,
-          onAlgoOrder: (cid) => this.#algoIds.add(cid),
+          onAlgoOrder: (cid) => this.#algo.remember(cid),
         }),
     )
   }

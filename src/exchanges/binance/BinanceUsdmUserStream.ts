@@ -20,7 +20,7 @@ import { Priority, ReconnectingWebSocket } from '../../transport/index.js'
 import type { BinanceRest } from './BinanceRest.js'
 import { decodeListenKey } from './decodeMarketRest.js'
 import { decodeUsdmUserEvent } from './decodeUserEvent.js'
-import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent } from './mapping.js'
+import { algoUpdateToOrder, mapAlgoStatus, orderTradeUpdateToEvent, triggeredAlgoOrder } from './mapping.js'
 import { TriggeredOrderLinks } from './TriggeredOrderLinks.js'
 import { BINANCE_VENUE } from './types.js'
 import { type BinanceUserStreamConfig, BinanceUserStreamConfigSchema } from './userStreamConfig.js'
@@ -84,6 +84,14 @@ export class BinanceUsdmUserStream {
 
   get listenKey(): string | undefined {
     return this.#listenKey
+  }
+
+  /**
+   * Links a triggered order to its algo order, learned over REST (`actualOrderId`): its events go out under the algo
+   * order's client id from now on, as after an `ALGO_UPDATE` naming it (`ai`).
+   */
+  linkTriggered(actualOrderId: string, clientAlgoId: string): void {
+    this.#links.link(actualOrderId, clientAlgoId)
   }
 
   /** Creates a listen key, connects and resolves once the socket is open (idempotent). */
@@ -259,9 +267,8 @@ export class BinanceUsdmUserStream {
   #emitOrderTradeUpdate(u: OrderTradeUpdate, algoCid: string | undefined, statusOnly: boolean): void {
     const mapped = orderTradeUpdateToEvent(u, this.#venue, algoCid)
     if (mapped === undefined) return
-    // The triggered order keeps the algo order's trigger in tradekit's view.
     this.#emitOrder(
-      algoCid !== undefined ? { ...mapped.order, type: 'MARKET' } : mapped.order,
+      algoCid !== undefined ? triggeredAlgoOrder(mapped.order, algoCid) : mapped.order,
       statusOnly ? undefined : mapped.fill,
       u.E,
     )

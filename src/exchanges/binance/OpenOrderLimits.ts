@@ -7,7 +7,7 @@ const FINAL = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED'])
 export interface OpenOrderCap {
   /** `MAX_NUM_ORDERS` or `MAX_NUM_ALGO_ORDERS`. */
   readonly filter: 'MAX_NUM_ORDERS' | 'MAX_NUM_ALGO_ORDERS'
-  /** What the cap counts: a symbol (`spot:BTCUSDT`), or every symbol (`usdm:algo`). */
+  /** What the cap counts: a symbol's open orders (`BTCUSDT`), or its open USD-M algo orders (`algo:BTCUSDT`). */
   readonly scope: string
   readonly limit: number
   /** Client ids of the venue's open orders in this scope (read when the local count is unknown or full). */
@@ -23,8 +23,8 @@ export interface OpenOrderCap {
  * @example
  * ```ts
  * const limits = new OpenOrderLimits()
- * await limits.check({ filter: 'MAX_NUM_ORDERS', scope: 'spot:BTCUSDT', limit: 200, readOpen }, 'my-1')
- * limits.observe('spot:BTCUSDT', ack.order)
+ * await limits.check({ filter: 'MAX_NUM_ORDERS', scope: 'BTCUSDT', limit: 200, readOpen }, 'my-1')
+ * limits.observe('BTCUSDT', ack.order)
  * ```
  */
 export class OpenOrderLimits {

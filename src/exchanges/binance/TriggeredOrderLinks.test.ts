@@ -129,4 +129,19 @@ describe('TriggeredOrderLinks', () => {
     c.clock.advance(10_000)
     expect(c.out).toHaveLength(1)
   })
+
+  it('a link learned over REST (actualOrderId) sends the order state once, then later events, under the algo id', () => {
+    const { out, links } = setup()
+    // The stream missed the ALGO_UPDATEs (reconnecting): the order went out under its own id.
+    links.onOrderUpdate(otu(9, 'NEW', 'NEW', { q: '0.01' }))
+    links.link('9', 'stop-1')
+    links.link('9', 'stop-1')
+    links.onOrderUpdate(otu(9, 'TRADE', 'PARTIALLY_FILLED', { q: '0.01', l: '0.004', t: 5 }))
+    links.onAlgoUpdate(algo('TRIGGERED', '9'))
+    expect(out).toEqual([
+      { cid: 'algo-9', x: 'NEW', statusOnly: false },
+      { cid: 'stop-1', x: 'NEW', statusOnly: true },
+      { cid: 'stop-1', x: 'TRADE', statusOnly: false },
+    ])
+  })
 })

@@ -110,17 +110,7 @@ export class TriggeredOrderLinks {
     const o = u.o
     const ai = o.ai !== undefined && o.ai !== '' ? o.ai : undefined
     if (ai !== undefined) {
-      this.#triggering.delete(o.caid)
-      if (this.#linked.has(ai)) return
-      this.#linked.set(ai, o.caid)
-      if (this.#held.has(ai)) {
-        this.#release(ai, o.caid)
-        return
-      }
-      const last = this.#sent.get(ai)
-      this.#sent.delete(ai)
-      // Its events went out under its own id already: the algo order gets the state, never the fills again.
-      if (last !== undefined) this.#emit(last, o.caid, true)
+      this.link(ai, o.caid)
       return
     }
     if (o.X === 'TRIGGERING') {
@@ -141,6 +131,24 @@ export class TriggeredOrderLinks {
       if (t?.orderId !== undefined && this.#held.get(t.orderId)?.algoCid === o.caid)
         this.#release(t.orderId, undefined)
     }
+  }
+
+  /**
+   * Links a triggered order to its algo order (`ALGO_UPDATE` `ai`, or a REST read of the algo order's
+   * `actualOrderId`): what was held goes out under the algo's client id, and so do later events. Idempotent.
+   */
+  link(actualOrderId: string, algoCid: string): void {
+    this.#triggering.delete(algoCid)
+    if (this.#linked.has(actualOrderId)) return
+    this.#linked.set(actualOrderId, algoCid)
+    if (this.#held.has(actualOrderId)) {
+      this.#release(actualOrderId, algoCid)
+      return
+    }
+    const last = this.#sent.get(actualOrderId)
+    this.#sent.delete(actualOrderId)
+    // Its events went out under its own id already: the algo order gets the state, never the fills again.
+    if (last !== undefined) this.#emit(last, algoCid, true)
   }
 
   /** Sends everything held under the orders' own ids and stops the timers (on close). */

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { type Balance, err, type Fill, type Order, ok, type Position, type Result } from '../../core/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 import {
+  actualOrderIdOf,
   algoOrderToOrder,
   balance,
   futuresOrderToOrder,
@@ -72,8 +73,10 @@ export function decodeUsdmOrder(raw: unknown, now: number): Result<Order, Exchan
 }
 
 /**
- * Decodes a USD-M algo (conditional) order (`POST`/`GET /fapi/v1/algoOrder`, `openAlgoOrders` entries); the
- * venue order id is `algo:<algoId>`. Pure; never throws.
+ * Decodes a USD-M algo (conditional) order (`POST`/`GET /fapi/v1/algoOrder`, `openAlgoOrders` entries) as the record
+ * alone shows it: venue order id `algo:<algoId>`, nothing filled (the record carries no executed quantity). FINISHED
+ * is refused: the triggered order was filled or canceled and only it (`actualOrderId`, `GET /fapi/v1/order`) says
+ * which; `BinanceUsdm.queryOrder` reads it. Pure; never throws.
  *
  * @example
  * ```ts
@@ -82,10 +85,56 @@ export function decodeUsdmOrder(raw: unknown, now: number): Result<Order, Exchan
  * ```
  */
 export function decodeAlgoOrder(raw: unknown, now: number): Result<Order, ExchangeDataError> {
-  const venue = BINANCE_VENUE.usdm
-  const r = parse(BinanceAlgoOrderSchema, raw, venue, 'algo order')
+  const r = readAlgoOrder(raw, now)
   if (!r.ok) return r
-  const order = algoOrderToOrder(r.value, venue, now)
+  return 'order' in r.value ? ok(r.value.order) : algoRecordOrder(r.value.record, raw, now)
+}
+
+/** What an algo order record says: its order, or (once triggered) the order it placed, which holds its outcome. */
+export type BinanceAlgoOrderRead =
+  | { readonly order: Order }
+  | {
+      readonly record: z.output<typeof BinanceAlgoOrderSchema>
+      /** The triggered order (`GET /fapi/v1/order` by `orderId` and `symbol`): its state and fills are the algo order's. */
+      readonly actualOrderId: string
+    }
+
+/**
+ * @internal Reads a USD-M algo order record for the adapter: a triggered one (TRIGGERED, FINISHED with an
+ * `actualOrderId`) names the order to read instead; otherwise the order as {@link decodeAlgoOrder} decodes it.
+ */
+export function readAlgoOrder(raw: unknown, now: number): Result<BinanceAlgoOrderRead, ExchangeDataError> {
+  const r = parse(BinanceAlgoOrderSchema, raw, BINANCE_VENUE.usdm, 'algo order')
+  if (!r.ok) return r
+  const actualOrderId = actualOrderIdOf(r.value)
+  if (actualOrderId !== undefined) return ok({ record: r.value, actualOrderId })
+  const order = algoRecordOrder(r.value, raw, now)
+  return order.ok ? ok({ order: order.value }) : order
+}
+
+/** The order an algo record shows alone; FINISHED is refused with what to read instead. */
+function algoRecordOrder(
+  a: z.output<typeof BinanceAlgoOrderSchema>,
+  raw: unknown,
+  now: number,
+): Result<Order, ExchangeDataError> {
+  const venue = BINANCE_VENUE.usdm
+  if (a.algoStatus === 'FINISHED') {
+    const id = actualOrderIdOf(a)
+    return err(
+      new ExchangeDataError(
+        venue,
+        `Algo order "${a.clientAlgoId}" is FINISHED: its triggered order was filled or canceled, and only that order tells which`,
+        [
+          id === undefined
+            ? 'actualOrderId: missing on a FINISHED algo order'
+            : `algoStatus: FINISHED; read the order "${id}" (GET /fapi/v1/order)`,
+        ],
+        raw,
+      ),
+    )
+  }
+  const order = algoOrderToOrder(a, venue, now)
   return order === undefined ? unmappable(venue, 'algo order', raw) : ok(order)
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeAccountTrades } from './decodeRest.js'
+import { decodeAccountTrades, decodeAlgoOrder } from './decodeRest.js'
 import { algoOrderToOrder, executionReportToEvent, orderTradeUpdateToEvent } from './mapping.js'
 import {
   AlgoUpdateSchema,
@@ -132,6 +132,32 @@ describe('user-data mapping (documented examples)', () => {
       type: 'TAKE_PROFIT_LIMIT',
       venueOrderId: 'algo:2148719',
     })
+  })
+
+  it('a FINISHED algo order is never decoded alone as filled: the record carries no executed quantity', () => {
+    // Query Algo Order's example with algoStatus FINISHED: "the triggered conditional order has been filled or
+    // canceled in the matching engine" (Event Algo Order Update); only the actual order says which.
+    const finished = { ...fixture('rest_usdm_algoOrderQuery_ok.json'), algoStatus: 'FINISHED' }
+    const r = decodeAlgoOrder(finished, 0)
+    expect(r.ok && r.value.status === 'FILLED' && r.value.filledQty.eq(r.value.qty)).toBe(false)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.issues).toEqual(['actualOrderId: missing on a FINISHED algo order'])
+    const named = decodeAlgoOrder({ ...finished, actualOrderId: '8886774' }, 0)
+    expect(!named.ok && named.error.issues[0]).toBe(
+      'algoStatus: FINISHED; read the order "8886774" (GET /fapi/v1/order)',
+    )
+  })
+
+  it('a TRIGGERED algo order decodes alone as open with nothing filled', () => {
+    const triggered = {
+      ...fixture('rest_usdm_algoOrderQuery_ok.json'),
+      algoStatus: 'TRIGGERED',
+      actualOrderId: '8886774',
+    }
+    const r = decodeAlgoOrder(triggered, 0)
+    if (!r.ok) throw r.error
+    expect(r.value).toMatchObject({ status: 'OPEN', venueOrderId: 'algo:2146760' })
+    expect(r.value.filledQty.isZero()).toBe(true)
   })
 
   it('error body', () => {

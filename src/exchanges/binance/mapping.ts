@@ -43,7 +43,10 @@ const ALGO_STATUS: Readonly<Record<string, OrderStatus>> = {
   EXPIRED: 'EXPIRED',
 }
 
-/** Maps an algo order status (`NEW`, `TRIGGERED`, ...) to tradekit's; FINISHED is resolved by the caller. */
+/**
+ * Maps an algo order status (`NEW`, `TRIGGERED`, ...) to tradekit's. FINISHED has none: the triggered order was filled
+ * or canceled, and only that order (`actualOrderId`) says which.
+ */
 export function mapAlgoStatus(s: string): OrderStatus | undefined {
   return lookup(ALGO_STATUS, s)
 }
@@ -208,13 +211,17 @@ export function futuresOrderToOrder(
   })
 }
 
-/** USD-M algo order JSON to an {@link Order} (the venue order id is the algo id). */
+/**
+ * USD-M algo order JSON to an {@link Order} (the venue order id is the algo id), as the algo record alone shows it:
+ * nothing filled, since the record carries no executed quantity. `undefined` for an unknown status or type, and for
+ * FINISHED, whose outcome only the triggered order holds (see {@link triggeredAlgoOrder}).
+ */
 export function algoOrderToOrder(
   a: z.output<typeof BinanceAlgoOrderSchema>,
   venue: string,
   now: number,
 ): Order | undefined {
-  const status = a.algoStatus === 'FINISHED' ? 'FILLED' : mapAlgoStatus(a.algoStatus)
+  const status = mapAlgoStatus(a.algoStatus)
   if (status === undefined) return undefined
   const type = mapOrderType(a.orderType, true)
   if (type === undefined || !a.quantity.gt(0)) return undefined
@@ -233,10 +240,26 @@ export function algoOrderToOrder(
     ...(a.reduceOnly === true ? { reduceOnly: true } : {}),
     venueOrderId: `algo:${a.algoId}`,
     status,
-    filledQty: status === 'FILLED' ? a.quantity : new Decimal(0),
+    filledQty: new Decimal(0),
     tsCreated: ts,
     tsUpdated: a.updateTime ?? ts,
   }
+}
+
+/**
+ * The order a triggered algo order placed (its `actualOrderId`), reported as the algo order: under the algo order's
+ * client id, type MARKET, with that order's id, status and fills. The user stream (`ALGO_UPDATE` `ai`) and REST
+ * queries (`actualOrderId`) report a triggered algo order this one way.
+ */
+export function triggeredAlgoOrder(actual: Order, clientAlgoId: string): Order {
+  return { ...actual, clientOrderId: clientAlgoId, type: 'MARKET' }
+}
+
+/** The id of the order an algo order placed once triggered (TRIGGERED, FINISHED), or `undefined` before that. */
+export function actualOrderIdOf(a: z.output<typeof BinanceAlgoOrderSchema>): string | undefined {
+  if (a.algoStatus !== 'TRIGGERED' && a.algoStatus !== 'FINISHED') return undefined
+  const id = a.actualOrderId
+  return id === undefined || id === null || id === '' ? undefined : String(id)
 }
 
 /** A user-stream order event mapped to the order after it, and the fill it carries (if a trade). */

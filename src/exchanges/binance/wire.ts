@@ -179,6 +179,11 @@ export const BinanceAlgoOrderSchema = z.object({
   side: z.enum(['BUY', 'SELL']),
   quantity: Dec,
   algoStatus: z.string(),
+  /**
+   * The order a triggered algo order placed in the matching engine (`""` before that). Query Algo Order carries no
+   * executed quantity: once triggered, that order holds the outcome.
+   */
+  actualOrderId: z.nullish(z.union([Id, /* @__PURE__ */ z.string().check(z.regex(/^\d*$/))])),
   triggerPrice: z.optional(Dec),
   price: z.optional(Dec),
   reduceOnly: z.optional(z.boolean()),

@@ -1,6 +1,7 @@
 import { Decimal } from '../../decimal/index.js'
 import { SIM_LEVERAGE_BRACKETS } from './leverageBrackets.js'
 import { SimSymbolMarket, type SimSymbolSpec } from './market.js'
+import { checkUsdmOpenOrderCaps } from './openOrderCaps.js'
 import { SimApiError } from './SimApiError.js'
 
 export { SIM_LEVERAGE_BRACKETS } from './leverageBrackets.js'
@@ -276,6 +277,7 @@ export class SimEngine {
   ): { order: SimOrder; fills: SimFill[] } {
     const m = this.market(market, p.symbol)
     const { qty, tif } = this.#validateOrder(market, acc, p)
+    if (market === 'usdm' && !test) this.#checkUsdmCaps(acc, p.symbol, false)
     const steps = m.toSteps(qty.toString())
     const limitTicks = p.price !== undefined ? m.toTicks(p.price.toString()) : undefined
     const postOnly = p.type === 'LIMIT_MAKER' || tif === 'GTX'
@@ -445,6 +447,7 @@ export class SimEngine {
     order.cumQuote = order.cumQuote.plus(price.times(qty))
     order.updateTime = now
     order.status = order.executedQty.gte(order.origQty) ? 'FILLED' : 'PARTIALLY_FILLED'
+    if (order.status === 'FILLED') this.#triggeredOrderEnded(order, now)
     let fill: SimFill
     const spec = m.spec
     if (order.market === 'spot') {
@@ -550,6 +553,7 @@ export class SimEngine {
     order.updateTime = now
     this.#release(order, acc, m)
     this.sink.orderUpdate(order, status, undefined, now)
+    this.#triggeredOrderEnded(order, now)
     if (order.market === 'spot' && order.price !== undefined) {
       this.sink.accountUpdate(acc, 'spot', [m.spec.base, m.spec.quote], [], 'ORDER', now)
     }
@@ -656,6 +660,7 @@ export class SimEngine {
     ) {
       throw new SimApiError(400, -4015, 'Duplicate clientAlgoId.')
     }
+    this.#checkUsdmCaps(acc, a.symbol, true)
     const algo: SimAlgoOrder = {
       ...a,
       account: acc.apiKey,
@@ -669,6 +674,25 @@ export class SimEngine {
     this.algoOrders.push(algo)
     this.sink.algoUpdate(algo, now)
     return algo
+  }
+
+  /** Refuses a new USD-M order past the symbol's open-order caps (see `openOrderCaps.ts`). */
+  #checkUsdmCaps(acc: SimAccount, symbol: string, isAlgo: boolean): void {
+    const regular = this.openOrders('usdm', acc, symbol).length
+    const algo = this.algoOrders.filter(
+      (a) => a.account === acc.apiKey && a.symbol === symbol && a.algoStatus === 'NEW',
+    ).length
+    checkUsdmOpenOrderCaps({ regular, algo }, isAlgo)
+  }
+
+  /** The algo order whose triggered order has just ended (filled, canceled, expired) is FINISHED, as on Binance. */
+  #triggeredOrderEnded(order: SimOrder, now: number): void {
+    if (order.market !== 'usdm') return
+    const a = this.algoOrders.find((x) => x.actualOrderId === order.orderId && x.algoStatus === 'TRIGGERED')
+    if (a === undefined) return
+    a.algoStatus = 'FINISHED'
+    a.updateTime = now
+    this.sink.algoUpdate(a, now)
   }
 
   cancelAlgo(

@@ -8,8 +8,9 @@ import { isTradekitError } from '../../../src/index.js'
 import { BinanceSim } from '../../../src/sim/index.js'
 import { Decimal, req } from './helpers.js'
 
-/** A fetch that rewrites every MAX_NUM_* filter of exchangeInfo to `cap`. */
-function cappedFetch(cap: number): typeof fetch {
+/** A fetch that rewrites the MAX_NUM_* filters of exchangeInfo: both to `cap`, or each to its own. */
+function cappedFetch(cap: number | { orders: number; algo: number }): typeof fetch {
+  const caps = typeof cap === 'number' ? { orders: cap, algo: cap } : cap
   return async (input, init) => {
     const res = await fetch(input, init)
     if (!String(input).includes('/exchangeInfo')) return res
@@ -22,7 +23,8 @@ function cappedFetch(cap: number): typeof fetch {
             : f.filterType === 'MAX_NUM_ALGO_ORDERS'
               ? 'maxNumAlgoOrders'
               : undefined
-        if (key !== undefined) f['limit' in f ? 'limit' : key] = cap
+        if (key !== undefined)
+          f['limit' in f ? 'limit' : key] = key === 'maxNumOrders' ? caps.orders : caps.algo
       }
     }
     return new Response(JSON.stringify(info), { status: res.status, headers: res.headers })
@@ -79,6 +81,105 @@ describe('open-order caps before sending', () => {
       expect(isTradekitError(e, 'VALIDATION_FAILED')).toBe(true)
       if (isTradekitError(e, 'VALIDATION_FAILED')) expect(e.details.filter).toBe('MAX_NUM_ALGO_ORDERS')
       expect(sim.ledger.algoOrders).toHaveLength(1)
+    } finally {
+      await usdm.close()
+    }
+  })
+})
+
+/**
+ * Binance USD-M common definition, filters: MAX_NUM_ALGO_ORDERS is "the maximum number of all kinds of algo orders an
+ * account is allowed to have open on a symbol", and for MAX_NUM_ORDERS "both 'algo' orders and normal orders are
+ * counted". The sim enforces the same rules (-4045, -2025).
+ */
+describe('USD-M open-order caps are per symbol, algo orders counted in MAX_NUM_ORDERS', () => {
+  let sim: BinanceSim
+  beforeEach(async () => {
+    sim = await BinanceSim.start({ tickMs: 0, symbols: ['BTCUSDT', 'ETHUSDT'] })
+  })
+  afterEach(async () => {
+    await sim.close()
+  })
+  /** Every URL the client requested. */
+  let urls: string[] = []
+  const client = (caps: { orders: number; algo: number }) => {
+    const capped = cappedFetch(caps)
+    urls = []
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      urls.push(String(input))
+      return capped(input, init)
+    }
+    return new BinanceUsdm({ ...sim.urls.usdm, apiKey: sim.apiKey, apiSecret: sim.apiSecret, fetch })
+  }
+  const usdmReq = (o: Parameters<typeof req>[0]) => req({ venue: 'binance-usdm', ...o })
+
+  it('a protective stop on another symbol is placed while one symbol is at MAX_NUM_ALGO_ORDERS', async () => {
+    const usdm = client({ orders: 200, algo: 1 })
+    try {
+      const btc = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+      await usdm.placeOrder(
+        usdmReq({ side: 'SELL', type: 'STOP_MARKET', triggerPrice: btc.times('0.8').toDecimalPlaces(1) }),
+      )
+      await usdm.placeOrder(usdmReq({ symbol: 'ETHUSDT', qty: new Decimal('0.01') }))
+      const eth = new Decimal(sim.midPrice('usdm', 'ETHUSDT'))
+      const ethStop = usdmReq({
+        symbol: 'ETHUSDT',
+        side: 'SELL',
+        type: 'STOP_MARKET',
+        qty: new Decimal('0.01'),
+        triggerPrice: eth.times('0.8').toDecimalPlaces(1),
+        reduceOnly: true,
+      })
+      await usdm.placeOrder(ethStop)
+      expect(sim.ledger.algoOrders.map((a) => [a.symbol, a.algoStatus])).toEqual([
+        ['BTCUSDT', 'NEW'],
+        ['ETHUSDT', 'NEW'],
+      ])
+      // The open algo orders are read per symbol (weight 1), never across the account.
+      const reads = urls.filter((u) => u.includes('/fapi/v1/openAlgoOrders'))
+      expect(reads.length).toBeGreaterThan(0)
+      expect(reads.every((u) => /[?&]symbol=(BTC|ETH)USDT/.test(u))).toBe(true)
+      // The symbol at its cap still refuses one more, unsent.
+      const e = await usdm
+        .placeOrder(
+          usdmReq({ side: 'SELL', type: 'STOP_MARKET', triggerPrice: btc.times('0.7').toDecimalPlaces(1) }),
+        )
+        .catch((x: unknown) => x)
+      expect(isTradekitError(e, 'VALIDATION_FAILED') && e.details.filter).toBe('MAX_NUM_ALGO_ORDERS')
+      expect(sim.ledger.algoOrders).toHaveLength(2)
+    } finally {
+      await usdm.close()
+    }
+  })
+
+  it('MAX_NUM_ORDERS counts the open algo orders of the symbol', async () => {
+    const usdm = client({ orders: 2, algo: 10 })
+    try {
+      const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+      const limit = () =>
+        usdmReq({ type: 'LIMIT', price: mid.times('0.9').toDecimalPlaces(1), timeInForce: 'GTC' })
+      await usdm.placeOrder(
+        usdmReq({ side: 'SELL', type: 'STOP_MARKET', triggerPrice: mid.times('0.8').toDecimalPlaces(1) }),
+      )
+      await usdm.placeOrder(limit())
+      for (const next of [
+        limit(),
+        usdmReq({ side: 'SELL', type: 'STOP_MARKET', triggerPrice: mid.times('0.7').toDecimalPlaces(1) }),
+      ]) {
+        const e = await usdm.placeOrder(next).catch((x: unknown) => x)
+        expect(isTradekitError(e, 'VALIDATION_FAILED') && e.details.filter).toBe('MAX_NUM_ORDERS')
+      }
+      expect(sim.ledger.openOrders('usdm')).toHaveLength(1)
+      expect(sim.ledger.algoOrders).toHaveLength(1)
+      // Another symbol has its own count.
+      await usdm.placeOrder(
+        usdmReq({
+          symbol: 'ETHUSDT',
+          type: 'LIMIT',
+          price: new Decimal(sim.midPrice('usdm', 'ETHUSDT')).times('0.9').toDecimalPlaces(2),
+          timeInForce: 'GTC',
+        }),
+      )
     } finally {
       await usdm.close()
     }

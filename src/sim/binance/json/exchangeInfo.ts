@@ -1,5 +1,6 @@
 import type { SimMarket } from '../engine.js'
 import type { SimSymbolMarket } from '../market.js'
+import { USDM_MAX_NUM_ALGO_ORDERS, USDM_MAX_NUM_ORDERS } from '../openOrderCaps.js'
 import { marketLotOf } from '../specs.js'
 
 /** The symbol's MARKET_LOT_SIZE filter object. */
@@ -94,8 +95,8 @@ export function usdmSymbolInfo(m: SimSymbolMarket): Record<string, unknown> {
       { filterType: 'PRICE_FILTER', minPrice: s.minPrice, maxPrice: s.maxPrice, tickSize: s.tickSize },
       { filterType: 'LOT_SIZE', minQty: s.minQty, maxQty: s.maxQty, stepSize: s.stepSize },
       marketLotFilter(m, 'usdm'),
-      { filterType: 'MAX_NUM_ORDERS', limit: 200 },
-      { filterType: 'MAX_NUM_ALGO_ORDERS', limit: 10 },
+      { filterType: 'MAX_NUM_ORDERS', limit: USDM_MAX_NUM_ORDERS },
+      { filterType: 'MAX_NUM_ALGO_ORDERS', limit: USDM_MAX_NUM_ALGO_ORDERS },
       { filterType: 'MIN_NOTIONAL', notional: s.minNotional },
       {
         filterType: 'PERCENT_PRICE',

@@ -157,6 +157,9 @@ export function algoJson(a: SimAlgoOrder, m: SimSymbolMarket): Record<string, un
     timeInForce: a.timeInForce,
     quantity: a.quantity.toFixed(m.qtyDp),
     algoStatus: a.algoStatus,
+    // The order it placed once triggered ("" before): Query Algo Order's only link to its outcome.
+    actualOrderId: a.actualOrderId !== undefined ? String(a.actualOrderId) : '',
+    actualPrice: '0.00000',
     triggerPrice: (a.triggerPrice ?? new Decimal(0)).toFixed(m.priceDp),
     price: (a.price ?? new Decimal(0)).toFixed(m.priceDp),
     icebergQuantity: null,
