@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
+import type { TradekitError } from '../errors/index.js'
+import { RiskManager } from '../risk/index.js'
 import { btc, Feed } from './__fixtures__/market.js'
-import { FeedHealthMonitor, type FeedStatus } from './FeedHealthMonitor.js'
+import { applyFeedHealth, FeedHealthMonitor, type FeedStatus } from './FeedHealthMonitor.js'
 
 function monitor(
-  opts: { status?: () => FeedStatus; heartbeat?: () => { healthy: boolean; reason?: string } } = {},
+  opts: {
+    status?: () => FeedStatus
+    heartbeat?: () => { healthy: boolean; reason?: string }
+    onError?: (e: TradekitError) => void
+  } = {},
 ) {
   const clock = new ManualClock(0)
   const feed = {
@@ -20,6 +26,7 @@ function monitor(
     instruments: [btc],
     staleAfterMs: 1000,
     action: 'REDUCING',
+    ...(opts.onError ? { onError: opts.onError } : {}),
   })
   return { clock, feed, m }
 }
@@ -135,5 +142,45 @@ describe('FeedHealthMonitor', () => {
       m.seen('f1', 'binance', 'BTCUSDT')
     }
     expect(m.check()).toEqual([])
+  })
+
+  it('reports a feed status() or venue heartbeat() that throws, and counts it as unhealthy (check never throws)', () => {
+    const errors: string[] = []
+    const { m, feed } = monitor({
+      status: () => {
+        throw new Error('adapter bug')
+      },
+      heartbeat: () => null as never,
+      onError: (e) => errors.push(`${e.code} ${e.message}`),
+    })
+    m.seen('f1', 'binance', 'BTCUSDT')
+    expect(m.feedHealth(feed)).toMatchObject({ healthy: false, reason: 'status() failed: adapter bug' })
+    expect(m.venueHealth()).toEqual([
+      {
+        venue: 'binance',
+        healthy: false,
+        reason: 'heartbeat() failed: answered null, not { healthy: boolean }',
+      },
+    ])
+    errors.length = 0
+    let changes: ReturnType<typeof m.check> = []
+    expect(() => {
+      changes = m.check()
+    }).not.toThrow()
+    expect(changes).toMatchObject([{ symbol: 'BTCUSDT', from: 'ACTIVE', to: 'REDUCING' }])
+    expect(errors).toEqual([
+      'INVALID_STATE Feed "f1" status() failed: adapter bug',
+      'INVALID_STATE Venue "binance" heartbeat() failed: answered null, not { healthy: boolean }',
+    ])
+  })
+
+  it('applyFeedHealth writes the changes into the RiskManager, never loosening a stricter state set since', () => {
+    const risk = new RiskManager({ clock: new ManualClock(0) })
+    const change = { venue: 'binance', symbol: 'BTCUSDT', reason: 'stale' } as const
+    applyFeedHealth(risk, [{ ...change, from: 'ACTIVE', to: 'REDUCING' }])
+    expect(risk.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    risk.setInstrumentState('binance', 'BTCUSDT', 'HALTED', { code: 'DELISTING', reason: 'host' })
+    applyFeedHealth(risk, [{ ...change, from: 'REDUCING', to: 'ACTIVE' }])
+    expect(risk.instrumentState('binance', 'BTCUSDT')).toBe('HALTED')
   })
 })

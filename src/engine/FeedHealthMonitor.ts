@@ -2,6 +2,8 @@ import type { Clock } from '../core/clock.js'
 import { instrumentKey } from '../core/instrumentKey.js'
 import type { MarketDataSource } from '../core/ports.js'
 import type { Instrument } from '../core/types.js'
+import { StateError, type TradekitError } from '../errors/index.js'
+import type { RiskManager } from '../risk/index.js'
 import { TradingState } from '../risk/types.js'
 import type { HttpClient } from '../transport/index.js'
 
@@ -90,6 +92,29 @@ export interface FeedHealthMonitorConfig {
   readonly staleAfterMs: number
   /** What an unhealthy feed or heartbeat does to its instruments. */
   readonly action: 'REDUCING' | 'HALTED'
+  /** Receives the failure of a feed's `status()` or a venue's `heartbeat()` that threw (the engine's `error` event). */
+  readonly onError?: (e: TradekitError) => void
+}
+
+/** What a feed's `status()` or a venue's `heartbeat()` says. */
+type Probe = { readonly healthy: boolean; readonly reason?: string }
+
+/** How much a trading state restricts, to never loosen a restriction feed health did not set. */
+const STRICTNESS: Readonly<Record<TradingState, number>> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
+
+/**
+ * Writes the changes {@link FeedHealthMonitor.check} asks for into the RiskManager (`FEED_UNHEALTHY`), never loosening
+ * a stricter state someone else set since the monitor's last change (a host's `HALTED` stays).
+ */
+export function applyFeedHealth(
+  risk: Pick<RiskManager, 'instrumentState' | 'setInstrumentState'>,
+  changes: readonly InstrumentStateChange[],
+): void {
+  for (const { venue, symbol, from, to, reason } of changes) {
+    const now = risk.instrumentState(venue, symbol)
+    if (now !== from && STRICTNESS[now] > STRICTNESS[to]) continue
+    risk.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
+  }
 }
 
 const key = instrumentKey
@@ -156,7 +181,7 @@ export class FeedHealthMonitor {
   feedHealth(f: FeedRegistration, now = this.#cfg.clock.now()): FeedHealth {
     const last = this.#feedLast.get(f.name)
     const staleAfter = f.staleAfterMs ?? this.#cfg.staleAfterMs
-    const st = f.status?.()
+    const st = this.#probe(f.status, `Feed "${f.name}"`, 'status()')
     const age = last === undefined ? null : now - last
     let reason: string | undefined
     if (st !== undefined && !st.healthy) reason = st.reason ?? 'feed reports unhealthy'
@@ -173,7 +198,7 @@ export class FeedHealthMonitor {
   /** The heartbeats of the venues that registered one. */
   venueHealth(): VenueHealth[] {
     return this.#cfg.venues.flatMap((v) => {
-      const h = v.heartbeat?.()
+      const h = this.#probe(v.heartbeat, `Venue "${v.venue}"`, 'heartbeat()')
       if (h === undefined) return []
       return [{ venue: v.venue, healthy: h.healthy, ...(h.reason !== undefined ? { reason: h.reason } : {}) }]
     })
@@ -220,7 +245,7 @@ export class FeedHealthMonitor {
       }
     }
     for (const v of this.#cfg.venues) {
-      const h = v.heartbeat?.()
+      const h = this.#probe(v.heartbeat, `Venue "${v.venue}"`, 'heartbeat()')
       if (h === undefined || h.healthy) continue
       for (const i of this.#cfg.instruments) {
         if (i.venue !== v.venue) continue
@@ -231,6 +256,23 @@ export class FeedHealthMonitor {
       }
     }
     return desired
+  }
+
+  /**
+   * Asks an adapter's health probe. One that throws (or answers without a boolean `healthy`) is reported on `onError`
+   * and counts as unhealthy: health nobody can tell is not health, and a throw never escapes a health check.
+   */
+  #probe(fn: (() => Probe) | undefined, who: string, what: string): Probe | undefined {
+    if (fn === undefined) return undefined
+    try {
+      const p = fn()
+      if (typeof p?.healthy === 'boolean') return p
+      throw new TypeError(`answered ${p === null ? 'null' : typeof p}, not { healthy: boolean }`)
+    } catch (e) {
+      const reason = `${what} failed: ${e instanceof Error ? e.message : String(e)}`
+      this.#cfg.onError?.(new StateError(`${who} ${reason}`, { cause: e }))
+      return { healthy: false, reason }
+    }
   }
 
   #apply(k: string, to: TradingState, reason: string, from: TradingState): InstrumentStateChange {

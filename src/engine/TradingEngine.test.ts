@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { assertValidExposition } from '../../test/helpers/exposition.js'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
+import type { JournalEvents, JournalView } from '../core/journal.js'
 import { type ExecutionClient, type ExecutionEvents, ORDER_EVENTS, type Signal } from '../core/ports.js'
-import type { Fill, Instrument } from '../core/types.js'
+import type { Candle, Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { PaperTrader, Portfolio } from '../execution/index.js'
 import { MemoryStateStore, RiskManager } from '../risk/index.js'
@@ -366,6 +367,174 @@ describe('TradingEngine', () => {
     healthy = true
     engine.checkFeedHealth()
     expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
+    await engine.stop()
+  })
+
+  it("keeps checking feed health after a feed's status() throws once: reported, and a later silence still restricts", async () => {
+    const env = setup([])
+    let calls = 0
+    const status = () => {
+      if (calls++ === 0) throw new Error('adapter bug')
+      return { healthy: true }
+    }
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed, status }],
+      strategies: [],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 1_000, staleAfterMs: 5_000 },
+    })
+    const errors: string[] = []
+    engine.events.on('error', (e) => errors.push(e.message))
+    await engine.start()
+    env.feed.bus.emit('candle', candle(0, 100))
+    await expect(env.clock.advanceAsync(1_000)).resolves.toBeUndefined() // the timer callback did not throw
+    expect(errors).toEqual(['Feed "sim" status() failed: adapter bug'])
+    // A health nobody can tell restricts like an unhealthy feed, until status() answers again.
+    expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    await env.clock.advanceAsync(1_000)
+    expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('ACTIVE')
+    await env.clock.advanceAsync(60_000) // silent for longer than staleAfterMs: the checks still run
+    expect(engine.instrumentState('binance', 'BTCUSDT')).toBe('REDUCING')
+    await engine.stop()
+  })
+
+  it('stop() waits for a hanging start at most shutdown.timeoutMs, then stops (executors shut down) and reports', async () => {
+    const env = setup([])
+    const saves: unknown[] = []
+    const stateStore = {
+      load: () => new Promise<undefined>(() => {}),
+      save: async (s: unknown) => void saves.push(s),
+    }
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed }],
+      strategies: [],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      stateStore,
+      shutdown: { timeoutMs: 1_000 },
+    })
+    const errors: string[] = []
+    engine.events.on('error', (e) => errors.push(`${e.code} ${e.message}`))
+    const shutdown = vi.spyOn(env.paper, 'shutdown')
+    const started = engine.start().catch((e: unknown) => e)
+    let stopped = false
+    void engine.stop().then(() => {
+      stopped = true
+    })
+    for (let i = 0; i < 5 && !stopped; i++) await env.clock.advanceAsync(60_000)
+    expect(stopped).toBe(true)
+    expect(shutdown).toHaveBeenCalledTimes(1) // the executors' cancels were reached
+    expect(errors).toEqual([
+      'TIMEOUT start() did not finish within shutdown.timeoutMs (1000 ms): stopping without it',
+    ])
+    expect(await started).toMatchObject({
+      code: 'INVALID_STATE',
+      message: 'TradingEngine was stopped before start() finished',
+    })
+    expect(saves).toEqual([]) // strategies never restored: their empty state must not overwrite the stored one
+    await expect(engine.start()).rejects.toMatchObject({ code: 'INVALID_STATE' })
+  })
+
+  it('undoes what a start cut short by stop() wires when its wait ends late, and reconciles nothing then', async () => {
+    const env = setup([])
+    let view: (v: JournalView) => void = () => {}
+    const journal = {
+      events: new TypedEmitter<JournalEvents>(),
+      lastView: () => new Promise<JournalView>((resolve) => (view = resolve)),
+      append: () => {},
+      flush: async () => {},
+      close: async () => {},
+    }
+    const { paper } = env
+    let reconciled = 0
+    const live: ExecutionClient = {
+      venues: paper.venues,
+      events: paper.events,
+      submit: (i) => paper.submit(i),
+      cancel: (c) => paper.cancel(c),
+      cancelAll: (f) => paper.cancelAll(f),
+      openOrders: (f) => paper.openOrders(f),
+      shutdown: (o) => paper.shutdown(o),
+      reconcileJournal: async () => {
+        reconciled++
+        const none = { filledWhileDown: [], canceledWhileDown: [], missingAtVenue: [], unknownAtVenue: [] }
+        return { venue: 'binance', ...none, unchanged: [], tsEvent: 0 }
+      },
+    }
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed }],
+      strategies: [],
+      risk: env.risk,
+      executors: [live],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      journal,
+      shutdown: { timeoutMs: 1_000 },
+    })
+    engine.events.on('error', () => {})
+    const started = engine.start().catch((e: unknown) => e)
+    await env.clock.advanceAsync(0)
+    expect(env.feed.bus.listenerCount('candle')).toBe(1) // wired before the journal's view
+    let stopped = false
+    void engine.stop().then(() => {
+      stopped = true
+    })
+    for (let i = 0; i < 5 && !stopped; i++) await env.clock.advanceAsync(60_000)
+    expect(stopped).toBe(true)
+    expect(await started).toMatchObject({ code: 'INVALID_STATE' })
+    view({ openOrders: [], positions: [], fillKeys: [], lastTrades: [] }) // the journal answers after all
+    await env.clock.advanceAsync(120_000)
+    expect(reconciled).toBe(0) // the executors were shut down: nothing is reconciled against them
+    expect(env.feed.bus.listenerCount('candle')).toBe(0)
+    expect(journal.events.listenerCount('error')).toBe(0)
+    expect(engine.isRunning).toBe(false)
+  })
+
+  it('undoes a failed start (nothing stays wired, no candle relayed) and lets start() be retried', async () => {
+    const env = setup([])
+    let readable = false
+    const journal = {
+      events: new TypedEmitter<JournalEvents>(),
+      lastView: async (): Promise<JournalView> => {
+        if (!readable) throw new Error('journal view unreadable')
+        return { openOrders: [], positions: [], fillKeys: [], lastTrades: [] }
+      },
+      append: () => {},
+      flush: async () => {},
+      close: async () => {},
+    }
+    const engine = new TradingEngine({
+      clock: env.clock,
+      feeds: [{ name: 'sim', venue: 'binance', source: env.feed }],
+      strategies: [],
+      risk: env.risk,
+      executors: [env.paper],
+      portfolio: env.portfolio,
+      instruments: [btc],
+      journal,
+    })
+    const relayed: Candle[] = []
+    engine.events.on('candle', (c) => relayed.push(c))
+    await expect(engine.start()).rejects.toThrow('journal view unreadable')
+    expect(env.feed.bus.listenerCount('candle')).toBe(0)
+    env.feed.bus.emit('candle', candle(0, 100))
+    expect(relayed).toEqual([])
+    expect(engine.isRunning).toBe(false)
+    readable = true
+    const paperCandles = vi.spyOn(env.paper, 'onCandle')
+    await engine.start()
+    env.feed.bus.emit('candle', candle(1, 100))
+    expect(relayed).toHaveLength(1)
+    expect(env.feed.bus.listenerCount('candle')).toBe(1)
+    expect(paperCandles).toHaveBeenCalledTimes(1) // one market-data consumer per executor, not one per start
     await engine.stop()
   })
 

@@ -11,7 +11,8 @@ import type { FillApplied, QuoteManager } from '../execution/index.js'
 import type { TradingState } from '../risk/index.js'
 import { StrategyRunner } from '../strategies/index.js'
 import { type EngineHealth, EngineMetrics } from './EngineMetrics.js'
-import { FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
+import { EngineStartup } from './EngineStartup.js'
+import { applyFeedHealth, FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
 import { journalEngine } from './journalEngine.js'
 import { MarketCache } from './MarketCache.js'
 import { MarketDataFanout } from './MarketDataFanout.js'
@@ -20,15 +21,14 @@ import { OrderStrategyMap } from './OrderStrategyMap.js'
 import { QuoteRouter } from './QuoteRouter.js'
 import { relayExecutorEvents } from './relayExecutorEvents.js'
 import { relayRiskEvents } from './relayRiskEvents.js'
+import { repeatEvery } from './repeatEvery.js'
 import { SignalRouter } from './SignalRouter.js'
 import { restoreStrategies, snapshotStrategies } from './StrategyStateStore.js'
 import { Subscriptions } from './Subscriptions.js'
+import { settleWithin } from './settleWithin.js'
 import { TradeLedger } from './TradeLedger.js'
 import { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
-
-/** How much a trading state restricts, to never loosen a restriction feed health did not set. */
-const STRICTNESS: Readonly<Record<TradingState, number>> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 }
 
 /**
  * Wires feeds → strategies → RiskManager → execution clients → Portfolio through typed events, exactly as a host could
@@ -70,9 +70,10 @@ export class TradingEngine {
   #lastRiskUpdate = Number.NEGATIVE_INFINITY
   /** The portfolio version of the last snapshot the RiskManager got (see #updateRisk). */
   #riskVersion = -1
-  #timer: ReturnType<Clock['setTimeout']> | undefined
+  /** Stops the feed-health checks (armed once running). */
+  #stopHealthChecks: () => void = () => {}
   #running = false
-  #starting: Promise<void> | undefined
+  #startup: EngineStartup | undefined
   #stopping: Promise<void> | undefined
 
   constructor(config: TradingEngineConfig) {
@@ -94,6 +95,7 @@ export class TradingEngine {
       now: () => clock.now(),
     })
     this.#fanout = new MarketDataFanout(cfg.portfolio, this.#market)
+    for (const ex of cfg.executors) this.#fanout.addExecutor(ex) // fed only by the feeds a start wires
     this.#monitor = new FeedHealthMonitor({
       clock,
       feeds: cfg.feeds,
@@ -101,6 +103,7 @@ export class TradingEngine {
       instruments: cfg.instruments,
       staleAfterMs: cfg.feedHealth.staleAfterMs,
       action: cfg.feedHealth.action,
+      onError: (e) => this.#bus.emit('error', e),
     })
     this.#metrics = new EngineMetrics({
       clock,
@@ -152,16 +155,28 @@ export class TradingEngine {
     return this.#cfg.risk.instrumentState(venue, symbol)
   }
 
-  /** Loads risk and strategy state, connects every feed and executor, starts strategies. Safe to call twice. */
+  /**
+   * Loads risk and strategy state, connects every feed and executor, starts strategies. Safe to call twice. A start
+   * that fails is undone (nothing stays wired) and may be retried; one a `stop()` cut short rejects with a StateError.
+   */
   start(): Promise<void> {
     if (this.#stopping !== undefined) return Promise.reject(new StateError('TradingEngine was stopped'))
-    this.#starting ??= this.#start()
-    return this.#starting
+    // A failed start was undone: another one begins.
+    if (this.#startup === undefined || this.#startup.failed)
+      this.#startup = new EngineStartup(
+        (alive) => this.#start(alive),
+        () => this.#subs.clear(),
+      )
+    return this.#startup.done
   }
 
-  async #start(): Promise<void> {
+  /** The start's steps; `alive()` after each wait ends one a stop gave up on (its wiring is then undone). */
+  async #start(alive: () => void): Promise<void> {
     await this.#cfg.risk.start()
-    restoreStrategies(this.#runners, await this.#cfg.stateStore?.load())
+    alive()
+    const saved = await this.#cfg.stateStore?.load()
+    alive()
+    restoreStrategies(this.#runners, saved)
     for (const ex of this.#cfg.executors) this.#wireExecutor(ex)
     for (const f of this.#cfg.feeds) this.#wireFeed(f)
     for (const v of this.#cfg.venues) this.#metrics.watchHttp(v, this.#subs)
@@ -171,18 +186,24 @@ export class TradingEngine {
     if (this.#cfg.journal !== undefined) {
       const [clock, subs, bus, orders] = [this.#clock, this.#subs, this.#bus, this.#orders]
       const cancelAll = (f: OrderFilter) => this.#cancelAll(f)
-      subs.add(await journalEngine(this.#cfg.journal, { ...this.#cfg, clock, subs, bus, orders, cancelAll }))
+      const host = { ...this.#cfg, clock, subs, bus, orders, cancelAll, alive }
+      subs.add(await journalEngine(this.#cfg.journal, host))
+      alive()
     }
     for (const r of this.#runners) r.start()
     this.#running = true
-    this.#scheduleHealthCheck()
+    const onError = (e: unknown): void => void this.#bus.emit('error', toTradekitError(e))
+    const every = this.#cfg.feedHealth.checkIntervalMs
+    this.#stopHealthChecks = repeatEvery(this.#clock, every, () => this.checkFeedHealth(), onError)
     this.#bus.emit('engine.started', { type: 'engine.started', tsEvent: this.#clock.now() })
     this.#log.info({ strategies: this.#runners.length, feeds: this.#cfg.feeds.length }, 'engine started')
   }
 
   /**
-   * Graceful shutdown: stops strategies (no new signals), cancels or keeps open orders, waits for in-flight
-   * requests up to the configured bound, closes feeds, saves strategy and risk state. Safe to call twice.
+   * Graceful shutdown: waits for a start still running (at most `shutdown.timeoutMs`), stops strategies (no new
+   * signals), cancels or keeps open orders, waits for in-flight requests up to the configured bound, closes feeds,
+   * saves strategy state (only when the engine ran: a start cut short never overwrites it) and risk state. Safe to
+   * call twice.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop()
@@ -190,20 +211,21 @@ export class TradingEngine {
   }
 
   async #stop(): Promise<void> {
-    await this.#starting?.catch(() => undefined)
     const { cancelOpenOrders: cancel, timeoutMs } = this.#cfg.shutdown
-    this.#running = false
-    this.#clock.clearTimeout(this.#timer)
-    for (const r of this.#runners) r.stop()
-    await this.#settle([this.#quotes.stop()], timeoutMs)
-    await this.#settle([...this.#inflight], timeoutMs)
-    const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
-    await this.#settle(shutdowns, timeoutMs)
-    const closes = this.#cfg.feeds.map((f) => Promise.resolve(f.close?.()))
-    await this.#settle(closes, timeoutMs)
-    this.#subs.clear()
     const onError = (e: unknown): void => void this.#bus.emit('error', toTradekitError(e))
-    await this.#cfg.stateStore?.save(snapshotStrategies(this.#runners)).catch(onError)
+    await this.#startup?.settle(this.#clock, timeoutMs, onError)
+    const ran = this.#running
+    this.#running = false
+    this.#stopHealthChecks()
+    for (const r of this.#runners) r.stop()
+    await settleWithin(this.#clock, [this.#quotes.stop()], timeoutMs)
+    await settleWithin(this.#clock, [...this.#inflight], timeoutMs)
+    const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
+    await settleWithin(this.#clock, shutdowns, timeoutMs)
+    const closes = this.#cfg.feeds.map((f) => Promise.resolve(f.close?.()))
+    await settleWithin(this.#clock, closes, timeoutMs)
+    this.#subs.clear()
+    if (ran) await this.#cfg.stateStore?.save(snapshotStrategies(this.#runners)).catch(onError)
     await this.#cfg.risk.flush().catch(onError)
     await this.#cfg.journal?.flush().catch(onError)
     this.#bus.emit('engine.stopped', { type: 'engine.stopped', tsEvent: this.#clock.now() })
@@ -232,12 +254,7 @@ export class TradingEngine {
    * A stricter state someone else set since (a host's `HALTED`) is left alone: feed health never loosens it.
    */
   checkFeedHealth(): void {
-    const { risk } = this.#cfg
-    for (const { venue, symbol, from, to, reason } of this.#monitor.check()) {
-      const now = risk.instrumentState(venue, symbol)
-      if (now !== from && STRICTNESS[now] > STRICTNESS[to]) continue
-      risk.setInstrumentState(venue, symbol, to, { code: 'FEED_UNHEALTHY', reason })
-    }
+    applyFeedHealth(this.#cfg.risk, this.#monitor.check())
   }
 
   #runner(s: TradingEngineConfig['strategies'][number]): StrategyRunner {
@@ -294,7 +311,6 @@ export class TradingEngine {
     const { portfolio } = this.#cfg
     // A client that books its own fills into the portfolio (PaperTrader) is not attached; anything else (live) is.
     if (ex.booksFillsInto?.(portfolio) !== true) this.#subs.add(portfolio.attach(ex))
-    this.#fanout.addExecutor(ex)
     this.#subs.add(this.#cfg.risk.registerExecutor(ex))
     relayExecutorEvents(ex, this.#subs, {
       bus: this.#bus,
@@ -376,25 +392,5 @@ export class TradingEngine {
   #track(p: Promise<unknown>): void {
     this.#inflight.add(p)
     void p.finally(() => this.#inflight.delete(p))
-  }
-
-  async #settle(ps: Promise<unknown>[], timeoutMs: number): Promise<void> {
-    if (ps.length === 0) return
-    let timer: ReturnType<Clock['setTimeout']> | undefined
-    const timeout = new Promise<void>((resolve) => {
-      timer = this.#clock.setTimeout(resolve, timeoutMs)
-    })
-    await Promise.race([Promise.allSettled(ps), timeout])
-    this.#clock.clearTimeout(timer)
-  }
-
-  #scheduleHealthCheck(): void {
-    if (!this.#running) return
-    const every = this.#cfg.feedHealth.checkIntervalMs
-    if (every <= 0) return
-    this.#timer = this.#clock.setTimeout(() => {
-      this.checkFeedHealth()
-      this.#scheduleHealthCheck()
-    }, every)
   }
 }

@@ -81,7 +81,10 @@ export const TradingEngineConfigSchema = z.strictObject({
     z.strictObject({
       /** Cancel open orders on stop. Default true. */
       cancelOpenOrders: z._default(z.boolean(), true),
-      /** Bound on waiting for in-flight requests. Default 10 000 ms. */
+      /**
+       * Bound on each wait of a stop (a start still running, in-flight requests, executor shutdowns, feed closes).
+       * Default 10 000 ms.
+       */
       timeoutMs: z._default(DurationMsSchema, 10_000),
     }),
     {},

@@ -25,6 +25,8 @@ export interface EngineJournalHost {
   /** Orders to strategies (restored open orders are recorded back). */
   readonly orders: Pick<OrderStrategyMap, 'set' | 'strategyOf'>
   cancelAll(filter: OrderFilter): Promise<unknown>
+  /** Throws when the engine's start was given up on meanwhile (a stop did not wait): nothing is restored then. */
+  alive?(): void
 }
 
 /** Journals an order event, by reference when the journal builds entries at write time (`appendOrder`). */
@@ -84,6 +86,7 @@ function restorePortfolio(view: JournalView, h: EngineJournalHost): void {
 export async function journalEngine(journal: Journal, h: EngineJournalHost): Promise<() => void> {
   const { bus: events, subs, clock, risk, orders } = h
   const view = await journal.lastView()
+  h.alive?.()
   // Before the executors reconcile (and book what filled while down): nothing twice, nothing lost.
   restorePortfolio(view, h)
   for (const o of view.openOrders) if (o.strategyId !== undefined) orders.set(o.clientOrderId, o.strategyId)

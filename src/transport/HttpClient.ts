@@ -124,6 +124,11 @@ export const HttpClientConfigSchema = z.strictObject({
   maxRetryAfterMs: z._default(DurationMsSchema, 60_000),
   /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
   defaultBanMs: z._default(PositiveDurationMsSchema, 120_000),
+  /**
+   * Longest wait a Retry-After may impose, ms: a ban (or a 429's pause) asking for longer, or for an absurd time, lasts
+   * this long. Default 3 days, the longest IP ban Binance documents.
+   */
+  maxBanMs: z._default(PositiveDurationMsSchema, 259_200_000),
   /** Statuses that mean "banned" (Binance: 418). Default `[418]`. */
   banStatuses: z._default(z.array(z.int()), [418]),
   /** Headers sent with every request. Default none. */

@@ -30,8 +30,9 @@ export interface RateLimitReservation {
 export interface RateLimitStore {
   /**
    * Charges every window of the reservation if all have room above their floor and no shared pause or ban is on;
-   * otherwise charges nothing. Resolves `0` when charged, or the ms to wait before asking again. Rejects with a
-   * `BannedError` during a shared ban, or another `TradekitError` when the store cannot answer (fail closed).
+   * otherwise charges nothing. Resolves `0` when charged, or the ms to wait before asking again (finite; any other
+   * answer fails the request with an `InvariantError`). Rejects with a `BannedError` during a shared ban, or another
+   * `TradekitError` when the store cannot answer (fail closed).
    */
   reserve(reservation: RateLimitReservation): Promise<number>
   /**

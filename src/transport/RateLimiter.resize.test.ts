@@ -57,10 +57,54 @@ describe('RateLimiter.resizeWindow', () => {
     expect(limiter.snapshot().windows[0]?.remaining).toBe(7)
   })
 
+  it('refuses a request whose defaultCost is over a lowered limit, as a cost over the limit (never admitted whole)', () => {
+    const clock = new ManualClock(0)
+    const limiter = new RateLimiter({
+      clock,
+      windows: [{ id: 'W', limit: 10, intervalMs: 60_000, defaultCost: 5 }],
+      reserve: { CANCEL: 0, ORDER: 0, MARKET_DATA: 0 },
+    })
+    limiter.resizeWindow('W', 2, 60_000)
+    let granted = 0
+    for (let i = 0; i < 3; i++) {
+      expect(() => {
+        if (limiter.tryAcquire()) granted++
+      }).toThrow(/Cost 5 exceeds the "W" limit 2/)
+    }
+    expect(granted).toBe(0)
+    expect(limiter.snapshot().windows[0]?.remaining).toBe(2) // nothing used
+    expect(limiter.tryAcquire({ cost: 2 })).toBe(true) // what fits still goes
+  })
+
+  it('rejects queued requests a lowered limit can never admit; the others keep waiting', async () => {
+    for (const mode of ['fixed', 'rolling'] as const) {
+      const clock = new ManualClock(0)
+      const limiter = new RateLimiter({
+        clock,
+        windows: [{ id: 'W', limit: 10, intervalMs: 60_000, mode }],
+        reserve: { CANCEL: 0, ORDER: 0, MARKET_DATA: 0 },
+        maxWaitMs: 600_000,
+      })
+      expect(limiter.tryAcquire({ cost: 10 })).toBe(true)
+      const big = limiter.acquire({ cost: 5 }).catch((e: unknown) => e)
+      const small = limiter.acquire({ cost: 1 }).catch((e: unknown) => e)
+      limiter.resizeWindow('W', 2, 60_000)
+      expect(await big).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'Cost 5 exceeds the "W" limit 2',
+      })
+      expect(limiter.snapshot().queued.MARKET_DATA).toBe(1)
+      await clock.advanceAsync(300_000) // the fixed window's next minute; the rolling one's 10 spent tokens refilled
+      expect(await small).toBeUndefined()
+      expect(limiter.snapshot().granted).toBe(2)
+    }
+  })
+
   it('ignores an unknown window and refuses a limit that is not positive', () => {
     const limiter = new RateLimiter({ windows: [{ id: 'W', limit: 10, intervalMs: 1000 }] })
     limiter.resizeWindow('X', 5, 1000)
     expect(limiter.snapshot().windows.map((w) => w.id)).toEqual(['W'])
     expect(() => limiter.resizeWindow('W', 0, 1000)).toThrow(/positive/)
+    expect(() => limiter.resizeWindow('W', Number.POSITIVE_INFINITY, 1000)).toThrow(/positive/)
   })
 })

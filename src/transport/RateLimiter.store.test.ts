@@ -46,6 +46,21 @@ class SharedMemoryStore implements RateLimitStore {
   }
 }
 
+/** A store that always answers `wait`; past 1000 asks it fails, so a limiter that keeps asking ends (and fails the test). */
+function answering(wait: number): RateLimitStore & { calls: number } {
+  const store = {
+    calls: 0,
+    reserve: async (): Promise<number> => {
+      if (++store.calls > 1000) throw new Error('asked more than 1000 times')
+      return wait
+    },
+    observeUsage: () => {},
+    pause: () => {},
+    ban: () => {},
+  }
+  return store
+}
+
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 20; i++) await Promise.resolve()
 }
@@ -114,6 +129,29 @@ describe('RateLimiter with a shared store', () => {
     store.failWith = new NetworkError('store down')
     await expect(rl.acquire({ cost: 1 })).rejects.toBe(store.failWith)
     expect(rl.snapshot().rejected).toBe(2)
+  })
+
+  it('a store answering NaN or a negative wait fails the request at once (fail closed), never re-asking in a loop', async () => {
+    for (const answer of [Number.NaN, -5, Number.POSITIVE_INFINITY]) {
+      const clock = new ManualClock(0)
+      const store = answering(answer)
+      const rl = new RateLimiter({ clock, windows, store, maxWaitMs: 50 })
+      const outcome = rl.acquire({ cost: 1 }).catch((e: unknown) => e)
+      await clock.advanceAsync(50)
+      expect(await outcome).toMatchObject({ code: 'INVARIANT_VIOLATED', details: { shared: true } })
+      expect(store.calls).toBe(1)
+      expect(rl.snapshot().rejected).toBe(1)
+    }
+  })
+
+  it('waits at least 1 ms between asks when the store answers a tiny wait (bounded by maxWaitMs)', async () => {
+    const clock = new ManualClock(0)
+    const store = answering(1e-9)
+    const rl = new RateLimiter({ clock, windows, store, maxWaitMs: 50 })
+    const outcome = rl.acquire({ cost: 1 }).catch((e: unknown) => e)
+    await clock.advanceAsync(60)
+    expect(await outcome).toMatchObject({ code: 'RATE_LIMITED' })
+    expect(store.calls).toBeLessThanOrEqual(51)
   })
 
   it('an abort ends a wait for the shared budget at once', async () => {

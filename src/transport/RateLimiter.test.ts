@@ -223,6 +223,32 @@ describe('RateLimiter', () => {
     expect(held.done).toBe(true)
   })
 
+  it('a ban past the last time a Date holds: ban() does not throw, queued and new requests fail with BannedError', async () => {
+    const clock = new ManualClock(1_000_000)
+    const rl = new RateLimiter({ clock, windows: [{ id: 'W', limit: 1, intervalMs: 1000 }] })
+    rl.tryAcquire({ priority: 'CANCEL' })
+    const queued = rl.acquire({ priority: 'CANCEL' }).catch((e: unknown) => e)
+    expect(() => rl.ban(1e16)).not.toThrow()
+    expect(await queued).toMatchObject({ name: 'BannedError', untilMs: 8.64e15 })
+    let next: Promise<void> | undefined
+    expect(() => {
+      next = rl.acquire()
+    }).not.toThrow()
+    await expect(next).rejects.toMatchObject({ name: 'BannedError', code: 'BANNED' })
+    expect(() => rl.tryAcquire()).toThrow(/Banned by the venue until \+275760-09-13/)
+    expect(rl.bannedUntilMs).toBe(8.64e15) // held to the last time a Date holds: "forever", in words
+    rl.ban(Number.NaN) // ignored
+    expect(rl.bannedUntilMs).toBe(8.64e15)
+  })
+
+  it('a pause past the last time a Date holds is held there, and waits fail as too long, never throwing', async () => {
+    const clock = new ManualClock(0)
+    const rl = new RateLimiter({ clock, windows: [{ id: 'W', limit: 1, intervalMs: 1000 }] })
+    expect(() => rl.pause(Number.POSITIVE_INFINITY)).not.toThrow()
+    expect(rl.snapshot().pausedUntilMs).toBe(8.64e15)
+    await expect(rl.acquire({ priority: 'CANCEL' })).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+  })
+
   it('a request without a cost spends each window its defaultCost', () => {
     const rl = new RateLimiter({
       windows: [
@@ -245,6 +271,10 @@ describe('RateLimiter', () => {
     await expect(rl.acquire({ cost: -1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' })
     expect(rl.tryAcquire({ cost: 0 })).toBe(true)
     expect(() => new RateLimiter({ windows: [{ id: 'W', limit: 0, intervalMs: 1000 }] })).toThrow(/limit/)
+    // A default cost no request could pay, as a cost over the limit is refused.
+    expect(
+      () => new RateLimiter({ windows: [{ id: 'W', limit: 2, intervalMs: 1000, defaultCost: 3 }] }),
+    ).toThrow(/defaultCost must not exceed limit/)
     expect(
       () =>
         new RateLimiter({

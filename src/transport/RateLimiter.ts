@@ -1,16 +1,18 @@
 import * as z from 'zod/mini'
-import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
+import { type Clock, SystemClock, sleep, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { ClockSchema, DurationMsSchema, PositiveDurationMsSchema } from '../core/schemas.js'
 import {
   BannedError,
+  InvariantError,
   QueueFullError,
   RateLimitError,
   StateError,
   type TradekitError,
   ValidationError,
 } from '../errors/index.js'
+import { formatEpochMs, MAX_EPOCH_MS } from './formatEpochMs.js'
 import type { RateLimitStore } from './RateLimitStore.js'
 
 /**
@@ -39,19 +41,26 @@ export const WindowMode = { FIXED: 'fixed', ROLLING: 'rolling' } as const
 /** One of the {@link WindowMode} values. */
 export type WindowMode = (typeof WindowMode)[keyof typeof WindowMode]
 
-/** Schema of one limit window. */
-export const RateLimitWindowSchema = z.strictObject({
-  /** Name used by request costs and usage headers (`REQUEST_WEIGHT`, `ORDERS_10S`). */
-  id: /* @__PURE__ */ z.string().check(z.minLength(1)),
-  /** Budget per interval (weight units, orders, requests...). */
-  limit: /* @__PURE__ */ z.number().check(z.positive()),
-  /** Interval length in ms (60_000 for "per minute"). */
-  intervalMs: PositiveDurationMsSchema,
-  /** Refill model, default `fixed`. */
-  mode: z._default(z.enum(['fixed', 'rolling']), 'fixed'),
-  /** What a request that names no cost spends here. Default 1; use 0 for order-count windows. */
-  defaultCost: z._default(/* @__PURE__ */ z.number().check(z.nonnegative()), 1),
-})
+/** Schema of one limit window; a `defaultCost` over the `limit` is refused (no request could ever pay it). */
+export const RateLimitWindowSchema = /* @__PURE__ */ z
+  .strictObject({
+    /** Name used by request costs and usage headers (`REQUEST_WEIGHT`, `ORDERS_10S`). */
+    id: /* @__PURE__ */ z.string().check(z.minLength(1)),
+    /** Budget per interval (weight units, orders, requests...). */
+    limit: /* @__PURE__ */ z.number().check(z.positive()),
+    /** Interval length in ms (60_000 for "per minute"). */
+    intervalMs: PositiveDurationMsSchema,
+    /** Refill model, default `fixed`. */
+    mode: z._default(z.enum(['fixed', 'rolling']), 'fixed'),
+    /** What a request that names no cost spends here, at most `limit`. Default 1; use 0 for order-count windows. */
+    defaultCost: z._default(/* @__PURE__ */ z.number().check(z.nonnegative()), 1),
+  })
+  .check(
+    z.refine((w) => w.defaultCost <= w.limit, {
+      message: 'defaultCost must not exceed limit',
+      path: ['defaultCost'],
+    }),
+  )
 
 /** Schema of {@link RateLimiterConfig}; defaults are applied here. */
 export const RateLimiterConfigSchema = z.strictObject({
@@ -194,7 +203,7 @@ class Window {
     this.limit = cfg.limit
     this.intervalMs = cfg.intervalMs
     this.mode = cfg.mode
-    this.defaultCost = Math.min(cfg.defaultCost, cfg.limit)
+    this.defaultCost = cfg.defaultCost
     this.tokens = cfg.limit
     this.last = now
   }
@@ -257,6 +266,11 @@ class Window {
     if (this.mode === 'fixed') return this.start + this.intervalMs - now
     return Math.ceil(((this.limit - this.tokens) * this.intervalMs) / this.limit)
   }
+}
+
+/** A cost no state of `w` could ever admit (it is over the whole limit): refused, never queued. */
+function tooCostly(w: Window, cost: number): ValidationError {
+  return new ValidationError(`Cost ${cost} exceeds the "${w.id}" limit ${w.limit}`, { field: 'cost' })
 }
 
 interface Waiter {
@@ -347,11 +361,16 @@ export class RateLimiter {
    * (e.g. shared state unavailable) reject as they are.
    */
   acquire(params: AcquireOptions = {}): Promise<void> {
-    const local = this.#acquireLocal(params)
-    const store = this.#store
-    if (store === undefined) return local
-    const startedAt = this.#clock.now()
-    return local.then(() => this.#reserveShared(store, params, startedAt))
+    try {
+      const local = this.#acquireLocal(params)
+      const store = this.#store
+      if (store === undefined) return local
+      const startedAt = this.#clock.now()
+      return local.then(() => this.#reserveShared(store, params, startedAt))
+    } catch (e) {
+      // Never a synchronous throw: a caller awaiting the promise sees every failure there.
+      return Promise.reject(e)
+    }
   }
 
   /** After the local grant: reserves the same charges in the shared store, waiting (bounded) while it says so. */
@@ -379,7 +398,14 @@ export class RateLimiter {
         if (e instanceof BannedError) this.#banLocal(e.untilMs)
         throw e
       }
-      if (waitMs <= 0) return
+      if (typeof waitMs !== 'number' || !Number.isFinite(waitMs) || waitMs < 0) {
+        // Fail closed: a store that cannot say how long to wait has not said the request may go.
+        this.#rejected++
+        throw new InvariantError(`Rate limit store answered "${String(waitMs)}", not a wait in ms >= 0`, {
+          details: { priority, shared: true },
+        })
+      }
+      if (waitMs === 0) return
       const waited = this.#clock.now() - startedAt
       if (waited + waitMs > maxWaitMs) {
         this.#rejected++
@@ -388,23 +414,8 @@ export class RateLimiter {
         })
       }
       this.#waitedMs += waitMs
-      await this.#sleep(waitMs, params.signal)
+      await sleep(this.#clock, Math.max(1, waitMs), params.signal) // rejects with the signal's reason
     }
-  }
-
-  /** Waits `ms` on the limiter's clock, or less when `signal` aborts. */
-  #sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const onAbort = (): void => {
-        this.#clock.clearTimeout(timer)
-        resolve()
-      }
-      const timer = this.#clock.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
   }
 
   #acquireLocal(params: AcquireOptions): Promise<void> {
@@ -534,17 +545,25 @@ export class RateLimiter {
   /**
    * Changes a window's limit and length (e.g. to the venue's published limits); what was used so far is kept (a
    * fixed window's current count carries into the window of the new length that holds now), and queued requests
-   * are granted at once when a raised limit lets them. Unknown ids are ignored; a limit or interval that is not
-   * positive throws a `ValidationError`.
+   * are granted at once when a raised limit lets them. A queued request costing more than a lowered limit can never
+   * go: it is rejected with a `ValidationError`, as a new one is (also one that names no cost, over a `defaultCost`
+   * the limit no longer holds). Unknown ids are ignored; a limit or interval that is not positive throws a
+   * `ValidationError`.
    */
   resizeWindow(windowId: string, limit: number, intervalMs: number): void {
-    if (!(limit > 0) || !(intervalMs > 0))
+    if (!(limit > 0) || !(intervalMs > 0) || !Number.isFinite(limit) || !Number.isFinite(intervalMs))
       throw new ValidationError(`Window "${windowId}" needs a positive limit and interval`, {
         field: 'limit',
       })
     const w = this.#windows.get(windowId)
     if (w === undefined) return
     w.resize(this.#clock.now(), limit, intervalMs)
+    for (const lane of LANES) {
+      for (const waiter of [...this.#lanes[lane]]) {
+        const cost = waiter.charges.find(([x]) => x === w)?.[1]
+        if (cost !== undefined && cost > limit) this.#drop(waiter, tooCostly(w, cost))
+      }
+    }
     this.#pump()
   }
 
@@ -555,22 +574,31 @@ export class RateLimiter {
 
   /** Holds every lane until `untilMs` (after a 429 with Retry-After); queued requests wait, none fail. */
   pause(untilMs: number): void {
-    if (!Number.isFinite(untilMs) || untilMs <= this.#pausedUntil) return
+    if (Number.isNaN(untilMs)) return
+    untilMs = Math.min(untilMs, MAX_EPOCH_MS)
+    if (untilMs <= this.#pausedUntil) return
     this.#pausedUntil = untilMs
     this.#store?.pause(untilMs)
     this.#bus.emit('limiter.paused', { type: 'limiter.paused', untilMs, tsEvent: this.#clock.now() })
     this.#pump()
   }
 
-  /** Bans every request until `untilMs` (after a 418): queued and new requests fail fast with `BannedError`. */
+  /**
+   * Bans every request until `untilMs` (after a 418): queued and new requests fail fast with `BannedError`. A time
+   * past the last one a `Date` holds (year 275760) bans until then; NaN is ignored. Never throws.
+   */
   ban(untilMs: number): void {
-    if (!Number.isFinite(untilMs) || untilMs <= this.#bannedUntil) return
+    if (Number.isNaN(untilMs)) return
+    untilMs = Math.min(untilMs, MAX_EPOCH_MS)
+    if (untilMs <= this.#bannedUntil) return
     this.#store?.ban(untilMs)
     this.#banLocal(untilMs)
   }
 
   /** Latches a ban in this process only (one the shared store reported, or one seen here). */
   #banLocal(untilMs: number): void {
+    if (Number.isNaN(untilMs)) return
+    untilMs = Math.min(untilMs, MAX_EPOCH_MS)
     if (untilMs <= this.#bannedUntil) return
     this.#bannedUntil = untilMs
     const now = this.#clock.now()
@@ -614,16 +642,16 @@ export class RateLimiter {
 
   #banError(now: number): BannedError | undefined {
     if (this.#bannedUntil <= now) return undefined
-    return new BannedError(
-      `Banned by the venue until ${new Date(this.#bannedUntil).toISOString()}`,
-      this.#bannedUntil,
-    )
+    return new BannedError(`Banned by the venue until ${formatEpochMs(this.#bannedUntil)}`, this.#bannedUntil)
   }
 
   #charges(cost: RequestCost | undefined): Array<readonly [Window, number]> {
     const out: Array<readonly [Window, number]> = []
     if (cost === undefined) {
-      for (const w of this.#all) if (w.defaultCost > 0) out.push([w, w.defaultCost])
+      for (const w of this.#all) {
+        if (w.defaultCost > w.limit) throw tooCostly(w, w.defaultCost)
+        if (w.defaultCost > 0) out.push([w, w.defaultCost])
+      }
       return out
     }
     if (typeof cost === 'number') {
@@ -631,7 +659,7 @@ export class RateLimiter {
       if (!(c >= 0) || !Number.isFinite(c)) throw new ValidationError(`Invalid request cost "${c}"`)
       if (c === 0) return out
       for (const w of this.#all) {
-        if (c > w.limit) throw new ValidationError(`Cost ${c} exceeds the "${w.id}" limit ${w.limit}`)
+        if (c > w.limit) throw tooCostly(w, c)
         out.push([w, c])
       }
       return out
@@ -642,7 +670,7 @@ export class RateLimiter {
       if (w === undefined) throw new ValidationError(`Unknown rate limit window "${id}"`)
       if (!(c >= 0) || !Number.isFinite(c))
         throw new ValidationError(`Invalid cost "${c}" for window "${id}"`)
-      if (c > w.limit) throw new ValidationError(`Cost ${c} exceeds the "${id}" limit ${w.limit}`)
+      if (c > w.limit) throw tooCostly(w, c)
       if (c > 0) out.push([w, c])
     }
     return out

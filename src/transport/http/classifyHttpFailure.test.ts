@@ -6,6 +6,7 @@ const policy: HttpFailurePolicy = {
   venue: 'v',
   banStatuses: [418],
   defaultBanMs: 120_000,
+  maxBanMs: 3 * 86_400_000,
   retryBaseMs: 250,
   retryMaxMs: 5_000,
   maxRetryAfterMs: 60_000,
@@ -28,6 +29,22 @@ describe('classifyHttpFailure', () => {
     expect(d).toMatchObject({ kind: 'fail', breaker: 'success', banUntil: 6_000 })
     expect(d.error.code).toBe('BANNED')
     expect(classifyHttpFailure(failure(418), policy).banUntil).toBe(121_000)
+  })
+
+  it('holds a huge Retry-After on a ban to maxBanMs, and builds its message without throwing', () => {
+    // 99999999999999 s put the ban past the last time a Date holds: toISOString() threw a RangeError.
+    for (const header of ['99999999999999', '9'.repeat(400)]) {
+      const d = classifyHttpFailure(failure(418, { 'retry-after': header }), policy)
+      expect(d).toMatchObject({ kind: 'fail', breaker: 'success', banUntil: 1_000 + policy.maxBanMs })
+      expect(d.error).toMatchObject({ name: 'BannedError', untilMs: 1_000 + policy.maxBanMs })
+      expect(d.error.message).toBe(`Banned by v until ${new Date(1_000 + policy.maxBanMs).toISOString()}`)
+    }
+  })
+
+  it('holds a huge Retry-After on a 429 to maxBanMs: the limiter pauses that long, the call fails', () => {
+    const d = classifyHttpFailure(failure(429, { 'retry-after': '99999999999999' }), policy)
+    expect(d).toMatchObject({ kind: 'fail', pauseUntil: 1_000 + policy.maxBanMs })
+    expect(d.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: policy.maxBanMs })
   })
 
   it('retries a 429 after Retry-After and pauses the limiter, or backs off without one', () => {

@@ -6,6 +6,7 @@ import {
   type TransportErrorOptions,
 } from '../../errors/index.js'
 import { backoffDelay } from '../backoff.js'
+import { formatEpochMs } from '../formatEpochMs.js'
 import { parseRetryAfter } from './parseRetryAfter.js'
 
 /** The retry settings {@link classifyHttpFailure} needs from the client's config. */
@@ -13,6 +14,8 @@ export interface HttpFailurePolicy {
   readonly venue: string
   readonly banStatuses: readonly number[]
   readonly defaultBanMs: number
+  /** Longest wait a Retry-After may impose (a ban, or a 429's pause); a longer or unreadably large one counts as this. */
+  readonly maxBanMs: number
   readonly retryBaseMs: number
   readonly retryMaxMs: number
   readonly maxRetryAfterMs: number
@@ -51,8 +54,8 @@ export interface HttpFailureDecision {
  * Classifies a non-2xx response: a ban status bans the limiter and fails; a 429 with Retry-After pauses the limiter
  * until then (always), and retries after it or fails when the wait is over `maxRetryAfterMs`; one without retries
  * after a backoff; a 5xx retries and counts against the
- * breaker; any other status fails with the mapped venue error or an {@link HttpError}. Pure: the client applies
- * the decision.
+ * breaker; any other status fails with the mapped venue error or an {@link HttpError}. A Retry-After is held to
+ * `maxBanMs`. Pure and never throws: the client applies the decision.
  */
 export function classifyHttpFailure(f: HttpFailure, policy: HttpFailurePolicy): HttpFailureDecision {
   const { status, mapped, label, requestId, now } = f
@@ -63,9 +66,8 @@ export function classifyHttpFailure(f: HttpFailure, policy: HttpFailurePolicy): 
     details: { status, ...venueDetails(mapped) },
   }
   if (policy.banStatuses.includes(status)) {
-    const retryAfter = parseRetryAfter(f.headers.get('retry-after'), now)
-    const until = now + (retryAfter ?? policy.defaultBanMs)
-    const message = `Banned by ${policy.venue} until ${new Date(until).toISOString()}`
+    const until = now + (retryAfterMs(f, policy) ?? policy.defaultBanMs)
+    const message = `Banned by ${policy.venue} until ${formatEpochMs(until)}`
     return {
       kind: 'fail',
       breaker: 'success',
@@ -86,7 +88,7 @@ function rateLimited(
   policy: HttpFailurePolicy,
   options: TransportErrorOptions,
 ): HttpFailureDecision {
-  const retryAfter = parseRetryAfter(f.headers.get('retry-after'), f.now)
+  const retryAfter = retryAfterMs(f, policy)
   const waitMs =
     retryAfter ??
     backoffDelay({
@@ -102,6 +104,15 @@ function rateLimited(
   if (waitMs > policy.maxRetryAfterMs) return { kind: 'fail', breaker: 'success', error, ...pause }
   if (retryAfter === undefined) return { kind: 'retry', breaker: 'success', error, delayMs: waitMs }
   return { kind: 'retry', breaker: 'success', error, delayMs: 0, ...pause }
+}
+
+/**
+ * The response's Retry-After in ms, at most `maxBanMs`: a venue's longest ban is days, so a larger value (a header of
+ * `99999999999999` seconds, or one too large for a number) is read as that longest wait, never as a time no date holds.
+ */
+function retryAfterMs(f: HttpFailure, policy: HttpFailurePolicy): number | undefined {
+  const ms = parseRetryAfter(f.headers.get('retry-after'), f.now)
+  return ms === undefined ? undefined : Math.min(ms, policy.maxBanMs)
 }
 
 function venueDetails(mapped: TradekitError | undefined): Record<string, unknown> {

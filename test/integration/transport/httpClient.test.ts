@@ -138,6 +138,37 @@ describe('HttpClient against a loopback server', () => {
     await expect(b.request({ path: '/api/v3/ticker', schema: Ok })).resolves.toMatchObject({ status: 200 })
   })
 
+  it('418 with a huge Retry-After: fails with BannedError and bans the limiter (the ban end built no RangeError)', async () => {
+    server.handle = (_req, res) => json(res, 418, { code: -1003 }, { 'Retry-After': '99999999999999' })
+    const clock = new ManualClock(1_700_000_000_000)
+    const limiter = new RateLimiter({ clock })
+    const http = client({ clock, rateLimiter: limiter })
+    const e = await http.request({ path: '/api/v3/ticker', schema: Ok }).catch((x: unknown) => x)
+    expect(e).toMatchObject({ name: 'BannedError', code: 'BANNED' })
+    // Held to maxBanMs (3 days by default, Binance's longest IP ban).
+    expect(limiter.bannedUntilMs).toBe(clock.now() + 3 * 86_400_000)
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it("a half-open circuit's trial meeting a 418 with a huge Retry-After frees its slot (the circuit closes)", async () => {
+    const clock = new ManualClock(1_700_000_000_000)
+    const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: 1_000, clock })
+    server.handle = (_req, res) => json(res, 500, 'down')
+    const banned = client({ clock, circuitBreaker: breaker, maxAttempts: 1 })
+    // Another client on the same breaker, with a limiter of its own (another IP): the ban does not hold it back.
+    const other = client({ clock, circuitBreaker: breaker, maxAttempts: 1 })
+    expect((await failure(banned.request({ path: '/a' }))).code).toBe('HTTP_ERROR')
+    clock.advance(1_000)
+    expect(breaker.state).toBe('HALF_OPEN')
+    server.handle = (_req, res) => json(res, 418, { code: -1003 }, { 'Retry-After': '99999999999999' })
+    const trial = await banned.request({ path: '/a', schema: Ok }).catch((x: unknown) => x)
+    expect(trial).toMatchObject({ name: 'BannedError' })
+    clock.advance(60_000)
+    server.handle = (_req, res) => json(res, 200, { ok: true })
+    await expect(other.request({ path: '/b', schema: Ok })).resolves.toMatchObject({ status: 200 })
+    expect(server.requests.map((r) => r.url)).toEqual(['/a', '/a', '/b'])
+  })
+
   it('5xx twice then 200 succeeds for idempotent requests', async () => {
     let n = 0
     server.handle = (_req, res) => (++n <= 2 ? json(res, 503, 'busy') : json(res, 200, { ok: true }))
