@@ -115,6 +115,26 @@ describe('journalEngine', () => {
     expect(journal.entries.filter((e) => e.kind === 'snapshot')).toHaveLength(2)
   })
 
+  it('takes the next snapshot after one the journal threw on (reported on error)', async () => {
+    const { journal, bus, clock, stop } = await setup()
+    const errors: string[] = []
+    bus.on('error', (e) => errors.push(e.message))
+    const append = journal.append.bind(journal)
+    let fail = true
+    journal.append = (e) => {
+      if (e.kind === 'snapshot' && fail) {
+        fail = false
+        throw new Error('disk full')
+      }
+      append(e)
+    }
+    clock.advance(JOURNAL_SNAPSHOT_INTERVAL_MS) // throws: reported
+    clock.advance(JOURNAL_SNAPSHOT_INTERVAL_MS) // taken all the same
+    expect(errors).toEqual(['disk full'])
+    expect(journal.entries.filter((e) => e.kind === 'snapshot')).toHaveLength(1)
+    stop()
+  })
+
   it("relays the journal's errors on the engine's error event", async () => {
     const { journal, bus } = await setup()
     const seen: string[] = []

@@ -3,10 +3,11 @@ import type { TypedEmitter } from '../core/events.js'
 import { type Journal, type JournalView, journalFillEntry, journalOrderEntry } from '../core/journal.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderFilter } from '../core/ports.js'
 import type { Fill, Order } from '../core/types.js'
-import { isTradekitError, StateError } from '../errors/index.js'
+import { isTradekitError, StateError, toTradekitError } from '../errors/index.js'
 import type { Portfolio } from '../execution/index.js'
 import type { RiskManager } from '../risk/index.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
+import { repeatEvery } from './repeatEvery.js'
 import type { Subscriptions } from './Subscriptions.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
 
@@ -180,16 +181,12 @@ export async function journalEngine(journal: Journal, h: EngineJournalHost): Pro
       .map((b) => ({ venue: b.venue, asset: b.asset, total: b.free.plus(b.locked).toString() }))
     journal.append({ kind: 'snapshot', id: entryId(clock), positions, balances, tsEvent: clock.now() })
   }
-  let timer: ReturnType<Clock['setTimeout']> | undefined
-  const schedule = (): void => {
-    timer = clock.setTimeout(() => {
-      snapshot()
-      schedule()
-    }, JOURNAL_SNAPSHOT_INTERVAL_MS)
-  }
-  schedule()
+  // One failed snapshot (a journal that throws) is reported; the next minute's is taken all the same.
+  const stopSnapshots = repeatEvery(clock, JOURNAL_SNAPSHOT_INTERVAL_MS, snapshot, (e) =>
+    events.emit('error', toTradekitError(e)),
+  )
   return () => {
-    clock.clearTimeout(timer)
+    stopSnapshots()
     snapshot()
   }
 }

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { BannedError, type TradekitError } from '../errors/index.js'
+import { formatEpochMs } from '../transport/formatEpochMs.js'
 import {
   type RateLimitCharge,
   RateLimiter,
@@ -138,7 +139,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const [head, until] = Array.isArray(reply) ? reply.map(Number) : [Number.NaN]
     this.#setFallback(false)
     if (head === -1 && until !== undefined)
-      throw new BannedError(`Banned by the venue until ${new Date(until).toISOString()} (shared)`, until)
+      throw new BannedError(`Banned by the venue until ${formatEpochMs(until)} (shared)`, until)
     if (head === undefined || !Number.isFinite(head) || head < 0)
       throw new SharedStateUnavailableError('Unexpected reply from the rate budget script')
     if (head === 0) this.#reserved++
