@@ -149,22 +149,24 @@ const cpuUs = (from: NodeJS.CpuUsage): number => {
   return u.user + u.system
 }
 
+/** The live path's risk settings (its RiskManager and the one that measures a lone evaluate). */
+const pathRisk = {
+  sizing: { method: 'fixedNotional', notional: '100' },
+  requireStop: false,
+  maxDataAgeMs: 60_000,
+  // Binance spot takes a buy's fee in the base asset: the dust left after an exit is a (tiny) open position.
+  maxPositionsPerInstrument: 10,
+  breakers: {
+    dailyLoss: false,
+    drawdown: false,
+    consecutiveLosses: false,
+    orderRate: false,
+    rejectionRate: false,
+  },
+} as const
+
 async function livePath(rig: LiveRig, warmup: number, signals: number): Promise<LiveCosts> {
-  const risk = new RiskManager({
-    clock: new SystemClock(),
-    sizing: { method: 'fixedNotional', notional: '100' },
-    requireStop: false,
-    maxDataAgeMs: 60_000,
-    // Binance spot takes a buy's fee in the base asset: the dust left after an exit is a (tiny) open position.
-    maxPositionsPerInstrument: 10,
-    breakers: {
-      dailyLoss: false,
-      drawdown: false,
-      consecutiveLosses: false,
-      orderRate: false,
-      rejectionRate: false,
-    },
-  })
+  const risk = new RiskManager({ ...pathRisk, clock: new SystemClock() })
   const { portfolio, client, instrument } = rig
   let applied = 0
   /** Set while a signal waits for its fill: resolves once the fill is applied, or rejects from the watchdog. */
@@ -224,17 +226,29 @@ async function livePath(rig: LiveRig, warmup: number, signals: number): Promise<
   clearInterval(watchdog)
   // One evaluate on the same inputs (a flat book: an entry), alone: warmed up first and measured over enough calls
   // that it is the steady-state cost (2,000 cold calls measured 2-4x slower than this and flattered the ratio).
+  // On a manual clock one ms a call, and its approvals never sent stop counting against the caps a ms later: every
+  // call is an approval on the same room (the path's approvals end when their fills move the position).
   const s = signalOf(0)
   const account = portfolio.snapshot()
   const m = market()
-  for (let k = 0; k < 5_000; k++) risk.evaluate(s, account, m)
+  const clock = new ManualClock(m.priceTs)
+  const alone = new RiskManager({ ...pathRisk, clock, entryReservationTtlMs: 1 })
+  for (let k = 0; k < 5_000; k++) {
+    clock.advance(1)
+    alone.evaluate(s, account, m)
+  }
   const E = 50_000
   const c1 = process.cpuUsage()
   const t1 = performance.now()
-  for (let k = 0; k < E; k++) risk.evaluate(s, account, m)
+  let refused = 0
+  for (let k = 0; k < E; k++) {
+    clock.advance(1)
+    if (!alone.evaluate(s, account, m).ok) refused++
+  }
   const evaluateUs = ((performance.now() - t1) * 1000) / E
   const evaluateCpuUs = cpuUs(c1) / E
   await rig.close()
+  if (refused > 0) throw new Error(`the lone evaluate must measure approvals: ${refused} of ${E} refused`)
   return { pathUs, pathCpuUs, evaluateUs, evaluateCpuUs }
 }
 

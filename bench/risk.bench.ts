@@ -25,6 +25,9 @@ const riskConfig = {
   maxNotional: '50000',
   correlation: { groups: { majors: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'] } },
   maxOpenPositions: 20,
+  // The entries approved here are never sent: each stops counting against the caps 1 ms (one call) later, so every
+  // call is judged on the same room (a reservation lives until its order is seen, or this long).
+  entryReservationTtlMs: 1,
   breakers: {
     // Generous limits: every check runs, none trips during the run (1 evaluation per simulated ms).
     orderRate: {
@@ -102,6 +105,7 @@ function evaluateBatch(list: readonly Signal[], on = account, manager = risk): v
 {
   const m = { instrument, price: prices[0] as Decimal, priceTs: clock.now(), atr: 420 }
   const a = risk.evaluate(signals[0] as Signal, account, m)
+  clock.advance(1) // the approval's reservation ends
   const t = risk.evaluate(tightSignals[0] as Signal, account, m)
   const l = largeRisk.evaluate(signals[0] as Signal, largeAccount, m)
   if (!a.ok || !l.ok || t.ok || t.error.code !== 'STOP_TOO_TIGHT')

@@ -92,12 +92,12 @@ describe('TradingEngine', () => {
   })
 
   it('approves a multi-leg group all or none: one refused leg denies every leg and sends nothing', async () => {
-    // Leg 2 has its stop on the wrong side: the RiskManager refuses it, so leg 1 must not be sent either.
+    // Leg 1 has its stop on the wrong side: the RiskManager refuses it, so leg 2 must not be sent either.
     const pair: Strategy = {
       id: 'pair',
       requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], candles: ['1m'] },
       onCandle(c, ctx) {
-        for (const stop of [c.close * 0.98, c.close * 1.02]) {
+        for (const stop of [c.close * 1.02, c.close * 0.98]) {
           ctx.signal({
             venue: 'binance',
             symbol: 'BTCUSDT',
@@ -120,7 +120,7 @@ describe('TradingEngine', () => {
     await env.engine.start()
     await play(env, 0, 1)
     await env.clock.advanceAsync(0)
-    expect(denied).toEqual(['GROUP_DENIED', 'STOP_WRONG_SIDE'])
+    expect(denied).toEqual(['STOP_WRONG_SIDE', 'GROUP_DENIED'])
     expect(submitted).toEqual([])
     expect(approvals).toEqual([])
     await env.engine.stop()

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { type AccountSnapshot, ManualClock, type Order } from '../core/index.js'
+import { type AccountSnapshot, ManualClock, type Order, type OrderIntent } from '../core/index.js'
 import { Decimal } from '../decimal/index.js'
-import { account, D, market, openOrder, position, signal } from './__fixtures__/builders.js'
+import { account, D, FakeExecutor, market, openOrder, position, signal } from './__fixtures__/builders.js'
 import type { RiskManagerConfig } from './config.js'
+import { EntryReservations } from './EntryReservations.js'
 import { RiskManager } from './RiskManager.js'
 
 const T0 = Date.UTC(2026, 0, 15, 12)
@@ -24,7 +25,7 @@ const resting = (id: string, qty: string, over: Partial<Order> = {}): Order =>
 
 describe('RiskManager: resting entry orders count against maxNotional and maxPositionFraction', () => {
   it('caps an entry to the room its resting entry orders leave under maxNotional', () => {
-    const { evaluate } = make({ maxNotional: '1000' })
+    const evaluate = (a: Partial<AccountSnapshot> = {}) => make({ maxNotional: '1000' }).evaluate(a)
     expect(evaluate()).toBe('10') // 1000 ÷ 100
     expect(evaluate({ openOrders: [resting('a', '4')] })).toBe('6')
     expect(evaluate({ openOrders: [resting('a', '4'), resting('b', '6')] })).toBe('QUANTITY_ZERO')
@@ -89,5 +90,138 @@ describe('RiskManager: resting entry orders count against maxNotional and maxPos
       )
       expect(r.ok ? 'APPROVED' : r.error.code, JSON.stringify(over)).toBe('INVALID_INPUT')
     }
+  })
+})
+
+describe('RiskManager: approved entries no snapshot lists yet count like resting ones', () => {
+  /** 400 an entry, at a price of 100: 4 each, capped by maxNotional. */
+  const notional400: RiskManagerConfig = {
+    sizing: { method: 'fixedNotional', notional: '400' },
+    requireStop: false,
+  }
+  const code = (r: ReturnType<RiskManager['evaluate']>): string =>
+    r.ok ? r.value.qty.toFixed() : r.error.code
+
+  it('two approvals on one snapshot cannot each take the whole room, nor both pass the position counts', () => {
+    const clock = new ManualClock(T0)
+    const risk = new RiskManager({ clock, maxNotional: '1000' })
+    const acct = account()
+    const m = market({ priceTs: clock.now() })
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('10')
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('MAX_POSITIONS_PER_INSTRUMENT') // 1 per instrument
+    const pyramid = make({ maxNotional: '1000' }) // 5 per instrument
+    expect(pyramid.evaluate()).toBe('10')
+    expect(pyramid.evaluate()).toBe('QUANTITY_ZERO') // not another 10: 2000 would fill
+    const { risk: few, clock: c2 } = make({ maxOpenPositions: 2 })
+    const held = account({ positions: [position('XRPUSDT', '10')] })
+    expect(code(few.evaluate(signal(), held, market({ priceTs: c2.now() })))).toBe('50')
+    const eth = market({ instrument: { ...market().instrument, symbol: 'ETHUSDT' }, priceTs: c2.now() })
+    expect(code(few.evaluate(signal({ symbol: 'ETHUSDT' }), held, eth))).toBe('MAX_OPEN_POSITIONS')
+  })
+
+  it('counts an approval once a snapshot lists its order: as that open order, not twice', () => {
+    const { risk, clock } = make({ ...notional400, maxNotional: '1000' })
+    const m = market({ priceTs: clock.now() })
+    const first = risk.evaluate(signal(), account(), m)
+    if (!first.ok) throw new Error(first.error.message)
+    const a = resting(first.value.clientOrderId, '4')
+    const second = risk.evaluate(signal(), account({ openOrders: [a] }), m)
+    expect(code(second)).toBe('4') // 400 listed, 600 left: not 400 listed + 400 reserved
+    if (!second.ok) return
+    const both = account({ openOrders: [a, resting(second.value.clientOrderId, '4')] })
+    expect(code(risk.evaluate(signal(), both, m))).toBe('2')
+  })
+
+  it("ends a reservation on a registered executor's news of the order, not on a move of the position", () => {
+    const { risk, clock } = make({ ...notional400, maxNotional: '900' })
+    const venue = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(venue)
+    const m = market({ priceTs: clock.now() })
+    const first = risk.evaluate(signal(), account(), m)
+    if (!first.ok) throw new Error(first.error.message)
+    // Another order's fill moved the position: the approved 4 may still be waiting to be sent, and still count.
+    expect(code(risk.evaluate(signal(), account({ positions: [position('BTCUSDT', '2')] }), m))).toBe('3')
+    const { risk: other, clock: c2 } = make({ ...notional400, maxNotional: '900' })
+    other.registerExecutor(venue)
+    const mine = other.evaluate(signal(), account(), market({ priceTs: c2.now() }))
+    if (!mine.ok) throw new Error(mine.error.message)
+    const order = openOrder(mine.value.clientOrderId, { qty: D('4'), status: 'CANCELED' })
+    venue.bus.emit('order.canceled', { type: 'order.canceled', order, tsEvent: c2.now() })
+    expect(code(other.evaluate(signal(), account(), market({ priceTs: c2.now() })))).toBe('4') // nothing of it left
+  })
+
+  it('without a registered executor, ends a reservation when the position on its instrument moved (its fill)', () => {
+    const { risk, clock } = make({ ...notional400, maxNotional: '900' })
+    const m = market({ priceTs: clock.now() })
+    expect(code(risk.evaluate(signal(), account(), m))).toBe('4')
+    // Filled at once (a MARKET order on a paper venue): the snapshot holds it, and never lists it as an open order.
+    expect(code(risk.evaluate(signal(), account({ positions: [position('BTCUSDT', '4')] }), m))).toBe('4')
+  })
+
+  it('stops counting an approval never submitted after entryReservationTtlMs', () => {
+    const { risk, clock } = make({ ...notional400, maxNotional: '500', entryReservationTtlMs: 5_000 })
+    const at = (ms: number) => {
+      clock.advanceTo(T0 + ms)
+      return code(risk.evaluate(signal(), account(), market({ priceTs: clock.now() })))
+    }
+    expect(at(0)).toBe('4')
+    expect(at(4_999)).toBe('1') // the first 4 still count
+    expect(at(5_000)).toBe('4') // the first ended; the 1 approved at 4 999 still counts
+  })
+
+  it('reads the open orders for reservations without failing an exit on a malformed one', () => {
+    const { risk, clock } = make({})
+    const m = market({ priceTs: clock.now() })
+    expect(risk.evaluate(signal(), account(), m).ok).toBe(true) // one entry reserved
+    const exit = signal({ side: 'SELL', intent: 'EXIT' })
+    const held = account({ positions: [position('BTCUSDT', '1')], openOrders: [null as unknown as Order] })
+    expect(code(risk.evaluate(exit, held, m))).toBe('1')
+  })
+
+  it('keeps a bounded number of reservations, the oldest dropped first', () => {
+    const reservations = new EntryReservations(60_000, 2)
+    const intent = (id: string) => ({
+      clientOrderId: id,
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      side: 'BUY',
+      qty: D(1),
+    })
+    for (const id of ['a', 'b', 'c']) reservations.reserve(intent(id) as OrderIntent, undefined, T0)
+    expect([...reservations.values()].map((r) => r.clientOrderId)).toEqual(['b', 'c'])
+  })
+})
+
+describe('RiskManager: the caps value the exposure at the price it fills at', () => {
+  it('values a LIMIT SELL above the market, and the short beside it, at its limit: the cap holds when it fills', () => {
+    const { risk, clock } = make({ maxNotional: '1000' })
+    const r = risk.evaluate(
+      signal({ side: 'SELL', orderType: 'LIMIT', limitPrice: D('110'), stopPrice: D('130') }),
+      account({ positions: [position('BTCUSDT', '-5')] }),
+      market({ priceTs: clock.now() }),
+    )
+    expect(r.ok && r.value.qty.toFixed()).toBe('4.09') // (5 + 4.09) × 110 = 999.9
+    if (r.ok) expect(D(5).plus(r.value.qty).times(110).lte(1000)).toBe(true)
+  })
+
+  it('values a LIMIT BUY below the market, and the long beside it, at the market: the higher of the two', () => {
+    const { risk, clock } = make({ maxNotional: '1000' })
+    const r = risk.evaluate(
+      signal({ orderType: 'LIMIT', limitPrice: D('90'), stopPrice: D('88') }),
+      account({ positions: [position('BTCUSDT', '4')] }),
+      market({ priceTs: clock.now() }),
+    )
+    expect(r.ok && r.value.qty.toFixed()).toBe('6') // (4 + 6) × 100: not 6.666 (600 ÷ 90)
+  })
+
+  it("checks minNotional at the order's own price when the caps value it higher", () => {
+    const { risk, clock } = make({ maxNotional: '1000' })
+    // 5.5 of room at 100 is 0.055, worth 4.95 at its limit of 90: below the minimum notional of 5.
+    const r = risk.evaluate(
+      signal({ orderType: 'LIMIT', limitPrice: D('90'), stopPrice: D('88') }),
+      account({ positions: [position('BTCUSDT', '9.945')] }),
+      market({ priceTs: clock.now() }),
+    )
+    expect(r.ok ? r.value.qty.toFixed() : r.error.code).toBe('BELOW_MIN_NOTIONAL')
   })
 })

@@ -86,13 +86,15 @@ describe('RiskManager: positions and limits per strategy', () => {
   })
 
   it('per-strategy maxNotional bounds the strategy’s own share, on top of the global maxNotional', () => {
-    const { risk, mkt } = make({
+    const config: RiskManagerConfig = {
       sizing: { method: 'fixedNotional', notional: '1000' },
       requireStop: false,
       maxNotional: '800',
       strategyLimits: { s1: { maxNotional: '300' } },
-    })
-    // s1 holds 1 (100 at 100): room 200 → 2; s2 is bound by the global 800 only (minus the netted 1 × 100).
+    }
+    const { risk, mkt } = make(config)
+    // s1 holds 1 (100 at 100): room 200 → 2; s2 is bound by the global 800 only, minus the netted 1 × 100 and the 2 × 100
+    // just approved to s1 (not in the snapshot yet).
     const a = account({ positions: [position('BTCUSDT', 1)], strategyPositions: [position('BTCUSDT', 1)] })
     const r1 = risk.evaluate(signal(), a, mkt)
     expect(r1.ok && r1.value.qty.toFixed()).toBe('2')
@@ -101,10 +103,10 @@ describe('RiskManager: positions and limits per strategy', () => {
       account({ positions: [position('BTCUSDT', 1)], strategyPositions: [] }),
       mkt,
     )
-    expect(r2.ok && r2.value.qty.toFixed()).toBe('7')
+    expect(r2.ok && r2.value.qty.toFixed()).toBe('5')
     // An unreadable share is refused, never counted as 0 (which would give the strategy its whole room back).
     const nan = { ...position('BTCUSDT', 1), qty: new Decimal(Number.NaN) }
-    const r3 = risk.evaluate(
+    const r3 = make(config).risk.evaluate(
       signal(),
       account({ positions: [position('BTCUSDT', 1)], strategyPositions: [nan] }),
       mkt,

@@ -8,7 +8,16 @@ import {
   validateOrderRequest,
 } from '../core/index.js'
 import { Decimal, isMultipleOf } from '../decimal/index.js'
-import { account, D, instrument, market, openOrder, position, signal } from './__fixtures__/builders.js'
+import {
+  account,
+  D,
+  FakeExecutor,
+  instrument,
+  market,
+  openOrder,
+  position,
+  signal,
+} from './__fixtures__/builders.js'
 import type { RiskManagerConfig } from './config.js'
 import type { RiskApprovedEvent, RiskDeniedEvent, RiskResizedEvent } from './events.js'
 import { RiskManager } from './RiskManager.js'
@@ -97,7 +106,6 @@ describe('RiskManager.evaluate: approval', () => {
       sizingByStrategy: { notional: { method: 'fixedNotional', notional: '1000' } },
       sizingBySymbol: { 'binance:ETHUSDT': { method: 'volatilityTarget', targetVolatility: 0.01 } },
     })
-    expect(evaluate({ strategyId: 'notional' }).ok && true).toBe(true)
     const n = evaluate({ strategyId: 'notional' })
     expect(n.ok && n.value.qty.toString()).toBe('10')
     const eth = instrument({ symbol: 'ETHUSDT' })
@@ -141,10 +149,11 @@ describe('RiskManager.evaluate: approval', () => {
   })
 
   it('scales by confidence when asked', () => {
-    const { evaluate } = make({ scaleByConfidence: true })
-    const r = evaluate({ confidence: 0.5 })
+    const r = make({ scaleByConfidence: true }).evaluate({ confidence: 0.5 })
     expect(r.ok && r.value.qty.toString()).toBe('25')
-    expect(codeOf(evaluate({ confidence: Number.NaN }))).toBe('INVALID_INPUT')
+    expect(codeOf(make({ scaleByConfidence: true }).evaluate({ confidence: Number.NaN }))).toBe(
+      'INVALID_INPUT',
+    )
   })
 })
 
@@ -169,6 +178,26 @@ describe('RiskManager.evaluate: pre-trade checks', () => {
     expect(codeOf(r)).toBe(code)
     expect(denied).toHaveLength(1)
     expect(denied[0]?.rejection.code).toBe(code)
+  })
+
+  it('denies an instrument whose maxQty or minNotional is malformed (INVALID_INPUT), never sizing as if it had none', () => {
+    const malformed = [
+      { maxQty: D(Number.NaN) },
+      { maxQty: D(0) },
+      { maxQty: D(-1) },
+      { minNotional: D(Number.NaN) },
+      { minNotional: D(-5) },
+    ]
+    for (const over of malformed) {
+      const r = make().evaluate({}, {}, { instrument: instrument(over) })
+      expect(
+        r.ok ? 'APPROVED' : `${r.error.code} ${r.error.values.field}`,
+        String(Object.values(over)[0]),
+      ).toBe(`INVALID_INPUT ${Object.keys(over)[0]}`)
+    }
+    const fine = [{ maxQty: undefined }, { minNotional: undefined }, { minNotional: D(0) }]
+    for (const over of fine)
+      expect(codeOf(make().evaluate({}, {}, { instrument: instrument(over) }))).toBe('APPROVED')
   })
 
   it('accepts a reward:risk exactly at the minimum', () => {
@@ -245,11 +274,12 @@ describe('RiskManager.evaluate: pre-trade checks', () => {
   })
 
   it('scales by correlated same-direction positions: 1.0, 0.7, 0.5, then denies', () => {
-    const { evaluate } = make({
+    const config = {
       correlation: { groups: { majors: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'binance:BNBUSDT'] } },
-    })
+    }
+    // One manager per case: each approval would count against the next (it is not in these snapshots).
     const qty = (positions: ReturnType<typeof position>[]) => {
-      const r = evaluate({}, { positions })
+      const r = make(config).evaluate({}, { positions })
       return r.ok ? r.value.qty.toString() : r.error.code
     }
     expect(qty([])).toBe('50')
@@ -340,6 +370,50 @@ describe('RiskManager.evaluateGroup: multi-leg groups, all or none', () => {
     // BTCUSDT allows one order a minute: the denied group's first leg did not use it.
     expect(codeOf(evaluate())).toBe('APPROVED')
     expect(codeOf(evaluate())).toBe('ORDER_RATE_LIMITED')
+  })
+
+  it("later legs count the earlier legs' entries against maxNotional: legs on one instrument share its room", () => {
+    const { risk, mkt } = make({
+      sizing: { method: 'fixedNotional', notional: '400' },
+      requireStop: false,
+      maxNotional: '1000',
+      maxPositionsPerInstrument: 5,
+    })
+    const leg = { signal: signal(), market: mkt() }
+    const r = risk.evaluateGroup([leg, leg, leg], account())
+    expect(r.ok && r.value.map((i) => i.qty.toFixed())).toEqual(['4', '4', '2']) // 1000 in all, not 1200
+    const full = risk.evaluateGroup([{ signal: signal(), market: mkt() }], account())
+    expect(!full.ok && full.error.map((x) => x.code)).toEqual(['QUANTITY_ZERO']) // the group's 10 are not listed yet
+  })
+
+  it('later legs count the earlier ones against maxOpenPositions and maxPositionsPerInstrument', () => {
+    const { risk, mkt } = make({ maxOpenPositions: 2 })
+    const legs = [
+      { signal: signal(), market: mkt() },
+      { signal: signal({ symbol: 'ETHUSDT' }), market: mkt({ instrument: eth }) },
+    ]
+    const r = risk.evaluateGroup(legs, account({ positions: [position('XRPUSDT', '10')] }))
+    expect(!r.ok && r.error.map((x) => x.code)).toEqual(['GROUP_DENIED', 'MAX_OPEN_POSITIONS'])
+    const twice = make().risk.evaluateGroup([legs[0], legs[0]] as typeof legs, account())
+    expect(!twice.ok && twice.error.map((x) => x.code)).toEqual([
+      'GROUP_DENIED',
+      'MAX_POSITIONS_PER_INSTRUMENT',
+    ])
+  })
+
+  it("a denied group takes its legs' entries back: the next decision has the whole room", () => {
+    const { risk, mkt, clock, evaluate } = make({ maxNotional: '1000' })
+    const stale = mkt({ instrument: eth, priceTs: clock.now() - 3_600_000 })
+    const r = risk.evaluateGroup(
+      [
+        { signal: signal(), market: mkt() },
+        { signal: signal({ symbol: 'ETHUSDT' }), market: stale },
+      ],
+      account(),
+    )
+    expect(!r.ok && r.error.map((x) => x.code)).toEqual(['GROUP_DENIED', 'STALE_MARKET_DATA'])
+    const next = evaluate()
+    expect(next.ok && next.value.qty.toFixed()).toBe('10')
   })
 
   it('later legs count the earlier ones against the rate limits', () => {
@@ -627,8 +701,15 @@ describe('RiskManager order rate holds when the clock moves during an evaluation
     })
     const times: number[] = []
     risk.events.on('risk.approved', (e) => times.push(e.tsEvent))
+    // The venue cancels each approved order at once: the next decision finds the instrument free again.
+    const venue = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(venue)
     for (let i = 0; i < 200; i++) {
-      risk.evaluate(signal(), account({ positions: [], openOrders: [] }), market({ priceTs: t }))
+      const r = risk.evaluate(signal(), account({ positions: [], openOrders: [] }), market({ priceTs: t }))
+      if (r.ok) {
+        const order = openOrder(r.value.clientOrderId, { status: 'CANCELED' })
+        venue.bus.emit('order.canceled', { type: 'order.canceled', order, tsEvent: t })
+      }
     }
     expect(times.length).toBeGreaterThan(2)
     for (let i = 2; i < times.length; i++) {

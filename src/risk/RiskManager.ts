@@ -7,7 +7,6 @@ import {
   type Instrument,
   type Listenable,
   type MarketSnapshot,
-  type OrderEvent,
   type OrderIntent,
   ok,
   parseConfig,
@@ -15,14 +14,12 @@ import {
   type Result,
   type Signal,
   SystemClock,
-  subscribe,
   TypedEmitter,
 } from '../core/index.js'
-import { RecentIds } from '../core/RecentIds.js'
 import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
-import { base36 } from './base36.js'
+import { ClientOrderIds } from './ClientOrderIds.js'
 import { CorrelationGroups } from './CorrelationGroups.js'
 import {
   type InstrumentRestriction,
@@ -36,12 +33,14 @@ import { runRiskChecks } from './checks/riskChecks.js'
 import { closeQty } from './closeQty.js'
 import { type ResolvedRiskManagerConfig, type RiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
+import { EntryReservations } from './EntryReservations.js'
 import type { RiskApprovedEvent, RiskManagerEvents, SizingBreakdown } from './events.js'
 import { InstrumentSpecs } from './InstrumentSpecs.js'
 import { type EmergencyStopOptions, type EmergencyStopReport, runKillSwitch } from './killSwitch.js'
 import { orderIntent } from './orderIntent.js'
 import { existingNotional } from './pendingEntries.js'
 import { QuoteReservations } from './QuoteReservations.js'
+import { RegisteredExecutors } from './RegisteredExecutors.js'
 import { SizingCache } from './SizingCache.js'
 import { capEntry, type EntrySizingDeps, rawEntrySize } from './sizeEntry.js'
 import { positive, readDecimal } from './sizing.js'
@@ -57,13 +56,10 @@ import {
   str,
   TradingState,
 } from './types.js'
-import { isVerdictOnOrder } from './verdictOnOrder.js'
 
 const ONE = new Decimal(1)
 /** Bound on instruments remembered for the kill switch's step rounding. */
 const MAX_INSTRUMENTS = 10_000
-/** Bound on client order ids remembered for counting venue responses once. */
-const MAX_COUNTED_IDS = 10_000
 
 /**
  * Every order a strategy wants passes through here. `evaluate(signal, account, market)` validates every input, runs
@@ -94,8 +90,12 @@ export class RiskManager {
   readonly #clock: Clock
   /** The newest spec of every instrument given or evaluated, so the kill switch rounds a flatten on today's step. */
   readonly #specs = new InstrumentSpecs(MAX_INSTRUMENTS)
-  readonly #executors = new Map<ExecutionClient, () => void>()
-  readonly #countedIds = new RecentIds<string>(MAX_COUNTED_IDS)
+  /** Entries approved and not shown by an account snapshot yet: they count against the caps (see EntryReservations). */
+  readonly #reservations: EntryReservations
+  readonly #executors = new RegisteredExecutors({
+    onResponse: (rejected) => this.guard.recordVenueResponse(rejected),
+    onOrder: (clientOrderId) => this.#reservations.release(clientOrderId),
+  })
   /** Instruments whose filters were read once (see {@link readRiskInputs}). */
   readonly #checkedInstruments: CheckedInstruments = new WeakMap()
   /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
@@ -110,17 +110,16 @@ export class RiskManager {
   /** What entry sizing reads: limits and caches (see {@link capEntry}). */
   readonly #sizingDeps: EntrySizingDeps
   #lastAccount: AccountSnapshot | undefined
-  /** While {@link RiskManager.evaluateGroup} runs: order-rate records to take back and approvals not yet announced. */
-  #group: { readonly recorded: string[]; readonly held: Array<() => void> } | undefined
+  /**
+   * While {@link RiskManager.evaluateGroup} runs: order-rate records and entry reservations to take back, and approvals
+   * not yet announced.
+   */
+  #group:
+    | { readonly recorded: string[]; readonly reserved: string[]; readonly held: Array<() => void> }
+    | undefined
   /** Decisions so far (see {@link RiskManager.decisions}). */
   readonly #decisions = { approved: 0, denied: 0 }
-  #seq = 0
-  /** The client order id up to its sequence number, for the last time and tag it was built for. */
-  #idHead: string | undefined
-  #idNow = 0
-  #idTag = ''
-  /** Random per instance: two managers with the same prefix never generate the same id in the same millisecond. */
-  readonly #instanceTag = randomTag()
+  readonly #ids: ClientOrderIds
   #stopping: Promise<EmergencyStopReport> | undefined
   #stoppingFlattens = false // whether the run under way flattens
   /** The last kill-switch run's report while still HALTED, and whether it was asked to flatten. */
@@ -129,6 +128,8 @@ export class RiskManager {
   constructor(config: RiskManagerConfig = {}) {
     this.#cfg = parseConfig(RiskManagerConfigSchema, config, 'RiskManager')
     this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#ids = new ClientOrderIds(this.#cfg.clientOrderIdPrefix)
+    this.#reservations = new EntryReservations(this.#cfg.entryReservationTtlMs)
     for (const i of this.#cfg.instruments) this.addInstrument(i)
     this.guard = new TradingGuard({
       clock: this.#clock,
@@ -164,6 +165,7 @@ export class RiskManager {
       guard: this.guard,
       restrictionOf: (key) => this.#restrictions.get(key),
       groupOf: (venue, symbol) => groups.of(venue, symbol),
+      reserved: this.#reservations,
     }
   }
 
@@ -285,33 +287,11 @@ export class RiskManager {
    * Registers an executor for the kill switch and feeds its `order.accepted` / `order.filled` / `order.rejected`
    * events to the rejection-rate breaker: a rejection counts unless its `code` says the request was throttled or not
    * sent (`RATE_LIMITED`, `BANNED`, `CIRCUIT_OPEN`, `QUEUE_FULL`, `INVALID_STATE`, `CONFIG_INVALID`,
-   * `ORDER_OUTCOME_UNKNOWN`). Returns a function that unregisters it.
+   * `ORDER_OUTCOME_UNKNOWN`). Its order events also end the entry reservations of the orders it reports on (see
+   * `entryReservationTtlMs`). Returns a function that unregisters it.
    */
   registerExecutor(client: ExecutionClient): () => void {
-    const existing = this.#executors.get(client)
-    if (existing !== undefined) return existing
-    const onAccepted = (e: { order: { clientOrderId: string } }): void =>
-      this.#countResponse(e.order.clientOrderId, false)
-    const onRejected = (e: OrderEvent): void => {
-      if (isVerdictOnOrder(e.code)) this.#countResponse(e.order.clientOrderId, true)
-    }
-    const unsubscribe = subscribe(client.events, {
-      'order.accepted': onAccepted,
-      'order.filled': onAccepted,
-      'order.rejected': onRejected,
-    })
-    const unregister = (): void => {
-      unsubscribe()
-      this.#executors.delete(client)
-    }
-    this.#executors.set(client, unregister)
-    return unregister
-  }
-
-  #countResponse(id: string, rejected: boolean): void {
-    if (this.#countedIds.has(id)) return
-    this.#countedIds.add(id)
-    this.guard.recordVenueResponse(rejected)
+    return this.#executors.register(client)
   }
 
   /**
@@ -335,7 +315,7 @@ export class RiskManager {
     this.#stoppingFlattens = flatten
     const run = runKillSwitch(reason, {
       clock: this.#clock,
-      executors: [...this.#executors.keys()],
+      executors: this.#executors.list(),
       cancelTimeoutMs: this.#cfg.killSwitch.cancelTimeoutMs,
       submitTimeoutMs: this.#cfg.killSwitch.submitTimeoutMs,
       flatten,
@@ -375,18 +355,15 @@ export class RiskManager {
 
   /** A fresh client order id (`now`: the decision's time, when one is under way). */
   #nextClientOrderId(tag = '', now = this.#clock.now()): string {
-    if (now !== this.#idNow || tag !== this.#idTag || this.#idHead === undefined) {
-      this.#idHead = `${this.#cfg.clientOrderIdPrefix}${tag}-${this.#instanceTag}${base36(now)}-`
-      this.#idNow = now
-      this.#idTag = tag
-    }
-    return `${this.#idHead}${base36(this.#seq++)}`
+    return this.#ids.next(tag, now)
   }
 
   /**
    * Decides on one signal: an approved, sized {@link OrderIntent} or a {@link RiskRejection}. Never throws, whatever
    * the inputs; never returns a zero, negative or NaN quantity. Emits `risk.approved` / `risk.denied` (and
-   * `risk.resized` when a cap reduced the size).
+   * `risk.resized` when a cap reduced the size). An approved entry counts against the caps of later decisions like a
+   * resting entry order until a snapshot lists its order, its registered executor reports on it, or
+   * `entryReservationTtlMs` passed: two decisions on one snapshot cannot each take the whole room.
    */
   evaluate(
     signal: Signal,
@@ -455,7 +432,7 @@ export class RiskManager {
    * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. The inventory
    * limits are per instrument: they count the other strategies' last approved levels there and, given `quoteOwner`
    * (whose quote an open order is, `undefined` for one that is not), the account's other open orders (the set's own
-   * strategy's quotes excepted: it replaces them). Emits `risk.quotesDecided`. Never throws.
+   * strategy's quotes on the set's symbols excepted: it replaces them). Emits `risk.quotesDecided`. Never throws.
    *
    * @example
    * ```ts
@@ -492,8 +469,9 @@ export class RiskManager {
 
   /**
    * Decides on the legs of one multi-leg group, all or none: each leg is sized exactly as {@link RiskManager.evaluate}
-   * would (later legs see the earlier ones in the order-rate limits); when one is denied, none is approved — the earlier
-   * legs' order-rate records are taken back and every leg gets a rejection (its own, or `GROUP_DENIED`).
+   * would, the earlier legs' approved entries counting for the later ones (in the caps, the position counts and the
+   * order-rate limits); when one is denied, none is approved — the earlier legs' order-rate records and reservations
+   * are taken back and every leg gets a rejection (its own, or `GROUP_DENIED`).
    *
    * @example
    * ```ts
@@ -506,7 +484,7 @@ export class RiskManager {
     legs: ReadonlyArray<{ readonly signal: Signal; readonly market: MarketSnapshot }>,
     account: AccountSnapshot,
   ): Result<OrderIntent[], RiskRejection[]> {
-    const group = { recorded: [] as string[], held: [] as Array<() => void> }
+    const group = { recorded: [] as string[], reserved: [] as string[], held: [] as Array<() => void> }
     const intents: OrderIntent[] = []
     let failed: { index: number; rejection: RiskRejection } | undefined
     this.#group = group
@@ -528,6 +506,7 @@ export class RiskManager {
       return ok(intents)
     }
     for (const k of group.recorded.reverse()) this.guard.unrecordOrder(k)
+    for (const id of group.reserved) this.#reservations.release(id)
     const { index, rejection: cause } = failed
     const now = this.#clock.now()
     return err(
@@ -576,6 +555,8 @@ export class RiskManager {
     }
     const { inst, key, equity } = inputs.value
     this.#lastAccount = account
+    // Approved entries this snapshot shows (or that ended) stop counting apart from it.
+    this.#reservations.sweep(account, now, this.#executors)
     // The drawdown peak is the highest equity this manager saw (or its store restored), never a snapshot's
     // `peakEquity`: a first snapshot with a higher peak must not halt trading at once (docs/risk.md).
     this.guard.updateEquity(equity)
@@ -594,7 +575,7 @@ export class RiskManager {
     const stopR = ctx.stop()
     const confidence = ctx.confidence()
     const correlation = ctx.correlation()
-    const price = ctx.price()
+    const price = ctx.capPrice()
     if (!entryR.ok || !stopR.ok || !confidence.ok || correlation === undefined || !price.ok) {
       return this.#denyIn(ctx, RiskReason.INVALID_INPUT, 'Entry inputs were not checked')
     }
@@ -623,7 +604,8 @@ export class RiskManager {
     }
     const requested = sized.value
 
-    // The position plus its side's resting entry orders: several resting entries cannot each take the whole cap.
+    // The position plus its side's resting and reserved entries, at the price the order is valued at: several entries
+    // cannot each take the whole cap, and the caps hold at a limit's fill price.
     const existing = existingNotional(ctx, price.value)
     if (!existing.ok)
       return this.#denyIn(ctx, existing.error.code, existing.error.message, existing.error.values)
@@ -632,7 +614,6 @@ export class RiskManager {
     const { qty, cappedBy } = capped.value
 
     this.guard.recordOrder(key, now)
-    this.#group?.recorded.push(key)
     const intent = orderIntent({
       clientOrderId: this.#nextClientOrderId('', now),
       venue: inst.venue,
@@ -646,6 +627,10 @@ export class RiskManager {
       takeProfitPrice: signal.takeProfitPrice,
       signal,
     })
+    // Counted against the caps until a snapshot or its executor shows it (the next decision may come first).
+    this.#reservations.reserve(intent, ctx.positionQty(), now)
+    this.#group?.recorded.push(key)
+    this.#group?.reserved.push(intent.clientOrderId)
     // Payloads are only built when someone listens (the strings cost more than the checks on a backtest's hot path).
     const resized =
       this.#bus.listenerCount('risk.resized') > 0 && cappedBy.some((c) => c !== QuantityCap.STEP)
@@ -787,11 +772,4 @@ export class RiskManager {
     })
     return ok(intent)
   }
-}
-
-/** Four random base-36 characters from WebCrypto (Node, Bun, Deno and browsers). */
-function randomTag(): string {
-  const bytes = new Uint8Array(4)
-  globalThis.crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => (b % 36).toString(36)).join('')
 }

@@ -1,6 +1,6 @@
 import type { Instrument } from '../core/index.js'
 import { equalDecimals, withinPrecision } from '../decimal/compareDecimals.js'
-import { Decimal, isDecimal } from '../decimal/index.js'
+import { Decimal } from '../decimal/index.js'
 import { product } from '../decimal/product.js'
 import { type Scaled, toScaled } from '../decimal/scaled.js'
 import { readDecimal } from './sizing.js'
@@ -11,8 +11,10 @@ const ONE = new Decimal(1)
 export interface SizingFilters {
   /** `minQty`, finite and ≥ 0. */
   readonly minQty: Decimal
-  /** `maxQty` when it reads as a finite decimal (a cap only when above zero). */
+  /** `maxQty`, finite and > 0 (`undefined`: the instrument has none). */
   readonly maxQty: Decimal | undefined
+  /** `minNotional`, finite and ≥ 0 (`undefined`: the instrument has none). */
+  readonly minNotional: Decimal | undefined
   /**
    * `k` when the step is exactly 10^-k (k ≥ 0) and `minQty` a multiple of it: rounding down to the step from `minQty`
    * is then truncating to `k` decimal places, exactly (no 40-digit division).
@@ -42,7 +44,7 @@ interface Entry extends SizingFilters {
  * @example
  * ```ts
  * const cache = new SizingCache()
- * const f = cache.filters(instrument) // undefined when minQty is not a finite decimal >= 0
+ * const f = cache.filters(instrument, step) // undefined when minQty, maxQty or minNotional is malformed
  * ```
  */
 export class SizingCache {
@@ -55,7 +57,10 @@ export class SizingCache {
   #safety: Decimal | undefined
   #marginCap: Decimal | undefined
 
-  /** The instrument's filters (`step`: its validated step); `undefined` when `minQty` is not a finite decimal ≥ 0. */
+  /**
+   * The instrument's filters (`step`: its validated step); `undefined` when one is malformed: `minQty` not a finite
+   * decimal ≥ 0, `maxQty` given but not one > 0, `minNotional` given but not one ≥ 0 (`capQuantity` then says which).
+   */
   filters(inst: Instrument, step: Decimal): SizingFilters | undefined {
     const hit = this.#filters.get(inst)
     if (
@@ -69,22 +74,28 @@ export class SizingCache {
     }
     const minQty = readDecimal(inst.minQty)
     if (minQty === undefined || minQty.isNegative()) return undefined
-    const k = step.decimalPlaces()
+    // A malformed limit is no limit it could silently drop: capQuantity's path rejects it (INVALID_INPUT).
     const maxQty = inst.maxQty === undefined ? undefined : readDecimal(inst.maxQty)
-    const minNotional = inst.minNotional
+    if (inst.maxQty !== undefined && (maxQty === undefined || maxQty.isZero() || maxQty.isNegative()))
+      return undefined
+    const minNotional = inst.minNotional === undefined ? undefined : readDecimal(inst.minNotional)
+    if (inst.minNotional !== undefined && (minNotional === undefined || minNotional.isNegative()))
+      return undefined
+    const k = step.decimalPlaces()
     const entry: Entry = {
       minQty,
       maxQty,
+      minNotional,
       stepPlaces: step.eq(new Decimal(`1e-${k}`)) && minQty.decimalPlaces() <= k ? k : undefined,
       scaled: {
         step: toScaled(step),
         minQty: toScaled(minQty),
         maxQty: maxQty === undefined ? undefined : toScaled(maxQty),
-        minNotional: isDecimal(minNotional) ? toScaled(minNotional) : undefined,
+        minNotional: minNotional === undefined ? undefined : toScaled(minNotional),
       },
       minQtySource: inst.minQty,
       maxQtySource: inst.maxQty,
-      minNotionalSource: minNotional,
+      minNotionalSource: inst.minNotional,
       step,
     }
     this.#filters.set(inst, entry)

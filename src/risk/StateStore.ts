@@ -30,6 +30,13 @@ export const PersistedRiskStateSchema = z.strictObject({
    * a day reset or a cooldown's end comes down to it, not below. Absent: ACTIVE.
    */
   held: z.optional(z.enum([TradingState.REDUCING, TradingState.HALTED])),
+  /**
+   * Measurement restarts a `resume({ resetDrawdownPeak, resetDailyLoss })` asked for before any equity was known (right
+   * after a restart): they take effect at the next equity. Absent: none.
+   */
+  pendingReset: z.optional(
+    z.strictObject({ drawdownPeak: z.optional(z.literal(true)), dailyLoss: z.optional(z.literal(true)) }),
+  ),
   /** When this snapshot was written, epoch ms. */
   tsSaved: z.number(),
 })

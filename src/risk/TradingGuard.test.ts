@@ -6,6 +6,7 @@ import type { TradekitError } from '../errors/index.js'
 import { D } from './__fixtures__/builders.js'
 import type { TradingGuardConfig } from './config.js'
 import type { TradingStateChangedEvent } from './events.js'
+import { SAVE_MAX_RETRIES, SAVE_RETRY_BASE_MS, SAVE_RETRY_MAX_MS } from './StateSaver.js'
 import { MemoryStateStore, type PersistedRiskState, type StateStore } from './StateStore.js'
 import { TradingGuard } from './TradingGuard.js'
 
@@ -369,6 +370,24 @@ describe('TradingGuard: causes that lift themselves lift only themselves', () =>
     expect(again.guard.state).toBe('REDUCING')
   })
 
+  it('a reduce asked for while a daily-loss halt stands is saved at once, and still held after a restart', async () => {
+    const store = new MemoryStateStore()
+    const first = make({ ...dailyReset, store })
+    await first.guard.start()
+    first.guard.updateEquity(D('10000'))
+    first.guard.updateEquity(D('9600')) // daily loss: HALTED (saved)
+    await first.guard.flush()
+    expect(first.guard.reduce('news: FOMC')).toBe(false) // HALTED already: only the hold rises
+    await first.guard.flush()
+    expect(store.peek()).toMatchObject({ state: 'HALTED', reason: 'DAILY_LOSS', held: 'REDUCING' })
+    const clock = new ManualClock(T0)
+    const again = make({ ...dailyReset, store }, clock)
+    await again.guard.start()
+    clock.advance(DAY)
+    again.guard.updateEquity(D('9600'))
+    expect(again.guard.state).toBe('REDUCING') // the day reset comes down to the hold, not to ACTIVE
+  })
+
   it('a restored kill switch is held; a restored daily-loss halt still lifts at the day start', async () => {
     const kill = make({ ...dailyReset, store: new MemoryStateStore() })
     await kill.guard.start()
@@ -500,6 +519,27 @@ describe('TradingGuard: order rate and venue rejection rate', () => {
   })
 })
 
+/** A store whose next `failures` saves fail. */
+class FlakyStore implements StateStore {
+  readonly inner = new MemoryStateStore()
+  failures = 0
+  load(): Promise<PersistedRiskState | undefined> {
+    return this.inner.load()
+  }
+  async save(s: PersistedRiskState): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--
+      throw new Error('EIO: disk hiccup')
+    }
+    return this.inner.save(s)
+  }
+}
+
+/** Lets the saves under way (a few promise turns) finish. */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve()
+}
+
 describe('TradingGuard: persistence', () => {
   it('latches HALTED, the peak and the day start across a restart', async () => {
     const store = new MemoryStateStore()
@@ -560,6 +600,62 @@ describe('TradingGuard: persistence', () => {
     expect(guard.state).toBe('ACTIVE')
   })
 
+  it('resume({ resetDrawdownPeak }) right after a restart restarts the peak from the next equity', async () => {
+    const cfg: TradingGuardConfig = { breakers: { dailyLoss: false, drawdown: { maxDrawdownFraction: 0.1 } } }
+    const store = new MemoryStateStore()
+    const first = make({ ...cfg, store })
+    await first.guard.start()
+    first.guard.updateEquity(D('10000'))
+    first.guard.updateEquity(D('8500'))
+    await first.guard.flush()
+    const again = make({ ...cfg, store }, new ManualClock(T0 + 1_000))
+    await again.guard.start()
+    expect(again.guard.state).toBe('HALTED')
+    expect(again.guard.resume({ resetDrawdownPeak: true })).toBe(true)
+    again.guard.updateEquity(D('8500'))
+    expect(again.guard.status()).toMatchObject({ state: 'ACTIVE', peakEquity: D('8500') })
+    again.guard.updateEquity(D('7650')) // 10 % below the restarted peak
+    expect(again.guard.state).toBe('HALTED')
+  })
+
+  it('resume({ resetDailyLoss }) right after a restart restarts the day from the next equity', async () => {
+    const cfg: TradingGuardConfig = { breakers: { drawdown: false, dailyLoss: { maxLossFraction: 0.03 } } }
+    const store = new MemoryStateStore()
+    const first = make({ ...cfg, store })
+    await first.guard.start()
+    first.guard.updateEquity(D('10000'))
+    first.guard.updateEquity(D('9600'))
+    await first.guard.flush()
+    const again = make({ ...cfg, store }, new ManualClock(T0 + 1_000))
+    await again.guard.start()
+    again.guard.resume({ resetDailyLoss: true })
+    again.guard.updateEquity(D('9600'))
+    expect(again.guard.status()).toMatchObject({ state: 'ACTIVE', dayStartEquity: D('9600') })
+  })
+
+  it('a restart asked for before any equity is saved: it still applies after another restart', async () => {
+    const cfg: TradingGuardConfig = { breakers: { dailyLoss: false, drawdown: { maxDrawdownFraction: 0.1 } } }
+    const store = new MemoryStateStore()
+    const first = make({ ...cfg, store })
+    await first.guard.start()
+    first.guard.updateEquity(D('10000'))
+    first.guard.updateEquity(D('8500'))
+    const second = make({ ...cfg, store })
+    await second.guard.start()
+    second.guard.resume({ resetDrawdownPeak: true, resetDailyLoss: true })
+    await second.guard.flush()
+    expect(store.peek()).toMatchObject({
+      state: 'ACTIVE',
+      pendingReset: { drawdownPeak: true, dailyLoss: true },
+    })
+    const third = make({ ...cfg, store })
+    await third.guard.start()
+    third.guard.updateEquity(D('8500'))
+    expect(third.guard.status()).toMatchObject({ state: 'ACTIVE', peakEquity: D('8500') })
+    await third.guard.flush()
+    expect(store.peek()?.pendingReset).toBeUndefined() // applied once
+  })
+
   it('keeps a kill-switch halt made before the state was loaded', async () => {
     const store = new MemoryStateStore()
     const { guard } = make({ store })
@@ -600,6 +696,63 @@ describe('TradingGuard: persistence', () => {
     expect(f.errors[0]?.message).toContain('ENOSPC')
     const store = new MemoryStateStore()
     await expect(store.save({ version: 2 } as never)).rejects.toThrow(/version/)
+  })
+
+  it('keeps a failed save pending and retries it after a backoff on the clock until it succeeds', async () => {
+    const store = new FlakyStore()
+    const { guard, clock, errors } = make({ store })
+    await guard.start()
+    guard.updateEquity(D('10000'))
+    await guard.flush()
+    store.failures = 2
+    guard.halt('exchange misbehaving', 'KILL_SWITCH')
+    await settle()
+    expect(errors.map((e) => e.message)).toEqual(['EIO: disk hiccup'])
+    expect(store.inner.peek()?.state).toBe('ACTIVE')
+    expect(guard.halt('again')).toBe(false) // HALTED already: nothing new to save, the retry still will
+    clock.advance(SAVE_RETRY_BASE_MS) // first retry (within 1 s): fails again
+    await settle()
+    expect(errors).toHaveLength(2)
+    clock.advance(2 * SAVE_RETRY_BASE_MS) // second retry (within 2 s): written
+    await settle()
+    expect(store.inner.peek()).toMatchObject({ state: 'HALTED', reason: 'KILL_SWITCH' })
+    expect(errors).toHaveLength(2)
+    expect(clock.pendingTimers).toBe(0)
+    const again = make({ store }, new ManualClock(T0 + 600_000))
+    await again.guard.start()
+    again.guard.updateEquity(D('10000'))
+    expect(again.guard.state).toBe('HALTED')
+  })
+
+  it('flush() retries a failed save at once', async () => {
+    const store = new FlakyStore()
+    const { guard, clock, errors } = make({ store })
+    await guard.start()
+    store.failures = 1
+    guard.halt('operator')
+    await guard.flush() // the failed write, then one more now
+    expect(errors).toHaveLength(1)
+    expect(store.inner.peek()?.state).toBe('HALTED')
+    expect(clock.pendingTimers).toBe(0) // the scheduled retry was not needed
+  })
+
+  it('retries a failing store a bounded number of times, then at the next change', async () => {
+    const store = new FlakyStore()
+    const { guard, clock, errors } = make({ store })
+    await guard.start()
+    store.failures = Number.POSITIVE_INFINITY
+    guard.halt('operator')
+    for (let i = 0; i < SAVE_MAX_RETRIES + 5; i++) {
+      await settle()
+      clock.advance(SAVE_RETRY_MAX_MS)
+    }
+    await settle()
+    expect(errors).toHaveLength(SAVE_MAX_RETRIES + 1) // the first write and each retry, each reported
+    expect(clock.pendingTimers).toBe(0)
+    store.failures = 0
+    guard.recordTradeResult(D('-5')) // a change: saved now
+    await settle()
+    expect(store.inner.peek()).toMatchObject({ state: 'HALTED', consecutiveLosses: 1 })
   })
 
   it('coalesces saves: at most one in flight', async () => {

@@ -4,14 +4,16 @@ import { greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
 import { Decimal, isDecimal } from '../decimal/index.js'
 import { minus, plus } from '../decimal/plusMinus.js'
 import { product } from '../decimal/product.js'
-import { toTradekitError, ValidationError } from '../errors/index.js'
+import { ValidationError } from '../errors/index.js'
 import {
   type ResolvedTradingGuardConfig,
   type TradingGuardConfig,
   TradingGuardConfigSchema,
 } from './config.js'
 import type { TradingGuardEvents } from './events.js'
+import { StateSaver } from './StateSaver.js'
 import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
+import { TimestampRing } from './TimestampRing.js'
 import { TradingDay } from './TradingDay.js'
 import {
   RiskReason,
@@ -39,41 +41,6 @@ type Breach = (typeof BREACH)[keyof typeof BREACH]
 /** How far above a breaker's limit its equity floor sits, relative to the values (see #drawdownFloor). */
 const FLOOR_MARGIN = /* @__PURE__ */ new Decimal('1e-30')
 
-/** A fixed-capacity ring of timestamps: O(1) sliding-window rate limiting. */
-class TimestampRing {
-  readonly #buf: Float64Array
-  #next = 0
-  #size = 0
-  constructor(capacity: number) {
-    this.#buf = new Float64Array(capacity)
-  }
-  /** True when `capacity` timestamps already lie within `(now - windowMs, now]`. */
-  isFull(now: number, windowMs: number): boolean {
-    if (this.#size < this.#buf.length) return false
-    const oldest = this.#buf[this.#next] as number
-    return oldest > now - windowMs
-  }
-  push(ts: number): void {
-    this.#buf[this.#next] = ts
-    this.#next = (this.#next + 1) % this.#buf.length
-    if (this.#size < this.#buf.length) this.#size++
-  }
-  /**
-   * Takes back the most recent push. The slot it overwrote held a timestamp already outside the window (the push
-   * was checked with `isFull` first), so the ring counts exactly as before that push.
-   */
-  pop(): void {
-    if (this.#size === 0) return
-    this.#next = (this.#next - 1 + this.#buf.length) % this.#buf.length
-    this.#size--
-  }
-  /** The most recent timestamp, or -Infinity. */
-  last(): number {
-    if (this.#size === 0) return Number.NEGATIVE_INFINITY
-    return this.#buf[(this.#next - 1 + this.#buf.length) % this.#buf.length] as number
-  }
-}
-
 /** Options of {@link TradingGuard.resume}. */
 export interface ResumeOptions {
   /** Free text kept in the audit trail. */
@@ -83,6 +50,9 @@ export interface ResumeOptions {
   /** Restart today's loss measurement from the current equity. */
   readonly resetDailyLoss?: boolean
 }
+
+/** The measurement restarts a {@link TradingGuard.resume} asked for before any equity was seen (after a restart). */
+type PendingReset = NonNullable<PersistedRiskState['pendingReset']>
 
 /** A read-only view of a breaker's state and measurements. */
 export interface TradingGuardStatus {
@@ -160,16 +130,31 @@ export class TradingGuard {
   #responses: Array<{ ts: number; rejected: boolean }> = []
   #responsesHead = 0
 
+  /**
+   * Restarts asked for by a resume while no equity was known (right after a restart): they take effect at the next
+   * equity, and are saved until then.
+   */
+  #pendingReset: PendingReset | undefined
+
   #ready: boolean
   #starting: Promise<void> | undefined
-  #saving: Promise<void> | undefined
-  #dirty = false
+  /** Writes the state to the store (coalesced, retried until it succeeds); `undefined` without a store. */
+  readonly #saver: StateSaver | undefined
 
   constructor(config: TradingGuardConfig = {}) {
     const cfg = parseConfig(TradingGuardConfigSchema, config, 'TradingGuard')
     this.#cfg = cfg.breakers
     this.#clock = cfg.clock ?? new SystemClock()
     this.#store = cfg.store
+    this.#saver =
+      cfg.store === undefined
+        ? undefined
+        : new StateSaver({
+            store: cfg.store,
+            clock: this.#clock,
+            snapshot: () => this.toPersisted(),
+            onError: (e) => this.#bus.emit('error', e),
+          })
     this.#day = new TradingDay(cfg.timeZone)
     this.#since = this.#clock.now()
     this.#ready = this.#store === undefined
@@ -255,6 +240,8 @@ export class TradingGuard {
     this.#losses = Math.max(this.#losses, saved.consecutiveLosses)
     if (saved.cooldownUntil !== undefined) this.#cooldownUntil = saved.cooldownUntil
     if (saved.held !== undefined && RANK[saved.held] > RANK[this.#held]) this.#held = saved.held
+    if (saved.pendingReset !== undefined)
+      this.#pendingReset = { ...this.#pendingReset, ...saved.pendingReset }
     if (RANK[saved.state] > RANK[this.#state]) {
       const from = this.#state
       this.#state = saved.state
@@ -274,9 +261,12 @@ export class TradingGuard {
     }
   }
 
-  /** Waits until every pending save has been written (or has failed and been reported on `error`). */
+  /**
+   * Waits until the pending save has been written, retrying a failed one at once instead of at its scheduled retry
+   * (a failure is reported on `error`, never thrown).
+   */
   async flush(): Promise<void> {
-    while (this.#saving !== undefined) await this.#saving
+    await this.#saver?.flush()
   }
 
   /**
@@ -321,6 +311,14 @@ export class TradingGuard {
           dayStartEquity: str(equity),
         })
       }
+    }
+    const reset = this.#pendingReset
+    if (reset !== undefined) {
+      // A resume asked to restart these measurements before any equity was known (after a restart): from this one.
+      if (reset.drawdownPeak === true) this.#peak = equity
+      if (reset.dailyLoss === true) this.#dayStart = equity
+      this.#pendingReset = undefined
+      changed = true
     }
     if (this.#peak === undefined) {
       this.#peak =
@@ -589,7 +587,8 @@ export class TradingGuard {
 
   /**
    * Returns to ACTIVE (the host's explicit decision). Clears the losing streak, its cooldown and the venue-response
-   * (rejection-rate) window; optionally restarts the drawdown and daily-loss measurements from the current equity.
+   * (rejection-rate) window; optionally restarts the drawdown and daily-loss measurements from the current equity (right
+   * after a restart, with no equity seen yet: from the next one, and the request is saved until then).
    * The order-rate windows are kept: a resume never lets more orders into a window than its limit. Returns false when
    * the state was already ACTIVE. A breach that still holds trips again on the next equity update.
    */
@@ -602,8 +601,21 @@ export class TradingGuard {
     this.#responses = []
     this.#responsesHead = 0
     this.#held = TradingState.ACTIVE
-    if (options.resetDrawdownPeak === true && this.#lastEquity !== undefined) this.#peak = this.#lastEquity
-    if (options.resetDailyLoss === true && this.#lastEquity !== undefined) this.#dayStart = this.#lastEquity
+    const resetPeak = options.resetDrawdownPeak === true
+    const resetDay = options.resetDailyLoss === true
+    if (this.#lastEquity === undefined) {
+      // No equity since the start: the restarts take effect at the next one (and are saved until then).
+      if (resetPeak || resetDay) {
+        this.#pendingReset = {
+          ...this.#pendingReset,
+          ...(resetPeak ? { drawdownPeak: true } : {}),
+          ...(resetDay ? { dailyLoss: true } : {}),
+        }
+      }
+    } else {
+      if (resetPeak) this.#peak = this.#lastEquity
+      if (resetDay) this.#dayStart = this.#lastEquity
+    }
     const changed =
       this.#state !== TradingState.ACTIVE &&
       this.#transition(TradingState.ACTIVE, StateChangeReason.RESUME, now, options.note, {
@@ -650,15 +662,18 @@ export class TradingGuard {
     })
     if (to === 'DENY') return false
     const lifts = this.#liftsItself(to, reason)
-    if (!lifts && RANK[to] > RANK[this.#held]) this.#held = to
+    // A hold raised is saved whatever else happens (under a higher state nothing else would save it).
+    const raisesHold = !lifts && RANK[to] > RANK[this.#held]
+    if (raisesHold) this.#held = to
     if (RANK[to] > RANK[this.#state]) return this.#transition(to, reason, now, detail, values)
     // Already there for another cause. One that does not lift itself takes over the reason, so that a day reset or a
     // cooldown's end (which lift only their own cause) cannot lift the state under it.
-    if (!lifts && RANK[to] === RANK[this.#state] && this.#liftsItself(this.#state, this.#reason)) {
+    const takesOver = !lifts && RANK[to] === RANK[this.#state] && this.#liftsItself(this.#state, this.#reason)
+    if (takesOver) {
       this.#reason = reason
       this.#detail = detail
-      this.#persist()
     }
+    if (raisesHold || takesOver) this.#persist()
     return false
   }
 
@@ -721,29 +736,13 @@ export class TradingGuard {
       consecutiveLosses: this.#losses,
       ...(this.#cooldownUntil === undefined ? {} : { cooldownUntil: this.#cooldownUntil }),
       ...(this.#held === TradingState.ACTIVE ? {} : { held: this.#held }),
+      ...(this.#pendingReset === undefined ? {} : { pendingReset: { ...this.#pendingReset } }),
       tsSaved: this.#clock.now(),
     }
   }
 
-  /** Saves the latest state; at most one write in flight and one pending (coalesced). */
+  /** Saves the latest state (see {@link StateSaver}: coalesced, retried until a write succeeds). */
   #persist(): void {
-    if (this.#store === undefined || !this.#ready) return
-    this.#dirty = true
-    if (this.#saving !== undefined) return
-    const store = this.#store
-    this.#saving = (async () => {
-      try {
-        while (this.#dirty) {
-          this.#dirty = false
-          try {
-            await store.save(this.toPersisted())
-          } catch (e) {
-            this.#bus.emit('error', toTradekitError(e))
-          }
-        }
-      } finally {
-        this.#saving = undefined
-      }
-    })()
+    if (this.#ready) this.#saver?.request()
   }
 }

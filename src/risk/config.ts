@@ -203,6 +203,11 @@ export const RiskManagerConfigSchema = z.strictObject({
   /** Position plus open entry orders per instrument. Default 1 (no pyramiding). */
   maxPositionsPerInstrument: z._default(/* @__PURE__ */ z.int().check(z.minimum(1)), 1),
   /**
+   * How long an approved entry that no account snapshot lists yet (and no registered executor reported on) counts
+   * against the caps, like a resting entry order: an approval never submitted stops counting after it. Default 60 000 ms.
+   */
+  entryReservationTtlMs: z._default(PositiveDurationMsSchema, 60_000),
+  /**
    * Limits per strategy id, on top of the global ones (both apply): `maxOpenPositions` counts the strategy's own open
    * positions, `maxNotional` bounds the value of its own share of an instrument. They need the account snapshot's
    * `strategyPositions` (`Portfolio.snapshot(orders, { strategyId })`, as `TradingEngine` passes); without them an

@@ -5,7 +5,8 @@ import { readDecimal } from './sizing.js'
 /**
  * The `maxNotional` an entry is capped with (as `capQuantity` reads it: a bound on the instrument's netted value
  * `existingNotional` + the order): the global `maxNotional`, and the signal's strategy's own `strategyLimits` bound on
- * its share (its room, `maxNotional − its share's value`, expressed against the netted value). Empty when neither.
+ * its share (its room, `maxNotional − its share's value`, expressed against the netted value; valued at the context's
+ * `capPrice()`, as the netted value is). Empty when neither.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@ export function notionalCap(
   existingNotional: Decimal | undefined,
 ): { maxNotional?: Decimal } {
   const limit = ctx.cfg.strategyLimits[ctx.signal.strategyId]?.maxNotional
-  const price = ctx.price()
+  const price = ctx.capPrice()
   if (limit === undefined || !price.ok) return globalMax === undefined ? {} : { maxNotional: globalMax }
   let own = new Decimal(0)
   for (const p of ctx.account.strategyPositions ?? []) {

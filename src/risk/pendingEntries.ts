@@ -10,11 +10,12 @@ import { RiskReason, type RiskRejection, rejection } from './types.js'
 /**
  * The value an entry's `maxNotional` and `maxPositionFraction` caps start from (`existingNotional`): the netted
  * position on its instrument plus what its resting entry orders on the same side may still fill (quantity less filled
- * quantity: the filled part is in the position already), all at the latest price. Reduce-only orders, the other side,
- * other instruments and finished orders do not count; an order not acknowledged yet (PENDING_NEW) or being cancelled
- * (PENDING_CANCEL) does, since it may still fill. `undefined` when there is neither a position nor such an order (the
- * caps apply in full). A resting entry order whose status, side or quantities cannot be read is `INVALID_INPUT`, never
- * counted as nothing.
+ * quantity: the filled part is in the position already) and the same-side entries approved but not listed yet (the
+ * context's `reserved()`), all at `price` (the context's `capPrice()`, which the order is valued at too). Reduce-only
+ * orders, the other side, other instruments and finished orders do not count; an order not acknowledged yet
+ * (PENDING_NEW) or being cancelled (PENDING_CANCEL) does, since it may still fill. `undefined` when there is neither a
+ * position nor such an order (the caps apply in full). A resting entry order whose status, side or quantities cannot be
+ * read is `INVALID_INPUT`, never counted as nothing.
  *
  * @example
  * ```ts
@@ -35,6 +36,13 @@ export function existingNotional(
     if (!left.ok) return left
     if (o.side !== side || left.value === undefined) continue
     qty = qty === undefined ? left.value : plus(qty, left.value)
+  }
+  const reserved = ctx.reserved()
+  if (reserved.size > 0) {
+    for (const r of reserved.values()) {
+      if (r.side !== side || r.symbol !== inst.symbol || r.venue !== inst.venue) continue
+      qty = qty === undefined ? r.qty : plus(qty, r.qty)
+    }
   }
   return ok(qty === undefined ? undefined : product(qty, price))
 }

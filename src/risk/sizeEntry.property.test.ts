@@ -15,6 +15,7 @@ import { RiskCheckContext, riskLimits } from './checks/RiskCheckContext.js'
 import { readRiskInputs } from './checks/readRiskInputs.js'
 import { type ResolvedRiskManagerConfig, RiskManagerConfigSchema } from './config.js'
 import { DecimalCache } from './DecimalCache.js'
+import { EntryReservations } from './EntryReservations.js'
 import { rawEntrySize } from './sizeEntry.js'
 import { fixedFractionalRaw } from './sizing.js'
 import { TradingGuard } from './TradingGuard.js'
@@ -44,6 +45,7 @@ function context(
     guard,
     restrictionOf: () => undefined,
     groupOf: () => undefined,
+    reserved: new EntryReservations(cfg.entryReservationTtlMs),
   }
   return new RiskCheckContext(r.value, T0, env)
 }

@@ -125,8 +125,10 @@ function checkedFixedFractional(
 
 /**
  * `capQuantity` of an entry that passed every check: equity and free margin are above zero, the leverage is in range,
- * the config's limits were validated by its schema and the instrument's `minQty` once (see {@link SizingCache}), so
- * only the signal's `maxQty` is read here. An instrument with an invalid `minQty` takes `capQuantity`'s own path.
+ * the config's limits were validated by its schema and the instrument's `minQty`, `maxQty` and `minNotional` once (see
+ * {@link SizingCache}), so only the signal's `maxQty` is read here. An instrument with a malformed one takes
+ * `capQuantity`'s own path, which rejects it (`INVALID_INPUT`). The caps value the order at the context's `capPrice()`
+ * (as `existingNotional` is valued), the venue's `minNotional` at its `entry`.
  *
  * @example
  * ```ts
@@ -143,6 +145,11 @@ export function capEntry(
 ): Result<CappedQuantity, RiskRejection> {
   const { inst, signal, equity, freeMargin } = ctx
   const { limits, decimals, cache } = deps
+  // The caps value the order at the price its exposure is valued at (the higher of the market and the limit); the
+  // venue's minNotional at the order's own price.
+  const valued = ctx.capPrice()
+  if (!valued.ok) return valued
+  const price = valued.value
   const { maxNotional } = notionalCap(ctx, deps.maxNotional, existingNotional)
   const filters = cache.filters(inst, ctx.step)
   if (filters === undefined) {
@@ -162,7 +169,8 @@ export function capEntry(
   }
   return capChecked({
     raw: requested,
-    price: entry,
+    price,
+    orderPrice: entry,
     step: ctx.step,
     minQty: filters.minQty,
     existing: existingNotional,
@@ -172,7 +180,7 @@ export function capEntry(
     maxQty: filters.maxQty,
     stepPlaces: filters.stepPlaces,
     signalMaxQty: signal.maxQty,
-    minNotional: inst.minNotional,
+    minNotional: filters.minNotional,
     scaled: filters.scaled,
   })
 }

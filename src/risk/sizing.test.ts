@@ -244,6 +244,23 @@ describe('capQuantity', () => {
     expect(!minN.ok && minN.error.values.minNotional).toBe('5')
   })
 
+  it('rejects a malformed instrument maxQty or minNotional (INVALID_INPUT), never treating it as no limit', () => {
+    for (const over of [{ maxQty: D(Number.NaN) }, { maxQty: D(0) }, { maxQty: D(-1) }]) {
+      const r = capQuantity({ qty: '10000', price: '1', instrument: instrument(over) })
+      expect(!r.ok && `${r.error.code} ${r.error.values.field}`).toBe('INVALID_INPUT maxQty')
+    }
+    for (const over of [{ minNotional: D(Number.NaN) }, { minNotional: D(-1) }]) {
+      const r = capQuantity({ qty: '0.04', price: '100', instrument: instrument(over) })
+      expect(!r.ok && `${r.error.code} ${r.error.values.field}`).toBe('INVALID_INPUT minNotional')
+    }
+    const noMinimum = capQuantity({
+      qty: '0.04',
+      price: '100',
+      instrument: instrument({ minNotional: D(0) }),
+    })
+    expect(noMinimum.ok && noMinimum.value.qty.toString()).toBe('0.04')
+  })
+
   it('rejects non-positive free margin', () => {
     const r = capQuantity({ qty: '1', price: '100', instrument: inst, freeMargin: '0' })
     expect(!r.ok && r.error.code).toBe('INSUFFICIENT_MARGIN')

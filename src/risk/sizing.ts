@@ -355,7 +355,8 @@ export interface CappedQuantity {
 /**
  * Applies every cap — max position as a fraction of equity, max notional, `freeMargin × leverage × safety`, the
  * instrument's `maxQty`, the signal's `maxQty` — then rounds **down** to the step (measured from `minQty`, as Binance does). A size that
- * rounds to zero, or lands below `minQty` or `minNotional`, is a rejection, never a zero or undersized order.
+ * rounds to zero, or lands below `minQty` or `minNotional`, is a rejection, never a zero or undersized order; so is a
+ * malformed filter (`INVALID_INPUT`: a `maxQty` not above zero, a negative `minNotional`, NaN), never "no limit".
  *
  * @example
  * ```ts
@@ -374,6 +375,18 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
   const minQty = readDecimal(p.instrument.minQty)
   if (minQty === undefined || minQty.isNegative())
     return err(invalid('minQty', p.instrument.minQty, 'must be ≥ 0'))
+  // A malformed limit is a rejection, never "no limit".
+  let maxQty: Decimal | undefined
+  if (p.instrument.maxQty !== undefined) {
+    const m = positive('maxQty', p.instrument.maxQty)
+    if (!m.ok) return m
+    maxQty = m.value
+  }
+  const minNotional =
+    p.instrument.minNotional === undefined ? undefined : readDecimal(p.instrument.minNotional)
+  if (p.instrument.minNotional !== undefined && (minNotional === undefined || minNotional.isNegative())) {
+    return err(invalid('minNotional', p.instrument.minNotional, 'must be ≥ 0'))
+  }
   const existing = p.existingNotional === undefined ? undefined : readDecimal(p.existingNotional)
   if (p.existingNotional !== undefined && (existing === undefined || existing.isNegative())) {
     return err(invalid('existingNotional', p.existingNotional, 'must be ≥ 0'))
@@ -404,7 +417,6 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
     const buyingPower = lev.value.eq(1) ? margin : product(margin, lev.value)
     marginCap = product(buyingPower, safety.value)
   }
-  const maxQty = p.instrument.maxQty === undefined ? undefined : readDecimal(p.instrument.maxQty)
   return capChecked({
     raw,
     price: price.value,
@@ -416,7 +428,7 @@ export function capQuantity(p: CapQuantityOptions): Result<CappedQuantity, RiskR
     marginCap,
     maxQty,
     signalMaxQty: p.signalMaxQty,
-    minNotional: p.instrument.minNotional,
+    minNotional,
   })
 }
 
@@ -551,12 +563,15 @@ export function noMargin(margin: Decimal): RiskRejection {
 /**
  * The inputs of {@link capChecked}, already validated: `raw` ≥ 0, `price` and `step` > 0, `minQty` ≥ 0, `existing`
  * ≥ 0; the caps as notionals (`positionCap` = equity × maxPositionFraction, `marginCap` = free margin × leverage ×
- * safety); `maxQty` read (ignored unless > 0); `signalMaxQty` as given (validated when reached).
+ * safety); `maxQty` > 0 and `minNotional` ≥ 0 when given; `signalMaxQty` as given (validated when reached).
  */
 export interface CheckedCapInput {
   /** The size before caps: a Decimal, or the sizing method's quotient (divided only if needed). */
   readonly raw: Decimal | RawSize
+  /** The price the caps value the order at. */
   readonly price: Decimal
+  /** The price the order is sent at, for `minNotional` (a limit below `price`). Default `price`. */
+  readonly orderPrice?: Decimal
   readonly step: Decimal
   readonly minQty: Decimal
   readonly existing: Decimal | undefined
@@ -696,12 +711,7 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     size = cell === undefined ? GridQuantity.of(rawSize.value) : GridQuantity.quotient(cell, rawSize)
   }
   const maxQty = c.maxQty
-  if (
-    maxQty !== undefined &&
-    !maxQty.isZero() &&
-    !maxQty.isNegative() &&
-    size.compare(maxQty, c.scaled?.maxQty) > 0
-  ) {
+  if (maxQty !== undefined && size.compare(maxQty, c.scaled?.maxQty) > 0) {
     size = GridQuantity.of(maxQty)
     cappedBy.push(QuantityCap.MAX_QTY)
   }
@@ -758,14 +768,17 @@ export function capChecked(c: CheckedCapInput): Result<CappedQuantity, RiskRejec
     return err(rejection(RiskReason.BELOW_MIN_QUANTITY, message, capValues(c, rawSize, final, size)))
   }
   const minNotional = c.minNotional
+  const orderPrice = c.orderPrice ?? price
   if (
     minNotional !== undefined &&
-    belowMinNotional(c, minNotional, final, value, lowered ? undefined : onCell, scales)
+    (orderPrice === price
+      ? belowMinNotional(c, minNotional, final, value, lowered ? undefined : onCell, scales)
+      : lessThan(product(final, orderPrice), minNotional))
   ) {
     return err(
       rejection(
         RiskReason.BELOW_MIN_NOTIONAL,
-        `Order value "${final.times(price).toFixed()}" is below the minimum notional "${(minNotional as Decimal).toFixed()}"`,
+        `Order value "${final.times(orderPrice).toFixed()}" is below the minimum notional "${(minNotional as Decimal).toFixed()}"`,
         capValues(c, rawSize, final, size),
       ),
     )

@@ -13,6 +13,7 @@ import {
 } from '../checks/RiskCheckContext.js'
 import { readRiskInputs } from '../checks/readRiskInputs.js'
 import { type RiskManagerConfig, RiskManagerConfigSchema } from '../config.js'
+import { EntryReservations } from '../EntryReservations.js'
 import { TradingGuard } from '../TradingGuard.js'
 import { account, market, signal } from './builders.js'
 
@@ -26,6 +27,8 @@ export interface CheckCase {
   readonly restriction?: InstrumentRestriction
   /** Prepares the guard (halt, reduce, record orders). */
   readonly guard?: (g: TradingGuard) => void
+  /** Entries approved and not listed yet (none by default). */
+  readonly reserved?: EntryReservations
 }
 
 /** A context over the default BUY signal, 10 000 account and 100 price, at `T0`. */
@@ -44,5 +47,6 @@ export function checkContext(c: CheckCase = {}): RiskCheckContext {
     guard,
     restrictionOf: (key) => (key === inputs.value.key ? c.restriction : undefined),
     groupOf: (venue, symbol) => groupOf.get(`${venue}:${symbol}`) ?? groupOf.get(symbol),
+    reserved: c.reserved ?? new EntryReservations(cfg.entryReservationTtlMs),
   })
 }

@@ -9,10 +9,12 @@ import {
   type Side,
   type Signal,
 } from '../../core/index.js'
+import { greaterThan } from '../../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { type Scaled, toScaled } from '../../decimal/scaled.js'
 import type { ResolvedRiskManagerConfig, ResolvedSizingConfig } from '../config.js'
+import type { ReservedEntries } from '../EntryReservations.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
 import { RiskReason, type RiskRejection, type TradingState } from '../types.js'
@@ -76,6 +78,8 @@ export interface RiskCheckEnv {
   readonly restrictionOf: (key: string) => InstrumentRestriction | undefined
   /** The correlation group of `venue:symbol` (or of the bare symbol). */
   readonly groupOf: (venue: string, symbol: string) => string | undefined
+  /** Entries approved and not shown by the snapshot yet: they count like resting entry orders (see `EntryReservations`). */
+  readonly reserved: ReservedEntries
 }
 
 /** The inputs of one decision after {@link readRiskInputs} validated their shape. */
@@ -97,8 +101,9 @@ export interface RiskInputs {
 
 /** Open positions and entries, counted once for the position-limit and correlation checks. */
 export interface Exposure {
-  /** Open positions plus instruments with open entry orders but no position yet. */
+  /** Open positions plus instruments with open (or reserved) entry orders but no position yet. */
   readonly totalOpen: number
+  /** Entry orders on this instrument: resting (any side, not reduce-only) and reserved (approved, not listed yet). */
   readonly entryOrdersHere: number
   readonly hasPosition: boolean
   readonly group: string | undefined
@@ -186,6 +191,11 @@ export class RiskCheckContext implements RiskInputs {
     return this.#env.restrictionOf(this.key)
   }
 
+  /** The entries approved and not listed in the snapshot yet (see {@link RiskCheckEnv.reserved}). */
+  reserved(): ReservedEntries {
+    return this.#env.reserved
+  }
+
   /** The netted position on this instrument (`undefined` when there is none). */
   position(): Result<Decimal | undefined, RiskRejection> {
     this.#position ??= netPositionQty(this.positions, this.inst.venue, this.inst.symbol)
@@ -232,7 +242,19 @@ export class RiskCheckContext implements RiskInputs {
     return this.#price
   }
 
-  /** Open positions and entry orders, counted once. */
+  /**
+   * The price an entry's notional caps value the instrument's exposure at — the position, the resting and reserved
+   * entries and the order alike: the higher of the latest price and the entry (a limit above the market fills there,
+   * and the position is then worth that), so the caps still hold at the fill price.
+   */
+  capPrice(): Result<Decimal, RiskRejection> {
+    const price = this.price()
+    const entry = this.entry()
+    if (!price.ok || !entry.ok || entry === price) return entry.ok ? price : entry
+    return greaterThan(entry.value, price.value) ? entry : price
+  }
+
+  /** Open positions and entry orders (resting and reserved), counted once. */
   exposure(): Exposure {
     if (this.#exposure !== undefined) return this.#exposure
     const { inst, long, positions } = this
@@ -254,6 +276,16 @@ export class RiskCheckContext implements RiskInputs {
       else if (!positions.some((p) => p.symbol === o.symbol && p.venue === o.venue && !p.qty.isZero())) {
         pendingInstruments ??= new Set()
         pendingInstruments.add(`${o.venue}:${o.symbol}`)
+      }
+    }
+    const reserved = this.#env.reserved
+    if (reserved.size > 0) {
+      for (const r of reserved.values()) {
+        if (r.symbol === inst.symbol && r.venue === inst.venue) entryOrdersHere++
+        else if (!positions.some((p) => p.symbol === r.symbol && p.venue === r.venue && !p.qty.isZero())) {
+          pendingInstruments ??= new Set()
+          pendingInstruments.add(`${r.venue}:${r.symbol}`)
+        }
       }
     }
     const posQty = this.positionQty()

@@ -166,6 +166,57 @@ describe('evaluateQuotes: the inventory limits are per instrument, not per set',
     )
   })
 
+  it('reads the positions of both pair tokens, also of one the set does not quote', () => {
+    // Holding 100 YES and 100 NO: net 0. Selling 100 YES would take it to -100, past the limit of 50.
+    const t: QuoteTargets = {
+      strategyId: 'a',
+      venue: 'pm',
+      symbols: ['yes'],
+      levels: [{ symbol: 'yes', side: 'SELL', price: D('0.5'), qty: D('100') }],
+      outcomePair: ['yes', 'no'],
+      tsEvent: 0,
+    }
+    const r = evaluateQuotes(t, {
+      ...inputs([], { limits: QuoteLimitsConfigSchema.parse({ maxPairInventory: '50' }) }),
+      account: account({ positions: [position('yes', '100', 'pm'), position('no', '100', 'pm')] }),
+      market: (s) => market({ instrument: { ...inst, symbol: s }, priceTs: 0 }),
+    })
+    expect(kept(r)).toEqual(['50'])
+    expect(r.ok && r.value.trimmed.map((x) => x.code)).toEqual(['PAIR_INVENTORY_LIMIT'])
+  })
+
+  it("counts the set's own strategy's quotes on a pair token the set does not cover: the set does not replace them", () => {
+    const limits = QuoteLimitsConfigSchema.parse({ maxPairInventory: '30' })
+    const t: QuoteTargets = {
+      strategyId: 'a',
+      venue: 'binance',
+      symbols: ['yes'],
+      levels: [{ symbol: 'yes', side: 'BUY', price: D('0.4'), qty: D('25') }],
+      outcomePair: ['yes', 'no'],
+      tsEvent: 0,
+    }
+    const market_ = (s: string) =>
+      market({ instrument: instrument({ symbol: s, stepSize: D('1'), minQty: D('1') }) })
+    // a's own quote selling 10 NO rests on: the net YES − NO may grow by 10 already, leaving 20 for the YES bid.
+    const own = openOrder('a1', { symbol: 'no', side: 'SELL', qty: D('10') })
+    const resting = evaluateQuotes(t, {
+      ...inputs([own], { limits }),
+      account: account({ openOrders: [own] }),
+      market: market_,
+    })
+    expect(kept(resting)).toEqual(['20'])
+    // Its last set on NO, approved and not resting yet, counts the same way.
+    const reserved = new Map([
+      ['a', [{ symbol: 'no', side: 'SELL' as const, price: D('0.6'), qty: D('10') }]],
+    ])
+    const approved = evaluateQuotes(t, {
+      ...inputs([], { limits, reserved: (s) => (s === 'no' ? reserved : undefined) }),
+      account: account(),
+      market: market_,
+    })
+    expect(kept(approved)).toEqual(['20'])
+  })
+
   it("counts the others' orders on both tokens against the outcome pair's net exposure", () => {
     const limits = QuoteLimitsConfigSchema.parse({ maxPairInventory: '30' })
     const t: QuoteTargets = {

@@ -131,16 +131,16 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
       }),
     )
   }
+  const pair = t.outcomePair
+  // The pair's net reads both tokens, quoted by this set or not (a token it leaves out is still held).
+  const symbols = pair === undefined ? t.symbols : new Set([...t.symbols, ...pair])
   const positions = new Map<string, Decimal>()
-  for (const symbol of t.symbols) {
+  for (const symbol of symbols) {
     const q = netPositionQty(inp.account.positions, t.venue, symbol)
     if (!q.ok) return q
     if (q.value !== undefined) positions.set(symbol, q.value)
   }
-  const pair = t.outcomePair
-  const others = limited(limits)
-    ? othersExposure(t, new Set([...t.symbols, ...(pair ?? [])]), inp)
-    : undefined
+  const others = limited(limits) ? othersExposure(t, symbols, inp) : undefined
   if (others !== undefined && !others.ok) return others
   const otherOn = (symbol: string): Readonly<SideQty> => others?.value.get(symbol) ?? NOTHING
   const kept: QuoteLevel[] = []

@@ -26,8 +26,9 @@ export interface OthersExposureInputs {
 /**
  * What may fill on each of `symbols` (instruments of the set's venue) besides the set itself, per side, if everything
  * fills: the open orders that add on that side (quantity less filled; reduce-only and finished orders add nothing),
- * except the quotes of the set's own strategy, which the set replaces; for another strategy's quotes, the larger of
- * what it has open there and the levels of its last approved set (approved a moment ago, they may not rest yet).
+ * except the quotes of the set's own strategy on the set's own `symbols`, which the set replaces (its quotes on a pair
+ * token the set does not cover stay and count); for every other strategy's quotes, the larger of what it has open
+ * there and the levels of its last approved set (approved a moment ago, they may not rest yet).
  * An open order on these instruments whose status, side or quantities cannot be read is `INVALID_INPUT`, never
  * counted as nothing.
  *
@@ -56,15 +57,16 @@ export function othersExposure(
     const bySid = quotes.get(o.symbol)
     if (o.reduceOnly === true || o.venue !== t.venue || total === undefined || bySid === undefined) continue
     const sid = owner?.(o.clientOrderId)
-    if (sid === t.strategyId) continue // replaced by the set
+    if (sid === t.strategyId && t.symbols.includes(o.symbol)) continue // replaced by the set
     const left = unfilledQty(o)
     if (!left.ok) return left
     if (left.value === undefined) continue
     add(sid === undefined ? total : sideQty(bySid, sid), o.side === 'BUY', left.value)
   }
   for (const [symbol, bySid] of quotes) {
+    const covered = t.symbols.includes(symbol)
     for (const [sid, levels] of inp.reserved?.(symbol) ?? []) {
-      if (sid === t.strategyId) continue // superseded by the set
+      if (sid === t.strategyId && covered) continue // superseded by the set
       const open = sideQty(bySid, sid)
       const approved = { buy: new Decimal(0), sell: new Decimal(0) }
       for (const l of levels) add(approved, l.side === 'BUY', l.qty)

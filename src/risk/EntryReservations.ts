@@ -1,0 +1,120 @@
+import type { AccountSnapshot, OrderIntent, Side } from '../core/index.js'
+import { equalDecimals } from '../decimal/compareDecimals.js'
+import type { Decimal } from '../decimal/index.js'
+import { netPositionQty } from './checks/netPositionQty.js'
+
+/** Bound on approved entries reserved at once; past it the oldest stops counting (see {@link EntryReservations}). */
+export const MAX_ENTRY_RESERVATIONS = 1_000
+
+/** An approved entry that no account snapshot has shown yet: it counts like a resting entry order. */
+export interface EntryReservation {
+  readonly clientOrderId: string
+  readonly venue: string
+  readonly symbol: string
+  readonly side: Side
+  /** The approved quantity. */
+  readonly qty: Decimal
+  /** The netted position on the instrument when the entry was approved (`undefined`: none). */
+  readonly position: Decimal | undefined
+  /** When it stops counting, epoch ms. */
+  readonly until: number
+}
+
+/** Which venues a registered executor trades, whose order events then reach the manager (`RegisteredExecutors`). */
+export interface HeardVenues {
+  hears(venue: string): boolean
+}
+
+/** What the pre-trade checks read of the reservations: those still counted (see {@link EntryReservations.sweep}). */
+export interface ReservedEntries {
+  readonly size: number
+  values(): IterableIterator<EntryReservation>
+}
+
+/**
+ * The entries a RiskManager approved that no account snapshot shows yet (the live `OrderExecutor` lists an order only
+ * after its submit throttle; a group's legs are decided on one snapshot): each counts like a resting entry order
+ * against `maxNotional`, `maxPositionFraction`, `maxPositionsPerInstrument` and `maxOpenPositions`, so two approvals
+ * on one snapshot cannot each take the whole room. A reservation, keyed by its client order id, ends when a snapshot
+ * lists that id among its open orders (it counts there from then on), when a registered executor reports on the order
+ * ({@link EntryReservations.release}), when the manager cannot hear its executor and the snapshot's position on the
+ * instrument moved (a fill was booked), or after its lifetime (an approval never submitted).
+ *
+ * @example
+ * ```ts
+ * const reservations = new EntryReservations(60_000)
+ * reservations.reserve(intent, undefined, now)
+ * reservations.sweep(account, now, { hears: (venue) => venue === 'binance' }) // drops what the snapshot shows
+ * ```
+ */
+export class EntryReservations implements ReservedEntries {
+  readonly #byId = new Map<string, EntryReservation>()
+  readonly #ttlMs: number
+  readonly #max: number
+
+  constructor(ttlMs: number, max = MAX_ENTRY_RESERVATIONS) {
+    this.#ttlMs = ttlMs
+    this.#max = max
+  }
+
+  /** How many entries are reserved. */
+  get size(): number {
+    return this.#byId.size
+  }
+
+  /** The reservations, oldest first. */
+  values(): IterableIterator<EntryReservation> {
+    return this.#byId.values()
+  }
+
+  /** Reserves an approved entry (`position`: the netted position it was approved against) until `now + ttlMs`. */
+  reserve(intent: OrderIntent, position: Decimal | undefined, now: number): void {
+    if (this.#byId.size >= this.#max) {
+      const oldest = this.#byId.keys().next()
+      if (oldest.done !== true) this.#byId.delete(oldest.value)
+    }
+    this.#byId.set(intent.clientOrderId, {
+      clientOrderId: intent.clientOrderId,
+      venue: intent.venue,
+      symbol: intent.symbol,
+      side: intent.side,
+      qty: intent.qty,
+      position,
+      until: now + this.#ttlMs,
+    })
+  }
+
+  /** Ends the reservation of `clientOrderId`, if any (its executor reported on it, or its group was denied). */
+  release(clientOrderId: string): void {
+    if (this.#byId.size > 0) this.#byId.delete(clientOrderId)
+  }
+
+  /**
+   * Drops the reservations that `account` shows or that ended: listed among its open orders, past their lifetime, or
+   * (on a venue no registered executor trades: `heard.hears(venue)` false) with the netted position on the instrument
+   * no longer the one approved against. Nothing to do, and nothing allocated, when none is reserved.
+   */
+  sweep(account: AccountSnapshot, now: number, heard: HeardVenues): void {
+    if (this.#byId.size === 0) return
+    for (const o of account.openOrders) {
+      // A malformed entry is no order of ours (and must not fail an exit): the checks that read orders judge it.
+      if (typeof o === 'object' && o !== null && this.#byId.has(o.clientOrderId))
+        this.#byId.delete(o.clientOrderId)
+    }
+    for (const [id, r] of this.#byId) {
+      if (now >= r.until || (!heard.hears(r.venue) && positionMoved(r, account))) this.#byId.delete(id)
+    }
+  }
+}
+
+/** Whether the snapshot's netted position on `r`'s instrument differs from the one `r` was approved against. */
+function positionMoved(r: EntryReservation, account: AccountSnapshot): boolean {
+  const now = netPositionQty(account.positions, r.venue, r.symbol)
+  if (!now.ok) return false // unreadable: keep counting it (an entry there is denied anyway)
+  const before = r.position
+  const after = now.value
+  const flatBefore = before === undefined || before.isZero()
+  const flatAfter = after === undefined || after.isZero()
+  if (flatBefore || flatAfter) return flatBefore !== flatAfter
+  return !equalDecimals(before as Decimal, after as Decimal)
+}
