@@ -1,3 +1,4 @@
+import { BoundedMap } from '../core/BoundedMap.js'
 import type { AccountSnapshot, OrderIntent, Side } from '../core/index.js'
 import { equalDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
@@ -48,13 +49,13 @@ export interface ReservedEntries {
  * ```
  */
 export class EntryReservations implements ReservedEntries {
-  readonly #byId = new Map<string, EntryReservation>()
+  /** By client order id, oldest first; past its capacity the oldest is forgotten (in O(1)). */
+  readonly #byId: BoundedMap<string, EntryReservation>
   readonly #ttlMs: number
-  readonly #max: number
 
   constructor(ttlMs: number, max = MAX_ENTRY_RESERVATIONS) {
     this.#ttlMs = ttlMs
-    this.#max = max
+    this.#byId = new BoundedMap(max)
   }
 
   /** How many entries are reserved. */
@@ -63,17 +64,13 @@ export class EntryReservations implements ReservedEntries {
   }
 
   /** The reservations, oldest first. */
-  values(): IterableIterator<EntryReservation> {
-    return this.#byId.values()
+  *values(): IterableIterator<EntryReservation> {
+    for (const [, r] of this.#byId.entries()) yield r
   }
 
   /** Reserves an approved entry (`position`: the netted position it was approved against) until `now + ttlMs`. */
   reserve(intent: OrderIntent, position: Decimal | undefined, now: number): void {
-    if (this.#byId.size >= this.#max) {
-      const oldest = this.#byId.keys().next()
-      if (oldest.done !== true) this.#byId.delete(oldest.value)
-    }
-    this.#byId.set(intent.clientOrderId, {
+    this.#byId.setNewest(intent.clientOrderId, {
       clientOrderId: intent.clientOrderId,
       venue: intent.venue,
       symbol: intent.symbol,
@@ -101,7 +98,7 @@ export class EntryReservations implements ReservedEntries {
       if (typeof o === 'object' && o !== null && this.#byId.has(o.clientOrderId))
         this.#byId.delete(o.clientOrderId)
     }
-    for (const [id, r] of this.#byId) {
+    for (const [id, r] of this.#byId.entries()) {
       if (now >= r.until || (!heard.hears(r.venue) && positionMoved(r, account))) this.#byId.delete(id)
     }
   }
