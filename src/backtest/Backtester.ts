@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { CandleSeriesOrder } from '../core/CandleSeriesOrder.js'
 import { ManualClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { subscribe, TypedEmitter } from '../core/events.js'
@@ -415,26 +416,12 @@ async function replay(
  * ValidationError naming both (series are tracked apart, so instruments and intervals may interleave).
  */
 class CandleOrder {
-  readonly #series = new Map<string, { venue: string; symbol: string; interval: string; openTime: number }>()
-  /** The series of the previous candle: a single-series source never builds a key. */
-  #current: { venue: string; symbol: string; interval: string; openTime: number } | undefined
+  readonly #order = new CandleSeriesOrder()
 
   /** Throws when `c` (the `index`-th candle of the source, 1-based) repeats or goes back in its series. */
   check(c: Candle, index: number): void {
-    let s = this.#current
-    if (s === undefined || s.symbol !== c.symbol || s.interval !== c.interval || s.venue !== c.venue) {
-      const key = `${c.venue}\u0000${c.symbol}\u0000${c.interval}`
-      s = this.#series.get(key)
-      if (s === undefined) {
-        s = { venue: c.venue, symbol: c.symbol, interval: c.interval, openTime: Number.NEGATIVE_INFINITY }
-        this.#series.set(key, s)
-      }
-      this.#current = s
-    }
-    if (c.openTime > s.openTime) {
-      s.openTime = c.openTime
-      return
-    }
+    const previous = this.#order.advance(c)
+    if (previous === undefined) return
     const name = `Candle ${index} ("${c.venue}" "${c.symbol}" "${c.interval}")`
     if (!Number.isFinite(c.openTime)) {
       throw new ValidationError(`${name} has no valid openTime "${String(c.openTime)}"`, {
@@ -442,9 +429,9 @@ class CandleOrder {
         details: { index, venue: c.venue, symbol: c.symbol, interval: c.interval },
       })
     }
-    const what = c.openTime === s.openTime ? 'repeats the previous one' : 'goes back in time'
+    const what = c.openTime === previous ? 'repeats the previous one' : 'goes back in time'
     throw new ValidationError(
-      `${name} ${what}: openTime ${when(c.openTime)} is not after ${when(s.openTime)}. Candles must come oldest first, each once (a newest-first or duplicated source would show strategies the future first or a bar twice)`,
+      `${name} ${what}: openTime ${when(c.openTime)} is not after ${when(previous)}. Candles must come oldest first, each once (a newest-first or duplicated source would show strategies the future first or a bar twice)`,
       {
         field: 'openTime',
         details: {
@@ -453,7 +440,7 @@ class CandleOrder {
           symbol: c.symbol,
           interval: c.interval,
           openTime: c.openTime,
-          previousOpenTime: s.openTime,
+          previousOpenTime: previous,
         },
       },
     )

@@ -1,3 +1,4 @@
+import { CandleSeriesOrder } from '../core/CandleSeriesOrder.js'
 import { instrumentKey } from '../core/instrumentKey.js'
 import type { MarketSnapshot } from '../core/ports.js'
 import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
@@ -41,7 +42,7 @@ export class MarketCache {
   readonly #instruments = new Map<string, Instrument>()
   readonly #market = new Map<string, MarketState>()
   /** Open time of the last closed candle per instrument and interval. */
-  readonly #lastClosed = new Map<string, number>()
+  readonly #closed = new CandleSeriesOrder()
   #ignored = 0
 
   constructor(config: MarketCacheConfig) {
@@ -68,14 +69,12 @@ export class MarketCache {
       this.#setPrice(c.venue, c.symbol, c.close, Math.min(c.closeTime, (this.#cfg.now ?? Date.now)()))
       return
     }
-    const series = `${key(c.venue, c.symbol)}\u0000${c.interval}`
-    const last = this.#lastClosed.get(series) ?? Number.NEGATIVE_INFINITY
-    if (!(c.openTime > last)) {
+    const last = this.#closed.advance(c)
+    if (last !== undefined) {
       this.#ignored++ // its close is an older price, or this bar's again: the ATR must not count it twice
       this.#reportIgnored(c, last)
       return
     }
-    this.#lastClosed.set(series, c.openTime)
     this.#setPrice(c.venue, c.symbol, c.close, c.closeTime)
     this.#updateAtr(c)
   }

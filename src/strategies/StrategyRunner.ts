@@ -1,3 +1,4 @@
+import { CandleSeriesOrder } from '../core/CandleSeriesOrder.js'
 import type { Listenable } from '../core/events.js'
 import { TypedEmitter } from '../core/events.js'
 import { silentLogger } from '../core/logger.js'
@@ -40,14 +41,6 @@ export interface StrategyEvents {
   error: [error: TradekitError]
 }
 
-/** Open time of the last candle delivered for one venue, symbol and interval. */
-interface CandleSeries {
-  readonly venue: string
-  readonly symbol: string
-  readonly interval: string
-  openTime: number
-}
-
 /**
  * Runs one strategy: filters events to what it declared, delivers only closed candles (no look-ahead), each bar once
  * and in order (a closed candle whose open time is not after the last one delivered of its series is reported on
@@ -71,9 +64,8 @@ export class StrategyRunner {
   readonly #ctx: StrategyContext
   #running = false
   #signals = 0
-  readonly #series = new Map<string, CandleSeries>()
-  /** The series of the previous candle: a single-series strategy never builds a key. */
-  #current: CandleSeries | undefined
+  /** The last candle delivered of each series. */
+  readonly #bars = new CandleSeriesOrder()
 
   constructor(strategy: Strategy, host: StrategyHost) {
     this.#strategy = strategy
@@ -184,25 +176,13 @@ export class StrategyRunner {
 
   /** True when `c` opens after the last candle delivered of its series (then recorded); else reports it. */
   #isNewBar(c: Candle): boolean {
-    let s = this.#current
-    if (s === undefined || s.symbol !== c.symbol || s.interval !== c.interval || s.venue !== c.venue) {
-      const key = `${c.venue}\u0000${c.symbol}\u0000${c.interval}`
-      s = this.#series.get(key)
-      if (s === undefined) {
-        s = { venue: c.venue, symbol: c.symbol, interval: c.interval, openTime: Number.NEGATIVE_INFINITY }
-        this.#series.set(key, s)
-      }
-      this.#current = s
-    }
-    if (c.openTime > s.openTime) {
-      s.openTime = c.openTime
-      return true
-    }
+    const last = this.#bars.advance(c)
+    if (last === undefined) return true
     const e: CandleIgnoredEvent = Object.freeze({
       type: 'candle.ignored',
-      reason: c.openTime === s.openTime ? 'repeated' : 'stale',
+      reason: c.openTime === last ? 'repeated' : 'stale',
       candle: c,
-      lastOpenTime: s.openTime,
+      lastOpenTime: last,
       tsEvent: this.#host.clock.now(),
     })
     this.#bus.emit('candle.ignored', e)
