@@ -130,6 +130,17 @@ describe('PolymarketAdapter against PolymarketSim', () => {
     await expect(past).rejects.toBeInstanceOf(ValidationError)
   })
 
+  it('lists every market or refuses (typed): never the first `maxPages` pages as if they were all', async () => {
+    const { sim, clob } = await start({ pageSize: 1, markets: 4 })
+    expect((await clob.rest.getAllMarkets()).map((m) => m.conditionId)).toEqual(
+      sim.markets.map((m) => m.conditionId),
+    )
+    const err = await clob.rest.getAllMarkets(3).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ExchangeDataError)
+    expect((err as ExchangeDataError).message).toMatch(/listing of \/markets did not end.*partial/)
+    await expect(clob.rest.getAllMarkets(0)).rejects.toBeInstanceOf(ValidationError)
+  })
+
   it('lists every open order past 100 pages, and refuses (typed) a listing longer than `maxPages`', async () => {
     const { sim, clob } = await start({ pageSize: 1 })
     const m = sim.markets[0]!

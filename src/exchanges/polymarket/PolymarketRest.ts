@@ -235,16 +235,20 @@ export class PolymarketRest {
     return { data: page.data.map((m) => this.#market(m)), nextCursor: page.nextCursor }
   }
 
-  /** Every market, following cursors up to `maxPages` pages. */
-  async getAllMarkets(maxPages = 100): Promise<PolymarketMarket[]> {
-    const out: PolymarketMarket[] = []
-    let cursor = INITIAL_CURSOR
-    for (let i = 0; i < maxPages && cursor !== END_CURSOR; i++) {
-      const page = await this.getMarkets(cursor)
-      out.push(...page.data)
-      cursor = page.nextCursor
+  /**
+   * Every market, following cursors to the end. A listing longer than `maxPages` (default: the client's `maxPages`),
+   * or a cursor that comes back, rejects with an `ExchangeDataError`: never a partial list.
+   */
+  async getAllMarkets(maxPages: number = this.#cfg.maxPages): Promise<PolymarketMarket[]> {
+    if (!Number.isSafeInteger(maxPages) || maxPages < 1) {
+      throw new ValidationError(
+        `maxPages must be a positive integer, got "${String(maxPages).slice(0, 40)}"`,
+        {
+          field: 'maxPages',
+        },
+      )
     }
-    return out
+    return this.#follow('/markets', maxPages, (cursor) => this.getMarkets(cursor))
   }
 
   /** One market by condition id. */
@@ -707,16 +711,27 @@ export class PolymarketRest {
       .data
   }
 
-  /**
-   * Every page of a signed listing, following `next_cursor` to the end cursor. A listing longer than `maxPages`, or a
-   * cursor that comes back again (it would never end), rejects with an `ExchangeDataError`: never a partial list.
-   */
+  /** Every page of a signed listing, to the end (a partial list rejects). */
   async #allPages(path: string, query: Record<string, string>): Promise<unknown[]> {
-    const out: unknown[] = []
+    return this.#follow(path, this.#cfg.maxPages, async (cursor) =>
+      unwrapData(decodePage(await this.#getSigned(path, { ...query, next_cursor: cursor }))),
+    )
+  }
+
+  /**
+   * Every page of the listing of `path`, following `next_cursor` to the end cursor. A listing longer than `maxPages`,
+   * or a cursor that comes back again (it would never end), rejects with an `ExchangeDataError`: never a partial list.
+   */
+  async #follow<T>(
+    path: string,
+    maxPages: number,
+    page: (cursor: string) => Promise<PolymarketPage<T>>,
+  ): Promise<T[]> {
+    const out: T[] = []
     const seen = new Set<string>()
     let cursor = INITIAL_CURSOR
     while (cursor !== END_CURSOR) {
-      if (seen.size >= this.#cfg.maxPages || seen.has(cursor)) {
+      if (seen.size >= maxPages || seen.has(cursor)) {
         const why = seen.has(cursor) ? `cursor "${cursor.slice(0, 64)}" came back` : `over ${seen.size} pages`
         throw new ExchangeDataError(
           POLYMARKET_VENUE,
@@ -726,9 +741,9 @@ export class PolymarketRest {
         )
       }
       seen.add(cursor)
-      const page = unwrapData(decodePage(await this.#getSigned(path, { ...query, next_cursor: cursor })))
-      out.push(...page.data)
-      cursor = page.nextCursor
+      const next = await page(cursor)
+      out.push(...next.data)
+      cursor = next.nextCursor
     }
     return out
   }

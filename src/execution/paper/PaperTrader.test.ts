@@ -212,6 +212,50 @@ describe('PaperTrader limit orders', () => {
     expect(portfolio.strategyPositions('other')).toEqual([])
   })
 
+  it('keeps its queue when a partial-depth snapshot no longer reaches its price', async () => {
+    const { paper, fills } = setup({ queuePosition: 1 })
+    paper.onBook(
+      book(
+        [
+          [99.5, 1],
+          [99, 1],
+          [98, 5],
+        ],
+        ASKS,
+      ),
+    )
+    await paper.submit(intent({ qty: '1', price: '98' })) // 5 ahead of it
+    // A 2-level snapshot: 98 is beyond the depth shown, not emptied.
+    paper.onBook(
+      book(
+        [
+          [99.5, 1],
+          [99, 1],
+        ],
+        ASKS,
+      ),
+    )
+    const trade = (tradeId: string, qty: number) =>
+      paper.onTrade({ venue: 'fake', symbol: 'BTCUSDT', tradeId, price: 98, qty, side: 'SELL', tsEvent: 0 })
+    trade('a', 4)
+    expect(fills).toHaveLength(0) // still 1 ahead
+    trade('b', 1.5)
+    expect(fills.map((f) => f.qty.toString())).toEqual(['0.5'])
+    // A level within the depth shown but absent did empty: the queue there is gone.
+    paper.onBook(
+      book(
+        [
+          [99.5, 1],
+          [99, 1],
+          [97, 1],
+        ],
+        ASKS,
+      ),
+    )
+    trade('c', 0.2)
+    expect(fills.map((f) => f.qty.toString())).toEqual(['0.5', '0.2'])
+  })
+
   it('front of the queue fills on the first trade at its price', async () => {
     const { paper, fills } = setup({ queuePosition: 0 })
     paper.onBook(book(BIDS, ASKS))

@@ -50,6 +50,7 @@ import {
   OwnAhead,
   type Resting,
   takeCrossing,
+  visibleAt,
 } from './restingQueue.js'
 import { type VenueCheckContext, venueCheck } from './venueCheck.js'
 
@@ -300,11 +301,11 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       const r = this.#resting.get(o.clientOrderId)
       if (r === undefined || r.armed || o.price === undefined) continue
       const px = o.price.toNumber()
-      // Cancellations ahead of us shrink the queue with the level (our own earlier orders there stay ahead).
-      const own = o.side === 'BUY' ? book.bids : book.asks
-      const lvl = own.find((l) => l[0] === px)
-      const visible = lvl === undefined ? ZERO : new Decimal(lvl[1])
-      r.queueAhead = Decimal.min(r.queueAhead, ours === undefined ? visible : plus(visible, ours.at(o)))
+      // Cancellations ahead of us shrink the queue with the level (our own earlier orders there stay ahead); a level
+      // beyond the depth the snapshot shows says nothing about our queue.
+      const visible = visibleAt(book, o.side, px)
+      if (visible !== undefined)
+        r.queueAhead = Decimal.min(r.queueAhead, ours === undefined ? visible : plus(visible, ours.at(o)))
       // The opposite side crossing our price fills us (as maker, at our price) from what is left of its depth.
       const depth = crossingDepth(paperBook, o.side, px, remaining(o))
       const filled = isAboveZero(depth) ? this.#fillResting(o, depth) : undefined

@@ -1,5 +1,5 @@
 import type { TimerHandle } from '../../core/clock.js'
-import type { BookLevel, Order, Side } from '../../core/types.js'
+import type { BookLevel, BookSnapshot, Order, Side } from '../../core/types.js'
 import { isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -85,6 +85,24 @@ export function inPriceTimePriority(orders: readonly Order[]): readonly Order[] 
   let b = 0
   let s = 0
   return orders.map((o) => (o.price === undefined ? o : o.side === 'BUY' ? buys[b++] : sells[s++]) as Order)
+}
+
+/**
+ * The quantity `book` shows at `px` on a resting `side` order's own side: 0 when that level is within the depth
+ * shown but absent (emptied), `undefined` when `px` lies beyond the last level shown (a partial-depth snapshot does
+ * not reach it, so it says nothing about the queue there) or that side shows no level at all.
+ *
+ * @example
+ * ```ts
+ * const visible = visibleAt(book, 'BUY', 99.5) // undefined: the snapshot's bids stop at 99.6
+ * ```
+ */
+export function visibleAt(book: BookSnapshot, side: Side, px: number): Decimal | undefined {
+  const levels = side === 'BUY' ? book.bids : book.asks
+  const last = levels.at(-1)
+  if (last === undefined || (side === 'BUY' ? px < last[0] : px > last[0])) return undefined
+  const lvl = levels.find((l) => l[0] === px)
+  return lvl === undefined ? ZERO : new Decimal(lvl[1])
 }
 
 /** The side of the book that crosses a resting order of `side`. */
