@@ -7,6 +7,7 @@ import type { PaperTrader, Portfolio } from '../execution/index.js'
 import { QuoteMetrics } from '../execution/quotes/QuoteMetrics.js'
 import { decimalToNumber } from './decimalToNumber.js'
 import type { EquityCurve } from './EquityCurve.js'
+import { MakerFillLog } from './MakerFillLog.js'
 import type { PriceCurve } from './PriceCurve.js'
 import type { RecordedMessage } from './Recorder.js'
 import { type ReplayDecoder, ReplayFeed, type ReplayStats } from './ReplayFeed.js'
@@ -116,28 +117,12 @@ export async function replaySession(
           ...(options.markoutsMs === undefined ? {} : { markoutsMs: [...options.markoutsMs] }),
           ...(options.rewards === undefined ? {} : { rewards: { ...options.rewards } }),
         })
-  const maxFills = options.maxFillsInReport ?? 1_000
-  const fillLog: BacktestMakerReport['fillLog'][number][] = []
-  const ours = new Set<string>()
+  const fillLog = new MakerFillLog(options.maxFillsInReport ?? 1_000)
   const offQuotes =
     quotes === undefined
       ? () => {}
-      : subscribe(quotes.events, { 'quote.sent': (q) => ours.add(q.clientOrderId) })
-  const offFills = subscribe(paper.events, {
-    'order.filled': (e) => {
-      for (const f of e.fills) {
-        if (!ours.has(f.clientOrderId) || fillLog.length >= maxFills) continue
-        fillLog.push({
-          t: f.tsEvent,
-          symbol: f.symbol,
-          side: f.side,
-          price: f.price.toFixed(),
-          qty: f.qty.toFixed(),
-          liquidity: f.liquidity,
-        })
-      }
-    },
-  })
+      : subscribe(quotes.events, { 'quote.sent': (q) => fillLog.quoteSent(q.clientOrderId) })
+  const offFills = subscribe(paper.events, { 'order.filled': (e) => fillLog.filled(e.fills) })
   let startTime: number | undefined
   let samples = 0
   const sample = (b: BookSnapshot): void => {
@@ -177,7 +162,7 @@ export async function replaySession(
   } finally {
     off()
   }
-  const makers = toMakerReport(metrics, fillLog)
+  const makers = toMakerReport(metrics, fillLog.entries)
   metrics?.close()
   offQuotes()
   offFills()
