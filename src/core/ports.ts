@@ -121,7 +121,7 @@ export interface OrderDeniedEvent {
   readonly signal: Signal
   /** The sized intent, when the denial came after sizing. */
   readonly intent?: OrderIntent
-  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `GROUP_ESCALATED`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`. */
+  /** Machine-readable code: a RiskReason, or the engine's `FEED_UNHEALTHY`, `GROUP_ESCALATED`, `NO_MARKET_DATA`, `NO_EXECUTOR`, `GROUP_UNROUTABLE`, `ENGINE_STOPPING`, `SIGNAL_QUEUE_FULL`. */
   readonly code: string
   /** Human-readable explanation. */
   readonly reason: string

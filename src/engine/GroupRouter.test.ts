@@ -70,6 +70,16 @@ const leg = (over: Partial<Signal> = {}): Signal => signal({ groupId: 'g', ...ov
 const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve))
 
 describe('GroupRouter', () => {
+  it('once closed (the engine stopping) sends no buffered group: every leg denied ENGINE_STOPPING', async () => {
+    const { r, client, sending, denied, evaluated } = router()
+    r.add(leg(), 'g')
+    r.add(leg({ side: 'SELL' }), 'g')
+    r.close() // the stop began within the event that emitted the legs
+    await tick()
+    expect(denied).toEqual(['BTCUSDT ENGINE_STOPPING', 'BTCUSDT ENGINE_STOPPING'])
+    expect([client.sent, sending, evaluated()]).toEqual([[], [], 0])
+  })
+
   it('sends the legs of one event as one group, every leg at the smallest approved quantity', async () => {
     const { r, client, sending, denied } = router()
     r.add(leg(), 'g')

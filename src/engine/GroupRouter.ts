@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js'
 import type { ExecutionClient, MarketSnapshot, OrderIntent, Signal } from '../core/ports.js'
 import type { Fill, Instrument } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { type TradekitError, toTradekitError } from '../errors/index.js'
+import { StateError, type TradekitError, toTradekitError } from '../errors/index.js'
 import type { Result } from '../errors/result.js'
 import { OrderGroup, type OrderGroupOutcome } from '../execution/index.js'
 
@@ -108,12 +108,16 @@ const MAX_GROUP_LEGS = 2_000
  * one {@link OrderGroup} on the one executor of their venue (`GROUP_UNROUTABLE` across venues, `NO_EXECUTOR`
  * without one; a leg without market data or refused by risk, e.g. on a restricted instrument, denies every leg), each leg at the smallest approved quantity. A
  * group whose fill (of a leg or of an unwind) the venue later reverses is re-balanced, completed or failed. A group
- * left with exposure is escalated: `engine.groupEscalated` and its instruments restricted.
+ * left with exposure is escalated: `engine.groupEscalated` and its instruments restricted. Once {@link GroupRouter.close}d
+ * (the engine stopping) it sends nothing new: buffered legs are denied `ENGINE_STOPPING`, and a reversal is not
+ * re-balanced but reported (`onError`) and its group's instruments restricted.
  */
 export class GroupRouter {
   readonly #cfg: GroupRouterConfig
   readonly #pending = new Map<string, Signal[]>()
   readonly #legs: BoundedMap<string, SentGroup>
+  /** Set by `close`: the engine is stopping, nothing new is sent. */
+  #closed = false
 
   constructor(config: GroupRouterConfig, maxLegs = MAX_GROUP_LEGS) {
     this.#cfg = config
@@ -131,6 +135,15 @@ export class GroupRouter {
     legs.push(s)
   }
 
+  /**
+   * The engine is stopping (its in-flight wait may be over): legs still buffered are denied `ENGINE_STOPPING` when
+   * their group flushes, and a reversal is no longer re-balanced (no unwind sent to an executor shutting down): it is
+   * reported and its group's instruments set HALTED. Groups already executing or re-balancing go on. Final.
+   */
+  close(): void {
+    this.#closed = true
+  }
+
   /** A fill was reversed: if it belongs to a sent group, re-balance the group (after `execute`, one at a time). */
   onFillReversed(fill: Fill): void {
     const sent = this.#legs.get(fill.clientOrderId)
@@ -143,6 +156,11 @@ export class GroupRouter {
     const legs = this.#pending.get(groupId) ?? []
     this.#pending.delete(groupId)
     if (legs.length === 0) return
+    if (this.#closed) {
+      for (const l of legs)
+        this.#cfg.deny(l, 'ENGINE_STOPPING', `The engine is stopping: group "${groupId}" not sent`)
+      return
+    }
     const ex = this.#route(groupId, legs)
     if (ex === undefined) return
     const intents = this.#approve(groupId, legs)
@@ -272,6 +290,10 @@ export class GroupRouter {
   }
 
   #rebalance(sent: SentGroup, fill: Fill): void {
+    if (this.#closed) {
+      this.#refuseRebalance(sent.outcome as OrderGroupOutcome, fill)
+      return
+    }
     const run = sent.chain.then(async () => {
       const before = sent.outcome as OrderGroupOutcome
       this.#cfg.logger.warn(
@@ -290,6 +312,19 @@ export class GroupRouter {
     })
     sent.chain = run.catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
     this.#cfg.track(sent.chain)
+  }
+
+  /** Stopping: a reversed fill's group stays unbalanced. Reported, and its instruments HALTED until a human looks. */
+  #refuseRebalance(outcome: OrderGroupOutcome, fill: Fill): void {
+    const { groupId } = outcome
+    const reason = `Group "${groupId}" not re-balanced after the venue reversed a fill of "${fill.clientOrderId}": the engine is stopping`
+    const details = { groupId, clientOrderId: fill.clientOrderId, qty: fill.qty.toString() }
+    this.#cfg.logger.error(details, reason)
+    for (const k of new Set(outcome.legs.map((l) => `${l.intent.venue}\u0000${l.intent.symbol}`))) {
+      const [venue, symbol] = k.split('\u0000') as [string, string]
+      this.#cfg.restrict(venue, symbol, reason)
+    }
+    this.#cfg.onError(new StateError(reason, { details }))
   }
 }
 

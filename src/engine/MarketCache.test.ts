@@ -44,6 +44,39 @@ describe('MarketCache', () => {
     expect(c.snapshot('binance', 'BTCUSDT')?.priceTs).toBe(119_999)
   })
 
+  it('never moves the price back in time: a late trade, book or closed candle is ignored for the price', () => {
+    const { c } = cache()
+    c.onTrade(trade(101, 70_000))
+    c.onTrade(trade(90, 65_000)) // a late trade from before the one held
+    c.onBook(book(80, 82, 60_000)) // a late book
+    let s = c.snapshot('binance', 'BTCUSDT')
+    expect([s?.price.toNumber(), s?.priceTs]).toEqual([101, 70_000])
+    c.onCandle(candle(0, 95)) // closed at 59,999: counts for the ATR's bar order, not for the price
+    s = c.snapshot('binance', 'BTCUSDT')
+    expect([s?.price.toNumber(), s?.priceTs]).toEqual([101, 70_000])
+    expect(c.stalePrices).toBe(3)
+    expect(c.ignoredCandles).toBe(0)
+    c.onBook(book(102, 104, 70_000)) // as recent as the held price: taken
+    c.onTrade(trade(105, 71_000))
+    s = c.snapshot('binance', 'BTCUSDT')
+    expect([s?.price.toNumber(), s?.priceTs]).toEqual([105, 71_000])
+    expect(c.stalePrices).toBe(3)
+  })
+
+  it('a held price stamped in the future (a bad stamp) does not freeze the price: the next event is taken', () => {
+    const c = new MarketCache({
+      instruments: [btc],
+      atr: { period: 3 },
+      onDataError: () => {},
+      now: () => 100_000,
+    })
+    c.onTrade(trade(101, 99_000))
+    c.onTrade(trade(500, 32_503_680_000_000)) // year 3000
+    c.onTrade(trade(102, 99_500))
+    const s = c.snapshot('binance', 'BTCUSDT')
+    expect([s?.price.toNumber(), s?.priceTs, c.stalePrices]).toEqual([102, 99_500, 0])
+  })
+
   it('ignores non-positive or non-finite prices and one-sided books', () => {
     const { c } = cache()
     c.onTrade(trade(100, 1))

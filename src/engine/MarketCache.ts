@@ -35,7 +35,9 @@ const key = instrumentKey
  * decision needs. It does not mark the Portfolio (the engine does that, once per event). A closed candle whose open
  * time is not after the last closed one of its instrument and interval (a repeat, even with other values, or an
  * older candle) changes nothing: it is counted in {@link MarketCache.ignoredCandles} and reported to `onCandleIgnored`
- * (the same candles every strategy runner ignores, seen here once whatever the number of strategies).
+ * (the same candles every strategy runner ignores, seen here once whatever the number of strategies). The price never
+ * goes back in time: a trade, book or candle older (by its time) than the price held is ignored for the price and
+ * counted in {@link MarketCache.stalePrices} (a closed one still counts for the ATR).
  */
 export class MarketCache {
   readonly #cfg: MarketCacheConfig
@@ -44,6 +46,7 @@ export class MarketCache {
   /** Open time of the last closed candle per instrument and interval. */
   readonly #closed = new CandleSeriesOrder()
   #ignored = 0
+  #stale = 0
 
   constructor(config: MarketCacheConfig) {
     this.#cfg = config
@@ -75,7 +78,7 @@ export class MarketCache {
       this.#reportIgnored(c, last)
       return
     }
-    this.#setPrice(c.venue, c.symbol, c.close, c.closeTime)
+    this.#setPrice(c.venue, c.symbol, c.close, c.closeTime) // an older close (a trade came since) is not the price
     this.#updateAtr(c)
   }
 
@@ -84,12 +87,20 @@ export class MarketCache {
     return this.#ignored
   }
 
-  /** A public trade: its price is the price. */
+  /**
+   * Prices ignored because they were older (by `tsEvent`) than the price held: a late, out-of-order trade, book or
+   * candle never moves the price back in time.
+   */
+  get stalePrices(): number {
+    return this.#stale
+  }
+
+  /** A public trade: its price is the price, unless it is older than the price held (then ignored and counted). */
   onTrade(t: Trade): void {
     this.#setPrice(t.venue, t.symbol, t.price, t.tsEvent)
   }
 
-  /** A book: its mid (when both sides have a level) is the price. */
+  /** A book: its mid (when both sides have a level) is the price, unless older than the price held (ignored). */
   onBook(b: BookSnapshot): void {
     const bid = b.bids[0]?.[0]
     const ask = b.asks[0]?.[0]
@@ -127,6 +138,11 @@ export class MarketCache {
     if (m === undefined) {
       m = { priceTs: ts }
       this.#market.set(k, m)
+    } else if (m.price !== undefined && ts < m.priceTs && m.priceTs <= (this.#cfg.now ?? Date.now)()) {
+      // A late event: the price risk decides on never goes back in time. A held time in the future (a bad stamp)
+      // orders nothing: it would otherwise freeze the price until the clock reached it.
+      this.#stale++
+      return
     }
     m.price = price
     m.priceTs = ts

@@ -72,6 +72,8 @@ export class QuoteRouter {
   readonly #timers = new Set<TimerHandle>()
   /** Set by `stop`: nothing is routed, resumed or re-quoted any more. */
   #stopped = false
+  /** Set by `open` (the engine runs): until then a stated set is only remembered (a strategy's `onStart`). */
+  #open = false
 
   constructor(config: QuoteRouterConfig) {
     this.#cfg = config
@@ -104,10 +106,14 @@ export class QuoteRouter {
     return [...this.#managers.values()]
   }
 
-  /** Decides on a stated set and applies what the RiskManager approved (nothing when it denied the set). */
+  /**
+   * Decides on a stated set and applies what the RiskManager approved (nothing when it denied the set). Before
+   * {@link QuoteRouter.open} the set is only remembered; after `stop` it is ignored.
+   */
   route(t: QuoteTargets): Promise<void> {
     if (this.#stopped) return Promise.resolve()
     this.#lastStated.set(`${t.strategyId}\u0000${t.venue}`, t)
+    if (!this.#open) return Promise.resolve() // held: `open` routes the last set of each strategy and venue
     const m = this.manager(t.venue)
     if (m === undefined) {
       this.#cfg.logger.warn({ strategyId: t.strategyId, venue: t.venue }, 'no executor for quotes')
@@ -125,6 +131,16 @@ export class QuoteRouter {
       .apply(levels.length === approved.levels.length ? approved : { ...approved, levels })
       .then(() => undefined)
       .catch((e: unknown) => this.#cfg.onError(toTradekitError(e)))
+  }
+
+  /**
+   * The engine runs: routes the last set each strategy stated per venue before (in its `onStart`), as any other.
+   * Resolves when they were applied; a no-op once open or stopped.
+   */
+  open(): Promise<void> {
+    if (this.#open || this.#stopped) return Promise.resolve()
+    this.#open = true
+    return Promise.all([...this.#lastStated.values()].map((t) => this.route(t))).then(() => undefined)
   }
 
   /** Subscribes to the RiskManager's state changes (pull on a halt or restriction, resume on ACTIVE). */

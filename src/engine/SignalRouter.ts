@@ -8,6 +8,7 @@ import type { RiskManager } from '../risk/index.js'
 import { GroupRouter, type GroupUnwindSettings } from './GroupRouter.js'
 import type { MarketCache } from './MarketCache.js'
 import type { OrderStrategyMap } from './OrderStrategyMap.js'
+import { SignalGate } from './SignalGate.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
 
 /** What {@link SignalRouter} takes: where signals go, what they are checked against, and where outcomes go. */
@@ -39,13 +40,20 @@ export interface SignalRouterConfig {
  * Takes a strategy's signal to an executor: picks the executor of its venue (`NO_EXECUTOR`), needs market data
  * (`NO_MARKET_DATA`), asks the RiskManager (which also denies restricted instruments, e.g. `FEED_UNHEALTHY`), then
  * submits the sized intent. Multi-leg signals (with a `groupId`) go through its {@link GroupRouter}. Every refusal is `order.denied`.
+ * Signals {@link SignalRouter.offer}ed before the engine runs (a strategy's `onStart`) wait for {@link SignalRouter.open};
+ * once {@link SignalRouter.close}d (a stop began) nothing new is sent: signals are denied `ENGINE_STOPPING`.
  */
 export class SignalRouter {
   readonly #cfg: SignalRouterConfig
   readonly #groups: GroupRouter
+  readonly #startGate: SignalGate
 
   constructor(config: SignalRouterConfig) {
     this.#cfg = config
+    this.#startGate = new SignalGate({
+      route: (s) => this.route(s),
+      deny: (s, code, why) => this.#deny(s, code, why),
+    })
     const { bus, risk } = config
     this.#groups = new GroupRouter({
       clock: config.clock,
@@ -67,7 +75,26 @@ export class SignalRouter {
     })
   }
 
-  /** Routes one signal (a group leg waits for its group, see {@link GroupRouter.add}). */
+  /** A strategy's signal: routed when the engine runs, held while it starts, denied (`ENGINE_STOPPING`) once stopping. */
+  offer(s: Signal): void {
+    this.#startGate.offer(s)
+  }
+
+  /** The engine runs: routes the signals held since the start began (a strategy's `onStart`), in order. */
+  open(): void {
+    this.#startGate.open()
+  }
+
+  /**
+   * A stop began: held and later signals are denied, and groups send nothing new (see {@link GroupRouter.close}).
+   * Final: a stopped engine never routes again.
+   */
+  close(): void {
+    this.#startGate.close()
+    this.#groups.close()
+  }
+
+  /** Routes one signal now, whatever the engine's phase (a group leg waits for its group, see {@link GroupRouter.add}). */
   route(s: Signal): void {
     if (s.groupId !== undefined) {
       // Legs of one group are emitted together: collect them and execute after the current event.

@@ -25,7 +25,7 @@ import { repeatEvery } from './repeatEvery.js'
 import { SignalRouter } from './SignalRouter.js'
 import { restoreStrategies, snapshotStrategies } from './StrategyStateStore.js'
 import { Subscriptions } from './Subscriptions.js'
-import { settleWithin } from './settleWithin.js'
+import { stopWaits } from './stopWaits.js'
 import { TradeLedger } from './TradeLedger.js'
 import { type TradingEngineConfig, TradingEngineConfigSchema } from './TradingEngineConfig.js'
 import type { TradingEngineEvents } from './TradingEngineEvents.js'
@@ -197,13 +197,15 @@ export class TradingEngine {
     this.#stopHealthChecks = repeatEvery(this.#clock, every, () => this.checkFeedHealth(), onError)
     this.#bus.emit('engine.started', { type: 'engine.started', tsEvent: this.#clock.now() })
     this.#log.info({ strategies: this.#runners.length, feeds: this.#cfg.feeds.length }, 'engine started')
+    this.#signals.open() // the signals and quotes strategies emitted in onStart, held until now
+    if (this.#stopping === undefined) this.#track(this.#quotes.open())
   }
 
   /**
-   * Graceful shutdown: waits for a start still running (at most `shutdown.timeoutMs`), stops strategies (no new
-   * signals), cancels or keeps open orders, waits for in-flight requests up to the configured bound, closes feeds,
-   * saves strategy state (only when the engine ran: a start cut short never overwrites it) and risk state. Safe to
-   * call twice.
+   * Graceful shutdown: from its call no new signal or group is sent (denied `ENGINE_STOPPING`); waits for a start still
+   * running (at most `shutdown.timeoutMs`), stops strategies, cancels or keeps open orders, waits for in-flight requests
+   * up to the configured bound, closes feeds, saves strategy state (only when the engine ran: a start cut short never
+   * overwrites it) and risk state. A wait that fails or outlasts its bound is reported on `error`. Safe to call twice.
    */
   stop(): Promise<void> {
     this.#stopping ??= this.#stop()
@@ -211,19 +213,16 @@ export class TradingEngine {
   }
 
   async #stop(): Promise<void> {
-    const { cancelOpenOrders: cancel, timeoutMs } = this.#cfg.shutdown
+    const { timeoutMs } = this.#cfg.shutdown
     const onError = (e: unknown): void => void this.#bus.emit('error', toTradekitError(e))
+    this.#signals.close() // nothing new is sent once stopping (a signal is denied ENGINE_STOPPING)
     await this.#startup?.settle(this.#clock, timeoutMs, onError)
     const ran = this.#running
     this.#running = false
     this.#stopHealthChecks()
     for (const r of this.#runners) r.stop()
-    await settleWithin(this.#clock, [this.#quotes.stop()], timeoutMs)
-    await settleWithin(this.#clock, [...this.#inflight], timeoutMs)
-    const shutdowns = this.#cfg.executors.map((ex) => ex.shutdown({ cancelOpenOrders: cancel, timeoutMs }))
-    await settleWithin(this.#clock, shutdowns, timeoutMs)
-    const closes = this.#cfg.feeds.map((f) => Promise.resolve(f.close?.()))
-    await settleWithin(this.#clock, closes, timeoutMs)
+    const host = { ...this.#cfg, ...this.#cfg.shutdown, clock: this.#clock, onError } // each wait reported when late
+    await stopWaits({ ...host, inflight: this.#inflight, stopQuotes: () => this.#quotes.stop() })
     this.#subs.clear()
     if (ran) await this.#cfg.stateStore?.save(snapshotStrategies(this.#runners)).catch(onError)
     await this.#cfg.risk.flush().catch(onError)
@@ -268,7 +267,8 @@ export class TradingEngine {
     })
     this.#runnerById.set(s.id, r)
     r.events.on('signal', (sig) => this.#onSignal(sig))
-    r.events.on('quote.stated', (q) => void (this.#running && this.#track(this.#quotes.route(q))))
+    // Held by the router until the engine runs (onStart); ignored once a stop began (onStop).
+    r.events.on('quote.stated', (q) => void (this.#stopping ?? this.#track(this.#quotes.route(q))))
     r.events.on('error', (e) => this.#bus.emit('error', e))
     return r
   }
@@ -373,7 +373,7 @@ export class TradingEngine {
 
   #onSignal(s: Signal): void {
     this.#bus.emit('signal', s)
-    if (this.#running) this.#signals.route(s)
+    this.#signals.offer(s) // held while starting (onStart), denied once stopping
   }
 
   #openOrders(filter?: OrderFilter): readonly Order[] {

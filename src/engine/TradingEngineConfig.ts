@@ -82,8 +82,8 @@ export const TradingEngineConfigSchema = z.strictObject({
       /** Cancel open orders on stop. Default true. */
       cancelOpenOrders: z._default(z.boolean(), true),
       /**
-       * Bound on each wait of a stop (a start still running, in-flight requests, executor shutdowns, feed closes).
-       * Default 10 000 ms.
+       * Bound on each wait of a stop (a start still running, in-flight requests, executor shutdowns, feed closes); a
+       * wait that outlasts it is reported on `error` (a `TimeoutError`) and the stop goes on. Default 10 000 ms.
        */
       timeoutMs: z._default(DurationMsSchema, 10_000),
     }),
