@@ -4,7 +4,7 @@ import { SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { JournalQueueConfigShape } from './journalConfig.js'
 import { migrate } from './migrate.js'
-import { openPostgresDriver } from './openPostgresDriver.js'
+import { DEFAULT_STATEMENT_TIMEOUT_MS, openPostgresDriver } from './openPostgresDriver.js'
 import { TradeJournal } from './TradeJournal.js'
 
 /**
@@ -40,6 +40,15 @@ export const PostgresJournalConfigSchema = z.strictObject({
   writerKey: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'tradekit-journal'),
   /** How long opening waits for the writer lock (a writer that just died releases it with its session), ms. Default 5000. */
   lockWaitMs: z._default(/* @__PURE__ */ z.int().check(z.minimum(0)), 5_000),
+  /**
+   * Longest wait for the database's answer to one statement, or for a connection, ms (wall-clock). Past it the
+   * connection is dropped (a half-open one never answers): a write fails with a TimeoutError, reported on `error`, and
+   * its entries stay in the spill file until the database takes them. Default 30 000.
+   */
+  statementTimeoutMs: z._default(
+    /* @__PURE__ */ z.int().check(z.positive(), z.maximum(2_147_483_647)),
+    DEFAULT_STATEMENT_TIMEOUT_MS,
+  ),
   ...JournalQueueConfigShape,
 })
 
@@ -54,6 +63,7 @@ export type PostgresJournalConfig = z.input<typeof PostgresJournalConfigSchema>
  * @throws {ConfigError} bad config, or pg not installed.
  * @throws {StateError} another writer holds the lock of `writerKey`, or the database's schema is newer than this
  * tradekit.
+ * @throws {TimeoutError} the database did not answer within `statementTimeoutMs`.
  * @example
  * ```ts
  * const journal = await openPostgresJournal({
@@ -66,11 +76,11 @@ export async function openPostgresJournal(config: PostgresJournalConfig): Promis
   const cfg = parseConfig(PostgresJournalConfigSchema, config, 'openPostgresJournal')
   const clock = cfg.clock ?? new SystemClock()
   const now = (): number => clock.now()
-  const driver = await openPostgresDriver({ ...cfg.pool } as PoolConfig, {
-    writerKey: cfg.writerKey,
-    waitMs: cfg.lockWaitMs,
-    now,
-  })
+  const driver = await openPostgresDriver(
+    { ...cfg.pool } as PoolConfig,
+    { writerKey: cfg.writerKey, waitMs: cfg.lockWaitMs, now },
+    { statementTimeoutMs: cfg.statementTimeoutMs },
+  )
   try {
     await migrate(driver, { now })
   } catch (e) {

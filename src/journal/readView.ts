@@ -22,7 +22,7 @@ function positionOf(r: SqlRow): JournalPosition {
  * The journal's last view, read from the tables the writes maintain (so its cost grows with the open orders and the
  * strategies × instruments traded, not with the history): the newest event of every order not in a final state, the
  * book of every strategy and instrument and of every instrument (quantity, average entry, realised PnL, fees), the
- * fill keys of those open orders, and the newest trade per instrument.
+ * fill keys of those open orders (in booking order, `fills.seq`), and the newest trade per instrument.
  */
 export async function readView(driver: SqlDriver): Promise<JournalView> {
   // Driven by open_orders (CROSS JOIN keeps SQLite from scanning order_events for the ordering); sorted here.
@@ -33,15 +33,17 @@ export async function readView(driver: SqlDriver): Promise<JournalView> {
   const openOrders = open
     .map(orderEntryOf)
     .sort((a, b) => a.tsEvent - b.tsEvent || (a.clientOrderId < b.clientOrderId ? -1 : 1))
-  const keys: string[] = []
+  // In booking order (`fills.seq`), as the other replays of the fills, not by time: a fill booked later may be older.
+  const booked: { seq: number; key: string }[] = []
   for (let i = 0; i < openOrders.length; i += 200) {
     const ids = openOrders.slice(i, i + 200).map((o) => o.clientOrderId)
     const rows = await driver.all(
-      `SELECT fill_key FROM fills WHERE client_order_id IN (${ids.map(() => '?').join(', ')}) ORDER BY ts_event, fill_key`,
+      `SELECT fill_key, seq FROM fills WHERE client_order_id IN (${ids.map(() => '?').join(', ')})`,
       ids,
     )
-    for (const r of rows) keys.push(fillKeyOfStored(String(r.fill_key)))
+    for (const r of rows) booked.push({ seq: Number(r.seq), key: fillKeyOfStored(String(r.fill_key)) })
   }
+  const keys = booked.sort((a, b) => a.seq - b.seq).map((b) => b.key)
   const positions = await driver.all('SELECT * FROM positions ORDER BY strategy_id, venue, symbol')
   const instruments = await driver.all('SELECT * FROM instrument_positions ORDER BY venue, symbol')
   return {

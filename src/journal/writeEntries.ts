@@ -187,16 +187,20 @@ async function insertNextSeq(tx: SqlDriver, e: EntryOf<'order'>): Promise<void> 
   const select = ORDER.columns.map(typed).join(', ')
   const params = values.filter((_, i) => ORDER.columns[i] !== 'seq')
   const id = at('client_order_id')
-  const same = [at('event'), at('status'), at('filled_qty'), at('reason') ?? '']
-  // Skipped as a replay: the same event, status, filled quantity and reason as the order's last journaled event, or
-  // an event of the order that is the same at the same time (a batch written twice: the spill path rewrites batches).
+  const same = [at('event'), at('status'), at('filled_qty'), at('reason') ?? '', at('qty'), at('price') ?? '']
+  const sameAs = (t: string): string =>
+    `${t}.event = ? AND ${t}.status = ? AND ${t}.filled_qty = ? AND COALESCE(${t}.reason, '') = ?
+       AND ${t}.qty = ? AND COALESCE(${t}.price, '') = ?`
+  // Skipped as a replay: the same event, status, filled quantity, reason, quantity and price as the order's last
+  // journaled event, or an event of the order that is the same at the same time (a batch written twice: the spill path
+  // rewrites batches). An amendment (another price or quantity, same status) is another event, kept.
   await tx.all(
     `INSERT INTO order_events (${ORDER.columns.join(', ')})
      SELECT ${select} FROM (SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM order_events WHERE client_order_id = ?) n
      WHERE NOT EXISTS (SELECT 1 FROM order_events l WHERE l.client_order_id = ? AND l.seq = n.next - 1
-       AND l.event = ? AND l.status = ? AND l.filled_qty = ? AND COALESCE(l.reason, '') = ?)
+       AND ${sameAs('l')})
      AND NOT EXISTS (SELECT 1 FROM order_events r WHERE r.client_order_id = ? AND r.ts_event = ?
-       AND r.event = ? AND r.status = ? AND r.filled_qty = ? AND COALESCE(r.reason, '') = ?)
+       AND ${sameAs('r')})
      ON CONFLICT DO NOTHING`,
     [...params, id, id, ...same, id, at('ts_event'), ...same],
   )

@@ -120,7 +120,10 @@ export const HttpClientConfigSchema = z.strictObject({
   retryBaseMs: z._default(DurationMsSchema, 250),
   /** Largest retry delay ceiling, ms. Default 5 s. */
   retryMaxMs: z._default(DurationMsSchema, 5_000),
-  /** A 429 whose Retry-After exceeds this fails at once instead of waiting. Default 60 s. */
+  /**
+   * Longest Retry-After a 429 makes this call wait before its retry, even past the limiter's `maxWaitMs`; a 429 asking
+   * for longer fails at once. Default 60 s.
+   */
   maxRetryAfterMs: z._default(DurationMsSchema, 60_000),
   /** Ban length assumed when a ban response carries no Retry-After, ms. Default 2 min. */
   defaultBanMs: z._default(PositiveDurationMsSchema, 120_000),

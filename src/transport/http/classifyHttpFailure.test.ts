@@ -49,7 +49,7 @@ describe('classifyHttpFailure', () => {
 
   it('retries a 429 after Retry-After and pauses the limiter, or backs off without one', () => {
     const d = classifyHttpFailure(failure(429, { 'retry-after': '2' }), policy)
-    expect(d).toMatchObject({ kind: 'retry', breaker: 'success', delayMs: 0, pauseUntil: 3_000 })
+    expect(d).toMatchObject({ kind: 'retry', breaker: 'success', delayMs: 2_000, pauseUntil: 3_000 })
     expect(d.error.code).toBe('RATE_LIMITED')
     const b = classifyHttpFailure(failure(429), policy)
     expect(b).toMatchObject({ kind: 'retry', delayMs: 125 })

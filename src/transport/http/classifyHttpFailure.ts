@@ -52,7 +52,8 @@ export interface HttpFailureDecision {
 
 /**
  * Classifies a non-2xx response: a ban status bans the limiter and fails; a 429 with Retry-After pauses the limiter
- * until then (always), and retries after it or fails when the wait is over `maxRetryAfterMs`; one without retries
+ * until then (always), and retries after it (`delayMs` is the Retry-After, so the call waits it out whatever the
+ * limiter's `maxWaitMs`) or fails when the wait is over `maxRetryAfterMs`; one without retries
  * after a backoff; a 5xx retries and counts against the
  * breaker; any other status fails with the mapped venue error or an {@link HttpError}. A Retry-After is held to
  * `maxBanMs`. Pure and never throws: the client applies the decision.
@@ -102,8 +103,9 @@ function rateLimited(
   // process) holds back until then, however long. maxRetryAfterMs only decides whether this call waits or fails.
   const pause = retryAfter === undefined ? {} : { pauseUntil: f.now + retryAfter }
   if (waitMs > policy.maxRetryAfterMs) return { kind: 'fail', breaker: 'success', error, ...pause }
-  if (retryAfter === undefined) return { kind: 'retry', breaker: 'success', error, delayMs: waitMs }
-  return { kind: 'retry', breaker: 'success', error, delayMs: 0, ...pause }
+  // This call sleeps the whole Retry-After itself (at most maxRetryAfterMs), then acquires budget like any request.
+  // Leaving the wait to the limiter (delay 0) failed it at once whenever the pause outlasted the limiter's maxWaitMs.
+  return { kind: 'retry', breaker: 'success', error, delayMs: waitMs, ...pause }
 }
 
 /**
