@@ -1,10 +1,10 @@
 import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
-import { StateError } from '../errors/index.js'
 import {
   type PersistedRiskState,
   parsePersistedRiskState,
   StateChangeReason,
+  StateSaveRefusedError,
   type StateStore,
   TradingState,
 } from '../risk/index.js'
@@ -97,11 +97,16 @@ const WHY: Record<string, string> = {
   resumed: 'the halt it copies was resumed since',
 }
 
+/** The stored state a refusal names, when it is one. */
+const storedState = (s: string | undefined): TradingState | undefined =>
+  s === TradingState.ACTIVE || s === TradingState.REDUCING || s === TradingState.HALTED ? s : undefined
+
 /**
  * The {@link StateStore} of many processes: the latched trading state (breakers, kill switch, drawdown peak) lives
  * in Redis, so it survives restarts and every process of the deployment sees it. A save is atomic and ordered by a
  * Redis-side version, never by the hosts' clocks: HALTED wins over any other state until an explicit resume, and a
- * refused save rejects with a `StateError` (the guard reports it on `error`). {@link RedisStateStore.watch} reports
+ * refused save rejects with a `StateSaveRefusedError` (the guard reports it on `error` once, never retries it).
+ * {@link RedisStateStore.watch} reports
  * another process's change within about a second (pub/sub, with polling as the fallback) so each process can halt
  * and cancel its own open orders.
  *
@@ -122,12 +127,14 @@ export class RedisStateStore implements StateStore {
   readonly #meta: string
   readonly #channel: string
   readonly #pollMs: number
-  #timer: ReturnType<typeof setInterval> | undefined
   /** The last halt this process saw (`epoch:hv`): a resume clears only a halt it has seen. */
   #seenHalt = ''
   /** The halt this process's own HALTED state stands for, by the state's `since`. */
   #halt: { readonly since: number; readonly id: string } | undefined
-  /** The last halt {@link RedisStateStore.watch} delivered, and the one the next new HALTED saved here relays. */
+  /**
+   * The last halt {@link RedisStateStore.watch} delivered or a refused save found stored, and the one the next new
+   * HALTED saved here relays.
+   */
   #delivered = ''
   #relay = ''
   /** What this process last saved, and the `since` of its last non-HALTED state saved or loaded. */
@@ -154,8 +161,9 @@ export class RedisStateStore implements StateStore {
   /**
    * Saves atomically. HALTED replaces any state; only an explicit resume (`reason` RESUME, a new transition) of the
    * halt this process has seen replaces HALTED (or the day reset of a daily-loss halt), and a halt that copies one
-   * resumed since is stale. A refused save
-   * rejects with a `StateError` (details: `stored`, `refused`) and changes nothing.
+   * resumed since is stale. A refused save rejects with a `StateSaveRefusedError` (`stored`, `refused`, `why`) and
+   * changes nothing in Redis; a resume or day reset refused is spent (saving that state again never releases a halt:
+   * the halt that refused it was not the one the host released).
    */
   async save(state: PersistedRiskState): Promise<void> {
     const parsed = parsePersistedRiskState(state)
@@ -179,9 +187,13 @@ export class RedisStateStore implements StateStore {
     )
     const [ok, epoch, , hv, why, stored] = Array.isArray(reply) ? reply.map(String) : []
     if (ok !== '1') {
-      throw new StateError(
+      // Spent: once this process has seen the halt that refused it (watch), saving it again must not release it.
+      if (!halted) this.#activeSince = parsed.since
+      // The halt stored here is the one a relay of this refusal copies (shareKillSwitch).
+      if (stored === TradingState.HALTED && hv !== undefined && hv !== '') this.#delivered = `${epoch}:${hv}`
+      throw new StateSaveRefusedError(
         `Risk state ${parsed.state} not saved over ${stored || 'the stored state'}: ${WHY[why ?? ''] ?? 'refused'}`,
-        { details: { store: 'redis', stored, refused: parsed.state, why } },
+        { refused: parsed.state, stored: storedState(stored), why, details: { store: 'redis' } },
       )
     }
     if (halted) {
@@ -240,12 +252,10 @@ export class RedisStateStore implements StateStore {
         } catch {}
       })
       .catch(() => {})
-    this.#timer = setInterval(poll, this.#pollMs)
+    // Each watch its own timer: stopping one (shareKillSwitch's unlink) must not stop another's polling.
+    const timer = setInterval(poll, this.#pollMs)
     poll()
-    return () => {
-      clearInterval(this.#timer)
-      this.#timer = undefined
-    }
+    return () => clearInterval(timer)
   }
 
   /** The stored state and its version. */

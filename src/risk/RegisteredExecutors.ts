@@ -1,7 +1,18 @@
-import { type ExecutionClient, type OrderEvent, subscribe } from '../core/index.js'
+import {
+  type ExecutionClient,
+  type ExecutionEvents,
+  type Listenable,
+  type OrderEvent,
+  subscribe,
+} from '../core/index.js'
 import { RecentIds } from '../core/RecentIds.js'
 import type { HeardVenues } from './EntryReservations.js'
 import { isVerdictOnOrder } from './verdictOnOrder.js'
+
+/** The dry-run event of the live `OrderExecutor`: the order was not sent and never will rest at the venue. */
+interface DryRunSkipped {
+  'order.dryRunSkipped': [e: { readonly order: { readonly clientOrderId: string } }]
+}
 
 /** Bound on client order ids remembered for counting venue responses once. */
 const MAX_COUNTED_IDS = 10_000
@@ -17,7 +28,8 @@ export interface ExecutorListener {
 /**
  * The executors a RiskManager follows: the kill switch cancels on them, their `order.accepted` / `order.filled` /
  * `order.rejected` feed the rejection-rate breaker (each order's first response once; a refusal that is not a verdict
- * on the order is not counted), and every order event of theirs ends that order's entry reservation.
+ * on the order is not counted), and every order event of theirs ends that order's entry reservation (a dry run's
+ * `order.dryRunSkipped` too: that order is never sent, so it never rests nor shows in a snapshot).
  *
  * @example
  * ```ts
@@ -67,8 +79,14 @@ export class RegisteredExecutors implements HeardVenues {
       'order.canceled': onEnded,
       'order.expired': onEnded,
     })
+    // An executor that has no dry run never emits it; listening costs nothing.
+    const events = client.events as Listenable<ExecutionEvents & DryRunSkipped>
+    const dryRun = subscribe(events, {
+      'order.dryRunSkipped': (e) => onOrder(e.order.clientOrderId),
+    })
     const unregister = (): void => {
       unsubscribe()
+      dryRun()
       this.#executors.delete(client)
       this.#venues = venuesOf(this.#executors.keys())
     }

@@ -1,12 +1,16 @@
 import type { Clock, TimerHandle } from '../core/index.js'
 import { type TradekitError, toTradekitError } from '../errors/index.js'
+import { isStateSaveRefusedError } from './StateSaveRefusedError.js'
 import type { PersistedRiskState, StateStore } from './StateStore.js'
 
 /** First retry delay after a failed save, ms (doubling after each failure in a row, jittered). */
 export const SAVE_RETRY_BASE_MS = 1_000
 /** Longest retry delay, ms. */
 export const SAVE_RETRY_MAX_MS = 60_000
-/** Retries scheduled after failures in a row; past them, the next change or `flush()` tries again. */
+/**
+ * Retries scheduled after failures in a row; past them, the next change or `flush()` tries again. A save the store
+ * refused on purpose (a {@link StateSaveRefusedError}) is never retried: the next change is saved.
+ */
 export const SAVE_MAX_RETRIES = 10
 
 /** What a {@link StateSaver} writes with and reports to. */
@@ -16,7 +20,7 @@ export interface StateSaverDeps {
   readonly clock: Clock
   /** The state to save, read at each attempt (the latest, not the one that asked). */
   readonly snapshot: () => PersistedRiskState
-  /** Called with every failed attempt (the guard emits it on `error`). */
+  /** Called with every failed attempt and every refusal (the guard emits it on `error`). */
   readonly onError: (e: TradekitError) => void
   /** Uniform in [0, 1), for the retry jitter. Default `Math.random`. */
   readonly random?: () => number
@@ -27,6 +31,8 @@ export interface StateSaverDeps {
  * The state stays unsaved ("dirty") until a write succeeds: a failed one is reported and retried after a jittered
  * backoff on the guard's clock (doubling from 1 s to 60 s, at most {@link SAVE_MAX_RETRIES} in a row; past them the
  * next change or {@link StateSaver.flush} tries again), so a HALT whose save failed is not lost at the next restart.
+ * A save the store refused on purpose (a {@link StateSaveRefusedError}: a shared store holding a HALTED this state may
+ * not replace, a stale halt) would be refused again: it is reported once and not retried; the next change is saved.
  *
  * @example
  * ```ts
@@ -47,7 +53,10 @@ export class StateSaver {
     this.#deps = deps
   }
 
-  /** Whether the latest state is not saved yet (a change not written, or a write that failed). */
+  /**
+   * Whether the latest state is not saved yet (a change not written, or a write that failed; not a state the store
+   * refused on purpose, which waits for the next change).
+   */
   get isDirty(): boolean {
     return this.#dirty
   }
@@ -81,6 +90,13 @@ export class StateSaver {
             await store.save(snapshot())
             this.#failures = 0
           } catch (e) {
+            if (isStateSaveRefusedError(e)) {
+              // The store's answer, not a failure to reach it: the same state would be refused again. Reported once;
+              // the next change (a halt copied from the store, say) is saved.
+              this.#failures = 0
+              onError(e)
+              continue
+            }
             this.#dirty = true // unsaved until a write succeeds
             this.#failures++
             onError(toTradekitError(e))

@@ -207,11 +207,19 @@ export class TradingGuard {
   }
 
   /**
-   * Loads the latched state from the store (once; later calls return the same promise). A saved HALTED stays HALTED;
-   * a state tripped before loading (kill switch) is kept if it is more severe. Rejects when the store is unreadable.
+   * Loads the latched state from the store (once: calls while it runs, or after it succeeded, share its promise). A
+   * saved HALTED stays HALTED; a state tripped before loading (kill switch) is kept if it is more severe. Rejects when
+   * the store is unreadable; a later call then tries again (the store may be back).
    */
   start(): Promise<void> {
-    if (this.#starting === undefined) this.#starting = this.#load()
+    if (this.#starting === undefined) {
+      const attempt = this.#load()
+      this.#starting = attempt
+      // A failed load is not cached: the next start() loads again (this branch only forgets it; callers get the error).
+      attempt.catch(() => {
+        if (this.#starting === attempt) this.#starting = undefined
+      })
+    }
     return this.#starting
   }
 

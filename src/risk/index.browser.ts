@@ -49,6 +49,11 @@ export {
 } from './QuoteLimitsConfig.js'
 export { RiskManager } from './RiskManager.js'
 export {
+  isStateSaveRefusedError,
+  StateSaveRefusedError,
+  type StateSaveRefusedErrorOptions,
+} from './StateSaveRefusedError.js'
+export {
   MemoryStateStore,
   type PersistedRiskState,
   PersistedRiskStateSchema,
