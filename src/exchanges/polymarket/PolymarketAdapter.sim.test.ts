@@ -130,6 +130,25 @@ describe('PolymarketAdapter against PolymarketSim', () => {
     await expect(past).rejects.toBeInstanceOf(ValidationError)
   })
 
+  it('a `tick_size_change` updates the instrument (tick, min and max price), not only the signing tick', async () => {
+    const { sim, clob } = await start()
+    const m = sim.markets.find((x) => x.tickSize === '0.01')!
+    const yes = m.tokens[0].tokenId
+    expect((await clob.instrument(yes)).tickSize.toFixed()).toBe('0.01')
+    clob.market.subscribe([yes])
+    await new Promise<void>((r) => clob.market.events.once('book.changed', () => r()))
+    const changed = new Promise<void>((r) => clob.market.events.once('market.tickSizeChanged', () => r()))
+    sim.setTickSize(m.conditionId, '0.001')
+    await changed
+    const inst = await clob.instrument(yes)
+    expect(inst.tickSize.toFixed()).toBe('0.001')
+    expect(inst.minPrice?.toFixed()).toBe('0.001')
+    expect(inst.maxPrice?.toFixed()).toBe('0.999')
+    // A price on the new grid, which the cached instrument said was off-tick, is accepted at the venue.
+    const p = new Decimal(m.fairPrice).minus('0.015')
+    expect((await clob.placeOrder(limit('fine-1', yes, { price: p }))).order.status).toBe('OPEN')
+  })
+
   it('lists every market or refuses (typed): never the first `maxPages` pages as if they were all', async () => {
     const { sim, clob } = await start({ pageSize: 1, markets: 4 })
     expect((await clob.rest.getAllMarkets()).map((m) => m.conditionId)).toEqual(

@@ -29,6 +29,7 @@ import { err, ok, type Result } from '../../errors/result.js'
 import {
   type ExchangeVersion,
   GTD_MIN_LEAD_MS,
+  isTickSize,
   MAX_BATCH_CANCELS,
   MAX_BATCH_ORDERS,
   POLYMARKET_VENUE,
@@ -171,6 +172,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       if (e.isReconnect) this.#bus.emit('user.reconnected', { type: 'user.reconnected', tsEvent: e.tsEvent })
     })
     u.on('error', (e) => this.#bus.emit('error', e))
+    this.market.events.on('market.tickSizeChanged', (e) => this.#retick(e.tokenId, e.newTickSize))
     this.heartbeat.events.on('error', (e) => this.#bus.emit('error', e))
     this.rest.http.events.on('error', (e) => this.#bus.emit('error', e))
   }
@@ -211,6 +213,19 @@ export class PolymarketAdapter implements ExchangeAdapter {
     }
     this.#instruments.set(symbol, inst)
     return inst
+  }
+
+  /** A cached instrument takes the venue's new tick (`tick_size_change`): its tick, min and max price move with it. */
+  #retick(symbol: string, tickSize: string): void {
+    const inst = this.#instruments.get(symbol)
+    if (inst === undefined || !isTickSize(tickSize)) return
+    const tick = new Decimal(tickSize)
+    this.#instruments.set(symbol, {
+      ...inst,
+      tickSize: tick,
+      minPrice: tick,
+      maxPrice: new Decimal(1).minus(tick),
+    })
   }
 
   /**

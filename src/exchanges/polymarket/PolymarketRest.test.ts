@@ -93,4 +93,38 @@ describe('PolymarketRest (no network)', () => {
       code: 'INVALID_STATE',
     })
   })
+
+  it('a 503 "cancel-only" / "trading disabled" answer to an order is a rejection (not placed), not an unknown outcome', async () => {
+    // docs.polymarket.com/resources/error-codes: 503 "Trading is currently cancel-only. New orders are not accepted,
+    // but cancels are allowed." and 503 "Trading is currently disabled. ..." ("No orders (including cancels) are accepted").
+    const texts = [
+      'Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.',
+      'Trading is currently disabled. Check polymarket.com for updates',
+    ]
+    for (const text of texts) {
+      const fetch = async (input: string | URL | Request) => {
+        const url = String(input instanceof Request ? input.url : input)
+        if (url.includes('/neg-risk'))
+          return new Response(JSON.stringify({ neg_risk: false }), { status: 200 })
+        return new Response(JSON.stringify({ error: text }), { status: 503 })
+      }
+      const rest = new PolymarketRest({
+        signer: wallet,
+        restUrl: 'http://127.0.0.1:9',
+        fetch: fetch as typeof globalThis.fetch,
+        credentials: { address: wallet.address, apiKey: 'k', secret: 'c2VjcmV0', passphrase: 'p' },
+      })
+      const signed = await signOrder(
+        await buildOrder(
+          { tokenId: TOKEN, price: '0.5', size: '5', side: 'BUY' },
+          { tickSize: '0.01', negRisk: false, signatureType: 0, signer: wallet.address },
+        ),
+        wallet,
+        { negRisk: false },
+      )
+      const e = await rest.postOrder(signed).catch((x: unknown) => x)
+      rest.close()
+      expect(e).toMatchObject({ code: 'ORDER_REJECTED', venueCode: 'TRADING_DISABLED', status: 503 })
+    }
+  })
 })

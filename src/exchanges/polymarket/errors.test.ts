@@ -39,7 +39,18 @@ describe('Polymarket error mapping', () => {
   it('401 is an auth error, 429 and 5xx are left to the transport, unknown 4xx is a plain exchange error', () => {
     expect(mapPolymarketError(401, 'Unauthorized/Invalid api key')?.code).toBe('AUTH_FAILED')
     expect(mapPolymarketError(429, 'Too Many Requests')).toBeUndefined()
-    expect(mapPolymarketError(503, 'Trading is currently disabled')).toBeUndefined()
+    expect(mapPolymarketError(503, 'upstream connect error')).toBeUndefined()
+    // The venue's own 503s that say no order was taken (docs error-codes): a rejection, not an unknown outcome.
+    expect(mapPolymarketError(503, 'Trading is currently disabled')).toMatchObject({
+      code: 'ORDER_REJECTED',
+      venueCode: 'TRADING_DISABLED',
+    })
+    expect(
+      mapPolymarketError(
+        503,
+        'Trading is currently cancel-only. New orders are not accepted, but cancels are allowed.',
+      ),
+    ).toMatchObject({ code: 'ORDER_REJECTED', venueCode: 'TRADING_DISABLED' })
     expect(mapPolymarketError(404, 'No orderbook exists for the requested token id')?.code).toBe(
       'EXCHANGE_REJECTED',
     )

@@ -75,7 +75,8 @@ export class DepositWalletRequiredError extends OrderRejectedError {
 /**
  * Maps a Polymarket error response (`{ "error": "…" }`, or an insert `errorMsg`) to a typed error: 401 →
  * {@link AuthError}; balance → {@link InsufficientFundsError}; order rules, signature and version mismatches →
- * {@link OrderRejectedError} with Polymarket's code in `venueCode`. 429 and 5xx are left to the transport.
+ * {@link OrderRejectedError} with Polymarket's code in `venueCode`, as is a 503 "Trading is currently disabled" or
+ * "cancel-only" (`TRADING_DISABLED`: no order was taken). Other 5xx and 429 are left to the transport.
  *
  * @example
  * ```ts
@@ -92,6 +93,14 @@ export function mapPolymarketError(status: number, message: string): TradekitErr
       `Polymarket refused the credentials: ${message.slice(0, 120)}`,
       opts,
     )
+  // "Trading is currently disabled" / "cancel-only" (503): the venue took no order, a known outcome (error-codes page).
+  if (status === 503 && code === 'TRADING_DISABLED') {
+    return new OrderRejectedError(
+      POLYMARKET_VENUE,
+      `Polymarket is not taking orders: ${message.slice(0, 160)}`,
+      opts,
+    )
+  }
   if (status === 429 || status >= 500) return undefined
   if (code === 'MAKER_ADDRESS_NOT_ALLOWED') return new DepositWalletRequiredError(message, opts)
   if (code === 'INVALID_ORDER_NOT_ENOUGH_BALANCE') {
