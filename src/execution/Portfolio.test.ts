@@ -125,6 +125,24 @@ describe('Portfolio spot', () => {
     expect(snap.freeMargin.toString()).toBe('8000')
   })
 
+  it('a deposit or withdrawal moves the peak with it: drawdown is the trading loss from the peak, not a transfer', () => {
+    const p = mk()
+    p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
+    p.mark('fake', 'BTCUSDT', '18000') // a 200 trading loss from the 10,000 peak
+    expect(p.drawdown().toString()).toBe('0.02')
+    // Reference: the peak net of transfers, 10,000 − 5,000; equity 9,800 − 5,000; drawdown 200 / 5,000.
+    p.deposit('USDT', '-5000')
+    expect([p.equity(), p.peakEquity(), p.drawdown()].map(String)).toEqual(['4800', '5000', '0.04'])
+    expect(p.snapshot().peakEquity.toString()).toBe('5000')
+    p.deposit('USDT', '200') // a deposit does not hide the loss either: 5,200 peak, 5,000 equity
+    expect([p.equity(), p.peakEquity()].map(String)).toEqual(['5000', '5200'])
+    expect(p.drawdown().eq(new Decimal(200).div(5200))).toBe(true)
+    const flat = mk() // no trading at all: no drawdown, whatever moves in and out
+    flat.deposit('USDT', '10000')
+    flat.deposit('USDT', '-15000')
+    expect([flat.peakEquity(), flat.drawdown()].map(String)).toEqual(['5000', '0'])
+  })
+
   it('positions() is a copy to change at will; a snapshot shares the kept views, frozen, until a mark or fill moves them', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000'))
@@ -275,6 +293,17 @@ describe('Portfolio outcome tokens', () => {
     expect(p.cash('USDT').toString()).toBe('10005')
     expect(p.positions()).toHaveLength(0)
     expect(p.realizedPnl().toString()).toBe('5')
+  })
+
+  it('refuses an outcome-token fill priced above 1 and a payout other than 0 or 1, changing nothing', () => {
+    const p = mk()
+    const cents = p.applyFill(fill(YES, 'BUY', '100', '45')) // 45 cents given as 45: 100× the cost
+    expect(cents.ok ? 'applied' : cents.error.code).toBe('VALIDATION_FAILED')
+    expect(p.cash('USDT').toString()).toBe('10000')
+    expect(p.applyFill(fill(YES, 'BUY', '100', '1')).ok).toBe(true) // 1 itself is a price a token can trade at
+    expect(() => p.settleOutcome('fake', YES.symbol, 2 as 1)).toThrow(/payout "2"/)
+    expect(() => p.settleOutcome('fake', YES.symbol, 0.5 as 1)).toThrow(/payout "0.5"/)
+    expect([p.cash('USDT'), p.position('fake', YES.symbol)?.qty].map(String)).toEqual(['9900', '100'])
   })
 })
 

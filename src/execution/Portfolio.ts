@@ -18,7 +18,7 @@ import type {
   Trade,
 } from '../core/types.js'
 import { fillKey, type InstrumentKind } from '../core/types.js'
-import { greaterThan, isAboveZero, isFinitePositive } from '../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
 import { Decimal, type DecimalLike, toDecimal } from '../decimal/index.js'
 import { minus, plus } from '../decimal/plusMinus.js'
@@ -32,6 +32,7 @@ import {
 import { err, ok, type Result } from '../errors/result.js'
 import { applyCashFill } from './portfolio/applyCashFill.js'
 import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
+import { invalidFill, outcomePayout } from './portfolio/checkFill.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
 import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
@@ -229,11 +230,13 @@ export class Portfolio {
     return minus(this.cash(asset), held)
   }
 
-  /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit. */
+  /** Adds (or with a negative amount, withdraws) cash, e.g. a deposit; the peak equity moves with it (no drawdown). */
   deposit(asset: string, amount: DecimalLike): void {
     const a = toDecimal(amount, { field: 'amount' })
     const next = this.cash(asset).plus(a)
     if (next.isNegative()) throw new InsufficientFundsError('portfolio', `Withdrawal exceeds "${asset}" cash`)
+    this.#foldPeak() // the peak up to now, then moved by the transfer: a deposit is no gain, a withdrawal no loss
+    this.#peak = plus(this.#peak, this.#rates.value(a, asset) ?? ZERO)
     this.#cash.set(asset, next)
     this.#touchPeak()
   }
@@ -402,14 +405,8 @@ export class Portfolio {
   #applyNew(id: string, fill: Fill): Result<FillApplied, TradekitError> {
     const k = key(fill.venue, fill.symbol)
     const inst = this.#instruments.get(k)
-    if (inst === undefined) {
-      return err(
-        new ValidationError(`Unknown instrument "${fill.venue}:${fill.symbol}"`, { field: 'symbol' }),
-      )
-    }
-    if (!isFinitePositive(fill.qty) || !isFinitePositive(fill.price))
-      return err(new ValidationError('Fill quantity and price must be > 0', { field: 'fill' }))
-    if (!fill.fee.isFinite()) return err(new ValidationError('Fill fee must be finite', { field: 'fee' }))
+    const invalid = invalidFill(inst, fill) // an unknown instrument (`inst` undefined) included
+    if (inst === undefined || invalid !== undefined) return err(invalid as ValidationError)
     this.#marked(k)
     const r = this.#commit(id, inst, fill, this.#posFor(inst.venue, inst.symbol))
     if (!r.ok) return r
@@ -489,7 +486,7 @@ export class Portfolio {
     const inst = this.instrument(venue, symbol)
     if (inst === undefined || inst.kind !== 'outcome')
       throw new ValidationError(`"${venue}:${symbol}" is not an outcome token`, { field: 'symbol' })
-    const pay = new Decimal(payout)
+    const pay = outcomePayout(payout)
     // The market resolved: every strategy's share settles (shares that net to a flat venue position too).
     const shares = this.#ledger.settle(venue, symbol, pay)
     const p = this.#positions.get(key(venue, symbol))

@@ -499,6 +499,47 @@ describe('PaperTrader venue rejections', () => {
   })
 })
 
+describe('PaperTrader: a reduce-only order never opens or flips a position', () => {
+  const perpBook = (ts = 0) => book(BIDS, ASKS, BTCPERP, ts)
+  it('a bracket: the take-profit closes the long, then the stop-loss triggers and expires instead of going short', async () => {
+    const { paper, events } = setup()
+    paper.onBook(perpBook())
+    await paper.submit(intent({ qty: '2' }, BTCPERP)) // long 2
+    const tp = await paper.submit(intent({ side: 'SELL', qty: '2', price: '105', reduceOnly: true }, BTCPERP))
+    const sl = await paper.submit(
+      intent(
+        { side: 'SELL', type: 'STOP_MARKET', qty: '2', triggerPrice: new Decimal(95), reduceOnly: true },
+        BTCPERP,
+      ),
+    )
+    paper.onTrade({ ...BTCPERP, price: 106, qty: 5, side: 'BUY', tradeId: 'a', tsEvent: 1 } as never) // through the TP
+    expect(paper.order(tp.clientOrderId)?.status).toBe('FILLED')
+    paper.onTrade({ ...BTCPERP, price: 94, qty: 5, side: 'SELL', tradeId: 'b', tsEvent: 2 } as never) // the SL triggers
+    // Reference: position = Σ signed fills = +2 − 2 = 0, and the stop-loss has nothing to reduce.
+    expect(paper.portfolio.positionQty(BTCPERP.venue, BTCPERP.symbol).toString()).toBe('0')
+    expect([
+      paper.order(sl.clientOrderId)?.status,
+      paper.order(sl.clientOrderId)?.filledQty.toString(),
+    ]).toEqual(['EXPIRED', '0'])
+    expect(events.at(-1)).toBe(`order.expired:${sl.clientOrderId}`)
+  })
+
+  it('a resting reduce-only limit fills only what is left of the position, then expires', async () => {
+    const { paper } = setup()
+    paper.onBook(perpBook())
+    await paper.submit(intent({ qty: '2' }, BTCPERP)) // long 2
+    const ro = await paper.submit(intent({ side: 'SELL', qty: '2', price: '105', reduceOnly: true }, BTCPERP))
+    await paper.submit(intent({ side: 'SELL', qty: '1.5', reduceOnly: true }, BTCPERP)) // market: long 0.5 left
+    paper.onTrade({ ...BTCPERP, price: 106, qty: 5, side: 'BUY', tradeId: 'a', tsEvent: 1 } as never)
+    expect(paper.portfolio.positionQty(BTCPERP.venue, BTCPERP.symbol).toString()).toBe('0')
+    expect(paper.order(ro.clientOrderId)?.filledQty.toString()).toBe('0.5')
+    paper.onBook(book([[106, 5]], [[107, 5]], BTCPERP)) // a book crossing it again: nothing to reduce, it expires
+    expect(paper.order(ro.clientOrderId)?.status).toBe('EXPIRED')
+    expect(paper.portfolio.positionQty(BTCPERP.venue, BTCPERP.symbol).toString()).toBe('0')
+    expect(paper.portfolio.freeCash('USDT').eq(paper.portfolio.cash('USDT'))).toBe(true) // its margin hold released
+  })
+})
+
 describe('PaperTrader outcome tokens', () => {
   it('trades inside (0, 1) only and settles at 0 or 1', async () => {
     const { paper } = setup()
@@ -746,5 +787,68 @@ describe('PaperTrader: a book that still shows the liquidity a resting order too
     paper.onBook(book([[99, 1]], [[99.8, 1]])) // the level went
     paper.onBook(book([[99, 1]], [[99.2, 1]])) // new liquidity at that price
     expect(filled()).toBe('2.5')
+  })
+
+  it('a FOK counts the other levels in full when a carried level shows less than was taken (as its walk does)', async () => {
+    const { paper } = setup()
+    paper.onBook(book(BIDS, ASKS))
+    const rest = await paper.submit(intent({ qty: '1', price: '99.5' }))
+    paper.onBook(
+      book(BIDS, [
+        [99.5, 2],
+        [101, 10],
+      ]),
+    ) // the resting buy takes 1 of 99.5
+    expect(paper.order(rest.clientOrderId)?.status).toBe('FILLED')
+    // 99.5 still shown, with less than the 1 taken: nothing is left there, and all 10 at 101 are.
+    paper.onBook(
+      book(BIDS, [
+        [99.5, 0.5],
+        [101, 10],
+      ]),
+    )
+    const fok = await paper.submit(intent({ qty: '10', price: '101', timeInForce: 'FOK' }))
+    expect([fok.status, fok.filledQty.toString()]).toEqual(['FILLED', '10'])
+    // Reference: the same order as IOC takes the same 10 from the same book.
+    paper.onBook(
+      book(BIDS, [
+        [99.5, 0.5],
+        [101, 10],
+      ]),
+    )
+    const ioc = await paper.submit(intent({ qty: '10', price: '101', timeInForce: 'IOC' }))
+    expect([ioc.status, ioc.filledQty.toString()]).toEqual(['FILLED', '10'])
+  })
+
+  it('a FOK fills exactly when the same IOC would fill in full, after any carried crossings (property)', async () => {
+    const level = fc.tuple(fc.integer({ min: 100, max: 104 }), fc.integer({ min: 1, max: 6 }))
+    const asks = fc
+      .uniqueArray(level, { selector: (l) => l[0], minLength: 1, maxLength: 4 })
+      .map((ls) => ls.sort((a, b) => a[0] - b[0]) as [number, number][])
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(asks, { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 100, max: 104 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 100, max: 104 }),
+        async (books, restPx, restQty, qty, limit) => {
+          const run = async (timeInForce: 'FOK' | 'IOC') => {
+            const { paper } = setup()
+            paper.onBook(book([[99, 5]], [[105, 50]]))
+            await paper.submit(intent({ qty: String(restQty), price: String(restPx) }))
+            for (const a of books) paper.onBook(book([[99, 5]], a)) // the resting buy crosses some of them
+            return paper.submit(intent({ qty: String(qty), price: String(limit), timeInForce }))
+          }
+          const fok = await run('FOK')
+          const ioc = await run('IOC')
+          const full = ioc.filledQty.eq(qty)
+          expect([fok.status, fok.filledQty.toString()]).toEqual(
+            full ? ['FILLED', String(qty)] : ['EXPIRED', '0'],
+          )
+        },
+      ),
+      { numRuns: 300 },
+    )
   })
 })

@@ -462,7 +462,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const book = this.#books.get(k)
     const levels = order.side === 'BUY' ? book?.snap.asks : book?.snap.bids
     const isBuy = order.side === 'BUY'
-    let left = remaining(order)
+    let left = order.reduceOnly === true ? this.#reducible(order, remaining(order)) : remaining(order)
+    if (!isAboveZero(left)) return // a reduce-only order with nothing left to reduce (expired by #reducible)
     let notional = ZERO
     let filled = ZERO
     let reference: Decimal | undefined
@@ -530,9 +531,25 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (order.price === undefined) return undefined
     const r = this.#resting.get(order.clientOrderId)
     if (r === undefined || r.armed) return undefined
-    const qty = Decimal.min(upTo, remaining(order))
+    const want = Decimal.min(upTo, remaining(order))
+    const qty = order.reduceOnly === true ? this.#reducible(order, want) : want
     if (qty.lte(0)) return undefined
     return this.#fill(order.clientOrderId, order.price, qty, 'MAKER') ? qty : undefined
+  }
+
+  /**
+   * What of `want` a reduce-only perpetual order may still fill: at most the position it reduces (a venue never lets it
+   * open or flip one). Nothing left to reduce (the position was closed meanwhile, e.g. by the other leg of a bracket):
+   * the order expires, as the venue's does, and this returns zero.
+   */
+  #reducible(order: Order, want: Decimal): Decimal {
+    const inst = this.#instruments.get(key(order.venue, order.symbol))
+    if (inst?.kind !== 'perpetual') return want
+    const pos = this.portfolio.positionQty(order.venue, order.symbol)
+    const held = order.side === 'BUY' ? pos.neg() : pos
+    if (isAboveZero(held)) return Decimal.min(want, held)
+    this.#finish(order, 'EXPIRED', 'order.expired', 'ReduceOnly Order is rejected.')
+    return ZERO
   }
 
   /** Creates, applies and emits one fill (or adds it to `batch`). Returns false when the order could not take it. */

@@ -1,5 +1,7 @@
 import type { Order } from '../../core/types.js'
+import { isAboveZero } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
+import { plus } from '../../decimal/plusMinus.js'
 import type { PaperBook } from './PaperBook.js'
 
 const ZERO = new Decimal(0)
@@ -50,9 +52,13 @@ export function availableToTake(
     return ZERO
   }
   let sum = ZERO
+  const lim = limit?.toNumber()
   for (const [p, q] of order.side === 'BUY' ? book.snap.asks : book.snap.bids) {
-    if (limit !== undefined && (order.side === 'BUY' ? p > limit.toNumber() : p < limit.toNumber())) break
-    sum = sum.plus(new Decimal(q).minus(book.taken(p) ?? ZERO))
+    if (lim !== undefined && (order.side === 'BUY' ? p > lim : p < lim)) break
+    // What the walk can take there: a level shown with less than was taken from it (a resting order's crossing fill
+    // carried into this snapshot) has nothing left, not a negative amount that would hide the depth of the others.
+    const left = book.left(p, q)
+    if (isAboveZero(left)) sum = plus(sum, left)
   }
   return sum
 }
