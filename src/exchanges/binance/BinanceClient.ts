@@ -463,6 +463,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
         e.code === 'SOCKET_CLOSED' ||
         (isTradekitError(e, 'HTTP_ERROR') && e.status >= 500) ||
         code === BinanceErrorCode.TIMEOUT ||
+        code === BinanceErrorCode.UNEXPECTED_RESP ||
         (isTradekitError(e, 'EXCHANGE_REJECTED') && (e.status ?? 0) >= 500)
       if (unknown) {
         return new OrderOutcomeUnknownError(

@@ -170,34 +170,39 @@ export class BinanceSpotUserStream {
     let failures = 0
     const attempt = (): void => {
       this.#retryTimer = undefined
-      this.#subscribe().then(
-        (id) => {
-          if (run !== this.#run) return
-          this.#subscriptionId = id
-          this.#reconnected()
-        },
-        async (e: unknown) => {
-          if (run !== this.#run) return
-          this.#subscriptionId = undefined
-          if (isTradekitError(e)) this.#bus.emit('error', e)
-          if (e instanceof ExchangeError && e.venueCode === -1021) {
-            await this.#rest.syncTime().catch((se: unknown) => {
-              if (isTradekitError(se)) this.#bus.emit('error', se)
-            })
-          }
-          if (run !== this.#run) return
-          failures++
-          const delayMs = Math.max(
-            MIN_RETRY_MS,
-            backoffDelay({
-              attempt: failures,
-              baseMs: this.#cfg.reconnectBaseMs,
-              maxMs: this.#cfg.reconnectMaxMs,
-            }),
-          )
-          this.#retryTimer = this.#clock.setTimeout(attempt, delayMs)
-        },
-      )
+      // A failed try may have subscribed all the same (its answer lost or late): end this connection's
+      // subscriptions first, or a second one would deliver every event twice (Binance allows one per account).
+      const stale = failures > 0 ? this.#unsubscribeAll() : Promise.resolve()
+      stale
+        .then(() => (run === this.#run ? this.#subscribe() : undefined))
+        .then(
+          (id) => {
+            if (run !== this.#run) return
+            this.#subscriptionId = id
+            this.#reconnected()
+          },
+          async (e: unknown) => {
+            if (run !== this.#run) return
+            this.#subscriptionId = undefined
+            if (isTradekitError(e)) this.#bus.emit('error', e)
+            if (e instanceof ExchangeError && e.venueCode === -1021) {
+              await this.#rest.syncTime().catch((se: unknown) => {
+                if (isTradekitError(se)) this.#bus.emit('error', se)
+              })
+            }
+            if (run !== this.#run) return
+            failures++
+            const delayMs = Math.max(
+              MIN_RETRY_MS,
+              backoffDelay({
+                attempt: failures,
+                baseMs: this.#cfg.reconnectBaseMs,
+                maxMs: this.#cfg.reconnectMaxMs,
+              }),
+            )
+            this.#retryTimer = this.#clock.setTimeout(attempt, delayMs)
+          },
+        )
     }
     attempt()
   }
@@ -232,6 +237,14 @@ export class BinanceSpotUserStream {
         reject(e)
       }
     })
+  }
+
+  /**
+   * `userDataStream.unsubscribe` without a `subscriptionId`: closes every subscription of this connection's session
+   * (the connection is this stream's alone).
+   */
+  async #unsubscribeAll(): Promise<void> {
+    await this.#request('userDataStream.unsubscribe', {})
   }
 
   /** Sends the subscription; resolves with the subscription id the venue gave. */

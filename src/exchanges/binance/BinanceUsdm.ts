@@ -67,7 +67,7 @@ export class BinanceUsdm extends BinanceClient {
       clock: this.clock,
       limits: this.openOrderLimits,
       submitError: (req, e) => this.submitError(req, e),
-      undecodable: (cid, symbol, cause) => this.undecodableOrderResponse(cid, symbol, 'place', cause),
+      undecodable: (cid, symbol, cause, action) => this.undecodableOrderResponse(cid, symbol, action, cause),
       onTriggered: (actualOrderId, cid) => {
         const user = this.userStream
         if (user instanceof BinanceUsdmUserStream) user.linkTriggered(actualOrderId, cid)
@@ -345,7 +345,7 @@ export class BinanceUsdm extends BinanceClient {
 
   /**
    * One order's error in a batch placement or amendment, as the single request's would be: lost, undecodable or not
-   * settled by the venue (-1007) is `OrderOutcomeUnknownError`.
+   * settled by the venue (-1006, -1007) is `OrderOutcomeUnknownError`.
    */
   #batchEntryError(req: OrderRequest, e: unknown): TradekitError {
     return toTradekitError(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type * as z from 'zod/mini'
 import { ManualClock } from '../../core/index.js'
 import { Decimal } from '../../decimal/index.js'
-import { isTradekitError, OrderOutcomeUnknownError } from '../../errors/index.js'
+import { isTradekitError, OrderOutcomeUnknownError, OrderRejectedError } from '../../errors/index.js'
 import type { BinanceCall, BinanceRest } from './BinanceRest.js'
 import { OpenOrderLimits } from './OpenOrderLimits.js'
 import { UsdmAlgoOrders } from './UsdmAlgoOrders.js'
@@ -86,7 +86,8 @@ function unit(answers: Record<string, (params: Record<string, unknown>) => unkno
     clock: new ManualClock(0),
     limits: new OpenOrderLimits(),
     submitError: (_req, e) => e,
-    undecodable: (cid, _symbol, cause) => new OrderOutcomeUnknownError(cid, 'lost', { cause }),
+    undecodable: (cid, _symbol, cause, action) =>
+      new OrderOutcomeUnknownError(cid, `lost ${action}`, { cause }),
     onTriggered: (id, cid) => linked.push([id, cid]),
   })
   return { algo, calls, linked }
@@ -130,6 +131,55 @@ describe('a FINISHED algo order (filled or canceled in the matching engine)', ()
       expect(o?.status).toBe(status === 'NEW' ? 'OPEN' : 'CANCELED')
       expect(o?.filledQty.isZero()).toBe(true)
       expect(calls).toHaveLength(1)
+    }
+  })
+})
+
+describe('cancel of a triggered algo order (Binance cancels only an active one: -2011)', () => {
+  const cid = '6B2I9XVcJpCjqPAJ4YoFX7'
+  const refused = () => {
+    throw new OrderRejectedError('binance-usdm', 'Binance -2011: Unknown order sent.', { venueCode: -2011 })
+  }
+
+  it('TRIGGERED: cancels its actual order by id, reported under the algo order client id', async () => {
+    const { algo, calls, linked } = unit({
+      'DELETE /fapi/v1/algoOrder': refused,
+      'GET /fapi/v1/algoOrder': () => record('TRIGGERED', '8886774'),
+      'DELETE /fapi/v1/order': () => actualOrder,
+    })
+    const o = await algo.cancel('BNBUSDT', cid)
+    expect(o).toMatchObject({ clientOrderId: cid, venueOrderId: '8886774', status: 'CANCELED' })
+    expect(calls.map((c) => [c.method, c.path, c.params])).toEqual([
+      ['DELETE', '/fapi/v1/algoOrder', { clientAlgoId: cid }],
+      ['GET', '/fapi/v1/algoOrder', { clientAlgoId: cid }],
+      ['DELETE', '/fapi/v1/order', { symbol: 'BNBUSDT', orderId: '8886774' }],
+    ])
+    expect(linked).toEqual([['8886774', cid]])
+  })
+
+  it('an unreadable answer to that cancel leaves its outcome unknown', async () => {
+    const { algo } = unit({
+      'DELETE /fapi/v1/algoOrder': refused,
+      'GET /fapi/v1/algoOrder': () => record('TRIGGERED', '8886774'),
+      'DELETE /fapi/v1/order': () => ({ ...actualOrder, status: 'NOT_A_STATUS' }),
+    })
+    const e = await algo.cancel('BNBUSDT', cid).catch((x: unknown) => x)
+    expect(e).toBeInstanceOf(OrderOutcomeUnknownError)
+    expect((e as Error).message).toBe('lost cancel')
+  })
+
+  it('FINISHED or not yet triggered: the refusal stands and nothing else is cancelled', async () => {
+    for (const status of ['FINISHED', 'TRIGGERING', 'CANCELED']) {
+      const { algo, calls } = unit({
+        'DELETE /fapi/v1/algoOrder': refused,
+        'GET /fapi/v1/algoOrder': () => record(status, status === 'FINISHED' ? '8886774' : ''),
+      })
+      const e = await algo.cancel('BNBUSDT', cid).catch((x: unknown) => x)
+      expect(e).toMatchObject({ venueCode: -2011 })
+      expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        'DELETE /fapi/v1/algoOrder',
+        'GET /fapi/v1/algoOrder',
+      ])
     }
   })
 })

@@ -22,8 +22,13 @@ export interface UsdmAlgoOrdersConfig {
   readonly limits: OpenOrderLimits
   /** The error a failed submission rejects with: a lost answer becomes `OrderOutcomeUnknownError`. */
   readonly submitError: (req: OrderRequest, e: unknown) => unknown
-  /** The error for an answer to an order request that cannot be read (its outcome is unknown). */
-  readonly undecodable: (clientOrderId: string, symbol: string, cause: unknown) => OrderOutcomeUnknownError
+  /** The error for an answer to an order request (`place`, `cancel`) that cannot be read (its outcome is unknown). */
+  readonly undecodable: (
+    clientOrderId: string,
+    symbol: string,
+    cause: unknown,
+    action: 'place' | 'cancel',
+  ) => OrderOutcomeUnknownError
   /** Told of every triggered order read over REST and its algo order, so the user stream links them too. */
   readonly onTriggered: (actualOrderId: string, clientAlgoId: string) => void
 }
@@ -101,16 +106,25 @@ export class UsdmAlgoOrders {
     }
     this.#ids.add(req.clientOrderId)
     const decoded = decodeAlgoOrder(res, this.#cfg.clock.now())
-    if (!decoded.ok) throw this.#cfg.undecodable(req.clientOrderId, symbol, decoded.error)
+    if (!decoded.ok) throw this.#cfg.undecodable(req.clientOrderId, symbol, decoded.error, 'place')
     const order = decoded.value
     this.#cfg.limits.observe(algoScope(symbol), order)
     this.#cfg.limits.observe(symbol, order)
     return { clientOrderId: req.clientOrderId, venueOrderId: order.venueOrderId as string, order, fills: [] }
   }
 
-  /** Cancels an algo order by client id (`DELETE /fapi/v1/algoOrder`) and reads it back. */
+  /**
+   * Cancels an algo order by client id (`DELETE /fapi/v1/algoOrder`) and reads it back. Binance cancels only an
+   * active (untriggered) algo order: once TRIGGERED, the order it placed (`actualOrderId`) rests in the matching
+   * engine, so a refused algo cancel (-2011, -2013) cancels that order (`DELETE /fapi/v1/order`) instead, reported
+   * under the algo order's client id. A FINISHED one (its order already filled or canceled) keeps the refusal.
+   */
   async cancel(symbol: string, clientAlgoId: string): Promise<Order> {
-    await this.#call('DELETE', '/algoOrder', { clientAlgoId }, { priority: Priority.CANCEL })
+    try {
+      await this.#call('DELETE', '/algoOrder', { clientAlgoId }, { priority: Priority.CANCEL })
+    } catch (e) {
+      return this.#cancelTriggered(symbol, clientAlgoId, e)
+    }
     const order = await this.query(clientAlgoId)
     if (order === undefined)
       throw new ExchangeDataError(
@@ -120,6 +134,35 @@ export class UsdmAlgoOrders {
         { symbol },
       )
     return order
+  }
+
+  /**
+   * After Binance refused to cancel an algo order: cancels the order it placed when triggered (TRIGGERED, with an
+   * `actualOrderId`), by order id, and returns it as {@link UsdmAlgoOrders.query} would; otherwise rethrows `refusal`.
+   */
+  async #cancelTriggered(symbol: string, clientAlgoId: string, refusal: unknown): Promise<Order> {
+    const code = refusal instanceof ExchangeError ? refusal.venueCode : undefined
+    if (code !== BinanceErrorCode.CANCEL_REJECTED && code !== BinanceErrorCode.NO_SUCH_ORDER) throw refusal
+    let raw: unknown
+    try {
+      raw = await this.#call('GET', '/algoOrder', { clientAlgoId })
+    } catch {
+      throw refusal
+    }
+    const r = readAlgoOrder(raw, this.#cfg.clock.now())
+    if (!r.ok || 'order' in r.value || r.value.record.algoStatus !== 'TRIGGERED') throw refusal
+    const { record, actualOrderId } = r.value
+    // Linked first: the stream's ORDER_TRADE_UPDATE of the cancel may come before this answer.
+    this.#cfg.onTriggered(actualOrderId, record.clientAlgoId)
+    const res = await this.#call(
+      'DELETE',
+      '/order',
+      { symbol: record.symbol, orderId: actualOrderId },
+      { priority: Priority.CANCEL },
+    )
+    const actual = decodeUsdmOrder(res, this.#cfg.clock.now())
+    if (!actual.ok) throw this.#cfg.undecodable(clientAlgoId, symbol, actual.error, 'cancel')
+    return triggeredAlgoOrder(actual.value, record.clientAlgoId)
   }
 
   /**

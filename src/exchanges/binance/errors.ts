@@ -13,6 +13,8 @@ import {
 export const BinanceErrorCode = {
   /** Too many requests; IP rate limit exceeded. */
   TOO_MANY_REQUESTS: -1003,
+  /** An unexpected response from the message bus (`UNEXPECTED_RESP`): execution status unknown. */
+  UNEXPECTED_RESP: -1006,
   /** Timeout waiting for the matching engine: outcome unknown. */
   TIMEOUT: -1007,
   /** Invalid message, usually a filter failure (`Filter failure: PRICE_FILTER`). */

@@ -64,6 +64,18 @@ export type WsApiFault =
 
 type WsApiMethod = (c: WsApiConn, params: Record<string, unknown>) => unknown
 
+/**
+ * Starts a user-data subscription of `apiKey` on a connection. "You can have only one active subscription for a
+ * given account on a given connection" (web-socket-api.md, User Data Stream subscription), by either method.
+ */
+function subscribe(c: WsApiConn, apiKey: string): { subscriptionId: number } {
+  for (const k of c.subs.values())
+    if (k === apiKey) throw new SimApiError(400, -1000, 'Already subscribed to this account.')
+  const sid = c.nextSubId++
+  c.subs.set(sid, apiKey)
+  return { subscriptionId: sid }
+}
+
 const TOO_MANY = 'Too much request weight used; current limit is exceeded.'
 
 /**
@@ -97,18 +109,9 @@ export class BinanceUserStreams {
       'userDataStream.subscribe': (c) => {
         if (c.logonKey === undefined)
           throw new SimApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.')
-        const sid = c.nextSubId++
-        c.subs.set(sid, c.logonKey)
-        return { subscriptionId: sid }
+        return subscribe(c, c.logonKey)
       },
-      'userDataStream.subscribe.signature': (c, params) => {
-        const key = this.#cfg.auth.wsApi(params)
-        for (const k of c.subs.values())
-          if (k === key.apiKey) throw new SimApiError(400, -1000, 'Already subscribed to this account.')
-        const sid = c.nextSubId++
-        c.subs.set(sid, key.apiKey)
-        return { subscriptionId: sid }
-      },
+      'userDataStream.subscribe.signature': (c, params) => subscribe(c, this.#cfg.auth.wsApi(params).apiKey),
       'userDataStream.unsubscribe': (c, params) => {
         const sid = params.subscriptionId
         if (typeof sid === 'number') c.subs.delete(sid)
