@@ -23,7 +23,7 @@ function env() {
     action: 'REDUCING',
   })
   const restrictions = new RiskManager({ clock })
-  const market = { instruments: () => [btc].values(), ignoredCandles: 0 }
+  const market = { instruments: () => [btc].values(), ignoredCandles: 0, stalePrices: 0 }
   const metrics = new EngineMetrics({
     clock,
     feeds,
@@ -53,6 +53,7 @@ describe('EngineMetrics', () => {
       ],
       openOrders: 3,
       ignoredCandles: 0,
+      stalePrices: 0,
       equity: '1000.5',
       drawdown: '0.1',
     })
@@ -106,5 +107,15 @@ describe('EngineMetrics', () => {
     const text = metrics.render()
     assertValidExposition(text)
     expect(text).toMatch(/tradekit_candles_ignored_total 3\n/)
+  })
+
+  it('reports the late prices the market cache ignored: in health() and as a counter', () => {
+    const { metrics, market } = env()
+    expect(metrics.render()).toMatch(/tradekit_prices_stale_total 0\n/)
+    market.stalePrices = 4
+    expect(metrics.health(true).stalePrices).toBe(4)
+    const text = metrics.render()
+    assertValidExposition(text)
+    expect(text).toMatch(/tradekit_prices_stale_total 4\n/)
   })
 })

@@ -33,6 +33,8 @@ export interface EngineHealth {
    * of its venue, symbol and interval (each one is also a `candle.ignored` event).
    */
   readonly ignoredCandles: number
+  /** Late trades, books and candles since the engine was built that did not move the price (older than the one held). */
+  readonly stalePrices: number
   readonly equity: string
   readonly drawdown: string
 }
@@ -54,8 +56,8 @@ export interface EngineMetricsConfig {
   readonly clock: Clock
   readonly feeds: readonly FeedRegistration[]
   readonly venues: readonly VenueRegistration[]
-  /** The engine's market cache: the instruments it knows, and the closed candles it ignored. */
-  readonly market: Pick<MarketCache, 'instruments' | 'ignoredCandles'>
+  /** The engine's market cache: the instruments it knows, the closed candles and the late prices it ignored. */
+  readonly market: Pick<MarketCache, 'instruments' | 'ignoredCandles' | 'stalePrices'>
   readonly monitor: FeedHealthMonitor
   /** The RiskManager: the trading state, and each instrument's (`instrumentState`). */
   readonly risk: Pick<RiskManager, 'state' | 'instrumentState'>
@@ -79,6 +81,8 @@ export class EngineMetrics {
   readonly #risk = new Set<WatchedRisk>()
   /** Ignored candles already added to their counter. */
   #ignoredCounted = 0
+  /** Late prices already added to `tradekit_prices_stale_total`. */
+  #staleCounted = 0
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
@@ -173,6 +177,7 @@ export class EngineMetrics {
       }),
       openOrders: c.openOrders(),
       ignoredCandles: c.market.ignoredCandles,
+      stalePrices: c.market.stalePrices,
       equity: c.account.equity().toFixed(),
       drawdown: c.account.drawdown().toFixed(),
     }
@@ -199,6 +204,12 @@ export class EngineMetrics {
       'Closed candles not evaluated (repeated, or older than the last)',
     ).inc({}, ignored - this.#ignoredCounted)
     this.#ignoredCounted = ignored
+    const stale = c.market.stalePrices
+    m.counter(
+      'tradekit_prices_stale',
+      'Trades, books and candles older than the price held (the price did not move back)',
+    ).inc({}, stale - this.#staleCounted)
+    this.#staleCounted = stale
     const state = c.risk.state
     const g = m.gauge('tradekit_trading_state', '1 for the current trading state')
     for (const s of ['ACTIVE', 'REDUCING', 'HALTED']) g.set(s === state ? 1 : 0, { state: s })

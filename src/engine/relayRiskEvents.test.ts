@@ -24,7 +24,7 @@ describe('relayRiskEvents', () => {
       clock,
       feeds: [],
       venues: [],
-      market: { instruments: () => [].values(), ignoredCandles: 0 },
+      market: { instruments: () => [].values(), ignoredCandles: 0, stalePrices: 0 },
       monitor: undefined as never,
       risk,
       account: undefined as never,
