@@ -51,6 +51,20 @@ describe('Backtester', () => {
     expect(Number.isFinite(pnl)).toBe(true)
   })
 
+  it("the report's down-sampled equity curve ends at the last bar: endTime and endEquity", async () => {
+    const bt = new Backtester({
+      instruments: [btc],
+      balances: { USDT: '10000' },
+      curvePoints: 100, // 3000 bars: strides of 32, the last bar shares one with lower points
+      strategies: () => [new EmaCrossover({ ...labels, fast: 9, slow: 21 })],
+    })
+    const r = await bt.run(syntheticCandles(3000, { ...labels, seed: 7 }))
+    const candles = [...syntheticCandles(3000, { ...labels, seed: 7 })]
+    expect(r.endTime).toBe(candles[candles.length - 1]?.closeTime)
+    expect(r.equityCurve[r.equityCurve.length - 1]).toMatchObject({ t: r.endTime, equity: r.endEquity })
+    expect(r.equityCurve.length).toBeLessThanOrEqual(101)
+  })
+
   it('is deterministic: the same data gives the same report', async () => {
     const mk = () => backtester(() => [new EmaCrossover({ ...labels, fast: 5, slow: 13 })])
     const a = await mk().run(syntheticCandles(1500, { ...labels, seed: 3 }))

@@ -80,3 +80,41 @@ describe('EquityCurve: seeded with the starting equity', () => {
     expect(c.points()[0]).toEqual({ t: 0, equity: 10_000, drawdown: 0 })
   })
 })
+
+describe('EquityCurve: the down-sampled chart ends at the end equity', () => {
+  it('keeps the last bar even when its stride kept an earlier, lower point', () => {
+    // 16 points kept at most: 41 bars force strides of 2 and 4. Every bar dips below 100 except the last, which
+    // jumps to 1000: the worst-of-stride rule alone would chart a dip as the final point and drop the end equity.
+    const c = new EquityCurve(16)
+    c.start(0, 100)
+    const equities = [100]
+    for (let i = 1; i <= 41; i++) {
+      const e = i === 41 ? 1000 : 100 - (i % 5)
+      equities.push(e)
+      c.add(i * MINUTE, e, true)
+    }
+    const points = c.points()
+    // Reference, by hand: the last bar is at t = 41 min with equity 1000, a new peak (drawdown 0).
+    expect(points[points.length - 1]).toEqual({ t: 41 * MINUTE, equity: 1000, drawdown: 0 })
+    expect(points[points.length - 1]?.equity).toBe(c.summary(1).endEquity)
+    expect(points.length).toBeLessThanOrEqual(17)
+    // Still oldest first, and the worst bar (equity 96) is still charted.
+    for (let i = 1; i < points.length; i++) expect(points[i]?.t).toBeGreaterThan(points[i - 1]?.t as number)
+    expect(Math.min(...points.map((p) => p.equity))).toBe(Math.min(...equities))
+  })
+
+  it('ends at the last bar for every length (no bar added twice)', () => {
+    for (let n = 1; n <= 200; n++) {
+      const c = new EquityCurve(16)
+      c.start(0, 100)
+      for (let i = 1; i <= n; i++) c.add(i, i === n ? 500 : 100 - (i % 7), false)
+      const points = c.points()
+      expect(points[points.length - 1], `n = ${n}`).toEqual({ t: n, equity: 500, drawdown: 0 })
+      expect(
+        points.filter((p) => p.t === n),
+        `n = ${n}`,
+      ).toHaveLength(1)
+      expect(points.length, `n = ${n}`).toBeLessThanOrEqual(17)
+    }
+  })
+})

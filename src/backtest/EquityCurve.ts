@@ -21,7 +21,7 @@ export interface EquityPoint {
  * Streaming performance statistics over an equity series, in O(1) memory whatever its length: per-bar returns feed
  * running sums for Sharpe and Sortino, the peak and max drawdown are tracked exactly, and the curve kept for charts
  * is down-sampled to at most `maxPoints` (adjacent points are merged keeping the lower equity, so drawdowns stay
- * visible).
+ * visible), plus the last bar when its stride kept a lower point: the chart always ends at the end equity.
  *
  * @example
  * ```ts
@@ -45,6 +45,8 @@ export class EquityCurve {
   #last: number | undefined
   #firstT: number | undefined
   #lastT: number | undefined
+  /** Drawdown of the latest recorded equity (charted as the last point when down-sampling merged it away). */
+  #lastDd = 0
   #peak = Number.NEGATIVE_INFINITY
   #maxDrawdown = 0
   #n = 0
@@ -89,6 +91,7 @@ export class EquityCurve {
     if (equity > this.#peak) this.#peak = equity
     const dd = this.#peak > 0 ? (this.#peak - equity) / this.#peak : 0
     if (dd > this.#maxDrawdown) this.#maxDrawdown = dd
+    this.#lastDd = dd
     // Keep the worst point of each stride so the chart never hides a drawdown (a point is built only when kept).
     if (Number.isNaN(this.#pendingEquity) || equity < this.#pendingEquity) {
       this.#pendingT = t
@@ -114,9 +117,25 @@ export class EquityCurve {
     this.#stride *= 2
   }
 
-  /** The down-sampled curve (the last bar always included). */
+  /**
+   * The down-sampled curve: at most `maxPoints` worst-of-stride points, then the last bar (its end equity) when its
+   * stride kept an earlier, lower point instead, so the chart always ends at the report's `endEquity`.
+   */
   points(): EquityPoint[] {
-    return Number.isNaN(this.#pendingEquity) ? [...this.#points] : [...this.#points, this.#pendingPoint()]
+    const out = Number.isNaN(this.#pendingEquity)
+      ? [...this.#points]
+      : [...this.#points, this.#pendingPoint()]
+    const tail = out[out.length - 1]
+    const last = this.#last
+    const t = this.#lastT
+    if (
+      last !== undefined &&
+      t !== undefined &&
+      (tail === undefined || tail.t !== t || tail.equity !== last)
+    ) {
+      out.push({ t, equity: last, drawdown: this.#lastDd })
+    }
+    return out
   }
 
   #pendingPoint(): EquityPoint {

@@ -216,6 +216,60 @@ describe('readCandlesCsv: layouts and errors', () => {
     ])
   })
 
+  it('an empty close-time cell is a malformed row, not a close time made up from the interval', async () => {
+    // Binance public data kline layout (open time, OHLCV, close time, 5 more): the 2nd row lost its close time.
+    // A good row's close time is open + 59 999 ms; a made-up one would hide the damage, so the row is refused.
+    const kline = (open: number, close: string) => `${open},1,2,0.5,1.5,3,${close},0,0,0,0,0`
+    const headerless = await failure(
+      file(
+        'lost-close.csv',
+        `${kline(1735689600000, '1735689659999')}
+${kline(1735689660000, '')}
+`,
+      ),
+    )
+    expect([headerless.line, headerless.field]).toEqual([2, 'closeTime'])
+    expect(headerless.message).toMatch(/cannot place closeTime "" in time/)
+    const um =
+      'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore'
+    const headed = await failure(
+      file(
+        'lost-close-um.csv',
+        `${um}
+${kline(1735689600000, '')}
+`,
+      ),
+    )
+    expect([headed.line, headed.field]).toEqual([2, 'closeTime'])
+    expect(() => candlesFromJson([[1735689600000, '1', '2', '0.5', '1.5', '3', '', '0']], labels)).toThrow(
+      /^Line 1: cannot place closeTime "" in time/,
+    )
+    // No close-time column at all (ccxt, TradingView): still openTime + interval − 1.
+    expect(
+      times(await read(file('no-close.csv', 'time,open,high,low,close\n1735689600,1,2,0.5,1.5\n'))),
+    ).toEqual([[T2025, T2025 + 59_999]])
+  })
+
+  it('a price or volume that is not plain decimal text is refused, not read as a hex or binary literal', async () => {
+    // Number('0x10') is 16 and Number('0b1') is 1: a cell like that is no price any candle file writes.
+    const hdr = 'openTime,open,high,low,close,volume\n'
+    const cases: Array<[string, string]> = [
+      ['1735689600000,0x10,0x10,0x10,0x10,1', 'open'],
+      ['1735689600000,1,2,0.5,1.5,0b11', 'volume'],
+      ['1735689600000,1,2,0.5,0o1,1', 'close'],
+    ]
+    for (const [i, [row, field]] of cases.entries()) {
+      const e = await failure(file(`radix${i}.csv`, `${hdr}${row}\n`))
+      expect([e.line, e.field], row).toEqual([2, field])
+    }
+    expect(() => candlesFromJson([[1735689600000, '0x10', '0x10', '0x10', '0x10', '1']], labels)).toThrow(
+      /^Line 1: invalid open "0x10"/,
+    )
+    // Plain decimals in every spelling candle files use still read: 93576.00, .5, 1e-3, a leading +.
+    const ok = await read(file('decimals.csv', `${hdr}1735689600000,93576.00,+93580.5,93500,93577.,1e-3\n`))
+    expect(ok[0]).toMatchObject({ open: 93576, high: 93580.5, low: 93500, close: 93577, volume: 0.001 })
+  })
+
   it('refuses a date or time that does not exist instead of rolling it over (2025-02-30 is not 2025-03-02)', async () => {
     const hdr = 'time,open,high,low,close\n'
     const cases: Array<[string, RegExp]> = [

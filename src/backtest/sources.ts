@@ -48,8 +48,13 @@ export function intervalMs(interval: string): number {
   return ms
 }
 
+/** A plain decimal number as candle files write it (`93576.00`, `-1`, `.5`, `1e-8`); not `0x10`, `0b1` or `Infinity`. */
+const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+
 function num(v: unknown, field: string, line: number): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN
+  // Number() also reads hex, binary and octal literals (`0x10` is 16): a cell must be a plain decimal to be a price.
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && DECIMAL_TEXT.test(v.trim()) ? Number(v) : Number.NaN
   if (!Number.isFinite(n)) throw new CandleDataError(line, field, `invalid ${field} "${String(v)}"`, v)
   return n
 }
@@ -74,8 +79,10 @@ function time(v: unknown, field: string, line: number): number {
 /**
  * Builds a validated closed candle from loose fields (CSV cells, JSON values). Times may be epoch seconds,
  * milliseconds, microseconds or nanoseconds (told apart by size) or ISO 8601 strings (UTC without a zone; a date or
- * time that does not exist, like `2025-02-30` or `24:00`, is refused); they become epoch ms. Without `closeTime` it is `openTime + interval - 1`; without `volume` (a file with no volume column)
- * it is 0. A bad field is a {@link CandleDataError} naming `line`.
+ * time that does not exist, like `2025-02-30` or `24:00`, is refused); they become epoch ms. Without `closeTime` (no
+ * such column or key) it is `openTime + interval - 1`; without `volume` (a file with no volume column) it is 0. Prices
+ * and volume are numbers or plain decimal text (`0x10` is refused). A bad field, an empty cell included, is a
+ * {@link CandleDataError} naming `line`.
  *
  * @example
  * ```ts
@@ -111,8 +118,10 @@ export function toCandle(
     throw new CandleDataError(line, 'high', 'inconsistent OHLC')
   }
   if (volume < 0) throw new CandleDataError(line, 'volume', 'negative volume', volume)
+  // Made up from the interval only when the data has no close time at all: an empty cell in a close-time column is a
+  // malformed row (a kline that lost its close time), refused like any other empty cell.
   const closeTime =
-    fields.closeTime === undefined || fields.closeTime === ''
+    fields.closeTime === undefined
       ? openTime + intervalMs(labels.interval) - 1
       : time(fields.closeTime, 'closeTime', line)
   if (closeTime < openTime) throw new CandleDataError(line, 'closeTime', 'closeTime is before openTime')
