@@ -94,6 +94,7 @@ export class BinanceSpotUserStream {
     }
     const ws = wsApiSocket(
       this.#cfg,
+      'spot',
       this.#clock,
       () => this.#reqId++,
       (text) => this.#onMessage(text),

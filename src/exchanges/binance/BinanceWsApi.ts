@@ -161,6 +161,7 @@ export class BinanceWsApi {
     if (this.#ws !== undefined) return this.#ws
     const ws = wsApiSocket(
       this.#cfg,
+      this.#rest.market,
       this.#clock,
       () => this.#reqId++,
       (text) => this.#onMessage(text),
@@ -308,7 +309,7 @@ export class BinanceWsApi {
     }
     const id = (raw as { id?: unknown } | null)?.id
     const p = typeof id === 'string' ? this.#pending.get(id) : undefined
-    if (p === undefined) return // a ping answer, or a late answer to a request that timed out
+    if (p === undefined) return // a keepalive answer, or a late answer to a request that timed out
     this.#pending.delete(id as string)
     this.#clock.clearTimeout(p.timer as never)
     const r = decodeWsApiResponse(raw, this.#rest.venue)

@@ -212,6 +212,10 @@ export class BinanceSim {
   get wsApiMethods(): readonly string[] {
     return this.#user.methodNames
   }
+  /** WebSocket API requests received (market and method, oldest first, the last 1000), for assertions. */
+  get wsApiRequests(): ReadonlyArray<{ readonly market: SimMarket; readonly method: string }> {
+    return this.#user.wsApiRequests
+  }
   /** Current mid price of a symbol, as a string. */
   midPrice(market: SimMarket, symbol: string): string {
     const m = this.#engine.market(market, symbol)

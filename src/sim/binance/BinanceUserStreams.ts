@@ -27,7 +27,21 @@ interface WsApiConn {
   subs: Map<number, string>
   nextSubId: number
   logonKey?: string
+  /** Server time the socket was accepted (`connectedSince`). */
+  connectedSince: number
+  /** Server time of the last `session.logon` (`authorizedSince`). */
+  authorizedSince?: number
 }
+
+/** One WebSocket API request as received, in {@link BinanceUserStreams.wsApiRequests}. */
+export interface WsApiRequestLogEntry {
+  readonly market: SimMarket
+  /** The request's `method`, as sent (`"undefined"` when it had none). */
+  readonly method: string
+}
+
+/** Most entries {@link BinanceUserStreams.wsApiRequests} keeps (the oldest go first). */
+const WS_API_LOG_SIZE = 1_000
 
 interface PrivateConn {
   ws: WebSocket
@@ -98,14 +112,18 @@ export class BinanceUserStreams {
   readonly #wsApiConns = new Set<WsApiConn>()
   readonly #privateConns = new Set<PrivateConn>()
   readonly #methods: Readonly<Record<string, WsApiMethod>>
+  readonly #requests: WsApiRequestLogEntry[] = []
   #dropUser = 0
 
   constructor(config: BinanceUserStreamsConfig) {
     this.#cfg = config
     this.#methods = {
+      // Spot documents `ping`; USD-M does not, nor the answer to an unknown method, so the sim stays lenient and
+      // answers it on both (tradekit's USD-M keepalive is `session.status`, see `wsApiKeepaliveMethod`).
       ping: () => ({}),
       time: () => ({ serverTime: this.#cfg.now() }),
       'session.logon': (c, params) => this.#logon(c, params),
+      'session.status': (c) => this.#session(c),
       'userDataStream.subscribe': (c) => {
         if (c.logonKey === undefined)
           throw new SimApiError(401, -2015, 'Invalid API-key, IP, or permissions for action.')
@@ -128,6 +146,11 @@ export class BinanceUserStreams {
     return Object.keys(this.#methods)
   }
 
+  /** WebSocket API requests received, oldest first (the last 1000), e.g. to check what a client sends. */
+  get wsApiRequests(): readonly WsApiRequestLogEntry[] {
+    return this.#requests
+  }
+
   /** Open WebSocket API and USD-M private connections. */
   get counts(): { wsApi: number; private: number } {
     return { wsApi: this.#wsApiConns.size, private: this.#privateConns.size }
@@ -135,7 +158,7 @@ export class BinanceUserStreams {
 
   /** Takes a WebSocket API socket: spot `/ws-api/v3`, or USD-M `/ws-fapi/v1` with `market: 'usdm'`. */
   openWsApi(ws: WebSocket, market: SimMarket = 'spot'): void {
-    const c: WsApiConn = { ws, market, subs: new Map(), nextSubId: 0 }
+    const c: WsApiConn = { ws, market, subs: new Map(), nextSubId: 0, connectedSince: this.#cfg.now() }
     this.#wsApiConns.add(c)
     ws.on('close', () => this.#wsApiConns.delete(c))
     ws.on('message', (data) => this.#onWsApi(c, String(data)))
@@ -256,13 +279,22 @@ export class BinanceUserStreams {
     if (key.ed25519PublicKey === undefined)
       throw new SimApiError(400, -4056, 'HMAC_SHA256 API key is not supported.')
     c.logonKey = key.apiKey
+    c.authorizedSince = this.#cfg.now()
+    return this.#session(c)
+  }
+
+  /**
+   * The session as `session.logon` / `session.status` report it: `apiKey` and `authorizedSince` null when not logged
+   * on (USD-M websocket-api-general-info, "Query session status"); spot also reports `userDataStream`.
+   */
+  #session(c: WsApiConn): Record<string, unknown> {
     return {
-      apiKey: key.apiKey,
-      authorizedSince: this.#cfg.now(),
-      connectedSince: this.#cfg.now(),
+      apiKey: c.logonKey ?? null,
+      authorizedSince: c.authorizedSince ?? null,
+      connectedSince: c.connectedSince,
       returnRateLimits: false,
       serverTime: this.#cfg.now(),
-      userDataStream: c.subs.size > 0,
+      ...(c.market === 'spot' ? { userDataStream: c.subs.size > 0 } : {}),
     }
   }
 
@@ -276,6 +308,8 @@ export class BinanceUserStreams {
     }
     const id = msg.id ?? null
     const name = String(msg.method)
+    if (this.#requests.length >= WS_API_LOG_SIZE) this.#requests.shift()
+    this.#requests.push({ market: c.market, method: name })
     const rateLimits = () => this.#cfg.rateLimits?.(c.market, name) ?? []
     const fault = this.#cfg.takeFault?.(`${c.market === 'spot' ? '/ws-api/v3' : '/ws-fapi/v1'} ${name}`)
     if (fault?.kind === 'rateLimit' || fault?.kind === 'ban') {

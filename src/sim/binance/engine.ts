@@ -695,17 +695,26 @@ export class SimEngine {
     this.sink.algoUpdate(a, now)
   }
 
+  /**
+   * An account's algo order by `algoId` or `clientAlgoId`, newest first: a `clientAlgoId` is unique among open orders
+   * only, so once one is finished it may be reused, and the id names the latest order that carries it.
+   */
+  findAlgo(account: string, algoId?: number, clientAlgoId?: string | null): SimAlgoOrder | undefined {
+    for (let i = this.algoOrders.length - 1; i >= 0; i--) {
+      const x = this.algoOrders[i] as SimAlgoOrder
+      if (x.account !== account) continue
+      if (x.algoId === algoId || (clientAlgoId != null && x.clientAlgoId === clientAlgoId)) return x
+    }
+    return undefined
+  }
+
   cancelAlgo(
     acc: SimAccount,
     algoId: number | undefined,
     clientAlgoId: string | undefined,
     now: number,
   ): SimAlgoOrder {
-    const a = this.algoOrders.find(
-      (x) =>
-        x.account === acc.apiKey &&
-        (x.algoId === algoId || (clientAlgoId !== undefined && x.clientAlgoId === clientAlgoId)),
-    )
+    const a = this.findAlgo(acc.apiKey, algoId, clientAlgoId)
     if (a === undefined || a.algoStatus !== 'NEW') throw new SimApiError(400, -2011, 'Unknown order sent.')
     a.algoStatus = 'CANCELED'
     a.updateTime = now

@@ -48,9 +48,7 @@ function queryAlgo(v: BinanceVenue, r: BinanceRequest): unknown {
   const acc = r.auth()
   const algoId = r.params.has('algoId') ? Number(r.params.get('algoId')) : undefined
   const cid = r.params.get('clientAlgoId')
-  const a = v.engine.algoOrders.find(
-    (x) => x.account === acc.apiKey && (x.algoId === algoId || (cid !== null && x.clientAlgoId === cid)),
-  )
+  const a = v.engine.findAlgo(acc.apiKey, algoId, cid)
   if (a === undefined) throw new SimApiError(400, -2013, 'Order does not exist.')
   return algoJson(a, v.engine.market('usdm', a.symbol))
 }
