@@ -3,7 +3,7 @@ import type { Logger } from '../../core/logger.js'
 import type { ExchangeAdapter } from '../../core/ports.js'
 import type { Fill, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { toTradekitError } from '../../errors/index.js'
+import { StateError, toTradekitError } from '../../errors/index.js'
 import type { OpenOrders } from '../OpenOrders.js'
 import { SYNTHETIC_TRADE_PREFIX, SyntheticFills } from './syntheticFills.js'
 import { withTimeout } from './throttle.js'
@@ -68,6 +68,8 @@ export class FillsRecovery {
   readonly #missing = new Map<string, MissingFills>()
   /** Quantities synthesized per order whose real fills may still come (counted once, see {@link SyntheticFills}). */
   readonly synthesized = new SyntheticFills(MAX_SYNTHESIZED)
+  /** Aborted by close(): ends the waits before the next lookups at once (a shutdown is not held up by them). */
+  readonly #stop = new AbortController()
 
   constructor(host: FillsRecoveryHost) {
     this.#host = host
@@ -83,6 +85,30 @@ export class FillsRecovery {
     const awaited = this.#missing.get(order.clientOrderId)
     if (awaited !== undefined && order.filledQty.gte(awaited.venue.filledQty))
       this.#missing.delete(order.clientOrderId)
+  }
+
+  /** Ends the waits before the next lookups at once (shutdown): nothing more is looked up. */
+  close(): void {
+    this.#stop.abort()
+  }
+
+  /**
+   * What is still missing (at shutdown, once no lookup is left): one error per order whose fills the venue reports
+   * but are not booked, with both quantities.
+   */
+  shortfalls(): StateError[] {
+    const out: StateError[] = []
+    for (const { venue: v } of this.#missing.values()) {
+      const cid = v.clientOrderId
+      const booked = this.#host.orders.get(cid)?.filledQty
+      if (booked === undefined || !v.filledQty.gt(booked)) continue
+      const [venueQty, ourQty] = [v.filledQty.toString(), booked.toString()]
+      const why = `Fills of order "${cid}" missing at shutdown: venue filled ${venueQty}, booked ${ourQty}`
+      out.push(
+        new StateError(why, { details: { clientOrderId: cid, venueFilledQty: venueQty, bookedQty: ourQty } }),
+      )
+    }
+    return out
   }
 
   /** Stops awaiting an order's fills (the order was forgotten). */
@@ -108,7 +134,7 @@ export class FillsRecovery {
       const delay = Math.min(h.queryIntervalMs * 2 ** Math.min(m.failures, 5), MAX_LOOKUP_DELAY_MS)
       h.background(
         (async () => {
-          await sleep(h.clock, delay)
+          await sleep(h.clock, delay, this.#stop.signal).catch(() => undefined)
           m.scheduled = false
           if (this.#missing.get(cid) === m && !h.isClosed()) await this.recover(m.venue)
         })(),

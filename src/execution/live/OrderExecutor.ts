@@ -9,7 +9,6 @@ import type {
   CancelAllResult,
   ExchangeAdapter,
   ExecutionClient,
-  ExecutionEvents,
   FundingSettledEvent,
   OrderAck,
   OrderBatching,
@@ -40,44 +39,26 @@ import { compareJournalView, journalBaseline } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { afterLateFill, venueFillOrder } from './lateFill.js'
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
-import { type ShadowComparison, type ShadowReport, ShadowTracker } from './shadow.js'
+import { type ShadowReport, ShadowTracker } from './shadow.js'
 
 export type { ReconcileReport } from './Reconciler.js'
 
 import { BoundedMap } from '../../core/BoundedMap.js'
 import { RecentIds } from '../../core/RecentIds.js'
 import { type OrderExecutorConfig, OrderExecutorConfigSchema } from './OrderExecutorConfig.js'
-import { dryRunRefusal, emitStatus, isDuplicate, logDryRun, VENUE_SAID_NO } from './orderOutcome.js'
+import type { OrderExecutorEvents } from './OrderExecutorEvents.js'
+import {
+  dryRunRefusal,
+  emitStatus,
+  isDuplicate,
+  logDryRun,
+  notCanceledError,
+  VENUE_SAID_NO,
+} from './orderOutcome.js'
 import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
 
+export type { OrderExecutorEvents }
 export { type OrderExecutorConfig, OrderExecutorConfigSchema }
-
-/** Events of an {@link OrderExecutor}: the shared {@link ExecutionEvents} plus live-only facts. */
-export interface OrderExecutorEvents extends ExecutionEvents {
-  /** Dry-run mode: what would have been sent. */
-  'order.dryRunSkipped': [e: { type: 'order.dryRunSkipped'; order: Order; tsEvent: number }]
-  /** A submit timed out or failed in transit: the order stays PENDING_NEW and is looked up by client id. */
-  'order.outcomeUnresolved': [
-    e: { type: 'order.outcomeUnresolved'; order: Order; error: TradekitError; tsEvent: number },
-  ]
-  /** State was reconciled over REST (at start and after each user-stream reconnect). */
-  'orders.reconciled': [e: { type: 'orders.reconciled'; report: ReconcileReport; tsEvent: number }]
-  /** A journal's last view was compared with the venue after a restart ({@link OrderExecutor.reconcileJournal}). */
-  'orders.journalReconciled': [
-    e: { type: 'orders.journalReconciled'; report: JournalReconcileReport; tsEvent: number },
-  ]
-  /** Balances or positions reported by the venue (stream or reconciliation). */
-  'account.updated': [
-    e: {
-      type: 'account.updated'
-      balances?: readonly Balance[]
-      positions?: readonly Position[]
-      tsEvent: number
-    },
-  ]
-  /** Shadow mode: one order's live fill compared with the paper fill. */
-  'shadow.compared': [e: { type: 'shadow.compared'; comparison: ShadowComparison; tsEvent: number }]
-}
 
 /**
  * The live {@link ExecutionClient}: drives an {@link ExchangeAdapter}. Every order carries a unique client order id;
@@ -286,6 +267,20 @@ export class OrderExecutor implements ExecutionClient {
     }
   }
 
+  /**
+   * Sends an order once more with the same client id (no further resend) when the rate limit allows, as any placement
+   * waits for it; refused by a full queue it is REJECTED (not placed), after shutdown its outcome stays unknown.
+   */
+  async #resend(order: Order): Promise<void> {
+    try {
+      await this.#throttle.acquire()
+    } catch (e) {
+      if (this.#closed) return this.#notSent(order, false)
+      return this.#placed(order, err(toTradekitError(e)), false)
+    }
+    await this.#send(order, false)
+  }
+
   /** After shutdown nothing is sent: a first placement is REJECTED (never sent); a resend's outcome stays unknown. */
   #notSent(order: Order, first: boolean): void {
     const cid = order.clientOrderId
@@ -357,10 +352,17 @@ export class OrderExecutor implements ExecutionClient {
   /** Applies a cancel's answer; on an error the order is looked up to learn the truth before rejecting. */
   async #canceled(cid: string, symbol: string, before: OrderStatus, outcome: Result<Order>): Promise<Order> {
     if (outcome.ok) {
-      await this.#fills.recover(outcome.value)
+      const v = outcome.value
+      await this.#fills.recover(v)
       const now = this.#orders.get(cid) as Order
-      if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', outcome.value.reason)
-      return this.#orders.get(cid) as Order
+      if (isTerminalStatus(now.status)) return now
+      // The venue answers with the order as it is: cancelled (or the cancel taken), or not cancelled (Polymarket's
+      // `not_canceled`: matched before the cancel, its fills still on their way; or still resting).
+      if (v.status === 'CANCELED' || v.status === 'PENDING_CANCEL') {
+        if (now.status === 'PENDING_CANCEL') this.#move(now, 'CANCELED', v.reason)
+        return this.#orders.get(cid) as Order
+      }
+      throw this.#notCanceled(now, before, v)
     }
     try {
       const found = await this.#call(this.#adapter.queryOrder(symbol, cid), 'queryOrder')
@@ -374,6 +376,13 @@ export class OrderExecutor implements ExecutionClient {
     }
     if (isTerminalStatus((this.#orders.get(cid) as Order).status)) return this.#orders.get(cid) as Order
     throw outcome.error
+  }
+
+  /** A cancel the venue answered without cancelling: the order leaves PENDING_CANCEL as before it; the error says so. */
+  #notCanceled(now: Order, before: OrderStatus, v: Order): StateError {
+    if (now.status === 'PENDING_CANCEL' && (before === 'OPEN' || before === 'PARTIALLY_FILLED'))
+      this.#move(now, now.filledQty.gt(0) ? 'PARTIALLY_FILLED' : 'OPEN')
+    return notCanceledError(v)
   }
 
   /** What one request carries on the adapter's venue (from its optional `placeOrders`, `cancelOrders`, ...). */
@@ -470,6 +479,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#closed = true
     this.#throttle.close()
     this.#reconciler.close()
+    this.#fills.close()
     const timeoutMs = opts.timeoutMs
     await this.#inFlight.drain(this.#clock, timeoutMs)
     // A dry run sends nothing, so it never cancels: the open orders it tracks were adopted from the venue.
@@ -479,6 +489,7 @@ export class OrderExecutor implements ExecutionClient {
       for (const f of r.failed) this.#bus.emit('error', f.error)
     }
     await this.#inFlight.drain(this.#clock, timeoutMs)
+    for (const e of this.#fills.shortfalls()) this.#bus.emit('error', e)
     for (const u of this.#unsubscribe.splice(0)) u()
     this.#shadow?.close()
     if (this.#cfg.shadow !== undefined) await this.#cfg.shadow.shutdown(options)
@@ -739,7 +750,7 @@ export class OrderExecutor implements ExecutionClient {
       markOpen: (o, venueOrderId) => this.#move(o, 'OPEN', undefined, venueOrderId),
       adoptTerms: (v) => this.#adoptTerms(v),
       reject: (o, why) => this.#move(o, 'REJECTED', why),
-      resend: (o) => this.#send(o, false),
+      resend: (o) => this.#resend(o),
       emitError: (e) => this.#bus.emit('error', e),
       emitReport: (report) => {
         const t = report.tsEvent

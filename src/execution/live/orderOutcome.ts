@@ -66,6 +66,17 @@ export function logDryRun(
   bus.emit('order.dryRunSkipped', { type: 'order.dryRunSkipped', order, tsEvent })
 }
 
+/**
+ * A cancel the venue answered with an order it did not cancel (`v`, as the venue has it: still resting, or matched
+ * before the cancel). A resolved cancel would read as done, so the cancel fails with this.
+ */
+export function notCanceledError(v: Order): StateError {
+  const cid = v.clientOrderId
+  return new StateError(`Order "${cid}" was not cancelled: the venue has it ${v.status}`, {
+    details: { clientOrderId: cid, venueStatus: v.status, venueFilledQty: v.filledQty.toString() },
+  })
+}
+
 /** The dry-run event of the live executor. */
 interface DryRunEvents {
   'order.dryRunSkipped': [e: { type: 'order.dryRunSkipped'; order: Order; tsEvent: number }]
