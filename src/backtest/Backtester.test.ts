@@ -109,14 +109,31 @@ describe('Backtester', () => {
     expect(rows.map((c) => c.close)).toEqual([10.5, 11])
     expect(rows[0]?.closeTime).toBe(59_999)
     const binance = join(dir, 'b.csv')
-    writeFileSync(binance, '0,10,11,9,10.5,3,59999,0,0,0,0,0\n')
-    for await (const c of readCandlesCsv(binance, labels)) expect(c.high).toBe(11)
+    // Epoch ms of 2024-01-01 (a time as small as 59999 reads as epoch seconds).
+    writeFileSync(binance, '1704067200000,10,11,9,10.5,3,1704067259999,0,0,0,0,0\n')
+    for await (const c of readCandlesCsv(binance, labels))
+      expect([c.high, c.closeTime]).toEqual([11, 1704067259999])
+    // A close time one hour after the open is no `1m` candle: the interval label does not fit the data.
+    const hourly = join(dir, 'h.csv')
+    writeFileSync(hourly, '1704067200000,10,11,9,10.5,3,1704070799999,0,0,0,0,0\n')
+    await expect(async () => {
+      for await (const _ of readCandlesCsv(hourly, labels)) void _
+    }).rejects.toThrow(/Line 1: closeTime is 3599999 ms after openTime: not a "1m" candle/)
     const bad = join(dir, 'c.csv')
     writeFileSync(bad, 'openTime,open,high,low,close,volume\n0,10,9,11,10,1\n')
     await expect(async () => {
       for await (const _ of readCandlesCsv(bad, labels)) void _
     }).rejects.toThrow(/Line 2/)
-    expect(candlesFromJson('[[0,"1","2","0.5","1.5","10",59999]]', labels)[0]?.close).toBe(1.5)
+    expect(
+      candlesFromJson('[[1704067200000,"1","2","0.5","1.5","10",1704067259999]]', labels)[0]?.close,
+    ).toBe(1.5)
+    // A close stamped with the next open, and one in a file of seconds (the last second), fit too.
+    expect(candlesFromJson('[[1704067200,"1","2","0.5","1.5","10",1704067260]]', labels)[0]?.closeTime).toBe(
+      1704067260000,
+    )
+    expect(candlesFromJson('[[1704067200,"1","2","0.5","1.5","10",1704067259]]', labels)[0]?.closeTime).toBe(
+      1704067259000,
+    )
     expect(() =>
       candlesFromJson('[{"openTime":0,"open":"NaN","high":1,"low":1,"close":1,"volume":1}]', labels),
     ).toThrow()

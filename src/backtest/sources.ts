@@ -77,10 +77,26 @@ function time(v: unknown, field: string, line: number): number {
 }
 
 /**
+ * A candle's close time lies one interval after its open time, less its time resolution (`openTime + interval - 1` in
+ * ms, `- 1 s` in a file of seconds) or exactly one interval (a close stamped with the next open). Anything else means
+ * the interval label does not fit the data (1h klines read as `1m`: every annualised statistic off by 60×).
+ */
+function checkSpan(spanMs: number, interval: string, line: number): void {
+  const ms = intervalMs(interval)
+  if (spanMs <= ms && spanMs >= ms - 1_000) return
+  throw new CandleDataError(
+    line,
+    'closeTime',
+    `closeTime is ${spanMs} ms after openTime: not a "${interval}" candle (${ms} ms); check the interval label`,
+  )
+}
+
+/**
  * Builds a validated closed candle from loose fields (CSV cells, JSON values). Times may be epoch seconds,
  * milliseconds, microseconds or nanoseconds (told apart by size) or ISO 8601 strings (UTC without a zone; a date or
  * time that does not exist, like `2025-02-30` or `24:00`, is refused); they become epoch ms. Without `closeTime` (no
- * such column or key) it is `openTime + interval - 1`; without `volume` (a file with no volume column) it is 0. Prices
+ * such column or key) it is `openTime + interval - 1`; a given one must lie one interval after `openTime` (less up to
+ * 1 s of time resolution), or the interval label does not fit the data; without `volume` (a file with no volume column) it is 0. Prices
  * and volume are numbers or plain decimal text (`0x10` is refused). A bad field, an empty cell included, is a
  * {@link CandleDataError} naming `line`.
  *
@@ -125,6 +141,7 @@ export function toCandle(
       ? openTime + intervalMs(labels.interval) - 1
       : time(fields.closeTime, 'closeTime', line)
   if (closeTime < openTime) throw new CandleDataError(line, 'closeTime', 'closeTime is before openTime')
+  if (fields.closeTime !== undefined) checkSpan(closeTime - openTime, labels.interval, line)
   // Object.assign, not a leading spread: V8 adds keys after `{ ...labels` on a slow path (≈ 1 µs a candle).
   return Object.assign({}, labels, { openTime, closeTime, open, high, low, close, volume, isClosed: true })
 }
