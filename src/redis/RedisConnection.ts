@@ -77,6 +77,13 @@ interface Client {
   destroy(): void
 }
 
+/** A channel subscription asked for; `done` once Redis confirmed it (node-redis renews it after a reconnect). */
+interface Subscription {
+  readonly key: string
+  readonly listener: (message: string) => void
+  done: boolean
+}
+
 /**
  * One connection to Redis for every `tradekit/redis` component of a process: keys under
  * `<keyPrefix>:<deployment>:`, commands bounded by `commandTimeoutMs` (never queued while Redis is down: they fail
@@ -96,10 +103,17 @@ export class RedisConnection {
   readonly #client: Client
   readonly #base: string
   readonly #timeoutMs: number
+  readonly #connectTimeoutMs: number
+  readonly #retryMs: number
   readonly #shas = new Map<string, string>()
+  /** Every subscription asked for, confirmed or not yet. */
+  readonly #subs: Subscription[] = []
   #subscriber: Client | undefined
   #up = false
   #closed = false
+  #recycling = false
+  #probing = false
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
 
   /** The time source of this connection (event times, shared pause deadlines). */
   readonly clock: Clock
@@ -109,6 +123,8 @@ export class RedisConnection {
     this.clock = cfg.clock ?? new SystemClock()
     this.#base = `${cfg.keyPrefix}:${cfg.deployment}`
     this.#timeoutMs = cfg.commandTimeoutMs
+    this.#connectTimeoutMs = cfg.connectTimeoutMs
+    this.#retryMs = cfg.reconnectMaxDelayMs
     client.on('ready', () => this.#setUp(true))
     client.on('end', () => this.#setUp(false))
     client.on('reconnecting', () => this.#setUp(false))
@@ -144,7 +160,8 @@ export class RedisConnection {
       },
       connect: () => r.connect(),
       sendCommand: (args) => r.sendCommand(args),
-      subscribe: (channel, listener) => r.subscribe(channel, (message) => listener(message)),
+      // The listener itself (not a wrapper): node-redis keeps a Set per channel, so subscribing it again is a no-op.
+      subscribe: (channel, listener) => r.subscribe(channel, listener),
       duplicate: () => wrap(r.duplicate()),
       on: (event, listener) => r.on(event, listener),
       destroy: () => r.destroy(),
@@ -187,7 +204,9 @@ export class RedisConnection {
     if (!this.#client.isReady)
       throw new SharedStateUnavailableError('Redis is unavailable', { details: { store: 'redis' } })
     try {
-      return await withTimeout(this.#client.sendCommand(args), this.#timeoutMs, args[0] ?? '')
+      return await withTimeout(this.#client.sendCommand(args), this.#timeoutMs, args[0] ?? '', () =>
+        this.#probe(),
+      )
     } catch (cause) {
       if (cause instanceof SharedStateUnavailableError) throw cause
       if (isReplyError(cause)) throw cause
@@ -227,16 +246,39 @@ export class RedisConnection {
 
   /**
    * Subscribes to a channel of this deployment on a second connection (opened on first use; node-redis resubscribes
-   * after a reconnect). Messages missed while Redis was down are not replayed: pair it with polling.
+   * after a reconnect). A subscription Redis could not confirm (down or slow: rejects with
+   * {@link SharedStateUnavailableError}) is made again as soon as it answers. Messages missed while Redis was down are
+   * not replayed: pair it with polling.
    */
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
-    if (this.#subscriber === undefined) {
-      const sub = this.#client.duplicate()
-      sub.on('error', () => {})
-      this.#subscriber = sub
-      await withTimeout(sub.connect(), this.#timeoutMs * 4, 'connect')
+    if (this.#closed) throw new SharedStateUnavailableError('Redis connection is closed')
+    // Kept even when this call times out (Redis down): made again each time the subscriber connection is ready.
+    const sub = { key: this.key(channel), listener, done: false }
+    this.#subs.push(sub)
+    try {
+      await withTimeout(this.#subscribeOne(sub), this.#timeoutMs * 4, 'subscribe')
+    } catch (cause) {
+      if (cause instanceof SharedStateUnavailableError) throw cause
+      throw new SharedStateUnavailableError('Redis SUBSCRIBE failed (made again when Redis answers)', {
+        cause: redactCause(cause),
+        details: { store: 'redis' },
+      })
     }
-    await this.#subscriber.subscribe(this.key(channel), listener)
+  }
+
+  async #subscribeOne(sub: Subscription): Promise<void> {
+    if (this.#subscriber === undefined) {
+      const client = this.#client.duplicate()
+      client.on('error', () => {})
+      client.on('ready', () => {
+        for (const s of this.#subs) if (!s.done) this.#subscribeOne(s).catch(() => {})
+      })
+      this.#subscriber = client
+      // node-redis keeps trying (reconnectStrategy) until it connects; 'ready' then subscribes what is left.
+      client.connect().catch(() => {})
+    }
+    await this.#subscriber.subscribe(sub.key, sub.listener)
+    sub.done = true
   }
 
   /** Closes both connections; later commands fail. */
@@ -244,8 +286,51 @@ export class RedisConnection {
     if (this.#closed) return
     this.#closed = true
     this.#up = false
+    clearTimeout(this.#retryTimer)
     this.#subscriber?.destroy()
     this.#client.destroy()
+  }
+
+  /**
+   * A command went unanswered in time: a PING sent behind it tells a slow or busy process (it is answered: the
+   * connection is kept) from a connection that stopped answering (it is not either: dropped and made again).
+   */
+  #probe(): void {
+    if (this.#closed || this.#recycling || this.#probing || !this.#client.isReady) return
+    this.#probing = true
+    withTimeout(this.#client.sendCommand(['PING']), this.#timeoutMs, 'PING', () => this.#recycle())
+      .catch(() => {})
+      .finally(() => {
+        this.#probing = false
+      })
+  }
+
+  /**
+   * Drops a connection whose command and PING went unanswered (a stalled server, a half-open socket after the server's host
+   * vanished): node-redis alone keeps it, queues every later command behind the lost one and never reconnects. The
+   * commands still waiting on it reject (their answers are lost: never re-sent); a new connection is made at once.
+   */
+  #recycle(): void {
+    if (this.#closed || this.#recycling) return
+    this.#recycling = true
+    this.#client.destroy()
+    this.#setUp(false)
+    const attempt = (): void => {
+      if (this.#closed) return
+      withTimeout(this.#client.connect(), this.#connectTimeoutMs, 'connect').then(
+        () => {
+          this.#recycling = false
+          if (this.#client.isReady) this.#setUp(true)
+        },
+        () => {
+          if (this.#closed) return
+          // Also a new connection that is accepted but never answers: give it up and try again.
+          this.#client.destroy()
+          this.#retryTimer = setTimeout(attempt, this.#retryMs)
+        },
+      )
+    }
+    attempt()
   }
 
   #setUp(up: boolean): void {
@@ -272,12 +357,12 @@ function redactCause(e: unknown): Error {
   return Object.assign(new Error(message), { name })
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, what: string, onTimeout?: () => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new SharedStateUnavailableError(`Redis ${what} timed out after ${ms} ms`)),
-      ms,
-    )
+    const t = setTimeout(() => {
+      reject(new SharedStateUnavailableError(`Redis ${what} timed out after ${ms} ms`))
+      onTimeout?.()
+    }, ms)
     p.then(
       (v) => {
         clearTimeout(t)

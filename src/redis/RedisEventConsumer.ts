@@ -51,8 +51,10 @@ interface AnyReplayedEvents {
 /**
  * Reads the streams a {@link RedisEventPublisher} writes, in a consumer group, and emits every event under its own
  * name with its own type (`M` is the publisher's event map, e.g. `ExecutionEvents & RiskManagerEvents`), Decimals
- * restored; acknowledges each entry after its listeners ran. Duplicates left by a publish retry (same source and
- * sequence) are dropped. Never throws: unreadable entries and Redis outages are reported on `error`.
+ * restored; acknowledges each entry after its listeners ran. At least once: an entry read whose answer was lost, or
+ * left unacknowledged by an earlier run of this consumer, is read again from the group's pending list. Duplicates
+ * left by a publish retry or such a re-read (same source and sequence) are dropped within a run. Never throws:
+ * unreadable entries and Redis outages are reported on `error`.
  *
  * @example
  * ```ts
@@ -71,6 +73,8 @@ export class RedisEventConsumer<M extends object> {
   #timer: ReturnType<typeof setTimeout> | undefined
   #running = false
   #groupsReady = false
+  /** Read this consumer's pending entries (`0`) before new ones (`>`): at start and after a failed round. */
+  #recover = true
   #received = 0
 
   constructor(config: RedisEventConsumerConfig) {
@@ -83,11 +87,15 @@ export class RedisEventConsumer<M extends object> {
     return this.#received
   }
 
-  /** Creates the group on each stream (if missing) and starts reading. */
+  /**
+   * Creates the group on each stream (if missing) and starts reading: first the entries this consumer read before
+   * without acknowledging them (an earlier run, a read whose answer was lost), then new ones.
+   */
   async start(): Promise<void> {
     if (this.#running) return
     await this.#ensureGroups()
     this.#running = true
+    this.#recover = true
     this.#schedule(0)
   }
 
@@ -119,6 +127,8 @@ export class RedisEventConsumer<M extends object> {
         (e: unknown) => {
           // A restarted Redis lost the groups: create them again on the next round.
           if (e instanceof Error && e.message.includes('NOGROUP')) this.#groupsReady = false
+          // A read whose answer was lost still moved its entries to this consumer's pending list: read them next.
+          this.#recover = true
           this.#bus.emit('error', e as TradekitError)
           this.#schedule(this.#cfg.pollMs)
         },
@@ -130,6 +140,7 @@ export class RedisEventConsumer<M extends object> {
     if (!this.#redis.isUp) return 0
     await this.#ensureGroups()
     const keys = this.#cfg.kinds.map((k) => eventStreamKey(this.#redis, k))
+    const recover = this.#recover
     const reply = await this.#redis.command([
       'XREADGROUP',
       'GROUP',
@@ -139,17 +150,20 @@ export class RedisEventConsumer<M extends object> {
       String(this.#cfg.count),
       'STREAMS',
       ...keys,
-      ...keys.map(() => '>'),
+      ...keys.map(() => (recover ? '0' : '>')),
     ])
     let n = 0
     for (const [key, entries] of streamEntries(reply)) {
       for (const [id, fields] of entries) {
         n++
-        this.#deliver(id, fields)
+        // A pending entry trimmed away since (MAXLEN) comes back without fields: nothing left to deliver.
+        if (fields.length > 0) this.#deliver(id, fields)
         await this.#redis.command(['XACK', key, this.#cfg.group, id])
       }
     }
-    return n
+    // The pending list is drained: new entries next, at once.
+    if (recover && n === 0) this.#recover = false
+    return recover ? 1 : n
   }
 
   #deliver(id: string, fields: readonly string[]): void {
@@ -183,7 +197,9 @@ function streamEntries(reply: unknown): Array<[string, Array<[string, string[]]>
       const [id, fields] = e as [unknown, unknown]
       const list = Array.isArray(fields)
         ? fields.map(String)
-        : Object.entries(fields as Record<string, unknown>).flatMap(([k, v]) => [k, String(v)])
+        : fields === null || fields === undefined
+          ? []
+          : Object.entries(fields as Record<string, unknown>).flatMap(([k, v]) => [k, String(v)])
       return [String(id), list] as [string, string[]]
     }),
   ])

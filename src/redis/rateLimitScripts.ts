@@ -3,7 +3,8 @@
  * never both take the last unit). Numbers are epoch ms and budget units.
  *
  * RESERVE — KEYS: pause, ban, then one key per window; ARGV: now, then per window mode, limit, intervalMs, cost, floor.
- * Returns {0} when charged, {waitMs} when not (nothing charged), {-1, bannedUntil} during a ban.
+ * Returns {0} when charged, {waitMs} when not (nothing charged; at least 1, as Redis truncates a fraction, and a
+ * 0.5 ms wait must not read as a grant), {-1, bannedUntil} during a ban.
  * The lane's floor is clamped as the local limiter clamps it (fixed: spend up to max(limit − floor, cost); rolling:
  * keep min(floor, limit − cost)), so a request the local windows allow is never refused forever. A rolling window's
  * `ts` never moves back: a host whose clock is behind refills nothing and cannot hand a host ahead refill for time
@@ -14,7 +15,7 @@ local now = tonumber(ARGV[1])
 local ban = tonumber(redis.call('GET', KEYS[2]) or '0')
 if ban > now then return {-1, ban} end
 local pause = tonumber(redis.call('GET', KEYS[1]) or '0')
-if pause > now then return {pause - now} end
+if pause > now then return {math.max(1, math.ceil(pause - now))} end
 local n = #KEYS - 2
 local wait = 0
 local tokens = {}

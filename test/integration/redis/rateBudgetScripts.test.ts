@@ -137,3 +137,18 @@ describe('shared rate budget scripts', () => {
     },
   )
 })
+
+describe('shared pause', () => {
+  it('holds until its last millisecond when the clock reads fractions of a millisecond', async () => {
+    const s = store()
+    const w = window('fixed', 100, 60_000)
+    s.pause(T + 1_000) // a 429's Retry-After, seen by any process
+    await waitFor(
+      async () => Number(await redis.command(['GET', redis.key('rl', `s${scopes}`, 'pause')])) > 0,
+    )
+    // 0.5 ms before the pause ends: a wait, never a grant (nothing was charged for it).
+    expect(await s.reserve({ charges: [charge(w, 1)], priority: 'CANCEL', nowMs: T + 999.5 })).toBe(1)
+    expect(s.stats.reserved).toBe(0)
+    expect(await take(s, charge(w, 1), T + 1_000)).toBe(true)
+  })
+})
