@@ -95,8 +95,16 @@ export interface BacktestReport {
   readonly profitFactor: number
   /** Share of bars (close times, whatever the number of instruments) with an open position. */
   readonly exposure: number
-  /** Fees paid, in the account currency. */
+  /**
+   * Fees paid in the account currency. Fees charged in another asset are not in it (the run has no rates to convert
+   * them with): see {@link BacktestReport.feesByAsset}.
+   */
   readonly fees: number
+  /**
+   * Fees paid per fee asset, exact decimal text, unconverted (e.g. `{ USDT: '12.5', BTC: '0.0003' }`). Present only
+   * when some fee was charged in another asset than the account currency; otherwise `fees` is all of them.
+   */
+  readonly feesByAsset?: Readonly<Record<string, string>>
   readonly signals: number
   /** The first `maxSignalsInReport` signals (time, strategy, instrument, side, intent), for parity checks and review. */
   readonly signalLog: ReadonlyArray<{
@@ -239,8 +247,9 @@ export class Backtester {
       replayed.barsPerYear ??
       (first !== undefined ? (365 * 86_400_000) / intervalMs(first.interval) : 1)
     const s = curve.summary(barsPerYear)
-    let fees = 0
-    for (const [, v] of rig.portfolio.feesPaid()) fees += decimalToNumber(v)
+    const paid = rig.portfolio.feesPaid()
+    const own = paid.get(this.#cfg.accountCurrency)
+    const fees = own === undefined ? 0 : decimalToNumber(own)
     const { grossProfit, grossLoss, tradeCount } = t
     return {
       startTime: replayed.startTime ?? first?.openTime ?? 0,
@@ -257,6 +266,7 @@ export class Backtester {
       profitFactor: grossLoss > 0 ? grossProfit / grossLoss : grossProfit > 0 ? Number.POSITIVE_INFINITY : 0,
       exposure: s.exposure,
       fees,
+      ...feesByAsset(paid, this.#cfg.accountCurrency),
       signals: t.signals,
       signalLog: t.signalLog,
       denied: t.denied,
@@ -278,6 +288,23 @@ export class Backtester {
       errors: t.errors,
     }
   }
+}
+
+/**
+ * `{ feesByAsset }` with every fee asset's total as exact text when some fee was charged in another asset than
+ * `accountCurrency`; `{}` otherwise (the report's `fees` then says it all, and its JSON stays as it was).
+ */
+function feesByAsset(
+  paid: ReadonlyMap<string, Decimal>,
+  accountCurrency: string,
+): { feesByAsset?: Record<string, string> } {
+  let other = false
+  for (const asset of paid.keys()) if (asset !== accountCurrency) other = true
+  if (!other) return {}
+  const byAsset: Record<string, string> = {}
+  for (const [asset, v] of [...paid].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    byAsset[asset] = v.toFixed()
+  return { feesByAsset: byAsset }
 }
 
 /** The components of one run. */

@@ -115,4 +115,40 @@ describe('renderHtmlReport', () => {
     const byHand = renderHtmlReport({ ...report(), sharpe: null, sortino: null, ratioNote: undefined })
     expect(byHand).toContain('<th>Sharpe (annualised)</th><td>n/a</td>')
   })
+
+  it('draws a break-even trade as the win rate counts it, a loss: red exit and PnL cell, not green', () => {
+    const base = report()
+    const trade = base.trades[0] as BacktestReport['trades'][number]
+    const even = renderHtmlReport({
+      ...base,
+      winRate: 0.5,
+      tradeCount: 2,
+      trades: [
+        { ...trade, pnl: '0', fees: '0.1' },
+        { ...trade, openedAt: t0 + 31 * MINUTE, closedAt: t0 + 40 * MINUTE, pnl: '1.5', fees: '0.1' },
+      ],
+    })
+    const price = even.slice(
+      even.indexOf('<svg id="price"'),
+      even.indexOf('</svg>', even.indexOf('<svg id="price"')),
+    )
+    const exits = [
+      ...price.matchAll(/<circle [^>]*fill="([^"]+)" class="mark"><title>[^<]*PnL ([^ ]+) /g),
+    ].map((m) => [m[2], m[1]])
+    expect(exits).toEqual([
+      ['0.00', '#b00020'],
+      ['1.50', '#087f23'],
+    ])
+    const segs = [...price.matchAll(/stroke="([^"]+)" class="seg"/g)].map((m) => m[1])
+    expect(segs).toEqual(['#b00020', '#087f23'])
+    expect(even).toContain('<td class="neg">0.00</td>')
+    expect(even).toContain('<td class="pos">1.50</td>')
+    expect(even).toContain('<th>Win rate</th><td>50.00%</td>')
+  })
+
+  it('shows fees paid in other assets than the account currency beside the account-currency fees', () => {
+    const html = renderHtmlReport({ ...report(), fees: 0.128, feesByAsset: { BTC: '0.0003', USDT: '0.128' } })
+    expect(html).toContain('<th>Fees</th><td>0.128 (by asset: BTC 0.0003, USDT 0.128)</td>')
+    expect(renderHtmlReport(report())).toContain('<th>Fees</th><td>0.128</td>')
+  })
 })

@@ -60,7 +60,7 @@ function tradeMarks(report: BacktestReport, points: readonly PricePoint[], symbo
     const y1 = priceAt(points, tr.closedAt)
     if (y0 === undefined || y1 === undefined) continue
     const long = tr.side === 'BUY'
-    const win = Number(tr.pnl) >= 0
+    const win = isWin(tr.pnl)
     const color = win ? UP : DOWN
     const what = `${long ? 'Long' : 'Short'} ${tr.symbol} ${formatQuantity(tr.qty)}`
     markers.push({
@@ -80,6 +80,19 @@ function tradeMarks(report: BacktestReport, points: readonly PricePoint[], symbo
     segments.push({ t0: tr.openedAt, y0, t1: tr.closedAt, y1, color })
   }
   return { markers, segments }
+}
+
+/**
+ * Whether a trade counts as a win: a PnL above zero, as the report's `winRate` and `profitFactor` count it (a
+ * break-even trade is not a win, so it is drawn as a loss too).
+ */
+const isWin = (pnl: string): boolean => Number(pnl) > 0
+
+/** The account-currency fees, and every fee asset's total when some fee was paid in another asset. */
+function feesText(report: BacktestReport): string {
+  const byAsset = Object.entries(report.feesByAsset ?? {})
+  if (byAsset.length === 0) return formatMoney(report.fees)
+  return `${formatMoney(report.fees)} (by asset: ${byAsset.map(([a, v]) => `${a} ${formatQuantity(v)}`).join(', ')})`
 }
 
 /** The headline numbers: label and display text. */
@@ -110,7 +123,7 @@ function summaryRows(report: BacktestReport): [string, string][] {
     ['Win rate', formatPercent(report.winRate)],
     ['Profit factor', formatRatio(report.profitFactor)],
     ['Exposure', formatPercent(report.exposure)],
-    ['Fees', formatMoney(report.fees)],
+    ['Fees', feesText(report)],
     ['Signals / denied', `${report.signals} / ${report.denied}${denied === '' ? '' : ` (${denied})`}`],
   ]
 }
@@ -218,7 +231,7 @@ export function renderHtmlReport(report: BacktestReport, options: { title?: stri
     .slice(0, MAX_TRADES_SHOWN)
     .map(
       (t) =>
-        `<tr><td>${esc(t.symbol)}</td><td>${t.side === 'BUY' ? 'long' : 'short'}</td><td>${formatTime(t.openedAt)}</td><td>${formatTime(t.closedAt)}</td><td>${esc(formatQuantity(t.qty))}</td><td class="${Number(t.pnl) >= 0 ? 'pos' : 'neg'}">${esc(formatMoney(t.pnl))}</td><td>${esc(formatMoney(t.fees))}</td></tr>`,
+        `<tr><td>${esc(t.symbol)}</td><td>${t.side === 'BUY' ? 'long' : 'short'}</td><td>${formatTime(t.openedAt)}</td><td>${formatTime(t.closedAt)}</td><td>${esc(formatQuantity(t.qty))}</td><td class="${isWin(t.pnl) ? 'pos' : 'neg'}">${esc(formatMoney(t.pnl))}</td><td>${esc(formatMoney(t.fees))}</td></tr>`,
     )
     .join('\n')
   const shown = report.tradeCount > MAX_TRADES_SHOWN ? `, first ${MAX_TRADES_SHOWN} shown` : ''

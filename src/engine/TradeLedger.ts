@@ -16,8 +16,15 @@ export interface ClosedTrade {
   readonly closedAt: number
   /** Largest absolute position held during the trade. */
   readonly maxQty: Decimal
-  /** Realized PnL net of every fee paid in the trade. */
+  /**
+   * Realized PnL net of every fee the portfolio deducted in the trade (quote currency). A fill that flips the position
+   * counts its fee pro rata: the closing part here, the opening part in the next trade.
+   */
   readonly pnl: Decimal
+  /**
+   * Fees of the trade's fills as charged (each in its fill's `feeAsset`). A flipping fill's fee is split by quantity:
+   * closing / filled to this trade, the rest to the trade it opens (the two parts add up to the fee exactly).
+   */
   readonly fees: Decimal
 }
 
@@ -27,6 +34,8 @@ interface OpenTrade {
   maxQty: Decimal
   pnl: Decimal
   fees: Decimal
+  /** The position's `feesPaid` (quote) after the trade's last fill: the next fill's fee in quote is the increase. */
+  feesPaid: Decimal
 }
 
 /**
@@ -46,49 +55,78 @@ export class TradeLedger {
   apply(applied: FillApplied): ClosedTrade | undefined {
     const { fill, position, realizedPnl } = applied
     const k = `${fill.venue}\u0000${fill.symbol}`
-    let t = this.#open.get(k)
+    const t = this.#open.get(k)
     if (t === undefined) {
       if (position.qty.isZero()) return undefined
-      t = {
-        side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
-        openedAt: fill.tsEvent,
-        maxQty: ZERO,
-        pnl: ZERO,
-        fees: ZERO,
-      }
-      this.#open.set(k, t)
-    }
-    t.pnl = t.pnl.plus(realizedPnl)
-    t.fees = t.fees.plus(fill.fee)
-    const abs = position.qty.abs()
-    if (greaterThan(abs, t.maxQty)) t.maxQty = abs
-    const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
-    if (!position.qty.isZero() && !flipped) return undefined
-    this.#open.delete(k)
-    const closed: ClosedTrade = {
-      venue: fill.venue,
-      symbol: fill.symbol,
-      side: t.side,
-      openedAt: t.openedAt,
-      closedAt: fill.tsEvent,
-      maxQty: t.maxQty,
-      pnl: t.pnl,
-      fees: t.fees,
-    }
-    if (flipped) {
       this.#open.set(k, {
         side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
         maxQty: position.qty.abs(),
-        pnl: ZERO,
-        fees: ZERO,
+        // ZERO.plus: rounded to the working precision as every later sum is.
+        pnl: ZERO.plus(realizedPnl),
+        fees: ZERO.plus(fill.fee),
+        feesPaid: position.feesPaid,
       })
+      return undefined
     }
-    return closed
+    const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
+    if (!flipped) {
+      t.pnl = t.pnl.plus(realizedPnl)
+      t.fees = t.fees.plus(fill.fee)
+      t.feesPaid = position.feesPaid
+      const abs = position.qty.abs()
+      if (greaterThan(abs, t.maxQty)) t.maxQty = abs
+      if (!position.qty.isZero()) return undefined
+      this.#open.delete(k)
+      return closedTrade(fill, t)
+    }
+    // A flip closes the trade and opens the opposite one: the fill's fee (as charged, and as the portfolio deducted it
+    // in quote) is split by quantity, the closing part to this trade and the opening part to the new one.
+    const opened = position.qty.abs()
+    const openingFee = proRata(fill.fee, opened, fill.qty)
+    const openingFeeQuote = proRata(position.feesPaid.minus(t.feesPaid), opened, fill.qty)
+    t.pnl = t.pnl.plus(realizedPnl).plus(openingFeeQuote)
+    t.fees = t.fees.plus(fill.fee.minus(openingFee))
+    this.#open.set(k, {
+      side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
+      openedAt: fill.tsEvent,
+      maxQty: opened,
+      pnl: openingFeeQuote.neg(),
+      fees: openingFee,
+      feesPaid: position.feesPaid,
+    })
+    return closedTrade(fill, t)
   }
 
   /** Number of instruments with a trade in progress. */
   get openCount(): number {
     return this.#open.size
   }
+}
+
+/** The closed trade of `t`, closed by `fill`. */
+function closedTrade(fill: FillApplied['fill'], t: OpenTrade): ClosedTrade {
+  return {
+    venue: fill.venue,
+    symbol: fill.symbol,
+    side: t.side,
+    openedAt: t.openedAt,
+    closedAt: fill.tsEvent,
+    maxQty: t.maxQty,
+    pnl: t.pnl,
+    fees: t.fees,
+  }
+}
+
+/**
+ * `amount × part ÷ whole` (`part` capped at `whole`), rounded to the decimal places at which `amount − share` is exact
+ * too: the share and the rest add up to `amount` with no rounding loss.
+ */
+function proRata(amount: Decimal, part: Decimal, whole: Decimal): Decimal {
+  if (amount.isZero() || !isAboveZero(whole)) return ZERO
+  if (!lessThan(part, whole)) return amount
+  // amount has at most `precision` digits from its leading one (exponent e): both the share (≤ amount) and
+  // amount − share fit in them when the share stops at that many digits below amount's leading one.
+  const places = Math.max(0, Decimal.precision - 1 - amount.e)
+  return amount.times(part).div(whole).toDecimalPlaces(places)
 }

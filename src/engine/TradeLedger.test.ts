@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import type { Fill, Instrument, Side } from '../core/types.js'
+import { Decimal } from '../decimal/index.js'
+import { Portfolio } from '../execution/index.js'
+import { BTCPERP, testFill } from '../execution/testing/fixtures.js'
+import { type ClosedTrade, TradeLedger } from './TradeLedger.js'
+
+let tid = 0
+const fill = (side: Side, qty: string, price: string, fee: string, extra: Partial<Fill> = {}): Fill =>
+  testFill(BTCPERP, side, qty, price, { tradeId: `t${++tid}`, fee: new Decimal(fee), tsEvent: tid, ...extra })
+
+/** A portfolio on `inst` whose applied fills feed a ledger, as the TradingEngine wires them. */
+function rig(inst: Instrument = BTCPERP) {
+  const portfolio = new Portfolio({
+    balances: { USDT: '100000' },
+    instruments: [inst],
+    clock: new ManualClock(0),
+  })
+  const ledger = new TradeLedger()
+  const closed: ClosedTrade[] = []
+  portfolio.events.on('fill.applied', (e) => {
+    const t = ledger.apply(e.applied)
+    if (t !== undefined) closed.push(t)
+  })
+  const apply = (f: Fill): void => {
+    const r = portfolio.applyFill(f)
+    if (!r.ok) throw r.error
+  }
+  return { portfolio, ledger, closed, apply }
+}
+
+describe('TradeLedger', () => {
+  it('closes a round trip with its PnL net of every fee', () => {
+    const { closed, apply, ledger } = rig()
+    apply(fill('BUY', '1', '100', '0.1'))
+    apply(fill('SELL', '1', '110', '0.11'))
+    expect(closed).toHaveLength(1)
+    expect(closed[0]?.side).toBe('BUY')
+    expect(closed[0]?.pnl.toFixed()).toBe('9.79')
+    expect(closed[0]?.fees.toFixed()).toBe('0.21')
+    expect(ledger.openCount).toBe(0)
+  })
+
+  it('splits the fee of a flipping fill pro rata: the closing part to the closed trade, the rest to the new one', () => {
+    const { closed, apply, ledger } = rig()
+    apply(fill('BUY', '1', '100', '0.1'))
+    // Sells 3 at 110 with a fee of 0.33: 1 closes the long (fee 0.11), 2 open a short (fee 0.22).
+    apply(fill('SELL', '3', '110', '0.33'))
+    expect(closed).toHaveLength(1)
+    expect(closed[0]?.fees.toFixed()).toBe('0.21') // 0.1 + 0.11
+    expect(closed[0]?.maxQty.toFixed()).toBe('1') // the long never held more than 1 (the short of 2 is the next trade)
+    expect(closed[0]?.pnl.toFixed()).toBe('9.79') // 10 − 0.1 − 0.11
+    expect(ledger.openCount).toBe(1)
+    // Buys the short back at 105 with a fee of 0.21.
+    apply(fill('BUY', '2', '105', '0.21'))
+    expect(closed).toHaveLength(2)
+    expect(closed[1]?.side).toBe('SELL')
+    expect(closed[1]?.maxQty.toFixed()).toBe('2')
+    expect(closed[1]?.fees.toFixed()).toBe('0.43') // 0.22 + 0.21
+    expect(closed[1]?.pnl.toFixed()).toBe('9.57') // 10 − 0.22 − 0.21
+  })
+
+  it('a flipping fee that does not divide evenly is split with no rounding loss: the parts add up to the fee', () => {
+    const { closed, apply, portfolio } = rig()
+    apply(fill('BUY', '1', '100', '0'))
+    apply(fill('SELL', '3', '100', '1')) // 1/3 and 2/3 of 1 have no finite decimal form
+    apply(fill('BUY', '2', '100', '0'))
+    expect(closed).toHaveLength(2)
+    const [a, b] = closed as [ClosedTrade, ClosedTrade]
+    expect(a.fees.plus(b.fees).toFixed()).toBe('1')
+    expect(a.pnl.plus(b.pnl).toFixed()).toBe('-1')
+    expect(a.pnl.plus(b.pnl).toFixed()).toBe(portfolio.realizedPnl().toFixed())
+    // Pro rata within Decimal precision: the closing third is 0.333…, the opening two thirds the rest.
+    expect(a.fees.toSignificantDigits(10).toFixed()).toBe('0.3333333333')
+    expect(b.fees.toSignificantDigits(10).toFixed()).toBe('0.6666666667')
+    expect(a.pnl.neg().eq(a.fees) && b.pnl.neg().eq(b.fees)).toBe(true)
+  })
+
+  it('a tiny opening part of a large fee is split exactly too (summed at 100 digits, not rounded back)', () => {
+    const Wide = Decimal.clone({ precision: 100 })
+    const { closed, apply } = rig()
+    apply(fill('BUY', '1000', '100', '0'))
+    apply(fill('SELL', '1000.0007', '100', '7')) // opens 0.0007 of 1000.0007
+    apply(fill('BUY', '0.0007', '100', '0'))
+    const [a, b] = closed as [ClosedTrade, ClosedTrade]
+    expect(new Wide(a.fees.toFixed()).plus(b.fees.toFixed()).toFixed()).toBe('7')
+    expect(new Wide(a.pnl.toFixed()).plus(b.pnl.toFixed()).toFixed()).toBe('-7')
+    expect(b.fees.toSignificantDigits(8).toFixed()).toBe('0.0000048999966')
+  })
+
+  it('a flip whose fee is in another asset than the quote moves the fees but not the PnL (the portfolio did not deduct it)', () => {
+    const { closed, apply } = rig()
+    apply(fill('BUY', '1', '100', '0', { feeAsset: 'BNB' }))
+    apply(fill('SELL', '4', '110', '0.004', { feeAsset: 'BNB' }))
+    apply(fill('BUY', '3', '110', '0', { feeAsset: 'BNB' }))
+    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed()])).toEqual([
+      ['10', '0.001'],
+      ['0', '0.003'],
+    ])
+  })
+})
