@@ -149,6 +149,71 @@ describe('PolymarketAdapter against PolymarketSim', () => {
     expect((await clob.placeOrder(limit('fine-1', yes, { price: p }))).order.status).toBe('OPEN')
   })
 
+  it('an off-tick rejection re-reads the instrument: the next order uses the venue’s new grid', async () => {
+    const { sim, clob } = await start()
+    const m = sim.markets.find((x) => x.tickSize === '0.01')!
+    const yes = m.tokens[0].tokenId
+    expect((await clob.instrument(yes)).tickSize.toFixed()).toBe('0.01')
+    // The tick changes while the adapter hears nothing of it (no market subscription, no `tick_size_change`).
+    sim.setTickSize(m.conditionId, '0.1')
+    const offGrid = clob.placeOrder(limit('off-1', yes, { price: new Decimal('0.12') }))
+    await expect(offGrid).rejects.toMatchObject({ venueCode: 'INVALID_ORDER_MIN_TICK_SIZE' })
+    const inst = await clob.instrument(yes)
+    expect([inst.tickSize.toFixed(), inst.minPrice?.toFixed(), inst.maxPrice?.toFixed()]).toEqual([
+      '0.1',
+      '0.1',
+      '0.9',
+    ])
+    expect((await clob.placeOrder(limit('on-1', yes, { price: new Decimal('0.1') }))).order.status).toBe(
+      'OPEN',
+    )
+  })
+
+  it('OrderExecutor RESEND after a lost answer reaches the venue; a duplicate of a known order is still refused', async () => {
+    const { sim, clob } = await start()
+    const m = sim.markets.find((x) => x.tickSize === '0.01')!
+    const yes = m.tokens[0].tokenId
+    await clob.instrument(yes)
+    const exec = new OrderExecutor({
+      adapter: clob,
+      onNotFound: 'RESEND',
+      queryAttempts: 1,
+      queryIntervalMs: 0,
+    })
+    exec.events.on('error', () => {})
+    open.push({ close: () => exec.shutdown() })
+    await exec.start()
+    sim.faults.failHttp(1, 503, { path: '/order' }) // the first send never reaches the book; its answer is a 503
+    const req = limit('rs-1', yes, { price: new Decimal('0.02') })
+    await exec.submit({ ...req, strategyId: 't' })
+    await until(() => exec.order('rs-1')?.status !== 'PENDING_NEW')
+    const placed = exec.order('rs-1')
+    expect(placed?.status).toBe('OPEN')
+    expect(sim.ledger().openOrders.map((o) => o.id)).toEqual([placed?.venueOrderId])
+    // Acked now: the same client id again is a genuine duplicate, refused before anything is sent.
+    await expect(clob.placeOrder(req)).rejects.toBeInstanceOf(ValidationError)
+    expect(sim.ledger().openOrders).toHaveLength(1)
+  })
+
+  it('a resend of an order that did reach the venue (answer lost) is the same order: read back, never doubled', async () => {
+    const { sim, clob } = await start({}, { timeoutMs: 100 })
+    const m = sim.markets.find((x) => x.tickSize === '0.01')!
+    const yes = m.tokens[0].tokenId
+    await clob.instrument(yes)
+    const req = limit('late-1', yes, { price: new Decimal('0.02') })
+    sim.faults.delayHttp(400) // the venue places it after the client gave up waiting
+    await expect(clob.placeOrder(req)).rejects.toMatchObject({ code: 'ORDER_OUTCOME_UNKNOWN' })
+    await until(() => sim.ledger().openOrders.length === 1)
+    sim.faults.delayHttp(0)
+    const ack = await clob.placeOrder(req)
+    expect([ack.order.status, ack.venueOrderId]).toEqual(['OPEN', sim.ledger().openOrders[0]?.id])
+    expect(sim.ledger().openOrders).toHaveLength(1)
+    // A different order under the same client id is never a resend.
+    await expect(
+      clob.placeOrder({ ...req, clientOrderId: 'late-1', qty: new Decimal(6) }),
+    ).rejects.toBeInstanceOf(ValidationError)
+  })
+
   it('lists every market or refuses (typed): never the first `maxPages` pages as if they were all', async () => {
     const { sim, clob } = await start({ pageSize: 1, markets: 4 })
     expect((await clob.rest.getAllMarkets()).map((m) => m.conditionId)).toEqual(

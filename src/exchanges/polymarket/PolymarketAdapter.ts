@@ -64,6 +64,11 @@ export type PolymarketAdapterConfig = z.input<typeof PolymarketAdapterConfigSche
 interface Known {
   readonly orderId: string
   readonly req: OrderRequest
+  /**
+   * What was sent when the answer was lost (outcome unknown): a resend with the same client id posts this very order
+   * (same hash, so the venue deduplicates it), never a re-signed one (a new timestamp would be a new order).
+   */
+  readonly unknown?: { readonly signed: SignedPolymarketOrder; readonly options: PostOrderOptions }
 }
 
 /**
@@ -234,11 +239,16 @@ export class PolymarketAdapter implements ExchangeAdapter {
    * `OrderOutcomeUnknownError` (reconcile with `queryOrder`).
    */
   async placeOrder(req: OrderRequest): Promise<OrderAck> {
+    const lost = this.#byClient.get(req.clientOrderId)
+    if (lost?.unknown !== undefined && req.venue === POLYMARKET_VENUE && sameTerms(lost.req, req)) {
+      return this.#resend(req, lost.orderId, lost.unknown)
+    }
     let { signed, orderType, options } = await this.#prepare(req)
     let res: PostOrderResult
     try {
       res = await this.#post(req, signed, options)
     } catch (e) {
+      await this.#afterRefusal(req.symbol, e)
       // The exchange generation changed under us (Protocol V2 migration): re-read, re-sign for the other version
       // (same salt, a fresh timestamp, as the official client re-creates the order) and retry once.
       if (!(e instanceof ExchangeError) || e.venueCode !== 'ORDER_VERSION_MISMATCH') throw e
@@ -249,6 +259,49 @@ export class PolymarketAdapter implements ExchangeAdapter {
       res = await this.#post(req, signed, options)
     }
     return this.#acked(req, res, orderType)
+  }
+
+  /**
+   * Re-sends an order whose outcome was unknown (the OrderExecutor's `onNotFound: 'RESEND'`): the same signed order,
+   * so a copy that did reach the venue is refused as a duplicate there, and then read back as the venue holds it.
+   */
+  async #resend(
+    req: OrderRequest,
+    orderId: string,
+    sent: { signed: SignedPolymarketOrder; options: PostOrderOptions },
+  ): Promise<OrderAck> {
+    let res: PostOrderResult
+    try {
+      res = await this.#post(req, sent.signed, sent.options)
+    } catch (e) {
+      if (!(e instanceof ExchangeError) || e.venueCode !== 'INVALID_ORDER_DUPLICATED') {
+        await this.#afterRefusal(req.symbol, e)
+        throw e
+      }
+      // The first send did arrive: the order is the venue's, whatever its state now.
+      const order = this.#toOrder(await this.rest.getOrder(orderId), req)
+      this.user.trackOrder(orderId)
+      const working = order.status === 'OPEN' || order.status === 'PARTIALLY_FILLED'
+      if (working && this.#autoHeartbeat) this.heartbeat.start()
+      return { clientOrderId: req.clientOrderId, venueOrderId: orderId, order, fills: [] }
+    }
+    return this.#acked(req, res, sent.options.orderType ?? 'GTC')
+  }
+
+  /**
+   * After a venue refusal: an off-tick rejection means the market's tick changed unannounced (the REST tick cache is
+   * cleared already), so the cached instrument is re-read and the next order uses the venue's grid. Never throws: a
+   * failed re-read is reported on `error` and the cached instrument is dropped (the next `instrument` call re-reads).
+   */
+  async #afterRefusal(symbol: string, e: unknown): Promise<void> {
+    if (!(e instanceof ExchangeError) || e.venueCode !== 'INVALID_ORDER_MIN_TICK_SIZE') return
+    if (!this.#instruments.has(symbol)) return
+    try {
+      this.#retick(symbol, await this.rest.getTickSize(symbol))
+    } catch (err) {
+      this.#instruments.delete(symbol)
+      this.#bus.emit('error', toTradekitError(err))
+    }
   }
 
   /** Checks a request (venue, unused client id, tradable) and signs it. */
@@ -316,20 +369,22 @@ export class PolymarketAdapter implements ExchangeAdapter {
       results = await this.rest.postOrders(ready)
     } catch (e) {
       const error = toTradekitError(e)
-      for (const r of ready) out[r.i] = err(this.#lost(reqs[r.i] as OrderRequest, r.orderId, error))
+      for (const r of ready) out[r.i] = err(this.#lost(reqs[r.i] as OrderRequest, r, error))
       return out
     }
     await Promise.all(
       ready.map(async (r, k) => {
         const req = reqs[r.i] as OrderRequest
         const res = results[k]
-        if (res === undefined)
-          out[r.i] = err(this.#lost(req, r.orderId, new StateError('Missing from the answer')))
+        if (res === undefined) out[r.i] = err(this.#lost(req, r, new StateError('Missing from the answer')))
         else if (!(res instanceof Error)) out[r.i] = ok(this.#acked(req, res, r.orderType))
         else if (res instanceof ExchangeError && res.venueCode === 'ORDER_VERSION_MISMATCH') {
           this.#forget(req.clientOrderId)
           out[r.i] = await this.placeOrder(req).then(ok, (e: unknown) => err(toTradekitError(e)))
-        } else out[r.i] = err(res)
+        } else {
+          await this.#afterRefusal(req.symbol, res)
+          out[r.i] = err(res)
+        }
       }),
     )
     return out
@@ -377,9 +432,19 @@ export class PolymarketAdapter implements ExchangeAdapter {
     )
   }
 
-  /** A batch answer that was lost (or refused as a whole) as one order's error. */
-  #lost(req: OrderRequest, orderId: string, error: TradekitError): TradekitError {
+  /** A batch answer that was lost (or refused as a whole) as one order's error; a lost one may be re-sent as it was. */
+  #lost(
+    req: OrderRequest,
+    sent: { orderId: string; order: SignedPolymarketOrder; options: PostOrderOptions },
+    error: TradekitError,
+  ): TradekitError {
+    const { orderId } = sent
     if (error.code !== 'ORDER_OUTCOME_UNKNOWN') return error
+    this.#byClient.set(req.clientOrderId, {
+      orderId,
+      req,
+      unknown: { signed: sent.order, options: sent.options },
+    })
     return new OrderOutcomeUnknownError(req.clientOrderId, `Order "${req.clientOrderId}" outcome unknown`, {
       cause: error,
       details: { venueOrderId: orderId },
@@ -417,6 +482,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
       return await this.rest.postOrder(signed, options)
     } catch (e) {
       if (isTradekitError(e) && e.code === 'ORDER_OUTCOME_UNKNOWN') {
+        this.#byClient.set(req.clientOrderId, { orderId, req, unknown: { signed, options } })
         throw new OrderOutcomeUnknownError(
           req.clientOrderId,
           `Order "${req.clientOrderId}" outcome unknown`,
@@ -678,6 +744,22 @@ export class PolymarketAdapter implements ExchangeAdapter {
       tsUpdated: now,
     }
   }
+}
+
+/** Whether a resend asks for the same order as the request first sent under its client id. */
+function sameTerms(a: OrderRequest, b: OrderRequest): boolean {
+  const same = (x: Decimal | undefined, y: Decimal | undefined) =>
+    x === undefined || y === undefined ? x === y : x.eq(y)
+  return (
+    a.symbol === b.symbol &&
+    a.side === b.side &&
+    a.type === b.type &&
+    same(a.qty, b.qty) &&
+    same(a.price, b.price) &&
+    a.timeInForce === b.timeInForce &&
+    a.expireAt === b.expireAt &&
+    a.reduceOnly === b.reduceOnly
+  )
 }
 
 /**

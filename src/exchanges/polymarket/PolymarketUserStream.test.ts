@@ -252,6 +252,32 @@ describe('PolymarketUserStream fills', () => {
     expect(as(docs.owner, docs).map((f) => f.liquidity)).toEqual(['MAKER']) // its owner is the maker order's too
   })
 
+  it('two of our maker orders in one trade (2025 capture): each booked once across statuses, each reversed once', () => {
+    const d = decodeUserEvent(
+      JSON.parse(
+        readFileSync(
+          new URL('./__fixtures__/user_trade_threeMakersSeconds2025_ok.json', import.meta.url),
+          'utf8',
+        ),
+      ),
+    )
+    if (!d.ok || d.value.type !== 'trade') throw new Error('not decoded')
+    const t = d.value
+    const user = new PolymarketUserStream({
+      credentials: () => ({ ...creds, apiKey: 'a93a3d32-74fa-dd2b-4b67-98bfa6fc5cb5' }),
+    })
+    const fills: string[] = []
+    const reversed: string[] = []
+    user.events.on('fill', (e) => fills.push(`${e.fill.venueOrderId?.slice(0, 6)}@${e.fill.price.toFixed()}`))
+    user.events.on('fill.reversed', (e) => reversed.push(`${e.fill.venueOrderId?.slice(0, 6)}`))
+    for (const status of ['MATCHED', 'MINED', 'CONFIRMED', 'CONFIRMED'] as const)
+      user.ingestTrade({ ...t, status })
+    expect(fills).toEqual(['0x3ad0@0.4', '0x67b5@0.3'])
+    for (const status of ['RETRYING', 'FAILED', 'FAILED'] as const) user.ingestTrade({ ...t, status })
+    expect(fills).toHaveLength(2)
+    expect(reversed).toEqual(['0x3ad0', '0x67b5'])
+  })
+
   it('needs credentials to subscribe and is closed for good', async () => {
     const none = new PolymarketUserStream({ credentials: () => undefined })
     expect(() => none.subscribe([])).toThrowError(/credentials/)

@@ -40,6 +40,8 @@ interface Conn {
   readonly channel: 'market' | 'user'
   readonly assets: Set<string>
   readonly markets: Set<string>
+  /** A user connection subscribed with no market: every market of the key (unsubscribing never widens a set). */
+  allMarkets: boolean
   owner: string | undefined
   custom: boolean
 }
@@ -340,18 +342,20 @@ export class PolymarketSim {
     }
     return {
       balances,
-      trades: this.#ex.trades.map((t) => ({
-        id: t.id,
-        takerOrderId: t.takerOrderId,
-        makerOrderId: t.maker.orderId,
-        tokenId: t.tokenId,
-        side: t.side,
-        price: t.price.toFixed(),
-        size: t.size.toFixed(),
-        status: t.status,
-        takerOwner: t.takerOwner,
-        makerOwner: t.maker.owner,
-      })),
+      trades: this.#ex.trades.flatMap((t) =>
+        t.makers.map((m) => ({
+          id: t.id,
+          takerOrderId: t.takerOrderId,
+          makerOrderId: m.orderId,
+          tokenId: t.tokenId,
+          side: t.side,
+          price: m.price.toFixed(),
+          size: m.size.toFixed(),
+          status: t.status,
+          takerOwner: t.takerOwner,
+          makerOwner: m.owner,
+        })),
+      ),
       openOrders: this.#ex
         .liveOrders((o) => o.owner !== HOUSE)
         .map((o) => ({
@@ -434,7 +438,15 @@ export class PolymarketSim {
       ws.terminate()
       return
     }
-    const conn: Conn = { ws, channel, assets: new Set(), markets: new Set(), owner: undefined, custom: false }
+    const conn: Conn = {
+      ws,
+      channel,
+      assets: new Set(),
+      markets: new Set(),
+      allMarkets: false,
+      owner: undefined,
+      custom: false,
+    }
     this.#conns.add(conn)
     ws.on('error', () => {})
     ws.on('close', () => this.#conns.delete(conn))
@@ -518,6 +530,7 @@ export class PolymarketSim {
     const markets = Array.isArray(msg.markets)
       ? msg.markets.filter((x): x is string => typeof x === 'string')
       : []
+    conn.allMarkets = markets.length === 0
     for (const m of markets) conn.markets.add(m)
   }
 
@@ -531,7 +544,7 @@ export class PolymarketSim {
     if (this.#stalled) return
     const text = JSON.stringify(msg)
     for (const c of this.#conns) {
-      if (c.channel === 'user' && c.owner === owner && (c.markets.size === 0 || c.markets.has(market))) {
+      if (c.channel === 'user' && c.owner === owner && (c.allMarkets || c.markets.has(market))) {
         sendFrame(c.ws, text)
       }
     }
@@ -579,16 +592,19 @@ export class PolymarketSim {
   }
 
   #onTrade(t: SimTrade): void {
-    this.#broadcastMarket(t.tokenId, {
-      event_type: 'last_trade_price',
-      asset_id: t.tokenId,
-      market: t.market,
-      price: t.price.toFixed(),
-      side: t.side,
-      size: t.size.toFixed(),
-      fee_rate_bps: '0',
-      timestamp: String(this.#clock.now()),
-    })
+    // The public tape prints each maker order's part at its own price (one `last_trade_price` each).
+    for (const m of t.makers) {
+      this.#broadcastMarket(t.tokenId, {
+        event_type: 'last_trade_price',
+        asset_id: t.tokenId,
+        market: t.market,
+        price: m.price.toFixed(),
+        side: t.side,
+        size: m.size.toFixed(),
+        fee_rate_bps: '0',
+        timestamp: String(this.#clock.now()),
+      })
+    }
     this.#sendTrade(t)
     if (this.#settlement === 'hold') {
       this.#held.add(t.id)
@@ -613,8 +629,9 @@ export class PolymarketSim {
     this.#timers.add(timer)
   }
 
+  /** One `trade` message per API key in the trade (the taker's, each maker order's owner), all maker orders in it. */
   #sendTrade(t: SimTrade): void {
-    const owners = new Set([t.takerOwner, t.maker.owner])
+    const owners = new Set([t.takerOwner, ...t.makers.map((m) => m.owner)])
     for (const owner of owners) {
       if (owner === HOUSE) continue
       this.#sendUser(owner, t.market, {

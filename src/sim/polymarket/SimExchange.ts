@@ -32,7 +32,23 @@ export interface SimOrder {
 /** Settlement status of a simulated trade. */
 export type SimTradeStatus = 'MATCHED' | 'MINED' | 'CONFIRMED' | 'RETRYING' | 'FAILED'
 
-/** One fill between a taker order and one resting maker order. */
+/** One resting maker order's part of a trade. */
+export interface SimMakerFill {
+  readonly orderId: string
+  /** API key of the maker order's owner. */
+  readonly owner: string
+  /** Funding address of the maker order (lower-case). */
+  readonly maker: string
+  readonly side: 'BUY' | 'SELL'
+  /** The maker order's price, at which this part filled. */
+  readonly price: Decimal
+  readonly size: Decimal
+}
+
+/**
+ * One match of a taker order against every resting maker order it crossed, as Polymarket reports a trade: one trade
+ * id, one settlement transaction and status, and the maker orders listed in `makers`.
+ */
 export interface SimTrade {
   readonly id: string
   readonly takerOrderId: string
@@ -43,19 +59,16 @@ export interface SimTrade {
   readonly outcome: string
   /** The taker's side. */
   readonly side: 'BUY' | 'SELL'
+  /** Shares matched: the sum of the makers' sizes. */
   readonly size: Decimal
-  /** The maker's price, at which the fill happened. */
+  /** The price of the last (worst) maker order reached; each maker part fills at its own price. */
   readonly price: Decimal
   status: SimTradeStatus
   /** Unix seconds. */
   readonly matchTime: number
   lastUpdate: number
-  readonly maker: {
-    readonly orderId: string
-    readonly owner: string
-    readonly maker: string
-    readonly side: 'BUY' | 'SELL'
-  }
+  /** The maker orders matched, best price first. */
+  readonly makers: readonly SimMakerFill[]
   readonly transactionHash: string
 }
 
@@ -174,9 +187,11 @@ export class SimExchange {
     const tokens = new Map<string, Decimal>()
     for (const t of this.trades) {
       if (t.status !== 'MATCHED' && t.status !== 'RETRYING') continue
-      const buyer = t.side === 'BUY' ? t.takerMaker : t.maker.maker
-      if (buyer !== key) continue
-      tokens.set(t.tokenId, (tokens.get(t.tokenId) ?? new Decimal(0)).plus(t.size))
+      for (const m of t.makers) {
+        const buyer = t.side === 'BUY' ? t.takerMaker : m.maker
+        if (buyer !== key) continue
+        tokens.set(t.tokenId, (tokens.get(t.tokenId) ?? new Decimal(0)).plus(m.size))
+      }
     }
     return tokens
   }
@@ -247,10 +262,11 @@ export class SimExchange {
       associateTrades: [],
       seq: this.#seq++,
     }
-    const trades: SimTrade[] = []
+    const makers: SimMakerFill[] = []
     const changes = new Map<string, SimLevelChange>()
     // Own resting orders the new one would trade with: never matched (no self-trade), cancelled if it rests.
     const selfCrossing: string[] = []
+    const updated: SimOrder[] = []
     for (let i = 0; i < opposite.length && order.sizeMatched.lt(order.originalSize); ) {
       const resting = opposite[i] as SimOrder
       if (!crosses(resting)) break
@@ -263,8 +279,7 @@ export class SimExchange {
         order.originalSize.minus(order.sizeMatched),
         resting.originalSize.minus(resting.sizeMatched),
       )
-      const trade = this.#fill(order, resting, qty, now)
-      trades.push(trade)
+      makers.push(this.#fill(order, resting, qty))
       changes.set(`${resting.side}${resting.price.toFixed()}`, {
         tokenId: order.tokenId,
         side: resting.side,
@@ -275,8 +290,10 @@ export class SimExchange {
         resting.status = 'MATCHED'
         opposite.splice(i, 1)
       } else i++
-      this.#hooks.order(resting, 'UPDATE')
+      updated.push(resting)
     }
+    const trades = makers.length > 0 ? [this.#trade(order, makers, now)] : []
+    for (const o of updated) this.#hooks.order(o, 'UPDATE')
     const filled = order.sizeMatched.eq(order.originalSize)
     this.orders.set(order.id, order)
     if (filled) order.status = 'MATCHED'
@@ -322,19 +339,34 @@ export class SimExchange {
       .sort((a, b) => a.seq - b.seq)
   }
 
-  /** Undoes the balance transfer of a failed trade. */
+  /** Undoes the balance transfers of a failed trade (every maker part). */
   revert(trade: SimTrade): void {
-    const [buyer, seller] =
-      trade.side === 'BUY' ? [trade.takerMaker, trade.maker.maker] : [trade.maker.maker, trade.takerMaker]
-    this.#transfer(seller, buyer, trade.tokenId, trade.size, trade.price)
+    for (const m of trade.makers) {
+      const [buyer, seller] = trade.side === 'BUY' ? [trade.takerMaker, m.maker] : [m.maker, trade.takerMaker]
+      this.#transfer(seller, buyer, trade.tokenId, m.size, m.price)
+    }
   }
 
-  #fill(taker: SimOrder, resting: SimOrder, qty: Decimal, now: number): SimTrade {
+  /** Matches `qty` of the taker against one resting order at the resting price and moves the balances. */
+  #fill(taker: SimOrder, resting: SimOrder, qty: Decimal): SimMakerFill {
     taker.sizeMatched = taker.sizeMatched.plus(qty)
     resting.sizeMatched = resting.sizeMatched.plus(qty)
     const [buyer, seller] = taker.side === 'BUY' ? [taker.maker, resting.maker] : [resting.maker, taker.maker]
     this.#transfer(buyer, seller, taker.tokenId, qty, resting.price)
+    return {
+      orderId: resting.id,
+      owner: resting.owner,
+      maker: resting.maker,
+      side: resting.side,
+      price: resting.price,
+      size: qty,
+    }
+  }
+
+  /** The one trade of a taker order's match against `makers` (one id for all of them, as the venue reports it). */
+  #trade(taker: SimOrder, makers: readonly SimMakerFill[], now: number): SimTrade {
     const id = uuid(this.#rng)
+    const last = makers[makers.length - 1] as SimMakerFill
     const trade: SimTrade = {
       id,
       takerOrderId: taker.id,
@@ -344,18 +376,21 @@ export class SimExchange {
       tokenId: taker.tokenId,
       outcome: taker.outcome,
       side: taker.side,
-      size: qty,
-      price: resting.price,
+      size: makers.reduce((s, m) => s.plus(m.size), new Decimal(0)),
+      price: last.price,
       status: 'MATCHED',
       matchTime: now,
       lastUpdate: now,
-      maker: { orderId: resting.id, owner: resting.owner, maker: resting.maker, side: resting.side },
+      makers,
       transactionHash: `0x${hex(this.#rng, 32)}`,
     }
     taker.associateTrades.push(id)
-    resting.associateTrades.push(id)
+    for (const m of makers) {
+      const resting = this.orders.get(m.orderId)
+      if (resting !== undefined && !resting.associateTrades.includes(id)) resting.associateTrades.push(id)
+    }
     this.trades.push(trade)
-    this.lastTrade.set(taker.tokenId, { price: resting.price, side: taker.side })
+    this.lastTrade.set(taker.tokenId, { price: last.price, side: taker.side })
     return trade
   }
 

@@ -77,7 +77,11 @@ export function orderJson(o: SimOrder): Record<string, unknown> {
   }
 }
 
-/** A trade as `GET /data/trades` lists it, seen by `viewer` (taker or maker). */
+/**
+ * A trade as `GET /data/trades` lists it and the user channel sends it to `viewer` (an API key: the taker's or a
+ * maker order's owner): one object with every maker order matched (docs.polymarket.com, user channel "trade"), `owner`
+ * the key the event is for and `trader_side` whether that key was the taker.
+ */
 export function tradeJson(t: SimTrade, viewer: string): Record<string, unknown> {
   return {
     id: t.id,
@@ -92,24 +96,22 @@ export function tradeJson(t: SimTrade, viewer: string): Record<string, unknown> 
     match_time: String(t.matchTime),
     last_update: String(t.lastUpdate),
     outcome: t.outcome,
-    owner: t.takerOwner,
+    owner: viewer,
     trade_owner: viewer,
     maker_address: t.takerMaker,
     transaction_hash: t.transactionHash,
     trader_side: viewer === t.takerOwner ? 'TAKER' : 'MAKER',
-    maker_orders: [
-      {
-        order_id: t.maker.orderId,
-        owner: t.maker.owner,
-        maker_address: t.maker.maker,
-        matched_amount: t.size.toFixed(),
-        price: t.price.toFixed(),
-        fee_rate_bps: '0',
-        asset_id: t.tokenId,
-        outcome: t.outcome,
-        side: t.maker.side,
-      },
-    ],
+    maker_orders: t.makers.map((m) => ({
+      order_id: m.orderId,
+      owner: m.owner,
+      maker_address: m.maker,
+      matched_amount: m.size.toFixed(),
+      price: m.price.toFixed(),
+      fee_rate_bps: '0',
+      asset_id: t.tokenId,
+      outcome: t.outcome,
+      side: m.side,
+    })),
   }
 }
 

@@ -69,7 +69,7 @@ export interface SimLedgerBalance {
   readonly tokens: Readonly<Record<string, string>>
 }
 
-/** A trade in the ledger. */
+/** One maker order's part of a trade (a trade that matched several maker orders is one entry each, same `id`). */
 export interface SimLedgerTrade {
   readonly id: string
   readonly takerOrderId: string

@@ -142,13 +142,13 @@ function placeDelayed(v: PolymarketVenue, input: Parameters<SimExchange['place']
 function filledAmounts(side: 'BUY' | 'SELL', trades: readonly SimTrade[]) {
   let making = new Decimal(0)
   let taking = new Decimal(0)
-  for (const t of trades) {
-    const cash = t.size.times(t.price)
+  for (const m of trades.flatMap((t) => t.makers)) {
+    const cash = m.size.times(m.price)
     if (side === 'BUY') {
       making = making.plus(cash)
-      taking = taking.plus(t.size)
+      taking = taking.plus(m.size)
     } else {
-      making = making.plus(t.size)
+      making = making.plus(m.size)
       taking = taking.plus(cash)
     }
   }

@@ -6,7 +6,7 @@ function trades(v: PolymarketVenue, r: PolymarketRequest, k: SimKey): unknown {
   const q = r.query
   const list = v.ex.trades.filter(
     (t) =>
-      (t.takerOwner === k.apiKey || t.maker.owner === k.apiKey) &&
+      (t.takerOwner === k.apiKey || t.makers.some((m) => m.owner === k.apiKey)) &&
       (q.get('market') === null || t.market === q.get('market')) &&
       (q.get('asset_id') === null || t.tokenId === q.get('asset_id')) &&
       (q.get('id') === null || t.id === q.get('id')),
