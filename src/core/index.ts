@@ -61,6 +61,7 @@ export {
 } from './orderState.js'
 export {
   type AccountSnapshot,
+  type AccountTransferEvent,
   type CancelAllResult,
   type ExchangeAdapter,
   type ExecutionClient,

@@ -136,6 +136,22 @@ export interface FundingSettledEvent {
 }
 
 /**
+ * Funds moved into or out of the account from outside trading: a deposit, a withdrawal, a transfer between wallets
+ * ({@link UserDataEvents} and {@link ExecutionEvents} `account.transferred`). `TradingEngine` books it in its Portfolio
+ * and tells its RiskManager (`recordTransfer`), so the loss breakers do not read it as a gain or a loss.
+ */
+export interface AccountTransferEvent {
+  readonly type: 'account.transferred'
+  readonly venue: string
+  readonly asset: string
+  /** Exact, in `asset`: positive into the account, negative out of it. */
+  readonly amount: Decimal
+  /** What the venue says it was (Binance spot `balanceUpdate`; USD-M `ACCOUNT_UPDATE` reasons `DEPOSIT`, ...). */
+  readonly reason: string
+  readonly tsEvent: number
+}
+
+/**
  * Events every {@link ExecutionClient} emits, paper and live alike, so strategy and risk code runs unchanged.
  * `rejected` means the venue said no; `denied` means a check of ours did.
  */
@@ -151,6 +167,8 @@ export interface ExecutionEvents {
   'order.denied': [e: OrderDeniedEvent]
   /** The venue booked a funding fee (live executors relay their adapter's; a Portfolio attached books it). */
   'funding.settled': [e: FundingSettledEvent]
+  /** Funds moved in or out of the account from outside trading (live executors relay their adapter's). */
+  'account.transferred': [e: AccountTransferEvent]
   /** An update that the order state machine refused; reported, not applied. */
   'order.transitionRefused': [
     e: { type: 'order.transitionRefused'; order: Order; attempted: string; tsEvent: number },
@@ -319,6 +337,8 @@ export interface UserDataEvents {
   'position.updated': [e: { type: 'position.updated'; positions: readonly Position[]; tsEvent: number }]
   /** The venue charged or paid funding on a perpetual position (Binance USD-M `ACCOUNT_UPDATE` `FUNDING_FEE`). */
   'funding.settled': [e: FundingSettledEvent]
+  /** A deposit, withdrawal or wallet transfer (Binance spot `balanceUpdate`, USD-M `ACCOUNT_UPDATE` transfer reasons). */
+  'account.transferred': [e: AccountTransferEvent]
   /** The private stream (re)connected: state must be reconciled over REST. */
   'user.reconnected': [e: { type: 'user.reconnected'; tsEvent: number }]
   error: [e: TradekitError]

@@ -10,6 +10,7 @@ import { StateError, type TradekitError, toTradekitError } from '../errors/index
 import type { FillApplied, QuoteManager } from '../execution/index.js'
 import type { TradingState } from '../risk/index.js'
 import { StrategyRunner } from '../strategies/index.js'
+import { relayTransfers } from './bookTransfer.js'
 import { type EngineHealth, EngineMetrics } from './EngineMetrics.js'
 import { EngineStartup } from './EngineStartup.js'
 import { applyFeedHealth, FeedHealthMonitor, type FeedRegistration } from './FeedHealthMonitor.js'
@@ -312,6 +313,8 @@ export class TradingEngine {
     // A client that books its own fills into the portfolio (PaperTrader) is not attached; anything else (live) is.
     if (ex.booksFillsInto?.(portfolio) !== true) this.#subs.add(portfolio.attach(ex))
     this.#subs.add(this.#cfg.risk.registerExecutor(ex))
+    const moved = (): void => this.#updateRisk(true) // a deposit or withdrawal booked in both: breakers see it now
+    relayTransfers(ex, this.#subs, { portfolio, risk: this.#cfg.risk, log: this.#log, bus: this.#bus, moved })
     relayExecutorEvents(ex, this.#subs, {
       bus: this.#bus,
       order: (order, outcome) => {

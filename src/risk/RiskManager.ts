@@ -17,7 +17,7 @@ import {
   TypedEmitter,
 } from '../core/index.js'
 import { equalDecimals, lessThan } from '../decimal/compareDecimals.js'
-import { Decimal, roundPriceForSide } from '../decimal/index.js'
+import { Decimal, type DecimalLike, roundPriceForSide } from '../decimal/index.js'
 import { toTradekitError, ValidationError } from '../errors/index.js'
 import { ClientOrderIds } from './ClientOrderIds.js'
 import { CorrelationGroups } from './CorrelationGroups.js'
@@ -150,6 +150,7 @@ export class RiskManager {
       }
     })
     this.guard.events.on('risk.breakerTripped', (e) => this.#bus.emit('risk.breakerTripped', e))
+    this.guard.events.on('risk.transferRecorded', (e) => this.#bus.emit('risk.transferRecorded', e))
     this.guard.events.on('error', (e) => this.#bus.emit('error', e))
     this.#limits = riskLimits(this.#cfg)
     this.#sizingDeps = {
@@ -261,6 +262,15 @@ export class RiskManager {
   update(account: AccountSnapshot): void {
     this.#lastAccount = account
     this.guard.updateEquity(account.equity)
+  }
+
+  /**
+   * Accounts for a deposit (positive) or withdrawal (negative) in the account currency, before the next equity shows
+   * it: the drawdown and daily-loss references move with it (see {@link TradingGuard.recordTransfer}). Emits
+   * `risk.transferRecorded`; throws a `ValidationError` on a non-finite amount or time.
+   */
+  recordTransfer(amount: DecimalLike, tsEvent?: number): void {
+    this.guard.recordTransfer(amount, tsEvent)
   }
 
   /** Records a closed trade's realized PnL for the losing-streak breaker. */

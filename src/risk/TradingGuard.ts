@@ -1,7 +1,7 @@
 import { BoundedMap } from '../core/BoundedMap.js'
 import { type Clock, type Listenable, parseConfig, SystemClock, TypedEmitter } from '../core/index.js'
 import { greaterThan, isAboveZero } from '../decimal/compareDecimals.js'
-import { Decimal, isDecimal } from '../decimal/index.js'
+import { Decimal, type DecimalLike, isDecimal } from '../decimal/index.js'
 import { minus, plus } from '../decimal/plusMinus.js'
 import { product } from '../decimal/product.js'
 import { ValidationError } from '../errors/index.js'
@@ -15,6 +15,7 @@ import { StateSaver } from './StateSaver.js'
 import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
 import { TimestampRing } from './TimestampRing.js'
 import { TradingDay } from './TradingDay.js'
+import { addTransfer, parseTransfer, shiftedBy } from './transfer.js'
 import {
   RiskReason,
   type RiskRejection,
@@ -40,6 +41,7 @@ type Breach = (typeof BREACH)[keyof typeof BREACH]
 
 /** How far above a breaker's limit its equity floor sits, relative to the values (see #drawdownFloor). */
 const FLOOR_MARGIN = /* @__PURE__ */ new Decimal('1e-30')
+const ZERO = /* @__PURE__ */ new Decimal(0)
 
 /** Options of {@link TradingGuard.resume}. */
 export interface ResumeOptions {
@@ -135,6 +137,8 @@ export class TradingGuard {
    * equity, and are saved until then.
    */
   #pendingReset: PendingReset | undefined
+  /** Transfers recorded before the persisted state was loaded: they move the restored peak and day start too. */
+  #preloadTransfers: Decimal | undefined
 
   #ready: boolean
   #starting: Promise<void> | undefined
@@ -232,6 +236,7 @@ export class TradingGuard {
     const now = this.#clock.now()
     // Custom stores are validated too: a corrupt state must stop the start, not reset a breaker.
     if (loaded !== undefined) this.#restore(parsePersistedRiskState(loaded), now)
+    this.#preloadTransfers = undefined
     this.#ready = true
     if (this.#lastEquity !== undefined) this.updateEquity(this.#lastEquity)
     this.#persist()
@@ -239,11 +244,14 @@ export class TradingGuard {
 
   #restore(saved: PersistedRiskState, now: number): void {
     this.#quiet = false
-    const peak = saved.peakEquity === undefined ? undefined : new Decimal(saved.peakEquity)
+    // Saved before the transfers recorded while loading: they move the saved values as they moved the live ones.
+    const moved = (v: string | undefined): Decimal | undefined =>
+      v === undefined ? undefined : (shiftedBy(new Decimal(v), this.#preloadTransfers ?? ZERO) as Decimal)
+    const peak = moved(saved.peakEquity)
     if (peak !== undefined && (this.#peak === undefined || peak.gt(this.#peak))) this.#peak = peak
     if (saved.dayKey !== undefined && saved.dayStartEquity !== undefined) {
       this.#dayKey = saved.dayKey
-      this.#dayStart = new Decimal(saved.dayStartEquity)
+      this.#dayStart = moved(saved.dayStartEquity)
     }
     this.#losses = Math.max(this.#losses, saved.consecutiveLosses)
     if (saved.cooldownUntil !== undefined) this.#cooldownUntil = saved.cooldownUntil
@@ -400,6 +408,30 @@ export class TradingGuard {
     } else this.#breaches.delete(BREACH.DAILY_LOSS)
     if (changed) this.#persist()
     this.#quiet = this.#trips === trips
+  }
+
+  /**
+   * Accounts for an external transfer in the account currency (positive a deposit, negative a withdrawal): the drawdown
+   * peak, the day's starting equity and the last equity move by it, so only trading moves the equity breakers. Call it
+   * before feeding an equity that includes it. Throws a `ValidationError` on a non-finite amount or time.
+   */
+  recordTransfer(amount: DecimalLike, tsEvent?: number): void {
+    const t = parseTransfer(amount, tsEvent, this.#clock.now())
+    if (t.amount.isZero()) return
+    this.#peak = shiftedBy(this.#peak, t.amount)
+    this.#dayStart = shiftedBy(this.#dayStart, t.amount)
+    this.#lastEquity = shiftedBy(this.#lastEquity, t.amount)
+    if (!this.#ready) this.#preloadTransfers = addTransfer(this.#preloadTransfers, t.amount)
+    this.#quiet = false
+    this.#persist()
+    const [peakEquity, dayStartEquity] = [str(this.#peak), str(this.#dayStart)]
+    const e = {
+      type: 'risk.transferRecorded',
+      amount: t.amount.toFixed(),
+      peakEquity,
+      dayStartEquity,
+    } as const
+    this.#bus.emit('risk.transferRecorded', { ...e, tsEvent: t.tsEvent })
   }
 
   /**

@@ -45,10 +45,27 @@ export interface BreakerTrippedEvent {
   readonly tsEvent: number
 }
 
+/**
+ * An external transfer (deposit, withdrawal) was accounted for: the drawdown peak, the day's starting equity and the
+ * last equity moved by it, so that only trading moves the equity breakers (`RiskManager.recordTransfer`).
+ */
+export interface TransferRecordedEvent {
+  readonly type: 'risk.transferRecorded'
+  /** Exact, in the account currency: positive a deposit, negative a withdrawal. */
+  readonly amount: string
+  /** The drawdown peak after the shift (`null` while none is known: the next equity sets it). */
+  readonly peakEquity: string | null
+  /** The day's starting equity after the shift (`null` while none is known). */
+  readonly dayStartEquity: string | null
+  readonly tsEvent: number
+}
+
 /** Events of a {@link TradingGuard}. */
 export interface TradingGuardEvents {
   'risk.stateChanged': [e: TradingStateChangedEvent]
   'risk.breakerTripped': [e: BreakerTrippedEvent]
+  /** An external transfer moved the equity breakers' references (see {@link TransferRecordedEvent}). */
+  'risk.transferRecorded': [e: TransferRecordedEvent]
   /** A store save failed (the state in memory is still in force). */
   error: [e: TradekitError]
 }

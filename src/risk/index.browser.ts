@@ -34,6 +34,7 @@ export type {
   SizingBreakdown,
   TradingGuardEvents,
   TradingStateChangedEvent,
+  TransferRecordedEvent,
 } from './events.js'
 export type {
   EmergencyStopOptions,

@@ -504,6 +504,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
     source.on('balance.updated', (e) => this.bus.emit('balance.updated', e))
     source.on('position.updated', (e) => this.bus.emit('position.updated', e))
     source.on('funding.settled', (e) => this.bus.emit('funding.settled', e))
+    source.on('account.transferred', (e) => this.bus.emit('account.transferred', e))
     source.on('user.reconnected', (e) => this.bus.emit('user.reconnected', e))
     source.on('error', (e) => this.bus.emit('error', e))
   }

@@ -46,7 +46,7 @@ const MIN_RETRY_MS = 100
 export class BinanceSpotUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
   #dataErrors = 0
-  /** `order.updated`, `fill`, `balance.updated`, `user.reconnected` and `error`. */
+  /** `order.updated`, `fill`, `balance.updated`, `account.transferred`, `user.reconnected` and `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: Resolved
   readonly #rest: BinanceRest
@@ -340,6 +340,9 @@ export class BinanceSpotUserStream {
           balances: e.balances,
           tsEvent: e.tsEvent,
         })
+        return
+      case 'transfer':
+        this.#bus.emit('account.transferred', e.transfer)
         return
       case 'terminated':
         this.#resubscribe()

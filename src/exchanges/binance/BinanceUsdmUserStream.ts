@@ -50,7 +50,7 @@ type OrderTradeUpdate = z.output<typeof OrderTradeUpdateSchema>
 export class BinanceUsdmUserStream {
   readonly #bus = new TypedEmitter<UserDataEvents>()
   #dataErrors = 0
-  /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `funding.settled`, `user.reconnected`, `error`. */
+  /** `order.updated`, `fill`, `balance.updated`, `position.updated`, `funding.settled`, `account.transferred`, `user.reconnected`, `error`. */
   readonly events: Listenable<UserDataEvents> = this.#bus
   readonly #cfg: z.output<typeof BinanceUserStreamConfigSchema>
   readonly #rest: BinanceRest
@@ -230,6 +230,7 @@ export class BinanceUsdmUserStream {
         for (const funding of e.funding) {
           this.#bus.emit('funding.settled', { type: 'funding.settled', funding, tsEvent: e.tsEvent })
         }
+        for (const transfer of e.transfers) this.#bus.emit('account.transferred', transfer)
         if (e.balances.length > 0) {
           this.#bus.emit('balance.updated', {
             type: 'balance.updated',

@@ -18,7 +18,7 @@ describe('decodeSpotUserEvent', () => {
     } else throw new Error('expected an order event')
   })
 
-  it('outboundAccountPosition → balances; balanceUpdate ignored; eventStreamTerminated; unknown ignored', () => {
+  it('outboundAccountPosition → balances; eventStreamTerminated; unknown ignored', () => {
     const r = decodeSpotUserEvent({
       e: 'outboundAccountPosition',
       E: 5,
@@ -26,10 +26,6 @@ describe('decodeSpotUserEvent', () => {
       B: [{ a: 'BTC', f: '1.5', l: '0.5' }],
     })
     expect(r.ok && r.value.kind === 'balances' && r.value.balances[0]?.free.toString()).toBe('1.5')
-    expect(decodeSpotUserEvent({ e: 'balanceUpdate', E: 1, a: 'BTC', d: '1', T: 1 })).toEqual({
-      ok: true,
-      value: { kind: 'ignored' },
-    })
     expect(decodeSpotUserEvent({ e: 'eventStreamTerminated', E: 1 })).toEqual({
       ok: true,
       value: { kind: 'terminated' },
@@ -40,6 +36,27 @@ describe('decodeSpotUserEvent', () => {
       error: { code: 'EXCHANGE_DATA_INVALID' },
     })
     expect(decodeSpotUserEvent({ e: 'listStatus', E: 1 })).toEqual({ ok: true, value: { kind: 'ignored' } })
+  })
+
+  // The documented payload (user-data-stream.md "Balance Update": deposits, withdrawals, transfers between accounts).
+  it('balanceUpdate → a transfer with the exact signed delta', () => {
+    const r = decodeSpotUserEvent(fixture('ws_balanceUpdate_ok.json').event)
+    if (!r.ok || r.value.kind !== 'transfer') throw new Error('expected a transfer')
+    const { amount, ...rest } = r.value.transfer
+    expect(rest).toEqual({
+      type: 'account.transferred',
+      venue: 'binance',
+      asset: 'BTC',
+      reason: 'balanceUpdate',
+      tsEvent: 1573200697110,
+    })
+    expect(amount.toFixed()).toBe('100')
+    const out = decodeSpotUserEvent({ e: 'balanceUpdate', E: 2, a: 'USDT', d: '-0.00000001', T: 1 })
+    expect(out.ok && out.value.kind === 'transfer' && out.value.transfer.amount.toFixed()).toBe('-0.00000001')
+    for (const d of ['NaN', '1,5', '', 'Infinity']) {
+      const bad = decodeSpotUserEvent({ e: 'balanceUpdate', E: 2, a: 'USDT', d, T: 1 })
+      expect(bad).toMatchObject({ ok: false, error: { code: 'EXCHANGE_DATA_INVALID' } })
+    }
   })
 
   it('malformed events are ExchangeDataErrors, never throws', () => {
@@ -118,6 +135,30 @@ describe('decodeUsdmUserEvent', () => {
     }
     const missing = decodeUsdmUserEvent(fixture('ws_accountUpdate_fundingFee_bad.json'))
     expect(!missing.ok && missing.error.issues).toEqual(['a.B.0.bc: required for FUNDING_FEE'])
+  })
+
+  // The documented reason list of `a.m` (USDⓈ-M user-data-streams/Event-Balance-and-Position-Update).
+  it('ACCOUNT_UPDATE with a transfer reason → transfers with the exact bc (zero changes left out); others none', () => {
+    const dep = decodeUsdmUserEvent(fixture('ws_accountUpdate_deposit_ok.json'))
+    if (!dep.ok || dep.value.kind !== 'account') throw new Error('expected an account event')
+    expect(
+      dep.value.transfers.map((t) => [t.type, t.venue, t.asset, t.amount.toFixed(), t.reason, t.tsEvent]),
+    ).toEqual([['account.transferred', 'binance-usdm', 'USDT', '50.12345678', 'DEPOSIT', 1564745798939]])
+    expect(dep.value.funding).toEqual([])
+    const base = fixture('ws_accountUpdate_deposit_ok.json')
+    const withReason = (m: string) => decodeUsdmUserEvent({ ...base, a: { ...base.a, m } })
+    for (const m of ['WITHDRAW', 'WITHDRAW_REJECT', 'ADMIN_DEPOSIT', 'ADMIN_WITHDRAW', 'ASSET_TRANSFER']) {
+      const r = withReason(m)
+      expect(r.ok && r.value.kind === 'account' && r.value.transfers.map((t) => t.reason)).toEqual([m])
+    }
+    // Trading results and moves inside the wallet are no transfers.
+    for (const m of ['ORDER', 'MARGIN_TRANSFER', 'MARGIN_TYPE_CHANGE', 'AUTO_EXCHANGE', 'INSURANCE_CLEAR']) {
+      const r = withReason(m)
+      expect(r.ok && r.value.kind === 'account' && r.value.transfers).toEqual([])
+    }
+    // strict: a transfer without its amount is an ExchangeDataError, never 0
+    const missing = decodeUsdmUserEvent(fixture('ws_accountUpdate_withdraw_bad.json'))
+    expect(!missing.ok && missing.error.issues).toEqual(['a.B.0.bc: required for WITHDRAW'])
   })
 
   it('malformed frames are ExchangeDataErrors, never throws', () => {

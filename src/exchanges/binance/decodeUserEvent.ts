@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini'
 import {
+  type AccountTransferEvent,
   type Balance,
   err,
   type Fill,
@@ -32,9 +33,11 @@ export type BinanceSpotUserEvent =
       readonly tsEvent: number
     }
   | { readonly kind: 'balances'; readonly balances: readonly Balance[]; readonly tsEvent: number }
+  /** `balanceUpdate`: a deposit, a withdrawal or a transfer between wallets (the venue's exact delta). */
+  | { readonly kind: 'transfer'; readonly transfer: AccountTransferEvent }
   /** `eventStreamTerminated`: the subscription ended and must be renewed. */
   | { readonly kind: 'terminated' }
-  /** A valid event that carries nothing to report (e.g. `balanceUpdate`, unknown event types). */
+  /** A valid event that carries nothing to report (`listStatus`, `externalLockUpdate`). */
   | { readonly kind: 'ignored' }
 
 /** A decoded USD-M user-data event. Order updates stay in wire form: the stream links algo orders first. */
@@ -47,6 +50,8 @@ export type BinanceUsdmUserEvent =
       readonly positions: readonly Position[]
       /** With reason `FUNDING_FEE`: one payment per balance (the venue's exact `bc`); empty otherwise. */
       readonly funding: readonly FundingPayment[]
+      /** With a transfer reason ({@link USDM_TRANSFER_REASONS}): one per balance whose `bc` is not zero; else empty. */
+      readonly transfers: readonly AccountTransferEvent[]
       readonly tsEvent: number
     }
   | { readonly kind: 'listenKeyExpired' }
@@ -62,6 +67,22 @@ const USDM_IGNORED = new Set([
   'STRATEGY_UPDATE',
   'GRID_UPDATE',
   'CONDITIONAL_ORDER_TRIGGER_REJECT',
+])
+
+/**
+ * USD-M `ACCOUNT_UPDATE` reasons (`a.m`) that move funds into or out of the futures wallet from outside trading.
+ * Not: `ORDER`, `FUNDING_FEE`, `ADJUSTMENT`, `INSURANCE_CLEAR`, the options fees and settlements (trading results),
+ * `MARGIN_TRANSFER`, `MARGIN_TYPE_CHANGE` and `AUTO_EXCHANGE` (moves inside the wallet).
+ */
+export const USDM_TRANSFER_REASONS: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  'DEPOSIT',
+  'WITHDRAW',
+  'WITHDRAW_REJECT',
+  'ADMIN_DEPOSIT',
+  'ADMIN_WITHDRAW',
+  'ASSET_TRANSFER',
+  'COIN_SWAP_DEPOSIT',
+  'COIN_SWAP_WITHDRAW',
 ])
 
 const unknownEvent = (venue: string, event: Record<string, unknown>) =>
@@ -142,12 +163,22 @@ export function decodeSpotUserEvent(raw: unknown): Result<BinanceSpotUserEvent, 
         tsEvent: r.data.E,
       })
     }
-    case 'balanceUpdate':
-      // A deposit/withdrawal delta: the next outboundAccountPosition carries the new totals.
-      if (!BalanceUpdateSchema.safeParse(event).success) {
-        return err(new ExchangeDataError(venue, 'Invalid balanceUpdate', ['(root): invalid'], event))
-      }
-      return ok({ kind: 'ignored' })
+    case 'balanceUpdate': {
+      // A deposit/withdrawal/transfer delta (the next outboundAccountPosition carries the new totals).
+      const r = BalanceUpdateSchema.safeParse(event)
+      if (!r.success)
+        return err(new ExchangeDataError(venue, 'Invalid balanceUpdate', issuesOf(r.error), event))
+      const { a: asset, d: amount, E: tsEvent } = r.data
+      const transfer = {
+        type: 'account.transferred',
+        venue,
+        asset,
+        amount,
+        reason: 'balanceUpdate',
+        tsEvent,
+      } as const
+      return ok({ kind: 'transfer', transfer })
+    }
     case 'eventStreamTerminated':
       return ok({ kind: 'terminated' })
     default:
@@ -187,11 +218,37 @@ function fundingOf(
   return payments
 }
 
+/** The transfers of an `ACCOUNT_UPDATE` with a transfer reason: each balance's `bc` (required, exact) that is not 0. */
+function transfersOf(
+  u: z.output<typeof AccountUpdateSchema>,
+  venue: string,
+  raw: unknown,
+): AccountTransferEvent[] | ExchangeDataError {
+  const issues: string[] = []
+  const transfers: AccountTransferEvent[] = []
+  u.a.B.forEach((b, i) => {
+    if (b.bc === undefined) issues.push(`a.B.${i}.bc: required for ${u.a.m}`)
+    else if (!b.bc.isZero()) {
+      transfers.push({
+        type: 'account.transferred',
+        venue,
+        asset: b.a,
+        amount: b.bc,
+        reason: u.a.m,
+        tsEvent: u.E,
+      })
+    }
+  })
+  if (issues.length > 0) return new ExchangeDataError(venue, `Invalid ${u.a.m} ACCOUNT_UPDATE`, issues, raw)
+  return transfers
+}
+
 /**
  * Decodes one USD-M user-data frame (`ORDER_TRADE_UPDATE`, `ALGO_UPDATE`, `ACCOUNT_UPDATE`, `listenKeyExpired`),
  * as JSON text or an object, bare or in a combined-stream `{ stream, data }` envelope. Pure; never throws: a
  * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`. An
- * `ACCOUNT_UPDATE` with reason `FUNDING_FEE` also carries its `funding` payments (each balance's exact `bc`).
+ * `ACCOUNT_UPDATE` with reason `FUNDING_FEE` also carries its `funding` payments (each balance's exact `bc`), one with
+ * a transfer reason ({@link USDM_TRANSFER_REASONS}: `DEPOSIT`, `WITHDRAW`, ...) its `transfers`.
  *
  * @example
  * ```ts
@@ -232,7 +289,9 @@ export function decodeUsdmUserEvent(raw: unknown): Result<BinanceUsdmUserEvent, 
       const { balances, positions } = accountUpdateToAccount(r.data, venue)
       const funding = r.data.a.m === 'FUNDING_FEE' ? fundingOf(r.data, venue, event) : []
       if (!Array.isArray(funding)) return err(funding)
-      return ok({ kind: 'account', balances, positions, funding, tsEvent: r.data.E })
+      const transfers = USDM_TRANSFER_REASONS.has(r.data.a.m) ? transfersOf(r.data, venue, event) : []
+      if (!Array.isArray(transfers)) return err(transfers)
+      return ok({ kind: 'account', balances, positions, funding, transfers, tsEvent: r.data.E })
     }
     case 'listenKeyExpired':
       return ok({ kind: 'listenKeyExpired' })

@@ -117,6 +117,23 @@ describe('OrderExecutor batch methods', () => {
     expect(exec.openOrders().map((o) => o.clientOrderId)).toEqual(['x1', 'x3'])
   })
 
+  it('submitMany: an order admitted before a shutdown is never sent in a batch after it', async () => {
+    const adapter = new BatchVenue('fake', [BTCUSDT])
+    const clock = new ManualClock(10_000)
+    const exec = new OrderExecutor({ adapter, clock, maxOrdersPerInterval: 1, rateIntervalMs: 1000 })
+    exec.events.on('error', () => {})
+    await exec.start()
+    const many = exec.submitMany([bid('99'), bid('98')]) // the first is admitted at once, the second waits
+    await clock.advanceAsync(0)
+    const closing = exec.shutdown({ cancelOpenOrders: false, timeoutMs: 10 })
+    await clock.advanceAsync(10)
+    await closing
+    const results = await many
+    expect(adapter.requests).toEqual([])
+    expect(adapter.placeCalls.size).toBe(0)
+    expect(results.map((r) => (r.ok ? r.value.status : r.error.code))).toEqual(['REJECTED', 'INVALID_STATE'])
+  })
+
   it('submitMany: a lost batch answer leaves each order of unknown outcome, looked up by id, never re-sent', async () => {
     const venue = new BatchVenue('fake', [BTCUSDT])
     const { exec, events, clock } = await setup(venue)

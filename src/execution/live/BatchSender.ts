@@ -22,7 +22,9 @@ export interface BatchSenderHost {
   readonly adapter: ExchangeAdapter
   /** Checks, throttles and tracks an intent (PENDING_NEW); `send` false in dry-run mode. */
   admit(intent: OrderIntent): Promise<{ order: Order; send: boolean }>
-  /** Places one order alone (the single path). */
+  /** Whether the executor was shut down (nothing is sent after that). */
+  isClosed(): boolean
+  /** Places one order alone (the single path; after shutdown it is not sent). */
   send(order: Order, mayResend: boolean): Promise<void>
   /** Applies a placement's answer to the tracked order. */
   placed(order: Order, outcome: Result<OrderAck>, mayResend: boolean): void
@@ -80,7 +82,8 @@ export class BatchSender {
     const toSend = admitted.flatMap((a) => (a.ok && a.value.send ? [a.value.order] : []))
     const { maxPlace } = this.batching()
     const placeOrders = h.adapter.placeOrders?.bind(h.adapter)
-    if (placeOrders === undefined || maxPlace <= 1) {
+    // A shutdown while some intents waited for the rate limit: the single path leaves the admitted ones unsent.
+    if (placeOrders === undefined || maxPlace <= 1 || h.isClosed()) {
       await Promise.all(toSend.map((o) => h.send(o, true)))
     } else {
       await Promise.all(

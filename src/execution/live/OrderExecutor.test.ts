@@ -300,7 +300,8 @@ describe('OrderExecutor unknown outcomes: query first, never a blind resend', ()
   })
 
   it('the retried look-ups of an unknown outcome are bounded, then left to the next reconciliation', async () => {
-    const { adapter, exec, clock, errors } = await setup()
+    // No periodic reconciliation: it would look the order up too (that is the "next reconciliation").
+    const { adapter, exec, clock, errors } = await setup({ reconcileIntervalMs: 0 })
     adapter.failNext('TIMEOUT_BEFORE_VENUE')
     let queries = 0
     adapter.queryOrder = async () => {
@@ -472,6 +473,19 @@ describe('OrderExecutor throttling, dry run, shutdown, shadow', () => {
     expect(adapter.placeCalls.size).toBe(0)
     expect(logs).toHaveLength(1)
     expect(exec.openOrders()).toHaveLength(0)
+  })
+
+  it('dryRun refuses a reused client order id, as live trading does', async () => {
+    const { exec } = await setup({ dryRun: true })
+    const i = intent({ qty: '1', price: '100' })
+    await exec.submit(i)
+    const duplicate = {
+      code: 'INVALID_STATE',
+      shortMessage: `Duplicate client order id "${i.clientOrderId}"`,
+    }
+    await expect(exec.submit(i)).rejects.toMatchObject(duplicate)
+    const [r] = await exec.submitMany([i, intent({ qty: '1', price: '100', clientOrderId: i.clientOrderId })])
+    expect(r?.ok === false && r.error).toMatchObject(duplicate)
   })
 
   it('dryRun sends no cancel or replace, not even of orders adopted from the venue, and shutdown leaves them', async () => {

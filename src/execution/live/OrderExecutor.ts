@@ -6,6 +6,7 @@ import type { JournalOrderEntry, JournalReconcileReport, JournalView } from '../
 import { type Logger, silentLogger } from '../../core/logger.js'
 import { applyFill, createOrder, isTerminalStatus } from '../../core/orderState.js'
 import type {
+  AccountTransferEvent,
   CancelAllResult,
   ExchangeAdapter,
   ExecutionClient,
@@ -63,7 +64,8 @@ export { type OrderExecutorConfig, OrderExecutorConfigSchema }
 /**
  * The live {@link ExecutionClient}: drives an {@link ExchangeAdapter}. Every order carries a unique client order id;
  * a timeout or network error is never answered by a blind resend — the order is looked up by client id first;
- * order state comes from the user-data stream and is reconciled over REST at start and after every reconnect;
+ * order state comes from the user-data stream and is reconciled over REST at start, after every reconnect and
+ * every `reconcileIntervalMs` (fills a stream lost without a reconnect are found then);
  * submissions are throttled; the order state machine is enforced (illegal updates are reported on
  * `order.transitionRefused`, not applied). `dryRun` logs instead of sending; `shadow` mirrors every order to a
  * PaperTrader and reports how far paper is from live.
@@ -91,6 +93,8 @@ export class OrderExecutor implements ExecutionClient {
   readonly venues: readonly string[]
   readonly #orders: OpenOrders
   readonly #reserved = new Set<string>()
+  /** Client order ids a dry run logged (the last `historySize`): refused again, as live trading refuses them. */
+  readonly #dryRunIds: RecentIds<string>
   /** Fills applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
   readonly #seenTrades: RecentIds<string>
   readonly #reversedTrades: RecentIds<string>
@@ -116,6 +120,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#cfg = parseConfig(OrderExecutorConfigSchema, config, 'OrderExecutor')
     this.#seenTrades = new RecentIds(this.#cfg.historySize * 4)
     this.#reversedTrades = new RecentIds(this.#cfg.historySize)
+    this.#dryRunIds = new RecentIds(this.#cfg.historySize)
     this.#amendments = new Amendments(this.#cfg.historySize)
     this.#adopted = new BoundedMap(this.#cfg.historySize)
     this.#adapter = this.#cfg.adapter
@@ -163,6 +168,7 @@ export class OrderExecutor implements ExecutionClient {
         this.#userDataStarted = true
       }
       if (this.#cfg.reconcileOnStart && !this.#cfg.dryRun) await this.reconcile()
+      if (!this.#cfg.dryRun && !this.#closed) this.#reconciler.startPeriodic()
     } catch (e) {
       unsubscribe()
       this.#unsubscribe.splice(this.#unsubscribe.indexOf(unsubscribe), 1)
@@ -190,6 +196,7 @@ export class OrderExecutor implements ExecutionClient {
           tsEvent: e.tsEvent,
         }),
       'funding.settled': (e: FundingSettledEvent) => this.#bus.emit('funding.settled', e),
+      'account.transferred': (e: AccountTransferEvent) => this.#bus.emit('account.transferred', e),
       'user.reconnected': () => this.#reconciler.onReconnected(),
       error: (e: TradekitError) => this.#bus.emit('error', e),
     })
@@ -229,7 +236,7 @@ export class OrderExecutor implements ExecutionClient {
       throw new StateError(`Intent for venue "${intent.venue}" sent to the "${this.#adapter.venue}" executor`)
     }
     const cid = intent.clientOrderId === '' ? this.nextClientOrderId() : intent.clientOrderId
-    if (this.#orders.has(cid) || this.#reserved.has(cid)) {
+    if (this.#orders.has(cid) || this.#reserved.has(cid) || this.#dryRunIds.has(cid)) {
       throw new StateError(`Duplicate client order id "${cid}"`)
     }
     const created = createOrder(
@@ -239,6 +246,7 @@ export class OrderExecutor implements ExecutionClient {
     if (!created.ok) throw created.error
     const order = created.value
     if (this.#cfg.dryRun) {
+      this.#dryRunIds.add(cid)
       logDryRun(this.#log, this.#bus, order, this.#clock.now())
       return { order, send: false }
     }
@@ -428,7 +436,8 @@ export class OrderExecutor implements ExecutionClient {
    * with backoff, never answered by a made-up fill), and only without `orderFills` (or when `queryAttempts` successful
    * lookups still fall short) synthesized from the venue's filled quantity and average price (trade id
    * `reconcile:<id>:<filledQty>`, fee unknown so 0). Runs by itself at start, after every user-stream reconnect (at
-   * once and again after `reconnectRecheckDelayMs`) and when an unknown outcome's look-ups failed.
+   * once and again after `reconnectRecheckDelayMs`), every `reconcileIntervalMs` and when an unknown outcome's
+   * look-ups failed.
    */
   reconcile(): Promise<ReconcileReport> {
     return this.#reconciler.reconcile()
@@ -613,12 +622,7 @@ export class OrderExecutor implements ExecutionClient {
       if (r.ok) next = r.value
     }
     if (next === undefined) {
-      this.#bus.emit('order.transitionRefused', {
-        type: 'order.transitionRefused',
-        order: cur,
-        attempted: `fill ${fill.qty.toString()} (${fill.tradeId})`,
-        tsEvent: this.#clock.now(),
-      })
+      this.#invalid(cur, `fill ${fill.qty.toString()} (${fill.tradeId})`)
       // Not applied, so not remembered: a fill that beat the answer making room for it (an amended quantity) is
       // read again, with its real fee, from the venue's record of the order.
       if (!isTerminalStatus(cur.status)) this.#reconciler.recheckLater(cur, k)
@@ -742,6 +746,7 @@ export class OrderExecutor implements ExecutionClient {
       onNotFound: cfg.onNotFound,
       reconnectRecheckDelayMs: cfg.reconnectRecheckDelayMs,
       reconcileConcurrency: cfg.reconcileConcurrency,
+      reconcileIntervalMs: cfg.reconcileIntervalMs,
       recheckFilledWithinMs: cfg.recheckFilledWithinMs,
       isClosed: () => this.#closed,
       background: (p) => this.#background(p),
@@ -766,6 +771,7 @@ export class OrderExecutor implements ExecutionClient {
     return {
       adapter: this.#adapter,
       admit: (i) => this.#admit(i),
+      isClosed: () => this.#closed,
       send: (o, mayResend) => this.#send(o, mayResend),
       placed: (o, outcome, mayResend) => this.#placed(o, outcome, mayResend),
       cancelling: (cid) => this.#cancelling(cid),

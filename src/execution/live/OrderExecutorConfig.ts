@@ -43,6 +43,22 @@ export const OrderExecutorConfigSchema = z.strictObject({
    * lag the reconnect: Polymarket trades appear a moment later). 0: no second pass. Default 1000.
    */
   reconnectRecheckDelayMs: z._default(/* @__PURE__ */ DurationMsSchema.check(z.maximum(600_000)), 1000),
+  /**
+   * Reconcile over REST this often (ms, from the end of one pass to the start of the next), so fills and order updates
+   * the user stream lost without a reconnect (a dropped message) are found. 0 or Infinity: never; otherwise 1000 to
+   * 86,400,000. Default 30,000: a Binance spot pass costs about 100 weight (open orders of all symbols 80, account 20),
+   * some 200 of the 6000 a minute allows.
+   */
+  reconcileIntervalMs: z._default(
+    z.custom<number>(
+      (v) =>
+        v === 0 ||
+        v === Number.POSITIVE_INFINITY ||
+        (Number.isInteger(v) && (v as number) >= 1000 && (v as number) <= 86_400_000),
+      'must be 0 or Infinity (off), or an integer from 1000 to 86400000 ms',
+    ),
+    30_000,
+  ),
   /** Adapter requests a reconciliation runs at once (look-ups by client id, fills lookups). Default 4. */
   reconcileConcurrency: z._default(/* @__PURE__ */ z.int().check(z.positive(), z.maximum(64)), 4),
   /**

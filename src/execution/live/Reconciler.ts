@@ -10,6 +10,7 @@ import {
   toTradekitError,
 } from '../../errors/index.js'
 import type { FillsRecovery, FillsRecoveryHost } from './FillsRecovery.js'
+import { PeriodicReconcile } from './PeriodicReconcile.js'
 import { withTimeout } from './throttle.js'
 
 /** What a reconciliation found. */
@@ -33,6 +34,8 @@ export interface ReconcilerHost extends FillsRecoveryHost {
   readonly reconnectRecheckDelayMs: number
   /** Adapter requests a reconciliation runs at once. */
   readonly reconcileConcurrency: number
+  /** Between periodic reconciliations (from the end of one to the start of the next), ms; 0 or Infinity: none. */
+  readonly reconcileIntervalMs: number
   /** After a reconnect, the fills of orders that ended with fills this recently are read again (0: never). */
   readonly recheckFilledWithinMs: number
   /** Moves a PENDING_NEW order to REJECTED: the reason is the message of `why`, its event names the code. */
@@ -86,10 +89,26 @@ export class Reconciler {
   #failures = 0
   #running = false
   #again = false
+  /** Passes every `reconcileIntervalMs`: they find what the stream lost without a reconnect (a dropped message). */
+  readonly #periodic: PeriodicReconcile
 
   constructor(host: ReconcilerHost, fills: FillsRecovery) {
     this.#host = host
     this.#fills = fills
+    this.#periodic = new PeriodicReconcile({
+      clock: host.clock,
+      intervalMs: host.reconcileIntervalMs,
+      run: () => this.reconcile(),
+      isBusy: () => this.#running,
+      isClosed: () => host.isClosed(),
+      track: (p) => host.background(p),
+      emitError: (e) => host.emitError(e),
+    })
+  }
+
+  /** Starts the periodic passes (`reconcileIntervalMs`; none when 0 or Infinity), the first one interval from now. */
+  startPeriodic(): void {
+    this.#periodic.start()
   }
 
   /** Forgets an order that reached a terminal status or was evicted. */
@@ -100,6 +119,7 @@ export class Reconciler {
 
   /** Stops the delayed re-checks and ends the pauses between look-ups (nothing is looked up or re-sent after). */
   close(): void {
+    this.#periodic.close()
     this.#host.clock.clearTimeout(this.#timer)
     this.#timer = undefined
     this.#host.clock.clearTimeout(this.#retryTimer)
@@ -124,6 +144,7 @@ export class Reconciler {
     const h = this.#host
     if (h.isClosed()) return
     this.#pass(true)
+    this.#periodic.postpone() // this pass does its work: the next periodic one is due an interval from now
     if (h.reconnectRecheckDelayMs <= 0) return
     h.clock.clearTimeout(this.#timer)
     this.#timer = h.clock.setTimeout(() => {
