@@ -387,7 +387,7 @@ function userFrame(event: unknown): 'emitted' | 'rejected' | 'ignored' {
       const r = BalanceUpdateSchema.safeParse(event)
       if (!r.success) return 'rejected'
       assertAllFinite(r.data)
-      return 'ignored'
+      return 'emitted' // an `account.transferred` (a deposit, withdrawal or transfer)
     }
     case 'ACCOUNT_UPDATE': {
       const r = AccountUpdateSchema.safeParse(event)
@@ -424,7 +424,7 @@ describe('Binance user-data decoders fuzz (schemas + mappers of BinanceSpot and 
       'emitted',
       'emitted',
       'emitted',
-      'ignored',
+      'emitted',
       'emitted',
       'emitted',
       'emitted',
