@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { ValidationError } from '../errors/index.js'
 import { ManualClock, SystemClock, sleep } from './clock.js'
@@ -99,5 +101,21 @@ describe('ScaledClock', () => {
     const fired = await new Promise<number>((resolve) => c.setTimeout(() => resolve(c.now()), 5_000))
     expect(fired).toBeGreaterThanOrEqual(5_000)
     expect(() => new ScaledClock({ speed: 0 })).toThrow(/speed/)
+  })
+})
+
+describe('sleep on the SystemClock', () => {
+  it('keeps a Node process running until it resolves (an awaited wait is never abandoned at exit)', () => {
+    // A script with nothing else to do: a process whose only pending work is an unref'ed timer exits with code 13
+    // (an unsettled top-level await), in the middle of, say, a request's Retry-After wait.
+    const clockModule = fileURLToPath(new URL('./clock.ts', import.meta.url))
+    const script = `const { SystemClock, sleep } = await import(${JSON.stringify(clockModule)})
+await sleep(new SystemClock(), 50)
+process.stdout.write('slept')`
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect([r.status, r.stdout]).toEqual([0, 'slept'])
   })
 })

@@ -174,7 +174,8 @@ async function flushMicrotasks(): Promise<void> {
 }
 
 /**
- * Resolves after `ms` on `clock`; rejects with the signal's reason if `signal` aborts first.
+ * Resolves after `ms` on `clock`; rejects with the signal's reason if `signal` aborts first. Unlike a bare
+ * SystemClock timer, the wait keeps a Node process running: an awaited backoff is never abandoned by an exiting process.
  *
  * @example
  * ```ts
@@ -197,8 +198,18 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
+    // Awaited, not forgotten: a SystemClock timer is unref'ed, and a process with nothing else to do would exit
+    // (code 13, the await never settled) in the middle of a retry's backoff or a rate-limit wait.
+    keepAlive(handle)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+/** Makes a platform timer keep Node running until it fires or is cleared (Node's timers have `ref`). */
+function keepAlive(handle: TimerHandle): void {
+  const t: unknown = handle instanceof LongTimer ? handle.current : handle
+  if (typeof t === 'object' && t !== null && typeof (t as { ref?: unknown }).ref === 'function')
+    (t as { ref: () => void }).ref()
 }
 
 /** Schema of {@link ScaledClockConfig}. Unknown keys are rejected. */
