@@ -330,9 +330,12 @@ function speedTargets() {
         'window read steady in the five runs, though the slice timings show collections land there too. Averaged ' +
         'over the whole run, collections included, a fill cost 5.0 and 5.8 µs in two runs (3.9-4.5x the bare ' +
         'fill). A signal settles through a whole fill, so the live path cannot come within 4 evaluations while a ' +
-        'fill costs about five of them (5 µs against 1 µs: the evaluate became faster than the fill it approves). ' +
-        'The baseline is not flattered: the 20,000 signals of the path replayed through evaluate alone, same ' +
-        'inputs in the same order, cost the same ~1.05 µs each. The quiet backtest, timed candle by candle (not ' +
+        'fill costs about three of them (5 µs against 1.6 µs: the evaluate became faster than the fill it ' +
+        'approves; it costs 1.6 µs since approved entries are reserved against the caps until the venue lists ' +
+        'them, 1.1 µs before). Taking parts out of the path one at a time (a measurement, not a change) showed ' +
+        "where its 8 µs go: the Portfolio's fill-id memory ~0.75 µs, each other step (the peak, the strategy " +
+        'ledger, the day\'s realized PnL, the position view, the order\'s close-out) 0.1-0.3 µs; a larger young ' +
+        'generation made it slower. The quiet backtest, timed candle by candle (not ' +
         'profiled: a profiler inflates small functions): the 8,399 candles that bring a signal take ~19 µs each, ' +
         'a third of the run (the approval, the fill, and the engine reacting to the order events, attributing the ' +
         'order and updating risk and the trade tally), the other candles ~0.66 µs (two fifths), recording the ' +
