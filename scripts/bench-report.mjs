@@ -334,7 +334,7 @@ function speedTargets() {
         'approves; it costs 1.6 µs since approved entries are reserved against the caps until the venue lists ' +
         'them, 1.1 µs before). Taking parts out of the path one at a time (a measurement, not a change) showed ' +
         "where its 8 µs go: the Portfolio's fill-id memory ~0.75 µs, each other step (the peak, the strategy " +
-        'ledger, the day\'s realized PnL, the position view, the order\'s close-out) 0.1-0.3 µs; a larger young ' +
+        "ledger, the day's realized PnL, the position view, the order's close-out) 0.1-0.3 µs; a larger young " +
         'generation made it slower. The quiet backtest, timed candle by candle (not ' +
         'profiled: a profiler inflates small functions): the 8,399 candles that bring a signal take ~19 µs each, ' +
         'a third of the run (the approval, the fill, and the engine reacting to the order events, attributing the ' +
