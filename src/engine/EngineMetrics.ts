@@ -79,10 +79,8 @@ export class EngineMetrics {
   readonly #orderCounts = new Map<string, Map<string, { inc(): void }>>()
   /** Risk managers whose decisions are counted: their counts as last added to the counter. */
   readonly #risk = new Set<WatchedRisk>()
-  /** Ignored candles already added to their counter. */
-  #ignoredCounted = 0
-  /** Late prices already added to `tradekit_prices_stale_total`. */
-  #staleCounted = 0
+  /** Per counter fed from a running total (ignored candles, stale prices): the total already added to it. */
+  readonly #counted = new Map<string, number>()
 
   constructor(config: EngineMetricsConfig) {
     this.#cfg = config
@@ -198,22 +196,20 @@ export class EngineMetrics {
       c.account.drawdown().toNumber(),
     )
     m.gauge('tradekit_open_orders', 'Open orders across executors').set(c.openOrders())
-    const ignored = c.market.ignoredCandles
-    m.counter(
-      'tradekit_candles_ignored',
-      'Closed candles not evaluated (repeated, or older than the last)',
-    ).inc({}, ignored - this.#ignoredCounted)
-    this.#ignoredCounted = ignored
-    const stale = c.market.stalePrices
-    m.counter(
-      'tradekit_prices_stale',
-      'Trades, books and candles older than the price held (the price did not move back)',
-    ).inc({}, stale - this.#staleCounted)
-    this.#staleCounted = stale
+    const ignored = 'Closed candles not evaluated (repeated, or older than the last)'
+    this.#countUp('tradekit_candles_ignored', ignored, c.market.ignoredCandles)
+    const stale = 'Trades, books and candles older than the price held (the price did not move back)'
+    this.#countUp('tradekit_prices_stale', stale, c.market.stalePrices)
     const state = c.risk.state
     const g = m.gauge('tradekit_trading_state', '1 for the current trading state')
     for (const s of ['ACTIVE', 'REDUCING', 'HALTED']) g.set(s === state ? 1 : 0, { state: s })
     return m.render()
+  }
+
+  /** Adds to counter `name` what the running `total` gained since the last exposition. */
+  #countUp(name: string, help: string, total: number): void {
+    this.registry.counter(name, help).inc({}, total - (this.#counted.get(name) ?? 0))
+    this.#counted.set(name, total)
   }
 
   #feedGauges(now: number): void {
