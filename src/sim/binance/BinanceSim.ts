@@ -17,6 +17,7 @@ import { IpBans, marketOfPath } from './IpBans.js'
 import { RequestLimits } from './RequestLimits.js'
 import { binanceRoutes } from './routes/binanceRoutes.js'
 import { resolveSpec } from './specs.js'
+import { applySimTransfer, type BinanceSimTransferOptions } from './transfers.js'
 import {
   type BinanceSimApiKey,
   type BinanceSimConfig,
@@ -251,6 +252,24 @@ export class BinanceSim {
       charged.set(acc.apiKey, amount.toFixed())
     }
     return charged
+  }
+
+  /**
+   * A deposit (positive `amount`) or withdrawal (negative) into an account's spot balance or USD-M futures wallet, with
+   * the user-data events Binance sends: spot a `balanceUpdate` (`d` = the delta) and an `outboundAccountPosition` with
+   * the new balance; USD-M an `ACCOUNT_UPDATE` with reason `DEPOSIT` / `WITHDRAW` (or `opts.reason`), the new `wb`/`cw`
+   * and `bc` = the amount. Returns the new balance (spot: free). Throws, moving nothing, on a withdrawal beyond it.
+   *
+   * @example
+   * ```ts
+   * sim.transfer('USDT', '2500')                          // spot deposit
+   * sim.transfer('USDT', '-1000', { market: 'usdm' })     // futures withdrawal
+   * ```
+   */
+  transfer(asset: string, amount: string, opts: BinanceSimTransferOptions = {}): string {
+    const acc = this.#engine.accounts.get(opts.apiKey ?? this.apiKey)
+    if (acc === undefined) throw new Error(`Unknown sim account "${opts.apiKey}"`)
+    return applySimTransfer(acc, this.#user, asset, amount, opts, this.now())
   }
 
   /** Advances the simulated market by `n` steps (prices move, resting orders fill, events are published). */

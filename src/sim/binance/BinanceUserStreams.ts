@@ -15,6 +15,7 @@ import {
 import {
   accountUpdateJson,
   algoUpdateJson,
+  balanceUpdateJson,
   executionReportJson,
   orderTradeUpdateJson,
   outboundAccountPositionJson,
@@ -267,6 +268,11 @@ export class BinanceUserStreams {
         acc.apiKey,
         accountUpdateJson(this.#cfg.engine, acc, symbols, reason, now, balanceChange),
       )
+  }
+
+  /** Delivers a spot deposit, withdrawal or transfer (`balanceUpdate`, the signed `delta` of `asset`). */
+  balanceUpdate(acc: SimAccount, asset: string, delta: Decimal, now: number): void {
+    this.#sendSpot(acc.apiKey, balanceUpdateJson(asset, delta, now))
   }
 
   /** Delivers a conditional order change (`ALGO_UPDATE`). */

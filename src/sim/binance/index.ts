@@ -6,6 +6,7 @@ export type {
 } from './engine.js'
 export type { SimSymbolSpec as BinanceSimSymbolSpec } from './market.js'
 export type { SimSymbolInput as BinanceSimSymbolInput } from './specs.js'
+export type { BinanceSimTransferOptions } from './transfers.js'
 export {
   type BinanceSimApiKey,
   type BinanceSimConfig,

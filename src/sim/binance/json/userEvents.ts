@@ -125,6 +125,14 @@ export function outboundAccountPositionJson(
   }
 }
 
+/**
+ * A deposit, withdrawal or transfer between wallets, as the spot user-data stream's `balanceUpdate` sends it
+ * (`d`: the signed balance delta, `T`: the clear time; binance-spot-api-docs user-data-stream.md, "Balance Update").
+ */
+export function balanceUpdateJson(asset: string, delta: Decimal, now: number): Record<string, unknown> {
+  return { e: 'balanceUpdate', E: now, a: asset, d: delta.toFixed(8), T: now }
+}
+
 /** A USD-M wallet and position change, as the user-data stream's `ACCOUNT_UPDATE` sends it (`bc`: `balanceChange`). */
 export function accountUpdateJson(
   engine: SimEngine,
