@@ -3,7 +3,7 @@ import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { ClockSchema } from '../core/schemas.js'
-import { ConfigError, type TradekitError } from '../errors/index.js'
+import { AuthError, ConfigError, type TradekitError } from '../errors/index.js'
 import { loadRedis } from './loadRedis.js'
 import { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
 
@@ -59,7 +59,12 @@ export interface RedisConnectionChanged {
   readonly tsEvent: number
 }
 
-/** Events of a {@link RedisConnection}. */
+/**
+ * Events of a {@link RedisConnection}. `error` reports a background failure once per kind and outage (not once per
+ * reconnection attempt), after `redis.disconnected`: `SharedStateUnavailableError` (unreachable, refused, a new
+ * connection that never answers; retryable, reconnection goes on) or `AuthError` (`AUTH_FAILED`: Redis refused the
+ * credentials, e.g. a rotated password; reconnection goes on, but only a config change fixes it). Never the password.
+ */
 export interface RedisConnectionEvents {
   'redis.disconnected': [e: RedisConnectionChanged]
   'redis.reconnected': [e: RedisConnectionChanged]
@@ -114,6 +119,10 @@ export class RedisConnection {
   #recycling = false
   #probing = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Set once `connect` succeeded: failures before that reject `connect` instead of being emitted. */
+  #started = false
+  /** Failure kinds reported on `error` since Redis last answered. */
+  readonly #reported = new Set<'auth' | 'unreachable'>()
 
   /** The time source of this connection (event times, shared pause deadlines). */
   readonly clock: Clock
@@ -128,13 +137,17 @@ export class RedisConnection {
     client.on('ready', () => this.#setUp(true))
     client.on('end', () => this.#setUp(false))
     client.on('reconnecting', () => this.#setUp(false))
-    // node-redis emits socket errors here while it reconnects; the state change above is what callers act on.
-    client.on('error', () => this.#setUp(false))
+    // node-redis emits socket errors here while it reconnects (one per attempt): reported once per kind and outage.
+    client.on('error', (e) => {
+      this.#setUp(false)
+      this.#report(e)
+    })
   }
 
   /**
    * Loads node-redis, connects and waits until Redis answers. Rejects with a `ConfigError` when the `redis` package
-   * is missing or the config is invalid, a {@link SharedStateUnavailableError} when Redis is not ready in time.
+   * is missing or the config is invalid, an `AuthError` (`AUTH_FAILED`, not retryable) as soon as Redis refuses the
+   * credentials (`WRONGPASS`, `NOAUTH`), a {@link SharedStateUnavailableError} when Redis is not ready in time.
    */
   static async connect(config: RedisConnectionConfig = {}): Promise<RedisConnection> {
     const cfg = parseConfig(RedisConnectionConfigSchema, config, 'RedisConnection')
@@ -171,20 +184,28 @@ export class RedisConnection {
     // Never an unhandled 'error' event on the client; the last one (a refused certificate, a refused connection)
     // says why the first connection did not come up better than the timeout does.
     let lastError: unknown
+    let refused: (e: unknown) => void = () => {}
+    // node-redis retries a refused AUTH like a lost socket; a wrong password is not worth waiting for.
+    const authRefused = new Promise<never>((_, reject) => {
+      refused = reject
+    })
     client.on('error', (e) => {
       lastError = e
+      if (isAuthRefusal(e)) refused(e)
     })
     try {
-      await withTimeout(client.connect(), cfg.connectTimeoutMs, 'connect')
+      await withTimeout(Promise.race([client.connect(), authRefused]), cfg.connectTimeoutMs, 'connect')
     } catch (cause) {
       client.destroy()
       if (cause instanceof ConfigError) throw cause
+      if (isAuthRefusal(cause)) throw authError(cause)
       throw new SharedStateUnavailableError('Redis is not reachable', {
         cause: redactCause(lastError ?? cause),
         details: { store: 'redis' },
       })
     }
     conn.#up = true
+    conn.#started = true
     return conn
   }
 
@@ -269,7 +290,8 @@ export class RedisConnection {
   async #subscribeOne(sub: Subscription): Promise<void> {
     if (this.#subscriber === undefined) {
       const client = this.#client.duplicate()
-      client.on('error', () => {})
+      // Its socket errors are the same outage as the main connection's: reported once between them.
+      client.on('error', (e) => this.#report(e))
       client.on('ready', () => {
         for (const s of this.#subs) if (!s.done) this.#subscribeOne(s).catch(() => {})
       })
@@ -322,8 +344,9 @@ export class RedisConnection {
           this.#recycling = false
           if (this.#client.isReady) this.#setUp(true)
         },
-        () => {
+        (e: unknown) => {
           if (this.#closed) return
+          this.#report(e)
           // Also a new connection that is accepted but never answers: give it up and try again.
           this.#client.destroy()
           this.#retryTimer = setTimeout(attempt, this.#retryMs)
@@ -333,8 +356,28 @@ export class RedisConnection {
     attempt()
   }
 
+  /** Emits a background failure on `error`, once per kind until Redis answers again. */
+  #report(e: unknown): void {
+    if (this.#closed || !this.#started) return
+    const kind = isAuthRefusal(e) ? 'auth' : 'unreachable'
+    if (this.#reported.has(kind)) return
+    this.#reported.add(kind)
+    this.#bus.emit(
+      'error',
+      kind === 'auth'
+        ? authError(e)
+        : e instanceof SharedStateUnavailableError
+          ? e
+          : new SharedStateUnavailableError('Redis connection failed (reconnecting)', {
+              cause: redactCause(e),
+              details: { store: 'redis' },
+            }),
+    )
+  }
+
   #setUp(up: boolean): void {
     if (this.#closed || up === this.#up) return
+    if (up) this.#reported.clear()
     this.#up = up
     const type = up ? 'redis.reconnected' : 'redis.disconnected'
     this.#bus.emit(type, { type, tsEvent: this.clock.now() })
@@ -348,6 +391,26 @@ function isReplyError(e: unknown): boolean {
   for (let p = Object.getPrototypeOf(e); p !== null && p !== Error.prototype; p = Object.getPrototypeOf(p))
     if (/^(ErrorReply|ReplyError)$/.test(p.constructor.name)) return true
   return false
+}
+
+/** Redis refused the credentials: `WRONGPASS` (wrong user or password), `NOAUTH` (none given), or Redis < 6's reply. */
+function isAuthRefusal(e: unknown): e is Error {
+  return isReplyError(e) && /^(WRONGPASS|NOAUTH)\b|^ERR invalid password/.test((e as Error).message)
+}
+
+/** A configuration problem, not an outage: not retryable; the reply's code only, never the password. */
+function authError(cause: unknown): AuthError {
+  const message = cause instanceof Error ? cause.message : ''
+  const venueCode = /^(WRONGPASS|NOAUTH)/.exec(message)?.[0] ?? 'ERR'
+  return new AuthError(
+    'redis',
+    `Redis refused the credentials (${venueCode}): check the username and password`,
+    {
+      venueCode,
+      cause: redactCause(cause),
+      details: { store: 'redis' },
+    },
+  )
 }
 
 /** The cause without anything that could hold the URL (and its password). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { parseConfig } from '../core/config.js'
 import { type EventMap, type Listenable, subscribeNamed, TypedEmitter } from '../core/events.js'
-import type { TradekitError } from '../errors/index.js'
+import { StateError, type TradekitError } from '../errors/index.js'
 import { encodeEvent } from './eventCodec.js'
 import { RedisConnection } from './RedisConnection.js'
 import { SharedStateUnavailableError } from './SharedStateUnavailableError.js'
@@ -21,7 +21,11 @@ export const RedisEventPublisherConfigSchema = z.strictObject({
 /** What {@link RedisEventPublisher} takes (defaults documented on {@link RedisEventPublisherConfigSchema}). */
 export type RedisEventPublisherConfig = z.input<typeof RedisEventPublisherConfigSchema>
 
-/** Events of a {@link RedisEventPublisher}: publish failures (never thrown). */
+/**
+ * Events of a {@link RedisEventPublisher}: publish failures (never thrown). Redis unreachable or slow:
+ * `SharedStateUnavailableError` (retryable; the event stays buffered). An `XADD` Redis answered with an error reply
+ * (`OOM`, `WRONGTYPE`...): a `StateError` (not retryable; that event is set aside, counted in `stats.rejected`).
+ */
 export interface RedisEventPublisherEvents {
   error: [e: TradekitError]
 }
@@ -42,7 +46,9 @@ export function eventStreamKey(redis: RedisConnection, kind: string): string {
  * Publishes a process's events to Redis Streams, one stream per event kind (`order.filled`, `signal`,
  * `risk.denied`, `risk.stateChanged`, ...), as versioned JSON with Decimals as exact strings, so a dashboard,
  * journal or alerting service can follow every bot without touching it. Never blocks nor throws: while Redis is
- * down events wait in a bounded buffer and go out in order when it returns (the oldest drop when it is full).
+ * down events wait in a bounded buffer and go out in order when it returns (the oldest drop when it is full). An
+ * event Redis refuses with an error reply (`OOM`, `WRONGTYPE`) is reported once on `error` and set aside, so it never
+ * holds back the events behind it.
  *
  * @example
  * ```ts
@@ -53,7 +59,7 @@ export function eventStreamKey(redis: RedisConnection, kind: string): string {
  */
 export class RedisEventPublisher {
   readonly #bus = new TypedEmitter<RedisEventPublisherEvents>()
-  /** Subscribe to `error` (a publish that failed; the event stays buffered). */
+  /** Subscribe to `error`: Redis unreachable (the event stays buffered) or an event Redis refused (set aside). */
   readonly events: Listenable<RedisEventPublisherEvents> = this.#bus
   readonly #redis: RedisConnection
   readonly #source: string
@@ -65,6 +71,7 @@ export class RedisEventPublisher {
   #flushing = false
   #published = 0
   #dropped = 0
+  #rejected = 0
 
   constructor(config: RedisEventPublisherConfig) {
     const cfg = parseConfig(RedisEventPublisherConfigSchema, config, 'RedisEventPublisher')
@@ -76,9 +83,14 @@ export class RedisEventPublisher {
     cfg.redis.events.on('redis.reconnected', () => this.#flush())
   }
 
-  /** Events written to Redis, and dropped because the buffer was full. */
-  get stats(): { published: number; dropped: number; buffered: number } {
-    return { published: this.#published, dropped: this.#dropped, buffered: this.#buffer.length }
+  /** Events written to Redis, dropped because the buffer was full, refused by Redis (an error reply), still buffered. */
+  get stats(): { published: number; dropped: number; rejected: number; buffered: number } {
+    return {
+      published: this.#published,
+      dropped: this.#dropped,
+      rejected: this.#rejected,
+      buffered: this.#buffer.length,
+    }
   }
 
   /** Queues one event for its kind's stream. Never throws. */
@@ -106,7 +118,11 @@ export class RedisEventPublisher {
     return subscribeNamed(emitter, kinds, (kind, ...args) => this.publish(kind, args[0]))
   }
 
-  /** Sends the buffer in order, one entry at a time; stops at the first failure (retried on reconnect). */
+  /**
+   * Sends the buffer in order, one entry at a time. Stops at a connection failure (retried on reconnect or the next
+   * publish); an entry Redis answered with an error reply will never be accepted: it is reported, set aside, and the
+   * rest goes on.
+   */
   #flush(): void {
     if (this.#flushing || this.#buffer.length === 0) return
     this.#flushing = true
@@ -124,16 +140,29 @@ export class RedisEventPublisher {
           next()
         },
         (e: unknown) => {
-          this.#flushing = false
-          this.#bus.emit(
-            'error',
-            e instanceof SharedStateUnavailableError
-              ? e
-              : new SharedStateUnavailableError('XADD failed', { cause: e }),
-          )
+          if (e instanceof SharedStateUnavailableError) {
+            this.#flushing = false
+            this.#bus.emit('error', e)
+            return
+          }
+          // An error reply (RedisConnection.command rethrows those as they are): Redis is up and said no.
+          if (this.#buffer[0] === item) this.#buffer.shift()
+          this.#rejected++
+          this.#bus.emit('error', rejectedError(item.key, e))
+          next()
         },
       )
     }
     next()
   }
+}
+
+/** The error reported for an event Redis refused: its stream and the reply's code (`WRONGTYPE`, `OOM`), no payload. */
+function rejectedError(key: string, reply: unknown): StateError {
+  const message = reply instanceof Error ? reply.message : String(reply)
+  const replyCode = /^[A-Z][A-Z_-]*/.exec(message)?.[0] ?? 'ERR'
+  return new StateError(`Redis refused XADD to "${key}" (${replyCode}); the event was set aside`, {
+    cause: reply,
+    details: { store: 'redis', stream: key, replyCode },
+  })
 }

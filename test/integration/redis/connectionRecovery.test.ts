@@ -2,11 +2,12 @@
  * The connection on a real redis-server when Redis stops answering without closing the socket (a stalled server, a
  * half-open connection), and pub/sub asked for while Redis is down.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { RedisConnection, RedisStateStore } from '../../../src/redis/index.js'
 import type { PersistedRiskState } from '../../../src/risk/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
 import { waitFor } from '../../helpers/waitFor.js'
+import { expectOutages, unexpectedConnectionErrors } from './outageErrors.js'
 import { startStallProxy } from './stallProxy.js'
 
 let server: RedisServer
@@ -24,6 +25,11 @@ const halted = (since: number): PersistedRiskState => ({
   since,
   consecutiveLosses: 0,
   tsSaved: since,
+})
+
+// The outages these tests cause are reported on each connection's `error`; nothing else may be.
+afterEach(() => {
+  expect(unexpectedConnectionErrors.splice(0)).toEqual([])
 })
 
 describe('RedisConnection recovery', () => {
@@ -54,12 +60,14 @@ describe('RedisConnection recovery', () => {
   })
 
   it('a watch started while Redis is down subscribes once it returns (pub/sub, not only polling)', async () => {
-    const a = await RedisConnection.connect({ url: server.url, deployment: 'sub-down' })
-    const b = await RedisConnection.connect({
-      url: server.url,
-      deployment: 'sub-down',
-      commandTimeoutMs: 100,
-    })
+    const a = expectOutages(await RedisConnection.connect({ url: server.url, deployment: 'sub-down' }))
+    const b = expectOutages(
+      await RedisConnection.connect({
+        url: server.url,
+        deployment: 'sub-down',
+        commandTimeoutMs: 100,
+      }),
+    )
     try {
       await server.stop()
       await waitFor(() => !b.isUp, 10_000, 'redis.disconnected')

@@ -1,7 +1,8 @@
 /** Event fan-out on Redis Streams (real redis-server): typed replay with Decimals, groups, MAXLEN, an outage. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ExecutionEvents, OrderEvent } from '../../../src/core/index.js'
 import { isDecimal } from '../../../src/decimal/index.js'
+import type { TradekitError } from '../../../src/errors/index.js'
 import {
   encodeEvent,
   eventStreamKey,
@@ -13,6 +14,7 @@ import {
 import { FakeExecutor, openOrder } from '../../../src/risk/__fixtures__/builders.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
 import { waitFor } from '../../helpers/waitFor.js'
+import { expectOutages, unexpectedConnectionErrors } from './outageErrors.js'
 
 let server: RedisServer
 beforeAll(async () => {
@@ -20,6 +22,11 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
+})
+
+// The outages these tests cause are reported on each connection's `error`; nothing else may be.
+afterEach(() => {
+  expect(unexpectedConnectionErrors.splice(0)).toEqual([])
 })
 
 describe('Redis event streams', () => {
@@ -102,9 +109,37 @@ describe('Redis event streams', () => {
     }
   })
 
+  it('an event Redis refuses (WRONGTYPE) is reported once and set aside; the events behind it go out', async () => {
+    const bot = await RedisConnection.connect({ url: server.url, deployment: 'refused' })
+    try {
+      // The stream key of one kind holds a string: every XADD to it gets an error reply, Redis itself is up.
+      await bot.command(['SET', eventStreamKey(bot, 'bad'), 'not a stream'])
+      const pub = new RedisEventPublisher({ redis: bot, source: 'bot-1' })
+      const errors: TradekitError[] = []
+      pub.events.on('error', (e) => errors.push(e))
+      pub.publish('bad', { type: 'bad' })
+      for (let i = 1; i <= 3; i++) pub.publish('tick', { i })
+      await waitFor(() => pub.stats.published === 3, 10_000, 'the events behind the refused one')
+      expect(pub.stats).toEqual({ published: 3, dropped: 0, rejected: 1, buffered: 0 })
+      expect(Number(await bot.command(['XLEN', eventStreamKey(bot, 'tick')]))).toBe(3)
+      pub.publish('tick', { i: 4 })
+      await waitFor(() => pub.stats.published === 4, 10_000, 'a later event')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatchObject({
+        name: 'StateError',
+        code: 'INVALID_STATE',
+        retryable: false,
+        details: { store: 'redis', stream: eventStreamKey(bot, 'bad'), replyCode: 'WRONGTYPE' },
+      })
+      expect(await bot.command(['GET', eventStreamKey(bot, 'bad')])).toBe('not a stream')
+    } finally {
+      bot.close()
+    }
+  })
+
   it('buffers events while Redis is down and sends them in order when it returns', async () => {
-    const bot = await RedisConnection.connect({ url: server.url, deployment: 'outage' })
-    const dash = await RedisConnection.connect({ url: server.url, deployment: 'outage' })
+    const bot = expectOutages(await RedisConnection.connect({ url: server.url, deployment: 'outage' }))
+    const dash = expectOutages(await RedisConnection.connect({ url: server.url, deployment: 'outage' }))
     try {
       const pub = new RedisEventPublisher({ redis: bot, source: 'bot-1' })
       const seen: number[] = []

@@ -5,7 +5,7 @@
  * reduce-only exit still go out on the local fallback budget and no further; when Redis returns, everything resumes
  * on its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/core/clock.js'
 import type { OrderIntent } from '../../../src/core/ports.js'
 import { Decimal } from '../../../src/decimal/index.js'
@@ -20,6 +20,7 @@ import {
 import { BinanceSim } from '../../../src/sim/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
 import { waitFor } from '../../helpers/waitFor.js'
+import { expectOutages, unexpectedConnectionErrors } from './outageErrors.js'
 
 let server: RedisServer
 let sim: BinanceSim
@@ -45,17 +46,24 @@ const intent = (side: 'BUY' | 'SELL', extra: Partial<OrderIntent> = {}): OrderIn
   ...extra,
 })
 
+// The outages these tests cause are reported on each connection's `error`; nothing else may be.
+afterEach(() => {
+  expect(unexpectedConnectionErrors.splice(0)).toEqual([])
+})
+
 describe('shared rate budget failure policy (Redis killed and restarted)', () => {
   it('entries fail closed, a cancel and exits go out within the local budget, then entries resume', async () => {
     // The local fallback budget's windows run on this clock, so they do not refill during the test: 2 % of Binance
     // spot's 100 orders per 10 s leaves this process 2 orders while Redis is down.
     const fallbackClock = new ManualClock(Date.now())
-    const redis = await RedisConnection.connect({
-      url: server.url,
-      deployment: 'failure-policy',
-      commandTimeoutMs: 300,
-      clock: fallbackClock,
-    })
+    const redis = expectOutages(
+      await RedisConnection.connect({
+        url: server.url,
+        deployment: 'failure-policy',
+        commandTimeoutMs: 300,
+        clock: fallbackClock,
+      }),
+    )
     const store = new RedisRateLimitStore({ redis, scope: 'binance-spot-ip', fallbackShare: 0.02 })
     const budget: string[] = []
     store.events.on('budget.fallbackStarted', (e) => budget.push(e.type))
@@ -136,11 +144,13 @@ describe('shared rate budget failure policy (Redis killed and restarted)', () =>
   }, 60_000)
 
   it('the USD-M user stream starts and keeps its listen key alive while Redis is down (cancel lane)', async () => {
-    const redis = await RedisConnection.connect({
-      url: server.url,
-      deployment: 'failure-policy-usdm',
-      commandTimeoutMs: 300,
-    })
+    const redis = expectOutages(
+      await RedisConnection.connect({
+        url: server.url,
+        deployment: 'failure-policy-usdm',
+        commandTimeoutMs: 300,
+      }),
+    )
     const store = new RedisRateLimitStore({ redis, scope: 'binance-usdm-ip', fallbackShare: 0.05 })
     const usdm = new BinanceUsdm({
       ...sim.urls.usdm,

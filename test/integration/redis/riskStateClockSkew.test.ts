@@ -3,7 +3,7 @@
  * is stored and delivered, a refused save is reported, and a resume on one host is not undone by another still HALTED.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../src/core/clock.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import type { TradekitError } from '../../../src/errors/index.js'
@@ -11,6 +11,7 @@ import { RedisConnection, RedisStateStore, shareKillSwitch } from '../../../src/
 import { type PersistedRiskState, RiskManager } from '../../../src/risk/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
 import { waitFor } from '../../helpers/waitFor.js'
+import { expectOutages, unexpectedConnectionErrors } from './outageErrors.js'
 
 let server: RedisServer
 const conns: RedisConnection[] = []
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 const T = 1_800_000_000_000
 const connect = async (): Promise<RedisConnection> => {
-  const c = await RedisConnection.connect({ url: server.url, deployment: 'skew' })
+  const c = expectOutages(await RedisConnection.connect({ url: server.url, deployment: 'skew' }))
   conns.push(c)
   return c
 }
@@ -34,6 +35,11 @@ const state = (
   tsSaved: number,
   reason: string = s === 'HALTED' ? 'KILL_SWITCH' : 'MANUAL',
 ): PersistedRiskState => ({ version: 1, state: s, reason, since, consecutiveLosses: 0, tsSaved })
+
+// The outages these tests cause are reported on each connection's `error`; nothing else may be.
+afterEach(() => {
+  expect(unexpectedConnectionErrors.splice(0)).toEqual([])
+})
 
 describe('RedisStateStore with skewed host clocks', () => {
   it('delivers a halt saved after a routine save from a host whose clock is ahead', async () => {
