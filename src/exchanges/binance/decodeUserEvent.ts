@@ -50,7 +50,7 @@ export type BinanceUsdmUserEvent =
       readonly positions: readonly Position[]
       /** With reason `FUNDING_FEE`: one payment per balance (the venue's exact `bc`); empty otherwise. */
       readonly funding: readonly FundingPayment[]
-      /** With a transfer reason ({@link USDM_TRANSFER_REASONS}): one per balance whose `bc` is not zero; else empty. */
+      /** With a transfer reason (`DEPOSIT`, `WITHDRAW`, the others listed in `USDM_TRANSFER_REASONS`): one per balance whose `bc` is not zero; else empty. */
       readonly transfers: readonly AccountTransferEvent[]
       readonly tsEvent: number
     }
@@ -248,7 +248,7 @@ function transfersOf(
  * as JSON text or an object, bare or in a combined-stream `{ stream, data }` envelope. Pure; never throws: a
  * malformed frame, an unknown event type or an envelope that cannot be placed is an `ExchangeDataError`. An
  * `ACCOUNT_UPDATE` with reason `FUNDING_FEE` also carries its `funding` payments (each balance's exact `bc`), one with
- * a transfer reason ({@link USDM_TRANSFER_REASONS}: `DEPOSIT`, `WITHDRAW`, ...) its `transfers`.
+ * a transfer reason (`USDM_TRANSFER_REASONS`: `DEPOSIT`, `WITHDRAW`, ...) its `transfers`.
  *
  * @example
  * ```ts
