@@ -208,8 +208,12 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 /** Makes a platform timer keep Node running until it fires or is cleared (Node's timers have `ref`). */
 function keepAlive(handle: TimerHandle): void {
   const t: unknown = handle instanceof LongTimer ? handle.current : handle
-  if (typeof t === 'object' && t !== null && typeof (t as { ref?: unknown }).ref === 'function')
-    (t as { ref: () => void }).ref()
+  if (hasRef(t)) t.ref()
+}
+
+/** Node's timers have `ref` (as they have `unref`). */
+function hasRef(t: unknown): t is { ref: () => void } {
+  return typeof t === 'object' && t !== null && typeof (t as { ref?: unknown }).ref === 'function'
 }
 
 /** Schema of {@link ScaledClockConfig}. Unknown keys are rejected. */

@@ -441,10 +441,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       return
     }
     // Rest the remainder: behind its share of the visible level, and behind our own orders resting there already.
+    // Beyond the depth shown (or no book) the size there is unknown: nothing counted ahead.
     const book = this.#books.get(k)
-    const own = order.side === 'BUY' ? book?.snap.bids : book?.snap.asks
-    const lvl = own?.find((l) => l[0] === limit.toNumber())
-    const visible = lvl === undefined ? ZERO : new Decimal(lvl[1])
+    const visible = book === undefined ? ZERO : (visibleAt(book.snap, order.side, limit.toNumber()) ?? ZERO)
     let queueAhead = visible.times(this.#cfg.queuePosition)
     if (this.#resting.size > 0) {
       const ours = new OwnAhead()
