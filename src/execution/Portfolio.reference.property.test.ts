@@ -95,7 +95,18 @@ class Reference {
     this.#fold()
     return true
   }
-  mark(i: Instrument, px: Decimal) {
+  /** Market events ignored as late (older than the newest event that marked their instrument). */
+  stale = 0
+  readonly #eventTs = new Map<string, number>()
+  /** Marks `i` with `px`, from a market event of time `ts` (none: an explicit mark, always taken). */
+  mark(i: Instrument, px: Decimal, ts?: number) {
+    if (ts !== undefined) {
+      if (ts < (this.#eventTs.get(i.symbol) ?? Number.NEGATIVE_INFINITY)) {
+        this.stale++
+        return
+      }
+      this.#eventTs.set(i.symbol, ts)
+    }
     this.#p(i).mark = px
     this.#fold()
   }
@@ -140,7 +151,7 @@ const close = (a: Decimal | undefined, b: Decimal | undefined, what: string) => 
 
 type Step =
   | { t: 'fill'; inst: number; side: 'BUY' | 'SELL'; qty: number; px: number; fee: number; feeIn: number }
-  | { t: 'mark'; inst: number; px: number; via: number }
+  | { t: 'mark'; inst: number; px: number; via: number; ago: number }
   | { t: 'settle'; payout: 0 | 1 }
   | { t: 'time'; ms: number }
   | { t: 'dup'; back: number }
@@ -166,6 +177,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       inst: fc.integer({ min: 0, max: 2 }),
       px: fc.integer({ min: 1, max: 99 }),
       via: fc.integer({ min: 0, max: 3 }),
+      ago: fc.integer({ min: 0, max: 3 }), // seconds the market event is older than now: some arrive late
     }),
   },
   {
@@ -248,6 +260,7 @@ describe('Portfolio against an independent Decimal reference (property)', () => 
           } else if (s.t === 'mark') {
             const inst = INSTS[s.inst] as Instrument
             const num = inst.kind === 'outcome' ? s.px / 100 : s.px * 1000
+            const ts = clock.now() - s.ago * 1000 // the market event's own time
             if (s.via === 0) p.mark(inst.venue, inst.symbol, D(num))
             else if (s.via === 1)
               p.onTrade({
@@ -257,7 +270,7 @@ describe('Portfolio against an independent Decimal reference (property)', () => 
                 qty: 1,
                 side: 'BUY',
                 tradeId: 'x',
-                tsEvent: clock.now(),
+                tsEvent: ts,
               } as never)
             else if (s.via === 2)
               p.onCandle({
@@ -269,8 +282,8 @@ describe('Portfolio against an independent Decimal reference (property)', () => 
                 close: num,
                 volume: 1,
                 interval: '1m',
-                openTime: 0,
-                closeTime: 0,
+                openTime: ts - 59_999,
+                closeTime: ts,
                 tsEvent: clock.now(),
                 isClosed: true,
               } as never)
@@ -280,9 +293,10 @@ describe('Portfolio against an independent Decimal reference (property)', () => 
                 symbol: inst.symbol,
                 bids: [[num, 1]],
                 asks: [[num, 1]],
-                tsEvent: clock.now(),
+                tsEvent: ts,
               } as never)
-            ref.mark(inst, D(num))
+            ref.mark(inst, D(num), s.via === 0 ? undefined : ts)
+            expect(p.staleMarks).toBe(ref.stale)
           } else if (s.t === 'dup') {
             // The venue delivers an applied fill again (a replay, a reconciliation): ignored, nothing moves.
             const again = applied[applied.length - 1 - (s.back % Math.max(1, applied.length))]

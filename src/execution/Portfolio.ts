@@ -37,6 +37,7 @@ import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.j
 import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
 import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import { followClient } from './portfolio/followClient.js'
+import { BookMarks, candleMarkTime, MarkTimes } from './portfolio/MarkTimes.js'
 import {
   flatMutablePosition,
   type MutablePosition,
@@ -102,8 +103,8 @@ export class Portfolio {
   readonly #instruments = new Map<string, Instrument>()
   readonly #positions = new Map<string, MutablePosition>()
   readonly #leverage = new Map<string, number>()
-  /** When each instrument was last marked (epoch ms): a fill older than that does not move the mark. */
-  readonly #markedAt = new Map<string, number>()
+  /** When each instrument was last marked: a fill older than that, or a late market event, does not move the mark. */
+  readonly #markTimes = new MarkTimes()
   readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
   /** Kinds of instrument whose fills keep an undo record (`reversibleKinds`; none with a `reversalWindow` of 0). */
@@ -124,8 +125,7 @@ export class Portfolio {
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
-  /** The last book's best bid and ask and their mid. */
-  #mid = { bid: Number.NaN, ask: Number.NaN, mid: ZERO }
+  readonly #bookMarks = new BookMarks()
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -333,14 +333,23 @@ export class Portfolio {
     this.#touchPeak()
   }
 
-  /** Sets the mark price of an instrument (from a trade, a book mid or a candle close). */
-  mark(venue: string, symbol: string, price: DecimalLike): void {
+  /** Marks refused as late: older (by `eventTs`) than the newest event that had marked their instrument. */
+  get staleMarks(): number {
+    return this.#markTimes.stale
+  }
+
+  /**
+   * Sets the mark price of an instrument. With `eventTs`, the time of the market event it comes from (`onTrade`,
+   * `onBook` and `onCandle` give it), a mark older than the newest event that marked the instrument is refused (a late
+   * event never moves a mark back in time; counted in {@link Portfolio.staleMarks}); without, it is always taken.
+   */
+  mark(venue: string, symbol: string, price: DecimalLike, eventTs?: number): void {
     const k = key(venue, symbol)
     const isNumber = typeof price === 'number' && price > 0 && price < 1e30
     const d = isNumber ? undefined : toDecimal(price, { field: 'price' })
     if (d !== undefined && !isAboveZero(d)) return // finite (toDecimal): not above zero is at most zero
+    if (!this.#markTimes.admit(k, eventTs, this.#clock.now())) return
     const p = this.#positions.get(k) ?? (this.#instruments.has(k) ? this.#posFor(venue, symbol) : undefined)
-    this.#markedAt.set(k, this.#clock.now())
     if (p === undefined || p.qty.isZero()) {
       // A flat position's mark moves neither equity nor the open positions; a number stays one until read (#marked).
       if (d === undefined) {
@@ -359,27 +368,21 @@ export class Portfolio {
     this.#foldPeak()
   }
 
-  /** Marks from a public trade. */
+  /** Marks from a public trade, unless it is older than the newest event that marked its instrument. */
   onTrade(t: Trade): void {
-    if (Number.isFinite(t.price) && t.price > 0) this.mark(t.venue, t.symbol, t.price)
+    if (Number.isFinite(t.price) && t.price > 0) this.mark(t.venue, t.symbol, t.price, t.tsEvent)
   }
 
-  /** Marks from a book's mid price. */
+  /** Marks from a book's mid price, unless the book is older than the newest event that marked its instrument. */
   onBook(b: BookSnapshot): void {
-    const bid = b.bids[0]?.[0]
-    const ask = b.asks[0]?.[0]
-    if (bid !== undefined && ask !== undefined) {
-      const m = this.#mid // the same best bid and ask as the last book's: the same mid (no Decimal parsing again)
-      if (m.bid !== bid || m.ask !== ask) this.#mid = { bid, ask, mid: new Decimal(bid).plus(ask).div(2) }
-      this.mark(b.venue, b.symbol, this.#mid.mid)
-    } else if (bid !== undefined || ask !== undefined) {
-      this.mark(b.venue, b.symbol, (bid ?? ask) as number)
-    }
+    const price = this.#bookMarks.of(b)
+    if (price !== undefined) this.mark(b.venue, b.symbol, price, b.tsEvent)
   }
 
-  /** Marks from a candle's close. */
+  /** Marks from a candle's close (as of its close time; a forming one's: as of now), unless older than the last mark. */
   onCandle(c: Candle): void {
-    if (Number.isFinite(c.close) && c.close > 0) this.mark(c.venue, c.symbol, c.close)
+    if (Number.isFinite(c.close) && c.close > 0)
+      this.mark(c.venue, c.symbol, c.close, candleMarkTime(c, this.#clock))
   }
 
   /**
@@ -415,9 +418,9 @@ export class Portfolio {
     this.#addRealized(realized, inst.quote)
     this.#fillCount++
     // A fill is a traded price: it marks the instrument unless an equally recent or newer price marked it since.
-    if (pos.mark === undefined || fill.tsEvent > (this.#markedAt.get(k) ?? Number.NEGATIVE_INFINITY)) {
+    if (pos.mark === undefined || fill.tsEvent > this.#markTimes.markedAt(k)) {
       pos.mark = fill.price
-      this.#markedAt.set(k, fill.tsEvent)
+      this.#markTimes.filled(k, fill.tsEvent)
     }
     this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind))
     this.#touchPeak()
@@ -462,7 +465,6 @@ export class Portfolio {
     const undone = reversedPosition(p, fill, eff, this.#undo.isLatest(id, fill))
     if (!undone.ok) return undone
     const { qty, entry } = undone.value
-    // Commit.
     for (const [asset, d] of eff.cash) this.#cash.set(asset, this.cash(asset).minus(d))
     this.#feesByAsset.set(eff.feeAsset, (this.#feesByAsset.get(eff.feeAsset) ?? ZERO).minus(eff.fee))
     p.qty = qty
