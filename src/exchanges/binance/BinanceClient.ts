@@ -54,6 +54,7 @@ import {
   prepareOrder,
 } from './instruments.js'
 import { OpenOrderLimits } from './OpenOrderLimits.js'
+import { ACCOUNT_TRADES_PAGE, orderFillPages } from './orderFillPages.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 
 /** Options of `placeOrder`. */
@@ -553,17 +554,26 @@ export abstract class BinanceClient implements ExchangeAdapter {
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const o = await this.queryOrder(symbol, clientOrderId)
     if (o === undefined || o.filledQty.isZero() || o.venueOrderId === undefined) return []
-    if (!/^\d+$/.test(o.venueOrderId)) return []
-    const raw = await this.call(
-      'GET',
-      this.path(this.market === 'spot' ? '/myTrades' : '/userTrades'),
-      z.unknown(),
-      { symbol: o.symbol, orderId: o.venueOrderId },
-      { security: 'SIGNED', weight: 5 },
-    )
-    const r = decodeAccountTrades(raw, { ...o, clientOrderId })
-    if (!r.ok) throw r.error
-    return r.value
+    const orderId = o.venueOrderId
+    if (!/^\d+$/.test(orderId)) return []
+    // An order of more than one page of fills (a large order sweeping levels, a long-resting quote) is read whole.
+    return orderFillPages(async (fromId) => {
+      const raw = await this.call(
+        'GET',
+        this.path(this.market === 'spot' ? '/myTrades' : '/userTrades'),
+        z.unknown(),
+        {
+          symbol: o.symbol,
+          orderId,
+          limit: ACCOUNT_TRADES_PAGE,
+          ...(fromId !== undefined ? { fromId } : {}),
+        },
+        { security: 'SIGNED', weight: 5 },
+      )
+      const r = decodeAccountTrades(raw, { ...o, clientOrderId })
+      if (!r.ok) throw r.error
+      return { fills: r.value, rows: Array.isArray(raw) ? raw.length : 0 }
+    }, this.venue)
   }
 
   abstract balances(): Promise<readonly Balance[]>

@@ -142,6 +142,30 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     })
   })
 
+  it('pages one order’s account trades: the most recent `limit`, or from `fromId` on, oldest first', async () => {
+    // A market order larger than the best level fills at several levels: one trade each.
+    const order = await trade('/api/v3/order', { side: 'SELL', type: 'MARKET', quantity: '3' })
+    const orderId = String(order.orderId)
+    const all = (await get('/api/v3/myTrades', { symbol: 'BTCUSDT', orderId }, true)) as Json[]
+    expect(all.length).toBeGreaterThanOrEqual(3)
+    const ids = all.map((t) => Number(t.id))
+    expect(ids).toEqual([...ids].sort((x, y) => x - y))
+    const recent = (await get('/api/v3/myTrades', { symbol: 'BTCUSDT', orderId, limit: '2' }, true)) as Json[]
+    expect(recent.map((t) => Number(t.id))).toEqual(ids.slice(-2))
+    const first = (await get(
+      '/api/v3/myTrades',
+      { symbol: 'BTCUSDT', orderId, fromId: '0', limit: '2' },
+      true,
+    )) as Json[]
+    expect(first.map((t) => Number(t.id))).toEqual(ids.slice(0, 2))
+    const next = (await get(
+      '/api/v3/myTrades',
+      { symbol: 'BTCUSDT', orderId, fromId: String((ids[1] as number) + 1), limit: '1000' },
+      true,
+    )) as Json[]
+    expect(next.map((t) => Number(t.id))).toEqual(ids.slice(2))
+  })
+
   it('serves USD-M symbol config and spot trade fees', async () => {
     expect(await get('/fapi/v1/symbolConfig', { symbol: 'BTCUSDT' }, true)).toEqual([
       {

@@ -123,23 +123,29 @@ function queryOrder(v: BinanceVenue, r: BinanceRequest): unknown {
   return r.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
 }
 
-/** Spot serves myTrades, USD-M userTrades: the account's fills of one symbol, optionally of one order. */
+/**
+ * Spot serves myTrades, USD-M userTrades: the account's fills of one symbol, optionally of one order, oldest first: the
+ * most recent `limit` (default 500, max 1000), or with `fromId` the first `limit` whose trade id is at or above it.
+ * Spot: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/account-endpoints#account-trade-list-user_data
+ */
 function accountTrades(v: BinanceVenue, r: BinanceRequest): unknown {
   const acc = r.auth()
   const m = r.symbol()
   const p = r.params
   const orderId = p.has('orderId') ? Number(p.get('orderId')) : undefined
+  const fromId = p.has('fromId') ? Number(p.get('fromId')) : undefined
   const limit = Math.min(Number(p.get('limit') ?? 500), 1000)
-  return v.engine.accountTrades
-    .filter(
-      (t) =>
-        t.order.market === r.market &&
-        t.order.account === acc.apiKey &&
-        t.order.symbol === m.spec.symbol &&
-        (orderId === undefined || t.order.orderId === orderId),
-    )
-    .slice(-limit)
-    .map((t) => accountTradeJson(r.market, t.order, t.fill, t.time))
+  const rows = v.engine.accountTrades.filter(
+    (t) =>
+      t.order.market === r.market &&
+      t.order.account === acc.apiKey &&
+      t.order.symbol === m.spec.symbol &&
+      (orderId === undefined || t.order.orderId === orderId) &&
+      (fromId === undefined || t.fill.tradeId >= fromId),
+  )
+  return (fromId === undefined ? rows.slice(-limit) : rows.slice(0, limit)).map((t) =>
+    accountTradeJson(r.market, t.order, t.fill, t.time),
+  )
 }
 
 function openOrders(v: BinanceVenue, r: BinanceRequest): unknown {

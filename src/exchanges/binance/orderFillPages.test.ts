@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import type { Fill } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
+import { ACCOUNT_TRADES_PAGE, type OrderFillPage, orderFillPages } from './orderFillPages.js'
+
+const fill = (id: number): Fill => ({
+  venue: 'binance',
+  symbol: 'BTCUSDT',
+  clientOrderId: 'c1',
+  venueOrderId: '7',
+  tradeId: String(id),
+  side: 'BUY',
+  price: new Decimal(100),
+  qty: new Decimal(1),
+  fee: new Decimal(0),
+  feeAsset: 'USDT',
+  liquidity: 'TAKER',
+  tsEvent: id,
+})
+
+/** A venue holding one order's fills with trade ids `ids` (ascending), answering as the account-trades endpoint does. */
+function venue(ids: readonly number[]) {
+  const asked: (number | undefined)[] = []
+  const read = async (fromId?: number): Promise<OrderFillPage> => {
+    asked.push(fromId)
+    const rows =
+      fromId === undefined
+        ? ids.slice(-ACCOUNT_TRADES_PAGE)
+        : ids.filter((id) => id >= fromId).slice(0, ACCOUNT_TRADES_PAGE)
+    return { fills: rows.map(fill), rows: rows.length }
+  }
+  return { read, asked }
+}
+
+describe('orderFillPages', () => {
+  it('one request when the order has less than a page of fills', async () => {
+    const v = venue([5, 9, 12])
+    expect((await orderFillPages(v.read)).map((f) => f.tradeId)).toEqual(['5', '9', '12'])
+    expect(v.asked).toEqual([undefined])
+  })
+
+  it('reads an order of more than a page whole, from its first fill, a page at a time', async () => {
+    // 2,500 fills spread among other accounts' trades (ids 3, 6, 9, ...): the default answer had only the last 1,000.
+    const ids = Array.from({ length: 2_500 }, (_, i) => 3 * (i + 1))
+    const v = venue(ids)
+    const fills = await orderFillPages(v.read)
+    expect(fills.map((f) => Number(f.tradeId))).toEqual(ids)
+    expect(v.asked).toEqual([undefined, 0, ids[999]! + 1, ids[1999]! + 1])
+  })
+
+  it('an order of exactly one page is read again from the first fill and ends on the empty page', async () => {
+    const ids = Array.from({ length: ACCOUNT_TRADES_PAGE }, (_, i) => i + 1)
+    const v = venue(ids)
+    expect(await orderFillPages(v.read)).toHaveLength(ACCOUNT_TRADES_PAGE)
+    expect(v.asked).toEqual([undefined, 0, ACCOUNT_TRADES_PAGE + 1])
+  })
+
+  it('a full page that does not move past fromId is an ExchangeDataError, not an endless loop', async () => {
+    const stuck = async (): Promise<OrderFillPage> => ({
+      fills: Array.from({ length: ACCOUNT_TRADES_PAGE }, () => fill(0)),
+      rows: ACCOUNT_TRADES_PAGE,
+    })
+    let calls = 0
+    const read = async (fromId?: number) => {
+      calls++
+      if (fromId !== undefined && fromId > 0) return stuck()
+      return stuck()
+    }
+    await expect(orderFillPages(read)).rejects.toMatchObject({ name: 'ExchangeDataError' })
+    expect(calls).toBe(3) // the recent page, from 0 (last id 0: next from 1), from 1 (did not move past it)
+  })
+})
