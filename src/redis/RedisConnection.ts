@@ -77,6 +77,7 @@ interface Client {
   connect(): Promise<unknown>
   sendCommand(args: readonly string[]): Promise<unknown>
   subscribe(channel: string, listener: (message: string) => void): Promise<void>
+  unsubscribe(channel: string, listener: (message: string) => void): Promise<void>
   duplicate(): Client
   on(event: string, listener: (...args: unknown[]) => void): unknown
   destroy(): void
@@ -87,6 +88,8 @@ interface Subscription {
   readonly key: string
   readonly listener: (message: string) => void
   done: boolean
+  /** Set by `unsubscribe`: a SUBSCRIBE still in flight is undone once Redis confirms it. */
+  ended?: boolean
 }
 
 /**
@@ -175,6 +178,7 @@ export class RedisConnection {
       sendCommand: (args) => r.sendCommand(args),
       // The listener itself (not a wrapper): node-redis keeps a Set per channel, so subscribing it again is a no-op.
       subscribe: (channel, listener) => r.subscribe(channel, listener),
+      unsubscribe: (channel, listener) => r.unsubscribe(channel, listener),
       duplicate: () => wrap(r.duplicate()),
       on: (event, listener) => r.on(event, listener),
       destroy: () => r.destroy(),
@@ -287,6 +291,19 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * Ends a {@link RedisConnection.subscribe} of `listener` to `channel` (also one Redis has not confirmed yet): the
+   * listener hears nothing more, and the subscriber connection leaves the channel when no listener is left on it.
+   */
+  async unsubscribe(channel: string, listener: (message: string) => void): Promise<void> {
+    const key = this.key(channel)
+    const i = this.#subs.findIndex((s) => s.key === key && s.listener === listener && s.ended !== true)
+    if (i < 0) return
+    const [sub] = this.#subs.splice(i, 1) as [Subscription]
+    sub.ended = true
+    if (sub.done && !this.#closed) await this.#subscriber?.unsubscribe(key, listener)
+  }
+
   async #subscribeOne(sub: Subscription): Promise<void> {
     if (this.#subscriber === undefined) {
       const client = this.#client.duplicate()
@@ -301,6 +318,7 @@ export class RedisConnection {
     }
     await this.#subscriber.subscribe(sub.key, sub.listener)
     sub.done = true
+    if (sub.ended === true) await this.#subscriber.unsubscribe(sub.key, sub.listener) // ended while in flight
   }
 
   /** Closes both connections; later commands fail. */

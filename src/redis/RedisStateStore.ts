@@ -237,25 +237,27 @@ export class RedisStateStore implements StateStore {
     const poll = (): void => {
       this.#read().then(offer, () => {})
     }
-    this.#redis
-      .subscribe(this.#channel, (m) => {
-        try {
-          const e = JSON.parse(m) as { epoch: string; v: number; hv: string; state: unknown }
-          const state = parsePersistedRiskState(e.state)
-          offer({
-            state,
-            json: JSON.stringify(state),
-            epoch: String(e.epoch),
-            v: Number(e.v),
-            hv: String(e.hv),
-          })
-        } catch {}
-      })
-      .catch(() => {})
-    // Each watch its own timer: stopping one (shareKillSwitch's unlink) must not stop another's polling.
+    const pushed = (m: string): void => {
+      try {
+        const e = JSON.parse(m) as { epoch: string; v: number; hv: string; state: unknown }
+        const state = parsePersistedRiskState(e.state)
+        offer({
+          state,
+          json: JSON.stringify(state),
+          epoch: String(e.epoch),
+          v: Number(e.v),
+          hv: String(e.hv),
+        })
+      } catch {}
+    }
+    this.#redis.subscribe(this.#channel, pushed).catch(() => {})
+    // Each watch its own timer and subscription: stopping one (shareKillSwitch's unlink) must not stop another.
     const timer = setInterval(poll, this.#pollMs)
     poll()
-    return () => clearInterval(timer)
+    return () => {
+      clearInterval(timer)
+      this.#redis.unsubscribe(this.#channel, pushed).catch(() => {})
+    }
   }
 
   /** The stored state and its version. */

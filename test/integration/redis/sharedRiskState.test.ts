@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisConnection, RedisStateStore } from '../../../src/redis/index.js'
 import type { PersistedRiskState } from '../../../src/risk/index.js'
 import { type RedisServer, startRedisServer } from '../../helpers/redisServer.js'
+import { waitFor } from '../../helpers/waitFor.js'
 
 let server: RedisServer
 beforeAll(async () => {
@@ -61,6 +62,33 @@ describe('RedisStateStore', () => {
       expect(await new RedisStateStore({ redis: c }).load()).toBeUndefined()
     } finally {
       c.close()
+    }
+  })
+
+  it('a stopped watch leaves the channel (and hears nothing more); another watch keeps it', async () => {
+    const a = await RedisConnection.connect({ url: server.url, deployment: 'risk-unwatch' })
+    try {
+      const store = new RedisStateStore({ redis: a, pollMs: 3_600_000 }) // pub/sub alone delivers
+      const channel = a.key('risk:risk')
+      const subscribers = async () => ((await a.command(['PUBSUB', 'NUMSUB', channel])) as unknown[])[1]
+      const first: string[] = []
+      const second: string[] = []
+      const stopFirst = store.watch((s) => first.push(s.state))
+      const stopSecond = store.watch((s) => second.push(s.state))
+      await waitFor(async () => (await subscribers()) === 1, 5_000, 'the watches subscribed')
+      stopFirst()
+      await store.save(state('HALTED', 1_000))
+      await waitFor(() => second.includes('HALTED'), 5_000, 'the halt pushed to the watch still running')
+      expect(first).toEqual([])
+      expect(await subscribers()).toBe(1)
+      stopSecond()
+      await waitFor(async () => (await subscribers()) === 0, 5_000, 'the channel left')
+      // A watch stopped before Redis confirmed its subscription leaves no subscription behind either.
+      store.watch(() => {})()
+      await new Promise((r) => setTimeout(r, 200))
+      expect(await subscribers()).toBe(0)
+    } finally {
+      a.close()
     }
   })
 })
