@@ -3,7 +3,7 @@ import { ManualClock } from '../core/clock.js'
 import type { Fill, Instrument, Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { Portfolio } from '../execution/index.js'
-import { BTCPERP, testFill } from '../execution/testing/fixtures.js'
+import { BTCPERP, BTCUSDT, testFill } from '../execution/testing/fixtures.js'
 import { type ClosedTrade, TradeLedger } from './TradeLedger.js'
 
 let tid = 0
@@ -89,14 +89,37 @@ describe('TradeLedger', () => {
     expect(b.fees.toSignificantDigits(8).toFixed()).toBe('0.0000048999966')
   })
 
-  it('a flip whose fee is in another asset than the quote moves the fees but not the PnL (the portfolio did not deduct it)', () => {
+  it('a flip whose fee is in a third asset moves neither the PnL nor the quote fees (the portfolio did not deduct it): feesByAsset has it', () => {
     const { closed, apply } = rig()
     apply(fill('BUY', '1', '100', '0', { feeAsset: 'BNB' }))
     apply(fill('SELL', '4', '110', '0.004', { feeAsset: 'BNB' }))
     apply(fill('BUY', '3', '110', '0', { feeAsset: 'BNB' }))
-    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed()])).toEqual([
-      ['10', '0.001'],
-      ['0', '0.003'],
+    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed(), t.feesByAsset.BNB?.toFixed()])).toEqual([
+      ['10', '0', '0.001'],
+      ['0', '0', '0.003'],
     ])
+  })
+
+  it('spot fees in the base and in the quote asset: fees in the quote as deducted, feesByAsset as charged', () => {
+    // Binance spot takes a buy's fee in the base asset and a sale's in the quote: never added together as charged.
+    const { closed, apply } = rig(BTCUSDT)
+    const spot = (side: Side, qty: string, price: string, fee: string, feeAsset: string) =>
+      testFill(BTCUSDT, side, qty, price, {
+        tradeId: `t${++tid}`,
+        fee: new Decimal(fee),
+        feeAsset,
+        tsEvent: tid,
+      })
+    apply(spot('BUY', '1.001', '100', '0.001', 'BTC')) // 1 BTC received, a fee worth 0.1 USDT
+    apply(spot('SELL', '1', '110', '0.11', 'USDT'))
+    expect(closed).toHaveLength(1)
+    const [t] = closed as [ClosedTrade]
+    expect(t.fees.toFixed()).toBe('0.21')
+    expect(Object.fromEntries(Object.entries(t.feesByAsset).map(([a, f]) => [a, f.toFixed()]))).toEqual({
+      BTC: '0.001',
+      USDT: '0.11',
+    })
+    // The PnL is net of exactly those quote fees: 1 BTC bought for 100.1 (fee included), sold for 110 less 0.11.
+    expect(t.pnl.toFixed()).toBe('9.79')
   })
 })

@@ -22,10 +22,14 @@ export interface ClosedTrade {
    */
   readonly pnl: Decimal
   /**
-   * Fees of the trade's fills as charged (each in its fill's `feeAsset`). A flipping fill's fee is split by quantity:
-   * closing / filled to this trade, the rest to the trade it opens (the two parts add up to the fee exactly).
+   * Fees the portfolio deducted in the trade, in the quote currency (`pnl` is net of them): a spot fee in the base asset
+   * valued as the portfolio books it, none for a fee charged in a third asset (BNB: see `feesByAsset`). A flipping
+   * fill's fee is split by quantity: closing / filled to this trade, the rest to the trade it opens (the two parts add
+   * up to the fee exactly).
    */
   readonly fees: Decimal
+  /** Fees of the trade's fills as charged, per `feeAsset` (a flipping fill's split as in `fees`). */
+  readonly feesByAsset: Readonly<Record<string, Decimal>>
 }
 
 interface OpenTrade {
@@ -34,8 +38,7 @@ interface OpenTrade {
   maxQty: Decimal
   pnl: Decimal
   fees: Decimal
-  /** The position's `feesPaid` (quote) after the trade's last fill: the next fill's fee in quote is the increase. */
-  feesPaid: Decimal
+  feesByAsset: Map<string, Decimal>
 }
 
 /**
@@ -53,7 +56,7 @@ export class TradeLedger {
 
   /** Applies one fill; returns the trade it closed, if any. */
   apply(applied: FillApplied): ClosedTrade | undefined {
-    const { fill, position, realizedPnl } = applied
+    const { fill, position, realizedPnl, feePaid } = applied
     const k = `${fill.venue}\u0000${fill.symbol}`
     const t = this.#open.get(k)
     if (t === undefined) {
@@ -64,16 +67,16 @@ export class TradeLedger {
         maxQty: position.qty.abs(),
         // ZERO.plus: rounded to the working precision as every later sum is.
         pnl: ZERO.plus(realizedPnl),
-        fees: ZERO.plus(fill.fee),
-        feesPaid: position.feesPaid,
+        fees: ZERO.plus(feePaid),
+        feesByAsset: new Map([[fill.feeAsset, ZERO.plus(fill.fee)]]),
       })
       return undefined
     }
     const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
     if (!flipped) {
       t.pnl = t.pnl.plus(realizedPnl)
-      t.fees = t.fees.plus(fill.fee)
-      t.feesPaid = position.feesPaid
+      t.fees = t.fees.plus(feePaid)
+      addFee(t.feesByAsset, fill.feeAsset, fill.fee)
       const abs = position.qty.abs()
       if (greaterThan(abs, t.maxQty)) t.maxQty = abs
       if (!position.qty.isZero()) return undefined
@@ -84,16 +87,17 @@ export class TradeLedger {
     // in quote) is split by quantity, the closing part to this trade and the opening part to the new one.
     const opened = position.qty.abs()
     const openingFee = proRata(fill.fee, opened, fill.qty)
-    const openingFeeQuote = proRata(position.feesPaid.minus(t.feesPaid), opened, fill.qty)
+    const openingFeeQuote = proRata(feePaid, opened, fill.qty)
     t.pnl = t.pnl.plus(realizedPnl).plus(openingFeeQuote)
-    t.fees = t.fees.plus(fill.fee.minus(openingFee))
+    t.fees = t.fees.plus(feePaid.minus(openingFeeQuote))
+    addFee(t.feesByAsset, fill.feeAsset, fill.fee.minus(openingFee))
     this.#open.set(k, {
       side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
       openedAt: fill.tsEvent,
       maxQty: opened,
       pnl: openingFeeQuote.neg(),
-      fees: openingFee,
-      feesPaid: position.feesPaid,
+      fees: openingFeeQuote,
+      feesByAsset: new Map([[fill.feeAsset, openingFee]]),
     })
     return closedTrade(fill, t)
   }
@@ -115,7 +119,13 @@ function closedTrade(fill: FillApplied['fill'], t: OpenTrade): ClosedTrade {
     maxQty: t.maxQty,
     pnl: t.pnl,
     fees: t.fees,
+    feesByAsset: Object.freeze(Object.fromEntries(t.feesByAsset)),
   }
+}
+
+/** Adds `fee` charged in `asset` to `byAsset`. */
+function addFee(byAsset: Map<string, Decimal>, asset: string, fee: Decimal): void {
+  byAsset.set(asset, (byAsset.get(asset) ?? ZERO).plus(fee))
 }
 
 /**

@@ -43,6 +43,7 @@ import {
   type MutablePosition,
   positionMargin,
   positionView,
+  settleMutablePosition,
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
 import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
@@ -333,16 +334,15 @@ export class Portfolio {
     this.#touchPeak()
   }
 
-  /** Marks refused as late: older (by `eventTs`) than the newest event that had marked their instrument. */
+  /**
+   * Marks refused as late: older (by `eventTs`; `onTrade`, `onBook` and `onCandle` give it) than the newest event that
+   * had marked their instrument. A late event never moves a mark back in time; a mark without `eventTs` is always taken.
+   */
   get staleMarks(): number {
     return this.#markTimes.stale
   }
 
-  /**
-   * Sets the mark price of an instrument. With `eventTs`, the time of the market event it comes from (`onTrade`,
-   * `onBook` and `onCandle` give it), a mark older than the newest event that marked the instrument is refused (a late
-   * event never moves a mark back in time; counted in {@link Portfolio.staleMarks}); without, it is always taken.
-   */
+  /** Sets an instrument's mark price; with `eventTs`, its market event's time, not if older than the newest mark's. */
   mark(venue: string, symbol: string, price: DecimalLike, eventTs?: number): void {
     const k = key(venue, symbol)
     const isNumber = typeof price === 'number' && price > 0 && price < 1e30
@@ -411,7 +411,9 @@ export class Portfolio {
     const invalid = invalidFill(inst, fill) // an unknown instrument (`inst` undefined) included
     if (inst === undefined || invalid !== undefined) return err(invalid as ValidationError)
     this.#marked(k)
-    const r = this.#commit(id, inst, fill, this.#posFor(inst.venue, inst.symbol))
+    const cur = this.#posFor(inst.venue, inst.symbol)
+    const feesBefore = cur.fees // Decimals are immutable: what #commit writes leaves this the fees before the fill
+    const r = this.#commit(id, inst, fill, cur)
     if (!r.ok) return r
     const { pos, realized } = r.value
     this.#feesByAsset.set(fill.feeAsset, plus(this.#feesByAsset.get(fill.feeAsset) ?? ZERO, fill.fee))
@@ -424,7 +426,8 @@ export class Portfolio {
     }
     this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind))
     this.#touchPeak()
-    const applied: FillApplied = { fill, position: this.#view(pos), realizedPnl: realized }
+    const feePaid = minus(pos.fees, feesBefore)
+    const applied: FillApplied = { fill, position: this.#view(pos), realizedPnl: realized, feePaid }
     if (this.#bus.listenerCount('fill.applied') > 0)
       this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
@@ -475,7 +478,8 @@ export class Portfolio {
     this.#undo.reversed(id, fill)
     this.#ledger.reverse(fill)
     this.#touchPeak()
-    const applied: FillApplied = { fill, position: this.#view(p), realizedPnl: eff.realized.neg() }
+    const [realizedPnl, feePaid] = [eff.realized.neg(), eff.feeQ.neg()]
+    const applied: FillApplied = { fill, position: this.#view(p), realizedPnl, feePaid }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
     return ok(applied)
   }
@@ -496,13 +500,8 @@ export class Portfolio {
       if (shares > 0) this.#invalidate()
       return undefined
     }
-    const proceeds = p.qty.times(pay)
-    const realized = pay.minus(p.entry ?? ZERO).times(p.qty)
+    const { proceeds, realized } = settleMutablePosition(p, pay)
     this.#cash.set(inst.quote, this.cash(inst.quote).plus(proceeds))
-    p.realized = p.realized.plus(realized)
-    p.qty = ZERO
-    p.entry = undefined
-    p.mark = pay.isZero() ? undefined : pay
     this.#addRealized(realized, inst.quote)
     this.#touchPeak()
     const view = this.#view(p)

@@ -146,3 +146,25 @@ export function positionView(p: MutablePosition, mmr: number): PortfolioPosition
   v.feesPaid = p.fees
   return v
 }
+
+/**
+ * Settles an outcome-token position in place at `payout` per token (its market resolved): it goes flat, marked at the
+ * payout (unmarked at 0). Returns the cash it pays out and the PnL it realizes against the average entry.
+ *
+ * @example
+ * ```ts
+ * const { proceeds, realized } = settleMutablePosition(yes, new Decimal(1)) // 10 tokens bought at 0.4: 10 and 6
+ * ```
+ */
+export function settleMutablePosition(
+  p: MutablePosition,
+  payout: Decimal,
+): { proceeds: Decimal; realized: Decimal } {
+  const proceeds = p.qty.times(payout)
+  const realized = payout.minus(p.entry ?? ZERO).times(p.qty)
+  p.realized = p.realized.plus(realized)
+  p.qty = ZERO
+  p.entry = undefined
+  p.mark = payout.isZero() ? undefined : payout
+  return { proceeds, realized }
+}

@@ -21,6 +21,11 @@ export interface FillApplied {
   readonly position: PortfolioPosition
   /** Realized PnL of this fill, net of its fee (quote currency). */
   readonly realizedPnl: Decimal
+  /**
+   * The fee as the portfolio deducted it, in the quote currency: a spot fee in the base asset at the fill's price (a
+   * sale's at cost), zero for a fee charged in a third asset (paid from that asset's cash). Negative on `fill.reversed`.
+   */
+  readonly feePaid: Decimal
 }
 
 /** One difference found by {@link Portfolio.reconcileWith}: what the portfolio had and what the venue reports. */
