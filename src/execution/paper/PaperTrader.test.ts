@@ -852,33 +852,3 @@ describe('PaperTrader: a book that still shows the liquidity a resting order too
     )
   })
 })
-
-describe('PaperTrader: a late book changes nothing', () => {
-  it('a book older than the one held is not walked, fills nothing and marks nothing', async () => {
-    const { clock, paper } = setup()
-    clock.advanceTo(10_000)
-    paper.onBook(book(BIDS, ASKS, BTCUSDT, 5_000))
-    const resting = await paper.submit(intent({ side: 'BUY', qty: '1', price: '99.5' }))
-    expect(resting.status).toBe('OPEN')
-    // Delivered after the newer one (a second stream): its ask at 90 would fill the bid and a market buy at 90.
-    paper.onBook(book([[89, 5]], [[90, 5]], BTCUSDT, 4_000))
-    expect(paper.order(resting.clientOrderId)?.status).toBe('OPEN')
-    const buy = await paper.submit(intent({ side: 'BUY', qty: '1' }))
-    expect(buy.avgFillPrice?.toString()).toBe('100')
-    // The mid of the book held (the fill, as recent as that mark, does not move it); not the late book's 89.5.
-    expect(paper.portfolio.position(BTCUSDT.venue, BTCUSDT.symbol)?.markPrice?.toString()).toBe('99.5')
-    expect(paper.portfolio.staleMarks).toBe(1)
-    // As new as the one held: taken (it crosses the resting bid, which fills at its price).
-    paper.onBook(book([[89, 5]], [[99, 5]], BTCUSDT, 5_000))
-    expect(paper.order(resting.clientOrderId)?.status).toBe('FILLED')
-  })
-
-  it('a book held with a stamp ahead of the clock does not freeze the books', async () => {
-    const { clock, paper } = setup()
-    clock.advanceTo(10_000)
-    paper.onBook(book(BIDS, ASKS, BTCUSDT, 900_000)) // a bad stamp
-    paper.onBook(book([[109, 5]], [[110, 5]], BTCUSDT, 9_000))
-    const buy = await paper.submit(intent({ side: 'BUY', qty: '1' }))
-    expect(buy.avgFillPrice?.toString()).toBe('110')
-  })
-})

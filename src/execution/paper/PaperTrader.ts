@@ -283,18 +283,12 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   /**
    * Feeds an order-book snapshot: replaces the book, fills resting orders it crosses (in price-time priority: the
    * highest bid or lowest ask first, each taking from the crossing depth what the ones before it left), updates queues
-   * and marks. A book older (by `tsEvent`) than the one held, a late one from a second stream, changes nothing: the
-   * venue is never simulated on an older book (unless the one held is stamped ahead of the clock).
+   * and marks.
    */
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    const held = this.#books.get(k)
-    if (held !== undefined && book.tsEvent < held.snap.tsEvent && held.snap.tsEvent <= this.#clock.now()) {
-      if (options?.mark !== false) this.portfolio.onBook(book) // refused there too, and counted (`staleMarks`)
-      return
-    }
-    const paperBook = new PaperBook(book, held)
+    const paperBook = new PaperBook(book, this.#books.get(k))
     this.#books.set(k, paperBook)
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
