@@ -379,10 +379,9 @@ export class Portfolio {
     if (price !== undefined) this.mark(b.venue, b.symbol, price, b.tsEvent)
   }
 
-  /** Marks from a candle's close (as of its close time; a forming one's: as of now), unless older than the last mark. */
+  /** Marks from a candle's close: a closed one's as of its close time, unless older than the newest mark's event. */
   onCandle(c: Candle): void {
-    if (Number.isFinite(c.close) && c.close > 0)
-      this.mark(c.venue, c.symbol, c.close, candleMarkTime(c, this.#clock))
+    if (Number.isFinite(c.close) && c.close > 0) this.mark(c.venue, c.symbol, c.close, candleMarkTime(c))
   }
 
   /**

@@ -91,14 +91,16 @@ describe('Portfolio marks never go back in time', () => {
     expect(p.staleMarks).toBe(1)
   })
 
-  it('a forming candle marks as of now (at most its close time): a trade from before now is then late', () => {
+  it('a forming candle is taken as it comes and orders nothing: the venue’s newer trades still mark', () => {
     const { p } = holding(100_000)
-    p.onCandle(candle(105, 159_999, false))
-    expect(p.equity().toString()).toBe('1005')
     p.onTrade(trade(104, 99_000))
+    p.onCandle(candle(105, 159_999, false)) // its close as of the kline's event time, which it does not carry
     expect(p.equity().toString()).toBe('1005')
-    p.onTrade(trade(106, 100_000))
+    p.onTrade(trade(106, 99_500)) // sent after that kline, delivered after it: not refused
     expect(p.equity().toString()).toBe('1006')
+    p.onTrade(trade(103, 98_000)) // older than the trade that marked: refused
+    expect(p.equity().toString()).toBe('1006')
+    expect(p.staleMarks).toBe(1)
   })
 
   it('an explicit mark is always taken; with an event time it is ordered like the market events', () => {

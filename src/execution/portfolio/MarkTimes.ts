@@ -1,4 +1,3 @@
-import type { Clock } from '../../core/clock.js'
 import type { BookSnapshot, Candle } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 
@@ -70,9 +69,13 @@ export class MarkTimes {
   }
 }
 
-/** The time a candle's close is a price as of: its close time (a forming candle's: now, at most its close time). */
-export function candleMarkTime(c: Candle, clock: Pick<Clock, 'now'>): number {
-  return c.isClosed ? c.closeTime : Math.min(c.closeTime, clock.now())
+/**
+ * The time a candle's close is ordered by: a closed candle's close time; none for a forming one (`undefined`: taken
+ * as it comes and ordering nothing), whose close is the price as of its venue's event time, which a candle does not
+ * carry (stamping it with the local clock would refuse the venue's newer trades for as long as the network delay).
+ */
+export function candleMarkTime(c: Candle): number | undefined {
+  return c.isClosed ? c.closeTime : undefined
 }
 
 /**
