@@ -87,6 +87,8 @@ interface Client {
 interface Subscription {
   readonly key: string
   readonly listener: (message: string) => void
+  /** What node-redis calls: `listener`, until `unsubscribe` (node-redis may deliver until Redis confirms that). */
+  readonly deliver: (message: string) => void
   done: boolean
   /** Set by `unsubscribe`: a SUBSCRIBE still in flight is undone once Redis confirms it. */
   ended?: boolean
@@ -278,7 +280,14 @@ export class RedisConnection {
   async subscribe(channel: string, listener: (message: string) => void): Promise<void> {
     if (this.#closed) throw new SharedStateUnavailableError('Redis connection is closed')
     // Kept even when this call times out (Redis down): made again each time the subscriber connection is ready.
-    const sub = { key: this.key(channel), listener, done: false }
+    const sub: Subscription = {
+      key: this.key(channel),
+      listener,
+      deliver: (m) => {
+        if (sub.ended !== true) listener(m)
+      },
+      done: false,
+    }
     this.#subs.push(sub)
     try {
       await withTimeout(this.#subscribeOne(sub), this.#timeoutMs * 4, 'subscribe')
@@ -301,7 +310,7 @@ export class RedisConnection {
     if (i < 0) return
     const [sub] = this.#subs.splice(i, 1) as [Subscription]
     sub.ended = true
-    if (sub.done && !this.#closed) await this.#subscriber?.unsubscribe(key, listener)
+    if (sub.done && !this.#closed) await this.#subscriber?.unsubscribe(key, sub.deliver)
   }
 
   async #subscribeOne(sub: Subscription): Promise<void> {
@@ -316,9 +325,9 @@ export class RedisConnection {
       // node-redis keeps trying (reconnectStrategy) until it connects; 'ready' then subscribes what is left.
       client.connect().catch(() => {})
     }
-    await this.#subscriber.subscribe(sub.key, sub.listener)
+    await this.#subscriber.subscribe(sub.key, sub.deliver)
     sub.done = true
-    if (sub.ended === true) await this.#subscriber.unsubscribe(sub.key, sub.listener) // ended while in flight
+    if (sub.ended === true) await this.#subscriber.unsubscribe(sub.key, sub.deliver) // ended while in flight
   }
 
   /** Closes both connections; later commands fail. */

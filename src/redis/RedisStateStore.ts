@@ -221,8 +221,9 @@ export class RedisStateStore implements StateStore {
    */
   watch(listener: (state: PersistedRiskState) => void): () => void {
     let last: Versioned | undefined
+    let stopped = false // a poll in flight when the watch stops answers to no one
     const offer = (r: Versioned): void => {
-      if (r.state === undefined || r.json === undefined) return
+      if (stopped || r.state === undefined || r.json === undefined) return
       // Newer when Redis stored it later; after Redis lost its data (a new epoch) the first version seen is new.
       if (
         last !== undefined &&
@@ -255,6 +256,7 @@ export class RedisStateStore implements StateStore {
     const timer = setInterval(poll, this.#pollMs)
     poll()
     return () => {
+      stopped = true
       clearInterval(timer)
       this.#redis.unsubscribe(this.#channel, pushed).catch(() => {})
     }

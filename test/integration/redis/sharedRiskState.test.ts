@@ -83,9 +83,13 @@ describe('RedisStateStore', () => {
       expect(await subscribers()).toBe(1)
       stopSecond()
       await waitFor(async () => (await subscribers()) === 0, 5_000, 'the channel left')
-      // A watch stopped before Redis confirmed its subscription leaves no subscription behind either.
-      store.watch(() => {})()
+      // A watch stopped at once (its first poll and its subscription still in flight) leaves no subscription behind
+      // and hears nothing, neither the stored halt its poll reads nor a state pushed right after.
+      const late: string[] = []
+      store.watch((s) => late.push(s.state))()
+      await store.save({ ...state('ACTIVE', 3_000), reason: 'RESUME' })
       await new Promise((r) => setTimeout(r, 200))
+      expect(late).toEqual([])
       expect(await subscribers()).toBe(0)
     } finally {
       a.close()
