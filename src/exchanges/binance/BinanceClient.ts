@@ -572,7 +572,9 @@ export abstract class BinanceClient implements ExchangeAdapter {
       )
       const r = decodeAccountTrades(raw, { ...o, clientOrderId })
       if (!r.ok) throw r.error
-      return { fills: r.value, rows: Array.isArray(raw) ? raw.length : 0 }
+      const rows: unknown[] = Array.isArray(raw) ? raw : []
+      const lastId = Number((rows.at(-1) as { id?: unknown } | undefined)?.id)
+      return { fills: r.value, rows: rows.length, lastId: Number.isFinite(lastId) ? lastId : undefined }
     }, this.venue)
   }
 

@@ -27,7 +27,7 @@ function venue(ids: readonly number[]) {
       fromId === undefined
         ? ids.slice(-ACCOUNT_TRADES_PAGE)
         : ids.filter((id) => id >= fromId).slice(0, ACCOUNT_TRADES_PAGE)
-    return { fills: rows.map(fill), rows: rows.length }
+    return { fills: rows.map(fill), rows: rows.length, lastId: rows.at(-1) }
   }
   return { read, asked }
 }
@@ -55,16 +55,30 @@ describe('orderFillPages', () => {
     expect(v.asked).toEqual([undefined, 0, ACCOUNT_TRADES_PAGE + 1])
   })
 
+  it('pages past rows of other orders (the next page starts after the last row, not the last fill)', async () => {
+    // A venue that sends every account trade from `fromId` on: this order's are ids 1..500 and 1,501..2,000, so the
+    // page of rows 501..1,500 holds none of them.
+    const mine = new Set([
+      ...Array.from({ length: 500 }, (_, i) => i + 1),
+      ...Array.from({ length: 500 }, (_, i) => i + 1501),
+    ])
+    const all = Array.from({ length: 2_000 }, (_, i) => i + 1)
+    const read = async (fromId?: number): Promise<OrderFillPage> => {
+      const rows =
+        fromId === undefined
+          ? all.slice(-ACCOUNT_TRADES_PAGE)
+          : all.filter((id) => id >= fromId).slice(0, ACCOUNT_TRADES_PAGE)
+      return { fills: rows.filter((id) => mine.has(id)).map(fill), rows: rows.length, lastId: rows.at(-1) }
+    }
+    const fills = await orderFillPages(read)
+    expect(fills.map((f) => Number(f.tradeId))).toEqual([...mine])
+  })
+
   it('a full page that does not move past fromId is an ExchangeDataError, not an endless loop', async () => {
-    const stuck = async (): Promise<OrderFillPage> => ({
-      fills: Array.from({ length: ACCOUNT_TRADES_PAGE }, () => fill(0)),
-      rows: ACCOUNT_TRADES_PAGE,
-    })
     let calls = 0
-    const read = async (fromId?: number) => {
+    const read = async (): Promise<OrderFillPage> => {
       calls++
-      if (fromId !== undefined && fromId > 0) return stuck()
-      return stuck()
+      return { fills: [], rows: ACCOUNT_TRADES_PAGE, lastId: 0 }
     }
     await expect(orderFillPages(read)).rejects.toMatchObject({ name: 'ExchangeDataError' })
     expect(calls).toBe(3) // the recent page, from 0 (last id 0: next from 1), from 1 (did not move past it)
