@@ -14,6 +14,9 @@ const redis = await RedisConnection.connect({ url, deployment: 'kill' })
 const store = new RedisStateStore({ redis, name: 'account-1', pollMs: 250 })
 const risk = new RiskManager({ store })
 await risk.start()
+// start() asks for its state to be saved and does not wait for the write: 'ready' only once it landed, or a press
+// that comes first makes this save refused (Redis holds the HALTED) and the halt arrives by that path instead.
+await risk.guard.flush()
 const executor = new FakeExecutor(['binance'], [openOrder(`${name}-1`), openOrder(`${name}-2`)])
 risk.registerExecutor(executor)
 const unlink = shareKillSwitch(risk, store)
