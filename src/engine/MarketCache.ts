@@ -1,5 +1,6 @@
 import { CandleSeriesOrder } from '../core/CandleSeriesOrder.js'
 import { instrumentKey } from '../core/instrumentKey.js'
+import { isLateEvent } from '../core/lateEvent.js'
 import type { MarketSnapshot } from '../core/ports.js'
 import type { BookSnapshot, Candle, Instrument, Trade } from '../core/types.js'
 import { decimalOfNumber } from '../decimal/decimalOfNumber.js'
@@ -138,9 +139,13 @@ export class MarketCache {
     if (m === undefined) {
       m = { priceTs: ts }
       this.#market.set(k, m)
-    } else if (m.price !== undefined && ts < m.priceTs && m.priceTs <= (this.#cfg.now ?? Date.now)()) {
-      // A late event: the price risk decides on never goes back in time. A held time in the future (a bad stamp)
-      // orders nothing: it would otherwise freeze the price until the clock reached it.
+    } else if (
+      m.price !== undefined &&
+      ts < m.priceTs &&
+      isLateEvent(ts, m.priceTs, (this.#cfg.now ?? Date.now)())
+    ) {
+      // A late event: the price risk decides on never goes back in time (`ts < priceTs` first: the clock is read only
+      // for an older event).
       this.#stale++
       return
     }

@@ -76,6 +76,14 @@ function withTimeout(promise, ms, name) {
 
 export { assert }
 
+/** Resolves once `test()` holds, polling every 20 ms; rejects after 10 s (a caller's own timeout may end it sooner). */
+export async function until(test) {
+  for (const end = Date.now() + 10_000; !test(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() > end) throw new Error('condition not reached in 10 s')
+  }
+  return true
+}
+
 /**
  * Buffers every message of a connector's stream from now on (a connector drops events that arrive before a
  * listener is attached); `next(match)` resolves with the first buffered or later message `match` accepts.

@@ -1,7 +1,7 @@
 // ccxt `binanceusdm` (USD-M futures, REST + ccxt pro WebSocket) against BinanceSim, configured only by URLs and
 // options. Recipe: docs/sim.md ("ccxt").
 import ccxt from 'ccxt'
-import { assert, Calls, refusal, startBinanceSim } from './_harness.mjs'
+import { assert, Calls, refusal, startBinanceSim, until } from './_harness.mjs'
 
 const sim = await startBinanceSim()
 const calls = new Calls('ccxt.binanceusdm')
@@ -33,13 +33,6 @@ const lastPosition = (symbol) =>
     .flatMap((cache) => [...cache])
     .filter((p) => p.symbol === symbol)
     .at(-1)
-/** Resolves once `test()` holds, polling every 20 ms; rejects after 10 s. */
-const until = async (test) => {
-  for (const end = Date.now() + 10_000; !test(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > end) throw new Error('condition not reached in 10 s')
-  }
-  return true
-}
 try {
   const markets = await calls.call(
     'loadMarkets',

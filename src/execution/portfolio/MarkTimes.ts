@@ -1,3 +1,4 @@
+import { isLateEvent } from '../../core/lateEvent.js'
 import type { BookSnapshot, Candle } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 
@@ -39,7 +40,7 @@ export class MarkTimes {
   admit(k: string, eventTs: number | undefined, now: number): boolean {
     const t = this.#of(k, now)
     if (eventTs !== undefined) {
-      if (eventTs < t.eventTs && t.eventTs <= now) {
+      if (isLateEvent(eventTs, t.eventTs, now)) {
         this.#stale++
         return false
       }
