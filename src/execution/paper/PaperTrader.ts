@@ -52,6 +52,7 @@ import {
   takeCrossing,
   visibleAt,
 } from './restingQueue.js'
+import { candlePath, firesAt, triggersAlong } from './triggers.js'
 import { type VenueCheckContext, venueCheck } from './venueCheck.js'
 
 export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
@@ -355,7 +356,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (options?.mark !== false) this.portfolio.onCandle(candle)
     const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
     if (resting.length === 0) return // nothing to trigger or fill: no Decimal for the close
-    this.#checkTriggers(k, this.#lastPrice(k) as Decimal)
+    this.#triggerAlong(k, candle)
     for (const o of inPriceTimePriority(this.#restingOn(k))) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
       const through =
@@ -605,19 +606,41 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     return availableToTake(this.#books.get(k), () => this.#lastPrice(k), order, limit)
   }
 
+  /** Fires the armed trigger orders of `k` that the market at `price` reached, in time priority. */
   #checkTriggers(k: string, price: Decimal): void {
-    for (const o of this.#restingOn(k)) {
-      const r = this.#resting.get(o.clientOrderId)
-      if (r === undefined || !r.armed || o.triggerPrice === undefined) continue
-      const isStop = o.type === 'STOP_MARKET' || o.type === 'STOP_LIMIT'
-      const up = price.gte(o.triggerPrice)
-      const down = price.lte(o.triggerPrice)
-      const fire = isStop ? (o.side === 'BUY' ? up : down) : o.side === 'BUY' ? down : up
-      if (!fire) continue
-      this.#resting.delete(o.clientOrderId)
-      this.portfolio.release(o.clientOrderId)
-      this.#execute(o, k)
+    for (const o of this.#restingOn(k)) if (this.#isArmed(o) && firesAt(o, price)) this.#trigger(o, k)
+  }
+
+  /**
+   * Fires the armed trigger orders of `k` a candle reached, along its path ({@link candlePath}), each executed with the
+   * last price where it fired (its trigger, or the open it gapped past); the last price is the close afterwards. An
+   * order armed after the candle opened may not have been there when the candle went through its trigger: its close
+   * alone decides.
+   */
+  #triggerAlong(k: string, candle: Candle): void {
+    const armed = this.#restingOn(k).filter((o) => this.#isArmed(o))
+    if (armed.length === 0) return
+    const before = armed.filter((o) => o.tsUpdated <= candle.openTime)
+    const path = candlePath(candle)
+    const late = before.length === armed.length ? [] : armed.filter((o) => o.tsUpdated > candle.openTime)
+    for (const { order, at } of [...triggersAlong(before, path), ...triggersAlong(late, path.slice(-1))]) {
+      const now = this.#orders.get(order.clientOrderId)
+      if (now === undefined || !this.#isArmed(now)) continue // an earlier fill ended it (a reduce-only with nothing left)
+      this.#last.set(k, at)
+      this.#trigger(now, k)
     }
+    this.#last.set(k, candle.close)
+  }
+
+  #isArmed(o: Order): boolean {
+    return this.#resting.get(o.clientOrderId)?.armed === true && !isTerminalStatus(o.status)
+  }
+
+  /** Fires an armed trigger order: it leaves the resting orders and executes as its market or limit order. */
+  #trigger(o: Order, k: string): void {
+    this.#resting.delete(o.clientOrderId)
+    this.portfolio.release(o.clientOrderId)
+    this.#execute(o, k)
   }
 
   /** The last price of `k` as a Decimal (converting a candle's close once, when first needed). */
