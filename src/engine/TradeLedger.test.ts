@@ -11,23 +11,29 @@ const fill = (side: Side, qty: string, price: string, fee: string, extra: Partia
   testFill(BTCPERP, side, qty, price, { tradeId: `t${++tid}`, fee: new Decimal(fee), tsEvent: tid, ...extra })
 
 /** A portfolio on `inst` whose applied fills feed a ledger, as the TradingEngine wires them. */
-function rig(inst: Instrument = BTCPERP) {
+function rig(inst: Instrument = BTCPERP, reversible = false) {
   const portfolio = new Portfolio({
     balances: { USDT: '100000' },
     instruments: [inst],
     clock: new ManualClock(0),
+    ...(reversible ? { reversibleKinds: [inst.kind] } : {}),
   })
   const ledger = new TradeLedger()
   const closed: ClosedTrade[] = []
+  const reopened: ClosedTrade[] = []
   portfolio.events.on('fill.applied', (e) => {
     const t = ledger.apply(e.applied)
     if (t !== undefined) closed.push(t)
+  })
+  portfolio.events.on('fill.reversed', (e) => {
+    const t = ledger.reverse(e.applied)
+    if (t !== undefined) reopened.push(t)
   })
   const apply = (f: Fill): void => {
     const r = portfolio.applyFill(f)
     if (!r.ok) throw r.error
   }
-  return { portfolio, ledger, closed, apply }
+  return { portfolio, ledger, closed, reopened, apply }
 }
 
 describe('TradeLedger', () => {
@@ -121,5 +127,43 @@ describe('TradeLedger', () => {
     })
     // The PnL is net of exactly those quote fees: 1 BTC bought for 100.1 (fee included), sold for 110 less 0.11.
     expect(t.pnl.toFixed()).toBe('9.79')
+  })
+
+  it('a reversed closing fill reopens its trade as it was; the next close counts the real round trip', () => {
+    const { portfolio, ledger, closed, reopened, apply } = rig(BTCPERP, true)
+    apply(fill('BUY', '1', '100', '0.1'))
+    const exit = fill('SELL', '1', '110', '0.11')
+    apply(exit)
+    expect(closed.map((t) => t.pnl.toFixed())).toEqual(['9.79'])
+    expect(portfolio.reverseFill(exit).ok).toBe(true)
+    expect(reopened.map((t) => t.pnl.toFixed())).toEqual(['9.79'])
+    expect(ledger.openCount).toBe(1)
+    apply(fill('SELL', '1', '105', '0.105'))
+    // 100 → 105 less 0.1 and 0.105, not the reversed exit's 9.79 carried into it.
+    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed(), t.maxQty.toFixed()])).toEqual([
+      ['9.79', '0.21', '1'],
+      ['4.795', '0.205', '1'],
+    ])
+    // A reversed flip: the short it opened is gone, the long is open again.
+    const flip = fill('SELL', '3', '110', '0.33')
+    apply(fill('BUY', '1', '100', '0.1'))
+    apply(flip)
+    expect(portfolio.reverseFill(flip).ok).toBe(true)
+    expect(reopened).toHaveLength(2)
+    apply(fill('SELL', '1', '101', '0.101'))
+    expect(closed.at(-1)?.pnl.toFixed()).toBe('0.799') // 1 − 0.1 − 0.101
+    expect(closed.at(-1)?.side).toBe('BUY')
+    expect(ledger.openCount).toBe(0)
+  })
+
+  it('a reversed fill that closed nothing leaves the trade in progress without its PnL and fee', () => {
+    const { portfolio, closed, reopened, apply } = rig(BTCPERP, true)
+    apply(fill('BUY', '1', '100', '0.1'))
+    const add = fill('BUY', '1', '102', '0.102')
+    apply(add)
+    expect(portfolio.reverseFill(add).ok).toBe(true)
+    apply(fill('SELL', '1', '110', '0.11'))
+    expect(reopened).toEqual([])
+    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed()])).toEqual([['9.79', '0.21']])
   })
 })

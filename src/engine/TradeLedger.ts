@@ -1,4 +1,4 @@
-import type { Side } from '../core/types.js'
+import { fillKey, type Side } from '../core/types.js'
 import { greaterThan, isAboveZero, lessThan } from '../decimal/compareDecimals.js'
 import { Decimal } from '../decimal/index.js'
 import type { FillApplied } from '../execution/index.js'
@@ -53,12 +53,47 @@ interface OpenTrade {
  */
 export class TradeLedger {
   readonly #open = new Map<string, OpenTrade>()
+  /** Per instrument, the last trade closed: the fill that closed it, the trade as it was before, and as it closed. */
+  readonly #lastClosed = new Map<string, { fillKey: string; before: OpenTrade; closed: ClosedTrade }>()
 
   /** Applies one fill; returns the trade it closed, if any. */
   apply(applied: FillApplied): ClosedTrade | undefined {
-    const { fill, position, realizedPnl, feePaid } = applied
+    const { fill } = applied
     const k = `${fill.venue}\u0000${fill.symbol}`
     const t = this.#open.get(k)
+    // A fill that closes the trade (flat, or flipped): the trade as it was is kept, to reopen it if the venue reverses
+    // the fill (see `reverse`). A copy: `t` moves on.
+    const q = applied.position.qty
+    const closes = t !== undefined && (q.isZero() || (t.side === 'BUY' ? lessThan(q, ZERO) : isAboveZero(q)))
+    const before = closes ? { ...t, feesByAsset: new Map(t.feesByAsset) } : undefined
+    const closed = this.#apply(k, t, applied)
+    if (closed !== undefined && before !== undefined)
+      this.#lastClosed.set(k, { fillKey: fillKey(fill), before, closed })
+    return closed
+  }
+
+  /**
+   * Takes back a fill the venue reversed (the portfolio's `fill.reversed`). When it is the fill that closed the
+   * instrument's last trade, that trade is open again as it was before the fill (a trade the fill opened by flipping is
+   * gone) and it is returned: the round trip never happened. Otherwise the fill's PnL and fees leave the trade in
+   * progress (a reversed opening fill leaves it flat) and nothing is returned.
+   */
+  reverse(applied: FillApplied): ClosedTrade | undefined {
+    const { fill } = applied
+    const k = `${fill.venue}\u0000${fill.symbol}`
+    const last = this.#lastClosed.get(k)
+    if (last !== undefined && last.fillKey === fillKey(fill)) {
+      this.#lastClosed.delete(k)
+      this.#open.set(k, last.before)
+      return last.closed
+    }
+    this.#apply(k, this.#open.get(k), { ...applied, fill: { ...fill, fee: fill.fee.neg() } })
+    return undefined
+  }
+
+  /** Applies one fill to the trade in progress `t` of instrument `k`; returns the trade it closed, if any. */
+  #apply(k: string, t: OpenTrade | undefined, applied: FillApplied): ClosedTrade | undefined {
+    const { fill, position, realizedPnl, feePaid } = applied
     if (t === undefined) {
       if (position.qty.isZero()) return undefined
       this.#open.set(k, {

@@ -346,11 +346,12 @@ export class TradingEngine {
       risk.recordTradeResult(trade.pnl)
       this.#bus.emit('trade.closed', { type: 'trade.closed', trade, tsEvent: e.tsEvent })
     })
-    // A reversed fill leaves the ledger's round trip as if it had never happened; it closes no trade of its own.
-    this.#subs.on(portfolio.events, 'fill.reversed', (e: { applied: FillApplied }) => {
-      const { fill } = e.applied
-      this.#ledger.apply({ ...e.applied, fill: { ...fill, fee: fill.fee.neg() } })
+    this.#subs.on(portfolio.events, 'fill.reversed', (e: { applied: FillApplied; tsEvent: number }) => {
+      const trade = this.#ledger.reverse(e.applied) // a trade the fill closed is open again (see trade.reopened)
       this.#updateRisk(true)
+      if (trade === undefined) return
+      const reopened = { trade, streakRestored: risk.guard.undoTradeResult(trade.pnl), tsEvent: e.tsEvent }
+      this.#bus.emit('trade.reopened', { type: 'trade.reopened', ...reopened })
     })
     this.#subs.on(portfolio.events, 'error', (e: TradekitError) => void this.#bus.emit('error', e))
   }

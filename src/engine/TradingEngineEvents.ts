@@ -30,6 +30,14 @@ export interface TradingEngineEvents extends ExecutionEvents {
   'engine.groupEscalated': [e: GroupEscalatedEvent]
   /** A round trip closed (flat → position → flat); its PnL fed the losing-streak breaker. */
   'trade.closed': [e: { type: 'trade.closed'; trade: ClosedTrade; tsEvent: number }]
+  /**
+   * The venue reversed the fill that closed `trade` (a failed Polymarket settlement): the round trip is open again, as
+   * before that fill. `streakRestored`: its result left the losing streak (false when another trade's result, or a
+   * resume, came since: the streak then stays; a state it tripped stays either way).
+   */
+  'trade.reopened': [
+    e: { type: 'trade.reopened'; trade: ClosedTrade; streakRestored: boolean; tsEvent: number },
+  ]
   /** The RiskManager's trading state changed (a breaker, the kill switch, a resume). */
   'risk.stateChanged': [e: TradingStateChangedEvent]
   /** An instrument's trading state changed in the RiskManager (feed health, or a host's `setInstrumentState`). */

@@ -15,6 +15,7 @@ import { StateSaver } from './StateSaver.js'
 import { type PersistedRiskState, parsePersistedRiskState, type StateStore } from './StateStore.js'
 import { TimestampRing } from './TimestampRing.js'
 import { TradingDay } from './TradingDay.js'
+import type { ResumeOptions, TradingGuardStatus } from './TradingGuardStatus.js'
 import { addTransfer, parseTransfer, shiftedBy } from './transfer.js'
 import {
   RiskReason,
@@ -43,37 +44,10 @@ type Breach = (typeof BREACH)[keyof typeof BREACH]
 const FLOOR_MARGIN = /* @__PURE__ */ new Decimal('1e-30')
 const ZERO = /* @__PURE__ */ new Decimal(0)
 
-/** Options of {@link TradingGuard.resume}. */
-export interface ResumeOptions {
-  /** Free text kept in the audit trail. */
-  readonly note?: string
-  /** Restart the drawdown measurement from the current equity (otherwise a drawdown still beyond the limit trips again on the next update). */
-  readonly resetDrawdownPeak?: boolean
-  /** Restart today's loss measurement from the current equity. */
-  readonly resetDailyLoss?: boolean
-}
+export type { ResumeOptions, TradingGuardStatus } from './TradingGuardStatus.js'
 
 /** The measurement restarts a {@link TradingGuard.resume} asked for before any equity was seen (after a restart). */
 type PendingReset = NonNullable<PersistedRiskState['pendingReset']>
-
-/** A read-only view of a breaker's state and measurements. */
-export interface TradingGuardStatus {
-  readonly state: TradingState
-  readonly reason: StateChangeReason
-  readonly detail: string | undefined
-  /** When the state last changed, epoch ms. */
-  readonly since: number
-  readonly peakEquity: Decimal | undefined
-  readonly lastEquity: Decimal | undefined
-  /** Local date of the current trading day. */
-  readonly dayKey: string | undefined
-  readonly dayStartEquity: Decimal | undefined
-  readonly consecutiveLosses: number
-  /** End of the losing-streak cooldown, epoch ms. */
-  readonly cooldownUntil: number | undefined
-  /** False until the persisted state was loaded (only when a store is configured). */
-  readonly isReady: boolean
-}
 
 /**
  * The trading state machine and its breakers (after nautilus_trader): `ACTIVE` → `REDUCING` (only exposure-reducing
@@ -116,6 +90,8 @@ export class TradingGuard {
   #dayKey: string | undefined
   #dayStart: Decimal | undefined
   #losses = 0
+  /** The last trade result recorded and the streak before it: what {@link TradingGuard.undoTradeResult} restores. */
+  #lastResult: { pnl: Decimal; losses: number } | undefined
   #cooldownUntil: number | undefined
   /** Breaker trips so far, and whether the last equity check tripped nothing (see {@link TradingGuard.updateEquity}). */
   #trips = 0
@@ -494,6 +470,7 @@ export class TradingGuard {
     }
     const now = this.#clock.now()
     this.#tick(now)
+    this.#lastResult = { pnl, losses: this.#losses }
     if (pnl.gt(0)) {
       if (this.#losses !== 0) {
         this.#losses = 0
@@ -523,6 +500,18 @@ export class TradingGuard {
       })
       this.#persist()
     }
+  }
+
+  /**
+   * Takes back the last trade result recorded (`pnl`, the very object) when the venue undid its trade: the losing
+   * streak is what it was before (a state the result tripped stays). False when another result, or a resume, came since.
+   */
+  undoTradeResult(pnl: Decimal): boolean {
+    if (this.#lastResult?.pnl !== pnl) return false
+    this.#losses = this.#lastResult.losses
+    this.#lastResult = undefined
+    this.#persist()
+    return true
   }
 
   /**
@@ -637,6 +626,7 @@ export class TradingGuard {
     this.#quiet = false // the peak or the day's start may move: check in full next time
     this.#breaches.clear() // a breach that still holds trips again
     this.#losses = 0
+    this.#lastResult = undefined
     this.#cooldownUntil = undefined
     this.#responses = []
     this.#responsesHead = 0

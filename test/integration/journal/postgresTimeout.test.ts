@@ -122,6 +122,35 @@ describe('Postgres journal on a connection that stops answering', () => {
     }
   })
 
+  it('close() returns on a connection that stopped answering: the entries kept in the spill file, the pool let go', async () => {
+    const { connectionString, spillPath } = await store.blank()
+    const url = new URL(connectionString!)
+    const proxy = await startFreezingProxy(Number(url.port))
+    url.port = String(proxy.port)
+    const journal = await openPostgresJournal({
+      pool: { connectionString: url.toString(), max: 3 },
+      spillPath,
+      flushIntervalMs: 60_000,
+      statementTimeoutMs: 300,
+    })
+    const errors: TradekitError[] = []
+    journal.events.on('error', (e) => errors.push(e))
+    try {
+      await journal.flush() // every connection of the pool is idle in it now
+      journal.append(fill('c1'))
+      proxy.freeze()
+      const closing = journal.close().then(() => 'closed')
+      const bound = new Promise((resolve) => setTimeout(resolve, 10_000, 'still closing'))
+      expect(await Promise.race([closing, bound])).toBe('closed') // hung in pool.end() before
+      const spilled = readFileSync(spillPath, 'utf8').trim().split('\n')
+      expect(spilled.map((l) => (JSON.parse(l) as { tradeId: string }).tradeId)).toEqual(['c1'])
+      expect(errors.length).toBeGreaterThan(0)
+    } finally {
+      proxy.thaw()
+      await proxy.close()
+    }
+  }, 30_000)
+
   it('refuses a statementTimeoutMs that is not a positive integer (ConfigError), before connecting', async () => {
     for (const statementTimeoutMs of [0, -1, 1.5, Number.NaN]) {
       const e = await openPostgresJournal({
