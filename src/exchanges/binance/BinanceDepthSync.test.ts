@@ -283,3 +283,40 @@ describe('BinanceDepthSync: book events on the core OrderBook', () => {
     expect(book.book.bestBid()).toEqual([100.5, 1])
   })
 })
+
+describe('BinanceDepthSync: the book after a snapshot carries the venue’s time, not the host’s', () => {
+  const HOST = 9_000_000_000_000 // a host clock far from the venue's: a local stamp would show
+  const stamped = (d: BinanceDepthDiffEvent, tsEvent: number): BinanceDepthDiffEvent => ({ ...d, tsEvent })
+
+  it('USD-M: the snapshot’s transaction time (T)', () => {
+    const book = new BinanceDepthSync({ market: 'usdm', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    book.applyDiff(stamped(diff(90, 95, [], [], 89, 'usdm'), 1_000))
+    expect(book.applySnapshot({ ...snap(100), E: 2_050, T: 2_000 })).toBe('applied')
+    expect(book.snapshot().tsEvent).toBe(2_000)
+    expect(book.applyDiff(stamped(diff(96, 101, [[99, 1]], [], 95, 'usdm'), 2_100))).toBe('applied')
+    expect(book.snapshot().tsEvent).toBe(2_100)
+  })
+
+  it('spot (no time in the snapshot): the newest buffered diff it includes, a lower bound', () => {
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    book.applyDiff(stamped(diff(90, 95), 1_000))
+    book.applyDiff(stamped(diff(96, 99), 1_500))
+    expect(book.applySnapshot(snap(100))).toBe('applied')
+    expect(book.snapshot().tsEvent).toBe(1_500)
+    // A buffered diff past the snapshot is applied after it: its time is the book's.
+    const next = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    next.applyDiff(stamped(diff(90, 95), 1_000))
+    next.applyDiff(stamped(diff(96, 104, [[99, 1]]), 1_700))
+    expect(next.applySnapshot(snap(100))).toBe('applied')
+    expect(next.snapshot().tsEvent).toBe(1_700)
+  })
+
+  it('a snapshot with nothing buffered before it falls back to the host’s clock; a bad T is refused', () => {
+    const book = new BinanceDepthSync({ market: 'spot', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    expect(book.applySnapshot(snap(100))).toBe('applied')
+    expect(book.snapshot().tsEvent).toBe(HOST)
+    const usdm = new BinanceDepthSync({ market: 'usdm', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    usdm.events.on('error', () => {})
+    for (const T of ['2000', -1, 1.5]) expect(usdm.applySnapshot({ ...snap(100), T })).toBe('invalid')
+  })
+})

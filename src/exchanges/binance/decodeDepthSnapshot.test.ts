@@ -26,6 +26,22 @@ describe('decodeDepthSnapshot', () => {
     expect(decodeDepthSnapshot(JSON.stringify(body), 'binance').ok).toBe(true)
   })
 
+  it('keeps USD-M’s transaction time (T) as the book’s time; spot sends none', () => {
+    // The shape of a live /fapi/v1/depth body (as ccxt's binance.js quotes one): E is the message time, T the book's.
+    const usdm = {
+      lastUpdateId: 333598053905,
+      E: 1618631511986,
+      T: 1618631511964,
+      bids: [['2493.56', '20.189']],
+      asks: [['2493.57', '1']],
+    }
+    const r = decodeDepthSnapshot(usdm, 'binance-usdm')
+    expect(r.ok && r.value.tsEvent).toBe(1618631511964)
+    const spot = decodeDepthSnapshot({ lastUpdateId: 7, bids: [], asks: [] }, 'binance')
+    expect(spot.ok && 'tsEvent' in spot.value).toBe(false)
+    expect(decodeDepthSnapshot({ ...usdm, T: '1618631511964' }, 'binance-usdm').ok).toBe(false)
+  })
+
   it('rejects bad payloads with an ExchangeDataError, never throws', () => {
     for (const bad of [
       'not json',

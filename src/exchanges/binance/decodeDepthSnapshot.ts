@@ -7,6 +7,8 @@ export interface BinanceDepthSnapshot {
   readonly lastUpdateId: number
   readonly bids: readonly BookLevel[]
   readonly asks: readonly BookLevel[]
+  /** The venue's time of the book, epoch ms: USD-M sends it (`T`, the transaction time); spot sends none. */
+  readonly tsEvent?: number
 }
 
 function parseLevels(raw: unknown, path: string, issues: string[]): BookLevel[] {
@@ -63,6 +65,9 @@ export function decodeDepthSnapshot(
   const issues: string[] = []
   const id = r.lastUpdateId
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) issues.push('lastUpdateId: invalid')
+  const time = r.T
+  if (time !== undefined && (typeof time !== 'number' || !Number.isSafeInteger(time) || time <= 0))
+    issues.push('T: invalid')
   const bids = parseLevels(r.bids, 'bids', issues)
   const asks = parseLevels(r.asks, 'asks', issues)
   if (issues.length > 0) return err(new ExchangeDataError(venue, 'Invalid depth snapshot', issues, raw))
@@ -80,7 +85,12 @@ export function decodeDepthSnapshot(
       ),
     )
   }
-  return ok({ lastUpdateId: id as number, bids, asks })
+  return ok({
+    lastUpdateId: id as number,
+    bids,
+    asks,
+    ...(time !== undefined ? { tsEvent: time as number } : {}),
+  })
 }
 
 /**
