@@ -3,6 +3,7 @@ import { type Clock, SystemClock, type TimerHandle } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
+import { isLateEvent } from '../../core/lateEvent.js'
 import { createOrder, isTerminalStatus, planOrderFill, writeOrderFill } from '../../core/orderState.js'
 import type {
   CancelAllResult,
@@ -284,12 +285,18 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   /**
    * Feeds an order-book snapshot: replaces the book, fills resting orders it crosses (in price-time priority: the
    * highest bid or lowest ask first, each taking from the crossing depth what the ones before it left), updates queues
-   * and marks.
+   * and marks. A book older (by `tsEvent`) than the one held, a late one of a second stream, changes nothing (see
+   * `isLateEvent`).
    */
   onBook(book: BookSnapshot, options?: MarketEventOptions): void {
     const k = key(book.venue, book.symbol)
     if (!this.#instruments.has(k)) return
-    const paperBook = new PaperBook(book, this.#books.get(k))
+    const held = this.#books.get(k)
+    if (held !== undefined && isLateEvent(book.tsEvent, held.snap.tsEvent, this.#clock.now())) {
+      if (options?.mark !== false) this.portfolio.onBook(book) // refused there too, and counted (`staleMarks`)
+      return
+    }
+    const paperBook = new PaperBook(book, held)
     this.#books.set(k, paperBook)
     if (options?.mark !== false) this.portfolio.onBook(book)
     const bid = book.bids[0]?.[0]
