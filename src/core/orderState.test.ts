@@ -152,5 +152,17 @@ describe('order state machine', () => {
     expect(validateOrderRequest({ ...req, type: 'STOP_MARKET', price: undefined }).ok).toBe(false)
     expect(validateOrderRequest({ ...req, timeInForce: 'GTD' }).ok).toBe(false)
     expect(validateOrderRequest({ ...req, clientOrderId: '' }).ok).toBe(false)
+    // A trigger price on an order that has none would rest it forever as a stop (PaperTrader) or be sent as one.
+    const trigger = new Decimal(95)
+    for (const type of ['MARKET', 'LIMIT'] as const) {
+      const r = validateOrderRequest({
+        ...req,
+        type,
+        triggerPrice: trigger,
+        ...(type === 'MARKET' ? { price: undefined } : {}),
+      })
+      expect(r.ok || r.error.field).toBe('triggerPrice')
+    }
+    expect(validateOrderRequest({ ...req, type: 'STOP_LIMIT', triggerPrice: trigger }).ok).toBe(true)
   })
 })

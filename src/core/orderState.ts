@@ -82,6 +82,8 @@ export function validateOrderRequest(req: OrderRequest): Result<OrderRequest, Va
     if (req.triggerPrice === undefined || !req.triggerPrice.isFinite() || req.triggerPrice.lte(0)) {
       return invalidOrder(req, 'triggerPrice', 'must be > 0')
     }
+  } else if (req.triggerPrice !== undefined && req.type !== 'TRAILING_STOP_MARKET') {
+    return invalidOrder(req, 'triggerPrice', `is not used by ${req.type} orders`)
   }
   if (req.type === 'TRAILING_STOP_MARKET') {
     if (req.trailingPercent === undefined || !req.trailingPercent.isFinite() || req.trailingPercent.lte(0)) {

@@ -166,4 +166,33 @@ describe('TradeLedger', () => {
     expect(reopened).toEqual([])
     expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed()])).toEqual([['9.79', '0.21']])
   })
+
+  it('a reversed closing fill with fills after it cannot reopen its trade; the result stays and no trade carries its PnL', () => {
+    const { portfolio, closed, reopened, apply } = rig(BTCPERP, true)
+    apply(fill('BUY', '1', '100', '0'))
+    const exit = fill('SELL', '1', '110', '0')
+    apply(exit)
+    apply(fill('BUY', '1', '105', '0.5')) // a new trade, after the exit
+    expect(portfolio.reverseFill(exit).ok).toBe(true)
+    expect(reopened).toEqual([]) // the trade as it was is gone: a later fill moved the position
+    apply(fill('SELL', '2', '120', '0'))
+    // The new trade: its own fee, the lot given back (at 100) and its own (at 105) sold at 120; never the exit's +10.
+    expect(closed.map((t) => [t.pnl.toFixed(), t.fees.toFixed(), t.maxQty.toFixed()])).toEqual([
+      ['10', '0', '1'],
+      ['34.5', '0.5', '2'],
+    ])
+  })
+
+  it('a reversed fill of an earlier round trip opens no phantom loss', () => {
+    const { portfolio, closed, reopened, apply } = rig(BTCPERP, true)
+    apply(fill('BUY', '1', '100', '0'))
+    const exit = fill('SELL', '1', '110', '0')
+    apply(exit)
+    apply(fill('BUY', '1', '100', '0'))
+    apply(fill('SELL', '1', '100', '0'))
+    expect(portfolio.reverseFill(exit).ok).toBe(true)
+    expect(reopened).toEqual([])
+    apply(fill('SELL', '1', '100', '0'))
+    expect(closed.map((t) => t.pnl.toFixed())).toEqual(['10', '0', '0']) // not a −10 from the reversed exit
+  })
 })

@@ -53,7 +53,10 @@ interface OpenTrade {
  */
 export class TradeLedger {
   readonly #open = new Map<string, OpenTrade>()
-  /** Per instrument, the last trade closed: the fill that closed it, the trade as it was before, and as it closed. */
+  /**
+   * Per instrument, the trade its latest fill closed: that fill, the trade as it was before, and as it closed (any
+   * later fill of the instrument forgets it: the trade can then no longer be reopened as it was).
+   */
   readonly #lastClosed = new Map<string, { fillKey: string; before: OpenTrade; closed: ClosedTrade }>()
 
   /** Applies one fill; returns the trade it closed, if any. */
@@ -69,14 +72,16 @@ export class TradeLedger {
     const closed = this.#apply(k, t, applied)
     if (closed !== undefined && before !== undefined)
       this.#lastClosed.set(k, { fillKey: fillKey(fill), before, closed })
+    else if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
     return closed
   }
 
   /**
-   * Takes back a fill the venue reversed (the portfolio's `fill.reversed`). When it is the fill that closed the
-   * instrument's last trade, that trade is open again as it was before the fill (a trade the fill opened by flipping is
-   * gone) and it is returned: the round trip never happened. Otherwise the fill's PnL and fees leave the trade in
-   * progress (a reversed opening fill leaves it flat) and nothing is returned.
+   * Takes back a fill the venue reversed (the portfolio's `fill.reversed`). When it is the instrument's latest fill and
+   * closed a trade, that trade is open again as it was before the fill (a trade the fill opened by flipping is gone)
+   * and it is returned: the round trip never happened. A fill of the trade in progress leaves it without its PnL and
+   * fee (a reversed opening fill leaves it flat). A fill of an earlier, closed trade cannot reopen it (its result
+   * stays): the position it gives back is a trade in progress with no PnL or fee of its own. Nothing is returned then.
    */
   reverse(applied: FillApplied): ClosedTrade | undefined {
     const { fill } = applied
@@ -87,7 +92,13 @@ export class TradeLedger {
       this.#open.set(k, last.before)
       return last.closed
     }
-    this.#apply(k, this.#open.get(k), { ...applied, fill: { ...fill, fee: fill.fee.neg() } })
+    const t = this.#open.get(k)
+    const ofEarlierTrade = t === undefined || fill.tsEvent < t.openedAt
+    const undo = ofEarlierTrade
+      ? { ...applied, realizedPnl: ZERO, feePaid: ZERO, fill: { ...fill, fee: ZERO } }
+      : { ...applied, fill: { ...fill, fee: fill.fee.neg() } }
+    this.#apply(k, t, undo)
+    if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
     return undefined
   }
 

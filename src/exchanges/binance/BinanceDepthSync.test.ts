@@ -295,6 +295,11 @@ describe('BinanceDepthSync: the book after a snapshot carries the venue’s time
     expect(book.snapshot().tsEvent).toBe(2_000)
     expect(book.applyDiff(stamped(diff(96, 101, [[99, 1]], [], 95, 'usdm'), 2_100))).toBe('applied')
     expect(book.snapshot().tsEvent).toBe(2_100)
+    // A buffered diff it includes, stamped later than T (E is when the venue sent it): the later, so no book goes back.
+    const later = new BinanceDepthSync({ market: 'usdm', symbol: 'BTCUSDT', clock: new ManualClock(HOST) })
+    later.applyDiff(stamped(diff(90, 100, [], [], 89, 'usdm'), 2_010))
+    expect(later.applySnapshot({ ...snap(100), E: 2_050, T: 2_000 })).toBe('applied')
+    expect(later.snapshot().tsEvent).toBe(2_010)
   })
 
   it('spot (no time in the snapshot): the newest buffered diff it includes, a lower bound', () => {

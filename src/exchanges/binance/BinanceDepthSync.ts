@@ -177,12 +177,11 @@ export class BinanceDepthSync {
       // Spot step 4 (and the futures straddle rule): the snapshot predates the buffered events.
       return 'stale'
     }
-    // Stamped with the venue's time, as the diffs are: USD-M's transaction time, else (spot sends none) that of the
-    // newest buffered diff the snapshot includes, a lower bound (the local clock only when no diff was buffered).
+    // Stamped with the venue's time, as the diffs are: USD-M's transaction time (spot sends none), or the event time of
+    // the newest buffered diff the snapshot includes if later (a lower bound: never older than a book published
+    // before); the local clock only when neither is known.
     let tsEvent = parsed.value.tsEvent ?? 0
-    if (tsEvent === 0)
-      for (const e of this.#buffer)
-        if (e.finalUpdateId <= lastUpdateId) tsEvent = Math.max(tsEvent, e.tsEvent)
+    for (const e of this.#buffer) if (e.finalUpdateId <= lastUpdateId) tsEvent = Math.max(tsEvent, e.tsEvent)
     const applied = this.book.applySnapshot(
       { bids, asks },
       { sequence: lastUpdateId, ...(tsEvent > 0 ? { tsEvent } : {}), emit: false },

@@ -123,4 +123,29 @@ describe('PaperTrader: stop and take-profit orders on candles', () => {
     expect(fills.length).toBe(before + 1)
     expect(fills.at(-1)?.price.toString()).toBe('94.95')
   })
+
+  it('with a book held, the close alone triggers (its trades and mids trigger as they come, at their prices)', async () => {
+    const { paper, feed } = setup()
+    paper.onBook({ venue: 'fake', symbol: 'BTCUSDT', bids: [[99.9, 10]], asks: [[100, 10]], tsEvent: 0 })
+    await paper.submit(intent({ qty: '1' }))
+    const stop = await paper.submit(
+      intent({ side: 'SELL', type: 'STOP_MARKET', qty: '1', triggerPrice: new Decimal(95) }),
+    )
+    feed(candle(1, 99, 101, 94, 99.5)) // walking the book held would fill the stop at 99.9, above its trigger
+    expect(paper.order(stop.clientOrderId)?.status).toBe('OPEN')
+  })
+
+  it('a stop-limit a candle fired rests at its limit from there: the candle’s prices before it fill nothing', async () => {
+    const { paper, feed } = setup()
+    feed(candle(0, 100, 100, 100, 100))
+    const stop = await paper.submit(
+      intent({ type: 'STOP_LIMIT', qty: '1', triggerPrice: new Decimal(105), price: new Decimal(104) }),
+    )
+    feed(candle(1, 100, 106, 90, 105)) // down to 90 first, then up through 105: it rests at 104 after the low
+    expect(paper.order(stop.clientOrderId)?.status).toBe('OPEN')
+    expect(paper.order(stop.clientOrderId)?.filledQty.toString()).toBe('0')
+    feed(candle(2, 105, 105, 103, 104.5)) // then the market comes down through 104
+    expect(paper.order(stop.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(stop.clientOrderId)?.avgFillPrice?.toString()).toBe('104')
+  })
 })

@@ -39,6 +39,7 @@ import { Portfolio } from '../Portfolio.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { availableToTake, crossesBook } from './bookQueries.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
+import { orderHold } from './orderHold.js'
 import { PaperBook } from './PaperBook.js'
 import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
@@ -363,9 +364,10 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     if (options?.mark !== false) this.portfolio.onCandle(candle)
     const resting = this.#resting.size === 0 ? [] : this.#restingOn(k)
     if (resting.length === 0) return // nothing to trigger or fill: no Decimal for the close
-    this.#triggerAlong(k, candle)
+    const triggered = this.#triggerAlong(k, candle) // its limit rests from where it fired: the candle went by
     for (const o of inPriceTimePriority(this.#restingOn(k))) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
+      if (triggered.has(o.clientOrderId)) continue
       const through =
         o.side === 'BUY' ? new Decimal(candle.low).lt(o.price) : new Decimal(candle.high).gt(o.price)
       if (through) this.#fillResting(o, remaining(o))
@@ -619,24 +621,28 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
   }
 
   /**
-   * Fires the armed trigger orders of `k` a candle reached, along its path ({@link candlePath}), each executed with the
-   * last price where it fired (its trigger, or the open it gapped past); the last price is the close afterwards. An
-   * order armed after the candle opened may not have been there when the candle went through its trigger: its close
-   * alone decides.
+   * Fires the armed trigger orders of `k` a candle reached, along its path ({@link candlePath}) when no book of `k` is
+   * held (a candle backtest), each executed with the last price where it fired (its trigger, or the open it gapped
+   * past); the last price is the close afterwards. With a book (its trades and mids trigger as they come), and for an
+   * order armed after the candle opened (its low or high may have come before), the close alone decides. Returns the
+   * client ids fired.
    */
-  #triggerAlong(k: string, candle: Candle): void {
+  #triggerAlong(k: string, candle: Candle): Set<string> {
     const armed = this.#restingOn(k).filter((o) => this.#isArmed(o))
-    if (armed.length === 0) return
+    const fired = new Set<string>()
+    if (armed.length === 0) return fired
+    const path = this.#books.has(k) ? [candle.close] : candlePath(candle)
     const before = armed.filter((o) => o.tsUpdated <= candle.openTime)
-    const path = candlePath(candle)
     const late = before.length === armed.length ? [] : armed.filter((o) => o.tsUpdated > candle.openTime)
     for (const { order, at } of [...triggersAlong(before, path), ...triggersAlong(late, path.slice(-1))]) {
       const now = this.#orders.get(order.clientOrderId)
       if (now === undefined || !this.#isArmed(now)) continue // an earlier fill ended it (a reduce-only with nothing left)
       this.#last.set(k, at)
+      fired.add(now.clientOrderId)
       this.#trigger(now, k)
     }
     this.#last.set(k, candle.close)
+    return fired
   }
 
   #isArmed(o: Order): boolean {
@@ -678,17 +684,12 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
   }
 
+  /** Holds what a resting order needs of the account (see {@link orderHold}). */
   #holdFor(order: Order): void {
     const inst = this.#instruments.get(key(order.venue, order.symbol))
-    const px = order.price ?? order.triggerPrice
-    if (inst === undefined || px === undefined) return
-    const rem = remaining(order)
-    if (inst.kind === 'perpetual') {
-      const lev = this.portfolio.leverage(inst.venue, inst.symbol)
-      this.portfolio.hold(order.clientOrderId, inst.quote, rem.times(px).div(lev))
-    } else if (order.side === 'BUY') {
-      this.portfolio.hold(order.clientOrderId, inst.quote, rem.times(px).times(this.#maker.abs().plus(1)))
-    }
+    if (inst === undefined) return
+    const held = orderHold(order, inst, this.portfolio.leverage(inst.venue, inst.symbol), this.#maker)
+    if (held !== undefined) this.portfolio.hold(order.clientOrderId, inst.quote, held)
   }
 
   #armExpiry(cid: string, order: Order): void {
