@@ -63,17 +63,7 @@ export class TradeLedger {
   apply(applied: FillApplied): ClosedTrade | undefined {
     const { fill } = applied
     const k = `${fill.venue}\u0000${fill.symbol}`
-    const t = this.#open.get(k)
-    // A fill that closes the trade (flat, or flipped): the trade as it was is kept, to reopen it if the venue reverses
-    // the fill (see `reverse`). A copy: `t` moves on.
-    const q = applied.position.qty
-    const closes = t !== undefined && (q.isZero() || (t.side === 'BUY' ? lessThan(q, ZERO) : isAboveZero(q)))
-    const before = closes ? { ...t, feesByAsset: new Map(t.feesByAsset) } : undefined
-    const closed = this.#apply(k, t, applied)
-    if (closed !== undefined && before !== undefined)
-      this.#lastClosed.set(k, { fillKey: fillKey(fill), before, closed })
-    else if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
-    return closed
+    return this.#apply(k, this.#open.get(k), applied, true)
   }
 
   /**
@@ -97,14 +87,23 @@ export class TradeLedger {
     const undo = ofEarlierTrade
       ? { ...applied, realizedPnl: ZERO, feePaid: ZERO, fill: { ...fill, fee: ZERO } }
       : { ...applied, fill: { ...fill, fee: fill.fee.neg() } }
-    this.#apply(k, t, undo)
-    if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
+    this.#apply(k, t, undo, false)
     return undefined
   }
 
-  /** Applies one fill to the trade in progress `t` of instrument `k`; returns the trade it closed, if any. */
-  #apply(k: string, t: OpenTrade | undefined, applied: FillApplied): ClosedTrade | undefined {
+  /**
+   * Applies one fill to the trade in progress `t` of instrument `k`; returns the trade it closed, if any. With
+   * `reopenable`, a trade it closes is kept as it was before (see `reverse`); otherwise, and after any fill that closes
+   * nothing, the instrument's kept trade is forgotten.
+   */
+  #apply(
+    k: string,
+    t: OpenTrade | undefined,
+    applied: FillApplied,
+    reopenable: boolean,
+  ): ClosedTrade | undefined {
     const { fill, position, realizedPnl, feePaid } = applied
+    if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
     if (t === undefined) {
       if (position.qty.isZero()) return undefined
       this.#open.set(k, {
@@ -119,6 +118,12 @@ export class TradeLedger {
       return undefined
     }
     const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
+    // A copy of the trade it closes (flat, or flipped), before this fill moves it: to reopen it if the venue reverses
+    // the fill.
+    const before =
+      reopenable && (flipped || position.qty.isZero())
+        ? { ...t, feesByAsset: new Map(t.feesByAsset) }
+        : undefined
     if (!flipped) {
       t.pnl = t.pnl.plus(realizedPnl)
       t.fees = t.fees.plus(feePaid)
@@ -127,7 +132,7 @@ export class TradeLedger {
       if (greaterThan(abs, t.maxQty)) t.maxQty = abs
       if (!position.qty.isZero()) return undefined
       this.#open.delete(k)
-      return closedTrade(fill, t)
+      return this.#closed(k, fill, t, before)
     }
     // A flip closes the trade and opens the opposite one: the fill's fee (as charged, and as the portfolio deducted it
     // in quote) is split by quantity, the closing part to this trade and the opening part to the new one.
@@ -145,7 +150,14 @@ export class TradeLedger {
       fees: openingFeeQuote,
       feesByAsset: new Map([[fill.feeAsset, openingFee]]),
     })
-    return closedTrade(fill, t)
+    return this.#closed(k, fill, t, before)
+  }
+
+  /** The trade `t` closed by `fill`; kept with `before` (when given) for `reverse` to reopen. */
+  #closed(k: string, fill: FillApplied['fill'], t: OpenTrade, before: OpenTrade | undefined): ClosedTrade {
+    const closed = closedTrade(fill, t)
+    if (before !== undefined) this.#lastClosed.set(k, { fillKey: fillKey(fill), before, closed })
+    return closed
   }
 
   /** Number of instruments with a trade in progress. */
