@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import { TypedEmitter } from '../core/events.js'
 import type { ExecutionEvents } from '../core/ports.js'
-import type { Fill, Instrument, Side } from '../core/types.js'
+import type { Fill, Instrument, Order, Side } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { Portfolio } from './Portfolio.js'
 import { BTCPERP, BTCUSDT, NO, testFill, YES } from './testing/fixtures.js'
@@ -279,6 +279,70 @@ describe("Portfolio: an attached client's orders keep their strategy while open"
     // One that ended 10 orders ago still is the strategy's.
     p.applyFill({ ...fill(BTCUSDT, 'BUY', '0.01', '100'), clientOrderId: 'o30' })
     expect(p.strategyPositions('other').map((x) => x.qty.toFixed())).toEqual(['0.41'])
+  })
+})
+
+describe("Portfolio: an attached client's open orders hold what they need until they end", () => {
+  const order = (
+    inst: Instrument,
+    cid: string,
+    side: Side,
+    status: 'OPEN' | 'PARTIALLY_FILLED' | 'CANCELED',
+    filled = '0',
+    type: 'LIMIT' | 'MARKET' = 'LIMIT',
+  ): Order => ({
+    clientOrderId: cid,
+    venue: inst.venue,
+    symbol: inst.symbol,
+    side,
+    type,
+    qty: new Decimal('2'),
+    ...(type === 'LIMIT' ? { price: new Decimal('100') } : {}),
+    status,
+    filledQty: new Decimal(filled),
+    tsCreated: 0,
+    tsUpdated: 0,
+  })
+
+  it("holds a live resting buy's cost like a paper order's: free cash and free margin drop until it ends", () => {
+    const p = mk()
+    const bus = new TypedEmitter<ExecutionEvents>()
+    p.attach({ events: bus })
+    bus.emit('order.accepted', {
+      type: 'order.accepted',
+      order: order(BTCUSDT, 'b', 'BUY', 'OPEN'),
+      tsEvent: 0,
+    })
+    expect(p.freeCash('USDT').toFixed()).toBe('9800')
+    expect(p.freeMargin().toFixed()).toBe('9800')
+    expect(p.balances().map((b) => [b.free.toFixed(), b.locked.toFixed()])).toEqual([['9800', '200']])
+    expect(p.snapshot().freeMargin.toFixed()).toBe('9800')
+    // Half filled: 50 paid, 1.5 × 100 still held.
+    const f = { ...fill(BTCUSDT, 'BUY', '0.5', '100'), clientOrderId: 'b' }
+    const partly = order(BTCUSDT, 'b', 'BUY', 'PARTIALLY_FILLED', '0.5')
+    bus.emit('order.filled', { type: 'order.filled', order: partly, fills: [f], tsEvent: 1 })
+    expect(p.cash('USDT').toFixed()).toBe('9950')
+    expect(p.freeCash('USDT').toFixed()).toBe('9800')
+    const canceled = order(BTCUSDT, 'b', 'BUY', 'CANCELED', '0.5')
+    bus.emit('order.canceled', { type: 'order.canceled', order: canceled, tsEvent: 2 })
+    expect(p.freeCash('USDT').toFixed()).toBe('9950')
+    expect(p.balances().map((b) => b.locked.toFixed())).toEqual(['0'])
+  })
+
+  it('holds a perpetual order its margin at the leverage; nothing for a spot sell, a reduce-only order or no price', () => {
+    const p = mk()
+    p.setLeverage(BTCPERP.venue, BTCPERP.symbol, 4)
+    const bus = new TypedEmitter<ExecutionEvents>()
+    p.attach({ events: bus })
+    const accept = (o: Order) => bus.emit('order.accepted', { type: 'order.accepted', order: o, tsEvent: 0 })
+    accept(order(BTCUSDT, 's', 'SELL', 'OPEN'))
+    accept(order(BTCUSDT, 'm', 'BUY', 'OPEN', '0', 'MARKET'))
+    expect(p.freeCash('USDT').toFixed()).toBe('10000')
+    accept({ ...order(BTCPERP, 'r', 'SELL', 'OPEN'), reduceOnly: true }) // it can only close: nothing held
+    expect(p.freeCash('USDT').toFixed()).toBe('10000')
+    accept(order(BTCPERP, 'p', 'SELL', 'OPEN'))
+    expect(p.freeCash('USDT').toFixed()).toBe('9950') // 2 × 100 ÷ 4
+    expect(p.snapshot().openOrders.map((o) => o.clientOrderId)).toEqual(['s', 'm', 'r', 'p'])
   })
 })
 

@@ -46,6 +46,7 @@ import {
   settleMutablePosition,
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
+import { holdOpenOrder } from './portfolio/orderHold.js'
 import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 import type {
   FillApplied,
@@ -693,8 +694,8 @@ export class Portfolio {
 
   /**
    * Follows an execution client: applies each fill of every `order.filled` (one by one, in order), undoes each
-   * `fill.reversed` one and tracks open orders. Returns a function that detaches. A fill the portfolio refuses is
-   * reported on its `error` event.
+   * `fill.reversed` one, tracks open orders and holds what each needs (a buy's cost, a perpetual's margin) until it
+   * ends. Returns a function that detaches. A fill the portfolio refuses is reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
     return followClient(client, {
@@ -714,8 +715,10 @@ export class Portfolio {
     return checkPortfolioInvariants(this.#cash, this.#positions.values())
   }
 
+  /** Follows an attached client's order: tracked, and holding what it needs while open (as a paper order holds). */
   #track(order: Order): void {
     this.#version++
+    holdOpenOrder(this, order, this.#instruments.get(key(order.venue, order.symbol)), ZERO) // released once it ends
     if (isTerminalStatus(order.status)) {
       this.#orders.delete(order.clientOrderId)
       this.#ledger.finish(order.clientOrderId)

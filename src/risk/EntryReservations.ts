@@ -2,6 +2,8 @@ import { BoundedMap } from '../core/BoundedMap.js'
 import type { AccountSnapshot, OrderIntent, Side } from '../core/index.js'
 import { equalDecimals } from '../decimal/compareDecimals.js'
 import type { Decimal } from '../decimal/index.js'
+import { plus } from '../decimal/plusMinus.js'
+import { product } from '../decimal/product.js'
 import { netPositionQty } from './checks/netPositionQty.js'
 
 /** Bound on approved entries reserved at once; past it the oldest stops counting (see {@link EntryReservations}). */
@@ -17,6 +19,10 @@ export interface EntryReservation {
   readonly qty: Decimal
   /** The netted position on the instrument when the entry was approved (`undefined`: none). */
   readonly position: Decimal | undefined
+  /** The price the caps valued it at (the higher of the market and its limit, for a buy). */
+  readonly price: Decimal
+  /** The leverage it was sized with (1 for spot): it takes `qty × price ÷ leverage` of the free margin when it fills. */
+  readonly leverage: number
   /** When it stops counting, epoch ms. */
   readonly until: number
 }
@@ -30,13 +36,16 @@ export interface HeardVenues {
 export interface ReservedEntries {
   readonly size: number
   values(): IterableIterator<EntryReservation>
+  /** The margin the reserved entries take when they fill, summed (`undefined` when none is reserved). */
+  margin(): Decimal | undefined
 }
 
 /**
  * The entries a RiskManager approved that no account snapshot shows yet (the live `OrderExecutor` lists an order only
  * after its submit throttle; a group's legs are decided on one snapshot): each counts like a resting entry order
- * against `maxNotional`, `maxPositionFraction`, `maxPositionsPerInstrument` and `maxOpenPositions`, so two approvals
- * on one snapshot cannot each take the whole room. A reservation, keyed by its client order id, ends when a snapshot
+ * against `maxNotional`, `maxPositionFraction`, `maxPositionsPerInstrument` and `maxOpenPositions`, and its margin
+ * comes off the snapshot's free margin (a listed order's is held by the account), so two approvals on one snapshot
+ * cannot each take the whole room. A reservation, keyed by its client order id, ends when a snapshot
  * lists that id among its open orders (it counts there from then on), when a registered executor reports on the order
  * ({@link EntryReservations.release}), when the manager cannot hear its executor and the snapshot's position on the
  * instrument moved (a fill was booked), or after its lifetime (an approval never submitted).
@@ -44,7 +53,7 @@ export interface ReservedEntries {
  * @example
  * ```ts
  * const reservations = new EntryReservations(60_000)
- * reservations.reserve(intent, undefined, now)
+ * reservations.reserve(intent, undefined, now, { price: new Decimal('100'), leverage: 1 })
  * reservations.sweep(account, now, { hears: (venue) => venue === 'binance' }) // drops what the snapshot shows
  * ```
  */
@@ -68,8 +77,16 @@ export class EntryReservations implements ReservedEntries {
     for (const [, r] of this.#byId.entries()) yield r
   }
 
-  /** Reserves an approved entry (`position`: the netted position it was approved against) until `now + ttlMs`. */
-  reserve(intent: OrderIntent, position: Decimal | undefined, now: number): void {
+  /**
+   * Reserves an approved entry until `now + ttlMs`: `position` is the netted position it was approved against,
+   * `price` and `leverage` what it was valued and sized at.
+   */
+  reserve(
+    intent: OrderIntent,
+    position: Decimal | undefined,
+    now: number,
+    valued: { readonly price: Decimal; readonly leverage: number },
+  ): void {
     this.#byId.setNewest(intent.clientOrderId, {
       clientOrderId: intent.clientOrderId,
       venue: intent.venue,
@@ -77,8 +94,22 @@ export class EntryReservations implements ReservedEntries {
       side: intent.side,
       qty: intent.qty,
       position,
+      price: valued.price,
+      leverage: valued.leverage,
       until: now + this.#ttlMs,
     })
+  }
+
+  /** The margin the reserved entries take when they fill, summed (`undefined` when none is reserved). */
+  margin(): Decimal | undefined {
+    if (this.#byId.size === 0) return undefined
+    let sum: Decimal | undefined
+    for (const [, r] of this.#byId.entries()) {
+      const notional = product(r.qty, r.price)
+      const m = r.leverage === 1 ? notional : notional.div(r.leverage)
+      sum = sum === undefined ? m : plus(sum, m)
+    }
+    return sum
   }
 
   /** Ends the reservation of `clientOrderId`, if any (its executor reported on it, or its group was denied). */

@@ -178,6 +178,55 @@ describe('RiskManager: approved entries no snapshot lists yet count like resting
     expect(code(risk.evaluate(exit, held, m))).toBe('1')
   })
 
+  it('takes what approvals the snapshot does not list yet will use off its free margin', () => {
+    const { risk, clock } = make({ sizing: { method: 'fixedNotional', notional: '600' }, requireStop: false })
+    const venue = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(venue)
+    const m = market({ priceTs: clock.now() })
+    const acct = account({ freeMargin: D('1000') })
+    const first = risk.evaluate(signal(), acct, m)
+    expect(code(first)).toBe('6') // 600 of 950 (free margin × 0.95)
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('3.8') // 400 left: 380
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('0.19') // 20 left: 19
+    // The executor reports on the first: it counts from the snapshot from then on (its hold, its fill), not here.
+    if (!first.ok) throw new Error(first.error.message)
+    const order = openOrder(first.value.clientOrderId, { qty: D('6'), status: 'CANCELED' })
+    venue.bus.emit('order.canceled', { type: 'order.canceled', order, tsEvent: clock.now() })
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('5.709') // 1000 − 380 − 19 = 601: 570.95
+  })
+
+  it('takes a reserved perpetual entry off the free margin at its leverage', () => {
+    const perp = market({ instrument: { ...market().instrument, kind: 'perpetual', maxLeverage: 10 } })
+    const { risk, clock } = make({
+      sizing: { method: 'fixedNotional', notional: '3000' },
+      requireStop: false,
+      leverage: 5,
+    })
+    const m = { ...perp, priceTs: clock.now() }
+    const acct = account({ freeMargin: D('1000') })
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('30') // 3000 of 4750 (1000 × 5 × 0.95)
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('19') // 3000 ÷ 5 = 600 reserved: 400 × 5 × 0.95
+  })
+
+  it('denies an entry when the approvals not listed yet take all the free margin, saying so', () => {
+    const { risk, clock } = make({
+      sizing: { method: 'fixedNotional', notional: '100' },
+      requireStop: false,
+      marginSafetyFactor: 1,
+    })
+    const m = market({ priceTs: clock.now() })
+    const acct = account({ freeMargin: D('100') })
+    expect(code(risk.evaluate(signal(), acct, m))).toBe('1')
+    const r = risk.evaluate(signal(), acct, m)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.code).toBe('INSUFFICIENT_MARGIN')
+    expect(r.error.message).toBe(
+      'Free margin "100" less "100" for approved entries not listed yet is not above zero',
+    )
+    expect(r.error.values).toMatchObject({ freeMargin: '100', reservedMargin: '100' })
+  })
+
   it('keeps a bounded number of reservations, the oldest dropped first', () => {
     const reservations = new EntryReservations(60_000, 2)
     const intent = (id: string) => ({
@@ -187,7 +236,8 @@ describe('RiskManager: approved entries no snapshot lists yet count like resting
       side: 'BUY',
       qty: D(1),
     })
-    for (const id of ['a', 'b', 'c']) reservations.reserve(intent(id) as OrderIntent, undefined, T0)
+    const valued = { price: D(100), leverage: 1 }
+    for (const id of ['a', 'b', 'c']) reservations.reserve(intent(id) as OrderIntent, undefined, T0, valued)
     expect([...reservations.values()].map((r) => r.clientOrderId)).toEqual(['b', 'c'])
   })
 })

@@ -529,6 +529,8 @@ describe('PaperTrader: a reduce-only order never opens or flips a position', () 
     paper.onBook(perpBook())
     await paper.submit(intent({ qty: '2' }, BTCPERP)) // long 2
     const ro = await paper.submit(intent({ side: 'SELL', qty: '2', price: '105', reduceOnly: true }, BTCPERP))
+    const free = paper.portfolio.freeCash('USDT')
+    expect(free.eq(paper.portfolio.cash('USDT'))).toBe(true) // it can only close: no margin held for it
     await paper.submit(intent({ side: 'SELL', qty: '1.5', reduceOnly: true }, BTCPERP)) // market: long 0.5 left
     paper.onTrade({ ...BTCPERP, price: 106, qty: 5, side: 'BUY', tradeId: 'a', tsEvent: 1 } as never)
     expect(paper.portfolio.positionQty(BTCPERP.venue, BTCPERP.symbol).toString()).toBe('0')
@@ -536,7 +538,7 @@ describe('PaperTrader: a reduce-only order never opens or flips a position', () 
     paper.onBook(book([[106, 5]], [[107, 5]], BTCPERP)) // a book crossing it again: nothing to reduce, it expires
     expect(paper.order(ro.clientOrderId)?.status).toBe('EXPIRED')
     expect(paper.portfolio.positionQty(BTCPERP.venue, BTCPERP.symbol).toString()).toBe('0')
-    expect(paper.portfolio.freeCash('USDT').eq(paper.portfolio.cash('USDT'))).toBe(true) // its margin hold released
+    expect(paper.portfolio.freeCash('USDT').eq(paper.portfolio.cash('USDT'))).toBe(true)
   })
 })
 

@@ -36,10 +36,10 @@ import { BatchBySteps } from '../BatchBySteps.js'
 import { cancelEach } from '../cancelEach.js'
 import { OpenOrders } from '../OpenOrders.js'
 import { Portfolio } from '../Portfolio.js'
+import { holdOpenOrder } from '../portfolio/orderHold.js'
 import { type ShutdownOptions, ShutdownOptionsSchema } from '../ShutdownOptions.js'
 import { availableToTake, crossesBook } from './bookQueries.js'
 import { fallbackFillPrice } from './fallbackFillPrice.js'
-import { orderHold } from './orderHold.js'
 import { PaperBook } from './PaperBook.js'
 import { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
 import type { PaperTraderEvents, SlippageRecord } from './PaperTraderEvents.js'
@@ -684,12 +684,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     }
   }
 
-  /** Holds what a resting order needs of the account (see {@link orderHold}). */
+  /** Holds what a resting order needs of the account (see {@link holdOpenOrder}). */
   #holdFor(order: Order): void {
-    const inst = this.#instruments.get(key(order.venue, order.symbol))
-    if (inst === undefined) return
-    const held = orderHold(order, inst, this.portfolio.leverage(inst.venue, inst.symbol), this.#maker)
-    if (held !== undefined) this.portfolio.hold(order.clientOrderId, inst.quote, held)
+    holdOpenOrder(this.portfolio, order, this.#instruments.get(key(order.venue, order.symbol)), this.#maker)
   }
 
   #armExpiry(cid: string, order: Order): void {

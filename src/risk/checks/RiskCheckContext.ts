@@ -141,7 +141,13 @@ export class RiskCheckContext implements RiskInputs {
   readonly tick: Decimal
   readonly step: Decimal
   readonly equity: Decimal
+  /**
+   * The margin an entry may use: the snapshot's free margin less what the approved entries it does not list yet take
+   * when they fill (see {@link RiskCheckContext.reservedMargin}).
+   */
   readonly freeMargin: Decimal
+  /** The margin of the approved entries the snapshot does not list yet (`undefined`: none reserved). */
+  readonly reservedMargin: Decimal | undefined
   readonly positions: readonly Position[]
   /** Decision time, epoch ms. */
   readonly now: number
@@ -172,7 +178,9 @@ export class RiskCheckContext implements RiskInputs {
     this.tick = inputs.tick
     this.step = inputs.step
     this.equity = inputs.equity
-    this.freeMargin = inputs.freeMargin
+    this.reservedMargin = env.reserved.margin()
+    this.freeMargin =
+      this.reservedMargin === undefined ? inputs.freeMargin : minus(inputs.freeMargin, this.reservedMargin)
     this.positions = inputs.positions
     this.now = now
     this.cfg = env.cfg
