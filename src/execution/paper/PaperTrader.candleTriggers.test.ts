@@ -107,7 +107,7 @@ describe('PaperTrader: stop and take-profit orders on candles', () => {
     }
   })
 
-  it('an order armed after a candle opened goes by that candle’s close only (its low may have come before the order)', async () => {
+  it('an order armed during a candle meets the part of its path after it (its low may have come before the order)', async () => {
     const { clock, paper, fills, feed } = setup()
     feed(candle(0, 100, 100, 100, 100))
     await paper.submit(intent({ qty: '1' }))
@@ -115,13 +115,26 @@ describe('PaperTrader: stop and take-profit orders on candles', () => {
     const stop = await paper.submit(
       intent({ side: 'SELL', type: 'STOP_MARKET', qty: '1', triggerPrice: new Decimal(95) }),
     )
-    feed(candle(1, 99, 101, 94, 99.5))
+    feed(candle(1, 99, 101, 94, 99.5)) // low a third in, before the stop: 97.5 → 101 → 99.5 after it
     expect(paper.order(stop.clientOrderId)?.status).toBe('OPEN')
     const before = fills.length
     feed(candle(2, 99, 99, 93, 97)) // armed before this one opened: its path decides
     expect(paper.order(stop.clientOrderId)?.status).toBe('FILLED')
     expect(fills.length).toBe(before + 1)
     expect(fills.at(-1)?.price.toString()).toBe('94.95')
+  })
+
+  it('a stop placed just after a candle opened (a submit latency) still meets the low that came later', async () => {
+    const { clock, paper, fills, feed } = setup()
+    feed(candle(0, 100, 100, 100, 100))
+    await paper.submit(intent({ qty: '1' }))
+    clock.advanceTo(MINUTE + 50) // 50 ms into candle 1
+    const stop = await paper.submit(
+      intent({ side: 'SELL', type: 'STOP_MARKET', qty: '1', triggerPrice: new Decimal(95) }),
+    )
+    feed(candle(1, 99, 101, 94, 99.5)) // down to 94 a third in, then up: it closes above the stop
+    expect(paper.order(stop.clientOrderId)?.status).toBe('FILLED')
+    expect(fills.at(-1)?.price.toString()).toBe('94.95') // from its trigger, 5 bps against it
   })
 
   it('with a book held, the close alone triggers (its trades and mids trigger as they come, at their prices)', async () => {
@@ -147,5 +160,24 @@ describe('PaperTrader: stop and take-profit orders on candles', () => {
     feed(candle(2, 105, 105, 103, 104.5)) // then the market comes down through 104
     expect(paper.order(stop.clientOrderId)?.status).toBe('FILLED')
     expect(paper.order(stop.clientOrderId)?.avgFillPrice?.toString()).toBe('104')
+  })
+})
+
+describe('PaperTrader: limit orders on candles', () => {
+  it('a candle fills a resting limit it traded through; one placed during it, only by what came after it', async () => {
+    const { clock, paper, feed } = setup()
+    feed(candle(0, 100, 100, 100, 100))
+    const before = await paper.submit(intent({ type: 'LIMIT', qty: '1', price: new Decimal(95) }))
+    clock.advanceTo(MINUTE + 6_000) // a tenth into candle 1: its low (a third in) is still ahead
+    const soon = await paper.submit(intent({ type: 'LIMIT', qty: '1', price: new Decimal(95) }))
+    clock.advanceTo(MINUTE + 30_000) // half-way: the low is past
+    const late = await paper.submit(intent({ type: 'LIMIT', qty: '1', price: new Decimal(95) }))
+    feed(candle(1, 100, 102, 90, 101))
+    expect(paper.order(before.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(soon.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(late.clientOrderId)?.status).toBe('OPEN')
+    feed(candle(2, 101, 101, 94, 96)) // resting before this one opened: its low fills it
+    expect(paper.order(late.clientOrderId)?.status).toBe('FILLED')
+    expect(paper.order(late.clientOrderId)?.avgFillPrice?.toString()).toBe('95')
   })
 })

@@ -54,7 +54,7 @@ import {
   takeCrossing,
   visibleAt,
 } from './restingQueue.js'
-import { candlePath, firesAt, triggersAlong } from './triggers.js'
+import { candleFraction, candlePath, firesAt, tradedThrough, triggersAlong } from './triggers.js'
 import { type VenueCheckContext, venueCheck } from './venueCheck.js'
 
 export { type PaperTraderConfig, PaperTraderConfigSchema } from './PaperTraderConfig.js'
@@ -355,7 +355,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /**
    * Feeds a candle: its close is the last price; resting orders the candle traded through fill in full, the
-   * best-priced first.
+   * best-priced first (an order placed during the candle by the part of its path after it: see `tradedThrough`).
    */
   onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)
@@ -367,10 +367,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const triggered = this.#triggerAlong(k, candle) // its limit rests from where it fired: the candle went by
     for (const o of inPriceTimePriority(this.#restingOn(k))) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
-      if (triggered.has(o.clientOrderId)) continue
-      const through =
-        o.side === 'BUY' ? new Decimal(candle.low).lt(o.price) : new Decimal(candle.high).gt(o.price)
-      if (through) this.#fillResting(o, remaining(o))
+      if (!triggered.has(o.clientOrderId) && tradedThrough(o, candle)) this.#fillResting(o, remaining(o))
     }
   }
 
@@ -622,19 +619,17 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /**
    * Fires the armed trigger orders of `k` a candle reached, along its path ({@link candlePath}) when no book of `k` is
-   * held (a candle backtest), each executed with the last price where it fired (its trigger, or the open it gapped
-   * past); the last price is the close afterwards. With a book (its trades and mids trigger as they come), and for an
-   * order armed after the candle opened (its low or high may have come before), the close alone decides. Returns the
-   * client ids fired.
+   * held (a candle backtest), each executed with the last price where it fired (its trigger, or the price it found
+   * past it); the last price is the close afterwards. An order armed during the candle meets the part of the path after
+   * it (its low or high may have come before). With a book (its trades and mids trigger as they come), the close alone
+   * decides. Returns the client ids fired.
    */
   #triggerAlong(k: string, candle: Candle): Set<string> {
     const armed = this.#restingOn(k).filter((o) => this.#isArmed(o))
     const fired = new Set<string>()
     if (armed.length === 0) return fired
     const path = this.#books.has(k) ? [candle.close] : candlePath(candle)
-    const before = armed.filter((o) => o.tsUpdated <= candle.openTime)
-    const late = before.length === armed.length ? [] : armed.filter((o) => o.tsUpdated > candle.openTime)
-    for (const { order, at } of [...triggersAlong(before, path), ...triggersAlong(late, path.slice(-1))]) {
+    for (const { order, at } of triggersAlong(armed, path, (o) => candleFraction(candle, o.tsUpdated))) {
       const now = this.#orders.get(order.clientOrderId)
       if (now === undefined || !this.#isArmed(now)) continue // an earlier fill ended it (a reduce-only with nothing left)
       this.#last.set(k, at)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Order } from '../../core/types.js'
+import type { Candle, Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { candlePath, firesAt, triggersAlong } from './triggers.js'
+import { candleFraction, candlePath, firesAt, pathAfter, tradedThrough, triggersAlong } from './triggers.js'
 
 let n = 0
 const order = (type: Order['type'], side: Order['side'], trigger?: number): Order => ({
@@ -92,5 +92,88 @@ describe('triggersAlong', () => {
 
   it('nothing fires on a path that never reaches a trigger', () => {
     expect(hits([order('STOP_MARKET', 'SELL', 95), order('LIMIT', 'BUY')], [100, 96, 101, 99])).toEqual([])
+  })
+})
+
+describe('triggersAlong for orders placed during the candle', () => {
+  it('an order meets the path after it was placed; all fire in the order the market reached them', () => {
+    const early = order('STOP_MARKET', 'SELL', 95)
+    const late = order('STOP_MARKET', 'SELL', 96) // placed half-way: after the low of 94
+    const soon = order('STOP_MARKET', 'SELL', 97) // placed a tenth in: the move down to 94 is still ahead
+    const missed = new Map([
+      [late, 0.5],
+      [soon, 0.1],
+    ])
+    const path = [100, 94, 101, 99.5] // the low a third in, the high two thirds in
+    const got = triggersAlong([early, late, soon], path, (o) => missed.get(o) ?? 0)
+    expect(got.map((h) => [h.order.clientOrderId, h.at.toString()])).toEqual([
+      [soon.clientOrderId, '97'],
+      [early.clientOrderId, '95'],
+    ])
+  })
+
+  it('an order placed where the market already is past its trigger fires there (the price on the move)', () => {
+    const stop = order('STOP_MARKET', 'SELL', 99)
+    const got = triggersAlong([stop], [100, 94, 101, 99.5], () => 0.25)
+    expect(got.map((h) => h.at.toNumber())).toEqual([95.5]) // three quarters of the way from 100 down to 94
+  })
+})
+
+describe('pathAfter and candleFraction', () => {
+  const c = { openTime: 60_000, closeTime: 119_999 }
+
+  it('times a candle from its open to its end (closeTime is inclusive)', () => {
+    expect(candleFraction(c, 0)).toBe(0)
+    expect(candleFraction(c, 60_000)).toBe(0)
+    expect(candleFraction(c, 90_000)).toBe(0.5)
+    expect(candleFraction(c, 120_000)).toBe(1)
+    expect(candleFraction(c, 500_000)).toBe(1)
+    expect(candleFraction({ openTime: 10, closeTime: 0 }, 11)).toBe(1) // unreadable times: over
+  })
+
+  it('the part of the path after a fraction of the candle, from where the market was then', () => {
+    const path = [100, 94, 101, 99.5]
+    expect(pathAfter(path, 0).map((p) => p.price)).toEqual(path)
+    expect(pathAfter(path, 0.5)).toEqual([
+      { price: 97.5, at: 0.5 },
+      { price: 101, at: 2 / 3 },
+      { price: 99.5, at: 1 },
+    ])
+    expect(pathAfter(path, 1)).toEqual([{ price: 99.5, at: 1 }])
+    expect(pathAfter([99.5], 0.5)).toEqual([{ price: 99.5, at: 1 }]) // a close alone
+  })
+})
+
+describe('tradedThrough', () => {
+  const candle: Candle = {
+    venue: 'fake',
+    symbol: 'BTCUSDT',
+    interval: '1m',
+    openTime: 60_000,
+    closeTime: 119_999,
+    open: 100,
+    high: 102,
+    low: 90,
+    close: 101,
+    volume: 1,
+    isClosed: true,
+  }
+  const limit = (side: Order['side'], price: number, placedAt: number): Order => ({
+    ...order('LIMIT', side),
+    price: new Decimal(price),
+    tsUpdated: placedAt,
+  })
+
+  it('an order resting before the candle opened: its whole range, strictly through the price', () => {
+    expect(tradedThrough(limit('BUY', 95, 0), candle)).toBe(true)
+    expect(tradedThrough(limit('BUY', 90, 0), candle)).toBe(false) // touched, not through
+    expect(tradedThrough(limit('SELL', 101.5, 0), candle)).toBe(true)
+  })
+
+  it('an order placed during the candle: only what the market did after it (the low came a third in)', () => {
+    expect(tradedThrough(limit('BUY', 95, 66_000), candle)).toBe(true) // a tenth in: the low is still ahead
+    expect(tradedThrough(limit('BUY', 95, 90_000), candle)).toBe(false) // half-way: the low is past (96 then)
+    expect(tradedThrough(limit('SELL', 101.5, 90_000), candle)).toBe(true) // the high is still ahead
+    expect(tradedThrough(limit('SELL', 101.5, 110_000), candle)).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import type { Candle, Order } from '../../core/types.js'
 import { decimalOfNumber } from '../../decimal/decimalOfNumber.js'
-import type { Decimal } from '../../decimal/index.js'
+import { Decimal } from '../../decimal/index.js'
 
 /**
  * Whether a stop or take-profit order fires with the market at `price`: a stop when the price reaches its trigger
@@ -37,6 +37,73 @@ export function candlePath(c: Pick<Candle, 'open' | 'high' | 'low' | 'close'>): 
   )
 }
 
+/** A price of a candle's path and when the market was there, as a fraction of the candle (0 its open, 1 its end). */
+export interface PathPoint {
+  readonly price: number
+  readonly at: number
+}
+
+/**
+ * How much of candle `c` had passed at `t` (epoch ms): 0 at or before its open, 1 at or after its end (a candle
+ * whose times cannot be read counts as over).
+ *
+ * @example
+ * ```ts
+ * candleFraction({ ...c, openTime: 0, closeTime: 59_999 }, 30_000) // 0.5
+ * ```
+ */
+export function candleFraction(c: Pick<Candle, 'openTime' | 'closeTime'>, t: number): number {
+  if (t <= c.openTime) return 0
+  const span = c.closeTime + 1 - c.openTime // closeTime is inclusive
+  return span > 0 ? Math.min(1, (t - c.openTime) / span) : 1
+}
+
+/**
+ * The part of `path` (see {@link candlePath}) the market went through after fraction `missed` of the candle, its
+ * points timed evenly over the candle (the open at 0, the close at 1): the price where the market was then, on the
+ * straight move between two points, and the points after it. What an order placed during a candle could meet.
+ *
+ * @example
+ * ```ts
+ * pathAfter([100, 94, 101, 99.5], 0.5) // [{ price: 97.5, at: 0.5 }, { price: 101, at: 2/3 }, { price: 99.5, at: 1 }]
+ * ```
+ */
+export function pathAfter(path: readonly number[], missed: number): PathPoint[] {
+  const n = path.length
+  const last = path[n - 1] as number
+  if (n < 2 || missed >= 1) return [{ price: last, at: 1 }]
+  const points = path.map((price, i) => ({ price, at: i / (n - 1) }))
+  if (!(missed > 0)) return points
+  const pos = missed * (n - 1)
+  const s = Math.floor(pos)
+  const a = path[s] as number
+  const price = a + ((path[s + 1] as number) - a) * (pos - s)
+  return [{ price, at: missed }, ...points.slice(s + 1)]
+}
+
+/**
+ * Whether candle `c` traded through resting limit order `o`'s price (a buy's below it, a sell's above) after the
+ * order was placed (`tsUpdated`): the candle's whole range for an order placed before it opened, the part of its path
+ * after the order for one placed during it (see {@link pathAfter}).
+ *
+ * @example
+ * ```ts
+ * tradedThrough(bidAt95PlacedHalfwayThrough, { ...c, open: 100, high: 102, low: 90, close: 101 }) // false: the low came first
+ * ```
+ */
+export function tradedThrough(o: Order, c: Candle): boolean {
+  const price = o.price
+  if (price === undefined) return false
+  const buy = o.side === 'BUY'
+  let extreme = buy ? c.low : c.high
+  const missed = candleFraction(c, o.tsUpdated)
+  if (missed > 0) {
+    const seen = pathAfter(candlePath(c), missed).map((p) => p.price)
+    extreme = buy ? Math.min(...seen) : Math.max(...seen)
+  }
+  return buy ? new Decimal(extreme).lt(price) : new Decimal(extreme).gt(price)
+}
+
 /** One trigger order firing along a price path: the order, and the price the market was at when it fired. */
 export interface TriggerHit {
   readonly order: Order
@@ -45,37 +112,45 @@ export interface TriggerHit {
 
 /**
  * The trigger orders that fire as the market moves along `path` (see {@link candlePath}), in the order they fire, each
- * at the price the market reached it: those the first price is already past fire there (a gap), in time priority;
- * then, on each move, those whose trigger lies on it, the nearest first, at their trigger price.
+ * at the price the market reached it: those the first price an order meets is already past fire there (a gap); the
+ * others on the move that reaches their trigger, at their trigger price, the nearest first. `missed(order)` is the
+ * fraction of the path that went by before the order was placed (see {@link pathAfter}; none by default). Orders that
+ * fire at the same moment fire in the order given (time priority).
  *
  * @example
  * ```ts
  * triggersAlong([sellStopAt95], [100, 94, 101, 99]) // [{ order: sellStopAt95, at: 95 }]
  * ```
  */
-export function triggersAlong(orders: readonly Order[], path: readonly number[]): TriggerHit[] {
-  const hits: TriggerHit[] = []
-  let waiting = orders.filter((o) => o.triggerPrice !== undefined)
-  let from: Decimal | undefined
+export function triggersAlong(
+  orders: readonly Order[],
+  path: readonly number[],
+  missed: (order: Order) => number = () => 0,
+): TriggerHit[] {
+  const hits: Array<TriggerHit & { readonly time: number }> = []
+  for (const order of orders) {
+    const hit = order.triggerPrice === undefined ? undefined : fireOn(order, pathAfter(path, missed(order)))
+    if (hit !== undefined) hits.push(hit)
+  }
+  // Array.prototype.sort is stable: orders firing at one moment keep their time priority.
+  return hits.sort((x, y) => x.time - y.time).map(({ order, at }) => ({ order, at }))
+}
+
+/** When and at what price `order` fires along `path`: at the first point already past its trigger, or on the move. */
+function fireOn(order: Order, path: readonly PathPoint[]): (TriggerHit & { time: number }) | undefined {
+  const trigger = order.triggerPrice as Decimal
+  let from: PathPoint | undefined
   for (const p of path) {
-    if (waiting.length === 0) break
-    const at = decimalOfNumber(p)
+    const at = decimalOfNumber(p.price)
     // Not fired at the last price and fired at this one: the trigger lies on the move from there to here.
-    const fired = waiting.filter((o) => firesAt(o, at))
-    if (fired.length === 0) {
-      from = at
+    if (!firesAt(order, at)) {
+      from = p
       continue
     }
-    if (from === undefined) for (const order of fired) hits.push({ order, at })
-    else {
-      const start = from
-      const distance = (o: Order) => (o.triggerPrice as Decimal).minus(start).abs()
-      // Array.prototype.sort is stable: triggers at one price fire in time priority.
-      for (const order of fired.sort((a, b) => distance(a).comparedTo(distance(b))))
-        hits.push({ order, at: order.triggerPrice as Decimal })
-    }
-    waiting = waiting.filter((o) => !fired.includes(o))
-    from = at
+    if (from === undefined) return { order, at, time: p.at }
+    const move = p.price - from.price
+    const part = move === 0 ? 1 : (trigger.toNumber() - from.price) / move
+    return { order, at: trigger, time: from.at + (p.at - from.at) * part }
   }
-  return hits
+  return undefined
 }
