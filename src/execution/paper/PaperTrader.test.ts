@@ -256,6 +256,37 @@ describe('PaperTrader limit orders', () => {
     expect(fills.map((f) => f.qty.toString())).toEqual(['0.5', '0.2'])
   })
 
+  /** A book whose bid at 99 shows `at99` (none: emptied) over 5 at 98, at time `ts`; a sale printed at 99. */
+  const queueRig = async () => {
+    const { paper, fills } = setup({ queuePosition: 1 })
+    const bids = (at99: number | undefined, ts: number) =>
+      paper.onBook(book(at99 === undefined ? [[98, 5]] : [[99, at99], ...BIDS.slice(1)], ASKS, BTCUSDT, ts))
+    const sale = (tradeId: string, qty: number, tsEvent: number) =>
+      paper.onTrade({ venue: 'fake', symbol: 'BTCUSDT', tradeId, price: 99, qty, side: 'SELL', tsEvent })
+    bids(5, 10)
+    await paper.submit(intent({ qty: '2', price: '99' })) // 5 ahead of it
+    return { fills, bids, sale }
+  }
+
+  it('a book that shows a trade before its print moves the queue up once, not twice', async () => {
+    const { fills, bids, sale } = await queueRig()
+    bids(2, 20) // a sale of 3 at 99, shown before its print
+    sale('a', 3, 19) // its print, no newer than that book: the queue is 2 already
+    expect(fills).toHaveLength(0)
+    sale('b', 3, 21) // a newer sale of 3: 2 ahead, 1 reaches us
+    expect(fills.map((f) => f.qty.toString())).toEqual(['1'])
+  })
+
+  it('a level a book shrank without a print (cancellations ahead) stays shrunk when a newer print comes', async () => {
+    const { fills, bids, sale } = await queueRig()
+    bids(3, 20) // 2 cancelled ahead: 3 left
+    sale('a', 2, 25) // newer than the book: all of it counts, 1 ahead
+    expect(fills).toHaveLength(0)
+    bids(undefined, 40) // a sale emptied 99 before its print: the 1 ahead is gone
+    sale('b', 3, 39) // its print: the 1 the book took, then 2 of ours (not the 2 cancelled before, again)
+    expect(fills.map((f) => f.qty.toString())).toEqual(['2'])
+  })
+
   it('front of the queue fills on the first trade at its price', async () => {
     const { paper, fills } = setup({ queuePosition: 0 })
     paper.onBook(book(BIDS, ASKS))

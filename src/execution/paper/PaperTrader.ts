@@ -50,7 +50,9 @@ import {
   inPriceTimePriority,
   leaveQueue,
   OwnAhead,
+  printTakes,
   type Resting,
+  shrinkQueue,
   takeCrossing,
   visibleAt,
 } from './restingQueue.js'
@@ -313,8 +315,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       // Cancellations ahead of us shrink the queue with the level (our own earlier orders there stay ahead); a level
       // beyond the depth the snapshot shows says nothing about our queue.
       const visible = visibleAt(book, o.side, px)
-      if (visible !== undefined)
-        r.queueAhead = Decimal.min(r.queueAhead, ours === undefined ? visible : plus(visible, ours.at(o)))
+      if (visible !== undefined) shrinkQueue(r, ours === undefined ? visible : plus(visible, ours.at(o)))
       // The opposite side crossing our price fills us (as maker, at our price) from what is left of its depth.
       const depth = crossingDepth(paperBook, o.side, px, remaining(o))
       const filled = isAboveZero(depth) ? this.#fillResting(o, depth) : undefined
@@ -343,7 +344,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (through) {
         this.#fillResting(o, remaining(o))
       } else if (atPrice) {
-        const left = r.queueAhead.minus(trade.qty)
+        const held = this.#books.get(k)?.snap.tsEvent // a book may have shown this trade already
+        const left = r.queueAhead.minus(printTakes(r, new Decimal(trade.qty), trade.tsEvent, held))
         r.queueAhead = Decimal.max(left, ZERO)
         if (!left.isNegative()) continue
         print ??= new Decimal(trade.qty)

@@ -12,6 +12,11 @@ const ZERO = new Decimal(0)
 export interface Resting {
   /** Quantity ahead of it at its price: the venue's visible queue and our own earlier orders there. */
   queueAhead: Decimal
+  /**
+   * What books took off `queueAhead` since the last print at its price newer than them: a book can show a trade
+   * before the trade's print arrives (see {@link printTakes}).
+   */
+  shrunkByBooks?: Decimal
   expiry?: TimerHandle
   /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
   armed: boolean
@@ -158,6 +163,44 @@ export function takeCrossing(book: PaperBook, side: Side, px: number, qty: Decim
     book.takeCrossing(name, p, take)
     left = minus(left, take)
   }
+}
+
+/**
+ * Lowers a resting order's queue to what a book shows ahead of it (`shown`, when lower), and remembers what the book
+ * took off: that may be a trade whose print is still to come ({@link printTakes}).
+ *
+ * @example
+ * ```ts
+ * shrinkQueue(resting, visibleAt(book, 'BUY', 99) ?? resting.queueAhead)
+ * ```
+ */
+export function shrinkQueue(r: Resting, shown: Decimal): void {
+  if (!shown.lt(r.queueAhead)) return
+  r.shrunkByBooks = plus(r.shrunkByBooks ?? ZERO, minus(r.queueAhead, shown))
+  r.queueAhead = shown
+}
+
+/**
+ * What a print of `qty` at a resting order's price takes off its queue: the print, less what books no older than it
+ * took off already (the book held, of time `bookTs`, showed that trade: counting it again would move the order up
+ * twice). A print newer than the book held is none of theirs: what they took stays taken (cancellations ahead) and is
+ * forgotten.
+ *
+ * @example
+ * ```ts
+ * const left = resting.queueAhead.minus(printTakes(resting, new Decimal(trade.qty), trade.tsEvent, book.tsEvent))
+ * ```
+ */
+export function printTakes(r: Resting, qty: Decimal, printTs: number, bookTs: number | undefined): Decimal {
+  const shrunk = r.shrunkByBooks
+  if (shrunk === undefined) return qty
+  if (bookTs === undefined || printTs > bookTs) {
+    r.shrunkByBooks = undefined
+    return qty
+  }
+  const credit = Decimal.min(shrunk, qty)
+  r.shrunkByBooks = credit.eq(shrunk) ? undefined : minus(shrunk, credit)
+  return minus(qty, credit)
 }
 
 /**
