@@ -86,6 +86,14 @@ export const BinanceMarketStreamConfigSchema = z.strictObject({
   reconnectMaxMs: z._default(DurationMsSchema, 30_000),
   /** Time source (default the system clock). */
   clock: z.optional(ClockSchema),
+  /**
+   * The venue's clock minus `clock`, ms (e.g. `() => rest.timeOffsetMs`): a frame that carries no event time (spot
+   * partial depth) is stamped with the venue's time when it arrived, the time base of every other event (default: no
+   * offset, the local time).
+   */
+  serverTimeOffsetMs: z.optional(
+    z.custom<() => number>((v) => typeof v === 'function', 'must be a function'),
+  ),
   /** WebSocket implementation (default isows). */
   WebSocket: z.optional(
     z.custom<WebSocketConstructor>((v) => typeof v === 'function', 'must be a constructor'),
@@ -406,6 +414,12 @@ export class BinanceMarketStream implements MarketDataSource {
     )
   }
 
+  /** Local time `t` on the venue's clock, by the configured offset (a missing or non-finite offset: `t`). */
+  #venueTime(t: number): number {
+    const offset = this.#cfg.serverTimeOffsetMs?.()
+    return offset !== undefined && Number.isFinite(offset) ? t + offset : t
+  }
+
   #onMessage(conn: Conn, data: string | ArrayBuffer, receivedAt: number): void {
     if (typeof data !== 'string') return
     const r = decodeMarketEvent(data, this.market, { receivedAt })
@@ -433,7 +447,7 @@ export class BinanceMarketStream implements MarketDataSource {
           bids: e.bids,
           asks: e.asks,
           sequence: e.lastUpdateId,
-          tsEvent: e.tsEvent || receivedAt,
+          tsEvent: e.tsEvent || this.#venueTime(receivedAt),
         })
         return
       case 'bookTicker':

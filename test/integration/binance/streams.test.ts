@@ -48,6 +48,22 @@ describe('Binance market streams against BinanceSim', () => {
     expect(stream.subscriptions().map((s) => s.stream)).not.toContain('btcusdt@trade')
   })
 
+  it('partial depth (no event time in it) is stamped on the venue’s clock, as its trades are', async () => {
+    h = await harness()
+    const { spot, sim } = h
+    sim.faults.clockSkew(3_600_000) // the venue's clock an hour ahead of ours
+    await spot.rest.syncTime()
+    const stream = spot.marketStream()
+    const trades: Trade[] = []
+    const books: BookSnapshot[] = []
+    stream.events.on('trade', (t) => trades.push(t))
+    stream.events.on('book', (b) => books.push(b))
+    await stream.subscribe(['btcusdt@trade', 'btcusdt@depth5@100ms'])
+    await stepUntil(sim, () => trades.length > 0 && books.length > 0, 10_000, 'trades and books')
+    const apart = Math.abs((books.at(-1) as BookSnapshot).tsEvent - (trades.at(-1) as Trade).tsEvent)
+    expect(apart).toBeLessThan(600_000) // on one clock: not the hour between the two clocks
+  })
+
   it('the local order book stays in sync through depth gaps (resync) and matches the venue', async () => {
     h = await harness()
     const { spot, sim } = h
