@@ -39,6 +39,7 @@ import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
 import { followClient } from './portfolio/followClient.js'
 import { BookMarks, candleMarkTime, MarkTimes } from './portfolio/MarkTimes.js'
 import {
+  checkLeverage,
   flatMutablePosition,
   type MutablePosition,
   positionMargin,
@@ -46,7 +47,7 @@ import {
   settleMutablePosition,
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
-import { holdOpenOrder } from './portfolio/orderHold.js'
+import { type OrderTerms, unheldCommitment } from './portfolio/orderHold.js'
 import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 import type {
   FillApplied,
@@ -128,6 +129,13 @@ export class Portfolio {
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
   readonly #bookMarks = new BookMarks()
+  /** What {@link unheldCommitment} reads of this portfolio. */
+  readonly #terms: OrderTerms = {
+    isHeld: (id) => this.#holds.has(id),
+    instrument: (venue, symbol) => this.instrument(venue, symbol),
+    leverage: (v, s) => this.#positions.get(key(v, s))?.leverage ?? this.leverage(v, s),
+    rate: (asset) => this.#rates.get(asset),
+  }
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0
 
@@ -201,14 +209,7 @@ export class Portfolio {
 
   /** Sets the leverage of a perpetual (applies to the position's margin from now on). */
   setLeverage(venue: string, symbol: string, leverage: number): void {
-    if (!Number.isFinite(leverage) || leverage <= 0)
-      throw new ValidationError(`Invalid leverage "${leverage}"`, { field: 'leverage' })
-    const inst = this.instrument(venue, symbol)
-    if (inst?.maxLeverage !== undefined && leverage > inst.maxLeverage) {
-      throw new ValidationError(`Leverage "${leverage}" above the maximum "${inst.maxLeverage}"`, {
-        field: 'leverage',
-      })
-    }
+    checkLeverage(leverage, this.instrument(venue, symbol))
     this.#leverage.set(key(venue, symbol), leverage)
     const p = this.#positions.get(key(venue, symbol))
     if (p !== undefined) p.leverage = leverage
@@ -664,18 +665,19 @@ export class Portfolio {
   /**
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
-   * owns (`unattributedPositions`: any EXIT may close it).
+   * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld.
    */
   snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
     const equity = this.equity()
-    const freeMargin = this.freeMargin()
+    const orders = openOrders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
+    const unheld = orders.length === 0 ? undefined : unheldCommitment(orders, this.#terms)
+    const freeMargin = unheld === undefined ? this.freeMargin() : minus(this.freeMargin(), unheld)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()
     const tsEvent = this.#clock.now()
-    const orders = openOrders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
     // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
     if (sid === undefined)
       return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders: orders, tsEvent }
@@ -694,8 +696,8 @@ export class Portfolio {
 
   /**
    * Follows an execution client: applies each fill of every `order.filled` (one by one, in order), undoes each
-   * `fill.reversed` one, tracks open orders and holds what each needs (a buy's cost, a perpetual's margin) until it
-   * ends. Returns a function that detaches. A fill the portfolio refuses is reported on its `error` event.
+   * `fill.reversed` one and tracks open orders (a dry run's skipped order is not open). Returns a function that
+   * detaches. A fill the portfolio refuses is reported on its `error` event.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
     return followClient(client, {
@@ -715,10 +717,8 @@ export class Portfolio {
     return checkPortfolioInvariants(this.#cash, this.#positions.values())
   }
 
-  /** Follows an attached client's order: tracked, and holding what it needs while open (as a paper order holds). */
   #track(order: Order): void {
     this.#version++
-    holdOpenOrder(this, order, this.#instruments.get(key(order.venue, order.symbol)), ZERO) // released once it ends
     if (isTerminalStatus(order.status)) {
       this.#orders.delete(order.clientOrderId)
       this.#ledger.finish(order.clientOrderId)

@@ -180,4 +180,22 @@ describe('PaperTrader: limit orders on candles', () => {
     expect(paper.order(late.clientOrderId)?.status).toBe('FILLED')
     expect(paper.order(late.clientOrderId)?.avgFillPrice?.toString()).toBe('95')
   })
+
+  it('an order resting since before the candle keeps its whole range after a partial fill during it', async () => {
+    const { clock, paper, feed } = setup()
+    feed(candle(0, 100, 100, 100, 100))
+    const bid = await paper.submit(intent({ type: 'LIMIT', qty: '2', price: new Decimal(95) }))
+    clock.advanceTo(MINUTE + 40_000) // a print at its price 40 s into candle 1 fills 1 (nothing ahead: no book)
+    paper.onTrade({
+      ...BTCUSDT,
+      price: 95,
+      qty: 1,
+      side: 'SELL',
+      tradeId: 'a',
+      tsEvent: clock.now(),
+    } as never)
+    expect(paper.order(bid.clientOrderId)?.filledQty.toString()).toBe('1')
+    feed(candle(1, 100, 102, 90, 101)) // its low, a third in, came while the order rested: the rest fills
+    expect(paper.order(bid.clientOrderId)?.status).toBe('FILLED')
+  })
 })

@@ -357,7 +357,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /**
    * Feeds a candle: its close is the last price; resting orders the candle traded through fill in full, the
-   * best-priced first (an order placed during the candle by the part of its path after it: see `tradedThrough`).
+   * best-priced first (an order resting since during the candle by the part of its path after: see `tradedThrough`).
    */
   onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)
@@ -369,7 +369,9 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const triggered = this.#triggerAlong(k, candle) // its limit rests from where it fired: the candle went by
     for (const o of inPriceTimePriority(this.#restingOn(k))) {
       if (this.#resting.get(o.clientOrderId)?.armed !== false || o.price === undefined) continue
-      if (!triggered.has(o.clientOrderId) && tradedThrough(o, candle)) this.#fillResting(o, remaining(o))
+      const since = this.#resting.get(o.clientOrderId)?.since ?? 0
+      if (!triggered.has(o.clientOrderId) && tradedThrough(o, candle, since))
+        this.#fillResting(o, remaining(o))
     }
   }
 
@@ -418,7 +420,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     this.#emitOrder('order.accepted', accepted)
     if (accepted.type === 'TRAILING_STOP_MARKET') return
     if (accepted.triggerPrice !== undefined) {
-      this.#resting.set(cid, { queueAhead: ZERO, armed: true })
+      this.#resting.set(cid, { queueAhead: ZERO, armed: true, since: this.#now() })
       this.#armExpiry(cid, accepted)
       this.#holdFor(accepted)
       return
@@ -459,7 +461,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       for (const o of this.#restingOn(k)) if (this.#resting.get(o.clientOrderId)?.armed === false) ours.add(o)
       queueAhead = plus(queueAhead, ours.at(order))
     }
-    this.#resting.set(cid, { queueAhead, armed: false })
+    this.#resting.set(cid, { queueAhead, armed: false, since: this.#now() })
     this.#armExpiry(cid, now)
     this.#holdFor(now)
   }
@@ -631,7 +633,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
     const fired = new Set<string>()
     if (armed.length === 0) return fired
     const path = this.#books.has(k) ? [candle.close] : candlePath(candle)
-    for (const { order, at } of triggersAlong(armed, path, (o) => candleFraction(candle, o.tsUpdated))) {
+    const missed = (o: Order) => candleFraction(candle, this.#resting.get(o.clientOrderId)?.since ?? 0)
+    for (const { order, at } of triggersAlong(armed, path, missed)) {
       const now = this.#orders.get(order.clientOrderId)
       if (now === undefined || !this.#isArmed(now)) continue // an earlier fill ended it (a reduce-only with nothing left)
       this.#last.set(k, at)

@@ -20,6 +20,8 @@ export interface Resting {
   expiry?: TimerHandle
   /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
   armed: boolean
+  /** When it started resting (or waiting for its trigger), epoch ms: a candle's prices before that never reach it. */
+  readonly since: number
 }
 
 /**

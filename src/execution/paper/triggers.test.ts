@@ -119,6 +119,17 @@ describe('triggersAlong for orders placed during the candle', () => {
   })
 })
 
+describe('triggersAlong: floating point', () => {
+  it('equal triggers fire in time priority whenever each order came in on the move', () => {
+    const early = order('STOP_MARKET', 'SELL', 95)
+    const late = order('STOP_MARKET', 'SELL', 95)
+    for (const missed of [1 / 60_000, 2 / 60_000, 7 / 60_000, 0.1]) {
+      const got = triggersAlong([early, late], [100, 90, 102, 101], (o) => (o === late ? missed : 0))
+      expect(got.map((h) => h.order.clientOrderId)).toEqual([early.clientOrderId, late.clientOrderId])
+    }
+  })
+})
+
 describe('pathAfter and candleFraction', () => {
   const c = { openTime: 60_000, closeTime: 119_999 }
 
@@ -158,22 +169,31 @@ describe('tradedThrough', () => {
     volume: 1,
     isClosed: true,
   }
-  const limit = (side: Order['side'], price: number, placedAt: number): Order => ({
+  const limit = (side: Order['side'], price: number): Order => ({
     ...order('LIMIT', side),
     price: new Decimal(price),
-    tsUpdated: placedAt,
+  })
+
+  it('a price the order came in at is touched, not traded through (no float noise)', () => {
+    // 80.3 s in: the assumed path is at exactly 90.18 (from 90 a third in, up to 102 two thirds in), then rises.
+    expect(tradedThrough(limit('BUY', 90.18), candle, 80_300)).toBe(false)
+  })
+
+  it('a low or high the candle lacks is no price it traded at', () => {
+    expect(tradedThrough(limit('BUY', 95), { ...candle, low: 0 }, 0)).toBe(false) // open, high, close: 100 at least
+    expect(tradedThrough(limit('BUY', 100.5), { ...candle, low: Number.NaN }, 0)).toBe(true) // the open was 100
   })
 
   it('an order resting before the candle opened: its whole range, strictly through the price', () => {
-    expect(tradedThrough(limit('BUY', 95, 0), candle)).toBe(true)
-    expect(tradedThrough(limit('BUY', 90, 0), candle)).toBe(false) // touched, not through
-    expect(tradedThrough(limit('SELL', 101.5, 0), candle)).toBe(true)
+    expect(tradedThrough(limit('BUY', 95), candle, 0)).toBe(true)
+    expect(tradedThrough(limit('BUY', 90), candle, 0)).toBe(false) // touched, not through
+    expect(tradedThrough(limit('SELL', 101.5), candle, 0)).toBe(true)
   })
 
   it('an order placed during the candle: only what the market did after it (the low came a third in)', () => {
-    expect(tradedThrough(limit('BUY', 95, 66_000), candle)).toBe(true) // a tenth in: the low is still ahead
-    expect(tradedThrough(limit('BUY', 95, 90_000), candle)).toBe(false) // half-way: the low is past (96 then)
-    expect(tradedThrough(limit('SELL', 101.5, 90_000), candle)).toBe(true) // the high is still ahead
-    expect(tradedThrough(limit('SELL', 101.5, 110_000), candle)).toBe(false)
+    expect(tradedThrough(limit('BUY', 95), candle, 66_000)).toBe(true) // a tenth in: the low is still ahead
+    expect(tradedThrough(limit('BUY', 95), candle, 90_000)).toBe(false) // half-way: the low is past (96 then)
+    expect(tradedThrough(limit('SELL', 101.5), candle, 90_000)).toBe(true) // the high is still ahead
+    expect(tradedThrough(limit('SELL', 101.5), candle, 110_000)).toBe(false)
   })
 })

@@ -77,27 +77,29 @@ export function pathAfter(path: readonly number[], missed: number): PathPoint[] 
   const pos = missed * (n - 1)
   const s = Math.floor(pos)
   const a = path[s] as number
-  const price = a + ((path[s + 1] as number) - a) * (pos - s)
+  // 12 significant digits: no float noise (90.17999999999999 for 90.18) to read as a price traded through.
+  const price = Number((a + ((path[s + 1] as number) - a) * (pos - s)).toPrecision(12))
   return [{ price, at: missed }, ...points.slice(s + 1)]
 }
 
 /**
  * Whether candle `c` traded through resting limit order `o`'s price (a buy's below it, a sell's above) after the
- * order was placed (`tsUpdated`): the candle's whole range for an order placed before it opened, the part of its path
- * after the order for one placed during it (see {@link pathAfter}).
+ * order started resting (`since`, epoch ms): the candle's whole range for an order resting before it opened, the part
+ * of its path after that for one placed during it (see {@link pathAfter}). A low or high the candle lacks (not a
+ * number above zero) is not a price it traded at.
  *
  * @example
  * ```ts
- * tradedThrough(bidAt95PlacedHalfwayThrough, { ...c, open: 100, high: 102, low: 90, close: 101 }) // false: the low came first
+ * tradedThrough(bidAt95, { ...c, open: 100, high: 102, low: 90, close: 101 }, halfway) // false: the low came first
  * ```
  */
-export function tradedThrough(o: Order, c: Candle): boolean {
+export function tradedThrough(o: Order, c: Candle, since: number): boolean {
   const price = o.price
   if (price === undefined) return false
   const buy = o.side === 'BUY'
   let extreme = buy ? c.low : c.high
-  const missed = candleFraction(c, o.tsUpdated)
-  if (missed > 0) {
+  const missed = candleFraction(c, since)
+  if (missed > 0 || !(extreme > 0 && Number.isFinite(extreme))) {
     const seen = pathAfter(candlePath(c), missed).map((p) => p.price)
     extreme = buy ? Math.min(...seen) : Math.max(...seen)
   }
@@ -129,28 +131,37 @@ export function triggersAlong(
 ): TriggerHit[] {
   const hits: Array<TriggerHit & { readonly time: number }> = []
   for (const order of orders) {
-    const hit = order.triggerPrice === undefined ? undefined : fireOn(order, pathAfter(path, missed(order)))
+    const hit = order.triggerPrice === undefined ? undefined : fireOn(order, path, missed(order))
     if (hit !== undefined) hits.push(hit)
   }
   // Array.prototype.sort is stable: orders firing at one moment keep their time priority.
   return hits.sort((x, y) => x.time - y.time).map(({ order, at }) => ({ order, at }))
 }
 
-/** When and at what price `order` fires along `path`: at the first point already past its trigger, or on the move. */
-function fireOn(order: Order, path: readonly PathPoint[]): (TriggerHit & { time: number }) | undefined {
+/**
+ * When and at what price `order` fires along `path` after fraction `missed` of it: at the first point already past its
+ * trigger, or on the move that reaches it. The time of a trigger on a move is read on the path's own move (from its
+ * point, not from where a late order came in), so equal triggers on one move fire at exactly one time.
+ */
+function fireOn(
+  order: Order,
+  path: readonly number[],
+  missed: number,
+): (TriggerHit & { time: number }) | undefined {
   const trigger = order.triggerPrice as Decimal
-  let from: PathPoint | undefined
-  for (const p of path) {
+  const last = path.length - 1
+  let first = true
+  for (const p of pathAfter(path, missed)) {
     const at = decimalOfNumber(p.price)
     // Not fired at the last price and fired at this one: the trigger lies on the move from there to here.
-    if (!firesAt(order, at)) {
-      from = p
-      continue
+    if (firesAt(order, at)) {
+      if (first) return { order, at, time: p.at }
+      const i = Math.round(p.at * last) // p is a point of the path itself (only the first may lie between)
+      const a = path[i - 1] as number
+      const part = (trigger.toNumber() - a) / (p.price - a) // p fires and a point before it did not: not 0 ÷ 0
+      return { order, at: trigger, time: (i - 1 + part) / last }
     }
-    if (from === undefined) return { order, at, time: p.at }
-    const move = p.price - from.price
-    const part = move === 0 ? 1 : (trigger.toNumber() - from.price) / move
-    return { order, at: trigger, time: from.at + (p.at - from.at) * part }
+    first = false
   }
   return undefined
 }

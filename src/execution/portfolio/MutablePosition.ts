@@ -1,9 +1,10 @@
-import type { InstrumentKind } from '../../core/types.js'
+import type { Instrument, InstrumentKind } from '../../core/types.js'
 import { equalDecimals } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { magnitude } from '../../decimal/magnitude.js'
 import { product } from '../../decimal/product.js'
+import { ValidationError } from '../../errors/index.js'
 import type { PortfolioPosition } from './PortfolioEvents.js'
 
 const ZERO = new Decimal(0)
@@ -167,4 +168,23 @@ export function settleMutablePosition(
   p.entry = undefined
   p.mark = payout.isZero() ? undefined : payout
   return { proceeds, realized }
+}
+
+/**
+ * Throws a `ValidationError` for a leverage that is not a finite number above zero, or above the instrument's
+ * `maxLeverage`.
+ *
+ * @example
+ * ```ts
+ * checkLeverage(150, btcPerp) // throws: above the maximum "125"
+ * ```
+ */
+export function checkLeverage(leverage: number, inst: Instrument | undefined): void {
+  if (!Number.isFinite(leverage) || leverage <= 0)
+    throw new ValidationError(`Invalid leverage "${leverage}"`, { field: 'leverage' })
+  if (inst?.maxLeverage !== undefined && leverage > inst.maxLeverage) {
+    throw new ValidationError(`Leverage "${leverage}" above the maximum "${inst.maxLeverage}"`, {
+      field: 'leverage',
+    })
+  }
 }

@@ -1,8 +1,18 @@
-import { subscribe, subscribeAll } from '../../core/events.js'
-import { type ExecutionClient, type FillReversedEvent, ORDER_EVENTS } from '../../core/ports.js'
+import { type Listenable, subscribe, subscribeAll } from '../../core/events.js'
+import {
+  type ExecutionClient,
+  type ExecutionEvents,
+  type FillReversedEvent,
+  ORDER_EVENTS,
+} from '../../core/ports.js'
 import type { Fill, FundingPayment, Order } from '../../core/types.js'
 import type { TradekitError } from '../../errors/index.js'
 import type { Result } from '../../errors/result.js'
+
+/** The dry-run event of the live `OrderExecutor`: the order was not sent and never will be. */
+interface DryRunSkipped {
+  'order.dryRunSkipped': [e: { readonly order: Order }]
+}
 
 /** What {@link followClient} drives: a Portfolio's booking methods and where a refusal is reported. */
 export interface ClientFollower {
@@ -17,7 +27,8 @@ export interface ClientFollower {
 
 /**
  * Wires an execution client's events to a follower (see `Portfolio.attach`): each fill of every `order.filled`, one by
- * one and in order, then the order; each `fill.reversed`; each `funding.settled`; every other order event's order.
+ * one and in order, then the order; each `fill.reversed`; each `funding.settled`; every other order event's order; a
+ * dry run's skipped order as ended (`CANCELED`: it is never sent).
  * Returns a function that detaches.
  *
  * @example
@@ -40,10 +51,16 @@ export function followClient(client: Pick<ExecutionClient, 'events'>, to: Client
   const onFunding = (e: { funding: FundingPayment }) => to.applyVenueFunding(e.funding)
   const handlers = { 'order.filled': onFill, 'fill.reversed': onReversed, 'funding.settled': onFunding }
   const offFills = subscribe(client.events, handlers)
+  // A dry run's order is never sent: it ends where it is skipped (an executor without a dry run never emits it).
+  const dryRun = client.events as Listenable<ExecutionEvents & DryRunSkipped>
+  const offSkipped = subscribe(dryRun, {
+    'order.dryRunSkipped': (e) => to.track({ ...e.order, status: 'CANCELED' }),
+  })
   const names = ORDER_EVENTS.filter((n) => n !== 'order.filled')
   const offOrders = subscribeAll(client.events, names, (e: { order: Order }) => to.track(e.order))
   return () => {
     offFills()
+    offSkipped()
     offOrders()
   }
 }

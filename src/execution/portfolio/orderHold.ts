@@ -1,7 +1,9 @@
 import { isTerminalStatus } from '../../core/orderState.js'
 import type { Instrument, Order } from '../../core/types.js'
-import type { Decimal } from '../../decimal/index.js'
+import { Decimal } from '../../decimal/index.js'
 import { minus } from '../../decimal/plusMinus.js'
+
+const NO_FEE = new Decimal(0)
 
 /**
  * What an open order holds of the quote currency while it rests (a paper order, or a live one a Portfolio follows): a
@@ -55,4 +57,41 @@ export function holdOpenOrder(
       : orderHold(order, inst, account.leverage(inst.venue, inst.symbol), makerRate)
   if (held === undefined || inst === undefined) account.release(order.clientOrderId)
   else account.hold(order.clientOrderId, inst.quote, held)
+}
+
+/** What {@link unheldCommitment} reads of an account. */
+export interface OrderTerms {
+  /** Whether the account holds for the order of this client id already (a paper order resting). */
+  isHeld(clientOrderId: string): boolean
+  instrument(venue: string, symbol: string): Instrument | undefined
+  /** The leverage an order on a perpetual commits margin at. */
+  leverage(venue: string, symbol: string): number
+  /** Value of one unit of `asset` in the account currency (`undefined`: not valued). */
+  rate(asset: string): Decimal | undefined
+}
+
+/**
+ * What open orders commit that the account holds nothing for, in the account currency: for each order not terminal
+ * and not held, its {@link orderHold} (no maker fee) at the rate of its instrument's quote. A live order rests at the
+ * venue, which locks its cost or margin; the account following it holds nothing (only a paper trader holds). Orders
+ * of an unknown instrument or an unvalued quote count nothing. `undefined` when none commits anything.
+ *
+ * @example
+ * ```ts
+ * unheldCommitment(executor.openOrders(), terms) // 2000 for a live bid of 20 at 100 on BTCUSDT
+ * ```
+ */
+export function unheldCommitment(orders: readonly Order[], terms: OrderTerms): Decimal | undefined {
+  let sum: Decimal | undefined
+  for (const o of orders) {
+    if (isTerminalStatus(o.status) || terms.isHeld(o.clientOrderId)) continue
+    const inst = terms.instrument(o.venue, o.symbol)
+    const rate = inst === undefined ? undefined : terms.rate(inst.quote)
+    if (inst === undefined || rate === undefined) continue
+    const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE)
+    if (held === undefined) continue
+    const value = rate.eq(1) ? held : held.times(rate)
+    sum = sum === undefined ? value : sum.plus(value)
+  }
+  return sum
 }
