@@ -54,9 +54,11 @@ import type {
   PortfolioDifference,
   PortfolioEvents,
   PortfolioPosition,
+  PortfolioSnapshotOptions,
 } from './portfolio/PortfolioEvents.js'
 import { type FillPlan, planFill } from './portfolio/planFill.js'
 import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore.js'
+import type { VenueAccountState } from './portfolio/reconcileWithVenue.js'
 import { reconcileBalances, reconcilePositions } from './portfolio/reconcileWithVenue.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
@@ -77,7 +79,9 @@ export type {
   PortfolioDifference,
   PortfolioEvents,
   PortfolioPosition,
+  PortfolioSnapshotOptions,
 } from './portfolio/PortfolioEvents.js'
+export type { VenueAccountState } from './portfolio/reconcileWithVenue.js'
 
 /**
  * Account state in Decimal: cash balances per asset, spot holdings, perpetual positions (leverage, entry, margin,
@@ -554,16 +558,9 @@ export class Portfolio {
    * exec.events.on('account.updated', (e) => portfolio.reconcileWith(e))
    * ```
    */
-  reconcileWith(state: {
-    balances?: readonly Balance[]
-    positions?: readonly Position[]
-  }): PortfolioDifference[] {
-    const diffs = reconcileBalances(
-      state.balances ?? [],
-      this.#cash,
-      this.#positions.values(),
-      this.#instruments,
-    )
+  reconcileWith(state: VenueAccountState): PortfolioDifference[] {
+    const balances = state.balances ?? []
+    const diffs = reconcileBalances(balances, this.#cash, this.#positions.values(), this.#instruments)
     const positionOf = (venue: string, symbol: string) => {
       const kind = this.instrument(venue, symbol)?.kind
       if (kind === undefined || kind === 'spot') return undefined
@@ -572,13 +569,9 @@ export class Portfolio {
     }
     diffs.push(...reconcilePositions(state.positions ?? [], positionOf))
     this.#touchPeak()
-    if (diffs.length > 0) {
-      this.#bus.emit('portfolio.reconciled', {
-        type: 'portfolio.reconciled',
-        differences: diffs,
-        tsEvent: this.#clock.now(),
-      })
-    }
+    const tsEvent = this.#clock.now()
+    if (diffs.length > 0)
+      this.#bus.emit('portfolio.reconciled', { type: 'portfolio.reconciled', differences: diffs, tsEvent })
     return diffs
   }
 
@@ -665,14 +658,16 @@ export class Portfolio {
   /**
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
-   * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld.
+   * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld
+   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum).
    */
-  snapshot(openOrders?: readonly Order[], options?: { readonly strategyId?: string }): AccountSnapshot {
+  snapshot(openOrders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
     const equity = this.equity()
     const orders = openOrders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
-    const unheld = orders.length === 0 ? undefined : unheldCommitment(orders, this.#terms)
+    const net = orders.length > 0 && options?.netOfOrders !== false
+    const unheld = net ? unheldCommitment(orders, this.#terms) : undefined
     const freeMargin = unheld === undefined ? this.freeMargin() : minus(this.freeMargin(), unheld)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()

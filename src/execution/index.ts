@@ -43,6 +43,8 @@ export {
   type PortfolioDifference,
   type PortfolioEvents,
   type PortfolioPosition,
+  type PortfolioSnapshotOptions,
+  type VenueAccountState,
 } from './Portfolio.js'
 export {
   PaperTrader,

@@ -88,8 +88,8 @@ export const BinanceMarketStreamConfigSchema = z.strictObject({
   clock: z.optional(ClockSchema),
   /**
    * The venue's clock minus `clock`, ms (e.g. `() => rest.timeOffsetMs`): a frame that carries no event time (spot
-   * partial depth) is stamped with the venue's time when it arrived, the time base of every other event (default: no
-   * offset, the local time).
+   * partial depth and bookTicker) is stamped with the venue's time when it arrived, the time base of every other event
+   * (default: no offset, the local time).
    */
   serverTimeOffsetMs: z.optional(
     z.custom<() => number>((v) => typeof v === 'function', 'must be a function'),
@@ -420,8 +420,10 @@ export class BinanceMarketStream implements MarketDataSource {
     return offset !== undefined && Number.isFinite(offset) ? t + offset : t
   }
 
-  #onMessage(conn: Conn, data: string | ArrayBuffer, receivedAt: number): void {
+  #onMessage(conn: Conn, data: string | ArrayBuffer, localReceivedAt: number): void {
     if (typeof data !== 'string') return
+    // A frame without an event time (spot partial depth, spot bookTicker) is stamped on the venue's clock.
+    const receivedAt = this.#venueTime(localReceivedAt)
     const r = decodeMarketEvent(data, this.market, { receivedAt })
     if (!r.ok) {
       this.#dataErrors++
@@ -447,7 +449,7 @@ export class BinanceMarketStream implements MarketDataSource {
           bids: e.bids,
           asks: e.asks,
           sequence: e.lastUpdateId,
-          tsEvent: e.tsEvent || this.#venueTime(receivedAt),
+          tsEvent: e.tsEvent || receivedAt,
         })
         return
       case 'bookTicker':

@@ -265,7 +265,7 @@ describe('PaperTrader limit orders', () => {
       paper.onTrade({ venue: 'fake', symbol: 'BTCUSDT', tradeId, price: 99, qty, side: 'SELL', tsEvent })
     bids(5, 10)
     await paper.submit(intent({ qty: '2', price: '99' })) // 5 ahead of it
-    return { fills, bids, sale }
+    return { paper, fills, bids, sale }
   }
 
   it('a book that shows a trade before its print moves the queue up once, not twice', async () => {
@@ -285,6 +285,35 @@ describe('PaperTrader limit orders', () => {
     bids(undefined, 40) // a sale emptied 99 before its print: the 1 ahead is gone
     sale('b', 3, 39) // its print: the 1 the book took, then 2 of ours (not the 2 cancelled before, again)
     expect(fills.map((f) => f.qty.toString())).toEqual(['2'])
+  })
+
+  it('a print is credited only against the book that could show it: not a cancellation an earlier book showed', async () => {
+    const { fills, bids, sale } = await queueRig()
+    bids(3, 20) // 2 cancelled ahead
+    bids(undefined, 40) // a sale at 30 emptied the level: 3 ahead taken, and 1 of ours
+    sale('a', 4, 30)
+    expect(fills.map((f) => f.qty.toString())).toEqual(['1'])
+    const refill = await queueRig()
+    refill.bids(2, 20) // 3 cancelled ahead
+    refill.bids(8, 40) // a sale of 3 at 30 took the 2 ahead and 1 of ours; 8 joined behind us
+    refill.sale('a', 3, 30)
+    expect(refill.fills.map((f) => f.qty.toString())).toEqual(['1'])
+  })
+
+  it('a print older than the book an order’s queue was read from is in that queue already', async () => {
+    const { paper, fills, bids, sale } = await queueRig() // o1: 5 ahead, read from the book at 10
+    sale('x', 6, 9) // before that book: nothing of it reaches o1
+    expect(fills).toHaveLength(0)
+    bids(2, 20) // a sale of 3 at 19 shown before its print: o1 has 2 ahead
+    const o2 = await paper.submit(intent({ qty: '2', price: '99' })) // 2 + o1's 2 ahead, read from the book at 20
+    sale('a', 3, 19) // that print: in both queues already
+    sale('b', 2, 30) // a newer sale of 2 takes the 2 ahead of o1: nothing reaches o1, nor o2 behind it
+    expect(fills).toHaveLength(0)
+    sale('c', 3, 31) // o1 fills 2, then o2 1
+    expect(fills.map((f) => [f.clientOrderId === o2.clientOrderId ? 'o2' : 'o1', f.qty.toString()])).toEqual([
+      ['o1', '2'],
+      ['o2', '1'],
+    ])
   })
 
   it('front of the queue fills on the first trade at its price', async () => {

@@ -315,7 +315,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       // Cancellations ahead of us shrink the queue with the level (our own earlier orders there stay ahead); a level
       // beyond the depth the snapshot shows says nothing about our queue.
       const visible = visibleAt(book, o.side, px)
-      if (visible !== undefined) shrinkQueue(r, ours === undefined ? visible : plus(visible, ours.at(o)))
+      const shown = visible === undefined || ours === undefined ? visible : plus(visible, ours.at(o))
+      if (shown !== undefined) shrinkQueue(r, shown, held?.snap.tsEvent, book.tsEvent)
       // The opposite side crossing our price fills us (as maker, at our price) from what is left of its depth.
       const depth = crossingDepth(paperBook, o.side, px, remaining(o))
       const filled = isAboveZero(depth) ? this.#fillResting(o, depth) : undefined
@@ -344,8 +345,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       if (through) {
         this.#fillResting(o, remaining(o))
       } else if (atPrice) {
-        const held = this.#books.get(k)?.snap.tsEvent // a book may have shown this trade already
-        const left = r.queueAhead.minus(printTakes(r, new Decimal(trade.qty), trade.tsEvent, held))
+        const left = r.queueAhead.minus(printTakes(r, new Decimal(trade.qty), trade.tsEvent)) // books may show it
         r.queueAhead = Decimal.max(left, ZERO)
         if (!left.isNegative()) continue
         print ??= new Decimal(trade.qty)
@@ -461,7 +461,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
       for (const o of this.#restingOn(k)) if (this.#resting.get(o.clientOrderId)?.armed === false) ours.add(o)
       queueAhead = plus(queueAhead, ours.at(order))
     }
-    this.#resting.set(cid, { queueAhead, armed: false, since: this.#now() })
+    this.#resting.set(cid, { queueAhead, armed: false, since: this.#now(), queueTs: book?.snap.tsEvent })
     this.#armExpiry(cid, now)
     this.#holdFor(now)
   }

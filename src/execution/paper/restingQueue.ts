@@ -12,11 +12,13 @@ const ZERO = new Decimal(0)
 export interface Resting {
   /** Quantity ahead of it at its price: the venue's visible queue and our own earlier orders there. */
   queueAhead: Decimal
+  /** Time of the book its queue was read from when it started resting: a print older than that is in the queue. */
+  readonly queueTs?: number
   /**
-   * What books took off `queueAhead` since the last print at its price newer than them: a book can show a trade
-   * before the trade's print arrives (see {@link printTakes}).
+   * What books took off `queueAhead`, each with the times of the book before it and of the book itself: a book can
+   * show a trade (between those times) before the trade's print arrives (see {@link printTakes}).
    */
-  shrunkByBooks?: Decimal
+  shrinks?: QueueShrink[]
   expiry?: TimerHandle
   /** Waiting for its trigger price (stop / take-profit): not in the book yet. */
   armed: boolean
@@ -167,42 +169,64 @@ export function takeCrossing(book: PaperBook, side: Side, px: number, qty: Decim
   }
 }
 
+/** What one book took off a resting order's queue: `qty`, shown by the book of time `to` (the one before: `from`). */
+export interface QueueShrink {
+  readonly from: number
+  readonly to: number
+  qty: Decimal
+}
+
+/** Book shrinks remembered per resting order (the oldest is forgotten first). */
+const MAX_SHRINKS = 16
+
 /**
- * Lowers a resting order's queue to what a book shows ahead of it (`shown`, when lower), and remembers what the book
- * took off: that may be a trade whose print is still to come ({@link printTakes}).
+ * Lowers a resting order's queue to what a book of time `to` shows ahead of it (`shown`, when lower; `from`: the time
+ * of the book before it), and remembers what the book took off: that may be a trade whose print is still to come
+ * ({@link printTakes}).
  *
  * @example
  * ```ts
- * shrinkQueue(resting, visibleAt(book, 'BUY', 99) ?? resting.queueAhead)
+ * shrinkQueue(resting, visibleAt(book, 'BUY', 99) ?? resting.queueAhead, held?.tsEvent, book.tsEvent)
  * ```
  */
-export function shrinkQueue(r: Resting, shown: Decimal): void {
+export function shrinkQueue(r: Resting, shown: Decimal, from: number | undefined, to: number): void {
   if (!shown.lt(r.queueAhead)) return
-  r.shrunkByBooks = plus(r.shrunkByBooks ?? ZERO, minus(r.queueAhead, shown))
+  r.shrinks ??= []
+  r.shrinks.push({ from: from ?? Number.NEGATIVE_INFINITY, to, qty: minus(r.queueAhead, shown) })
+  if (r.shrinks.length > MAX_SHRINKS) r.shrinks.shift()
   r.queueAhead = shown
 }
 
 /**
- * What a print of `qty` at a resting order's price takes off its queue: the print, less what books no older than it
- * took off already (the book held, of time `bookTs`, showed that trade: counting it again would move the order up
- * twice). A print newer than the book held is none of theirs: what they took stays taken (cancellations ahead) and is
- * forgotten.
+ * What a print of `qty` at time `printTs` at a resting order's price takes off its queue: nothing when it is older
+ * than the book the queue was read from (that book showed it); else the print, less what books that could have shown
+ * it took off already (a book later than the print, the book before it earlier: counting the trade again would move
+ * the order up twice). A book's shrink no print can fall in any more (a print newer than it came: prints come in
+ * order) is forgotten; what it took stays taken (cancellations ahead).
  *
  * @example
  * ```ts
- * const left = resting.queueAhead.minus(printTakes(resting, new Decimal(trade.qty), trade.tsEvent, book.tsEvent))
+ * const left = resting.queueAhead.minus(printTakes(resting, new Decimal(trade.qty), trade.tsEvent))
  * ```
  */
-export function printTakes(r: Resting, qty: Decimal, printTs: number, bookTs: number | undefined): Decimal {
-  const shrunk = r.shrunkByBooks
-  if (shrunk === undefined) return qty
-  if (bookTs === undefined || printTs > bookTs) {
-    r.shrunkByBooks = undefined
-    return qty
+export function printTakes(r: Resting, qty: Decimal, printTs: number): Decimal {
+  if (r.queueTs !== undefined && printTs < r.queueTs) return ZERO
+  const shrinks = r.shrinks
+  if (shrinks === undefined) return qty
+  let left = qty
+  let kept = 0
+  for (const s of shrinks) {
+    if (s.to < printTs) continue
+    if (s.from < printTs && isAboveZero(left) && isAboveZero(s.qty)) {
+      const credit = Decimal.min(s.qty, left)
+      s.qty = minus(s.qty, credit)
+      left = minus(left, credit)
+    }
+    shrinks[kept++] = s
   }
-  const credit = Decimal.min(shrunk, qty)
-  r.shrunkByBooks = credit.eq(shrunk) ? undefined : minus(shrunk, credit)
-  return minus(qty, credit)
+  shrinks.length = kept
+  if (kept === 0) r.shrinks = undefined
+  return left
 }
 
 /**

@@ -47,6 +47,12 @@ describe('candlePath', () => {
     expect(candlePath({ ...c, close: 98 })).toEqual([100, 104, 97, 98])
   })
 
+  it('without its open, goes first to the extreme farther from its close, however the open is missing', () => {
+    for (const open of [0, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(candlePath({ open, high: 110, low: 90, close: 95 })).toEqual([110, 90, 95])
+    expect(candlePath({ open: Number.NaN, high: 110, low: 90, close: 105 })).toEqual([90, 110, 105])
+  })
+
   it('leaves out prices a candle lacks, never its close', () => {
     expect(candlePath({ open: Number.NaN, high: 0, low: -1, close: 99 })).toEqual([99])
     expect(candlePath({ ...c, high: Number.POSITIVE_INFINITY })).toEqual([100, 97, 103])
@@ -120,6 +126,21 @@ describe('triggersAlong for orders placed during the candle', () => {
 })
 
 describe('triggersAlong: floating point', () => {
+  it('equal triggers keep time priority when the later order came in exactly where the market was at the trigger', () => {
+    const path = [100, 90, 110, 105]
+    const candle = { openTime: 0, closeTime: 59_999 }
+    const inverted: string[] = []
+    for (let cents = 9001; cents < 10_000; cents++) {
+      const trigger = cents / 100
+      const at = Math.round(((100 - trigger) / 10) * 20_000) // the ms the path is at the trigger, a third in at 90
+      const early = order('STOP_MARKET', 'SELL', trigger)
+      const late = order('STOP_MARKET', 'SELL', trigger)
+      const got = triggersAlong([early, late], path, (o) => (o === late ? candleFraction(candle, at) : 0))
+      if (got[0]?.order !== early) inverted.push(String(trigger))
+    }
+    expect(inverted).toEqual([])
+  })
+
   it('equal triggers fire in time priority whenever each order came in on the move', () => {
     const early = order('STOP_MARKET', 'SELL', 95)
     const late = order('STOP_MARKET', 'SELL', 95)

@@ -23,7 +23,8 @@ export function firesAt(order: Order, price: Decimal): boolean {
 /**
  * The prices a candle went through, in the order assumed: open, then the extreme nearer its close last (a candle that
  * closed up went down to its low first, then up to its high), then close. Prices that are not finite and above zero
- * are left out (a candle from a file may lack its open, high or low); the close is always there.
+ * are left out (a candle from a file may lack its open, high or low; without its open, the middle of its range stands
+ * for it in deciding which extreme came first); the close is always there.
  *
  * @example
  * ```ts
@@ -31,10 +32,15 @@ export function firesAt(order: Order, price: Decimal): boolean {
  * ```
  */
 export function candlePath(c: Pick<Candle, 'open' | 'high' | 'low' | 'close'>): number[] {
-  const up = c.close >= c.open
-  return [c.open, up ? c.low : c.high, up ? c.high : c.low, c.close].filter(
-    (p, i) => i === 3 || (Number.isFinite(p) && p > 0),
-  )
+  // Without its open, a candle went first to the extreme farther from its close (the middle of its range decides).
+  const from = isPrice(c.open) ? c.open : isPrice(c.high) && isPrice(c.low) ? (c.high + c.low) / 2 : c.close
+  const up = c.close >= from
+  return [c.open, up ? c.low : c.high, up ? c.high : c.low, c.close].filter((p, i) => i === 3 || isPrice(p))
+}
+
+/** Whether `p` can be a price a candle traded at: a finite number above zero. */
+function isPrice(p: number): boolean {
+  return Number.isFinite(p) && p > 0
 }
 
 /** A price of a candle's path and when the market was there, as a fraction of the candle (0 its open, 1 its end). */
@@ -155,7 +161,7 @@ function fireOn(
     const at = decimalOfNumber(p.price)
     // Not fired at the last price and fired at this one: the trigger lies on the move from there to here.
     if (firesAt(order, at)) {
-      if (first) return { order, at, time: p.at }
+      if (first) return { order, at, time: gapTime(path, p.at, trigger) }
       const i = Math.round(p.at * last) // p is a point of the path itself (only the first may lie between)
       const a = path[i - 1] as number
       const part = (trigger.toNumber() - a) / (p.price - a) // p fires and a point before it did not: not 0 ÷ 0
@@ -164,4 +170,19 @@ function fireOn(
     first = false
   }
   return undefined
+}
+
+/**
+ * When an order already past its trigger where it came in (at fraction `start` of `path`) fired: then, or where the
+ * path's own move crosses the trigger when that is no earlier (the start sits on the trigger but for float noise), so
+ * an order armed before it with the same trigger, timed on that move, keeps its time priority.
+ */
+function gapTime(path: readonly number[], start: number, trigger: Decimal): number {
+  const last = path.length - 1
+  if (!(start > 0) || start >= 1 || last < 1) return start
+  const s = Math.floor(start * last)
+  const a = path[s] as number
+  const b = path[s + 1] as number
+  const part = (trigger.toNumber() - a) / (b - a)
+  return part >= 0 && part <= 1 ? Math.max(start, (s + part) / last) : start
 }

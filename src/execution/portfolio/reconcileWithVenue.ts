@@ -6,6 +6,12 @@ import type { PortfolioDifference } from './PortfolioEvents.js'
 
 const ZERO = new Decimal(0)
 
+/** The venue's view `Portfolio.reconcileWith` merges: balances (free + locked per asset) and positions. */
+export interface VenueAccountState {
+  readonly balances?: readonly Balance[]
+  readonly positions?: readonly Position[]
+}
+
 /**
  * The balance part of `Portfolio.reconcileWith`: cash takes the venue's total (free + locked), written into `cash`; a
  * spot base asset the portfolio holds as a position is compared with it but not applied (the venue does not know its
