@@ -257,13 +257,13 @@ describe('PaperTrader limit orders', () => {
   })
 
   /** A book whose bid at 99 shows `at99` (none: emptied) over 5 at 98, at time `ts`; a sale printed at 99. */
-  const queueRig = async () => {
+  const queueRig = async (start = 10) => {
     const { paper, fills } = setup({ queuePosition: 1 })
     const bids = (at99: number | undefined, ts: number) =>
       paper.onBook(book(at99 === undefined ? [[98, 5]] : [[99, at99], ...BIDS.slice(1)], ASKS, BTCUSDT, ts))
     const sale = (tradeId: string, qty: number, tsEvent: number) =>
       paper.onTrade({ venue: 'fake', symbol: 'BTCUSDT', tradeId, price: 99, qty, side: 'SELL', tsEvent })
-    bids(5, 10)
+    bids(5, start)
     await paper.submit(intent({ qty: '2', price: '99' })) // 5 ahead of it
     return { paper, fills, bids, sale }
   }
@@ -298,6 +298,21 @@ describe('PaperTrader limit orders', () => {
     refill.bids(8, 40) // a sale of 3 at 30 took the 2 ahead and 1 of ours; 8 joined behind us
     refill.sale('a', 3, 30)
     expect(refill.fills.map((f) => f.qty.toString())).toEqual(['1'])
+  })
+
+  it('a print stamped in the same ms as the books around it is credited once, not counted again', async () => {
+    for (const ts of [0, 500]) {
+      const { fills, bids, sale } = await queueRig(ts) // 5 ahead, read from a book at ts
+      bids(2, ts) // a sale of 3 shown before its print
+      sale('a', 3, ts)
+      sale('b', 2, ts + 1) // takes the 2 ahead: nothing reaches the order
+      expect(fills).toHaveLength(0)
+    }
+    const { fills, bids, sale } = await queueRig()
+    bids(5, 100) // a book at 100, before a sale at 100
+    bids(2, 200) // shows that sale of 3
+    sale('a', 3, 100)
+    expect(fills).toHaveLength(0)
   })
 
   it('a print older than the book an order’s queue was read from is in that queue already', async () => {

@@ -177,7 +177,7 @@ export interface QueueShrink {
 }
 
 /** Book shrinks remembered per resting order (the oldest is forgotten first). */
-const MAX_SHRINKS = 16
+const MAX_SHRINKS = 64
 
 /**
  * Lowers a resting order's queue to what a book of time `to` shows ahead of it (`shown`, when lower; `from`: the time
@@ -200,8 +200,8 @@ export function shrinkQueue(r: Resting, shown: Decimal, from: number | undefined
 /**
  * What a print of `qty` at time `printTs` at a resting order's price takes off its queue: nothing when it is older
  * than the book the queue was read from (that book showed it); else the print, less what books that could have shown
- * it took off already (a book later than the print, the book before it earlier: counting the trade again would move
- * the order up twice). A book's shrink no print can fall in any more (a print newer than it came: prints come in
+ * it took off already (a book no earlier than the print, the book before it no later, the oldest first: counting the
+ * trade again would move the order up twice). A book's shrink no print can fall in any more (a print newer than it came: prints come in
  * order) is forgotten; what it took stays taken (cancellations ahead).
  *
  * @example
@@ -217,7 +217,7 @@ export function printTakes(r: Resting, qty: Decimal, printTs: number): Decimal {
   let kept = 0
   for (const s of shrinks) {
     if (s.to < printTs) continue
-    if (s.from < printTs && isAboveZero(left) && isAboveZero(s.qty)) {
+    if (s.from <= printTs && isAboveZero(left) && isAboveZero(s.qty)) {
       const credit = Decimal.min(s.qty, left)
       s.qty = minus(s.qty, credit)
       left = minus(left, credit)

@@ -141,6 +141,21 @@ describe('triggersAlong: floating point', () => {
     expect(inverted).toEqual([])
   })
 
+  it('an order that came in past its trigger on a move leaving it fires as it came in, before what fires later', () => {
+    const path = [100, 90, 110, 105] // down to 90 a third in, up to 110 two thirds in
+    const came = order('STOP_MARKET', 'SELL', 95) // came in 1.1/3 in, at 92 on the way up: past 95 already
+    const later = order('STOP_MARKET', 'BUY', 93.5) // armed 1.02/3 in (90.2): fires on the way up, at 93.5
+    const got = triggersAlong([later, came], path, (o) => (o === came ? 1.1 / 3 : 1.02 / 3))
+    expect(got.map((h) => [h.order === came ? 'came' : 'later', h.at.toNumber()])).toEqual([
+      ['came', 92],
+      ['later', 93.5],
+    ])
+    const atLow = order('STOP_MARKET', 'SELL', 95) // came in exactly at the low (a path point), past 95
+    const up = order('STOP_MARKET', 'BUY', 93) // armed 1.02/3 in: fires at 93 on the way up
+    const onPoint = triggersAlong([up, atLow], path, (o) => (o === atLow ? 1 / 3 : 1.02 / 3))
+    expect(onPoint.map((h) => h.order)).toEqual([atLow, up])
+  })
+
   it('equal triggers fire in time priority whenever each order came in on the move', () => {
     const early = order('STOP_MARKET', 'SELL', 95)
     const late = order('STOP_MARKET', 'SELL', 95)

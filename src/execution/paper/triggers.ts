@@ -161,7 +161,7 @@ function fireOn(
     const at = decimalOfNumber(p.price)
     // Not fired at the last price and fired at this one: the trigger lies on the move from there to here.
     if (firesAt(order, at)) {
-      if (first) return { order, at, time: gapTime(path, p.at, trigger) }
+      if (first) return { order, at, time: gapTime(order, path, p.at) }
       const i = Math.round(p.at * last) // p is a point of the path itself (only the first may lie between)
       const a = path[i - 1] as number
       const part = (trigger.toNumber() - a) / (p.price - a) // p fires and a point before it did not: not 0 ÷ 0
@@ -173,16 +173,18 @@ function fireOn(
 }
 
 /**
- * When an order already past its trigger where it came in (at fraction `start` of `path`) fired: then, or where the
- * path's own move crosses the trigger when that is no earlier (the start sits on the trigger but for float noise), so
- * an order armed before it with the same trigger, timed on that move, keeps its time priority.
+ * When `order`, already past its trigger where it came in (at fraction `start` of `path`), fired: then, or where the
+ * move that brought the market there crosses the trigger when that is no earlier (the start sits on the trigger but
+ * for float noise), so an order armed before it with the same trigger, timed on that move, keeps its time priority.
  */
-function gapTime(path: readonly number[], start: number, trigger: Decimal): number {
+function gapTime(order: Order, path: readonly number[], start: number): number {
   const last = path.length - 1
   if (!(start > 0) || start >= 1 || last < 1) return start
-  const s = Math.floor(start * last)
+  const pos = start * last
+  const s = Number.isInteger(pos) ? pos - 1 : Math.floor(pos) // the move that ends at, or runs through, the start
   const a = path[s] as number
-  const b = path[s + 1] as number
-  const part = (trigger.toNumber() - a) / (b - a)
+  // A move from a point past the trigger already left it: only a move into the trigger can time the order later.
+  if (firesAt(order, decimalOfNumber(a))) return start
+  const part = ((order.triggerPrice as Decimal).toNumber() - a) / ((path[s + 1] as number) - a)
   return part >= 0 && part <= 1 ? Math.max(start, (s + part) / last) : start
 }

@@ -48,7 +48,7 @@ describe('Binance market streams against BinanceSim', () => {
     expect(stream.subscriptions().map((s) => s.stream)).not.toContain('btcusdt@trade')
   })
 
-  it('partial depth (no event time in it) is stamped on the venue’s clock, as its trades are', async () => {
+  it('partial depth and book tickers (no event time in them) are stamped on the venue’s clock, as trades are', async () => {
     h = await harness()
     const { spot, sim } = h
     sim.faults.clockSkew(3_600_000) // the venue's clock an hour ahead of ours
@@ -56,12 +56,17 @@ describe('Binance market streams against BinanceSim', () => {
     const stream = spot.marketStream()
     const trades: Trade[] = []
     const books: BookSnapshot[] = []
+    const tickers: number[] = []
     stream.events.on('trade', (t) => trades.push(t))
     stream.events.on('book', (b) => books.push(b))
-    await stream.subscribe(['btcusdt@trade', 'btcusdt@depth5@100ms'])
-    await stepUntil(sim, () => trades.length > 0 && books.length > 0, 10_000, 'trades and books')
-    const apart = Math.abs((books.at(-1) as BookSnapshot).tsEvent - (trades.at(-1) as Trade).tsEvent)
-    expect(apart).toBeLessThan(600_000) // on one clock: not the hour between the two clocks
+    stream.events.on('bookTicker', (e) => tickers.push(e.tsEvent))
+    await stream.subscribe(['btcusdt@trade', 'btcusdt@depth5@100ms', 'btcusdt@bookTicker'])
+    const seen = () => trades.length > 0 && books.length > 0 && tickers.length > 0
+    await stepUntil(sim, seen, 10_000, 'trades, books and book tickers')
+    const last = (trades.at(-1) as Trade).tsEvent
+    // On one clock: not the hour between the two clocks.
+    expect(Math.abs((books.at(-1) as BookSnapshot).tsEvent - last)).toBeLessThan(600_000)
+    expect(Math.abs((tickers.at(-1) as number) - last)).toBeLessThan(600_000)
   })
 
   it('the local order book stays in sync through depth gaps (resync) and matches the venue', async () => {
