@@ -596,7 +596,7 @@ export abstract class BinanceClient implements ExchangeAdapter {
       maxLifetimeMs: this.cfg.maxConnectionLifetimeMs,
       reconnectBaseMs: this.cfg.reconnectBaseMs,
       reconnectMaxMs: this.cfg.reconnectMaxMs,
-      serverTimeOffsetMs: () => this.rest.timeOffsetMs, // partial depth on the venue's clock, as the rest
+      serverTimeOffsetMs: () => this.rest.timeOffsetMs, // frames without an event time on the venue's clock
       ...overrides,
     })
     return this.#stream

@@ -357,7 +357,7 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /**
    * Feeds a candle: its close is the last price; resting orders the candle traded through fill in full, the
-   * best-priced first (an order resting since during the candle by the part of its path after: see `tradedThrough`).
+   * best-priced first (an order that started resting during the candle, by the part of the candle after: `tradedThrough`).
    */
   onCandle(candle: Candle, options?: MarketEventOptions): void {
     const k = key(candle.venue, candle.symbol)

@@ -201,8 +201,8 @@ export function shrinkQueue(r: Resting, shown: Decimal, from: number | undefined
  * What a print of `qty` at time `printTs` at a resting order's price takes off its queue: nothing when it is older
  * than the book the queue was read from (that book showed it); else the print, less what books that could have shown
  * it took off already (a book no earlier than the print, the book before it no later, the oldest first: counting the
- * trade again would move the order up twice). A book's shrink no print can fall in any more (a print newer than it came: prints come in
- * order) is forgotten; what it took stays taken (cancellations ahead).
+ * trade again would move the order up twice). A book's shrink no print can fall in any more (a print newer than it
+ * came: prints come in order) is forgotten; what it took stays taken (cancellations ahead).
  *
  * @example
  * ```ts
