@@ -686,7 +686,8 @@ export class PaperTrader extends BatchBySteps implements ExecutionClient, Market
 
   /** Holds what a resting order needs of the account (see {@link holdOpenOrder}). */
   #holdFor(order: Order): void {
-    holdOpenOrder(this.portfolio, order, this.#instruments.get(key(order.venue, order.symbol)), this.#maker)
+    const inst = this.#instruments.get(key(order.venue, order.symbol))
+    if (inst !== undefined) holdOpenOrder(this.portfolio, order, inst, this.#maker)
   }
 
   #armExpiry(cid: string, order: Order): void {

@@ -105,7 +105,7 @@ export function tradedThrough(o: Order, c: Candle, since: number): boolean {
   const buy = o.side === 'BUY'
   let extreme = buy ? c.low : c.high
   const missed = candleFraction(c, since)
-  if (missed > 0 || !(extreme > 0 && Number.isFinite(extreme))) {
+  if (missed > 0 || !isPrice(extreme)) {
     const seen = pathAfter(candlePath(c), missed).map((p) => p.price)
     extreme = buy ? Math.min(...seen) : Math.max(...seen)
   }

@@ -24,9 +24,10 @@ export function orderHold(
 ): Decimal | undefined {
   const px = order.price ?? order.triggerPrice
   if (px === undefined || order.reduceOnly === true) return undefined
+  const perpetual = inst.kind === 'perpetual'
+  if (!perpetual && order.side !== 'BUY') return undefined
   const left = minus(order.qty, order.filledQty)
-  if (inst.kind === 'perpetual') return left.times(px).div(leverage)
-  return order.side === 'BUY' ? left.times(px).times(makerRate.abs().plus(1)) : undefined
+  return perpetual ? left.times(px).div(leverage) : left.times(px).times(makerRate.abs().plus(1))
 }
 
 /** Where {@link holdOpenOrder} holds: a Portfolio's holds and leverage. */
@@ -38,24 +39,16 @@ export interface OrderHolds {
 
 /**
  * Holds in `account` what an open order of `inst` needs (see {@link orderHold}), replacing its hold of before; releases
- * it when the order needs nothing, has ended, or its instrument is unknown.
+ * it when the order needs nothing.
  *
  * @example
  * ```ts
  * holdOpenOrder(portfolio, restingBid, btcSpot, makerFeeRate) // portfolio.freeCash('USDT') drops by its cost
  * ```
  */
-export function holdOpenOrder(
-  account: OrderHolds,
-  order: Order,
-  inst: Instrument | undefined,
-  makerRate: Decimal,
-): void {
-  const held =
-    inst === undefined || isTerminalStatus(order.status)
-      ? undefined
-      : orderHold(order, inst, account.leverage(inst.venue, inst.symbol), makerRate)
-  if (held === undefined || inst === undefined) account.release(order.clientOrderId)
+export function holdOpenOrder(account: OrderHolds, order: Order, inst: Instrument, makerRate: Decimal): void {
+  const held = orderHold(order, inst, account.leverage(inst.venue, inst.symbol), makerRate)
+  if (held === undefined) account.release(order.clientOrderId)
   else account.hold(order.clientOrderId, inst.quote, held)
 }
 
