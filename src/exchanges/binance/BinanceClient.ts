@@ -54,7 +54,13 @@ import {
   prepareOrder,
 } from './instruments.js'
 import { OpenOrderLimits } from './OpenOrderLimits.js'
-import { ACCOUNT_TRADES_PAGE, orderFillPages } from './orderFillPages.js'
+import {
+  ACCOUNT_TRADES_PAGE,
+  type OrderFillPage,
+  orderFillPages,
+  orderFillSpans,
+  USDM_TRADES_HISTORY_MS,
+} from './orderFillPages.js'
 import { BINANCE_VENUE, type BinanceMarket } from './types.js'
 
 /** Options of `placeOrder`. */
@@ -548,34 +554,43 @@ export abstract class BinanceClient implements ExchangeAdapter {
   /**
    * The venue's record of one order's fills (`GET /api/v3/myTrades` or `/fapi/v1/userTrades` by order id), with
    * the same trade ids as the user stream and the real commissions; `[]` when the order is unknown or unfilled. A
-   * triggered USD-M algo order's fills are those of the order it placed. The OrderExecutor uses it to recover fills a
-   * dropped stream missed.
+   * triggered USD-M algo order's fills are those of the order it placed. USD-M reads them by time span from the
+   * order's creation to its last update (without one it answers the last 7 days only), back to 180 days (it keeps six
+   * months). The OrderExecutor uses it to recover fills a dropped stream missed.
    */
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const o = await this.queryOrder(symbol, clientOrderId)
     if (o === undefined || o.filledQty.isZero() || o.venueOrderId === undefined) return []
     const orderId = o.venueOrderId
     if (!/^\d+$/.test(orderId)) return []
-    // An order of more than one page of fills (a large order sweeping levels, a long-resting quote) is read whole.
-    return orderFillPages(async (fromId) => {
+    const page = async (params: Record<string, number>): Promise<OrderFillPage> => {
       const raw = await this.call(
         'GET',
         this.path(this.market === 'spot' ? '/myTrades' : '/userTrades'),
         z.unknown(),
-        {
-          symbol: o.symbol,
-          orderId,
-          limit: ACCOUNT_TRADES_PAGE,
-          ...(fromId !== undefined ? { fromId } : {}),
-        },
+        { symbol: o.symbol, orderId, limit: ACCOUNT_TRADES_PAGE, ...params },
         { security: 'SIGNED', weight: 5 },
       )
       const r = decodeAccountTrades(raw, { ...o, clientOrderId })
       if (!r.ok) throw r.error
       const rows: unknown[] = Array.isArray(raw) ? raw : []
-      const lastId = Number((rows.at(-1) as { id?: unknown } | undefined)?.id)
-      return { fills: r.value, rows: rows.length, lastId: Number.isFinite(lastId) ? lastId : undefined }
-    }, this.venue)
+      const last = rows.at(-1) as { id?: unknown; time?: unknown } | undefined
+      const lastId = Number(last?.id)
+      const lastTime = Number(last?.time)
+      return {
+        fills: r.value,
+        rows: rows.length,
+        lastId: Number.isFinite(lastId) ? lastId : undefined,
+        lastTime: Number.isFinite(lastTime) ? lastTime : undefined,
+      }
+    }
+    if (this.market === 'usdm') {
+      const from = Math.max(o.tsCreated, this.rest.serverNow() - USDM_TRADES_HISTORY_MS)
+      const to = Math.max(o.tsUpdated, o.tsCreated)
+      return orderFillSpans((startTime, endTime) => page({ startTime, endTime }), from, to, this.venue)
+    }
+    // An order of more than one page of fills (a large order sweeping levels, a long-resting quote) is read whole.
+    return orderFillPages((fromId) => page(fromId !== undefined ? { fromId } : {}), this.venue)
   }
 
   abstract balances(): Promise<readonly Balance[]>

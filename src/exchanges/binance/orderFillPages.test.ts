@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Fill } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
-import { ACCOUNT_TRADES_PAGE, type OrderFillPage, orderFillPages } from './orderFillPages.js'
+import {
+  ACCOUNT_TRADES_PAGE,
+  type OrderFillPage,
+  orderFillPages,
+  orderFillSpans,
+  USDM_TRADES_SPAN_MS,
+} from './orderFillPages.js'
 
 const fill = (id: number): Fill => ({
   venue: 'binance',
@@ -82,5 +88,70 @@ describe('orderFillPages', () => {
     }
     await expect(orderFillPages(read)).rejects.toMatchObject({ name: 'ExchangeDataError' })
     expect(calls).toBe(3) // the recent page, from 0 (last id 0: next from 1), from 1 (did not move past it)
+  })
+})
+
+describe('orderFillSpans', () => {
+  const DAY = 86_400_000
+  const T0 = 1_700_000_000_000
+  /** A USD-M venue holding one order's fills `at` (id, time), answering a span as `GET /fapi/v1/userTrades` does. */
+  function usdm(at: readonly (readonly [number, number])[]) {
+    const asked: [number, number][] = []
+    const read = async (startTime: number, endTime: number): Promise<OrderFillPage> => {
+      asked.push([startTime, endTime])
+      if (endTime - startTime > USDM_TRADES_SPAN_MS) throw new Error('-1127 More than 168 hours')
+      const rows = at.filter(([, t]) => t >= startTime && t <= endTime).slice(0, ACCOUNT_TRADES_PAGE)
+      const last = rows.at(-1)
+      return {
+        fills: rows.map(([id, t]) => ({ ...fill(id), tsEvent: t })),
+        rows: rows.length,
+        lastId: last?.[0],
+        lastTime: last?.[1],
+      }
+    }
+    return { read, asked }
+  }
+
+  it('reads an order created 20 days ago span by span: fills of every week, each once', async () => {
+    const v = usdm([
+      [1, T0 + 1_000],
+      [2, T0 + 8 * DAY],
+      [3, T0 + 19 * DAY],
+    ])
+    const fills = await orderFillSpans(v.read, T0, T0 + 20 * DAY)
+    expect(fills.map((f) => f.tradeId)).toEqual(['1', '2', '3'])
+    expect(v.asked).toEqual([
+      [T0, T0 + 7 * DAY - 1],
+      [T0 + 7 * DAY, T0 + 14 * DAY - 1],
+      [T0 + 14 * DAY, T0 + 20 * DAY],
+    ])
+  })
+
+  it('one request for an order of less than a week', async () => {
+    const v = usdm([[9, T0 + 5]])
+    expect((await orderFillSpans(v.read, T0, T0 + 10)).map((f) => f.tradeId)).toEqual(['9'])
+    expect(v.asked).toEqual([[T0, T0 + 10]])
+  })
+
+  it('a full page goes on from its last row’s time: rows of that millisecond are kept once', async () => {
+    // 1,500 fills, three per millisecond: the first page ends inside a millisecond whose other rows come next.
+    const at = Array.from({ length: 1_500 }, (_, i) => [i + 1, T0 + Math.floor(i / 3)] as const)
+    const v = usdm(at)
+    const fills = await orderFillSpans(v.read, T0, T0 + DAY)
+    expect(fills.map((f) => Number(f.tradeId))).toEqual(at.map(([id]) => id))
+    expect(v.asked.map(([s]) => s)).toEqual([T0, T0 + 333])
+  })
+
+  it('a full page that does not move past its start is an ExchangeDataError, not an endless loop', async () => {
+    const at = Array.from({ length: ACCOUNT_TRADES_PAGE + 1 }, (_, i) => [i + 1, T0] as const)
+    const v = usdm(at)
+    await expect(orderFillSpans(v.read, T0, T0 + DAY)).rejects.toMatchObject({ name: 'ExchangeDataError' })
+    expect(v.asked).toHaveLength(1)
+  })
+
+  it('nothing to read when the span is empty (an order older than the venue keeps)', async () => {
+    const v = usdm([[1, T0]])
+    expect(await orderFillSpans(v.read, T0 + 1, T0)).toEqual([])
+    expect(v.asked).toEqual([])
   })
 })

@@ -10,7 +10,17 @@ export interface OrderFillPage {
   readonly rows: number
   /** Trade id of the last row sent (of this order or not): the next page starts after it. */
   readonly lastId: number | undefined
+  /** Execution time of the last row sent (epoch ms): the next page of a time span starts at it. */
+  readonly lastTime?: number | undefined
 }
+
+const DAY_MS = 86_400_000
+
+/** The longest span `GET /fapi/v1/userTrades` answers: `endTime` at most 7 days after `startTime`. */
+export const USDM_TRADES_SPAN_MS = 7 * DAY_MS
+
+/** How far back `GET /fapi/v1/userTrades` reads ("the past 6 months"): 180 days, inside any six months. */
+export const USDM_TRADES_HISTORY_MS = 180 * DAY_MS
 
 /**
  * Every fill of one order, read a page of {@link ACCOUNT_TRADES_PAGE} at a time. `read()` without `fromId` answers the
@@ -43,4 +53,47 @@ export async function orderFillPages(
     }
     fromId = last + 1
   }
+}
+
+/**
+ * Every fill of one USD-M order executed between `from` and `to` (epoch ms, inclusive: the order's creation and last
+ * update), read by time span. Without a span the venue answers only the last 7 days, so an order older than that
+ * would miss its first fills; with one, `endTime` is at most {@link USDM_TRADES_SPAN_MS} after `startTime`, and
+ * `fromId` may not be sent. So each span of 7 days is read in turn, a full page of {@link ACCOUNT_TRADES_PAGE}
+ * continuing from its last row's time (the rows of that millisecond come again and are dropped by trade id). A full
+ * page that does not move past its start is an `ExchangeDataError` (never an endless loop, never a silent part).
+ *
+ * @example
+ * ```ts
+ * const fills = await orderFillSpans((startTime, endTime) => readPage({ symbol, orderId, startTime, endTime }), t0, t1)
+ * ```
+ */
+export async function orderFillSpans(
+  read: (startTime: number, endTime: number) => Promise<OrderFillPage>,
+  from: number,
+  to: number,
+  venue = 'binance-usdm',
+): Promise<readonly Fill[]> {
+  const ids = new Set<string>()
+  const all: Fill[] = []
+  for (let start = from; start <= to; ) {
+    const end = Math.min(start + USDM_TRADES_SPAN_MS - 1, to)
+    const page = await read(start, end)
+    for (const f of page.fills) {
+      if (ids.has(f.tradeId)) continue
+      ids.add(f.tradeId)
+      all.push(f)
+    }
+    if (page.rows < ACCOUNT_TRADES_PAGE) {
+      start = end + 1
+      continue
+    }
+    const last = page.lastTime
+    if (last === undefined || !Number.isSafeInteger(last) || last <= start) {
+      const message = `Account trades from ${start}: a full page that does not move past it (last trade at ${last})`
+      throw new ExchangeDataError(venue, message, [`startTime ${start}`], last)
+    }
+    start = last
+  }
+  return all
 }

@@ -166,6 +166,32 @@ describe('BinanceSim: endpoints mainstream clients call', () => {
     expect(next.map((t) => Number(t.id))).toEqual(ids.slice(2))
   })
 
+  it('answers USD-M account trades of the last 7 days unless given a span of at most 7 days', async () => {
+    const DAY = 86_400_000
+    sim.faults.clockSkew(-8 * DAY)
+    let order: Json
+    try {
+      order = await trade('/fapi/v1/order', { side: 'BUY', type: 'MARKET', quantity: '0.01' })
+    } finally {
+      sim.faults.clockSkew(0)
+    }
+    const orderId = String(order.orderId)
+    const at = Number(order.updateTime)
+    expect(await get('/fapi/v1/userTrades', { symbol: 'BTCUSDT', orderId }, true)).toEqual([])
+    const span = { symbol: 'BTCUSDT', orderId, startTime: String(at - 1), endTime: String(at + 7 * DAY - 1) }
+    const rows = (await get('/fapi/v1/userTrades', span, true)) as Json[]
+    expect(rows.length).toBeGreaterThan(0)
+    expect(rows.every((t) => String(t.orderId) === orderId && Number(t.time) === at)).toBe(true)
+    const tooLong = { ...span, endTime: String(at + 7 * DAY) }
+    expect((await call('GET', '/fapi/v1/userTrades', tooLong)).body).toMatchObject({ code: -1127 })
+    const withFromId = { symbol: 'BTCUSDT', startTime: String(at - 1), fromId: '0' }
+    expect((await call('GET', '/fapi/v1/userTrades', withFromId)).body).toMatchObject({ code: -1128 })
+    // Spot takes no time with an order id.
+    const spot = { symbol: 'BTCUSDT', orderId: '1', startTime: String(at) }
+    expect((await call('GET', '/api/v3/myTrades', spot)).body).toMatchObject({ code: -1128 })
+    await trade('/fapi/v1/order', { side: 'SELL', type: 'MARKET', quantity: '0.01', reduceOnly: 'true' })
+  })
+
   it('serves USD-M symbol config and spot trade fees', async () => {
     expect(await get('/fapi/v1/symbolConfig', { symbol: 'BTCUSDT' }, true)).toEqual([
       {

@@ -113,6 +113,25 @@ describe('BinanceUsdm against BinanceSim', () => {
     expect(await usdm.orderFills('BTCUSDT', 'unknown-id')).toEqual([])
   })
 
+  it('orderFills reads an order filled 8 days ago (userTrades answers the last 7 days unless given a span)', async () => {
+    const { usdm, sim } = h
+    const DAY = 86_400_000
+    sim.faults.clockSkew(-8 * DAY)
+    await usdm.serverTime() // the client signs on the venue's clock
+    const old = fut({ qty: new Decimal('0.02') })
+    const ack = await usdm.placeOrder(old)
+    expect(ack.order.status).toBe('FILLED')
+    sim.faults.clockSkew(0)
+    await usdm.serverTime()
+    const fills = await usdm.orderFills('BTCUSDT', old.clientOrderId)
+    expect(fills.reduce((a, f) => a.plus(f.qty), new Decimal(0)).toFixed()).toBe('0.02')
+    expect(fills.every((f) => f.tsEvent < Date.now() - 7 * DAY)).toBe(true)
+    // One span (the order is younger than a week as of its creation): one request.
+    const asked = sim.requestLog.filter((r) => r.path === '/fapi/v1/userTrades')
+    expect(asked.length).toBe(1)
+    expect(h.errors).toEqual([])
+  })
+
   it('conditional orders go through the algo endpoints, with ALGO_UPDATE events', async () => {
     const { usdm, sim } = h
     const updates: Order[] = []

@@ -123,27 +123,53 @@ function queryOrder(v: BinanceVenue, r: BinanceRequest): unknown {
   return r.market === 'spot' ? spotQueryJson(o, m) : futuresOrderJson(o, m)
 }
 
+const HOUR_MS = 3_600_000
+/** The longest `startTime`..`endTime` span of an account-trades query: spot 24 hours, USD-M 7 days. */
+const TRADES_SPAN_HOURS = { spot: 24, usdm: 7 * 24 } as const
+
 /**
  * Spot serves myTrades, USD-M userTrades: the account's fills of one symbol, optionally of one order, oldest first: the
- * most recent `limit` (default 500, max 1000), or with `fromId` the first `limit` whose trade id is at or above it.
+ * most recent `limit` (default 500, max 1000), with `fromId` the first `limit` whose trade id is at or above it, with
+ * `startTime` the first `limit` executed at or after it (to `endTime`), with `endTime` alone the last before it.
+ * `fromId` is refused with a time, and spot refuses a time with `orderId`; a span is at most 24 hours (spot) or 7 days
+ * (USD-M, which answers the last 7 days when no time is sent, by order id too).
  * Spot: https://developers.binance.com/docs/binance-spot-api-docs/rest-api/account-endpoints#account-trade-list-user_data
+ * USD-M: https://developers.binance.com/docs/derivatives/usds-margined-futures/trade/rest-api/Account-Trade-List
  */
 function accountTrades(v: BinanceVenue, r: BinanceRequest): unknown {
   const acc = r.auth()
   const m = r.symbol()
   const p = r.params
-  const orderId = p.has('orderId') ? Number(p.get('orderId')) : undefined
-  const fromId = p.has('fromId') ? Number(p.get('fromId')) : undefined
-  const limit = Math.min(Number(p.get('limit') ?? 500), 1000)
+  const num = (k: string) => (p.has(k) ? Number(p.get(k)) : undefined)
+  const orderId = num('orderId')
+  const fromId = num('fromId')
+  const limit = Math.min(num('limit') ?? 500, 1000)
+  let start = num('startTime')
+  let end = num('endTime')
+  const timed = start !== undefined || end !== undefined
+  if (timed && (fromId !== undefined || (r.market === 'spot' && orderId !== undefined)))
+    throw new SimApiError(400, -1128, 'Combination of optional parameters invalid.')
+  const span = TRADES_SPAN_HOURS[r.market] * HOUR_MS
+  if (start !== undefined && end !== undefined && end - start > span)
+    throw new SimApiError(
+      400,
+      -1127,
+      `More than ${TRADES_SPAN_HOURS[r.market]} hours between startTime and endTime.`,
+    )
+  if (r.market === 'usdm' && !timed) start = v.now() - span
+  if (r.market === 'usdm' && start !== undefined) end ??= start + span
   const rows = v.engine.accountTrades.filter(
     (t) =>
       t.order.market === r.market &&
       t.order.account === acc.apiKey &&
       t.order.symbol === m.spec.symbol &&
       (orderId === undefined || t.order.orderId === orderId) &&
-      (fromId === undefined || t.fill.tradeId >= fromId),
+      (fromId === undefined || t.fill.tradeId >= fromId) &&
+      (start === undefined || t.time >= start) &&
+      (end === undefined || t.time <= end),
   )
-  return (fromId === undefined ? rows.slice(-limit) : rows.slice(0, limit)).map((t) =>
+  const first = fromId !== undefined || num('startTime') !== undefined
+  return (first ? rows.slice(0, limit) : rows.slice(-limit)).map((t) =>
     accountTradeJson(r.market, t.order, t.fill, t.time),
   )
 }
