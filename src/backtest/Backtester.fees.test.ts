@@ -47,11 +47,12 @@ function candles(): Candle[] {
 }
 
 describe('Backtester: fees in several assets', () => {
-  it('`fees` counts the account currency only; `feesByAsset` has every fee asset, unconverted (no rates)', async () => {
-    const mk = (instruments: Instrument[]) =>
+  it('`fees` counts the account currency only; `feesByAsset` has every fee asset, unconverted', async () => {
+    const mk = (instruments: Instrument[], currencies: Record<string, string> = { BTC: '60000' }) =>
       new Backtester({
         instruments,
         balances: { USDT: '100000', BTC: '1000' },
+        currencies,
         strategies: () => [buyOnFirstCandle()],
         risk: {
           sizing: { method: 'fixedNotional', notional: '50' },
@@ -80,5 +81,20 @@ describe('Backtester: fees in several assets', () => {
     expect(Number(byAsset.USDT)).toBeGreaterThan(0.4)
     expect(Number(byAsset.BTC)).toBeGreaterThan(0.4)
     expect(r.fees).toBe(Number(byAsset.USDT))
+  })
+
+  it('an entry quoted in an asset the account does not value is refused, not sized against USDT equity', async () => {
+    const r = await new Backtester({
+      instruments: [btcusdt, ethbtc],
+      balances: { USDT: '100000', BTC: '1000' },
+      strategies: () => [buyOnFirstCandle()],
+      risk: { sizing: { method: 'fixedNotional', notional: '50' }, requireStop: false },
+    }).run(candles())
+    expect(r.signals).toBe(2)
+    expect(r.denied).toBe(1)
+    expect(r.deniedByCode).toEqual({ INVALID_INPUT: 1 })
+    // The BTCUSDT entry trades (its USDT fee); ETHBTC paid no BTC fee (no other fee asset is listed).
+    expect(r.fees).toBeGreaterThan(0)
+    expect(r.feesByAsset).toBeUndefined()
   })
 })

@@ -37,6 +37,12 @@ export const BacktesterConfigSchema = z.strictObject({
   balances: z.readonly(z.record(z.string(), DecimalInputSchema)),
   /** Account currency. Default `USDT`. */
   accountCurrency: z._default(/* @__PURE__ */ z.string().check(z.minLength(1)), 'USDT'),
+  /**
+   * Other assets valued in the account currency at a fixed rate, e.g. `{ BTC: '60000' }` for ETHBTC in a USDT account
+   * (the Portfolio's `currencies`): an entry on an instrument quoted in an asset without a rate is refused, since it
+   * cannot be sized against the account. Default: none.
+   */
+  currencies: z.optional(z.record(z.string(), DecimalInputSchema)),
   /** Builds fresh strategy instances for a run (a run never reuses state from another). */
   strategies: z.custom<() => readonly Strategy[]>((v) => typeof v === 'function', 'must be a function'),
   /** RiskManager options (clock and store are supplied by the backtester; validated by RiskManager). */
@@ -214,6 +220,7 @@ export class Backtester {
     const accountCurrency = cfg.accountCurrency
     const portfolio = new Portfolio({
       accountCurrency,
+      currencies: { ...cfg.currencies },
       balances: { ...cfg.balances },
       instruments: [...cfg.instruments],
       clock,

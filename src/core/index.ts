@@ -62,6 +62,7 @@ export {
 export {
   type AccountSnapshot,
   type AccountTransferEvent,
+  type AccountValuation,
   type CancelAllResult,
   type ExchangeAdapter,
   type ExecutionClient,

@@ -450,6 +450,20 @@ export interface AccountSnapshot {
   readonly openOrders: readonly Order[]
   /** Snapshot time, epoch ms. */
   readonly tsEvent: number
+  /**
+   * What the amounts are in and how other currencies are valued (a `Portfolio`'s). Absent: every instrument is taken
+   * to be quoted in the account's currency. The risk manager sizes an entry quoted in another currency at its rate,
+   * and refuses one without a rate.
+   */
+  readonly valuation?: AccountValuation
+}
+
+/** The currency an account's amounts are in, and the rates it values other assets at. */
+export interface AccountValuation {
+  /** The currency of equity, free margin and PnL (a `Portfolio`'s `accountCurrency`). */
+  readonly currency: string
+  /** The value in `currency` of one unit of each other asset the account values (a `Portfolio`'s `currencies`). */
+  readonly rates: Readonly<Record<string, Decimal>>
 }
 
 /** Market context for one instrument at decision time. */

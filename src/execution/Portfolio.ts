@@ -659,23 +659,25 @@ export class Portfolio {
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
    * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld
-   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum).
+   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum). Its `valuation` is the
+   * account currency and `currencies`' rates (entries quoted in another asset are sized at its rate).
    */
-  snapshot(openOrders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
+  snapshot(orders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
     this.#foldPeak()
     const sid = options?.strategyId
     const equity = this.equity()
-    const orders = openOrders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
-    const net = orders.length > 0 && options?.netOfOrders !== false
-    const unheld = net ? unheldCommitment(orders, this.#terms) : undefined
+    const openOrders = orders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
+    const net = openOrders.length > 0 && options?.netOfOrders !== false
+    const unheld = net ? unheldCommitment(openOrders, this.#terms) : undefined
     const freeMargin = unheld === undefined ? this.freeMargin() : minus(this.freeMargin(), unheld)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()
     const tsEvent = this.#clock.now()
+    const valuation = this.#rates.valuation()
     // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
     if (sid === undefined)
-      return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders: orders, tsEvent }
+      return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders, tsEvent, valuation }
     return {
       strategyPositions: this.strategyPositions(sid),
       unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
@@ -684,8 +686,9 @@ export class Portfolio {
       peakEquity,
       realizedPnlToday,
       positions,
-      openOrders: orders,
+      openOrders,
       tsEvent,
+      valuation,
     }
   }
 

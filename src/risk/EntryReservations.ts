@@ -23,6 +23,8 @@ export interface EntryReservation {
   readonly price: Decimal
   /** The leverage it was sized with (1 for spot): it takes `qty × price ÷ leverage` of the free margin when it fills. */
   readonly leverage: number
+  /** The value of one unit of its quote currency in the account currency (`undefined`: it is the account currency). */
+  readonly rate?: Decimal | undefined
   /** When it stops counting, epoch ms. */
   readonly until: number
 }
@@ -36,7 +38,7 @@ export interface HeardVenues {
 export interface ReservedEntries {
   readonly size: number
   values(): IterableIterator<EntryReservation>
-  /** The margin the reserved entries take when they fill, summed (`undefined` when none is reserved). */
+  /** The margin the reserved entries take when they fill, summed in the account currency (`undefined`: none). */
   margin(): Decimal | undefined
 }
 
@@ -85,7 +87,7 @@ export class EntryReservations implements ReservedEntries {
     intent: OrderIntent,
     position: Decimal | undefined,
     now: number,
-    valued: { readonly price: Decimal; readonly leverage: number },
+    valued: { readonly price: Decimal; readonly leverage: number; readonly rate?: Decimal | undefined },
   ): void {
     this.#byId.setNewest(intent.clientOrderId, {
       clientOrderId: intent.clientOrderId,
@@ -96,16 +98,17 @@ export class EntryReservations implements ReservedEntries {
       position,
       price: valued.price,
       leverage: valued.leverage,
+      rate: valued.rate,
       until: now + this.#ttlMs,
     })
   }
 
-  /** The margin the reserved entries take when they fill, summed (`undefined` when none is reserved). */
+  /** The margin the reserved entries take when they fill, summed in the account currency (`undefined`: none). */
   margin(): Decimal | undefined {
     if (this.#byId.size === 0) return undefined
     let sum: Decimal | undefined
     for (const [, r] of this.#byId.entries()) {
-      const notional = product(r.qty, r.price)
+      const notional = r.rate === undefined ? product(r.qty, r.price) : product(r.qty, r.price).times(r.rate)
       const m = r.leverage === 1 ? notional : notional.div(r.leverage)
       sum = sum === undefined ? m : plus(sum, m)
     }

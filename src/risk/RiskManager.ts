@@ -638,7 +638,11 @@ export class RiskManager {
       signal,
     })
     // Counted against the caps until a snapshot or its executor shows it (the next decision may come first).
-    this.#reservations.reserve(intent, ctx.positionQty(), now, { price: price.value, leverage })
+    this.#reservations.reserve(intent, ctx.positionQty(), now, {
+      price: price.value,
+      leverage,
+      rate: ctx.quoteRate,
+    })
     this.#group?.recorded.push(key)
     this.#group?.reserved.push(intent.clientOrderId)
     // Payloads are only built when someone listens (the strings cost more than the checks on a backtest's hot path).

@@ -1,3 +1,4 @@
+import type { AccountValuation } from '../../core/ports.js'
 import { Decimal, type DecimalLike, toDecimal } from '../../decimal/index.js'
 import { plusProduct } from '../../decimal/plusProduct.js'
 import { ValidationError } from '../../errors/index.js'
@@ -18,6 +19,8 @@ const ONE = new Decimal(1)
 export class CurrencyRates {
   readonly #accountCurrency: string
   readonly #rates = new Map<string, Decimal>()
+  /** {@link CurrencyRates.valuation}'s answer until a rate changes. */
+  #valuation: AccountValuation | undefined
 
   /** `initial`: rates of other assets, e.g. `{ pUSD: 1 }` (validated as by {@link CurrencyRates.set}). */
   constructor(accountCurrency: string, initial: Readonly<Record<string, DecimalLike>> = {}) {
@@ -36,6 +39,19 @@ export class CurrencyRates {
       throw new ValidationError(`The rate of "${asset}" must be a finite number > 0`, { field: 'rate' })
     }
     this.#rates.set(asset, r)
+    this.#valuation = undefined
+  }
+
+  /**
+   * The account currency and every other rate, frozen (the same object until a rate changes): what an account snapshot
+   * carries for its readers to value other quote currencies.
+   */
+  valuation(): AccountValuation {
+    if (this.#valuation !== undefined) return this.#valuation
+    const rates: Record<string, Decimal> = {}
+    for (const [asset, rate] of this.#rates) if (asset !== this.#accountCurrency) rates[asset] = rate
+    this.#valuation = Object.freeze({ currency: this.#accountCurrency, rates: Object.freeze(rates) })
+    return this.#valuation
   }
 
   /** The rate of `asset`, or `undefined` when it has none. */

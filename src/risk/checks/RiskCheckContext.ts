@@ -94,9 +94,16 @@ export interface RiskInputs {
   readonly orderType: 'MARKET' | 'LIMIT'
   readonly tick: Decimal
   readonly step: Decimal
+  /** The account's equity, in the account currency. */
   readonly equity: Decimal
+  /** The account's free margin, in the account currency. */
   readonly freeMargin: Decimal
   readonly positions: readonly Position[]
+  /**
+   * The value of one unit of the instrument's quote currency in the account currency, when the account says they
+   * differ (`AccountSnapshot.valuation`); `undefined` when they are the same or the account does not say.
+   */
+  readonly quoteRate?: Decimal | undefined
 }
 
 /** Open positions and entries, counted once for the position-limit and correlation checks. */
@@ -140,14 +147,20 @@ export class RiskCheckContext implements RiskInputs {
   readonly orderType: 'MARKET' | 'LIMIT'
   readonly tick: Decimal
   readonly step: Decimal
+  /**
+   * The account's equity in the instrument's quote currency (what prices, stop distances and notionals are in): the
+   * snapshot's divided by {@link RiskCheckContext.quoteRate} when there is one.
+   */
   readonly equity: Decimal
   /**
-   * The margin an entry may use: the snapshot's free margin less what the approved entries it does not list yet take
-   * when they fill (see {@link RiskCheckContext.reservedMargin}).
+   * The margin an entry may use, in the quote currency: the snapshot's free margin less what the approved entries it
+   * does not list yet take when they fill (see {@link RiskCheckContext.reservedMargin}).
    */
   readonly freeMargin: Decimal
-  /** The margin of the approved entries the snapshot does not list yet (`undefined`: none reserved). */
+  /** The margin of the approved entries the snapshot does not list yet, in the quote currency (`undefined`: none). */
   readonly reservedMargin: Decimal | undefined
+  /** The value of one unit of the quote currency in the account currency (`undefined`: they are one currency). */
+  readonly quoteRate: Decimal | undefined
   readonly positions: readonly Position[]
   /** Decision time, epoch ms. */
   readonly now: number
@@ -177,10 +190,14 @@ export class RiskCheckContext implements RiskInputs {
     this.orderType = inputs.orderType
     this.tick = inputs.tick
     this.step = inputs.step
-    this.equity = inputs.equity
-    this.reservedMargin = env.reserved.margin()
-    this.freeMargin =
-      this.reservedMargin === undefined ? inputs.freeMargin : minus(inputs.freeMargin, this.reservedMargin)
+    const rate = inputs.quoteRate
+    this.quoteRate = rate
+    // Reservations sum their margins in the account currency; every amount here is in the quote currency.
+    const reserved = env.reserved.margin()
+    const free = reserved === undefined ? inputs.freeMargin : minus(inputs.freeMargin, reserved)
+    this.equity = rate === undefined ? inputs.equity : inputs.equity.div(rate)
+    this.freeMargin = rate === undefined ? free : free.div(rate)
+    this.reservedMargin = rate === undefined || reserved === undefined ? reserved : reserved.div(rate)
     this.positions = inputs.positions
     this.now = now
     this.cfg = env.cfg

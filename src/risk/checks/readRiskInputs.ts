@@ -1,5 +1,6 @@
 import {
   type AccountSnapshot,
+  type AccountValuation,
   err,
   type MarketSnapshot,
   ok,
@@ -103,6 +104,15 @@ export function readRiskInputs(
   if (!Array.isArray(account.positions) || !Array.isArray(account.openOrders)) {
     return invalid('Account positions and open orders must be arrays')
   }
+  const rate = quoteRate(account, inst.quote)
+  if (!rate.ok) return rate
+  if (rate.value === null && signal.intent === 'ENTRY') {
+    const currency = (account.valuation as AccountValuation).currency
+    return invalid(
+      `No rate values "${inst.quote}" in the account currency "${currency}": an entry on "${key}" cannot be sized against the account (set one: Portfolio currencies or setRate)`,
+      { field: 'valuation', quote: String(inst.quote), currency },
+    )
+  }
   return ok({
     signal,
     account,
@@ -116,5 +126,32 @@ export function readRiskInputs(
     equity,
     freeMargin,
     positions: account.positions,
+    quoteRate: rate.value ?? undefined,
   })
+}
+
+/**
+ * The value of one unit of `quote` in the account's currency when the account says it is another one: `undefined`
+ * when no conversion applies (no valuation, or the quote is the account currency), `null` when the account has no rate
+ * for it. A malformed valuation is an `INVALID_INPUT`.
+ */
+function quoteRate(
+  account: AccountSnapshot,
+  quote: unknown,
+): Result<Decimal | undefined | null, RiskRejection> {
+  const v = account.valuation
+  if (v === undefined) return ok(undefined)
+  if (
+    typeof v !== 'object' ||
+    v === null ||
+    typeof v.currency !== 'string' ||
+    typeof v.rates !== 'object' ||
+    v.rates === null
+  )
+    return invalid('Account valuation must have a currency and rates', { field: 'valuation' })
+  if (quote === v.currency) return ok(undefined)
+  const raw = typeof quote === 'string' && Object.hasOwn(v.rates, quote) ? v.rates[quote] : undefined
+  if (raw === undefined) return ok(null)
+  const r = positive('valuation.rates', raw)
+  return r.ok ? ok(r.value) : r
 }

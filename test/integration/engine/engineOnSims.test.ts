@@ -114,6 +114,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
     const v = await startVenues(false)
     const portfolio = new Portfolio({
       balances: { USDT: '10000', pUSD: '1000' },
+      currencies: { pUSD: 1 }, // Polymarket's entries are sized against the account at this rate
       instruments: v.instruments,
       clock: v.clock,
     })
@@ -182,6 +183,7 @@ describe('TradingEngine on BinanceSim + PolymarketSim', () => {
     await pexec.start()
     const portfolio = new Portfolio({
       balances: { USDT: '100000', pUSD: '10000' },
+      currencies: { pUSD: 1 },
       instruments: v.instruments,
       clock: v.clock,
     })
