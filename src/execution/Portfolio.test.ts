@@ -333,7 +333,7 @@ describe('Portfolio: a snapshot’s free margin is net of what open orders commi
     expect(free(p, [])).toBe('9950')
   })
 
-  it('counts a perpetual order’s margin at the position’s leverage; nothing for a spot sell, reduce-only or no price', () => {
+  it('counts a perpetual order’s margin at the position’s leverage; nothing for a spot sell, reduce-only or no mark', () => {
     const p = mk()
     p.setLeverage(BTCPERP.venue, BTCPERP.symbol, 4)
     const none = [
@@ -344,6 +344,20 @@ describe('Portfolio: a snapshot’s free margin is net of what open orders commi
     ]
     expect(free(p, none)).toBe('10000')
     expect(free(p, [order(BTCPERP, 'p', 'SELL', 'OPEN')])).toBe('9950') // 2 × 100 ÷ 4
+  })
+
+  it('counts a listed MARKET order waiting for its fill at the instrument’s mark (nothing before a mark)', () => {
+    const p = mk()
+    p.setLeverage(BTCPERP.venue, BTCPERP.symbol, 4)
+    const buy = order(BTCUSDT, 'm', 'BUY', 'OPEN', '0', 'MARKET')
+    const perp = order(BTCPERP, 'n', 'SELL', 'OPEN', '0', 'MARKET')
+    expect(free(p, [buy, perp])).toBe('10000') // no mark yet: nothing to value them at
+    p.mark(BTCUSDT.venue, BTCUSDT.symbol, 110)
+    p.mark(BTCPERP.venue, BTCPERP.symbol, new Decimal(120))
+    expect(free(p, [buy])).toBe('9780') // 2 × 110
+    expect(free(p, [perp])).toBe('9940') // 2 × 120 ÷ 4
+    expect(free(p, [{ ...buy, side: 'SELL' as const }])).toBe('10000') // a spot sell spends nothing
+    expect(free(p, [{ ...perp, reduceOnly: true }])).toBe('10000')
   })
 
   it('does not count a dry run’s skipped order (never sent), nor a paper order twice (held already)', async () => {

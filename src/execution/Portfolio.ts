@@ -139,6 +139,7 @@ export class Portfolio {
     instrument: (venue, symbol) => this.instrument(venue, symbol),
     leverage: (v, s) => this.#positions.get(key(v, s))?.leverage ?? this.leverage(v, s),
     rate: (asset) => this.#rates.get(asset),
+    mark: this.#markOf,
   }
   #realizedDay = { day: -1, pnl: ZERO }
   #fillCount = 0

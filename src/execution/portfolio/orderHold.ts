@@ -9,7 +9,7 @@ const NO_FEE = new Decimal(0)
  * What an open order holds of the quote currency while it rests (a paper order, or a live one a Portfolio follows): a
  * perpetual order its margin (remaining × price ÷ leverage), a spot or outcome buy its cost with the maker fee; nothing
  * for a sell of what is held, a reduce-only order (it can only close margin already held) or an order with no price
- * yet.
+ * (a MARKET order) unless `marketPrice` values it.
  *
  * @example
  * ```ts
@@ -21,8 +21,9 @@ export function orderHold(
   inst: Instrument,
   leverage: number,
   makerRate: Decimal,
+  marketPrice?: Decimal,
 ): Decimal | undefined {
-  const px = order.price ?? order.triggerPrice
+  const px = order.price ?? order.triggerPrice ?? marketPrice
   if (px === undefined || order.reduceOnly === true) return undefined
   const perpetual = inst.kind === 'perpetual'
   if (!perpetual && order.side !== 'BUY') return undefined
@@ -61,13 +62,16 @@ export interface OrderTerms {
   leverage(venue: string, symbol: string): number
   /** Value of one unit of `asset` in the account currency (`undefined`: not valued). */
   rate(asset: string): Decimal | undefined
+  /** The instrument's latest mark (`undefined`: none yet): what a MARKET order is valued at. */
+  mark(venue: string, symbol: string): Decimal | undefined
 }
 
 /**
  * What open orders commit that the account holds nothing for, in the account currency: for each order not terminal
- * and not held, its {@link orderHold} (no maker fee) at the rate of its instrument's quote. A live order rests at the
- * venue, which locks its cost or margin; the account following it holds nothing (only a paper trader holds). Orders
- * of an unknown instrument or an unvalued quote count nothing. `undefined` when none commits anything.
+ * and not held, its {@link orderHold} (no maker fee) at the rate of its instrument's quote; a MARKET order (no price)
+ * at the instrument's mark, since it spends as soon as it fills (nothing while there is no mark). A live order rests
+ * at the venue, which locks its cost or margin; the account following it holds nothing (only a paper trader holds).
+ * Orders of an unknown instrument or an unvalued quote count nothing. `undefined` when none commits anything.
  *
  * @example
  * ```ts
@@ -81,7 +85,9 @@ export function unheldCommitment(orders: readonly Order[], terms: OrderTerms): D
     const inst = terms.instrument(o.venue, o.symbol)
     const rate = inst === undefined ? undefined : terms.rate(inst.quote)
     if (inst === undefined || rate === undefined) continue
-    const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE)
+    const unpriced = o.price === undefined && o.triggerPrice === undefined
+    const mark = unpriced ? terms.mark(o.venue, o.symbol) : undefined
+    const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE, mark)
     if (held === undefined) continue
     const value = rate.eq(1) ? held : held.times(rate)
     sum = sum === undefined ? value : sum.plus(value)
