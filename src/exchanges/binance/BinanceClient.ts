@@ -574,20 +574,15 @@ export abstract class BinanceClient implements ExchangeAdapter {
       const r = decodeAccountTrades(raw, { ...o, clientOrderId })
       if (!r.ok) throw r.error
       const rows: unknown[] = Array.isArray(raw) ? raw : []
-      const last = rows.at(-1) as { id?: unknown; time?: unknown } | undefined
-      const lastId = Number(last?.id)
-      const lastTime = Number(last?.time)
-      return {
-        fills: r.value,
-        rows: rows.length,
-        lastId: Number.isFinite(lastId) ? lastId : undefined,
-        lastTime: Number.isFinite(lastTime) ? lastTime : undefined,
-      }
+      const lastId = Number((rows.at(-1) as { id?: unknown } | undefined)?.id)
+      return { fills: r.value, rows: rows.length, lastId: Number.isFinite(lastId) ? lastId : undefined }
     }
     if (this.market === 'usdm') {
-      const from = Math.max(o.tsCreated, this.rest.serverNow() - USDM_TRADES_HISTORY_MS)
-      const to = Math.max(o.tsUpdated, o.tsCreated)
-      return orderFillSpans((startTime, endTime) => page({ startTime, endTime }), from, to, this.venue)
+      const from = Math.max(o.tsCreated, Math.floor(this.rest.serverNow()) - USDM_TRADES_HISTORY_MS)
+      // A second past the last update: a trade stamped a hair after it is still read.
+      const to = Math.max(o.tsUpdated, o.tsCreated) + 1_000
+      const read = (startTime: number, endTime: number) => page({ startTime, endTime })
+      return orderFillSpans(read, from, to, o.filledQty, this.venue)
     }
     // An order of more than one page of fills (a large order sweeping levels, a long-resting quote) is read whole.
     return orderFillPages((fromId) => page(fromId !== undefined ? { fromId } : {}), this.venue)

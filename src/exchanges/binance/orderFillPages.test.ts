@@ -94,25 +94,27 @@ describe('orderFillPages', () => {
 describe('orderFillSpans', () => {
   const DAY = 86_400_000
   const T0 = 1_700_000_000_000
-  /** A USD-M venue holding one order's fills `at` (id, time), answering a span as `GET /fapi/v1/userTrades` does. */
-  function usdm(at: readonly (readonly [number, number])[]) {
+  /**
+   * A USD-M venue holding one order's fills `at` (id, time), answering a span as `GET /fapi/v1/userTrades` does: a
+   * page of the span's oldest rows, or (`newest`) of its most recent ones.
+   */
+  function usdm(at: readonly (readonly [number, number])[], newest = false) {
     const asked: [number, number][] = []
     const read = async (startTime: number, endTime: number): Promise<OrderFillPage> => {
       asked.push([startTime, endTime])
       if (endTime - startTime > USDM_TRADES_SPAN_MS) throw new Error('-1127 More than 168 hours')
-      const rows = at.filter(([, t]) => t >= startTime && t <= endTime).slice(0, ACCOUNT_TRADES_PAGE)
-      const last = rows.at(-1)
+      const inSpan = at.filter(([, t]) => t >= startTime && t <= endTime)
+      const rows = newest ? inSpan.slice(-ACCOUNT_TRADES_PAGE) : inSpan.slice(0, ACCOUNT_TRADES_PAGE)
       return {
         fills: rows.map(([id, t]) => ({ ...fill(id), tsEvent: t })),
         rows: rows.length,
-        lastId: last?.[0],
-        lastTime: last?.[1],
+        lastId: rows.at(-1)?.[0],
       }
     }
     return { read, asked }
   }
 
-  it('reads an order created 20 days ago span by span: fills of every week, each once', async () => {
+  it('reads an order created 20 days ago span by span, oldest first: fills of every week, each once', async () => {
     const v = usdm([
       [1, T0 + 1_000],
       [2, T0 + 8 * DAY],
@@ -121,9 +123,9 @@ describe('orderFillSpans', () => {
     const fills = await orderFillSpans(v.read, T0, T0 + 20 * DAY)
     expect(fills.map((f) => f.tradeId)).toEqual(['1', '2', '3'])
     expect(v.asked).toEqual([
-      [T0, T0 + 7 * DAY - 1],
-      [T0 + 7 * DAY, T0 + 14 * DAY - 1],
-      [T0 + 14 * DAY, T0 + 20 * DAY],
+      [T0, T0 + 6 * DAY],
+      [T0 + 6 * DAY + 1, T0 + 13 * DAY],
+      [T0 + 13 * DAY + 1, T0 + 20 * DAY],
     ])
   })
 
@@ -133,20 +135,32 @@ describe('orderFillSpans', () => {
     expect(v.asked).toEqual([[T0, T0 + 10]])
   })
 
-  it('a full page goes on from its last row’s time: rows of that millisecond are kept once', async () => {
-    // 1,500 fills, three per millisecond: the first page ends inside a millisecond whose other rows come next.
-    const at = Array.from({ length: 1_500 }, (_, i) => [i + 1, T0 + Math.floor(i / 3)] as const)
-    const v = usdm(at)
-    const fills = await orderFillSpans(v.read, T0, T0 + DAY)
-    expect(fills.map((f) => Number(f.tradeId))).toEqual(at.map(([id]) => id))
-    expect(v.asked.map(([s]) => s)).toEqual([T0, T0 + 333])
+  it('stops once the fills add up to the order’s filled quantity', async () => {
+    const v = usdm([
+      [1, T0 + 1_000],
+      [2, T0 + 2_000],
+    ])
+    const fills = await orderFillSpans(v.read, T0, T0 + 20 * DAY, new Decimal(2))
+    expect(fills).toHaveLength(2)
+    expect(v.asked).toHaveLength(1) // the two later weeks are not read
   })
 
-  it('a full page that does not move past its start is an ExchangeDataError, not an endless loop', async () => {
+  for (const newest of [false, true]) {
+    it(`a span of more than a page is read as halves, whichever rows the venue sends (${newest ? 'newest' : 'oldest'})`, async () => {
+      // 2,500 fills, three per millisecond: every row once, in time order.
+      const at = Array.from({ length: 2_500 }, (_, i) => [i + 1, T0 + Math.floor(i / 3)] as const)
+      const v = usdm(at, newest)
+      const fills = await orderFillSpans(v.read, T0, T0 + DAY)
+      expect(fills.map((f) => Number(f.tradeId))).toEqual(at.map(([id]) => id))
+      expect(v.asked.every(([a, b]) => b - a <= USDM_TRADES_SPAN_MS)).toBe(true)
+    })
+  }
+
+  it('a full page within one millisecond is an ExchangeDataError, not an endless loop', async () => {
     const at = Array.from({ length: ACCOUNT_TRADES_PAGE + 1 }, (_, i) => [i + 1, T0] as const)
     const v = usdm(at)
     await expect(orderFillSpans(v.read, T0, T0 + DAY)).rejects.toMatchObject({ name: 'ExchangeDataError' })
-    expect(v.asked).toHaveLength(1)
+    expect(v.asked.length).toBeLessThan(40) // halved down to the millisecond: log2(one day in ms) ≈ 27 reads
   })
 
   it('nothing to read when the span is empty (an order older than the venue keeps)', async () => {

@@ -1,4 +1,5 @@
 import type { Fill } from '../../core/types.js'
+import { Decimal } from '../../decimal/index.js'
 import { ExchangeDataError } from '../../errors/index.js'
 
 /** The most rows `GET /api/v3/myTrades` and `GET /fapi/v1/userTrades` send in one answer (`limit`'s maximum). */
@@ -10,8 +11,6 @@ export interface OrderFillPage {
   readonly rows: number
   /** Trade id of the last row sent (of this order or not): the next page starts after it. */
   readonly lastId: number | undefined
-  /** Execution time of the last row sent (epoch ms): the next page of a time span starts at it. */
-  readonly lastTime?: number | undefined
 }
 
 const DAY_MS = 86_400_000
@@ -57,43 +56,52 @@ export async function orderFillPages(
 
 /**
  * Every fill of one USD-M order executed between `from` and `to` (epoch ms, inclusive: the order's creation and last
- * update), read by time span. Without a span the venue answers only the last 7 days, so an order older than that
- * would miss its first fills; with one, `endTime` is at most {@link USDM_TRADES_SPAN_MS} after `startTime`, and
- * `fromId` may not be sent. So each span of 7 days is read in turn, a full page of {@link ACCOUNT_TRADES_PAGE}
- * continuing from its last row's time (the rows of that millisecond come again and are dropped by trade id). A full
- * page that does not move past its start is an `ExchangeDataError` (never an endless loop, never a silent part).
+ * update), read by time span, oldest first, until they add up to `filledQty` (the order's filled quantity). Without a
+ * span the venue answers only the last 7 days, so an order older than that would miss its first fills; with one,
+ * `endTime` is at most {@link USDM_TRADES_SPAN_MS} after `startTime`, and `fromId` may not be sent. So each span of
+ * 7 days is read in turn, and a span that fills a page of {@link ACCOUNT_TRADES_PAGE} is read again as two halves,
+ * whichever rows of it the venue chose to send (never a silent part). A full page for one millisecond is an
+ * `ExchangeDataError`.
  *
  * @example
  * ```ts
- * const fills = await orderFillSpans((startTime, endTime) => readPage({ symbol, orderId, startTime, endTime }), t0, t1)
+ * const read = (startTime: number, endTime: number) => readPage({ symbol, orderId, startTime, endTime })
+ * const fills = await orderFillSpans(read, order.tsCreated, order.tsUpdated, order.filledQty)
  * ```
  */
 export async function orderFillSpans(
   read: (startTime: number, endTime: number) => Promise<OrderFillPage>,
   from: number,
   to: number,
+  filledQty?: Decimal,
   venue = 'binance-usdm',
 ): Promise<readonly Fill[]> {
   const ids = new Set<string>()
   const all: Fill[] = []
-  for (let start = from; start <= to; ) {
-    const end = Math.min(start + USDM_TRADES_SPAN_MS - 1, to)
+  let qty = new Decimal(0)
+  // Spans still to read, the oldest last (the next one is popped).
+  const todo: [number, number][] = []
+  for (let end = to; end >= from; end -= USDM_TRADES_SPAN_MS)
+    todo.push([Math.max(from, end - USDM_TRADES_SPAN_MS + 1), end])
+  for (let span = todo.pop(); span !== undefined; span = todo.pop()) {
+    const [start, end] = span
     const page = await read(start, end)
+    if (page.rows >= ACCOUNT_TRADES_PAGE) {
+      if (start === end) {
+        const message = `Account trades at ${start}: a full page of ${page.rows} rows in one millisecond`
+        throw new ExchangeDataError(venue, message, [`startTime ${start}`, `endTime ${end}`], page.rows)
+      }
+      const mid = start + Math.floor((end - start) / 2)
+      todo.push([mid + 1, end], [start, mid])
+      continue
+    }
     for (const f of page.fills) {
       if (ids.has(f.tradeId)) continue
       ids.add(f.tradeId)
       all.push(f)
+      qty = qty.plus(f.qty)
     }
-    if (page.rows < ACCOUNT_TRADES_PAGE) {
-      start = end + 1
-      continue
-    }
-    const last = page.lastTime
-    if (last === undefined || !Number.isSafeInteger(last) || last <= start) {
-      const message = `Account trades from ${start}: a full page that does not move past it (last trade at ${last})`
-      throw new ExchangeDataError(venue, message, [`startTime ${start}`], last)
-    }
-    start = last
+    if (filledQty !== undefined && qty.gte(filledQty)) break
   }
   return all
 }

@@ -156,8 +156,11 @@ function accountTrades(v: BinanceVenue, r: BinanceRequest): unknown {
       -1127,
       `More than ${TRADES_SPAN_HOURS[r.market]} hours between startTime and endTime.`,
     )
-  if (r.market === 'usdm' && !timed) start = v.now() - span
-  if (r.market === 'usdm' && start !== undefined) end ??= start + span
+  if (r.market === 'usdm') {
+    if (!timed) start = v.now() - span
+    else if (start === undefined) start = (end as number) - span
+    end ??= (start as number) + span
+  }
   const rows = v.engine.accountTrades.filter(
     (t) =>
       t.order.market === r.market &&
