@@ -83,6 +83,21 @@ describe('Backtester: fees in several assets', () => {
     expect(r.fees).toBe(Number(byAsset.USDT))
   })
 
+  it('refuses a rate that is not above zero, or one for the account currency, when constructed', () => {
+    const bad: Record<string, string>[] = [{ BTC: '-1' }, { BTC: '0' }, { BTC: 'abc' }, { USDT: '1' }]
+    for (const currencies of bad) {
+      expect(
+        () =>
+          new Backtester({
+            instruments: [btcusdt, ethbtc],
+            balances: { USDT: '1000' },
+            currencies,
+            strategies: () => [buyOnFirstCandle()],
+          }),
+      ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }))
+    }
+  })
+
   it('an entry quoted in an asset the account does not value is refused, not sized against USDT equity', async () => {
     const r = await new Backtester({
       instruments: [btcusdt, ethbtc],

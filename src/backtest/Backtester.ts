@@ -5,14 +5,14 @@ import { parseConfig } from '../core/config.js'
 import { subscribe, TypedEmitter } from '../core/events.js'
 import type { Journal } from '../core/journal.js'
 import type { MarketDataEvents, MarketDataSource, Signal } from '../core/ports.js'
-import { DecimalInputSchema } from '../core/schemas.js'
+import { DecimalInputSchema, PositiveDecimalSchema } from '../core/schemas.js'
 import type { Candle, Instrument } from '../core/types.js'
 import type { Decimal } from '../decimal/index.js'
 // Not the engine and risk index files: those also export Node-only code (serveMetrics, FileStateStore), which the
 // browser build of tradekit/backtest must not reach.
 import type { ClosedTrade } from '../engine/TradeLedger.js'
 import { TradingEngine } from '../engine/TradingEngine.js'
-import { type TradekitError, ValidationError } from '../errors/index.js'
+import { ConfigError, type TradekitError, ValidationError } from '../errors/index.js'
 import { PaperTrader, type PaperTraderConfig, Portfolio } from '../execution/index.js'
 import type { RiskManagerConfig } from '../risk/config.js'
 import { RiskManager } from '../risk/RiskManager.js'
@@ -42,7 +42,7 @@ export const BacktesterConfigSchema = z.strictObject({
    * (the Portfolio's `currencies`): an entry on an instrument quoted in an asset without a rate is refused, since it
    * cannot be sized against the account. Default: none.
    */
-  currencies: z.optional(z.record(z.string(), DecimalInputSchema)),
+  currencies: z.optional(z.record(z.string(), PositiveDecimalSchema)),
   /** Builds fresh strategy instances for a run (a run never reuses state from another). */
   strategies: z.custom<() => readonly Strategy[]>((v) => typeof v === 'function', 'must be a function'),
   /** RiskManager options (clock and store are supplied by the backtester; validated by RiskManager). */
@@ -173,6 +173,10 @@ export class Backtester {
 
   constructor(config: BacktesterConfig) {
     this.#cfg = parseConfig(BacktesterConfigSchema, config, 'Backtester')
+    if (this.#cfg.currencies?.[this.#cfg.accountCurrency] !== undefined) {
+      const issue = `currencies.${this.#cfg.accountCurrency}: the account currency's rate is 1`
+      throw new ConfigError(`Invalid Backtester config: ${issue}`, [issue])
+    }
   }
 
   /**

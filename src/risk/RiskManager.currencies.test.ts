@@ -70,7 +70,7 @@ describe('RiskManager: an instrument quoted in another currency than the account
     expect(qtyOf(exit)).toBe('3')
   })
 
-  it('refuses a malformed valuation or rate as INVALID_INPUT, never a crash', () => {
+  it('refuses a malformed valuation or rate as INVALID_INPUT for an entry, never a crash; an exit goes through', () => {
     const { evaluate } = make()
     const bad = [
       { valuation: null },
@@ -79,7 +79,20 @@ describe('RiskManager: an instrument quoted in another currency than the account
       { valuation: { currency: 'USDT', rates: { BTC: D(0) } } },
       { valuation: { currency: 'USDT', rates: { BTC: 'abc' } } },
     ] as unknown as Partial<AccountSnapshot>[]
-    for (const a of bad) expect(qtyOf(evaluate(a))).toBe('INVALID_INPUT')
+    for (const a of bad) {
+      expect(qtyOf(evaluate(a))).toBe('INVALID_INPUT')
+      const exit = evaluate({ ...a, positions: [position('ETHBTC', '3')] }, { side: 'SELL', intent: 'EXIT' })
+      expect(qtyOf(exit)).toBe('3')
+    }
+  })
+
+  it('a denial of a converted entry gives its amounts in the quote currency and says which', () => {
+    const r = make().evaluate({ ...usdt(), freeMargin: D('-1') })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('INSUFFICIENT_MARGIN')
+      expect(r.error.values).toMatchObject({ freeMargin: '-0.00002', quoteCurrency: 'BTC' })
+    }
   })
 
   it('an instrument quoted in the account currency is not converted', () => {

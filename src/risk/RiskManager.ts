@@ -433,7 +433,9 @@ export class RiskManager {
     message: string,
     values?: RiskValues,
   ): Result<OrderIntent, RiskRejection> {
-    return this.#deny(ctx.signal, ctx.account, ctx.market, ctx.now, code, message, values)
+    // Amounts of a decision converted to another quote currency say which (the snapshot's are the account's).
+    const v = ctx.quoteRate === undefined ? values : { ...values, quoteCurrency: String(ctx.inst.quote) }
+    return this.#deny(ctx.signal, ctx.account, ctx.market, ctx.now, code, message, v)
   }
 
   /**
@@ -563,7 +565,7 @@ export class RiskManager {
       const { code, message, values } = inputs.error
       return this.#deny(signal, account, market, now, code, message, values)
     }
-    const { inst, key, equity } = inputs.value
+    const { inst, key, accountEquity: equity } = inputs.value
     this.#lastAccount = account
     // Approved entries this snapshot shows (or that ended) stop counting apart from it.
     this.#reservations.sweep(account, now, this.#executors)

@@ -94,10 +94,10 @@ export interface RiskInputs {
   readonly orderType: 'MARKET' | 'LIMIT'
   readonly tick: Decimal
   readonly step: Decimal
-  /** The account's equity, in the account currency. */
-  readonly equity: Decimal
-  /** The account's free margin, in the account currency. */
-  readonly freeMargin: Decimal
+  /** The account's equity, in the account currency (the snapshot's, read). */
+  readonly accountEquity: Decimal
+  /** The account's free margin, in the account currency (the snapshot's, read). */
+  readonly accountFreeMargin: Decimal
   readonly positions: readonly Position[]
   /**
    * The value of one unit of the instrument's quote currency in the account currency, when the account says they
@@ -147,6 +147,8 @@ export class RiskCheckContext implements RiskInputs {
   readonly orderType: 'MARKET' | 'LIMIT'
   readonly tick: Decimal
   readonly step: Decimal
+  readonly accountEquity: Decimal
+  readonly accountFreeMargin: Decimal
   /**
    * The account's equity in the instrument's quote currency (what prices, stop distances and notionals are in): the
    * snapshot's divided by {@link RiskCheckContext.quoteRate} when there is one.
@@ -194,8 +196,10 @@ export class RiskCheckContext implements RiskInputs {
     this.quoteRate = rate
     // Reservations sum their margins in the account currency; every amount here is in the quote currency.
     const reserved = env.reserved.margin()
-    const free = reserved === undefined ? inputs.freeMargin : minus(inputs.freeMargin, reserved)
-    this.equity = rate === undefined ? inputs.equity : inputs.equity.div(rate)
+    this.accountEquity = inputs.accountEquity
+    this.accountFreeMargin = inputs.accountFreeMargin
+    const free = reserved === undefined ? inputs.accountFreeMargin : minus(inputs.accountFreeMargin, reserved)
+    this.equity = rate === undefined ? inputs.accountEquity : inputs.accountEquity.div(rate)
     this.freeMargin = rate === undefined ? free : free.div(rate)
     this.reservedMargin = rate === undefined || reserved === undefined ? reserved : reserved.div(rate)
     this.positions = inputs.positions

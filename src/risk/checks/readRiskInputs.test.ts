@@ -13,7 +13,7 @@ describe('readRiskInputs', () => {
     if (!r.ok) return
     expect(r.value).toMatchObject({ key: 'binance:BTCUSDT', side: 'BUY', orderType: 'MARKET' })
     expect(r.value.tick.toString()).toBe('0.01')
-    expect(r.value.equity.toString()).toBe('10000')
+    expect(r.value.accountEquity.toString()).toBe('10000')
   })
 
   it.each([

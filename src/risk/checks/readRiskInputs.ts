@@ -104,9 +104,10 @@ export function readRiskInputs(
   if (!Array.isArray(account.positions) || !Array.isArray(account.openOrders)) {
     return invalid('Account positions and open orders must be arrays')
   }
-  const rate = quoteRate(account, inst.quote)
+  // An EXIT is never sized against the account: it needs no rate (a malformed one must not block it).
+  const rate = signal.intent === 'ENTRY' ? quoteRate(account, inst.quote) : ok(undefined)
   if (!rate.ok) return rate
-  if (rate.value === null && signal.intent === 'ENTRY') {
+  if (rate.value === null) {
     const currency = (account.valuation as AccountValuation).currency
     return invalid(
       `No rate values "${inst.quote}" in the account currency "${currency}": an entry on "${key}" cannot be sized against the account (set one: Portfolio currencies or setRate)`,
@@ -123,8 +124,8 @@ export function readRiskInputs(
     orderType,
     tick: filters.tick,
     step: filters.step,
-    equity,
-    freeMargin,
+    accountEquity: equity,
+    accountFreeMargin: freeMargin,
     positions: account.positions,
     quoteRate: rate.value ?? undefined,
   })
