@@ -105,7 +105,7 @@ export function readRiskInputs(
     return invalid('Account positions and open orders must be arrays')
   }
   // An EXIT is never sized against the account: it needs no rate (a malformed one must not block it).
-  const rate = signal.intent === 'ENTRY' ? quoteRate(account, inst.quote) : ok(undefined)
+  const rate = signal.intent === 'ENTRY' ? quoteRate(account, inst.quote) : UNCONVERTED
   if (!rate.ok) return rate
   if (rate.value === null) {
     const currency = (account.valuation as AccountValuation).currency
@@ -131,6 +131,9 @@ export function readRiskInputs(
   })
 }
 
+/** No conversion (one shared answer: a decision's hot path allocates none for it). */
+const UNCONVERTED: Result<undefined, never> = ok(undefined)
+
 /**
  * The value of one unit of `quote` in the account's currency when the account says it is another one: `undefined`
  * when no conversion applies (no valuation, or the quote is the account currency), `null` when the account has no rate
@@ -141,7 +144,7 @@ function quoteRate(
   quote: unknown,
 ): Result<Decimal | undefined | null, RiskRejection> {
   const v = account.valuation
-  if (v === undefined) return ok(undefined)
+  if (v === undefined) return UNCONVERTED
   if (
     typeof v !== 'object' ||
     v === null ||
@@ -150,7 +153,7 @@ function quoteRate(
     v.rates === null
   )
     return invalid('Account valuation must have a currency and rates', { field: 'valuation' })
-  if (quote === v.currency) return ok(undefined)
+  if (quote === v.currency) return UNCONVERTED
   const raw = typeof quote === 'string' && Object.hasOwn(v.rates, quote) ? v.rates[quote] : undefined
   if (raw === undefined) return ok(null)
   const r = positive('valuation.rates', raw)
