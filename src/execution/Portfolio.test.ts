@@ -358,6 +358,8 @@ describe('Portfolio: a snapshot’s free margin is net of what open orders commi
     expect(free(p, [perp])).toBe('9940') // 2 × 120 ÷ 4
     expect(free(p, [{ ...buy, side: 'SELL' as const }])).toBe('10000') // a spot sell spends nothing
     expect(free(p, [{ ...perp, reduceOnly: true }])).toBe('10000')
+    // A trailing stop without an activation price has no price either, but rests until it triggers.
+    expect(free(p, [{ ...perp, type: 'TRAILING_STOP_MARKET' as const }])).toBe('10000')
   })
 
   it('does not count a dry run’s skipped order (never sent), nor a paper order twice (held already)', async () => {

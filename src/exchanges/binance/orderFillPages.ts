@@ -56,12 +56,12 @@ export async function orderFillPages(
 
 /**
  * Every fill of one USD-M order executed between `from` and `to` (epoch ms, inclusive: the order's creation and last
- * update), read by time span, oldest first, until they add up to `filledQty` (the order's filled quantity). Without a
- * span the venue answers only the last 7 days, so an order older than that would miss its first fills; with one,
- * `endTime` is at most {@link USDM_TRADES_SPAN_MS} after `startTime`, and `fromId` may not be sent. So each span of
- * 7 days is read in turn, and a span that fills a page of {@link ACCOUNT_TRADES_PAGE} is read again as two halves,
- * whichever rows of it the venue chose to send (never a silent part). A full page for one millisecond is an
- * `ExchangeDataError`.
+ * update), oldest first, read by time span, the most recent first, until they add up to `filledQty` (the order's filled
+ * quantity: a long-resting order's fills are mostly near its last update). Without a span the venue answers only the
+ * last 7 days, so an order older than that would miss its first fills; with one, `endTime` is at most
+ * {@link USDM_TRADES_SPAN_MS} after `startTime`, and `fromId` may not be sent. So each span of 7 days is read in turn,
+ * and a span that fills a page of {@link ACCOUNT_TRADES_PAGE} is read again as two halves, whichever rows of it the
+ * venue chose to send (never a silent part). A full page for one millisecond is an `ExchangeDataError`.
  *
  * @example
  * ```ts
@@ -79,10 +79,10 @@ export async function orderFillSpans(
   const ids = new Set<string>()
   const all: Fill[] = []
   let qty = new Decimal(0)
-  // Spans still to read, the oldest last (the next one is popped).
+  // Spans still to read, the most recent last (the next one is popped).
   const todo: [number, number][] = []
-  for (let end = to; end >= from; end -= USDM_TRADES_SPAN_MS)
-    todo.push([Math.max(from, end - USDM_TRADES_SPAN_MS + 1), end])
+  for (let start = from; start <= to; start += USDM_TRADES_SPAN_MS)
+    todo.push([start, Math.min(start + USDM_TRADES_SPAN_MS - 1, to)])
   for (let span = todo.pop(); span !== undefined; span = todo.pop()) {
     const [start, end] = span
     const page = await read(start, end)
@@ -92,7 +92,7 @@ export async function orderFillSpans(
         throw new ExchangeDataError(venue, message, [`startTime ${start}`, `endTime ${end}`], page.rows)
       }
       const mid = start + Math.floor((end - start) / 2)
-      todo.push([mid + 1, end], [start, mid])
+      todo.push([start, mid], [mid + 1, end])
       continue
     }
     for (const f of page.fills) {
@@ -103,5 +103,6 @@ export async function orderFillSpans(
     }
     if (filledQty !== undefined && qty.gte(filledQty)) break
   }
-  return all
+  // Read newest span first: put them back in time order (a stable sort keeps the venue's order within a millisecond).
+  return all.sort((a, b) => a.tsEvent - b.tsEvent)
 }

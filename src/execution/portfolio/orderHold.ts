@@ -85,8 +85,8 @@ export function unheldCommitment(orders: readonly Order[], terms: OrderTerms): D
     const inst = terms.instrument(o.venue, o.symbol)
     const rate = inst === undefined ? undefined : terms.rate(inst.quote)
     if (inst === undefined || rate === undefined) continue
-    const unpriced = o.price === undefined && o.triggerPrice === undefined
-    const mark = unpriced ? terms.mark(o.venue, o.symbol) : undefined
+    // A trailing stop without an activation price is unpriced too, but rests: only a MARKET order spends at once.
+    const mark = o.type === 'MARKET' && o.price === undefined ? terms.mark(o.venue, o.symbol) : undefined
     const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE, mark)
     if (held === undefined) continue
     const value = rate.eq(1) ? held : held.times(rate)

@@ -132,6 +132,28 @@ describe('BinanceUsdm against BinanceSim', () => {
     expect(h.errors).toEqual([])
   })
 
+  it('orderFills reads an order resting for 20 days span by span: its first fills, the week they were made', async () => {
+    const { usdm, sim } = h
+    const DAY = 86_400_000
+    const mid = new Decimal(sim.midPrice('usdm', 'BTCUSDT'))
+    sim.faults.clockSkew(-20 * DAY)
+    await usdm.serverTime()
+    // Crosses a few levels, then rests: partly filled 20 days ago.
+    const old = fut({ type: 'LIMIT', price: mid.plus(5), timeInForce: 'GTC', qty: new Decimal('30') })
+    const ack = await usdm.placeOrder(old)
+    expect(ack.order.status).toBe('PARTIALLY_FILLED')
+    sim.faults.clockSkew(0)
+    await usdm.serverTime()
+    const canceled = await usdm.cancelOrder('BTCUSDT', old.clientOrderId) // its last update: now
+    const before = sim.requestLog.filter((r) => r.path === '/fapi/v1/userTrades').length
+    const fills = await usdm.orderFills('BTCUSDT', old.clientOrderId)
+    expect(fills.reduce((a, f) => a.plus(f.qty), new Decimal(0)).toFixed()).toBe(canceled.filledQty.toFixed())
+    expect(fills.every((f) => f.tsEvent < Date.now() - 19 * DAY)).toBe(true)
+    // Three spans of at most 7 days (the sim refuses a longer one), the most recent first.
+    expect(sim.requestLog.filter((r) => r.path === '/fapi/v1/userTrades').length - before).toBe(3)
+    expect(h.errors).toEqual([])
+  })
+
   it('conditional orders go through the algo endpoints, with ALGO_UPDATE events', async () => {
     const { usdm, sim } = h
     const updates: Order[] = []
