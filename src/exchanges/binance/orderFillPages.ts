@@ -56,12 +56,12 @@ export async function orderFillPages(
 
 /**
  * Every fill of one USD-M order executed between `from` and `to` (epoch ms, inclusive: the order's creation and last
- * update), oldest first, read by time span, the most recent first, until they add up to `filledQty` (the order's filled
- * quantity: a long-resting order's fills are mostly near its last update). Without a span the venue answers only the
- * last 7 days, so an order older than that would miss its first fills; with one, `endTime` is at most
- * {@link USDM_TRADES_SPAN_MS} after `startTime`, and `fromId` may not be sent. So each span of 7 days is read in turn,
- * and a span that fills a page of {@link ACCOUNT_TRADES_PAGE} is read again as two halves, whichever rows of it the
- * venue chose to send (never a silent part). A full page for one millisecond is an `ExchangeDataError`.
+ * update), returned oldest first. Without a span the venue answers only the last 7 days, so an order older than that
+ * would miss its first fills; with one, `endTime` is at most {@link USDM_TRADES_SPAN_MS} after `startTime`, and
+ * `fromId` may not be sent. So spans of 7 days are read from the most recent back, until the fills add up to
+ * `filledQty` (the order's filled quantity: a long-resting order fills mostly near its last update), and a span that
+ * fills a page of {@link ACCOUNT_TRADES_PAGE} is read again as two halves, whichever rows of it the venue chose to
+ * send (never a silent part). A full page for one millisecond is an `ExchangeDataError`.
  *
  * @example
  * ```ts
