@@ -578,9 +578,10 @@ export abstract class BinanceClient implements ExchangeAdapter {
       return { fills: r.value, rows: rows.length, lastId: Number.isFinite(lastId) ? lastId : undefined }
     }
     if (this.market === 'usdm') {
-      const from = Math.max(o.tsCreated, Math.floor(this.rest.serverNow()) - USDM_TRADES_HISTORY_MS)
-      // A second past the last update: a trade stamped a hair after it is still read.
-      const to = Math.max(o.tsUpdated, o.tsCreated) + 1_000
+      // A minute either side of the order's times: a trade stamped apart from them (the venue's clock moved between
+      // the order's record and the trade's) is still read; the order id filters the rows.
+      const from = Math.max(o.tsCreated - 60_000, Math.floor(this.rest.serverNow()) - USDM_TRADES_HISTORY_MS)
+      const to = Math.max(o.tsUpdated, o.tsCreated) + 60_000
       const read = (startTime: number, endTime: number) => page({ startTime, endTime })
       return orderFillSpans(read, from, to, o.filledQty, this.venue)
     }
