@@ -432,6 +432,12 @@ export interface AccountSnapshot {
   readonly equity: Decimal
   /** Equity not used as margin or held by orders. */
   readonly freeMargin: Decimal
+  /**
+   * Per cash asset, the amount free to spend, in that asset: its balance less what open orders hold or commit of it.
+   * A spot or outcome-token BUY pays in its quote asset alone, so the risk manager sizes one within that asset's free
+   * cash as well as the free margin (an asset not listed has none). Absent: not told apart (free margin only).
+   */
+  readonly freeCash?: Readonly<Record<string, Decimal>>
   /** Highest equity seen (drawdown reference). */
   readonly peakEquity: Decimal
   /** Realized PnL today (net of fees). */

@@ -30,13 +30,15 @@ import {
   ValidationError,
 } from '../errors/index.js'
 import { err, ok, type Result } from '../errors/result.js'
+import { drawdownFrom, marginOf, valuedSum } from './portfolio/accountSums.js'
 import { applyCashFill } from './portfolio/applyCashFill.js'
 import { CurrencyRates, valueAt } from './portfolio/CurrencyRates.js'
 import { invalidFill, outcomePayout } from './portfolio/checkFill.js'
 import { checkPortfolioInvariants } from './portfolio/checkPortfolioInvariants.js'
 import { cashPart, type EquityInputs, equityFrom } from './portfolio/equityOf.js'
-import { FillUndoLog, reversedPosition } from './portfolio/FillUndoLog.js'
+import { FillUndoLog, reversedPosition, writeReversal } from './portfolio/FillUndoLog.js'
 import { followClient } from './portfolio/followClient.js'
+import { freeCashByAsset } from './portfolio/freeCashByAsset.js'
 import { BookMarks, candleMarkTime, MarkTimes } from './portfolio/MarkTimes.js'
 import {
   checkLeverage,
@@ -47,7 +49,7 @@ import {
   settleMutablePosition,
   unrealizedPnl,
 } from './portfolio/MutablePosition.js'
-import { type OrderTerms, unheldCommitment } from './portfolio/orderHold.js'
+import { type OrderTerms, unheldCommitments } from './portfolio/orderHold.js'
 import { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
 import type {
   FillApplied,
@@ -70,6 +72,8 @@ const NO_ORDERS: readonly Order[] = Object.freeze([])
 const utcDay = (ms: number): number => Math.floor(ms / 86_400_000)
 /** The open positions' views, as kept between changes. */
 type OpenViews = readonly PortfolioPosition[]
+type FreeCash = Readonly<Record<string, Decimal>>
+type Kept = { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; free?: FreeCash; positions?: OpenViews }
 type Committed = Pick<FillPlan, 'pos' | 'realized'>
 
 export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
@@ -128,12 +132,12 @@ export class Portfolio {
   /** What equity is computed from: the maps above and the rates. */
   readonly #inputs: EquityInputs
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
-  #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: OpenViews } = {}
+  #cached: Kept = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
   readonly #bookMarks = new BookMarks()
-  /** What {@link unheldCommitment} reads of this portfolio. */
+  /** What {@link unheldCommitments} reads of this portfolio. */
   readonly #terms: OrderTerms = {
     isHeld: (id) => this.#holds.has(id),
     instrument: (venue, symbol) => this.instrument(venue, symbol),
@@ -473,13 +477,9 @@ export class Portfolio {
     const p = this.#posFor(fill.venue, fill.symbol)
     const undone = reversedPosition(p, fill, eff, this.#undo.isLatest(id, fill))
     if (!undone.ok) return undone
-    const { qty, entry } = undone.value
     for (const [asset, d] of eff.cash) this.#cash.set(asset, this.cash(asset).minus(d))
     this.#feesByAsset.set(eff.feeAsset, (this.#feesByAsset.get(eff.feeAsset) ?? ZERO).minus(eff.fee))
-    p.qty = qty
-    p.entry = qty.isZero() ? undefined : entry
-    p.realized = p.realized.minus(eff.realized)
-    p.fees = p.fees.minus(eff.feeQ)
+    writeReversal(p, undone.value, eff)
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#undo.reversed(id, fill)
     this.#ledger.reverse(fill)
@@ -510,13 +510,8 @@ export class Portfolio {
     this.#cash.set(inst.quote, this.cash(inst.quote).plus(proceeds))
     this.#addRealized(realized, inst.quote)
     this.#touchPeak()
-    const view = this.#view(p)
-    this.#bus.emit('position.settled', {
-      type: 'position.settled',
-      position: view,
-      payout: pay,
-      tsEvent: this.#clock.now(),
-    })
+    const [view, tsEvent] = [this.#view(p), this.#clock.now()]
+    this.#bus.emit('position.settled', { type: 'position.settled', position: view, payout: pay, tsEvent })
     return view
   }
 
@@ -578,7 +573,7 @@ export class Portfolio {
 
   /** Sum of unrealized PnL of all positions, in the account currency (positions quoted in an unrated asset left out). */
   unrealizedPnl(): Decimal {
-    return this.#sum(unrealizedPnl)
+    return valuedSum(this.#inputs, unrealizedPnl)
   }
 
   /**
@@ -586,17 +581,7 @@ export class Portfolio {
    * (positions quoted in an unrated asset left out).
    */
   realizedPnl(): Decimal {
-    return this.#sum((p) => p.realized)
-  }
-
-  /** Σ `of(position)` in the account currency, over positions quoted in a rated asset. */
-  #sum(of: (p: MutablePosition) => Decimal): Decimal {
-    let sum = ZERO
-    for (const p of this.#positions.values()) {
-      const r = this.#quoteRate(p)
-      if (r !== undefined) sum = sum.plus(valueAt(of(p), r))
-    }
-    return sum
+    return valuedSum(this.#inputs, (p) => p.realized)
   }
 
   /**
@@ -612,9 +597,7 @@ export class Portfolio {
 
   /** Margin used by perpetual positions. */
   marginUsed(): Decimal {
-    let m = ZERO
-    for (const p of this.#positions.values()) m = m.plus(positionMargin(p))
-    return m
+    return marginOf(this.#positions.values())
   }
 
   /**
@@ -641,9 +624,7 @@ export class Portfolio {
 
   /** Drawdown from the peak as a fraction (0.1 = 10 %). */
   drawdown(): Decimal {
-    if (this.#peak.lte(0)) return ZERO
-    const dd = this.#peak.minus(this.equity()).div(this.#peak)
-    return dd.isNegative() ? ZERO : dd
+    return drawdownFrom(this.#peak, this.equity())
   }
 
   /** Realized PnL of the current UTC day (net of fees). */
@@ -660,8 +641,9 @@ export class Portfolio {
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
    * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld
-   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum). Its `valuation` is the
-   * account currency and `currencies`' rates (entries quoted in another asset are sized at its rate).
+   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum), as is each cash asset's
+   * `freeCash` (what a spot buy in it may spend). Its `valuation` is the account currency and `currencies`' rates
+   * (entries quoted in another asset are sized at its rate).
    */
   snapshot(orders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
     this.#foldPeak()
@@ -669,8 +651,9 @@ export class Portfolio {
     const equity = this.equity()
     const openOrders = orders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
     const net = openOrders.length > 0 && options?.netOfOrders !== false
-    const unheld = net ? unheldCommitment(openOrders, this.#terms) : undefined
-    const freeMargin = unheld === undefined ? this.freeMargin() : minus(this.freeMargin(), unheld)
+    const owed = net ? unheldCommitments(openOrders, this.#terms) : undefined
+    const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
+    const freeCash = this.#freeCashLess(owed?.byAsset)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()
@@ -678,7 +661,17 @@ export class Portfolio {
     const valuation = this.#rates.valuation()
     // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
     if (sid === undefined)
-      return { equity, freeMargin, peakEquity, realizedPnlToday, positions, openOrders, tsEvent, valuation }
+      return {
+        equity,
+        freeMargin,
+        peakEquity,
+        realizedPnlToday,
+        positions,
+        openOrders,
+        tsEvent,
+        valuation,
+        freeCash,
+      }
     return {
       strategyPositions: this.strategyPositions(sid),
       unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
@@ -690,6 +683,7 @@ export class Portfolio {
       openOrders,
       tsEvent,
       valuation,
+      freeCash,
     }
   }
 
@@ -742,6 +736,13 @@ export class Portfolio {
   #touchPeak(): void {
     this.#invalidate()
     this.#foldPeak()
+  }
+
+  /** Each cash asset's amount not held by orders, less what they commit unheld (`owed`; without, kept until a change). */
+  #freeCashLess(owed: ReadonlyMap<string, Decimal> | undefined): FreeCash {
+    if (owed !== undefined) return freeCashByAsset(this.#cash, this.#holds.values(), owed)
+    this.#cached.free ??= freeCashByAsset(this.#cash, this.#holds.values(), undefined)
+    return this.#cached.free
   }
 
   /** Drops every kept value: the next read recomputes it. */

@@ -25,6 +25,8 @@ export interface EntryReservation {
   readonly leverage: number
   /** The value of one unit of its quote currency in the account currency (`undefined`: it is the account currency). */
   readonly rate?: Decimal | undefined
+  /** Its quote asset: the cash a spot buy spends, a perpetual's margin is counted in (`undefined`: not said). */
+  readonly quote?: string | undefined
   /** When it stops counting, epoch ms. */
   readonly until: number
 }
@@ -40,6 +42,8 @@ export interface ReservedEntries {
   values(): IterableIterator<EntryReservation>
   /** The margin the reserved entries take when they fill, summed in the account currency (`undefined`: none). */
   margin(): Decimal | undefined
+  /** What the reserved entries quoted in `asset` take of its cash when they fill, in it (`undefined`: none). */
+  cash(asset: string): Decimal | undefined
 }
 
 /**
@@ -87,7 +91,12 @@ export class EntryReservations implements ReservedEntries {
     intent: OrderIntent,
     position: Decimal | undefined,
     now: number,
-    valued: { readonly price: Decimal; readonly leverage: number; readonly rate?: Decimal | undefined },
+    valued: {
+      readonly price: Decimal
+      readonly leverage: number
+      readonly rate?: Decimal | undefined
+      readonly quote?: string | undefined
+    },
   ): void {
     this.#byId.setNewest(intent.clientOrderId, {
       clientOrderId: intent.clientOrderId,
@@ -99,6 +108,7 @@ export class EntryReservations implements ReservedEntries {
       price: valued.price,
       leverage: valued.leverage,
       rate: valued.rate,
+      quote: valued.quote,
       until: now + this.#ttlMs,
     })
   }
@@ -110,6 +120,18 @@ export class EntryReservations implements ReservedEntries {
     for (const [, r] of this.#byId.entries()) {
       const notional = r.rate === undefined ? product(r.qty, r.price) : product(r.qty, r.price).times(r.rate)
       const m = r.leverage === 1 ? notional : notional.div(r.leverage)
+      sum = sum === undefined ? m : plus(sum, m)
+    }
+    return sum
+  }
+
+  /** What the reserved entries quoted in `asset` take of its cash when they fill, in it (`undefined`: none). */
+  cash(asset: string): Decimal | undefined {
+    if (this.#byId.size === 0) return undefined
+    let sum: Decimal | undefined
+    for (const [, r] of this.#byId.entries()) {
+      if (r.quote !== asset) continue
+      const m = r.leverage === 1 ? product(r.qty, r.price) : product(r.qty, r.price).div(r.leverage)
       sum = sum === undefined ? m : plus(sum, m)
     }
     return sum

@@ -129,15 +129,18 @@ describe('RiskManager: an instrument quoted in another currency than the account
     expect(snap.valuation?.rates.BTC?.toString()).toBe('50000')
     expect(portfolio.snapshot().valuation).toBe(snap.valuation) // the same frozen object until a rate changes
     const risk = new RiskManager({ clock })
-    expect(
-      qtyOf(
-        risk.evaluate(
-          signal({ symbol: 'ETHBTC', stopPrice: D('0.049') }),
-          snap,
-          market({ instrument: ethbtc, price: D('0.05'), priceTs: T0 }),
-        ),
-      ),
-    ).toBe('2')
+    const ethbtcBuy = () =>
+      risk.evaluate(
+        signal({ symbol: 'ETHBTC', stopPrice: D('0.049') }),
+        portfolio.snapshot(),
+        market({ instrument: ethbtc, price: D('0.05'), priceTs: T0 }),
+      )
+    // Sized against 0.2 BTC of equity, but the account holds no BTC to pay with: refused (the venue would).
+    const none = ethbtcBuy()
+    expect(none.ok ? '' : none.error.values).toMatchObject({ asset: 'BTC', freeCash: '0' })
+    // With 0.1 BTC: equity 15,000 USDT is 0.3 BTC, 1 % over a 0.001 stop is 3 ETH (0.15 BTC), within 95 % of 0.1 BTC.
+    portfolio.deposit('BTC', '0.1')
+    expect(qtyOf(ethbtcBuy())).toBe('1.9')
     portfolio.setRate('BTC', '100000')
     expect(portfolio.snapshot().valuation?.rates.BTC?.toString()).toBe('100000')
   })

@@ -644,6 +644,7 @@ export class RiskManager {
       price: price.value,
       leverage,
       rate: ctx.quoteRate,
+      quote: inst.quote,
     })
     this.#group?.recorded.push(key)
     this.#group?.reserved.push(intent.clientOrderId)

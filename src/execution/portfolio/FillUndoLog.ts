@@ -308,3 +308,24 @@ export function reversedPosition(
   }
   return ok({ qty, entry: reversedEntry(p, qty, fill.price, eff) })
 }
+
+/**
+ * Writes into position `p` what undoing a fill leaves: `undone` (see {@link reversedPosition}) and the realized PnL and
+ * fees its effect `eff` had added taken off again.
+ *
+ * @example
+ * ```ts
+ * const r = reversedPosition(position, fill, effect)
+ * if (r.ok) writeReversal(position, r.value, effect)
+ * ```
+ */
+export function writeReversal(
+  p: MutablePosition,
+  undone: { readonly qty: Decimal; readonly entry: Decimal | undefined },
+  eff: AppliedEffect,
+): void {
+  p.qty = undone.qty
+  p.entry = undone.qty.isZero() ? undefined : undone.entry
+  p.realized = p.realized.minus(eff.realized)
+  p.fees = p.fees.minus(eff.feeQ)
+}

@@ -53,7 +53,7 @@ export function holdOpenOrder(account: OrderHolds, order: Order, inst: Instrumen
   else account.hold(order.clientOrderId, inst.quote, held)
 }
 
-/** What {@link unheldCommitment} reads of an account. */
+/** What {@link unheldCommitments} reads of an account. */
 export interface OrderTerms {
   /** Whether the account holds for the order of this client id already (a paper order resting). */
   isHeld(clientOrderId: string): boolean
@@ -66,31 +66,48 @@ export interface OrderTerms {
   mark(venue: string, symbol: string): Decimal | undefined
 }
 
+/** What open orders commit that the account holds nothing for (see {@link unheldCommitments}). */
+export interface UnheldCommitments {
+  /** Their sum in the account currency (`undefined`: none whose quote is valued). */
+  readonly value: Decimal | undefined
+  /** Per quote asset, in that asset: what its cash has to pay for them. */
+  readonly byAsset: ReadonlyMap<string, Decimal>
+}
+
 /**
- * What open orders commit that the account holds nothing for, in the account currency: for each order not terminal
- * and not held, its {@link orderHold} (no maker fee) at the rate of its instrument's quote; a MARKET order (no price)
- * at the instrument's mark, since it spends as soon as it fills (nothing while there is no mark). A live order rests
- * at the venue, which locks its cost or margin; the account following it holds nothing (only a paper trader holds).
- * Orders of an unknown instrument or an unvalued quote count nothing. `undefined` when none commits anything.
+ * What open orders commit that the account holds nothing for: for each order not terminal and not held, its
+ * {@link orderHold} (no maker fee), summed per quote asset and, at the rate of that asset, in the account currency; a
+ * MARKET order (no price) at the instrument's mark, since it spends as soon as it fills (nothing while there is no
+ * mark). A live order rests at the venue, which locks its cost or margin; the account following it holds nothing (only
+ * a paper trader holds). Orders of an unknown instrument count nothing; of an unvalued quote, nothing in the account
+ * currency. `undefined` when none commits anything.
  *
  * @example
  * ```ts
- * unheldCommitment(executor.openOrders(), terms) // 2000 for a live bid of 20 at 100 on BTCUSDT
+ * unheldCommitments(executor.openOrders(), terms)?.value // 2000 for a live bid of 20 at 100 on BTCUSDT
  * ```
  */
-export function unheldCommitment(orders: readonly Order[], terms: OrderTerms): Decimal | undefined {
+export function unheldCommitments(
+  orders: readonly Order[],
+  terms: OrderTerms,
+): UnheldCommitments | undefined {
   let sum: Decimal | undefined
+  let byAsset: Map<string, Decimal> | undefined
   for (const o of orders) {
     if (isTerminalStatus(o.status) || terms.isHeld(o.clientOrderId)) continue
     const inst = terms.instrument(o.venue, o.symbol)
-    const rate = inst === undefined ? undefined : terms.rate(inst.quote)
-    if (inst === undefined || rate === undefined) continue
+    if (inst === undefined) continue
     // A trailing stop without an activation price is unpriced too, but rests: only a MARKET order spends at once.
     const mark = o.type === 'MARKET' && o.price === undefined ? terms.mark(o.venue, o.symbol) : undefined
     const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE, mark)
     if (held === undefined) continue
+    byAsset ??= new Map()
+    const before = byAsset.get(inst.quote)
+    byAsset.set(inst.quote, before === undefined ? held : before.plus(held))
+    const rate = terms.rate(inst.quote)
+    if (rate === undefined) continue
     const value = rate.eq(1) ? held : held.times(rate)
     sum = sum === undefined ? value : sum.plus(value)
   }
-  return sum
+  return byAsset === undefined ? undefined : { value: sum, byAsset }
 }

@@ -104,6 +104,20 @@ export interface RiskInputs {
    * differ (`AccountSnapshot.valuation`); `undefined` when they are the same or the account does not say.
    */
   readonly quoteRate?: Decimal | undefined
+  /**
+   * What a spot or outcome-token BUY entry may spend of its quote asset (`AccountSnapshot.freeCash`), in that asset;
+   * `undefined` when the snapshot does not tell cash assets apart, or for a perpetual or any other decision.
+   */
+  readonly quoteFreeCash?: Decimal | undefined
+}
+
+/** A BUY bounded by its quote asset's free cash rather than the account's free margin (see {@link RiskInputs}). */
+export interface CashBound {
+  readonly asset: string
+  /** The snapshot's free cash of it. */
+  readonly free: Decimal
+  /** What the approved entries the snapshot does not list yet spend of it (`undefined`: none). */
+  readonly reserved: Decimal | undefined
 }
 
 /** Open positions and entries, counted once for the position-limit and correlation checks. */
@@ -161,6 +175,11 @@ export class RiskCheckContext implements RiskInputs {
   readonly freeMargin: Decimal
   /** The margin of the approved entries the snapshot does not list yet, in the quote currency (`undefined`: none). */
   readonly reservedMargin: Decimal | undefined
+  /**
+   * Set when the quote asset's own free cash, less what reserved entries spend of it, is below the free margin: that
+   * is then {@link RiskCheckContext.freeMargin} (a spot buy pays in its quote asset alone).
+   */
+  readonly cashBound: CashBound | undefined
   /** The value of one unit of the quote currency in the account currency (`undefined`: they are one currency). */
   readonly quoteRate: Decimal | undefined
   readonly positions: readonly Position[]
@@ -202,6 +221,16 @@ export class RiskCheckContext implements RiskInputs {
     this.equity = rate === undefined ? inputs.accountEquity : inputs.accountEquity.div(rate)
     this.freeMargin = rate === undefined ? free : free.div(rate)
     this.reservedMargin = rate === undefined || reserved === undefined ? reserved : reserved.div(rate)
+    this.cashBound = undefined
+    const cash = inputs.quoteFreeCash
+    if (cash !== undefined) {
+      const spent = env.reserved.cash(inputs.inst.quote)
+      const spendable = spent === undefined ? cash : minus(cash, spent)
+      if (spendable.lt(this.freeMargin)) {
+        this.freeMargin = spendable
+        this.cashBound = { asset: inputs.inst.quote, free: cash, reserved: spent }
+      }
+    }
     this.positions = inputs.positions
     this.now = now
     this.cfg = env.cfg

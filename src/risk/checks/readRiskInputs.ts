@@ -2,12 +2,13 @@ import {
   type AccountSnapshot,
   type AccountValuation,
   err,
+  type Instrument,
   type MarketSnapshot,
   ok,
   type Result,
   type Signal,
 } from '../../core/index.js'
-import type { Decimal } from '../../decimal/index.js'
+import { Decimal } from '../../decimal/index.js'
 import { positive, readDecimal } from '../sizing.js'
 import { RiskReason, type RiskRejection, type RiskValues, rejection } from '../types.js'
 import type { RiskInputs } from './RiskCheckContext.js'
@@ -107,6 +108,8 @@ export function readRiskInputs(
   // An EXIT is never sized against the account: it needs no rate (a malformed one must not block it).
   const rate = signal.intent === 'ENTRY' ? quoteRate(account, inst.quote) : UNCONVERTED
   if (!rate.ok) return rate
+  const cash = side === 'BUY' && signal.intent === 'ENTRY' ? quoteFreeCash(account, inst) : NO_CASH_BOUND
+  if (!cash.ok) return cash
   if (rate.value === null) {
     const currency = (account.valuation as AccountValuation).currency
     return invalid(
@@ -128,7 +131,37 @@ export function readRiskInputs(
     accountFreeMargin: freeMargin,
     positions: account.positions,
     quoteRate: rate.value ?? undefined,
+    quoteFreeCash: cash.value,
   })
+}
+
+/** No bound from the quote asset's own cash (one shared answer, as {@link UNCONVERTED}). */
+const NO_CASH_BOUND: Result<undefined, never> = ok(undefined)
+const NO_CASH = new Decimal(0)
+
+/**
+ * What a spot or outcome-token BUY may spend of its quote asset: the snapshot's `freeCash` of it (none when the asset
+ * is not listed), `undefined` when the snapshot does not tell cash assets apart or the instrument is a perpetual
+ * (margined, bounded by the free margin alone). A malformed `freeCash` is an `INVALID_INPUT`.
+ */
+function quoteFreeCash(
+  account: AccountSnapshot,
+  inst: Instrument,
+): Result<Decimal | undefined, RiskRejection> {
+  const free = account.freeCash
+  if (free === undefined || inst.kind === 'perpetual') return NO_CASH_BOUND
+  if (typeof free !== 'object' || free === null)
+    return invalid('Account freeCash must be an object of amounts per asset', { field: 'freeCash' })
+  const raw = typeof inst.quote === 'string' && Object.hasOwn(free, inst.quote) ? free[inst.quote] : undefined
+  if (raw === undefined) return ok(NO_CASH)
+  const d = readDecimal(raw)
+  if (d === undefined) {
+    return invalid(`Invalid free cash "${String(raw)}" of "${String(inst.quote)}"`, {
+      field: 'freeCash',
+      asset: String(inst.quote),
+    })
+  }
+  return ok(d)
 }
 
 /** No conversion (one shared answer: a decision's hot path allocates none for it). */
