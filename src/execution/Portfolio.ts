@@ -72,8 +72,6 @@ const NO_ORDERS: readonly Order[] = Object.freeze([])
 const utcDay = (ms: number): number => Math.floor(ms / 86_400_000)
 /** The open positions' views, as kept between changes. */
 type OpenViews = readonly PortfolioPosition[]
-type FreeCash = Readonly<Record<string, Decimal>>
-type Kept = { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; free?: FreeCash; positions?: OpenViews }
 type Committed = Pick<FillPlan, 'pos' | 'realized'>
 
 export { type PortfolioConfig, PortfolioConfigSchema } from './portfolio/PortfolioConfig.js'
@@ -132,7 +130,7 @@ export class Portfolio {
   /** What equity is computed from: the maps above and the rates. */
   readonly #inputs: EquityInputs
   /** Equity, free margin and open-position views as last computed; dropped by every change that moves them. */
-  #cached: Kept = {}
+  #cached: { equity?: Decimal; cash?: Decimal; freeMargin?: Decimal; positions?: OpenViews } = {}
   /** Marks of flat positions, kept as the numbers they came as until something reads them (no Decimal per candle). */
   readonly #pendingMarks = new Map<string, number>()
   #version = 0
@@ -653,7 +651,7 @@ export class Portfolio {
     const net = openOrders.length > 0 && options?.netOfOrders !== false
     const owed = net ? unheldCommitments(openOrders, this.#terms) : undefined
     const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
-    const freeCash = this.#freeCashLess(owed?.byAsset)
+    const freeCash = freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()
@@ -736,13 +734,6 @@ export class Portfolio {
   #touchPeak(): void {
     this.#invalidate()
     this.#foldPeak()
-  }
-
-  /** Each cash asset's amount not held by orders, less what they commit unheld (`owed`; without, kept until a change). */
-  #freeCashLess(owed: ReadonlyMap<string, Decimal> | undefined): FreeCash {
-    if (owed !== undefined) return freeCashByAsset(this.#cash, this.#holds.values(), owed)
-    this.#cached.free ??= freeCashByAsset(this.#cash, this.#holds.values(), undefined)
-    return this.#cached.free
   }
 
   /** Drops every kept value: the next read recomputes it. */
