@@ -154,8 +154,6 @@ const pathRisk = {
   sizing: { method: 'fixedNotional', notional: '100' },
   requireStop: false,
   maxDataAgeMs: 60_000,
-  // Binance spot takes a buy's fee in the base asset: the dust left after an exit is a (tiny) open position.
-  maxPositionsPerInstrument: 10,
   breakers: {
     dailyLoss: false,
     drawdown: false,

@@ -10,6 +10,7 @@ export {
   type TimerHandle,
 } from './clock.js'
 export { formatIssues, parseConfig } from './config.js'
+export { belowOrderMinimum, isDust } from './dust.js'
 export {
   type DataEventName,
   type EventHandlers,

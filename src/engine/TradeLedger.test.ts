@@ -37,6 +37,23 @@ function rig(inst: Instrument = BTCPERP, reversible = false) {
 }
 
 describe('TradeLedger', () => {
+  it('closes a spot round trip that leaves dust (a fee taken in the base asset), and opens the next one', () => {
+    const { apply, closed, ledger } = rig(BTCUSDT)
+    const spot = (side: Side, qty: string, fee: string, feeAsset: string) =>
+      testFill(BTCUSDT, side, qty, '100', {
+        tradeId: `t${++tid}`,
+        fee: new Decimal(fee),
+        feeAsset,
+        tsEvent: tid,
+      })
+    apply(spot('BUY', '1.111', '0.001111', 'BTC'))
+    apply(spot('SELL', '1.109', '0.1109', 'USDT'))
+    expect(closed).toHaveLength(1)
+    expect(ledger.openCount).toBe(0)
+    apply(spot('BUY', '1', '0.001', 'BTC'))
+    expect(ledger.openCount).toBe(1)
+  })
+
   it('closes a round trip with its PnL net of every fee', () => {
     const { closed, apply, ledger } = rig()
     apply(fill('BUY', '1', '100', '0.1'))

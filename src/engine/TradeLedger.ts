@@ -42,8 +42,8 @@ interface OpenTrade {
 }
 
 /**
- * Turns the portfolio's applied fills into closed round-trip trades (flat → position → flat). Used by the engine to
- * feed the losing-streak breaker and by the backtester's report.
+ * Turns the portfolio's applied fills into closed round-trip trades (flat → position → flat, dust counted as flat).
+ * Used by the engine to feed the losing-streak breaker and by the backtester's report.
  *
  * @example
  * ```ts
@@ -104,8 +104,10 @@ export class TradeLedger {
   ): ClosedTrade | undefined {
     const { fill, position, realizedPnl, feePaid } = applied
     if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
+    // Dust (no order can close it: a fee taken in the base asset leaves it after an exit) is flat for a round trip.
+    const flat = position.qty.isZero() || position.dust === true
     if (t === undefined) {
-      if (position.qty.isZero()) return undefined
+      if (flat) return undefined
       this.#open.set(k, {
         side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,
@@ -117,20 +119,17 @@ export class TradeLedger {
       })
       return undefined
     }
-    const flipped = t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty)
+    const flipped = !flat && (t.side === 'BUY' ? lessThan(position.qty, ZERO) : isAboveZero(position.qty))
     // A copy of the trade it closes (flat, or flipped), before this fill moves it: to reopen it if the venue reverses
     // the fill.
-    const before =
-      reopenable && (flipped || position.qty.isZero())
-        ? { ...t, feesByAsset: new Map(t.feesByAsset) }
-        : undefined
+    const before = reopenable && (flipped || flat) ? { ...t, feesByAsset: new Map(t.feesByAsset) } : undefined
     if (!flipped) {
       t.pnl = t.pnl.plus(realizedPnl)
       t.fees = t.fees.plus(feePaid)
       addFee(t.feesByAsset, fill.feeAsset, fill.fee)
       const abs = position.qty.abs()
       if (greaterThan(abs, t.maxQty)) t.maxQty = abs
-      if (!position.qty.isZero()) return undefined
+      if (!flat) return undefined
       this.#open.delete(k)
       return this.#closed(k, fill, t, before)
     }

@@ -35,6 +35,34 @@ const mk = () =>
   })
 
 describe('Portfolio spot', () => {
+  it('dust a base-asset fee leaves after an exit is no open position; it stays in equity and position()', () => {
+    const p = mk()
+    p.attribute('c-in', 'ema')
+    p.attribute('c-out', 'ema')
+    // 1.111 BTC bought, 0.001111 of it taken as the fee: 1.109889 held; the exit sells 1.109 (whole steps).
+    expect(
+      p.applyFill(
+        fill(BTCUSDT, 'BUY', '1.111', '100', '0.001111', { feeAsset: 'BTC', clientOrderId: 'c-in' }),
+      ).ok,
+    ).toBe(true)
+    expect(p.applyFill(fill(BTCUSDT, 'SELL', '1.109', '100', '0.1109', { clientOrderId: 'c-out' })).ok).toBe(
+      true,
+    )
+    const left = p.position('fake', 'BTCUSDT')
+    expect(left?.qty.toString()).toBe('0.000889')
+    expect(left?.dust).toBe(true)
+    expect(p.positions()).toEqual([])
+    expect(p.hasOpenPositions()).toBe(false)
+    expect(p.snapshot().positions).toEqual([])
+    const forEma = p.snapshot(undefined, { strategyId: 'ema' })
+    expect(forEma.strategyPositions).toEqual([])
+    expect(forEma.unattributedPositions).toEqual([])
+    expect(p.equity().toString()).toBe(p.cash('USDT').plus('0.0889').toString()) // held at the mark all the same
+    // A position of a step or more is open again, and not flagged.
+    expect(p.applyFill(fill(BTCUSDT, 'BUY', '0.001', '100')).ok).toBe(true)
+    expect(p.positions().map((x) => [x.qty.toString(), x.dust])).toEqual([['0.001889', undefined]])
+  })
+
   it('buys and sells with fees, realized PnL net of fees, conservation of cash', () => {
     const p = mk()
     expect(p.applyFill(fill(BTCUSDT, 'BUY', '0.1', '20000', '2')).ok).toBe(true)

@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini'
 import { type Clock, SystemClock } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
+import { isDust } from '../core/dust.js'
 import { type Listenable, TypedEmitter } from '../core/events.js'
 import { instrumentKey as key } from '../core/instrumentKey.js'
 import { isTerminalStatus } from '../core/orderState.js'
@@ -125,6 +126,13 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   readonly #markOf = (venue: string, symbol: string) => this.#marked(key(venue, symbol))?.mark
+  /** Whether `qty` of an instrument is more than dust (an unknown instrument's always is). */
+  readonly #tradable = (venue: string, symbol: string, qty: Decimal) => {
+    const inst = this.#instruments.get(key(venue, symbol))
+    return inst === undefined || !isDust(qty, inst)
+  }
+  /** Whether a position is open: not flat, and not dust. */
+  readonly #isOpen = (p: MutablePosition) => !p.qty.isZero() && this.#tradable(p.venue, p.symbol, p.qty)
   #peak: Decimal
   #folded: Decimal | undefined
   /** What equity is computed from: the maps above and the rates. */
@@ -276,7 +284,7 @@ export class Portfolio {
     return new Map(this.#feesByAsset)
   }
 
-  /** Position on `venue`/`symbol` (a flat position when none). */
+  /** Position on `venue`/`symbol` (flat once traded and closed), dust included: flagged `dust` (see {@link isDust}). */
   position(venue: string, symbol: string): PortfolioPosition | undefined {
     const p = this.#marked(key(venue, symbol))
     return p === undefined ? undefined : this.#view(p)
@@ -287,7 +295,7 @@ export class Portfolio {
     return this.#positions.get(key(venue, symbol))?.qty ?? ZERO
   }
 
-  /** All non-flat positions. */
+  /** The open positions: neither flat nor dust (a holding too small for any order: see {@link isDust}). */
   positions(): PortfolioPosition[] {
     return [...this.#openViews()]
   }
@@ -296,14 +304,14 @@ export class Portfolio {
   #openViews(): OpenViews {
     if (this.#cached.positions !== undefined) return this.#cached.positions
     const open: PortfolioPosition[] = []
-    for (const p of this.#positions.values()) if (!p.qty.isZero()) open.push(this.#view(p))
+    for (const p of this.#positions.values()) if (this.#isOpen(p)) open.push(this.#view(p))
     this.#cached.positions = Object.freeze(open)
     return open
   }
 
   /** Whether any position is open (cheaper than `positions().length > 0`: no position views are built). */
   hasOpenPositions(): boolean {
-    for (const p of this.#positions.values()) if (!p.qty.isZero()) return true
+    for (const p of this.#positions.values()) if (this.#isOpen(p)) return true
     return false
   }
 
@@ -322,7 +330,7 @@ export class Portfolio {
 
   /** One strategy's open positions: its share of each instrument, from its own orders' fills (see docs/execution.md). */
   strategyPositions(strategyId: string): Position[] {
-    return this.#ledger.positions(strategyId, this.#markOf)
+    return this.#ledger.positions(strategyId, this.#markOf, this.#tradable)
   }
 
   /**
@@ -672,7 +680,7 @@ export class Portfolio {
       }
     return {
       strategyPositions: this.strategyPositions(sid),
-      unattributedPositions: this.#ledger.unattributed(this.#positions.values()),
+      unattributedPositions: this.#ledger.unattributed(this.#positions.values(), this.#tradable),
       equity,
       freeMargin,
       peakEquity,
@@ -786,6 +794,6 @@ export class Portfolio {
   }
 
   #view(p: MutablePosition): PortfolioPosition {
-    return positionView(p, this.#cfg.maintenanceMarginRate)
+    return positionView(p, this.#cfg.maintenanceMarginRate, !p.qty.isZero() && !this.#isOpen(p))
   }
 }

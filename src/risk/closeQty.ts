@@ -1,5 +1,6 @@
+import { belowOrderMinimum } from '../core/dust.js'
 import type { Instrument } from '../core/types.js'
-import { isAboveZero, lessThan } from '../decimal/compareDecimals.js'
+import { isAboveZero } from '../decimal/compareDecimals.js'
 import { Decimal, roundToIncrement } from '../decimal/index.js'
 import { floorToStep } from './quotientCell.js'
 
@@ -19,10 +20,9 @@ export function closeQty(
   qty: Decimal,
   inst: Pick<Instrument, 'stepSize'> & { readonly minQty?: Decimal | undefined },
 ): Decimal {
+  if (belowOrderMinimum(qty, inst)) return ZERO
   const abs = qty.isNegative() ? qty.abs() : qty // no copy of a quantity already positive
-  // compareDecimals, not lt/gt: decimal.js copies (or parses) its argument on every comparison.
   const min = inst.minQty !== undefined && isAboveZero(inst.minQty) ? inst.minQty : undefined
-  if (lessThan(abs, inst.stepSize) || (min !== undefined && lessThan(abs, min))) return ZERO
   // Exact scaled integers when every value fits one (issue 20), else the Decimal rounding: the same quantity.
   return floorToStep(abs, inst.stepSize, min) ?? roundToIncrement(abs, inst.stepSize, 'DOWN', min)
 }

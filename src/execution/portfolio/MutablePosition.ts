@@ -120,14 +120,15 @@ export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | und
 }
 
 /**
- * The public view of a position: its state plus unrealized PnL, margin and (perpetuals) the liquidation estimate.
+ * The public view of a position: its state plus unrealized PnL, margin and (perpetuals) the liquidation estimate;
+ * `dust` when the caller found it too small to trade (see `isDust`).
  *
  * @example
  * ```ts
  * positionView(position, 0.004) // { venue, symbol, kind, qty, entryPrice, unrealizedPnl, margin, feesPaid, ... }
  * ```
  */
-export function positionView(p: MutablePosition, mmr: number): PortfolioPosition {
+export function positionView(p: MutablePosition, mmr: number, dust = false): PortfolioPosition {
   const liq = liquidationPrice(p, mmr)
   // The optional keys are written in place, in the order of the type (the same keys, in the same order, as a literal
   // with conditional spreads, which V8 builds on a slow path).
@@ -145,6 +146,7 @@ export function positionView(p: MutablePosition, mmr: number): PortfolioPosition
   v.margin = positionMargin(p)
   if (liq !== undefined) v.liquidationPrice = liq
   v.feesPaid = p.fees
+  if (dust) v.dust = true
   return v
 }
 

@@ -12,6 +12,11 @@ import { type EntryEffect, reversedEntry } from './FillUndoLog.js'
 
 const ZERO = new Decimal(0)
 
+/** Whether `qty` of an instrument is more than dust (a position of it, an order could close; see `isDust`). */
+export type Tradable = (venue: string, symbol: string, qty: Decimal) => boolean
+/** Every quantity is tradable: nothing is left out as dust. */
+const ANY_SIZE: Tradable = () => true
+
 /** One strategy's share of one instrument. */
 export interface Share {
   qty: Decimal
@@ -182,12 +187,20 @@ export class StrategyLedger {
     return settled
   }
 
-  /** One strategy's open shares, as positions (unrealized PnL at `markOf`, zero without a mark). */
-  positions(strategyId: string, markOf: (venue: string, symbol: string) => Decimal | undefined): Position[] {
+  /**
+   * One strategy's open shares, as positions (unrealized PnL at `markOf`, zero without a mark); a share `tradable`
+   * finds to be dust is left out.
+   */
+  positions(
+    strategyId: string,
+    markOf: (venue: string, symbol: string) => Decimal | undefined,
+    tradable: Tradable = ANY_SIZE,
+  ): Position[] {
     const out: Position[] = []
     for (const [k, s] of this.#shares.get(strategyId) ?? []) {
       if (s.qty.isZero()) continue
       const [venue, symbol] = this.#names(k)
+      if (!tradable(venue, symbol, s.qty)) continue
       const mark = markOf(venue, symbol)
       const unrealizedPnl =
         mark === undefined || s.entry === undefined ? ZERO : product(difference(mark, s.entry), s.qty)
@@ -204,9 +217,13 @@ export class StrategyLedger {
 
   /**
    * The part of each venue position (`net`) that no strategy's share explains: net − Σ shares, per instrument
-   * (positions restored from the venue, liquidations, orders placed by hand). Unrealized and realized PnL are 0.
+   * (positions restored from the venue, liquidations, orders placed by hand). Unrealized and realized PnL are 0. A part
+   * `tradable` finds to be dust is left out.
    */
-  unattributed(net: Iterable<{ venue: string; symbol: string; qty: Decimal }>): Position[] {
+  unattributed(
+    net: Iterable<{ venue: string; symbol: string; qty: Decimal }>,
+    tradable: Tradable = ANY_SIZE,
+  ): Position[] {
     const out: Position[] = []
     for (const p of net) {
       const k = key(p.venue, p.symbol)
@@ -215,7 +232,7 @@ export class StrategyLedger {
         const q = byInst.get(k)?.qty
         if (q !== undefined) rest = minus(rest, q)
       }
-      if (!rest.isZero())
+      if (!rest.isZero() && tradable(p.venue, p.symbol, rest))
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
     }
     return out
