@@ -45,6 +45,17 @@ describe('RiskManager: an instrument quoted in another currency than the account
     expect(qtyOf(make().evaluate({}))).toBe('9000')
   })
 
+  it('maxNotionalBySymbol gives a cross-quoted instrument its own cap, in its quote currency', () => {
+    // maxNotional 1,000 is meant in USDT; for ETHBTC it would read as 1,000 BTC (no cap). Its own entry: 0.05 BTC.
+    const cfg = { maxNotional: '1000', maxNotionalBySymbol: { ETHBTC: '0.05' } }
+    expect(qtyOf(make(cfg).evaluate(usdt()))).toBe('1') // 0.05 BTC at 0.05
+    expect(qtyOf(make({ maxNotional: '1000' }).evaluate(usdt()))).toBe('2') // the risk budget, uncapped
+    // `venue:symbol` wins over the symbol.
+    const both = { maxNotionalBySymbol: { ETHBTC: '0.05', 'binance:ETHBTC': '0.025' } }
+    expect(qtyOf(make(both).evaluate(usdt()))).toBe('0.5')
+    expect(() => make({ maxNotionalBySymbol: { ETHBTC: '0' } })).toThrow(/maxNotionalBySymbol/)
+  })
+
   it('caps the position at a fraction of the equity in the quote currency', () => {
     // 25 % of 0.2 BTC at 0.05: 1 ETH.
     expect(qtyOf(make({ maxPositionFraction: 0.25 }).evaluate(usdt()))).toBe('1')

@@ -154,7 +154,6 @@ export class RiskManager {
     this.guard.events.on('error', (e) => this.#bus.emit('error', e))
     this.#limits = riskLimits(this.#cfg)
     this.#sizingDeps = {
-      maxNotional: this.#cfg.maxNotional,
       limits: this.#limits,
       decimals: this.#decimals,
       cache: new SizingCache(),

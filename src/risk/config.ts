@@ -188,6 +188,11 @@ export const RiskManagerConfigSchema = z.strictObject({
   maxPositionFraction: z._default(/* @__PURE__ */ z.number().check(z.positive()), 1),
   /** Largest position value in quote currency. */
   maxNotional: z.optional(PositiveDecimal),
+  /**
+   * Largest position value per symbol or `venue:symbol`, in that instrument's quote currency; wins over `maxNotional`
+   * (one amount means different money on instruments quoted in different currencies: ETHBTC's is in BTC).
+   */
+  maxNotionalBySymbol: z._default(z.record(z.string(), PositiveDecimal), {}),
   /** Share of `freeMargin × leverage` one order may use. Default 0.95. */
   marginSafetyFactor: z._default(Fraction, 0.95),
   /** Leverage used for margin, ≥ 1 and ≤ the instrument's max. Default 1. */

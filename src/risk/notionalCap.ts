@@ -4,13 +4,13 @@ import { readDecimal } from './sizing.js'
 
 /**
  * The `maxNotional` an entry is capped with (as `capQuantity` reads it: a bound on the instrument's netted value
- * `existingNotional` + the order): the global `maxNotional`, and the signal's strategy's own `strategyLimits` bound on
- * its share (its room, `maxNotional − its share's value`, expressed against the netted value; valued at the context's
- * `capPrice()`, as the netted value is). Empty when neither.
+ * `existingNotional` + the order): `globalMax` (the instrument's `maxNotional`), and the signal's strategy's own
+ * `strategyLimits` bound on its share (its room, `maxNotional − its share's value`, expressed against the netted
+ * value; valued at the context's `capPrice()`, as the netted value is). Empty when neither.
  *
  * @example
  * ```ts
- * capQuantity({ qty, price, instrument, equity, ...notionalCap(ctx, cfg.maxNotional, existingNotional) })
+ * capQuantity({ qty, price, instrument, equity, ...notionalCap(ctx, ctx.maxNotional(), existingNotional) })
  * ```
  */
 export function notionalCap(

@@ -20,9 +20,8 @@ import { RiskReason, type RiskRejection, rejection } from './types.js'
 
 const ONE = new Decimal(1)
 
-/** What {@link capEntry} reads from its RiskManager: the global `maxNotional`, the limits and the two caches. */
+/** What {@link capEntry} reads from its RiskManager: the limits and the two caches. */
 export interface EntrySizingDeps {
-  readonly maxNotional: Decimal | undefined
   readonly limits: RiskLimits
   readonly decimals: DecimalCache
   readonly cache: SizingCache
@@ -150,7 +149,7 @@ export function capEntry(
   const valued = ctx.capPrice()
   if (!valued.ok) return valued
   const price = valued.value
-  const { maxNotional } = notionalCap(ctx, deps.maxNotional, existingNotional)
+  const { maxNotional } = notionalCap(ctx, ctx.maxNotional(), existingNotional)
   const filters = cache.filters(inst, ctx.step)
   if (filters === undefined) {
     return capQuantity({

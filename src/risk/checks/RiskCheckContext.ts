@@ -363,6 +363,12 @@ export class RiskCheckContext implements RiskInputs {
     return cfg.leverageBySymbol[key] ?? cfg.leverageBySymbol[inst.symbol] ?? cfg.leverage
   }
 
+  /** The `maxNotional` configured for this instrument (`maxNotionalBySymbol`, then `maxNotional`). */
+  maxNotional(): Decimal | undefined {
+    const { cfg, key, inst } = this
+    return cfg.maxNotionalBySymbol[key] ?? cfg.maxNotionalBySymbol[inst.symbol] ?? cfg.maxNotional
+  }
+
   /** Entry price: the limit (rounded so it is never more aggressive) or the latest price. */
   entry(): Result<Decimal, RiskRejection> {
     if (this.#entry !== undefined) return this.#entry
