@@ -7,12 +7,13 @@ const btcusdt = { kind: 'spot', stepSize: D('0.00001'), minQty: D('0.00001') } a
 const coarse = { kind: 'outcome', stepSize: D('0.001'), minQty: D('0.01') } as const
 
 describe('dust', () => {
-  it('is a holding of either sign below one step or below minQty, never zero nor a perpetual', () => {
+  it('is a holding of either sign below one step, never zero nor a perpetual', () => {
     expect(isDust(D('0.00000889'), btcusdt)).toBe(true)
     expect(isDust(D('-0.00000889'), btcusdt)).toBe(true)
     expect(isDust(D('0.00001'), btcusdt)).toBe(false)
     expect(isDust(D('0'), btcusdt)).toBe(false)
-    expect(isDust(D('0.009'), coarse)).toBe(true) // whole steps, below minQty
+    expect(isDust(D('0.009'), coarse)).toBe(false) // whole steps below minQty: a later buy makes them sellable
+    expect(isDust(D('0.0009'), coarse)).toBe(true)
     expect(isDust(D('0.01'), coarse)).toBe(false)
     expect(isDust(D('0.0005'), { kind: 'spot', stepSize: D('0.001') })).toBe(true) // no minQty: the step
     // A perpetual position holds margin and moves with the price: never dust.

@@ -23,10 +23,12 @@ export function belowOrderMinimum(
 }
 
 /**
- * Whether a position of `qty` on `inst` is dust: a spot or outcome-token holding, not flat, but smaller than any order
- * can be, so no order can sell it (what Binance spot leaves after an exit when a buy's fee was taken in the base asset:
- * less than a step). It is not an open position: a `Portfolio` lists it only in `position()`, flagged `dust`. A
- * perpetual position is never dust: it holds margin and its PnL moves with the price, however small it is.
+ * Whether a position of `qty` on `inst` is dust: a spot or outcome-token holding, not flat, but less than one step of
+ * the instrument, so no order can sell it (what Binance spot leaves after an exit when a buy's fee was taken in the
+ * base asset: the exit sells whole steps). It is not an open position: a `Portfolio` lists it only in `position()`,
+ * flagged `dust`. A holding of whole steps below `minQty` is not dust (a later buy makes it sellable, and on Polymarket
+ * `minQty` is the market's minimum order size: shares a strategy must still see). A perpetual position is never dust:
+ * it holds margin and its PnL moves with the price, however small it is.
  *
  * @example
  * ```ts
@@ -34,9 +36,7 @@ export function belowOrderMinimum(
  * isDust(new Decimal(0), btcusdt) // false: flat
  * ```
  */
-export function isDust(
-  qty: Decimal,
-  inst: Pick<Instrument, 'stepSize' | 'kind'> & { readonly minQty?: Decimal | undefined },
-): boolean {
-  return inst.kind !== 'perpetual' && !qty.isZero() && belowOrderMinimum(qty, inst)
+export function isDust(qty: Decimal, inst: Pick<Instrument, 'stepSize' | 'kind'>): boolean {
+  if (inst.kind === 'perpetual' || qty.isZero()) return false
+  return lessThan(qty.isNegative() ? qty.abs() : qty, inst.stepSize)
 }

@@ -37,6 +37,17 @@ function rig(inst: Instrument = BTCPERP, reversible = false) {
 }
 
 describe('TradeLedger', () => {
+  it('a first fill smaller than a step opens the trade: its fee counts in the round trip', () => {
+    const { apply, closed } = rig(BTCUSDT)
+    const spot = (side: Side, qty: string, fee: string) =>
+      testFill(BTCUSDT, side, qty, '100', { tradeId: `t${++tid}`, fee: new Decimal(fee), tsEvent: tid })
+    apply(spot('BUY', '0.0005', '0.1'))
+    const opened = tid
+    apply(spot('BUY', '1.0005', '0.3'))
+    apply(spot('SELL', '1.001', '0.2'))
+    expect(closed.map((t) => [t.fees.toFixed(), t.openedAt])).toEqual([['0.6', opened]])
+  })
+
   it('closes a spot round trip that leaves dust (a fee taken in the base asset), and opens the next one', () => {
     const { apply, closed, ledger } = rig(BTCUSDT)
     const spot = (side: Side, qty: string, fee: string, feeAsset: string) =>

@@ -104,10 +104,11 @@ export class TradeLedger {
   ): ClosedTrade | undefined {
     const { fill, position, realizedPnl, feePaid } = applied
     if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
-    // Dust (no order can close it: a fee taken in the base asset leaves it after an exit) is flat for a round trip.
+    // Dust (no order can close it: a fee taken in the base asset leaves it after an exit) closes a round trip; any
+    // position, dust too, opens one (a first partial fill counts in the trade).
     const flat = position.qty.isZero() || position.dust === true
     if (t === undefined) {
-      if (flat) return undefined
+      if (position.qty.isZero()) return undefined
       this.#open.set(k, {
         side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,

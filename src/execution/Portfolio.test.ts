@@ -35,6 +35,26 @@ const mk = () =>
   })
 
 describe('Portfolio spot', () => {
+  it('strategies’ dust shares that add up to a sellable quantity are unattributed: any EXIT may close them', () => {
+    const p = mk()
+    for (const cid of ['a-in', 'a-out']) p.attribute(cid, 'A')
+    for (const cid of ['b-in', 'b-out']) p.attribute(cid, 'B')
+    const f = (cid: string, side: Side, qty: string, fee: string, feeAsset: string) =>
+      fill(BTCUSDT, side, qty, '100', fee, { clientOrderId: cid, feeAsset })
+    // Each strategy exits its own entry in whole steps and leaves 0.000889: together 0.001778, one step and more.
+    for (const x of [
+      f('a-in', 'BUY', '1.111', '0.001111', 'BTC'),
+      f('b-in', 'BUY', '1.111', '0.001111', 'BTC'),
+      f('a-out', 'SELL', '1.109', '0.1', 'USDT'),
+      f('b-out', 'SELL', '1.109', '0.1', 'USDT'),
+    ])
+      expect(p.applyFill(x).ok).toBe(true)
+    expect(p.positions().map((x) => x.qty.toString())).toEqual(['0.001778'])
+    const forA = p.snapshot(undefined, { strategyId: 'A' })
+    expect(forA.strategyPositions).toEqual([])
+    expect(forA.unattributedPositions?.map((x) => x.qty.toString())).toEqual(['0.001778'])
+  })
+
   it('dust a base-asset fee leaves after an exit is no open position; it stays in equity and position()', () => {
     const p = mk()
     p.attribute('c-in', 'ema')

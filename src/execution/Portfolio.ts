@@ -126,13 +126,11 @@ export class Portfolio {
   /** Value of one unit of an asset in the account currency (the account currency itself: 1). */
   readonly #rates: CurrencyRates
   readonly #markOf = (venue: string, symbol: string) => this.#marked(key(venue, symbol))?.mark
-  /** Whether `qty` of an instrument is more than dust (an unknown instrument's always is). */
-  readonly #tradable = (venue: string, symbol: string, qty: Decimal) => {
-    const inst = this.#instruments.get(key(venue, symbol))
+  /** Whether `qty` of the instrument at key `k` is more than dust (see {@link isDust}; an unknown one's always is). */
+  readonly #tradable = (k: string, qty: Decimal) => {
+    const inst = this.#instruments.get(k)
     return inst === undefined || !isDust(qty, inst)
   }
-  /** Whether a position is open: not flat, and not dust. */
-  readonly #isOpen = (p: MutablePosition) => !p.qty.isZero() && this.#tradable(p.venue, p.symbol, p.qty)
   #peak: Decimal
   #folded: Decimal | undefined
   /** What equity is computed from: the maps above and the rates. */
@@ -287,7 +285,7 @@ export class Portfolio {
   /** Position on `venue`/`symbol` (flat once traded and closed), dust included: flagged `dust` (see {@link isDust}). */
   position(venue: string, symbol: string): PortfolioPosition | undefined {
     const p = this.#marked(key(venue, symbol))
-    return p === undefined ? undefined : this.#view(p)
+    return p === undefined ? undefined : this.#view(p, key(venue, symbol))
   }
 
   /** The quantity held on `venue`/`symbol` (zero when none), without building the position's view. */
@@ -304,14 +302,15 @@ export class Portfolio {
   #openViews(): OpenViews {
     if (this.#cached.positions !== undefined) return this.#cached.positions
     const open: PortfolioPosition[] = []
-    for (const p of this.#positions.values()) if (this.#isOpen(p)) open.push(this.#view(p))
+    for (const [k, p] of this.#positions)
+      if (!p.qty.isZero() && this.#tradable(k, p.qty)) open.push(this.#view(p, k))
     this.#cached.positions = Object.freeze(open)
     return open
   }
 
   /** Whether any position is open (cheaper than `positions().length > 0`: no position views are built). */
   hasOpenPositions(): boolean {
-    for (const p of this.#positions.values()) if (this.#isOpen(p)) return true
+    for (const [k, p] of this.#positions) if (!p.qty.isZero() && this.#tradable(k, p.qty)) return true
     return false
   }
 
@@ -443,7 +442,7 @@ export class Portfolio {
     this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind))
     this.#touchPeak()
     const feePaid = minus(pos.fees, feesBefore)
-    const applied: FillApplied = { fill, position: this.#view(pos), realizedPnl: realized, feePaid }
+    const applied: FillApplied = { fill, position: this.#view(pos, k), realizedPnl: realized, feePaid }
     if (this.#bus.listenerCount('fill.applied') > 0)
       this.#bus.emit('fill.applied', { type: 'fill.applied', applied, tsEvent: fill.tsEvent })
     return ok(applied)
@@ -479,7 +478,8 @@ export class Portfolio {
       const kind = this.instrument(fill.venue, fill.symbol)?.kind
       return this.#undo.withoutEffect(id, fill, this.#seen.has(id), kind, this.#cfg.reversibleKinds)
     }
-    this.#marked(key(fill.venue, fill.symbol))
+    const k = key(fill.venue, fill.symbol)
+    this.#marked(k)
     const p = this.#posFor(fill.venue, fill.symbol)
     const undone = reversedPosition(p, fill, eff, this.#undo.isLatest(id, fill))
     if (!undone.ok) return undone
@@ -491,7 +491,7 @@ export class Portfolio {
     this.#ledger.reverse(fill)
     this.#touchPeak()
     const [realizedPnl, feePaid] = [eff.realized.neg(), eff.feeQ.neg()]
-    const applied: FillApplied = { fill, position: this.#view(p), realizedPnl, feePaid }
+    const applied: FillApplied = { fill, position: this.#view(p, k), realizedPnl, feePaid }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
     return ok(applied)
   }
@@ -516,7 +516,7 @@ export class Portfolio {
     this.#cash.set(inst.quote, this.cash(inst.quote).plus(proceeds))
     this.#addRealized(realized, inst.quote)
     this.#touchPeak()
-    const [view, tsEvent] = [this.#view(p), this.#clock.now()]
+    const [view, tsEvent] = [this.#view(p, key(venue, symbol)), this.#clock.now()]
     this.#bus.emit('position.settled', { type: 'position.settled', position: view, payout: pay, tsEvent })
     return view
   }
@@ -659,7 +659,7 @@ export class Portfolio {
     const net = openOrders.length > 0 && options?.netOfOrders !== false
     const owed = net ? unheldCommitments(openOrders, this.#terms) : undefined
     const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
-    const freeCash = freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset)
+    const freeCash = freeCashByAsset(this.#inputs, this.#holds.values(), owed?.byAsset)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()
@@ -793,7 +793,8 @@ export class Portfolio {
     return p
   }
 
-  #view(p: MutablePosition): PortfolioPosition {
-    return positionView(p, this.#cfg.maintenanceMarginRate, !p.qty.isZero() && !this.#isOpen(p))
+  /** The view of position `p` (at key `k`), flagged when it is dust. */
+  #view(p: MutablePosition, k: string): PortfolioPosition {
+    return positionView(p, this.#cfg.maintenanceMarginRate, !this.#tradable(k, p.qty))
   }
 }

@@ -25,8 +25,8 @@ export interface EntryReservation {
   readonly leverage: number
   /** The value of one unit of its quote currency in the account currency (`undefined`: it is the account currency). */
   readonly rate?: Decimal | undefined
-  /** Its quote asset: the cash a spot buy spends, a perpetual's margin is counted in (`undefined`: not said). */
-  readonly quote?: string | undefined
+  /** The asset a spot or outcome-token buy pays its notional in (its quote asset; `undefined`: it spends no cash). */
+  readonly spends?: string | undefined
   /** When it stops counting, epoch ms. */
   readonly until: number
 }
@@ -42,7 +42,7 @@ export interface ReservedEntries {
   values(): IterableIterator<EntryReservation>
   /** The margin the reserved entries take when they fill, summed in the account currency (`undefined`: none). */
   margin(): Decimal | undefined
-  /** What the reserved entries quoted in `asset` take of its cash when they fill, in it (`undefined`: none). */
+  /** What the reserved spot and outcome-token buys paying in `asset` spend of it, their notional (`undefined`: none). */
   cash(asset: string): Decimal | undefined
 }
 
@@ -95,7 +95,7 @@ export class EntryReservations implements ReservedEntries {
       readonly price: Decimal
       readonly leverage: number
       readonly rate?: Decimal | undefined
-      readonly quote?: string | undefined
+      readonly spends?: string | undefined
     },
   ): void {
     this.#byId.setNewest(intent.clientOrderId, {
@@ -108,7 +108,7 @@ export class EntryReservations implements ReservedEntries {
       price: valued.price,
       leverage: valued.leverage,
       rate: valued.rate,
-      quote: valued.quote,
+      spends: valued.spends,
       until: now + this.#ttlMs,
     })
   }
@@ -125,13 +125,13 @@ export class EntryReservations implements ReservedEntries {
     return sum
   }
 
-  /** What the reserved entries quoted in `asset` take of its cash when they fill, in it (`undefined`: none). */
+  /** What the reserved spot and outcome-token buys paying in `asset` spend of it, their notional (`undefined`: none). */
   cash(asset: string): Decimal | undefined {
     if (this.#byId.size === 0) return undefined
     let sum: Decimal | undefined
     for (const [, r] of this.#byId.entries()) {
-      if (r.quote !== asset) continue
-      const m = r.leverage === 1 ? product(r.qty, r.price) : product(r.qty, r.price).div(r.leverage)
+      if (r.spends !== asset) continue
+      const m = product(r.qty, r.price)
       sum = sum === undefined ? m : plus(sum, m)
     }
     return sum

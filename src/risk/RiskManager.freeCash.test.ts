@@ -77,6 +77,21 @@ describe('RiskManager: a spot buy spends its quote asset’s own cash', () => {
     expect(qtyOf(exit)).toBe('2')
   })
 
+  it('a reserved sell, or a perpetual entry, spends no cash: only reserved spot buys paying in the asset count', () => {
+    const { evaluate } = make({ maxPositionsPerInstrument: 5 })
+    const snap = mixed()
+    // A perpetual BUY and a spot SELL entry on instruments quoted in USDC are approved and reserved...
+    expect(qtyOf(evaluate(snap, {}, perp))).not.toBe('INSUFFICIENT_MARGIN')
+    const ethusdc = instrument({ symbol: 'ETHUSDC', quote: 'USDC' })
+    evaluate(
+      { ...snap, positions: [position('ETHUSDC', '1')] },
+      { symbol: 'ETHUSDC', side: 'SELL', stopPrice: D('102') },
+      ethusdc,
+    )
+    // ...and the next BTCUSDC buy still has its 100 USDC.
+    expect(qtyOf(evaluate(snap))).toBe('0.95')
+  })
+
   it('refuses a malformed freeCash as invalid input, and an entry only', () => {
     const bad = make().evaluate({ ...mixed(), freeCash: 'lots' as unknown as AccountSnapshot['freeCash'] })
     expect(bad.ok ? '' : bad.error.values).toMatchObject({ field: 'freeCash' })
@@ -110,6 +125,57 @@ describe('Portfolio.snapshot: freeCash', () => {
     expect(withOrders.freeCash?.USDC?.toString()).toBe('220')
     expect(withOrders.freeCash?.USDT?.toString()).toBe('9910')
     expect(withOrders.freeMargin.toString()).toBe('10130') // 9,910 + 220: the same sums in the account currency
+  })
+
+  it('counts a spot holding as the base asset’s cash, less what resting sells of it commit', () => {
+    const clock = new ManualClock(T0)
+    const btcusdt = instrument()
+    const ethbtc = instrument({ symbol: 'ETHBTC', base: 'ETH', quote: 'BTC', tickSize: D('0.00001') })
+    const portfolio = new Portfolio({
+      balances: { USDT: '100000' },
+      currencies: { BTC: '50000' },
+      instruments: [btcusdt, ethbtc],
+      clock,
+    })
+    // 1 BTC bought on BTCUSDT: a position here, the BTC an ETHBTC buy pays with at the venue.
+    const bought = portfolio.applyFill({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      clientOrderId: 'c1',
+      tradeId: 't1',
+      side: 'BUY',
+      price: D('50000'),
+      qty: D('1'),
+      fee: D('0'),
+      feeAsset: 'USDT',
+      liquidity: 'TAKER',
+      tsEvent: T0,
+    })
+    expect(bought.ok).toBe(true)
+    expect(portfolio.snapshot().freeCash?.BTC?.toString()).toBe('1')
+    const risk = new RiskManager({ clock, maxPositionFraction: 1 })
+    const buy = risk.evaluate(
+      signal({ symbol: 'ETHBTC', stopPrice: D('0.049') }),
+      portfolio.snapshot(),
+      market({ instrument: ethbtc, price: D('0.05'), priceTs: T0 }),
+    )
+    expect(qtyOf(buy)).not.toBe('INSUFFICIENT_MARGIN')
+    // A resting sell of 0.4 BTC on BTCUSDT locks that much at the venue.
+    const ask = openOrder('live-ask', { side: 'SELL', qty: D('0.4'), price: D('60000'), status: 'OPEN' })
+    expect(portfolio.snapshot([ask]).freeCash?.BTC?.toString()).toBe('0.6')
+  })
+
+  it('a perpetual order takes margin, not cash: the snapshot’s freeCash leaves it out', () => {
+    const portfolio = new Portfolio({
+      accountCurrency: 'USDC',
+      balances: { USDC: '100' },
+      instruments: [perp],
+      clock: new ManualClock(T0),
+    })
+    const bid = openOrder('perp-bid', { symbol: 'BTCUSDC', qty: D('1'), price: D('90'), status: 'OPEN' })
+    const snap = portfolio.snapshot([bid])
+    expect(snap.freeCash?.USDC?.toString()).toBe('100')
+    expect(snap.freeMargin.toString()).toBe('10') // its margin at leverage 1
   })
 
   it('sizes a BTCUSDC buy within the USDC a Portfolio holds', () => {

@@ -643,7 +643,7 @@ export class RiskManager {
       price: price.value,
       leverage,
       rate: ctx.quoteRate,
-      quote: inst.quote,
+      spends: ctx.side === 'BUY' && inst.kind !== 'perpetual' ? inst.quote : undefined,
     })
     this.#group?.recorded.push(key)
     this.#group?.reserved.push(intent.clientOrderId)

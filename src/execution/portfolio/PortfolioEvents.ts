@@ -14,8 +14,8 @@ export interface PortfolioPosition extends Position {
   /** Fees paid on this instrument, in the quote currency. */
   readonly feesPaid: Decimal
   /**
-   * Set (true) when the position is dust: smaller than any order on its instrument can be (see `isDust`), so no order
-   * can close it. A dust position is not an open position: `positions()` and snapshots leave it out.
+   * Set (true) when the position is dust: less than one step of its instrument (see `isDust`), so no order can close
+   * it. A dust position is not an open position: `positions()` and snapshots leave it out.
    */
   readonly dust?: true
 }

@@ -12,8 +12,8 @@ import { type EntryEffect, reversedEntry } from './FillUndoLog.js'
 
 const ZERO = new Decimal(0)
 
-/** Whether `qty` of an instrument is more than dust (a position of it, an order could close; see `isDust`). */
-export type Tradable = (venue: string, symbol: string, qty: Decimal) => boolean
+/** Whether `qty` of the instrument at key `k` (`instrumentKey`) is more than dust (an order could close it: `isDust`). */
+export type Tradable = (k: string, qty: Decimal) => boolean
 /** Every quantity is tradable: nothing is left out as dust. */
 const ANY_SIZE: Tradable = () => true
 
@@ -198,9 +198,8 @@ export class StrategyLedger {
   ): Position[] {
     const out: Position[] = []
     for (const [k, s] of this.#shares.get(strategyId) ?? []) {
-      if (s.qty.isZero()) continue
+      if (s.qty.isZero() || !tradable(k, s.qty)) continue
       const [venue, symbol] = this.#names(k)
-      if (!tradable(venue, symbol, s.qty)) continue
       const mark = markOf(venue, symbol)
       const unrealizedPnl =
         mark === undefined || s.entry === undefined ? ZERO : product(difference(mark, s.entry), s.qty)
@@ -217,8 +216,9 @@ export class StrategyLedger {
 
   /**
    * The part of each venue position (`net`) that no strategy's share explains: net − Σ shares, per instrument
-   * (positions restored from the venue, liquidations, orders placed by hand). Unrealized and realized PnL are 0. A part
-   * `tradable` finds to be dust is left out.
+   * (positions restored from the venue, liquidations, orders placed by hand), and the shares `tradable` finds to be
+   * dust (no strategy lists them; together they may be sellable). Unrealized and realized PnL are 0. A part `tradable`
+   * finds to be dust is left out.
    */
   unattributed(
     net: Iterable<{ venue: string; symbol: string; qty: Decimal }>,
@@ -230,9 +230,10 @@ export class StrategyLedger {
       let rest = p.qty
       for (const byInst of this.#shares.values()) {
         const q = byInst.get(k)?.qty
-        if (q !== undefined) rest = minus(rest, q)
+        // A share too small to trade (dust) is not listed as its strategy's: what it holds is any EXIT's to close.
+        if (q !== undefined && !q.isZero() && tradable(k, q)) rest = minus(rest, q)
       }
-      if (!rest.isZero() && tradable(p.venue, p.symbol, rest))
+      if (!rest.isZero() && tradable(k, rest))
         out.push({ venue: p.venue, symbol: p.symbol, qty: rest, realizedPnl: ZERO, unrealizedPnl: ZERO })
     }
     return out

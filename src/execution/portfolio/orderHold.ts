@@ -70,13 +70,17 @@ export interface OrderTerms {
 export interface UnheldCommitments {
   /** Their sum in the account currency (`undefined`: none whose quote is valued). */
   readonly value: Decimal | undefined
-  /** Per quote asset, in that asset: what its cash has to pay for them. */
+  /**
+   * Per asset, in that asset, what spot and outcome-token orders spend of it: a buy its cost in the quote asset, a spot
+   * sell its remaining quantity of the base asset (which the venue locks). Perpetual orders take margin: not here.
+   */
   readonly byAsset: ReadonlyMap<string, Decimal>
 }
 
 /**
  * What open orders commit that the account holds nothing for: for each order not terminal and not held, its
- * {@link orderHold} (no maker fee), summed per quote asset and, at the rate of that asset, in the account currency; a
+ * {@link orderHold} (no maker fee), in the account currency at the rate of its quote asset, and per asset what it spends
+ * (see {@link UnheldCommitments.byAsset}); a
  * MARKET order (no price) at the instrument's mark, since it spends as soon as it fills (nothing while there is no
  * mark). A live order rests at the venue, which locks its cost or margin; the account following it holds nothing (only
  * a paper trader holds). Orders of an unknown instrument count nothing; of an unvalued quote, nothing in the account
@@ -97,17 +101,33 @@ export function unheldCommitments(
     if (isTerminalStatus(o.status) || terms.isHeld(o.clientOrderId)) continue
     const inst = terms.instrument(o.venue, o.symbol)
     if (inst === undefined) continue
+    if (inst.kind === 'spot' && o.side === 'SELL') {
+      byAsset = spend(byAsset, inst.base, minus(o.qty, o.filledQty))
+      continue
+    }
     // A trailing stop without an activation price is unpriced too, but rests: only a MARKET order spends at once.
     const mark = o.type === 'MARKET' && o.price === undefined ? terms.mark(o.venue, o.symbol) : undefined
     const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE, mark)
     if (held === undefined) continue
-    byAsset ??= new Map()
-    const before = byAsset.get(inst.quote)
-    byAsset.set(inst.quote, before === undefined ? held : before.plus(held))
+    if (inst.kind !== 'perpetual') byAsset = spend(byAsset, inst.quote, held)
     const rate = terms.rate(inst.quote)
     if (rate === undefined) continue
     const value = rate.eq(1) ? held : held.times(rate)
     sum = sum === undefined ? value : sum.plus(value)
   }
-  return byAsset === undefined ? undefined : { value: sum, byAsset }
+  return byAsset === undefined && sum === undefined ? undefined : { value: sum, byAsset: byAsset ?? NO_SPEND }
+}
+
+const NO_SPEND: ReadonlyMap<string, Decimal> = new Map()
+
+/** `byAsset` with `amount` of `asset` added (made on first use). */
+function spend(
+  byAsset: Map<string, Decimal> | undefined,
+  asset: string,
+  amount: Decimal,
+): Map<string, Decimal> {
+  const m = byAsset ?? new Map<string, Decimal>()
+  const before = m.get(asset)
+  m.set(asset, before === undefined ? amount : before.plus(amount))
+  return m
 }

@@ -9,7 +9,7 @@ import {
   type Side,
   type Signal,
 } from '../../core/index.js'
-import { greaterThan } from '../../decimal/compareDecimals.js'
+import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { type Scaled, toScaled } from '../../decimal/scaled.js'
@@ -226,7 +226,7 @@ export class RiskCheckContext implements RiskInputs {
     if (cash !== undefined) {
       const spent = env.reserved.cash(inputs.inst.quote)
       const spendable = spent === undefined ? cash : minus(cash, spent)
-      if (spendable.lt(this.freeMargin)) {
+      if (lessThan(spendable, this.freeMargin)) {
         this.freeMargin = spendable
         this.cashBound = { asset: inputs.inst.quote, free: cash, reserved: spent }
       }
