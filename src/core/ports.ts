@@ -433,8 +433,8 @@ export interface AccountSnapshot {
   /** Equity not used as margin or held by orders. */
   readonly freeMargin: Decimal
   /**
-   * Per asset, the amount free to spend, in that asset, as the venue's wallet holds it: its balance (a `Portfolio`'s
-   * cash and spot holdings of it) less what open orders hold or commit of it.
+   * Per cash asset, the amount free to spend, in that asset: its balance less what open orders hold or commit of it
+   * (a `Portfolio`'s: a spot holding is a position, not cash).
    * A spot or outcome-token BUY pays in its quote asset alone, so the risk manager sizes one within that asset's free
    * cash as well as the free margin (an asset not listed has none). Absent: not told apart (free margin only).
    */

@@ -37,6 +37,28 @@ function rig(inst: Instrument = BTCPERP, reversible = false) {
 }
 
 describe('TradeLedger', () => {
+  it('dust a reducing fill leaves opens no trade (the exit of a position restored after a restart)', () => {
+    const { portfolio, apply, closed, ledger } = rig(BTCUSDT)
+    portfolio.restore({ positions: [{ venue: 'fake', symbol: 'BTCUSDT', qty: '1.0009', entryPrice: '90' }] })
+    const spot = (side: Side, qty: string, fee = '0') =>
+      testFill(BTCUSDT, side, qty, '100', { tradeId: `t${++tid}`, fee: new Decimal(fee), tsEvent: tid })
+    apply(spot('SELL', '1', '0.1')) // leaves 0.0009: dust
+    expect(ledger.openCount).toBe(0)
+    apply(spot('BUY', '1', '0.1'))
+    apply(spot('SELL', '1', '0.1'))
+    expect(closed.map((t) => t.fees.toFixed())).toEqual(['0.2']) // the restored exit folded into no round trip
+  })
+
+  it('buys that stay below a step do not close their trade', () => {
+    const { apply, closed, ledger } = rig(BTCUSDT)
+    const spot = (side: Side, qty: string) =>
+      testFill(BTCUSDT, side, qty, '100', { tradeId: `t${++tid}`, fee: new Decimal('0.1'), tsEvent: tid })
+    apply(spot('BUY', '0.0005'))
+    apply(spot('BUY', '0.0004'))
+    expect(closed).toEqual([])
+    expect(ledger.openCount).toBe(1)
+  })
+
   it('a first fill smaller than a step opens the trade: its fee counts in the round trip', () => {
     const { apply, closed } = rig(BTCUSDT)
     const spot = (side: Side, qty: string, fee: string) =>

@@ -104,11 +104,13 @@ export class TradeLedger {
   ): ClosedTrade | undefined {
     const { fill, position, realizedPnl, feePaid } = applied
     if (this.#lastClosed.size > 0) this.#lastClosed.delete(k)
-    // Dust (no order can close it: a fee taken in the base asset leaves it after an exit) closes a round trip; any
-    // position, dust too, opens one (a first partial fill counts in the trade).
-    const flat = position.qty.isZero() || position.dust === true
+    // Dust (no order can close it: a fee taken in the base asset leaves it after an exit) left by a reducing fill is
+    // flat: it closes a round trip, and opens none (the exit of a position restored after a restart). A fill that adds
+    // opens one even below a step (a first partial fill counts in the trade).
+    const added = (fill.side === 'BUY') === isAboveZero(position.qty)
+    const flat = position.qty.isZero() || (position.dust === true && !added)
     if (t === undefined) {
-      if (position.qty.isZero()) return undefined
+      if (flat) return undefined
       this.#open.set(k, {
         side: isAboveZero(position.qty) ? 'BUY' : 'SELL',
         openedAt: fill.tsEvent,

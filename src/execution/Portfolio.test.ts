@@ -35,6 +35,38 @@ const mk = () =>
   })
 
 describe('Portfolio spot', () => {
+  it('an EXIT that sells others’ dust takes its own share to flat, never short: the dust is not sold twice', () => {
+    const p = mk()
+    for (const [cid, sid] of Object.entries({
+      b1: 'B',
+      b2: 'B',
+      c1: 'C',
+      c2: 'C',
+      d1: 'D',
+      d2: 'D',
+      e1: 'E',
+    }))
+      p.attribute(cid, sid)
+    const f = (cid: string, side: Side, qty: string, fee = '0', feeAsset = 'USDT') =>
+      fill(BTCUSDT, side, qty, '100', fee, { clientOrderId: cid, feeAsset })
+    for (const x of [
+      f('b1', 'BUY', '1.111', '0.001111', 'BTC'),
+      f('b2', 'SELL', '1.109'),
+      f('c1', 'BUY', '1.111', '0.001111', 'BTC'),
+      f('c2', 'SELL', '1.109'),
+      f('d1', 'BUY', '1'),
+      f('d2', 'SELL', '1.001'), // D's 1 and 0.001 of B's and C's dust (unattributed: any EXIT's)
+      f('e1', 'BUY', '1'),
+    ])
+      expect(p.applyFill(x).ok).toBe(true)
+    expect(p.positionQty('fake', 'BTCUSDT').toString()).toBe('1.000778')
+    expect(p.snapshot(undefined, { strategyId: 'D' }).strategyPositions).toEqual([])
+    const forB = p.snapshot(undefined, { strategyId: 'B' })
+    expect(forB.strategyPositions).toEqual([])
+    expect(forB.unattributedPositions).toEqual([]) // 0.000778 left besides E's 1: dust
+    expect(p.strategyPositions('E').map((x) => x.qty.toString())).toEqual(['1'])
+  })
+
   it('strategies’ dust shares that add up to a sellable quantity are unattributed: any EXIT may close them', () => {
     const p = mk()
     for (const cid of ['a-in', 'a-out']) p.attribute(cid, 'A')

@@ -659,7 +659,7 @@ export class Portfolio {
     const net = openOrders.length > 0 && options?.netOfOrders !== false
     const owed = net ? unheldCommitments(openOrders, this.#terms) : undefined
     const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
-    const freeCash = freeCashByAsset(this.#inputs, this.#holds.values(), owed?.byAsset)
+    const freeCash = freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset)
     const peakEquity = this.#peak
     const realizedPnlToday = this.realizedPnlToday()
     const positions = this.#openViews()

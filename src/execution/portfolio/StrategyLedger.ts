@@ -110,7 +110,16 @@ export class StrategyLedger {
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
     const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
-    const delta = minus(signed, baseFee ?? ZERO)
+    const moved = minus(signed, baseFee ?? ZERO)
+    // A spot or outcome share never goes short: a sale beyond it (an EXIT that took unattributed holdings or other
+    // strategies' dust) takes it to flat, and the rest is no strategy's.
+    const delta =
+      inst.kind !== 'perpetual' &&
+      moved.isNegative() &&
+      greaterThan(moved.abs(), share.qty.abs()) &&
+      !share.qty.isNegative()
+        ? share.qty.neg()
+        : moved
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty

@@ -71,8 +71,8 @@ export interface UnheldCommitments {
   /** Their sum in the account currency (`undefined`: none whose quote is valued). */
   readonly value: Decimal | undefined
   /**
-   * Per asset, in that asset, what spot and outcome-token orders spend of it: a buy its cost in the quote asset, a spot
-   * sell its remaining quantity of the base asset (which the venue locks). Perpetual orders take margin: not here.
+   * Per quote asset, in that asset, what spot and outcome-token buys cost (a sale spends a position, not cash; a
+   * perpetual order takes margin: neither is here).
    */
   readonly byAsset: ReadonlyMap<string, Decimal>
 }
@@ -101,10 +101,6 @@ export function unheldCommitments(
     if (isTerminalStatus(o.status) || terms.isHeld(o.clientOrderId)) continue
     const inst = terms.instrument(o.venue, o.symbol)
     if (inst === undefined) continue
-    if (inst.kind === 'spot' && o.side === 'SELL') {
-      byAsset = spend(byAsset, inst.base, minus(o.qty, o.filledQty))
-      continue
-    }
     // A trailing stop without an activation price is unpriced too, but rests: only a MARKET order spends at once.
     const mark = o.type === 'MARKET' && o.price === undefined ? terms.mark(o.venue, o.symbol) : undefined
     const held = orderHold(o, inst, terms.leverage(o.venue, o.symbol), NO_FEE, mark)
