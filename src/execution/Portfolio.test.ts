@@ -35,6 +35,18 @@ const mk = () =>
   })
 
 describe('Portfolio spot', () => {
+  it('a strategy selling what no strategy owns keeps a flat share, sale after sale (never -0, never short)', () => {
+    const p = mk()
+    p.attribute('d1', 'D')
+    p.attribute('d2', 'D')
+    expect(p.applyFill(fill(BTCUSDT, 'BUY', '0.005', '100', '0', { clientOrderId: 'by-hand' })).ok).toBe(true)
+    for (const cid of ['d1', 'd2'])
+      expect(p.applyFill(fill(BTCUSDT, 'SELL', '0.002', '100', '0', { clientOrderId: cid })).ok).toBe(true)
+    const forD = p.snapshot(undefined, { strategyId: 'D' })
+    expect(forD.strategyPositions).toEqual([])
+    expect(forD.unattributedPositions?.map((x) => x.qty.toString())).toEqual(['0.001'])
+  })
+
   it('an EXIT that sells others’ dust takes its own share to flat, never short: the dust is not sold twice', () => {
     const p = mk()
     for (const [cid, sid] of Object.entries({

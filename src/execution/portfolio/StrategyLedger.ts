@@ -3,7 +3,7 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { greaterThan, productFits } from '../../decimal/compareDecimals.js'
+import { greaterThan, lessThan, productFits } from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -113,13 +113,13 @@ export class StrategyLedger {
     const moved = minus(signed, baseFee ?? ZERO)
     // A spot or outcome share never goes short: a sale beyond it (an EXIT that took unattributed holdings or other
     // strategies' dust) takes it to flat, and the rest is no strategy's.
-    const delta =
+    const capped =
       inst.kind !== 'perpetual' &&
       moved.isNegative() &&
-      greaterThan(moved.abs(), share.qty.abs()) &&
-      !share.qty.isNegative()
-        ? share.qty.neg()
-        : moved
+      !lessThan(share.qty, ZERO) &&
+      greaterThan(moved.abs(), share.qty)
+    // Flat is +0 (a -0 would read as short: isNegative).
+    const delta = capped ? (share.qty.isZero() ? ZERO : share.qty.neg()) : moved
     const entryBefore = share.entry
     let realized = ZERO
     const before = share.qty
