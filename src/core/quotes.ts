@@ -44,7 +44,10 @@ export interface QuoteTrim {
   readonly level: QuoteLevel
   /** The quantity kept (zero when dropped). */
   readonly keptQty: Decimal
-  /** Machine-readable reason (`INVENTORY_LIMIT`, `PAIR_INVENTORY_LIMIT`, `STALE_MARKET_DATA`, an instrument's cause). */
+  /**
+   * Machine-readable reason (`INVENTORY_LIMIT`, `PAIR_INVENTORY_LIMIT`, `INSUFFICIENT_CASH`, `INSUFFICIENT_HOLDINGS`,
+   * `STALE_MARKET_DATA`, an instrument's cause).
+   */
   readonly code: string
 }
 

@@ -75,15 +75,15 @@ describe('RiskManager.evaluateQuotes', () => {
       lvl('yes', 'BUY', '0.45', '20'),
       lvl('yes', 'BUY', '0.44', '20'),
       lvl('yes', 'BUY', '0.43', '20'),
-      lvl('yes', 'SELL', '0.55', '20'),
+      lvl('yes', 'SELL', '0.55', '15'),
     ])
-    // Long 15: room to buy 35 → 20 + 15, the third bid dropped; the ask reduces and passes.
+    // Long 15: room to buy 35 → 20 + 15, the third bid dropped; the ask reduces (and sells what is held) and passes.
     const r = risk.evaluateQuotes(t, account({ positions: [pos('yes', '15')] }), mkt)
     if (!r.ok) throw new Error('denied')
     expect(r.value.levels.map((l) => `${l.side} ${l.price} ${l.qty}`)).toEqual([
       'BUY 0.45 20',
       'BUY 0.44 15',
-      'SELL 0.55 20',
+      'SELL 0.55 15',
     ])
     expect(r.value.trimmed.map((x) => [x.keptQty.toFixed(), x.code])).toEqual([
       ['15', 'INVENTORY_LIMIT'],

@@ -440,7 +440,8 @@ export class RiskManager {
   /**
    * Decides on a market maker's quote set as a whole, one decision per refresh (see `evaluateQuotes` in
    * `checks/evaluateQuotes.ts` and the `quotes` limits): denied when trading is not ACTIVE or a set-wide limit is
-   * exceeded, else approved with levels cut by the inventory limits and restricted or stale instruments. The inventory
+   * exceeded, else approved with levels cut by the inventory limits, the funds spot and outcome quotes need (a bid's
+   * quote-asset cash, an ask's holding) and restricted or stale instruments. The inventory
    * limits are per instrument: they count the other strategies' last approved levels there and, given `quoteOwner`
    * (whose quote an open order is, `undefined` for one that is not), the account's other open orders (the set's own
    * strategy's quotes on the set's symbols excepted: it replaces them). Emits `risk.quotesDecided`. Never throws.
@@ -472,6 +473,7 @@ export class RiskManager {
       maxClockSkewMs: this.#cfg.maxClockSkewMs,
       now,
       quoteOwner,
+      cashShare: this.#cfg.marginSafetyFactor,
     })
     const decision = r.ok ? { approved: r.value } : { rejection: r.error }
     this.#bus.emit('risk.quotesDecided', { type: 'risk.quotesDecided', targets, ...decision, tsEvent: now })

@@ -193,7 +193,10 @@ export const RiskManagerConfigSchema = z.strictObject({
    * (one amount means different money on instruments quoted in different currencies: ETHBTC's is in BTC).
    */
   maxNotionalBySymbol: z._default(z.record(z.string(), PositiveDecimal), {}),
-  /** Share of `freeMargin × leverage` one order may use. Default 0.95. */
+  /**
+   * Share of `freeMargin × leverage` one order may use, and of a quote asset's free cash a market maker's spot or
+   * outcome bids may spend together (`evaluateQuotes`). Default 0.95.
+   */
   marginSafetyFactor: z._default(Fraction, 0.95),
   /** Leverage used for margin, ≥ 1 and ≤ the instrument's max. Default 1. */
   leverage: z._default(/* @__PURE__ */ z.number().check(z.minimum(1)), 1),

@@ -236,3 +236,118 @@ describe('evaluateQuotes: the inventory limits are per instrument, not per set',
     expect(kept(r)).toEqual(['20'])
   })
 })
+
+describe('evaluateQuotes: spot and outcome levels stay within what the account holds', () => {
+  const btc = instrument()
+  const eth = instrument({ symbol: 'ETHUSDT', base: 'ETH' })
+  const ethbtc = instrument({ symbol: 'ETHBTC', base: 'ETH', quote: 'BTC' })
+  const perp = instrument({ venue: 'binance', symbol: 'BTCPERP', kind: 'perpetual' })
+  const byName = new Map([btc, eth, ethbtc, perp].map((i) => [i.symbol, i]))
+  const lvl = (symbol: string, side: 'BUY' | 'SELL', price: string, qty: string): QuoteLevel => ({
+    symbol,
+    side,
+    price: D(price),
+    qty: D(qty),
+  })
+  const set = (levels: QuoteLevel[], strategyId = 'a'): QuoteTargets => ({
+    strategyId,
+    venue: 'binance',
+    symbols: [...new Set(levels.map((l) => l.symbol))],
+    levels,
+    tsEvent: 0,
+  })
+  /** No inventory limit: only the funds bound. Open orders `a…` are a's quotes, `b…` b's, the rest no quote. */
+  const inputs = (over: Partial<QuoteRiskInputs> = {}): QuoteRiskInputs => ({
+    limits: QuoteLimitsConfigSchema.parse({}),
+    account: account({ freeCash: { USDT: D('1000'), BTC: D('0.5') } }),
+    market: (s) => {
+      const i = byName.get(s)
+      return i === undefined ? undefined : market({ instrument: i })
+    },
+    state: 'ACTIVE',
+    restriction: () => undefined,
+    maxDataAgeMs: 1_000,
+    maxClockSkewMs: 1_000,
+    now: 0,
+    quoteOwner: (cid) => (cid.startsWith('a') ? 'a' : cid.startsWith('b') ? 'b' : undefined),
+    ...over,
+  })
+  const kept = (r: ReturnType<typeof evaluateQuotes>) =>
+    r.ok ? r.value.levels.map((l) => `${l.symbol} ${l.side} ${l.qty.toFixed()}`) : r.error.code
+  const trims = (r: ReturnType<typeof evaluateQuotes>) =>
+    r.ok ? r.value.trimmed.map((x) => `${x.level.symbol} ${x.keptQty.toFixed()} ${x.code}`) : r.error.code
+
+  it('cuts bids to their quote asset’s free cash, shared by every instrument quoted in it; a perpetual takes margin', () => {
+    // 1,000 USDT: 4 BTC at 100 spend 400, then 7 ETH at 100 only 600 (6); ETHBTC pays in BTC (0.5 at 0.1: 5 ETH).
+    const r = evaluateQuotes(
+      set([
+        lvl('BTCUSDT', 'BUY', '100', '4'),
+        lvl('BTCPERP', 'BUY', '100', '50'),
+        lvl('ETHUSDT', 'BUY', '100', '7'),
+        lvl('ETHBTC', 'BUY', '0.1', '6'),
+      ]),
+      inputs(),
+    )
+    expect(kept(r)).toEqual(['BTCUSDT BUY 4', 'BTCPERP BUY 50', 'ETHUSDT BUY 6', 'ETHBTC BUY 5'])
+    expect(trims(r)).toEqual(['ETHUSDT 6 INSUFFICIENT_CASH', 'ETHBTC 5 INSUFFICIENT_CASH'])
+    // An asset the account has none of: the bid is dropped (never sent for the venue to refuse).
+    const none = evaluateQuotes(
+      set([lvl('BTCUSDT', 'BUY', '100', '1')]),
+      inputs({ account: account({ freeCash: {} }) }),
+    )
+    expect(trims(none)).toEqual(['BTCUSDT 0 INSUFFICIENT_CASH'])
+    // A snapshot that does not tell cash assets apart bounds no bid.
+    expect(
+      kept(evaluateQuotes(set([lvl('BTCUSDT', 'BUY', '100', '40')]), inputs({ account: account() }))),
+    ).toEqual(['BTCUSDT BUY 40'])
+  })
+
+  it('adds back the set’s own resting bids it replaces and takes off other strategies’ approved bids not resting yet', () => {
+    // freeCash is after every listed order: a's resting bid (2 at 100) is replaced by the set, b's (1 at 100) stays.
+    const orders = [
+      openOrder('a1', { qty: D('2'), price: D('100') }),
+      openOrder('b1', { qty: D('1'), price: D('100') }),
+    ]
+    const acct = account({ openOrders: orders, freeCash: { USDT: D('300') } })
+    expect(kept(evaluateQuotes(set([lvl('BTCUSDT', 'BUY', '100', '9')]), inputs({ account: acct })))).toEqual(
+      ['BTCUSDT BUY 5'],
+    )
+    // b's last set bids 1 at 100 (resting: in freeCash already) and 2 at 99 (not placed yet: 198 more).
+    const reserved = new Map([
+      ['b', [lvl('BTCUSDT', 'BUY', '100', '1'), lvl('BTCUSDT', 'BUY', '99', '2')]],
+      ['a', [lvl('BTCUSDT', 'BUY', '100', '50')]], // a's own earlier set: superseded
+    ])
+    const r = evaluateQuotes(
+      set([lvl('BTCUSDT', 'BUY', '100', '9')]),
+      inputs({ account: acct, reserved: (s) => (s === 'BTCUSDT' ? reserved : undefined) }),
+    )
+    expect(kept(r)).toEqual(['BTCUSDT BUY 3.02'])
+  })
+
+  it('cuts asks to the holding less what other orders sell of it; flat, an ask is dropped', () => {
+    const orders = [
+      openOrder('a1', { side: 'SELL', qty: D('1') }), // a's own ask: replaced by the set
+      openOrder('b1', { side: 'SELL', qty: D('0.5') }), // b's ask: sells 0.5 of the holding
+      openOrder('exit', { side: 'SELL', qty: D('0.2') }), // an exit order, no quote
+    ]
+    const acct = account({ positions: [position('BTCUSDT', '1.5')], openOrders: orders, freeCash: {} })
+    const r = evaluateQuotes(
+      set([lvl('BTCUSDT', 'SELL', '101', '0.6'), lvl('BTCUSDT', 'SELL', '102', '0.6')]),
+      inputs({ account: acct }),
+    )
+    expect(kept(r)).toEqual(['BTCUSDT SELL 0.6', 'BTCUSDT SELL 0.2'])
+    expect(trims(r)).toEqual(['BTCUSDT 0.2 INSUFFICIENT_HOLDINGS'])
+    const flat = evaluateQuotes(set([lvl('ETHUSDT', 'SELL', '101', '1')]), inputs({ account: account() }))
+    expect(trims(flat)).toEqual(['ETHUSDT 0 INSUFFICIENT_HOLDINGS'])
+    // A perpetual ask opens a short: not bounded by a holding.
+    expect(kept(evaluateQuotes(set([lvl('BTCPERP', 'SELL', '101', '3')]), inputs()))).toEqual([
+      'BTCPERP SELL 3',
+    ])
+  })
+
+  it('denies the set when the snapshot’s freeCash cannot be read', () => {
+    const bad = account({ freeCash: { USDT: 'lots' as unknown as Decimal } })
+    const r = evaluateQuotes(set([lvl('BTCUSDT', 'BUY', '100', '1')]), inputs({ account: bad }))
+    expect(r.ok || [r.error.code, r.error.values?.field]).toEqual(['INVALID_INPUT', 'freeCash'])
+  })
+})

@@ -1,11 +1,13 @@
 import type { AccountSnapshot, MarketSnapshot } from '../../core/ports.js'
 import type { ApprovedQuotes, QuoteLevel, QuoteTargets, QuoteTrim } from '../../core/quotes.js'
+import { isFinitePositive } from '../../decimal/compareDecimals.js'
 import { Decimal, roundToStep } from '../../decimal/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
 import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
 import { netPositionQty } from './netPositionQty.js'
 import { type OthersExposureInputs, othersExposure, type SideQty } from './othersExposure.js'
+import { fundedByBalances, QuoteFunds } from './quoteFunds.js'
 
 /** Codes of quote-set denials and trims that are not {@link RiskReason}s. */
 export const QuoteRiskReason = {
@@ -17,6 +19,10 @@ export const QuoteRiskReason = {
   MAX_QUOTE_LEVELS: 'MAX_QUOTE_LEVELS',
   /** The set's total value exceeds `quotes.maxRestingNotional`. */
   MAX_RESTING_NOTIONAL: 'MAX_RESTING_NOTIONAL',
+  /** A spot or outcome-token bid would cost more of its quote asset than is free (`AccountSnapshot.freeCash`). */
+  INSUFFICIENT_CASH: 'INSUFFICIENT_CASH',
+  /** A spot or outcome-token ask would sell more than the account holds (its position, less other orders' sells). */
+  INSUFFICIENT_HOLDINGS: 'INSUFFICIENT_HOLDINGS',
 } as const
 
 /**
@@ -38,6 +44,11 @@ export interface QuoteRiskInputs extends OthersExposureInputs {
   /** How far ahead of `now` a price's time may be (clock skew); further is stale too. */
   readonly maxClockSkewMs: number
   readonly now: number
+  /**
+   * Share of each quote asset's free cash a set's spot and outcome bids may spend (the RiskManager passes its
+   * `marginSafetyFactor`: the rest pays fees a venue takes in the quote asset). Default 1.
+   */
+  readonly cashShare?: number | undefined
 }
 
 const ZERO = new Decimal(0)
@@ -87,12 +98,26 @@ function unusablePrice(m: MarketSnapshot, inp: QuoteRiskInputs): string | undefi
   return age > inp.maxDataAgeMs || -age > inp.maxClockSkewMs ? RiskReason.STALE_MARKET_DATA : undefined
 }
 
+/** Why a level of `t` is malformed: not on a symbol of the set, or a price or quantity not finite and above zero. */
+function malformedLevel(t: QuoteTargets): RiskRejection | undefined {
+  const bad = t.levels.find(
+    (l) => !t.symbols.includes(l.symbol) || !isFinitePositive(l.price) || !isFinitePositive(l.qty),
+  )
+  if (bad === undefined) return undefined
+  return rejection(RiskReason.INVALID_INPUT, `Malformed quote level on "${bad.symbol}"`, {
+    symbol: bad.symbol,
+    price: str(bad.price),
+    qty: str(bad.qty),
+  })
+}
+
 /**
  * Decides on one quote set as a whole: denied when trading is not ACTIVE, a level is malformed, the set has too many
  * levels or too much resting value; otherwise approved with each level cut to what the inventory limits (per
  * instrument and per outcome pair, counting every kept level as filled, and every other order and other strategy's
- * quote that adds on that side: {@link othersExposure}), the instrument's state and its data age allow. Pure: the
- * RiskManager calls it and announces the decision.
+ * quote that adds on that side: {@link othersExposure}), the account's funds on spot and outcome instruments
+ * ({@link QuoteFunds}), the instrument's state and its data age allow. Pure: the RiskManager calls it and announces
+ * the decision.
  *
  * @example
  * ```ts
@@ -105,23 +130,8 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
     const code = inp.state === TradingState.HALTED ? RiskReason.TRADING_HALTED : RiskReason.TRADING_REDUCING
     return err(rejection(code, `Trading is ${inp.state}: no quotes`, { state: inp.state }))
   }
-  for (const l of t.levels) {
-    if (
-      !t.symbols.includes(l.symbol) ||
-      !l.price.isFinite() ||
-      !l.qty.isFinite() ||
-      l.price.lte(0) ||
-      l.qty.lte(0)
-    ) {
-      return err(
-        rejection(RiskReason.INVALID_INPUT, `Malformed quote level on "${l.symbol}"`, {
-          symbol: l.symbol,
-          price: str(l.price),
-          qty: str(l.qty),
-        }),
-      )
-    }
-  }
+  const malformed = malformedLevel(t)
+  if (malformed !== undefined) return err(malformed)
   const { limits } = inp
   if (t.levels.length > limits.maxLevels) {
     return err(
@@ -140,19 +150,22 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
     if (!q.ok) return q
     if (q.value !== undefined) positions.set(symbol, q.value)
   }
-  const others = limited(limits) ? othersExposure(t, symbols, inp) : undefined
+  const instrumentOf = (symbol: string) => inp.market(symbol)?.instrument
+  const funded = t.levels.some((l) => fundedByBalances(instrumentOf(l.symbol)))
+  const others = limited(limits) || funded ? othersExposure(t, symbols, inp) : undefined
   if (others !== undefined && !others.ok) return others
   const otherOn = (symbol: string): Readonly<SideQty> => others?.value.get(symbol) ?? NOTHING
+  const position = (symbol: string): Decimal => positions.get(symbol) ?? ZERO
+  const funds = funded
+    ? QuoteFunds.of(t, { ...inp, instrument: instrumentOf, position, others: otherOn })
+    : undefined
+  if (funds !== undefined && !funds.ok) return funds
   const kept: QuoteLevel[] = []
   const trimmed: QuoteTrim[] = []
   const exposures = new Map<string, Exposure>()
-  const position = (symbol: string): Decimal => positions.get(symbol) ?? ZERO
   const exposure = (symbol: string): Exposure => {
-    let e = exposures.get(symbol)
-    if (e === undefined) {
-      e = new Exposure(position(symbol), otherOn(symbol))
-      exposures.set(symbol, e)
-    }
+    const e = exposures.get(symbol) ?? new Exposure(position(symbol), otherOn(symbol))
+    exposures.set(symbol, e)
     return e
   }
   const pairExposure =
@@ -195,6 +208,11 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
       }
     }
     const inst = market.instrument
+    const room = qty.isZero() ? undefined : funds?.value.room(inst, level)
+    if (room?.lt(qty)) {
+      qty = room
+      code = dir === 1 ? QuoteRiskReason.INSUFFICIENT_CASH : QuoteRiskReason.INSUFFICIENT_HOLDINGS
+    }
     if (code !== undefined) {
       qty = qty.gt(0) ? roundToStep(qty, inst.stepSize) : ZERO
       if (qty.lt(inst.minQty)) qty = ZERO
@@ -202,6 +220,7 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
       if (qty.isZero()) continue
     }
     own.add(dir, qty)
+    funds?.value.use(inst, level, qty)
     if (pairExposure !== undefined && pairDir !== 0) pairExposure.add(pairDir as 1 | -1, qty)
     notional = notional.plus(qty.times(level.price))
     kept.push(qty.eq(level.qty) ? level : { ...level, qty })

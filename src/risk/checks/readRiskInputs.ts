@@ -144,7 +144,7 @@ const NO_CASH = new Decimal(0)
  * is not listed), `undefined` when the snapshot does not tell cash assets apart or the instrument is a perpetual
  * (margined, bounded by the free margin alone). A malformed `freeCash` is an `INVALID_INPUT`.
  */
-function quoteFreeCash(
+export function quoteFreeCash(
   account: AccountSnapshot,
   inst: Instrument,
 ): Result<Decimal | undefined, RiskRejection> {

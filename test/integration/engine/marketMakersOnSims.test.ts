@@ -223,7 +223,13 @@ async function binance(market: 'spot' | 'usdm' = 'spot') {
   const exec = new OrderExecutor({ adapter })
   exec.events.on('error', () => {})
   await exec.start()
-  const portfolio = new Portfolio({ balances: { USDT: '100000', BTC: '1' }, instruments: [btc], clock })
+  const portfolio = new Portfolio({ balances: { USDT: '100000' }, instruments: [btc], clock })
+  // Spot asks sell what is held: a holding of BTCUSDT (BTC in `balances` would be cash, and the RiskManager cuts asks
+  // beyond the holding, since the venue would refuse them). Half the skew's max position: both sides quote.
+  if (market === 'spot')
+    portfolio.restore({
+      positions: [{ venue: btc.venue, symbol: 'BTCUSDT', qty: '0.005', entryPrice: '50000' }],
+    })
   const risk = new RiskManager({
     clock,
     maxDataAgeMs: 5_000,
@@ -275,6 +281,11 @@ describe('SpreadQuoter on BinanceSim spot (live OrderExecutor)', () => {
     await v.engine.start()
     await v.stream.subscribe(['btcusdt@depth20@100ms'])
     await until(() => v.ours() >= 2, 15_000, 'quotes resting')
+    await until(
+      () => new Set(v.sim.ledger.openOrders('spot').map((o) => o.side)).size === 2,
+      15_000,
+      'both sides',
+    )
     expect(v.sim.ledger.openOrders('spot').every((o) => o.type === 'LIMIT_MAKER')).toBe(true)
     v.sim.faults.stall(4_000)
     await until(() => v.ours() === 0, 500 + PULL_BOUND_MS, 'no quote after the feed stall')

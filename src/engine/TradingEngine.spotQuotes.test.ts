@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../core/clock.js'
+import { Decimal } from '../decimal/index.js'
+import { PaperTrader, Portfolio } from '../execution/index.js'
+import { RiskManager } from '../risk/index.js'
+import { SpreadQuoter } from '../strategies/index.js'
+import { btc, Feed } from './__fixtures__/market.js'
+import { TradingEngine } from './TradingEngine.js'
+
+describe('TradingEngine: a spot maker quotes within what the account holds', () => {
+  it('a flat account’s asks and the bids beyond its cash are cut, not sent to be refused: the breaker stays quiet', async () => {
+    const clock = new ManualClock(1_000)
+    // 12 USDT and no BTC: bids may spend 95 % of it, 11.4 (marginSafetyFactor; the rest pays the fee). One 0.06 bid at
+    // 99.9 costs 5.994, the second at 99.8 gets the 5.406 left (0.05416 on the step), no ask can sell anything.
+    const portfolio = new Portfolio({ balances: { USDT: '12' }, instruments: [btc], clock })
+    const paper = new PaperTrader({ instruments: [btc], portfolio, clock })
+    const risk = new RiskManager({ clock })
+    const feed = new Feed()
+    const maker = new SpreadQuoter({
+      venue: 'binance',
+      symbol: 'BTCUSDT',
+      size: '0.06',
+      levels: 2,
+      refreshMs: 0,
+    })
+    const engine = new TradingEngine({
+      clock,
+      feeds: [{ name: 'f', venue: 'binance', source: feed }],
+      strategies: [maker],
+      risk,
+      executors: [paper],
+      portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    const rejected: string[] = []
+    paper.events.on('order.rejected', (e) => rejected.push(`${e.order.side} ${e.order.reason ?? ''}`))
+    const trims = new Set<string>()
+    risk.events.on('risk.quotesDecided', (e) => {
+      for (const t of e.approved?.trimmed ?? []) trims.add(`${t.level.side} ${t.code}`)
+    })
+    await engine.start()
+    const books = async (n: number, mid: (i: number) => number) => {
+      for (let i = 0; i < n; i++) {
+        const m = mid(i)
+        feed.bus.emit('book', {
+          venue: 'binance',
+          symbol: 'BTCUSDT',
+          bids: [[m - 0.1, 5]],
+          asks: [[m + 0.1, 5]],
+          tsEvent: clock.now(),
+        })
+        for (let k = 0; k < 10; k++) await clock.advanceAsync(50)
+      }
+    }
+    const resting = (side: string) => paper.openOrders().filter((o) => o.side === side)
+    await books(10, () => 100)
+    expect([...trims].sort()).toEqual(['BUY INSUFFICIENT_CASH', 'SELL INSUFFICIENT_HOLDINGS'])
+    expect(resting('SELL')).toEqual([])
+    expect(resting('BUY').map((o) => o.qty.toFixed())).toEqual(['0.06', '0.05416'])
+    // The market falls through the bids and stays there: they fill, and the asks sell what they bought, no more.
+    await books(10, () => 99.5)
+    const held = portfolio.positionQty('binance', 'BTCUSDT')
+    expect(held.toFixed()).toBe('0.11416')
+    const asked = resting('SELL').reduce((a, o) => a.plus(o.qty.minus(o.filledQty)), new Decimal(0))
+    expect(asked.toFixed()).toBe(held.toFixed())
+    expect(rejected).toEqual([])
+    expect(risk.state).toBe('ACTIVE')
+    expect(portfolio.freeCash('USDT').isNegative()).toBe(false)
+    await engine.stop()
+  })
+})
