@@ -120,11 +120,8 @@ export class QuoteRouter {
       return Promise.resolve()
     }
     const { executors, portfolio, risk, market, orders } = this.#cfg
-    // Quote decisions do not read free margin: no sum of what the (many) open quotes commit.
-    const account = portfolio.snapshot(
-      executors.flatMap((e) => [...e.openOrders()]),
-      { netOfOrders: false },
-    )
+    // Net of what the open orders commit: a spot maker's bids are bounded by the quote asset's free cash.
+    const account = portfolio.snapshot(executors.flatMap((e) => [...e.openOrders()]))
     // Whose quote an open order is: the set's own strategy's are replaced, the others' count against its room.
     const quotes = new Set(m.openQuotes({ venue: t.venue }).map((o) => o.clientOrderId))
     const owner = (cid: string) => (quotes.has(cid) ? orders.strategyOf(cid) : undefined)

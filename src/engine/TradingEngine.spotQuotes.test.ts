@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
+import type { BookSnapshot } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { PaperTrader, Portfolio } from '../execution/index.js'
 import { RiskManager } from '../risk/index.js'
-import { SpreadQuoter } from '../strategies/index.js'
+import { SpreadQuoter, type Strategy, type StrategyContext } from '../strategies/index.js'
 import { btc, Feed } from './__fixtures__/market.js'
 import { TradingEngine } from './TradingEngine.js'
 
@@ -67,6 +68,64 @@ describe('TradingEngine: a spot maker quotes within what the account holds', () 
     expect(rejected).toEqual([])
     expect(risk.state).toBe('ACTIVE')
     expect(portfolio.freeCash('USDT').isNegative()).toBe(false)
+    await engine.stop()
+  })
+
+  it('on a venue the Portfolio only follows (no holds, as a live OrderExecutor), resting bids stay counted', async () => {
+    const clock = new ManualClock(1_000)
+    // The "venue": a PaperTrader with an account of its own; the engine's Portfolio follows its events, as it follows
+    // a live executor's: its cash is only taken off by the open orders the snapshot lists.
+    const venueAccount = new Portfolio({ balances: { USDT: '1000' }, instruments: [btc], clock })
+    const venue = new PaperTrader({ instruments: [btc], portfolio: venueAccount, clock })
+    const portfolio = new Portfolio({ balances: { USDT: '1000' }, instruments: [btc], clock })
+    const risk = new RiskManager({ clock })
+    const feed = new Feed()
+    // Two 7 BTC bids 1 and 2 below the best bid (about 1,380 USDT: more than the account has), restated on every book.
+    const maker: Strategy = {
+      id: 'mm',
+      requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], books: true },
+      onBook: (b: BookSnapshot, ctx: StrategyContext) => {
+        const best = b.bids[0]?.[0] ?? 100
+        const bid = (below: number) => ({
+          symbol: 'BTCUSDT',
+          side: 'BUY' as const,
+          price: new Decimal(best - below),
+          qty: new Decimal(7),
+        })
+        ctx.quote({ venue: 'binance', levels: [bid(1), bid(2)] })
+      },
+    }
+    const engine = new TradingEngine({
+      clock,
+      feeds: [{ name: 'f', venue: 'binance', source: feed }],
+      strategies: [maker],
+      risk,
+      executors: [venue],
+      portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    const rejected: string[] = []
+    venue.events.on('order.rejected', (e) => rejected.push(`${e.order.side} ${e.order.reason ?? ''}`))
+    const costs: string[] = []
+    risk.events.on('risk.quotesDecided', (e) => {
+      const bids = (e.approved?.levels ?? []).filter((l) => l.side === 'BUY')
+      costs.push(bids.reduce((a, l) => a.plus(l.qty.times(l.price)), new Decimal(0)).toFixed(0))
+    })
+    await engine.start()
+    for (const best of [100, 101, 100.5]) {
+      feed.bus.emit('book', {
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        bids: [[best, 1]],
+        asks: [[best + 5, 1]],
+        tsEvent: clock.now(),
+      })
+      for (let k = 0; k < 10; k++) await clock.advanceAsync(0)
+    }
+    expect(costs.length).toBeGreaterThanOrEqual(3)
+    expect(costs.every((c) => new Decimal(c).lte(950))).toBe(true)
+    expect(rejected).toEqual([])
     await engine.stop()
   })
 })

@@ -646,9 +646,8 @@ export class Portfolio {
   /**
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
-   * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld
-   * (unless `netOfOrders` is false: a decision that does not read free margin saves the sum), as is each cash asset's
-   * `freeCash` (what a spot buy in it may spend). Its `valuation` is the account currency and `currencies`' rates
+   * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld,
+   * as is each cash asset's `freeCash` (what a spot buy or a market maker's bids in it may spend). Its `valuation` is the account currency and `currencies`' rates
    * (entries quoted in another asset are sized at its rate).
    */
   snapshot(orders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
@@ -656,8 +655,7 @@ export class Portfolio {
     const sid = options?.strategyId
     const equity = this.equity()
     const openOrders = orders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
-    const net = openOrders.length > 0 && options?.netOfOrders !== false
-    const owed = net ? unheldCommitments(openOrders, this.#terms) : undefined
+    const owed = openOrders.length > 0 ? unheldCommitments(openOrders, this.#terms) : undefined
     const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
     const freeCash = freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset)
     const peakEquity = this.#peak

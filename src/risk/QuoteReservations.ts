@@ -28,7 +28,11 @@ export class QuoteReservations {
   decide(t: QuoteTargets, inp: Omit<QuoteRiskInputs, 'reserved'>): Result<ApprovedQuotes, RiskRejection> {
     let r: Result<ApprovedQuotes, RiskRejection>
     try {
-      r = evaluateQuotes(t, { ...inp, reserved: (symbol) => this.on(t.venue, symbol) })
+      r = evaluateQuotes(t, {
+        ...inp,
+        reserved: (symbol) => this.on(t.venue, symbol),
+        reservedSymbols: () => this.symbols(t.venue),
+      })
       this.#record(t, r.ok ? r.value.levels : [])
     } catch (e) {
       const message = `Evaluation failed: ${e instanceof Error ? e.message : String(e)}`
@@ -54,6 +58,12 @@ export class QuoteReservations {
       }
       byStrategy.set(t.strategyId, kept)
     }
+  }
+
+  /** The symbols of `venue` some strategy has kept levels on. */
+  *symbols(venue: string): Iterable<string> {
+    const prefix = `${venue}\u0000`
+    for (const k of this.#levels.keys()) if (k.startsWith(prefix)) yield k.slice(prefix.length)
   }
 
   /** Every strategy's kept levels on one instrument, by strategy id (`undefined`: none). */

@@ -80,9 +80,4 @@ export interface PortfolioEvents {
 export interface PortfolioSnapshotOptions {
   /** Carry this strategy's own positions and what no strategy owns too. */
   readonly strategyId?: string
-  /**
-   * Take what the open orders commit and no hold covers off the free margin (default true); false for a decision that
-   * does not read free margin (quote sets), which saves the sum.
-   */
-  readonly netOfOrders?: boolean
 }

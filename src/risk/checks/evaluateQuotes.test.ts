@@ -5,6 +5,7 @@ import type { Order } from '../../core/types.js'
 import { Decimal } from '../../decimal/index.js'
 import { account, D, instrument, market, openOrder, position } from '../__fixtures__/builders.js'
 import { QuoteLimitsConfigSchema } from '../QuoteLimitsConfig.js'
+import { QuoteReservations } from '../QuoteReservations.js'
 import { evaluateQuotes, type QuoteRiskInputs } from './evaluateQuotes.js'
 
 const inst = instrument({ venue: 'pm', symbol: 'yes', stepSize: D('0.01'), minQty: D('0.01') })
@@ -345,9 +346,38 @@ describe('evaluateQuotes: spot and outcome levels stay within what the account h
     ])
   })
 
+  it('takes a resting reduce-only sell (an EXIT) off the holding too: the inventory limits skip it, the venue does not', () => {
+    const exit = openOrder('exit', { side: 'SELL', qty: D('0.7'), price: D('105'), reduceOnly: true })
+    const acct = account({ positions: [position('BTCUSDT', '1')], openOrders: [exit], freeCash: {} })
+    const r = evaluateQuotes(set([lvl('BTCUSDT', 'SELL', '101', '1')]), inputs({ account: acct }))
+    expect(trims(r)).toEqual(['BTCUSDT 0.3 INSUFFICIENT_HOLDINGS'])
+    // Without `quoteOwner` no quote can be told apart, but an exit is none: still counted.
+    const blind = evaluateQuotes(
+      set([lvl('BTCUSDT', 'SELL', '101', '1')]),
+      inputs({ account: acct, quoteOwner: undefined }),
+    )
+    expect(trims(blind)).toEqual(['BTCUSDT 0.3 INSUFFICIENT_HOLDINGS'])
+  })
+
+  it('counts the other strategies’ approved bids on every instrument paying in the same asset', () => {
+    const reservations = new QuoteReservations()
+    const { reserved: _, ...inp } = inputs({ cashShare: 0.95 })
+    // b's 900 of ETHUSDT bids are approved and not resting yet: a's BTCUSDT bids get 95 % of the 100 left.
+    const b = reservations.decide(set([lvl('ETHUSDT', 'BUY', '100', '9')], 'b'), inp)
+    const a = reservations.decide(set([lvl('BTCUSDT', 'BUY', '100', '9')]), inp)
+    expect([kept(b), kept(a)]).toEqual([['ETHUSDT BUY 9'], ['BTCUSDT BUY 0.95']])
+  })
+
   it('denies the set when the snapshot’s freeCash cannot be read', () => {
     const bad = account({ freeCash: { USDT: 'lots' as unknown as Decimal } })
     const r = evaluateQuotes(set([lvl('BTCUSDT', 'BUY', '100', '1')]), inputs({ account: bad }))
     expect(r.ok || [r.error.code, r.error.values?.field]).toEqual(['INVALID_INPUT', 'freeCash'])
+    // A quote’s limit price that cannot be read is never counted as free cash.
+    const nan = account({
+      openOrders: [openOrder('a1', { price: D(Number.NaN) })],
+      freeCash: { USDT: D('100') },
+    })
+    const r2 = evaluateQuotes(set([lvl('BTCUSDT', 'BUY', '100', '50')]), inputs({ account: nan }))
+    expect(r2.ok || [r2.error.code, r2.error.values?.field]).toEqual(['INVALID_INPUT', 'openOrders.price'])
   })
 })

@@ -46,7 +46,7 @@ export interface QuoteRiskInputs extends OthersExposureInputs {
   readonly now: number
   /**
    * Share of each quote asset's free cash a set's spot and outcome bids may spend (the RiskManager passes its
-   * `marginSafetyFactor`: the rest pays fees a venue takes in the quote asset). Default 1.
+   * `marginSafetyFactor`: the rest is headroom, e.g. for the paper venue's buy fee in the quote asset). Default 1.
    */
   readonly cashShare?: number | undefined
 }

@@ -21,6 +21,8 @@ export interface OthersExposureInputs {
   readonly quoteOwner?: ((clientOrderId: string) => string | undefined) | undefined
   /** Each strategy's last approved levels on a symbol of the set's venue, by strategy id. */
   readonly reserved?: ((symbol: string) => ReadonlyMap<string, readonly QuoteLevel[]> | undefined) | undefined
+  /** The symbols of the set's venue `reserved` has levels on (the bids of all of them spend cash the set may need). */
+  readonly reservedSymbols?: (() => Iterable<string>) | undefined
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { QuoteLevel, QuoteTargets } from '../../core/quotes.js'
-import type { Instrument } from '../../core/types.js'
+import type { Instrument, Order } from '../../core/types.js'
+import { isFinitePositive } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
-import { ok, type Result } from '../../errors/result.js'
+import { err, ok, type Result } from '../../errors/result.js'
 import { unfilledQty } from '../pendingEntries.js'
-import type { RiskRejection } from '../types.js'
+import { readDecimal } from '../sizing.js'
+import { RiskReason, type RiskRejection, rejection } from '../types.js'
 import type { OthersExposureInputs, SideQty } from './othersExposure.js'
 import { quoteFreeCash } from './readRiskInputs.js'
 
@@ -60,8 +62,7 @@ export class QuoteFunds {
       const inst = inp.instrument(symbol)
       return fundedByBalances(inst) ? inst : undefined
     }
-    const listsCash = inp.account.freeCash !== undefined
-    const funds = new QuoteFunds(listsCash ? new Map() : undefined)
+    const funds = new QuoteFunds(inp.account.freeCash !== undefined ? new Map() : undefined)
     const cash = funds.#cash
     for (const symbol of t.symbols) {
       const inst = funded(symbol)
@@ -74,28 +75,36 @@ export class QuoteFunds {
         cash.set(inst.quote, free.value ?? ZERO)
       }
     }
-    if (cash === undefined) return ok(funds)
-    // What each other strategy's open bids on the set's symbols cost (`sid\0symbol`), and the set's own added back.
+    // What each other strategy's open bids cost per instrument (`sid\0symbol`); the set's own are added back.
     const openBids = new Map<string, Decimal>()
     const owner = inp.quoteOwner
-    for (const o of owner === undefined ? [] : inp.account.openOrders) {
-      if (o.venue !== t.venue || o.side !== 'BUY' || o.reduceOnly === true || o.price === undefined) continue
-      const inst = t.symbols.includes(o.symbol) ? funded(o.symbol) : undefined
-      const sid = inst === undefined ? undefined : owner?.(o.clientOrderId)
-      if (inst === undefined || sid === undefined) continue
+    for (const o of inp.account.openOrders) {
+      const inst = o.venue === t.venue ? funded(o.symbol) : undefined
+      const reducing = o.reduceOnly === true && o.side === 'SELL' && funds.#held.has(o.symbol)
+      const sid = owner?.(o.clientOrderId)
+      const bid = cash !== undefined && o.side === 'BUY' && o.reduceOnly !== true && sid !== undefined
+      if (inst === undefined || (!reducing && !bid)) continue
       const left = unfilledQty(o)
       if (!left.ok) return left
       if (left.value === undefined) continue
-      const cost = left.value.times(o.price)
-      if (sid === t.strategyId) funds.#add(inst.quote, cost)
+      // A reduce-only sell (an EXIT) still sells the holding: the inventory limits skip it, the funds may not.
+      const held = reducing ? funds.#held.get(o.symbol) : undefined
+      if (held !== undefined) funds.#held.set(o.symbol, minus(held, left.value))
+      if (!bid) continue
+      const price = readDecimal(o.price)
+      if (price === undefined || !isFinitePositive(price)) return unreadablePrice(o)
+      const cost = left.value.times(price)
+      if (sid === t.strategyId && t.symbols.includes(o.symbol)) funds.#add(inst.quote, cost)
       else
         openBids.set(`${sid}\u0000${o.symbol}`, plus(openBids.get(`${sid}\u0000${o.symbol}`) ?? ZERO, cost))
     }
-    for (const symbol of t.symbols) {
+    if (cash === undefined) return ok(funds)
+    // The other strategies' approved bids not resting yet, on every instrument of the venue paying in a bounded asset.
+    for (const symbol of new Set([...t.symbols, ...(inp.reservedSymbols?.() ?? [])])) {
       const inst = funded(symbol)
       if (inst === undefined) continue
       for (const [sid, levels] of inp.reserved?.(symbol) ?? []) {
-        if (sid === t.strategyId) continue // superseded by the set
+        if (sid === t.strategyId && t.symbols.includes(symbol)) continue // superseded by the set
         let approved = ZERO
         for (const l of levels) if (l.side === 'BUY') approved = approved.plus(l.qty.times(l.price))
         const unplaced = minus(approved, openBids.get(`${sid}\u0000${symbol}`) ?? ZERO)
@@ -134,4 +143,17 @@ export class QuoteFunds {
     const left = this.#cash?.get(asset)
     if (left !== undefined) this.#cash?.set(asset, plus(left, amount))
   }
+}
+
+/** An open bid whose limit price cannot be read: never counted as free. */
+function unreadablePrice(o: Order): Result<never, RiskRejection> {
+  const shown = String(o.price).slice(0, 64)
+  const id = String(o.clientOrderId).slice(0, 64)
+  return err(
+    rejection(RiskReason.INVALID_INPUT, `Invalid price "${shown}" of open order "${id}"`, {
+      field: 'openOrders.price',
+      value: shown,
+      clientOrderId: id,
+    }),
+  )
 }
