@@ -58,11 +58,13 @@ describe('TradingEngine: a spot maker quotes within what the account holds', () 
     await books(10, () => 100)
     expect([...trims].sort()).toEqual(['BUY INSUFFICIENT_CASH', 'SELL INSUFFICIENT_HOLDINGS'])
     expect(resting('SELL')).toEqual([])
-    expect(resting('BUY').map((o) => o.qty.toFixed())).toEqual(['0.06', '0.05416'])
+    // The next sets find both bids resting: their holds count the paper maker fee (0.1 %), which is not added back, so
+    // the second bid is a little smaller (0.05405) and replaces the 0.05416 (a larger one kept would spend more).
+    expect(resting('BUY').map((o) => o.qty.toFixed())).toEqual(['0.06', '0.05405'])
     // The market falls through the bids and stays there: they fill, and the asks sell what they bought, no more.
     await books(10, () => 99.5)
     const held = portfolio.positionQty('binance', 'BTCUSDT')
-    expect(held.toFixed()).toBe('0.11416')
+    expect(held.toFixed()).toBe('0.11405')
     const asked = resting('SELL').reduce((a, o) => a.plus(o.qty.minus(o.filledQty)), new Decimal(0))
     expect(asked.toFixed()).toBe(held.toFixed())
     expect(rejected).toEqual([])
@@ -126,6 +128,64 @@ describe('TradingEngine: a spot maker quotes within what the account holds', () 
     expect(costs.length).toBeGreaterThanOrEqual(3)
     expect(costs.every((c) => new Decimal(c).lte(950))).toBe(true)
     expect(rejected).toEqual([])
+    await engine.stop()
+  })
+
+  it('a resting bid larger than its new target is replaced, not kept: kept, it would spend more than the set approved', async () => {
+    const clock = new ManualClock(1_000)
+    const portfolio = new Portfolio({ balances: { USDT: '150' }, instruments: [btc], clock })
+    const paper = new PaperTrader({ instruments: [btc], portfolio, clock })
+    const risk = new RiskManager({ clock })
+    const feed = new Feed()
+    // First 1.1 at 99; then 1 at 99 (within the QuoteManager's 10 % size tolerance of the 1.1) and 0.5 at 98.
+    let sets = 0
+    const bid = (price: number, qty: string) => ({
+      symbol: 'BTCUSDT',
+      side: 'BUY' as const,
+      price: new Decimal(price),
+      qty: new Decimal(qty),
+    })
+    const maker: Strategy = {
+      id: 'mm',
+      requirements: { instruments: [{ venue: 'binance', symbol: 'BTCUSDT' }], books: true },
+      onBook: (_b: BookSnapshot, ctx: StrategyContext) =>
+        ctx.quote({
+          venue: 'binance',
+          levels: sets++ === 0 ? [bid(99, '1.1')] : [bid(99, '1'), bid(98, '0.5')],
+        }),
+    }
+    const engine = new TradingEngine({
+      clock,
+      feeds: [{ name: 'f', venue: 'binance', source: feed }],
+      strategies: [maker],
+      risk,
+      executors: [paper],
+      portfolio,
+      instruments: [btc],
+      feedHealth: { checkIntervalMs: 0 },
+    })
+    const rejected: string[] = []
+    paper.events.on('order.rejected', (e) =>
+      rejected.push(`${e.order.qty} @ ${e.order.price}: ${e.order.reason}`),
+    )
+    await engine.start()
+    for (let i = 0; i < 2; i++) {
+      feed.bus.emit('book', {
+        venue: 'binance',
+        symbol: 'BTCUSDT',
+        bids: [[100, 1]],
+        asks: [[101, 1]],
+        tsEvent: clock.now(),
+      })
+      for (let k = 0; k < 10; k++) await clock.advanceAsync(0)
+    }
+    expect(rejected).toEqual([])
+    // Free cash 150 less the 1.1 bid's hold (108.9 and the 0.1 % maker fee), its 108.9 added back: 149.8911 × 0.95 =
+    // 142.3965, 99 of it for 1 at 99 and 43.3965 at 98 (0.44282 on the step).
+    expect(paper.openOrders().map((o) => `${o.qty.toFixed()} @ ${o.price?.toFixed()}`)).toEqual([
+      '1 @ 99',
+      '0.44282 @ 98',
+    ])
     await engine.stop()
   })
 })

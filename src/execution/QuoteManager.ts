@@ -29,7 +29,10 @@ export const QuoteManagerConfigSchema = z.strictObject({
   toleranceTicks: z._default(/* @__PURE__ */ z.int().check(z.minimum(0)), 0),
   /** Price drift tolerated before a quote is replaced, in basis points of the target price. Default 0. */
   toleranceBps: z._default(/* @__PURE__ */ z.number().check(z.minimum(0)), 0),
-  /** Relative size difference tolerated (a partly filled quote within it is kept). Default 0.1. */
+  /**
+   * Relative size difference tolerated (a partly filled quote within it is kept; on spot and outcome tokens, as for
+   * `minOrderAgeMs`, only a quote no larger than its target, which the account's funds were checked for). Default 0.1.
+   */
   sizeTolerance: z._default(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(1)), 0.1),
   /** A quote younger than this is not replaced when its target drifts (no churn). Default 0. */
   minOrderAgeMs: z._default(DurationMsSchema, 0),
@@ -334,6 +337,11 @@ export class QuoteManager {
       price: (t) => this.#priceTolerance(t, ticks.get(t.symbol)),
       sizeFraction: this.#cfg.sizeTolerance,
       minOrderAgeMs: this.#cfg.minOrderAgeMs,
+      // Spot and outcome quotes are funded from balances: a larger one kept would commit more than the set approved.
+      sizeCapped: (symbol) => {
+        const kind = this.#instrument(venue, symbol)?.kind
+        return kind !== undefined && kind !== 'perpetual'
+      },
     })
     // A quote of ours on the level's side filled after the set was approved: the set was sized for the old position.
     const exposed = (l: QuoteLevel) => this.#filledSince(venue, l, set.outcomePair, approvedAt)

@@ -66,4 +66,30 @@ describe('diffQuotes (property)', () => {
     )
     expect(d).toEqual({ cancels: [], places: [], kept: [] })
   })
+
+  it('on a sizeCapped symbol, keeps no resting quote, tolerated or young, for a smaller target: it would commit more', () => {
+    const q = (id: string, remaining: string, ageMs = 1_000): RestingQuote => ({
+      clientOrderId: id,
+      symbol: 'X',
+      side: 'BUY',
+      price: new Decimal(99),
+      remaining: new Decimal(remaining),
+      ageMs,
+      offGrid: false,
+    })
+    const target: QuoteLevel = { symbol: 'X', side: 'BUY', price: new Decimal(99), qty: new Decimal(1) }
+    const tol = { price: () => new Decimal(0), sizeFraction: 0.1, minOrderAgeMs: 500 }
+    const capped = { ...tol, sizeCapped: (s: string) => s === 'X' }
+    // 1.05 is within the 10 % tolerance of 1 and kept on a perpetual; on spot it is replaced by the target.
+    expect(diffQuotes([target], [q('a', '1.05')], ['X'], tol).kept).toEqual(['a'])
+    expect(diffQuotes([target], [q('a', '1.05')], ['X'], capped)).toEqual({
+      cancels: ['a'],
+      places: [target],
+      kept: [],
+    })
+    // 0.95 commits less: kept either way. A young 2 stands in for the target only where size is not capped.
+    expect(diffQuotes([target], [q('a', '0.95')], ['X'], capped).kept).toEqual(['a'])
+    expect(diffQuotes([target], [q('y', '2', 10)], ['X'], tol).kept).toEqual(['y'])
+    expect(diffQuotes([target], [q('y', '2', 10)], ['X'], capped).cancels).toEqual(['y'])
+  })
 })

@@ -24,6 +24,11 @@ export interface QuoteTolerance {
   readonly sizeFraction: number
   /** A quote younger than this is not replaced by a drifted target (it stands in for it). */
   readonly minOrderAgeMs: number
+  /**
+   * Whether a quote on `symbol` may stand in only for a target at least as large (a spot or outcome-token instrument:
+   * the venue funds it from balances, and the RiskManager bounded the set's funds on its targets). Default: never.
+   */
+  readonly sizeCapped?: ((symbol: string) => boolean) | undefined
 }
 
 /** The smallest set of changes that turns the resting quotes into the targets. */
@@ -41,8 +46,9 @@ const groupKey = (symbol: string, side: Side): string => `${symbol}\u0000${side}
 /**
  * Compares the targets of the covered symbols with our resting quotes on them, per symbol and side: a resting quote
  * within the price and size tolerance of a target keeps it; a young quote (under `minOrderAgeMs`) stands in for the
- * nearest unmatched target of its side instead of being replaced; every other resting quote is cancelled and every
- * unmatched target placed. Resting quotes of symbols the targets do not cover are left alone.
+ * nearest unmatched target of its side instead of being replaced (on a `sizeCapped` symbol, either only for a target
+ * at least as large as what it has open); every other resting quote is cancelled and every unmatched target placed.
+ * Resting quotes of symbols the targets do not cover are left alone.
  *
  * @example
  * ```ts
@@ -74,8 +80,11 @@ export function diffQuotes(
   for (const { t, r } of groups.values()) {
     const open = new Set(r)
     const unmatched: QuoteLevel[] = []
+    const capped = t[0] !== undefined && tol.sizeCapped?.(t[0].symbol) === true
+    const within = (target: QuoteLevel, q: RestingQuote) =>
+      !q.offGrid && (!capped || q.remaining.lte(target.qty))
     for (const target of t) {
-      const m = nearest(target, open, (q) => !q.offGrid && fits(target, q, tol))
+      const m = nearest(target, open, (q) => within(target, q) && fits(target, q, tol))
       if (m === undefined) unmatched.push(target)
       else {
         open.delete(m)
@@ -83,7 +92,7 @@ export function diffQuotes(
       }
     }
     for (const target of [...unmatched]) {
-      const young = nearest(target, open, (q) => !q.offGrid && q.ageMs < tol.minOrderAgeMs)
+      const young = nearest(target, open, (q) => within(target, q) && q.ageMs < tol.minOrderAgeMs)
       if (young === undefined) continue
       open.delete(young)
       kept.push(young.clientOrderId)
