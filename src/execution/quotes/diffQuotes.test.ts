@@ -91,5 +91,9 @@ describe('diffQuotes (property)', () => {
     expect(diffQuotes([target], [q('a', '0.95')], ['X'], capped).kept).toEqual(['a'])
     expect(diffQuotes([target], [q('y', '2', 10)], ['X'], tol).kept).toEqual(['y'])
     expect(diffQuotes([target], [q('y', '2', 10)], ['X'], capped).cancels).toEqual(['y'])
+    // A young bid of the same size priced far above its target (the market fell) would cost more: replaced too.
+    const fell: QuoteLevel = { ...target, price: new Decimal(60) }
+    expect(diffQuotes([fell], [q('y', '1', 10)], ['X'], tol).kept).toEqual(['y'])
+    expect(diffQuotes([fell], [q('y', '1', 10)], ['X'], capped).cancels).toEqual(['y'])
   })
 })

@@ -47,7 +47,8 @@ const groupKey = (symbol: string, side: Side): string => `${symbol}\u0000${side}
  * Compares the targets of the covered symbols with our resting quotes on them, per symbol and side: a resting quote
  * within the price and size tolerance of a target keeps it; a young quote (under `minOrderAgeMs`) stands in for the
  * nearest unmatched target of its side instead of being replaced (on a `sizeCapped` symbol, either only for a target
- * at least as large as what it has open); every other resting quote is cancelled and every unmatched target placed.
+ * at least as large as what it has open, and a young bid only for one that costs at least as much); every other
+ * resting quote is cancelled and every unmatched target placed.
  * Resting quotes of symbols the targets do not cover are left alone.
  *
  * @example
@@ -92,7 +93,15 @@ export function diffQuotes(
       }
     }
     for (const target of [...unmatched]) {
-      const young = nearest(target, open, (q) => within(target, q) && q.ageMs < tol.minOrderAgeMs)
+      // A young quote may be anywhere: capped, a bid stands in only where it costs no more than the target.
+      const young = nearest(
+        target,
+        open,
+        (q) =>
+          within(target, q) &&
+          q.ageMs < tol.minOrderAgeMs &&
+          (!capped || q.side === 'SELL' || q.remaining.times(q.price).lte(target.qty.times(target.price))),
+      )
       if (young === undefined) continue
       open.delete(young)
       kept.push(young.clientOrderId)
