@@ -66,7 +66,9 @@ describe('diffQuotes (property)', () => {
     )
     expect(d).toEqual({ cancels: [], places: [], kept: [] })
   })
+})
 
+describe('diffQuotes: spot and outcome tokens', () => {
   it('on a sizeCapped symbol, keeps no resting quote, tolerated or young, for a smaller target: it would commit more', () => {
     const q = (id: string, remaining: string, ageMs = 1_000): RestingQuote => ({
       clientOrderId: id,
