@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock, type Signal } from '../core/index.js'
+import type { Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
-import { account, market, position, signal } from './__fixtures__/builders.js'
+import { account, market, openOrder, position, signal } from './__fixtures__/builders.js'
 import type { RiskManagerConfig } from './config.js'
 import { RiskManager } from './RiskManager.js'
 
@@ -112,5 +113,60 @@ describe('RiskManager: positions and limits per strategy', () => {
       mkt,
     )
     expect(r3.ok ? 'APPROVED' : r3.error.code).toBe('INVALID_INPUT')
+  })
+})
+
+describe('RiskManager: a spot EXIT sells what open sells do not already offer', () => {
+  const resting = (qty: number, over: Partial<Order> = {}) =>
+    openOrder(`x${qty}`, { side: 'SELL', qty: new Decimal(qty), reduceOnly: true, ...over })
+
+  it('an exit while an earlier one rests sells only the rest, or nothing (the venue holds the base for it)', () => {
+    const { risk, mkt } = make()
+    const held = { positions: [position('BTCUSDT', 3)] }
+    const part = risk.evaluate(exit(), account({ ...held, openOrders: [resting(2)] }), mkt)
+    expect(part.ok && part.value.qty.toFixed()).toBe('1')
+    const none = risk.evaluate(exit(), account({ ...held, openOrders: [resting(2), resting(1)] }), mkt)
+    expect(none.ok || [none.error.code, none.error.values]).toEqual([
+      'NO_POSITION_TO_REDUCE',
+      { positionQty: '3', openSellQty: '3' },
+    ])
+    // What a partly filled sell may still sell; a finished one and a buy offer nothing.
+    const left = risk.evaluate(
+      exit(),
+      account({
+        ...held,
+        openOrders: [
+          resting(2, { filledQty: new Decimal(1.5) }),
+          resting(1, { status: 'CANCELED' }),
+          openOrder('b', { side: 'BUY', qty: new Decimal(5) }),
+        ],
+      }),
+      mkt,
+    )
+    expect(left.ok && left.value.qty.toFixed()).toBe('2.5')
+  })
+
+  it('two strategies exiting what no strategy owns: the second gets its own share, not the part the first sells', () => {
+    const { risk, mkt } = make()
+    // s1 and s2 hold 1 each and 1.5 belongs to nobody; s1’s exit of its 1 and the 1.5 rests.
+    const acct = account({
+      positions: [position('BTCUSDT', 3.5)],
+      strategyPositions: [position('BTCUSDT', 1)],
+      unattributedPositions: [position('BTCUSDT', 1.5)],
+      openOrders: [resting(2.5)],
+    })
+    const r = risk.evaluate(exit({ strategyId: 's2' }), acct, mkt)
+    expect(r.ok && r.value.qty.toFixed()).toBe('1')
+  })
+
+  it('a perpetual exit is not bounded by open sells (reduce-only: the venue closes no more than the position)', () => {
+    const { risk } = make()
+    const perp = market({ priceTs: T0, instrument: { ...market().instrument, kind: 'perpetual' } })
+    const r = risk.evaluate(
+      exit(),
+      account({ positions: [position('BTCUSDT', 3)], openOrders: [resting(3)] }),
+      perp,
+    )
+    expect(r.ok && r.value.qty.toFixed()).toBe('3')
   })
 })

@@ -9,7 +9,7 @@ import {
   type Side,
   type Signal,
 } from '../../core/index.js'
-import { greaterThan, lessThan } from '../../decimal/compareDecimals.js'
+import { greaterThan, isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
 import { Decimal, roundPriceForSide } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { type Scaled, toScaled } from '../../decimal/scaled.js'
@@ -19,6 +19,7 @@ import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
 import { RiskReason, type RiskRejection, type TradingState } from '../types.js'
 import { netPositionQty } from './netPositionQty.js'
+import { openSellQty } from './openSellQty.js'
 
 /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
 export interface RiskLimits {
@@ -263,9 +264,27 @@ export class RiskCheckContext implements RiskInputs {
   /**
    * What an EXIT of this signal's strategy may close: its own share plus what no strategy owns when the snapshot tells
    * strategies apart (`strategyPositions`, `unattributedPositions`), never more than the netted position nor against
-   * it; otherwise the netted position.
+   * it; otherwise the netted position. A spot or outcome-token sell, never more than the holding less what open sell
+   * orders already offer of it (the venue holds it for them: a second exit of it would be refused).
    */
   exitPositionQty(): Result<Decimal | undefined, RiskRejection> {
+    const own = this.#exitShare()
+    if (!own.ok || own.value === undefined || !isAboveZero(own.value) || this.inst.kind === 'perpetual')
+      return own
+    const offered = openSellQty(this.account.openOrders, this.inst)
+    if (offered.isZero()) return own
+    const held = this.positionQty() ?? own.value
+    const free = minus(held, offered)
+    if (isAboveZero(free)) return ok(lessThan(free, own.value) ? free : own.value)
+    return err({
+      code: RiskReason.NO_POSITION_TO_REDUCE,
+      message: `Open sell orders already offer "${offered.toFixed()}" of the "${held.toFixed()}" held on "${this.inst.venue}:${this.inst.symbol}"`,
+      values: { positionQty: held.toFixed(), openSellQty: offered.toFixed() },
+    })
+  }
+
+  /** {@link RiskCheckContext.exitPositionQty} before the open sells are counted. */
+  #exitShare(): Result<Decimal | undefined, RiskRejection> {
     const net = this.positionQty()
     const own = this.account.strategyPositions
     if (own === undefined) return ok(net)

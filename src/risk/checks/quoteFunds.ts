@@ -1,6 +1,6 @@
 import type { QuoteLevel, QuoteTargets } from '../../core/quotes.js'
 import type { Instrument, Order } from '../../core/types.js'
-import { isFinitePositive } from '../../decimal/compareDecimals.js'
+import { isAboveZero, isFinitePositive } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
 import { err, ok, type Result } from '../../errors/result.js'
@@ -108,7 +108,7 @@ export class QuoteFunds {
         let approved = ZERO
         for (const l of levels) if (l.side === 'BUY') approved = approved.plus(l.qty.times(l.price))
         const unplaced = minus(approved, openBids.get(`${sid}\u0000${symbol}`) ?? ZERO)
-        if (unplaced.isPositive()) funds.#add(inst.quote, unplaced.neg())
+        if (isAboveZero(unplaced)) funds.#add(inst.quote, unplaced.neg())
       }
     }
     const share = inp.cashShare ?? 1
