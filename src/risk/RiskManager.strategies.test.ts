@@ -138,6 +138,7 @@ describe('RiskManager: a spot EXIT sells what open sells do not already offer', 
         openOrders: [
           resting(2, { filledQty: new Decimal(1.5) }),
           resting(1, { status: 'CANCELED' }),
+          resting(0.5, { status: 'PENDING_CANCEL' }), // cancelled before the exit reaches the venue
           openOrder('b', { side: 'BUY', qty: new Decimal(5) }),
         ],
       }),
