@@ -89,6 +89,16 @@ describe('evaluateQuotes (property)', () => {
   })
 })
 
+/** Trading ACTIVE, fresh prices; open orders `a…` are strategy a's quotes, `b…` strategy b's, the rest no quote. */
+const LIVE = {
+  state: 'ACTIVE',
+  restriction: () => undefined,
+  maxDataAgeMs: 1_000,
+  maxClockSkewMs: 1_000,
+  now: 0,
+  quoteOwner: (cid: string) => (cid.startsWith('a') ? 'a' : cid.startsWith('b') ? 'b' : undefined),
+} as const
+
 describe('evaluateQuotes: the inventory limits are per instrument, not per set', () => {
   const btc = instrument({ stepSize: D('0.001'), minQty: D('0.001') })
   const bid = (qty: string, price = '100'): QuoteLevel => ({
@@ -104,17 +114,11 @@ describe('evaluateQuotes: the inventory limits are per instrument, not per set',
     levels,
     tsEvent: 0,
   })
-  /** Open orders: `a…` are strategy a's quotes, `b…` strategy b's, the rest no quote. */
   const inputs = (orders: Order[], over: Partial<QuoteRiskInputs> = {}): QuoteRiskInputs => ({
     limits: QuoteLimitsConfigSchema.parse({ maxInventory: '1' }),
     account: account({ positions: [position('BTCUSDT', '0.2')], openOrders: orders }),
     market: () => market({ instrument: btc }),
-    state: 'ACTIVE',
-    restriction: () => undefined,
-    maxDataAgeMs: 1_000,
-    maxClockSkewMs: 1_000,
-    now: 0,
-    quoteOwner: (cid) => (cid.startsWith('a') ? 'a' : cid.startsWith('b') ? 'b' : undefined),
+    ...LIVE,
     ...over,
   })
   const kept = (r: ReturnType<typeof evaluateQuotes>) =>
@@ -257,7 +261,7 @@ describe('evaluateQuotes: spot and outcome levels stay within what the account h
     levels,
     tsEvent: 0,
   })
-  /** No inventory limit: only the funds bound. Open orders `a…` are a's quotes, `b…` b's, the rest no quote. */
+  /** No inventory limit: only the funds bound. */
   const inputs = (over: Partial<QuoteRiskInputs> = {}): QuoteRiskInputs => ({
     limits: QuoteLimitsConfigSchema.parse({}),
     account: account({ freeCash: { USDT: D('1000'), BTC: D('0.5') } }),
@@ -265,12 +269,7 @@ describe('evaluateQuotes: spot and outcome levels stay within what the account h
       const i = byName.get(s)
       return i === undefined ? undefined : market({ instrument: i })
     },
-    state: 'ACTIVE',
-    restriction: () => undefined,
-    maxDataAgeMs: 1_000,
-    maxClockSkewMs: 1_000,
-    now: 0,
-    quoteOwner: (cid) => (cid.startsWith('a') ? 'a' : cid.startsWith('b') ? 'b' : undefined),
+    ...LIVE,
     ...over,
   })
   const kept = (r: ReturnType<typeof evaluateQuotes>) =>
