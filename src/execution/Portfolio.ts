@@ -647,8 +647,8 @@ export class Portfolio {
    * The {@link AccountSnapshot} a RiskManager evaluates intents against; with a `strategyId`, it also carries that
    * strategy's own positions (`strategyPositions`: what its EXIT closes, what its limits count) and what no strategy
    * owns (`unattributedPositions`: any EXIT may close it). Its free margin is net of what its open orders commit unheld,
-   * as is each cash asset's `freeCash` (what a spot buy or a market maker's bids in it may spend). Its `valuation` is the account currency and `currencies`' rates
-   * (entries quoted in another asset are sized at its rate).
+   * as is each cash asset's `freeCash` (what a spot buy or a market maker's bids in it may spend). Its `valuation` is
+   * the account currency and `currencies`' rates (entries quoted in another asset are sized at its rate).
    */
   snapshot(orders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
     this.#foldPeak()
