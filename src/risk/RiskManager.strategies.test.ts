@@ -145,6 +145,9 @@ describe('RiskManager: a spot EXIT sells what open sells do not already offer', 
       mkt,
     )
     expect(left.ok && left.value.qty.toFixed()).toBe('2.5')
+    // A BUY exit of a long is no sale: refused as having no short to reduce, whatever sells rest.
+    const buy = risk.evaluate(exit({ side: 'BUY' }), account({ ...held, openOrders: [resting(3)] }), mkt)
+    expect(buy.ok || buy.error.values).toEqual({ positionQty: '3', side: 'BUY' })
   })
 
   it('two strategies exiting what no strategy owns: the second gets its own share, not the part the first sells', () => {

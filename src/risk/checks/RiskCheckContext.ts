@@ -269,8 +269,8 @@ export class RiskCheckContext implements RiskInputs {
    */
   exitPositionQty(): Result<Decimal | undefined, RiskRejection> {
     const own = this.#exitShare()
-    if (!own.ok || own.value === undefined || !isAboveZero(own.value) || this.inst.kind === 'perpetual')
-      return own
+    const sale = this.signal.side === 'SELL' && this.inst.kind !== 'perpetual'
+    if (!sale || !own.ok || own.value === undefined || !isAboveZero(own.value)) return own
     const offered = openSellQty(this.account.openOrders, this.inst)
     if (offered.isZero()) return own
     const held = this.positionQty() ?? own.value
