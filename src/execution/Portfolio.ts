@@ -427,7 +427,8 @@ export class Portfolio {
     if (inst === undefined || invalid !== undefined) return err(invalid as ValidationError)
     this.#marked(k)
     const cur = this.#posFor(inst.venue, inst.symbol)
-    const feesBefore = cur.fees // Decimals are immutable: what #commit writes leaves this the fees before the fill
+    // Decimals are immutable: what #commit writes leaves these the values before the fill.
+    const { fees: feesBefore, qty: qtyBefore, entry: entryBefore } = cur
     const r = this.#commit(id, inst, fill, cur)
     if (!r.ok) return r
     const { pos, realized } = r.value
@@ -439,7 +440,8 @@ export class Portfolio {
       pos.mark = fill.price
       this.#markTimes.filled(k, fill.tsEvent)
     }
-    this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind))
+    const move = pos === cur ? { qtyBefore, entryBefore, after: pos } : undefined // a perpetual's is a new position
+    this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind), move)
     this.#touchPeak()
     const feePaid = minus(pos.fees, feesBefore)
     const applied: FillApplied = { fill, position: this.#view(pos, k), realizedPnl: realized, feePaid }

@@ -150,3 +150,98 @@ describe('StrategyLedger shares against the venue position (property)', () => {
     expect(reversals).toBeGreaterThan(notLatest)
   })
 })
+
+describe('StrategyLedger following the venue position (property)', () => {
+  it(`a share that takes the venue position after a fill equals the share computed from the fill, on ${CASES.toLocaleString('en-US')} random fills of two strategies and unattributed ones`, {
+    timeout: 120_000,
+  }, () => {
+    const r = new SeededRandom(31)
+    const insts = [BTCUSDT, YES]
+    const strategies = ['a', 'b']
+    const fresh = () =>
+      new Portfolio({ balances: { USDT: '1000000000000' }, instruments: insts, reversalWindow: 0 })
+    let p = fresh()
+    // `following` is given how each fill moved the venue position; `computing` books every fill from the fill alone.
+    let following = new StrategyLedger(1_000, 1_000)
+    let computing = new StrategyLedger(1_000, 1_000)
+    let applied: Fill[] = []
+    let whole = 0
+    let reversals = 0
+    for (let i = 0; i < CASES; i++) {
+      if (i % 40 === 0) {
+        // A fresh account now and then: once another strategy traded, a share is no longer the whole position.
+        p = fresh()
+        following = new StrategyLedger(1_000, 1_000)
+        computing = new StrategyLedger(1_000, 1_000)
+        applied = []
+      }
+      const inst = insts[r.int(0, 1)] as Instrument
+      if (applied.length > 0 && r.next() < 0.05) {
+        // Reversed in both ledgers (the portfolio keeps no undo here: its positions are only the fills' inputs).
+        const f = applied.splice(r.int(0, applied.length - 1), 1)[0] as Fill
+        following.reverse(f)
+        computing.reverse(f)
+        reversals++
+        continue
+      }
+      // Mostly one strategy for long runs (its share is then the whole position), now and then another or none.
+      const u = r.next()
+      const sid = u < 0.8 ? 'a' : u < 0.93 ? 'b' : undefined
+      const held = p.positionQty(inst.venue, inst.symbol)
+      const sell = !held.isZero() && r.next() < 0.45
+      const qty = sell ? (r.next() < 0.3 ? held : dec(r, 6, -3, 1)) : dec(r, r.next() < 0.05 ? 40 : 6, -3, 2)
+      const baseFee = inst.kind === 'spot' && r.next() < 0.1
+      const fee = baseFee ? qty.times('0.001') : dec(r, 4, -4, 0)
+      const cid = `c${i}`
+      if (sid !== undefined) {
+        following.attribute(cid, sid)
+        computing.attribute(cid, sid)
+      }
+      const f: Fill = {
+        venue: inst.venue,
+        symbol: inst.symbol,
+        clientOrderId: cid,
+        tradeId: `t${i}`,
+        side: sell ? 'SELL' : 'BUY',
+        price: inst.kind === 'outcome' ? dec(r, 3, -3, 0).plus('0.001').toDecimalPlaces(3) : dec(r, 8, -2, 5),
+        qty,
+        fee,
+        feeAsset: baseFee ? inst.base : inst.quote,
+        liquidity: 'TAKER',
+        tsEvent: i,
+      }
+      const before = p.position(inst.venue, inst.symbol)
+      const share = following.positions(sid ?? 'a', () => undefined).find((s) => s.symbol === inst.symbol)
+      if (!p.applyFill(f).ok) continue
+      const same = (x: Decimal | undefined, y: Decimal | undefined) =>
+        x === undefined ? y === undefined : x.eq(y ?? -1)
+      if (
+        sid !== undefined &&
+        (share?.qty ?? ZERO).eq(before?.qty ?? ZERO) &&
+        same(share?.entryPrice, before?.entryPrice)
+      )
+        whole++
+      const after = p.position(inst.venue, inst.symbol)
+      const move = {
+        qtyBefore: before?.qty ?? ZERO,
+        entryBefore: before?.entryPrice,
+        after: { qty: after?.qty ?? ZERO, entry: after?.entryPrice },
+      }
+      following.apply(f, inst, undefined, true, move)
+      computing.apply(f, inst, undefined, true)
+      applied.push(f)
+      for (const s of strategies) {
+        const show = (l: StrategyLedger) =>
+          l
+            .positions(s, () => undefined)
+            .map(
+              (x) =>
+                `${x.symbol} ${x.qty.toString()} ${x.qty.isNegative()} ${x.entryPrice?.toString()} ${x.realizedPnl.toString()}`,
+            )
+        expect(show(following), `fill ${i}, strategy ${s}`).toEqual(show(computing))
+      }
+    }
+    expect(whole).toBeGreaterThan(CASES / 4)
+    expect(reversals).toBeGreaterThan(CASES / 50)
+  })
+})

@@ -3,7 +3,13 @@ import { BoundedMap } from '../../core/BoundedMap.js'
 import { instrumentKey as key } from '../../core/instrumentKey.js'
 import type { Fill, Instrument, Position } from '../../core/types.js'
 import { fillKey } from '../../core/types.js'
-import { greaterThan, lessThan, productFits } from '../../decimal/compareDecimals.js'
+import {
+  equalDecimals,
+  greaterThan,
+  lessThan,
+  productFits,
+  withinPrecision,
+} from '../../decimal/compareDecimals.js'
 import { difference } from '../../decimal/difference.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -22,6 +28,16 @@ export interface Share {
   qty: Decimal
   entry: Decimal | undefined
   realized: Decimal
+}
+
+/**
+ * A spot or outcome-token venue position as one fill moved it: its quantity and entry before the fill, and the
+ * position after it (the Portfolio's, committed).
+ */
+export interface VenueMove {
+  readonly qtyBefore: Decimal
+  readonly entryBefore: Decimal | undefined
+  readonly after: { readonly qty: Decimal; readonly entry: Decimal | undefined }
 }
 
 /** What one fill did to a share (its quantity and entry before and after), to undo it when the venue reverses it. */
@@ -100,13 +116,28 @@ export class StrategyLedger {
 
   /**
    * Books a fill the Portfolio applied into the share of the strategy that sent its order (if any); `id`: its fillKey.
-   * Its effect is kept for a reversal unless `reversible` is false (the Portfolio keeps no undo of such fills).
+   * Its effect is kept for a reversal unless `reversible` is false (the Portfolio keeps no undo of such fills). With
+   * `venue` (how the fill moved the venue position), a share that was the whole position before the fill takes the
+   * position after it: the same quantity and entry its own arithmetic would compute, without computing them again.
    */
-  apply(fill: Fill, inst: Instrument, id?: string, reversible = true): void {
+  apply(fill: Fill, inst: Instrument, id?: string, reversible = true, venue?: VenueMove): void {
     const sid = this.strategyOf(fill.clientOrderId)
     if (sid === undefined) return
     const k = key(fill.venue, fill.symbol)
     const share = this.#share(sid, k)
+    if (venue !== undefined && mirrors(share, venue, inst, fill)) {
+      const { qty: before, entry: entryBefore } = share
+      // A sale closes part of the position at its entry (a spot or outcome share is never short); a buy realizes nothing.
+      const realized =
+        fill.side === 'BUY' ? ZERO : product(difference(fill.price, entryBefore ?? fill.price), fill.qty)
+      share.qty = venue.after.qty
+      share.entry = venue.after.entry
+      share.realized = plus(share.realized, realized)
+      if (this.#effectWindow === 0 || !reversible) return
+      const delta = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
+      this.#keep(id ?? fillKey(fill), sid, k, delta, realized, before, entryBefore, share)
+      return
+    }
     // A spot fee paid in the base asset is taken from what the strategy receives (or sells).
     const baseFee = inst.kind === 'spot' && fill.feeAsset === inst.base ? fill.fee : undefined
     const signed = fill.side === 'BUY' ? fill.qty : fill.qty.neg()
@@ -150,7 +181,21 @@ export class StrategyLedger {
     }
     share.realized = plus(share.realized, realized)
     if (this.#effectWindow === 0 || !reversible) return
-    this.#effects.set(id ?? fillKey(fill), {
+    this.#keep(id ?? fillKey(fill), sid, k, delta, realized, before, entryBefore, share)
+  }
+
+  /** Keeps what fill `id` did to strategy `sid`'s share of instrument key `k` (now `share`), for a reversal. */
+  #keep(
+    id: string,
+    sid: string,
+    k: string,
+    delta: Decimal,
+    realized: Decimal,
+    before: Decimal,
+    entryBefore: Decimal | undefined,
+    share: Share,
+  ): void {
+    this.#effects.set(id, {
       strategyId: sid,
       key: k,
       qty: delta,
@@ -281,4 +326,18 @@ export class StrategyLedger {
     }
     return s
   }
+}
+
+/**
+ * Whether `share` was the whole venue position before a spot or outcome-token fill (the same quantity and entry), so
+ * that the share after it is the position after it: the fill's quantity within precision (the share would round it)
+ * and no fee paid in the base asset (the share would weigh it differently).
+ */
+function mirrors(share: Share, venue: VenueMove, inst: Instrument, fill: Fill): boolean {
+  if (inst.kind === 'perpetual' || (inst.kind === 'spot' && fill.feeAsset === inst.base)) return false
+  if (!withinPrecision(fill.qty)) return false
+  if (share.qty !== venue.qtyBefore && !equalDecimals(share.qty, venue.qtyBefore)) return false
+  const a = share.entry
+  const b = venue.entryBefore
+  return a === b || (a !== undefined && b !== undefined && equalDecimals(a, b))
 }
