@@ -69,6 +69,7 @@ export {
   type ExecutionClient,
   type ExecutionEvents,
   type FillReversedEvent,
+  type FillSettledEvent,
   type FundingSettledEvent,
   type MarketDataConsumer,
   type MarketDataEvents,

@@ -114,6 +114,17 @@ export interface FillReversedEvent {
   readonly tsEvent: number
 }
 
+/**
+ * Payload of `fill.settled`: the venue settled a trade it had reported unsettled ({@link Fill.unsettled}; Polymarket:
+ * the trade was `MINED`). What the fill bought can be sold from now on.
+ */
+export interface FillSettledEvent {
+  readonly type: 'fill.settled'
+  /** The fill as it was reported (same trade id). */
+  readonly fill: Fill
+  readonly tsEvent: number
+}
+
 /** Payload of `order.denied` (a check of ours said no) — nothing reached a venue. */
 export interface OrderDeniedEvent {
   readonly type: 'order.denied'
@@ -161,6 +172,8 @@ export interface ExecutionEvents {
   'order.filled': [e: OrderFilledEvent]
   /** A fill reported earlier was undone by the venue (live only; see {@link FillReversedEvent}). */
   'fill.reversed': [e: FillReversedEvent]
+  /** A fill reported unsettled was settled by the venue (live only; see {@link FillSettledEvent}). */
+  'fill.settled': [e: FillSettledEvent]
   'order.canceled': [e: OrderEvent]
   'order.rejected': [e: OrderEvent]
   'order.expired': [e: OrderEvent]
@@ -333,6 +346,8 @@ export interface UserDataEvents {
   fill: [e: { type: 'fill'; fill: Fill; tsEvent: number }]
   /** The venue undid a fill it reported earlier (same trade id), e.g. a failed on-chain settlement. */
   'fill.reversed': [e: { type: 'fill.reversed'; fill: Fill; reason: string; tsEvent: number }]
+  /** The venue settled a fill it reported unsettled ({@link Fill.unsettled}), e.g. a trade mined on chain. */
+  'fill.settled': [e: FillSettledEvent]
   'balance.updated': [e: { type: 'balance.updated'; balances: readonly Balance[]; tsEvent: number }]
   'position.updated': [e: { type: 'position.updated'; positions: readonly Position[]; tsEvent: number }]
   /** The venue charged or paid funding on a perpetual position (Binance USD-M `ACCOUNT_UPDATE` `FUNDING_FEE`). */

@@ -256,6 +256,12 @@ export interface Fill {
    * delivery/delisting settlement. The OrderExecutor books such fills although it never placed their order.
    */
   readonly origin?: 'liquidation' | 'adl' | 'settlement'
+  /**
+   * Set when the venue reported the trade before settling it (Polymarket: `MATCHED`, not yet `MINED` on chain). What
+   * such a buy brings is held but cannot be sold until the venue settles it (`fill.settled`), and a failed settlement
+   * reverses it (`fill.reversed`).
+   */
+  readonly unsettled?: true
 }
 
 /**
@@ -282,6 +288,11 @@ export interface Position {
   readonly realizedPnl: Decimal
   readonly unrealizedPnl: Decimal
   readonly leverage?: number
+  /**
+   * The part of `qty` bought in trades the venue has not settled yet ({@link Fill.unsettled}): held, but not sellable
+   * until they settle. Absent when none.
+   */
+  readonly unsettledQty?: Decimal
 }
 
 /** An asset balance at one venue. */

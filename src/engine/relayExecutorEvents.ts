@@ -12,6 +12,7 @@ const RELAYED = [
   ['order.expired', 'expired'],
   ['order.denied', undefined],
   ['fill.reversed', 'fill_reversed'],
+  ['fill.settled', undefined],
   ['order.transitionRefused', 'invalid_transition'],
   ['error', undefined],
 ] as const satisfies ReadonlyArray<readonly [keyof ExecutionEvents, string | undefined]>

@@ -64,6 +64,8 @@ import { type PortfolioRestoreState, planRestore } from './portfolio/planRestore
 import type { VenueAccountState } from './portfolio/reconcileWithVenue.js'
 import { reconcileBalances, reconcilePositions } from './portfolio/reconcileWithVenue.js'
 import { StrategyLedger } from './portfolio/StrategyLedger.js'
+import { withStrategyShares } from './portfolio/strategySnapshot.js'
+import { UnsettledShares } from './portfolio/UnsettledShares.js'
 import { VenueFunding } from './portfolio/VenueFunding.js'
 
 const ZERO = new Decimal(0)
@@ -117,6 +119,7 @@ export class Portfolio {
   readonly #markTimes = new MarkTimes()
   readonly #seen: RecentIds<string>
   readonly #undo: FillUndoLog
+  readonly #unsettled: UnsettledShares // bought in fills the venue has not settled yet: not sellable until then
   /** Kinds of instrument whose fills keep an undo record (`reversibleKinds`; none with a `reversalWindow` of 0). */
   readonly #reversible: ReadonlySet<InstrumentKind>
   readonly #ledger: StrategyLedger
@@ -159,6 +162,7 @@ export class Portfolio {
     this.#reversible = new Set(this.#cfg.reversalWindow === 0 ? [] : this.#cfg.reversibleKinds)
     this.#ledger = new StrategyLedger(this.#cfg.dedupeWindow, this.#cfg.reversalWindow)
     this.#seen = new RecentIds(this.#cfg.dedupeWindow)
+    this.#unsettled = new UnsettledShares(this.#cfg.dedupeWindow)
     for (const [asset, v] of Object.entries(this.#cfg.balances)) {
       this.#cash.set(asset, toDecimal(v as DecimalLike, { field: `balances.${asset}` }))
     }
@@ -442,6 +446,7 @@ export class Portfolio {
     }
     const move = pos === cur ? { qtyBefore, entryBefore, after: pos } : undefined // a perpetual's is a new position
     this.#ledger.apply(fill, inst, id, this.#reversible.has(inst.kind), move)
+    if (inst.kind !== 'perpetual') this.#unsettled.applied(id, k, fill)
     this.#touchPeak()
     const feePaid = minus(pos.fees, feesBefore)
     const applied: FillApplied = { fill, position: this.#view(pos, k), realizedPnl: realized, feePaid }
@@ -491,11 +496,21 @@ export class Portfolio {
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#undo.reversed(id, fill)
     this.#ledger.reverse(fill)
+    this.#unsettled.ended(id)
     this.#touchPeak()
     const [realizedPnl, feePaid] = [eff.realized.neg(), eff.feeQ.neg()]
     const applied: FillApplied = { fill, position: this.#view(p, k), realizedPnl, feePaid }
     this.#bus.emit('fill.reversed', { type: 'fill.reversed', applied, reason, tsEvent: this.#clock.now() })
     return ok(applied)
+  }
+
+  /** The venue settled a fill it reported {@link Fill.unsettled}: what it bought is sellable now (`fill.settled`). */
+  settleFill(fill: Fill): boolean {
+    if (!this.#unsettled.ended(fillKey(fill))) return false
+    this.#invalidate()
+    const position = this.position(fill.venue, fill.symbol)
+    this.#bus.emit('fill.settled', { type: 'fill.settled', fill, position, tsEvent: this.#clock.now() })
+    return true
   }
 
   /**
@@ -654,43 +669,24 @@ export class Portfolio {
    */
   snapshot(orders?: readonly Order[], options?: PortfolioSnapshotOptions): AccountSnapshot {
     this.#foldPeak()
-    const sid = options?.strategyId
     const equity = this.equity()
     const openOrders = orders ?? (this.#orders.size === 0 ? NO_ORDERS : this.openOrders())
     const owed = openOrders.length > 0 ? unheldCommitments(openOrders, this.#terms) : undefined
-    const freeMargin = owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value)
-    const freeCash = freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset)
-    const peakEquity = this.#peak
-    const realizedPnlToday = this.realizedPnlToday()
-    const positions = this.#openViews()
-    const tsEvent = this.#clock.now()
-    const valuation = this.#rates.valuation()
-    // Two plain literals, not a leading spread: V8 builds `{ ...a, b }` on a slow path (≈ 1 µs, node 20).
-    if (sid === undefined)
-      return {
-        equity,
-        freeMargin,
-        peakEquity,
-        realizedPnlToday,
-        positions,
-        openOrders,
-        tsEvent,
-        valuation,
-        freeCash,
-      }
-    return {
-      strategyPositions: this.strategyPositions(sid),
-      unattributedPositions: this.#ledger.unattributed(this.#positions.values(), this.#tradable),
+    const snap: AccountSnapshot = {
       equity,
-      freeMargin,
-      peakEquity,
-      realizedPnlToday,
-      positions,
+      freeMargin: owed?.value === undefined ? this.freeMargin() : minus(this.freeMargin(), owed.value),
+      peakEquity: this.#peak,
+      realizedPnlToday: this.realizedPnlToday(),
+      positions: this.#openViews(),
       openOrders,
-      tsEvent,
-      valuation,
-      freeCash,
+      tsEvent: this.#clock.now(),
+      valuation: this.#rates.valuation(),
+      freeCash: freeCashByAsset(this.#cash, this.#holds.values(), owed?.byAsset),
     }
+    const sid = options?.strategyId
+    if (sid === undefined) return snap
+    const unattributed = this.#ledger.unattributed(this.#positions.values(), this.#tradable)
+    return withStrategyShares(snap, this.strategyPositions(sid), unattributed)
   }
 
   /**
@@ -702,6 +698,7 @@ export class Portfolio {
     return followClient(client, {
       applyFill: (fill) => this.applyFill(fill),
       reverseFill: (fill, reason) => this.reverseFill(fill, reason),
+      settleFill: (fill) => this.settleFill(fill),
       applyVenueFunding: (funding) => this.applyVenueFunding(funding),
       track: (order) => this.#track(order),
       refused: (error) => this.#bus.emit('error', error),
@@ -795,6 +792,7 @@ export class Portfolio {
 
   /** The view of position `p` (at key `k`), flagged when it is dust. */
   #view(p: MutablePosition, k: string): PortfolioPosition {
-    return positionView(p, this.#cfg.maintenanceMarginRate, !this.#tradable(k, p.qty))
+    const dust = !this.#tradable(k, p.qty)
+    return positionView(p, this.#cfg.maintenanceMarginRate, dust, this.#unsettled.qtyOf(k, p.qty))
   }
 }

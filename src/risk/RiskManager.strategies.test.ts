@@ -163,6 +163,28 @@ describe('RiskManager: a spot EXIT sells what open sells do not already offer', 
     expect(r.ok && r.value.qty.toFixed()).toBe('1')
   })
 
+  it('an exit sells nothing bought in trades the venue has not settled yet (Position.unsettledQty)', () => {
+    const { risk, mkt } = make()
+    const pending = (qty: number, unsettled: number | string) => ({
+      ...position('BTCUSDT', qty),
+      unsettledQty: new Decimal(unsettled),
+    })
+    const part = risk.evaluate(
+      exit(),
+      account({ positions: [pending(3, 1)], openOrders: [resting(0.5)] }),
+      mkt,
+    )
+    expect(part.ok && part.value.qty.toFixed()).toBe('1.5')
+    const none = risk.evaluate(exit(), account({ positions: [pending(3, 3)] }), mkt)
+    expect(none.ok || [none.error.code, none.error.values]).toEqual([
+      'NO_POSITION_TO_REDUCE',
+      { positionQty: '3', openSellQty: '0', unsettledQty: '3' },
+    ])
+    if (!none.ok) expect(none.error.message).toMatch(/not settled yet/)
+    const bad = risk.evaluate(exit(), account({ positions: [pending(3, Number.NaN)] }), mkt)
+    expect(bad.ok || bad.error.code).toBe('INVALID_INPUT')
+  })
+
   it('a perpetual exit is not bounded by open sells (reduce-only: the venue closes no more than the position)', () => {
     const { risk } = make()
     const perp = market({ priceTs: T0, instrument: { ...market().instrument, kind: 'perpetual' } })

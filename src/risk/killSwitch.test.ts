@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock, type Order } from '../core/index.js'
+import { Decimal } from '../decimal/index.js'
 import type { TradekitErrorCode } from '../errors/index.js'
 import {
   account,
@@ -174,6 +175,25 @@ describe('emergencyStop', () => {
     expect(report.notFlattened.find((n) => n.venue === 'binance' && n.qty === '1')?.error.code).toBe(
       'TIMEOUT',
     )
+  })
+
+  it('flattens what is settled of a holding and reports the shares the venue has not settled yet', async () => {
+    const { risk, clock } = make()
+    const ex = new FakeExecutor(['binance'], [])
+    risk.registerExecutor(ex)
+    risk.evaluate(signal(), account(), market({ priceTs: clock.now(), instrument: instrument() }))
+    const pending = (qty: string, unsettled: string) => ({
+      ...position('BTCUSDT', qty),
+      unsettledQty: new Decimal(unsettled),
+    })
+    const report = await risk.emergencyStop('flatten', { flatten: true, positions: [pending('3', '1')] })
+    expect(ex.submitted.map((i) => [i.side, i.qty.toString()])).toEqual([['SELL', '2']])
+    expect(report.notFlattened.map((n) => [n.qty, n.error.code, n.error.message])).toEqual([
+      ['1', 'INVALID_STATE', expect.stringMatching(/not settled yet/)],
+    ])
+    const none = await make().risk.emergencyStop('flatten', { flatten: true, positions: [pending('1', '1')] })
+    expect(none.flattened).toEqual([])
+    expect(none.notFlattened.map((n) => n.qty)).toEqual(['1'])
   })
 
   it('feeds venue rejections of registered executors to the rejection-rate breaker', () => {

@@ -221,9 +221,18 @@ async function flattenPosition(
     return
   }
   const inst = ctx.instrument(pos.venue, pos.symbol)
+  // Shares bought in trades the venue has not settled yet cannot be sold (it would refuse the whole order): the rest is.
+  const pending = pos.qty.isPositive() && pos.unsettledQty?.gt(0) ? pos.unsettledQty : undefined
+  const held = pending === undefined ? pos.qty : pos.qty.minus(pending)
+  if (pending !== undefined) {
+    const why = `"${pending.toFixed()}" of "${pos.venue}:${pos.symbol}" was bought in trades the venue has not settled yet`
+    const error = new StateError(why)
+    notFlattened.push({ venue: pos.venue, symbol: pos.symbol, qty: pending.toFixed(), error })
+    if (!held.gt(0)) return
+  }
   // Rounded like entries (the step from minQty). An instrument the manager does not know is sent as held: a position
   // built from fills is on the venue's grid already, and a kill switch must try.
-  const qty = inst === undefined ? pos.qty.abs() : closeQty(pos.qty, inst)
+  const qty = inst === undefined ? held.abs() : closeQty(held, inst)
   if (qty.lte(0)) {
     fail(
       new StateError(

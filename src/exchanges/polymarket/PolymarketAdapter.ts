@@ -81,8 +81,10 @@ interface Known {
  * MARKET → FOK priced by walking the book (a BUY spends qty × the worst price reached, so it may get slightly more
  * shares when the book is better, or slightly fewer since the pUSD amount has 2 decimals; such an executed FOK is
  * reported CANCELED with what it filled). New orders are refused while heartbeats are unhealthy (fail closed). A
- * trade whose settlement FAILED is reported on `fill.reversed`. The adapter reconciles nothing itself: after a
- * user-channel reconnect it emits `user.reconnected`, and `orderFills` reads the venue's record of an order's fills.
+ * trade reported before it is on chain gives fills marked `unsettled` (what they bought cannot be sold yet), settled
+ * on `fill.settled` once it is mined; one whose settlement FAILED is reported on `fill.reversed`. The adapter
+ * reconciles nothing itself: after a user-channel reconnect it emits `user.reconnected`, and `orderFills` reads the
+ * venue's record of an order's fills.
  *
  * @example
  * ```ts
@@ -168,6 +170,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
     u.on('fill', (e) =>
       this.#bus.emit('fill', { type: 'fill', fill: this.#withClientId(e.fill), tsEvent: e.tsEvent }),
     )
+    u.on('fill.settled', (e) => this.#bus.emit('fill.settled', { ...e, fill: this.#withClientId(e.fill) }))
     u.on('fill.reversed', (e) => this.#bus.emit('fill.reversed', { ...e, fill: this.#withClientId(e.fill) }))
     u.on('user.orderUpdated', (e) => {
       const order = this.#fromUserOrder(e)
@@ -612,9 +615,10 @@ export class PolymarketAdapter implements ExchangeAdapter {
 
   /**
    * The venue's record of one order's fills, from its trade history (REST), with settlement status: the history
-   * goes through the user stream's de-duplication, so a fill the channel missed is also emitted as `fill` (once), and
-   * a fill reported earlier whose trade has FAILED since is emitted as `fill.reversed` (a trade first seen as FAILED
-   * as both). Returns every fill of this order (`[]` for an unknown order).
+   * goes through the user stream's de-duplication, so a fill the channel missed is also emitted as `fill` (once), a
+   * fill reported unsettled whose trade is on chain since as `fill.settled`, and a fill reported earlier whose trade
+   * has FAILED since as `fill.reversed` (a trade first seen as FAILED as both). Returns every fill of this order (`[]`
+   * for an unknown order).
    */
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)

@@ -48,6 +48,27 @@ describe('PolymarketUserStream fills', () => {
     expect(reversed).toEqual(['t1:0xtaker'])
   })
 
+  it('a fill is unsettled until its trade is on chain: one fill.settled at MINED, none for a replayed older status', () => {
+    const { user, fills } = stream()
+    const settled: string[] = []
+    user.events.on('fill.settled', (e) => settled.push(`${e.fill.tradeId}:${e.fill.unsettled ?? 'settled'}`))
+    const unsettled: Array<true | undefined> = []
+    user.events.on('fill', (e) => unsettled.push(e.fill.unsettled))
+    expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([true])
+    user.ingestTrade(trade('RETRYING'))
+    expect(settled).toEqual([])
+    expect(user.ingestTrade(trade('MINED')).map((f) => f.unsettled)).toEqual([undefined])
+    user.ingestTrade(trade('CONFIRMED'))
+    user.ingestTrade(trade('MATCHED')) // REST history replayed out of order
+    expect(settled).toEqual(['t1:settled'])
+    expect(fills).toEqual(['t1:0xtaker:MATCHED'])
+    expect(unsettled).toEqual([true])
+    // A trade first seen on chain is reported settled, with no fill.settled of its own.
+    user.ingestTrade(trade('CONFIRMED', { tradeId: 't2' }))
+    expect(unsettled).toEqual([true, undefined])
+    expect(settled).toEqual(['t1:settled'])
+  })
+
   it('a trade first seen as FAILED is reported as a fill and its reversal, once', () => {
     const { user, fills, reversed } = stream()
     const out = user.ingestTrade(trade('FAILED'))

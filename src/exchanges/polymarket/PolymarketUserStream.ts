@@ -26,6 +26,13 @@ export interface PolymarketFillEvent {
   readonly tsEvent: number
 }
 
+/** Payload of `fill.settled`: a trade of ours reported unsettled as a `fill` was mined (same fill, same trade id). */
+export interface PolymarketFillSettledEvent {
+  readonly type: 'fill.settled'
+  readonly fill: Fill
+  readonly tsEvent: number
+}
+
 /** Payload of `fill.reversed`: a trade of ours reported as a `fill` FAILED to settle (same fill, same trade id). */
 export interface PolymarketFillReversedEvent {
   readonly type: 'fill.reversed'
@@ -41,6 +48,7 @@ export interface PolymarketUserStreamEvents {
   /** A trade of ours changed settlement status (the decoded `trade` message, its `type` set to the event name). */
   'user.tradeUpdated': [e: Omit<PolymarketUserTradeEvent, 'type'> & { readonly type: 'user.tradeUpdated' }]
   fill: [e: PolymarketFillEvent]
+  'fill.settled': [e: PolymarketFillSettledEvent]
   'fill.reversed': [e: PolymarketFillReversedEvent]
   /** The channel opened (`isReconnect` after a drop: events sent meanwhile are lost and must be reconciled). */
   'user.connected': [e: { type: 'user.connected'; isReconnect: boolean; tsEvent: number }]
@@ -63,10 +71,15 @@ export type PolymarketUserStreamConfig = z.input<typeof PolymarketUserStreamConf
 /** At most this many trade:order keys are remembered for de-duplication. */
 const MAX_SEEN_FILLS = 100_000
 
+/** What a fill reported so far was: not on chain yet, on chain (`MINED` or `CONFIRMED`), or reversed (`FAILED`). */
+type ReportedAs = 'unsettled' | 'settled' | 'reversed'
+
 /**
  * Polymarket's user channel as fills: order updates, trades, and from them `fill` (once per trade and order, de-
- * duplicated by trade id) and `fill.reversed` (a reported trade whose settlement FAILED; a trade first seen as FAILED
- * is reported as both, so the matched quantity and the position come out right). It keeps no reconciliation logic:
+ * duplicated by trade id; {@link Fill.unsettled} until the trade is on chain), `fill.settled` (a fill reported
+ * unsettled whose trade was `MINED` or `CONFIRMED` since: what it bought can be sold now) and `fill.reversed` (a
+ * reported trade whose settlement FAILED; a trade first seen as FAILED is reported as both, so the matched quantity
+ * and the position come out right). It keeps no reconciliation logic:
  * after a reconnect it says so (`user.connected` with `isReconnect`), and REST trade history replayed through
  * {@link ingestTrade} goes through the same de-duplication.
  *
@@ -87,8 +100,8 @@ export class PolymarketUserStream {
   readonly #markets = new Set<string>()
   #all = false
   readonly #myOrders = new Set<string>()
-  /** Fills reported, by `tradeId:orderId`: `true` once reversed (their trade FAILED). */
-  readonly #seenFills = new BoundedMap<string, boolean>(MAX_SEEN_FILLS)
+  /** Fills reported, by `tradeId:orderId`, and what their trade was when last reported. */
+  readonly #seenFills = new BoundedMap<string, ReportedAs>(MAX_SEEN_FILLS)
   #ws: ReconnectingWebSocket | undefined
   #closed = false
 
@@ -156,23 +169,29 @@ export class PolymarketUserStream {
 
   /**
    * Turns one trade (from the channel, or replayed from REST trade history) into fills of ours: emits `fill` for
-   * each one not reported yet and `fill.reversed` for one that FAILED since (or first seen as FAILED). Returns every
-   * fill of ours in the trade, reported before or not.
+   * each one not reported yet, `fill.settled` for one reported unsettled that is on chain since, and `fill.reversed`
+   * for one that FAILED since (or first seen as FAILED). Returns every fill of ours in the trade, reported before or
+   * not.
    */
   ingestTrade(t: PolymarketUserTradeEvent): Fill[] {
     const out: Fill[] = []
-    for (const f of this.#ownFills(t)) {
+    const onChain = t.status === 'MINED' || t.status === 'CONFIRMED'
+    const now: ReportedAs = t.status === 'FAILED' ? 'reversed' : onChain ? 'settled' : 'unsettled'
+    for (const f of this.#ownFills(t, onChain)) {
       out.push(f)
       const key = `${f.tradeId}:${f.venueOrderId ?? ''}`
       const reported = this.#seenFills.get(key)
-      if (reported === true || (reported === false && t.status !== 'FAILED')) continue
-      this.#seenFills.set(key, t.status === 'FAILED')
+      // Settlement only moves on: unsettled, then settled or reversed (a replayed older status changes nothing).
+      if (reported === now || reported === 'reversed' || (reported === 'settled' && now === 'unsettled'))
+        continue
+      this.#seenFills.set(key, now)
       if (reported === undefined)
         this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
-      if (t.status === 'FAILED') {
+      if (now === 'reversed') {
         const reason = 'settlement FAILED on chain'
         this.#bus.emit('fill.reversed', { type: 'fill.reversed', fill: f, reason, tsEvent: t.tsEvent })
-      }
+      } else if (now === 'settled' && reported === 'unsettled')
+        this.#bus.emit('fill.settled', { type: 'fill.settled', fill: f, tsEvent: t.tsEvent })
     }
     return out
   }
@@ -184,7 +203,8 @@ export class PolymarketUserStream {
     await this.#ws?.close()
   }
 
-  #ownFills(t: PolymarketUserTradeEvent): Fill[] {
+  /** Our fills of trade `t` ({@link Fill.unsettled} unless `onChain`). */
+  #ownFills(t: PolymarketUserTradeEvent, onChain: boolean): Fill[] {
     const me = this.#cfg.credentials()?.apiKey
     const mine = (owner: string, orderId: string) => owner === me || this.#myOrders.has(orderId)
     const fills: Fill[] = []
@@ -201,7 +221,7 @@ export class PolymarketUserStream {
         this.#fill(t, t.tradeId, m.tokenId, m.orderId, makerSide(t, m), m.matchedAmount, m.price, true),
       )
     }
-    return fills
+    return onChain ? fills : fills.map((f) => ({ ...f, unsettled: true }))
   }
 
   /**

@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini'
+import { BoundedMap } from '../../core/BoundedMap.js'
 import { type Clock, SystemClock } from '../../core/clock.js'
 import { parseConfig } from '../../core/config.js'
 import { type Listenable, subscribe, TypedEmitter } from '../../core/events.js'
@@ -10,12 +11,14 @@ import type {
   CancelAllResult,
   ExchangeAdapter,
   ExecutionClient,
+  FillSettledEvent,
   FundingSettledEvent,
   OrderAck,
   OrderBatching,
   OrderFilter,
   OrderIntent,
 } from '../../core/ports.js'
+import { RecentIds } from '../../core/RecentIds.js'
 import {
   type Balance,
   type Fill,
@@ -39,13 +42,6 @@ import { BatchSender, type BatchSenderHost } from './BatchSender.js'
 import { compareJournalView, journalBaseline } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
 import { afterLateFill, venueFillOrder } from './lateFill.js'
-import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
-import { type ShadowReport, ShadowTracker } from './shadow.js'
-
-export type { ReconcileReport } from './Reconciler.js'
-
-import { BoundedMap } from '../../core/BoundedMap.js'
-import { RecentIds } from '../../core/RecentIds.js'
 import { type OrderExecutorConfig, OrderExecutorConfigSchema } from './OrderExecutorConfig.js'
 import type { OrderExecutorEvents } from './OrderExecutorEvents.js'
 import {
@@ -56,7 +52,11 @@ import {
   notCanceledError,
   VENUE_SAID_NO,
 } from './orderOutcome.js'
+import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
+import { type ShadowReport, ShadowTracker } from './shadow.js'
 import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
+
+export type { ReconcileReport } from './Reconciler.js'
 
 export type { OrderExecutorEvents }
 export { type OrderExecutorConfig, OrderExecutorConfigSchema }
@@ -196,6 +196,7 @@ export class OrderExecutor implements ExecutionClient {
           tsEvent: e.tsEvent,
         }),
       'funding.settled': (e: FundingSettledEvent) => this.#bus.emit('funding.settled', e),
+      'fill.settled': (e: FillSettledEvent) => this.#bus.emit('fill.settled', e), // the Portfolio knows the fill
       'account.transferred': (e: AccountTransferEvent) => this.#bus.emit('account.transferred', e),
       'user.reconnected': () => this.#reconciler.onReconnected(),
       error: (e: TradekitError) => this.#bus.emit('error', e),

@@ -121,14 +121,20 @@ export function liquidationPrice(p: MutablePosition, mmr: number): Decimal | und
 
 /**
  * The public view of a position: its state plus unrealized PnL, margin and (perpetuals) the liquidation estimate;
- * `dust` when the caller found it too small to trade (see `isDust`).
+ * `dust` when the caller found it too small to trade (see `isDust`), and `unsettled`: the part of it not sellable yet
+ * (see `UnsettledShares`).
  *
  * @example
  * ```ts
  * positionView(position, 0.004) // { venue, symbol, kind, qty, entryPrice, unrealizedPnl, margin, feesPaid, ... }
  * ```
  */
-export function positionView(p: MutablePosition, mmr: number, dust = false): PortfolioPosition {
+export function positionView(
+  p: MutablePosition,
+  mmr: number,
+  dust = false,
+  unsettled?: Decimal,
+): PortfolioPosition {
   const liq = liquidationPrice(p, mmr)
   // The optional keys are written in place, in the order of the type (the same keys, in the same order, as a literal
   // with conditional spreads, which V8 builds on a slow path).
@@ -147,6 +153,7 @@ export function positionView(p: MutablePosition, mmr: number, dust = false): Por
   if (liq !== undefined) v.liquidationPrice = liq
   v.feesPaid = p.fees
   if (dust) v.dust = true
+  if (unsettled !== undefined) v.unsettledQty = unsettled
   return v
 }
 

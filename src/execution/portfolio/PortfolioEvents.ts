@@ -50,6 +50,8 @@ export interface PortfolioEvents {
   'fill.applied': [e: { type: 'fill.applied'; applied: FillApplied; tsEvent: number }]
   /** A fill the venue reversed was undone: `applied` is the position after, with the realized PnL given back. */
   'fill.reversed': [e: { type: 'fill.reversed'; applied: FillApplied; reason: string; tsEvent: number }]
+  /** A fill the venue reported unsettled was settled: what it bought can be sold (`position`: after; none if flat). */
+  'fill.settled': [e: { type: 'fill.settled'; fill: Fill; position?: PortfolioPosition; tsEvent: number }]
   /** A fill with a trade id already seen was ignored (fees are accounted once). */
   'fill.duplicateIgnored': [e: { type: 'fill.duplicateIgnored'; fill: Fill; tsEvent: number }]
   'position.settled': [

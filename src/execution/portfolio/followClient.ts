@@ -18,6 +18,8 @@ interface DryRunSkipped {
 export interface ClientFollower {
   applyFill(fill: Fill): Result<unknown, TradekitError>
   reverseFill(fill: Fill, reason: string): Result<unknown, TradekitError>
+  /** A fill reported unsettled was settled by the venue. */
+  settleFill(fill: Fill): unknown
   applyVenueFunding(funding: FundingPayment): unknown
   /** An order's latest state (after its fills, when it has some). */
   track(order: Order): void
@@ -27,13 +29,14 @@ export interface ClientFollower {
 
 /**
  * Wires an execution client's events to a follower (see `Portfolio.attach`): each fill of every `order.filled`, one by
- * one and in order, then the order; each `fill.reversed`; each `funding.settled`; every other order event's order; a
+ * one and in order, then the order; each `fill.reversed` and `fill.settled`; each `funding.settled`; every other
+ * order event's order; a
  * dry run's skipped order as ended (`CANCELED`: it is never sent).
  * Returns a function that detaches.
  *
  * @example
  * ```ts
- * const detach = followClient(executor, { applyFill, reverseFill, applyVenueFunding, track, refused })
+ * const detach = followClient(executor, { applyFill, reverseFill, settleFill, applyVenueFunding, track, refused })
  * ```
  */
 export function followClient(client: Pick<ExecutionClient, 'events'>, to: ClientFollower): () => void {
@@ -49,7 +52,13 @@ export function followClient(client: Pick<ExecutionClient, 'events'>, to: Client
     if (!r.ok) to.refused(r.error)
   }
   const onFunding = (e: { funding: FundingPayment }) => to.applyVenueFunding(e.funding)
-  const handlers = { 'order.filled': onFill, 'fill.reversed': onReversed, 'funding.settled': onFunding }
+  const onSettled = (e: { fill: Fill }) => to.settleFill(e.fill)
+  const handlers = {
+    'order.filled': onFill,
+    'fill.reversed': onReversed,
+    'fill.settled': onSettled,
+    'funding.settled': onFunding,
+  }
   const offFills = subscribe(client.events, handlers)
   // A dry run's order is never sent: it ends where it is skipped (an executor without a dry run never emits it).
   const dryRun = client.events as Listenable<ExecutionEvents & DryRunSkipped>

@@ -18,7 +18,7 @@ import type { ReservedEntries } from '../EntryReservations.js'
 import { atrStopPrice, positive, readDecimal } from '../sizing.js'
 import type { TradingGuard } from '../TradingGuard.js'
 import { RiskReason, type RiskRejection, type TradingState } from '../types.js'
-import { netPositionQty } from './netPositionQty.js'
+import { netPositionQty, unsettledQtyOf } from './netPositionQty.js'
 import { openSellQty } from './openSellQty.js'
 
 /** Numeric config values as Decimals, converted once (decimal.js conversions cost on the hot path). */
@@ -265,21 +265,32 @@ export class RiskCheckContext implements RiskInputs {
    * What an EXIT of this signal's strategy may close: its own share plus what no strategy owns when the snapshot tells
    * strategies apart (`strategyPositions`, `unattributedPositions`), never more than the netted position nor against
    * it; otherwise the netted position. A spot or outcome-token sell, never more than the holding less what open sell
-   * orders already offer of it (the venue holds it for them: a second exit of it would be refused).
+   * orders already offer of it (the venue holds it for them: a second exit of it would be refused) and less what was
+   * bought in trades the venue has not settled yet (`Position.unsettledQty`: it refuses to sell those).
    */
   exitPositionQty(): Result<Decimal | undefined, RiskRejection> {
     const own = this.#exitShare()
     const sale = this.signal.side === 'SELL' && this.inst.kind !== 'perpetual'
     if (!sale || !own.ok || own.value === undefined || !isAboveZero(own.value)) return own
+    const { venue, symbol } = this.inst
+    const pending = unsettledQtyOf(this.positions, venue, symbol)
+    if (!pending.ok) return pending
     const offered = openSellQty(this.account.openOrders, this.inst)
-    if (offered.isZero()) return own
+    if (offered.isZero() && pending.value.isZero()) return own
     const held = this.positionQty() ?? own.value
-    const free = minus(held, offered)
+    const free = minus(minus(held, offered), pending.value)
     if (isAboveZero(free)) return ok(lessThan(free, own.value) ? free : own.value)
+    const values = { positionQty: held.toFixed(), openSellQty: offered.toFixed() }
+    if (pending.value.isZero())
+      return err({
+        code: RiskReason.NO_POSITION_TO_REDUCE,
+        message: `Open sell orders already offer "${offered.toFixed()}" of the "${held.toFixed()}" held on "${venue}:${symbol}"`,
+        values,
+      })
     return err({
       code: RiskReason.NO_POSITION_TO_REDUCE,
-      message: `Open sell orders already offer "${offered.toFixed()}" of the "${held.toFixed()}" held on "${this.inst.venue}:${this.inst.symbol}"`,
-      values: { positionQty: held.toFixed(), openSellQty: offered.toFixed() },
+      message: `"${pending.value.toFixed()}" of the "${held.toFixed()}" held on "${venue}:${symbol}" was bought in trades the venue has not settled yet (not sellable until then), and open sell orders offer "${offered.toFixed()}"`,
+      values: { ...values, unsettledQty: pending.value.toFixed() },
     })
   }
 

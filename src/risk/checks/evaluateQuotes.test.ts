@@ -345,6 +345,22 @@ describe('evaluateQuotes: spot and outcome levels stay within what the account h
     ])
   })
 
+  it('cuts asks to what of the holding is settled: shares bought in trades not settled yet cannot be sold', () => {
+    const pending = { ...position('BTCUSDT', '1.5'), unsettledQty: D('1') }
+    const r = evaluateQuotes(
+      set([lvl('BTCUSDT', 'SELL', '101', '0.6')]),
+      inputs({ account: account({ positions: [pending], freeCash: {} }) }),
+    )
+    expect(trims(r)).toEqual(['BTCUSDT 0.5 INSUFFICIENT_HOLDINGS'])
+    expect(kept(r)).toEqual(['BTCUSDT SELL 0.5'])
+    const bad = { ...pending, unsettledQty: D(Number.NaN) }
+    const refused = evaluateQuotes(
+      set([lvl('BTCUSDT', 'SELL', '101', '0.4')]),
+      inputs({ account: account({ positions: [bad] }) }),
+    )
+    expect(kept(refused)).toBe('INVALID_INPUT')
+  })
+
   it('takes a resting reduce-only sell (an EXIT) off the holding too: the inventory limits skip it, the venue does not', () => {
     const exit = openOrder('exit', { side: 'SELL', qty: D('0.7'), price: D('105'), reduceOnly: true })
     const acct = account({ positions: [position('BTCUSDT', '1')], openOrders: [exit], freeCash: {} })

@@ -5,7 +5,7 @@ import { Decimal, roundToStep } from '../../decimal/index.js'
 import { err, ok, type Result } from '../../errors/result.js'
 import type { ResolvedQuoteLimitsConfig } from '../QuoteLimitsConfig.js'
 import { RiskReason, type RiskRejection, rejection, str, TradingState } from '../types.js'
-import { netPositionQty } from './netPositionQty.js'
+import { netPositionQty, unsettledQtyOf } from './netPositionQty.js'
 import { type OthersExposureInputs, othersExposure, type SideQty } from './othersExposure.js'
 import { fundedByBalances, QuoteFunds } from './quoteFunds.js'
 
@@ -145,10 +145,14 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
   // The pair's net reads both tokens, quoted by this set or not (a token it leaves out is still held).
   const symbols = pair === undefined ? t.symbols : new Set([...t.symbols, ...pair])
   const positions = new Map<string, Decimal>()
+  const unsettledBy = new Map<string, Decimal>()
   for (const symbol of symbols) {
     const q = netPositionQty(inp.account.positions, t.venue, symbol)
     if (!q.ok) return q
     if (q.value !== undefined) positions.set(symbol, q.value)
+    const pending = unsettledQtyOf(inp.account.positions, t.venue, symbol)
+    if (!pending.ok) return pending
+    if (!pending.value.isZero()) unsettledBy.set(symbol, pending.value)
   }
   const instrumentOf = (symbol: string) => inp.market(symbol)?.instrument
   const funded = t.levels.some((l) => fundedByBalances(instrumentOf(l.symbol)))
@@ -156,8 +160,9 @@ export function evaluateQuotes(t: QuoteTargets, inp: QuoteRiskInputs): Result<Ap
   if (others !== undefined && !others.ok) return others
   const otherOn = (symbol: string): Readonly<SideQty> => others?.value.get(symbol) ?? NOTHING
   const position = (symbol: string): Decimal => positions.get(symbol) ?? ZERO
+  const unsettled = (symbol: string): Decimal => unsettledBy.get(symbol) ?? ZERO
   const funds = funded
-    ? QuoteFunds.of(t, { ...inp, instrument: instrumentOf, position, others: otherOn })
+    ? QuoteFunds.of(t, { ...inp, instrument: instrumentOf, position, unsettled, others: otherOn })
     : undefined
   if (funds !== undefined && !funds.ok) return funds
   const kept: QuoteLevel[] = []

@@ -25,6 +25,8 @@ export interface QuoteFundsInputs extends OthersExposureInputs {
   readonly instrument: (symbol: string) => Instrument | undefined
   /** The account's net position on a symbol of the set's venue. */
   readonly position: (symbol: string) => Decimal
+  /** What of that position is not sellable yet (bought in trades the venue has not settled; 0 when none). */
+  readonly unsettled: (symbol: string) => Decimal
   /** What other orders and quotes may still fill on the set's symbols ({@link othersExposure}), when counted. */
   readonly others: (symbol: string) => Readonly<SideQty>
 }
@@ -48,12 +50,13 @@ export class QuoteFunds {
    * The funds of `t`'s spot and outcome instruments: `cashShare` of each quote asset's free cash
    * (`AccountSnapshot.freeCash`) with the cost of the set's own resting bids added back (the set replaces them; a
    * refresh cancels before it places) and the other strategies' approved bids not resting yet taken off; each
-   * instrument's holding (its position, never below zero) less what other orders and quotes may sell of it. An
+   * instrument's holding (its position, never below zero, less what is not settled yet) less what other orders and
+   * quotes may sell of it. An
    * unreadable open order or `freeCash` is an `INVALID_INPUT`.
    *
    * @example
    * ```ts
-   * const funds = QuoteFunds.of(targets, { account, quoteOwner, reserved, instrument, position, others })
+   * const funds = QuoteFunds.of(targets, { account, quoteOwner, reserved, instrument, position, unsettled, others })
    * if (funds.ok) funds.value.room(btcusdt, bid) // how much the bid may still buy
    * ```
    */
@@ -67,7 +70,7 @@ export class QuoteFunds {
     for (const symbol of t.symbols) {
       const inst = funded(symbol)
       if (inst === undefined) continue
-      const held = Decimal.max(ZERO, inp.position(symbol))
+      const held = minus(Decimal.max(ZERO, inp.position(symbol)), inp.unsettled(symbol))
       funds.#held.set(symbol, minus(held, inp.others(symbol).sell))
       if (cash !== undefined && !cash.has(inst.quote)) {
         const free = quoteFreeCash(inp.account, inst)

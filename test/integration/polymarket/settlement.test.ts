@@ -5,6 +5,7 @@ import { Decimal } from '../../../src/decimal/index.js'
 import type { TradekitError } from '../../../src/errors/index.js'
 import { PolymarketAdapter } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, Portfolio } from '../../../src/execution/index.js'
+import { RiskManager } from '../../../src/risk/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 // Regression tests for two chaos-soak findings: a trade whose settlement FAILED was never taken back out of the
@@ -129,6 +130,58 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     const sold = await exec.submit(sell())
     await until(() => exec.order(sold.clientOrderId)?.status === 'FILLED')
     await until(() => sim.ledger().trades.filter((t) => t.status === 'CONFIRMED').length === 2)
+    expect(ours()).toEqual(venue())
+    expect(errors).toEqual([])
+  })
+
+  it('shares not settled yet are held back from a SELL exit by the RiskManager until the venue settles them', async () => {
+    const { sim, exec, clob, portfolio, errors, yes, venue, ours, buy } = await setup()
+    const risk = new RiskManager({
+      sizing: { method: 'fixedNotional', notional: '5' },
+      requireStop: false,
+      breakers: { dailyLoss: false, drawdown: false, consecutiveLosses: false, orderRate: false },
+    })
+    const settled: string[] = []
+    exec.events.on('fill.settled', (e) => settled.push(e.fill.tradeId))
+    const inst = portfolio.instrument('polymarket', yes)!
+    const exit = () =>
+      risk.evaluate(
+        {
+          strategyId: 't',
+          venue: 'polymarket',
+          symbol: yes,
+          side: 'SELL',
+          intent: 'EXIT',
+          reason: 'x',
+          tsEvent: Date.now(),
+        },
+        portfolio.snapshot(),
+        { instrument: inst, price: new Decimal('0.5'), priceTs: Date.now() },
+      )
+    sim.faults.settlement('hold')
+    const ask = String((await clob.getBook(yes)).asks[0]![0])
+    const bought = await exec.submit(buy('7', 'LIMIT', ask))
+    await until(() => exec.order(bought.clientOrderId)?.status === 'FILLED')
+    expect(portfolio.position('polymarket', yes)?.unsettledQty?.toFixed()).toBe('7')
+    const held = exit()
+    expect(held.ok ? 'approved' : held.error.code).toBe('NO_POSITION_TO_REDUCE')
+    if (!held.ok) expect(held.error.values).toMatchObject({ positionQty: '7', unsettledQty: '7' })
+    sim.faults.settlement('confirm')
+    sim.releaseSettlement()
+    await until(() => settled.length === 1)
+    expect(portfolio.position('polymarket', yes)?.unsettledQty).toBeUndefined()
+    const approved = exit()
+    if (!approved.ok) throw new Error(approved.error.message)
+    expect(approved.value.qty.toFixed()).toBe('7')
+    const bid = String((await clob.getBook(yes)).bids[0]![0])
+    const sold = await exec.submit({
+      ...approved.value,
+      type: 'LIMIT',
+      price: new Decimal(bid),
+      timeInForce: 'GTC',
+    })
+    await until(() => exec.order(sold.clientOrderId)?.status === 'FILLED')
+    await until(() => sim.ledger().trades.every((t) => t.status === 'CONFIRMED'))
     expect(ours()).toEqual(venue())
     expect(errors).toEqual([])
   })
