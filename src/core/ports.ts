@@ -386,6 +386,12 @@ export interface ExchangeAdapter {
    */
   orderFills?(symbol: string, clientOrderId: string): Promise<readonly Fill[]>
   /**
+   * Optional: reads again the trades of fills reported unsettled ({@link Fill.unsettled}), so a settlement or a
+   * failure the stream missed is emitted (`fill.settled`, `fill.reversed`). The OrderExecutor calls it on every
+   * reconciliation.
+   */
+  recheckSettlement?(): Promise<void>
+  /**
    * Optional: most orders one {@link placeOrders} / {@link cancelOrders} / {@link amendOrders} request carries (the
    * venue's limits; `amend` absent: no batch amendment).
    */

@@ -480,6 +480,7 @@ export class Portfolio {
    */
   reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
     const id = fillKey(fill)
+    this.#unsettled.ended(id) // its trade's settlement is over, undone here or not
     const eff = this.#undo.effect(id)
     if (eff === undefined) {
       const kind = this.instrument(fill.venue, fill.symbol)?.kind
@@ -496,7 +497,6 @@ export class Portfolio {
     this.#addRealized(eff.realized.neg(), this.instrument(fill.venue, fill.symbol)?.quote)
     this.#undo.reversed(id, fill)
     this.#ledger.reverse(fill)
-    this.#unsettled.ended(id)
     this.#touchPeak()
     const [realizedPnl, feePaid] = [eff.realized.neg(), eff.feeQ.neg()]
     const applied: FillApplied = { fill, position: this.#view(p, k), realizedPnl, feePaid }

@@ -60,6 +60,15 @@ describe('Portfolio: what fills the venue has not settled yet bought is held bac
     expect(unsettledOf(p, YES)).toBeUndefined()
   })
 
+  it('a reversal it cannot undo (no undo record kept) still ends the hold: the trade is settled one way', () => {
+    const p = mk()
+    const f = fill(BTCUSDT, 'BUY', '2', true) // spot fills keep no undo record by default (reversibleKinds)
+    p.applyFill(f)
+    expect(unsettledOf(p, BTCUSDT)).toBe('2')
+    expect(p.reverseFill(f).ok).toBe(false)
+    expect(unsettledOf(p, BTCUSDT)).toBeUndefined()
+  })
+
   it('holds back only buys, never more than the position, and a spot buy too', () => {
     const p = mk()
     p.applyFill(fill(BTCUSDT, 'BUY', '2', true))

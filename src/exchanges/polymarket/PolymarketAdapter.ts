@@ -80,11 +80,10 @@ interface Known {
  * Orders: LIMIT → GTC (GTD with `expireAt`, post-only with `POST_ONLY`; FOK/IOC → FOK/FAK at the limit price);
  * MARKET → FOK priced by walking the book (a BUY spends qty × the worst price reached, so it may get slightly more
  * shares when the book is better, or slightly fewer since the pUSD amount has 2 decimals; such an executed FOK is
- * reported CANCELED with what it filled). New orders are refused while heartbeats are unhealthy (fail closed). A
- * trade reported before it is on chain gives fills marked `unsettled` (what they bought cannot be sold yet), settled
- * on `fill.settled` once it is mined; one whose settlement FAILED is reported on `fill.reversed`. The adapter
- * reconciles nothing itself: after a user-channel reconnect it emits `user.reconnected`, and `orderFills` reads the
- * venue's record of an order's fills.
+ * reported CANCELED with what it filled). New orders are refused while heartbeats are unhealthy (fail closed). Fills
+ * of a trade not on chain yet are `unsettled` (not sellable yet) until `fill.settled`; a FAILED one is `fill.reversed`.
+ * The adapter reconciles nothing itself: after a user-channel reconnect it emits `user.reconnected`; `orderFills` and
+ * `recheckSettlement` read the venue's record.
  *
  * @example
  * ```ts
@@ -614,24 +613,31 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   /**
-   * The venue's record of one order's fills, from its trade history (REST), with settlement status: the history
-   * goes through the user stream's de-duplication, so a fill the channel missed is also emitted as `fill` (once), a
-   * fill reported unsettled whose trade is on chain since as `fill.settled`, and a fill reported earlier whose trade
-   * has FAILED since as `fill.reversed` (a trade first seen as FAILED as both). Returns every fill of this order (`[]`
-   * for an unknown order).
+   * The venue's record of one order's fills (`[]` for an unknown order), from its token's trade history (REST)
+   * through the user stream's de-duplication: a fill the channel missed is also emitted as `fill` (once), one reported
+   * unsettled and on chain since as `fill.settled`, one whose trade FAILED since as `fill.reversed`.
    */
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return []
+    const mine = (await this.#replayTrades(symbol)).filter((f) => f.venueOrderId === known.orderId)
+    return mine.map((f) => ({ ...f, clientOrderId }))
+  }
+
+  /**
+   * Reads again the trade history of each token with fills reported unsettled (see {@link orderFills}): a settlement
+   * the channel missed is emitted as `fill.settled`, a failure as `fill.reversed`.
+   */
+  async recheckSettlement(): Promise<void> {
+    for (const tokenId of this.user.unsettledTokens()) await this.#replayTrades(tokenId)
+  }
+
+  /** A token's trade history (REST) through the user stream's de-duplication: our fills in it. */
+  async #replayTrades(tokenId: string): Promise<Fill[]> {
     const out: Fill[] = []
-    for (const r of await this.rest.getTradeEvents({ tokenId: symbol })) {
-      if (!r.ok) {
-        this.#bus.emit('error', r.error)
-        continue
-      }
-      for (const f of this.user.ingestTrade(r.value)) {
-        if (f.venueOrderId === known.orderId) out.push({ ...f, clientOrderId })
-      }
+    for (const r of await this.rest.getTradeEvents({ tokenId })) {
+      if (r.ok) out.push(...this.user.ingestTrade(r.value))
+      else this.#bus.emit('error', r.error)
     }
     return out
   }

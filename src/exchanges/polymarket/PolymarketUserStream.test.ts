@@ -57,7 +57,9 @@ describe('PolymarketUserStream fills', () => {
     expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([true])
     user.ingestTrade(trade('RETRYING'))
     expect(settled).toEqual([])
+    expect(user.unsettledTokens()).toEqual(['42']) // what a reconciliation reads again
     expect(user.ingestTrade(trade('MINED')).map((f) => f.unsettled)).toEqual([undefined])
+    expect(user.unsettledTokens()).toEqual([])
     user.ingestTrade(trade('CONFIRMED'))
     user.ingestTrade(trade('MATCHED')) // REST history replayed out of order
     expect(settled).toEqual(['t1:settled'])

@@ -102,6 +102,8 @@ export class PolymarketUserStream {
   readonly #myOrders = new Set<string>()
   /** Fills reported, by `tradeId:orderId`, and what their trade was when last reported. */
   readonly #seenFills = new BoundedMap<string, ReportedAs>(MAX_SEEN_FILLS)
+  /** Fills reported unsettled and not settled or reversed since, by `tradeId:orderId`: their token. */
+  readonly #unsettled = new BoundedMap<string, string>(MAX_SEEN_FILLS)
   #ws: ReconnectingWebSocket | undefined
   #closed = false
 
@@ -185,6 +187,8 @@ export class PolymarketUserStream {
       if (reported === now || reported === 'reversed' || (reported === 'settled' && now === 'unsettled'))
         continue
       this.#seenFills.set(key, now)
+      if (now === 'unsettled') this.#unsettled.set(key, f.symbol)
+      else this.#unsettled.delete(key)
       if (reported === undefined)
         this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
       if (now === 'reversed') {
@@ -194,6 +198,13 @@ export class PolymarketUserStream {
         this.#bus.emit('fill.settled', { type: 'fill.settled', fill: f, tsEvent: t.tsEvent })
     }
     return out
+  }
+
+  /** The tokens of the fills reported unsettled whose settlement (or failure) has not been reported since. */
+  unsettledTokens(): string[] {
+    const tokens = new Set<string>()
+    for (const [, token] of this.#unsettled) tokens.add(token)
+    return [...tokens]
   }
 
   /** Closes the channel. Idempotent. */

@@ -202,8 +202,8 @@ export class Reconciler {
   /**
    * Fetches open orders, balances and positions over REST and merges them: unknown open orders are adopted,
    * tracked orders missing from the open list are looked up by client id (at most `reconcileConcurrency` requests at
-   * once), fills the stream missed are recovered (see FillsRecovery), and unknown outcomes whose look-ups failed
-   * are resolved.
+   * once), fills the stream missed are recovered (see FillsRecovery), unknown outcomes whose look-ups failed
+   * are resolved, and the trades of fills reported unsettled are read again (`ExchangeAdapter.recheckSettlement`).
    */
   async reconcile(): Promise<ReconcileReport> {
     const h = this.#host
@@ -252,6 +252,7 @@ export class Reconciler {
       }
     })
     for (const [i, v] of awaited.entries()) if (revisited[i] === true) updated.push(v.clientOrderId)
+    await this.#recheckSettlement()
     if (failed.length > 0) throw toTradekitError(failed[0]?.reason)
     const balances = balancesRead.status === 'fulfilled' ? balancesRead.value : []
     const positions = positionsRead.status === 'fulfilled' ? positionsRead.value : []
@@ -265,6 +266,17 @@ export class Reconciler {
     }
     h.emitReport(report)
     return report
+  }
+
+  /** Has the adapter read again the trades of fills it reported unsettled (a settlement the stream missed). */
+  async #recheckSettlement(): Promise<void> {
+    const h = this.#host
+    if (h.adapter.recheckSettlement === undefined) return
+    try {
+      await withTimeout(h.clock, h.adapter.recheckSettlement(), h.requestTimeoutMs, 'recheckSettlement')
+    } catch (e) {
+      h.emitError(toTradekitError(e))
+    }
   }
 
   /** Looks a tracked order missing from the open list up by client id; `true` when its state changed. */

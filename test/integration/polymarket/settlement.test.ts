@@ -186,25 +186,34 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     expect(errors).toEqual([])
   })
 
-  it('a settlement sent while the user channel was down is caught up after the reconnect (recently filled orders)', async () => {
-    const { sim, exec, clob, portfolio, errors, yes, buy } = await setup()
-    const settled: string[] = []
-    exec.events.on('fill.settled', (e) => settled.push(e.fill.tradeId))
-    sim.faults.settlement('hold')
-    const ask = String((await clob.getBook(yes)).asks[0]![0])
-    const bought = await exec.submit(buy('7', 'LIMIT', ask))
-    await until(() => exec.order(bought.clientOrderId)?.status === 'FILLED')
-    expect(portfolio.position('polymarket', yes)?.unsettledQty?.toFixed()).toBe('7')
-    sim.faults.stallSockets(true)
-    sim.faults.settlement('confirm')
-    sim.releaseSettlement()
-    await until(() => sim.ledger().trades.every((t) => t.status === 'CONFIRMED'))
-    sim.faults.dropConnections('user') // what the stalled socket held is lost with it
-    sim.faults.stallSockets(false)
-    await until(() => settled.length === 1)
-    expect(portfolio.position('polymarket', yes)?.unsettledQty).toBeUndefined()
-    expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
-  })
+  it.each([
+    ['a filled order', false],
+    ['an order still resting, partly filled', true],
+  ])(
+    'a settlement sent while the user channel was down is caught up after the reconnect: %s',
+    async (_, resting) => {
+      const { sim, exec, clob, portfolio, errors, yes, buy } = await setup()
+      const settled: string[] = []
+      exec.events.on('fill.settled', (e) => settled.push(e.fill.tradeId))
+      sim.faults.settlement('hold')
+      const [ask, depth] = (await clob.getBook(yes)).asks[0]!
+      const qty = resting ? new Decimal(depth).plus(5).toFixed() : '7'
+      const bought = await exec.submit(buy(qty, 'LIMIT', String(ask)))
+      const matched = resting ? new Decimal(depth).toFixed() : '7'
+      await until(() => exec.order(bought.clientOrderId)?.filledQty.toFixed() === matched)
+      expect(exec.order(bought.clientOrderId)?.status).toBe(resting ? 'PARTIALLY_FILLED' : 'FILLED')
+      expect(portfolio.position('polymarket', yes)?.unsettledQty?.toFixed()).toBe(matched)
+      sim.faults.stallSockets(true)
+      sim.faults.settlement('confirm')
+      sim.releaseSettlement()
+      await until(() => sim.ledger().trades.every((t) => t.status === 'CONFIRMED'))
+      sim.faults.dropConnections('user') // what the stalled socket held is lost with it
+      sim.faults.stallSockets(false)
+      await until(() => settled.length === 1)
+      expect(portfolio.position('polymarket', yes)?.unsettledQty).toBeUndefined()
+      expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
+    },
+  )
 
   it('a trade first seen as FAILED (user channel stalled throughout) is reported as a fill and its reversal', async () => {
     const { sim, exec, clob, errors, yes, venue, ours, buy } = await setup()
