@@ -1,11 +1,11 @@
 import * as z from 'zod/mini'
 import { type Clock, SystemClock, type TimerHandle } from '../core/clock.js'
 import { parseConfig } from '../core/config.js'
-import { subscribeAll } from '../core/events.js'
+import { subscribe, subscribeAll } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../core/schemas.js'
-import { type Instrument, type Order, oppositeSide } from '../core/types.js'
+import { type Fill, fillKey, type Instrument, type Order, oppositeSide } from '../core/types.js'
 import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
 import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
 
@@ -114,6 +114,15 @@ export const OrderGroupConfigSchema = /* @__PURE__ */ z
     unwindSlippageCapBps: z.optional(/* @__PURE__ */ z.number().check(z.minimum(0), z.maximum(10_000))),
     /** How long an unwind or hedge order has to finish. Default 10_000. */
     unwindTimeoutMs: z._default(/* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)), 10_000),
+    /**
+     * How long an unwind sale waits for the leg's fills the venue reported unsettled ({@link Fill.unsettled}: a
+     * Polymarket trade not on chain yet, whose shares it refuses to sell) to settle; then it is sent anyway.
+     * Default 60_000.
+     */
+    unwindSettleTimeoutMs: z._default(
+      /* @__PURE__ */ PositiveDurationMsSchema.check(z.maximum(3_600_000)),
+      60_000,
+    ),
     /** Called with every unwind or hedge order just before it is sent (e.g. to follow its fills). Default: none. */
     onSend: z.optional(z.custom<(intent: OrderIntent) => void>((v) => typeof v === 'function')),
     /** Builds the hedge order for a leg's exposure (used when `onFailure` is HEDGE). */
@@ -375,6 +384,8 @@ export class OrderGroup {
     if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, { ...order, filledQty: qty })
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
+    // Shares of a trade the venue has not settled cannot be sold yet: a sale now would only be refused.
+    if (side === 'SELL') await watch.settled(order.clientOrderId, this.#cfg.unwindSettleTimeoutMs)
     const sent: Order[] = []
     let residual = qty
     let open: Decimal | undefined
@@ -535,17 +546,50 @@ interface SendResult {
   readonly error?: TradekitError
 }
 
-/** Follows the client's events for a set of client order ids; lets callers wait for a condition with a timeout. */
+/**
+ * Follows the client's events for a set of client order ids (and their fills the venue has not settled yet); lets
+ * callers wait for a condition with a timeout.
+ */
 class Watcher {
   readonly #clock: Clock
   readonly #latest = new Map<string, Order>()
   readonly #waiters = new Map<string, Set<() => void>>()
+  /** Per watched order: the fill keys of its fills reported unsettled and not settled or reversed since. */
+  readonly #unsettled = new Map<string, Set<string>>()
   readonly #detach: () => void
 
   constructor(client: ExecutionClient, clock: Clock) {
     this.#clock = clock
     const on = (e: { order: Order }) => this.seen(e.order)
-    this.#detach = subscribeAll(client.events, ORDER_EVENTS, on)
+    const offOrders = subscribeAll(client.events, ORDER_EVENTS, on)
+    const offFills = subscribe(client.events, {
+      'order.filled': (e: { fills: readonly Fill[] }) => {
+        for (const f of e.fills) {
+          if (f.unsettled !== true || !this.#waiters.has(f.clientOrderId)) continue
+          const keys = this.#unsettled.get(f.clientOrderId) ?? new Set()
+          this.#unsettled.set(f.clientOrderId, keys.add(fillKey(f)))
+        }
+      },
+      'fill.settled': (e: { fill: Fill }) => this.#settled(e.fill),
+      'fill.reversed': (e: { fill: Fill }) => this.#settled(e.fill),
+    })
+    this.#detach = () => {
+      offOrders()
+      offFills()
+    }
+  }
+
+  /** Resolves once none of `cid`'s fills is unsettled (at once when none is), or after `timeoutMs`. */
+  settled(cid: string, timeoutMs: number): Promise<void> {
+    return this.untilAll([cid], () => !this.#unsettled.has(cid), timeoutMs)
+  }
+
+  #settled(fill: Fill): void {
+    const cid = fill.clientOrderId
+    const keys = this.#unsettled.get(cid)
+    if (keys === undefined || !keys.delete(fillKey(fill)) || keys.size > 0) return
+    this.#unsettled.delete(cid)
+    for (const f of [...(this.#waiters.get(cid) ?? [])]) f()
   }
 
   add(cid: string): void {

@@ -215,8 +215,18 @@ describe('OrderExecutor on PolymarketSim', () => {
     }
   })
 
-  it('a YES + NO group whose NO leg is rejected unwinds the YES leg on the venue', async () => {
+  it.each([
+    ['settled at once', false],
+    ['whose trade settles only later (the venue refuses to sell shares not on chain yet)', true],
+  ])('a YES + NO group whose NO leg is rejected unwinds the YES leg on the venue: %s', async (_, held) => {
     const { yes, no } = await market()
+    if (held) {
+      sim.faults.settlement('hold')
+      setTimeout(() => {
+        sim.faults.settlement('confirm')
+        sim.releaseSettlement()
+      }, 500)
+    }
     const group = new OrderGroup({
       client: exec,
       instruments: [yes, no],
@@ -252,5 +262,40 @@ describe('OrderExecutor on PolymarketSim', () => {
     expect(out.status).toBe('UNWOUND')
     expect(out.legs[0]?.unwindOrder?.side).toBe('SELL')
     expect(out.legs[0]?.unwindOrder?.filledQty.toString()).toBe('10')
+  })
+})
+
+describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlement, bounded', () => {
+  it('sends the unwind after unwindSettleTimeoutMs when the trade never settles (and reports what is left)', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      unwindRetryStepBps: 0,
+      legTimeoutMs: 5_000,
+      unwindSettleTimeoutMs: 300,
+    })
+    const legs = [
+      { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
+      { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
+    ]
+    const t0 = Date.now()
+    const out = await group.execute(
+      legs.map((l) => ({
+        clientOrderId: cid(),
+        venue: 'polymarket',
+        side: 'BUY' as const,
+        type: 'LIMIT' as const,
+        strategyId: 'arb',
+        ...l,
+      })),
+    )
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300)
+    expect(out.legs.map((l) => l.fate)).toEqual(['PARTIALLY_UNWOUND', 'REJECTED'])
+    expect(out.legs[0]?.unwindOrder?.reason ?? out.legs[0]?.error?.message).toMatch(/not enough balance/i)
+    sim.faults.settlement('confirm')
+    sim.releaseSettlement()
   })
 })
