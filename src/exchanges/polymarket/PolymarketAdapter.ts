@@ -42,6 +42,7 @@ import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
 import type { PolymarketHealth } from './PolymarketVersions.js'
+import { replayTrades, SettlementRecheck, type TradeReplayHost } from './replayTrades.js'
 import type { CancelResult, PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
 import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
@@ -56,6 +57,8 @@ export const PolymarketAdapterConfigSchema = z.strictObject({
   autoHeartbeat: z._default(z.boolean(), true),
   /** Market data silent this long (PONGs do not count) → books are re-snapshotted over REST, ms. Default 30 s. */
   marketSilenceMs: z._default(PositiveDurationMsSchema, 30_000),
+  /** A fill unsettled this long has its market's trades read again by `recheckSettlement`, ms. Default 20 s. */
+  settleRecheckAfterMs: z._default(PositiveDurationMsSchema, 20_000),
 })
 
 /** What {@link PolymarketAdapter} takes (defaults documented on {@link PolymarketAdapterConfigSchema}). */
@@ -116,6 +119,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
   readonly #instruments = new Map<string, Instrument>()
   readonly #byClient = new Map<string, Known>()
   readonly #byOrder = new Map<string, string>()
+  /** What trade-history replays read and report through. */
+  readonly #replay: TradeReplayHost
+  readonly #settlement: SettlementRecheck
   #userStarted = false
 
   constructor(config: PolymarketAdapterConfig = {}) {
@@ -155,6 +161,8 @@ export class PolymarketAdapter implements ExchangeAdapter {
       marketSilenceMs: cfg.marketSilenceMs,
     })
     this.user = new PolymarketUserStream({ ...socket, credentials: () => this.rest.credentials })
+    this.#replay = { rest: this.rest, user: this.user, onError: (e) => this.#bus.emit('error', e) }
+    this.#settlement = new SettlementRecheck(this.#replay, cfg.settleRecheckAfterMs)
     this.heartbeat = new PolymarketHeartbeat({
       send: (id, timeoutMs) => this.rest.sendHeartbeat(id, timeoutMs),
       intervalMs: cfg.heartbeatIntervalMs,
@@ -620,26 +628,18 @@ export class PolymarketAdapter implements ExchangeAdapter {
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return []
-    const mine = (await this.#replayTrades(symbol)).filter((f) => f.venueOrderId === known.orderId)
+    const mine = (await replayTrades(this.#replay, { tokenId: symbol })).filter(
+      (f) => f.venueOrderId === known.orderId,
+    )
     return mine.map((f) => ({ ...f, clientOrderId }))
   }
 
   /**
-   * Reads again the trade history of each token with fills reported unsettled (see {@link orderFills}): a settlement
-   * the channel missed is emitted as `fill.settled`, a failure as `fill.reversed`.
+   * Reads again the trade history of the markets with fills unsettled for a while ({@link SettlementRecheck}): a
+   * settlement the channel missed is emitted as `fill.settled`, a failure as `fill.reversed`.
    */
-  async recheckSettlement(): Promise<void> {
-    for (const tokenId of this.user.unsettledTokens()) await this.#replayTrades(tokenId)
-  }
-
-  /** A token's trade history (REST) through the user stream's de-duplication: our fills in it. */
-  async #replayTrades(tokenId: string): Promise<Fill[]> {
-    const out: Fill[] = []
-    for (const r of await this.rest.getTradeEvents({ tokenId })) {
-      if (r.ok) out.push(...this.user.ingestTrade(r.value))
-      else this.#bus.emit('error', r.error)
-    }
-    return out
+  recheckSettlement(): Promise<void> {
+    return this.#settlement.run()
   }
 
   /** Open orders, of one token or all (arms the heartbeat when there are some and `autoHeartbeat` is on). */

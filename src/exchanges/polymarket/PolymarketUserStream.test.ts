@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../core/clock.js'
 import { Decimal } from '../../decimal/index.js'
 import { decodeUserEvent, type PolymarketUserTradeEvent } from './decode.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
@@ -57,11 +58,12 @@ describe('PolymarketUserStream fills', () => {
     expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([true])
     user.ingestTrade(trade('RETRYING'))
     expect(settled).toEqual([])
-    expect(user.unsettledTokens()).toEqual(['42']) // what a reconciliation reads again
+    expect(user.unsettledMarkets()).toEqual(['0xabc']) // what a reconciliation reads again
     expect(user.ingestTrade(trade('MINED')).map((f) => f.unsettled)).toEqual([undefined])
-    expect(user.unsettledTokens()).toEqual([])
+    expect(user.unsettledMarkets()).toEqual([])
     user.ingestTrade(trade('CONFIRMED'))
-    user.ingestTrade(trade('MATCHED')) // REST history replayed out of order
+    // REST history replayed out of order: the fill it returns stays settled (it may be booked from this reply).
+    expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([undefined])
     expect(settled).toEqual(['t1:settled'])
     expect(fills).toEqual(['t1:0xtaker:MATCHED'])
     expect(unsettled).toEqual([true])
@@ -69,6 +71,16 @@ describe('PolymarketUserStream fills', () => {
     user.ingestTrade(trade('CONFIRMED', { tradeId: 't2' }))
     expect(unsettled).toEqual([true, undefined])
     expect(settled).toEqual(['t1:settled'])
+  })
+
+  it('lists the markets of fills unsettled for at least the age asked (what a settlement recheck reads)', () => {
+    const clock = new ManualClock(1_000)
+    const user = new PolymarketUserStream({ credentials: () => creds, clock })
+    user.ingestTrade(trade('MATCHED'))
+    clock.advance(5_000)
+    user.ingestTrade(trade('MATCHED', { tradeId: 't2', market: '0xdef' }))
+    expect(user.unsettledMarkets(5_000)).toEqual(['0xabc'])
+    expect(user.unsettledMarkets().sort()).toEqual(['0xabc', '0xdef'])
   })
 
   it('a trade first seen as FAILED is reported as a fill and its reversal, once', () => {

@@ -102,8 +102,10 @@ export class PolymarketUserStream {
   readonly #myOrders = new Set<string>()
   /** Fills reported, by `tradeId:orderId`, and what their trade was when last reported. */
   readonly #seenFills = new BoundedMap<string, ReportedAs>(MAX_SEEN_FILLS)
-  /** Fills reported unsettled and not settled or reversed since, by `tradeId:orderId`: their token. */
-  readonly #unsettled = new BoundedMap<string, string>(MAX_SEEN_FILLS)
+  /** Fills reported unsettled and not settled or reversed since, by `tradeId:orderId`: their market and since when. */
+  readonly #unsettled = new BoundedMap<string, { readonly market: string; readonly since: number }>(
+    MAX_SEEN_FILLS,
+  )
   #ws: ReconnectingWebSocket | undefined
   #closed = false
 
@@ -180,14 +182,15 @@ export class PolymarketUserStream {
     const onChain = t.status === 'MINED' || t.status === 'CONFIRMED'
     const now: ReportedAs = t.status === 'FAILED' ? 'reversed' : onChain ? 'settled' : 'unsettled'
     for (const f of this.#ownFills(t, onChain)) {
-      out.push(f)
       const key = `${f.tradeId}:${f.venueOrderId ?? ''}`
       const reported = this.#seenFills.get(key)
+      // A replayed older status (REST behind the channel) does not make a settled fill unsettled again.
+      out.push(reported === 'settled' && now === 'unsettled' ? settledFill(f) : f)
       // Settlement only moves on: unsettled, then settled or reversed (a replayed older status changes nothing).
       if (reported === now || reported === 'reversed' || (reported === 'settled' && now === 'unsettled'))
         continue
       this.#seenFills.set(key, now)
-      if (now === 'unsettled') this.#unsettled.set(key, f.symbol)
+      if (now === 'unsettled') this.#unsettled.set(key, { market: t.market, since: this.#clock.now() })
       else this.#unsettled.delete(key)
       if (reported === undefined)
         this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
@@ -200,11 +203,15 @@ export class PolymarketUserStream {
     return out
   }
 
-  /** The tokens of the fills reported unsettled whose settlement (or failure) has not been reported since. */
-  unsettledTokens(): string[] {
-    const tokens = new Set<string>()
-    for (const [, token] of this.#unsettled) tokens.add(token)
-    return [...tokens]
+  /**
+   * The markets (condition ids) of the fills reported unsettled at least `olderThanMs` ago whose settlement (or
+   * failure) has not been reported since.
+   */
+  unsettledMarkets(olderThanMs = 0): string[] {
+    const markets = new Set<string>()
+    const before = this.#clock.now() - olderThanMs
+    for (const [, u] of this.#unsettled) if (u.since <= before) markets.add(u.market)
+    return [...markets]
   }
 
   /** Closes the channel. Idempotent. */
@@ -351,4 +358,10 @@ function makerSide(t: PolymarketUserTradeEvent, m: PolymarketMakerFill): 'BUY' |
   if (m.side !== undefined) return m.side
   if (m.tokenId !== t.tokenId) return t.side
   return t.side === 'BUY' ? 'SELL' : 'BUY'
+}
+
+/** `f` without its `unsettled` mark. */
+function settledFill(f: Fill): Fill {
+  const { unsettled: _, ...settled } = f
+  return settled
 }

@@ -4,7 +4,7 @@
  * YES + NO group whose NO leg is rejected unwinds the YES leg.
  */
 import { Wallet } from 'ethers'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
 import type { Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { PolymarketAdapter, type PolymarketRest } from '../../../src/exchanges/polymarket/index.js'
@@ -220,13 +220,14 @@ describe('OrderExecutor on PolymarketSim', () => {
     ['whose trade settles only later (the venue refuses to sell shares not on chain yet)', true],
   ])('a YES + NO group whose NO leg is rejected unwinds the YES leg on the venue: %s', async (_, held) => {
     const { yes, no } = await market()
-    if (held) {
-      sim.faults.settlement('hold')
-      setTimeout(() => {
-        sim.faults.settlement('confirm')
-        sim.releaseSettlement()
-      }, 500)
-    }
+    const release = held
+      ? setTimeout(() => {
+          sim.faults.settlement('confirm')
+          sim.releaseSettlement()
+        }, 500)
+      : undefined
+    if (held) sim.faults.settlement('hold')
+    onTestFinished(() => clearTimeout(release))
     const group = new OrderGroup({
       client: exec,
       instruments: [yes, no],
@@ -281,6 +282,10 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
       { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
     ]
+    onTestFinished(() => {
+      sim.faults.settlement('confirm')
+      sim.releaseSettlement()
+    })
     const t0 = Date.now()
     const out = await group.execute(
       legs.map((l) => ({
@@ -295,7 +300,5 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300)
     expect(out.legs.map((l) => l.fate)).toEqual(['PARTIALLY_UNWOUND', 'REJECTED'])
     expect(out.legs[0]?.unwindOrder?.reason ?? out.legs[0]?.error?.message).toMatch(/not enough balance/i)
-    sim.faults.settlement('confirm')
-    sim.releaseSettlement()
   })
 })

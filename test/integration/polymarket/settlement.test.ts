@@ -35,6 +35,7 @@ async function setup() {
     autoHeartbeat: false,
     reconnectBaseMs: 20,
     pingIntervalMs: 100,
+    settleRecheckAfterMs: 50,
   })
   open.push(adapter)
   await adapter.rest.createOrDeriveApiKey()
