@@ -57,6 +57,7 @@ export interface GroupUnwindSettings {
   readonly maxUnwindSlippageBps?: number
   readonly unwindRetryStepBps?: number
   readonly unwindSlippageCapBps?: number
+  readonly unwindSettleTimeoutMs?: number
 }
 
 /** What {@link GroupRouter} needs from its host (the engine): routing, the market-data gate, risk, and where results go. */
@@ -227,6 +228,7 @@ export class GroupRouter {
       ...(g?.maxUnwindSlippageBps !== undefined ? { maxUnwindSlippageBps: g.maxUnwindSlippageBps } : {}),
       ...(g?.unwindRetryStepBps !== undefined ? { unwindRetryStepBps: g.unwindRetryStepBps } : {}),
       ...(g?.unwindSlippageCapBps !== undefined ? { unwindSlippageCapBps: g.unwindSlippageCapBps } : {}),
+      ...(g?.unwindSettleTimeoutMs !== undefined ? { unwindSettleTimeoutMs: g.unwindSettleTimeoutMs } : {}),
     })
     const sent: SentGroup = { group, outcome: undefined, early: [], chain: Promise.resolve() }
     this.#remember(

@@ -67,7 +67,8 @@ export const TradingEngineConfigSchema = z.strictObject({
   ),
   /**
    * Multi-leg groups (signals sharing a `groupId`): OrderGroup's `legTimeoutMs`, `maxUnwindSlippageBps` and the
-   * unwind retries (`unwindRetryStepBps`, `unwindSlippageCapBps`); OrderGroup's defaults when absent.
+   * unwind retries (`unwindRetryStepBps`, `unwindSlippageCapBps`), and how long an unwind sale waits for a leg's
+   * unsettled fills (`unwindSettleTimeoutMs`); OrderGroup's defaults when absent.
    */
   groups: z.optional(
     z.strictObject({
@@ -75,6 +76,7 @@ export const TradingEngineConfigSchema = z.strictObject({
       maxUnwindSlippageBps: z.optional(z.number()),
       unwindRetryStepBps: z.optional(z.number()),
       unwindSlippageCapBps: z.optional(z.number()),
+      unwindSettleTimeoutMs: z.optional(PositiveDurationMsSchema),
     }),
   ),
   shutdown: z.prefault(
