@@ -384,10 +384,11 @@ export class OrderGroup {
     if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, { ...order, filledQty: qty })
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
-    // Shares of a trade the venue has not settled cannot be sold yet: a sale now would only be refused.
+    // Shares of a trade the venue has not settled cannot be sold yet: a sale now would only be refused. What it
+    // reversed meanwhile (a failed settlement took the shares back) is not there to sell.
     if (side === 'SELL') await watch.settled(order.clientOrderId, this.#cfg.unwindSettleTimeoutMs)
     const sent: Order[] = []
-    let residual = qty
+    let residual = side === 'SELL' ? Decimal.max(qty.minus(watch.reversedQty(order.clientOrderId)), 0) : qty
     let open: Decimal | undefined
     let error: TradekitError | undefined
     for (let bps = first, n = 1; residual.gt(0); n++) {
@@ -556,6 +557,8 @@ class Watcher {
   readonly #waiters = new Map<string, Set<() => void>>()
   /** Per watched order: the fill keys of its fills reported unsettled and not settled or reversed since. */
   readonly #unsettled = new Map<string, Set<string>>()
+  /** Per watched order: the quantity of its fills the venue reversed since the watch began. */
+  readonly #reversed = new Map<string, Decimal>()
   readonly #detach: () => void
 
   constructor(client: ExecutionClient, clock: Clock) {
@@ -571,12 +574,22 @@ class Watcher {
         }
       },
       'fill.settled': (e: { fill: Fill }) => this.#settled(e.fill),
-      'fill.reversed': (e: { fill: Fill }) => this.#settled(e.fill),
+      'fill.reversed': (e: { fill: Fill }) => {
+        const cid = e.fill.clientOrderId
+        if (this.#waiters.has(cid))
+          this.#reversed.set(cid, (this.#reversed.get(cid) ?? new Decimal(0)).plus(e.fill.qty))
+        this.#settled(e.fill)
+      },
     })
     this.#detach = () => {
       offOrders()
       offFills()
     }
+  }
+
+  /** The quantity of `cid`'s fills the venue reversed since the watch began. */
+  reversedQty(cid: string): Decimal {
+    return this.#reversed.get(cid) ?? new Decimal(0)
   }
 
   /** Resolves once none of `cid`'s fills is unsettled (at once when none is), or after `timeoutMs`. */

@@ -267,6 +267,40 @@ describe('OrderExecutor on PolymarketSim', () => {
 })
 
 describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlement, bounded', () => {
+  it('sells nothing the venue took back while the unwind waited (the leg’s settlement FAILED)', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    const release = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
+    onTestFinished(() => {
+      clearTimeout(release)
+      sim.faults.settlement('confirm')
+    })
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      legTimeoutMs: 5_000,
+    })
+    const legs = [
+      { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
+      { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
+    ]
+    const out = await group.execute(
+      legs.map((l) => ({
+        clientOrderId: cid(),
+        venue: 'polymarket',
+        side: 'BUY' as const,
+        type: 'LIMIT' as const,
+        strategyId: 'arb',
+        ...l,
+      })),
+    )
+    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
+    expect(out.legs[0]?.unwindOrders).toBeUndefined()
+    expect(out.legs[0]?.residualQty.toFixed()).toBe('0')
+    expect(sim.ledger().trades.map((t) => t.status)).toEqual(['FAILED'])
+  })
+
   it('sends the unwind after unwindSettleTimeoutMs when the trade never settles (and reports what is left)', async () => {
     const { yes, no } = await market()
     sim.faults.settlement('hold')
