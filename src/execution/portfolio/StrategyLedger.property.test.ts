@@ -12,6 +12,28 @@ import { StrategyLedger } from './StrategyLedger.js'
 const CASES = 10_000
 const ZERO = new Decimal(0)
 
+/** Fill `i` (order `c<i>`, trade `t<i>`) of `inst` at a random price (an outcome token's inside (0, 1)). */
+function randomFill(
+  r: SeededRandom,
+  inst: Instrument,
+  i: number,
+  o: { sell: boolean; qty: Decimal; fee: Decimal; baseFee: boolean },
+): Fill {
+  return {
+    venue: inst.venue,
+    symbol: inst.symbol,
+    clientOrderId: `c${i}`,
+    tradeId: `t${i}`,
+    side: o.sell ? 'SELL' : 'BUY',
+    price: inst.kind === 'outcome' ? dec(r, 3, -3, 0).plus('0.001').toDecimalPlaces(3) : dec(r, 8, -2, 5),
+    qty: o.qty,
+    fee: o.fee,
+    feeAsset: o.baseFee ? inst.base : inst.quote,
+    liquidity: 'TAKER',
+    tsEvent: i,
+  }
+}
+
 describe('StrategyLedger views (property)', () => {
   it(`unattributed equals net − Σ shares and positions carry (mark − entry) × qty on ${CASES.toLocaleString('en-US')} random ledgers`, {
     timeout: 120_000,
@@ -117,20 +139,7 @@ describe('StrategyLedger shares against the venue position (property)', () => {
         const fee = r.next() < 0.2 ? ZERO : baseFee ? qty.times(dec(r, 3, -4, -2)) : dec(r, 4, -4, 0)
         const cid = `c${i}`
         p.attribute(cid, 's')
-        const f: Fill = {
-          venue: inst.venue,
-          symbol: inst.symbol,
-          clientOrderId: cid,
-          tradeId: `t${i}`,
-          side: sell ? 'SELL' : 'BUY',
-          price:
-            inst.kind === 'outcome' ? dec(r, 3, -3, 0).plus('0.001').toDecimalPlaces(3) : dec(r, 8, -2, 5),
-          qty,
-          fee,
-          feeAsset: baseFee ? inst.base : inst.quote,
-          liquidity: 'TAKER',
-          tsEvent: i,
-        }
+        const f = randomFill(r, inst, i, { sell, qty, fee, baseFee })
         if (p.applyFill(f).ok) {
           applied.push(f)
           if (baseFee && !fee.isZero()) baseFees++
@@ -197,19 +206,7 @@ describe('StrategyLedger following the venue position (property)', () => {
         following.attribute(cid, sid)
         computing.attribute(cid, sid)
       }
-      const f: Fill = {
-        venue: inst.venue,
-        symbol: inst.symbol,
-        clientOrderId: cid,
-        tradeId: `t${i}`,
-        side: sell ? 'SELL' : 'BUY',
-        price: inst.kind === 'outcome' ? dec(r, 3, -3, 0).plus('0.001').toDecimalPlaces(3) : dec(r, 8, -2, 5),
-        qty,
-        fee,
-        feeAsset: baseFee ? inst.base : inst.quote,
-        liquidity: 'TAKER',
-        tsEvent: i,
-      }
+      const f = randomFill(r, inst, i, { sell, qty, fee, baseFee })
       const before = p.position(inst.venue, inst.symbol)
       const share = following.positions(sid ?? 'a', () => undefined).find((s) => s.symbol === inst.symbol)
       if (!p.applyFill(f).ok) continue

@@ -267,6 +267,24 @@ describe('OrderExecutor on PolymarketSim', () => {
 })
 
 describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlement, bounded', () => {
+  /** 10 YES bought (FOK), and far more NO than the account can pay for: the venue refuses that leg. */
+  const yesThenRejectedNo = async (group: OrderGroup, yes: Instrument, no: Instrument) => {
+    const legs = [
+      { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
+      { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
+    ]
+    return group.execute(
+      legs.map((l) => ({
+        clientOrderId: cid(),
+        venue: 'polymarket',
+        side: 'BUY' as const,
+        type: 'LIMIT' as const,
+        strategyId: 'arb',
+        ...l,
+      })),
+    )
+  }
+
   it('sells nothing the venue took back while the unwind waited (the leg’s settlement FAILED)', async () => {
     const { yes, no } = await market()
     sim.faults.settlement('hold')
@@ -281,20 +299,7 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       maxUnwindSlippageBps: 2_000,
       legTimeoutMs: 5_000,
     })
-    const legs = [
-      { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
-      { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
-    ]
-    const out = await group.execute(
-      legs.map((l) => ({
-        clientOrderId: cid(),
-        venue: 'polymarket',
-        side: 'BUY' as const,
-        type: 'LIMIT' as const,
-        strategyId: 'arb',
-        ...l,
-      })),
-    )
+    const out = await yesThenRejectedNo(group, yes, no)
     expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
     expect(out.legs[0]?.unwindOrders).toBeUndefined()
     expect(out.legs[0]?.residualQty.toFixed()).toBe('0')
@@ -312,25 +317,12 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       legTimeoutMs: 5_000,
       unwindSettleTimeoutMs: 300,
     })
-    const legs = [
-      { symbol: yes.symbol, qty: new Decimal(10), price: await bestAsk(yes), timeInForce: 'FOK' as const },
-      { symbol: no.symbol, qty: new Decimal(100_000_000), price: new Decimal('0.5') },
-    ]
     onTestFinished(() => {
       sim.faults.settlement('confirm')
       sim.releaseSettlement()
     })
     const t0 = Date.now()
-    const out = await group.execute(
-      legs.map((l) => ({
-        clientOrderId: cid(),
-        venue: 'polymarket',
-        side: 'BUY' as const,
-        type: 'LIMIT' as const,
-        strategyId: 'arb',
-        ...l,
-      })),
-    )
+    const out = await yesThenRejectedNo(group, yes, no)
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300)
     expect(out.legs.map((l) => l.fate)).toEqual(['PARTIALLY_UNWOUND', 'REJECTED'])
     expect(out.legs[0]?.unwindOrder?.reason ?? out.legs[0]?.error?.message).toMatch(/not enough balance/i)
