@@ -635,7 +635,7 @@ export class PolymarketAdapter implements ExchangeAdapter {
   }
 
   /**
-   * Reads again the trade history of the markets with fills unsettled for a while ({@link SettlementRecheck}): a
+   * Reads again the trade history of the markets with fills unsettled for `settleRecheckAfterMs` or more: a
    * settlement the channel missed is emitted as `fill.settled`, a failure as `fill.reversed`.
    */
   recheckSettlement(): Promise<void> {

@@ -131,6 +131,7 @@ export { PolymarketRest, type PolymarketRestConfig, PolymarketRestConfigSchema }
 export {
   type PolymarketFillEvent,
   type PolymarketFillReversedEvent,
+  type PolymarketFillSettledEvent,
   PolymarketUserStream,
   type PolymarketUserStreamConfig,
   PolymarketUserStreamConfigSchema,

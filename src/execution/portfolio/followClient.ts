@@ -30,8 +30,7 @@ export interface ClientFollower {
 /**
  * Wires an execution client's events to a follower (see `Portfolio.attach`): each fill of every `order.filled`, one by
  * one and in order, then the order; each `fill.reversed` and `fill.settled`; each `funding.settled`; every other
- * order event's order; a
- * dry run's skipped order as ended (`CANCELED`: it is never sent).
+ * order event's order; a dry run's skipped order as ended (`CANCELED`: it is never sent).
  * Returns a function that detaches.
  *
  * @example

@@ -51,8 +51,7 @@ export class QuoteFunds {
    * (`AccountSnapshot.freeCash`) with the cost of the set's own resting bids added back (the set replaces them; a
    * refresh cancels before it places) and the other strategies' approved bids not resting yet taken off; each
    * instrument's holding (its position, never below zero, less what is not settled yet) less what other orders and
-   * quotes may sell of it. An
-   * unreadable open order or `freeCash` is an `INVALID_INPUT`.
+   * quotes may sell of it. An unreadable open order or `freeCash` is an `INVALID_INPUT`.
    *
    * @example
    * ```ts
