@@ -5,9 +5,10 @@ import { subscribe, subscribeAll } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../core/schemas.js'
-import { type Fill, fillKey, type Instrument, type Order, oppositeSide } from '../core/types.js'
+import { type Fill, type Instrument, type Order, oppositeSide } from '../core/types.js'
 import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
 import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
+import { UnsettledLegFills } from './UnsettledLegFills.js'
 
 /** What happened to one leg of a group. */
 export const LegFate = {
@@ -165,11 +166,14 @@ export class OrderGroup {
   readonly #cfg: z.output<typeof OrderGroupConfigSchema>
   readonly #clock: Clock
   readonly #instruments = new Map<string, Instrument>()
+  /** Fills of the group's orders the venue has not settled: an unwind waits for them, in `execute` and `rebalance`. */
+  readonly #unsettled: UnsettledLegFills
   #seq = 0
 
   constructor(config: OrderGroupConfig) {
     this.#cfg = parseConfig(OrderGroupConfigSchema, config, 'OrderGroup')
     this.#clock = this.#cfg.clock ?? new SystemClock()
+    this.#unsettled = new UnsettledLegFills(this.#cfg.client)
     for (const i of this.#cfg.instruments) this.#instruments.set(`${i.venue}\u0000${i.symbol}`, i)
   }
 
@@ -184,7 +188,7 @@ export class OrderGroup {
       })
     }
     const gid = groupId ?? legs[0]?.groupId ?? `group-${this.#clock.now()}-${++this.#seq}`
-    const watch = new Watcher(this.#cfg.client, this.#clock)
+    const watch = new Watcher(this.#cfg.client, this.#clock, this.#unsettled)
     try {
       for (const l of legs) watch.add(l.clientOrderId)
       const submitted = await Promise.all(
@@ -327,7 +331,7 @@ export class OrderGroup {
     }
     // A failed group's legs are flat or hold a residual; a completed one's hold their pairs: the level is the least.
     const target = Decimal.max(zero, Decimal.min(...outcome.legs.map(held)))
-    const watch = new Watcher(this.#cfg.client, this.#clock)
+    const watch = new Watcher(this.#cfg.client, this.#clock, this.#unsettled)
     const tag = `r${++this.#seq}`
     try {
       const legs: LegOutcome[] = []
@@ -553,37 +557,36 @@ interface SendResult {
  */
 class Watcher {
   readonly #clock: Clock
+  readonly #unsettled: UnsettledLegFills
   readonly #latest = new Map<string, Order>()
   readonly #waiters = new Map<string, Set<() => void>>()
-  /** Per watched order: the fill keys of its fills reported unsettled and not settled or reversed since. */
-  readonly #unsettled = new Map<string, Set<string>>()
   /** Per watched order: the quantity of its fills the venue reversed since the watch began. */
   readonly #reversed = new Map<string, Decimal>()
   readonly #detach: () => void
 
-  constructor(client: ExecutionClient, clock: Clock) {
+  /** `unsettled`: the group's unsettled fills, followed across its `execute` and `rebalance` calls. */
+  constructor(client: ExecutionClient, clock: Clock, unsettled: UnsettledLegFills) {
     this.#clock = clock
+    this.#unsettled = unsettled
+    const release = unsettled.hold()
+    const wake = (cid: string) => {
+      for (const f of [...(this.#waiters.get(cid) ?? [])]) f()
+    }
+    const offSettled = unsettled.onSettled(wake)
     const on = (e: { order: Order }) => this.seen(e.order)
     const offOrders = subscribeAll(client.events, ORDER_EVENTS, on)
-    const offFills = subscribe(client.events, {
-      'order.filled': (e: { fills: readonly Fill[] }) => {
-        for (const f of e.fills) {
-          if (f.unsettled !== true || !this.#waiters.has(f.clientOrderId)) continue
-          const keys = this.#unsettled.get(f.clientOrderId) ?? new Set()
-          this.#unsettled.set(f.clientOrderId, keys.add(fillKey(f)))
-        }
-      },
-      'fill.settled': (e: { fill: Fill }) => this.#settled(e.fill),
+    const offReversed = subscribe(client.events, {
       'fill.reversed': (e: { fill: Fill }) => {
         const cid = e.fill.clientOrderId
         if (this.#waiters.has(cid))
           this.#reversed.set(cid, (this.#reversed.get(cid) ?? new Decimal(0)).plus(e.fill.qty))
-        this.#settled(e.fill)
       },
     })
     this.#detach = () => {
       offOrders()
-      offFills()
+      offReversed()
+      offSettled()
+      release()
     }
   }
 
@@ -597,15 +600,9 @@ class Watcher {
     return this.untilAll([cid], () => !this.#unsettled.has(cid), timeoutMs)
   }
 
-  #settled(fill: Fill): void {
-    const cid = fill.clientOrderId
-    const keys = this.#unsettled.get(cid)
-    if (keys === undefined || !keys.delete(fillKey(fill)) || keys.size > 0) return
-    this.#unsettled.delete(cid)
-    for (const f of [...(this.#waiters.get(cid) ?? [])]) f()
-  }
-
+  /** Watches `cid` (a leg or an unwind order), its fills included. */
   add(cid: string): void {
+    this.#unsettled.follow(cid)
     if (!this.#waiters.has(cid)) this.#waiters.set(cid, new Set())
   }
 

@@ -321,9 +321,13 @@ export class PolymarketSim {
     for (const t of m.tokens) this.#broadcastMarket(t.tokenId, msg)
   }
 
-  /** Moves trades held by the `hold` settlement mode on to CONFIRMED (or FAILED with `fail: true`). */
-  releaseSettlement(options: { fail?: boolean } = {}): void {
+  /**
+   * Moves trades held by the `hold` settlement mode on to CONFIRMED (or FAILED with `fail: true`); with `tokenId`,
+   * only the trades whose taker order was for that token.
+   */
+  releaseSettlement(options: { fail?: boolean; tokenId?: string } = {}): void {
     for (const t of this.#ex.trades) {
+      if (options.tokenId !== undefined && t.tokenId !== options.tokenId) continue
       if (t.status === 'MATCHED' && this.#held.has(t.id)) {
         this.#held.delete(t.id)
         this.#advance(t, options.fail === true ? ['RETRYING', 'FAILED'] : ['MINED', 'CONFIRMED'])

@@ -5,7 +5,7 @@
  */
 import { Wallet } from 'ethers'
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest'
-import type { Instrument } from '../../../src/core/types.js'
+import type { Fill, Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { PolymarketAdapter, type PolymarketRest } from '../../../src/exchanges/polymarket/index.js'
 import { OrderExecutor, OrderGroup } from '../../../src/execution/index.js'
@@ -304,6 +304,50 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
     expect(out.legs[0]?.unwindOrders).toBeUndefined()
     expect(out.legs[0]?.residualQty.toFixed()).toBe('0')
     expect(sim.ledger().trades.map((t) => t.status)).toEqual(['FAILED'])
+  })
+
+  it('a rebalance after a reversal waits for the other leg’s settlement, learnt during execute, before selling', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    onTestFinished(() => {
+      sim.faults.settlement('confirm')
+      sim.releaseSettlement()
+    })
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      unwindRetryStepBps: 0,
+      legTimeoutMs: 5_000,
+    })
+    const legs = [yes, no].map(async (i) => ({
+      clientOrderId: cid(),
+      venue: 'polymarket',
+      symbol: i.symbol,
+      side: 'BUY' as const,
+      type: 'LIMIT' as const,
+      timeInForce: 'FOK' as const,
+      qty: new Decimal(10),
+      price: await bestAsk(i),
+      strategyId: 'arb',
+    }))
+    const out = await group.execute(await Promise.all(legs))
+    expect(out.status).toBe('COMPLETED')
+    const reversed = new Promise<Fill>((resolve) => exec.events.once('fill.reversed', (e) => resolve(e.fill)))
+    // The YES trade fails; the NO trade is still not on chain (its shares cannot be sold yet) for another 500 ms.
+    sim.releaseSettlement({ fail: true, tokenId: yes.symbol })
+    const fill = await reversed
+    const release = setTimeout(() => sim.releaseSettlement({ tokenId: no.symbol }), 500)
+    onTestFinished(() => clearTimeout(release))
+    const t0 = Date.now()
+    const after = await group.rebalance(out, fill)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400)
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => [l.fate, l.heldQty?.toFixed()])).toEqual([
+      ['REVERSED', '0'],
+      ['UNWOUND', '0'],
+    ])
+    expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('10')
   })
 
   it('sends the unwind after unwindSettleTimeoutMs when the trade never settles (and reports what is left)', async () => {
