@@ -42,7 +42,7 @@ import { PolymarketMarketStream } from './PolymarketMarketStream.js'
 import { PolymarketRest, PolymarketRestConfigSchema } from './PolymarketRest.js'
 import { PolymarketUserStream } from './PolymarketUserStream.js'
 import type { PolymarketHealth } from './PolymarketVersions.js'
-import { replayTrades, SettlementRecheck, type TradeReplayHost } from './replayTrades.js'
+import { involves, replayTrades, SettlementRecheck, type TradeReplayHost } from './replayTrades.js'
 import type { CancelResult, PolymarketOpenOrder, PostOrderOptions, PostOrderResult } from './restTypes.js'
 import type { PolymarketOrderType, SignedPolymarketOrder } from './types.js'
 import { PolymarketSocketConfigShape } from './wsConfig.js'
@@ -628,9 +628,9 @@ export class PolymarketAdapter implements ExchangeAdapter {
   async orderFills(symbol: string, clientOrderId: string): Promise<readonly Fill[]> {
     const known = this.#byClient.get(clientOrderId)
     if (known === undefined) return []
-    const mine = (await replayTrades(this.#replay, { tokenId: symbol })).filter(
-      (f) => f.venueOrderId === known.orderId,
-    )
+    const mine = (
+      await replayTrades(this.#replay, { tokenId: symbol }, (t) => involves(t, known.orderId))
+    ).filter((f) => f.venueOrderId === known.orderId)
     return mine.map((f) => ({ ...f, clientOrderId }))
   }
 

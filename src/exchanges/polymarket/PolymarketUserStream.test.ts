@@ -58,9 +58,9 @@ describe('PolymarketUserStream fills', () => {
     expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([true])
     user.ingestTrade(trade('RETRYING'))
     expect(settled).toEqual([])
-    expect(user.unsettledMarkets()).toEqual(['0xabc']) // what a reconciliation reads again
+    expect(user.unsettledTrades()).toEqual(new Map([['0xabc', new Set(['t1'])]])) // what a reconciliation reads again
     expect(user.ingestTrade(trade('MINED')).map((f) => f.unsettled)).toEqual([undefined])
-    expect(user.unsettledMarkets()).toEqual([])
+    expect(user.unsettledTrades()).toEqual(new Map())
     user.ingestTrade(trade('CONFIRMED'))
     // REST history replayed out of order: the fill it returns stays settled (it may be booked from this reply).
     expect(user.ingestTrade(trade('MATCHED')).map((f) => f.unsettled)).toEqual([undefined])
@@ -73,14 +73,20 @@ describe('PolymarketUserStream fills', () => {
     expect(settled).toEqual(['t1:settled'])
   })
 
-  it('lists the markets of fills unsettled for at least the age asked (what a settlement recheck reads)', () => {
+  it('lists the unsettled trades of each market with a fill unsettled for at least the age asked (what a settlement recheck reads)', () => {
     const clock = new ManualClock(1_000)
     const user = new PolymarketUserStream({ credentials: () => creds, clock })
     user.ingestTrade(trade('MATCHED'))
     clock.advance(5_000)
     user.ingestTrade(trade('MATCHED', { tradeId: 't2', market: '0xdef' }))
-    expect(user.unsettledMarkets(5_000)).toEqual(['0xabc'])
-    expect(user.unsettledMarkets().sort()).toEqual(['0xabc', '0xdef'])
+    user.ingestTrade(trade('MATCHED', { tradeId: 't3' }))
+    expect(user.unsettledTrades(5_000)).toEqual(new Map([['0xabc', new Set(['t1', 't3'])]]))
+    expect(user.unsettledTrades()).toEqual(
+      new Map([
+        ['0xabc', new Set(['t1', 't3'])],
+        ['0xdef', new Set(['t2'])],
+      ]),
+    )
   })
 
   it('a trade first seen as FAILED is reported as a fill and its reversal, once', () => {

@@ -102,10 +102,14 @@ export class PolymarketUserStream {
   readonly #myOrders = new Set<string>()
   /** Fills reported, by `tradeId:orderId`, and what their trade was when last reported. */
   readonly #seenFills = new BoundedMap<string, ReportedAs>(MAX_SEEN_FILLS)
-  /** Fills reported unsettled and not settled or reversed since, by `tradeId:orderId`: their market and since when. */
-  readonly #unsettled = new BoundedMap<string, { readonly market: string; readonly since: number }>(
-    MAX_SEEN_FILLS,
-  )
+  /**
+   * Fills reported unsettled and not settled or reversed since, by `tradeId:orderId`: their market, trade and since
+   * when.
+   */
+  readonly #unsettled = new BoundedMap<
+    string,
+    { readonly market: string; readonly trade: string; readonly since: number }
+  >(MAX_SEEN_FILLS)
   #ws: ReconnectingWebSocket | undefined
   #closed = false
 
@@ -190,7 +194,8 @@ export class PolymarketUserStream {
       if (reported === now || reported === 'reversed' || (reported === 'settled' && now === 'unsettled'))
         continue
       this.#seenFills.set(key, now)
-      if (now === 'unsettled') this.#unsettled.set(key, { market: t.market, since: this.#clock.now() })
+      if (now === 'unsettled')
+        this.#unsettled.set(key, { market: t.market, trade: t.tradeId, since: this.#clock.now() })
       else this.#unsettled.delete(key)
       if (reported === undefined)
         this.#bus.emit('fill', { type: 'fill', fill: f, status: t.status, tsEvent: t.tsEvent })
@@ -204,14 +209,18 @@ export class PolymarketUserStream {
   }
 
   /**
-   * The markets (condition ids) of the fills reported unsettled at least `olderThanMs` ago whose settlement (or
-   * failure) has not been reported since.
+   * The trades whose fills were reported unsettled and whose settlement (or failure) has not been reported since, by
+   * market (condition id): every such trade of each market with one reported at least `olderThanMs` ago.
    */
-  unsettledMarkets(olderThanMs = 0): string[] {
-    const markets = new Set<string>()
+  unsettledTrades(olderThanMs = 0): Map<string, Set<string>> {
+    const byMarket = new Map<string, Set<string>>()
+    for (const [, u] of this.#unsettled)
+      byMarket.set(u.market, (byMarket.get(u.market) ?? new Set()).add(u.trade))
     const before = this.#clock.now() - olderThanMs
-    for (const [, u] of this.#unsettled) if (u.since <= before) markets.add(u.market)
-    return [...markets]
+    const due = new Set<string>()
+    for (const [, u] of this.#unsettled) if (u.since <= before) due.add(u.market)
+    for (const m of byMarket.keys()) if (!due.has(m)) byMarket.delete(m)
+    return byMarket
   }
 
   /** Closes the channel. Idempotent. */

@@ -255,4 +255,43 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     sim.faults.stallSockets(false)
     await until(() => adapter.market.book(yes)?.isSynced === true)
   })
+
+  it('after a restart, a settlement recheck and a fills lookup replay only what they look for (no fill of an order from before the restart)', async () => {
+    const { sim, adapter, exec, clob, errors, yes, buy } = await setup()
+    const ask = String((await clob.getBook(yes)).asks[0]![0])
+    const before = await exec.submit(buy('7', 'LIMIT', ask))
+    await until(() => exec.order(before.clientOrderId)?.status === 'FILLED')
+    await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
+    await adapter.close()
+    // The restarted bot: the same account, nothing remembered.
+    const again = new PolymarketAdapter({
+      restUrl: sim.restUrl,
+      wsUrl: sim.wsUrl,
+      signer: wallet,
+      autoHeartbeat: false,
+      settleRecheckAfterMs: 50,
+    })
+    open.push(again)
+    await again.rest.createOrDeriveApiKey()
+    const exec2 = new OrderExecutor({ adapter: again, queryIntervalMs: 100 })
+    const errors2: TradekitError[] = []
+    exec2.events.on('error', (e) => errors2.push(e))
+    await exec2.start()
+    await until(() => sim.connections.user === 1)
+    sim.faults.settlement('hold')
+    const after = await exec2.submit(buy('6', 'LIMIT', String((await again.rest.getBook(yes)).asks[0]![0])))
+    await until(() => exec2.order(after.clientOrderId)?.status === 'FILLED')
+    await new Promise((r) => setTimeout(r, 80)) // unsettled longer than settleRecheckAfterMs
+    const replayed: string[] = []
+    again.events.on('fill', (e) => replayed.push(e.fill.tradeId))
+    await exec2.reconcile() // the settlement recheck reads the market's whole history
+    expect((await again.orderFills(yes, after.clientOrderId)).map((f) => f.qty.toFixed())).toEqual(['6'])
+    sim.faults.settlement('confirm')
+    sim.releaseSettlement()
+    await until(() => exec2.order(after.clientOrderId)?.status === 'FILLED')
+    await exec2.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
+    expect(replayed).toEqual([])
+    expect(errors2).toEqual([])
+    expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
+  })
 })
