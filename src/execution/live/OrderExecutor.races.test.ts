@@ -243,6 +243,52 @@ describe('OrderExecutor: a synthesized fill and the real fill it stands for', ()
   })
 })
 
+describe('OrderExecutor: the venue reverses a real fill that a synthesized fill booked', () => {
+  const rig = async (qty: string) => {
+    const r = await setup((now) => new FakeExchangeAdapter('fake', [BTCUSDT], now))
+    r.portfolio.events.on('error', () => {}) // setup's Portfolio keeps no spot fill to reverse
+    const portfolio = new Portfolio({
+      balances: { USDT: '100000' },
+      instruments: [BTCUSDT],
+      reversibleKinds: ['spot'],
+    })
+    portfolio.attach(r.exec)
+    await r.exec.submit(bid('h3', qty))
+    r.venue.dropStream()
+    const real = [r.venue.fill('h3', '1'), ...(qty === '2' ? [r.venue.fill('h3', '1')] : [])]
+    await r.exec.cancel('h3') // the answer beats the trades: their quantity is synthesized
+    r.venue.reconnectStream()
+    for (const f of real) r.venue.events.emit('fill', { type: 'fill', fill: f, tsEvent: f.tsEvent }) // covered
+    const reverse = (f: Fill) =>
+      r.venue.events.emit('fill.reversed', {
+        type: 'fill.reversed',
+        fill: f,
+        reason: 'FAILED',
+        tsEvent: f.tsEvent,
+      })
+    return { ...r, portfolio, real, reverse }
+  }
+
+  it('undoes the synthesized fill when the real fill was all of it', async () => {
+    const { portfolio, real, reverse, errors } = await rig('1')
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('1')
+    reverse(real[0] as Fill)
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
+    expect(portfolio.cash('USDT').toFixed()).toBe('100000')
+    expect(errors).toEqual([])
+  })
+
+  it('says so when the real fill was only part of it (the Portfolio cannot take back part of a fill)', async () => {
+    const { portfolio, real, reverse, errors } = await rig('2')
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('2')
+    reverse(real[1] as Fill)
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('2')
+    expect(errors).toEqual([
+      expect.stringMatching(/booked as part of a synthesized fill of order "h3": not undone/),
+    ])
+  })
+})
+
 describe('OrderExecutor.reconcileJournal after start() adopted the open orders', () => {
   const journaled = (over: Partial<JournalOrderEntry> = {}): JournalOrderEntry => ({
     kind: 'order',

@@ -183,18 +183,10 @@ export class OrderExecutor implements ExecutionClient {
       'order.updated': (e: { order: Order }) => this.#applyVenueOrder(e.order, false),
       fill: (e: { fill: Fill }) => this.#onFills([e.fill]),
       'fill.reversed': (e: { fill: Fill; reason: string }) => this.#onFillReversed(e.fill, e.reason),
-      'balance.updated': (e: { balances: readonly Balance[]; tsEvent: number }) =>
-        this.#bus.emit('account.updated', {
-          type: 'account.updated',
-          balances: e.balances,
-          tsEvent: e.tsEvent,
-        }),
-      'position.updated': (e: { positions: readonly Position[]; tsEvent: number }) =>
-        this.#bus.emit('account.updated', {
-          type: 'account.updated',
-          positions: e.positions,
-          tsEvent: e.tsEvent,
-        }),
+      'balance.updated': ({ balances, tsEvent }: { balances: readonly Balance[]; tsEvent: number }) =>
+        this.#bus.emit('account.updated', { type: 'account.updated', balances, tsEvent }),
+      'position.updated': ({ positions, tsEvent }: { positions: readonly Position[]; tsEvent: number }) =>
+        this.#bus.emit('account.updated', { type: 'account.updated', positions, tsEvent }),
       'funding.settled': (e: FundingSettledEvent) => this.#bus.emit('funding.settled', e),
       'fill.settled': (e: FillSettledEvent) => this.#bus.emit('fill.settled', e), // the Portfolio knows the fill
       'account.transferred': (e: AccountTransferEvent) => this.#bus.emit('account.transferred', e),
@@ -658,12 +650,15 @@ export class OrderExecutor implements ExecutionClient {
   /**
    * The venue undid a fill it reported (Polymarket: the trade's settlement failed on chain). The order keeps the
    * quantity the venue matched; the reversal goes out as `fill.reversed` so the Portfolio takes the position and
-   * cash back. A reversal of a fill never applied here is ignored.
+   * cash back: of the synthesized fill that booked it, when it was booked as one (`SyntheticFills.reversalOf`).
+   * A reversal of a fill never applied here is ignored.
    */
   #onFillReversed(fill: Fill, reason: string): void {
     const k = fillKey(fill)
     if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
+    const booked = this.#fills.synthesized.reversalOf(fill) ?? fill
+    if (booked instanceof StateError) this.#bus.emit('error', booked)
     const order = this.#orders.get(fill.clientOrderId)
     this.#log.warn(
       { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, reason },
@@ -671,7 +666,7 @@ export class OrderExecutor implements ExecutionClient {
     )
     this.#bus.emit('fill.reversed', {
       type: 'fill.reversed',
-      fill,
+      fill: booked instanceof StateError ? fill : booked,
       reason,
       ...(order !== undefined ? { order } : {}),
       tsEvent: this.#clock.now(),

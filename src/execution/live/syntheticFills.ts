@@ -1,6 +1,7 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
-import type { Fill, Order } from '../../core/types.js'
+import { type Fill, fillKey, type Order } from '../../core/types.js'
 import type { Decimal } from '../../decimal/index.js'
+import { StateError } from '../../errors/index.js'
 
 /** Trade ids of the fills the live OrderExecutor synthesizes start with this. */
 export const SYNTHETIC_TRADE_PREFIX = 'reconcile:'
@@ -13,6 +14,14 @@ interface Synthesized {
   readonly tsVenue: number
   /** Whether that record was terminal (no fill of the order can come after it). */
   readonly ended: boolean
+  /** The synthesized fill, while the quantity is one fill's (a second synthesized fill of the order joins it). */
+  readonly fill: Fill | undefined
+}
+
+/** A real fill counted in a synthesized one: that fill, when the real fill was all of it. */
+interface BookedIn {
+  readonly clientOrderId: string
+  readonly whole: Fill | undefined
 }
 
 /**
@@ -30,9 +39,12 @@ interface Synthesized {
  */
 export class SyntheticFills {
   readonly #byOrder: BoundedMap<string, Synthesized>
+  /** By fill key: the real fills covered, for a reversal of one of them. */
+  readonly #covered: BoundedMap<string, BookedIn>
 
   constructor(capacity: number) {
     this.#byOrder = new BoundedMap(capacity)
+    this.#covered = new BoundedMap(capacity)
   }
 
   /** Records a synthesized fill, applied to its order, and the venue record `v` it came from. */
@@ -41,7 +53,12 @@ export class SyntheticFills {
     const before = this.#byOrder.get(cid)
     const remaining = before === undefined ? fill.qty : before.remaining.plus(fill.qty)
     const ended = v.status === 'FILLED' || v.status === 'CANCELED' || v.status === 'EXPIRED'
-    this.#byOrder.set(cid, { remaining, tsVenue: v.tsUpdated, ended })
+    this.#byOrder.set(cid, {
+      remaining,
+      tsVenue: v.tsUpdated,
+      ended,
+      fill: before === undefined ? fill : undefined,
+    })
   }
 
   /**
@@ -55,6 +72,22 @@ export class SyntheticFills {
     if (!s.ended && fill.tsEvent > s.tsVenue) return false
     s.remaining = s.remaining.minus(fill.qty)
     if (s.remaining.isZero()) this.#byOrder.delete(fill.clientOrderId)
+    const whole = s.fill?.qty.eq(fill.qty) === true ? s.fill : undefined
+    this.#covered.set(fillKey(fill), { clientOrderId: fill.clientOrderId, whole })
     return true
+  }
+
+  /**
+   * What a reversal of a real fill that `covers` counted must undo: the synthesized fill that booked it, when the real
+   * fill was all of it; otherwise an error (the Portfolio cannot take back part of a fill: the position differs from
+   * the venue's until reconciled). `undefined` for a fill booked itself.
+   */
+  reversalOf(fill: Fill): Fill | StateError | undefined {
+    const b = this.#covered.take(fillKey(fill))
+    if (b === undefined || b.whole !== undefined) return b?.whole
+    const why = `Fill "${fill.tradeId}" reversed by the venue was booked as part of a synthesized fill of order "${b.clientOrderId}": not undone`
+    return new StateError(why, {
+      details: { clientOrderId: b.clientOrderId, tradeId: fill.tradeId, qty: fill.qty.toFixed() },
+    })
   }
 }
