@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../core/clock.js'
 import type { OrderIntent } from '../core/ports.js'
+import type { Fill, Order } from '../core/types.js'
 import { Decimal } from '../decimal/index.js'
 import { OrderGroup } from './OrderGroup.js'
 import { ScriptedClient } from './testing/ScriptedClient.js'
@@ -128,5 +129,70 @@ describe('OrderGroup over a scripted venue', () => {
     const out = await run(clock, g.execute([leg('a'), leg('b')]))
     expect(out.status).toBe('UNWOUND')
     expect(seen).toEqual(['a-u false'])
+  })
+
+  it('rebalance: a leg whose trade fails while another leg’s sale waits drops below the level; another round levels the rest', async () => {
+    const clock = new ManualClock(0)
+    const client = new ScriptedClient()
+    const emit = (name: string, e: unknown) =>
+      (client.events as unknown as { emit: (n: string, e: unknown) => void }).emit(name, e)
+    const unsettled = (cid: string, qty: string, tradeId: string): Fill => ({
+      ...client.fill(cid, new Decimal(qty)),
+      tradeId,
+      unsettled: true,
+    })
+    /** Each leg's fills (quantity, trade id), every one of a trade not on chain yet. */
+    const legFills: Record<string, [string, string][]> = {
+      a: [
+        ['6', 'a1'],
+        ['4', 'a2'],
+      ],
+      b: [['10', 'b1']],
+      c: [['10', 'c1']],
+    }
+    const fills = new Map<string, Fill>()
+    client.onSubmit = (i) => {
+      const spec = legFills[i.clientOrderId]
+      if (spec === undefined) return [{ status: 'FILLED', filledQty: i.qty.toFixed() }] // unwinds fill at once
+      queueMicrotask(() => {
+        const order = client.orders.get(i.clientOrderId) as Order
+        const filled = {
+          ...order,
+          status: 'FILLED' as const,
+          filledQty: new Decimal(10),
+          avgFillPrice: new Decimal('0.5'),
+        }
+        client.orders.set(i.clientOrderId, filled)
+        const made = spec.map(([qty, id]) => unsettled(i.clientOrderId, qty, id))
+        for (const f of made) fills.set(f.tradeId, f)
+        emit('order.filled', { type: 'order.filled', order: filled, fills: made, tsEvent: 0 })
+      })
+      return []
+    }
+    const g = new OrderGroup({ client, clock, legTimeoutMs: 1_000, unwindTimeoutMs: 1_000 })
+    const out = await run(clock, g.execute([leg('a'), leg('b'), leg('c')]), 50)
+    expect(out.status).toBe('COMPLETED')
+    const [a1, a2, b1, c1] = ['a1', 'a2', 'b1', 'c1'].map((id) => fills.get(id))
+    const reverse = (f: Fill) =>
+      emit('fill.reversed', { type: 'fill.reversed', fill: f, reason: 'FAILED', tsEvent: 0 })
+    const settle = (f: Fill) => emit('fill.settled', { type: 'fill.settled', fill: f, tsEvent: 0 })
+    reverse(a2 as Fill) // a holds 6: b and c are sold down to 6…
+    clock.setTimeout(() => reverse(b1 as Fill), 100) // …but b's trade fails while its sale waits: b holds 0
+    clock.setTimeout(() => settle(c1 as Fill), 200)
+    clock.setTimeout(() => settle(a1 as Fill), 300)
+    const after = await run(clock, g.rebalance(out, a2 as Fill), 50)
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => [l.fate, l.heldQty?.toFixed()])).toEqual([
+      ['REVERSED', '0'],
+      ['REVERSED', '0'],
+      ['UNWOUND', '0'],
+    ])
+    const sold = (cid: string) =>
+      client.submitted.filter((i) => i.clientOrderId.startsWith(`${cid}-r`)).map((i) => i.qty.toFixed())
+    expect([sold('a'), sold('b'), sold('c')]).toEqual([['6'], [], ['4', '6']])
+    // The engine passes b's reversal too: counted already, nothing more is done.
+    const again = await run(clock, g.rebalance(after, b1 as Fill), 50)
+    expect(again.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0', '0'])
+    expect(client.submitted).toHaveLength(6)
   })
 })

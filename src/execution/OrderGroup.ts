@@ -4,8 +4,9 @@ import { parseConfig } from '../core/config.js'
 import { subscribe, subscribeAll } from '../core/events.js'
 import { isTerminalStatus } from '../core/orderState.js'
 import { type ExecutionClient, ORDER_EVENTS, type OrderIntent } from '../core/ports.js'
+import { RecentIds } from '../core/RecentIds.js'
 import { ClockSchema, PositiveDurationMsSchema } from '../core/schemas.js'
-import { type Fill, type Instrument, type Order, oppositeSide } from '../core/types.js'
+import { type Fill, fillKey, type Instrument, type Order, oppositeSide } from '../core/types.js'
 import { Decimal, roundToIncrement, roundToStep } from '../decimal/index.js'
 import { type TradekitError, toTradekitError, ValidationError } from '../errors/index.js'
 import { UnsettledLegFills } from './UnsettledLegFills.js'
@@ -81,6 +82,10 @@ export interface OrderGroupOutcome {
 
 /** The widest unwind bound when `unwindSlippageCapBps` is not set (unless `maxUnwindSlippageBps` is wider). */
 const DEFAULT_UNWIND_CAP_BPS = 1_000
+/** Reversals of leg fills an OrderGroup remembers having counted (so a later `rebalance` does not count one twice). */
+const MAX_COUNTED_REVERSALS = 10_000
+/** Rounds of one `rebalance`: a reversal seen while it unwinds may lower the level again. */
+const MAX_REBALANCE_ROUNDS = 3
 
 /** Schema of {@link OrderGroupConfig}; defaults are applied here. */
 export const OrderGroupConfigSchema = /* @__PURE__ */ z
@@ -168,6 +173,8 @@ export class OrderGroup {
   readonly #instruments = new Map<string, Instrument>()
   /** Fills of the group's orders the venue has not settled: an unwind waits for them, in `execute` and `rebalance`. */
   readonly #unsettled: UnsettledLegFills
+  /** Fill keys of the leg reversals an outcome already counts (seen while unwinding, or passed to `rebalance`). */
+  readonly #counted = new RecentIds<string>(MAX_COUNTED_REVERSALS)
   #seq = 0
 
   constructor(config: OrderGroupConfig) {
@@ -278,7 +285,13 @@ export class OrderGroup {
           })
           continue
         }
-        const done = await this.#unwind(watch, s.intent, order, order.filledQty, oppositeSide(order.side))
+        const { leg: done } = await this.#unwind(
+          watch,
+          s.intent,
+          order,
+          order.filledQty,
+          oppositeSide(order.side),
+        )
         outcomes.push(open !== undefined ? { ...done, openQty: open.plus(done.openQty ?? 0) } : done)
       }
       const residual = outcomes.some((o) => o.residualQty.gt(0) || o.openQty !== undefined)
@@ -295,9 +308,11 @@ export class OrderGroup {
    * completed group, what the reversed leg still holds (the other legs are unwound down to it, so the group is not
    * left holding one side); for a failed group, flat (a leg the reversal left short of what its unwind sold is bought
    * back, a leg whose unwind was undone is unwound again). Unwinds are LIMIT IOCs bounded and retried as in `execute`
-   * (or hedged). Pass the outcome of `execute`, or of the previous `rebalance`. Resolves with the new outcome: a leg
-   * whose own fill was reversed is `REVERSED`, each leg has its `heldQty`; `FAILED` when the legs could not be
-   * brought level.
+   * (or hedged). Pass the outcome of `execute`, or of the previous `rebalance`, and the reversed fill: with its
+   * venue, symbol and trade id, a reversal the group counted already (one that came while an unwind waited to sell
+   * that leg, or one passed before) is not counted twice. A leg reversed while this runs is not sold beyond what the
+   * venue left it, and the legs are levelled again (a few rounds at most). Resolves with the new outcome: a leg whose
+   * own fill was reversed is `REVERSED`, each leg has its `heldQty`; `FAILED` when the legs could not be brought level.
    *
    * @example
    * ```ts
@@ -309,7 +324,7 @@ export class OrderGroup {
    */
   async rebalance(
     outcome: OrderGroupOutcome,
-    reversed: { readonly clientOrderId: string; readonly qty: Decimal },
+    reversed: Pick<Fill, 'clientOrderId' | 'qty'> & Partial<Pick<Fill, 'venue' | 'symbol' | 'tradeId'>>,
   ): Promise<OrderGroupOutcome> {
     const cid = reversed.clientOrderId
     const ownFill = (l: LegOutcome) => l.intent.clientOrderId === cid
@@ -324,51 +339,78 @@ export class OrderGroup {
       })
     }
     const zero = new Decimal(0)
-    const held = (l: LegOutcome): Decimal => {
+    // A reversal the outcome counts already (seen while the group unwound, or passed before) is not counted twice.
+    const { venue, symbol, tradeId } = reversed
+    const key =
+      venue && symbol && tradeId ? fillKey({ venue, symbol, tradeId, clientOrderId: cid }) : undefined
+    const fresh = key === undefined || this.#counted.addNew(key)
+    let legs: LegOutcome[] = outcome.legs.map((l) => {
       const h = l.heldQty ?? (l.fate === 'FILLED' ? l.filledQty : l.residualQty)
-      if (l !== hit) return h
-      return ownFill(l) ? h.minus(reversed.qty) : h.plus(reversed.qty)
-    }
-    // A failed group's legs are flat or hold a residual; a completed one's hold their pairs: the level is the least.
-    const target = Decimal.max(zero, Decimal.min(...outcome.legs.map(held)))
+      if (l !== hit) return { ...l, heldQty: h }
+      const heldQty = !fresh ? h : ownFill(l) ? h.minus(reversed.qty) : h.plus(reversed.qty)
+      return { ...l, fate: ownFill(l) ? ('REVERSED' as const) : l.fate, heldQty }
+    })
     const watch = new Watcher(this.#cfg.client, this.#clock, this.#unsettled)
-    const tag = `r${++this.#seq}`
     try {
-      const legs: LegOutcome[] = []
-      for (const leg of outcome.legs) {
-        const fate = leg === hit && ownFill(leg) ? ('REVERSED' as const) : leg.fate
-        const now = held(leg)
-        const excess = now.minus(target)
-        if (excess.isZero() || leg.order === undefined) {
-          legs.push({ ...leg, fate, residualQty: zero, heldQty: now })
-          continue
-        }
-        const order = leg.order
-        // Over target: sell (or buy back a short leg) down to it; under target (a short left by a reversal): buy back.
-        const side = excess.gt(0) ? oppositeSide(order.side) : order.side
-        const done = await this.#unwind(watch, leg.intent, order, excess.abs(), side, tag)
-        const moved = excess.abs().minus(done.residualQty)
-        const heldQty = excess.gt(0) ? now.minus(moved) : now.plus(moved)
-        const unwindOrders = [...(leg.unwindOrders ?? []), ...(done.unwindOrders ?? [])]
-        legs.push({
-          ...done,
-          fate: fate === 'REVERSED' ? fate : done.fate,
-          filledQty: order.filledQty,
-          heldQty,
-          ...(unwindOrders.length > 0 ? { unwindOrders } : {}),
-        })
+      // Reversals of any leg while this runs are counted (the leg is not sold beyond what the venue left it).
+      for (const l of legs) if (l.order !== undefined) watch.add(l.intent.clientOrderId)
+      let target = zero
+      for (let round = 0; round < MAX_REBALANCE_ROUNDS; round++) {
+        // A failed group's legs are flat or hold a residual; a completed one's hold their pairs: the level is the least.
+        target = Decimal.max(zero, Decimal.min(...legs.map((l) => l.heldQty ?? zero)))
+        const r = await this.#level(watch, legs, target, `r${++this.#seq}`)
+        legs = r.legs
+        if (!r.counted || isLevel(legs, target)) break
       }
-      // A leg order or unwind whose cancel was never confirmed may still fill: not known level.
-      const level = legs.every((l) => (l.heldQty ?? zero).eq(target) && l.openQty === undefined)
       const hedged = legs.some((l) => l.fate === 'HEDGED')
       return {
         groupId: outcome.groupId,
-        status: !level && !hedged ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND',
+        status: !isLevel(legs, target) && !hedged ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND',
         legs,
       }
     } finally {
       watch.close()
     }
+  }
+
+  /**
+   * One round of `rebalance`: unwinds each leg's excess over `target` (buys back a shortfall). `counted`: whether a
+   * leg's reversal seen meanwhile was counted (its holding then may be below the level: another round).
+   */
+  async #level(
+    watch: Watcher,
+    legs: readonly LegOutcome[],
+    target: Decimal,
+    tag: string,
+  ): Promise<{ legs: LegOutcome[]; counted: boolean }> {
+    const zero = new Decimal(0)
+    const out: LegOutcome[] = []
+    let counted = false
+    for (const leg of legs) {
+      const now = leg.heldQty ?? zero
+      const excess = now.minus(target)
+      if (excess.isZero() || leg.order === undefined) {
+        out.push({ ...leg, residualQty: zero })
+        continue
+      }
+      const order = leg.order
+      // Over target: sell (or buy back a short leg) down to it; under target (a short left by a reversal): buy back.
+      const side = excess.gt(0) ? oppositeSide(order.side) : order.side
+      const { leg: done, lost } = await this.#unwind(watch, leg.intent, order, excess.abs(), side, tag)
+      if (lost.gt(0)) counted = true
+      // What the unwind moved (what it set out to move, less what is left), and what the venue took back meanwhile.
+      const moved = Decimal.max(excess.abs().minus(lost), zero).minus(done.residualQty)
+      const heldQty = excess.gt(0) ? now.minus(lost).minus(moved) : now.plus(moved)
+      const unwindOrders = [...(leg.unwindOrders ?? []), ...(done.unwindOrders ?? [])]
+      out.push({
+        ...done,
+        fate: leg.fate === 'REVERSED' || lost.gt(0) ? 'REVERSED' : done.fate, // its own fill reversed meanwhile
+        filledQty: order.filledQty,
+        heldQty,
+        ...(unwindOrders.length > 0 ? { unwindOrders } : {}),
+      })
+    }
+    return { legs: out, counted }
   }
 
   /**
@@ -382,17 +424,23 @@ export class OrderGroup {
     qty: Decimal,
     side: Order['side'],
     tag = 'u',
-  ): Promise<LegOutcome> {
+  ): Promise<{ leg: LegOutcome; lost: Decimal }> {
     const filled = order.filledQty
+    const none = new Decimal(0)
     // The hedge covers what is to be taken off now (all of the leg in `execute`, the excess in `rebalance`).
-    if (this.#cfg.onFailure === 'HEDGE') return this.#hedge(watch, intent, { ...order, filledQty: qty })
+    if (this.#cfg.onFailure === 'HEDGE')
+      return { leg: await this.#hedge(watch, intent, { ...order, filledQty: qty }), lost: none }
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
     // Shares of a trade the venue has not settled cannot be sold yet: a sale now would only be refused. What it
-    // reversed meanwhile (a failed settlement took the shares back) is not there to sell.
+    // reversed of the leg meanwhile (a failed settlement took the shares back) is not there to sell: counted here,
+    // once (a `rebalance` passed the same fill later does not count it again).
     if (side === 'SELL') await watch.settled(order.clientOrderId, this.#cfg.unwindSettleTimeoutMs)
+    const gone = side === 'SELL' ? watch.takeReversed(order.clientOrderId) : []
+    for (const f of gone) this.#counted.add(fillKey(f))
+    const lost = gone.reduce((sum, f) => sum.plus(f.qty), none)
     const sent: Order[] = []
-    let residual = side === 'SELL' ? Decimal.max(qty.minus(watch.reversedQty(order.clientOrderId)), 0) : qty
+    let residual = Decimal.max(qty.minus(lost), 0)
     let open: Decimal | undefined
     let error: TradekitError | undefined
     for (let bps = first, n = 1; residual.gt(0); n++) {
@@ -416,7 +464,7 @@ export class OrderGroup {
       bps = Math.min(cap, bps + step)
     }
     const last = sent.at(-1)
-    return {
+    const leg: LegOutcome = {
       intent,
       order,
       fate: residual.isZero() ? 'UNWOUND' : 'PARTIALLY_UNWOUND',
@@ -426,6 +474,7 @@ export class OrderGroup {
       ...(open !== undefined ? { openQty: open } : {}),
       ...(error ? { error } : {}),
     }
+    return { leg, lost }
   }
 
   /** The configured hedge for a leg's filled quantity. */
@@ -551,6 +600,11 @@ interface SendResult {
   readonly error?: TradekitError
 }
 
+/** Whether every leg holds `target` and no order of the group may still fill (a cancel never confirmed). */
+function isLevel(legs: readonly LegOutcome[], target: Decimal): boolean {
+  return legs.every((l) => (l.heldQty ?? target).eq(target) && l.openQty === undefined)
+}
+
 /**
  * Follows the client's events for a set of client order ids (and their fills the venue has not settled yet); lets
  * callers wait for a condition with a timeout.
@@ -560,8 +614,8 @@ class Watcher {
   readonly #unsettled: UnsettledLegFills
   readonly #latest = new Map<string, Order>()
   readonly #waiters = new Map<string, Set<() => void>>()
-  /** Per watched order: the quantity of its fills the venue reversed since the watch began. */
-  readonly #reversed = new Map<string, Decimal>()
+  /** Per watched order: its fills the venue reversed since the watch began, not yet taken. */
+  readonly #reversed = new Map<string, Fill[]>()
   readonly #detach: () => void
 
   /** `unsettled`: the group's unsettled fills, followed across its `execute` and `rebalance` calls. */
@@ -578,8 +632,7 @@ class Watcher {
     const offReversed = subscribe(client.events, {
       'fill.reversed': (e: { fill: Fill }) => {
         const cid = e.fill.clientOrderId
-        if (this.#waiters.has(cid))
-          this.#reversed.set(cid, (this.#reversed.get(cid) ?? new Decimal(0)).plus(e.fill.qty))
+        if (this.#waiters.has(cid)) this.#reversed.set(cid, [...(this.#reversed.get(cid) ?? []), e.fill])
       },
     })
     this.#detach = () => {
@@ -590,9 +643,11 @@ class Watcher {
     }
   }
 
-  /** The quantity of `cid`'s fills the venue reversed since the watch began. */
-  reversedQty(cid: string): Decimal {
-    return this.#reversed.get(cid) ?? new Decimal(0)
+  /** `cid`'s fills the venue reversed since the watch began (or since the last take), taken: the next take omits them. */
+  takeReversed(cid: string): Fill[] {
+    const fills = this.#reversed.get(cid) ?? []
+    this.#reversed.delete(cid)
+    return fills
   }
 
   /** Resolves once none of `cid`'s fills is unsettled (at once when none is), or after `timeoutMs`. */

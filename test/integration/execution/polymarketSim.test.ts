@@ -350,6 +350,130 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
     expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('10')
   })
 
+  /** Every leg 10 shares at the ask (FOK), each trade held unsettled; `COMPLETED`. */
+  const heldGroup = async (group: OrderGroup, insts: readonly Instrument[]) => {
+    const legs = insts.map(async (i) => ({
+      clientOrderId: cid(),
+      venue: 'polymarket',
+      symbol: i.symbol,
+      side: 'BUY' as const,
+      type: 'LIMIT' as const,
+      timeInForce: 'FOK' as const,
+      qty: new Decimal(10),
+      price: await bestAsk(i),
+      strategyId: 'arb',
+    }))
+    const out = await group.execute(await Promise.all(legs))
+    expect(out.status).toBe('COMPLETED')
+    return out
+  }
+  const reversals = () => {
+    const seen: Fill[] = []
+    exec.events.on('fill.reversed', (e) => seen.push(e.fill))
+    return seen
+  }
+  const shares = async (i: Instrument) =>
+    (await clob.getBalanceAllowance({ assetType: 'CONDITIONAL', tokenId: i.symbol })).balance.toFixed()
+
+  it('a reversal counted while an unwind waited is not counted again by the rebalance passed the same fill', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    onTestFinished(() => {
+      sim.faults.settlement('confirm')
+      sim.releaseSettlement()
+    })
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      legTimeoutMs: 5_000,
+    })
+    const out = await heldGroup(group, [yes, no])
+    const seen = reversals()
+    sim.releaseSettlement({ fail: true, tokenId: yes.symbol })
+    await until(() => seen.length === 1)
+    // The NO trade fails too while the rebalance waits to sell NO: nothing is left to sell.
+    const fail = setTimeout(() => sim.releaseSettlement({ fail: true, tokenId: no.symbol }), 300)
+    onTestFinished(() => clearTimeout(fail))
+    const after = await group.rebalance(out, seen[0] as Fill)
+    expect(seen).toHaveLength(2)
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0'])
+    // What the engine does for the second reversal: nothing left to do (before, it bought 10 NO back).
+    const again = await group.rebalance(after, seen[1] as Fill)
+    expect(again.status).toBe('UNWOUND')
+    expect(again.legs.map((l) => [l.fate, l.heldQty?.toFixed()])).toEqual([
+      ['REVERSED', '0'],
+      ['REVERSED', '0'],
+    ])
+    expect(again.legs.flatMap((l) => l.unwindOrders ?? [])).toEqual([])
+    expect([await shares(yes), await shares(no)]).toEqual(['0', '0'])
+  })
+
+  it('a leg whose trade failed while its execute unwind waited is not bought back by the rebalance of that reversal', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    const fail = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
+    onTestFinished(() => {
+      clearTimeout(fail)
+      sim.faults.settlement('confirm')
+    })
+    const seen = reversals()
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [yes, no],
+      maxUnwindSlippageBps: 2_000,
+      legTimeoutMs: 5_000,
+    })
+    const out = await yesThenRejectedNo(group, yes, no)
+    expect(out.legs.map((l) => [l.fate, l.residualQty.toFixed()])).toEqual([
+      ['UNWOUND', '0'],
+      ['REJECTED', '0'],
+    ])
+    const after = await group.rebalance(out, seen[0] as Fill) // the engine replays reversals seen during execute
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.flatMap((l) => l.unwindOrders ?? [])).toEqual([])
+    expect(await shares(yes)).toBe('0')
+  })
+
+  it('three legs: one whose trade fails while another leg’s sale waits is not sold (nothing is left of it)', async () => {
+    const [m1, m2] = sim.markets
+    const [a, b, c] = await Promise.all(
+      [m1?.tokens[0], m1?.tokens[1], m2?.tokens[0]].map((t) => adapter.instrument(t?.tokenId ?? '')),
+    )
+    if (a === undefined || b === undefined || c === undefined) throw new Error('no markets')
+    sim.faults.settlement('hold')
+    onTestFinished(() => {
+      sim.faults.settlement('confirm')
+      sim.releaseSettlement()
+    })
+    const group = new OrderGroup({
+      client: exec,
+      instruments: [a, b, c],
+      maxUnwindSlippageBps: 2_000,
+      unwindRetryStepBps: 0,
+      legTimeoutMs: 5_000,
+    })
+    const out = await heldGroup(group, [a, b, c])
+    const seen = reversals()
+    sim.releaseSettlement({ fail: true, tokenId: a.symbol })
+    await until(() => seen.length === 1)
+    const failC = setTimeout(() => sim.releaseSettlement({ fail: true, tokenId: c.symbol }), 200)
+    const settleB = setTimeout(() => sim.releaseSettlement({ tokenId: b.symbol }), 400)
+    onTestFinished(() => {
+      clearTimeout(failC)
+      clearTimeout(settleB)
+    })
+    const after = await group.rebalance(out, seen[0] as Fill)
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0', '0'])
+    expect(after.legs[2]?.unwindOrders).toBeUndefined() // C: nothing sold, nothing refused
+    expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('10')
+    const again = await group.rebalance(after, seen[1] as Fill)
+    expect(again.status).toBe('UNWOUND')
+    expect([await shares(a), await shares(b), await shares(c)]).toEqual(['0', '0', '0'])
+  })
+
   it('sends the unwind after unwindSettleTimeoutMs when the trade never settles (and reports what is left)', async () => {
     const { yes, no } = await market()
     sim.faults.settlement('hold')

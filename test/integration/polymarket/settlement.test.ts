@@ -286,9 +286,12 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     again.events.on('fill', (e) => replayed.push(e.fill.tradeId))
     await exec2.reconcile() // the settlement recheck reads the market's whole history
     expect((await again.orderFills(yes, after.clientOrderId)).map((f) => f.qty.toFixed())).toEqual(['6'])
+    const settled: string[] = []
+    exec2.events.on('fill.settled', (e) => settled.push(e.fill.clientOrderId))
     sim.faults.settlement('confirm')
     sim.releaseSettlement()
-    await until(() => exec2.order(after.clientOrderId)?.status === 'FILLED')
+    await until(() => settled.length === 1) // the fill of the order after the restart, and no other
+    expect(settled).toEqual([after.clientOrderId])
     await exec2.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
     expect(replayed).toEqual([])
     expect(errors2).toEqual([])
