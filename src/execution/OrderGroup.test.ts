@@ -46,6 +46,16 @@ function paperSetup() {
   return { clock, paper }
 }
 
+/** A reversal of `qty` of order `cid` on `inst` (a fill's identity: a new trade id each time unless given). */
+let trades = 0
+const reversal = (inst: Instrument, cid: string, qty: Decimal, tradeId = `rt${++trades}`) => ({
+  venue: inst.venue,
+  symbol: inst.symbol,
+  tradeId,
+  clientOrderId: cid,
+  qty,
+})
+
 describe('OrderGroup', () => {
   it('completes when every leg fills', async () => {
     const { paper, clock } = paperSetup()
@@ -65,7 +75,7 @@ describe('OrderGroup', () => {
     const out = await g.execute([yesLeg, leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
     expect(out.status).toBe('COMPLETED')
     // The venue reverses 20 of the YES leg: 20 NO are sold back, 10 pairs remain.
-    const after = await g.rebalance(out, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(20) })
+    const after = await g.rebalance(out, reversal(YES, yesLeg.clientOrderId, new Decimal(20)))
     expect(after.status).toBe('UNWOUND')
     expect(after.legs.map((l) => l.fate)).toEqual(['REVERSED', 'UNWOUND'])
     expect(after.legs[1]?.unwindOrder?.side).toBe('SELL')
@@ -73,13 +83,11 @@ describe('OrderGroup', () => {
     expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed()).toBe('10')
     expect(after.legs.map((l) => l.heldQty?.toFixed())).toEqual(['10', '10'])
     // The rest reversed too (pass the latest outcome; a new client order id each time); a stranger is refused.
-    const again = await g.rebalance(after, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(10) })
+    const again = await g.rebalance(after, reversal(YES, yesLeg.clientOrderId, new Decimal(10)))
     expect(again.status).toBe('UNWOUND')
     expect(again.legs.map((l) => l.heldQty?.toFixed())).toEqual(['0', '0'])
     expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed() ?? '0').toBe('0')
-    await expect(g.rebalance(out, { clientOrderId: 'nope', qty: new Decimal(1) })).rejects.toThrow(
-      /not a leg/,
-    )
+    await expect(g.rebalance(out, reversal(YES, 'nope', new Decimal(1)))).rejects.toThrow(/not a leg/)
   })
 
   it('rebalance with a hedge: the hedge is asked for the excess only', async () => {
@@ -98,7 +106,7 @@ describe('OrderGroup', () => {
     const yesLeg = leg(YES, { qty: '30', price: '0.45', timeInForce: 'IOC' })
     const out = await g.execute([yesLeg, leg(NO, { qty: '30', price: '0.53', timeInForce: 'IOC' })])
     expect(out.status).toBe('COMPLETED')
-    const after = await g.rebalance(out, { clientOrderId: yesLeg.clientOrderId, qty: new Decimal(20) })
+    const after = await g.rebalance(out, reversal(YES, yesLeg.clientOrderId, new Decimal(20)))
     expect(asked).toEqual([`${NO.symbol} 20`])
     expect(after.status).toBe('HEDGED')
     expect(paper.portfolio.position('fake', NO.symbol)?.qty.toFixed()).toBe('10')
@@ -226,7 +234,7 @@ describe('OrderGroup', () => {
     if (fill === undefined) throw new Error('no fill')
     expect(fill.qty.toFixed()).toBe('40')
     paper.onBook({ venue: 'fake', symbol: NO.symbol, bids: [[0.52, 1000]], asks: [[0.53, 1000]], tsEvent: 0 })
-    const after = await g.rebalance(out, { clientOrderId: noLeg.clientOrderId, qty: fill.qty })
+    const after = await g.rebalance(out, fill)
     expect(after.status).toBe('UNWOUND')
     expect(after.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REVERSED'])
     const buyBack = after.legs[1]?.unwindOrder
@@ -237,7 +245,7 @@ describe('OrderGroup', () => {
     // A reversal of an unwind's own fill: the leg holds it again and is unwound again.
     const sold = after.legs[0]?.unwindOrder
     if (sold === undefined) throw new Error('no unwind')
-    const again = await g.rebalance(after, { clientOrderId: sold.clientOrderId, qty: new Decimal(100) })
+    const again = await g.rebalance(after, reversal(YES, sold.clientOrderId, new Decimal(100)))
     expect(again.legs[0]?.unwindOrder?.side).toBe('SELL')
     expect(again.legs[0]?.unwindOrder?.qty.toFixed()).toBe('100')
     // This paper account never saw that reversal (it holds no YES to sell): the sale is refused, 100 stay counted.

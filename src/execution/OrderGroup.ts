@@ -316,23 +316,24 @@ export class OrderGroup {
    *
    * @example
    * ```ts
-   * let outcome = await group.execute([buyYes, buyNo])
-   * exec.events.on('fill.reversed', async (e) => {
-   *   outcome = await group.rebalance(outcome, e.fill) // sells the NO shares the failed YES trade left unpaired
+   * // One rebalance at a time, each on the outcome of the one before (as the TradingEngine does).
+   * let outcome = group.execute([buyYes, buyNo])
+   * exec.events.on('fill.reversed', (e) => {
+   *   outcome = outcome.then((o) => group.rebalance(o, e.fill)) // sells the NO shares the failed YES trade left
    * })
    * ```
    */
   async rebalance(
     outcome: OrderGroupOutcome,
-    reversed: Pick<Fill, 'clientOrderId' | 'qty'> & Partial<Pick<Fill, 'venue' | 'symbol' | 'tradeId'>>,
+    reversed: Pick<Fill, 'venue' | 'symbol' | 'tradeId' | 'clientOrderId' | 'qty'>,
   ): Promise<OrderGroupOutcome> {
     const cid = reversed.clientOrderId
     const ownFill = (l: LegOutcome) => l.intent.clientOrderId === cid
-    const unwindFill = (l: LegOutcome) =>
-      (l.unwindOrders ?? (l.unwindOrder !== undefined ? [l.unwindOrder] : [])).some(
+    const unwindOf = (l: LegOutcome) =>
+      (l.unwindOrders ?? (l.unwindOrder !== undefined ? [l.unwindOrder] : [])).find(
         (o) => o.clientOrderId === cid,
       )
-    const hit = outcome.legs.find((l) => ownFill(l) || unwindFill(l))
+    const hit = outcome.legs.find((l) => ownFill(l) || unwindOf(l) !== undefined)
     if (hit === undefined || hit.order === undefined) {
       throw new ValidationError(`"${cid}" is not a leg or an unwind of this group`, {
         field: 'clientOrderId',
@@ -340,14 +341,13 @@ export class OrderGroup {
     }
     const zero = new Decimal(0)
     // A reversal the outcome counts already (seen while the group unwound, or passed before) is not counted twice.
-    const { venue, symbol, tradeId } = reversed
-    const key =
-      venue && symbol && tradeId ? fillKey({ venue, symbol, tradeId, clientOrderId: cid }) : undefined
-    const fresh = key === undefined || this.#counted.addNew(key)
+    const fresh = this.#counted.addNew(fillKey(reversed))
+    // The leg's own fill, or a buy-back on its side, undone: it holds less; an unwind's sale undone: more.
+    const sameSide = ownFill(hit) || unwindOf(hit)?.side === hit.order.side
     let legs: LegOutcome[] = outcome.legs.map((l) => {
       const h = l.heldQty ?? (l.fate === 'FILLED' ? l.filledQty : l.residualQty)
       if (l !== hit) return { ...l, heldQty: h }
-      const heldQty = !fresh ? h : ownFill(l) ? h.minus(reversed.qty) : h.plus(reversed.qty)
+      const heldQty = !fresh ? h : sameSide ? h.minus(reversed.qty) : h.plus(reversed.qty)
       return { ...l, fate: ownFill(l) ? ('REVERSED' as const) : l.fate, heldQty }
     })
     const watch = new Watcher(this.#cfg.client, this.#clock, this.#unsettled)
@@ -360,7 +360,8 @@ export class OrderGroup {
         target = Decimal.max(zero, Decimal.min(...legs.map((l) => l.heldQty ?? zero)))
         const r = await this.#level(watch, legs, target, `r${++this.#seq}`)
         legs = r.legs
-        if (!r.counted || isLevel(legs, target)) break
+        // Another round only for a reversal counted meanwhile, never beside an order that may still fill.
+        if (!r.counted || isLevel(legs, target) || legs.some((l) => l.openQty !== undefined)) break
       }
       const hedged = legs.some((l) => l.fate === 'HEDGED')
       return {
@@ -396,18 +397,30 @@ export class OrderGroup {
       const order = leg.order
       // Over target: sell (or buy back a short leg) down to it; under target (a short left by a reversal): buy back.
       const side = excess.gt(0) ? oppositeSide(order.side) : order.side
-      const { leg: done, lost } = await this.#unwind(watch, leg.intent, order, excess.abs(), side, tag)
+      const earlier = (leg.unwindOrders ?? []).map((o) => o.clientOrderId)
+      const { leg: done, lost } = await this.#unwind(
+        watch,
+        leg.intent,
+        order,
+        excess.abs(),
+        side,
+        tag,
+        earlier,
+      )
       if (lost.gt(0)) counted = true
       // What the unwind moved (what it set out to move, less what is left), and what the venue took back meanwhile.
       const moved = Decimal.max(excess.abs().minus(lost), zero).minus(done.residualQty)
       const heldQty = excess.gt(0) ? now.minus(lost).minus(moved) : now.plus(moved)
       const unwindOrders = [...(leg.unwindOrders ?? []), ...(done.unwindOrders ?? [])]
+      // An earlier order of the leg whose cancel was never confirmed may still fill: it stays reported.
+      const openQty = leg.openQty === undefined ? done.openQty : leg.openQty.plus(done.openQty ?? zero)
       out.push({
         ...done,
         fate: leg.fate === 'REVERSED' || lost.gt(0) ? 'REVERSED' : done.fate, // its own fill reversed meanwhile
         filledQty: order.filledQty,
         heldQty,
         ...(unwindOrders.length > 0 ? { unwindOrders } : {}),
+        ...(openQty !== undefined ? { openQty } : {}),
       })
     }
     return { legs: out, counted }
@@ -424,6 +437,7 @@ export class OrderGroup {
     qty: Decimal,
     side: Order['side'],
     tag = 'u',
+    earlier: readonly string[] = [],
   ): Promise<{ leg: LegOutcome; lost: Decimal }> {
     const filled = order.filledQty
     const none = new Decimal(0)
@@ -432,11 +446,14 @@ export class OrderGroup {
       return { leg: await this.#hedge(watch, intent, { ...order, filledQty: qty }), lost: none }
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
-    // Shares of a trade the venue has not settled cannot be sold yet: a sale now would only be refused. What it
-    // reversed of the leg meanwhile (a failed settlement took the shares back) is not there to sell: counted here,
-    // once (a `rebalance` passed the same fill later does not count it again).
-    if (side === 'SELL') await watch.settled(order.clientOrderId, this.#cfg.unwindSettleTimeoutMs)
-    const gone = side === 'SELL' ? watch.takeReversed(order.clientOrderId) : []
+    // Selling what the leg bought: shares of a trade the venue has not settled (the leg's, or a buy-back's) cannot be
+    // sold yet, a sale now would only be refused. What it reversed of the leg meanwhile (a failed settlement took the
+    // shares back) is not there to sell: counted here, once (a `rebalance` passed the same fill later does not count
+    // it again). A sell leg's reversal gives shares back: left to the `rebalance` of that fill.
+    const sellsBought = side === 'SELL' && order.side === 'BUY'
+    const cids = [order.clientOrderId, ...earlier]
+    if (sellsBought) await watch.settled(cids, this.#cfg.unwindSettleTimeoutMs)
+    const gone = sellsBought ? watch.takeReversed(order.clientOrderId) : []
     for (const f of gone) this.#counted.add(fillKey(f))
     const lost = gone.reduce((sum, f) => sum.plus(f.qty), none)
     const sent: Order[] = []
@@ -650,9 +667,9 @@ class Watcher {
     return fills
   }
 
-  /** Resolves once none of `cid`'s fills is unsettled (at once when none is), or after `timeoutMs`. */
-  settled(cid: string, timeoutMs: number): Promise<void> {
-    return this.untilAll([cid], () => !this.#unsettled.has(cid), timeoutMs)
+  /** Resolves once no fill of `cids` is unsettled (at once when none is), or after `timeoutMs`. */
+  settled(cids: readonly string[], timeoutMs: number): Promise<void> {
+    return this.untilAll(cids, () => cids.every((c) => !this.#unsettled.has(c)), timeoutMs)
   }
 
   /** Watches `cid` (a leg or an unwind order), its fills included. */
