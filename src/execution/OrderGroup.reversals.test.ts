@@ -163,4 +163,45 @@ describe('OrderGroup.rebalance: reversals', () => {
       ['6', undefined],
     ])
   })
+
+  it('with HEDGE: a hedged leg a reversal left short is bought back (not hedged once more the same way)', async () => {
+    const v = venue({ a: [['10', 'a1']] }, bRejected)
+    let n = 0
+    const g = new OrderGroup({
+      client: v.client,
+      clock: v.clock,
+      legTimeoutMs: 1_000,
+      unwindTimeoutMs: 1_000,
+      onFailure: 'HEDGE',
+      hedge: (x) => ({ ...leg(`h${++n}`, 'SELL'), qty: x.filledQty, symbol: 'perp' }),
+    })
+    const out = await run(v.clock, g.execute([leg('a'), leg('b')]))
+    expect([out.status, v.sent()]).toEqual(['HEDGED', ['a BUY 10', 'b BUY 10', 'h1 SELL 10']])
+    v.reverse(v.fill('a1'))
+    const r1 = await run(v.clock, g.rebalance(out, v.fill('a1')))
+    expect(v.sent().slice(3)).toEqual(['a-r2 BUY 10']) // back to 10 a against the 10 short hedge
+    expect([r1.status, ...held(r1)]).toEqual(['UNWOUND', '0', '0'])
+  })
+
+  it('with HEDGE: a rebalance whose hedge is not filled is FAILED, even beside a leg hedged before', async () => {
+    const v = venue({ a: [['10', 'a1']], c: [['10', 'c1']] }, bRejected)
+    let n = 0
+    const g = new OrderGroup({
+      client: v.client,
+      clock: v.clock,
+      legTimeoutMs: 1_000,
+      unwindTimeoutMs: 1_000,
+      onFailure: 'HEDGE',
+      hedge: (x) => (++n <= 2 ? { ...leg(`h${n}`, 'SELL'), qty: x.filledQty, symbol: 'perp' } : undefined),
+    })
+    const out = await run(v.clock, g.execute([leg('a'), leg('b'), leg('c')]))
+    expect(out.legs.map((l) => l.fate)).toEqual(['HEDGED', 'REJECTED', 'HEDGED'])
+    // c's hedge sale undone: c is exposed again, and no hedge is given this time.
+    const r1 = await run(
+      v.clock,
+      g.rebalance(out, { ...v.client.fill('h2', new Decimal(10)), tradeId: 'h2t' }),
+    )
+    expect(r1.status).toBe('FAILED')
+    expect(held(r1)).toEqual(['0', '0', '10'])
+  })
 })

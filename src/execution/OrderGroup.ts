@@ -366,7 +366,8 @@ export class OrderGroup {
       const hedged = legs.some((l) => l.fate === 'HEDGED')
       return {
         groupId: outcome.groupId,
-        status: !isLevel(legs, target) && !hedged ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND',
+        // A hedge that filled leaves its leg at the level: a leg off it (a hedge or unwind short) is exposure.
+        status: !isLevel(legs, target) ? 'FAILED' : hedged ? 'HEDGED' : 'UNWOUND',
         legs,
       }
     } finally {
@@ -441,8 +442,9 @@ export class OrderGroup {
   ): Promise<{ leg: LegOutcome; lost: Decimal }> {
     const filled = order.filledQty
     const none = new Decimal(0)
-    // The hedge covers what is to be taken off now (all of the leg in `execute`, the excess in `rebalance`).
-    if (this.#cfg.onFailure === 'HEDGE')
+    // The hedge covers what is to be taken off now (all of the leg in `execute`, the excess in `rebalance`); a leg short
+    // of the level (a reversal took more than its unwind left) is bought back, not hedged the same way as an excess.
+    if (this.#cfg.onFailure === 'HEDGE' && side !== order.side)
       return { leg: await this.#hedge(watch, intent, { ...order, filledQty: qty }), lost: none }
     const { maxUnwindSlippageBps: first, unwindRetryStepBps: step } = this.#cfg
     const cap = this.#cfg.unwindSlippageCapBps ?? Math.max(DEFAULT_UNWIND_CAP_BPS, first)
