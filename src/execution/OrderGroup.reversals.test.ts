@@ -76,6 +76,19 @@ const bRejected = (i: OrderIntent): readonly ScriptedUpdate[] =>
   i.clientOrderId === 'b' ? [{ status: 'REJECTED' }] : [{ status: 'FILLED', filledQty: i.qty.toFixed() }]
 const held = (o: { legs: readonly { heldQty?: Decimal }[] }) => o.legs.map((l) => l.heldQty?.toFixed())
 
+/** An OrderGroup that hedges a failed leg's exposure with a perpetual sale (`h1`, `h2`…), `hedges` times at most. */
+function hedging(v: { client: ScriptedClient; clock: ManualClock }, hedges: number): OrderGroup {
+  let n = 0
+  return new OrderGroup({
+    client: v.client,
+    clock: v.clock,
+    legTimeoutMs: 1_000,
+    unwindTimeoutMs: 1_000,
+    onFailure: 'HEDGE',
+    hedge: (x) => (++n <= hedges ? { ...leg(`h${n}`, 'SELL'), qty: x.filledQty, symbol: 'perp' } : undefined),
+  })
+}
+
 describe('OrderGroup.rebalance: reversals', () => {
   it('of a sell leg: the shares came back, and are sold again (a reversal while a sale waits is not taken off it)', async () => {
     const v = venue(
@@ -166,15 +179,7 @@ describe('OrderGroup.rebalance: reversals', () => {
 
   it('with HEDGE: a hedged leg a reversal left short is bought back (not hedged once more the same way)', async () => {
     const v = venue({ a: [['10', 'a1']] }, bRejected)
-    let n = 0
-    const g = new OrderGroup({
-      client: v.client,
-      clock: v.clock,
-      legTimeoutMs: 1_000,
-      unwindTimeoutMs: 1_000,
-      onFailure: 'HEDGE',
-      hedge: (x) => ({ ...leg(`h${++n}`, 'SELL'), qty: x.filledQty, symbol: 'perp' }),
-    })
+    const g = hedging(v, Number.POSITIVE_INFINITY)
     const out = await run(v.clock, g.execute([leg('a'), leg('b')]))
     expect([out.status, v.sent()]).toEqual(['HEDGED', ['a BUY 10', 'b BUY 10', 'h1 SELL 10']])
     v.reverse(v.fill('a1'))
@@ -185,15 +190,7 @@ describe('OrderGroup.rebalance: reversals', () => {
 
   it('with HEDGE: a rebalance whose hedge is not filled is FAILED, even beside a leg hedged before', async () => {
     const v = venue({ a: [['10', 'a1']], c: [['10', 'c1']] }, bRejected)
-    let n = 0
-    const g = new OrderGroup({
-      client: v.client,
-      clock: v.clock,
-      legTimeoutMs: 1_000,
-      unwindTimeoutMs: 1_000,
-      onFailure: 'HEDGE',
-      hedge: (x) => (++n <= 2 ? { ...leg(`h${n}`, 'SELL'), qty: x.filledQty, symbol: 'perp' } : undefined),
-    })
+    const g = hedging(v, 2)
     const out = await run(v.clock, g.execute([leg('a'), leg('b'), leg('c')]))
     expect(out.legs.map((l) => l.fate)).toEqual(['HEDGED', 'REJECTED', 'HEDGED'])
     // c's hedge sale undone: c is exposed again, and no hedge is given this time.

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import type { Fill, Instrument } from '../../../src/core/types.js'
 import { Decimal } from '../../../src/decimal/index.js'
 import { PolymarketAdapter, type PolymarketRest } from '../../../src/exchanges/polymarket/index.js'
-import { OrderExecutor, OrderGroup } from '../../../src/execution/index.js'
+import { OrderExecutor, OrderGroup, type OrderGroupConfig } from '../../../src/execution/index.js'
 import { PolymarketSim } from '../../../src/sim/polymarket/index.js'
 
 // A publicly known Hardhat test key.
@@ -267,6 +267,15 @@ describe('OrderExecutor on PolymarketSim', () => {
 })
 
 describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlement, bounded', () => {
+  /** An OrderGroup on the executor: unwinds up to 20 % off the fill, legs given 5 s. */
+  const groupOf = (instruments: Instrument[], options: Partial<OrderGroupConfig> = {}) =>
+    new OrderGroup({
+      client: exec,
+      instruments,
+      maxUnwindSlippageBps: 2_000,
+      legTimeoutMs: 5_000,
+      ...options,
+    })
   /** 10 YES bought (FOK), and far more NO than the account can pay for: the venue refuses that leg. */
   const yesThenRejectedNo = async (group: OrderGroup, yes: Instrument, no: Instrument) => {
     const legs = [
@@ -284,71 +293,6 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       })),
     )
   }
-
-  it('sells nothing the venue took back while the unwind waited (the leg’s settlement FAILED)', async () => {
-    const { yes, no } = await market()
-    sim.faults.settlement('hold')
-    const release = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
-    onTestFinished(() => {
-      clearTimeout(release)
-      sim.faults.settlement('confirm')
-    })
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [yes, no],
-      maxUnwindSlippageBps: 2_000,
-      legTimeoutMs: 5_000,
-    })
-    const out = await yesThenRejectedNo(group, yes, no)
-    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
-    expect(out.legs[0]?.unwindOrders).toBeUndefined()
-    expect(out.legs[0]?.residualQty.toFixed()).toBe('0')
-    expect(sim.ledger().trades.map((t) => t.status)).toEqual(['FAILED'])
-  })
-
-  it('a rebalance after a reversal waits for the other leg’s settlement, learnt during execute, before selling', async () => {
-    const { yes, no } = await market()
-    sim.faults.settlement('hold')
-    onTestFinished(() => {
-      sim.faults.settlement('confirm')
-      sim.releaseSettlement()
-    })
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [yes, no],
-      maxUnwindSlippageBps: 2_000,
-      unwindRetryStepBps: 0,
-      legTimeoutMs: 5_000,
-    })
-    const legs = [yes, no].map(async (i) => ({
-      clientOrderId: cid(),
-      venue: 'polymarket',
-      symbol: i.symbol,
-      side: 'BUY' as const,
-      type: 'LIMIT' as const,
-      timeInForce: 'FOK' as const,
-      qty: new Decimal(10),
-      price: await bestAsk(i),
-      strategyId: 'arb',
-    }))
-    const out = await group.execute(await Promise.all(legs))
-    expect(out.status).toBe('COMPLETED')
-    const reversed = new Promise<Fill>((resolve) => exec.events.once('fill.reversed', (e) => resolve(e.fill)))
-    // The YES trade fails; the NO trade is still not on chain (its shares cannot be sold yet) for another 500 ms.
-    sim.releaseSettlement({ fail: true, tokenId: yes.symbol })
-    const fill = await reversed
-    const release = setTimeout(() => sim.releaseSettlement({ tokenId: no.symbol }), 500)
-    onTestFinished(() => clearTimeout(release))
-    const t0 = Date.now()
-    const after = await group.rebalance(out, fill)
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(400)
-    expect(after.status).toBe('UNWOUND')
-    expect(after.legs.map((l) => [l.fate, l.heldQty?.toFixed()])).toEqual([
-      ['REVERSED', '0'],
-      ['UNWOUND', '0'],
-    ])
-    expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('10')
-  })
 
   /** Every leg 10 shares at the ask (FOK), each trade held unsettled; `COMPLETED`. */
   const heldGroup = async (group: OrderGroup, insts: readonly Instrument[]) => {
@@ -375,19 +319,57 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
   const shares = async (i: Instrument) =>
     (await clob.getBalanceAllowance({ assetType: 'CONDITIONAL', tokenId: i.symbol })).balance.toFixed()
 
-  it('a reversal counted while an unwind waited is not counted again by the rebalance passed the same fill', async () => {
-    const { yes, no } = await market()
+  /** New trades stay unsettled until the test releases them (what is left is released when it ends). */
+  const holdSettlement = () => {
     sim.faults.settlement('hold')
     onTestFinished(() => {
       sim.faults.settlement('confirm')
       sim.releaseSettlement()
     })
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [yes, no],
-      maxUnwindSlippageBps: 2_000,
-      legTimeoutMs: 5_000,
+  }
+
+  it('sells nothing the venue took back while the unwind waited (the leg’s settlement FAILED)', async () => {
+    const { yes, no } = await market()
+    sim.faults.settlement('hold')
+    const release = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
+    onTestFinished(() => {
+      clearTimeout(release)
+      sim.faults.settlement('confirm')
     })
+    const group = groupOf([yes, no])
+    const out = await yesThenRejectedNo(group, yes, no)
+    expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
+    expect(out.legs[0]?.unwindOrders).toBeUndefined()
+    expect(out.legs[0]?.residualQty.toFixed()).toBe('0')
+    expect(sim.ledger().trades.map((t) => t.status)).toEqual(['FAILED'])
+  })
+
+  it('a rebalance after a reversal waits for the other leg’s settlement, learnt during execute, before selling', async () => {
+    const { yes, no } = await market()
+    holdSettlement()
+    const group = groupOf([yes, no], { unwindRetryStepBps: 0 })
+    const out = await heldGroup(group, [yes, no])
+    const reversed = new Promise<Fill>((resolve) => exec.events.once('fill.reversed', (e) => resolve(e.fill)))
+    // The YES trade fails; the NO trade is still not on chain (its shares cannot be sold yet) for another 500 ms.
+    sim.releaseSettlement({ fail: true, tokenId: yes.symbol })
+    const fill = await reversed
+    const release = setTimeout(() => sim.releaseSettlement({ tokenId: no.symbol }), 500)
+    onTestFinished(() => clearTimeout(release))
+    const t0 = Date.now()
+    const after = await group.rebalance(out, fill)
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400)
+    expect(after.status).toBe('UNWOUND')
+    expect(after.legs.map((l) => [l.fate, l.heldQty?.toFixed()])).toEqual([
+      ['REVERSED', '0'],
+      ['UNWOUND', '0'],
+    ])
+    expect(after.legs[1]?.unwindOrder?.filledQty.toFixed()).toBe('10')
+  })
+
+  it('a reversal counted while an unwind waited is not counted again by the rebalance passed the same fill', async () => {
+    const { yes, no } = await market()
+    holdSettlement()
+    const group = groupOf([yes, no])
     const out = await heldGroup(group, [yes, no])
     const seen = reversals()
     sim.releaseSettlement({ fail: true, tokenId: yes.symbol })
@@ -419,12 +401,7 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       sim.faults.settlement('confirm')
     })
     const seen = reversals()
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [yes, no],
-      maxUnwindSlippageBps: 2_000,
-      legTimeoutMs: 5_000,
-    })
+    const group = groupOf([yes, no])
     const out = await yesThenRejectedNo(group, yes, no)
     expect(out.legs.map((l) => [l.fate, l.residualQty.toFixed()])).toEqual([
       ['UNWOUND', '0'],
@@ -442,18 +419,8 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
       [m1?.tokens[0], m1?.tokens[1], m2?.tokens[0]].map((t) => adapter.instrument(t?.tokenId ?? '')),
     )
     if (a === undefined || b === undefined || c === undefined) throw new Error('no markets')
-    sim.faults.settlement('hold')
-    onTestFinished(() => {
-      sim.faults.settlement('confirm')
-      sim.releaseSettlement()
-    })
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [a, b, c],
-      maxUnwindSlippageBps: 2_000,
-      unwindRetryStepBps: 0,
-      legTimeoutMs: 5_000,
-    })
+    holdSettlement()
+    const group = groupOf([a, b, c], { unwindRetryStepBps: 0 })
     const out = await heldGroup(group, [a, b, c])
     const seen = reversals()
     sim.releaseSettlement({ fail: true, tokenId: a.symbol })
@@ -477,14 +444,7 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
   it('sends the unwind after unwindSettleTimeoutMs when the trade never settles (and reports what is left)', async () => {
     const { yes, no } = await market()
     sim.faults.settlement('hold')
-    const group = new OrderGroup({
-      client: exec,
-      instruments: [yes, no],
-      maxUnwindSlippageBps: 2_000,
-      unwindRetryStepBps: 0,
-      legTimeoutMs: 5_000,
-      unwindSettleTimeoutMs: 300,
-    })
+    const group = groupOf([yes, no], { unwindRetryStepBps: 0, unwindSettleTimeoutMs: 300 })
     onTestFinished(() => {
       sim.faults.settlement('confirm')
       sim.releaseSettlement()
