@@ -261,6 +261,8 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     const ask = String((await clob.getBook(yes)).asks[0]![0])
     const before = await exec.submit(buy('7', 'LIMIT', ask))
     await until(() => exec.order(before.clientOrderId)?.status === 'FILLED')
+    // Settled before the restart: a status message of it after the restart would be a live fill of an unknown order.
+    await until(() => sim.ledger().trades.every((t) => t.status === 'CONFIRMED'))
     await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
     await adapter.close()
     // The restarted bot: the same account, nothing remembered.
