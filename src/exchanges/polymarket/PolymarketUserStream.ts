@@ -214,11 +214,12 @@ export class PolymarketUserStream {
    */
   unsettledTrades(olderThanMs = 0): Map<string, Set<string>> {
     const byMarket = new Map<string, Set<string>>()
-    for (const [, u] of this.#unsettled)
-      byMarket.set(u.market, (byMarket.get(u.market) ?? new Set()).add(u.trade))
-    const before = this.#clock.now() - olderThanMs
     const due = new Set<string>()
-    for (const [, u] of this.#unsettled) if (u.since <= before) due.add(u.market)
+    const before = this.#clock.now() - olderThanMs
+    for (const [, u] of this.#unsettled) {
+      byMarket.set(u.market, (byMarket.get(u.market) ?? new Set()).add(u.trade))
+      if (u.since <= before) due.add(u.market)
+    }
     for (const m of byMarket.keys()) if (!due.has(m)) byMarket.delete(m)
     return byMarket
   }

@@ -319,10 +319,18 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
   const shares = async (i: Instrument) =>
     (await clob.getBalanceAllowance({ assetType: 'CONDITIONAL', tokenId: i.symbol })).balance.toFixed()
 
-  /** New trades stay unsettled until the test releases them (what is left is released when it ends). */
-  const holdSettlement = () => {
+  /**
+   * New trades stay unsettled until the test releases them (what is left is released when it ends); with
+   * `failAllAfterMs`, every held trade FAILS then.
+   */
+  const holdSettlement = (failAllAfterMs?: number) => {
     sim.faults.settlement('hold')
+    const fail =
+      failAllAfterMs === undefined
+        ? undefined
+        : setTimeout(() => sim.releaseSettlement({ fail: true }), failAllAfterMs)
     onTestFinished(() => {
+      clearTimeout(fail)
       sim.faults.settlement('confirm')
       sim.releaseSettlement()
     })
@@ -330,12 +338,7 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
 
   it('sells nothing the venue took back while the unwind waited (the leg’s settlement FAILED)', async () => {
     const { yes, no } = await market()
-    sim.faults.settlement('hold')
-    const release = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
-    onTestFinished(() => {
-      clearTimeout(release)
-      sim.faults.settlement('confirm')
-    })
+    holdSettlement(500)
     const group = groupOf([yes, no])
     const out = await yesThenRejectedNo(group, yes, no)
     expect(out.legs.map((l) => l.fate)).toEqual(['UNWOUND', 'REJECTED'])
@@ -394,12 +397,7 @@ describe('OrderGroup on PolymarketSim: an unwind waits for the leg’s settlemen
 
   it('a leg whose trade failed while its execute unwind waited is not bought back by the rebalance of that reversal', async () => {
     const { yes, no } = await market()
-    sim.faults.settlement('hold')
-    const fail = setTimeout(() => sim.releaseSettlement({ fail: true }), 500)
-    onTestFinished(() => {
-      clearTimeout(fail)
-      sim.faults.settlement('confirm')
-    })
+    holdSettlement(500)
     const seen = reversals()
     const group = groupOf([yes, no])
     const out = await yesThenRejectedNo(group, yes, no)
