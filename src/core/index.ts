@@ -68,6 +68,7 @@ export {
   type ExchangeAdapter,
   type ExecutionClient,
   type ExecutionEvents,
+  type FillCoveredEvent,
   type FillReversedEvent,
   type FillSettledEvent,
   type FundingSettledEvent,

@@ -111,6 +111,11 @@ export interface FillReversedEvent {
   readonly reason: string
   /** The order, when it is still tracked. */
   readonly order?: Order
+  /**
+   * Set when `fill` is a fill the OrderExecutor synthesized (`reconcile:` trade id) and this is the real fill, booked
+   * in it, that the venue reversed (see {@link FillCoveredEvent}).
+   */
+  readonly covered?: Fill
   readonly tsEvent: number
 }
 
@@ -121,6 +126,18 @@ export interface FillReversedEvent {
 export interface FillSettledEvent {
   readonly type: 'fill.settled'
   /** The fill as it was reported (same trade id). */
+  readonly fill: Fill
+  readonly tsEvent: number
+}
+
+/**
+ * Payload of `fill.covered`: a real fill arrived that a fill the OrderExecutor synthesized had booked already (its
+ * trade came after the venue's record of the order); it is not booked again. An unsettled one ({@link Fill.unsettled})
+ * still holds its shares back until `fill.settled` or `fill.reversed` names it.
+ */
+export interface FillCoveredEvent {
+  readonly type: 'fill.covered'
+  /** The real fill, as the venue reported it. */
   readonly fill: Fill
   readonly tsEvent: number
 }
@@ -174,6 +191,8 @@ export interface ExecutionEvents {
   'fill.reversed': [e: FillReversedEvent]
   /** A fill reported unsettled was settled by the venue (live only; see {@link FillSettledEvent}). */
   'fill.settled': [e: FillSettledEvent]
+  /** A real fill that a synthesized fill booked already (live only; see {@link FillCoveredEvent}). */
+  'fill.covered': [e: FillCoveredEvent]
   'order.canceled': [e: OrderEvent]
   'order.rejected': [e: OrderEvent]
   'order.expired': [e: OrderEvent]

@@ -13,6 +13,7 @@ const RELAYED = [
   ['order.denied', undefined],
   ['fill.reversed', 'fill_reversed'],
   ['fill.settled', undefined],
+  ['fill.covered', undefined],
   ['order.transitionRefused', 'invalid_transition'],
   ['error', undefined],
 ] as const satisfies ReadonlyArray<readonly [keyof ExecutionEvents, string | undefined]>

@@ -691,14 +691,15 @@ export class Portfolio {
 
   /**
    * Follows an execution client: applies each fill of every `order.filled` (one by one, in order), undoes each
-   * `fill.reversed` one and tracks open orders (a dry run's skipped order is not open). Returns a function that
-   * detaches. A fill the portfolio refuses is reported on its `error` event.
+   * `fill.reversed` one, holds back what an unsettled `fill.covered` one bought and tracks open orders (a dry run's
+   * skipped order is not open). Returns a function that detaches. A fill the portfolio refuses is reported on `error`.
    */
   attach(client: Pick<ExecutionClient, 'events'>): () => void {
     return followClient(client, {
       applyFill: (fill) => this.applyFill(fill),
       reverseFill: (fill, reason) => this.reverseFill(fill, reason),
       settleFill: (fill) => this.settleFill(fill),
+      covered: (fill, held) => this.#unsettled.covered(fill, held, this.#instruments) && this.#invalidate(),
       applyVenueFunding: (funding) => this.applyVenueFunding(funding),
       track: (order) => this.#track(order),
       refused: (error) => this.#bus.emit('error', error),

@@ -22,9 +22,13 @@ const fill = (cid: string, tradeId: string, unsettled: boolean): Fill => ({
 describe('UnsettledLegFills', () => {
   const rig = () => {
     const client = new ScriptedClient()
-    const emit = (name: 'order.filled' | 'fill.settled' | 'fill.reversed', f: Fill) => {
+    const emit = (
+      name: 'order.filled' | 'fill.settled' | 'fill.reversed' | 'fill.covered',
+      f: Fill,
+      extra: object = {},
+    ) => {
       const bus = client.events as unknown as { emit: (n: string, e: unknown) => void }
-      bus.emit(name, name === 'order.filled' ? { fills: [f] } : { fill: f })
+      bus.emit(name, name === 'order.filled' ? { fills: [f] } : { fill: f, ...extra })
     }
     const listening = () => client.events.listenerCount('order.filled') > 0
     return { client, emit, listening, unsettled: new UnsettledLegFills(client) }
@@ -48,6 +52,23 @@ describe('UnsettledLegFills', () => {
     expect([unsettled.has('a'), settled]).toEqual([true, []])
     emit('fill.reversed', fill('a', 't2', true)) // a reversal ends it too
     expect([unsettled.has('a'), settled]).toEqual([false, ['a']])
+    expect(listening()).toBe(false)
+  })
+
+  it('follows an unsettled real fill booked in a synthesized one until it settles, or its reversal names it', () => {
+    const { emit, listening, unsettled } = rig()
+    const release = unsettled.hold()
+    unsettled.follow('a')
+    emit('order.filled', fill('a', 'reconcile:a:20', false)) // synthesized: the stream missed the trades
+    emit('fill.covered', fill('a', 't1', true))
+    emit('fill.covered', fill('a', 't2', true))
+    release()
+    expect(unsettled.has('a')).toBe(true)
+    emit('fill.settled', fill('a', 't1', false))
+    expect(unsettled.has('a')).toBe(true)
+    // The executor reverses the synthesized fill that booked t2 and names t2 as the fill the venue reversed.
+    emit('fill.reversed', fill('a', 'reconcile:a:20', false), { covered: fill('a', 't2', true) })
+    expect(unsettled.has('a')).toBe(false)
     expect(listening()).toBe(false)
   })
 

@@ -1,5 +1,5 @@
 import { subscribe } from '../core/events.js'
-import type { ExecutionClient } from '../core/ports.js'
+import type { ExecutionClient, FillReversedEvent } from '../core/ports.js'
 import { RecentIds } from '../core/RecentIds.js'
 import { type Fill, fillKey } from '../core/types.js'
 
@@ -39,14 +39,11 @@ export class UnsettledLegFills {
     this.#users++
     this.#detach ??= subscribe(this.#client.events, {
       'order.filled': (e: { fills: readonly Fill[] }) => {
-        for (const f of e.fills) {
-          if (f.unsettled !== true || !this.#followed.has(f.clientOrderId)) continue
-          const keys = this.#keys.get(f.clientOrderId) ?? new Set()
-          this.#keys.set(f.clientOrderId, keys.add(fillKey(f)))
-        }
+        for (const f of e.fills) this.#reported(f)
       },
+      'fill.covered': (e: { fill: Fill }) => this.#reported(e.fill), // booked in a synthesized fill, maybe unsettled
       'fill.settled': (e: { fill: Fill }) => this.#ended(e.fill),
-      'fill.reversed': (e: { fill: Fill }) => this.#ended(e.fill),
+      'fill.reversed': (e: FillReversedEvent) => this.#ended(e.covered ?? e.fill),
     })
     let released = false
     return () => {
@@ -71,6 +68,13 @@ export class UnsettledLegFills {
   onSettled(f: (clientOrderId: string) => void): () => void {
     this.#listeners.add(f)
     return () => void this.#listeners.delete(f)
+  }
+
+  /** A fill of an order: followed from now on while the venue has not settled it. */
+  #reported(f: Fill): void {
+    if (f.unsettled !== true || !this.#followed.has(f.clientOrderId)) return
+    const keys = this.#keys.get(f.clientOrderId) ?? new Set()
+    this.#keys.set(f.clientOrderId, keys.add(fillKey(f)))
   }
 
   #ended(fill: Fill): void {

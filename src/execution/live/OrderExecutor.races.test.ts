@@ -289,6 +289,65 @@ describe('OrderExecutor: the venue reverses a real fill that a synthesized fill 
   })
 })
 
+describe('OrderExecutor: an unsettled real fill that a synthesized fill booked', () => {
+  /** Order `u1` for `qty`, its trades missed and synthesized, then delivered late as trades not on chain yet. */
+  const rig = async (qty: '1' | '2') => {
+    const r = await setup((now) => new FakeExchangeAdapter('fake', [BTCUSDT], now))
+    r.portfolio.events.on('error', () => {}) // setup's Portfolio keeps no spot fill to reverse
+    const portfolio = new Portfolio({
+      balances: { USDT: '100000' },
+      instruments: [BTCUSDT],
+      reversibleKinds: ['spot'],
+    })
+    portfolio.attach(r.exec)
+    const covered: string[] = []
+    r.exec.events.on('fill.covered', (e) => covered.push(e.fill.tradeId))
+    await r.exec.submit(bid('u1', qty))
+    r.venue.dropStream()
+    const real = [r.venue.fill('u1', '1'), ...(qty === '2' ? [r.venue.fill('u1', '1')] : [])].map(
+      (f): Fill => ({ ...f, unsettled: true }),
+    )
+    await r.exec.cancel('u1') // the answer beats the trades: their quantity is synthesized
+    r.venue.reconnectStream()
+    for (const f of real) r.venue.events.emit('fill', { type: 'fill', fill: f, tsEvent: f.tsEvent })
+    const venueEvent = (name: 'fill.settled' | 'fill.reversed', f: Fill) =>
+      name === 'fill.settled'
+        ? r.venue.events.emit(name, { type: name, fill: f, tsEvent: f.tsEvent })
+        : r.venue.events.emit(name, { type: name, fill: f, reason: 'FAILED', tsEvent: f.tsEvent })
+    const held = () => portfolio.position('fake', 'BTCUSDT')?.unsettledQty?.toFixed()
+    return { ...r, portfolio, real, covered, venueEvent, held }
+  }
+
+  it('holds back what it bought until the venue settles it (the synthesized fill was booked settled)', async () => {
+    const { portfolio, real, covered, venueEvent, held, errors } = await rig('1')
+    expect(covered).toEqual([real[0]?.tradeId])
+    expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('1')
+    expect(held()).toBe('1')
+    venueEvent('fill.settled', real[0] as Fill)
+    expect(held()).toBeUndefined()
+    expect(errors).toEqual([])
+  })
+
+  it('stops holding it back when the venue reverses it, whole or as part of the synthesized fill', async () => {
+    const whole = await rig('1')
+    whole.venueEvent('fill.reversed', whole.real[0] as Fill)
+    expect(whole.portfolio.position('fake', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
+    // Bought again, settled: nothing of the reversed fill is still held back.
+    await whole.exec.submit(bid('u2', '1'))
+    whole.venue.fill('u2', '1')
+    expect([whole.portfolio.position('fake', 'BTCUSDT')?.qty.toFixed(), whole.held()]).toEqual([
+      '1',
+      undefined,
+    ])
+
+    const part = await rig('2')
+    expect(part.held()).toBe('2')
+    part.venueEvent('fill.reversed', part.real[1] as Fill) // not undone (part of a fill): said on error
+    expect(part.errors).toEqual([expect.stringMatching(/booked as part of a synthesized fill of order "u1"/)])
+    expect(part.held()).toBe('1')
+  })
+})
+
 describe('OrderExecutor.reconcileJournal after start() adopted the open orders', () => {
   const journaled = (over: Partial<JournalOrderEntry> = {}): JournalOrderEntry => ({
     kind: 'order',

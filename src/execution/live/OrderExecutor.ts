@@ -595,12 +595,14 @@ export class OrderExecutor implements ExecutionClient {
       return undefined
     }
     if (this.#fills.synthesized.covers(fill)) {
-      // A real fill a synthesized one already booked (its trade came after the venue's record): counted once.
+      // A real fill a synthesized one already booked (its trade came after the venue's record): counted once. Said
+      // all the same: an unsettled one holds back what it bought until its settlement (see FillCoveredEvent).
       this.#seenTrades.add(k)
       this.#log.info(
         { clientOrderId: cur.clientOrderId, tradeId: fill.tradeId },
         'fill booked already (synthesized)',
       )
+      this.#bus.emit('fill.covered', { type: 'fill.covered', fill, tsEvent: this.#clock.now() })
       return undefined
     }
     let next: Order | undefined
@@ -650,15 +652,16 @@ export class OrderExecutor implements ExecutionClient {
   /**
    * The venue undid a fill it reported (Polymarket: the trade's settlement failed on chain). The order keeps the
    * quantity the venue matched; the reversal goes out as `fill.reversed` so the Portfolio takes the position and
-   * cash back: of the synthesized fill that booked it, when it was booked as one (`SyntheticFills.reversalOf`).
-   * A reversal of a fill never applied here is ignored.
+   * cash back: of the synthesized fill that booked it, when it was booked as one (`SyntheticFills.reversalOf`; the
+   * event's `covered` is then the real fill). A reversal of a fill never applied here is ignored.
    */
   #onFillReversed(fill: Fill, reason: string): void {
     const k = fillKey(fill)
     if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
-    const booked = this.#fills.synthesized.reversalOf(fill) ?? fill
+    const booked = this.#fills.synthesized.reversalOf(fill) // the synthesized fill it was booked in, if any
     if (booked instanceof StateError) this.#bus.emit('error', booked)
+    const synthesized = booked instanceof StateError ? undefined : booked
     const order = this.#orders.get(fill.clientOrderId)
     this.#log.warn(
       { clientOrderId: fill.clientOrderId, tradeId: fill.tradeId, reason },
@@ -666,7 +669,8 @@ export class OrderExecutor implements ExecutionClient {
     )
     this.#bus.emit('fill.reversed', {
       type: 'fill.reversed',
-      fill: booked instanceof StateError ? fill : booked,
+      fill: synthesized ?? fill,
+      ...(synthesized !== undefined ? { covered: fill } : {}),
       reason,
       ...(order !== undefined ? { order } : {}),
       tsEvent: this.#clock.now(),

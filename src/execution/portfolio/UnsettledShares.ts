@@ -1,5 +1,6 @@
 import { BoundedMap } from '../../core/BoundedMap.js'
-import type { Fill } from '../../core/types.js'
+import { instrumentKey } from '../../core/instrumentKey.js'
+import { type Fill, fillKey, type Instrument } from '../../core/types.js'
 import { isAboveZero, lessThan } from '../../decimal/compareDecimals.js'
 import { Decimal } from '../../decimal/index.js'
 import { minus, plus } from '../../decimal/plusMinus.js'
@@ -35,6 +36,19 @@ export class UnsettledShares {
     this.#byFill.set(id, { k, qty: fill.qty })
     this.#byInst.set(k, plus(this.#byInst.get(k) ?? ZERO, fill.qty))
     return true
+  }
+
+  /**
+   * A real fill booked in another one (a synthesized fill, see `FillCoveredEvent`): held back under its own key while
+   * unsettled like one applied (`held`; not on a perpetual or an instrument missing from `instruments`), and forgotten
+   * when reversed (`held` false; a settlement ends it as any other). Returns whether anything changed.
+   */
+  covered(fill: Fill, held: boolean, instruments: ReadonlyMap<string, Instrument>): boolean {
+    const id = fillKey(fill)
+    if (!held) return this.ended(id)
+    const k = instrumentKey(fill.venue, fill.symbol)
+    const kind = instruments.get(k)?.kind
+    return kind !== undefined && kind !== 'perpetual' && this.applied(id, k, fill)
   }
 
   /** Forgets fill `id` (the venue settled or reversed it); returns whether it was unsettled. */

@@ -20,6 +20,8 @@ export interface ClientFollower {
   reverseFill(fill: Fill, reason: string): Result<unknown, TradekitError>
   /** A fill reported unsettled was settled by the venue. */
   settleFill(fill: Fill): unknown
+  /** A real fill a synthesized fill booked already arrived (`held`), or the venue reversed it (see `FillCoveredEvent`). */
+  covered(fill: Fill, held: boolean): unknown
   applyVenueFunding(funding: FundingPayment): unknown
   /** An order's latest state (after its fills, when it has some). */
   track(order: Order): void
@@ -29,13 +31,13 @@ export interface ClientFollower {
 
 /**
  * Wires an execution client's events to a follower (see `Portfolio.attach`): each fill of every `order.filled`, one by
- * one and in order, then the order; each `fill.reversed` and `fill.settled`; each `funding.settled`; every other
+ * one and in order, then the order; each `fill.reversed`, `fill.settled` and `fill.covered`; each `funding.settled`; every other
  * order event's order; a dry run's skipped order as ended (`CANCELED`: it is never sent).
  * Returns a function that detaches.
  *
  * @example
  * ```ts
- * const detach = followClient(executor, { applyFill, reverseFill, settleFill, applyVenueFunding, track, refused })
+ * const detach = followClient(executor, { applyFill, reverseFill, settleFill, covered, applyVenueFunding, track, refused })
  * ```
  */
 export function followClient(client: Pick<ExecutionClient, 'events'>, to: ClientFollower): () => void {
@@ -49,13 +51,16 @@ export function followClient(client: Pick<ExecutionClient, 'events'>, to: Client
   const onReversed = (e: FillReversedEvent) => {
     const r = to.reverseFill(e.fill, e.reason)
     if (!r.ok) to.refused(r.error)
+    if (e.covered !== undefined) to.covered(e.covered, false)
   }
   const onFunding = (e: { funding: FundingPayment }) => to.applyVenueFunding(e.funding)
   const onSettled = (e: { fill: Fill }) => to.settleFill(e.fill)
+  const onCovered = (e: { fill: Fill }) => to.covered(e.fill, true)
   const handlers = {
     'order.filled': onFill,
     'fill.reversed': onReversed,
     'fill.settled': onSettled,
+    'fill.covered': onCovered,
     'funding.settled': onFunding,
   }
   const offFills = subscribe(client.events, handlers)

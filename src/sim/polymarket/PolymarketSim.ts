@@ -189,6 +189,7 @@ export class PolymarketSim {
       createApiKey: (address, nonce) => this.createApiKey(address, nonce),
       nextHash: () => this.#nextHash(),
       matchDelayMs: () => this.#matchDelayMs,
+      tradeHistoryLagMs: () => this.#tradeHistoryLagMs,
       schedule: (fn, ms) => {
         const timer = this.#clock.setTimeout(() => {
           this.#timers.delete(timer)
@@ -406,6 +407,7 @@ export class PolymarketSim {
   readonly #heldInbound: Array<() => void> = []
   #settlement: SimSettlementMode = 'confirm'
   #matchDelayMs = 0
+  #tradeHistoryLagMs = 0
   readonly #held = new Set<string>()
 
   #faultControls(): PolymarketFaultControls {
@@ -431,6 +433,9 @@ export class PolymarketSim {
       },
       setMatchDelay: (ms) => {
         this.#matchDelayMs = ms
+      },
+      setTradeHistoryLag: (ms) => {
+        this.#tradeHistoryLagMs = ms
       },
     }
   }

@@ -20,6 +20,7 @@ describe('PolymarketSimFaults', () => {
       setStalled: (s) => calls.push(`stalled:${s}`),
       setSettlement: (m) => calls.push(`settlement:${m}`),
       setMatchDelay: (ms) => calls.push(`matchDelay:${ms}`),
+      setTradeHistoryLag: (ms) => calls.push(`tradeLag:${ms}`),
     }
     const faults = new PolymarketSimFaults(controls)
     faults.dropConnections('user')
@@ -28,6 +29,7 @@ describe('PolymarketSimFaults', () => {
     faults.sendMalformed(2)
     faults.settlement('hold')
     faults.delayMatching(500)
+    faults.lagTradeHistory(10_000)
     faults.delayHttp(50)
     faults.failHttp(3, 500)
     faults.rateLimitHeaders(false)
@@ -42,10 +44,12 @@ describe('PolymarketSimFaults', () => {
       'raw',
       'settlement:hold',
       'matchDelay:500',
+      'tradeLag:10000',
       'frozen:false',
       'stalled:false',
       'settlement:confirm',
       'matchDelay:0',
+      'tradeLag:0',
     ])
   })
 })

@@ -10,6 +10,7 @@ export interface PolymarketFaultControls {
   setStalled(stalled: boolean): void
   setSettlement(mode: SimSettlementMode): void
   setMatchDelay(ms: number): void
+  setTradeHistoryLag(ms: number): void
 }
 
 /**
@@ -67,13 +68,14 @@ export class PolymarketSimFaults {
       { count, path: options.path },
     )
   }
-  /** Clears every fault: pending HTTP failures, delays, freezes, stalls; settlement back to `confirm`. */
+  /** Clears every fault: pending HTTP failures, delays, freezes, stalls, the trade history lag; settlement back to `confirm`. */
   clear(): void {
     this.#sim.http.clear()
     this.#sim.setFrozen(false)
     this.#sim.setStalled(false)
     this.#sim.setSettlement('confirm')
     this.#sim.setMatchDelay(0)
+    this.#sim.setTradeHistoryLag(0)
   }
   /** Delays every HTTP response by `ms` (0 to stop). */
   delayHttp(ms: number): void {
@@ -90,6 +92,13 @@ export class PolymarketSimFaults {
    */
   delayMatching(ms: number): void {
     this.#sim.setMatchDelay(ms)
+  }
+  /**
+   * Trade history lag: `GET /data/trades` leaves out the trades matched in the last `ms` (the user channel still
+   * reports them), as a trade history catching up with matching would. 0 stops it.
+   */
+  lagTradeHistory(ms: number): void {
+    this.#sim.setTradeHistoryLag(ms)
   }
   /** Stops (or restores) the Poly-RateLimit-* headers on responses. */
   rateLimitHeaders(enabled: boolean): void {

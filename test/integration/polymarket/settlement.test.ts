@@ -216,6 +216,41 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     },
   )
 
+  it.each([
+    ['MINED', false],
+    ['FAILED (after RETRYING)', true],
+  ] as const)(
+    'a trade the stream missed while the trade history lagged is booked from the history once listed, held back until %s',
+    async (_, fail) => {
+      const { sim, exec, clob, portfolio, errors, yes, venue, ours, buy } = await setup()
+      const booked: string[] = []
+      exec.events.on('order.filled', (e) => booked.push(...e.fills.map((f) => f.tradeId)))
+      sim.faults.settlement('hold')
+      sim.faults.lagTradeHistory(600_000)
+      sim.faults.stallSockets(true)
+      const ask = String((await clob.getBook(yes)).asks[0]![0])
+      const order = await exec.submit(buy('7', 'LIMIT', ask))
+      sim.faults.dropConnections('user') // the stalled MATCHED message is lost with the socket
+      sim.faults.stallSockets(false)
+      await exec.reconcile() // the venue's record says FILLED; the history lists none of its trades
+      // Polymarket's order record has no average fill price: nothing is synthesized, even after more than
+      // queryAttempts (5) lookups 100 ms apart that came up short; the lookups go on.
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect([exec.order(order.clientOrderId)?.filledQty.toFixed(), booked]).toEqual(['0', []])
+      sim.faults.lagTradeHistory(0)
+      await until(() => exec.order(order.clientOrderId)?.filledQty.toFixed() === '7')
+      expect(booked).toEqual(sim.ledger().trades.map((t) => t.id))
+      expect(portfolio.position('polymarket', yes)?.unsettledQty?.toFixed()).toBe('7')
+      sim.releaseSettlement({ fail })
+      await until(() => sim.ledger().trades.every((t) => t.status === (fail ? 'FAILED' : 'CONFIRMED')))
+      await until(() => portfolio.position('polymarket', yes)?.unsettledQty === undefined)
+      await until(() => ours().shares === venue().shares)
+      expect(ours()).toEqual(venue())
+      expect(venue().shares).toBe(fail ? '0' : '7')
+      expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
+    },
+  )
+
   it('a trade first seen as FAILED (user channel stalled throughout) is reported as a fill and its reversal', async () => {
     const { sim, exec, clob, errors, yes, venue, ours, buy } = await setup()
     sim.faults.settlement('fail')

@@ -38,6 +38,8 @@ export interface PolymarketVenue {
   bookTime(tokenId: string): number
   /** The matching delay of marketable orders, ms (0: none), set by `faults.delayMatching`. */
   matchDelayMs(): number
+  /** How far `GET /data/trades` lags behind matching, ms (0: none), set by `faults.lagTradeHistory`. */
+  tradeHistoryLagMs(): number
   /** Runs `fn` after `ms` on the clock; the timer is cleared when the sim closes. */
   schedule(fn: () => void, ms: number): void
   /** Emits a simulator event. */

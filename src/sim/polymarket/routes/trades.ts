@@ -4,8 +4,10 @@ import type { L2Route, PolymarketRequest, PolymarketVenue } from './PolymarketRo
 
 function trades(v: PolymarketVenue, r: PolymarketRequest, k: SimKey): unknown {
   const q = r.query
+  const listedUntil = v.clock.now() - v.tradeHistoryLagMs() // a trade's match time is in seconds
   const list = v.ex.trades.filter(
     (t) =>
+      t.matchTime * 1000 <= listedUntil &&
       (t.takerOwner === k.apiKey || t.makers.some((m) => m.owner === k.apiKey)) &&
       (q.get('market') === null || t.market === q.get('market')) &&
       (q.get('asset_id') === null || t.tokenId === q.get('asset_id')) &&
