@@ -293,7 +293,7 @@ export class PolymarketUserStream {
       fee: new Decimal(0),
       feeAsset: 'pUSD',
       liquidity: maker ? 'MAKER' : 'TAKER',
-      tsEvent: t.tsEvent,
+      tsEvent: t.matchTime ?? t.tsEvent, // a trade first seen MINED happened when it matched, not when it was mined
     }
   }
 

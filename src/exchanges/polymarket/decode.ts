@@ -554,7 +554,10 @@ export interface PolymarketUserTradeEvent {
    */
   readonly traderSide?: 'TAKER' | 'MAKER'
   readonly makerOrders: readonly PolymarketMakerFill[]
+  /** The message's time (`timestamp`): a later status of a trade comes with a later time. */
   readonly tsEvent: number
+  /** When the trade matched (epoch ms), when the message says (`match_time`); its fills carry this time. */
+  readonly matchTime?: number
 }
 
 /** A user-channel `order` event: PLACEMENT, UPDATE (a fill) or CANCELLATION. */
@@ -608,7 +611,22 @@ const TradeSchema = z.object({
     )
     .check(z.maxLength(1000)),
   timestamp: EpochTime,
+  /** When it matched: `match_time` in captures, `matchtime` in the docs' example (read by {@link matchTimeOf}). */
+  match_time: z.optional(z.unknown()),
+  matchtime: z.optional(z.unknown()),
 })
+
+/**
+ * A trade's match time in epoch ms, from `match_time` (captured frames and the REST history) or `matchtime` (the
+ * docs' example), in seconds or ms; `undefined` when absent or unreadable (the trade is still taken: its
+ * `timestamp` is then its time).
+ */
+function matchTimeOf(v: { match_time?: unknown; matchtime?: unknown }): number | undefined {
+  const raw = v.match_time ?? v.matchtime
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN
+  return epochMs(n)
+}
 
 const OrderSchema = z.object({
   event_type: z.literal('order'),
@@ -650,6 +668,7 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
       const r = TradeSchema.safeParse(value)
       if (!r.success) return err(dataError('Invalid trade event', issuesOf(r.error), value))
       const v = r.data
+      const matchTime = matchTimeOf(v)
       return ok({
         type: 'trade',
         tradeId: v.id,
@@ -672,6 +691,7 @@ export function decodeUserEvent(value: unknown): Result<PolymarketUserEvent, Exc
           side: m.side,
         })),
         tsEvent: v.timestamp,
+        ...(matchTime !== undefined ? { matchTime } : {}),
       })
     }
     if (type === 'order') {

@@ -31,6 +31,19 @@ describe('Polymarket user-channel timestamps', () => {
     expect(t.ok && t.value.tsEvent).toBe(1762776436000)
   })
 
+  it('reads a trade’s match time: `match_time` (captures), `matchtime` (the docs’ example); an unreadable one is left out', () => {
+    const mined = decodeUserEvent(fixture('user_trade_mined2024_ok.json'))
+    expect(mined.ok && mined.value.type === 'trade' && [mined.value.matchTime, mined.value.tsEvent]).toEqual([
+      1725868859000, 1725868885871,
+    ])
+    const docs = decodeUserEvent(fixture('user_trade_seconds_ok.json'))
+    expect(docs.ok && docs.value.type === 'trade' && docs.value.matchTime).toBe(1672290701000)
+    for (const bad of ['soon', '', '42', null]) {
+      const r = decodeUserEvent({ ...fixture('user_trade_mined2024_ok.json'), match_time: bad })
+      expect(r.ok && r.value.type === 'trade' && r.value.matchTime).toBeUndefined()
+    }
+  })
+
   it('refuses a time that fits neither unit', () => {
     for (const timestamp of ['1', '42', '1672290687000000', '16722906870', '', 'soon']) {
       const r = decodeUserEvent({ ...fixture('user_order_ok.json'), timestamp })

@@ -55,6 +55,7 @@ import {
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowReport, ShadowTracker } from './shadow.js'
 import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
+import { UnknownOrderFills } from './unknownOrderFills.js'
 
 export type { ReconcileReport } from './Reconciler.js'
 
@@ -98,6 +99,8 @@ export class OrderExecutor implements ExecutionClient {
   /** Fills applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
   readonly #seenTrades: RecentIds<string>
   readonly #reversedTrades: RecentIds<string>
+  /** Fills of orders not known: errors, except those traded before the start (see UnknownOrderFills). */
+  readonly #unknown: UnknownOrderFills
   /** Fills the venue reports but the stream did not deliver: looked up until they are in. */
   readonly #fills: FillsRecovery
   /** Decides what is re-queried after a reconnect, a timeout or an unknown outcome. */
@@ -126,6 +129,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#adapter = this.#cfg.adapter
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = this.#cfg.logger ?? silentLogger
+    this.#unknown = new UnknownOrderFills(this.#cfg.historySize, this.#log, (e) => this.#bus.emit('error', e))
     this.venues = [this.#adapter.venue]
     this.#orders = new OpenOrders({
       historySize: this.#cfg.historySize,
@@ -159,6 +163,7 @@ export class OrderExecutor implements ExecutionClient {
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
+    this.#unknown.started(this.#clock.now())
     const unsubscribe = this.#subscribe()
     this.#unsubscribe.push(unsubscribe)
     try {
@@ -587,21 +592,12 @@ export class OrderExecutor implements ExecutionClient {
       this.#onVenueFill(fill, k)
       return undefined
     }
-    if (cur === undefined) {
-      this.#bus.emit(
-        'error',
-        new StateError(`Fill "${fill.tradeId}" for unknown order "${fill.clientOrderId}"`),
-      )
-      return undefined
-    }
+    if (cur === undefined) return this.#unknown.filled(fill, k)
     if (this.#fills.synthesized.covers(fill)) {
       // A real fill a synthesized one already booked (its trade came after the venue's record): counted once. Said
       // all the same: an unsettled one holds back what it bought until its settlement (see FillCoveredEvent).
       this.#seenTrades.add(k)
-      this.#log.info(
-        { clientOrderId: cur.clientOrderId, tradeId: fill.tradeId },
-        'fill booked already (synthesized)',
-      )
+      this.#log.info({ clientOrderId: cur.clientOrderId, tradeId: fill.tradeId }, 'fill booked already')
       this.#bus.emit('fill.covered', { type: 'fill.covered', fill, tsEvent: this.#clock.now() })
       return undefined
     }
@@ -653,11 +649,13 @@ export class OrderExecutor implements ExecutionClient {
    * The venue undid a fill it reported (Polymarket: the trade's settlement failed on chain). The order keeps the
    * quantity the venue matched; the reversal goes out as `fill.reversed` so the Portfolio takes the position and
    * cash back: of the synthesized fill that booked it, when it was booked as one (`SyntheticFills.reversalOf`; the
-   * event's `covered` is then the real fill). A reversal of a fill never applied here is ignored.
+   * event's `covered` is then the real fill). A reversal of a fill never applied here is ignored (one of an
+   * unknown order that traded before the start is reported, see UnknownOrderFills).
    */
-  #onFillReversed(fill: Fill, reason: string): void {
+  #onFillReversed(fill: Fill, reason: string): undefined {
     const k = fillKey(fill)
-    if (!this.#seenTrades.has(k) || this.#reversedTrades.has(k)) return
+    if (!this.#seenTrades.has(k)) return this.#unknown.reversed(fill, k)
+    if (this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
     const booked = this.#fills.synthesized.reversalOf(fill) // the synthesized fill it was booked in, if any
     if (booked instanceof StateError) this.#bus.emit('error', booked)

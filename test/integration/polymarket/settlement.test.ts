@@ -25,6 +25,25 @@ async function until(cond: () => boolean, timeoutMs = 8000): Promise<void> {
   }
 }
 
+/** The restarted bot: the same account, nothing remembered. */
+async function restart(sim: PolymarketSim) {
+  const again = new PolymarketAdapter({
+    restUrl: sim.restUrl,
+    wsUrl: sim.wsUrl,
+    signer: wallet,
+    autoHeartbeat: false,
+    settleRecheckAfterMs: 50,
+  })
+  open.push(again)
+  await again.rest.createOrDeriveApiKey()
+  const exec2 = new OrderExecutor({ adapter: again, queryIntervalMs: 100 })
+  const errors2: TradekitError[] = []
+  exec2.events.on('error', (e) => errors2.push(e))
+  await exec2.start()
+  await until(() => sim.connections.user === 1)
+  return { again, exec2, errors2 }
+}
+
 async function setup() {
   const sim = await PolymarketSim.start({ seed: 21, settlementDelayMs: 10 })
   open.push(sim)
@@ -296,25 +315,10 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     const ask = String((await clob.getBook(yes)).asks[0]![0])
     const before = await exec.submit(buy('7', 'LIMIT', ask))
     await until(() => exec.order(before.clientOrderId)?.status === 'FILLED')
-    // Settled before the restart: a status message of it after the restart would be a live fill of an unknown order.
-    await until(() => sim.ledger().trades.every((t) => t.status === 'CONFIRMED'))
+    // Its status messages may reach the restarted bot: a trade from before the start, no fill of an unknown order.
     await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
     await adapter.close()
-    // The restarted bot: the same account, nothing remembered.
-    const again = new PolymarketAdapter({
-      restUrl: sim.restUrl,
-      wsUrl: sim.wsUrl,
-      signer: wallet,
-      autoHeartbeat: false,
-      settleRecheckAfterMs: 50,
-    })
-    open.push(again)
-    await again.rest.createOrDeriveApiKey()
-    const exec2 = new OrderExecutor({ adapter: again, queryIntervalMs: 100 })
-    const errors2: TradekitError[] = []
-    exec2.events.on('error', (e) => errors2.push(e))
-    await exec2.start()
-    await until(() => sim.connections.user === 1)
+    const { again, exec2, errors2 } = await restart(sim)
     sim.faults.settlement('hold')
     const after = await exec2.submit(buy('6', 'LIMIT', String((await again.rest.getBook(yes)).asks[0]![0])))
     await until(() => exec2.order(after.clientOrderId)?.status === 'FILLED')
@@ -334,4 +338,37 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
     expect(errors2).toEqual([])
     expect(errors.filter((e) => e.code !== 'NETWORK' && e.code !== 'SOCKET_CLOSED')).toEqual([])
   })
+
+  it.each([
+    ['is mined', false],
+    ['fails', true],
+  ] as const)(
+    'after a restart, a trade from before it that %s later is no fill of an unknown order (a failure: one error naming it)',
+    async (_, fail) => {
+      const { sim, adapter, exec, clob, yes, buy } = await setup()
+      sim.faults.settlement('hold')
+      const ask = String((await clob.getBook(yes)).asks[0]![0])
+      const before = await exec.submit(buy('7', 'LIMIT', ask))
+      await until(() => exec.order(before.clientOrderId)?.status === 'FILLED')
+      await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
+      await adapter.close()
+      const restartedAt = Date.now()
+      const { again, exec2, errors2 } = await restart(sim)
+      // The restarted bot's stream first sees the trade in its later status (listeners after the executor's); the
+      // fill's time is when the trade matched (`match_time`), before the restart, not when the message came.
+      const heard: string[] = []
+      again.events.on('fill', (e) => heard.push(`fill ${e.fill.tradeId} ${e.fill.tsEvent < restartedAt}`))
+      again.events.on('fill.reversed', (e) => heard.push(`reversed ${e.fill.tradeId}`))
+      sim.releaseSettlement({ fail })
+      await until(() => heard.length === (fail ? 2 : 1))
+      const id = sim.ledger().trades[0]?.id
+      expect(heard).toEqual([`fill ${id} true`, ...(fail ? [`reversed ${id}`] : [])])
+      expect(exec2.order(before.clientOrderId)).toBeUndefined()
+      expect(errors2.map((e) => e.message)).toEqual(
+        fail
+          ? [expect.stringMatching(/^The venue reversed trade ".+" of order ".+" from before this start/)]
+          : [],
+      )
+    },
+  )
 })
