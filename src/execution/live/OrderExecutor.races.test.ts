@@ -243,45 +243,51 @@ describe('OrderExecutor: a synthesized fill and the real fill it stands for', ()
   })
 })
 
-describe('OrderExecutor: the venue reverses a real fill that a synthesized fill booked', () => {
-  const rig = async (qty: string) => {
-    const r = await setup((now) => new FakeExchangeAdapter('fake', [BTCUSDT], now))
-    r.portfolio.events.on('error', () => {}) // setup's Portfolio keeps no spot fill to reverse
-    const portfolio = new Portfolio({
-      balances: { USDT: '100000' },
-      instruments: [BTCUSDT],
-      reversibleKinds: ['spot'],
-    })
-    portfolio.attach(r.exec)
-    await r.exec.submit(bid('h3', qty))
-    r.venue.dropStream()
-    const real = [r.venue.fill('h3', '1'), ...(qty === '2' ? [r.venue.fill('h3', '1')] : [])]
-    await r.exec.cancel('h3') // the answer beats the trades: their quantity is synthesized
-    r.venue.reconnectStream()
-    for (const f of real) r.venue.events.emit('fill', { type: 'fill', fill: f, tsEvent: f.tsEvent }) // covered
-    const reverse = (f: Fill) =>
-      r.venue.events.emit('fill.reversed', {
-        type: 'fill.reversed',
-        fill: f,
-        reason: 'FAILED',
-        tsEvent: f.tsEvent,
-      })
-    return { ...r, portfolio, real, reverse }
-  }
+/**
+ * Order `cid` for `qty` whose trades the stream missed and a cancel's answer synthesized, then delivered late (as
+ * trades not on chain yet when `unsettled`), followed by a Portfolio that can reverse spot fills.
+ */
+async function synthesizedThenReal(cid: string, qty: '1' | '2', unsettled = false) {
+  const r = await setup((now) => new FakeExchangeAdapter('fake', [BTCUSDT], now))
+  r.portfolio.events.on('error', () => {}) // setup's Portfolio keeps no spot fill to reverse
+  const portfolio = new Portfolio({
+    balances: { USDT: '100000' },
+    instruments: [BTCUSDT],
+    reversibleKinds: ['spot'],
+  })
+  portfolio.attach(r.exec)
+  const covered: string[] = []
+  r.exec.events.on('fill.covered', (e) => covered.push(e.fill.tradeId))
+  await r.exec.submit(bid(cid, qty))
+  r.venue.dropStream()
+  const real = [r.venue.fill(cid, '1'), ...(qty === '2' ? [r.venue.fill(cid, '1')] : [])].map(
+    (f): Fill => (unsettled ? { ...f, unsettled: true } : f),
+  )
+  await r.exec.cancel(cid) // the answer beats the trades: their quantity is synthesized
+  r.venue.reconnectStream()
+  for (const f of real) r.venue.events.emit('fill', { type: 'fill', fill: f, tsEvent: f.tsEvent }) // covered
+  const venueEvent = (name: 'fill.settled' | 'fill.reversed', f: Fill) =>
+    name === 'fill.settled'
+      ? r.venue.events.emit(name, { type: name, fill: f, tsEvent: f.tsEvent })
+      : r.venue.events.emit(name, { type: name, fill: f, reason: 'FAILED', tsEvent: f.tsEvent })
+  const held = () => portfolio.position('fake', 'BTCUSDT')?.unsettledQty?.toFixed()
+  return { ...r, portfolio, real, covered, venueEvent, held }
+}
 
+describe('OrderExecutor: the venue reverses a real fill that a synthesized fill booked', () => {
   it('undoes the synthesized fill when the real fill was all of it', async () => {
-    const { portfolio, real, reverse, errors } = await rig('1')
+    const { portfolio, real, venueEvent, errors } = await synthesizedThenReal('h3', '1')
     expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('1')
-    reverse(real[0] as Fill)
+    venueEvent('fill.reversed', real[0] as Fill)
     expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
     expect(portfolio.cash('USDT').toFixed()).toBe('100000')
     expect(errors).toEqual([])
   })
 
   it('says so when the real fill was only part of it (the Portfolio cannot take back part of a fill)', async () => {
-    const { portfolio, real, reverse, errors } = await rig('2')
+    const { portfolio, real, venueEvent, errors } = await synthesizedThenReal('h3', '2')
     expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('2')
-    reverse(real[1] as Fill)
+    venueEvent('fill.reversed', real[1] as Fill)
     expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('2')
     expect(errors).toEqual([
       expect.stringMatching(/booked as part of a synthesized fill of order "h3": not undone/),
@@ -290,36 +296,8 @@ describe('OrderExecutor: the venue reverses a real fill that a synthesized fill 
 })
 
 describe('OrderExecutor: an unsettled real fill that a synthesized fill booked', () => {
-  /** Order `u1` for `qty`, its trades missed and synthesized, then delivered late as trades not on chain yet. */
-  const rig = async (qty: '1' | '2') => {
-    const r = await setup((now) => new FakeExchangeAdapter('fake', [BTCUSDT], now))
-    r.portfolio.events.on('error', () => {}) // setup's Portfolio keeps no spot fill to reverse
-    const portfolio = new Portfolio({
-      balances: { USDT: '100000' },
-      instruments: [BTCUSDT],
-      reversibleKinds: ['spot'],
-    })
-    portfolio.attach(r.exec)
-    const covered: string[] = []
-    r.exec.events.on('fill.covered', (e) => covered.push(e.fill.tradeId))
-    await r.exec.submit(bid('u1', qty))
-    r.venue.dropStream()
-    const real = [r.venue.fill('u1', '1'), ...(qty === '2' ? [r.venue.fill('u1', '1')] : [])].map(
-      (f): Fill => ({ ...f, unsettled: true }),
-    )
-    await r.exec.cancel('u1') // the answer beats the trades: their quantity is synthesized
-    r.venue.reconnectStream()
-    for (const f of real) r.venue.events.emit('fill', { type: 'fill', fill: f, tsEvent: f.tsEvent })
-    const venueEvent = (name: 'fill.settled' | 'fill.reversed', f: Fill) =>
-      name === 'fill.settled'
-        ? r.venue.events.emit(name, { type: name, fill: f, tsEvent: f.tsEvent })
-        : r.venue.events.emit(name, { type: name, fill: f, reason: 'FAILED', tsEvent: f.tsEvent })
-    const held = () => portfolio.position('fake', 'BTCUSDT')?.unsettledQty?.toFixed()
-    return { ...r, portfolio, real, covered, venueEvent, held }
-  }
-
   it('holds back what it bought until the venue settles it (the synthesized fill was booked settled)', async () => {
-    const { portfolio, real, covered, venueEvent, held, errors } = await rig('1')
+    const { portfolio, real, covered, venueEvent, held, errors } = await synthesizedThenReal('u1', '1', true)
     expect(covered).toEqual([real[0]?.tradeId])
     expect(portfolio.position('fake', 'BTCUSDT')?.qty.toFixed()).toBe('1')
     expect(held()).toBe('1')
@@ -329,7 +307,7 @@ describe('OrderExecutor: an unsettled real fill that a synthesized fill booked',
   })
 
   it('stops holding it back when the venue reverses it, whole or as part of the synthesized fill', async () => {
-    const whole = await rig('1')
+    const whole = await synthesizedThenReal('u1', '1', true)
     whole.venueEvent('fill.reversed', whole.real[0] as Fill)
     expect(whole.portfolio.position('fake', 'BTCUSDT')?.qty.toFixed() ?? '0').toBe('0')
     // Bought again, settled: nothing of the reversed fill is still held back.
@@ -340,7 +318,7 @@ describe('OrderExecutor: an unsettled real fill that a synthesized fill booked',
       undefined,
     ])
 
-    const part = await rig('2')
+    const part = await synthesizedThenReal('u1', '2', true)
     expect(part.held()).toBe('2')
     part.venueEvent('fill.reversed', part.real[1] as Fill) // not undone (part of a fill): said on error
     expect(part.errors).toEqual([expect.stringMatching(/booked as part of a synthesized fill of order "u1"/)])
