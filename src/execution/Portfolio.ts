@@ -480,7 +480,7 @@ export class Portfolio {
    */
   reverseFill(fill: Fill, reason = 'reversed by the venue'): Result<FillApplied | undefined, TradekitError> {
     const id = fillKey(fill)
-    this.#unsettled.ended(id) // its trade's settlement is over, undone here or not
+    if (this.#unsettled.ended(id)) this.#invalidate() // its trade's settlement is over, undone here or not
     const eff = this.#undo.effect(id)
     if (eff === undefined) {
       const kind = this.instrument(fill.venue, fill.symbol)?.kind

@@ -49,9 +49,9 @@ export function followClient(client: Pick<ExecutionClient, 'events'>, to: Client
     to.track(e.order)
   }
   const onReversed = (e: FillReversedEvent) => {
+    if (e.covered !== undefined) to.covered(e.covered, false) // no longer held back, as the reversal reports it
     const r = to.reverseFill(e.fill, e.reason)
     if (!r.ok) to.refused(r.error)
-    if (e.covered !== undefined) to.covered(e.covered, false)
   }
   const onFunding = (e: { funding: FundingPayment }) => to.applyVenueFunding(e.funding)
   const onSettled = (e: { fill: Fill }) => to.settleFill(e.fill)
