@@ -41,7 +41,6 @@ import { Amendments, withVenueTerms } from './amendments.js'
 import { BatchSender, type BatchSenderHost } from './BatchSender.js'
 import { compareJournalView, journalBaseline } from './compareJournalView.js'
 import { FillsRecovery } from './FillsRecovery.js'
-import { FillsBeforeStart } from './fillsBeforeStart.js'
 import { afterLateFill, venueFillOrder } from './lateFill.js'
 import { type OrderExecutorConfig, OrderExecutorConfigSchema } from './OrderExecutorConfig.js'
 import type { OrderExecutorEvents } from './OrderExecutorEvents.js'
@@ -56,6 +55,7 @@ import {
 import { type ReconcileReport, Reconciler, type ReconcilerHost } from './Reconciler.js'
 import { type ShadowReport, ShadowTracker } from './shadow.js'
 import { InFlight, SubmitThrottle, withTimeout } from './throttle.js'
+import { UnknownOrderFills } from './unknownOrderFills.js'
 
 export type { ReconcileReport } from './Reconciler.js'
 
@@ -99,8 +99,8 @@ export class OrderExecutor implements ExecutionClient {
   /** Fills applied; the oldest are forgotten past `historySize × 4` (the set stays bounded). */
   readonly #seenTrades: RecentIds<string>
   readonly #reversedTrades: RecentIds<string>
-  /** Fills the state read at start holds already, and fills of unknown orders (see FillsBeforeStart). */
-  readonly #beforeStart: FillsBeforeStart
+  /** Fills of orders not known: errors, except those traded before the start (see UnknownOrderFills). */
+  readonly #unknown: UnknownOrderFills
   /** Fills the venue reports but the stream did not deliver: looked up until they are in. */
   readonly #fills: FillsRecovery
   /** Decides what is re-queried after a reconnect, a timeout or an unknown outcome. */
@@ -129,9 +129,7 @@ export class OrderExecutor implements ExecutionClient {
     this.#adapter = this.#cfg.adapter
     this.#clock = this.#cfg.clock ?? new SystemClock()
     this.#log = this.#cfg.logger ?? silentLogger
-    this.#beforeStart = new FillsBeforeStart(this.#cfg.historySize, this.#log, (e) =>
-      this.#bus.emit('error', e),
-    )
+    this.#unknown = new UnknownOrderFills(this.#cfg.historySize, this.#log, (e) => this.#bus.emit('error', e))
     this.venues = [this.#adapter.venue]
     this.#orders = new OpenOrders({
       historySize: this.#cfg.historySize,
@@ -165,7 +163,7 @@ export class OrderExecutor implements ExecutionClient {
   async start(): Promise<void> {
     if (this.#started) return
     this.#started = true
-    this.#beforeStart.started(this.#clock.now())
+    this.#unknown.started(this.#clock.now())
     const unsubscribe = this.#subscribe()
     this.#unsubscribe.push(unsubscribe)
     try {
@@ -531,7 +529,6 @@ export class OrderExecutor implements ExecutionClient {
       if (!adopt || isTerminalStatus(v.status)) return
       this.#orders.set(v)
       this.#adopted.set(cid, v)
-      this.#beforeStart.adopted(cid)
       this.#bus.emit('order.accepted', { type: 'order.accepted', order: v, tsEvent: this.#clock.now() })
       return
     }
@@ -595,7 +592,7 @@ export class OrderExecutor implements ExecutionClient {
       this.#onVenueFill(fill, k)
       return undefined
     }
-    if (this.#beforeStart.counted(fill, k, cur) || cur === undefined) return undefined
+    if (cur === undefined) return this.#unknown.filled(fill, k)
     if (this.#fills.synthesized.covers(fill)) {
       // A real fill a synthesized one already booked (its trade came after the venue's record): counted once. Said
       // all the same: an unsettled one holds back what it bought until its settlement (see FillCoveredEvent).
@@ -653,11 +650,11 @@ export class OrderExecutor implements ExecutionClient {
    * quantity the venue matched; the reversal goes out as `fill.reversed` so the Portfolio takes the position and
    * cash back: of the synthesized fill that booked it, when it was booked as one (`SyntheticFills.reversalOf`; the
    * event's `covered` is then the real fill). A reversal of a fill never applied here is ignored (one of an
-   * unknown order that traded before the start is reported, see FillsBeforeStart).
+   * unknown order that traded before the start is reported, see UnknownOrderFills).
    */
   #onFillReversed(fill: Fill, reason: string): undefined {
     const k = fillKey(fill)
-    if (!this.#seenTrades.has(k)) return this.#beforeStart.reversed(fill, k)
+    if (!this.#seenTrades.has(k)) return this.#unknown.reversed(fill, k)
     if (this.#reversedTrades.has(k)) return
     this.#reversedTrades.add(k)
     const booked = this.#fills.synthesized.reversalOf(fill) // the synthesized fill it was booked in, if any

@@ -373,28 +373,4 @@ describe('Polymarket settlement and lost fills, end to end (OrderExecutor + Port
       )
     },
   )
-
-  it('after a restart, a trade from before it of an order still open (adopted at start) is not booked again; later ones are', async () => {
-    const { sim, adapter, exec, clob, yes, buy } = await setup()
-    sim.faults.settlement('hold')
-    const bid = String((await clob.getBook(yes)).bids[0]![0])
-    const before = await exec.submit(buy('10', 'LIMIT', bid))
-    sim.placeHouseOrder(yes, 'SELL', bid, '3')
-    await until(() => exec.order(before.clientOrderId)?.filledQty.toFixed() === '3')
-    await exec.shutdown({ cancelOpenOrders: false, timeoutMs: 2_000 })
-    await adapter.close()
-    await new Promise((r) => setTimeout(r, 1_100)) // match times are whole seconds: older than the start by more
-    const { again, exec2, errors2 } = await restart(sim)
-    const state = () => exec2.openOrders().map((o) => `${o.status} ${o.filledQty.toFixed()}`)
-    expect(state()).toEqual(['PARTIALLY_FILLED 3']) // adopted with the venue's filled quantity
-    const heard: string[] = []
-    again.events.on('fill', (e) => heard.push(e.fill.tradeId))
-    sim.faults.settlement('confirm')
-    sim.releaseSettlement()
-    await until(() => heard.length === 1) // the MINED message of the trade from before the restart
-    expect(state()).toEqual(['PARTIALLY_FILLED 3'])
-    sim.placeHouseOrder(yes, 'SELL', bid, '2') // a trade since the start
-    await until(() => state()[0] === 'PARTIALLY_FILLED 5')
-    expect(errors2).toEqual([])
-  })
 })
