@@ -6,12 +6,18 @@ import { relayExecutorEvents } from './relayExecutorEvents.js'
 import { Subscriptions } from './Subscriptions.js'
 
 describe('relayExecutorEvents', () => {
-  it('reports and relays order events, fills and reversals in order, until the subscriptions are cleared', () => {
+  it('reports and relays order events, fills, reversals and covered fills in order, until the subscriptions are cleared', () => {
     const source = new TypedEmitter<ExecutionEvents>()
     const client = { events: source } as Pick<ExecutionClient, 'events'> as ExecutionClient
     const out = new TypedEmitter<ExecutionEvents>()
     const log: string[] = []
-    for (const n of ['order.accepted', 'order.filled', 'fill.reversed', 'order.denied'] as const) {
+    for (const n of [
+      'order.accepted',
+      'order.filled',
+      'fill.reversed',
+      'fill.covered',
+      'order.denied',
+    ] as const) {
       out.on(n, () => log.push(`relayed ${n}`))
     }
     const subs = new Subscriptions()
@@ -26,6 +32,7 @@ describe('relayExecutorEvents', () => {
     source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
     source.emit('order.filled', { type: 'order.filled', order, fills: [fill], tsEvent: 0 })
     source.emit('fill.reversed', { type: 'fill.reversed', fill, reason: 'x', order, tsEvent: 0 })
+    source.emit('fill.covered', { type: 'fill.covered', fill, tsEvent: 0 }) // relayed as it is: no order in it
     expect(log).toEqual([
       'order a accepted',
       'relayed order.accepted',
@@ -34,9 +41,10 @@ describe('relayExecutorEvents', () => {
       'order a fill_reversed',
       'relayed fill.reversed',
       'reversed t1',
+      'relayed fill.covered',
     ])
     subs.clear()
     source.emit('order.accepted', { type: 'order.accepted', order, tsEvent: 0 })
-    expect(log).toHaveLength(7)
+    expect(log).toHaveLength(8)
   })
 })
